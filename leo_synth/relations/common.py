@@ -1,0 +1,64 @@
+"""Keys and membership shared by every relation builder of a block."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.simulation.life import LifeCourse
+
+
+def ae_ids(life: LifeCourse) -> np.ndarray:
+    """AE_ID of every person of the block."""
+    return life.memo("ae_id", lambda: life.ctx.keys.make("ae_id", life.persons["pid"]))
+
+
+def pmrs(life: LifeCourse, person: np.ndarray, slot: np.ndarray | int) -> np.ndarray:
+    """PupilMatchingRefAnonymous of (person, PMR slot)."""
+    return life.ctx.keys.make("pmr", life.persons["pid"][person], slot)
+
+
+def edukeys(life: LifeCourse, person: np.ndarray, slot: np.ndarray | int) -> np.ndarray:
+    """EDUKEY of (person, EDUKEY slot)."""
+    return life.ctx.keys.make("edukey", life.persons["pid"][person], slot)
+
+
+def ilr_record_matched(life: LifeCourse) -> np.ndarray:
+    """Per ILR learner record: is its RECORDID in the education records lookup?"""
+    def compute() -> np.ndarray:
+        learners = life.fe.learners
+        share = life.ctx.params["linkage.unmatched_recordid_share"]
+        u = life.linkage.recordid_unmatched_u[learners["person"], learners["slot"]]
+        return u >= share
+
+    return life.memo("ilr_record_matched", compute)
+
+
+def resolved(life: LifeCourse) -> np.ndarray:
+    """Persons with an AE_ID in the lookups: at least one matched education record."""
+    def compute() -> np.ndarray:
+        link = life.linkage
+        slots = np.arange(link.pmr_matched.shape[1])[None, :]
+        pmr_ok = (link.pmr_matched & (slots < link.pmr_count[:, None])).any(axis=1)
+        ilr_ok = np.zeros(len(life.persons), dtype=bool)
+        ilr_ok[life.fe.learners["person"][ilr_record_matched(life)]] = True
+        return pmr_ok | ilr_ok
+
+    return life.memo("resolved", compute)
+
+
+def in_labour_data(life: LifeCourse) -> np.ndarray:
+    """Persons whose HMRC and DWP records are in the extract (resolved and DWP-matched)."""
+    return life.memo("in_labour_data",
+                     lambda: resolved(life) & (life.linkage.edukey_count > 0))
+
+
+def edukeys_at(life: LifeCourse, person: np.ndarray, dates: np.ndarray) -> np.ndarray:
+    """The EDUKEY a person's record dated ``dates`` is held under."""
+    slot = life.linkage.edukey_slot(person, dates)
+    return edukeys(life, person, np.minimum(slot, life.linkage.edukey_count[person] - 1))
+
+
+def pmrs_in_year(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The PMR an NPD record of an academic year carries."""
+    slot = life.linkage.pmr_slot(person, year)
+    return pmrs(life, person, np.minimum(slot, np.maximum(life.linkage.pmr_count[person] - 1, 0)))

@@ -1,0 +1,193 @@
+"""HMRC relations: employment spells, earnings per tax year, self assessment, CJRS, SEISS."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from leo_synth.engine.rng import STATIC_BLOCK, stream
+from leo_synth.relations.common import edukeys_at, in_labour_data
+from leo_synth.relations.registry import StaticContext, builder
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.calendar import tax_year_start, ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.pools import SIC_SECTIONS
+from leo_synth.spec.model import Relation
+from leo_synth.spec.years import tax_year_code
+
+FIRST_EARNINGS_YEAR = 2003  # P14 earnings from 2003/04
+
+
+@builder("hmrc.employment", provides=["edukey", "start_date", "end_date", "uncertain_start",
+                                      "uncertain_end"])
+def employment(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per employment spell (per EDUKEY)."""
+    spells = life.labour.spells
+    spells = spells.take(in_labour_data(life)[spells["person"]])
+    return Frame(
+        edukey=edukeys_at(life, spells["person"], spells["start"]),
+        start_date=spells["start"], end_date=spells["end"],
+        uncertain_start=spells["uncertain_start"].astype(np.int8),
+        uncertain_end=spells["uncertain_end"].astype(np.int8),
+    )
+
+
+def _enterprise_keys(life: LifeCourse, enterprise: np.ndarray) -> np.ndarray:
+    return life.ctx.keys.make("enterprise", enterprise).astype(str)
+
+
+def _main_by(frame: pd.DataFrame, group: list[str], by: str) -> pd.DataFrame:
+    """Per group: the ``by`` value with most pay (ties: first in sort order), its pay, a tie
+    flag and the number of distinct values."""
+    totals = frame.groupby([*group, by], sort=True, observed=True)["amount"].sum().reset_index()
+    totals = totals.sort_values([*group, "amount", by], ascending=[True] * len(group)
+                                + [False, True], kind="stable")
+    first = totals.groupby(group, sort=False).head(1)
+    second_amount = totals.groupby(group, sort=False)["amount"].nth(1)
+    counts = totals.groupby(group, sort=False)[by].nunique()
+    out = first.set_index(group)
+    out["tied"] = (second_amount.reindex(out.index) == out["amount"]).fillna(False)
+    out["count"] = counts.reindex(out.index)
+    return out.rename(columns={by: "main", "amount": "main_amount"})
+
+
+EARNINGS_ATTRIBUTES = (
+    "edukey", "tax_year", "earnings", "main_enterprise", "enterprise_earnings",
+    "tied_enterprise", "num_employments", "main_section", "section_earnings", "tied_section",
+    "num_sections", "main_sic", "sic_earnings", "tied_sic", "num_sic",
+    "main_enterprise_sic", "main_enterprise_section",
+)
+
+
+@builder("hmrc.earnings", provides=EARNINGS_ATTRIBUTES)
+def earnings(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per EDUKEY and tax year with pay: totals and the main employer, section, SIC.
+
+    Pay is recorded under the EDUKEY in use at the start of the tax year, so a person whose
+    EDUKEY changes has rows under both keys only when the pay of a year is split (as in the
+    real table, where resolving EDUKEYs can give more than one row per person and year).
+    """
+    pay = life.labour.pay
+    pay = pay.take(in_labour_data(life)[pay["person"]] & (pay["tax_year"] >= FIRST_EARNINGS_YEAR))
+    if len(pay) == 0:
+        return Frame({name: np.zeros(0) for name in EARNINGS_ATTRIBUTES})
+    slot = life.linkage.edukey_slot(pay["person"], tax_year_start(pay["tax_year"]))
+    slot = np.minimum(slot, life.linkage.edukey_count[pay["person"]] - 1)
+    ent = life.ctx.pools.enterprises
+    frame = pd.DataFrame({
+        "person": pay["person"], "slot": slot, "tax_year": pay["tax_year"],
+        "amount": np.rint(pay["amount"]).astype(np.int64),
+        "enterprise": _enterprise_keys(life, pay["enterprise"]),
+        "section": np.array([s[1] for s in SIC_SECTIONS])[ent["section"][pay["enterprise"]]],
+        "sic": ent["sic"][pay["enterprise"]],
+    })
+    group = ["person", "slot", "tax_year"]
+    total = frame.groupby(group, sort=True)["amount"].sum()
+    idx = total.index
+    by_ent = _main_by(frame, group, "enterprise").reindex(idx)
+    by_sec = _main_by(frame, group, "section").reindex(idx)
+    by_sic = _main_by(frame, group, "sic").reindex(idx)
+    enterprise_info = frame.drop_duplicates("enterprise").set_index("enterprise")
+    person = idx.get_level_values("person").to_numpy()
+    tax_year = idx.get_level_values("tax_year").to_numpy()
+    main_ent = by_ent["main"].to_numpy()
+    zero = life.ctx.rng("earnings_zero").random(len(idx)) < life.ctx.params["earnings.zero_share"]
+    return Frame(
+        edukey=life.ctx.keys.make("edukey", life.persons["pid"][person],
+                                  idx.get_level_values("slot").to_numpy()),
+        tax_year=tax_year_code(tax_year),
+        earnings=np.where(zero, 0, np.maximum(total.to_numpy(), 0)),
+        main_enterprise=main_ent,
+        enterprise_earnings=by_ent["main_amount"].to_numpy(),
+        tied_enterprise=by_ent["tied"].to_numpy().astype(np.int8),
+        num_employments=by_ent["count"].to_numpy(),
+        main_section=by_sec["main"].to_numpy(),
+        section_earnings=by_sec["main_amount"].to_numpy(),
+        tied_section=by_sec["tied"].to_numpy().astype(np.int8),
+        num_sections=by_sec["count"].to_numpy(),
+        main_sic=by_sic["main"].to_numpy(),
+        sic_earnings=by_sic["main_amount"].to_numpy(),
+        tied_sic=by_sic["tied"].to_numpy().astype(np.int8),
+        num_sic=by_sic["count"].to_numpy(),
+        main_enterprise_sic=enterprise_info["sic"].reindex(main_ent).to_numpy(),
+        main_enterprise_section=enterprise_info["section"].reindex(main_ent).to_numpy(),
+    )
+
+
+@builder("hmrc.self_assessment", provides=["edukey", "tax_year", "self_employed",
+                                           "earnings_ptr", "earnings_sole", "earnings_total"])
+def self_assessment(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per self-employed person and tax year (2013/14 on)."""
+    sa = life.labour.self_employment
+    sa = sa.take(in_labour_data(life)[sa["person"]])
+    return Frame(
+        edukey=edukeys_at(life, sa["person"], tax_year_start(sa["tax_year"])),
+        tax_year=tax_year_code(sa["tax_year"]),
+        self_employed=np.ones(len(sa), dtype=np.int64),
+        earnings_ptr=Masked(sa["partnership"], ~sa["has_partnership"]),
+        earnings_sole=Masked(sa["sole"], ~sa["has_sole"]),
+        earnings_total=sa["sole"] + sa["partnership"],
+    )
+
+
+def _month_string(months: np.ndarray) -> np.ndarray:
+    """12-character '0'/'1' strings, one character per month of the tax year."""
+    chars = np.where(months, ord("1"), ord("0")).astype(np.uint8)
+    return np.ascontiguousarray(chars).view("S12").ravel()
+
+
+@builder("hmrc.cjrs", provides=["edukey", "tax_year", "eom", "dtm", "weeks_capped", "weeks"])
+def cjrs(life: LifeCourse, relation: Relation) -> Frame:
+    """Furlough (CJRS) in 2020/21, one row per furloughed person."""
+    cj = life.labour.cjrs
+    cj = cj.take(in_labour_data(life)[cj["person"]])
+    months = _month_string(cj["months"])
+    return Frame(
+        edukey=edukeys_at(life, cj["person"], tax_year_start(np.full(len(cj), 2020))),
+        tax_year=np.full(len(cj), 202021), eom=months, dtm=months,
+        weeks_capped=(cj["weeks"] > 48).astype(np.int64), weeks=np.minimum(cj["weeks"], 52),
+    )
+
+
+@builder("hmrc.seiss", provides=["edukey", "tax_year", "weeks", "amount", "eom", "dtm"])
+def seiss(life: LifeCourse, relation: Relation) -> Frame:
+    """SEISS grants in 2020/21, one row per person who claimed."""
+    se = life.labour.seiss
+    se = se.take(in_labour_data(life)[se["person"]])
+    months = _month_string(se["months"])
+    return Frame(
+        edukey=edukeys_at(life, se["person"], tax_year_start(np.full(len(se), 2020))),
+        tax_year=np.full(len(se), 202021), weeks=se["weeks"], amount=se["amount"],
+        eom=months, dtm=months,
+    )
+
+
+@builder("hmrc.idbr", static=True, provides=[
+    "entkey", "sic2007", "region", "legal_status", "employees", "birth_month", "death_month",
+    "section_name", "source_year",
+])
+def idbr(ctx: StaticContext, relation: Relation) -> Frame:
+    """One row per enterprise and IDBR source year (2019: January 2018 ingest; 2020)."""
+    ent = ctx.pools.enterprises
+    n = len(ent)
+    rng = stream(ctx.seed, "idbr", STATIC_BLOCK)
+    birth = ymd(ent["birth_year"], rng.integers(1, 13, n), 1)
+    dies = rng.random(n) < 0.08
+    death = ymd(2018 + rng.integers(0, 3, n), rng.integers(1, 13, n), 1)
+    frames = []
+    for source_year in (2019, 2020):
+        dead = dies & (death < ymd(source_year - 1, 1, 1))
+        frames.append(Frame(
+            entkey=ctx.keys.make("enterprise", np.arange(n)).astype(str), sic2007=ent["sic"],
+            region=ctx.pools.regions["code"][ent["region"]],
+            legal_status=np.where(ent["employees_band"] > 3, "1", np.where(
+                rng.random(n) < 0.5, "2", "3")),
+            employees=ent["employees_band"],
+            birth_month=birth,
+            death_month=Masked(death, ~dead),
+            section_name=np.array([s[1] for s in SIC_SECTIONS])[ent["section"]],
+            source_year=np.full(n, str(source_year)),
+        ))
+    return Frame.concat(frames)
+

@@ -1,0 +1,91 @@
+"""Relation builders: the code side of a spec's ``builder:`` and ``fill: <attribute>`` entries.
+
+A builder turns one block's simulated life courses into the rows of one physical relation, as a
+:class:`~leo_synth.simulation.frame.Frame` of named attributes (one array per attribute). It
+declares the attributes it provides, so a spec that asks for an attribute no builder makes is
+caught when the specs are validated, not halfway through a run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from leo_synth.engine.keys import KeyMaker
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters
+from leo_synth.simulation.pools import Pools
+from leo_synth.spec.loader import SpecProblem
+from leo_synth.spec.model import Catalog, Relation
+
+YEAR_ATTRIBUTE = "_year"
+"""Row attribute with the row's start year, used to null columns outside their years."""
+
+BuildFn = Callable[[Any, Relation], Frame]
+
+
+@dataclass(frozen=True)
+class Builder:
+    """A registered builder. ``static`` builders make reference relations that do not depend on
+    persons (employers, learning aims): they run once per run on a :class:`StaticContext`
+    instead of once per block on a :class:`~leo_synth.simulation.life.LifeCourse`."""
+
+    name: str
+    provides: frozenset[str]
+    build: BuildFn
+    static: bool = False
+
+
+@dataclass(frozen=True)
+class StaticContext:
+    """What a static builder sees: the run's seed, parameters, pools and key maker."""
+
+    seed: int
+    params: Parameters
+    pools: Pools
+    keys: KeyMaker
+
+
+BUILDERS: dict[str, Builder] = {}
+
+
+def builder(name: str, provides: Iterable[str],
+            static: bool = False) -> Callable[[BuildFn], BuildFn]:
+    """Register a relation builder under ``name`` providing ``provides`` attributes."""
+
+    def register(fn: BuildFn) -> BuildFn:
+        if name in BUILDERS:
+            raise ValueError(f"builder {name!r} registered twice")
+        BUILDERS[name] = Builder(name, frozenset(provides), fn, static)
+        return fn
+
+    return register
+
+
+def check_catalog(catalog: Catalog) -> list[SpecProblem]:
+    """Problems between the specs and the registered builders and derivations."""
+    from leo_synth.relations import derive
+
+    problems: list[SpecProblem] = []
+    for table in catalog.tables:
+        found = BUILDERS.get(table.builder)
+        if found is None:
+            hint = difflib.get_close_matches(table.builder, list(BUILDERS), n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.append(SpecProblem(table.source_file,
+                                        f"unknown builder {table.builder!r}{extra}", table.name))
+            continue
+        for col in table.columns:
+            if col.fill.kind == "attr" and col.fill.attr not in found.provides:
+                hint = difflib.get_close_matches(str(col.fill.attr), sorted(found.provides), n=1)
+                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                problems.append(SpecProblem(
+                    table.source_file, f"builder {table.builder!r} provides no attribute "
+                    f"{col.fill.attr!r}{extra}", table.name, col.name))
+            if col.fill.kind == "derive" and col.fill.derive not in derive.DERIVATIONS:
+                problems.append(SpecProblem(table.source_file,
+                                            f"unknown derivation {col.fill.derive!r}",
+                                            table.name, col.name))
+    return problems

@@ -1,0 +1,172 @@
+"""DWP benefit spells: out-of-work claims in the gaps between jobs, health, lone-parent,
+disability and carer benefits, and in-work Universal Credit.
+
+Out-of-work claims are drawn inside periods without PAYE employment, so "people on out-of-work
+benefits are mostly not employed at the same time" holds by construction (concurrent second
+jobs and student jobs are the exceptions, as in the real data). Claim types follow the calendar:
+legacy benefits until Universal Credit reaches the claimant's local authority.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.simulation.calendar import (
+    DAY,
+    EXTRACT_END,
+    OPEN_END,
+    add_days,
+    age_on,
+    ymd,
+)
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.labour import Education, Labour
+from leo_synth.simulation.stats import group_starts, logistic, norm_ppf
+
+FIRST_BENEFIT_DAY = np.datetime64("1999-04-06")
+ESA_START = np.datetime64("2008-10-27")
+PIP_START = np.datetime64("2013-04-08")
+IN_WORK_UC_FROM = np.datetime64("2016-04-06")
+
+
+def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
+                      labour: Labour) -> Frame:
+    """Benefit spells of the block: person, start, end, type (VRF code)."""
+    rng = ctx.rng("benefits")
+    uc_date = _uc_dates(ctx)
+    gaps = _gaps(persons, edu, labour.spells)
+    frames = [
+        _out_of_work(ctx, rng, persons, edu, gaps, uc_date),
+        _disability(ctx, rng, persons),
+        _carers(ctx, rng, persons),
+        _in_work_uc(ctx, rng, labour.spells, uc_date, persons),
+    ]
+    spells = Frame.concat(frames)
+    spells = spells.take((spells["end"] >= FIRST_BENEFIT_DAY) & (spells["start"] <= EXTRACT_END))
+    degenerate = rng.random(len(spells)) < ctx.params["benefits.degenerate_share"]
+    spells["end"] = np.where(degenerate, spells["start"], spells["end"])
+    spells["end"] = np.where(spells["end"] > EXTRACT_END, OPEN_END, spells["end"])
+    return spells.sort("person", "start")
+
+
+def _uc_dates(ctx: BlockContext) -> np.ndarray:
+    """Date Universal Credit full service reached each LA (static: same for every block)."""
+    first, last = (np.datetime64(d) for d in ctx.params["benefits.uc_rollout"])
+    n_la = len(ctx.pools.las)
+    # Spread evenly in LA order, shuffled by a fixed permutation of the pool.
+    order = np.argsort(np.sin(np.arange(n_la) * 12.9898) * 43758.5453 % 1)
+    span = (last - first) // DAY
+    dates = np.empty(n_la, dtype="datetime64[D]")
+    dates[order] = first + (np.arange(n_la) * span // max(n_la - 1, 1)).astype("timedelta64[D]")
+    return dates
+
+
+def _gaps(persons: Frame, edu: Education, spells: Frame) -> Frame:
+    """Periods without a (main or apprenticeship) job after leaving education."""
+    main = spells.take((spells["kind"] == 0) | (spells["kind"] == 2)).sort("person", "start")
+    person = main["person"]
+    starts = group_starts(person)
+    first_of_person = np.zeros(len(main), dtype=bool)
+    first_of_person[starts] = True
+    prev_end = np.empty(len(main), dtype="datetime64[D]")
+    prev_end[1:] = main["end"][:-1]
+    prev_end[first_of_person] = edu.labour_start[person[first_of_person]] - DAY
+    gap_start = prev_end + DAY
+    gap_end = main["start"] - DAY
+    gaps = Frame(person=person, start=gap_start, end=gap_end)
+    # The gap after each person's last job, if it ended before the extract date.
+    last = np.concatenate([starts[1:] - 1, [len(main) - 1]]) if len(main) else starts
+    tail = main.take(last)
+    tail = tail.take(tail["end"] < EXTRACT_END)
+    tail_gaps = Frame(person=tail["person"], start=tail["end"] + DAY,
+                      end=np.full(len(tail), OPEN_END))
+    has_job = np.zeros(len(persons), dtype=bool)
+    has_job[person] = True
+    never = np.flatnonzero(~has_job & ~np.isnat(edu.labour_start))
+    never_gaps = Frame(person=never, start=edu.labour_start[never],
+                       end=np.full(len(never), OPEN_END))
+    out = Frame.concat([gaps, tail_gaps, never_gaps])
+    return out.take(out["end"] > out["start"])
+
+
+def _out_of_work(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
+                 gaps: Frame, uc_date: np.ndarray) -> Frame:
+    p = ctx.params["benefits"]
+    person = gaps["person"]
+    m = len(gaps)
+    end_for_length = np.minimum(gaps["end"], EXTRACT_END)
+    days = np.maximum((end_for_length - gaps["start"]) // DAY, 1).astype(float)
+    age = age_on(persons["birth"][person], gaps["start"])
+    health = persons["health"][person]
+    low_qual = edu.qualification[person] < 2
+    claim = p["claim"]
+    score = (claim["a"] + claim["b"] * np.log(days) + claim["low_qualification"] * low_qual
+             + claim["health"] * health + claim["under_18"] * (age < 18))
+    claims = rng.random(m) < logistic(score)
+    start = add_days(gaps["start"], rng.integers(3, 30, m))
+    end = np.where(gaps["end"] == OPEN_END, OPEN_END,
+                   add_days(gaps["end"], -rng.integers(0, 10, m)))
+    claims &= end > start
+    sick = (health > p["health_threshold"]) & (days > 180)
+    lone_parent = (persons["female"][person] & (age >= 18) & (age <= 40) & low_qual
+                   & (rng.random(m) < p["lone_parent_share"]))
+    legacy = np.where(sick, np.where(start >= ESA_START, "ESA", "IB"),
+                      np.where(lone_parent, "IS", "JSA"))
+    on_uc = start >= uc_date[persons["la"][person]]
+    uc_health = np.where(rng.random(m) < 0.6, "UBC", "UCE")
+    uc = np.where(sick, uc_health, np.where(lone_parent, "UDF", "UAA"))
+    btype = np.where(on_uc, uc, legacy)
+    keep = claims
+    return Frame(person=person[keep], start=start[keep], end=end[keep], type=btype[keep])
+
+
+def _disability(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:
+    """DLA from 16 for the least healthy; PIP replaces it (reassessment) or starts new claims."""
+    p = ctx.params["benefits"]
+    n = len(persons)
+    disabled = persons["health"] > norm_ppf(1 - p["disability_share"])
+    onset = add_days(persons["birth"], rng.uniform(16, 45, n) * 365.25)
+    who = np.flatnonzero(disabled)
+    start = onset[who]
+    first_r, last_r = p["pip_reassessment_years"]
+    reassess = ymd(rng.integers(first_r, last_r + 1, len(who)), rng.integers(1, 13, len(who)), 1)
+    is_dla = start < PIP_START
+    dla_end = np.where(is_dla, np.maximum(reassess, start + DAY), OPEN_END)
+    awarded = rng.random(len(who)) < p["pip_award_rate"]
+    dla = Frame(person=who[is_dla], start=start[is_dla], end=dla_end[is_dla],
+                type=np.full(int(is_dla.sum()), "DLA"))
+    pip_start = np.where(is_dla, reassess + DAY, start)
+    get_pip = ~is_dla | awarded
+    pip = Frame(person=who[get_pip], start=pip_start[get_pip],
+                end=np.full(int(get_pip.sum()), OPEN_END), type=np.full(int(get_pip.sum()), "PIP"))
+    return Frame.concat([dla, pip])
+
+
+def _carers(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:
+    n = len(persons)
+    carer = persons["female"] & (rng.random(n) < ctx.params["benefits.carer_share"])
+    who = np.flatnonzero(carer)
+    start = add_days(persons["birth"][who], rng.uniform(25, 55, len(who)) * 365.25)
+    end = add_days(start, rng.exponential(4 * 365, len(who)))
+    return Frame(person=who, start=start, end=end, type=np.full(len(who), "ICA"))
+
+
+def _in_work_uc(ctx: BlockContext, rng: np.random.Generator, spells: Frame, uc_date: np.ndarray,
+                persons: Frame) -> Frame:
+    """In-work UC for some low-paid spells once UC is available."""
+    p = ctx.params["benefits"]
+    if len(spells) == 0:
+        return Frame(person=np.zeros(0, dtype=np.int64), start=np.zeros(0, "datetime64[D]"),
+                     end=np.zeros(0, "datetime64[D]"), type=np.zeros(0, dtype="<U3"))
+    low_paid = spells["log_rate"] < np.quantile(spells["log_rate"], 0.2)
+    available = np.maximum(uc_date[persons["la"][spells["person"]]], IN_WORK_UC_FROM)
+    in_window = (spells["end"] > available) & (spells["kind"] != 1)
+    take = low_paid & in_window & (rng.random(len(spells)) < p["in_work_uc_share"])
+    chosen = spells.take(take)
+    start = np.maximum(chosen["start"], available[take]) + np.timedelta64(30, "D")
+    end = np.minimum(chosen["end"], add_days(start, rng.exponential(400, len(chosen))))
+    btype = np.where(rng.random(len(chosen)) < 0.7, "UAB", "UBD")
+    keep = end > start
+    return Frame(person=chosen["person"][keep], start=start[keep], end=end[keep],
+                 type=btype[keep])

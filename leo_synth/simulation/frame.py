@@ -1,0 +1,98 @@
+"""A minimal struct-of-arrays table used by the simulation (one numpy array per attribute)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Masked(NamedTuple):
+    """Values with a NULL mask (True = NULL), for attributes that are sometimes missing."""
+
+    values: np.ndarray
+    null: np.ndarray
+
+    def __len__(self) -> int:  # the number of rows, not the tuple's two fields
+        return len(self.values)
+
+    def take(self, index: np.ndarray) -> Masked:
+        return Masked(self.values[index], self.null[index])
+
+
+Column = np.ndarray | Masked
+
+
+def _take(values: Column, index: np.ndarray) -> Column:
+    return values.take(index) if isinstance(values, Masked) else values[index]
+
+
+def _concat(parts: list[Column]) -> Column:
+    if any(isinstance(p, Masked) for p in parts):
+        parts = [p if isinstance(p, Masked) else Masked(p, np.zeros(len(p), dtype=bool))
+                 for p in parts]
+        return Masked(np.concatenate([p.values for p in parts]),
+                      np.concatenate([p.null for p in parts]))
+    return np.concatenate(parts)
+
+
+class Frame:
+    """Named numpy arrays of equal length: persons, pupil-years, spells, ...
+
+    Kept deliberately small (no index, no dtype magic) so that simulation code stays plain
+    vectorised numpy; pandas is used only where a grouped aggregation needs it.
+    """
+
+    def __init__(self, columns: dict[str, Column] | None = None, **kwargs: Column):
+        self._cols: dict[str, Column] = {}
+        for name, values in {**(columns or {}), **kwargs}.items():
+            self[name] = values
+
+    def __len__(self) -> int:
+        return len(next(iter(self._cols.values()))) if self._cols else 0
+
+    def __getitem__(self, name: str) -> np.ndarray:  # Masked for sometimes-missing attributes
+        return self._cols[name]
+
+    def __setitem__(self, name: str, values: Column) -> None:
+        if isinstance(values, Masked):
+            values = Masked(np.asarray(values.values), np.asarray(values.null, dtype=bool))
+        else:
+            values = np.asarray(values)
+        if self._cols and len(values) != len(self):
+            raise ValueError(f"column {name!r} has {len(values)} rows, frame has {len(self)}")
+        self._cols[name] = values
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._cols
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cols)
+
+    def get(self, name: str, default: np.ndarray | None = None) -> np.ndarray | None:
+        return self._cols.get(name, default)
+
+    def columns(self) -> list[str]:
+        return list(self._cols)
+
+    def take(self, index: np.ndarray) -> Frame:
+        """Rows by position (or boolean mask)."""
+        return Frame({name: _take(values, index) for name, values in self._cols.items()})
+
+    def select(self, names: Iterable[str]) -> Frame:
+        return Frame({name: self._cols[name] for name in names})
+
+    @staticmethod
+    def concat(frames: list[Frame]) -> Frame:
+        """Stack frames with the same columns."""
+        frames = [f for f in frames if f.columns()]
+        if not frames:
+            return Frame()
+        names = frames[0].columns()
+        return Frame({name: _concat([f[name] for f in frames]) for name in names})
+
+    def sort(self, *keys: str) -> Frame:
+        """Stable sort by the given columns (first key most significant)."""
+        order = np.lexsort(tuple(self._cols[k] for k in reversed(keys)))
+        return self.take(order)

@@ -1,0 +1,329 @@
+"""PAYE employment spells and the pay they earn; self-employment; furlough.
+
+Spells follow an alternating renewal process from the day a person leaves education: a job, a
+gap (a few days when moving job to job, months when out of work), the next job. Lengths depend
+on age, qualification, attachment to work, sex (career breaks) and the economy (longer gaps in
+the 2008-09 recession and in 2020/21). Pay is computed per spell and tax year, so earnings,
+employers and sectors per tax year all derive from the same spells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from leo_synth.simulation.calendar import (
+    DAY,
+    EXTRACT_END,
+    FIRST_TAX_YEAR,
+    LAST_TAX_YEAR,
+    OPEN_END,
+    add_days,
+    age_on,
+    tax_year_end,
+    tax_year_of,
+    tax_year_start,
+    year_of,
+    ymd,
+)
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.pools import SIC_SECTIONS, sample_enterprises
+from leo_synth.simulation.series import year_series
+from leo_synth.simulation.stats import categorical
+
+MAX_SPELLS = 40
+EARLIEST_SPELL_END = np.datetime64("1997-04-06")
+
+# Sector mix of jobs by qualification group (no L2 / L2-3 / degree), SIC section order.
+_SECTION_MIX = {
+    "low": [0.6, 0.2, 9, 0.3, 1.0, 7, 22, 6, 16, 1.5, 1.0, 1.0, 3, 13, 2.5, 3.5, 9, 2.5, 2, 0.2, 0],
+    "mid": [0.4, 0.2, 8.5, 0.5, 0.7, 5, 15, 5, 7.5, 3.5, 4, 1.5, 6.5, 9, 5, 7, 14, 2.5, 2, 0.1, 0],
+    "high": [0.2, 0.2, 6, 0.7, 0.5, 3, 7, 3, 2.5, 9, 7, 1.5, 15, 6, 7, 15, 14, 2.5, 1.5, 0, 0.1],
+}
+
+
+@dataclass
+class Education:
+    """What the labour market needs to know about a person's education."""
+
+    labour_start: np.ndarray  # date full-time education ended (or age 17)
+    qualification: np.ndarray  # highest level: 0, 2, 3, 4, 6 (degree), 7, 8
+    degree_year: np.ndarray  # academic year of graduation, -1 if none
+    degree_class: np.ndarray
+    subject_premium: np.ndarray
+    tariff: np.ndarray
+    study_years: Frame  # person, year: full-time study years (student jobs)
+    apprenticeships: Frame  # person, start_date, end_date, level
+
+
+@dataclass
+class Labour:
+    spells: Frame  # person, start, end, enterprise, part_time, log_rate, flags
+    pay: Frame  # person, tax_year, enterprise, amount: pay per spell and tax year
+    self_employment: Frame  # person, tax_year, sole, partnership
+    cjrs: Frame  # person, months (12-char indicator strings), weeks
+    seiss: Frame  # person, weeks, amount, months
+
+
+def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour:
+    """Spells, pay, self-employment and furlough for the block."""
+    rng = ctx.rng("labour")
+    attachment = (0.35 * persons["ability"] - 0.55 * persons["health"]
+                  - 0.25 * persons["disadvantage"] + 0.6 * rng.standard_normal(len(persons)))
+    main = _main_spells(ctx, rng, persons, edu, attachment)
+    students = _student_jobs(ctx, rng, persons, edu)
+    apprentices = _apprentice_spells(ctx, rng, edu)
+    spells = Frame.concat([main, students, apprentices])
+    spells = _add_concurrent(ctx, rng, spells)
+    self_emp, spells = _self_employment(ctx, rng, persons, spells)
+    spells = _assign_employers(ctx, rng, persons, edu, spells)
+    spells = _rates(ctx, rng, persons, edu, spells)
+    spells = _uncertain_dates(ctx, rng, spells)
+    spells = spells.sort("person", "start")
+    pay = _pay(ctx, rng, persons, edu, spells)
+    cjrs = _cjrs(ctx, rng, spells)
+    seiss = _seiss(ctx, rng, self_emp)
+    return Labour(spells, pay, self_emp, cjrs, seiss)
+
+
+def _interp_dict(points: dict, x: np.ndarray) -> np.ndarray:
+    keys = np.array(sorted(points), dtype=float)
+    return np.interp(x, keys, np.array([points[k] for k in sorted(points)], dtype=float))
+
+
+def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
+                 attachment: np.ndarray) -> Frame:
+    p = ctx.params
+    n = len(persons)
+    birth = persons["birth"]
+    first_delay = p["labour.first_job_months"]
+    delay_months = np.select(
+        [edu.qualification >= 6, edu.qualification == 3, edu.qualification == 2],
+        [first_delay["degree"], first_delay["level3"], first_delay["level2"]],
+        first_delay["no_level2"])
+    gap_scale = np.exp(-p["labour.attachment_strength"] * attachment)
+    t = add_days(edu.labour_start, rng.exponential(delay_months * 30.4 * gap_scale))
+    women_break = persons["female"] & (rng.random(n) < p["labour.career_break_share"])
+    break_at = add_days(birth, (26 + 12 * rng.random(n)) * 365.25)
+    break_len = rng.exponential(p["labour.career_break_years"] * 365.25, n)
+    grad_factor = np.where(edu.qualification >= 6, p["labour.graduate_spell_factor"], 1.0)
+    starts, ends = [], []
+    for _ in range(MAX_SPELLS):  # loop over spell number, vectorised over persons
+        age = (t - birth).astype(np.int64) / 365.25
+        mean_days = _interp_dict(p["labour.spell_years_by_age"], age) * 365.25 * grad_factor
+        duration = rng.weibull(0.85, n) * mean_days * 0.92
+        end = add_days(t, np.maximum(duration, 7))
+        starts.append(t)
+        ends.append(end)
+        job_to_job = rng.random(n) < p["labour.job_to_job_share"]
+        year_factor = _interp_dict(p["labour.recession_gap_factor"], year_of(end).astype(float))
+        gap = np.where(job_to_job, rng.integers(1, 40, n),
+                       rng.exponential(p["labour.gap_months"] * 30.4, n) * gap_scale * year_factor)
+        taking_break = women_break & (end > break_at)
+        gap = np.where(taking_break, gap + break_len, gap)
+        women_break &= ~taking_break
+        t = add_days(end, gap + 1)
+    start = np.stack(starts, axis=1)
+    end = np.stack(ends, axis=1)
+    person = np.repeat(np.arange(n), MAX_SPELLS)
+    spells = Frame(person=person, start=start.ravel(), end=end.ravel(),
+                   kind=np.zeros(n * MAX_SPELLS, dtype=np.int8))
+    keep = (spells["start"] <= EXTRACT_END) & (spells["end"] >= EARLIEST_SPELL_END)
+    return spells.take(keep)
+
+
+def _student_jobs(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
+                  edu: Education) -> Frame:
+    """Part-time jobs alongside full-time study (October to June)."""
+    study = edu.study_years
+    working = rng.random(len(study)) < ctx.params["labour.student_job_share"]
+    study = study.take(working)
+    m = len(study)
+    start = ymd(study["year"], 10, 1) + rng.integers(0, 60, m).astype("timedelta64[D]")
+    end = ymd(study["year"] + 1, 6, 30) - rng.integers(0, 90, m).astype("timedelta64[D]")
+    return Frame(person=study["person"], start=start, end=end, kind=np.full(m, 1, dtype=np.int8))
+
+
+def _apprentice_spells(ctx: BlockContext, rng: np.random.Generator, edu: Education) -> Frame:
+    """Apprentices are employed while training; most stay on afterwards."""
+    app = edu.apprenticeships
+    m = len(app)
+    stays = rng.random(m) < ctx.params["labour.apprentice_retention"]
+    end = np.where(stays, add_days(app["end_date"], rng.exponential(2.5 * 365, m)),
+                   app["end_date"])
+    return Frame(person=app["person"], start=app["start_date"], end=end,
+                 kind=np.full(m, 2, dtype=np.int8))
+
+
+def _add_concurrent(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
+    """A second job held alongside some spells (overlapping spells at another employer)."""
+    pick = rng.random(len(spells)) < ctx.params["labour.concurrent_share"]
+    base = spells.take(pick)
+    m = len(base)
+    length = (base["end"] - base["start"]).astype(np.int64)
+    offset = (rng.random(m) * np.maximum(length, 1) * 0.5).astype(np.int64)
+    start = base["start"] + offset.astype("timedelta64[D]")
+    end = start + np.maximum((rng.random(m) * length * 0.6).astype(np.int64), 14).astype(
+        "timedelta64[D]")
+    extra = Frame(person=base["person"], start=start, end=end, kind=np.full(m, 3, dtype=np.int8))
+    return Frame.concat([spells, extra])
+
+
+def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
+                     spells: Frame) -> tuple[Frame, Frame]:
+    """Self-employment episodes (SA rows from 2013/14); some PAYE jobs stop meanwhile."""
+    p = ctx.params["self_employment"]
+    n = len(persons)
+    share = np.where(persons["female"], p["ever_share"]["female"], p["ever_share"]["male"])
+    ever = rng.random(n) < share
+    start_age = rng.uniform(*p["start_age"], n)
+    start = add_days(persons["birth"], start_age * 365.25)
+    years = rng.integers(p["years"][0], p["years"][1] + 1, n)
+    first_ty = tax_year_of(start)
+    who = np.flatnonzero(ever)
+    counts = years[who]
+    person = np.repeat(who, counts)
+    ty = first_ty[person] + (np.arange(len(person)) - np.repeat(np.cumsum(counts) - counts,
+                                                                counts))
+    keep = (ty >= 2013) & (ty <= LAST_TAX_YEAR)
+    person, ty = person[keep], ty[keep]
+    m = len(person)
+    amount = np.exp(p["log_earnings"] + p["log_earnings_sd"] * rng.standard_normal(m))
+    partnership = rng.random(m) < p["partnership_share"]
+    self_emp = Frame(person=person, tax_year=ty,
+                     sole=np.where(partnership, 0, np.rint(amount)).astype(np.int64),
+                     partnership=np.where(partnership, np.rint(amount), 0).astype(np.int64),
+                     has_sole=~partnership, has_partnership=partnership)
+    episode_start = start[spells["person"]]
+    episode_end = add_days(episode_start, years[spells["person"]] * 365.25)
+    overlaps = (ever[spells["person"]] & (spells["start"] < episode_end)
+                & (spells["end"] > episode_start))
+    drop = overlaps & (rng.random(len(spells)) < p["drop_paye"])
+    return self_emp, spells.take(~drop)
+
+
+def _assign_employers(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
+                      edu: Education, spells: Frame) -> Frame:
+    qual = edu.qualification[spells["person"]]
+    group = np.where(qual >= 6, 2, np.where(qual >= 2, 1, 0))
+    mix = np.array([_SECTION_MIX[g] for g in ("low", "mid", "high")], dtype=float)
+    section = categorical(rng, mix[group])
+    spells["enterprise"] = sample_enterprises(ctx.pools, section, rng.random(len(spells)))
+    return spells
+
+
+def _rates(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
+           spells: Frame) -> Frame:
+    """Part-time status and the spell's pay level (log annual full-time pay, before age and
+    year effects, which vary within a spell and are applied per tax year)."""
+    p = ctx.params
+    person = spells["person"]
+    female = persons["female"][person]
+    pt = p["labour.part_time"]
+    pt_share = np.where(spells["kind"] == 1, pt["student"],
+                        np.where(female, pt["female"], pt["male"]))
+    spells["part_time"] = rng.random(len(spells)) < pt_share
+    e = p["earnings"]
+    qual_effect = np.array([e["qualification"].get(q, 0.0) for q in range(9)])
+    person_effect = (e["person_sd"] * (0.5 * persons["ability"] + 0.87 * rng.standard_normal(
+        len(persons))))
+    level = (e["base"] + qual_effect[edu.qualification[person]]
+             + np.select([edu.degree_class[person] == c for c in (1, 2, 3, 4)],
+                         [e["degree_class"][c] for c in (1, 2, 3, 4)], 0.0)
+             + np.where(edu.degree_year[person] >= 0, edu.subject_premium[person], 0.0)
+             + np.array([e["tariff"].get(t, 0.0) for t in (0, 1, 2)] + [0.0])[edu.tariff[person]]
+             + e["female"] * female
+             + person_effect[person]
+             + e["spell_sd"] * rng.standard_normal(len(spells)))
+    spells["log_rate"] = level
+    return spells
+
+
+def _uncertain_dates(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
+    """Unknown start dates default to 6 April, unknown end dates to 5 April, both flagged."""
+    p = ctx.params
+    m = len(spells)
+    unsure_start = rng.random(m) < p["labour.uncertain_start_share"]
+    unsure_end = rng.random(m) < p["labour.uncertain_end_share"]
+    start = np.where(unsure_start, tax_year_start(tax_year_of(spells["start"])), spells["start"])
+    end = np.where(unsure_end, tax_year_end(tax_year_of(spells["end"])), spells["end"])
+    end = np.maximum(end, start)
+    ongoing = end > EXTRACT_END
+    spells["start"] = start
+    spells["end"] = np.where(ongoing, OPEN_END, end)
+    spells["uncertain_start"] = unsure_start
+    spells["uncertain_end"] = unsure_end & ~ongoing
+    return spells
+
+
+def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
+         spells: Frame) -> Frame:
+    """Pay per spell and tax year: full-time rate x share of the year worked (x part-time)."""
+    e = ctx.params["earnings"]
+    start = spells["start"]
+    end = np.minimum(spells["end"], EXTRACT_END)
+    first = np.maximum(tax_year_of(start), FIRST_TAX_YEAR)
+    last = np.minimum(tax_year_of(end), LAST_TAX_YEAR)
+    count = np.maximum(last - first + 1, 0)
+    row = np.repeat(np.arange(len(spells)), count)
+    ty = first[row] + (np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count))
+    lo = np.maximum(start[row], tax_year_start(ty))
+    hi = np.minimum(end[row], tax_year_end(ty))
+    days = ((hi - lo) // DAY + 1).astype(float)
+    person = spells["person"][row]
+    mid_year = tax_year_start(ty) + np.timedelta64(182, "D")
+    age = age_on(persons["birth"][person], mid_year).astype(float)
+    log_pay = (spells["log_rate"][row] + _interp_dict(e["age_profile"], age)
+               + np.log(year_series(e["nominal_index"], ty))
+               + e["female_after_30"] * (persons["female"][person] & (age >= 30))
+               + e["year_sd"] * rng.standard_normal(len(row)))
+    since_degree = ty - edu.degree_year[person]
+    graduate = edu.degree_year[person] >= 0
+    log_pay += np.where(graduate & (since_degree > 0),
+                        e["graduate_growth"] * np.minimum(since_degree, e["graduate_growth_years"]),
+                        0.0)
+    factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
+    amount = np.exp(log_pay) * factor * days / 365.0
+    return Frame(person=person, tax_year=ty.astype(np.int64),
+                 enterprise=spells["enterprise"][row], amount=amount, days=days)
+
+
+def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
+    """Furlough in 2020/21 for employees in post, more in hospitality and leisure."""
+    p = ctx.params["cjrs"]
+    start_2020 = tax_year_start(2020)
+    in_post = (spells["start"] <= start_2020 + np.timedelta64(30, "D")) & (
+        spells["end"] >= start_2020) & (spells["kind"] != 1)
+    section_letters = np.array([s[0] for s in SIC_SECTIONS])
+    letter = section_letters[ctx.pools.enterprises["section"][spells["enterprise"]]]
+    share = np.array([p["furlough_share"].get(x, p["furlough_share"]["default"])
+                      for x in section_letters])
+    letter_index = np.searchsorted(section_letters, letter)
+    furloughed = in_post & (rng.random(len(spells)) < share[letter_index])
+    idx = np.flatnonzero(furloughed)
+    _, first = np.unique(spells["person"][idx], return_index=True)
+    idx = idx[first]
+    m = len(idx)
+    months = np.clip(rng.poisson(p["months_mean"], m), 1, 12)
+    begin = np.minimum(rng.integers(0, 3, m), 12 - months)
+    pattern = (np.arange(12)[None, :] >= begin[:, None]) & (
+        np.arange(12)[None, :] < (begin + months)[:, None])
+    return Frame(person=spells["person"][idx], months=pattern,
+                 weeks=np.rint(months * 4.3).astype(np.int64))
+
+
+def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:
+    """SEISS grants in 2020/21 for people self-employed in 2019/20."""
+    was = self_emp.take(self_emp["tax_year"] == 2019)
+    took = was.take(rng.random(len(was)) < ctx.params["self_employment.seiss_take_up"])
+    m = len(took)
+    grants = 1 + rng.binomial(4, 0.7, m)
+    weeks = grants * 12
+    amount = np.rint(np.minimum(0.8 * (took["sole"] + took["partnership"]) / 4, 7500) * grants)
+    months = np.zeros((m, 12), dtype=bool)
+    for g, month in enumerate((1, 4, 7, 10, 11)):  # grant months in the tax year
+        months[:, month] |= grants > g
+    return Frame(person=took["person"], weeks=weeks.astype(np.int64),
+                 amount=amount.astype(np.int64), months=months)

@@ -1,0 +1,134 @@
+"""One block's life courses, step by step: who, school, KS4, post-16, HE, FE, work, benefits.
+
+Each step reads the results of the earlier ones and draws from its own named stream, so the
+order of steps is the only coupling and every step can be read (and tested) on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from leo_synth.simulation.attainment import simulate_ks4
+from leo_synth.simulation.benefits import simulate_benefits
+from leo_synth.simulation.calendar import add_days
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.further_education import FurtherEducation, simulate_fe
+from leo_synth.simulation.higher_education import HigherEducation, simulate_he
+from leo_synth.simulation.labour import Education, Labour, simulate_labour
+from leo_synth.simulation.linkage import Linkage, simulate_linkage
+from leo_synth.simulation.population import KIND_SCHOOL, simulate_persons
+from leo_synth.simulation.post16 import Post16, simulate_post16
+from leo_synth.simulation.residence import simulate_residence
+from leo_synth.simulation.schooling import Schooling, simulate_schooling
+
+
+@dataclass
+class LifeCourse:
+    """Everything simulated for one block of persons."""
+
+    ctx: BlockContext
+    persons: Frame
+    schooling: Schooling
+    ks4: Frame
+    post16: Post16
+    he: HigherEducation
+    fe: FurtherEducation
+    education: Education
+    labour: Labour
+    benefits: Frame
+    residence: Frame
+    linkage: Linkage
+    cache: dict[str, Any] = field(default_factory=dict)
+    """Intermediate results shared by several relations of the block (see ``memo``)."""
+
+    def memo(self, key: str, compute: Any) -> Any:
+        """Compute once per block and reuse, e.g. census rows used by every term's view."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+
+def simulate_block(ctx: BlockContext) -> LifeCourse:
+    """Simulate every person of a block."""
+    persons = simulate_persons(ctx)
+    schooling = simulate_schooling(ctx, persons)
+    ks4 = simulate_ks4(ctx, persons, schooling)
+    post16 = simulate_post16(ctx, persons, schooling, ks4)
+    schooling.pupil_years = Frame.concat([schooling.pupil_years,
+                                          post16.sixth_form_years]).sort("person", "year")
+    fsm6 = np.zeros(len(persons), dtype=bool)
+    fsm6[ks4["person"]] = ks4["fsm6"]
+    he = simulate_he(ctx, persons, post16, fsm6)
+    fe = simulate_fe(ctx, persons, post16)
+    education = summarise_education(ctx, persons, ks4, post16, he, fe)
+    labour = simulate_labour(ctx, persons, education)
+    benefits = simulate_benefits(ctx, persons, education, labour)
+    residence = simulate_residence(ctx, persons, he.degree_year)
+    linkage = _linkage(ctx, persons, schooling, he)
+    return LifeCourse(ctx, persons, schooling, ks4, post16, he, fe, education, labour, benefits,
+                      residence, linkage)
+
+
+def _linkage(ctx: BlockContext, persons: Frame, schooling: Schooling,
+             he: HigherEducation) -> Linkage:
+    n = len(persons)
+    py = schooling.pupil_years
+    first = np.full(n, -1, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    order = np.argsort(-py["year"], kind="stable")
+    first[py["person"][order]] = py["year"][order]
+    last[py["person"]] = py["year"]
+    linkage = simulate_linkage(ctx, persons, first, last)
+    has_hesa = np.zeros(n, dtype=bool)
+    has_hesa[he.instances["person"]] = True
+    linkage.pmr_count = np.where((first < 0) & ~has_hesa, 0, linkage.pmr_count)
+    return linkage
+
+
+def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: Post16,
+                        he: HigherEducation, fe: FurtherEducation) -> Education:
+    """Highest qualification, the date full-time education ended, and study years."""
+    n = len(persons)
+    qual = np.zeros(n, dtype=np.int64)
+    qual[ks4["person"][ks4["level2"]]] = 2
+    fe_done = fe.learners.take(fe.learners["achieved"])
+    np.maximum.at(qual, fe_done["person"], np.minimum(fe_done["level"], 4))
+    qual = np.where(post16.level3_year >= 0, np.maximum(qual, 3), qual)
+    inst = he.instances
+    other_ug = inst.take(inst["qualified"] & (inst["level"] == 5))
+    qual[other_ug["person"]] = np.maximum(qual[other_ug["person"]], 4)
+    qual = np.where(he.degree_year >= 0, np.maximum(qual, 6), qual)
+    qual = np.maximum(qual, he.postgraduate)
+
+    school = persons["kind"] == KIND_SCHOOL
+    default_start = persons["birth"] + np.timedelta64(int(16.8 * 365.25), "D")
+    labour_start = np.where(np.isnat(post16.leave_date), default_start, post16.leave_date)
+    labour_start = add_days(labour_start, post16.neet_months * 30.4)
+    young_he = ~np.isnat(he.leave_date) & (
+        he.leave_date < persons["birth"] + np.timedelta64(int(27 * 365.25), "D"))
+    labour_start = np.where(young_he, np.maximum(labour_start, he.leave_date), labour_start)
+    labour_start = np.where(school | young_he, labour_start, default_start)
+
+    ft_he = he.years.take(~he.instances["part_time"][he.years["instance"]])
+    sixth = post16.youth_fe
+    study = Frame.concat([
+        Frame(person=ft_he["person"], year=ft_he["year"]),
+        Frame(person=sixth["person"], year=sixth["year"]),
+        Frame(person=np.flatnonzero(post16.route == 0), year=post16.start_year[post16.route == 0]),
+    ])
+    premium = np.array([s["premium"] for s in ctx.params["he.subjects"]] + [0.0])
+    return Education(
+        labour_start=labour_start.astype("datetime64[D]"),
+        qualification=qual,
+        degree_year=he.degree_year,
+        degree_class=he.degree_class,
+        subject_premium=premium[he.subject],  # subject -1 (none) picks the trailing 0
+        tariff=he.tariff,
+        study_years=study,
+        apprenticeships=fe.apprenticeships,
+    )
+

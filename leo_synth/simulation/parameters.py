@@ -1,0 +1,68 @@
+"""Simulation parameters: the defaults in ``config/parameters.yaml``, optionally overridden.
+
+A run config may name its own parameters file; its values are deep-merged onto the defaults and
+any key the defaults do not have is an error (a typo would otherwise be silently ignored).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from pathlib import Path
+from typing import Any
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.spec.loader import read_yaml
+
+DEFAULT_PARAMETERS = Path(__file__).resolve().parents[2] / "config" / "parameters.yaml"
+
+
+class Parameters:
+    """Read-only nested parameters with dotted-path access: ``p["labour.spell_mean_years"]``."""
+
+    def __init__(self, tree: dict[str, Any]):
+        self._tree = tree
+
+    def __getitem__(self, path: str) -> Any:
+        node: Any = self._tree
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise KeyError(f"no parameter {path!r}")
+            node = node[part]
+        return node
+
+    def tree(self) -> dict[str, Any]:
+        return copy.deepcopy(self._tree)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any], where: str, problems: list[str]) -> None:
+    for key, value in override.items():
+        path = f"{where}.{key}" if where else str(key)
+        if key not in base:
+            hint = difflib.get_close_matches(str(key), [str(k) for k in base], n=1)
+            problems.append(f"unknown parameter {path!r}" + (f" (did you mean {hint[0]!r}?)"
+                                                            if hint else ""))
+        elif isinstance(base[key], dict) and isinstance(value, dict) and not _is_table(base[key]):
+            _merge(base[key], value, path, problems)
+        else:
+            base[key] = value
+
+
+def _is_table(node: dict[str, Any]) -> bool:
+    """Mappings keyed by data (years, codes) are replaced whole rather than merged."""
+    return any(not isinstance(k, str) or not k.isidentifier() for k in node)
+
+
+def load_parameters(override: Path | None = None,
+                    defaults: Path = DEFAULT_PARAMETERS) -> Parameters:
+    """Defaults, with an optional override file merged on top."""
+    tree = read_yaml(defaults)
+    if override is not None:
+        extra = read_yaml(override) or {}
+        if not isinstance(extra, dict):
+            raise LeoSynthError(f"{override}: parameters must be a mapping")
+        problems: list[str] = []
+        _merge(tree, extra, "", problems)
+        if problems:
+            raise LeoSynthError(f"{override}: " + "; ".join(problems))
+    return Parameters(tree)

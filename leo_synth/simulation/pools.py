@@ -1,0 +1,209 @@
+"""Organisation and area pools shared by every block: LAs, areas, schools, providers, employers.
+
+Pools are a pure function of (seed, number of persons, parameters), drawn from the static
+stream block, so every worker builds the identical pool. Their sizes follow scaling laws: areas
+are fixed, schools and providers grow sub-linearly, employers roughly linearly (capped at
+England's counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from leo_synth.engine.rng import STATIC_BLOCK, stream
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters
+
+SIC_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("A", "Agriculture, forestry and fishing", ("01110", "01410", "02100")),
+    ("B", "Mining and quarrying", ("05101", "08110")),
+    ("C", "Manufacturing", ("10710", "25110", "29100", "20130", "28990")),
+    ("D", "Electricity, gas, steam and air conditioning supply", ("35110", "35220")),
+    ("E", "Water supply; sewerage, waste management and remediation activities",
+     ("36000", "38110")),
+    ("F", "Construction", ("41201", "42110", "43210", "43999")),
+    ("G", "Wholesale and retail trade; repair of motor vehicles and motorcycles",
+     ("47110", "47190", "45200", "46900", "47710")),
+    ("H", "Transportation and storage", ("49410", "52290", "53100")),
+    ("I", "Accommodation and food service activities", ("56101", "56102", "55100", "56302")),
+    ("J", "Information and communication", ("62012", "62020", "58110", "61100")),
+    ("K", "Financial and insurance activities", ("64191", "65110", "66220")),
+    ("L", "Real estate activities", ("68100", "68320")),
+    ("M", "Professional, scientific and technical activities", ("69201", "71121", "70229",
+                                                               "73110")),
+    ("N", "Administrative and support service activities", ("78200", "81210", "82990")),
+    ("O", "Public administration and defence; compulsory social security", ("84110", "84240")),
+    ("P", "Education", ("85200", "85310", "85421")),
+    ("Q", "Human health and social work activities", ("86101", "87100", "88990")),
+    ("R", "Arts, entertainment and recreation", ("90010", "93110", "93290")),
+    ("S", "Other service activities", ("94110", "96020")),
+    ("T", "Activities of households as employers", ("97000",)),
+    ("U", "Activities of extraterritorial organisations and bodies", ("99000",)),
+)
+"""SIC 2007 sections with a few real five-digit classes each (used for enterprise codes)."""
+
+# Share of employee jobs by SIC section (ONS workforce jobs, rounded), same order as above.
+SECTION_JOB_SHARES = np.array([0.4, 0.2, 8.0, 0.5, 0.7, 4.8, 15.0, 5.0, 7.5, 4.3, 3.6, 1.5, 7.5,
+                               8.8, 4.8, 9.0, 13.5, 2.4, 1.9, 0.1, 0.05])
+
+
+@dataclass
+class Pools:
+    """Everything that is shared between persons."""
+
+    regions: Frame  # code, name, idaci
+    las: Frame  # region
+    constituencies: Frame  # la, code, name
+    output_areas: Frame  # la, coa, lsoa, pcon
+    schools: Frame  # la, phase (0 primary, 1 secondary, 2 special), effect
+    fe_providers: Frame  # region, college (bool), effect
+    he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect
+    enterprises: Frame  # section, sic, region, weight, employees_band, birth_year
+    enterprise_section_cum: np.ndarray  # section + cumulative weight share, for sampling
+    la_first_school: np.ndarray  # [phase, la] -> first school index
+    la_school_count: np.ndarray  # [phase, la] -> number of schools
+
+
+def _count(persons: int, per: float, low: int, high: int) -> int:
+    return int(np.clip(round(persons / per), low, high))
+
+
+def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
+    """Build every pool for a run of ``persons`` persons."""
+    rng = stream(seed, "pools", STATIC_BLOCK)
+    regions = params["geography.regions"]
+    region_frame = Frame(
+        code=np.array([r["code"] for r in regions]),
+        name=np.array([r["name"] for r in regions]),
+        idaci=np.array([r["idaci"] for r in regions], dtype=float),
+    )
+    las = Frame(region=np.repeat(np.arange(len(regions)), [r["las"] for r in regions]))
+    n_la = len(las)
+    constituencies = _constituencies(seed, n_la, params, rng)
+    output_areas = _output_areas(n_la, int(params["geography.output_areas_per_la"]))
+    output_areas["pcon"] = pick_member(constituencies["la"], output_areas["la"],
+                                       rng.random(len(output_areas)))
+    schools, first, count = _schools(persons, params, las, rng)
+    fe = params["pools.fe_providers"]
+    n_fe = _count(persons, fe["per_persons"], fe["min"], fe["max"])
+    fe_providers = Frame(
+        region=rng.integers(0, len(regions), n_fe),
+        college=rng.random(n_fe) < 0.35,
+        effect=rng.normal(0, 0.1, n_fe),
+    )
+    n_he = int(params["pools.he_providers"])
+    tariff = np.sort(rng.choice(3, size=n_he, p=[0.2, 0.35, 0.45]))
+    he_providers = Frame(tariff=tariff, effect=np.choose(tariff, [0.10, 0.0, -0.07])
+                         + rng.normal(0, 0.03, n_he))
+    enterprises, section_cum = _enterprises(persons, params, len(regions), rng)
+    return Pools(region_frame, las, constituencies, output_areas, schools, fe_providers,
+                 he_providers, enterprises, section_cum, first, count)
+
+
+def _constituencies(seed: int, n_la: int, params: Parameters,
+                    rng: np.random.Generator) -> Frame:
+    """Constituencies: synthetic names built from a Faker pool (never per row)."""
+    from faker import Faker
+
+    per_la = float(params["geography.constituencies_per_la"])
+    counts = np.maximum(1, rng.poisson(per_la, n_la))
+    total = int(counts.sum())
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < total:
+        name = fake.city()
+        if rng.random() < 0.3:
+            name = f"{name} {rng.choice(['North', 'South', 'East', 'West', 'Central'])}"
+        if name not in seen and len(name) <= 43:
+            seen.add(name)
+            names.append(name)
+    codes = np.array([f"E14{900000 + i:06d}" for i in range(total)])
+    return Frame(la=np.repeat(np.arange(n_la), counts), code=codes, name=np.array(names))
+
+
+def pick_member(member_group: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """For each requested group, the member at uniform position ``u`` (members sorted by group)."""
+    counts = np.bincount(member_group, minlength=int(group.max()) + 1)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    offset = np.minimum((u * counts[group]).astype(np.int64), counts[group] - 1)
+    return starts[group] + offset
+
+
+def _output_areas(n_la: int, per_la: int) -> Frame:
+    """Output areas (E00...) and their LSOAs (E01..., five OAs each), in synthetic code ranges."""
+    la = np.repeat(np.arange(n_la), per_la)
+    idx = np.arange(n_la * per_la)
+    coa = np.char.add("E00", np.char.zfill((900000 + idx).astype(str), 6))
+    lsoa = np.char.add("E01", np.char.zfill((900000 + idx // 5).astype(str), 6))
+    return Frame(la=la, coa=coa, lsoa=lsoa)
+
+
+def _schools(persons: int, params: Parameters, las: Frame,
+             rng: np.random.Generator) -> tuple[Frame, np.ndarray, np.ndarray]:
+    """Primary, secondary and special schools, at least one of each phase per LA."""
+    n_la = len(las)
+    kinds = params["population.kinds"]
+    per_cohort = persons * kinds["school"] / len(params["population.cohort_births"])
+    n_primary = int(np.clip(per_cohort / params["pools.pupils_per_primary_cohort"], 0,
+                            params["pools.max_primary_schools"]))
+    n_secondary = int(np.clip(per_cohort / params["pools.pupils_per_secondary_cohort"], 0,
+                              params["pools.max_secondary_schools"]))
+    n_special = round((n_primary + n_secondary) * params["pools.special_school_share"])
+    frames = []
+    for phase, n in enumerate((n_primary, n_secondary, n_special)):
+        extra = max(0, n - n_la)
+        la = np.concatenate([np.arange(n_la), rng.integers(0, n_la, extra)])
+        la.sort()
+        frames.append(Frame(la=la, phase=np.full(len(la), phase, dtype=np.int8),
+                            effect=rng.normal(0, 0.25 if phase < 2 else 0.1, len(la))))
+    schools = Frame.concat(frames)
+    first = np.zeros((3, n_la), dtype=np.int64)
+    count = np.zeros((3, n_la), dtype=np.int64)
+    offset = 0
+    for phase, frame in enumerate(frames):
+        count[phase] = np.bincount(frame["la"], minlength=n_la)
+        first[phase] = offset + np.concatenate([[0], np.cumsum(count[phase])[:-1]])
+        offset += len(frame)
+    return schools, first, count
+
+
+def _enterprises(persons: int, params: Parameters, n_regions: int,
+                 rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
+    """Employers (IDBR enterprises) with Zipf-like sizes, sorted by SIC section."""
+    cfg = params["pools.enterprises"]
+    n = _count(persons, cfg["per_persons"], cfg["min"], cfg["max"])
+    section = np.sort(rng.choice(len(SIC_SECTIONS), size=n,
+                                 p=SECTION_JOB_SHARES / SECTION_JOB_SHARES.sum()))
+    size = 1.0 / rng.permutation(np.arange(1, n + 1)) ** float(cfg["zipf"])
+    codes = np.array([code for _, _, classes in SIC_SECTIONS for code in classes])
+    lengths = np.array([len(classes) for _, _, classes in SIC_SECTIONS])
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    sic = codes[starts[section] + rng.integers(0, 1 << 20, n) % lengths[section]]
+    # Within each section, cumulative size share; offset by the section number so one
+    # searchsorted over the whole pool samples "an employer of section s, by size".
+    cum = np.empty(n)
+    for s in range(len(SIC_SECTIONS)):
+        members = section == s
+        if members.any():
+            weights = size[members]
+            cum[members] = s + np.cumsum(weights) / weights.sum()
+    band = np.digitize(size / size.max() * 5000, [5, 10, 20, 50, 100, 250, 500, 1000])
+    birth_year = 2018 - np.minimum(rng.exponential(12, n).astype(int), 70)
+    return Frame(section=section, sic=sic, region=rng.integers(0, n_regions, n), weight=size,
+                 employees_band=band, birth_year=birth_year), cum
+
+
+def sample_enterprises(pools: Pools, section: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Pick an employer of each requested section, with probability proportional to its size.
+
+    Sections without any employer in a small pool fall back to the nearest section present.
+    """
+    present = np.unique(pools.enterprises["section"])
+    pos = np.clip(np.searchsorted(present, section), 0, len(present) - 1)
+    section = present[pos]
+    idx = np.searchsorted(pools.enterprise_section_cum, section + np.clip(u, 1e-9, 1 - 1e-9))
+    return np.minimum(idx, len(pools.enterprise_section_cum) - 1)

@@ -1,0 +1,84 @@
+"""Who the simulated persons are: kind, birth, sex, ethnicity, language, home area, latent traits.
+
+Latent traits are standard normal scores that later steps turn into outcomes:
+
+* ``disadvantage`` drives FSM eligibility and neighbourhood deprivation (IDACI);
+* ``ability`` drives attainment, correlated negatively with disadvantage;
+* ``need`` drives special educational needs, and with ``health`` disability benefits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.simulation.calendar import academic_year_of, ymd
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.pools import pick_member
+from leo_synth.simulation.stats import categorical, logistic, logit
+
+KIND_SCHOOL, KIND_ADULT_LEARNER, KIND_HE_ONLY = 0, 1, 2
+KINDS = ("school", "adult_learner", "he_only")
+
+
+def simulate_persons(ctx: BlockContext) -> Frame:
+    """One row per person of the block."""
+    p = ctx.params
+    rng = ctx.rng("persons")
+    n = ctx.size
+    kinds = p["population.kinds"]
+    kind = categorical(rng, np.array([kinds[k] for k in KINDS]), n).astype(np.int8)
+
+    births = p["population.cohort_births"]
+    cohorts = np.array(sorted(births), dtype=np.int64)
+    cohort = cohorts[categorical(rng, np.array([births[c] for c in cohorts], dtype=float), n)]
+    birth = ymd(cohort, 9, 1) + rng.integers(0, 365, n).astype("timedelta64[D]")
+    for kind_code, key in ((KIND_ADULT_LEARNER, "adult_learner_birth_years"),
+                           (KIND_HE_ONLY, "he_only_birth_years")):
+        first, last = p[f"population.{key}"]
+        days = (ymd(last, 12, 31) - ymd(first, 1, 1)).astype(int)
+        other = ymd(first, 1, 1) + rng.integers(0, days, n).astype("timedelta64[D]")
+        birth = np.where(kind == kind_code, other, birth)
+    cohort = academic_year_of(birth)
+
+    female = rng.random(n) < float(p["population.female_share"])
+    ethnic_shares = p["population.ethnicity"]
+    ethnic_codes = list(ethnic_shares)
+    ethnicity = categorical(rng, np.array([ethnic_shares[c] for c in ethnic_codes]), n)
+    eal_p = np.array([p["population.eal_by_ethnicity"][c] for c in ethnic_codes])
+    eal = rng.random(n) < eal_p[ethnicity]
+
+    regions = p["geography.regions"]
+    white_british = np.array(ethnic_codes)[ethnicity] == "WBRI"
+    share_wb = np.array([r["share_white_british"] for r in regions])
+    share_other = np.array([r["share_other"] for r in regions])
+    region = np.where(white_british, categorical(rng, share_wb, n),
+                      categorical(rng, share_other, n))
+    la = pick_member(ctx.pools.las["region"], region, rng.random(n))
+    oa = pick_member(ctx.pools.output_areas["la"], la, rng.random(n))
+
+    # Latent traits (see module docstring); the correlations are calibration parameters.
+    disadvantage = rng.standard_normal(n)
+    ability = -0.35 * disadvantage + np.sqrt(1 - 0.35**2) * rng.standard_normal(n)
+    need = -0.55 * ability + 0.25 * (~female) + 0.8 * rng.standard_normal(n)
+    health = 0.4 * need + 0.2 * disadvantage + 0.88 * rng.standard_normal(n)
+    idaci_mean = ctx.pools.regions["idaci"][region]
+    idaci = logistic(logit(idaci_mean) + 0.75 * disadvantage + 0.35 * rng.standard_normal(n))
+
+    return Frame(
+        pid=ctx.pid,
+        kind=kind,
+        birth=birth,
+        cohort=cohort.astype(np.int64),
+        female=female,
+        ethnicity=ethnicity.astype(np.int8),
+        eal=eal,
+        region=region.astype(np.int8),
+        la=la,
+        oa=oa,
+        idaci=np.round(idaci, 3),
+        disadvantage=disadvantage,
+        ability=ability,
+        need=need,
+        health=health,
+    )

@@ -1,0 +1,146 @@
+"""After Year 11: the route taken at 16, sixth-form years, KS5 results and youth FE years.
+
+The route is a multinomial logit on the KS4 latent score. School sixth-formers stay on the school
+census (Years 12 and 13); sixth-form and FE colleges are recorded in the ILR; everyone who
+completes a level 3 programme gets a KS5 record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.schooling import Schooling
+from leo_synth.simulation.stats import categorical, softmax_rows
+
+ROUTES = ("school_sixth_form", "sixth_form_college", "fe_college", "apprenticeship",
+          "employment", "neet")
+SIXTH_FORM, SFC, FE, APPRENTICESHIP, EMPLOYMENT, NEET = range(len(ROUTES))
+NO_ROUTE = -1
+
+
+@dataclass
+class Post16:
+    """Post-16 histories of the block's persons (arrays indexed by person)."""
+
+    route: np.ndarray  # route index, NO_ROUTE for persons without KS4
+    start_year: np.ndarray  # academic year of Year 12 (age 16 at its start)
+    sixth_form_years: Frame  # extra pupil-year rows (Years 12-13 at school)
+    ks5: Frame  # one row per KS5 student
+    youth_fe: Frame  # person, year, level, kind ("fe", "sfc", "app"), achieved
+    level3_year: np.ndarray  # academic year a level 3 was achieved, -1 if not (by 18)
+    leave_date: np.ndarray  # date post-16 learning ended (NaT if none)
+    neet_months: np.ndarray  # months NEET after leaving (0 if none)
+
+
+def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
+                    ks4: Frame) -> Post16:
+    """Routes, sixth-form and FE years and KS5 results for the block's KS4 pupils."""
+    p = ctx.params
+    rng = ctx.rng("post16")
+    n = len(persons)
+    route = np.full(n, NO_ROUTE, dtype=np.int64)
+    latent = np.full(n, np.nan)
+    latent[ks4["person"]] = ks4["latent"]
+    start = persons["cohort"] + 17
+    has_ks4 = np.zeros(n, dtype=bool)
+    has_ks4[ks4["person"]] = True
+
+    coeffs = p["post16.routes"]
+    a = np.array([coeffs[r]["a"] for r in ROUTES])
+    b = np.array([coeffs[r]["b"] for r in ROUTES])
+    z = np.nan_to_num(latent[has_ks4])
+    probs = softmax_rows(a[None, :] + b[None, :] * z[:, None])
+    route[has_ks4] = categorical(rng, probs)
+
+    dropout = rng.random(n) < p["post16.sixth_form_dropout"]
+    in_sixth = route == SIXTH_FORM
+    py = schooling.pupil_years
+    last_row = _last_row_per_person(py["person"], n)
+    sixth = []
+    for offset, ncyear in ((0, 12), (1, 13)):
+        who = np.flatnonzero(in_sixth & ((offset == 0) | ~dropout))
+        rows = last_row[who]
+        sixth.append(Frame(
+            person=who, year=start[who] + offset, ncyear=np.full(len(who), ncyear),
+            school=py["school"][rows], entry_year=py["entry_year"][rows],
+            fsm=np.zeros(len(who), dtype=bool), ever_fsm_6=py["ever_fsm_6"][rows],
+            ever_fsm_all=py["ever_fsm_all"][rows], sen=py["sen"][rows],
+        ))
+    sixth_form_years = Frame.concat(sixth)
+
+    # Level 3 programmes: sixth form, sixth-form college, and FE for the stronger students.
+    z_all = np.nan_to_num(latent, nan=-1.0)
+    fe_level = np.where(z_all > 0.3, 3, np.where(z_all > -0.6, 2, 1))
+    level3_programme = ((route == SIXTH_FORM) | (route == SFC)) & ~dropout
+    level3_programme |= (route == FE) & (fe_level == 3)
+    ks5_latent = 0.8 * z_all + 0.6 * rng.standard_normal(n)
+    level3_achieved = level3_programme & (ks5_latent > -1.6)
+    level3_year = np.where(level3_achieved, start + 1, -1)
+    ks5 = _ks5(ctx, rng, np.flatnonzero(level3_programme), start, ks5_latent, route)
+
+    youth_fe = _youth_fe(rng, route, start, fe_level, dropout, level3_achieved)
+    years_in_learning = np.select(
+        [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
+        [np.where(dropout, 1, 2), np.where(dropout, 1, 2), np.where(fe_level == 3, 2, 1),
+         np.ones(n, dtype=np.int64)], 0)
+    leave_date = np.where(has_ks4, ymd(start + years_in_learning, 7, 31), np.datetime64("NaT"))
+    neet = np.where(route == NEET, rng.exponential(p["post16.neet_months"], n), 0.0)
+    neet = np.where(has_ks4 & (route != NEET) & (rng.random(n) < 0.08),
+                    rng.exponential(4, n), neet)
+    return Post16(route, start, sixth_form_years, ks5, youth_fe, level3_year,
+                  leave_date.astype("datetime64[D]"), neet)
+
+
+def _last_row_per_person(person: np.ndarray, n: int) -> np.ndarray:
+    """Index of each person's last pupil-year row (rows are ordered by person, then year)."""
+    last = np.full(n, -1, dtype=np.int64)
+    last[person] = np.arange(len(person))
+    return last
+
+
+def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np.ndarray,
+         latent: np.ndarray, route: np.ndarray) -> Frame:
+    """KS5 student rows: number of A levels and a grade per A level (0 = U ... 6 = A*)."""
+    p = ctx.params
+    m = len(who)
+    n_alevels = 1 + categorical(rng, np.array(p["ks5.a_levels"], dtype=float), m)
+    vocational = route[who] == FE
+    n_alevels = np.where(vocational, 0, n_alevels)
+    grades = np.clip(np.rint(3.2 + 1.45 * latent[who][:, None] + rng.normal(0, 0.8, (m, 4))),
+                     0, 6).astype(np.int8)
+    grades = np.where(np.arange(4)[None, :] < n_alevels[:, None], grades, -1)
+    points_per_entry = (p["ks5.points_per_entry_mean"]
+                        + p["ks5.points_per_entry_spread"] * latent[who])
+    return Frame(
+        person=who, year=start[who] + 1, latent=latent[who], vocational=vocational,
+        n_alevels=n_alevels, **{f"al{i + 1}": grades[:, i] for i in range(4)},
+        points_per_entry=np.clip(points_per_entry, 0, 60),
+    )
+
+
+def _youth_fe(rng: np.random.Generator, route: np.ndarray, start: np.ndarray,
+              fe_level: np.ndarray, dropout: np.ndarray, level3: np.ndarray) -> Frame:
+    """ILR learning years at 16-18: colleges, apprenticeships, and sixth-form drop-outs."""
+    frames = []
+    n = len(route)
+    for kind, who, years, level in (
+        ("sfc", route == SFC, np.where(dropout, 1, 2), np.full(n, 3)),
+        ("fe", route == FE, np.where(fe_level == 3, 2, 1), fe_level),
+        ("app", route == APPRENTICESHIP, 1 + (rng.random(n) < 0.5), np.where(fe_level >= 2, 3, 2)),
+        ("fe", (route == SIXTH_FORM) & dropout, np.ones(n, dtype=np.int64), np.full(n, 2)),
+    ):
+        people = np.flatnonzero(who)
+        for offset in range(2):
+            stay = people[years[people] > offset]
+            year = start[stay] + offset + ((route[stay] == SIXTH_FORM) * 1)
+            frames.append(Frame(
+                person=stay, year=year, level=level[stay],
+                kind=np.full(len(stay), kind), achieved=np.where(
+                    level[stay] == 3, level3[stay], rng.random(len(stay)) < 0.8),
+            ))
+    return Frame.concat(frames).sort("person", "year")

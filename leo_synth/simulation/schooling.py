@@ -1,0 +1,173 @@
+"""Compulsory schooling: enrolment by year, schools, FSM and SEN histories.
+
+Histories are first simulated as (person x academic year) matrices over the extract's years
+(2001/02 to 2020/21), which makes rolling measures such as "ever FSM in the last six years" plain
+array operations, then flattened to one row per pupil-year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.population import KIND_SCHOOL
+from leo_synth.simulation.series import year_series
+from leo_synth.simulation.stats import categorical, norm_ppf
+
+YEARS = np.arange(FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR + 1)
+NURSERY, RECEPTION, YEAR_6, YEAR_11 = -1, 0, 6, 11
+SEN_NONE, SEN_SUPPORT, SEN_STATEMENT = 0, 1, 2
+
+
+@dataclass
+class Schooling:
+    """Compulsory-school histories of the block's school persons."""
+
+    pupil_years: Frame  # one row per person and academic year on a school roll (N2 .. Y11)
+    fsm: np.ndarray  # (persons x YEARS) eligible on census day, False when not on roll
+    sen: np.ndarray  # (persons x YEARS) SEN level 0/1/2, -1 when not on roll
+    sen_need: np.ndarray  # per person: index into the need list of its SEN level
+    primary_school: np.ndarray
+    secondary_school: np.ndarray
+
+
+def nc_year(cohort: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """National Curriculum year (reception = 0) of a birth cohort in an academic year."""
+    return year - cohort - 5
+
+
+def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
+    """Enrolment, schools, FSM and SEN for every school person of the block."""
+    p = ctx.params
+    rng = ctx.rng("schooling")
+    n = len(persons)
+    is_school = persons["kind"] == KIND_SCHOOL
+    cohort = persons["cohort"]
+    nc = nc_year(cohort[:, None], YEARS[None, :])  # (n, years)
+
+    entry = np.where(rng.random(n) < p["schooling.late_entry_share"],
+                     rng.integers(1, 11, n), RECEPTION)
+    entry = np.where((entry == RECEPTION) & (rng.random(n) < p["schooling.nursery_share"]),
+                     NURSERY, entry)
+    exit_after = np.where(rng.random(n) < p["schooling.early_exit_share"],
+                          rng.integers(1, 11, n), YEAR_11)
+    exit_after = np.maximum(exit_after, entry)
+    on_roll = is_school[:, None] & (nc >= entry[:, None]) & (nc <= exit_after[:, None])
+
+    fsm = _fsm(ctx, persons, nc, on_roll, rng)
+    sen, sen_need = _sen(ctx, persons, nc, on_roll, rng)
+    primary, secondary, moves = _schools(ctx, persons, sen, rng)
+
+    person_idx, year_idx = np.nonzero(on_roll)
+    year = YEARS[year_idx]
+    ncy = nc[person_idx, year_idx]
+    secondary_phase = ncy > YEAR_6
+    moved = moves[person_idx, secondary_phase.astype(int)]
+    # A mover's second school applies from the move year onwards.
+    school = np.where(secondary_phase, secondary[person_idx, 0], primary[person_idx, 0])
+    school2 = np.where(secondary_phase, secondary[person_idx, 1], primary[person_idx, 1])
+    after_move = (moved >= 0) & (ncy >= moved)
+    school = np.where(after_move, school2, school)
+    first_nc_here = np.where(after_move, moved,
+                             np.where(secondary_phase, 7, np.maximum(entry[person_idx], NURSERY)))
+    first_nc_here = np.maximum(first_nc_here, entry[person_idx])
+    pupil_years = Frame(
+        person=person_idx.astype(np.int64),
+        year=year.astype(np.int64),
+        ncyear=ncy.astype(np.int64),
+        school=school.astype(np.int64),
+        entry_year=(cohort[person_idx] + 5 + first_nc_here).astype(np.int64),
+        fsm=fsm[person_idx, year_idx],
+        ever_fsm_6=_ever(fsm, 6)[person_idx, year_idx],
+        ever_fsm_all=_ever(fsm, len(YEARS))[person_idx, year_idx],
+        sen=sen[person_idx, year_idx],
+    )
+    return Schooling(pupil_years, fsm, sen, sen_need, primary[:, 0], secondary[:, 0])
+
+
+def _ar1(rng: np.random.Generator, n: int, years: int, rho: float) -> np.ndarray:
+    """Standard-normal AR(1) noise, one series per person."""
+    noise = rng.standard_normal((n, years))
+    out = np.empty_like(noise)
+    out[:, 0] = noise[:, 0]
+    scale = np.sqrt(1 - rho**2)
+    for t in range(1, years):  # loop over 20 years, vectorised over persons
+        out[:, t] = rho * out[:, t - 1] + scale * noise[:, t]
+    return out
+
+
+def _fsm(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
+         rng: np.random.Generator) -> np.ndarray:
+    """FSM eligibility on census day: lasting disadvantage plus autocorrelated change."""
+    p = ctx.params
+    w = float(p["fsm.persistence"])
+    noise = _ar1(rng, len(persons), len(YEARS), float(p["fsm.year_to_year_correlation"]))
+    score = w * persons["disadvantage"][:, None] + np.sqrt(1 - w**2) * noise
+    score = score + float(p["fsm.secondary_shift"]) * (nc > YEAR_6)
+    threshold = norm_ppf(1 - year_series(p["fsm.rate"], YEARS) / 100.0)
+    return on_roll & (score > threshold[None, :])
+
+
+def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
+         rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """SEN level by year (none, support, statement/EHC plan) and the person's primary need."""
+    p = ctx.params
+    need = persons["need"]
+    noise = _ar1(rng, len(persons), len(YEARS), 0.85)
+    # Needs are identified progressively in the first school years.
+    identification = np.clip(nc, 0, 4) / 4.0 * 0.35 - 0.35
+    score = (need[:, None] - need.mean()) / max(need.std(), 1e-9)
+    score = 0.9 * score + np.sqrt(1 - 0.81) * noise + identification
+    any_t = norm_ppf(1 - year_series(p["sen.any_rate"], YEARS) / 100.0) - 0.1
+    st_t = norm_ppf(1 - year_series(p["sen.statement_rate"], YEARS) / 100.0) - 0.1
+    level = np.where(score > st_t[None, :], SEN_STATEMENT,
+                     np.where(score > any_t[None, :], SEN_SUPPORT, SEN_NONE))
+    level = np.where(on_roll, level, -1)
+    support_shares = p["sen.need_support"]
+    ehc_shares = p["sen.need_ehc"]
+    need_support = categorical(rng, np.array(list(support_shares.values()), dtype=float),
+                               len(persons))
+    need_ehc = categorical(rng, np.array(list(ehc_shares.values()), dtype=float), len(persons))
+    ever_statement = (level == SEN_STATEMENT).any(axis=1)
+    # Store the need as (level-specific index); relations map it back to codes per level.
+    sen_need = np.where(ever_statement, 100 + need_ehc, need_support)
+    return level.astype(np.int8), sen_need.astype(np.int64)
+
+
+def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
+             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Primary and secondary school (first and, for movers, second) and the move NC year."""
+    p = ctx.params
+    pools = ctx.pools
+    n = len(persons)
+    la = persons["la"]
+    away = rng.random(n) < p["schooling.out_of_la_share"]
+    school_la = np.where(away, rng.integers(0, len(pools.las), n), la)
+
+    def pick(phase: int, las: np.ndarray) -> np.ndarray:
+        first = pools.la_first_school[phase][las]
+        count = pools.la_school_count[phase][las]
+        return first + np.minimum((rng.random(len(las)) * count).astype(np.int64), count - 1)
+
+    special = ((sen == SEN_STATEMENT).any(axis=1)
+               & (rng.random(n) < p["schooling.special_school_share_of_ehc"]))
+    primary = np.stack([pick(0, school_la), pick(0, school_la)], axis=1)
+    secondary = np.stack([pick(1, school_la), pick(1, school_la)], axis=1)
+    special_school = pick(2, school_la)
+    primary[special] = special_school[special, None]
+    secondary[special] = special_school[special, None]
+    movers = rng.random((n, 2)) < p["schooling.mover_share"]
+    move_nc = np.stack([rng.integers(1, 7, n), rng.integers(8, 12, n)], axis=1)
+    return primary, secondary, np.where(movers & ~special[:, None], move_nc, -1)
+
+
+def _ever(flags: np.ndarray, window: int) -> np.ndarray:
+    """Whether a flag was set in any of the last ``window`` years (this year included)."""
+    cum = np.cumsum(flags, axis=1)
+    shifted = np.zeros_like(cum)
+    shifted[:, window:] = cum[:, :-window]
+    return (cum - shifted) > 0

@@ -1,0 +1,461 @@
+"""Load and validate the YAML specs under ``schemas/``.
+
+Validation collects *every* problem before failing, and each problem names its file, table and
+column, so that ``leo-synth validate`` can report them all at once. Duplicate keys inside a YAML
+mapping are errors too (PyYAML would silently keep the last one).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.spec.model import (
+    Catalog,
+    ColumnSpec,
+    Fill,
+    Keyspace,
+    TableSpec,
+    Variant,
+    expand_table,
+)
+from leo_synth.spec.types import SqlTypeError, parse_sql_type
+from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
+
+FILE_KEYS = {"family", "database", "description", "tables", "keyspaces", "codelists"}
+TABLE_KEYS = {
+    "name", "description", "grain", "calendar", "years", "variants", "per_year", "builder",
+    "primary_key", "iterations", "vrf_sheet", "database", "columns", "i1_name",
+}
+COLUMN_KEYS = {
+    "name", "type", "description", "nullable", "fill", "codes", "codelist", "range", "years",
+    "terms", "key", "references", "i1_name",
+}
+VARIANT_KEYS = {"name", "years", "term", "i1_name"}
+KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
+FILL_KINDS = {"draw", "const", "none", "derive", "attr"}
+TERMS = {"", "spr", "sum", "aut"}
+DATABASES = {"leo_i2", "npd_i2", "lilr_i2", "hesa_i2", "ucas_i2"}
+
+
+@dataclass(frozen=True)
+class SpecProblem:
+    """One validation problem, located by file, table and column."""
+
+    file: str
+    message: str
+    table: str | None = None
+    column: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.table:
+            where += f": table {self.table}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class SpecError(LeoSynthError):
+    """The specs have problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[SpecProblem]):
+        self.problems = problems
+        head = f"{len(problems)} problem(s) in the specs"
+        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that rejects duplicate mapping keys."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
+)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, rejecting duplicate keys; errors become :class:`LeoSynthError`."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=_UniqueKeyLoader)
+    except OSError as exc:
+        raise LeoSynthError(f"cannot read {path}: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise LeoSynthError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
+
+
+def default_schema_dir() -> Path:
+    """The ``schemas/`` folder of this checkout."""
+    return Path(__file__).resolve().parents[2] / "schemas"
+
+
+def spec_files(schema_dir: Path) -> list[Path]:
+    """Spec files in a folder (recursively), in a stable order."""
+    return sorted(p for p in schema_dir.rglob("*.yaml") if p.is_file())
+
+
+def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = None) -> Catalog:
+    """Load every spec file, validate each one and the links between them.
+
+    Raises :class:`SpecError` listing every problem found.
+    """
+    schema_dir = schema_dir or default_schema_dir()
+    paths = list(files) if files is not None else spec_files(schema_dir)
+    if not paths:
+        raise LeoSynthError(f"no spec files (*.yaml) found in {schema_dir}")
+    builder = _CatalogBuilder()
+    for path in paths:
+        builder.add_file(path, read_yaml(path))
+    return builder.finish()
+
+
+class _CatalogBuilder:
+    """Accumulates tables, keyspaces and code lists from spec files, then cross-checks them."""
+
+    def __init__(self) -> None:
+        self.problems: list[SpecProblem] = []
+        self.tables: list[TableSpec] = []
+        self.keyspaces: dict[str, Keyspace] = {}
+        self.codelists: dict[str, tuple[tuple[str, str | None], ...]] = {}
+        self._pending_codelists: list[tuple[str, str, str, str]] = []
+
+    def problem(self, file: str, message: str, table: str | None = None,
+                column: str | None = None) -> None:
+        self.problems.append(SpecProblem(file, message, table, column))
+
+    def add_file(self, path: Path, doc: Any) -> None:
+        file = str(path)
+        if doc is None:
+            return
+        if not isinstance(doc, dict):
+            self.problem(file, "top level must be a mapping")
+            return
+        self._unknown(doc, FILE_KEYS, file)
+        for name, body in (doc.get("codelists") or {}).items():
+            codes = self._codes(body, file, None, None)
+            if name in self.codelists:
+                self.problem(file, f"code list {name!r} declared twice")
+            self.codelists[name] = codes
+        for name, body in (doc.get("keyspaces") or {}).items():
+            self._keyspace(name, body, file)
+        tables = doc.get("tables") or []
+        if not isinstance(tables, list):
+            self.problem(file, "'tables' must be a list of tables")
+            return
+        for body in tables:
+            table = self._table(body, doc, file)
+            if table is not None:
+                self.tables.append(table)
+
+    # -- pieces ---------------------------------------------------------------------------
+
+    def _unknown(self, body: dict, allowed: set[str], file: str, table: str | None = None,
+                 column: str | None = None) -> None:
+        for key in body:
+            if key not in allowed:
+                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                self.problem(file, f"unknown key {key!r}{suggestion}", table, column)
+
+    def _keyspace(self, name: str, body: Any, file: str) -> None:
+        if not isinstance(body, dict):
+            self.problem(file, f"keyspace {name!r} must be a mapping")
+            return
+        self._unknown(body, KEYSPACE_KEYS, file)
+        try:
+            sql_type = parse_sql_type(body.get("type", ""))
+        except SqlTypeError as exc:
+            self.problem(file, f"keyspace {name!r}: {exc}")
+            return
+        for required in ("description", "marker"):
+            if not body.get(required):
+                self.problem(file, f"keyspace {name!r} needs a {required}")
+        params = body.get("params") or {}
+        self.keyspaces[name] = Keyspace(
+            name=name, type=sql_type, description=str(body.get("description", "")),
+            marker=str(body.get("marker", "")), home=body.get("home"),
+            params=tuple(sorted(params.items())),
+        )
+
+    def _codes(self, body: Any, file: str, table: str | None,
+               column: str | None) -> tuple[tuple[str, str | None], ...]:
+        if isinstance(body, dict):
+            return tuple((str(k), None if v is None else str(v)) for k, v in body.items())
+        if isinstance(body, list):
+            return tuple((str(v), None) for v in body)
+        self.problem(file, "codes must be a list of codes or a mapping of code: label",
+                     table, column)
+        return ()
+
+    def _years(self, value: Any, file: str, table: str | None,
+               column: str | None = None) -> frozenset[int] | None:
+        try:
+            return parse_years(value)
+        except YearSetError as exc:
+            self.problem(file, str(exc), table, column)
+            return None
+
+    def _table(self, body: Any, doc: dict, file: str) -> TableSpec | None:
+        if not isinstance(body, dict) or not body.get("name"):
+            self.problem(file, "every table needs a mapping with a 'name'")
+            return None
+        name = str(body["name"])
+        self._unknown(body, TABLE_KEYS, file, name)
+        calendar = body.get("calendar", "academic")
+        required_keys = ["description", "grain", "builder", "columns"]
+        if calendar != "none":
+            required_keys.append("years")
+        for required in required_keys:
+            if required not in body:
+                self.problem(file, f"missing '{required}'", name)
+        database = body.get("database", doc.get("database"))
+        if database not in DATABASES:
+            self.problem(file, f"database {database!r} is not one of {sorted(DATABASES)}", name)
+        if calendar not in CALENDARS:
+            self.problem(file, f"calendar {calendar!r} is not one of {list(CALENDARS)}", name)
+        years = frozenset()
+        if "years" in body:
+            years = self._years(body["years"], file, name) or frozenset()
+        per_year = bool(body.get("per_year", False))
+        variants = self._variants(body, name, years, per_year, file)
+        columns = self._columns(body.get("columns") or [], name, file)
+        primary_key = tuple(body.get("primary_key") or ())
+        known = {c.name for c in columns}
+        for key_col in primary_key:
+            if key_col not in known:
+                self.problem(file, f"primary key column {key_col!r} is not a column", name)
+        iterations = tuple(body.get("iterations") or (1, 2))
+        if not set(iterations) <= {1, 2}:
+            self.problem(file, f"iterations must be a subset of [1, 2], got {list(iterations)}",
+                         name)
+        return TableSpec(
+            name=name, family=str(doc.get("family", Path(file).stem)), database=str(database),
+            description=str(body.get("description", "")), grain=str(body.get("grain", "")),
+            calendar=calendar, years=years, builder=str(body.get("builder", "")),
+            columns=tuple(columns), variants=variants, per_year=per_year,
+            primary_key=primary_key, iterations=iterations, vrf_sheet=body.get("vrf_sheet"),
+            source_file=file,
+        )
+
+    def _variants(self, body: dict, name: str, years: frozenset[int], per_year: bool,
+                  file: str) -> tuple[Variant, ...]:
+        raw = body.get("variants")
+        if raw is None:
+            raw = [{"name": name, "i1_name": body.get("i1_name")}]
+        elif body.get("i1_name"):
+            self.problem(file, "put i1_name on each variant when a table has variants", name)
+        variants = []
+        for item in raw:
+            if not isinstance(item, dict) or "name" not in item:
+                self.problem(file, "each variant needs a mapping with a 'name'", name)
+                continue
+            self._unknown(item, VARIANT_KEYS, file, name)
+            v_years = years if "years" not in item else self._years(item["years"], file, name)
+            if v_years is None:
+                continue
+            if not v_years <= years:
+                self.problem(file, f"variant {item['name']!r} has years outside the table's", name)
+            term = str(item.get("term", ""))
+            if term not in TERMS:
+                self.problem(file, f"variant term {term!r} is not one of {sorted(TERMS)}", name)
+            if per_year and "[yy" not in str(item["name"]):
+                self.problem(file, f"per-year variant name {item['name']!r} needs [yyyy] or [yy]",
+                             name)
+            variants.append(Variant(str(item["name"]), v_years, term, item.get("i1_name")))
+        return tuple(variants)
+
+    def _columns(self, raw: Any, table: str, file: str) -> list[ColumnSpec]:
+        if not isinstance(raw, list):
+            self.problem(file, "'columns' must be a list", table)
+            return []
+        columns: list[ColumnSpec] = []
+        seen: set[str] = set()
+        for body in raw:
+            if not isinstance(body, dict) or not body.get("name"):
+                self.problem(file, "every column needs a mapping with a 'name'", table)
+                continue
+            col = self._column(body, table, file)
+            if col is None:
+                continue
+            if col.name.lower() in seen:
+                self.problem(file, "duplicate column", table, col.name)
+                continue
+            seen.add(col.name.lower())
+            columns.append(col)
+        return columns
+
+    def _column(self, body: dict, table: str, file: str) -> ColumnSpec | None:
+        name = str(body["name"])
+        self._unknown(body, COLUMN_KEYS, file, table, name)
+        try:
+            sql_type = parse_sql_type(body.get("type", ""))
+        except SqlTypeError as exc:
+            self.problem(file, str(exc), table, name)
+            return None
+        if not str(body.get("description", "")).strip():
+            self.problem(file, "missing description", table, name)
+        codes: tuple[tuple[str, str | None], ...] = ()
+        if "codes" in body:
+            codes = self._codes(body["codes"], file, table, name)
+        if "codelist" in body:
+            self._pending_codelists.append((file, table, name, str(body["codelist"])))
+        value_range = None
+        if "range" in body:
+            rng = body["range"]
+            if (not isinstance(rng, list) or len(rng) != 2
+                    or not all(isinstance(v, int | float) for v in rng) or rng[0] > rng[1]):
+                self.problem(file, "range must be [low, high] with low <= high", table, name)
+            else:
+                value_range = (rng[0], rng[1])
+        years = self._years(body["years"], file, table, name) if "years" in body else None
+        terms = body.get("terms")
+        if terms is not None:
+            terms = tuple(str(t) for t in terms)
+            bad = set(terms) - TERMS
+            if bad:
+                self.problem(file, f"unknown terms {sorted(bad)}", table, name)
+        fill = self._fill(body.get("fill"), codes, value_range, "codelist" in body, file, table,
+                          name)
+        return ColumnSpec(
+            name=name, type=sql_type, description=str(body.get("description", "")).strip(),
+            fill=fill, nullable=bool(body.get("nullable", True)), codes=codes,
+            value_range=value_range, years=years, terms=terms, key=body.get("key"),
+            references=body.get("references"), i1_name=body.get("i1_name"),
+        )
+
+    def _fill(self, raw: Any, codes: tuple, value_range: tuple | None, has_codelist: bool,
+              file: str, table: str, column: str) -> Fill:
+        if raw is None:
+            self.problem(file, "missing 'fill' (an attribute name or a mapping)", table, column)
+            return Fill("none")
+        if isinstance(raw, str):
+            return Fill("attr", attr=raw)
+        if not isinstance(raw, dict) or len(set(raw) & FILL_KINDS) != 1:
+            self.problem(file, f"fill must be an attribute name or a mapping with one of "
+                               f"{sorted(FILL_KINDS)}", table, column)
+            return Fill("none")
+        kind = next(iter(set(raw) & FILL_KINDS))
+        extra = {k: v for k, v in raw.items() if k != kind}
+        if kind == "attr":
+            return Fill("attr", attr=str(raw["attr"]))
+        if kind == "const":
+            return Fill("const", value=raw["const"])
+        if kind == "none":
+            return Fill("none")
+        if kind == "derive":
+            return Fill("derive", derive=str(raw["derive"]),
+                        params=tuple(sorted(extra.items())))
+        # draw
+        weights = extra.pop("weights", None)
+        if extra:
+            self.problem(file, f"unknown fill options {sorted(extra)}", table, column)
+        if not codes and value_range is None and not has_codelist:
+            self.problem(file, "fill 'draw' needs codes, a codelist or a range", table, column)
+        if weights is not None:
+            if codes and len(weights) != len(codes):
+                self.problem(file, f"{len(weights)} weights for {len(codes)} codes", table, column)
+            weights = tuple(float(w) for w in weights)
+        return Fill("draw", weights=weights)
+
+    # -- cross-file checks ------------------------------------------------------------------
+
+    def finish(self) -> Catalog:
+        tables = self._resolve_codelists()
+        self._check_links(tables)
+        self._check_physical_names(tables)
+        if self.problems:
+            raise SpecError(self.problems)
+        return Catalog(tables=tuple(tables), keyspaces=self.keyspaces, codelists=self.codelists)
+
+    def _resolve_codelists(self) -> list[TableSpec]:
+        from dataclasses import replace
+
+        pending = {(t, c): lst for _, t, c, lst in self._pending_codelists}
+        files = {(t, c): f for f, t, c, _ in self._pending_codelists}
+        tables = []
+        for table in self.tables:
+            cols = []
+            for col in table.columns:
+                lst = pending.get((table.name, col.name))
+                if lst is not None:
+                    if lst not in self.codelists:
+                        self.problem(files[(table.name, col.name)], f"unknown codelist {lst!r}",
+                                     table.name, col.name)
+                    else:
+                        col = replace(col, codes=self.codelists[lst])
+                cols.append(col)
+            tables.append(replace(table, columns=tuple(cols)))
+        return tables
+
+    def _check_links(self, tables: list[TableSpec]) -> None:
+        by_name = {t.name: t for t in tables}
+        seen_tables: set[str] = set()
+        for table in tables:
+            if table.name in seen_tables:
+                self.problem(table.source_file, "table declared twice", table.name)
+            seen_tables.add(table.name)
+            for col in table.columns:
+                if col.key is not None and col.key not in self.keyspaces:
+                    self.problem(table.source_file, f"unknown keyspace {col.key!r} (known: "
+                                 f"{', '.join(sorted(self.keyspaces))})", table.name, col.name)
+                if col.references is not None:
+                    self._check_reference(col.references, by_name, table, col.name)
+        for ks in self.keyspaces.values():
+            if ks.home is not None:
+                self._check_reference(ks.home, by_name, None, None, where=f"keyspace {ks.name}")
+
+    def _check_reference(self, ref: str, by_name: dict[str, TableSpec], table: TableSpec | None,
+                         column: str | None, where: str = "") -> None:
+        file = table.source_file if table else "keyspaces"
+        tname = table.name if table else None
+        prefix = f"{where}: " if where else ""
+        target_table, _, target_col = ref.partition(".")
+        if target_table not in by_name:
+            hint = difflib.get_close_matches(target_table, list(by_name), n=1)
+            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            self.problem(file, f"{prefix}dangling reference {ref!r}: no table "
+                               f"{target_table!r}{extra}", tname, column)
+            return
+        names = [c.name for c in by_name[target_table].columns]
+        if target_col not in names:
+            self.problem(file, f"{prefix}dangling reference {ref!r}: table {target_table!r} has "
+                               f"no column {target_col!r}", tname, column)
+
+    def _check_physical_names(self, tables: list[TableSpec]) -> None:
+        """Expanded relation and column names must be unique (case-insensitively, as in SQL)."""
+        for iteration in (1, 2):
+            seen: dict[str, str] = {}
+            for table in tables:
+                if iteration not in table.iterations:
+                    continue
+                for rel in expand_table(table, iteration):
+                    key = rel.name.lower()
+                    if key in seen and seen[key] != table.name:
+                        self.problem(table.source_file, f"relation name {rel.name!r} also "
+                                     f"produced by table {seen[key]!r}", table.name)
+                    seen[key] = table.name
+                    cols: set[str] = set()
+                    for col in rel.columns:
+                        if col.name.lower() in cols:
+                            self.problem(table.source_file, f"duplicate column in {rel.name} "
+                                         f"(iteration {iteration})", table.name, col.name)
+                        cols.add(col.name.lower())

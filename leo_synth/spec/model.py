@@ -1,0 +1,220 @@
+"""Validated, immutable models of the declarative table specs.
+
+The YAML files under ``schemas/`` are loaded by :mod:`leo_synth.spec.loader` into these models.
+A :class:`TableSpec` is a *template*: per-year SRS views such as ``spring_census_[yyyy]`` (with
+columns such as ``PupilMatchingRefAnonymous_[term][yy]``) expand into one :class:`Relation` per
+year and variant. Everything downstream (simulation builders, DDL, writers, documentation) works
+on expanded relations, so the expansion rules live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from leo_synth.spec.types import SqlType
+
+
+@dataclass(frozen=True)
+class Fill:
+    """How a column's values are produced.
+
+    ``kind`` is one of:
+
+    * ``attr``: take the simulated attribute ``attr`` from the relation builder's frame;
+    * ``draw``: draw from the column's code list (optionally ``weights``) or value range;
+    * ``const``: a constant ``value``;
+    * ``none``: always NULL (a column the real extract carries but leaves empty);
+    * ``derive``: call the registered derivation ``derive`` with ``params``.
+    """
+
+    kind: str
+    attr: str | None = None
+    value: Any = None
+    weights: tuple[float, ...] | None = None
+    derive: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a table template, as declared in a spec file."""
+
+    name: str
+    type: SqlType
+    description: str
+    fill: Fill
+    nullable: bool = True
+    codes: tuple[tuple[str, str | None], ...] = ()
+    value_range: tuple[float, float] | None = None
+    years: frozenset[int] | None = None
+    terms: tuple[str, ...] | None = None
+    key: str | None = None
+    references: str | None = None
+    i1_name: str | None = None
+
+    @property
+    def code_values(self) -> tuple[str, ...]:
+        return tuple(code for code, _ in self.codes)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One physical naming of a table template (e.g. the spring census views)."""
+
+    name: str
+    years: frozenset[int]
+    term: str = ""
+    i1_name: str | None = None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table template: one VRF table, possibly published as several SRS views."""
+
+    name: str
+    family: str
+    database: str
+    description: str
+    grain: str
+    calendar: str
+    years: frozenset[int]
+    builder: str
+    columns: tuple[ColumnSpec, ...]
+    variants: tuple[Variant, ...]
+    per_year: bool = False
+    primary_key: tuple[str, ...] = ()
+    iterations: tuple[int, ...] = (1, 2)
+    vrf_sheet: str | None = None
+    source_file: str = ""
+
+    def column(self, name: str) -> ColumnSpec:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Keyspace:
+    """A pseudonymous identifier space (PMR, AE_ID, EDUKEY, RECORDID, external_id ...)."""
+
+    name: str
+    type: SqlType
+    description: str
+    marker: str
+    home: str | None
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def param(self, key: str, default: Any = None) -> Any:
+        return dict(self.params).get(key, default)
+
+
+@dataclass(frozen=True)
+class RelationColumn:
+    """A column of an expanded relation: its physical name and the template column behind it."""
+
+    name: str
+    spec: ColumnSpec
+    active_years: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A physical relation (view) of the extract, as a researcher sees it in the SRS."""
+
+    name: str
+    database: str
+    table: TableSpec
+    columns: tuple[RelationColumn, ...]
+    years: frozenset[int]
+    year: int | None = None
+    term: str = ""
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.database}.{self.name}"
+
+    def column(self, name: str) -> RelationColumn:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """Physical names of the primary-key columns (template names expanded)."""
+        by_template = {col.spec.name: col.name for col in self.columns}
+        return tuple(by_template[name] for name in self.table.primary_key if name in by_template)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every table template, keyspace and code list, validated and cross-checked."""
+
+    tables: tuple[TableSpec, ...]
+    keyspaces: dict[str, Keyspace] = field(default_factory=dict)
+    codelists: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
+
+    def table(self, name: str) -> TableSpec:
+        for table in self.tables:
+            if table.name == name:
+                return table
+        raise KeyError(name)
+
+    def relations(self, iteration: int = 2) -> list[Relation]:
+        """All physical relations of an iteration, in spec order."""
+        out: list[Relation] = []
+        for table in self.tables:
+            if iteration in table.iterations:
+                out.extend(expand_table(table, iteration))
+        return out
+
+
+def substitute(template: str, year: int | None, term: str) -> str:
+    """Fill ``[yyyy]``, ``[yy]`` and ``[term]`` placeholders (``year`` is a start year)."""
+    text = template.replace("[term]", term)
+    if year is not None:
+        end = year + 1
+        text = text.replace("[yyyy]", f"{end:04d}").replace("[yy]", f"{end % 100:02d}")
+    return text
+
+
+def expand_table(table: TableSpec, iteration: int = 2) -> list[Relation]:
+    """Expand a template into physical relations.
+
+    Per-year templates give one relation per variant year; a column is *absent* from a year's
+    view when it was not collected that year (as in the real per-collection views). Multi-year
+    views keep a column when any of its years falls in the view's range and leave it NULL in
+    the other years.
+    """
+    relations: list[Relation] = []
+    for variant in table.variants:
+        name_template = variant.i1_name if iteration == 1 and variant.i1_name else variant.name
+        years_list = sorted(variant.years) if table.per_year else [None]
+        for year in years_list:
+            view_years = frozenset({year}) if year is not None else variant.years
+            columns = []
+            for col in table.columns:
+                if col.terms is not None and variant.term not in col.terms:
+                    continue
+                if col.years is None:
+                    active = view_years
+                else:
+                    active = view_years & col.years
+                    if not active:  # never collected in this view's years: absent
+                        continue
+                base = col.i1_name if iteration == 1 and col.i1_name else col.name
+                columns.append(RelationColumn(substitute(base, year, variant.term), col, active))
+            relations.append(
+                Relation(
+                    name=substitute(name_template, year, variant.term),
+                    database=table.database,
+                    table=table,
+                    columns=tuple(columns),
+                    years=view_years,
+                    year=year,
+                    term=variant.term,
+                )
+            )
+    return relations

@@ -1,0 +1,54 @@
+"""``leo-synth validate``: check run configs and spec files, collecting every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from leo_synth.config import load_config
+from leo_synth.errors import LeoSynthError
+from leo_synth.spec.loader import (
+    SpecError,
+    default_schema_dir,
+    load_catalog,
+    read_yaml,
+    spec_files,
+)
+
+SPEC_KEYS = {"tables", "keyspaces", "codelists", "family"}
+
+
+def validate_file(path: Path, schema_dir: Path | None = None) -> list[str]:
+    """Problems found in a run config or spec file (empty when it is valid)."""
+    try:
+        doc = read_yaml(path)
+    except LeoSynthError as exc:
+        return [str(exc)]
+    if isinstance(doc, dict) and SPEC_KEYS & set(doc):
+        return _validate_spec(path, schema_dir or default_schema_dir())
+    return _validate_config(path)
+
+
+def _validate_spec(path: Path, schema_dir: Path) -> list[str]:
+    """Check a spec file together with the other specs (so cross-file references resolve)."""
+    from leo_synth.relations.registry import check_catalog
+
+    others = [p for p in spec_files(schema_dir) if p.resolve() != path.resolve()]
+    try:
+        catalog = load_catalog(files=[*others, path])
+    except SpecError as exc:
+        return [str(p) for p in exc.problems]
+    except LeoSynthError as exc:
+        return [str(exc)]
+    return [str(p) for p in check_catalog(catalog)]
+
+
+def _validate_config(path: Path) -> list[str]:
+    from leo_synth.simulation.parameters import load_parameters
+
+    try:
+        config = load_config(path)
+        if config.parameters:
+            load_parameters(config.resolve(config.parameters))
+    except LeoSynthError as exc:
+        return [str(exc)]
+    return []

@@ -1,0 +1,83 @@
+"""The writer protocol every backend implements, and the run manifest they all store.
+
+A run calls ``check()`` before simulating anything (so a bad target fails fast), ``open()``,
+``write()`` for every batch in block order, then ``commit()``, which makes the output appear
+atomically. Any failure or interrupt calls ``abort()``, which removes everything the run wrote
+and leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from leo_synth.checksum import Checksum
+from leo_synth.spec.model import Relation
+from leo_synth.spec.physical import arrow_schema
+
+
+@dataclass
+class Manifest:
+    """What a run produced: settings, versions, and per-relation rows and checksums.
+
+    No timestamps: the same settings must give byte-identical output.
+    """
+
+    settings: dict[str, Any]
+    checksums: dict[str, Checksum] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        relations = {name: {"rows": c.rows, "checksum": c.digest}
+                     for name, c in sorted(self.checksums.items())}
+        return json.dumps({"leo_synth": self.settings, "relations": relations}, indent=2,
+                          sort_keys=True)
+
+
+class Writer(ABC):
+    """A backend that stores the relations of one run."""
+
+    def __init__(self, target: str, if_exists: str):
+        self.target = target
+        self.if_exists = if_exists
+        self.relations: list[Relation] = []
+        self.schemas: dict[str, pa.Schema] = {}
+        self.manifest: Manifest | None = None
+
+    @abstractmethod
+    def check(self) -> None:
+        """Fail early (LeoSynthError) if the target is unusable or exists without replace."""
+
+    def open(self, relations: list[Relation], manifest: Manifest) -> None:
+        """Prepare an empty staging output for these relations."""
+        self.relations = relations
+        self.schemas = {rel.name: arrow_schema(rel) for rel in relations}
+        self.manifest = manifest
+        for rel in relations:
+            manifest.checksums[rel.name] = Checksum()
+        self._open()
+
+    def write(self, relation: Relation, batch: pa.RecordBatch) -> None:
+        """Store one batch of a relation (batches arrive in block order)."""
+        if batch.num_rows == 0:
+            return
+        assert self.manifest is not None
+        self.manifest.checksums[relation.name].add(batch, self.schemas[relation.name])
+        self._write(relation, batch)
+
+    @abstractmethod
+    def _open(self) -> None: ...
+
+    @abstractmethod
+    def _write(self, relation: Relation, batch: pa.RecordBatch) -> None: ...
+
+    @abstractmethod
+    def commit(self) -> None:
+        """Finish (keys, indexes, manifest) and publish the output atomically."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Remove everything this run wrote; the previous output stays as it was."""

@@ -1,0 +1,97 @@
+"""SQLite writer: one file, every relation under its SRS name.
+
+Dates are stored as ISO text (SQLite has no date type; ``date()`` and comparisons work on it),
+decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect; keys and
+indexes are added after loading, then the file is renamed into place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.spec.model import Relation
+from leo_synth.spec.physical import index_columns, sqlalchemy_table
+from leo_synth.writers.base import Writer
+from leo_synth.writers.files import check_target, publish, remove, staging_path
+
+APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sqlite_values(array: pa.Array) -> list:
+    """Python values SQLite accepts for one Arrow column."""
+    if pa.types.is_date32(array.type) or pa.types.is_timestamp(array.type):
+        array = pc.cast(array, pa.string())
+    elif pa.types.is_decimal(array.type):
+        array = pc.cast(array, pa.float64())
+    return array.to_pylist()
+
+
+class SqliteWriter(Writer):
+    def __init__(self, target: str, if_exists: str):
+        super().__init__(target, if_exists)
+        self.path = Path(target)
+        self.staging = staging_path(self.path)
+        self.connection: sqlite3.Connection | None = None
+
+    def check(self) -> None:
+        check_target(self.path, self.if_exists, want_dir=False)
+
+    def _open(self) -> None:
+        remove(self.staging)
+        self.connection = sqlite3.connect(self.staging)
+        self.connection.execute("PRAGMA journal_mode = OFF")
+        self.connection.execute("PRAGMA synchronous = OFF")
+        self.connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        dialect = sqlite_dialect.dialect()
+        metadata = sa.MetaData()
+        for rel in self.relations:
+            table = sqlalchemy_table(rel, metadata, schema=None)
+            self.connection.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
+        self.connection.execute("CREATE TABLE _leo_synth_manifest (manifest TEXT NOT NULL)")
+
+    def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
+        assert self.connection is not None
+        columns = [sqlite_values(batch.column(i)) for i in range(batch.num_columns)]
+        placeholders = ", ".join("?" * batch.num_columns)
+        self.connection.executemany(
+            f"INSERT INTO {_quote(relation.name)} VALUES ({placeholders})", zip(*columns,
+                                                                                strict=True))
+
+    def commit(self) -> None:
+        assert self.connection is not None and self.manifest is not None
+        try:
+            for rel in self.relations:
+                if rel.primary_key:
+                    cols = ", ".join(_quote(c) for c in rel.primary_key)
+                    self.connection.execute(f"CREATE UNIQUE INDEX {_quote('pk_' + rel.name)} "
+                                            f"ON {_quote(rel.name)} ({cols})")
+                for col in index_columns(rel):
+                    self.connection.execute(f"CREATE INDEX {_quote(f'ix_{rel.name}_{col}')} "
+                                            f"ON {_quote(rel.name)} ({_quote(col)})")
+            self.connection.execute("INSERT INTO _leo_synth_manifest VALUES (?)",
+                                    (self.manifest.to_json(),))
+            self.connection.commit()
+            self.connection.close()
+            self.connection = None
+            publish(self.staging, self.path)
+        except sqlite3.IntegrityError as exc:  # a duplicate primary key is a generator bug
+            raise RuntimeError(f"primary key violated while indexing: {exc}") from exc
+        except OSError as exc:
+            raise LeoSynthError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+
+    def abort(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        remove(self.staging)
