@@ -64,15 +64,16 @@ EARNINGS_ATTRIBUTES = (
 def earnings(life: LifeCourse, relation: Relation) -> Frame:
     """One row per EDUKEY and tax year with pay: totals and the main employer, section, SIC.
 
-    Pay is recorded under the EDUKEY in use at the start of the tax year, so a person whose
-    EDUKEY changes has rows under both keys only when the pay of a year is split (as in the
-    real table, where resolving EDUKEYs can give more than one row per person and year).
+    Pay is recorded under the EDUKEY its employment spell is held under, so every earnings row
+    has an employment spell of the same EDUKEY in that tax year, and a person whose spells sit
+    under two EDUKEYs in one year has two rows for it (as resolving EDUKEYs shows in the real
+    table).
     """
     pay = life.labour.pay
     pay = pay.take(in_labour_data(life)[pay["person"]] & (pay["tax_year"] >= FIRST_EARNINGS_YEAR))
     if len(pay) == 0:
         return Frame({name: np.zeros(0) for name in EARNINGS_ATTRIBUTES})
-    slot = life.linkage.edukey_slot(pay["person"], tax_year_start(pay["tax_year"]))
+    slot = life.linkage.edukey_slot(pay["person"], pay["spell_start"])
     slot = np.minimum(slot, life.linkage.edukey_count[pay["person"]] - 1)
     ent = life.ctx.pools.enterprises
     frame = pd.DataFrame({

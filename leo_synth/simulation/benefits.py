@@ -63,24 +63,32 @@ def _uc_dates(ctx: BlockContext) -> np.ndarray:
 
 
 def _gaps(persons: Frame, edu: Education, spells: Frame) -> Frame:
-    """Periods without a (main or apprenticeship) job after leaving education."""
-    main = spells.take((spells["kind"] == 0) | (spells["kind"] == 2)).sort("person", "start")
+    """Periods without any PAYE job after leaving education.
+
+    Spells can overlap (apprenticeships, student jobs), so a gap starts after the latest end
+    of all earlier spells of the person, not just the previous one.
+    """
+    main = spells.sort("person", "start")
     person = main["person"]
     starts = group_starts(person)
     first_of_person = np.zeros(len(main), dtype=bool)
     first_of_person[starts] = True
+    # Running maximum of end dates within each person (persons offset so one pass works).
+    offset = person.astype(np.int64) * 10**7
+    latest_end = np.maximum.accumulate(main["end"].astype(np.int64) + offset) - offset
     prev_end = np.empty(len(main), dtype="datetime64[D]")
-    prev_end[1:] = main["end"][:-1]
+    prev_end[1:] = latest_end[:-1].astype("datetime64[D]")
     prev_end[first_of_person] = edu.labour_start[person[first_of_person]] - DAY
     gap_start = prev_end + DAY
     gap_end = main["start"] - DAY
     gaps = Frame(person=person, start=gap_start, end=gap_end)
     # The gap after each person's last job, if it ended before the extract date.
     last = np.concatenate([starts[1:] - 1, [len(main) - 1]]) if len(main) else starts
-    tail = main.take(last)
-    tail = tail.take(tail["end"] < EXTRACT_END)
-    tail_gaps = Frame(person=tail["person"], start=tail["end"] + DAY,
-                      end=np.full(len(tail), OPEN_END))
+    tail_person = person[last]
+    tail_end = latest_end[last].astype("datetime64[D]")
+    ended = tail_end < EXTRACT_END
+    tail_gaps = Frame(person=tail_person[ended], start=tail_end[ended] + DAY,
+                      end=np.full(int(ended.sum()), OPEN_END))
     has_job = np.zeros(len(persons), dtype=bool)
     has_job[person] = True
     never = np.flatnonzero(~has_job & ~np.isnat(edu.labour_start))

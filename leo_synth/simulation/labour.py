@@ -21,6 +21,8 @@ from leo_synth.simulation.calendar import (
     OPEN_END,
     add_days,
     age_on,
+    day_of,
+    month_of,
     tax_year_end,
     tax_year_of,
     tax_year_start,
@@ -80,7 +82,7 @@ def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour
     self_emp, spells = _self_employment(ctx, rng, persons, spells)
     spells = _assign_employers(ctx, rng, persons, edu, spells)
     spells = _rates(ctx, rng, persons, edu, spells)
-    spells = _uncertain_dates(ctx, rng, spells)
+    spells = _uncertain_dates(ctx, rng, spells, persons["birth"])
     spells = spells.sort("person", "start")
     pay = _pay(ctx, rng, persons, edu, spells)
     cjrs = _cjrs(ctx, rng, spells)
@@ -241,13 +243,22 @@ def _rates(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Edu
     return spells
 
 
-def _uncertain_dates(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
-    """Unknown start dates default to 6 April, unknown end dates to 5 April, both flagged."""
+def _uncertain_dates(ctx: BlockContext, rng: np.random.Generator, spells: Frame,
+                     birth: np.ndarray) -> Frame:
+    """Unknown start dates default to 6 April, unknown end dates to 5 April, both flagged.
+
+    A default that would date a job before the person's 16th birthday is not applied (HMRC
+    would hold the real start date of a school leaver's first job).
+    """
     p = ctx.params
     m = len(spells)
     unsure_start = rng.random(m) < p["labour.uncertain_start_share"]
+    sixteenth = ymd(year_of(birth[spells["person"]]) + 16, month_of(birth[spells["person"]]),
+                    np.minimum(day_of(birth[spells["person"]]), 28))
     unsure_end = rng.random(m) < p["labour.uncertain_end_share"]
-    start = np.where(unsure_start, tax_year_start(tax_year_of(spells["start"])), spells["start"])
+    defaulted = tax_year_start(tax_year_of(spells["start"]))
+    unsure_start &= defaulted >= sixteenth
+    start = np.where(unsure_start, defaulted, spells["start"])
     end = np.where(unsure_end, tax_year_end(tax_year_of(spells["end"])), spells["end"])
     end = np.maximum(end, start)
     ongoing = end > EXTRACT_END
@@ -286,7 +297,7 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
                         0.0)
     factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
     amount = np.exp(log_pay) * factor * days / 365.0
-    return Frame(person=person, tax_year=ty.astype(np.int64),
+    return Frame(person=person, tax_year=ty.astype(np.int64), spell_start=start[row],
                  enterprise=spells["enterprise"][row], amount=amount, days=days)
 
 

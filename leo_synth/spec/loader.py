@@ -28,7 +28,7 @@ from leo_synth.spec.model import (
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
 
-FILE_KEYS = {"family", "database", "description", "tables", "keyspaces", "codelists"}
+FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists"}
 TABLE_KEYS = {
     "name", "description", "grain", "calendar", "years", "variants", "per_year", "builder",
     "primary_key", "iterations", "vrf_sheet", "database", "columns", "i1_name",
@@ -134,6 +134,7 @@ class _CatalogBuilder:
     def __init__(self) -> None:
         self.problems: list[SpecProblem] = []
         self.tables: list[TableSpec] = []
+        self._order: dict[str, tuple[float, str]] = {}
         self.keyspaces: dict[str, Keyspace] = {}
         self.codelists: dict[str, tuple[tuple[str, str | None], ...]] = {}
         self._pending_codelists: list[tuple[str, str, str, str]] = []
@@ -161,10 +162,15 @@ class _CatalogBuilder:
         if not isinstance(tables, list):
             self.problem(file, "'tables' must be a list of tables")
             return
+        order = doc.get("order", 100)
+        if not isinstance(order, int | float) or isinstance(order, bool):
+            self.problem(file, f"order must be a number, got {order!r}")
+            order = 100
         for body in tables:
             table = self._table(body, doc, file)
             if table is not None:
                 self.tables.append(table)
+                self._order.setdefault(table.name, (order, file))
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -379,6 +385,8 @@ class _CatalogBuilder:
     # -- cross-file checks ------------------------------------------------------------------
 
     def finish(self) -> Catalog:
+        """Cross-check everything and return the catalog, tables in (file order, file) order."""
+        self.tables.sort(key=lambda t: self._order[t.name])  # stable within a file
         tables = self._resolve_codelists()
         self._check_links(tables)
         self._check_physical_names(tables)

@@ -1,0 +1,42 @@
+# leo-synth: the README's two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+LEO    := $(VENV)/bin/leo-synth
+
+.PHONY: demo test lint bench clean
+
+# A fresh virtual environment with the package installed (editable, so specs and configs in
+# this checkout are the ones used).
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## demo: generate out/leo.sqlite from config/default.yaml (10,000 persons) and run a linked query
+demo: $(VENV)/.installed
+	$(LEO) generate --config config/default.yaml
+	@echo
+	@echo "Two-hop join (census PMR -> AE_ID -> EDUKEY -> employment), examples/two_hop_join.sql:"
+	$(LEO) query out/leo.sqlite @examples/two_hop_join.sql
+
+## test: dev extras, a reachable PostgreSQL (started if needed), lint, the whole suite
+test: $(VENV)/.dev-installed
+	$(PY) tests/postgres_server.py
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+
+## bench: generation speed per backend (results appended to benchmarks/results.md)
+bench: $(VENV)/.dev-installed
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf out .pytest_cache .ruff_cache

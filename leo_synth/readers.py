@@ -1,0 +1,51 @@
+"""Read relations back from any backend as Arrow tables (for checks, checksums and reports)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from leo_synth.checksum import table_checksum
+from leo_synth.spec.model import Relation
+from leo_synth.spec.physical import arrow_schema
+
+
+def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
+    schema = arrow_schema(relation)
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    arrays = [pa.array(list(col), from_pandas=True) if len(col) else pa.nulls(0, field.type)
+              for col, field in zip(columns, schema, strict=True)]
+    return pa.table(arrays, names=[f.name for f in schema])
+
+
+def read_sqlite(path: Path, relation: Relation) -> pa.Table:
+    """A relation of a generated SQLite file (dates come back as ISO text)."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        names = ", ".join(f'"{c.name}"' for c in relation.columns)
+        rows = conn.execute(f'SELECT {names} FROM "{relation.name}"').fetchall()
+    return _from_rows(relation, rows)
+
+
+def read_postgres(url: str, relation: Relation) -> pa.Table:
+    """A relation of a generated PostgreSQL database (lower-case identifiers)."""
+    import psycopg
+
+    names = ", ".join(f'"{c.name.lower()}"' for c in relation.columns)
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            f'SELECT {names} FROM "{relation.database}"."{relation.name.lower()}"').fetchall()
+    return _from_rows(relation, rows)
+
+
+def read_parquet(folder: Path, relation: Relation) -> pa.Table:
+    """A relation of a generated Parquet folder."""
+    return pq.read_table(folder / relation.database / f"{relation.name}.parquet")
+
+
+def checksums(reader: Iterator[tuple[Relation, pa.Table]]) -> dict[str, str]:
+    """Order-independent checksum of every relation read."""
+    return {rel.name: table_checksum(table, arrow_schema(rel)) for rel, table in reader}

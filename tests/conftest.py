@@ -1,0 +1,65 @@
+"""Shared fixtures: the catalog, small generated extracts in every backend, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from postgres_server import ensure_server
+
+from leo_synth.config import RunConfig
+from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
+from leo_synth.spec.model import Catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+SMALL = RunConfig(persons=1500, seed=7, block_size=500, workers=1, if_exists="replace")
+"""Small run used across the suite: three blocks, so block boundaries are exercised."""
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_checked_catalog()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """A reachable PostgreSQL URL; skipped (outside CI only) when none can be had."""
+    url, why = ensure_server()
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required under CI: {why}")
+        pytest.skip(f"no PostgreSQL server: {why}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def small_sqlite(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog
+                 ) -> tuple[Path, RunSummary]:
+    path = tmp_path_factory.mktemp("small") / "leo.sqlite"
+    summary = generate(SMALL.with_overrides(out=str(path), format="sqlite"), catalog)
+    return path, summary
+
+
+@pytest.fixture(scope="session")
+def small_parquet(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
+    path = tmp_path_factory.mktemp("small") / "leo_parquet"
+    generate(SMALL.with_overrides(out=str(path), format="parquet"), catalog)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_postgres(pg_url: str, catalog: Catalog) -> str:
+    generate(SMALL.with_overrides(out=pg_url, format="postgres"), catalog)
+    return pg_url
+
+
+@pytest.fixture(scope="session")
+def catalog_keys(catalog: Catalog):
+    from leo_synth.engine.keys import KeyMaker
+
+    return KeyMaker(catalog.keyspaces, 11)

@@ -1,0 +1,183 @@
+"""Integrity of a generated extract: keys, references, dates, and coherent life courses."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from leo_synth.simulation.parameters import load_parameters
+
+PARAMS = load_parameters()
+
+
+def _one(db: Path, sql: str) -> tuple:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchone()
+
+
+def _union(relations, column_of) -> str:
+    return " UNION ALL ".join(f'SELECT "{column_of(r)}" AS v FROM "{r.name}"' for r in relations)
+
+
+def test_primary_keys_are_unique(small_sqlite) -> None:
+    db, summary = small_sqlite
+    checked = 0
+    for rel in summary.relations:
+        if not rel.primary_key:
+            continue
+        cols = ", ".join(f'"{c}"' for c in rel.primary_key)
+        rows, distinct = _one(db, f'SELECT COUNT(*), (SELECT COUNT(*) FROM (SELECT DISTINCT '
+                                  f'{cols} FROM "{rel.name}")) FROM "{rel.name}"')
+        assert rows == distinct, rel.name
+        checked += 1
+    assert checked >= 5
+
+
+def test_every_relation_has_rows(small_sqlite) -> None:
+    _db, summary = small_sqlite
+    empty = [name for name, rows in summary.rows.items() if rows == 0]
+    assert not empty
+
+
+@pytest.mark.parametrize("space,lookup,allowed", [
+    ("edukey", "learner_ae_id_to_edukey_lookup.EDUKEY", 0.0),
+    ("pmr", "learner_ae_id_to_pmr_lookup.PUPILMATCHINGREFANONYMOUS",
+     PARAMS["linkage.unmatched_pmr_share"] * 3),
+    ("recordid", "education_records_lookup.RECORDID",
+     PARAMS["linkage.unmatched_recordid_share"] * 3),
+])
+def test_keys_resolve_apart_from_designed_unmatched_records(small_sqlite, space, lookup,
+                                                            allowed) -> None:
+    db, summary = small_sqlite
+    table, column = lookup.split(".")
+    for rel in summary.relations:
+        if rel.name == table:
+            continue
+        for col in rel.columns:
+            if col.spec.key != space:
+                continue
+            total, unmatched = _one(db, f'''
+                SELECT COUNT(*), SUM(CASE WHEN l."{column}" IS NULL THEN 1 ELSE 0 END)
+                FROM "{rel.name}" AS r LEFT JOIN "{table}" AS l ON l."{column}" = r."{col.name}"
+                WHERE r."{col.name}" IS NOT NULL AND r."{col.name}" <> ''
+            ''')
+            if total:
+                assert unmatched / total <= allowed, (rel.name, col.name, unmatched, total)
+
+
+def test_some_education_records_stay_unmatched(small_sqlite) -> None:
+    db, _ = small_sqlite
+    total, unmatched = _one(db, '''
+        SELECT COUNT(*), SUM(CASE WHEN l.PUPILMATCHINGREFANONYMOUS IS NULL THEN 1 ELSE 0 END)
+        FROM spring_census_2011 c LEFT JOIN learner_ae_id_to_pmr_lookup l
+          ON l.PUPILMATCHINGREFANONYMOUS = c.PupilMatchingRefAnonymous_spr11''')
+    assert 0 < unmatched < total * 0.05
+
+
+def test_references_resolve(small_sqlite) -> None:
+    db, summary = small_sqlite
+    for rel in summary.relations:
+        for col in rel.columns:
+            if not col.spec.references:
+                continue
+            target_table, target_col = col.spec.references.split(".")
+            target = next(r for r in summary.relations if r.table.name == target_table)
+            dangling = _one(db, f'''
+                SELECT COUNT(*) FROM "{rel.name}" r
+                WHERE r."{col.name}" IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM "{target.name}" t WHERE t."{target_col}" = r."{col.name}")''')[0]
+            assert dangling == 0, (rel.name, col.name)
+
+
+def test_several_keys_per_person(small_sqlite) -> None:
+    db, _ = small_sqlite
+    multi_pmr = _one(db, "SELECT COUNT(*) FROM (SELECT AE_ID FROM learner_ae_id_to_pmr_lookup "
+                         "GROUP BY AE_ID HAVING COUNT(*) > 1)")[0]
+    multi_edukey = _one(db, "SELECT COUNT(*) FROM (SELECT AE_ID FROM "
+                            "learner_ae_id_to_edukey_lookup GROUP BY AE_ID HAVING COUNT(*) > 1)")[0]
+    multi_ilr = _one(db, "SELECT COUNT(*) FROM (SELECT AE_ID FROM education_records_lookup "
+                         "GROUP BY AE_ID HAVING COUNT(*) > 1)")[0]
+    assert multi_pmr > 0 and multi_edukey > 0 and multi_ilr > 0
+
+
+def test_spells_end_after_they_start(small_sqlite) -> None:
+    db, _ = small_sqlite
+    assert _one(db, "SELECT COUNT(*) FROM leo_employment WHERE EndDate < StartDate")[0] == 0
+    assert _one(db, "SELECT COUNT(*) FROM leo_benefit WHERE EndDate < StartDate")[0] == 0
+    assert _one(db, "SELECT COUNT(*) FROM aims WHERE end_date < start_date")[0] == 0
+    open_ended = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE EndDate = '9999-12-31'")[0]
+    assert open_ended > 0
+
+
+def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
+    db, _ = small_sqlite
+    bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "
+                         "AND strftime('%m-%d', StartDate) <> '04-06'")[0]
+    bad_end = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainEndDate = 1 "
+                       "AND strftime('%m-%d', EndDate) <> '04-05'")[0]
+    assert bad_start == 0 and bad_end == 0
+
+
+def test_pupils_sit_ks4_at_15_or_16(small_sqlite) -> None:
+    db, _ = small_sqlite
+    rows = _one(db, """SELECT COUNT(*), SUM(CASE WHEN
+        CAST(substr(KS4_ACADYR, 1, 4) AS INT) - KS4_YEAROFBIRTH - (KS4_MONTHOFBIRTH >= 9)
+        = 15 THEN 1 ELSE 0 END) FROM KS4Pupil_2015_to_2021""")
+    assert rows[0] > 0 and rows[0] == rows[1]
+
+
+def test_ks4_pupils_are_in_year_11_of_that_years_census(small_sqlite) -> None:
+    db, _ = small_sqlite
+    total, found = _one(db, """SELECT COUNT(*), SUM(CASE WHEN c.PupilMatchingRefAnonymous_spr17
+        IS NOT NULL THEN 1 ELSE 0 END) FROM KS4Pupil_2015_to_2021 k
+        LEFT JOIN (SELECT DISTINCT PupilMatchingRefAnonymous_spr17 FROM spring_census_2017
+                   WHERE NCyearActual_spr17 = '11') c
+          ON c.PupilMatchingRefAnonymous_spr17 = k.KS4_PupilMatchingRefAnonymous
+        WHERE k.KS4_ACADYR = '2016/2017'""")
+    assert total > 0 and found == total
+
+
+PERSON_BIRTH = """
+    WITH birth AS (
+        SELECT l.AE_ID, MIN(c.YearOfBirth_spr11 * 12 + c.MonthOfBirth_spr11 - 1) AS born
+        FROM spring_census_2011 c
+        JOIN learner_ae_id_to_pmr_lookup l
+          ON l.PUPILMATCHINGREFANONYMOUS = c.PupilMatchingRefAnonymous_spr11
+        GROUP BY l.AE_ID)
+"""
+
+
+def test_employment_starts_after_age_16(small_sqlite) -> None:
+    db, _ = small_sqlite
+    total, too_young = _one(db, PERSON_BIRTH + """
+        SELECT COUNT(*), SUM(CASE WHEN CAST(strftime('%Y', e.StartDate) AS INT) * 12
+                   + CAST(strftime('%m', e.StartDate) AS INT) - 1 < b.born + 16 * 12
+                 THEN 1 ELSE 0 END)
+        FROM birth b JOIN learner_ae_id_to_edukey_lookup k ON k.AE_ID = b.AE_ID
+        JOIN leo_employment e ON e.EduKey = k.EDUKEY""")
+    assert total > 100 and too_young == 0
+
+
+def test_earnings_only_in_tax_years_with_employment(small_sqlite) -> None:
+    db, _ = small_sqlite
+    total, orphan = _one(db, """
+        SELECT COUNT(*), SUM(CASE WHEN NOT EXISTS (
+            SELECT 1 FROM leo_employment e WHERE e.EduKey = r.Edukey
+              AND e.StartDate <= (CAST(r.TaxYear / 100 + 1 AS TEXT) || '-04-05')
+              AND e.EndDate >= (CAST(r.TaxYear / 100 AS TEXT) || '-04-06')) THEN 1 ELSE 0 END)
+        FROM leo_earnings r""")
+    assert total > 100 and orphan == 0
+
+
+def test_out_of_work_benefits_are_mostly_not_during_employment(small_sqlite) -> None:
+    db, _ = small_sqlite
+    total, overlapping = _one(db, """
+        SELECT COUNT(*), SUM(CASE WHEN EXISTS (
+            SELECT 1 FROM leo_employment e WHERE e.EduKey = b.EduKey
+              AND e.StartDate <= date(b.StartDate, '+30 days')
+              AND e.EndDate >= date(b.StartDate, '+30 days')) THEN 1 ELSE 0 END)
+        FROM leo_benefit b WHERE b.Out_of_work_benefit = 1
+          AND b.Benefit_type IN ('JSA', 'UAA')""")
+    assert total > 20 and overlapping / total < 0.15
