@@ -15,4 +15,4 @@ LEFT JOIN leo_employment AS e
   ON e.EduKey = k.EDUKEY
 WHERE c.NCyearActual_spr11 IN ('9', '10', '11')
 GROUP BY c.NCyearActual_spr11
-ORDER BY c.NCyearActual_spr11;
+ORDER BY CAST(c.NCyearActual_spr11 AS INT);
