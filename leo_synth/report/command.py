@@ -1,0 +1,81 @@
+"""``leo-synth report``: compute the calibration targets on a generated extract."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from leo_synth.errors import LeoSynthError
+
+DEFAULT_TARGETS = Path("config/calibration_targets.yaml")
+EXIT_FAILED_TARGETS = 1
+
+
+def default_targets() -> Path:
+    """config/calibration_targets.yaml of the working directory, else of this checkout."""
+    if DEFAULT_TARGETS.is_file():
+        return DEFAULT_TARGETS
+    return Path(__file__).resolve().parents[2] / DEFAULT_TARGETS
+
+
+@click.command("report")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
+              help="A generated SQLite extract.")
+@click.option("--parquet", type=click.Path(path_type=Path, file_okay=False),
+              help="A generated Parquet extract (folder); loaded into in-memory SQLite.")
+@click.option("--targets", "targets_path", type=click.Path(path_type=Path, dir_okay=False),
+              help=f"Targets file (default: {DEFAULT_TARGETS}).")
+@click.option("--statistical", is_flag=True,
+              help="Judge each figure within max(tolerance, 2.5 standard errors) (for small "
+                   "extracts); both verdicts are always shown.")
+@click.option("--html", "html_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the report with charts (inline SVG) to this HTML file.")
+@click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write every result as JSON to this file.")
+def report(db: Path | None, parquet: Path | None,
+           targets_path: Path | None, statistical: bool, html_path: Path | None,
+           json_path: Path | None) -> None:
+    """Compare a generated extract with the published statistics it should reproduce.
+
+    Every target of the targets file is computed with SQL over the SRS relations (the same
+    SQL for SQLite and Parquet) and printed with its tolerance, standard error, sample size
+    and verdict, followed by the relationship checks. Exit status 1 when a target or a
+    check fails (strict tolerances, or with --statistical the widened ones), 0 otherwise.
+
+        leo-synth report --db out/big.sqlite --html out/report.html
+
+        leo-synth report --parquet out/leo_parquet --statistical
+    """
+    from leo_synth.report.evaluate import evaluate
+    from leo_synth.report.html import write_html
+    from leo_synth.report.render import render_text, to_json
+    from leo_synth.report.source import open_parquet, open_sqlite
+    from leo_synth.report.targets import load_targets
+
+    if (db is None) == (parquet is None):
+        raise LeoSynthError("give the extract to report on: --db FILE or --parquet DIR "
+                            "(exactly one)")
+    targets = load_targets(targets_path or default_targets())
+    click.echo(f"report: {len(targets.targets)} targets and {len(targets.relationships)} "
+               f"relationships from {targets.path}", err=True)
+    started = time.perf_counter()
+    ws = open_sqlite(db) if db is not None else open_parquet(parquet)  # type: ignore[arg-type]
+    source = str(db if db is not None else parquet)
+    try:
+        result = evaluate(ws, targets, statistical=statistical)
+        click.echo(render_text(result))
+        if json_path is not None:
+            try:
+                json_path.write_text(to_json(result), encoding="utf-8")
+            except OSError as exc:
+                raise LeoSynthError(f"cannot write {json_path}: {exc.strerror or exc}") from exc
+        if html_path is not None:
+            write_html(ws, result, html_path, source)
+    finally:
+        ws.close()
+    click.echo(f"report computed in {time.perf_counter() - started:.1f} s", err=True)
+    if result.failures():
+        sys.exit(EXIT_FAILED_TARGETS)

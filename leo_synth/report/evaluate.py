@@ -1,0 +1,187 @@
+"""Compute every target and relationship of a targets file over a workspace."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.report.registry import DEFINITIONS, run
+from leo_synth.report.source import Workspace
+from leo_synth.report.stats import Estimate, combine
+from leo_synth.report.targets import UNITS, Metric, Relationship, Target, TargetsFile
+
+STAT_FACTOR = 2.5
+"""In statistical mode a figure passes within max(tolerance, 2.5 standard errors)."""
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """A target's outcome, in the units shown (percent for rates)."""
+
+    target: Target
+    achieved: float | None
+    se: float | None
+    n: int
+    tolerance: float
+    effective_tolerance: float
+    passed: bool | None  # None: not applicable
+    passed_statistical: bool | None
+    reason: str
+
+    @property
+    def status(self) -> str:
+        """n/a, no data, pass or fail (strict tolerance)."""
+        return _status(self.passed, self.achieved, self.reason)
+
+
+@dataclass(frozen=True)
+class RelationshipResult:
+    """A relationship check's outcome, in the units shown."""
+
+    relationship: Relationship
+    achieved: float | None
+    se: float | None
+    n: int
+    passed: bool | None
+    passed_statistical: bool | None
+    reason: str
+
+    @property
+    def status(self) -> str:
+        """no data, pass or fail."""
+        return _status(self.passed, self.achieved, self.reason)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Every result of a run."""
+
+    targets: list[TargetResult]
+    relationships: list[RelationshipResult]
+    statistical: bool
+
+    def failures(self) -> int:
+        """Targets and relationships failing under the selected mode."""
+        key = "passed_statistical" if self.statistical else "passed"
+        return sum(1 for r in [*self.targets, *self.relationships] if getattr(r, key) is False)
+
+
+def _status(passed: bool | None, achieved: float | None, reason: str) -> str:
+    if passed is None:
+        return "n/a"
+    if achieved is None:
+        return "no data"
+    return "pass" if passed else "fail"
+
+
+def compute(ws: Workspace, metric: Metric) -> Estimate:
+    """A metric's estimate (combinations computed from their parts)."""
+    if metric.op is None:
+        assert metric.definition is not None
+        return run(ws, metric.definition, metric.params)
+    assert metric.left is not None and metric.right is not None
+    return combine(metric.op, compute(ws, metric.left), compute(ws, metric.right), metric.years)
+
+
+def metric_needs(metric: Metric) -> list[str]:
+    """Every extract requirement of a metric."""
+    out: list[str] = []
+    for leaf in metric.leaves():
+        assert leaf.definition is not None
+        out.extend(DEFINITIONS[leaf.definition].needs(leaf.params))
+    return out
+
+
+def _not_applicable(target: Target, reason: str) -> TargetResult:
+    return TargetResult(target, None, None, 0, target.tolerance.absolute(target.value),
+                        target.tolerance.absolute(target.value), None, None, reason)
+
+
+def plan(ws: Workspace, targets: TargetsFile) -> dict[str, str]:
+    """Targets that will not be computed, with why; raises when an active target or a
+    relationship needs a relation the extract lacks."""
+    skipped: dict[str, str] = {}
+    missing: dict[str, list[str]] = defaultdict(list)
+    for target in targets.targets:
+        if target.status == "skip":
+            skipped[target.id] = f"skipped: {target.reason}"
+            continue
+        if target.needs:
+            # waiting for relations: computed once everything it reads exists
+            reads = target.needs + (metric_needs(target.metric) if target.metric else [])
+            absent = ws.missing(reads)
+            if absent:
+                skipped[target.id] = f"needs {', '.join(absent)}"
+                continue
+            if target.metric is None:
+                skipped[target.id] = f"{target.status} (now present): no definition yet"
+                continue
+        assert target.metric is not None
+        for req in ws.missing(metric_needs(target.metric)):
+            missing[req].append(target.id)
+    for rel in targets.relationships:
+        for req in ws.missing(metric_needs(rel.metric)):
+            missing[req].append(rel.id)
+    if missing:
+        lines = [f"{req} (needed by {', '.join(sorted(set(ids))[:6])}"
+                 f"{' ...' if len(set(ids)) > 6 else ''})" for req, ids in sorted(missing.items())]
+        raise LeoSynthError("the extract lacks relations or columns the report needs: "
+                            + "; ".join(lines[:1]) + ("\n" + "\n".join(lines[1:])
+                                                      if len(lines) > 1 else ""))
+    return skipped
+
+
+def _shown(estimate: Estimate, unit: str) -> tuple[float | None, float | None]:
+    factor = UNITS[unit]
+    value = estimate.value * factor if estimate.ok else None
+    se = estimate.se * factor if estimate.se is not None and math.isfinite(estimate.se) else None
+    return value, se
+
+
+def _judge(achieved: float, target: Target, band: float) -> bool:
+    if target.bound == "lower":
+        return achieved >= target.value - band
+    if target.bound == "upper":
+        return achieved <= target.value + band
+    return abs(achieved - target.value) <= band
+
+
+def evaluate_target(ws: Workspace, target: Target) -> TargetResult:
+    """Compute and judge one active target."""
+    assert target.metric is not None
+    estimate = compute(ws, target.metric)
+    value, se = _shown(estimate, target.unit)
+    tol = target.tolerance.absolute(target.value)
+    effective = max(tol, STAT_FACTOR * se) if se is not None else tol
+    if value is None:
+        return TargetResult(target, None, None, estimate.n, tol, effective, False, False,
+                            "no observations")
+    return TargetResult(target, value, se, estimate.n, tol, effective,
+                        _judge(value, target, tol), _judge(value, target, effective), "")
+
+
+def evaluate_relationship(ws: Workspace, rel: Relationship) -> RelationshipResult:
+    """Compute and judge one relationship check."""
+    estimate = compute(ws, rel.metric)
+    value, se = _shown(estimate, rel.unit)
+    if value is None:
+        return RelationshipResult(rel, None, None, estimate.n, False, False, "no observations")
+    margin = STAT_FACTOR * se if se is not None else 0.0
+
+    def ok(slack: float) -> bool:
+        low_ok = rel.min is None or value >= rel.min - slack
+        high_ok = rel.max is None or value <= rel.max + slack
+        return low_ok and high_ok
+
+    return RelationshipResult(rel, value, se, estimate.n, ok(0.0), ok(margin), "")
+
+
+def evaluate(ws: Workspace, targets: TargetsFile, statistical: bool = False) -> Report:
+    """Compute every target (n/a ones with their reason) and every relationship."""
+    skipped = plan(ws, targets)
+    results = [(_not_applicable(t, skipped[t.id]) if t.id in skipped
+                else evaluate_target(ws, t)) for t in targets.targets]
+    checks = [evaluate_relationship(ws, r) for r in targets.relationships]
+    return Report(results, checks, statistical)

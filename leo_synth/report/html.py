@@ -1,0 +1,261 @@
+"""The report as one self-contained HTML page: the tables plus inline-SVG charts."""
+
+from __future__ import annotations
+
+import importlib
+import sqlite3
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.report import svg
+from leo_synth.report.evaluate import Report
+from leo_synth.report.registry import FAMILIES
+from leo_synth.report.render import band, fmt, is_gap, summary, target_text
+from leo_synth.report.source import Workspace
+from leo_synth.report.stats import Z95
+
+STYLE = """
+body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1100px; }
+table { border-collapse: collapse; font-size: 12px; margin: 1em 0; }
+th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: right; }
+th { background: #f3f3f3; }
+td.l, th.l { text-align: left; }
+tr.fail td.v { color: #b00; font-weight: bold; }
+tr.pass td.v { color: #080; }
+tr.na td { color: #888; }
+figure { margin: 1.5em 0; }
+figcaption { font-size: 12px; color: #555; max-width: 660px; }
+pre { font-size: 11px; background: #f8f8f8; padding: 0.8em; white-space: pre-wrap; }
+"""
+CATEGORY_COLORS = {"education": "#1f77b4", "apprenticeship": "#2ca02c",
+                   "employment": "#ff7f0e", "combination": "#9467bd",
+                   "not_sustained": "#d62728", "unknown": "#7f7f7f"}
+
+
+def _verdict(passed: bool | None, achieved: float | None) -> tuple[str, str]:
+    if passed is None:
+        return "na", "n/a"
+    if achieved is None:
+        return "fail", "no data"
+    return ("pass", "pass") if passed else ("fail", "fail")
+
+
+def _targets_table(report: Report) -> str:
+    rows = []
+    for r in report.targets:
+        cls, text = _verdict(r.passed, r.achieved)
+        _, stat = _verdict(r.passed_statistical, r.achieved)
+        unit = r.target.unit
+        description = r.target.description + (f" ({r.target.note})" if r.target.note else "")
+        if r.passed is None:
+            cells = [r.target.id, description, target_text(r), "-", "-", "-", "-",
+                     "-", "n/a", r.reason]
+        else:
+            cells = [r.target.id, description, target_text(r),
+                     fmt(r.achieved, unit, gap=is_gap(r.target.metric)),
+                     band(r.tolerance, unit),
+                     band(r.effective_tolerance, unit),
+                     band(r.se, unit).replace("±", "") if r.se is not None else "-",
+                     f"{r.n:,}", text, stat]
+        tds = "".join(f'<td class="{"l" if i in (0, 1, 9) else ("v" if i == 8 else "")}">'
+                      f"{escape(c)}</td>" for i, c in enumerate(cells))
+        rows.append(f'<tr class="{cls}">{tds}</tr>')
+    head = "".join(f'<th class="{"l" if i in (0, 1, 9) else ""}">{h}</th>' for i, h in
+                   enumerate(["id", "description", "target", "achieved", "tolerance",
+                              "stat. tol", "SE", "n", "strict", "statistical / reason"]))
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _relationships_table(report: Report) -> str:
+    rows = []
+    for r in report.relationships:
+        rel = r.relationship
+        cls, text = _verdict(r.passed, r.achieved)
+        _, stat = _verdict(r.passed_statistical, r.achieved)
+        gap = is_gap(rel.metric)
+        need = ", ".join(p for p in (
+            f"min {fmt(rel.min, rel.unit, True, gap)}" if rel.min is not None else "",
+            f"max {fmt(rel.max, rel.unit, True, gap)}" if rel.max is not None else "") if p)
+        cells = [rel.id, rel.description, need, fmt(r.achieved, rel.unit, True, gap),
+                 band(r.se, rel.unit).replace("±", "") if r.se is not None else "-",
+                 f"{r.n:,}", text, stat]
+        tds = "".join(f'<td class="{"l" if i < 2 else ("v" if i == 6 else "")}">'
+                      f"{escape(c)}</td>" for i, c in enumerate(cells))
+        rows.append(f'<tr class="{cls}">{tds}</tr>')
+    head = "".join(f'<th class="{"l" if i < 2 else ""}">{h}</th>' for i, h in
+                   enumerate(["id", "description", "required", "achieved", "SE", "n",
+                              "strict", "statistical"]))
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def _deviation_chart(report: Report) -> str:
+    items = []
+    for r in report.targets:
+        if r.passed is None or r.achieved is None:
+            continue
+        gap = r.achieved - r.target.value
+        if r.target.bound == "lower":
+            gap = min(gap, 0.0)
+        elif r.target.bound == "upper":
+            gap = max(gap, 0.0)
+        z = gap / (r.tolerance or 1.0)
+        items.append((r.target.id, z, bool(r.passed)))
+    return svg.deviation_plot(items, "Distance from each target, in tolerances")
+
+
+def _fsm_chart(report: Report) -> str:
+    series = []
+    for phase, color in (("all", svg.PALETTE[0]), ("secondary", svg.PALETTE[1])):
+        results = [r for r in report.targets if r.target.metric is not None
+                   and r.target.metric.definition == "census_fsm_rate"
+                   and r.target.metric.params.get("phase") == phase]
+        shown = [r for r in results
+                 if r.achieved is not None and r.target.start_year is not None]
+        achieved = [(float(r.target.start_year), r.achieved) for r in shown]
+        errors = [Z95 * (r.se or 0) for r in shown]
+        published = [(float(r.target.start_year), r.target.value) for r in results
+                     if r.target.start_year is not None]
+        if achieved:
+            series.append(svg.Series(f"{phase}: achieved", achieved, color, errors=errors))
+        if published:
+            series.append(svg.Series(f"{phase}: published", published, color, line=False,
+                                     marker="cross"))
+    return svg.line_chart(series, "Pupils eligible for FSM (spring census)", "academic year",
+                          "% of pupils", y_fmt=lambda v: f"{v:g}%",
+                          x_fmt=lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}")
+
+
+def _earnings_chart(ws: Workspace, report: Report) -> str:
+    from leo_synth.report.families.graduates import earnings_by_yag
+
+    series = []
+    for i, tax_year in enumerate((2016, 2018, 2020)):
+        color = svg.PALETTE[i]
+        est = earnings_by_yag(ws, tax_year, range(1, 11))
+        points = [(float(y), e.value) for y, e in est.items() if e.ok]
+        errors = [Z95 * (e.se or 0) for e in est.values() if e.ok]
+        label = f"{tax_year}/{(tax_year + 1) % 100:02d}"
+        series.append(svg.Series(f"achieved {label}", points, color, errors=errors))
+        published = [(float(r.target.metric.params["yag"]), r.target.value)
+                     for r in report.targets if r.target.metric is not None
+                     and r.target.metric.definition == "graduate_median_earnings"
+                     and r.target.metric.params.get("level") == "first_degree"
+                     and r.target.metric.params.get("tax_year") == tax_year]
+        if published:
+            series.append(svg.Series(f"published {label}", published, color, line=False,
+                                     marker="cross"))
+    return svg.line_chart(series, "Median earnings of first-degree graduates by years after "
+                          "graduation", "years after graduation (YAG)", "median earnings",
+                          y_fmt=lambda v: f"£{v / 1000:g}k", y_zero=True)
+
+
+def _age_chart(ws: Workspace) -> str:
+    from leo_synth.report.families.graduates import earnings_by_age_groups
+
+    groups = earnings_by_age_groups(ws, 2020, (21, 40))
+    series = []
+    for i, (group, label) in enumerate((("graduate", "graduates"),
+                                        ("non_graduate", "non-graduates"))):
+        est = groups[group]
+        series.append(svg.Series(label, [(float(a), e.value) for a, e in est.items()],
+                                 svg.PALETTE[i],
+                                 errors=[Z95 * (e.se or 0) for e in est.values()]))
+    return svg.line_chart(series, "Median earnings by age, tax year 2020/21 (sustained "
+                          "employment)", "age on 6 April 2020", "median earnings",
+                          y_fmt=lambda v: f"£{v / 1000:g}k", y_zero=True)
+
+
+def _a8_chart(ws: Workspace) -> str:
+    from leo_synth.report.families.ks4 import a8_histogram
+
+    hist = a8_histogram(ws, 2018)
+    bins = list(range(0, 95, 5))
+    groups = []
+    for flag, name, color in ((0, "not FSM6", svg.PALETTE[0]), (1, "FSM6", svg.PALETTE[1])):
+        total = sum(hist[flag].values()) or 1
+        groups.append((name, [100 * hist[flag].get(b, 0) / total for b in bins], color))
+    return svg.bar_chart([str(b) for b in bins], groups,
+                         "Attainment 8 of KS4 pupils 2018/19, by disadvantage (FSM6)",
+                         "% of group", y_fmt=lambda v: f"{v:g}%")
+
+
+def _destinations_chart(ws: Workspace) -> str:
+    from leo_synth.report.families.destinations import destination_breakdown
+
+    shares = destination_breakdown(ws, 2018)
+    achieved = [(c, 100 * shares[c]) for c in CATEGORY_COLORS]
+    published = [("education", 87.0), ("apprenticeship", 4.0), ("employment", 3.0),
+                 ("combination", 0.0), ("not_sustained", 5.0), ("unknown", 1.0)]
+    return svg.stacked_bars([("achieved", achieved), ("published", published)],
+                            CATEGORY_COLORS, "Destinations of KS4 leavers 2018/19 "
+                            "(October 2019 - March 2020)")
+
+
+FIGURES: list[tuple[str, str]] = [
+    ("fsm", "FSM eligibility by year: achieved (with 95% intervals) and published."),
+    ("earnings", "Median earnings by YAG in three tax years; crosses mark the published "
+                 "medians, bars are 95% intervals."),
+    ("a8", "Distribution of Attainment 8 (5-point bins) for disadvantaged and other pupils."),
+    ("destinations", "Sustained destinations of KS4 leavers; the published split is "
+                     "DfE's (education 86-89%)."),
+    ("age", "Graduates' and non-graduates' median earnings by age."),
+]
+
+
+def _figure(make: Callable[[], str], caption: str) -> str:
+    try:
+        body = make()
+    except (LeoSynthError, sqlite3.Error, KeyError) as exc:
+        body = f"<p>not available: {escape(str(exc))}</p>"
+    return f"<figure>{body}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+def render_html(ws: Workspace, report: Report, source: str) -> str:
+    """The whole page."""
+    makers: dict[str, Callable[[], str]] = {
+        "fsm": lambda: _fsm_chart(report),
+        "earnings": lambda: _earnings_chart(ws, report),
+        "a8": lambda: _a8_chart(ws),
+        "destinations": lambda: _destinations_chart(ws),
+        "age": lambda: _age_chart(ws),
+    }
+    figures = "\n".join(_figure(makers[key], caption) for key, caption in FIGURES)
+    modules = [("shared conventions", "leo_synth.report.derived"),
+               *((f, f"leo_synth.report.families.{f}") for f in FAMILIES)]
+    docs = "\n".join(
+        f"<h3>{escape(title)}</h3><pre>{escape(importlib.import_module(name).__doc__ or '')}"
+        "</pre>" for title, name in modules)
+    mode = "statistical" if report.statistical else "strict"
+    return f"""<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+<head><meta charset="utf-8"/><title>leo-synth calibration report</title>
+<style>{STYLE}</style></head>
+<body>
+<h1>leo-synth calibration report</h1>
+<p>Extract: {escape(source)}. Verdict for the exit status: {mode}.
+{escape(summary(report))}</p>
+<figure>{_deviation_chart(report)}<figcaption>Each computed target's distance from the
+published value in units of its tolerance (bounds: distance beyond the bound).</figcaption>
+</figure>
+<h2>Targets</h2>
+{_targets_table(report)}
+<h2>Relationships</h2>
+{_relationships_table(report)}
+<h2>Charts</h2>
+{figures}
+<h2>Definitions</h2>
+{docs}
+</body>
+</html>
+"""
+
+
+def write_html(ws: Workspace, report: Report, path: Path, source: str) -> None:
+    """Write the page to ``path``."""
+    page = render_html(ws, report, source)
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise LeoSynthError(f"cannot write {path}: {exc.strerror or exc}") from exc

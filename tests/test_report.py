@@ -1,0 +1,285 @@
+"""The calibration report: targets file, SQL definitions on SQLite and Parquet, HTML, CLI.
+
+These tests check that the report runs and is well formed on the small extract; they do not
+require targets to pass (the data are not calibrated at 1,500 persons).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leo_synth.cli import LeoGroup
+from leo_synth.errors import LeoSynthError
+from leo_synth.report import stats
+from leo_synth.report.command import default_targets, report
+from leo_synth.report.evaluate import STAT_FACTOR, Report, evaluate
+from leo_synth.report.html import render_html
+from leo_synth.report.registry import DEFINITIONS, load_all
+from leo_synth.report.render import render_text, to_json
+from leo_synth.report.source import Workspace, open_parquet, open_sqlite
+from leo_synth.report.targets import TargetsFile, load_targets
+
+SVG = "{http://www.w3.org/2000/svg}svg"
+REQUIRED_DEFINITIONS = {
+    "census_fsm_rate", "census_sen_rate", "census_sen_need_share", "census_ethnicity_share",
+    "ks4_rate", "ks4_mean", "ks4_destination_share", "he_initial_participation",
+    "hesa_qualifier_female_share", "graduate_median_earnings", "median_earnings_by_age",
+    "graduate_further_study", "hesa_subject_share", "apprenticeship_start_share",
+    "apprentice_sustained_employment", "adult_fe_destination", "concurrent_jobs_share",
+    "short_year_employees", "self_employment_share", "uc_conditionality_share",
+    "claimant_rate", "benefits_after_gcse",
+}
+"""Definitions the targets file must use (one per family of calibration_targets.md rows)."""
+
+
+@pytest.fixture(scope="module")
+def targets() -> TargetsFile:
+    return load_targets(default_targets())
+
+
+@pytest.fixture(scope="module")
+def sqlite_ws(small_sqlite) -> Workspace:
+    ws = open_sqlite(small_sqlite[0])
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="module")
+def sqlite_report(sqlite_ws: Workspace, targets: TargetsFile) -> Report:
+    return evaluate(sqlite_ws, targets)
+
+
+@pytest.fixture(scope="module")
+def parquet_report(small_parquet: Path, targets: TargetsFile) -> Report:
+    ws = open_parquet(small_parquet)
+    try:
+        return evaluate(ws, targets, statistical=True)
+    finally:
+        ws.close()
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    group = LeoGroup(name="leo-synth", commands=[report])
+    result = CliRunner().invoke(group, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+# -- targets file ------------------------------------------------------------------------
+
+def test_targets_file_is_well_formed(targets: TargetsFile) -> None:
+    assert len(targets.targets) >= 80
+    definitions = load_all()
+    for t in targets.targets:
+        assert t.source and t.description and t.breakdown and t.year_source, t.id
+        assert isinstance(t.value, float) and math.isfinite(t.value), t.id
+        assert t.tolerance.amount > 0, t.id
+        if t.metric is None:
+            assert t.status, f"{t.id}: no definition and no status"
+        else:
+            for leaf in t.metric.leaves():
+                assert leaf.definition in definitions, t.id
+        if t.status == "skip":
+            assert t.reason, t.id
+    used = {leaf.definition for t in targets.targets if t.metric for leaf in t.metric.leaves()}
+    assert used >= REQUIRED_DEFINITIONS
+    assert any(t.status and t.status.startswith("needs") for t in targets.targets)
+    assert len(targets.relationships) >= 15
+    for r in targets.relationships:
+        assert r.min is not None or r.max is not None, r.id
+        assert all(leaf.definition in definitions for leaf in r.metric.leaves()), r.id
+
+
+def test_every_definition_is_documented() -> None:
+    for key, spec in load_all().items():
+        assert spec.doc, key
+        assert re.fullmatch(r"[a-z0-9_]+", key)
+
+
+def test_targets_file_problems_are_reported_together(tmp_path: Path) -> None:
+    bad = tmp_path / "targets.yaml"
+    bad.write_text(
+        "targets:\n"
+        "  - {id: A, description: x, value: 1, unit: rate, breakdown: b,\n"
+        "     year: {source: '2018/19', start_year: 2018}, source: s, tolerance: {abs: 2},\n"
+        "     definition: no_such_definition}\n"
+        "  - {id: b_ok, description: x, value: one, unit: furlongs, breakdown: b,\n"
+        "     year: {source: '2018/19'}, source: s, definition: ks4_rate,\n"
+        "     params: {year: 2018, measure: em94}}\n", encoding="utf-8")
+    with pytest.raises(LeoSynthError) as err:
+        load_targets(bad)
+    message = str(err.value)
+    for fragment in ("snake_case", "no_such_definition", "value must be a number", "unit",
+                     "tolerance"):
+        assert fragment in message
+
+
+# -- statistics ----------------------------------------------------------------------------
+
+def test_estimates_and_standard_errors() -> None:
+    r = stats.rate(25, 100)
+    assert r.value == 0.25 and r.n == 100
+    assert r.se == pytest.approx(math.sqrt(0.25 * 0.75 / 100))
+    assert stats.rate(0, 0).value is None
+    m = stats.mean(4, 10.0, 30.0)
+    assert m.value == 2.5 and m.se == pytest.approx(math.sqrt((30 - 4 * 6.25) / 3 / 4))
+    med = stats.median(list(range(1, 1002)))
+    assert med.value == 501 and med.n == 1001
+    # order-statistic interval of a uniform sample: about 1.96 * sqrt(n) / 2 ranks each side
+    assert med.se == pytest.approx(math.sqrt(1001) / 2, rel=0.1)
+    assert stats.median([]).value is None
+    d = stats.difference(stats.Estimate(0.5, 0.03, 10), stats.Estimate(0.2, 0.04, 20))
+    assert d.value == pytest.approx(0.3) and d.se == pytest.approx(0.05) and d.n == 30
+    g = stats.ratio(stats.Estimate(137.0, 0.0, 5), stats.Estimate(100.0, 0.0, 5))
+    assert g.value == pytest.approx(0.37)
+    a = stats.growth(stats.Estimate(121.0, 1.0, 5), stats.Estimate(100.0, 1.0, 5), 2)
+    assert a.value == pytest.approx(0.1)
+
+
+# -- the report on the small extract -----------------------------------------------------------
+
+def test_every_computed_target_yields_a_number_and_n(sqlite_report: Report) -> None:
+    computed = [r for r in sqlite_report.targets if r.passed is not None]
+    assert len(computed) >= 80
+    with_values = 0
+    for r in computed:
+        assert isinstance(r.n, int) and r.n >= 0, r.target.id
+        if r.achieved is None:
+            assert r.reason == "no observations", r.target.id
+        else:
+            with_values += 1
+            assert math.isfinite(r.achieved), r.target.id
+            assert r.n > 0, r.target.id
+            assert r.se is None or r.se >= 0, r.target.id
+            assert r.effective_tolerance >= r.tolerance
+            if r.se is not None:
+                assert r.effective_tolerance >= STAT_FACTOR * r.se - 1e-9
+    # a handful of small groups (doctorates, apprenticeship achievers) may be empty at 1,500
+    assert with_values >= 0.9 * len(computed)
+    skipped = [r for r in sqlite_report.targets if r.passed is None]
+    assert skipped and all(r.reason for r in skipped)
+
+
+def test_rates_are_percentages_and_money_in_pounds(sqlite_report: Report) -> None:
+    by_id = {r.target.id: r for r in sqlite_report.targets}
+    for r in by_id.values():
+        if r.achieved is not None and r.target.unit in ("rate", "share") \
+                and not (r.target.metric and r.target.metric.is_gap):
+            assert 0.0 <= r.achieved <= 100.0, r.target.id
+    assert 5_000 < by_id["grad_median_1yag_2016"].achieved < 100_000
+    assert 0 < by_id["ks4_a8_mean_2018"].achieved < 90
+
+
+def test_relationship_checks_run(sqlite_report: Report) -> None:
+    assert len(sqlite_report.relationships) >= 15
+    for r in sqlite_report.relationships:
+        assert r.status in ("pass", "fail", "no data"), r.relationship.id
+        assert isinstance(r.n, int)
+    statuses = {r.relationship.id: r.status for r in sqlite_report.relationships}
+    assert statuses["fsm6_lower_attainment"] in ("pass", "fail")
+
+
+def test_parquet_gives_the_same_figures_as_sqlite(sqlite_report: Report,
+                                                  parquet_report: Report) -> None:
+    for a, b in zip(sqlite_report.targets, parquet_report.targets, strict=True):
+        assert a.target.id == b.target.id
+        assert a.n == b.n, a.target.id
+        if a.achieved is None:
+            assert b.achieved is None
+        else:
+            assert b.achieved == pytest.approx(a.achieved, rel=1e-9, abs=1e-9), a.target.id
+    for a, b in zip(sqlite_report.relationships, parquet_report.relationships, strict=True):
+        assert (a.achieved is None) == (b.achieved is None)
+        if a.achieved is not None:
+            assert b.achieved == pytest.approx(a.achieved, rel=1e-9, abs=1e-9)
+    assert parquet_report.statistical
+
+
+def test_text_and_json_output(sqlite_report: Report) -> None:
+    text = render_text(sqlite_report)
+    for r in sqlite_report.targets:
+        assert r.target.id in text
+    assert "Relationships" in text and "targets:" in text
+    data = __import__("json").loads(to_json(sqlite_report))
+    assert len(data["targets"]) == len(sqlite_report.targets)
+    assert {"achieved", "se", "n", "tolerance", "status"} <= set(data["targets"][0])
+
+
+def test_html_is_well_formed_and_has_charts(sqlite_ws: Workspace,
+                                            sqlite_report: Report) -> None:
+    page = render_html(sqlite_ws, sqlite_report, "small.sqlite")
+    assert page.startswith("<!DOCTYPE html>")
+    root = ET.fromstring(page.split("\n", 1)[1])  # XHTML: parses as XML after the doctype
+    svgs = root.findall(f".//{SVG}")
+    assert len(svgs) >= 6
+    assert "http" not in re.sub(r'xmlns="[^"]+"', "", page)  # no external assets
+    assert "not available" not in page
+
+
+# -- the command --------------------------------------------------------------------------------
+
+def test_cli_exit_status_follows_the_verdicts(small_sqlite, tmp_path: Path) -> None:
+    db = str(small_sqlite[0])
+    body = ("targets:\n  - {{id: em94, description: x, value: {value}, unit: rate, "
+            "breakdown: b, year: {{source: '2018/19', start_year: 2018}}, source: s, "
+            "tolerance: {{abs: {tol}}}, definition: ks4_rate, "
+            "params: {{year: 2018, measure: em94}}}}\n")
+    passing = tmp_path / "pass.yaml"
+    passing.write_text(body.format(value=50, tol=60), encoding="utf-8")
+    failing = tmp_path / "fail.yaml"
+    failing.write_text(body.format(value=0.5, tol=0.1), encoding="utf-8")
+    code, out, _ = _cli("report", "--db", db, "--targets", str(passing))
+    assert code == 0 and "em94" in out
+    html = tmp_path / "r.html"
+    code, out, _ = _cli("report", "--db", db, "--targets", str(failing), "--html", str(html),
+                        "--statistical")
+    assert code == 1 and "FAIL" in out
+    assert "<svg" in html.read_text(encoding="utf-8")
+
+
+def test_cli_full_report_on_parquet(small_parquet: Path, tmp_path: Path) -> None:
+    out_json = tmp_path / "r.json"
+    code, out, _ = _cli("report", "--parquet", str(small_parquet), "--json", str(out_json))
+    assert code in (0, 1)
+    assert "Relationships" in out and out_json.is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("report",), "--db FILE or --parquet DIR"),
+    (("report", "--db", "/nonexistent/leo.sqlite"), "no SQLite extract"),
+    (("report", "--parquet", "/nonexistent/folder"), "no Parquet extract"),
+    (("report", "--db", "DB", "--targets", "/nonexistent/t.yaml"), "no targets file"),
+])
+def test_cli_user_errors(args: tuple[str, ...], message: str, small_sqlite) -> None:
+    args = tuple(str(small_sqlite[0]) if a == "DB" else a for a in args)
+    code, _, err = _cli(*args)
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_relation_is_a_clear_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).execute("CREATE TABLE unrelated (x INTEGER)").connection.close()
+    code, _, err = _cli("report", "--db", str(empty))
+    assert code == 2
+    assert "lacks relations" in err and "spring_census_" in err
+
+
+def test_needs_status_activates_when_the_relation_exists(targets: TargetsFile,
+                                                         sqlite_ws: Workspace) -> None:
+    from leo_synth.report.evaluate import metric_needs, plan
+
+    skipped = plan(sqlite_ws, targets)
+    for t in targets.targets:
+        if t.needs and t.metric is not None:
+            present = not sqlite_ws.missing(t.needs + metric_needs(t.metric))
+            assert (t.id not in skipped) == present, t.id
+        if t.status == "skip":
+            assert t.id in skipped
+    assert set(DEFINITIONS) >= REQUIRED_DEFINITIONS
