@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LEO    := $(VENV)/bin/leo-synth
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs calibrate clean
 
 # A fresh virtual environment with the package installed (editable, so specs and configs in
 # this checkout are the ones used).
@@ -37,6 +37,16 @@ lint: $(VENV)/.dev-installed
 ## bench: generation speed per backend (results appended to benchmarks/results.md)
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
+
+## calibrate: 200,000 persons, then every calibration target at its published tolerance
+calibrate: $(VENV)/.installed
+	$(LEO) generate --persons 200000 --workers 2 --seed 42 --out out/calibrate.sqlite \
+		--if-exists replace --quiet
+	$(LEO) report --db out/calibrate.sqlite --html out/calibration_report.html
+
+## docs: regenerate docs/data_dictionary.md from the specs (a test checks it is current)
+docs: $(VENV)/.installed
+	$(PY) -m leo_synth.dictionary --out docs/data_dictionary.md
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache

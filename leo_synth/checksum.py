@@ -1,13 +1,14 @@
 """Order-independent content checksums of relations, comparable across backends.
 
-A relation's checksum is the row count plus the sum (mod 2**64) of a 64-bit hash of each row's
-canonical text. Sums do not depend on row order, so a SQLite file, a PostgreSQL schema and a
-Parquet folder holding the same rows in any order give the same checksum, and checksums of the
-batches of a run can be added up as they are written.
+A relation's checksum is the row count plus the sum (mod 2**64) of a 64-bit hash of each row.
+Sums do not depend on row order, so a SQLite file, a PostgreSQL schema and a Parquet folder
+holding the same rows in any order give the same checksum, and the checksums of a run's
+batches can be added up as they are written.
 
-Canonical text: every value is cast to its spec type, then to text (dates ISO, decimals at their
-scale, floats in Arrow's shortest round-trip form), NULL as ``\\N``, values joined with the
-unit separator.
+Each value is first cast to its spec type (so a date read back from SQLite as text and one read
+from PostgreSQL as a date agree), then hashed in a type-specific but backend-independent way:
+integers, dates and decimals by value, floats by their IEEE bits, text by content, NULL by a
+fixed marker. A row's hash combines its columns' hashes in column order.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_NULL = "\\N"
-_SEPARATOR = "\x1f"
+_NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
+_MULTIPLIER = np.uint64(0x100000001B3)
 
 
 @dataclass
@@ -43,24 +44,50 @@ class Checksum:
         return f"{self.rows}:{self.total:016x}"
 
 
-def _canonical(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
-    if column.type != target:
-        if pa.types.is_date32(target) and pa.types.is_string(column.type):
-            column = pc.cast(column, pa.date32())
-        elif pa.types.is_decimal(target) and not pa.types.is_decimal(column.type):
-            column = pc.cast(pc.round(pc.cast(column, pa.float64()), target.scale), target,
-                             safe=False)
+def _cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if column.type == target:
+        return column
+    if pa.types.is_date32(target) and pa.types.is_string(column.type):
+        return pc.cast(column, pa.date32())
+    if pa.types.is_decimal(target) and not pa.types.is_decimal(column.type):
+        return pc.cast(pc.round(pc.cast(column, pa.float64()), target.scale), target,
+                       safe=False)
+    return pc.cast(column, target, safe=False)
+
+
+def column_hashes(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> np.ndarray:
+    """A uint64 hash per value of one column, independent of the backend it was read from."""
+    array = _cast(column, target)
+    null = array.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_string(target):
+        values = np.asarray(array.fill_null("").to_numpy(zero_copy_only=False), dtype=object)
+        hashes = pd.util.hash_array(values, categorize=False)
+    else:
+        if pa.types.is_decimal(target):
+            array = pc.cast(pc.multiply(pc.cast(array, pa.float64()), 10**target.scale),
+                            pa.float64())
+            values = np.rint(array.fill_null(0).to_numpy(zero_copy_only=False)).astype(np.int64)
+        elif pa.types.is_floating(target):
+            values = array.fill_null(0).to_numpy(zero_copy_only=False).view(np.int64)
+        elif pa.types.is_date32(target):
+            values = pc.cast(array, pa.int32()).fill_null(0).to_numpy(
+                zero_copy_only=False).astype(np.int64)
+        elif pa.types.is_timestamp(target):
+            values = pc.cast(array, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
         else:
-            column = pc.cast(column, target, safe=False)
-    return pc.fill_null(pc.cast(column, pa.string()), _NULL)
+            values = array.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        hashes = pd.util.hash_array(values)
+    return np.where(null, _NULL_HASH, hashes)
 
 
 def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarray:
-    """A uint64 hash per row of the table's canonical text."""
-    texts = [_canonical(table.column(field.name), field.type) for field in schema]
-    joined = pc.binary_join_element_wise(*texts, _SEPARATOR)
-    values = np.asarray(joined.to_numpy(zero_copy_only=False), dtype=object)
-    return pd.util.hash_array(values, categorize=False)
+    """A uint64 hash per row: its columns' hashes combined in column order."""
+    combined = np.zeros(table.num_rows, dtype=np.uint64)
+    for field in schema:
+        combined = combined * _MULTIPLIER + column_hashes(table.column(field.name), field.type)
+    return combined
 
 
 def table_checksum(table: pa.Table, schema: pa.Schema) -> str:

@@ -18,7 +18,10 @@ import click
 
 from leo_synth import __version__
 from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, load_config
+from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
+from leo_synth.report.command import report
+from leo_synth.request_command import request_template
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -122,10 +125,14 @@ class Progress:
 @click.option("--block-size", type=int, help="Persons per block (changes the data; memory).")
 @click.option("--iteration", type=click.Choice(["1", "2"]),
               help="Extract layout: Iteration 2 (default) or the older Iteration 1 names.")
+@click.option("--request", "request_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="A variable request (YAML): produce only the tables and variables it asks "
+                   "for, like an approved SRS project (see request-template).")
 @click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
-             block_size: int | None, iteration: str | None, quiet: bool) -> None:
+             block_size: int | None, iteration: str | None, request_path: Path | None,
+             quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet or PostgreSQL.
 
     Flags override the config file. Examples:
@@ -137,6 +144,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --format postgres --out postgresql://user:pw@localhost/leo
     """
     from leo_synth.engine.generate import generate as run
+    from leo_synth.engine.generate import load_checked_catalog
+    from leo_synth.request import request_selector
 
     config = _config(config_path).with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
@@ -144,7 +153,11 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     if fmt and not out and config.format != _config(config_path).format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{_config(config_path).format})")
-    summary = run(config, progress=Progress(enabled=True))
+    catalog = load_checked_catalog()
+    if request_path is None and config.request:
+        request_path = config.resolve(config.request)
+    select = request_selector(request_path, catalog)
+    summary = run(config, catalog, progress=Progress(enabled=True), select=select)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
     target = summary.target if config.format != "postgres" else _redacted(summary.target)
@@ -230,6 +243,11 @@ def query(database: Path, sql: str, limit: int) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     if len(rows) > limit:
         click.echo("... (more rows; use --limit)")
+
+
+main.add_command(dictionary)
+main.add_command(request_template)
+main.add_command(report)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,19 +52,22 @@ def test_keys_resolve_apart_from_designed_unmatched_records(small_sqlite, space,
                                                             allowed) -> None:
     db, summary = small_sqlite
     table, column = lookup.split(".")
+    total = unmatched = 0
     for rel in summary.relations:
         if rel.name == table:
             continue
         for col in rel.columns:
             if col.spec.key != space:
                 continue
-            total, unmatched = _one(db, f'''
-                SELECT COUNT(*), SUM(CASE WHEN l."{column}" IS NULL THEN 1 ELSE 0 END)
+            rows, missing = _one(db, f'''
+                SELECT COUNT(*), COALESCE(SUM(CASE WHEN l."{column}" IS NULL THEN 1 END), 0)
                 FROM "{rel.name}" AS r LEFT JOIN "{table}" AS l ON l."{column}" = r."{col.name}"
                 WHERE r."{col.name}" IS NOT NULL AND r."{col.name}" <> ''
             ''')
-            if total:
-                assert unmatched / total <= allowed, (rel.name, col.name, unmatched, total)
+            total += rows
+            unmatched += missing
+    # Pooled over every relation carrying the key (single small relations are too noisy).
+    assert total > 0 and unmatched / total <= allowed, (space, unmatched, total)
 
 
 def test_some_education_records_stay_unmatched(small_sqlite) -> None:

@@ -3,4 +3,16 @@
 Importing the package registers every builder (one module per source family).
 """
 
-from leo_synth.relations import dwp, hesa, hmrc, lilr, linkage, npd  # noqa: F401
+from leo_synth.relations import (  # noqa: F401
+    dwp,
+    hesa,
+    hmrc,
+    key_stages,
+    lilr,
+    linkage,
+    npd,
+    school_events,
+    social_care,
+    ucas,
+    young_people,
+)

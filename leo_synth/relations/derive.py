@@ -6,6 +6,7 @@ frame, the relation and column, the column's random stream and the spec params.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -42,3 +43,37 @@ def map_values(frame: Frame, relation: Relation, column: RelationColumn,
     index = np.clip(index, 0, len(keys) - 1)
     hit = sorted_keys[index] == source.astype(str).astype(object)
     return np.where(hit, out[order][index], default)
+
+
+def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
+    from leo_synth.relations.registry import YEAR_ATTRIBUTE
+
+    if YEAR_ATTRIBUTE in frame:
+        return np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    year = relation.year if relation.year is not None else max(relation.years or {2010})
+    return np.full(len(frame), year, dtype=np.int64)
+
+
+@derivation("date_in_year")
+def date_in_year(frame: Frame, relation: Relation, column: RelationColumn,
+                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """A date inside the row's academic year (1 September to 31 August)."""
+    start = (_row_years(frame, relation) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+    start = start + np.timedelta64(243, "D")  # 1 September (no leap day before September)
+    return start + rng.integers(0, 365, len(frame)).astype("timedelta64[D]")
+
+
+_ALPHABET = np.frombuffer(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", dtype=np.uint8)
+
+
+@derivation("reference_code")
+def reference_code(frame: Frame, relation: Relation, column: RelationColumn,
+                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Reference codes (capitals and digits) of ``length`` characters, e.g. qualification or
+    course identifiers, drawn from a pool of a few hundred so values repeat as codes do."""
+    length = int(params.get("length", 8))
+    # The pool depends only on the column, so codes repeat across blocks and runs.
+    pool_rng = np.random.default_rng(zlib.crc32(column.spec.name.encode()))
+    pool = _ALPHABET[pool_rng.integers(0, len(_ALPHABET), (300, length))]
+    pool = pool.view(f"S{length}").ravel()
+    return pool[rng.integers(0, len(pool), len(frame))]

@@ -11,6 +11,7 @@ from leo_synth.simulation.calendar import tax_year_start
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.residence import COUNTRIES
+from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import tax_year_code
 
@@ -56,7 +57,7 @@ def geography(life: LifeCourse, relation: Relation) -> Frame:
         tax_year=tax_year_code(res["tax_year"]),
         coa=Masked(pools.output_areas["coa"][res["oa"]], outside),
         la_anon=Masked(la_anon, outside),
-        la_code=Masked(np.char.add("E0", np.char.zfill((6000000 + la).astype(str), 7)), outside),
+        la_code=Masked(np.char.add("E0", zfill((6000000 + la).astype(str), 7)), outside),
         la_name=Masked(np.char.add("Local authority ", (la + 1).astype(str)), outside),
         pcon=Masked(pools.constituencies["code"][pcon], outside),
         pcon_name=Masked(pools.constituencies["name"][pcon], outside),

@@ -16,18 +16,30 @@ from leo_synth.relations.derive import DERIVATIONS
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.frame import Frame
-from leo_synth.spec.model import Relation, RelationColumn
+from leo_synth.spec.model import ColumnSpec, Relation, RelationColumn
 from leo_synth.spec.physical import arrow_schema
 from leo_synth.spec.types import SqlType
 
 
 def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.RecordBatch:
-    """The relation's rows for one block, typed by the spec."""
+    """The relation's rows for one block, typed by the spec.
+
+    In a multi-year view, rows whose ``_year`` lies outside the view's years are dropped (the
+    view of an earlier iteration, or one era's view of a table split by era).
+    """
+    if (relation.year is None and YEAR_ATTRIBUTE in frame and relation.table.calendar != "none"
+            and len(frame)):
+        inside = np.isin(frame[YEAR_ATTRIBUTE], np.fromiter(relation.years, dtype=np.int64))
+        if not inside.all():
+            frame = frame.take(inside)
     rows = len(frame)
     arrays = []
     for col in relation.columns:
         values = _values(relation, col, frame, rows, seed, block)
-        array = to_arrow(values, col.spec.type, rows)
+        try:
+            array = to_arrow(values, col.spec.type, rows)
+        except (ValueError, TypeError, pa.ArrowException) as exc:
+            raise type(exc)(f"{relation.name}.{col.name} ({col.spec.type}): {exc}") from exc
         if relation.year is None and YEAR_ATTRIBUTE in frame and col.active_years != relation.years:
             outside = ~np.isin(frame[YEAR_ATTRIBUTE], np.fromiter(col.active_years, dtype=np.int64))
             array = _null_where(array, outside)
@@ -39,7 +51,7 @@ def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, se
             block: int) -> object:
     fill = col.spec.fill
     if fill.kind == "attr":
-        return frame[fill.attr] if rows else np.zeros(0)
+        return frame[col.attribute] if rows else np.zeros(0)
     if fill.kind == "const":
         return np.full(rows, fill.value)
     if fill.kind == "none":
@@ -53,18 +65,44 @@ def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, se
 def draw(col: RelationColumn, rows: int, rng: np.random.Generator) -> np.ndarray:
     """Values from the column's code list (weighted or uniform) or numeric range."""
     spec = col.spec
-    if spec.codes:
-        codes = np.array(spec.code_values)
-        weights = np.array(spec.fill.weights or [1.0] * len(codes), dtype=float)
+    codes = storable_codes(spec)
+    if codes:
+        weights = spec.fill.weights or default_weights(codes)
+        weights = np.asarray(weights[: len(codes)], dtype=float)
         picks = np.searchsorted(np.cumsum(weights / weights.sum()), rng.random(rows), side="right")
-        values = codes[np.minimum(picks, len(codes) - 1)]
-        if spec.type.kind in ("integer", "float", "decimal"):
-            return values.astype(float)
-        return values
-    low, high = spec.value_range  # the loader guarantees codes or a range
+        pool = np.array(codes, dtype=float if spec.type.kind in ("integer", "float", "decimal")
+                        else None)
+        return pool[np.minimum(picks, len(codes) - 1)]
+    if spec.value_range is None:  # only unstorable codes: the type's neutral value
+        return np.zeros(rows)
+    low, high = spec.value_range
     if spec.type.kind == "integer":
         return rng.integers(int(low), int(high) + 1, rows)
     return np.round(rng.uniform(low, high, rows), 2)
+
+
+def storable_codes(spec: ColumnSpec) -> list[str]:
+    """The column's codes that its type can hold (a numeric column ignores codes such as the
+    VRF's 'E = Entry level' listed for an int field)."""
+    if spec.type.kind not in ("integer", "float", "decimal"):
+        return list(spec.code_values)
+    out = []
+    for code in spec.code_values:
+        try:
+            float(code)
+        except ValueError:
+            continue
+        out.append(code)
+    return out
+
+
+def default_weights(codes: list[str]) -> list[float]:
+    """Weights for a draw without spec weights: yes/no flags are mostly 'no', other code
+    lists favour their first codes (codes are listed most common first more often than not)."""
+    lowered = [c.lower() for c in codes]
+    if sorted(lowered) in (["0", "1"], ["n", "y"], ["false", "true"], ["f", "t"]):
+        return [0.85 if c in ("0", "n", "false", "f") else 0.15 for c in lowered]
+    return [0.7**i for i in range(len(codes))]
 
 
 def to_arrow(values: object, sql_type: SqlType, rows: int) -> pa.Array:
@@ -97,7 +135,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int) -> pa.Array:
             null = nan if null is None else (null | nan)
             numeric = np.where(nan, 0, numeric)
         if kind == "integer":
-            array = pa.array(np.rint(numeric).astype(np.int64), mask=null).cast(target)
+            array = pa.array(_integers(numeric, sql_type.integer_bits), mask=null)
         elif kind == "decimal":
             array = pa.array(numeric.astype(float), mask=null).cast(target, safe=False)
         else:
@@ -105,6 +143,19 @@ def to_arrow(values: object, sql_type: SqlType, rows: int) -> pa.Array:
     else:  # pragma: no cover - parse_sql_type only produces the kinds above
         raise TypeError(kind)
     return array
+
+
+_INT_DTYPES = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
+
+
+def _integers(values: np.ndarray, bits: int) -> np.ndarray:
+    """Values as integers of the column's width; out-of-range values are an error, not a wrap."""
+    ints = values if values.dtype.kind in "iu" else np.rint(values)
+    if bits < 64 and len(ints):
+        limit = 2 ** (bits - 1)
+        if ints.min() < -limit or ints.max() >= limit:
+            raise ValueError(f"value outside the range of a {bits}-bit integer column")
+    return ints.astype(_INT_DTYPES[bits])
 
 
 def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:

@@ -16,6 +16,7 @@ from leo_synth.simulation.higher_education import (
     LEVEL_PGT,
 )
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 
 # HESA codes per simulated level: course aim, qualification obtained, 3/5/6-way levels.
@@ -25,11 +26,31 @@ LEVEL5 = {LEVEL_PGR: 1, LEVEL_PGT: 2, LEVEL_FIRST_DEGREE: 4, LEVEL_OTHER_UG: 5}
 CLASS_CODES = np.array(["", "01", "02", "03", "05"])
 
 HESA_ATTRIBUTES = (
-    "pmr", "provider_anon", "comdate", "enddate", "yearprg", "yearstu", "xmode", "mode",
-    "courseaim", "xlev3", "xlev5", "xlev6", "xqobtn", "xqlev6", "xclass", "jacs", "jacs_area",
-    "gender", "sexid", "age_aug", "age_jul", "stuload", "notact", "fundcomp", "rsnend",
-    "la_anon", "xpqual",
+    "pupilmatchingrefanonymous", "instid_anon", "xinstid01__anon", "comdate", "enddate",
+    "dateleft", "yearprg", "yearstu", "xmode01", "mode", "qualaim", "courseaim", "xlev301",
+    "xlev501", "xlev601", "xqobtn01", "xqlev601", "xclass01", "sbjqa1", "xjacs01_1",
+    "xjacsa01_1", "gender", "sexid", "xagea01", "xagej01", "stuload", "notact", "fundcomp",
+    "rsnend", "rsnleave", "la_anon", "xpqual01", "xpsr01", "xfyear01", "typeyr", "xelsp01",
+    "xinstg01", "xinstc01", "xdomuc01", "xhoos01", *(
+        "xpses01", "xpdec01", "xfyrsr01", "xqmode01", "xqlev301", "xqlev501", "xqlev901",
+        "xqlev1003", "xjacs201_1", "xfpe01_1", "nation", "xnatgr01", "sec", "pared",
+        "xagrp601", "xagrpa01", "xagrpj01", "disable", "disall", "xstudis01", "ethnic",
+        "xethnic01", "careleaver", "xdomgr01", "xdomreg01", "qualent2", "qualent3",
+        "xhqual01", "xqualent01", "totalts", "xtariff01", "xtariff", "feeelig", "msfund",
+        "xmsfund01", "mstufee", "xmstufee01", "specfee", "fundcode", "locsdy", "exchange",
+        "ttaccom", "oa", "oa01", "oa11", "lsoa", "lsoa01", "lsoa11", "elq", "intercalate",
+        "xhecos_1", "xcah01_1", "xcah02_1", "xcah03_1", "xfpe01_5", "reducedi", "access",
+        "articln", "phdsub",
+    ),
 )
+# HESA ethnicity codes of the NPD minor ethnic codes, and the analytical grouping.
+HESA_ETHNIC = {
+    "WBRI": "10", "WIRI": "10", "WIRT": "15", "WROM": "15", "WOTH": "10", "BCRB": "21",
+    "BAFR": "22", "BOTH": "29", "AIND": "31", "APKN": "32", "ABAN": "33", "CHNE": "34",
+    "AOTH": "39", "MWBC": "41", "MWBA": "42", "MWAS": "43", "MOTH": "49", "OOTH": "80",
+    "REFU": "98",
+}
+AGE_GROUPS = np.array([20, 24, 29, 39, 49])  # upper bounds of the 6-way groups
 
 
 def _lookup(mapping: dict, keys: np.ndarray) -> np.ndarray:
@@ -56,38 +77,113 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
     pmr = pmrs(life, person, slot).astype(str)
     subjects = life.ctx.params["he.subjects"]
     area = np.array([s["jacs"] for s in subjects])[inst["subject"]]
-    jacs = np.char.add(area, np.char.zfill((100 * (1 + inst["subject"] % 4)).astype(str), 3))
+    jacs = np.char.add(area, zfill((100 * (1 + inst["subject"] % 4)).astype(str), 3))
     part_time = inst["part_time"]
     level = inst["level"]
     birth = life.persons["birth"][person]
     female = life.persons["female"][person]
+    provider = life.ctx.keys.make("he_provider", inst["provider"])
+    region = life.ctx.pools.regions["code"][life.persons["region"][person]]
+    class_code = Masked(CLASS_CODES[inst["degree_class"]],
+                        ~qualified_now | (inst["degree_class"] == 0))
     return Frame({
-        "pmr": np.where(blank, "", pmr),
-        "provider_anon": life.ctx.keys.make("he_provider", inst["provider"]),
+        "pupilmatchingrefanonymous": np.where(blank, "", pmr),
+        "instid_anon": provider, "xinstid01__anon": provider,
         "comdate": inst["start_date"],
-        "enddate": Masked(inst["end_date"], ~left),
-        "yearprg": years["year_of_course"],
-        "yearstu": years["year_of_course"],
-        "xmode": np.where(part_time, 3, 1),
-        "mode": np.where(part_time, 31, 1),
-        "courseaim": _lookup(COURSE_AIM, level),
-        "xlev3": _lookup(LEVEL3, level),
-        "xlev5": _lookup(LEVEL5, level),
-        "xlev6": level,
-        "xqobtn": Masked(_lookup(COURSE_AIM, level).astype(str), ~qualified_now),
-        "xqlev6": Masked(level, ~qualified_now),
-        "xclass": Masked(CLASS_CODES[inst["degree_class"]],
-                         ~qualified_now | (inst["degree_class"] == 0)),
-        "jacs": jacs,
-        "jacs_area": area,
-        "gender": np.where(female, 2, 1),
-        "sexid": np.where(female, 2, 1),
-        "age_aug": age_on(birth, np.full(n, ymd(relation.year, 8, 31))),
-        "age_jul": age_on(birth, np.full(n, ymd(relation.year + 1, 7, 31))),
+        "enddate": Masked(inst["end_date"], ~left), "dateleft": Masked(inst["end_date"], ~left),
+        "yearprg": years["year_of_course"], "yearstu": years["year_of_course"],
+        "xmode01": np.where(part_time, 3, 1), "mode": np.where(part_time, 31, 1),
+        "qualaim": _lookup(COURSE_AIM, level), "courseaim": _lookup(COURSE_AIM, level),
+        "xlev301": _lookup(LEVEL3, level), "xlev501": _lookup(LEVEL5, level), "xlev601": level,
+        "xqobtn01": Masked(_lookup(COURSE_AIM, level).astype(str), ~qualified_now),
+        "xqlev601": Masked(level, ~qualified_now),
+        "xclass01": class_code,
+        "sbjqa1": jacs, "xjacs01_1": jacs, "xjacsa01_1": area,
+        "gender": np.where(female, 2, 1), "sexid": np.where(female, 2, 1),
+        "xagea01": age_on(birth, np.full(n, ymd(relation.year, 8, 31))),
+        "xagej01": age_on(birth, np.full(n, ymd(relation.year + 1, 7, 31))),
         "stuload": np.where(part_time, 50.0, 100.0),
         "notact": np.zeros(n, dtype=np.int64),
         "fundcomp": np.where(final & ~inst["qualified"], 3, 1),
         "rsnend": Masked(np.where(inst["qualified"], "01", "03"), ~left),
+        "rsnleave": Masked(np.where(inst["qualified"], "01", "03"), ~left),
         "la_anon": life.ctx.keys.make("la", life.persons["la"][person], 0),
-        "xpqual": qualified_now.astype(np.int64),
+        "xpqual01": qualified_now.astype(np.int64),
+        "xpsr01": np.ones(n, dtype=np.int64),
+        "xfyear01": (years["year_of_course"] == 1).astype(np.int64),
+        "typeyr": np.ones(n, dtype=np.int64),
+        "xelsp01": inst["length"],
+        "xinstg01": region, "xinstc01": np.full(n, "XF"),
+        "xdomuc01": np.full(n, "XF"), "xhoos01": np.ones(n, dtype=np.int64),
+        **_student_details(life, person, inst, years, relation.year, qualified_now, jacs,
+                           part_time),
     })
+
+
+def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: Frame,
+                     year: int, qualified: np.ndarray, jacs: np.ndarray,
+                     part_time: np.ndarray) -> dict[str, object]:
+    """Characteristics, entry qualifications, funding and geography of HESA students."""
+    persons = life.persons
+    n = len(person)
+    pools = life.ctx.pools
+    codes = list(life.ctx.params["population.ethnicity"])
+    ethnic = np.array([HESA_ETHNIC[c] for c in codes])[persons["ethnicity"][person]]
+    age = year - persons["cohort"][person]
+    age_group = 1 + np.searchsorted(AGE_GROUPS, age)
+    disabled = persons["need"][person] > 1.4
+    nssec = np.clip(np.rint(3 + 1.6 * persons["disadvantage"][person]
+                            - 0.6 * persons["ability"][person]), 1, 8).astype(np.int64)
+    level3 = life.post16.level3_year[person] >= 0
+    ks5 = life.post16.ks5
+    tariff = np.zeros(len(persons))
+    tariff[ks5["person"]] = np.clip(ks5["points_per_entry"] * 3 * 2.4, 0, 600)
+    oa = persons["oa"][person]
+    level = inst["level"]
+    first_year = years["year_of_course"] == 1
+    before_hecos = np.full(n, year < 2019)  # HECOS and CAH codes from 2019/20
+    return {
+        "xpses01": np.ones(n, dtype=np.int64), "xpdec01": np.ones(n, dtype=np.int64),
+        "xfyrsr01": first_year.astype(np.int64),
+        "xqmode01": Masked(np.where(part_time, 3, 1), ~qualified),
+        "xqlev301": Masked(np.where(level <= 2, 1, 2), ~qualified),
+        "xqlev501": Masked(np.select([level == 1, level == 2, level == 4], [1, 2, 4], 5),
+                           ~qualified),
+        "xqlev901": Masked(np.where(level == 4, 4, 5), ~qualified | (year > 2007)),
+        "xqlev1003": Masked(np.where(level == 4, 4, 5), ~qualified | (year < 2008)),
+        "xjacs201_1": jacs, "xfpe01_1": np.full(n, 100.0),
+        "nation": np.full(n, "GB"), "xnatgr01": np.full(n, "A"),
+        "sec": nssec, "pared": np.where(persons["ability"][person] > 0.3, 1, 2),
+        "xagrp601": age_group, "xagrpa01": age_group, "xagrpj01": age_group,
+        "disable": np.where(disabled, "51", "00"), "disall": np.where(disabled, "4", "9"),
+        "xstudis01": disabled.astype(np.int64) + 1,
+        "ethnic": ethnic, "xethnic01": np.array(["1", "2", "3", "4", "5"])[
+            np.searchsorted([20, 30, 40, 50], ethnic.astype(int), side="right")],
+        "careleaver": np.full(n, "3"),
+        "xdomgr01": life.ctx.pools.regions["code"][persons["region"][person]],
+        "xdomreg01": np.full(n, "XF"),
+        "qualent2": np.where(level3, "P50", "P80"), "qualent3": np.where(level3, "P50", "P80"),
+        "xhqual01": np.where(level3, "P50", "P80"), "xqualent01": np.where(level3, "P50", "P80"),
+        "totalts": np.rint(tariff[person]).astype(np.int64),
+        "xtariff01": np.rint(tariff[person]).astype(np.int64),
+        "xtariff": np.rint(tariff[person]).astype(np.int64),
+        "feeelig": np.ones(n, dtype=np.int64), "msfund": np.full(n, "01"),
+        "xmsfund01": np.full(n, "01"), "mstufee": np.full(n, "02"),
+        "xmstufee01": np.full(n, "02"), "specfee": np.zeros(n, dtype=np.int64),
+        "fundcode": np.ones(n, dtype=np.int64), "locsdy": np.full(n, "A"),
+        "exchange": np.full(n, "N"), "ttaccom": np.where(first_year, 1, 4),
+        "oa": pools.output_areas["coa"][oa], "oa01": pools.output_areas["coa"][oa],
+        "oa11": pools.output_areas["coa"][oa], "lsoa": pools.output_areas["lsoa"][oa],
+        "lsoa01": pools.output_areas["lsoa"][oa], "lsoa11": pools.output_areas["lsoa"][oa],
+        "elq": np.full(n, "03"), "intercalate": np.zeros(n, dtype=np.int64),
+        "xhecos_1": Masked(np.char.add("100", zfill(inst["subject"] % 900, 3)), before_hecos),
+        "xcah01_1": Masked(np.char.add("CAH", zfill(1 + inst["subject"] % 26, 2)), before_hecos),
+        "xcah02_1": Masked(np.char.add(np.char.add("CAH", zfill(1 + inst["subject"] % 26, 2)),
+                                       "-01"), before_hecos),
+        "xcah03_1": Masked(np.char.add(np.char.add("CAH", zfill(1 + inst["subject"] % 26, 2)),
+                                       "-01-01"), before_hecos),
+        "xfpe01_5": Masked(np.full(n, 100.0), np.ones(n, dtype=bool)),
+        "reducedi": np.zeros(n, dtype=np.int64), "access": np.zeros(n, dtype=np.int64),
+        "articln": np.zeros(n, dtype=np.int64),
+        "phdsub": Masked(inst["end_date"], ~(qualified & (level == 1))),
+    }

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP, KIND_FE, KIND_SFC
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.series import year_series
+from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import academic_year_labels
 
@@ -33,7 +34,7 @@ def _learner_ids(life: LifeCourse, person: np.ndarray, provider: np.ndarray) -> 
     """Provider learner reference: 12 characters, stable for a person at a provider."""
     mixed = (life.persons["pid"][person].astype(np.uint64) * np.uint64(2654435761)
              + provider.astype(np.uint64) * np.uint64(40503)) % np.uint64(10**10)
-    return np.char.add("LR", np.char.zfill(mixed.astype(str), 10))
+    return np.char.add("LR", zfill(mixed.astype(str), 10))
 
 
 LEARNER_ATTRIBUTES = (
@@ -70,10 +71,13 @@ def learners(life: LifeCourse, relation: Relation) -> Frame:
         "recordid": life.ctx.keys.make("recordid", pid, rec["slot"]),
         "app_participant": rec["apprenticeship"].astype(np.int64),
         "prior_attain": np.clip(level - 1, -1, 5),
-        "full_level2": (level == 2).astype(np.int64),
-        "full_level3": (level == 3).astype(np.int64),
-        "full_level2_ach": ((level == 2) & rec["achieved"]).astype(np.int64),
-        "full_level3_ach": ((level == 3) & rec["achieved"]).astype(np.int64),
+        # 1 = full level 2/3 participation or achievement; NULL otherwise (no other code).
+        "full_level2": Masked(np.ones(len(rec), dtype=np.int64), level != 2),
+        "full_level3": Masked(np.ones(len(rec), dtype=np.int64), level != 3),
+        "full_level2_ach": Masked(np.ones(len(rec), dtype=np.int64),
+                                  ~((level == 2) & rec["achieved"])),
+        "full_level3_ach": Masked(np.ones(len(rec), dtype=np.int64),
+                                  ~((level == 3) & rec["achieved"])),
     })
 
 
@@ -116,9 +120,8 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     achieved = aim["achieved"] & ~continuing
     compstatus = np.select([continuing, aim["withdrawn"]], [1, 3], 2)
     outcome = np.select([continuing, achieved], [9, 1], 3)
-    learning_aim_id = np.where(aim["programme_aim"], "ZPROG001", np.char.add(
-        np.char.add("SYN", level.astype(str)), np.char.zfill(rng.integers(0, 500, m).astype(str),
-                                                            4)))
+    learning_aim_id = np.where(aim["programme_aim"], "ZPROG001", learning_aim_refs(
+        np.clip(level, 0, 4), rng.integers(0, LARS_AIMS_PER_LEVEL, m)))
     return Frame({
         YEAR_ATTRIBUTE: year,
         "year": year,
@@ -150,4 +153,55 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "enrolment": (aim_type != 3).astype(np.int64),
         "age_aim_start": rec["age"][row],
         "ssa_tier1": 1 + rng.integers(0, 15, m),
+    })
+
+
+LARS_AIMS_PER_LEVEL = 100
+LARS_SUBJECTS = (
+    "Health and Social Care", "Business Administration", "Hairdressing", "Construction",
+    "Engineering", "Information Technology", "Accounting", "Childcare", "Retail", "Catering",
+    "Motor Vehicle Maintenance", "Customer Service", "English", "Mathematics", "Art and Design",
+    "Sport", "Warehousing", "Electrical Installation", "Beauty Therapy", "Plumbing",
+)
+LARS_TYPES = (("0003", "Certificate"), ("0016", "Certificate"), ("0006", "Diploma"),
+              ("0036", "NVQ"), ("0004", "Award"))
+LEVEL_NAMES = ("Entry Level", "Level 1", "Level 2", "Level 3", "Level 4")
+
+
+def learning_aim_refs(level: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The LARS reference of aim ``index`` (0..99) at a notional level (0..4): SYN + 5 digits."""
+    return np.char.add(np.char.add("SYN", np.asarray(level).astype(str)),
+                       zfill(np.asarray(index).astype(str), 4))
+
+
+@builder("lilr.lars", static=True, provides=(
+    YEAR_ATTRIBUTE, "year", "academicyear", "learnaimref", "aimtitle", "qualtype",
+    "notional_level", "notional_level_v2", "sectorsubjectareat1", "sectorsubjectareat2",
+    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon",
+))
+def lars(ctx: StaticContext, relation: Relation) -> Frame:
+    """One row per learning aim reference and year (the aims the ILR records use)."""
+    years = np.array(sorted(relation.years))
+    level = np.repeat(np.arange(5), LARS_AIMS_PER_LEVEL)
+    index = np.tile(np.arange(LARS_AIMS_PER_LEVEL), 5)
+    subject = index % len(LARS_SUBJECTS)
+    kind = (index // len(LARS_SUBJECTS)) % len(LARS_TYPES)
+    titles = np.array([f"{LEVEL_NAMES[lv]} {LARS_TYPES[k][1]} in {LARS_SUBJECTS[s]}"
+                       for lv, k, s in zip(level, kind, subject, strict=True)])  # 500 titles
+    qual_type = np.array([t[0] for t in LARS_TYPES])[kind]
+    refs = learning_aim_refs(level, index)
+    m = len(refs)
+    year = np.repeat(years, m)
+    tile = np.tile(np.arange(m), len(years))
+    return Frame({
+        YEAR_ATTRIBUTE: year, "year": year, "academicyear": academic_year_labels(year),
+        "learnaimref": refs[tile], "aimtitle": titles[tile], "qualtype": qual_type[tile],
+        "notional_level": np.maximum(level, 1)[tile],  # an int in the VRF: entry level as 1
+        "notional_level_v2": np.maximum(level, 1)[tile],
+        "sectorsubjectareat1": (1 + subject % 15)[tile],
+        "sectorsubjectareat2": np.char.add((1 + subject % 15).astype(str), ".1")[tile],
+        "l2_percent": np.where(level == 2, 50.0, 0.0)[tile],
+        "l3_percent": np.where(level == 3, 50.0, 0.0)[tile],
+        "fe_he": np.where(level >= 4, "H", "F")[tile],
+        "awarding_organisation_anon": ctx.keys.make("provider", 900_000 + kind)[tile].astype(str),
     })

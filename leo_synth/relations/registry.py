@@ -78,7 +78,8 @@ def check_catalog(catalog: Catalog) -> list[SpecProblem]:
                                         f"unknown builder {table.builder!r}{extra}", table.name))
             continue
         for col in table.columns:
-            if col.fill.kind == "attr" and col.fill.attr not in found.provides:
+            if (col.fill.kind == "attr"
+                    and col.fill.attr.replace("[n]", "1") not in found.provides):
                 hint = difflib.get_close_matches(str(col.fill.attr), sorted(found.provides), n=1)
                 extra = f" (did you mean {hint[0]!r}?)" if hint else ""
                 problems.append(SpecProblem(

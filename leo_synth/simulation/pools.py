@@ -15,6 +15,7 @@ import numpy as np
 from leo_synth.engine.rng import STATIC_BLOCK, stream
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
+from leo_synth.simulation.text import zfill
 
 SIC_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("A", "Agriculture, forestry and fishing", ("01110", "01410", "02100")),
@@ -137,8 +138,8 @@ def _output_areas(n_la: int, per_la: int) -> Frame:
     """Output areas (E00...) and their LSOAs (E01..., five OAs each), in synthetic code ranges."""
     la = np.repeat(np.arange(n_la), per_la)
     idx = np.arange(n_la * per_la)
-    coa = np.char.add("E00", np.char.zfill((900000 + idx).astype(str), 6))
-    lsoa = np.char.add("E01", np.char.zfill((900000 + idx // 5).astype(str), 6))
+    coa = np.char.add("E00", zfill((900000 + idx).astype(str), 6))
+    lsoa = np.char.add("E01", zfill((900000 + idx // 5).astype(str), 6))
     return Frame(la=la, coa=coa, lsoa=lsoa)
 
 

@@ -33,6 +33,38 @@ class Schooling:
     sen_need: np.ndarray  # per person: index into the need list of its SEN level
     primary_school: np.ndarray
     secondary_school: np.ndarray
+    entry_nc: np.ndarray  # per person: first NC year on a state-school roll
+    exit_nc: np.ndarray  # per person: last NC year of compulsory school on a roll
+
+    def sen_level_in(self, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """SEN level (0 none, 1 support, 2 statement/EHC plan) in academic years."""
+        idx, inside = year_index(year)
+        return np.where(inside, np.maximum(self.sen[person, idx], 0), 0)
+
+    def fsm_in(self, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """FSM eligibility on census day in academic years (False off the extract's years)."""
+        idx, inside = year_index(year)
+        return inside & self.fsm[person, idx]
+
+    def ever_fsm(self, person: np.ndarray, year: np.ndarray, window: int) -> np.ndarray:
+        """Recorded FSM-eligible in any of the ``window`` years up to and including ``year``."""
+        idx, inside = year_index(year)
+        cum = np.cumsum(self.fsm, axis=1)
+        before = idx - window
+        total = cum[person, idx] - np.where(before >= 0, cum[person, np.maximum(before, 0)], 0)
+        return inside & (total > 0)
+
+    def on_roll_in(self, persons_kind: np.ndarray, ncyear: int) -> np.ndarray:
+        """Per person: on a state-school roll in the given NC year (any calendar year)."""
+        return ((persons_kind == KIND_SCHOOL) & (self.entry_nc <= ncyear)
+                & (self.exit_nc >= ncyear))
+
+
+def year_index(year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column of each academic year in the history matrices, and whether it is inside them."""
+    idx = np.asarray(year) - YEARS[0]
+    inside = (idx >= 0) & (idx < len(YEARS))
+    return np.clip(idx, 0, len(YEARS) - 1), inside
 
 
 def nc_year(cohort: np.ndarray, year: np.ndarray) -> np.ndarray:
@@ -86,7 +118,8 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
         ever_fsm_all=_ever(fsm, len(YEARS))[person_idx, year_idx],
         sen=sen[person_idx, year_idx],
     )
-    return Schooling(pupil_years, fsm, sen, sen_need, primary[:, 0], secondary[:, 0])
+    return Schooling(pupil_years, fsm, sen, sen_need, primary[:, 0], secondary[:, 0], entry,
+                     exit_after)
 
 
 def _ar1(rng: np.random.Generator, n: int, years: int, rho: float) -> np.ndarray:

@@ -8,6 +8,10 @@ mapping are errors too (PyYAML would silently keep the last one).
 from __future__ import annotations
 
 import difflib
+import hashlib
+import os
+import pickle
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +35,11 @@ from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
 FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists"}
 TABLE_KEYS = {
     "name", "description", "grain", "calendar", "years", "variants", "per_year", "builder",
-    "primary_key", "iterations", "vrf_sheet", "database", "columns", "i1_name",
+    "primary_key", "iterations", "vrf_sheet", "vrf_table", "database", "columns", "i1_name",
 }
 COLUMN_KEYS = {
     "name", "type", "description", "nullable", "fill", "codes", "codelist", "range", "years",
-    "terms", "key", "references", "i1_name",
+    "terms", "key", "references", "i1_name", "request", "iterations", "repeat",
 }
 VARIANT_KEYS = {"name", "years", "term", "i1_name"}
 KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
@@ -71,7 +75,10 @@ class SpecError(LeoSynthError):
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when available
+
+
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """A safe YAML loader that rejects duplicate mapping keys."""
 
 
@@ -116,16 +123,63 @@ def spec_files(schema_dir: Path) -> list[Path]:
 def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = None) -> Catalog:
     """Load every spec file, validate each one and the links between them.
 
-    Raises :class:`SpecError` listing every problem found.
+    Raises :class:`SpecError` listing every problem found. A validated catalog is cached (by
+    the SHA-256 of the spec files' paths and contents) so later runs skip the YAML parsing.
     """
     schema_dir = schema_dir or default_schema_dir()
     paths = list(files) if files is not None else spec_files(schema_dir)
     if not paths:
         raise LeoSynthError(f"no spec files (*.yaml) found in {schema_dir}")
+    cache = _cache_path(paths)
+    cached = _read_cache(cache)
+    if cached is not None:
+        return cached
     builder = _CatalogBuilder()
     for path in paths:
         builder.add_file(path, read_yaml(path))
-    return builder.finish()
+    catalog = builder.finish()
+    _write_cache(cache, catalog)
+    return catalog
+
+
+_CACHE_VERSION = "1"
+
+
+def _cache_path(paths: list[Path]) -> Path | None:
+    """Where the catalog parsed from these exact files is cached (None if no cache dir)."""
+    root = os.environ.get("LEO_SYNTH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leo-synth")
+    if root == "off":
+        return None
+    digest = hashlib.sha256(_CACHE_VERSION.encode())
+    for path in paths:
+        digest.update(str(path.resolve()).encode())
+        digest.update(path.read_bytes())
+    return Path(root) / f"catalog-{digest.hexdigest()[:32]}.pickle"
+
+
+def _read_cache(path: Path | None) -> Catalog | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            catalog = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return catalog if isinstance(catalog, Catalog) else None
+
+
+def _write_cache(path: Path | None, catalog: Catalog) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        with open(tmp, "wb") as handle:
+            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache is an optimisation: never fail a run because of it
 
 
 class _CatalogBuilder:
@@ -259,7 +313,7 @@ class _CatalogBuilder:
             calendar=calendar, years=years, builder=str(body.get("builder", "")),
             columns=tuple(columns), variants=variants, per_year=per_year,
             primary_key=primary_key, iterations=iterations, vrf_sheet=body.get("vrf_sheet"),
-            source_file=file,
+            vrf_table=body.get("vrf_table"), source_file=file,
         )
 
     def _variants(self, body: dict, name: str, years: frozenset[int], per_year: bool,
@@ -281,8 +335,9 @@ class _CatalogBuilder:
             if not v_years <= years:
                 self.problem(file, f"variant {item['name']!r} has years outside the table's", name)
             term = str(item.get("term", ""))
-            if term not in TERMS:
-                self.problem(file, f"variant term {term!r} is not one of {sorted(TERMS)}", name)
+            if not re.fullmatch(r"[a-z]{0,3}", term):
+                self.problem(file, f"variant term {term!r} must be up to 3 lower-case letters "
+                                   f"(e.g. spr, sum, aut)", name)
             if per_year and "[yy" not in str(item["name"]):
                 self.problem(file, f"per-year variant name {item['name']!r} needs [yyyy] or [yy]",
                              name)
@@ -341,12 +396,32 @@ class _CatalogBuilder:
                 self.problem(file, f"unknown terms {sorted(bad)}", table, name)
         fill = self._fill(body.get("fill"), codes, value_range, "codelist" in body, file, table,
                           name)
+        request = body.get("request")
+        if request not in (None, "default", "by_request"):
+            self.problem(file, f"request must be default or by_request, got {request!r}", table,
+                         name)
+        iterations = tuple(body.get("iterations") or (1, 2))
+        if not set(iterations) <= {1, 2}:
+            self.problem(file, f"iterations must be a subset of [1, 2], got {list(iterations)}",
+                         table, name)
         return ColumnSpec(
             name=name, type=sql_type, description=str(body.get("description", "")).strip(),
             fill=fill, nullable=bool(body.get("nullable", True)), codes=codes,
             value_range=value_range, years=years, terms=terms, key=body.get("key"),
             references=body.get("references"), i1_name=body.get("i1_name"),
+            request=request, iterations=iterations, repeat=self._repeat(body, file, table, name),
         )
+
+    def _repeat(self, body: dict, file: str, table: str, name: str) -> int | None:
+        repeat = body.get("repeat")
+        has_n = "[n]" in name
+        if repeat is None and has_n:
+            self.problem(file, "a name with [n] needs 'repeat: N'", table, name)
+        if repeat is not None and (not isinstance(repeat, int) or repeat < 1 or not has_n):
+            self.problem(file, "repeat must be a positive whole number on a name with [n]",
+                         table, name)
+            return None
+        return repeat
 
     def _fill(self, raw: Any, codes: tuple, value_range: tuple | None, has_codelist: bool,
               file: str, table: str, column: str) -> Fill:

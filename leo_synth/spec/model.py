@@ -9,6 +9,7 @@ on expanded relations, so the expansion rules live here and nowhere else.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +53,12 @@ class ColumnSpec:
     key: str | None = None
     references: str | None = None
     i1_name: str | None = None
+    repeat: int | None = None
+    """For names with an ``[n]`` placeholder: the column repeats for n = 1 .. repeat."""
+    request: str | None = None
+    """VRF request section: ``default`` items come with the table, ``by_request`` items must be
+    asked for one by one (NPD); None where the VRF makes no distinction (all included)."""
+    iterations: tuple[int, ...] = (1, 2)
 
     @property
     def code_values(self) -> tuple[str, ...]:
@@ -86,6 +93,8 @@ class TableSpec:
     primary_key: tuple[str, ...] = ()
     iterations: tuple[int, ...] = (1, 2)
     vrf_sheet: str | None = None
+    vrf_table: str | None = None
+    """The table's key in ``schemas/vrf/vrf_fields.csv`` (the checked-in VRF field list)."""
     source_file: str = ""
 
     def column(self, name: str) -> ColumnSpec:
@@ -117,6 +126,16 @@ class RelationColumn:
     name: str
     spec: ColumnSpec
     active_years: frozenset[int]
+    n: int | None = None
+    """The repeat number of a column expanded from an ``[n]`` name (None otherwise)."""
+
+    @property
+    def attribute(self) -> str | None:
+        """The builder attribute filling this column (``[n]`` substituted)."""
+        attr = self.spec.fill.attr
+        if attr is None or self.n is None:
+            return attr
+        return attr.replace("[n]", str(self.n))
 
 
 @dataclass(frozen=True)
@@ -171,12 +190,32 @@ class Catalog:
         return out
 
 
-def substitute(template: str, year: int | None, term: str) -> str:
-    """Fill ``[yyyy]``, ``[yy]`` and ``[term]`` placeholders (``year`` is a start year)."""
-    text = template.replace("[term]", term)
-    if year is not None:
-        end = year + 1
-        text = text.replace("[yyyy]", f"{end:04d}").replace("[yy]", f"{end % 100:02d}")
+ITERATION_LAST_YEAR = {1: 2018, 2: 2020}
+"""Last start year an iteration covers: Iteration 2 holds data to 2020/21; Iteration 1 (released
+September 2022) is taken to end with 2018/19 (inferred: its NCCIS view was 2011_to_2019)."""
+
+_YEAR_SUFFIX = re.compile(r"(?:_(?:\[term\]|spr|sum|aut|ab|ex))?\[yy\]", re.IGNORECASE)
+"""A year suffix with its collection code (``_spr[yy]``, ``_ab[yy]``, ``[yy]``)."""
+
+
+def substitute(template: str, year: int | None, term: str, n: int | None = None) -> str:
+    """Fill the VRF placeholders of a name (``year`` is a start year).
+
+    ``[yyyy]``/``[yy]`` become the end year of the academic year (``spring_census_2011``,
+    ``_spr11``), ``[term]`` the collection code and ``[n]`` a repeat number. In a multi-year
+    view (``year`` None) the year suffix is dropped: the VRF's ``PRU_Gender[yy]`` or
+    ``LAEstab_[term][yy]_anon`` are ``PRU_Gender`` and ``LAEstab_anon`` in
+    ``pru_census_2010_to_2013``, as researchers' code shows.
+    """
+    text = template.replace("[n]", str(n)) if n is not None else template
+    if year is None:
+        text = _YEAR_SUFFIX.sub("", text)
+        return text.replace("[term]", term)
+    end = year + 1
+    text = text.replace("[term]", term)
+    for token, value in (("[yyyy]", f"{end:04d}"), ("[YYYY]", f"{end:04d}"),
+                         ("[yy]", f"{end % 100:02d}"), ("[YY]", f"{end % 100:02d}")):
+        text = text.replace(token, value)
     return text
 
 
@@ -189,23 +228,31 @@ def expand_table(table: TableSpec, iteration: int = 2) -> list[Relation]:
     the other years.
     """
     relations: list[Relation] = []
+    last_year = ITERATION_LAST_YEAR[iteration]
     for variant in table.variants:
         name_template = variant.i1_name if iteration == 1 and variant.i1_name else variant.name
-        years_list = sorted(variant.years) if table.per_year else [None]
+        variant_years = frozenset(y for y in variant.years if y <= last_year)
+        if table.calendar != "none" and not variant_years:
+            continue
+        years_list = sorted(variant_years) if table.per_year else [None]
         for year in years_list:
-            view_years = frozenset({year}) if year is not None else variant.years
+            view_years = frozenset({year}) if year is not None else variant_years
             columns = []
             for col in table.columns:
+                if iteration not in col.iterations:
+                    continue
                 if col.terms is not None and variant.term not in col.terms:
                     continue
-                if col.years is None:
+                if col.years is None or table.calendar == "none":
                     active = view_years
                 else:
                     active = view_years & col.years
                     if not active:  # never collected in this view's years: absent
                         continue
                 base = col.i1_name if iteration == 1 and col.i1_name else col.name
-                columns.append(RelationColumn(substitute(base, year, variant.term), col, active))
+                for n in range(1, col.repeat + 1) if col.repeat else [None]:
+                    columns.append(RelationColumn(substitute(base, year, variant.term, n), col,
+                                                  active, n))
             relations.append(
                 Relation(
                     name=substitute(name_template, year, variant.term),

@@ -32,8 +32,8 @@ def sqlite_values(array: pa.Array) -> list:
     """Python values SQLite accepts for one Arrow column."""
     if pa.types.is_date32(array.type) or pa.types.is_timestamp(array.type):
         array = pc.cast(array, pa.string())
-    elif pa.types.is_decimal(array.type):
-        array = pc.cast(array, pa.float64())
+    elif pa.types.is_decimal(array.type):  # via text: 7.1 stays 7.1, not 71 * 0.1
+        array = pc.cast(pc.cast(array, pa.string()), pa.float64())
     return array.to_pylist()
 
 

@@ -1,0 +1,170 @@
+"""Pupil characteristics shared by every NPD relation, computed the same way everywhere.
+
+Census, absence, exclusions, key stage, AP, PRU, CIN, CLA, NCCIS, PLAMS and YPMAD records of a
+pupil all describe the same simulated person, so their gender, birth, ethnicity, language, FSM,
+SEN, school and area agree (as far as the real collections agree). Specs refer to these
+attributes by name (``fill: ever_fsm_6``); ``PUPIL_ATTRIBUTES`` lists them for builders'
+``provides``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.common import pmrs_in_year
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.calendar import age_on, month_of, year_of, ymd
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
+from leo_synth.simulation.series import year_series
+from leo_synth.simulation.text import zfill
+from leo_synth.spec.years import academic_year_labels
+
+ETHNIC_MAJOR = {"W": "WHIT", "M": "MIXD", "A": "ASIA", "B": "BLAC", "C": "CHIN", "O": "AOEG"}
+# EthnicGroup (to 2008/09): the 2002 code set's labels.
+ETHNIC_GROUP_OLD = {
+    "WBRI": "White British",
+    "WIRI": "White Irish",
+    "WIRT": "Traveller of Irish heritage",
+    "WROM": "Gypsy / Roma",
+    "WOTH": "Any Other White Background",
+    "MWBC": "White and Black Caribbean",
+    "MWBA": "White and Black African",
+    "MWAS": "White and Asian",
+    "MOTH": "Any Other Mixed Background",
+    "AIND": "Indian",
+    "APKN": "Pakistani",
+    "ABAN": "Bangladeshi",
+    "AOTH": "Any Other Asian Background",
+    "BCRB": "Black Caribbean",
+    "BAFR": "Black - African",
+    "BOTH": "Any Other Black Background",
+    "CHNE": "Chinese",
+    "OOTH": "Any Other Ethnic Group",
+    "REFU": "Refused",
+}
+IDACI_LSOAS = 32844
+
+PUPIL_ATTRIBUTES = (
+    "pmr", "academic_year", "academic_year_short", "gender", "female_flag", "year_of_birth",
+    "month_of_birth", "age_start", "month_part", "ethnicity", "ethnic_group_minor",
+    "ethnic_group_major", "ethnic_group_old", "fsm", "ever_fsm_3", "ever_fsm_6",
+    "ever_fsm_all", "first_language", "language_group_minor", "language_group_major",
+    "eal_flag", "sen_provision", "sen_provision_major", "primary_sen_type",
+    "secondary_sen_type", "sen_support_flag", "sen_ehc_flag", "sen_any_flag",
+    "sen_statement_or_ehc_flag", "sen_action_flag", "sen_action_plus_or_statement_flag",
+    "la_anon", "la_9code_anon", "laestab_anon", "urn_anon", "home_la_anon",
+    "home_la_9code_anon", "coa", "lsoa", "idaci_score", "idaci_rank", "ncyear_actual",
+)
+
+
+def sen_provision_code(life: LifeCourse, level: np.ndarray, year: np.ndarray,
+                       person: np.ndarray) -> np.ndarray:
+    """SEN provision codes by era: A/P/S until 2013/14, K/E from 2014/15 (with transition)."""
+    p = life.ctx.params
+    u = life.memo("sen_code_u", lambda: life.ctx.rng("sen_codes").random(len(life.persons)))
+    k_share = year_series(p["sen.support_k_share"], year) * (year >= 2014)
+    ehc_share = year_series(p["sen.ehc_share"], year) * (year >= 2014)
+    action = u[person] < k_share + (1 - k_share) * p["sen.school_action_share"]
+    support = np.where(u[person] < k_share, "K", np.where(action, "A", "P"))
+    statement = np.where(u[person] < ehc_share, "E", "S")
+    return np.select([level == SEN_SUPPORT, level == SEN_STATEMENT], [support, statement], "N")
+
+
+def sen_need_code(life: LifeCourse, person: np.ndarray, level: np.ndarray,
+                  year: np.ndarray) -> Masked:
+    """Primary SEN type code (BESD before 2014/15 where SEMH later; NSA only from 2014/15)."""
+    p = life.ctx.params
+    support_codes = np.array(list(p["sen.need_support"]))
+    ehc_codes = np.array(list(p["sen.need_ehc"]))
+    need = life.schooling.sen_need[person]
+    code = np.where(need >= 100, ehc_codes[np.clip(need - 100, 0, len(ehc_codes) - 1)],
+                    support_codes[np.clip(need, 0, len(support_codes) - 1)])
+    early = year < 2014
+    code = np.where(early & (code == "SEMH"), "BESD", code)
+    code = np.where(early & (code == "NSA"), "OTH", code)
+    return Masked(code, level <= 0)
+
+
+def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
+    """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14."""
+    text = np.asarray(ncyear).astype(str).astype(object)
+    text[ncyear == 0] = "R"
+    text[ncyear == -1] = "N2"
+    text[ncyear == -2] = "N1"
+    return text
+
+
+def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
+                     school: np.ndarray | None = None) -> dict[str, object]:
+    """Every attribute in ``PUPIL_ATTRIBUTES`` for (person, academic year[, school]) rows."""
+    persons = life.persons
+    pools = life.ctx.pools
+    keys = life.ctx.keys
+    n = len(person)
+    year = np.asarray(year, dtype=np.int64)
+    if school is None:
+        school = np.where(year - persons["cohort"][person] - 5 > 6,
+                          life.schooling.secondary_school[person],
+                          life.schooling.primary_school[person])
+    birth = persons["birth"][person]
+    birth_month = month_of(birth)
+    ethnic_codes = np.array(list(life.ctx.params["population.ethnicity"]))
+    ethnic = ethnic_codes[persons["ethnicity"][person]]
+    major_of = np.array([ETHNIC_MAJOR.get(c[0], "UNCL") if c != "REFU" else "UNCL"
+                         for c in ethnic_codes])
+    old_of = np.array([ETHNIC_GROUP_OLD[c] for c in ethnic_codes])
+    eal = persons["eal"][person]
+    schooling = life.schooling
+    level = schooling.sen_level_in(person, year)
+    sen_code = sen_provision_code(life, level, year, person)
+    oa = persons["oa"][person]
+    idaci = persons["idaci"][person]
+    la = pools.schools["la"][school]
+    return {
+        "pmr": pmrs_in_year(life, person, year),
+        "academic_year": academic_year_labels(year),
+        "academic_year_short": np.char.add(np.char.add(year.astype(str), "/"),
+                                           zfill(((year + 1) % 100).astype(str), 2)),
+        "gender": np.where(persons["female"][person], "F", "M"),
+        "female_flag": persons["female"][person].astype(np.int64),
+        "year_of_birth": year_of(birth),
+        "month_of_birth": birth_month,
+        "age_start": age_on(birth, ymd(year, 8, 31)),
+        "month_part": (8 - birth_month) % 12,
+        "ethnicity": ethnic,
+        "ethnic_group_minor": ethnic,
+        "ethnic_group_major": major_of[persons["ethnicity"][person]],
+        "ethnic_group_old": old_of[persons["ethnicity"][person]],
+        "fsm": schooling.fsm_in(person, year).astype(np.int64),
+        "ever_fsm_3": schooling.ever_fsm(person, year, 3).astype(np.int64),
+        "ever_fsm_6": schooling.ever_fsm(person, year, 6).astype(np.int64),
+        "ever_fsm_all": schooling.ever_fsm(person, year, len(YEARS)).astype(np.int64),
+        "first_language": np.where(eal, "OTH", "ENG"),
+        "language_group_minor": np.where(eal, "OTH", "ENG"),
+        "language_group_major": np.where(eal, "2_OTH", "1_ENG"),
+        "eal_flag": eal.astype(np.int64),
+        "sen_provision": sen_code,
+        "sen_provision_major": np.select([level == SEN_STATEMENT, level == SEN_SUPPORT],
+                                         ["3_SS", "2_SNS"], "1_NON"),
+        "primary_sen_type": sen_need_code(life, person, level, year),
+        "secondary_sen_type": Masked(np.full(n, "OTH"), np.ones(n, dtype=bool)),
+        "sen_support_flag": (sen_code == "K").astype(np.int64),
+        "sen_ehc_flag": (sen_code == "E").astype(np.int64),
+        "sen_statement_or_ehc_flag": (level == SEN_STATEMENT).astype(np.int64),
+        "sen_any_flag": (level > 0).astype(np.int64),
+        "sen_action_flag": (sen_code == "A").astype(np.int64),
+        "sen_action_plus_or_statement_flag": np.isin(sen_code, ["P", "S"]).astype(np.int64),
+        "la_anon": keys.make("la", la, 0),
+        "la_9code_anon": keys.make("la", la, 1),
+        "laestab_anon": keys.make("school", school, 0),
+        "urn_anon": keys.make("school", school, 1),
+        "home_la_anon": keys.make("la", persons["la"][person], 0),
+        "home_la_9code_anon": keys.make("la", persons["la"][person], 1),
+        "coa": pools.output_areas["coa"][oa],
+        "lsoa": pools.output_areas["lsoa"][oa],
+        "idaci_score": idaci,
+        "idaci_rank": 1 + np.floor((1 - np.clip(idaci / 0.95, 0, 1)) ** 1.6
+                                   * (IDACI_LSOAS - 1)).astype(np.int64),
+        "ncyear_actual": ncyear_code(year - persons["cohort"][person] - 5),
+    }

@@ -1,0 +1,233 @@
+"""NPD relations from the school-event simulation: absence, exclusions, PRU and AP censuses.
+
+Attribute names that are not shared pupil characteristics are the VRF field's base name in
+lower case (``SessionsPossible_Autumn_ab[yy]`` -> ``sessionspossible_autumn``), so
+``tools/sync_specs.py`` wires them to the spec columns automatically.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
+from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.values import Masked
+from leo_synth.simulation import school_events
+from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.spec.model import Relation
+
+TERMS = ("autumn", "spring", "summer")
+ABSENCE_ATTRIBUTES = (
+    *PUPIL_ATTRIBUTES, "enrolstatus", "onroll_1", "onroll_2", "onroll_3", "sourcetable_1",
+    "sourcetable_2", "sourcetable_3", "datacollection_1", "mainrecord", "phase",
+    *(f"{measure}_{term}" for term in (*TERMS, "3term", "annual") for measure in
+      ("sessionspossible", "authorisedabsence", "unauthorisedabsence", "overallabsence")),
+    *(f"{measure}flag_{term}" for term in (*TERMS, "annual") for measure in
+      ("authorisedabsence", "unauthorisedabsence")),
+    "persistentabsentee_3term", "persistentabsentee15_3term",
+)
+
+
+@builder("npd.absence", provides=ABSENCE_ATTRIBUTES)
+def absence(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per pupil enrolment per academic year with termly sessions and absence."""
+    rows = life.memo("absence", lambda: school_events.absence(life))
+    rows = rows.take(rows["year"] == relation.year)
+    n = len(rows)
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    out: dict[str, object] = {**attrs, "enrolstatus": np.full(n, "C"),
+                              "mainrecord": np.ones(n, dtype=np.int64),
+                              "phase": np.where(rows["ncyear"] <= 6, "PS", "SS")}
+    for i in (1, 2, 3):
+        out[f"onroll_{i}"] = np.ones(n, dtype=np.int64)
+        out[f"sourcetable_{i}"] = np.full(n, "PupilsOnRoll")
+    out["datacollection_1"] = np.full(n, "SC")
+    possible, auth, unauth = rows["possible"], rows["authorised"], rows["unauthorised"]
+    for i, term in enumerate(TERMS):
+        _absence_measures(out, term, possible[:, i], auth[:, i], unauth[:, i])
+    _absence_measures(out, "3term", possible.sum(1), auth.sum(1), unauth.sum(1))
+    _absence_measures(out, "annual", possible.sum(1), auth.sum(1), unauth.sum(1))
+    rate = (auth.sum(1) + unauth.sum(1)) / np.maximum(possible.sum(1), 1)
+    out["persistentabsentee_3term"] = (rate >= 0.1).astype(np.int64)
+    out["persistentabsentee15_3term"] = (rate >= 0.15).astype(np.int64)
+    return Frame(out)
+
+
+def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
+                      auth: np.ndarray, unauth: np.ndarray) -> None:
+    out[f"sessionspossible_{term}"] = possible
+    out[f"authorisedabsence_{term}"] = auth
+    out[f"unauthorisedabsence_{term}"] = unauth
+    out[f"overallabsence_{term}"] = auth + unauth
+    out[f"authorisedabsenceflag_{term}"] = (auth > 0).astype(np.int64)
+    out[f"unauthorisedabsenceflag_{term}"] = (unauth > 0).astype(np.int64)
+
+
+EXCLUSION_ATTRIBUTES = (
+    *PUPIL_ATTRIBUTES, "censusdate", "startdate", "permanentexclusionind", "reason", "category",
+    "sessions", "term", "reportingacademicyear", "reportingterm", "ncyear", "enrolstatus",
+    "perm_duplicate", "totalfixedexclusions", "totalfixedsessions",
+    "permanentexclusionindicator", "permanentexclusioncount", "numberofenrolments",
+    "latestla_anon", "la", "senstatus", "censussen", "latestsen", "source_characteristics",
+    *(f"{name}_{n}" for name in ("reason", "category", "term", "startdate", "sessions", "ncyear",
+                                 "senprovision") for n in range(1, 41)),
+)
+
+
+@builder("npd.exclusions_old", provides=EXCLUSION_ATTRIBUTES)
+def exclusions_old(life: LifeCourse, relation: Relation) -> Frame:
+    """Old-format exclusions (to 2004/05): one row per exclusion; 2004/05 permanent only."""
+    rows = _exclusions(life, relation.year)
+    if relation.year == 2004:
+        rows = rows.take(rows["category"] == "PERM")
+    return _exclusion_rows(life, rows)
+
+
+@builder("npd.exclusions", provides=EXCLUSION_ATTRIBUTES)
+def exclusions(life: LifeCourse, relation: Relation) -> Frame:
+    """Exclusions from 2005/06: table 1 per exclusion, table 2 per pupil and school, table 3
+    per pupil; tables 2 and 3 spread each exclusion over the numbered _1 .. _40 columns."""
+    rows = _exclusions(life, relation.year)
+    if relation.table.name == "exclusions_table_1":
+        return _exclusion_rows(life, rows)
+    by_school = relation.table.name == "exclusions_table_2"
+    return _exclusions_wide(life, rows, by_school)
+
+
+def _exclusions(life: LifeCourse, year: int) -> Frame:
+    rows = life.memo("exclusions", lambda: school_events.exclusions(life))
+    return rows.take(rows["year"] == year)
+
+
+def _exclusion_rows(life: LifeCourse, rows: Frame) -> Frame:
+    n = len(rows)
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    return Frame({
+        **attrs,
+        "censusdate": ymd(rows["year"] + 1, 1, 20),
+        "startdate": rows["start"],
+        "permanentexclusionind": np.where(rows["category"] == "PERM", "P", "F"),
+        "reason": rows["reason"],
+        "category": rows["category"],
+        "sessions": rows["sessions"],
+        "term": rows["term"],
+        "reportingacademicyear": attrs["academic_year"],
+        "reportingterm": rows["term"],
+        "ncyear": ncyear_code(rows["ncyear"]),
+        "enrolstatus": np.full(n, "C"),
+        "perm_duplicate": np.zeros(n, dtype=np.int64),
+        "senstatus": attrs["sen_provision"],
+        "source_characteristics": np.full(n, "SC"),
+    })
+
+
+def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
+    """One row per pupil (and school), the i-th exclusion in the ``*_i`` columns."""
+    key = rows["person"] * 100_000 + (rows["school"] if by_school else 0)
+    order = np.lexsort((rows["start"], key))
+    rows = rows.take(order)
+    key = key[order]
+    change = np.ones(len(key), dtype=bool)
+    change[1:] = key[1:] != key[:-1]
+    first = np.flatnonzero(change)
+    group = np.cumsum(change) - 1
+    position = np.arange(len(rows)) - first[group] + 1
+    heads = rows.take(first)
+    attrs = pupil_attributes(life, heads["person"], heads["year"], heads["school"])
+    g = len(heads)
+    fixed = rows["category"] == "FIXD"
+    out: dict[str, object] = {
+        **attrs,
+        "totalfixedexclusions": np.bincount(group, weights=fixed, minlength=g).astype(np.int64),
+        "totalfixedsessions": np.bincount(group, weights=rows["sessions"] * fixed,
+                                          minlength=g).astype(np.int64),
+        "permanentexclusionindicator": (np.bincount(group, weights=~fixed & (
+            rows["category"] == "PERM"), minlength=g) > 0).astype(np.int64),
+        "permanentexclusioncount": np.bincount(group, weights=rows["category"] == "PERM",
+                                               minlength=g).astype(np.int64),
+        "numberofenrolments": np.ones(g, dtype=np.int64),
+        "latestla_anon": attrs["la_anon"],
+        "la": attrs["la_anon"],
+        "censussen": attrs["sen_provision"],
+        "latestsen": attrs["sen_provision"],
+        "enrolstatus": np.full(g, "C"),
+        "source_characteristics": np.full(g, "SC"),
+        "sessions": np.bincount(group, weights=rows["sessions"], minlength=g).astype(np.int64),
+        "reason": rows["reason"][first],
+        "category": rows["category"][first],
+        "ncyear": ncyear_code(rows["ncyear"][first]),
+        "term": rows["term"][first],
+        "startdate": rows["start"][first],
+    }
+    slots = {"reason": rows["reason"], "category": rows["category"], "term": rows["term"],
+             "startdate": rows["start"], "sessions": rows["sessions"],
+             "ncyear": ncyear_code(rows["ncyear"]), "senprovision": np.where(
+                 rows["sen"] > 0, "K", "N")}
+    for n in range(1, 41):
+        at = position == n
+        for name, values in slots.items():
+            column = np.empty(g, dtype=values.dtype if values.dtype != object else object)
+            missing = np.ones(g, dtype=bool)
+            column[group[at]] = values[at]
+            missing[group[at]] = False
+            out[f"{name}_{n}"] = Masked(column, missing)
+    return Frame(out)
+
+
+CENSUS_LIKE = (
+    YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "recordstatus", "censusdate", "censusterm", "onroll",
+    "enrolstatus", "entrydate", "hoursatsetting", "fundedhours", "unitcontacttime", "acadyr",
+    "year", "aptypedescription", "openplacement", "lanumber_anon",
+)
+
+
+@builder("npd.pru_census", provides=CENSUS_LIKE)
+def pru_census(life: LifeCourse, relation: Relation) -> Frame:
+    """Pupils in pupil referral units, spring 2010 to 2013."""
+    rows = life.memo("pru", lambda: school_events.alternative_provision(
+        life, 2009, 2012, 0.002, "pru"))
+    return _placements(life, rows, "spr")
+
+
+@builder("npd.ap_census", provides=CENSUS_LIKE)
+def ap_census(life: LifeCourse, relation: Relation) -> Frame:
+    """Pupils in alternative provision arranged by local authorities, 2007/08 on."""
+    rows = life.memo("ap", lambda: school_events.alternative_provision(
+        life, 2007, 2020, 0.0015, "ap"))
+    frame = _placements(life, rows, "")
+    frame["gender"] = np.where(frame["gender"] == "F", 2, 1)  # the AP census codes sex 1/2
+    rng = life.ctx.rng("ap_types")
+    n = len(rows)
+    types = np.array(["IND", "NMS", "HSP", "NOT", "ACD"])
+    frame["aptypedescription"] = types[np.minimum(
+        rng.integers(0, 5, n), np.where(rows["year"] > 2012, 3, 4))]
+    frame["openplacement"] = Masked((rng.random(n) < 0.8).astype(np.int64), rows["year"] < 2017)
+    return frame
+
+
+def _placements(life: LifeCourse, rows: Frame, term: str) -> Frame:
+    n = len(rows)
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    rng = life.ctx.rng(f"placements:{term}")
+    return Frame({
+        YEAR_ATTRIBUTE: rows["year"],
+        **attrs,
+        "recordstatus": Masked(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "censusdate": ymd(rows["year"] + 1, 1, 20),
+        "censusterm": np.full(n, "SPR"),
+        "onroll": np.ones(n, dtype=np.int64),
+        "enrolstatus": np.where(rng.random(n) < 0.7, "C", "S"),
+        "entrydate": ymd(rows["year"], 9, 1) + rng.integers(0, 120, n).astype("timedelta64[D]"),
+        "hoursatsetting": rng.integers(10, 26, n),
+        "fundedhours": rng.integers(10, 26, n),
+        "unitcontacttime": rng.integers(10, 26, n),
+        "acadyr": attrs["academic_year"],
+        "year": rows["year"] + 1,
+        "aptypedescription": np.full(n, "NOT"),
+        "openplacement": Masked(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "lanumber_anon": attrs["la_anon"],
+    })

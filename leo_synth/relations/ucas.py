@@ -1,0 +1,179 @@
+"""UCAS applications (2007-2021 cycles): young applicants and their course choices.
+
+Applicants are the simulated young HE entrants (placed) and a share of level 3 achievers who
+applied without entering; each makes up to five applications in the cycle before entry.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.spec.model import Relation
+
+FIRST_CYCLE, LAST_CYCLE = 2007, 2021
+REGIONS = np.array(["A", "B", "C", "D", "E", "F", "G", "H", "J"])  # UCAS English regions
+# UCAS ethnic origin: code and summary group of each NPD minor ethnicity (parameter order).
+UCAS_ETHNICITY = {
+    "WBRI": ("10", "White"), "WIRI": ("11", "White"), "WIRT": ("12", "White"),
+    "WROM": ("13", "White"), "WOTH": ("19", "White"), "BCRB": ("21", "Black"),
+    "BAFR": ("22", "Black"), "BOTH": ("29", "Black"), "AIND": ("31", "Asian"),
+    "APKN": ("32", "Asian"), "ABAN": ("33", "Asian"), "CHNE": ("34", "Asian"),
+    "AOTH": ("39", "Asian"), "MWBC": ("41", "Mixed"), "MWBA": ("42", "Mixed"),
+    "MWAS": ("43", "Mixed"), "MOTH": ("49", "Mixed"), "OOTH": ("80", "Other"),
+    "REFU": ("98", "Unknown or Prefer Not To Say"),
+}
+NSSEC = np.array(["Higher managerial and professional occupations",
+                  "Lower managerial and professional occupations", "Intermediate occupations",
+                  "Small employers and own account workers",
+                  "Lower supervisory and technical occupations", "Semi-routine occupations",
+                  "Routine occupations", "Unknown"])
+TARIFF = np.array(["Higher tariff", "Medium tariff", "Lower tariff"])
+CENTRES = np.array(["State: Comprehensive", "State: Grammar", "Sixth form college",
+                    "FE college", "Independent", "Academy"])
+DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
+
+
+@builder("ucas.applications", provides=(
+    YEAR_ATTRIBUTE, "pupilmatchingrefanonymous", "unique_id_cycle", "applicant_id",
+    "application_cycle", "applicant_gender_code", "gender", "applicant_age",
+    "applicant_uk_region_code", "applicant_domicile_code", "application_date", "applicant_flag",
+    "accept_flag", "unique_application_id_cycle", "entry_year_code", "entry_year",
+    "application_flag", "main_scheme_application_flag", "june30_hep_decision_code",
+    "june30_app_response_code", "jacs3_sub_line_code", "course_identifier",
+    "qualification_status", "qualification_description", "grade", "qualification_year",
+    "applicant_ethnic_group_code", "applicant_socioecon2000_code", "applicant_socioecon2010_code",
+    "applicant_polar3_code", "applicant_polar4_code", "applicant_imd_code",
+    "applicant_disability_code", "acceptance_route_code", "applicant_domicile_named_country",
+    "higher_level_applicant_domicile", "applicant_region", "applicant_domicile",
+    "ethnic_group_summary", "ethnic_group_detailed", "disability", "dis_ord",
+    "socioecon_group2000", "socioecon_group2010", "polar3_quintile", "polar4_quintile", "imd",
+    "grouped_school_aligned_age", "apply_centre_type", "acceptance_route",
+    "application_route_code", "course_identifier_june30_deadline", "jacs3_sub_line_june30_code",
+    "ucas_unconditional_offer_flag", "conditional_unconditional_offer_flag",
+    "direct_unconditional_offer_flag", "other_unconditional_offer_flag",
+    "unconditional_component_flag", "detailed_subject_group_name", "subject_group_name",
+    "he_provider_tariff_group", "he_provider_uk_region", "application_route",
+    "provider_decision_june30", "app_response_june30",
+))
+def applications(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per application (up to five per applicant and cycle)."""
+    persons = life.persons
+    he = life.he
+    inst = he.instances
+    rng = life.ctx.rng("ucas")
+    young = inst.take((inst["age_start"] <= 20) & (inst["level"] >= 4))
+    entrants = young.take(np.unique(young["person"], return_index=True)[1])
+    applied_only = np.flatnonzero((life.post16.level3_year >= 0)
+                                  & ~np.isin(np.arange(len(persons)), entrants["person"])
+                                  & (rng.random(len(persons)) < 0.25))
+    person = np.concatenate([entrants["person"], applied_only])
+    cycle = np.concatenate([entrants["start_year"],
+                            life.post16.level3_year[applied_only] + 1])
+    accepted = np.concatenate([np.ones(len(entrants), dtype=bool),
+                               np.zeros(len(applied_only), dtype=bool)])
+    subject = np.concatenate([entrants["subject"], rng.integers(0, 20, len(applied_only))])
+    keep = (cycle >= FIRST_CYCLE) & (cycle <= LAST_CYCLE)
+    person, cycle, accepted, subject = person[keep], cycle[keep], accepted[keep], subject[keep]
+    choices = rng.integers(3, 6, len(person))
+    idx = np.repeat(np.arange(len(person)), choices)
+    choice = np.arange(len(idx)) - np.repeat(np.cumsum(choices) - choices, choices)
+    n = len(idx)
+    p, c = person[idx], cycle[idx]
+    pid = persons["pid"][p]
+    keys = life.ctx.keys
+    pmr_slot = np.maximum(life.linkage.pmr_count[p] - 1, 0)
+    jacs = np.array([s["jacs"] for s in life.ctx.params["he.subjects"]])
+    firm = accepted[idx] & (choice == 0)
+    return Frame({
+        YEAR_ATTRIBUTE: c - 1,
+        "pupilmatchingrefanonymous": keys.make("pmr", pid, pmr_slot),
+        "unique_id_cycle": pid * 100 + c % 100, "applicant_id": pid,
+        "application_cycle": c, "applicant_gender_code": np.where(persons["female"][p], "F",
+                                                                  "M"),
+        "gender": np.where(persons["female"][p], "Female", "Male"),
+        "applicant_age": np.full(n, 18), "applicant_uk_region_code":
+            REGIONS[persons["region"][p]], "applicant_domicile_code": np.full(n, "ENG"),
+        "application_date": ymd(c - 1, 10, 1) + rng.integers(0, 100, n).astype(
+            "timedelta64[D]"), "applicant_flag": (choice == 0).astype(np.int64),
+        "accept_flag": accepted[idx].astype(np.int64),
+        "unique_application_id_cycle": (pid * 100 + c % 100) * 10 + choice,
+        "entry_year_code": c, "entry_year": c, "application_flag": np.ones(n, dtype=np.int64),
+        "main_scheme_application_flag": np.ones(n, dtype=np.int64),
+        "june30_hep_decision_code": np.where(firm, "C", np.where(rng.random(n) < 0.7, "C", "R")),
+        "june30_app_response_code": np.where(firm, "F", np.where(choice == 1, "I", "D")),
+        "jacs3_sub_line_code": np.char.add(jacs[subject[idx] % len(jacs)], "1"),
+        "course_identifier": np.char.add("SYNC", (pid % 9973).astype(str)),
+        "qualification_status": np.full(n, "Pending"),
+        "qualification_description": np.full(n, "GCE Advanced Level"),
+        "grade": Masked(np.full(n, "B"), np.ones(n, dtype=bool)),
+        "qualification_year": c,
+        **_applicant_details(life, p, c, firm, accepted[idx], choice, subject[idx], rng),
+    })
+
+
+def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
+                       firm: np.ndarray, accepted: np.ndarray, choice: np.ndarray,
+                       subject: np.ndarray, rng: np.random.Generator) -> dict[str, object]:
+    """Applicant characteristics (coded and labelled) and offer outcomes per application."""
+    persons = life.persons
+    n = len(p)
+    codes = list(life.ctx.params["population.ethnicity"])
+    ethnic = np.array([UCAS_ETHNICITY[c][0] for c in codes])[persons["ethnicity"][p]]
+    summary = np.array([UCAS_ETHNICITY[c][1] for c in codes])[persons["ethnicity"][p]]
+    # Deprivation quintiles (1 = most deprived) from the home area's IDACI score.
+    quintile = 5 - np.minimum((persons["idaci"][p] / 0.09).astype(int), 4)
+    polar = np.clip(quintile + (persons["ability"][p] > 0.8), 1, 5)
+    nssec = np.clip(np.rint(3 + 1.6 * persons["disadvantage"][p] - 0.6 * persons["ability"][p]
+                            + rng.normal(0, 1, n)), 1, 8).astype(int)
+    regions = life.ctx.pools.regions["name"]
+    subjects = np.array([s["name"] for s in life.ctx.params["he.subjects"]])
+    tariff = np.clip(np.rint(1.1 - 0.9 * persons["ability"][p]), 0, 2).astype(int)
+    unconditional = (cycle >= 2013) & (rng.random(n) < np.where(cycle >= 2018, 0.12, 0.03))
+    return {
+        "applicant_ethnic_group_code": ethnic, "ethnic_group_summary": summary,
+        "ethnic_group_detailed": np.where(summary == "White", "White", summary),
+        "applicant_socioecon2000_code": nssec.astype(str),
+        "applicant_socioecon2010_code": nssec.astype(str),
+        "socioecon_group2000": NSSEC[nssec - 1], "socioecon_group2010": NSSEC[nssec - 1],
+        "applicant_polar3_code": polar.astype(str), "applicant_polar4_code": polar.astype(str),
+        "polar3_quintile": np.char.add("Quintile ", polar.astype(str)),
+        "polar4_quintile": np.char.add("Quintile ", polar.astype(str)),
+        "applicant_imd_code": quintile.astype(str),
+        "imd": np.char.add("IMD quintile ", quintile.astype(str)),
+        "applicant_disability_code": np.where(persons["need"][p] > 1.6, "D", "A"),
+        "disability": np.where(persons["need"][p] > 1.6, "Disability declared",
+                               "No disability"),
+        "dis_ord": (persons["need"][p] > 1.6).astype(int) + 1,
+        "applicant_domicile_named_country": np.full(n, "England"),
+        "higher_level_applicant_domicile": np.full(n, "England"),
+        "applicant_domicile": np.full(n, "England"),
+        "applicant_region": regions[persons["region"][p]],
+        "grouped_school_aligned_age": np.full(n, "18"),
+        "apply_centre_type": CENTRES[life.persons["pid"][p] % len(CENTRES)],
+        "acceptance_route_code": np.where(firm, "1", ""),
+        "acceptance_route": np.where(firm, "Firm choice", ""),
+        "application_route_code": np.where(accepted & (choice > 3), "3", "1"),
+        "application_route": np.where(accepted & (choice > 3), "Clearing", "Main scheme"),
+        "course_identifier_june30_deadline": np.char.add("SYNC", (
+            life.persons["pid"][p] % 9973).astype(str)),
+        "jacs3_sub_line_june30_code": np.char.add(np.array(
+            [s["jacs"] for s in life.ctx.params["he.subjects"]])[subject % len(subjects)], "1"),
+        "ucas_unconditional_offer_flag": (cycle >= 2013).astype(int),
+        "conditional_unconditional_offer_flag": unconditional.astype(int),
+        "direct_unconditional_offer_flag": np.zeros(n, dtype=int),
+        "other_unconditional_offer_flag": np.zeros(n, dtype=int),
+        "unconditional_component_flag": unconditional.astype(int),
+        "detailed_subject_group_name": subjects[subject % len(subjects)],
+        "subject_group_name": subjects[subject % len(subjects)],
+        "he_provider_tariff_group": TARIFF[tariff],
+        "he_provider_uk_region": regions[(life.persons["pid"][p] + choice) % len(regions)],
+        "provider_decision_june30": np.where(firm, DECISIONS[0], DECISIONS[
+            rng.integers(0, 3, n)]),
+        "app_response_june30": np.where(firm, "Firm", np.where(choice == 1, "Insurance",
+                                                               "Declined")),
+    }

@@ -1,0 +1,229 @@
+"""NPD relations about young people after 16: post-16 learning aims (PLAMS), NCCIS activity and
+YPMAD attainment by 19. All follow the simulated post-16 route, HE entry and work history."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
+from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.post16 import (
+    APPRENTICESHIP,
+    EMPLOYMENT,
+    FE,
+    NEET,
+    NO_ROUTE,
+    SFC,
+    SIXTH_FORM,
+)
+from leo_synth.spec.model import Relation
+
+A_LEVEL_SUBJECTS = np.array(["2210", "1010", "1110", "1210", "4850", "5110", "4010", "3910",
+                             "4890", "3210", "3510", "2330"])
+GRADES = np.array(["U", "E", "D", "C", "B", "A", "A*"])
+
+
+@builder("npd.plams", provides=(
+    *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "recordsource", "onroll",
+    "recordstatus", "ncyear", "ncyearid", "qan", "qn", "disc_code", "scc", "sublevno_ref",
+    "qual_lev_ref", "title_ref", "qual_type_ref", "learningstartdate", "learningplannedenddate",
+    "learningactualenddate", "learningcompletionstatus", "learningaimstatus", "coreaim",
+    "grade_att", "grade_aat", "grade_source", "gradepassfail", "version", "progtype",
+    "traineeship", "mapping",
+))
+def plams(life: LifeCourse, relation: Relation) -> Frame:
+    """Post-16 learning aims of school sixth-formers: three A level aims a year."""
+    py = life.schooling.pupil_years
+    rows = py.take((py["year"] == relation.year) & (py["ncyear"] >= 12))
+    rng = life.ctx.rng(f"plams:{relation.year}")
+    aims = 3
+    idx = np.repeat(np.arange(len(rows)), aims)
+    n = len(idx)
+    person, year = rows["person"][idx], rows["year"][idx]
+    attrs = pupil_attributes(life, person, year, rows["school"][idx])
+    subject = A_LEVEL_SUBJECTS[(life.persons["pid"][person] * 7 + np.tile(np.arange(aims),
+                                                                        len(rows))) % 12]
+    final = rows["ncyear"][idx] == 13
+    latent = life.persons["ability"][person]
+    grade = np.clip(np.rint(3.2 + 1.45 * latent + rng.normal(0, 0.8, n)), 0, 6).astype(int)
+    code = np.char.add("SYN", subject)
+    return Frame({
+        **attrs, "acadyr": attrs["academic_year"], "pupilmatchingrefanonymous": attrs["pmr"],
+        "recordsource": np.full(n, f"SC_{relation.year % 100:02d}{(relation.year + 1) % 100:02d}"
+                                   f"_AU"), "onroll": np.ones(n, dtype=np.int64),
+        "recordstatus": Masked(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "ncyear": rows["ncyear"][idx], "ncyearid": rows["ncyear"][idx],
+        "qan": code, "qn": code, "disc_code": subject, "scc": subject, "mapping": subject,
+        "sublevno_ref": np.full(n, 111), "qual_lev_ref": np.full(n, 3),
+        "title_ref": np.full(n, "GCE A level"), "qual_type_ref": np.full(n, "GCE A level"),
+        "learningstartdate": ymd(year - (~final), 9, 5),
+        "learningplannedenddate": ymd(year + 1 + (~final), 6, 30),
+        "learningactualenddate": Masked(ymd(year + 1, 6, 30), ~final),
+        "learningcompletionstatus": np.where(final, 2, 1), "learningaimstatus": np.where(final, 2,
+                                                                                        1),
+        "coreaim": (np.arange(n) % aims == 0).astype(np.int64),
+        "grade_att": Masked(GRADES[grade], ~final), "grade_aat": Masked(GRADES[grade], ~final),
+        "grade_source": np.full(n, "5"), "gradepassfail": Masked(np.where(grade > 0, "P", "F"),
+                                                                 ~final),
+        "version": np.full(n, "A"), "progtype": np.full(n, "01"),
+        "traineeship": np.zeros(n, dtype=np.int64),
+    })
+
+
+# NCCIS current activity codes by simulated situation.
+ACTIVITY = {"school": 210, "sfc": 220, "fe": 230, "he": 240, "apprenticeship": 310,
+            "job_with_training": 340, "job": 330, "neet": 540, "neet_inactive": 619,
+            "not_known": 810}
+
+
+def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, rng) -> np.ndarray:
+    """NCCIS activity code of each person in an academic year after Year 11."""
+    p16 = life.post16
+    route = p16.route[person]
+    offset = year - p16.start_year[person]
+    he_years = life.he.years
+    key = he_years["person"] * 10_000 + he_years["year"]
+    in_he = np.isin(person * 10_000 + year, key)
+    code = np.select(
+        [in_he,
+         (route == SIXTH_FORM) & (offset <= 1), (route == SFC) & (offset <= 1),
+         (route == FE) & (offset <= 1), (route == APPRENTICESHIP) & (offset <= 1),
+         route == NEET, route == EMPLOYMENT, route == NO_ROUTE],
+        [ACTIVITY["he"], ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"],
+         ACTIVITY["apprenticeship"], ACTIVITY["neet"], ACTIVITY["job"], ACTIVITY["not_known"]],
+        ACTIVITY["job_with_training"])
+    unknown = rng.random(len(person)) < 0.03
+    return np.where(unknown, ACTIVITY["not_known"], code)
+
+
+@builder("npd.nccis", provides=(
+    YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "monthno",
+    "current_activity_code", "current_activity_start_date", "current_activity_recorded",
+    "current_activity_verification_date", "current_activity_review_date", "neet_start_date",
+    "cohort_status", "send_flag", "ldd_flag", "ethnic_code", "lead_lea_code_anon",
+    "lea_code_at_year_11_anon",
+))
+def nccis(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per young person (Years 12 to 14) per monthly snapshot, 2010/11 on."""
+    persons = life.persons
+    first = persons["cohort"] + 17
+    has_route = life.post16.route != NO_ROUTE
+    rows_person = np.repeat(np.flatnonzero(has_route), 3)
+    rows_year = first[rows_person] + np.tile([0, 1, 2], int(has_route.sum()))
+    keep = (rows_year >= 2010) & (rows_year <= 2020)
+    rows_person, rows_year = rows_person[keep], rows_year[keep]
+    rng = life.ctx.rng("nccis")
+    activity = _activity(life, rows_person, rows_year, rng)
+    months = np.array([9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8])
+    idx = np.repeat(np.arange(len(rows_person)), 12)
+    month = np.tile(months, len(rows_person))
+    person, year = rows_person[idx], rows_year[idx]
+    n = len(idx)
+    attrs = pupil_attributes(life, person, year)
+    # NCCIS has no separate Irish Traveller code: it records Gypsy/Roma/Traveller as WROM.
+    attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
+    calendar_year = year + (month < 9)
+    start = ymd(year, 9, 1)
+    neet = np.isin(activity[idx], [ACTIVITY["neet"], ACTIVITY["neet_inactive"]])
+    return Frame({
+        YEAR_ATTRIBUTE: year, **attrs, "acadyr": attrs["academic_year"],
+        "pupilmatchingrefanonymous": attrs["pmr"], "monthno": month,
+        "current_activity_code": activity[idx], "current_activity_start_date": start,
+        "current_activity_recorded": start, "current_activity_verification_date":
+            ymd(calendar_year, month, 1), "current_activity_review_date": ymd(calendar_year,
+                                                                               month, 15),
+        "neet_start_date": Masked(start, ~neet),
+        "cohort_status": np.full(n, "A"), "send_flag": np.where(
+            attrs["sen_any_flag"] > 0, "Y", "N"), "ldd_flag": np.where(
+            attrs["sen_any_flag"] > 0, "Y", "N"), "ethnic_code": attrs["ethnicity"],
+        "lead_lea_code_anon": attrs["home_la_anon"],
+        "lea_code_at_year_11_anon": attrs["home_la_anon"],
+    })
+
+
+def _levels_by(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Academic year each person first reached level 1, 2 and 3 (large if never)."""
+    n = len(life.persons)
+    never = np.full(n, 9999)
+    ks4 = life.ks4
+    l1, l2 = never.copy(), never.copy()
+    l1[ks4["person"][ks4["level1"]]] = ks4["year"][ks4["level1"]]
+    l2[ks4["person"][ks4["level2"]]] = ks4["year"][ks4["level2"]]
+    fe = life.fe.learners.take(life.fe.learners["achieved"])
+    for level, target in ((1, l1), (2, l2)):
+        done = fe.take(fe["level"] >= level)
+        np.minimum.at(target, done["person"], done["year"])
+    l3 = np.where(life.post16.level3_year >= 0, life.post16.level3_year, 9999)
+    done = fe.take(fe["level"] >= 3)
+    np.minimum.at(l3, done["person"], done["year"])
+    l2 = np.minimum(l2, l3)
+    l1 = np.minimum(l1, l2)
+    return l1, l2, l3
+
+
+@builder("npd.ypmad", provides=(
+    YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
+    "academic_year", "ac_year", "l1_overall", "l2_overall", "l3_overall", "l1_academic",
+    "l2_academic", "l3_academic", "gcse_grade_eng", "gcse_grade_maths",
+    "ageatstartofacadyear", "no_quals_achieved",
+))
+def ypmad(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per young person per academic year from Year 11 to age 19 (chronological)."""
+    persons = life.persons
+    ks4 = life.ks4
+    l1, l2, l3 = life.memo("levels_by", lambda: _levels_by(life))
+    person = np.repeat(ks4["person"], 4)
+    year = np.repeat(ks4["year"], 4) + np.tile(np.arange(4), len(ks4))
+    keep = year <= 2020
+    person, year = person[keep], year[keep]
+    attrs = pupil_attributes(life, person, year)
+    eng = np.zeros(len(persons), dtype=np.int64)
+    mat = np.zeros(len(persons), dtype=np.int64)
+    eng[ks4["person"]] = ks4["pts_eng"]
+    mat[ks4["person"]] = ks4["pts_mat"]
+    return Frame({
+        YEAR_ATTRIBUTE: year, **attrs, "pupilmatchingrefanonymous": attrs["pmr"],
+        "base_year": persons["cohort"][person] + 20, "academic_year": attrs["academic_year"],
+        "ac_year": year + 1, "l1_overall": (l1[person] <= year).astype(np.int64),
+        "l2_overall": (l2[person] <= year).astype(np.int64),
+        "l3_overall": (l3[person] <= year).astype(np.int64),
+        "l1_academic": (l1[person] <= year).astype(np.int64),
+        "l2_academic": (l2[person] <= year).astype(np.int64),
+        "l3_academic": (life.post16.level3_year[person].clip(min=0) <= year).astype(np.int64)
+        * (life.post16.level3_year[person] >= 0),
+        "gcse_grade_eng": eng[person], "gcse_grade_maths": mat[person],
+        "ageatstartofacadyear": attrs["age_start"],
+        "no_quals_achieved": (l1[person] > year).astype(np.int64),
+    })
+
+
+@builder("npd.ypmad_snapshot", provides=(
+    *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
+    *(f"l{lvl}_at_{age}" for lvl in (1, 2, 3) for age in range(16, 22)),
+    *(f"in{age}" for age in range(16, 22)), "year_l1", "year_l2", "year_l3",
+))
+def ypmad_snapshot(life: LifeCourse, relation: Relation) -> Frame:
+    """The 2020/21 snapshot: cohorts aged 16 to 21, their levels by each age."""
+    persons = life.persons
+    ks4 = life.ks4
+    age19 = persons["cohort"][ks4["person"]] + 20
+    rows = ks4.take((age19 >= 2018) & (age19 <= 2023))
+    person = rows["person"]
+    n = len(person)
+    l1, l2, l3 = life.memo("levels_by", lambda: _levels_by(life))
+    attrs = pupil_attributes(life, person, np.full(n, 2020))
+    out = {**attrs, "pupilmatchingrefanonymous": attrs["pmr"],
+           "base_year": persons["cohort"][person] + 20}
+    for age in range(16, 22):
+        year_at = persons["cohort"][person] + age + 1
+        out[f"in{age}"] = (year_at <= 2020).astype(np.int64)
+        for level, reached in ((1, l1), (2, l2), (3, l3)):
+            out[f"l{level}_at_{age}"] = Masked((reached[person] <= year_at).astype(np.int64),
+                                               year_at > 2020)
+    for level, reached in ((1, l1), (2, l2), (3, l3)):
+        out[f"year_l{level}"] = Masked(reached[person] + 1, reached[person] > 2020)
+    return Frame(out)

@@ -1,0 +1,90 @@
+"""Attendance, exclusions and alternative provision, per pupil and year.
+
+Absence rates and exclusion risks rise with disadvantage, SEN, age and (for exclusions) being a
+boy, as DfE's statistics show; pupils excluded permanently are placed in pupil referral units
+or alternative provision. Runs on demand from the relation builders (own streams).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.stats import logistic
+
+# Sessions possible per term (two per day): autumn, spring, summer.
+TERM_SESSIONS = np.array([144, 120, 116])
+TERMS = ("Autumn", "Spring", "Summer")
+
+
+def _pupil_years(life, first: int, last: int, min_nc: int = 1, max_nc: int = 11) -> Frame:
+    py = life.schooling.pupil_years
+    keep = ((py["year"] >= first) & (py["year"] <= last) & (py["ncyear"] >= min_nc)
+            & (py["ncyear"] <= max_nc))
+    return py.take(keep)
+
+
+def absence(life) -> Frame:
+    """Sessions possible and absent (authorised, unauthorised) per term, per pupil-year."""
+    rows = _pupil_years(life, 2005, 2020)
+    rows = rows.take(rows["year"] != 2019)  # 2019/20 absence is not shared
+    rng = life.ctx.rng("absence")
+    n = len(rows)
+    persons = life.persons
+    score = (-3.05 + 0.45 * rows["fsm"] + 0.35 * (rows["sen"] > 0) + 0.6 * (rows["sen"] == 2)
+             + 0.04 * np.maximum(rows["ncyear"] - 6, 0)
+             - 0.15 * persons["ability"][rows["person"]] + 0.45 * rng.standard_normal(n))
+    rate = logistic(score)
+    possible = TERM_SESSIONS[None, :] - rng.integers(0, 6, (n, 3))
+    absent = rng.binomial(possible, rate[:, None])
+    unauthorised = rng.binomial(absent, logistic(-1.4 + 0.5 * rows["fsm"])[:, None])
+    return Frame(person=rows["person"], year=rows["year"], school=rows["school"],
+                 ncyear=rows["ncyear"], fsm=rows["fsm"], sen=rows["sen"], possible=possible,
+                 authorised=absent - unauthorised, unauthorised=unauthorised)
+
+
+def exclusions(life) -> Frame:
+    """One row per exclusion: person, year, school, start date, sessions, category, reason."""
+    rows = _pupil_years(life, 2001, 2020)
+    rng = life.ctx.rng("exclusions")
+    persons = life.persons
+    n = len(rows)
+    secondary = rows["ncyear"] >= 7
+    male = ~persons["female"][rows["person"]]
+    log_rate = (-6.0 + 2.0 * secondary + 0.8 * male + 0.9 * rows["fsm"] + 0.8 * (rows["sen"] > 0)
+                - 0.3 * persons["ability"][rows["person"]] + 0.8 * rng.standard_normal(n))
+    counts = rng.poisson(np.exp(log_rate))
+    counts = np.minimum(counts, 40)
+    row = np.repeat(np.arange(n), counts)
+    m = len(row)
+    permanent = rng.random(m) < 0.035 * secondary[row]
+    lunchtime = ~permanent & (rng.random(m) < 0.05)
+    category = np.where(permanent, "PERM", np.where(lunchtime, "LNCH", "FIXD"))
+    sessions = np.where(permanent, 0, np.where(lunchtime, 1, 1 + rng.geometric(0.4, m)))
+    day = rng.integers(0, 300, m)
+    start = ymd(rows["year"][row], 9, 5) + day.astype("timedelta64[D]")
+    reasons = np.array(["PP", "PA", "VP", "VA", "BU", "RA", "SM", "DA", "DB", "TH", "DM", "OT"])
+    weights = np.array([15, 4, 7, 11, 2, 2, 1, 4, 35, 2, 7, 10], dtype=float)
+    reason = reasons[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
+    term = np.array(TERMS)[np.searchsorted([97, 206], day, side="right")]
+    out = Frame(person=rows["person"][row], year=rows["year"][row], school=rows["school"][row],
+                ncyear=rows["ncyear"][row], sen=rows["sen"][row], start=start,
+                sessions=sessions, category=category, reason=reason, term=term)
+    return out.sort("person", "year", "start")
+
+
+def alternative_provision(life, first: int, last: int, share: float,
+                          stream: str) -> Frame:
+    """Pupil-years placed in a PRU or alternative provision: the permanently excluded, and a
+    small share of secondary pupils with high needs."""
+    rows = _pupil_years(life, first, last, min_nc=5, max_nc=11)
+    rng = life.ctx.rng(stream)
+    excluded = life.memo("exclusions", lambda: exclusions(life))
+    perm = excluded.take(excluded["category"] == "PERM")
+    key = rows["person"] * 10_000 + rows["year"]
+    after_perm = np.isin(key, perm["person"] * 10_000 + perm["year"] + 1) | np.isin(
+        key, perm["person"] * 10_000 + perm["year"])
+    need = life.persons["need"][rows["person"]]
+    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need))
+    return rows.take(chosen)

@@ -1,0 +1,74 @@
+"""Children in need and children looked after, for the small shares who have them.
+
+Episodes start with a yearly hazard that rises steeply with disadvantage; some lead to child
+protection plans or periods of care. About 3% of children are in need at 31 March and under 1%
+are looked after, as in DfE's statistics. Runs on demand (own streams).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.simulation.calendar import DAY, EXTRACT_END, add_days, ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.population import KIND_SCHOOL
+from leo_synth.simulation.stats import logistic
+
+CIN_FIRST, CLA_FIRST, LAST = 2008, 2005, 2020
+
+
+def _child_years(life, first: int) -> Frame:
+    """(person, academic year) for school persons aged 0-17 in the collection years."""
+    persons = life.persons
+    who = np.flatnonzero(persons["kind"] == KIND_SCHOOL)
+    years = np.arange(first, LAST + 1)
+    person = np.repeat(who, len(years))
+    year = np.tile(years, len(who))
+    age = year - persons["cohort"][person]
+    keep = (age >= 0) & (age <= 17)
+    return Frame(person=person[keep], year=year[keep], age=age[keep])
+
+
+def children_in_need(life) -> Frame:
+    """One row per CIN episode: person, year, referral and closure dates, plan, need code."""
+    rows = _child_years(life, CIN_FIRST)
+    rng = life.ctx.rng("cin")
+    n = len(rows)
+    disadvantage = life.persons["disadvantage"][rows["person"]]
+    hazard = logistic(-4.4 + 1.05 * disadvantage + 0.3 * life.persons["need"][rows["person"]])
+    start = rng.random(n) < hazard
+    ep = rows.take(start)
+    m = len(ep)
+    referral = ymd(ep["year"], 9, 1) + rng.integers(0, 365, m).astype("timedelta64[D]")
+    length = rng.exponential(220, m) + 20
+    closure = add_days(referral, length)
+    open_at_end = closure > EXTRACT_END
+    needs = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"])
+    weights = np.array([52, 4, 3, 17, 15, 3, 1, 1, 4], dtype=float)
+    need = needs[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
+    plan = rng.random(m) < 0.12
+    plan_start = add_days(referral, rng.integers(20, 90, m))
+    plan_end = np.minimum(add_days(plan_start, rng.exponential(300, m) + 30), closure)
+    return Frame(person=ep["person"], year=ep["year"], age=ep["age"], referral=referral,
+                 closure=np.where(open_at_end, np.datetime64("NaT"), closure), need=need,
+                 plan=plan, plan_start=plan_start, plan_end=np.maximum(plan_end, plan_start + DAY))
+
+
+def looked_after(life) -> Frame:
+    """One row per period of care: person, start, end (NaT while open), legal status."""
+    rows = _child_years(life, CLA_FIRST)
+    rng = life.ctx.rng("cla")
+    disadvantage = life.persons["disadvantage"][rows["person"]]
+    hazard = logistic(-6.6 + 1.2 * disadvantage)
+    ep = rows.take(rng.random(len(rows)) < hazard)
+    m = len(ep)
+    start = ymd(ep["year"], 9, 1) + rng.integers(0, 365, m).astype("timedelta64[D]")
+    end = add_days(start, rng.exponential(500, m) + 7)
+    open_at_end = end > EXTRACT_END
+    legal = np.array(["C1", "C2", "V2", "E1", "J2", "L1"])
+    weights = np.array([28, 45, 17, 3, 1, 6], dtype=float)
+    status = legal[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
+    placement = np.array(["U1", "U3", "U4", "U5", "R1", "K2", "P1"])[rng.integers(0, 7, m)]
+    return Frame(person=ep["person"], year=ep["year"], age=ep["age"], start=start,
+                 end=np.where(open_at_end, np.datetime64("NaT"), end), legal_status=status,
+                 placement=placement)

@@ -1,0 +1,151 @@
+"""The whole LEO I2 catalogue: every VRF table and field, code lists and populated years.
+
+The reference is the checked-in field list `schemas/vrf/vrf_fields.csv` (derived from the
+variable request form by tools/vrf_extract.py) with the documented name fixes in
+`schemas/vrf/field_name_fixes.csv`; the xlsx itself is not needed.
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from leo_synth.relations.fill import storable_codes
+
+VRF = Path(__file__).resolve().parents[1] / "schemas" / "vrf"
+
+
+def vrf_fields() -> dict[str, set[str]]:
+    """VRF field names per table key, lower-cased (SQL names are case-insensitive)."""
+    fixes = {}
+    with open(VRF / "field_name_fixes.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            fixes[(row["table"], row["vrf_field"])] = row["spec_fields"].split(";")
+    fields: dict[str, set[str]] = defaultdict(set)
+    with open(VRF / "vrf_fields.csv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for name in fixes.get((row["table"], row["field"]), [row["field"]]):
+                fields[row["table"]].add(name.lower())
+    return fields
+
+
+def test_every_vrf_table_has_a_spec_table(catalog) -> None:
+    covered = {t.vrf_table for t in catalog.tables if t.vrf_table}
+    assert set(vrf_fields()) == covered
+
+
+def test_spec_columns_equal_the_vrf_field_list(catalog) -> None:
+    fields = vrf_fields()
+    for table in catalog.tables:
+        if not table.vrf_table:
+            continue
+        spec = {c.name.lower() for c in table.columns if 2 in c.iterations}
+        assert spec == fields[table.vrf_table], (
+            table.name, sorted(spec - fields[table.vrf_table]),
+            sorted(fields[table.vrf_table] - spec))
+
+
+def test_relation_columns_equal_the_spec(catalog) -> None:
+    """Each physical relation has exactly the spec's columns that exist in its years/terms."""
+    for rel in catalog.relations(2):
+        expected = set()
+        for col in rel.table.columns:
+            if 2 not in col.iterations:
+                continue
+            if col.terms is not None and rel.term not in col.terms:
+                continue
+            if (rel.table.calendar != "none" and col.years is not None
+                    and not (rel.years & col.years)):
+                continue
+            expected.add(col.name)
+        assert {c.spec.name for c in rel.columns} == expected, rel.name
+
+
+def test_counts_against_the_vrf(catalog) -> None:
+    fields = vrf_fields()
+    total_vrf = sum(len(v) for v in fields.values())
+    total_spec = sum(len([c for c in t.columns if 2 in c.iterations]) for t in catalog.tables
+                     if t.vrf_table)
+    assert total_spec == total_vrf
+    assert len(catalog.relations(2)) > len(fields)  # per-year views expand the tables
+
+
+def _columns(folder: Path, relation) -> pa.Table:
+    return pq.read_table(folder / relation.database / f"{relation.name}.parquet")
+
+
+def test_code_listed_columns_hold_only_listed_values(small_parquet, catalog) -> None:
+    checked = 0
+    for rel in catalog.relations(2):
+        table = _columns(small_parquet, rel)
+        if table.num_rows == 0:
+            continue
+        for col in rel.columns:
+            codes = storable_codes(col.spec)
+            if not codes:
+                continue
+            values = pc.unique(table.column(col.name).drop_null()).to_pylist()
+            if col.spec.type.kind in ("integer", "float", "decimal"):
+                allowed = {round(float(c), 6) for c in codes}
+                bad = [v for v in values if round(float(v), 6) not in allowed]
+            else:
+                allowed = set(codes)
+                bad = [v for v in values if str(v) not in allowed]
+            assert not bad, (rel.name, col.name, bad[:5])
+            checked += 1
+    assert checked > 500
+
+
+def test_ranges_hold(small_parquet, catalog) -> None:
+    checked = 0
+    for rel in catalog.relations(2):
+        table = _columns(small_parquet, rel)
+        for col in rel.columns:
+            if col.spec.value_range is None or col.spec.codes or table.num_rows == 0:
+                continue
+            low, high = col.spec.value_range
+            extremes = pc.min_max(table.column(col.name))
+            lo, hi = extremes["min"].as_py(), extremes["max"].as_py()
+            if lo is not None:
+                assert low <= float(lo) and float(hi) <= high, (rel.name, col.name, lo, hi)
+                checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("relation,year_column,year_value,column", [
+    ("KS4Pupil_2015_to_2021", "KS4_ACADYR", "2014/2015", "KS4_ATT8"),  # ATT8 from 2015/16
+    ("KS4Pupil_2015_to_2021", "KS4_ACADYR", "2015/2016", "KS4_L2BASICS_94"),  # 9-1 from 2016/17
+])
+def test_null_outside_populated_years_in_multi_year_views(small_sqlite, relation, year_column,
+                                                          year_value, column) -> None:
+    db, _ = small_sqlite
+    with sqlite3.connect(db) as conn:
+        rows, filled = conn.execute(
+            f'SELECT COUNT(*), COUNT("{column}") FROM "{relation}" WHERE "{year_column}" = ?',
+            (year_value,)).fetchone()
+        later = conn.execute(f'SELECT COUNT("{column}") FROM "{relation}" WHERE '
+                             f'"{year_column}" > ?', (year_value,)).fetchone()[0]
+    assert rows > 0 and filled == 0 and later > 0
+
+
+def test_per_year_views_drop_columns_not_collected(catalog) -> None:
+    views = {rel.name: {c.name for c in rel.columns} for rel in catalog.relations(2)}
+    assert "OnRoll_spr08" not in views["spring_census_2008"]
+    assert "OnRoll_spr09" in views["spring_census_2009"]
+    assert any(name.startswith("Reason_40_ex") for name in views["exclusions_table_2_2012"])
+
+
+def test_iteration_one_is_a_smaller_older_layout(catalog) -> None:
+    one = {rel.name for rel in catalog.relations(1)}
+    two = {rel.name for rel in catalog.relations(2)}
+    assert "NCCIS_2011_to_2019" in one and "nccis_2011_to_2021" in two
+    assert "ucas_2007_to_2021" not in one and "leo_cjrs" not in one
+    assert not any(name.endswith("_2021") for name in one)
+    assert len(one) < len(two)
