@@ -89,6 +89,22 @@ def summed_rates(parts: Sequence[tuple[float, float]]) -> Estimate:
     return Estimate(total, math.sqrt(var), n)
 
 
+def weighted_rates(parts: Sequence[tuple[float, float, float]]) -> Estimate:
+    """A weighted average of independent proportions (weight, numerator, denominator), e.g.
+    age-specific rates standardised to a reference population; the weights of the parts with
+    observations are rescaled to sum to one."""
+    present = [(w, num, den) for w, num, den in parts if den > 0]
+    weight = sum(w for w, _, _ in present)
+    if not present or weight <= 0:
+        return empty()
+    total, var = 0.0, 0.0
+    for w, num, den in present:
+        p = num / den
+        total += w / weight * p
+        var += (w / weight) ** 2 * p * (1 - p) / den
+    return Estimate(total, math.sqrt(var), int(sum(den for _, _, den in present)))
+
+
 def _se(e: Estimate) -> float:
     return e.se if e.se is not None else math.nan
 

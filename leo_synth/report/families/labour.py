@@ -4,7 +4,8 @@
   several EDUKEYs counted once) covering the date, or overlapping the tax year.
 * Concurrent jobs: employees with two or more spells covering the same day.
 * Weeks paid in a tax year: the days covered by the union of the person's spells within the
-  tax year (overlaps merged), divided by 7; "fewer than 31 weeks" is under 217 days.
+  tax year (overlaps merged), divided by 7; "fewer than 31 weeks" is under 217 days, among
+  the employees in a job on 20 April (the ASHE sample's reference date).
 * In work in a tax year: PAYE earnings above 0 (``leo_earnings``) or self-employed in Self
   Assessment (``Self_Employed`` = 1); self-employed share = self-employed / in work.
 * Ages: whole years on 6 April of the tax year (or on the date), from the person's birth
@@ -16,7 +17,7 @@ from __future__ import annotations
 from leo_synth.report.derived import age_on
 from leo_synth.report.registry import Params, definition
 from leo_synth.report.source import Workspace
-from leo_synth.report.stats import Estimate, rate
+from leo_synth.report.stats import Estimate, rate, weighted_rates
 
 PERSON_REQUIRES = ("hesa_*", "spring_census_*", "learners")
 
@@ -48,6 +49,8 @@ days AS (
 SELECT SUM(CASE WHEN d.days < :weeks * 7 THEN 1 ELSE 0 END), COUNT(*)
 FROM days d JOIN t_person p ON p.ae_id = d.ae_id
 WHERE {age} BETWEEN :age_from AND :age_to
+  AND EXISTS (SELECT 1 FROM t_emp r WHERE r.ae_id = d.ae_id AND r.s <= :reference
+                                      AND r.e >= :reference)
 """
 
 SELF_EMPLOYED_SQL = """
@@ -112,12 +115,21 @@ def concurrent_jobs_share(ws: Workspace, p: Params) -> Estimate:
             uses=("t_emp", "t_person"))
 def short_year_employees(ws: Workspace, p: Params) -> Estimate:
     """Share of employees of ``tax_year`` (aged ``ages``, default 16-64) employed for fewer
-    than ``weeks`` weeks of it."""
+    than ``weeks`` weeks of it. Employees are those in a job on the ASHE reference date (the
+    third Wednesday of April, taken as 20 April): the published figure links the ASHE sample,
+    drawn from April's employees, to PAYE."""
     start, end = tax_year_bounds(p["tax_year"])
     sql = SHORT_YEAR_SQL.format(age=age_on(f"'{start}'", "p.yob", "p.mob"))
     num, den = ws.query(sql, {"start": start, "end": end, "weeks": p.get("weeks", 31),
-                              **_ages(p)})[0]
+                              "reference": f"{p['tax_year']}-04-20", **_ages(p)})[0]
     return rate(num, den)
+
+
+WORKFORCE_AGE_BANDS = ((16, 24, 0.12), (25, 34, 0.23), (35, 49, 0.34), (50, 64, 0.31))
+"""UK workforce aged 16-64 by age band (ONS Labour Force Survey, about 2018): the weights that
+standardise an age-specific share to the published all-worker figure. LEO's population is
+young (the NPD cohorts were at most 33 in 2018/19), so an unweighted share would compare
+a young workforce with the whole one."""
 
 
 @definition("self_employment_share",
@@ -125,9 +137,17 @@ def short_year_employees(ws: Workspace, p: Params) -> Estimate:
             uses=("t_earn", "t_sa", "t_person"))
 def self_employment_share(ws: Workspace, p: Params) -> Estimate:
     """``measure`` of_workers: self-employed share of those in work in ``tax_year``;
-    male_share: men's share of the self-employed (ages ``ages``, default 16-64)."""
+    of_workers_standardised: the same standardised to the UK workforce's age structure
+    (16-64); male_share: men's share of the self-employed (ages ``ages``, default 16-64)."""
     start, _ = tax_year_bounds(p["tax_year"])
     sql = SELF_EMPLOYED_SQL.format(age=age_on(f"'{start}'", "p.yob", "p.mob"))
+    if p["measure"] == "of_workers_standardised":
+        parts = []
+        for age_from, age_to, weight in WORKFORCE_AGE_BANDS:
+            se, _men, workers = ws.query(sql, {"tax_year": p["tax_year"],
+                                               "age_from": age_from, "age_to": age_to})[0]
+            parts.append((weight, float(se or 0), float(workers or 0)))
+        return weighted_rates(parts)
     se, se_men, workers = ws.query(sql, {"tax_year": p["tax_year"], **_ages(p)})[0]
     if p["measure"] == "male_share":
         return rate(se_men, se)
