@@ -9,6 +9,7 @@ import numpy as np
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
+from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
@@ -41,13 +42,19 @@ def _census_rows(life: LifeCourse) -> Frame:
     extra = Frame({name: extra[name] for name in extra})
     extra["record_status"] = np.full(len(extra), 101)
     extra["school"] = life.schooling.primary_school[extra["person"]]
-    return Frame.concat([main, extra]).sort("person", "year")
+    rows = Frame.concat([main, extra]).sort("person", "year")
+    # Pupil referral units joined the School Census in 2013/14 (PHASE 'PR').
+    pru = school_events.alternative_provision(life, 2013, 2020, 0.0012, "pru_in_census")
+    rows["pru"] = np.isin(rows["person"] * 10_000 + rows["year"],
+                          pru["person"] * 10_000 + pru["year"])
+    return rows
 
 
 CENSUS_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, "recordstatus", "censusdate", "censusterm", "datacollection",
-    "onroll", "sourcetable", "enrolstatus", "typeofclass", "parttime", "entrydate",
+    "onroll", "sourcetable", "enrolstatus", "typeofclass", "parttime", "entrydate", "phase",
 )
+SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 
 
 @builder("npd.census", provides=CENSUS_ATTRIBUTES)
@@ -78,13 +85,15 @@ def census_frame(life: LifeCourse, rows: Frame, year: int, term: str) -> Frame:
         "typeofclass": np.where(rows["ncyear"] < 0, "N", "O"),
         "parttime": (rows["ncyear"] < 0).astype(np.int64),
         "entrydate": ymd(rows["entry_year"], 9, 1),
+        "phase": np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
+            rows["school"]]]),
     })
 
 
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
-    "ebacc_e", "gcse_eng_points", "gcse_mat_points",
+    "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points",
 )
 
 
@@ -111,6 +120,7 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
         "ebacc": ks4["ebacc_4"].astype(np.int64),
         "ebacc_94": ks4["ebacc_4"].astype(np.int64),
         "ebacc_e": ks4["ebacc_entered"].astype(np.int64),
+        "ebacc_e_ptq_ee": ks4["ebacc_entered"].astype(np.int64),
         "gcse_eng_points": ks4["pts_eng"],
         "gcse_mat_points": ks4["pts_mat"],
     })

@@ -80,24 +80,28 @@ ACTIVITY = {"school": 210, "sfc": 220, "fe": 230, "he": 240, "apprenticeship": 3
             "not_known": 810}
 
 
-def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, rng) -> np.ndarray:
-    """NCCIS activity code of each person in an academic year after Year 11."""
+def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
+              inactive: np.ndarray, not_known: np.ndarray) -> np.ndarray:
+    """NCCIS activity code of each person on a date of an academic year after Year 11: the
+    post-16 route until learning ends, NEET for the simulated spell after it, then HE or work
+    (as the ILR, school census and PAYE records of the same person show)."""
     p16 = life.post16
     route = p16.route[person]
-    offset = year - p16.start_year[person]
+    leave = p16.leave_date[person]
+    neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
     he_years = life.he.years
-    key = he_years["person"] * 10_000 + he_years["year"]
-    in_he = np.isin(person * 10_000 + year, key)
-    code = np.select(
-        [in_he,
-         (route == SIXTH_FORM) & (offset <= 1), (route == SFC) & (offset <= 1),
-         (route == FE) & (offset <= 1), (route == APPRENTICESHIP) & (offset <= 1),
-         route == NEET, route == EMPLOYMENT, route == NO_ROUTE],
-        [ACTIVITY["he"], ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"],
-         ACTIVITY["apprenticeship"], ACTIVITY["neet"], ACTIVITY["job"], ACTIVITY["not_known"]],
+    in_he = np.isin(person * 10_000 + year, he_years["person"] * 10_000 + he_years["year"])
+    learning = np.select(
+        [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
+        [ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"], ACTIVITY["apprenticeship"]],
         ACTIVITY["job_with_training"])
-    unknown = rng.random(len(person)) < 0.03
-    return np.where(unknown, ACTIVITY["not_known"], code)
+    neet = np.where(inactive, ACTIVITY["neet_inactive"], ACTIVITY["neet"])
+    work = np.where(route == EMPLOYMENT, ACTIVITY["job"], ACTIVITY["job_with_training"])
+    code = np.select(
+        [route == NO_ROUTE, in_he, date < leave, (date < neet_end) | (route == NEET)],
+        [ACTIVITY["not_known"], ACTIVITY["he"], learning, neet], work)
+    code = np.where((route == NEET) & (date >= neet_end), ACTIVITY["job"], code)
+    return np.where(not_known, ACTIVITY["not_known"], code)
 
 
 @builder("npd.nccis", provides=(
@@ -117,22 +121,25 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     keep = (rows_year >= 2010) & (rows_year <= 2020)
     rows_person, rows_year = rows_person[keep], rows_year[keep]
     rng = life.ctx.rng("nccis")
-    activity = _activity(life, rows_person, rows_year, rng)
     months = np.array([9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8])
     idx = np.repeat(np.arange(len(rows_person)), 12)
     month = np.tile(months, len(rows_person))
     person, year = rows_person[idx], rows_year[idx]
     n = len(idx)
+    calendar_year = year + (month < 9)
+    # Per person and year: NEET but inactive (not seeking work), or not known to the LA.
+    inactive = (rng.random(len(rows_person)) < 0.2)[idx]
+    not_known = (rng.random(len(rows_person)) < 0.03)[idx]
+    activity = _activity(life, person, year, ymd(calendar_year, month, 1), inactive, not_known)
     attrs = pupil_attributes(life, person, year)
     # NCCIS has no separate Irish Traveller code: it records Gypsy/Roma/Traveller as WROM.
     attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
-    calendar_year = year + (month < 9)
     start = ymd(year, 9, 1)
-    neet = np.isin(activity[idx], [ACTIVITY["neet"], ACTIVITY["neet_inactive"]])
+    neet = np.isin(activity, [ACTIVITY["neet"], ACTIVITY["neet_inactive"]])
     return Frame({
         YEAR_ATTRIBUTE: year, **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "monthno": month,
-        "current_activity_code": activity[idx], "current_activity_start_date": start,
+        "current_activity_code": activity, "current_activity_start_date": start,
         "current_activity_recorded": start, "current_activity_verification_date":
             ymd(calendar_year, month, 1), "current_activity_review_date": ymd(calendar_year,
                                                                                month, 15),

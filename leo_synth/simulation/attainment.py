@@ -11,6 +11,7 @@ import numpy as np
 
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.pools import SPECIAL_PHASE
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEAR_11, Schooling
 from leo_synth.simulation.series import year_series
 from leo_synth.simulation.stats import logistic, norm_ppf
@@ -35,12 +36,14 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
     school = py["school"][rows]
     sen = py["sen"][rows]
     eff = p["ks4.effects"]
+    female = persons["female"][person]
     latent = (
         persons["ability"][person]
-        + eff["female"] * persons["female"][person]
+        + eff["female"] * female
         + eff["fsm6"] * py["ever_fsm_6"][rows]
         + eff["sen_support"] * (sen == SEN_SUPPORT)
         + eff["sen_statement"] * (sen == SEN_STATEMENT)
+        + eff["special_school"] * (ctx.pools.schools["phase"][school] == SPECIAL_PHASE)
         + eff["eal"] * persons["eal"][person]
         + eff["school"] * ctx.pools.schools["effect"][school]
     )
@@ -48,14 +51,17 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
     centre = float(p["ks4.mean_points"]) + year_series(p["ks4.year_shift"], year)
     points = {}
     for slot in SLOTS:
-        raw = centre + float(p["ks4.spread"]) * latent + rng.normal(0, p["ks4.subject_noise"], n)
+        shift = (float(p["ks4.slot_shift"].get(slot, 0.0))
+                 + float(p["ks4.female_slot_shift"].get(slot, 0.0)) * female)
+        raw = (centre + shift + float(p["ks4.spread"]) * latent
+               + rng.normal(0, p["ks4.subject_noise"], n))
         points[slot] = np.clip(np.rint(raw), 0, 9).astype(np.int8)
     ebacc_p = logistic(p["ks4.ebacc_entry.a"] + p["ks4.ebacc_entry.b"] * latent)
     ebacc_entered = rng.random(n) < ebacc_p
     # Pupils not entered for EBacc subjects fill fewer slots; the weakest sit nothing at all.
     no_entries = latent < norm_ppf(float(p["ks4.no_entries_share"])) * 1.15
     for slot in ("eb2", "eb3"):
-        missing = ~ebacc_entered & (rng.random(n) < 0.35)
+        missing = ~ebacc_entered & (rng.random(n) < p["ks4.ebacc_slot_gap"])
         points[slot] = np.where(missing, 0, points[slot]).astype(np.int8)
     for slot in SLOTS:
         points[slot] = np.where(no_entries, 0, points[slot]).astype(np.int8)

@@ -22,12 +22,14 @@ from leo_synth.simulation.calendar import (
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.labour import Education, Labour
-from leo_synth.simulation.stats import group_starts, logistic, norm_ppf
+from leo_synth.simulation.stats import categorical, group_starts, logistic, norm_ppf
 
 FIRST_BENEFIT_DAY = np.datetime64("1999-04-06")
 ESA_START = np.datetime64("2008-10-27")
 PIP_START = np.datetime64("2013-04-08")
 IN_WORK_UC_FROM = np.datetime64("2016-04-06")
+COVID_CLAIMS = (np.datetime64("2020-03-16"), np.datetime64("2021-03-31"))
+"""Claims made easier and more often during the pandemic (UC advances, no face-to-face)."""
 
 
 def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
@@ -35,7 +37,13 @@ def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
     """Benefit spells of the block: person, start, end, type (VRF code)."""
     rng = ctx.rng("benefits")
     uc_date = _uc_dates(ctx)
-    gaps = _gaps(persons, edu, labour.spells)
+    # Self-employment is work too, and full-time students cannot claim: only periods with
+    # none of these are gaps.
+    episodes = labour.self_employment_episodes
+    working = Frame.concat([labour.spells.select(("person", "start", "end")),
+                            episodes.take(episodes["end"] > episodes["start"]),
+                            edu.study_breaks])
+    gaps = _gaps(persons, edu, working)
     frames = [
         _out_of_work(ctx, rng, persons, edu, gaps, uc_date),
         _disability(ctx, rng, persons),
@@ -109,24 +117,41 @@ def _out_of_work(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     health = persons["health"][person]
     low_qual = edu.qualification[person] < 2
     claim = p["claim"]
-    score = (claim["a"] + claim["b"] * np.log(days) + claim["low_qualification"] * low_qual
-             + claim["health"] * health + claim["under_18"] * (age < 18))
-    claims = rng.random(m) < logistic(score)
     start = add_days(gaps["start"], rng.integers(3, 30, m))
+    covid = (start >= COVID_CLAIMS[0]) & (start <= COVID_CLAIMS[1])
+    graduate = edu.qualification[person] >= 6
+    score = (claim["a"] + claim["b"] * np.log(days) + claim["low_qualification"] * low_qual
+             + claim["graduate"] * graduate
+             + claim["health"] * health + claim["under_18"] * (age < 18)
+             + claim["under_25"] * ((age >= 18) & (age < 25)) + claim["covid"] * covid)
+    claims = (rng.random(m) < logistic(score)) & (days >= p["min_gap_days"])
     end = np.where(gaps["end"] == OPEN_END, OPEN_END,
                    add_days(gaps["end"], -rng.integers(0, 10, m)))
     claims &= end > start
-    sick = (health > p["health_threshold"]) & (days > 180)
+    # Long gaps of people in poor health are spent on health-related benefits.
+    sick = (((health > p["health_threshold"]) & (days > 180))
+            | ((health > p["long_gap_health_threshold"]) & (days > 365)))
     lone_parent = (persons["female"][person] & (age >= 18) & (age <= 40) & low_qual
                    & (rng.random(m) < p["lone_parent_share"]))
     legacy = np.where(sick, np.where(start >= ESA_START, "ESA", "IB"),
                       np.where(lone_parent, "IS", "JSA"))
     on_uc = start >= uc_date[persons["la"][person]]
-    uc_health = np.where(rng.random(m) < 0.6, "UBC", "UCE")
-    uc = np.where(sick, uc_health, np.where(lone_parent, "UDF", "UAA"))
+    # UC conditionality regimes: no work requirements (UBC: limited capability for work, or
+    # a child under one), planning (UCE) or preparing (UDF) for work, searching (UAA).
+    regime = p["uc_regimes"]
+    uc_sick = _pick(rng, regime["sick"], m)
+    uc_parent = _pick(rng, regime["lone_parent"], m)
+    uc = np.where(sick, uc_sick, np.where(lone_parent, uc_parent, "UAA"))
     btype = np.where(on_uc, uc, legacy)
     keep = claims
     return Frame(person=person[keep], start=start[keep], end=end[keep], type=btype[keep])
+
+
+def _pick(rng: np.random.Generator, shares: dict[str, float], m: int) -> np.ndarray:
+    """Draw ``m`` codes with the given shares."""
+    codes = np.array(list(shares))
+    weights = np.array(list(shares.values()), dtype=float)
+    return codes[categorical(rng, weights, m)]
 
 
 def _disability(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:

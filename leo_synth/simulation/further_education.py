@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_ADULT_LEARNER, KIND_SCHOOL
@@ -46,15 +46,13 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16) -> FurtherEdu
     youth_records = Frame(
         person=youth["person"], year=youth["year"], level=youth["level"],
         kind=np.array([kind_code[k] for k in youth["kind"]], dtype=np.int64),
-        achieved=youth["achieved"].astype(bool),
+        achieved=youth["achieved"].astype(bool), withdraw_date=youth["withdraw_date"],
     )
     adult = _adult_years(ctx, rng, persons)
+    adult["withdraw_date"] = np.full(len(adult), np.datetime64("NaT"), dtype="datetime64[D]")
     records = Frame.concat([youth_records, adult])
     records = records.take((records["year"] >= FIRST_ILR_YEAR) & (records["year"] <= LAST_ILR_YEAR))
     records = records.sort("person", "year")
-    slot = rank_within(records["person"])
-    records = records.take(slot < MAX_RECORDS)
-    records["slot"] = rank_within(records["person"])
     m = len(records)
     records["provider"] = rng.integers(0, len(ctx.pools.fe_providers), m)
     records["age"] = records["year"] - persons["cohort"][records["person"]] - 1
@@ -64,12 +62,48 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16) -> FurtherEdu
     records["level"] = np.where(records["apprenticeship"],
                                 np.maximum(records["level"], app_level), records["level"])
     aims = _aims(ctx, rng, records)
-    apprenticeships = aims.take(aims["programme_aim"])
-    apprenticeships = Frame(person=records["person"][apprenticeships["learner"]],
-                            start_date=apprenticeships["start_date"],
-                            end_date=apprenticeships["end_date"],
-                            level=apprenticeships["level"])
+    programmes = aims.take(aims["programme_aim"])
+    apprenticeships = Frame(person=records["person"][programmes["learner"]],
+                            start_date=programmes["start_date"],
+                            end_date=programmes["end_date"], level=programmes["level"])
+    records, aims = _continue_across_years(records, aims, persons)
     return FurtherEducation(records, aims, apprenticeships)
+
+
+def _continue_across_years(records: Frame, aims: Frame,
+                           persons: Frame) -> tuple[Frame, Frame]:
+    """Repeat aims in every academic year they are active, as the ILR returns them each year
+    (so an apprenticeship started in one year is completed and achieved in a later year's
+    records), and give each (person, provider, year) its learner record."""
+    end_year = academic_year_of(np.minimum(aims["end_date"], np.datetime64("2021-07-31")))
+    start_year = records["year"][aims["learner"]]
+    span = np.clip(end_year - start_year + 1, 1, LAST_ILR_YEAR - start_year + 1)
+    row = np.repeat(np.arange(len(aims)), span)
+    offset = np.arange(len(row)) - np.repeat(np.cumsum(span) - span, span)
+    origin = aims["learner"][row]
+    exploded = aims.take(row)
+    year = start_year[row] + offset
+    person = records["person"][origin]
+    provider = records["provider"][origin]
+    key = (person * 1_000_000 + provider) * 100 + (year - 2000)
+    _keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    new_records = records.take(origin[first])
+    new_records["year"] = year[first]
+    new_records["age"] = year[first] - persons["cohort"][new_records["person"]] - 1
+    order = np.lexsort((new_records["year"], new_records["person"]))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    new_records = new_records.take(order)
+    new_records["slot"] = rank_within(new_records["person"])
+    keep_record = new_records["slot"] < MAX_RECORDS
+    exploded["learner"] = rank[inverse]
+    exploded = exploded.take(keep_record[exploded["learner"]])
+    remap = np.cumsum(keep_record) - 1
+    new_records = new_records.take(keep_record)
+    exploded["learner"] = remap[exploded["learner"]]
+    exploded = exploded.sort("learner", "start_date")
+    exploded["sequence"] = rank_within(exploded["learner"]) + 1
+    return new_records, exploded
 
 
 def year_series_rows(points: dict, years: np.ndarray) -> np.ndarray:
@@ -93,7 +127,9 @@ def _adult_years(ctx: BlockContext, rng: np.random.Generator, persons: Frame) ->
                       np.where(persons["kind"] == KIND_SCHOOL, rng.binomial(span, hazard), 0))
     counts = np.minimum(counts, span)
     person = np.repeat(np.arange(n), counts)
-    year = first_year[person] + (rng.random(len(person)) * span[person]).astype(np.int64)
+    # Learning years come in one run of consecutive years (a course, then the next level).
+    first = first_year + (rng.random(n) * (span - counts + 1)).astype(np.int64)
+    year = first[person] + rank_within(person)
     levels = np.array(p["fe.adult_levels"], dtype=float)
     level = categorical(rng, levels, len(person))
     learning = Frame(person=person, year=year, level=level,
@@ -127,18 +163,31 @@ def _aims(ctx: BlockContext, rng: np.random.Generator, records: Frame) -> Frame:
     apprenticeship = kind == KIND_APP
     programme_aim = apprenticeship & (sequence == 1)
     level = records["level"][learner]
-    # Apprenticeships last 12-24 months from any month; college aims run September to June.
-    start_month = np.where(apprenticeship | (kind == KIND_ADULT),
-                           rng.integers(0, 12, k), rng.integers(0, 2, k))
+    # Months from August: college aims run September to June (a few start in August), 16-18
+    # apprenticeships start August to October, adult courses and apprenticeships any month.
+    # Adult courses: some run the academic year like 16-18 programmes, the rest are short
+    # courses starting in any month.
+    young = records["age"][learner] < 19
+    adult_year_course = (kind == KIND_ADULT) & (
+        rng.random(k) < p["fe.adult_year_course_share"])
+    start_month = np.where((apprenticeship & ~young) | (kind == KIND_ADULT),
+                           rng.integers(0, 12, k),
+                           np.where(apprenticeship, rng.integers(0, 3, k),
+                                    (rng.random(k) < 0.9).astype(np.int64)))
+    start_month = np.where(adult_year_course, 1, start_month)
     start = ymd(year + (start_month + 8) // 12, (start_month + 8) % 12 + 1,
                 1 + rng.integers(0, 28, k))
     months = np.where(apprenticeship, 12 + rng.integers(0, 13, k),
-                      np.where(kind == KIND_ADULT, 1 + rng.integers(0, 9, k), 9))
+                      np.where((kind == KIND_ADULT) & ~adult_year_course,
+                               1 + rng.integers(0, 9, k), 9))
     planned_end = start + (months * 30.4).astype("timedelta64[D]")
     achieved_record = records["achieved"][learner]
-    withdrawn = ~achieved_record & (rng.random(k) < 0.7)
+    withdraw_date = records["withdraw_date"][learner]
+    abandoned = ~np.isnat(withdraw_date)
+    withdrawn = abandoned | (~achieved_record & (rng.random(k) < 0.7))
     end = np.where(withdrawn, start + ((planned_end - start) * rng.random(k)).astype(
         "timedelta64[D]"), planned_end + rng.integers(-10, 30, k).astype("timedelta64[D]"))
+    end = np.where(abandoned, np.maximum(withdraw_date, start + np.timedelta64(1, "D")), end)
     end = np.maximum(end, start + np.timedelta64(1, "D"))
     return Frame(
         learner=learner, sequence=sequence, level=level, programme_aim=programme_aim,

@@ -49,15 +49,18 @@ def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
     z = 0.8 * persons["ability"] + 0.6 * rng.standard_normal(n)
     # Entry at 18 (or 19 after a gap year) for level 3 achievers.
     eligible = post16.level3_year >= 0
+    trend = year_series(p["he.young_entry_trend"], post16.level3_year + 1)
     p_entry = logistic(young["a"] + young["b"] * z + young["female"] * persons["female"]
-                       + young["fsm6"] * disadvantaged)
+                       + young["fsm6"] * disadvantaged + trend)
     enters_young = eligible & (rng.random(n) < p_entry)
     gap = rng.random(n) < young["gap_year"]
     entry_year = np.where(enters_young, post16.level3_year + 1 + gap, -1)
     # HE-only persons enter at 18 or 19; everybody else may enter as a mature student.
     he_only = persons["kind"] == KIND_HE_ONLY
     entry_year = np.where(he_only, persons["cohort"] + 19 + gap, entry_year)
-    wait = rng.geometric(float(p["he.mature_entry_hazard"]), n)
+    hazard = float(p["he.mature_entry_hazard"]) * np.where(
+        persons["female"], float(p["he.mature_female_ratio"]), 1.0)
+    wait = rng.geometric(hazard)
     mature_year = persons["cohort"] + 21 + wait
     can_be_mature = (entry_year < 0) & (wait <= 15) & (persons["kind"] == KIND_SCHOOL)
     entry_year = np.where(can_be_mature, mature_year, entry_year)

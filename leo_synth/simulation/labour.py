@@ -33,7 +33,7 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.pools import SIC_SECTIONS, sample_enterprises
 from leo_synth.simulation.series import year_series
-from leo_synth.simulation.stats import categorical
+from leo_synth.simulation.stats import categorical, logistic
 
 MAX_SPELLS = 40
 EARLIEST_SPELL_END = np.datetime64("1997-04-06")
@@ -58,6 +58,10 @@ class Education:
     tariff: np.ndarray
     study_years: Frame  # person, year: full-time study years (student jobs)
     apprenticeships: Frame  # person, start_date, end_date, level
+    straight_to_work: np.ndarray  # left at 16 for a job: starts work within weeks
+    adult_learner: np.ndarray  # has ILR learning (not apprenticeships) as an adult
+    gap_years: Frame  # person, start, end: jobs between school or college and HE
+    study_breaks: Frame  # person, start, end: full-time HE of mature students (no main job)
 
 
 @dataclass
@@ -65,21 +69,32 @@ class Labour:
     spells: Frame  # person, start, end, enterprise, part_time, log_rate, flags
     pay: Frame  # person, tax_year, enterprise, amount: pay per spell and tax year
     self_employment: Frame  # person, tax_year, sole, partnership
+    self_employment_episodes: Frame  # person, start, end: working, though not in PAYE
     cjrs: Frame  # person, months (12-char indicator strings), weeks
     seiss: Frame  # person, weeks, amount, months
+
+
+COVID_TAX_YEAR = 2020
 
 
 def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour:
     """Spells, pay, self-employment and furlough for the block."""
     rng = ctx.rng("labour")
+    # Adults in FE are often learning because they are out of work.
     attachment = (0.35 * persons["ability"] - 0.55 * persons["health"]
-                  - 0.25 * persons["disadvantage"] + 0.6 * rng.standard_normal(len(persons)))
+                  - 0.25 * persons["disadvantage"] + 0.6 * rng.standard_normal(len(persons))
+                  + ctx.params["labour.adult_learner_attachment"] * edu.adult_learner)
     main = _main_spells(ctx, rng, persons, edu, attachment)
     students = _student_jobs(ctx, rng, persons, edu)
     apprentices = _apprentice_spells(ctx, rng, edu)
-    spells = Frame.concat([main, students, apprentices])
+    main = _after_apprenticeships(main, apprentices, len(persons))
+    main = _outside_study(main, edu.study_breaks, len(persons))
+    gap_jobs = edu.gap_years
+    gap_jobs = Frame(person=gap_jobs["person"], start=gap_jobs["start"], end=gap_jobs["end"],
+                     kind=np.full(len(gap_jobs), 1, dtype=np.int8))
+    spells = Frame.concat([main, students, gap_jobs, apprentices])
     spells = _add_concurrent(ctx, rng, spells)
-    self_emp, spells = _self_employment(ctx, rng, persons, spells)
+    self_emp, episodes, spells = _self_employment(ctx, rng, persons, spells)
     spells = _assign_employers(ctx, rng, persons, edu, spells)
     spells = _rates(ctx, rng, persons, edu, spells)
     spells = _uncertain_dates(ctx, rng, spells, persons["birth"])
@@ -87,7 +102,7 @@ def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour
     pay = _pay(ctx, rng, persons, edu, spells)
     cjrs = _cjrs(ctx, rng, spells)
     seiss = _seiss(ctx, rng, self_emp)
-    return Labour(spells, pay, self_emp, cjrs, seiss)
+    return Labour(spells, pay, self_emp, episodes, cjrs, seiss)
 
 
 def _interp_dict(points: dict, x: np.ndarray) -> np.ndarray:
@@ -106,23 +121,38 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
         [first_delay["degree"], first_delay["level3"], first_delay["level2"]],
         first_delay["no_level2"])
     gap_scale = np.exp(-p["labour.attachment_strength"] * attachment)
+    delay_months = np.where(edu.straight_to_work, 0.3, delay_months)
     t = add_days(edu.labour_start, rng.exponential(delay_months * 30.4 * gap_scale))
     women_break = persons["female"] & (rng.random(n) < p["labour.career_break_share"])
     break_at = add_days(birth, (26 + 12 * rng.random(n)) * 365.25)
     break_len = rng.exponential(p["labour.career_break_years"] * 365.25, n)
     grad_factor = np.where(edu.qualification >= 6, p["labour.graduate_spell_factor"], 1.0)
+    inactivity = p["labour.inactivity"]
     starts, ends = [], []
     for _ in range(MAX_SPELLS):  # loop over spell number, vectorised over persons
         age = (t - birth).astype(np.int64) / 365.25
         mean_days = _interp_dict(p["labour.spell_years_by_age"], age) * 365.25 * grad_factor
         duration = rng.weibull(0.85, n) * mean_days * 0.92
         end = add_days(t, np.maximum(duration, 7))
+        end, laid_off = _shocks(p["labour.shocks"], t, end, age, rng)
         starts.append(t)
         ends.append(end)
-        job_to_job = rng.random(n) < p["labour.job_to_job_share"]
+        # Recessions lengthen gaps and make direct job-to-job moves rarer; a job lost in a
+        # downturn is always followed by a gap.
         year_factor = _interp_dict(p["labour.recession_gap_factor"], year_of(end).astype(float))
+        job_to_job = (rng.random(n) < 1 - (1 - p["labour.job_to_job_share"]) * year_factor)
+        job_to_job &= ~laid_off
         gap = np.where(job_to_job, rng.integers(1, 40, n),
                        rng.exponential(p["labour.gap_months"] * 30.4, n) * gap_scale * year_factor)
+        # Some job endings start years out of the labour market: ill health, caring, early
+        # retirement (more likely in poor health, with weak attachment and after 50).
+        age_end = (end - birth).astype(np.int64) / 365.25
+        inactive = rng.random(n) < logistic(
+            inactivity["a"] + inactivity["health"] * persons["health"]
+            + inactivity["attachment"] * attachment
+            + inactivity["under_25"] * (age_end < 25)
+            + inactivity["after_50"] * np.clip(age_end - 50, 0, 15) / 10)
+        gap = np.where(inactive, rng.exponential(inactivity["years"] * 365.25, n), gap)
         taking_break = women_break & (end > break_at)
         gap = np.where(taking_break, gap + break_len, gap)
         women_break &= ~taking_break
@@ -136,15 +166,41 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     return spells.take(keep)
 
 
+def _shocks(shocks: list[dict], start: np.ndarray, end: np.ndarray, age: np.ndarray,
+            rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Job losses in downturns: a spell running through a shock's start may end within it,
+    young workers' more often (``young_factor`` for those under 25 when the spell began).
+    Returns the new end dates and which spells were cut."""
+    cut = np.zeros(len(end), dtype=bool)
+    for shock in shocks:
+        begin = np.datetime64(shock["start"])
+        chance = shock["probability"] * np.where(age < 25, shock["young_factor"], 1.0)
+        hit = (start < begin) & (end > begin) & (rng.random(len(end)) < chance)
+        lost = begin + rng.integers(0, int(shock["days"]), len(end)).astype("timedelta64[D]")
+        cut |= hit & (lost < end)
+        end = np.where(hit, np.minimum(end, lost), end)
+    return end, cut
+
+
 def _student_jobs(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
                   edu: Education) -> Frame:
-    """Part-time jobs alongside full-time study (October to June)."""
-    study = edu.study_years
-    working = rng.random(len(study)) < ctx.params["labour.student_job_share"]
-    study = study.take(working)
+    """Part-time jobs alongside full-time study: one job through a run of consecutive study
+    years (September to August, some ending with the summer term)."""
+    study = edu.study_years.sort("person", "year")
+    person, year = study["person"], study["year"]
+    new_run = np.ones(len(study), dtype=bool)
+    new_run[1:] = (person[1:] != person[:-1]) | (year[1:] != year[:-1] + 1)
+    run = np.cumsum(new_run) - 1
+    first_year = year[new_run]
+    last_year = np.zeros(len(first_year), dtype=np.int64)
+    last_year[run] = year  # rows are in year order, so the last write is the run's last year
+    working = rng.random(len(first_year)) < ctx.params["labour.student_job_share"]
+    study = Frame(person=person[new_run], first=first_year, last=last_year).take(working)
     m = len(study)
-    start = ymd(study["year"], 10, 1) + rng.integers(0, 60, m).astype("timedelta64[D]")
-    end = ymd(study["year"] + 1, 6, 30) - rng.integers(0, 90, m).astype("timedelta64[D]")
+    start = ymd(study["first"], 9, 1) + rng.integers(0, 75, m).astype("timedelta64[D]")
+    term_only = rng.random(m) < 0.3
+    end = np.where(term_only, ymd(study["last"] + 1, 6, 30), ymd(study["last"] + 1, 8, 31)
+                   ) - rng.integers(0, 45, m).astype("timedelta64[D]")
     return Frame(person=study["person"], start=start, end=end, kind=np.full(m, 1, dtype=np.int8))
 
 
@@ -153,10 +209,41 @@ def _apprentice_spells(ctx: BlockContext, rng: np.random.Generator, edu: Educati
     app = edu.apprenticeships
     m = len(app)
     stays = rng.random(m) < ctx.params["labour.apprentice_retention"]
-    end = np.where(stays, add_days(app["end_date"], rng.exponential(2.5 * 365, m)),
+    end = np.where(stays, add_days(app["end_date"], rng.exponential(8 * 365, m)),
                    app["end_date"])
     return Frame(person=app["person"], start=app["start_date"], end=end,
                  kind=np.full(m, 2, dtype=np.int8))
+
+
+def _outside_study(main: Frame, breaks: Frame, n: int) -> Frame:
+    """Mature students leave their job for full-time HE: a job running into the study period
+    ends when it starts, one running through it resumes (at another employer, as a new
+    spell) when it ends, and jobs inside it are dropped."""
+    start = np.full(n, np.datetime64("9999-12-31"), dtype="datetime64[D]")
+    end = np.full(n, np.datetime64("0001-01-01"), dtype="datetime64[D]")
+    start[breaks["person"]] = breaks["start"]
+    end[breaks["person"]] = breaks["end"]
+    b0, b1 = start[main["person"]], end[main["person"]]
+    overlaps = (main["start"] <= b1) & (main["end"] >= b0)
+    before = main.take(overlaps & (main["start"] < b0))
+    before["end"] = np.minimum(before["end"], start[before["person"]] - DAY)
+    after = main.take(overlaps & (main["end"] > b1))
+    after["start"] = np.maximum(after["start"], end[after["person"]] + DAY)
+    return Frame.concat([main.take(~overlaps), before, after]).sort("person", "start")
+
+
+def _after_apprenticeships(main: Frame, apprentices: Frame, n: int) -> Frame:
+    """The apprenticeship is the apprentice's job: other jobs start after it ends (a job
+    that would have run through it is cut to its part after the apprenticeship)."""
+    app_start = np.full(n, np.datetime64("9999-12-31"), dtype="datetime64[D]")
+    app_end = np.full(n, np.datetime64("0001-01-01"), dtype="datetime64[D]")
+    np.minimum.at(app_start, apprentices["person"], apprentices["start"])
+    np.maximum.at(app_end, apprentices["person"], apprentices["end"])
+    person = main["person"]
+    overlaps = (main["start"] <= app_end[person]) & (main["end"] >= app_start[person])
+    main["start"] = np.where(overlaps, np.maximum(main["start"], app_end[person] + DAY),
+                             main["start"])
+    return main.take(main["end"] > main["start"])
 
 
 def _add_concurrent(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
@@ -174,7 +261,7 @@ def _add_concurrent(ctx: BlockContext, rng: np.random.Generator, spells: Frame) 
 
 
 def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
-                     spells: Frame) -> tuple[Frame, Frame]:
+                     spells: Frame) -> tuple[Frame, Frame, Frame]:
     """Self-employment episodes (SA rows from 2013/14); some PAYE jobs stop meanwhile."""
     p = ctx.params["self_employment"]
     n = len(persons)
@@ -203,7 +290,9 @@ def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame
     overlaps = (ever[spells["person"]] & (spells["start"] < episode_end)
                 & (spells["end"] > episode_start))
     drop = overlaps & (rng.random(len(spells)) < p["drop_paye"])
-    return self_emp, spells.take(~drop)
+    episodes = Frame(person=who, start=start[who],
+                     end=add_days(start[who], years[who] * 365.25))
+    return self_emp, episodes, spells.take(~drop)
 
 
 def _assign_employers(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
@@ -290,11 +379,11 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
                + np.log(year_series(e["nominal_index"], ty))
                + e["female_after_30"] * (persons["female"][person] & (age >= 30))
                + e["year_sd"] * rng.standard_normal(len(row)))
-    since_degree = ty - edu.degree_year[person]
-    graduate = edu.degree_year[person] >= 0
-    log_pay += np.where(graduate & (since_degree > 0),
-                        e["graduate_growth"] * np.minimum(since_degree, e["graduate_growth_years"]),
-                        0.0)
+    # Pay rises with experience (years since full-time education ended) more than with age:
+    # that is why graduates, starting later, catch up and overtake.
+    experience = np.maximum((mid_year - edu.labour_start[person]) / DAY / 365.25, 0.0)
+    log_pay += _interp_dict(e["experience_profile"], experience)
+    log_pay += np.where(ty == COVID_TAX_YEAR, _interp_dict(e["covid_pay_shift"], age), 0.0)
     factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
     amount = np.exp(log_pay) * factor * days / 365.0
     return Frame(person=person, tax_year=ty.astype(np.int64), spell_start=start[row],

@@ -20,10 +20,16 @@ from leo_synth.simulation.further_education import FurtherEducation, simulate_fe
 from leo_synth.simulation.higher_education import HigherEducation, simulate_he
 from leo_synth.simulation.labour import Education, Labour, simulate_labour
 from leo_synth.simulation.linkage import Linkage, simulate_linkage
-from leo_synth.simulation.population import KIND_SCHOOL, simulate_persons
-from leo_synth.simulation.post16 import Post16, simulate_post16
+from leo_synth.simulation.population import (
+    KIND_ADULT_LEARNER,
+    KIND_HE_ONLY,
+    KIND_SCHOOL,
+    simulate_persons,
+)
+from leo_synth.simulation.post16 import EMPLOYMENT, Post16, simulate_post16
 from leo_synth.simulation.residence import simulate_residence
 from leo_synth.simulation.schooling import Schooling, simulate_schooling
+from leo_synth.simulation.stats import categorical
 
 
 @dataclass
@@ -95,6 +101,14 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
     n = len(persons)
     qual = np.zeros(n, dtype=np.int64)
     qual[ks4["person"][ks4["level2"]]] = 2
+    # People without English school records bring qualifications gained elsewhere.
+    rng = ctx.rng("prior_qualification")
+    prior = ctx.params["earnings.prior_qualification"]
+    for kind, key in ((KIND_ADULT_LEARNER, "adult_learner"), (KIND_HE_ONLY, "he_only")):
+        levels = np.array([int(k) for k in prior[key]])
+        shares = np.array(list(prior[key].values()), dtype=float)
+        who = persons["kind"] == kind
+        qual = np.where(who, levels[categorical(rng, shares, n)], qual)
     fe_done = fe.learners.take(fe.learners["achieved"])
     np.maximum.at(qual, fe_done["person"], np.minimum(fe_done["level"], 4))
     qual = np.where(post16.level3_year >= 0, np.maximum(qual, 3), qual)
@@ -108,10 +122,21 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
     default_start = persons["birth"] + np.timedelta64(int(16.8 * 365.25), "D")
     labour_start = np.where(np.isnat(post16.leave_date), default_start, post16.leave_date)
     labour_start = add_days(labour_start, post16.neet_months * 30.4)
-    young_he = ~np.isnat(he.leave_date) & (
-        he.leave_date < persons["birth"] + np.timedelta64(int(27 * 365.25), "D"))
-    labour_start = np.where(young_he, np.maximum(labour_start, he.leave_date), labour_start)
+    # Full-time HE: entered by 20, it delays the start of working life (with a gap-year job
+    # for some); entered later, it interrupts a working life that had begun.
+    ft = inst.take(~inst["part_time"])
+    ft_start = np.full(n, np.datetime64("9999-12-31"), dtype="datetime64[D]")
+    ft_end = np.full(n, np.datetime64("0001-01-01"), dtype="datetime64[D]")
+    np.minimum.at(ft_start, ft["person"], ft["start_date"])
+    np.maximum.at(ft_end, ft["person"], ft["end_date"])
+    in_ft_he = ft_end >= ft_start
+    young_he = in_ft_he & (ft_start < persons["birth"] + np.timedelta64(int(20.9 * 365.25), "D"))
+    gap_years = _gap_years(ctx, persons, labour_start, ft_start, young_he & school)
+    labour_start = np.where(young_he, np.maximum(labour_start, ft_end), labour_start)
     labour_start = np.where(school | young_he, labour_start, default_start)
+    mature = in_ft_he & ~young_he
+    study_breaks = Frame(person=np.flatnonzero(mature), start=ft_start[mature],
+                         end=ft_end[mature])
 
     ft_he = he.years.take(~he.instances["part_time"][he.years["instance"]])
     sixth = post16.youth_fe
@@ -121,6 +146,9 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         Frame(person=np.flatnonzero(post16.route == 0), year=post16.start_year[post16.route == 0]),
     ])
     premium = np.array([s["premium"] for s in ctx.params["he.subjects"]] + [0.0])
+    adult_learner = np.zeros(n, dtype=bool)
+    learners = fe.learners
+    adult_learner[learners["person"][(learners["age"] >= 19) & ~learners["apprenticeship"]]] = True
     return Education(
         labour_start=labour_start.astype("datetime64[D]"),
         qualification=qual,
@@ -130,5 +158,24 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         tariff=he.tariff,
         study_years=study,
         apprenticeships=fe.apprenticeships,
+        straight_to_work=post16.route == EMPLOYMENT,
+        adult_learner=adult_learner,
+        gap_years=gap_years,
+        study_breaks=study_breaks,
     )
+
+
+def _gap_years(ctx: BlockContext, persons: Frame, leave: np.ndarray, he_start: np.ndarray,
+               who: np.ndarray) -> Frame:
+    """Jobs in a gap year between school or college and HE (most gap-year students work)."""
+    rng = ctx.rng("gap_years")
+    n = len(persons)
+    gap = who & ~np.isnat(leave) & ((he_start - leave).astype("timedelta64[D]").astype(np.int64)
+                                    > 240)
+    works = gap & (rng.random(n) < ctx.params["labour.gap_year_work_share"])
+    idx = np.flatnonzero(works)
+    start = add_days(leave[idx], rng.integers(10, 75, len(idx)))
+    end = add_days(he_start[idx], -rng.integers(7, 35, len(idx)))
+    keep = end > start
+    return Frame(person=idx[keep], start=start[keep], end=end[keep])
 

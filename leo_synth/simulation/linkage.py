@@ -14,6 +14,7 @@ import numpy as np
 
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.series import year_series
 from leo_synth.simulation.stats import categorical
 
 MAX_PMRS = 4
@@ -64,7 +65,10 @@ def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarr
     switch = np.where(has_npd[:, None] & (span[:, None] == 0), 9999, switch)
     pmr_matched = rng.random((n, MAX_PMRS)) >= p["unmatched_pmr_share"]
 
-    dwp = rng.random(n) >= p["dwp_unmatched"]
+    # Matching to DWP's customer information system improved over time: older birth cohorts
+    # are less often matched.
+    unmatched = year_series(p["dwp_unmatched_by_cohort"], persons["cohort"])
+    dwp = rng.random(n) >= unmatched
     edukey_count = np.where(dwp, 1 + categorical(rng, np.array(p["edukeys_per_person"]), n), 0)
     adult_from = persons["birth"] + np.timedelta64(int(17 * 365.25), "D")
     offsets = np.sort(rng.uniform(365, 20 * 365, (n, MAX_EDUKEYS - 1)), axis=1).astype(np.int64)

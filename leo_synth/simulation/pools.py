@@ -17,6 +17,9 @@ from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.text import zfill
 
+PRIMARY_PHASE, SECONDARY_PHASE, SPECIAL_PHASE = 0, 1, 2
+"""Codes of ``Pools.schools["phase"]``."""
+
 SIC_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("A", "Agriculture, forestry and fishing", ("01110", "01410", "02100")),
     ("B", "Mining and quarrying", ("05101", "08110")),
@@ -159,8 +162,10 @@ def _schools(persons: int, params: Parameters, las: Frame,
         extra = max(0, n - n_la)
         la = np.concatenate([np.arange(n_la), rng.integers(0, n_la, extra)])
         la.sort()
+        # Centred, so the national mean does not depend on the seed's few schools.
+        effect = rng.normal(0, 0.25 if phase < 2 else 0.1, len(la))
         frames.append(Frame(la=la, phase=np.full(len(la), phase, dtype=np.int8),
-                            effect=rng.normal(0, 0.25 if phase < 2 else 0.1, len(la))))
+                            effect=effect - effect.mean()))
     schools = Frame.concat(frames)
     first = np.zeros((3, n_la), dtype=np.int64)
     count = np.zeros((3, n_la), dtype=np.int64)

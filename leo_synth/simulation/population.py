@@ -60,7 +60,13 @@ def simulate_persons(ctx: BlockContext) -> Frame:
     # Latent traits (see module docstring); the correlations are calibration parameters.
     disadvantage = rng.standard_normal(n)
     ability = -0.35 * disadvantage + np.sqrt(1 - 0.35**2) * rng.standard_normal(n)
-    need = -0.55 * ability + 0.25 * (~female) + 0.8 * rng.standard_normal(n)
+    # HE-only persons all entered HE: they are selected as HE entrants from English schools are.
+    he_only = kind == KIND_HE_ONLY
+    selection = p["population.he_only_selection"]
+    disadvantage = np.where(he_only, disadvantage + selection["disadvantage"], disadvantage)
+    ability = np.where(he_only, ability + selection["ability"], ability)
+    need = (-0.55 * ability + 0.25 * (~female) + 0.27 * disadvantage
+            + 0.75 * rng.standard_normal(n))
     health = 0.4 * need + 0.2 * disadvantage + 0.88 * rng.standard_normal(n)
     idaci_mean = ctx.pools.regions["idaci"][region]
     idaci = logistic(logit(idaci_mean) + 0.75 * disadvantage + 0.35 * rng.standard_normal(n))

@@ -35,6 +35,7 @@ class Post16:
     level3_year: np.ndarray  # academic year a level 3 was achieved, -1 if not (by 18)
     leave_date: np.ndarray  # date post-16 learning ended (NaT if none)
     neet_months: np.ndarray  # months NEET after leaving (0 if none)
+    withdraw_date: np.ndarray  # date a college course was abandoned in Year 12 (NaT if none)
 
 
 def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
@@ -58,6 +59,12 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     route[has_ks4] = categorical(rng, probs)
 
     dropout = rng.random(n) < p["post16.sixth_form_dropout"]
+    # College students abandoning their course during Year 12 (then NEET for a while).
+    withdrawal = p["post16.college_withdrawal"]
+    withdraws = rng.random(n) < np.select([route == FE, route == SFC],
+                                          [withdrawal["fe"], withdrawal["sfc"]], 0.0)
+    withdraw_date = np.where(withdraws, ymd(start, 9, 1) + rng.integers(
+        20, 270, n).astype("timedelta64[D]"), np.datetime64("NaT")).astype("datetime64[D]")
     in_sixth = route == SIXTH_FORM
     py = schooling.pupil_years
     last_row = _last_row_per_person(py["person"], n)
@@ -78,22 +85,26 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     fe_level = np.where(z_all > 0.3, 3, np.where(z_all > -0.6, 2, 1))
     level3_programme = ((route == SIXTH_FORM) | (route == SFC)) & ~dropout
     level3_programme |= (route == FE) & (fe_level == 3)
+    level3_programme &= ~withdraws
     ks5_latent = 0.8 * z_all + 0.6 * rng.standard_normal(n)
     level3_achieved = level3_programme & (ks5_latent > -1.6)
     level3_year = np.where(level3_achieved, start + 1, -1)
     ks5 = _ks5(ctx, rng, np.flatnonzero(level3_programme), start, ks5_latent, route)
 
-    youth_fe = _youth_fe(rng, route, start, fe_level, dropout, level3_achieved)
+    youth_fe = _youth_fe(rng, route, start, fe_level, dropout, level3_achieved, withdraw_date)
     years_in_learning = np.select(
         [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
         [np.where(dropout, 1, 2), np.where(dropout, 1, 2), np.where(fe_level == 3, 2, 1),
          np.ones(n, dtype=np.int64)], 0)
     leave_date = np.where(has_ks4, ymd(start + years_in_learning, 7, 31), np.datetime64("NaT"))
-    neet = np.where(route == NEET, rng.exponential(p["post16.neet_months"], n), 0.0)
-    neet = np.where(has_ks4 & (route != NEET) & (rng.random(n) < 0.08),
-                    rng.exponential(4, n), neet)
+    leave_date = np.where(withdraws, withdraw_date, leave_date)
+    neet = np.where((route == NEET) | withdraws,
+                    rng.exponential(p["post16.neet_months"], n), 0.0)
+    neet = np.where(has_ks4 & (route != NEET) & ~withdraws
+                    & (rng.random(n) < p["post16.neet_after_learning"]),
+                    rng.exponential(p["post16.neet_after_learning_months"], n), neet)
     return Post16(route, start, sixth_form_years, ks5, youth_fe, level3_year,
-                  leave_date.astype("datetime64[D]"), neet)
+                  leave_date.astype("datetime64[D]"), neet, withdraw_date)
 
 
 def _last_row_per_person(person: np.ndarray, n: int) -> np.ndarray:
@@ -124,23 +135,30 @@ def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np
 
 
 def _youth_fe(rng: np.random.Generator, route: np.ndarray, start: np.ndarray,
-              fe_level: np.ndarray, dropout: np.ndarray, level3: np.ndarray) -> Frame:
-    """ILR learning years at 16-18: colleges, apprenticeships, and sixth-form drop-outs."""
+              fe_level: np.ndarray, dropout: np.ndarray, level3: np.ndarray,
+              withdraw_date: np.ndarray) -> Frame:
+    """ILR learning years at 16-18: colleges, apprenticeships, and sixth-form drop-outs;
+    a course abandoned in Year 12 is its only year, with its withdrawal date."""
     frames = []
     n = len(route)
+    withdrawn = ~np.isnat(withdraw_date)
     for kind, who, years, level in (
         ("sfc", route == SFC, np.where(dropout, 1, 2), np.full(n, 3)),
         ("fe", route == FE, np.where(fe_level == 3, 2, 1), fe_level),
-        ("app", route == APPRENTICESHIP, 1 + (rng.random(n) < 0.5), np.where(fe_level >= 2, 3, 2)),
+        # one start: the ILR repeats the apprenticeship in the years it continues
+        ("app", route == APPRENTICESHIP, np.ones(n, dtype=np.int64), np.where(fe_level >= 2, 3, 2)),
         ("fe", (route == SIXTH_FORM) & dropout, np.ones(n, dtype=np.int64), np.full(n, 2)),
     ):
         people = np.flatnonzero(who)
+        years = np.where(withdrawn, 1, years)
         for offset in range(2):
             stay = people[years[people] > offset]
             year = start[stay] + offset + ((route[stay] == SIXTH_FORM) * 1)
             frames.append(Frame(
                 person=stay, year=year, level=level[stay],
                 kind=np.full(len(stay), kind), achieved=np.where(
-                    level[stay] == 3, level3[stay], rng.random(len(stay)) < 0.8),
+                    level[stay] == 3, level3[stay], rng.random(len(stay)) < 0.8)
+                & ~withdrawn[stay],
+                withdraw_date=withdraw_date[stay],
             ))
     return Frame.concat(frames).sort("person", "year")

@@ -52,7 +52,7 @@ def exclusions(life) -> Frame:
     n = len(rows)
     secondary = rows["ncyear"] >= 7
     male = ~persons["female"][rows["person"]]
-    log_rate = (-6.0 + 2.0 * secondary + 0.8 * male + 0.9 * rows["fsm"] + 0.8 * (rows["sen"] > 0)
+    log_rate = (-5.3 + 2.0 * secondary + 0.8 * male + 0.9 * rows["fsm"] + 0.8 * (rows["sen"] > 0)
                 - 0.3 * persons["ability"][rows["person"]] + 0.8 * rng.standard_normal(n))
     counts = rng.poisson(np.exp(log_rate))
     counts = np.minimum(counts, 40)
@@ -86,5 +86,6 @@ def alternative_provision(life, first: int, last: int, share: float,
     after_perm = np.isin(key, perm["person"] * 10_000 + perm["year"] + 1) | np.isin(
         key, perm["person"] * 10_000 + perm["year"])
     need = life.persons["need"][rows["person"]]
-    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need))
+    disadvantage = life.persons["disadvantage"][rows["person"]]
+    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need + 0.8 * disadvantage))
     return rows.take(chosen)

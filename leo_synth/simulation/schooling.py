@@ -133,6 +133,10 @@ def _ar1(rng: np.random.Generator, n: int, years: int, rho: float) -> np.ndarray
     return out
 
 
+SECONDARY_SHARE = 0.42
+"""Share of census pupils (reception to Year 11) in secondary years."""
+
+
 def _fsm(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
          rng: np.random.Generator) -> np.ndarray:
     """FSM eligibility on census day: lasting disadvantage plus autocorrelated change."""
@@ -140,7 +144,10 @@ def _fsm(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     w = float(p["fsm.persistence"])
     noise = _ar1(rng, len(persons), len(YEARS), float(p["fsm.year_to_year_correlation"]))
     score = w * persons["disadvantage"][:, None] + np.sqrt(1 - w**2) * noise
-    score = score + float(p["fsm.secondary_shift"]) * (nc > YEAR_6)
+    # Centred so the all-pupil rate stays on the published series: secondary pupils are
+    # less often recorded eligible, primary pupils correspondingly more.
+    shift = float(p["fsm.secondary_shift"])
+    score = score + shift * ((nc > YEAR_6) - SECONDARY_SHARE)
     threshold = norm_ppf(1 - year_series(p["fsm.rate"], YEARS) / 100.0)
     return on_roll & (score > threshold[None, :])
 
@@ -151,14 +158,16 @@ def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     p = ctx.params
     need = persons["need"]
     noise = _ar1(rng, len(persons), len(YEARS), 0.85)
-    # Needs are identified progressively in the first school years.
+    # Needs are identified progressively in the first school years; SEN support becomes
+    # less common through secondary school (Year 11: 12%, against 15% of all pupils).
     identification = np.clip(nc, 0, 4) / 4.0 * 0.35 - 0.35
+    support_decline = 0.015 * np.clip(nc - 6, 0, 5)
     score = (need[:, None] - need.mean()) / max(need.std(), 1e-9)
     score = 0.9 * score + np.sqrt(1 - 0.81) * noise + identification
-    any_t = norm_ppf(1 - year_series(p["sen.any_rate"], YEARS) / 100.0) - 0.1
-    st_t = norm_ppf(1 - year_series(p["sen.statement_rate"], YEARS) / 100.0) - 0.1
+    any_t = norm_ppf(1 - year_series(p["sen.any_rate"], YEARS) / 100.0) - 0.12
+    st_t = norm_ppf(1 - year_series(p["sen.statement_rate"], YEARS) / 100.0) - 0.12
     level = np.where(score > st_t[None, :], SEN_STATEMENT,
-                     np.where(score > any_t[None, :], SEN_SUPPORT, SEN_NONE))
+                     np.where(score - support_decline > any_t[None, :], SEN_SUPPORT, SEN_NONE))
     level = np.where(on_roll, level, -1)
     support_shares = p["sen.need_support"]
     ehc_shares = p["sen.need_ehc"]
