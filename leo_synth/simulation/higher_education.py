@@ -109,7 +109,8 @@ def _first_courses(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray,
     tariff_draw = np.clip(np.rint(1.1 - 0.9 * z[who] + rng.normal(0, 0.6, m)), 0, 2)
     provider = _pick_provider(ctx, rng, tariff_draw.astype(np.int64))
     drop1 = rng.random(m) < logistic(p["he.dropout_first_year.a"]
-                                     + p["he.dropout_first_year.b"] * z[who])
+                                     + p["he.dropout_first_year.b"] * z[who]
+                                     + p["he.dropout_first_year.male"] * ~persons["female"][who])
     # After the first year, each further year is left with a small probability.
     years_before_later_drop = 1 + rng.geometric(float(p["he.dropout_later_year"]), m)
     completed_years = np.where(drop1, 1, np.minimum(length, years_before_later_drop))

@@ -58,7 +58,8 @@ class Education:
     tariff: np.ndarray
     study_years: Frame  # person, year: full-time study years (student jobs)
     apprenticeships: Frame  # person, start_date, end_date, level
-    straight_to_work: np.ndarray  # left at 16 for a job: starts work within weeks
+    straight_to_work: np.ndarray  # left at 16 for a job, or after a NEET spell: the job
+                                  # search is over, work starts within weeks
     adult_learner: np.ndarray  # has ILR learning (not apprenticeships) as an adult
     gap_years: Frame  # person, start, end: jobs between school or college and HE
     study_breaks: Frame  # person, start, end: full-time HE of mature students (no main job)
@@ -288,7 +289,7 @@ def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame
     episode_start = start[spells["person"]]
     episode_end = add_days(episode_start, years[spells["person"]] * 365.25)
     overlaps = (ever[spells["person"]] & (spells["start"] < episode_end)
-                & (spells["end"] > episode_start))
+                & (spells["end"] > episode_start) & (spells["kind"] == 0))
     drop = overlaps & (rng.random(len(spells)) < p["drop_paye"])
     episodes = Frame(person=who, start=start[who],
                      end=add_days(start[who], years[who] * 365.25))

@@ -74,13 +74,13 @@ def simulate_block(ctx: BlockContext) -> LifeCourse:
     labour = simulate_labour(ctx, persons, education)
     benefits = simulate_benefits(ctx, persons, education, labour)
     residence = simulate_residence(ctx, persons, he.degree_year)
-    linkage = _linkage(ctx, persons, schooling, he)
+    linkage = _linkage(ctx, persons, schooling, he, fe)
     return LifeCourse(ctx, persons, schooling, ks4, post16, he, fe, education, labour, benefits,
                       residence, linkage)
 
 
 def _linkage(ctx: BlockContext, persons: Frame, schooling: Schooling,
-             he: HigherEducation) -> Linkage:
+             he: HigherEducation, fe: FurtherEducation) -> Linkage:
     n = len(persons)
     py = schooling.pupil_years
     first = np.full(n, -1, dtype=np.int64)
@@ -88,7 +88,10 @@ def _linkage(ctx: BlockContext, persons: Frame, schooling: Schooling,
     order = np.argsort(-py["year"], kind="stable")
     first[py["person"][order]] = py["year"][order]
     last[py["person"]] = py["year"]
-    linkage = simulate_linkage(ctx, persons, first, last)
+    last_record = last.copy()
+    np.maximum.at(last_record, he.instances["person"], he.instances["end_year"])
+    np.maximum.at(last_record, fe.learners["person"], fe.learners["year"])
+    linkage = simulate_linkage(ctx, persons, first, last, last_record)
     has_hesa = np.zeros(n, dtype=bool)
     has_hesa[he.instances["person"]] = True
     linkage.pmr_count = np.where((first < 0) & ~has_hesa, 0, linkage.pmr_count)
@@ -158,7 +161,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         tariff=he.tariff,
         study_years=study,
         apprenticeships=fe.apprenticeships,
-        straight_to_work=post16.route == EMPLOYMENT,
+        straight_to_work=(post16.route == EMPLOYMENT) | (post16.neet_months > 0),
         adult_learner=adult_learner,
         gap_years=gap_years,
         study_breaks=study_breaks,

@@ -45,11 +45,12 @@ class Linkage:
 
 
 def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarray,
-                     npd_last_year: np.ndarray) -> Linkage:
+                     npd_last_year: np.ndarray, last_record_year: np.ndarray) -> Linkage:
     """Draw key counts and matching outcomes.
 
     ``npd_first_year``/``npd_last_year`` bound each person's NPD records (-1 if none), so that
-    a later PMR always starts inside the span of records it labels.
+    a later PMR always starts inside the span of records it labels; ``last_record_year`` is
+    the academic year of the person's latest education record of any source.
     """
     p = ctx.params["linkage"]
     rng = ctx.rng("linkage")
@@ -65,9 +66,9 @@ def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarr
     switch = np.where(has_npd[:, None] & (span[:, None] == 0), 9999, switch)
     pmr_matched = rng.random((n, MAX_PMRS)) >= p["unmatched_pmr_share"]
 
-    # Matching to DWP's customer information system improved over time: older birth cohorts
-    # are less often matched.
-    unmatched = year_series(p["dwp_unmatched_by_cohort"], persons["cohort"])
+    # Matching to DWP's customer information system uses the personal details of the
+    # education records: people whose latest record is older are less often matched.
+    unmatched = year_series(p["dwp_unmatched_by_last_record"], last_record_year)
     dwp = rng.random(n) >= unmatched
     edukey_count = np.where(dwp, 1 + categorical(rng, np.array(p["edukeys_per_person"]), n), 0)
     adult_from = persons["birth"] + np.timedelta64(int(17 * 365.25), "D")

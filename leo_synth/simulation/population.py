@@ -41,7 +41,9 @@ def simulate_persons(ctx: BlockContext) -> Frame:
         birth = np.where(kind == kind_code, other, birth)
     cohort = academic_year_of(birth)
 
-    female = rng.random(n) < float(p["population.female_share"])
+    female_share = np.where(kind == KIND_HE_ONLY, float(p["population.he_only_female_share"]),
+                            float(p["population.female_share"]))
+    female = rng.random(n) < female_share
     ethnic_shares = p["population.ethnicity"]
     ethnic_codes = list(ethnic_shares)
     ethnicity = categorical(rng, np.array([ethnic_shares[c] for c in ethnic_codes]), n)

@@ -146,7 +146,7 @@ def _youth_fe(rng: np.random.Generator, route: np.ndarray, start: np.ndarray,
         ("sfc", route == SFC, np.where(dropout, 1, 2), np.full(n, 3)),
         ("fe", route == FE, np.where(fe_level == 3, 2, 1), fe_level),
         # one start: the ILR repeats the apprenticeship in the years it continues
-        ("app", route == APPRENTICESHIP, np.ones(n, dtype=np.int64), np.where(fe_level >= 2, 3, 2)),
+        ("app", route == APPRENTICESHIP, np.ones(n, dtype=np.int64), np.where(fe_level >= 3, 3, 2)),
         ("fe", (route == SIXTH_FORM) & dropout, np.ones(n, dtype=np.int64), np.full(n, 2)),
     ):
         people = np.flatnonzero(who)

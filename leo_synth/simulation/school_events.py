@@ -87,5 +87,5 @@ def alternative_provision(life, first: int, last: int, share: float,
         key, perm["person"] * 10_000 + perm["year"])
     need = life.persons["need"][rows["person"]]
     disadvantage = life.persons["disadvantage"][rows["person"]]
-    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need + 0.8 * disadvantage))
+    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need + 1.4 * disadvantage))
     return rows.take(chosen)

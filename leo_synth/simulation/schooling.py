@@ -165,7 +165,7 @@ def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     score = (need[:, None] - need.mean()) / max(need.std(), 1e-9)
     score = 0.9 * score + np.sqrt(1 - 0.81) * noise + identification
     any_t = norm_ppf(1 - year_series(p["sen.any_rate"], YEARS) / 100.0) - 0.12
-    st_t = norm_ppf(1 - year_series(p["sen.statement_rate"], YEARS) / 100.0) - 0.12
+    st_t = norm_ppf(1 - year_series(p["sen.statement_rate"], YEARS) / 100.0) - 0.06
     level = np.where(score > st_t[None, :], SEN_STATEMENT,
                      np.where(score - support_decline > any_t[None, :], SEN_SUPPORT, SEN_NONE))
     level = np.where(on_roll, level, -1)
