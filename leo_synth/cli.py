@@ -128,11 +128,14 @@ class Progress:
 @click.option("--request", "request_path", type=click.Path(path_type=Path, dir_okay=False),
               help="A variable request (YAML): produce only the tables and variables it asks "
                    "for, like an approved SRS project (see request-template).")
+@click.option("--for-report", is_flag=True,
+              help="Only the relations the calibration report reads (a quicker run for "
+                   "`leo-synth report`).")
 @click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             quiet: bool) -> None:
+             for_report: bool, quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet or PostgreSQL.
 
     Flags override the config file. Examples:
@@ -142,6 +145,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --format parquet --out out/leo_parquet --workers 2
 
         leo-synth generate --format postgres --out postgresql://user:pw@localhost/leo
+
+        leo-synth generate --persons 200000 --for-report --out out/cal.sqlite --workers 2
     """
     from leo_synth.engine.generate import generate as run
     from leo_synth.engine.generate import load_checked_catalog
@@ -156,7 +161,15 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     catalog = load_checked_catalog()
     if request_path is None and config.request:
         request_path = config.resolve(config.request)
+    if for_report and request_path is not None:
+        raise LeoSynthError("--for-report and a variable request both choose the relations: "
+                            "give one of them")
     select = request_selector(request_path, catalog)
+    if for_report:
+        from leo_synth.report.command import default_targets
+        from leo_synth.report.selection import report_selector
+
+        select = report_selector(default_targets())
     summary = run(config, catalog, progress=Progress(enabled=True), select=select)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
