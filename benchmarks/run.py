@@ -1,6 +1,7 @@
 """Generation speed per backend and worker count; appends a table to benchmarks/results.md.
 
     python benchmarks/run.py [--persons 10000 50000] [--workers 1 2] [--formats sqlite parquet]
+                             [--note "what changed"]
 
 PostgreSQL is included when LEO_SYNTH_TEST_PG is set or the local cluster can be started.
 """
@@ -32,6 +33,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--formats", nargs="+", default=["sqlite", "parquet", "postgres"])
     parser.add_argument("--no-record", action="store_true", help="print only")
+    parser.add_argument("--note", default="", help="a line recorded under the heading")
     args = parser.parse_args()
     catalog = load_checked_catalog()
     pg_url, _ = ensure_server() if "postgres" in args.formats else (None, "")
@@ -54,6 +56,8 @@ def main() -> None:
                     lines.append(line)
     header = (f"\n## {dt.date.today().isoformat()} - leo-synth {__version__}, Python "
               f"{platform.python_version()}, {os.cpu_count()} CPUs\n\n")
+    if args.note:
+        header += args.note + "\n\n"
     if not args.no_record:
         with open(HERE / "results.md", "a", encoding="utf-8") as handle:
             handle.write(header + "\n".join(lines) + "\n")

@@ -39,6 +39,18 @@ class Checksum:
         self.rows += table.num_rows
         self.total = (self.total + int(hashes.sum(dtype=np.uint64))) % 2**64
 
+    def absorb(self, other: Checksum) -> None:
+        """Add another checksum's rows (e.g. one batch's, computed in a worker)."""
+        self.rows += other.rows
+        self.total = (self.total + other.total) % 2**64
+
+    @classmethod
+    def of(cls, table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> Checksum:
+        """The checksum of these rows alone."""
+        checksum = cls()
+        checksum.add(table, schema)
+        return checksum
+
     @property
     def digest(self) -> str:
         return f"{self.rows}:{self.total:016x}"

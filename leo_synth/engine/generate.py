@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from leo_synth import __version__
+from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.errors import LeoSynthError
@@ -34,7 +35,10 @@ from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog, s
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.writers import Manifest, make_writer
 
-BlockResult = list[tuple[int, pa.RecordBatch]]
+BlockResult = list[tuple[int, pa.RecordBatch, Checksum]]
+"""Per relation (index into the run's relations): the block's batch and its checksum. The
+checksum is computed where the batch is built, so the work spreads over the workers instead
+of queueing in the writing process."""
 
 
 @dataclass
@@ -88,7 +92,8 @@ def compute_block(block: int) -> BlockResult:
     for index in state.person_relations:
         rel = state.relations[index]
         frame = registry.BUILDERS[rel.table.builder].build(life, rel)
-        out.append((index, build_batch(rel, frame, state.seed, block)))
+        batch = build_batch(rel, frame, state.seed, block)
+        out.append((index, batch, Checksum.of(batch, batch.schema)))
     return out
 
 
@@ -181,8 +186,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             writer.write(rel, batch)
             rows[rel.name] += batch.num_rows
         for done, result in enumerate(iterate_blocks(state, config.workers), start=1):
-            for index, batch in result:
-                writer.write(relations[index], batch)
+            for index, batch, checksum in result:
+                writer.write(relations[index], batch, checksum)
                 rows[relations[index].name] += batch.num_rows
             if progress:
                 progress(done, n_blocks, sum(rows.values()))

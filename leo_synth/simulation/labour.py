@@ -210,7 +210,8 @@ def _apprentice_spells(ctx: BlockContext, rng: np.random.Generator, edu: Educati
     app = edu.apprenticeships
     m = len(app)
     stays = rng.random(m) < ctx.params["labour.apprentice_retention"]
-    end = np.where(stays, add_days(app["end_date"], rng.exponential(8 * 365, m)),
+    stay_days = ctx.params["labour.apprentice_stay_years"] * 365.25
+    end = np.where(stays, add_days(app["end_date"], rng.exponential(stay_days, m)),
                    app["end_date"])
     return Frame(person=app["person"], start=app["start_date"], end=end,
                  kind=np.full(m, 2, dtype=np.int8))

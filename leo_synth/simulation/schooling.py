@@ -159,9 +159,9 @@ def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     need = persons["need"]
     noise = _ar1(rng, len(persons), len(YEARS), 0.85)
     # Needs are identified progressively in the first school years; SEN support becomes
-    # less common through secondary school (Year 11: 12%, against 15% of all pupils).
+    # less common through secondary school.
     identification = np.clip(nc, 0, 4) / 4.0 * 0.35 - 0.35
-    support_decline = 0.015 * np.clip(nc - 6, 0, 5)
+    support_decline = p["sen.support_decline_per_year"] * np.clip(nc - 6, 0, 5)
     score = (need[:, None] - need.mean()) / max(need.std(), 1e-9)
     score = 0.9 * score + np.sqrt(1 - 0.81) * noise + identification
     any_t = norm_ppf(1 - year_series(p["sen.any_rate"], YEARS) / 100.0) - 0.12

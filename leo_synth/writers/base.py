@@ -60,12 +60,18 @@ class Writer(ABC):
             manifest.checksums[rel.name] = Checksum()
         self._open()
 
-    def write(self, relation: Relation, batch: pa.RecordBatch) -> None:
-        """Store one batch of a relation (batches arrive in block order)."""
+    def write(self, relation: Relation, batch: pa.RecordBatch,
+              checksum: Checksum | None = None) -> None:
+        """Store one batch of a relation (batches arrive in block order); ``checksum`` is the
+        batch's own when the caller computed it already (in a worker process)."""
         if batch.num_rows == 0:
             return
         assert self.manifest is not None
-        self.manifest.checksums[relation.name].add(batch, self.schemas[relation.name])
+        running = self.manifest.checksums[relation.name]
+        if checksum is None:
+            running.add(batch, self.schemas[relation.name])
+        else:
+            running.absorb(checksum)
         self._write(relation, batch)
 
     @abstractmethod
