@@ -187,7 +187,7 @@ def test_ctrl_c_rolls_back_postgres(pg_url: str) -> None:
     assert after == before and staging == 0
 
 
-def test_demo_config_gives_a_queryable_two_hop_join(tmp_path: Path) -> None:
+def test_demo_config_answers_the_example_queries(tmp_path: Path) -> None:
     out = tmp_path / "demo.sqlite"
     result = run("generate", "--config", "config/default.yaml", "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
@@ -197,4 +197,11 @@ def test_demo_config_gives_a_queryable_two_hop_join(tmp_path: Path) -> None:
     assert len(rows) == 3 and all(r[1] > 0 and r[3] > 0 and r[4] > 0 for r in rows), rows
     query = run("query", str(out), "@examples/two_hop_join.sql")
     assert query.returncode == 0 and "employment_spells" in query.stdout
+    # The graduate-earnings example: ten deciles of positive, increasing earnings.
+    with sqlite3.connect(out) as conn:
+        deciles = conn.execute((ROOT / "examples" / "graduate_earnings.sql").read_text()
+                               ).fetchall()
+    assert [d[0] for d in deciles] == list(range(1, 11)), deciles
+    bounds = [b for d in deciles for b in d[2:]]
+    assert bounds[0] > 0 and bounds == sorted(bounds), deciles
 
