@@ -31,6 +31,7 @@ from leo_synth.simulation.calendar import (
 )
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, sample_enterprises
 from leo_synth.simulation.series import year_series
 from leo_synth.simulation.stats import categorical, logistic
@@ -128,7 +129,6 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     break_at = add_days(birth, (26 + 12 * rng.random(n)) * 365.25)
     break_len = rng.exponential(p["labour.career_break_years"] * 365.25, n)
     grad_factor = np.where(edu.qualification >= 6, p["labour.graduate_spell_factor"], 1.0)
-    inactivity = p["labour.inactivity"]
     starts, ends = [], []
     for _ in range(MAX_SPELLS):  # loop over spell number, vectorised over persons
         age = (t - birth).astype(np.int64) / 365.25
@@ -138,22 +138,7 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
         end, laid_off = _shocks(p["labour.shocks"], t, end, age, rng)
         starts.append(t)
         ends.append(end)
-        # Recessions lengthen gaps and make direct job-to-job moves rarer; a job lost in a
-        # downturn is always followed by a gap.
-        year_factor = _interp_dict(p["labour.recession_gap_factor"], year_of(end).astype(float))
-        job_to_job = (rng.random(n) < 1 - (1 - p["labour.job_to_job_share"]) * year_factor)
-        job_to_job &= ~laid_off
-        gap = np.where(job_to_job, rng.integers(1, 40, n),
-                       rng.exponential(p["labour.gap_months"] * 30.4, n) * gap_scale * year_factor)
-        # Some job endings start years out of the labour market: ill health, caring, early
-        # retirement (more likely in poor health, with weak attachment and after 50).
-        age_end = (end - birth).astype(np.int64) / 365.25
-        inactive = rng.random(n) < logistic(
-            inactivity["a"] + inactivity["health"] * persons["health"]
-            + inactivity["attachment"] * attachment
-            + inactivity["under_25"] * (age_end < 25)
-            + inactivity["after_50"] * np.clip(age_end - 50, 0, 15) / 10)
-        gap = np.where(inactive, rng.exponential(inactivity["years"] * 365.25, n), gap)
+        gap = _gap_days(p, rng, end, laid_off, persons, attachment, gap_scale)
         taking_break = women_break & (end > break_at)
         gap = np.where(taking_break, gap + break_len, gap)
         women_break &= ~taking_break
@@ -165,6 +150,30 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
                    kind=np.zeros(n * MAX_SPELLS, dtype=np.int8))
     keep = (spells["start"] <= EXTRACT_END) & (spells["end"] >= EARLIEST_SPELL_END)
     return spells.take(keep)
+
+
+def _gap_days(p: Parameters, rng: np.random.Generator, end: np.ndarray, laid_off: np.ndarray,
+              persons: Frame, attachment: np.ndarray, gap_scale: np.ndarray) -> np.ndarray:
+    """Days until the next job after a spell ending on ``end``: a few days for a direct move,
+    months otherwise (longer in recessions and with weak attachment), years for some."""
+    n = len(end)
+    # Recessions lengthen gaps and make direct job-to-job moves rarer; a job lost in a
+    # downturn is always followed by a gap.
+    year_factor = _interp_dict(p["labour.recession_gap_factor"], year_of(end).astype(float))
+    job_to_job = (rng.random(n) < 1 - (1 - p["labour.job_to_job_share"]) * year_factor)
+    job_to_job &= ~laid_off
+    gap = np.where(job_to_job, rng.integers(1, 40, n),
+                   rng.exponential(p["labour.gap_months"] * 30.4, n) * gap_scale * year_factor)
+    # Some job endings start years out of the labour market: ill health, caring, early
+    # retirement (more likely in poor health, with weak attachment and after 50).
+    inactivity = p["labour.inactivity"]
+    age_end = (end - persons["birth"]).astype(np.int64) / 365.25
+    inactive = rng.random(n) < logistic(
+        inactivity["a"] + inactivity["health"] * persons["health"]
+        + inactivity["attachment"] * attachment
+        + inactivity["under_25"] * (age_end < 25)
+        + inactivity["after_50"] * np.clip(age_end - 50, 0, 15) / 10)
+    return np.where(inactive, rng.exponential(inactivity["years"] * 365.25, n), gap)
 
 
 def _shocks(shocks: list[dict], start: np.ndarray, end: np.ndarray, age: np.ndarray,
