@@ -5,6 +5,11 @@ that Arrow renders (no per-row Python), keyed and indexed, then swapped in for t
 schemas, all in one transaction: an error or Ctrl-C rolls everything back and the previous data
 stay as they were.
 
+Only the key columns are analysed at load time: they are what the planner needs for the joins
+through the lookups. A full ANALYZE of the 18,000-odd columns took ten times longer (11.6 s of a
+31 s run at 10,000 persons, against 1.1 s); autovacuum gathers the other columns' statistics
+in the background once the tables are in place.
+
 Identifiers are created in lower case, unquoted-style, so the SRS's case-insensitive SQL
 (``select PupilMatchingRefAnonymous_spr11 from Spring_Census_2011``) runs unchanged here.
 """
@@ -129,7 +134,9 @@ class PostgresWriter(Writer):
                     cur.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({cols})")
                 for col in index_columns(rel):
                     cur.execute(f"CREATE INDEX ON {table} ({ident(col)})")
-                cur.execute(f"ANALYZE {table}")
+                keyed = [*rel.primary_key, *index_columns(rel)]
+                if keyed:
+                    cur.execute(f"ANALYZE {table} ({', '.join(ident(c) for c in keyed)})")
             for database in self._databases():
                 cur.execute(f"DROP SCHEMA IF EXISTS {ident(database)} CASCADE")
                 cur.execute(f"ALTER SCHEMA {ident(database + STAGING_SUFFIX)} RENAME TO "
