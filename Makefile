@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LEO    := $(VENV)/bin/leo-synth
 
-.PHONY: demo test lint bench docs calibrate clean
+.PHONY: demo test lint bench docs conformance calibrate clean
 
 # A fresh virtual environment with the package installed (editable, so specs and configs in
 # this checkout are the ones used).
@@ -50,6 +50,10 @@ calibrate: $(VENV)/.installed
 ## docs: regenerate docs/data_dictionary.md from the specs (a test checks it is current)
 docs: $(VENV)/.installed
 	$(PY) -m leo_synth.dictionary --out docs/data_dictionary.md
+
+## conformance: record the small run's per-relation checksums after an intended data change
+conformance: $(VENV)/.installed
+	$(PY) tools/update_conformance.py
 
 clean:
 	rm -rf out .pytest_cache .ruff_cache
