@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ import pyarrow.parquet as pq
 from leo_synth.checksum import table_checksum
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import arrow_schema
+from leo_synth.writers.parquet import MANIFEST_FILE
+from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 
 def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
@@ -44,6 +47,14 @@ def read_postgres(url: str, relation: Relation) -> pa.Table:
 def read_parquet(folder: Path, relation: Relation) -> pa.Table:
     """A relation of a generated Parquet folder."""
     return pq.read_table(folder / relation.database / f"{relation.name}.parquet")
+
+
+def read_manifest(path: Path) -> dict:
+    """The run manifest of a generated SQLite file or Parquet folder."""
+    if path.is_dir():
+        return json.loads((path / MANIFEST_FILE).read_text())
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return json.loads(conn.execute(f"SELECT manifest FROM {MANIFEST_TABLE}").fetchone()[0])
 
 
 def checksums(reader: Iterator[tuple[Relation, pa.Table]]) -> dict[str, str]:

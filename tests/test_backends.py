@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import psycopg
 import pytest
 
-from leo_synth.readers import checksums, read_parquet, read_postgres, read_sqlite
+from leo_synth.readers import checksums, read_manifest, read_parquet, read_postgres, read_sqlite
 
 
 def _manifest_checksums(db) -> dict[str, str]:
-    import json
-
-    with sqlite3.connect(db) as conn:
-        manifest = json.loads(conn.execute("SELECT manifest FROM _leo_synth_manifest")
-                              .fetchone()[0])
-    return {name: rel["checksum"] for name, rel in manifest["relations"].items()}
+    return {name: rel["checksum"] for name, rel in read_manifest(db)["relations"].items()}
 
 
 def test_sqlite_content_matches_the_manifest(small_sqlite) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from conftest import ROOT, SMALL
 
+from leo_synth.readers import read_manifest
+
 sys.path.insert(0, str(ROOT / "tools"))
 conformance = importlib.import_module("update_conformance")
 
@@ -30,7 +32,7 @@ def test_recorded_settings_are_the_suites_small_run() -> None:
 def test_small_run_matches_the_recorded_checksums(small_sqlite: tuple[Path, object]) -> None:
     db, _ = small_sqlite
     recorded = json.loads(conformance.CHECKSUMS.read_text())["relations"]
-    produced = conformance.conformance_record(conformance.manifest_of(db))["relations"]
+    produced = conformance.conformance_record(read_manifest(db))["relations"]
     missing = sorted(set(recorded) - set(produced))
     added = sorted(set(produced) - set(recorded))
     changed = sorted(name for name in set(recorded) & set(produced)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import sqlite3
 from pathlib import Path
 
 from conftest import SMALL
 
 from leo_synth.engine.generate import generate
-
-
-def _manifest(db: Path) -> dict:
-    with sqlite3.connect(db) as conn:
-        return json.loads(conn.execute("SELECT manifest FROM _leo_synth_manifest").fetchone()[0])
+from leo_synth.readers import read_manifest
 
 
 def _digest(path: Path) -> str:
@@ -44,10 +38,10 @@ def test_manifest_matches_across_runs_and_differs_by_seed(small_sqlite, tmp_path
     db, _ = small_sqlite
     again = tmp_path / "again.sqlite"
     generate(SMALL.with_overrides(out=str(again)), catalog)
-    assert _manifest(again) == _manifest(db)
+    assert read_manifest(again) == read_manifest(db)
     other = tmp_path / "other.sqlite"
     generate(SMALL.with_overrides(out=str(other), seed=SMALL.seed + 1), catalog)
-    first, second = _manifest(db)["relations"], _manifest(other)["relations"]
+    first, second = read_manifest(db)["relations"], read_manifest(other)["relations"]
     assert first.keys() == second.keys()
     assert all(first[k]["checksum"] != second[k]["checksum"] for k in first
                if first[k]["rows"] > 10)

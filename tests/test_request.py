@@ -29,6 +29,7 @@ from leo_synth.request import (
 )
 from leo_synth.request_command import request_template
 from leo_synth.spec.model import Catalog, TableSpec
+from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOKUPS = {"learner_ae_id_to_pmr_lookup", "learner_ae_id_to_edukey_lookup",
@@ -495,7 +496,7 @@ def test_generation_writes_only_the_requested_relations_and_columns(
     assert [rel.name for rel in summary.relations] == list(expected)
     with sqlite3.connect(out) as db:
         tables = {row[0] for row in db.execute(
-            "select name from sqlite_master where type = 'table'")} - {"_leo_synth_manifest"}
+            "select name from sqlite_master where type = 'table'")} - {MANIFEST_TABLE}
         assert tables == set(expected)
         for name, columns in expected.items():
             assert [row[1] for row in db.execute(f'pragma table_info("{name}")')] == columns

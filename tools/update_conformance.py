@@ -14,25 +14,19 @@ shows which relations moved.
 from __future__ import annotations
 
 import json
-import sqlite3
 import sys
 import tempfile
 from pathlib import Path
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
+from leo_synth.readers import read_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKSUMS = ROOT / "tests" / "conformance" / "checksums.json"
 SETTINGS = ("persons", "seed", "block_size", "iteration")
 DEFAULT_SETTINGS = {"persons": 1000, "seed": 7, "block_size": 500, "iteration": 2}
 """The suite's small run (``tests/conftest.py`` SMALL), so the test reuses its extract."""
-
-
-def manifest_of(db: Path) -> dict:
-    """The run manifest stored in a generated SQLite file."""
-    with sqlite3.connect(db) as conn:
-        return json.loads(conn.execute("SELECT manifest FROM _leo_synth_manifest").fetchone()[0])
 
 
 def conformance_record(manifest: dict) -> dict:
@@ -50,7 +44,7 @@ def main() -> None:
         db = Path(tmp) / "conformance.sqlite"
         generate(RunConfig(format="sqlite", out=str(db), if_exists="replace", workers=1,
                            **settings))
-        record = conformance_record(manifest_of(db))
+        record = conformance_record(read_manifest(db))
     CHECKSUMS.parent.mkdir(parents=True, exist_ok=True)
     CHECKSUMS.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
     print(f"{CHECKSUMS.relative_to(ROOT)}: {len(record['relations'])} relations", file=sys.stderr)

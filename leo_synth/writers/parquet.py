@@ -18,6 +18,7 @@ from leo_synth.writers.base import Writer
 from leo_synth.writers.files import check_target, publish, remove, staging_path
 
 ROW_GROUP_BYTES = 32 * 2**20
+MANIFEST_FILE = "_manifest.json"
 
 
 class ParquetWriter(Writer):
@@ -66,7 +67,7 @@ class ParquetWriter(Writer):
             for rel in self.relations:
                 self._flush(rel)
                 self.writers.pop(rel.name).close()
-            (self.staging / "_manifest.json").write_text(self.manifest.to_json() + "\n")
+            (self.staging / MANIFEST_FILE).write_text(self.manifest.to_json() + "\n")
             publish(self.staging, self.path)
         except OSError as exc:
             raise LeoSynthError(f"cannot write {self.path}: {exc.strerror or exc}") from exc

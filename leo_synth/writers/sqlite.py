@@ -22,6 +22,7 @@ from leo_synth.writers.base import Writer
 from leo_synth.writers.files import check_target, publish, remove, staging_path
 
 APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
+MANIFEST_TABLE = "_leo_synth_manifest"
 
 
 def _quote(name: str) -> str:
@@ -58,7 +59,7 @@ class SqliteWriter(Writer):
         for rel in self.relations:
             table = sqlalchemy_table(rel, metadata, schema=None)
             self.connection.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
-        self.connection.execute("CREATE TABLE _leo_synth_manifest (manifest TEXT NOT NULL)")
+        self.connection.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
         assert self.connection is not None
@@ -79,7 +80,7 @@ class SqliteWriter(Writer):
                 for col in index_columns(rel):
                     self.connection.execute(f"CREATE INDEX {_quote(f'ix_{rel.name}_{col}')} "
                                             f"ON {_quote(rel.name)} ({_quote(col)})")
-            self.connection.execute("INSERT INTO _leo_synth_manifest VALUES (?)",
+            self.connection.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)",
                                     (self.manifest.to_json(),))
             self.connection.commit()
             self.connection.close()
