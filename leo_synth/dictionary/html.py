@@ -172,22 +172,11 @@ def _columns(t: TemplateDoc) -> list[str]:
     """A template's column table."""
     if not t.columns:
         return [f"<p>{text.NO_COLUMNS}</p>"]
-    show_terms = any(c.terms is not None for c in t.columns)
-    show_request = any(c.request is not None for c in t.columns)
-    header = ["Column", "Type", "Nullable", "Years"]
-    header += ["Terms"] * show_terms + ["Request"] * show_request
-    header += ["Description", "Values"]
-    rows = []
-    for col in t.columns:
-        row = [f"<code>{escape(col.name)}</code>", f"<code>{escape(col.type)}</code>",
-               "yes" if col.nullable else "no", escape(col.years_label)]
-        if show_terms:
-            row.append(escape(text.terms_label(col)))
-        if show_request:
-            row.append(escape(col.request or ""))
-        row += [inline(col.description), _values(col)]
-        rows.append(row)
-    return _table(header, rows)
+    layout = text.ColumnLayout.of(t)
+    rows = [[f"<code>{escape(col.name)}</code>", f"<code>{escape(col.type)}</code>",
+             *(escape(fact) for fact in layout.facts(col)), inline(col.description),
+             _values(col)] for col in t.columns]
+    return _table(layout.header(), rows)
 
 
 def _values(col: ColumnDoc) -> str:

@@ -171,24 +171,12 @@ def _columns(t: TemplateDoc) -> list[str]:
     """A template's column table, then its folded long code lists."""
     if not t.columns:
         return [text.NO_COLUMNS, ""]
-    show_terms = any(c.terms is not None for c in t.columns)
-    show_request = any(c.request is not None for c in t.columns)
-    header = ["Column", "Type", "Nullable", "Years"]
-    header += ["Terms"] * show_terms + ["Request"] * show_request
-    header += ["Description", "Values"]
-    rows = []
+    layout = text.ColumnLayout.of(t)
     folded: list[ColumnDoc] = []
-    for col in t.columns:
-        row = [cell(text.code(col.name)), f"`{col.type}`", "yes" if col.nullable else "no",
-               cell(col.years_label)]
-        if show_terms:
-            row.append(cell(text.terms_label(col)))
-        if show_request:
-            row.append(cell(col.request or ""))
-        row.append(cell(col.description))
-        row.append(_values(col, folded))
-        rows.append(row)
-    lines = _table(header, rows)
+    rows = [[cell(text.code(col.name)), f"`{col.type}`",
+             *(cell(fact) for fact in layout.facts(col)), cell(col.description),
+             _values(col, folded)] for col in t.columns]
+    lines = _table(layout.header(), rows)
     for col in folded:
         lines += [f"<details><summary><code>{html.escape(col.name)}</code>: "
                   f"{len(col.codes)} codes</summary>", ""]

@@ -7,6 +7,7 @@ Markdown renderer emits them as they are; the HTML renderer turns the spans into
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from leo_synth.dictionary.linkage import Route
 from leo_synth.dictionary.model import (
@@ -15,6 +16,7 @@ from leo_synth.dictionary.model import (
     Dictionary,
     JoinDoc,
     KeyspaceDoc,
+    TemplateDoc,
     VariantDoc,
 )
 from leo_synth.spec.years import academic_year_label, tax_year_code
@@ -117,6 +119,33 @@ def variant_line(v: VariantDoc) -> str:
     if v.missing_label:
         line += (f"; missing {v.missing_label}: no {names(v.missing_names)}")
     return line
+
+
+@dataclass(frozen=True)
+class ColumnLayout:
+    """The columns of a template's column table: terms and request only where some column has
+    them."""
+
+    show_terms: bool
+    show_request: bool
+
+    @classmethod
+    def of(cls, t: TemplateDoc) -> ColumnLayout:
+        return cls(any(c.terms is not None for c in t.columns),
+                   any(c.request is not None for c in t.columns))
+
+    def header(self) -> list[str]:
+        return ["Column", "Type", "Nullable", "Years", *["Terms"] * self.show_terms,
+                *["Request"] * self.show_request, "Description", "Values"]
+
+    def facts(self, col: ColumnDoc) -> list[str]:
+        """The plain-text cells between a column's type and its description."""
+        cells = ["yes" if col.nullable else "no", col.years_label]
+        if self.show_terms:
+            cells.append(terms_label(col))
+        if self.show_request:
+            cells.append(col.request or "")
+        return cells
 
 
 def terms_label(col: ColumnDoc) -> str:

@@ -19,6 +19,7 @@ Conventions used throughout the report:
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -260,30 +261,35 @@ def _t_npd_pupil(ws: Workspace) -> list[str]:
     ]
 
 
+def _placeholders(expr: str) -> list[str]:
+    """The column names an SQL template refers to as ``{NAME}``."""
+    return [name for _, name, _, _ in string.Formatter().parse(expr) if name]
+
+
 @derived("t_ks4", requires=("KS4Pupil_*",))
 def _t_ks4(ws: Workspace) -> list[str]:
     """KS4 pupils of every year, one row per pupil and year (duplicate records: the one with
     most entries kept), with the headline measures under era-independent names."""
     wanted = {
-        "female": ("CASE WHEN {KS4_GENDER} = 'F' THEN 1 ELSE 0 END", ("KS4_GENDER",)),
-        "fsm": ("{KS4_FSM}", ("KS4_FSM",)),
-        "fsm6": ("{KS4_FSM6}", ("KS4_FSM6",)),
-        "sen": ("{KS4_SENF}", ("KS4_SENF",)),
-        "entries": ("{KS4_ENTRIES}", ("KS4_ENTRIES",)),
-        "att8": ("{KS4_ATT8}", ("KS4_ATT8",)),
-        "em94": ("{KS4_L2BASICS_94}", ("KS4_L2BASICS_94",)),
-        "em95": ("{KS4_L2BASICS_95}", ("KS4_L2BASICS_95",)),
-        "ebacc94": ("{KS4_EBACC_94}", ("KS4_EBACC_94",)),
-        "ebacc_entry": ("{KS4_EBACC_E_PTQ_EE}", ("KS4_EBACC_E_PTQ_EE",)),
-        "yob": ("{KS4_YEAROFBIRTH}", ("KS4_YEAROFBIRTH",)),
-        "mob": ("{KS4_MONTHOFBIRTH}", ("KS4_MONTHOFBIRTH",)),
+        "female": "CASE WHEN {KS4_GENDER} = 'F' THEN 1 ELSE 0 END",
+        "fsm": "{KS4_FSM}",
+        "fsm6": "{KS4_FSM6}",
+        "sen": "{KS4_SENF}",
+        "entries": "{KS4_ENTRIES}",
+        "att8": "{KS4_ATT8}",
+        "em94": "{KS4_L2BASICS_94}",
+        "em95": "{KS4_L2BASICS_95}",
+        "ebacc94": "{KS4_EBACC_94}",
+        "ebacc_entry": "{KS4_EBACC_E_PTQ_EE}",
+        "yob": "{KS4_YEAROFBIRTH}",
+        "mob": "{KS4_MONTHOFBIRTH}",
     }
     parts = []
     for table in ws.relations("KS4Pupil_*"):
         cols = ["KS4_PupilMatchingRefAnonymous AS pmr",
                 "CAST(substr(KS4_ACADYR, 1, 4) AS INTEGER) AS year"]
-        for alias, (expr, needs) in wanted.items():
-            found = {n: ws.column(table, n) for n in needs}
+        for alias, expr in wanted.items():
+            found = {name: ws.column(table, name) for name in _placeholders(expr)}
             if all(found.values()):
                 cols.append(expr.format(**{k: f'"{v}"' for k, v in found.items()}) + f" AS {alias}")
             else:
