@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from leo_synth.simulation.calendar import academic_year_end, academic_year_start
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -28,23 +29,6 @@ def derivation(name: str) -> Callable[[Derivation], Derivation]:
     return register
 
 
-@derivation("map")
-def map_values(frame: Frame, relation: Relation, column: RelationColumn,
-               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Map attribute ``source`` through ``mapping`` (unmapped values become ``default``)."""
-    source = frame[params["source"]]
-    mapping = {str(k): v for k, v in params["mapping"].items()}
-    default = params.get("default")
-    keys = np.array(list(mapping), dtype=object)
-    out = np.array([mapping[k] for k in keys] + [default], dtype=object)
-    index = np.searchsorted(np.sort(keys), source.astype(str).astype(object))
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    index = np.clip(index, 0, len(keys) - 1)
-    hit = sorted_keys[index] == source.astype(str).astype(object)
-    return np.where(hit, out[order][index], default)
-
-
 def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
     from leo_synth.relations.registry import YEAR_ATTRIBUTE
 
@@ -58,9 +42,10 @@ def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
 def date_in_year(frame: Frame, relation: Relation, column: RelationColumn,
                  rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """A date inside the row's academic year (1 September to 31 August)."""
-    start = (_row_years(frame, relation) - 1970).astype("datetime64[Y]").astype("datetime64[D]")
-    start = start + np.timedelta64(243, "D")  # 1 September (no leap day before September)
-    return start + rng.integers(0, 365, len(frame)).astype("timedelta64[D]")
+    years = _row_years(frame, relation)
+    start = academic_year_start(years)
+    days = (academic_year_end(years) - start).astype(np.int64) + 1  # 366 with a 29 February
+    return start + rng.integers(0, days).astype("timedelta64[D]")
 
 
 _ALPHABET = np.frombuffer(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", dtype=np.uint8)

@@ -12,6 +12,7 @@ from leo_synth.simulation.calendar import LAST_TAX_YEAR
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.pools import pick_member
+from leo_synth.simulation.stats import categorical
 
 FIRST_GEOGRAPHY_YEAR = 2004
 # Country of residence codes: England plus the others the table lists.
@@ -47,13 +48,13 @@ def simulate_residence(ctx: BlockContext, persons: Frame, degree_year: np.ndarra
     oa = np.where(has_moved, pick_member(pools.output_areas["la"], la, oa_u), persons["oa"][person])
     # Years outside England: a persistent state per person, entered at a random year.
     elsewhere = {"Abroad": p["abroad_share"], **p["other_uk_share"], "Unknown": p["unknown_share"]}
-    shares = np.array(list(elsewhere.values()))
+    shares = np.array([elsewhere[name] for name in COUNTRIES[1:]])  # in COUNTRIES' order
     away_person = rng.random(n) < shares.sum() * 2.5
-    away_country = 1 + np.searchsorted(np.cumsum(shares) / shares.sum(), rng.random(n))
+    away_country = 1 + categorical(rng, shares, n)
     away_from = first + rng.integers(0, 20, n)
     away_for = 1 + rng.integers(0, 6, n)
     away = (away_person[person] & (year >= away_from[person])
             & (year < away_from[person] + away_for[person]))
-    country = np.where(away, np.minimum(away_country[person], len(COUNTRIES) - 1), 0)
+    country = np.where(away, away_country[person], 0)
     return Frame(person=person, tax_year=year.astype(np.int64), la=la.astype(np.int64),
                  oa=oa.astype(np.int64), country=country.astype(np.int8))
