@@ -165,7 +165,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     keys = KeyMaker(catalog.keyspaces, config.seed)
     _check_capacity(keys, config.persons)
     writer = make_writer(config.format, config.out, config.if_exists)
-    writer.check()
+    writer.check(relations)
     pools = build_pools(config.seed, config.persons, params)
     manifest = Manifest(settings=_settings(config, schema_dir, params))
     state = BlockState(config.seed, config.persons, config.block_size, params, pools, keys,
@@ -176,8 +176,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
          state.person_relations).append(index)
     n_blocks = math.ceil(config.persons / config.block_size)
     rows = {rel.name: 0 for rel in relations}
-    writer.open(relations, manifest)
     try:
+        writer.open(relations, manifest)  # inside: an interrupted open is cleaned up too
         static_ctx = registry.StaticContext(config.seed, params, pools, keys)
         for index in static:
             rel = relations[index]

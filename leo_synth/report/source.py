@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from leo_synth.errors import LeoSynthError
+from leo_synth.writers.sqlite import sqlite_values
 
 Builder = Callable[["Workspace"], list[str]]
 
@@ -29,18 +29,6 @@ def _sql_type(field: pa.Field) -> str:
     if pa.types.is_floating(t) or pa.types.is_decimal(t):
         return "REAL"
     return "TEXT"
-
-
-def _column_for_sqlite(col: pa.ChunkedArray) -> list[Any]:
-    """A column as Python values SQLite accepts (dates as ISO text, decimals as floats)."""
-    t = col.type
-    if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t):
-        col = pc.cast(col, pa.string())
-    elif pa.types.is_decimal(t):
-        col = pc.cast(col, pa.float64())
-    elif pa.types.is_boolean(t):
-        col = pc.cast(col, pa.int64())
-    return col.to_pylist()
 
 
 class Workspace:
@@ -139,7 +127,7 @@ class Workspace:
         marks = ", ".join("?" for _ in table.schema)
         insert = f'INSERT INTO "{name}" VALUES ({marks})'
         for batch in table.to_batches(max_chunksize=200_000):
-            data = [_column_for_sqlite(pa.chunked_array([c])) for c in batch.columns]
+            data = [sqlite_values(column) for column in batch.columns]
             self.conn.executemany(insert, zip(*data, strict=True))
         self._loaded().add(key)
         self._columns.pop(key, None)

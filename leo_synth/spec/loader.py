@@ -142,17 +142,16 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     return catalog
 
 
-_CACHE_VERSION = "1"
-
-
 def _cache_path(paths: list[Path]) -> Path | None:
-    """Where the catalog parsed from these exact files is cached (None if no cache dir)."""
+    """Where the catalog parsed from these exact files, by this exact spec code, is cached
+    (None if no cache dir). The spec package's own sources are part of the key, so a change to
+    a validation rule or a model field can never be answered from a stale pickle."""
     root = os.environ.get("LEO_SYNTH_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leo-synth")
     if root == "off":
         return None
-    digest = hashlib.sha256(_CACHE_VERSION.encode())
-    for path in paths:
+    digest = hashlib.sha256()
+    for path in [*sorted(Path(__file__).parent.glob("*.py")), *paths]:
         digest.update(str(path.resolve()).encode())
         digest.update(path.read_bytes())
     return Path(root) / f"catalog-{digest.hexdigest()[:32]}.pickle"

@@ -48,8 +48,9 @@ class Writer(ABC):
         self.manifest: Manifest | None = None
 
     @abstractmethod
-    def check(self) -> None:
-        """Fail early (LeoSynthError) if the target is unusable or exists without replace."""
+    def check(self, relations: list[Relation]) -> None:
+        """Fail early (LeoSynthError) if the target is unusable or, for these relations,
+        exists without replace."""
 
     def open(self, relations: list[Relation], manifest: Manifest) -> None:
         """Prepare an empty staging output for these relations."""

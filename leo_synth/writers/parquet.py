@@ -30,7 +30,7 @@ class ParquetWriter(Writer):
         self.buffers: dict[str, list[pa.RecordBatch]] = {}
         self.buffered: dict[str, int] = {}
 
-    def check(self) -> None:
+    def check(self, relations: list[Relation]) -> None:
         check_target(self.path, self.if_exists, want_dir=True)
 
     def _file(self, relation: Relation) -> Path:

@@ -76,20 +76,16 @@ class PostgresWriter(Writer):
     def _databases(self) -> list[str]:
         return sorted({rel.database for rel in self.relations})
 
-    def check(self) -> None:
+    def check(self, relations: list[Relation]) -> None:
         with connect(self.target) as conn:
             existing = {row[0] for row in conn.execute(
                 "select nspname from pg_namespace").fetchall()}
-        self._existing = existing
-
-    def _check_existing(self) -> None:
-        clash = sorted(set(self._databases()) & self._existing)
+        clash = sorted({rel.database for rel in relations} & existing)
         if clash and self.if_exists != "replace":
             raise LeoSynthError(f"schema {', '.join(clash)} already exists in "
                                 f"{redact(self.target)}; use --if-exists replace to overwrite it")
 
     def _open(self) -> None:
-        self._check_existing()
         self.connection = connect(self.target)
         dialect = postgresql.dialect()
         metadata = sa.MetaData()

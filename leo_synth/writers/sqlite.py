@@ -29,12 +29,16 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def sqlite_values(array: pa.Array) -> list:
-    """Python values SQLite accepts for one Arrow column."""
-    if pa.types.is_date32(array.type) or pa.types.is_timestamp(array.type):
+def sqlite_values(array: pa.Array | pa.ChunkedArray) -> list:
+    """Python values SQLite accepts for one Arrow column (dates as ISO text, decimals as the
+    nearest float, booleans as 0/1)."""
+    t = array.type
+    if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t):
         array = pc.cast(array, pa.string())
-    elif pa.types.is_decimal(array.type):  # via text: 7.1 stays 7.1, not 71 * 0.1
+    elif pa.types.is_decimal(t):  # via text: 7.1 stays 7.1, not 71 * 0.1
         array = pc.cast(pc.cast(array, pa.string()), pa.float64())
+    elif pa.types.is_boolean(t):
+        array = pc.cast(array, pa.int64())
     return array.to_pylist()
 
 
@@ -45,7 +49,7 @@ class SqliteWriter(Writer):
         self.staging = staging_path(self.path)
         self.connection: sqlite3.Connection | None = None
 
-    def check(self) -> None:
+    def check(self, relations: list[Relation]) -> None:
         check_target(self.path, self.if_exists, want_dir=False)
 
     def _open(self) -> None:
