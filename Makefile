@@ -20,7 +20,7 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 
 ## demo: generate out/leo.sqlite from config/default.yaml (10,000 persons) and run a linked query
 demo: $(VENV)/.installed
-	$(LEO) generate --config config/default.yaml
+	$(LEO) generate --config config/default.yaml --if-exists replace
 	@echo
 	@echo "Two-hop join (census PMR -> AE_ID -> EDUKEY -> employment), examples/two_hop_join.sql:"
 	$(LEO) query out/leo.sqlite @examples/two_hop_join.sql

@@ -40,6 +40,27 @@ def test_keys_carry_the_synthetic_marker(catalog_keys) -> None:
     assert (catalog_keys.make("recordid", persons, 31) >= -(2**31)).all()
 
 
+def test_every_keyspace_carries_its_declared_marker(catalog, catalog_keys) -> None:
+    """Each id space, at its first and last slot, has the marker its format declares."""
+    persons = np.arange(3000)
+    for space in catalog.keyspaces.values():
+        style, bits = space.param("format"), int(space.param("bits"))
+        for slot in (0, int(space.param("slots")) - 1):
+            keys = catalog_keys.make(space.name, persons, slot)
+            if style == "base32":
+                prefix, width = str(space.param("prefix")), int(space.param("width"))
+                assert prefix.startswith("SYN"), space.name
+                assert all(len(k) == width and k.startswith(prefix) for k in keys.astype(str)), \
+                    space.name
+            elif style == "offset":
+                offset = int(space.param("offset"))
+                assert offset >= 9 * 10**18, space.name
+                assert ((keys >= offset) & (keys - offset < 2**bits)).all(), space.name
+            else:
+                assert style == "negative", space.name
+                assert ((keys < 0) & (keys >= -(2**bits))).all(), space.name
+
+
 def test_keys_depend_on_the_seed(catalog) -> None:
     a = KeyMaker(catalog.keyspaces, 1).make("pmr", np.arange(100))
     b = KeyMaker(catalog.keyspaces, 2).make("pmr", np.arange(100))

