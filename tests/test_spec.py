@@ -11,8 +11,6 @@ from leo_synth.spec.model import expand_table
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.years import format_years, parse_years
 
-KEYS = Path(__file__).resolve().parents[1] / "schemas" / "keys.yaml"
-
 GOOD_TABLE = """
 family: test
 database: leo_i2
