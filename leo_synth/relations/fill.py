@@ -34,6 +34,7 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
             frame = frame.take(inside)
     rows = len(frame)
     arrays = []
+    outside_years: dict[frozenset[int], np.ndarray] = {}  # columns share a few year sets
     for col in relation.columns:
         values = _values(relation, col, frame, rows, seed, block)
         try:
@@ -41,8 +42,11 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
         except (ValueError, TypeError, pa.ArrowException) as exc:
             raise type(exc)(f"{relation.name}.{col.name} ({col.spec.type}): {exc}") from exc
         if relation.year is None and YEAR_ATTRIBUTE in frame and col.active_years != relation.years:
-            outside = ~np.isin(frame[YEAR_ATTRIBUTE], np.fromiter(col.active_years, dtype=np.int64))
-            array = _null_where(array, outside)
+            years = frozenset(col.active_years)
+            if years not in outside_years:
+                outside_years[years] = ~np.isin(frame[YEAR_ATTRIBUTE],
+                                                np.fromiter(years, dtype=np.int64))
+            array = _null_where(array, outside_years[years])
         arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, schema=arrow_schema(relation))
 

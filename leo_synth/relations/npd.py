@@ -60,13 +60,19 @@ SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, spe
 @builder("npd.census", provides=CENSUS_ATTRIBUTES)
 def census(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil record on census day of the relation's collection."""
+    year = relation.year
+    # PLASC and the three termly views of a year share everything but the census day.
+    attributes = life.memo(f"census_year:{year}", lambda: _census_year(life, year))
+    n = len(attributes)
+    return Frame({**{name: attributes[name] for name in attributes},
+                  "censusdate": np.full(n, census_date(year, relation.term)),
+                  "censusterm": np.full(n, TERM_CODES[relation.term])})
+
+
+def _census_year(life: LifeCourse, year: int) -> Frame:
+    """The census attributes of one year's pupil records that do not depend on the term."""
     rows = life.memo("census_rows", lambda: _census_rows(life))
-    rows = rows.take(rows["year"] == relation.year)
-    return census_frame(life, rows, relation.year, relation.term)
-
-
-def census_frame(life: LifeCourse, rows: Frame, year: int, term: str) -> Frame:
-    """Census attributes of pupil-year rows for one collection."""
+    rows = rows.take(rows["year"] == year)
     n = len(rows)
     duplicate = rows["record_status"] == 101
     attributes = pupil_attributes(life, rows["person"], np.full(n, year), rows["school"])
@@ -76,8 +82,6 @@ def census_frame(life: LifeCourse, rows: Frame, year: int, term: str) -> Frame:
     return Frame({
         **attributes,
         "recordstatus": Masked(rows["record_status"], rows["record_status"] < 0),
-        "censusdate": np.full(n, census_date(year, term)),
-        "censusterm": np.full(n, TERM_CODES[term]),
         "datacollection": np.full(n, "PLASC" if year <= 2005 else "SC"),
         "onroll": (~duplicate).astype(np.int64),
         "sourcetable": np.where(duplicate, "PupilsNoLongerOnRoll", "PupilsOnRoll"),

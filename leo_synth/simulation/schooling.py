@@ -7,7 +7,7 @@ array operations, then flattened to one row per pupil-year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -35,6 +35,10 @@ class Schooling:
     secondary_school: np.ndarray
     entry_nc: np.ndarray  # per person: first NC year on a state-school roll
     exit_nc: np.ndarray  # per person: last NC year of compulsory school on a roll
+    fsm_to_date: np.ndarray = field(init=False, repr=False)  # cumulative FSM years
+
+    def __post_init__(self) -> None:
+        self.fsm_to_date = np.cumsum(self.fsm, axis=1)
 
     def sen_level_in(self, person: np.ndarray, year: np.ndarray) -> np.ndarray:
         """SEN level (0 none, 1 support, 2 statement/EHC plan) in academic years."""
@@ -49,7 +53,7 @@ class Schooling:
     def ever_fsm(self, person: np.ndarray, year: np.ndarray, window: int) -> np.ndarray:
         """Recorded FSM-eligible in any of the ``window`` years up to and including ``year``."""
         idx, inside = year_index(year)
-        cum = np.cumsum(self.fsm, axis=1)
+        cum = self.fsm_to_date
         before = idx - window
         total = cum[person, idx] - np.where(before >= 0, cum[person, np.maximum(before, 0)], 0)
         return inside & (total > 0)
@@ -114,12 +118,14 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
         school=school.astype(np.int64),
         entry_year=(cohort[person_idx] + 5 + first_nc_here).astype(np.int64),
         fsm=fsm[person_idx, year_idx],
-        ever_fsm_6=_ever(fsm, 6)[person_idx, year_idx],
-        ever_fsm_all=_ever(fsm, len(YEARS))[person_idx, year_idx],
         sen=sen[person_idx, year_idx],
     )
-    return Schooling(pupil_years, fsm, sen, sen_need, primary[:, 0], secondary[:, 0], entry,
-                     exit_after)
+    schooling = Schooling(pupil_years, fsm, sen, sen_need, primary[:, 0], secondary[:, 0], entry,
+                          exit_after)
+    pupil_years["ever_fsm_6"] = schooling.ever_fsm(pupil_years["person"], pupil_years["year"], 6)
+    pupil_years["ever_fsm_all"] = schooling.ever_fsm(pupil_years["person"], pupil_years["year"],
+                                                     len(YEARS))
+    return schooling
 
 
 def _ar1(rng: np.random.Generator, n: int, years: int, rho: float) -> np.ndarray:
@@ -205,11 +211,3 @@ def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
     movers = rng.random((n, 2)) < p["schooling.mover_share"]
     move_nc = np.stack([rng.integers(1, 7, n), rng.integers(8, 12, n)], axis=1)
     return primary, secondary, np.where(movers & ~special[:, None], move_nc, -1)
-
-
-def _ever(flags: np.ndarray, window: int) -> np.ndarray:
-    """Whether a flag was set in any of the last ``window`` years (this year included)."""
-    cum = np.cumsum(flags, axis=1)
-    shifted = np.zeros_like(cum)
-    shifted[:, window:] = cum[:, :-window]
-    return (cum - shifted) > 0
