@@ -36,7 +36,6 @@ class HigherEducation:
     subject: np.ndarray  # per person: subject index of the first HE course, -1 if none
     tariff: np.ndarray  # per person: tariff group of the first provider, -1 if none
     postgraduate: np.ndarray  # per person: highest postgraduate level qualified (0 none)
-    leave_date: np.ndarray  # per person: end of the last HE course (NaT if none)
 
 
 def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
@@ -85,11 +84,8 @@ def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
     postgraduate = np.zeros(n, dtype=np.int64)
     done = pg["qualified"]
     postgraduate[pg["person"][done]] = np.where(pg["level"][done] == LEVEL_PGR, 8, 7)
-    leave = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    order = np.argsort(instances["end_date"], kind="stable")
-    leave[instances["person"][order]] = instances["end_date"][order]
     return HigherEducation(instances, years, degree_year, degree_class, subject, tariff,
-                           postgraduate, leave)
+                           postgraduate)
 
 
 def _first_courses(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray,

@@ -35,7 +35,6 @@ class Post16:
     level3_year: np.ndarray  # academic year a level 3 was achieved, -1 if not (by 18)
     leave_date: np.ndarray  # date post-16 learning ended (NaT if none)
     neet_months: np.ndarray  # months NEET after leaving (0 if none)
-    withdraw_date: np.ndarray  # date a college course was abandoned in Year 12 (NaT if none)
 
 
 def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
@@ -104,7 +103,7 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
                     & (rng.random(n) < p["post16.neet_after_learning"]),
                     rng.exponential(p["post16.neet_after_learning_months"], n), neet)
     return Post16(route, start, sixth_form_years, ks5, youth_fe, level3_year,
-                  leave_date.astype("datetime64[D]"), neet, withdraw_date)
+                  leave_date.astype("datetime64[D]"), neet)
 
 
 def _last_row_per_person(person: np.ndarray, n: int) -> np.ndarray:
