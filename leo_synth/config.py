@@ -5,12 +5,11 @@ Every problem is reported in one message naming the key, the bad value and what 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from leo_synth.errors import LeoSynthError
+from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
 
 FORMATS = ("sqlite", "parquet", "postgres")
@@ -91,10 +90,7 @@ def load_config(path: Path | None) -> RunConfig:
     known = {f.name for f in fields(RunConfig)} - {"base_dir"}
     unknown = [k for k in doc if k not in known]
     if unknown:
-        hints = []
-        for key in unknown:
-            close = difflib.get_close_matches(str(key), sorted(known), n=1)
-            hints.append(f"{key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        hints = [f"{key!r}{did_you_mean(key, known)}" for key in unknown]
         raise LeoSynthError(f"{path}: unknown setting {', '.join(hints)}; known settings: "
                             f"{', '.join(sorted(known))}")
     try:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from leo_synth.errors import LeoSynthError
+from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
 from leo_synth.spec.model import Catalog, ColumnSpec, Relation, TableSpec, expand_table, substitute
 
@@ -340,9 +340,8 @@ def _tables_mapping(doc: Any, problems: list[str]) -> dict[Any, Any]:
         return {}
     for key in doc:
         if key not in REQUEST_KEYS:
-            hint = difflib.get_close_matches(str(key), REQUEST_KEYS, n=1)
-            problems.append(f"unknown key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint
-                                                      else f"; known: {', '.join(REQUEST_KEYS)}"))
+            problems.append(f"unknown key {key!r}" + (did_you_mean(key, REQUEST_KEYS)
+                                                      or f"; known: {', '.join(REQUEST_KEYS)}"))
     if "tables" not in doc:
         if not problems:
             problems.append("missing 'tables:' (a mapping of table names to default, all or a "

@@ -8,12 +8,12 @@ caught when the specs are validated, not halfway through a run.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from leo_synth.engine.keys import KeyMaker
+from leo_synth.errors import did_you_mean
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import Pools
@@ -72,16 +72,14 @@ def check_catalog(catalog: Catalog) -> list[SpecProblem]:
     for table in catalog.tables:
         found = BUILDERS.get(table.builder)
         if found is None:
-            hint = difflib.get_close_matches(table.builder, list(BUILDERS), n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            extra = did_you_mean(table.builder, BUILDERS)
             problems.append(SpecProblem(table.source_file,
                                         f"unknown builder {table.builder!r}{extra}", table.name))
             continue
         for col in table.columns:
             if (col.fill.kind == "attr"
                     and col.fill.attr.replace("[n]", "1") not in found.provides):
-                hint = difflib.get_close_matches(str(col.fill.attr), sorted(found.provides), n=1)
-                extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+                extra = did_you_mean(col.fill.attr, found.provides)
                 problems.append(SpecProblem(
                     table.source_file, f"builder {table.builder!r} provides no attribute "
                     f"{col.fill.attr!r}{extra}", table.name, col.name))

@@ -7,11 +7,10 @@ any key the defaults do not have is an error (a typo would otherwise be silently
 from __future__ import annotations
 
 import copy
-import difflib
 from pathlib import Path
 from typing import Any
 
-from leo_synth.errors import LeoSynthError
+from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
 
 DEFAULT_PARAMETERS = Path(__file__).resolve().parents[2] / "config" / "parameters.yaml"
@@ -39,9 +38,7 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str, problems:
     for key, value in override.items():
         path = f"{where}.{key}" if where else str(key)
         if key not in base:
-            hint = difflib.get_close_matches(str(key), [str(k) for k in base], n=1)
-            problems.append(f"unknown parameter {path!r}" + (f" (did you mean {hint[0]!r}?)"
-                                                            if hint else ""))
+            problems.append(f"unknown parameter {path!r}{did_you_mean(key, base)}")
         elif isinstance(base[key], dict) and isinstance(value, dict) and not _is_table(base[key]):
             _merge(base[key], value, path, problems)
         else:

@@ -7,7 +7,6 @@ mapping are errors too (PyYAML would silently keep the last one).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import pickle
@@ -19,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from leo_synth.errors import LeoSynthError
+from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.model import (
     Catalog,
     ColumnSpec,
@@ -231,9 +230,8 @@ class _CatalogBuilder:
                  column: str | None = None) -> None:
         for key in body:
             if key not in allowed:
-                hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
-                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-                self.problem(file, f"unknown key {key!r}{suggestion}", table, column)
+                self.problem(file, f"unknown key {key!r}{did_you_mean(key, allowed)}", table,
+                             column)
 
     def _keyspace(self, name: str, body: Any, file: str) -> None:
         if not isinstance(body, dict):
@@ -512,8 +510,7 @@ class _CatalogBuilder:
         prefix = f"{where}: " if where else ""
         target_table, _, target_col = ref.partition(".")
         if target_table not in by_name:
-            hint = difflib.get_close_matches(target_table, list(by_name), n=1)
-            extra = f" (did you mean {hint[0]!r}?)" if hint else ""
+            extra = did_you_mean(target_table, by_name)
             self.problem(file, f"{prefix}dangling reference {ref!r}: no table "
                                f"{target_table!r}{extra}", tname, column)
             return
