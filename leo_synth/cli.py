@@ -77,23 +77,19 @@ def _config(path: Path | None) -> RunConfig:
 
 
 class Progress:
-    """A progress line on stderr for runs longer than a second (a bar on a terminal, a line
-    every 10% otherwise)."""
+    """A progress line on stderr once a run has taken two seconds (a bar on a terminal, a line
+    every 10% otherwise); quicker runs print only their summary."""
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+    QUIET_SECONDS = 2.0
+
+    def __init__(self) -> None:
         self.started = time.perf_counter()
         self.tty = sys.stderr.isatty()
-        self.shown = False
         self.last_decile = -1
 
     def __call__(self, done: int, total: int, rows: int) -> None:
-        if not self.enabled:
-            return
         elapsed = time.perf_counter() - self.started
-        if elapsed < 2.0 and done < total:
-            return
-        if elapsed < 2.0 and not self.shown:
+        if elapsed < self.QUIET_SECONDS:
             return
         fraction = done / total
         if self.tty:
@@ -101,7 +97,6 @@ class Progress:
             bar = "#" * int(width * fraction) + "-" * (width - int(width * fraction))
             click.echo(f"\r[{bar}] {done}/{total} blocks  {rows:,} rows  {elapsed:.1f}s",
                        err=True, nl=False)
-            self.shown = True
             if done == total:
                 click.echo("", err=True)
         else:
@@ -152,12 +147,13 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     from leo_synth.engine.generate import load_checked_catalog
     from leo_synth.request import request_selector
 
-    config = _config(config_path).with_overrides(
+    base = _config(config_path)
+    config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
         block_size=block_size, iteration=int(iteration) if iteration else None)
-    if fmt and not out and config.format != _config(config_path).format:
+    if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
-                            f"{_config(config_path).format})")
+                            f"{base.format})")
     catalog = load_checked_catalog()
     if request_path is None and config.request:
         request_path = config.resolve(config.request)
@@ -170,7 +166,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         from leo_synth.report.selection import report_selector
 
         select = report_selector(default_targets())
-    summary = run(config, catalog, progress=Progress(enabled=True), select=select)
+    summary = run(config, catalog, progress=Progress(), select=select)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
     target = summary.target if config.format != "postgres" else _redacted(summary.target)
