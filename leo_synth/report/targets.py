@@ -173,24 +173,30 @@ def _tolerance(raw: Any, where: str, problems: list[str]) -> Tolerance | None:
     return Tolerance(kind, float(amount))
 
 
+def _check_entry(entry: Mapping[str, Any], where: str, allowed: set[str],
+                 required: tuple[str, ...], problems: list[str]) -> None:
+    """The checks targets and relationships share: known keys, id, required texts, unit."""
+    unknown = set(entry) - allowed
+    if unknown:
+        problems.append(f"{where}: unknown keys {sorted(unknown)}")
+    if not isinstance(entry.get("id"), str) or not ID_RE.match(entry["id"]):
+        problems.append(f"{where}: id must be snake_case")
+    for key in required:
+        if not isinstance(entry.get(key), str) or not entry.get(key):
+            problems.append(f"{where}: {key} is required")
+    if entry.get("unit") not in UNITS:
+        problems.append(f"{where}: unit must be one of {sorted(UNITS)}")
+
+
 def _target(entry: Mapping[str, Any], problems: list[str]) -> Target | None:
     tid = entry.get("id")
     where = f"target {tid!r}"
     start = len(problems)
-    unknown = set(entry) - TARGET_KEYS
-    if unknown:
-        problems.append(f"{where}: unknown keys {sorted(unknown)}")
-    if not isinstance(tid, str) or not ID_RE.match(tid):
-        problems.append(f"{where}: id must be snake_case")
-    for key in ("description", "source", "breakdown"):
-        if not isinstance(entry.get(key), str) or not entry.get(key):
-            problems.append(f"{where}: {key} is required")
+    _check_entry(entry, where, TARGET_KEYS, ("description", "source", "breakdown"), problems)
     value = entry.get("value")
     if not isinstance(value, int | float) or isinstance(value, bool):
         problems.append(f"{where}: value must be a number")
     unit = entry.get("unit")
-    if unit not in UNITS:
-        problems.append(f"{where}: unit must be one of {sorted(UNITS)}")
     year = entry.get("year")
     if not isinstance(year, Mapping) or not year.get("source"):
         problems.append(f"{where}: year needs source (as in the publication) and start_year")
@@ -224,16 +230,7 @@ def _relationship(entry: Mapping[str, Any], problems: list[str]) -> Relationship
     rid = entry.get("id")
     where = f"relationship {rid!r}"
     start = len(problems)
-    unknown = set(entry) - RELATIONSHIP_KEYS
-    if unknown:
-        problems.append(f"{where}: unknown keys {sorted(unknown)}")
-    if not isinstance(rid, str) or not ID_RE.match(rid):
-        problems.append(f"{where}: id must be snake_case")
-    for key in ("description", "source"):
-        if not entry.get(key):
-            problems.append(f"{where}: {key} is required")
-    if entry.get("unit") not in UNITS:
-        problems.append(f"{where}: unit must be one of {sorted(UNITS)}")
+    _check_entry(entry, where, RELATIONSHIP_KEYS, ("description", "source"), problems)
     low, high = entry.get("min"), entry.get("max")
     if low is None and high is None:
         problems.append(f"{where}: give min and/or max")
