@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -21,10 +22,6 @@ from leo_synth.simulation.post16 import (
     SIXTH_FORM,
 )
 from leo_synth.spec.model import Relation
-
-A_LEVEL_SUBJECTS = np.array(["2210", "1010", "1110", "1210", "4850", "5110", "4010", "3910",
-                             "4890", "3210", "3510", "2330"])
-GRADES = np.array(["U", "E", "D", "C", "B", "A", "A*"])
 
 
 @builder("npd.plams", provides=(
@@ -66,7 +63,8 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
         "learningcompletionstatus": np.where(final, 2, 1), "learningaimstatus": np.where(final, 2,
                                                                                         1),
         "coreaim": (np.arange(n) % aims == 0).astype(np.int64),
-        "grade_att": Masked(GRADES[grade], ~final), "grade_aat": Masked(GRADES[grade], ~final),
+        "grade_att": Masked(A_LEVEL_GRADES[grade], ~final),
+        "grade_aat": Masked(A_LEVEL_GRADES[grade], ~final),
         "grade_source": np.full(n, "5"), "gradepassfail": Masked(np.where(grade > 0, "P", "F"),
                                                                  ~final),
         "version": np.full(n, "A"), "progtype": np.full(n, "01"),
