@@ -16,10 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 
 from leo_synth.relations.fill import storable_codes
 
-VRF = Path(__file__).resolve().parents[1] / "schemas" / "vrf"
+VRF = ROOT / "schemas" / "vrf"
 
 
 def vrf_fields() -> dict[str, set[str]]:

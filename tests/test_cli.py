@@ -14,10 +14,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
+from conftest import ROOT
 
 from leo_synth.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
 LEO = str(Path(sys.executable).with_name("leo-synth"))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 
 from leo_synth.dictionary import (
     FORMATS,
@@ -28,7 +29,6 @@ from leo_synth.dictionary.text import code
 from leo_synth.errors import LeoSynthError
 from leo_synth.spec.model import Catalog, ColumnSpec
 
-ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "data_dictionary.md"
 PERSON_KEYSPACES = ("pmr", "ae_id", "edukey", "recordid", "external_id")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
@@ -30,7 +31,6 @@ from leo_synth.request_command import request_template
 from leo_synth.spec.model import Catalog, TableSpec
 from leo_synth.writers.sqlite import MANIFEST_TABLE
 
-ROOT = Path(__file__).resolve().parents[1]
 LOOKUPS = {"learner_ae_id_to_pmr_lookup", "learner_ae_id_to_edukey_lookup",
            "education_records_lookup"}
 BY_REQUEST = {

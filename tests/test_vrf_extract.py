@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
 vx = importlib.import_module("vrf_extract")
