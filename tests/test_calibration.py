@@ -1,6 +1,6 @@
 """The simulation is calibrated: every target and relationship passes at 40,000 persons.
 
-Why 40,000 persons: it is the largest extract the suite can afford (about 40 seconds for the
+Why 40,000 persons: it is the largest extract the suite can afford (about 30 seconds for the
 relations the report reads, with two workers). At this size a KS4 cohort is about 900 pupils
 (standard error of a 50% rate: 1.7 percentage points; of mean Attainment 8: 0.7 points) and a
 first-degree graduation year about 300 linked graduates (standard error of a median: about
@@ -8,8 +8,8 @@ first-degree graduation year about 300 linked graduates (standard error of a med
 is judged as ``leo-synth report --statistical`` judges it: within its tolerance or 2.5
 standard errors, whichever is wider. Large-sample figures (FSM and SEN rates, ethnicity,
 claimant rates, the self-employed share) keep their published tolerances; a systematic miss
-larger than the band still fails. The strict check of every target, at 200,000 persons, is
-``make calibrate``.
+larger than the band still fails. ``make calibrate`` runs the same report at 200,000 persons
+and prints both the strict and the statistical verdict.
 """
 
 from __future__ import annotations
