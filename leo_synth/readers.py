@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from leo_synth.checksum import table_checksum
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import arrow_schema
-from leo_synth.writers.parquet import MANIFEST_FILE
+from leo_synth.writers.parquet import MANIFEST_FILE, relation_file
 from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 
@@ -46,7 +46,7 @@ def read_postgres(url: str, relation: Relation) -> pa.Table:
 
 def read_parquet(folder: Path, relation: Relation) -> pa.Table:
     """A relation of a generated Parquet folder."""
-    return pq.read_table(folder / relation.database / f"{relation.name}.parquet")
+    return pq.read_table(relation_file(folder, relation))
 
 
 def read_manifest(path: Path) -> dict:

@@ -10,14 +10,12 @@ from __future__ import annotations
 import csv
 import sqlite3
 from collections import defaultdict
-from pathlib import Path
 
-import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 
+from leo_synth.readers import read_parquet
 from leo_synth.relations.fill import storable_codes
 
 VRF = ROOT / "schemas" / "vrf"
@@ -82,14 +80,10 @@ def test_counts_against_the_vrf(catalog) -> None:
     assert produced == {2: (187, 18_783), 1: (164, 16_627)}
 
 
-def _columns(folder: Path, relation) -> pa.Table:
-    return pq.read_table(folder / relation.database / f"{relation.name}.parquet")
-
-
 def test_code_listed_columns_hold_only_listed_values(small_parquet, catalog) -> None:
     checked = 0
     for rel in catalog.relations(2):
-        table = _columns(small_parquet, rel)
+        table = read_parquet(small_parquet, rel)
         if table.num_rows == 0:
             continue
         for col in rel.columns:
@@ -111,7 +105,7 @@ def test_code_listed_columns_hold_only_listed_values(small_parquet, catalog) -> 
 def test_ranges_hold(small_parquet, catalog) -> None:
     checked = 0
     for rel in catalog.relations(2):
-        table = _columns(small_parquet, rel)
+        table = read_parquet(small_parquet, rel)
         for col in rel.columns:
             if col.spec.value_range is None or col.spec.codes or table.num_rows == 0:
                 continue

@@ -21,6 +21,11 @@ ROW_GROUP_BYTES = 32 * 2**20
 MANIFEST_FILE = "_manifest.json"
 
 
+def relation_file(root: Path, relation: Relation) -> Path:
+    """Where a relation lives in a Parquet extract: ``root/<database>/<name>.parquet``."""
+    return root / relation.database / f"{relation.name}.parquet"
+
+
 class ParquetWriter(Writer):
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
@@ -33,13 +38,10 @@ class ParquetWriter(Writer):
     def check(self, relations: list[Relation]) -> None:
         check_target(self.path, self.if_exists, want_dir=True)
 
-    def _file(self, relation: Relation) -> Path:
-        return self.staging / relation.database / f"{relation.name}.parquet"
-
     def _open(self) -> None:
         remove(self.staging)
         for rel in self.relations:
-            self._file(rel).parent.mkdir(parents=True, exist_ok=True)
+            relation_file(self.staging, rel).parent.mkdir(parents=True, exist_ok=True)
             self.buffers[rel.name] = []
             self.buffered[rel.name] = 0
 
@@ -54,7 +56,8 @@ class ParquetWriter(Writer):
         schema = self.schemas[relation.name]
         writer = self.writers.get(relation.name)
         if writer is None:
-            writer = pq.ParquetWriter(self._file(relation), schema, compression="zstd")
+            writer = pq.ParquetWriter(relation_file(self.staging, relation), schema,
+                                      compression="zstd")
             self.writers[relation.name] = writer
         if batches:
             writer.write_table(pa.Table.from_batches(batches, schema=schema))
