@@ -10,7 +10,7 @@ from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP, KIND_FE, KIND_SFC
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import academic_year_labels
@@ -103,7 +103,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     level = aim["level"]
     rng = life.ctx.rng("ilr_aim_codes")
     m = len(aim)
-    standard = rng.random(m) < year_series(STANDARD_SHARE, year) * (year >= 2014)
+    standard = rng.random(m) < interpolate(STANDARD_SHARE, year) * (year >= 2014)
     framework_type = np.select([level <= 2, level == 3], [3, 2], np.clip(level + 16, 20, 23))
     programme_type = np.where(aim["apprenticeship"], np.where(standard, 25, framework_type), -1)
     aim_type = np.select([aim["programme_aim"], aim["apprenticeship"],

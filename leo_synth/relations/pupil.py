@@ -16,7 +16,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, month_of, year_of, ymd
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.years import academic_year_labels
 
@@ -63,8 +63,8 @@ def sen_provision_code(life: LifeCourse, level: np.ndarray, year: np.ndarray,
     """SEN provision codes by era: A/P/S until 2013/14, K/E from 2014/15 (with transition)."""
     p = life.ctx.params
     u = life.memo("sen_code_u", lambda: life.ctx.rng("sen_codes").random(len(life.persons)))
-    k_share = year_series(p["sen.support_k_share"], year) * (year >= 2014)
-    ehc_share = year_series(p["sen.ehc_share"], year) * (year >= 2014)
+    k_share = interpolate(p["sen.support_k_share"], year) * (year >= 2014)
+    ehc_share = interpolate(p["sen.ehc_share"], year) * (year >= 2014)
     action = u[person] < k_share + (1 - k_share) * p["sen.school_action_share"]
     support = np.where(u[person] < k_share, "K", np.where(action, "A", "P"))
     statement = np.where(u[person] < ehc_share, "E", "S")

@@ -13,7 +13,7 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.pools import SPECIAL_PHASE
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEAR_11, Schooling
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import logistic, norm_ppf
 
 SLOTS = ("eng", "mat", "eb1", "eb2", "eb3", "op1", "op2", "op3")
@@ -48,7 +48,7 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
         + eff["school"] * ctx.pools.schools["effect"][school]
     )
     n = len(rows)
-    centre = float(p["ks4.mean_points"]) + year_series(p["ks4.year_shift"], year)
+    centre = float(p["ks4.mean_points"]) + interpolate(p["ks4.year_shift"], year)
     points = {}
     for slot in SLOTS:
         shift = (float(p["ks4.slot_shift"].get(slot, 0.0))

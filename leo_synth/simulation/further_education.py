@@ -17,7 +17,7 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_ADULT_LEARNER, KIND_SCHOOL
 from leo_synth.simulation.post16 import Post16
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, rank_within
 
 FIRST_ILR_YEAR, LAST_ILR_YEAR = 2002, 2020
@@ -110,7 +110,7 @@ def year_series_rows(points: dict, years: np.ndarray) -> np.ndarray:
     """Interpolate a yearly series of probability vectors, one row per requested year."""
     keys = sorted(points)
     width = len(points[keys[0]])
-    cols = [year_series({k: points[k][j] for k in keys}, years) for j in range(width)]
+    cols = [interpolate({k: points[k][j] for k in keys}, years) for j in range(width)]
     return np.stack(cols, axis=1)
 
 

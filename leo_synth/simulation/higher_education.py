@@ -15,7 +15,7 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_HE_ONLY, KIND_SCHOOL
 from leo_synth.simulation.post16 import Post16
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, logistic, norm_ppf
 
 # HESA XLEV601 levels: 1 higher degree (research), 2 higher degree (taught), 4 first degree,
@@ -48,7 +48,7 @@ def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
     z = 0.8 * persons["ability"] + 0.6 * rng.standard_normal(n)
     # Entry at 18 (or 19 after a gap year) for level 3 achievers.
     eligible = post16.level3_year >= 0
-    trend = year_series(p["he.young_entry_trend"], post16.level3_year + 1)
+    trend = interpolate(p["he.young_entry_trend"], post16.level3_year + 1)
     p_entry = logistic(young["a"] + young["b"] * z + young["female"] * persons["female"]
                        + young["fsm6"] * disadvantaged + trend)
     enters_young = eligible & (rng.random(n) < p_entry)
@@ -137,7 +137,7 @@ def _degree_class(ctx: BlockContext, rng: np.random.Generator, z: np.ndarray,
     """Class by a latent score against year-specific thresholds (grade inflation)."""
     p = ctx.params
     score = 0.8 * (z - 0.55) / 0.85 + 0.6 * rng.standard_normal(len(z))
-    first_share = year_series(p["he.first_class_share"], end_year)
+    first_share = interpolate(p["he.first_class_share"], end_year)
     upper = float(p["he.upper_second_share"])
     third = float(p["he.third_share"])
     t_first = norm_ppf(1 - first_share)

@@ -33,7 +33,7 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, sample_enterprises
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, logistic
 
 MAX_SPELLS = 40
@@ -107,11 +107,6 @@ def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour
     return Labour(spells, pay, self_emp, episodes, cjrs, seiss)
 
 
-def _interp_dict(points: dict, x: np.ndarray) -> np.ndarray:
-    keys = np.array(sorted(points), dtype=float)
-    return np.interp(x, keys, np.array([points[k] for k in sorted(points)], dtype=float))
-
-
 def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
                  attachment: np.ndarray) -> Frame:
     p = ctx.params
@@ -132,7 +127,7 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     starts, ends = [], []
     for _ in range(MAX_SPELLS):  # loop over spell number, vectorised over persons
         age = (t - birth).astype(np.int64) / 365.25
-        mean_days = _interp_dict(p["labour.spell_years_by_age"], age) * 365.25 * grad_factor
+        mean_days = interpolate(p["labour.spell_years_by_age"], age) * 365.25 * grad_factor
         duration = rng.weibull(0.85, n) * mean_days * 0.92
         end = add_days(t, np.maximum(duration, 7))
         end, laid_off = _shocks(p["labour.shocks"], t, end, age, rng)
@@ -159,7 +154,7 @@ def _gap_days(p: Parameters, rng: np.random.Generator, end: np.ndarray, laid_off
     n = len(end)
     # Recessions lengthen gaps and make direct job-to-job moves rarer; a job lost in a
     # downturn is always followed by a gap.
-    year_factor = _interp_dict(p["labour.recession_gap_factor"], year_of(end).astype(float))
+    year_factor = interpolate(p["labour.recession_gap_factor"], year_of(end).astype(float))
     job_to_job = (rng.random(n) < 1 - (1 - p["labour.job_to_job_share"]) * year_factor)
     job_to_job &= ~laid_off
     gap = np.where(job_to_job, rng.integers(1, 40, n),
@@ -386,15 +381,15 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
     person = spells["person"][row]
     mid_year = tax_year_start(ty) + np.timedelta64(182, "D")
     age = age_on(persons["birth"][person], mid_year).astype(float)
-    log_pay = (spells["log_rate"][row] + _interp_dict(e["age_profile"], age)
-               + np.log(year_series(e["nominal_index"], ty))
+    log_pay = (spells["log_rate"][row] + interpolate(e["age_profile"], age)
+               + np.log(interpolate(e["nominal_index"], ty))
                + e["female_after_30"] * (persons["female"][person] & (age >= 30))
                + e["year_sd"] * rng.standard_normal(len(row)))
     # Pay rises with experience (years since full-time education ended) more than with age:
     # that is why graduates, starting later, catch up and overtake.
     experience = np.maximum((mid_year - edu.labour_start[person]) / DAY / 365.25, 0.0)
-    log_pay += _interp_dict(e["experience_profile"], experience)
-    log_pay += np.where(ty == COVID_TAX_YEAR, _interp_dict(e["covid_pay_shift"], age), 0.0)
+    log_pay += interpolate(e["experience_profile"], experience)
+    log_pay += np.where(ty == COVID_TAX_YEAR, interpolate(e["covid_pay_shift"], age), 0.0)
     factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
     amount = np.exp(log_pay) * factor * days / 365.0
     return Frame(person=person, tax_year=ty.astype(np.int64), spell_start=start[row],

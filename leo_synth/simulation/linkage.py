@@ -14,7 +14,7 @@ import numpy as np
 
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical
 
 MAX_PMRS = 4
@@ -68,7 +68,7 @@ def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarr
 
     # Matching to DWP's customer information system uses the personal details of the
     # education records: people whose latest record is older are less often matched.
-    unmatched = year_series(p["dwp_unmatched_by_last_record"], last_record_year)
+    unmatched = interpolate(p["dwp_unmatched_by_last_record"], last_record_year)
     dwp = rng.random(n) >= unmatched
     edukey_count = np.where(dwp, 1 + categorical(rng, np.array(p["edukeys_per_person"]), n), 0)
     adult_from = persons["birth"] + np.timedelta64(int(17 * 365.25), "D")

@@ -15,7 +15,7 @@ from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEA
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_SCHOOL
-from leo_synth.simulation.series import year_series
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, norm_ppf
 
 YEARS = np.arange(FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR + 1)
@@ -154,7 +154,7 @@ def _fsm(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     # less often recorded eligible, primary pupils correspondingly more.
     shift = float(p["fsm.secondary_shift"])
     score = score + shift * ((nc > YEAR_6) - SECONDARY_SHARE)
-    threshold = norm_ppf(1 - year_series(p["fsm.rate"], YEARS) / 100.0)
+    threshold = norm_ppf(1 - interpolate(p["fsm.rate"], YEARS) / 100.0)
     return on_roll & (score > threshold[None, :])
 
 
@@ -170,8 +170,8 @@ def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     support_decline = p["sen.support_decline_per_year"] * np.clip(nc - 6, 0, 5)
     score = (need[:, None] - need.mean()) / max(need.std(), 1e-9)
     score = 0.9 * score + np.sqrt(1 - 0.81) * noise + identification
-    any_t = norm_ppf(1 - year_series(p["sen.any_rate"], YEARS) / 100.0) - 0.12
-    st_t = norm_ppf(1 - year_series(p["sen.statement_rate"], YEARS) / 100.0) - 0.06
+    any_t = norm_ppf(1 - interpolate(p["sen.any_rate"], YEARS) / 100.0) - 0.12
+    st_t = norm_ppf(1 - interpolate(p["sen.statement_rate"], YEARS) / 100.0) - 0.06
     level = np.where(score > st_t[None, :], SEN_STATEMENT,
                      np.where(score - support_decline > any_t[None, :], SEN_SUPPORT, SEN_NONE))
     level = np.where(on_roll, level, -1)

@@ -1,4 +1,5 @@
-"""Yearly parameter series given at some years and interpolated for the others."""
+"""Parameter series given at some points (years, ages, years of experience) and interpolated
+for the others."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 
 
-def year_series(points: Mapping[int, float], years: np.ndarray | range) -> np.ndarray:
-    """Linear interpolation between the given years, flat beyond the first and last."""
-    known = np.array(sorted(int(y) for y in points), dtype=float)
-    values = np.array([float(points[int(y)]) for y in known])
-    return np.interp(np.asarray(years, dtype=float), known, values)
+def interpolate(points: Mapping[int, float], x: np.ndarray | range) -> np.ndarray:
+    """Linear interpolation between the given points, flat beyond the first and last."""
+    known = np.array(sorted(int(k) for k in points), dtype=float)
+    values = np.array([float(points[int(k)]) for k in known])
+    return np.interp(np.asarray(x, dtype=float), known, values)
