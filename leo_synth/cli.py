@@ -21,6 +21,7 @@ from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, load_config
 from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
+from leo_synth.output_check.command import check_output
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
 
@@ -259,6 +260,7 @@ main.add_command(dictionary)
 main.add_command(request_template)
 main.add_command(report)
 main.add_command(exercises)
+main.add_command(check_output)
 
 
 if __name__ == "__main__":  # pragma: no cover
