@@ -174,6 +174,8 @@ def check_table(table: Table, rules: Rules) -> list[Finding]:
         findings += _rounding(table.cells, rules)
     if rules["differencing"]:
         findings += _differencing(table, failing, rules)
+    order = {cell.name: i for i, cell in enumerate(table.cells)}
+    findings.sort(key=lambda f: order.get(f.cell, len(order)))  # cell by cell, rules in turn
     if table.unchecked and not any(c.top1 is not None for c in table.cells):
         findings.append(Finding(
             "review", "(whole table)", "dominance",
