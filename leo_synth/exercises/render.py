@@ -50,7 +50,12 @@ def questions_md(entries: list[KeyEntry], source: dict[str, Any]) -> str:
         "Hand in one CSV per exercise, named after it (e.g. `01_lookup_cardinality.csv`), "
         "with a header row and the columns in the order asked; the row order does not matter "
         "unless the question says so. Numbers may be unrounded: they are compared within the "
-        "tolerance stated.",
+        "tolerance stated. For example, with the sqlite3 shell:",
+        "",
+        "```sh",
+        "sqlite3 -header -csv extract.sqlite < 01_lookup_cardinality.sql > "
+        "answers/01_lookup_cardinality.csv",
+        "```",
         "",
     ]
     for entry in entries:
