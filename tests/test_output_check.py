@@ -88,10 +88,13 @@ def test_differencing_finds_recoverable_cells(tmp_path: Path) -> None:
 
 
 def test_a_statistic_without_contributors_is_sent_for_review(tmp_path: Path) -> None:
-    table = read_table(_csv(tmp_path, "region,n,mean_earnings\nLondon,40,31000\n"))
+    table = read_table(_csv(tmp_path, "tax_year,region,n,mean_earnings\n"
+                                      "2019,London,40,31000\n"))
+    assert table.dimensions == ["tax_year", "region"]  # a whole-number column is a label
     findings = check_table(table, load_rules())
     assert [(f.status, f.rule) for f in findings] == [("review", "dominance")]
     assert "mean_earnings" in findings[0].reason
+    assert read_table(_csv(tmp_path, "year,n,att8\n2019,40,46.5\n")).unchecked == ["att8"]
 
 
 def test_cli_exit_statuses(tmp_path: Path) -> None:

@@ -8,7 +8,10 @@ layouts are understood:
 
 * long: one row per cell, label columns plus a count column (``count``, ``n``, ``persons``,
   ``frequency``...), optionally ``sum`` (the cell's total), ``max`` (largest contribution)
-  and ``top2`` (second largest) or ``top_2_sum``/``top_n_sum`` for dominance;
+  and ``top2`` (second largest) or ``top_2_sum``/``top_n_sum`` for dominance; other
+  numeric columns are statistics (named like one, ``mean_earnings``, ``pct_em94``, or
+  holding non-whole numbers), judged through their row's evidence, and whole-number columns
+  otherwise are labels (a year, a code);
 * wide (a crosstab): the first column holds the row labels, every other column is a column
   label, every cell a count.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +39,9 @@ TOP2_SUM_NAMES = ("top_2_sum",)
 TOPN_SUM_NAMES = ("top_n_sum",)
 SUPPRESSED = {"", "c", "*", "x", "..", "[c]", "[x]", "suppressed", "s", "-", "~"}
 TOTAL_LABELS = {"total", "all", "grand total", "totals", "overall"}
+STATISTIC_WORDS = {"mean", "average", "avg", "median", "rate", "pct", "percent", "percentage",
+                   "share", "proportion", "ratio", "sd", "std", "earnings", "pay", "income",
+                   "score", "value", "gap"}
 
 
 @dataclass
@@ -114,6 +121,18 @@ def read_rows(path: Path) -> list[list[str]]:
     return rows
 
 
+def _is_statistic(name: str, at: int, rows: list[list[str]]) -> bool:
+    """A numeric column holding a statistic (a mean, a rate...) rather than labels: named like
+    one, or holding non-whole numbers. Whole-number columns otherwise are labels (a year, a
+    code)."""
+    values = [r[at].strip().replace(",", "") for r in rows[1:]]
+    present = [v for v in values if v.lower() not in SUPPRESSED]
+    if not present or not all(_is_number(v) for v in present):
+        return False
+    words = set(re.split(r"[^a-z0-9]+", name.lower()))
+    return bool(words & STATISTIC_WORDS) or any(not float(v).is_integer() for v in present)
+
+
 def _find(header: list[str], names: tuple[str, ...]) -> int | None:
     lowered = [h.strip().lower() for h in header]
     return next((lowered.index(n) for n in names if n in lowered), None)
@@ -125,10 +144,7 @@ def _long(path: Path, rows: list[list[str]], count_at: int) -> Table:
         ("total", SUM_NAMES), ("top1", MAX_NAMES), ("second", SECOND_NAMES),
         ("top2_sum", TOP2_SUM_NAMES), ("topn_sum", TOPN_SUM_NAMES))}
     used = {count_at, *(i for i in evidence.values() if i is not None)}
-    numeric = [i for i in range(len(header)) if i not in used
-               and all(_is_number(r[i]) or r[i].strip().lower() in SUPPRESSED
-                       for r in rows[1:])
-               and any(_is_number(r[i]) for r in rows[1:])]
+    numeric = [i for i in range(len(header)) if i not in used and _is_statistic(header[i], i, rows)]
     dims = [i for i in range(len(header)) if i not in used and i not in numeric]
     if not dims:
         raise LeoSynthError(f"{path}: no label column (a long table needs the labels of each "
