@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from test_cli import assert_one_line_error, run
+from test_output_check import invoke
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
@@ -166,10 +167,10 @@ def test_cli_writes_the_key_and_grades_against_it(workshop: dict[int, Path],
 
 
 def test_cli_errors_are_one_line_and_write_nothing(small_sqlite, tmp_path: Path) -> None:
-    assert_one_line_error(run("exercises", "--out", str(tmp_path / "k")), "--db FILE")
-    assert_one_line_error(run("exercises", "--db", str(tmp_path / "none.sqlite"),
-                              "--out", str(tmp_path / "k")), "no SQLite extract")
-    assert_one_line_error(run("exercises", "--grade", str(tmp_path / "answers.json")),
+    assert_one_line_error(invoke("exercises", "--out", str(tmp_path / "k")), "--db FILE")
+    assert_one_line_error(invoke("exercises", "--db", str(tmp_path / "none.sqlite"),
+                                 "--out", str(tmp_path / "k")), "no SQLite extract")
+    assert_one_line_error(invoke("exercises", "--grade", str(tmp_path / "answers.json")),
                           "--submission")
     library = tmp_path / "library"
     library.mkdir()
@@ -177,10 +178,11 @@ def test_cli_errors_are_one_line_and_write_nothing(small_sqlite, tmp_path: Path)
         "title: T\nlevel: introductory\ntopic: t\nquestion: Q?\nhints: [h]\ngraded: all\n"
         "answer: SELECT COUNT(*) FROM hesa_1999\n", encoding="utf-8")
     out = tmp_path / "kit"
-    assert_one_line_error(run("exercises", "--db", str(small_sqlite[0]), "--out", str(out),
-                              "--exercises", str(library)), "01_missing_relation", "hesa_1999")
+    assert_one_line_error(invoke("exercises", "--db", str(small_sqlite[0]), "--out", str(out),
+                                 "--exercises", str(library)),
+                          "01_missing_relation", "hesa_1999")
     assert not out.exists()
     not_json = tmp_path / "answers.json"
     not_json.write_text("{", encoding="utf-8")
-    assert_one_line_error(run("exercises", "--grade", str(not_json), "--submission",
-                              str(tmp_path)), "not JSON")
+    assert_one_line_error(invoke("exercises", "--grade", str(not_json), "--submission",
+                                 str(tmp_path)), "not JSON")

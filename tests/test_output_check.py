@@ -4,14 +4,24 @@ rounding and differencing checks added beside ACRO, the rules file, and the exit
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 from test_cli import assert_one_line_error, run
 
+from leo_synth.cli import main
 from leo_synth.errors import LeoSynthError
 from leo_synth.output_check.checks import check_table
 from leo_synth.output_check.rules import acro_defaults, load_rules
 from leo_synth.output_check.table import read_table
+
+
+def invoke(*args: str) -> SimpleNamespace:
+    """The CLI in-process (quicker than a subprocess for error paths), shaped like ``run``."""
+    result = CliRunner().invoke(main, list(args))
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout,
+                           stderr=result.stderr)
 
 
 def _csv(tmp_path: Path, text: str, name: str = "t.csv") -> Path:
@@ -104,14 +114,15 @@ def test_cli_exit_statuses(tmp_path: Path) -> None:
     assert "clean" in result.stdout and "threshold 10 persons" in result.stdout
 
     refused = _csv(tmp_path, "fsm,grade 4+,below 4\nFSM,15,7\nnot FSM,140,60\n", "bad.csv")
-    result = run("check-output", str(clean), str(refused))
+    result = invoke("check-output", str(clean), str(refused))
     assert result.returncode == 1
     assert "REFUSED  fsm=FSM, column=below 4: threshold: 7 persons, fewer than 10" \
         in result.stdout
     assert "would be refused: 1 of 4 cells" in result.stdout
 
-    assert_one_line_error(run("check-output", str(tmp_path / "none.csv")), "cannot read")
-    assert_one_line_error(run("check-output", str(_csv(tmp_path, "a,b\nx,seven\n", "t.csv"))),
+    assert_one_line_error(invoke("check-output", str(tmp_path / "none.csv")), "cannot read")
+    assert_one_line_error(invoke("check-output", str(_csv(tmp_path, "a,b\nx,seven\n",
+                                                          "t.csv"))),
                           "'seven' is neither a number")
-    assert_one_line_error(run("check-output", str(clean), "--rules",
-                              str(_rules(tmp_path, "safe_nk_k: high\n"))), "safe_nk_k")
+    assert_one_line_error(invoke("check-output", str(clean), "--rules",
+                                 str(_rules(tmp_path, "safe_nk_k: high\n"))), "safe_nk_k")
