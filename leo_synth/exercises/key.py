@@ -28,19 +28,25 @@ def relations_used(ws: Workspace, sql: str) -> list[str]:
 
 
 def run_answer(ws: Workspace, exercise: Exercise) -> KeyEntry:
-    """Run one model answer; a failure names the exercise and says what to do."""
+    """Run one model answer (``sqlite3.Error`` when it fails on this extract)."""
     ws.load(relations_used(ws, exercise.answer))
-    try:
-        cursor = ws.conn.execute(exercise.answer)
-        rows = cursor.fetchall()
-    except sqlite3.Error as exc:
-        raise LeoSynthError(
-            f"exercise {exercise.id}: the model answer fails on this extract ({exc}); "
-            f"generate the whole extract (no --request) or fix the exercise's SQL") from exc
+    cursor = ws.conn.execute(exercise.answer)
+    rows = cursor.fetchall()
     columns = tuple(d[0] for d in cursor.description or ())
     return KeyEntry(exercise, columns, tuple(tuple(r) for r in rows))
 
 
 def answer_key(ws: Workspace, exercises: list[Exercise]) -> list[KeyEntry]:
-    """The key of every exercise, in order."""
-    return [run_answer(ws, ex) for ex in exercises]
+    """The key of every exercise, in order; every answer failing on this extract is named in
+    one error (an extract made with a variable request lacks relations the answers read)."""
+    entries, failed = [], []
+    for exercise in exercises:
+        try:
+            entries.append(run_answer(ws, exercise))
+        except sqlite3.Error as exc:
+            failed.append(f"{exercise.id} ({exc})")
+    if failed:
+        raise LeoSynthError(
+            f"{len(failed)} model answers fail on this extract: {'; '.join(failed)}; generate "
+            f"the whole extract (no --request) or fix the exercises' SQL")
+    return entries
