@@ -15,6 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from leo_synth.dictionary.jsondoc import column_record
+from leo_synth.dictionary.model import build_dictionary
+from leo_synth.dictionary.text import described
+from leo_synth.request import RequestError, parse_request
 from leo_synth.spec.loader import SpecError, load_catalog
 from leo_synth.spec.model import expand_table
 
@@ -114,6 +118,16 @@ def test_bad_rules_are_each_reported(tmp_path: Path) -> None:
         assert expected in problems, (expected, problems)
 
 
+def test_a_rules_file_with_the_wrong_header_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "vrf").mkdir()
+    (tmp_path / "vrf" / "physical_name_rules.csv").write_text("table,column,name\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(CENSUS)
+    with pytest.raises(SpecError, match="header must be table,column,years,terms,physical,"
+                                        "source"):
+        load_catalog(schema_dir=tmp_path, files=[spec])
+
+
 def test_two_rules_giving_one_name_twice_are_a_duplicate(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="duplicate column in spring_2010"):
         _catalog(tmp_path, "census,Area_[term][yy],2009,,Rank_[term][yy],doc\n")
@@ -171,6 +185,38 @@ def test_old_name_in_a_multi_year_view_holds_its_years(catalog) -> None:
 
 def test_iteration_one_follows_the_rules(catalog) -> None:
     assert {"LAEstab_anon_spr11", "LLSOA_spr11"} <= _columns(catalog, 1)["Spring_Census_2011"]
+
+
+def test_a_request_may_name_any_spelling(catalog) -> None:
+    request = parse_request({"tables": {"school_census": ["IDACIRank_10", "SENstatus",
+                                                         "LAEstab_anon_[term][yy]"],
+                                        "cin_details": ["cin_referraldate"]}}, catalog)
+    assert request.table("school_census").requested == (
+        "IDACIRank_[term][yy]", "SENprovision_[term][yy]", "LAEstab_[term][yy]_anon")
+    assert request.table("cin_details").requested == ("CIN_CINReferralDate",)
+    with pytest.raises(RequestError) as info:
+        parse_request({"tables": {"school_census": ["llsoa", "llsoa_spr11"]}}, catalog)
+    assert info.value.problems == [
+        "tables.school_census: 'llsoa' matches several variables (LSOA01_[term][yy], "
+        "LSOA11_[term][yy]); write the full name",
+        "tables.school_census: unknown variable 'llsoa_spr11' (did you mean "
+        "'LSOA01_[term][yy]'?)"]
+
+
+def test_the_dictionary_shows_each_rule_and_its_source(catalog) -> None:
+    doc = build_dictionary(catalog)
+    census = next(t for t in doc.templates if t.name == "school_census")
+    lsoa = next(c for c in census.columns if c.name == "LSOA01_[term][yy]")
+    assert "`LLSOA_[term][yy]` in 2001/02 to 2011/12 (source: VRF SC_Pupil old_names" in \
+        described(lsoa)
+    assert "absent in 2010/11 (summer)" in described(lsoa)
+    rel = next(r for r in doc.relations if r.name == "spring_census_2011")
+    llsoa = next(c for c in rel.columns if c.name == "LLSOA_spr11")
+    record = column_record(llsoa)
+    assert record["vrf_name"] == "LSOA01_spr11"
+    assert record["name_source"].startswith("VRF SC_Pupil old_names")
+    plain = next(c for c in rel.columns if c.name == "NCyearActual_spr11")
+    assert column_record(plain)["name_source"] is None
 
 
 # -- researcher names of leo_schema.md ---------------------------------------------------------

@@ -13,7 +13,7 @@ import os
 import pickle
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
 FILL_KINDS = {"draw", "const", "none", "derive", "attr"}
 TERMS = {"", "spr", "sum", "aut"}
 NAME_RULES = Path("vrf") / "physical_name_rules.csv"
-"""The physical-name rules, relative to the schema folder (see :func:`read_name_rules`)."""
+"""The physical-name rules, relative to the schema folder (read by ``add_name_rules``)."""
 NAME_RULE_FIELDS = ("table", "column", "years", "terms", "physical", "source")
 PLASC_TERM = "plasc"
 """How the rules file writes the empty term of the PLASC views."""
@@ -202,7 +202,8 @@ class _CatalogBuilder:
         self.codelists: dict[str, tuple[tuple[str, str | None], ...]] = {}
         self._pending_codelists: list[tuple[str, str, str, str]] = []
         self._name_rules: dict[tuple[str, str], list[NameRule]] = {}
-        self._name_rule_lines: dict[tuple[str, str], tuple[str, int]] = {}
+        self._name_rule_lines: dict[tuple[str, str], str] = {}
+        """Where each (table, column) of the rules is first named: ``file:line``."""
 
     def problem(self, file: str, message: str, table: str | None = None,
                 column: str | None = None) -> None:
@@ -256,30 +257,31 @@ class _CatalogBuilder:
                 rows = list(reader)
         except OSError as exc:
             raise LeoSynthError(f"cannot read {path}: {exc.strerror}") from exc
-        for line, row in enumerate(rows, start=2):
+        for line, raw_row in enumerate(rows, start=2):
             where = f"{file}:{line}"
+            row = {key: (value or "").strip() for key, value in raw_row.items() if key}
             years = self._years(row["years"], where, row["table"], row["column"])
             terms: tuple[str, ...] | None = None
-            if row["terms"].strip():
+            if row["terms"]:
                 raw = [t.strip() for t in row["terms"].split(";")]
                 bad = sorted(set(raw) - (TERMS - {""}) - {PLASC_TERM})
                 if bad:
                     self.problem(where, f"unknown terms {bad} (use plasc, spr, sum, aut)",
                                  row["table"], row["column"])
                 terms = tuple("" if t == PLASC_TERM else t for t in raw)
-            physical = row["physical"].strip()
+            physical = row["physical"]
             if physical and not re.fullmatch(r"[A-Za-z0-9_]*(?:\[[a-z]+\][A-Za-z0-9_]*)*",
                                              physical):
                 self.problem(where, f"physical name {physical!r} is not a column name "
                                     f"template", row["table"], row["column"])
-            if not row["source"].strip():
+            if not row["source"]:
                 self.problem(where, "every rule needs a source", row["table"], row["column"])
             if years is None:
                 continue
             key = (row["table"], row["column"])
             self._name_rules.setdefault(key, []).append(
-                NameRule(physical, years, terms, row["source"].strip()))
-            self._name_rule_lines.setdefault(key, (where, line))
+                NameRule(physical, years, terms, row["source"]))
+            self._name_rule_lines.setdefault(key, where)
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -525,8 +527,6 @@ class _CatalogBuilder:
         return Catalog(tables=tuple(tables), keyspaces=self.keyspaces, codelists=self.codelists)
 
     def _resolve_codelists(self) -> list[TableSpec]:
-        from dataclasses import replace
-
         pending = {(t, c): lst for _, t, c, lst in self._pending_codelists}
         files = {(t, c): f for f, t, c, _ in self._pending_codelists}
         tables = []
@@ -546,10 +546,8 @@ class _CatalogBuilder:
 
     def _attach_name_rules(self, tables: list[TableSpec]) -> list[TableSpec]:
         """Give each column its physical-name rules; a rule naming no column is a problem."""
-        from dataclasses import replace
-
         by_name = {t.name: t for t in tables}
-        for (table_name, column), (where, _) in self._name_rule_lines.items():
+        for (table_name, column), where in self._name_rule_lines.items():
             table = by_name.get(table_name)
             if table is None:
                 continue  # a table not loaded (a subset of the spec files)
