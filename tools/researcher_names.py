@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fnmatch
 import re
 import sys
 from dataclasses import dataclass
@@ -27,7 +28,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES_CSV = ROOT / "schemas" / "reference" / "researcher_names.csv"
-FIELDS = ("name", "written", "section", "kind", "reason")
+FIELDS = ("name", "written", "section", "kind", "reason", "relation")
+
+SECTION_RELATIONS = {
+    "2.1": "learner_ae_id_to_*;education_records_lookup",
+    "2.2": "leo_employment;leo_earnings;idbr_lookup;leo_self_assessment;leo_cjrs;leo_seiss",
+    "2.3": "leo_benefit;leo_geography",
+    "2.4": "plasc_*;spring_census_*;summer_census_*;autumn_census_*",
+    "2.5": "pru_census_*;ap_census_*",
+    "2.6": "absence_*;exclusions_*",
+    "2.7": "eyfsp_*;ks1_*;ks2*;ks3*;ks4*;ks5*",
+    "2.8": "plams_*",
+    "2.9": "nccis_*",
+    "2.10": "cin_*;cla_*",
+    "2.11": "ypmad_*",
+    "2.12": "learners;aims;lars",
+    "2.13": "hesa_*",
+    "2.14": "ucas_*",
+}
+"""The relations each table section is about (shell patterns, case ignored): a name given
+there must exist in one of them. Names of sections 3 and 4 may be in any relation."""
+
+VIEWS = {"pru_": "pru_census_2010_to_2013", "ap_": "ap_census_2008_to_2021",
+         "cin_": "cin_2009_to_2021", "cla_": "cla_2006_to_2021", "nccis_": "nccis_2011_to_2021"}
+"""The view FFT's code reads its lower-case ``pru_``, ``ap_``, ``cin_``... names from (§2.5,
+§2.9, §2.10: "columns used"); such a name must exist in that view, not just somewhere."""
 
 SECTIONS = ("## 2.", "### 2.", "## 3.", "### 3.", "## 4.", "### 4.")
 """Headings whose text is searched (tables and columns, keys, time conventions, quirks)."""
@@ -64,6 +89,8 @@ NOT_COLUMNS = {
     "the VRF's template; the multi-year view drops the suffix (PRU_PupilMatchingRefAnonymous)": (
         "PRU_PupilMatchingRefAnonymous_SPR[yy]"),
     "the VRF field reference; §2.13 spells the column HE_XINSTID01__ANON": "XINSTID01_ANON",
+    "a code list (§2.8: sublevno codes); its columns are pl_Sublevno_Ref and pl_Sublevno_ATT": (
+        "sublevno"),
     "an illustration of the suffix (§2.7), not in the VRF; KS4_GLEVEL2EM_PTQ_EE is": (
         "KS4_LEVEL2_EM_PTQ_EE"),
     "FFT's derived tables (fft.person_lookup, row numbering), not the extract": (
@@ -87,6 +114,9 @@ class DocName:
     section: str
     kind: str
     reason: str = ""
+    relation: str = ""
+    """The relations (``;``-separated shell patterns) the name must be in, when the document
+    says which (its section, or the view FFT reads it from); empty: any relation."""
 
 
 def _sections(text: str) -> list[tuple[str, str]]:
@@ -156,8 +186,12 @@ def extract(text: str, relations: set[str], codes: set[str]) -> list[DocName]:
                 reason = not_columns.get(name.lower(), "")
                 if not reason and re.search(r"_\d{4}(…|_to_)", name):
                     reason = "relation name"
+                view = next((v for p, v in VIEWS.items()
+                             if name.startswith(p) and name == name.lower()),
+                            SECTION_RELATIONS.get(section, ""))
                 out.append(DocName(name, " ".join(written.split()), section,
-                                   "not_column" if reason else "column", reason))
+                                   "not_column" if reason else "column", reason,
+                                   "" if reason else view))
     return out
 
 
@@ -204,32 +238,43 @@ def write_names(names: list[DocName], path: Path = NAMES_CSV) -> None:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(FIELDS)
         for n in names:
-            writer.writerow([n.name, n.written, n.section, n.kind, n.reason])
+            writer.writerow([n.name, n.written, n.section, n.kind, n.reason, n.relation])
 
 
-def coverage(names: list[DocName], columns: set[str]) -> tuple[list[DocName], list[DocName]]:
-    """(found, missing) among the column names, against a set of physical column names."""
+def coverage(names: list[DocName], columns: dict[str, set[str]]
+             ) -> tuple[list[DocName], list[DocName]]:
+    """(found, missing) among the column names, against the physical column names of each
+    relation (lower-case relation name -> column names)."""
     found, missing = [], []
-    lowered = {c.lower() for c in columns}
+    lowered = {rel.lower(): {c.lower() for c in cols} for rel, cols in columns.items()}
+    anywhere = set().union(*lowered.values())
     for doc in names:
         if doc.kind != "column":
             continue
+        pool = anywhere
+        if doc.relation:
+            patterns = doc.relation.lower().split(";")
+            pool = set().union(*(cols for rel, cols in lowered.items()
+                                 if any(fnmatch.fnmatchcase(rel, p) for p in patterns)))
         rx = pattern(doc.name)
-        hit = doc.name.lower() in lowered or any(rx.fullmatch(c) for c in lowered)
+        hit = doc.name.lower() in pool or any(rx.fullmatch(c) for c in pool)
         (found if hit else missing).append(doc)
     return found, missing
 
 
 def physical_names(iterations: tuple[int, ...] = (1, 2)
-                   ) -> tuple[set[str], set[str], set[str]]:
-    """(relation names, column names, code values) of the generated relations."""
+                   ) -> tuple[set[str], dict[str, set[str]], set[str]]:
+    """(relation names, column names per relation, code values) of the generated relations;
+    a relation name of both iterations pools their columns."""
     from leo_synth.spec import load_catalog
 
     catalog = load_catalog()
-    relations = [rel for it in iterations for rel in catalog.relations(it)]
+    columns: dict[str, set[str]] = {}
+    for it in iterations:
+        for rel in catalog.relations(it):
+            columns.setdefault(rel.name.lower(), set()).update(c.name for c in rel.columns)
     codes = {code for t in catalog.tables for c in t.columns for code in c.code_values}
-    return ({rel.name for rel in relations}, {c.name for rel in relations for c in rel.columns},
-            codes)
+    return set(columns), columns, codes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,7 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(found)} of {total} documented researcher column names exist "
           f"({100 * len(found) / total:.1f}%); {left_out} other names are not columns")
     for doc in missing:
-        print(f"  missing: {doc.name} (§{doc.section}, written {doc.written!r})")
+        where = f" in {doc.relation}" if doc.relation else ""
+        print(f"  missing{where}: {doc.name} (§{doc.section}, written {doc.written!r})")
     return 0
 
 
