@@ -258,3 +258,32 @@ def test_renamed_columns_hold_the_same_values(small_sqlite) -> None:
                               ).fetchone()
     assert rows > 0 and differ == 0
     assert all(filled), filled
+
+
+def test_the_name_list_expands_the_documents_shorthand() -> None:
+    rn = researcher_names
+    text = """## 2. Tables
+### 2.4 NPD School Census
+`SessionsPossible_{Autumn,Spring}_ab[yy]`, `AuthorisedAbsence_{…}`, `ethnicgroup_sum06/07/08`,
+`ethnicgroup_aut07–09`, `HE_SBJQA1..3`, `Compstatus=3`, `spring_census_2011`, `JSA`, `cin_`,
+`varchar(9)`, `LEO.Employment`, `LEARNER_AE_ID_TO_PMR_LOOKUP.AE_ID`
+"""
+    names = rn.extract(text, {"spring_census_2011"}, {"JSA"})
+    columns = [n.name for n in names if n.kind == "column"]
+    assert columns == [
+        "SessionsPossible_Autumn_ab[yy]", "SessionsPossible_Spring_ab[yy]",
+        "AuthorisedAbsence_Autumn_ab[yy]", "AuthorisedAbsence_Spring_ab[yy]",
+        "ethnicgroup_sum06", "ethnicgroup_sum07", "ethnicgroup_sum08", "ethnicgroup_aut07",
+        "ethnicgroup_aut08", "ethnicgroup_aut09", "HE_SBJQA1", "HE_SBJQA2", "HE_SBJQA3",
+        "Compstatus", "AE_ID"]
+    assert {n.name: n.reason for n in names if n.kind != "column"} == {
+        "spring_census_2011": "relation name", "JSA": "code value",
+        "cin_": "name prefix or placeholder, not a column"}
+    assert {n.relation for n in names if n.kind == "column"} == {
+        "plasc_*;spring_census_*;summer_census_*;autumn_census_*"}
+    found, missing = rn.coverage(names, {"spring_census_2011": {"EthnicGroup_sum07", "ae_id"},
+                                         "absence_2011_3term": {"Compstatus"}})
+    assert [n.name for n in found] == ["ethnicgroup_sum07", "AE_ID"]
+    assert rn.pattern("OnRoll_").fullmatch("onroll_spr09")
+    assert rn.pattern("ACADYR").fullmatch("KS4_ACADYR")
+    assert not rn.pattern("llsoa_yy").fullmatch("LSOA01_spr11")
