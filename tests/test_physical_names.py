@@ -284,6 +284,7 @@ def test_the_name_list_expands_the_documents_shorthand() -> None:
     found, missing = rn.coverage(names, {"spring_census_2011": {"EthnicGroup_sum07", "ae_id"},
                                          "absence_2011_3term": {"Compstatus"}})
     assert [n.name for n in found] == ["ethnicgroup_sum07", "AE_ID"]
+    assert "Compstatus" in {n.name for n in missing}  # in a relation outside section 2.4
     assert rn.pattern("OnRoll_").fullmatch("onroll_spr09")
     assert rn.pattern("ACADYR").fullmatch("KS4_ACADYR")
     assert not rn.pattern("llsoa_yy").fullmatch("LSOA01_spr11")
