@@ -500,7 +500,9 @@ HEADER = """\
 # Delete a table's entry to leave the table out, or a by-request line to leave that item out.
 # Key, primary-key and reference columns are always kept, and the linkage lookups are always
 # included. Names are case-insensitive; a placeholder part may be left out (Gender for
-# Gender_[term][yy]); a table may also be named by one of its views (spring_census_2011).
+# Gender_[term][yy]); a variable may be named by a spelling it has in some years (SENstatus
+# for SENprovision_[term][yy]; see the data dictionary); a table may also be named by one of
+# its views (spring_census_2011).
 """
 
 
