@@ -126,15 +126,25 @@ def variable_names(column: ColumnSpec) -> tuple[set[str], set[str]]:
        ``LAEstab_anon`` for ``LAEstab_[term][yy]_anon``, ``Gender`` for ``Gender_ab[yy]``.
 
     A full name always wins over another column's short name; a short name shared by several
-    columns of a table is ambiguous and reported as a problem. Physical names of one view
-    (``Gender_spr11``) are not accepted (a request selects a column in every view), but the
-    problem suggests the column they belong to.
+    columns of a table is ambiguous and reported as a problem. The spellings a column has in
+    some years (:func:`physical_aliases`) are accepted between the two. Physical names of one
+    view (``Gender_spr11``) are not accepted (a request selects a column in every view), but
+    the problem suggests the column they belong to.
     """
     full = {column.name.lower()}
     if column.i1_name:
         full.add(column.i1_name.lower())
     short = {short_name(name) for name in full} - full - {""}
     return full, short
+
+
+def physical_aliases(column: ColumnSpec) -> set[str]:
+    """The other spellings of a column (its physical-name rules), lower-cased, in full and
+    short: ``llsoa_[term][yy]`` and ``llsoa`` for ``LSOA01_[term][yy]``."""
+    names = {rule.physical.lower() for rule in column.names if rule.physical}
+    names |= {short_name(name) for name in names}
+    own = variable_names(column)
+    return names - own[0] - own[1] - {""}
 
 
 @dataclass
@@ -144,33 +154,41 @@ class _ColumnIndex:
     columns: tuple[ColumnSpec, ...]
     full: dict[str, str]
     short: dict[str, list[str]]
+    aliases: dict[str, list[str]]
 
     @classmethod
     def of(cls, table: TableSpec) -> _ColumnIndex:
         full: dict[str, str] = {}
         short: dict[str, list[str]] = {}
+        aliases: dict[str, list[str]] = {}
         for col in table.columns:
             names, shorts = variable_names(col)
             for name in names:
                 full.setdefault(name, col.name)
             for name in shorts:
                 short.setdefault(name, []).append(col.name)
-        return cls(table.columns, full, short)
+            for name in physical_aliases(col):
+                aliases.setdefault(name, []).append(col.name)
+        return cls(table.columns, full, short, aliases)
 
     def find(self, name: str) -> tuple[str | None, list[str]]:
         """(spec name, []) when ``name`` matches one column, else (None, ambiguous matches)."""
         key = name.strip().lower()
         if key in self.full:
             return self.full[key], []
-        matches = self.short.get(key, [])
-        if len(matches) == 1:
-            return matches[0], []
-        return None, matches
+        for level in (self.aliases, self.short):
+            matches = level.get(key, [])
+            if len(matches) == 1:
+                return matches[0], []
+            if matches:
+                return None, matches
+        return None, []
 
     def suggest(self, name: str) -> str | None:
         """The nearest column's spec name: a view's physical name first, then difflib."""
         for col in self.columns:
-            if _physical_pattern(col.name).fullmatch(name):
+            spellings = [col.name, *(rule.physical for rule in col.names if rule.physical)]
+            if any(_physical_pattern(spelling).fullmatch(name) for spelling in spellings):
                 return col.name
         key = name.strip().lower()
         by_key = dict(self.full)
@@ -482,7 +500,9 @@ HEADER = """\
 # Delete a table's entry to leave the table out, or a by-request line to leave that item out.
 # Key, primary-key and reference columns are always kept, and the linkage lookups are always
 # included. Names are case-insensitive; a placeholder part may be left out (Gender for
-# Gender_[term][yy]); a table may also be named by one of its views (spring_census_2011).
+# Gender_[term][yy]); a variable may be named by a spelling it has in some years (SENstatus
+# for SENprovision_[term][yy]; see the data dictionary); a table may also be named by one of
+# its views (spring_census_2011).
 """
 
 

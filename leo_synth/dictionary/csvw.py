@@ -21,6 +21,8 @@ COLUMNS: tuple[tuple[str, Any, str], ...] = (
     ("position", "integer", "1-based position of the column in the relation."),
     ("column", "string", "Physical column name."),
     ("template_column", "string", "Column name in the specs, with [term]/[yy] placeholders."),
+    ("vrf_name", "string", "The VRF's name for the column here (differs under a name rule)."),
+    ("name_source", "string", "Where the physical name is documented, when a rule gave it."),
     ("type", "string", "SQL type as written in the variable request form."),
     ("nullable", {"base": "boolean", "format": "true|false"}, "Whether NULL is allowed."),
     ("years", "string", "Years populated in this relation (academic or tax years)."),
@@ -42,6 +44,7 @@ def _rows(d: Dictionary) -> list[list[str]]:
             col = rc.column
             rows.append([
                 rel.database, rel.name, rel.template, str(position), rc.name, col.name,
+                rc.vrf_name, rc.name_source or "",
                 col.type, "true" if col.nullable else "false", rc.years_label or "",
                 " ".join(str(y) for y in sorted(rc.years)), text.terms_label(col),
                 col.request or "", col.keyspace or "", col.references or "",

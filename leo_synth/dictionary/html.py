@@ -174,7 +174,7 @@ def _columns(t: TemplateDoc) -> list[str]:
         return [f"<p>{text.NO_COLUMNS}</p>"]
     layout = text.ColumnLayout.of(t)
     rows = [[f"<code>{escape(col.name)}</code>", f"<code>{escape(col.type)}</code>",
-             *(escape(fact) for fact in layout.facts(col)), inline(col.description),
+             *(escape(fact) for fact in layout.facts(col)), inline(text.described(col)),
              _values(col)] for col in t.columns]
     return _table(layout.header(), rows)
 

@@ -15,6 +15,8 @@ def column_record(rc: RelationColumnDoc) -> dict[str, Any]:
     return {
         "name": rc.name,
         "template_column": col.name,
+        "vrf_name": rc.vrf_name,
+        "name_source": rc.name_source,
         "type": col.type,
         "nullable": col.nullable,
         "description": col.description,

@@ -174,7 +174,7 @@ def _columns(t: TemplateDoc) -> list[str]:
     layout = text.ColumnLayout.of(t)
     folded: list[ColumnDoc] = []
     rows = [[cell(text.code(col.name)), f"`{col.type}`",
-             *(cell(fact) for fact in layout.facts(col)), cell(col.description),
+             *(cell(fact) for fact in layout.facts(col)), cell(text.described(col)),
              _values(col, folded)] for col in t.columns]
     lines = _table(layout.header(), rows)
     for col in folded:

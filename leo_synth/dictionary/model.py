@@ -41,6 +41,16 @@ class Code:
 
 
 @dataclass(frozen=True)
+class SpellingDoc:
+    """A physical-name rule of a column: its name (empty: absent) where it applies, and why."""
+
+    name: str
+    years_label: str
+    terms: tuple[str, ...] | None
+    source: str
+
+
+@dataclass(frozen=True)
 class ColumnDoc:
     """A template column, named as in the spec (placeholders kept) for the iteration."""
 
@@ -60,6 +70,8 @@ class ColumnDoc:
     keyspace: str | None
     references: str | None
     """Physical ``relation.column`` the column references, or None."""
+    spellings: tuple[SpellingDoc, ...] = ()
+    """Physical names the column has in some years (``schemas/vrf/physical_name_rules.csv``)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,10 @@ class RelationColumnDoc:
     column: ColumnDoc
     years: frozenset[int]
     years_label: str | None
+    vrf_name: str = ""
+    """The VRF's name for the column in this relation (differs from ``name`` under a rule)."""
+    name_source: str | None = None
+    """The documented source of ``name`` when a physical-name rule gave it."""
 
 
 @dataclass(frozen=True)
@@ -392,6 +408,9 @@ class _Builder:
                 codes=tuple(Code(code, label) for code, label in col.codes),
                 value_range=col.value_range, keyspace=col.key,
                 references=self.physical(col.references) if col.references else None,
+                spellings=() if self.iteration == 1 and col.i1_name else tuple(
+                    SpellingDoc(rule.physical, describe_years(rule.years, calendar),
+                                rule.terms, rule.source) for rule in col.names),
             )
         relations = tuple(self._relation(rel, columns) for rel in rels)
         primary_key = tuple(columns[name].name for name in table.primary_key if name in columns)
@@ -415,7 +434,8 @@ class _Builder:
             years_label=years_label(rel.years, table.calendar), primary_key=rel.primary_key,
             columns=tuple(
                 RelationColumnDoc(rc.name, columns[rc.spec.name], rc.active_years,
-                                  years_label(rc.active_years, table.calendar))
+                                  years_label(rc.active_years, table.calendar), rc.vrf_name,
+                                  rc.rule.source if rc.rule else None)
                 for rc in rel.columns
             ),
         )

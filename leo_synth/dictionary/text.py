@@ -155,6 +155,19 @@ def terms_label(col: ColumnDoc) -> str:
     return ", ".join(TERM_LABELS.get(t, t) for t in col.terms)
 
 
+def described(col: ColumnDoc) -> str:
+    """A column's description, followed by its physical names where rules give them."""
+    if not col.spellings:
+        return col.description
+    parts = []
+    for sp in col.spellings:
+        where = sp.years_label + (f" ({', '.join(TERM_LABELS.get(t, t) for t in sp.terms)})"
+                                  if sp.terms is not None else "")
+        what = f"`{sp.name}`" if sp.name else "absent"
+        parts.append(f"{what} in {where} (source: {sp.source})")
+    return f"{col.description} Physical names as researchers meet them: {'; '.join(parts)}."
+
+
 def values_label(col: ColumnDoc) -> str:
     """Key, reference and range facts for the column table (codes are shown separately)."""
     parts = []

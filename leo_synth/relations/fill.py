@@ -60,7 +60,7 @@ def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, se
         return np.full(rows, fill.value)
     if fill.kind == "none":
         return pa.nulls(rows, col.spec.type.arrow_type())
-    rng = stream(seed, f"fill:{relation.name}:{col.name}", block)
+    rng = stream(seed, f"fill:{relation.name}:{col.vrf_name}", block)
     if fill.kind == "draw":
         return draw(col, rows, rng)
     return DERIVATIONS[fill.derive](frame, relation, col, rng, dict(fill.params))

@@ -19,11 +19,14 @@ Conventions used throughout the report:
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from leo_synth.report.source import Workspace
+from leo_synth.spec import load_catalog
+from leo_synth.spec.model import substitute
 
 FIRST_TAX_YEAR, LAST_TAX_YEAR = 1997, 2021
 APPRENTICESHIP_TYPES = (2, 3, 10, 20, 21, 22, 23, 25)
@@ -220,12 +223,34 @@ def _t_england(ws: Workspace) -> list[str]:
 # -- NPD -----------------------------------------------------------------------------------
 
 def suffixed(ws: Workspace, table: str, stem: str) -> str | None:
-    """The census column for a stem, whatever its collection suffix (``Gender_spr11``)."""
+    """The census column for a stem, whatever its collection suffix (``Gender_spr11``) or its
+    spelling in that view (``FSMeligibility_03`` for ``FSMeligible`` in 2002/03: the specs'
+    physical-name rules)."""
     for col in ws.columns(table):
         low = col.lower()
         if low == stem.lower() or low.startswith(stem.lower() + "_"):
             return col
+    for name in _spellings(table.lower()).get(stem.lower(), ()):
+        col = ws.column(table, name)
+        if col is not None:
+            return col
     return None
+
+
+@functools.cache
+def _spellings(relation: str) -> dict[str, tuple[str, ...]]:
+    """Physical names of a relation's columns by their spec name without the year suffix
+    (``fsmeligible`` -> ``FSMeligibility_03`` in ``plasc_2003``), from the specs."""
+    catalog = load_catalog()
+    for iteration in (2, 1):
+        for rel in catalog.relations(iteration):
+            if rel.name.lower() == relation:
+                out: dict[str, tuple[str, ...]] = {}
+                for col in rel.columns:
+                    key = substitute(col.spec.name, None, "").lower()
+                    out[key] = (*out.get(key, ()), col.name)
+                return out
+    return {}
 
 
 def census_tables(ws: Workspace) -> list[str]:

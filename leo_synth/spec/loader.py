@@ -7,12 +7,13 @@ mapping are errors too (PyYAML would silently keep the last one).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import pickle
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from leo_synth.spec.model import (
     ColumnSpec,
     Fill,
     Keyspace,
+    NameRule,
     TableSpec,
     Variant,
     expand_table,
@@ -44,6 +46,11 @@ VARIANT_KEYS = {"name", "years", "term", "i1_name"}
 KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
 FILL_KINDS = {"draw", "const", "none", "derive", "attr"}
 TERMS = {"", "spr", "sum", "aut"}
+NAME_RULES = Path("vrf") / "physical_name_rules.csv"
+"""The physical-name rules, relative to the schema folder (read by ``add_name_rules``)."""
+NAME_RULE_FIELDS = ("table", "column", "years", "terms", "physical", "source")
+PLASC_TERM = "plasc"
+"""How the rules file writes the empty term of the PLASC views."""
 DATABASES = {"leo_i2", "npd_i2", "lilr_i2", "hesa_i2", "ucas_i2"}
 
 
@@ -129,13 +136,17 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     paths = list(files) if files is not None else spec_files(schema_dir)
     if not paths:
         raise LeoSynthError(f"no spec files (*.yaml) found in {schema_dir}")
-    cache = _cache_path(paths)
+    rules_path = schema_dir / NAME_RULES
+    rules = [rules_path] if rules_path.is_file() else []
+    cache = _cache_path(paths + rules)
     cached = _read_cache(cache)
     if cached is not None:
         return cached
     builder = _CatalogBuilder()
     for path in paths:
         builder.add_file(path, read_yaml(path))
+    for path in rules:
+        builder.add_name_rules(path)
     catalog = builder.finish()
     _write_cache(cache, catalog)
     return catalog
@@ -190,6 +201,9 @@ class _CatalogBuilder:
         self.keyspaces: dict[str, Keyspace] = {}
         self.codelists: dict[str, tuple[tuple[str, str | None], ...]] = {}
         self._pending_codelists: list[tuple[str, str, str, str]] = []
+        self._name_rules: dict[tuple[str, str], list[NameRule]] = {}
+        self._name_rule_lines: dict[tuple[str, str], str] = {}
+        """Where each (table, column) of the rules is first named: ``file:line``."""
 
     def problem(self, file: str, message: str, table: str | None = None,
                 column: str | None = None) -> None:
@@ -223,6 +237,51 @@ class _CatalogBuilder:
             if table is not None:
                 self.tables.append(table)
                 self._order.setdefault(table.name, (order, file))
+
+    def add_name_rules(self, path: Path) -> None:
+        """Read the physical-name rules (``schemas/vrf/physical_name_rules.csv``).
+
+        One line per rule: ``table`` and ``column`` (the spec names, e.g. ``school_census``,
+        ``LSOA01_[term][yy]``), ``years`` (start years, ``2001-2011``), ``terms``
+        (``;``-separated ``plasc``, ``spr``, ``sum``, ``aut``; empty for every view),
+        ``physical`` (the name template, empty when the column is absent there) and ``source``
+        (where the name is documented). Rules for tables not loaded are ignored.
+        """
+        file = str(path)
+        try:
+            with open(path, encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if tuple(reader.fieldnames or ()) != NAME_RULE_FIELDS:
+                    self.problem(file, f"header must be {','.join(NAME_RULE_FIELDS)}")
+                    return
+                rows = list(reader)
+        except OSError as exc:
+            raise LeoSynthError(f"cannot read {path}: {exc.strerror}") from exc
+        for line, raw_row in enumerate(rows, start=2):
+            where = f"{file}:{line}"
+            row = {key: (value or "").strip() for key, value in raw_row.items() if key}
+            years = self._years(row["years"], where, row["table"], row["column"])
+            terms: tuple[str, ...] | None = None
+            if row["terms"]:
+                raw = [t.strip() for t in row["terms"].split(";")]
+                bad = sorted(set(raw) - (TERMS - {""}) - {PLASC_TERM})
+                if bad:
+                    self.problem(where, f"unknown terms {bad} (use plasc, spr, sum, aut)",
+                                 row["table"], row["column"])
+                terms = tuple("" if t == PLASC_TERM else t for t in raw)
+            physical = row["physical"]
+            if physical and not re.fullmatch(r"[A-Za-z0-9_]*(?:\[[a-z]+\][A-Za-z0-9_]*)*",
+                                             physical):
+                self.problem(where, f"physical name {physical!r} is not a column name "
+                                    f"template", row["table"], row["column"])
+            if not row["source"]:
+                self.problem(where, "every rule needs a source", row["table"], row["column"])
+            if years is None:
+                continue
+            key = (row["table"], row["column"])
+            self._name_rules.setdefault(key, []).append(
+                NameRule(physical, years, terms, row["source"]))
+            self._name_rule_lines.setdefault(key, where)
 
     # -- pieces ---------------------------------------------------------------------------
 
@@ -460,6 +519,7 @@ class _CatalogBuilder:
         """Cross-check everything and return the catalog, tables in (file order, file) order."""
         self.tables.sort(key=lambda t: self._order[t.name])  # stable within a file
         tables = self._resolve_codelists()
+        tables = self._attach_name_rules(tables)
         self._check_links(tables)
         self._check_physical_names(tables)
         if self.problems:
@@ -467,8 +527,6 @@ class _CatalogBuilder:
         return Catalog(tables=tuple(tables), keyspaces=self.keyspaces, codelists=self.codelists)
 
     def _resolve_codelists(self) -> list[TableSpec]:
-        from dataclasses import replace
-
         pending = {(t, c): lst for _, t, c, lst in self._pending_codelists}
         files = {(t, c): f for f, t, c, _ in self._pending_codelists}
         tables = []
@@ -485,6 +543,27 @@ class _CatalogBuilder:
                 cols.append(col)
             tables.append(replace(table, columns=tuple(cols)))
         return tables
+
+    def _attach_name_rules(self, tables: list[TableSpec]) -> list[TableSpec]:
+        """Give each column its physical-name rules; a rule naming no column is a problem."""
+        by_name = {t.name: t for t in tables}
+        for (table_name, column), where in self._name_rule_lines.items():
+            table = by_name.get(table_name)
+            if table is None:
+                continue  # a table not loaded (a subset of the spec files)
+            if column not in {c.name for c in table.columns}:
+                self.problem(where, f"no column {column!r}"
+                             f"{did_you_mean(column, [c.name for c in table.columns])}",
+                             table_name)
+            elif table.calendar == "none":
+                self.problem(where, "name rules need a table with years", table_name, column)
+        out = []
+        for table in tables:
+            cols = tuple(replace(c, names=tuple(self._name_rules[(table.name, c.name)]))
+                         if (table.name, c.name) in self._name_rules else c
+                         for c in table.columns)
+            out.append(replace(table, columns=cols))
+        return out
 
     def _check_links(self, tables: list[TableSpec]) -> None:
         by_name = {t.name: t for t in tables}

@@ -38,6 +38,32 @@ class Fill:
 
 
 @dataclass(frozen=True)
+class NameRule:
+    """A physical name a column has in some years and terms, as researchers meet it in the SRS.
+
+    Rules come from ``schemas/vrf/physical_name_rules.csv`` (one line per rule, with its
+    source). In the years of a view that are in ``years``, and in views whose term is in
+    ``terms`` (None: every term), the column is called ``physical`` (a template, e.g.
+    ``LLSOA_[term][yy]``) instead of its VRF name; an empty ``physical`` means the column is
+    absent in those years (which wins over any other rule). A rule may name a column in a year
+    or term the VRF does not list (the column was observed there), and several rules matching
+    one view give the view one column per name (same values). In a multi-year view each name
+    is a column populated in its own years (NULL in the others).
+    """
+
+    physical: str
+    years: frozenset[int]
+    terms: tuple[str, ...] | None
+    source: str
+
+    def years_in(self, view_years: frozenset[int], term: str) -> frozenset[int]:
+        """The years of a view (of ``term``) that this rule names."""
+        if self.terms is not None and term not in self.terms:
+            return frozenset()
+        return self.years & view_years
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     """One column of a table template, as declared in a spec file."""
 
@@ -59,6 +85,8 @@ class ColumnSpec:
     """VRF request section: ``default`` items come with the table, ``by_request`` items must be
     asked for one by one (NPD); None where the VRF makes no distinction (all included)."""
     iterations: tuple[int, ...] = (1, 2)
+    names: tuple[NameRule, ...] = ()
+    """Physical-name rules (see :class:`NameRule`), applied by :func:`expand_table`."""
 
     @property
     def code_values(self) -> tuple[str, ...]:
@@ -128,6 +156,16 @@ class RelationColumn:
     active_years: frozenset[int]
     n: int | None = None
     """The repeat number of a column expanded from an ``[n]`` name (None otherwise)."""
+    vrf_name: str = ""
+    """The name the VRF gives the column in this view (``LSOA01_spr11``); equal to ``name``
+    unless a :class:`NameRule` renamed it. Random draws are keyed by it, so every physical
+    spelling of one column holds the same values."""
+    rule: NameRule | None = None
+    """The rule that gave ``name``, or None for the VRF name."""
+
+    def __post_init__(self) -> None:
+        if not self.vrf_name:
+            object.__setattr__(self, "vrf_name", self.name)
 
     @property
     def attribute(self) -> str | None:
@@ -225,7 +263,8 @@ def expand_table(table: TableSpec, iteration: int = 2) -> list[Relation]:
     Per-year templates give one relation per variant year; a column is *absent* from a year's
     view when it was not collected that year (as in the real per-collection views). Multi-year
     views keep a column when any of its years falls in the view's range and leave it NULL in
-    the other years.
+    the other years. A column's :class:`NameRule` s decide its names in the years they cover
+    (see :func:`view_names`).
     """
     relations: list[Relation] = []
     last_year = ITERATION_LAST_YEAR[iteration]
@@ -241,18 +280,12 @@ def expand_table(table: TableSpec, iteration: int = 2) -> list[Relation]:
             for col in table.columns:
                 if iteration not in col.iterations:
                     continue
-                if col.terms is not None and variant.term not in col.terms:
-                    continue
-                if col.years is None or table.calendar == "none":
-                    active = view_years
-                else:
-                    active = view_years & col.years
-                    if not active:  # never collected in this view's years: absent
-                        continue
-                base = col.i1_name if iteration == 1 and col.i1_name else col.name
-                for n in range(1, col.repeat + 1) if col.repeat else [None]:
-                    columns.append(RelationColumn(substitute(base, year, variant.term, n), col,
-                                                  active, n))
+                for template, active, rule in view_names(table, col, view_years, variant.term,
+                                                         iteration):
+                    for n in range(1, col.repeat + 1) if col.repeat else [None]:
+                        columns.append(RelationColumn(
+                            substitute(template, year, variant.term, n), col, active, n,
+                            vrf_name=substitute(col.name, year, variant.term, n), rule=rule))
             relations.append(
                 Relation(
                     name=substitute(name_template, year, variant.term),
@@ -265,3 +298,46 @@ def expand_table(table: TableSpec, iteration: int = 2) -> list[Relation]:
                 )
             )
     return relations
+
+
+def view_names(table: TableSpec, col: ColumnSpec, view_years: frozenset[int], term: str,
+               iteration: int = 2) -> list[tuple[str, frozenset[int], NameRule | None]]:
+    """A column's (name template, active years, rule) in one view; empty when absent.
+
+    Without rules the VRF decides: the column is there when collected in the view's term and
+    some of its years. Rules take over the years they cover: each name is active in its rule's
+    years, minus those a rule says the column is absent; the VRF name keeps the rest. Rules
+    do not rename an Iteration 1 column that has an ``i1_name`` of its own.
+    """
+    if iteration == 1 and col.i1_name:
+        vrf = _vrf_years(table, col, view_years, term, frozenset())
+        return [] if vrf is None else [(col.i1_name, vrf, None)]
+    covered: set[int] = set()
+    absent: set[int] = set()
+    named: dict[str, tuple[set[int], NameRule | None]] = {}
+    for rule in col.names if table.calendar != "none" else ():
+        years = rule.years_in(view_years, term)
+        covered |= years
+        if not rule.physical:
+            absent |= years
+        elif years:
+            named.setdefault(rule.physical, (set(), rule))[0].update(years)
+    vrf = _vrf_years(table, col, view_years, term, frozenset(covered))
+    if vrf is not None:
+        if col.name in named:  # a rule observed the VRF name in more years or terms
+            named[col.name][0].update(vrf)
+        else:
+            named = {col.name: (set(vrf), None), **named}
+    return [(name, frozenset(years - absent), rule) for name, (years, rule) in named.items()
+            if years - absent or table.calendar == "none"]
+
+
+def _vrf_years(table: TableSpec, col: ColumnSpec, view_years: frozenset[int], term: str,
+               covered: frozenset[int]) -> frozenset[int] | None:
+    """The view years in which the VRF name holds the column; None when it is not there."""
+    if col.terms is not None and term not in col.terms:
+        return None
+    if table.calendar == "none":
+        return view_years
+    years = (view_years if col.years is None else view_years & col.years) - covered
+    return years or None
