@@ -9,16 +9,15 @@ from pathlib import Path
 import click
 
 from leo_synth.errors import LeoSynthError
+from leo_synth.resources import config_file
 
 DEFAULT_TARGETS = Path("config/calibration_targets.yaml")
 EXIT_FAILED_TARGETS = 1
 
 
 def default_targets() -> Path:
-    """config/calibration_targets.yaml of the working directory, else of this checkout."""
-    if DEFAULT_TARGETS.is_file():
-        return DEFAULT_TARGETS
-    return Path(__file__).resolve().parents[2] / DEFAULT_TARGETS
+    """The calibration targets shipped with leo-synth (``config/calibration_targets.yaml``)."""
+    return config_file(DEFAULT_TARGETS.name)
 
 
 @click.command("report")

@@ -110,8 +110,10 @@ def read_yaml(path: Path) -> Any:
 
 
 def default_schema_dir() -> Path:
-    """The ``schemas/`` folder of this checkout."""
-    return Path(__file__).resolve().parents[2] / "schemas"
+    """The ``schemas/`` folder shipped with leo-synth (see :mod:`leo_synth.resources`)."""
+    from leo_synth.resources import schema_dir
+
+    return schema_dir()
 
 
 def spec_files(schema_dir: Path) -> list[Path]:
