@@ -9,6 +9,7 @@ else, so a new data file is found the same way in both layouts.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -55,3 +56,12 @@ def config_file(relative: str) -> Path:
 def example_file(relative: str) -> Path:
     """A file of ``examples/``, e.g. ``example_file("request.yaml")``."""
     return data_file("examples", relative)
+
+
+def cache_dir() -> Path | None:
+    """Where leo-synth caches what it can rebuild (parsed specs, the pytest plugin's
+    extracts): ``$LEO_SYNTH_CACHE``, else ``$XDG_CACHE_HOME/leo-synth`` or
+    ``~/.cache/leo-synth``; None when ``LEO_SYNTH_CACHE=off``."""
+    root = os.environ.get("LEO_SYNTH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leo-synth")
+    return None if root == "off" else Path(root)
