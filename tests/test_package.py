@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -109,16 +110,28 @@ def test_wheel_installs_and_the_cli_works_from_any_folder(tmp_path: Path) -> Non
     assert settings["spec_sha256"] == spec_digest(ROOT / "schemas")  # the same specs shipped
     assert settings["version"] == __version__ and settings["persons"] == 50
     assert "npd_i2.spring_census_2011" in leo("tables").stdout
+    assert "PupilMatchingRefAnonymous" in leo("tables", "spring_census_2011").stdout
     leo("dictionary", "--format", "json", "--out", "dictionary.json")
     assert json.loads((work / "dictionary.json").read_text())
     leo("request-template", "--out", "request.yaml")
-    leo("generate", "--persons", "50", "--request", "request.yaml", "--format", "parquet",
-        "--out", "small_parquet", "--quiet")
-    assert (work / "small_parquet" / "_manifest.json").is_file()
+    assert "leo_employment" in (work / "request.yaml").read_text()
     (work / "run.yaml").write_text("persons: 50\nout: run.sqlite\n")
     assert "ok" in leo("validate", "run.yaml").stdout
-    leo("report", "--db", "small.sqlite", "--json", "report.json", code=1)
+    report = leo("report", "--db", "small.sqlite", "--json", "report.json", code=1)
+    assert "try --statistical" in report.stderr  # 50 persons miss most published figures
     assert json.loads((work / "report.json").read_text())
     module_run = subprocess.run([str(venv / "bin" / "python"), "-m", "leo_synth", "--version"],
                                 capture_output=True, text=True, cwd=work, env=env, check=True)
     assert __version__ in module_run.stdout
+
+
+def test_readme_names_every_source_database(catalog) -> None:
+    """The README's Parquet folder list and search_path recipe cover every database written
+    (the recipe once lacked ucas_i2, and `relation "ucas_2007_to_2021" does not exist`)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    databases = {rel.database for rel in catalog.relations(2)}
+    parquet = readme.split("- **Parquet**: a folder per source database", 1)[1].split("\n- ")[0]
+    assert {f"`{db}/`" for db in databases} <= set(re.findall(r"`\w+/`", parquet)), parquet
+    paths = re.findall(r"SET search_path TO ([\w, ]+);", readme)
+    assert len(paths) == 2 and all(databases <= {p.strip() for p in path.split(",")}
+                                   for path in paths), paths
