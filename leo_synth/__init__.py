@@ -34,3 +34,8 @@ def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(import_module(_EXPORTS[name]), name)
     raise AttributeError(f"module 'leo_synth' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The lazily loaded API too, for completion in notebooks."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
