@@ -4,11 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 LEO    := $(VENV)/bin/leo-synth
 
-.PHONY: demo test lint bench docs conformance calibrate clean
+.PHONY: demo test lint bench docs conformance calibrate dist clean
 
 # A fresh virtual environment with the package installed (editable, so specs and configs in
 # this checkout are the ones used).
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
@@ -55,5 +55,9 @@ docs: $(VENV)/.installed
 conformance: $(VENV)/.installed
 	$(PY) tools/update_conformance.py
 
+## dist: the sdist and the wheel in dist/ (schemas/, config/ and examples/ inside, as package data)
+dist: $(VENV)/.dev-installed
+	$(PY) -m build --no-isolation --outdir dist .
+
 clean:
-	rm -rf out .pytest_cache .ruff_cache
+	rm -rf out .pytest_cache .ruff_cache build dist

@@ -58,7 +58,8 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(cls=LeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LeoGroup, context_settings={"help_option_names": ["-h", "--help"],
+                                             "show_default": True})
 @click.version_option(__version__, prog_name="leo-synth")
 def main() -> None:
     """Generate a synthetic, de-identified copy of the LEO standard extract.
@@ -66,10 +67,16 @@ def main() -> None:
     The relations, column names, types, code lists and pseudonymous keys are those researchers
     meet in the ONS Secure Research Service; the people are simulated. Start with:
 
-        leo-synth generate --config config/default.yaml
+    \b
+        leo-synth generate --persons 2000 --out out/leo.sqlite
 
     then query out/leo.sqlite with the SQL you will later run in the SRS.
     """
+
+
+def _config_default(setting: str) -> str:
+    """A generate flag's default as --help shows it: the run config's value, else built in."""
+    return f"{getattr(RunConfig(), setting)} unless the run config sets it"
 
 
 def _config(path: Path | None) -> RunConfig:
@@ -112,16 +119,24 @@ class Progress:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Run config (YAML). Default: config/default.yaml when present.")
-@click.option("--persons", type=int, help="Number of simulated persons (the one size knob).")
-@click.option("--seed", type=int, help="Seed: the same seed gives the same data.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format.")
-@click.option("--out", help="Output file (sqlite), folder (parquet) or postgresql:// URL.")
+@click.option("--persons", type=int, show_default=_config_default("persons"),
+              help="Number of simulated persons (the one size knob).")
+@click.option("--seed", type=int, show_default=_config_default("seed"),
+              help="Seed: the same seed gives the same data.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              show_default=_config_default("format"), help="Output format.")
+@click.option("--out", show_default=_config_default("out"),
+              help="Output file (sqlite), folder (parquet) or postgresql:// URL.")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS),
-              help="What to do when the output exists (default: fail).")
-@click.option("--workers", type=int, help="Worker processes (output is identical for any).")
-@click.option("--block-size", type=int, help="Persons per block (changes the data; memory).")
+              show_default=_config_default("if_exists"),
+              help="What to do when the output exists.")
+@click.option("--workers", type=int, show_default=_config_default("workers"),
+              help="Worker processes (output is identical for any).")
+@click.option("--block-size", type=int, show_default=_config_default("block_size"),
+              help="Persons per block (changes the data; memory).")
 @click.option("--iteration", type=click.Choice(["1", "2"]),
-              help="Extract layout: Iteration 2 (default) or the older Iteration 1 names.")
+              show_default=_config_default("iteration"),
+              help="Extract layout: Iteration 2 or the older Iteration 1 names.")
 @click.option("--request", "request_path", type=click.Path(path_type=Path, dir_okay=False),
               help="A variable request (YAML): produce only the tables and variables it asks "
                    "for, like an approved SRS project (see request-template).")
@@ -137,12 +152,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
 
     Flags override the config file. Examples:
 
+    \b
         leo-synth generate --persons 2000 --out out/small.sqlite --if-exists replace
-
         leo-synth generate --format parquet --out out/leo_parquet --workers 2
-
         leo-synth generate --format postgres --out postgresql://user:pw@localhost/leo
-
         leo-synth generate --persons 200000 --for-report --out out/cal.sqlite --workers 2
     """
     from leo_synth.engine.generate import generate as run
@@ -190,16 +203,30 @@ def _print_rows(relations: list, rows: dict[str, int]) -> None:
 
 
 @main.command()
+@click.argument("name", required=False)
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Run config (YAML); its iteration is used unless --iteration is given.")
 @click.option("--iteration", type=click.Choice(["1", "2"]), help="Extract iteration.")
-def tables(config_path: Path | None, iteration: str | None) -> None:
-    """List the relations a run would produce, with their grain and column count."""
+def tables(name: str | None, config_path: Path | None, iteration: str | None) -> None:
+    """List the relations a run would produce, with their grain and column count; with NAME,
+    describe that relation: its columns, their types, years populated and descriptions.
+
+    \b
+        leo-synth tables
+        leo-synth tables spring_census_2011
+        leo-synth tables leo_employment --iteration 1
+    """
     from leo_synth.engine.generate import load_checked_catalog
 
     config = _config(config_path)
     it = int(iteration) if iteration else config.iteration
     catalog = load_checked_catalog()
+    if name is not None:
+        from leo_synth.dictionary import build_dictionary
+        from leo_synth.dictionary.describe import describe_relation, find_relation
+
+        click.echo(describe_relation(find_relation(build_dictionary(catalog, it), name)))
+        return
     relations = catalog.relations(it)
     width = max(len(rel.qualified_name) for rel in relations)
     for rel in relations:

@@ -23,8 +23,8 @@ def request_template(out: str, iteration: str, force: bool) -> None:
 
     Edit it as you would tick the variable request form, then pass it to generate:
 
+    \b
         leo-synth request-template --out my_request.yaml
-
         leo-synth generate --request my_request.yaml --out out/project.sqlite
     """
     from leo_synth.engine.generate import load_checked_catalog

@@ -17,6 +17,8 @@ from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
 from leo_synth.spec.model import Catalog
 
 ROOT = Path(__file__).resolve().parents[1]
+pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest sessions
+
 SMALL = RunConfig(persons=1000, seed=7, block_size=500, workers=1, if_exists="replace")
 """Small run used across the suite: two blocks, so block boundaries are exercised."""
 

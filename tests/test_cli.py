@@ -66,6 +66,28 @@ def test_tables_lists_relations_with_grain() -> None:
         result.stdout
 
 
+def test_tables_name_describes_one_relation(catalog) -> None:
+    census = next(rel for rel in catalog.relations(2) if rel.name == "spring_census_2011")
+    result = run("tables", "Spring_Census_2011")  # any case, as SQL in the SRS
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "npd_i2.spring_census_2011" and "  years:        2010/11" in lines
+    assert f"{len(census.columns)} columns:" in lines
+    for column in census.columns:  # one line each: name, type, years, description
+        line = next(line for line in lines if line.startswith(column.name + " "))
+        assert "2010/11" in line and column.spec.description.split()[0] in line, line
+    employment = run("tables", "leo_employment").stdout
+    assert "EduKey" in employment and "varchar(14) not null" in employment
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("leo_employmnt", "did you mean 'leo_employment'"),
+    ("school_census", "is a table of"),
+])
+def test_tables_name_unknown_or_ambiguous(name: str, fragment: str) -> None:
+    assert_one_line_error(run("tables", name), fragment)
+
+
 @pytest.mark.parametrize("args,fragments", [
     (["generate", "--persons", "-5"], ["persons must be between 1 and 50,000,000", "-5"]),
     (["generate", "--persons", "1000000000000"], ["persons must be between"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -264,6 +265,9 @@ def test_command_writes_every_format(tmp_path: Path, catalog: Catalog, fmt: str)
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
     assert not [p.name for p in tmp_path.iterdir() if "leo-synth-tmp" in p.name]
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask  # as every other output (not 0600)
     if fmt == "markdown":
         assert out.read_text(encoding="utf-8") == render_markdown(build_dictionary(catalog, 2))
     if fmt == "json":

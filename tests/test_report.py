@@ -238,10 +238,13 @@ def test_cli_exit_status_follows_the_verdicts(small_sqlite, tmp_path: Path) -> N
     code, out, _ = _cli("report", "--db", db, "--targets", str(passing))
     assert code == 0 and "em94" in out
     html = tmp_path / "r.html"
-    code, out, _ = _cli("report", "--db", db, "--targets", str(failing), "--html", str(html),
+    code, out, err = _cli("report", "--db", db, "--targets", str(failing), "--html", str(html),
                         "--statistical")
     assert code == 1 and "FAIL" in out
     assert "<svg" in html.read_text(encoding="utf-8")
+    assert "1 of 1 figures fail" in err and "try more persons" in err  # already --statistical
+    code, _, err = _cli("report", "--db", db, "--targets", str(failing))
+    assert code == 1 and "try --statistical" in err and "more persons" in err
 
 
 def test_cli_full_report_on_parquet(small_parquet: Path, tmp_path: Path,

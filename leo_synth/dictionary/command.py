@@ -62,11 +62,19 @@ def write_text(path: str, content: str) -> None:
                                          delete=False) as handle:
             tmp_name = handle.name
             handle.write(content)
+        os.chmod(tmp_name, 0o666 & ~_umask())  # as any new file: temporary files are 0600
         os.replace(tmp_name, target)
     except OSError as exc:
         if tmp_name is not None and os.path.exists(tmp_name):
             os.unlink(tmp_name)
         raise LeoSynthError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _umask() -> int:
+    """The process's file-creation mask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @click.command("dictionary")
@@ -84,10 +92,9 @@ def dictionary(fmt: str, out: str, iteration: str) -> None:
     spaces, one section per table); JSON has one object per physical relation; CSVW is a CSV
     with one row per relation column plus its W3C metadata. Examples:
 
+    \b
         leo-synth dictionary --out docs/data_dictionary.md
-
         leo-synth dictionary --format json --iteration 1 --out out/dictionary_i1.json
-
         leo-synth dictionary --format csvw --out out/dictionary.csv
     """
     outputs = render_outputs(fmt, out, int(iteration))

@@ -33,7 +33,7 @@ from leo_synth.simulation.parameters import Parameters, load_parameters
 from leo_synth.simulation.pools import Pools, build_pools
 from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog, spec_files
 from leo_synth.spec.model import Catalog, Relation
-from leo_synth.writers import Manifest, make_writer
+from leo_synth.writers import Manifest, Writer, make_writer
 
 BlockResult = list[tuple[int, pa.RecordBatch, Checksum]]
 """Per relation (index into the run's relations): the block's batch and its checksum. The
@@ -152,10 +152,12 @@ def load_checked_catalog(schema_dir: Path | None = None) -> Catalog:
 def generate(config: RunConfig, catalog: Catalog | None = None,
              progress: Callable[[int, int, int], None] | None = None,
              select: Callable[[list[Relation]], list[Relation]] | None = None,
-             schema_dir: Path | None = None) -> RunSummary:
+             schema_dir: Path | None = None, writer: Writer | None = None) -> RunSummary:
     """Generate the extract described by ``config`` and write it to its target.
 
-    ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block.
+    ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block. A
+    ``writer`` given replaces the one ``config.format`` and ``config.out`` name (e.g. a
+    :class:`~leo_synth.writers.memory.MemoryWriter`).
     """
     started = time.perf_counter()
     schema_dir = schema_dir or default_schema_dir()
@@ -164,7 +166,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     relations = plan_relations(catalog, config.iteration, select)
     keys = KeyMaker(catalog.keyspaces, config.seed)
     _check_capacity(keys, config.persons)
-    writer = make_writer(config.format, config.out, config.if_exists)
+    writer = writer or make_writer(config.format, config.out, config.if_exists)
     writer.check(relations)
     pools = build_pools(config.seed, config.persons, params)
     manifest = Manifest(settings=_settings(config, schema_dir, params))

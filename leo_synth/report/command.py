@@ -5,20 +5,23 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from leo_synth.errors import LeoSynthError
+from leo_synth.resources import config_file
+
+if TYPE_CHECKING:
+    from leo_synth.report.evaluate import Report
 
 DEFAULT_TARGETS = Path("config/calibration_targets.yaml")
 EXIT_FAILED_TARGETS = 1
 
 
 def default_targets() -> Path:
-    """config/calibration_targets.yaml of the working directory, else of this checkout."""
-    if DEFAULT_TARGETS.is_file():
-        return DEFAULT_TARGETS
-    return Path(__file__).resolve().parents[2] / DEFAULT_TARGETS
+    """The calibration targets shipped with leo-synth (``config/calibration_targets.yaml``)."""
+    return config_file(DEFAULT_TARGETS.name)
 
 
 @click.command("report")
@@ -45,8 +48,8 @@ def report(db: Path | None, parquet: Path | None,
     and verdict, followed by the relationship checks. Exit status 1 when a target or a
     check fails (strict tolerances, or with --statistical the widened ones), 0 otherwise.
 
+    \b
         leo-synth report --db out/big.sqlite --html out/report.html
-
         leo-synth report --parquet out/leo_parquet --statistical
     """
     from leo_synth.report.evaluate import evaluate
@@ -78,4 +81,18 @@ def report(db: Path | None, parquet: Path | None,
         ws.close()
     click.echo(f"report computed in {time.perf_counter() - started:.1f} s", err=True)
     if result.failures():
+        click.echo(failure_hint(result), err=True)
         sys.exit(EXIT_FAILED_TARGETS)
+
+
+def failure_hint(result: Report) -> str:
+    """What to do about failing figures: the usual cause is an extract too small for the
+    tolerances (a few thousand persons hold a few dozen pupils per group)."""
+    computed = sum(1 for r in [*result.targets, *result.relationships] if r.passed is not None)
+    advice = ("more persons (the calibration holds from 40,000: leo-synth generate --persons "
+              "60000 --for-report)")
+    if not result.statistical:
+        advice = (f"--statistical (each band widened to 2.5 standard errors, as small samples "
+                  f"need) or {advice}")
+    return (f"report: {result.failures()} of {computed} figures fail; on a small extract "
+            f"sampling error alone misses published figures: try {advice}")

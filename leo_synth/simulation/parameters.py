@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.resources import config_file
 from leo_synth.spec.loader import read_yaml
-
-DEFAULT_PARAMETERS = Path(__file__).resolve().parents[2] / "config" / "parameters.yaml"
 
 
 class Parameters:
@@ -51,9 +50,10 @@ def _is_table(node: dict[str, Any]) -> bool:
 
 
 def load_parameters(override: Path | None = None,
-                    defaults: Path = DEFAULT_PARAMETERS) -> Parameters:
-    """Defaults, with an optional override file merged on top."""
-    tree = read_yaml(defaults)
+                    defaults: Path | None = None) -> Parameters:
+    """Defaults (the shipped ``config/parameters.yaml`` unless given), with an optional
+    override file merged on top."""
+    tree = read_yaml(defaults or config_file("parameters.yaml"))
     if override is not None:
         extra = read_yaml(override) or {}
         if not isinstance(extra, dict):

@@ -117,8 +117,10 @@ def read_yaml(path: Path) -> Any:
 
 
 def default_schema_dir() -> Path:
-    """The ``schemas/`` folder of this checkout."""
-    return Path(__file__).resolve().parents[2] / "schemas"
+    """The ``schemas/`` folder shipped with leo-synth (see :mod:`leo_synth.resources`)."""
+    from leo_synth.resources import schema_dir
+
+    return schema_dir()
 
 
 def spec_files(schema_dir: Path) -> list[Path]:
@@ -156,15 +158,16 @@ def _cache_path(paths: list[Path]) -> Path | None:
     """Where the catalog parsed from these exact files, by this exact spec code, is cached
     (None if no cache dir). The spec package's own sources are part of the key, so a change to
     a validation rule or a model field can never be answered from a stale pickle."""
-    root = os.environ.get("LEO_SYNTH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leo-synth")
-    if root == "off":
+    from leo_synth.resources import cache_dir
+
+    root = cache_dir()
+    if root is None:
         return None
     digest = hashlib.sha256()
     for path in [*sorted(Path(__file__).parent.glob("*.py")), *paths]:
         digest.update(str(path.resolve()).encode())
         digest.update(path.read_bytes())
-    return Path(root) / f"catalog-{digest.hexdigest()[:32]}.pickle"
+    return root / f"catalog-{digest.hexdigest()[:32]}.pickle"
 
 
 def _read_cache(path: Path | None) -> Catalog | None:

@@ -1,0 +1,67 @@
+"""Where leo-synth's data files live: the specs, the configs and the examples.
+
+An installed wheel carries the top-level folders ``schemas/``, ``config/`` and ``examples/`` as
+package data under ``leo_synth/_data/`` (``setup.py`` maps them there); a source checkout (an
+editable install, or the tests run from the tree) uses the top-level folders themselves, so
+edits to them take effect without reinstalling. Every caller finds its files here and nowhere
+else, so a new data file is found the same way in both layouts.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+from leo_synth.errors import LeoSynthError
+
+DATA_FOLDERS = ("schemas", "config", "examples")
+"""The top-level folders shipped as package data (``leo_synth/_data/<name>``)."""
+
+PACKAGED = "_data"
+
+
+def data_dir(name: str) -> Path:
+    """The folder ``name`` (one of :data:`DATA_FOLDERS`): packaged data, else the checkout's."""
+    if name not in DATA_FOLDERS:
+        raise ValueError(f"unknown data folder {name!r}; one of {', '.join(DATA_FOLDERS)}")
+    packaged = files("leo_synth").joinpath(PACKAGED, name)
+    if packaged.is_dir():
+        if not isinstance(packaged, Path):  # e.g. imported from a zip file
+            raise LeoSynthError(f"leo-synth's data files must be on disk, not in {packaged}; "
+                                f"install leo-synth with pip")
+        return packaged
+    checkout = Path(__file__).resolve().parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise LeoSynthError(f"leo-synth's {name}/ folder is missing (looked in {packaged} and "
+                        f"{checkout}); reinstall leo-synth")
+
+
+def data_file(name: str, relative: str) -> Path:
+    """A file inside a data folder, e.g. ``data_file("config", "parameters.yaml")``."""
+    return data_dir(name) / relative
+
+
+def schema_dir() -> Path:
+    """The spec files (``schemas/``)."""
+    return data_dir("schemas")
+
+
+def config_file(relative: str) -> Path:
+    """A file of ``config/``, e.g. ``config_file("calibration_targets.yaml")``."""
+    return data_file("config", relative)
+
+
+def example_file(relative: str) -> Path:
+    """A file of ``examples/``, e.g. ``example_file("request.yaml")``."""
+    return data_file("examples", relative)
+
+
+def cache_dir() -> Path | None:
+    """Where leo-synth caches what it can rebuild (parsed specs, the pytest plugin's
+    extracts): ``$LEO_SYNTH_CACHE``, else ``$XDG_CACHE_HOME/leo-synth`` or
+    ``~/.cache/leo-synth``; None when ``LEO_SYNTH_CACHE=off``."""
+    root = os.environ.get("LEO_SYNTH_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leo-synth")
+    return None if root == "off" else Path(root)
