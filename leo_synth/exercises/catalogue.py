@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.resources import example_file
 from leo_synth.spec.loader import read_yaml
 
 LEVELS = ("introductory", "intermediate", "advanced")
@@ -15,9 +16,8 @@ OPTIONAL = ("tolerance", "ordered")
 
 
 def exercises_dir() -> Path:
-    """The exercise library: ``examples/exercises/`` of this checkout (the one place to change
-    when the library ships as package data)."""
-    return Path(__file__).resolve().parents[2] / "examples" / "exercises"
+    """The exercise library: ``examples/exercises/`` (packaged data, or the checkout's)."""
+    return example_file("exercises")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.resources import config_file
 from leo_synth.spec.loader import read_yaml
 
 USED = {
@@ -33,9 +34,8 @@ ACRO_OTHER = ("safe_dof_threshold", "check_missing_values", "survival_safe_thres
 
 
 def default_rules_path() -> Path:
-    """``config/output_rules.yaml`` of this checkout (the one place to change when config
-    ships as package data)."""
-    return Path(__file__).resolve().parents[2] / "config" / "output_rules.yaml"
+    """``config/output_rules.yaml`` (packaged data, or the checkout's)."""
+    return config_file("output_rules.yaml")
 
 
 def acro_defaults() -> dict[str, Any]:
