@@ -46,6 +46,8 @@ class Writer(ABC):
         self.relations: list[Relation] = []
         self.schemas: dict[str, pa.Schema] = {}
         self.manifest: Manifest | None = None
+        self.published = False
+        """Set once the new output is in place (a signal after that does not undo it)."""
 
     @abstractmethod
     def check(self, relations: list[Relation]) -> None:
