@@ -60,19 +60,30 @@ def worker_signals() -> None:
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while the block runs; they are delivered when it ends.
+    """Hold SIGINT and SIGTERM back while the block runs; the first one received is delivered
+    (to the handler in force before) when it ends.
 
     Used around the renames that publish an output, so that a signal can never leave the
-    output half-moved (only ``kill -9`` can, and the next run repairs that).
+    output half-moved (only ``kill -9`` can, and the next run repairs that). Done with Python
+    handlers rather than a signal mask: a mask covers one thread, and pyarrow's threads would
+    still take the signal and have the handler run in the main thread.
     """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    pending: list[int] = []
+
+    def record(signum: int, frame: FrameType | None) -> None:
+        pending.append(signum)
+
+    previous = {signum: signal.signal(signum, record) for signum in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        if pending:
+            signal.raise_signal(pending[0])
 
 
 def pause_point(name: str) -> None:
