@@ -11,6 +11,7 @@ persons), so the module stays quick. ``LEO_SYNTH_PAUSE_AT`` pauses a run at a na
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -297,12 +298,11 @@ def test_parquet_no_space_mid_run_is_one_line(tmp_path: Path, catalog: Catalog,
     assert digest(out) == before and debris(tmp_path) == []
 
 
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Path]:
-    """A 256 KiB tmpfs (root only; skipped where mounting is not allowed)."""
-    mount = tmp_path / "small_disk"
+@contextlib.contextmanager
+def mounted_tmpfs(mount: Path, options: str) -> Iterator[Path]:
+    """A tmpfs at ``mount`` (root only; the test is skipped where mounting is not allowed)."""
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
@@ -310,6 +310,34 @@ def tmpfs(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", str(mount)], check=True)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 256 KiB disk."""
+    with mounted_tmpfs(tmp_path / "small_disk", "size=256k") as mount:
+        yield mount
+
+
+@pytest.fixture
+def unwritable(tmp_path: Path) -> Iterator[Path]:
+    """A folder this process cannot write to: read-only permissions, or (as root, whom
+    permissions do not stop) a read-only file system."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "locked"
+        folder.mkdir(mode=0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    with mounted_tmpfs(tmp_path / "locked", "ro,size=64k") as mount:
+        yield mount
+
+
+def test_unwritable_output_folder(unwritable: Path, request_file: Path) -> None:
+    for fmt, name in FORMATS.items():
+        result = run(*cli_args(unwritable / name, fmt, request_file, "--persons", "50"))
+        assert_one_line_error(result, f"cannot write to {unwritable}", "choose another --out")
+    assert os.listdir(unwritable) == []
 
 
 def test_full_disk_for_real(tmpfs: Path, request_file: Path) -> None:
