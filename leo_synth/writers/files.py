@@ -185,7 +185,10 @@ class FileWriter(Writer):
         if self.if_exists != "replace":
             raise LeoSynthError(f"{self.path} already exists; use --if-exists replace to "
                                 f"overwrite it")
-        reason = self.foreign(self.path)
+        try:
+            reason = self.foreign(self.path)
+        except OSError as exc:
+            reason = f"it cannot be read ({exc.strerror or exc})"
         if reason:
             raise LeoSynthError(f"refusing to replace {self.path}: {reason}; leo-synth replaces "
                                 f"only its own outputs: move it away or choose another --out")
@@ -217,13 +220,14 @@ class FileWriter(Writer):
             raise self.disk_error(exc) from exc
 
     def abort(self) -> None:
-        self._close()
-        if self.lock.fd is not None:  # staging is only ever made with the lock held
-            remove(self.staging)
-            aside = sibling(self.path, "old")
-            if os.path.lexists(aside) and os.path.lexists(self.path):  # signal after publish
-                remove(aside)
-        self.lock.release()
+        with signals_deferred():  # a second Ctrl-C must not leave the clean-up half done
+            self._close()
+            if self.lock.fd is not None:  # staging is only ever made with the lock held
+                remove(self.staging)
+                aside = sibling(self.path, "old")
+                if os.path.lexists(aside) and os.path.lexists(self.path):  # signal after publish
+                    remove(aside)
+            self.lock.release()
 
     @abstractmethod
     def _close(self) -> None:
