@@ -88,16 +88,20 @@ class Paused:
             command = [sys.executable, "-c",
                        f"{python_prelude}\nfrom leo_synth.cli import main\nmain()", *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env)
+                                        stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+                                        start_new_session=True)
         assert self.process.stderr is not None
         for line in self.process.stderr:  # wait for the announcement
             if "paused at" in line:
                 return
         raise AssertionError(f"never paused: {self.finish()[1]}")
 
-    def finish(self, signum: int | None = None) -> tuple[int, str]:
-        """Send a signal (or none), wait; returns the exit status and the rest of stderr."""
-        if signum is not None:
+    def finish(self, signum: int | None = None, group: bool = False) -> tuple[int, str]:
+        """Send a signal (or none) to the run, or to its whole process group as Ctrl-C on a
+        terminal does, and wait; returns the exit status and the rest of stderr."""
+        if signum is not None and group:
+            os.killpg(self.process.pid, signum)
+        elif signum is not None:
             self.process.send_signal(signum)
         _, stderr = self.process.communicate(timeout=120)
         return self.process.returncode, stderr
@@ -364,6 +368,31 @@ def test_signal_during_write_keeps_previous_output(tmp_path: Path, catalog: Cata
     code, stderr = run_.finish(signum)
     assert_interrupted(code, stderr, signum, "previous output", "unchanged")
     assert digest(out) == before and debris(tmp_path) == []
+
+
+def test_ctrl_c_with_workers_is_one_line(tmp_path: Path, request_file: Path) -> None:
+    """Ctrl-C reaches the workers too: they leave it to the parent (no worker tracebacks)."""
+    out = tmp_path / "leo.sqlite"
+    run_ = Paused(cli_args(out, "sqlite", request_file, "--persons", "2000", "--block-size",
+                           "100", "--workers", "2"), "write")
+    code, stderr = run_.finish(signal.SIGINT, group=True)
+    assert_interrupted(code, stderr, signal.SIGINT, "interrupted")
+    assert not out.exists() and debris(tmp_path) == []
+
+
+def test_staging_of_a_live_process_is_left_alone(tmp_path: Path, catalog: Catalog,
+                                                 request_file: Path) -> None:
+    out = tmp_path / "leo.sqlite"
+    with subprocess.Popen(["sleep", "60"]) as live:
+        theirs = tmp_path / f".leo.sqlite.leo-synth-tmp-{live.pid}"
+        theirs.write_text("someone's staging")
+        other = tmp_path / ".other.sqlite.leo-synth-tmp-1"  # another target's: not ours to judge
+        other.write_text("x")
+        make(catalog, out, "sqlite", request_file)
+        assert theirs.exists() and other.exists()
+        live.kill()
+    make(catalog, out, "sqlite", request_file, seed=2)
+    assert not theirs.exists() and other.exists()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
