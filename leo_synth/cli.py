@@ -1,13 +1,14 @@
 """The ``leo-synth`` command line.
 
 Every user error ends with one line on stderr and a non-zero exit: exit 2 for bad input or an
-unusable target, 130 for Ctrl-C. Nothing half-written is left behind (the writers build in
-staging places and publish at the end).
+unusable target, 130 for Ctrl-C, 143 for SIGTERM. Nothing half-written is left behind (the
+writers build in staging places and publish at the end).
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import sys
 import time
@@ -21,6 +22,7 @@ from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, load_config
 from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
+from leo_synth.interrupts import Interrupted, raise_on_stop_signals
 from leo_synth.output_check.command import check_output
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
@@ -35,6 +37,7 @@ class LeoGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        raise_on_stop_signals()
         try:
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
@@ -46,8 +49,17 @@ class LeoGroup(click.Group):
             _fail(exc.format_message(), EXIT_USAGE)
         except LeoSynthError as exc:
             _fail(str(exc), EXIT_USAGE)
+        except Interrupted as exc:
+            _fail(_interrupted_message(exc), exc.exit_code)
         except (KeyboardInterrupt, click.Abort):
             _fail("interrupted; the previous output, if any, is unchanged", EXIT_INTERRUPTED)
+
+
+def _interrupted_message(exc: Interrupted) -> str:
+    what = "interrupted" if exc.signum == signal.SIGINT else f"stopped by {exc}"
+    if exc.published:
+        return f"{what} just after the new output was published (it is complete)"
+    return f"{what}; the previous output, if any, is unchanged"
 
 
 def _fail(message: str, code: int) -> None:
@@ -264,15 +276,27 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.argument("sql")
 @click.option("--limit", default=20, show_default=True, help="Rows to print at most.")
 def query(database: Path, sql: str, limit: int) -> None:
-    """Run SQL (text, or @FILE) against a generated SQLite file and print the result."""
+    """Run SQL (text, or @FILE) against a generated SQLite file and print the result.
+
+    The file is opened read-only and only reading statements run: ATTACH, VACUUM INTO and
+    every kind of write are refused, so a query never creates or changes a file.
+    """
+    from leo_synth.readers import connect_for_query
+
     if sql.startswith("@"):
-        sql = Path(sql[1:]).read_text(encoding="utf-8")
+        try:
+            sql = Path(sql[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise LeoSynthError(f"cannot read the SQL file {sql[1:]}: {why}") from exc
     try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        connection = connect_for_query(database)
         cursor = connection.execute(sql)
         rows = cursor.fetchmany(limit + 1)
     except sqlite3.Error as exc:
-        raise LeoSynthError(f"query failed: {exc}") from exc
+        hint = (" (query only reads: ATTACH, VACUUM INTO and statements that write are refused)"
+                if "authoriz" in str(exc) else "")
+        raise LeoSynthError(f"query failed: {exc}{hint}") from exc
     headers = [d[0] for d in cursor.description or []]
     shown = [[("NULL" if v is None else str(v)) for v in row] for row in rows[:limit]]
     widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headers)]

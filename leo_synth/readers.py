@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -14,7 +15,23 @@ from leo_synth.checksum import table_checksum
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import arrow_schema
 from leo_synth.writers.parquet import MANIFEST_FILE, relation_file
-from leo_synth.writers.sqlite import MANIFEST_TABLE
+from leo_synth.writers.sqlite import MANIFEST_TABLE, connect_readonly
+
+_READING = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+            sqlite3.SQLITE_RECURSIVE, sqlite3.SQLITE_PRAGMA}
+"""Authorizer actions a query may use; ATTACH (also behind VACUUM INTO) and writes are not."""
+
+
+def _reading_only(action: int, *_: object) -> int:
+    return sqlite3.SQLITE_OK if action in _READING else sqlite3.SQLITE_DENY
+
+
+def connect_for_query(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a SQLite file that refuses every statement but reading ones
+    (``not authorized``), so user SQL cannot create, attach or change any file."""
+    conn = connect_readonly(path)
+    conn.set_authorizer(_reading_only)
+    return conn
 
 
 def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
@@ -27,7 +44,7 @@ def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
 
 def read_sqlite(path: Path, relation: Relation) -> pa.Table:
     """A relation of a generated SQLite file (dates come back as ISO text)."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with contextlib.closing(connect_readonly(path)) as conn:
         names = ", ".join(f'"{c.name}"' for c in relation.columns)
         rows = conn.execute(f'SELECT {names} FROM "{relation.name}"').fetchall()
     return _from_rows(relation, rows)
@@ -53,7 +70,7 @@ def read_manifest(path: Path) -> dict:
     """The run manifest of a generated SQLite file or Parquet folder."""
     if path.is_dir():
         return json.loads((path / MANIFEST_FILE).read_text())
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+    with contextlib.closing(connect_readonly(path)) as conn:
         return json.loads(conn.execute(f"SELECT manifest FROM {MANIFEST_TABLE}").fetchone()[0])
 
 

@@ -25,6 +25,7 @@ from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.errors import LeoSynthError
+from leo_synth.interrupts import Interrupted, pause_point, worker_signals
 from leo_synth.relations import registry
 from leo_synth.relations.fill import build_batch
 from leo_synth.simulation.context import BlockContext
@@ -34,6 +35,7 @@ from leo_synth.simulation.pools import Pools, build_pools
 from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog, spec_files
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.writers import Manifest, Writer, make_writer
+from leo_synth.writers.lock import close_inherited_locks
 
 BlockResult = list[tuple[int, pa.RecordBatch, Checksum]]
 """Per relation (index into the run's relations): the block's batch and its checksum. The
@@ -80,6 +82,14 @@ def _init_worker(state: BlockState) -> None:
     _STATE = state
 
 
+def _worker_started(state: BlockState | None = None) -> None:
+    """In each new worker: the parent handles signals and alone holds the output lock."""
+    worker_signals()
+    close_inherited_locks()
+    if state is not None:
+        _init_worker(state)
+
+
 def compute_block(block: int) -> BlockResult:
     """Simulate one block and build every person-driven relation's batch."""
     state = _STATE
@@ -109,10 +119,10 @@ def iterate_blocks(state: BlockState, workers: int) -> Iterator[BlockResult]:
     if "fork" in methods:
         _init_worker(state)  # inherited by the forked workers, nothing to pickle
         context = multiprocessing.get_context("fork")
-        pool = context.Pool(workers)
+        pool = context.Pool(workers, initializer=_worker_started)
     else:  # pragma: no cover - platforms without fork
         context = multiprocessing.get_context("spawn")
-        pool = context.Pool(workers, initializer=_init_worker, initargs=(state,))
+        pool = context.Pool(workers, initializer=_worker_started, initargs=(state,))
     with pool:
         pending: deque = deque()
         next_block = 0
@@ -167,18 +177,18 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     keys = KeyMaker(catalog.keyspaces, config.seed)
     _check_capacity(keys, config.persons)
     writer = writer or make_writer(config.format, config.out, config.if_exists)
-    writer.check(relations)
-    pools = build_pools(config.seed, config.persons, params)
-    manifest = Manifest(settings=_settings(config, schema_dir, params))
-    state = BlockState(config.seed, config.persons, config.block_size, params, pools, keys,
-                       relations)
-    static = []
-    for index, rel in enumerate(relations):
-        (static if registry.BUILDERS[rel.table.builder].static else
-         state.person_relations).append(index)
+    writer.check(relations)  # from here on the writer may hold a lock: abort() releases it
     n_blocks = math.ceil(config.persons / config.block_size)
     rows = {rel.name: 0 for rel in relations}
     try:
+        pools = build_pools(config.seed, config.persons, params)
+        manifest = Manifest(settings=_settings(config, schema_dir, params))
+        state = BlockState(config.seed, config.persons, config.block_size, params, pools, keys,
+                           relations)
+        static = []
+        for index, rel in enumerate(relations):
+            (static if registry.BUILDERS[rel.table.builder].static else
+             state.person_relations).append(index)
         writer.open(relations, manifest)  # inside: an interrupted open is cleaned up too
         static_ctx = registry.StaticContext(config.seed, params, pools, keys)
         for index in static:
@@ -193,7 +203,12 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                 rows[relations[index].name] += batch.num_rows
             if progress:
                 progress(done, n_blocks, sum(rows.values()))
+            pause_point("write")
         writer.commit()
+    except Interrupted as exc:
+        writer.abort()
+        exc.published = writer.published
+        raise
     except BaseException:
         writer.abort()
         raise

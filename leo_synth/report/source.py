@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.writers.sqlite import sqlite_values
+from leo_synth.writers.sqlite import connect_readonly, sqlite_values
 
 Builder = Callable[["Workspace"], list[str]]
 
@@ -66,7 +66,7 @@ class Workspace:
             if key not in self._names:
                 raise LeoSynthError(f"relation {relation} is missing from the extract")
             if self._parquet is not None and key not in self._loaded():
-                self._columns[key] = list(pq.read_schema(self._parquet[key]).names)
+                self._columns[key] = list(_parquet(pq.read_schema, self._parquet[key]).names)
             else:
                 rows = self.conn.execute(f'PRAGMA table_info("{self._names[key]}")').fetchall()
                 self._columns[key] = [r[1] for r in rows]
@@ -120,7 +120,7 @@ class Workspace:
         key = relation.lower()
         if self._parquet is None or key in self._loaded() or key not in self._parquet:
             return
-        table = pq.read_table(self._parquet[key])
+        table = _parquet(pq.read_table, self._parquet[key])
         name = self._names[key]
         cols = ", ".join(f'"{f.name}" {_sql_type(f)}' for f in table.schema)
         self.conn.execute(f'CREATE TABLE "{name}" ({cols})')
@@ -169,7 +169,7 @@ def open_sqlite(path: Path) -> Workspace:
     if not path.is_file():
         raise LeoSynthError(f"no SQLite extract at {path}")
     try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        conn = connect_readonly(path)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         raise LeoSynthError(f"cannot read {path} as SQLite: {exc}") from exc
@@ -189,6 +189,16 @@ def open_parquet(folder: Path) -> Workspace:
     conn = sqlite3.connect(":memory:")
     _tune(conn)
     return Workspace(conn, parquet=files)
+
+
+def _parquet(read: Callable[[Path], Any], path: Path) -> Any:
+    """``read(path)``, with a damaged or truncated file reported as one line."""
+    try:
+        return read(path)
+    except (OSError, pa.ArrowException) as exc:
+        why = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise LeoSynthError(f"cannot read {path} as Parquet: {why} (the file is damaged or "
+                            f"truncated: generate the extract again)") from exc
 
 
 def _tune(conn: sqlite3.Connection) -> None:

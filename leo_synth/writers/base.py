@@ -3,7 +3,8 @@
 A run calls ``check()`` before simulating anything (so a bad target fails fast), ``open()``,
 ``write()`` for every batch in block order, then ``commit()``, which makes the output appear
 atomically. Any failure or interrupt calls ``abort()``, which removes everything the run wrote
-and leaves the previous output as it was.
+and leaves the previous output as it was. ``check()`` may take a lock on the target (file
+outputs do) that ``commit()`` or ``abort()`` releases.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Writer(ABC):
         self.relations: list[Relation] = []
         self.schemas: dict[str, pa.Schema] = {}
         self.manifest: Manifest | None = None
+        self.published = False
+        """Set once the new output is in place (a signal after that does not undo it)."""
 
     @abstractmethod
     def check(self, relations: list[Relation]) -> None:

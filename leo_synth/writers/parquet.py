@@ -1,21 +1,21 @@
 """Parquet writer: a folder per source database, one Parquet file per relation.
 
 Batches are buffered per relation and written as row groups of a useful size; the folder is
-built next to the target and renamed into place at the end.
+built next to the target and renamed into place at the end. ``_manifest.json`` marks the folder
+as leo-synth's own, which ``--if-exists replace`` requires before replacing a folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from leo_synth.errors import LeoSynthError
 from leo_synth.spec.model import Relation
-from leo_synth.writers.base import Writer
-from leo_synth.writers.files import check_target, publish, remove, staging_path
+from leo_synth.writers.files import FileWriter, remove
 
 ROW_GROUP_BYTES = 32 * 2**20
 MANIFEST_FILE = "_manifest.json"
@@ -26,22 +26,45 @@ def relation_file(root: Path, relation: Relation) -> Path:
     return root / relation.database / f"{relation.name}.parquet"
 
 
-class ParquetWriter(Writer):
+def foreign_parquet(folder: Path) -> str | None:
+    """Why ``folder`` is not a leo-synth Parquet output (None when it is, or is empty): it
+    must hold a leo-synth ``_manifest.json`` and nothing but ``<database>/<name>.parquet``."""
+    entries = sorted(folder.iterdir())
+    if not entries:
+        return None
+    try:
+        manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"it has no leo-synth {MANIFEST_FILE}"
+    if not isinstance(manifest, dict) or "leo_synth" not in manifest:
+        return f"its {MANIFEST_FILE} was not written by leo-synth"
+    for entry in entries:
+        if entry.name == MANIFEST_FILE:
+            continue
+        inner = sorted(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
+        for item in inner:
+            if item.suffix != ".parquet" or item.is_symlink() or not item.is_file():
+                return f"it holds {item.relative_to(folder)}, which leo-synth did not write"
+    return None
+
+
+class ParquetWriter(FileWriter):
+    what = "folder"
+    foreign = staticmethod(foreign_parquet)
+
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
-        self.path = Path(target)
-        self.staging = staging_path(self.path)
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.buffers: dict[str, list[pa.RecordBatch]] = {}
         self.buffered: dict[str, int] = {}
 
-    def check(self, relations: list[Relation]) -> None:
-        check_target(self.path, self.if_exists, want_dir=True)
-
     def _open(self) -> None:
         remove(self.staging)
         for rel in self.relations:
-            relation_file(self.staging, rel).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                relation_file(self.staging, rel).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise self.disk_error(exc) from exc
             self.buffers[rel.name] = []
             self.buffered[rel.name] = 0
 
@@ -71,13 +94,12 @@ class ParquetWriter(Writer):
                 self._flush(rel)
                 self.writers.pop(rel.name).close()
             (self.staging / MANIFEST_FILE).write_text(self.manifest.to_json() + "\n")
-            publish(self.staging, self.path)
         except OSError as exc:
-            raise LeoSynthError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+            raise self.disk_error(exc) from exc
+        self.publish()
 
-    def abort(self) -> None:
+    def _close(self) -> None:
         for writer in self.writers.values():
             with contextlib.suppress(OSError):
                 writer.close()
         self.writers.clear()
-        remove(self.staging)

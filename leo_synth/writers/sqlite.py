@@ -2,11 +2,14 @@
 
 Dates are stored as ISO text (SQLite has no date type; ``date()`` and comparisons work on it),
 decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect; keys and
-indexes are added after loading, then the file is renamed into place.
+indexes are added after loading, then the file is renamed into place. The file carries
+``PRAGMA application_id`` = "LEOS" and a manifest table: together they mark it as leo-synth's
+own, which ``--if-exists replace`` requires before replacing a file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -15,14 +18,38 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
-from leo_synth.errors import LeoSynthError
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import index_columns, sqlalchemy_table
-from leo_synth.writers.base import Writer
-from leo_synth.writers.files import check_target, publish, remove, staging_path
+from leo_synth.writers.files import FileWriter, remove
 
 APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
 MANIFEST_TABLE = "_leo_synth_manifest"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open a SQLite file read-only by its path: the path is percent-encoded into the URI, so
+    ``?``, ``#`` and ``%`` in a name cannot open (or create) another file."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def foreign_sqlite(path: Path) -> str | None:
+    """Why the file at ``path`` is not a leo-synth SQLite output (None when it is, or is
+    empty): the header's application_id and the manifest table are both required."""
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if not header:
+        return None
+    if not header.startswith(SQLITE_HEADER) or len(header) < 72:
+        return "it is not a SQLite file"
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        return "it is a SQLite database that leo-synth did not make"
+    try:
+        with contextlib.closing(connect_readonly(path)) as conn:
+            conn.execute(f"SELECT manifest FROM {MANIFEST_TABLE}").fetchone()
+    except sqlite3.Error:
+        return "it has no leo-synth manifest (damaged, or not made by leo-synth)"
+    return None
 
 
 def _quote(name: str) -> str:
@@ -42,18 +69,23 @@ def sqlite_values(array: pa.Array | pa.ChunkedArray) -> list:
     return array.to_pylist()
 
 
-class SqliteWriter(Writer):
+class SqliteWriter(FileWriter):
+    what = "file"
+    write_errors = (OSError, sqlite3.OperationalError)
+    foreign = staticmethod(foreign_sqlite)
+
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
-        self.path = Path(target)
-        self.staging = staging_path(self.path)
         self.connection: sqlite3.Connection | None = None
-
-    def check(self, relations: list[Relation]) -> None:
-        check_target(self.path, self.if_exists, want_dir=False)
 
     def _open(self) -> None:
         remove(self.staging)
+        try:
+            self._create()
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise self.disk_error(exc) from exc
+
+    def _create(self) -> None:
         self.connection = sqlite3.connect(self.staging)
         self.connection.execute("PRAGMA journal_mode = OFF")
         self.connection.execute("PRAGMA synchronous = OFF")
@@ -89,14 +121,13 @@ class SqliteWriter(Writer):
             self.connection.commit()
             self.connection.close()
             self.connection = None
-            publish(self.staging, self.path)
         except sqlite3.IntegrityError as exc:  # a duplicate primary key is a generator bug
             raise RuntimeError(f"primary key violated while indexing: {exc}") from exc
-        except OSError as exc:
-            raise LeoSynthError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise self.disk_error(exc) from exc
+        self.publish()
 
-    def abort(self) -> None:
+    def _close(self) -> None:
         if self.connection is not None:
             self.connection.close()
             self.connection = None
-        remove(self.staging)
