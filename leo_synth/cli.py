@@ -113,7 +113,8 @@ class Progress:
 @click.option("--persons", type=int, help="Number of simulated persons (the one size knob).")
 @click.option("--seed", type=int, help="Seed: the same seed gives the same data.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format.")
-@click.option("--out", help="Output file (sqlite), folder (parquet) or postgresql:// URL.")
+@click.option("--out", help="Output file (sqlite), folder (parquet, duckdb, csv) or "
+                            "postgresql:// URL.")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS),
               help="What to do when the output exists (default: fail).")
 @click.option("--workers", type=int, help="Worker processes (output is identical for any).")
@@ -126,12 +127,14 @@ class Progress:
 @click.option("--for-report", is_flag=True,
               help="Only the relations the calibration report reads (a quicker run for "
                    "`leo-synth report`).")
+@click.option("--srs-project", help="SRS project number: the schema of the three-part names "
+                                    "[database].[project].[relation] (default 2002237).")
 @click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             for_report: bool, quiet: bool) -> None:
-    """Generate the extract into SQLite, Parquet or PostgreSQL.
+             for_report: bool, srs_project: str | None, quiet: bool) -> None:
+    """Generate the extract into SQLite, Parquet, PostgreSQL, DuckDB or CSV.
 
     Flags override the config file. Examples:
 
@@ -150,7 +153,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     base = _config(config_path)
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
-        block_size=block_size, iteration=int(iteration) if iteration else None)
+        block_size=block_size, iteration=int(iteration) if iteration else None,
+        srs_project=srs_project)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
