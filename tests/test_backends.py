@@ -1,11 +1,21 @@
-"""SQLite, Parquet and PostgreSQL hold the same content for the same seed."""
+"""SQLite, Parquet, PostgreSQL and DuckDB hold the same content for the same seed."""
 
 from __future__ import annotations
 
+import duckdb
 import psycopg
 import pytest
 
-from leo_synth.readers import checksums, read_manifest, read_parquet, read_postgres, read_sqlite
+from leo_synth.readers import (
+    checksums,
+    read_duckdb,
+    read_manifest,
+    read_parquet,
+    read_postgres,
+    read_sqlite,
+)
+from leo_synth.srs_address import SrsNaming
+from leo_synth.writers.duckdb import connect_extract
 
 
 def _manifest_checksums(db) -> dict[str, str]:
@@ -22,6 +32,55 @@ def test_parquet_matches_sqlite(small_sqlite, small_parquet) -> None:
     db, summary = small_sqlite
     read = checksums((rel, read_parquet(small_parquet, rel)) for rel in summary.relations)
     assert read == _manifest_checksums(db)
+
+
+def test_duckdb_matches_sqlite(small_sqlite, small_duckdb) -> None:
+    db, summary = small_sqlite
+    with connect_extract(small_duckdb) as conn:
+        read = checksums((rel, read_duckdb(small_duckdb, rel, conn))
+                         for rel in summary.relations)
+    assert read == _manifest_checksums(db)
+    assert read_manifest(small_duckdb)["relations"] == read_manifest(db)["relations"]
+
+
+def test_duckdb_has_srs_catalogs_keys_and_types(small_sqlite, small_duckdb) -> None:
+    _, summary = small_sqlite
+    naming = SrsNaming(2, "2002237")
+    conn = connect_extract(small_duckdb)
+    catalogs = {r[0] for r in conn.execute("select database_name from duckdb_databases()")
+                .fetchall()}
+    assert {"LEO_i2", "NPD_i2", "LILR_i2", "HESA_i2", "UCAS_i2"} <= catalogs
+    # Three-part SRS names, in any case, and bare names through the search path.
+    three_part = conn.execute('SELECT COUNT(*) FROM leo_i2."2002237".LEARNER_AE_ID_TO_EDUKEY_LOOKUP'
+                              ).fetchone()[0]
+    bare = conn.execute("SELECT COUNT(*) FROM learner_ae_id_to_edukey_lookup").fetchone()[0]
+    assert three_part == bare == summary.rows["learner_ae_id_to_edukey_lookup"] > 0
+    # A relation asked for in the wrong database fails, as in the SRS.
+    with pytest.raises(duckdb.CatalogException):
+        conn.execute('SELECT 1 FROM NPD_i2."2002237".learner_ae_id_to_edukey_lookup')
+    rel = next(r for r in summary.relations if r.name == "leo_employment")
+    database, project, name = naming.parts(rel)
+    types = dict(conn.execute("select column_name, data_type from duckdb_columns() "
+                              "where database_name = ? and schema_name = ? and table_name = ?",
+                              [database, project, name]).fetchall())
+    assert types == {c.name: _duckdb_type(c.spec.type) for c in rel.columns}
+    keyed = conn.execute("select count(*) from duckdb_constraints() where constraint_type = "
+                         "'PRIMARY KEY' and database_name = 'LEO_i2'").fetchone()[0]
+    assert keyed >= 3
+    conn.close()
+
+
+def _duckdb_type(sql_type) -> str:
+    """The DuckDB type a spec type should get (strings lose their length in DuckDB)."""
+    kind = sql_type.kind
+    if kind == "string":
+        return "VARCHAR"
+    if kind == "integer":
+        return {8: "SMALLINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT"}[
+            sql_type.integer_bits]
+    if kind == "decimal":
+        return f"DECIMAL({sql_type.precision},{sql_type.scale})"
+    return {"float": "DOUBLE", "date": "DATE", "datetime": "TIMESTAMP"}[kind]
 
 
 @pytest.mark.postgres
