@@ -235,19 +235,23 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("database", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("database", type=click.Path(path_type=Path, exists=True))
 @click.argument("sql")
 @click.option("--limit", default=20, show_default=True, help="Rows to print at most.")
 def query(database: Path, sql: str, limit: int) -> None:
-    """Run SQL (text, or @FILE) against a generated SQLite file and print the result."""
+    """Run SQL (text, or @FILE) against a generated SQLite file or DuckDB folder (where SRS
+    three-part names such as LEO_i2."2002237".leo_employment work) and print the result."""
     if sql.startswith("@"):
         sql = Path(sql[1:]).read_text(encoding="utf-8")
-    try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        cursor = connection.execute(sql)
-        rows = cursor.fetchmany(limit + 1)
-    except sqlite3.Error as exc:
-        raise LeoSynthError(f"query failed: {exc}") from exc
+    if database.is_dir():
+        cursor, rows = _duckdb_query(database, sql, limit)
+    else:
+        try:
+            connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+            cursor = connection.execute(sql)
+            rows = cursor.fetchmany(limit + 1)
+        except sqlite3.Error as exc:
+            raise LeoSynthError(f"query failed: {exc}") from exc
     headers = [d[0] for d in cursor.description or []]
     shown = [[("NULL" if v is None else str(v)) for v in row] for row in rows[:limit]]
     widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headers)]
@@ -256,6 +260,19 @@ def query(database: Path, sql: str, limit: int) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     if len(rows) > limit:
         click.echo("... (more rows; use --limit)")
+
+
+def _duckdb_query(folder: Path, sql: str, limit: int) -> tuple[Any, list[tuple]]:
+    import duckdb
+
+    from leo_synth.writers.duckdb import connect_extract
+
+    connection = connect_extract(folder)
+    try:
+        cursor = connection.execute(sql)
+        return cursor, cursor.fetchmany(limit + 1)
+    except duckdb.Error as exc:
+        raise LeoSynthError(f"query failed: {' '.join(str(exc).split())}") from exc
 
 
 main.add_command(dictionary)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import duckdb
 import psycopg
 import pytest
+from click.testing import CliRunner
 
+from leo_synth.cli import main
 from leo_synth.readers import (
     checksums,
     read_duckdb,
@@ -107,3 +109,11 @@ def test_postgres_has_schemas_keys_and_case_insensitive_names(small_sqlite, smal
             JOIN LEARNER_AE_ID_TO_PMR_LOOKUP p
               ON p.PUPILMATCHINGREFANONYMOUS = c.PupilMatchingRefAnonymous_spr11""").fetchone()[0]
         assert count > 0
+
+
+def test_query_runs_srs_three_part_names_on_duckdb(small_sqlite, small_duckdb) -> None:
+    _, summary = small_sqlite
+    result = CliRunner().invoke(main, ["query", str(small_duckdb),
+                                       'SELECT COUNT(*) AS n FROM LEO_i2."2002237".leo_earnings'])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["n", str(summary.rows["leo_earnings"])]
