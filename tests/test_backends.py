@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from leo_synth.cli import main
+from leo_synth.errors import LeoSynthError
 from leo_synth.readers import (
     checksums,
     read_duckdb,
@@ -18,6 +19,7 @@ from leo_synth.readers import (
 )
 from leo_synth.srs_address import SrsNaming
 from leo_synth.writers.duckdb import connect_extract
+from leo_synth.writers.postgres_srs import create_project_schema
 
 
 def _manifest_checksums(db) -> dict[str, str]:
@@ -109,6 +111,24 @@ def test_postgres_has_schemas_keys_and_case_insensitive_names(small_sqlite, smal
             JOIN LEARNER_AE_ID_TO_PMR_LOOKUP p
               ON p.PUPILMATCHINGREFANONYMOUS = c.PupilMatchingRefAnonymous_spr11""").fetchone()[0]
         assert count > 0
+        # SRS three-part names lose their database: the project schema has every relation.
+        conn.execute('set search_path to public')
+        srs = conn.execute('SELECT COUNT(*) FROM "2002237".LEO_Employment').fetchone()[0]
+        direct = conn.execute("SELECT COUNT(*) FROM leo_i2.leo_employment").fetchone()[0]
+        assert srs == direct > 0
+        views = conn.execute("select count(*) from information_schema.views "
+                             "where table_schema = '2002237'").fetchone()[0]
+        assert views == len(_summary.relations)
+
+
+@pytest.mark.postgres
+def test_postgres_project_schema_never_replaces_a_foreign_schema(pg_url: str) -> None:
+    with psycopg.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute('CREATE SCHEMA "424242"')  # somebody else's schema, rolled back below
+        with pytest.raises(LeoSynthError, match="schema 424242 exists and was not made by "
+                                                "leo-synth"):
+            create_project_schema(cur, [], "424242")
+        conn.rollback()
 
 
 def test_query_runs_srs_three_part_names_on_duckdb(small_sqlite, small_duckdb) -> None:
