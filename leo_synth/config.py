@@ -13,7 +13,7 @@ from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
 from leo_synth.srs_address import DEFAULT_PROJECT, check_project
 
-FORMATS = ("sqlite", "parquet", "postgres", "duckdb")
+FORMATS = ("sqlite", "parquet", "postgres", "duckdb", "csv")
 IF_EXISTS = ("fail", "replace")
 MAX_PERSONS = 50_000_000
 """Above the real extract's ~39 million persons; anything larger is a typo."""

@@ -6,7 +6,7 @@ from leo_synth.writers.base import Manifest, Writer
 
 
 def make_writer(fmt: str, target: str, if_exists: str) -> Writer:
-    """The writer for a format (``sqlite``, ``parquet``, ``postgres`` or ``duckdb``)."""
+    """The writer for a format (``sqlite``, ``parquet``, ``postgres``, ``duckdb`` or ``csv``)."""
     if fmt == "sqlite":
         from leo_synth.writers.sqlite import SqliteWriter
 
@@ -23,6 +23,10 @@ def make_writer(fmt: str, target: str, if_exists: str) -> Writer:
         from leo_synth.writers.duckdb import DuckdbWriter
 
         return DuckdbWriter(target, if_exists)
+    if fmt == "csv":
+        from leo_synth.writers.csv import CsvWriter
+
+        return CsvWriter(target, if_exists)
     raise ValueError(f"unknown format {fmt!r}")
 
 
