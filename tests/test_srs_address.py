@@ -61,3 +61,17 @@ def test_database_needs_a_name_in_each_iteration_of_its_tables(tmp_path: Path) -
     problems = _problems(tmp_path, GOOD_TABLE.replace("{1: LEO, 2: LEO_i2}", "{2: LEO_i2}"))
     assert any("database 'leo_i2' has no SRS name for iteration 1" in p for p in problems), \
         problems
+
+
+@pytest.mark.parametrize("iteration", [1, 2])
+def test_dictionary_shows_every_srs_name(catalog, iteration: int) -> None:
+    from leo_synth.dictionary.markdown import render_markdown
+    from leo_synth.dictionary.model import build_dictionary
+
+    d = build_dictionary(catalog, iteration)
+    names = _names(catalog, iteration)
+    assert {r.name: r.srs_name for r in d.relations()} == names
+    assert {db.srs_name for db in d.databases if db.templates} == set(
+        SrsNaming(iteration).databases(catalog.relations(iteration)))
+    markdown = render_markdown(d)
+    assert all(f"`{name}`" in markdown for name in names.values())
