@@ -70,7 +70,7 @@ def test_dictionary_shows_every_srs_name(catalog, iteration: int) -> None:
 
     d = build_dictionary(catalog, iteration)
     names = _names(catalog, iteration)
-    assert {r.name: r.srs_name for r in d.relations()} == names
+    assert {r.name: r.srs_name for r in d.relations} == names
     assert {db.srs_name for db in d.databases if db.templates} == set(
         SrsNaming(iteration).databases(catalog.relations(iteration)))
     markdown = render_markdown(d)
