@@ -114,3 +114,26 @@ def test_mssql_ddl_gives_srs_three_part_names(small_sqlite, small_csv) -> None:
     assert ("BULK INSERT [NPD_i2].[2002237].[spring_census_2011] FROM "
             "'$(csv_folder)\\spring_census_2011.csv'") in load
     assert load.count("\nBULK INSERT ") == len(summary.relations)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "duckdb"])
+def test_folder_writers_abort_without_debris(catalog, tmp_path: Path, fmt: str) -> None:
+    from leo_synth.spec.physical import arrow_schema
+    from leo_synth.writers import Manifest, make_writer
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "previous.txt").write_text("the previous output")
+    relations = [r for r in catalog.relations(2) if r.name in (
+        "learner_ae_id_to_pmr_lookup", "spring_census_2011")]
+    writer = make_writer(fmt, str(target), "replace")
+    writer.check(relations)
+    writer.open(relations, Manifest({"iteration": 2, "srs_project": "77"}))
+    schema = arrow_schema(relations[0])
+    batch = pa.record_batch([pa.array([9_000_000_000_000_000_001], pa.int64()),
+                             pa.array(["SYN000000000000001"])], schema=schema)
+    writer.write(relations[0], batch)
+    assert any("leo-synth-tmp" in p.name for p in tmp_path.iterdir())  # built next to it
+    writer.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert [p.name for p in target.iterdir()] == ["previous.txt"]
