@@ -137,3 +137,16 @@ def test_query_runs_srs_three_part_names_on_duckdb(small_sqlite, small_duckdb) -
                                        'SELECT COUNT(*) AS n FROM LEO_i2."2002237".leo_earnings'])
     assert result.exit_code == 0, result.output
     assert result.output.split() == ["n", str(summary.rows["leo_earnings"])]
+
+
+def test_duckdb_attach_script_is_the_one_line_recipe(small_sqlite, small_duckdb,
+                                                      monkeypatch) -> None:
+    """`cd out/leo_duckdb && duckdb -init attach.sql`: the script run from the folder."""
+    _, summary = small_sqlite
+    monkeypatch.chdir(small_duckdb)
+    with duckdb.connect() as conn:
+        conn.execute((small_duckdb / "attach.sql").read_text(encoding="utf-8"))
+        count = conn.execute('SELECT COUNT(*) FROM NPD_i2."2002237".spring_census_2011'
+                             ).fetchone()[0]
+        bare = conn.execute("SELECT COUNT(*) FROM Spring_Census_2011").fetchone()[0]
+    assert count == bare == summary.rows["spring_census_2011"] > 0
