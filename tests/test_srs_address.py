@@ -75,3 +75,11 @@ def test_dictionary_shows_every_srs_name(catalog, iteration: int) -> None:
         SrsNaming(iteration).databases(catalog.relations(iteration)))
     markdown = render_markdown(d)
     assert all(f"`{name}`" in markdown for name in names.values())
+
+
+def test_validate_checks_the_databases_file() -> None:
+    from conftest import ROOT
+
+    from leo_synth.validate import validate_file
+
+    assert validate_file(ROOT / "schemas" / "databases.yaml") == []
