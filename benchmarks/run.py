@@ -31,7 +31,8 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--persons", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--formats", nargs="+", default=["sqlite", "parquet", "postgres"])
+    parser.add_argument("--formats", nargs="+",
+                        default=["sqlite", "parquet", "postgres", "duckdb", "csv"])
     parser.add_argument("--no-record", action="store_true", help="print only")
     parser.add_argument("--note", default="", help="a line recorded under the heading")
     args = parser.parse_args()

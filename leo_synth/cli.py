@@ -138,7 +138,8 @@ class Progress:
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
               show_default=_config_default("format"), help="Output format.")
 @click.option("--out", show_default=_config_default("out"),
-              help="Output file (sqlite), folder (parquet) or postgresql:// URL.")
+              help="Output file (sqlite), folder (parquet, duckdb, csv) or "
+                   "postgresql:// URL.")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS),
               show_default=_config_default("if_exists"),
               help="What to do when the output exists.")
@@ -155,12 +156,14 @@ class Progress:
 @click.option("--for-report", is_flag=True,
               help="Only the relations the calibration report reads (a quicker run for "
                    "`leo-synth report`).")
+@click.option("--srs-project", help="SRS project number: the schema of the three-part names "
+                                    "[database].[project].[relation] (default 2002237).")
 @click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             for_report: bool, quiet: bool) -> None:
-    """Generate the extract into SQLite, Parquet or PostgreSQL.
+             for_report: bool, srs_project: str | None, quiet: bool) -> None:
+    """Generate the extract into SQLite, Parquet, PostgreSQL, DuckDB or CSV.
 
     Flags override the config file. Examples:
 
@@ -177,7 +180,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     base = _config(config_path)
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
-        block_size=block_size, iteration=int(iteration) if iteration else None)
+        block_size=block_size, iteration=int(iteration) if iteration else None,
+        srs_project=srs_project)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
@@ -272,13 +276,14 @@ def validate(files: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("database", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("database", type=click.Path(path_type=Path, exists=True))
 @click.argument("sql")
 @click.option("--limit", default=20, show_default=True, help="Rows to print at most.")
 def query(database: Path, sql: str, limit: int) -> None:
-    """Run SQL (text, or @FILE) against a generated SQLite file and print the result.
+    """Run SQL (text, or @FILE) against a generated SQLite file or DuckDB folder (where SRS
+    three-part names such as LEO_i2."2002237".leo_employment work) and print the result.
 
-    The file is opened read-only and only reading statements run: ATTACH, VACUUM INTO and
+    The extract is opened read-only and only reading statements run: ATTACH, VACUUM INTO and
     every kind of write are refused, so a query never creates or changes a file.
     """
     from leo_synth.readers import connect_for_query
@@ -289,14 +294,17 @@ def query(database: Path, sql: str, limit: int) -> None:
         except (OSError, UnicodeDecodeError) as exc:
             why = getattr(exc, "strerror", None) or str(exc)
             raise LeoSynthError(f"cannot read the SQL file {sql[1:]}: {why}") from exc
-    try:
-        connection = connect_for_query(database)
-        cursor = connection.execute(sql)
-        rows = cursor.fetchmany(limit + 1)
-    except sqlite3.Error as exc:
-        hint = (" (query only reads: ATTACH, VACUUM INTO and statements that write are refused)"
-                if "authoriz" in str(exc) else "")
-        raise LeoSynthError(f"query failed: {exc}{hint}") from exc
+    if database.is_dir():
+        cursor, rows = _duckdb_query(database, sql, limit)
+    else:
+        try:
+            connection = connect_for_query(database)
+            cursor = connection.execute(sql)
+            rows = cursor.fetchmany(limit + 1)
+        except sqlite3.Error as exc:
+            hint = (" (query only reads: ATTACH, VACUUM INTO and statements that write are "
+                    "refused)" if "authoriz" in str(exc) else "")
+            raise LeoSynthError(f"query failed: {exc}{hint}") from exc
     headers = [d[0] for d in cursor.description or []]
     shown = [[("NULL" if v is None else str(v)) for v in row] for row in rows[:limit]]
     widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headers)]
@@ -305,6 +313,19 @@ def query(database: Path, sql: str, limit: int) -> None:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     if len(rows) > limit:
         click.echo("... (more rows; use --limit)")
+
+
+def _duckdb_query(folder: Path, sql: str, limit: int) -> tuple[Any, list[tuple]]:
+    import duckdb
+
+    from leo_synth.writers.duckdb import connect_extract
+
+    connection = connect_extract(folder)
+    try:
+        cursor = connection.execute(sql)
+        return cursor, cursor.fetchmany(limit + 1)
+    except duckdb.Error as exc:
+        raise LeoSynthError(f"query failed: {' '.join(str(exc).split())}") from exc
 
 
 main.add_command(dictionary)

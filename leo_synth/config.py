@@ -11,8 +11,9 @@ from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
+from leo_synth.srs_address import DEFAULT_PROJECT, check_project
 
-FORMATS = ("sqlite", "parquet", "postgres")
+FORMATS = ("sqlite", "parquet", "postgres", "duckdb", "csv")
 IF_EXISTS = ("fail", "replace")
 MAX_PERSONS = 50_000_000
 """Above the real extract's ~39 million persons; anything larger is a typo."""
@@ -32,6 +33,8 @@ class RunConfig:
     if_exists: str = "fail"
     parameters: str | None = None
     request: str | None = None
+    srs_project: str = DEFAULT_PROJECT
+    """The SRS project number: the schema of every relation's three-part name."""
     base_dir: str = "."
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -75,9 +78,14 @@ def validate(config: RunConfig) -> RunConfig:
                             f"{value:,}")
         elif isinstance(allowed, tuple) and kind is str and value not in allowed:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    project = config.srs_project
+    try:
+        project = check_project(project)
+    except LeoSynthError as exc:
+        problems.append(f"srs_project: {exc}")
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
-    return config
+    return config if project == config.srs_project else replace(config, srs_project=project)
 
 
 def load_config(path: Path | None) -> RunConfig:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -32,6 +33,9 @@ def connect_for_query(path: Path) -> sqlite3.Connection:
     conn = connect_readonly(path)
     conn.set_authorizer(_reading_only)
     return conn
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
@@ -66,8 +70,25 @@ def read_parquet(folder: Path, relation: Relation) -> pa.Table:
     return pq.read_table(relation_file(folder, relation))
 
 
+def read_duckdb(folder: Path, relation: Relation,
+                conn: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
+    """A relation of a generated DuckDB extract, read by its SRS three-part name (through
+    ``conn``, a :func:`~leo_synth.writers.duckdb.connect_extract` connection, when given)."""
+    from leo_synth.srs_address import SrsNaming
+    from leo_synth.writers.duckdb import connect_extract
+
+    naming = SrsNaming.from_settings(read_manifest(folder)["leo_synth"])
+    database, project, name = naming.parts(relation)
+    names = ", ".join(f'"{c.name}"' for c in relation.columns)
+    query = f'SELECT {names} FROM "{database}"."{project}"."{name}"'
+    if conn is not None:
+        return conn.sql(query).to_arrow_table()
+    with connect_extract(folder) as own:
+        return own.sql(query).to_arrow_table()
+
+
 def read_manifest(path: Path) -> dict:
-    """The run manifest of a generated SQLite file or Parquet folder."""
+    """The run manifest of a generated SQLite file, or Parquet or DuckDB folder."""
     if path.is_dir():
         return json.loads((path / MANIFEST_FILE).read_text())
     with contextlib.closing(connect_readonly(path)) as conn:

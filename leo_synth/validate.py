@@ -14,7 +14,7 @@ from leo_synth.spec.loader import (
     spec_files,
 )
 
-SPEC_KEYS = {"tables", "keyspaces", "codelists", "family"}
+SPEC_KEYS = {"tables", "keyspaces", "codelists", "family", "databases"}
 
 
 def validate_file(path: Path, schema_dir: Path | None = None) -> list[str]:

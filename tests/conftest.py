@@ -55,6 +55,20 @@ def small_parquet(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) ->
 
 
 @pytest.fixture(scope="session")
+def small_duckdb(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
+    path = tmp_path_factory.mktemp("small") / "leo_duckdb"
+    generate(SMALL.with_overrides(out=str(path), format="duckdb"), catalog)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_csv(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
+    path = tmp_path_factory.mktemp("small") / "leo_csv"
+    generate(SMALL.with_overrides(out=str(path), format="csv"), catalog)
+    return path
+
+
+@pytest.fixture(scope="session")
 def small_postgres(pg_url: str, catalog: Catalog) -> str:
     generate(SMALL.with_overrides(out=pg_url, format="postgres"), catalog)
     return pg_url

@@ -75,6 +75,7 @@ def ensure_server() -> tuple[str | None, str]:
         made = _psql(port, f"create role {ROLE} login password '{PASSWORD}'")
         if made.returncode != 0:
             return None, f"cannot create role: {made.stderr.strip()}"
+    _psql(port, f"alter role {ROLE} createdb")  # the CSV test loads into a database of its own
     has_db = _psql(port, f"select 1 from pg_database where datname = '{DATABASE}'")
     if has_db.stdout.strip() != "1":
         made = _psql(port, f"create database {DATABASE} owner {ROLE}")

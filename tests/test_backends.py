@@ -1,11 +1,25 @@
-"""SQLite, Parquet and PostgreSQL hold the same content for the same seed."""
+"""SQLite, Parquet, PostgreSQL and DuckDB hold the same content for the same seed."""
 
 from __future__ import annotations
 
+import duckdb
 import psycopg
 import pytest
+from click.testing import CliRunner
 
-from leo_synth.readers import checksums, read_manifest, read_parquet, read_postgres, read_sqlite
+from leo_synth.cli import main
+from leo_synth.errors import LeoSynthError
+from leo_synth.readers import (
+    checksums,
+    read_duckdb,
+    read_manifest,
+    read_parquet,
+    read_postgres,
+    read_sqlite,
+)
+from leo_synth.srs_address import SrsNaming
+from leo_synth.writers.duckdb import connect_extract
+from leo_synth.writers.postgres_srs import create_project_schema
 
 
 def _manifest_checksums(db) -> dict[str, str]:
@@ -22,6 +36,55 @@ def test_parquet_matches_sqlite(small_sqlite, small_parquet) -> None:
     db, summary = small_sqlite
     read = checksums((rel, read_parquet(small_parquet, rel)) for rel in summary.relations)
     assert read == _manifest_checksums(db)
+
+
+def test_duckdb_matches_sqlite(small_sqlite, small_duckdb) -> None:
+    db, summary = small_sqlite
+    with connect_extract(small_duckdb) as conn:
+        read = checksums((rel, read_duckdb(small_duckdb, rel, conn))
+                         for rel in summary.relations)
+    assert read == _manifest_checksums(db)
+    assert read_manifest(small_duckdb)["relations"] == read_manifest(db)["relations"]
+
+
+def test_duckdb_has_srs_catalogs_keys_and_types(small_sqlite, small_duckdb) -> None:
+    _, summary = small_sqlite
+    naming = SrsNaming(2, "2002237")
+    conn = connect_extract(small_duckdb)
+    catalogs = {r[0] for r in conn.execute("select database_name from duckdb_databases()")
+                .fetchall()}
+    assert {"LEO_i2", "NPD_i2", "LILR_i2", "HESA_i2", "UCAS_i2"} <= catalogs
+    # Three-part SRS names, in any case, and bare names through the search path.
+    three_part = conn.execute('SELECT COUNT(*) FROM leo_i2."2002237".LEARNER_AE_ID_TO_EDUKEY_LOOKUP'
+                              ).fetchone()[0]
+    bare = conn.execute("SELECT COUNT(*) FROM learner_ae_id_to_edukey_lookup").fetchone()[0]
+    assert three_part == bare == summary.rows["learner_ae_id_to_edukey_lookup"] > 0
+    # A relation asked for in the wrong database fails, as in the SRS.
+    with pytest.raises(duckdb.CatalogException):
+        conn.execute('SELECT 1 FROM NPD_i2."2002237".learner_ae_id_to_edukey_lookup')
+    rel = next(r for r in summary.relations if r.name == "leo_employment")
+    database, project, name = naming.parts(rel)
+    types = dict(conn.execute("select column_name, data_type from duckdb_columns() "
+                              "where database_name = ? and schema_name = ? and table_name = ?",
+                              [database, project, name]).fetchall())
+    assert types == {c.name: _duckdb_type(c.spec.type) for c in rel.columns}
+    keyed = conn.execute("select count(*) from duckdb_constraints() where constraint_type = "
+                         "'PRIMARY KEY' and database_name = 'LEO_i2'").fetchone()[0]
+    assert keyed >= 3
+    conn.close()
+
+
+def _duckdb_type(sql_type) -> str:
+    """The DuckDB type a spec type should get (strings lose their length in DuckDB)."""
+    kind = sql_type.kind
+    if kind == "string":
+        return "VARCHAR"
+    if kind == "integer":
+        return {8: "SMALLINT", 16: "SMALLINT", 32: "INTEGER", 64: "BIGINT"}[
+            sql_type.integer_bits]
+    if kind == "decimal":
+        return f"DECIMAL({sql_type.precision},{sql_type.scale})"
+    return {"float": "DOUBLE", "date": "DATE", "datetime": "TIMESTAMP"}[kind]
 
 
 @pytest.mark.postgres
@@ -48,3 +111,42 @@ def test_postgres_has_schemas_keys_and_case_insensitive_names(small_sqlite, smal
             JOIN LEARNER_AE_ID_TO_PMR_LOOKUP p
               ON p.PUPILMATCHINGREFANONYMOUS = c.PupilMatchingRefAnonymous_spr11""").fetchone()[0]
         assert count > 0
+        # SRS three-part names lose their database: the project schema has every relation.
+        conn.execute('set search_path to public')
+        srs = conn.execute('SELECT COUNT(*) FROM "2002237".LEO_Employment').fetchone()[0]
+        direct = conn.execute("SELECT COUNT(*) FROM leo_i2.leo_employment").fetchone()[0]
+        assert srs == direct > 0
+        views = conn.execute("select count(*) from information_schema.views "
+                             "where table_schema = '2002237'").fetchone()[0]
+        assert views == len(_summary.relations)
+
+
+@pytest.mark.postgres
+def test_postgres_project_schema_never_replaces_a_foreign_schema(pg_url: str) -> None:
+    with psycopg.connect(pg_url) as conn, conn.cursor() as cur:
+        cur.execute('CREATE SCHEMA "424242"')  # somebody else's schema, rolled back below
+        with pytest.raises(LeoSynthError, match="schema 424242 exists and was not made by "
+                                                "leo-synth"):
+            create_project_schema(cur, [], "424242")
+        conn.rollback()
+
+
+def test_query_runs_srs_three_part_names_on_duckdb(small_sqlite, small_duckdb) -> None:
+    _, summary = small_sqlite
+    result = CliRunner().invoke(main, ["query", str(small_duckdb),
+                                       'SELECT COUNT(*) AS n FROM LEO_i2."2002237".leo_earnings'])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["n", str(summary.rows["leo_earnings"])]
+
+
+def test_duckdb_attach_script_is_the_one_line_recipe(small_sqlite, small_duckdb,
+                                                      monkeypatch) -> None:
+    """`cd out/leo_duckdb && duckdb -init attach.sql`: the script run from the folder."""
+    _, summary = small_sqlite
+    monkeypatch.chdir(small_duckdb)
+    with duckdb.connect() as conn:
+        conn.execute((small_duckdb / "attach.sql").read_text(encoding="utf-8"))
+        count = conn.execute('SELECT COUNT(*) FROM NPD_i2."2002237".spring_census_2011'
+                             ).fetchone()[0]
+        bare = conn.execute("SELECT COUNT(*) FROM Spring_Census_2011").fetchone()[0]
+    assert count == bare == summary.rows["spring_census_2011"] > 0

@@ -95,7 +95,8 @@ def test_tables_name_unknown_or_ambiguous(name: str, fragment: str) -> None:
     (["generate", "--persons", "ten"], ["--persons", "ten"]),
     (["generate", "--frobnicate"], ["No such option", "--frobnicate"]),
     (["generate", "--workers", "0"], ["workers must be between 1 and 64"]),
-    (["generate", "--format", "csv"], ["--format", "csv"]),
+    (["generate", "--format", "xlsx"], ["--format", "xlsx"]),
+    (["generate", "--srs-project", "abc"], ["bad SRS project 'abc'", "digits"]),
     (["frobnicate"], ["No such command", "frobnicate"]),
 ])
 def test_bad_options_give_one_line(tmp_path: Path, args: list[str], fragments: list[str]) -> None:

@@ -24,7 +24,7 @@ from leo_synth.report.evaluate import STAT_FACTOR, Report, evaluate
 from leo_synth.report.html import render_html
 from leo_synth.report.registry import DEFINITIONS, load_all
 from leo_synth.report.render import render_text, to_json
-from leo_synth.report.source import Workspace, open_parquet, open_sqlite
+from leo_synth.report.source import Workspace, open_duckdb, open_parquet, open_sqlite
 from leo_synth.report.targets import TargetsFile, load_targets
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -60,6 +60,15 @@ def sqlite_report(sqlite_ws: Workspace, targets: TargetsFile) -> Report:
 @pytest.fixture(scope="module")
 def parquet_report(small_parquet: Path, targets: TargetsFile) -> Report:
     ws = open_parquet(small_parquet)
+    try:
+        return evaluate(ws, targets, statistical=True)
+    finally:
+        ws.close()
+
+
+@pytest.fixture(scope="module")
+def duckdb_report(small_duckdb: Path, targets: TargetsFile) -> Report:
+    ws = open_duckdb(small_duckdb)
     try:
         return evaluate(ws, targets, statistical=True)
     finally:
@@ -186,20 +195,22 @@ def test_relationship_checks_run(sqlite_report: Report) -> None:
     assert statuses["fsm6_lower_attainment"] in ("pass", "fail")
 
 
-def test_parquet_gives_the_same_figures_as_sqlite(sqlite_report: Report,
-                                                  parquet_report: Report) -> None:
-    for a, b in zip(sqlite_report.targets, parquet_report.targets, strict=True):
+@pytest.mark.parametrize("other", ["parquet_report", "duckdb_report"])
+def test_parquet_and_duckdb_give_the_same_figures_as_sqlite(sqlite_report: Report, other: str,
+                                                            request) -> None:
+    other_report: Report = request.getfixturevalue(other)
+    for a, b in zip(sqlite_report.targets, other_report.targets, strict=True):
         assert a.target.id == b.target.id
         assert a.n == b.n, a.target.id
         if a.achieved is None:
             assert b.achieved is None
         else:
             assert b.achieved == pytest.approx(a.achieved, rel=1e-9, abs=1e-9), a.target.id
-    for a, b in zip(sqlite_report.relationships, parquet_report.relationships, strict=True):
+    for a, b in zip(sqlite_report.relationships, other_report.relationships, strict=True):
         assert (a.achieved is None) == (b.achieved is None)
         if a.achieved is not None:
             assert b.achieved == pytest.approx(a.achieved, rel=1e-9, abs=1e-9)
-    assert parquet_report.statistical
+    assert other_report.statistical
 
 
 def test_text_and_json_output(sqlite_report: Report) -> None:
@@ -260,7 +271,9 @@ def test_cli_full_report_on_parquet(small_parquet: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("args, message", [
-    (("report",), "--db FILE or --parquet DIR"),
+    (("report",), "--db FILE, --parquet DIR or --duckdb DIR"),
+    (("report", "--parquet", "/nonexistent/a", "--duckdb", "/nonexistent/b"), "(exactly one)"),
+    (("report", "--duckdb", "/nonexistent/folder"), "no DuckDB extract"),
     (("report", "--db", "/nonexistent/leo.sqlite"), "no SQLite extract"),
     (("report", "--parquet", "/nonexistent/folder"), "no Parquet extract"),
     (("report", "--db", "DB", "--targets", "/nonexistent/t.yaml"), "no targets file"),

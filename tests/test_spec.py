@@ -14,6 +14,8 @@ from leo_synth.spec.years import format_years, parse_years
 GOOD_TABLE = """
 family: test
 database: leo_i2
+databases:
+  leo_i2: {srs: {1: LEO, 2: LEO_i2}}
 tables:
   - name: t
     description: a table

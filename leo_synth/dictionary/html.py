@@ -90,10 +90,11 @@ def _databases(d: Dictionary) -> list[str]:
     for db in d.databases:
         count = sum(len(t.relations) for t in db.templates)
         tables = ", ".join(_link(t.name, t.anchor) for t in db.templates)
-        rows.append([f"<code>{escape(db.name)}</code>", inline(db.description),
-                     tables or "none in this release", str(count)])
-    return ['<h2 id="source-databases">Source databases</h2>',
-            *_table(["Database", "Contents", "Tables", "Relations"], rows)]
+        rows.append([f"<code>{escape(db.name)}</code>",
+                     f"<code>{escape(db.srs_name)}</code>" if db.srs_name else "",
+                     inline(db.description), tables or "none in this release", str(count)])
+    return ['<h2 id="source-databases">Source databases</h2>', f"<p>{inline(text.SRS_NAMES)}</p>",
+            *_table(["Database", "SRS database", "Contents", "Tables", "Relations"], rows)]
 
 
 def _calendars(d: Dictionary) -> list[str]:
@@ -194,7 +195,8 @@ def _values(col: ColumnDoc) -> str:
 def _index(d: Dictionary) -> list[str]:
     """Every physical relation, with its template and years."""
     rows = [[f"<code>{escape(r.name)}</code>", f"<code>{escape(r.database)}</code>",
-             _link(r.template, t.anchor), escape(r.years_label or ""), str(len(r.columns))]
+             f"<code>{escape(r.srs_name)}</code>", _link(r.template, t.anchor),
+             escape(r.years_label or ""), str(len(r.columns))]
             for t in d.templates for r in t.relations]
     return ['<h2 id="index-of-relations">Index of relations</h2>',
-            *_table(["Relation", "Database", "Template", "Years", "Columns"], rows)]
+            *_table(["Relation", "Database", "SRS name", "Template", "Years", "Columns"], rows)]

@@ -37,6 +37,7 @@ def relation_record(rel: RelationDoc) -> dict[str, Any]:
         "name": rel.name,
         "qualified_name": f"{rel.database}.{rel.name}",
         "database": rel.database,
+        "srs_name": rel.srs_name,
         "template": rel.template,
         "family": rel.family,
         "grain": rel.grain,

@@ -97,10 +97,10 @@ def _databases(d: Dictionary) -> list[str]:
     for db in d.databases:
         count = sum(len(t.relations) for t in db.templates)
         tables = ", ".join(f"[{cell(t.name)}](#{t.anchor})" for t in db.templates)
-        rows.append([f"`{db.name}`", cell(db.description), tables or "none in this release",
-                     str(count)])
-    return ["## Source databases", "",
-            *_table(["Database", "Contents", "Tables", "Relations"], rows)]
+        rows.append([f"`{db.name}`", f"`{db.srs_name}`" if db.srs_name else "",
+                     cell(db.description), tables or "none in this release", str(count)])
+    return ["## Source databases", "", inline(text.SRS_NAMES), "",
+            *_table(["Database", "SRS database", "Contents", "Tables", "Relations"], rows)]
 
 
 def _calendars(d: Dictionary) -> list[str]:
@@ -199,8 +199,8 @@ def _values(col: ColumnDoc, folded: list[ColumnDoc]) -> str:
 
 def _index(d: Dictionary) -> list[str]:
     """Every physical relation, with its template and years."""
-    rows = [[f"`{r.name}`", f"`{r.database}`", f"[{cell(r.template)}](#{t.anchor})",
-             cell(r.years_label or ""), str(len(r.columns))]
+    rows = [[f"`{r.name}`", f"`{r.database}`", f"`{r.srs_name}`",
+             f"[{cell(r.template)}](#{t.anchor})", cell(r.years_label or ""), str(len(r.columns))]
             for t in d.templates for r in t.relations]
     return ["## Index of relations", "",
-            *_table(["Relation", "Database", "Template", "Years", "Columns"], rows)]
+            *_table(["Relation", "Database", "SRS name", "Template", "Years", "Columns"], rows)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from leo_synth.dictionary import linkage
 from leo_synth.spec.model import Catalog, ColumnSpec, Relation, TableSpec, Variant, substitute
 from leo_synth.spec.years import describe_years
+from leo_synth.srs_address import SrsNaming
 
 DATABASES: tuple[tuple[str, str], ...] = (
     ("leo_i2", "LEO linkage lookups, HMRC (PAYE employment and earnings, self assessment, "
@@ -94,6 +95,8 @@ class RelationDoc:
 
     name: str
     database: str
+    srs_name: str
+    """The SRS three-part name, with the default project number standing for the project's."""
     template: str
     family: str
     description: str
@@ -211,6 +214,8 @@ class DatabaseDoc:
     name: str
     description: str
     templates: tuple[TemplateDoc, ...]
+    srs_name: str = ""
+    """The database's name in the SRS in this iteration (``NPD_i2``, ``NPD`` ...)."""
 
 
 @dataclass(frozen=True)
@@ -349,7 +354,8 @@ class _Builder:
         descriptions = dict(DATABASES)
         for name in known + extra:
             docs = tuple(templates[t.name] for t in self.tables if t.database == name)
-            databases.append(DatabaseDoc(name, descriptions.get(name, ""), docs))
+            srs = dict(self.catalog.databases.get(name, ())).get(self.iteration, "")
+            databases.append(DatabaseDoc(name, descriptions.get(name, ""), docs, srs))
         return Dictionary(
             iteration=self.iteration, databases=tuple(databases), keyspaces=keyspaces,
             references=self.references, routes=graph.canonical_routes(),
@@ -428,7 +434,9 @@ class _Builder:
         """One physical relation and its columns."""
         table = rel.table
         return RelationDoc(
-            name=rel.name, database=rel.database, template=table.name, family=table.family,
+            name=rel.name, database=rel.database,
+            srs_name=SrsNaming(self.iteration).three_part_name(rel), template=table.name,
+            family=table.family,
             description=table.description, grain=table.grain, calendar=table.calendar,
             year=rel.year, term=rel.term, years=rel.years,
             years_label=years_label(rel.years, table.calendar), primary_key=rel.primary_key,

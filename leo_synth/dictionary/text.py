@@ -31,6 +31,11 @@ NO_COLUMNS = "No columns are specified for this table yet."
 INLINE_CODES = 4
 """Code lists up to this length are shown in the column table; longer ones are folded."""
 
+SRS_NAMES = ("In the SRS each relation is a view reached by a three-part name, "
+             "`[database].[project].[relation]`: the SRS database below, the project number "
+             "as schema (shown as `2002237`, the number in public researcher code; "
+             "`generate --srs-project` sets yours) and the relation.")
+
 
 def code(text: object) -> str:
     """A backtick code span (double backticks when the text has one)."""

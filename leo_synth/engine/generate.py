@@ -231,6 +231,7 @@ def _settings(config: RunConfig, schema_dir: Path, params: Parameters) -> dict[s
         "persons": config.persons,
         "block_size": config.block_size,
         "iteration": config.iteration,
+        "srs_project": config.srs_project,
         "spec_sha256": spec_digest(schema_dir),
         "parameters_sha256": param_digest,
         "synthetic": "leo-synth synthetic data: no row describes a real person",

@@ -29,6 +29,8 @@ def default_targets() -> Path:
               help="A generated SQLite extract.")
 @click.option("--parquet", type=click.Path(path_type=Path, file_okay=False),
               help="A generated Parquet extract (folder); loaded into in-memory SQLite.")
+@click.option("--duckdb", "duckdb_folder", type=click.Path(path_type=Path, file_okay=False),
+              help="A generated DuckDB extract (folder); loaded into in-memory SQLite.")
 @click.option("--targets", "targets_path", type=click.Path(path_type=Path, dir_okay=False),
               help=f"Targets file (default: {DEFAULT_TARGETS}).")
 @click.option("--statistical", is_flag=True,
@@ -38,13 +40,13 @@ def default_targets() -> Path:
               help="Also write the report with charts (inline SVG) to this HTML file.")
 @click.option("--json", "json_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write every result as JSON to this file.")
-def report(db: Path | None, parquet: Path | None,
+def report(db: Path | None, parquet: Path | None, duckdb_folder: Path | None,
            targets_path: Path | None, statistical: bool, html_path: Path | None,
            json_path: Path | None) -> None:
     """Compare a generated extract with the published statistics it should reproduce.
 
     Every target of the targets file is computed with SQL over the SRS relations (the same
-    SQL for SQLite and Parquet) and printed with its tolerance, standard error, sample size
+    SQL for SQLite, Parquet and DuckDB) and printed with its tolerance, standard error, sample size
     and verdict, followed by the relationship checks. Exit status 1 when a target or a
     check fails (strict tolerances, or with --statistical the widened ones), 0 otherwise.
 
@@ -55,18 +57,21 @@ def report(db: Path | None, parquet: Path | None,
     from leo_synth.report.evaluate import evaluate
     from leo_synth.report.html import write_html
     from leo_synth.report.render import render_text, to_json
-    from leo_synth.report.source import open_parquet, open_sqlite
+    from leo_synth.report.source import open_duckdb, open_parquet, open_sqlite
     from leo_synth.report.targets import load_targets
 
-    if (db is None) == (parquet is None):
-        raise LeoSynthError("give the extract to report on: --db FILE or --parquet DIR "
-                            "(exactly one)")
+    given = [(opener, path) for opener, path in ((open_sqlite, db), (open_parquet, parquet),
+                                                 (open_duckdb, duckdb_folder)) if path]
+    if len(given) != 1:
+        raise LeoSynthError("give the extract to report on: --db FILE, --parquet DIR or "
+                            "--duckdb DIR (exactly one)")
+    opener, source_path = given[0]
     targets = load_targets(targets_path or default_targets())
     click.echo(f"report: {len(targets.targets)} targets and {len(targets.relationships)} "
                f"relationships from {targets.path}", err=True)
     started = time.perf_counter()
-    ws = open_sqlite(db) if db is not None else open_parquet(parquet)  # type: ignore[arg-type]
-    source = str(db if db is not None else parquet)
+    ws = opener(source_path)
+    source = str(source_path)
     try:
         result = evaluate(ws, targets, statistical=statistical)
         click.echo(render_text(result))

@@ -1,8 +1,8 @@
-"""Where the report reads from: a generated SQLite file or a Parquet folder.
+"""Where the report reads from: a generated SQLite file, or a Parquet or DuckDB folder.
 
-Both end up as one SQLite connection, so the same SQL serves both: a SQLite extract is opened
+All end up as one SQLite connection, so the same SQL serves all: a SQLite extract is opened
 read-only (derived tables go to SQLite's TEMP schema, the extract is never written), a Parquet
-extract is loaded relation by relation, on first use, into an in-memory database.
+or DuckDB extract is loaded relation by relation, on first use, into an in-memory database.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +32,27 @@ def _sql_type(field: pa.Field) -> str:
     return "TEXT"
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A relation kept outside the SQLite connection (a Parquet file, a DuckDB table)."""
+
+    name: str
+    columns: Callable[[], list[str]]
+    read: Callable[[], pa.Table]
+
+
+def parquet_relation(path: Path) -> Stored:
+    """A relation stored as one Parquet file."""
+    return Stored(path.stem, lambda: list(_parquet(pq.read_schema, path).names),
+                  lambda: _parquet(pq.read_table, path))
+
+
 class Workspace:
     """A connection over the extract plus the derived tables and results built so far."""
 
-    def __init__(self, conn: sqlite3.Connection, parquet: dict[str, Path] | None = None):
+    def __init__(self, conn: sqlite3.Connection, parquet: dict[str, Stored] | None = None):
         self.conn = conn
-        self._parquet = parquet  # lower-case relation name -> file, in Parquet mode
+        self._parquet = parquet  # lower-case relation name -> stored relation, loaded on use
         self._names: dict[str, str] = {}  # lower-case name -> relation name as stored
         self._columns: dict[str, list[str]] = {}
         self._built: set[str] = set()
@@ -46,7 +62,7 @@ class Workspace:
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
             self._names = {r[0].lower(): r[0] for r in rows}
         else:
-            self._names = {k: p.stem for k, p in parquet.items()}
+            self._names = {k: stored.name for k, stored in parquet.items()}
 
     # -- relations and columns -------------------------------------------------------------
 
@@ -66,7 +82,7 @@ class Workspace:
             if key not in self._names:
                 raise LeoSynthError(f"relation {relation} is missing from the extract")
             if self._parquet is not None and key not in self._loaded():
-                self._columns[key] = list(_parquet(pq.read_schema, self._parquet[key]).names)
+                self._columns[key] = self._parquet[key].columns()
             else:
                 rows = self.conn.execute(f'PRAGMA table_info("{self._names[key]}")').fetchall()
                 self._columns[key] = [r[1] for r in rows]
@@ -120,7 +136,7 @@ class Workspace:
         key = relation.lower()
         if self._parquet is None or key in self._loaded() or key not in self._parquet:
             return
-        table = _parquet(pq.read_table, self._parquet[key])
+        table = self._parquet[key].read()
         name = self._names[key]
         cols = ", ".join(f'"{f.name}" {_sql_type(f)}' for f in table.schema)
         self.conn.execute(f'CREATE TABLE "{name}" ({cols})')
@@ -188,7 +204,29 @@ def open_parquet(folder: Path) -> Workspace:
                             f"parquet files)")
     conn = sqlite3.connect(":memory:")
     _tune(conn)
-    return Workspace(conn, parquet=files)
+    return Workspace(conn, parquet={k: parquet_relation(p) for k, p in files.items()})
+
+
+def open_duckdb(folder: Path) -> Workspace:
+    """A workspace over a DuckDB extract (one file per SRS database); each relation is read
+    through DuckDB's Arrow output when first used."""
+    from leo_synth.writers.duckdb import connect_extract
+
+    if not folder.is_dir():
+        raise LeoSynthError(f"no DuckDB extract folder at {folder}")
+    duck = connect_extract(folder)
+    rows = duck.execute("SELECT database_name, schema_name, table_name FROM duckdb_tables() "
+                        "WHERE NOT internal").fetchall()
+
+    def stored(database: str, schema: str, name: str) -> Stored:
+        table = f'"{database}"."{schema}"."{name}"'
+        return Stored(name, lambda: [r[0] for r in duck.execute(f"DESCRIBE {table}").fetchall()],
+                      lambda: duck.sql(f"SELECT * FROM {table}").to_arrow_table())
+
+    conn = sqlite3.connect(":memory:")
+    _tune(conn)
+    return Workspace(conn, parquet={name.lower(): stored(db, schema, name)
+                                    for db, schema, name in rows})
 
 
 def _parquet(read: Callable[[Path], Any], path: Path) -> Any:

@@ -33,7 +33,8 @@ from leo_synth.spec.model import (
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
 
-FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists"}
+FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists",
+             "databases"}
 TABLE_KEYS = {
     "name", "description", "grain", "calendar", "years", "variants", "per_year", "builder",
     "primary_key", "iterations", "vrf_sheet", "vrf_table", "database", "columns", "i1_name",
@@ -52,6 +53,7 @@ NAME_RULE_FIELDS = ("table", "column", "years", "terms", "physical", "source")
 PLASC_TERM = "plasc"
 """How the rules file writes the empty term of the PLASC views."""
 DATABASES = {"leo_i2", "npd_i2", "lilr_i2", "hesa_i2", "ucas_i2"}
+DATABASE_KEYS = {"srs"}
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ class _CatalogBuilder:
         self._name_rules: dict[tuple[str, str], list[NameRule]] = {}
         self._name_rule_lines: dict[tuple[str, str], str] = {}
         """Where each (table, column) of the rules is first named: ``file:line``."""
+        self.databases: dict[str, tuple[tuple[int, str], ...]] = {}
 
     def problem(self, file: str, message: str, table: str | None = None,
                 column: str | None = None) -> None:
@@ -231,6 +234,8 @@ class _CatalogBuilder:
             self.codelists[name] = codes
         for name, body in (doc.get("keyspaces") or {}).items():
             self._keyspace(name, body, file)
+        for name, body in (doc.get("databases") or {}).items():
+            self._database(name, body, file)
         tables = doc.get("tables") or []
         if not isinstance(tables, list):
             self.problem(file, "'tables' must be a list of tables")
@@ -319,6 +324,26 @@ class _CatalogBuilder:
             params=tuple(sorted(params.items())),
         )
 
+    def _database(self, name: str, body: Any, file: str) -> None:
+        """An SRS database: its name in each iteration (``srs: {1: LEO, 2: LEO_i2}``)."""
+        if not isinstance(body, dict) or not isinstance(body.get("srs"), dict):
+            self.problem(file, f"database {name!r} needs 'srs': a mapping of iteration to SRS "
+                               f"database name")
+            return
+        self._unknown(body, DATABASE_KEYS, file)
+        if name in self.databases:
+            self.problem(file, f"database {name!r} declared twice")
+        names = []
+        for iteration, srs_name in body["srs"].items():
+            if iteration not in (1, 2) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*",
+                                                           str(srs_name)):
+                self.problem(file, f"database {name!r}: bad SRS name {srs_name!r} for "
+                                   f"iteration {iteration!r} (iterations 1 and 2, names of "
+                                   f"letters, digits and _)")
+                continue
+            names.append((iteration, str(srs_name)))
+        self.databases[name] = tuple(sorted(names))
+
     def _codes(self, body: Any, file: str, table: str | None,
                column: str | None) -> tuple[tuple[str, str | None], ...]:
         if isinstance(body, dict):
@@ -351,8 +376,6 @@ class _CatalogBuilder:
             if required not in body:
                 self.problem(file, f"missing '{required}'", name)
         database = body.get("database", doc.get("database"))
-        if database not in DATABASES:
-            self.problem(file, f"database {database!r} is not one of {sorted(DATABASES)}", name)
         if calendar not in CALENDARS:
             self.problem(file, f"calendar {calendar!r} is not one of {list(CALENDARS)}", name)
         years = frozenset()
@@ -527,11 +550,32 @@ class _CatalogBuilder:
         self.tables.sort(key=lambda t: self._order[t.name])  # stable within a file
         tables = self._resolve_codelists()
         tables = self._attach_name_rules(tables)
+        tables = self._resolve_databases(tables)
         self._check_links(tables)
         self._check_physical_names(tables)
         if self.problems:
             raise SpecError(self.problems)
-        return Catalog(tables=tuple(tables), keyspaces=self.keyspaces, codelists=self.codelists)
+        return Catalog(tables=tuple(tables), keyspaces=self.keyspaces, codelists=self.codelists,
+                       databases=self.databases)
+
+    def _resolve_databases(self, tables: list[TableSpec]) -> list[TableSpec]:
+        """Give each table its database's SRS names; the database must be declared and named
+        in every iteration the table is in."""
+        out = []
+        for table in tables:
+            srs = self.databases.get(table.database)
+            if srs is None:
+                self.problem(table.source_file, f"database {table.database!r} is not declared "
+                             f"(declared: {', '.join(sorted(self.databases)) or 'none'}; see "
+                             f"schemas/databases.yaml)", table.name)
+                out.append(table)
+                continue
+            missing = sorted(set(table.iterations) - {it for it, _ in srs})
+            if missing:
+                self.problem(table.source_file, f"database {table.database!r} has no SRS name "
+                             f"for iteration {missing[0]}", table.name)
+            out.append(replace(table, srs_database=srs))
+        return out
 
     def _resolve_codelists(self) -> list[TableSpec]:
         pending = {(t, c): lst for _, t, c, lst in self._pending_codelists}

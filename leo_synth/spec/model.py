@@ -124,6 +124,8 @@ class TableSpec:
     vrf_table: str | None = None
     """The table's key in ``schemas/vrf/vrf_fields.csv`` (the checked-in VRF field list)."""
     source_file: str = ""
+    srs_database: tuple[tuple[int, str], ...] = ()
+    """The SRS name of the table's database per iteration (``schemas/databases.yaml``)."""
 
     def column(self, name: str) -> ColumnSpec:
         for col in self.columns:
@@ -212,6 +214,8 @@ class Catalog:
     tables: tuple[TableSpec, ...]
     keyspaces: dict[str, Keyspace] = field(default_factory=dict)
     codelists: dict[str, tuple[tuple[str, str | None], ...]] = field(default_factory=dict)
+    databases: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    """Database id -> its SRS name per iteration."""
 
     def table(self, name: str) -> TableSpec:
         for table in self.tables:

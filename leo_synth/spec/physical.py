@@ -39,6 +39,17 @@ def sqlalchemy_table(relation: Relation, metadata: sa.MetaData, schema: str | No
                     quote=True)
 
 
+def folded_sqlalchemy_table(relation: Relation, metadata: sa.MetaData, schema: str | None
+                            ) -> sa.Table:
+    """:func:`sqlalchemy_table` with the relation and column names in lower case, as
+    PostgreSQL folds unquoted names (so the SRS's case-insensitive SQL runs unchanged)."""
+    table = sqlalchemy_table(relation, metadata, schema=schema)
+    table.name = relation.name.lower()
+    for column in table.columns:
+        column.name = column.name.lower()
+    return table
+
+
 def index_columns(relation: Relation) -> list[str]:
     """Columns worth an index: keys and references (primary-key columns excluded)."""
     primary = set(relation.primary_key)

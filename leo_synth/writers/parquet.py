@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,6 +30,13 @@ def relation_file(root: Path, relation: Relation) -> Path:
 def foreign_parquet(folder: Path) -> str | None:
     """Why ``folder`` is not a leo-synth Parquet output (None when it is, or is empty): it
     must hold a leo-synth ``_manifest.json`` and nothing but ``<database>/<name>.parquet``."""
+    return foreign_folder(folder, lambda item: len(item.parts) == 2 and item.suffix == ".parquet")
+
+
+def foreign_folder(folder: Path, ours: Callable[[Path], bool]) -> str | None:
+    """Why ``folder`` is not a leo-synth output folder (None when it is, or is empty): it must
+    hold a leo-synth ``_manifest.json`` and, besides it, only regular files (no links) whose
+    path relative to the folder ``ours`` accepts. Shared by every folder format."""
     entries = sorted(folder.iterdir())
     if not entries:
         return None
@@ -43,8 +51,9 @@ def foreign_parquet(folder: Path) -> str | None:
             continue
         inner = sorted(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
         for item in inner:
-            if item.suffix != ".parquet" or item.is_symlink() or not item.is_file():
-                return f"it holds {item.relative_to(folder)}, which leo-synth did not write"
+            relative = item.relative_to(folder)
+            if item.is_symlink() or not item.is_file() or not ours(relative):
+                return f"it holds {relative}, which leo-synth did not write"
     return None
 
 

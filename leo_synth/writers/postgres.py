@@ -28,8 +28,10 @@ from sqlalchemy.dialects import postgresql
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.spec.model import Relation
-from leo_synth.spec.physical import index_columns, sqlalchemy_table
+from leo_synth.spec.physical import folded_sqlalchemy_table, index_columns
+from leo_synth.srs_address import SrsNaming
 from leo_synth.writers.base import Writer
+from leo_synth.writers.postgres_srs import create_project_schema
 
 STAGING_SUFFIX = "__leo_synth_staging"
 META_SCHEMA = "leo_synth"
@@ -60,14 +62,6 @@ def ident(name: str) -> str:
     return '"' + name.lower().replace('"', '""') + '"'
 
 
-def _lower_relation_table(rel: Relation, metadata: sa.MetaData, schema: str) -> sa.Table:
-    table = sqlalchemy_table(rel, metadata, schema=schema)
-    table.name = rel.name.lower()
-    for column in table.columns:
-        column.name = column.name.lower()
-    return table
-
-
 class PostgresWriter(Writer):
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
@@ -95,7 +89,7 @@ class PostgresWriter(Writer):
                 cur.execute(f"DROP SCHEMA IF EXISTS {staging} CASCADE")
                 cur.execute(f"CREATE SCHEMA {staging}")
             for rel in self.relations:
-                table = _lower_relation_table(rel, metadata, rel.database + STAGING_SUFFIX)
+                table = folded_sqlalchemy_table(rel, metadata, rel.database + STAGING_SUFFIX)
                 cur.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
                 self._comment(cur, table, dialect)
 
@@ -139,6 +133,8 @@ class PostgresWriter(Writer):
                             f"{ident(database)}")
                 cur.execute(f"COMMENT ON SCHEMA {ident(database)} IS "
                             f"'leo-synth synthetic data: no row describes a real person'")
+            create_project_schema(cur, self.relations,
+                                  SrsNaming.from_settings(self.manifest.settings).project)
             cur.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(META_SCHEMA)}")
             cur.execute(f"CREATE TABLE IF NOT EXISTS {ident(META_SCHEMA)}.manifest "
                         f"(manifest jsonb NOT NULL)")

@@ -1,0 +1,52 @@
+"""SRS addressing in PostgreSQL: a schema named by the project number, a view per relation.
+
+A PostgreSQL query cannot cross databases, so the SRS's three-part names
+(``LEO_i2."2002237".leo_employment``) cannot be reproduced as they are. The data stay in one
+schema per source database (``leo_i2``, ``npd_i2`` ...), and a schema named by the project
+holds a view of every relation under its SRS name. A three-part name therefore becomes a
+two-part one by dropping the database (``"2002237".leo_employment``), which is how
+``leo-synth sql`` translates it, and ``SET search_path TO "2002237"`` makes bare names work.
+Relation names are unique across the SRS databases, so nothing is lost by the drop.
+
+The project schema is marked by its comment; a later run replaces only schemas carrying that
+mark, never a schema leo-synth did not make.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.spec.model import Relation
+
+PROJECT_SCHEMA_MARK = "leo-synth SRS project schema: a view of every relation of the extract"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.lower().replace('"', '""') + '"'
+
+
+def project_schema_statements(relations: list[Relation], project: str) -> list[str]:
+    """DDL creating the project schema and its views over the per-database schemas."""
+    schema = _ident(project)
+    statements = [f"CREATE SCHEMA {schema}",
+                  f"COMMENT ON SCHEMA {schema} IS '{PROJECT_SCHEMA_MARK}'"]
+    statements += [f"CREATE VIEW {schema}.{_ident(rel.name)} AS SELECT * FROM "
+                   f"{_ident(rel.database)}.{_ident(rel.name)}" for rel in relations]
+    return statements
+
+
+def create_project_schema(cur: psycopg.Cursor, relations: list[Relation], project: str) -> None:
+    """Replace the project schemas of earlier runs by this run's (inside the writer's
+    transaction, after the data schemas are in place)."""
+    rows = cur.execute(
+        "SELECT n.nspname, d.description FROM pg_namespace n LEFT JOIN pg_description d "
+        "ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass "
+        "WHERE n.nspname = %s OR d.description = %s", (project, PROJECT_SCHEMA_MARK)).fetchall()
+    for name, description in rows:
+        if description != PROJECT_SCHEMA_MARK:
+            raise LeoSynthError(f"schema {name} exists and was not made by leo-synth; choose "
+                                f"another --srs-project or drop the schema")
+        cur.execute(f"DROP SCHEMA {_ident(name)} CASCADE")
+    for statement in project_schema_statements(relations, project):
+        cur.execute(statement)
