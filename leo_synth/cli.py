@@ -22,6 +22,7 @@ from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
+from leo_synth.secrets import redact, remember_secrets
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -33,6 +34,9 @@ class LeoGroup(click.Group):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        for arg in argv:
+            remember_secrets(str(arg))  # masked in every message, whichever option fails
         try:
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
@@ -49,7 +53,7 @@ class LeoGroup(click.Group):
 
 
 def _fail(message: str, code: int) -> None:
-    lines = message.strip().splitlines() or ["failed"]
+    lines = redact(message).strip().splitlines() or ["failed"]
     click.echo(f"leo-synth: error: {lines[0]}", err=True)
     for line in lines[1:]:  # a spec problem list: one problem per line, after the headline
         click.echo(f"leo-synth: {line.strip()}", err=True)
@@ -169,16 +173,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     summary = run(config, catalog, progress=Progress(), select=select)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
-    target = summary.target if config.format != "postgres" else _redacted(summary.target)
+    target = redact(summary.target)
     click.echo(f"wrote {len(summary.relations)} relations, {summary.total_rows:,} rows for "
                f"{config.persons:,} persons to {target} ({config.format}) in "
                f"{summary.seconds:.1f} s")
-
-
-def _redacted(url: str) -> str:
-    from leo_synth.writers.postgres import redact
-
-    return redact(url)
 
 
 def _print_rows(relations: list, rows: dict[str, int]) -> None:
