@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from leo_synth import __version__
-from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, load_config
+from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, is_postgres_url, load_config
 from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.report.command import report
@@ -152,6 +152,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     from leo_synth.request import request_selector
 
     base = _config(config_path)
+    if fmt is None and out is not None and is_postgres_url(out):
+        fmt = "postgres"  # a URL can only mean PostgreSQL; never a local file "postgresql:/db"
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
         block_size=block_size, iteration=int(iteration) if iteration else None)

@@ -14,6 +14,7 @@ from leo_synth.spec.loader import read_yaml
 
 FORMATS = ("sqlite", "parquet", "postgres")
 IF_EXISTS = ("fail", "replace")
+POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
 MAX_PERSONS = 50_000_000
 """Above the real extract's ~39 million persons; anything larger is a typo."""
 
@@ -75,9 +76,18 @@ def validate(config: RunConfig) -> RunConfig:
                             f"{value:,}")
         elif isinstance(allowed, tuple) and kind is str and value not in allowed:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    if (isinstance(config.out, str) and is_postgres_url(config.out)
+            and config.format != "postgres"):
+        problems.append(f"out is a PostgreSQL URL but format is {config.format}: use "
+                        f"--format postgres (or leave --format out), or give a file path")
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config
+
+
+def is_postgres_url(out: str) -> bool:
+    """Whether an output names a PostgreSQL database (rather than a file or folder)."""
+    return out.strip().lower().startswith(POSTGRES_URL_SCHEMES)
 
 
 def load_config(path: Path | None) -> RunConfig:
