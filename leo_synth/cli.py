@@ -210,7 +210,7 @@ def tables(config_path: Path | None, iteration: str | None) -> None:
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check run configs or spec files and report every problem.
+    """Check run configs, parameter files or spec files and report every problem.
 
     A spec file is checked together with the other specs in schemas/ (so references to their
     tables resolve); a run config is checked with the parameters file it names.
