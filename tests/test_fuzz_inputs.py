@@ -210,3 +210,30 @@ def test_the_defaults_pass_their_own_schema() -> None:
 
     assert parameter_problems(copy.deepcopy(DEFAULTS), DEFAULTS) == []
     assert math.isfinite(np.float64(1.0)) and ROOT.exists()
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("population: {kinds: {school: 1.2, adult_learner: -0.2, he_only: 0.0}}",
+     "population.kinds: shares must each be between 0 and 1"),
+    ("population: {kinds: {school: 0.5, adult_learner: 0.2, he_only: 0.1}}",
+     "population.kinds: shares must sum to 1, they sum to 0.8"),
+    ("sen: {statement_rate: 2.5}", "sen.statement_rate: must be a mapping, got 2.5"),
+    ("fsm: {rate: {2001: .inf}}", "fsm.rate[2001]: must be a finite number, got inf"),
+    ("population: {cohort_births: {1990: -5}}",
+     "population.cohort_births[1990]: must be greater than 0, got -5"),
+    ("geography: {regions: [{code: E1, name: North East, las: 2, share_white_british: 0.5, "
+     "share_other: 0.5, idaci: 0.2}]}", "geography.regions: must list the nine English regions"),
+    ("linkage: {pmrs_per_pupil: [1, 0]}", "linkage.pmrs_per_pupil: must be a list of 4 values"),
+    ("labour: {shocks: [{start: soon, days: 0, probability: 2, young_factor: 1}]}",
+     "labour.shocks[0].start: must be an ISO date"),
+    ("pools: {fe_providers: {per_persons: 300, min: 0.5, max: 1500}}",
+     "pools.fe_providers.min: must be a whole number between 1 and 10,000,000, got 0.5"),
+    ("he: {subjects: []}", "he.subjects: must not be empty"),
+    ("sen: {bogus: 1}", "unknown parameter 'sen.bogus'"),
+])
+def test_nonsense_parameters_named_by_their_path(tmp_path, text, shown) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(LeoSynthError) as refused:
+        load_parameters(path)
+    assert shown in str(refused.value)

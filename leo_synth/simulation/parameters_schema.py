@@ -33,7 +33,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "population.ethnicity": ("weights",),
     "population.eal_by_ethnicity": ("probability",),
     # geography
-    "geography.regions": ("non_empty",),
+    "geography.regions": ("english_regions",),
     "geography.regions.*.las": ("count",),
     "geography.regions.*.share_*": ("probability",),
     "geography.regions.*.idaci": ("probability",),
@@ -192,6 +192,14 @@ def _ordered(node: Any) -> str | None:
     return None
 
 
+def _english_regions(node: Any) -> str | None:
+    """The simulation finds London by position (graduates' moves), so the list keeps the nine
+    English regions in ONS order."""
+    if len(node) != 9 or node[6].get("name") != "London":
+        return "must list the nine English regions in ONS order (London seventh)"
+    return None
+
+
 def _non_empty(node: Any) -> str | None:
     return "must not be empty" if isinstance(node, list | dict) and not node else None
 
@@ -213,6 +221,7 @@ _WHOLE: dict[str, Callable[[Any], str | None]] = {
     "weights": _weights,
     "ordered": _ordered,
     "non_empty": _non_empty,
+    "english_regions": _english_regions,
 }
 
 
