@@ -109,6 +109,7 @@ def _write(path: Path, doc: Any) -> Path:
     return path
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # overflow or NaN is a bad value let in
 @fuzz(200)
 @given(doc=parameter_overrides())
 def test_parameter_files_are_accepted_and_simulate_or_are_refused(tmp_path, catalog,

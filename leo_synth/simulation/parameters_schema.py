@@ -57,7 +57,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "pools.enterprises.per_persons": ("positive",),
     "pools.enterprises.min": ("count",),
     "pools.enterprises.max": ("count",),
-    "pools.enterprises.zipf": ("positive",),
+    "pools.enterprises.zipf": ("exponent",),
     # linkage
     "linkage.pmrs_per_pupil": ("shares",),
     "linkage.edukeys_per_person": ("shares",),
@@ -213,6 +213,7 @@ _EACH: dict[str, tuple[Callable[[float], bool], str]] = {
               "a whole number between 1 and 10,000,000"),
     "year": (lambda v: v == int(v) and 1900 <= v <= 2100, "a year between 1900 and 2100"),
     "flag": (lambda v: v in (0, 1), "0 or 1"),
+    "exponent": (lambda v: 0 < v <= 5, "an exponent above 0 and at most 5"),
 }
 """Constraints on every number of the node, each reported at its own path."""
 
