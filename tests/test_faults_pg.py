@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -31,14 +32,16 @@ EMPLOYMENT_AND_HESA = "tables:\n  leo_employment: default\n  hesa: default\n"
 
 
 @pytest.fixture
-def fresh_url(pg_url: str) -> str:
-    """A URL to an empty database of its own (dropped and made again for each test)."""
+def fresh_url(pg_url: str) -> Iterator[str]:
+    """A URL to an empty database of its own (made for each test, dropped after it)."""
     parts = urlsplit(pg_url)
     name = parts.path.lstrip("/") + "_faults"
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path="/" + name))
+    yield urlunsplit(parts._replace(path="/" + name))
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _request(tmp_path: Path, text: str) -> Path:
