@@ -203,3 +203,12 @@ def _wait_for(flag: Path, process: subprocess.Popen, seconds: float = 120) -> No
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the run never reached its pause point"
         time.sleep(0.05)
+
+
+def test_missing_rights_are_reported_before_the_run(fresh_url, tmp_path):
+    """A role that may not create schemas is told so at once, in one line."""
+    name = urlsplit(fresh_url).path.lstrip("/")
+    _sql(fresh_url, f'REVOKE CREATE ON DATABASE "{name}" FROM PUBLIC, CURRENT_USER')
+    result = _finish(_cli(fresh_url, _request(tmp_path, EMPLOYMENT), "--persons", "50000"))
+    assert_one_line_error(result, "permission denied for database", "grant it CREATE")
+    assert "generating" not in result.stderr  # refused before any block was simulated
