@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from leo_synth import __version__
-from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, load_config
+from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, is_postgres_url, load_config
 from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
@@ -26,6 +26,7 @@ from leo_synth.interrupts import Interrupted, raise_on_stop_signals
 from leo_synth.output_check.command import check_output
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
+from leo_synth.secrets import redact, remember_secrets
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -38,6 +39,9 @@ class LeoGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         raise_on_stop_signals()
+        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        for arg in argv:
+            remember_secrets(str(arg))  # masked in every message, whichever option fails
         try:
             return super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
@@ -63,7 +67,7 @@ def _interrupted_message(exc: Interrupted) -> str:
 
 
 def _fail(message: str, code: int) -> None:
-    lines = message.strip().splitlines() or ["failed"]
+    lines = redact(message).strip().splitlines() or ["failed"]
     click.echo(f"leo-synth: error: {lines[0]}", err=True)
     for line in lines[1:]:  # a spec problem list: one problem per line, after the headline
         click.echo(f"leo-synth: {line.strip()}", err=True)
@@ -178,6 +182,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     from leo_synth.request import request_selector
 
     base = _config(config_path)
+    if fmt is None and out is not None and is_postgres_url(out):
+        fmt = "postgres"  # a URL can only mean PostgreSQL; never a local file "postgresql:/db"
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
         block_size=block_size, iteration=int(iteration) if iteration else None,
@@ -200,16 +206,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     summary = run(config, catalog, progress=Progress(), select=select)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
-    target = summary.target if config.format != "postgres" else _redacted(summary.target)
+    target = redact(summary.target)
     click.echo(f"wrote {len(summary.relations)} relations, {summary.total_rows:,} rows for "
                f"{config.persons:,} persons to {target} ({config.format}) in "
                f"{summary.seconds:.1f} s")
-
-
-def _redacted(url: str) -> str:
-    from leo_synth.writers.postgres import redact
-
-    return redact(url)
 
 
 def _print_rows(relations: list, rows: dict[str, int]) -> None:
@@ -255,7 +255,7 @@ def tables(name: str | None, config_path: Path | None, iteration: str | None) ->
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check run configs or spec files and report every problem.
+    """Check run configs, parameter files or spec files and report every problem.
 
     A spec file is checked together with the other specs in schemas/ (so references to their
     tables resolve); a run config is checked with the parameters file it names.

@@ -15,6 +15,7 @@ from leo_synth.srs_address import DEFAULT_PROJECT, check_project
 
 FORMATS = ("sqlite", "parquet", "postgres", "duckdb", "csv")
 IF_EXISTS = ("fail", "replace")
+POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
 MAX_PERSONS = 50_000_000
 """Above the real extract's ~39 million persons; anything larger is a typo."""
 
@@ -83,9 +84,18 @@ def validate(config: RunConfig) -> RunConfig:
         project = check_project(project)
     except LeoSynthError as exc:
         problems.append(f"srs_project: {exc}")
+    if (isinstance(config.out, str) and is_postgres_url(config.out)
+            and config.format != "postgres"):
+        problems.append(f"out is a PostgreSQL URL but format is {config.format}: use "
+                        f"--format postgres (or leave --format out), or give a file path")
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config if project == config.srs_project else replace(config, srs_project=project)
+
+
+def is_postgres_url(out: str) -> bool:
+    """Whether an output names a PostgreSQL database (rather than a file or folder)."""
+    return out.strip().lower().startswith(POSTGRES_URL_SCHEMES)
 
 
 def load_config(path: Path | None) -> RunConfig:

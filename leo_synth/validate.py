@@ -1,4 +1,5 @@
-"""``leo-synth validate``: check run configs and spec files, collecting every problem."""
+"""``leo-synth validate``: check run configs, parameter files and spec files, collecting every
+problem."""
 
 from __future__ import annotations
 
@@ -25,7 +26,26 @@ def validate_file(path: Path, schema_dir: Path | None = None) -> list[str]:
         return [str(exc)]
     if isinstance(doc, dict) and SPEC_KEYS & set(doc):
         return _validate_spec(path, schema_dir or default_schema_dir())
+    if isinstance(doc, dict) and doc and set(doc) <= _parameter_sections():
+        return _validate_parameters(path)
     return _validate_config(path)
+
+
+def _parameter_sections() -> set[str]:
+    from leo_synth.simulation.parameters import DEFAULT_PARAMETERS
+
+    return set(read_yaml(DEFAULT_PARAMETERS))
+
+
+def _validate_parameters(path: Path) -> list[str]:
+    """A parameters file on its own: merged onto the defaults and checked like a run's."""
+    from leo_synth.simulation.parameters import load_parameters
+
+    try:
+        load_parameters(path)
+    except LeoSynthError as exc:
+        return str(exc).splitlines()
+    return []
 
 
 def _validate_spec(path: Path, schema_dir: Path) -> list[str]:
@@ -50,5 +70,5 @@ def _validate_config(path: Path) -> list[str]:
         if config.parameters:
             load_parameters(config.resolve(config.parameters))
     except LeoSynthError as exc:
-        return [str(exc)]
+        return str(exc).splitlines()
     return []

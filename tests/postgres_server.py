@@ -72,10 +72,11 @@ def ensure_server() -> tuple[str | None, str]:
     if exists.returncode != 0:
         return None, f"cannot run psql as postgres: {exists.stderr.strip()}"
     if exists.stdout.strip() != "1":
-        made = _psql(port, f"create role {ROLE} login password '{PASSWORD}'")
+        made = _psql(port, f"create role {ROLE} login createdb password '{PASSWORD}'")
         if made.returncode != 0:
             return None, f"cannot create role: {made.stderr.strip()}"
-    _psql(port, f"alter role {ROLE} createdb")  # the CSV test loads into a database of its own
+    # The CSV test and the fault tests make databases of their own.
+    _psql(port, f"alter role {ROLE} createdb")
     has_db = _psql(port, f"select 1 from pg_database where datname = '{DATABASE}'")
     if has_db.stdout.strip() != "1":
         made = _psql(port, f"create database {DATABASE} owner {ROLE}")

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
+from leo_synth.engine.generate import BlockState, _init_worker, compute_block
 from leo_synth.engine.keys import KeyMaker
+from leo_synth.relations import registry
 from leo_synth.relations.derive import date_in_year
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.simulation.calendar import academic_year_end, academic_year_start
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import build_pools
 from leo_synth.simulation.residence import COUNTRIES, simulate_residence
@@ -44,3 +49,36 @@ def test_date_in_year_stays_in_the_academic_year_in_leap_years() -> None:
     assert (dates <= academic_year_end(years)).all()
     leap = years == 2015  # 2015/16 holds 29 February 2016
     assert (dates[leap] == np.datetime64("2016-08-31")).any()
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), block_size=st.integers(3, 400),
+       full_blocks=st.integers(0, 3), last=st.sampled_from([1, 2]))
+@example(seed=4, block_size=5000, full_blocks=1, last=1)  # the 5,001-person run of issue 8
+@example(seed=1, block_size=10, full_blocks=0, last=2)
+def test_a_last_block_of_one_or_two_persons_simulates(catalog, seed: int, block_size: int,
+                                                      full_blocks: int, last: int) -> None:
+    """Runs of N*block+1, N*block+2, 1 and 2 persons: the tiny last block (whose persons may
+    have no residence, HE or labour rows at all) simulates without empty-array reductions."""
+    persons = full_blocks * block_size + last
+    params = load_parameters(None)
+    pools = build_pools(seed, persons, params)
+    ctx = BlockContext(seed, full_blocks, full_blocks * block_size, last, params, pools,
+                       KeyMaker(catalog.keyspaces, seed))
+    life = simulate_block(ctx)
+    assert len(life.persons) == last
+    assert (life.residence["person"] < last).all()
+
+
+def test_every_relation_builds_from_a_two_person_block(catalog) -> None:
+    """The builders too accept a block of two persons (seed 1 crashed before)."""
+    persons = 2
+    relations = catalog.relations(2)
+    params = load_parameters(None)
+    state = BlockState(1, persons, 10, params, build_pools(1, persons, params),
+                       KeyMaker(catalog.keyspaces, 1), relations)
+    state.person_relations = [index for index, rel in enumerate(relations)
+                              if not registry.BUILDERS[rel.table.builder].static]
+    _init_worker(state)
+    built = compute_block(0)
+    assert len(built) == len(state.person_relations)

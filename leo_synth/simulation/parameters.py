@@ -12,6 +12,7 @@ from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.resources import config_file
+from leo_synth.simulation.parameters_schema import is_table, parameter_problems
 from leo_synth.spec.loader import read_yaml
 
 
@@ -38,15 +39,10 @@ def _merge(base: dict[str, Any], override: dict[str, Any], where: str, problems:
         path = f"{where}.{key}" if where else str(key)
         if key not in base:
             problems.append(f"unknown parameter {path!r}{did_you_mean(key, base)}")
-        elif isinstance(base[key], dict) and isinstance(value, dict) and not _is_table(base[key]):
+        elif isinstance(base[key], dict) and isinstance(value, dict) and not is_table(base[key]):
             _merge(base[key], value, path, problems)
         else:
             base[key] = value
-
-
-def _is_table(node: dict[str, Any]) -> bool:
-    """Mappings keyed by data (years, codes) are replaced whole rather than merged."""
-    return any(not isinstance(k, str) or not k.isidentifier() for k in node)
 
 
 def load_parameters(override: Path | None = None,
@@ -55,11 +51,18 @@ def load_parameters(override: Path | None = None,
     override file merged on top."""
     tree = read_yaml(defaults or config_file("parameters.yaml"))
     if override is not None:
-        extra = read_yaml(override) or {}
+        extra = read_yaml(override)
+        if extra is None:
+            extra = {}
         if not isinstance(extra, dict):
-            raise LeoSynthError(f"{override}: parameters must be a mapping")
+            raise LeoSynthError(f"{override}: parameters must be a mapping of sections")
         problems: list[str] = []
+        pristine = copy.deepcopy(tree)
         _merge(tree, extra, "", problems)
+        if not problems:
+            problems = parameter_problems(tree, pristine)
         if problems:
-            raise LeoSynthError(f"{override}: " + "; ".join(problems))
+            count = f"{len(problems)} problems" if len(problems) > 1 else "a problem"
+            raise LeoSynthError(f"parameters file {override} has {count}:\n"
+                                + "\n".join(f"  {problem}" for problem in problems))
     return Parameters(tree)

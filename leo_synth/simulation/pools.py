@@ -130,8 +130,11 @@ def _constituencies(seed: int, n_la: int, params: Parameters,
 
 
 def pick_member(member_group: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """For each requested group, the member at uniform position ``u`` (members sorted by group)."""
-    counts = np.bincount(member_group, minlength=int(group.max()) + 1)
+    """For each requested group, the member at uniform position ``u`` (members sorted by group).
+
+    ``group`` may be empty (a block whose persons are all too young to have a residence row).
+    """
+    counts = np.bincount(member_group, minlength=int(group.max()) + 1 if group.size else 0)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     offset = np.minimum((u * counts[group]).astype(np.int64), counts[group] - 1)
     return starts[group] + offset

@@ -94,9 +94,9 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, Hashable):
+        if not isinstance(key, Hashable):  # "? [a, b]": a list or mapping used as a key
             raise yaml.constructor.ConstructorError(
-                None, None, f"a key must be a plain name, not a {type(key).__name__}",
+                None, None, "a mapping key must be a plain value, not a list or mapping",
                 key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(

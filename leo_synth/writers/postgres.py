@@ -12,12 +12,17 @@ in the background once the tables are in place.
 
 Identifiers are created in lower case, unquoted-style, so the SRS's case-insensitive SQL
 (``select PupilMatchingRefAnonymous_spr11 from Spring_Census_2011``) runs unchanged here.
+
+Never destroy what leo-synth did not make: its schemas carry a comment marker, its manifest
+table another, and nothing is dropped with CASCADE. Before replacing, :mod:`.postgres_safety`
+checks that the schemas are leo-synth's, hold only the relations of the previous run's
+manifest, and that nothing outside depends on them; otherwise the run is refused in one line
+before anything is simulated (and checked again inside the publishing transaction).
 """
 
 from __future__ import annotations
 
 import io
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pyarrow as pa
@@ -27,29 +32,35 @@ from psycopg import sql
 from sqlalchemy.dialects import postgresql
 
 from leo_synth.errors import LeoSynthError
+from leo_synth.fault_points import pause_point
+from leo_synth.secrets import redact, remember_secrets
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import folded_sqlalchemy_table, index_columns
 from leo_synth.srs_address import SrsNaming
 from leo_synth.writers.base import Writer
+from leo_synth.writers.postgres_safety import (
+    DATA_MARKER,
+    STAGING_MARKER,
+    STAGING_SUFFIX,
+    drop_replaced,
+    drop_stale_staging,
+    ident,
+    plan_replacement,
+    quote_literal,
+    store_manifest,
+    take_run_lock,
+)
 from leo_synth.writers.postgres_srs import create_project_schema
 
-STAGING_SUFFIX = "__leo_synth_staging"
-META_SCHEMA = "leo_synth"
-
-
-def redact(url: str) -> str:
-    """The URL without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
+APPLICATION_NAME = "leo-synth"
+"""Shown in pg_stat_activity, so an administrator (or a test) can find a running load."""
 
 
 def connect(url: str) -> psycopg.Connection:
     """Connect, turning connection failures into one-line :class:`LeoSynthError`s."""
+    remember_secrets(url)
     try:
-        return psycopg.connect(url, connect_timeout=10)
+        return psycopg.connect(url, connect_timeout=10, application_name=APPLICATION_NAME)
     except psycopg.OperationalError as exc:
         detail = " ".join(str(exc).split())
         raise LeoSynthError(f"cannot connect to PostgreSQL at {redact(url)}: {detail}") from exc
@@ -57,37 +68,59 @@ def connect(url: str) -> psycopg.Connection:
         raise LeoSynthError(f"bad PostgreSQL URL {redact(url)}: {exc}") from exc
 
 
-def ident(name: str) -> str:
-    """An identifier as PostgreSQL folds an unquoted one, quoted for safety."""
-    return '"' + name.lower().replace('"', '""') + '"'
+def database_error(exc: psycopg.Error, target: str, doing: str) -> LeoSynthError:
+    """One line for a server-side failure during a run (the transaction is rolled back)."""
+    first_line = next((line for line in str(exc).splitlines() if line.strip()), "")
+    detail = " ".join(first_line.split()) or type(exc).__name__
+    where = redact(target)
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return LeoSynthError(f"PostgreSQL at {where} refused while {doing}: {detail}; run as a "
+                             f"role that owns the leo-synth schemas and may create schemas")
+    if isinstance(exc, psycopg.OperationalError):
+        return LeoSynthError(f"lost the PostgreSQL connection to {where} while {doing} "
+                             f"({detail}); nothing was published and the previous schemas are "
+                             f"unchanged: run again when the server is back")
+    return LeoSynthError(f"PostgreSQL at {where} failed while {doing}: {detail}; nothing was "
+                         f"published and the previous schemas are unchanged")
 
 
 class PostgresWriter(Writer):
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
+        remember_secrets(target)
         self.connection: psycopg.Connection | None = None
+        self.loaded_any = False
 
     def _databases(self) -> list[str]:
         return sorted({rel.database for rel in self.relations})
 
     def check(self, relations: list[Relation]) -> None:
+        databases = sorted({rel.database for rel in relations})
         with connect(self.target) as conn:
-            existing = {row[0] for row in conn.execute(
-                "select nspname from pg_namespace").fetchall()}
-        clash = sorted({rel.database for rel in relations} & existing)
-        if clash and self.if_exists != "replace":
-            raise LeoSynthError(f"schema {', '.join(clash)} already exists in "
-                                f"{redact(self.target)}; use --if-exists replace to overwrite it")
+            try:
+                plan_replacement(conn, databases, self.if_exists, self.target)
+            except psycopg.Error as exc:
+                raise database_error(exc, self.target, "checking the target") from exc
 
     def _open(self) -> None:
         self.connection = connect(self.target)
+        try:
+            self._create_staging()
+        except psycopg.Error as exc:
+            raise database_error(exc, self.target, "creating the staging schemas") from exc
+
+    def _create_staging(self) -> None:
+        assert self.connection is not None
         dialect = postgresql.dialect()
         metadata = sa.MetaData()
         with self.connection.cursor() as cur:
+            take_run_lock(cur, self.target)
             for database in self._databases():
-                staging = ident(database + STAGING_SUFFIX)
-                cur.execute(f"DROP SCHEMA IF EXISTS {staging} CASCADE")
-                cur.execute(f"CREATE SCHEMA {staging}")
+                staging = database + STAGING_SUFFIX
+                drop_stale_staging(cur, staging, self.target)
+                cur.execute(f"CREATE SCHEMA {ident(staging)}")
+                cur.execute(f"COMMENT ON SCHEMA {ident(staging)} IS "
+                            f"{quote_literal(STAGING_MARKER)}")
             for rel in self.relations:
                 table = folded_sqlalchemy_table(rel, metadata, rel.database + STAGING_SUFFIX)
                 cur.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
@@ -110,40 +143,50 @@ class PostgresWriter(Writer):
         pacsv.write_csv(batch, buffer, write_options=options)
         columns = ", ".join(ident(c.name) for c in relation.columns)
         table = f"{ident(relation.database + STAGING_SUFFIX)}.{ident(relation.name)}"
-        with self.connection.cursor() as cur, cur.copy(
-                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            copy.write(buffer.getvalue())
+        try:
+            with self.connection.cursor() as cur, cur.copy(
+                    f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getvalue())
+        except psycopg.Error as exc:
+            raise database_error(exc, self.target, f"loading {relation.qualified_name}") from exc
+        if not self.loaded_any:
+            self.loaded_any = True
+            pause_point("postgres-load")
 
     def commit(self) -> None:
         assert self.connection is not None and self.manifest is not None
-        with self.connection.cursor() as cur:
-            for rel in self.relations:
-                table = f"{ident(rel.database + STAGING_SUFFIX)}.{ident(rel.name)}"
-                if rel.primary_key:
-                    cols = ", ".join(ident(c) for c in rel.primary_key)
-                    cur.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({cols})")
-                for col in index_columns(rel):
-                    cur.execute(f"CREATE INDEX ON {table} ({ident(col)})")
-                keyed = [*rel.primary_key, *index_columns(rel)]
-                if keyed:
-                    cur.execute(f"ANALYZE {table} ({', '.join(ident(c) for c in keyed)})")
-            for database in self._databases():
-                cur.execute(f"DROP SCHEMA IF EXISTS {ident(database)} CASCADE")
-                cur.execute(f"ALTER SCHEMA {ident(database + STAGING_SUFFIX)} RENAME TO "
-                            f"{ident(database)}")
-                cur.execute(f"COMMENT ON SCHEMA {ident(database)} IS "
-                            f"'leo-synth synthetic data: no row describes a real person'")
-            create_project_schema(cur, self.relations,
-                                  SrsNaming.from_settings(self.manifest.settings).project)
-            cur.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(META_SCHEMA)}")
-            cur.execute(f"CREATE TABLE IF NOT EXISTS {ident(META_SCHEMA)}.manifest "
-                        f"(manifest jsonb NOT NULL)")
-            cur.execute(f"DELETE FROM {ident(META_SCHEMA)}.manifest")
-            cur.execute(f"INSERT INTO {ident(META_SCHEMA)}.manifest VALUES (%s)",
-                        (self.manifest.to_json(),))
-        self.connection.commit()
+        try:
+            with self.connection.cursor() as cur:
+                self._key_and_analyse(cur)
+                pause_point("postgres-publish")
+                replaced = plan_replacement(self.connection, self._databases(), self.if_exists,
+                                            self.target)
+                drop_replaced(cur, replaced)
+                for database in self._databases():
+                    cur.execute(f"ALTER SCHEMA {ident(database + STAGING_SUFFIX)} RENAME TO "
+                                f"{ident(database)}")
+                    cur.execute(f"COMMENT ON SCHEMA {ident(database)} IS "
+                                f"{quote_literal(DATA_MARKER)}")
+                create_project_schema(cur, self.relations,
+                                      SrsNaming.from_settings(self.manifest.settings).project)
+                store_manifest(cur, self.manifest.to_json())
+            self.connection.commit()
+        except psycopg.Error as exc:
+            raise database_error(exc, self.target, "publishing the schemas") from exc
         self.connection.close()
         self.connection = None
+
+    def _key_and_analyse(self, cur: psycopg.Cursor) -> None:
+        for rel in self.relations:
+            table = f"{ident(rel.database + STAGING_SUFFIX)}.{ident(rel.name)}"
+            if rel.primary_key:
+                cols = ", ".join(ident(c) for c in rel.primary_key)
+                cur.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({cols})")
+            for col in index_columns(rel):
+                cur.execute(f"CREATE INDEX ON {table} ({ident(col)})")
+            keyed = [*rel.primary_key, *index_columns(rel)]
+            if keyed:
+                cur.execute(f"ANALYZE {table} ({', '.join(ident(c) for c in keyed)})")
 
     def abort(self) -> None:
         if self.connection is not None:

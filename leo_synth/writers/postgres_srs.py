@@ -37,16 +37,14 @@ def project_schema_statements(relations: list[Relation], project: str) -> list[s
 
 
 def create_project_schema(cur: psycopg.Cursor, relations: list[Relation], project: str) -> None:
-    """Replace the project schemas of earlier runs by this run's (inside the writer's
-    transaction, after the data schemas are in place)."""
-    rows = cur.execute(
-        "SELECT n.nspname, d.description FROM pg_namespace n LEFT JOIN pg_description d "
-        "ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass "
-        "WHERE n.nspname = %s OR d.description = %s", (project, PROJECT_SCHEMA_MARK)).fetchall()
-    for name, description in rows:
-        if description != PROJECT_SCHEMA_MARK:
-            raise LeoSynthError(f"schema {name} exists and was not made by leo-synth; choose "
-                                f"another --srs-project or drop the schema")
-        cur.execute(f"DROP SCHEMA {_ident(name)} CASCADE")
+    """Create this run's project schema (inside the writer's transaction, after the data
+    schemas are in place; earlier runs' project schemas were dropped with their data schemas
+    by ``postgres_safety.drop_replaced``). A schema of that name that leo-synth did not make
+    is refused, and the transaction rolls back."""
+    row = cur.execute("select obj_description(oid, 'pg_namespace') from pg_namespace "
+                      "where nspname = %s", (project,)).fetchone()
+    if row is not None:
+        raise LeoSynthError(f"schema {project} exists and was not made by leo-synth; choose "
+                            f"another --srs-project or drop the schema")
     for statement in project_schema_statements(relations, project):
         cur.execute(statement)
