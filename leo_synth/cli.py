@@ -191,13 +191,22 @@ def _print_rows(relations: list, rows: dict[str, int]) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Run config (YAML); its iteration is used unless --iteration is given.")
 @click.option("--iteration", type=click.Choice(["1", "2"]), help="Extract iteration.")
-def tables(config_path: Path | None, iteration: str | None) -> None:
+@click.option("--fills", is_flag=True,
+              help="Instead: spec columns per fill class (attribute, derived, conditional, "
+                   "independent) per table, and the independent columns whose VRF description "
+                   "reads as derived.")
+def tables(config_path: Path | None, iteration: str | None, fills: bool) -> None:
     """List the relations a run would produce, with their grain and column count."""
     from leo_synth.engine.generate import load_checked_catalog
 
     config = _config(config_path)
     it = int(iteration) if iteration else config.iteration
     catalog = load_checked_catalog()
+    if fills:
+        from leo_synth.spec.fills import fills_report
+
+        click.echo("\n".join(fills_report(catalog)))
+        return
     relations = catalog.relations(it)
     width = max(len(rel.qualified_name) for rel in relations)
     for rel in relations:

@@ -4,6 +4,8 @@ Importing the package registers every builder (one module per source family).
 """
 
 from leo_synth.relations import (  # noqa: F401
+    derive_ilr,
+    derive_ks4,
     dwp,
     hesa,
     hmrc,

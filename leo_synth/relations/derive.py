@@ -62,3 +62,29 @@ def reference_code(frame: Frame, relation: Relation, column: RelationColumn,
     pool = _ALPHABET[pool_rng.integers(0, len(_ALPHABET), (300, length))]
     pool = pool.view(f"S{length}").ravel()
     return pool[rng.integers(0, len(pool), len(frame))]
+
+
+@derivation("any_of")
+def any_of(frame: Frame, relation: Relation, column: RelationColumn,
+           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if any of the 0/1 attributes ``attrs`` is 1 (e.g. DfE's disadvantage flag)."""
+    out = np.zeros(len(frame), dtype=bool)
+    for name in params["attrs"]:
+        out |= np.asarray(frame[name]) == 1
+    return out.astype(np.int64)
+
+
+@derivation("equals")
+def equals(frame: Frame, relation: Relation, column: RelationColumn,
+           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if attribute ``of`` equals ``value`` (e.g. one ethnic group's flag), else 0."""
+    return (np.asarray(frame[params["of"]]).astype(str) == str(params["value"])).astype(
+        np.int64)
+
+
+@derivation("is_in")
+def is_in(frame: Frame, relation: Relation, column: RelationColumn,
+          rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if attribute ``of`` is one of ``values`` (e.g. a programme type's flag), else 0."""
+    values = np.asarray(frame[params["of"]]).astype(str)
+    return np.isin(values, [str(v) for v in params["values"]]).astype(np.int64)
