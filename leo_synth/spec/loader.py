@@ -516,8 +516,9 @@ class _CatalogBuilder:
         return tables
 
     def _apply_rules(self, tables: list[TableSpec]) -> list[TableSpec]:
-        """Apply the pattern rules (``rules:`` in a spec file): each gives every column of a
-        table whose template name matches ``columns`` (a regular expression) its class, rule or
+        """Apply the pattern rules (``rules:`` in a spec file): each gives every column of the
+        tables matching ``table`` whose template name matches ``columns`` (both regular
+        expressions, matched in full) its class, rule or
         reason and, if stated, its fill and range. Named groups of the pattern are passed to a
         derivation as parameters, so one rule serves a family such as ``KS4_GCSE_<grade>``.
         A class stated on the column itself wins, then the first matching rule; a rule matching
@@ -531,48 +532,65 @@ class _CatalogBuilder:
                 self.problem(file, "every rule needs 'table', 'columns' and 'class'")
                 continue
             self._unknown(body, RULE_KEYS, file, str(body["table"]))
-            table = by_name.get(str(body["table"]))
-            if table is None:
-                self.problem(file, f"rule for unknown table {body['table']!r}")
-                continue
             try:
+                table_pattern = re.compile(str(body["table"]))
                 pattern = re.compile(str(body["columns"]))
             except re.error as exc:
-                self.problem(file, f"rule pattern {body['columns']!r}: {exc}", table.name)
+                self.problem(file, f"rule pattern: {exc}", str(body["table"]))
+                continue
+            tables_hit = [t for name, t in by_name.items() if table_pattern.fullmatch(name)]
+            if not tables_hit:
+                self.problem(file, f"rule for unknown table {body['table']!r}")
                 continue
             where = f"rule {body['columns']}"
-            cls, note = self._class(body, file, table.name, where)
+            cls, note = self._class(body, file, str(body["table"]), where)
             if cls is None:
                 continue
             value_range = body.get("range")
             if value_range is not None and (not isinstance(value_range, list)
                                             or len(value_range) != 2):
-                self.problem(file, "range must be [low, high]", table.name, where)
+                self.problem(file, "range must be [low, high]", str(body["table"]), where)
                 value_range = None
             matched = False
-            for col in table.columns:
-                found = pattern.fullmatch(col.name)
-                if found is None:
-                    continue
-                matched = True
-                if col.fill_class is not None or col.name in changed.get(table.name, {}):
-                    continue  # the column's own statement, or an earlier rule, has it
-                fill = col.fill
-                if "fill" in body:
-                    fill = self._fill(body["fill"], col.codes, col.value_range, bool(col.codes),
-                                      file, table.name, col.name)
-                    groups = {k: v for k, v in found.groupdict().items() if v is not None}
-                    if fill.kind == "derive" and groups:
-                        fill = replace(fill, params=tuple(sorted({**dict(fill.params),
-                                                                  **groups}.items())))
-                changed.setdefault(table.name, {})[col.name] = replace(
-                    col, fill=fill, fill_class=cls, fill_note=note,
-                    value_range=tuple(value_range) if value_range else col.value_range)
+            for table in tables_hit:
+                for col in table.columns:
+                    found = pattern.fullmatch(col.name)
+                    if found is None:
+                        continue
+                    matched = True
+                    if col.fill_class is not None or col.name in changed.get(table.name, {}):
+                        continue  # the column's own statement, or an earlier rule, has it
+                    changed.setdefault(table.name, {})[col.name] = self._ruled_column(
+                        col, body, found, cls, note, value_range, file, table.name)
             if not matched:
-                self.problem(file, f"rule {body['columns']!r} matches no column", table.name)
+                self.problem(file, f"rule {body['columns']!r} matches no column",
+                             str(body["table"]))
         return [replace(t, columns=tuple(changed.get(t.name, {}).get(c.name, c)
                                          for c in t.columns)) if t.name in changed else t
                 for t in tables]
+
+    def _ruled_column(self, col: ColumnSpec, body: dict, found: re.Match, cls: str,
+                      note: str | None, value_range: list | None, file: str,
+                      table: str) -> ColumnSpec:
+        """A column as a rule states it: class, note and, if given, fill and range."""
+        from dataclasses import replace
+
+        fill = col.fill
+        if "fill" in body:
+            fill = self._fill(body["fill"], col.codes, col.value_range, bool(col.codes), file,
+                              table, col.name)
+            groups = {k: v for k, v in found.groupdict().items() if v is not None}
+            if fill.kind == "derive" and groups:
+                # "{group}" in a parameter is the group's text in lower case (attribute names).
+                lowered = {k: v.lower() for k, v in groups.items()}
+                params = {k: v.format(**lowered) if isinstance(v, str) and "{" in v else v
+                          for k, v in fill.params}
+                fill = replace(fill, params=tuple(sorted({**groups, **params}.items())))
+            elif fill.kind == "attr" and "{" in str(fill.attr):
+                fill = replace(fill, attr=str(fill.attr).format(
+                    **{k: v.lower() for k, v in groups.items()}))
+        return replace(col, fill=fill, fill_class=cls, fill_note=note,
+                       value_range=tuple(value_range) if value_range else col.value_range)
 
     def _check_links(self, tables: list[TableSpec]) -> None:
         by_name = {t.name: t for t in tables}
