@@ -310,6 +310,7 @@ A_LEVEL_SUBJECTS = np.array(["2210", "1010", "1110", "1210", "4850", "5110", "40
     *COMMON, "totpts", "points_tot", "alev", "agrade", "aegrade", "gradea3", "gradeae3",
     "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "totptse_alev", "entries",
     "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype",
+    "al_1", "al_2", "al_3", "al_4", "vocational", "alevel_points",
 ))
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
@@ -346,6 +347,11 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "nat1618": np.ones(n, dtype=int), "la1618": np.ones(n, dtype=int),
         "mtd": np.ones(n, dtype=int),
         "fesitype": np.where(ks5["vocational"], "FE", "SCH"),
+        # The A level grades behind the measures (0 = U ... 6 = A*, -1 = none), for the rules
+        # of schemas/rules/ks5_student.yaml, and their points in the year's scale.
+        **{f"al_{i}": grades[:, i - 1] for i in range(1, 5)},
+        "vocational": ks5["vocational"].astype(np.int64),
+        "alevel_points": points.sum(1),
     })
     return Frame(out)
 
