@@ -29,6 +29,15 @@ def derivation(name: str) -> Callable[[Derivation], Derivation]:
     return register
 
 
+def count_or_flag(count: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """A count capped at ``cap``, or with ``at_least`` the 0/1 flag of reaching that many."""
+    if "cap" in params:
+        count = np.minimum(count, int(params["cap"]))
+    if "at_least" in params:
+        return (count >= int(params["at_least"])).astype(np.int64)
+    return count
+
+
 def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
     from leo_synth.relations.registry import YEAR_ATTRIBUTE
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import derivation
+from leo_synth.relations.derive import count_or_flag, derivation
 from leo_synth.simulation.attainment import LETTER_OF_POINTS, NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
@@ -75,10 +75,7 @@ def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
 def entries(frame: Frame, relation: Relation, column: RelationColumn,
             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Number of GCSE entries; with ``at_least`` a 0/1 flag for that many or more."""
-    count = (slot_points(frame) > 0).sum(1)
-    if "at_least" in params:
-        return (count >= int(params["at_least"])).astype(np.int64)
-    return count
+    return count_or_flag((slot_points(frame) > 0).sum(1), params)
 
 
 @derivation("ks4_threshold")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import derivation
+from leo_synth.relations.derive import count_or_flag, derivation
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -34,12 +34,7 @@ def alevel_count(frame: Frame, relation: Relation, column: RelationColumn,
                  rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Number of A levels with a grade ``from`` .. ``to`` (default: every entry), at most
     ``cap``; with ``at_least`` a 0/1 flag for that many or more."""
-    count = _in_band(alevel_grades(frame), params).sum(1)
-    if "cap" in params:
-        count = np.minimum(count, int(params["cap"]))
-    if "at_least" in params:
-        return (count >= int(params["at_least"])).astype(np.int64)
-    return count
+    return count_or_flag(_in_band(alevel_grades(frame), params).sum(1), params)
 
 
 @derivation("ks5_best_three")
