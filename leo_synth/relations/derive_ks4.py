@@ -185,3 +185,14 @@ def a8_slot(frame: Frame, relation: Relation, column: RelationColumn,
     if params.get("what") == "filled":
         return (points[:, group] > 0).sum(1)
     return scores[:, group].sum(1)
+
+
+@derivation("ks4_exam_pass")
+def exam_pass(frame: Frame, relation: Relation, column: RelationColumn,
+              rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """For a KS4 exam row: 1 if the row is the subject's (``subject``: the 0/1 attribute
+    ``a8eng`` or ``a8mat``) and its grade is in ``band``, else 0."""
+    points = np.asarray(frame["points"], dtype=float).astype(np.int64)
+    subject = np.asarray(frame[params["subject"]]) == 1
+    band = str(params.get("band") or params["band2"])
+    return (subject & band_mask(points, band)).astype(np.int64)
