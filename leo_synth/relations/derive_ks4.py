@@ -4,8 +4,9 @@ The KS4 pupil builder provides the grade of each of the eight Attainment 8 slots
 point scale (``pts_eng``, ``pts_mat``, ``pts_eb1..3``, ``pts_op1..3``; 0 = not entered), the
 same grades the KS4 exam rows carry. The rules of ``schemas/rules/ks4_pupil.yaml`` name these
 derivations, so counts, thresholds, point scores, EBacc components and slot scores agree with
-the grades and with each other. Slots: ``eb1`` is science, ``eb2`` a humanity (history or
-geography), ``eb3`` a language; every simulated entry is a full GCSE.
+the grades and with each other. Slots: ``eb1`` is double award science (the EBacc science
+pillar), ``eb2`` a humanity (geography), ``eb3`` a language (French); every simulated entry is
+a full GCSE.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POIN
 _LETTER_BANDS = {"ASTAR": ("A*", "A*"), "A": ("A", "A"), "B": ("B", "B"), "C": ("C", "C"),
                  "D": ("D", "D"), "E": ("E", "E"), "F": ("F", "F"), "G": ("G", "G"),
                  "U": ("U", "U"), "AA": ("A", "A*"), "AASTAR": ("A", "A*"), "AC": ("C", "A*"),
-                 "AG": ("G", "A*"), "DG": ("G", "D")}
+                 "AG": ("G", "A*"), "DG": ("G", "D"), "AB": ("B", "A*")}
 SUBJECT_SLOTS = {"eng": ("eng",), "mat": ("mat",), "math": ("mat",), "sci": ("eb1",),
                  "2sci": ("eb1",), "hum": ("eb2",), "lan": ("eb3",), "em": ("eng", "mat"),
                  "ems": ("eng", "mat", "eb1")}

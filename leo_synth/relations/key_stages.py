@@ -246,7 +246,8 @@ def ks3_result(life: LifeCourse, relation: Relation) -> Frame:
 # -- KS4 exam ------------------------------------------------------------------------------------
 
 # Subject (plams.mapping code) of each Attainment 8 slot; open slots vary by pupil.
-SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1010", "eb2": "3910", "eb3": "5650"}
+SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370", "eb2": "3910", "eb3": "5650"}
+"""English language, maths, double award science, geography, French (plams.mapping codes)."""
 OPEN_SUBJECTS = np.array(["3210", "3510", "4610", "5210", "2610", "4010", "4850"])
 GCSE_SUBLEVNO = 310
 GCSE91_SUBLEVNO = 391
