@@ -580,15 +580,15 @@ class _CatalogBuilder:
             fill = self._fill(body["fill"], col.codes, col.value_range, bool(col.codes), file,
                               table, col.name)
             groups = {k: v for k, v in found.groupdict().items() if v is not None}
+            # "{group}" in a parameter or attribute is the group's text in lower case ("" for
+            # an optional group that did not match), as attribute names are.
+            lowered = {k: (v or "").lower() for k, v in found.groupdict().items()}
             if fill.kind == "derive" and groups:
-                # "{group}" in a parameter is the group's text in lower case (attribute names).
-                lowered = {k: v.lower() for k, v in groups.items()}
                 params = {k: v.format(**lowered) if isinstance(v, str) and "{" in v else v
                           for k, v in fill.params}
                 fill = replace(fill, params=tuple(sorted({**groups, **params}.items())))
             elif fill.kind == "attr" and "{" in str(fill.attr):
-                fill = replace(fill, attr=str(fill.attr).format(
-                    **{k: v.lower() for k, v in groups.items()}))
+                fill = replace(fill, attr=str(fill.attr).format(**lowered))
         return replace(col, fill=fill, fill_class=cls, fill_note=note,
                        value_range=tuple(value_range) if value_range else col.value_range)
 
