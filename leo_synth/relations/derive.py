@@ -134,3 +134,12 @@ def recode(frame: Frame, relation: Relation, column: RelationColumn,
     for value, code in params["codes"].items():
         out[values == str(value)] = code
     return out
+
+
+@derivation("scale_point")
+def scale_point(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """'T' if the scale score ``of`` reaches point ``point`` (a score of k means points 1 to k
+    achieved), else 'F'."""
+    score = np.asarray(frame[params["of"]], dtype=np.int64)
+    return np.where(score >= int(params["point"]), "T", "F")
