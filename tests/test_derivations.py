@@ -216,3 +216,26 @@ def test_eyfsp_points_follow_the_scale_score(db) -> None:
                                                              ELSE 'F' END)
         FROM {relation}""")
     assert rows > 20 and not bad
+
+
+def test_rules_are_validated(tmp_path) -> None:
+    """A rule that matches nothing, names an unknown class or lacks its rule text is reported
+    with its file, like every other spec problem."""
+    import shutil
+
+    from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir(), schemas)
+    (schemas / "rules" / "bad.yaml").write_text(
+        "rules:\n"
+        "  - {table: ks4_pupil, columns: KS4_NO_SUCH_COLUMN, class: derived, rule: x}\n"
+        "  - {table: ks4_pupil, columns: KS4_SERVICECHILD, class: derivd, rule: x}\n"
+        "  - {table: ks4_pupil, columns: KS4_SERVICECHILD, class: derived}\n",
+        encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        load_catalog(schemas)
+    text = str(caught.value)
+    assert "matches no column" in text and "bad.yaml" in text
+    assert "class 'derivd' is not one of" in text
+    assert "class derived needs a 'rule'" in text
