@@ -223,7 +223,12 @@ def _print_rows(relations: list, rows: dict[str, int]) -> None:
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Run config (YAML); its iteration is used unless --iteration is given.")
 @click.option("--iteration", type=click.Choice(["1", "2"]), help="Extract iteration.")
-def tables(name: str | None, config_path: Path | None, iteration: str | None) -> None:
+@click.option("--fills", is_flag=True,
+              help="Instead: spec columns per fill class (attribute, derived, conditional, "
+                   "independent) per table, and the independent columns whose VRF description "
+                   "reads as derived.")
+def tables(name: str | None, config_path: Path | None, iteration: str | None,
+           fills: bool) -> None:
     """List the relations a run would produce, with their grain and column count; with NAME,
     describe that relation: its columns, their types, years populated and descriptions.
 
@@ -231,12 +236,18 @@ def tables(name: str | None, config_path: Path | None, iteration: str | None) ->
         leo-synth tables
         leo-synth tables spring_census_2011
         leo-synth tables leo_employment --iteration 1
+        leo-synth tables --fills
     """
     from leo_synth.engine.generate import load_checked_catalog
 
     config = _config(config_path)
     it = int(iteration) if iteration else config.iteration
     catalog = load_checked_catalog()
+    if fills:
+        from leo_synth.spec.fills import fills_report
+
+        click.echo("\n".join(fills_report(catalog)))
+        return
     if name is not None:
         from leo_synth.dictionary import build_dictionary
         from leo_synth.dictionary.describe import describe_relation, find_relation

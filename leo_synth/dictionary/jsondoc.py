@@ -28,6 +28,8 @@ def column_record(rc: RelationColumnDoc) -> dict[str, Any]:
         "range": list(col.value_range) if col.value_range is not None else None,
         "keyspace": col.keyspace,
         "references": col.references,
+        "fill_class": col.fill_class,
+        "fill_rule": col.fill_rule,
     }
 
 

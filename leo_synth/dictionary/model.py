@@ -13,7 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from leo_synth.dictionary import linkage
-from leo_synth.spec.model import Catalog, ColumnSpec, Relation, TableSpec, Variant, substitute
+from leo_synth.spec.model import (
+    Catalog,
+    ColumnSpec,
+    Relation,
+    TableSpec,
+    Variant,
+    fill_class,
+    substitute,
+)
 from leo_synth.spec.years import describe_years
 from leo_synth.srs_address import SrsNaming
 
@@ -73,6 +81,11 @@ class ColumnDoc:
     """Physical ``relation.column`` the column references, or None."""
     spellings: tuple[SpellingDoc, ...] = ()
     """Physical names the column has in some years (``schemas/vrf/physical_name_rules.csv``)."""
+    fill_class: str = "attribute"
+    """How the values arise: attribute, derived, conditional or independent."""
+    fill_rule: str | None = None
+    """The rule of a derived or conditional column, or the stated reason of an independent one
+    (None for attributes and for draws whose spec states no reason)."""
 
 
 @dataclass(frozen=True)
@@ -417,6 +430,7 @@ class _Builder:
                 spellings=() if self.iteration == 1 and col.i1_name else tuple(
                     SpellingDoc(rule.physical, describe_years(rule.years, calendar),
                                 rule.terms, rule.source) for rule in col.names),
+                **_fill_facts(col),
             )
         relations = tuple(self._relation(rel, columns) for rel in rels)
         primary_key = tuple(columns[name].name for name in table.primary_key if name in columns)
@@ -482,3 +496,10 @@ def build_dictionary(catalog: Catalog, iteration: int = 2) -> Dictionary:
     if iteration not in (1, 2):
         raise ValueError(f"iteration must be 1 or 2, got {iteration!r}")
     return _Builder(catalog, iteration).build()
+
+
+def _fill_facts(col: ColumnSpec) -> dict[str, str | None]:
+    """The column's fill class, and its rule where the spec states one."""
+    cls, note = fill_class(col)
+    stated = col.fill_note is not None or (cls == "derived" and bool(note))
+    return {"fill_class": cls, "fill_rule": note if cls != "attribute" and stated else None}

@@ -141,7 +141,7 @@ class ColumnLayout:
 
     def header(self) -> list[str]:
         return ["Column", "Type", "Nullable", "Years", *["Terms"] * self.show_terms,
-                *["Request"] * self.show_request, "Description", "Values"]
+                *["Request"] * self.show_request, "Fill", "Description", "Values"]
 
     def facts(self, col: ColumnDoc) -> list[str]:
         """The plain-text cells between a column's type and its description."""
@@ -150,7 +150,13 @@ class ColumnLayout:
             cells.append(terms_label(col))
         if self.show_request:
             cells.append(col.request or "")
+        cells.append(fill_label(col))
         return cells
+
+
+def fill_label(col: ColumnDoc) -> str:
+    """The column's fill class, with its rule (or stated reason) when there is one."""
+    return f"{col.fill_class}: {col.fill_rule}" if col.fill_rule else col.fill_class
 
 
 def terms_label(col: ColumnDoc) -> str:

@@ -4,6 +4,9 @@ Importing the package registers every builder (one module per source family).
 """
 
 from leo_synth.relations import (  # noqa: F401
+    derive_ilr,
+    derive_ks4,
+    derive_ks5,
     dwp,
     hesa,
     hmrc,

@@ -29,6 +29,15 @@ def derivation(name: str) -> Callable[[Derivation], Derivation]:
     return register
 
 
+def count_or_flag(count: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """A count capped at ``cap``, or with ``at_least`` the 0/1 flag of reaching that many."""
+    if "cap" in params:
+        count = np.minimum(count, int(params["cap"]))
+    if "at_least" in params:
+        return (count >= int(params["at_least"])).astype(np.int64)
+    return count
+
+
 def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
     from leo_synth.relations.registry import YEAR_ATTRIBUTE
 
@@ -62,3 +71,75 @@ def reference_code(frame: Frame, relation: Relation, column: RelationColumn,
     pool = _ALPHABET[pool_rng.integers(0, len(_ALPHABET), (300, length))]
     pool = pool.view(f"S{length}").ravel()
     return pool[rng.integers(0, len(pool), len(frame))]
+
+
+@derivation("any_of")
+def any_of(frame: Frame, relation: Relation, column: RelationColumn,
+           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if any of the 0/1 attributes ``attrs`` is 1 (e.g. DfE's disadvantage flag) and none of
+    ``unless`` is, else 0."""
+    out = np.zeros(len(frame), dtype=bool)
+    for name in params["attrs"]:
+        out |= np.asarray(frame[name]) == 1
+    for name in params.get("unless", ()):
+        out &= np.asarray(frame[name]) != 1
+    return out.astype(np.int64)
+
+
+@derivation("equals")
+def equals(frame: Frame, relation: Relation, column: RelationColumn,
+           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if attribute ``of`` equals ``value`` (e.g. one ethnic group's flag), else 0."""
+    return (np.asarray(frame[params["of"]]).astype(str) == str(params["value"])).astype(
+        np.int64)
+
+
+@derivation("is_in")
+def is_in(frame: Frame, relation: Relation, column: RelationColumn,
+          rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if attribute ``of`` is one of ``values`` (e.g. a programme type's flag), else 0."""
+    values = np.asarray(frame[params["of"]]).astype(str)
+    return np.isin(values, [str(v) for v in params["values"]]).astype(np.int64)
+
+
+@derivation("compare")
+def compare(frame: Frame, relation: Relation, column: RelationColumn,
+            rng: np.random.Generator, params: dict[str, Any]) -> object:
+    """1 if attribute ``of`` (or every one of a list) is at least ``at_least`` / at most
+    ``at_most``, else 0; NULL where an attribute is NULL (e.g. a test not taken that year)."""
+    from leo_synth.relations.values import Masked
+
+    names = params["of"] if isinstance(params["of"], list) else [params["of"]]
+    ok = np.ones(len(frame), dtype=bool)
+    null = np.zeros(len(frame), dtype=bool)
+    for name in names:
+        values = frame[name]
+        if isinstance(values, Masked):
+            null |= np.asarray(values.null, dtype=bool)
+            values = values.values
+        values = np.asarray(values, dtype=float)
+        if "at_least" in params:
+            ok &= values >= float(params["at_least"])
+        if "at_most" in params:
+            ok &= values <= float(params["at_most"])
+    return Masked(ok.astype(np.int64), null) if null.any() else ok.astype(np.int64)
+
+
+@derivation("recode")
+def recode(frame: Frame, relation: Relation, column: RelationColumn,
+           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Attribute ``of`` recoded through the mapping ``codes`` (value -> code)."""
+    values = np.asarray(frame[params["of"]]).astype(str)
+    out = values.astype(object)
+    for value, code in params["codes"].items():
+        out[values == str(value)] = code
+    return out
+
+
+@derivation("scale_point")
+def scale_point(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """'T' if the scale score ``of`` reaches point ``point`` (a score of k means points 1 to k
+    achieved), else 'F'."""
+    score = np.asarray(frame[params["of"]], dtype=np.int64)
+    return np.where(score >= int(params["point"]), "T", "F")

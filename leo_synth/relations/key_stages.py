@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -23,7 +24,7 @@ from leo_synth.spec.model import Relation
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
           "actyrgrp", "version", "nftype", "toe_code", "age", "endks", "enrolsts", "examyear",
-          "season", "assessyr")
+          "season", "assessyr", *CARE_ATTRIBUTES)
 
 
 def _stage_rows(life: LifeCourse, stage: str) -> Frame:
@@ -34,6 +35,7 @@ def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:
     n = len(rows)
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     return {
+        **care_attributes(life, rows["person"], rows["year"]),
         YEAR_ATTRIBUTE: rows["year"], **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "yeargrp": np.full(n, yeargroup),
         "actyrgrp": np.full(n, yeargroup), "version": np.full(n, "F"),
@@ -106,9 +108,32 @@ KS2_SUBJECTS = {"english": "eng", "maths": "mat", "science": "sci"}
 KS2_POINTS = np.array([0, 0, 15, 21, 27, 33, 39])  # points of levels 2 to 6
 
 
+KS2_MARK_BANDS = np.array([[0, 18], [0, 18], [0, 18], [19, 45], [46, 78], [79, 94], [95, 100]])
+"""Test marks (out of 100) of levels 2 to 6 (rows 2..6): a level is awarded by its mark band,
+as on the KS2 tests' level thresholds (typical 2000s maths thresholds: 19, 46, 79)."""
+
+
 def _ks2_levels(rows: Frame) -> dict[str, np.ndarray]:
     return {short: np.clip(levels, 2, 6) for short, levels in zip(
         KS2_SUBJECTS.values(), key_stages.subject_levels(rows, "ks2").values(), strict=True)}
+
+
+def _ks2_marks(rows: Frame) -> dict[str, np.ndarray]:
+    """Test mark per subject inside its level's band, placed by the score's position within the
+    level, so the level follows from the mark (``level_of_ks2_mark``)."""
+    out = {}
+    for short, raw in zip(KS2_SUBJECTS.values(), key_stages.subject_scores(rows, "ks2").values(),
+                          strict=True):
+        level = np.clip(np.floor(raw), 2, 6).astype(np.int64)
+        low, high = KS2_MARK_BANDS[level, 0], KS2_MARK_BANDS[level, 1]
+        position = np.clip(raw - level, 0, 0.999)
+        out[short] = (low + np.floor(position * (high - low + 1))).astype(np.int64)
+    return out
+
+
+def level_of_ks2_mark(mark: np.ndarray) -> np.ndarray:
+    """The KS2 level a test mark earns (2 to 6)."""
+    return 2 + np.searchsorted(KS2_MARK_BANDS[3:, 0], mark, side="right")
 
 
 @builder("npd.ks2_pupil", provides=(
@@ -123,13 +148,13 @@ def ks2_pupil(life: LifeCourse, relation: Relation) -> Frame:
     rows = _stage_rows(life, "ks2")
     out = _common(life, rows, 6)
     levels = _ks2_levels(rows)
+    marks = _ks2_marks(rows)
     n = len(rows)
     for short, level in levels.items():
         out[f"{short}lev"] = level
         out[f"{short}talev"] = np.clip(level + (rows["noise"][:, 3] > 1.2), 2, 6)
         out[f"{short}points"] = KS2_POINTS[level]
-        out[f"{short}totmrk"] = np.clip(np.rint((level - 1.6) * 20 + 8 * rows["noise"][:, 0]),
-                                        0, 100).astype(np.int64)
+        out[f"{short}totmrk"] = marks[short]
         out[f"val{short}"] = np.ones(n, dtype=np.int64)
         out[f"elig{short}"] = np.ones(n, dtype=np.int64)
     out["readlev"] = levels["eng"]
@@ -156,13 +181,15 @@ def ks2_pupil(life: LifeCourse, relation: Relation) -> Frame:
 def ks2_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and KS2 subject (English, mathematics, science)."""
     rows = _stage_rows(life, "ks2")
-    levels = _ks2_levels(rows)
-    return _per_subject(life, rows, 6, levels, {"eng": 1, "mat": 2, "sci": 3})
+    return _per_subject(life, rows, 6, _ks2_levels(rows), {"eng": 1, "mat": 2, "sci": 3},
+                        _ks2_marks(rows))
 
 
 def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, levels: dict[str, np.ndarray],
-                 subject_numbers: dict[str, int]) -> Frame:
-    """Long format: one row per pupil and subject with level-based measures."""
+                 subject_numbers: dict[str, int],
+                 marks: dict[str, np.ndarray] | None = None) -> Frame:
+    """Long format: one row per pupil and subject with level-based measures (the pupil
+    table's test marks where given)."""
     base = _common(life, rows, yeargroup)
     parts = []
     for short, level in levels.items():
@@ -172,7 +199,8 @@ def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, levels: dict[str
             "examno": np.full(n, subject_numbers[short]), "subject_code": np.full(n, short.upper()),
             "sublevno": np.full(n, 200 + subject_numbers[short]), "grade": level.astype(str),
             "testlev": level, "talevel": level, "points": level * 6 + 3,
-            "testmark": np.clip((level - 1) * 20, 0, 100), "fine": level + 0.5,
+            "testmark": marks[short] if marks else np.clip((level - 1) * 20, 0, 100),
+            "fine": level + 0.5,
         })
         parts.append(Frame(part))
     return Frame.concat(parts)
@@ -218,7 +246,8 @@ def ks3_result(life: LifeCourse, relation: Relation) -> Frame:
 # -- KS4 exam ------------------------------------------------------------------------------------
 
 # Subject (plams.mapping code) of each Attainment 8 slot; open slots vary by pupil.
-SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1010", "eb2": "3910", "eb3": "5650"}
+SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370", "eb2": "3910", "eb3": "5650"}
+"""English language, maths, double award science, geography, French (plams.mapping codes)."""
 OPEN_SUBJECTS = np.array(["3210", "3510", "4610", "5210", "2610", "4010", "4850"])
 GCSE_SUBLEVNO = 310
 GCSE91_SUBLEVNO = 391
@@ -282,6 +311,7 @@ A_LEVEL_SUBJECTS = np.array(["2210", "1010", "1110", "1210", "4850", "5110", "40
     *COMMON, "totpts", "points_tot", "alev", "agrade", "aegrade", "gradea3", "gradeae3",
     "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "totptse_alev", "entries",
     "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype",
+    "al_1", "al_2", "al_3", "al_4", "vocational", "alevel_points",
 ))
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
@@ -318,6 +348,11 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "nat1618": np.ones(n, dtype=int), "la1618": np.ones(n, dtype=int),
         "mtd": np.ones(n, dtype=int),
         "fesitype": np.where(ks5["vocational"], "FE", "SCH"),
+        # The A level grades behind the measures (0 = U ... 6 = A*, -1 = none), for the rules
+        # of schemas/rules/ks5_student.yaml, and their points in the year's scale.
+        **{f"al_{i}": grades[:, i - 1] for i in range(1, 5)},
+        "vocational": ks5["vocational"].astype(np.int64),
+        "alevel_points": points.sum(1),
     })
     return Frame(out)
 

@@ -9,7 +9,8 @@ import numpy as np
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
-from leo_synth.simulation import school_events
+from leo_synth.simulation import school_events, social_care
+from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
@@ -94,10 +95,28 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
     })
 
 
+CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_months",
+                   "adopted_from_care")
+
+def care_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dict[str, object]:
+    """``CARE_ATTRIBUTES`` of (person, academic year) rows from the block's periods of care."""
+    periods = life.memo("cla", lambda: social_care.looked_after(life))
+    care = social_care.care_in_year(periods, person, year)
+    care["adopted_from_care"] = care.pop("adopted")
+    out: dict[str, object] = {}
+    for name in CARE_ATTRIBUTES:
+        values = np.asarray(care[name], dtype=np.int64)
+        # 6 and 12 months in care are NULL-coded when the pupil was not in care on 31 March.
+        out[name] = Masked(values, values < 0) if name in ("cla_6_months",
+                                                           "cla_12_months") else values
+    return out
+
+
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
     "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points",
+    *(f"pts_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
 )
 
 
@@ -109,6 +128,8 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
     attributes["fsm"] = ks4["fsm"].astype(np.int64)
     attributes["ever_fsm_6"] = ks4["fsm6"].astype(np.int64)
     return Frame({
+        **care_attributes(life, ks4["person"], ks4["year"]),
+        **{f"pts_{slot}": ks4[f"pts_{slot}"].astype(np.int64) for slot in SLOTS},
         YEAR_ATTRIBUTE: ks4["year"],
         **attributes,
         "yeargrp": np.full(len(ks4), 11),

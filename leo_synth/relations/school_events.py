@@ -19,6 +19,8 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.spec.model import Relation
 
 TERMS = ("autumn", "spring", "summer")
+REASON_CODES = ("I", "M", "R", "S", "T", "H", "F", "E", "C", "G", "U", "O", "N")
+"""Absence reason codes (parameters ``absence.reasons_*``)."""
 ABSENCE_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, "enrolstatus", "onroll_1", "onroll_2", "onroll_3", "sourcetable_1",
     "sourcetable_2", "sourcetable_3", "datacollection_1", "mainrecord", "phase",
@@ -27,14 +29,18 @@ ABSENCE_ATTRIBUTES = (
     *(f"{measure}flag_{term}" for term in (*TERMS, "annual") for measure in
       ("authorisedabsence", "unauthorisedabsence")),
     "persistentabsentee_3term", "persistentabsentee15_3term",
+    *(f"reason{code.lower()}_{term}" for code in REASON_CODES for term in (*TERMS, "annual")),
 )
 
 
 @builder("npd.absence", provides=ABSENCE_ATTRIBUTES)
 def absence(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil enrolment per academic year with termly sessions and absence."""
-    rows = life.memo("absence", lambda: school_events.absence(life))
-    rows = rows.take(rows["year"] == relation.year)
+    all_rows = life.memo("absence", lambda: school_events.absence(life))
+    reasons = life.memo("absence_reasons",
+                        lambda: school_events.absence_reasons(life, all_rows))
+    in_year = all_rows["year"] == relation.year
+    rows = all_rows.take(in_year)
     n = len(rows)
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
@@ -50,6 +56,11 @@ def absence(life: LifeCourse, relation: Relation) -> Frame:
         _absence_measures(out, term, possible[:, i], auth[:, i], unauth[:, i])
     _absence_measures(out, "3term", possible.sum(1), auth.sum(1), unauth.sum(1))
     _absence_measures(out, "annual", possible.sum(1), auth.sum(1), unauth.sum(1))
+    for code in REASON_CODES:
+        sessions = reasons[code][in_year]
+        for i, term in enumerate(TERMS):
+            out[f"reason{code.lower()}_{term}"] = sessions[:, i]
+        out[f"reason{code.lower()}_annual"] = sessions.sum(1)
     rate = (auth.sum(1) + unauth.sum(1)) / np.maximum(possible.sum(1), 1)
     out["persistentabsentee_3term"] = (rate >= 0.1).astype(np.int64)
     out["persistentabsentee15_3term"] = (rate >= 0.15).astype(np.int64)

@@ -112,7 +112,7 @@ def cla(life: LifeCourse, relation: Relation) -> Frame:
         "poc_start": start, "poc_length": length, "cat_need": np.full(n, "N1"),
         "epi_idx": np.ones(n, dtype=np.int64), "date_epi_comm": start,
         "date_epi_ceased": Masked(until, open_now), "legal_status": periods["legal_status"],
-        "rec": Masked(np.full(n, "E13"), open_now),
+        "rec": Masked(periods["reason_ceased"], open_now),
         "la_placement_anon": attrs["home_la_anon"], "place_location": np.full(n, "IN"),
         "cla_31_march": (until >= march).astype(np.int64),
         "cla_6_months": (length >= 182).astype(np.int64),

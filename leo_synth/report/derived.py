@@ -299,6 +299,7 @@ def _t_ks4(ws: Workspace) -> list[str]:
         "female": "CASE WHEN {KS4_GENDER} = 'F' THEN 1 ELSE 0 END",
         "fsm": "{KS4_FSM}",
         "fsm6": "{KS4_FSM6}",
+        "disadvantaged": "{KS4_FSM6CLA1A}",
         "sen": "{KS4_SENF}",
         "entries": "{KS4_ENTRIES}",
         "att8": "{KS4_ATT8}",

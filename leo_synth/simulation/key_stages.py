@@ -49,15 +49,18 @@ def assessed_pupils(life, stage: str) -> Frame:
                  noise=rng.standard_normal((len(who), 4)))
 
 
-def subject_levels(rows: Frame, stage: str) -> dict[str, np.ndarray]:
-    """National curriculum level per subject (1..7), centred on the expected level."""
+def subject_scores(rows: Frame, stage: str) -> dict[str, np.ndarray]:
+    """Continuous attainment per subject on the level scale, centred on the expected level."""
     expected = {"ks1": 2.3, "ks2": 4.2, "ks3": 5.4}[stage]
     spread = {"ks1": 0.75, "ks2": 0.85, "ks3": 1.0}[stage]
-    out = {}
-    for i, subject in enumerate(SUBJECTS[stage]):
-        raw = expected + spread * (0.85 * rows["latent"] + 0.5 * rows["noise"][:, i])
-        out[subject] = np.clip(np.floor(raw), 1, 7 if stage == "ks3" else 6).astype(np.int64)
-    return out
+    return {subject: expected + spread * (0.85 * rows["latent"] + 0.5 * rows["noise"][:, i])
+            for i, subject in enumerate(SUBJECTS[stage])}
+
+
+def subject_levels(rows: Frame, stage: str) -> dict[str, np.ndarray]:
+    """National curriculum level per subject (1..7): the whole part of the subject's score."""
+    return {subject: np.clip(np.floor(raw), 1, 7 if stage == "ks3" else 6).astype(np.int64)
+            for subject, raw in subject_scores(rows, stage).items()}
 
 
 def eyfsp_scores(rows: Frame) -> np.ndarray:

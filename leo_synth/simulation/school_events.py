@@ -44,6 +44,30 @@ def absence(life) -> Frame:
                  authorised=absent - unauthorised, unauthorised=unauthorised)
 
 
+def absence_reasons(life, rows: Frame) -> dict[str, np.ndarray]:
+    """Each term's authorised and unauthorised sessions split by reason code (parameters
+    ``absence.reasons_*``): {code: (rows, terms) sessions}, adding up to the term's totals."""
+    rng = life.ctx.rng("absence_reasons")
+    out: dict[str, np.ndarray] = {}
+    for kind, total in (("authorised", rows["authorised"]), ("unauthorised",
+                                                              rows["unauthorised"])):
+        shares = life.ctx.params[f"absence.reasons_{kind}"]
+        codes = list(shares)
+        p = np.array([float(shares[c]) for c in codes])
+        split = rng.multinomial(total, p / p.sum())  # (rows, terms, reasons)
+        out.update({code: split[..., k] for k, code in enumerate(codes)})
+    # Code F (agreed extended family holiday) was withdrawn after 2012/13 (absence from 2013/14
+    # has no F column): its sessions count as other authorised absence (C).
+    late = (rows["year"] >= F_LAST_YEAR + 1)[:, None]
+    out["C"] = out["C"] + np.where(late, out["F"], 0)
+    out["F"] = np.where(late, 0, out["F"])
+    return out
+
+
+F_LAST_YEAR = 2013
+"""Last academic year (start) of absence code F, as the VRF's years for TermlyReasonF."""
+
+
 def exclusions(life) -> Frame:
     """One row per exclusion: person, year, school, start date, sessions, category, reason."""
     rows = _pupil_years(life, 2001, 2020)

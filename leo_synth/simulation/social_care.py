@@ -69,6 +69,58 @@ def looked_after(life) -> Frame:
     weights = np.array([28, 45, 17, 3, 1, 6], dtype=float)
     status = legal[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
     placement = np.array(["U1", "U3", "U4", "U5", "R1", "K2", "P1"])[rng.integers(0, 7, m)]
+    # Why a period ended: about one in eight children leaving care is adopted (E11/E12, DfE
+    # "Children looked after in England" 2019); the others are recorded as returning home.
+    reason = REASONS_CEASED[np.searchsorted(np.cumsum(REASON_WEIGHTS) / REASON_WEIGHTS.sum(),
+                                            rng.random(m), side="right")]
     return Frame(person=ep["person"], year=ep["year"], age=ep["age"], start=start,
                  end=np.where(open_at_end, np.datetime64("NaT"), end), legal_status=status,
-                 placement=placement)
+                 placement=placement, reason_ceased=reason)
+
+
+REASONS_CEASED = np.array(["E11", "E12", "E13"])
+REASON_WEIGHTS = np.array([10.0, 3.0, 87.0])
+ADOPTED = ("E11", "E12")
+
+
+def care_in_year(periods: Frame, person: np.ndarray, year: np.ndarray) -> dict[str, np.ndarray]:
+    """The care history of (person, academic year) rows as the KS4 tables record it, for the
+    year ending 31 March: looked after for a day or more (``cla_pp_1_day``), continuously for 6
+    months (``cla_pp_6_months``), continuously since 1 October and since 1 April
+    (``cla_6_months``, ``cla_12_months``, both NULL-coded -1 when not in care on 31 March) and
+    ever adopted from care by then (``adopted``)."""
+    n = len(person)
+    order = np.argsort(person, kind="stable")
+    lo = np.searchsorted(person[order], periods["person"], side="left")
+    hi = np.searchsorted(person[order], periods["person"], side="right")
+    counts = hi - lo
+    # One pair per period and row of the same person (persons have one or two KS4 rows).
+    pair_period = np.repeat(np.arange(len(periods)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    pair_row = order[np.repeat(lo, counts) + offsets]
+    start = periods["start"][pair_period]
+    end = periods["end"][pair_period]
+    end_or_open = np.where(np.isnat(end), np.datetime64("9999-12-31"), end)
+    y = year[pair_row]
+    march = ymd(y + 1, 3, 31)
+    april = ymd(y, 4, 1)
+    inside = np.maximum(np.minimum(end_or_open, march) - np.maximum(start, april),
+                        np.timedelta64(-1, "D")) // DAY + 1
+    in_care_march = (start <= march) & (end_or_open >= march)
+    adopted = np.isin(periods["reason_ceased"][pair_period], ADOPTED) & ~np.isnat(end) & (
+        end <= march)
+
+    def per_row(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(n, dtype=bool)
+        np.logical_or.at(out, pair_row, values)
+        return out
+
+    march_rows = per_row(in_care_march)
+    return {
+        "cla_pp_1_day": per_row(inside >= 1),
+        "cla_pp_6_months": per_row(inside >= 182),
+        "cla_6_months": np.where(march_rows, per_row(in_care_march & (start <= ymd(y, 10, 1))),
+                                 -1),
+        "cla_12_months": np.where(march_rows, per_row(in_care_march & (start <= april)), -1),
+        "adopted": per_row(adopted),
+    }

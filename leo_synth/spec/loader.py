@@ -21,6 +21,7 @@ import yaml
 
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.model import (
+    FILL_CLASSES,
     Catalog,
     ColumnSpec,
     Fill,
@@ -34,15 +35,17 @@ from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
 
 FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists",
-             "databases"}
+             "databases", "rules"}
 TABLE_KEYS = {
     "name", "description", "grain", "calendar", "years", "variants", "per_year", "builder",
     "primary_key", "iterations", "vrf_sheet", "vrf_table", "database", "columns", "i1_name",
 }
 COLUMN_KEYS = {
     "name", "type", "description", "nullable", "fill", "codes", "codelist", "range", "years",
-    "terms", "key", "references", "i1_name", "request", "iterations", "repeat",
+    "terms", "key", "references", "i1_name", "request", "iterations", "repeat", "class", "rule",
+    "reason",
 }
+RULE_KEYS = {"table", "columns", "class", "fill", "rule", "reason", "range"}
 VARIANT_KEYS = {"name", "years", "term", "i1_name"}
 KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
 FILL_KINDS = {"draw", "const", "none", "derive", "attr"}
@@ -214,6 +217,7 @@ class _CatalogBuilder:
         self._name_rule_lines: dict[tuple[str, str], str] = {}
         """Where each (table, column) of the rules is first named: ``file:line``."""
         self.databases: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._rules: list[tuple[str, dict]] = []
 
     def problem(self, file: str, message: str, table: str | None = None,
                 column: str | None = None) -> None:
@@ -236,6 +240,11 @@ class _CatalogBuilder:
             self._keyspace(name, body, file)
         for name, body in (doc.get("databases") or {}).items():
             self._database(name, body, file)
+        rules = doc.get("rules") or []
+        if not isinstance(rules, list):
+            self.problem(file, "'rules' must be a list of rules")
+        else:
+            self._rules.extend((file, rule) for rule in rules)
         tables = doc.get("tables") or []
         if not isinstance(tables, list):
             self.problem(file, "'tables' must be a list of tables")
@@ -490,13 +499,32 @@ class _CatalogBuilder:
         if not set(iterations) <= {1, 2}:
             self.problem(file, f"iterations must be a subset of [1, 2], got {list(iterations)}",
                          table, name)
+        fill_class, fill_note = self._class(body, file, table, name)
         return ColumnSpec(
             name=name, type=sql_type, description=str(body.get("description", "")).strip(),
             fill=fill, nullable=bool(body.get("nullable", True)), codes=codes,
             value_range=value_range, years=years, terms=terms, key=body.get("key"),
             references=body.get("references"), i1_name=body.get("i1_name"),
             request=request, iterations=iterations, repeat=self._repeat(body, file, table, name),
+            fill_class=fill_class, fill_note=fill_note,
         )
+
+    def _class(self, body: dict, file: str, table: str,
+               column: str | None) -> tuple[str | None, str | None]:
+        """A stated fill class with its rule (derived, conditional) or reason (independent)."""
+        cls = body.get("class")
+        note = body.get("reason") if cls == "independent" else body.get("rule")
+        if cls is None:
+            if "rule" in body or "reason" in body:
+                self.problem(file, "'rule' and 'reason' go with a 'class'", table, column)
+            return None, None
+        if cls not in FILL_CLASSES:
+            self.problem(file, f"class {cls!r} is not one of {list(FILL_CLASSES)}", table, column)
+            return None, None
+        wanted = "reason" if cls == "independent" else "rule"
+        if cls != "attribute" and not str(note or "").strip():
+            self.problem(file, f"class {cls} needs a '{wanted}'", table, column)
+        return cls, (str(note).strip() if note else None)
 
     def _repeat(self, body: dict, file: str, table: str, name: str) -> int | None:
         repeat = body.get("repeat")
@@ -548,7 +576,7 @@ class _CatalogBuilder:
     def finish(self) -> Catalog:
         """Cross-check everything and return the catalog, tables in (file order, file) order."""
         self.tables.sort(key=lambda t: self._order[t.name])  # stable within a file
-        tables = self._resolve_codelists()
+        tables = self._apply_rules(self._resolve_codelists())
         tables = self._attach_name_rules(tables)
         tables = self._resolve_databases(tables)
         self._check_links(tables)
@@ -615,6 +643,79 @@ class _CatalogBuilder:
                          for c in table.columns)
             out.append(replace(table, columns=cols))
         return out
+
+    def _apply_rules(self, tables: list[TableSpec]) -> list[TableSpec]:
+        """Apply the pattern rules (``rules:`` in a spec file): each gives every column of the
+        tables matching ``table`` whose template name matches ``columns`` (both regular
+        expressions, matched in full) its class, rule or
+        reason and, if stated, its fill and range. Named groups of the pattern are passed to a
+        derivation as parameters, so one rule serves a family such as ``KS4_GCSE_<grade>``.
+        A class stated on the column itself wins, then the first matching rule; a rule matching
+        nothing is an error (e.g. a renamed column)."""
+        by_name = {t.name: t for t in tables}
+        changed: dict[str, dict[str, ColumnSpec]] = {}
+        for file, body in self._rules:
+            if not isinstance(body, dict) or not {"table", "columns", "class"} <= set(body):
+                self.problem(file, "every rule needs 'table', 'columns' and 'class'")
+                continue
+            self._unknown(body, RULE_KEYS, file, str(body["table"]))
+            try:
+                table_pattern = re.compile(str(body["table"]))
+                pattern = re.compile(str(body["columns"]))
+            except re.error as exc:
+                self.problem(file, f"rule pattern: {exc}", str(body["table"]))
+                continue
+            tables_hit = [t for name, t in by_name.items() if table_pattern.fullmatch(name)]
+            if not tables_hit:
+                self.problem(file, f"rule for unknown table {body['table']!r}")
+                continue
+            where = f"rule {body['columns']}"
+            cls, note = self._class(body, file, str(body["table"]), where)
+            if cls is None:
+                continue
+            value_range = body.get("range")
+            if value_range is not None and (not isinstance(value_range, list)
+                                            or len(value_range) != 2):
+                self.problem(file, "range must be [low, high]", str(body["table"]), where)
+                value_range = None
+            matched = False
+            for table in tables_hit:
+                for col in table.columns:
+                    found = pattern.fullmatch(col.name)
+                    if found is None:
+                        continue
+                    matched = True
+                    if col.fill_class is not None or col.name in changed.get(table.name, {}):
+                        continue  # the column's own statement, or an earlier rule, has it
+                    changed.setdefault(table.name, {})[col.name] = self._ruled_column(
+                        col, body, found, cls, note, value_range, file, table.name)
+            if not matched:
+                self.problem(file, f"rule {body['columns']!r} matches no column",
+                             str(body["table"]))
+        return [replace(t, columns=tuple(changed.get(t.name, {}).get(c.name, c)
+                                         for c in t.columns)) if t.name in changed else t
+                for t in tables]
+
+    def _ruled_column(self, col: ColumnSpec, body: dict, found: re.Match, cls: str,
+                      note: str | None, value_range: list | None, file: str,
+                      table: str) -> ColumnSpec:
+        """A column as a rule states it: class, note and, if given, fill and range."""
+        fill = col.fill
+        if "fill" in body:
+            fill = self._fill(body["fill"], col.codes, col.value_range, bool(col.codes), file,
+                              table, col.name)
+            groups = {k: v for k, v in found.groupdict().items() if v is not None}
+            # "{group}" in a parameter or attribute is the group's text in lower case ("" for
+            # an optional group that did not match), as attribute names are.
+            lowered = {k: (v or "").lower() for k, v in found.groupdict().items()}
+            if fill.kind == "derive" and groups:
+                params = {k: v.format(**lowered) if isinstance(v, str) and "{" in v else v
+                          for k, v in fill.params}
+                fill = replace(fill, params=tuple(sorted({**groups, **params}.items())))
+            elif fill.kind == "attr" and "{" in str(fill.attr):
+                fill = replace(fill, attr=str(fill.attr).format(**lowered))
+        return replace(col, fill=fill, fill_class=cls, fill_note=note,
+                       value_range=tuple(value_range) if value_range else col.value_range)
 
     def _check_links(self, tables: list[TableSpec]) -> None:
         by_name = {t.name: t for t in tables}

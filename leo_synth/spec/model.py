@@ -87,10 +87,48 @@ class ColumnSpec:
     iterations: tuple[int, ...] = (1, 2)
     names: tuple[NameRule, ...] = ()
     """Physical-name rules (see :class:`NameRule`), applied by :func:`expand_table`."""
+    fill_class: str | None = None
+    """One of :data:`FILL_CLASSES`, as the spec states it (``class:``, or a rule of
+    ``schemas/rules/``); None where the spec leaves it to :func:`fill_class`."""
+    fill_note: str | None = None
+    """The rule of a derived or conditional column, or why an independent one is independent."""
 
     @property
     def code_values(self) -> tuple[str, ...]:
         return tuple(code for code, _ in self.codes)
+
+
+FILL_CLASSES = ("attribute", "derived", "conditional", "independent")
+"""How a column's values relate to the rest: a life-course *attribute*; *derived* from other
+columns or rows by its published definition; a *conditional* draw given the life course or
+other columns; *independent* only where no relationship exists (the spec says why)."""
+
+_DEFAULT_NOTES = {
+    "draw": "no relationship modelled yet: drawn from its code list or range",
+    "reference_code": "an opaque code: drawn from a pool of codes of the column's length",
+    "date_in_year": "a date drawn within the row's academic year",
+}
+
+
+def fill_class(spec: ColumnSpec) -> tuple[str, str]:
+    """The column's fill class and its note (rule or reason), stated or inferred from the fill:
+    an attribute fill is a life-course attribute, a date drawn in the row's year a conditional
+    draw, and a draw from the code list or an opaque reference code independent."""
+    fill = spec.fill
+    if spec.fill_class is not None:
+        return spec.fill_class, spec.fill_note or ""
+    if fill.kind == "attr":
+        return "attribute", spec.fill_note or f"simulated attribute {fill.attr}"
+    if fill.kind == "const":
+        return "derived", spec.fill_note or f"constant {fill.value!r} by definition"
+    if fill.kind == "none":
+        return "attribute", spec.fill_note or "always NULL, as in the extract"
+    if fill.kind == "derive" and fill.derive == "date_in_year":
+        return "conditional", spec.fill_note or _DEFAULT_NOTES["date_in_year"]
+    if fill.kind == "derive" and fill.derive != "reference_code":
+        return "derived", spec.fill_note or f"derivation {fill.derive}"
+    key = "draw" if fill.kind == "draw" else "reference_code"
+    return "independent", spec.fill_note or _DEFAULT_NOTES[key]
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ COLUMNS = {
     "att8": "KS4_ATT8", "em94": "KS4_L2BASICS_94", "em95": "KS4_L2BASICS_95",
     "ebacc94": "KS4_EBACC_94", "ebacc_entry": "KS4_EBACC_E_PTQ_EE", "fsm6": "KS4_FSM6",
     "fsm": "KS4_FSM", "sen": "KS4_SENF", "sex": "KS4_GENDER",
+    "disadvantaged": "KS4_FSM6CLA1A",
 }
 """KS4 column behind each measure or filter of ``t_ks4``."""
 RATE_MEASURES = {
@@ -47,7 +48,8 @@ def ks4_table(year: int) -> str:
 
 def ks4_filters(p: Params, alias: str = "") -> tuple[str, dict[str, Any], list[str]]:
     """SQL conditions, parameters and requirements for the optional pupil filters
-    ``sex`` (M/F), ``fsm6`` (0/1), ``sen`` (none/support/ehc), ``em95``/``em94`` (0/1),
+    ``sex`` (M/F), ``fsm6`` (0/1), ``disadvantaged`` (0/1: DfE's flag, KS4_FSM6CLA1A),
+    ``sen`` (none/support/ehc), ``em95``/``em94`` (0/1),
     ``att8_min``/``att8_below`` (points)."""
     a = f"{alias}." if alias else ""
     table = ks4_table(p["year"])
@@ -56,7 +58,7 @@ def ks4_filters(p: Params, alias: str = "") -> tuple[str, dict[str, Any], list[s
         where.append(f"{a}female = :f_female")
         params["f_female"] = 1 if p["sex"] == "F" else 0
         needs.append(f"{table}.{COLUMNS['sex']}")
-    for flag in ("fsm6", "em95", "em94"):
+    for flag in ("fsm6", "disadvantaged", "em95", "em94"):
         if flag in p:
             where.append(f"COALESCE({a}{flag}, 0) = :f_{flag}")
             params[f"f_{flag}"] = int(p[flag])
