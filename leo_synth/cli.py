@@ -8,7 +8,6 @@ staging places and publish at the end).
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
+from leo_synth.tsql.command import query, sql
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -66,7 +66,9 @@ def main() -> None:
 
         leo-synth generate --config config/default.yaml
 
-    then query out/leo.sqlite with the SQL you will later run in the SRS.
+    then run the T-SQL you will later run in the SRS on it:
+
+        leo-synth sql my_script.sql --db out/leo.sqlite
     """
 
 
@@ -230,33 +232,11 @@ def validate(files: tuple[Path, ...]) -> None:
         sys.exit(EXIT_USAGE)
 
 
-@main.command()
-@click.argument("database", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.argument("sql")
-@click.option("--limit", default=20, show_default=True, help="Rows to print at most.")
-def query(database: Path, sql: str, limit: int) -> None:
-    """Run SQL (text, or @FILE) against a generated SQLite file and print the result."""
-    if sql.startswith("@"):
-        sql = Path(sql[1:]).read_text(encoding="utf-8")
-    try:
-        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-        cursor = connection.execute(sql)
-        rows = cursor.fetchmany(limit + 1)
-    except sqlite3.Error as exc:
-        raise LeoSynthError(f"query failed: {exc}") from exc
-    headers = [d[0] for d in cursor.description or []]
-    shown = [[("NULL" if v is None else str(v)) for v in row] for row in rows[:limit]]
-    widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headers)]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    for row in shown:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-    if len(rows) > limit:
-        click.echo("... (more rows; use --limit)")
-
-
 main.add_command(dictionary)
 main.add_command(request_template)
 main.add_command(report)
+main.add_command(sql)
+main.add_command(query)
 
 
 if __name__ == "__main__":  # pragma: no cover
