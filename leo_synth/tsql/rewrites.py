@@ -15,6 +15,8 @@ Each was checked against the engine (tests/test_tsql.py runs them on every backe
 - ``'text' + x`` concatenates in T-SQL; sqlglot keeps ``+`` (addition elsewhere). A ``+`` with a
   string literal on either side becomes ``||``.
 - PostgreSQL's ``ROUND(x, n)`` exists only for ``numeric``: the value is cast first.
+- ``DATEFROMPARTS(y, m, d)``: sqlglot names a function neither SQLite nor PostgreSQL has;
+  ``MAKE_DATE`` on PostgreSQL, an ISO string built with ``printf`` on SQLite.
 - ``DATEADD`` on a date is a date in T-SQL; PostgreSQL's and DuckDB's date + interval is a
   timestamp, so the result is cast back to a date (unless it started from ``GETDATE()``).
 """
@@ -105,6 +107,15 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _date_from_parts(node: exp.DateFromParts, dialect: str) -> exp.Expression:
+    parts = [_sql(node.args[k], dialect) for k in ("year", "month", "day")]
+    if dialect == "sqlite":
+        text = f"DATE(PRINTF('%04d-%02d-%02d', {', '.join(parts)}))"
+    else:
+        text = f"MAKE_DATE({', '.join(parts)})"
+    return sqlglot.parse_one(text, read=dialect)
+
+
 def _is_text(node: exp.Expression) -> bool:
     return (isinstance(node, exp.Literal) and node.is_string) or isinstance(
         node, exp.DPipe | exp.Concat)
@@ -115,6 +126,8 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _datediff(node, dialect)
     if isinstance(node, exp.Add) and (_is_text(node.this) or _is_text(node.expression)):
         return exp.DPipe(this=node.this, expression=node.expression, safe=True)
+    if isinstance(node, exp.DateFromParts) and dialect in ("sqlite", "postgres"):
+        return _date_from_parts(node, dialect)
     if isinstance(node, exp.Year | exp.Month | exp.Day | exp.Extract):
         return _date_part(node, dialect)
     if dialect == "sqlite":
@@ -132,5 +145,13 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
 
 
 def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """The tree with every rewrite its target needs applied (bottom-up)."""
-    return tree.transform(lambda node: _rewrite(node, dialect), copy=False)
+    """The tree with every rewrite its target needs applied, children before their parents
+    (a rewrite renders its operands, which must already be translated)."""
+    for node in reversed(list(tree.walk(bfs=False))):
+        new = _rewrite(node, dialect)
+        if new is not node:
+            if node is tree:
+                tree = new
+            else:
+                node.replace(new)
+    return tree
