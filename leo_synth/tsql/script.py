@@ -27,6 +27,8 @@ STARTERS = {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "D
             "IF", "PRINT", "USE", "TRUNCATE", "ALTER", "EXEC", "EXECUTE", "WHILE", "MERGE"}
 OPENERS = {TokenType.L_PAREN, TokenType.L_BRACKET}
 CLOSERS = {TokenType.R_PAREN, TokenType.R_BRACKET}
+NAMES = {TokenType.IDENTIFIER, TokenType.STRING, TokenType.NATIONAL_STRING}  # [EXEC], 'SET'
+
 
 # sqlglot logs a warning when it falls back to an opaque Command; we report those ourselves.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
@@ -76,7 +78,7 @@ def _cuts(chunk: list[Token]) -> list[int]:
             depth += 1
         elif token.token_type in CLOSERS or word == "END":
             depth -= 1
-        elif i and depth == 0 and word in STARTERS:
+        elif i and depth == 0 and word in STARTERS and token.token_type not in NAMES:
             cuts.append(i)
     return [*cuts, len(chunk)]
 
