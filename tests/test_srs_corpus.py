@@ -5,7 +5,8 @@ Results are compared after normalising what legitimately differs between engines
 floats to 6 significant digits (PostgreSQL's numeric, DuckDB's decimals, SQLite's floats), dates
 as ISO strings (SQLite stores text, the others dates or midnight timestamps). Rows are compared
 in order when the script's last statement has an ORDER BY, as sorted lists otherwise. The
-DuckDB file backend joins the list of targets when it lands (add its fixture to TARGETS).
+DuckDB file target is, until the DuckDB writer lands, the Parquet extract copied into a
+``.duckdb`` file with a schema per source database (swap in the writer's fixture then).
 """
 
 from __future__ import annotations
@@ -22,8 +23,24 @@ from leo_synth.tsql.command import run_text
 
 CORPUS = sorted((ROOT / "examples" / "srs").glob("*.sql"))
 TARGETS = [pytest.param("small_parquet", id="parquet"),
+           pytest.param("duckdb_from_parquet", id="duckdb"),
            pytest.param("small_postgres", id="postgres", marks=pytest.mark.postgres)]
 _baseline: dict[Path, tuple] = {}
+
+
+@pytest.fixture(scope="session")
+def duckdb_from_parquet(small_parquet: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file holding the small extract, one schema per source database."""
+    import duckdb
+
+    path = tmp_path_factory.mktemp("duckdb") / "leo.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        for file in sorted(small_parquet.glob("*/*.parquet")):
+            schema = file.parent.name
+            connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            connection.execute(f'CREATE TABLE "{schema}"."{file.stem}" AS '
+                               f"SELECT * FROM read_parquet('{file}')")
+    return path
 
 
 def _value(value: object) -> object:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
-from test_srs_corpus import _value
+from test_srs_corpus import _value, duckdb_from_parquet  # noqa: F401 (a fixture)
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import script
@@ -23,6 +23,7 @@ from leo_synth.tsql.targets import connect_sqlite_readonly
 
 BACKENDS = [pytest.param("small_sqlite", id="sqlite"),
             pytest.param("small_parquet", id="parquet"),
+            pytest.param("duckdb_from_parquet", id="duckdb"),
             pytest.param("small_postgres", id="postgres", marks=pytest.mark.postgres)]
 
 
