@@ -173,11 +173,25 @@ JOIN [2002237].[learner_ae_id_to_edukey_lookup] k ON k.Ae_Id = p.AE_ID"""
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
 ])
 def test_errors_are_one_line_naming_the_statement(text: str, message: str, small_sqlite) -> None:
     with pytest.raises(LeoSynthError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", 5, False)
     assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_temp_tables_can_be_dropped_and_made_again(small_sqlite, capfd) -> None:
+    text = """USE [NPD_i2]
+SET NOCOUNT ON
+PRINT 'starting'
+SELECT 1 AS a INTO #t
+DROP TABLE #t
+IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t
+SELECT 3 AS b INTO #t
+SELECT * FROM #t"""
+    assert _rows(str(small_sqlite[0]), text) == [(3,)]
+    assert "starting" in capfd.readouterr().err
 
 
 def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:
@@ -248,6 +262,16 @@ def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_pat
     assert failed.stderr.splitlines() == [
         "leo-synth: error: line 3: WHILE loops cannot be translated (write the loop out, or "
         "one set-based query)"]
+
+
+def test_scripts_saved_by_ssms_are_read(small_sqlite, tmp_path: Path) -> None:
+    utf16 = tmp_path / "ssms.sql"
+    utf16.write_bytes("SELECT TOP 1 'é' AS [word]".encode("utf-16"))
+    latin = tmp_path / "latin.sql"
+    latin.write_bytes("SELECT 'caf\xe9'".encode("latin-1"))
+    assert _cli("sql", str(utf16), "--db", str(small_sqlite[0])).stdout.splitlines()[2] == "é"
+    failed = _cli("sql", str(latin), "--db", str(small_sqlite[0]))
+    assert failed.returncode == 2 and "save it as UTF-8" in failed.stderr
 
 
 def test_query_is_the_native_alias(small_sqlite, small_parquet) -> None:

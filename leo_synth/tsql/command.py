@@ -16,6 +16,17 @@ DIALECTS = ("tsql", "native")
 NATIVE_SEARCH_PATH = "npd_i2, leo_i2, lilr_i2, hesa_i2, ucas_i2, public"
 
 
+def read_script(path: Path) -> str:
+    """A script's text: UTF-8, or UTF-16 with a byte-order mark (as SSMS saves files)."""
+    data = path.read_bytes()
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise LeoSynthError(f"{path} is not UTF-8 or UTF-16 text (byte {exc.start}): save it "
+                            f"as UTF-8") from exc
+
+
 def _native(target: Target, text: str, limit: int | None) -> list[Result]:
     """One statement in the target's own SQL, untranslated (PostgreSQL searches the
     database schemas, so SRS names work unqualified)."""
@@ -81,7 +92,7 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
 
         leo-synth sql examples/srs/01_cohort_spring_census.sql --db out/leo.sqlite
     """
-    text = script.read_text(encoding="utf-8")
+    text = read_script(script)
     results = run_text(db, text, dialect, None if out else max_rows, all_results)
     _emit(results, out, all_results, "use --max-rows or --out")
 
@@ -102,6 +113,6 @@ def query(database: str, text: str, limit: int, dialect: str, out: Path | None) 
         path = Path(text[1:])
         if not path.is_file():
             raise LeoSynthError(f"{path} is not a file")
-        text = path.read_text(encoding="utf-8")
+        text = read_script(path)
     results = run_text(database, text, dialect, None if out else limit, False)
     _emit(results, out, False, "use --limit")

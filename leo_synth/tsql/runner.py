@@ -144,7 +144,7 @@ class Runner:
         elif isinstance(tree, exp.Set):
             self._set(tree, line)
         elif isinstance(tree, exp.Use):
-            names.check_database(tree.name, line)
+            names.check_database(tree.this.name, line)  # USE [NPD_i2]: checked, no effect
         elif isinstance(tree, exp.Command):  # PRINT, the only command check() lets through
             self.echo(str(self._value(tree.expression, line)))
         else:
@@ -154,9 +154,8 @@ class Runner:
             result = self._run(translation.sql, line, translation.query, limit)
             if translation.creates:
                 self.translator.created(translation.creates)
-            if isinstance(tree, exp.Drop):
-                for table in tree.find_all(exp.Table):
-                    self.translator.dropped((table.name,))
+            for parts in translation.drops:
+                self.translator.dropped(parts)
             if result is not None:
                 columns = result.columns
                 if translation.headings and len(translation.headings) == len(columns):

@@ -17,7 +17,7 @@ Beyond sqlglot's dialect translation (and the fixes in ``rewrites``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlglot import exp
 
@@ -40,6 +40,7 @@ class Translation:
     headings: list[str] | None = None
     creates: tuple[str, ...] | None = None
     skip: bool = False
+    drops: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def _headings(tree: exp.Expression) -> list[str] | None:
@@ -57,8 +58,10 @@ def _written(tree: exp.Expression) -> list[exp.Table]:
     """The tables a statement creates, changes or drops."""
     if not isinstance(tree, WRITES):
         return []
-    found = tree.args.get("tables") or tree.expressions if isinstance(
-        tree, exp.Drop | exp.TruncateTable) else [tree.this]
+    if isinstance(tree, exp.Drop | exp.TruncateTable):
+        found = tree.args.get("tables") or tree.expressions
+    else:
+        found = [tree.this]
     tables = [t.this if isinstance(t, exp.Schema) else t for t in found or []]
     return [t for t in tables if isinstance(t, exp.Table)]
 
@@ -189,6 +192,8 @@ class Translator:
         if isinstance(tree, exp.Create):
             created = _written(tree)[0]
             creates = tuple(p.name for p in created.parts)
+        drops = [tuple(p.name for p in t.parts) for t in _written(tree)
+                 ] if isinstance(tree, exp.Drop) else []
         sql = tree.sql(dialect=self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
-                           skip=missing_drop and isinstance(tree, exp.Drop))
+                           skip=missing_drop and isinstance(tree, exp.Drop), drops=drops)
