@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
-from test_srs_corpus import _value, duckdb_from_parquet  # noqa: F401 (a fixture)
+from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import script
@@ -24,7 +24,7 @@ from leo_synth.tsql.targets import connect_sqlite_readonly
 BACKENDS = [pytest.param("small_sqlite", id="sqlite"),
             pytest.param("small_parquet", id="parquet"),
             pytest.param("duckdb_from_parquet", id="duckdb"),
-            pytest.param("small_postgres", id="postgres", marks=pytest.mark.postgres)]
+            pytest.param("srs_postgres", id="postgres", marks=pytest.mark.postgres)]
 
 
 def _db(request: pytest.FixtureRequest, fixture: str) -> str:
@@ -207,11 +207,12 @@ SELECT COUNT(*) FROM [2002237].my_cohort"""
 
 
 @pytest.mark.postgres
-def test_postgres_is_left_as_it_was(small_postgres) -> None:
+def test_postgres_is_left_as_it_was(request: pytest.FixtureRequest) -> None:
     import psycopg
 
-    run_text(small_postgres, "SELECT 1 AS x INTO cohort\nSELECT * FROM cohort", "tsql", 5, False)
-    with psycopg.connect(small_postgres) as conn:
+    url = request.getfixturevalue("srs_postgres")
+    run_text(url, "SELECT 1 AS x INTO cohort\nSELECT * FROM cohort", "tsql", 5, False)
+    with psycopg.connect(url) as conn:
         found = conn.execute("SELECT count(*) FROM information_schema.tables "
                              "WHERE table_name = 'cohort'").fetchone()[0]
     assert found == 0

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.tsql import output
-from leo_synth.tsql.runner import Result, Runner, check
-from leo_synth.tsql.targets import ResultSet, Target, open_target
+
+if TYPE_CHECKING:  # the translator (sqlglot) and the backends load only when a script runs
+    from leo_synth.tsql.runner import Result
+    from leo_synth.tsql.targets import Target
 
 DIALECTS = ("tsql", "native")
 NATIVE_SEARCH_PATH = "npd_i2, leo_i2, lilr_i2, hesa_i2, ucas_i2, public"
@@ -30,6 +32,9 @@ def read_script(path: Path) -> str:
 def _native(target: Target, text: str, limit: int | None) -> list[Result]:
     """One statement in the target's own SQL, untranslated (PostgreSQL searches the
     database schemas, so SRS names work unqualified)."""
+    from leo_synth.tsql.runner import Result
+    from leo_synth.tsql.targets import ResultSet
+
     if target.dialect == "postgres":
         target.connection.execute(f"SET search_path TO {NATIVE_SEARCH_PATH}")
     try:
@@ -46,6 +51,9 @@ def _native(target: Target, text: str, limit: int | None) -> list[Result]:
 def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool
              ) -> list[Result]:
     """Run ``text`` on ``db``: T-SQL is checked completely before the target is opened."""
+    from leo_synth.tsql.runner import Runner, check
+    from leo_synth.tsql.targets import open_target
+
     statements = check(text) if dialect == "tsql" else []
     target = open_target(db)
     try:
@@ -58,6 +66,8 @@ def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool
 
 
 def _emit(results: list[Result], out: Path | None, every: bool, hint: str) -> None:
+    from leo_synth.tsql import output
+
     if out is not None:
         if not results:
             raise LeoSynthError("the script returned no result set to write")
