@@ -100,6 +100,7 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     are translated; what cannot be (WHILE, @@ROWCOUNT, cursors, EXEC, PIVOT) stops the script
     before it runs, naming the line. Example:
 
+    \b
         leo-synth sql examples/srs/01_cohort_spring_census.sql --db out/leo.sqlite
     """
     text = read_script(script)
