@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.writers.parquet import MANIFEST_FILE
 
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
 
@@ -125,6 +124,8 @@ def _duckdb_file(path: Path) -> Target:
 
 
 def _parquet(folder: Path) -> Target:
+    from leo_synth.writers.parquet import MANIFEST_FILE  # (loads pyarrow: only when needed)
+
     files = sorted(folder.glob("*/*.parquet"))
     if not files:
         raise LeoSynthError(f"{folder} holds no Parquet extract (<database>/<relation>.parquet; "
