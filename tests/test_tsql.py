@@ -252,6 +252,10 @@ def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Pat
     assert (tmp_path / "out.csv").read_text().splitlines()[0] == "Gender,FSM,Pupils"
     assert pq.read_table(tmp_path / "out.parquet").column_names == ["Gender", "FSM", "Pupils"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.parquet"]
+    for bad, words in (("out.txt", "give a .csv or .parquet file"),
+                       ("nowhere/out.csv", "folder")):
+        refused = _cli("sql", corpus, "--db", db, "--out", str(tmp_path / bad))
+        assert refused.returncode == 2 and words in refused.stderr
 
 
 def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_path: Path) -> None:

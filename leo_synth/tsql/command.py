@@ -65,6 +65,13 @@ def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool
         target.close()
 
 
+def _check_out(out: Path | None) -> None:
+    if out is not None:
+        from leo_synth.tsql import output
+
+        output.check_destination(out)
+
+
 def _emit(results: list[Result], out: Path | None, every: bool, hint: str) -> None:
     from leo_synth.tsql import output
 
@@ -103,6 +110,7 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     \b
         leo-synth sql examples/srs/01_cohort_spring_census.sql --db out/leo.sqlite
     """
+    _check_out(out)
     text = read_script(script)
     results = run_text(db, text, dialect, None if out else max_rows, all_results)
     _emit(results, out, all_results, "use --max-rows or --out")
@@ -120,6 +128,7 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
 def query(database: str, text: str, limit: int, dialect: str, out: Path | None) -> None:
     """Run SQL (text, or @FILE) on a SQLite file, DuckDB file, Parquet folder or PostgreSQL
     URL and print the result. `leo-synth sql` is the same for T-SQL scripts."""
+    _check_out(out)
     if text.startswith("@"):
         path = Path(text[1:])
         if not path.is_file():

@@ -67,14 +67,23 @@ def show(results: list[Result], echo: Callable[[str], None], more_hint: str,
         echo(f"... (more rows; {more_hint})" if result.more else f"({count})")
 
 
-def write(result: Result, path: Path) -> None:
-    """Write a result set to ``path`` (.csv or .parquet), atomically."""
-    suffix = path.suffix.lower()
-    if suffix not in OUT_SUFFIXES:
+def check_destination(path: Path) -> Path:
+    """The folder of an ``--out`` file, after checking the file can be written there (before
+    the script runs, so a typo costs nothing)."""
+    if path.suffix.lower() not in OUT_SUFFIXES:
         raise LeoSynthError(f"--out {path}: give a .csv or .parquet file")
+    if path.is_dir():
+        raise LeoSynthError(f"--out {path} is a folder: give a .csv or .parquet file")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise LeoSynthError(f"--out {path}: folder {folder} does not exist")
+    return folder
+
+
+def write(result: Result, path: Path) -> None:
+    """Write a result set to ``path`` (.csv or .parquet), atomically."""
+    suffix = path.suffix.lower()
+    folder = check_destination(path)
     handle, staging = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     os.close(handle)
     try:
