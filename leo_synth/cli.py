@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from leo_synth.output_check.command import check_output
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
 from leo_synth.secrets import redact, remember_secrets
+from leo_synth.tsql.command import query, sql
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
@@ -86,7 +86,9 @@ def main() -> None:
     \b
         leo-synth generate --persons 2000 --out out/leo.sqlite
 
-    then query out/leo.sqlite with the SQL you will later run in the SRS.
+    then run the T-SQL you will later run in the SRS on it:
+
+        leo-synth sql my_script.sql --db out/leo.sqlite
     """
 
 
@@ -286,62 +288,11 @@ def validate(files: tuple[Path, ...]) -> None:
         sys.exit(EXIT_USAGE)
 
 
-@main.command()
-@click.argument("database", type=click.Path(path_type=Path, exists=True))
-@click.argument("sql")
-@click.option("--limit", default=20, show_default=True, help="Rows to print at most.")
-def query(database: Path, sql: str, limit: int) -> None:
-    """Run SQL (text, or @FILE) against a generated SQLite file or DuckDB folder (where SRS
-    three-part names such as LEO_i2."2002237".leo_employment work) and print the result.
-
-    The extract is opened read-only and only reading statements run: ATTACH, VACUUM INTO and
-    every kind of write are refused, so a query never creates or changes a file.
-    """
-    from leo_synth.readers import connect_for_query
-
-    if sql.startswith("@"):
-        try:
-            sql = Path(sql[1:]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            why = getattr(exc, "strerror", None) or str(exc)
-            raise LeoSynthError(f"cannot read the SQL file {sql[1:]}: {why}") from exc
-    if database.is_dir():
-        cursor, rows = _duckdb_query(database, sql, limit)
-    else:
-        try:
-            connection = connect_for_query(database)
-            cursor = connection.execute(sql)
-            rows = cursor.fetchmany(limit + 1)
-        except sqlite3.Error as exc:
-            hint = (" (query only reads: ATTACH, VACUUM INTO and statements that write are "
-                    "refused)" if "authoriz" in str(exc) else "")
-            raise LeoSynthError(f"query failed: {exc}{hint}") from exc
-    headers = [d[0] for d in cursor.description or []]
-    shown = [[("NULL" if v is None else str(v)) for v in row] for row in rows[:limit]]
-    widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headers)]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    for row in shown:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-    if len(rows) > limit:
-        click.echo("... (more rows; use --limit)")
-
-
-def _duckdb_query(folder: Path, sql: str, limit: int) -> tuple[Any, list[tuple]]:
-    import duckdb
-
-    from leo_synth.writers.duckdb import connect_extract
-
-    connection = connect_extract(folder)
-    try:
-        cursor = connection.execute(sql)
-        return cursor, cursor.fetchmany(limit + 1)
-    except duckdb.Error as exc:
-        raise LeoSynthError(f"query failed: {' '.join(str(exc).split())}") from exc
-
-
 main.add_command(dictionary)
 main.add_command(request_template)
 main.add_command(report)
+main.add_command(sql)
+main.add_command(query)
 main.add_command(exercises)
 main.add_command(check_output)
 

@@ -69,6 +69,16 @@ def attach_script(databases: list[str], project: str) -> str:
     return "\n".join([*lines, *(f"{s};" for s in attach_statements(databases, project))]) + "\n"
 
 
+def extract_project(folder: Path) -> str:
+    """The SRS project number a DuckDB extract was written with (its manifest)."""
+    try:
+        settings = json.loads((folder / MANIFEST_FILE).read_text())["leo_synth"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise LeoSynthError(f"{folder} is not a leo-synth DuckDB extract (no readable "
+                            f"{MANIFEST_FILE})") from exc
+    return SrsNaming.from_settings(settings).project
+
+
 def connect_extract(folder: Path) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with every database file of a DuckDB extract attached
     read-only under its SRS name and the search path set, so both three-part SRS names and

@@ -1,0 +1,12 @@
+-- 17 KS4 in 2013/14: five good GCSEs including English and maths, by gender.
+-- Answers: the share of pupils reaching level 2 with English and maths (KS4_LEVEL2_EM), and
+-- mean capped points (KS4_PTSTNEWG), for girls and boys.
+-- Relations: NPD_i2 KS4Pupil_2002_to_2014 (Iteration 1: [NPD].[2002237].[KS4Pupil_2002_to_2014]).
+SELECT k.KS4_GENDER                                          AS Gender,
+       COUNT(*)                                              AS Pupils,
+       ROUND(100.0 * SUM(ISNULL(k.KS4_LEVEL2_EM, 0)) / COUNT(*), 1) AS PctLevel2EM,
+       ROUND(AVG(CAST(k.KS4_PTSTNEWG AS FLOAT)), 1)          AS MeanPoints
+FROM [NPD].[2002237].[KS4Pupil_2002_to_2014] k
+WHERE k.KS4_ACADYR = '2013/2014'
+GROUP BY k.KS4_GENDER
+ORDER BY k.KS4_GENDER

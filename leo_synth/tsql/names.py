@@ -1,0 +1,78 @@
+"""SRS names -> the target's relations.
+
+In the SRS a relation is ``<database>.<project>.<view>``: Iteration 1 databases ``NPD``,
+``LEO``, ``LILR``, ``HESA`` (``[NPD].[2002237].[Spring_Census_2011]``), Iteration 2 ``NPD_i2``,
+``LEO_i2``, ``LILR_i2``, ``HESA_i2``, ``UCAS_i2`` (``LEO_i2."2002237".leo_employment``;
+leo_schema.md section 1.1). A name is mapped to the target's relation by its last part,
+case-insensitively, once its database part is one the SRS has and holds that relation; a
+two-part name's schema must be a project number, ``dbo`` or a database name (the PostgreSQL
+and DuckDB outputs have a schema per database).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlglot import exp
+
+from leo_synth.errors import did_you_mean
+from leo_synth.tsql.errors import ScriptError
+
+ITERATION_2 = ("NPD_i2", "LEO_i2", "LILR_i2", "HESA_i2", "UCAS_i2")
+ITERATION_1 = ("NPD", "LEO", "LILR", "HESA")
+SRS_DATABASES = {name.lower(): name for name in ITERATION_2 + ITERATION_1}
+
+
+def source_database(srs_name: str) -> str:
+    """The extract's database (schema or folder) behind an SRS database name: ``NPD`` and
+    ``NPD_i2`` are both ``npd_i2`` (leo-synth names its databases after Iteration 2)."""
+    lower = srs_name.lower()
+    return lower if lower.endswith("_i2") else f"{lower}_i2"
+
+
+@cache
+def _spec_databases() -> dict[str, str]:
+    """Relation name (lower case) -> database, from the specs (both iterations): for targets
+    that do not keep the database, such as a SQLite file."""
+    from leo_synth.engine.generate import load_checked_catalog
+
+    catalog = load_checked_catalog()
+    return {rel.name.lower(): rel.database for it in (1, 2) for rel in catalog.relations(it)}
+
+
+def check_database(part: str, line: int) -> str:
+    if part.lower() not in SRS_DATABASES:
+        hint = did_you_mean(part, SRS_DATABASES.values())
+        raise ScriptError(line, f"unknown SRS database {part!r}{hint} (the SRS has "
+                          f"{', '.join(ITERATION_2)}; Iteration 1: {', '.join(ITERATION_1)})")
+    return source_database(part)
+
+
+def _check_schema(part: str, line: int) -> str | None:
+    """A two-part name's schema: a project number or dbo (any database), or a database."""
+    if part.isdigit() or part.lower() in ("dbo", "<p>"):
+        return None
+    return check_database(part, line)
+
+
+def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
+            databases: dict[str, str], line: int) -> tuple[str, ...]:
+    """The target's qualified name of a relation named as in the SRS, or a
+    :class:`ScriptError`."""
+    name = table.name
+    wanted = None
+    if table.catalog:
+        wanted = check_database(table.catalog, line)
+    elif table.db:
+        wanted = _check_schema(table.db, line)
+    physical = relations.get(name.lower())
+    if physical is None:
+        raise ScriptError(line, f"unknown relation {name!r}{did_you_mean(name, relations)}"
+                          f" (not in this extract; `leo-synth tables` lists them)")
+    if wanted is not None:
+        held = databases.get(name.lower()) or _spec_databases().get(name.lower())
+        if held is not None and held.lower() in SRS_DATABASES and source_database(held) != wanted:
+            shown = table.catalog or table.db
+            raise ScriptError(line, f"{name} is in {SRS_DATABASES.get(held.lower(), held)}, "
+                              f"not in {shown}")
+    return physical

@@ -1,0 +1,209 @@
+"""The outputs a script runs against: a SQLite file, a DuckDB file, a Parquet folder (through
+DuckDB views over its files) or a PostgreSQL URL.
+
+Every target is opened so that the extract cannot change: SQLite read-only by path (an escaped
+``file:`` URI with ``mode=ro``), a DuckDB file attached ``READ_ONLY`` to an in-memory database
+(whose temporary tables hold the script's ``#temp`` tables), Parquet files only read, and
+PostgreSQL in one transaction that is rolled back at the end (the translation also refuses
+statements that write to the extract's relations). A target lists its relations, names their
+columns with their physical spelling, and runs translated SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from leo_synth.errors import LeoSynthError
+
+SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
+
+
+@dataclass
+class ResultSet:
+    """Rows of one query: column names, the rows fetched and whether more were left."""
+
+    columns: list[str]
+    rows: list[tuple]
+    more: bool = False
+
+
+@dataclass
+class Target:
+    """An opened output: its sqlglot dialect, its relations (lower-case name -> the parts of
+    its qualified name, e.g. ``("npd_i2", "spring_census_2011")``) and a DB-API connection."""
+
+    dialect: str
+    connection: Any
+    relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    databases: dict[str, str] = field(default_factory=dict)  # relation -> source database
+
+    def run(self, sql: str, want_rows: bool, limit: int | None) -> ResultSet | None:
+        """Run one statement; fetch at most ``limit`` rows of a query (all when None)."""
+        cursor = self.connection.execute(sql)  # DuckDB: a cursor would be another session
+        if not want_rows:
+            return None
+        columns = [d[0] for d in cursor.description or []]
+        if limit is None:
+            return ResultSet(columns, [tuple(r) for r in cursor.fetchall()])
+        rows = [tuple(r) for r in cursor.fetchmany(limit + 1)]
+        return ResultSet(columns, rows[:limit], more=len(rows) > limit)
+
+    def columns(self, parts: tuple[str, ...]) -> list[str]:
+        """The physical column names of a relation or temporary table."""
+        cursor = self.connection.execute(
+            f"SELECT * FROM {'.'.join(quote(p) for p in parts)} WHERE 1 = 0")
+        names = [d[0] for d in cursor.description or []]
+        cursor.fetchall()
+        return names
+
+    def close(self) -> None:
+        if self.dialect == "postgres":
+            self.connection.rollback()  # nothing the script did outlives it
+        self.connection.close()
+
+
+def quote(name: str) -> str:
+    """A double-quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect_sqlite_readonly(path: Path) -> sqlite3.Connection:
+    """Open a SQLite file read-only: ``mode=ro`` on a ``file:`` URI built from the escaped
+    absolute path (``Path.as_uri`` percent-encodes ``?``, ``#`` and ``%``), so no character of
+    the path can add URI parameters."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True)
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise LeoSynthError(f"cannot open {path} as a SQLite database: {exc}") from exc
+    return connection
+
+
+def _sqlite(path: Path) -> Target:
+    connection = connect_sqlite_readonly(path)
+    names = [row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_leo\\_synth%' ESCAPE '\\'")]
+    return Target("sqlite", connection, {n.lower(): (n,) for n in names})
+
+
+def _duckdb_memory() -> Any:
+    import duckdb
+
+    connection = duckdb.connect(":memory:")
+    connection.execute("SET integer_division = true")  # T-SQL: int / int is an int
+    return connection
+
+
+def _duckdb_file(path: Path) -> Target:
+    import duckdb
+
+    connection = _duckdb_memory()
+    try:
+        connection.execute(f"ATTACH {_literal(str(path))} AS leo (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise LeoSynthError(f"cannot open {path} as a DuckDB database: {exc}") from exc
+    rows = connection.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_catalog = 'leo' AND table_name NOT LIKE '\\_leo\\_synth%' ESCAPE '\\' "
+        "ORDER BY table_schema, table_name").fetchall()
+    relations: dict[str, tuple[str, ...]] = {}
+    databases: dict[str, str] = {}
+    for schema, name in rows:
+        relations.setdefault(name.lower(), ("leo", schema, name))
+        databases.setdefault(name.lower(), schema)
+    return Target("duckdb", connection, relations, databases)
+
+
+def _duckdb_folder(folder: Path) -> Target:
+    """A DuckDB extract (``--format duckdb``): one file per SRS database, each attached
+    read-only under its SRS name, so three-part names resolve as they are."""
+    import duckdb
+
+    from leo_synth.writers.duckdb import SUFFIX, attach_statements, extract_project
+
+    connection = _duckdb_memory()
+    databases_found = sorted(p.name[:-len(SUFFIX)] for p in folder.glob(f"*{SUFFIX}"))
+    try:
+        for statement in attach_statements(databases_found, extract_project(folder),
+                                           folder.resolve()):
+            connection.execute(statement)
+    except duckdb.Error as exc:
+        raise LeoSynthError(f"cannot open the DuckDB extract {folder}: {exc}") from exc
+    rows = connection.execute(
+        "SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal "
+        "AND database_name <> 'memory' ORDER BY 1, 2, 3").fetchall()
+    relations: dict[str, tuple[str, ...]] = {}
+    databases: dict[str, str] = {}
+    for database, schema, name in rows:
+        relations.setdefault(name.lower(), (database, schema, name))
+        databases.setdefault(name.lower(), database)
+    return Target("duckdb", connection, relations, databases)
+
+
+def _parquet(folder: Path) -> Target:
+    from leo_synth.writers.parquet import MANIFEST_FILE  # (loads pyarrow: only when needed)
+
+    files = sorted(folder.glob("*/*.parquet"))
+    if not files:
+        raise LeoSynthError(f"{folder} holds no Parquet extract (<database>/<relation>.parquet; "
+                            f"{MANIFEST_FILE} at the top)")
+    connection = _duckdb_memory()
+    relations: dict[str, tuple[str, ...]] = {}
+    databases: dict[str, str] = {}
+    for file in files:
+        name = file.stem
+        connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM "
+                           f"read_parquet({_literal(str(file))})")
+        relations[name.lower()] = (name,)
+        databases[name.lower()] = file.parent.name
+    return Target("duckdb", connection, relations, databases)
+
+
+def _postgres(url: str) -> Target:
+    from leo_synth.writers.postgres import STAGING_SUFFIX, connect
+
+    connection = connect(url)
+    rows = connection.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_schema NOT LIKE 'pg\\_temp%' ORDER BY table_schema, table_name").fetchall()
+    relations: dict[str, tuple[str, ...]] = {}
+    databases: dict[str, str] = {}
+    for schema, name in rows:
+        if schema in SKIPPED_SCHEMAS or schema.endswith(STAGING_SUFFIX):
+            continue
+        relations.setdefault(name.lower(), (schema, name))
+        databases.setdefault(name.lower(), schema)
+    return Target("postgres", connection, relations, databases)
+
+
+def open_target(db: str) -> Target:
+    """Open ``db``: a ``postgresql://`` URL, a DuckDB extract folder, a Parquet folder, a
+    ``.duckdb`` file or a SQLite file."""
+    if db.startswith(("postgresql://", "postgres://")):
+        target = _postgres(db)
+    else:
+        path = Path(db)
+        if not path.exists():
+            raise LeoSynthError(f"{db} does not exist (give a SQLite file, a DuckDB or Parquet "
+                                f"folder, a .duckdb file or a postgresql:// URL)")
+        if path.is_dir() and any(path.glob("*.duckdb")):
+            target = _duckdb_folder(path)
+        elif path.is_dir():
+            target = _parquet(path)
+        elif path.suffix.lower() in (".duckdb", ".ddb"):
+            target = _duckdb_file(path)
+        else:
+            target = _sqlite(path)
+    if not target.relations:
+        target.close()
+        raise LeoSynthError(f"{db} holds no relations: generate an extract there first")
+    return target

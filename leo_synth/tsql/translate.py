@@ -1,0 +1,199 @@
+"""One parsed T-SQL statement -> SQL for the target, with what running it means.
+
+Beyond sqlglot's dialect translation (and the fixes in ``rewrites``):
+
+- Names: SRS two- and three-part names become the target's relations (``names``); ``#t`` and
+  ``##t`` are the session's temporary tables ``"#t"``/``"##t"``; ``SELECT ... INTO x`` and
+  ``CREATE TABLE x`` make a TEMP table of the session even when ``x`` is not a ``#`` name (in
+  the SRS they would go to the project schema; here the extract stays unchanged). Statements
+  that would change a relation of the extract are refused.
+- Case: SQL Server compares names case-insensitively, PostgreSQL folds unquoted names to lower
+  case and keeps quoted ones as written. Every name is therefore rewritten to one spelling: the
+  target's physical spelling of that column when it has one (looked up case-insensitively),
+  otherwise lower case; headings keep the script's spelling.
+- Variables: ``@x`` becomes the literal value the runner holds for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from leo_synth.tsql import names, rewrites
+from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.targets import Target
+
+PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
+WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.TruncateTable, exp.Alter,
+          exp.Create)
+
+
+@dataclass
+class Translation:
+    """SQL for the target; ``query`` when it returns rows; ``creates`` the session table it
+    makes; ``skip`` when there is nothing to run (dropping a table that does not exist)."""
+
+    sql: str
+    query: bool
+    headings: list[str] | None = None
+    creates: tuple[str, ...] | None = None
+    skip: bool = False
+    drops: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def _headings(tree: exp.Expression) -> list[str] | None:
+    """The result's column names as the script spells them (None when a * hides them)."""
+    if not isinstance(tree, exp.Query):
+        return None
+    selects = tree.selects
+    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
+           for s in selects):
+        return None
+    return [s.alias_or_name for s in selects]
+
+
+def _written(tree: exp.Expression) -> list[exp.Table]:
+    """The tables a statement creates, changes or drops."""
+    if not isinstance(tree, WRITES):
+        return []
+    if isinstance(tree, exp.Drop | exp.TruncateTable):
+        found = tree.args.get("tables") or tree.expressions
+    else:
+        found = [tree.this]
+    tables = [t.this if isinstance(t, exp.Schema) else t for t in found or []]
+    return [t for t in tables if isinstance(t, exp.Table)]
+
+
+def _temporary(identifier: exp.Expression) -> str | None:
+    """``#t`` or ``##t`` for a temp-table name, else None."""
+    if identifier.args.get("global_"):
+        return f"##{identifier.name.lower()}"
+    if identifier.args.get("temporary"):
+        return f"#{identifier.name.lower()}"
+    return None
+
+
+def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
+    """``SELECT ... INTO t FROM ...`` as ``CREATE TEMP TABLE t AS SELECT ...``; a CREATE TABLE
+    made temporary."""
+    into = tree.find(exp.Into) if isinstance(tree, exp.Query) else None
+    if into is not None:
+        into.pop()
+        tree = exp.Create(this=into.this, kind="TABLE", expression=tree)
+    if isinstance(tree, exp.Create) and str(tree.args.get("kind", "")).upper() == "TABLE":
+        tree.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
+    return tree
+
+
+class Translator:
+    """Translates the statements of one script for one target, keeping the session's tables
+    and the spelling of every name met so far."""
+
+    def __init__(self, target: Target):
+        self.target = target
+        self.session: dict[str, tuple[str, ...]] = {}
+        self.spelling: dict[str, str] = {}
+        self.loaded: set[tuple[str, ...]] = set()
+
+    def learn(self, parts: tuple[str, ...]) -> None:
+        """Record the physical spelling of a relation's or session table's columns."""
+        if parts in self.loaded:
+            return
+        self.loaded.add(parts)
+        for column in self.target.columns(parts):
+            self.spelling.setdefault(column.lower(), column)
+
+    def created(self, parts: tuple[str, ...]) -> None:
+        self.session[parts[-1].lower()] = parts
+        self.loaded.discard(parts)
+        self.learn(parts)
+
+    def dropped(self, parts: tuple[str, ...]) -> None:
+        self.session.pop(parts[-1].lower(), None)
+
+    def _canon(self, name: str) -> str:
+        return self.spelling.get(name.lower(), name.lower())
+
+    def _place(self, table: exp.Table, parts: tuple[str, ...]) -> None:
+        """Point a table node at ``parts`` (catalog, schema, name), quoted."""
+        keys = ("catalog", "db", "this")[-len(parts):]
+        for key in ("catalog", "db", "this"):
+            table.set(key, None)
+        for key, part in zip(keys, parts, strict=True):
+            table.set(key, exp.Identifier(this=part, quoted=True))
+
+    def _tables(self, tree: exp.Expression, line: int) -> tuple[set[int], bool]:
+        """Resolve every table of the statement; the ids of the resolved nodes and whether
+        the statement drops something that does not exist (nothing to do)."""
+        ctes = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+        written = {id(t) for t in _written(tree)}
+        creating = isinstance(tree, exp.Create)
+        resolved: set[int] = set()
+        missing_drop = False
+        for table in list(tree.find_all(exp.Table)):
+            if not table.name:
+                continue  # a table function or subquery source
+            key = _temporary(table.this) or table.name.lower()
+            if key in ctes and not table.db:
+                continue
+            if key in self.session:
+                parts = self.session[key]
+            elif key.startswith("#") or (creating and id(table) in written):
+                parts = (key,)
+                if isinstance(tree, exp.Drop) and not tree.args.get("exists"):
+                    raise ScriptError(line, f"cannot drop {key}: it does not exist")
+                missing_drop = missing_drop or isinstance(tree, exp.Drop)
+            elif isinstance(tree, exp.Drop) and tree.args.get("exists") and (
+                    key not in self.target.relations):
+                parts, missing_drop = (key,), True
+            else:
+                parts = names.resolve(table, self.target.relations, self.target.databases, line)
+                if id(table) in written:
+                    raise ScriptError(line, f"{table.name} belongs to the extract, which is "
+                                      f"read-only here: write to a #temp table instead")
+                self.learn(parts)
+            self._place(table, parts)
+            resolved.add(id(table))
+        return resolved, missing_drop
+
+    def _variables(self, tree: exp.Expression, variables: dict[str, exp.Expression],
+                   line: int) -> exp.Expression:
+        def substitute(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Parameter):
+                name = node.name.lower()
+                if name not in variables:
+                    raise ScriptError(line, f"@{node.name} is not declared in this batch "
+                                      f"(DECLARE @{node.name} ... before it, after the last GO)")
+                return variables[name].copy()
+            return node
+
+        return tree.transform(substitute, copy=False)
+
+    def _names(self, tree: exp.Expression, resolved: set[int]) -> None:
+        for identifier in list(tree.find_all(exp.Identifier)):
+            if id(identifier.parent) in resolved:
+                continue
+            spelt = self._canon(identifier.name)
+            identifier.set("this", spelt)
+            identifier.set("quoted", bool(identifier.args.get("quoted"))
+                           or not PLAIN.fullmatch(spelt))
+
+    def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
+                  line: int) -> Translation:
+        headings = _headings(tree)
+        tree = _with_into_as_create(tree.copy())
+        tree = self._variables(tree, variables, line)
+        resolved, missing_drop = self._tables(tree, line)
+        self._names(tree, resolved)
+        tree = rewrites.for_target(tree, self.target.dialect)
+        creates = None
+        if isinstance(tree, exp.Create):
+            created = _written(tree)[0]
+            creates = tuple(p.name for p in created.parts)
+        drops = [tuple(p.name for p in t.parts) for t in _written(tree)
+                 ] if isinstance(tree, exp.Drop) else []
+        sql = tree.sql(dialect=self.target.dialect)
+        return Translation(sql, isinstance(tree, exp.Query), headings, creates,
+                           skip=missing_drop and isinstance(tree, exp.Drop), drops=drops)

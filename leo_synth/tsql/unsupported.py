@@ -1,0 +1,61 @@
+"""What cannot be translated, found in the tokens before anything runs.
+
+leo-synth runs a script statement by statement on engines without T-SQL's procedural layer, so
+control flow, session counters, cursors, dynamic SQL and a few constructs none of the targets
+share are refused with one line naming the construct and its line. Strings, bracketed names and
+comments never match (the tokenizer has already told them apart).
+"""
+
+from __future__ import annotations
+
+from sqlglot.tokens import Token, TokenType
+
+from leo_synth.tsql.errors import ScriptError
+
+REFUSED = {
+    "WHILE": "WHILE loops cannot be translated (write the loop out, or one set-based query)",
+    "CURSOR": "cursors cannot be translated (write one set-based query)",
+    "EXEC": "EXEC (stored procedures and dynamic SQL) cannot be translated",
+    "EXECUTE": "EXECUTE (stored procedures and dynamic SQL) cannot be translated",
+    "SP_EXECUTESQL": "dynamic SQL (sp_executesql) cannot be translated",
+    "PIVOT": "PIVOT cannot be translated (write SUM(CASE WHEN ... THEN ... END) ... GROUP BY)",
+    "UNPIVOT": "UNPIVOT cannot be translated (write one SELECT per column with UNION ALL)",
+    "GOTO": "GOTO cannot be translated",
+    "RAISERROR": "RAISERROR cannot be translated",
+    "THROW": "THROW cannot be translated",
+    "TRY": "TRY/CATCH blocks cannot be translated",
+    "TRAN": "transactions cannot be translated (the extract is read-only here)",
+    "TRANSACTION": "transactions cannot be translated (the extract is read-only here)",
+    "COMMIT": "transactions cannot be translated (the extract is read-only here)",
+    "ROLLBACK": "transactions cannot be translated (the extract is read-only here)",
+    "MERGE": "MERGE cannot be translated (the extract is read-only here)",
+    "PROCEDURE": "stored procedures cannot be translated",
+    "PROC": "stored procedures cannot be translated",
+    "FUNCTION": "user-defined functions cannot be translated",
+    "TRIGGER": "triggers cannot be translated",
+    "OPENROWSET": "OPENROWSET cannot be translated",
+    "OPENQUERY": "OPENQUERY cannot be translated",
+    "BULK": "BULK INSERT cannot be translated",
+    "WAITFOR": "WAITFOR cannot be translated",
+    "PERCENT": "TOP ... PERCENT cannot be translated (use TOP n)",
+}
+
+
+def _is_word(token: Token) -> bool:
+    return token.token_type not in (TokenType.STRING, TokenType.IDENTIFIER,
+                                    TokenType.NATIONAL_STRING)
+
+
+def check(found: list[Token]) -> None:
+    """Raise a :class:`ScriptError` for the first construct that cannot be translated."""
+    for i, token in enumerate(found):
+        word = token.text.upper()
+        if (token.token_type == TokenType.PARAMETER and i + 1 < len(found)
+                and found[i + 1].token_type == TokenType.PARAMETER):
+            name = found[i + 2].text.upper() if i + 2 < len(found) else ""
+            raise ScriptError(token.line, f"@@{name} (a session counter) cannot be translated")
+        if _is_word(token) and word in REFUSED:
+            top_percent = found[i - 1].text == ")" or found[i - 2].text.upper() == "TOP"
+            if word == "PERCENT" and not (i > 1 and top_percent):
+                continue  # a name, or the modulo operator's keyword spelling
+            raise ScriptError(token.line, REFUSED[word])

@@ -1,0 +1,293 @@
+"""`leo-synth sql`: T-SQL scripts split, refused, translated and run as SQL Server would, on
+every backend of the suite's small extract."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT
+from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.tsql import script
+from leo_synth.tsql.command import run_text
+from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.runner import check
+from leo_synth.tsql.targets import connect_sqlite_readonly
+
+BACKENDS = [pytest.param("small_sqlite", id="sqlite"),
+            pytest.param("small_parquet", id="parquet"),
+            pytest.param("duckdb_from_parquet", id="duckdb"),
+            pytest.param("small_duckdb", id="duckdb-extract"),
+            pytest.param("srs_postgres", id="postgres", marks=pytest.mark.postgres)]
+
+
+def _db(request: pytest.FixtureRequest, fixture: str) -> str:
+    value = request.getfixturevalue(fixture)
+    return str(value[0] if isinstance(value, tuple) else value)
+
+
+def _rows(db: str, text: str) -> list[tuple]:
+    result = run_text(db, text, "tsql", None, False)[-1]
+    return [tuple(_value(v) for v in row) for row in result.rows]
+
+
+# --- reading a script -------------------------------------------------------------------------
+
+def test_statements_need_no_semicolons_and_keep_their_lines() -> None:
+    text = """-- a comment
+DECLARE @y INT = 2011
+/* a block
+   comment */ SELECT a INTO #t FROM x
+SELECT 1 UNION ALL SELECT 2
+GO
+;WITH c AS (SELECT 1 AS n) SELECT n FROM c
+INSERT INTO #t SELECT CASE WHEN a = 1 THEN 2 END FROM x
+"""
+    found = script.statements(text)
+    assert [(s.batch, s.line, type(s.tree).__name__) for s in found] == [
+        (0, 2, "Declare"), (0, 4, "Select"), (0, 5, "Union"), (1, 7, "Select"), (1, 8, "Insert")]
+
+
+@pytest.mark.parametrize("text", [
+    "IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t",
+    "IF OBJECT_ID('tempdb..#t', 'U') IS NOT NULL\nBEGIN\n  DROP TABLE #t\nEND",
+    "DROP TABLE IF EXISTS #t"])
+def test_the_classic_drop_idiom_is_drop_if_exists(text: str) -> None:
+    [statement] = script.statements(text)
+    assert statement.tree.sql("tsql") == "DROP TABLE IF EXISTS #t"
+
+
+@pytest.mark.parametrize(("text", "line", "words"), [
+    ("SELECT 1\nGO\nWHILE @i < 3 SET @i = @i + 1", 3, "WHILE loops"),
+    ("SELECT 1\nSELECT @@ROWCOUNT", 2, "@@ROWCOUNT"),
+    ("DECLARE c CURSOR FOR SELECT 1", 1, "cursors"),
+    ("\n\nEXEC sp_who", 3, "EXEC"),
+    ("EXECUTE sp_executesql N'SELECT 1'", 1, "EXECUTE"),
+    ("SELECT * FROM t PIVOT (SUM(a) FOR b IN ([1], [2])) p", 1, "PIVOT"),
+    ("SELECT TOP (5) PERCENT a FROM t", 1, "PERCENT"),
+    ("BEGIN TRAN", 1, "transactions"),
+    ("IF 1 = 1 SELECT 1", 1, "IF is not supported"),
+    ("SELECT @n = COUNT(*) FROM t", 1, "SET @x = (SELECT"),
+])
+def test_what_cannot_be_translated_is_refused_with_its_line(text: str, line: int,
+                                                            words: str) -> None:
+    with pytest.raises(ScriptError) as failure:
+        check(text)
+    assert failure.value.line == line and words in str(failure.value)
+    assert str(failure.value).startswith(f"line {line}: ")
+
+
+def test_refusals_ignore_strings_names_and_comments() -> None:
+    check("-- WHILE EXEC\nSELECT 'WHILE @@ROWCOUNT' AS [EXEC], 5 % 2 AS [PERCENT] /* PIVOT */")
+
+
+# --- T-SQL semantics on every backend ---------------------------------------------------------
+
+EXPRESSIONS = {
+    "DATEDIFF(day, '2011-12-31', '2012-01-01')": 1,
+    "DATEDIFF(month, '2011-12-31', '2012-01-01')": 1,
+    "DATEDIFF(year, '2011-12-31', '2012-01-01')": 1,
+    "DATEDIFF(year, '2011-01-01', '2011-12-31')": 0,
+    "DATEDIFF(month, '2011-01-31', '2011-03-01')": 2,
+    "DATEDIFF(day, '2011-03-01', '2011-01-31')": -29,
+    "DATEADD(month, 1, '2011-01-31')": "2011-02-28",
+    "DATEADD(month, -1, '2011-03-31')": "2011-02-28",
+    "DATEADD(year, 1, '2012-02-29')": "2013-02-28",
+    "DATEADD(day, 30, '2011-01-05')": "2011-02-04",
+    "DATEFROMPARTS(2011, 2, 3)": "2011-02-03",
+    "YEAR('2011-05-06')": 2011,
+    "DATEPART(month, '2011-05-06')": 5,
+    "CONVERT(VARCHAR(10), CAST('2011-05-06' AS DATE), 103)": "06/05/2011",
+    "LEFT('abcdef', 2)": "ab",
+    "RIGHT('abcdef', 2)": "ef",
+    "SUBSTRING('abcdef', 2, 3)": "bcd",
+    "LEN('abc')": 3,
+    "CHARINDEX('c', 'abc')": 3,
+    "'a' + 'b'": "ab",
+    "7 / 2": 3,
+    "ISNULL(NULL, 3)": 3,
+    "IIF(2 > 1, 'y', 'n')": "y",
+    "ROUND(2.345, 2)": 2.35,
+    "CAST('12' AS INT) + 1": 13,
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_functions_mean_what_they_mean_in_sql_server(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    select = ",\n".join(f"{expression} AS c{i}" for i, expression in enumerate(EXPRESSIONS))
+    [row] = _rows(db, f"SELECT {select}")
+    assert dict(zip(EXPRESSIONS, row, strict=True)) == {
+        k: _value(v) for k, v in EXPRESSIONS.items()}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_temp_tables_variables_top_and_windows(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE TABLE #n (x INT, g VARCHAR(1))
+INSERT INTO #n VALUES (1, 'a'), (2, 'a'), (3, 'b')
+DECLARE @low INT = 1
+DECLARE @rows INT
+SET @rows = (SELECT COUNT(*) FROM #n)
+SELECT x, g INTO ##more FROM #n WHERE x > @low
+SELECT TOP (2) x, @rows AS total_rows,
+       ROW_NUMBER() OVER (PARTITION BY g ORDER BY x DESC) AS rn,
+       COUNT(*) OVER () AS shown
+FROM ##more ORDER BY x DESC"""
+    assert _rows(db, text) == [(3, 3, 1, 2), (2, 3, 1, 2)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_srs_names_and_mixed_case_columns_resolve(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """SELECT COUNT(*) AS Pupils, COUNT(DISTINCT p.[AE_id]) AS People
+FROM [NPD_i2].[2002237].[SPRING_CENSUS_2011] c
+JOIN LEO_i2."2002237".Learner_AE_ID_To_PMR_Lookup p
+  ON p.pupilmatchingrefanonymous = c.[PUPILMATCHINGREFANONYMOUS_spr11]
+JOIN [2002237].[learner_ae_id_to_edukey_lookup] k ON k.Ae_Id = p.AE_ID"""
+    pupils, people = _rows(db, text)[0]
+    assert pupils > 0 and 0 < people <= pupils
+    iteration_1 = "SELECT COUNT(*) FROM [NPD].[2002237].[Spring_Census_2011]"
+    assert _rows(db, iteration_1)[0][0] > 0
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("SELECT * FROM [NPD_i3].[2002237].[spring_census_2011]",
+     "line 1: unknown SRS database 'NPD_i3' (did you mean 'NPD_i2'?)"),
+    ("SELECT 1\nSELECT * FROM [LEO_i2].[2002237].[spring_census_2011]",
+     "line 2: spring_census_2011 is in NPD_i2, not in LEO_i2"),
+    ("SELECT * FROM NPD_i2.[2002237].spring_cenus_2011",
+     "line 1: unknown relation 'spring_cenus_2011' (did you mean 'spring_census_2011'?)"),
+    ("SELECT 1\nGO\nSELECT @x", "line 3: @x is not declared in this batch"),
+    ("DECLARE @x INT = 1\nGO\nSELECT @x", "line 3: @x is not declared in this batch"),
+    ("SELECT 1\n\nSELECT nosuch FROM leo_employment", "line 3: sqlite said: "),
+    ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
+                                                          "the extract, which is read-only"),
+    ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
+])
+def test_errors_are_one_line_naming_the_statement(text: str, message: str, small_sqlite) -> None:
+    with pytest.raises(LeoSynthError) as failure:
+        run_text(str(small_sqlite[0]), text, "tsql", 5, False)
+    assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_temp_tables_can_be_dropped_and_made_again(small_sqlite, capfd) -> None:
+    text = """USE [NPD_i2]
+SET NOCOUNT ON
+PRINT 'starting'
+SELECT 1 AS a INTO #t
+DROP TABLE #t
+IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t
+SELECT 3 AS b INTO #t
+SELECT * FROM #t"""
+    assert _rows(str(small_sqlite[0]), text) == [(3,)]
+    assert "starting" in capfd.readouterr().err
+
+
+def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:
+    db = tmp_path / "copy.sqlite"
+    shutil.copy(small_sqlite[0], db)
+    before = db.read_bytes()
+    text = """SELECT EduKey INTO [2002237].my_cohort FROM leo_employment
+SELECT COUNT(*) FROM [2002237].my_cohort"""
+    assert _rows(str(db), text)[0][0] > 0
+    assert db.read_bytes() == before
+    with pytest.raises(ScriptError, match="unknown relation 'my_cohort'"):
+        run_text(str(db), "SELECT * FROM my_cohort", "tsql", 5, False)
+
+
+@pytest.mark.postgres
+def test_postgres_is_left_as_it_was(request: pytest.FixtureRequest) -> None:
+    import psycopg
+
+    url = request.getfixturevalue("srs_postgres")
+    run_text(url, "SELECT 1 AS x INTO cohort\nSELECT * FROM cohort", "tsql", 5, False)
+    with psycopg.connect(url) as conn:
+        found = conn.execute("SELECT count(*) FROM information_schema.tables "
+                             "WHERE table_name = 'cohort'").fetchone()[0]
+    assert found == 0
+
+
+def test_sqlite_is_opened_read_only_whatever_its_path(small_sqlite, tmp_path: Path) -> None:
+    folder = tmp_path / "a?mode=rw#b%20c"
+    folder.mkdir()
+    db = folder / "leo.sqlite"
+    shutil.copy(small_sqlite[0], db)
+    connection = connect_sqlite_readonly(db)
+    assert connection.execute("SELECT count(*) FROM leo_employment").fetchone()[0] > 0
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        connection.execute("CREATE TABLE t (x INT)")
+    assert not (tmp_path / "a").exists()
+
+
+# --- the command line -------------------------------------------------------------------------
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "leo_synth.cli", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Path) -> None:
+    db = str(small_sqlite[0])
+    corpus = "examples/srs/01_cohort_spring_census.sql"
+    shown = _cli("sql", corpus, "--db", db)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[0].split() == ["Gender", "FSM", "Pupils"]
+    every = _cli("sql", corpus, "--db", db, "--all-results", "--max-rows", "1")
+    assert "-- result of the statement at line 20" in every.stdout
+    assert "... (more rows; use --max-rows or --out)" in every.stdout
+    for name in ("out.csv", "out.parquet"):
+        written = _cli("sql", corpus, "--db", db, "--out", str(tmp_path / name))
+        assert written.returncode == 0, written.stderr
+    assert (tmp_path / "out.csv").read_text().splitlines()[0] == "Gender,FSM,Pupils"
+    assert pq.read_table(tmp_path / "out.parquet").column_names == ["Gender", "FSM", "Pupils"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "out.parquet"]
+    for bad, words in (("out.txt", "give a .csv or .parquet file"),
+                       ("nowhere/out.csv", "folder")):
+        refused = _cli("sql", corpus, "--db", db, "--out", str(tmp_path / bad))
+        assert refused.returncode == 2 and words in refused.stderr
+
+
+def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_path: Path) -> None:
+    path = tmp_path / "loop.sql"
+    path.write_text("SELECT 1 AS x INTO #t\nGO\nWHILE (SELECT COUNT(*) FROM #t) < 3\n"
+                    "  INSERT INTO #t VALUES (1)\n")
+    failed = _cli("sql", str(path), "--db", str(small_sqlite[0]))
+    assert failed.returncode == 2 and failed.stdout == ""
+    assert failed.stderr.splitlines() == [
+        "leo-synth: error: line 3: WHILE loops cannot be translated (write the loop out, or "
+        "one set-based query)"]
+
+
+def test_scripts_saved_by_ssms_are_read(small_sqlite, tmp_path: Path) -> None:
+    utf16 = tmp_path / "ssms.sql"
+    utf16.write_bytes("SELECT TOP 1 'é' AS [word]".encode("utf-16"))
+    latin = tmp_path / "latin.sql"
+    latin.write_bytes("SELECT 'caf\xe9'".encode("latin-1"))
+    assert _cli("sql", str(utf16), "--db", str(small_sqlite[0])).stdout.splitlines()[2] == "é"
+    failed = _cli("sql", str(latin), "--db", str(small_sqlite[0]))
+    assert failed.returncode == 2 and "save it as UTF-8" in failed.stderr
+
+
+def test_query_is_the_native_alias(small_sqlite, small_parquet) -> None:
+    db = str(small_sqlite[0])
+    native = _cli("query", db, "select count(*) AS n from leo_employment")
+    on_parquet = _cli("query", str(small_parquet), "select count(*) AS n from leo_employment")
+    as_tsql = _cli("query", db, "SELECT TOP 1 COUNT(*) AS n FROM [LEO_i2].[1].[leo_employment]",
+                   "--dialect", "tsql")
+    from_file = _cli("query", db, "@examples/two_hop_join.sql", "--limit", "2")
+    for done in (native, on_parquet, as_tsql, from_file):
+        assert done.returncode == 0, done.stderr
+    assert native.stdout == on_parquet.stdout == as_tsql.stdout
+    assert "employment_spells" in from_file.stdout and "use --limit" in from_file.stdout
