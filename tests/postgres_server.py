@@ -77,11 +77,12 @@ def ensure_server() -> tuple[str | None, str]:
             return None, f"cannot create role: {made.stderr.strip()}"
     # The CSV test and the fault tests make databases of their own.
     _psql(port, f"alter role {ROLE} createdb")
-    has_db = _psql(port, f"select 1 from pg_database where datname = '{DATABASE}'")
-    if has_db.stdout.strip() != "1":
-        made = _psql(port, f"create database {DATABASE} owner {ROLE}")
-        if made.returncode != 0:
-            return None, f"cannot create database: {made.stderr.strip()}"
+    # A fresh database for every session: what an earlier session (or an older leo-synth)
+    # left there must not decide what this one sees. It is the suite's own database.
+    _psql(port, f"drop database if exists {DATABASE} with (force)")
+    made = _psql(port, f"create database {DATABASE} owner {ROLE}")
+    if made.returncode != 0:
+        return None, f"cannot create database: {made.stderr.strip()}"
     return (f"postgresql://{ROLE}:{PASSWORD}@127.0.0.1:{port}/{DATABASE}",
             f"local cluster {version}/{name} on port {port}")
 

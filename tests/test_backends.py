@@ -136,7 +136,8 @@ def test_query_runs_srs_three_part_names_on_duckdb(small_sqlite, small_duckdb) -
     result = CliRunner().invoke(main, ["query", str(small_duckdb),
                                        'SELECT COUNT(*) AS n FROM LEO_i2."2002237".leo_earnings'])
     assert result.exit_code == 0, result.output
-    assert result.output.split() == ["n", str(summary.rows["leo_earnings"])]
+    words = result.output.split()
+    assert words[0] == "n" and str(summary.rows["leo_earnings"]) in words
 
 
 def test_duckdb_attach_script_is_the_one_line_recipe(small_sqlite, small_duckdb,

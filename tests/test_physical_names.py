@@ -28,6 +28,8 @@ researcher_names = importlib.import_module("researcher_names")
 CENSUS = """
 family: test
 database: npd_i2
+databases:
+  npd_i2: {srs: {1: NPD, 2: NPD_i2}}
 tables:
   - name: census
     description: a census
