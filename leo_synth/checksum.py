@@ -51,6 +51,12 @@ class Checksum:
         checksum.add(table, schema)
         return checksum
 
+    @classmethod
+    def from_digest(cls, digest: str) -> Checksum:
+        """The checksum a manifest records as ``rows:hex`` (e.g. to combine parts' checksums)."""
+        rows, total = digest.split(":")
+        return cls(int(rows), int(total, 16))
+
     @property
     def digest(self) -> str:
         return f"{self.rows}:{self.total:016x}"

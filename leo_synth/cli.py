@@ -155,11 +155,15 @@ class Progress:
 @click.option("--for-report", is_flag=True,
               help="Only the relations the calibration report reads (a quicker run for "
                    "`leo-synth report`).")
+@click.option("--part", metavar="K/N",
+              help="Generate only the K-th of N shares of the person blocks, into the out "
+                   "name plus .part-K-of-N (split a run across machines; README \"Splitting "
+                   "a run across machines\").")
 @click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             for_report: bool, quiet: bool) -> None:
+             for_report: bool, part: str | None, quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet or PostgreSQL.
 
     Flags override the config file. Examples:
@@ -177,7 +181,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     base = _config(config_path)
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
-        block_size=block_size, iteration=int(iteration) if iteration else None)
+        block_size=block_size, iteration=int(iteration) if iteration else None, part=part)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from leo_synth.engine.parts import parse_part
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
 
@@ -32,6 +33,8 @@ class RunConfig:
     if_exists: str = "fail"
     parameters: str | None = None
     request: str | None = None
+    part: str | None = None
+    """``K/N``: generate only the K-th of N shares of the person blocks (engine/parts.py)."""
     base_dir: str = "."
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -56,6 +59,7 @@ _CHECKS: dict[str, tuple[type, Any]] = {
     "if_exists": (str, IF_EXISTS),
     "parameters": (str, None),
     "request": (str, None),
+    "part": (str, None),
 }
 
 
@@ -64,7 +68,7 @@ def validate(config: RunConfig) -> RunConfig:
     problems = []
     for name, (kind, allowed) in _CHECKS.items():
         value = getattr(config, name)
-        if value is None and name in ("parameters", "request"):
+        if value is None and name in ("parameters", "request", "part"):
             continue
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             problems.append(f"{name} must be a whole number, got {value!r}")
@@ -75,6 +79,11 @@ def validate(config: RunConfig) -> RunConfig:
                             f"{value:,}")
         elif isinstance(allowed, tuple) and kind is str and value not in allowed:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        elif name == "part":
+            try:
+                parse_part(value)
+            except LeoSynthError as exc:
+                problems.append(str(exc))
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config
