@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import one_per_builder
 
 from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
@@ -12,19 +13,9 @@ from leo_synth.engine.generate import generate
 from leo_synth.engine.parts import Part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
 from leo_synth.readers import read_manifest
-from leo_synth.spec.model import Relation
 
 RUN = RunConfig(persons=600, seed=5, block_size=150, format="parquet", if_exists="replace")
 """Four blocks: split in 2 (2 + 2 blocks) and in 3 (1 + 1 + 2 blocks)."""
-
-
-def _one_per_builder(relations: list[Relation]) -> list[Relation]:
-    """A relation of every builder (the static ones included): every kind of relation,
-    at a fraction of the whole catalogue's cost."""
-    seen: dict[str, Relation] = {}
-    for rel in relations:
-        seen.setdefault(rel.table.builder, rel)
-    return list(seen.values())
 
 
 def _combined(manifests: list[dict]) -> dict[str, str]:
@@ -37,14 +28,14 @@ def _combined(manifests: list[dict]) -> dict[str, str]:
 
 def test_parts_together_equal_the_whole_run(tmp_path: Path, catalog) -> None:
     out = tmp_path / "leo_parquet"
-    whole = generate(RUN.with_overrides(out=str(out)), catalog, select=_one_per_builder)
+    whole = generate(RUN.with_overrides(out=str(out)), catalog, select=one_per_builder)
     expected = {name: rel["checksum"] for name, rel in read_manifest(out)["relations"].items()}
     assert "idbr_lookup" in expected and "lars" in expected
     for count in (2, 3):
         manifests = []
         for index in range(1, count + 1):
             summary = generate(RUN.with_overrides(out=str(out), part=f"{index}/{count}"),
-                               catalog, select=_one_per_builder)
+                               catalog, select=one_per_builder)
             target = Path(summary.target)
             assert target == tmp_path / f"leo_parquet.part-{index}-of-{count}"
             manifest = read_manifest(target)
