@@ -12,6 +12,7 @@ import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -98,34 +99,42 @@ def _config(path: Path | None) -> RunConfig:
 
 
 class Progress:
-    """A progress line on stderr once a run has taken two seconds (a bar on a terminal, a line
-    every 10% otherwise); quicker runs print only their summary."""
+    """What a run is doing, on stderr: a first line at once (what will be written, persons,
+    blocks), then per block a bar with the ETA (click's progress bar on a terminal; a line
+    every 10% with the ETA otherwise), then the commit phase named."""
 
-    QUIET_SECONDS = 2.0
-
-    def __init__(self) -> None:
+    def __init__(self, redact: Callable[[str], str] = str) -> None:
         self.started = time.perf_counter()
-        self.tty = sys.stderr.isatty()
+        self.redact = redact
+        self.bar: Any = None
         self.last_decile = -1
 
+    def phase(self, name: str, **facts: Any) -> None:
+        if name == "start":
+            click.echo(f"leo-synth: writing {facts['relations']} relations for "
+                       f"{facts['persons']:,} persons in {facts['blocks']:,} block(s) to "
+                       f"{self.redact(facts['target'])} ({facts['fmt']})", err=True)
+            if sys.stderr.isatty():
+                self.bar = click.progressbar(length=facts["blocks"], label="blocks",
+                                             show_eta=True, show_pos=True, file=sys.stderr)
+        elif name == "commit":
+            if self.bar is not None:
+                self.bar.render_finish()
+                self.bar = None
+            click.echo("leo-synth: committing: finishing the tables (indexes, manifest), "
+                       "then publishing the output", err=True)
+
     def __call__(self, done: int, total: int, rows: int) -> None:
-        elapsed = time.perf_counter() - self.started
-        if elapsed < self.QUIET_SECONDS:
+        if self.bar is not None:
+            self.bar.update(1)
             return
-        fraction = done / total
-        if self.tty:
-            width = 30
-            bar = "#" * int(width * fraction) + "-" * (width - int(width * fraction))
-            click.echo(f"\r[{bar}] {done}/{total} blocks  {rows:,} rows  {elapsed:.1f}s",
-                       err=True, nl=False)
-            if done == total:
-                click.echo("", err=True)
-        else:
-            decile = int(fraction * 10)
-            if decile > self.last_decile:
-                self.last_decile = decile
-                click.echo(f"generating: {done}/{total} blocks ({fraction:.0%}), {rows:,} rows, "
-                           f"{elapsed:.1f}s", err=True)
+        decile = int(done / total * 10)
+        if decile > self.last_decile:
+            self.last_decile = decile
+            elapsed = time.perf_counter() - self.started
+            eta = elapsed / done * (total - done)
+            click.echo(f"leo-synth: {done}/{total} blocks ({done / total:.0%}), {rows:,} rows, "
+                       f"{elapsed:.0f} s, about {eta:.0f} s to go", err=True)
 
 
 @main.command()
@@ -159,7 +168,8 @@ class Progress:
               help="Generate only the K-th of N shares of the person blocks, into the out "
                    "name plus .part-K-of-N (split a run across machines; README \"Splitting "
                    "a run across machines\").")
-@click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
+@click.option("--quiet", is_flag=True,
+              help="Only the summary line: no progress on stderr, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
@@ -197,7 +207,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         from leo_synth.report.selection import report_selector
 
         select = report_selector(default_targets())
-    summary = run(config, catalog, progress=Progress(), select=select)
+    progress = None if quiet else Progress(
+        _redacted if config.format == "postgres" else str)
+    summary = run(config, catalog, progress=progress, select=select,
+                  phase=progress.phase if progress else None)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
     target = summary.target if config.format != "postgres" else _redacted(summary.target)

@@ -167,12 +167,15 @@ def load_checked_catalog(schema_dir: Path | None = None) -> Catalog:
 def generate(config: RunConfig, catalog: Catalog | None = None,
              progress: Callable[[int, int, int], None] | None = None,
              select: Callable[[list[Relation]], list[Relation]] | None = None,
-             schema_dir: Path | None = None, writer: Writer | None = None) -> RunSummary:
+             schema_dir: Path | None = None, writer: Writer | None = None,
+             phase: Callable[..., None] | None = None) -> RunSummary:
     """Generate the extract described by ``config`` and write it to its target.
 
     ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block. A
     ``writer`` given replaces the one ``config.format`` and ``config.out`` name (e.g. a
-    :class:`~leo_synth.writers.memory.MemoryWriter`). With ``config.part`` set, only that
+    :class:`~leo_synth.writers.memory.MemoryWriter`). ``phase(name, **facts)`` is told when
+    the run starts writing (``"start"``: relations, persons, blocks, target, fmt) and when it
+    commits (``"commit"``). With ``config.part`` set, only that
     part's share of the blocks is generated, into the part's own target (engine/parts.py).
     """
     started = time.perf_counter()
@@ -196,6 +199,9 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     writer.check(relations)  # from here on the writer may hold a lock: abort() releases it
     n_blocks = len(blocks)
     rows = {rel.name: 0 for rel in relations}
+    if phase:
+        phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
+              target=target, fmt=config.format)
     try:
         pools = build_pools(config.seed, config.persons, params)
         manifest = Manifest(settings=_settings(config, schema_dir, params))
@@ -223,6 +229,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             if progress:
                 progress(done, n_blocks, sum(rows.values()))
             pause_point("write")
+        if phase:
+            phase("commit")
         writer.commit()
     except Interrupted as exc:
         writer.abort()
