@@ -175,8 +175,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     ``writer`` given replaces the one ``config.format`` and ``config.out`` name (e.g. a
     :class:`~leo_synth.writers.memory.MemoryWriter`). ``phase(name, **facts)`` is told when
     the run starts writing (``"start"``: relations, persons, blocks, target, fmt) and when it
-    commits (``"commit"``). With ``config.part`` set, only that
-    part's share of the blocks is generated, into the part's own target (engine/parts.py).
+    commits (``"commit"``). With ``config.part`` set, only that part's share of the blocks is
+    generated, into the part's own target (engine/parts.py).
     """
     started = time.perf_counter()
     schema_dir = schema_dir or default_schema_dir()
