@@ -4,17 +4,31 @@
                              [--note "what changed"]
 
 PostgreSQL is included when LEO_SYNTH_TEST_PG is set or the local cluster can be started.
+
+For Parquet and SQLite the same run also measures a plain writer on the same Arrow tables (read
+back from the run's output): pyarrow ``write_table`` (zstd) for Parquet, one transaction of
+``executemany`` per table (journal and sync off: the fastest plain Python load) for SQLite. The
+ratio is the plain writer's seconds over leo-synth's (1.0: as fast as just writing the data).
+Peak RSS is the benchmark process's and its workers' high-water mark so far (it only grows
+across the rows of one invocation: run one configuration per invocation to compare memory).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import platform
+import resource
+import sqlite3
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -24,6 +38,48 @@ from postgres_server import ensure_server  # noqa: E402
 from leo_synth import __version__  # noqa: E402
 from leo_synth.config import RunConfig  # noqa: E402
 from leo_synth.engine.generate import generate, load_checked_catalog  # noqa: E402
+from leo_synth.readers import read_parquet, read_sqlite  # noqa: E402
+from leo_synth.spec.model import Relation  # noqa: E402
+from leo_synth.writers.sqlite import sqlite_values  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    """High-water resident memory of this process and of its (finished) workers, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> float:
+    """pyarrow writing the run's tables (read back from its output) with zstd."""
+    tables = [read_parquet(out, rel) for rel in relations]
+    started = time.perf_counter()
+    for i, table in enumerate(tables):
+        pq.write_table(table, tmp / f"plain{i}.parquet", compression="zstd")
+    return time.perf_counter() - started
+
+
+def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> float:
+    """A plain executemany load of the run's tables (read back from its output)."""
+    tables: list[tuple[str, pa.Table]] = [(rel.name, read_sqlite(out, rel)) for rel in relations]
+    target = tmp / "plain.sqlite"
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("BEGIN")
+        for name, table in tables:
+            names = ", ".join(f'"{c}"' for c in table.column_names)
+            conn.execute(f'CREATE TABLE "{name}" ({names})')
+            columns = [sqlite_values(table.column(i)) for i in range(table.num_columns)]
+            conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
+                             zip(*columns, strict=True))
+        conn.execute("COMMIT")
+    return time.perf_counter() - started
+
+
+PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds}
 
 
 def main() -> None:
@@ -38,8 +94,9 @@ def main() -> None:
     args = parser.parse_args()
     catalog = load_checked_catalog()
     pg_url, _ = ensure_server() if "postgres" in args.formats else (None, "")
-    lines = ["| persons | format | workers | seconds | rows | rows/s |",
-             "|---:|---|---:|---:|---:|---:|"]
+    lines = ["| persons | format | workers | seconds | rows | cells | rows/s | peak RSS MB | "
+             "plain writer s | ratio |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
         for persons in args.persons:
             for fmt in args.formats:
@@ -50,13 +107,24 @@ def main() -> None:
                     config = RunConfig(persons=persons, workers=workers, format=fmt, out=out,
                                        if_exists="replace")
                     summary = generate(config, catalog)
+                    rss = peak_rss_mb()
                     rate = summary.total_rows / summary.seconds
+                    cells = sum(summary.rows[rel.name] * len(rel.columns)
+                                for rel in summary.relations)
+                    if fmt in PLAIN:
+                        seconds = PLAIN[fmt](Path(out), summary.relations, Path(tmp))
+                        plain = f"{seconds:.1f} | {seconds / summary.seconds:.2f}"
+                    else:
+                        plain = " | "
                     line = (f"| {persons:,} | {fmt} | {workers} | {summary.seconds:.1f} | "
-                            f"{summary.total_rows:,} | {rate:,.0f} |")
+                            f"{summary.total_rows:,} | {cells:,} | {rate:,.0f} | {rss:,.0f} | "
+                            f"{plain} |")
                     print(line, flush=True)
                     lines.append(line)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     header = (f"\n## {dt.date.today().isoformat()} - leo-synth {__version__}, Python "
-              f"{platform.python_version()}, {os.cpu_count()} CPUs\n\n")
+              f"{platform.python_version()}, {os.cpu_count()} CPUs, load average at the "
+              f"end {load}\n\n")
     if args.note:
         header += args.note + "\n\n"
     if not args.no_record:

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -104,34 +105,42 @@ def _config(path: Path | None) -> RunConfig:
 
 
 class Progress:
-    """A progress line on stderr once a run has taken two seconds (a bar on a terminal, a line
-    every 10% otherwise); quicker runs print only their summary."""
+    """What a run is doing, on stderr: a first line at once (what will be written, persons,
+    blocks), then per block a bar with the ETA (click's progress bar on a terminal; a line
+    every 10% with the ETA otherwise), then the commit phase named."""
 
-    QUIET_SECONDS = 2.0
-
-    def __init__(self) -> None:
+    def __init__(self, redact: Callable[[str], str] = str) -> None:
         self.started = time.perf_counter()
-        self.tty = sys.stderr.isatty()
+        self.redact = redact
+        self.bar: Any = None
         self.last_decile = -1
 
+    def phase(self, name: str, **facts: Any) -> None:
+        if name == "start":
+            click.echo(f"leo-synth: writing {facts['relations']} relations for "
+                       f"{facts['persons']:,} persons in {facts['blocks']:,} block(s) to "
+                       f"{self.redact(facts['target'])} ({facts['fmt']})", err=True)
+            if sys.stderr.isatty():
+                self.bar = click.progressbar(length=facts["blocks"], label="blocks",
+                                             show_eta=True, show_pos=True, file=sys.stderr)
+        elif name == "commit":
+            if self.bar is not None:
+                self.bar.render_finish()
+                self.bar = None
+            click.echo("leo-synth: committing: finishing the tables (indexes, manifest), "
+                       "then publishing the output", err=True)
+
     def __call__(self, done: int, total: int, rows: int) -> None:
-        elapsed = time.perf_counter() - self.started
-        if elapsed < self.QUIET_SECONDS:
+        if self.bar is not None:
+            self.bar.update(1)
             return
-        fraction = done / total
-        if self.tty:
-            width = 30
-            bar = "#" * int(width * fraction) + "-" * (width - int(width * fraction))
-            click.echo(f"\r[{bar}] {done}/{total} blocks  {rows:,} rows  {elapsed:.1f}s",
-                       err=True, nl=False)
-            if done == total:
-                click.echo("", err=True)
-        else:
-            decile = int(fraction * 10)
-            if decile > self.last_decile:
-                self.last_decile = decile
-                click.echo(f"generating: {done}/{total} blocks ({fraction:.0%}), {rows:,} rows, "
-                           f"{elapsed:.1f}s", err=True)
+        decile = int(done / total * 10)
+        if decile > self.last_decile:
+            self.last_decile = decile
+            elapsed = time.perf_counter() - self.started
+            eta = elapsed / done * (total - done)
+            click.echo(f"leo-synth: {done}/{total} blocks ({done / total:.0%}), {rows:,} rows, "
+                       f"{elapsed:.0f} s, about {eta:.0f} s to go", err=True)
 
 
 @main.command()
@@ -164,11 +173,16 @@ class Progress:
                    "`leo-synth report`).")
 @click.option("--srs-project", help="SRS project number: the schema of the three-part names "
                                     "[database].[project].[relation] (default 2002237).")
-@click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
+@click.option("--part", metavar="K/N",
+              help="Generate only the K-th of N shares of the person blocks, into the out "
+                   "name plus .part-K-of-N (split a run across machines; README \"Splitting "
+                   "a run across machines\").")
+@click.option("--quiet", is_flag=True,
+              help="Only the summary line: no progress on stderr, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             for_report: bool, srs_project: str | None, quiet: bool) -> None:
+             for_report: bool, srs_project: str | None, part: str | None, quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet, PostgreSQL, DuckDB or CSV.
 
     Flags override the config file. Examples:
@@ -189,7 +203,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
         block_size=block_size, iteration=int(iteration) if iteration else None,
-        srs_project=srs_project)
+        srs_project=srs_project, part=part)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
@@ -205,7 +219,9 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         from leo_synth.report.selection import report_selector
 
         select = report_selector(default_targets())
-    summary = run(config, catalog, progress=Progress(), select=select)
+    progress = None if quiet else Progress(redact)
+    summary = run(config, catalog, progress=progress, select=select,
+                  phase=progress.phase if progress else None)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
     target = redact(summary.target)

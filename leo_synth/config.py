@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from leo_synth.engine.parts import parse_part
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.loader import read_yaml
 from leo_synth.srs_address import DEFAULT_PROJECT, check_project
@@ -36,6 +37,8 @@ class RunConfig:
     request: str | None = None
     srs_project: str = DEFAULT_PROJECT
     """The SRS project number: the schema of every relation's three-part name."""
+    part: str | None = None
+    """``K/N``: generate only the K-th of N shares of the person blocks (engine/parts.py)."""
     base_dir: str = "."
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -60,6 +63,7 @@ _CHECKS: dict[str, tuple[type, Any]] = {
     "if_exists": (str, IF_EXISTS),
     "parameters": (str, None),
     "request": (str, None),
+    "part": (str, None),
 }
 
 
@@ -68,7 +72,7 @@ def validate(config: RunConfig) -> RunConfig:
     problems = []
     for name, (kind, allowed) in _CHECKS.items():
         value = getattr(config, name)
-        if value is None and name in ("parameters", "request"):
+        if value is None and name in ("parameters", "request", "part"):
             continue
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             problems.append(f"{name} must be a whole number, got {value!r}")
@@ -79,6 +83,11 @@ def validate(config: RunConfig) -> RunConfig:
                             f"{value:,}")
         elif isinstance(allowed, tuple) and kind is str and value not in allowed:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+        elif name == "part":
+            try:
+                parse_part(value)
+            except LeoSynthError as exc:
+                problems.append(str(exc))
     project = config.srs_project
     try:
         project = check_project(project)

@@ -14,13 +14,22 @@ from postgres_server import ensure_server
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
-from leo_synth.spec.model import Catalog
+from leo_synth.spec.model import Catalog, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
 pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest sessions
 
 SMALL = RunConfig(persons=1000, seed=7, block_size=500, workers=1, if_exists="replace")
 """Small run used across the suite: two blocks, so block boundaries are exercised."""
+
+
+def one_per_builder(relations: list[Relation]) -> list[Relation]:
+    """A relation of every builder (the run-level ones included): every kind of relation at a
+    fraction of the whole catalogue's cost (a ``select`` for ``generate``)."""
+    seen: dict[str, Relation] = {}
+    for rel in relations:
+        seen.setdefault(rel.table.builder, rel)
+    return list(seen.values())
 
 
 @pytest.fixture(scope="session")

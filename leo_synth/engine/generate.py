@@ -24,6 +24,7 @@ from leo_synth import __version__
 from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
 from leo_synth.engine.keys import KeyMaker
+from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
 from leo_synth.interrupts import Interrupted, pause_point, worker_signals
 from leo_synth.relations import registry
@@ -107,12 +108,15 @@ def compute_block(block: int) -> BlockResult:
     return out
 
 
-def iterate_blocks(state: BlockState, workers: int) -> Iterator[BlockResult]:
-    """Block results in block order, computed by ``workers`` processes."""
-    n_blocks = math.ceil(state.persons / state.block_size)
-    if workers <= 1 or n_blocks <= 1:
+def iterate_blocks(state: BlockState, workers: int,
+                   blocks: range | None = None) -> Iterator[BlockResult]:
+    """Block results in block order (all the run's blocks, or ``blocks``), computed by
+    ``workers`` processes."""
+    if blocks is None:
+        blocks = range(math.ceil(state.persons / state.block_size))
+    if workers <= 1 or len(blocks) <= 1:
         _init_worker(state)
-        for block in range(n_blocks):
+        for block in blocks:
             yield compute_block(block)
         return
     methods = multiprocessing.get_all_start_methods()
@@ -125,11 +129,12 @@ def iterate_blocks(state: BlockState, workers: int) -> Iterator[BlockResult]:
         pool = context.Pool(workers, initializer=_worker_started, initargs=(state,))
     with pool:
         pending: deque = deque()
-        next_block = 0
-        while next_block < n_blocks or pending:
-            while next_block < n_blocks and len(pending) < 2 * workers:
-                pending.append(pool.apply_async(compute_block, (next_block,)))
-                next_block += 1
+        queue = iter(blocks)
+        remaining = len(blocks)
+        while remaining or pending:
+            while remaining and len(pending) < 2 * workers:
+                pending.append(pool.apply_async(compute_block, (next(queue),)))
+                remaining -= 1
             yield pending.popleft().get()
 
 
@@ -162,12 +167,16 @@ def load_checked_catalog(schema_dir: Path | None = None) -> Catalog:
 def generate(config: RunConfig, catalog: Catalog | None = None,
              progress: Callable[[int, int, int], None] | None = None,
              select: Callable[[list[Relation]], list[Relation]] | None = None,
-             schema_dir: Path | None = None, writer: Writer | None = None) -> RunSummary:
+             schema_dir: Path | None = None, writer: Writer | None = None,
+             phase: Callable[..., None] | None = None) -> RunSummary:
     """Generate the extract described by ``config`` and write it to its target.
 
     ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block. A
     ``writer`` given replaces the one ``config.format`` and ``config.out`` name (e.g. a
-    :class:`~leo_synth.writers.memory.MemoryWriter`).
+    :class:`~leo_synth.writers.memory.MemoryWriter`). ``phase(name, **facts)`` is told when
+    the run starts writing (``"start"``: relations, persons, blocks, target, fmt) and when it
+    commits (``"commit"``). With ``config.part`` set, only that part's share of the blocks is
+    generated, into the part's own target (engine/parts.py).
     """
     started = time.perf_counter()
     schema_dir = schema_dir or default_schema_dir()
@@ -176,13 +185,29 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     relations = plan_relations(catalog, config.iteration, select)
     keys = KeyMaker(catalog.keyspaces, config.seed)
     _check_capacity(keys, config.persons)
-    writer = writer or make_writer(config.format, config.out, config.if_exists)
+    part = parse_part(config.part) if config.part else None
+    blocks = range(math.ceil(config.persons / config.block_size))
+    target = config.out
+    if part is not None:
+        check_part(part, config.persons, config.block_size)
+        blocks = part.blocks(len(blocks))
+        target = part_target(config.out, config.format, part)
+        if not part.writes_static:
+            relations = [rel for rel in relations
+                         if not registry.BUILDERS[rel.table.builder].static]
+    writer = writer or make_writer(config.format, target, config.if_exists)
     writer.check(relations)  # from here on the writer may hold a lock: abort() releases it
-    n_blocks = math.ceil(config.persons / config.block_size)
+    n_blocks = len(blocks)
     rows = {rel.name: 0 for rel in relations}
+    if phase:
+        phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
+              target=target, fmt=config.format)
     try:
         pools = build_pools(config.seed, config.persons, params)
         manifest = Manifest(settings=_settings(config, schema_dir, params))
+        if part is not None:
+            manifest.settings["part"] = {"index": part.index, "of": part.count,
+                                         "blocks": [blocks.start, blocks.stop]}
         state = BlockState(config.seed, config.persons, config.block_size, params, pools, keys,
                            relations)
         static = []
@@ -197,13 +222,15 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                                 config.seed, -1)
             writer.write(rel, batch)
             rows[rel.name] += batch.num_rows
-        for done, result in enumerate(iterate_blocks(state, config.workers), start=1):
+        for done, result in enumerate(iterate_blocks(state, config.workers, blocks), start=1):
             for index, batch, checksum in result:
                 writer.write(relations[index], batch, checksum)
                 rows[relations[index].name] += batch.num_rows
             if progress:
                 progress(done, n_blocks, sum(rows.values()))
             pause_point("write")
+        if phase:
+            phase("commit")
         writer.commit()
     except Interrupted as exc:
         writer.abort()
@@ -212,7 +239,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     except BaseException:
         writer.abort()
         raise
-    return RunSummary(relations, rows, time.perf_counter() - started, n_blocks, config.out,
+    return RunSummary(relations, rows, time.perf_counter() - started, n_blocks, target,
                       config.format)
 
 

@@ -1,8 +1,11 @@
 """Parquet writer: a folder per source database, one Parquet file per relation.
 
-Batches are buffered per relation and written as row groups of a useful size; the folder is
-built next to the target and renamed into place at the end. ``_manifest.json`` marks the folder
-as leo-synth's own, which ``--if-exists replace`` requires before replacing a folder.
+Batches are buffered per relation and written as row groups of a useful size (up to
+``ROW_GROUP_BYTES``), under one memory budget for all relations together: when the buffered
+bytes of every relation would exceed ``MEMORY_BUDGET_BYTES``, the relations holding the most are
+flushed first, so the writer's memory is flat whatever the number of persons or relations. The
+folder is built next to the target and renamed into place at the end. ``_manifest.json`` marks
+the folder as leo-synth's own, which ``--if-exists replace`` requires before replacing a folder.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from leo_synth.spec.model import Relation
 from leo_synth.writers.files import FileWriter, remove
 
 ROW_GROUP_BYTES = 32 * 2**20
+"""A relation's buffer is written as a row group once it holds this much."""
+MEMORY_BUDGET_BYTES = 256 * 2**20
+"""At most this much is buffered across all relations between writes."""
 MANIFEST_FILE = "_manifest.json"
 
 
@@ -61,11 +67,18 @@ class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
 
-    def __init__(self, target: str, if_exists: str):
+    def __init__(self, target: str, if_exists: str,
+                 budget_bytes: int = MEMORY_BUDGET_BYTES):
         super().__init__(target, if_exists)
+        self.budget_bytes = budget_bytes
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.buffers: dict[str, list[pa.RecordBatch]] = {}
         self.buffered: dict[str, int] = {}
+        self.buffered_bytes = 0
+        """Bytes buffered across all relations now."""
+        self.peak_buffered_bytes = 0
+        """The most ever buffered between two writes (instrumentation: stays within the
+        budget)."""
 
     def _open(self) -> None:
         remove(self.staging)
@@ -80,8 +93,16 @@ class ParquetWriter(FileWriter):
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
         self.buffers[relation.name].append(batch)
         self.buffered[relation.name] += batch.nbytes
+        self.buffered_bytes += batch.nbytes
         if self.buffered[relation.name] >= ROW_GROUP_BYTES:
             self._flush(relation)
+        if self.buffered_bytes > self.budget_bytes:
+            by_name = {rel.name: rel for rel in self.relations}
+            for name in sorted(self.buffered, key=self.buffered.__getitem__, reverse=True):
+                self._flush(by_name[name])
+                if self.buffered_bytes <= self.budget_bytes // 2:
+                    break  # room for more batches before the next flush
+        self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
 
     def _flush(self, relation: Relation) -> None:
         batches = self.buffers[relation.name]
@@ -94,6 +115,7 @@ class ParquetWriter(FileWriter):
         if batches:
             writer.write_table(pa.Table.from_batches(batches, schema=schema))
         self.buffers[relation.name] = []
+        self.buffered_bytes -= self.buffered[relation.name]
         self.buffered[relation.name] = 0
 
     def commit(self) -> None:
