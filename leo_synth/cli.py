@@ -22,6 +22,7 @@ from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
 from leo_synth.output_check.command import check_output
+from leo_synth.quirks.apply import PROFILES
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
 
@@ -128,11 +129,16 @@ class Progress:
 @click.option("--for-report", is_flag=True,
               help="Only the relations the calibration report reads (a quicker run for "
                    "`leo-synth report`).")
+@click.option("--profile", type=click.Choice(PROFILES),
+              help="The extract's mess: clean (none), realistic (default: the real "
+                   "extract's quirks) or messy (more, for cleaning exercises).")
+@click.option("--no-ledger", is_flag=True,
+              help="Leave out the answer key _leo_synth_defects (the real experience).")
 @click.option("--quiet", is_flag=True, help="Only the summary line, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             for_report: bool, quiet: bool) -> None:
+             for_report: bool, profile: str | None, no_ledger: bool, quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet or PostgreSQL.
 
     Flags override the config file. Examples:
@@ -152,7 +158,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     base = _config(config_path)
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
-        block_size=block_size, iteration=int(iteration) if iteration else None)
+        block_size=block_size, iteration=int(iteration) if iteration else None,
+        profile=profile, ledger=False if no_ledger else None)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")

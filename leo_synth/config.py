@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.quirks.apply import PROFILES, quirk_problems
 from leo_synth.spec.loader import read_yaml
 
 FORMATS = ("sqlite", "parquet", "postgres")
@@ -32,6 +33,9 @@ class RunConfig:
     if_exists: str = "fail"
     parameters: str | None = None
     request: str | None = None
+    profile: str = "realistic"
+    quirks: dict[str, float] | None = None
+    ledger: bool = True
     base_dir: str = "."
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -56,6 +60,7 @@ _CHECKS: dict[str, tuple[type, Any]] = {
     "if_exists": (str, IF_EXISTS),
     "parameters": (str, None),
     "request": (str, None),
+    "profile": (str, PROFILES),
 }
 
 
@@ -75,6 +80,9 @@ def validate(config: RunConfig) -> RunConfig:
                             f"{value:,}")
         elif isinstance(allowed, tuple) and kind is str and value not in allowed:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
+    if not isinstance(config.ledger, bool):
+        problems.append(f"ledger must be true or false, got {config.ledger!r}")
+    problems.extend(quirk_problems(config.quirks))
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config

@@ -8,6 +8,7 @@ from leo_synth.relations import (  # noqa: F401
     hesa,
     hmrc,
     key_stages,
+    ledger,
     lilr,
     linkage,
     npd,

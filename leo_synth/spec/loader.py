@@ -51,7 +51,8 @@ NAME_RULES = Path("vrf") / "physical_name_rules.csv"
 NAME_RULE_FIELDS = ("table", "column", "years", "terms", "physical", "source")
 PLASC_TERM = "plasc"
 """How the rules file writes the empty term of the PLASC views."""
-DATABASES = {"leo_i2", "npd_i2", "lilr_i2", "hesa_i2", "ucas_i2"}
+DATABASES = {"leo_i2", "npd_i2", "lilr_i2", "hesa_i2", "ucas_i2", "leo_synth"}
+"""The SRS databases, and leo_synth for the answer key of injected quirks."""
 
 
 @dataclass(frozen=True)
