@@ -19,6 +19,8 @@ from conftest import SMALL
 
 from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
+from leo_synth.dictionary.html import render_html
+from leo_synth.dictionary.model import build_dictionary
 from leo_synth.engine.generate import LEDGER_RELATION, generate
 from leo_synth.errors import LeoSynthError
 from leo_synth.quirks.apply import profile_rates, quirks_for
@@ -184,3 +186,17 @@ def test_profiles_and_overrides() -> None:
 def test_bad_quirk_settings_are_reported(overrides, message) -> None:
     with pytest.raises(LeoSynthError, match=message):
         RunConfig().with_overrides(**overrides)
+
+
+def test_dictionary_lists_each_templates_quirks_with_rates(catalog) -> None:
+    d = build_dictionary(catalog, 2)
+    html = render_html(d)
+    for template in d.templates:
+        codes = {q.code for q in template.quirks}
+        wanted = {q.code for q in QUIRKS.values() if any(t.table == template.name
+                                                          for t in q.targets)}
+        assert codes == wanted, template.name
+    census = next(t for t in d.templates if t.name == "school_census")
+    line = next(q for q in census.quirks if q.code == "census_duplicate")
+    assert (line.realistic, line.messy) == (REALISTIC["census_duplicate"], 0.03)
+    assert "census_duplicate</code> 0.40% / 3.00%" in html
