@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 from conftest import SMALL
 
 from leo_synth.checksum import Checksum
+from leo_synth.cli import main
 from leo_synth.config import RunConfig
 from leo_synth.dictionary.html import render_html
 from leo_synth.dictionary.model import build_dictionary
@@ -28,12 +31,19 @@ from leo_synth.quirks.model import ADDED_ROW, QUIRKS
 from leo_synth.quirks.restore import restore
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.spec.model import Relation
+from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 REALISTIC = profile_rates("realistic", load_parameters()["quirks"])
 
 
-def _select(relations: list[Relation]) -> list[Relation]:
+def _data(relations: list[Relation]) -> list[Relation]:
+    """The relations the tests read: those quirks touch, and the lookups."""
     return [rel for rel in relations if quirks_for(rel) or rel.table.family == "linkage"]
+
+
+def _select(relations: list[Relation]) -> list[Relation]:
+    """The narrowed run: the relations the tests read and the answer key."""
+    return _data(relations) + [rel for rel in relations if rel.name == LEDGER_RELATION]
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +68,13 @@ def _ledger(root: Path) -> pa.Table:
 
 
 def _quirk_relations(catalog, code: str) -> list[Relation]:
-    return [rel for rel in _select(catalog.relations(2)) if QUIRKS[code] in quirks_for(rel)]
+    return [rel for rel in _data(catalog.relations(2)) if QUIRKS[code] in quirks_for(rel)]
 
 
 def test_ledger_applied_to_realistic_gives_clean(runs, catalog) -> None:
     ledger = _ledger(runs["realistic"])
     changed = 0
-    for rel in _select(catalog.relations(2)):
+    for rel in _data(catalog.relations(2)):
         messy, clean = _read(runs["realistic"], rel), _read(runs["clean"], rel)
         restored = restore(messy, rel.name, ledger)
         got, want = Checksum.of(restored, clean.schema), Checksum.of(clean, clean.schema)
@@ -77,7 +87,7 @@ def test_clean_is_clean(runs, catalog) -> None:
     assert not (runs["clean"] / "leo_synth").exists()  # --no-ledger: no answer key
     # (The ILR's -1 codes, and the builders' -1 for "none" in PriorAttain and programme_type,
     # are data, not quirks: the injected -1s are checked by restoring the ledger.)
-    for rel in _select(catalog.relations(2)):
+    for rel in _data(catalog.relations(2)):
         table = _read(runs["clean"], rel)
         quirk_codes = {q.code for q in quirks_for(rel)}
         for col in rel.columns:
@@ -126,6 +136,9 @@ def _candidates(code: str, rel: Relation, clean: pa.Table) -> int:
         "census_no_entry_date": lambda: count("EntryDate_[term][yy]", False),
         "census_before_birth": lambda: (count("YearOfBirth_[term][yy]", False)
                                         if rel.year is not None else 0),
+        "census_legacy_gender": lambda: int(pc.sum(pc.is_in(
+            clean.column(named["Gender_[term][yy]"]), pa.array(["M", "F"]))).as_py() or 0)
+        if "Gender_[term][yy]" in named else 0,
         "census_duplicate": lambda: clean.num_rows if "RecordStatus_[term][yy]" in named else 0,
     }.get(code, lambda: clean.num_rows)()
 
@@ -200,3 +213,30 @@ def test_dictionary_lists_each_templates_quirks_with_rates(catalog) -> None:
     line = next(q for q in census.quirks if q.code == "census_duplicate")
     assert (line.realistic, line.messy) == (REALISTIC["census_duplicate"], 0.03)
     assert "census_duplicate</code> 0.40% / 3.00%" in html
+
+
+def test_cli_profile_request_and_no_ledger(tmp_path) -> None:
+    request = tmp_path / "request.yaml"
+    request.write_text("tables:\n  spring_census_2011: default\n  _leo_synth_defects: all\n",
+                       encoding="utf-8")
+    runner = CliRunner()
+    common = ["generate", "--persons", "300", "--block-size", "300", "--quiet",
+              "--request", str(request), "--profile", "messy"]
+    keyed, bare = tmp_path / "keyed.sqlite", tmp_path / "bare.sqlite"
+    assert runner.invoke(main, [*common, "--out", str(keyed)]).exit_code == 0
+    assert runner.invoke(main, [*common, "--no-ledger", "--out", str(bare)]).exit_code == 0
+    with sqlite3.connect(keyed) as db:
+        added = db.execute("SELECT COUNT(*) FROM _leo_synth_defects WHERE quirk = "
+                           "'census_duplicate' AND action = 'added_row'").fetchone()[0]
+        duplicates = db.execute("SELECT COUNT(*) FROM spring_census_2011 WHERE "
+                                "RecordStatus_spr11 = 101").fetchone()[0]
+        settings = json.loads(db.execute(f"SELECT * FROM {MANIFEST_TABLE}").fetchone()[0])
+    assert duplicates > 0 and added >= duplicates
+    assert settings["leo_synth"]["profile"] == "messy"
+    with sqlite3.connect(bare) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+        assert LEDGER_RELATION not in tables and "spring_census_2011" in tables
+        assert db.execute("SELECT COUNT(*) FROM spring_census_2011 WHERE "
+                          "RecordStatus_spr11 = 101").fetchone()[0] == duplicates
+    bad = runner.invoke(main, [*common, "--profile", "tidy", "--out", str(tmp_path / "x")])
+    assert bad.exit_code == 2 and not (tmp_path / "x").exists()
