@@ -8,7 +8,12 @@ import pyarrow as pa
 
 from leo_synth.engine.rng import stream
 from leo_synth.errors import LeoSynthError
-from leo_synth.quirks import codes, duplicates, placeholders  # noqa: F401  (registers quirks)
+from leo_synth.quirks import (  # noqa: F401  (registers the quirks)
+    codes,
+    duplicates,
+    placeholders,
+    spells,
+)
 from leo_synth.quirks.model import QUIRKS, Defects, Quirk, QuirkRun
 from leo_synth.spec.model import Relation
 
