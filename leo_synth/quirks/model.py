@@ -109,6 +109,10 @@ class QuirkRun:
                 return col
         return None
 
+    def is_null(self, name: str) -> np.ndarray:
+        """Which rows hold NULL in column ``name``."""
+        return np.asarray(self.table.column(name).is_null().to_numpy(zero_copy_only=False))
+
     def pick(self, candidates: np.ndarray | None = None) -> np.ndarray:
         """Row indices chosen at the quirk's rate (among ``candidates``, a boolean mask)."""
         chosen = self.rng.random(self.table.num_rows) < self.rate

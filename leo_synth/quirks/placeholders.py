@@ -27,8 +27,7 @@ def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
     for col in run.relation.columns:
         if col.spec.type.kind not in kinds or col.spec.name in keys:
             continue
-        cells = run.table.column(col.name).combine_chunks().take(pa.array(rows, pa.int64()))
-        nulls = rows[np.asarray(cells.is_null().to_numpy(zero_copy_only=False))]
+        nulls = rows[run.is_null(col.name)[rows]]
         run.set_values(col.name, nulls, pa.array([value] * len(nulls)))
 
 
@@ -50,8 +49,7 @@ def ilr_end_1900(run: QuirkRun) -> None:
     col = run.column("end_date")
     if col is None:
         return
-    empty = np.asarray(run.table.column(col.name).is_null().to_numpy(zero_copy_only=False))
-    rows = run.pick(empty)
+    rows = run.pick(run.is_null(col.name))
     run.set_values(col.name, rows, pa.array([PLACEHOLDER_END] * len(rows), pa.date32()))
 
 
@@ -60,8 +58,7 @@ def census_no_entry_date(run: QuirkRun) -> None:
     col = run.column("EntryDate_[term][yy]")
     if col is None:
         return
-    present = np.asarray(run.table.column(col.name).is_valid().to_numpy(zero_copy_only=False))
-    rows = run.pick(present)
+    rows = run.pick(~run.is_null(col.name))
     run.set_values(col.name, rows, pa.nulls(len(rows), pa.date32()))
 
 
@@ -71,7 +68,6 @@ def census_before_birth(run: QuirkRun) -> None:
     col = run.column("YearOfBirth_[term][yy]")
     if col is None or run.relation.year is None:
         return
-    present = np.asarray(run.table.column(col.name).is_valid().to_numpy(zero_copy_only=False))
-    rows = run.pick(present)
+    rows = run.pick(~run.is_null(col.name))
     # The census is taken in the academic year starting ``year``: a birth year after its end.
     run.set_values(col.name, rows, pa.array(np.full(len(rows), run.relation.year + 2)))
