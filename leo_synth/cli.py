@@ -22,7 +22,7 @@ from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
 from leo_synth.output_check.command import check_output
-from leo_synth.quirks.apply import PROFILES
+from leo_synth.quirks.profiles import PROFILES
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
 

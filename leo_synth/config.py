@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
-from leo_synth.quirks.apply import PROFILES, quirk_problems
+from leo_synth.quirks.profiles import DEFAULT_PROFILE, PROFILES
 from leo_synth.spec.loader import read_yaml
 
 FORMATS = ("sqlite", "parquet", "postgres")
@@ -33,7 +33,7 @@ class RunConfig:
     if_exists: str = "fail"
     parameters: str | None = None
     request: str | None = None
-    profile: str = "realistic"
+    profile: str = DEFAULT_PROFILE
     quirks: dict[str, float] | None = None
     ledger: bool = True
     base_dir: str = "."
@@ -82,7 +82,10 @@ def validate(config: RunConfig) -> RunConfig:
             problems.append(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
     if not isinstance(config.ledger, bool):
         problems.append(f"ledger must be true or false, got {config.ledger!r}")
-    problems.extend(quirk_problems(config.quirks))
+    if config.quirks is not None:  # imported here: the quirks load the relation builders
+        from leo_synth.quirks.apply import quirk_problems
+
+        problems.extend(quirk_problems(config.quirks))
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config

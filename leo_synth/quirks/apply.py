@@ -15,10 +15,8 @@ from leo_synth.quirks import (  # noqa: F401  (registers the quirks)
     spells,
 )
 from leo_synth.quirks.model import QUIRKS, Defects, Quirk, QuirkRun
+from leo_synth.quirks.profiles import PROFILES  # noqa: F401  (re-exported)
 from leo_synth.spec.model import Relation
-
-PROFILES = ("clean", "realistic", "messy")
-DEFAULT_PROFILE = "realistic"
 
 
 def profile_rates(profile: str, quirk_params: dict[str, Any],
