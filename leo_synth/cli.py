@@ -24,6 +24,7 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
 from leo_synth.interrupts import Interrupted, raise_on_stop_signals
 from leo_synth.output_check.command import check_output
+from leo_synth.quirks.profiles import PROFILES
 from leo_synth.report.command import report
 from leo_synth.request_command import request_template
 from leo_synth.secrets import redact, remember_secrets
@@ -177,12 +178,18 @@ class Progress:
               help="Generate only the K-th of N shares of the person blocks, into the out "
                    "name plus .part-K-of-N (split a run across machines; README \"Splitting "
                    "a run across machines\").")
+@click.option("--profile", type=click.Choice(PROFILES),
+              help="The extract's mess: clean (none), realistic (default: the real "
+                   "extract's quirks) or messy (more, for cleaning exercises).")
+@click.option("--no-ledger", is_flag=True,
+              help="Leave out the answer key _leo_synth_defects (the real experience).")
 @click.option("--quiet", is_flag=True,
               help="Only the summary line: no progress on stderr, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
-             for_report: bool, srs_project: str | None, part: str | None, quiet: bool) -> None:
+             for_report: bool, srs_project: str | None, part: str | None, profile: str | None,
+             no_ledger: bool, quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet, PostgreSQL, DuckDB or CSV.
 
     Flags override the config file. Examples:
@@ -203,7 +210,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
         block_size=block_size, iteration=int(iteration) if iteration else None,
-        srs_project=srs_project, part=part)
+        srs_project=srs_project, part=part, profile=profile,
+        ledger=False if no_ledger else None)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")

@@ -11,6 +11,7 @@ from typing import Any
 
 from leo_synth.engine.parts import parse_part
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.quirks.profiles import DEFAULT_PROFILE, PROFILES
 from leo_synth.spec.loader import read_yaml
 from leo_synth.srs_address import DEFAULT_PROJECT, check_project
 
@@ -39,6 +40,9 @@ class RunConfig:
     """The SRS project number: the schema of every relation's three-part name."""
     part: str | None = None
     """``K/N``: generate only the K-th of N shares of the person blocks (engine/parts.py)."""
+    profile: str = DEFAULT_PROFILE
+    quirks: dict[str, float] | None = None
+    ledger: bool = True
     base_dir: str = "."
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -64,6 +68,7 @@ _CHECKS: dict[str, tuple[type, Any]] = {
     "parameters": (str, None),
     "request": (str, None),
     "part": (str, None),
+    "profile": (str, PROFILES),
 }
 
 
@@ -97,6 +102,12 @@ def validate(config: RunConfig) -> RunConfig:
             and config.format != "postgres"):
         problems.append(f"out is a PostgreSQL URL but format is {config.format}: use "
                         f"--format postgres (or leave --format out), or give a file path")
+    if not isinstance(config.ledger, bool):
+        problems.append(f"ledger must be true or false, got {config.ledger!r}")
+    if config.quirks is not None:  # imported here: the quirks load the relation builders
+        from leo_synth.quirks.apply import quirk_problems
+
+        problems.extend(quirk_problems(config.quirks))
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config if project == config.srs_project else replace(config, srs_project=project)

@@ -107,8 +107,15 @@ def test_several_keys_per_person(small_sqlite) -> None:
 def test_spells_end_after_they_start(small_sqlite) -> None:
     db, _ = small_sqlite
     assert _one(db, "SELECT COUNT(*) FROM leo_employment WHERE EndDate < StartDate")[0] == 0
-    assert _one(db, "SELECT COUNT(*) FROM leo_benefit WHERE EndDate < StartDate")[0] == 0
-    assert _one(db, "SELECT COUNT(*) FROM aims WHERE end_date < start_date")[0] == 0
+    # ... except the benefit spells the realistic profile makes end first, each in the key
+    assert (_one(db, "SELECT COUNT(*) FROM leo_benefit WHERE EndDate < StartDate")[0]
+            == _one(db, "SELECT COUNT(*) FROM _leo_synth_defects "
+                        "WHERE quirk = 'benefit_end_before_start'")[0])
+    # ... except the ILR's 1900-01-01 placeholder end dates, each one in the answer key
+    assert _one(db, "SELECT COUNT(*) FROM aims WHERE end_date < start_date "
+                    "AND end_date <> '1900-01-01'")[0] == 0
+    assert (_one(db, "SELECT COUNT(*) FROM aims WHERE end_date = '1900-01-01'")[0]
+            == _one(db, "SELECT COUNT(*) FROM _leo_synth_defects WHERE quirk = 'ilr_end_1900'")[0])
     open_ended = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE EndDate = '9999-12-31'")[0]
     assert open_ended > 0
 

@@ -163,6 +163,9 @@ def _template(t: TemplateDoc) -> list[str]:
     if t.routes:
         facts.append("<b>Routes to other person keys:</b>" + "".join(
             _list([inline(text.route_line(r)) for r in t.routes])))
+    if t.quirks:
+        facts.append("<b>Quirks</b> (<code>--profile</code>, rate under realistic / messy):"
+                     + "".join(_list([inline(text.quirk_line(q)) for q in t.quirks])))
     facts.append(f"<b>Columns:</b> {len(t.columns)}")
     lines = [f'<h3 id="{escape(t.anchor)}">{escape(t.name)}</h3>',
              f"<p>{inline(t.description)}</p>", *_list(facts)]

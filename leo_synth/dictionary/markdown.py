@@ -161,6 +161,9 @@ def _template(t: TemplateDoc) -> list[str]:
     if t.routes:
         lines.append("- **Routes to other person keys:**")
         lines += [f"  - {inline(text.route_line(r))}" for r in t.routes]
+    if t.quirks:
+        lines.append("- **Quirks** (`--profile`, rate under realistic / messy):")
+        lines += [f"  - {inline(text.quirk_line(q))}" for q in t.quirks]
     lines.append(f"- **Columns:** {len(t.columns)}")
     lines.append("")
     lines += _columns(t)

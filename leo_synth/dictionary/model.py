@@ -161,6 +161,29 @@ class JoinDoc:
 
 
 @dataclass(frozen=True)
+class QuirkDoc:
+    """A quirk touching a template: its code, what it does, its item of ``leo_schema.md``
+    section 4.3 and its default rates (``config/parameters.yaml``)."""
+
+    code: str
+    summary: str
+    item: int
+    realistic: float
+    messy: float
+
+
+def quirk_docs(table_name: str) -> tuple[QuirkDoc, ...]:
+    """The quirks of a table template, at the default rates."""
+    from leo_synth.quirks.apply import QUIRKS
+    from leo_synth.simulation.parameters import load_parameters
+
+    rates = load_parameters()["quirks"]
+    return tuple(QuirkDoc(q.code, q.summary, q.item, float(rates[q.code]["realistic"]),
+                          float(rates[q.code]["messy"]))
+                 for q in QUIRKS.values() if any(t.table == table_name for t in q.targets))
+
+
+@dataclass(frozen=True)
 class TemplateDoc:
     """A table template: its facts, physical relations, columns and joins."""
 
@@ -179,6 +202,8 @@ class TemplateDoc:
     columns: tuple[ColumnDoc, ...]
     joins: tuple[JoinDoc, ...]
     routes: tuple[linkage.Route, ...]
+    quirks: tuple[QuirkDoc, ...] = ()
+    """The quirks a realistic or messy run injects into the template's relations."""
 
     @property
     def anchor(self) -> str:
@@ -441,7 +466,7 @@ class _Builder:
             primary_key=primary_key, variants=_variants(table, rels, self.iteration),
             relations=relations, columns=tuple(columns.values()),
             joins=self._joins(table, columns, graph),
-            routes=graph.routes_from(table.name),
+            routes=graph.routes_from(table.name), quirks=quirk_docs(table.name),
         )
 
     def _relation(self, rel: Relation, columns: dict[str, ColumnDoc]) -> RelationDoc:

@@ -16,6 +16,7 @@ from leo_synth.dictionary.model import (
     Dictionary,
     JoinDoc,
     KeyspaceDoc,
+    QuirkDoc,
     TemplateDoc,
     VariantDoc,
 )
@@ -224,3 +225,9 @@ def route_line(r: Route) -> str:
     if r.start is not None and r.hops:
         chain = f"{code(r.start)} = {chain}"
     return f"{r.source} to {r.target}: {chain}"
+
+
+def quirk_line(q: QuirkDoc) -> str:
+    """A quirk of a template, with its realistic and messy rates (a ``QuirkDoc``)."""
+    return (f"{code(q.code)} {q.realistic:.2%} / {q.messy:.2%}: {q.summary} "
+            f"(leo_schema.md 4.3 item {q.item})")

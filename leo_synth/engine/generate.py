@@ -27,8 +27,11 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
 from leo_synth.interrupts import Interrupted, pause_point, worker_signals
+from leo_synth.quirks.apply import apply_quirks, profile_rates
+from leo_synth.quirks.model import Defects
 from leo_synth.relations import registry
 from leo_synth.relations.fill import build_batch
+from leo_synth.relations.ledger import ledger_frame
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import Parameters, load_parameters
@@ -37,6 +40,9 @@ from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog, s
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.writers import Manifest, Writer, make_writer
 from leo_synth.writers.lock import close_inherited_locks
+
+LEDGER_RELATION = "_leo_synth_defects"
+"""The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
 BlockResult = list[tuple[int, pa.RecordBatch, Checksum]]
 """Per relation (index into the run's relations): the block's batch and its checksum. The
@@ -72,6 +78,9 @@ class BlockState:
     keys: KeyMaker
     relations: list[Relation]
     person_relations: list[int] = field(default_factory=list)
+    quirk_rates: dict[str, float] = field(default_factory=dict)
+    ledger_index: int | None = None
+    """Index of the answer-key relation ``_leo_synth_defects`` (None: no ledger)."""
 
 
 _STATE: BlockState | None = None
@@ -100,12 +109,32 @@ def compute_block(block: int) -> BlockResult:
     ctx = BlockContext(state.seed, block, first, size, state.params, state.pools, state.keys)
     life = simulate_block(ctx)
     out: BlockResult = []
+    ledger: list[tuple[str, Defects]] = []
     for index in state.person_relations:
         rel = state.relations[index]
+        if index == state.ledger_index:
+            continue
         frame = registry.BUILDERS[rel.table.builder].build(life, rel)
         batch = build_batch(rel, frame, state.seed, block)
+        batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block)
+        ledger.append((rel.name, defects))
         out.append((index, batch, Checksum.of(batch, batch.schema)))
+    if state.ledger_index is not None:
+        rel = state.relations[state.ledger_index]
+        batch = build_batch(rel, _ledger_rows(ledger), state.seed, block)
+        out.append((state.ledger_index, batch, Checksum.of(batch, batch.schema)))
     return out
+
+
+def _ledger_rows(ledger: list[tuple[str, Defects]]) -> Any:
+    """The answer key's frame of a block: every relation's defects, in relation order."""
+    merged = Defects()
+    names: list[str] = []
+    for name, defects in ledger:
+        merged.extend(defects)
+        names.extend([name] * len(defects))
+    return ledger_frame(names, merged.row_key, merged.column, merged.quirk, merged.action,
+                        merged.clean_value)
 
 
 def iterate_blocks(state: BlockState, workers: int,
@@ -182,7 +211,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     schema_dir = schema_dir or default_schema_dir()
     catalog = catalog or load_checked_catalog(schema_dir)
     params = load_parameters(config.resolve(config.parameters) if config.parameters else None)
-    relations = plan_relations(catalog, config.iteration, select)
+    relations = [rel for rel in plan_relations(catalog, config.iteration, select)
+                 if config.ledger or rel.name != LEDGER_RELATION]
     keys = KeyMaker(catalog.keyspaces, config.seed)
     _check_capacity(keys, config.persons)
     part = parse_part(config.part) if config.part else None
@@ -209,7 +239,9 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             manifest.settings["part"] = {"index": part.index, "of": part.count,
                                          "blocks": [blocks.start, blocks.stop]}
         state = BlockState(config.seed, config.persons, config.block_size, params, pools, keys,
-                           relations)
+                           relations, quirk_rates=_quirk_rates(config, params))
+        state.ledger_index = next((i for i, rel in enumerate(relations)
+                                   if rel.name == LEDGER_RELATION), None)
         static = []
         for index, rel in enumerate(relations):
             (static if registry.BUILDERS[rel.table.builder].static else
@@ -243,6 +275,10 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                       config.format)
 
 
+def _quirk_rates(config: RunConfig, params: Parameters) -> dict[str, float]:
+    return profile_rates(config.profile, params["quirks"], config.quirks)
+
+
 def _check_capacity(keys: KeyMaker, persons: int) -> None:
     for space in keys.formats:
         if persons > keys.max_persons(space):
@@ -261,5 +297,8 @@ def _settings(config: RunConfig, schema_dir: Path, params: Parameters) -> dict[s
         "srs_project": config.srs_project,
         "spec_sha256": spec_digest(schema_dir),
         "parameters_sha256": param_digest,
+        "profile": config.profile,
+        "quirk_rates": _quirk_rates(config, params),
+        "ledger": config.ledger,
         "synthetic": "leo-synth synthetic data: no row describes a real person",
     }

@@ -33,17 +33,11 @@ def census_date(year: int, term: str) -> np.datetime64:
 
 
 def _census_rows(life: LifeCourse) -> Frame:
-    """Pupil-year rows plus the duplicate records some pupils have (RecordStatus 1/101)."""
+    """Pupil-year rows, one main record each (duplicate records are a quirk:
+    :mod:`leo_synth.quirks.duplicates`)."""
     py = life.schooling.pupil_years
-    rng = life.ctx.rng("census_duplicates")
-    dup = rng.random(len(py)) < life.ctx.params["schooling.duplicate_record_share"]
-    main = Frame({name: py[name] for name in py})
-    main["record_status"] = np.where(dup, 1, -1)
-    extra = py.take(dup)
-    extra = Frame({name: extra[name] for name in extra})
-    extra["record_status"] = np.full(len(extra), 101)
-    extra["school"] = life.schooling.primary_school[extra["person"]]
-    rows = Frame.concat([main, extra]).sort("person", "year")
+    rows = Frame({name: py[name] for name in py})
+    rows["record_status"] = np.full(len(rows), -1)
     # Pupil referral units joined the School Census in 2013/14 (PHASE 'PR').
     pru = school_events.alternative_provision(life, 2013, 2020, 0.0012, "pru_in_census")
     rows["pru"] = np.isin(rows["person"] * 10_000 + rows["year"],

@@ -260,7 +260,9 @@ def census_tables(ws: Workspace) -> list[str]:
 
 @derived("t_npd_pupil", requires=("spring_census_*", "KS4Pupil_*"))
 def _t_npd_pupil(ws: Workspace) -> list[str]:
-    """One row per PMR seen in PLASC/spring censuses or KS4: sex, year and month of birth."""
+    """One row per PMR seen in PLASC/spring censuses or KS4: sex (the legacy census code G
+    counts as F), year and month of birth (the earliest: a few census records give a birth
+    year after the census)."""
     ws.load(["plasc_*", "spring_census_*", "KS4Pupil_*"])
     parts = []
     for table in census_tables(ws):
@@ -277,7 +279,7 @@ def _t_npd_pupil(ws: Workspace) -> list[str]:
     union = "\nUNION ALL ".join(parts)
     return [
         f"""CREATE TEMP TABLE t_npd_pupil AS
-            SELECT pmr, MAX(CASE WHEN sex = 'F' THEN 1 ELSE 0 END) AS female,
+            SELECT pmr, MAX(CASE WHEN sex IN ('F', 'G') THEN 1 ELSE 0 END) AS female,
                    MIN(yob) AS yob, MIN(mob) AS mob
             FROM ({union}) u
             WHERE pmr IS NOT NULL AND pmr <> ''

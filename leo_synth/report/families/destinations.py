@@ -157,9 +157,10 @@ NEET_CODES = (540, 550, 610, 615, 616, 619, 620, 630, 640, 650, 660, 670, 680)
 NCCIS_NEET_SQL = """
 SELECT SUM(CASE WHEN n.code IN ({codes}) THEN 1 ELSE 0 END), COUNT(*)
 FROM (SELECT NCCIS_PupilMatchingRefAnonymous AS pmr,
-             CAST(NCCIS_Current_Activity_Code AS INTEGER) AS code
+             MIN(CAST(NCCIS_Current_Activity_Code AS INTEGER)) AS code
       FROM nccis_2011_to_2021
-      WHERE NCCIS_ACADYR = :acadyr AND CAST(NCCIS_MonthNo AS INTEGER) IN (12, 1, 2)) n
+      WHERE NCCIS_ACADYR = :acadyr AND CAST(NCCIS_MonthNo AS INTEGER) IN (12, 1, 2)
+      GROUP BY NCCIS_PupilMatchingRefAnonymous, NCCIS_MonthNo) n
 JOIN t_npd_pupil p ON p.pmr = n.pmr
 WHERE :year - p.yob - CASE WHEN p.mob > 8 THEN 1 ELSE 0 END BETWEEN :age_from AND :age_to
 """
@@ -173,7 +174,9 @@ WHERE :year - p.yob - CASE WHEN p.mob > 8 THEN 1 ELSE 0 END BETWEEN :age_from AN
 def nccis_neet_share(ws: Workspace, p: Params) -> Estimate:
     """NEET share of young people of academic ``ages`` in the December-February NCCIS
     snapshots of academic year ``year`` (person-months; not-known activity stays in the
-    denominator, as DfE report NEET and not known separately)."""
+    denominator, as DfE report NEET and not known separately). A person-month with two
+    conflicting activities counts once, with the lower code (education and employment come
+    before NEET in the code list)."""
     ages = p.get("ages", [16, 17])
     year = p["year"]
     sql = NCCIS_NEET_SQL.format(codes=", ".join(str(c) for c in NEET_CODES))

@@ -1,0 +1,82 @@
+"""Duplicates and grain (``leo_schema.md`` 4.3 items 3-5): extra records of one pupil."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from leo_synth.quirks.model import QuirkRun, Target, quirk
+from leo_synth.relations.fill import storable_codes
+
+CENSUS = Target("school_census", ("PupilMatchingRefAnonymous_[term][yy]",))
+KS4 = Target("ks4_pupil", ("KS4_PupilMatchingRefAnonymous", "KS4_ACADYR"))
+NCCIS = Target("nccis", ("NCCIS_PupilMatchingRefAnonymous", "NCCIS_ACADYR", "NCCIS_MonthNo"))
+
+MAIN_STATUS = 1
+"""RecordStatus of the main record of a duplicated pupil (researchers keep NULL, 1-10, 20)."""
+DUPLICATE_STATUS = 101
+"""RecordStatus of the record that is not the main one (filtered out by researchers)."""
+
+KS4_ATTAINMENT = ("entries", "att8", "level2_em", "level2", "level1", "ptscnewe", "ptstnewe",
+                  "l2basics_94", "l2basics_95", "ebacc", "ebacc_94", "ebacc_e", "ebacc_e_ptq_ee",
+                  "gcse_eng_points", "gcse_mat_points")
+"""Builder attributes of the KS4 measures that a record without attainment holds as 0."""
+
+
+def _replace(table: pa.Table, name: str, value: object) -> pa.Table:
+    index = table.schema.get_field_index(name)
+    field = table.schema.field(index)
+    return table.set_column(index, field, pa.array([value] * table.num_rows, field.type))
+
+
+@quirk("census_duplicate", 3, "a pupil has a second census record (RecordStatus 101, not on "
+       "roll) beside the main one (RecordStatus 1)", (CENSUS,), adds_rows=True)
+def census_duplicate(run: QuirkRun) -> None:
+    status = run.column("RecordStatus_[term][yy]")
+    if status is None:
+        return
+    rows = run.pick()
+    copies = run.table.take(pa.array(rows, pa.int64()))
+    run.set_values(status.name, rows, pa.array(np.full(len(rows), MAIN_STATUS)))
+    copies = _replace(copies, status.name, DUPLICATE_STATUS)
+    for template, value in (("OnRoll_[term][yy]", 0),
+                            ("SourceTable_[term][yy]", "PupilsNoLongerOnRoll")):
+        col = run.column(template)
+        if col is not None:
+            copies = _replace(copies, col.name, value)
+    run.add_rows(copies, (status.name,))
+
+
+@quirk("ks4_duplicate", 4, "a KS4 pupil has a second record of the same year without "
+       "attainment (entries and measures 0) beside the one with GCSEs attained", (KS4,),
+       adds_rows=True)
+def ks4_duplicate(run: QuirkRun) -> None:
+    cols = [col for col in run.relation.columns if col.attribute in KS4_ATTAINMENT]
+    if not cols:
+        return
+    copies = run.table.take(pa.array(run.pick(), pa.int64()))
+    for col in cols:
+        copies = _replace(copies, col.name, 0)
+    run.add_rows(copies, tuple(col.name for col in cols))
+
+
+@quirk("nccis_conflict", 5, "a young person has a second NCCIS activity in the same month, "
+       "with another activity code", (NCCIS,), adds_rows=True)
+def nccis_conflict(run: QuirkRun) -> None:
+    col = run.column("NCCIS_Current_Activity_Code")
+    if col is None:
+        return
+    rows = run.pick()
+    copies = run.table.take(pa.array(rows, pa.int64()))
+    codes = np.unique([int(c) for c in storable_codes(col.spec)])
+    current = np.asarray(copies.column(col.name).to_pandas().fillna(-1), dtype=np.int64)
+    picks = run.rng.integers(0, len(codes) - 1, len(rows))
+    # Skip the current code: draw among the others.
+    position = np.searchsorted(codes, current)
+    same_or_after = (position < len(codes)) & (codes[np.minimum(position, len(codes) - 1)]
+                                               == current) & (picks >= position)
+    other = codes[picks + same_or_after]
+    index = copies.schema.get_field_index(col.name)
+    copies = copies.set_column(index, copies.schema.field(index),
+                               pa.array(other).cast(copies.schema.field(index).type))
+    run.add_rows(copies, (col.name,))

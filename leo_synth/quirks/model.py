@@ -1,0 +1,164 @@
+"""What a quirk is, the registry of quirks and the defects they report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from leo_synth.spec.model import Relation, RelationColumn
+
+ADDED_ROW = "added_row"
+CHANGED_VALUE = "changed_value"
+
+
+@dataclass
+class Defects:
+    """Defects found in one relation's block: one entry per added row or changed cell."""
+
+    row_key: list[str] = field(default_factory=list)
+    column: list[str | None] = field(default_factory=list)
+    quirk: list[str] = field(default_factory=list)
+    action: list[str] = field(default_factory=list)
+    clean_value: list[str | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.row_key)
+
+    def extend(self, other: Defects) -> None:
+        for name in ("row_key", "column", "quirk", "action", "clean_value"):
+            getattr(self, name).extend(getattr(other, name))
+
+    def add(self, quirk: str, action: str, keys: list[str], column: str | None = None,
+            clean: list[str | None] | None = None) -> None:
+        self.row_key.extend(keys)
+        self.column.extend([column] * len(keys))
+        self.quirk.extend([quirk] * len(keys))
+        self.action.extend([action] * len(keys))
+        self.clean_value.extend(clean if clean is not None else [None] * len(keys))
+
+
+@dataclass(frozen=True)
+class Target:
+    """A relation a quirk touches: its table and the template columns that identify a row of
+    the clean extract (the ledger's ``row_key``)."""
+
+    table: str
+    key: tuple[str, ...]
+
+
+QuirkFn = Callable[["QuirkRun"], None]
+
+
+@dataclass(frozen=True)
+class Quirk:
+    """A registered quirk: its code, the item of ``leo_schema.md`` section 4.3 it stands
+    for, what it does and the relations it touches. ``adds_rows`` quirks run after the
+    value-changing ones, so the ledger's keys of changed cells stay unique."""
+
+    code: str
+    item: int
+    summary: str
+    targets: tuple[Target, ...]
+    apply: QuirkFn
+    adds_rows: bool = False
+
+    def target(self, relation: Relation) -> Target | None:
+        for target in self.targets:
+            if target.table == relation.table.name:
+                return target
+        return None
+
+
+QUIRKS: dict[str, Quirk] = {}
+
+
+def quirk(code: str, item: int, summary: str, targets: tuple[Target, ...],
+          adds_rows: bool = False) -> Callable[[QuirkFn], QuirkFn]:
+    """Register a quirk function under ``code``."""
+
+    def register(fn: QuirkFn) -> QuirkFn:
+        if code in QUIRKS:
+            raise ValueError(f"quirk {code!r} registered twice")
+        QUIRKS[code] = Quirk(code, item, summary, targets, fn, adds_rows)
+        return fn
+
+    return register
+
+
+@dataclass
+class QuirkRun:
+    """One quirk applied to one relation's block: the batch it edits (``table``, replaced in
+    place by the quirk), the rate, its random stream and the defects it records."""
+
+    quirk: Quirk
+    relation: Relation
+    target: Target
+    table: pa.Table
+    rate: float
+    rng: np.random.Generator
+    defects: Defects
+
+    def column(self, template: str) -> RelationColumn | None:
+        """The relation's column made from a template column, or None if the view lacks it."""
+        for col in self.relation.columns:
+            if col.spec.name == template:
+                return col
+        return None
+
+    def is_null(self, name: str) -> np.ndarray:
+        """Which rows hold NULL in column ``name``."""
+        return np.asarray(self.table.column(name).is_null().to_numpy(zero_copy_only=False))
+
+    def pick(self, candidates: np.ndarray | None = None) -> np.ndarray:
+        """Row indices chosen at the quirk's rate (among ``candidates``, a boolean mask)."""
+        chosen = self.rng.random(self.table.num_rows) < self.rate
+        if candidates is not None:
+            chosen &= candidates
+        return np.flatnonzero(chosen)
+
+    def keys(self, rows: np.ndarray, extra: tuple[str, ...] = ()) -> list[str]:
+        """The ledger's ``row_key`` of rows: ``column=value`` pairs joined by ``;``."""
+        return row_keys(self.table.take(pa.array(rows, pa.int64())),
+                        self.key_columns() + list(extra))
+
+    def key_columns(self) -> list[str]:
+        cols = [self.column(name) for name in self.target.key]
+        return [col.name for col in cols if col is not None]
+
+    def set_values(self, name: str, rows: np.ndarray, values: pa.Array) -> None:
+        """Replace cells of column ``name`` at ``rows``, recording their clean values."""
+        if not len(rows):
+            return
+        current = self.table.column(name).combine_chunks()
+        clean = as_text(current.take(pa.array(rows, pa.int64())))
+        self.defects.add(self.quirk.code, CHANGED_VALUE, self.keys(rows), name, clean)
+        replaced = current.to_pylist()
+        for row, value in zip(rows.tolist(), values.cast(current.type).to_pylist(), strict=True):
+            replaced[row] = value
+        index = self.table.schema.get_field_index(name)
+        self.table = self.table.set_column(index, self.table.schema.field(index),
+                                           pa.array(replaced, current.type))
+
+    def add_rows(self, rows: pa.Table, distinguishing: tuple[str, ...] = ()) -> None:
+        """Append rows, recording each with its key and the ``distinguishing`` columns that
+        tell it from the row it copies."""
+        if not rows.num_rows:
+            return
+        keys = row_keys(rows, self.key_columns() + list(distinguishing))
+        self.defects.add(self.quirk.code, ADDED_ROW, keys)
+        self.table = pa.concat_tables([self.table, rows.cast(self.table.schema)])
+
+
+def as_text(values: pa.Array) -> list[str | None]:
+    """Values as the ledger's text (ISO dates, plain numbers), NULL kept as None."""
+    return pc.cast(values, pa.string()).to_pylist()
+
+
+def row_keys(table: pa.Table, columns: list[str]) -> list[str]:
+    parts = [[f"{name}={'NULL' if v is None else v}" for v in as_text(
+        table.column(name).combine_chunks())] for name in columns]
+    return [";".join(items) for items in zip(*parts, strict=True)] if parts else [""] * len(table)
