@@ -170,8 +170,12 @@ def test_every_computed_target_yields_a_number_and_n(sqlite_report: Report) -> N
             assert r.effective_tolerance >= r.tolerance
             if r.se is not None:
                 assert r.effective_tolerance >= STAT_FACTOR * r.se - 1e-9
-    # a handful of small groups (doctorates, apprenticeship achievers) may be empty at 1,000
-    assert with_values >= 0.9 * len(computed)
+    # a handful of small groups (doctorates, apprenticeship achievers) may be empty at 1,000;
+    # so may the subject (CAH2) breakdowns, a few dozen graduates a subject at 200,000
+    by_subject = [r for r in computed
+                  if any("cah2" in m.params for m in r.target.metric.leaves())]
+    assert with_values - sum(r.achieved is not None for r in by_subject) >= 0.9 * (
+        len(computed) - len(by_subject))
     skipped = [r for r in sqlite_report.targets if r.passed is None]
     assert skipped and all(r.reason for r in skipped)
 

@@ -16,6 +16,7 @@ from leo_synth.simulation.higher_education import (
     LEVEL_PGT,
 )
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 
@@ -75,9 +76,9 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
     blank = link.hesa_blank_pmr_u[person] < life.ctx.params["linkage.hesa_blank_pmr_share"]
     slot = np.maximum(link.pmr_count[person] - 1, 0)
     pmr = pmrs(life, person, slot).astype(str)
-    subjects = life.ctx.params["he.subjects"]
-    area = np.array([s["jacs"] for s in subjects])[inst["subject"]]
-    jacs = np.char.add(area, zfill((100 * (1 + inst["subject"] % 4)).astype(str), 3))
+    catalogue = subject_catalogue(life.ctx.params)
+    jacs = catalogue.jacs[inst["subject"]]
+    area = catalogue.area[inst["subject"]]
     part_time = inst["part_time"]
     level = inst["level"]
     birth = life.persons["birth"][person]
@@ -142,6 +143,8 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
     level = inst["level"]
     first_year = years["year_of_course"] == 1
     before_hecos = np.full(n, year < 2019)  # HECOS and CAH codes from 2019/20
+    catalogue = subject_catalogue(life.ctx.params)
+    cah2 = catalogue.cah2_code[catalogue.cah2[inst["subject"]]]  # e.g. CAH15-02
     return {
         "xpses01": np.ones(n, dtype=np.int64), "xpdec01": np.ones(n, dtype=np.int64),
         "xfyrsr01": first_year.astype(np.int64),
@@ -177,11 +180,10 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
         "lsoa01": pools.output_areas["lsoa"][oa], "lsoa11": pools.output_areas["lsoa"][oa],
         "elq": np.full(n, "03"), "intercalate": np.zeros(n, dtype=np.int64),
         "xhecos_1": Masked(np.char.add("100", zfill(inst["subject"] % 900, 3)), before_hecos),
-        "xcah01_1": Masked(np.char.add("CAH", zfill(1 + inst["subject"] % 26, 2)), before_hecos),
-        "xcah02_1": Masked(np.char.add(np.char.add("CAH", zfill(1 + inst["subject"] % 26, 2)),
-                                       "-01"), before_hecos),
-        "xcah03_1": Masked(np.char.add(np.char.add("CAH", zfill(1 + inst["subject"] % 26, 2)),
-                                       "-01-01"), before_hecos),
+        "xcah01_1": Masked(np.array([c[:5] for c in cah2], dtype=str), before_hecos),
+        "xcah02_1": Masked(cah2, before_hecos),
+        # CAH3 is not modelled: the first CAH3 subject of the CAH2 subject.
+        "xcah03_1": Masked(np.char.add(cah2, "-01"), before_hecos),
         "xfpe01_5": Masked(np.full(n, 100.0), np.ones(n, dtype=bool)),
         "reducedi": np.zeros(n, dtype=np.int64), "access": np.zeros(n, dtype=np.int64),
         "articln": np.zeros(n, dtype=np.int64),

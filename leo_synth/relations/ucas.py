@@ -13,6 +13,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import Relation
 
 FIRST_CYCLE, LAST_CYCLE = 2007, 2021
@@ -76,7 +77,9 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
                             life.post16.level3_year[applied_only] + 1])
     accepted = np.concatenate([np.ones(len(entrants), dtype=bool),
                                np.zeros(len(applied_only), dtype=bool)])
-    subject = np.concatenate([entrants["subject"], rng.integers(0, 20, len(applied_only))])
+    catalogue = subject_catalogue(life.ctx.params)
+    subject = np.concatenate([entrants["subject"],
+                              rng.integers(0, len(catalogue.jacs), len(applied_only))])
     keep = (cycle >= FIRST_CYCLE) & (cycle <= LAST_CYCLE)
     person, cycle, accepted, subject = person[keep], cycle[keep], accepted[keep], subject[keep]
     choices = rng.integers(3, 6, len(person))
@@ -87,7 +90,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     pid = persons["pid"][p]
     keys = life.ctx.keys
     pmr_slot = np.maximum(life.linkage.pmr_count[p] - 1, 0)
-    jacs = np.array([s["jacs"] for s in life.ctx.params["he.subjects"]])
+    jacs = catalogue.jacs
     firm = accepted[idx] & (choice == 0)
     return Frame({
         YEAR_ATTRIBUTE: c - 1,
@@ -106,7 +109,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "main_scheme_application_flag": np.ones(n, dtype=np.int64),
         "june30_hep_decision_code": np.where(firm, "C", np.where(rng.random(n) < 0.7, "C", "R")),
         "june30_app_response_code": np.where(firm, "F", np.where(choice == 1, "I", "D")),
-        "jacs3_sub_line_code": np.char.add(jacs[subject[idx] % len(jacs)], "1"),
+        "jacs3_sub_line_code": jacs[subject[idx]].astype("<U2"),  # the subject line, e.g. L1
         "course_identifier": np.char.add("SYNC", (pid % 9973).astype(str)),
         "qualification_status": np.full(n, "Pending"),
         "qualification_description": np.full(n, "GCE Advanced Level"),
@@ -131,7 +134,9 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
     nssec = np.clip(np.rint(3 + 1.6 * persons["disadvantage"][p] - 0.6 * persons["ability"][p]
                             + rng.normal(0, 1, n)), 1, 8).astype(int)
     regions = life.ctx.pools.regions["name"]
-    subjects = np.array([s["name"] for s in life.ctx.params["he.subjects"]])
+    catalogue = subject_catalogue(life.ctx.params)
+    # Group names per principal subject (UCAS's columns hold 40 characters).
+    subjects = catalogue.cah2_name[catalogue.cah2].astype("<U40")
     tariff = np.clip(np.rint(1.1 - 0.9 * persons["ability"][p]), 0, 2).astype(int)
     unconditional = (cycle >= 2013) & (rng.random(n) < np.where(cycle >= 2018, 0.12, 0.03))
     return {
@@ -161,15 +166,14 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "application_route": np.where(accepted & (choice > 3), "Clearing", "Main scheme"),
         "course_identifier_june30_deadline": np.char.add("SYNC", (
             life.persons["pid"][p] % 9973).astype(str)),
-        "jacs3_sub_line_june30_code": np.char.add(np.array(
-            [s["jacs"] for s in life.ctx.params["he.subjects"]])[subject % len(subjects)], "1"),
+        "jacs3_sub_line_june30_code": catalogue.jacs[subject].astype("<U2"),
         "ucas_unconditional_offer_flag": (cycle >= 2013).astype(int),
         "conditional_unconditional_offer_flag": unconditional.astype(int),
         "direct_unconditional_offer_flag": np.zeros(n, dtype=int),
         "other_unconditional_offer_flag": np.zeros(n, dtype=int),
         "unconditional_component_flag": unconditional.astype(int),
-        "detailed_subject_group_name": subjects[subject % len(subjects)],
-        "subject_group_name": subjects[subject % len(subjects)],
+        "detailed_subject_group_name": catalogue.jacs_name[subject].astype("<U40"),
+        "subject_group_name": subjects[subject],
         "he_provider_tariff_group": TARIFF[tariff],
         "he_provider_uk_region": regions[(life.persons["pid"][p] + choice) % len(regions)],
         "provider_decision_june30": np.where(firm, DECISIONS[0], DECISIONS[

@@ -19,12 +19,14 @@ Conventions used throughout the report:
 
 from __future__ import annotations
 
+import csv
 import functools
 import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from leo_synth.report.source import Workspace
+from leo_synth.simulation.subjects import SUBJECT_MAP
 from leo_synth.spec import load_catalog
 from leo_synth.spec.model import substitute
 
@@ -347,7 +349,8 @@ def _t_hesa(ws: Workspace) -> list[str]:
     the year runs from max(commencement, 1 August) to min(end date, 31 July), an instance
     without an end date being active to the end of the reporting year. ``area`` is the JACS
     subject area letter (``HE_XJACSA01_1``, or the first letter of ``HE_SBJQA1`` before
-    2007/08); ``female`` comes from ``HE_SEXID`` (from 2012/13) or ``HE_GENDER`` (2 = female).
+    2007/08), ``subject`` the JACS code (``HE_XJACS01_1`` or ``HE_SBJQA1``); ``female``
+    comes from ``HE_SEXID`` (from 2012/13) or ``HE_GENDER`` (2 = female).
     """
     parts = []
     for table in ws.relations("hesa_*"):
@@ -377,7 +380,7 @@ def _t_hesa(ws: Workspace) -> list[str]:
             f"""SELECT NULLIF({q(c['pmr'])}, '') AS pmr, {yyyy} AS yyyy,
                        {q(c['lev6'])} AS lev6, NULLIF({q(c['qobtn'])}, '') AS qobtn,
                        NULLIF({q(c['class'])}, '') AS class, {q(c['xpqual'])} AS xpqual,
-                       {area_sql} AS area,
+                       {area_sql} AS area, {q(subject)} AS subject,
                        CASE WHEN {q(sex)} = 2 THEN 1 WHEN {q(sex)} = 1 THEN 0 END AS female,
                        {q(c['age'])} AS age_aug, {q(c['yearstu'])} AS yearstu,
                        MAX(COALESCE({q(c['comdate'])}, {start}), {start}) AS s,
@@ -409,8 +412,8 @@ def _t_he_qual(ws: Workspace) -> list[str]:
     """Each linked person's first qualification of each kind: year, class, subject, sex."""
     return [
         f"""CREATE TEMP TABLE t_he_qual AS
-            SELECT ae_id, kind, yyyy, class, area, female FROM (
-              SELECT ae_id, {QUAL_KIND_SQL} AS kind, yyyy, class, area, female,
+            SELECT ae_id, kind, yyyy, class, area, subject, female FROM (
+              SELECT ae_id, {QUAL_KIND_SQL} AS kind, yyyy, class, area, subject, female,
                      ROW_NUMBER() OVER (PARTITION BY ae_id, {QUAL_KIND_SQL}
                                         ORDER BY yyyy) AS rn
               FROM t_hesa
@@ -419,6 +422,17 @@ def _t_he_qual(ws: Workspace) -> list[str]:
         "CREATE UNIQUE INDEX temp.ix_t_he_qual ON t_he_qual(kind, ae_id)",
         "CREATE INDEX temp.ix_t_he_qual_y ON t_he_qual(kind, yyyy)",
     ]
+
+
+@derived("t_jacs_cah2")
+def _t_jacs_cah2(ws: Workspace) -> list[str]:
+    """The JACS principal subject -> CAH2 lookup (HESA's Common Aggregation Hierarchy, as
+    researchers join it to JACS-coded records; ``config/jacs_cah2.csv``)."""
+    with SUBJECT_MAP.open(newline="", encoding="utf-8") as f:
+        rows = [(r["jacs"], r["cah2"]) for r in csv.DictReader(f)]
+    values = ", ".join(f"('{jacs}', '{cah2}')" for jacs, cah2 in rows)
+    return ["CREATE TEMP TABLE t_jacs_cah2 (jacs TEXT PRIMARY KEY, cah2 TEXT)",
+            f"INSERT INTO t_jacs_cah2 VALUES {values}"]
 
 
 # -- LILR ----------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_HE_ONLY, KIND_SCHOOL
 from leo_synth.simulation.post16 import Post16
 from leo_synth.simulation.series import interpolate
-from leo_synth.simulation.stats import categorical, logistic, norm_ppf
+from leo_synth.simulation.stats import logistic, norm_ppf
+from leo_synth.simulation.subjects import draw_subjects
 
 # HESA XLEV601 levels: 1 higher degree (research), 2 higher degree (taught), 4 first degree,
 # 5 other undergraduate.
@@ -33,7 +34,8 @@ class HigherEducation:
     years: Frame  # one row per instance and year of study
     degree_year: np.ndarray  # per person: academic year of first-degree graduation, -1 if none
     degree_class: np.ndarray  # per person: class of the first degree, 0 if none
-    subject: np.ndarray  # per person: subject index of the first HE course, -1 if none
+    subject: np.ndarray  # per person: principal subject (catalogue index) of the first HE
+                         # course, -1 if none
     tariff: np.ndarray  # per person: tariff group of the first provider, -1 if none
     postgraduate: np.ndarray  # per person: highest postgraduate level qualified (0 none)
 
@@ -99,9 +101,10 @@ def _first_courses(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray,
     part_time = rng.random(m) < pt_share
     length = np.where(first_degree, 3 + (rng.random(m) < p["he.four_year_share"]), 2)
     length = np.where(part_time, length * 2, length)
-    subjects = p["he.subjects"]
-    shares = np.array([s["share"] for s in subjects], dtype=float)
-    subject = categorical(rng, shares, m)
+    # The CAH2 subject takes the "he" stream's draw that the subject always took (the later
+    # HE draws stay where they were); the principal subject within it has its own stream.
+    subject = draw_subjects(rng.random(m), ctx.rng("he_subject").random(m), p,
+                            persons["female"][who], z[who])
     tariff_draw = np.clip(np.rint(1.1 - 0.9 * z[who] + rng.normal(0, 0.6, m)), 0, 2)
     provider = _pick_provider(ctx, rng, tariff_draw.astype(np.int64))
     drop1 = rng.random(m) < logistic(p["he.dropout_first_year.a"]

@@ -55,7 +55,8 @@ class Education:
     qualification: np.ndarray  # highest level: 0, 2, 3, 4, 6 (degree), 7, 8
     degree_year: np.ndarray  # academic year of graduation, -1 if none
     degree_class: np.ndarray
-    subject_premium: np.ndarray
+    subject_premium: np.ndarray  # log pay level of the degree subject at 1 YAG
+    subject_growth: np.ndarray  # (persons, 2): its extra log growth to 5 and 5 to 10 YAG
     tariff: np.ndarray
     study_years: Frame  # person, year: full-time study years (student jobs)
     apprenticeships: Frame  # person, start_date, end_date, level
@@ -319,8 +320,12 @@ def _rates(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Edu
     person = spells["person"]
     female = persons["female"][person]
     pt = p["labour.part_time"]
+    # Graduate women work part-time less than other women until children (late 20s, 30s).
+    age = (spells["start"] - persons["birth"][person]).astype(np.int64) / 365.25
+    female_share = np.where(edu.degree_year[person] >= 0,
+                            interpolate(pt["graduate_female_by_age"], age), pt["female"])
     pt_share = np.where(spells["kind"] == 1, pt["student"],
-                        np.where(female, pt["female"], pt["male"]))
+                        np.where(female, female_share, pt["male"]))
     spells["part_time"] = rng.random(len(spells)) < pt_share
     e = p["earnings"]
     qual_effect = np.array([e["qualification"].get(q, 0.0) for q in range(9)])
@@ -389,6 +394,12 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
     # that is why graduates, starting later, catch up and overtake.
     experience = np.maximum((mid_year - edu.labour_start[person]) / DAY / 365.25, 0.0)
     log_pay += interpolate(e["experience_profile"], experience)
+    # Subjects differ in growth as well as level (economics' pay grows far more than
+    # nursing's): graduates' pay moves by the subject's growth from 1 to 5 YAG and 5 to 10.
+    graduate = edu.degree_year[person] >= 0
+    growth = edu.subject_growth[person]
+    log_pay += np.where(graduate, growth[:, 0] * np.clip((experience - 1.3) / 4, 0, 1)
+                        + growth[:, 1] * np.clip((experience - 5.3) / 5, 0, 1), 0.0)
     log_pay += np.where(ty == COVID_TAX_YEAR, interpolate(e["covid_pay_shift"], age), 0.0)
     factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
     amount = np.exp(log_pay) * factor * days / 365.0

@@ -30,6 +30,7 @@ from leo_synth.simulation.post16 import EMPLOYMENT, Post16, simulate_post16
 from leo_synth.simulation.residence import simulate_residence
 from leo_synth.simulation.schooling import Schooling, simulate_schooling
 from leo_synth.simulation.stats import categorical
+from leo_synth.simulation.subjects import subject_catalogue, subject_pay
 
 
 @dataclass
@@ -148,7 +149,9 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         Frame(person=sixth["person"], year=sixth["year"]),
         Frame(person=np.flatnonzero(post16.route == 0), year=post16.start_year[post16.route == 0]),
     ])
-    premium = np.array([s["premium"] for s in ctx.params["he.subjects"]] + [0.0])
+    # Subject pay per principal subject, and a trailing 0 that subject -1 (none) picks.
+    cah2 = subject_catalogue(ctx.params).cah2
+    level, growth5, growth10 = (np.append(x[cah2], 0.0) for x in subject_pay(ctx.params))
     adult_learner = np.zeros(n, dtype=bool)
     learners = fe.learners
     adult_learner[learners["person"][(learners["age"] >= 19) & ~learners["apprenticeship"]]] = True
@@ -157,7 +160,8 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         qualification=qual,
         degree_year=he.degree_year,
         degree_class=he.degree_class,
-        subject_premium=premium[he.subject],  # subject -1 (none) picks the trailing 0
+        subject_premium=level[he.subject],
+        subject_growth=np.stack([growth5[he.subject], growth10[he.subject]], axis=1),
         tariff=he.tariff,
         study_years=study,
         apprenticeships=fe.apprenticeships,

@@ -81,11 +81,13 @@ def _graduate_requires(p: Params) -> list[str]:
     return [f"hesa_{t - p['yag']}" for t in _tax_years(p)]
 
 
-@definition("graduate_median_earnings", requires=_graduate_requires, uses=USES)
+@definition("graduate_median_earnings", requires=_graduate_requires,
+            uses=(*USES, "t_jacs_cah2"))
 def graduate_median_earnings(ws: Workspace, p: Params) -> Estimate:
     """Median earnings at ``yag`` years after graduation in ``tax_year`` (one or a list,
     pooled) of graduates at ``level`` (first_degree, pg_taught, pg_doctorate), optionally
-    by ``sex`` (F/M), degree ``class`` group and JACS subject ``areas``."""
+    by ``sex`` (F/M), degree ``class`` group, JACS subject ``areas`` and ``cah2`` subject
+    (e.g. CAH15-02, economics: the JACS principal subjects it groups)."""
     where, params = [], {}
     if p.get("sex") in ("F", "M"):
         where.append("q.female = :female")
@@ -94,6 +96,9 @@ def graduate_median_earnings(ws: Workspace, p: Params) -> Estimate:
         where.append("q.class IN (" + ", ".join(f"'{c}'" for c in CLASSES[p["class"]]) + ")")
     if "areas" in p:
         where.append("q.area IN (" + ", ".join(f"'{a}'" for a in p["areas"]) + ")")
+    if "cah2" in p:
+        where.append("q.subject IN (SELECT jacs FROM t_jacs_cah2 WHERE cah2 = :cah2)")
+        params["cah2"] = p["cah2"]
     tax_years = ", ".join(str(t) for t in _tax_years(p))
     sql = GRADUATE_EARNINGS_SQL.format(tax_years=tax_years,
                                        where="".join(f" AND {w}" for w in where))

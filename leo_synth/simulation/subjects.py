@@ -1,0 +1,116 @@
+"""Degree subjects: JACS principal subjects grouped into CAH2 subjects, and who studies what.
+
+The JACS principal subjects (the four-character codes HESA records, e.g. ``L100`` economics)
+and the CAH2 subject each belongs to are data (``config/jacs_cah2.csv``, with each principal
+subject's weight within its CAH2 subject). ``he.subjects`` in ``config/parameters.yaml``
+holds, per CAH2 subject, its share of graduates, women's share, the prior-attainment tilt
+and the published earnings medians that set its pay level and growth.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from leo_synth.errors import LeoSynthError
+from leo_synth.resources import config_file
+from leo_synth.simulation.parameters import Parameters
+
+SUBJECT_MAP = config_file("jacs_cah2.csv")
+
+
+@dataclass(frozen=True)
+class SubjectCatalogue:
+    """JACS principal subjects, ordered by their CAH2 subject (parameter order)."""
+
+    jacs: np.ndarray  # principal subject code, e.g. "L100"
+    jacs_name: np.ndarray
+    cah2: np.ndarray  # per principal subject: index into ``he.subjects``
+    cah2_code: np.ndarray  # per CAH2 subject, e.g. "CAH15-02"
+    cah2_name: np.ndarray  # per CAH2 subject
+    cumulative: np.ndarray  # per principal subject: CAH2 index + cumulative weight share
+
+    @property
+    def area(self) -> np.ndarray:
+        """JACS subject area letter of each principal subject."""
+        return np.array([code[0] for code in self.jacs])
+
+
+@lru_cache(maxsize=4)
+def _read_map(path: Path) -> tuple[tuple[str, str, str, str, float], ...]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return tuple((r["jacs"], r["jacs_name"], r["cah2"], r["cah2_name"], float(r["weight"]))
+                     for r in csv.DictReader(f))
+
+
+def subject_catalogue(params: Parameters) -> SubjectCatalogue:
+    """The principal subjects of the mapping, checked against ``he.subjects``."""
+    subjects = params["he.subjects"]
+    codes = [s["cah2"] for s in subjects]
+    index = {c: i for i, c in enumerate(codes)}
+    rows = _read_map(SUBJECT_MAP)
+    unknown = sorted({r[2] for r in rows} - set(index))
+    unmapped = sorted(set(index) - {r[2] for r in rows})
+    if unknown or unmapped:
+        raise LeoSynthError(f"{SUBJECT_MAP}: CAH2 subjects not in he.subjects {unknown}, "
+                            f"he.subjects without a JACS principal subject {unmapped}; "
+                            "make the two lists agree")
+    rows = sorted(rows, key=lambda r: index[r[2]])  # stable: file order within a subject
+    cah2 = np.array([index[r[2]] for r in rows], dtype=np.int64)
+    weight = np.array([r[4] for r in rows])
+    totals = np.bincount(cah2, weights=weight, minlength=len(codes))
+    within = np.cumsum(weight) - np.concatenate([[0.0], np.cumsum(totals)])[cah2]
+    return SubjectCatalogue(
+        jacs=np.array([r[0] for r in rows]), jacs_name=np.array([r[1] for r in rows]),
+        cah2=cah2, cah2_code=np.array(codes),
+        cah2_name=np.array([s["name"] for s in subjects]),
+        cumulative=cah2 + within / totals[cah2])
+
+
+def draw_subjects(u_cah2: np.ndarray, u_jacs: np.ndarray, params: Parameters,
+                  female: np.ndarray, latent: np.ndarray) -> np.ndarray:
+    """Principal subject (catalogue index) of first HE courses: the CAH2 subject by its share
+    among graduates of the student's sex, tilted by prior attainment (``latent``, the HE
+    entry score), then the principal subject by its weight within the CAH2 subject; one
+    uniform draw per course for each step."""
+    catalogue = subject_catalogue(params)
+    subjects = params["he.subjects"]
+    tilt = params["he.subject_tilt"]
+    share = np.array([s["share"] for s in subjects], dtype=float)
+    share /= share.sum()
+    women = np.array([s["female"] for s in subjects], dtype=float) / 100.0
+    overall = float(share @ women)
+    by_sex = np.where(female[:, None], share * women / overall,
+                      share * (1 - women) / (1 - overall))
+    prior = np.array([s["prior"] for s in subjects], dtype=float)
+    # exp(b (z - mean) - b^2 var / 2) averages 1 over entrants' scores, keeping the shares.
+    centred = latent[:, None] - tilt["mean"]
+    weight = by_sex * np.exp(prior * centred - prior ** 2 * tilt["variance"] / 2)
+    cum = np.cumsum(weight, axis=1)
+    u = u_cah2 * cum[:, -1]
+    cah2 = np.minimum((cum <= u[:, None]).sum(axis=1), len(subjects) - 1)
+    position = np.searchsorted(catalogue.cumulative, cah2 + u_jacs, side="right")
+    return np.minimum(position, len(catalogue.jacs) - 1)
+
+
+def subject_pay(params: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per CAH2 subject: log pay level at 1 YAG, and extra log growth to 5 and from 5 to 10
+    YAG, each relative to the share-weighted average subject (from the published medians)."""
+    subjects = params["he.subjects"]
+    tilt = params["he.subject_tilt"]
+    share = np.array([s["share"] for s in subjects], dtype=float)
+    share /= share.sum()
+    women = np.array([s["female"] for s in subjects], dtype=float) / 100.0
+    prior = np.array([s["prior"] for s in subjects], dtype=float)
+    log_median = np.log(np.array([s["median"] for s in subjects], dtype=float))  # 1, 5, 10 YAG
+    # Net of the pay its students' sex and prior attainment bring anyway.
+    composition = (tilt["pay_per_female_share"] * (share @ women - women)
+                   + tilt["pay_per_prior"] * tilt["variance"] * (share @ prior - prior))
+    level = log_median[:, 0] - share @ log_median[:, 0] + composition
+    growth5 = log_median[:, 1] - log_median[:, 0]
+    growth10 = log_median[:, 2] - log_median[:, 1]
+    return level, growth5 - share @ growth5, growth10 - share @ growth10
