@@ -174,7 +174,7 @@ def idbr(ctx: StaticContext, relation: Relation) -> Frame:
     n = len(ent)
     rng = stream(ctx.seed, "idbr", STATIC_BLOCK)
     birth = ymd(ent["birth_year"], rng.integers(1, 13, n), 1)
-    dies = rng.random(n) < 0.08
+    dies = rng.random(n) < ctx.params["pools.enterprise_death_share"]
     death = ymd(2018 + rng.integers(0, 3, n), rng.integers(1, 13, n), 1)
     frames = []
     for source_year in (2019, 2020):

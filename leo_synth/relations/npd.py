@@ -45,7 +45,9 @@ def _census_rows(life: LifeCourse) -> Frame:
     extra["school"] = life.schooling.primary_school[extra["person"]]
     rows = Frame.concat([main, extra]).sort("person", "year")
     # Pupil referral units joined the School Census in 2013/14 (PHASE 'PR').
-    pru = school_events.alternative_provision(life, 2013, 2020, 0.0012, "pru_in_census")
+    pru = school_events.alternative_provision(
+        life, 2013, 2020, life.ctx.params["alternative_provision.pru_in_census_share"],
+        "pru_in_census")
     rows["pru"] = np.isin(rows["person"] * 10_000 + rows["year"],
                           pru["person"] * 10_000 + pru["year"])
     return rows

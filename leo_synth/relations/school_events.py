@@ -199,7 +199,7 @@ CENSUS_LIKE = (
 def pru_census(life: LifeCourse, relation: Relation) -> Frame:
     """Pupils in pupil referral units, spring 2010 to 2013."""
     rows = life.memo("pru", lambda: school_events.alternative_provision(
-        life, 2009, 2012, 0.002, "pru"))
+        life, 2009, 2012, life.ctx.params["alternative_provision.pru_census_share"], "pru"))
     return _placements(life, rows, "spr")
 
 
@@ -207,7 +207,7 @@ def pru_census(life: LifeCourse, relation: Relation) -> Frame:
 def ap_census(life: LifeCourse, relation: Relation) -> Frame:
     """Pupils in alternative provision arranged by local authorities, 2007/08 on."""
     rows = life.memo("ap", lambda: school_events.alternative_provision(
-        life, 2007, 2020, 0.0015, "ap"))
+        life, 2007, 2020, life.ctx.params["alternative_provision.ap_census_share"], "ap"))
     frame = _placements(life, rows, "")
     frame["gender"] = np.where(frame["gender"] == "F", 2, 1)  # the AP census codes sex 1/2
     rng = life.ctx.rng("ap_types")

@@ -56,6 +56,9 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "pools.he_providers": ("count",),
     "pools.enterprises.per_persons": ("positive",),
     "pools.enterprises.min": ("count",),
+    "pools.enterprise_death_share": ("probability",),
+    "alternative_provision.*_share": ("probability",),
+    "exams.teacher_assessed_from": ("year",),
     "pools.enterprises.max": ("count",),
     "pools.enterprises.zipf": ("exponent",),
     # linkage
