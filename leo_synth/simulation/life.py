@@ -105,7 +105,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
     qual = np.zeros(n, dtype=np.int64)
     qual[ks4["person"][ks4["level2"]]] = 2
     # People without English school records bring qualifications gained elsewhere.
-    rng = ctx.rng("prior_qualification")
+    rng = ctx.rng("education.prior_qualification")
     prior = ctx.params["earnings.prior_qualification"]
     for kind, key in ((KIND_ADULT_LEARNER, "adult_learner"), (KIND_HE_ONLY, "he_only")):
         levels = np.array([int(k) for k in prior[key]])
@@ -171,7 +171,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
 def _gap_years(ctx: BlockContext, persons: Frame, leave: np.ndarray, he_start: np.ndarray,
                who: np.ndarray) -> Frame:
     """Jobs in a gap year between school or college and HE (most gap-year students work)."""
-    rng = ctx.rng("gap_years")
+    rng = ctx.rng("education.gap_years")
     n = len(persons)
     gap = who & ~np.isnat(leave) & ((he_start - leave).astype("timedelta64[D]").astype(np.int64)
                                     > 240)
