@@ -89,10 +89,12 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
     he_years = life.he.years
     in_he = np.isin(person * 10_000 + year, he_years["person"] * 10_000 + he_years["year"])
+    # A sixth-form drop-out is at an FE college in the year after Year 12.
+    at_college = p16.sixth_form_dropout[person] & (year > p16.start_year[person])
     learning = np.select(
-        [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
-        [ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"], ACTIVITY["apprenticeship"]],
-        ACTIVITY["job_with_training"])
+        [at_college, route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
+        [ACTIVITY["fe"], ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"],
+         ACTIVITY["apprenticeship"]], ACTIVITY["job_with_training"])
     neet = np.where(inactive, ACTIVITY["neet_inactive"], ACTIVITY["neet"])
     work = np.where(route == EMPLOYMENT, ACTIVITY["job"], ACTIVITY["job_with_training"])
     code = np.select(

@@ -35,6 +35,7 @@ class Post16:
     level3_year: np.ndarray  # academic year a level 3 was achieved, -1 if not (by 18)
     leave_date: np.ndarray  # date post-16 learning ended (NaT if none)
     neet_months: np.ndarray  # months NEET after leaving (0 if none)
+    sixth_form_dropout: np.ndarray  # left the school sixth form after Year 12 for an FE year
 
 
 def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
@@ -93,9 +94,11 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
 
     youth_fe = _youth_fe(ctx.rng("post16.youth_fe"), route, start, fe_level, dropout,
                          level3_achieved, withdraw_date)
+    # A school sixth-former who drops out after Year 12 spends the next year at an FE college
+    # (the ILR year of ``_youth_fe``): learning ends after that year, not with Year 12.
     years_in_learning = np.select(
         [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
-        [np.where(dropout, 1, 2), np.where(dropout, 1, 2), np.where(fe_level == 3, 2, 1),
+        [np.full(n, 2), np.where(dropout, 1, 2), np.where(fe_level == 3, 2, 1),
          np.ones(n, dtype=np.int64)], 0)
     leave_date = np.where(has_ks4, ymd(start + years_in_learning, 7, 31), np.datetime64("NaT"))
     leave_date = np.where(withdraws, withdraw_date, leave_date)
@@ -106,7 +109,7 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
                     & (rng.random(n) < p["post16.neet_after_learning"]),
                     rng.exponential(p["post16.neet_after_learning_months"], n), neet)
     return Post16(route, start, sixth_form_years, ks5, youth_fe, level3_year,
-                  leave_date.astype("datetime64[D]"), neet)
+                  leave_date.astype("datetime64[D]"), neet, (route == SIXTH_FORM) & dropout)
 
 
 def _last_row_per_person(person: np.ndarray, n: int) -> np.ndarray:
