@@ -20,6 +20,7 @@ from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
@@ -27,8 +28,9 @@ COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymou
           "season", "assessyr", *CARE_ATTRIBUTES)
 
 
+@per_block
 def _stage_rows(life: LifeCourse, stage: str) -> Frame:
-    return life.memo(f"stage:{stage}", lambda: key_stages.assessed_pupils(life, stage))
+    return key_stages.assessed_pupils(life, stage)
 
 
 def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:

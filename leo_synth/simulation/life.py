@@ -6,6 +6,7 @@ order of steps is the only coupling and every step can be read (and tested) on i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,14 +49,10 @@ class LifeCourse:
     benefits: Frame
     residence: Frame
     linkage: Linkage
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Intermediate results shared by several relations of the block (see ``memo``)."""
-
-    def memo(self, key: str, compute: Any) -> Any:
-        """Compute once per block and reuse, e.g. census rows used by every term's view."""
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
+    results: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = field(
+        default_factory=dict, repr=False)
+    """Results shared by several relations of the block, keyed by the function that computes
+    them (see ``simulation/per_block.py``)."""
 
 
 def simulate_block(ctx: BlockContext) -> LifeCourse:
