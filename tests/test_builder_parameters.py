@@ -19,6 +19,7 @@ DEFAULTS = yaml.safe_load((ROOT / "config" / "parameters.yaml").read_text())
     ("alternative_provision", "ap_census_share", 2, "probability"),
     ("pools", "enterprise_death_share", -1, "probability"),
     ("exams", "teacher_assessed_from", 3000, "year"),
+    ("cjrs", "weeks_capped_above", -3, "whole number"),
 ])
 def test_builder_rates_are_checked(section: str, key: str, bad: float, shown: str) -> None:
     assert parameter_problems(DEFAULTS, DEFAULTS) == []

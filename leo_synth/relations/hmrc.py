@@ -147,7 +147,8 @@ def cjrs(life: LifeCourse, relation: Relation) -> Frame:
     return Frame(
         edukey=edukeys_at(life, cj["person"], tax_year_start(np.full(len(cj), 2020))),
         tax_year=np.full(len(cj), 202021), eom=months, dtm=months,
-        weeks_capped=(cj["weeks"] > 48).astype(np.int64), weeks=np.minimum(cj["weeks"], 52),
+        weeks_capped=(cj["weeks"] > life.ctx.params["cjrs.weeks_capped_above"]).astype(np.int64),
+        weeks=np.minimum(cj["weeks"], 52),
     )
 
 

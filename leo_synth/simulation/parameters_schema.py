@@ -59,6 +59,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "pools.enterprise_death_share": ("probability",),
     "alternative_provision.*_share": ("probability",),
     "exams.teacher_assessed_from": ("year",),
+    "cjrs.weeks_capped_above": ("count",),
     "pools.enterprises.max": ("count",),
     "pools.enterprises.zipf": ("exponent",),
     # linkage
