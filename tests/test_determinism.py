@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import platform
+from importlib.metadata import version
 from pathlib import Path
 
 from conftest import SMALL
@@ -42,3 +44,10 @@ def test_another_seed_gives_other_data(small_sqlite, tmp_path: Path, catalog) ->
     assert first.keys() == second.keys()
     assert all(first[k]["checksum"] != second[k]["checksum"] for k in first
                if first[k]["rows"] > 10)
+
+
+def test_manifest_records_the_library_versions(small_sqlite) -> None:
+    """A library upgrade must be visible in the manifest, not look like a change of the data."""
+    libraries = read_manifest(small_sqlite[0])["leo_synth"]["libraries"]
+    assert libraries == {"python": platform.python_version(), "numpy": version("numpy"),
+                         "pyarrow": version("pyarrow"), "faker": version("faker")}

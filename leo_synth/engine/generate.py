@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 import math
 import multiprocessing
+import platform
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +288,17 @@ def _check_capacity(keys: KeyMaker, persons: int) -> None:
                                 f"({keys.max_persons(space):,} persons at most)")
 
 
+DRAWING_LIBRARIES = ("numpy", "pyarrow", "faker")
+"""Libraries whose upgrade may change generated values (random streams, encodings, fake text)."""
+
+
+def library_versions() -> dict[str, str]:
+    """Python's and the drawing libraries' versions, recorded in the manifest so that a
+    library upgrade is told apart from a change of code, specs or parameters."""
+    return {"python": platform.python_version(),
+            **{name: installed_version(name) for name in DRAWING_LIBRARIES}}
+
+
 def _settings(config: RunConfig, schema_dir: Path, params: Parameters) -> dict[str, Any]:
     param_digest = hashlib.sha256(repr(sorted(params.tree().items())).encode()).hexdigest()
     return {
@@ -300,5 +313,6 @@ def _settings(config: RunConfig, schema_dir: Path, params: Parameters) -> dict[s
         "profile": config.profile,
         "quirk_rates": _quirk_rates(config, params),
         "ledger": config.ledger,
+        "libraries": library_versions(),
         "synthetic": "leo-synth synthetic data: no row describes a real person",
     }

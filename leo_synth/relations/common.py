@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 
 
+@per_block
 def ae_ids(life: LifeCourse) -> np.ndarray:
     """AE_ID of every person of the block."""
-    return life.memo("ae_id", lambda: life.ctx.keys.make("ae_id", life.persons["pid"]))
+    return life.ctx.keys.make("ae_id", life.persons["pid"])
 
 
 def pmrs(life: LifeCourse, person: np.ndarray, slot: np.ndarray | int) -> np.ndarray:
@@ -22,34 +24,30 @@ def edukeys(life: LifeCourse, person: np.ndarray, slot: np.ndarray | int) -> np.
     return life.ctx.keys.make("edukey", life.persons["pid"][person], slot)
 
 
+@per_block
 def ilr_record_matched(life: LifeCourse) -> np.ndarray:
     """Per ILR learner record: is its RECORDID in the education records lookup?"""
-    def compute() -> np.ndarray:
-        learners = life.fe.learners
-        share = life.ctx.params["linkage.unmatched_recordid_share"]
-        u = life.linkage.recordid_unmatched_u[learners["person"], learners["slot"]]
-        return u >= share
-
-    return life.memo("ilr_record_matched", compute)
+    learners = life.fe.learners
+    share = life.ctx.params["linkage.unmatched_recordid_share"]
+    u = life.linkage.recordid_unmatched_u[learners["person"], learners["slot"]]
+    return u >= share
 
 
+@per_block
 def resolved(life: LifeCourse) -> np.ndarray:
     """Persons with an AE_ID in the lookups: at least one matched education record."""
-    def compute() -> np.ndarray:
-        link = life.linkage
-        slots = np.arange(link.pmr_matched.shape[1])[None, :]
-        pmr_ok = (link.pmr_matched & (slots < link.pmr_count[:, None])).any(axis=1)
-        ilr_ok = np.zeros(len(life.persons), dtype=bool)
-        ilr_ok[life.fe.learners["person"][ilr_record_matched(life)]] = True
-        return pmr_ok | ilr_ok
-
-    return life.memo("resolved", compute)
+    link = life.linkage
+    slots = np.arange(link.pmr_matched.shape[1])[None, :]
+    pmr_ok = (link.pmr_matched & (slots < link.pmr_count[:, None])).any(axis=1)
+    ilr_ok = np.zeros(len(life.persons), dtype=bool)
+    ilr_ok[life.fe.learners["person"][ilr_record_matched(life)]] = True
+    return pmr_ok | ilr_ok
 
 
+@per_block
 def in_labour_data(life: LifeCourse) -> np.ndarray:
     """Persons whose HMRC and DWP records are in the extract (resolved and DWP-matched)."""
-    return life.memo("in_labour_data",
-                     lambda: resolved(life) & (life.linkage.edukey_count > 0))
+    return resolved(life) & (life.linkage.edukey_count > 0)
 
 
 def edukeys_at(life: LifeCourse, person: np.ndarray, dates: np.ndarray) -> np.ndarray:

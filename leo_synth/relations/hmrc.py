@@ -147,7 +147,8 @@ def cjrs(life: LifeCourse, relation: Relation) -> Frame:
     return Frame(
         edukey=edukeys_at(life, cj["person"], tax_year_start(np.full(len(cj), 2020))),
         tax_year=np.full(len(cj), 202021), eom=months, dtm=months,
-        weeks_capped=(cj["weeks"] > 48).astype(np.int64), weeks=np.minimum(cj["weeks"], 52),
+        weeks_capped=(cj["weeks"] > life.ctx.params["cjrs.weeks_capped_above"]).astype(np.int64),
+        weeks=np.minimum(cj["weeks"], 52),
     )
 
 
@@ -174,7 +175,7 @@ def idbr(ctx: StaticContext, relation: Relation) -> Frame:
     n = len(ent)
     rng = stream(ctx.seed, "idbr", STATIC_BLOCK)
     birth = ymd(ent["birth_year"], rng.integers(1, 13, n), 1)
-    dies = rng.random(n) < 0.08
+    dies = rng.random(n) < ctx.params["pools.enterprise_death_share"]
     death = ymd(2018 + rng.integers(0, 3, n), rng.integers(1, 13, n), 1)
     frames = []
     for source_year in (2019, 2020):

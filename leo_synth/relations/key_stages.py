@@ -20,6 +20,7 @@ from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
@@ -27,8 +28,9 @@ COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymou
           "season", "assessyr", *CARE_ATTRIBUTES)
 
 
+@per_block
 def _stage_rows(life: LifeCourse, stage: str) -> Frame:
-    return life.memo(f"stage:{stage}", lambda: key_stages.assessed_pupils(life, stage))
+    return key_stages.assessed_pupils(life, stage)
 
 
 def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:
@@ -270,6 +272,7 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
         rows = np.flatnonzero(entered)
         m = len(rows)
         year = ks4["year"][rows]
+        covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
         reformed = (year >= 2016) & ((slot in ("eng", "mat")) | (year >= 2017))
         pts = points[rows]
         letters = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)  # A* is coded "*"
@@ -291,8 +294,8 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
             "a8eng": np.full(m, int(slot == "eng")), "a8mat": np.full(m, int(slot == "mat")),
             "a8ebac": np.full(m, int(slot.startswith("eb"))),
             "a8oth": np.full(m, int(slot.startswith("op"))), "version": np.full(m, "F"),
-            "teacher_assessed_flag": (year >= 2019).astype(int),
-            "covid_impacted_flag": (year >= 2019).astype(int),
+            "teacher_assessed_flag": covid,
+            "covid_impacted_flag": covid,
             "resultid": life.persons["pid"][ks4["person"][rows]] * 10 + SLOTS.index(slot),
         }))
     return Frame.concat(parts).sort("resultid")
@@ -373,6 +376,7 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
         rows = np.flatnonzero(grade >= 0)
         m = len(rows)
         year = ks5["year"][rows]
+        covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
         attrs = pupil_attributes(life, ks5["person"][rows], year,
                                  life.schooling.secondary_school[ks5["person"][rows]])
         g = grade[rows]
@@ -386,8 +390,8 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
             "grade": A_LEVEL_GRADES[g], "gfinal": A_LEVEL_GRADES[g], "points": points,
             "points_1618": points, "gsize": np.ones(m), "asize": np.ones(m),
             "lev3": np.ones(m, dtype=int), "include": np.ones(m, dtype=int),
-            "version": np.full(m, "F"), "covid_impacted_flag": (year >= 2019).astype(int),
-            "centre_assessed_flag": (year >= 2019).astype(int),
+            "version": np.full(m, "F"), "covid_impacted_flag": covid,
+            "centre_assessed_flag": covid,
             "regdate": ymd(year, 10, 1),
         }))
     return Frame.concat(parts)

@@ -14,6 +14,7 @@ from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 TERM_CODES = {"": "PLASC", "spr": "SPR", "sum": "SUM", "aut": "AUT"}
@@ -32,6 +33,7 @@ def census_date(year: int, term: str) -> np.datetime64:
     return np.datetime64(first_thursday + dt.timedelta(weeks=nth - 1), "D")
 
 
+@per_block
 def _census_rows(life: LifeCourse) -> Frame:
     """Pupil-year rows, one main record each (duplicate records are a quirk:
     :mod:`leo_synth.quirks.duplicates`)."""
@@ -39,7 +41,9 @@ def _census_rows(life: LifeCourse) -> Frame:
     rows = Frame({name: py[name] for name in py})
     rows["record_status"] = np.full(len(rows), -1)
     # Pupil referral units joined the School Census in 2013/14 (PHASE 'PR').
-    pru = school_events.alternative_provision(life, 2013, 2020, 0.0012, "pru_in_census")
+    pru = school_events.alternative_provision(
+        life, 2013, 2020, life.ctx.params["alternative_provision.pru_in_census_share"],
+        "pru_in_census")
     rows["pru"] = np.isin(rows["person"] * 10_000 + rows["year"],
                           pru["person"] * 10_000 + pru["year"])
     return rows
@@ -57,16 +61,17 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil record on census day of the relation's collection."""
     year = relation.year
     # PLASC and the three termly views of a year share everything but the census day.
-    attributes = life.memo(f"census_year:{year}", lambda: _census_year(life, year))
+    attributes = _census_year(life, year)
     n = len(attributes)
     return Frame({**{name: attributes[name] for name in attributes},
                   "censusdate": np.full(n, census_date(year, relation.term)),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 
 
+@per_block
 def _census_year(life: LifeCourse, year: int) -> Frame:
     """The census attributes of one year's pupil records that do not depend on the term."""
-    rows = life.memo("census_rows", lambda: _census_rows(life))
+    rows = _census_rows(life)
     rows = rows.take(rows["year"] == year)
     n = len(rows)
     duplicate = rows["record_status"] == 101
@@ -94,7 +99,7 @@ CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_mo
 
 def care_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dict[str, object]:
     """``CARE_ATTRIBUTES`` of (person, academic year) rows from the block's periods of care."""
-    periods = life.memo("cla", lambda: social_care.looked_after(life))
+    periods = social_care.looked_after(life)
     care = social_care.care_in_year(periods, person, year)
     care["adopted_from_care"] = care.pop("adopted")
     out: dict[str, object] = {}

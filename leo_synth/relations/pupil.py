@@ -15,6 +15,7 @@ from leo_synth.relations.common import pmrs_in_year
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, month_of, year_of, ymd
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.text import zfill
@@ -62,7 +63,7 @@ def sen_provision_code(life: LifeCourse, level: np.ndarray, year: np.ndarray,
                        person: np.ndarray) -> np.ndarray:
     """SEN provision codes by era: A/P/S until 2013/14, K/E from 2014/15 (with transition)."""
     p = life.ctx.params
-    u = life.memo("sen_code_u", lambda: life.ctx.rng("sen_codes").random(len(life.persons)))
+    u = _sen_code_u(life)
     k_share = interpolate(p["sen.support_k_share"], year) * (year >= 2014)
     ehc_share = interpolate(p["sen.ehc_share"], year) * (year >= 2014)
     action = u[person] < k_share + (1 - k_share) * p["sen.school_action_share"]
@@ -168,3 +169,10 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
                                    * (IDACI_LSOAS - 1)).astype(np.int64),
         "ncyear_actual": ncyear_code(year - persons["cohort"][person] - 5),
     }
+
+
+@per_block
+def _sen_code_u(life: LifeCourse) -> np.ndarray:
+    """One uniform per person, shared by every year and relation, so a pupil's provision code
+    changes only with the era's shares."""
+    return life.ctx.rng("sen_codes").random(len(life.persons))

@@ -16,6 +16,7 @@ from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 TERMS = ("autumn", "spring", "summer")
@@ -36,9 +37,8 @@ ABSENCE_ATTRIBUTES = (
 @builder("npd.absence", provides=ABSENCE_ATTRIBUTES)
 def absence(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil enrolment per academic year with termly sessions and absence."""
-    all_rows = life.memo("absence", lambda: school_events.absence(life))
-    reasons = life.memo("absence_reasons",
-                        lambda: school_events.absence_reasons(life, all_rows))
+    all_rows = school_events.absence(life)
+    reasons = _absence_reasons(life)
     in_year = all_rows["year"] == relation.year
     rows = all_rows.take(in_year)
     n = len(rows)
@@ -109,7 +109,7 @@ def exclusions(life: LifeCourse, relation: Relation) -> Frame:
 
 
 def _exclusions(life: LifeCourse, year: int) -> Frame:
-    rows = life.memo("exclusions", lambda: school_events.exclusions(life))
+    rows = school_events.exclusions(life)
     return rows.take(rows["year"] == year)
 
 
@@ -198,16 +198,16 @@ CENSUS_LIKE = (
 @builder("npd.pru_census", provides=CENSUS_LIKE)
 def pru_census(life: LifeCourse, relation: Relation) -> Frame:
     """Pupils in pupil referral units, spring 2010 to 2013."""
-    rows = life.memo("pru", lambda: school_events.alternative_provision(
-        life, 2009, 2012, 0.002, "pru"))
+    rows = school_events.alternative_provision(
+        life, 2009, 2012, life.ctx.params["alternative_provision.pru_census_share"], "pru")
     return _placements(life, rows, "spr")
 
 
 @builder("npd.ap_census", provides=CENSUS_LIKE)
 def ap_census(life: LifeCourse, relation: Relation) -> Frame:
     """Pupils in alternative provision arranged by local authorities, 2007/08 on."""
-    rows = life.memo("ap", lambda: school_events.alternative_provision(
-        life, 2007, 2020, 0.0015, "ap"))
+    rows = school_events.alternative_provision(
+        life, 2007, 2020, life.ctx.params["alternative_provision.ap_census_share"], "ap")
     frame = _placements(life, rows, "")
     frame["gender"] = np.where(frame["gender"] == "F", 2, 1)  # the AP census codes sex 1/2
     rng = life.ctx.rng("ap_types")
@@ -242,3 +242,9 @@ def _placements(life: LifeCourse, rows: Frame, term: str) -> Frame:
         "openplacement": Masked(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
         "lanumber_anon": attrs["la_anon"],
     })
+
+
+@per_block
+def _absence_reasons(life: LifeCourse) -> dict[str, np.ndarray]:
+    """The block's absence sessions split by reason (every year's view reads its rows)."""
+    return school_events.absence_reasons(life, school_events.absence(life))

@@ -36,7 +36,7 @@ CIN_ETHNICITY = {
 @builder("npd.cin", provides=CIN_ATTRIBUTES)
 def cin(life: LifeCourse, relation: Relation) -> Frame:
     """Children in need: one row per episode (details), or per child and year, per plan ..."""
-    episodes = life.memo("cin", lambda: social_care.children_in_need(life))
+    episodes = social_care.children_in_need(life)
     table = relation.table.name
     if table == "cin_cpp":
         episodes = episodes.take(episodes["plan"])
@@ -96,7 +96,7 @@ CLA_ATTRIBUTES = (
 @builder("npd.cla", provides=CLA_ATTRIBUTES)
 def cla(life: LifeCourse, relation: Relation) -> Frame:
     """Children looked after: one row per episode of care."""
-    periods = life.memo("cla", lambda: social_care.looked_after(life))
+    periods = social_care.looked_after(life)
     n = len(periods)
     attrs = pupil_attributes(life, periods["person"], periods["year"])
     start, end = periods["start"], periods["end"]

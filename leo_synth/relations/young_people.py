@@ -12,6 +12,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.post16 import (
     APPRENTICESHIP,
     EMPLOYMENT,
@@ -89,10 +90,12 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
     he_years = life.he.years
     in_he = np.isin(person * 10_000 + year, he_years["person"] * 10_000 + he_years["year"])
+    # A sixth-form drop-out is at an FE college in the year after Year 12.
+    at_college = p16.sixth_form_dropout[person] & (year > p16.start_year[person])
     learning = np.select(
-        [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
-        [ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"], ACTIVITY["apprenticeship"]],
-        ACTIVITY["job_with_training"])
+        [at_college, route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
+        [ACTIVITY["fe"], ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"],
+         ACTIVITY["apprenticeship"]], ACTIVITY["job_with_training"])
     neet = np.where(inactive, ACTIVITY["neet_inactive"], ACTIVITY["neet"])
     work = np.where(route == EMPLOYMENT, ACTIVITY["job"], ACTIVITY["job_with_training"])
     code = np.select(
@@ -150,6 +153,7 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     })
 
 
+@per_block
 def _levels_by(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Academic year each person first reached level 1, 2 and 3 (large if never)."""
     n = len(life.persons)
@@ -180,7 +184,7 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person per academic year from Year 11 to age 19 (chronological)."""
     persons = life.persons
     ks4 = life.ks4
-    l1, l2, l3 = life.memo("levels_by", lambda: _levels_by(life))
+    l1, l2, l3 = _levels_by(life)
     person = np.repeat(ks4["person"], 4)
     year = np.repeat(ks4["year"], 4) + np.tile(np.arange(4), len(ks4))
     keep = year <= 2020
@@ -219,7 +223,7 @@ def ypmad_snapshot(life: LifeCourse, relation: Relation) -> Frame:
     rows = ks4.take((age19 >= 2018) & (age19 <= 2023))
     person = rows["person"]
     n = len(person)
-    l1, l2, l3 = life.memo("levels_by", lambda: _levels_by(life))
+    l1, l2, l3 = _levels_by(life)
     attrs = pupil_attributes(life, person, np.full(n, 2020))
     out = {**attrs, "pupilmatchingrefanonymous": attrs["pmr"],
            "base_year": persons["cohort"][person] + 20}

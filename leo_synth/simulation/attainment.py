@@ -28,7 +28,7 @@ NEWSTYLE_OF_POINTS = np.array([0, 16, 28, 34, 40, 40, 46, 52, 58, 58])
 def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Frame:
     """One row per pupil on roll in Year 11: latent score, grades per slot and headline measures."""
     p = ctx.params
-    rng = ctx.rng("ks4")
+    rng = ctx.rng("ks4.slot_grades")
     py = schooling.pupil_years
     rows = np.flatnonzero(py["ncyear"] == YEAR_11)
     person = py["person"][rows]
@@ -57,6 +57,7 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
                + rng.normal(0, p["ks4.subject_noise"], n))
         points[slot] = np.clip(np.rint(raw), 0, 9).astype(np.int8)
     ebacc_p = logistic(p["ks4.ebacc_entry.a"] + p["ks4.ebacc_entry.b"] * latent)
+    rng = ctx.rng("ks4.ebacc_entry")
     ebacc_entered = rng.random(n) < ebacc_p
     # Pupils not entered for EBacc subjects fill fewer slots; the weakest sit nothing at all.
     no_entries = latent < norm_ppf(float(p["ks4.no_entries_share"])) * 1.15

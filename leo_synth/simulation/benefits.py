@@ -35,7 +35,6 @@ COVID_CLAIMS = (np.datetime64("2020-03-16"), np.datetime64("2021-03-31"))
 def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
                       labour: Labour) -> Frame:
     """Benefit spells of the block: person, start, end, type (VRF code)."""
-    rng = ctx.rng("benefits")
     uc_date = _uc_dates(ctx)
     # Self-employment is work too, and full-time students cannot claim: only periods with
     # none of these are gaps.
@@ -45,14 +44,15 @@ def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
                             edu.study_breaks])
     gaps = _gaps(persons, edu, working)
     frames = [
-        _out_of_work(ctx, rng, persons, edu, gaps, uc_date),
-        _disability(ctx, rng, persons),
-        _carers(ctx, rng, persons),
-        _in_work_uc(ctx, rng, labour.spells, uc_date, persons),
+        _out_of_work(ctx, ctx.rng("benefits.out_of_work"), persons, edu, gaps, uc_date),
+        _disability(ctx, ctx.rng("benefits.disability"), persons),
+        _carers(ctx, ctx.rng("benefits.carers"), persons),
+        _in_work_uc(ctx, ctx.rng("benefits.in_work_uc"), labour.spells, uc_date, persons),
     ]
     spells = Frame.concat(frames)
     spells = spells.take((spells["end"] >= FIRST_BENEFIT_DAY) & (spells["start"] <= EXTRACT_END))
-    degenerate = rng.random(len(spells)) < ctx.params["benefits.degenerate_share"]
+    degenerate = (ctx.rng("benefits.degenerate").random(len(spells))
+                  < ctx.params["benefits.degenerate_share"])
     spells["end"] = np.where(degenerate, spells["start"], spells["end"])
     spells["end"] = np.where(spells["end"] > EXTRACT_END, OPEN_END, spells["end"])
     return spells.sort("person", "start")

@@ -40,7 +40,6 @@ class FurtherEducation:
 def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16) -> FurtherEducation:
     """Learner records and aims for the block."""
     p = ctx.params
-    rng = ctx.rng("fe")
     youth = post16.youth_fe
     kind_code = {"fe": KIND_FE, "sfc": KIND_SFC, "app": KIND_APP}
     youth_records = Frame(
@@ -48,20 +47,20 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16) -> FurtherEdu
         kind=np.array([kind_code[k] for k in youth["kind"]], dtype=np.int64),
         achieved=youth["achieved"].astype(bool), withdraw_date=youth["withdraw_date"],
     )
-    adult = _adult_years(ctx, rng, persons)
+    adult = _adult_years(ctx, ctx.rng("fe.adult_years"), persons)
     adult["withdraw_date"] = np.full(len(adult), np.datetime64("NaT"), dtype="datetime64[D]")
     records = Frame.concat([youth_records, adult])
     records = records.take((records["year"] >= FIRST_ILR_YEAR) & (records["year"] <= LAST_ILR_YEAR))
     records = records.sort("person", "year")
     m = len(records)
-    records["provider"] = rng.integers(0, len(ctx.pools.fe_providers), m)
+    records["provider"] = ctx.rng("fe.provider").integers(0, len(ctx.pools.fe_providers), m)
     records["age"] = records["year"] - persons["cohort"][records["person"]] - 1
     records["apprenticeship"] = records["kind"] == KIND_APP
     app_levels = year_series_rows(p["fe.apprenticeship_levels"], records["year"])
-    app_level = 2 + categorical(rng, app_levels)
+    app_level = 2 + categorical(ctx.rng("fe.apprenticeship_level"), app_levels)
     records["level"] = np.where(records["apprenticeship"],
                                 np.maximum(records["level"], app_level), records["level"])
-    aims = _aims(ctx, rng, records)
+    aims = _aims(ctx, ctx.rng("fe.aims"), records)
     programmes = aims.take(aims["programme_aim"])
     apprenticeships = Frame(person=records["person"][programmes["learner"]],
                             start_date=programmes["start_date"],

@@ -6,6 +6,7 @@ order of steps is the only coupling and every step can be read (and tested) on i
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,14 +50,10 @@ class LifeCourse:
     benefits: Frame
     residence: Frame
     linkage: Linkage
-    cache: dict[str, Any] = field(default_factory=dict)
-    """Intermediate results shared by several relations of the block (see ``memo``)."""
-
-    def memo(self, key: str, compute: Any) -> Any:
-        """Compute once per block and reuse, e.g. census rows used by every term's view."""
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
+    results: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = field(
+        default_factory=dict, repr=False)
+    """Results shared by several relations of the block, keyed by the function that computes
+    them (see ``simulation/per_block.py``)."""
 
 
 def simulate_block(ctx: BlockContext) -> LifeCourse:
@@ -106,7 +103,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
     qual = np.zeros(n, dtype=np.int64)
     qual[ks4["person"][ks4["level2"]]] = 2
     # People without English school records bring qualifications gained elsewhere.
-    rng = ctx.rng("prior_qualification")
+    rng = ctx.rng("education.prior_qualification")
     prior = ctx.params["earnings.prior_qualification"]
     for kind, key in ((KIND_ADULT_LEARNER, "adult_learner"), (KIND_HE_ONLY, "he_only")):
         levels = np.array([int(k) for k in prior[key]])
@@ -175,7 +172,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
 def _gap_years(ctx: BlockContext, persons: Frame, leave: np.ndarray, he_start: np.ndarray,
                who: np.ndarray) -> Frame:
     """Jobs in a gap year between school or college and HE (most gap-year students work)."""
-    rng = ctx.rng("gap_years")
+    rng = ctx.rng("education.gap_years")
     n = len(persons)
     gap = who & ~np.isnat(leave) & ((he_start - leave).astype("timedelta64[D]").astype(np.int64)
                                     > 240)

@@ -53,7 +53,7 @@ def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarr
     the academic year of the person's latest education record of any source.
     """
     p = ctx.params["linkage"]
-    rng = ctx.rng("linkage")
+    rng = ctx.rng("linkage.pmrs")
     n = len(persons)
     has_npd = npd_first_year >= 0
     pmr_count = np.where(has_npd, 1 + categorical(rng, np.array(p["pmrs_per_pupil"]), n), 1)
@@ -69,6 +69,7 @@ def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarr
     # Matching to DWP's customer information system uses the personal details of the
     # education records: people whose latest record is older are less often matched.
     unmatched = interpolate(p["dwp_unmatched_by_last_record"], last_record_year)
+    rng = ctx.rng("linkage.dwp")
     dwp = rng.random(n) >= unmatched
     edukey_count = np.where(dwp, 1 + categorical(rng, np.array(p["edukeys_per_person"]), n), 0)
     adult_from = persons["birth"] + np.timedelta64(int(17 * 365.25), "D")
@@ -82,6 +83,6 @@ def simulate_linkage(ctx: BlockContext, persons: Frame, npd_first_year: np.ndarr
         pmr_matched=pmr_matched,
         edukey_count=edukey_count.astype(np.int64),
         edukey_switch=edukey_switch.astype("datetime64[D]"),
-        recordid_unmatched_u=rng.random((n, 32)),
-        hesa_blank_pmr_u=rng.random(n),
+        recordid_unmatched_u=ctx.rng("linkage.recordid_unmatched").random((n, 32)),
+        hesa_blank_pmr_u=ctx.rng("linkage.hesa_blank_pmr").random(n),
     )

@@ -56,6 +56,10 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "pools.he_providers": ("count",),
     "pools.enterprises.per_persons": ("positive",),
     "pools.enterprises.min": ("count",),
+    "pools.enterprise_death_share": ("probability",),
+    "alternative_provision.*_share": ("probability",),
+    "exams.teacher_assessed_from": ("year",),
+    "cjrs.weeks_capped_above": ("count",),
     "pools.enterprises.max": ("count",),
     "pools.enterprises.zipf": ("exponent",),
     # linkage

@@ -24,11 +24,12 @@ KINDS = ("school", "adult_learner", "he_only")
 def simulate_persons(ctx: BlockContext) -> Frame:
     """One row per person of the block."""
     p = ctx.params
-    rng = ctx.rng("persons")
+    rng = ctx.rng("population.kind")
     n = ctx.size
     kinds = p["population.kinds"]
     kind = categorical(rng, np.array([kinds[k] for k in KINDS]), n).astype(np.int8)
 
+    rng = ctx.rng("population.birth")
     births = p["population.cohort_births"]
     cohorts = np.array(sorted(births), dtype=np.int64)
     cohort = cohorts[categorical(rng, np.array([births[c] for c in cohorts], dtype=float), n)]
@@ -43,6 +44,7 @@ def simulate_persons(ctx: BlockContext) -> Frame:
 
     female_share = np.where(kind == KIND_HE_ONLY, float(p["population.he_only_female_share"]),
                             float(p["population.female_share"]))
+    rng = ctx.rng("population.sex_ethnicity_language")
     female = rng.random(n) < female_share
     ethnic_shares = p["population.ethnicity"]
     ethnic_codes = list(ethnic_shares)
@@ -50,6 +52,7 @@ def simulate_persons(ctx: BlockContext) -> Frame:
     eal_p = np.array([p["population.eal_by_ethnicity"][c] for c in ethnic_codes])
     eal = rng.random(n) < eal_p[ethnicity]
 
+    rng = ctx.rng("population.home_area")
     regions = p["geography.regions"]
     white_british = np.array(ethnic_codes)[ethnicity] == "WBRI"
     share_wb = np.array([r["share_white_british"] for r in regions])
@@ -60,6 +63,7 @@ def simulate_persons(ctx: BlockContext) -> Frame:
     oa = pick_member(ctx.pools.output_areas["la"], la, rng.random(n))
 
     # Latent traits (see module docstring); the correlations are calibration parameters.
+    rng = ctx.rng("population.latent_traits")
     disadvantage = rng.standard_normal(n)
     ability = -0.35 * disadvantage + np.sqrt(1 - 0.35**2) * rng.standard_normal(n)
     # HE-only persons all entered HE: they are selected as HE entrants from English schools are.

@@ -35,13 +35,13 @@ class Post16:
     level3_year: np.ndarray  # academic year a level 3 was achieved, -1 if not (by 18)
     leave_date: np.ndarray  # date post-16 learning ended (NaT if none)
     neet_months: np.ndarray  # months NEET after leaving (0 if none)
+    sixth_form_dropout: np.ndarray  # left the school sixth form after Year 12 for an FE year
 
 
 def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
                     ks4: Frame) -> Post16:
     """Routes, sixth-form and FE years and KS5 results for the block's KS4 pupils."""
     p = ctx.params
-    rng = ctx.rng("post16")
     n = len(persons)
     route = np.full(n, NO_ROUTE, dtype=np.int64)
     latent = np.full(n, np.nan)
@@ -55,11 +55,12 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     b = np.array([coeffs[r]["b"] for r in ROUTES])
     z = np.nan_to_num(latent[has_ks4])
     probs = softmax_rows(a[None, :] + b[None, :] * z[:, None])
-    route[has_ks4] = categorical(rng, probs)
+    route[has_ks4] = categorical(ctx.rng("post16.route"), probs)
 
-    dropout = rng.random(n) < p["post16.sixth_form_dropout"]
+    dropout = ctx.rng("post16.sixth_form_dropout").random(n) < p["post16.sixth_form_dropout"]
     # College students abandoning their course during Year 12 (then NEET for a while).
     withdrawal = p["post16.college_withdrawal"]
+    rng = ctx.rng("post16.college_withdrawal")
     withdraws = rng.random(n) < np.select([route == FE, route == SFC],
                                           [withdrawal["fe"], withdrawal["sfc"]], 0.0)
     withdraw_date = np.where(withdraws, ymd(start, 9, 1) + rng.integers(
@@ -85,25 +86,30 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     level3_programme = ((route == SIXTH_FORM) | (route == SFC)) & ~dropout
     level3_programme |= (route == FE) & (fe_level == 3)
     level3_programme &= ~withdraws
-    ks5_latent = 0.8 * z_all + 0.6 * rng.standard_normal(n)
+    ks5_latent = 0.8 * z_all + 0.6 * ctx.rng("post16.ks5_latent").standard_normal(n)
     level3_achieved = level3_programme & (ks5_latent > -1.6)
     level3_year = np.where(level3_achieved, start + 1, -1)
-    ks5 = _ks5(ctx, rng, np.flatnonzero(level3_programme), start, ks5_latent, route)
+    ks5 = _ks5(ctx, ctx.rng("post16.ks5"), np.flatnonzero(level3_programme), start, ks5_latent,
+               route)
 
-    youth_fe = _youth_fe(rng, route, start, fe_level, dropout, level3_achieved, withdraw_date)
+    youth_fe = _youth_fe(ctx.rng("post16.youth_fe"), route, start, fe_level, dropout,
+                         level3_achieved, withdraw_date)
+    # A school sixth-former who drops out after Year 12 spends the next year at an FE college
+    # (the ILR year of ``_youth_fe``): learning ends after that year, not with Year 12.
     years_in_learning = np.select(
         [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
-        [np.where(dropout, 1, 2), np.where(dropout, 1, 2), np.where(fe_level == 3, 2, 1),
+        [np.full(n, 2), np.where(dropout, 1, 2), np.where(fe_level == 3, 2, 1),
          np.ones(n, dtype=np.int64)], 0)
     leave_date = np.where(has_ks4, ymd(start + years_in_learning, 7, 31), np.datetime64("NaT"))
     leave_date = np.where(withdraws, withdraw_date, leave_date)
     neet = np.where((route == NEET) | withdraws,
-                    rng.exponential(p["post16.neet_months"], n), 0.0)
+                    ctx.rng("post16.neet").exponential(p["post16.neet_months"], n), 0.0)
+    rng = ctx.rng("post16.neet_after_learning")
     neet = np.where(has_ks4 & (route != NEET) & ~withdraws
                     & (rng.random(n) < p["post16.neet_after_learning"]),
                     rng.exponential(p["post16.neet_after_learning_months"], n), neet)
     return Post16(route, start, sixth_form_years, ks5, youth_fe, level3_year,
-                  leave_date.astype("datetime64[D]"), neet)
+                  leave_date.astype("datetime64[D]"), neet, (route == SIXTH_FORM) & dropout)
 
 
 def _last_row_per_person(person: np.ndarray, n: int) -> np.ndarray:

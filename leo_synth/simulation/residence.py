@@ -23,7 +23,7 @@ LONDON_REGION = 6
 def simulate_residence(ctx: BlockContext, persons: Frame, degree_year: np.ndarray) -> Frame:
     """One row per person and tax year from age 16: LA, output area, country."""
     p = ctx.params["geography"]
-    rng = ctx.rng("residence")
+    rng = ctx.rng("residence.moves")
     pools = ctx.pools
     n = len(persons)
     first = np.maximum(FIRST_GEOGRAPHY_YEAR, persons["cohort"] + 17)
@@ -49,6 +49,7 @@ def simulate_residence(ctx: BlockContext, persons: Frame, degree_year: np.ndarra
     # Years outside England: a persistent state per person, entered at a random year.
     elsewhere = {"Abroad": p["abroad_share"], **p["other_uk_share"], "Unknown": p["unknown_share"]}
     shares = np.array([elsewhere[name] for name in COUNTRIES[1:]])  # in COUNTRIES' order
+    rng = ctx.rng("residence.outside_england")
     away_person = rng.random(n) < shares.sum() * 2.5
     away_country = 1 + categorical(rng, shares, n)
     away_from = first + rng.integers(0, 20, n)

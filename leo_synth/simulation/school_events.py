@@ -11,6 +11,7 @@ import numpy as np
 
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.stats import logistic
 
 # Sessions possible per term (two per day): autumn, spring, summer.
@@ -25,6 +26,7 @@ def _pupil_years(life, first: int, last: int, min_nc: int = 1, max_nc: int = 11)
     return py.take(keep)
 
 
+@per_block
 def absence(life) -> Frame:
     """Sessions possible and absent (authorised, unauthorised) per term, per pupil-year."""
     rows = _pupil_years(life, 2005, 2020)
@@ -68,6 +70,7 @@ F_LAST_YEAR = 2013
 """Last academic year (start) of absence code F, as the VRF's years for TermlyReasonF."""
 
 
+@per_block
 def exclusions(life) -> Frame:
     """One row per exclusion: person, year, school, start date, sessions, category, reason."""
     rows = _pupil_years(life, 2001, 2020)
@@ -104,7 +107,7 @@ def alternative_provision(life, first: int, last: int, share: float,
     small share of secondary pupils with high needs."""
     rows = _pupil_years(life, first, last, min_nc=5, max_nc=11)
     rng = life.ctx.rng(stream)
-    excluded = life.memo("exclusions", lambda: exclusions(life))
+    excluded = exclusions(life)
     perm = excluded.take(excluded["category"] == "PERM")
     key = rows["person"] * 10_000 + rows["year"]
     after_perm = np.isin(key, perm["person"] * 10_000 + perm["year"] + 1) | np.isin(

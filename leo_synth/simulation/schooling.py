@@ -79,7 +79,7 @@ def nc_year(cohort: np.ndarray, year: np.ndarray) -> np.ndarray:
 def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     """Enrolment, schools, FSM and SEN for every school person of the block."""
     p = ctx.params
-    rng = ctx.rng("schooling")
+    rng = ctx.rng("schooling.enrolment")
     n = len(persons)
     is_school = persons["kind"] == KIND_SCHOOL
     cohort = persons["cohort"]
@@ -94,9 +94,9 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     exit_after = np.maximum(exit_after, entry)
     on_roll = is_school[:, None] & (nc >= entry[:, None]) & (nc <= exit_after[:, None])
 
-    fsm = _fsm(ctx, persons, nc, on_roll, rng)
-    sen, sen_need = _sen(ctx, persons, nc, on_roll, rng)
-    primary, secondary, moves = _schools(ctx, persons, sen, rng)
+    fsm = _fsm(ctx, persons, nc, on_roll, ctx.rng("schooling.fsm"))
+    sen, sen_need = _sen(ctx, persons, nc, on_roll, ctx.rng("schooling.sen"))
+    primary, secondary, moves = _schools(ctx, persons, sen, ctx.rng("schooling.schools"))
 
     person_idx, year_idx = np.nonzero(on_roll)
     year = YEARS[year_idx]

@@ -11,6 +11,7 @@ import numpy as np
 
 from leo_synth.simulation.calendar import DAY, EXTRACT_END, add_days, ymd
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.population import KIND_SCHOOL
 from leo_synth.simulation.stats import logistic
 
@@ -29,6 +30,7 @@ def _child_years(life, first: int) -> Frame:
     return Frame(person=person[keep], year=year[keep], age=age[keep])
 
 
+@per_block
 def children_in_need(life) -> Frame:
     """One row per CIN episode: person, year, referral and closure dates, plan, need code."""
     rows = _child_years(life, CIN_FIRST)
@@ -54,6 +56,7 @@ def children_in_need(life) -> Frame:
                  plan=plan, plan_start=plan_start, plan_end=np.maximum(plan_end, plan_start + DAY))
 
 
+@per_block
 def looked_after(life) -> Frame:
     """One row per period of care: person, start, end (NaT while open), legal status."""
     rows = _child_years(life, CLA_FIRST)

@@ -1,0 +1,30 @@
+"""Rates the relation builders use live in config/parameters.yaml and are validated there."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from leo_synth.simulation.parameters_schema import parameter_problems
+
+DEFAULTS = yaml.safe_load((ROOT / "config" / "parameters.yaml").read_text())
+
+
+@pytest.mark.parametrize(("section", "key", "bad", "shown"), [
+    ("alternative_provision", "pru_in_census_share", 1.5, "probability"),
+    ("alternative_provision", "pru_census_share", -0.1, "probability"),
+    ("alternative_provision", "ap_census_share", 2, "probability"),
+    ("pools", "enterprise_death_share", -1, "probability"),
+    ("exams", "teacher_assessed_from", 3000, "year"),
+    ("cjrs", "weeks_capped_above", -3, "whole number"),
+])
+def test_builder_rates_are_checked(section: str, key: str, bad: float, shown: str) -> None:
+    assert parameter_problems(DEFAULTS, DEFAULTS) == []
+    tree = copy.deepcopy(DEFAULTS)
+    tree[section][key] = bad
+    problems = parameter_problems(tree, DEFAULTS)
+    assert len(problems) == 1 and problems[0].startswith(f"{section}.{key}:")
+    assert shown in problems[0]

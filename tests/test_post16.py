@@ -1,0 +1,58 @@
+"""Post-16 timelines: when learning ends agrees with the records of the learning."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leo_synth.engine.keys import KeyMaker
+from leo_synth.relations.young_people import ACTIVITY, _activity
+from leo_synth.simulation.calendar import academic_year_of, ymd
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.life import LifeCourse, simulate_block
+from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.pools import build_pools
+from leo_synth.simulation.post16 import SIXTH_FORM
+
+N = 3_000
+
+
+@pytest.fixture(scope="module")
+def life(catalog) -> LifeCourse:
+    params = load_parameters(None)
+    return simulate_block(BlockContext(5, 0, 0, N, params, build_pools(5, N, params),
+                                       KeyMaker(catalog.keyspaces, 5)))
+
+
+def test_sixth_form_drop_outs_leave_learning_after_their_college_year(life) -> None:
+    """A sixth-former who leaves after Year 12 for a year at college leaves learning at the end
+    of that year (not at the end of Year 12), as the ILR record of the year shows."""
+    p16 = life.post16
+    dropouts = np.flatnonzero(p16.sixth_form_dropout)
+    assert len(dropouts) > 20
+    assert (p16.route[dropouts] == SIXTH_FORM).all()
+    college = p16.youth_fe.take(np.isin(p16.youth_fe["person"], dropouts))
+    np.testing.assert_array_equal(np.unique(college["person"]), dropouts)
+    np.testing.assert_array_equal(college["year"], p16.start_year[college["person"]] + 1)
+    np.testing.assert_array_equal(academic_year_of(p16.leave_date[dropouts]),
+                                  p16.start_year[dropouts] + 1)
+
+
+def test_nobody_leaves_learning_before_their_last_post16_record(life) -> None:
+    p16 = life.post16
+    records = p16.youth_fe.take(np.isnat(p16.youth_fe["withdraw_date"]))
+    last = np.full(N, -1)
+    np.maximum.at(last, records["person"], records["year"])
+    sixth = p16.sixth_form_years
+    np.maximum.at(last, sixth["person"], sixth["year"])
+    who = np.flatnonzero(last >= 0)
+    assert (academic_year_of(p16.leave_date[who]) >= last[who]).all()
+
+
+def test_nccis_shows_sixth_form_drop_outs_at_college_in_their_second_year(life) -> None:
+    p16 = life.post16
+    person = np.flatnonzero(p16.sixth_form_dropout)
+    year = p16.start_year[person] + 1
+    no = np.zeros(len(person), dtype=bool)
+    activity = _activity(life, person, year, ymd(year, 11, 1), no, no)
+    assert (activity == ACTIVITY["fe"]).all()
