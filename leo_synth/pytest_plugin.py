@@ -204,7 +204,8 @@ def leo_postgres_url(pytestconfig: pytest.Config, leo_synth_cache: ExtractCache)
     very one already (its manifest's checksums are those of the cached SQLite extract).
     """
     from leo_synth.readers import read_manifest
-    from leo_synth.writers.postgres import META_SCHEMA, redact
+    from leo_synth.secrets import redact
+    from leo_synth.writers.postgres_safety import META_SCHEMA
 
     url = str(pytestconfig.getini("leo_synth_postgres_url")).strip() or \
         os.environ.get(POSTGRES_ENV, "")

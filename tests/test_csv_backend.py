@@ -123,7 +123,7 @@ def test_folder_writers_abort_without_debris(catalog, tmp_path: Path, fmt: str) 
 
     target = tmp_path / "out"
     target.mkdir()
-    (target / "previous.txt").write_text("the previous output")
+    (target / "_manifest.json").write_text('{"leo_synth": {"previous": true}}')
     relations = [r for r in catalog.relations(2) if r.name in (
         "learner_ae_id_to_pmr_lookup", "spring_census_2011")]
     writer = make_writer(fmt, str(target), "replace")
@@ -136,4 +136,5 @@ def test_folder_writers_abort_without_debris(catalog, tmp_path: Path, fmt: str) 
     assert any("leo-synth-tmp" in p.name for p in tmp_path.iterdir())  # built next to it
     writer.abort()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
-    assert [p.name for p in target.iterdir()] == ["previous.txt"]
+    assert [p.name for p in target.iterdir()] == ["_manifest.json"]
+    assert "previous" in (target / "_manifest.json").read_text()

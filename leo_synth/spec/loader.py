@@ -99,7 +99,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, Hashable):  # "? [a, b]": a list or mapping used as a key
             raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be a plain value, not a list or mapping",
+                None, None, "a key must be a plain name, not a list or mapping",
                 key_node.start_mark)
         if key in seen:
             raise yaml.constructor.ConstructorError(
