@@ -25,9 +25,13 @@ code { background: #f3f4f6; padding: 0 .25em; border-radius: 3px; font-size: 90%
 table { border-collapse: collapse; font-size: 14px; width: 100%; table-layout: auto; }
 th, td { border: 1px solid #d0d7de; padding: .3em .5em; vertical-align: top; text-align: left;
          overflow-wrap: break-word; }
-td:first-child code { word-break: break-all; }
+table.columns td:first-child { min-width: 13em; } td:first-child code { overflow-wrap: anywhere; }
 th { background: #f6f8fa; }
-table.keys td:nth-child(n+4) { min-width: 12em; }
+table.keys { table-layout: fixed; min-width: 60em; }
+table.keys code { overflow-wrap: anywhere; }
+table.keys th:nth-child(1) { width: 7%; } table.keys th:nth-child(2) { width: 13%; }
+table.keys th:nth-child(3) { width: 8%; } table.keys th:nth-child(4) { width: 17%; }
+table.keys th:nth-child(5) { width: 21%; } table.keys th:nth-child(6) { width: 14%; }
 table.columns td.desc { min-width: 18em; }
 .diagram-box { overflow-x: auto; border: 1px solid #d0d7de; border-radius: 6px; padding: .5em; }
 .diagram-box svg { display: block; }
