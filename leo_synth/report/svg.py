@@ -111,15 +111,18 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
     out.append(_text(left + pw / 2, height - 8, x_label))
     out.append(_text(16, top + ph / 2, y_label,
                      extra=f'transform="rotate(-90 16 {top + ph / 2:.1f})"'))
-    slot = pw / max(len(set(xs)), 1) * 0.35
-    for s in series:  # bands first, under every line and marker
+    banded = [s for s in series if s.bands]
+    slot = pw / max(len(set(xs)), 1) * 0.4 / max(len(banded), 1)
+    for k, s in enumerate(banded):  # bands first, under every line; side by side per x
+        shift = (k - (len(banded) - 1) / 2) * slot
         for (x, y), (tol, stat) in zip(s.points, s.bands, strict=False):
-            for half, cls, opacity in ((stat, "band-stat", 0.10),
-                                       (tol, "band-tolerance", 0.22)):
+            for half, cls, opacity in ((stat, "band-stat", 0.12),
+                                       (tol, "band-tolerance", 0.25)):
                 lo, hi = max(y - half, y0), min(y + half, y1)
-                out.append(f'<rect class="{cls}" x="{px(x) - slot / 2:.1f}" y="{py(hi):.1f}" '
-                           f'width="{slot:.1f}" height="{max(py(lo) - py(hi), 0):.1f}" '
-                           f'fill="{s.color}" fill-opacity="{opacity}"/>')
+                out.append(f'<rect class="{cls}" x="{px(x) + shift - slot / 2:.1f}" '
+                           f'y="{py(hi):.1f}" width="{slot:.1f}" '
+                           f'height="{max(py(lo) - py(hi), 0):.1f}" fill="{s.color}" '
+                           f'fill-opacity="{opacity}"/>')
     for i, s in enumerate(series):
         pts = sorted(s.points)
         if s.line and len(pts) > 1:
