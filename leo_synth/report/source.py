@@ -202,8 +202,8 @@ class Workspace:
         """Run a query and return every row (recorded when a :meth:`recording` is open)."""
         if self._recording:
             shown = params if isinstance(params, dict) else tuple(params)
-            self._note(textwrap.dedent(sql).strip()
-                       + (f"\n-- parameters: {shown!r}" if shown else ""))
+            lines = [line for line in textwrap.dedent(sql).strip().splitlines() if line.strip()]
+            self._note("\n".join(lines) + (f"\n-- parameters: {shown!r}" if shown else ""))
         try:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
