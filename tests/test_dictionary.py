@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -250,9 +251,66 @@ def test_html_is_self_contained_and_complete(catalog: Catalog,
     checker.feed(page)
     assert not checker.errors and not checker.stack, (checker.errors[:5], checker.stack)
     assert not checker.external, checker.external[:5]
-    assert '<pre class="mermaid">' in page
     for rel in catalog.relations(2):
         assert f"<code>{rel.name}</code>" in page, rel.name
+
+
+class _Ids(HTMLParser):
+    """Collects element ids (with repeats), the links and the tags seen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.tags.append((tag, found))
+        if found.get("id"):
+            self.ids.append(str(found["id"]))
+        if found.get("href"):
+            self.hrefs.append(str(found["href"]))
+
+
+def test_html_is_navigable(dictionary_i2: Dictionary) -> None:
+    page = render_html(dictionary_i2)
+    parsed = _Ids()
+    parsed.feed(page)
+    ids = set(parsed.ids)
+    assert len(ids) == len(parsed.ids), "duplicate ids"
+    # every in-page link lands somewhere
+    assert {h[1:] for h in parsed.hrefs if h.startswith("#")} <= ids
+    # a filter box and the script that reads it, with no network
+    assert ("input", {"id": "filter"}) in [(t, {"id": a.get("id")}) for t, a in parsed.tags]
+    script = page.split("<script>", 1)[1].split("</script>", 1)[0]
+    assert 'getElementById("filter")' in script and "http" not in script
+    # an anchor per physical relation and per template column, each in its database section
+    for t in dictionary_i2.templates:
+        assert t.anchor in ids
+        for rel in t.relations:
+            assert f"rel-{rel.name}" in ids, rel.name
+    cols = [i for i in parsed.ids if i.startswith("col-")]
+    assert len(cols) == sum(len(t.columns) for t in dictionary_i2.templates)
+    assert "col-school_census-LAEstab_termyy_anon" in ids
+    sections = [a["id"] for t, a in parsed.tags if t == "section"]
+    assert sections == [f"db-{db.name}" for db in dictionary_i2.databases if db.templates]
+    assert page.count('<details class="template"') == len(list(dictionary_i2.templates))
+
+
+def test_html_draws_the_id_spaces_as_svg(dictionary_i2: Dictionary) -> None:
+    page = render_html(dictionary_i2)
+    assert "flowchart" not in page and 'class="mermaid"' not in page
+    svg = page.split('<div class="diagram-box">', 1)[1].split("</svg>", 1)[0] + "</svg>"
+    root = ET.fromstring(svg)  # well-formed XML on its own
+    assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("viewBox")
+    nodes = {g.get("id") for g in root.iter("{http://www.w3.org/2000/svg}g")}
+    for ks in dictionary_i2.graph.nodes:
+        assert f"diagram-k_{ks}" in nodes, ks
+    for table in dictionary_i2.graph.home_templates:
+        assert f"diagram-t_{table}" in nodes, table
+    paths = list(root.iter("{http://www.w3.org/2000/svg}path"))
+    assert len(paths) - 1 >= len(dictionary_i2.references) + len(dictionary_i2.graph.nodes)
 
 
 # -- the command -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.report import stats
 from leo_synth.report.command import default_targets, report
 from leo_synth.report.evaluate import STAT_FACTOR, Report, evaluate
-from leo_synth.report.html import render_html
+from leo_synth.report.html import definition_html, render_html
 from leo_synth.report.registry import DEFINITIONS, load_all
 from leo_synth.report.render import render_text, to_json
 from leo_synth.report.source import Workspace, open_duckdb, open_parquet, open_sqlite
@@ -236,6 +236,43 @@ def test_html_is_well_formed_and_has_charts(sqlite_ws: Workspace,
     assert len(svgs) >= 6
     assert "http" not in re.sub(r'xmlns="[^"]+"', "", page)  # no external assets
     assert "not available" not in page
+
+
+def test_html_draws_bands_and_shows_each_targets_sql(sqlite_ws: Workspace,
+                                                     sqlite_report: Report) -> None:
+    page = render_html(sqlite_ws, sqlite_report, "small.sqlite")
+    root = ET.fromstring(page.split("\n", 1)[1])
+    classes = [el.get("class") for el in root.iter() if el.get("class")]
+    assert "band-tolerance" in classes and "band-stat" in classes
+    for svg in root.findall(f".//{SVG}"):  # scales with the page
+        assert svg.get("viewBox") and "max-width:100%" in (svg.get("style") or "")
+    computed = [r for r in sqlite_report.targets if r.passed is not None]
+    assert computed
+    for r in computed:
+        block = root.find(f".//*[@id='sql-{r.target.id}']")
+        assert block is not None, r.target.id
+        pre = block.find(".//{http://www.w3.org/1999/xhtml}pre")
+        assert pre is not None and "SELECT" in (pre.text or "").upper(), r.target.id
+    figures = [f for f in root.iter("{http://www.w3.org/1999/xhtml}figure")
+               if (f.get("id") or "").startswith("figure-")]
+    assert figures and all(f.find(".//{http://www.w3.org/1999/xhtml}pre") is not None
+                           for f in figures)
+    # definitions are paragraphs and lists, not docstrings in <pre> with their indentation
+    definitions = page.split("<h2>Definitions</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "<pre>" not in definitions and "<p>" in definitions and "<li>" in definitions
+    assert "\n    " not in definitions
+
+
+def test_definition_html_dedents_and_lists() -> None:
+    html = definition_html("""First line
+        goes on with ``code``.
+
+        * one item
+          continued
+        * two
+        """)
+    assert html == ("<p>First line goes on with <code>code</code>.</p>\n"
+                    "<ul><li>one item continued</li><li>two</li></ul>")
 
 
 # -- the command --------------------------------------------------------------------------------

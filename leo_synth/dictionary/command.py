@@ -88,9 +88,11 @@ def _umask() -> int:
 def dictionary(fmt: str, out: str, iteration: str) -> None:
     """Write a data dictionary of the extract, generated from the specs alone.
 
-    Markdown and HTML are readable documents (overview, keys, a Mermaid diagram of the id
-    spaces, one section per table); JSON has one object per physical relation; CSVW is a CSV
-    with one row per relation column plus its W3C metadata. Examples:
+    Markdown and HTML are readable documents (overview, keys, a diagram of the id spaces:
+    Mermaid source in Markdown, drawn SVG in HTML, one section per table; the HTML page has a
+    filter box and an anchor per table, column and relation, and works offline); JSON has
+    one object per physical relation; CSVW is a CSV with one row per relation column plus its
+    W3C metadata. Examples:
 
     \b
         leo-synth dictionary --out docs/data_dictionary.md

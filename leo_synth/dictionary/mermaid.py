@@ -99,21 +99,36 @@ def _nodes(d: Dictionary) -> list[tuple[str, list[_Node]]]:
     return out
 
 
-def diagram(d: Dictionary) -> str:
-    """Mermaid ``flowchart`` source of the linkage keyspaces, lookups and references."""
+@dataclass(frozen=True)
+class Edge:
+    """A drawn edge: keyspace to carrier (``home`` or ``key``) or a ``reference``."""
+
+    source: str
+    target: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """The drawing model shared by the Mermaid source and the SVG picture."""
+
+    groups: tuple[tuple[str, tuple[_Node, ...]], ...]
+    """Per database, its template and group nodes."""
+    keys: tuple[tuple[str, str], ...]
+    """(node id, label) of each linkage keyspace."""
+    edges: tuple[Edge, ...]
+
+
+def model(d: Dictionary) -> Diagram:
+    """The nodes and oriented edges of the id-space diagram."""
     graph = d.graph
-    lines = ["flowchart LR"]
-    drawn: list[_Node] = []
-    node_of: dict[str, str] = {}
-    for db_name, nodes in _nodes(d):
-        lines.append(f"  subgraph {_id('db_', db_name)}[{_quote(db_name)}]")
-        lines += [f"    {n.id}[{_quote(n.label)}]" for n in nodes]
-        lines.append("  end")
-        drawn += nodes
-        node_of.update({t: n.id for n in nodes for t in n.templates})
-    for ks in graph.nodes:
-        lines.append(f"  {_id('k_', ks)}([{_quote(f'{ks}: {graph.labels[ks]}')}])")
+    groups = [(db_name, tuple(nodes)) for db_name, nodes in _nodes(d)]
+    drawn = [n for _, nodes in groups for n in nodes]
+    node_of = {t: n.id for n in drawn for t in n.templates}
+    keys = tuple((_id("k_", ks), f"{ks}: {graph.labels[ks]}") for ks in graph.nodes)
     levels = _levels(d)
+    edges: list[Edge] = []
     for ks in graph.nodes:
         carriers = graph.carriers.get(ks, {})
         home = graph.homes.get(ks)
@@ -122,8 +137,7 @@ def diagram(d: Dictionary) -> str:
             if not cols:
                 continue
             is_home = home is not None and home[0] in node.templates
-            text = _columns_text(cols)
-            edge = f"==={_pipe(text + ' (home)')}" if is_home else f"---{_pipe(text)}"
+            text = _columns_text(cols) + (" (home)" if is_home else "")
             if node.lookup:
                 bridged = [levels[k] for k in graph.nodes
                            if node.templates[0] in graph.carriers.get(k, {})]
@@ -131,17 +145,34 @@ def diagram(d: Dictionary) -> str:
             else:
                 key_first = levels[ks] > 0
             k_id = _id("k_", ks)
-            lines.append(f"  {k_id} {edge} {node.id}" if key_first else
-                         f"  {node.id} {edge} {k_id}")
+            kind = "home" if is_home else "key"
+            edges.append(Edge(k_id, node.id, text, kind) if key_first else
+                         Edge(node.id, k_id, text, kind))
     for ref in d.references:
         target_col = ref.target.rpartition(".")[2]
-        lines.append(f"  {node_of[ref.template]} -->{_pipe(f'{ref.column} → {target_col}')} "
-                     f"{node_of[ref.target_template]}")
+        edges.append(Edge(node_of[ref.template], node_of[ref.target_template],
+                          f"{ref.column} → {target_col}", "reference"))
+    return Diagram(tuple(groups), keys, tuple(edges))
+
+
+ARROWS = {"home": "===", "key": "---", "reference": "-->"}
+
+
+def diagram(d: Dictionary) -> str:
+    """Mermaid ``flowchart`` source of the linkage keyspaces, lookups and references."""
+    m = model(d)
+    lines = ["flowchart LR"]
+    for db_name, nodes in m.groups:
+        lines.append(f"  subgraph {_id('db_', db_name)}[{_quote(db_name)}]")
+        lines += [f"    {n.id}[{_quote(n.label)}]" for n in nodes]
+        lines.append("  end")
+    lines += [f"  {k_id}([{_quote(label)}])" for k_id, label in m.keys]
+    lines += [f"  {e.source} {ARROWS[e.kind]}{_pipe(e.label)} {e.target}" for e in m.edges]
     lines.append("  classDef key fill:#fff4c2,stroke:#9a7b00")
     lines.append("  classDef lookup fill:#e3f0ff,stroke:#2b6cb0")
-    if graph.nodes:
-        lines.append(f"  class {','.join(_id('k_', ks) for ks in graph.nodes)} key")
-    lookups = [n.id for n in drawn if n.lookup]
+    if m.keys:
+        lines.append(f"  class {','.join(k_id for k_id, _ in m.keys)} key")
+    lookups = [n.id for _, nodes in m.groups for n in nodes if n.lookup]
     if lookups:
         lines.append(f"  class {','.join(lookups)} lookup")
     return "\n".join(lines) + "\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import re
 import sqlite3
 from collections.abc import Callable
 from html import escape
@@ -10,15 +12,18 @@ from pathlib import Path
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.report import svg
-from leo_synth.report.evaluate import Report
-from leo_synth.report.registry import FAMILIES
+from leo_synth.report.evaluate import STAT_FACTOR, Report, TargetResult
+from leo_synth.report.registry import FAMILIES, recorded_sql
 from leo_synth.report.render import band, fmt, is_gap, summary, target_text
 from leo_synth.report.source import Workspace
 from leo_synth.report.stats import Z95
 
 STYLE = """
-body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1100px; }
-table { border-collapse: collapse; font-size: 12px; margin: 1em 0; }
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; padding: 0 1em; color: #222;
+       max-width: 1100px; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 13px; margin: 1em 0; }
+svg { max-width: 100%; height: auto; display: block; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: right; }
 th { background: #f3f3f3; }
 td.l, th.l { text-align: left; }
@@ -26,8 +31,10 @@ tr.fail td.v { color: #b00; font-weight: bold; }
 tr.pass td.v { color: #080; }
 tr.na td { color: #888; }
 figure { margin: 1.5em 0; }
-figcaption { font-size: 12px; color: #555; max-width: 660px; }
-pre { font-size: 11px; background: #f8f8f8; padding: 0.8em; white-space: pre-wrap; }
+figcaption { font-size: 14px; color: #555; }
+pre { font-size: 12px; background: #f6f8fa; padding: 0.8em; overflow-x: auto; }
+details.sql { margin: .3em 0; } details.sql summary { cursor: pointer; }
+code { background: #f3f4f6; padding: 0 .2em; border-radius: 3px; }
 """
 CATEGORY_COLORS = {"education": "#1f77b4", "apprenticeship": "#2ca02c",
                    "employment": "#ff7f0e", "combination": "#9467bd",
@@ -65,7 +72,7 @@ def _targets_table(report: Report) -> str:
     head = "".join(f'<th class="{"l" if i in (0, 1, 9) else ""}">{h}</th>' for i, h in
                    enumerate(["id", "description", "target", "achieved", "tolerance",
                               "stat. tol", "SE", "n", "strict", "statistical / reason"]))
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    return f'<div class="scroll"><table><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 def _relationships_table(report: Report) -> str:
@@ -87,7 +94,7 @@ def _relationships_table(report: Report) -> str:
     head = "".join(f'<th class="{"l" if i < 2 else ""}">{h}</th>' for i, h in
                    enumerate(["id", "description", "required", "achieved", "SE", "n",
                               "strict", "statistical"]))
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    return f'<div class="scroll"><table><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 def _deviation_chart(report: Report) -> str:
@@ -101,7 +108,8 @@ def _deviation_chart(report: Report) -> str:
         elif r.target.bound == "upper":
             gap = max(gap, 0.0)
         z = gap / (r.tolerance or 1.0)
-        items.append((r.target.id, z, bool(r.passed)))
+        stat = STAT_FACTOR * r.se / (r.tolerance or 1.0) if r.se is not None else 0.0
+        items.append(svg.Deviation(r.target.id, z, bool(r.passed), stat))
     return svg.deviation_plot(items, "Distance from each target, in tolerances")
 
 
@@ -115,13 +123,14 @@ def _fsm_chart(report: Report) -> str:
                  if r.achieved is not None and r.target.start_year is not None]
         achieved = [(float(r.target.start_year), r.achieved) for r in shown]
         errors = [Z95 * (r.se or 0) for r in shown]
-        published = [(float(r.target.start_year), r.target.value) for r in results
-                     if r.target.start_year is not None]
+        dated = [r for r in results if r.target.start_year is not None]
+        published = [(float(r.target.start_year), r.target.value) for r in dated]
+        bands = [(r.tolerance, r.effective_tolerance) for r in dated]
         if achieved:
             series.append(svg.Series(f"{phase}: achieved", achieved, color, errors=errors))
         if published:
             series.append(svg.Series(f"{phase}: published", published, color, line=False,
-                                     marker="cross"))
+                                     marker="cross", bands=bands))
     return svg.line_chart(series, "Pupils eligible for FSM (spring census)", "academic year",
                           "% of pupils", y_fmt=lambda v: f"{v:g}%",
                           x_fmt=lambda v: f"{int(v)}/{(int(v) + 1) % 100:02d}")
@@ -138,14 +147,15 @@ def _earnings_chart(ws: Workspace, report: Report) -> str:
         errors = [Z95 * (e.se or 0) for e in est.values() if e.ok]
         label = f"{tax_year}/{(tax_year + 1) % 100:02d}"
         series.append(svg.Series(f"achieved {label}", points, color, errors=errors))
-        published = [(float(r.target.metric.params["yag"]), r.target.value)
-                     for r in report.targets if r.target.metric is not None
-                     and r.target.metric.definition == "graduate_median_earnings"
-                     and r.target.metric.params.get("level") == "first_degree"
-                     and r.target.metric.params.get("tax_year") == tax_year]
+        shown = [r for r in report.targets if r.target.metric is not None
+                 and r.target.metric.definition == "graduate_median_earnings"
+                 and r.target.metric.params.get("level") == "first_degree"
+                 and r.target.metric.params.get("tax_year") == tax_year]
+        published = [(float(r.target.metric.params["yag"]), r.target.value) for r in shown]
         if published:
             series.append(svg.Series(f"published {label}", published, color, line=False,
-                                     marker="cross"))
+                                     marker="cross", bands=[(r.tolerance, r.effective_tolerance)
+                                                            for r in shown]))
     return svg.line_chart(series, "Median earnings of first-degree graduates by years after "
                           "graduation", "years after graduation (YAG)", "median earnings",
                           y_fmt=lambda v: f"£{v / 1000:g}k", y_zero=True)
@@ -204,12 +214,84 @@ FIGURES: list[tuple[str, str]] = [
 ]
 
 
-def _figure(make: Callable[[], str], caption: str) -> str:
-    try:
-        body = make()
-    except (LeoSynthError, sqlite3.Error, KeyError) as exc:
-        body = f"<p>not available: {escape(str(exc))}</p>"
-    return f"<figure>{body}<figcaption>{escape(caption)}</figcaption></figure>"
+def _figure(ws: Workspace, key: str, make: Callable[[], str], caption: str,
+            extra_sql: list[str]) -> str:
+    """A chart, its caption and the SQL it ran (or that computed the targets it plots)."""
+    with ws.recording(("figure", key)) as queries:
+        try:
+            body = make()
+        except (LeoSynthError, sqlite3.Error, KeyError) as exc:
+            body = f"<p>not available: {escape(str(exc))}</p>"
+    sql = _sql_block(list(queries) + [q for q in extra_sql if q not in queries],
+                     "The SQL behind this figure")
+    return (f'<figure id="figure-{key}">{body}<figcaption>{escape(caption)}</figcaption>'
+            f"{sql}</figure>")
+
+
+def _sql_block(queries: list[str], summary_text: str) -> str:
+    """A folded ``<pre>`` of queries, or nothing when there are none."""
+    if not queries:
+        return ""
+    body = "\n\n".join(q if q.rstrip().endswith(";") or "\n-- " in q else q + ";"
+                        for q in queries)
+    return (f'<details class="sql"><summary>{escape(summary_text)}</summary>'
+            f"<pre>{escape(body)}</pre></details>")
+
+
+def target_sql(ws: Workspace, result: TargetResult) -> list[str]:
+    """The queries that computed a target (every part of a combined metric)."""
+    metric = result.target.metric
+    if metric is None or result.passed is None:
+        return []
+    out: list[str] = []
+    for leaf in metric.leaves():
+        assert leaf.definition is not None
+        out += [q for q in recorded_sql(ws, leaf.definition, leaf.params) if q not in out]
+    return out
+
+
+def _target_lessons(ws: Workspace, report: Report) -> str:
+    """Per computed target, the SQL that computed it."""
+    items = []
+    for r in report.targets:
+        queries = target_sql(ws, r)
+        if queries:
+            label = f"SQL ({len(queries)} {'query' if len(queries) == 1 else 'queries'})"
+            items.append(f'<div id="sql-{escape(r.target.id)}"><b>{escape(r.target.id)}</b>: '
+                         f"{escape(r.target.description)}{_sql_block(queries, label)}</div>")
+    derived = [f'<div id="derived-{escape(name)}"><b><code>{escape(name)}</code></b>'
+               f"{_sql_block(statements, 'SQL that builds it')}</div>"
+               for name, statements in sorted(ws.derived_sql.items())]
+    return ("<p>Each computed target, with the queries the report ran for it (names like "
+            "<code>t_person</code> are derived tables, built once; their SQL follows).</p>"
+            + "\n".join(items) + "<h3>Derived tables</h3>" + "\n".join(derived))
+
+
+def definition_html(doc: str) -> str:
+    """A docstring as HTML: paragraphs and bullet lists, ````code```` spans kept."""
+    blocks = re.split(r"\n\s*\n", inspect.cleandoc(doc)) if doc.strip() else []
+    out = []
+    for block in blocks:
+        lines = block.splitlines()
+        if lines[0].lstrip().startswith(("* ", "- ")):
+            items: list[str] = []
+            for line in lines:
+                stripped = line.strip()
+                if stripped.startswith(("* ", "- ")):
+                    items.append(stripped[2:])
+                elif items:
+                    items[-1] += " " + stripped
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+        else:
+            out.append(f"<p>{_inline(' '.join(line.strip() for line in lines))}</p>")
+    return "\n".join(out)
+
+
+def _inline(text: str) -> str:
+    """Text with ````code```` or ```code``` spans as ``<code>``."""
+    parts = re.split(r"``?([^`]+)``?", text)
+    return "".join(f"<code>{escape(p)}</code>" if i % 2 else escape(p)
+                   for i, p in enumerate(parts))
 
 
 def render_html(ws: Workspace, report: Report, source: str) -> str:
@@ -221,12 +303,16 @@ def render_html(ws: Workspace, report: Report, source: str) -> str:
         "destinations": lambda: _destinations_chart(ws),
         "age": lambda: _age_chart(ws),
     }
-    figures = "\n".join(_figure(makers[key], caption) for key, caption in FIGURES)
+    fsm_sql = [q for r in report.targets if r.target.metric is not None
+               and r.target.metric.definition == "census_fsm_rate"
+               for q in target_sql(ws, r)][:2]
+    figures = "\n".join(_figure(ws, key, makers[key], caption, fsm_sql if key == "fsm" else [])
+                        for key, caption in FIGURES)
     modules = [("shared conventions", "leo_synth.report.derived"),
                *((f, f"leo_synth.report.families.{f}") for f in FAMILIES)]
     docs = "\n".join(
-        f"<h3>{escape(title)}</h3><pre>{escape(importlib.import_module(name).__doc__ or '')}"
-        "</pre>" for title, name in modules)
+        f"<h3>{escape(title)}</h3>{definition_html(importlib.import_module(name).__doc__ or '')}"
+        for title, name in modules)
     mode = "statistical" if report.statistical else "strict"
     return f"""<!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
@@ -247,6 +333,8 @@ published value in units of its tolerance (bounds: distance beyond the bound).</
 {figures}
 <h2>Definitions</h2>
 {docs}
+<h2>How each target is computed</h2>
+{_target_lessons(ws, report)}
 </body>
 </html>
 """

@@ -65,8 +65,16 @@ def run(ws: Workspace, key: str, params: Params) -> Estimate:
         ws.load(spec.requires(params))
         for name in spec.uses:
             ws.ensure(name)
-        ws.cache[memo] = spec.compute(ws, params)
+        with ws.recording(memo):
+            ws.cache[memo] = spec.compute(ws, params)
+    else:
+        ws.replay(memo)
     return ws.cache[memo]
+
+
+def recorded_sql(ws: Workspace, key: str, params: Params) -> list[str]:
+    """The queries a computed definition ran (empty when it was not computed)."""
+    return ws.sql_log.get((key, _freeze(params)), [])
 
 
 def _freeze(value: Any) -> Any:

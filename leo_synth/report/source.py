@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import fnmatch
 import sqlite3
-from collections.abc import Callable, Iterable
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,6 +59,11 @@ class Workspace:
         self._columns: dict[str, list[str]] = {}
         self._built: set[str] = set()
         self.cache: dict[Any, Any] = {}
+        self.sql_log: dict[Any, list[str]] = {}
+        """The queries run under each :meth:`recording` key (for the report's lessons)."""
+        self.derived_sql: dict[str, list[str]] = {}
+        """The statements that built each derived table."""
+        self._recording: list[list[str]] = []
         if parquet is None:
             rows = conn.execute(
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
@@ -160,15 +167,43 @@ class Workspace:
         for dep in spec.deps:
             self.ensure(dep)
         self.load(spec.requires)
-        for statement in spec.build(self):
+        statements = spec.build(self)
+        self.derived_sql[name] = [textwrap.dedent(st).strip() for st in statements]
+        for statement in statements:
             try:
                 self.conn.execute(statement)
             except sqlite3.Error as exc:
                 raise LeoSynthError(f"building the derived table {name} failed: {exc}") from exc
         self._built.add(name)
 
+    @contextmanager
+    def recording(self, key: Any) -> Iterator[list[str]]:
+        """Record the queries run inside the block under ``key`` (nested blocks record into
+        every enclosing one too)."""
+        log = self.sql_log.setdefault(key, [])
+        self._recording.append(log)
+        try:
+            yield log
+        finally:
+            self._recording.pop()
+
+    def replay(self, key: Any) -> None:
+        """Credit the queries recorded under ``key`` to the enclosing recordings (a memoised
+        result reused inside another computation)."""
+        for sql in self.sql_log.get(key, []):
+            self._note(sql)
+
+    def _note(self, text: str) -> None:
+        for log in self._recording:
+            if text not in log:
+                log.append(text)
+
     def query(self, sql: str, params: Iterable[Any] | dict[str, Any] = ()) -> list[tuple]:
-        """Run a query and return every row."""
+        """Run a query and return every row (recorded when a :meth:`recording` is open)."""
+        if self._recording:
+            shown = params if isinstance(params, dict) else tuple(params)
+            lines = [line for line in textwrap.dedent(sql).strip().splitlines() if line.strip()]
+            self._note("\n".join(lines) + (f"\n-- parameters: {shown!r}" if shown else ""))
         try:
             return self.conn.execute(sql, params).fetchall()
         except sqlite3.Error as exc:

@@ -28,6 +28,20 @@ class Series:
     line: bool = True
     marker: str = "circle"  # circle, cross or none
     dashed: bool = False
+    bands: list[tuple[float, float]] = field(default_factory=list)
+    """Per point, the half-widths of the tolerance band and of the statistical band
+    (max of tolerance and 2.5 SE), shaded around the point (published targets)."""
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """A target's row in the deviation plot: distance and statistical half-band, in
+    tolerances."""
+
+    label: str
+    z: float
+    passed: bool
+    stat: float = 0.0
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -47,14 +61,15 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _text(x: float, y: float, content: str, anchor: str = "middle", extra: str = "",
-          size: int = 11) -> str:
+          size: int = 13) -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {FONT} '
             f'font-size="{size}" {extra}>{escape(content)}</text>')
 
 
 def _frame(width: int, height: int, title: str) -> list[str]:
     return [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img">',
+            f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" '
+            'style="max-width:100%;height:auto" role="img">',
             f"<title>{escape(title)}</title>",
             f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
             _text(width / 2, 16, title, extra='font-weight="bold"')]
@@ -62,13 +77,15 @@ def _frame(width: int, height: int, title: str) -> list[str]:
 
 def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
                y_fmt: Fmt = lambda v: f"{v:g}", x_fmt: Fmt = lambda v: f"{v:g}",
-               width: int = 660, height: int = 360, y_zero: bool = False) -> str:
-    """A chart of lines and/or markers with error bars and a legend."""
-    left, right, top, bottom = 70, 170, 30, 45
+               width: int = 960, height: int = 440, y_zero: bool = False) -> str:
+    """A chart of lines and/or markers with error bars, shaded target bands and a legend."""
+    left, right, top, bottom = 80, 220, 34, 50
     xs = [x for s in series for x, _ in s.points]
     ys = [y + sign * (e or 0) for s in series
           for (_, y), e in zip(s.points, s.errors or [None] * len(s.points), strict=True)
           for sign in (-1, 1)]
+    ys += [y + sign * max(b) for s in series for (_, y), b in zip(s.points, s.bands, strict=False)
+           for sign in (-1, 1)]
     if not xs:
         return "".join([*_frame(width, 60, title), _text(width / 2, 40, "no data"), "</svg>"])
     x_ticks = nice_ticks(min(xs), max(xs), 6)
@@ -94,6 +111,18 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
     out.append(_text(left + pw / 2, height - 8, x_label))
     out.append(_text(16, top + ph / 2, y_label,
                      extra=f'transform="rotate(-90 16 {top + ph / 2:.1f})"'))
+    banded = [s for s in series if s.bands]
+    slot = pw / max(len(set(xs)), 1) * 0.4 / max(len(banded), 1)
+    for k, s in enumerate(banded):  # bands first, under every line; side by side per x
+        shift = (k - (len(banded) - 1) / 2) * slot
+        for (x, y), (tol, stat) in zip(s.points, s.bands, strict=False):
+            for half, cls, opacity in ((stat, "band-stat", 0.12),
+                                       (tol, "band-tolerance", 0.25)):
+                lo, hi = max(y - half, y0), min(y + half, y1)
+                out.append(f'<rect class="{cls}" x="{px(x) + shift - slot / 2:.1f}" '
+                           f'y="{py(hi):.1f}" width="{slot:.1f}" '
+                           f'height="{max(py(lo) - py(hi), 0):.1f}" fill="{s.color}" '
+                           f'fill-opacity="{opacity}"/>')
     for i, s in enumerate(series):
         pts = sorted(s.points)
         if s.line and len(pts) > 1:
@@ -115,7 +144,7 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
                 out.append(f'<path d="M{cx - 6:.1f},{cy - 6:.1f} L{cx + 6:.1f},{cy + 6:.1f} '
                            f'M{cx - 6:.1f},{cy + 6:.1f} L{cx + 6:.1f},{cy - 6:.1f}" '
                            f'stroke="{s.color}" stroke-width="2.5"/>')
-        ly = top + 10 + 18 * i
+        ly = top + 10 + 20 * i
         lx = left + pw + 12
         if s.marker == "cross":
             out.append(f'<path d="M{lx},{ly - 5} L{lx + 10},{ly + 5} M{lx},{ly + 5} '
@@ -124,15 +153,23 @@ def line_chart(series: Sequence[Series], title: str, x_label: str, y_label: str,
             out.append(f'<rect x="{lx}" y="{ly - 5}" width="12" height="10" '
                        f'fill="{s.color}"/>')
         out.append(_text(lx + 18, ly + 4, s.name, anchor="start"))
+    if any(s.bands for s in series):
+        ly = top + 10 + 20 * len(series) + 6
+        for cls, opacity, text in (("band-tolerance", 0.22, "target ± tolerance"),
+                                   ("band-stat", 0.10, "target ± 2.5 SE")):
+            out.append(f'<rect class="{cls}" x="{left + pw + 12}" y="{ly - 6}" width="12" '
+                       f'height="12" fill="#555" fill-opacity="{opacity}"/>')
+            out.append(_text(left + pw + 30, ly + 4, text, anchor="start"))
+            ly += 20
     out.append("</svg>")
     return "\n".join(out)
 
 
 def bar_chart(categories: Sequence[str], groups: Sequence[tuple[str, Sequence[float], str]],
               title: str, y_label: str, y_fmt: Fmt = lambda v: f"{v:g}",
-              width: int = 660, height: int = 340) -> str:
+              width: int = 960, height: int = 420) -> str:
     """Grouped vertical bars: one bar per group within each category."""
-    left, right, top, bottom = 60, 150, 30, 50
+    left, right, top, bottom = 70, 170, 34, 54
     pw, ph = width - left - right, height - top - bottom
     top_value = max([v for _, values, _ in groups for v in values] + [0.0])
     y_ticks = nice_ticks(0.0, top_value or 1.0, 5)
@@ -159,7 +196,7 @@ def bar_chart(categories: Sequence[str], groups: Sequence[tuple[str, Sequence[fl
     out.append(_text(16, top + ph / 2, y_label,
                      extra=f'transform="rotate(-90 16 {top + ph / 2:.1f})"'))
     for g, (name, _, color) in enumerate(groups):
-        ly = top + 10 + 18 * g
+        ly = top + 10 + 20 * g
         out.append(f'<rect x="{left + pw + 12}" y="{ly - 5}" width="12" height="10" '
                    f'fill="{color}"/>')
         out.append(_text(left + pw + 30, ly + 4, name, anchor="start"))
@@ -168,9 +205,9 @@ def bar_chart(categories: Sequence[str], groups: Sequence[tuple[str, Sequence[fl
 
 
 def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]],
-                 colors: dict[str, str], title: str, width: int = 660) -> str:
+                 colors: dict[str, str], title: str, width: int = 960) -> str:
     """Horizontal 100% bars, one per row, split into named parts (values in %)."""
-    left, right, top, row_h = 110, 20, 30, 34
+    left, right, top, row_h = 110, 20, 34, 38
     height = top + row_h * len(rows) + 50
     pw = width - left - right
     out = _frame(width, height, title)
@@ -190,7 +227,7 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]],
     ly = top + row_h * len(rows) + 14
     lx = 20.0
     for name, color in colors.items():
-        step = 16 + 7 * len(name) + 14
+        step = 16 + 8 * len(name) + 18
         if lx + step > width:
             lx, ly = 20.0, ly + 16
         out.append(f'<rect x="{lx:.1f}" y="{ly}" width="12" height="10" fill="{color}"/>')
@@ -200,11 +237,11 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]],
     return "\n".join(out)
 
 
-def deviation_plot(items: Sequence[tuple[str, float, bool]], title: str,
-                   width: int = 660, limit: float = 5.0) -> str:
+def deviation_plot(items: Sequence[Deviation], title: str,
+                   width: int = 960, limit: float = 5.0) -> str:
     """One row per target: (achieved - target) / tolerance, clipped to +-limit; the band
-    -1..1 is within tolerance."""
-    left, right, top, row_h = 250, 30, 40, 14
+    -1..1 is within tolerance, each row's lighter band the statistical one (+-2.5 SE)."""
+    left, right, top, row_h = 300, 30, 44, 18
     height = top + row_h * len(items) + 30
     pw = width - left - right
 
@@ -212,19 +249,26 @@ def deviation_plot(items: Sequence[tuple[str, float, bool]], title: str,
         return left + (max(-limit, min(limit, z)) + limit) / (2 * limit) * pw
 
     out = _frame(width, height, title)
-    out.append(f'<rect x="{px(-1):.1f}" y="{top}" width="{px(1) - px(-1):.1f}" '
-               f'height="{row_h * len(items)}" fill="#e8f4e8"/>')
+    out.append(f'<rect class="band-tolerance" x="{px(-1):.1f}" y="{top}" '
+               f'width="{px(1) - px(-1):.1f}" height="{row_h * len(items)}" fill="#e8f4e8"/>')
     for t in range(-int(limit), int(limit) + 1):
         out.append(f'<line x1="{px(t):.1f}" y1="{top}" x2="{px(t):.1f}" '
                    f'y2="{top + row_h * len(items)}" stroke="#eee"/>')
         out.append(_text(px(t), top - 6, f"{t:+d}" if t else "0"))
-    for i, (label, z, passed) in enumerate(items):
+    for i, item in enumerate(items):
+        if item.stat > 1:  # the statistical band is wider than the tolerance
+            out.append(f'<rect class="band-stat" x="{px(-item.stat):.1f}" '
+                       f'y="{top + i * row_h + 2}" width="{px(item.stat) - px(-item.stat):.1f}" '
+                       f'height="{row_h - 4}" fill="#1f77b4" fill-opacity="0.15"/>')
+    for i, item in enumerate(items):
+        label, z, passed = item.label, item.z, item.passed
         y = top + i * row_h + row_h / 2
         color = "#2ca02c" if passed else "#d62728"
-        out.append(_text(left - 6, y + 4, label, anchor="end", size=10))
+        out.append(_text(left - 6, y + 4, label, anchor="end", size=12))
         out.append(f'<circle cx="{px(z):.1f}" cy="{y:.1f}" r="4" fill="{color}">'
                    f"<title>{escape(label)}: {z:+.2f} tolerances</title></circle>")
     out.append(_text(left + pw / 2, height - 8,
-                     "(achieved - target) / tolerance; green band = within tolerance"))
+                     "(achieved - target) / tolerance; green: within tolerance; blue: "
+                     "within 2.5 SE (statistical)"))
     out.append("</svg>")
     return "\n".join(out)

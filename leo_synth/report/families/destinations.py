@@ -24,6 +24,8 @@ both censuses of the destination year.
 
 from __future__ import annotations
 
+import textwrap
+
 from leo_synth.report.derived import suffixed
 from leo_synth.report.families.ks4 import ks4_filters, ks4_table
 from leo_synth.report.registry import Params, definition
@@ -117,8 +119,10 @@ def destinations_table(ws: Workspace, year: int) -> str:
         spr_pmr=suffixed(ws, spring, "PupilMatchingRefAnonymous"),
         spr_onroll=suffixed(ws, spring, "OnRoll"),
         year_start=f"{year + 1}-08-01", year_end=f"{year + 2}-07-31")
+    index = f"CREATE UNIQUE INDEX temp.ix_{name} ON {name}(pmr)"
     ws.conn.execute(sql)
-    ws.conn.execute(f"CREATE UNIQUE INDEX temp.ix_{name} ON {name}(pmr)")
+    ws.conn.execute(index)
+    ws.derived_sql[name] = [textwrap.dedent(sql).strip(), index]
     ws.cache[name] = True
     return name
 
