@@ -32,9 +32,9 @@ def validate_file(path: Path, schema_dir: Path | None = None) -> list[str]:
 
 
 def _parameter_sections() -> set[str]:
-    from leo_synth.simulation.parameters import DEFAULT_PARAMETERS
+    from leo_synth.resources import config_file
 
-    return set(read_yaml(DEFAULT_PARAMETERS))
+    return set(read_yaml(config_file("parameters.yaml")))
 
 
 def _validate_parameters(path: Path) -> list[str]:
