@@ -26,13 +26,14 @@ from leo_synth.config import load_config
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.errors import LeoSynthError
 from leo_synth.request import load_request
+from leo_synth.resources import config_file
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
-from leo_synth.simulation.parameters import DEFAULT_PARAMETERS, load_parameters
+from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import build_pools
 from leo_synth.spec.loader import read_yaml
 
-DEFAULTS = read_yaml(DEFAULT_PARAMETERS)
+DEFAULTS = read_yaml(config_file("parameters.yaml"))
 
 
 def fuzz(cases: int) -> settings:
