@@ -176,7 +176,7 @@ tables:
     assert result.returncode == 2
     assert "column A: unknown type 'varchr'" in result.stderr
     assert "dangling reference 'nope.C'" in result.stderr
-    good = run("validate", "config/default.yaml", "schemas/hmrc.yaml")
+    good = run("validate", "config/default.yaml", "schemas/hmrc/leo_earnings.yaml")
     assert good.returncode == 0 and good.stdout.count(": ok") == 2, good.stderr
 
 

@@ -11,6 +11,9 @@ the FFT code lists ``schemas/vrf/fft_codelists.csv``. Every spec table that name
 * what the VRF is the authority on is refreshed every time: ``years``, ``terms``, ``request``;
 * everything else in an existing column (type, fill, description, codes, keys) is curation and
   is kept; keys it lacks are filled from the VRF;
+* then every key that only repeats the VRF (``description``, ``codes``, ``years``, ``terms``,
+  ``request``) is left out of the file, because the loader merges the VRF's facts at load
+  (``leo_synth/spec/vrf_facts.py``); a file holds only the decisions;
 * a field new to the spec gets a type inferred from the VRF's data type and allowed values, and
   a fill: the builder's attribute when the field is one of the shared characteristics (gender,
   birth, FSM, SEN, school ...) the builder provides, otherwise a draw from the field's code list
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import re
 import sys
 from collections import OrderedDict
@@ -41,6 +43,21 @@ sys.path.insert(0, str(ROOT))
 
 from leo_synth import relations  # noqa: E402,F401 - registers builders
 from leo_synth.relations.registry import BUILDERS  # noqa: E402
+from leo_synth.spec.vrf_facts import (  # noqa: E402
+    VrfFacts,
+    description_of,
+    strip_vrf_defaults,
+)
+
+FACTS: list[VrfFacts] = []
+"""The VRF field list, read once by :func:`main`."""
+
+
+def codes_of(row: dict[str, str]) -> list[tuple[str, str]]:
+    """The VRF code list as the loader reads it (amended, runs expanded)."""
+    from leo_synth.spec.vrf_facts import codes_of as vrf_codes
+
+    return vrf_codes(row, FACTS[0].amendments)
 
 ALL_TERMS = ["", "aut", "spr", "sum"]
 TABLE_PREFIXES = re.compile(
@@ -107,39 +124,6 @@ Dumper.add_representer(OrderedDict, _ordered)
 
 # -- reading the VRF field list ---------------------------------------------------------------
 
-def read_fields() -> dict[str, list[dict[str, str]]]:
-    """VRF fields by table key, name fixes applied, case-insensitive duplicates dropped."""
-    fixes: dict[tuple[str, str], list[str]] = {}
-    with open(VRF / "field_name_fixes.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            fixes[(row["table"], row["vrf_field"])] = row["spec_fields"].split(";")
-    tables: dict[str, list[dict[str, str]]] = {}
-    seen: dict[str, set[str]] = {}
-    with open(VRF / "vrf_fields.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            names = fixes.get((row["table"], row["field"]), [row["field"]])
-            for name in names:
-                key = name.lower()
-                if key in seen.setdefault(row["table"], set()):
-                    continue
-                seen[row["table"]].add(key)
-                tables.setdefault(row["table"], []).append({**row, "field": name})
-    return tables
-
-
-def code_amendments() -> dict[tuple[str, str], tuple[str, list[tuple[str, str]]]]:
-    """Documented corrections of VRF code lists (``schemas/vrf/code_list_amendments.csv``)."""
-    amendments = {}
-    with open(VRF / "code_list_amendments.csv", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            codes = [tuple(item.split("=", 1)) for item in row["codes"].split(";") if item]
-            amendments[(row["table"], row["field"])] = (row["action"], codes)
-    return amendments
-
-
-AMENDMENTS: dict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = {}
-
-
 def fft_codelists() -> dict[str, list[tuple[str, str]]]:
     lists: dict[str, list[tuple[str, str]]] = {}
     with open(VRF / "fft_codelists.csv", encoding="utf-8") as handle:
@@ -153,25 +137,6 @@ def base_name(field: str) -> str:
     name = PLACEHOLDERS.sub("", field)
     name = TABLE_PREFIXES.sub("", name)
     return name.lower()
-
-
-def codes_of(row: dict[str, str]) -> list[tuple[str, str]]:
-    """The VRF code list, with numeric runs such as ``1-14`` expanded to single codes."""
-    out: list[tuple[str, str]] = []
-    action, extra = AMENDMENTS.get((row["table"], row["field"]), ("", []))
-    if action == "drop":
-        return []
-    for code, label in [*json.loads(row["codes"] or "[]"), *extra]:
-        code = code.strip().strip("`'\"")
-        run = re.fullmatch(r"(\d+)\s*-\s*(\d+)", code)
-        if run and int(run.group(2)) - int(run.group(1)) < 100:
-            out.extend((str(i), label) for i in range(int(run.group(1)), int(run.group(2)) + 1))
-        elif code and "/" not in code:
-            out.append((code, label))
-    unique: OrderedDict[str, str] = OrderedDict()
-    for code, label in out:
-        unique.setdefault(code, label)
-    return list(unique.items())
 
 
 # -- inference ----------------------------------------------------------------------------------
@@ -247,7 +212,7 @@ def new_column(row: dict[str, str], provides: frozenset[str],
     codes = codes_of(row)
     sql_type = infer_type(row, codes)
     col: OrderedDict = OrderedDict(name=row["field"], type=sql_type)
-    col["description"] = _description(row)
+    col["description"] = description_of(row)
     attribute = _attribute(row["field"], provides)
     if attribute is not None:
         col["fill"] = attribute
@@ -354,11 +319,6 @@ def _generic(col: dict[str, Any]) -> bool:
         "draw" in fill or fill.get("derive") in GENERIC_DERIVATIONS)
 
 
-def _description(row: dict[str, str]) -> str:
-    text = row["description"].split(" | Notes:")[0].strip()
-    return text or f"{row['field']} (no description in the variable request form)."
-
-
 # -- syncing ------------------------------------------------------------------------------------
 
 def sync_table(table: dict[str, Any], fields: list[dict[str, str]],
@@ -375,19 +335,20 @@ def sync_table(table: dict[str, Any], fields: list[dict[str, str]],
         if col is None:
             col = new_column(row, provides, fft, observed)
         else:
-            col = OrderedDict(col)
-            col.setdefault("description", _description(row))
+            col = OrderedDict({**FACTS[0].defaults(row, table), **col})  # VRF facts merged
             attribute = _attribute(row["field"], provides)
             if attribute is not None and _generic(col):
                 col["fill"] = attribute
                 kind = observed.get(attribute.replace("[n]", "1"))
                 if kind and not _explicit_sql_type(row):
                     col["type"] = kind
-        if (row["table"], row["field"]) in AMENDMENTS:  # documented code-list corrections
+        if (row["table"], row["field"]) in FACTS[0].amendments:  # documented corrections
             col.pop("codes", None)
             if codes_of(row):
                 col["codes"] = OrderedDict(codes_of(row))
         _refresh(col, row, table)
+        col = OrderedDict(strip_vrf_defaults(col, FACTS[0].defaults(row, table)))
+        _reorder(col)
         columns.append(col)
     extra = [f"{table['name']}: column {name} is not in the VRF (kept)" for name in existing]
     columns.extend(OrderedDict(c) for c in existing.values())
@@ -473,9 +434,9 @@ def main() -> int:
     parser.add_argument("--reset", nargs="*", default=[], metavar="TABLE",
                         help="rebuild these tables' columns from the VRF (drops curation)")
     args = parser.parse_args()
-    fields = read_fields()
+    FACTS.append(VrfFacts(VRF))
+    fields = FACTS[0].fields
     fft = fft_codelists()
-    AMENDMENTS.update(code_amendments())
     kinds = attribute_kinds()
     changed, messages, synced = [], [], set()
     for path in sorted(SCHEMAS.rglob("*.yaml")):

@@ -38,7 +38,13 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import Parameters, load_parameters
 from leo_synth.simulation.pools import Pools, build_pools
-from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog, spec_files
+from leo_synth.spec.loader import (
+    SpecError,
+    catalog_csv_files,
+    default_schema_dir,
+    load_catalog,
+    spec_files,
+)
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.writers import Manifest, Writer, make_writer
 from leo_synth.writers.lock import close_inherited_locks
@@ -178,9 +184,10 @@ def plan_relations(catalog: Catalog, iteration: int,
 
 
 def spec_digest(schema_dir: Path) -> str:
-    """SHA-256 of every spec file (names and contents), recorded in the manifest."""
+    """SHA-256 of every spec file and of the VRF files the loader merges into them (names and
+    contents), recorded in the manifest."""
     digest = hashlib.sha256()
-    for path in spec_files(schema_dir):
+    for path in [*spec_files(schema_dir), *catalog_csv_files(schema_dir)]:
         digest.update(path.relative_to(schema_dir).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

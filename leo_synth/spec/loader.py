@@ -32,6 +32,7 @@ from leo_synth.spec.model import (
     expand_table,
 )
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
+from leo_synth.spec.vrf_facts import VRF_KEYS, VrfFacts, vrf_paths
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
 
 FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists",
@@ -50,7 +51,8 @@ VARIANT_KEYS = {"name", "years", "term", "i1_name"}
 KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
 FILL_KINDS = {"draw", "const", "none", "derive", "attr"}
 TERMS = {"", "spr", "sum", "aut"}
-NAME_RULES = Path("vrf") / "physical_name_rules.csv"
+VRF_DIR = Path("vrf")
+NAME_RULES = VRF_DIR / "physical_name_rules.csv"
 """The physical-name rules, relative to the schema folder (read by ``add_name_rules``)."""
 NAME_RULE_FIELDS = ("table", "column", "years", "terms", "physical", "source")
 PLASC_TERM = "plasc"
@@ -137,11 +139,20 @@ def spec_files(schema_dir: Path) -> list[Path]:
     return sorted(p for p in schema_dir.rglob("*.yaml") if p.is_file())
 
 
+def catalog_csv_files(schema_dir: Path) -> list[Path]:
+    """The CSV files of ``schema_dir`` a loaded catalog depends on besides the spec files: the
+    physical-name rules and the VRF field list merged into the columns."""
+    rules = schema_dir / NAME_RULES
+    return [*([rules] if rules.is_file() else []), *vrf_paths(schema_dir / VRF_DIR)]
+
+
 def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = None) -> Catalog:
     """Load every spec file, validate each one and the links between them.
 
-    Raises :class:`SpecError` listing every problem found. A validated catalog is cached (by
-    the SHA-256 of the spec files' paths and contents) so later runs skip the YAML parsing.
+    Raises :class:`SpecError` listing every problem found. Columns of a table that names its
+    ``vrf_table`` are completed from ``vrf/`` (:mod:`leo_synth.spec.vrf_facts`). A validated
+    catalog is cached (by the SHA-256 of the spec and CSV files' paths and contents) so later
+    runs skip the YAML parsing.
     """
     schema_dir = schema_dir or default_schema_dir()
     paths = list(files) if files is not None else spec_files(schema_dir)
@@ -149,11 +160,12 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
         raise LeoSynthError(f"no spec files (*.yaml) found in {schema_dir}")
     rules_path = schema_dir / NAME_RULES
     rules = [rules_path] if rules_path.is_file() else []
-    cache = _cache_path(paths + rules)
+    vrf = vrf_paths(schema_dir / VRF_DIR)
+    cache = _cache_path(paths + catalog_csv_files(schema_dir))
     cached = _read_cache(cache)
     if cached is not None:
         return cached
-    builder = _CatalogBuilder()
+    builder = _CatalogBuilder(VrfFacts(schema_dir / VRF_DIR) if vrf else None)
     for path in paths:
         builder.add_file(path, read_yaml(path))
     for path in rules:
@@ -206,7 +218,9 @@ def _write_cache(path: Path | None, catalog: Catalog) -> None:
 class _CatalogBuilder:
     """Accumulates tables, keyspaces and code lists from spec files, then cross-checks them."""
 
-    def __init__(self) -> None:
+    def __init__(self, vrf: VrfFacts | None = None) -> None:
+        self.vrf = vrf
+        """The VRF field list (None: columns state everything themselves)."""
         self.problems: list[SpecProblem] = []
         self.tables: list[TableSpec] = []
         self._order: dict[str, tuple[float, str]] = {}
@@ -392,7 +406,7 @@ class _CatalogBuilder:
             years = self._years(body["years"], file, name) or frozenset()
         per_year = bool(body.get("per_year", False))
         variants = self._variants(body, name, years, per_year, file)
-        columns = self._columns(body.get("columns") or [], name, file)
+        columns = self._columns(self._with_vrf_facts(body), name, file)
         primary_key = tuple(body.get("primary_key") or ())
         known = {c.name for c in columns}
         for key_col in primary_key:
@@ -410,6 +424,24 @@ class _CatalogBuilder:
             primary_key=primary_key, iterations=iterations, vrf_sheet=body.get("vrf_sheet"),
             vrf_table=body.get("vrf_table"), source_file=file,
         )
+
+    def _with_vrf_facts(self, body: dict) -> Any:
+        """The table's columns, each completed with what the VRF says of its field (see
+        :mod:`leo_synth.spec.vrf_facts`): a key the column states wins, ``key: null`` means
+        none whatever the VRF says."""
+        raw = body.get("columns") or []
+        rows = self.vrf.rows(body) if self.vrf is not None else {}
+        if not rows or not isinstance(raw, list):
+            return raw
+        out = []
+        for column in raw:
+            row = rows.get(str(column.get("name", "")).lower()) if isinstance(column, dict) \
+                else None
+            if row is not None:
+                merged = {**self.vrf.defaults(row, body), **column}
+                column = {k: v for k, v in merged.items() if v is not None or k not in VRF_KEYS}
+            out.append(column)
+        return out
 
     def _variants(self, body: dict, name: str, years: frozenset[int], per_year: bool,
                   file: str) -> tuple[Variant, ...]:
