@@ -58,7 +58,7 @@ def test_generate_prints_rows_and_summary(tmp_path: Path) -> None:
     assert "600 persons" in result.stdout
     assert out.exists() and not leftovers(tmp_path)
     progress = result.stderr.splitlines()  # not a terminal: a line per 10%, with the ETA
-    assert progress[0] == (f"leo-synth: writing 187 relations for 600 persons in 2 block(s) "
+    assert progress[0] == (f"leo-synth: writing 188 relations for 600 persons in 2 block(s) "
                            f"to {out} (sqlite)")
     assert any(line.startswith("leo-synth: 2/2 blocks (100%)") and "to go" in line
                for line in progress)

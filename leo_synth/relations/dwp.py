@@ -26,6 +26,11 @@ def benefits(life: LifeCourse, relation: Relation) -> Frame:
     """One row per benefit spell (per EDUKEY); the out-of-work flag ships with the type."""
     spells = life.benefits
     spells = spells.take(in_labour_data(life)[spells["person"]])
+    # The grain is one spell per EDUKEY, start and type: two claims of one type opening on
+    # the same day (a rare coincidence of the claim processes) are one spell in DWP's data.
+    _, first = np.unique(np.rec.fromarrays([spells["person"], spells["start"], spells["type"]]),
+                         return_index=True)
+    spells = spells.take(np.sort(first))
     flags = life.ctx.params["benefits.out_of_work"]
     codes, inverse = np.unique(spells["type"], return_inverse=True)
     return Frame(

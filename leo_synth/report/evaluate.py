@@ -148,13 +148,31 @@ def _judge(achieved: float, target: Target, band: float) -> bool:
     return abs(achieved - target.value) <= band
 
 
+def _null_se(target: Target, n: int) -> float | None:
+    """The standard error of a simple rate if it were exactly on target (shown in percent).
+
+    The statistical verdict asks whether a miss is bigger than the noise at this size; for a
+    rate that is a test of "the rate is the target", whose noise is sqrt(t(1-t)/n) at the
+    target t. Rejected: the estimate's own binomial SE, which shrinks towards 0 as the
+    estimate does, so a small group that happens to fall well below its target (2 of 42
+    pupils against 13%) is judged by a band narrower than its real noise. None (use the
+    estimate's SE) for combinations, bounds and other units.
+    """
+    if (target.unit not in ("rate", "share") or target.metric is None or target.metric.op
+            or target.bound != "point" or n <= 0 or not 0 < target.value < 100):
+        return None
+    t = target.value / 100
+    return 100 * math.sqrt(t * (1 - t) / n)
+
+
 def evaluate_target(ws: Workspace, target: Target) -> TargetResult:
     """Compute and judge one active target."""
     assert target.metric is not None
     estimate = compute(ws, target.metric)
     value, se = _shown(estimate, target.unit)
     tol = target.tolerance.absolute(target.value)
-    effective = max(tol, STAT_FACTOR * se) if se is not None else tol
+    band_se = _null_se(target, estimate.n) or se
+    effective = max(tol, STAT_FACTOR * band_se) if band_se is not None else tol
     if value is None:
         return TargetResult(target, None, None, estimate.n, tol, effective, False, False,
                             "no observations")

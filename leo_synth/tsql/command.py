@@ -43,7 +43,10 @@ def _native(target: Target, text: str, limit: int | None) -> list[Result]:
         if type(exc).__module__.split(".")[0] not in ("sqlite3", "duckdb", "psycopg",
                                                       "_duckdb"):
             raise
-        raise LeoSynthError(f"query failed: {' '.join(str(exc).split())}") from exc
+        why = " ".join(str(exc).split())
+        hint = (" (refused: query only reads; ATTACH, VACUUM INTO and writes to the extract "
+                "are not allowed)" if "not authorized" in why else "")
+        raise LeoSynthError(f"query failed: {why}{hint}") from exc
     result = result or ResultSet([], [])
     return [Result(1, result.columns, result.rows, result.more)]
 
@@ -132,7 +135,8 @@ def query(database: str, text: str, limit: int, dialect: str, out: Path | None) 
     if text.startswith("@"):
         path = Path(text[1:])
         if not path.is_file():
-            raise LeoSynthError(f"{path} is not a file")
+            why = "No such file" if not path.exists() else "not a file"
+            raise LeoSynthError(f"cannot read the SQL file {path}: {why}")
         text = read_script(path)
     results = run_text(database, text, dialect, None if out else limit, False)
     _emit(results, out, False, "use --limit")

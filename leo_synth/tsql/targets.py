@@ -87,8 +87,17 @@ def connect_sqlite_readonly(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _no_other_files(action: int, *_: object) -> int:
+    """SQLite authorizer: no ATTACH or DETACH (so also no ``VACUUM INTO``, which attaches),
+    the only ways a statement on a read-only file can create or change another file."""
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def _sqlite(path: Path) -> Target:
     connection = connect_sqlite_readonly(path)
+    connection.set_authorizer(_no_other_files)  # #temp tables still work (the temp schema)
     names = [row[0] for row in connection.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
         "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_leo\\_synth%' ESCAPE '\\'")]
