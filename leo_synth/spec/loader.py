@@ -57,7 +57,6 @@ NAME_RULES = VRF_DIR / "physical_name_rules.csv"
 NAME_RULE_FIELDS = ("table", "column", "years", "terms", "physical", "source")
 PLASC_TERM = "plasc"
 """How the rules file writes the empty term of the PLASC views."""
-DATABASES = {"leo_i2", "npd_i2", "lilr_i2", "hesa_i2", "ucas_i2"}
 DATABASE_KEYS = {"srs"}
 
 

@@ -1,12 +1,12 @@
 """SRS names -> the target's relations.
 
-In the SRS a relation is ``<database>.<project>.<view>``: Iteration 1 databases ``NPD``,
-``LEO``, ``LILR``, ``HESA`` (``[NPD].[2002237].[Spring_Census_2011]``), Iteration 2 ``NPD_i2``,
-``LEO_i2``, ``LILR_i2``, ``HESA_i2``, ``UCAS_i2`` (``LEO_i2."2002237".leo_employment``;
-leo_schema.md section 1.1). A name is mapped to the target's relation by its last part,
-case-insensitively, once its database part is one the SRS has and holds that relation; a
-two-part name's schema must be a project number, ``dbo`` or a database name (the PostgreSQL
-and DuckDB outputs have a schema per database).
+In the SRS a relation is ``<database>.<project>.<view>``: the SRS database names of each
+iteration come from ``schemas/databases.yaml`` (``[NPD].[2002237].[Spring_Census_2011]`` in
+Iteration 1, ``LEO_i2."2002237".leo_employment`` in Iteration 2; leo_schema.md section 1.1).
+A name is mapped to the target's relation by its last part, case-insensitively, once its
+database part is one the SRS has and holds that relation; a two-part name's schema must be
+a project number, ``dbo`` or a database name (the PostgreSQL and DuckDB outputs have a
+schema per database).
 """
 
 from __future__ import annotations
@@ -18,16 +18,21 @@ from sqlglot import exp
 from leo_synth.errors import did_you_mean
 from leo_synth.tsql.errors import ScriptError
 
-ITERATION_2 = ("NPD_i2", "LEO_i2", "LILR_i2", "HESA_i2", "UCAS_i2")
-ITERATION_1 = ("NPD", "LEO", "LILR", "HESA")
-SRS_DATABASES = {name.lower(): name for name in ITERATION_2 + ITERATION_1}
+
+@cache
+def _srs_names() -> dict[str, tuple[str, str]]:
+    """Every SRS database name (lower case) -> (its spelling, the extract's database), from
+    the spec's ``databases.yaml``: ``npd`` and ``npd_i2`` are both ``npd_i2``."""
+    from leo_synth.engine.generate import load_checked_catalog
+
+    return {srs.lower(): (srs, database)
+            for database, names in load_checked_catalog().databases.items()
+            for _, srs in names}
 
 
 def source_database(srs_name: str) -> str:
-    """The extract's database (schema or folder) behind an SRS database name: ``NPD`` and
-    ``NPD_i2`` are both ``npd_i2`` (leo-synth names its databases after Iteration 2)."""
-    lower = srs_name.lower()
-    return lower if lower.endswith("_i2") else f"{lower}_i2"
+    """The extract's database (schema or folder) behind an SRS database name."""
+    return _srs_names()[srs_name.lower()][1]
 
 
 @cache
@@ -41,10 +46,11 @@ def _spec_databases() -> dict[str, str]:
 
 
 def check_database(part: str, line: int) -> str:
-    if part.lower() not in SRS_DATABASES:
-        hint = did_you_mean(part, SRS_DATABASES.values())
-        raise ScriptError(line, f"unknown SRS database {part!r}{hint} (the SRS has "
-                          f"{', '.join(ITERATION_2)}; Iteration 1: {', '.join(ITERATION_1)})")
+    known = _srs_names()
+    if part.lower() not in known:
+        spellings = [srs for srs, _ in known.values()]
+        raise ScriptError(line, f"unknown SRS database {part!r}{did_you_mean(part, spellings)}"
+                          f" (the SRS has {', '.join(spellings)})")
     return source_database(part)
 
 
@@ -71,8 +77,9 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
                           f" (not in this extract; `leo-synth tables` lists them)")
     if wanted is not None:
         held = databases.get(name.lower()) or _spec_databases().get(name.lower())
-        if held is not None and held.lower() in SRS_DATABASES and source_database(held) != wanted:
+        known = _srs_names()
+        if held is not None and held.lower() in known and source_database(held) != wanted:
             shown = table.catalog or table.db
-            raise ScriptError(line, f"{name} is in {SRS_DATABASES.get(held.lower(), held)}, "
+            raise ScriptError(line, f"{name} is in {known[held.lower()][0]}, "
                               f"not in {shown}")
     return physical
