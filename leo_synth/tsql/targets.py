@@ -135,18 +135,10 @@ def _duckdb_file(path: Path) -> Target:
 def _duckdb_folder(folder: Path) -> Target:
     """A DuckDB extract (``--format duckdb``): one file per SRS database, each attached
     read-only under its SRS name, so three-part names resolve as they are."""
-    import duckdb
+    from leo_synth.writers.duckdb import connect_extract
 
-    from leo_synth.writers.duckdb import SUFFIX, attach_statements, extract_project
-
-    connection = _duckdb_memory()
-    databases_found = sorted(p.name[:-len(SUFFIX)] for p in folder.glob(f"*{SUFFIX}"))
-    try:
-        for statement in attach_statements(databases_found, extract_project(folder),
-                                           folder.resolve()):
-            connection.execute(statement)
-    except duckdb.Error as exc:
-        raise LeoSynthError(f"cannot open the DuckDB extract {folder}: {exc}") from exc
+    # integer_division is set before connect_extract locks the configuration
+    connection = connect_extract(folder, _duckdb_memory())
     rows = connection.execute(
         "SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal "
         "AND database_name <> 'memory' ORDER BY 1, 2, 3").fetchall()

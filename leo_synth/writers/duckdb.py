@@ -69,27 +69,22 @@ def attach_script(databases: list[str], project: str) -> str:
     return "\n".join([*lines, *(f"{s};" for s in attach_statements(databases, project))]) + "\n"
 
 
-def extract_project(folder: Path) -> str:
-    """The SRS project number a DuckDB extract was written with (its manifest)."""
-    try:
-        settings = json.loads((folder / MANIFEST_FILE).read_text())["leo_synth"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise LeoSynthError(f"{folder} is not a leo-synth DuckDB extract (no readable "
-                            f"{MANIFEST_FILE})") from exc
-    return SrsNaming.from_settings(settings).project
-
-
-def connect_extract(folder: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with every database file of a DuckDB extract attached
-    read-only under its SRS name and the search path set, so both three-part SRS names and
-    bare relation names resolve."""
+def connect_extract(folder: Path, conn: duckdb.DuckDBPyConnection | None = None
+                    ) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection (``conn``, or a new one) with every database file of a
+    DuckDB extract attached read-only under its SRS name and the search path set, so both
+    three-part SRS names and bare relation names resolve; no other file can be reached."""
     manifest = folder / MANIFEST_FILE
     databases = sorted(p.name[:-len(SUFFIX)] for p in folder.glob(f"*{SUFFIX}"))
-    if not manifest.is_file() or not databases:
+    try:
+        settings = json.loads(manifest.read_text())["leo_synth"]
+    except (OSError, ValueError, KeyError):
+        settings = None
+    if settings is None or not databases:
         raise LeoSynthError(f"{folder} is not a leo-synth DuckDB extract (expected "
                             f"{MANIFEST_FILE} and <database>{SUFFIX} files)")
-    naming = SrsNaming.from_settings(json.loads(manifest.read_text())["leo_synth"])
-    conn = duckdb.connect()
+    naming = SrsNaming.from_settings(settings)
+    conn = conn or duckdb.connect()
     try:
         for statement in attach_statements(databases, naming.project, folder.resolve()):
             conn.execute(statement)
