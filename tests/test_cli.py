@@ -49,7 +49,7 @@ def test_version_and_help() -> None:
         assert result.returncode == 0 and "Usage:" in result.stdout, command
 
 
-def test_generate_prints_rows_and_summary(tmp_path: Path) -> None:
+def test_generate_prints_rows_and_summary(tmp_path: Path, catalog) -> None:
     out = tmp_path / "leo.sqlite"
     result = run("generate", "--persons", "600", "--block-size", "300", "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -58,7 +58,9 @@ def test_generate_prints_rows_and_summary(tmp_path: Path) -> None:
     assert "600 persons" in result.stdout
     assert out.exists() and not leftovers(tmp_path)
     progress = result.stderr.splitlines()  # not a terminal: a line per 10%, with the ETA
-    assert progress[0] == (f"leo-synth: writing 188 relations for 600 persons in 2 block(s) "
+    relations = len(catalog.relations(2))
+    assert progress[0] == (f"leo-synth: writing {relations} relations for 600 persons in "
+                           f"2 block(s) "
                            f"to {out} (sqlite)")
     assert any(line.startswith("leo-synth: 2/2 blocks (100%)") and "to go" in line
                for line in progress)
