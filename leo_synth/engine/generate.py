@@ -124,7 +124,7 @@ def compute_block(block: int) -> BlockResult:
             continue
         frame = registry.BUILDERS[rel.table.builder].build(life, rel)
         batch = build_batch(rel, frame, state.seed, block)
-        batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block)
+        batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block, life)
         ledger.append((rel.name, defects))
         out.append((index, batch, Checksum.of(batch, batch.schema)))
     if state.ledger_index is not None:

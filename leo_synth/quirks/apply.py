@@ -11,6 +11,8 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.quirks import (  # noqa: F401  (registers the quirks)
     codes,
     duplicates,
+    geography,
+    labour_records,
     placeholders,
     spells,
 )
@@ -56,8 +58,9 @@ def quirks_for(relation: Relation) -> list[Quirk]:
 
 
 def apply_quirks(relation: Relation, batch: pa.RecordBatch, rates: dict[str, float],
-                 seed: int, block: int) -> tuple[pa.RecordBatch, Defects]:
-    """The block's batch with the relation's quirks applied, and the defects made."""
+                 seed: int, block: int, life: Any = None) -> tuple[pa.RecordBatch, Defects]:
+    """The block's batch with the relation's quirks applied, and the defects made (``life``:
+    the block's life course, for quirks that read a person's other records)."""
     defects = Defects()
     todo = [q for q in quirks_for(relation) if rates.get(q.code, 0.0) > 0]
     if not todo or batch.num_rows == 0:
@@ -65,7 +68,8 @@ def apply_quirks(relation: Relation, batch: pa.RecordBatch, rates: dict[str, flo
     table = pa.Table.from_batches([batch])
     for found in todo:
         run = QuirkRun(found, relation, found.target(relation), table, rates[found.code],
-                       stream(seed, f"quirk:{found.code}:{relation.name}", block), defects)
+                       stream(seed, f"quirk:{found.code}:{relation.name}", block), defects,
+                       life)
         found.apply(run)
         table = run.table
     table = table.combine_chunks()

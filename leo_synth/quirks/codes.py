@@ -1,4 +1,4 @@
-"""Legacy and invalid codes (``leo_schema.md`` 4.3 item 18)."""
+"""Legacy, invalid and non-numeric codes (``leo_schema.md`` 4.3 items 18 and 19)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from leo_synth.quirks.duplicates import CENSUS
-from leo_synth.quirks.model import QuirkRun, quirk
+from leo_synth.quirks.model import QuirkRun, Target, quirk
 
 LEGACY_GENDER = {"M": "B", "F": "G"}
 """The census's old boy/girl codes for male/female."""
@@ -21,3 +21,57 @@ def census_legacy_gender(run: QuirkRun) -> None:
     values = np.asarray(run.table.column(col.name).to_pandas().fillna(""), dtype=object)
     rows = run.pick(np.isin(values, list(LEGACY_GENDER)))
     run.set_values(col.name, rows, pa.array([LEGACY_GENDER[v] for v in values[rows]]))
+
+
+LEGACY_SEN = {"K": ("A", "P"), "E": ("S",)}
+"""SEN provision codes withdrawn in 2014: SEN support was School Action (A) or Action Plus (P),
+an EHC plan a Statement (S)."""
+LAST_LEGACY_YEAR = {"K": 2014, "E": 2017}
+"""The last academic year (start) the code list still allows each code's legacy codes."""
+
+
+@quirk("census_legacy_sen", 18, "a withdrawn SEN provision code after its last valid year: "
+       "A or P for SEN support after 2014/15, S for an EHC plan after 2017/18", (CENSUS,))
+def census_legacy_sen(run: QuirkRun) -> None:
+    col = run.column("SENprovision_[term][yy]")
+    if col is None or run.relation.year is None:
+        return
+    values = np.asarray(run.table.column(col.name).to_pandas().fillna(""), dtype=object)
+    late = [code for code, last in LAST_LEGACY_YEAR.items() if run.relation.year > last]
+    rows = run.pick(np.isin(values, late))
+    legacy = [LEGACY_SEN[v][i % len(LEGACY_SEN[v])]
+              for v, i in zip(values[rows], run.rng.integers(0, 2, len(rows)), strict=True)]
+    run.set_values(col.name, rows, pa.array(legacy, pa.string()))
+
+
+@quirk("census_invalid_ethnicity", 18, "an invalid major ethnic group: the minor group's code "
+       "keyed into EthnicGroupMajor", (CENSUS,))
+def census_invalid_ethnicity(run: QuirkRun) -> None:
+    major, minor = run.column("EthnicGroupMajor_[term][yy]"), run.column(
+        "EthnicGroupMinor_[term][yy]")
+    if major is None or minor is None:
+        return
+    majors = np.asarray(run.table.column(major.name).to_pandas().fillna(""), dtype=object)
+    minors = np.asarray(run.table.column(minor.name).to_pandas().fillna(""), dtype=object)
+    rows = run.pick((majors != "") & (minors != "") & (majors != minors))
+    run.set_values(major.name, rows, pa.array(minors[rows].tolist(), pa.string()))
+
+
+HESA = Target("hesa", ("HE_PUPILMATCHINGREFANONYMOUS", "HE_INSTID_ANON", "HE_XINSTID01__ANON",
+                       "HE_COMDATE"))
+LAST_TEXT_YEARPRG_YEAR = 2006
+"""HESA years (academic year start) in which YEARPRG was keyed as text: the record before the
+2007/08 redesign (``HE_DATELEFT``, ``HE_INSTID_ANON``)."""
+YEARPRG_TEXT = ("X", "XX", "NK")
+"""Non-numeric year-of-programme markers. Assumption: the sources say only "non-numeric"."""
+
+
+@quirk("hesa_yearprg_text", 19, "a non-numeric year of programme (X, XX or NK) in HESA years "
+       "up to 2006/07", (HESA,))
+def hesa_yearprg_text(run: QuirkRun) -> None:
+    col = run.column("HE_YEARPRG")
+    if col is None or run.relation.year is None or run.relation.year > LAST_TEXT_YEARPRG_YEAR:
+        return
+    rows = run.pick(~run.is_null(col.name) & run.keyed())
+    text = np.array(YEARPRG_TEXT)[run.rng.integers(0, len(YEARPRG_TEXT), len(rows))]
+    run.set_values(col.name, rows, pa.array(text.tolist(), pa.string()))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -13,6 +15,9 @@ from leo_synth.spec.model import Relation, RelationColumn
 
 ADDED_ROW = "added_row"
 CHANGED_VALUE = "changed_value"
+DELETED_ROW = "deleted_row"
+"""A row the clean extract has and the quirk removed; its ``clean_value`` is the whole row as
+JSON (column name to the ledger's text of the value)."""
 
 
 @dataclass
@@ -101,6 +106,9 @@ class QuirkRun:
     rate: float
     rng: np.random.Generator
     defects: Defects
+    life: Any = None
+    """The block's life course (``LifeCourse``), for quirks that need more than the rows, e.g.
+    a person's other EDUKEYs; None when a relation is quirked on its own."""
 
     def column(self, template: str) -> RelationColumn | None:
         """The relation's column made from a template column, or None if the view lacks it."""
@@ -112,6 +120,17 @@ class QuirkRun:
     def is_null(self, name: str) -> np.ndarray:
         """Which rows hold NULL in column ``name``."""
         return np.asarray(self.table.column(name).is_null().to_numpy(zero_copy_only=False))
+
+    def keyed(self) -> np.ndarray:
+        """Rows whose key columns all hold a value (not NULL, not ''): only those can be found
+        again by the answer key (e.g. HESA students unmatched to the NPD have a blank PMR)."""
+        ok = np.ones(self.table.num_rows, dtype=bool)
+        for name in self.key_columns():
+            column = self.table.column(name)
+            ok &= ~self.is_null(name)
+            if pa.types.is_string(column.type):
+                ok &= np.asarray(pc.fill_null(pc.not_equal(column, ""), False))
+        return ok
 
     def pick(self, candidates: np.ndarray | None = None) -> np.ndarray:
         """Row indices chosen at the quirk's rate (among ``candidates``, a boolean mask)."""
@@ -136,12 +155,26 @@ class QuirkRun:
         current = self.table.column(name).combine_chunks()
         clean = as_text(current.take(pa.array(rows, pa.int64())))
         self.defects.add(self.quirk.code, CHANGED_VALUE, self.keys(rows), name, clean)
-        replaced = current.to_pylist()
-        for row, value in zip(rows.tolist(), values.cast(current.type).to_pylist(), strict=True):
-            replaced[row] = value
+        order = np.argsort(rows, kind="stable")
+        mask = np.zeros(len(current), dtype=bool)
+        mask[rows] = True
+        replaced = pc.replace_with_mask(current, pa.array(mask),
+                                        values.cast(current.type).take(pa.array(order)))
         index = self.table.schema.get_field_index(name)
-        self.table = self.table.set_column(index, self.table.schema.field(index),
-                                           pa.array(replaced, current.type))
+        self.table = self.table.set_column(index, self.table.schema.field(index), replaced)
+
+    def delete_rows(self, rows: np.ndarray) -> None:
+        """Remove rows, recording each whole row (as JSON) so that the key can put it back."""
+        if not len(rows):
+            return
+        gone = self.table.take(pa.array(rows, pa.int64()))
+        texts = {name: as_text(gone.column(name).combine_chunks()) for name in gone.column_names}
+        rows_json = [json.dumps({name: texts[name][i] for name in gone.column_names},
+                                separators=(",", ":")) for i in range(gone.num_rows)]
+        self.defects.add(self.quirk.code, DELETED_ROW, self.keys(rows), None, rows_json)
+        keep = np.ones(self.table.num_rows, dtype=bool)
+        keep[rows] = False
+        self.table = self.table.filter(pa.array(keep))
 
     def add_rows(self, rows: pa.Table, distinguishing: tuple[str, ...] = ()) -> None:
         """Append rows, recording each with its key and the ``distinguishing`` columns that

@@ -9,9 +9,12 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
+from leo_synth.quirks.codes import HESA
 from leo_synth.quirks.duplicates import CENSUS, KS4, NCCIS
 from leo_synth.quirks.model import QuirkRun, Target, quirk
 
+PLAMS = Target("plams", ("pl_PupilMatchingRefAnonymous", "pl_ACADYR", "pl_QAN", "pl_QN",
+                         "pl_LearningStartDate"))
 LILR_LEARNERS = Target("learners", ("external_id",))
 LILR_AIMS = Target("aims", ("external_id", "sequence_index"))
 PLACEHOLDER_END = dt.date(1900, 1, 1)
@@ -20,7 +23,7 @@ PLACEHOLDER_END = dt.date(1900, 1, 1)
 def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
     """In rows chosen at the rate, every NULL non-key cell of the given SQL kinds becomes
     ``value``."""
-    rows = run.pick()
+    rows = run.pick(run.keyed())
     if not len(rows):
         return
     keys = set(run.target.key)
@@ -32,7 +35,7 @@ def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
 
 
 @quirk("blank_string", 17, "blank strings '' instead of NULL in every empty text column of "
-       "a record", (CENSUS, KS4, NCCIS))
+       "a record", (CENSUS, KS4, NCCIS, HESA, PLAMS))
 def blank_string(run: QuirkRun) -> None:
     _fill_nulls(run, ("string",), "")
 

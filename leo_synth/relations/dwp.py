@@ -10,6 +10,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import tax_year_start
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.residence import COUNTRIES
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
@@ -20,17 +21,23 @@ COUNTRY_CODES = {"England": "E92000001", "Wales": "W92000004", "Scotland": "S920
                  "Northern Ireland": "N92000002", "Abroad": None, "Unknown": None}
 
 
+@per_block
+def benefit_spells(life: LifeCourse) -> Frame:
+    """The benefit spells of the extract: persons in the labour data, one spell per person,
+    start and type (two claims of one type opening on the same day, a rare coincidence of the
+    claim processes, are one spell in DWP's data)."""
+    spells = life.benefits
+    spells = spells.take(in_labour_data(life)[spells["person"]])
+    _, first = np.unique(np.rec.fromarrays([spells["person"], spells["start"], spells["type"]]),
+                         return_index=True)
+    return spells.take(np.sort(first))
+
+
 @builder("dwp.benefits", provides=["edukey", "start_date", "end_date", "benefit_type",
                                    "out_of_work"])
 def benefits(life: LifeCourse, relation: Relation) -> Frame:
     """One row per benefit spell (per EDUKEY); the out-of-work flag ships with the type."""
-    spells = life.benefits
-    spells = spells.take(in_labour_data(life)[spells["person"]])
-    # The grain is one spell per EDUKEY, start and type: two claims of one type opening on
-    # the same day (a rare coincidence of the claim processes) are one spell in DWP's data.
-    _, first = np.unique(np.rec.fromarrays([spells["person"], spells["start"], spells["type"]]),
-                         return_index=True)
-    spells = spells.take(np.sort(first))
+    spells = benefit_spells(life)
     flags = life.ctx.params["benefits.out_of_work"]
     codes, inverse = np.unique(spells["type"], return_inverse=True)
     return Frame(

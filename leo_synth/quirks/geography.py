@@ -1,0 +1,48 @@
+"""Residence before the October 2012 bulk load (``leo_schema.md`` 4.3 item 22): DWP's CIS did
+not track addresses accurately before 12 October 2012, so tax years up to 2012/13 were partly
+reassigned from 2001 output areas, and some person-years are missing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from leo_synth.quirks.model import QuirkRun, Target, quirk
+
+GEOGRAPHY = Target("leo_geography", ("Edukey", "TaxYear"))
+LAST_UNTRACKED_TAX_YEAR = 201213
+"""The last tax year (``TaxYear`` code) before CIS tracked addresses (bulk load 12 Oct 2012)."""
+
+
+def _untracked(run: QuirkRun) -> np.ndarray:
+    col = run.column("TaxYear")
+    if col is None:
+        return np.zeros(run.table.num_rows, dtype=bool)
+    years = np.asarray(run.table.column(col.name).to_pandas().fillna(0), dtype=np.int64)
+    return (years > 0) & (years <= LAST_UNTRACKED_TAX_YEAR)
+
+
+@quirk("geography_reassigned", 22, "a residence of 2012/13 or earlier in another output area "
+       "of the same local authority (reassigned from a 2001 output area)", (GEOGRAPHY,))
+def geography_reassigned(run: QuirkRun) -> None:
+    coa, la = run.column("COA_2011"), run.column("LAUA_anon")
+    if coa is None or la is None:
+        return
+    areas = np.asarray(run.table.column(coa.name).to_pandas().fillna(""), dtype=str)
+    las = np.asarray(run.table.column(la.name).to_pandas().fillna(""), dtype=str)
+    # Another output area of the same authority, among those the block's residents live in.
+    pairs = np.unique(np.rec.fromarrays([las, areas], names="la,area"))
+    first = np.searchsorted(pairs["la"], las, side="left")
+    choices = np.searchsorted(pairs["la"], las, side="right") - first
+    rows = run.pick(_untracked(run) & (areas != "") & (las != "") & (choices >= 2))
+    own = np.searchsorted(pairs, np.rec.fromarrays([las[rows], areas[rows]],
+                                                    names="la,area")) - first[rows]
+    other = (run.rng.random(len(rows)) * (choices[rows] - 1)).astype(np.int64)
+    other += other >= own  # skip the current area
+    run.set_values(coa.name, rows, pa.array(pairs["area"][first[rows] + other]))
+
+
+@quirk("geography_gap", 22, "a person-year of 2012/13 or earlier missing from the geography "
+       "table (gaps in years before the bulk load)", (GEOGRAPHY,))
+def geography_gap(run: QuirkRun) -> None:
+    run.delete_rows(run.pick(_untracked(run)))
