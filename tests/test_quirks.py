@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 import sqlite3
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from leo_synth.quirks.model import ADDED_ROW, QUIRKS
 from leo_synth.quirks.restore import restore
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.spec.model import Relation
+from leo_synth.tsql.command import run_text
 from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 REALISTIC = profile_rates("realistic", load_parameters()["quirks"])
@@ -335,3 +337,23 @@ def test_cli_profile_request_and_no_ledger(tmp_path) -> None:
                           "RecordStatus_spr11 = 101").fetchone()[0] == duplicates
     bad = runner.invoke(main, [*common, "--profile", "tidy", "--out", str(tmp_path / "x")])
     assert bad.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+CLEANING = sorted((Path(__file__).resolve().parents[1] / "examples" / "cleaning").glob("*.sql"))
+
+
+@pytest.mark.parametrize("script", CLEANING, ids=lambda p: p.stem)
+def test_cleaning_lesson_recovers_what_it_says(runs, script) -> None:
+    """Each cleaning script of examples/cleaning/ runs on the messy extract; one that says it
+    recovers the clean answer gives exactly the clean extract's answer, one that says the
+    information is lost gives a different one."""
+    text = script.read_text(encoding="utf-8")
+    recovers = re.search(r"^-- Recovers: (.*)$", text, re.MULTILINE)
+    assert recovers, f"{script.name} must say whether it recovers the clean answer"
+    messy, clean = (run_text(str(runs[name]), text, "tsql", None, False)[-1].rows
+                    for name in ("messy", "clean"))
+    assert clean, script.name
+    if recovers.group(1).startswith("the clean extract's answer"):
+        assert messy == clean, script.name
+    else:
+        assert messy != clean, script.name
