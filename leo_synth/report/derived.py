@@ -25,6 +25,7 @@ import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from leo_synth.quirks.labour_records import P14_TAXABLE_BENEFITS
 from leo_synth.report.source import Workspace
 from leo_synth.simulation.subjects import SUBJECT_MAP
 from leo_synth.spec import load_catalog
@@ -138,14 +139,32 @@ def _t_months(ws: Workspace) -> list[str]:
 
 @derived("t_emp", requires=("leo_employment",), deps=("t_edukey",))
 def _t_emp(ws: Workspace) -> list[str]:
-    """PAYE spells per person, identical spells of a person's several EDUKEYs counted once."""
+    """PAYE spells per person: identical spells of a person's several EDUKEYs counted once, and
+    (when the extract has the benefit spells) a spell whose dates are exactly those of the
+    person's JSA, ESA or Incapacity Benefit spell dropped as a benefit record that P14 returns
+    wrongly included (leo_schema.md 4.3 items 6 and 15)."""
+    statements, p14 = [], ""
+    if ws.has("leo_benefit"):
+        ws.load(["leo_benefit"])
+        statements += [
+            f"""CREATE TEMP TABLE t_p14_benefit AS
+                SELECT DISTINCT k.ae_id, b.StartDate AS s, b.EndDate AS e
+                FROM leo_benefit b
+                JOIN t_edukey k ON k.edukey = b.EduKey
+                WHERE b.Benefit_type IN ({", ".join(f"'{t}'" for t in P14_TAXABLE_BENEFITS)})""",
+            "CREATE INDEX temp.ix_t_p14_benefit ON t_p14_benefit(ae_id, s, e)",
+        ]
+        p14 = """
+              AND NOT EXISTS (SELECT 1 FROM t_p14_benefit p WHERE p.ae_id = k.ae_id
+                              AND p.s = e.StartDate AND p.e = e.EndDate)"""
     return [
+        *statements,
         f"""CREATE TEMP TABLE t_emp AS
             SELECT DISTINCT k.ae_id, e.StartDate AS s, e.EndDate AS e,
                    {month_index('e.StartDate')} AS m0, {month_index('e.EndDate')} AS m1
             FROM leo_employment e
             JOIN t_edukey k ON k.edukey = e.EduKey
-            WHERE e.EndDate >= e.StartDate""",
+            WHERE e.EndDate >= e.StartDate{p14}""",
         "CREATE INDEX temp.ix_t_emp ON t_emp(ae_id, s)",
     ]
 
