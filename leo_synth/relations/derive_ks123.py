@@ -73,8 +73,9 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
               params: dict[str, Any]) -> object:
     """Point score of ``of``: ``scale: level`` 6 x level + 3 (KS2/KS3 levels and fine levels:
     level 4 = 27), ``ks1`` the KS1 points of an outcome index (W 3, 1 9, 2C 13, 2B 15, 2A 17,
-    3 21, 4 27), ``ks1_code`` / ``ks1_whole`` the index's code or whole level; with several
-    attributes their mean (``digits`` decimals). NULL for a -1 (no prior) index."""
+    3 21, 4 27), ``ks1_code`` / ``ks1_whole`` the index's code or whole level, ``value`` the
+    value itself; with several attributes their mean (``digits`` decimals). NULL for a -1 (no
+    prior) KS1 index or, with ``prior``, any negative (no prior) value."""
     scale = str(params.get("scale", "level"))
     parts, null = [], np.zeros(len(frame), dtype=bool)
     for name in _names(params["of"]):
@@ -87,6 +88,8 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
             values = (KS1_WHOLE if scale == "ks1_whole" else KS1_POINTS)[index].astype(float)
         elif scale == "level":
             values = 6 * values + 3
+        if params.get("prior"):
+            missing |= values < 0
         null |= missing
         parts.append(values)
     out = np.mean(parts, axis=0)
@@ -100,10 +103,12 @@ def ks_band(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
             params: dict[str, Any]) -> object:
     """The code of the band attribute ``of`` falls in: ``codes[i]`` for values from ``cuts[i-1]``
     up to ``cuts[i]`` (``codes`` has one more entry than ``cuts``); NULL where ``of`` is NULL
-    or, with ``prior``, -1."""
+    or, with ``prior``, -1, or below ``null_below``."""
     values, null = _values(frame, str(params["of"]))
     if params.get("prior"):
         null |= values < 0
+    if "null_below" in params:
+        null |= values < float(params["null_below"])
     cuts = np.asarray(params["cuts"], dtype=float)
     codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
     return _out(codes[np.searchsorted(cuts, values + 1e-9, side="right")], null)

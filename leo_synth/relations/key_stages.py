@@ -18,6 +18,7 @@ from leo_synth.relations.ks123_results import (
     ks1_english,
     ks1_results,
     ks2_results,
+    ks3_results,
     stage_rows,
 )
 from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
@@ -165,72 +166,116 @@ def ks2_pupil(life: LifeCourse, relation: Relation) -> Frame:
     return Frame(out)
 
 
-@builder("npd.ks2_exam", provides=(*COMMON, "examno", "subject_code", "sublevno", "grade",
-                                   "testlev", "talevel", "points", "testmark", "fine"))
+EXAM_ATTRIBUTES = ("examno", "subject_code", "sublevno", "grade", "testlev", "talevel",
+                   "points", "testmark", "fine", "t1mark", "t2mark", "t3mark", "t4mark",
+                   "readmark", "writmark", "readlev", "writlev", "ta1", "ta2", "ta3", "ta4",
+                   "score", "teststat")
+
+
+@builder("npd.ks2_exam", provides=(*COMMON, *EXAM_ATTRIBUTES))
 def ks2_exam(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per pupil and KS2 subject (English, mathematics, science)."""
+    """One row per pupil and KS2 subject (English, mathematics, science): the pupil row's
+    levels, marks and papers (the 2016 maths papers in 2015/16)."""
     rows = _stage_rows(life, "ks2")
-    results = ks2_results(life)
-    return _per_subject(life, rows, 6, _ks2_levels(life), {"eng": 1, "mat": 2, "sci": 3},
-                        {short: results[f"{short}totmrk"] for short in KS2_SUBJECTS.values()})
+    r = ks2_results(life)
+    y2016 = rows["year"] >= 2015
+    maths = {"testmark": np.where(y2016, r["mat16mrk"], r["mattotmrk"]),
+             "t1mark": np.where(y2016, r["matarithmrk"], r["mattestamrk"]),
+             "t2mark": np.where(y2016, r["matpaper2mrk"], r["mattestbmrk"]),
+             "t3mark": np.where(y2016, r["matpaper3mrk"], r["matarthmrk"]),
+             "score": Masked(r["matscore"], ~y2016)}
+    return _per_subject(life, rows, 6, {"eng": 1, "mat": 2, "sci": 3}, {
+        "eng": {"testlev": r["englev"], "talevel": r["engtalev"], "testmark": r["engtotmrk"],
+                "fine": r["engfine"], "t1mark": r["readmrk"], "t2mark": r["writothmrk"],
+                "t3mark": r["spellmrk"], "t4mark": r["hndwrmrk"], "readmark": r["readmrk"],
+                "writmark": r["writmrk"], "readlev": r["readlev"], "writlev": r["writlev"],
+                "ta1": r["readtalev"], "ta2": r["writtalev"],
+                "score": Masked(r["readscore"], ~y2016)},
+        "mat": {"testlev": r["matlev"], "talevel": r["mattalev"], "fine": r["matfine"],
+                "ta1": r["mattalev"], **maths},
+        "sci": {"testlev": r["scilev"], "talevel": r["scitalev"], "testmark": r["scitotmrk"],
+                "fine": r["scifine"], "t1mark": r["scitestamrk"], "t2mark": r["scitestbmrk"],
+                "ta1": r["scitalev"]},
+    }, teststat="35")
 
 
-def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, levels: dict[str, np.ndarray],
-                 subject_numbers: dict[str, int],
-                 marks: dict[str, np.ndarray] | None = None) -> Frame:
-    """Long format: one row per pupil and subject with level-based measures (the pupil
-    table's test marks where given)."""
+def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, subject_numbers: dict[str, int],
+                 results: dict[str, dict[str, object]], teststat: object) -> Frame:
+    """Long format: one row per pupil and subject, carrying the pupil row's results of that
+    subject (``EXAM_ATTRIBUTES``; NULL where a subject has no such result, e.g. a fourth paper).
+    """
     base = _common(life, rows, yeargroup)
+    n = len(rows)
     parts = []
-    for short, level in levels.items():
-        part = {name: values for name, values in base.items()}
-        n = len(level)
+    for short, number in subject_numbers.items():
+        part = dict(base)
+        found = results[short]
+        level = np.asarray(found["testlev"])
         part.update({
-            "examno": np.full(n, subject_numbers[short]), "subject_code": np.full(n, short.upper()),
-            "sublevno": np.full(n, 200 + subject_numbers[short]), "grade": level.astype(str),
-            "testlev": level, "talevel": level, "points": level * 6 + 3,
-            "testmark": marks[short] if marks else np.clip((level - 1) * 20, 0, 100),
-            "fine": level + 0.5,
+            "examno": np.full(n, number), "subject_code": np.full(n, short.upper()),
+            "sublevno": np.full(n, 200 + number), "grade": level.astype(str),
+            "points": level * 6 + 3,
+            "teststat": (teststat[short] if isinstance(teststat, dict)
+                         else np.full(n, teststat)),
         })
+        for name in EXAM_ATTRIBUTES:
+            if name in found:
+                part[name] = found[name]
+            elif name not in part:
+                part[name] = Masked(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
         parts.append(Frame(part))
     return Frame.concat(parts)
 
 
 # -- KS3 -----------------------------------------------------------------------------------------
 
-def _ks3_levels(rows: Frame) -> dict[str, np.ndarray]:
-    return dict(zip(("eng", "mat", "sci"), key_stages.subject_levels(rows, "ks3").values(),
-                    strict=True))
+KS3_RESULTS = (
+    "englev", "matlev", "scilev", "engtalev", "mattalev", "scitalev", "readlev", "writlev",
+    "engtotmrk", "mattotmrk", "scitotmrk", "engfine", "matfine", "scifine", "engrdtotmrk",
+    "engwrtotmrk", "engreadmrk", "engrdshmrk", "engwritmrk", "engwrshmrk", "eng1mrk", "eng2mrk",
+    "matpap1mrk", "matpap2mrk", "matarthmrk", "scipap1mrk", "scipap2mrk", "mattier", "scitier",
+    "ks2englev", "ks2matlev", "ks2scilev", "ks2readlev", "ks2writlev", "ks2engtalev",
+    "ks2mattalev", "ks2scitalev", "ks2engfine", "ks2matfine", "ks2scifine", "entry_year",
+)
+"""Attributes of ``ks123_results.ks3_results`` the KS3 pupil table provides as they are."""
 
 
 @builder("npd.ks3_pupil", provides=(
-    *COMMON, "englev", "matlev", "scilev", "engtalev", "mattalev", "scitalev", "engpoints",
-    "matpoints", "scipoints", "readlev", "writlev", "totpts", "lev5eng", "lev5mat", "lev5sci",
+    *COMMON, *KS3_RESULTS, "engpoints", "matpoints", "scipoints", "totpts", "lev5eng",
+    "lev5mat", "lev5sci",
 ))
 def ks3_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 9: levels and points in English, maths, science."""
     rows = _stage_rows(life, "ks3")
     out = _common(life, rows, 9)
-    levels = _ks3_levels(rows)
-    for short, level in levels.items():
-        level = np.clip(level, 3, 8)  # KS3 levels run from 3 (below: letter codes) to 8
-        levels[short] = level
-        out[f"{short}lev"] = level
-        out[f"{short}talev"] = level
+    results = ks3_results(life)
+    out.update({name: results[name] for name in KS3_RESULTS})
+    for short in ("eng", "mat", "sci"):
+        level = results[f"{short}lev"]
         out[f"{short}points"] = level * 6 + 3
         out[f"lev5{short}"] = (level >= 5).astype(np.int64)
-    out["readlev"] = levels["eng"]
-    out["writlev"] = levels["eng"]
-    out["totpts"] = sum(level * 6 + 3 for level in levels.values())
+    out["totpts"] = out["engpoints"] + out["matpoints"] + out["scipoints"]
     return Frame(out)
 
 
-@builder("npd.ks3_result", provides=(*COMMON, "examno", "subject_code", "sublevno", "grade",
-                                     "talevel", "points", "testmark", "fine"))
+@builder("npd.ks3_result", provides=(*COMMON, *EXAM_ATTRIBUTES))
 def ks3_result(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per pupil and KS3 subject result."""
+    """One row per pupil and KS3 subject result: the pupil row's levels, marks and papers."""
     rows = _stage_rows(life, "ks3")
-    return _per_subject(life, rows, 9, _ks3_levels(rows), {"eng": 1, "mat": 2, "sci": 3})
+    r = ks3_results(life)
+    n = len(rows)
+    return _per_subject(life, rows, 9, {"eng": 1, "mat": 2, "sci": 3}, {
+        "eng": {"testlev": r["englev"], "talevel": r["engtalev"], "testmark": r["engtotmrk"],
+                "fine": r["engfine"], "t1mark": r["engreadmrk"], "t2mark": r["engrdshmrk"],
+                "t3mark": r["engwritmrk"], "t4mark": r["engwrshmrk"],
+                "readmark": r["engrdtotmrk"], "writmark": r["engwrtotmrk"],
+                "readlev": r["readlev"], "writlev": r["writlev"]},
+        "mat": {"testlev": r["matlev"], "talevel": r["mattalev"], "testmark": r["mattotmrk"],
+                "fine": r["matfine"], "t1mark": r["matpap1mrk"], "t2mark": r["matpap2mrk"],
+                "t3mark": r["matarthmrk"]},
+        "sci": {"testlev": r["scilev"], "talevel": r["scitalev"], "testmark": r["scitotmrk"],
+                "fine": r["scifine"], "t1mark": r["scipap1mrk"], "t2mark": r["scipap2mrk"]},
+    }, teststat={"eng": np.full(n, "47"), "mat": r["mattier"], "sci": r["scitier"]})
 
 
 # -- KS4 exam ------------------------------------------------------------------------------------

@@ -191,11 +191,8 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["matscore"] = scaled_score(out["mat16mrk"], 51, 110)
     out["gpsscore"] = scaled_score(out["gpsmrk"], GPS_BANDS[2], 70)
     # Teacher assessments: the test level, a level above or below now and then.
-    for short, level in (("eng", out["englev"]), ("mat", out["matlev"]),
-                         ("sci", out["scilev"]), ("read", out["readlev"]),
-                         ("writ", out["writlev"])):
-        u = ta.random(n)
-        out[f"{short}talev"] = np.clip(level + (u > 0.9) - (u < 0.05), 2, 6)
+    for short in ("eng", "mat", "sci", "read", "writ"):
+        out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 2, 6)
     # 2016 writing TA as a score for progress: below WTS 71, WTS 91, EXS 103, GDS 113.
     out["writscore"] = np.array([71, 71, 71, 91, 103, 113, 113])[out["writtalev"]]
     # KS1 prior attainment: the pupil's own KS1 row.
@@ -214,3 +211,57 @@ def prior_points(index: np.ndarray, kind: str = "points") -> Masked:
     indices, NULL where the pupil has no KS1 row (-1)."""
     table = {"points": KS1_POINTS, "whole": KS1_WHOLE, "code": KS1_CODES}[kind]
     return Masked(table[np.maximum(index, 0)], index < 0)
+
+
+def _talev(level: np.ndarray, rng: np.random.Generator, low: int, high: int) -> np.ndarray:
+    """Teacher assessment: the test level, a level above (10%) or below (5%) now and then."""
+    u = rng.random(len(level))
+    return np.clip(level + (u > 0.9) - (u < 0.05), low, high)
+
+
+# -- KS3 -----------------------------------------------------------------------------------------
+
+MATHS_TIERS = np.array(["35", "35", "35", "35", "35", "46", "57", "68", "68"])
+SCIENCE_TIERS = np.array(["36", "36", "36", "36", "36", "36", "57", "57", "57"])
+"""KS3 tier entered, by level (index = level): the tier whose range the pupil's level sits in
+(maths 3-5, 4-6, 5-7, 6-8; science 3-6, 5-7)."""
+
+
+@per_block
+def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
+    """Levels (3-8), marks, papers, fine levels, teacher assessments, tiers and KS2 prior
+    attainment of the block's KS3 pupils (every test is scored out of 100 here)."""
+    rows = stage_rows(life, "ks3")
+    scores = dict(zip(("eng", "mat", "sci"), key_stages.subject_scores(rows, "ks3").values(),
+                      strict=True))
+    papers = life.ctx.rng("assessment:ks3:papers")
+    ta = life.ctx.rng("assessment:ks3:ta")
+    out: dict[str, np.ndarray] = {}
+    for short, score in scores.items():
+        mark = marks_in_bands(score, KS3_BANDS, 3)
+        out[f"{short}totmrk"] = mark
+        out[f"{short}lev"] = level_of_mark(mark, KS3_BANDS, 3)
+        out[f"{short}fine"] = fine_level(mark, KS3_BANDS, 3)
+        out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 3, 8)
+    # English: reading (32) and Shakespeare reading (18), longer (30) and shorter (20) writing.
+    out["engrdtotmrk"], out["engwrtotmrk"] = split_mark(out["engtotmrk"], (50, 50), papers)
+    out["engreadmrk"], out["engrdshmrk"] = split_mark(out["engrdtotmrk"], (32, 18), papers)
+    out["engwritmrk"], out["engwrshmrk"] = split_mark(out["engwrtotmrk"], (30, 20), papers)
+    out["eng1mrk"] = out["engreadmrk"] + out["engwritmrk"]  # paper 1: reading and writing
+    out["eng2mrk"] = out["engrdshmrk"] + out["engwrshmrk"]  # paper 2: Shakespeare
+    out["readlev"] = level_of_mark(2 * out["engrdtotmrk"], KS3_BANDS, 3)
+    out["writlev"] = level_of_mark(2 * out["engwrtotmrk"], KS3_BANDS, 3)
+    out["matpap1mrk"], out["matpap2mrk"], out["matarthmrk"] = split_mark(
+        out["mattotmrk"], (40, 40, 20), papers)
+    out["scipap1mrk"], out["scipap2mrk"] = split_mark(out["scitotmrk"], (50, 50), papers)
+    out["mattier"] = MATHS_TIERS[out["matlev"]]
+    out["scitier"] = SCIENCE_TIERS[out["scilev"]]
+    # KS2 prior attainment: the pupil's own KS2 row (-1 without one).
+    pos, found = earlier_row(life, rows, "ks2")
+    ks2 = ks2_results(life)
+    for name in ("englev", "matlev", "scilev", "readlev", "writlev", "engtalev", "mattalev",
+                 "scitalev", "engfine", "matfine", "scifine"):
+        values = ks2[name][pos] if len(ks2[name]) else np.zeros(len(rows))
+        out[f"ks2{name}"] = np.where(found, values, -1)
+    out["entry_year"] = entry_year(life, rows)
+    return out
