@@ -234,3 +234,13 @@ def ks_pscale(frame: Frame, relation: Relation, column: RelationColumn,
     picks = codes[np.searchsorted(np.cumsum([0.1, 0.15, 0.2, 0.25, 0.3]), rng.random(len(frame)),
                                   side="right").clip(0, 4)]
     return Masked(picks.astype(object), null | (index != 0))
+
+
+@derivation("ks_flag_draw")
+def ks_flag_draw(frame: Frame, relation: Relation, column: RelationColumn,
+                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """A rare 0/1 flag drawn only where attribute ``of`` is 1: 1 with probability ``share``
+    there, 0 everywhere else (e.g. refugee status among pupils with English as an additional
+    language)."""
+    eligible = np.asarray(frame[str(params["of"])]) == 1
+    return (eligible & (rng.random(len(frame)) < float(params["share"]))).astype(np.int64)
