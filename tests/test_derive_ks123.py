@@ -208,7 +208,9 @@ def test_ks3_papers_add_up_and_results_agree(db) -> None:
           sum(CAST(KS3_T1MARK AS INT) + CAST(KS3_T2MARK AS INT)
               + coalesce(CAST(KS3_T3MARK AS INT), 0) + coalesce(CAST(KS3_T4MARK AS INT), 0)
               <> KS3_TESTMARK),
-          sum(CAST(KS3_TESTLEV AS INT) <> {_band('KS3_TESTMARK', (14, 31, 51, 71, 91), 3)})
+          sum(CAST(KS3_TESTLEV AS INT) <> CASE KS3_LEAPCODE
+              WHEN 9992 THEN {_band('KS3_TESTMARK', (14, 31, 51, 71, 91), 3)}
+              ELSE {_band('KS3_TESTMARK', (14, 31, 51, 71), 3)} END)
         FROM {KS3_RESULT} WHERE KS3_T1MARK IS NOT NULL""")
     assert rows > 20 and bad_sum == 0 and bad_level == 0
 

@@ -32,6 +32,8 @@ KS2_BANDS = np.array([0, 19, 46, 79, 95, 101])
 the 2000s English, maths and science tests (every test is scored out of 100 here)."""
 KS3_BANDS = np.array([0, 14, 31, 51, 71, 91, 101])
 """Lowest mark (out of 100) of KS3 levels 3 to 8, and one past the top."""
+KS3_BANDS_TO_7 = np.array([0, 14, 31, 51, 71, 101])
+"""The same for the English and science tests, whose highest level is 7 (maths reaches 8)."""
 READ_BANDS = np.array([0, 11, 18, 31, 45, 51])
 """Lowest reading mark (out of 50) of KS2 reading levels 2 to 6."""
 GPS_BANDS = np.array([0, 10, 26, 44, 63, 71])
@@ -94,11 +96,15 @@ def stage_rows(life: LifeCourse, stage: str) -> Frame:
 
 def earlier_row(life: LifeCourse, rows: Frame, stage: str) -> tuple[np.ndarray, np.ndarray]:
     """Index of each pupil's row at an earlier stage, and whether they have one."""
-    earlier = stage_rows(life, stage)["person"]
-    pos = np.minimum(np.searchsorted(earlier, rows["person"]), max(len(earlier) - 1, 0))
-    found = (len(earlier) > 0) & (earlier[pos] == rows["person"]) if len(earlier) else (
-        np.zeros(len(rows), dtype=bool))
-    return pos, found
+    return _lookup(stage_rows(life, stage)["person"], rows["person"])
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position of each wanted key in sorted ``keys``, and whether it is there."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return pos, keys[pos] == wanted
 
 
 def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
@@ -107,8 +113,8 @@ def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
     years = life.schooling.pupil_years
     key = years["person"] * 10000 + years["year"]
     want = rows["person"] * 10000 + rows["year"]
-    pos = np.minimum(np.searchsorted(key, want), len(key) - 1)
-    return np.where(key[pos] == want, years["entry_year"][pos], rows["year"])
+    pos, found = _lookup(key, want)
+    return np.where(found, years["entry_year"][pos] if len(key) else 0, rows["year"])
 
 
 # -- KS1 -----------------------------------------------------------------------------------------
@@ -238,10 +244,11 @@ def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
     ta = life.ctx.rng("assessment:ks3:ta")
     out: dict[str, np.ndarray] = {}
     for short, score in scores.items():
-        mark = marks_in_bands(score, KS3_BANDS, 3)
+        bands = KS3_BANDS if short == "mat" else KS3_BANDS_TO_7
+        mark = marks_in_bands(score, bands, 3)
         out[f"{short}totmrk"] = mark
-        out[f"{short}lev"] = level_of_mark(mark, KS3_BANDS, 3)
-        out[f"{short}fine"] = fine_level(mark, KS3_BANDS, 3)
+        out[f"{short}lev"] = level_of_mark(mark, bands, 3)
+        out[f"{short}fine"] = fine_level(mark, bands, 3)
         out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 3, 8)
     # English: reading (32) and Shakespeare reading (18), longer (30) and shorter (20) writing.
     out["engrdtotmrk"], out["engwrtotmrk"] = split_mark(out["engtotmrk"], (50, 50), papers)
@@ -249,8 +256,8 @@ def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["engwritmrk"], out["engwrshmrk"] = split_mark(out["engwrtotmrk"], (30, 20), papers)
     out["eng1mrk"] = out["engreadmrk"] + out["engwritmrk"]  # paper 1: reading and writing
     out["eng2mrk"] = out["engrdshmrk"] + out["engwrshmrk"]  # paper 2: Shakespeare
-    out["readlev"] = level_of_mark(2 * out["engrdtotmrk"], KS3_BANDS, 3)
-    out["writlev"] = level_of_mark(2 * out["engwrtotmrk"], KS3_BANDS, 3)
+    out["readlev"] = level_of_mark(2 * out["engrdtotmrk"], KS3_BANDS_TO_7, 3)
+    out["writlev"] = level_of_mark(2 * out["engwrtotmrk"], KS3_BANDS_TO_7, 3)
     out["matpap1mrk"], out["matpap2mrk"], out["matarthmrk"] = split_mark(
         out["mattotmrk"], (40, 40, 20), papers)
     out["scipap1mrk"], out["scipap2mrk"] = split_mark(out["scitotmrk"], (50, 50), papers)
