@@ -11,6 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks123_results import (
+    KS1_CODES,
+    KS1_POINTS,
+    entry_year,
+    ks1_english,
+    ks1_results,
+    ks2_results,
+    ks3_results,
+    stage_rows,
+)
 from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
@@ -20,7 +30,6 @@ from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
@@ -28,9 +37,7 @@ COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymou
           "season", "assessyr", *CARE_ATTRIBUTES)
 
 
-@per_block
-def _stage_rows(life: LifeCourse, stage: str) -> Frame:
-    return key_stages.assessed_pupils(life, stage)
+_stage_rows = stage_rows
 
 
 def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:
@@ -71,25 +78,24 @@ def eyfsp(life: LifeCourse, relation: Relation) -> Frame:
 
 # -- KS1 -----------------------------------------------------------------------------------------
 
-KS1_CODES = np.array(["W", "1", "2C", "2B", "2A", "3", "4"])
-KS1_POINTS = np.array([3, 9, 13, 15, 17, 21, 27])
+KS1_SUBJECTS = (("reading", "read"), ("writing", "writ"), ("maths", "mat"), ("science", "sci"))
 
 
 @builder("npd.ks1", provides=(*COMMON, "reading", "writing", "maths", "science", "readpoints",
                               "writpoints", "matpoints", "scipoints", "aps", "read2plus",
                               "writ2plus", "maths2plus", "read2bplus", "writ2bplus",
-                              "maths2bplus", "read3plus", "writ3plus", "maths3plus"))
+                              "maths2bplus", "read3plus", "writ3plus", "maths3plus", "readidx",
+                              "writidx", "matidx", "sciidx", "spliidx", "engidx", "entry_year"))
 def ks1(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 2: levels W, 1, 2C/2B/2A, 3, 4 and points."""
     rows = _stage_rows(life, "ks1")
     out = _common(life, rows, 2)
+    results = ks1_results(life)
     aps = []
-    for i, (subject, short) in enumerate((("reading", "read"), ("writing", "writ"),
-                                          ("maths", "mat"), ("science", "sci"))):
-        raw = 3.0 + 1.25 * (0.85 * rows["latent"] + 0.5 * rows["noise"][:, i])
-        index = np.clip(np.floor(raw), 0, 6).astype(np.int64)
+    for subject, short in KS1_SUBJECTS:
+        index = results[subject]
+        out[f"{short}idx"] = index
         if subject == "science":  # science is assessed in whole levels
-            index = np.select([index <= 1, index <= 4], [index, 2], np.minimum(index, 6))
             out[subject] = np.array(["W", "1", "2", "2", "2", "3", "4"])[index]
         else:
             out[subject] = KS1_CODES[index]
@@ -100,48 +106,35 @@ def ks1(life: LifeCourse, relation: Relation) -> Frame:
             out[f"{stem}2plus"] = (index >= 2).astype(np.int64)
             out[f"{stem}2bplus"] = (index >= 3).astype(np.int64)
             out[f"{stem}3plus"] = (index >= 5).astype(np.int64)
+    out["spliidx"] = results["speaking"]
+    out["engidx"] = ks1_english(results["reading"], results["writing"])
     out["aps"] = np.round(np.mean(aps, axis=0), 1)
+    out["entry_year"] = entry_year(life, rows)
     return Frame(out)
 
 
 # -- KS2 -----------------------------------------------------------------------------------------
 
 KS2_SUBJECTS = {"english": "eng", "maths": "mat", "science": "sci"}
-KS2_POINTS = np.array([0, 0, 15, 21, 27, 33, 39])  # points of levels 2 to 6
+KS2_RESULTS = (
+    "englev", "matlev", "scilev", "readlev", "writlev", "gpslev", "engtotmrk", "mattotmrk",
+    "scitotmrk", "readmrk", "writmrk", "writothmrk", "spellmrk", "hndwrmrk", "mattestamrk",
+    "mattestbmrk", "matarthmrk", "scitestamrk", "scitestbmrk", "gpsmrk", "gpspaper1mrk",
+    "gpspaper2mrk", "mat16mrk", "matarithmrk", "matpaper2mrk", "matpaper3mrk", "engfine",
+    "matfine", "scifine", "readfine", "gpsfine", "engtalev", "mattalev", "scitalev",
+    "readtalev", "writtalev", "ks1read", "ks1writ", "ks1mat", "ks1eng", "entry_year",
+)
+"""Attributes of ``ks123_results.ks2_results`` the KS2 pupil table provides as they are."""
 
 
-KS2_MARK_BANDS = np.array([[0, 18], [0, 18], [0, 18], [19, 45], [46, 78], [79, 94], [95, 100]])
-"""Test marks (out of 100) of levels 2 to 6 (rows 2..6): a level is awarded by its mark band,
-as on the KS2 tests' level thresholds (typical 2000s maths thresholds: 19, 46, 79)."""
-
-
-def _ks2_levels(rows: Frame) -> dict[str, np.ndarray]:
-    return {short: np.clip(levels, 2, 6) for short, levels in zip(
-        KS2_SUBJECTS.values(), key_stages.subject_levels(rows, "ks2").values(), strict=True)}
-
-
-def _ks2_marks(rows: Frame) -> dict[str, np.ndarray]:
-    """Test mark per subject inside its level's band, placed by the score's position within the
-    level, so the level follows from the mark (``level_of_ks2_mark``)."""
-    out = {}
-    for short, raw in zip(KS2_SUBJECTS.values(), key_stages.subject_scores(rows, "ks2").values(),
-                          strict=True):
-        level = np.clip(np.floor(raw), 2, 6).astype(np.int64)
-        low, high = KS2_MARK_BANDS[level, 0], KS2_MARK_BANDS[level, 1]
-        position = np.clip(raw - level, 0, 0.999)
-        out[short] = (low + np.floor(position * (high - low + 1))).astype(np.int64)
-    return out
-
-
-def level_of_ks2_mark(mark: np.ndarray) -> np.ndarray:
-    """The KS2 level a test mark earns (2 to 6)."""
-    return 2 + np.searchsorted(KS2_MARK_BANDS[3:, 0], mark, side="right")
+def _ks2_levels(life: LifeCourse) -> dict[str, np.ndarray]:
+    results = ks2_results(life)
+    return {short: results[f"{short}lev"] for short in KS2_SUBJECTS.values()}
 
 
 @builder("npd.ks2_pupil", provides=(
-    *COMMON, "englev", "matlev", "scilev", "readlev", "engwritlev", "engpoints", "matpoints",
-    "scipoints", "engtalev", "mattalev", "scitalev", "engtotmrk", "mattotmrk", "scitotmrk",
-    "readmrk", "matmrk", "readoutcome", "matoutcome", "readscore", "matscore", "valeng",
+    *COMMON, *KS2_RESULTS, "engwritlev", "engpoints", "matpoints", "scipoints", "matmrk",
+    "readoutcome", "matoutcome", "readscore", "matscore", "gpsscore", "writscore", "valeng",
     "valmat", "valsci", "eligeng", "eligmat", "eligsci", "nentries", "lev4em", "lev5em",
     "totpts", "aps",
 ))
@@ -149,28 +142,23 @@ def ks2_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 6: levels, marks, points (scaled scores 2015/16)."""
     rows = _stage_rows(life, "ks2")
     out = _common(life, rows, 6)
-    levels = _ks2_levels(rows)
-    marks = _ks2_marks(rows)
+    results = ks2_results(life)
+    out.update({name: results[name] for name in KS2_RESULTS})
     n = len(rows)
-    for short, level in levels.items():
-        out[f"{short}lev"] = level
-        out[f"{short}talev"] = np.clip(level + (rows["noise"][:, 3] > 1.2), 2, 6)
-        out[f"{short}points"] = KS2_POINTS[level]
-        out[f"{short}totmrk"] = marks[short]
+    for short in KS2_SUBJECTS.values():
+        out[f"{short}points"] = 6 * results[f"{short}lev"] + 3
         out[f"val{short}"] = np.ones(n, dtype=np.int64)
         out[f"elig{short}"] = np.ones(n, dtype=np.int64)
-    out["readlev"] = levels["eng"]
-    out["engwritlev"] = np.clip(levels["eng"] - (rows["noise"][:, 1] < -0.8), 2, 6)
-    out["readmrk"] = np.clip(out["engtotmrk"] // 2, 0, 50)
-    out["matmrk"] = out["mattotmrk"]
-    scaled = np.clip(np.rint(103 + 7 * rows["latent"] + 3 * rows["noise"][:, 2]), 80, 120)
-    out["readscore"] = Masked(scaled, rows["year"] < 2015)
-    out["matscore"] = Masked(np.clip(scaled + np.rint(2 * rows["noise"][:, 1]), 80, 120),
-                             rows["year"] < 2015)
+    out["engwritlev"] = results["writlev"]
+    out["matmrk"] = results["mat16mrk"]
+    before_2016 = rows["year"] < 2015
+    for name in ("readscore", "matscore", "gpsscore", "writscore"):
+        out[name] = Masked(results[name], before_2016)
     # Outcomes of the 2015/16 tests: achieved / not achieved the expected standard.
-    out["readoutcome"] = np.where(scaled >= 100, "AS", "NS")
-    out["matoutcome"] = np.where(out["matscore"].values >= 100, "AS", "NS")
+    out["readoutcome"] = np.where(results["readscore"] >= 100, "AS", "NS")
+    out["matoutcome"] = np.where(results["matscore"] >= 100, "AS", "NS")
     out["nentries"] = np.full(n, 3)
+    levels = _ks2_levels(life)
     out["lev4em"] = ((levels["eng"] >= 4) & (levels["mat"] >= 4)).astype(np.int64)
     out["lev5em"] = ((levels["eng"] >= 5) & (levels["mat"] >= 5)).astype(np.int64)
     out["totpts"] = sum(out[f"{s}points"] for s in KS2_SUBJECTS.values())
@@ -178,71 +166,116 @@ def ks2_pupil(life: LifeCourse, relation: Relation) -> Frame:
     return Frame(out)
 
 
-@builder("npd.ks2_exam", provides=(*COMMON, "examno", "subject_code", "sublevno", "grade",
-                                   "testlev", "talevel", "points", "testmark", "fine"))
+EXAM_ATTRIBUTES = ("examno", "subject_code", "sublevno", "grade", "testlev", "talevel",
+                   "points", "testmark", "fine", "t1mark", "t2mark", "t3mark", "t4mark",
+                   "readmark", "writmark", "readlev", "writlev", "ta1", "ta2", "ta3", "ta4",
+                   "score", "teststat")
+
+
+@builder("npd.ks2_exam", provides=(*COMMON, *EXAM_ATTRIBUTES))
 def ks2_exam(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per pupil and KS2 subject (English, mathematics, science)."""
+    """One row per pupil and KS2 subject (English, mathematics, science): the pupil row's
+    levels, marks and papers (the 2016 maths papers in 2015/16)."""
     rows = _stage_rows(life, "ks2")
-    return _per_subject(life, rows, 6, _ks2_levels(rows), {"eng": 1, "mat": 2, "sci": 3},
-                        _ks2_marks(rows))
+    r = ks2_results(life)
+    y2016 = rows["year"] >= 2015
+    maths = {"testmark": np.where(y2016, r["mat16mrk"], r["mattotmrk"]),
+             "t1mark": np.where(y2016, r["matarithmrk"], r["mattestamrk"]),
+             "t2mark": np.where(y2016, r["matpaper2mrk"], r["mattestbmrk"]),
+             "t3mark": np.where(y2016, r["matpaper3mrk"], r["matarthmrk"]),
+             "score": Masked(r["matscore"], ~y2016)}
+    return _per_subject(life, rows, 6, {"eng": 1, "mat": 2, "sci": 3}, {
+        "eng": {"testlev": r["englev"], "talevel": r["engtalev"], "testmark": r["engtotmrk"],
+                "fine": r["engfine"], "t1mark": r["readmrk"], "t2mark": r["writothmrk"],
+                "t3mark": r["spellmrk"], "t4mark": r["hndwrmrk"], "readmark": r["readmrk"],
+                "writmark": r["writmrk"], "readlev": r["readlev"], "writlev": r["writlev"],
+                "ta1": r["readtalev"], "ta2": r["writtalev"],
+                "score": Masked(r["readscore"], ~y2016)},
+        "mat": {"testlev": r["matlev"], "talevel": r["mattalev"], "fine": r["matfine"],
+                "ta1": r["mattalev"], **maths},
+        "sci": {"testlev": r["scilev"], "talevel": r["scitalev"], "testmark": r["scitotmrk"],
+                "fine": r["scifine"], "t1mark": r["scitestamrk"], "t2mark": r["scitestbmrk"],
+                "ta1": r["scitalev"]},
+    }, teststat="35")
 
 
-def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, levels: dict[str, np.ndarray],
-                 subject_numbers: dict[str, int],
-                 marks: dict[str, np.ndarray] | None = None) -> Frame:
-    """Long format: one row per pupil and subject with level-based measures (the pupil
-    table's test marks where given)."""
+def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, subject_numbers: dict[str, int],
+                 results: dict[str, dict[str, object]], teststat: object) -> Frame:
+    """Long format: one row per pupil and subject, carrying the pupil row's results of that
+    subject (``EXAM_ATTRIBUTES``; NULL where a subject has no such result, e.g. a fourth paper).
+    """
     base = _common(life, rows, yeargroup)
+    n = len(rows)
     parts = []
-    for short, level in levels.items():
-        part = {name: values for name, values in base.items()}
-        n = len(level)
+    for short, number in subject_numbers.items():
+        part = dict(base)
+        found = results[short]
+        level = np.asarray(found["testlev"])
         part.update({
-            "examno": np.full(n, subject_numbers[short]), "subject_code": np.full(n, short.upper()),
-            "sublevno": np.full(n, 200 + subject_numbers[short]), "grade": level.astype(str),
-            "testlev": level, "talevel": level, "points": level * 6 + 3,
-            "testmark": marks[short] if marks else np.clip((level - 1) * 20, 0, 100),
-            "fine": level + 0.5,
+            "examno": np.full(n, number), "subject_code": np.full(n, short.upper()),
+            "sublevno": np.full(n, 200 + number), "grade": level.astype(str),
+            "points": level * 6 + 3,
+            "teststat": (teststat[short] if isinstance(teststat, dict)
+                         else np.full(n, teststat)),
         })
+        for name in EXAM_ATTRIBUTES:
+            if name in found:
+                part[name] = found[name]
+            elif name not in part:
+                part[name] = Masked(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
         parts.append(Frame(part))
     return Frame.concat(parts)
 
 
 # -- KS3 -----------------------------------------------------------------------------------------
 
-def _ks3_levels(rows: Frame) -> dict[str, np.ndarray]:
-    return dict(zip(("eng", "mat", "sci"), key_stages.subject_levels(rows, "ks3").values(),
-                    strict=True))
+KS3_RESULTS = (
+    "englev", "matlev", "scilev", "engtalev", "mattalev", "scitalev", "readlev", "writlev",
+    "engtotmrk", "mattotmrk", "scitotmrk", "engfine", "matfine", "scifine", "engrdtotmrk",
+    "engwrtotmrk", "engreadmrk", "engrdshmrk", "engwritmrk", "engwrshmrk", "eng1mrk", "eng2mrk",
+    "matpap1mrk", "matpap2mrk", "matarthmrk", "scipap1mrk", "scipap2mrk", "mattier", "scitier",
+    "ks2englev", "ks2matlev", "ks2scilev", "ks2readlev", "ks2writlev", "ks2engtalev",
+    "ks2mattalev", "ks2scitalev", "ks2engfine", "ks2matfine", "ks2scifine", "entry_year",
+)
+"""Attributes of ``ks123_results.ks3_results`` the KS3 pupil table provides as they are."""
 
 
 @builder("npd.ks3_pupil", provides=(
-    *COMMON, "englev", "matlev", "scilev", "engtalev", "mattalev", "scitalev", "engpoints",
-    "matpoints", "scipoints", "readlev", "writlev", "totpts", "lev5eng", "lev5mat", "lev5sci",
+    *COMMON, *KS3_RESULTS, "engpoints", "matpoints", "scipoints", "totpts", "lev5eng",
+    "lev5mat", "lev5sci",
 ))
 def ks3_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 9: levels and points in English, maths, science."""
     rows = _stage_rows(life, "ks3")
     out = _common(life, rows, 9)
-    levels = _ks3_levels(rows)
-    for short, level in levels.items():
-        level = np.clip(level, 3, 8)  # KS3 levels run from 3 (below: letter codes) to 8
-        levels[short] = level
-        out[f"{short}lev"] = level
-        out[f"{short}talev"] = level
+    results = ks3_results(life)
+    out.update({name: results[name] for name in KS3_RESULTS})
+    for short in ("eng", "mat", "sci"):
+        level = results[f"{short}lev"]
         out[f"{short}points"] = level * 6 + 3
         out[f"lev5{short}"] = (level >= 5).astype(np.int64)
-    out["readlev"] = levels["eng"]
-    out["writlev"] = levels["eng"]
-    out["totpts"] = sum(level * 6 + 3 for level in levels.values())
+    out["totpts"] = out["engpoints"] + out["matpoints"] + out["scipoints"]
     return Frame(out)
 
 
-@builder("npd.ks3_result", provides=(*COMMON, "examno", "subject_code", "sublevno", "grade",
-                                     "talevel", "points", "testmark", "fine"))
+@builder("npd.ks3_result", provides=(*COMMON, *EXAM_ATTRIBUTES))
 def ks3_result(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per pupil and KS3 subject result."""
+    """One row per pupil and KS3 subject result: the pupil row's levels, marks and papers."""
     rows = _stage_rows(life, "ks3")
-    return _per_subject(life, rows, 9, _ks3_levels(rows), {"eng": 1, "mat": 2, "sci": 3})
+    r = ks3_results(life)
+    n = len(rows)
+    return _per_subject(life, rows, 9, {"eng": 1, "mat": 2, "sci": 3}, {
+        "eng": {"testlev": r["englev"], "talevel": r["engtalev"], "testmark": r["engtotmrk"],
+                "fine": r["engfine"], "t1mark": r["engreadmrk"], "t2mark": r["engrdshmrk"],
+                "t3mark": r["engwritmrk"], "t4mark": r["engwrshmrk"],
+                "readmark": r["engrdtotmrk"], "writmark": r["engwrtotmrk"],
+                "readlev": r["readlev"], "writlev": r["writlev"]},
+        "mat": {"testlev": r["matlev"], "talevel": r["mattalev"], "testmark": r["mattotmrk"],
+                "fine": r["matfine"], "t1mark": r["matpap1mrk"], "t2mark": r["matpap2mrk"],
+                "t3mark": r["matarthmrk"]},
+        "sci": {"testlev": r["scilev"], "talevel": r["scitalev"], "testmark": r["scitotmrk"],
+                "fine": r["scifine"], "t1mark": r["scipap1mrk"], "t2mark": r["scipap2mrk"]},
+    }, teststat={"eng": np.full(n, "47"), "mat": r["mattier"], "sci": r["scitier"]})
 
 
 # -- KS4 exam ------------------------------------------------------------------------------------

@@ -1,0 +1,274 @@
+"""Key stage 1-3 results behind the pupil and exam tables: levels, test marks split into their
+papers, finely graded levels, teacher assessments, the prior key stage's levels and the school
+history (mobility).
+
+The KS1, KS2 and KS3 builders (``key_stages.py``) provide these as attributes, and the rules of
+``schemas/rules/ks1.yaml``, ``ks2_pupil.yaml``, ``ks2_exam.yaml``, ``ks3_pupil.yaml`` and
+``ks3_result.yaml`` derive the flags, point scores and progress measures from them
+(``derive_ks123.py``), so a level agrees with its mark, the papers add up to the test mark, the
+exam rows agree with the pupil row and the prior attainment is the pupil's own earlier row.
+Every draw comes from a stream of its own (``assessment:<stage>:<what>``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.values import Masked
+from leo_synth.simulation import key_stages
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
+
+# -- levels and marks ----------------------------------------------------------------------------
+
+KS1_CODES = np.array(["W", "1", "2C", "2B", "2A", "3", "4"])
+KS1_POINTS = np.array([3, 9, 13, 15, 17, 21, 27])
+KS1_WHOLE = np.array([0, 1, 2, 2, 2, 3, 4])
+"""KS1 outcomes by index 0..6 (W = working towards level 1), their points and whole levels."""
+
+KS2_BANDS = np.array([0, 19, 46, 79, 95, 101])
+"""Lowest mark (out of 100) of KS2 levels 2 to 6, and one past the top: the level thresholds of
+the 2000s English, maths and science tests (every test is scored out of 100 here)."""
+KS3_BANDS = np.array([0, 14, 31, 51, 71, 91, 101])
+"""Lowest mark (out of 100) of KS3 levels 3 to 8, and one past the top."""
+KS3_BANDS_TO_7 = np.array([0, 14, 31, 51, 71, 101])
+"""The same for the English and science tests, whose highest level is 7 (maths reaches 8)."""
+READ_BANDS = np.array([0, 11, 18, 31, 45, 51])
+"""Lowest reading mark (out of 50) of KS2 reading levels 2 to 6."""
+GPS_BANDS = np.array([0, 10, 26, 44, 63, 71])
+"""Lowest GPS mark (out of 70) of KS2 grammar, punctuation and spelling levels 2 to 6."""
+
+
+def marks_in_bands(score: np.ndarray, bands: np.ndarray, lowest: int) -> np.ndarray:
+    """Test marks from a continuous score on the level scale: a score of level k plus a fraction
+    lands that fraction of the way through level k's mark band, so the level is the mark's."""
+    top = lowest + len(bands) - 2
+    level = np.clip(np.floor(score), lowest, top).astype(np.int64)
+    low, high = bands[level - lowest], bands[level - lowest + 1] - 1
+    position = np.clip(score - level, 0, 0.999)
+    return (low + np.floor(position * (high - low + 1))).astype(np.int64)
+
+
+def level_of_mark(mark: np.ndarray, bands: np.ndarray, lowest: int) -> np.ndarray:
+    """The level a test mark earns, by the test's thresholds."""
+    return lowest + np.searchsorted(bands[1:-1], mark, side="right")
+
+
+def fine_level(mark: np.ndarray, bands: np.ndarray, lowest: int) -> np.ndarray:
+    """DfE's finely graded level: the level plus the mark's position within the level's band
+    (two decimals), e.g. 4.50 half way through level 4."""
+    level = level_of_mark(mark, bands, lowest)
+    low, high = bands[level - lowest], bands[level - lowest + 1]
+    return np.round(level + (mark - low) / (high - low), 2)
+
+
+def split_mark(total: np.ndarray, maxima: tuple[int, ...], rng: np.random.Generator
+               ) -> list[np.ndarray]:
+    """A test mark split into its papers' marks (each within 0 and its paper's maximum, shared
+    in proportion to the maxima with some noise); the papers add up to the total."""
+    remaining = np.asarray(total, dtype=np.int64).copy()
+    parts = []
+    for i, top in enumerate(maxima[:-1]):
+        rest = sum(maxima[i + 1:])
+        share = top / (top + rest)
+        part = np.rint(remaining * share + rng.normal(0, 0.04 * top, len(remaining)))
+        part = np.clip(part, np.maximum(0, remaining - rest), np.minimum(top, remaining))
+        parts.append(part.astype(np.int64))
+        remaining = remaining - parts[-1]
+    parts.append(remaining)
+    return parts
+
+
+def scaled_score(raw: np.ndarray, expected: int, top: int) -> np.ndarray:
+    """2016 KS2 scaled score (80-120) from a raw mark by the conversion's shape: 80 at no
+    marks, 100 at the expected standard's raw mark ``expected``, 120 at full marks ``top``."""
+    return np.floor(np.interp(raw, [0, expected, top], [80, 100, 120])).astype(np.int64)
+
+
+# -- who was assessed, and their earlier rows ----------------------------------------------------
+
+@per_block
+def stage_rows(life: LifeCourse, stage: str) -> Frame:
+    """Pupils assessed at a stage (``key_stages.assessed_pupils``), once per block."""
+    return key_stages.assessed_pupils(life, stage)
+
+
+def earlier_row(life: LifeCourse, rows: Frame, stage: str) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each pupil's row at an earlier stage, and whether they have one."""
+    return _lookup(stage_rows(life, stage)["person"], rows["person"])
+
+
+def _lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position of each wanted key in sorted ``keys``, and whether it is there."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return pos, keys[pos] == wanted
+
+
+def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
+    """Start year of the academic year the pupil joined the school they are on roll at in the
+    row's year (from the census history: a move or a late entry is a later year)."""
+    years = life.schooling.pupil_years
+    key = years["person"] * 10000 + years["year"]
+    want = rows["person"] * 10000 + rows["year"]
+    pos, found = _lookup(key, want)
+    return np.where(found, years["entry_year"][pos] if len(key) else 0, rows["year"])
+
+
+# -- KS1 -----------------------------------------------------------------------------------------
+
+def ks1_indices(rows: Frame) -> dict[str, np.ndarray]:
+    """Outcome index (0..6 of ``KS1_CODES``) per subject: reading, writing, maths, science
+    (science is assessed in whole levels: 2C-2A become 2B's index 3)."""
+    out = {}
+    for i, subject in enumerate(key_stages.SUBJECTS["ks1"]):
+        raw = 3.0 + 1.25 * (0.85 * rows["latent"] + 0.5 * rows["noise"][:, i])
+        index = np.clip(np.floor(raw), 0, 6).astype(np.int64)
+        if subject == "science":
+            index = np.select([index <= 1, index <= 4], [index, 3], index)
+        out[subject] = index
+    return out
+
+
+def ks1_english(read: np.ndarray, writ: np.ndarray) -> np.ndarray:
+    """KS1 English outcome index from reading and writing: the highest outcome whose points do
+    not exceed the mean of the two subjects' points."""
+    mean = (KS1_POINTS[read] + KS1_POINTS[writ]) / 2
+    return np.searchsorted(KS1_POINTS, mean, side="right") - 1
+
+
+@per_block
+def ks1_results(life: LifeCourse) -> dict[str, np.ndarray]:
+    """The KS1 outcome indices of the block's KS1 pupils, with speaking and listening (a
+    teacher assessment in whole levels, drawn around the reading and writing levels)."""
+    rows = stage_rows(life, "ks1")
+    out = ks1_indices(rows)
+    rng = life.ctx.rng("assessment:ks1:speaking")
+    english = KS1_WHOLE[ks1_english(out["reading"], out["writing"])]
+    shift = np.select([rng.random(len(rows)) < 0.12, rng.random(len(rows)) < 0.1], [1, -1], 0)
+    whole = np.clip(english + shift, 0, 4)
+    out["speaking"] = np.array([0, 1, 3, 5, 6])[whole]  # whole level as an outcome index
+    return out
+
+
+# -- KS2 -----------------------------------------------------------------------------------------
+
+@per_block
+def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
+    """Levels, marks, papers, fine levels, teacher assessments and KS1 prior attainment of the
+    block's KS2 pupils."""
+    rows = stage_rows(life, "ks2")
+    n = len(rows)
+    scores = dict(zip(("eng", "mat", "sci"), key_stages.subject_scores(rows, "ks2").values(),
+                      strict=True))
+    papers = life.ctx.rng("assessment:ks2:papers")
+    ta = life.ctx.rng("assessment:ks2:ta")
+    out: dict[str, np.ndarray] = {}
+    for short, score in scores.items():
+        mark = marks_in_bands(score, KS2_BANDS, 2)
+        out[f"{short}totmrk"] = mark
+        out[f"{short}lev"] = level_of_mark(mark, KS2_BANDS, 2)
+        out[f"{short}fine"] = fine_level(mark, KS2_BANDS, 2)
+    # English: reading (50) and writing (50, of which spelling 7 and handwriting 3).
+    out["readmrk"], out["writmrk"] = split_mark(out["engtotmrk"], (50, 50), papers)
+    out["writothmrk"], out["spellmrk"], out["hndwrmrk"] = split_mark(out["writmrk"], (40, 7, 3),
+                                                                     papers)
+    out["readlev"] = level_of_mark(out["readmrk"], READ_BANDS, 2)
+    out["readfine"] = fine_level(out["readmrk"], READ_BANDS, 2)
+    out["writlev"] = level_of_mark(2 * out["writmrk"], KS2_BANDS, 2)
+    # Maths: papers A and B (40 each) and mental arithmetic (20); science: papers A and B.
+    out["mattestamrk"], out["mattestbmrk"], out["matarthmrk"] = split_mark(out["mattotmrk"],
+                                                                   (40, 40, 20), papers)
+    out["scitestamrk"], out["scitestbmrk"] = split_mark(out["scitotmrk"], (50, 50), papers)
+    # Grammar, punctuation and spelling (from 2012/13): a reading of the English attainment.
+    gps_score = scores["eng"] + 0.35 * papers.standard_normal(n)
+    out["gpsmrk"] = marks_in_bands(gps_score, GPS_BANDS, 2)
+    out["gpslev"] = level_of_mark(out["gpsmrk"], GPS_BANDS, 2)
+    out["gpsfine"] = fine_level(out["gpsmrk"], GPS_BANDS, 2)
+    out["gpspaper1mrk"], out["gpspaper2mrk"] = split_mark(out["gpsmrk"], (50, 20), papers)
+    # 2016 maths papers: arithmetic (40), reasoning 2 and 3 (35 each), raw mark out of 110.
+    out["mat16mrk"] = np.rint(out["mattotmrk"] * 1.1).astype(np.int64)
+    out["matarithmrk"], out["matpaper2mrk"], out["matpaper3mrk"] = split_mark(out["mat16mrk"],
+                                                                      (40, 35, 35), papers)
+    # The expected standard (100) sits at the raw mark of the level 4 threshold.
+    out["readscore"] = scaled_score(out["readmrk"], READ_BANDS[2], 50)
+    out["matscore"] = scaled_score(out["mat16mrk"], 51, 110)
+    out["gpsscore"] = scaled_score(out["gpsmrk"], GPS_BANDS[2], 70)
+    # Teacher assessments: the test level, a level above or below now and then.
+    for short in ("eng", "mat", "sci", "read", "writ"):
+        out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 2, 6)
+    # 2016 writing TA as a score for progress: below WTS 71, WTS 91, EXS 103, GDS 113.
+    out["writscore"] = np.array([71, 71, 71, 91, 103, 113, 113])[out["writtalev"]]
+    # KS1 prior attainment: the pupil's own KS1 row.
+    pos, found = earlier_row(life, rows, "ks1")
+    ks1 = ks1_results(life)
+    for subject, short in (("reading", "read"), ("writing", "writ"), ("maths", "mat")):
+        out[f"ks1{short}"] = np.where(found, ks1[subject][pos] if len(ks1[subject]) else 0, -1)
+    out["ks1eng"] = np.where(found, ks1_english(np.maximum(out["ks1read"], 0),
+                                                np.maximum(out["ks1writ"], 0)), -1)
+    out["entry_year"] = entry_year(life, rows)
+    return out
+
+
+def prior_points(index: np.ndarray, kind: str = "points") -> Masked:
+    """KS1 points (``points``), whole level (``whole``) or code (``code``) of prior outcome
+    indices, NULL where the pupil has no KS1 row (-1)."""
+    table = {"points": KS1_POINTS, "whole": KS1_WHOLE, "code": KS1_CODES}[kind]
+    return Masked(table[np.maximum(index, 0)], index < 0)
+
+
+def _talev(level: np.ndarray, rng: np.random.Generator, low: int, high: int) -> np.ndarray:
+    """Teacher assessment: the test level, a level above (10%) or below (5%) now and then."""
+    u = rng.random(len(level))
+    return np.clip(level + (u > 0.9) - (u < 0.05), low, high)
+
+
+# -- KS3 -----------------------------------------------------------------------------------------
+
+MATHS_TIERS = np.array(["35", "35", "35", "35", "35", "46", "57", "68", "68"])
+SCIENCE_TIERS = np.array(["36", "36", "36", "36", "36", "36", "57", "57", "57"])
+"""KS3 tier entered, by level (index = level): the tier whose range the pupil's level sits in
+(maths 3-5, 4-6, 5-7, 6-8; science 3-6, 5-7)."""
+
+
+@per_block
+def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
+    """Levels (3-8), marks, papers, fine levels, teacher assessments, tiers and KS2 prior
+    attainment of the block's KS3 pupils (every test is scored out of 100 here)."""
+    rows = stage_rows(life, "ks3")
+    scores = dict(zip(("eng", "mat", "sci"), key_stages.subject_scores(rows, "ks3").values(),
+                      strict=True))
+    papers = life.ctx.rng("assessment:ks3:papers")
+    ta = life.ctx.rng("assessment:ks3:ta")
+    out: dict[str, np.ndarray] = {}
+    for short, score in scores.items():
+        bands = KS3_BANDS if short == "mat" else KS3_BANDS_TO_7
+        mark = marks_in_bands(score, bands, 3)
+        out[f"{short}totmrk"] = mark
+        out[f"{short}lev"] = level_of_mark(mark, bands, 3)
+        out[f"{short}fine"] = fine_level(mark, bands, 3)
+        out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 3, 8)
+    # English: reading (32) and Shakespeare reading (18), longer (30) and shorter (20) writing.
+    out["engrdtotmrk"], out["engwrtotmrk"] = split_mark(out["engtotmrk"], (50, 50), papers)
+    out["engreadmrk"], out["engrdshmrk"] = split_mark(out["engrdtotmrk"], (32, 18), papers)
+    out["engwritmrk"], out["engwrshmrk"] = split_mark(out["engwrtotmrk"], (30, 20), papers)
+    out["eng1mrk"] = out["engreadmrk"] + out["engwritmrk"]  # paper 1: reading and writing
+    out["eng2mrk"] = out["engrdshmrk"] + out["engwrshmrk"]  # paper 2: Shakespeare
+    out["readlev"] = level_of_mark(2 * out["engrdtotmrk"], KS3_BANDS_TO_7, 3)
+    out["writlev"] = level_of_mark(2 * out["engwrtotmrk"], KS3_BANDS_TO_7, 3)
+    out["matpap1mrk"], out["matpap2mrk"], out["matarthmrk"] = split_mark(
+        out["mattotmrk"], (40, 40, 20), papers)
+    out["scipap1mrk"], out["scipap2mrk"] = split_mark(out["scitotmrk"], (50, 50), papers)
+    out["mattier"] = MATHS_TIERS[out["matlev"]]
+    out["scitier"] = SCIENCE_TIERS[out["scilev"]]
+    # KS2 prior attainment: the pupil's own KS2 row (-1 without one).
+    pos, found = earlier_row(life, rows, "ks2")
+    ks2 = ks2_results(life)
+    for name in ("englev", "matlev", "scilev", "readlev", "writlev", "engtalev", "mattalev",
+                 "scitalev", "engfine", "matfine", "scifine"):
+        values = ks2[name][pos] if len(ks2[name]) else np.zeros(len(rows))
+        out[f"ks2{name}"] = np.where(found, values, -1)
+    out["entry_year"] = entry_year(life, rows)
+    return out

@@ -1,0 +1,259 @@
+"""KS1-KS3 measures agree with the results they are derived from, checked on the suite's small
+run with SQL as a researcher would (rules: ``schemas/rules/ks1.yaml``, ``ks2_pupil.yaml``,
+``ks2_exam.yaml``, ``ks3_pupil.yaml``, ``ks3_result.yaml``): levels are the marks' bands,
+papers add up to the test mark, flags and points follow the levels, prior attainment is the
+pupil's own earlier row, exam rows agree with the pupil row. Plus the derivations' edge cases
+(NULL prior attainment, band edges) on hand-made frames.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from leo_synth.relations.derive import DERIVATIONS
+from leo_synth.relations.ks123_results import (
+    KS2_BANDS,
+    fine_level,
+    level_of_mark,
+    marks_in_bands,
+    split_mark,
+)
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.frame import Frame
+
+KS1 = "KS1_1998_to_2012"
+KS2 = "KS2Pupil_1996_to_2016"
+KS2_EXAM = "KS2Exam_1996_to_2016"
+KS3 = "KS3Pupil_1998_to_2013"
+KS3_RESULT = "KS3Result_1998_to_2013"
+KS1_POINTS_SQL = ("CASE {c} WHEN 'W' THEN 3 WHEN '1' THEN 9 WHEN '2C' THEN 13 WHEN '2B' THEN 15 "
+                  "WHEN '2A' THEN 17 WHEN '3' THEN 21 WHEN '4' THEN 27 END")
+KS1_WHOLE_SQL = ("CASE {c} WHEN 'W' THEN 0 WHEN '1' THEN 1 WHEN '3' THEN 3 WHEN '4' THEN 4 "
+                 "ELSE 2 END")
+
+
+@pytest.fixture(scope="module")
+def db(small_sqlite):
+    connection = sqlite3.connect(small_sqlite[0])
+    yield connection
+    connection.close()
+
+
+def _one(db: sqlite3.Connection, sql: str) -> tuple:
+    return db.execute(sql).fetchone()
+
+
+def _band(mark: str, cuts: tuple[int, ...], lowest: int) -> str:
+    """SQL for the level of a mark by its thresholds."""
+    whens = " ".join(f"WHEN {mark} >= {cut} THEN {lowest + len(cuts) - i}"
+                     for i, cut in enumerate(reversed(cuts)))
+    return f"CASE {whens} ELSE {lowest} END"
+
+
+# -- KS2 pupil -----------------------------------------------------------------------------------
+
+def test_ks2_papers_add_up_and_levels_are_the_marks(db) -> None:
+    """Reading + writing = English; spelling and handwriting sit inside writing; maths papers
+    A + B + mental = maths; science A + B = science; reading level is the reading mark's band;
+    the fine level lies in its level."""
+    checks = {
+        "CAST(KS2_READMRK AS INT) + CAST(KS2_ENGWRITMRK AS INT) <> KS2_ENGTOTMRK":
+            "KS2_ENGWRITMRK",
+        "CAST(KS2_ENGSPELLMRK AS INT) > 7 OR CAST(KS2_ENGHNDWRMRK AS INT) > 3 OR "
+        "CAST(KS2_ENGSPELLMRK AS INT) + CAST(KS2_ENGHNDWRMRK AS INT) "
+        "> CAST(KS2_ENGWRITMRK AS INT)": "KS2_ENGHNDWRMRK",
+        "CAST(KS2_MATTESTAMRK AS INT) + CAST(KS2_MATTESTBMRK AS INT) "
+        "+ CAST(KS2_MATARTHMRK AS INT) <> CAST(KS2_MATTOTMRK AS INT)": "KS2_MATARTHMRK",
+        "CAST(KS2_SCITESTAMRK AS INT) + CAST(KS2_SCITESTBMRK AS INT) <> KS2_SCITOTMRK":
+            "KS2_SCITESTAMRK",
+        f"KS2_READLEV <> {_band('CAST(KS2_READMRK AS INT)', (11, 18, 31, 45), 2)}":
+            "KS2_READLEV",
+        "CAST(KS2_ENGFINE AS INT) <> KS2_ENGLEV OR KS2_ENGFINE < KS2_ENGLEV": "KS2_ENGFINE",
+    }
+    for bad_when, column in checks.items():
+        rows, bad = _one(db, f"SELECT count(*), sum({bad_when}) FROM {KS2} "
+                             f"WHERE {column} IS NOT NULL AND KS2_ENGTOTMRK IS NOT NULL")
+        assert rows > 20 and bad == 0, column
+
+
+def test_ks2_2016_papers_and_scaled_scores(db) -> None:
+    """2015/16: maths papers add up to the raw mark (110), GPS papers to the GPS mark, the
+    scaled scores rise with the raw mark and 100 sits at the stated raw mark."""
+    rows, bad_mat, bad_gps, bad_read, bad_exp = _one(db, f"""
+        SELECT count(*),
+          sum(CAST(KS2_MATARITHMRK AS INT) + CAST(KS2_MATPAPER2MRK AS INT)
+              + CAST(KS2_MATPAPER3MRK AS INT) <> CAST(KS2_MATMRK AS INT)),
+          sum(CAST(KS2_GPSPAPER1MRK AS INT) + CAST(KS2_GPSPAPER2MRK AS INT)
+              <> CAST(KS2_GPSMRK AS INT)),
+          sum((CAST(KS2_READMRK AS INT) >= 18) <> (KS2_READSCORE >= 100)),
+          sum(KS2_READEXP <> (KS2_READSCORE >= 100) OR KS2_GPSEXP <> (KS2_GPSSCORE >= 100)
+              OR KS2_GPSOUTCOME <> CASE WHEN KS2_GPSSCORE >= 100 THEN 'AS' ELSE 'NS' END
+              OR KS2_RWMEXP <> (KS2_READSCORE >= 100 AND KS2_MATSCORE >= 100
+                                AND KS2_WRITTAOUTCOME IN ('EXS', 'GDS')))
+        FROM {KS2} WHERE KS2_ACADYR = '2015/2016'""")
+    assert rows > 5
+    assert (bad_mat, bad_gps, bad_read, bad_exp) == (0, 0, 0, 0)
+    (decreasing,) = _one(db, f"""
+        SELECT count(*) FROM {KS2} a JOIN {KS2} b ON a.KS2_ACADYR = b.KS2_ACADYR
+        WHERE a.KS2_ACADYR = '2015/2016'
+          AND CAST(a.KS2_MATMRK AS INT) > CAST(b.KS2_MATMRK AS INT)
+          AND a.KS2_MATSCORE < b.KS2_MATSCORE""")
+    assert decreasing == 0
+
+
+def test_ks2_flags_follow_levels(db) -> None:
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(
+          KS2_LEVAXREAD <> (KS2_READLEV >= 5) OR KS2_LEVBXREAD <> (KS2_READLEV <= 3)
+          OR KS2_LEV6READ <> (KS2_READLEV >= 6) OR KS2_LEV6MAT <> (KS2_MATLEV >= 6)
+          OR KS2_LEV4BREAD <> (KS2_READFINE >= 4.33) OR KS2_LEV4BMAT <> (KS2_MATFINE >= 4.33)
+          OR KS2_LEVXGPS <> (CAST(KS2_GPSLEV AS INT) >= 4)
+          OR KS2_LEVXREADWRITTAMAT <> (KS2_READLEV >= 4 AND KS2_MATLEV >= 4
+                                       AND CAST(KS2_WRITLEVTA AS INT) >= 4)
+          OR KS2_LEV6READMAT <> (KS2_READLEV >= 6 OR KS2_MATLEV >= 6)
+          OR KS2_LEVXEMSTA <> (KS2_LEVXENGTA AND KS2_LEVXMATTA AND KS2_LEVXSCITA))
+        FROM {KS2} WHERE KS2_ACADYR BETWEEN '2012' AND '2015/2016'
+                     AND KS2_LEV4BREAD IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_ks2_prior_attainment_is_the_pupils_ks1_row(db) -> None:
+    """KS1 levels, points and APS on the KS2 row are those of the same pupil's KS1 row, and
+    progress is the KS2 level minus the KS1 whole level."""
+    rows, bad_level, bad_points, bad_aps, bad_progress = _one(db, f"""
+        SELECT count(*),
+          sum(k2.KS2_PRREADLEV <> k1.KS1_READING OR k2.KS2_PRMATLEV <> k1.KS1_MATHS),
+          sum(k2.KS2_KS1READPS <> {KS1_POINTS_SQL.format(c='k1.KS1_READING')}
+              OR k2.KS2_KS1MATPS <> {KS1_POINTS_SQL.format(c='k1.KS1_MATHS')}),
+          sum(abs(k2.KS2_KS1APS - ({KS1_POINTS_SQL.format(c='k1.KS1_READING')}
+                                  + {KS1_POINTS_SQL.format(c='k1.KS1_WRITING')}
+                                  + {KS1_POINTS_SQL.format(c='k1.KS1_MATHS')}) / 3.0) > 0.01),
+          sum(CAST(k2.KS2_PROGMATH12 AS INT)
+              <> k2.KS2_MATLEV - {KS1_WHOLE_SQL.format(c='k1.KS1_MATHS')})
+        FROM {KS2} k2 JOIN {KS1} k1
+          ON k1.KS1_PupilMatchingRefAnonymous = k2.KS2_PupilMatchingRefAnonymous
+        WHERE k2.KS2_ACADYR >= '2014'""")
+    assert rows > 20
+    assert (bad_level, bad_points, bad_aps, bad_progress) == (0, 0, 0, 0)
+    missing, = _one(db, f"""SELECT count(*) FROM {KS2} WHERE KS2_ACADYR >= '2014'
+                            AND (KS2_KS1READPS IS NULL) <> (KS2_INKS12VA = 0)""")
+    assert missing == 0
+
+
+def test_ks2_value_added_is_actual_minus_predicted(db) -> None:
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(abs(KS2_VAREADSCORE - ((6 * KS2_READFINE + 3) - KS2_VAREADPRED))
+                             > 0.011 OR abs(KS2_READPROGSCORE - (KS2_READSCORE
+                                            - KS2_KS2READPRED)) > 0.011)
+        FROM {KS2} WHERE KS2_VAREADSCORE IS NOT NULL OR KS2_READPROGSCORE IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+# -- KS1 -----------------------------------------------------------------------------------------
+
+def test_ks1_flags_points_and_pscales_follow_the_outcomes(db) -> None:
+    points = {c: KS1_POINTS_SQL.format(c=f"KS1_{c}") for c in ("READING", "WRITING", "MATHS")}
+    checks = {
+        "KS1_LEVXREAD <> (KS1_READING NOT IN ('W', '1')) "
+        "OR KS1_LEV2BMAT <> (KS1_MATHS IN ('2B', '2A', '3', '4')) "
+        "OR KS1_LEVAXWRIT <> (KS1_WRITING IN ('3', '4')) "
+        "OR KS1_LEVLREAD <> (KS1_READING IN ('W', '1'))": "KS1_LEVXREAD IS NOT NULL",
+        f"KS1_READOTPS <> {points['READING']}": "KS1_READOTPS IS NOT NULL",
+        f"abs(KS1_APSRWM - ({points['READING']} + {points['WRITING']} + {points['MATHS']}) "
+        "/ 3.0) > 0.006": "KS1_APSRWM IS NOT NULL",
+        "(KS1_PSREAD IS NOT NULL) <> (KS1_READING = 'W')":  # P-scales from 2007/08
+            "KS1_ACADYR >= '2007'",
+    }
+    for bad_when, where in checks.items():
+        rows, bad = _one(db, f"SELECT count(*), sum({bad_when}) FROM {KS1} WHERE {where}")
+        assert rows > 5 and bad == 0, bad_when
+
+
+# -- exam and result rows ------------------------------------------------------------------------
+
+def test_ks2_exam_rows_agree_with_the_pupil_row(db) -> None:
+    rows, bad_sum, bad_pupil = _one(db, f"""
+        SELECT count(*),
+          sum(CAST(e.KS2_T1MARK AS INT) + CAST(e.KS2_T2MARK AS INT) + CAST(e.KS2_T3MARK AS INT)
+              + coalesce(CAST(e.KS2_T4MARK AS INT), 0) <> e.KS2_TESTMARK),
+          sum(e.KS2_TESTMARK <> CASE e.KS2_EXAMNO WHEN 1 THEN p.KS2_ENGTOTMRK
+                                 WHEN 2 THEN CAST(p.KS2_MATTOTMRK AS INT) END
+              OR e.KS2_TESTLEV <> CASE e.KS2_EXAMNO WHEN 1 THEN p.KS2_ENGLEV
+                                  WHEN 2 THEN p.KS2_MATLEV END)
+        FROM {KS2_EXAM} e JOIN {KS2} p
+          ON p.KS2_PupilMatchingRefAnonymous = e.KS2_PUPILMATCHINGREFANONYMOUS
+         AND p.KS2_ACADYR = e.KS2_ACADYR
+        WHERE e.KS2_EXAMNO IN (1, 2) AND e.KS2_T1MARK IS NOT NULL
+          AND e.KS2_ACADYR < '2015/2016'""")
+    assert rows > 20 and bad_sum == 0 and bad_pupil == 0
+
+
+def test_ks3_papers_add_up_and_results_agree(db) -> None:
+    rows, bad_eng, bad_mat = _one(db, f"""
+        SELECT count(*),
+          sum(CAST(KS3_ENGRDTOTMRK AS INT) + CAST(KS3_ENGWRTOTMRK AS INT)
+              <> CAST(KS3_ENGTOTMRK AS INT)
+              OR CAST(KS3_ENGREADMRK AS INT) + CAST(KS3_ENGRDSHMRK AS INT)
+                 <> CAST(KS3_ENGRDTOTMRK AS INT)),
+          sum(CAST(KS3_MATPAP1MRK AS INT) + CAST(KS3_MATPAP2MRK AS INT)
+              + CAST(KS3_MATARTHMRK AS INT) <> CAST(KS3_MATTOTMRK AS INT)
+              OR KS3_MATLEV <> {_band('CAST(KS3_MATTOTMRK AS INT)', (14, 31, 51, 71, 91), 3)})
+        FROM {KS3} WHERE KS3_ENGRDTOTMRK IS NOT NULL AND KS3_MATPAP1MRK IS NOT NULL""")
+    assert rows > 5 and bad_eng == 0 and bad_mat == 0
+    rows, bad_sum, bad_level = _one(db, f"""
+        SELECT count(*),
+          sum(CAST(KS3_T1MARK AS INT) + CAST(KS3_T2MARK AS INT)
+              + coalesce(CAST(KS3_T3MARK AS INT), 0) + coalesce(CAST(KS3_T4MARK AS INT), 0)
+              <> KS3_TESTMARK),
+          sum(CAST(KS3_TESTLEV AS INT) <> CASE KS3_LEAPCODE
+              WHEN 9992 THEN {_band('KS3_TESTMARK', (14, 31, 51, 71, 91), 3)}
+              ELSE {_band('KS3_TESTMARK', (14, 31, 51, 71), 3)} END)
+        FROM {KS3_RESULT} WHERE KS3_T1MARK IS NOT NULL""")
+    assert rows > 20 and bad_sum == 0 and bad_level == 0
+
+
+def test_ks3_prior_attainment_is_the_pupils_ks2_row(db) -> None:
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(k3.KS3_ENGLEVKS2 <> k2.KS2_ENGLEV
+                             OR k3.KS3_PROGENG23 <> k3.KS3_ENGLEV - k2.KS2_ENGLEV)
+        FROM {KS3} k3 JOIN {KS2} k2
+          ON k2.KS2_PupilMatchingRefAnonymous = k3.KS3_PupilMatchingRefAnonymous
+        WHERE k3.KS3_ENGLEVKS2 IS NOT NULL""")
+    assert rows > 5 and bad == 0
+
+
+# -- the derivations on hand-made frames ---------------------------------------------------------
+
+def test_marks_levels_and_papers_helpers() -> None:
+    score = np.array([1.5, 2.0, 3.999, 4.0, 4.5, 5.2, 6.9, 7.5])
+    marks = marks_in_bands(score, KS2_BANDS, 2)
+    levels = level_of_mark(marks, KS2_BANDS, 2)
+    assert list(levels) == [2, 2, 3, 4, 4, 5, 6, 6]
+    assert (np.floor(fine_level(marks, KS2_BANDS, 2)) == levels).all()
+    parts = split_mark(np.array([0, 37, 100, 55]), (40, 40, 20), np.random.default_rng(1))
+    assert (sum(parts) == [0, 37, 100, 55]).all()
+    for part, top in zip(parts, (40, 40, 20), strict=True):
+        assert ((part >= 0) & (part <= top)).all()
+
+
+def _derive(name: str, frame: Frame, **params) -> object:
+    return DERIVATIONS[name](frame, None, None, np.random.default_rng(0), params)
+
+
+def test_prior_measures_are_null_without_a_prior_row() -> None:
+    frame = Frame(ks1read=np.array([0, 3, -1]), ks1writ=np.array([1, 3, -1]),
+                  ks1mat=np.array([6, 3, -1]), matlev=np.array([3, 4, 5]),
+                  eal_flag=np.array([1, 0, 1]))
+    aps = _derive("ks_prior", frame, what="aps")
+    assert isinstance(aps, Masked) and list(aps.null) == [False, False, True]
+    assert list(aps.values[:2]) == [13.0, 15.0]  # (3 + 9 + 27) / 3, 2B everywhere
+    progress = _derive("ks_progress", frame, of="matlev", prior="ks1mat", at_least=2)
+    assert list(progress.values[:2]) == [0, 1] and progress.null[2]
+    band = _derive("ks_prior", frame, cuts=[12, 18], codes=["1", "2", "3"])
+    assert list(band.values[:2]) == ["2", "2"]
+    assert list(_derive("ks_prior", frame, what="present")) == [1, 1, 0]
+    flag = _derive("ks_flag", frame, of=["ks1read", "ks1mat"], at_least=3, prior=True)
+    assert list(flag.values[:2]) == [0, 1] and flag.null[2]
