@@ -7,6 +7,7 @@ from leo_synth.relations import (  # noqa: F401
     derive_ilr,
     derive_ks4,
     derive_ks5,
+    derive_school,
     dwp,
     hesa,
     hmrc,

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
+from leo_synth.relations.pupil_characteristics import CHARACTERISTIC_ATTRIBUTES, characteristics
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
@@ -50,8 +51,9 @@ def _census_rows(life: LifeCourse) -> Frame:
 
 
 CENSUS_ATTRIBUTES = (
-    *PUPIL_ATTRIBUTES, "recordstatus", "censusdate", "censusterm", "datacollection",
-    "onroll", "sourcetable", "enrolstatus", "typeofclass", "parttime", "entrydate", "phase",
+    *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "recordstatus", "censusdate", "censusterm",
+    "datacollection", "onroll", "sourcetable", "enrolstatus", "typeofclass", "parttime",
+    "entrydate", "phase",
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 
@@ -81,6 +83,7 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
     attributes["fsm"] = rows["fsm"].astype(np.int64)
     return Frame({
         **attributes,
+        **characteristics(life, rows["person"], np.full(n, year), rows["school"]),
         "recordstatus": Masked(rows["record_status"], rows["record_status"] < 0),
         "datacollection": np.full(n, "PLASC" if year <= 2005 else "SC"),
         "onroll": (~duplicate).astype(np.int64),
