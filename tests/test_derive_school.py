@@ -208,3 +208,36 @@ def test_uniform_hash_is_a_function_of_key_salt_and_year() -> None:
     assert np.array_equal(u, uniform(keys, 3, 2014))
     assert not np.array_equal(u, uniform(keys, 3, 2015))
     assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 0.02
+
+
+def test_sixth_form_census_fields_follow_the_ks4_grades(db) -> None:
+    """Prior GCSE grades and planned hours only for sixth-formers; the previous year's grade is
+    the highest grade for Year 12 and NULL in Year 13; early-years hours only in nursery."""
+    rel = "autumn_census_2018"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    nc = c("NCyearActual_aut..")
+    sixth = f"{nc} IN ('12', '13')"
+    maths, maths_prev = c("MathsGCSEHighestPriorAttainment_aut.."), c(
+        "MathsGCSEHighestPriorAttainmentPreviousYear_aut..")
+    row = _one(db, f"""
+        SELECT sum({sixth}), sum({sixth} AND nullif({maths}, '') IS NOT NULL),
+               sum(NOT {sixth} AND nullif({maths}, '') IS NOT NULL),
+               sum(NOT {sixth} AND {c('QualHrs_aut..')} IS NOT NULL),
+               sum({sixth} AND {c('QualHrs_aut..')} NOT BETWEEN 450 AND 660),
+               sum({nc} = '12' AND {maths_prev} <> {maths}),
+               sum({nc} = '13' AND nullif({maths_prev}, '') IS NOT NULL),
+               sum({nc} = '12' AND {c('NonqualHrsPrev_aut..')} IS NOT NULL),
+               sum({c('FundedHours_aut..')} IS NOT NULL AND {nc} NOT IN ('N1', 'N2')),
+               sum({c('FundedHours_aut..')} IS NULL AND {nc} IN ('N1', 'N2'))
+        FROM {rel}""")
+    assert row[0] > 5 and row[1] > 0 and row[2:] == (0,) * 8, row
+
+
+def test_gcse_grade_is_9_to_1_from_2016_and_letters_before() -> None:
+    from leo_synth.relations.pupil_characteristics import gcse_grade
+
+    points = np.arange(10)
+    assert gcse_grade(points, np.full(10, 2016)).tolist() == [
+        "U", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+    assert gcse_grade(points, np.full(10, 2015)).tolist() == [
+        "U", "G", "E", "D", "C", "C", "B", "A", "A*", "A*"]

@@ -227,3 +227,92 @@ def _school_output_area(pools, school: np.ndarray) -> np.ndarray:
     per_la = int(np.bincount(pools.output_areas["la"]).max())
     offset = (uniform(np.asarray(school, dtype=np.uint64), 22) * per_la).astype(np.int64)
     return pools.schools["la"][school].astype(np.int64) * per_la + offset
+
+
+CENSUS_FIELD_ATTRIBUTES = (
+    "maths_gcse_grade", "english_gcse_grade", "maths_gcse_grade_prev", "english_gcse_grade_prev",
+    "gcse_stage", "gcse_year_group", "qual_hrs", "nonqual_hrs", "qual_hrs_prev",
+    "nonqual_hrs_prev", "alevel_count", "gcse_count", "post16_zero", "post16_other",
+    "funded_hours", "hours_at_setting", "unit_contact_time", "school_lunch", "daf", "top_up",
+)
+GRADES_9_TO_1_FROM = 2016
+"""First KS4 year (2016/17) graded 9-1 in English and maths; earlier grades are A*-G."""
+# Planned hours of a full-time 16-19 study programme: qualification hours (540-600 in the
+# funding guidance) and employability, enrichment and pastoral hours.
+QUAL_HOURS = (450, 660)
+NONQUAL_HOURS = (30, 120)
+
+
+def _ks4_by_person(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The KS4 year and maths and English grades (9-1 points, -1 without KS4) per person."""
+    n = len(life.persons)
+    ks4 = life.ks4
+    year = np.full(n, -1, dtype=np.int64)
+    maths = np.full(n, -1, dtype=np.int64)
+    english = np.full(n, -1, dtype=np.int64)
+    year[ks4["person"]] = ks4["year"]
+    maths[ks4["person"]] = ks4["pts_mat"]
+    english[ks4["person"]] = ks4["pts_eng"]
+    return year, maths, english
+
+
+def gcse_grade(points: np.ndarray, ks4_year: np.ndarray) -> np.ndarray:
+    """A GCSE grade as recorded: 9-1 (U for 0) from ``GRADES_9_TO_1_FROM``, A*-G before."""
+    from leo_synth.simulation.attainment import LETTER_OF_POINTS
+
+    points = np.clip(points, 0, 9)
+    numeric = np.where(points == 0, "U", points.astype(str))
+    return np.where(ks4_year >= GRADES_9_TO_1_FROM, numeric, LETTER_OF_POINTS[points])
+
+
+def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear: np.ndarray,
+                  school_phase: np.ndarray) -> dict[str, object]:
+    """Census fields of sixth-formers (prior GCSE grades in English and maths from their KS4
+    results, planned hours, courses), of early-years pupils (funded hours) and of PRU, infant
+    and high-needs pupils, for (person, year) rows with the pupil's NC year and school phase
+    ('PR' for a pupil referral unit). NULL (None) where the field does not apply."""
+    keys = _person_keys(life)[person]
+    year = np.asarray(year, dtype=np.int64)
+    sixth = ncyear >= 12
+    nursery = ncyear < 0
+    ks4_year, maths, english = (a[person] for a in _ks4_by_person(life))
+    has_ks4 = sixth & (ks4_year >= 0)
+    year_12 = has_ks4 & (ks4_year == year - 1)
+    level = life.schooling.sen_level_in(person, year)
+
+    def only(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+        return np.where(mask, values, None)
+
+    def hours(low_high: tuple[int, int], salt: int, at: np.ndarray) -> np.ndarray:
+        low, high = low_high
+        return np.round(low + (high - low) * uniform(keys, salt, at)).astype(np.int64)
+
+    ks5 = life.post16.ks5
+    count = np.zeros(len(life.persons), dtype=np.int64)
+    count[ks5["person"]] = ks5["n_alevels"]
+    alevels = count[person]
+    below_c = (maths < 4).astype(np.int64) + (english < 4).astype(np.int64)
+    funded = np.where((year >= 2017) & (uniform(keys, 30, year) < 0.25), 30.0, 15.0)
+    return {
+        "maths_gcse_grade": only(has_ks4, gcse_grade(maths, ks4_year)),
+        "english_gcse_grade": only(has_ks4, gcse_grade(english, ks4_year)),
+        "maths_gcse_grade_prev": only(year_12, gcse_grade(maths, ks4_year)),
+        "english_gcse_grade_prev": only(year_12, gcse_grade(english, ks4_year)),
+        "gcse_stage": only(has_ks4, np.ones(len(person), dtype=np.int64)),
+        "gcse_year_group": only(has_ks4, np.full(len(person), "11")),
+        "qual_hrs": only(sixth, hours(QUAL_HOURS, 31, year)),
+        "nonqual_hrs": only(sixth, hours(NONQUAL_HOURS, 32, year)),
+        "qual_hrs_prev": only(sixth & ~year_12 & has_ks4, hours(QUAL_HOURS, 31, year - 1)),
+        "nonqual_hrs_prev": only(sixth & ~year_12 & has_ks4, hours(NONQUAL_HOURS, 32, year - 1)),
+        "alevel_count": only(sixth, alevels),
+        "gcse_count": only(sixth, np.where(has_ks4, below_c, 0)),
+        "post16_zero": only(sixth, np.zeros(len(person), dtype=np.int64)),
+        "post16_other": only(sixth, np.full(len(person), "N")),
+        "funded_hours": only(nursery, funded),
+        "hours_at_setting": only(nursery, funded + np.floor(uniform(keys, 33, year) * 3) * 2.5),
+        "unit_contact_time": only(school_phase == "PR", hours((10, 25), 34, year)),
+        "school_lunch": only((ncyear >= 0) & (ncyear <= 2) & (year >= 2014),
+                             (uniform(keys, 35, year) < 0.87).astype(np.int64)),
+        "daf": only(nursery & (year >= 2017), (level == SEN_STATEMENT).astype(np.int64)),
+        "top_up": (level == SEN_STATEMENT).astype(np.int64),
+    }
