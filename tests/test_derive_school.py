@@ -241,3 +241,21 @@ def test_gcse_grade_is_9_to_1_from_2016_and_letters_before() -> None:
         "U", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
     assert gcse_grade(points, np.full(10, 2015)).tolist() == [
         "U", "G", "E", "D", "C", "C", "B", "A", "A*", "A*"]
+
+
+def test_plams_matched_result_repeats_the_completed_aim(db) -> None:
+    """A completed (Year 13) aim is matched to its result: the attainment side repeats the
+    aim's QAN and school, the QCDA points are the grade's; a continuing aim is unmatched."""
+    row = _one(db, """
+        SELECT sum(pl_NCYear = 13), sum(pl_NCYear = 12),
+               sum(pl_NCYear = 13 AND (pl_QAN_ATT <> pl_QAN OR pl_Source_ATT <> '5'
+                                       OR pl_LAEstab_ATT_anon <> pl_LAEstab_anon
+                                       OR pl_Grade_Match_Status <> 1)),
+               sum(pl_NCYear = 13 AND pl_GradeQCDAPoints <> CASE pl_Grade_ATT
+                   WHEN 'A*' THEN 300 WHEN 'A' THEN 270 WHEN 'B' THEN 240 WHEN 'C' THEN 210
+                   WHEN 'D' THEN 180 WHEN 'E' THEN 150 ELSE 0 END),
+               sum(pl_NCYear = 12 AND (nullif(pl_QAN_ATT, '') IS NOT NULL
+                                       OR pl_GradeQCDAPoints IS NOT NULL
+                                       OR pl_Source_ATT <> 'N' OR pl_Grade_Match_Status <> 0))
+        FROM PLAMS_Amended_2012""")
+    assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
