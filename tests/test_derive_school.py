@@ -259,3 +259,36 @@ def test_plams_matched_result_repeats_the_completed_aim(db) -> None:
                                        OR pl_Source_ATT <> 'N' OR pl_Grade_Match_Status <> 0))
         FROM PLAMS_Amended_2012""")
     assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
+
+
+def test_cin_episode_flags_follow_the_census_year(db) -> None:
+    """CIN_Started / CIN_Ended / CIN_AnyPoint are the referral and closure dates against the
+    episode's census year (1 April to 31 March of CIN_ACADYR)."""
+    first = "substr(CIN_ACADYR, 1, 4) || '-04-01'"
+    last = "(substr(CIN_ACADYR, 1, 4) + 1) || '-03-31'"
+    row = _one(db, f"""
+        SELECT count(CIN_Started), count(CIN_AnyPoint),
+               sum(CIN_Started <> (CIN_CINReferralDate BETWEEN {first} AND {last})),
+               sum(CIN_Ended <> coalesce(CIN_CINClosureDate BETWEEN {first} AND {last}, 0)),
+               sum(CIN_AnyPoint <> (CIN_CINReferralDate <= {last} AND
+                                    coalesce(CIN_CINClosureDate >= {first}, 1)))
+        FROM cin_2009_to_2021""")
+    assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
+
+
+def test_child_protection_and_placement_codes_follow_the_episode(db) -> None:
+    """The NI67 denominator holds plans of three months or more and the numerator is inside it;
+    a child is placed for adoption (A3-A6) exactly when the period of care ended in adoption."""
+    row = _one(db, """
+        SELECT count(CIN_NI67DenominatorFlag),
+               sum(CIN_NI67DenominatorFlag <> (julianday(CIN_CPPendDate)
+                                               - julianday(CIN_CPPstartDate) >= 91)),
+               sum(CIN_NI67NumeratorFlag > CIN_NI67DenominatorFlag)
+        FROM cin_cpp_2009_to_2021 WHERE CIN_CPPendDate IS NOT NULL""")
+    assert row[0] > 0 and row[1:] == (0, 0), row
+    row = _one(db, """
+        SELECT count(*), sum((cla_PLACEMENT IN ('A3', 'A4', 'A5', 'A6'))
+                             <> coalesce(cla_REC IN ('E11', 'E12'), 0)),
+               count(DISTINCT cla_PLACEMENT)
+        FROM cla_2006_to_2021""")
+    assert row[0] > 5 and row[1] == 0 and row[2] > 2, row
