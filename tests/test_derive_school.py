@@ -292,3 +292,14 @@ def test_child_protection_and_placement_codes_follow_the_episode(db) -> None:
                count(DISTINCT cla_PLACEMENT)
         FROM cla_2006_to_2021""")
     assert row[0] > 5 and row[1] == 0 and row[2] > 2, row
+
+
+def test_cin_service_type_follows_the_case(db) -> None:
+    """Leaving-care support (Z) only at 16 or over; family support (Y) is the common case."""
+    row = _one(db, """
+        SELECT count(*), sum(s.ServiceType = 'Z' AND d.CIN_Age_Referral < 16),
+               sum(s.ServiceType = 'Y'), sum(s.ServiceType NOT IN ('A', 'Z', 'D', 'P', 'Y'))
+        FROM cin_service_provision_2009_to_2021 s
+        JOIN cin_2009_to_2021 d ON d.CIN_CINDetailsTableID = s.CINDetailsTableID
+                               AND d.CIN_ACADYR = s.CIN_ACADYR""")
+    assert row[0] > 0 and row[1] == 0 and row[2] * 2 > row[0] and row[3] == 0, row

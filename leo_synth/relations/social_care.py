@@ -26,7 +26,7 @@ CIN_ATTRIBUTES = (
     "latestreferraldate", "latestclosuredate", "anycasesopen31march", "disability",
     "cin_started", "cin_ended", "cin_any_point", "cin_throughout", "cin_at31",
     "adopted_from_care", "cla_pp_1_day", "seen_social_worker", "ni67_denominator",
-    "ni67_numerator", "open_case_information",
+    "ni67_numerator", "open_case_information", "service_type",
 )
 NI67_MIN_DAYS = 91
 """NI67 (child protection reviews on time) counts plans that lasted at least three months."""
@@ -103,6 +103,14 @@ def cin(life: LifeCourse, relation: Relation) -> Frame:
     other = OPEN_CASE_CODES[np.searchsorted(np.cumsum(OPEN_CASE_WEIGHTS) / OPEN_CASE_WEIGHTS.sum(),
                                             rng.random(n), side="right")]
     out["open_case_information"] = np.where(care["cla_pp_1_day"] == 1, "CLA", other)
+    # The service a child in need receives follows the case: adoption support after an
+    # adoption, leaving-care support for looked-after 16-17 year olds, disabled children's
+    # services for disabled children, accommodation for looked-after children, else family
+    # support (section 17).
+    looked_after = care["cla_pp_1_day"] == 1
+    out["service_type"] = np.select(
+        [care["adopted_from_care"] == 1, looked_after & (episodes["age"] >= 16),
+         out["disability"] == 1, looked_after], ["A", "Z", "D", "P"], "Y")
     return Frame(out)
 
 
