@@ -303,3 +303,27 @@ def test_cin_service_type_follows_the_case(db) -> None:
         JOIN cin_2009_to_2021 d ON d.CIN_CINDetailsTableID = s.CINDetailsTableID
                                AND d.CIN_ACADYR = s.CIN_ACADYR""")
     assert row[0] > 0 and row[1] == 0 and row[2] * 2 > row[0] and row[3] == 0, row
+
+
+def test_school_and_home_areas_are_properties_of_the_place(db) -> None:
+    """Every pupil of a school carries the school's output area, LSOA and IDACI; deciles band
+    the ranks, for the school and for the pupil's home (the same score as the census's)."""
+    rel = "Absence_2017_3term"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    school = c("LAEstab_ANON_ab..")
+    row = _one(db, f"""
+        SELECT count(*), max(n_oa), max(n_idaci) FROM (
+            SELECT count(DISTINCT {c('OA11_school_ab..')}) n_oa,
+                   count(DISTINCT {c('IDACI_S_school_ab..')}) n_idaci
+            FROM {rel} GROUP BY {school})""")
+    assert row[0] > 3 and row[1:] == (1, 1), row
+    decile = "CAST((({rank} - 1) * 10 / {lsoas}) AS INTEGER) + 1"
+    row = _one(db, f"""
+        SELECT count(*),
+               sum(CAST({c('IDACI_D_school_ab..')} AS INTEGER) <> {decile.format(
+                   rank=c('IDACI_R_school_ab..'), lsoas=IDACI_LSOAS)}),
+               sum(CAST(IDACI_D_home AS INTEGER) <> {decile.format(
+                   rank='IDACI_R_home', lsoas=IDACI_LSOAS)}),
+               sum(substr({c('LSOA11_school_ab..')}, 1, 3) <> 'E01')
+        FROM {rel}""")
+    assert row[0] > 50 and row[1:] == (0, 0, 0), row

@@ -113,11 +113,18 @@ def idaci_decile(rank: np.ndarray) -> np.ndarray:
     return np.minimum(1 + (np.asarray(rank) - 1) * 10 // IDACI_LSOAS, 10).astype(np.int64)
 
 
-def rurality(oa: np.ndarray, urban_share: np.ndarray) -> np.ndarray:
-    """Rural-urban class of output areas: urban (A1-C2) with the LA's urban share, else rural
-    (D1-F2); a property of the area, the same for every pupil living or schooled there."""
-    u = uniform(np.asarray(oa, dtype=np.uint64), 101)
-    v = uniform(np.asarray(oa, dtype=np.uint64), 102)
+def shared_keys(seed: int, index: np.ndarray) -> np.ndarray:
+    """Keys of shared organisations or areas (schools, LAs, output areas) of a run: the same in
+    every block, different for another seed."""
+    return np.asarray(index, dtype=np.uint64) + np.uint64(seed % 2**32) * np.uint64(2**32)
+
+
+def rurality(keys: np.ndarray, urban_share: np.ndarray) -> np.ndarray:
+    """Rural-urban class of output areas (``keys`` from :func:`shared_keys`): urban (A1-C2)
+    with the LA's urban share, else rural (D1-F2); a property of the area, the same for every
+    pupil living or schooled there."""
+    u = uniform(keys, 101)
+    v = uniform(keys, 102)
     urban = u < urban_share
     return np.where(urban, RURALITY[np.minimum((v * 4).astype(int), 3)],
                     RURALITY[4 + np.minimum((v * 6).astype(int), 5)])
@@ -130,6 +137,7 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     if not len(person):
         return {name: np.zeros(0) for name in CHARACTERISTIC_ATTRIBUTES}
     persons = life.persons
+    seed = life.ctx.seed
     year = np.asarray(year, dtype=np.int64)
     level = life.schooling.sen_level_in(person, year)
     ethnicity = np.array(list(life.ctx.params["population.ethnicity"]))[
@@ -146,10 +154,10 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     language = first_language(ethnicity, eal, uniform(keys, 1))
     source = _pick(uniform(keys, 2), np.where(
         (age >= 11)[:, None], [0.55, 0.30, 0.08, 0.05, 0.02], [0.80, 0.0, 0.10, 0.07, 0.03]))
-    la_weight = uniform(persons["la"][person].astype(np.uint64), 3)  # garrison LAs
+    la_weight = uniform(shared_keys(seed, persons["la"][person]), 3)  # garrison LAs
     service = uniform(keys, 4) < np.where(la_weight < 0.1, 0.06, 0.006)
     unknown = uniform(keys, 5)
-    school_u = uniform(np.asarray(school, dtype=np.uint64), 6)
+    school_u = uniform(shared_keys(seed, school), 6)
     boarding_school = (phase == 1) & (school_u < 0.02)
     boards = boarding_school & (uniform(keys, 7, year) < 0.5) & (ncyear >= 7)
     boarder = np.where(boards, np.where(year < 2011, "B", np.where(
@@ -173,12 +181,12 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     yssa = np.array(["Yes", "No", "UNS", "SNR"])[_pick(uniform(keys, 18),
                                                      np.array([0.8, 0.05, 0.12, 0.03]))]
     gandt = uniform(keys, 19, year) < logistic(-2.9 + 1.6 * persons["ability"][person])
-    urban = np.clip(0.82 + 0.15 * _normal(uniform(np.arange(len(pools.las), dtype=np.uint64),
+    urban = np.clip(0.82 + 0.15 * _normal(uniform(shared_keys(seed, np.arange(len(pools.las))),
                                                   20)), 0.3, 1.0)
     home_oa = persons["oa"][person]
-    school_oa = _school_output_area(pools, school)
+    school_oa = _school_output_area(pools, shared_keys(seed, school), school)
     region_idaci = pools.regions["idaci"][pools.las["region"][pools.schools["la"][school]]]
-    lsoa = (school_oa // 5).astype(np.uint64)
+    lsoa = shared_keys(seed, school_oa // 5)
     school_idaci = np.round(logistic(np.log(region_idaci / (1 - region_idaci))
                                      + 0.75 * _normal(uniform(lsoa, 21))), 3)
     school_rank = idaci_rank(school_idaci)
@@ -204,13 +212,14 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "nsiblings_sgas": sib_surname.astype(np.int64),
         "birth_order_sgas": order_surname.astype(float),
         "idaci_decile": idaci_decile(idaci_rank(idaci)),
-        "rurality_home": rurality(home_oa, urban[persons["la"][person]]),
+        "rurality_home": rurality(shared_keys(seed, home_oa), urban[persons["la"][person]]),
         "school_coa": pools.output_areas["coa"][school_oa],
         "school_lsoa": pools.output_areas["lsoa"][school_oa],
         "school_idaci_score": school_idaci,
         "school_idaci_rank": school_rank,
         "school_idaci_decile": idaci_decile(school_rank),
-        "rurality_school": rurality(school_oa, urban[pools.schools["la"][school]]),
+        "rurality_school": rurality(shared_keys(seed, school_oa),
+                                    urban[pools.schools["la"][school]]),
         "nursery_class": np.where(ncyear < 0, "N", "O"),
     }
 
@@ -222,10 +231,11 @@ def _normal(u: np.ndarray) -> np.ndarray:
     return np.log(u / (1 - u)) / 1.702
 
 
-def _school_output_area(pools, school: np.ndarray) -> np.ndarray:
-    """The output area of the school's site: one of its LA's output areas, fixed per school."""
+def _school_output_area(pools, keys: np.ndarray, school: np.ndarray) -> np.ndarray:
+    """The output area of the school's site: one of its LA's output areas, fixed per school
+    (``keys``: the schools' :func:`shared_keys`)."""
     per_la = int(np.bincount(pools.output_areas["la"]).max())
-    offset = (uniform(np.asarray(school, dtype=np.uint64), 22) * per_la).astype(np.int64)
+    offset = (uniform(keys, 22) * per_la).astype(np.int64)
     return pools.schools["la"][school].astype(np.int64) * per_la + offset
 
 
