@@ -56,6 +56,8 @@ TRAVEL_WEIGHTS = np.array([
 ])
 RURALITY = np.array(["A1", "B1", "C1", "C2", "D1", "D2", "E1", "E2", "F1", "F2"])
 """Rural-Urban Classification 2011 codes (A1 major conurbation ... F2 hamlet, sparse)."""
+MAX_MILES = 50
+"""Longest distance to school recorded (miles): pupils do not travel further daily."""
 YSSA_FROM_AGE = 13
 """Consent to share with Connexions/youth support services is recorded from age 13."""
 IDACI_LSOAS = 32844
@@ -172,7 +174,7 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     # Distance to school (miles): log-normal around 0.8 (primary) and 2.2 (secondary), further
     # for special schools; the nearest suitable school is at most as far.
     median = np.select([phase == 0, phase == 1], [0.8, 2.2], 5.0)
-    dist = median * np.exp(0.7 * _normal(uniform(keys, 11, school)))
+    dist = np.minimum(median * np.exp(0.7 * _normal(uniform(keys, 11, school))), MAX_MILES)
     near = dist * np.where(uniform(keys, 12, school) < 0.45, 1.0, uniform(keys, 13, school))
     sib = _pick(uniform(keys, 14), np.array([0.3, 0.4, 0.18, 0.08, 0.04]))
     sib_surname = np.where(uniform(keys, 15) < 0.85, sib, np.floor(sib * uniform(keys, 16)))
@@ -197,7 +199,8 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "gandt": gandt.astype(np.int64),
         "service_child": np.where(service, "Y", np.where(unknown < 0.02, "R", np.where(
             unknown < 0.06, "U", "N"))),
-        "service_child_source": SOURCE_CODES[source],
+        # The service child indicator has no "previous school" source (T): the school's.
+        "service_child_source": np.where(source == 3, "S", SOURCE_CODES[source]),
         "boarder": boarder,
         "part_time": (ncyear < 0).astype(np.int64),
         "sen_unit": sen_unit.astype(np.int64),
