@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,6 +56,15 @@ def small_sqlite(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog
     path = tmp_path_factory.mktemp("small") / "leo.sqlite"
     summary = generate(SMALL.with_overrides(out=str(path), format="sqlite"), catalog)
     return path, summary
+
+
+@pytest.fixture(scope="session")
+def small_sqlite_connection(small_sqlite: tuple[Path, RunSummary]
+                            ) -> Iterator[sqlite3.Connection]:
+    """A connection to the small SQLite run, for tests that query it as a researcher would."""
+    connection = sqlite3.connect(small_sqlite[0])
+    yield connection
+    connection.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from leo_synth.relations import (  # noqa: F401
     derive_ks4,
     derive_ks5,
     derive_ks123,
+    derive_school,
     dwp,
     hesa,
     hmrc,

@@ -7,6 +7,12 @@ import datetime as dt
 import numpy as np
 
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
+from leo_synth.relations.pupil_characteristics import (
+    CENSUS_FIELD_ATTRIBUTES,
+    CHARACTERISTIC_ATTRIBUTES,
+    census_fields,
+    characteristics,
+)
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
@@ -50,8 +56,9 @@ def _census_rows(life: LifeCourse) -> Frame:
 
 
 CENSUS_ATTRIBUTES = (
-    *PUPIL_ATTRIBUTES, "recordstatus", "censusdate", "censusterm", "datacollection",
-    "onroll", "sourcetable", "enrolstatus", "typeofclass", "parttime", "entrydate", "phase",
+    *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, *CENSUS_FIELD_ATTRIBUTES, "recordstatus",
+    "censusdate", "censusterm", "datacollection", "onroll", "sourcetable", "enrolstatus",
+    "typeofclass", "parttime", "entrydate", "phase",
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 
@@ -79,8 +86,12 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
     # The census records the pupil's own year group (sixth-formers included).
     attributes["ncyear_actual"] = ncyear_code(rows["ncyear"])
     attributes["fsm"] = rows["fsm"].astype(np.int64)
+    phase = np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
+        rows["school"]]])
     return Frame({
         **attributes,
+        **characteristics(life, rows["person"], np.full(n, year), rows["school"]),
+        **census_fields(life, rows["person"], np.full(n, year), rows["ncyear"], phase),
         "recordstatus": Masked(rows["record_status"], rows["record_status"] < 0),
         "datacollection": np.full(n, "PLASC" if year <= 2005 else "SC"),
         "onroll": (~duplicate).astype(np.int64),
@@ -89,8 +100,7 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
         "typeofclass": np.where(rows["ncyear"] < 0, "N", "O"),
         "parttime": (rows["ncyear"] < 0).astype(np.int64),
         "entrydate": ymd(rows["entry_year"], 9, 1),
-        "phase": np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
-            rows["school"]]]),
+        "phase": phase,
     })
 
 

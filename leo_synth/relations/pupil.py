@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import pmrs_in_year
+from leo_synth.relations.pupil_characteristics import idaci_rank
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, month_of, year_of, ymd
 from leo_synth.simulation.life import LifeCourse
@@ -44,7 +45,6 @@ ETHNIC_GROUP_OLD = {
     "OOTH": "Any Other Ethnic Group",
     "REFU": "Refused",
 }
-IDACI_LSOAS = 32844
 
 PUPIL_ATTRIBUTES = (
     "pmr", "academic_year", "academic_year_short", "gender", "female_flag", "year_of_birth",
@@ -165,8 +165,7 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "coa": pools.output_areas["coa"][oa],
         "lsoa": pools.output_areas["lsoa"][oa],
         "idaci_score": idaci,
-        "idaci_rank": 1 + np.floor((1 - np.clip(idaci / 0.95, 0, 1)) ** 1.6
-                                   * (IDACI_LSOAS - 1)).astype(np.int64),
+        "idaci_rank": idaci_rank(idaci),
         "ncyear_actual": ncyear_code(year - persons["cohort"][person] - 5),
     }
 

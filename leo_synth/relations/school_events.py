@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
+from leo_synth.relations.pupil_characteristics import CHARACTERISTIC_ATTRIBUTES, characteristics
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events
@@ -19,31 +21,42 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
-TERMS = ("autumn", "spring", "summer")
+TERMS = ("autumn", "spring", "summer", "summer6th")
+"""Collection periods: the summer term is split in two half terms from 2012/13
+(:func:`leo_synth.simulation.school_events.summer_halves`)."""
 REASON_CODES = ("I", "M", "R", "S", "T", "H", "F", "E", "C", "G", "U", "O", "N")
 """Absence reason codes (parameters ``absence.reasons_*``)."""
 ABSENCE_ATTRIBUTES = (
-    *PUPIL_ATTRIBUTES, "enrolstatus", "onroll_1", "onroll_2", "onroll_3", "sourcetable_1",
-    "sourcetable_2", "sourcetable_3", "datacollection_1", "mainrecord", "phase",
+    *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "enrolstatus", "onroll_1", "onroll_2",
+    "onroll_3", "sourcetable_1", "sourcetable_2", "sourcetable_3", "datacollection_1",
+    "mainrecord", "phase", "adopted_from_care",
     *(f"{measure}_{term}" for term in (*TERMS, "3term", "annual") for measure in
       ("sessionspossible", "authorisedabsence", "unauthorisedabsence", "overallabsence")),
     *(f"{measure}flag_{term}" for term in (*TERMS, "annual") for measure in
       ("authorisedabsence", "unauthorisedabsence")),
     "persistentabsentee_3term", "persistentabsentee15_3term",
     *(f"reason{code.lower()}_{term}" for code in REASON_CODES for term in (*TERMS, "annual")),
+    *(f"reason{code.lower()}_{term}" for code in school_events.ATTENDANCE_CODES
+      for term in TERMS),
 )
+PERSISTENT_SESSIONS = {"persistentabsentee_3term": 63, "persistentabsentee15_3term": 45}
+"""Persistent absence to 2011/12: more than this many sessions missed in the year (the VRF's
+definitions; about 20% and 15% of a year's sessions)."""
 
 
 @builder("npd.absence", provides=ABSENCE_ATTRIBUTES)
 def absence(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil enrolment per academic year with termly sessions and absence."""
     all_rows = school_events.absence(life)
-    reasons = _absence_reasons(life)
+    periods = _absence_periods(life)
     in_year = all_rows["year"] == relation.year
     rows = all_rows.take(in_year)
     n = len(rows)
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    attrs["adopted_from_care"] = care_attributes(life, rows["person"],
+                                                 rows["year"])["adopted_from_care"]
     out: dict[str, object] = {**attrs, "enrolstatus": np.full(n, "C"),
                               "mainrecord": np.ones(n, dtype=np.int64),
                               "phase": np.where(rows["ncyear"] <= 6, "PS", "SS")}
@@ -51,19 +64,26 @@ def absence(life: LifeCourse, relation: Relation) -> Frame:
         out[f"onroll_{i}"] = np.ones(n, dtype=np.int64)
         out[f"sourcetable_{i}"] = np.full(n, "PupilsOnRoll")
     out["datacollection_1"] = np.full(n, "SC")
-    possible, auth, unauth = rows["possible"], rows["authorised"], rows["unauthorised"]
+    possible, auth, unauth, reasons, attendance = (
+        periods[name][in_year] for name in ("possible", "authorised", "unauthorised",
+                                            "reasons", "attendance"))
     for i, term in enumerate(TERMS):
         _absence_measures(out, term, possible[:, i], auth[:, i], unauth[:, i])
     _absence_measures(out, "3term", possible.sum(1), auth.sum(1), unauth.sum(1))
     _absence_measures(out, "annual", possible.sum(1), auth.sum(1), unauth.sum(1))
+    # The 6th half term's authorised total is the sum of its reasons (the VRF's "Reason").
+    out["authorisedabsenceflag_summer6th"] = np.full(n, "Reason")
     for code in REASON_CODES:
-        sessions = reasons[code][in_year]
+        sessions = reasons[:, :, REASON_CODES.index(code)]
         for i, term in enumerate(TERMS):
             out[f"reason{code.lower()}_{term}"] = sessions[:, i]
         out[f"reason{code.lower()}_annual"] = sessions.sum(1)
-    rate = (auth.sum(1) + unauth.sum(1)) / np.maximum(possible.sum(1), 1)
-    out["persistentabsentee_3term"] = (rate >= 0.1).astype(np.int64)
-    out["persistentabsentee15_3term"] = (rate >= 0.15).astype(np.int64)
+    for k, code in enumerate(school_events.ATTENDANCE_CODES):
+        for i, term in enumerate(TERMS):
+            out[f"reason{code.lower()}_{term}"] = attendance[:, i, k]
+    overall = auth.sum(1) + unauth.sum(1)
+    for name, sessions in PERSISTENT_SESSIONS.items():
+        out[name] = (overall > sessions).astype(np.int64)
     return Frame(out)
 
 
@@ -78,8 +98,9 @@ def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
 
 
 EXCLUSION_ATTRIBUTES = (
-    *PUPIL_ATTRIBUTES, "censusdate", "startdate", "permanentexclusionind", "reason", "category",
-    "sessions", "term", "reportingacademicyear", "reportingterm", "ncyear", "enrolstatus",
+    *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "censusdate", "startdate",
+    "permanentexclusionind", "reason", "category", "sessions", "term", "reportingacademicyear",
+    "reportingterm", "ncyear", "enrolstatus",
     "perm_duplicate", "totalfixedexclusions", "totalfixedsessions",
     "permanentexclusionindicator", "permanentexclusioncount", "numberofenrolments",
     "latestla_anon", "la", "senstatus", "censussen", "latestsen", "source_characteristics",
@@ -116,6 +137,7 @@ def _exclusions(life: LifeCourse, year: int) -> Frame:
 def _exclusion_rows(life: LifeCourse, rows: Frame) -> Frame:
     n = len(rows)
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
     return Frame({
         **attrs,
         "censusdate": ymd(rows["year"] + 1, 1, 20),
@@ -148,6 +170,7 @@ def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
     position = np.arange(len(rows)) - first[group] + 1
     heads = rows.take(first)
     attrs = pupil_attributes(life, heads["person"], heads["year"], heads["school"])
+    attrs.update(characteristics(life, heads["person"], heads["year"], heads["school"]))
     g = len(heads)
     fixed = rows["category"] == "FIXD"
     out: dict[str, object] = {
@@ -175,12 +198,13 @@ def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
     }
     slots = {"reason": rows["reason"], "category": rows["category"], "term": rows["term"],
              "startdate": rows["start"], "sessions": rows["sessions"],
-             "ncyear": ncyear_code(rows["ncyear"]), "senprovision": np.where(
-                 rows["sen"] > 0, "K", "N")}
+             "ncyear": ncyear_code(rows["ncyear"]),
+             # The pupil's SEN provision of the year, coded as the census codes it that year.
+             "senprovision": np.asarray(attrs["sen_provision"])[group]}
     for n in range(1, 41):
         at = position == n
         for name, values in slots.items():
-            column = np.empty(g, dtype=values.dtype if values.dtype != object else object)
+            column = np.zeros(g, dtype=values.dtype)  # zero, not garbage, under the NULLs
             missing = np.ones(g, dtype=bool)
             column[group[at]] = values[at]
             missing[group[at]] = False
@@ -189,8 +213,9 @@ def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
 
 
 CENSUS_LIKE = (
-    YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "recordstatus", "censusdate", "censusterm", "onroll",
-    "enrolstatus", "entrydate", "hoursatsetting", "fundedhours", "unitcontacttime", "acadyr",
+    YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "recordstatus", "censusdate",
+    "censusterm", "onroll", "enrolstatus", "entrydate", "hoursatsetting", "fundedhours",
+    "unitcontacttime", "acadyr",
     "year", "aptypedescription", "openplacement", "lanumber_anon",
 )
 
@@ -223,6 +248,7 @@ def _placements(life: LifeCourse, rows: Frame, term: str) -> Frame:
     n = len(rows)
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
     rng = life.ctx.rng(f"placements:{term}")
     return Frame({
         YEAR_ATTRIBUTE: rows["year"],
@@ -245,6 +271,15 @@ def _placements(life: LifeCourse, rows: Frame, term: str) -> Frame:
 
 
 @per_block
-def _absence_reasons(life: LifeCourse) -> dict[str, np.ndarray]:
-    """The block's absence sessions split by reason (every year's view reads its rows)."""
-    return school_events.absence_reasons(life, school_events.absence(life))
+def _absence_periods(life: LifeCourse) -> Frame:
+    """The block's absence rows by collection period (autumn, spring, summer, summer 6th half):
+    sessions possible, authorised and unauthorised (rows, 4), reasons (rows, 4, reason codes)
+    and attendance codes (rows, 4, codes); every year's view reads its rows."""
+    rows = school_events.absence(life)
+    reasons = school_events.absence_reasons(life, rows)
+    possible, auth, unauth, by_code = school_events.summer_halves(life, rows, reasons)
+    attendance = school_events.attendance_codes(life, rows, possible, auth + unauth)
+    return Frame(possible=possible, authorised=auth, unauthorised=unauth,
+                 reasons=np.stack([by_code[c] for c in REASON_CODES], axis=2),
+                 attendance=np.stack([attendance[c] for c in school_events.ATTENDANCE_CODES],
+                                     axis=2))

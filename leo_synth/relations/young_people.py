@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
+from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_POINTS_OLD, A_LEVEL_SUBJECTS
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -24,6 +24,14 @@ from leo_synth.simulation.post16 import (
 )
 from leo_synth.spec.model import Relation
 
+PLAMS_MATCHED = (
+    "laestab_att", "qan_att", "disc_code_att", "qual_type_att", "sublevno_att", "qual_lev_att",
+    "source_att", "source_aat", "grade_description", "grade_match_status", "grade_qcda_points",
+    "aim_outcome", "withdrawal_reason",
+)
+"""PLAMS attributes of the aim's match to the pupil's attainment (KS5 AAT) record: only a
+completed aim (the final year's) has a result to match."""
+
 
 @builder("npd.plams", provides=(
     *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "recordsource", "onroll",
@@ -31,7 +39,7 @@ from leo_synth.spec.model import Relation
     "qual_lev_ref", "title_ref", "qual_type_ref", "learningstartdate", "learningplannedenddate",
     "learningactualenddate", "learningcompletionstatus", "learningaimstatus", "coreaim",
     "grade_att", "grade_aat", "grade_source", "gradepassfail", "version", "progtype",
-    "traineeship", "mapping",
+    "traineeship", "mapping", *PLAMS_MATCHED,
 ))
 def plams(life: LifeCourse, relation: Relation) -> Frame:
     """Post-16 learning aims of school sixth-formers: three A level aims a year."""
@@ -70,7 +78,31 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
                                                                  ~final),
         "version": np.full(n, "A"), "progtype": np.full(n, "01"),
         "traineeship": np.zeros(n, dtype=np.int64),
+        **_plams_matched(attrs["laestab_anon"], code, subject, grade, final),
     })
+
+
+def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
+                   grade: np.ndarray, final: np.ndarray) -> dict[str, object]:
+    """``PLAMS_MATCHED`` of aims: a completed (final-year) aim is matched to the pupil's KS5
+    result at the same school, so the attainment side repeats the aim's QAN, discount code,
+    type, level and school and carries the grade; a continuing aim is unmatched (NULL)."""
+    n = len(final)
+    open_aim = ~final
+    return {
+        "laestab_att": Masked(laestab, open_aim), "qan_att": Masked(qan, open_aim),
+        "disc_code_att": Masked(subject, open_aim),
+        "qual_type_att": Masked(np.full(n, "GCE A level"), open_aim),
+        "sublevno_att": Masked(np.full(n, "111"), open_aim),
+        "qual_lev_att": Masked(np.full(n, "3"), open_aim),
+        "source_att": np.where(final, "5", "N"),
+        "source_aat": Masked(np.full(n, 5), open_aim),
+        "grade_description": Masked(np.char.add("Grade ", A_LEVEL_GRADES[grade]), open_aim),
+        "grade_match_status": final.astype(np.int64),
+        "grade_qcda_points": Masked(A_LEVEL_POINTS_OLD[grade], open_aim),
+        "aim_outcome": Masked(np.where(grade > 0, 1, 3), open_aim),
+        "withdrawal_reason": Masked(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)),
+    }
 
 
 # NCCIS current activity codes by simulated situation.

@@ -116,3 +116,70 @@ def alternative_provision(life, first: int, last: int, share: float,
     disadvantage = life.persons["disadvantage"][rows["person"]]
     chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need + 1.4 * disadvantage))
     return rows.take(chosen)
+
+
+SUMMER6TH_FROM = 2012
+"""First academic year whose Summer term returns cover the 5th half term only, the 6th half
+term being collected separately (the Autumn Census after)."""
+ATTENDANCE_CODES = ("AM", "PM", "L", "B", "J", "P", "V", "W", "D", "X")
+"""Attendance codes other than absence: present (AM, PM), late before registers closed (L),
+approved educational activities (B off-site, J interview, P sport, V visit, W work experience),
+and sessions not counted as possible (D dual registration, X non-compulsory school age)."""
+# Shares of attended sessions marked late (L) or spent in approved educational activities
+# (B J P V W; W only in Years 10 and 11), roughly DfE's published attendance codes.
+ATTENDANCE_SHARES = {"L": 0.025, "B": 0.003, "J": 0.0005, "P": 0.001, "V": 0.003, "W": 0.004}
+
+
+def summer_halves(life, rows: Frame, reasons: dict[str, np.ndarray]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The four collection periods of each pupil-year (autumn, spring, summer, summer 6th
+    half): from ``SUMMER6TH_FROM`` the summer term's sessions, absences and reasons are split
+    between its two half terms (each absent session falls in the 6th half term with the share of
+    possible sessions there: a multivariate hypergeometric split), before it the 6th half term
+    is empty. Returns possible, authorised, unauthorised (rows, 4) and reasons {code: (rows, 4)}."""
+    rng = life.ctx.rng("absence_summer6th")
+    n = len(rows)
+    split = rows["year"] >= SUMMER6TH_FROM
+    possible = rows["possible"][:, 2]
+    sixth = np.where(split, np.rint(possible * rng.uniform(0.44, 0.52, n)), 0).astype(np.int64)
+    codes = list(reasons)
+    summer = {code: reasons[code][:, 2] for code in codes}
+    absent = sum(summer.values())
+    # Absent sessions in the 6th half: hypergeometric among the term's sessions; then the
+    # reasons one by one, each conditional on what the previous ones took.
+    remaining_sample = rng.hypergeometric(absent, possible - absent, np.maximum(sixth, 0))
+    remaining_pool = absent.copy()
+    in_sixth: dict[str, np.ndarray] = {}
+    for code in codes:
+        take = rng.hypergeometric(summer[code], remaining_pool - summer[code], remaining_sample)
+        in_sixth[code] = take
+        remaining_pool = remaining_pool - summer[code]
+        remaining_sample = remaining_sample - take
+    out_reasons = {code: np.column_stack([reasons[code][:, :2], summer[code] - in_sixth[code],
+                                          in_sixth[code]]) for code in codes}
+    possible4 = np.column_stack([rows["possible"][:, :2], possible - sixth, sixth])
+    authorised = sum(out_reasons[c] for c in life.ctx.params["absence.reasons_authorised"])
+    unauthorised = sum(out_reasons[c] for c in life.ctx.params["absence.reasons_unauthorised"])
+    return possible4, authorised, unauthorised, out_reasons
+
+
+def attendance_codes(life, rows: Frame, possible: np.ndarray,
+                     absent: np.ndarray) -> dict[str, np.ndarray]:
+    """Sessions by attendance code per period (rows, periods): the attended sessions (possible
+    minus absent) are late (L), in approved activities (B J P V W) or present, the present ones
+    marked in the morning (AM, half rounded up) and afternoon (PM) registers; D and X are 0
+    (no simulated pupil is dual registered; Years 1 to 11 are of compulsory school age)."""
+    rng = life.ctx.rng("absence_attendance")
+    attended = possible - absent
+    left = attended.copy()
+    out: dict[str, np.ndarray] = {}
+    year_10_11 = (rows["ncyear"] >= 10)[:, None]
+    for code, share in ATTENDANCE_SHARES.items():
+        p = np.where(year_10_11, share, 0.0) if code == "W" else np.full((len(rows), 1), share)
+        out[code] = rng.binomial(left, np.broadcast_to(p, left.shape))
+        left = left - out[code]
+    out["AM"] = (left + 1) // 2
+    out["PM"] = left // 2
+    out["D"] = np.zeros_like(left)
+    out["X"] = np.zeros_like(left)
+    return out

@@ -41,7 +41,8 @@ def children_in_need(life) -> Frame:
     start = rng.random(n) < hazard
     ep = rows.take(start)
     m = len(ep)
-    referral = ymd(ep["year"], 9, 1) + rng.integers(0, 365, m).astype("timedelta64[D]")
+    # Referred within the CIN census year of the row, 1 April to 31 March.
+    referral = ymd(ep["year"], 4, 1) + rng.integers(0, 365, m).astype("timedelta64[D]")
     length = rng.exponential(220, m) + 20
     closure = add_days(referral, length)
     open_at_end = closure > EXTRACT_END

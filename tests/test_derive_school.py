@@ -1,0 +1,329 @@
+"""Derived and conditional columns of the school tables (absence, census, exclusions) agree with
+their definitions (schemas/rules/absence.yaml, npd_characteristics.yaml, exclusions.yaml),
+checked with SQL on the suite's small run as a researcher would."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leo_synth.relations.pupil_characteristics import IDACI_LSOAS, idaci_decile, uniform
+
+
+@pytest.fixture(scope="module")
+def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
+    return small_sqlite_connection
+
+
+def _one(db: sqlite3.Connection, sql: str) -> tuple:
+    """The first row of a query."""
+    return db.execute(sql).fetchone()
+
+
+def _column(db: sqlite3.Connection, relation: str, pattern: str) -> str:
+    """The relation's one column whose name matches ``pattern`` (the year suffix varies)."""
+    names = [row[1] for row in db.execute(f"PRAGMA table_info({relation})")
+             if re.fullmatch(pattern, row[1])]
+    assert len(names) == 1, (relation, pattern, names)
+    return names[0]
+
+
+ABSENCE_2014 = "Absence_2014_3term"
+ABSENCE_2016 = "Absence_2016_3term"  # the view with every persistent absence flag
+
+
+def test_summer_sixth_half_term_adds_up(db) -> None:
+    """The 6th half term's reasons add up to its totals, overall = authorised + unauthorised,
+    the 5 and 6 half-term totals are the sums of the periods, annual = 6 half terms."""
+    c = lambda p: _column(db, ABSENCE_2014, p)  # noqa: E731
+    auth = " + ".join(c(f"TermlyReason{code}_Summer6th_ab\\d\\d") for code in "IMRSTHEC")
+    unauth = " + ".join(c(f"TermlyReason{code}_Summer6th_ab\\d\\d") for code in "GUON")
+    sums = []
+    for measure in ("SessionsPossible", "AuthorisedAbsence", "UnauthorisedAbsence",
+                    "OverallAbsence"):
+        five = " + ".join(c(f"{measure}_{t}_ab\\d\\d") for t in ("Autumn", "Spring", "Summer"))
+        sums.append(f"sum({c(f'{measure}_5HalfTerms_ab..')} <> {five})")
+        sums.append(f"sum({c(f'{measure}_6HalfTerms_ab..')} <> {five} + "
+                    f"{c(f'{measure}_Summer6th_ab..')})")
+        sums.append(f"sum({c(f'{measure}_6HalfTerms_ab..')} <> {c(f'{measure}_Annual_ab..')})")
+    row = _one(db, f"""
+        SELECT count(*), sum({c('AuthorisedAbsence_Summer6th_ab..')} <> {auth}),
+               sum({c('UnauthorisedAbsence_Summer6th_ab..')} <> {unauth}),
+               sum({c('OverallAbsence_Summer6th_ab..')} <> {c('AuthorisedAbsence_Summer6th_ab..')}
+                   + {c('UnauthorisedAbsence_Summer6th_ab..')}),
+               sum({c('OverallAbsence_Summer6th_ab..')} > {c('SessionsPossible_Summer6th_ab..')}),
+               sum({c('SessionsPossible_Summer6th_ab..')} NOT BETWEEN 40 AND 70),
+               sum({c('OverallAbsence_Summer6th_ab..')} > 0),
+               {', '.join(sums)}
+        FROM {ABSENCE_2014}""")
+    assert row[0] > 50
+    assert row[5] < row[0] and row[6] > 0  # the 6th half term holds sessions and absences
+    assert all(v == 0 for v in row[1:6] + row[7:]), row
+
+
+def test_persistent_absence_flags_follow_their_definitions(db) -> None:
+    """PA flags as the VRF defines them: exact (share of sessions possible) and threshold
+    (sessions missed, lower at age 15 over 6 half terms), over 5 and 6 half terms."""
+    c = lambda p: _column(db, ABSENCE_2016, p)  # noqa: E731
+    flagged = {}
+    checks = []
+    for halves in (5, 6):
+        overall = c(f"OverallAbsence_{halves}HalfTerms_ab..")
+        possible = c(f"SessionsPossible_{halves}HalfTerms_ab..")
+        for pct in (10, 15):
+            name = c(f"PA{pct}_[Ee]xact_{halves}Half[Tt]erms_ab..")
+            checks.append(f"sum({name} <> ({overall} * 100.0 / {possible} >= {pct}))")
+            flagged[name] = f"sum({name})"
+    age = c("AgeAtStartOfAcademicYear_ab..")
+    overall6 = c("OverallAbsence_6HalfTerms_ab..")
+    for pct, above in ((15, 45), (10, 30)):
+        name = c(f"PA{pct}_Threshold_5Halfterms_ab..")
+        checks.append(f"sum({name} <> ({c('OverallAbsence_5HalfTerms_ab..')} > {above}))")
+        flagged[name] = f"sum({name})"
+    for pct, young, old in ((15, 55, 45), (10, 37, 30)):
+        name = c(f"PA{pct}_[Tt]hreshold_6HalfTerms_ab..")
+        checks.append(f"sum({name} <> (({overall6} > {young} AND {age} < 15) OR "
+                      f"({overall6} > {old} AND {age} >= 15)))")
+        flagged[name] = f"sum({name})"
+    row = _one(db, f"SELECT count(*), {', '.join(checks)}, {', '.join(flagged.values())} "
+                   f"FROM {ABSENCE_2016}")
+    n, bad, counts = row[0], row[1:1 + len(checks)], row[1 + len(checks):]
+    assert n > 50 and all(b == 0 for b in bad), bad
+    assert all(0 < k < n for k in counts), counts  # the flags separate pupils
+
+
+def test_attendance_codes_add_up_to_attended_sessions() -> None:
+    """Late, approved-activity and present sessions add up to possible minus absent, for each
+    period; D and X are 0 (simulated on a small frame: the codes are only in the 2020/21 view)."""
+    from leo_synth.engine.rng import stream
+    from leo_synth.simulation import school_events
+    from leo_synth.simulation.frame import Frame
+
+    class _Ctx:
+        def rng(self, name: str) -> np.random.Generator:
+            return stream(11, name, 0)
+
+    class _Life:
+        ctx = _Ctx()
+
+    rng = np.random.default_rng(3)
+    possible = rng.integers(50, 150, (200, 4))
+    absent = rng.binomial(possible, 0.1)
+    rows = Frame(ncyear=rng.integers(1, 12, 200))
+    codes = school_events.attendance_codes(_Life(), rows, possible, absent)
+    total = sum(codes[c] for c in school_events.ATTENDANCE_CODES)
+    assert (total == possible - absent).all()
+    assert (codes["D"] == 0).all() and (codes["X"] == 0).all()
+    assert (codes["W"][rows["ncyear"] < 10] == 0).all()
+    assert (codes["AM"] - codes["PM"]).min() >= 0 and (codes["AM"] - codes["PM"]).max() <= 1
+
+
+def test_characteristics_agree_across_census_and_absence(db) -> None:
+    """A pupil-year's census characteristics are the absence record's (the Spring Census feeds
+    absence): first language, service child, SEN unit, IDACI score."""
+    census, absence = "spring_census_2014", ABSENCE_2014
+    sc = lambda p: _column(db, census, p)  # noqa: E731
+    ab = lambda p: _column(db, absence, p)  # noqa: E731
+    row = _one(db, f"""
+        SELECT count(*), sum(c.{sc('Language_spr..')} <> a.{ab('Language_ab..')}),
+               sum(c.{sc('ServiceChild_spr..')} <> a.{ab('ServiceChild_ab..')}),
+               sum(c.{sc('SENUnitIndicator_spr..')} <> a.{ab('SENUnitIndicator_ab..')}),
+               sum(c.{sc('IDACIScore_spr..')} <> a.{ab('IDACI_S_ab..')})
+        FROM {census} c JOIN {absence} a
+          ON c.{sc('PupilMatchingRefAnonymous_spr..')} = a.{ab('PupilMatchingRefAnonymous_ab..')}
+         AND c.{sc('NCyearActual_spr..')} = a.{ab('NCyearActual_ab..')}""")
+    assert row[0] > 30 and row[1:] == (0, 0, 0, 0), row
+
+
+def test_characteristics_follow_their_conditions(db) -> None:
+    """LanguageGroup from Language, the first language from the EAL flag, SEN units only for
+    pupils with SEN (never both unit and resourced provision), boarders only from Year 7, the
+    nearest school no further than the current one; from 2012/13 no consent to share under 13
+    and the birth order within the sibling group."""
+    rel = "spring_census_2009"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    unit = f"{c('SENUnitIndicator_spr..')} + {c('ResourcedProvisionIndicator_spr..')}"
+    row = _one(db, f"""
+        SELECT count(*),
+               sum(({c('LanguageGroup_spr..')} = 'ENG') <> ({c('Language_spr..')} = 'ENG')),
+               sum(({c('FirstLanguage_spr..')} = 'ENG') <> ({c('Language_spr..')} = 'ENG')),
+               sum({unit} > 0 AND {c('SENprovision_spr..')} = 'N'), sum({unit} > 1),
+               sum({c('Boarder_spr..')} <> 'N' AND {c('NCyearActual_spr..')}
+                   IN ('N1', 'N2', 'R', '1', '2', '3', '4', '5', '6')),
+               sum({c('DistNearSch_spr..')} > {c('DistCurrSch_spr..')}),
+               count(DISTINCT {c('Language_spr..')})
+        FROM {rel}""")
+    assert row[0] > 50 and row[1:-1] == (0,) * 6 and row[-1] > 2, row
+    rel = "spring_census_2013"
+    yssa = f"nullif({c('YSSA_spr..')}, '')"  # the blank-string quirk stands for NULL
+    row = _one(db, f"""
+        SELECT count(*),
+               sum({yssa} IS NOT NULL AND {c('AgeAtStartOfAcademicYear_spr..')} < 13),
+               sum({yssa} IS NULL AND {c('AgeAtStartOfAcademicYear_spr..')} >= 13),
+               sum({c('BirthOrder_SGA_spr..')} > {c('NSiblings_SGA_spr..')} + 1),
+               sum({c('BirthOrder_SGAS_spr..')} > {c('NSiblings_SGAS_spr..')} + 1),
+               sum({c('NSiblings_SGAS_spr..')} > {c('NSiblings_SGA_spr..')}),
+               count({yssa})
+        FROM {rel}""")
+    assert row[0] > 50 and row[1:-1] == (0,) * 5 and row[-1] > 0, row
+
+
+def test_exclusion_slots_follow_the_exclusions(db) -> None:
+    """Table 2's numbered columns hold the pupil's exclusions of the year in date order: the
+    slots' fixed-period sessions add up to TotalFixedSessions, their count of fixed-period
+    exclusions to TotalFixedExclusions, and the slots' SEN provision is the pupil's."""
+    rel = "exclusions_table_2_2014"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    slots = range(1, 41)
+    fixed_sessions = " + ".join(
+        f"(CASE WHEN {c(f'Category_{n}_ex..')} = 'FIXD' THEN {c(f'Sessions_{n}_ex..')} "
+        f"ELSE 0 END)" for n in slots)
+    fixed_count = " + ".join(f"coalesce({c(f'Category_{n}_ex..')} = 'FIXD', 0)" for n in slots)
+    order = " + ".join(f"coalesce({c(f'StartDate_{n}_ex..')} < {c(f'StartDate_{n - 1}_ex..')}, 0)"
+                       for n in range(2, 41))
+    row = _one(db, f"""
+        SELECT count(*), sum({c('TotalFixedSessions_ex..')} <> {fixed_sessions}),
+               sum({c('TotalFixedExclusions_ex..')} <> {fixed_count}),
+               sum({c('SENprovision_1_ex..')} <> {c('CensusSEN_ex..')}),
+               sum({c('Reason_1_ex..')} IS NULL), sum({order})
+        FROM {rel}""")
+    assert row[0] > 5 and row[1:] == (0, 0, 0, 0, 0), row
+
+
+@given(st.integers(min_value=1, max_value=IDACI_LSOAS))
+def test_idaci_decile_bands_the_rank(rank: int) -> None:
+    decile = int(idaci_decile(np.array([rank]))[0])
+    assert 1 <= decile <= 10
+    assert (decile - 1) * IDACI_LSOAS / 10 < rank <= decile * IDACI_LSOAS / 10 + 1
+
+
+def test_uniform_hash_is_a_function_of_key_salt_and_year() -> None:
+    keys = np.arange(10_000, dtype=np.uint64) * np.uint64(7919)
+    u = uniform(keys, 3, 2014)
+    assert np.array_equal(u, uniform(keys, 3, 2014))
+    assert not np.array_equal(u, uniform(keys, 3, 2015))
+    assert u.min() >= 0 and u.max() < 1 and abs(u.mean() - 0.5) < 0.02
+
+
+def test_sixth_form_census_fields_follow_the_ks4_grades(db) -> None:
+    """Prior GCSE grades and planned hours only for sixth-formers; the previous year's grade is
+    the highest grade for Year 12 and NULL in Year 13; early-years hours only in nursery."""
+    rel = "autumn_census_2018"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    nc = c("NCyearActual_aut..")
+    sixth = f"{nc} IN ('12', '13')"
+    maths, maths_prev = c("MathsGCSEHighestPriorAttainment_aut.."), c(
+        "MathsGCSEHighestPriorAttainmentPreviousYear_aut..")
+    row = _one(db, f"""
+        SELECT sum({sixth}), sum({sixth} AND nullif({maths}, '') IS NOT NULL),
+               sum(NOT {sixth} AND nullif({maths}, '') IS NOT NULL),
+               sum(NOT {sixth} AND {c('QualHrs_aut..')} IS NOT NULL),
+               sum({sixth} AND {c('QualHrs_aut..')} NOT BETWEEN 450 AND 660),
+               sum({nc} = '12' AND {maths_prev} <> {maths}),
+               sum({nc} = '13' AND nullif({maths_prev}, '') IS NOT NULL),
+               sum({nc} = '12' AND {c('NonqualHrsPrev_aut..')} IS NOT NULL),
+               sum({c('FundedHours_aut..')} IS NOT NULL AND {nc} NOT IN ('N1', 'N2')),
+               sum({c('FundedHours_aut..')} IS NULL AND {nc} IN ('N1', 'N2'))
+        FROM {rel}""")
+    assert row[0] > 5 and row[1] > 0 and row[2:] == (0,) * 8, row
+
+
+def test_gcse_grade_is_9_to_1_from_2016_and_letters_before() -> None:
+    from leo_synth.relations.pupil_characteristics import gcse_grade
+
+    points = np.arange(10)
+    assert gcse_grade(points, np.full(10, 2016)).tolist() == [
+        "U", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
+    assert gcse_grade(points, np.full(10, 2015)).tolist() == [
+        "U", "G", "E", "D", "C", "C", "B", "A", "A*", "A*"]
+
+
+def test_plams_matched_result_repeats_the_completed_aim(db) -> None:
+    """A completed (Year 13) aim is matched to its result: the attainment side repeats the
+    aim's QAN and school, the QCDA points are the grade's; a continuing aim is unmatched."""
+    row = _one(db, """
+        SELECT sum(pl_NCYear = 13), sum(pl_NCYear = 12),
+               sum(pl_NCYear = 13 AND (pl_QAN_ATT <> pl_QAN OR pl_Source_ATT <> '5'
+                                       OR pl_LAEstab_ATT_anon <> pl_LAEstab_anon
+                                       OR pl_Grade_Match_Status <> 1)),
+               sum(pl_NCYear = 13 AND pl_GradeQCDAPoints <> CASE pl_Grade_ATT
+                   WHEN 'A*' THEN 300 WHEN 'A' THEN 270 WHEN 'B' THEN 240 WHEN 'C' THEN 210
+                   WHEN 'D' THEN 180 WHEN 'E' THEN 150 ELSE 0 END),
+               sum(pl_NCYear = 12 AND (nullif(pl_QAN_ATT, '') IS NOT NULL
+                                       OR pl_GradeQCDAPoints IS NOT NULL
+                                       OR pl_Source_ATT <> 'N' OR pl_Grade_Match_Status <> 0))
+        FROM PLAMS_Amended_2012""")
+    assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
+
+
+def test_cin_episode_flags_follow_the_census_year(db) -> None:
+    """CIN_Started / CIN_Ended / CIN_AnyPoint are the referral and closure dates against the
+    episode's census year (1 April to 31 March of CIN_ACADYR)."""
+    first = "substr(CIN_ACADYR, 1, 4) || '-04-01'"
+    last = "(substr(CIN_ACADYR, 1, 4) + 1) || '-03-31'"
+    row = _one(db, f"""
+        SELECT count(CIN_Started), count(CIN_AnyPoint),
+               sum(CIN_Started <> (CIN_CINReferralDate BETWEEN {first} AND {last})),
+               sum(CIN_Ended <> coalesce(CIN_CINClosureDate BETWEEN {first} AND {last}, 0)),
+               sum(CIN_AnyPoint <> (CIN_CINReferralDate <= {last} AND
+                                    coalesce(CIN_CINClosureDate >= {first}, 1)))
+        FROM cin_2009_to_2021""")
+    assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
+
+
+def test_child_protection_and_placement_codes_follow_the_episode(db) -> None:
+    """The NI67 denominator holds plans of three months or more and the numerator is inside it;
+    a child is placed for adoption (A3-A6) exactly when the period of care ended in adoption."""
+    row = _one(db, """
+        SELECT count(CIN_NI67DenominatorFlag),
+               sum(CIN_NI67DenominatorFlag <> (julianday(CIN_CPPendDate)
+                                               - julianday(CIN_CPPstartDate) >= 91)),
+               sum(CIN_NI67NumeratorFlag > CIN_NI67DenominatorFlag)
+        FROM cin_cpp_2009_to_2021 WHERE CIN_CPPendDate IS NOT NULL""")
+    assert row[0] > 0 and row[1:] == (0, 0), row
+    row = _one(db, """
+        SELECT count(*), sum((cla_PLACEMENT IN ('A3', 'A4', 'A5', 'A6'))
+                             <> coalesce(cla_REC IN ('E11', 'E12'), 0)),
+               count(DISTINCT cla_PLACEMENT)
+        FROM cla_2006_to_2021""")
+    assert row[0] > 5 and row[1] == 0 and row[2] > 2, row
+
+
+def test_cin_service_type_follows_the_case(db) -> None:
+    """Leaving-care support (Z) only at 16 or over; family support (Y) is the common case."""
+    row = _one(db, """
+        SELECT count(*), sum(s.ServiceType = 'Z' AND d.CIN_Age_Referral < 16),
+               sum(s.ServiceType = 'Y'), sum(s.ServiceType NOT IN ('A', 'Z', 'D', 'P', 'Y'))
+        FROM cin_service_provision_2009_to_2021 s
+        JOIN cin_2009_to_2021 d ON d.CIN_CINDetailsTableID = s.CINDetailsTableID
+                               AND d.CIN_ACADYR = s.CIN_ACADYR""")
+    assert row[0] > 0 and row[1] == 0 and row[2] * 2 > row[0] and row[3] == 0, row
+
+
+def test_school_and_home_areas_are_properties_of_the_place(db) -> None:
+    """Every pupil of a school carries the school's output area, LSOA and IDACI; deciles band
+    the ranks, for the school and for the pupil's home (the same score as the census's)."""
+    rel = "Absence_2017_3term"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    school = c("LAEstab_ANON_ab..")
+    row = _one(db, f"""
+        SELECT count(*), max(n_oa), max(n_idaci) FROM (
+            SELECT count(DISTINCT {c('OA11_school_ab..')}) n_oa,
+                   count(DISTINCT {c('IDACI_S_school_ab..')}) n_idaci
+            FROM {rel} GROUP BY {school})""")
+    assert row[0] > 3 and row[1:] == (1, 1), row
+    decile = "CAST((({rank} - 1) * 10 / {lsoas}) AS INTEGER) + 1"
+    row = _one(db, f"""
+        SELECT count(*),
+               sum(CAST({c('IDACI_D_school_ab..')} AS INTEGER) <> {decile.format(
+                   rank=c('IDACI_R_school_ab..'), lsoas=IDACI_LSOAS)}),
+               sum(CAST(IDACI_D_home AS INTEGER) <> {decile.format(
+                   rank='IDACI_R_home', lsoas=IDACI_LSOAS)}),
+               sum(substr({c('LSOA11_school_ab..')}, 1, 3) <> 'E01')
+        FROM {rel}""")
+    assert row[0] > 50 and row[1:] == (0, 0, 0), row
