@@ -13,13 +13,13 @@ columns. Either kind is named the same way in a spec.
 from __future__ import annotations
 
 import functools
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.simulation.calendar import academic_year_end, academic_year_start
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
@@ -89,16 +89,24 @@ _ALPHABET = np.frombuffer(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", dtype=np.uint8)
 _POOL_SIZE = 300
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=256)
 def _reference_pools(columns: tuple[tuple[str, int], ...]) -> pa.Array:
-    """The code pools of (column name, length) pairs, one after another."""
+    """The code pools of (column name, length) pairs, one after another. A pool depends only
+    on its column, so codes repeat across blocks and runs."""
     pools = []
-    for name, length in columns:
-        # The pool depends only on the column, so codes repeat across blocks and runs.
-        pool_rng = np.random.default_rng(zlib.crc32(name.encode()))
-        pool = _ALPHABET[pool_rng.integers(0, len(_ALPHABET), (_POOL_SIZE, length))]
-        pools.extend(pool.view(f"S{length}").ravel().astype(str).tolist())
-    return pa.array(pools, type=pa.string())
+    for length in sorted({length for _, length in columns}):
+        names = [f"reference_code:{name}" for name, size in columns if size == length]
+        letters = keyed_uniforms(stream_keys(0, names), 0, _POOL_SIZE * length)
+        chars = _ALPHABET[np.minimum((letters * len(_ALPHABET)).astype(np.int64),
+                                     len(_ALPHABET) - 1)]
+        pools.append((length, pa.array(chars.view(f"S{length}").ravel(), type=pa.binary())))
+    offsets = {length: 0 for length, _ in pools}
+    by_length = dict(pools)
+    ordered = []
+    for _, length in columns:
+        ordered.append(by_length[length].slice(offsets[length], _POOL_SIZE))
+        offsets[length] += _POOL_SIZE
+    return pa.concat_arrays(ordered).cast(pa.string())
 
 
 @batched_derivation("reference_code")

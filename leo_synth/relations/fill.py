@@ -172,8 +172,8 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
     for index, low, high in plan.ranges:
         numeric.append((index, _in_range(relation.columns[index].spec, uniforms[row_of[index]],
                                          low, high)))
-    for index, values in numeric:
-        arrays[index] = _convert(relation, index, values, rows, nulls(index))
+    for index, array in _numeric_arrays(relation, numeric, nulls):
+        arrays[index] = array
     for name, indices in plan.batched.items():
         columns = [relation.columns[i] for i in indices]
         results = BATCHED_DERIVATIONS[name](frame, relation, columns,
@@ -204,6 +204,28 @@ class _OutsideYears:
             mask = ~np.isin(self.years, np.fromiter(years, dtype=np.int64))
             self.masks[years] = mask if mask.any() else None
         return self.masks[years]
+
+
+def _numeric_arrays(relation: Relation, drawn: list[tuple[int, np.ndarray]],
+                    nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+    """Arrow arrays of drawn numeric columns, converted per type for all columns at once
+    (their values are in range by construction: the plan checked the codes and ranges)."""
+    by_type: dict[pa.DataType, list[tuple[int, np.ndarray]]] = {}
+    for index, values in drawn:
+        by_type.setdefault(relation.columns[index].spec.type.arrow_type(), []).append(
+            (index, values))
+    out = []
+    for target, members in by_type.items():
+        if pa.types.is_integer(target) or pa.types.is_floating(target):
+            matrix = np.stack([values for _, values in members])
+            if pa.types.is_integer(target):
+                matrix = np.rint(matrix).astype(target.to_pandas_dtype())
+            out.extend((index, pa.array(row, type=target, mask=nulls(index)))
+                       for (index, _), row in zip(members, matrix, strict=True))
+        else:
+            out.extend((index, _convert(relation, index, values, len(values), nulls(index)))
+                       for index, values in members)
+    return out
 
 
 def _masked_indices(indices: np.ndarray, null: np.ndarray | None) -> np.ndarray | pa.Array:

@@ -19,7 +19,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from leo_synth.spec.model import Relation
-from leo_synth.spec.physical import index_columns, sqlalchemy_table
+from leo_synth.spec.physical import (
+    create_table_statements,
+    index_columns,
+    sqlalchemy_table,
+)
 from leo_synth.writers.files import FileWriter, remove
 
 APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
@@ -50,6 +54,10 @@ def foreign_sqlite(path: Path) -> str | None:
     except sqlite3.Error:
         return "it has no leo-synth manifest (damaged, or not made by leo-synth)"
     return None
+
+
+def _plain_table(relation: Relation, metadata: sa.MetaData) -> sa.Table:
+    return sqlalchemy_table(relation, metadata, schema=None)
 
 
 def _quote(name: str) -> str:
@@ -90,11 +98,9 @@ class SqliteWriter(FileWriter):
         self.connection.execute("PRAGMA journal_mode = OFF")
         self.connection.execute("PRAGMA synchronous = OFF")
         self.connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        dialect = sqlite_dialect.dialect()
-        metadata = sa.MetaData()
-        for rel in self.relations:
-            table = sqlalchemy_table(rel, metadata, schema=None)
-            self.connection.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
+        for statement in create_table_statements(self.relations, sqlite_dialect.dialect(),
+                                                 _plain_table):
+            self.connection.execute(statement)
         self.connection.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
