@@ -5,12 +5,14 @@
 
 PostgreSQL is included when LEO_SYNTH_TEST_PG is set or the local cluster can be started.
 
-For Parquet and SQLite the same run also measures a plain writer on the same Arrow tables (read
-back from the run's output): pyarrow ``write_table`` (zstd) for Parquet, one transaction of
-``executemany`` per table (journal and sync off: the fastest plain Python load) for SQLite. The
-ratio is the plain writer's seconds over leo-synth's (1.0: as fast as just writing the data).
-Peak RSS is the benchmark process's and its workers' high-water mark so far (it only grows
-across the rows of one invocation: run one configuration per invocation to compare memory).
+The same invocation also measures a plain writer on the same Arrow tables (read back from the
+run's output, one table at a time): pyarrow ``write_table`` (zstd) for Parquet; for SQLite the
+faster of ADBC's bulk ingest and one transaction of ``executemany`` per table (journal and sync
+off, no indexes); for PostgreSQL a ``COPY`` of each table's Arrow-rendered CSV into a scratch
+schema (no keys, no indexes). The ratio is the plain writer's seconds over leo-synth's (1.0: as
+fast as just writing the data). Peak RSS is the benchmark process's and its workers'
+high-water mark so far (it only grows across the rows of one invocation: run one
+configuration per invocation to compare memory).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -38,9 +41,9 @@ from postgres_server import ensure_server  # noqa: E402
 from leo_synth import __version__  # noqa: E402
 from leo_synth.config import RunConfig  # noqa: E402
 from leo_synth.engine.generate import generate, load_checked_catalog  # noqa: E402
-from leo_synth.readers import read_parquet, read_sqlite  # noqa: E402
+from leo_synth.readers import read_parquet, read_postgres, read_sqlite  # noqa: E402
 from leo_synth.spec.model import Relation  # noqa: E402
-from leo_synth.writers.sqlite import sqlite_values  # noqa: E402
+from leo_synth.writers.sqlite import sqlite_batch, sqlite_values  # noqa: E402
 
 
 def peak_rss_mb() -> float:
@@ -59,19 +62,26 @@ def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> fl
     return time.perf_counter() - started
 
 
-def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> float:
-    """A plain executemany load of the run's tables (read back from its output)."""
-    tables: list[tuple[str, pa.Table]] = [(rel.name, read_sqlite(out, rel)) for rel in relations]
-    target = tmp / "plain.sqlite"
+def _sqlite_tables(out: Path, relations: list[Relation]) -> list[tuple[str, pa.Table]]:
+    return [(rel.name, sqlite_batch(read_sqlite(out, rel))) for rel in relations]
+
+
+def _create_plain(execute: Callable[[str], object], tables: list[tuple[str, pa.Table]]) -> None:
+    for name, table in tables:
+        columns = ", ".join(f'"{column}"' for column in table.column_names)
+        execute(f'CREATE TABLE "{name}" ({columns})')
+
+
+def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> float:
+    """One transaction of executemany per table, journal and sync off."""
     target.unlink(missing_ok=True)
     started = time.perf_counter()
     with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("BEGIN")
+        _create_plain(conn.execute, tables)
         for name, table in tables:
-            names = ", ".join(f'"{c}"' for c in table.column_names)
-            conn.execute(f'CREATE TABLE "{name}" ({names})')
             columns = [sqlite_values(table.column(i)) for i in range(table.num_columns)]
             conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
                              zip(*columns, strict=True))
@@ -79,7 +89,57 @@ def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> flo
     return time.perf_counter() - started
 
 
-PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds}
+def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> float:
+    """ADBC's bulk ingest of each table, one transaction, journal and sync off."""
+    import adbc_driver_sqlite.dbapi
+
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
+            conn.cursor() as cur:
+        cur.execute("PRAGMA journal_mode=OFF")
+        cur.execute("PRAGMA synchronous=OFF")
+        cur.execute("BEGIN")
+        _create_plain(cur.execute, tables)
+        for name, table in tables:
+            cur.adbc_ingest(name, table, mode="append")
+        cur.execute("COMMIT")
+    return time.perf_counter() - started
+
+
+def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> float:
+    """The fastest plain SQLite load of the run's tables (read back from its output)."""
+    tables = _sqlite_tables(out, relations)
+    return min(adbc_seconds(tables, tmp / "plain.sqlite"),
+               executemany_seconds(tables, tmp / "plain.sqlite"))
+
+
+def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> float:
+    """COPY of the run's tables (read back, rendered as CSV by Arrow) into a scratch schema."""
+    import psycopg
+
+    from leo_synth.writers.postgres import copy_csv
+
+    tables = [(rel, read_postgres(url, rel)) for rel in relations]
+    schema = "leo_synth_bench_plain"
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # the benchmark's own scratch
+        started = time.perf_counter()
+        cur.execute(f"CREATE SCHEMA {schema}")
+        for rel, table in tables:
+            name = rel.name.lower()
+            cur.execute(f'CREATE TABLE {schema}."{name}" (LIKE "{rel.database}"."{name}")')
+            with cur.copy(f'COPY {schema}."{name}" FROM STDIN WITH (FORMAT csv)') as copy:
+                copy.write(copy_csv(rel, table))
+        conn.commit()
+        seconds = time.perf_counter() - started
+        cur.execute(f"DROP SCHEMA {schema} CASCADE")
+        conn.commit()
+    return seconds
+
+
+PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds,
+         "postgres": plain_postgres_seconds}
 
 
 def main() -> None:
@@ -112,7 +172,8 @@ def main() -> None:
                     cells = sum(summary.rows[rel.name] * len(rel.columns)
                                 for rel in summary.relations)
                     if fmt in PLAIN:
-                        seconds = PLAIN[fmt](Path(out), summary.relations, Path(tmp))
+                        target = out if fmt == "postgres" else Path(out)
+                        seconds = PLAIN[fmt](target, summary.relations, Path(tmp))
                         plain = f"{seconds:.1f} | {seconds / summary.seconds:.2f}"
                     else:
                         plain = " | "

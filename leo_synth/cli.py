@@ -7,6 +7,7 @@ writers build in staging places and publish at the end).
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -216,6 +217,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
     catalog = load_checked_catalog()
+    # The catalog (hundreds of thousands of objects) lives as long as this process: out of the
+    # collector's sight, every collection during the run does not walk it again (and forked
+    # workers do not touch, hence copy, its pages).
+    gc.freeze()
     if request_path is None and config.request:
         request_path = config.resolve(config.request)
     if for_report and request_path is not None:

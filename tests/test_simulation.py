@@ -43,8 +43,11 @@ def test_residence_countries_follow_their_shares(catalog) -> None:
 
 def test_date_in_year_stays_in_the_academic_year_in_leap_years() -> None:
     years = np.repeat([2011, 2012, 2015, 2016], 50_000)
-    dates = date_in_year(Frame(**{YEAR_ATTRIBUTE: years}), None, None,
-                         np.random.default_rng(5), {})
+    uniforms = np.random.default_rng(5).random((2, len(years)))
+    uniforms[1] = np.nextafter(1.0, 0.0)  # the largest draw still falls inside the year
+    first, last = date_in_year(Frame(**{YEAR_ATTRIBUTE: years}), None, [None, None], uniforms)
+    assert (last == academic_year_end(years)).all()
+    dates = first
     assert (dates >= academic_year_start(years)).all()
     assert (dates <= academic_year_end(years)).all()
     leap = years == 2015  # 2015/16 holds 29 February 2016

@@ -52,10 +52,11 @@ from leo_synth.writers.lock import close_inherited_locks
 LEDGER_RELATION = "_leo_synth_defects"
 """The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
-BlockResult = list[tuple[int, pa.RecordBatch, Checksum]]
-"""Per relation (index into the run's relations): the block's batch and its checksum. The
-checksum is computed where the batch is built, so the work spreads over the workers instead
-of queueing in the writing process."""
+BlockResult = list[tuple[int, pa.RecordBatch, Checksum, bytes | None]]
+"""Per relation (index into the run's relations): the block's batch, its checksum and the
+writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload; None without).
+Both are computed where the batch is built, so the work spreads over the workers instead of
+queueing in the writing process."""
 
 
 @dataclass
@@ -89,6 +90,8 @@ class BlockState:
     quirk_rates: dict[str, float] = field(default_factory=dict)
     ledger_index: int | None = None
     """Index of the answer-key relation ``_leo_synth_defects`` (None: no ledger)."""
+    encoder: Callable[[Relation, pa.RecordBatch], bytes] | None = None
+    """The writer's per-batch encoding, run in the workers (``Writer.encoder``)."""
 
 
 _STATE: BlockState | None = None
@@ -126,12 +129,20 @@ def compute_block(block: int) -> BlockResult:
         batch = build_batch(rel, frame, state.seed, block)
         batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block, life)
         ledger.append((rel.name, defects))
-        out.append((index, batch, Checksum.of(batch, batch.schema)))
+        out.append(_finished(state, index, batch))
     if state.ledger_index is not None:
         rel = state.relations[state.ledger_index]
         batch = build_batch(rel, _ledger_rows(ledger), state.seed, block)
-        out.append((state.ledger_index, batch, Checksum.of(batch, batch.schema)))
+        out.append(_finished(state, state.ledger_index, batch))
     return out
+
+
+def _finished(state: BlockState, index: int, batch: pa.RecordBatch
+              ) -> tuple[int, pa.RecordBatch, Checksum, bytes | None]:
+    """A relation's block result: its batch with checksum and encoding."""
+    encoded = (state.encoder(state.relations[index], batch)
+               if state.encoder is not None and batch.num_rows else None)
+    return index, batch, Checksum.of(batch, batch.schema), encoded
 
 
 def _ledger_rows(ledger: list[tuple[str, Defects]]) -> Any:
@@ -249,6 +260,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                                          "blocks": [blocks.start, blocks.stop]}
         state = BlockState(config.seed, config.persons, config.block_size, params, pools, keys,
                            relations, quirk_rates=_quirk_rates(config, params))
+        state.encoder = writer.encoder
         state.ledger_index = next((i for i, rel in enumerate(relations)
                                    if rel.name == LEDGER_RELATION), None)
         static = []
@@ -264,8 +276,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             writer.write(rel, batch)
             rows[rel.name] += batch.num_rows
         for done, result in enumerate(iterate_blocks(state, config.workers, blocks), start=1):
-            for index, batch, checksum in result:
-                writer.write(relations[index], batch, checksum)
+            for index, batch, checksum, encoded in result:
+                writer.write(relations[index], batch, checksum, encoded)
                 rows[relations[index].name] += batch.num_rows
             if progress:
                 progress(done, n_blocks, sum(rows.values()))

@@ -2,16 +2,24 @@
 
 Use ``fill: {derive: <name>, ...params}`` in a spec. Each derivation receives the builder's
 frame, the relation and column, the column's random stream and the spec params.
+
+A derivation that fills many columns of a relation the same way (an opaque code or a date per
+column, thousands across the catalogue) may instead be registered as *batched*: it is called
+once per relation and block with all of its columns and one row of uniform draws per column
+(:func:`leo_synth.engine.rng.keyed_uniforms`), so its cost does not grow with the number of
+columns. Either kind is named the same way in a spec.
 """
 
 from __future__ import annotations
 
-import zlib
+import functools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
+from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.simulation.calendar import academic_year_end, academic_year_start
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
@@ -20,6 +28,11 @@ Derivation = Callable[[Frame, Relation, RelationColumn, np.random.Generator, dic
                       object]
 DERIVATIONS: dict[str, Derivation] = {}
 
+BatchedDerivation = Callable[[Frame, Relation, list[RelationColumn], np.ndarray], list[object]]
+"""``fn(frame, relation, columns, uniforms)``: one value array per column; ``uniforms[k]`` are
+the uniform [0, 1) draws of column k's own stream (one per row)."""
+BATCHED_DERIVATIONS: dict[str, BatchedDerivation] = {}
+
 
 def derivation(name: str) -> Callable[[Derivation], Derivation]:
     def register(fn: Derivation) -> Derivation:
@@ -27,6 +40,19 @@ def derivation(name: str) -> Callable[[Derivation], Derivation]:
         return fn
 
     return register
+
+
+def batched_derivation(name: str) -> Callable[[BatchedDerivation], BatchedDerivation]:
+    def register(fn: BatchedDerivation) -> BatchedDerivation:
+        BATCHED_DERIVATIONS[name] = fn
+        return fn
+
+    return register
+
+
+def is_derivation(name: str | None) -> bool:
+    """Whether ``name`` is a registered derivation of either kind."""
+    return name in DERIVATIONS or name in BATCHED_DERIVATIONS
 
 
 def count_or_flag(count: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -47,30 +73,53 @@ def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
     return np.full(len(frame), year, dtype=np.int64)
 
 
-@derivation("date_in_year")
-def date_in_year(frame: Frame, relation: Relation, column: RelationColumn,
-                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+@batched_derivation("date_in_year")
+def date_in_year(frame: Frame, relation: Relation, columns: list[RelationColumn],
+                 uniforms: np.ndarray) -> list[object]:
     """A date inside the row's academic year (1 September to 31 August)."""
     years = _row_years(frame, relation)
     start = academic_year_start(years)
     days = (academic_year_end(years) - start).astype(np.int64) + 1  # 366 with a 29 February
-    return start + rng.integers(0, days).astype("timedelta64[D]")
+    offsets = np.minimum((uniforms * days).astype(np.int64), days - 1)
+    dates = start.astype("datetime64[D]") + offsets.astype("timedelta64[D]")
+    return list(dates)
 
 
 _ALPHABET = np.frombuffer(b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789", dtype=np.uint8)
+_POOL_SIZE = 300
 
 
-@derivation("reference_code")
-def reference_code(frame: Frame, relation: Relation, column: RelationColumn,
-                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+@functools.lru_cache(maxsize=256)
+def _reference_pools(columns: tuple[tuple[str, int], ...]) -> pa.Array:
+    """The code pools of (column name, length) pairs, one after another. A pool depends only
+    on its column, so codes repeat across blocks and runs."""
+    pools = []
+    for length in sorted({length for _, length in columns}):
+        names = [f"reference_code:{name}" for name, size in columns if size == length]
+        letters = keyed_uniforms(stream_keys(0, names), 0, _POOL_SIZE * length)
+        chars = _ALPHABET[np.minimum((letters * len(_ALPHABET)).astype(np.int64),
+                                     len(_ALPHABET) - 1)]
+        pools.append((length, pa.array(chars.view(f"S{length}").ravel(), type=pa.binary())))
+    offsets = {length: 0 for length, _ in pools}
+    by_length = dict(pools)
+    ordered = []
+    for _, length in columns:
+        ordered.append(by_length[length].slice(offsets[length], _POOL_SIZE))
+        offsets[length] += _POOL_SIZE
+    return pa.concat_arrays(ordered).cast(pa.string())
+
+
+@batched_derivation("reference_code")
+def reference_code(frame: Frame, relation: Relation, columns: list[RelationColumn],
+                   uniforms: np.ndarray) -> list[object]:
     """Reference codes (capitals and digits) of ``length`` characters, e.g. qualification or
     course identifiers, drawn from a pool of a few hundred so values repeat as codes do."""
-    length = int(params.get("length", 8))
-    # The pool depends only on the column, so codes repeat across blocks and runs.
-    pool_rng = np.random.default_rng(zlib.crc32(column.spec.name.encode()))
-    pool = _ALPHABET[pool_rng.integers(0, len(_ALPHABET), (300, length))]
-    pool = pool.view(f"S{length}").ravel()
-    return pool[rng.integers(0, len(pool), len(frame))]
+    pools = _reference_pools(tuple((col.spec.name, int(dict(col.spec.fill.params)
+                                                           .get("length", 8)))
+                                   for col in columns))
+    picks = np.minimum((uniforms * _POOL_SIZE).astype(np.int64), _POOL_SIZE - 1)
+    picks += (np.arange(len(columns)) * _POOL_SIZE)[:, None]
+    return [pools.take(row) for row in picks]
 
 
 @derivation("any_of")

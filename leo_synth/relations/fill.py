@@ -1,24 +1,146 @@
-"""Turn a builder's attribute frame into an Arrow record batch, column by column, per the spec.
+"""Turn a builder's attribute frame into an Arrow record batch, per the spec.
 
 This is the one place where spec ``fill`` entries are interpreted: simulated attributes, draws
 from a column's code list or range, constants, NULL-only columns and derivations. It also
 enforces the populated-years rule for multi-year views (NULL outside a column's years).
+
+The work is planned once per relation (:class:`FillPlan`) and done per block in groups, not
+column by column: a relation's independent draws (thousands of columns across the catalogue)
+come from one vectorised pass of keyed uniforms (:func:`leo_synth.engine.rng.keyed_uniforms`,
+one stream per column), code-list draws are one ``searchsorted`` over the relation's columns
+together, and batched derivations get all their columns at once. Only attribute, constant and
+per-column derivation columns are converted one by one.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from leo_synth.engine.rng import stream
-from leo_synth.relations.derive import DERIVATIONS
+from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys
+from leo_synth.relations.derive import BATCHED_DERIVATIONS, DERIVATIONS
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import ColumnSpec, Relation, RelationColumn
 from leo_synth.spec.physical import arrow_schema
 from leo_synth.spec.types import SqlType
+
+_NUMERIC = ("integer", "float", "decimal")
+
+
+@dataclass
+class _CodeDraws:
+    """Code-list draws of several columns: their codes one after another, and per column the
+    cumulative weights shifted by the column's position (column k's lie in (k, k + 1])."""
+
+    columns: list[int] = field(default_factory=list)
+    bounds: list[float] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)
+    last: list[int] = field(default_factory=list)
+    values: list = field(default_factory=list)
+
+    def add(self, index: int, codes: list, weights: np.ndarray) -> None:
+        shift = len(self.columns)
+        cumulative = np.cumsum(weights / weights.sum())
+        self.first.append(len(self.values))
+        self.values.extend(codes)
+        self.last.append(len(self.values) - 1)
+        self.bounds.extend((shift + cumulative).tolist())
+        self.columns.append(index)
+
+    def picks(self, uniforms: np.ndarray) -> np.ndarray:
+        """Indices into ``values``, one row per column."""
+        shifted = uniforms + np.arange(len(self.columns))[:, None]
+        found = np.searchsorted(np.asarray(self.bounds), shifted, side="right")
+        return np.clip(found, np.asarray(self.first)[:, None], np.asarray(self.last)[:, None])
+
+
+@dataclass
+class FillPlan:
+    """How a relation's columns are filled, worked out once per process and relation."""
+
+    schema: pa.Schema
+    random: list[int]
+    """Columns drawing from their own keyed stream, in the order of ``keys``."""
+    keys: np.ndarray
+    text_codes: _CodeDraws
+    numeric_codes: _CodeDraws
+    numeric_pool: np.ndarray
+    ranges: list[tuple[int, float, float]]
+    """(column, low, high) of the columns drawn from a numeric range."""
+    batched: dict[str, list[int]]
+    """Columns per batched derivation."""
+    single: list[int]
+    """Columns converted one by one (attributes, constants, NULLs, other derivations)."""
+    text_pool: pa.Array | None = None
+
+
+_PLANS: dict[int, tuple[Relation, int, FillPlan]] = {}
+"""Plans by relation identity (the relation is kept alive with its plan) and seed."""
+
+
+def fill_plan(relation: Relation, seed: int) -> FillPlan:
+    """The relation's plan (built on first use in each process)."""
+    cached = _PLANS.get(id(relation))
+    if cached is not None and cached[0] is relation and cached[1] == seed:
+        return cached[2]
+    plan = _make_plan(relation, seed)
+    _PLANS[id(relation)] = (relation, seed, plan)
+    return plan
+
+
+def _make_plan(relation: Relation, seed: int) -> FillPlan:
+    random: list[int] = []
+    text_codes, numeric_codes = _CodeDraws(), _CodeDraws()
+    ranges: list[tuple[int, float, float]] = []
+    batched: dict[str, list[int]] = {}
+    single: list[int] = []
+    for index, col in enumerate(relation.columns):
+        fill = col.spec.fill
+        if fill.kind == "draw":
+            random.append(index)
+            codes = storable_codes(col.spec)
+            if codes:
+                weights = np.asarray((fill.weights or default_weights(codes))[: len(codes)],
+                                     dtype=float)
+                if col.spec.type.kind in _NUMERIC:
+                    numeric = [float(code) for code in codes]
+                    _check_integers(relation, col, numeric)
+                    numeric_codes.add(index, numeric, weights)
+                else:
+                    text_codes.add(index, codes, weights)
+            elif col.spec.value_range is None:  # only unstorable codes: the type's neutral value
+                ranges.append((index, 0.0, 0.0))
+            else:
+                low, high = col.spec.value_range
+                _check_integers(relation, col, [low, high])
+                ranges.append((index, float(low), float(high)))
+        elif fill.kind == "derive" and fill.derive in BATCHED_DERIVATIONS:
+            random.append(index)
+            batched.setdefault(fill.derive, []).append(index)
+        else:
+            single.append(index)
+    names = [f"fill:{relation.name}:{relation.columns[i].vrf_name}" for i in random]
+    return FillPlan(
+        schema=arrow_schema(relation), random=random, keys=stream_keys(seed, names),
+        text_codes=text_codes, numeric_codes=numeric_codes,
+        numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
+        batched=batched, single=single,
+        text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None)
+
+
+def _check_integers(relation: Relation, col: RelationColumn, values: list[float]) -> None:
+    """Values drawn for an integer column must fit its width (an error, not a wrap)."""
+    if col.spec.type.kind != "integer" or not values:
+        return
+    limit = 2 ** (col.spec.type.integer_bits - 1)
+    if min(values) < -limit or max(values) >= limit:
+        raise ValueError(f"{relation.name}.{col.name} ({col.spec.type}): value outside the "
+                         f"range of a {col.spec.type.integer_bits}-bit integer column")
 
 
 def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.RecordBatch:
@@ -33,22 +155,114 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
         if not inside.all():
             frame = frame.take(inside)
     rows = len(frame)
-    arrays = []
-    outside_years: dict[frozenset[int], np.ndarray] = {}  # columns share a few year sets
-    for col in relation.columns:
-        values = _values(relation, col, frame, rows, seed, block)
-        try:
-            array = to_arrow(values, col.spec.type, rows)
-        except (ValueError, TypeError, pa.ArrowException) as exc:
-            raise type(exc)(f"{relation.name}.{col.name} ({col.spec.type}): {exc}") from exc
-        if relation.year is None and YEAR_ATTRIBUTE in frame and col.active_years != relation.years:
-            years = frozenset(col.active_years)
-            if years not in outside_years:
-                outside_years[years] = ~np.isin(frame[YEAR_ATTRIBUTE],
-                                                np.fromiter(years, dtype=np.int64))
-            array = _null_where(array, outside_years[years])
-        arrays.append(array)
-    return pa.RecordBatch.from_arrays(arrays, schema=arrow_schema(relation))
+    plan = fill_plan(relation, seed)
+    nulls = _OutsideYears(relation, frame)
+    arrays: list[pa.Array | None] = [None] * len(relation.columns)
+    uniforms = keyed_uniforms(plan.keys, block, rows)
+    row_of = {index: k for k, index in enumerate(plan.random)}
+    if plan.text_pool is not None:
+        picks = plan.text_codes.picks(uniforms[[row_of[i] for i in plan.text_codes.columns]])
+        for index, row in zip(plan.text_codes.columns, picks, strict=True):
+            arrays[index] = plan.text_pool.take(_masked_indices(row, nulls(index)))
+    numeric: list[tuple[int, np.ndarray]] = []
+    if plan.numeric_codes.columns:
+        picks = plan.numeric_codes.picks(
+            uniforms[[row_of[i] for i in plan.numeric_codes.columns]])
+        numeric.extend(zip(plan.numeric_codes.columns, plan.numeric_pool[picks], strict=True))
+    for index, low, high in plan.ranges:
+        numeric.append((index, _in_range(relation.columns[index].spec, uniforms[row_of[index]],
+                                         low, high)))
+    for index, array in _numeric_arrays(relation, numeric, nulls):
+        arrays[index] = array
+    for name, indices in plan.batched.items():
+        columns = [relation.columns[i] for i in indices]
+        results = BATCHED_DERIVATIONS[name](frame, relation, columns,
+                                            uniforms[[row_of[i] for i in indices]])
+        for index, values in zip(indices, results, strict=True):
+            arrays[index] = _convert(relation, index, values, rows, nulls(index))
+    for index in plan.single:
+        values = _values(relation, relation.columns[index], frame, rows, seed, block)
+        arrays[index] = _convert(relation, index, values, rows, nulls(index))
+    return pa.RecordBatch.from_arrays(arrays, schema=plan.schema)
+
+
+class _OutsideYears:
+    """Per column of a multi-year view: the rows outside the column's years (None: none)."""
+
+    def __init__(self, relation: Relation, frame: Frame):
+        self.relation = relation
+        self.years = (frame[YEAR_ATTRIBUTE] if relation.year is None and YEAR_ATTRIBUTE in frame
+                      else None)
+        self.masks: dict[frozenset[int], np.ndarray | None] = {}  # columns share a few sets
+
+    def __call__(self, index: int) -> np.ndarray | None:
+        col = self.relation.columns[index]
+        if self.years is None or col.active_years == self.relation.years:
+            return None
+        years = frozenset(col.active_years)
+        if years not in self.masks:
+            mask = ~np.isin(self.years, np.fromiter(years, dtype=np.int64))
+            self.masks[years] = mask if mask.any() else None
+        return self.masks[years]
+
+
+def _numeric_arrays(relation: Relation, drawn: list[tuple[int, np.ndarray]],
+                    nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+    """Arrow arrays of drawn numeric columns, converted per type for all columns at once
+    (their values are in range by construction: the plan checked the codes and ranges)."""
+    by_type: dict[pa.DataType, list[tuple[int, np.ndarray]]] = {}
+    for index, values in drawn:
+        by_type.setdefault(relation.columns[index].spec.type.arrow_type(), []).append(
+            (index, values))
+    out = []
+    for target, members in by_type.items():
+        if pa.types.is_integer(target) or pa.types.is_floating(target):
+            matrix = np.stack([values for _, values in members])
+            if pa.types.is_integer(target):
+                matrix = np.rint(matrix).astype(target.to_pandas_dtype())
+            out.extend((index, pa.array(row, type=target, mask=nulls(index)))
+                       for (index, _), row in zip(members, matrix, strict=True))
+        else:
+            out.extend((index, _convert(relation, index, values, len(values), nulls(index)))
+                       for index, values in members)
+    return out
+
+
+def _masked_indices(indices: np.ndarray, null: np.ndarray | None) -> np.ndarray | pa.Array:
+    """Indices for a ``take``; NULL where ``null`` (a take of a NULL index is NULL)."""
+    return indices if null is None else pa.array(indices, mask=null)
+
+
+def _in_range(spec: ColumnSpec, uniforms: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Uniform values in the column's range: integers low..high, else rounded to cents."""
+    if spec.type.kind == "integer":
+        return np.minimum(low + np.floor(uniforms * (high - low + 1)), high)
+    return np.round(low + uniforms * (high - low), 2)
+
+
+def _convert(relation: Relation, index: int, values: object, rows: int,
+             null: np.ndarray | None) -> pa.Array:
+    col = relation.columns[index]
+    try:
+        return to_arrow(values, col.spec.type, rows, null)
+    except (ValueError, TypeError, pa.ArrowException) as exc:
+        raise type(exc)(f"{relation.name}.{col.name} ({col.spec.type}): {exc}") from exc
+
+
+class _LazyStream:
+    """A column's random stream, made on first use (most derivations draw nothing, and making
+    a generator costs more than many derivations)."""
+
+    __slots__ = ("_args", "_generator")
+
+    def __init__(self, seed: int, name: str, block: int):
+        self._args = (seed, name, block)
+        self._generator: np.random.Generator | None = None
+
+    def __getattr__(self, name: str) -> object:
+        if self._generator is None:
+            self._generator = stream(*self._args)
+        return getattr(self._generator, name)
 
 
 def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, seed: int,
@@ -60,29 +274,8 @@ def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, se
         return np.full(rows, fill.value)
     if fill.kind == "none":
         return pa.nulls(rows, col.spec.type.arrow_type())
-    rng = stream(seed, f"fill:{relation.name}:{col.vrf_name}", block)
-    if fill.kind == "draw":
-        return draw(col, rows, rng)
+    rng = _LazyStream(seed, f"fill:{relation.name}:{col.vrf_name}", block)
     return DERIVATIONS[fill.derive](frame, relation, col, rng, dict(fill.params))
-
-
-def draw(col: RelationColumn, rows: int, rng: np.random.Generator) -> np.ndarray:
-    """Values from the column's code list (weighted or uniform) or numeric range."""
-    spec = col.spec
-    codes = storable_codes(spec)
-    if codes:
-        weights = spec.fill.weights or default_weights(codes)
-        weights = np.asarray(weights[: len(codes)], dtype=float)
-        picks = np.searchsorted(np.cumsum(weights / weights.sum()), rng.random(rows), side="right")
-        pool = np.array(codes, dtype=float if spec.type.kind in ("integer", "float", "decimal")
-                        else None)
-        return pool[np.minimum(picks, len(codes) - 1)]
-    if spec.value_range is None:  # only unstorable codes: the type's neutral value
-        return np.zeros(rows)
-    low, high = spec.value_range
-    if spec.type.kind == "integer":
-        return rng.integers(int(low), int(high) + 1, rows)
-    return np.round(rng.uniform(low, high, rows), 2)
 
 
 def storable_codes(spec: ColumnSpec) -> list[str]:
@@ -109,14 +302,18 @@ def default_weights(codes: list[str]) -> list[float]:
     return [0.7**i for i in range(len(codes))]
 
 
-def to_arrow(values: object, sql_type: SqlType, rows: int) -> pa.Array:
-    """Convert attribute values (numpy, Masked or Arrow) to the Arrow type of a SQL type."""
+def to_arrow(values: object, sql_type: SqlType, rows: int,
+             nulls: np.ndarray | None = None) -> pa.Array:
+    """Convert attribute values (numpy, Masked or Arrow) to the Arrow type of a SQL type;
+    NULL also where ``nulls`` is True."""
     target = sql_type.arrow_type()
     if isinstance(values, pa.Array | pa.ChunkedArray):
-        return values.cast(target) if values.type != target else values
-    null = None
+        array = values.cast(target) if values.type != target else values
+        return array if nulls is None else _null_where(array, nulls)
+    null = nulls
     if isinstance(values, Masked):
-        values, null = np.asarray(values.values), np.asarray(values.null, dtype=bool)
+        null = np.asarray(values.null, dtype=bool) if null is None else (null | values.null)
+        values = np.asarray(values.values)
     values = np.asarray(values)
     if len(values) != rows:
         raise ValueError(f"attribute has {len(values)} rows, relation has {rows}")

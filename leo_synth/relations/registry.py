@@ -83,7 +83,7 @@ def check_catalog(catalog: Catalog) -> list[SpecProblem]:
                 problems.append(SpecProblem(
                     table.source_file, f"builder {table.builder!r} provides no attribute "
                     f"{col.fill.attr!r}{extra}", table.name, col.name))
-            if col.fill.kind == "derive" and col.fill.derive not in derive.DERIVATIONS:
+            if col.fill.kind == "derive" and not derive.is_derivation(col.fill.derive):
                 problems.append(SpecProblem(table.source_file,
                                             f"unknown derivation {col.fill.derive!r}",
                                             table.name, col.name))

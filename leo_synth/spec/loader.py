@@ -8,6 +8,7 @@ mapping are errors too (PyYAML would silently keep the last one).
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import os
 import pickle
@@ -170,6 +171,9 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     for path in rules:
         builder.add_name_rules(path)
     catalog = builder.finish()
+    if cache is not None:
+        for iteration in (1, 2):  # cached expanded too
+            catalog.relations(iteration)
     _write_cache(cache, catalog)
     return catalog
 
@@ -193,11 +197,16 @@ def _cache_path(paths: list[Path]) -> Path | None:
 def _read_cache(path: Path | None) -> Catalog | None:
     if path is None or not path.exists():
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # hundreds of thousands of new objects: a collection every 700 of them
     try:
         with open(path, "rb") as handle:
             catalog = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return catalog if isinstance(catalog, Catalog) else None
 
 

@@ -262,12 +262,16 @@ class Catalog:
         raise KeyError(name)
 
     def relations(self, iteration: int = 2) -> list[Relation]:
-        """All physical relations of an iteration, in spec order."""
-        out: list[Relation] = []
-        for table in self.tables:
-            if iteration in table.iterations:
-                out.extend(expand_table(table, iteration))
-        return out
+        """All physical relations of an iteration, in spec order (expanded once per catalog:
+        the loader's cached catalog holds them, so a run does not expand 18,000 columns)."""
+        memo = self.__dict__.setdefault("_relations", {})
+        if iteration not in memo:
+            out: list[Relation] = []
+            for table in self.tables:
+                if iteration in table.iterations:
+                    out.extend(expand_table(table, iteration))
+            memo[iteration] = tuple(out)
+        return list(memo[iteration])
 
 
 ITERATION_LAST_YEAR = {1: 2018, 2: 2020}

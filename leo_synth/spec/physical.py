@@ -6,14 +6,32 @@ receives and the DDL every database gets cannot drift apart.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
 import pyarrow as pa
 import sqlalchemy as sa
 
 from leo_synth.spec.model import Relation
 
+_SCHEMAS: dict[int, tuple[Relation, pa.Schema]] = {}
+"""Arrow schemas by relation identity (the relation kept alive beside its schema)."""
+
 
 def arrow_schema(relation: Relation) -> pa.Schema:
     """Arrow schema of a relation, with column descriptions as field metadata."""
+    known = _SCHEMAS.get(id(relation))
+    if known is not None and known[0] is relation:
+        return known[1]
+    schema = _arrow_schema(relation)
+    _SCHEMAS[id(relation)] = (relation, schema)
+    return schema
+
+
+def _arrow_schema(relation: Relation) -> pa.Schema:
     fields = [
         pa.field(col.name, col.spec.type.arrow_type(), nullable=col.spec.nullable,
                  metadata={"description": col.spec.description})
@@ -55,3 +73,47 @@ def index_columns(relation: Relation) -> list[str]:
     primary = set(relation.primary_key)
     return [col.name for col in relation.columns
             if (col.spec.key or col.spec.references) and col.name not in primary]
+
+
+def create_table_statements(relations: list[Relation], dialect: sa.engine.Dialect,
+                            make: Callable[[Relation, sa.MetaData], sa.Table]) -> list[str]:
+    """``CREATE TABLE`` statements of ``relations`` for ``dialect``, the tables made by
+    ``make``, compiled by SQLAlchemy once and then cached on disk.
+
+    Compiling DDL for 18,000 columns costs more than generating a small extract, so the
+    statements are kept in the cache directory under a digest of everything they depend on:
+    each relation's names, types, nullability and descriptions, the dialect, SQLAlchemy's
+    version and the sources of this module and of the SQL types.
+    """
+    from leo_synth.resources import cache_dir
+
+    digest = hashlib.sha256(f"{dialect.name} {sa.__version__} {make.__qualname__}".encode())
+    for source in (Path(__file__), Path(__file__).with_name("types.py")):
+        digest.update(source.read_bytes())
+    for rel in relations:
+        digest.update(repr((rel.name, rel.table.description, rel.table.grain,
+                            [(c.name, str(c.spec.type), c.spec.nullable, c.spec.description)
+                             for c in rel.columns])).encode())
+    root = cache_dir()
+    path = root / f"ddl-{digest.hexdigest()[:32]}.pickle" if root is not None else None
+    try:
+        if path is not None and path.exists():
+            with open(path, "rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, list) and len(cached) == len(relations):
+                return cached
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    metadata = sa.MetaData()
+    statements = [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=dialect))
+                  for rel in relations]
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp-{os.getpid()}")
+            with open(tmp, "wb") as handle:
+                pickle.dump(statements, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache is an optimisation: never fail a run because of it
+    return statements

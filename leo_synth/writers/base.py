@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,10 +65,16 @@ class Writer(ABC):
             manifest.checksums[rel.name] = Checksum()
         self._open()
 
+    encoder: Callable[[Relation, pa.RecordBatch], bytes] | None = None
+    """A function the worker processes apply to each batch they build (e.g. PostgreSQL's COPY
+    payload), so that work spreads over the workers; ``write`` then receives its result as
+    ``encoded``. None: the writer does all its work on the batch itself."""
+
     def write(self, relation: Relation, batch: pa.RecordBatch,
-              checksum: Checksum | None = None) -> None:
+              checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
         """Store one batch of a relation (batches arrive in block order); ``checksum`` is the
-        batch's own when the caller computed it already (in a worker process)."""
+        batch's own and ``encoded`` its ``encoder`` result when the caller computed them
+        already (in a worker process)."""
         if batch.num_rows == 0:
             return
         assert self.manifest is not None
@@ -76,7 +83,14 @@ class Writer(ABC):
             running.add(batch, self.schemas[relation.name])
         else:
             running.absorb(checksum)
-        self._write(relation, batch)
+        if encoded is None:
+            self._write(relation, batch)
+        else:
+            self._write_encoded(relation, encoded)
+
+    def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
+        """Store a batch given as its ``encoder`` result (writers with an encoder)."""
+        raise NotImplementedError(f"{type(self).__name__} has no encoder")
 
     @abstractmethod
     def _open(self) -> None: ...

@@ -213,9 +213,9 @@ class FileWriter(Writer):
         self.lock.release()
 
     def write(self, relation: Relation, batch: pa.RecordBatch,
-              checksum: Checksum | None = None) -> None:
+              checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
         try:
-            super().write(relation, batch, checksum)
+            super().write(relation, batch, checksum, encoded)
         except self.write_errors as exc:
             raise self.disk_error(exc) from exc
 

@@ -84,6 +84,15 @@ def database_error(exc: psycopg.Error, target: str, doing: str) -> LeoSynthError
                          f"published and the previous schemas are unchanged")
 
 
+def copy_csv(relation: Relation, batch: pa.RecordBatch) -> bytes:
+    """A batch as the CSV payload of ``COPY ... FROM STDIN (FORMAT csv)``, rendered by Arrow:
+    every value quoted except NULLs, which CSV COPY reads as NULL."""
+    buffer = io.BytesIO()
+    options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
+    pacsv.write_csv(batch, buffer, write_options=options)
+    return buffer.getvalue()
+
+
 class PostgresWriter(Writer):
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
@@ -136,17 +145,20 @@ class PostgresWriter(Writer):
             sql.Literal(column.comment)) for column in table.columns]
         cur.execute(sql.SQL("; ").join(statements))
 
+    encoder = staticmethod(copy_csv)
+
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
+        self._write_encoded(relation, copy_csv(relation, batch))
+
+    def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
+        """COPY one batch's CSV (rendered by :func:`copy_csv`, usually in a worker)."""
         assert self.connection is not None
-        buffer = io.BytesIO()
-        options = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
-        pacsv.write_csv(batch, buffer, write_options=options)
         columns = ", ".join(ident(c.name) for c in relation.columns)
         table = f"{ident(relation.database + STAGING_SUFFIX)}.{ident(relation.name)}"
         try:
             with self.connection.cursor() as cur, cur.copy(
                     f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(buffer.getvalue())
+                copy.write(encoded)
         except psycopg.Error as exc:
             raise database_error(exc, self.target, f"loading {relation.qualified_name}") from exc
         if not self.loaded_any:

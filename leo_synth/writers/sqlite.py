@@ -1,8 +1,10 @@
 """SQLite writer: one file, every relation under its SRS name.
 
 Dates are stored as ISO text (SQLite has no date type; ``date()`` and comparisons work on it),
-decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect; keys and
-indexes are added after loading, then the file is renamed into place. The file carries
+decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect; batches are
+loaded by ADBC's bulk ingest (the Arrow buffers bound in C, no Python object per value: about a
+third of an ``executemany``'s time), in one transaction on a fresh file without a journal; keys
+and indexes are added after loading, then the file is renamed into place. The file carries
 ``PRAGMA application_id`` = "LEOS" and a manifest table: together they mark it as leo-synth's
 own, which ``--if-exists replace`` requires before replacing a file.
 """
@@ -19,7 +21,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from leo_synth.spec.model import Relation
-from leo_synth.spec.physical import index_columns, sqlalchemy_table
+from leo_synth.spec.physical import (
+    create_table_statements,
+    index_columns,
+    sqlalchemy_table,
+)
 from leo_synth.writers.files import FileWriter, remove
 
 APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
@@ -52,82 +58,109 @@ def foreign_sqlite(path: Path) -> str | None:
     return None
 
 
+def _plain_table(relation: Relation, metadata: sa.MetaData) -> sa.Table:
+    return sqlalchemy_table(relation, metadata, schema=None)
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def sqlite_values(array: pa.Array | pa.ChunkedArray) -> list:
-    """Python values SQLite accepts for one Arrow column (dates as ISO text, decimals as the
-    nearest float, booleans as 0/1)."""
+def sqlite_array(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """One Arrow column as SQLite stores it (dates as ISO text, decimals as the nearest float,
+    booleans as 0/1)."""
     t = array.type
     if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t):
-        array = pc.cast(array, pa.string())
-    elif pa.types.is_decimal(t):  # via text: 7.1 stays 7.1, not 71 * 0.1
-        array = pc.cast(pc.cast(array, pa.string()), pa.float64())
-    elif pa.types.is_boolean(t):
-        array = pc.cast(array, pa.int64())
-    return array.to_pylist()
+        return pc.cast(array, pa.string())
+    if pa.types.is_decimal(t):  # via text: 7.1 stays 7.1, not 71 * 0.1
+        return pc.cast(pc.cast(array, pa.string()), pa.float64())
+    if pa.types.is_boolean(t):
+        return pc.cast(array, pa.int64())
+    return array
+
+
+def sqlite_values(array: pa.Array | pa.ChunkedArray) -> list:
+    """Python values SQLite accepts for one Arrow column (see :func:`sqlite_array`)."""
+    return sqlite_array(array).to_pylist()
+
+
+def sqlite_batch(batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch | pa.Table:
+    """A batch with every column as SQLite stores it."""
+    columns = [sqlite_array(column) for column in batch.columns]
+    return type(batch).from_arrays(columns, names=batch.schema.names)
+
+
+def _adbc_errors() -> tuple[type[Exception], type[Exception]]:
+    """ADBC's (error, integrity error) classes, imported only when a SQLite file is written."""
+    import adbc_driver_manager
+
+    return adbc_driver_manager.Error, adbc_driver_manager.IntegrityError
 
 
 class SqliteWriter(FileWriter):
     what = "file"
-    write_errors = (OSError, sqlite3.OperationalError)
     foreign = staticmethod(foreign_sqlite)
 
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
-        self.connection: sqlite3.Connection | None = None
+        self.connection = None
+        """The ADBC connection to the staging file (DB-API: ``execute``, ``cursor``)."""
+        self.cursor = None
+        self.write_errors = (OSError, sqlite3.Error, _adbc_errors()[0])
 
     def _open(self) -> None:
         remove(self.staging)
         try:
             self._create()
-        except (OSError, sqlite3.OperationalError) as exc:
+        except self.write_errors as exc:
             raise self.disk_error(exc) from exc
 
     def _create(self) -> None:
-        self.connection = sqlite3.connect(self.staging)
-        self.connection.execute("PRAGMA journal_mode = OFF")
-        self.connection.execute("PRAGMA synchronous = OFF")
-        self.connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        dialect = sqlite_dialect.dialect()
-        metadata = sa.MetaData()
-        for rel in self.relations:
-            table = sqlalchemy_table(rel, metadata, schema=None)
-            self.connection.execute(str(sa.schema.CreateTable(table).compile(dialect=dialect)))
-        self.connection.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
+        import adbc_driver_sqlite.dbapi
+
+        # autocommit: the pragmas of a fresh file are set outside any transaction, then one
+        # explicit transaction holds the whole load
+        self.connection = adbc_driver_sqlite.dbapi.connect(str(self.staging), autocommit=True)
+        self.cursor = self.connection.cursor()
+        self.cursor.execute("PRAGMA journal_mode = OFF")  # a failed run's file is deleted
+        self.cursor.execute("PRAGMA synchronous = OFF")  # published by a rename after close
+        self.cursor.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for statement in create_table_statements(self.relations, sqlite_dialect.dialect(),
+                                                 _plain_table):
+            self.cursor.execute(statement)
+        self.cursor.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
+        self.cursor.execute("BEGIN")
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
-        assert self.connection is not None
-        columns = [sqlite_values(batch.column(i)) for i in range(batch.num_columns)]
-        placeholders = ", ".join("?" * batch.num_columns)
-        self.connection.executemany(
-            f"INSERT INTO {_quote(relation.name)} VALUES ({placeholders})", zip(*columns,
-                                                                                strict=True))
+        assert self.cursor is not None
+        self.cursor.adbc_ingest(relation.name, sqlite_batch(batch), mode="append")
 
     def commit(self) -> None:
-        assert self.connection is not None and self.manifest is not None
+        assert self.cursor is not None and self.manifest is not None
+        error, integrity_error = _adbc_errors()
         try:
             for rel in self.relations:
                 if rel.primary_key:
                     cols = ", ".join(_quote(c) for c in rel.primary_key)
-                    self.connection.execute(f"CREATE UNIQUE INDEX {_quote('pk_' + rel.name)} "
-                                            f"ON {_quote(rel.name)} ({cols})")
+                    self.cursor.execute(f"CREATE UNIQUE INDEX {_quote('pk_' + rel.name)} "
+                                        f"ON {_quote(rel.name)} ({cols})")
                 for col in index_columns(rel):
-                    self.connection.execute(f"CREATE INDEX {_quote(f'ix_{rel.name}_{col}')} "
-                                            f"ON {_quote(rel.name)} ({_quote(col)})")
-            self.connection.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)",
-                                    (self.manifest.to_json(),))
-            self.connection.commit()
-            self.connection.close()
-            self.connection = None
-        except sqlite3.IntegrityError as exc:  # a duplicate primary key is a generator bug
+                    self.cursor.execute(f"CREATE INDEX {_quote(f'ix_{rel.name}_{col}')} "
+                                        f"ON {_quote(rel.name)} ({_quote(col)})")
+            self.cursor.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)",
+                                (self.manifest.to_json(),))
+            self.cursor.execute("COMMIT")
+            self._close()
+        except integrity_error as exc:  # a duplicate primary key is a generator bug
             raise RuntimeError(f"primary key violated while indexing: {exc}") from exc
-        except (OSError, sqlite3.OperationalError) as exc:
+        except (OSError, error) as exc:
             raise self.disk_error(exc) from exc
         self.publish()
 
     def _close(self) -> None:
+        if self.cursor is not None:
+            self.cursor.close()
+            self.cursor = None
         if self.connection is not None:
-            self.connection.close()
+            self.connection.close()  # an open transaction is rolled back
             self.connection = None

@@ -1,0 +1,68 @@
+"""Relations are filled in groups of columns, yet every drawn column keeps its own stream."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pyarrow.compute as pc
+
+from leo_synth.engine.rng import keyed_uniforms, stream_keys
+from leo_synth.relations.derive import BATCHED_DERIVATIONS
+from leo_synth.relations.fill import _CodeDraws, build_batch
+from leo_synth.simulation.frame import Frame
+from leo_synth.spec.model import Catalog
+
+
+def test_a_streams_uniforms_do_not_depend_on_the_streams_drawn_with_it() -> None:
+    keys = stream_keys(7, ["fill:t:a", "fill:t:b", "fill:t:c"])
+    together = keyed_uniforms(keys, 3, 1000)
+    np.testing.assert_array_equal(keyed_uniforms(keys[1:2], 3, 1000)[0], together[1])
+    np.testing.assert_array_equal(keyed_uniforms(keys[[2, 0]], 3, 500)[1], together[0, :500])
+    assert not np.array_equal(keyed_uniforms(keys, 4, 1000), together)  # another block
+    assert not np.array_equal(keyed_uniforms(stream_keys(8, ["fill:t:a"]), 3, 1000)[0],
+                              together[0])  # another seed
+
+
+def test_keyed_uniforms_look_uniform_and_independent() -> None:
+    values = keyed_uniforms(stream_keys(1, [f"s{i}" for i in range(50)]), 0, 20_000)
+    assert values.min() >= 0 and values.max() < 1
+    assert abs(values.mean() - 0.5) < 0.002 and abs(values.var() - 1 / 12) < 0.001
+    counts = np.histogram(values, bins=20, range=(0, 1))[0]
+    assert counts.min() > 0.97 * values.size / 20
+    corr = np.corrcoef(values)[np.triu_indices(50, 1)]
+    assert np.abs(corr).max() < 0.04  # no two streams move together
+    lagged = np.corrcoef(values[:, :-1].ravel(), values[:, 1:].ravel())[0, 1]
+    assert abs(lagged) < 0.01  # nor do neighbouring values of one stream
+
+
+def test_code_draws_follow_each_columns_weights_and_stay_in_its_codes() -> None:
+    draws = _CodeDraws()
+    draws.add(0, ["a", "b"], np.array([0.9, 0.1]))
+    draws.add(1, ["c", "d", "e"], np.array([1.0, 1.0, 2.0]))
+    uniforms = keyed_uniforms(stream_keys(3, ["x", "y"]), 0, 40_000)
+    uniforms[:, 0] = 0.0  # the extremes land in the column's own codes
+    uniforms[:, 1] = np.nextafter(1.0, 0.0)
+    picks = draws.picks(uniforms)
+    values = np.asarray(draws.values)
+    assert set(values[picks[0]]) == {"a", "b"} and set(values[picks[1]]) == {"c", "d", "e"}
+    assert abs((values[picks[0]] == "a").mean() - 0.9) < 0.01
+    assert abs((values[picks[1]] == "e").mean() - 0.5) < 0.01
+
+
+def test_a_drawn_columns_values_do_not_depend_on_the_other_columns(catalog: Catalog) -> None:
+    relation = next(rel for rel in catalog.relations(2)
+                    if sum(col.spec.fill.kind == "draw" for col in rel.columns) >= 6
+                    and any(col.spec.fill.derive in BATCHED_DERIVATIONS for col in rel.columns)
+                    and rel.year is not None)
+    drawn = [col for col in relation.columns
+             if col.spec.fill.kind == "draw" or col.spec.fill.derive in BATCHED_DERIVATIONS]
+    frame = Frame(x=np.zeros(300))
+    whole = build_batch(dataclasses.replace(relation, columns=tuple(drawn)), frame, 11, 2)
+    some = build_batch(dataclasses.replace(relation, columns=tuple(drawn[1::3])), frame, 11, 2)
+    for col in drawn[1::3]:
+        assert some.column(col.name).equals(whole.column(col.name)), col.name
+    again = build_batch(dataclasses.replace(relation, columns=tuple(drawn)), frame, 11, 3)
+    varied = [col.name for col in drawn
+              if pc.count_distinct(whole.column(col.name)).as_py() > 1]
+    assert varied and not all(again.column(n).equals(whole.column(n)) for n in varied)
