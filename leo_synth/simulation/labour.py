@@ -412,10 +412,11 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
     # that is why graduates, starting later, catch up and overtake.
     experience = np.maximum((mid_year - edu.labour_start[person]) / DAY / 365.25, 0.0)
     log_pay += interpolate(e["experience_profile"], experience)
-    # Subjects differ in growth as well as level (economics' pay grows far more than
-    # nursing's): graduates' pay moves by the subject's growth from 1 to 5 YAG and 5 to 10.
+    # Graduates' pay grows faster with experience than others' (``earnings.graduate_growth``),
+    # and subjects differ in growth as well as level (economics' pay grows far more than
+    # nursing's): graduates' pay moves by that growth from 1 to 5 YAG and 5 to 10.
     graduate = edu.degree_year[person] >= 0
-    growth = edu.subject_growth[person]
+    growth = edu.subject_growth[person] + np.asarray(e["graduate_growth"], dtype=float)
     one, five, ten = e["subject_growth_experience"]  # experience (years) at 1, 5, 10 YAG
     log_pay += np.where(graduate, growth[:, 0] * np.clip((experience - one) / (five - one), 0, 1)
                         + growth[:, 1] * np.clip((experience - five) / (ten - five), 0, 1), 0.0)
