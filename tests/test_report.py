@@ -171,6 +171,8 @@ def test_every_computed_target_yields_a_number_and_n(sqlite_report: Report) -> N
             band_se = _null_se(r.target, r.n) or r.se  # a simple rate: its noise on target
             if band_se is not None:
                 assert r.effective_tolerance >= STAT_FACTOR * band_se - 1e-9
+            if r.se is not None:  # never narrower than its own noise (HEIPR: summed rates)
+                assert r.effective_tolerance >= STAT_FACTOR * r.se - 1e-9, r.target.id
     # a handful of small groups (doctorates, apprenticeship achievers) may be empty at 1,000;
     # so may the subject (CAH2) breakdowns, a few dozen graduates a subject at 200,000
     by_subject = [r for r in computed

@@ -58,3 +58,74 @@ def test_an_extra_draw_in_fsm_histories_leaves_sen_and_schools_alone(catalog, ba
     for name in baseline.persons.columns():
         np.testing.assert_array_equal(changed.persons[name], baseline.persons[name],
                                       err_msg=name)
+
+
+def _same_columns(changed, base, names) -> None:
+    for name in names:
+        np.testing.assert_array_equal(changed[name], base[name], err_msg=name)
+
+
+def test_an_extra_draw_in_pay_moves_only_pay(catalog, baseline) -> None:
+    changed = _block(catalog, greedy="labour.pay")
+    assert not np.array_equal(changed.labour.pay["amount"], baseline.labour.pay["amount"])
+    _same_columns(changed.labour.pay, baseline.labour.pay, ("person", "tax_year", "enterprise"))
+    _same_columns(changed.labour.spells, baseline.labour.spells, baseline.labour.spells.columns())
+    for part in ("self_employment", "cjrs", "seiss"):
+        frame, base = getattr(changed.labour, part), getattr(baseline.labour, part)
+        _same_columns(frame, base, base.columns())
+
+
+def test_an_extra_draw_in_employers_leaves_spells_and_pay_alone(catalog, baseline) -> None:
+    changed = _block(catalog, greedy="labour.employers")
+    spells, base = changed.labour.spells, baseline.labour.spells
+    assert not np.array_equal(spells["enterprise"], base["enterprise"])
+    _same_columns(spells, base, ("person", "start", "end", "kind", "part_time", "log_rate",
+                                 "uncertain_start", "uncertain_end"))
+    np.testing.assert_array_equal(changed.labour.pay["amount"], baseline.labour.pay["amount"])
+
+
+def test_an_extra_draw_in_student_jobs_leaves_main_jobs_alone(catalog, baseline) -> None:
+    changed = _block(catalog, greedy="labour.student_jobs")
+    spells, base = changed.labour.spells, baseline.labour.spells
+    assert not np.array_equal(spells["start"][spells["kind"] == 1],
+                              base["start"][base["kind"] == 1])
+    # Main jobs come first in every later sub-step's draws, so their dates, part-time status
+    # and pay level stay (their employers and yearly pay noise follow the spell count).
+    main, base_main = spells.take(spells["kind"] == 0), base.take(base["kind"] == 0)
+    _same_columns(main, base_main, ("person", "start", "end", "part_time", "log_rate",
+                                    "uncertain_start", "uncertain_end"))
+
+
+def test_an_extra_draw_in_degree_class_leaves_entry_subject_and_provider(catalog,
+                                                                          baseline) -> None:
+    changed = _block(catalog, greedy="he.degree_class")
+    he, base = changed.he, baseline.he
+    assert not np.array_equal(he.degree_class, base.degree_class)
+    for name in ("degree_year", "subject", "tariff"):
+        np.testing.assert_array_equal(getattr(he, name), getattr(base, name), err_msg=name)
+    first, base_first = (h.instances.take(h.instances["level"] >= 4) for h in (he, base))
+    _same_columns(first, base_first, ("person", "start_year", "end_year", "subject",
+                                      "provider", "part_time", "qualified", "start_date"))
+
+
+def test_an_extra_draw_in_subjects_leaves_class_and_provider(catalog, baseline) -> None:
+    changed = _block(catalog, greedy="he.subject")
+    he, base = changed.he, baseline.he
+    assert not np.array_equal(he.subject, base.subject)
+    for name in ("degree_year", "degree_class", "tariff", "postgraduate"):
+        np.testing.assert_array_equal(getattr(he, name), getattr(base, name), err_msg=name)
+
+
+def test_an_extra_draw_in_ks2_subject_noise_leaves_the_latent_reading(catalog,
+                                                                       baseline) -> None:
+    from leo_synth.simulation.key_stages import assessed_pupils, subject_levels
+
+    changed = _block(catalog, greedy="key_stages.ks2.subject_noise")
+    rows, base = assessed_pupils(changed, "ks2"), assessed_pupils(baseline, "ks2")
+    assert len(base) > 0
+    _same_columns(rows, base, ("person", "year", "school", "latent"))
+    assert not np.array_equal(rows["noise"], base["noise"])
+    assert any(not np.array_equal(a, b) for a, b in zip(
+        subject_levels(rows, "ks2").values(), subject_levels(base, "ks2").values(), strict=True))
+    ks1, base_ks1 = assessed_pupils(changed, "ks1"), assessed_pupils(baseline, "ks1")
+    _same_columns(ks1, base_ks1, ("latent", "noise"))

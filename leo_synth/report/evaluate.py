@@ -171,7 +171,12 @@ def evaluate_target(ws: Workspace, target: Target) -> TargetResult:
     estimate = compute(ws, target.metric)
     value, se = _shown(estimate, target.unit)
     tol = target.tolerance.absolute(target.value)
-    band_se = _null_se(target, estimate.n) or se
+    # A simple rate's band uses the larger of its noise on target and its own SE: the former
+    # keeps a small group far below target from shrinking its own band; the latter covers
+    # rates summed over ages (HEIPR) or weighted, whose noise is several times a single
+    # rate's over the same n.
+    null_se = _null_se(target, estimate.n)
+    band_se = max(null_se, se) if null_se is not None and se is not None else null_se or se
     effective = max(tol, STAT_FACTOR * band_se) if band_se is not None else tol
     if value is None:
         return TargetResult(target, None, None, estimate.n, tol, effective, False, False,

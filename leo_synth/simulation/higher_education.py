@@ -43,33 +43,37 @@ class HigherEducation:
 def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
                 disadvantaged: np.ndarray) -> HigherEducation:
     """Entry decisions, courses and outcomes; ``disadvantaged`` is FSM in the last six years."""
+    # Each sub-step draws from its own stream ("he.<sub-step>"), so a change in one leaves
+    # the others' draws alone.
     p = ctx.params
-    rng = ctx.rng("he")
     n = len(persons)
     young = p["he.young_entry"]
-    z = 0.8 * persons["ability"] + 0.6 * rng.standard_normal(n)
+    score = p["he.entry_score"]
+    z = (score["ability"] * persons["ability"]
+         + score["noise_sd"] * ctx.rng("he.entry_score").standard_normal(n))
     # Entry at 18 (or 19 after a gap year) for level 3 achievers.
     eligible = post16.level3_year >= 0
     trend = interpolate(p["he.young_entry_trend"], post16.level3_year + 1)
     p_entry = logistic(young["a"] + young["b"] * z + young["female"] * persons["female"]
                        + young["fsm6"] * disadvantaged + trend)
-    enters_young = eligible & (rng.random(n) < p_entry)
-    gap = rng.random(n) < young["gap_year"]
+    enters_young = eligible & (ctx.rng("he.young_entry").random(n) < p_entry)
+    gap = ctx.rng("he.gap_year").random(n) < young["gap_year"]
     entry_year = np.where(enters_young, post16.level3_year + 1 + gap, -1)
     # HE-only persons enter at 18 or 19; everybody else may enter as a mature student.
     he_only = persons["kind"] == KIND_HE_ONLY
     entry_year = np.where(he_only, persons["cohort"] + 19 + gap, entry_year)
     hazard = float(p["he.mature_entry_hazard"]) * np.where(
         persons["female"], float(p["he.mature_female_ratio"]), 1.0)
-    wait = rng.geometric(hazard)
+    wait = ctx.rng("he.mature_entry").geometric(hazard)
     mature_year = persons["cohort"] + 21 + wait
-    can_be_mature = (entry_year < 0) & (wait <= 15) & (persons["kind"] == KIND_SCHOOL)
+    can_be_mature = ((entry_year < 0) & (wait <= p["he.mature_entry_max_wait"])
+                     & (persons["kind"] == KIND_SCHOOL))
     entry_year = np.where(can_be_mature, mature_year, entry_year)
     mature = can_be_mature
 
     entrants = np.flatnonzero(entry_year >= 0)
-    first = _first_courses(ctx, rng, entrants, entry_year, z, mature, persons)
-    pg = _postgraduate(ctx, rng, first, z)
+    first = _first_courses(ctx, entrants, entry_year, z, mature, persons)
+    pg = _postgraduate(ctx, ctx.rng("he.postgraduate"), first)
     instances = Frame.concat([first, pg])
     instances = instances.sort("person", "start_year")
     years = _course_years(instances)
@@ -90,40 +94,47 @@ def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
                            postgraduate)
 
 
-def _first_courses(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray,
-                   entry_year: np.ndarray, z: np.ndarray, mature: np.ndarray,
-                   persons: Frame) -> Frame:
+def _first_courses(ctx: BlockContext, who: np.ndarray, entry_year: np.ndarray, z: np.ndarray,
+                   mature: np.ndarray, persons: Frame) -> Frame:
     p = ctx.params
     m = len(who)
-    first_degree = rng.random(m) < p["he.first_degree_share"]
+    course = ctx.rng("he.course_type")
+    first_degree = course.random(m) < p["he.first_degree_share"]
     level = np.where(first_degree, LEVEL_FIRST_DEGREE, LEVEL_OTHER_UG)
     pt_share = np.where(mature[who], p["he.part_time_share_mature"], p["he.part_time_share_young"])
-    part_time = rng.random(m) < pt_share
-    length = np.where(first_degree, 3 + (rng.random(m) < p["he.four_year_share"]), 2)
+    part_time = course.random(m) < pt_share
+    length = np.where(first_degree, 3 + (course.random(m) < p["he.four_year_share"]), 2)
     length = np.where(part_time, length * 2, length)
-    # The CAH2 subject takes the "he" stream's draw that the subject always took (the later
-    # HE draws stay where they were); the principal subject within it has its own stream.
-    subject = draw_subjects(rng.random(m), ctx.rng("he_subject").random(m), p,
+    # The CAH2 subject and the principal subject within it.
+    subject = draw_subjects(ctx.rng("he.subject").random(m),
+                            ctx.rng("he.principal_subject").random(m), p,
                             persons["female"][who], z[who])
-    tariff_draw = np.clip(np.rint(1.1 - 0.9 * z[who] + rng.normal(0, 0.6, m)), 0, 2)
-    provider = _pick_provider(ctx, rng, tariff_draw.astype(np.int64))
-    drop1 = rng.random(m) < logistic(p["he.dropout_first_year.a"]
-                                     + p["he.dropout_first_year.b"] * z[who]
-                                     + p["he.dropout_first_year.male"] * ~persons["female"][who])
+    provider_rng = ctx.rng("he.provider")
+    tg = p["he.tariff_group"]
+    tariff_draw = np.clip(np.rint(tg["a"] + tg["b"] * z[who]
+                                  + provider_rng.normal(0, tg["noise_sd"], m)), 0, 2)
+    provider = _pick_provider(ctx, provider_rng, tariff_draw.astype(np.int64))
+    dropout = ctx.rng("he.dropout")
+    drop1 = dropout.random(m) < logistic(
+        p["he.dropout_first_year.a"] + p["he.dropout_first_year.b"] * z[who]
+        + p["he.dropout_first_year.male"] * ~persons["female"][who])
     # After the first year, each further year is left with a small probability.
-    years_before_later_drop = 1 + rng.geometric(float(p["he.dropout_later_year"]), m)
+    years_before_later_drop = 1 + dropout.geometric(float(p["he.dropout_later_year"]), m)
     completed_years = np.where(drop1, 1, np.minimum(length, years_before_later_drop))
     qualified = completed_years == length
     start_year = entry_year[who]
     end_year = start_year + completed_years - 1
-    degree_class = _degree_class(ctx, rng, z[who], end_year) * (qualified & first_degree)
+    degree_class = (_degree_class(ctx, ctx.rng("he.degree_class"), z[who], end_year)
+                    * (qualified & first_degree))
+    dates = ctx.rng("he.dates")
     return Frame(
         person=who, start_year=start_year, end_year=end_year, level=level,
         part_time=part_time, length=length, subject=subject, provider=provider,
         qualified=qualified, degree_class=degree_class,
-        start_date=ymd(start_year, 9, 20 + rng.integers(0, 10, m)),
+        # Courses start in the last ten days of September; leavers go in January to June.
+        start_date=ymd(start_year, 9, 20 + dates.integers(0, 10, m)),
         end_date=np.where(qualified, ymd(end_year + 1, 6, 30),
-                          ymd(end_year + 1, 1 + rng.integers(0, 6, m), 15)),
+                          ymd(end_year + 1, 1 + dates.integers(0, 6, m), 15)),
         age_start=start_year - persons["cohort"][who] - 1,
     )
 
@@ -139,7 +150,9 @@ def _degree_class(ctx: BlockContext, rng: np.random.Generator, z: np.ndarray,
                   end_year: np.ndarray) -> np.ndarray:
     """Class by a latent score against year-specific thresholds (grade inflation)."""
     p = ctx.params
-    score = 0.8 * (z - 0.55) / 0.85 + 0.6 * rng.standard_normal(len(z))
+    c = p["he.degree_class_score"]
+    score = (c["weight"] * (z - c["entrant_mean"]) / c["entrant_sd"]
+             + c["noise_sd"] * rng.standard_normal(len(z)))
     first_share = interpolate(p["he.first_class_share"], end_year)
     upper = float(p["he.upper_second_share"])
     third = float(p["he.third_share"])
@@ -150,8 +163,7 @@ def _degree_class(ctx: BlockContext, rng: np.random.Generator, z: np.ndarray,
                      [FIRST, UPPER_SECOND, LOWER_SECOND], THIRD)
 
 
-def _postgraduate(ctx: BlockContext, rng: np.random.Generator, first: Frame,
-                  z: np.ndarray) -> Frame:
+def _postgraduate(ctx: BlockContext, rng: np.random.Generator, first: Frame) -> Frame:
     """Taught master's or doctorate for some first-degree graduates."""
     p = ctx.params["he.postgraduate"]
     grads = first["qualified"] & (first["level"] == LEVEL_FIRST_DEGREE)
@@ -161,15 +173,18 @@ def _postgraduate(ctx: BlockContext, rng: np.random.Generator, first: Frame,
     goes = grads & (rng.random(len(first)) < logistic(score))
     idx = np.flatnonzero(goes)
     m = len(idx)
-    phd = rng.random(m) < p["phd_share"] * np.where(cls[idx] == FIRST, 2.0, 0.6)
-    delay = np.where(rng.random(m) < 0.6, 1, 1 + rng.integers(1, 4, m))
+    phd = rng.random(m) < p["phd_share"] * np.where(cls[idx] == FIRST, p["phd_first_factor"],
+                                                    p["phd_other_factor"])
+    # Straight on the next year, or after one to three years away.
+    delay = np.where(rng.random(m) < p["straight_on_share"], 1,
+                     1 + rng.integers(1, p["max_years_away"] + 1, m))
     start_year = first["end_year"][idx] + delay
-    length = np.where(phd, 4, 1)
-    qualified = rng.random(m) < np.where(phd, 0.8, 0.9)
+    length = np.where(phd, p["phd_years"], 1)
+    qualified = rng.random(m) < np.where(phd, p["phd_completion"], p["taught_completion"])
     end_year = start_year + length - 1
     return Frame(
         person=first["person"][idx], start_year=start_year, end_year=end_year,
-        level=np.where(phd, LEVEL_PGR, LEVEL_PGT), part_time=rng.random(m) < 0.2,
+        level=np.where(phd, LEVEL_PGR, LEVEL_PGT), part_time=rng.random(m) < p["part_time_share"],
         length=length, subject=first["subject"][idx], provider=first["provider"][idx],
         qualified=qualified, degree_class=np.zeros(m, dtype=np.int64),
         start_date=ymd(start_year, 9, 25), end_date=ymd(end_year + 1, 9, 30),

@@ -3,7 +3,8 @@
 Each assessment is a noisy reading of the pupil's latent attainment at that age (ability plus
 the disadvantage, SEN and sex effects of KS4, damped for younger ages), turned into the levels
 or points of its era. These run on demand (from the relation builders) and draw from their own
-streams, so adding them changes nothing else.
+streams (one for the pupil's latent reading, one for the per-subject noise, per stage), so
+adding them changes nothing else. Their coefficients are ``key_stages`` in parameters.yaml.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT
 
 # NC year and assessment window (start years) of each stage.
@@ -19,12 +21,14 @@ STAGES = {"eyfsp": (0, 2002, 2009), "ks1": (2, 1997, 2011), "ks2": (6, 1995, 201
 SUBJECTS = {"ks1": ("reading", "writing", "maths", "science"),
             "ks2": ("english", "maths", "science"),
             "ks3": ("english", "maths", "science")}
+EYFSP_SCALES = 13
 
 
 def assessed_pupils(life, stage: str) -> Frame:
     """Pupils assessed at a stage: on a state-school roll in that NC year, within the window.
 
-    Rows: person, year (start year of the assessment year), school, latent (standardised).
+    Rows: person, year (start year of the assessment year), school, latent (standardised),
+    noise (four per-subject noises) and scores (per subject, or EYFSP scale, before rounding).
     """
     ncyear, first, last = STAGES[stage]
     persons = life.persons
@@ -32,29 +36,30 @@ def assessed_pupils(life, stage: str) -> Frame:
     year = persons["cohort"] + 5 + ncyear
     who = np.flatnonzero(schooling.on_roll_in(persons["kind"], ncyear)
                          & (year >= first) & (year <= last))
-    rng = life.ctx.rng(f"assessment:{stage}")
     person_year = year[who]
     school = (schooling.primary_school if ncyear <= 6 else schooling.secondary_school)[who]
     level = schooling.sen_level_in(who, person_year)
     eff = life.ctx.params["ks4.effects"]
-    damp = 0.5 + 0.5 * ncyear / 11
+    reading = life.ctx.params["key_stages.latent"]
+    # The KS4 effects act fully at NC year 11, less at younger ages.
+    damp = reading["damp_at_reception"] + (1 - reading["damp_at_reception"]) * ncyear / 11
     latent = (persons["ability"][who]
               + damp * eff["female"] * persons["female"][who]
               + damp * eff["fsm6"] * (persons["disadvantage"][who] > 1.0)
               + damp * eff["sen_support"] * (level == SEN_SUPPORT)
               + damp * eff["sen_statement"] * (level == SEN_STATEMENT)
-              + 0.5 * eff["school"] * life.ctx.pools.schools["effect"][school]
-              + 0.35 * rng.standard_normal(len(who)))
-    return Frame(person=who, year=person_year, school=school, latent=latent,
-                 noise=rng.standard_normal((len(who), 4)))
+              + reading["school_weight"] * eff["school"]
+              * life.ctx.pools.schools["effect"][school]
+              + reading["noise_sd"] * life.ctx.rng(f"key_stages.{stage}.latent").standard_normal(
+                  len(who)))
+    noise = life.ctx.rng(f"key_stages.{stage}.subject_noise").standard_normal((len(who), 4))
+    return Frame(person=who, year=person_year, school=school, latent=latent, noise=noise,
+                 scores=_scores(life.ctx.params, stage, latent, noise))
 
 
 def subject_scores(rows: Frame, stage: str) -> dict[str, np.ndarray]:
     """Continuous attainment per subject on the level scale, centred on the expected level."""
-    expected = {"ks1": 2.3, "ks2": 4.2, "ks3": 5.4}[stage]
-    spread = {"ks1": 0.75, "ks2": 0.85, "ks3": 1.0}[stage]
-    return {subject: expected + spread * (0.85 * rows["latent"] + 0.5 * rows["noise"][:, i])
-            for i, subject in enumerate(SUBJECTS[stage])}
+    return {subject: rows["scores"][:, i] for i, subject in enumerate(SUBJECTS[stage])}
 
 
 def subject_levels(rows: Frame, stage: str) -> dict[str, np.ndarray]:
@@ -65,7 +70,17 @@ def subject_levels(rows: Frame, stage: str) -> dict[str, np.ndarray]:
 
 def eyfsp_scores(rows: Frame) -> np.ndarray:
     """Thirteen EYFSP scale points (0-9 each), one row per pupil."""
-    scales = 13
-    noise = np.tile(rows["noise"], (1, 4))[:, :scales]
-    raw = 6.4 + 1.6 * (0.8 * rows["latent"][:, None] + 0.6 * noise)
-    return np.clip(np.rint(raw), 0, 9).astype(np.int64)
+    return np.clip(np.rint(rows["scores"]), 0, 9).astype(np.int64)
+
+
+def _scores(params: Parameters, stage: str, latent: np.ndarray,
+            noise: np.ndarray) -> np.ndarray:
+    """Scores per subject (columns): the stage's expected level plus its spread times the
+    latent reading and the subject's noise; EYFSP's thirteen scales reuse the four noises."""
+    scale = params[f"key_stages.{stage}"]
+    if stage == "eyfsp":
+        noise = np.tile(noise, (1, 4))[:, :EYFSP_SCALES]
+    else:
+        noise = noise[:, :len(SUBJECTS[stage])]
+    return scale["expected"] + scale["spread"] * (scale["latent"] * latent[:, None]
+                                                  + scale["noise"] * noise)

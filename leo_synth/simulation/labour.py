@@ -39,12 +39,6 @@ from leo_synth.simulation.stats import categorical, logistic
 MAX_SPELLS = 40
 EARLIEST_SPELL_END = np.datetime64("1997-04-06")
 
-# Sector mix of jobs by qualification group (no L2 / L2-3 / degree), SIC section order.
-_SECTION_MIX = {
-    "low": [0.6, 0.2, 9, 0.3, 1.0, 7, 22, 6, 16, 1.5, 1.0, 1.0, 3, 13, 2.5, 3.5, 9, 2.5, 2, 0.2, 0],
-    "mid": [0.4, 0.2, 8.5, 0.5, 0.7, 5, 15, 5, 7.5, 3.5, 4, 1.5, 6.5, 9, 5, 7, 14, 2.5, 2, 0.1, 0],
-    "high": [0.2, 0.2, 6, 0.7, 0.5, 3, 7, 3, 2.5, 9, 7, 1.5, 15, 6, 7, 15, 14, 2.5, 1.5, 0, 0.1],
-}
 
 
 @dataclass
@@ -78,39 +72,56 @@ class Labour:
 
 
 COVID_TAX_YEAR = 2020
+WEEKS_PER_MONTH = 4.3
+# SEISS (the scheme's rules, not model choices): grant months in the tax year (0 = April),
+# weeks covered per grant, the share of profit it paid and the cap of one grant.
+SEISS_GRANT_MONTHS = (1, 4, 7, 10, 11)
+SEISS_WEEKS_PER_GRANT = 12
+SEISS_SHARE = 0.8
+SEISS_GRANT_CAP = 7500
 
 
 def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour:
     """Spells, pay, self-employment and furlough for the block."""
-    rng = ctx.rng("labour")
+    # Each sub-step draws from its own stream ("labour.<sub-step>"), so a change in one
+    # leaves the others' draws alone.
+    a = ctx.params["labour.attachment"]
     # Adults in FE are often learning because they are out of work.
-    attachment = (0.35 * persons["ability"] - 0.55 * persons["health"]
-                  - 0.25 * persons["disadvantage"] + 0.6 * rng.standard_normal(len(persons))
+    attachment = (a["ability"] * persons["ability"] + a["health"] * persons["health"]
+                  + a["disadvantage"] * persons["disadvantage"]
+                  + a["noise_sd"] * ctx.rng("labour.attachment").standard_normal(len(persons))
                   + ctx.params["labour.adult_learner_attachment"] * edu.adult_learner)
-    main = _main_spells(ctx, rng, persons, edu, attachment)
-    students = _student_jobs(ctx, rng, persons, edu)
-    apprentices = _apprentice_spells(ctx, rng, edu)
+    main = _main_spells(ctx, persons, edu, attachment)
+    students = _student_jobs(ctx, ctx.rng("labour.student_jobs"), edu)
+    apprentices = _apprentice_spells(ctx, ctx.rng("labour.apprentices"), edu)
     main = _after_apprenticeships(main, apprentices, len(persons))
     main = _outside_study(main, edu.study_breaks, len(persons))
     gap_jobs = edu.gap_years
     gap_jobs = Frame(person=gap_jobs["person"], start=gap_jobs["start"], end=gap_jobs["end"],
                      kind=np.full(len(gap_jobs), 1, dtype=np.int8))
     spells = Frame.concat([main, students, gap_jobs, apprentices])
-    spells = _add_concurrent(ctx, rng, spells)
-    self_emp, episodes, spells = _self_employment(ctx, rng, persons, spells)
-    spells = _assign_employers(ctx, rng, persons, edu, spells)
-    spells = _rates(ctx, rng, persons, edu, spells)
-    spells = _uncertain_dates(ctx, rng, spells, persons["birth"])
+    spells = _add_concurrent(ctx, ctx.rng("labour.concurrent"), spells)
+    self_emp, episodes, spells = _self_employment(ctx, ctx.rng("labour.self_employment"),
+                                                  persons, spells)
+    spells = _assign_employers(ctx, ctx.rng("labour.employers"), edu, spells)
+    spells = _rates(ctx, persons, edu, spells)
+    spells = _uncertain_dates(ctx, spells, persons["birth"])
     spells = spells.sort("person", "start")
-    pay = _pay(ctx, rng, persons, edu, spells)
-    cjrs = _cjrs(ctx, rng, spells)
-    seiss = _seiss(ctx, rng, self_emp)
+    pay = _pay(ctx, ctx.rng("labour.pay"), persons, edu, spells)
+    cjrs = _cjrs(ctx, ctx.rng("labour.cjrs"), spells)
+    seiss = _seiss(ctx, ctx.rng("labour.seiss"), self_emp)
     return Labour(spells, pay, self_emp, episodes, cjrs, seiss)
 
 
-def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
+def _main_spells(ctx: BlockContext, persons: Frame, edu: Education,
                  attachment: np.ndarray) -> Frame:
+    """Alternating jobs and gaps from the end of education; its draws come from one stream
+    per sub-step (first job, career breaks, spell lengths, downturn job losses, gaps)."""
     p = ctx.params
+    spell = p["labour.spell_shape"]
+    cb = p["labour.career_break_age"]
+    length_rng, shock_rng = ctx.rng("labour.spell_lengths"), ctx.rng("labour.shocks")
+    gap_rng, break_rng = ctx.rng("labour.gaps"), ctx.rng("labour.career_breaks")
     n = len(persons)
     birth = persons["birth"]
     first_delay = p["labour.first_job_months"]
@@ -119,22 +130,24 @@ def _main_spells(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
         [first_delay["degree"], first_delay["level3"], first_delay["level2"]],
         first_delay["no_level2"])
     gap_scale = np.exp(-p["labour.attachment_strength"] * attachment)
-    delay_months = np.where(edu.straight_to_work, 0.3, delay_months)
-    t = add_days(edu.labour_start, rng.exponential(delay_months * 30.4 * gap_scale))
-    women_break = persons["female"] & (rng.random(n) < p["labour.career_break_share"])
-    break_at = add_days(birth, (26 + 12 * rng.random(n)) * 365.25)
-    break_len = rng.exponential(p["labour.career_break_years"] * 365.25, n)
+    delay_months = np.where(edu.straight_to_work, first_delay["straight_to_work"],
+                            delay_months)
+    t = add_days(edu.labour_start, ctx.rng("labour.first_job").exponential(
+        delay_months * 30.4 * gap_scale))
+    women_break = persons["female"] & (break_rng.random(n) < p["labour.career_break_share"])
+    break_at = add_days(birth, (cb[0] + (cb[1] - cb[0]) * break_rng.random(n)) * 365.25)
+    break_len = break_rng.exponential(p["labour.career_break_years"] * 365.25, n)
     grad_factor = np.where(edu.qualification >= 6, p["labour.graduate_spell_factor"], 1.0)
     starts, ends = [], []
     for _ in range(MAX_SPELLS):  # loop over spell number, vectorised over persons
         age = (t - birth).astype(np.int64) / 365.25
         mean_days = interpolate(p["labour.spell_years_by_age"], age) * 365.25 * grad_factor
-        duration = rng.weibull(0.85, n) * mean_days * 0.92
-        end = add_days(t, np.maximum(duration, 7))
-        end, laid_off = _shocks(p["labour.shocks"], t, end, age, rng)
+        duration = length_rng.weibull(spell["weibull_shape"], n) * mean_days * spell["scale"]
+        end = add_days(t, np.maximum(duration, spell["min_days"]))
+        end, laid_off = _shocks(p["labour.shocks"], t, end, age, shock_rng)
         starts.append(t)
         ends.append(end)
-        gap = _gap_days(p, rng, end, laid_off, persons, attachment, gap_scale)
+        gap = _gap_days(p, gap_rng, end, laid_off, persons, attachment, gap_scale)
         taking_break = women_break & (end > break_at)
         gap = np.where(taking_break, gap + break_len, gap)
         women_break &= ~taking_break
@@ -158,7 +171,7 @@ def _gap_days(p: Parameters, rng: np.random.Generator, end: np.ndarray, laid_off
     year_factor = interpolate(p["labour.recession_gap_factor"], year_of(end).astype(float))
     job_to_job = (rng.random(n) < 1 - (1 - p["labour.job_to_job_share"]) * year_factor)
     job_to_job &= ~laid_off
-    gap = np.where(job_to_job, rng.integers(1, 40, n),
+    gap = np.where(job_to_job, rng.integers(1, p["labour.job_to_job_max_days"] + 1, n),
                    rng.exponential(p["labour.gap_months"] * 30.4, n) * gap_scale * year_factor)
     # Some job endings start years out of the labour market: ill health, caring, early
     # retirement (more likely in poor health, with weak attachment and after 50).
@@ -188,8 +201,7 @@ def _shocks(shocks: list[dict], start: np.ndarray, end: np.ndarray, age: np.ndar
     return end, cut
 
 
-def _student_jobs(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
-                  edu: Education) -> Frame:
+def _student_jobs(ctx: BlockContext, rng: np.random.Generator, edu: Education) -> Frame:
     """Part-time jobs alongside full-time study: one job through a run of consecutive study
     years (September to August, some ending with the summer term)."""
     study = edu.study_years.sort("person", "year")
@@ -203,10 +215,12 @@ def _student_jobs(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
     working = rng.random(len(first_year)) < ctx.params["labour.student_job_share"]
     study = Frame(person=person[new_run], first=first_year, last=last_year).take(working)
     m = len(study)
-    start = ymd(study["first"], 9, 1) + rng.integers(0, 75, m).astype("timedelta64[D]")
-    term_only = rng.random(m) < 0.3
+    job = ctx.params["labour.student_job"]
+    start = ymd(study["first"], 9, 1) + rng.integers(0, job["start_spread_days"], m).astype(
+        "timedelta64[D]")
+    term_only = rng.random(m) < job["term_only_share"]
     end = np.where(term_only, ymd(study["last"] + 1, 6, 30), ymd(study["last"] + 1, 8, 31)
-                   ) - rng.integers(0, 45, m).astype("timedelta64[D]")
+                   ) - rng.integers(0, job["end_spread_days"], m).astype("timedelta64[D]")
     return Frame(person=study["person"], start=start, end=end, kind=np.full(m, 1, dtype=np.int8))
 
 
@@ -255,14 +269,15 @@ def _after_apprenticeships(main: Frame, apprentices: Frame, n: int) -> Frame:
 
 def _add_concurrent(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
     """A second job held alongside some spells (overlapping spells at another employer)."""
-    pick = rng.random(len(spells)) < ctx.params["labour.concurrent_share"]
+    c = ctx.params["labour.concurrent"]
+    pick = rng.random(len(spells)) < c["share"]
     base = spells.take(pick)
     m = len(base)
     length = (base["end"] - base["start"]).astype(np.int64)
-    offset = (rng.random(m) * np.maximum(length, 1) * 0.5).astype(np.int64)
+    offset = (rng.random(m) * np.maximum(length, 1) * c["max_offset"]).astype(np.int64)
     start = base["start"] + offset.astype("timedelta64[D]")
-    end = start + np.maximum((rng.random(m) * length * 0.6).astype(np.int64), 14).astype(
-        "timedelta64[D]")
+    end = start + np.maximum((rng.random(m) * length * c["max_length"]).astype(np.int64),
+                             c["min_days"]).astype("timedelta64[D]")
     extra = Frame(person=base["person"], start=start, end=end, kind=np.full(m, 3, dtype=np.int8))
     return Frame.concat([spells, extra])
 
@@ -283,7 +298,7 @@ def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame
     person = np.repeat(who, counts)
     ty = first_ty[person] + (np.arange(len(person)) - np.repeat(np.cumsum(counts) - counts,
                                                                 counts))
-    keep = (ty >= 2013) & (ty <= LAST_TAX_YEAR)
+    keep = (ty >= p["first_tax_year"]) & (ty <= LAST_TAX_YEAR)
     person, ty = person[keep], ty[keep]
     m = len(person)
     amount = np.exp(p["log_earnings"] + p["log_earnings_sd"] * rng.standard_normal(m))
@@ -302,18 +317,19 @@ def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame
     return self_emp, episodes, spells.take(~drop)
 
 
-def _assign_employers(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
-                      edu: Education, spells: Frame) -> Frame:
+def _assign_employers(ctx: BlockContext, rng: np.random.Generator, edu: Education,
+                      spells: Frame) -> Frame:
+    """The employer of each spell: a SIC section by qualification group, then an enterprise."""
     qual = edu.qualification[spells["person"]]
     group = np.where(qual >= 6, 2, np.where(qual >= 2, 1, 0))
-    mix = np.array([_SECTION_MIX[g] for g in ("low", "mid", "high")], dtype=float)
+    section_mix = ctx.params["labour.section_mix"]
+    mix = np.array([section_mix[g] for g in ("low", "mid", "high")], dtype=float)
     section = categorical(rng, mix[group])
     spells["enterprise"] = sample_enterprises(ctx.pools, section, rng.random(len(spells)))
     return spells
 
 
-def _rates(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Education,
-           spells: Frame) -> Frame:
+def _rates(ctx: BlockContext, persons: Frame, edu: Education, spells: Frame) -> Frame:
     """Part-time status and the spell's pay level (log annual full-time pay, before age and
     year effects, which vary within a spell and are applied per tax year)."""
     p = ctx.params
@@ -326,11 +342,14 @@ def _rates(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Edu
                             interpolate(pt["graduate_female_by_age"], age), pt["female"])
     pt_share = np.where(spells["kind"] == 1, pt["student"],
                         np.where(female, female_share, pt["male"]))
-    spells["part_time"] = rng.random(len(spells)) < pt_share
+    spells["part_time"] = ctx.rng("labour.part_time").random(len(spells)) < pt_share
     e = p["earnings"]
+    rng = ctx.rng("labour.pay_level")
     qual_effect = np.array([e["qualification"].get(q, 0.0) for q in range(9)])
-    person_effect = (e["person_sd"] * (0.5 * persons["ability"] + 0.87 * rng.standard_normal(
-        len(persons))))
+    ability = e["person_ability_weight"]
+    # Ability's weight and the noise's make a unit variance, so person_sd stays the spread.
+    person_effect = e["person_sd"] * (ability * persons["ability"] + np.sqrt(1 - ability**2)
+                                      * rng.standard_normal(len(persons)))
     level = (e["base"] + qual_effect[edu.qualification[person]]
              + np.select([edu.degree_class[person] == c for c in (1, 2, 3, 4)],
                          [e["degree_class"][c] for c in (1, 2, 3, 4)], 0.0)
@@ -343,8 +362,7 @@ def _rates(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Edu
     return spells
 
 
-def _uncertain_dates(ctx: BlockContext, rng: np.random.Generator, spells: Frame,
-                     birth: np.ndarray) -> Frame:
+def _uncertain_dates(ctx: BlockContext, spells: Frame, birth: np.ndarray) -> Frame:
     """Unknown start dates default to 6 April, unknown end dates to 5 April, both flagged.
 
     A default that would date a job before the person's 16th birthday is not applied (HMRC
@@ -352,10 +370,10 @@ def _uncertain_dates(ctx: BlockContext, rng: np.random.Generator, spells: Frame,
     """
     p = ctx.params
     m = len(spells)
-    unsure_start = rng.random(m) < p["labour.uncertain_start_share"]
+    unsure_start = ctx.rng("labour.uncertain_start").random(m) < p["labour.uncertain_start_share"]
     sixteenth = ymd(year_of(birth[spells["person"]]) + 16, month_of(birth[spells["person"]]),
                     np.minimum(day_of(birth[spells["person"]]), 28))
-    unsure_end = rng.random(m) < p["labour.uncertain_end_share"]
+    unsure_end = ctx.rng("labour.uncertain_end").random(m) < p["labour.uncertain_end_share"]
     defaulted = tax_year_start(tax_year_of(spells["start"]))
     unsure_start &= defaulted >= sixteenth
     start = np.where(unsure_start, defaulted, spells["start"])
@@ -394,12 +412,14 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
     # that is why graduates, starting later, catch up and overtake.
     experience = np.maximum((mid_year - edu.labour_start[person]) / DAY / 365.25, 0.0)
     log_pay += interpolate(e["experience_profile"], experience)
-    # Subjects differ in growth as well as level (economics' pay grows far more than
-    # nursing's): graduates' pay moves by the subject's growth from 1 to 5 YAG and 5 to 10.
+    # Graduates' pay grows faster with experience than others' (``earnings.graduate_growth``),
+    # and subjects differ in growth as well as level (economics' pay grows far more than
+    # nursing's): graduates' pay moves by that growth from 1 to 5 YAG and 5 to 10.
     graduate = edu.degree_year[person] >= 0
-    growth = edu.subject_growth[person]
-    log_pay += np.where(graduate, growth[:, 0] * np.clip((experience - 1.3) / 4, 0, 1)
-                        + growth[:, 1] * np.clip((experience - 5.3) / 5, 0, 1), 0.0)
+    growth = edu.subject_growth[person] + np.asarray(e["graduate_growth"], dtype=float)
+    one, five, ten = e["subject_growth_experience"]  # experience (years) at 1, 5, 10 YAG
+    log_pay += np.where(graduate, growth[:, 0] * np.clip((experience - one) / (five - one), 0, 1)
+                        + growth[:, 1] * np.clip((experience - five) / (ten - five), 0, 1), 0.0)
     log_pay += np.where(ty == COVID_TAX_YEAR, interpolate(e["covid_pay_shift"], age), 0.0)
     factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
     amount = np.exp(log_pay) * factor * days / 365.0
@@ -410,8 +430,8 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
 def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
     """Furlough in 2020/21 for employees in post, more in hospitality and leisure."""
     p = ctx.params["cjrs"]
-    start_2020 = tax_year_start(2020)
-    in_post = (spells["start"] <= start_2020 + np.timedelta64(30, "D")) & (
+    start_2020 = tax_year_start(COVID_TAX_YEAR)
+    in_post = (spells["start"] <= start_2020 + np.timedelta64(p["in_post_days"], "D")) & (
         spells["end"] >= start_2020) & (spells["kind"] != 1)
     section_letters = np.array([s[0] for s in SIC_SECTIONS])
     letter = section_letters[ctx.pools.enterprises["section"][spells["enterprise"]]]
@@ -424,23 +444,26 @@ def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
     idx = idx[first]
     m = len(idx)
     months = np.clip(rng.poisson(p["months_mean"], m), 1, 12)
-    begin = np.minimum(rng.integers(0, 3, m), 12 - months)
+    begin = np.minimum(rng.integers(0, p["first_month_spread"], m), 12 - months)
     pattern = (np.arange(12)[None, :] >= begin[:, None]) & (
         np.arange(12)[None, :] < (begin + months)[:, None])
     return Frame(person=spells["person"][idx], months=pattern,
-                 weeks=np.rint(months * 4.3).astype(np.int64))
+                 weeks=np.rint(months * WEEKS_PER_MONTH).astype(np.int64))
 
 
 def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:
-    """SEISS grants in 2020/21 for people self-employed in 2019/20."""
-    was = self_emp.take(self_emp["tax_year"] == 2019)
+    """SEISS grants in 2020/21 for people self-employed in 2019/20: up to five grants, each
+    covering three months at 80% of a quarter's profit, capped (the scheme's rules)."""
+    was = self_emp.take(self_emp["tax_year"] == COVID_TAX_YEAR - 1)
     took = was.take(rng.random(len(was)) < ctx.params["self_employment.seiss_take_up"])
     m = len(took)
-    grants = 1 + rng.binomial(4, 0.7, m)
-    weeks = grants * 12
-    amount = np.rint(np.minimum(0.8 * (took["sole"] + took["partnership"]) / 4, 7500) * grants)
+    grants = 1 + rng.binomial(len(SEISS_GRANT_MONTHS) - 1,
+                              ctx.params["self_employment.seiss_further_grant_share"], m)
+    weeks = grants * SEISS_WEEKS_PER_GRANT
+    amount = np.rint(np.minimum(SEISS_SHARE * (took["sole"] + took["partnership"]) / 4,
+                                SEISS_GRANT_CAP) * grants)
     months = np.zeros((m, 12), dtype=bool)
-    for g, month in enumerate((1, 4, 7, 10, 11)):  # grant months in the tax year
+    for g, month in enumerate(SEISS_GRANT_MONTHS):
         months[:, month] |= grants > g
     return Frame(person=took["person"], weeks=weeks.astype(np.int64),
                  amount=amount.astype(np.int64), months=months)
