@@ -107,6 +107,7 @@ class SqliteWriter(FileWriter):
 
     def commit(self) -> None:
         assert self.connection is not None and self.manifest is not None
+        self.announce("index")
         try:
             for rel in self.relations:
                 if rel.primary_key:
