@@ -105,6 +105,20 @@ class DaskEngine:
 
     @contextlib.contextmanager
     def _client(self) -> Iterator[Any]:
+        """A client of the given scheduler or of a LocalCluster started for the run. Dask's
+        own log lines are kept quiet (a worker stopped by Ctrl-C makes its nanny log a
+        traceback): what fails reaches the run as the task's exception, said in one line."""
+        quiet = logging.getLogger("distributed")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
+        try:
+            with self._connect() as client:
+                yield client
+        finally:
+            quiet.setLevel(level)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[Any]:
         from distributed import Client, LocalCluster
 
         if self.scheduler:
@@ -120,7 +134,7 @@ class DaskEngine:
                 yield client
             return
         with LocalCluster(n_workers=self.local_workers, dashboard_address=None,
-                          silence_logs=logging.ERROR, **LOCAL_CLUSTER) as cluster, \
+                          silence_logs=logging.CRITICAL, **LOCAL_CLUSTER) as cluster, \
                 Client(cluster, set_as_default=False) as client:
             yield client
 
