@@ -131,6 +131,10 @@ def _engine_problems(config: RunConfig) -> list[str]:
                 f"--format parquet (or --engine local for {config.format})"]
     if config.scheduler is not None and config.engine != "dask":
         return ["scheduler is the address of a Dask scheduler: it needs --engine dask"]
+    if (config.engine == "local" and isinstance(config.out, str) and "://" in config.out
+            and not is_postgres_url(config.out)):
+        return [f"out {config.out} is a URL: only --engine dask writes to URLs (fsspec); "
+                f"give a local path for {config.format}"]
     return []
 
 

@@ -125,6 +125,8 @@ def test_refusals_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     result = runner.invoke(main, ["generate", "--scheduler", "tcp://127.0.0.1:1", "--format",
                                   "parquet", "--out", str(out)])
     assert result.exit_code == 2 and "it needs --engine dask" in result.output
+    result = runner.invoke(main, ["generate", "--format", "parquet", "--out", "s3://b/leo"])
+    assert result.exit_code == 2 and "only --engine dask writes to URLs" in result.output
     monkeypatch.setattr(dask_blocks, "CONNECT_TIMEOUT", "1s")
     code, output = run("--scheduler", "tcp://127.0.0.1:1")
     assert code == 2, output

@@ -72,6 +72,8 @@ def block_task(state: BlockState, block: int, root: str) -> StoredResult:
 class DaskEngine:
     """Blocks as Dask tasks; results come back (checksums only) as the tasks finish."""
 
+    layout = "parquet-dataset"
+
     def __init__(self, config: RunConfig):
         require_dask()
         self.config = config

@@ -197,6 +197,9 @@ class LocalEngine:
     """Blocks computed by this machine's process pool (``--workers``), handed over in block
     order with their batches; the run's writer stores them."""
 
+    layout = None
+    """The output's layout when it is not the format's own (sizes differ)."""
+
     def __init__(self, workers: int):
         self.workers = workers
         self.in_flight = InFlight()
@@ -301,8 +304,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
               target=target, fmt=config.format, workers=engine.workers_label,
               engine=config.engine,
-              estimated_bytes=estimated_bytes(config.format, relations, catalog,
-                                              _persons_in(config, blocks)))
+              estimated_bytes=estimated_bytes(engine.layout or config.format, relations,
+                                              catalog, _persons_in(config, blocks)))
     try:
         pools = build_pools(config.seed, config.persons, params)
         manifest = Manifest(settings=_settings(config, schema_dir, params))
