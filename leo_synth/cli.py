@@ -185,7 +185,8 @@ class Progress:
               show_default=_config_default("format"), help="Output format.")
 @click.option("--out", show_default=_config_default("out"),
               help="Output file (sqlite), folder (parquet, duckdb, csv) or "
-                   "postgresql:// URL.")
+                   "postgresql:// URL; with --engine dask a folder or an fsspec URL "
+                   "(s3://bucket/leo).")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS),
               show_default=_config_default("if_exists"),
               help="What to do when the output exists.")
