@@ -148,3 +148,10 @@ def test_replaces_only_its_own_dataset(tmp_path: Path, catalog) -> None:
         generate(RUN.with_overrides(out=str(out), engine="dask"), catalog,
                  select=one_per_builder)
     assert (out / "mine.csv").read_text() == "x\n"
+
+
+def test_parts_of_a_url_target_keep_the_url() -> None:
+    from leo_synth.engine.parts import Part, part_target
+
+    assert part_target("s3://bucket/leo/", "parquet", Part(2, 3)) == \
+        "s3://bucket/leo.part-2-of-3"
