@@ -14,12 +14,19 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 
 from leo_synth import __version__
-from leo_synth.config import FORMATS, IF_EXISTS, RunConfig, is_postgres_url, load_config
+from leo_synth.config import (
+    ENGINES,
+    FORMATS,
+    IF_EXISTS,
+    RunConfig,
+    is_postgres_url,
+    load_config,
+)
 from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
 from leo_synth.exercises.command import exercises
@@ -107,9 +114,15 @@ def _config(path: Path | None) -> RunConfig:
 
 
 class Progress:
-    """What a run is doing, on stderr: a first line at once (what will be written, persons,
-    blocks), then per block a bar with the ETA (click's progress bar on a terminal; a line
-    every 10% with the ETA otherwise), then the commit phase named."""
+    """What a run is doing, on stderr: a first line at once (format, target, relations,
+    persons, blocks, workers, estimated size on disk), then per block a bar with the ETA
+    (click's progress bar on a terminal; a line every 10% with the ETA otherwise), then the
+    commit's phases named as they begin (keys and indexes, the manifest, publishing)."""
+
+    PHASES: ClassVar[dict[str, str]] = {
+        "index": "creating keys and indexes",
+        "publish": "publishing the output",
+    }
 
     def __init__(self, redact: Callable[[str], str] = str) -> None:
         self.started = time.perf_counter()
@@ -119,18 +132,35 @@ class Progress:
 
     def phase(self, name: str, **facts: Any) -> None:
         if name == "start":
-            click.echo(f"leo-synth: writing {facts['relations']} relations for "
-                       f"{facts['persons']:,} persons in {facts['blocks']:,} block(s) to "
-                       f"{self.redact(facts['target'])} ({facts['fmt']})", err=True)
-            if sys.stderr.isatty():
-                self.bar = click.progressbar(length=facts["blocks"], label="blocks",
-                                             show_eta=True, show_pos=True, file=sys.stderr)
+            self._start(facts)
         elif name == "commit":
-            if self.bar is not None:
-                self.bar.render_finish()
-                self.bar = None
-            click.echo("leo-synth: committing: finishing the tables (indexes, manifest), "
-                       "then publishing the output", err=True)
+            self._end_bar()
+            click.echo(f"leo-synth: committing: all {self._blocks} block(s) written after "
+                       f"{self._elapsed()}, finishing the output", err=True)
+        elif name in self.PHASES:
+            click.echo(f"leo-synth: {self.PHASES[name]} ({self._elapsed()})", err=True)
+
+    def _start(self, facts: dict[str, Any]) -> None:
+        from leo_synth.engine.estimate import human_bytes
+
+        self._blocks = facts["blocks"]
+        size = facts.get("estimated_bytes")
+        estimate = f", about {human_bytes(size)} on disk" if size else ""
+        workers = f" on {facts['workers']}" if facts.get("workers") else ""
+        click.echo(f"leo-synth: writing {facts['fmt']} to {self.redact(facts['target'])}: "
+                   f"{facts['relations']} relations, {facts['persons']:,} persons in "
+                   f"{facts['blocks']:,} block(s){workers}{estimate}", err=True)
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=facts["blocks"], label="blocks",
+                                         show_eta=True, show_pos=True, file=sys.stderr)
+
+    def _end_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
+
+    def _elapsed(self) -> str:
+        return f"{time.perf_counter() - self.started:.0f} s"
 
     def __call__(self, done: int, total: int, rows: int) -> None:
         if self.bar is not None:
@@ -156,7 +186,8 @@ class Progress:
               show_default=_config_default("format"), help="Output format.")
 @click.option("--out", show_default=_config_default("out"),
               help="Output file (sqlite), folder (parquet, duckdb, csv) or "
-                   "postgresql:// URL.")
+                   "postgresql:// URL; with --engine dask a folder or an fsspec URL "
+                   "(s3://bucket/leo).")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS),
               show_default=_config_default("if_exists"),
               help="What to do when the output exists.")
@@ -184,13 +215,22 @@ class Progress:
                    "extract's quirks) or messy (more, for cleaning exercises).")
 @click.option("--no-ledger", is_flag=True,
               help="Leave out the answer key _leo_synth_defects (the real experience).")
+@click.option("--engine", type=click.Choice(ENGINES),
+              show_default=_config_default("engine"),
+              help="Who runs the person blocks: local (this machine's worker processes) or "
+                   "dask (Dask tasks writing a partitioned Parquet dataset; README \"Running "
+                   "on a cluster\").")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --engine dask: the Dask scheduler (e.g. tcp://host:8786). Default: "
+                   "a LocalCluster on this machine, one worker per core (or --workers).")
 @click.option("--quiet", is_flag=True,
               help="Only the summary line: no progress on stderr, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
              out: str | None, if_exists: str | None, workers: int | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
              for_report: bool, srs_project: str | None, part: str | None, profile: str | None,
-             no_ledger: bool, quiet: bool) -> None:
+             no_ledger: bool, engine: str | None, scheduler: str | None,
+             quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet, PostgreSQL, DuckDB or CSV.
 
     Flags override the config file. Examples:
@@ -200,6 +240,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --format parquet --out out/leo_parquet --workers 2
         leo-synth generate --format postgres --out postgresql://user:pw@localhost/leo
         leo-synth generate --persons 200000 --for-report --out out/cal.sqlite --workers 2
+        leo-synth generate --engine dask --out out/leo_dataset --persons 1000000
     """
     from leo_synth.engine.generate import generate as run
     from leo_synth.engine.generate import load_checked_catalog
@@ -208,11 +249,16 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     base = _config(config_path)
     if fmt is None and out is not None and is_postgres_url(out):
         fmt = "postgres"  # a URL can only mean PostgreSQL; never a local file "postgresql:/db"
+    if engine == "dask" and fmt is None and base.format != "parquet":
+        if not out:
+            raise LeoSynthError("--engine dask writes a partitioned Parquet dataset: give "
+                                "--out (a folder, or an fsspec URL such as s3://bucket/leo)")
+        fmt = "parquet"  # the only format the Dask engine writes
     config = base.with_overrides(
         persons=persons, seed=seed, format=fmt, out=out, if_exists=if_exists, workers=workers,
         block_size=block_size, iteration=int(iteration) if iteration else None,
         srs_project=srs_project, part=part, profile=profile,
-        ledger=False if no_ledger else None)
+        ledger=False if no_ledger else None, engine=engine, scheduler=scheduler)
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")

@@ -17,6 +17,8 @@ from leo_synth.srs_address import DEFAULT_PROJECT, check_project
 
 FORMATS = ("sqlite", "parquet", "postgres", "duckdb", "csv")
 IF_EXISTS = ("fail", "replace")
+ENGINES = ("local", "dask")
+"""``local``: a process pool on this machine; ``dask``: Dask tasks writing a Parquet dataset."""
 POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
 MAX_PERSONS = 50_000_000
 """Above the real extract's ~39 million persons; anything larger is a typo."""
@@ -43,6 +45,12 @@ class RunConfig:
     profile: str = DEFAULT_PROFILE
     quirks: dict[str, float] | None = None
     ledger: bool = True
+    engine: str = "local"
+    """Who runs the blocks: ``local`` (this machine's processes) or ``dask``
+    (engine/dask_blocks.py)."""
+    scheduler: str | None = None
+    """The Dask scheduler's address (``tcp://host:8786``); None: a LocalCluster on this
+    machine."""
     base_dir: str = "."
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
@@ -69,6 +77,8 @@ _CHECKS: dict[str, tuple[type, Any]] = {
     "request": (str, None),
     "part": (str, None),
     "profile": (str, PROFILES),
+    "engine": (str, ENGINES),
+    "scheduler": (str, None),
 }
 
 
@@ -77,7 +87,7 @@ def validate(config: RunConfig) -> RunConfig:
     problems = []
     for name, (kind, allowed) in _CHECKS.items():
         value = getattr(config, name)
-        if value is None and name in ("parameters", "request", "part"):
+        if value is None and name in ("parameters", "request", "part", "scheduler"):
             continue
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
             problems.append(f"{name} must be a whole number, got {value!r}")
@@ -102,6 +112,7 @@ def validate(config: RunConfig) -> RunConfig:
             and config.format != "postgres"):
         problems.append(f"out is a PostgreSQL URL but format is {config.format}: use "
                         f"--format postgres (or leave --format out), or give a file path")
+    problems.extend(_engine_problems(config))
     if not isinstance(config.ledger, bool):
         problems.append(f"ledger must be true or false, got {config.ledger!r}")
     if config.quirks is not None:  # imported here: the quirks load the relation builders
@@ -111,6 +122,20 @@ def validate(config: RunConfig) -> RunConfig:
     if problems:
         raise LeoSynthError("bad configuration: " + "; ".join(problems))
     return config if project == config.srs_project else replace(config, srs_project=project)
+
+
+def _engine_problems(config: RunConfig) -> list[str]:
+    """The Dask engine writes a Parquet dataset; a scheduler means the Dask engine."""
+    if config.engine == "dask" and config.format != "parquet":
+        return [f"engine dask writes a partitioned Parquet dataset, not {config.format}: use "
+                f"--format parquet (or --engine local for {config.format})"]
+    if config.scheduler is not None and config.engine != "dask":
+        return ["scheduler is the address of a Dask scheduler: it needs --engine dask"]
+    if (config.engine == "local" and isinstance(config.out, str) and "://" in config.out
+            and not is_postgres_url(config.out)):
+        return [f"out {config.out} is a URL: only --engine dask writes to URLs (fsspec); "
+                f"give a local path for {config.format}"]
+    return []
 
 
 def is_postgres_url(out: str) -> bool:

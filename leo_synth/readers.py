@@ -66,8 +66,12 @@ def read_postgres(url: str, relation: Relation) -> pa.Table:
 
 
 def read_parquet(folder: Path, relation: Relation) -> pa.Table:
-    """A relation of a generated Parquet folder."""
-    return pq.read_table(relation_file(folder, relation))
+    """A relation of a generated Parquet folder (one file per relation, or the Dask engine's
+    folder of parts per relation)."""
+    path = relation_file(folder, relation)
+    if not path.exists() and path.with_suffix("").is_dir():
+        return pq.read_table(path.with_suffix(""), schema=arrow_schema(relation))
+    return pq.read_table(path)
 
 
 def read_duckdb(folder: Path, relation: Relation,

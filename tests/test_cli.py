@@ -59,12 +59,16 @@ def test_generate_prints_rows_and_summary(tmp_path: Path, catalog) -> None:
     assert out.exists() and not leftovers(tmp_path)
     progress = result.stderr.splitlines()  # not a terminal: a line per 10%, with the ETA
     relations = len(catalog.relations(2))
-    assert progress[0] == (f"leo-synth: writing {relations} relations for 600 persons in "
-                           f"2 block(s) "
-                           f"to {out} (sqlite)")
+    assert progress[0].startswith(f"leo-synth: writing sqlite to {out}: {relations} "
+                                  f"relations, 600 persons in 2 block(s) on 1 worker process, "
+                                  f"about ")
+    assert progress[0].endswith(" MB on disk")
     assert any(line.startswith("leo-synth: 2/2 blocks (100%)") and "to go" in line
                for line in progress)
-    assert progress[-1].startswith("leo-synth: committing")
+    phases = [line.split(":")[1].strip() for line in progress
+              if not line.startswith(("leo-synth: writing", "leo-synth: 1/", "leo-synth: 2/"))]
+    assert [p.split(" (")[0] for p in phases] == ["committing", "creating keys and indexes",
+                                                  "publishing the output"], progress
 
 
 def test_tables_lists_relations_with_grain() -> None:

@@ -8,6 +8,7 @@ flight, so memory depends on the block size, not on the number of persons.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import multiprocessing
@@ -25,6 +26,7 @@ import pyarrow as pa
 from leo_synth import __version__
 from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
+from leo_synth.engine.estimate import estimated_bytes
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
@@ -111,9 +113,10 @@ def _worker_started(state: BlockState | None = None) -> None:
         _init_worker(state)
 
 
-def compute_block(block: int) -> BlockResult:
-    """Simulate one block and build every person-driven relation's batch."""
-    state = _STATE
+def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
+    """Simulate one block and build every person-driven relation's batch (with ``state``, or
+    the worker's own)."""
+    state = state or _STATE
     assert state is not None, "worker state not initialised"
     first = block * state.block_size
     size = min(state.block_size, state.persons - first)
@@ -156,15 +159,29 @@ def _ledger_rows(ledger: list[tuple[str, Defects]]) -> Any:
                         merged.clean_value)
 
 
-def iterate_blocks(state: BlockState, workers: int,
-                   blocks: range | None = None) -> Iterator[BlockResult]:
+@dataclass
+class InFlight:
+    """Instrumentation of the memory bound: the most blocks ever in flight at once (handed to
+    a worker and not yet to the writer). Each is a whole block of rows, in a worker or waiting
+    in this process, so this times the block size bounds the engine's memory."""
+
+    peak: int = 0
+
+    def note(self, blocks: int) -> None:
+        self.peak = max(self.peak, blocks)
+
+
+def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
+                   in_flight: InFlight | None = None) -> Iterator[BlockResult]:
     """Block results in block order (all the run's blocks, or ``blocks``), computed by
-    ``workers`` processes."""
+    ``workers`` processes, at most ``2 * workers`` blocks in flight."""
     if blocks is None:
         blocks = range(math.ceil(state.persons / state.block_size))
+    in_flight = in_flight or InFlight()
     if workers <= 1 or len(blocks) <= 1:
         _init_worker(state)
         for block in blocks:
+            in_flight.note(1)
             yield compute_block(block)
         return
     methods = multiprocessing.get_all_start_methods()
@@ -183,7 +200,46 @@ def iterate_blocks(state: BlockState, workers: int,
             while remaining and len(pending) < 2 * workers:
                 pending.append(pool.apply_async(compute_block, (next(queue),)))
                 remaining -= 1
+            in_flight.note(len(pending))
             yield pending.popleft().get()
+
+
+class LocalEngine:
+    """Blocks computed by this machine's process pool (``--workers``), handed over in block
+    order with their batches; the run's writer stores them."""
+
+    layout = None
+    """The output's layout when it is not the format's own (sizes differ)."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.in_flight = InFlight()
+
+    @property
+    def workers_label(self) -> str:
+        return f"{self.workers} worker process{'es' if self.workers > 1 else ''}"
+
+    def writer(self, target: str) -> Writer | None:
+        """The engine's own writer (None: the format's)."""
+        return None
+
+    @contextlib.contextmanager
+    def results(self, state: BlockState, blocks: range,
+                writer: Writer) -> Iterator[Iterator[BlockResult]]:
+        results = iterate_blocks(state, self.workers, blocks, self.in_flight)
+        try:
+            yield results
+        finally:
+            results.close()  # stops the pool at once on a failure or interrupt
+
+
+def block_engine(config: RunConfig) -> Any:
+    """The engine running the person blocks: ``local`` or ``dask`` (engine/dask_blocks.py)."""
+    if config.engine == "dask":
+        from leo_synth.engine.dask_blocks import DaskEngine
+
+        return DaskEngine(config)
+    return LocalEngine(config.workers)
 
 
 def plan_relations(catalog: Catalog, iteration: int,
@@ -223,9 +279,12 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block. A
     ``writer`` given replaces the one ``config.format`` and ``config.out`` name (e.g. a
     :class:`~leo_synth.writers.memory.MemoryWriter`). ``phase(name, **facts)`` is told when
-    the run starts writing (``"start"``: relations, persons, blocks, target, fmt) and when it
-    commits (``"commit"``). With ``config.part`` set, only that part's share of the blocks is
-    generated, into the part's own target (engine/parts.py).
+    the run starts writing (``"start"``: relations, persons, blocks, target, fmt, engine,
+    workers, estimated_bytes), when it commits (``"commit"``) and the commit's phases as the
+    writer reaches them (``"index"``, ``"publish"``). ``config.engine`` chooses who computes
+    the blocks: this machine's process pool, or Dask tasks (engine/dask_blocks.py). With
+    ``config.part`` set, only that part's share of the blocks is generated, into the part's
+    own target (engine/parts.py).
     """
     started = time.perf_counter()
     schema_dir = schema_dir or default_schema_dir()
@@ -245,13 +304,19 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         if not part.writes_static:
             relations = [rel for rel in relations
                          if not registry.BUILDERS[rel.table.builder].static]
-    writer = writer or make_writer(config.format, target, config.if_exists)
+    engine = block_engine(config)
+    writer = writer or engine.writer(target) or make_writer(config.format, target,
+                                                            config.if_exists)
     writer.check(relations)  # from here on the writer may hold a lock: abort() releases it
     n_blocks = len(blocks)
     rows = {rel.name: 0 for rel in relations}
     if phase:
+        writer.on_phase = phase
         phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
-              target=target, fmt=config.format)
+              target=target, fmt=config.format, workers=engine.workers_label,
+              engine=config.engine,
+              estimated_bytes=estimated_bytes(engine.layout or config.format, relations,
+                                              catalog, _persons_in(config, blocks)))
     try:
         pools = build_pools(config.seed, config.persons, params)
         manifest = Manifest(settings=_settings(config, schema_dir, params))
@@ -275,13 +340,17 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                                 config.seed, -1)
             writer.write(rel, batch)
             rows[rel.name] += batch.num_rows
-        for done, result in enumerate(iterate_blocks(state, config.workers, blocks), start=1):
-            for index, batch, checksum, encoded in result:
-                writer.write(relations[index], batch, checksum, encoded)
-                rows[relations[index].name] += batch.num_rows
-            if progress:
-                progress(done, n_blocks, sum(rows.values()))
-            pause_point("write")
+        with engine.results(state, blocks, writer) as results:
+            for done, result in enumerate(results, start=1):
+                for index, batch, checksum, encoded in result:
+                    if batch is None:  # stored by the worker that built it
+                        writer.record(relations[index], checksum)
+                    else:
+                        writer.write(relations[index], batch, checksum, encoded)
+                    rows[relations[index].name] += checksum.rows
+                if progress:
+                    progress(done, n_blocks, sum(rows.values()))
+                pause_point("write")
         if phase:
             phase("commit")
         writer.commit()
@@ -294,6 +363,12 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         raise
     return RunSummary(relations, rows, time.perf_counter() - started, n_blocks, target,
                       config.format)
+
+
+def _persons_in(config: RunConfig, blocks: range) -> int:
+    """How many persons the run's ``blocks`` hold (all of them, or a part's share)."""
+    return (min(blocks.stop * config.block_size, config.persons)
+            - min(blocks.start * config.block_size, config.persons))
 
 
 def _quirk_rates(config: RunConfig, params: Parameters) -> dict[str, float]:

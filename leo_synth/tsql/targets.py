@@ -154,16 +154,18 @@ def _parquet(folder: Path) -> Target:
     from leo_synth.writers.parquet import MANIFEST_FILE  # (loads pyarrow: only when needed)
 
     files = sorted(folder.glob("*/*.parquet"))
-    if not files:
-        raise LeoSynthError(f"{folder} holds no Parquet extract (<database>/<relation>.parquet; "
-                            f"{MANIFEST_FILE} at the top)")
+    datasets = sorted({file.parent for file in folder.glob("*/*/*.parquet")})  # --engine dask
+    if not files and not datasets:
+        raise LeoSynthError(f"{folder} holds no Parquet extract (<database>/<relation>.parquet "
+                            f"or <database>/<relation>/*.parquet; {MANIFEST_FILE} at the top)")
     connection = _duckdb_memory()
     relations: dict[str, tuple[str, ...]] = {}
     databases: dict[str, str] = {}
-    for file in files:
+    for file in [*files, *datasets]:
         name = file.stem
+        source = str(file / "*.parquet") if file.is_dir() else str(file)
         connection.execute(f"CREATE VIEW {quote(name)} AS SELECT * FROM "
-                           f"read_parquet({_literal(str(file))})")
+                           f"read_parquet({_literal(source)})")
         relations[name.lower()] = (name,)
         databases[name.lower()] = file.parent.name
     return Target("duckdb", connection, relations, databases)

@@ -50,6 +50,13 @@ class Writer(ABC):
         self.manifest: Manifest | None = None
         self.published = False
         """Set once the new output is in place (a signal after that does not undo it)."""
+        self.on_phase: Callable[[str], None] | None = None
+        """Told the phases of ``commit()`` as they begin (``"index"``, ``"publish"``)."""
+
+    def announce(self, phase: str) -> None:
+        """Name a phase of the commit to whoever follows the run (the progress display)."""
+        if self.on_phase is not None:
+            self.on_phase(phase)
 
     @abstractmethod
     def check(self, relations: list[Relation]) -> None:
@@ -91,6 +98,11 @@ class Writer(ABC):
     def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
         """Store a batch given as its ``encoder`` result (writers with an encoder)."""
         raise NotImplementedError(f"{type(self).__name__} has no encoder")
+
+    def record(self, relation: Relation, checksum: Checksum) -> None:
+        """Count rows of a relation that a worker stored itself (the Dask engine's parts)."""
+        assert self.manifest is not None
+        self.manifest.checksums[relation.name].absorb(checksum)
 
     @abstractmethod
     def _open(self) -> None: ...

@@ -161,6 +161,7 @@ class DuckdbWriter(FileWriter):
 
     def commit(self) -> None:
         assert self.manifest is not None
+        self.announce("index")
         try:
             for rel in self.relations:
                 self._insert(rel)

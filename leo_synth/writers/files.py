@@ -196,6 +196,7 @@ class FileWriter(Writer):
     def publish(self) -> None:
         """Move the finished staging output into place (the run's last step)."""
         aside = None
+        self.announce("publish")
         with signals_deferred():
             self._check_existing()
             try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -41,8 +41,8 @@ def foreign_parquet(folder: Path) -> str | None:
 
 def foreign_folder(folder: Path, ours: Callable[[Path], bool]) -> str | None:
     """Why ``folder`` is not a leo-synth output folder (None when it is, or is empty): it must
-    hold a leo-synth ``_manifest.json`` and, besides it, only regular files (no links) whose
-    path relative to the folder ``ours`` accepts. Shared by every folder format."""
+    hold a leo-synth ``_manifest.json`` and, besides it, only regular files (no links), at any
+    depth, whose path relative to the folder ``ours`` accepts. Shared by every folder format."""
     entries = sorted(folder.iterdir())
     if not entries:
         return None
@@ -52,15 +52,23 @@ def foreign_folder(folder: Path, ours: Callable[[Path], bool]) -> str | None:
         return f"it has no leo-synth {MANIFEST_FILE}"
     if not isinstance(manifest, dict) or "leo_synth" not in manifest:
         return f"its {MANIFEST_FILE} was not written by leo-synth"
-    for entry in entries:
-        if entry.name == MANIFEST_FILE:
+    for item in _leaves(entries):
+        if item.name == MANIFEST_FILE and item.parent == folder:
             continue
-        inner = sorted(entry.iterdir()) if entry.is_dir() and not entry.is_symlink() else [entry]
-        for item in inner:
-            relative = item.relative_to(folder)
-            if item.is_symlink() or not item.is_file() or not ours(relative):
-                return f"it holds {relative}, which leo-synth did not write"
+        relative = item.relative_to(folder)
+        if item.is_symlink() or not item.is_file() or not ours(relative):
+            return f"it holds {relative}, which leo-synth did not write"
     return None
+
+
+def _leaves(entries: list[Path]) -> Iterator[Path]:
+    """Everything under ``entries`` that is not a real folder (folders are descended into,
+    symbolic links never followed), in name order."""
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _leaves(sorted(entry.iterdir()))
+        else:
+            yield entry
 
 
 class ParquetWriter(FileWriter):

@@ -169,7 +169,9 @@ class PostgresWriter(Writer):
         assert self.connection is not None and self.manifest is not None
         try:
             with self.connection.cursor() as cur:
+                self.announce("index")
                 self._key_and_analyse(cur)
+                self.announce("publish")
                 pause_point("postgres-publish")
                 replaced = plan_replacement(self.connection, self._databases(), self.if_exists,
                                             self.target)

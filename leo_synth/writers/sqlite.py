@@ -137,6 +137,7 @@ class SqliteWriter(FileWriter):
 
     def commit(self) -> None:
         assert self.cursor is not None and self.manifest is not None
+        self.announce("index")
         error, integrity_error = _adbc_errors()
         try:
             for rel in self.relations:
