@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.report.registry import DEFINITIONS, run
@@ -14,6 +15,18 @@ from leo_synth.report.targets import UNITS, Metric, Relationship, Target, Target
 
 STAT_FACTOR = 2.5
 """In statistical mode a figure passes within max(tolerance, 2.5 standard errors)."""
+
+
+def family_factor(checks: int, error: float = 0.01) -> float:
+    """The band, in standard errors, within which *all* of ``checks`` figures of a perfectly
+    calibrated extract fall with probability ``1 - error`` (Bonferroni, two-sided).
+
+    A verdict over the whole family needs it: 2.5 standard errors each leave 1.2% of the
+    figures outside by chance, so with 139 figures a perfectly calibrated redraw would fail
+    somewhere four times in five. Rejected: a fixed factor per figure for a pass/fail verdict
+    over all of them.
+    """
+    return NormalDist().inv_cdf(1 - error / (2 * max(checks, 1)))
 
 
 @dataclass(frozen=True)
@@ -165,8 +178,10 @@ def _null_se(target: Target, n: int) -> float | None:
     return 100 * math.sqrt(t * (1 - t) / n)
 
 
-def evaluate_target(ws: Workspace, target: Target) -> TargetResult:
-    """Compute and judge one active target."""
+def evaluate_target(ws: Workspace, target: Target, factor: float = STAT_FACTOR
+                    ) -> TargetResult:
+    """Compute and judge one active target (statistically: within ``factor`` standard
+    errors or its tolerance)."""
     assert target.metric is not None
     estimate = compute(ws, target.metric)
     value, se = _shown(estimate, target.unit)
@@ -177,7 +192,7 @@ def evaluate_target(ws: Workspace, target: Target) -> TargetResult:
     # rate's over the same n.
     null_se = _null_se(target, estimate.n)
     band_se = max(null_se, se) if null_se is not None and se is not None else null_se or se
-    effective = max(tol, STAT_FACTOR * band_se) if band_se is not None else tol
+    effective = max(tol, factor * band_se) if band_se is not None else tol
     if value is None:
         return TargetResult(target, None, None, estimate.n, tol, effective, False, False,
                             "no observations")
@@ -185,13 +200,14 @@ def evaluate_target(ws: Workspace, target: Target) -> TargetResult:
                         _judge(value, target, tol), _judge(value, target, effective), "")
 
 
-def evaluate_relationship(ws: Workspace, rel: Relationship) -> RelationshipResult:
+def evaluate_relationship(ws: Workspace, rel: Relationship, factor: float = STAT_FACTOR
+                          ) -> RelationshipResult:
     """Compute and judge one relationship check."""
     estimate = compute(ws, rel.metric)
     value, se = _shown(estimate, rel.unit)
     if value is None:
         return RelationshipResult(rel, None, None, estimate.n, False, False, "no observations")
-    margin = STAT_FACTOR * se if se is not None else 0.0
+    margin = factor * se if se is not None else 0.0
 
     def ok(slack: float) -> bool:
         low_ok = rel.min is None or value >= rel.min - slack
@@ -201,10 +217,12 @@ def evaluate_relationship(ws: Workspace, rel: Relationship) -> RelationshipResul
     return RelationshipResult(rel, value, se, estimate.n, ok(0.0), ok(margin), "")
 
 
-def evaluate(ws: Workspace, targets: TargetsFile, statistical: bool = False) -> Report:
-    """Compute every target (n/a ones with their reason) and every relationship."""
+def evaluate(ws: Workspace, targets: TargetsFile, statistical: bool = False,
+             factor: float = STAT_FACTOR) -> Report:
+    """Compute every target (n/a ones with their reason) and every relationship; the
+    statistical verdict allows ``factor`` standard errors."""
     skipped = plan(ws, targets)
     results = [(_not_applicable(t, skipped[t.id]) if t.id in skipped
-                else evaluate_target(ws, t)) for t in targets.targets]
-    checks = [evaluate_relationship(ws, r) for r in targets.relationships]
+                else evaluate_target(ws, t, factor)) for t in targets.targets]
+    checks = [evaluate_relationship(ws, r, factor) for r in targets.relationships]
     return Report(results, checks, statistical)
