@@ -90,3 +90,88 @@ def test_aim_benefit_flags_follow_dwp_spells(db) -> None:
                    > OnBenefits_6MonthPrior)
         FROM aims""")
     assert bad == (0, 0)
+
+
+YPMAD = "YPMAD_2002_to_2021"
+_YPMAD_PERSONS = f"""WITH y AS (SELECT y.*, p.AE_ID FROM {YPMAD} y
+                     JOIN learner_ae_id_to_pmr_lookup p
+                       ON p.PUPILMATCHINGREFANONYMOUS = y.YPMAD_PupilMatchingRefAnonymous)"""
+
+
+def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
+    """GCSE counts are the person's KS4 exam rows at A*-C / 9-4 and A*-G / 9-1; A level passes
+    the KS5 exam rows at A*-E of earlier or the same academic year; the academic widths and
+    thresholds follow from the counts (20 per GCSE, 50 per A level, 100 = the level)."""
+    exams = """(SELECT p.AE_ID, x.KS4_GRADE AS grade FROM (
+                  SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_GRADE FROM KS4Exam_2015_to_2021
+                  UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_GRADE
+                  FROM KS4Exam_2002_to_2014) x
+                JOIN learner_ae_id_to_pmr_lookup p ON p.PUPILMATCHINGREFANONYMOUS = x.pmr)"""
+    a_levels = """(SELECT p.AE_ID, x.KS5_GRADE AS grade,
+                          cast(substr(x.KS5_ACADYR, 1, 4) AS int) AS year
+                   FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
+                     ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous)"""
+    rows, bad_ac, bad_ag, bad_a, passes = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT count(*),
+          sum(YPMAD_L2_GCSEFull <> (SELECT count(*) FROM {exams} e WHERE e.AE_ID = y.AE_ID
+              AND e.grade IN ('*', 'A*', 'A', 'B', 'C', '9', '8', '7', '6', '5', '4'))),
+          sum(YPMAD_L1_GCSEFULL <> (SELECT count(*) FROM {exams} e WHERE e.AE_ID = y.AE_ID
+              AND e.grade NOT IN ('U', 'X', 'Q', ''))),
+          sum(YPMAD_L3_A_PASS <> (SELECT count(*) FROM {a_levels} e WHERE e.AE_ID = y.AE_ID
+              AND e.grade IN ('A*', '*', 'A', 'B', 'C', 'D', 'E')
+              AND e.year < y.YPMAD_Ac_Year)),
+          sum(YPMAD_L3_A_PASS)
+        FROM y""")
+    assert rows > 500 and passes > 0
+    assert (bad_ac, bad_ag, bad_a) == (0, 0, 0)
+    bad = _one(db, f"""
+        SELECT sum(YPMAD_L2_ACADEMIC_WIDTH <> 20 * YPMAD_L2_GCSEFull),
+               sum(YPMAD_L3_ACADEMIC_WIDTH <> 50 * YPMAD_L3_A_PASS),
+               sum(YPMAD_L2_ACADEMIC <> (YPMAD_L2_ACADEMIC_WIDTH >= 100)),
+               sum(YPMAD_L3_ACADEMIC <> (YPMAD_L3_ACADEMIC_WIDTH >= 100)),
+               sum(YPMAD_L2_OVERALL < YPMAD_L2_ACADEMIC), sum(YPMAD_L1_OVERALL < YPMAD_L2_OVERALL),
+               sum(YPMAD_L2_OVERALL < YPMAD_L3_OVERALL),
+               sum(YPMAD_NO_QUALS_ACHIEVED <> 1 - YPMAD_L1_OVERALL)
+        FROM {YPMAD}""")
+    assert all(b == 0 for b in bad), bad
+
+
+@pytest.mark.parametrize("route", ["FE", "WBL"])
+def test_ypmad_ilr_counts_follow_achieved_aims(db, route) -> None:
+    """The NVQ, VRQ and total counts of a route and level are the person's ILR aims achieved
+    (Outcome 1) by the year, of that level (3 = 3 and above) and route (apprenticeship aims are
+    work-based learning), NVQs being LARS type 0036; the route's level flag is 1 once a total
+    at that level or above is; the WBL totals add the achieved apprenticeship programmes."""
+    wbl = "a.programme_type > 0" if route == "WBL" else "a.programme_type < 0"
+    achieved = f"""(SELECT r.AE_ID, a.Year, min(a.Notional_Level, 3) AS band,
+                           a.QualificationType = '0036' AS nvq,
+                           a.learning_aim_id = 'ZPROG001' AS programme
+                    FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+                    WHERE a.outcome = 1 AND {wbl})"""
+    checks = []
+    for level in (1, 2, 3):
+        base = f"""SELECT count(*) FROM {achieved} d WHERE d.AE_ID = y.AE_ID
+                   AND d.Year < y.YPMAD_Ac_Year AND d.band = {level}"""
+        checks += [f"sum(YPMAD_L{level}_NVQ_{route}_ILR <> ({base} AND d.nvq))",
+                   f"sum(YPMAD_L{level}_VRQ_{route}_ILR <> ({base} AND NOT d.nvq "
+                   "AND NOT d.programme))"]
+        programmes = f"({base} AND d.programme)" if route == "WBL" and level > 1 else "0"
+        checks.append(f"sum(YPMAD_L{level}_TOTAL_{route}_ILR <> YPMAD_L{level}_NVQ_{route}_ILR"
+                      f" + YPMAD_L{level}_VRQ_{route}_ILR + {programmes})")
+        higher = " + ".join(f"YPMAD_L{lv}_TOTAL_{route}_ILR" for lv in range(level, 4))
+        checks.append(f"sum(YPMAD_L{level}_{route}_ILR <> ({higher} > 0))")
+    result = _one(db, f"{_YPMAD_PERSONS} SELECT count(*), {', '.join(checks)}, "
+                      f"sum(YPMAD_L2_TOTAL_{route}_ILR) FROM y")
+    assert result[0] > 500 and result[-1] > 0
+    assert all(b == 0 for b in result[1:-1]), result
+
+
+def test_ypmad_characteristics_at_15_follow_the_year_11_census(db) -> None:
+    """Ethnicity, FSM and ever-FSM at 15 are the KS4 pupil row's (the Year 11 census)."""
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(y.YPMAD_EthnicityPLASCage15 <> k.KS4_ETHNIC
+                             OR y.YPMAD_EverFSMage10to15 <> k.KS4_FSM6)
+        FROM {YPMAD} y JOIN KS4Pupil_2015_to_2021 k
+          ON k.KS4_PupilMatchingRefAnonymous = y.YPMAD_PupilMatchingRefAnonymous
+        WHERE y.YPMAD_EthnicityPLASCage15 IS NOT NULL""")
+    assert rows > 50 and bad == 0

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.derive_ypmad import (
+    AT_15,
+    NEVER,
+    SOURCE_ATTRIBUTES,
+    ilr_achievements,
+    person_results,
+    ypmad_sources,
+)
 from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
@@ -155,20 +163,19 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
 
 @per_block
 def _levels_by(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Academic year each person first reached level 1, 2 and 3 (large if never)."""
-    n = len(life.persons)
-    never = np.full(n, 9999)
-    ks4 = life.ks4
-    l1, l2 = never.copy(), never.copy()
-    l1[ks4["person"][ks4["level1"]]] = ks4["year"][ks4["level1"]]
-    l2[ks4["person"][ks4["level2"]]] = ks4["year"][ks4["level2"]]
-    fe = life.fe.learners.take(life.fe.learners["achieved"])
-    for level, target in ((1, l1), (2, l2)):
-        done = fe.take(fe["level"] >= level)
-        np.minimum.at(target, done["person"], done["year"])
-    l3 = np.where(life.post16.level3_year >= 0, life.post16.level3_year, 9999)
-    done = fe.take(fe["level"] >= 3)
-    np.minimum.at(l3, done["person"], done["year"])
+    """Academic year each person first reached level 1, 2 and 3 (``NEVER`` if not): five GCSEs
+    at A*-G / A*-C, two A level passes or the simulated level 3 by 18, or an achieved ILR aim
+    at the level or above; a higher level implies the lower ones."""
+    res = person_results(life)
+    ks4_year, ks5_year = res["ks4_year"], res["ks5_year"]
+    l1 = np.where(res["gcse_ag"] >= 5, ks4_year, NEVER)
+    l2 = np.where(res["gcse_ac"] >= 5, ks4_year, NEVER)
+    l3 = np.where(res["a_pass"] >= 2, ks5_year, NEVER)
+    l3 = np.minimum(l3, np.where(life.post16.level3_year >= 0, life.post16.level3_year, NEVER))
+    done = ilr_achievements(life)
+    for level, target in ((1, l1), (2, l2), (3, l3)):
+        at = done["band"] >= level
+        np.minimum.at(target, done["person"][at], done["year"][at])
     l2 = np.minimum(l2, l3)
     l1 = np.minimum(l1, l2)
     return l1, l2, l3
@@ -178,7 +185,8 @@ def _levels_by(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
     "academic_year", "ac_year", "l1_overall", "l2_overall", "l3_overall", "l1_academic",
     "l2_academic", "l3_academic", "gcse_grade_eng", "gcse_grade_maths",
-    "ageatstartofacadyear", "no_quals_achieved",
+    "ageatstartofacadyear", "no_quals_achieved", "birth", "lev2_em",
+    *SOURCE_ATTRIBUTES, *(f"at15_{name}" for name in AT_15),
 ))
 def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person per academic year from Year 11 to age 19 (chronological)."""
@@ -194,16 +202,21 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     mat = np.zeros(len(persons), dtype=np.int64)
     eng[ks4["person"]] = ks4["pts_eng"]
     mat[ks4["person"]] = ks4["pts_mat"]
+    sources = ypmad_sources(life, person, year)
+    at15 = pupil_attributes(life, person, person_results(life)["ks4_year"][person])
+    l2_overall = (l2[person] <= year).astype(np.int64)
     return Frame({
+        **sources, **{f"at15_{name}": at15[name] for name in AT_15},
+        "birth": persons["birth"][person],
+        "lev2_em": l2_overall * sources["eng_l2"] * sources["maths_l2"],
         YEAR_ATTRIBUTE: year, **attrs, "pupilmatchingrefanonymous": attrs["pmr"],
         "base_year": persons["cohort"][person] + 20, "academic_year": attrs["academic_year"],
         "ac_year": year + 1, "l1_overall": (l1[person] <= year).astype(np.int64),
         "l2_overall": (l2[person] <= year).astype(np.int64),
         "l3_overall": (l3[person] <= year).astype(np.int64),
-        "l1_academic": (l1[person] <= year).astype(np.int64),
-        "l2_academic": (l2[person] <= year).astype(np.int64),
-        "l3_academic": (life.post16.level3_year[person].clip(min=0) <= year).astype(np.int64)
-        * (life.post16.level3_year[person] >= 0),
+        "l1_academic": (sources["gcse_ag_width"] >= 100).astype(np.int64),
+        "l2_academic": (sources["gcse_ac_width"] >= 100).astype(np.int64),
+        "l3_academic": (sources["a_width"] >= 100).astype(np.int64),
         "gcse_grade_eng": eng[person], "gcse_grade_maths": mat[person],
         "ageatstartofacadyear": attrs["age_start"],
         "no_quals_achieved": (l1[person] > year).astype(np.int64),
