@@ -175,3 +175,56 @@ def test_ypmad_characteristics_at_15_follow_the_year_11_census(db) -> None:
           ON k.KS4_PupilMatchingRefAnonymous = y.YPMAD_PupilMatchingRefAnonymous
         WHERE y.YPMAD_EthnicityPLASCage15 IS NOT NULL""")
     assert rows > 50 and bad == 0
+
+
+SNAPSHOT = "YPMAD_Snapshot_2021"
+
+
+@pytest.mark.parametrize("age", [16, 17, 18])
+def test_ypmad_qualification_types_follow_the_counts(db, age) -> None:
+    """The snapshot's qualification type by an age is set exactly when the level is reached by
+    then, and names the qualifications the person's chronological row of that year holds:
+    five GCSEs A*-C (L2 type 1), two A level passes (L3 type 1), an NVQ (L3 type 3 only
+    without A levels or an advanced apprenticeship)."""
+    result = _one(db, f"""
+        WITH s AS (SELECT s.*, p.AE_ID FROM {SNAPSHOT} s JOIN learner_ae_id_to_pmr_lookup p
+                     ON p.PUPILMATCHINGREFANONYMOUS = s.YPMAD_PupilMatchingRefAnonymous),
+             c AS (SELECT c.*, p.AE_ID FROM {YPMAD} c JOIN learner_ae_id_to_pmr_lookup p
+                     ON p.PUPILMATCHINGREFANONYMOUS = c.YPMAD_PupilMatchingRefAnonymous)
+        SELECT count(*),
+          sum((s.YPMAD_L2_qualtype{age} IS NOT NULL) <> (s.YPMAD_L2_at_{age} = 1)),
+          sum((s.YPMAD_L3_qualtype{age} IS NOT NULL) <> (s.YPMAD_L3_at_{age} = 1)),
+          sum(s.YPMAD_L2_at_{age} <> c.YPMAD_L2_OVERALL),
+          sum((s.YPMAD_L2_qualtype{age} = 1) <> (c.YPMAD_L2_GCSEFull >= 5)),
+          sum((s.YPMAD_L3_qualtype{age} = 1) <> (c.YPMAD_L3_A_PASS >= 2)),
+          sum(s.YPMAD_L3_qualtype{age} = 3 AND (c.YPMAD_L3_NVQ_FE_ILR + c.YPMAD_L3_NVQ_WBL_ILR = 0
+              OR c.YPMAD_L3_A_PASS >= 2 OR c.YPMAD_L3_APPRENTICESHIP_WBL_ILR > 0)),
+          sum(s.YPMAD_L2_qualtype{age} IS NOT NULL)
+        FROM s JOIN c ON c.AE_ID = s.AE_ID
+         AND c.YPMAD_Ac_Year = s.YPMAD_Base_Year - 20 + {age} + 2
+        WHERE s.YPMAD_In{age} = 1""")
+    assert result[0] > 30 and result[-1] > 0
+    assert all(b == 0 for b in result[1:-1]), result
+
+
+def test_ypmad_snapshot_years_and_ages_agree(db) -> None:
+    """Academic ages are the year's age for the person's base year (age 19 in the base year);
+    the first year in the data is the earliest of the sources' and its source is named; the
+    English and maths ages nest (both held no earlier than either, level 2 with them no
+    earlier than level 2)."""
+    rows, *bad = _one(db, f"""
+        SELECT count(*),
+          sum(YPMAD_Academic_Age_L2 <> YPMAD_Year_L2 - YPMAD_Base_Year + 18),
+          sum(YPMAD_Academic_Age_L3 <> YPMAD_Year_L3 - YPMAD_Base_Year + 18),
+          sum(YPMAD_FIRST_YEAR_IN_DATA <> min(coalesce(YPMAD_FIRST_YEAR_IN_DATA_PLASC, 9999),
+              coalesce(YPMAD_FIRST_YEAR_IN_DATA_ILR, 9999),
+              coalesce(YPMAD_FIRST_YEAR_IN_DATA_KS45, 9999))),
+          sum(YPMAD_FIRST_SOURCE = 'PLASC'
+              AND YPMAD_FIRST_YEAR_IN_DATA <> YPMAD_FIRST_YEAR_IN_DATA_PLASC),
+          sum(YPMAD_AcAge_AcL2EM < max(YPMAD_AcAge_AcL2Eng, YPMAD_AcAge_AcL2Maths)),
+          sum(YPMAD_AcAge_FuncAcL2Eng > YPMAD_AcAge_AcL2Eng),
+          sum(YPMAD_AcAge_L2incFuncAcEM < YPMAD_Academic_Age_L2),
+          sum(YPMAD_AppStart_Age <> YPMAD_AppStart_Year - YPMAD_Base_Year + 18)
+        FROM {SNAPSHOT}""")
+    assert rows > 100
+    assert all(not b for b in bad), bad

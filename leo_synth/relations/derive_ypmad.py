@@ -29,6 +29,8 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 
 NEVER = 9999
+FIRST_CENSUS_YEAR = 2001
+"""First academic year of the school census (PLASC) in the extract."""
 """Year of something that never happened (compares after every real year)."""
 GCSE_WIDTH = 20.0
 """A GCSE's width: five GCSEs make a full level (1 at A*-G / 9-1, 2 at A*-C / 9-4)."""
@@ -175,4 +177,132 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
     inst = np.select([out["census_data"] == 1, out["ilr_wbl_data"] == 1,
                       out["ilr_fe_data"] == 1], ["School", "WBL", "FE"], "")
     out["main_inst_type"] = Masked(inst, inst == "")
+    return out
+
+
+@per_block
+def levels_reached(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Academic year each person first reached level 1, 2 and 3 (``NEVER`` if not): five GCSEs
+    at A*-G / A*-C, two A level passes or the simulated level 3 by 18, or an achieved ILR aim
+    at the level or above; a higher level implies the lower ones."""
+    res = person_results(life)
+    ks4_year, ks5_year = res["ks4_year"], res["ks5_year"]
+    l1 = np.where(res["gcse_ag"] >= 5, ks4_year, NEVER)
+    l2 = np.where(res["gcse_ac"] >= 5, ks4_year, NEVER)
+    l3 = np.where(res["a_pass"] >= 2, ks5_year, NEVER)
+    l3 = np.minimum(l3, np.where(life.post16.level3_year >= 0, life.post16.level3_year, NEVER))
+    done = ilr_achievements(life)
+    for level, target in ((1, l1), (2, l2), (3, l3)):
+        at = done["band"] >= level
+        np.minimum.at(target, done["person"][at], done["year"][at])
+    l2 = np.minimum(l2, l3)
+    l1 = np.minimum(l1, l2)
+    return l1, l2, l3
+
+
+SNAPSHOT_AGES = range(16, 22)
+QUALTYPE_LEVELS = {1: (1, 2, 3, 4, 5), 2: (1, 3, 4, 5, 6, 7), 3: (1, 2, 3, 4, 6)}
+SNAPSHOT_ATTRIBUTES = (
+    *(f"l{lv}_qualtype{age}" for lv in (1, 2, 3) for age in SNAPSHOT_AGES), "l2_atype",
+    "l3_atype", "first_year_plasc", "first_year_ilr", "first_year_ks45", "first_year",
+    "first_source", "app_start_year", "app_start_age", "age_l2", "age_l3", "age_ac_eng",
+    "age_eng", "age_ac_maths", "age_maths", "age_ac_em", "age_em", "age_l2_ac_em",
+    "age_l2_em", "latest_study_year", "inst_type_l2", "inst_type_l3",
+)
+"""Attributes of ``snapshot_sources``."""
+SNAPSHOT_YEAR = 2020
+
+
+def qualification_type(src: dict, level: int, higher_reached: np.ndarray) -> np.ndarray:
+    """The VRF code of the qualifications by which a level was reached (the first listed that
+    the person holds): level 1 - 1 five GCSEs A*-G, 2 NVQ, 3 VRQ, 4 level 2+; level 2 - 1 five
+    GCSEs A*-C, 3 apprenticeship, 4 NVQ, 5 VRQ, 6 level 3; level 3 - 1 A levels, 2 advanced
+    apprenticeship, 3 NVQ, 4 VRQ; otherwise a combination (5 / 7 / 6)."""
+    nvq = src[f"nvq_fe_l{level}"] + src[f"nvq_wbl_l{level}"]
+    vrq = src[f"vrq_fe_l{level}"] + src[f"vrq_wbl_l{level}"]
+    if level == 1:
+        conditions = [src["gcse_ag"] >= 5, nvq > 0, vrq > 0, higher_reached]
+    elif level == 2:
+        conditions = [src["gcse_ac"] >= 5, src["foundation_wbl_l2"] > 0, nvq > 0, vrq > 0,
+                      higher_reached]
+    else:
+        conditions = [src["a_pass"] >= 2, src["apprenticeship_wbl_l3"] > 0, nvq > 0, vrq > 0]
+    codes = QUALTYPE_LEVELS[level]
+    return np.select(conditions, list(codes[:-1]), codes[-1])
+
+
+def _first_year(person: np.ndarray, their_person: np.ndarray, their_year: np.ndarray,
+                n: int) -> np.ndarray:
+    first = np.full(n, NEVER, dtype=np.int64)
+    np.minimum.at(first, their_person, their_year)
+    return first[person]
+
+
+def snapshot_sources(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
+    """The YPMAD snapshot's derived fields of each person: the qualification type reaching each
+    level by each age, first years in each source, apprenticeship start, academic ages at which
+    level 2, level 3 and English and maths at level 2 were reached, the latest year of study
+    and the institution type in the years levels 2 and 3 were reached. Years are academic
+    years by their end (2021 = 2020/21), as YPMAD's; NULL where nothing happened by 2020/21."""
+    n_all = len(life.persons)
+    cohort = life.persons["cohort"][person]
+    levels = levels_reached(life)
+    out: dict[str, object] = {}
+    for age in SNAPSHOT_AGES:
+        year_at = cohort + age + 1
+        src = ypmad_sources(life, person, year_at)
+        for lv in (1, 2, 3):
+            reached = levels[lv - 1][person] <= year_at
+            higher = levels[lv][person] <= year_at if lv < 3 else np.zeros(len(person), bool)
+            out[f"l{lv}_qualtype{age}"] = Masked(qualification_type(src, lv, higher),
+                                                 ~reached | (year_at > SNAPSHOT_YEAR))
+    latest = ypmad_sources(life, person, np.full(len(person), SNAPSHOT_YEAR))
+    for lv in (2, 3):
+        reached = levels[lv - 1][person] <= SNAPSHOT_YEAR
+        higher = levels[lv][person] <= SNAPSHOT_YEAR if lv < 3 else np.zeros(len(person), bool)
+        out[f"l{lv}_atype"] = Masked(qualification_type(latest, lv, higher), ~reached)
+        at = np.minimum(levels[lv - 1][person], SNAPSHOT_YEAR)
+        inst = ypmad_sources(life, person, at)["main_inst_type"]
+        out[f"inst_type_l{lv}"] = Masked(inst.values, inst.null | ~reached)
+
+    def as_year(year: np.ndarray) -> Masked:
+        return Masked(year + 1, year > SNAPSHOT_YEAR)
+
+    def as_age(year: np.ndarray) -> Masked:
+        return Masked(year - cohort - 1, year > SNAPSHOT_YEAR)
+
+    py = life.schooling.pupil_years
+    in_census = py["year"] >= FIRST_CENSUS_YEAR
+    plasc = _first_year(person, py["person"][in_census], py["year"][in_census], n_all)
+    rec = life.fe.learners.take(ilr_record_matched(life))
+    ilr = _first_year(person, rec["person"], rec["year"], n_all)
+    res = person_results(life)
+    ks45 = res["ks4_year"][person]
+    first = np.minimum(np.minimum(plasc, ilr), ks45)
+    out.update(first_year_plasc=as_year(plasc), first_year_ilr=as_year(ilr),
+               first_year_ks45=as_year(ks45), first_year=as_year(first))
+    out["first_source"] = Masked(np.select([plasc == first, ks45 == first], ["PLASC", "KS45"],
+                                           "ILR"), first > SNAPSHOT_YEAR)
+    app = rec.take(rec["apprenticeship"])
+    app_year = _first_year(person, app["person"], app["year"], n_all)
+    out.update(app_start_year=as_year(app_year), app_start_age=as_age(app_year))
+    out.update(age_l2=as_age(levels[1][person]), age_l3=as_age(levels[2][person]))
+    done = ilr_achievements(life)
+    for subject, key in (("english", "eng"), ("maths", "maths")):
+        academic = np.where(res[f"{key}_l2"][person] == 1, ks45, NEVER)
+        at = ~done["programme"] & done[subject] & (done["band"] >= 2)
+        functional = _first_year(person, done["person"][at], done["year"][at], n_all)
+        out[f"age_ac_{key}"] = as_age(academic)
+        out[f"age_{key}"] = as_age(np.minimum(academic, functional))
+        out[f"_{key}_ac"], out[f"_{key}_any"] = academic, np.minimum(academic, functional)
+    ac_em = np.maximum(out.pop("_eng_ac"), out.pop("_maths_ac"))
+    any_em = np.maximum(out.pop("_eng_any"), out.pop("_maths_any"))
+    out.update(age_ac_em=as_age(ac_em), age_em=as_age(any_em),
+               age_l2_ac_em=as_age(np.maximum(ac_em, levels[1][person])),
+               age_l2_em=as_age(np.maximum(any_em, levels[1][person])))
+    last = np.full(n_all, -1, dtype=np.int64)
+    np.maximum.at(last, py["person"], py["year"])
+    np.maximum.at(last, rec["person"], rec["year"])
+    last = np.minimum(last[person], SNAPSHOT_YEAR)
+    out["latest_study_year"] = Masked(last + 1, last < 0)
     return out

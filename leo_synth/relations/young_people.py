@@ -7,10 +7,11 @@ import numpy as np
 
 from leo_synth.relations.derive_ypmad import (
     AT_15,
-    NEVER,
+    SNAPSHOT_ATTRIBUTES,
     SOURCE_ATTRIBUTES,
-    ilr_achievements,
+    levels_reached,
     person_results,
+    snapshot_sources,
     ypmad_sources,
 )
 from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
@@ -20,7 +21,6 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.post16 import (
     APPRENTICESHIP,
     EMPLOYMENT,
@@ -161,26 +161,6 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     })
 
 
-@per_block
-def _levels_by(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Academic year each person first reached level 1, 2 and 3 (``NEVER`` if not): five GCSEs
-    at A*-G / A*-C, two A level passes or the simulated level 3 by 18, or an achieved ILR aim
-    at the level or above; a higher level implies the lower ones."""
-    res = person_results(life)
-    ks4_year, ks5_year = res["ks4_year"], res["ks5_year"]
-    l1 = np.where(res["gcse_ag"] >= 5, ks4_year, NEVER)
-    l2 = np.where(res["gcse_ac"] >= 5, ks4_year, NEVER)
-    l3 = np.where(res["a_pass"] >= 2, ks5_year, NEVER)
-    l3 = np.minimum(l3, np.where(life.post16.level3_year >= 0, life.post16.level3_year, NEVER))
-    done = ilr_achievements(life)
-    for level, target in ((1, l1), (2, l2), (3, l3)):
-        at = done["band"] >= level
-        np.minimum.at(target, done["person"][at], done["year"][at])
-    l2 = np.minimum(l2, l3)
-    l1 = np.minimum(l1, l2)
-    return l1, l2, l3
-
-
 @builder("npd.ypmad", provides=(
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
     "academic_year", "ac_year", "l1_overall", "l2_overall", "l3_overall", "l1_academic",
@@ -192,7 +172,7 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person per academic year from Year 11 to age 19 (chronological)."""
     persons = life.persons
     ks4 = life.ks4
-    l1, l2, l3 = _levels_by(life)
+    l1, l2, l3 = levels_reached(life)
     person = np.repeat(ks4["person"], 4)
     year = np.repeat(ks4["year"], 4) + np.tile(np.arange(4), len(ks4))
     keep = year <= 2020
@@ -227,6 +207,7 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
     *(f"l{lvl}_at_{age}" for lvl in (1, 2, 3) for age in range(16, 22)),
     *(f"in{age}" for age in range(16, 22)), "year_l1", "year_l2", "year_l3",
+    *SNAPSHOT_ATTRIBUTES,
 ))
 def ypmad_snapshot(life: LifeCourse, relation: Relation) -> Frame:
     """The 2020/21 snapshot: cohorts aged 16 to 21, their levels by each age."""
@@ -236,9 +217,9 @@ def ypmad_snapshot(life: LifeCourse, relation: Relation) -> Frame:
     rows = ks4.take((age19 >= 2018) & (age19 <= 2023))
     person = rows["person"]
     n = len(person)
-    l1, l2, l3 = _levels_by(life)
+    l1, l2, l3 = levels_reached(life)
     attrs = pupil_attributes(life, person, np.full(n, 2020))
-    out = {**attrs, "pupilmatchingrefanonymous": attrs["pmr"],
+    out = {**attrs, **snapshot_sources(life, person), "pupilmatchingrefanonymous": attrs["pmr"],
            "base_year": persons["cohort"][person] + 20}
     for age in range(16, 22):
         year_at = persons["cohort"][person] + age + 1
