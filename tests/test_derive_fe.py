@@ -228,3 +228,62 @@ def test_ypmad_snapshot_years_and_ages_agree(db) -> None:
         FROM {SNAPSHOT}""")
     assert rows > 100
     assert all(not b for b in bad), bad
+
+
+def _hesa_tables(db: sqlite3.Connection, *columns: str) -> list[str]:
+    """The HESA views (hesa_YYYY) holding every one of the columns."""
+    names = [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'hesa_%'")]
+    return [t for t in names
+            if set(columns) <= {r[1] for r in db.execute(f"PRAGMA table_info({t})")}]
+
+
+def test_hesa_occupation_agrees_with_sec(db) -> None:
+    """The recorded occupation is one of the student's NS-SEC class (the class is derived from
+    it); class 8 (never worked) has none; OCCCODE, where still returned, is the SOC2000 code."""
+    from leo_synth.relations.derive_hesa import SOC2000_BY_SEC, SOC2010_BY_SEC
+
+    checked = 0
+    for column, table in (("HE_SOC2000", SOC2000_BY_SEC), ("HE_SOC2010", SOC2010_BY_SEC)):
+        allowed = " OR ".join(f"(HE_SEC = {c} AND {column} IN ({', '.join(map(repr, codes))}))"
+                              for c, codes in table.items())
+        for view in _hesa_tables(db, column, "HE_SEC"):
+            rows, bad = _one(db, f"""SELECT count(*), sum(NOT ({allowed}) AND NOT (HE_SEC = 8
+                                     AND {column} IS NULL)) FROM {view}
+                                     WHERE HE_SEC IS NOT NULL""")
+            checked += rows
+            assert not bad, (view, column)
+    for view in _hesa_tables(db, "HE_OCCCODE", "HE_SOC2000"):
+        assert not _one(db, f"SELECT sum(HE_OCCCODE <> HE_SOC2000) FROM {view}")[0]
+    assert checked > 100
+
+
+def test_hesa_geography_loads_and_tariffs(db) -> None:
+    """MSOA is the home LSOA's (five consecutive LSOAs to an MSOA), LOADYRA the instance's
+    load, the TQI tariffs the entry tariff; ITT fields are empty (no ITT course aims)."""
+    checked = 0
+    for view in _hesa_tables(db, "HE_MSOA11", "HE_LSOA11"):
+        rows, bad = _one(db, f"""SELECT count(*), sum(HE_MSOA11 <> 'E02' || printf('%06d',
+                             900000 + (cast(substr(HE_LSOA11, 4) AS int) - 900000) / 5))
+                             FROM {view}""")
+        checked += rows
+        assert not bad, view
+    for view in _hesa_tables(db, "HE_LOADYRA", "HE_STULOAD"):
+        assert not _one(db, f"SELECT sum(HE_LOADYRA <> HE_STULOAD) FROM {view}")[0]
+    tariffs = 0  # a person's entry tariff is one figure: compare views through the PMR
+    for tqi in ("HE_XTARIFF03", "HE_XTARIFF04"):
+        for entry in ("HE_XTARIFF", "HE_XTARIFF01", "HE_TOTALTS"):
+            for view in _hesa_tables(db, tqi):
+                for other in _hesa_tables(db, entry):
+                    pairs, bad = _one(db, f"""
+                        SELECT count(*), sum(a.{tqi} <> b.{entry}) FROM {view} a JOIN {other} b
+                          ON a.HE_PupilMatchingRefAnonymous = b.HE_PupilMatchingRefAnonymous
+                        WHERE a.HE_PupilMatchingRefAnonymous <> ''""")
+                    tariffs += pairs
+                    assert not bad, (view, tqi, other, entry)
+    itt = 0
+    for column in ("HE_TQSSUB1", "HE_QTS", "HE_PGCESBJ1", "HE_ITTPHSC"):
+        for view in _hesa_tables(db, column):
+            itt += 1
+            assert _one(db, f"SELECT count({column}) FROM {view}")[0] == 0
+    assert checked > 100 and tariffs and itt
