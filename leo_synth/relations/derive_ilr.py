@@ -140,16 +140,24 @@ def benefit_overlap(life: LifeCourse, person: np.ndarray, low: np.ndarray, high:
         keep = ~np.isin(kinds, UC_TYPES + JSA_ESA_TYPES)
     else:
         keep = np.isin(kinds, wanted)
-    spells = spells.take(keep).sort("person", "start")
-    first = np.searchsorted(spells["person"], person, side="left")
-    last = np.searchsorted(spells["person"], person, side="right")
+    spells = spells.take(keep)
+    return overlaps(person, low, high, spells["person"], spells["start"], spells["end"])
+
+
+def overlaps(person: np.ndarray, low: np.ndarray, high: np.ndarray, their_person: np.ndarray,
+             start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """True where one of the person's spells (``their_person``, ``start`` .. ``end``, inclusive)
+    overlaps the dates ``low`` .. ``high``."""
+    order = np.lexsort((start, their_person))
+    their_person, start, end = their_person[order], start[order], end[order]
+    first = np.searchsorted(their_person, person, side="left")
+    last = np.searchsorted(their_person, person, side="right")
     out = np.zeros(len(person), dtype=bool)
     most = int((last - first).max()) if len(person) else 0
     for k in range(most):  # a person has few spells: loop over the k-th spell, vectorised
         has = first + k < last
-        at = np.minimum(first + k, max(len(spells) - 1, 0))
-        hit = has & (spells["start"][at] <= high) & (spells["end"][at] >= low)
-        out |= hit
+        at = np.minimum(first + k, max(len(start) - 1, 0))
+        out |= has & (start[at] <= high) & (end[at] >= low)
     return out
 
 

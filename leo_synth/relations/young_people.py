@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.derive_ilr import overlaps
 from leo_synth.relations.derive_ypmad import (
     AT_15,
     SNAPSHOT_ATTRIBUTES,
@@ -84,7 +85,21 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
 # NCCIS current activity codes by simulated situation.
 ACTIVITY = {"school": 210, "sfc": 220, "fe": 230, "he": 240, "apprenticeship": 310,
             "job_with_training": 340, "job": 330, "neet": 540, "neet_inactive": 619,
-            "not_known": 810}
+            "start_agreed": 616, "not_known": 810}
+
+
+# Year 11 intended destination and September Guarantee offer by the route taken after Year 11.
+INTENDED_DESTINATION = {SIXTH_FORM: 110, SFC: 120, FE: 130, APPRENTICESHIP: 220,
+                        EMPLOYMENT: 310, NEET: 410}
+YEAR_11_OFFER = {SIXTH_FORM: 110, SFC: 110, FE: 110, APPRENTICESHIP: 110, EMPLOYMENT: 120,
+                 NEET: 151}
+
+
+def _lookup(codes: dict[int, int], route: np.ndarray, default: int) -> np.ndarray:
+    out = np.full(len(route), default, dtype=np.int64)
+    for key, code in codes.items():
+        out[route == key] = code
+    return out
 
 
 def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
@@ -110,6 +125,16 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
         [route == NO_ROUTE, in_he, date < leave, (date < neet_end) | (route == NEET)],
         [ACTIVITY["not_known"], ACTIVITY["he"], learning, neet], work)
     code = np.where((route == NEET) & (date >= neet_end), ACTIVITY["job"], code)
+    # The apprenticeship as the ILR holds it: from its start to its end, whatever the route.
+    app = life.fe.apprenticeships
+    active = overlaps(person, date, date, app["person"], app["start_date"], app["end_date"])
+    started = overlaps(person, ymd(1900, 1, 1), date, app["person"], app["start_date"],
+                       app["end_date"])
+    apprentice = code == ACTIVITY["apprenticeship"]
+    code = np.where(apprentice & ~active, np.where(started, ACTIVITY["job_with_training"],
+                                                   ACTIVITY["start_agreed"]), code)
+    code = np.where(active & (route != NO_ROUTE) & (code != ACTIVITY["he"]),
+                    ACTIVITY["apprenticeship"], code)
     return np.where(not_known, ACTIVITY["not_known"], code)
 
 
@@ -118,7 +143,8 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     "current_activity_code", "current_activity_start_date", "current_activity_recorded",
     "current_activity_verification_date", "current_activity_review_date", "neet_start_date",
     "cohort_status", "send_flag", "ldd_flag", "ethnic_code", "lead_lea_code_anon",
-    "lea_code_at_year_11_anon",
+    "lea_code_at_year_11_anon", "intended_destination", "year_11_offer", "year_12_offer",
+    "la_educated_anon", "dfe_no_anon", "currency_lapsed", "youth_contract",
 ))
 def nccis(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person (Years 12 to 14) per monthly snapshot, 2010/11 on."""
@@ -145,7 +171,20 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
     start = ymd(year, 9, 1)
     neet = np.isin(activity, [ACTIVITY["neet"], ACTIVITY["neet_inactive"]])
+    at_school = activity == ACTIVITY["school"]
+    route = life.post16.route[person]
+    first_year = year == life.post16.start_year[person]
     return Frame({
+        "intended_destination": _lookup(INTENDED_DESTINATION, route, 410),
+        "year_11_offer": _lookup(YEAR_11_OFFER, route, 151),
+        # Year 12 September: still learning after Year 12, or the offer of the route taken.
+        "year_12_offer": np.where(
+            (life.post16.leave_date[person] > ymd(life.post16.start_year[person] + 1, 9, 1))
+            & (route != NEET), 114, _lookup(YEAR_11_OFFER, route, 151)),
+        "la_educated_anon": np.where(at_school, attrs["la_anon"], attrs["home_la_anon"]),
+        "dfe_no_anon": Masked(attrs["laestab_anon"], ~at_school),
+        "currency_lapsed": np.where(activity == ACTIVITY["not_known"], "Y", "N"),
+        "youth_contract": np.where(neet & first_year, "Y", "N"),
         YEAR_ATTRIBUTE: year, **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "monthno": month,
         "current_activity_code": activity, "current_activity_start_date": start,
