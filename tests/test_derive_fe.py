@@ -361,3 +361,23 @@ def test_nccis_school_and_guarantee_fields(db) -> None:
                        = 110))
         FROM nccis_2011_to_2021""")
     assert rows > 1000 and (bad_la, bad_offer) == (0, 0)
+
+
+def test_ypmad_participation_fields_agree(db) -> None:
+    """The year's participation fields agree with the sources holding data on the person:
+    the apprenticeship type with WBL data, the main institution and its mode and source with
+    the census and ILR flags, the establishment with the census."""
+    rows, *bad = _one(db, f"""
+        SELECT count(*),
+          sum((YPMAD_OnAppren IS NOT NULL) <> YPMAD_ILR_WBL_DATAONPUPIL),
+          sum((YPMAD_main_inst_type = 'School') <> YPMAD_CENSUS_DATAONPUPIL),
+          sum((YPMAD_main_inst_type IS NULL) <> (YPMAD_CENSUS_DATAONPUPIL
+              + YPMAD_ILR_WBL_DATAONPUPIL + YPMAD_ILR_FE_DATAONPUPIL = 0)),
+          sum((YPMAD_l_mode IS NULL) <> (YPMAD_main_inst_type IS NULL)),
+          sum(YPMAD_l_mode = 2 AND YPMAD_main_inst_type <> 'FE'),
+          sum((YPMAD_main_inst_Laestab_code_anon IS NOT NULL) <> YPMAD_CENSUS_DATAONPUPIL),
+          sum(YPMAD_source_main_qual_type = 'ILR_WBL' AND YPMAD_ILR_WBL_DATAONPUPIL = 0),
+          sum(YPMAD_qual_type_KS45 IS NOT NULL AND YPMAD_KS45_DATAONPUPIL = 0)
+        FROM {YPMAD}""")
+    assert rows > 500
+    assert all(not b for b in bad), bad

@@ -44,7 +44,8 @@ SOURCE_ATTRIBUTES = (
                  for route in ("fe", "wbl") for lv in (1, 2, 3)),
     "foundation_wbl_l2", "apprenticeship_wbl_l3", "func_english", "func_maths",
     "func_english_l2", "func_maths_l2", "eng_l2", "maths_l2", "ilr_fe_data", "ilr_wbl_data",
-    "census_data", "ks45_data", "fe_mode", "main_inst_type",
+    "census_data", "ks45_data", "fe_mode", "main_inst_type", "main_mode", "on_apprenticeship",
+    "main_qual_type", "main_qual_source", "qual_type_ks45", "qual_type_plasc", "ilr_lldd",
 )
 """Attributes of ``ypmad_sources`` (for the builders' ``provides``)."""
 AT_15 = ("ethnicity", "fsm", "ethnic_group_major", "idaci_score", "idaci_rank", "sen_provision",
@@ -177,7 +178,41 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
     inst = np.select([out["census_data"] == 1, out["ilr_wbl_data"] == 1,
                       out["ilr_fe_data"] == 1], ["School", "WBL", "FE"], "")
     out["main_inst_type"] = Masked(inst, inst == "")
+    # Main mode: full time at school, on an apprenticeship or a 16-18 college programme; part
+    # time on adult courses only.
+    out["main_mode"] = Masked(np.where((inst == "FE") & (adult_fe == 1), 2, 1), inst == "")
+    app = rec.take(wbl)
+    app_level = np.zeros(len(person), dtype=np.int64)
+    hit = np.isin(app["person"] * 10_000 + app["year"], person * 10_000 + year)
+    if hit.any():
+        keys = person * 10_000 + year
+        order = np.argsort(keys, kind="stable")
+        at = order[np.searchsorted(keys[order], app["person"][hit] * 10_000 + app["year"][hit])]
+        np.maximum.at(app_level, at, app["level"][hit])
+    out["on_apprenticeship"] = Masked(np.select(
+        [app_level >= 4, app_level == 3], ["Higher", "Advanced"], "Intermediate"), app_level == 0)
+    sixth = in_year(person, year, *_sixth_form_years(life))
+    ks45 = np.select([year == res["ks5_year"][person], year == res["ks4_year"][person]],
+                     ["GCE A level", "GCSE"], "")
+    out["qual_type_ks45"] = Masked(ks45, ks45 == "")
+    out["qual_type_plasc"] = Masked(np.full(len(person), "GCE A level"), sixth == 0)
+    main = np.select([sixth == 1, out["ilr_wbl_data"] == 1, out["ilr_fe_data"] == 1,
+                      ks45 != ""], ["GCE A level", "Apprenticeship", "FE", ks45], "")
+    out["main_qual_type"] = Masked(main, main == "")
+    source = np.select([sixth == 1, out["ilr_wbl_data"] == 1, out["ilr_fe_data"] == 1,
+                        ks45 != ""], ["PLASC", "ILR_WBL", "ILR_FE", "KS45"], "")
+    out["main_qual_source"] = Masked(source, source == "")
+    need = life.persons["need"][person]
+    has_ilr = np.isin(person, rec["person"])
+    out["ilr_lldd"] = Masked(np.where(need > 1.4, 1, np.where(need > -2.5, 2, 9)), ~has_ilr)
     return out
+
+
+def _sixth_form_years(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
+    """(person, year) of the school sixth-form years (Years 12 and 13 on the census)."""
+    py = life.schooling.pupil_years
+    sixth = py["ncyear"] >= 12
+    return py["person"][sixth], py["year"][sixth]
 
 
 @per_block
@@ -207,7 +242,8 @@ SNAPSHOT_ATTRIBUTES = (
     "l3_atype", "first_year_plasc", "first_year_ilr", "first_year_ks45", "first_year",
     "first_source", "app_start_year", "app_start_age", "age_l2", "age_l3", "age_ac_eng",
     "age_eng", "age_ac_maths", "age_maths", "age_ac_em", "age_em", "age_l2_ac_em",
-    "age_l2_em", "latest_study_year", "inst_type_l2", "inst_type_l3",
+    "age_l2_em", "latest_study_year", "inst_type_l2", "inst_type_l3", "in_data_21",
+    "l2_qualtype_sfr", "l3_qualtype_sfr",
 )
 """Attributes of ``snapshot_sources``."""
 SNAPSHOT_YEAR = 2020
@@ -305,4 +341,13 @@ def snapshot_sources(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     np.maximum.at(last, rec["person"], rec["year"])
     last = np.minimum(last[person], SNAPSHOT_YEAR)
     out["latest_study_year"] = Masked(last + 1, last < 0)
+    for lv in (2, 3):  # post-16: reached after the year of academic age 16 starts
+        at16 = cohort + 17
+        code = out[f"l{lv}_qualtype18"]
+        out[f"l{lv}_qualtype_sfr"] = Masked(code.values,
+                                            code.null | (levels[lv - 1][person] < at16))
+    at_21 = cohort + 22
+    at = ypmad_sources(life, person, at_21)
+    in_data = (at["census_data"] | at["ks45_data"] | at["ilr_fe_data"] | at["ilr_wbl_data"])
+    out["in_data_21"] = Masked(in_data, at_21 > SNAPSHOT_YEAR)
     return out

@@ -204,7 +204,8 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
     "academic_year", "ac_year", "l1_overall", "l2_overall", "l3_overall", "l1_academic",
     "l2_academic", "l3_academic", "gcse_grade_eng", "gcse_grade_maths",
-    "ageatstartofacadyear", "no_quals_achieved", "birth", "lev2_em",
+    "ageatstartofacadyear", "no_quals_achieved", "birth", "lev2_em", "main_inst_region",
+    "main_inst_laestab_anon",
     *SOURCE_ATTRIBUTES, *(f"at15_{name}" for name in AT_15),
 ))
 def ypmad(life: LifeCourse, relation: Relation) -> Frame:
@@ -228,6 +229,15 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
         **sources, **{f"at15_{name}": at15[name] for name in AT_15},
         "birth": persons["birth"][person],
         "lev2_em": l2_overall * sources["eng_l2"] * sources["maths_l2"],
+        # The main institution's region: the school's LA region at school, else the home
+        # region (the simulated colleges and training providers are local).
+        "main_inst_region": Masked(np.where(
+            sources["census_data"] == 1,
+            life.ctx.pools.regions["code"][life.ctx.pools.las["region"][life.ctx.pools.schools[
+                "la"][life.schooling.secondary_school[person]]]],
+            life.ctx.pools.regions["code"][persons["region"][person]]),
+            sources["main_inst_type"].null),
+        "main_inst_laestab_anon": Masked(attrs["laestab_anon"], sources["census_data"] == 0),
         YEAR_ATTRIBUTE: year, **attrs, "pupilmatchingrefanonymous": attrs["pmr"],
         "base_year": persons["cohort"][person] + 20, "academic_year": attrs["academic_year"],
         "ac_year": year + 1, "l1_overall": (l1[person] <= year).astype(np.int64),
