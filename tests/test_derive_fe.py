@@ -58,6 +58,15 @@ def test_aim_levels_and_flags(db) -> None:
                sum(nullif(Standard_id, -1) IS NOT NULL AND programme_type <> 25)
         FROM aims WHERE FL2Width IS NOT NULL AND LevelOfLearning IS NOT NULL""")
     assert all(b == 0 for b in bad), bad
+    bad = _one(db, """
+        SELECT sum(SOF <> CASE WHEN FundModel IN (21, 25) THEN 107 WHEN FundModel = 10 THEN 108
+                               ELSE 105 END),
+               sum((nullif(SFL_Type, -1) IN (1, 2)) <> EngMath),
+               sum(nullif(ASL, -1) IS NOT NULL AND FundModel <> 10)
+        FROM aims""")
+    assert all(not b for b in bad), bad
+    assert not _one(db, """SELECT sum(SFL <> (AimTitle LIKE '%in English'
+                                          OR AimTitle LIKE '%in Mathematics')) FROM lars""")[0]
     levels = dict(db.execute("SELECT LevelOfLearning, count(*) FROM aims GROUP BY 1"))
     assert {7.5, 7.3, 9.1, 1.0} <= set(levels)
 

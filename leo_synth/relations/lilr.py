@@ -108,7 +108,8 @@ AIM_ATTRIBUTES = (
     "eng_maths", "full_l2", "full_l3", "leave_month", "aim_rank", "funding_line", "fl2_width",
     "fl3_width",
     "fl2_ach_width", "fl3_ach_width", "level_of_learning", "level_of_learning_desc", "wpl",
-    "cbl", "levy_supported", "framework_id", "standard_id", "pathway_id",
+    "cbl", "levy_supported", "framework_id", "standard_id", "pathway_id", "sof", "asl",
+    "sfl_type", "sfl_finetype",
     *(f"benefit_{group}_{when}" for group in BENEFIT_GROUPS for when in ("start", "prior")),
 )
 
@@ -204,6 +205,14 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "leave_month": np.where(continuing, -99, (month_of(aim["end_date"]) + 4) % 12 + 1),
         "aim_rank": aim_rank_in_year(row, level, aim["start_date"]),
         "funding_line": funding_lines(fund_model, rec["age"][row], aim["apprenticeship"]),
+        # Source of funding: EFA for 16-19 study programmes, the LA for community learning,
+        # the Skills Funding Agency for adult learning and apprenticeships.
+        "sof": np.select([np.isin(fund_model, (21, 25)), fund_model == 10], [107, 108], 105),
+        "asl": np.where(fund_model == 10, 1 + life.ctx.rng("ilr.asl").integers(0, 4, m), -1),
+        "sfl_type": np.select([eng_maths & (subject == ENGLISH_MATHS[0]), eng_maths], [1, 2],
+                              9),
+        "sfl_finetype": np.select([eng_maths & (subject == ENGLISH_MATHS[0]), eng_maths],
+                                  ["20", "19"], "-2"),
         "wpl": aim["apprenticeship"].astype(np.int64),
         "cbl": (~aim["apprenticeship"]).astype(np.int64),
         # The apprenticeship levy funds starts from May 2017 (FundModel 36 / 81 era).
@@ -277,7 +286,7 @@ def lars_titles(level: np.ndarray, index: np.ndarray) -> np.ndarray:
 @builder("lilr.lars", static=True, provides=(
     YEAR_ATTRIBUTE, "year", "academicyear", "learnaimref", "aimtitle", "qualtype",
     "notional_level", "notional_level_v2", "sectorsubjectareat1", "sectorsubjectareat2",
-    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon",
+    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon", "sfl",
 ))
 def lars(ctx: StaticContext, relation: Relation) -> Frame:
     """One row per learning aim reference and year (the aims the ILR records use)."""
@@ -303,5 +312,6 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
         "l2_percent": level_width(level, index, 2)[tile],
         "l3_percent": level_width(level, index, 3)[tile],
         "fe_he": np.where(level >= 4, "H", "F")[tile],
+        "sfl": np.isin(subject, ENGLISH_MATHS).astype(np.int64)[tile],
         "awarding_organisation_anon": ctx.keys.make("provider", 900_000 + kind)[tile].astype(str),
     })
