@@ -1,4 +1,12 @@
-"""ILR learning-aim fields derived from the programme type and the aim's level."""
+"""ILR learning-aim fields derived from the programme type, the aim's LARS reference row and the
+learner's benefit spells.
+
+Each simulated aim gets one LARS reference (``learning_aim_refs``): its qualification type is a
+conditional draw (competence-based NVQs mostly inside apprenticeships, certificates and diplomas
+in colleges), its subject uniform; the aim keeps it in every year the ILR returns it. Title,
+qualification type, sector subject areas, full/partial level widths and the level-of-learning
+group then follow from that reference row, as they do from LARS in the real extract.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +14,165 @@ from typing import Any
 
 import numpy as np
 
+from leo_synth.relations.common import in_labour_data
 from leo_synth.relations.derive import derivation
+from leo_synth.simulation.calendar import academic_year_of, add_days
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation, RelationColumn
 
 PROGRAMME_LEVELS = {2: 3, 3: 2, 20: 4, 21: 5, 22: 6, 23: 6}
 """Notional NVQ level of apprenticeship framework programme types: advanced (2) level 3,
 intermediate (3) level 2, higher (20-23) levels 4 to 7 (7 is coded 6, 'Higher Level')."""
+
+# -- the LARS reference rows ------------------------------------------------------------------
+LARS_AIMS_PER_LEVEL = 100
+LARS_SUBJECTS = (
+    "Health and Social Care", "Business Administration", "Hairdressing", "Construction",
+    "Engineering", "Information Technology", "Accounting", "Childcare", "Retail", "Catering",
+    "Motor Vehicle Maintenance", "Customer Service", "English", "Mathematics", "Art and Design",
+    "Sport", "Warehousing", "Electrical Installation", "Beauty Therapy", "Plumbing",
+)
+ENGLISH_MATHS = (12, 13)
+"""Subjects (indexes of ``LARS_SUBJECTS``) that make an aim an English or maths aim."""
+SUBJECT_SSA = (1.1, 15.1, 7.3, 5.2, 4.1, 6.1, 15.1, 1.5, 7.1, 7.4, 4.3, 15.3, 12.1, 2.2, 9.2,
+               8.1, 7.2, 5.2, 7.3, 5.2)
+"""Sector subject area (tier 2) of each subject, e.g. 1.1 Medicine and Dentistry ... 15.3."""
+SSA_TIER1 = {1: "Health, Public Services and Care", 2: "Science and Mathematics",
+             4: "Engineering and Manufacturing Technologies",
+             5: "Construction, Planning and the Built Environment",
+             6: "Information and Communication Technology", 7: "Retail and Commercial Enterprise",
+             8: "Leisure, Travel and Tourism", 9: "Arts, Media and Publishing",
+             12: "Languages, Literature and Culture", 15: "Business, Administration and Law"}
+SSA_TIER2 = {1.1: "Medicine and Dentistry", 1.5: "Child Development and Well Being",
+             2.2: "Mathematics and Statistics", 4.1: "Engineering",
+             4.3: "Transportation Operations and Maintenance", 5.2: "Building and Construction",
+             6.1: "ICT Practitioners", 7.1: "Retailing and Wholesaling",
+             7.2: "Warehousing and Distribution", 7.3: "Service Enterprises",
+             7.4: "Hospitality and Catering", 8.1: "Sport, Leisure and Recreation",
+             9.2: "Crafts, Creative Arts and Design", 12.1: "Languages, Literature and Culture of "
+             "the British Isles", 15.1: "Accounting and Finance",
+             15.3: "Business Management"}
+LARS_TYPES = (("0016", "Certificate"), ("0006", "Diploma"), ("0036", "NVQ"),
+              ("0029", "First Diploma"), ("0004", "Access Certificate"))
+"""Qualification types of the LARS aims (VRF QualificationType codes)."""
+NVQ_TYPE = 2
+FULL_TYPES = (1, 2, 3)
+"""Types that make a full level 2/3 on their own (diplomas, NVQs); certificates are partial."""
+PARTIAL_WIDTH = 50.0
+"""Contribution of a partial aim (a certificate) to a full level, in percent."""
+TYPE_SHARES = {"apprenticeship": (0.2, 0.15, 0.6, 0.05, 0.0),
+               "adult": (0.45, 0.15, 0.2, 0.05, 0.15), "college": (0.35, 0.4, 0.1, 0.15, 0.0)}
+"""Qualification type shares of an aim by where it is taken (NVQs are work-based)."""
+LEVEL_NAMES = ("Entry Level", "Level 1", "Level 2", "Level 3", "Level 4")
+STANDARD_SHARE = {2013: 0.0, 2014: 0.02, 2016: 0.1, 2017: 0.3, 2018: 0.6, 2019: 0.85, 2020: 0.95}
+"""Share of apprenticeship starts on standards (not frameworks), by academic year."""
+
+
+def lars_type(index: np.ndarray) -> np.ndarray:
+    """Qualification type (index of ``LARS_TYPES``) of LARS aim ``index`` (0..99)."""
+    return (np.asarray(index) // len(LARS_SUBJECTS)) % len(LARS_TYPES)
+
+
+def lars_subject(index: np.ndarray) -> np.ndarray:
+    """Subject (index of ``LARS_SUBJECTS``) of LARS aim ``index``."""
+    return np.asarray(index) % len(LARS_SUBJECTS)
+
+
+def learning_aim_refs(level: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The LARS reference of aim ``index`` (0..99) at a notional level (0..4): SYN + 5 digits."""
+    return np.char.add(np.char.add("SYN", np.asarray(level).astype(str)),
+                       zfill(np.asarray(index).astype(str), 4))
+
+
+def level_width(level: np.ndarray, index: np.ndarray, full_level: int) -> np.ndarray:
+    """Percentage contribution of LARS aim ``index`` at ``level`` to a full level 2 or 3: 100
+    for a full aim (diploma, NVQ), ``PARTIAL_WIDTH`` for a certificate, 0 at other levels."""
+    full = np.isin(lars_type(index), FULL_TYPES)
+    return np.where(np.asarray(level) == full_level, np.where(full, 100.0, PARTIAL_WIDTH), 0.0)
+
+
+@per_block
+def aim_lars(life: LifeCourse) -> Frame:
+    """Per ILR aim row: LARS level (0..4) and aim index, and whether an apprenticeship is on a
+    standard. Drawn once per simulated aim, so a continuing aim keeps its reference."""
+    aims = life.fe.aims
+    rng = life.ctx.rng("ilr.aim_refs")
+    n_aims = int(aims["aim"].max()) + 1 if len(aims) else 0
+    u_type, u_subject, u_standard = rng.random((3, n_aims))
+    ident = aims["aim"]
+    where = np.select([aims["apprenticeship"], aims["kind"] == KIND_ADULT],
+                      [0, 1], 2)
+    shares = np.array([TYPE_SHARES[k] for k in ("apprenticeship", "adult", "college")])
+    cumulative = np.cumsum(shares / shares.sum(1, keepdims=True), axis=1)
+    qual_type = (u_type[ident][:, None] > cumulative[where]).sum(1)
+    subject = np.minimum((u_subject[ident] * len(LARS_SUBJECTS)).astype(np.int64),
+                         len(LARS_SUBJECTS) - 1)
+    start_year = academic_year_of(aims["start_date"])
+    standard = u_standard[ident] < interpolate(STANDARD_SHARE, start_year) * (start_year >= 2014)
+    return Frame(level=np.clip(aims["level"], 0, 4),
+                 index=qual_type * len(LARS_SUBJECTS) + subject,
+                 standard=standard & (aims["kind"] == KIND_APP))
+
+
+# -- benefits around the start of an aim ------------------------------------------------------
+UC_TYPES = ("UAA", "UBC", "UCE", "UDF")
+JSA_ESA_TYPES = ("JSA", "ESA")
+BENEFIT_GROUPS = {"any": None, "uc": UC_TYPES, "jsaesa": JSA_ESA_TYPES, "other": "other"}
+
+
+def benefit_overlap(life: LifeCourse, person: np.ndarray, low: np.ndarray, high: np.ndarray,
+                    group: str) -> np.ndarray:
+    """True where the person had a benefit spell of the group (any, uc, jsaesa or other) that
+    overlaps the dates ``low`` .. ``high`` (inclusive)."""
+    spells = life.benefits
+    # DWP flags come from matching the learner to DWP: none without DWP records in the extract.
+    spells = spells.take(in_labour_data(life)[spells["person"]])
+    kinds = spells["type"].astype(str)
+    wanted = BENEFIT_GROUPS[group]
+    if wanted is None:
+        keep = np.ones(len(spells), dtype=bool)
+    elif wanted == "other":
+        keep = ~np.isin(kinds, UC_TYPES + JSA_ESA_TYPES)
+    else:
+        keep = np.isin(kinds, wanted)
+    spells = spells.take(keep)
+    return overlaps(person, low, high, spells["person"], spells["start"], spells["end"])
+
+
+def overlaps(person: np.ndarray, low: np.ndarray, high: np.ndarray, their_person: np.ndarray,
+             start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """True where one of the person's spells (``their_person``, ``start`` .. ``end``, inclusive)
+    overlaps the dates ``low`` .. ``high``."""
+    order = np.lexsort((start, their_person))
+    their_person, start, end = their_person[order], start[order], end[order]
+    first = np.searchsorted(their_person, person, side="left")
+    last = np.searchsorted(their_person, person, side="right")
+    out = np.zeros(len(person), dtype=bool)
+    most = int((last - first).max()) if len(person) else 0
+    for k in range(most):  # a person has few spells: loop over the k-th spell, vectorised
+        has = first + k < last
+        at = np.minimum(first + k, max(len(start) - 1, 0))
+        out |= has & (start[at] <= high) & (end[at] >= low)
+    return out
+
+
+def benefit_attributes(life: LifeCourse, person: np.ndarray, start: np.ndarray,
+                       apprenticeship: np.ndarray) -> dict[str, np.ndarray]:
+    """The aims' benefit flags: at the start date, and (apprenticeship aims) in the six months
+    before it, for each benefit group."""
+    out = {}
+    before = add_days(start, np.full(len(start), -183))
+    day_before = add_days(start, np.full(len(start), -1))
+    for group in BENEFIT_GROUPS:
+        out[f"benefit_{group}_start"] = benefit_overlap(life, person, start, start, group)
+        out[f"benefit_{group}_prior"] = apprenticeship & benefit_overlap(
+            life, person, before, day_before, group)
+    return {k: v.astype(np.int64) for k, v in out.items()}
 
 
 @derivation("ilr_nvq_level")
@@ -26,3 +186,26 @@ def nvq_level(frame: Frame, relation: Relation, column: RelationColumn,
     for code, value in PROGRAMME_LEVELS.items():
         by_type = np.where(programme == code, value, by_type)
     return np.where(by_type >= 0, by_type, level)
+
+
+def level_of_learning(level: np.ndarray, index: np.ndarray, apprenticeship: np.ndarray,
+                      programme_aim: np.ndarray) -> np.ndarray:
+    """The VRF LevelOfLearning group of an aim: apprenticeships by level; English and maths at
+    levels 1-2; full or partial levels 2-3 by the aim's width; 'Other' below level 1."""
+    level = np.asarray(level)
+    eng_maths = np.isin(lars_subject(index), ENGLISH_MATHS) & ~programme_aim
+    full = np.isin(lars_type(index), FULL_TYPES)
+    app_code = np.select([level <= 2, level == 3, level == 4, level == 5], [7.5, 9.5, 10.1, 10.2],
+                         10.3)
+    other = np.select(
+        [level <= 0, (level == 1) & eng_maths, level == 1, (level == 2) & eng_maths,
+         (level == 2) & full, level == 2, (level == 3) & full, level == 3, level == 4,
+         level == 5], [0.0, 2.0, 1.0, 5.0, 7.3, 7.2, 9.1, 9.0, 10.1, 10.2], 10.3)
+    return np.where(apprenticeship, app_code, other)
+
+
+LEVEL_OF_LEARNING_DESC = {
+    0.0: "Other", 1.0: "Level 1", 2.0: "Level 1 English & Maths", 4.0: "Level 2",
+    5.0: "Level 2 English & Maths", 7.2: "Partial level 2 (towards full)", 7.3: "Full level 2",
+    7.5: "Level 2 Apprenticeship", 9.0: "Partial level 3 (towards full)", 9.1: "Full level 3",
+    9.5: "Level 3 Apprenticeship", 10.1: "Level 4", 10.2: "Level 5", 10.3: "Level 6+"}

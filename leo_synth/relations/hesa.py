@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import pmrs
+from leo_synth.relations.derive_hesa import msoa_codes, occupations
 from leo_synth.relations.registry import builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, ymd
@@ -27,6 +28,7 @@ LEVEL5 = {LEVEL_PGR: 1, LEVEL_PGT: 2, LEVEL_FIRST_DEGREE: 4, LEVEL_OTHER_UG: 5}
 CLASS_CODES = np.array(["", "01", "02", "03", "05"])
 
 HESA_ATTRIBUTES = (
+    "soc2000", "soc2010", "msoa", "loadyra", "loadyrb",
     "pupilmatchingrefanonymous", "instid_anon", "xinstid01__anon", "comdate", "enddate",
     "dateleft", "yearprg", "yearstu", "xmode01", "mode", "qualaim", "courseaim", "xlev301",
     "xlev501", "xlev601", "xqobtn01", "xqlev601", "xclass01", "sbjqa1", "xjacs01_1",
@@ -156,7 +158,11 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
         "xqlev1003": Masked(np.where(level == 4, 4, 5), ~qualified | (year < 2008)),
         "xjacs201_1": jacs, "xfpe01_1": np.full(n, 100.0),
         "nation": np.full(n, "GB"), "xnatgr01": np.full(n, "A"),
-        "sec": nssec, "pared": np.where(persons["ability"][person] > 0.3, 1, 2),
+        "sec": nssec, **occupations(life, person, nssec),
+        "msoa": msoa_codes(pools.output_areas["lsoa"][oa]),
+        # A year-long course's load falls in the reporting year (A), none in the next (B).
+        "loadyra": np.where(part_time, 50.0, 100.0), "loadyrb": np.zeros(n),
+        "pared": np.where(persons["ability"][person] > 0.3, 1, 2),
         "xagrp601": age_group, "xagrpa01": age_group, "xagrpj01": age_group,
         "disable": np.where(disabled, "51", "00"), "disall": np.where(disabled, "4", "9"),
         "xstudis01": disabled.astype(np.int64) + 1,

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.derive_ilr import (
+    BENEFIT_GROUPS,
+    ENGLISH_MATHS,
+    LARS_AIMS_PER_LEVEL,
+    LARS_SUBJECTS,
+    LARS_TYPES,
+    LEVEL_NAMES,
+    LEVEL_OF_LEARNING_DESC,
+    SSA_TIER1,
+    SSA_TIER2,
+    SUBJECT_SSA,
+    aim_lars,
+    benefit_attributes,
+    lars_subject,
+    lars_type,
+    learning_aim_refs,
+    level_of_learning,
+    level_width,
+)
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import month_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP, KIND_FE, KIND_SFC
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import academic_year_labels
@@ -21,7 +39,6 @@ ILR_ETHNICITY = {
     "MOTH": 38, "AIND": 39, "APKN": 40, "ABAN": 41, "CHNE": 42, "AOTH": 43, "BAFR": 44,
     "BCRB": 45, "BOTH": 46, "OOTH": 98, "REFU": 99,
 }
-STANDARD_SHARE = {2013: 0.0, 2014: 0.02, 2016: 0.1, 2017: 0.3, 2018: 0.6, 2019: 0.85, 2020: 0.95}
 
 
 def _dataset(year: np.ndarray, kind: np.ndarray) -> np.ndarray:
@@ -87,6 +104,13 @@ AIM_ATTRIBUTES = (
     "aim_type", "fund_model", "start_date", "end_date_expected", "end_date", "compstatus",
     "outcome", "achievement_date", "notional_level", "notional_level_v2", "app", "active",
     "start", "completion", "achievement", "enrolment", "age_aim_start", "ssa_tier1",
+    "ssa_tier1_desc", "ssa_tier2", "ssa_tier2_desc", "aim_title", "qualification_type",
+    "eng_maths", "full_l2", "full_l3", "leave_month", "aim_rank", "funding_line", "fl2_width",
+    "fl3_width",
+    "fl2_ach_width", "fl3_ach_width", "level_of_learning", "level_of_learning_desc", "wpl",
+    "cbl", "levy_supported", "framework_id", "standard_id", "pathway_id", "sof", "asl",
+    "sfl_type", "sfl_finetype",
+    *(f"benefit_{group}_{when}" for group in BENEFIT_GROUPS for when in ("start", "prior")),
 )
 
 
@@ -101,9 +125,9 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     year = rec["year"][row]
     kind = aim["kind"]
     level = aim["level"]
-    rng = life.ctx.rng("ilr_aim_codes")
     m = len(aim)
-    standard = rng.random(m) < interpolate(STANDARD_SHARE, year) * (year >= 2014)
+    refs = aim_lars(life)
+    standard = refs["standard"]
     framework_type = np.select([level <= 2, level == 3], [3, 2], np.clip(level + 16, 20, 23))
     programme_type = np.where(aim["apprenticeship"], np.where(standard, 25, framework_type), -1)
     aim_type = np.select([aim["programme_aim"], aim["apprenticeship"],
@@ -120,8 +144,21 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     achieved = aim["achieved"] & ~continuing
     compstatus = np.select([continuing, aim["withdrawn"]], [1, 3], 2)
     outcome = np.select([continuing, achieved], [9, 1], 3)
-    learning_aim_id = np.where(aim["programme_aim"], "ZPROG001", learning_aim_refs(
-        np.clip(level, 0, 4), rng.integers(0, LARS_AIMS_PER_LEVEL, m)))
+    programme = aim["programme_aim"]
+    index = refs["index"]
+    learning_aim_id = np.where(programme, "ZPROG001", learning_aim_refs(refs["level"], index))
+    subject = lars_subject(index)
+    ssa2 = np.array(SUBJECT_SSA)[subject]
+    qual = lars_type(index)
+    titles = lars_titles(refs["level"], index)
+    eng_maths = np.isin(subject, ENGLISH_MATHS) & ~programme
+    fl2 = np.where(programme, 0.0, level_width(level, index, 2))
+    fl3 = np.where(programme, 0.0, level_width(level, index, 3))
+    lol = level_of_learning(level, index, aim["apprenticeship"], programme)
+    lol_desc = np.array([LEVEL_OF_LEARNING_DESC[v] for v in lol.tolist()], dtype=object)
+    lol_desc = np.where(aim["apprenticeship"] & (lol >= 10), np.char.add(
+        lol_desc.astype(str), " Apprenticeship"), lol_desc)
+    framework = aim["apprenticeship"] & ~standard
     return Frame({
         YEAR_ATTRIBUTE: year,
         "year": year,
@@ -152,42 +189,114 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "achievement": achieved.astype(np.int64),
         "enrolment": (aim_type != 3).astype(np.int64),
         "age_aim_start": rec["age"][row],
-        "ssa_tier1": 1 + rng.integers(0, 15, m),
+        "ssa_tier1": np.floor(ssa2).astype(np.int64),
+        "ssa_tier1_desc": np.array([SSA_TIER1[int(v)] for v in np.floor(ssa2)], dtype=object),
+        "ssa_tier2": np.char.mod("%.1f", ssa2),
+        "ssa_tier2_desc": np.array([SSA_TIER2[float(v)] for v in ssa2], dtype=object),
+        "aim_title": Masked(titles, programme),
+        "qualification_type": Masked(np.array([t[0] for t in LARS_TYPES])[qual], programme),
+        "eng_maths": eng_maths.astype(np.int64),
+        "full_l2": (fl2 == 100).astype(np.int64), "full_l3": (fl3 == 100).astype(np.int64),
+        "fl2_width": fl2, "fl3_width": fl3,
+        "fl2_ach_width": np.where(achieved, fl2, 0.0),
+        "fl3_ach_width": np.where(achieved, fl3, 0.0),
+        "level_of_learning": lol, "level_of_learning_desc": lol_desc,
+        # Academic month of leaving: August = 1 ... July = 12; -99 while continuing.
+        "leave_month": np.where(continuing, -99, (month_of(aim["end_date"]) + 4) % 12 + 1),
+        "aim_rank": aim_rank_in_year(row, level, aim["start_date"]),
+        "funding_line": funding_lines(fund_model, rec["age"][row], aim["apprenticeship"]),
+        # Source of funding: EFA for 16-19 study programmes, the LA for community learning,
+        # the Skills Funding Agency for adult learning and apprenticeships.
+        "sof": np.select([np.isin(fund_model, (21, 25)), fund_model == 10], [107, 108], 105),
+        "asl": np.where(fund_model == 10, 1 + life.ctx.rng("ilr.asl").integers(0, 4, m), -1),
+        "sfl_type": np.select([eng_maths & (subject == ENGLISH_MATHS[0]), eng_maths], [1, 2],
+                              9),
+        "sfl_finetype": np.select([eng_maths & (subject == ENGLISH_MATHS[0]), eng_maths],
+                                  ["20", "19"], "-2"),
+        "wpl": aim["apprenticeship"].astype(np.int64),
+        "cbl": (~aim["apprenticeship"]).astype(np.int64),
+        # The apprenticeship levy funds starts from May 2017 (FundModel 36 / 81 era).
+        "levy_supported": Masked((aim["apprenticeship"]
+                                  & (aim["start_date"] >= np.datetime64("2017-05-01"))
+                                  ).astype(np.int64), ~aim["apprenticeship"]),
+        "framework_id": Masked(framework_codes(level, subject), ~framework),
+        "pathway_id": Masked(1 + subject % 3, ~framework),
+        "standard_id": Masked(standard_codes(level, subject), ~standard),
+        **benefit_attributes(life, person, aim["start_date"], aim["apprenticeship"]),
     })
 
 
-LARS_AIMS_PER_LEVEL = 100
-LARS_SUBJECTS = (
-    "Health and Social Care", "Business Administration", "Hairdressing", "Construction",
-    "Engineering", "Information Technology", "Accounting", "Childcare", "Retail", "Catering",
-    "Motor Vehicle Maintenance", "Customer Service", "English", "Mathematics", "Art and Design",
-    "Sport", "Warehousing", "Electrical Installation", "Beauty Therapy", "Plumbing",
-)
-LARS_TYPES = (("0003", "Certificate"), ("0016", "Certificate"), ("0006", "Diploma"),
-              ("0036", "NVQ"), ("0004", "Award"))
-LEVEL_NAMES = ("Entry Level", "Level 1", "Level 2", "Level 3", "Level 4")
+def aim_rank_in_year(learner: np.ndarray, level: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Rank (1 = first) of each aim among its learner record's aims: higher level first, then
+    the later start."""
+    order = np.lexsort((-start.astype(np.int64), -np.asarray(level), learner))
+    rank = np.empty(len(order), dtype=np.int64)
+    sorted_learner = learner[order]
+    run_start = np.r_[0, np.flatnonzero(np.diff(sorted_learner)) + 1]
+    position = np.arange(len(order)) - np.repeat(run_start, np.diff(np.r_[run_start,
+                                                                           len(order)]))
+    rank[order] = position + 1
+    return rank
 
 
-def learning_aim_refs(level: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The LARS reference of aim ``index`` (0..99) at a notional level (0..4): SYN + 5 digits."""
-    return np.char.add(np.char.add("SYN", np.asarray(level).astype(str)),
-                       zfill(np.asarray(index).astype(str), 4))
+FUNDING_LINES = {25: ("16-19 Students (excluding High Needs Students)", "19+ Continuing Students"),
+                 21: ("16-19 Students (excluding High Needs Students)", "19+ Continuing Students"),
+                 35: ("16-18 Apprenticeship", "19+ Apprenticeship"),
+                 45: ("16-18 Apprenticeship", "19+ Apprenticeship"),
+                 81: ("16-18 Apprenticeship (Employer on App Service)",
+                      "19+ Apprenticeship (Employer on App Service)"),
+                 10: ("Community Learning", "Community Learning"),
+                 22: ("Adult Skills", "Adult Skills")}
+"""ESFA funding line type by funding model, for learners under 19 and 19 or over."""
+
+
+def funding_lines(fund_model: np.ndarray, age: np.ndarray,
+                  apprenticeship: np.ndarray) -> np.ndarray:
+    """The aim's funding line type: its funding model's line for the learner's age band (adult
+    learning is 'Adult Education Budget' from 2013/14, i.e. FundModel 35 outside
+    apprenticeships)."""
+    out = np.full(len(fund_model), "Adult Education Budget", dtype=object)
+    for model, (young, adult) in FUNDING_LINES.items():
+        hit = fund_model == model
+        out[hit] = np.where(age[hit] < 19, young, adult)
+    return np.where((fund_model == 35) & ~apprenticeship, "Adult Education Budget", out)
+
+
+def framework_codes(level: np.ndarray, subject: np.ndarray) -> np.ndarray:
+    """Apprenticeship framework code of a sector subject (one framework per subject, the
+    intermediate and advanced levels sharing it, as frameworks do)."""
+    return 400 + 3 * np.asarray(subject) + (np.asarray(level) >= 4)
+
+
+def standard_codes(level: np.ndarray, subject: np.ndarray) -> np.ndarray:
+    """Apprenticeship standard code: one standard per subject and level."""
+    return 1 + 20 * np.clip(np.asarray(level) - 2, 0, 4) + np.asarray(subject)
+
+
+def lars_titles(level: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The LARS title of aim ``index`` at a level: level, qualification type and subject."""
+    names = np.array([f"{LEVEL_NAMES[lv]} {LARS_TYPES[t][1]} in {LARS_SUBJECTS[s]}"
+                      for lv in range(5) for t in range(len(LARS_TYPES))
+                      for s in range(len(LARS_SUBJECTS))], dtype=object)
+    width = len(LARS_TYPES) * len(LARS_SUBJECTS)
+    return names[np.asarray(level) * width + lars_type(index) * len(LARS_SUBJECTS)
+                 + lars_subject(index)]
 
 
 @builder("lilr.lars", static=True, provides=(
     YEAR_ATTRIBUTE, "year", "academicyear", "learnaimref", "aimtitle", "qualtype",
     "notional_level", "notional_level_v2", "sectorsubjectareat1", "sectorsubjectareat2",
-    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon",
+    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon", "sfl",
 ))
 def lars(ctx: StaticContext, relation: Relation) -> Frame:
     """One row per learning aim reference and year (the aims the ILR records use)."""
     years = np.array(sorted(relation.years))
     level = np.repeat(np.arange(5), LARS_AIMS_PER_LEVEL)
     index = np.tile(np.arange(LARS_AIMS_PER_LEVEL), 5)
-    subject = index % len(LARS_SUBJECTS)
-    kind = (index // len(LARS_SUBJECTS)) % len(LARS_TYPES)
-    titles = np.array([f"{LEVEL_NAMES[lv]} {LARS_TYPES[k][1]} in {LARS_SUBJECTS[s]}"
-                       for lv, k, s in zip(level, kind, subject, strict=True)])  # 500 titles
+    subject = lars_subject(index)
+    kind = lars_type(index)
+    titles = lars_titles(level, index).astype(str)  # 500 titles
+    ssa2 = np.array(SUBJECT_SSA)[subject]
     qual_type = np.array([t[0] for t in LARS_TYPES])[kind]
     refs = learning_aim_refs(level, index)
     m = len(refs)
@@ -198,10 +307,11 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
         "learnaimref": refs[tile], "aimtitle": titles[tile], "qualtype": qual_type[tile],
         "notional_level": np.maximum(level, 1)[tile],  # an int in the VRF: entry level as 1
         "notional_level_v2": np.maximum(level, 1)[tile],
-        "sectorsubjectareat1": (1 + subject % 15)[tile],
-        "sectorsubjectareat2": np.char.add((1 + subject % 15).astype(str), ".1")[tile],
-        "l2_percent": np.where(level == 2, 50.0, 0.0)[tile],
-        "l3_percent": np.where(level == 3, 50.0, 0.0)[tile],
+        "sectorsubjectareat1": np.floor(ssa2).astype(np.int64)[tile],
+        "sectorsubjectareat2": np.char.mod("%.1f", ssa2)[tile],
+        "l2_percent": level_width(level, index, 2)[tile],
+        "l3_percent": level_width(level, index, 3)[tile],
         "fe_he": np.where(level >= 4, "H", "F")[tile],
+        "sfl": np.isin(subject, ENGLISH_MATHS).astype(np.int64)[tile],
         "awarding_organisation_anon": ctx.keys.make("provider", 900_000 + kind)[tile].astype(str),
     })

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.derive_ilr import overlaps
+from leo_synth.relations.derive_ypmad import (
+    AT_15,
+    SNAPSHOT_ATTRIBUTES,
+    SOURCE_ATTRIBUTES,
+    levels_reached,
+    person_results,
+    snapshot_sources,
+    ypmad_sources,
+)
 from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_POINTS_OLD, A_LEVEL_SUBJECTS
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
@@ -12,7 +22,6 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.post16 import (
     APPRENTICESHIP,
     EMPLOYMENT,
@@ -108,7 +117,21 @@ def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
 # NCCIS current activity codes by simulated situation.
 ACTIVITY = {"school": 210, "sfc": 220, "fe": 230, "he": 240, "apprenticeship": 310,
             "job_with_training": 340, "job": 330, "neet": 540, "neet_inactive": 619,
-            "not_known": 810}
+            "start_agreed": 616, "not_known": 810}
+
+
+# Year 11 intended destination and September Guarantee offer by the route taken after Year 11.
+INTENDED_DESTINATION = {SIXTH_FORM: 110, SFC: 120, FE: 130, APPRENTICESHIP: 220,
+                        EMPLOYMENT: 310, NEET: 410}
+YEAR_11_OFFER = {SIXTH_FORM: 110, SFC: 110, FE: 110, APPRENTICESHIP: 110, EMPLOYMENT: 120,
+                 NEET: 151}
+
+
+def _lookup(codes: dict[int, int], route: np.ndarray, default: int) -> np.ndarray:
+    out = np.full(len(route), default, dtype=np.int64)
+    for key, code in codes.items():
+        out[route == key] = code
+    return out
 
 
 def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
@@ -134,6 +157,16 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
         [route == NO_ROUTE, in_he, date < leave, (date < neet_end) | (route == NEET)],
         [ACTIVITY["not_known"], ACTIVITY["he"], learning, neet], work)
     code = np.where((route == NEET) & (date >= neet_end), ACTIVITY["job"], code)
+    # The apprenticeship as the ILR holds it: from its start to its end, whatever the route.
+    app = life.fe.apprenticeships
+    active = overlaps(person, date, date, app["person"], app["start_date"], app["end_date"])
+    started = overlaps(person, ymd(1900, 1, 1), date, app["person"], app["start_date"],
+                       app["end_date"])
+    apprentice = code == ACTIVITY["apprenticeship"]
+    code = np.where(apprentice & ~active, np.where(started, ACTIVITY["job_with_training"],
+                                                   ACTIVITY["start_agreed"]), code)
+    code = np.where(active & (route != NO_ROUTE) & (code != ACTIVITY["he"]),
+                    ACTIVITY["apprenticeship"], code)
     return np.where(not_known, ACTIVITY["not_known"], code)
 
 
@@ -142,7 +175,8 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     "current_activity_code", "current_activity_start_date", "current_activity_recorded",
     "current_activity_verification_date", "current_activity_review_date", "neet_start_date",
     "cohort_status", "send_flag", "ldd_flag", "ethnic_code", "lead_lea_code_anon",
-    "lea_code_at_year_11_anon",
+    "lea_code_at_year_11_anon", "intended_destination", "year_11_offer", "year_12_offer",
+    "la_educated_anon", "dfe_no_anon", "currency_lapsed", "youth_contract",
 ))
 def nccis(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person (Years 12 to 14) per monthly snapshot, 2010/11 on."""
@@ -169,7 +203,20 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
     start = ymd(year, 9, 1)
     neet = np.isin(activity, [ACTIVITY["neet"], ACTIVITY["neet_inactive"]])
+    at_school = activity == ACTIVITY["school"]
+    route = life.post16.route[person]
+    first_year = year == life.post16.start_year[person]
     return Frame({
+        "intended_destination": _lookup(INTENDED_DESTINATION, route, 410),
+        "year_11_offer": _lookup(YEAR_11_OFFER, route, 151),
+        # Year 12 September: still learning after Year 12, or the offer of the route taken.
+        "year_12_offer": np.where(
+            (life.post16.leave_date[person] > ymd(life.post16.start_year[person] + 1, 9, 1))
+            & (route != NEET), 114, _lookup(YEAR_11_OFFER, route, 151)),
+        "la_educated_anon": np.where(at_school, attrs["la_anon"], attrs["home_la_anon"]),
+        "dfe_no_anon": Masked(attrs["laestab_anon"], ~at_school),
+        "currency_lapsed": np.where(activity == ACTIVITY["not_known"], "Y", "N"),
+        "youth_contract": np.where(neet & first_year, "Y", "N"),
         YEAR_ATTRIBUTE: year, **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "monthno": month,
         "current_activity_code": activity, "current_activity_start_date": start,
@@ -185,38 +232,19 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     })
 
 
-@per_block
-def _levels_by(life: LifeCourse) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Academic year each person first reached level 1, 2 and 3 (large if never)."""
-    n = len(life.persons)
-    never = np.full(n, 9999)
-    ks4 = life.ks4
-    l1, l2 = never.copy(), never.copy()
-    l1[ks4["person"][ks4["level1"]]] = ks4["year"][ks4["level1"]]
-    l2[ks4["person"][ks4["level2"]]] = ks4["year"][ks4["level2"]]
-    fe = life.fe.learners.take(life.fe.learners["achieved"])
-    for level, target in ((1, l1), (2, l2)):
-        done = fe.take(fe["level"] >= level)
-        np.minimum.at(target, done["person"], done["year"])
-    l3 = np.where(life.post16.level3_year >= 0, life.post16.level3_year, 9999)
-    done = fe.take(fe["level"] >= 3)
-    np.minimum.at(l3, done["person"], done["year"])
-    l2 = np.minimum(l2, l3)
-    l1 = np.minimum(l1, l2)
-    return l1, l2, l3
-
-
 @builder("npd.ypmad", provides=(
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
     "academic_year", "ac_year", "l1_overall", "l2_overall", "l3_overall", "l1_academic",
     "l2_academic", "l3_academic", "gcse_grade_eng", "gcse_grade_maths",
-    "ageatstartofacadyear", "no_quals_achieved",
+    "ageatstartofacadyear", "no_quals_achieved", "birth", "lev2_em", "main_inst_region",
+    "main_inst_laestab_anon",
+    *SOURCE_ATTRIBUTES, *(f"at15_{name}" for name in AT_15),
 ))
 def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person per academic year from Year 11 to age 19 (chronological)."""
     persons = life.persons
     ks4 = life.ks4
-    l1, l2, l3 = _levels_by(life)
+    l1, l2, l3 = levels_reached(life)
     person = np.repeat(ks4["person"], 4)
     year = np.repeat(ks4["year"], 4) + np.tile(np.arange(4), len(ks4))
     keep = year <= 2020
@@ -226,16 +254,30 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     mat = np.zeros(len(persons), dtype=np.int64)
     eng[ks4["person"]] = ks4["pts_eng"]
     mat[ks4["person"]] = ks4["pts_mat"]
+    sources = ypmad_sources(life, person, year)
+    at15 = pupil_attributes(life, person, person_results(life)["ks4_year"][person])
+    l2_overall = (l2[person] <= year).astype(np.int64)
     return Frame({
+        **sources, **{f"at15_{name}": at15[name] for name in AT_15},
+        "birth": persons["birth"][person],
+        "lev2_em": l2_overall * sources["eng_l2"] * sources["maths_l2"],
+        # The main institution's region: the school's LA region at school, else the home
+        # region (the simulated colleges and training providers are local).
+        "main_inst_region": Masked(np.where(
+            sources["census_data"] == 1,
+            life.ctx.pools.regions["code"][life.ctx.pools.las["region"][life.ctx.pools.schools[
+                "la"][life.schooling.secondary_school[person]]]],
+            life.ctx.pools.regions["code"][persons["region"][person]]),
+            sources["main_inst_type"].null),
+        "main_inst_laestab_anon": Masked(attrs["laestab_anon"], sources["census_data"] == 0),
         YEAR_ATTRIBUTE: year, **attrs, "pupilmatchingrefanonymous": attrs["pmr"],
         "base_year": persons["cohort"][person] + 20, "academic_year": attrs["academic_year"],
         "ac_year": year + 1, "l1_overall": (l1[person] <= year).astype(np.int64),
         "l2_overall": (l2[person] <= year).astype(np.int64),
         "l3_overall": (l3[person] <= year).astype(np.int64),
-        "l1_academic": (l1[person] <= year).astype(np.int64),
-        "l2_academic": (l2[person] <= year).astype(np.int64),
-        "l3_academic": (life.post16.level3_year[person].clip(min=0) <= year).astype(np.int64)
-        * (life.post16.level3_year[person] >= 0),
+        "l1_academic": (sources["gcse_ag_width"] >= 100).astype(np.int64),
+        "l2_academic": (sources["gcse_ac_width"] >= 100).astype(np.int64),
+        "l3_academic": (sources["a_width"] >= 100).astype(np.int64),
         "gcse_grade_eng": eng[person], "gcse_grade_maths": mat[person],
         "ageatstartofacadyear": attrs["age_start"],
         "no_quals_achieved": (l1[person] > year).astype(np.int64),
@@ -246,6 +288,7 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     *PUPIL_ATTRIBUTES, "pupilmatchingrefanonymous", "base_year",
     *(f"l{lvl}_at_{age}" for lvl in (1, 2, 3) for age in range(16, 22)),
     *(f"in{age}" for age in range(16, 22)), "year_l1", "year_l2", "year_l3",
+    *SNAPSHOT_ATTRIBUTES,
 ))
 def ypmad_snapshot(life: LifeCourse, relation: Relation) -> Frame:
     """The 2020/21 snapshot: cohorts aged 16 to 21, their levels by each age."""
@@ -255,9 +298,9 @@ def ypmad_snapshot(life: LifeCourse, relation: Relation) -> Frame:
     rows = ks4.take((age19 >= 2018) & (age19 <= 2023))
     person = rows["person"]
     n = len(person)
-    l1, l2, l3 = _levels_by(life)
+    l1, l2, l3 = levels_reached(life)
     attrs = pupil_attributes(life, person, np.full(n, 2020))
-    out = {**attrs, "pupilmatchingrefanonymous": attrs["pmr"],
+    out = {**attrs, **snapshot_sources(life, person), "pupilmatchingrefanonymous": attrs["pmr"],
            "base_year": persons["cohort"][person] + 20}
     for age in range(16, 22):
         year_at = persons["cohort"][person] + age + 1

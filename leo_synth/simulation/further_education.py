@@ -189,7 +189,8 @@ def _aims(ctx: BlockContext, rng: np.random.Generator, records: Frame) -> Frame:
     end = np.where(abandoned, np.maximum(withdraw_date, start + np.timedelta64(1, "D")), end)
     end = np.maximum(end, start + np.timedelta64(1, "D"))
     return Frame(
-        learner=learner, sequence=sequence, level=level, programme_aim=programme_aim,
+        aim=np.arange(k), learner=learner, sequence=sequence, level=level,
+        programme_aim=programme_aim,
         apprenticeship=apprenticeship, kind=kind, start_date=start, planned_end=planned_end,
         end_date=end, achieved=achieved_record & ~withdrawn, withdrawn=withdrawn,
     )
