@@ -11,6 +11,7 @@ from leo_synth.relations import (  # noqa: F401
     hesa,
     hmrc,
     key_stages,
+    ks5,
     ledger,
     lilr,
     linkage,

@@ -1,0 +1,136 @@
+"""KS5 derived columns agree with their sources (schemas/rules/ks5_student.yaml), checked as
+properties of the suite's small run with SQL, as a researcher would: the student row's
+per-subject grades are those of the exam rows, the facilitating-subject counts and AAB flags
+follow the grades and subjects, the allocation flags follow the years allocated, and the KS4
+fields carried into KS5 equal the student's KS4 pupil row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from leo_synth.relations.ks5_subjects import (
+    A_LEVEL_SUBJECT_TABLE,
+    FACILITATING_MAPPINGS,
+    choose_subjects,
+)
+from leo_synth.spec.model import fill_class
+
+STUDENT = "KS5Student_2002_to_2021"
+EXAM = "KS5Exam_2002_to_2021"
+FACILITATING = ", ".join(f"'{m}'" for m in FACILITATING_MAPPINGS)
+
+
+@pytest.fixture(scope="module")
+def db(small_sqlite):
+    connection = sqlite3.connect(small_sqlite[0])
+    yield connection
+    connection.close()
+
+
+def _one(db: sqlite3.Connection, sql: str) -> tuple:
+    return db.execute(sql).fetchone()
+
+
+def _exam_by_student(select: str) -> str:
+    return f"""WITH e AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr, KS5_ACADYR AS yr, {select}
+                         FROM {EXAM} GROUP BY 1, 2)"""
+
+
+def test_subject_grades_are_the_exam_rows_grades(db) -> None:
+    """KS5_GA_<subject> is the grade of the student's exam row with that mapping code, NULL
+    without one; AS grades are NULL (no AS entries)."""
+    checked = 0
+    for name in ("MATH", "BIOLOGY", "PSYCH_SOC", "HIST", "ENG_LIT", "FRENCH"):
+        mapping = A_LEVEL_SUBJECT_TABLE[name][0]
+        rows, bad, graded = _one(db, f"""
+            {_exam_by_student(f"max(CASE WHEN KS5_MAPPING = '{mapping}' THEN KS5_GRADE END) AS g")}
+            SELECT count(*), sum(s.KS5_GA_{name} IS NOT e.g), count(s.KS5_GA_{name})
+            FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                                   AND e.yr = s.KS5_ACADYR""")
+        assert rows > 50 and bad == 0
+        checked += graded
+    assert checked > 30
+    assert _one(db, f"SELECT count(KS5_GAS_MATH) + count(KS5_VA_BUS) FROM {STUDENT}") == (0,)
+
+
+def test_facilitating_counts_and_aab_follow_grades_and_subjects(db) -> None:
+    rows, bad_a, bad_b, bad_aab = _one(db, f"""
+        {_exam_by_student(f'''
+            sum(KS5_MAPPING IN ({FACILITATING}) AND KS5_GRADE IN ('A', 'A*')) AS fa,
+            sum(KS5_MAPPING IN ({FACILITATING}) AND KS5_GRADE = 'B') AS fb,
+            sum(KS5_GRADE IN ('A', 'A*')) AS a, sum(KS5_GRADE IN ('A', 'A*', 'B')) AS ab''')}
+        SELECT count(*), sum(s.KS5_A_FAC_AAB <> e.fa), sum(s.KS5_B_FAC_AAB <> e.fb),
+               sum(s.KS5_AAB_FAC > (e.a >= 2 AND e.ab >= 3 AND e.fa + e.fb >= 2))
+        FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                               AND e.yr = s.KS5_ACADYR
+        WHERE s.KS5_A_FAC_AAB IS NOT NULL""")
+    assert rows > 20 and (bad_a, bad_b, bad_aab) == (0, 0, 0)
+
+
+def test_allocation_flags_follow_the_years_allocated(db) -> None:
+    """Two years at one institution: same institution and LA in RY and RY-1, nothing in RY-2,
+    no consortium; every flag is the definition applied to the years allocated."""
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(KS5_SAME_INST_0_1 <> (KS5_YEARS_ALLOCATED >= 2)
+                             OR KS5_SAME_LA_0_1 <> KS5_SAME_INST_0_1
+                             OR KS5_SAME_INST_1_2 <> (KS5_YEARS_ALLOCATED >= 3)
+                             OR KS5_SAME_INST_2 <> (KS5_YEARS_ALLOCATED >= 3)
+                             OR KS5_SAME_INST_ALL <> 1 OR KS5_SAME_MTD_0 <> KS5_MTD
+                             OR KS5_SAME_NAT_0_1 <> KS5_SAME_INST_0_1
+                             OR KS5_SAME_CONS_ALL <> 0)
+        FROM {STUDENT} WHERE KS5_YEARS_ALLOCATED IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_ks4_fields_are_the_ks4_pupil_rows_values(db) -> None:
+    pairs = {"KS5_KS4_FSM": "KS4_FSM", "KS5_KS4_SENF": "KS4_SENF", "KS5_KS4_ETHNIC": "KS4_ETHNIC",
+             "KS5_KS4_SENTYPE": "KS4_SENTYPE", "KS5_KS4_DISADVANTAGE": "KS4_FSM6CLA1A"}
+    compared = 0
+    for ks4 in ("KS4Pupil_2002_to_2014", "KS4Pupil_2015_to_2021"):  # '' is a blank-string quirk
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({ks4})")}
+        for ks5_column, ks4_column in pairs.items():
+            if ks4_column not in present:
+                continue
+            rows, bad = _one(db, f"""
+                SELECT count(*), sum(CAST(s.{ks5_column} AS TEXT) <> CAST(k.{ks4_column} AS TEXT))
+                FROM {STUDENT} s JOIN {ks4} k
+                  ON k.KS4_PupilMatchingRefAnonymous = s.KS5_PupilMatchingRefAnonymous
+                WHERE s.{ks5_column} IS NOT NULL AND nullif(k.{ks4_column}, '') IS NOT NULL""")
+            assert not bad, (ks5_column, ks4)
+            compared += rows
+    assert compared > 50
+
+
+def test_prior_attainment_is_the_ks4_gcses(db) -> None:
+    """KS5_VOLKS4 counts the student's GCSEs, KS5_AVGKS4 is KS5_TOTKS4 over it."""
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(abs(KS5_AVGKS4 - round(KS5_TOTKS4 * 1.0 / max(KS5_VOLKS4, 1), 2))
+                             > 0.011 OR KS5_GVOL <> KS5_VOLKS4
+                             OR KS5_GRADEAKS4 > KS5_VOLKS4)
+        FROM {STUDENT} WHERE KS5_TOTKS4 IS NOT NULL""")
+    assert rows > 10 and bad == 0
+
+
+def test_subject_choice_depends_on_sex() -> None:
+    """Physics is mostly boys' and psychology mostly girls' choice, as in the published entries;
+    a student's subjects are different."""
+    rng = np.random.default_rng(1)
+    female = np.repeat([False, True], 4000)
+    picked = choose_subjects(rng, female, 4)
+    physics = A_LEVEL_SUBJECT_TABLE["PHYSICS"][0]
+    psychology = A_LEVEL_SUBJECT_TABLE["PSYCH_SOC"][0]
+    assert (picked[~female] == physics).sum() > 2 * (picked[female] == physics).sum()
+    assert (picked[female] == psychology).sum() > 2 * (picked[~female] == psychology).sum()
+    assert all(len(set(row)) == 4 for row in picked)
+
+
+def test_ks5_student_independent_share_is_bounded(catalog) -> None:
+    """ks5_student's independent columns stay at most the recorded share (lower it as rules
+    land, never raise it)."""
+    columns = catalog.table("ks5_student").columns
+    independent = sum(fill_class(c)[0] == "independent" for c in columns)
+    assert independent / len(columns) <= 0.37
