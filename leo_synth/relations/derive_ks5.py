@@ -49,16 +49,26 @@ def alevel_subjects(frame: Frame) -> np.ndarray:
 
 def _selected(frame: Frame, params: dict[str, Any]) -> np.ndarray:
     """(rows, 4) entries counted by a rule: with ``facilitating`` only facilitating subjects,
-    with ``general_studies: false`` not General Studies."""
+    with ``mapping`` only those subjects (mapping codes);
+    ``general_studies``: ``false`` without General Studies, ``only`` General Studies alone."""
     grades = alevel_grades(frame)
     keep = grades >= 0
-    if params.get("facilitating") or params.get("general_studies", True) is False:
-        subjects = alevel_subjects(frame)
-        if params.get("facilitating"):
-            keep &= np.isin(subjects, FACILITATING_MAPPINGS)
-        if params.get("general_studies", True) is False:
-            keep &= subjects != GENERAL_STUDIES
+    subjects = alevel_subjects(frame)
+    if params.get("facilitating"):
+        keep &= np.isin(subjects, FACILITATING_MAPPINGS)
+    if "mapping" in params:
+        keep &= np.isin(subjects, [str(code) for code in params["mapping"]])
+    general = params.get("general_studies", True)
+    if general is False:
+        keep &= subjects != GENERAL_STUDIES
+    elif general == "only":
+        keep &= subjects == GENERAL_STUDIES
     return keep
+
+
+def _vocational(frame: Frame, params: dict[str, Any], key: str) -> np.ndarray:
+    """``params[key]`` (0 without it) for students of the vocational programme, else 0."""
+    return np.asarray(frame["vocational"], dtype=np.int64) * params.get(key, 0)
 
 
 def _in_band(grades: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -70,11 +80,15 @@ def _in_band(grades: np.ndarray, params: dict[str, Any]) -> np.ndarray:
 @derivation("ks5_alevel_count")
 def alevel_count(frame: Frame, relation: Relation, column: RelationColumn,
                  rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Number of A levels with a grade ``from`` .. ``to`` (default: every entry; with
-    ``facilitating`` in facilitating subjects only), at most ``cap``; with ``at_least`` a 0/1
-    flag for that many or more."""
+    """Number of A levels with a grade ``from`` .. ``to`` (default: every entry; selected as
+    :func:`_selected`), plus ``vocational`` for a student of the vocational programme (its
+    entries or size in A levels), at most ``cap``; with ``at_least`` a 0/1 flag for that many
+    or more; with ``ks4_maths_from`` 0 for students below that KS4 maths grade (9-1)."""
     counted = _in_band(alevel_grades(frame), params) & _selected(frame, params)
-    return count_or_flag(counted.sum(1), params)
+    count = counted.sum(1) + _vocational(frame, params, "vocational")
+    if "ks4_maths_from" in params:  # only students with that KS4 maths grade (9-1) or better
+        count = count * (np.asarray(frame["ks4_pts_mat"]) >= int(params["ks4_maths_from"]))
+    return count_or_flag(count, params)
 
 
 @derivation("ks5_best_three")
@@ -111,11 +125,14 @@ def alevel_points(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Points of the student's A levels (``scale`` as :func:`entry_points`): the sum, or with
     ``best`` the sum of the best that many; with ``per`` divided by that number (2 decimals);
-    ``facilitating`` / ``general_studies`` select entries as for counts."""
+    ``facilitating`` / ``general_studies`` select entries as for counts; with
+    ``vocational: true`` plus the vocational programme's points (as in KS5_TOTPTS)."""
     points = entry_points(frame, str(params.get("scale", "year"))) * _selected(frame, params)
     if "best" in params:
         points = np.sort(points, axis=1)[:, ::-1][:, :int(params["best"])]
     total = points.sum(1)
+    if params.get("vocational"):
+        total = total + np.asarray(frame["vocational_points"], dtype=np.int64)
     if "per" in params:
         return np.round(total / float(params["per"]), 2)
     return total
@@ -135,6 +152,22 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
     hit = (alevel_subjects(frame) == mapping) & (grades >= 0)
     grade = np.where(hit, grades, -1).max(1)
     return Masked(GRADE_LETTERS[np.maximum(grade, 0)], grade < 0)
+
+
+ROUTES = {"ib": 1, "applied": 2, "btec_ocr": 3, "nvq_vrq": 4, "alevel": 5, "other": 6}
+"""KS5_QROUTE codes."""
+
+
+@derivation("ks5_route")
+def route(frame: Frame, relation: Relation, column: RelationColumn,
+          rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The qualification route (largest volume of entries): 3 (BTEC/OCR) for a student of the
+    vocational programme (a BTEC National), 5 (A level) for a student with A levels (without
+    General Studies with ``general_studies: false``), else 6 (other)."""
+    alevels = _selected(frame, params).sum(1)
+    vocational = np.asarray(frame["vocational"]) == 1
+    return np.select([vocational, alevels > 0], [ROUTES["btec_ocr"], ROUTES["alevel"]],
+                     ROUTES["other"])
 
 
 _YEARS = {"ALL": (0, 1, 2), "0_1": (0, 1), "1_2": (1, 2), "0_2": (0, 2), "0": (0,), "1": (1,),
@@ -185,11 +218,22 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     measure): ``total`` (sum of the GCSEs' QCA points, G = 16 ... A* = 58), ``volume`` (number
     of GCSEs), ``average`` (total / volume, 2 decimals, 0 without GCSEs), ``top`` (number at
     A/A*), ``eng`` / ``mat`` (the English / maths GCSE's QCA points, 0 if not taken),
-    ``eng_diff`` / ``mat_diff`` (those points minus the average)."""
+    ``eng_diff`` / ``mat_diff`` (those points minus the average), ``grade_e`` / ``grade_m``
+    (the English / maths GCSE's 9-1 grade; with ``below`` / ``at_least`` a 0/1 flag of a
+    lower / that or a higher grade, with ``equal`` of that grade)."""
     raw = np.stack([np.asarray(frame[f"ks4_pts_{slot}"], dtype=np.int64) for slot in SLOTS],
                    axis=1)
     qca = NEWSTYLE_OF_POINTS[raw] * (raw > 0)
     measure = PRIOR_MEASURES.get(str(params["measure"]), str(params["measure"]))
+    if measure.startswith("grade_"):  # the English (e) / maths (m) GCSE's 9-1 grade
+        grade = raw[:, SLOTS.index({"e": "eng", "m": "mat"}[measure[-1]])]
+        if "at_least" in params:
+            return (grade >= int(params["at_least"])).astype(np.int64)
+        if "below" in params:
+            return (grade < int(params["below"])).astype(np.int64)
+        if "equal" in params:
+            return (grade == int(params["equal"])).astype(np.int64)
+        return grade
     volume = (raw > 0).sum(1)
     average = np.round(qca.sum(1) / np.maximum(volume, 1), 2)
     if measure == "total":

@@ -31,6 +31,8 @@ from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 MAX_A_LEVELS = 4
+ESTAB_SERIES = np.array([2000, 4000, 7000])
+"""DfE establishment numbers by phase (primary, secondary, special): 2xxx, 4xxx and 7xxx."""
 A_LEVEL_SUBLEVNO = 111  # plams.sublevno: GCE A level
 
 
@@ -56,6 +58,15 @@ def _points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
     return np.where(new_scale, A_LEVEL_POINTS_2016[safe], A_LEVEL_POINTS_OLD[safe]) * (grades >= 0)
 
 
+def establishment_number(life: LifeCourse, school: np.ndarray) -> np.ndarray:
+    """The DfE establishment number (ESTAB) of schools: the phase's series, numbered within the
+    school's LA (LAESTAB = LA code * 10000 + ESTAB)."""
+    pools = life.ctx.pools
+    phase = pools.schools["phase"][school].astype(np.int64)
+    la = pools.schools["la"][school]
+    return ESTAB_SERIES[phase] + school - pools.la_first_school[phase, la]
+
+
 def _ks4_record(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     """The KS4 pupil row's values of each person (every KS5 student has a KS4 row): the values
     the KS4 pupil table shows, so ``KS5_KS4_*`` equal ``KS4_*`` of the same pupil."""
@@ -70,7 +81,7 @@ def _ks4_record(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     disadvantaged = fsm6 | (np.asarray(care["cla_pp_1_day"]) == 1) | (
         np.asarray(care["adopted_from_care"]) == 1)
     return {
-        "ks4_year": year, "ks4_fsm": ks4["fsm"][r].astype(np.int64),
+        "ks4_year": year, "ks4_exam_year": year + 1, "ks4_fsm": ks4["fsm"][r].astype(np.int64),
         "ks4_disadvantage": disadvantaged.astype(np.int64),
         "ks4_ethnic": attrs["ethnicity"], "ks4_lang1st": attrs["language_group_minor"],
         "ks4_senf": attrs["sen_provision"], "ks4_sentype": attrs["primary_sen_type"],
@@ -78,8 +89,8 @@ def _ks4_record(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     }
 
 
-KS4_RECORD = ("ks4_year", "ks4_fsm", "ks4_disadvantage", "ks4_ethnic", "ks4_lang1st", "ks4_senf",
-              "ks4_sentype", *(f"ks4_pts_{slot}" for slot in SLOTS))
+KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_ethnic",
+              "ks4_lang1st", "ks4_senf", "ks4_sentype", *(f"ks4_pts_{slot}" for slot in SLOTS))
 
 
 @builder("npd.ks5_student", provides=(
@@ -90,7 +101,7 @@ KS4_RECORD = ("ks4_year", "ks4_fsm", "ks4_disadvantage", "ks4_ethnic", "ks4_lang
     *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)),
     "vocational", "vocational_points", "alevel_points", "years_allocated",
     "alloc_0", "alloc_1", "alloc_2", "inst_0", "inst_1", "inst_2", "la_0", "la_1", "la_2",
-    "consortium", *KS4_RECORD,
+    "consortium", "estab", *KS4_RECORD,
 ))
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
@@ -138,6 +149,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "years_allocated": np.full(n, 2), "alloc_0": ones, "alloc_1": ones, "alloc_2": zeros,
         "inst_0": school, "inst_1": school, "inst_2": np.full(n, -1),
         "la_0": la, "la_1": la, "la_2": np.full(n, -1), "consortium": zeros,
+        "estab": establishment_number(life, school),
         **_ks4_record(life, ks5["person"]),
     })
     return Frame(out)
