@@ -197,3 +197,49 @@ def test_ks5_student_independent_share_is_bounded(catalog) -> None:
     columns = catalog.table("ks5_student").columns
     independent = sum(fill_class(c)[0] == "independent" for c in columns)
     assert independent / len(columns) <= 0.04
+
+
+def test_exam_rows_flags_sizes_and_board_numbers(db) -> None:
+    """One board subject number per board and subject; no discounted result without a better
+    one in the same subject; General Studies sizes and points split the row's."""
+    distinct, bad_board = _one(db, f"""
+        SELECT count(DISTINCT KS5_BRDSUBNO),
+               sum(KS5_BRDSUBNO <> CAST(KS5_BOARDNO AS TEXT) || KS5_MAPPING)
+        FROM {EXAM}""")
+    assert distinct > 10 and bad_board == 0
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(CAST(coalesce(KS5_DISC_ALL, KS5_DISC1) AS INT) <> 0
+                             OR coalesce(KS5_GNUMBER, KS5_QAN) <> KS5_QAN
+                             OR KS5_GORIGIN <> KS5_GRADE)
+        FROM {EXAM}""")
+    assert rows > 100 and bad == 0
+    assert _one(db, f"""SELECT count(*) FROM (SELECT 1 FROM {EXAM}
+                        GROUP BY KS5_PupilMatchingRefAnonymous, KS5_ACADYR, KS5_MAPPING
+                        HAVING count(*) > 1)""") == (0,)
+    split, bad_split = _one(db, f"""
+        SELECT count(*), sum(KS5_ASIZEGS + KS5_ASIZEGSO <> 1
+                             OR KS5_APTSGS + KS5_APTSGSO <> KS5_POINTS
+                             OR KS5_ASIZEGSO <> (KS5_MAPPING = '7810'))
+        FROM {EXAM} WHERE KS5_ASIZEGS IS NOT NULL""")
+    assert split > 50 and bad_split == 0
+
+
+def test_board_depends_on_subject() -> None:
+    from leo_synth.relations.ks5_subjects import choose_boards
+
+    rng = np.random.default_rng(2)
+    psychology = choose_boards(rng, np.full(4000, "4850"))
+    maths = choose_boards(rng, np.full(4000, "2210"))
+    assert (psychology == 1).mean() > 0.6 and (maths == 3).mean() > 0.45
+    assert set(np.unique(np.concatenate([psychology, maths]))) <= {1, 2, 3, 4}
+
+
+def test_discount_keeps_the_best_result_of_a_subject() -> None:
+    from leo_synth.relations.derive import DERIVATIONS
+    from leo_synth.simulation.frame import Frame
+
+    frame = Frame(student=np.array([0, 0, 1, 0, 0]),
+                  mapping=np.array(["2210", "2210", "2210", "1010", "1010"]),
+                  points=np.array([40.0, 48.0, 40.0, 32.0, 32.0]))
+    flags = DERIVATIONS["ks5_discounted"](frame, None, None, None, {})
+    assert flags.tolist() == [1, 0, 0, 0, 1]

@@ -247,3 +247,43 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     subject, _, diff = measure.partition("_")
     points = qca[:, SLOTS.index(subject)]
     return np.round(points - average) if diff else points
+
+
+# -- KS5 exam rows -----------------------------------------------------------------------------
+
+@derivation("ks5_discounted")
+def discounted(frame: Frame, relation: Relation, column: RelationColumn,
+               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if the result is discounted: the student (``student``) has another result in the same
+    subject (``mapping``) with more points, or as many and listed earlier; else 0."""
+    student = np.asarray(frame["student"], dtype=np.int64)
+    mapping = np.asarray(frame["mapping"]).astype(str)
+    points = np.asarray(frame["points"], dtype=float)
+    order = np.lexsort((np.arange(len(frame)), -points, mapping, student))
+    same = np.zeros(len(frame), dtype=bool)
+    if len(frame) > 1:
+        same[1:] = ((student[order][1:] == student[order][:-1])
+                    & (mapping[order][1:] == mapping[order][:-1]))
+    out = np.zeros(len(frame), dtype=np.int64)
+    out[order] = same
+    return out
+
+
+@derivation("ks5_exam_points")
+def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The result's points (``of``: ``points``) or size (``size``, 1 for an A level), counting
+    only General Studies (``general_studies: only``) or all but it (``false``)."""
+    values = (np.asarray(frame["points"], dtype=float) if params.get("of", "points") == "points"
+              else np.ones(len(frame)))
+    general = np.asarray(frame["general_studies"]) == 1
+    keep = general if params.get("general_studies") == "only" else ~general
+    return np.where(keep, values, 0).astype(np.int64)
+
+
+@derivation("ks5_max_points")
+def max_points(frame: Frame, relation: Relation, column: RelationColumn,
+               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Maximum QCA points of an A level: A* = 300 from 2009/10 (the first A* grades), before
+    that A = 270."""
+    return np.where(np.asarray(frame[YEAR_ATTRIBUTE]) >= 2009, POINTS_QCA[6], POINTS_QCA[5])

@@ -19,7 +19,12 @@ from leo_synth.relations.key_stages import (
     COMMON,
     _common,
 )
-from leo_synth.relations.ks5_subjects import choose_subjects
+from leo_synth.relations.ks5_subjects import (
+    GENERAL_STUDIES,
+    board_subject_number,
+    choose_boards,
+    choose_subjects,
+)
 from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
@@ -159,13 +164,15 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     YEAR_ATTRIBUTE, "pupilmatchingrefanonymous", "acadyr", "laestab_anon", "urn_anon",
     "examyear", "season", "sublevno", "mapping", "qan", "grade", "gfinal", "points",
     "points_1618", "gsize", "asize", "lev3", "include", "version", "covid_impacted_flag",
-    "centre_assessed_flag", "regdate", "student", "general_studies",
+    "centre_assessed_flag", "regdate", "student", "general_studies", "boardno", "brdsubno",
+    "nftype", "fesitype",
 ))
 def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per student and A level result (the grades behind the student table)."""
     ks5 = life.post16.ks5
     grades = _grades(life)
     subjects = ks5_subjects(life)
+    boards = choose_boards(life.ctx.rng("ks5.boards"), subjects.ravel()).reshape(subjects.shape)
     parts = []
     for i in range(MAX_A_LEVELS):
         rows = np.flatnonzero(grades[:, i] >= 0)
@@ -189,6 +196,10 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
             "version": np.full(m, "F"), "covid_impacted_flag": covid,
             "centre_assessed_flag": covid,
             "regdate": ymd(year, 10, 1),
-            "student": rows, "general_studies": (subject == "7810").astype(np.int64),
+            "student": rows, "general_studies": (subject == GENERAL_STUDIES).astype(np.int64),
+            "boardno": boards[rows, i], "brdsubno": board_subject_number(boards[rows, i], subject),
+            # the student row's institution type: a school (key_stages._common); FE students
+            # of the vocational programme have no A level rows
+            "nftype": np.full(m, 20), "fesitype": np.full(m, "SCH"),
         }))
     return Frame.concat(parts)

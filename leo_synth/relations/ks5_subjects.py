@@ -112,3 +112,35 @@ def choose_subjects(rng: np.random.Generator, female: np.ndarray, k: int) -> np.
     keys = np.log(weights) + rng.gumbel(size=weights.shape)
     order = np.argsort(-keys, axis=1)[:, :k]
     return A_LEVEL_MAPPINGS[order]
+
+
+AWARDING_BODIES = ("AQA", "OCR", "Pearson", "WJEC Eduqas")
+"""Awarding bodies of A levels in England; KS5_BOARDNO is the body's position (1-4)."""
+BOARD_SHARES = {"default": (0.45, 0.22, 0.23, 0.10),
+                "4850": (0.75, 0.10, 0.10, 0.05), "4890": (0.80, 0.05, 0.05, 0.10),
+                "5110": (0.60, 0.15, 0.10, 0.15), "5030": (0.65, 0.10, 0.15, 0.10),
+                "2210": (0.25, 0.15, 0.55, 0.05), "2330": (0.15, 0.20, 0.60, 0.05),
+                "2610": (0.25, 0.70, 0.00, 0.05), "6530": (0.00, 0.95, 0.00, 0.05),
+                "6610": (0.00, 0.95, 0.00, 0.05), "5360": (0.05, 0.05, 0.00, 0.90),
+                "5350": (0.40, 0.10, 0.00, 0.50), "1110": (0.50, 0.35, 0.10, 0.05),
+                "1210": (0.50, 0.35, 0.10, 0.05), "1010": (0.45, 0.35, 0.15, 0.05),
+                "4410": (0.45, 0.15, 0.35, 0.05), "4010": (0.40, 0.30, 0.25, 0.05)}
+"""Share of each awarding body in a subject's entries (by mapping code; approximate market
+shares: AQA leads psychology, sociology and English, Pearson maths, OCR computing and
+classics, WJEC Eduqas film studies)."""
+
+
+def choose_boards(rng: np.random.Generator, mapping: np.ndarray) -> np.ndarray:
+    """Awarding body numbers (1-4) of results, drawn by the subject's board shares."""
+    mapping = np.asarray(mapping).astype(str)
+    shares = np.array([BOARD_SHARES.get(code, BOARD_SHARES["default"]) for code in mapping],
+                      dtype=float).reshape(len(mapping), len(AWARDING_BODIES))
+    cumulative = np.cumsum(shares / shares.sum(1, keepdims=True), axis=1)
+    picks = (rng.random(len(mapping))[:, None] > cumulative).sum(1)
+    return np.minimum(picks, len(AWARDING_BODIES) - 1) + 1
+
+
+def board_subject_number(board: np.ndarray, mapping: np.ndarray) -> np.ndarray:
+    """The awarding body's number for the subject: one per board and subject (the board's
+    digit before the mapping code), as the real specification codes are."""
+    return np.char.add(np.asarray(board).astype(str), np.asarray(mapping).astype(str))
