@@ -8,9 +8,11 @@ fields carried into KS5 equal the student's KS4 pupil row.
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 
 import numpy as np
 import pytest
+from test_derivations import _one
 
 from leo_synth.relations.ks5_subjects import (
     A_LEVEL_SUBJECT_TABLE,
@@ -26,13 +28,8 @@ FACILITATING = ", ".join(f"'{m}'" for m in FACILITATING_MAPPINGS)
 
 @pytest.fixture(scope="module")
 def db(small_sqlite):
-    connection = sqlite3.connect(small_sqlite[0])
-    yield connection
-    connection.close()
-
-
-def _one(db: sqlite3.Connection, sql: str) -> tuple:
-    return db.execute(sql).fetchone()
+    with closing(sqlite3.connect(small_sqlite[0])) as connection:
+        yield connection
 
 
 def _exam_by_student(select: str) -> str:
