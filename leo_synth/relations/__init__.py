@@ -13,6 +13,7 @@ from leo_synth.relations import (  # noqa: F401
     hesa,
     hmrc,
     key_stages,
+    ks5,
     ledger,
     lilr,
     linkage,

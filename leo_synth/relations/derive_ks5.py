@@ -1,26 +1,74 @@
-"""KS5 student measures derived from the student's A level grades (the KS5 exam rows' grades).
+"""KS5 student measures derived from the student's A level entries (the KS5 exam rows), from
+the years the student was allocated to an institution, and from the student's KS4 record.
 
-The KS5 student builder provides the grades of up to four A levels (``al_1`` .. ``al_4``:
-0 = U, 1 = E ... 5 = A, 6 = A*, -1 = no entry); the rules of ``schemas/rules/ks5_student.yaml``
-name these derivations, so counts and thresholds agree with the grades and with each other.
+The KS5 student builder (:mod:`leo_synth.relations.ks5`) provides the grades and subjects of up
+to four A levels (``al_1`` .. ``al_4``: 0 = U, 1 = E ... 5 = A, 6 = A*, -1 = no entry;
+``sub_1`` .. ``sub_4``: mapping codes), the allocation years (``alloc_0/1/2``, institutions
+``inst_0/1/2`` and their LAs ``la_0/1/2`` in RY, RY-1, RY-2) and the KS4 slot points
+(``ks4_pts_<slot>``); the rules of ``schemas/rules/ks5_student.yaml`` name these derivations,
+so counts, grades and flags agree with the exam rows and with each other.
 """
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.ks5_subjects import (
+    FACILITATING_MAPPINGS,
+    GENERAL_STUDIES,
+    MAPPING_OF_SUBJECT,
+)
+from leo_synth.relations.registry import YEAR_ATTRIBUTE
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
 
 GRADE_INDEX = {"U": 0, "E": 1, "D": 2, "C": 3, "B": 4, "A": 5, "A*": 6}
+GRADE_LETTERS = np.array(list(GRADE_INDEX))
+POINTS_2016 = np.array([0, 16, 24, 32, 40, 48, 56])  # 2015/16 on: A* = 56
+POINTS_QCA = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/15 (A* from 2010)
+ENTRIES = 4
 
 
 def alevel_grades(frame: Frame) -> np.ndarray:
     """(rows, 4) A level grade indexes, -1 where there is no entry."""
-    return np.stack([np.asarray(frame[f"al_{i}"], dtype=np.int64) for i in range(1, 5)], axis=1)
+    return np.stack([np.asarray(frame[f"al_{i}"], dtype=np.int64)
+                     for i in range(1, ENTRIES + 1)], axis=1)
+
+
+def alevel_subjects(frame: Frame) -> np.ndarray:
+    """(rows, 4) mapping codes of the A levels, '' where there is no entry."""
+    return np.stack([np.asarray(frame[f"sub_{i}"]).astype(str)
+                     for i in range(1, ENTRIES + 1)], axis=1)
+
+
+def _selected(frame: Frame, params: dict[str, Any]) -> np.ndarray:
+    """(rows, 4) entries counted by a rule: with ``facilitating`` only facilitating subjects,
+    with ``mapping`` only those subjects (mapping codes);
+    ``general_studies``: ``false`` without General Studies, ``only`` General Studies alone."""
+    grades = alevel_grades(frame)
+    keep = grades >= 0
+    subjects = alevel_subjects(frame)
+    if params.get("facilitating"):
+        keep &= np.isin(subjects, FACILITATING_MAPPINGS)
+    if "mapping" in params:
+        keep &= np.isin(subjects, [str(code) for code in params["mapping"]])
+    general = params.get("general_studies", True)
+    if general is False:
+        keep &= subjects != GENERAL_STUDIES
+    elif general == "only":
+        keep &= subjects == GENERAL_STUDIES
+    return keep
+
+
+def _vocational(frame: Frame, params: dict[str, Any], key: str) -> np.ndarray:
+    """``params[key]`` (0 without it) for students of the vocational programme, else 0."""
+    return np.asarray(frame["vocational"], dtype=np.int64) * params.get(key, 0)
 
 
 def _in_band(grades: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -32,15 +80,210 @@ def _in_band(grades: np.ndarray, params: dict[str, Any]) -> np.ndarray:
 @derivation("ks5_alevel_count")
 def alevel_count(frame: Frame, relation: Relation, column: RelationColumn,
                  rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Number of A levels with a grade ``from`` .. ``to`` (default: every entry), at most
-    ``cap``; with ``at_least`` a 0/1 flag for that many or more."""
-    return count_or_flag(_in_band(alevel_grades(frame), params).sum(1), params)
+    """Number of A levels with a grade ``from`` .. ``to`` (default: every entry; selected as
+    :func:`_selected`), plus ``vocational`` for a student of the vocational programme (its
+    entries or size in A levels), at most ``cap``; with ``at_least`` a 0/1 flag for that many
+    or more; with ``ks4_maths_from`` 0 for students below that KS4 maths grade (9-1)."""
+    counted = _in_band(alevel_grades(frame), params) & _selected(frame, params)
+    count = counted.sum(1) + _vocational(frame, params, "vocational")
+    if "ks4_maths_from" in params:  # only students with that KS4 maths grade (9-1) or better
+        count = count * (np.asarray(frame["ks4_pts_mat"]) >= int(params["ks4_maths_from"]))
+    return count_or_flag(count, params)
 
 
 @derivation("ks5_best_three")
 def best_three(frame: Frame, relation: Relation, column: RelationColumn,
                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if the student's best three A levels are at least ``grades`` (e.g. [A, A, B])."""
+    """1 if three of the student's A levels are at least ``grades`` (e.g. [A, A, B]), at least
+    ``facilitating`` of the three (default 0) in facilitating subjects."""
     wanted = np.array([GRADE_INDEX[g] for g in params["grades"]])
-    best = np.sort(alevel_grades(frame), axis=1)[:, ::-1][:, :3]
-    return (best >= wanted).all(1).astype(np.int64)
+    grades = alevel_grades(frame)
+    facilitating = np.isin(alevel_subjects(frame), FACILITATING_MAPPINGS) & (grades >= 0)
+    need = int(params.get("facilitating", 0))
+    out = np.zeros(len(frame), dtype=bool)
+    for trio in combinations(range(ENTRIES), 3):
+        picked = np.sort(grades[:, trio], axis=1)[:, ::-1]
+        out |= (picked >= wanted).all(1) & (facilitating[:, trio].sum(1) >= need)
+    return out.astype(np.int64)
+
+
+def entry_points(frame: Frame, scale: str = "year") -> np.ndarray:
+    """(rows, 4) points of each A level: the year's scale (``year``: 2015/16 on A* = 56, else
+    QCA A* = 300) or the QCA scale (``qca``); 0 where there is no entry."""
+    grades = alevel_grades(frame)
+    safe = np.maximum(grades, 0)
+    if scale == "qca":
+        points = POINTS_QCA[safe]
+    else:
+        new = np.asarray(frame[YEAR_ATTRIBUTE])[:, None] >= 2015
+        points = np.where(new, POINTS_2016[safe], POINTS_QCA[safe])
+    return points * (grades >= 0)
+
+
+@derivation("ks5_alevel_points")
+def alevel_points(frame: Frame, relation: Relation, column: RelationColumn,
+                  rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Points of the student's A levels (``scale`` as :func:`entry_points`): the sum, or with
+    ``best`` the sum of the best that many; with ``per`` divided by that number (2 decimals);
+    ``facilitating`` / ``general_studies`` select entries as for counts; with
+    ``vocational: true`` plus the vocational programme's points (as in KS5_TOTPTS)."""
+    points = entry_points(frame, str(params.get("scale", "year"))) * _selected(frame, params)
+    if "best" in params:
+        points = np.sort(points, axis=1)[:, ::-1][:, :int(params["best"])]
+    total = points.sum(1)
+    if params.get("vocational"):
+        total = total + np.asarray(frame["vocational_points"], dtype=np.int64)
+    if "per" in params:
+        return np.round(total / float(params["per"]), 2)
+    return total
+
+
+@derivation("ks5_subject_grade")
+def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
+                  rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """The grade of the student's ``qualification`` entry in ``subject`` (a ``KS5_GA_<subject>``
+    suffix), NULL without one. Every simulated entry is a GCE A level (``GA``), so other
+    qualifications (AS, VCE, applied) and subjects outside the simulated list are NULL."""
+    n = len(frame)
+    mapping = MAPPING_OF_SUBJECT.get(str(params["subject"]).upper())
+    if str(params.get("qualification", "GA")).upper() != "GA" or mapping is None:
+        return Masked(np.full(n, ""), np.ones(n, dtype=bool))
+    grades = alevel_grades(frame)
+    hit = (alevel_subjects(frame) == mapping) & (grades >= 0)
+    grade = np.where(hit, grades, -1).max(1)
+    return Masked(GRADE_LETTERS[np.maximum(grade, 0)], grade < 0)
+
+
+ROUTES = {"ib": 1, "applied": 2, "btec_ocr": 3, "nvq_vrq": 4, "alevel": 5, "other": 6}
+"""KS5_QROUTE codes."""
+
+
+@derivation("ks5_route")
+def route(frame: Frame, relation: Relation, column: RelationColumn,
+          rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The qualification route (largest volume of entries): 3 (BTEC/OCR) for a student of the
+    vocational programme (a BTEC National), 5 (A level) for a student with A levels (without
+    General Studies with ``general_studies: false``), else 6 (other)."""
+    alevels = _selected(frame, params).sum(1)
+    vocational = np.asarray(frame["vocational"]) == 1
+    return np.select([vocational, alevels > 0], [ROUTES["btec_ocr"], ROUTES["alevel"]],
+                     ROUTES["other"])
+
+
+_YEARS = {"ALL": (0, 1, 2), "0_1": (0, 1), "1_2": (1, 2), "0_2": (0, 2), "0": (0,), "1": (1,),
+          "2": (2,)}
+
+
+@derivation("ks5_same")
+def same(frame: Frame, relation: Relation, column: RelationColumn,
+         rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """KS5 allocation flags over the years ``years`` (RY = 0, RY-1 = 1, RY-2 = 2; ``ALL``: the
+    years the student was allocated): 1 if the student was allocated in each of them (in at
+    least one for ``ALL``) and, by ``scope``, at one institution (``INST``), in one LA
+    (``LA``), at state-funded providers (``MTD``), at providers in national figures (``NAT``)
+    or in a consortium (``CONS``), else 0."""
+    scope = str(params["scope"]).upper()
+    years = _YEARS[str(params["years"]).upper()]
+    alloc = np.stack([np.asarray(frame[f"alloc_{y}"]) == 1 for y in range(3)], axis=1)
+    need = alloc[:, years]
+    if str(params["years"]).upper() == "ALL":
+        ok = alloc.any(1)
+        counted = alloc
+    else:
+        ok = need.all(1)
+        counted = np.zeros_like(alloc)
+        counted[:, years] = True
+    if scope in ("INST", "LA"):
+        key = "inst" if scope == "INST" else "la"
+        values = np.stack([np.asarray(frame[f"{key}_{y}"]) for y in range(3)], axis=1)
+        first = np.where(counted, values, np.iinfo(np.int64).max).min(1)
+        ok &= (~counted | (values == first[:, None])).all(1)
+    else:
+        flag = {"MTD": "mtd", "NAT": "nat1618", "CONS": "consortium"}[scope]
+        ok &= np.asarray(frame[flag]) == 1
+    return ok.astype(np.int64)
+
+
+PRIOR_MEASURES = {"TOTKS4": "total", "VOLKS4": "volume", "GVOL": "volume", "AVGKS4": "average",
+                  "GRADEAKS4": "top", "ENGKS4": "eng", "MATKS4": "mat", "EDFKS4": "eng_diff",
+                  "MDFKS4": "mat_diff"}
+"""KS5 prior attainment columns and the measure of :func:`prior` each one is."""
+
+
+@derivation("ks5_prior")
+def prior(frame: Frame, relation: Relation, column: RelationColumn,
+          rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """KS4 prior attainment from the student's KS4 GCSE results (the slot points of the KS4
+    record, points 1-9 = G ... A*); ``measure`` (a column name of :data:`PRIOR_MEASURES` or a
+    measure): ``total`` (sum of the GCSEs' QCA points, G = 16 ... A* = 58), ``volume`` (number
+    of GCSEs), ``average`` (total / volume, 2 decimals, 0 without GCSEs), ``top`` (number at
+    A/A*), ``eng`` / ``mat`` (the English / maths GCSE's QCA points, 0 if not taken),
+    ``eng_diff`` / ``mat_diff`` (those points minus the average), ``grade_e`` / ``grade_m``
+    (the English / maths GCSE's 9-1 grade; with ``below`` / ``at_least`` a 0/1 flag of a
+    lower / that or a higher grade, with ``equal`` of that grade)."""
+    raw = np.stack([np.asarray(frame[f"ks4_pts_{slot}"], dtype=np.int64) for slot in SLOTS],
+                   axis=1)
+    qca = NEWSTYLE_OF_POINTS[raw] * (raw > 0)
+    measure = PRIOR_MEASURES.get(str(params["measure"]), str(params["measure"]))
+    if measure.startswith("grade_"):  # the English (e) / maths (m) GCSE's 9-1 grade
+        grade = raw[:, SLOTS.index({"e": "eng", "m": "mat"}[measure[-1]])]
+        if "at_least" in params:
+            return (grade >= int(params["at_least"])).astype(np.int64)
+        if "below" in params:
+            return (grade < int(params["below"])).astype(np.int64)
+        if "equal" in params:
+            return (grade == int(params["equal"])).astype(np.int64)
+        return grade
+    volume = (raw > 0).sum(1)
+    average = np.round(qca.sum(1) / np.maximum(volume, 1), 2)
+    if measure == "total":
+        return qca.sum(1)
+    if measure == "volume":
+        return volume
+    if measure == "average":
+        return average
+    if measure == "top":
+        return (raw >= 7).sum(1)
+    subject, _, diff = measure.partition("_")
+    points = qca[:, SLOTS.index(subject)]
+    return np.round(points - average) if diff else points
+
+
+# -- KS5 exam rows -----------------------------------------------------------------------------
+
+@derivation("ks5_discounted")
+def discounted(frame: Frame, relation: Relation, column: RelationColumn,
+               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if the result is discounted: the student (``student``) has another result in the same
+    subject (``mapping``) with more points, or as many and listed earlier; else 0."""
+    student = np.asarray(frame["student"], dtype=np.int64)
+    mapping = np.asarray(frame["mapping"]).astype(str)
+    points = np.asarray(frame["points"], dtype=float)
+    order = np.lexsort((np.arange(len(frame)), -points, mapping, student))
+    same = np.zeros(len(frame), dtype=bool)
+    if len(frame) > 1:
+        same[1:] = ((student[order][1:] == student[order][:-1])
+                    & (mapping[order][1:] == mapping[order][:-1]))
+    out = np.zeros(len(frame), dtype=np.int64)
+    out[order] = same
+    return out
+
+
+@derivation("ks5_exam_points")
+def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The result's points (``of``: ``points``) or size (``size``, 1 for an A level), counting
+    only General Studies (``general_studies: only``) or all but it (``false``)."""
+    values = (np.asarray(frame["points"], dtype=float) if params.get("of", "points") == "points"
+              else np.ones(len(frame)))
+    general = np.asarray(frame["general_studies"]) == 1
+    keep = general if params.get("general_studies") == "only" else ~general
+    return np.where(keep, values, 0).astype(np.int64)
+
+
+@derivation("ks5_max_points")
+def max_points(frame: Frame, relation: Relation, column: RelationColumn,
+               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Maximum QCA points of an A level: A* = 300 from 2009/10 (the first A* grades), before
+    that A = 270."""
+    return np.where(np.asarray(frame[YEAR_ATTRIBUTE]) >= 2009, POINTS_QCA[6], POINTS_QCA[5])

@@ -27,7 +27,6 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
 from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
-from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.spec.model import Relation
@@ -341,90 +340,5 @@ A_LEVEL_POINTS_2016 = np.array([0, 16, 24, 32, 40, 48, 56])  # 2015/16 on: A* = 
 A_LEVEL_POINTS_OLD = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/15
 A_LEVEL_SUBJECTS = np.array(["2210", "1010", "1110", "1210", "4850", "5110", "4010", "3910",
                              "4890", "3210", "3510", "2330"])
-
-
-@builder("npd.ks5_student", provides=(
-    *COMMON, "totpts", "points_tot", "alev", "agrade", "aegrade", "gradea3", "gradeae3",
-    "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "totptse_alev", "entries",
-    "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype",
-    "al_1", "al_2", "al_3", "al_4", "vocational", "alevel_points",
-))
-def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per KS5 student: A level entries, grades and points in each era's scale."""
-    ks5 = life.post16.ks5
-    grades = np.stack([ks5[f"al{i}"] for i in range(1, 5)], axis=1)
-    taken = grades >= 0
-    rows = Frame(person=ks5["person"], year=ks5["year"],
-                 school=life.schooling.secondary_school[ks5["person"]])
-    out = _common(life, rows, 13)
-    n = len(ks5)
-    new_scale = ks5["year"] >= 2015
-    points = np.where(new_scale[:, None], A_LEVEL_POINTS_2016[np.maximum(grades, 0)],
-                      A_LEVEL_POINTS_OLD[np.maximum(grades, 0)]) * taken
-    entries = taken.sum(1)
-    vocational_points = np.where(ks5["vocational"],
-                                 np.rint(ks5["points_per_entry"] * 3), 0).astype(np.int64)
-    total = points.sum(1) + vocational_points
-    best3 = np.sort(np.where(taken, points, 0), axis=1)[:, ::-1][:, :3].sum(1)
-    out.update({
-        "totpts": total, "points_tot": total, "alev": (entries > 0).astype(int),
-        "agrade": (grades >= 5).sum(1), "aegrade": (grades >= 1).sum(1),
-        "gradea3": ((grades >= 5).sum(1) >= 3).astype(int),
-        "gradeae3": ((grades >= 1).sum(1) >= 3).astype(int),
-        "lev3thresh": ((grades >= 1).sum(1) >= 2).astype(int) | ks5["vocational"].astype(int),
-        "pass2lv3": ((grades >= 1).sum(1) >= 2).astype(int),
-        "pass1l3": (((grades >= 1).sum(1) >= 1) | ks5["vocational"]).astype(int),
-        "totents": np.maximum(entries, ks5["vocational"].astype(int)),
-        "totents_alev": entries, "totptse_alev": np.where(entries > 0, np.round(
-            points.sum(1) / np.maximum(entries, 1), 2), 0),
-        "entries": np.maximum(entries, 1), "b3ptse_b3": np.round(best3 / 3, 2),
-        "include_b3": (entries >= 3).astype(int),
-        "aab_fac": ((np.sort(np.where(taken, grades, -1), axis=1)[:, ::-1][:, :3]
-                     >= [5, 5, 4]).all(1)).astype(int),
-        "nat1618": np.ones(n, dtype=int), "la1618": np.ones(n, dtype=int),
-        "mtd": np.ones(n, dtype=int),
-        "fesitype": np.where(ks5["vocational"], "FE", "SCH"),
-        # The A level grades behind the measures (0 = U ... 6 = A*, -1 = none), for the rules
-        # of schemas/rules/ks5_student.yaml, and their points in the year's scale.
-        **{f"al_{i}": grades[:, i - 1] for i in range(1, 5)},
-        "vocational": ks5["vocational"].astype(np.int64),
-        "alevel_points": points.sum(1),
-    })
-    return Frame(out)
-
-
-@builder("npd.ks5_exam", provides=(
-    YEAR_ATTRIBUTE, "pupilmatchingrefanonymous", "acadyr", "laestab_anon", "urn_anon",
-    "examyear", "season", "sublevno", "mapping", "qan", "grade", "gfinal", "points",
-    "points_1618", "gsize", "asize", "lev3", "include", "version", "covid_impacted_flag",
-    "centre_assessed_flag", "regdate",
-))
-def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per student and A level result (the grades behind the student table)."""
-    ks5 = life.post16.ks5
-    rng = life.ctx.rng("ks5_exam")
-    parts = []
-    for i in range(1, 5):
-        grade = ks5[f"al{i}"]
-        rows = np.flatnonzero(grade >= 0)
-        m = len(rows)
-        year = ks5["year"][rows]
-        covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
-        attrs = pupil_attributes(life, ks5["person"][rows], year,
-                                 life.schooling.secondary_school[ks5["person"][rows]])
-        g = grade[rows]
-        points = np.where(year >= 2015, A_LEVEL_POINTS_2016[g], A_LEVEL_POINTS_OLD[g])
-        subject = A_LEVEL_SUBJECTS[rng.integers(0, len(A_LEVEL_SUBJECTS), m)]
-        parts.append(Frame({
-            YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
-            "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
-            "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
-            "sublevno": np.full(m, 111), "mapping": subject, "qan": np.char.add("SYN", subject),
-            "grade": A_LEVEL_GRADES[g], "gfinal": A_LEVEL_GRADES[g], "points": points,
-            "points_1618": points, "gsize": np.ones(m), "asize": np.ones(m),
-            "lev3": np.ones(m, dtype=int), "include": np.ones(m, dtype=int),
-            "version": np.full(m, "F"), "covid_impacted_flag": covid,
-            "centre_assessed_flag": covid,
-            "regdate": ymd(year, 10, 1),
-        }))
-    return Frame.concat(parts)
+"""Common A level subjects (mapping codes) of school learning aims; the KS5 tables' subjects and
+builders are in :mod:`leo_synth.relations.ks5`."""

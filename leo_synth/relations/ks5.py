@@ -1,0 +1,205 @@
+"""KS5 relations: the student table and the exam table, built from one set of A level entries.
+
+Each KS5 student's A levels (grade and subject) are drawn once per block
+(:func:`ks5_entries`), so the exam rows and the student row describe the same results: the
+student's per-subject grades (``KS5_GA_<subject>``), counts, points and thresholds are computed
+from the entries by the rules of ``schemas/rules/ks5_student.yaml``. The student row also
+carries the student's KS4 record (``KS5_KS4_*``: the values of the KS4 pupil row) and the years
+the student was allocated to the institution (two years of 16-18 study at one institution).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.key_stages import (
+    A_LEVEL_GRADES,
+    A_LEVEL_POINTS_2016,
+    A_LEVEL_POINTS_OLD,
+    COMMON,
+    _common,
+)
+from leo_synth.relations.ks5_subjects import (
+    GENERAL_STUDIES,
+    board_subject_number,
+    choose_boards,
+    choose_subjects,
+)
+from leo_synth.relations.npd import care_attributes
+from leo_synth.relations.pupil import pupil_attributes
+from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.simulation.attainment import SLOTS
+from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
+from leo_synth.spec.model import Relation
+
+MAX_A_LEVELS = 4
+ESTAB_SERIES = np.array([2000, 4000, 7000])
+"""DfE establishment numbers by phase (primary, secondary, special): 2xxx, 4xxx and 7xxx."""
+A_LEVEL_SUBLEVNO = 111  # plams.sublevno: GCE A level
+
+
+@per_block
+def ks5_subjects(life: LifeCourse) -> np.ndarray:
+    """(students, 4) mapping codes of each KS5 student's A levels ('' where no entry): different
+    subjects, chosen by the student's sex in the published entry shares."""
+    ks5 = life.post16.ks5
+    female = life.persons["female"][ks5["person"]]
+    subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS)
+    return np.where(_grades(life) >= 0, subjects, "")
+
+
+def _grades(life: LifeCourse) -> np.ndarray:
+    ks5 = life.post16.ks5
+    return np.stack([ks5[f"al{i}"] for i in range(1, MAX_A_LEVELS + 1)], axis=1)
+
+
+def _points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Points of A level grades in the year's scale (0 where no entry)."""
+    safe = np.maximum(grades, 0)
+    new_scale = np.asarray(year)[:, None] >= 2015 if grades.ndim == 2 else np.asarray(year) >= 2015
+    return np.where(new_scale, A_LEVEL_POINTS_2016[safe], A_LEVEL_POINTS_OLD[safe]) * (grades >= 0)
+
+
+def establishment_number(life: LifeCourse, school: np.ndarray) -> np.ndarray:
+    """The DfE establishment number (ESTAB) of schools: the phase's series, numbered within the
+    school's LA (LAESTAB = LA code * 10000 + ESTAB)."""
+    pools = life.ctx.pools
+    phase = pools.schools["phase"][school].astype(np.int64)
+    la = pools.schools["la"][school]
+    return ESTAB_SERIES[phase] + school - pools.la_first_school[phase, la]
+
+
+def _ks4_record(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
+    """The KS4 pupil row's values of each person (every KS5 student has a KS4 row): the values
+    the KS4 pupil table shows, so ``KS5_KS4_*`` equal ``KS4_*`` of the same pupil."""
+    ks4 = life.ks4
+    row = np.full(len(life.persons), -1, dtype=np.int64)
+    row[ks4["person"]] = np.arange(len(ks4))
+    r = row[person]
+    year, school = ks4["year"][r], ks4["school"][r]
+    attrs = pupil_attributes(life, person, year, school)
+    care = care_attributes(life, person, year)
+    fsm6 = ks4["fsm6"][r].astype(bool)
+    disadvantaged = fsm6 | (np.asarray(care["cla_pp_1_day"]) == 1) | (
+        np.asarray(care["adopted_from_care"]) == 1)
+    return {
+        "ks4_year": year, "ks4_exam_year": year + 1, "ks4_fsm": ks4["fsm"][r].astype(np.int64),
+        "ks4_disadvantage": disadvantaged.astype(np.int64),
+        "ks4_ethnic": attrs["ethnicity"], "ks4_lang1st": attrs["language_group_minor"],
+        "ks4_senf": attrs["sen_provision"], "ks4_sentype": attrs["primary_sen_type"],
+        **{f"ks4_pts_{slot}": ks4[f"pts_{slot}"][r].astype(np.int64) for slot in SLOTS},
+    }
+
+
+KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_ethnic",
+              "ks4_lang1st", "ks4_senf", "ks4_sentype", *(f"ks4_pts_{slot}" for slot in SLOTS))
+
+
+@builder("npd.ks5_student", provides=(
+    *COMMON, "totpts", "points_tot", "alev", "agrade", "aegrade", "gradea3", "gradeae3",
+    "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "totptse_alev", "entries",
+    "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype",
+    *(f"al_{i}" for i in range(1, MAX_A_LEVELS + 1)),
+    *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)),
+    "vocational", "vocational_points", "alevel_points", "years_allocated",
+    "alloc_0", "alloc_1", "alloc_2", "inst_0", "inst_1", "inst_2", "la_0", "la_1", "la_2",
+    "consortium", "estab", *KS4_RECORD,
+))
+def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per KS5 student: A level entries, grades and points in each era's scale."""
+    ks5 = life.post16.ks5
+    grades = _grades(life)
+    taken = grades >= 0
+    school = life.schooling.secondary_school[ks5["person"]]
+    rows = Frame(person=ks5["person"], year=ks5["year"], school=school)
+    out = _common(life, rows, 13)
+    n = len(ks5)
+    points = _points(grades, ks5["year"])
+    entries = taken.sum(1)
+    vocational_points = np.where(ks5["vocational"],
+                                 np.rint(ks5["points_per_entry"] * 3), 0).astype(np.int64)
+    total = points.sum(1) + vocational_points
+    best3 = np.sort(np.where(taken, points, 0), axis=1)[:, ::-1][:, :3].sum(1)
+    # Every simulated student spends two years (Years 12 and 13: the reporting year RY and
+    # RY-1) at one state-funded institution; none is allocated in RY-2 or to a consortium.
+    ones, zeros = np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    la = life.ctx.pools.schools["la"][school]
+    out.update({
+        "totpts": total, "points_tot": total, "alev": (entries > 0).astype(int),
+        "agrade": (grades >= 5).sum(1), "aegrade": (grades >= 1).sum(1),
+        "gradea3": ((grades >= 5).sum(1) >= 3).astype(int),
+        "gradeae3": ((grades >= 1).sum(1) >= 3).astype(int),
+        "lev3thresh": ((grades >= 1).sum(1) >= 2).astype(int) | ks5["vocational"].astype(int),
+        "pass2lv3": ((grades >= 1).sum(1) >= 2).astype(int),
+        "pass1l3": (((grades >= 1).sum(1) >= 1) | ks5["vocational"]).astype(int),
+        "totents": np.maximum(entries, ks5["vocational"].astype(int)),
+        "totents_alev": entries, "totptse_alev": np.where(entries > 0, np.round(
+            points.sum(1) / np.maximum(entries, 1), 2), 0),
+        "entries": np.maximum(entries, 1), "b3ptse_b3": np.round(best3 / 3, 2),
+        "include_b3": (entries >= 3).astype(int),
+        "aab_fac": ((np.sort(np.where(taken, grades, -1), axis=1)[:, ::-1][:, :3]
+                     >= [5, 5, 4]).all(1)).astype(int),
+        "nat1618": ones, "la1618": ones, "mtd": ones,
+        "fesitype": np.where(ks5["vocational"], "FE", "SCH"),
+        # The A level grades and subjects behind the measures (0 = U ... 6 = A*, -1 = none;
+        # mapping codes, '' = none), for the rules of schemas/rules/ks5_student.yaml.
+        **{f"al_{i}": grades[:, i - 1] for i in range(1, MAX_A_LEVELS + 1)},
+        **{f"sub_{i}": ks5_subjects(life)[:, i - 1] for i in range(1, MAX_A_LEVELS + 1)},
+        "vocational": ks5["vocational"].astype(np.int64),
+        "vocational_points": vocational_points,
+        "alevel_points": points.sum(1),
+        "years_allocated": np.full(n, 2), "alloc_0": ones, "alloc_1": ones, "alloc_2": zeros,
+        "inst_0": school, "inst_1": school, "inst_2": np.full(n, -1),
+        "la_0": la, "la_1": la, "la_2": np.full(n, -1), "consortium": zeros,
+        "estab": establishment_number(life, school),
+        **_ks4_record(life, ks5["person"]),
+    })
+    return Frame(out)
+
+
+@builder("npd.ks5_exam", provides=(
+    YEAR_ATTRIBUTE, "pupilmatchingrefanonymous", "acadyr", "laestab_anon", "urn_anon",
+    "examyear", "season", "sublevno", "mapping", "qan", "grade", "gfinal", "points",
+    "points_1618", "gsize", "asize", "lev3", "include", "version", "covid_impacted_flag",
+    "centre_assessed_flag", "regdate", "student", "general_studies", "boardno", "brdsubno",
+    "nftype", "fesitype",
+))
+def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
+    """One row per student and A level result (the grades behind the student table)."""
+    ks5 = life.post16.ks5
+    grades = _grades(life)
+    subjects = ks5_subjects(life)
+    boards = choose_boards(life.ctx.rng("ks5.boards"), subjects.ravel()).reshape(subjects.shape)
+    parts = []
+    for i in range(MAX_A_LEVELS):
+        rows = np.flatnonzero(grades[:, i] >= 0)
+        m = len(rows)
+        year = ks5["year"][rows]
+        covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
+        attrs = pupil_attributes(life, ks5["person"][rows], year,
+                                 life.schooling.secondary_school[ks5["person"][rows]])
+        g = grades[rows, i]
+        points = _points(g, year)
+        subject = subjects[rows, i]
+        parts.append(Frame({
+            YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
+            "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
+            "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
+            "sublevno": np.full(m, A_LEVEL_SUBLEVNO), "mapping": subject,
+            "qan": np.char.add("SYN", subject),
+            "grade": A_LEVEL_GRADES[g], "gfinal": A_LEVEL_GRADES[g], "points": points,
+            "points_1618": points, "gsize": np.ones(m), "asize": np.ones(m),
+            "lev3": np.ones(m, dtype=int), "include": np.ones(m, dtype=int),
+            "version": np.full(m, "F"), "covid_impacted_flag": covid,
+            "centre_assessed_flag": covid,
+            "regdate": ymd(year, 10, 1),
+            "student": rows, "general_studies": (subject == GENERAL_STUDIES).astype(np.int64),
+            "boardno": boards[rows, i], "brdsubno": board_subject_number(boards[rows, i], subject),
+            # the student row's institution type: a school (key_stages._common); FE students
+            # of the vocational programme have no A level rows
+            "nftype": np.full(m, 20), "fesitype": np.full(m, "SCH"),
+        }))
+    return Frame.concat(parts)

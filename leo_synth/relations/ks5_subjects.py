@@ -1,0 +1,146 @@
+"""A level subjects of the KS5 tables: the student table's ``KS5_GA_<subject>`` columns, their
+LEAP/LDCS mapping codes (``plams.mapping`` in schemas/vrf/fft_codelists.csv) and the shares in
+which students choose them.
+
+Shares are percentages of A level entries (JCQ summer results, England, 2010s; rounded) and
+the share of each subject's entries by boys, so subject choice depends on the student's sex as
+it does in the published entries (physics and computing mostly boys, psychology, sociology,
+English literature and art mostly girls). Subjects of the student table without a mapping code
+in the code list (Human Biology, the separate maths components, Bengali, Dutch ...) are not
+simulated: their grade columns are NULL.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# column suffix: (mapping code, % of entries, share of entries by boys, facilitating subject)
+A_LEVEL_SUBJECT_TABLE: dict[str, tuple[str, float, float, bool]] = {
+    "MATH": ("2210", 11.5, 0.61, True),
+    "BIOLOGY": ("1010", 8.2, 0.37, True),
+    "PSYCH_SOC": ("4850", 8.0, 0.25, False),
+    "CHEMISTRY": ("1110", 7.2, 0.47, True),
+    "HIST": ("4010", 5.5, 0.42, True),
+    "SOC": ("4890", 5.2, 0.23, False),
+    "ENG_LIT": ("5110", 5.0, 0.24, True),
+    "PHYSICS": ("1210", 5.0, 0.77, True),
+    "BUS": ("3210", 4.6, 0.58, False),
+    "GEOG": ("3910", 4.0, 0.48, True),
+    "ECON": ("4410", 4.0, 0.69, False),
+    "AD": ("3510", 3.0, 0.25, False),
+    "MEDIA_FILM_TV": ("5350", 2.8, 0.40, False),
+    "GOV_POLITICS": ("4830", 2.3, 0.55, False),
+    "ENG_LANG": ("5030", 2.2, 0.27, False),
+    "RE": ("4610", 2.1, 0.30, False),
+    "FINE_ART": ("3690", 2.0, 0.20, False),
+    "MATH_FURT": ("2330", 1.9, 0.72, True),
+    "LAW": ("4770", 1.6, 0.35, False),
+    "COMP_STU": ("2610", 1.5, 0.88, False),
+    "PE": ("7210", 1.4, 0.68, False),
+    "AD_PHOTO": ("3570", 1.2, 0.30, False),
+    "DRAMA": ("5210", 1.2, 0.28, False),
+    "DT_PRODUCTION": ("9080", 1.2, 0.70, False),
+    "FRENCH": ("5650", 1.1, 0.32, True),
+    "SPANISH": ("5750", 1.1, 0.30, True),
+    "ENG": ("5010", 1.0, 0.24, False),
+    "GEN_STUD": ("7810", 1.0, 0.45, False),
+    "MUSIC": ("7010", 0.7, 0.55, False),
+    "AD_GRAPH": ("3550", 0.6, 0.40, False),
+    "FILM": ("5360", 0.5, 0.45, False),
+    "IT": ("2650", 0.5, 0.65, False),
+    "GERMAN": ("5670", 0.4, 0.40, True),
+    "MUSIC_TECH": ("7040", 0.4, 0.80, False),
+    "CLASS_CIV": ("6530", 0.4, 0.30, False),
+    "CHINESE": ("5950", 0.4, 0.45, True),
+    "LOGIC_PHIL": ("4790", 0.4, 0.50, False),
+    "AD_TEXTI": ("3650", 0.4, 0.05, False),
+    "AD_THREE": ("3670", 0.3, 0.40, False),
+    "ACCOUNTING": ("7410", 0.3, 0.60, False),
+    "GEOLOGY": ("1770", 0.2, 0.60, False),
+    "LATIN": ("6610", 0.15, 0.50, True),
+    "ENV_SCI": ("1750", 0.15, 0.45, False),
+    "AD_CRITI": ("3680", 0.1, 0.30, False),
+    "ELECTRONICS": ("1730", 0.1, 0.90, False),
+    "MATH_STAT": ("2260", 0.1, 0.55, False),
+    "ANC_HIST": ("6510", 0.1, 0.40, True),
+    "DANCE": ("7230", 0.1, 0.05, False),
+    "SCIENCE": ("1310", 0.1, 0.50, False),
+    "ARABIC": ("5910", 0.1, 0.45, True),
+    "URDU": ("6130", 0.1, 0.40, True),
+    "RUSSIAN": ("6090", 0.1, 0.40, True),
+    "POLISH": ("6070", 0.1, 0.40, True),
+    "ITALIAN": ("5690", 0.08, 0.35, True),
+    "PORTUGUESE": ("5730", 0.06, 0.40, True),
+    "DT_FOOD": ("9020", 0.05, 0.10, False),
+    "DT_SYSTEMS": ("9070", 0.05, 0.90, False),
+    "HIST_ART": ("3830", 0.05, 0.20, False),
+    "TURKISH": ("6110", 0.05, 0.40, True),
+    "GREEK": ("6550", 0.03, 0.50, True),
+    "PANJABI": ("6050", 0.03, 0.40, True),
+    "PERSIAN": ("6150", 0.03, 0.40, True),
+    "JAPANESE": ("6010", 0.03, 0.40, True),
+    "MATH_ADDI": ("2340", 0.02, 0.60, False),
+    "SCO_SCI_CIT": ("4910", 0.02, 0.40, False),
+    "MOD_GREEK": ("5710", 0.02, 0.40, True),
+    "MOD_HEBREW": ("6030", 0.01, 0.40, True),
+    "OTH_CLASS": ("6650", 0.01, 0.40, True),
+}
+
+A_LEVEL_NAMES = np.array(list(A_LEVEL_SUBJECT_TABLE))
+A_LEVEL_MAPPINGS = np.array([v[0] for v in A_LEVEL_SUBJECT_TABLE.values()])
+MAPPING_OF_SUBJECT = {name: v[0] for name, v in A_LEVEL_SUBJECT_TABLE.items()}
+FACILITATING_MAPPINGS = np.array([v[0] for v in A_LEVEL_SUBJECT_TABLE.values() if v[3]])
+"""Facilitating subjects (Russell Group, as in DfE's AAB measure): maths and further maths,
+English literature, physics, biology, chemistry, geography, history, classical and modern
+languages."""
+GENERAL_STUDIES = MAPPING_OF_SUBJECT["GEN_STUD"]
+
+
+def subject_weights(female: np.ndarray) -> np.ndarray:
+    """(students, subjects) weights of each subject for each student, by the student's sex."""
+    share = np.array([v[1] for v in A_LEVEL_SUBJECT_TABLE.values()])
+    boys = np.array([v[2] for v in A_LEVEL_SUBJECT_TABLE.values()])
+    # A subject's entries split by sex; each sex makes about half of all entries.
+    return np.where(np.asarray(female, dtype=bool)[:, None], share * (1 - boys) * 2,
+                    share * boys * 2)
+
+
+def choose_subjects(rng: np.random.Generator, female: np.ndarray, k: int) -> np.ndarray:
+    """(students, k) mapping codes of k different subjects per student, drawn in proportion to
+    the weights without replacement (the Gumbel top-k draw)."""
+    weights = subject_weights(female)
+    keys = np.log(weights) + rng.gumbel(size=weights.shape)
+    order = np.argsort(-keys, axis=1)[:, :k]
+    return A_LEVEL_MAPPINGS[order]
+
+
+AWARDING_BODIES = ("AQA", "OCR", "Pearson", "WJEC Eduqas")
+"""Awarding bodies of A levels in England; KS5_BOARDNO is the body's position (1-4)."""
+BOARD_SHARES = {"default": (0.45, 0.22, 0.23, 0.10),
+                "4850": (0.75, 0.10, 0.10, 0.05), "4890": (0.80, 0.05, 0.05, 0.10),
+                "5110": (0.60, 0.15, 0.10, 0.15), "5030": (0.65, 0.10, 0.15, 0.10),
+                "2210": (0.25, 0.15, 0.55, 0.05), "2330": (0.15, 0.20, 0.60, 0.05),
+                "2610": (0.25, 0.70, 0.00, 0.05), "6530": (0.00, 0.95, 0.00, 0.05),
+                "6610": (0.00, 0.95, 0.00, 0.05), "5360": (0.05, 0.05, 0.00, 0.90),
+                "5350": (0.40, 0.10, 0.00, 0.50), "1110": (0.50, 0.35, 0.10, 0.05),
+                "1210": (0.50, 0.35, 0.10, 0.05), "1010": (0.45, 0.35, 0.15, 0.05),
+                "4410": (0.45, 0.15, 0.35, 0.05), "4010": (0.40, 0.30, 0.25, 0.05)}
+"""Share of each awarding body in a subject's entries (by mapping code; approximate market
+shares: AQA leads psychology, sociology and English, Pearson maths, OCR computing and
+classics, WJEC Eduqas film studies)."""
+
+
+def choose_boards(rng: np.random.Generator, mapping: np.ndarray) -> np.ndarray:
+    """Awarding body numbers (1-4) of results, drawn by the subject's board shares."""
+    mapping = np.asarray(mapping).astype(str)
+    shares = np.array([BOARD_SHARES.get(code, BOARD_SHARES["default"]) for code in mapping],
+                      dtype=float).reshape(len(mapping), len(AWARDING_BODIES))
+    cumulative = np.cumsum(shares / shares.sum(1, keepdims=True), axis=1)
+    picks = (rng.random(len(mapping))[:, None] > cumulative).sum(1)
+    return np.minimum(picks, len(AWARDING_BODIES) - 1) + 1
+
+
+def board_subject_number(board: np.ndarray, mapping: np.ndarray) -> np.ndarray:
+    """The awarding body's number for the subject: one per board and subject (the board's
+    digit before the mapping code), as the real specification codes are."""
+    return np.char.add(np.asarray(board).astype(str), np.asarray(mapping).astype(str))

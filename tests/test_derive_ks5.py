@@ -1,0 +1,242 @@
+"""KS5 derived columns agree with their sources (schemas/rules/ks5_student.yaml), checked as
+properties of the suite's small run with SQL, as a researcher would: the student row's
+per-subject grades are those of the exam rows, the facilitating-subject counts and AAB flags
+follow the grades and subjects, the allocation flags follow the years allocated, and the KS4
+fields carried into KS5 equal the student's KS4 pupil row.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+
+import numpy as np
+import pytest
+from test_derivations import _one
+
+from leo_synth.relations.ks5_subjects import (
+    A_LEVEL_SUBJECT_TABLE,
+    FACILITATING_MAPPINGS,
+    choose_subjects,
+)
+from leo_synth.spec.model import fill_class
+
+STUDENT = "KS5Student_2002_to_2021"
+EXAM = "KS5Exam_2002_to_2021"
+FACILITATING = ", ".join(f"'{m}'" for m in FACILITATING_MAPPINGS)
+
+
+@pytest.fixture(scope="module")
+def db(small_sqlite):
+    with closing(sqlite3.connect(small_sqlite[0])) as connection:
+        yield connection
+
+
+def _exam_by_student(select: str) -> str:
+    return f"""WITH e AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr, KS5_ACADYR AS yr, {select}
+                         FROM {EXAM} GROUP BY 1, 2)"""
+
+
+def test_subject_grades_are_the_exam_rows_grades(db) -> None:
+    """KS5_GA_<subject> is the grade of the student's exam row with that mapping code, NULL
+    without one; AS grades are NULL (no AS entries)."""
+    checked = 0
+    for name in ("MATH", "BIOLOGY", "PSYCH_SOC", "HIST", "ENG_LIT", "FRENCH"):
+        mapping = A_LEVEL_SUBJECT_TABLE[name][0]
+        rows, bad, graded = _one(db, f"""
+            {_exam_by_student(f"max(CASE WHEN KS5_MAPPING = '{mapping}' THEN KS5_GRADE END) AS g")}
+            SELECT count(*), sum(s.KS5_GA_{name} IS NOT e.g), count(s.KS5_GA_{name})
+            FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                                   AND e.yr = s.KS5_ACADYR""")
+        assert rows > 50 and bad == 0
+        checked += graded
+    assert checked > 30
+    assert _one(db, f"SELECT count(KS5_GAS_MATH) + count(KS5_VA_BUS) FROM {STUDENT}") == (0,)
+
+
+def test_facilitating_counts_and_aab_follow_grades_and_subjects(db) -> None:
+    rows, bad_a, bad_b, bad_aab = _one(db, f"""
+        {_exam_by_student(f'''
+            sum(KS5_MAPPING IN ({FACILITATING}) AND KS5_GRADE IN ('A', 'A*')) AS fa,
+            sum(KS5_MAPPING IN ({FACILITATING}) AND KS5_GRADE = 'B') AS fb,
+            sum(KS5_GRADE IN ('A', 'A*')) AS a, sum(KS5_GRADE IN ('A', 'A*', 'B')) AS ab''')}
+        SELECT count(*), sum(s.KS5_A_FAC_AAB <> e.fa), sum(s.KS5_B_FAC_AAB <> e.fb),
+               sum(s.KS5_AAB_FAC > (e.a >= 2 AND e.ab >= 3 AND e.fa + e.fb >= 2))
+        FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                               AND e.yr = s.KS5_ACADYR
+        WHERE s.KS5_A_FAC_AAB IS NOT NULL""")
+    assert rows > 20 and (bad_a, bad_b, bad_aab) == (0, 0, 0)
+
+
+def test_allocation_flags_follow_the_years_allocated(db) -> None:
+    """Two years at one institution: same institution and LA in RY and RY-1, nothing in RY-2,
+    no consortium; every flag is the definition applied to the years allocated."""
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(KS5_SAME_INST_0_1 <> (KS5_YEARS_ALLOCATED >= 2)
+                             OR KS5_SAME_LA_0_1 <> KS5_SAME_INST_0_1
+                             OR KS5_SAME_INST_1_2 <> (KS5_YEARS_ALLOCATED >= 3)
+                             OR KS5_SAME_INST_2 <> (KS5_YEARS_ALLOCATED >= 3)
+                             OR KS5_SAME_INST_ALL <> 1 OR KS5_SAME_MTD_0 <> KS5_MTD
+                             OR KS5_SAME_NAT_0_1 <> KS5_SAME_INST_0_1
+                             OR KS5_SAME_CONS_ALL <> 0)
+        FROM {STUDENT} WHERE KS5_YEARS_ALLOCATED IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_ks4_fields_are_the_ks4_pupil_rows_values(db) -> None:
+    pairs = {"KS5_KS4_FSM": "KS4_FSM", "KS5_KS4_SENF": "KS4_SENF", "KS5_KS4_ETHNIC": "KS4_ETHNIC",
+             "KS5_KS4_SENTYPE": "KS4_SENTYPE", "KS5_KS4_DISADVANTAGE": "KS4_FSM6CLA1A"}
+    compared = 0
+    for ks4 in ("KS4Pupil_2002_to_2014", "KS4Pupil_2015_to_2021"):  # '' is a blank-string quirk
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({ks4})")}
+        for ks5_column, ks4_column in pairs.items():
+            if ks4_column not in present:
+                continue
+            rows, bad = _one(db, f"""
+                SELECT count(*), sum(CAST(s.{ks5_column} AS TEXT) <> CAST(k.{ks4_column} AS TEXT))
+                FROM {STUDENT} s JOIN {ks4} k
+                  ON k.KS4_PupilMatchingRefAnonymous = s.KS5_PupilMatchingRefAnonymous
+                WHERE s.{ks5_column} IS NOT NULL AND nullif(k.{ks4_column}, '') IS NOT NULL""")
+            assert not bad, (ks5_column, ks4)
+            compared += rows
+    assert compared > 50
+
+
+def test_prior_attainment_is_the_ks4_gcses(db) -> None:
+    """KS5_VOLKS4 counts the student's GCSEs, KS5_AVGKS4 is KS5_TOTKS4 over it."""
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(abs(KS5_AVGKS4 - round(KS5_TOTKS4 * 1.0 / max(KS5_VOLKS4, 1), 2))
+                             > 0.011 OR KS5_GVOL <> KS5_VOLKS4
+                             OR KS5_GRADEAKS4 > KS5_VOLKS4)
+        FROM {STUDENT} WHERE KS5_TOTKS4 IS NOT NULL""")
+    assert rows > 10 and bad == 0
+
+
+def test_sizes_points_and_routes_follow_the_exam_rows(db) -> None:
+    """QCA-era totals: size = number of A level rows (General Studies apart where excluded),
+    points = their QCA points; the route is A level with A levels, BTEC/OCR without."""
+    exam = _exam_by_student("""count(*) AS n, sum(KS5_MAPPING <> '7810') AS n_gs,
+                               sum(KS5_POINTS) AS pts, sum(KS5_MAPPING = '7810') AS gs""")
+    rows, bad = _one(db, f"""
+        {exam}
+        SELECT count(*), sum(s.KS5_TGAE <> e.n OR s.KS5_TGAEGS <> e.n_gs
+                             OR s.KS5_TGAS <> e.pts OR s.ks5_TGAEGSO <> e.gs
+                             OR s.KS5_QROUTE <> 5 OR s.KS5_NTSIZEE <> e.n)
+        FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                               AND e.yr = s.KS5_ACADYR
+        WHERE s.KS5_TGAE IS NOT NULL""")
+    assert rows > 10 and bad == 0
+    _, bad_vocational = _one(db, f"""
+        SELECT count(*), sum(KS5_QROUTE <> 3 OR KS5_TGAE <> 0 OR KS5_NTSIZEE <> 3)
+        FROM {STUDENT} s WHERE KS5_TGAE IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM {EXAM} e WHERE e.KS5_PupilMatchingRefAnonymous
+                = s.KS5_PupilMatchingRefAnonymous AND e.KS5_ACADYR = s.KS5_ACADYR)""")
+    assert bad_vocational in (0, None)
+
+
+def test_cohort_flags_follow_the_programme(db) -> None:
+    """16-18 cohorts (2015/16 on): A level core aim iff A level exam rows, applied general iff
+    the vocational programme; the two exclude each other and tech levels are absent."""
+    rows, bad = _one(db, f"""
+        {_exam_by_student("count(*) AS n")}
+        SELECT count(*), sum(s.KS5_INSCOPE_ALEV_RET <> (e.n IS NOT NULL)
+                             OR s.KS5_RETAINED_ALEV_RET <> s.KS5_INSCOPE_ALEV_RET
+                             OR s.KS5_AGEN + s.KS5_INSCOPE_ALEV_RET <> 1 OR s.KS5_TLEV <> 0
+                             OR coalesce(s.KS5_InScope_ALEV_2ndYr <> (e.n IS NOT NULL), 0)
+                             OR coalesce(s.KS5_T_AIMS_CA <> coalesce(e.n, 1), 0))
+        FROM {STUDENT} s LEFT JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                                    AND e.yr = s.KS5_ACADYR
+        WHERE s.KS5_AGEN IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_english_and_maths_scope_follow_the_ks4_grade(db) -> None:
+    exam = _exam_by_student("max(KS5_MAPPING IN ('2210', '2330') AND KS5_GRADE <> 'U') AS l3m")
+    rows, bad = _one(db, f"""
+        {exam}
+        SELECT count(*), sum(s.KS5_NAT_SCOPE_M <> (s.KS5_NAT_BASE_PTS_M < 4)
+                             OR s.KS5_NAT_SCOPE_E <> (s.KS5_NAT_BASE_PTS_E < 4)
+                             OR s.KS5_KS4_GCSE3_M <> (s.KS5_NAT_BASE_PTS_M = 3)
+                             OR s.KS5_SCOPE_L3M <> 1 - s.KS5_NAT_SCOPE_M
+                             OR s.KS5_ACH_L3M <> (s.KS5_SCOPE_L3M AND coalesce(e.l3m, 0))
+                             OR s.KS5_NAT_BEST_M_0 IS NOT NULL)
+        FROM {STUDENT} s LEFT JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                                    AND e.yr = s.KS5_ACADYR
+        WHERE s.KS5_NAT_SCOPE_M IS NOT NULL AND s.KS5_ACH_L3M IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_institution_type_flags_follow_nftype(db) -> None:
+    mainstream = "(20, 21, 22, 23, 24, 25, 51, 52, 57, 58)"
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(KS5_MMSCH <> (CAST(KS5_NFTYPE AS INT) IN {mainstream})
+                             OR KS5_MSCH2 <> (CAST(KS5_NFTYPE AS INT) IN (21, 22, 23, 24, 26, 27)))
+        FROM {STUDENT} WHERE KS5_MMSCH IS NOT NULL AND KS5_NFTYPE IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_subject_choice_depends_on_sex() -> None:
+    """Physics is mostly boys' and psychology mostly girls' choice, as in the published entries;
+    a student's subjects are different."""
+    rng = np.random.default_rng(1)
+    female = np.repeat([False, True], 4000)
+    picked = choose_subjects(rng, female, 4)
+    physics = A_LEVEL_SUBJECT_TABLE["PHYSICS"][0]
+    psychology = A_LEVEL_SUBJECT_TABLE["PSYCH_SOC"][0]
+    assert (picked[~female] == physics).sum() > 2 * (picked[female] == physics).sum()
+    assert (picked[female] == psychology).sum() > 2 * (picked[~female] == psychology).sum()
+    assert all(len(set(row)) == 4 for row in picked)
+
+
+def test_ks5_student_independent_share_is_bounded(catalog) -> None:
+    """ks5_student's independent columns stay at most the recorded share (lower it as rules
+    land, never raise it)."""
+    columns = catalog.table("ks5_student").columns
+    independent = sum(fill_class(c)[0] == "independent" for c in columns)
+    assert independent / len(columns) <= 0.04
+
+
+def test_exam_rows_flags_sizes_and_board_numbers(db) -> None:
+    """One board subject number per board and subject; no discounted result without a better
+    one in the same subject; General Studies sizes and points split the row's."""
+    distinct, bad_board = _one(db, f"""
+        SELECT count(DISTINCT KS5_BRDSUBNO),
+               sum(KS5_BRDSUBNO <> CAST(KS5_BOARDNO AS TEXT) || KS5_MAPPING)
+        FROM {EXAM}""")
+    assert distinct > 10 and bad_board == 0
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(CAST(coalesce(KS5_DISC_ALL, KS5_DISC1) AS INT) <> 0
+                             OR coalesce(KS5_GNUMBER, KS5_QAN) <> KS5_QAN
+                             OR KS5_GORIGIN <> KS5_GRADE)
+        FROM {EXAM}""")
+    assert rows > 100 and bad == 0
+    assert _one(db, f"""SELECT count(*) FROM (SELECT 1 FROM {EXAM}
+                        GROUP BY KS5_PupilMatchingRefAnonymous, KS5_ACADYR, KS5_MAPPING
+                        HAVING count(*) > 1)""") == (0,)
+    split, bad_split = _one(db, f"""
+        SELECT count(*), sum(KS5_ASIZEGS + KS5_ASIZEGSO <> 1
+                             OR KS5_APTSGS + KS5_APTSGSO <> KS5_POINTS
+                             OR KS5_ASIZEGSO <> (KS5_MAPPING = '7810'))
+        FROM {EXAM} WHERE KS5_ASIZEGS IS NOT NULL""")
+    assert split > 50 and bad_split == 0
+
+
+def test_board_depends_on_subject() -> None:
+    from leo_synth.relations.ks5_subjects import choose_boards
+
+    rng = np.random.default_rng(2)
+    psychology = choose_boards(rng, np.full(4000, "4850"))
+    maths = choose_boards(rng, np.full(4000, "2210"))
+    assert (psychology == 1).mean() > 0.6 and (maths == 3).mean() > 0.45
+    assert set(np.unique(np.concatenate([psychology, maths]))) <= {1, 2, 3, 4}
+
+
+def test_discount_keeps_the_best_result_of_a_subject() -> None:
+    from leo_synth.relations.derive import DERIVATIONS
+    from leo_synth.simulation.frame import Frame
+
+    frame = Frame(student=np.array([0, 0, 1, 0, 0]),
+                  mapping=np.array(["2210", "2210", "2210", "1010", "1010"]),
+                  points=np.array([40.0, 48.0, 40.0, 32.0, 32.0]))
+    flags = DERIVATIONS["ks5_discounted"](frame, None, None, None, {})
+    assert flags.tolist() == [1, 0, 0, 0, 1]
