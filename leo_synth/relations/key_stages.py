@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks4_subjects import exam_grade, reformed, slot_subjects
 from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
-from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
@@ -133,6 +134,24 @@ def _ks2_marks(rows: Frame) -> dict[str, np.ndarray]:
     return out
 
 
+def ks2_fine_levels(rows: Frame) -> dict[str, np.ndarray]:
+    """Fine level per subject: the level plus the mark's position in the level's band
+    (level 4 with the band's lowest mark = 4.0), as DfE's fine grading reads the test mark."""
+    levels = _ks2_levels(rows)
+    out = {}
+    for short, mark in _ks2_marks(rows).items():
+        level = levels[short]
+        low, high = KS2_MARK_BANDS[level, 0], KS2_MARK_BANDS[level, 1]
+        out[short] = np.round(level + (mark - low) / (high - low + 1), 2)
+    return out
+
+
+def ks2_scaled_scores(rows: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """Reading and maths scaled scores (80-120) of the 2015/16 tests."""
+    scaled = np.clip(np.rint(103 + 7 * rows["latent"] + 3 * rows["noise"][:, 2]), 80, 120)
+    return scaled, np.clip(scaled + np.rint(2 * rows["noise"][:, 1]), 80, 120)
+
+
 def level_of_ks2_mark(mark: np.ndarray) -> np.ndarray:
     """The KS2 level a test mark earns (2 to 6)."""
     return 2 + np.searchsorted(KS2_MARK_BANDS[3:, 0], mark, side="right")
@@ -163,10 +182,9 @@ def ks2_pupil(life: LifeCourse, relation: Relation) -> Frame:
     out["engwritlev"] = np.clip(levels["eng"] - (rows["noise"][:, 1] < -0.8), 2, 6)
     out["readmrk"] = np.clip(out["engtotmrk"] // 2, 0, 50)
     out["matmrk"] = out["mattotmrk"]
-    scaled = np.clip(np.rint(103 + 7 * rows["latent"] + 3 * rows["noise"][:, 2]), 80, 120)
+    scaled, matscore = ks2_scaled_scores(rows)
     out["readscore"] = Masked(scaled, rows["year"] < 2015)
-    out["matscore"] = Masked(np.clip(scaled + np.rint(2 * rows["noise"][:, 1]), 80, 120),
-                             rows["year"] < 2015)
+    out["matscore"] = Masked(matscore, rows["year"] < 2015)
     # Outcomes of the 2015/16 tests: achieved / not achieved the expected standard.
     out["readoutcome"] = np.where(scaled >= 100, "AS", "NS")
     out["matoutcome"] = np.where(out["matscore"].values >= 100, "AS", "NS")
@@ -245,12 +263,43 @@ def ks3_result(life: LifeCourse, relation: Relation) -> Frame:
     return _per_subject(life, rows, 9, _ks3_levels(rows), {"eng": 1, "mat": 2, "sci": 3})
 
 
+# -- KS2 and KS3 results carried into KS4 ---------------------------------------------------------
+
+@per_block
+def ks4_prior_attainment(life: LifeCourse) -> Frame:
+    """The KS2 and KS3 results of each KS4 pupil (``life.ks4`` order) as the KS2 and KS3 pupil
+    tables record them: levels, fine levels and scaled scores, NULL-masked (``has_ks2``,
+    ``has_ks3`` False) where the pupil was not assessed in a state school."""
+    ks4 = life.ks4
+    n = len(ks4)
+    out: dict[str, np.ndarray] = {}
+    for stage in ("ks2", "ks3"):
+        rows = _stage_rows(life, stage)
+        where = np.full(len(life.persons), -1)
+        where[rows["person"]] = np.arange(len(rows))
+        at = where[ks4["person"]]
+        has = at >= 0
+        at = np.maximum(at, 0)
+        out[f"has_{stage}"] = has
+        out[f"{stage}_year"] = np.where(has, rows["year"][at] if len(rows) else 0, 0)
+        if stage == "ks2":
+            levels = _ks2_levels(rows)
+            fine = ks2_fine_levels(rows)
+            read, mat = ks2_scaled_scores(rows)
+            out["ks2_read_score"] = read[at] if len(rows) else np.zeros(n)
+            out["ks2_mat_score"] = mat[at] if len(rows) else np.zeros(n)
+            for short in KS2_SUBJECTS.values():
+                out[f"ks2_{short}_fine"] = fine[short][at] if len(rows) else np.zeros(n)
+        else:  # the KS3 pupil table's levels run from 3 to 8
+            levels = {k: np.clip(v, 3, 8) for k, v in _ks3_levels(rows).items()}
+        for short in ("eng", "mat", "sci"):
+            out[f"{stage}_{short}_level"] = (levels[short][at] if len(rows)
+                                             else np.zeros(n, dtype=np.int64))
+    return Frame(out)
+
+
 # -- KS4 exam ------------------------------------------------------------------------------------
 
-# Subject (plams.mapping code) of each Attainment 8 slot; open slots vary by pupil.
-SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370", "eb2": "3910", "eb3": "5650"}
-"""English language, maths, double award science, geography, French (plams.mapping codes)."""
-OPEN_SUBJECTS = np.array(["3210", "3510", "4610", "5210", "2610", "4010", "4850"])
 GCSE_SUBLEVNO = 310
 GCSE91_SUBLEVNO = 391
 
@@ -265,6 +314,7 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
     ks4 = life.ks4
     rng = life.ctx.rng("ks4_exam")
+    subjects = slot_subjects(life)
     parts = []
     for slot in SLOTS:
         points = ks4[f"pts_{slot}"]
@@ -273,18 +323,15 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
         m = len(rows)
         year = ks4["year"][rows]
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
-        reformed = (year >= 2016) & ((slot in ("eng", "mat")) | (year >= 2017))
         pts = points[rows]
-        letters = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)  # A* is coded "*"
-        grade = np.where(reformed, pts.astype(str), letters[pts])
-        subject = (np.full(m, SLOT_SUBJECTS[slot]) if slot in SLOT_SUBJECTS
-                   else OPEN_SUBJECTS[rng.integers(0, len(OPEN_SUBJECTS), m)])
+        grade = exam_grade(slot, pts, year)
+        subject = subjects[slot][rows]
         attrs = pupil_attributes(life, ks4["person"][rows], year, ks4["school"][rows])
         parts.append(Frame({
             YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
             "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
             "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
-            "sublevno": np.where(reformed, GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
+            "sublevno": np.where(reformed(slot, year), GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
             "mapping": subject, "qan": np.char.add("SYN", subject),
             "boardno": rng.integers(1, 5, m), "grade": grade, "gfinal": grade,
             "points": pts.astype(float), "gsize": np.ones(m), "lev1": (pts >= 1).astype(int),

@@ -6,6 +6,13 @@ import datetime as dt
 
 import numpy as np
 
+from leo_synth.relations.ks4_progress import (
+    ELEMENT_WEIGHTS,
+    SCALED_FROM,
+    estimates,
+    prior_score,
+)
+from leo_synth.relations.ks4_subjects import slot_subjects
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -111,12 +118,42 @@ def care_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> d
     return out
 
 
+PRIOR_ATTRIBUTES = (
+    "ks2_year", "ks3_year", "ks2_read_score", "ks2_mat_score",
+    *(f"ks2_{s}_{w}" for s in ("eng", "mat", "sci") for w in ("fine", "level")),
+    *(f"ks3_{s}_level" for s in ("eng", "mat", "sci")),
+    *(f"pred_{element}" for element in ELEMENT_WEIGHTS), "p8_group", "p8_sigma", "p8_prior",
+)
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
     "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points",
-    *(f"pts_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
+    *(f"pts_{slot}" for slot in SLOTS), *(f"sub_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
+    *PRIOR_ATTRIBUTES,
 )
+
+
+def ks4_prior(life: LifeCourse) -> dict[str, object]:
+    """The KS4 pupils' KS2 and KS3 results (NULL without them) and their Progress 8 estimates
+    (``pred_<element>``, ``p8_group``, ``p8_sigma``; NULL without KS2 prior attainment)."""
+    # key_stages imports this module (care attributes), so it is imported here.
+    from leo_synth.relations.key_stages import ks4_prior_attainment
+
+    prior = ks4_prior_attainment(life)
+    out: dict[str, object] = {"ks2_year": prior["ks2_year"], "ks3_year": prior["ks3_year"]}
+    for name in PRIOR_ATTRIBUTES:
+        if name.startswith(("ks2_", "ks3_")) and not name.endswith("_year"):
+            out[name] = Masked(prior[name], ~prior[f"has_{name[:3]}"])
+    no_ks2 = ~prior["has_ks2"]
+    est = estimates(life.ctx.params, prior, life.ks4["year"])
+    for element in ELEMENT_WEIGHTS:
+        out[f"pred_{element}"] = Masked(est[element], no_ks2)
+    out["p8_group"] = Masked(est["group"], no_ks2)
+    out["p8_sigma"] = Masked(est["sigma"], no_ks2)
+    out["p8_prior"] = Masked(np.where(prior["ks2_year"] >= SCALED_FROM,
+                                      prior_score(prior, "scaled"), prior_score(prior, "fine")),
+                             no_ks2)
+    return out
 
 
 @builder("npd.ks4_pupil", provides=KS4_ATTRIBUTES)
@@ -129,6 +166,8 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
     return Frame({
         **care_attributes(life, ks4["person"], ks4["year"]),
         **{f"pts_{slot}": ks4[f"pts_{slot}"].astype(np.int64) for slot in SLOTS},
+        **{f"sub_{slot}": code for slot, code in slot_subjects(life).items()},
+        **ks4_prior(life),
         YEAR_ATTRIBUTE: ks4["year"],
         **attributes,
         "yeargrp": np.full(len(ks4), 11),

@@ -1,0 +1,68 @@
+"""Progress 8 by DfE's method: a pupil's Attainment 8 element scores against the national mean
+of pupils with the same KS2 prior attainment.
+
+Pupils are grouped by their KS2 prior attainment: the mean of English and maths fine levels
+(``KS4_KS2EMFG``, to 2019/20) or of reading and maths scaled scores (``KS4_KS2EMSS``, pupils
+with the 2015/16 KS2 tests). Each element's estimate is the national mean score of the group,
+published once for 2018/19 (``ks4.progress8`` in config/parameters.yaml, fitted by
+``tools/fit_progress8.py``) and moved by the year's national grade shift (``ks4.year_shift``),
+so every year's estimates are that year's national means. P8 = (A8 - estimate) / 10; the
+element scores divide by 2 (English, maths) or 3 (EBacc, open slots).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.series import interpolate
+
+ELEMENT_WEIGHTS = {"eng": 2, "mat": 2, "ebacc": 3, "open": 3}
+"""Slots of each element (English and maths double-weighted): its P8 divisor and the weight of
+the national grade shift on its score."""
+GROUPS = 20
+SCALED_FROM = 2015
+"""First KS2 year (2015/16) with scaled scores instead of levels."""
+
+
+def element_scores(points: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Score of each A8 element from the slot grades (``pts_<slot>``, 9-1 points)."""
+    pts = {k: np.asarray(v, dtype=float) for k, v in points.items()}
+    return {"eng": 2 * pts["pts_eng"], "mat": 2 * pts["pts_mat"],
+            "ebacc": pts["pts_eb1"] + pts["pts_eb2"] + pts["pts_eb3"],
+            "open": pts["pts_op1"] + pts["pts_op2"] + pts["pts_op3"]}
+
+
+def prior_score(prior: Frame, scale: str) -> np.ndarray:
+    """KS2 prior attainment: mean English and maths fine level (``fine``) or mean reading and
+    maths scaled score (``scaled``)."""
+    if scale == "fine":
+        return np.round((prior["ks2_eng_fine"] + prior["ks2_mat_fine"]) / 2, 2)
+    return (prior["ks2_read_score"] + prior["ks2_mat_score"]) / 2
+
+
+def prior_group(prior: Frame, scale: str) -> np.ndarray:
+    """Prior-attainment group 1..20: quarter levels from level 2 (fine), or two scaled-score
+    points from 80 (scaled)."""
+    score = prior_score(prior, scale)
+    low, width = (2.0, 0.25) if scale == "fine" else (80.0, 2.0)
+    return np.clip(1 + np.floor((score - low) / width), 1, GROUPS).astype(np.int64)
+
+
+def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.ndarray]:
+    """Each element's estimate for every pupil (the group's national mean in the pupil's year),
+    with ``group``, the prior score ``emfg``/``emss`` and the group's P8 ``sigma``."""
+    table = params["ks4.progress8"]
+    scaled = prior["ks2_year"] >= SCALED_FROM
+    group = np.where(scaled, prior_group(prior, "scaled"), prior_group(prior, "fine"))
+    shift = interpolate(params["ks4.year_shift"], year)
+    out = {"group": group}
+    for element, weight in ELEMENT_WEIGHTS.items():
+        by_scale = [np.asarray(table[scale][element], dtype=float)[group - 1]
+                    for scale in ("fine", "scaled")]
+        out[element] = np.round(np.where(scaled, by_scale[1], by_scale[0]) + weight * shift, 2)
+    out["sigma"] = np.where(scaled, np.asarray(table["scaled"]["sigma"])[group - 1],
+                            np.asarray(table["fine"]["sigma"])[group - 1])
+    return out

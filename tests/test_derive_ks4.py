@@ -1,0 +1,172 @@
+"""KS4 pupil columns derived from the pupil's exam rows and KS2 row, checked on the suite's small
+run with SQL as a researcher would: per-subject grades equal the exam rows' grades, the ranked
+open qualifications add up to the open element, the EBacc pillar counts partition the pupils,
+Progress 8 follows DfE's formula from its estimate, and KS2 prior attainment equals the KS2 row.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+
+from leo_synth.relations.derive_ks4 import AP_SUBJECTS
+
+VIEWS = ("KS4Pupil_2002_to_2014", "KS4Pupil_2015_to_2021")
+NEW = "KS4Pupil_2015_to_2021"
+
+
+@pytest.fixture(scope="module")
+def db(small_sqlite):
+    connection = sqlite3.connect(small_sqlite[0])
+    yield connection
+    connection.close()
+
+
+def _columns(db: sqlite3.Connection, relation: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info({relation})")]
+
+
+def _exam(view: str) -> str:
+    return view.replace("Pupil", "Exam")
+
+
+def test_subject_grades_equal_the_exam_rows(db) -> None:
+    """KS4_AP<subject> is the grade of the pupil's exam row in that subject (NULL without one);
+    subjects no simulated pupil sits are NULL throughout."""
+    checked = 0
+    for view in VIEWS:
+        for column in _columns(db, view):
+            found = re.fullmatch(r"KS4_AP([A-Z]+?)(_PTQ|_PTQ_EE)?", column)
+            if not found or column == "KS4_APKN":  # APKN: the Pakistani ethnicity flag
+                continue
+            code = AP_SUBJECTS.get(found.group(1))
+            if code is None:
+                # ('' is the extract's empty-string quirk, not a value)
+                assert db.execute(f"SELECT count(NULLIF({column}, '')) FROM {view}"
+                                  ).fetchone()[0] == 0
+                continue
+            rows, bad = db.execute(f"""
+                SELECT count(*), sum(NULLIF(p.{column}, '') IS NOT e.KS4_GRADE
+                                     AND p.{column} IS NOT '')
+                FROM {view} p LEFT JOIN {_exam(view)} e
+                  ON e.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+                 AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '{code}'
+                WHERE p.KS4_ACADYR IN (SELECT KS4_ACADYR FROM {view}
+                                       WHERE NULLIF({column}, '') IS NOT NULL)""").fetchone()
+            assert rows > 0 and bad == 0, (view, column, bad)
+            checked += 1
+    assert checked >= 10
+
+
+def test_exam_rows_are_different_subjects(db) -> None:
+    """Each pupil's GCSEs are different subjects (nothing to discount)."""
+    for view in VIEWS:
+        exam = _exam(view)
+        duplicated = db.execute(f"""SELECT count(*) FROM (
+            SELECT 1 FROM {exam} GROUP BY KS4_PupilMatchingRefAnonymous, KS4_ACADYR, KS4_MAPPING
+            HAVING count(*) > 1)""").fetchone()[0]
+        assert duplicated == 0
+
+
+def test_ranked_open_qualifications_add_up(db) -> None:
+    rows, bad_order, bad_sum, bad_flag = db.execute(f"""
+        SELECT count(*), sum(KS4_OTH1 < KS4_OTH2 OR KS4_OTH2 < KS4_OTH3),
+               sum(KS4_OTH1 + KS4_OTH2 + KS4_OTH3 <> KS4_OPENSCR),
+               sum(KS4_OTH1_G + KS4_OTH2_G + KS4_OTH3_G <> KS4_OPENFILL)
+        FROM {NEW} WHERE KS4_OTH1 IS NOT NULL""").fetchone()
+    assert rows > 50
+    assert (bad_order, bad_sum, bad_flag) == (0, 0, 0)
+
+
+def test_ebacc_pillar_counts_partition_the_pupils(db) -> None:
+    """At most one of "entered n EBacc pillars" (n = 0..4) holds, and none only for pupils who
+    entered the EBacc or have exam rows in all five pillars' subjects."""
+    exam = _exam(NEW)
+    rows, bad, unexplained, some = db.execute(f"""
+        SELECT count(*), sum(n > 1),
+               sum(n = 0 AND KS4_EBACC_E_PTQ_EE = 0 AND coalesce(pillars, 0) < 5),
+               sum(KS4_EBACCSUBJENT_4)
+        FROM (SELECT p.*, KS4_EBACCSUBJENT_0 + KS4_EBACCSUBJENT_1 + KS4_EBACCSUBJENT_2
+                          + KS4_EBACCSUBJENT_3 + KS4_EBACCSUBJENT_4 AS n, e.pillars
+              FROM {NEW} p LEFT JOIN (
+                  SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                         count(*) AS pillars FROM {exam}
+                  WHERE KS4_MAPPING IN ('5030', '2210', '1370', '3910', '5650') GROUP BY 1, 2) e
+                ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+              WHERE KS4_EBACCSUBJENT_0 IS NOT NULL)""").fetchone()
+    assert rows > 5 and bad == 0 and unexplained == 0 and some > 0
+
+
+def test_level2_passes_with_english_and_maths(db) -> None:
+    """KS4_PASS_LEV2EM counts the pupil's level 2 exam rows when English and maths are among
+    them, else 0."""
+    exam = _exam(NEW)
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_PASS_LEV2EM_PTQ_EE <> CASE WHEN e.em = 2 THEN e.l2 ELSE 0 END)
+        FROM {NEW} p JOIN (
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr, sum(KS4_LEV2) AS l2,
+                   sum(KS4_LEV2 * (KS4_MAPPING IN ('5030', '2210'))) AS em
+            FROM {exam} GROUP BY 1, 2) e
+          ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+        WHERE p.KS4_PASS_LEV2EM_PTQ_EE IS NOT NULL""").fetchone()
+    assert rows > 20 and bad == 0
+
+
+def test_progress8_follows_its_estimate(db) -> None:
+    """P8 = (A8 - estimate) / 10; the estimate is the sum of the element estimates and one
+    figure per year and prior-attainment group; extreme scores are raised to the threshold;
+    each year's national mean P8 is near 0 (the estimates are national means)."""
+    rows, bad_p8, bad_pred, bad_adj, bad_elem = db.execute(f"""
+        SELECT count(*), sum(abs(KS4_P8SCORE_ORIG - (KS4_ATT8 - KS4_ATT8_PRED) / 10) > 0.011),
+               sum(abs(KS4_ATT8_PRED - KS4_ENG_PRED - KS4_MAT_PRED - KS4_EBAC_PRED
+                       - KS4_OPEN_PRED) > 0.05),
+               sum(KS4_P8SCORE <> max(KS4_P8SCORE_ORIG, KS4_P8THRESH)
+                   OR KS4_P8ADJ <> (KS4_P8SCORE_ORIG < KS4_P8THRESH)),
+               sum(abs(KS4_P8ENG - (KS4_SLOT1ENG - KS4_ENG_PRED) / 2) > 0.011)
+        FROM {NEW} WHERE KS4_P8SCORE IS NOT NULL""").fetchone()
+    assert rows > 50
+    assert (bad_p8, bad_pred, bad_adj, bad_elem) == (0, 0, 0, 0)
+    groups = db.execute(f"""SELECT count(DISTINCT KS4_ATT8_PRED) FROM {NEW}
+        WHERE KS4_ATT8_PRED IS NOT NULL
+        GROUP BY KS4_ACADYR, coalesce(KS4_KS2EMFG_GRP, KS4_KS2EMSS_GRP)""").fetchall()
+    assert groups and max(g[0] for g in groups) == 1
+    mean = db.execute(f"SELECT avg(KS4_P8SCORE_ORIG) FROM {NEW}").fetchone()[0]
+    assert abs(mean) < 0.4
+    missing = db.execute(f"""SELECT count(*) FROM {NEW}
+        WHERE (KS4_ATT8_PRED IS NULL) <> (KS4_INP8CALC = 0)""").fetchone()[0]
+    assert missing == 0
+
+
+def test_prior_attainment_equals_the_ks2_row(db) -> None:
+    """KS2 results carried into KS4 are the pupil's KS2 row's: level and scaled scores."""
+    ks2 = "KS2Pupil_1996_to_2016"
+    old = "KS4Pupil_2002_to_2014"
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_KS2ENG24P <> CAST(k.KS2_ENGLEV AS TEXT)
+                             OR p.KS4_KS2MAT24P <> CAST(k.KS2_MATLEV AS TEXT))
+        FROM {old} p JOIN {ks2} k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_KS2ENG24P <> ''""").fetchone()
+    assert rows > 20 and bad == 0
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_KS2READSCORE <> k.KS2_READSCORE
+                             OR p.KS4_KS2MATSCORE <> k.KS2_MATSCORE)
+        FROM {NEW} p JOIN {ks2} k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_KS2READSCORE IS NOT NULL""").fetchone()
+    assert rows > 5 and bad == 0
+
+
+def test_expected_progress_flags(db) -> None:
+    """Three levels of progress: the GCSE grade as an NC level is 3+ above the KS2 row's
+    level."""
+    view = "KS4Pupil_2002_to_2014"
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_FLAG3GENG24 <> CASE WHEN p.KS4_LEVELGENG - k.KS2_ENGLEV >= 3
+                                                  THEN 1 ELSE 2 END)
+        FROM {view} p JOIN KS2Pupil_1996_to_2016 k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_FLAG3GENG24 IS NOT NULL AND p.KS4_LEVELGENG IS NOT NULL""").fetchone()
+    assert rows > 20 and bad == 0

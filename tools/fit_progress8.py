@@ -1,0 +1,56 @@
+"""Fit the Progress 8 estimates of config/parameters.yaml (``ks4.progress8``): the national
+mean score of each Attainment 8 element by KS2 prior-attainment group, as DfE publishes them,
+measured on one simulated block and put back on the 2018/19 grade scale (the year's grade
+shift taken off). Run after changing the KS4 or KS2 model:
+
+    .venv/bin/python tools/fit_progress8.py [persons]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from leo_synth.engine.generate import load_checked_catalog
+from leo_synth.engine.keys import KeyMaker
+from leo_synth.relations.key_stages import ks4_prior_attainment
+from leo_synth.relations.ks4_progress import ELEMENT_WEIGHTS, element_scores, prior_group
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.life import simulate_block
+from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.pools import build_pools
+from leo_synth.simulation.series import interpolate
+
+
+def main(persons: int) -> None:
+    catalog = load_checked_catalog()
+    params = load_parameters(None)
+    life = simulate_block(BlockContext(11, 0, 0, persons, params, build_pools(11, persons, params),
+                                       KeyMaker(catalog.keyspaces, 11)))
+    ks4 = life.ks4
+    prior = ks4_prior_attainment(life)
+    keep = prior["has_ks2"] & (ks4["entries"] > 0)
+    shift = interpolate(params["ks4.year_shift"], ks4["year"])
+    scores = element_scores({f"pts_{s}": ks4[f"pts_{s}"] for s in
+                             ("eng", "mat", "eb1", "eb2", "eb3", "op1", "op2", "op3")})
+    for scale in ("fine", "scaled"):
+        group = prior_group(prior, scale)
+        print(f"    {scale}:")
+        for element, weight in ELEMENT_WEIGHTS.items():
+            values = scores[element] - weight * shift
+            means = [float(np.mean(values[keep & (group == g)])) if (keep & (group == g)).any()
+                     else np.nan for g in range(1, 21)]
+            means = np.array(means)
+            means = np.where(np.isnan(means), np.interp(np.arange(20), np.flatnonzero(
+                ~np.isnan(means)), means[~np.isnan(means)]), means)
+            print(f"      {element}: [{', '.join(f'{m:.2f}' for m in means)}]")
+        a8 = sum(scores.values()) - 10 * shift
+        sigma = np.array([float(np.std(a8[keep & (group == g)]) / 10)
+                          if (keep & (group == g)).sum() > 1 else np.nan for g in range(1, 21)])
+        sigma = np.where(np.isnan(sigma), np.nanmean(sigma), sigma)
+        print(f"      sigma: [{', '.join(f'{m:.2f}' for m in sigma)}]")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
