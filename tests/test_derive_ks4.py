@@ -170,3 +170,29 @@ def test_expected_progress_flags(db) -> None:
           ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
         WHERE p.KS4_FLAG3GENG24 IS NOT NULL AND p.KS4_LEVELGENG IS NOT NULL""").fetchone()
     assert rows > 20 and bad == 0
+
+
+def test_census_history(db) -> None:
+    """A pupil who did not join the school in Years 10-11 was at the same school last year, in
+    Year 10; the English-EBacc-open score is A8 without the maths slot."""
+    rows, bad_school, bad_year, bad_score = db.execute(f"""
+        SELECT count(*), sum(KS4_NEWMOBILE = 0 AND KS4_PrevY10_LAESTAB_anon <> KS4_LAESTAB_anon),
+               sum(KS4_PrevY10 <> '1'),
+               sum(KS4_CORESCIENGSCORE IS NOT NULL
+                   AND KS4_CORESCIENGSCORE <> KS4_ATT8 - KS4_SLOT2MAT)
+        FROM {NEW} WHERE NULLIF(KS4_PrevY10_LAESTAB_anon, '') IS NOT NULL""").fetchone()
+    assert rows > 20
+    assert (bad_school, bad_year, bad_score) == (0, 0, 0)
+
+
+def test_value_added_is_outcome_less_prediction(db) -> None:
+    """Best 8 VA score = capped points plus English and maths bonuses - the prediction; the
+    bonuses are the English and maths new-style points; a subject's VA needs an entry."""
+    view = "KS4Pupil_2002_to_2014"
+    rows, bad_b8, bad_bonus, bad_lan = db.execute(f"""
+        SELECT count(*), sum(abs(KS4_B8VASCR - (KS4_B8SCRPLUSBONUS - KS4_B8VAPRED)) > 0.51),
+               sum(CAST(KS4_B8SCRPLUSBONUS AS REAL) <> KS4_VAPTSC + KS4_GENGBONUS + KS4_GMATBONUS),
+               sum((KS4_LANVASCR IS NULL) <> (KS4_APFRE IS NULL OR KS4_APFRE = ''))
+        FROM {view} WHERE KS4_B8VAPRED IS NOT NULL""").fetchone()
+    assert rows > 20
+    assert (bad_b8, bad_bonus, bad_lan) == (0, 0, 0)

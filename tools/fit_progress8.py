@@ -1,7 +1,8 @@
-"""Fit the Progress 8 estimates of config/parameters.yaml (``ks4.progress8``): the national
-mean score of each Attainment 8 element by KS2 prior-attainment group, as DfE publishes them,
-measured on one simulated block and put back on the 2018/19 grade scale (the year's grade
-shift taken off). Run after changing the KS4 or KS2 model:
+"""Fit the Progress 8 and value added estimates of config/parameters.yaml (``ks4.progress8``,
+``ks4.value_added``): the national mean score of each Attainment 8 element and VA outcome by
+KS2 prior-attainment group, as DfE publishes them, measured on one simulated block and put
+back on the 2018/19 grade scale (the year's grade shift taken off); a subject's VA counts only
+the pupils who entered it. Run after changing the KS4 or KS2 model:
 
     .venv/bin/python tools/fit_progress8.py [persons]
 """
@@ -15,7 +16,17 @@ import numpy as np
 from leo_synth.engine.generate import load_checked_catalog
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations.key_stages import ks4_prior_attainment
-from leo_synth.relations.ks4_progress import ELEMENT_WEIGHTS, element_scores, prior_group
+from leo_synth.relations.ks4_progress import (
+    ELEMENT_WEIGHTS,
+    NEWSTYLE_PER_POINT,
+    VA_MEASURES,
+    VA_SLOTS,
+    element_scores,
+    prior_group,
+    va_group,
+    va_outcomes,
+)
+from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
@@ -30,26 +41,36 @@ def main(persons: int) -> None:
                                        KeyMaker(catalog.keyspaces, 11)))
     ks4 = life.ks4
     prior = ks4_prior_attainment(life)
-    keep = prior["has_ks2"] & (ks4["entries"] > 0)
+    keep = prior["has_ks2"]  # every pupil with prior attainment, those with no entries too
     shift = interpolate(params["ks4.year_shift"], ks4["year"])
-    scores = element_scores({f"pts_{s}": ks4[f"pts_{s}"] for s in
-                             ("eng", "mat", "eb1", "eb2", "eb3", "op1", "op2", "op3")})
+    scores = element_scores({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
     for scale in ("fine", "scaled"):
         group = prior_group(prior, scale)
         print(f"    {scale}:")
         for element, weight in ELEMENT_WEIGHTS.items():
-            values = scores[element] - weight * shift
-            means = [float(np.mean(values[keep & (group == g)])) if (keep & (group == g)).any()
-                     else np.nan for g in range(1, 21)]
-            means = np.array(means)
-            means = np.where(np.isnan(means), np.interp(np.arange(20), np.flatnonzero(
-                ~np.isnan(means)), means[~np.isnan(means)]), means)
+            means = _group_means(scores[element] - weight * shift, keep, group)
             print(f"      {element}: [{', '.join(f'{m:.2f}' for m in means)}]")
         a8 = sum(scores.values()) - 10 * shift
         sigma = np.array([float(np.std(a8[keep & (group == g)]) / 10)
                           if (keep & (group == g)).sum() > 1 else np.nan for g in range(1, 21)])
         sigma = np.where(np.isnan(sigma), np.nanmean(sigma), sigma)
         print(f"      sigma: [{', '.join(f'{m:.2f}' for m in sigma)}]")
+    print("  value_added:")
+    outcomes = va_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    group = va_group(prior)
+    for measure, slots in VA_MEASURES.items():
+        values = outcomes[measure] - NEWSTYLE_PER_POINT * slots * shift
+        entered = ks4[VA_SLOTS[measure]] > 0 if measure in VA_SLOTS else True
+        means = _group_means(values, keep & entered, group)
+        print(f"    {measure}: [{', '.join(f'{m:.1f}' for m in means)}]")
+
+
+def _group_means(values: np.ndarray, keep: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Mean of each group 1..20, groups without pupils interpolated from their neighbours."""
+    means = np.array([float(np.mean(values[keep & (group == g)]))
+                      if (keep & (group == g)).any() else np.nan for g in range(1, 21)])
+    known = ~np.isnan(means)
+    return np.where(known, means, np.interp(np.arange(20), np.flatnonzero(known), means[known]))
 
 
 if __name__ == "__main__":

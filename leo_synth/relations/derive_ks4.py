@@ -16,7 +16,12 @@ from typing import Any
 import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation
-from leo_synth.relations.ks4_progress import ELEMENT_WEIGHTS, element_scores
+from leo_synth.relations.ks4_progress import (
+    ELEMENT_WEIGHTS,
+    VA_SLOTS,
+    element_scores,
+    va_outcomes,
+)
 from leo_synth.relations.ks4_subjects import exam_grade, reformed
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
@@ -156,12 +161,15 @@ def point_score(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Point scores over the pupil's GCSEs: ``scale`` newstyle (A* = 58), old (A* = 8) or
     points (9-1); ``of`` total (uncapped; capped at the best 8 is the same with 8 slots),
-    per_entry (total / entries, 0 without entries) or mean."""
+    per_entry (total / entries, 0 without entries) or mean; with ``plus_em``, the total plus the
+    English and maths bonuses (their points counted again, as value added scores them)."""
     points = slot_points(frame)
     scale = str(params.get("scale", "newstyle"))
     scored = {"newstyle": NEWSTYLE_OF_POINTS, "old": OLD_POINTS_OF_POINTS,
               "points": np.arange(10)}[scale][points]
     total = scored.sum(1)
+    if params.get("plus_em"):  # the English and maths bonuses: their points counted again
+        total = total + scored[:, 0] + scored[:, 1]
     if params.get("of", "total") == "total":
         return total
     count = (points > 0).sum(1)
@@ -184,8 +192,8 @@ def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
 def a8_slot(frame: Frame, relation: Relation, column: RelationColumn,
             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Attainment 8 slot scores: ``slot`` n (1 English and 2 maths, double weighted; 3-5 EBacc;
-    6-8 open), ``group`` ebacc/open (sum of the group's slots), ``filled`` open slots, or with
-    ``gcse`` 1 if the slot holds a GCSE (every simulated entry is one)."""
+    6-8 open), ``group`` ebacc/open/not_maths (sum of the group's slots), ``filled`` open
+    slots, or with ``gcse`` 1 if the slot holds a GCSE (every simulated entry is one)."""
     points = slot_points(frame).astype(float)
     weights = np.array([2, 2, 1, 1, 1, 1, 1, 1], dtype=float)
     scores = points * weights
@@ -194,7 +202,8 @@ def a8_slot(frame: Frame, relation: Relation, column: RelationColumn,
         if params.get("gcse"):
             return (points[:, index] > 0).astype(np.int64)
         return scores[:, index]
-    group = {"ebacc": slice(2, 5), "open": slice(5, 8)}[str(params["group"])]
+    group = {"ebacc": slice(2, 5), "open": slice(5, 8),
+             "not_maths": [0, 2, 3, 4, 5, 6, 7]}[str(params["group"])]
     if params.get("what") == "filled":
         return (points[:, group] > 0).sum(1)
     return scores[:, group].sum(1)
@@ -413,3 +422,24 @@ def expected_progress(frame: Frame, relation: Relation, column: RelationColumn,
     stage = {"24": "ks2", "34": "ks3"}.get(str(params.get("stages", "24")))
     level, null = _masked(frame, f"{stage}_{short}_level")
     return Masked(np.where(gcse - level >= int(params["levels"]), 1, 2), null)
+
+
+@derivation("ks4_value_added")
+def value_added(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """Value added (``ks4_progress``) of ``measure`` b8 (best 8 plus bonuses; g8 is the same,
+    every entry being a GCSE) or an EBacc subject (eng, mat, sci, hum, lan): ``pred`` the
+    national mean of the pupil's KS2 group, ``score`` the outcome less ``pred``. NULL without
+    KS2 prior attainment and, for a subject, without an entry in it."""
+    measure = str(params["measure"]).lower()
+    measure = "b8" if measure in ("b8", "g8") else measure
+    pred, null = _masked(frame, f"va_pred_{measure}")
+    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})[measure]
+    if measure in VA_SLOTS:
+        null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
+    value = np.round(pred.astype(float) if params["what"] == "pred" else outcome - pred, 2)
+    if column.spec.type.kind == "integer":
+        value = np.rint(value).astype(np.int64)
+    elif column.spec.type.kind == "string":
+        value = value.astype(str)
+    return Masked(value, null)

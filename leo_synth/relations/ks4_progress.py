@@ -66,3 +66,48 @@ def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.n
     out["sigma"] = np.where(scaled, np.asarray(table["scaled"]["sigma"])[group - 1],
                             np.asarray(table["fine"]["sigma"])[group - 1])
     return out
+
+
+# -- Value added (2010/11 to 2015/16 best 8 and EBacc subject measures) ---------------------------
+
+VA_MEASURES = {"b8": 10, "eng": 1, "mat": 1, "sci": 1, "hum": 1, "lan": 1}
+"""Value added outcomes and their slots: ``b8`` the capped best 8 new-style point score plus
+the English and maths bonuses (their points counted again, so 10 slots), the EBacc subjects'
+new-style points (one slot each)."""
+NEWSTYLE_PER_POINT = 6
+"""New-style points per grade point (a letter grade is 6 new-style points): the year's grade
+shift moves a slot's expected new-style points by 6 x the shift."""
+VA_SLOTS = {"eng": "pts_eng", "mat": "pts_mat", "sci": "pts_eb1", "hum": "pts_eb2",
+            "lan": "pts_eb3"}
+
+
+def va_outcomes(points: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Each VA outcome in new-style points from the slot grades (``pts_<slot>``)."""
+    from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS
+
+    news = {k: NEWSTYLE_OF_POINTS[np.asarray(v, dtype=np.int64)].astype(float)
+            for k, v in points.items()}
+    out = {m: news[slot] for m, slot in VA_SLOTS.items()}
+    out["b8"] = sum(news.values()) + news["pts_eng"] + news["pts_mat"]
+    return out
+
+
+def va_group(prior: Frame) -> np.ndarray:
+    """VA prior-attainment group 1..20: the KS2 average fine level over English, maths and
+    science in quarter levels from level 2."""
+    fine = (prior["ks2_eng_fine"] + prior["ks2_mat_fine"] + prior["ks2_sci_fine"]) / 3
+    return np.clip(1 + np.floor((np.round(fine, 2) - 2.0) / 0.25), 1, GROUPS).astype(np.int64)
+
+
+def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.ndarray]:
+    """Each VA outcome's prediction for every pupil: the national mean of the pupil's KS2 group
+    in the pupil's year (``ks4.value_added`` on the 2018/19 grade scale, moved by the year's
+    shift), with the ``group``."""
+    table = params["ks4.value_added"]
+    group = va_group(prior)
+    shift = interpolate(params["ks4.year_shift"], year)
+    out = {"group": group}
+    for measure, slots in VA_MEASURES.items():
+        out[measure] = np.round(np.asarray(table[measure], dtype=float)[group - 1]
+                                + NEWSTYLE_PER_POINT * slots * shift, 2)
+    return out
