@@ -196,3 +196,30 @@ def test_value_added_is_outcome_less_prediction(db) -> None:
         FROM {view} WHERE KS4_B8VAPRED IS NOT NULL""").fetchone()
     assert rows > 20
     assert (bad_b8, bad_bonus, bad_lan) == (0, 0, 0)
+
+
+def test_exam_row_ranks_and_points(db) -> None:
+    """EBacc and open ranks order the pupil's results in the group by grade (ranks 1..n, a
+    better rank never a lower grade); A8ENGLANG is the English row's points; the entry centre is
+    the pupil's school."""
+    exam = _exam(NEW)
+    rows, bad_rank, bad_order = db.execute(f"""
+        SELECT count(*), sum(a.KS4_A8EBAC_RNK > (SELECT count(*) FROM {exam} c
+                 WHERE c.KS4_PupilMatchingRefAnonymous = a.KS4_PupilMatchingRefAnonymous
+                   AND c.KS4_ACADYR = a.KS4_ACADYR AND c.KS4_A8EBAC_RNK IS NOT NULL)),
+               sum(EXISTS (SELECT 1 FROM {exam} b
+                 WHERE b.KS4_PupilMatchingRefAnonymous = a.KS4_PupilMatchingRefAnonymous
+                   AND b.KS4_ACADYR = a.KS4_ACADYR AND b.KS4_A8EBAC_RNK < a.KS4_A8EBAC_RNK
+                   AND b.KS4_POINTS < a.KS4_POINTS))
+        FROM {exam} a WHERE a.KS4_A8EBAC_RNK IS NOT NULL""").fetchone()
+    assert rows > 50 and bad_rank == 0 and bad_order == 0
+    bad_open = db.execute(f"""SELECT count(*) FROM {exam} a JOIN {exam} b
+        ON b.KS4_PupilMatchingRefAnonymous = a.KS4_PupilMatchingRefAnonymous
+       AND b.KS4_ACADYR = a.KS4_ACADYR AND b.KS4_A8OTH_RNK < a.KS4_A8OTH_RNK
+       AND b.KS4_POINTS < a.KS4_POINTS""").fetchone()[0]
+    assert bad_open == 0
+    bad_eng, bad_centre = db.execute(f"""
+        SELECT sum(KS4_A8ENGLANG <> CASE WHEN KS4_A8ENG = 1 THEN KS4_POINTS ELSE 0 END),
+               sum(KS4_ADFECN <> KS4_LAESTAB_anon) FROM {exam}
+        WHERE KS4_A8ENGLANG IS NOT NULL AND KS4_ADFECN <> ''""").fetchone()
+    assert (bad_eng, bad_centre) == (0, 0)

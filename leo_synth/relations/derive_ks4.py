@@ -443,3 +443,12 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     elif column.spec.type.kind == "string":
         value = value.astype(str)
     return Masked(value, null)
+
+
+@derivation("ks4_exam_points")
+def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """For a KS4 exam row: its grade points (9-1) if the row is the subject's (``subject``: the
+    0/1 attribute ``a8eng`` or ``a8mat``), else 0."""
+    points = np.asarray(frame["points"], dtype=float).astype(np.int64)
+    return np.where(np.asarray(frame[params["subject"]]) == 1, points, 0)

@@ -17,7 +17,7 @@ from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
-from leo_synth.simulation.attainment import SLOTS
+from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
@@ -309,12 +309,14 @@ GCSE91_SUBLEVNO = 391
     "examyear", "season", "sublevno", "mapping", "qan", "boardno", "grade", "gfinal", "points",
     "gsize", "lev1", "lev2", "include", "a8included", "a8points", "a8eng", "a8mat", "a8ebac",
     "a8oth", "version", "teacher_assessed_flag", "covid_impacted_flag", "resultid",
+    "ebacc_rank", "open_rank", "eligible_rank", "newstyle_points", "ebacc_not_science",
 ))
 def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
     ks4 = life.ks4
     rng = life.ctx.rng("ks4_exam")
     subjects = slot_subjects(life)
+    ranks = _slot_ranks(np.stack([ks4[f"pts_{slot}"] for slot in SLOTS], axis=1))
     parts = []
     for slot in SLOTS:
         points = ks4[f"pts_{slot}"]
@@ -344,8 +346,26 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
             "teacher_assessed_flag": covid,
             "covid_impacted_flag": covid,
             "resultid": life.persons["pid"][ks4["person"][rows]] * 10 + SLOTS.index(slot),
+            **{name: Masked(rank[rows, SLOTS.index(slot)], rank[rows, SLOTS.index(slot)] == 0)
+               for name, rank in ranks.items()},
+            "newstyle_points": NEWSTYLE_OF_POINTS[pts],
+            "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
         }))
     return Frame.concat(parts).sort("resultid")
+
+
+def _slot_ranks(points: np.ndarray) -> dict[str, np.ndarray]:
+    """(pupils, 8) rank of each slot's GCSE by grade (1 = best, ties in slot order; 0 outside
+    the group) among the EBacc slots, the open slots, and the slots eligible for the EBacc and
+    open elements (all but English and maths)."""
+    out = {}
+    for name, group in (("ebacc_rank", slice(2, 5)), ("open_rank", slice(5, 8)),
+                        ("eligible_rank", slice(2, 8))):
+        rank = np.zeros(points.shape, dtype=np.int64)
+        order = np.argsort(-points[:, group].astype(np.int64), axis=1, kind="stable")
+        rank[:, group] = np.argsort(order, axis=1) + 1
+        out[name] = rank
+    return out
 
 
 # -- KS5 -----------------------------------------------------------------------------------------
