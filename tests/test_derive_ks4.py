@@ -223,3 +223,17 @@ def test_exam_row_ranks_and_points(db) -> None:
                sum(KS4_ADFECN <> KS4_LAESTAB_anon) FROM {exam}
         WHERE KS4_A8ENGLANG IS NOT NULL AND KS4_ADFECN <> ''""").fetchone()
     assert (bad_eng, bad_centre) == (0, 0)
+
+
+def test_median_line_value_added(db) -> None:
+    """Median-line VA = capped point score - the prior group's national median (shown
+    rounded), both present for every pupil with KS2 prior attainment."""
+    view = "KS4Pupil_2002_to_2014"
+    rows, bad_new, bad_old = db.execute(f"""
+        SELECT count(*), sum(abs(KS4_VA2NEWG - (KS4_PTSCNEWG - KS4_MED2NEWG)) > 0.51),
+               sum(abs(KS4_VA2OLDG - (KS4_PTSTOLDG - KS4_MED2OLDG)) > 0.51)
+        FROM {view} WHERE KS4_VA2NEWG IS NOT NULL AND KS4_PTSTOLDG IS NOT NULL""").fetchone()
+    assert rows > 10 and bad_new == 0 and bad_old == 0
+    unpaired = db.execute(f"""SELECT count(*) FROM {view}
+        WHERE (KS4_MED2NEWG IS NULL) <> (KS4_VA2NEWG IS NULL)""").fetchone()[0]
+    assert unpaired == 0

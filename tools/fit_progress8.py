@@ -18,10 +18,14 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations.key_stages import ks4_prior_attainment
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
+    KS3_GROUPS,
+    MEDIAN_SCALES,
     NEWSTYLE_PER_POINT,
     VA_MEASURES,
     VA_SLOTS,
     element_scores,
+    ks3_group,
+    median_outcomes,
     prior_group,
     va_group,
     va_outcomes,
@@ -63,6 +67,22 @@ def main(persons: int) -> None:
         entered = ks4[VA_SLOTS[measure]] > 0 if measure in VA_SLOTS else True
         means = _group_means(values, keep & entered, group)
         print(f"    {measure}: [{', '.join(f'{m:.1f}' for m in means)}]")
+
+    print("  median_line:")
+    outcomes = median_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    for stage, group, groups in (("ks2", va_group(prior), 20),
+                                 ("ks3", ks3_group(prior), KS3_GROUPS)):
+        has = prior[f"has_{stage}"]
+        print(f"    {stage}:")
+        for scale, per_point in MEDIAN_SCALES.items():
+            values = outcomes[scale] - 8 * per_point * shift
+            medians = np.array([float(np.median(values[has & (group == g)]))
+                                if (has & (group == g)).any() else np.nan
+                                for g in range(1, groups + 1)])
+            known = ~np.isnan(medians)
+            medians = np.where(known, medians, np.interp(np.arange(groups), np.flatnonzero(
+                known), medians[known]))
+            print(f"      {scale}: [{', '.join(f'{m:.1f}' for m in medians)}]")
 
 
 def _group_means(values: np.ndarray, keep: np.ndarray, group: np.ndarray) -> np.ndarray:

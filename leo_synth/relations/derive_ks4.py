@@ -20,18 +20,20 @@ from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     VA_SLOTS,
     element_scores,
+    median_outcomes,
     va_outcomes,
 )
-from leo_synth.relations.ks4_subjects import exam_grade, reformed
+from leo_synth.relations.ks4_subjects import (
+    OLD_POINTS,
+    OLD_POINTS_OF_POINTS,
+    exam_grade,
+    reformed,
+)
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.attainment import LETTER_OF_POINTS, NEWSTYLE_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
-
-OLD_POINTS = {"A*": 8, "A": 7, "B": 6, "C": 5, "D": 4, "E": 3, "F": 2, "G": 1, "U": 0}
-OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POINTS])
-"""Old-style GCSE points (A* = 8 ... G = 1) of each 9-1 grade."""
 
 # Grade bands of the VRF names, as (lowest, highest) 9-1 points: letter bands through the
 # letter of each 9-1 grade (C = 4 and 5, A* = 8 and 9), numeric bands directly.
@@ -452,3 +454,17 @@ def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
     0/1 attribute ``a8eng`` or ``a8mat``), else 0."""
     points = np.asarray(frame["points"], dtype=float).astype(np.int64)
     return np.where(np.asarray(frame[params["subject"]]) == 1, points, 0)
+
+
+@derivation("ks4_median_va")
+def median_va(frame: Frame, relation: Relation, column: RelationColumn,
+              rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """Median-line value added (``ks4_progress``) from ``stage`` 2 (KS2) or 3 (KS3) on the
+    ``scale`` new or old capped point score: ``median`` the national median of the pupil's
+    prior group, ``va`` the pupil's capped score less it; NULL without the prior stage."""
+    name = f"median_ks{params['stage']}_{str(params['scale']).lower()}"
+    median, null = _masked(frame, name)
+    if params["what"] == "median":
+        return Masked(np.rint(median.astype(float)).astype(np.int64), null)
+    outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})
+    return Masked(np.round(outcome[str(params["scale"]).lower()] - median, 1), null)

@@ -111,3 +111,43 @@ def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, n
         out[measure] = np.round(np.asarray(table[measure], dtype=float)[group - 1]
                                 + NEWSTYLE_PER_POINT * slots * shift, 2)
     return out
+
+
+# -- Median-line value added (2002/03 to 2005/06) -------------------------------------------------
+
+MEDIAN_SCALES = {"new": NEWSTYLE_PER_POINT, "old": 1}
+"""Capped point scores of the median-line VA and their points per grade point: new style (a
+letter grade 6 points) and old style (1 point)."""
+KS3_GROUPS = 16
+
+
+def median_outcomes(points: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Capped (at most 8 GCSEs, so all) new- and old-style point scores from the slot grades."""
+    from leo_synth.relations.ks4_subjects import OLD_POINTS_OF_POINTS
+    from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS
+
+    pts = [np.asarray(v, dtype=np.int64) for v in points.values()]
+    return {"new": sum(NEWSTYLE_OF_POINTS[p] for p in pts).astype(float),
+            "old": sum(OLD_POINTS_OF_POINTS[p] for p in pts).astype(float)}
+
+
+def ks3_group(prior: Frame) -> np.ndarray:
+    """KS3 prior-attainment group 1..16: the average KS3 level of English, maths and science in
+    thirds of a level from level 3."""
+    mean = (prior["ks3_eng_level"] + prior["ks3_mat_level"] + prior["ks3_sci_level"]) / 3
+    return np.clip(1 + np.rint((mean - 3) * 3), 1, KS3_GROUPS).astype(np.int64)
+
+
+def median_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.ndarray]:
+    """The national median capped score (``ks2_new``, ``ks2_old``, ``ks3_new``, ``ks3_old``)
+    of the pupil's KS2 (``va_group``) or KS3 (``ks3_group``) group in the pupil's year
+    (``ks4.median_line`` on the 2018/19 scale, moved by the year's shift over 8 slots)."""
+    table = params["ks4.median_line"]
+    shift = interpolate(params["ks4.year_shift"], year)
+    out = {}
+    for stage, group in (("ks2", va_group(prior)), ("ks3", ks3_group(prior))):
+        for scale, per_point in MEDIAN_SCALES.items():
+            out[f"{stage}_{scale}"] = np.round(
+                np.asarray(table[stage][scale], dtype=float)[group - 1] + 8 * per_point * shift,
+                1)
+    return out

@@ -23,6 +23,9 @@ hold exactly the science, humanity and language GCSEs, as the A8 slot-filling ru
 REFORMED_FROM = {"eng": 2016, "mat": 2016}
 """First academic year graded 9-1: English and maths from 2016/17, the rest from 2017/18."""
 REFORMED_OTHERS = 2017
+OLD_POINTS = {"A*": 8, "A": 7, "B": 6, "C": 5, "D": 4, "E": 3, "F": 2, "G": 1, "U": 0}
+OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POINTS])
+"""Old-style GCSE points (A* = 8 ... G = 1) of each 9-1 grade."""
 
 
 @per_block

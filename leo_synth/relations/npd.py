@@ -8,9 +8,11 @@ import numpy as np
 
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
+    MEDIAN_SCALES,
     SCALED_FROM,
     VA_MEASURES,
     estimates,
+    median_estimates,
     prior_score,
     va_estimates,
 )
@@ -127,6 +129,7 @@ PRIOR_ATTRIBUTES = (
     *(f"ks3_{s}_level" for s in ("eng", "mat", "sci")),
     *(f"pred_{element}" for element in ELEMENT_WEIGHTS), "p8_group", "p8_sigma", "p8_prior",
     *(f"va_pred_{measure}" for measure in VA_MEASURES),
+    *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
                       "mainstream")
@@ -159,6 +162,8 @@ def ks4_prior(life: LifeCourse) -> dict[str, object]:
     va = va_estimates(life.ctx.params, prior, life.ks4["year"])
     for measure in VA_MEASURES:
         out[f"va_pred_{measure}"] = Masked(va[measure], no_ks2)
+    for name, median in median_estimates(life.ctx.params, prior, life.ks4["year"]).items():
+        out[f"median_{name}"] = Masked(median, ~prior[f"has_{name[:3]}"])
     out["p8_prior"] = Masked(np.where(prior["ks2_year"] >= SCALED_FROM,
                                       prior_score(prior, "scaled"), prior_score(prior, "fine")),
                              no_ks2)
