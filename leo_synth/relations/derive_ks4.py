@@ -31,7 +31,7 @@ from leo_synth.relations.ks4_subjects import (
 )
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import LETTER_OF_POINTS, NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -258,7 +258,22 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
         null &= ~hit
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
         return Masked(np.where(null, 0, grade).astype(float), null)
-    return Masked(grade.astype(str), null)
+    return Masked(*_as_listed(grade.astype(str), null, points, hits, column))
+
+
+def _as_listed(grade: np.ndarray, null: np.ndarray, points: np.ndarray, hits: np.ndarray,
+               column: RelationColumn) -> tuple[np.ndarray, np.ndarray]:
+    """Grades spelt as the column's code list has them: as recorded, doubled (double award
+    ``CC``) or as the grade's letter; NULL where the list has no spelling of it."""
+    codes = set(column.spec.code_values) - {"Null"}
+    if not column.spec.code_values:
+        return grade, null
+    letters = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)
+    letter = letters[(points * hits).max(1)]
+    out = np.where(np.isin(grade, list(codes)), grade,
+                   np.where(np.isin(np.char.add(grade, grade), list(codes)),
+                            np.char.add(grade, grade), letter))
+    return out, null | ~np.isin(out, list(codes))
 
 
 @derivation("ks4_entered_subject")

@@ -62,7 +62,8 @@ def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.n
     for element, weight in ELEMENT_WEIGHTS.items():
         by_scale = [np.asarray(table[scale][element], dtype=float)[group - 1]
                     for scale in ("fine", "scaled")]
-        out[element] = np.round(np.where(scaled, by_scale[1], by_scale[0]) + weight * shift, 2)
+        out[element] = np.round(np.maximum(np.where(scaled, by_scale[1], by_scale[0])
+                                           + weight * shift, 0), 2)
     out["sigma"] = np.where(scaled, np.asarray(table["scaled"]["sigma"])[group - 1],
                             np.asarray(table["fine"]["sigma"])[group - 1])
     return out
@@ -108,8 +109,8 @@ def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, n
     shift = interpolate(params["ks4.year_shift"], year)
     out = {"group": group}
     for measure, slots in VA_MEASURES.items():
-        out[measure] = np.round(np.asarray(table[measure], dtype=float)[group - 1]
-                                + NEWSTYLE_PER_POINT * slots * shift, 2)
+        out[measure] = np.round(np.maximum(np.asarray(table[measure], dtype=float)[group - 1]
+                                           + NEWSTYLE_PER_POINT * slots * shift, 0), 2)
     return out
 
 
@@ -147,7 +148,7 @@ def median_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[st
     out = {}
     for stage, group in (("ks2", va_group(prior)), ("ks3", ks3_group(prior))):
         for scale, per_point in MEDIAN_SCALES.items():
-            out[f"{stage}_{scale}"] = np.round(
+            out[f"{stage}_{scale}"] = np.round(np.maximum(  # a score is never below 0
                 np.asarray(table[stage][scale], dtype=float)[group - 1] + 8 * per_point * shift,
-                1)
+                0), 1)
     return out
