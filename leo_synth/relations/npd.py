@@ -199,7 +199,8 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
         if back == 1:
             out["prev_laestab_anon"] = Masked(
                 life.ctx.keys.make("school", py["school"][row], 0), ~found)
-            out["prev_y10"] = Masked((py["ncyear"][row] <= 10).astype(np.int64), ~found)
+            # KS4_PrevY10 is a text column: "1" or "0"
+            out["prev_y10"] = Masked(np.where(py["ncyear"][row] <= 10, "1", "0"), ~found)
     row, _ = _census_row(life, 0)
     out["joined_y10"] = (ks4["year"] - py["entry_year"][row] <= 1).astype(np.int64)
     out["mainstream"] = (life.ctx.pools.schools["phase"][ks4["school"]]
