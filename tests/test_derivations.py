@@ -17,7 +17,7 @@ import pytest
 from leo_synth.spec.fills import independent_share
 
 KS4 = "KS4Pupil_2015_to_2021"
-INDEPENDENT_SHARE = 0.459
+INDEPENDENT_SHARE = 0.045
 """Share of spec columns drawn independently (leo-synth tables --fills); lower it as rules
 land, never raise it."""
 

@@ -16,13 +16,24 @@ from typing import Any
 import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.ks4_progress import (
+    ELEMENT_WEIGHTS,
+    VA_SLOTS,
+    element_scores,
+    median_outcomes,
+    va_outcomes,
+)
+from leo_synth.relations.ks4_subjects import (
+    OLD_POINTS,
+    OLD_POINTS_OF_POINTS,
+    exam_grade,
+    reformed,
+)
+from leo_synth.relations.registry import YEAR_ATTRIBUTE
+from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import LETTER_OF_POINTS, NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
-
-OLD_POINTS = {"A*": 8, "A": 7, "B": 6, "C": 5, "D": 4, "E": 3, "F": 2, "G": 1, "U": 0}
-OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POINTS])
-"""Old-style GCSE points (A* = 8 ... G = 1) of each 9-1 grade."""
 
 # Grade bands of the VRF names, as (lowest, highest) 9-1 points: letter bands through the
 # letter of each 9-1 grade (C = 4 and 5, A* = 8 and 9), numeric bands directly.
@@ -65,11 +76,16 @@ def _subject(frame: Frame, subject: str) -> np.ndarray:
 def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Number of the pupil's GCSEs with a grade in ``band`` (0 with ``zero``, for qualifications not
-    simulated, such as short courses)."""
+    simulated, such as short courses); with ``if_em``, 0 unless English and maths are both in
+    the band."""
     points = slot_points(frame)
     if params.get("zero"):
         return np.zeros(len(frame), dtype=np.int64)
-    return band_mask(points, str(params["band"])).sum(1)
+    band = str(params["band"])
+    count = band_mask(points, band).sum(1)
+    if params.get("if_em"):
+        count = np.where(band_mask(_subject(frame, "em"), band).all(1), count, 0)
+    return count
 
 
 @derivation("ks4_entries")
@@ -133,10 +149,13 @@ def ebacc_pillar(frame: Frame, relation: Relation, column: RelationColumn,
 @derivation("ks4_ebacc")
 def ebacc(frame: Frame, relation: Relation, column: RelationColumn,
           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if the pupil entered the EBacc and passed every pillar in ``band``."""
+    """1 if the pupil entered the EBacc and passed every pillar in ``band``; with ``em_band``,
+    English and maths in that band instead (the strong-pass EBacc: 9-5 in both)."""
     entered = np.asarray(frame["ebacc_e"], dtype=bool)
-    return (entered & band_mask(slot_points(frame)[:, :5], str(params["band"])).all(1)
-            ).astype(np.int64)
+    points = slot_points(frame)
+    ok = band_mask(points[:, 2:5], str(params["band"])).all(1)
+    ok &= band_mask(points[:, :2], str(params.get("em_band", params["band"]))).all(1)
+    return (entered & ok).astype(np.int64)
 
 
 @derivation("ks4_point_score")
@@ -144,12 +163,15 @@ def point_score(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Point scores over the pupil's GCSEs: ``scale`` newstyle (A* = 58), old (A* = 8) or
     points (9-1); ``of`` total (uncapped; capped at the best 8 is the same with 8 slots),
-    per_entry (total / entries, 0 without entries) or mean."""
+    per_entry (total / entries, 0 without entries) or mean; with ``plus_em``, the total plus the
+    English and maths bonuses (their points counted again, as value added scores them)."""
     points = slot_points(frame)
     scale = str(params.get("scale", "newstyle"))
     scored = {"newstyle": NEWSTYLE_OF_POINTS, "old": OLD_POINTS_OF_POINTS,
               "points": np.arange(10)}[scale][points]
     total = scored.sum(1)
+    if params.get("plus_em"):  # the English and maths bonuses: their points counted again
+        total = total + scored[:, 0] + scored[:, 1]
     if params.get("of", "total") == "total":
         return total
     count = (points > 0).sum(1)
@@ -172,8 +194,8 @@ def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
 def a8_slot(frame: Frame, relation: Relation, column: RelationColumn,
             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Attainment 8 slot scores: ``slot`` n (1 English and 2 maths, double weighted; 3-5 EBacc;
-    6-8 open), ``group`` ebacc/open (sum of the group's slots), ``filled`` open slots, or with
-    ``gcse`` 1 if the slot holds a GCSE (every simulated entry is one)."""
+    6-8 open), ``group`` ebacc/open/not_maths (sum of the group's slots), ``filled`` open
+    slots, or with ``gcse`` 1 if the slot holds a GCSE (every simulated entry is one)."""
     points = slot_points(frame).astype(float)
     weights = np.array([2, 2, 1, 1, 1, 1, 1, 1], dtype=float)
     scores = points * weights
@@ -182,7 +204,8 @@ def a8_slot(frame: Frame, relation: Relation, column: RelationColumn,
         if params.get("gcse"):
             return (points[:, index] > 0).astype(np.int64)
         return scores[:, index]
-    group = {"ebacc": slice(2, 5), "open": slice(5, 8)}[str(params["group"])]
+    group = {"ebacc": slice(2, 5), "open": slice(5, 8),
+             "not_maths": [0, 2, 3, 4, 5, 6, 7]}[str(params["group"])]
     if params.get("what") == "filled":
         return (points[:, group] > 0).sum(1)
     return scores[:, group].sum(1)
@@ -197,3 +220,266 @@ def exam_pass(frame: Frame, relation: Relation, column: RelationColumn,
     subject = np.asarray(frame[params["subject"]]) == 1
     band = str(params.get("band") or params["band2"])
     return (subject & band_mask(points, band)).astype(np.int64)
+
+
+AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "MAT": "2210", "DSCI": "1370", "GEO": "3910",
+               "FRE": "5650", "BUS": "3210", "ART": "3510", "RS": "4610", "DRA": "5210",
+               "MUS": "7010", "PE": "7210"}
+"""plams.mapping code of the subjects of the ``KS4_AP<subject>`` columns the simulated GCSEs
+cover (``ks4_subjects``); every other subject's column is NULL, as no simulated pupil sits it."""
+
+
+def _subject_hits(frame: Frame, subject: str) -> np.ndarray:
+    """(rows, 8) True where the slot holds an entered GCSE in the subject (AP name)."""
+    code = AP_SUBJECTS.get(subject.upper())
+    points = slot_points(frame)
+    if code is None:
+        return np.zeros(points.shape, dtype=bool)
+    subjects = np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
+    return (subjects == code) & (points > 0)
+
+
+@derivation("ks4_subject_grade")
+def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
+                  rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """The grade of the pupil's GCSE in ``subject`` (an AP name) as its KS4 exam row records
+    it; NULL without one. With ``scale`` ``_91``, only a reformed (9-1) GCSE's grade."""
+    hits = _subject_hits(frame, str(params["subject"]))
+    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    points = slot_points(frame)
+    n = len(frame)
+    grade = np.full(n, "", dtype=object)
+    null = np.ones(n, dtype=bool)
+    for index, slot in enumerate(SLOTS):
+        hit = hits[:, index]
+        if params.get("scale") == "_91":
+            hit = hit & reformed(slot, years)
+        grade[hit] = exam_grade(slot, points[hit, index], years[hit])
+        null &= ~hit
+    if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
+        return Masked(np.where(null, 0, grade).astype(float), null)
+    return Masked(*_as_listed(grade.astype(str), null, points, hits, column))
+
+
+def _as_listed(grade: np.ndarray, null: np.ndarray, points: np.ndarray, hits: np.ndarray,
+               column: RelationColumn) -> tuple[np.ndarray, np.ndarray]:
+    """Grades spelt as the column's code list has them: as recorded, doubled (double award
+    ``CC``) or as the grade's letter; NULL where the list has no spelling of it."""
+    codes = set(column.spec.code_values) - {"Null"}
+    if not column.spec.code_values:
+        return grade, null
+    letters = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)
+    letter = letters[(points * hits).max(1)]
+    out = np.where(np.isin(grade, list(codes)), grade,
+                   np.where(np.isin(np.char.add(grade, grade), list(codes)),
+                            np.char.add(grade, grade), letter))
+    return out, null | ~np.isin(out, list(codes))
+
+
+@derivation("ks4_entered_subject")
+def entered_subject(frame: Frame, relation: Relation, column: RelationColumn,
+                    rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if the pupil has a GCSE entry in ``subject`` (an AP name), else 0."""
+    return _subject_hits(frame, str(params["subject"])).any(1).astype(np.int64)
+
+
+@derivation("ks4_pillars_entered")
+def pillars_entered(frame: Frame, relation: Relation, column: RelationColumn,
+                    rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """1 if the pupil entered exactly ``count`` of the five EBacc pillars (English, maths,
+    science, humanities, languages; a pillar is entered as in ``ks4_ebacc_pillar``)."""
+    ebacc = np.asarray(frame["ebacc_e"], dtype=bool)
+    entered = (slot_points(frame)[:, :5] > 0) | ebacc[:, None]
+    return (entered.sum(1) == int(params["count"])).astype(np.int64)
+
+
+@derivation("ks4_open_ranked")
+def open_ranked(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The ``rank``-th best non-EBacc qualification's score (the open-slot GCSEs ranked by
+    grade; 0 without one), or with ``gcse`` 1 if that qualification exists (all are GCSEs)."""
+    ranked = -np.sort(-slot_points(frame)[:, 5:8], axis=1)[:, int(params["rank"]) - 1]
+    if params.get("gcse"):
+        return (ranked > 0).astype(np.int64)
+    return ranked.astype(float)
+
+
+@derivation("ks4_nc_level")
+def nc_level(frame: Frame, relation: Relation, column: RelationColumn,
+             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The National Curriculum level equivalent of the subject's GCSE grade, as the expected
+    progress measures count it (G = 3, F = 4 ... C = 7, B = 8, A = 9, A* = 10; 0 for U or none)."""
+    old = OLD_POINTS_OF_POINTS[_subject(frame, str(params["subject"])).max(1)]
+    return np.where(old > 0, old + 2, 0)
+
+
+# -- prior attainment and progress ---------------------------------------------------------------
+
+def _masked(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Values and NULL mask of a (possibly masked) attribute."""
+    value = frame[name]
+    if isinstance(value, Masked):
+        return np.asarray(value.values), np.asarray(value.null, dtype=bool)
+    value = np.asarray(value)
+    return value, np.zeros(len(value), dtype=bool)
+
+
+def _prior_points(frame: Frame, stage: str, subject: str) -> tuple[np.ndarray, np.ndarray]:
+    """A subject's prior point score: KS2 fine points (fine level x 6 + 3; level 4.0 = 27),
+    KS3 level points (level x 6 + 3, KS3 has no fine grading)."""
+    if stage == "ks2":
+        fine, null = _masked(frame, f"ks2_{subject}_fine")
+        return fine.astype(float) * 6 + 3, null
+    level, null = _masked(frame, f"ks3_{subject}_level")
+    return level.astype(float) * 6 + 3, null
+
+
+PRIOR_BANDS = np.array(["Low", "Middle", "High"])
+
+
+@derivation("ks4_prior")
+def prior(frame: Frame, relation: Relation, column: RelationColumn,
+          rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """The pupil's KS2 (``stage`` ks2) or KS3 results carried into KS4, NULL without them.
+    ``what``: ``level`` (of ``subject``), ``points`` (fine points of ``subject``), ``aps``
+    (mean fine points of English, maths, science; ``power`` 2/3, times the EAL flag with
+    ``eal``), ``dev`` (the subject's points - aps), ``band`` (APS < 24 Low, < 30 Middle,
+    High), ``score`` (2015/16 scaled score of ``subject`` read/mat), ``emfg`` / ``emss``
+    (the P8 prior score: English and maths fine level / reading and maths scaled score),
+    ``group`` (P8 prior-attainment group), ``year`` (summer of the KS2 tests)."""
+    stage = str(params.get("stage", "ks2"))
+    what = str(params["what"])
+    subject = str(params.get("subject", "")).lower()
+    subject = {"e": "eng", "m": "mat", "read": "read", "math": "mat", "maths": "mat"}.get(
+        subject, subject)
+    ks2_year = np.asarray(frame["ks2_year"], dtype=np.int64)
+    if what == "level":
+        level, null = _masked(frame, f"{stage}_{subject}_level")
+        if column.spec.type.kind == "string":
+            return Masked(level.astype(str), null)
+        return Masked(level, null)
+    if what == "year":
+        return Masked(ks2_year + 1, ks2_year == 0)
+    if what in ("score", "emss"):
+        names = ["ks2_read_score", "ks2_mat_score"] if what == "emss" else [
+            f"ks2_{subject}_score"]
+        parts = [_masked(frame, name) for name in names]
+        value = np.mean([p[0].astype(float) for p in parts], axis=0)
+        if column.spec.type.kind == "integer":
+            value = np.rint(value).astype(np.int64)
+        return Masked(value, parts[0][1] | (ks2_year < 2015))
+    if what in ("emfg", "group"):
+        value, null = _masked(frame, "p8_prior" if what == "emfg" else "p8_group")
+        scaled = ks2_year >= 2015
+        return Masked(value, null | (scaled if params.get("scale", "fine") == "fine"
+                                     else ~scaled))
+    points = {s: _prior_points(frame, stage, s) for s in ("eng", "mat", "sci")}
+    null = points["eng"][1]
+    aps = np.round(np.mean([p[0] for p in points.values()], axis=0), 2)
+    if what == "points":
+        return Masked(np.round(points[subject][0], 2), null)
+    if what == "dev":
+        return Masked(np.round(points[subject][0] - aps, 2), null)
+    if what == "band":
+        return Masked(PRIOR_BANDS[np.searchsorted([24.0, 30.0], aps, side="right")], null)
+    value = np.round(aps ** int(params.get("power", 1)), 2)
+    if params.get("eal"):
+        value = value * np.asarray(frame["eal_flag"], dtype=float)
+    if column.spec.type.kind == "integer":
+        value = np.rint(value).astype(np.int64)
+    elif column.spec.type.kind == "string":
+        value = value.astype(str)
+    return Masked(value, null)
+
+
+@derivation("ks4_progress8")
+def progress8(frame: Frame, relation: Relation, column: RelationColumn,
+              rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """Progress 8 (``ks4_progress``) of ``element`` a8 (all), eng, mat, ebacc or open, NULL
+    without KS2 prior attainment. ``what``: ``pred`` (the group's national mean), ``orig``
+    ((score - pred) / 10, or / 2, / 3 for an element), ``thresh`` (the group's mean P8, 0,
+    less 3 standard deviations), ``score`` (orig raised to the threshold), ``adj`` (1 if
+    raised), ``avg`` (0: the estimate is the group mean), ``sigma`` (the group's P8 standard
+    deviation), ``included`` (1 with prior attainment, else 0)."""
+    element = str(params.get("element", "a8")).lower()
+    element = "ebacc" if element == "ebac" else element
+    what = str(params["what"])
+    preds = {e: _masked(frame, f"pred_{e}") for e in ELEMENT_WEIGHTS}
+    null = preds["eng"][1]
+    if what == "included":  # with ``subject``: only pupils who entered it
+        included = ~null
+        if params.get("subject"):
+            included &= (_subject(frame, str(params["subject"])) > 0).all(1)
+        return Masked(included.astype(np.int64), np.zeros(len(null), dtype=bool))
+    points = {f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS}
+    scores = element_scores(points)
+    if element == "a8":
+        pred = sum(p[0] for p in preds.values())
+        score, divisor = sum(scores.values()), 10
+    else:
+        pred, score, divisor = preds[element][0], scores[element], ELEMENT_WEIGHTS[element]
+    sigma = _masked(frame, "p8_sigma")[0].astype(float)
+    orig = np.round((score - pred) / divisor, 2)
+    thresh = np.round(-3 * sigma, 2)
+    value = {"pred": np.round(pred, 2), "orig": orig, "thresh": thresh,
+             "score": np.maximum(orig, thresh), "adj": (orig < thresh).astype(np.int64),
+             "avg": np.zeros(len(orig)), "sigma": sigma}[what]
+    return Masked(value, null)
+
+
+@derivation("ks4_expected_progress")
+def expected_progress(frame: Frame, relation: Relation, column: RelationColumn,
+                      rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """1 if the subject's GCSE (as an NC level, ``ks4_nc_level``) is at least ``levels``
+    above the pupil's level in the subject at KS2 (``stages`` 24) or KS3 (34), else 2; NULL
+    without one."""
+    subject = str(params["subject"]).lower()
+    gcse = nc_level(frame, relation, column, rng, {"subject": subject})
+    short = "eng" if subject == "eng" else "mat"
+    stage = {"24": "ks2", "34": "ks3"}.get(str(params.get("stages", "24")))
+    level, null = _masked(frame, f"{stage}_{short}_level")
+    return Masked(np.where(gcse - level >= int(params["levels"]), 1, 2), null)
+
+
+@derivation("ks4_value_added")
+def value_added(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """Value added (``ks4_progress``) of ``measure`` b8 (best 8 plus bonuses; g8 is the same,
+    every entry being a GCSE) or an EBacc subject (eng, mat, sci, hum, lan): ``pred`` the
+    national mean of the pupil's KS2 group, ``score`` the outcome less ``pred``. NULL without
+    KS2 prior attainment and, for a subject, without an entry in it."""
+    measure = str(params["measure"]).lower()
+    measure = "b8" if measure in ("b8", "g8") else measure
+    pred, null = _masked(frame, f"va_pred_{measure}")
+    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})[measure]
+    if measure in VA_SLOTS:
+        null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
+    value = np.round(pred.astype(float) if params["what"] == "pred" else outcome - pred, 2)
+    if column.spec.type.kind == "integer":
+        value = np.rint(value).astype(np.int64)
+    elif column.spec.type.kind == "string":
+        value = value.astype(str)
+    return Masked(value, null)
+
+
+@derivation("ks4_exam_points")
+def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """For a KS4 exam row: its grade points (9-1) if the row is the subject's (``subject``: the
+    0/1 attribute ``a8eng`` or ``a8mat``), else 0."""
+    points = np.asarray(frame["points"], dtype=float).astype(np.int64)
+    return np.where(np.asarray(frame[params["subject"]]) == 1, points, 0)
+
+
+@derivation("ks4_median_va")
+def median_va(frame: Frame, relation: Relation, column: RelationColumn,
+              rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """Median-line value added (``ks4_progress``) from ``stage`` 2 (KS2) or 3 (KS3) on the
+    ``scale`` new or old capped point score: ``median`` the national median of the pupil's
+    prior group, ``va`` the pupil's capped score less it; NULL without the prior stage."""
+    name = f"median_ks{params['stage']}_{str(params['scale']).lower()}"
+    median, null = _masked(frame, name)
+    if params["what"] == "median":
+        return Masked(np.rint(median.astype(float)).astype(np.int64), null)
+    outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})
+    return Masked(np.round(outcome[str(params["scale"]).lower()] - median, 1), null)

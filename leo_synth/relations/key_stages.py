@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks4_subjects import exam_grade, reformed, slot_subjects
 from leo_synth.relations.ks123_results import (
     KS1_CODES,
     KS1_POINTS,
@@ -26,9 +27,10 @@ from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
-from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
@@ -277,12 +279,40 @@ def ks3_result(life: LifeCourse, relation: Relation) -> Frame:
     }, teststat={"eng": np.full(n, "47"), "mat": r["mattier"], "sci": r["scitier"]})
 
 
+# -- KS2 and KS3 results carried into KS4 ---------------------------------------------------------
+
+@per_block
+def ks4_prior_attainment(life: LifeCourse) -> Frame:
+    """The KS2 and KS3 results of each KS4 pupil (``life.ks4`` order) as the KS2 and KS3 pupil
+    tables record them (``ks123_results``): levels, fine levels and scaled scores, NULL-masked
+    (``has_ks2``, ``has_ks3`` False) where the pupil was not assessed in a state school."""
+    ks4 = life.ks4
+    n = len(ks4)
+    out: dict[str, np.ndarray] = {}
+    for stage in ("ks2", "ks3"):
+        rows = _stage_rows(life, stage)
+        results = ks2_results(life) if stage == "ks2" else ks3_results(life)
+        where = np.full(len(life.persons), -1)
+        where[rows["person"]] = np.arange(len(rows))
+        at = where[ks4["person"]]
+        has = at >= 0
+        at = np.maximum(at, 0)
+        out[f"has_{stage}"] = has
+        out[f"{stage}_year"] = np.where(has, rows["year"][at] if len(rows) else 0, 0)
+        if stage == "ks2":
+            out["ks2_read_score"] = results["readscore"][at] if len(rows) else np.zeros(n)
+            out["ks2_mat_score"] = results["matscore"][at] if len(rows) else np.zeros(n)
+            for short in KS2_SUBJECTS.values():
+                out[f"ks2_{short}_fine"] = (results[f"{short}fine"][at] if len(rows)
+                                            else np.zeros(n))
+        for short in ("eng", "mat", "sci"):
+            out[f"{stage}_{short}_level"] = (results[f"{short}lev"][at] if len(rows)
+                                             else np.zeros(n, dtype=np.int64))
+    return Frame(out)
+
+
 # -- KS4 exam ------------------------------------------------------------------------------------
 
-# Subject (plams.mapping code) of each Attainment 8 slot; open slots vary by pupil.
-SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370", "eb2": "3910", "eb3": "5650"}
-"""English language, maths, double award science, geography, French (plams.mapping codes)."""
-OPEN_SUBJECTS = np.array(["3210", "3510", "4610", "5210", "2610", "4010", "4850"])
 GCSE_SUBLEVNO = 310
 GCSE91_SUBLEVNO = 391
 
@@ -292,11 +322,14 @@ GCSE91_SUBLEVNO = 391
     "examyear", "season", "sublevno", "mapping", "qan", "boardno", "grade", "gfinal", "points",
     "gsize", "lev1", "lev2", "include", "a8included", "a8points", "a8eng", "a8mat", "a8ebac",
     "a8oth", "version", "teacher_assessed_flag", "covid_impacted_flag", "resultid",
+    "ebacc_rank", "open_rank", "eligible_rank", "newstyle_points", "ebacc_not_science",
 ))
 def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
     ks4 = life.ks4
     rng = life.ctx.rng("ks4_exam")
+    subjects = slot_subjects(life)
+    ranks = _slot_ranks(np.stack([ks4[f"pts_{slot}"] for slot in SLOTS], axis=1))
     parts = []
     for slot in SLOTS:
         points = ks4[f"pts_{slot}"]
@@ -305,18 +338,15 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
         m = len(rows)
         year = ks4["year"][rows]
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
-        reformed = (year >= 2016) & ((slot in ("eng", "mat")) | (year >= 2017))
         pts = points[rows]
-        letters = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)  # A* is coded "*"
-        grade = np.where(reformed, pts.astype(str), letters[pts])
-        subject = (np.full(m, SLOT_SUBJECTS[slot]) if slot in SLOT_SUBJECTS
-                   else OPEN_SUBJECTS[rng.integers(0, len(OPEN_SUBJECTS), m)])
+        grade = exam_grade(slot, pts, year)
+        subject = subjects[slot][rows]
         attrs = pupil_attributes(life, ks4["person"][rows], year, ks4["school"][rows])
         parts.append(Frame({
             YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
             "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
             "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
-            "sublevno": np.where(reformed, GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
+            "sublevno": np.where(reformed(slot, year), GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
             "mapping": subject, "qan": np.char.add("SYN", subject),
             "boardno": rng.integers(1, 5, m), "grade": grade, "gfinal": grade,
             "points": pts.astype(float), "gsize": np.ones(m), "lev1": (pts >= 1).astype(int),
@@ -329,8 +359,26 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
             "teacher_assessed_flag": covid,
             "covid_impacted_flag": covid,
             "resultid": life.persons["pid"][ks4["person"][rows]] * 10 + SLOTS.index(slot),
+            **{name: Masked(rank[rows, SLOTS.index(slot)], rank[rows, SLOTS.index(slot)] == 0)
+               for name, rank in ranks.items()},
+            "newstyle_points": NEWSTYLE_OF_POINTS[pts],
+            "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
         }))
     return Frame.concat(parts).sort("resultid")
+
+
+def _slot_ranks(points: np.ndarray) -> dict[str, np.ndarray]:
+    """(pupils, 8) rank of each slot's GCSE by grade (1 = best, ties in slot order; 0 outside
+    the group) among the EBacc slots, the open slots, and the slots eligible for the EBacc and
+    open elements (all but English and maths)."""
+    out = {}
+    for name, group in (("ebacc_rank", slice(2, 5)), ("open_rank", slice(5, 8)),
+                        ("eligible_rank", slice(2, 8))):
+        rank = np.zeros(points.shape, dtype=np.int64)
+        order = np.argsort(-points[:, group].astype(np.int64), axis=1, kind="stable")
+        rank[:, group] = np.argsort(order, axis=1) + 1
+        out[name] = rank
+    return out
 
 
 # -- KS5 -----------------------------------------------------------------------------------------

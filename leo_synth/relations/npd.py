@@ -6,6 +6,17 @@ import datetime as dt
 
 import numpy as np
 
+from leo_synth.relations.ks4_progress import (
+    ELEMENT_WEIGHTS,
+    MEDIAN_SCALES,
+    SCALED_FROM,
+    VA_MEASURES,
+    estimates,
+    median_estimates,
+    prior_score,
+    va_estimates,
+)
+from leo_synth.relations.ks4_subjects import slot_subjects
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import (
     CENSUS_FIELD_ATTRIBUTES,
@@ -21,6 +32,7 @@ from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.pools import SPECIAL_PHASE
 from leo_synth.spec.model import Relation
 
 TERM_CODES = {"": "PLASC", "spr": "SPR", "sum": "SUM", "aut": "AUT"}
@@ -121,12 +133,89 @@ def care_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> d
     return out
 
 
+PRIOR_ATTRIBUTES = (
+    "ks2_year", "ks3_year", "ks2_read_score", "ks2_mat_score",
+    *(f"ks2_{s}_{w}" for s in ("eng", "mat", "sci") for w in ("fine", "level")),
+    *(f"ks3_{s}_level" for s in ("eng", "mat", "sci")),
+    *(f"pred_{element}" for element in ELEMENT_WEIGHTS), "p8_group", "p8_sigma", "p8_prior",
+    *(f"va_pred_{measure}" for measure in VA_MEASURES),
+    *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
+)
+HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
+                      "mainstream")
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
     "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points",
-    *(f"pts_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
+    *(f"pts_{slot}" for slot in SLOTS), *(f"sub_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
+    *PRIOR_ATTRIBUTES, *HISTORY_ATTRIBUTES,
 )
+
+
+def ks4_prior(life: LifeCourse) -> dict[str, object]:
+    """The KS4 pupils' KS2 and KS3 results (NULL without them) and their Progress 8 estimates
+    (``pred_<element>``, ``p8_group``, ``p8_sigma``; NULL without KS2 prior attainment)."""
+    # key_stages imports this module (care attributes), so it is imported here.
+    from leo_synth.relations.key_stages import ks4_prior_attainment
+
+    prior = ks4_prior_attainment(life)
+    out: dict[str, object] = {"ks2_year": prior["ks2_year"], "ks3_year": prior["ks3_year"]}
+    for name in PRIOR_ATTRIBUTES:
+        if name.startswith(("ks2_", "ks3_")) and not name.endswith("_year"):
+            out[name] = Masked(prior[name], ~prior[f"has_{name[:3]}"])
+    no_ks2 = ~prior["has_ks2"]
+    est = estimates(life.ctx.params, prior, life.ks4["year"])
+    for element in ELEMENT_WEIGHTS:
+        out[f"pred_{element}"] = Masked(est[element], no_ks2)
+    out["p8_group"] = Masked(est["group"], no_ks2)
+    out["p8_sigma"] = Masked(est["sigma"], no_ks2)
+    va = va_estimates(life.ctx.params, prior, life.ks4["year"])
+    for measure in VA_MEASURES:
+        out[f"va_pred_{measure}"] = Masked(va[measure], no_ks2)
+    for name, median in median_estimates(life.ctx.params, prior, life.ks4["year"]).items():
+        out[f"median_{name}"] = Masked(median, ~prior[f"has_{name[:3]}"])
+    out["p8_prior"] = Masked(np.where(prior["ks2_year"] >= SCALED_FROM,
+                                      prior_score(prior, "scaled"), prior_score(prior, "fine")),
+                             no_ks2)
+    return out
+
+
+def _census_row(life: LifeCourse, back: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each KS4 pupil's census pupil-year row ``back`` years before Year 11, and whether there
+    is one (on a state-school roll that year)."""
+    py = life.schooling.pupil_years
+    ks4 = life.ks4
+    key = py["person"] * 10_000 + py["year"]
+    if not len(key):
+        return np.zeros(len(ks4), dtype=np.int64), np.zeros(len(ks4), dtype=bool)
+    order = np.argsort(key)
+    want = ks4["person"] * 10_000 + ks4["year"] - back
+    row = order[np.clip(np.searchsorted(key, want, sorter=order), 0, len(key) - 1)]
+    return row, key[row] == want
+
+
+def ks4_history(life: LifeCourse) -> dict[str, object]:
+    """The KS4 pupils' census history: NC year one and two years earlier (``ncyear_1``,
+    ``ncyear_2``), the school of the year before (``prev_laestab_anon``, ``prev_y10``: in
+    Year 10 or below then; NULL where not on a state-school roll), whether they joined their
+    school in Year 10 or 11 (``joined_y10``) and whether it is mainstream (``mainstream``:
+    not a special school)."""
+    ks4 = life.ks4
+    py = life.schooling.pupil_years
+    out: dict[str, object] = {}
+    for back in (1, 2):
+        row, found = _census_row(life, back)
+        out[f"ncyear_{back}"] = Masked(py["ncyear"][row].astype(float), ~found)
+        if back == 1:
+            out["prev_laestab_anon"] = Masked(
+                life.ctx.keys.make("school", py["school"][row], 0), ~found)
+            # KS4_PrevY10 is a text column: "1" or "0"
+            out["prev_y10"] = Masked(np.where(py["ncyear"][row] <= 10, "1", "0"), ~found)
+    row, _ = _census_row(life, 0)
+    out["joined_y10"] = (ks4["year"] - py["entry_year"][row] <= 1).astype(np.int64)
+    out["mainstream"] = (life.ctx.pools.schools["phase"][ks4["school"]]
+                         != SPECIAL_PHASE).astype(np.int64)
+    return out
 
 
 @builder("npd.ks4_pupil", provides=KS4_ATTRIBUTES)
@@ -139,6 +228,9 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
     return Frame({
         **care_attributes(life, ks4["person"], ks4["year"]),
         **{f"pts_{slot}": ks4[f"pts_{slot}"].astype(np.int64) for slot in SLOTS},
+        **{f"sub_{slot}": code for slot, code in slot_subjects(life).items()},
+        **ks4_prior(life),
+        **ks4_history(life),
         YEAR_ATTRIBUTE: ks4["year"],
         **attributes,
         "yeargrp": np.full(len(ks4), 11),

@@ -59,11 +59,12 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
     ebacc_p = logistic(p["ks4.ebacc_entry.a"] + p["ks4.ebacc_entry.b"] * latent)
     rng = ctx.rng("ks4.ebacc_entry")
     ebacc_entered = rng.random(n) < ebacc_p
-    # Pupils not entered for EBacc subjects fill fewer slots; the weakest sit nothing at all.
+    # Pupils not entered for the EBacc leave one of its last two slots (humanity, language)
+    # empty, so entering all five pillars is entering the EBacc; the weakest sit nothing at all.
     no_entries = latent < norm_ppf(float(p["ks4.no_entries_share"])) * 1.15
-    for slot in ("eb2", "eb3"):
-        missing = ~ebacc_entered & (rng.random(n) < p["ks4.ebacc_slot_gap"])
-        points[slot] = np.where(missing, 0, points[slot]).astype(np.int8)
+    humanity_missing = rng.random(n) < p["ks4.ebacc_slot_gap"]
+    for slot, missing in (("eb2", humanity_missing), ("eb3", ~humanity_missing)):
+        points[slot] = np.where(~ebacc_entered & missing, 0, points[slot]).astype(np.int8)
     for slot in SLOTS:
         points[slot] = np.where(no_entries, 0, points[slot]).astype(np.int8)
     entered = {slot: points[slot] > 0 for slot in SLOTS}

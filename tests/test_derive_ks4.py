@@ -1,0 +1,246 @@
+"""KS4 pupil columns derived from the pupil's exam rows and KS2 row, checked on the suite's small
+run with SQL as a researcher would: per-subject grades equal the exam rows' grades, the ranked
+open qualifications add up to the open element, the EBacc pillar counts partition the pupils,
+Progress 8 follows DfE's formula from its estimate, and KS2 prior attainment equals the KS2 row.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+
+from leo_synth.relations.derive_ks4 import AP_SUBJECTS
+
+VIEWS = ("KS4Pupil_2002_to_2014", "KS4Pupil_2015_to_2021")
+NEW = "KS4Pupil_2015_to_2021"
+
+
+@pytest.fixture(scope="module")
+def db(small_sqlite):
+    connection = sqlite3.connect(small_sqlite[0])
+    yield connection
+    connection.close()
+
+
+def _columns(db: sqlite3.Connection, relation: str) -> list[str]:
+    return [row[1] for row in db.execute(f"PRAGMA table_info({relation})")]
+
+
+def _exam(view: str) -> str:
+    return view.replace("Pupil", "Exam")
+
+
+def test_subject_grades_equal_the_exam_rows(db, catalog) -> None:
+    """KS4_AP<subject> is the grade of the pupil's exam row in that subject (NULL without one),
+    spelt as the column's code list has it (double award doubled, a letter for a 9-1 grade
+    where the list has letters); subjects no simulated pupil sits are NULL throughout."""
+    checked = 0
+    for view in VIEWS:
+        for column in _columns(db, view):
+            found = re.fullmatch(r"KS4_AP([A-Z]+?)(_PTQ|_PTQ_EE)?", column)
+            if not found or column == "KS4_APKN":  # APKN: the Pakistani ethnicity flag
+                continue
+            code = AP_SUBJECTS.get(found.group(1))
+            # A column whose VRF code list lacks a grade's spelling holds NULL for it.
+            listed = bool(catalog.table("ks4_pupil").column(column).codes)
+            unlisted = f"AND p.{column} IS NOT NULL" if listed else ""
+            if code is None:
+                # ('' is the extract's empty-string quirk, not a value)
+                assert db.execute(f"SELECT count(NULLIF({column}, '')) FROM {view}"
+                                  ).fetchone()[0] == 0
+                continue
+            rows, bad = db.execute(f"""
+                SELECT count(*), sum(NULLIF(p.{column}, '') IS NOT e.KS4_GRADE
+                                     AND p.{column} IS NOT ''
+                                     AND p.{column} IS NOT e.KS4_GRADE || e.KS4_GRADE
+                                     AND NOT (e.KS4_GRADE GLOB '[0-9]'
+                                              AND p.{column} IS NOT NULL) {unlisted})
+                FROM {view} p LEFT JOIN {_exam(view)} e
+                  ON e.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+                 AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '{code}'
+                WHERE p.KS4_ACADYR IN (SELECT KS4_ACADYR FROM {view}
+                                       WHERE NULLIF({column}, '') IS NOT NULL)""").fetchone()
+            assert rows > 0 and bad == 0, (view, column, bad)
+            checked += 1
+    assert checked >= 10
+
+
+def test_exam_rows_are_different_subjects(db) -> None:
+    """Each pupil's GCSEs are different subjects (nothing to discount)."""
+    for view in VIEWS:
+        exam = _exam(view)
+        duplicated = db.execute(f"""SELECT count(*) FROM (
+            SELECT 1 FROM {exam} GROUP BY KS4_PupilMatchingRefAnonymous, KS4_ACADYR, KS4_MAPPING
+            HAVING count(*) > 1)""").fetchone()[0]
+        assert duplicated == 0
+
+
+def test_ranked_open_qualifications_add_up(db) -> None:
+    rows, bad_order, bad_sum, bad_flag = db.execute(f"""
+        SELECT count(*), sum(KS4_OTH1 < KS4_OTH2 OR KS4_OTH2 < KS4_OTH3),
+               sum(KS4_OTH1 + KS4_OTH2 + KS4_OTH3 <> KS4_OPENSCR),
+               sum(KS4_OTH1_G + KS4_OTH2_G + KS4_OTH3_G <> KS4_OPENFILL)
+        FROM {NEW} WHERE KS4_OTH1 IS NOT NULL""").fetchone()
+    assert rows > 50
+    assert (bad_order, bad_sum, bad_flag) == (0, 0, 0)
+
+
+def test_ebacc_pillar_counts_partition_the_pupils(db) -> None:
+    """At most one of "entered n EBacc pillars" (n = 0..4) holds, and none only for pupils who
+    entered the EBacc; a pupil with exam rows in all five pillars' subjects entered it."""
+    exam = _exam(NEW)
+    rows, bad, unexplained, some = db.execute(f"""
+        SELECT count(*), sum(n > 1),
+               sum((n = 0) <> (KS4_EBACC_E_PTQ_EE = 1) OR (pillars = 5 AND n > 0)),
+               sum(KS4_EBACCSUBJENT_4)
+        FROM (SELECT p.*, KS4_EBACCSUBJENT_0 + KS4_EBACCSUBJENT_1 + KS4_EBACCSUBJENT_2
+                          + KS4_EBACCSUBJENT_3 + KS4_EBACCSUBJENT_4 AS n, e.pillars
+              FROM {NEW} p LEFT JOIN (
+                  SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                         count(*) AS pillars FROM {exam}
+                  WHERE KS4_MAPPING IN ('5030', '2210', '1370', '3910', '5650') GROUP BY 1, 2) e
+                ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+              WHERE KS4_EBACCSUBJENT_0 IS NOT NULL)""").fetchone()
+    assert rows > 5 and bad == 0 and unexplained == 0 and some > 0
+
+
+def test_level2_passes_with_english_and_maths(db) -> None:
+    """KS4_PASS_LEV2EM counts the pupil's level 2 exam rows when English and maths are among
+    them, else 0."""
+    exam = _exam(NEW)
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_PASS_LEV2EM_PTQ_EE <> CASE WHEN e.em = 2 THEN e.l2 ELSE 0 END)
+        FROM {NEW} p JOIN (
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr, sum(KS4_LEV2) AS l2,
+                   sum(KS4_LEV2 * (KS4_MAPPING IN ('5030', '2210'))) AS em
+            FROM {exam} GROUP BY 1, 2) e
+          ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+        WHERE p.KS4_PASS_LEV2EM_PTQ_EE IS NOT NULL""").fetchone()
+    assert rows > 20 and bad == 0
+
+
+def test_progress8_follows_its_estimate(db) -> None:
+    """P8 = (A8 - estimate) / 10; the estimate is the sum of the element estimates and one
+    figure per year and prior-attainment group; extreme scores are raised to the threshold;
+    each year's national mean P8 is near 0 (the estimates are national means)."""
+    rows, bad_p8, bad_pred, bad_adj, bad_elem = db.execute(f"""
+        SELECT count(*), sum(abs(KS4_P8SCORE_ORIG - (KS4_ATT8 - KS4_ATT8_PRED) / 10) > 0.011),
+               sum(abs(KS4_ATT8_PRED - KS4_ENG_PRED - KS4_MAT_PRED - KS4_EBAC_PRED
+                       - KS4_OPEN_PRED) > 0.05),
+               sum(KS4_P8SCORE <> max(KS4_P8SCORE_ORIG, KS4_P8THRESH)
+                   OR KS4_P8ADJ <> (KS4_P8SCORE_ORIG < KS4_P8THRESH)),
+               sum(abs(KS4_P8ENG - (KS4_SLOT1ENG - KS4_ENG_PRED) / 2) > 0.011)
+        FROM {NEW} WHERE KS4_P8SCORE IS NOT NULL""").fetchone()
+    assert rows > 50
+    assert (bad_p8, bad_pred, bad_adj, bad_elem) == (0, 0, 0, 0)
+    groups = db.execute(f"""SELECT count(DISTINCT KS4_ATT8_PRED) FROM {NEW}
+        WHERE KS4_ATT8_PRED IS NOT NULL
+        GROUP BY KS4_ACADYR, coalesce(KS4_KS2EMFG_GRP, KS4_KS2EMSS_GRP)""").fetchall()
+    assert groups and max(g[0] for g in groups) == 1
+    mean = db.execute(f"SELECT avg(KS4_P8SCORE_ORIG) FROM {NEW}").fetchone()[0]
+    assert abs(mean) < 0.4
+    missing = db.execute(f"""SELECT count(*) FROM {NEW}
+        WHERE (KS4_ATT8_PRED IS NULL) <> (KS4_INP8CALC = 0)""").fetchone()[0]
+    assert missing == 0
+
+
+def test_prior_attainment_equals_the_ks2_row(db) -> None:
+    """KS2 results carried into KS4 are the pupil's KS2 row's: level and scaled scores."""
+    ks2 = "KS2Pupil_1996_to_2016"
+    old = "KS4Pupil_2002_to_2014"
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_KS2ENG24P <> CAST(k.KS2_ENGLEV AS TEXT)
+                             OR p.KS4_KS2MAT24P <> CAST(k.KS2_MATLEV AS TEXT))
+        FROM {old} p JOIN {ks2} k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_KS2ENG24P <> ''""").fetchone()
+    assert rows > 20 and bad == 0
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_KS2READSCORE <> k.KS2_READSCORE
+                             OR p.KS4_KS2MATSCORE <> k.KS2_MATSCORE)
+        FROM {NEW} p JOIN {ks2} k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_KS2READSCORE IS NOT NULL""").fetchone()
+    assert rows > 5 and bad == 0
+
+
+def test_expected_progress_flags(db) -> None:
+    """Three levels of progress: the GCSE grade as an NC level is 3+ above the KS2 row's
+    level."""
+    view = "KS4Pupil_2002_to_2014"
+    rows, bad = db.execute(f"""
+        SELECT count(*), sum(p.KS4_FLAG3GENG24 <> CASE WHEN p.KS4_LEVELGENG - k.KS2_ENGLEV >= 3
+                                                  THEN 1 ELSE 2 END)
+        FROM {view} p JOIN KS2Pupil_1996_to_2016 k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_FLAG3GENG24 IS NOT NULL AND p.KS4_LEVELGENG IS NOT NULL""").fetchone()
+    assert rows > 20 and bad == 0
+
+
+def test_census_history(db) -> None:
+    """A pupil who did not join the school in Years 10-11 was at the same school last year, in
+    Year 10; the English-EBacc-open score is A8 without the maths slot."""
+    rows, bad_school, bad_year, bad_score = db.execute(f"""
+        SELECT count(*), sum(KS4_NEWMOBILE = 0 AND KS4_PrevY10_LAESTAB_anon <> KS4_LAESTAB_anon),
+               sum(KS4_PrevY10 <> '1'),
+               sum(KS4_CORESCIENGSCORE IS NOT NULL
+                   AND KS4_CORESCIENGSCORE <> KS4_ATT8 - KS4_SLOT2MAT)
+        FROM {NEW} WHERE NULLIF(KS4_PrevY10_LAESTAB_anon, '') IS NOT NULL""").fetchone()
+    assert rows > 20
+    assert (bad_school, bad_year, bad_score) == (0, 0, 0)
+
+
+def test_value_added_is_outcome_less_prediction(db) -> None:
+    """Best 8 VA score = capped points plus English and maths bonuses - the prediction; the
+    bonuses are the English and maths new-style points; a subject's VA needs an entry."""
+    view = "KS4Pupil_2002_to_2014"
+    rows, bad_b8, bad_bonus, bad_lan = db.execute(f"""
+        SELECT count(*), sum(abs(KS4_B8VASCR - (KS4_B8SCRPLUSBONUS - KS4_B8VAPRED)) > 0.51),
+               sum(CAST(KS4_B8SCRPLUSBONUS AS REAL) <> KS4_VAPTSC + KS4_GENGBONUS + KS4_GMATBONUS),
+               sum((KS4_LANVASCR IS NULL) <> (KS4_APFRE IS NULL OR KS4_APFRE = ''))
+        FROM {view} WHERE KS4_B8VAPRED IS NOT NULL""").fetchone()
+    assert rows > 20
+    assert (bad_b8, bad_bonus, bad_lan) == (0, 0, 0)
+
+
+def test_exam_row_ranks_and_points(db) -> None:
+    """EBacc and open ranks order the pupil's results in the group by grade (ranks 1..n, a
+    better rank never a lower grade); A8ENGLANG is the English row's points; the entry centre is
+    the pupil's school."""
+    exam = _exam(NEW)
+    rows, bad_rank, bad_order = db.execute(f"""
+        SELECT count(*), sum(a.KS4_A8EBAC_RNK > (SELECT count(*) FROM {exam} c
+                 WHERE c.KS4_PupilMatchingRefAnonymous = a.KS4_PupilMatchingRefAnonymous
+                   AND c.KS4_ACADYR = a.KS4_ACADYR AND c.KS4_A8EBAC_RNK IS NOT NULL)),
+               sum(EXISTS (SELECT 1 FROM {exam} b
+                 WHERE b.KS4_PupilMatchingRefAnonymous = a.KS4_PupilMatchingRefAnonymous
+                   AND b.KS4_ACADYR = a.KS4_ACADYR AND b.KS4_A8EBAC_RNK < a.KS4_A8EBAC_RNK
+                   AND b.KS4_POINTS < a.KS4_POINTS))
+        FROM {exam} a WHERE a.KS4_A8EBAC_RNK IS NOT NULL""").fetchone()
+    assert rows > 50 and bad_rank == 0 and bad_order == 0
+    bad_open = db.execute(f"""SELECT count(*) FROM {exam} a JOIN {exam} b
+        ON b.KS4_PupilMatchingRefAnonymous = a.KS4_PupilMatchingRefAnonymous
+       AND b.KS4_ACADYR = a.KS4_ACADYR AND b.KS4_A8OTH_RNK < a.KS4_A8OTH_RNK
+       AND b.KS4_POINTS < a.KS4_POINTS""").fetchone()[0]
+    assert bad_open == 0
+    bad_eng, bad_centre = db.execute(f"""
+        SELECT sum(KS4_A8ENGLANG <> CASE WHEN KS4_A8ENG = 1 THEN KS4_POINTS ELSE 0 END),
+               sum(KS4_ADFECN <> KS4_LAESTAB_anon) FROM {exam}
+        WHERE KS4_A8ENGLANG IS NOT NULL AND KS4_ADFECN <> ''""").fetchone()
+    assert (bad_eng, bad_centre) == (0, 0)
+
+
+def test_median_line_value_added(db) -> None:
+    """Median-line VA = capped point score - the prior group's national median (shown
+    rounded), both present for every pupil with KS2 prior attainment."""
+    view = "KS4Pupil_2002_to_2014"
+    rows, bad_new, bad_old = db.execute(f"""
+        SELECT count(*), sum(abs(KS4_VA2NEWG - (KS4_PTSCNEWG - KS4_MED2NEWG)) > 0.51),
+               sum(abs(KS4_VA2OLDG - (KS4_PTSTOLDG - KS4_MED2OLDG)) > 0.51)
+        FROM {view} WHERE KS4_VA2NEWG IS NOT NULL AND KS4_PTSTOLDG IS NOT NULL""").fetchone()
+    assert rows > 10 and bad_new == 0 and bad_old == 0
+    unpaired = db.execute(f"""SELECT count(*) FROM {view}
+        WHERE (KS4_MED2NEWG IS NULL) <> (KS4_VA2NEWG IS NULL)""").fetchone()[0]
+    assert unpaired == 0

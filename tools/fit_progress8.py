@@ -1,0 +1,97 @@
+"""Fit the Progress 8 and value added estimates of config/parameters.yaml (``ks4.progress8``,
+``ks4.value_added``): the national mean score of each Attainment 8 element and VA outcome by
+KS2 prior-attainment group, as DfE publishes them, measured on one simulated block and put
+back on the 2018/19 grade scale (the year's grade shift taken off); a subject's VA counts only
+the pupils who entered it. Run after changing the KS4 or KS2 model:
+
+    .venv/bin/python tools/fit_progress8.py [persons]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from leo_synth.engine.generate import load_checked_catalog
+from leo_synth.engine.keys import KeyMaker
+from leo_synth.relations.key_stages import ks4_prior_attainment
+from leo_synth.relations.ks4_progress import (
+    ELEMENT_WEIGHTS,
+    KS3_GROUPS,
+    MEDIAN_SCALES,
+    NEWSTYLE_PER_POINT,
+    VA_MEASURES,
+    VA_SLOTS,
+    element_scores,
+    ks3_group,
+    median_outcomes,
+    prior_group,
+    va_group,
+    va_outcomes,
+)
+from leo_synth.simulation.attainment import SLOTS
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.life import simulate_block
+from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.pools import build_pools
+from leo_synth.simulation.series import interpolate
+
+
+def main(persons: int) -> None:
+    catalog = load_checked_catalog()
+    params = load_parameters(None)
+    life = simulate_block(BlockContext(11, 0, 0, persons, params, build_pools(11, persons, params),
+                                       KeyMaker(catalog.keyspaces, 11)))
+    ks4 = life.ks4
+    prior = ks4_prior_attainment(life)
+    keep = prior["has_ks2"]  # every pupil with prior attainment, those with no entries too
+    shift = interpolate(params["ks4.year_shift"], ks4["year"])
+    scores = element_scores({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    for scale in ("fine", "scaled"):
+        group = prior_group(prior, scale)
+        print(f"    {scale}:")
+        for element, weight in ELEMENT_WEIGHTS.items():
+            means = _group_means(scores[element] - weight * shift, keep, group)
+            print(f"      {element}: [{', '.join(f'{m:.2f}' for m in means)}]")
+        a8 = sum(scores.values()) - 10 * shift
+        sigma = np.array([float(np.std(a8[keep & (group == g)]) / 10)
+                          if (keep & (group == g)).sum() > 1 else np.nan for g in range(1, 21)])
+        sigma = np.where(np.isnan(sigma), np.nanmean(sigma), sigma)
+        print(f"      sigma: [{', '.join(f'{m:.2f}' for m in sigma)}]")
+    print("  value_added:")
+    outcomes = va_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    group = va_group(prior)
+    for measure, slots in VA_MEASURES.items():
+        values = outcomes[measure] - NEWSTYLE_PER_POINT * slots * shift
+        entered = ks4[VA_SLOTS[measure]] > 0 if measure in VA_SLOTS else True
+        means = _group_means(values, keep & entered, group)
+        print(f"    {measure}: [{', '.join(f'{m:.1f}' for m in means)}]")
+
+    print("  median_line:")
+    outcomes = median_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    for stage, group, groups in (("ks2", va_group(prior), 20),
+                                 ("ks3", ks3_group(prior), KS3_GROUPS)):
+        has = prior[f"has_{stage}"]
+        print(f"    {stage}:")
+        for scale, per_point in MEDIAN_SCALES.items():
+            values = outcomes[scale] - 8 * per_point * shift
+            medians = np.array([float(np.median(values[has & (group == g)]))
+                                if (has & (group == g)).any() else np.nan
+                                for g in range(1, groups + 1)])
+            known = ~np.isnan(medians)
+            medians = np.where(known, medians, np.interp(np.arange(groups), np.flatnonzero(
+                known), medians[known]))
+            print(f"      {scale}: [{', '.join(f'{m:.1f}' for m in medians)}]")
+
+
+def _group_means(values: np.ndarray, keep: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Mean of each group 1..20, groups without pupils interpolated from their neighbours."""
+    means = np.array([float(np.mean(values[keep & (group == g)]))
+                      if (keep & (group == g)).any() else np.nan for g in range(1, 21)])
+    known = ~np.isnan(means)
+    return np.where(known, means, np.interp(np.arange(20), np.flatnonzero(known), means[known]))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)
