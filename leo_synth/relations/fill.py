@@ -220,6 +220,8 @@ def _numeric_arrays(relation: Relation, drawn: list[tuple[int, np.ndarray]],
             matrix = np.stack([values for _, values in members])
             if pa.types.is_integer(target):
                 matrix = np.rint(matrix).astype(target.to_pandas_dtype())
+            else:
+                matrix = matrix + 0.0  # no -0.0 (databases keep no signed zero)
             out.extend((index, pa.array(row, type=target, mask=nulls(index)))
                        for (index, _), row in zip(members, matrix, strict=True))
         else:
@@ -339,8 +341,8 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
             array = pa.array(_integers(numeric, sql_type.integer_bits), mask=null)
         elif kind == "decimal":
             array = pa.array(numeric.astype(float), mask=null).cast(target, safe=False)
-        else:
-            array = pa.array(numeric.astype(float), mask=null)
+        else:  # + 0.0 turns -0.0 into 0.0: SQLite and PostgreSQL keep no signed zero
+            array = pa.array(numeric.astype(float) + 0.0, mask=null)
     else:  # pragma: no cover - parse_sql_type only produces the kinds above
         raise TypeError(kind)
     return array
