@@ -51,5 +51,8 @@ def occupations(life: LifeCourse, person: np.ndarray, sec: np.ndarray) -> dict[s
 def msoa_codes(lsoa: np.ndarray) -> np.ndarray:
     """The MSOA (E02...) of each LSOA (E01...): consecutive LSOAs of an LA, five to an MSOA,
     in the synthetic code range."""
-    number = np.char.replace(np.asarray(lsoa).astype(str), "E01", "").astype(np.int64) - 900000
+    lsoa = np.asarray(lsoa).astype(str)
+    if not len(lsoa):  # np.char.replace cannot size an empty result
+        return lsoa
+    number = np.char.replace(lsoa, "E01", "").astype(np.int64) - 900000
     return np.char.add("E02", zfill((900000 + number // LSOAS_PER_MSOA).astype(str), 6))

@@ -22,6 +22,8 @@ from leo_synth.simulation.series import interpolate
 ELEMENT_WEIGHTS = {"eng": 2, "mat": 2, "ebacc": 3, "open": 3}
 """Slots of each element (English and maths double-weighted): its P8 divisor and the weight of
 the national grade shift on its score."""
+MAX_POINTS = 9
+"""Points of the best grade (9) in a slot."""
 GROUPS = 20
 SCALED_FROM = 2015
 """First KS2 year (2015/16) with scaled scores instead of levels."""
@@ -62,8 +64,9 @@ def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.n
     for element, weight in ELEMENT_WEIGHTS.items():
         by_scale = [np.asarray(table[scale][element], dtype=float)[group - 1]
                     for scale in ("fine", "scaled")]
-        out[element] = np.round(np.maximum(np.where(scaled, by_scale[1], by_scale[0])
-                                           + weight * shift, 0), 2)
+        # a mean of slot points lies between 0 and 9 points a slot, whatever the year's shift
+        out[element] = np.round(np.clip(np.where(scaled, by_scale[1], by_scale[0])
+                                        + weight * shift, 0, MAX_POINTS * weight), 2)
     out["sigma"] = np.where(scaled, np.asarray(table["scaled"]["sigma"])[group - 1],
                             np.asarray(table["fine"]["sigma"])[group - 1])
     return out
