@@ -140,9 +140,10 @@ def _t_months(ws: Workspace) -> list[str]:
 @derived("t_emp", requires=("leo_employment",), deps=("t_edukey",))
 def _t_emp(ws: Workspace) -> list[str]:
     """PAYE spells per person: identical spells of a person's several EDUKEYs counted once, and
-    (when the extract has the benefit spells) a spell whose dates are exactly those of the
-    person's JSA, ESA or Incapacity Benefit spell dropped as a benefit record that P14 returns
-    wrongly included (leo_schema.md 4.3 items 6 and 15)."""
+    (when the extract has the benefit spells) a spell whose dates are those of the person's
+    JSA, ESA or Incapacity Benefit spell (its start alone when the benefit record's own end is
+    before its start) dropped as a benefit record that P14 returns wrongly included
+    (leo_schema.md 4.3 items 6 and 15)."""
     statements, p14 = [], ""
     if ws.has("leo_benefit"):
         ws.load(["leo_benefit"])
@@ -156,7 +157,7 @@ def _t_emp(ws: Workspace) -> list[str]:
         ]
         p14 = """
               AND NOT EXISTS (SELECT 1 FROM t_p14_benefit p WHERE p.ae_id = k.ae_id
-                              AND p.s = e.StartDate AND p.e = e.EndDate)"""
+                              AND p.s = e.StartDate AND (p.e = e.EndDate OR p.e < p.s))"""
     return [
         *statements,
         f"""CREATE TEMP TABLE t_emp AS
