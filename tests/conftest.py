@@ -58,6 +58,11 @@ def small_sqlite(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog
     return path, summary
 
 
+def one(db: sqlite3.Connection, sql: str) -> tuple:
+    """The first row of a query (tests that query the small run as a researcher would)."""
+    return db.execute(sql).fetchone()
+
+
 @pytest.fixture(scope="session")
 def small_sqlite_connection(small_sqlite: tuple[Path, RunSummary]
                             ) -> Iterator[sqlite3.Connection]:

@@ -13,6 +13,7 @@ import re
 import sqlite3
 
 import pytest
+from conftest import one as _one
 
 from leo_synth.spec.fills import independent_share
 
@@ -23,14 +24,10 @@ land, never raise it."""
 
 
 @pytest.fixture(scope="module")
-def db(small_sqlite):
-    connection = sqlite3.connect(small_sqlite[0])
-    yield connection
-    connection.close()
+def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
+    return small_sqlite_connection
 
 
-def _one(db: sqlite3.Connection, sql: str) -> tuple:
-    return db.execute(sql).fetchone()
 
 
 def _columns(db: sqlite3.Connection, relation: str) -> list[str]:

@@ -9,17 +9,14 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from conftest import one as _one
 
 
 @pytest.fixture(scope="module")
-def db(small_sqlite):
-    connection = sqlite3.connect(small_sqlite[0])
-    yield connection
-    connection.close()
+def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
+    return small_sqlite_connection
 
 
-def _one(db: sqlite3.Connection, sql: str) -> tuple:
-    return db.execute(sql).fetchone()
 
 
 def test_aims_follow_their_lars_row(db) -> None:

@@ -12,6 +12,7 @@ import sqlite3
 
 import numpy as np
 import pytest
+from conftest import one as _one
 
 from leo_synth.relations.derive import DERIVATIONS
 from leo_synth.relations.ks123_results import (
@@ -36,14 +37,10 @@ KS1_WHOLE_SQL = ("CASE {c} WHEN 'W' THEN 0 WHEN '1' THEN 1 WHEN '3' THEN 3 WHEN 
 
 
 @pytest.fixture(scope="module")
-def db(small_sqlite):
-    connection = sqlite3.connect(small_sqlite[0])
-    yield connection
-    connection.close()
+def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
+    return small_sqlite_connection
 
 
-def _one(db: sqlite3.Connection, sql: str) -> tuple:
-    return db.execute(sql).fetchone()
 
 
 def _band(mark: str, cuts: tuple[int, ...], lowest: int) -> str:

@@ -18,10 +18,8 @@ NEW = "KS4Pupil_2015_to_2021"
 
 
 @pytest.fixture(scope="module")
-def db(small_sqlite):
-    connection = sqlite3.connect(small_sqlite[0])
-    yield connection
-    connection.close()
+def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
+    return small_sqlite_connection
 
 
 def _columns(db: sqlite3.Connection, relation: str) -> list[str]:

@@ -8,11 +8,10 @@ fields carried into KS5 equal the student's KS4 pupil row.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 
 import numpy as np
 import pytest
-from test_derivations import _one
+from conftest import one as _one
 
 from leo_synth.relations.ks5_subjects import (
     A_LEVEL_SUBJECT_TABLE,
@@ -27,9 +26,8 @@ FACILITATING = ", ".join(f"'{m}'" for m in FACILITATING_MAPPINGS)
 
 
 @pytest.fixture(scope="module")
-def db(small_sqlite):
-    with closing(sqlite3.connect(small_sqlite[0])) as connection:
-        yield connection
+def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
+    return small_sqlite_connection
 
 
 def _exam_by_student(select: str) -> str:

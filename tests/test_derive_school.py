@@ -9,6 +9,7 @@ import sqlite3
 
 import numpy as np
 import pytest
+from conftest import one as _one
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,9 +21,6 @@ def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
     return small_sqlite_connection
 
 
-def _one(db: sqlite3.Connection, sql: str) -> tuple:
-    """The first row of a query."""
-    return db.execute(sql).fetchone()
 
 
 def _column(db: sqlite3.Connection, relation: str, pattern: str) -> str:
