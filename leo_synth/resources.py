@@ -9,9 +9,12 @@ else, so a new data file is found the same way in both layouts.
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from leo_synth.errors import LeoSynthError
 
@@ -65,3 +68,36 @@ def cache_dir() -> Path | None:
     root = os.environ.get("LEO_SYNTH_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "leo-synth")
     return None if root == "off" else Path(root)
+
+
+def read_cached(path: Path | None) -> Any | None:
+    """The object pickled at ``path`` by :func:`write_cached`, or None (no cache, no file, or a
+    file this version cannot read). The collector is paused while loading: a catalog is
+    hundreds of thousands of new objects, a collection every 700 of them."""
+    if path is None or not path.exists():
+        return None
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def write_cached(path: Path | None, value: Any) -> None:
+    """Pickle ``value`` to ``path`` by an atomic rename; a cache is an optimisation, so a
+    failure to write it never fails a run."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -18,7 +18,7 @@ def census_legacy_gender(run: QuirkRun) -> None:
     col = run.column("Gender_[term][yy]")
     if col is None:
         return
-    values = np.asarray(run.table.column(col.name).to_pandas().fillna(""), dtype=object)
+    values = run.values(col.name, "")
     rows = run.pick(np.isin(values, list(LEGACY_GENDER)))
     run.set_values(col.name, rows, pa.array([LEGACY_GENDER[v] for v in values[rows]]))
 
@@ -36,12 +36,12 @@ def census_legacy_sen(run: QuirkRun) -> None:
     col = run.column("SENprovision_[term][yy]")
     if col is None or run.relation.year is None:
         return
-    values = np.asarray(run.table.column(col.name).to_pandas().fillna(""), dtype=object)
+    values = run.values(col.name, "")
     late = [code for code, last in LAST_LEGACY_YEAR.items() if run.relation.year > last]
     rows = run.pick(np.isin(values, late))
-    legacy = [LEGACY_SEN[v][i % len(LEGACY_SEN[v])]
-              for v, i in zip(values[rows], run.rng.integers(0, 2, len(rows)), strict=True)]
-    run.set_values(col.name, rows, pa.array(legacy, pa.string()))
+    support = np.array(LEGACY_SEN["K"])[run.rng.integers(0, 2, len(rows))]
+    legacy = np.where(values[rows] == "E", LEGACY_SEN["E"][0], support)
+    run.set_values(col.name, rows, pa.array(legacy.tolist(), pa.string()))
 
 
 @quirk("census_invalid_ethnicity", 18, "an invalid major ethnic group: the minor group's code "
@@ -51,8 +51,8 @@ def census_invalid_ethnicity(run: QuirkRun) -> None:
         "EthnicGroupMinor_[term][yy]")
     if major is None or minor is None:
         return
-    majors = np.asarray(run.table.column(major.name).to_pandas().fillna(""), dtype=object)
-    minors = np.asarray(run.table.column(minor.name).to_pandas().fillna(""), dtype=object)
+    majors = run.values(major.name, "")
+    minors = run.values(minor.name, "")
     rows = run.pick((majors != "") & (minors != "") & (majors != minors))
     run.set_values(major.name, rows, pa.array(minors[rows].tolist(), pa.string()))
 

@@ -18,7 +18,7 @@ def _untracked(run: QuirkRun) -> np.ndarray:
     col = run.column("TaxYear")
     if col is None:
         return np.zeros(run.table.num_rows, dtype=bool)
-    years = np.asarray(run.table.column(col.name).to_pandas().fillna(0), dtype=np.int64)
+    years = run.values(col.name, 0).astype(np.int64)
     return (years > 0) & (years <= LAST_UNTRACKED_TAX_YEAR)
 
 
@@ -28,8 +28,8 @@ def geography_reassigned(run: QuirkRun) -> None:
     coa, la = run.column("COA_2011"), run.column("LAUA_anon")
     if coa is None or la is None:
         return
-    areas = np.asarray(run.table.column(coa.name).to_pandas().fillna(""), dtype=str)
-    las = np.asarray(run.table.column(la.name).to_pandas().fillna(""), dtype=str)
+    areas = run.values(coa.name, "").astype(str)
+    las = run.values(la.name, "").astype(str)
     # Another output area of the same authority, among those the block's residents live in.
     pairs = np.unique(np.rec.fromarrays([las, areas], names="la,area"))
     first = np.searchsorted(pairs["la"], las, side="left")

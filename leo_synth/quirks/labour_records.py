@@ -46,7 +46,7 @@ def employment_other_edukey(run: QuirkRun) -> None:
     keys, person, slot = _edukey_owners(run)
     if not len(keys):
         return
-    values = np.asarray(run.table.column(col.name).to_pandas().fillna(""), dtype=str)
+    values = run.values(col.name, "").astype(str)
     position = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
     rows = run.pick(keys[position] == values)
     owner, held = person[position[rows]], slot[position[rows]]
@@ -102,8 +102,8 @@ def paye_low_earner_missing(run: QuirkRun) -> None:
     year, pay = run.column("TaxYear"), run.column("Earnings")
     if year is None or pay is None:
         return
-    years = np.asarray(run.table.column(year.name).to_pandas().fillna(0), dtype=np.int64)
-    amount = np.asarray(run.table.column(pay.name).to_pandas().fillna(0), dtype=np.float64)
+    years = run.values(year.name, 0).astype(np.int64)
+    amount = run.values(pay.name, 0).astype(np.float64)
     start = years // 100
     known = (start >= min(LEL_WEEKLY)) & (start <= max(LEL_WEEKLY))
     table = np.array([LEL_WEEKLY[y] * 52 for y in range(min(LEL_WEEKLY), max(LEL_WEEKLY) + 1)])

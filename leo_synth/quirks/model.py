@@ -121,6 +121,10 @@ class QuirkRun:
         """Which rows hold NULL in column ``name``."""
         return np.asarray(self.table.column(name).is_null().to_numpy(zero_copy_only=False))
 
+    def values(self, name: str, missing: object) -> np.ndarray:
+        """Column ``name`` as a numpy array, NULL read as ``missing`` (e.g. ``''`` or 0)."""
+        return pc.fill_null(self.table.column(name), missing).to_numpy()
+
     def keyed(self) -> np.ndarray:
         """Rows whose key columns all hold a value (not NULL, not ''): only those can be found
         again by the answer key (e.g. HESA students unmatched to the NPD have a blank PMR)."""

@@ -365,9 +365,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
             f"ks2_{subject}_score"]
         parts = [_masked(frame, name) for name in names]
         value = np.mean([p[0].astype(float) for p in parts], axis=0)
-        if column.spec.type.kind == "integer":
-            value = np.rint(value).astype(np.int64)
-        return Masked(value, parts[0][1] | (ks2_year < 2015))
+        return Masked(_as_column_type(value, column), parts[0][1] | (ks2_year < 2015))
     if what in ("emfg", "group"):
         value, null = _masked(frame, "p8_prior" if what == "emfg" else "p8_group")
         scaled = ks2_year >= 2015
@@ -385,11 +383,17 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     value = np.round(aps ** int(params.get("power", 1)), 2)
     if params.get("eal"):
         value = value * np.asarray(frame["eal_flag"], dtype=float)
+    return Masked(_as_column_type(value, column), null)
+
+
+def _as_column_type(value: np.ndarray, column: RelationColumn) -> np.ndarray:
+    """A computed score as the column stores it: rounded for an integer column (the VRF
+    types some scores int), text for a varchar one."""
     if column.spec.type.kind == "integer":
-        value = np.rint(value).astype(np.int64)
-    elif column.spec.type.kind == "string":
-        value = value.astype(str)
-    return Masked(value, null)
+        return np.rint(value).astype(np.int64)
+    if column.spec.type.kind == "string":
+        return value.astype(str)
+    return value
 
 
 @derivation("ks4_progress8")
@@ -455,11 +459,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     if measure in VA_SLOTS:
         null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
     value = np.round(pred.astype(float) if params["what"] == "pred" else outcome - pred, 2)
-    if column.spec.type.kind == "integer":
-        value = np.rint(value).astype(np.int64)
-    elif column.spec.type.kind == "string":
-        value = value.astype(str)
-    return Masked(value, null)
+    return Masked(_as_column_type(value, column), null)
 
 
 @derivation("ks4_exam_points")

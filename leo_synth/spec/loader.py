@@ -8,10 +8,7 @@ mapping are errors too (PyYAML would silently keep the last one).
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
-import os
-import pickle
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
@@ -21,6 +18,7 @@ from typing import Any
 import yaml
 
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.resources import cache_dir, read_cached, write_cached
 from leo_synth.spec.model import (
     FILL_CLASSES,
     Catalog,
@@ -174,7 +172,7 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     if cache is not None:
         for iteration in (1, 2):  # cached expanded too
             catalog.relations(iteration)
-    _write_cache(cache, catalog)
+    write_cached(cache, catalog)
     return catalog
 
 
@@ -182,8 +180,6 @@ def _cache_path(paths: list[Path]) -> Path | None:
     """Where the catalog parsed from these exact files, by this exact spec code, is cached
     (None if no cache dir). The spec package's own sources are part of the key, so a change to
     a validation rule or a model field can never be answered from a stale pickle."""
-    from leo_synth.resources import cache_dir
-
     root = cache_dir()
     if root is None:
         return None
@@ -195,32 +191,8 @@ def _cache_path(paths: list[Path]) -> Path | None:
 
 
 def _read_cache(path: Path | None) -> Catalog | None:
-    if path is None or not path.exists():
-        return None
-    collecting = gc.isenabled()
-    gc.disable()  # hundreds of thousands of new objects: a collection every 700 of them
-    try:
-        with open(path, "rb") as handle:
-            catalog = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    finally:
-        if collecting:
-            gc.enable()
+    catalog = read_cached(path)
     return catalog if isinstance(catalog, Catalog) else None
-
-
-def _write_cache(path: Path | None, catalog: Catalog) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp-{os.getpid()}")
-        with open(tmp, "wb") as handle:
-            pickle.dump(catalog, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache is an optimisation: never fail a run because of it
 
 
 class _CatalogBuilder:

@@ -7,14 +7,13 @@ receives and the DDL every database gets cannot drift apart.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
 import sqlalchemy as sa
 
+from leo_synth.resources import cache_dir, read_cached, write_cached
 from leo_synth.spec.model import Relation
 
 _SCHEMAS: dict[int, tuple[Relation, pa.Schema]] = {}
@@ -85,8 +84,6 @@ def create_table_statements(relations: list[Relation], dialect: sa.engine.Dialec
     each relation's names, types, nullability and descriptions, the dialect, SQLAlchemy's
     version and the sources of this module and of the SQL types.
     """
-    from leo_synth.resources import cache_dir
-
     digest = hashlib.sha256(f"{dialect.name} {sa.__version__} {make.__qualname__}".encode())
     for source in (Path(__file__), Path(__file__).with_name("types.py")):
         digest.update(source.read_bytes())
@@ -96,24 +93,11 @@ def create_table_statements(relations: list[Relation], dialect: sa.engine.Dialec
                              for c in rel.columns])).encode())
     root = cache_dir()
     path = root / f"ddl-{digest.hexdigest()[:32]}.pickle" if root is not None else None
-    try:
-        if path is not None and path.exists():
-            with open(path, "rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, list) and len(cached) == len(relations):
-                return cached
-    except (OSError, pickle.UnpicklingError, EOFError):
-        pass
+    cached = read_cached(path)
+    if isinstance(cached, list) and len(cached) == len(relations):
+        return cached
     metadata = sa.MetaData()
     statements = [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=dialect))
                   for rel in relations]
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp-{os.getpid()}")
-            with open(tmp, "wb") as handle:
-                pickle.dump(statements, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache is an optimisation: never fail a run because of it
+    write_cached(path, statements)
     return statements
