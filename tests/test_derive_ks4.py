@@ -242,3 +242,76 @@ def test_median_line_value_added(db) -> None:
     unpaired = db.execute(f"""SELECT count(*) FROM {view}
         WHERE (KS4_MED2NEWG IS NULL) <> (KS4_VA2NEWG IS NULL)""").fetchone()[0]
     assert unpaired == 0
+
+
+def test_ebacc_aps_is_the_pillar_points_over_six(db) -> None:
+    """KS4_EBACCAPS_PUPIL = (English + maths + 2 x science + humanities + languages) / 6 from
+    the exam rows' points (the double award science row in both science slots)."""
+    exam = _exam(NEW)
+    rows, bad, top = db.execute(f"""
+        WITH e AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                          sum(CASE WHEN KS4_A8ENG = 1 OR KS4_A8MAT = 1 THEN KS4_POINTS
+                                   WHEN KS4_A8EBAC = 1 AND KS4_EBACCNOTSCI = 0
+                                   THEN 2 * KS4_POINTS
+                                   WHEN KS4_A8EBAC = 1 THEN KS4_POINTS ELSE 0 END) AS pillars
+                   FROM {exam} GROUP BY 1, 2)
+        SELECT count(*), sum(abs(p.KS4_EBACCAPS_PUPIL - coalesce(e.pillars, 0) / 6.0) > 0.006),
+               max(p.KS4_EBACCAPS_PUPIL)
+        FROM {NEW} p LEFT JOIN e ON e.pmr = p.KS4_PupilMatchingRefAnonymous
+                               AND e.yr = p.KS4_ACADYR
+        WHERE p.KS4_EBACCAPS_PUPIL IS NOT NULL""").fetchone()
+    assert rows > 50 and bad == 0
+    assert 4 < top <= 9
+
+
+def test_school_type_roll_and_inclusion(db) -> None:
+    """NFTYPE follows the school's phase (20 mainstream, 26 special, as KS4_MMSCH says) and the
+    MMSCH2/MSCH2 flags are its NFTYPE = ANY(...) definitions; the previous Year 10 school's
+    NFTYPE is the school's own where the pupil stayed; every row is included (P_INCL 401) and
+    of age 15 (AGEINYR); entry dates are 1 September, within two years for new arrivals."""
+    rows, bad_type, bad_flags, bad_prev, prev, bad_incl, bad_entry = db.execute(f"""
+        SELECT count(*), sum(KS4_NFTYPE NOT IN ('20', '26') OR KS4_MMSCH <> (KS4_NFTYPE = '20')),
+               sum(KS4_MMSCH2 <> 0 OR KS4_MSCH2 <> (KS4_NFTYPE = '26')),
+               sum(KS4_PrevY10_LAESTAB_anon = KS4_LAESTAB_anon
+                   AND KS4_PrevY10_LAESTAB_NFTYPE <> KS4_NFTYPE),
+               count(KS4_PrevY10_LAESTAB_NFTYPE),
+               sum(KS4_P_INCL <> '401' OR KS4_AGEINYR <> (KS4_AGE = 15) OR KS4_AGE <> 15),
+               sum(KS4_ENTRYDAT % 10000 <> 901
+                   OR KS4_NEWMOBILE <> (KS4_ENTRYDAT >=
+                                        (CAST(substr(KS4_ACADYR, 1, 4) AS INT) - 1) * 10000
+                                        + 901))
+        FROM {NEW} WHERE KS4_NFTYPE <> ''""").fetchone()
+    assert rows > 100 and prev > 20
+    assert (bad_type, bad_flags, bad_prev, bad_incl, bad_entry) == (0, 0, 0, 0, 0)
+
+
+def test_number_on_roll_flag_follows_permanent_exclusions(db) -> None:
+    """KS4_NORFLAGE is 1 exactly for pupils with a permanent exclusion (Category PERM in the
+    exclusions table) in their KS4 year, else 0."""
+    checked = mismatched = 0
+    for end in range(2016, 2022):
+        yy = str(end)[2:]
+        acadyr = f"{end - 1}/{end}"
+        n, bad = db.execute(f"""
+            SELECT count(*), sum(p.KS4_NORFLAGE <> EXISTS (
+                SELECT 1 FROM exclusions_table_1_{end} x
+                WHERE x.PupilMatchingRefAnonymous_ex{yy} = p.KS4_PupilMatchingRefAnonymous
+                  AND x.Category_ex{yy} = 'PERM'))
+            FROM {NEW} p WHERE p.KS4_ACADYR = '{acadyr}'""").fetchone()
+        checked += n
+        mismatched += bad or 0
+    assert checked > 100 and mismatched == 0
+
+
+def test_exam_centre_and_board_subject_numbers(db) -> None:
+    """The entry centre (KS4_ANCN) is one five-digit number per school (the pupil's school,
+    KS4_LAESTAB_anon), and KS4_BRDSUBNO is the board's digit before the mapping code."""
+    exam = _exam(NEW)
+    schools, centres, pairs, bad_form, bad_board = db.execute(f"""
+        SELECT count(DISTINCT KS4_LAESTAB_anon), count(DISTINCT KS4_ANCN),
+               count(DISTINCT KS4_LAESTAB_anon || '/' || KS4_ANCN),
+               sum(length(KS4_ANCN) <> 5 OR KS4_ANCN GLOB '*[^0-9]*'),
+               sum(KS4_BRDSUBNO <> CAST(KS4_BOARDNO AS TEXT) || KS4_MAPPING)
+        FROM {exam} WHERE KS4_ANCN <> '' AND KS4_LAESTAB_anon <> ''""").fetchone()
+    assert schools > 5 and schools == centres == pairs
+    assert bad_form == 0 and bad_board == 0

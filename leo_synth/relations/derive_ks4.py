@@ -178,6 +178,20 @@ def point_score(frame: Frame, relation: Relation, column: RelationColumn,
     return np.where(count > 0, np.round(total / np.maximum(count, 1), 2), 0)
 
 
+EBACC_APS_WEIGHTS = np.array([1, 1, 2, 1, 1, 0, 0, 0])
+"""Weights of the slots in the EBacc average point score: English, maths, science (double
+award fills both science slots), humanities, languages; the open slots do not count."""
+
+
+@derivation("ks4_ebacc_aps")
+def ebacc_aps(frame: Frame, relation: Relation, column: RelationColumn,
+              rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """EBacc average point score (DfE's method from 2017/18): the 9-1 points of English, maths,
+    the two science slots (a double award science grade counted in both), humanities and
+    languages, summed and divided by 6; a pillar without an entry scores 0."""
+    return np.round(slot_points(frame) @ EBACC_APS_WEIGHTS / EBACC_APS_WEIGHTS.sum(), 2)
+
+
 @derivation("ks4_exam_category")
 def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
@@ -315,7 +329,7 @@ def nc_level(frame: Frame, relation: Relation, column: RelationColumn,
 
 # -- prior attainment and progress ---------------------------------------------------------------
 
-def _masked(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
+def masked_attribute(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Values and NULL mask of a (possibly masked) attribute."""
     value = frame[name]
     if isinstance(value, Masked):
@@ -328,9 +342,9 @@ def _prior_points(frame: Frame, stage: str, subject: str) -> tuple[np.ndarray, n
     """A subject's prior point score: KS2 fine points (fine level x 6 + 3; level 4.0 = 27),
     KS3 level points (level x 6 + 3, KS3 has no fine grading)."""
     if stage == "ks2":
-        fine, null = _masked(frame, f"ks2_{subject}_fine")
+        fine, null = masked_attribute(frame, f"ks2_{subject}_fine")
         return fine.astype(float) * 6 + 3, null
-    level, null = _masked(frame, f"ks3_{subject}_level")
+    level, null = masked_attribute(frame, f"ks3_{subject}_level")
     return level.astype(float) * 6 + 3, null
 
 
@@ -354,7 +368,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
         subject, subject)
     ks2_year = np.asarray(frame["ks2_year"], dtype=np.int64)
     if what == "level":
-        level, null = _masked(frame, f"{stage}_{subject}_level")
+        level, null = masked_attribute(frame, f"{stage}_{subject}_level")
         if column.spec.type.kind == "string":
             return Masked(level.astype(str), null)
         return Masked(level, null)
@@ -363,11 +377,11 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what in ("score", "emss"):
         names = ["ks2_read_score", "ks2_mat_score"] if what == "emss" else [
             f"ks2_{subject}_score"]
-        parts = [_masked(frame, name) for name in names]
+        parts = [masked_attribute(frame, name) for name in names]
         value = np.mean([p[0].astype(float) for p in parts], axis=0)
         return Masked(_as_column_type(value, column), parts[0][1] | (ks2_year < 2015))
     if what in ("emfg", "group"):
-        value, null = _masked(frame, "p8_prior" if what == "emfg" else "p8_group")
+        value, null = masked_attribute(frame, "p8_prior" if what == "emfg" else "p8_group")
         scaled = ks2_year >= 2015
         return Masked(value, null | (scaled if params.get("scale", "fine") == "fine"
                                      else ~scaled))
@@ -408,7 +422,7 @@ def progress8(frame: Frame, relation: Relation, column: RelationColumn,
     element = str(params.get("element", "a8")).lower()
     element = "ebacc" if element == "ebac" else element
     what = str(params["what"])
-    preds = {e: _masked(frame, f"pred_{e}") for e in ELEMENT_WEIGHTS}
+    preds = {e: masked_attribute(frame, f"pred_{e}") for e in ELEMENT_WEIGHTS}
     null = preds["eng"][1]
     if what == "included":  # with ``subject``: only pupils who entered it
         included = ~null
@@ -422,7 +436,7 @@ def progress8(frame: Frame, relation: Relation, column: RelationColumn,
         score, divisor = sum(scores.values()), 10
     else:
         pred, score, divisor = preds[element][0], scores[element], ELEMENT_WEIGHTS[element]
-    sigma = _masked(frame, "p8_sigma")[0].astype(float)
+    sigma = masked_attribute(frame, "p8_sigma")[0].astype(float)
     orig = np.round((score - pred) / divisor, 2)
     thresh = np.round(-3 * sigma, 2)
     value = {"pred": np.round(pred, 2), "orig": orig, "thresh": thresh,
@@ -441,7 +455,7 @@ def expected_progress(frame: Frame, relation: Relation, column: RelationColumn,
     gcse = nc_level(frame, relation, column, rng, {"subject": subject})
     short = "eng" if subject == "eng" else "mat"
     stage = {"24": "ks2", "34": "ks3"}.get(str(params.get("stages", "24")))
-    level, null = _masked(frame, f"{stage}_{short}_level")
+    level, null = masked_attribute(frame, f"{stage}_{short}_level")
     return Masked(np.where(gcse - level >= int(params["levels"]), 1, 2), null)
 
 
@@ -454,7 +468,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     KS2 prior attainment and, for a subject, without an entry in it."""
     measure = str(params["measure"]).lower()
     measure = "b8" if measure in ("b8", "g8") else measure
-    pred, null = _masked(frame, f"va_pred_{measure}")
+    pred, null = masked_attribute(frame, f"va_pred_{measure}")
     outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})[measure]
     if measure in VA_SLOTS:
         null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
@@ -478,7 +492,7 @@ def median_va(frame: Frame, relation: Relation, column: RelationColumn,
     ``scale`` new or old capped point score: ``median`` the national median of the pupil's
     prior group, ``va`` the pupil's capped score less it; NULL without the prior stage."""
     name = f"median_ks{params['stage']}_{str(params['scale']).lower()}"
-    median, null = _masked(frame, name)
+    median, null = masked_attribute(frame, name)
     if params["what"] == "median":
         return Masked(np.rint(median.astype(float)).astype(np.int64), null)
     outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.derive_ks4 import masked_attribute
 from leo_synth.relations.ks5_subjects import (
     FACILITATING_MAPPINGS,
     GENERAL_STUDIES,
@@ -204,6 +205,19 @@ def same(frame: Frame, relation: Relation, column: RelationColumn,
     return ok.astype(np.int64)
 
 
+def ks4_slot_points(frame: Frame) -> np.ndarray:
+    """(rows, 8) the student's KS4 GCSE grades (9-1 points, 0 = no entry) from the KS4 row."""
+    return np.stack([np.asarray(frame[f"ks4_pts_{slot}"], dtype=np.int64) for slot in SLOTS],
+                    axis=1)
+
+
+def ks4_average(raw: np.ndarray) -> np.ndarray:
+    """AVGKS4: the average QCA points (G = 16 ... A* = 58) of the KS4 GCSEs whose 9-1 points
+    are ``raw`` (rows, slots), 2 decimals; 0 without GCSEs."""
+    qca = NEWSTYLE_OF_POINTS[raw] * (raw > 0)
+    return np.round(qca.sum(1) / np.maximum((raw > 0).sum(1), 1), 2)
+
+
 PRIOR_MEASURES = {"TOTKS4": "total", "VOLKS4": "volume", "GVOL": "volume", "AVGKS4": "average",
                   "GRADEAKS4": "top", "ENGKS4": "eng", "MATKS4": "mat", "EDFKS4": "eng_diff",
                   "MDFKS4": "mat_diff"}
@@ -221,8 +235,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     ``eng_diff`` / ``mat_diff`` (those points minus the average), ``grade_e`` / ``grade_m``
     (the English / maths GCSE's 9-1 grade; with ``below`` / ``at_least`` a 0/1 flag of a
     lower / that or a higher grade, with ``equal`` of that grade)."""
-    raw = np.stack([np.asarray(frame[f"ks4_pts_{slot}"], dtype=np.int64) for slot in SLOTS],
-                   axis=1)
+    raw = ks4_slot_points(frame)
     qca = NEWSTYLE_OF_POINTS[raw] * (raw > 0)
     measure = PRIOR_MEASURES.get(str(params["measure"]), str(params["measure"]))
     if measure.startswith("grade_"):  # the English (e) / maths (m) GCSE's 9-1 grade
@@ -235,7 +248,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
             return (grade == int(params["equal"])).astype(np.int64)
         return grade
     volume = (raw > 0).sum(1)
-    average = np.round(qca.sum(1) / np.maximum(volume, 1), 2)
+    average = ks4_average(raw)
     if measure == "total":
         return qca.sum(1)
     if measure == "volume":
@@ -286,4 +299,92 @@ def max_points(frame: Frame, relation: Relation, column: RelationColumn,
                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Maximum QCA points of an A level: A* = 300 from 2009/10 (the first A* grades), before
     that A = 270."""
-    return np.where(np.asarray(frame[YEAR_ATTRIBUTE]) >= 2009, POINTS_QCA[6], POINTS_QCA[5])
+    return top_qca_points(frame[YEAR_ATTRIBUTE])
+
+
+A_STAR_FROM = 2009
+"""First academic year (2009/10: summer 2010) in which A level grade A* was awarded."""
+
+
+def top_qca_points(year: np.ndarray) -> np.ndarray:
+    """QCA points of the top A level grade in academic years ``year``: A* = 300 from
+    :data:`A_STAR_FROM`, A = 270 before."""
+    return np.where(np.asarray(year) >= A_STAR_FROM, POINTS_QCA[6], POINTS_QCA[5])
+
+
+# -- KS4 to KS5 value added (2007/08 to 2009/10) and the 2015/16 grade difference ----------------
+
+RESCALED_MAX = 1000
+"""A student's re-scaled score is the share of the maximum QCA points of their entries that
+they scored, per thousand: every entry at the top grade scores 1000, every entry at U 0."""
+CEILING_KNOT = 100
+"""Distance from the ceiling (and floor) where the ceiling/floor correction starts."""
+
+
+def max_qca_points(frame: Frame) -> np.ndarray:
+    """MAXPTGS: the most QCA points the student's A level entries could score (General Studies
+    at full weight): 300 (A*) each from 2009/10, 270 (A) before."""
+    return (alevel_grades(frame) >= 0).sum(1) * top_qca_points(frame[YEAR_ATTRIBUTE])
+
+
+def ceiling_floor(predicted: np.ndarray) -> np.ndarray:
+    """A re-scaled prediction corrected for ceiling and floor effects: unchanged between the
+    knots (``CEILING_KNOT`` inside 0 and ``RESCALED_MAX``), beyond them squeezed by an arctan
+    spline (same value and slope at the knot) that approaches the limit without reaching it."""
+    high, low, k = RESCALED_MAX - CEILING_KNOT, CEILING_KNOT, CEILING_KNOT
+    squeeze = lambda excess: k * 2 / np.pi * np.arctan(excess / k * np.pi / 2)  # noqa: E731
+    return np.where(predicted > high, high + squeeze(predicted - high),
+                    np.where(predicted < low, low - squeeze(low - predicted), predicted))
+
+
+@derivation("ks5_value_added")
+def value_added(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """KS4-KS5 value added of the student's A levels (QCA points): ``what`` ``max_qca``
+    (:func:`max_qca_points`), ``max_rs`` (the re-scaled maximum, 1000), ``total_rs`` (the QCA
+    points as a share of the maximum, per thousand), ``pred`` (the predicted re-scaled score:
+    the national line on AVGKS4, builder attribute ``va_pred_rs``), ``pred_cap`` (capped at 0
+    and 1000), ``pred_cor`` (:func:`ceiling_floor`), ``pred_final`` (corrected, then capped),
+    ``pred_qca`` (the final prediction back on the QCA scale: its share of the maximum points),
+    ``cva`` (QCA points less ``pred_qca``), ``grade_diff`` (the sum over the A levels of the
+    grade, E = 1 ... A* = 6, less the national mean grade of students with the same AVGKS4,
+    ``va_pred_grade``). NULL without A levels or KS4 GCSEs."""
+    pred, null = masked_attribute(frame, "va_pred_rs")
+    pred = pred.astype(float)
+    maximum = max_qca_points(frame)
+    what = str(params["what"])
+    final = np.clip(ceiling_floor(pred), 0, RESCALED_MAX)
+    points = entry_points(frame, "qca").sum(1)
+    if what == "grade_diff":
+        grades = alevel_grades(frame)
+        expected = masked_attribute(frame, "va_pred_grade")[0].astype(float)
+        value = np.round((np.maximum(grades, 0) * (grades >= 0)).sum(1)
+                         - (grades >= 0).sum(1) * expected, 2)
+    else:
+        value = {
+            "max_qca": maximum, "max_rs": np.full(len(frame), RESCALED_MAX),
+            "total_rs": RESCALED_MAX * points / np.maximum(maximum, 1), "pred": pred,
+            "pred_cap": np.clip(pred, 0, RESCALED_MAX), "pred_cor": ceiling_floor(pred),
+            "pred_final": final, "pred_qca": final / RESCALED_MAX * maximum,
+            "cva": points - final / RESCALED_MAX * maximum}[what].astype(float)
+        value = np.round(value, 2)
+    if column.spec.type.kind == "integer":
+        value = np.rint(value).astype(np.int64)
+    return Masked(value, null)
+
+
+EXAM_CATEGORIES = {"three": 1, "two": 2, "one": 3, "none": 4}
+"""KS5_EXAMCAT codes (the VRF publishes none): 1 = 3+ level 3 passes, 2 = 2 passes (the level 3
+threshold), 3 = 1 pass, 4 = entries but no pass; the KS4 categories' order, highest first."""
+
+
+@derivation("ks5_exam_category")
+def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
+                  rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Highest examination category: A levels passed (A*-E), the vocational programme (the
+    size of 3 A levels, achieved) counting as three, by :data:`EXAM_CATEGORIES`."""
+    passes = (alevel_grades(frame) >= 1).sum(1) + 3 * np.asarray(frame["vocational"],
+                                                                  dtype=np.int64)
+    return np.select([passes >= 3, passes == 2, passes == 1],
+                     [EXAM_CATEGORIES["three"], EXAM_CATEGORIES["two"], EXAM_CATEGORIES["one"]],
+                     EXAM_CATEGORIES["none"]).astype(str)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.ks4_subjects import exam_grade, reformed, slot_subjects
+from leo_synth.relations.ks5_subjects import board_subject_number
 from leo_synth.relations.ks123_results import (
     KS1_CODES,
     KS1_POINTS,
@@ -322,7 +323,8 @@ GCSE91_SUBLEVNO = 391
     "examyear", "season", "sublevno", "mapping", "qan", "boardno", "grade", "gfinal", "points",
     "gsize", "lev1", "lev2", "include", "a8included", "a8points", "a8eng", "a8mat", "a8ebac",
     "a8oth", "version", "teacher_assessed_flag", "covid_impacted_flag", "resultid",
-    "ebacc_rank", "open_rank", "eligible_rank", "newstyle_points", "ebacc_not_science",
+    "ebacc_rank", "open_rank", "eligible_rank", "newstyle_points", "ebacc_not_science", "ancn",
+    "brdsubno",
 ))
 def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
@@ -342,13 +344,15 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
         grade = exam_grade(slot, pts, year)
         subject = subjects[slot][rows]
         attrs = pupil_attributes(life, ks4["person"][rows], year, ks4["school"][rows])
+        board = rng.integers(1, 5, m)
         parts.append(Frame({
             YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
             "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
             "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
             "sublevno": np.where(reformed(slot, year), GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
             "mapping": subject, "qan": np.char.add("SYN", subject),
-            "boardno": rng.integers(1, 5, m), "grade": grade, "gfinal": grade,
+            "boardno": board, "brdsubno": board_subject_number(board, subject),
+            "grade": grade, "gfinal": grade,
             "points": pts.astype(float), "gsize": np.ones(m), "lev1": (pts >= 1).astype(int),
             "lev2": (pts >= 4).astype(int), "include": np.ones(m, dtype=int),
             "a8included": np.ones(m, dtype=int),
@@ -363,8 +367,16 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
                for name, rank in ranks.items()},
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
             "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
+            "ancn": centre_number(ks4["school"][rows]),
         }))
     return Frame.concat(parts).sort("resultid")
+
+
+def centre_number(school: np.ndarray) -> np.ndarray:
+    """The exam centre number (NCN, five digits) of schools: every simulated GCSE is entered at
+    the pupil's school, one centre per school (10000 + the school's index: the pools hold at
+    most England's 24,000 or so schools, so five digits suffice)."""
+    return np.char.mod("%05d", 10_000 + np.asarray(school, dtype=np.int64))
 
 
 def _slot_ranks(points: np.ndarray) -> dict[str, np.ndarray]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.derive_ks5 import A_STAR_FROM, ks4_average
 from leo_synth.relations.key_stages import (
     A_LEVEL_GRADES,
     A_LEVEL_POINTS_2016,
@@ -24,10 +25,12 @@ from leo_synth.relations.ks5_subjects import (
     board_subject_number,
     choose_boards,
     choose_subjects,
+    modular,
 )
 from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
@@ -52,8 +55,11 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
 
 
 def _grades(life: LifeCourse) -> np.ndarray:
+    """(students, 4) A level grades (0 = U ... 6 = A*, -1 = no entry), an A* before it was
+    awarded (:data:`A_STAR_FROM`) recorded as the A it was then."""
     ks5 = life.post16.ks5
-    return np.stack([ks5[f"al{i}"] for i in range(1, MAX_A_LEVELS + 1)], axis=1)
+    grades = np.stack([ks5[f"al{i}"] for i in range(1, MAX_A_LEVELS + 1)], axis=1)
+    return np.where((grades == 6) & (ks5["year"][:, None] < A_STAR_FROM), 5, grades)
 
 
 def _points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
@@ -106,7 +112,7 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
     *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)),
     "vocational", "vocational_points", "alevel_points", "years_allocated",
     "alloc_0", "alloc_1", "alloc_2", "inst_0", "inst_1", "inst_2", "la_0", "la_1", "la_2",
-    "consortium", "estab", *KS4_RECORD,
+    "consortium", "estab", "va_pred_rs", "va_pred_grade", *KS4_RECORD,
 ))
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
@@ -157,7 +163,24 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "estab": establishment_number(life, school),
         **_ks4_record(life, ks5["person"]),
     })
+    out.update(value_added_predictions(life.ctx.params, out, taken.any(1)))
     return Frame(out)
+
+
+def value_added_predictions(params, record: dict[str, object],
+                            has_alevels: np.ndarray) -> dict[str, Masked]:
+    """The national lines of KS4-KS5 value added on the student's KS4 average QCA points
+    (AVGKS4; ``ks5.value_added`` in config/parameters.yaml, fitted by
+    tools/fit_ks5_value_added.py): the predicted re-scaled score (``va_pred_rs``) and mean A
+    level grade (``va_pred_grade``, E = 1 ... A* = 6); NULL without A levels or KS4 GCSEs."""
+    raw = np.stack([np.asarray(record[f"ks4_pts_{slot}"], dtype=np.int64) for slot in SLOTS],
+                   axis=1)
+    average = ks4_average(raw)
+    null = ~np.asarray(has_alevels, dtype=bool) | ~(raw > 0).any(1)
+    lines = params["ks5.value_added"]
+    return {f"va_pred_{name}": Masked(np.round(lines[key]["intercept"]
+                                               + lines[key]["slope"] * average, 2), null)
+            for name, key in (("rs", "rescaled"), ("grade", "grade"))}
 
 
 @builder("npd.ks5_exam", provides=(
@@ -165,7 +188,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     "examyear", "season", "sublevno", "mapping", "qan", "grade", "gfinal", "points",
     "points_1618", "gsize", "asize", "lev3", "include", "version", "covid_impacted_flag",
     "centre_assessed_flag", "regdate", "student", "general_studies", "boardno", "brdsubno",
-    "nftype", "fesitype",
+    "nftype", "fesitype", "modaflag",
 ))
 def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per student and A level result (the grades behind the student table)."""
@@ -201,5 +224,6 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
             # the student row's institution type: a school (key_stages._common); FE students
             # of the vocational programme have no A level rows
             "nftype": np.full(m, 20), "fesitype": np.full(m, "SCH"),
+            "modaflag": np.where(modular(subject, year + 1), "1", "0"),
         }))
     return Frame.concat(parts)

@@ -144,3 +144,28 @@ def board_subject_number(board: np.ndarray, mapping: np.ndarray) -> np.ndarray:
     """The awarding body's number for the subject: one per board and subject (the board's
     digit before the mapping code), as the real specification codes are."""
     return np.char.add(np.asarray(board).astype(str), np.asarray(mapping).astype(str))
+
+
+LINEAR_FROM = {
+    **dict.fromkeys(("3510", "3550", "3570", "3650", "3670", "3680", "3690", "1010", "3210",
+                     "1110", "2610", "4410", "5030", "5110", "5010", "4010", "1210", "4850",
+                     "4890"), 2017),
+    **dict.fromkeys(("6610", "6550", "7230", "5210", "5650", "5670", "5750", "3910", "7010",
+                     "7210", "4610"), 2018),
+    **dict.fromkeys(("2210", "2330", "7410", "6510", "6530", "9020", "9070", "9080", "1730",
+                     "1750", "5360", "1770", "3830", "4770", "5350", "7040", "4790", "4830",
+                     "2260", "5950", "5690", "6090", "5910", "5730", "6070", "6110",
+                     "6130", "6010", "6050", "6150", "5710", "6030", "6650"), 2019),
+}
+"""Summer of the first exams of each subject's reformed, linear A level (Ofqual's three waves:
+first teaching in 2015, 2016 and 2017), by mapping code. Before it, every A level since
+Curriculum 2000 (first exams 2002) was modular; subjects withdrawn rather than reformed
+(General Studies, applied ICT, science, citizenship, additional maths) stay modular."""
+
+
+def modular(mapping: np.ndarray, exam_year: np.ndarray) -> np.ndarray:
+    """True where the subject's A level was modular in the summer ``exam_year``: before its
+    reformed linear specification's first exams (:data:`LINEAR_FROM`), or never reformed."""
+    first = np.array([LINEAR_FROM.get(code, 10_000) for code in np.asarray(mapping).astype(str)],
+                     dtype=np.int64)
+    return np.asarray(exam_year, dtype=np.int64) < first

@@ -142,7 +142,8 @@ PRIOR_ATTRIBUTES = (
     *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
-                      "mainstream")
+                      "mainstream", "nftype", "prev_nftype", "norflag", "ks4_status", "y11year",
+                      "entry_date")
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
@@ -198,8 +199,10 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     """The KS4 pupils' census history: NC year one and two years earlier (``ncyear_1``,
     ``ncyear_2``), the school of the year before (``prev_laestab_anon``, ``prev_y10``: in
     Year 10 or below then; NULL where not on a state-school roll), whether they joined their
-    school in Year 10 or 11 (``joined_y10``) and whether it is mainstream (``mainstream``:
-    not a special school)."""
+    school in Year 10 or 11 (``joined_y10``) and its entry date (``entry_date``), whether it is
+    mainstream (``mainstream``: not a special school), its and the previous school's NFTYPE
+    (``nftype``, ``prev_nftype``), whether the pupil has a census record this year
+    (``ks4_status``) and whether they were permanently excluded this year (``norflag``)."""
     ks4 = life.ks4
     py = life.schooling.pupil_years
     out: dict[str, object] = {}
@@ -211,11 +214,39 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
                 life.ctx.keys.make("school", py["school"][row], 0), ~found)
             # KS4_PrevY10 is a text column: "1" or "0"
             out["prev_y10"] = Masked(np.where(py["ncyear"][row] <= 10, "1", "0"), ~found)
-    row, _ = _census_row(life, 0)
+            out["prev_nftype"] = Masked(school_nftype(life, py["school"][row]), ~found)
+    row, found = _census_row(life, 0)
     out["joined_y10"] = (ks4["year"] - py["entry_year"][row] <= 1).astype(np.int64)
     out["mainstream"] = (life.ctx.pools.schools["phase"][ks4["school"]]
                          != SPECIAL_PHASE).astype(np.int64)
+    out["nftype"] = school_nftype(life, ks4["school"])
+    # KS4_STATUS: 1 with a census record in the KS4 year, 3 (KS4 results, no census record) without
+    out["ks4_status"] = np.where(found, 1, 3)
+    out["y11year"] = ks4["year"] + 1  # the summer of the Year 11 academic year
+    # every simulated school entry is on 1 September of the entry year (KS4_MOB2)
+    out["entry_date"] = Masked(py["entry_year"][row] * 10_000 + 901, ~found)
+    out["norflag"] = _permanently_excluded(life, ks4["person"], ks4["year"]).astype(np.int64)
     return out
+
+
+NFTYPE_OF_PHASE = np.array(["20", "20", "26"])
+"""A school's NFTYPE by its phase (primary, secondary, special), as every key stage table
+gives it (``nftype`` of ``key_stages._common``: 20): 26 for a special school, so the MMSCH
+and MSCH definitions (NFTYPE = ANY(...)) agree with the school's phase."""
+
+
+def school_nftype(life: LifeCourse, school: np.ndarray) -> np.ndarray:
+    """The NFTYPE (text) of schools: 20 for a mainstream school, 26 for a special school."""
+    return NFTYPE_OF_PHASE[life.ctx.pools.schools["phase"][school].astype(np.int64)]
+
+
+def _permanently_excluded(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """True where the person was permanently excluded in the academic year (an exclusion row
+    of category PERM)."""
+    excluded = school_events.exclusions(life)
+    perm = excluded["category"] == "PERM"
+    keys = excluded["person"][perm].astype(np.int64) * 10_000 + excluded["year"][perm]
+    return np.isin(np.asarray(person, dtype=np.int64) * 10_000 + year, keys)
 
 
 @builder("npd.ks4_pupil", provides=KS4_ATTRIBUTES)

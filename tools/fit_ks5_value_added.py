@@ -1,0 +1,59 @@
+"""Fit the KS4-KS5 value added lines of config/parameters.yaml (``ks5.value_added``): the
+national least-squares line, on the KS4 average QCA points (AVGKS4), of the re-scaled A level
+score (QCA points per thousand of the entries' maximum) and of the mean A level grade (E = 1
+... A* = 6), over the A level students of one simulated block, all years together. Run after
+changing the KS4 or KS5 model:
+
+    .venv/bin/python tools/fit_ks5_value_added.py [persons]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from leo_synth.engine.generate import load_checked_catalog
+from leo_synth.engine.keys import KeyMaker
+from leo_synth.relations.derive_ks5 import (
+    A_STAR_FROM,
+    POINTS_QCA,
+    RESCALED_MAX,
+    ks4_average,
+    top_qca_points,
+)
+from leo_synth.simulation.attainment import SLOTS
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.life import simulate_block
+from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.pools import build_pools
+
+
+def main(persons: int) -> None:
+    catalog = load_checked_catalog()
+    params = load_parameters(None)
+    life = simulate_block(BlockContext(11, 0, 0, persons, params, build_pools(11, persons, params),
+                                       KeyMaker(catalog.keyspaces, 11)))
+    ks5, ks4 = life.post16.ks5, life.ks4
+    row = np.full(len(life.persons), -1, dtype=np.int64)
+    row[ks4["person"]] = np.arange(len(ks4))
+    r = row[ks5["person"]]
+    raw = np.stack([ks4[f"pts_{slot}"][r].astype(np.int64) for slot in SLOTS], axis=1)
+    grades = np.stack([ks5[f"al{i}"] for i in range(1, 5)], axis=1).astype(np.int64)
+    # as the KS5 tables record them: no A* before it was first awarded
+    grades = np.where((grades == 6) & (ks5["year"][:, None] < A_STAR_FROM), 5, grades)
+    taken = grades >= 0
+    keep = taken.any(1) & (raw > 0).any(1) & (r >= 0)
+    average = ks4_average(raw)[keep]
+    top = top_qca_points(ks5["year"])[keep]
+    points = (POINTS_QCA[np.maximum(grades, 0)] * taken).sum(1)[keep]
+    rescaled = RESCALED_MAX * points / (taken.sum(1)[keep] * top)
+    mean_grade = (np.maximum(grades, 0) * taken).sum(1)[keep] / taken.sum(1)[keep]
+    print(f"  value_added:  # {keep.sum():,} A level students")
+    for name, outcome in (("rescaled", rescaled), ("grade", mean_grade)):
+        slope, intercept = np.polyfit(average, outcome, 1)
+        print(f"    {name}: {{intercept: {intercept:.2f}, slope: {slope:.4f}}}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5_000)
