@@ -254,3 +254,23 @@ def test_prior_measures_are_null_without_a_prior_row() -> None:
     assert list(_derive("ks_prior", frame, what="present")) == [1, 1, 0]
     flag = _derive("ks_flag", frame, of=["ks1read", "ks1mat"], at_least=3, prior=True)
     assert list(flag.values[:2]) == [0, 1] and flag.null[2]
+
+
+def test_ks3_in_care_at_school_follows_the_care_periods(db) -> None:
+    """KS3_INCAREEV = 1 only for a pupil with a period of care (the CLA table) started by the 31
+    March of the KS3 year, and 1 for every pupil looked after for a day in the year to that 31
+    March (CLA_PP_1_DAY), who is at the school that year."""
+    rows, bad_ever, bad_year = _one(db, """
+        SELECT count(*),
+               sum(k.KS3_INCAREEV = 1 AND NOT EXISTS (
+                   SELECT 1 FROM cla_2006_to_2021 c
+                   WHERE c.cla_PupilMatchingRefAnonymous = k.KS3_PupilMatchingRefAnonymous
+                     AND c.cla_POC_START <= (CAST(substr(k.KS3_ACADYR, 1, 4) AS INT) + 1)
+                                            || '-03-31')),
+               sum(k.KS3_INCAREEV = 0 AND EXISTS (
+                   SELECT 1 FROM cla_2006_to_2021 c
+                   WHERE c.cla_PupilMatchingRefAnonymous = k.KS3_PupilMatchingRefAnonymous
+                     AND c.CLA_CLA_PP_1_DAY = 1
+                     AND c.cla_PROCESSING_YEAR = CAST(substr(k.KS3_ACADYR, 1, 4) AS INT) + 1))
+        FROM KS3Pupil_1998_to_2013 k WHERE k.KS3_INCAREEV IS NOT NULL""")
+    assert rows > 30 and bad_ever == 0 and bad_year == 0

@@ -315,3 +315,23 @@ def test_exam_centre_and_board_subject_numbers(db) -> None:
         FROM {exam} WHERE KS4_ANCN <> '' AND KS4_LAESTAB_anon <> ''""").fetchone()
     assert schools > 5 and schools == centres == pairs
     assert bad_form == 0 and bad_board == 0
+
+
+def test_service_child_and_source_country(db) -> None:
+    """KS4_SERVICECHILD is the pupil's spring census ServiceChild (Y) of the KS4 year, and
+    every pupil is at a school in England (KS4_SOURCECTY E, 2001/02-2004/05)."""
+    checked = 0
+    for end in (2020, 2021):
+        yy = str(end)[2:]
+        n, bad = db.execute(f"""
+            SELECT count(*), sum(p.KS4_SERVICECHILD <> (c.ServiceChild_spr{yy} = 'Y'))
+            FROM {NEW} p JOIN spring_census_{end} c
+              ON c.PupilMatchingRefAnonymous_spr{yy} = p.KS4_PupilMatchingRefAnonymous
+             AND c.LAEstab_anon_spr{yy} = p.KS4_LAESTAB_anon
+            WHERE p.KS4_ACADYR = '{end - 1}/{end}' AND c.ServiceChild_spr{yy} <> ''""").fetchone()
+        assert not bad, end
+        checked += n
+    assert checked > 20
+    rows, bad = db.execute("""SELECT count(*), sum(KS4_SOURCECTY <> 'E') FROM KS4Pupil_2002_to_2014
+                              WHERE NULLIF(KS4_SOURCECTY, '') IS NOT NULL""").fetchone()
+    assert rows > 20 and bad == 0

@@ -244,7 +244,7 @@ KS3_RESULTS = (
 
 @builder("npd.ks3_pupil", provides=(
     *COMMON, *KS3_RESULTS, "engpoints", "matpoints", "scipoints", "totpts", "lev5eng",
-    "lev5mat", "lev5sci",
+    "lev5mat", "lev5sci", "in_care_at_school",
 ))
 def ks3_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 9: levels and points in English, maths, science."""
@@ -257,7 +257,21 @@ def ks3_pupil(life: LifeCourse, relation: Relation) -> Frame:
         out[f"{short}points"] = level * 6 + 3
         out[f"lev5{short}"] = (level >= 5).astype(np.int64)
     out["totpts"] = out["engpoints"] + out["matpoints"] + out["scipoints"]
+    out["in_care_at_school"] = in_care_at_school(life, rows)
     return Frame(out)
+
+
+def in_care_at_school(life: LifeCourse, rows: Frame) -> np.ndarray:
+    """1 if the pupil was looked after for a day or more (a year to 31 March, as
+    ``cla_pp_1_day``) in any academic year since joining the school of the row's year (the
+    census entry year), up to the row's year; else 0."""
+    entry = entry_year(life, rows)
+    ever = np.zeros(len(rows), dtype=bool)
+    for back in range(int(np.max(rows["year"] - entry, initial=0)) + 1):
+        year = rows["year"] - back
+        care = care_attributes(life, rows["person"], year)["cla_pp_1_day"]
+        ever |= (np.asarray(care) == 1) & (year >= entry)
+    return ever.astype(np.int64)
 
 
 @builder("npd.ks3_result", provides=(*COMMON, *EXAM_ATTRIBUTES))

@@ -27,6 +27,7 @@ from leo_synth.relations.ks5_subjects import (
     choose_subjects,
     modular,
 )
+from leo_synth.relations.ks123_results import entry_year
 from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
@@ -112,7 +113,7 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
     *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)),
     "vocational", "vocational_points", "alevel_points", "years_allocated",
     "alloc_0", "alloc_1", "alloc_2", "inst_0", "inst_1", "inst_2", "la_0", "la_1", "la_2",
-    "consortium", "estab", "va_pred_rs", "va_pred_grade", *KS4_RECORD,
+    "consortium", "estab", "va_pred_rs", "va_pred_grade", "entry_date", *KS4_RECORD,
 ))
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
@@ -164,7 +165,18 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         **_ks4_record(life, ks5["person"]),
     })
     out.update(value_added_predictions(life.ctx.params, out, taken.any(1)))
+    out["entry_date"] = _entry_date(life, ks5["person"], np.asarray(out["ks4_year"]),
+                                    ks5["year"], ks5["vocational"])
     return Frame(out)
+
+
+def _entry_date(life: LifeCourse, person: np.ndarray, ks4_year: np.ndarray, year: np.ndarray,
+                vocational: np.ndarray) -> np.ndarray:
+    """Date of entry (YYYYMMDD) to the KS5 institution: a sixth-former's school's census entry
+    year (the school of Year 11), a college student's start of Year 12; 1 September, as every
+    simulated entry."""
+    school_entry = entry_year(life, Frame(person=person, year=ks4_year))
+    return np.where(vocational, year - 1, school_entry) * 10_000 + 901
 
 
 def value_added_predictions(params, record: dict[str, object],

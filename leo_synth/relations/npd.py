@@ -143,7 +143,7 @@ PRIOR_ATTRIBUTES = (
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
                       "mainstream", "nftype", "prev_nftype", "norflag", "ks4_status", "y11year",
-                      "entry_date")
+                      "entry_date", "service_child_flag")
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
@@ -202,7 +202,8 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     school in Year 10 or 11 (``joined_y10``) and its entry date (``entry_date``), whether it is
     mainstream (``mainstream``: not a special school), its and the previous school's NFTYPE
     (``nftype``, ``prev_nftype``), whether the pupil has a census record this year
-    (``ks4_status``) and whether they were permanently excluded this year (``norflag``)."""
+    (``ks4_status``), whether they were permanently excluded this year (``norflag``) and their
+    census service child indicator (``service_child_flag``)."""
     ks4 = life.ks4
     py = life.schooling.pupil_years
     out: dict[str, object] = {}
@@ -226,6 +227,9 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     # every simulated school entry is on 1 September of the entry year (KS4_MOB2)
     out["entry_date"] = Masked(py["entry_year"][row] * 10_000 + 901, ~found)
     out["norflag"] = _permanently_excluded(life, ks4["person"], ks4["year"]).astype(np.int64)
+    # the census record's service child indicator of the same pupil, year and school
+    out["service_child_flag"] = (characteristics(life, ks4["person"], ks4["year"], ks4["school"])[
+        "service_child"] == "Y").astype(np.int64)
     return out
 
 
