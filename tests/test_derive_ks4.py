@@ -335,3 +335,37 @@ def test_service_child_and_source_country(db) -> None:
     rows, bad = db.execute("""SELECT count(*), sum(KS4_SOURCECTY <> 'E') FROM KS4Pupil_2002_to_2014
                               WHERE NULLIF(KS4_SOURCECTY, '') IS NOT NULL""").fetchone()
     assert rows > 20 and bad == 0
+
+
+NEWSTYLE_SQL = ("CASE e.KS4_GRADE WHEN '*' THEN 58 WHEN 'A' THEN 52 WHEN 'B' THEN 46 "
+                "WHEN 'C' THEN 40 WHEN 'D' THEN 34 WHEN 'E' THEN 28 WHEN 'F' THEN 22 "
+                "WHEN 'G' THEN 16 ELSE 0 END")
+
+
+def test_contextual_value_added_is_outcome_less_prediction(db) -> None:
+    """CVA (2004/05-2009/10): the outcome (capped new-style points, KS4_PTSCNEWE, plus the
+    English and maths GCSEs' points again as the bonuses, from the exam rows) less the
+    corrected prediction, + 1000 for the KS2 score; KS2 and KS3 scores describe the same
+    outcome; the correction leaves predictions between 58 and 522 unchanged, never raises one
+    above it and keeps it inside 0-580; scores centre on 1000 (KS2) and 0 (KS3)."""
+    view, exam = "KS4Pupil_2002_to_2014", "KS4Exam_2002_to_2014"
+    rows, bad_ks2, bad_ks3, bad_pred, mean2, sd2 = db.execute(f"""
+        WITH b AS (SELECT e.KS4_PupilMatchingRefAnonymous AS pmr, e.KS4_ACADYR AS yr,
+                          sum(CASE WHEN e.KS4_MAPPING IN ('5030', '2210') THEN {NEWSTYLE_SQL}
+                                   ELSE 0 END) AS bonus
+                   FROM {exam} e GROUP BY 1, 2)
+        SELECT count(*),
+               sum(abs(p.KS4_CVA_KS2 - 1000 - (p.KS4_PTSCNEWE + b.bonus - p.KS4_CVA2PRED)) > 0.02),
+               sum(abs(p.KS4_CVA_KS3 - (p.KS4_PTSCNEWE + b.bonus - p.KS4_CVA3PRED)) > 0.02),
+               sum(p.KS4_CVA2PRED NOT BETWEEN 0 AND 580 OR p.KS4_CVA2PRED > p.KS4_CVA2INTP + 0.01
+                   OR (p.KS4_CVA2INTP BETWEEN 58 AND 522
+                       AND abs(p.KS4_CVA2PRED - p.KS4_CVA2INTP) > 0.01)),
+               avg(p.KS4_CVA_KS2 - 1000), sqrt(avg((p.KS4_CVA_KS2 - 1000) * (p.KS4_CVA_KS2 - 1000)))
+        FROM {view} p JOIN b ON b.pmr = p.KS4_PupilMatchingRefAnonymous AND b.yr = p.KS4_ACADYR
+        WHERE p.KS4_CVA_KS2 IS NOT NULL""").fetchone()
+    assert rows > 100
+    assert (bad_ks2, bad_ks3 or 0, bad_pred or 0) == (0, 0, 0)
+    assert abs(mean2) < 4 * sd2 / rows ** 0.5
+    ks3_rows, ks3_mean = db.execute(f"""SELECT count(*), avg(KS4_CVA_KS3) FROM {view}
+                                        WHERE KS4_CVA_KS3 IS NOT NULL""").fetchone()
+    assert ks3_rows > 50 and abs(ks3_mean) < 25

@@ -68,6 +68,12 @@ def main(persons: int) -> None:
         means = _group_means(values, keep & entered, group)
         print(f"    {measure}: [{', '.join(f'{m:.1f}' for m in means)}]")
 
+    # the KS3-KS4 contextual value added (2004-2007) predicts the same best 8 outcome by KS3 group
+    ks3 = ks3_group(prior)
+    values = outcomes["b8"] - NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * shift
+    means = _group_means(values, prior["has_ks3"], ks3, KS3_GROUPS)
+    print(f"    b8_ks3: [{', '.join(f'{m:.1f}' for m in means)}]")
+
     print("  median_line:")
     outcomes = median_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
     for stage, group, groups in (("ks2", va_group(prior), 20),
@@ -85,12 +91,15 @@ def main(persons: int) -> None:
             print(f"      {scale}: [{', '.join(f'{m:.1f}' for m in medians)}]")
 
 
-def _group_means(values: np.ndarray, keep: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Mean of each group 1..20, groups without pupils interpolated from their neighbours."""
+def _group_means(values: np.ndarray, keep: np.ndarray, group: np.ndarray,
+                 groups: int = 20) -> np.ndarray:
+    """Mean of each group 1..groups, groups without pupils interpolated from their
+    neighbours."""
     means = np.array([float(np.mean(values[keep & (group == g)]))
-                      if (keep & (group == g)).any() else np.nan for g in range(1, 21)])
+                      if (keep & (group == g)).any() else np.nan for g in range(1, groups + 1)])
     known = ~np.isnan(means)
-    return np.where(known, means, np.interp(np.arange(20), np.flatnonzero(known), means[known]))
+    return np.where(known, means, np.interp(np.arange(groups), np.flatnonzero(known),
+                                            means[known]))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ import numpy as np
 from leo_synth.relations.derive import count_or_flag, derivation
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
+    VA_MEASURES,
     VA_SLOTS,
+    ceiling_floor,
     element_scores,
     median_outcomes,
     va_outcomes,
@@ -474,6 +476,30 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
         null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
     value = np.round(pred.astype(float) if params["what"] == "pred" else outcome - pred, 2)
     return Masked(_as_column_type(value, column), null)
+
+
+CVA_KNOT = 58.0
+"""Distance from the floor and ceiling of the best 8 outcome (0 to 580 new-style points: 10
+slots, A* = 58) where the CVA ceiling/floor correction starts: one A* grade."""
+
+
+@derivation("ks4_cva")
+def contextual_value_added(frame: Frame, relation: Relation, column: RelationColumn,
+                           rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+    """Contextual value added (2004/05-2009/10) of the best 8 outcome with the English and maths
+    bonuses (as ``ks4_value_added`` b8) from ``stage`` 2 (KS2) or 3 (KS3): ``interim`` the
+    national mean outcome of the pupil's prior group (the only context modelled), ``pred`` it
+    corrected for ceiling and floor effects (``ks4_progress.ceiling_floor``, knots one A*
+    inside 0 and 580), ``score`` 1000 + the outcome less ``pred`` (DfE's CVA scale), ``raw``
+    the outcome less ``pred``. NULL without the prior stage."""
+    name = "va_pred_b8" if str(params["stage"]) == "2" else "va_pred_b8_ks3"
+    interim, null = masked_attribute(frame, name)
+    interim = interim.astype(float)
+    pred = ceiling_floor(interim, VA_MEASURES["b8"] * NEWSTYLE_OF_POINTS.max(), CVA_KNOT)
+    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})["b8"]
+    value = {"interim": interim, "pred": pred, "score": 1000 + outcome - pred,
+             "raw": outcome - pred}[str(params["what"])]
+    return Masked(np.round(value, 2), null)
 
 
 @derivation("ks4_exam_points")

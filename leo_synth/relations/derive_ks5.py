@@ -18,6 +18,7 @@ import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation
 from leo_synth.relations.derive_ks4 import masked_attribute
+from leo_synth.relations.ks4_progress import ceiling_floor
 from leo_synth.relations.ks5_subjects import (
     FACILITATING_MAPPINGS,
     GENERAL_STUDIES,
@@ -327,16 +328,6 @@ def max_qca_points(frame: Frame) -> np.ndarray:
     return (alevel_grades(frame) >= 0).sum(1) * top_qca_points(frame[YEAR_ATTRIBUTE])
 
 
-def ceiling_floor(predicted: np.ndarray) -> np.ndarray:
-    """A re-scaled prediction corrected for ceiling and floor effects: unchanged between the
-    knots (``CEILING_KNOT`` inside 0 and ``RESCALED_MAX``), beyond them squeezed by an arctan
-    spline (same value and slope at the knot) that approaches the limit without reaching it."""
-    high, low, k = RESCALED_MAX - CEILING_KNOT, CEILING_KNOT, CEILING_KNOT
-    squeeze = lambda excess: k * 2 / np.pi * np.arctan(excess / k * np.pi / 2)  # noqa: E731
-    return np.where(predicted > high, high + squeeze(predicted - high),
-                    np.where(predicted < low, low - squeeze(low - predicted), predicted))
-
-
 @derivation("ks5_value_added")
 def value_added(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> Masked:
@@ -344,7 +335,8 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     (:func:`max_qca_points`), ``max_rs`` (the re-scaled maximum, 1000), ``total_rs`` (the QCA
     points as a share of the maximum, per thousand), ``pred`` (the predicted re-scaled score:
     the national line on AVGKS4, builder attribute ``va_pred_rs``), ``pred_cap`` (capped at 0
-    and 1000), ``pred_cor`` (:func:`ceiling_floor`), ``pred_final`` (corrected, then capped),
+    and 1000), ``pred_cor`` (``ks4_progress.ceiling_floor``, knots 100 inside the limits),
+    ``pred_final`` (corrected, then capped),
     ``pred_qca`` (the final prediction back on the QCA scale: its share of the maximum points),
     ``cva`` (QCA points less ``pred_qca``), ``grade_diff`` (the sum over the A levels of the
     grade, E = 1 ... A* = 6, less the national mean grade of students with the same AVGKS4,
@@ -353,7 +345,8 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     pred = pred.astype(float)
     maximum = max_qca_points(frame)
     what = str(params["what"])
-    final = np.clip(ceiling_floor(pred), 0, RESCALED_MAX)
+    corrected = ceiling_floor(pred, RESCALED_MAX, CEILING_KNOT)
+    final = np.clip(corrected, 0, RESCALED_MAX)
     points = entry_points(frame, "qca").sum(1)
     if what == "grade_diff":
         grades = alevel_grades(frame)
@@ -364,7 +357,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
         value = {
             "max_qca": maximum, "max_rs": np.full(len(frame), RESCALED_MAX),
             "total_rs": RESCALED_MAX * points / np.maximum(maximum, 1), "pred": pred,
-            "pred_cap": np.clip(pred, 0, RESCALED_MAX), "pred_cor": ceiling_floor(pred),
+            "pred_cap": np.clip(pred, 0, RESCALED_MAX), "pred_cor": corrected,
             "pred_final": final, "pred_qca": final / RESCALED_MAX * maximum,
             "cva": points - final / RESCALED_MAX * maximum}[what].astype(float)
         value = np.round(value, 2)

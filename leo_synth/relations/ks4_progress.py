@@ -106,7 +106,7 @@ def va_group(prior: Frame) -> np.ndarray:
 def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.ndarray]:
     """Each VA outcome's prediction for every pupil: the national mean of the pupil's KS2 group
     in the pupil's year (``ks4.value_added`` on the 2018/19 grade scale, moved by the year's
-    shift), with the ``group``."""
+    shift), with the ``group``; ``b8_ks3`` the best 8 outcome's by KS3 group."""
     table = params["ks4.value_added"]
     group = va_group(prior)
     shift = interpolate(params["ks4.year_shift"], year)
@@ -114,7 +114,23 @@ def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, n
     for measure, slots in VA_MEASURES.items():
         out[measure] = np.round(np.maximum(np.asarray(table[measure], dtype=float)[group - 1]
                                            + NEWSTYLE_PER_POINT * slots * shift, 0), 2)
+    out["b8_ks3"] = np.round(np.maximum(
+        np.asarray(table["b8_ks3"], dtype=float)[ks3_group(prior) - 1]
+        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * shift, 0), 2)
     return out
+
+
+def ceiling_floor(predicted: np.ndarray, high: float, knot: float) -> np.ndarray:
+    """A prediction corrected for ceiling and floor effects (DfE's arctan spline): unchanged
+    between ``knot`` and ``high - knot``, beyond them squeezed by an arctan (same value and
+    slope at the knot) that approaches 0 or ``high`` without reaching it."""
+    def squeeze(excess: np.ndarray) -> np.ndarray:
+        return knot * 2 / np.pi * np.arctan(excess / knot * np.pi / 2)
+
+    predicted = np.asarray(predicted, dtype=float)
+    top = high - knot
+    return np.where(predicted > top, top + squeeze(predicted - top),
+                    np.where(predicted < knot, knot - squeeze(knot - predicted), predicted))
 
 
 # -- Median-line value added (2002/03 to 2005/06) -------------------------------------------------

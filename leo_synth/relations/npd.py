@@ -138,7 +138,7 @@ PRIOR_ATTRIBUTES = (
     *(f"ks2_{s}_{w}" for s in ("eng", "mat", "sci") for w in ("fine", "level")),
     *(f"ks3_{s}_level" for s in ("eng", "mat", "sci")),
     *(f"pred_{element}" for element in ELEMENT_WEIGHTS), "p8_group", "p8_sigma", "p8_prior",
-    *(f"va_pred_{measure}" for measure in VA_MEASURES),
+    *(f"va_pred_{measure}" for measure in VA_MEASURES), "va_pred_b8_ks3",
     *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
@@ -173,6 +173,7 @@ def ks4_prior(life: LifeCourse) -> dict[str, object]:
     va = va_estimates(life.ctx.params, prior, life.ks4["year"])
     for measure in VA_MEASURES:
         out[f"va_pred_{measure}"] = Masked(va[measure], no_ks2)
+    out["va_pred_b8_ks3"] = Masked(va["b8_ks3"], ~prior["has_ks3"])
     for name, median in median_estimates(life.ctx.params, prior, life.ks4["year"]).items():
         out[f"median_{name}"] = Masked(median, ~prior[f"has_{name[:3]}"])
     out["p8_prior"] = Masked(np.where(prior["ks2_year"] >= SCALED_FROM,
