@@ -387,3 +387,14 @@ def test_ypmad_participation_fields_agree(db) -> None:
         FROM {YPMAD}""")
     assert rows > 500
     assert all(not b for b in bad), bad
+
+
+def test_ypmad_snapshot_postcode_year_and_census_source(db) -> None:
+    """The year of the latest home postcode is the last year on the School Census or with a
+    matched ILR learner record (YEAR_LATEST_STUDY); the characteristics at 15 come from the
+    School Census (the cohorts were 15 after the PRU census ended)."""
+    rows, bad_year, bad_source = _one(db, """
+        SELECT count(*), sum(YPMAD_l_post_latest_year <> YPMAD_YEAR_LATEST_STUDY),
+               sum(YPMAD_Chars15CensusSource <> 1)
+        FROM YPMAD_Snapshot_2021 WHERE YPMAD_YEAR_LATEST_STUDY IS NOT NULL""")
+    assert rows > 20 and bad_year == 0 and bad_source == 0
