@@ -305,7 +305,8 @@ def test_number_on_roll_flag_follows_permanent_exclusions(db) -> None:
 
 def test_exam_centre_and_board_subject_numbers(db) -> None:
     """The entry centre (KS4_ANCN) is one five-digit number per school (the pupil's school,
-    KS4_LAESTAB_anon), and KS4_BRDSUBNO is the board's digit before the mapping code."""
+    KS4_LAESTAB_anon), KS4_BRDSUBNO is the board's digit before the mapping code, and the
+    double award science row (the pupil's one combined science) has KS4_DSCIROW 1."""
     exam = _exam(NEW)
     schools, centres, pairs, bad_form, bad_board = db.execute(f"""
         SELECT count(DISTINCT KS4_LAESTAB_anon), count(DISTINCT KS4_ANCN),
@@ -315,6 +316,12 @@ def test_exam_centre_and_board_subject_numbers(db) -> None:
         FROM {exam} WHERE KS4_ANCN <> '' AND KS4_LAESTAB_anon <> ''""").fetchone()
     assert schools > 5 and schools == centres == pairs
     assert bad_form == 0 and bad_board == 0
+    science, bad_rank = db.execute(f"""
+        SELECT sum(KS4_MAPPING = '1370'),
+               sum((NULLIF(KS4_DSCIROW, '') IS NOT NULL) <> (KS4_MAPPING = '1370')
+                   OR KS4_DSCIROW NOT IN ('1', ''))
+        FROM {exam}""").fetchone()
+    assert science > 50 and bad_rank == 0
 
 
 def test_service_child_and_source_country(db) -> None:

@@ -338,7 +338,7 @@ GCSE91_SUBLEVNO = 391
     "gsize", "lev1", "lev2", "include", "a8included", "a8points", "a8eng", "a8mat", "a8ebac",
     "a8oth", "version", "teacher_assessed_flag", "covid_impacted_flag", "resultid",
     "ebacc_rank", "open_rank", "eligible_rank", "newstyle_points", "ebacc_not_science", "ancn",
-    "brdsubno",
+    "brdsubno", "dsci_row",
 ))
 def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
@@ -382,6 +382,8 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
             "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
             "ancn": centre_number(ks4["school"][rows]),
+            # the pupil's only combined science qualification is the double award (slot eb1)
+            "dsci_row": Masked(np.full(m, "1"), np.full(m, slot != "eb1")),
         }))
     return Frame.concat(parts).sort("resultid")
 
