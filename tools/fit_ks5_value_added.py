@@ -1,8 +1,8 @@
 """Fit the KS4-KS5 value added lines of config/parameters.yaml (``ks5.value_added``): the
 national least-squares line, on the KS4 average QCA points (AVGKS4), of the re-scaled A level
-score (QCA points per thousand of the entries' maximum) and of the mean A level grade (E = 1
-... A* = 6), over the A level students of one simulated block, all years together. Run after
-changing the KS4 or KS5 model:
+score (QCA points per thousand of the entries' maximum) for each grading era (before A*, and
+from 2009/10 with it), and of the mean A level grade (E = 1 ... A* = 6) over the years with
+A*, over the A level students of one simulated block. Run after changing the KS4 or KS5 model:
 
     .venv/bin/python tools/fit_ks5_value_added.py [persons]
 """
@@ -28,6 +28,9 @@ from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import build_pools
 
+FIRST_YEAR = 2001
+"""First academic year of the KS5 tables (2001/02): the key of the era before A*."""
+
 
 def main(persons: int) -> None:
     catalog = load_checked_catalog()
@@ -49,11 +52,19 @@ def main(persons: int) -> None:
     points = (POINTS_QCA[np.maximum(grades, 0)] * taken).sum(1)[keep]
     rescaled = RESCALED_MAX * points / (taken.sum(1)[keep] * top)
     mean_grade = (np.maximum(grades, 0) * taken).sum(1)[keep] / taken.sum(1)[keep]
-    print(f"  value_added:  # {keep.sum():,} A level students")
-    for name, outcome in (("rescaled", rescaled), ("grade", mean_grade)):
-        slope, intercept = np.polyfit(average, outcome, 1)
-        print(f"    {name}: {{intercept: {intercept:.2f}, slope: {slope:.4f}}}")
-
+    year = ks5["year"][keep]
+    print("  value_added:")
+    print("    rescaled:")
+    # one line for each grading era: the simulated grades have no year effect, so each era's
+    # years are pooled (DfE fits each year; a simulated year's students are too few)
+    for first, era in ((FIRST_YEAR, year < A_STAR_FROM), (A_STAR_FROM, year >= A_STAR_FROM)):
+        slope, intercept = np.polyfit(average[era], rescaled[era], 1)
+        print(f"      {first}: {{intercept: {intercept:.2f}, slope: {slope:.4f}}}"
+              f"  # {era.sum():,} students")
+    graded = year >= A_STAR_FROM  # the grade scale with A*, as in 2015/16
+    slope, intercept = np.polyfit(average[graded], mean_grade[graded], 1)
+    print(f"    grade: {{intercept: {intercept:.2f}, slope: {slope:.4f}}}"
+          f"  # {graded.sum():,} students")
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 5_000)

@@ -164,7 +164,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "estab": establishment_number(life, school),
         **_ks4_record(life, ks5["person"]),
     })
-    out.update(value_added_predictions(life.ctx.params, out, taken.any(1)))
+    out.update(value_added_predictions(life.ctx.params, out, ks5["year"], taken.any(1)))
     out["entry_date"] = _entry_date(life, ks5["person"], np.asarray(out["ks4_year"]),
                                     ks5["year"], ks5["vocational"])
     return Frame(out)
@@ -179,20 +179,28 @@ def _entry_date(life: LifeCourse, person: np.ndarray, ks4_year: np.ndarray, year
     return np.where(vocational, year - 1, school_entry) * 10_000 + 901
 
 
-def value_added_predictions(params, record: dict[str, object],
+def value_added_predictions(params, record: dict[str, object], year: np.ndarray,
                             has_alevels: np.ndarray) -> dict[str, Masked]:
     """The national lines of KS4-KS5 value added on the student's KS4 average QCA points
     (AVGKS4; ``ks5.value_added`` in config/parameters.yaml, fitted by
-    tools/fit_ks5_value_added.py): the predicted re-scaled score (``va_pred_rs``) and mean A
-    level grade (``va_pred_grade``, E = 1 ... A* = 6); NULL without A levels or KS4 GCSEs."""
+    tools/fit_ks5_value_added.py): the predicted re-scaled score (``va_pred_rs``, the line of
+    the year's grading era) and mean A level grade (``va_pred_grade``, E = 1 ... A* = 6);
+    NULL without A levels or KS4 GCSEs."""
     raw = np.stack([np.asarray(record[f"ks4_pts_{slot}"], dtype=np.int64) for slot in SLOTS],
                    axis=1)
     average = ks4_average(raw)
     null = ~np.asarray(has_alevels, dtype=bool) | ~(raw > 0).any(1)
     lines = params["ks5.value_added"]
-    return {f"va_pred_{name}": Masked(np.round(lines[key]["intercept"]
-                                               + lines[key]["slope"] * average, 2), null)
-            for name, key in (("rs", "rescaled"), ("grade", "grade"))}
+    # the re-scaled line of the row's grading era: the last era starting by the row's year
+    eras = sorted(lines["rescaled"])
+    era = np.array(eras)[np.maximum(np.searchsorted(eras, np.asarray(year), side="right") - 1,
+                                    0)]
+    intercept = np.array([lines["rescaled"][e]["intercept"] for e in era], dtype=float)
+    slope = np.array([lines["rescaled"][e]["slope"] for e in era], dtype=float)
+    grade = lines["grade"]
+    return {"va_pred_rs": Masked(np.round(intercept + slope * average, 2), null),
+            "va_pred_grade": Masked(np.round(grade["intercept"] + grade["slope"] * average, 2),
+                                    null)}
 
 
 @builder("npd.ks5_exam", provides=(
