@@ -274,3 +274,20 @@ def test_ks3_in_care_at_school_follows_the_care_periods(db) -> None:
                      AND c.cla_PROCESSING_YEAR = CAST(substr(k.KS3_ACADYR, 1, 4) AS INT) + 1))
         FROM KS3Pupil_1998_to_2013 k WHERE k.KS3_INCAREEV IS NOT NULL""")
     assert rows > 30 and bad_ever == 0 and bad_year == 0
+
+
+def test_school_type_follows_the_schools_phase(db) -> None:
+    """KS2 and KS3 NFTYPE is the school's, by its phase (20 mainstream, 26 special), one per
+    school across both stages, and the KS2 MMSCH flags are its NFTYPE = ANY(...) rules, so a
+    special-school pupil is not counted in mainstream."""
+    rows, bad_flags = _one(db, f"""
+        SELECT count(*), sum(KS2_NFTYPE NOT IN (20, 26) OR KS2_MMSCH <> (KS2_NFTYPE = 20)
+                             OR KS2_MMSCH2 <> 0 OR KS2_MSCH2 <> (KS2_NFTYPE = 26))
+        FROM {KS2}""")
+    (types,) = _one(db, f"""
+        SELECT count(*) FROM (
+          SELECT school FROM (SELECT KS2_LAESTAB_anon AS school, KS2_NFTYPE AS t FROM {KS2}
+                              UNION SELECT KS3_LAESTAB_anon, KS3_NFTYPE FROM {KS3})
+          GROUP BY school HAVING count(DISTINCT t) > 1)""")
+    (special,) = _one(db, f"SELECT count(*) FROM {KS2} WHERE KS2_NFTYPE = 26")
+    assert rows > 100 and bad_flags == 0 and types == 0 and special > 0

@@ -23,7 +23,7 @@ from leo_synth.relations.ks123_results import (
     ks3_results,
     stage_rows,
 )
-from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
+from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes, school_nftype
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -50,7 +50,8 @@ def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:
         YEAR_ATTRIBUTE: rows["year"], **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "yeargrp": np.full(n, yeargroup),
         "actyrgrp": np.full(n, yeargroup), "version": np.full(n, "F"),
-        "nftype": np.full(n, 20), "toe_code": np.full(n, 1), "age": attrs["age_start"],
+        "nftype": school_nftype(life, rows["school"]).astype(np.int64),
+        "toe_code": np.full(n, 1), "age": attrs["age_start"],
         "endks": np.ones(n, dtype=np.int64), "enrolsts": np.full(n, "C"),
         "examyear": rows["year"] + 1, "season": np.full(n, "S"), "assessyr": rows["year"] + 1,
     }

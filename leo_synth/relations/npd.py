@@ -236,7 +236,7 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
 
 NFTYPE_OF_PHASE = np.array(["20", "20", "26"])
 """A school's NFTYPE by its phase (primary, secondary, special), as every key stage table
-gives it (``nftype`` of ``key_stages._common``: 20): 26 for a special school, so the MMSCH
+gives it (``nftype`` of ``key_stages._common``): 26 for a special school, so the MMSCH
 and MSCH definitions (NFTYPE = ANY(...)) agree with the school's phase."""
 
 
