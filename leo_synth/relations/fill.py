@@ -368,6 +368,8 @@ def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
         return pa.array(values, type=pa.string(), mask=null)
     if values.dtype.kind == "O":
         return pa.array(values, type=pa.string(), mask=null, from_pandas=True)
+    if values.dtype.kind in "iu":  # Arrow writes integers as str() does, without numpy's copy
+        return pa.array(values, mask=null).cast(pa.string())
     text = values.astype(str)
     return pa.array(text, type=pa.string(), mask=null)
 
