@@ -319,6 +319,8 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     values = np.asarray(values)
     if len(values) != rows:
         raise ValueError(f"attribute has {len(values)} rows, relation has {rows}")
+    if null is not None and rows and null.all():  # e.g. the unused slots of a wide table
+        return pa.nulls(rows, target)
     kind = sql_type.kind
     if kind == "string":
         array = _strings(values, null)
