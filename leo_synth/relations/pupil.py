@@ -19,7 +19,6 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
 from leo_synth.simulation.series import interpolate
-from leo_synth.simulation.text import zfill
 from leo_synth.spec.years import academic_year_labels
 
 ETHNIC_MAJOR = {"W": "WHIT", "M": "MIXD", "A": "ASIA", "B": "BLAC", "C": "CHIN", "O": "AOEG"}
@@ -125,8 +124,7 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     return {
         "pmr": pmrs_in_year(life, person, year),
         "academic_year": academic_year_labels(year),
-        "academic_year_short": np.char.add(np.char.add(year.astype(str), "/"),
-                                           zfill(((year + 1) % 100).astype(str), 2)),
+        "academic_year_short": academic_year_labels(year, short=True),
         "gender": np.where(persons["female"][person], "F", "M"),
         "female_flag": persons["female"][person].astype(np.int64),
         "year_of_birth": year_of(birth),
