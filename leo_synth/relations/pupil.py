@@ -86,13 +86,17 @@ def sen_need_code(life: LifeCourse, person: np.ndarray, level: np.ndarray,
     return Masked(code, level <= 0)
 
 
+NCYEAR_BELOW_1 = {0: "R", -1: "N2", -2: "N1"}
+
+
 def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
-    """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14."""
-    text = np.asarray(ncyear).astype(str).astype(object)
-    text[ncyear == 0] = "R"
-    text[ncyear == -1] = "N2"
-    text[ncyear == -2] = "N1"
-    return text
+    """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14 (each distinct
+    year coded once)."""
+    ncyear = np.asarray(ncyear)
+    distinct, inverse = np.unique(ncyear, return_inverse=True)
+    codes = np.array([NCYEAR_BELOW_1.get(year, str(year)) for year in distinct.tolist()],
+                     dtype=object)
+    return codes[inverse].reshape(ncyear.shape)
 
 
 def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
