@@ -13,6 +13,7 @@ from conftest import one as _one
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leo_synth.relations.pupil import ncyear_code
 from leo_synth.relations.pupil_characteristics import IDACI_LSOAS, idaci_decile, uniform
 
 
@@ -325,3 +326,9 @@ def test_school_and_home_areas_are_properties_of_the_place(db) -> None:
                sum(substr({c('LSOA11_school_ab..')}, 1, 3) <> 'E01')
         FROM {rel}""")
     assert row[0] > 50 and row[1:] == (0, 0, 0), row
+
+
+def test_ncyear_codes_are_the_census_codes() -> None:
+    years = np.array([3, -2, 0, 14, -1, 3, 11])
+    assert ncyear_code(years).tolist() == ["3", "N1", "R", "14", "N2", "3", "11"]
+    assert ncyear_code(years[:0]).shape == (0,)

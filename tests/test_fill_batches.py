@@ -9,9 +9,10 @@ import pyarrow.compute as pc
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.relations.derive import BATCHED_DERIVATIONS
-from leo_synth.relations.fill import _CodeDraws, build_batch
-from leo_synth.simulation.frame import Frame
+from leo_synth.relations.fill import _CodeDraws, build_batch, to_arrow
+from leo_synth.simulation.frame import Frame, Masked
 from leo_synth.spec.model import Catalog
+from leo_synth.spec.types import parse_sql_type
 
 
 def test_a_streams_uniforms_do_not_depend_on_the_streams_drawn_with_it() -> None:
@@ -65,3 +66,16 @@ def test_a_drawn_columns_values_do_not_depend_on_the_other_columns(catalog: Cata
     varied = [col.name for col in drawn
               if pc.count_distinct(whole.column(col.name)).as_py() > 1]
     assert varied and not all(again.column(n).equals(whole.column(n)) for n in varied)
+
+
+def test_a_column_null_in_every_row_is_nulls_of_its_type() -> None:
+    """(The unused _1 .. _40 slots of the wide exclusion tables: no per-type conversion.)"""
+    for text, values in (("int", np.arange(3)), ("varchar(4)", np.array(["a", "b", "c"])),
+                         ("numeric(12,2)", np.ones(3)), ("date", np.zeros(3, "datetime64[D]"))):
+        sql_type = parse_sql_type(text)
+        for masked, nulls in ((Masked(values, np.ones(3, dtype=bool)), None),
+                              (values, np.ones(3, dtype=bool))):
+            array = to_arrow(masked, sql_type, 3, nulls)
+            assert array.type == sql_type.arrow_type() and array.null_count == 3, text
+        half = to_arrow(Masked(values, np.array([True, False, True])), sql_type, 3)
+        assert half.null_count == 2 and half.type == sql_type.arrow_type(), text

@@ -72,3 +72,15 @@ def test_streams_are_pure_functions_of_seed_name_block() -> None:
     assert not np.array_equal(stream(3, "x", 5).random(10), stream(3, "x", 6).random(10))
     assert not np.array_equal(stream(3, "x", 5).random(10), stream(3, "y", 5).random(10))
     assert not np.array_equal(stream(3, "x", 5).random(10), stream(4, "x", 5).random(10))
+
+
+@given(batches=st.lists(st.lists(st.integers(min_value=0, max_value=3000), max_size=50),
+                        min_size=1, max_size=4))
+@settings(max_examples=30, deadline=None)
+def test_member_keys_are_the_keys_make_gives(catalog, batches: list[list[int]]) -> None:
+    keys = KeyMaker(catalog.keyspaces, 11)  # a fresh table per example, grown by the batches
+    for members in batches:
+        for space, slot in (("la", 0), ("la", 1), ("school", 0), ("provider", 0)):
+            index = np.asarray(members, dtype=np.int64)
+            got, want = keys.member_keys(space, index, slot), keys.make(space, index, slot)
+            assert got.dtype == want.dtype and (got == want).all(), (space, slot)

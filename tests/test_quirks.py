@@ -36,7 +36,7 @@ from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
 from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
-from leo_synth.quirks.model import ADDED_ROW, QUIRKS
+from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun
 from leo_synth.quirks.restore import restore
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.spec.model import Relation
@@ -259,6 +259,35 @@ def test_quirk_present_at_its_rate_and_recorded(runs, catalog, code, profile, ra
             hits += len({e["row_key"] for e in mine})
     assert trials > 0 and (hits > 0 or trials * rates[code] < 3), (code, trials, hits)
     assert _binomial_ok(hits, trials, rates[code]), (code, hits, trials, rates[code])
+
+
+def test_fill_nulls_in_one_pass_equals_cell_by_cell(runs, catalog) -> None:
+    """The placeholders' one-pass fill changes and records exactly what ``set_values``
+    column by column would (same cells, same ledger entries in the same order)."""
+    quirk = QUIRKS["blank_string"]
+
+    def text_columns(rel: Relation) -> list[str]:
+        return [col.name for col in rel.columns if col.spec.type.kind == "string"
+                and col.spec.name not in quirk.target(rel).key]
+
+    rel = next(rel for rel in _quirk_relations(catalog, "blank_string")
+               if sum(_read(runs["clean"], rel).column(name).null_count
+                      for name in text_columns(rel)) > 100)
+    clean, names = _read(runs["clean"], rel), text_columns(rel)
+    rows = np.arange(0, clean.num_rows, 7)
+
+    def run() -> QuirkRun:
+        return QuirkRun(quirk, rel, quirk.target(rel), clean, 1.0,
+                        np.random.default_rng(0), Defects())
+
+    fast, slow = run(), run()
+    fast.fill_nulls(rows, names, "")
+    for name in names:
+        nulls = rows[slow.is_null(name)[rows]]
+        slow.set_values(name, nulls, pa.array([""] * len(nulls)))
+    assert len(slow.defects) > 0
+    assert fast.defects == slow.defects
+    assert fast.table.equals(slow.table)
 
 
 def test_two_workers_give_the_same_extract(runs) -> None:

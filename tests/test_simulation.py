@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -85,3 +86,14 @@ def test_every_relation_builds_from_a_two_person_block(catalog) -> None:
     _init_worker(state)
     built = compute_block(0)
     assert len(built) == len(state.person_relations)
+
+
+def test_a_frame_keeps_its_row_count() -> None:
+    frame = Frame()
+    assert len(frame) == 0
+    frame["a"] = np.arange(3)
+    frame["a"] = np.arange(3) * 2  # a column replaced keeps the count
+    assert len(frame) == 3 and len(frame.take(np.array([0, 2]))) == 2
+    with pytest.raises(ValueError, match="has 2 rows, frame has 3"):
+        frame["b"] = np.arange(2)
+    assert len(Frame.concat([frame, frame])) == 6 and len(frame.select([])) == 0

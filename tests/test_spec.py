@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from leo_synth.spec.loader import SpecError, load_catalog
 from leo_synth.spec.model import expand_table
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
-from leo_synth.spec.years import format_years, parse_years
+from leo_synth.spec.years import (
+    academic_year_label,
+    academic_year_labels,
+    format_years,
+    parse_years,
+)
 
 GOOD_TABLE = """
 family: test
@@ -143,3 +149,12 @@ def test_every_column_is_described(catalog) -> None:
         assert table.description.strip(), table.name
         for col in table.columns:
             assert col.description.strip(), (table.name, col.name)
+
+
+def test_academic_year_labels_are_the_scalar_labels() -> None:
+    starts = np.array([2010, 1999, 2010, 2009, 1999])
+    for short in (False, True):
+        labels = academic_year_labels(starts, short=short)
+        assert labels.tolist() == [academic_year_label(int(s), short) for s in starts]
+        assert academic_year_labels(np.zeros(0, dtype=np.int64), short=short).shape == (0,)
+    assert academic_year_labels(starts, short=True)[1] == "1999/00"

@@ -117,6 +117,7 @@ class KeyMaker:
             name: FeistelPermutation(fmt.bits, f"{seed}:{name}".encode())
             for name, fmt in self.formats.items()
         }
+        self._tables: dict[tuple[str, int], np.ndarray] = {}
 
     def max_persons(self, space: str) -> int:
         """How many persons the keyspace can serve before indexes leave its domain."""
@@ -135,3 +136,20 @@ class KeyMaker:
         if fmt.style == "offset":
             return (permuted.astype(np.int64) + np.int64(fmt.offset)).astype(np.int64)
         return -(permuted.astype(np.int64) + 1)
+
+    def member_keys(self, space: str, member: np.ndarray, slot: int = 0) -> np.ndarray:
+        """``make(space, member, slot)`` for members of a run's small pools (LAs, schools,
+        providers: indexes from 0 to the pool's size), read from a table of every member's key
+        made once per process instead of permuting each row again."""
+        member = np.asarray(member)
+        if not member.size:
+            return self.make(space, member, slot)
+        low, high = int(member.min()), int(member.max())
+        if low < 0:  # not a pool index: whatever make does with it
+            return self.make(space, member, slot)
+        table = self._tables.get((space, slot))
+        if table is None or len(table) <= high:
+            table = self.make(space, np.arange(max(high + 1, 2 * len(table) if table is not None
+                                                   else 0)), slot)
+            self._tables[(space, slot)] = table
+        return table[member]

@@ -72,7 +72,9 @@ def apply_quirks(relation: Relation, batch: pa.RecordBatch, rates: dict[str, flo
                        life)
         found.apply(run)
         table = run.table
-    table = table.combine_chunks()
+    batches = table.combine_chunks().to_batches()
+    if len(batches) == 1 and batches[0].schema.equals(batch.schema, check_metadata=True):
+        return batches[0], defects  # the usual case: no per-column work
     arrays = [column.combine_chunks() if column.num_chunks else pa.array([], column.type)
               for column in table.columns]
     return pa.RecordBatch.from_arrays(arrays, schema=batch.schema), defects

@@ -145,8 +145,8 @@ class QuirkRun:
 
     def keys(self, rows: np.ndarray, extra: tuple[str, ...] = ()) -> list[str]:
         """The ledger's ``row_key`` of rows: ``column=value`` pairs joined by ``;``."""
-        return row_keys(self.table.take(pa.array(rows, pa.int64())),
-                        self.key_columns() + list(extra))
+        columns = self.key_columns() + list(extra)
+        return row_keys(self.table.select(columns).take(pa.array(rows, pa.int64())), columns)
 
     def key_columns(self) -> list[str]:
         cols = [self.column(name) for name in self.target.key]
@@ -166,6 +166,31 @@ class QuirkRun:
                                         values.cast(current.type).take(pa.array(order)))
         index = self.table.schema.get_field_index(name)
         self.table = self.table.set_column(index, self.table.schema.field(index), replaced)
+
+    def fill_nulls(self, rows: np.ndarray, names: list[str], value: object) -> None:
+        """In ``rows`` (ascending), the NULL cells of columns ``names`` become ``value``,
+        recorded as ``set_values`` records them; one pass over the relation (the rows are
+        taken and their keys made once, the table rebuilt once), not one per column."""
+        if not len(rows) or not names:
+            return
+        picked = self.table.select(names).take(pa.array(rows, pa.int64()))
+        columns = self.table.columns
+        keys: np.ndarray | None = None
+        for name, chosen in zip(names, picked.columns, strict=True):
+            if not chosen.null_count:
+                continue
+            hit = np.flatnonzero(chosen.is_null().to_numpy())
+            if keys is None:
+                keys = np.array(self.keys(rows), dtype=object)
+            self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
+            mask = np.zeros(self.table.num_rows, dtype=bool)
+            mask[rows[hit]] = True
+            index = self.table.schema.get_field_index(name)
+            columns[index] = pc.if_else(pa.array(mask),
+                                        pa.scalar(value).cast(columns[index].type),
+                                        columns[index])
+        if keys is not None:
+            self.table = pa.Table.from_arrays(columns, schema=self.table.schema)
 
     def delete_rows(self, rows: np.ndarray) -> None:
         """Remove rows, recording each whole row (as JSON) so that the key can put it back."""

@@ -24,14 +24,9 @@ def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
     """In rows chosen at the rate, every NULL non-key cell of the given SQL kinds becomes
     ``value``."""
     rows = run.pick(run.keyed())
-    if not len(rows):
-        return
     keys = set(run.target.key)
-    for col in run.relation.columns:
-        if col.spec.type.kind not in kinds or col.spec.name in keys:
-            continue
-        nulls = rows[run.is_null(col.name)[rows]]
-        run.set_values(col.name, nulls, pa.array([value] * len(nulls)))
+    run.fill_nulls(rows, [col.name for col in run.relation.columns
+                          if col.spec.type.kind in kinds and col.spec.name not in keys], value)
 
 
 @quirk("blank_string", 17, "blank strings '' instead of NULL in every empty text column of "

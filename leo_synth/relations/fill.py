@@ -319,6 +319,8 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     values = np.asarray(values)
     if len(values) != rows:
         raise ValueError(f"attribute has {len(values)} rows, relation has {rows}")
+    if null is not None and rows and null.all():  # e.g. the unused slots of a wide table
+        return pa.nulls(rows, target)
     kind = sql_type.kind
     if kind == "string":
         array = _strings(values, null)
@@ -368,6 +370,8 @@ def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
         return pa.array(values, type=pa.string(), mask=null)
     if values.dtype.kind == "O":
         return pa.array(values, type=pa.string(), mask=null, from_pandas=True)
+    if values.dtype.kind in "iu":  # Arrow writes integers as str() does, without numpy's copy
+        return pa.array(values, mask=null).cast(pa.string())
     text = values.astype(str)
     return pa.array(text, type=pa.string(), mask=null)
 

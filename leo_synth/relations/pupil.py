@@ -19,7 +19,6 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
 from leo_synth.simulation.series import interpolate
-from leo_synth.simulation.text import zfill
 from leo_synth.spec.years import academic_year_labels
 
 ETHNIC_MAJOR = {"W": "WHIT", "M": "MIXD", "A": "ASIA", "B": "BLAC", "C": "CHIN", "O": "AOEG"}
@@ -87,13 +86,17 @@ def sen_need_code(life: LifeCourse, person: np.ndarray, level: np.ndarray,
     return Masked(code, level <= 0)
 
 
+NCYEAR_BELOW_1 = {0: "R", -1: "N2", -2: "N1"}
+
+
 def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
-    """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14."""
-    text = np.asarray(ncyear).astype(str).astype(object)
-    text[ncyear == 0] = "R"
-    text[ncyear == -1] = "N2"
-    text[ncyear == -2] = "N1"
-    return text
+    """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14 (each distinct
+    year coded once)."""
+    ncyear = np.asarray(ncyear)
+    distinct, inverse = np.unique(ncyear, return_inverse=True)
+    codes = np.array([NCYEAR_BELOW_1.get(year, str(year)) for year in distinct.tolist()],
+                     dtype=object)
+    return codes[inverse].reshape(ncyear.shape)
 
 
 def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
@@ -125,8 +128,7 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     return {
         "pmr": pmrs_in_year(life, person, year),
         "academic_year": academic_year_labels(year),
-        "academic_year_short": np.char.add(np.char.add(year.astype(str), "/"),
-                                           zfill(((year + 1) % 100).astype(str), 2)),
+        "academic_year_short": academic_year_labels(year, short=True),
         "gender": np.where(persons["female"][person], "F", "M"),
         "female_flag": persons["female"][person].astype(np.int64),
         "year_of_birth": year_of(birth),
@@ -156,12 +158,12 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "sen_any_flag": (level > 0).astype(np.int64),
         "sen_action_flag": (sen_code == "A").astype(np.int64),
         "sen_action_plus_or_statement_flag": np.isin(sen_code, ["P", "S"]).astype(np.int64),
-        "la_anon": keys.make("la", la, 0),
-        "la_9code_anon": keys.make("la", la, 1),
-        "laestab_anon": keys.make("school", school, 0),
-        "urn_anon": keys.make("school", school, 1),
-        "home_la_anon": keys.make("la", persons["la"][person], 0),
-        "home_la_9code_anon": keys.make("la", persons["la"][person], 1),
+        "la_anon": keys.member_keys("la", la, 0),
+        "la_9code_anon": keys.member_keys("la", la, 1),
+        "laestab_anon": keys.member_keys("school", school, 0),
+        "urn_anon": keys.member_keys("school", school, 1),
+        "home_la_anon": keys.member_keys("la", persons["la"][person], 0),
+        "home_la_9code_anon": keys.member_keys("la", persons["la"][person], 1),
         "coa": pools.output_areas["coa"][oa],
         "lsoa": pools.output_areas["lsoa"][oa],
         "idaci_score": idaci,

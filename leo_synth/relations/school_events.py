@@ -97,6 +97,8 @@ def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
     out[f"unauthorisedabsenceflag_{term}"] = (unauth > 0).astype(np.int64)
 
 
+WIDE_SLOTS = 40
+"""The numbered ``_1`` .. ``_40`` exclusion columns of tables 2 and 3."""
 EXCLUSION_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "censusdate", "startdate",
     "permanentexclusionind", "reason", "category", "sessions", "term", "reportingacademicyear",
@@ -105,7 +107,7 @@ EXCLUSION_ATTRIBUTES = (
     "permanentexclusionindicator", "permanentexclusioncount", "numberofenrolments",
     "latestla_anon", "la", "senstatus", "censussen", "latestsen", "source_characteristics",
     *(f"{name}_{n}" for name in ("reason", "category", "term", "startdate", "sessions", "ncyear",
-                                 "senprovision") for n in range(1, 41)),
+                                 "senprovision") for n in range(1, WIDE_SLOTS + 1)),
 )
 
 
@@ -201,14 +203,16 @@ def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
              "ncyear": ncyear_code(rows["ncyear"]),
              # The pupil's SEN provision of the year, coded as the census codes it that year.
              "senprovision": np.asarray(attrs["sen_provision"])[group]}
-    for n in range(1, 41):
-        at = position == n
-        for name, values in slots.items():
-            column = np.zeros(g, dtype=values.dtype)  # zero, not garbage, under the NULLs
-            missing = np.ones(g, dtype=bool)
-            column[group[at]] = values[at]
-            missing[group[at]] = False
-            out[f"{name}_{n}"] = Masked(column, missing)
+    # All 40 slots of a name at once: a (group, slot) matrix stored by column, so each slot's
+    # column is contiguous.
+    at = position <= WIDE_SLOTS
+    for name, values in slots.items():
+        matrix = np.zeros((g, WIDE_SLOTS), dtype=values.dtype, order="F")  # zero under NULLs
+        missing = np.ones((g, WIDE_SLOTS), dtype=bool, order="F")
+        matrix[group[at], position[at] - 1] = values[at]
+        missing[group[at], position[at] - 1] = False
+        for n in range(1, WIDE_SLOTS + 1):
+            out[f"{name}_{n}"] = Masked(matrix[:, n - 1], missing[:, n - 1])
     return Frame(out)
 
 

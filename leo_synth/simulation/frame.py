@@ -46,11 +46,12 @@ class Frame:
 
     def __init__(self, columns: dict[str, Column] | None = None, **kwargs: Column):
         self._cols: dict[str, Column] = {}
+        self._rows = 0  # kept, not recomputed: builders ask for it once per column
         for name, values in {**(columns or {}), **kwargs}.items():
             self[name] = values
 
     def __len__(self) -> int:
-        return len(next(iter(self._cols.values()))) if self._cols else 0
+        return self._rows
 
     def __getitem__(self, name: str) -> np.ndarray:  # Masked for sometimes-missing attributes
         return self._cols[name]
@@ -60,9 +61,11 @@ class Frame:
             values = Masked(np.asarray(values.values), np.asarray(values.null, dtype=bool))
         else:
             values = np.asarray(values)
-        if self._cols and len(values) != len(self):
-            raise ValueError(f"column {name!r} has {len(values)} rows, frame has {len(self)}")
+        rows = len(values)
+        if self._cols and rows != self._rows:
+            raise ValueError(f"column {name!r} has {rows} rows, frame has {self._rows}")
         self._cols[name] = values
+        self._rows = rows
 
     def __contains__(self, name: object) -> bool:
         return name in self._cols

@@ -15,6 +15,7 @@ Decisions worth keeping:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,8 +52,8 @@ class SqlType:
             return f"{self.base}({self.precision},{self.scale or 0})"
         return self.base
 
-    @property
-    def kind(self) -> str:
+    @functools.cached_property
+    def kind(self) -> str:  # cached: read for every column of every block
         """One of ``string``, ``integer``, ``decimal``, ``float``, ``date``, ``datetime``."""
         if self.base in _STRING:
             return "string"
@@ -71,6 +72,10 @@ class SqlType:
 
     def arrow_type(self) -> pa.DataType:
         """The Arrow type every writer receives for this column."""
+        return self._arrow_type
+
+    @functools.cached_property
+    def _arrow_type(self) -> pa.DataType:  # cached: asked for every column of every block
         kind = self.kind
         if kind == "string":
             return pa.string()

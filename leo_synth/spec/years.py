@@ -67,12 +67,16 @@ def academic_year_label(start: int, short: bool = False) -> str:
     return f"{start}/{end % 100:02d}" if short else f"{start}/{end}"
 
 
-def academic_year_labels(starts):
-    """Vectorised :func:`academic_year_label`: ``[2010]`` -> ``['2010/2011']``."""
+def academic_year_labels(starts, short: bool = False):
+    """Vectorised :func:`academic_year_label`: ``[2010]`` -> ``['2010/2011']`` (or
+    ``['2010/11']``); each distinct year is formatted once (a block's rows hold a few)."""
     import numpy as np
 
     starts = np.asarray(starts, dtype=np.int64)
-    return np.char.add(np.char.add(starts.astype(str), "/"), (starts + 1).astype(str))
+    distinct, inverse = np.unique(starts, return_inverse=True)
+    labels = np.array([academic_year_label(start, short) for start in distinct.tolist()],
+                      dtype=str)
+    return labels[inverse].reshape(starts.shape)
 
 
 def tax_year_code(start):
