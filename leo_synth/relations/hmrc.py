@@ -43,12 +43,19 @@ def _main_by(frame: pd.DataFrame, group: list[str], by: str) -> pd.DataFrame:
     totals = frame.groupby([*group, by], sort=True, observed=True)["amount"].sum().reset_index()
     totals = totals.sort_values([*group, "amount", by], ascending=[True] * len(group)
                                 + [False, True], kind="stable")
-    first = totals.groupby(group, sort=False).head(1)
-    second_amount = totals.groupby(group, sort=False)["amount"].nth(1)
-    counts = totals.groupby(group, sort=False)[by].nunique()
-    out = first.set_index(group)
-    out["tied"] = (second_amount.reindex(out.index) == out["amount"]).fillna(False)
-    out["count"] = counts.reindex(out.index)
+    # Positions within each group, not ``groupby().nth(1)``: under pandas 2 ``nth`` keeps the
+    # row index, so reindexing it by the group keys gave NaN and no tie was ever flagged.
+    groups = totals.groupby(group, sort=False)
+    rank = groups.cumcount().to_numpy()
+    ids = groups.ngroup().to_numpy()
+    amount = totals["amount"].to_numpy(dtype=np.float64)
+    second_amount = np.full(int(ids.max()) + 1 if len(ids) else 0, np.nan)
+    second_amount[ids[rank == 1]] = amount[rank == 1]
+    counts = np.bincount(ids, minlength=len(second_amount))  # one row per distinct ``by``
+    leaders = rank == 0
+    out = totals[leaders].set_index(group)
+    out["tied"] = second_amount[ids[leaders]] == amount[leaders]
+    out["count"] = counts[ids[leaders]]
     return out.rename(columns={by: "main", "amount": "main_amount"})
 
 
