@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from importlib import import_module
+from importlib.metadata import version as installed_version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import sqlalchemy as sa
 
 from leo_synth.resources import cache_dir, read_cached, write_cached
 from leo_synth.spec.model import Relation
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
+    import sqlalchemy as sa
 
 _SCHEMAS: dict[int, tuple[Relation, pa.Schema]] = {}
 """Arrow schemas by relation identity (the relation kept alive beside its schema)."""
@@ -46,6 +51,8 @@ def _arrow_schema(relation: Relation) -> pa.Schema:
 
 def sqlalchemy_table(relation: Relation, metadata: sa.MetaData, schema: str | None) -> sa.Table:
     """A SQLAlchemy table for DDL, without keys (they are added after loading)."""
+    import sqlalchemy as sa
+
     columns = [
         sa.Column(col.name, col.spec.type.sqlalchemy_type(), nullable=col.spec.nullable,
                   comment=col.spec.description[:1000])
@@ -74,17 +81,20 @@ def index_columns(relation: Relation) -> list[str]:
             if (col.spec.key or col.spec.references) and col.name not in primary]
 
 
-def create_table_statements(relations: list[Relation], dialect: sa.engine.Dialect,
+def create_table_statements(relations: list[Relation], dialect: str,
                             make: Callable[[Relation, sa.MetaData], sa.Table]) -> list[str]:
-    """``CREATE TABLE`` statements of ``relations`` for ``dialect``, the tables made by
-    ``make``, compiled by SQLAlchemy once and then cached on disk.
+    """``CREATE TABLE`` statements of ``relations`` for the SQLAlchemy ``dialect`` named
+    (``"sqlite"``), the tables made by ``make``, compiled by SQLAlchemy once and then cached
+    on disk.
 
     Compiling DDL for 18,000 columns costs more than generating a small extract, so the
     statements are kept in the cache directory under a digest of everything they depend on:
     each relation's names, types, nullability and descriptions, the dialect, SQLAlchemy's
-    version and the sources of this module and of the SQL types.
+    version and the sources of this module and of the SQL types. A cached run does not even
+    import SQLAlchemy (a fifth of a second).
     """
-    digest = hashlib.sha256(f"{dialect.name} {sa.__version__} {make.__qualname__}".encode())
+    digest = hashlib.sha256(
+        f"{dialect} {installed_version('sqlalchemy')} {make.__qualname__}".encode())
     for source in (Path(__file__), Path(__file__).with_name("types.py")):
         digest.update(source.read_bytes())
     for rel in relations:
@@ -96,8 +106,11 @@ def create_table_statements(relations: list[Relation], dialect: sa.engine.Dialec
     cached = read_cached(path)
     if isinstance(cached, list) and len(cached) == len(relations):
         return cached
+    import sqlalchemy as sa
+
+    compiler = import_module(f"sqlalchemy.dialects.{dialect}").dialect()
     metadata = sa.MetaData()
-    statements = [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=dialect))
+    statements = [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=compiler))
                   for rel in relations]
     write_cached(path, statements)
     return statements
