@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,24 +28,39 @@ from leo_synth.config import (
     is_postgres_url,
     load_config,
 )
-from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
-from leo_synth.exercises.command import exercises
 from leo_synth.interrupts import Interrupted, raise_on_stop_signals
-from leo_synth.output_check.command import check_output
 from leo_synth.quirks.profiles import PROFILES
-from leo_synth.report.command import report
-from leo_synth.request_command import request_template
 from leo_synth.secrets import redact, remember_secrets
-from leo_synth.tsql.command import query, sql
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 DEFAULT_CONFIG = Path("config/default.yaml")
+LAZY_COMMANDS = {
+    "check-output": "leo_synth.output_check.command:check_output",
+    "dictionary": "leo_synth.dictionary.command:dictionary",
+    "exercises": "leo_synth.exercises.command:exercises",
+    "query": "leo_synth.tsql.command:query",
+    "report": "leo_synth.report.command:report",
+    "request-template": "leo_synth.request_command:request_template",
+    "sql": "leo_synth.tsql.command:sql",
+}
+"""Commands living in their own packages, imported only when run (or listed by --help), so
+that ``generate`` does not pay for importing the dictionary, the report or the T-SQL layer."""
 
 
 class LeoGroup(click.Group):
-    """A click group that turns every error into a single line on stderr."""
+    """A click group that turns every error into a single line on stderr, and imports the
+    :data:`LAZY_COMMANDS` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -362,14 +378,6 @@ def validate(files: tuple[Path, ...]) -> None:
     if failed:
         sys.exit(EXIT_USAGE)
 
-
-main.add_command(dictionary)
-main.add_command(request_template)
-main.add_command(report)
-main.add_command(sql)
-main.add_command(query)
-main.add_command(exercises)
-main.add_command(check_output)
 
 
 if __name__ == "__main__":  # pragma: no cover
