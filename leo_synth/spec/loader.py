@@ -30,6 +30,7 @@ from leo_synth.spec.model import (
     Variant,
     expand_table,
 )
+from leo_synth.spec.physical import keep_physical_forms
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.vrf_facts import VRF_KEYS, VrfFacts, vrf_paths
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
@@ -170,8 +171,8 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
         builder.add_name_rules(path)
     catalog = builder.finish()
     if cache is not None:
-        for iteration in (1, 2):  # cached expanded too
-            catalog.relations(iteration)
+        for iteration in (1, 2):  # cached expanded too, with their Arrow schemas
+            keep_physical_forms(catalog.relations(iteration))
     write_cached(cache, catalog)
     return catalog
 
