@@ -70,11 +70,16 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _as_text(t: pa.DataType) -> bool:
+    """Dates, timestamps and times: stored as ISO text."""
+    return pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t)
+
+
 def sqlite_array(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """One Arrow column as SQLite stores it (dates as ISO text, decimals as the nearest float,
     booleans as 0/1)."""
     t = array.type
-    if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t):
+    if _as_text(t):
         return pc.cast(array, pa.string())
     if pa.types.is_decimal(t):  # via text: 7.1 stays 7.1, not 71 * 0.1
         return pc.cast(pc.cast(array, pa.string()), pa.float64())
@@ -88,9 +93,29 @@ def sqlite_values(array: pa.Array | pa.ChunkedArray) -> list:
     return sqlite_array(array).to_pylist()
 
 
-def sqlite_batch(batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch | pa.Table:
-    """A batch with every column as SQLite stores it."""
-    columns = [sqlite_array(column) for column in batch.columns]
+def _converted(t: pa.DataType) -> bool:
+    """Whether :func:`sqlite_array` changes a column of type ``t``."""
+    return _as_text(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t)
+
+
+def sqlite_columns(schema: pa.Schema) -> list[int]:
+    """Positions of the columns to convert before ADBC's ingest (see :func:`sqlite_array`):
+    timestamps, times, decimals and booleans. Not dates: ADBC's SQLite driver binds a date32
+    as the same ISO text a cast gives, in C (most converted columns are dates)."""
+    return [i for i, t in enumerate(schema.types) if _converted(t) and not pa.types.is_date32(t)]
+
+
+def sqlite_batch(batch: pa.RecordBatch | pa.Table,
+                 convert: list[int] | None = None) -> pa.RecordBatch | pa.Table:
+    """A batch with every column as SQLite stores it, or with only its ``convert`` columns
+    converted (the writer's :func:`sqlite_columns`, for ADBC's ingest)."""
+    if convert is None:
+        convert = [i for i, t in enumerate(batch.schema.types) if _converted(t)]
+    if not convert:
+        return batch
+    columns = batch.columns
+    for i in convert:
+        columns[i] = sqlite_array(columns[i])
     return type(batch).from_arrays(columns, names=batch.schema.names)
 
 
@@ -102,6 +127,8 @@ class SqliteWriter(FileWriter):
         super().__init__(target, if_exists)
         self.connection: AdbcSqlite | None = None
         """The ADBC connection to the staging file (``execute``, ``ingest``)."""
+        self.convert: dict[str, list[int]] = {}
+        """Per relation, its :func:`sqlite_columns` (the same for every batch)."""
         self.write_errors = (OSError, sqlite3.Error, adbc_errors()[0])
 
     def _open(self) -> None:
@@ -125,7 +152,10 @@ class SqliteWriter(FileWriter):
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
         assert self.connection is not None
-        self.connection.ingest(relation.name, sqlite_batch(batch))
+        convert = self.convert.get(relation.name)
+        if convert is None:
+            convert = self.convert[relation.name] = sqlite_columns(batch.schema)
+        self.connection.ingest(relation.name, sqlite_batch(batch, convert))
 
     def commit(self) -> None:
         assert self.connection is not None and self.manifest is not None
