@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leo_synth.engine.keys import FeistelPermutation, KeyMaker
+from leo_synth.engine.keys import TABLE_LIMIT, FeistelPermutation, KeyMaker
 from leo_synth.engine.rng import stream
 
 
@@ -59,6 +59,26 @@ def test_every_keyspace_carries_its_declared_marker(catalog, catalog_keys) -> No
             else:
                 assert style == "negative", space.name
                 assert ((keys < 0) & (keys >= -(2**bits))).all(), space.name
+
+
+def test_kept_keys_are_the_permutation_s(catalog) -> None:
+    """Keys of small indexes come from a table kept per keyspace: they equal the permuted and
+    formatted index, in any order, with repeats, slots and shapes, below, across and above
+    the table's limit, and the table does not outgrow it."""
+    kept = KeyMaker(catalog.keyspaces, 9)
+    rng = np.random.default_rng(1)
+    for space, fmt in kept.formats.items():
+        limit = TABLE_LIMIT // fmt.slots
+        for person in (np.arange(0), rng.integers(0, 300, 40), rng.integers(0, 5000, 60),
+                       np.array([limit - 1, 3, limit - 1]), np.array([limit - 2, limit + 5]),
+                       rng.integers(0, 10**7, 30)):
+            slot = rng.integers(0, fmt.slots, len(person))
+            made = kept.make(space, person, slot)
+            fresh = KeyMaker(catalog.keyspaces, 9)
+            index = person.astype(np.uint64) * np.uint64(fmt.slots) + slot.astype(np.uint64)
+            direct = fresh._format(space, fresh.perms[space](index))
+            assert made.dtype == direct.dtype and np.array_equal(made, direct), space
+        assert len(kept.tables[space]) <= TABLE_LIMIT, space
 
 
 def test_keys_depend_on_the_seed(catalog) -> None:
