@@ -97,6 +97,8 @@ def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
     out[f"unauthorisedabsenceflag_{term}"] = (unauth > 0).astype(np.int64)
 
 
+WIDE_SLOTS = 40
+"""Exclusions tables 2 and 3 spread a pupil's exclusions over columns ``_1`` .. ``_40``."""
 EXCLUSION_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "censusdate", "startdate",
     "permanentexclusionind", "reason", "category", "sessions", "term", "reportingacademicyear",
@@ -105,7 +107,7 @@ EXCLUSION_ATTRIBUTES = (
     "permanentexclusionindicator", "permanentexclusioncount", "numberofenrolments",
     "latestla_anon", "la", "senstatus", "censussen", "latestsen", "source_characteristics",
     *(f"{name}_{n}" for name in ("reason", "category", "term", "startdate", "sessions", "ncyear",
-                                 "senprovision") for n in range(1, 41)),
+                                 "senprovision") for n in range(1, WIDE_SLOTS + 1)),
 )
 
 
@@ -201,14 +203,20 @@ def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
              "ncyear": ncyear_code(rows["ncyear"]),
              # The pupil's SEN provision of the year, coded as the census codes it that year.
              "senprovision": np.asarray(attrs["sen_provision"])[group]}
-    for n in range(1, 41):
-        at = position == n
-        for name, values in slots.items():
-            column = np.zeros(g, dtype=values.dtype)  # zero, not garbage, under the NULLs
-            missing = np.ones(g, dtype=bool)
-            column[group[at]] = values[at]
-            missing[group[at]] = False
-            out[f"{name}_{n}"] = Masked(column, missing)
+    # Each slot attribute scattered once into a (slot, row) matrix whose rows are the columns
+    # (a relation has 280 of them: one scatter per column would cost more than the data).
+    at = position <= WIDE_SLOTS
+    where = (position[at] - 1, group[at])
+    matrices = {}
+    for name, values in slots.items():
+        column = np.zeros((WIDE_SLOTS, g), dtype=values.dtype)  # zero, not garbage, under NULLs
+        missing = np.ones((WIDE_SLOTS, g), dtype=bool)
+        column[where] = values[at]
+        missing[where] = False
+        matrices[name] = column, missing
+    for n in range(1, WIDE_SLOTS + 1):
+        for name, (column, missing) in matrices.items():
+            out[f"{name}_{n}"] = Masked(column[n - 1], missing[n - 1])
     return Frame(out)
 
 
