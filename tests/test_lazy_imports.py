@@ -1,0 +1,50 @@
+"""What ``generate`` imports: a small run to SQLite or Parquet loads no library it does not use.
+
+Measured by instrumentation (the modules a fresh interpreter holds after the run), never by
+timing. pandas is not in the list: pyarrow itself imports it on its first conversion of a numpy
+array whenever pandas is installed (its pandas shim), so leo-synth cannot avoid it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+NOT_FOR_GENERATE = (
+    "sqlalchemy",  # DDL is compiled once and cached; a cached run never imports it
+    "pyarrow.dataset",  # imported by ADBC's DB-API layer, which the SQLite writer does not use
+    "adbc_driver_manager.dbapi",
+    "dask", "distributed", "duckdb", "psycopg", "sqlglot", "jinja2",
+    # the other commands, imported only when run
+    "leo_synth.dictionary", "leo_synth.report", "leo_synth.tsql", "leo_synth.exercises",
+    "leo_synth.output_check", "leo_synth.request_command",
+)
+
+RUN = """
+import json, sys
+from leo_synth.cli import main
+try:
+    main(["generate", "--persons", "10", "--format", sys.argv[1], "--out", sys.argv[2],
+          "--quiet"])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after_generate(fmt: str, out: Path) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", RUN, fmt, str(out)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_generate_imports_only_what_it_uses(tmp_path: Path) -> None:
+    for fmt, out in (("sqlite", tmp_path / "leo.sqlite"), ("parquet", tmp_path / "leo_pq")):
+        loaded = modules_after_generate(fmt, out)
+        assert {"leo_synth.relations.fill", "pyarrow", "adbc_driver_sqlite" if fmt == "sqlite"
+                else "pyarrow.parquet"} <= loaded, fmt  # the instrument sees imports
+        assert not loaded & set(NOT_FOR_GENERATE), (fmt, sorted(loaded & set(NOT_FOR_GENERATE)))
