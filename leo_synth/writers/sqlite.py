@@ -98,11 +98,15 @@ def _converted(t: pa.DataType) -> bool:
     return _as_text(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t)
 
 
+_BOUND_AS_IS = frozenset(t.id for t in (  # what ADBC's ingest stores as sqlite_array would
+    pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.string(), pa.date32()))
+
+
 def sqlite_columns(schema: pa.Schema) -> list[int]:
     """Positions of the columns to convert before ADBC's ingest (see :func:`sqlite_array`):
-    timestamps, times, decimals and booleans. Not dates: ADBC's SQLite driver binds a date32
-    as the same ISO text a cast gives, in C (most converted columns are dates)."""
-    return [i for i, t in enumerate(schema.types) if _converted(t) and not pa.types.is_date32(t)]
+    all but integers, floats, text and dates. ADBC's SQLite driver binds a date32 as the same
+    ISO text a cast gives, in C (dates are most of the columns to convert)."""
+    return [i for i, t in enumerate(schema.types) if t.id not in _BOUND_AS_IS]
 
 
 def sqlite_batch(batch: pa.RecordBatch | pa.Table,
