@@ -7,12 +7,13 @@ writers build in staging places and publish at the end).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar
@@ -127,6 +128,22 @@ def _config(path: Path | None) -> RunConfig:
     if path is None and DEFAULT_CONFIG.exists():
         path = DEFAULT_CONFIG
     return load_config(path)
+
+
+@contextlib.contextmanager
+def _kept_for_the_run() -> Iterator[None]:
+    """For what lives as long as the process (the modules, the catalog: hundreds of thousands
+    of objects, none of them garbage): no collection while they are made, then frozen out of
+    the collector's sight, so no collection during the run walks them again (and forked
+    workers do not touch, hence copy, their pages)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 class Progress:
@@ -258,9 +275,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --persons 200000 --for-report --out out/cal.sqlite --workers 2
         leo-synth generate --engine dask --out out/leo_dataset --persons 1000000
     """
-    from leo_synth.engine.generate import generate as run
-    from leo_synth.engine.generate import load_checked_catalog
-    from leo_synth.request import request_selector
+    with _kept_for_the_run():
+        from leo_synth.engine.generate import generate as run
+        from leo_synth.engine.generate import load_checked_catalog
+        from leo_synth.request import request_selector
 
     base = _config(config_path)
     if fmt is None and out is not None and is_postgres_url(out):
@@ -278,11 +296,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
-    catalog = load_checked_catalog()
-    # The catalog (hundreds of thousands of objects) lives as long as this process: out of the
-    # collector's sight, every collection during the run does not walk it again (and forked
-    # workers do not touch, hence copy, its pages).
-    gc.freeze()
+    with _kept_for_the_run():
+        catalog = load_checked_catalog()
     if request_path is None and config.request:
         request_path = config.resolve(config.request)
     if for_report and request_path is not None:
