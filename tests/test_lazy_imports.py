@@ -1,4 +1,5 @@
-"""What ``generate`` imports: a small run to SQLite or Parquet loads no library it does not use.
+"""What ``generate`` imports: a small run to SQLite or Parquet, by the command line or the
+Python API, loads no library it does not use.
 
 Measured by instrumentation (the modules a fresh interpreter holds after the run), never by
 timing. pandas is not in the list: pyarrow itself imports it on its first conversion of a numpy
@@ -30,18 +31,24 @@ NOT_FOR_GENERATE = (
 
 RUN = """
 import json, sys
-from leo_synth.cli import main
-try:
-    main(["generate", "--persons", "10", "--format", sys.argv[1], "--out", sys.argv[2],
-          "--quiet"])
-except SystemExit as exc:
-    assert not exc.code, exc.code
+if sys.argv[1] == "api":
+    import leo_synth
+    leo_synth.generate(persons=10, out=sys.argv[2])
+else:
+    from leo_synth.cli import main
+    try:
+        main(["generate", "--persons", "10", "--format", sys.argv[1], "--out", sys.argv[2],
+              "--quiet"])
+    except SystemExit as exc:
+        assert not exc.code, exc.code
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def modules_after_generate(fmt: str, out: Path) -> set[str]:
-    result = subprocess.run([sys.executable, "-c", RUN, fmt, str(out)], capture_output=True,
+def modules_after_generate(how: str, out: Path) -> set[str]:
+    """The modules of a fresh interpreter after a 10-person run: ``how`` is the command
+    line's ``--format`` or ``api`` (``leo_synth.generate`` to SQLite)."""
+    result = subprocess.run([sys.executable, "-c", RUN, how, str(out)], capture_output=True,
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert out.exists()
@@ -54,8 +61,9 @@ def test_generate_imports_only_what_it_uses(tmp_path: Path,
     if cache_dir() is None:  # the caches are what spares the imports: give the runs one
         monkeypatch.setenv("LEO_SYNTH_CACHE", str(tmp_path / "cache"))
     modules_after_generate("sqlite", tmp_path / "first.sqlite")
-    for fmt, out in (("sqlite", tmp_path / "leo.sqlite"), ("parquet", tmp_path / "leo_pq")):
-        loaded = modules_after_generate(fmt, out)
-        assert {"leo_synth.relations.fill", "pyarrow", "adbc_driver_sqlite" if fmt == "sqlite"
-                else "pyarrow.parquet"} <= loaded, fmt  # the instrument sees imports
-        assert not loaded & set(NOT_FOR_GENERATE), (fmt, sorted(loaded & set(NOT_FOR_GENERATE)))
+    for how, out in (("sqlite", tmp_path / "leo.sqlite"), ("parquet", tmp_path / "leo_pq"),
+                     ("api", tmp_path / "api.sqlite")):
+        loaded = modules_after_generate(how, out)
+        assert {"leo_synth.relations.fill", "pyarrow", "pyarrow.parquet" if how == "parquet"
+                else "adbc_driver_sqlite"} <= loaded, how  # the instrument sees imports
+        assert not loaded & set(NOT_FOR_GENERATE), (how, sorted(loaded & set(NOT_FOR_GENERATE)))
