@@ -4,8 +4,8 @@ Dates are stored as ISO text (SQLite has no date type; ``date()`` and comparison
 decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect (compiled
 once, then cached); batches are loaded by ADBC's bulk ingest (the Arrow buffers bound in C, no
 Python object per value: about a third of an ``executemany``'s time; ``sqlite_adbc``), in one
-transaction on a fresh file without a journal; keys
-and indexes are added after loading, then the file is renamed into place. The file carries
+transaction on a fresh file without a journal; keys and indexes are added after loading, then
+the file is renamed into place. The file carries
 ``PRAGMA application_id`` = "LEOS" and a manifest table: together they mark it as leo-synth's
 own, which ``--if-exists replace`` requires before replacing a file.
 """
