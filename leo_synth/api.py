@@ -117,7 +117,7 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
     """
     from leo_synth.engine.generate import generate as run
     from leo_synth.engine.generate import load_checked_catalog
-    from leo_synth.writers.postgres import redact
+    from leo_synth.secrets import redact
 
     config = RunConfig().with_overrides(
         persons=persons, seed=seed, format=format, out=str(out), if_exists=if_exists,

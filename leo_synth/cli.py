@@ -7,12 +7,14 @@ writers build in staging places and publish at the end).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from importlib import import_module
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -27,24 +29,39 @@ from leo_synth.config import (
     is_postgres_url,
     load_config,
 )
-from leo_synth.dictionary.command import dictionary
 from leo_synth.errors import LeoSynthError
-from leo_synth.exercises.command import exercises
 from leo_synth.interrupts import Interrupted, raise_on_stop_signals
-from leo_synth.output_check.command import check_output
 from leo_synth.quirks.profiles import PROFILES
-from leo_synth.report.command import report
-from leo_synth.request_command import request_template
 from leo_synth.secrets import redact, remember_secrets
-from leo_synth.tsql.command import query, sql
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 DEFAULT_CONFIG = Path("config/default.yaml")
+LAZY_COMMANDS = {
+    "check-output": "leo_synth.output_check.command:check_output",
+    "dictionary": "leo_synth.dictionary.command:dictionary",
+    "exercises": "leo_synth.exercises.command:exercises",
+    "query": "leo_synth.tsql.command:query",
+    "report": "leo_synth.report.command:report",
+    "request-template": "leo_synth.request_command:request_template",
+    "sql": "leo_synth.tsql.command:sql",
+}
+"""Commands living in their own packages, imported only when run (or listed by --help), so
+that ``generate`` does not pay for importing the dictionary, the report or the T-SQL layer."""
 
 
 class LeoGroup(click.Group):
-    """A click group that turns every error into a single line on stderr."""
+    """A click group that turns every error into a single line on stderr, and imports the
+    :data:`LAZY_COMMANDS` on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY_COMMANDS and cmd_name not in self.commands:
+            module, name = LAZY_COMMANDS[cmd_name].split(":")
+            self.add_command(getattr(import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
@@ -111,6 +128,22 @@ def _config(path: Path | None) -> RunConfig:
     if path is None and DEFAULT_CONFIG.exists():
         path = DEFAULT_CONFIG
     return load_config(path)
+
+
+@contextlib.contextmanager
+def _kept_for_the_run() -> Iterator[None]:
+    """For what lives as long as the process (the modules, the catalog: hundreds of thousands
+    of objects, none of them garbage): no collection while they are made, then frozen out of
+    the collector's sight, so no collection during the run walks them again (and forked
+    workers do not touch, hence copy, their pages)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 class Progress:
@@ -242,9 +275,10 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --persons 200000 --for-report --out out/cal.sqlite --workers 2
         leo-synth generate --engine dask --out out/leo_dataset --persons 1000000
     """
-    from leo_synth.engine.generate import generate as run
-    from leo_synth.engine.generate import load_checked_catalog
-    from leo_synth.request import request_selector
+    with _kept_for_the_run():
+        from leo_synth.engine.generate import generate as run
+        from leo_synth.engine.generate import load_checked_catalog
+        from leo_synth.request import request_selector
 
     base = _config(config_path)
     if fmt is None and out is not None and is_postgres_url(out):
@@ -262,11 +296,8 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
-    catalog = load_checked_catalog()
-    # The catalog (hundreds of thousands of objects) lives as long as this process: out of the
-    # collector's sight, every collection during the run does not walk it again (and forked
-    # workers do not touch, hence copy, its pages).
-    gc.freeze()
+    with _kept_for_the_run():
+        catalog = load_checked_catalog()
     if request_path is None and config.request:
         request_path = config.resolve(config.request)
     if for_report and request_path is not None:
@@ -361,15 +392,6 @@ def validate(files: tuple[Path, ...]) -> None:
             click.echo(f"{path}: ok")
     if failed:
         sys.exit(EXIT_USAGE)
-
-
-main.add_command(dictionary)
-main.add_command(request_template)
-main.add_command(report)
-main.add_command(sql)
-main.add_command(query)
-main.add_command(exercises)
-main.add_command(check_output)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import click
 import psycopg
 import pytest
 from conftest import ROOT
@@ -44,7 +45,9 @@ def leftovers(folder: Path) -> list[str]:
 def test_version_and_help() -> None:
     version = run("--version")
     assert version.returncode == 0 and "leo-synth, version" in version.stdout
-    for command in ([], *([name] for name in main.commands)):
+    names = main.list_commands(click.Context(main))  # the lazily imported commands too
+    assert {"generate", "dictionary", "report", "sql", "check-output"} <= set(names)
+    for command in ([], *([name] for name in names)):
         result = run(*command, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout, command
 

@@ -108,6 +108,11 @@ def key_format(space: Keyspace) -> KeyFormat:
     )
 
 
+TABLE_LIMIT = 1 << 16
+"""Keys of indexes below this are kept in a table per keyspace once made (schools, areas,
+employers and the persons of small runs are asked for again by every relation)."""
+
+
 class KeyMaker:
     """Makes the keys of every keyspace for a seed."""
 
@@ -117,7 +122,10 @@ class KeyMaker:
             name: FeistelPermutation(fmt.bits, f"{seed}:{name}".encode())
             for name, fmt in self.formats.items()
         }
-        self._tables: dict[tuple[str, int], np.ndarray] = {}
+        self.tables: dict[str, np.ndarray] = {}
+        """Per keyspace, the keys of indexes 0, 1, ... (grown by doubling, at most
+        :data:`TABLE_LIMIT`): a key is a pure function of its index, so a table lookup gives
+        what the permutation gives, without its dozens of array operations per call."""
 
     def max_persons(self, space: str) -> int:
         """How many persons the keyspace can serve before indexes leave its domain."""
@@ -130,26 +138,22 @@ class KeyMaker:
         index = np.asarray(person, dtype=np.uint64) * np.uint64(fmt.slots) + np.asarray(
             slot, dtype=np.uint64
         )
-        permuted = self.perms[space](index)
+        top = int(index.max()) if index.size else 0
+        limit = min(TABLE_LIMIT, 1 << fmt.bits)
+        if top >= limit:
+            return self._format(space, self.perms[space](index))
+        table = self.tables.get(space)
+        if table is None or len(table) <= top:
+            size = min(limit, max(256, 1 << top.bit_length()))
+            table = self.tables[space] = self._format(
+                space, self.perms[space](np.arange(size, dtype=np.uint64)))
+        keys = np.asarray(table[index])
+        return keys.ravel() if fmt.style == "base32" else keys  # as base32_strings shapes them
+
+    def _format(self, space: str, permuted: np.ndarray) -> np.ndarray:
+        fmt = self.formats[space]
         if fmt.style == "base32":
             return base32_strings(permuted, fmt.prefix, fmt.width)
         if fmt.style == "offset":
             return (permuted.astype(np.int64) + np.int64(fmt.offset)).astype(np.int64)
         return -(permuted.astype(np.int64) + 1)
-
-    def member_keys(self, space: str, member: np.ndarray, slot: int = 0) -> np.ndarray:
-        """``make(space, member, slot)`` for members of a run's small pools (LAs, schools,
-        providers: indexes from 0 to the pool's size), read from a table of every member's key
-        made once per process instead of permuting each row again."""
-        member = np.asarray(member)
-        if not member.size:
-            return self.make(space, member, slot)
-        low, high = int(member.min()), int(member.max())
-        if low < 0:  # not a pool index: whatever make does with it
-            return self.make(space, member, slot)
-        table = self._tables.get((space, slot))
-        if table is None or len(table) <= high:
-            table = self.make(space, np.arange(max(high + 1, 2 * len(table) if table is not None
-                                                   else 0)), slot)
-            self._tables[(space, slot)] = table
-        return table[member]

@@ -61,7 +61,7 @@ def geography(life: LifeCourse, relation: Relation) -> Frame:
     la = res["la"]
     region = pools.las["region"][la]
     pcon = pools.output_areas["pcon"][res["oa"]]
-    la_anon = life.ctx.keys.member_keys("la", la, 0)
+    la_anon = life.ctx.keys.make("la", la, 0)
     codes = np.array([COUNTRY_CODES[c] or "" for c in COUNTRIES])[res["country"]]
     outside = ~in_england
     return Frame(

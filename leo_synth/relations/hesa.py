@@ -110,7 +110,7 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
         "fundcomp": np.where(final & ~inst["qualified"], 3, 1),
         "rsnend": Masked(np.where(inst["qualified"], "01", "03"), ~left),
         "rsnleave": Masked(np.where(inst["qualified"], "01", "03"), ~left),
-        "la_anon": life.ctx.keys.member_keys("la", life.persons["la"][person], 0),
+        "la_anon": life.ctx.keys.make("la", life.persons["la"][person], 0),
         "xpqual01": qualified_now.astype(np.int64),
         "xpsr01": np.ones(n, dtype=np.int64),
         "xfyear01": (years["year_of_course"] == 1).astype(np.int64),

@@ -15,6 +15,7 @@ import numpy as np
 from leo_synth.engine.rng import STATIC_BLOCK, stream
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
+from leo_synth.simulation.place_names import place_names
 from leo_synth.simulation.text import zfill
 
 PRIMARY_PHASE, SECONDARY_PHASE, SPECIAL_PHASE = 0, 1, 2
@@ -109,22 +110,10 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
 def _constituencies(seed: int, n_la: int, params: Parameters,
                     rng: np.random.Generator) -> Frame:
     """Constituencies: synthetic names built from a Faker pool (never per row)."""
-    from faker import Faker
-
     per_la = float(params["geography.constituencies_per_la"])
     counts = np.maximum(1, rng.poisson(per_la, n_la))
     total = int(counts.sum())
-    fake = Faker("en_GB")
-    fake.seed_instance(seed)
-    names: list[str] = []
-    seen: set[str] = set()
-    while len(names) < total:
-        name = fake.city()
-        if rng.random() < 0.3:
-            name = f"{name} {rng.choice(['North', 'South', 'East', 'West', 'Central'])}"
-        if name not in seen and len(name) <= 43:
-            seen.add(name)
-            names.append(name)
+    names = place_names(seed, total, rng)
     codes = np.array([f"E14{900000 + i:06d}" for i in range(total)])
     return Frame(la=np.repeat(np.arange(n_la), counts), code=codes, name=np.array(names))
 

@@ -30,6 +30,7 @@ from leo_synth.spec.model import (
     Variant,
     expand_table,
 )
+from leo_synth.spec.physical import keep_physical_forms
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.vrf_facts import VRF_KEYS, VrfFacts, vrf_paths
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
@@ -169,9 +170,9 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     for path in rules:
         builder.add_name_rules(path)
     catalog = builder.finish()
-    if cache is not None:
-        for iteration in (1, 2):  # cached expanded too
-            catalog.relations(iteration)
+    if cache is not None:  # Iteration 2 (the default) cached expanded too, with the relations'
+        # Arrow schemas (Iteration 1, rarely asked for, would make every load a third slower)
+        keep_physical_forms(catalog.relations(2))
     write_cached(cache, catalog)
     return catalog
 

@@ -18,9 +18,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 _TYPE_RE = re.compile(r"^\s*([a-z]+)\s*(?:\(\s*(\d+|max)\s*(?:,\s*(\d+)\s*)?\))?\s*$", re.I)
 
@@ -91,6 +94,8 @@ class SqlType:
 
     def sqlalchemy_type(self) -> sa.types.TypeEngine:
         """The SQLAlchemy type used to emit DDL for any dialect."""
+        import sqlalchemy as sa  # only when DDL is compiled: a run's DDL is usually cached
+
         kind = self.kind
         if kind == "string":
             return sa.String(self.length) if self.length else sa.String()

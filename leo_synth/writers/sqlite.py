@@ -1,10 +1,11 @@
 """SQLite writer: one file, every relation under its SRS name.
 
 Dates are stored as ISO text (SQLite has no date type; ``date()`` and comparisons work on it),
-decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect; batches are
-loaded by ADBC's bulk ingest (the Arrow buffers bound in C, no Python object per value: about a
-third of an ``executemany``'s time), in one transaction on a fresh file without a journal; keys
-and indexes are added after loading, then the file is renamed into place. The file carries
+decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect (compiled
+once, then cached); batches are loaded by ADBC's bulk ingest (the Arrow buffers bound in C, no
+Python object per value: about a third of an ``executemany``'s time; ``sqlite_adbc``), in one
+transaction on a fresh file without a journal; keys and indexes are added after loading, then
+the file is renamed into place. The file carries
 ``PRAGMA application_id`` = "LEOS" and a manifest table: together they mark it as leo-synth's
 own, which ``--if-exists replace`` requires before replacing a file.
 """
@@ -14,11 +15,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import sqlalchemy as sa
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import (
@@ -27,6 +27,10 @@ from leo_synth.spec.physical import (
     sqlalchemy_table,
 )
 from leo_synth.writers.files import FileWriter, remove
+from leo_synth.writers.sqlite_adbc import AdbcSqlite, adbc_errors
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
 MANIFEST_TABLE = "_leo_synth_manifest"
@@ -66,11 +70,16 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _as_text(t: pa.DataType) -> bool:
+    """Dates, timestamps and times: stored as ISO text."""
+    return pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t)
+
+
 def sqlite_array(array: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """One Arrow column as SQLite stores it (dates as ISO text, decimals as the nearest float,
     booleans as 0/1)."""
     t = array.type
-    if pa.types.is_date(t) or pa.types.is_timestamp(t) or pa.types.is_time(t):
+    if _as_text(t):
         return pc.cast(array, pa.string())
     if pa.types.is_decimal(t):  # via text: 7.1 stays 7.1, not 71 * 0.1
         return pc.cast(pc.cast(array, pa.string()), pa.float64())
@@ -84,17 +93,34 @@ def sqlite_values(array: pa.Array | pa.ChunkedArray) -> list:
     return sqlite_array(array).to_pylist()
 
 
-def sqlite_batch(batch: pa.RecordBatch | pa.Table) -> pa.RecordBatch | pa.Table:
-    """A batch with every column as SQLite stores it."""
-    columns = [sqlite_array(column) for column in batch.columns]
+def _converted(t: pa.DataType) -> bool:
+    """Whether :func:`sqlite_array` changes a column of type ``t``."""
+    return _as_text(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t)
+
+
+_BOUND_AS_IS = frozenset(t.id for t in (  # what ADBC's ingest stores as sqlite_array would
+    pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.string(), pa.date32()))
+
+
+def sqlite_columns(schema: pa.Schema) -> list[int]:
+    """Positions of the columns to convert before ADBC's ingest (see :func:`sqlite_array`):
+    all but integers, floats, text and dates. ADBC's SQLite driver binds a date32 as the same
+    ISO text a cast gives, in C (dates are most of the columns to convert)."""
+    return [i for i, t in enumerate(schema.types) if t.id not in _BOUND_AS_IS]
+
+
+def sqlite_batch(batch: pa.RecordBatch | pa.Table,
+                 convert: list[int] | None = None) -> pa.RecordBatch | pa.Table:
+    """A batch with every column as SQLite stores it, or with only its ``convert`` columns
+    converted (the writer's :func:`sqlite_columns`, for ADBC's ingest)."""
+    if convert is None:
+        convert = [i for i, t in enumerate(batch.schema.types) if _converted(t)]
+    if not convert:
+        return batch
+    columns = batch.columns
+    for i in convert:
+        columns[i] = sqlite_array(columns[i])
     return type(batch).from_arrays(columns, names=batch.schema.names)
-
-
-def _adbc_errors() -> tuple[type[Exception], type[Exception]]:
-    """ADBC's (error, integrity error) classes, imported only when a SQLite file is written."""
-    import adbc_driver_manager
-
-    return adbc_driver_manager.Error, adbc_driver_manager.IntegrityError
 
 
 class SqliteWriter(FileWriter):
@@ -103,10 +129,11 @@ class SqliteWriter(FileWriter):
 
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
-        self.connection = None
-        """The ADBC connection to the staging file (DB-API: ``execute``, ``cursor``)."""
-        self.cursor = None
-        self.write_errors = (OSError, sqlite3.Error, _adbc_errors()[0])
+        self.connection: AdbcSqlite | None = None
+        """The ADBC connection to the staging file (``execute``, ``ingest``)."""
+        self.convert: dict[str, list[int]] = {}
+        """Per relation, its :func:`sqlite_columns` (the same for every batch)."""
+        self.write_errors = (OSError, sqlite3.Error, adbc_errors()[0])
 
     def _open(self) -> None:
         remove(self.staging)
@@ -116,41 +143,41 @@ class SqliteWriter(FileWriter):
             raise self.disk_error(exc) from exc
 
     def _create(self) -> None:
-        import adbc_driver_sqlite.dbapi
-
         # autocommit: the pragmas of a fresh file are set outside any transaction, then one
         # explicit transaction holds the whole load
-        self.connection = adbc_driver_sqlite.dbapi.connect(str(self.staging), autocommit=True)
-        self.cursor = self.connection.cursor()
-        self.cursor.execute("PRAGMA journal_mode = OFF")  # a failed run's file is deleted
-        self.cursor.execute("PRAGMA synchronous = OFF")  # published by a rename after close
-        self.cursor.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        for statement in create_table_statements(self.relations, sqlite_dialect.dialect(),
-                                                 _plain_table):
-            self.cursor.execute(statement)
-        self.cursor.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
-        self.cursor.execute("BEGIN")
+        self.connection = connection = AdbcSqlite(str(self.staging))
+        connection.execute("PRAGMA journal_mode = OFF")  # a failed run's file is deleted
+        connection.execute("PRAGMA synchronous = OFF")  # published by a rename after close
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for statement in create_table_statements(self.relations, "sqlite", _plain_table):
+            connection.execute(statement)
+        connection.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
+        connection.execute("BEGIN")
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
-        assert self.cursor is not None
-        self.cursor.adbc_ingest(relation.name, sqlite_batch(batch), mode="append")
+        assert self.connection is not None
+        convert = self.convert.get(relation.name)
+        if convert is None:
+            convert = self.convert[relation.name] = sqlite_columns(batch.schema)
+        self.connection.ingest(relation.name, sqlite_batch(batch, convert))
 
     def commit(self) -> None:
-        assert self.cursor is not None and self.manifest is not None
+        assert self.connection is not None and self.manifest is not None
         self.announce("index")
-        error, integrity_error = _adbc_errors()
+        error, integrity_error = adbc_errors()
+        connection = self.connection
         try:
             for rel in self.relations:
                 if rel.primary_key:
                     cols = ", ".join(_quote(c) for c in rel.primary_key)
-                    self.cursor.execute(f"CREATE UNIQUE INDEX {_quote('pk_' + rel.name)} "
-                                        f"ON {_quote(rel.name)} ({cols})")
+                    connection.execute(f"CREATE UNIQUE INDEX {_quote('pk_' + rel.name)} "
+                                       f"ON {_quote(rel.name)} ({cols})")
                 for col in index_columns(rel):
-                    self.cursor.execute(f"CREATE INDEX {_quote(f'ix_{rel.name}_{col}')} "
-                                        f"ON {_quote(rel.name)} ({_quote(col)})")
-            self.cursor.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)",
-                                (self.manifest.to_json(),))
-            self.cursor.execute("COMMIT")
+                    connection.execute(f"CREATE INDEX {_quote(f'ix_{rel.name}_{col}')} "
+                                       f"ON {_quote(rel.name)} ({_quote(col)})")
+            connection.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)",
+                               self.manifest.to_json())
+            connection.execute("COMMIT")
             self._close()
         except integrity_error as exc:  # a duplicate primary key is a generator bug
             raise RuntimeError(f"primary key violated while indexing: {exc}") from exc
@@ -159,9 +186,6 @@ class SqliteWriter(FileWriter):
         self.publish()
 
     def _close(self) -> None:
-        if self.cursor is not None:
-            self.cursor.close()
-            self.cursor = None
         if self.connection is not None:
             self.connection.close()  # an open transaction is rolled back
             self.connection = None

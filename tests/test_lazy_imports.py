@@ -1,0 +1,69 @@
+"""What ``generate`` imports: a small run to SQLite or Parquet, by the command line or the
+Python API, loads no library it does not use.
+
+Measured by instrumentation (the modules a fresh interpreter holds after the run), never by
+timing. pandas is not in the list: pyarrow itself imports it on its first conversion of a numpy
+array whenever pandas is installed (its pandas shim), so leo-synth cannot avoid it. SQLAlchemy
+and Faker are imported only when the DDL or the run's place names are not cached yet.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leo_synth.resources import cache_dir
+
+NOT_FOR_GENERATE = (
+    "sqlalchemy",  # DDL is compiled once and cached; a cached run never imports it
+    "pyarrow.dataset",  # imported by ADBC's DB-API layer, which the SQLite writer does not use
+    "adbc_driver_manager.dbapi",
+    "faker",  # the place names are cached
+    "dask", "distributed", "duckdb", "psycopg", "sqlglot", "jinja2",
+    # the other commands, imported only when run
+    "leo_synth.dictionary", "leo_synth.report", "leo_synth.tsql", "leo_synth.exercises",
+    "leo_synth.output_check", "leo_synth.request_command",
+)
+
+RUN = """
+import json, sys
+if sys.argv[1] == "api":
+    import leo_synth
+    leo_synth.generate(persons=10, out=sys.argv[2])
+else:
+    from leo_synth.cli import main
+    try:
+        main(["generate", "--persons", "10", "--format", sys.argv[1], "--out", sys.argv[2],
+              "--quiet"])
+    except SystemExit as exc:
+        assert not exc.code, exc.code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_after_generate(how: str, out: Path) -> set[str]:
+    """The modules of a fresh interpreter after a 10-person run: ``how`` is the command
+    line's ``--format`` or ``api`` (``leo_synth.generate`` to SQLite)."""
+    result = subprocess.run([sys.executable, "-c", RUN, how, str(out)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+def test_generate_imports_only_what_it_uses(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a first run has filled the caches (catalog, DDL, place names)."""
+    if cache_dir() is None:  # the caches are what spares the imports: give the runs one
+        monkeypatch.setenv("LEO_SYNTH_CACHE", str(tmp_path / "cache"))
+    modules_after_generate("sqlite", tmp_path / "first.sqlite")
+    for how, out in (("sqlite", tmp_path / "leo.sqlite"), ("parquet", tmp_path / "leo_pq"),
+                     ("api", tmp_path / "api.sqlite")):
+        loaded = modules_after_generate(how, out)
+        assert {"leo_synth.relations.fill", "pyarrow", "pyarrow.parquet" if how == "parquet"
+                else "adbc_driver_sqlite"} <= loaded, how  # the instrument sees imports
+        assert not loaded & set(NOT_FOR_GENERATE), (how, sorted(loaded & set(NOT_FOR_GENERATE)))
