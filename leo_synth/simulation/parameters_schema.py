@@ -155,6 +155,8 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "labour.student_job.*_days": ("count",),
     "labour.student_job.term_only_share": ("probability",),
     "labour.section_mix.*": ("weights",),
+    "labour.subject_sectors.*.share": ("probability",),
+    "earnings.covid_pay_shift_sections": ("non_negative",),
     "earnings.person_ability_weight": ("probability",),
     "earnings.subject_growth_experience": ("non_negative",),
     "self_employment.first_tax_year": ("year",),
