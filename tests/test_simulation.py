@@ -12,12 +12,12 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations import registry
 from leo_synth.relations.derive import date_in_year
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
-from leo_synth.simulation.calendar import academic_year_end, academic_year_start
+from leo_synth.simulation.calendar import academic_year_end, academic_year_start, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
-from leo_synth.simulation.pools import build_pools
+from leo_synth.simulation.pools import SIC_SECTIONS, build_pools
 from leo_synth.simulation.residence import COUNTRIES, simulate_residence
 
 
@@ -97,3 +97,23 @@ def test_a_frame_keeps_its_row_count() -> None:
     with pytest.raises(ValueError, match="has 2 rows, frame has 3"):
         frame["b"] = np.arange(2)
     assert len(Frame.concat([frame, frame])) == 6 and len(frame.select([])) == 0
+def test_vocational_graduates_work_in_their_sector(catalog) -> None:
+    """Nursing, allied health and medicine graduates' jobs after the degree are mostly in
+    health (SIC Q, ``labour.subject_sectors``), other graduates' much less often."""
+    n = 4_000
+    params = load_parameters(None)
+    pools = build_pools(5, n, params)
+    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    spells, edu = life.labour.spells, life.education
+    person = spells["person"]
+    graduated = ymd(np.maximum(edu.degree_year[person], 1900) + 1, 6, 1)  # final year ends
+    after = (edu.degree_year[person] >= 0) & (spells["start"] >= graduated) & (
+        spells["kind"] == 0)
+    codes = [s["cah2"] for s in params["he.subjects"]]
+    health = np.isin(edu.subject_cah2[person],
+                     [codes.index(c) for c in ("CAH01-01", "CAH02-04", "CAH02-06")])
+    letters = np.array([s[0] for s in SIC_SECTIONS])
+    in_q = letters[pools.enterprises["section"][spells["enterprise"]]] == "Q"
+    assert (after & health).sum() > 50
+    assert in_q[after & health].mean() > 0.7
+    assert in_q[after & ~health].mean() < 0.3

@@ -8,6 +8,7 @@ import pytest
 
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.labour import COVID_TAX_YEAR
 from leo_synth.simulation.life import LifeCourse, simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import build_pools
@@ -81,7 +82,24 @@ def test_an_extra_draw_in_employers_leaves_spells_and_pay_alone(catalog, baselin
     assert not np.array_equal(spells["enterprise"], base["enterprise"])
     _same_columns(spells, base, ("person", "start", "end", "kind", "part_time", "log_rate",
                                  "uncertain_start", "uncertain_end"))
-    np.testing.assert_array_equal(changed.labour.pay["amount"], baseline.labour.pay["amount"])
+    # Pay stays, except in 2020/21, whose COVID cut depends on the employer's sector.
+    pay, base_pay = changed.labour.pay, baseline.labour.pay
+    covid = base_pay["tax_year"] == COVID_TAX_YEAR
+    np.testing.assert_array_equal(pay["amount"][~covid], base_pay["amount"][~covid])
+
+
+def test_an_extra_draw_in_subject_sectors_moves_only_vocational_graduates(catalog,
+                                                                         baseline) -> None:
+    changed = _block(catalog, greedy="labour.subject_sectors")
+    spells, base = changed.labour.spells, baseline.labour.spells
+    _same_columns(spells, base, ("person", "start", "end", "kind", "part_time", "log_rate"))
+    moved = spells["enterprise"] != base["enterprise"]
+    assert moved.any()
+    params = load_parameters(None)
+    codes = [s["cah2"] for s in params["he.subjects"]]
+    vocational = [codes.index(c) for c in params["labour.subject_sectors"]]
+    subject = baseline.education.subject_cah2[spells["person"][moved]]
+    assert np.isin(subject, vocational).all()
 
 
 def test_an_extra_draw_in_student_jobs_leaves_main_jobs_alone(catalog, baseline) -> None:

@@ -79,3 +79,16 @@ def test_generated_hesa_subjects_are_in_the_mapping(small_sqlite) -> None:
     assert codes <= set(CATALOGUE.jacs)
     assert all(code[0] == area for code, area in rows)
     assert len(codes) > 25  # many principal subjects, not one per area
+
+
+def test_subject_pay_nets_out_womens_share_upwards() -> None:
+    """A subject's pay level is its published median net of its students' sex: women earn
+    less within a subject, so a subject of more women starts higher than its median alone
+    says (same prior-attainment tilt here, so only the women's share differs)."""
+    level, _, _ = subject_pay(PARAMS)
+    subjects = PARAMS["he.subjects"]
+    allied, combined = _cah2_index("CAH02-06"), _cah2_index("CAH23-01")
+    assert subjects[allied]["female"] > subjects[combined]["female"]
+    assert subjects[allied]["prior"] == subjects[combined]["prior"]
+    net = level - np.log([s["median"][0] for s in subjects])
+    assert net[allied] > net[combined]

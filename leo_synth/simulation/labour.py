@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leo_synth.errors import LeoSynthError
 from leo_synth.simulation.calendar import (
     DAY,
     EXTRACT_END,
@@ -49,6 +50,7 @@ class Education:
     qualification: np.ndarray  # highest level: 0, 2, 3, 4, 6 (degree), 7, 8
     degree_year: np.ndarray  # academic year of graduation, -1 if none
     degree_class: np.ndarray
+    subject_cah2: np.ndarray  # CAH2 subject (index into ``he.subjects``) of the degree, -1
     subject_premium: np.ndarray  # log pay level of the degree subject at 1 YAG
     subject_growth: np.ndarray  # (persons, 2): its extra log growth to 5 and 5 to 10 YAG
     tariff: np.ndarray
@@ -104,6 +106,7 @@ def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour
     self_emp, episodes, spells = _self_employment(ctx, ctx.rng("labour.self_employment"),
                                                   persons, spells)
     spells = _assign_employers(ctx, ctx.rng("labour.employers"), edu, spells)
+    spells = _subject_sectors(ctx, ctx.rng("labour.subject_sectors"), edu, spells)
     spells = _rates(ctx, persons, edu, spells)
     spells = _uncertain_dates(ctx, spells, persons["birth"])
     spells = spells.sort("person", "start")
@@ -329,6 +332,36 @@ def _assign_employers(ctx: BlockContext, rng: np.random.Generator, edu: Educatio
     return spells
 
 
+def _subject_sectors(ctx: BlockContext, rng: np.random.Generator, edu: Education,
+                     spells: Frame) -> Frame:
+    """Graduates of vocational subjects work in the sector their degree trains for
+    (``labour.subject_sectors``: nurses and allied health professionals in health, teachers
+    in education): such a graduate's job after the degree is there with the subject's share,
+    its employer redrawn within the sector."""
+    sectors = ctx.params["labour.subject_sectors"]
+    codes = [s["cah2"] for s in ctx.params["he.subjects"]]
+    letters = [s[0] for s in SIC_SECTIONS]
+    section_of = np.full(len(codes) + 1, -1, dtype=np.int64)  # last: no degree (-1)
+    share_of = np.zeros(len(codes) + 1)
+    for code, target in sectors.items():
+        if code not in codes or target["section"] not in letters:
+            raise LeoSynthError(f"labour.subject_sectors: {code} -> {target['section']}: "
+                                "use a CAH2 code of he.subjects and a SIC section letter")
+        section_of[codes.index(code)] = letters.index(target["section"])
+        share_of[codes.index(code)] = target["share"]
+    person = spells["person"]
+    subject = edu.subject_cah2[person]
+    degree_year = edu.degree_year[person]  # academic year of the final year: ends in June
+    graduated = ymd(np.maximum(degree_year, 1900) + 1, 6, 1)
+    after_degree = (degree_year >= 0) & (spells["start"] >= graduated) & (spells["kind"] == 0)
+    u_move, u_employer = rng.random(len(spells)), rng.random(len(spells))
+    moved = after_degree & (u_move < share_of[subject])
+    if moved.any():
+        spells["enterprise"] = np.where(moved, sample_enterprises(
+            ctx.pools, np.maximum(section_of[subject], 0), u_employer), spells["enterprise"])
+    return spells
+
+
 def _rates(ctx: BlockContext, persons: Frame, edu: Education, spells: Frame) -> Frame:
     """Part-time status and the spell's pay level (log annual full-time pay, before age and
     year effects, which vary within a spell and are applied per tax year)."""
@@ -420,7 +453,14 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
     one, five, ten = e["subject_growth_experience"]  # experience (years) at 1, 5, 10 YAG
     log_pay += np.where(graduate, growth[:, 0] * np.clip((experience - one) / (five - one), 0, 1)
                         + growth[:, 1] * np.clip((experience - five) / (ten - five), 0, 1), 0.0)
-    log_pay += np.where(ty == COVID_TAX_YEAR, interpolate(e["covid_pay_shift"], age), 0.0)
+    # COVID-19 cut young workers' pay in 2020/21 by sector: most in hospitality and the
+    # arts, not at all where staff kept working on full pay (health, education, public
+    # administration).
+    by_section = e["covid_pay_shift_sections"]
+    factor = np.array([by_section.get(s[0], by_section["default"]) for s in SIC_SECTIONS])
+    section = ctx.pools.enterprises["section"][spells["enterprise"][row]]
+    log_pay += np.where(ty == COVID_TAX_YEAR,
+                        interpolate(e["covid_pay_shift"], age) * factor[section], 0.0)
     factor = np.where(spells["part_time"][row], ctx.params["labour.part_time_pay_factor"], 1.0)
     amount = np.exp(log_pay) * factor * days / 365.0
     return Frame(person=person, tax_year=ty.astype(np.int64), spell_start=start[row],

@@ -157,6 +157,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         qualification=qual,
         degree_year=he.degree_year,
         degree_class=he.degree_class,
+        subject_cah2=np.append(cah2, -1)[he.subject],
         subject_premium=level[he.subject],
         subject_growth=np.stack([growth5[he.subject], growth10[he.subject]], axis=1),
         tariff=he.tariff,

@@ -155,6 +155,9 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "labour.student_job.*_days": ("count",),
     "labour.student_job.term_only_share": ("probability",),
     "labour.section_mix.*": ("weights",),
+    "labour.subject_sectors.*.share": ("probability",),
+    "labour.subject_sectors.*.section": ("sic_section",),
+    "earnings.covid_pay_shift_sections": ("non_negative",),
     "earnings.person_ability_weight": ("probability",),
     "earnings.subject_growth_experience": ("non_negative",),
     "self_employment.first_tax_year": ("year",),
@@ -238,6 +241,15 @@ def _english_regions(node: Any) -> str | None:
     return None
 
 
+def _sic_section(node: Any) -> str | None:
+    from leo_synth.simulation.pools import SIC_SECTIONS  # the pools read parameters
+
+    letters = [letter for letter, _, _ in SIC_SECTIONS]
+    if node not in letters:
+        return f"must be a SIC section letter ({letters[0]} to {letters[-1]}), got {node!r}"
+    return None
+
+
 def _non_empty(node: Any) -> str | None:
     return "must not be empty" if isinstance(node, list | dict) and not node else None
 
@@ -261,6 +273,7 @@ _WHOLE: dict[str, Callable[[Any], str | None]] = {
     "ordered": _ordered,
     "non_empty": _non_empty,
     "english_regions": _english_regions,
+    "sic_section": _sic_section,
 }
 
 

@@ -107,8 +107,10 @@ def subject_pay(params: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     women = np.array([s["female"] for s in subjects], dtype=float) / 100.0
     prior = np.array([s["prior"] for s in subjects], dtype=float)
     log_median = np.log(np.array([s["median"] for s in subjects], dtype=float))  # 1, 5, 10 YAG
-    # Net of the pay its students' sex and prior attainment bring anyway.
-    composition = (tilt["pay_per_female_share"] * (share @ women - women)
+    # Net of the pay its students' sex and prior attainment bring anyway: a subject of
+    # more women than average starts higher (its women's lower pay brings its median down
+    # to the published one), a subject of high prior attainment lower (ability pays anyway).
+    composition = (tilt["pay_per_female_share"] * (women - share @ women)
                    + tilt["pay_per_prior"] * tilt["variance"] * (share @ prior - prior))
     level = log_median[:, 0] - share @ log_median[:, 0] + composition
     growth5 = log_median[:, 1] - log_median[:, 0]
