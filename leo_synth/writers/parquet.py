@@ -36,6 +36,8 @@ from leo_synth.writers.files import FileWriter, remove
 
 ROW_GROUP_BYTES = 64 * 2**20
 """About this much Arrow data per row group (fixed rows per relation, see ``group_rows``)."""
+MAX_GROUP_ROWS = 2**20
+"""pyarrow's own cap on the rows of a row group (narrow relations reach it)."""
 MEMORY_BUDGET_BYTES = 256 * 2**20
 """At most this much encoded batch data is held in memory across all relations."""
 COMMIT_THREADS = 2
@@ -103,7 +105,7 @@ def group_rows(schema: pa.Schema) -> int:
     alone, never on how the rows arrived."""
     width = sum(field.type.bit_width // 8 if pa.types.is_primitive(field.type) else 16
                 for field in schema)
-    return max(1, ROW_GROUP_BYTES // max(1, width))
+    return max(1, min(MAX_GROUP_ROWS, ROW_GROUP_BYTES // max(1, width)))
 
 
 class ParquetWriter(FileWriter):
