@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -127,11 +128,12 @@ class ParquetWriter(FileWriter):
         self.peak_buffered_bytes = 0
         """The most ever held once the budget was enforced (instrumentation: stays within
         the budget)."""
-        self.open_files = 0
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        """The Parquet files open now (only while the commit writes them)."""
         self.peak_open_files = 0
         """The most Parquet files ever open at once (instrumentation: footers held in memory
         are those of at most ``COMMIT_THREADS`` relations)."""
-        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.counting = threading.Lock()
 
     def _open(self) -> None:
         remove(self.staging)
@@ -188,9 +190,9 @@ class ParquetWriter(FileWriter):
         rows = group_rows(schema)
         writer = pq.ParquetWriter(relation_file(self.staging, relation), schema,
                                   compression="zstd")
-        self.writers[relation.name] = writer
-        self.open_files += 1
-        self.peak_open_files = max(self.peak_open_files, self.open_files)
+        with self.counting:
+            self.writers[relation.name] = writer
+            self.peak_open_files = max(self.peak_open_files, len(self.writers))
         try:
             pending: list[pa.RecordBatch] = []
             count = 0
@@ -208,8 +210,11 @@ class ParquetWriter(FileWriter):
                                    row_group_size=rows)
             writer.close()
         finally:
-            self.writers.pop(relation.name, None)
-            self.open_files -= 1
+            with self.counting:
+                self.writers.pop(relation.name, None)
+            if writer.is_open:  # failed: let the file go (staging is removed by abort)
+                with contextlib.suppress(OSError, pa.ArrowException):
+                    writer.close()
 
     def commit(self) -> None:
         assert self.manifest is not None
