@@ -197,14 +197,15 @@ class ParquetWriter(FileWriter):
             pending: list[pa.RecordBatch] = []
             count = 0
             for batch in self._batches(relation.name):
-                pending.append(batch)
-                count += batch.num_rows
-                if count >= rows:
-                    table = pa.Table.from_batches(pending, schema=schema)
-                    whole = count // rows * rows
-                    writer.write_table(table.slice(0, whole), row_group_size=rows)
-                    pending = table.slice(whole).to_batches()
-                    count -= whole
+                while count + batch.num_rows >= rows:  # cut at the group's last row
+                    take = rows - count
+                    pending.append(batch.slice(0, take))
+                    writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                                       row_group_size=rows)
+                    pending, count, batch = [], 0, batch.slice(take)
+                if batch.num_rows:  # (a slice holds only its own batch's buffers)
+                    pending.append(batch)
+                    count += batch.num_rows
             if count:
                 writer.write_table(pa.Table.from_batches(pending, schema=schema),
                                    row_group_size=rows)
