@@ -282,23 +282,28 @@ def test_sqlite_disk_full_is_one_line(tmp_path: Path, catalog: Catalog, request_
     assert digest(out) == before and debris(tmp_path) == []
 
 
+@pytest.mark.parametrize("where", ["spill", "commit"])
 def test_parquet_no_space_mid_run_is_one_line(tmp_path: Path, catalog: Catalog,
                                               request_file: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              where: str) -> None:
     out = tmp_path / "leo_parquet"
     make(catalog, out, "parquet", request_file)
     before = digest(out)
-    flushes = []
+    failures = []
 
-    def full(self: pq.ParquetWriter, table: object, *args: object, **kwargs: object) -> None:
-        flushes.append(1)
+    def full(*args: object, **kwargs: object) -> None:
+        failures.append(1)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(parquet_writer, "ROW_GROUP_BYTES", 1)  # flush every batch: mid-run
-    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    if where == "spill":  # mid-run: every batch goes over the budget to the scratch file
+        monkeypatch.setattr(parquet_writer, "MEMORY_BUDGET_BYTES", 0)
+        monkeypatch.setattr(parquet_writer.ParquetWriter, "_spill", full)
+    else:  # the Parquet files, written at commit
+        monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
     with pytest.raises(LeoSynthError, match="no space left on device") as failure:
         make(catalog, out, "parquet", request_file, seed=2, persons=200)
-    assert flushes and "\n" not in str(failure.value)
+    assert failures and "\n" not in str(failure.value)
     assert digest(out) == before and debris(tmp_path) == []
 
 

@@ -1,29 +1,67 @@
-"""The Parquet writer's memory: one budget across all relations, whatever the persons."""
+"""The Parquet writer's memory: one budget across all relations, whatever the persons, and no
+Parquet file open (no footer growing in memory) until the commit writes them a few at a time.
+Measured by instrumentation, never by timing or RSS."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 from conftest import one_per_builder
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
-from leo_synth.writers.parquet import ParquetWriter
+from leo_synth.writers import parquet as parquet_writer
+from leo_synth.writers.parquet import COMMIT_THREADS, ParquetWriter, group_rows
 
 BUDGET = 512 * 2**10
+
+
+def _run(tmp_path: Path, catalog, name: str, persons: int, budget: int | None,
+         workers: int = 1) -> tuple[ParquetWriter, Path, list[int]]:
+    """A run through an instrumented writer; also the files open after each block."""
+    out = tmp_path / name
+    writer = ParquetWriter(str(out), "replace", budget_bytes=budget)
+    open_after_blocks: list[int] = []
+    config = RunConfig(persons=persons, seed=3, block_size=250, format="parquet",
+                       out=str(out), if_exists="replace", workers=workers)
+    generate(config, catalog, select=one_per_builder, writer=writer,
+             progress=lambda *_: open_after_blocks.append(len(writer.writers)))
+    return writer, out, open_after_blocks
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
 
 
 def test_buffered_bytes_stay_within_the_budget_for_any_number_of_persons(
         tmp_path: Path, catalog) -> None:
     for persons in (500, 2500):
-        out = tmp_path / f"p{persons}"
-        writer = ParquetWriter(str(out), "replace", budget_bytes=BUDGET)
-        config = RunConfig(persons=persons, seed=3, block_size=250, format="parquet",
-                           out=str(out), if_exists="replace")
-        generate(config, catalog, select=one_per_builder, writer=writer)
+        writer, out, open_after_blocks = _run(tmp_path, catalog, f"p{persons}", persons,
+                                              BUDGET)
         assert 0 < writer.peak_buffered_bytes <= BUDGET, persons
         assert writer.buffered_bytes == 0  # all written at commit
-        groups = max(pq.ParquetFile(f).num_row_groups for f in out.rglob("*.parquet"))
+        assert open_after_blocks and max(open_after_blocks) == 0  # no footer before commit
+        assert 1 <= writer.peak_open_files <= COMMIT_THREADS
         if persons == 2500:
-            assert groups > 1  # the budget made the writer flush before the end
+            assert any(writer.spilled.values())  # the budget made the writer spill
+            assert not list(out.rglob("_spill*"))  # and the scratch file is gone
+
+
+def test_spilling_and_workers_change_no_byte_and_row_groups_have_fixed_rows(
+        tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parquet_writer, "ROW_GROUP_BYTES", 64 * 2**10)
+    writer, spilled, _ = _run(tmp_path, catalog, "spilled", 1000, 64 * 2**10)
+    assert any(writer.spilled.values())
+    _, held, _ = _run(tmp_path, catalog, "held", 1000, None, workers=2)
+    assert _files(spilled) == _files(held)
+    several = 0
+    for path in spilled.rglob("*.parquet"):
+        meta = pq.ParquetFile(path).metadata
+        rows = group_rows(pq.read_schema(path))
+        sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        assert all(size == rows for size in sizes[:-1]) and sizes[-1:] <= [rows], path
+        several += len(sizes) > 1
+    assert several  # some relation spans row groups (otherwise nothing was checked)

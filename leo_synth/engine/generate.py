@@ -54,11 +54,13 @@ from leo_synth.writers.lock import close_inherited_locks
 LEDGER_RELATION = "_leo_synth_defects"
 """The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
-BlockResult = list[tuple[int, pa.RecordBatch, Checksum, bytes | None]]
+BlockResult = list[tuple[int, pa.RecordBatch | None, Checksum, bytes | None]]
 """Per relation (index into the run's relations): the block's batch, its checksum and the
-writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload; None without).
-Both are computed where the batch is built, so the work spreads over the workers instead of
-queueing in the writing process."""
+writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload or Parquet's
+compressed Arrow IPC; None without). Both are computed where the batch is built, so the work
+spreads over the workers instead of queueing in the writing process; a batch with an encoding
+is not sent (None), its encoding says it all. A batch None without an encoding was stored by
+the worker that built it (the Dask engine)."""
 
 
 @dataclass
@@ -141,11 +143,12 @@ def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
 
 
 def _finished(state: BlockState, index: int, batch: pa.RecordBatch
-              ) -> tuple[int, pa.RecordBatch, Checksum, bytes | None]:
-    """A relation's block result: its batch with checksum and encoding."""
-    encoded = (state.encoder(state.relations[index], batch)
-               if state.encoder is not None and batch.num_rows else None)
-    return index, batch, Checksum.of(batch, batch.schema), encoded
+              ) -> tuple[int, pa.RecordBatch | None, Checksum, bytes | None]:
+    """A relation's block result: its checksum, and its encoding or else its batch."""
+    checksum = Checksum.of(batch, batch.schema)
+    if state.encoder is not None and batch.num_rows:
+        return index, None, checksum, state.encoder(state.relations[index], batch)
+    return index, batch, checksum, None
 
 
 def _ledger_rows(ledger: list[tuple[str, Defects]]) -> Any:
@@ -343,7 +346,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         with engine.results(state, blocks, writer) as results:
             for done, result in enumerate(results, start=1):
                 for index, batch, checksum, encoded in result:
-                    if batch is None:  # stored by the worker that built it
+                    if batch is None and encoded is None:  # stored by the worker
                         writer.record(relations[index], checksum)
                     else:
                         writer.write(relations[index], batch, checksum, encoded)

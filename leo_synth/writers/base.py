@@ -77,20 +77,24 @@ class Writer(ABC):
     payload), so that work spreads over the workers; ``write`` then receives its result as
     ``encoded``. None: the writer does all its work on the batch itself."""
 
-    def write(self, relation: Relation, batch: pa.RecordBatch,
+    def write(self, relation: Relation, batch: pa.RecordBatch | None,
               checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
         """Store one batch of a relation (batches arrive in block order); ``checksum`` is the
         batch's own and ``encoded`` its ``encoder`` result when the caller computed them
-        already (in a worker process)."""
-        if batch.num_rows == 0:
-            return
+        already (in a worker process, which then sends no batch: None)."""
+        if encoded is None:
+            assert batch is not None
+            if batch.num_rows == 0:
+                return
         assert self.manifest is not None
         running = self.manifest.checksums[relation.name]
         if checksum is None:
+            assert batch is not None, "an encoded batch comes with its checksum"
             running.add(batch, self.schemas[relation.name])
         else:
             running.absorb(checksum)
         if encoded is None:
+            assert batch is not None
             self._write(relation, batch)
         else:
             self._write_encoded(relation, encoded)

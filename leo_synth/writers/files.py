@@ -213,7 +213,7 @@ class FileWriter(Writer):
             remove(aside)
         self.lock.release()
 
-    def write(self, relation: Relation, batch: pa.RecordBatch,
+    def write(self, relation: Relation, batch: pa.RecordBatch | None,
               checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
         try:
             super().write(relation, batch, checksum, encoded)

@@ -1,19 +1,33 @@
 """Parquet writer: a folder per source database, one Parquet file per relation.
 
-Batches are buffered per relation and written as row groups of a useful size (up to
-``ROW_GROUP_BYTES``), under one memory budget for all relations together: when the buffered
-bytes of every relation would exceed ``MEMORY_BUDGET_BYTES``, the relations holding the most are
-flushed first, so the writer's memory is flat whatever the number of persons or relations. The
-folder is built next to the target and renamed into place at the end. ``_manifest.json`` marks
-the folder as leo-synth's own, which ``--if-exists replace`` requires before replacing a folder.
+A Parquet file's footer lists every row group's every column chunk, and the writer keeps
+that list in memory until the file is closed (about 860 bytes a column chunk in pyarrow), so
+writing row groups as the blocks arrive would make memory grow with persons (18,800 columns
+times a row group per flush). Instead the writer holds each relation's block batches as
+compressed Arrow IPC (made by the worker processes, :func:`ipc_bytes`, which also makes what
+crosses between processes small), keeps at most ``MEMORY_BUDGET_BYTES`` of them in memory
+across all relations, spills the largest to one scratch file when over it, and writes each
+relation's Parquet file at commit, one relation per thread (``COMMIT_THREADS``), reading its
+batches back in block order. Only one file per thread is open at a time, so the footers held
+are those of a few relations, and memory stays flat whatever the number of persons.
+
+Row groups hold a fixed number of rows per relation (``ROW_GROUP_BYTES`` over the width of
+a row as the schema estimates it), whatever the blocks, the budget or what was spilled, so
+the files are byte-identical for any number of workers. The folder is built next to the
+target and renamed into place at the end. ``_manifest.json`` marks the folder as leo-synth's
+own, which ``--if-exists replace`` requires before replacing a folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,10 +35,17 @@ import pyarrow.parquet as pq
 from leo_synth.spec.model import Relation
 from leo_synth.writers.files import FileWriter, remove
 
-ROW_GROUP_BYTES = 32 * 2**20
-"""A relation's buffer is written as a row group once it holds this much."""
+ROW_GROUP_BYTES = 64 * 2**20
+"""About this much Arrow data per row group (fixed rows per relation, see ``group_rows``)."""
+MAX_GROUP_ROWS = 2**20
+"""pyarrow's own cap on the rows of a row group (narrow relations reach it)."""
 MEMORY_BUDGET_BYTES = 256 * 2**20
-"""At most this much is buffered across all relations between writes."""
+"""At most this much encoded batch data is held in memory across all relations."""
+COMMIT_THREADS = 2
+"""Relations written at once at commit (pyarrow encodes and compresses without the GIL)."""
+SPILL_FILE = "_spill.arrows"
+"""The scratch file (in staging, removed before publishing) of batches over the budget."""
+IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 MANIFEST_FILE = "_manifest.json"
 
 
@@ -71,22 +92,48 @@ def _leaves(entries: list[Path]) -> Iterator[Path]:
             yield entry
 
 
+def ipc_bytes(relation: Relation, batch: pa.RecordBatch) -> bytes:
+    """A batch as a compressed Arrow IPC stream (the writer's ``encoder``, run in workers)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema, options=IPC_OPTIONS) as stream:
+        stream.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def group_rows(schema: pa.Schema) -> int:
+    """Rows per row group of a relation: ``ROW_GROUP_BYTES`` over a row's estimated width
+    (fixed-width types at their width, text at 16 bytes), so row groups depend on the schema
+    alone, never on how the rows arrived."""
+    width = sum(field.type.bit_width // 8 if pa.types.is_primitive(field.type) else 16
+                for field in schema)
+    return max(1, min(MAX_GROUP_ROWS, ROW_GROUP_BYTES // max(1, width)))
+
+
 class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
+    encoder = staticmethod(ipc_bytes)
 
-    def __init__(self, target: str, if_exists: str,
-                 budget_bytes: int = MEMORY_BUDGET_BYTES):
+    def __init__(self, target: str, if_exists: str, budget_bytes: int | None = None):
         super().__init__(target, if_exists)
-        self.budget_bytes = budget_bytes
-        self.writers: dict[str, pq.ParquetWriter] = {}
-        self.buffers: dict[str, list[pa.RecordBatch]] = {}
-        self.buffered: dict[str, int] = {}
+        self.budget_bytes = MEMORY_BUDGET_BYTES if budget_bytes is None else budget_bytes
+        self.held: dict[str, list[bytes]] = {}
+        """Per relation, its batches (IPC) in memory, in block order, after any spilled."""
+        self.held_bytes: dict[str, int] = {}
+        self.spilled: dict[str, list[tuple[int, int]]] = {}
+        """Per relation, (offset, length) of its batches in the spill file, in block order."""
+        self.spill: BinaryIO | None = None
         self.buffered_bytes = 0
-        """Bytes buffered across all relations now."""
+        """Bytes of batches held in memory across all relations now."""
         self.peak_buffered_bytes = 0
-        """The most ever buffered between two writes (instrumentation: stays within the
-        budget)."""
+        """The most ever held once the budget was enforced (instrumentation: stays within
+        the budget)."""
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        """The Parquet files open now (only while the commit writes them)."""
+        self.peak_open_files = 0
+        """The most Parquet files ever open at once (instrumentation: footers held in memory
+        are those of at most ``COMMIT_THREADS`` relations)."""
+        self.counting = threading.Lock()
 
     def _open(self) -> None:
         remove(self.staging)
@@ -95,50 +142,109 @@ class ParquetWriter(FileWriter):
                 relation_file(self.staging, rel).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise self.disk_error(exc) from exc
-            self.buffers[rel.name] = []
-            self.buffered[rel.name] = 0
+            self.held[rel.name] = []
+            self.held_bytes[rel.name] = 0
+            self.spilled[rel.name] = []
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
-        self.buffers[relation.name].append(batch)
-        self.buffered[relation.name] += batch.nbytes
-        self.buffered_bytes += batch.nbytes
-        if self.buffered[relation.name] >= ROW_GROUP_BYTES:
-            self._flush(relation)
+        self._write_encoded(relation, ipc_bytes(relation, batch))
+
+    def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
+        self.held[relation.name].append(encoded)
+        self.held_bytes[relation.name] += len(encoded)
+        self.buffered_bytes += len(encoded)
         if self.buffered_bytes > self.budget_bytes:
-            by_name = {rel.name: rel for rel in self.relations}
-            for name in sorted(self.buffered, key=self.buffered.__getitem__, reverse=True):
-                self._flush(by_name[name])
+            for name in sorted(self.held_bytes, key=self.held_bytes.__getitem__, reverse=True):
+                self._spill(name)
                 if self.buffered_bytes <= self.budget_bytes // 2:
-                    break  # room for more batches before the next flush
+                    break  # room for more batches before the next spill
         self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
 
-    def _flush(self, relation: Relation) -> None:
-        batches = self.buffers[relation.name]
+    def _spill(self, name: str) -> None:
+        """Move a relation's batches held in memory to the end of the spill file."""
+        if self.spill is None:
+            self.spill = open(self.staging / SPILL_FILE, "w+b")  # noqa: SIM115 (closed by _close)
+        for data in self.held[name]:
+            self.spilled[name].append((self.spill.tell(), len(data)))
+            self.spill.write(data)
+        self.held[name] = []
+        self.buffered_bytes -= self.held_bytes[name]
+        self.held_bytes[name] = 0
+
+    def _batches(self, name: str) -> Iterator[pa.RecordBatch]:
+        """A relation's batches in block order: the spilled ones, then those in memory."""
+        if self.spilled[name]:
+            assert self.spill is not None
+            fd = self.spill.fileno()
+            for offset, length in self.spilled[name]:
+                yield from pa.ipc.open_stream(os.pread(fd, length, offset))
+        held, self.held[name] = self.held[name], []
+        self.held_bytes[name] = 0  # (the total is recounted once every thread is done)
+        held.reverse()
+        while held:  # each batch's bytes are let go once read
+            yield from pa.ipc.open_stream(held.pop())
+
+    def _write_file(self, relation: Relation) -> None:
+        """Write a relation's Parquet file: row groups of ``group_rows`` rows."""
         schema = self.schemas[relation.name]
-        writer = self.writers.get(relation.name)
-        if writer is None:
-            writer = pq.ParquetWriter(relation_file(self.staging, relation), schema,
-                                      compression="zstd")
+        rows = group_rows(schema)
+        writer = pq.ParquetWriter(relation_file(self.staging, relation), schema,
+                                  compression="zstd")
+        with self.counting:
             self.writers[relation.name] = writer
-        if batches:
-            writer.write_table(pa.Table.from_batches(batches, schema=schema))
-        self.buffers[relation.name] = []
-        self.buffered_bytes -= self.buffered[relation.name]
-        self.buffered[relation.name] = 0
+            self.peak_open_files = max(self.peak_open_files, len(self.writers))
+        try:
+            pending: list[pa.RecordBatch] = []
+            count = 0
+            for batch in self._batches(relation.name):
+                while count + batch.num_rows >= rows:  # cut at the group's last row
+                    take = rows - count
+                    pending.append(batch.slice(0, take))
+                    writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                                       row_group_size=rows)
+                    pending, count, batch = [], 0, batch.slice(take)
+                if batch.num_rows:  # (a slice holds only its own batch's buffers)
+                    pending.append(batch)
+                    count += batch.num_rows
+            if count:
+                writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                                   row_group_size=rows)
+            writer.close()
+        finally:
+            with self.counting:
+                self.writers.pop(relation.name, None)
+            if writer.is_open:  # failed: let the file go (staging is removed by abort)
+                with contextlib.suppress(OSError, pa.ArrowException):
+                    writer.close()
 
     def commit(self) -> None:
         assert self.manifest is not None
         try:
-            for rel in self.relations:
-                self._flush(rel)
-                self.writers.pop(rel.name).close()
+            if self.spill is not None:
+                self.spill.flush()
+            largest_first = sorted(self.relations, key=lambda rel: -self.manifest.checksums[
+                rel.name].rows * len(rel.columns))
+            with ThreadPoolExecutor(COMMIT_THREADS) as pool:
+                files = [pool.submit(self._write_file, rel) for rel in largest_first]
+                try:
+                    for written in files:
+                        written.result()
+                finally:  # on a failure or interrupt: start no more files
+                    for written in files:
+                        written.cancel()
+            self.buffered_bytes = sum(self.held_bytes.values())
+            self._close()
             (self.staging / MANIFEST_FILE).write_text(self.manifest.to_json() + "\n")
-        except OSError as exc:
+        except (OSError, pa.ArrowException) as exc:
             raise self.disk_error(exc) from exc
         self.publish()
 
     def _close(self) -> None:
-        for writer in self.writers.values():
+        for writer in list(self.writers.values()):
             with contextlib.suppress(OSError):
                 writer.close()
         self.writers.clear()
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
+            (self.staging / SPILL_FILE).unlink(missing_ok=True)
