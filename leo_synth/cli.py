@@ -153,6 +153,7 @@ class Progress:
     commit's phases named as they begin (keys and indexes, the manifest, publishing)."""
 
     PHASES: ClassVar[dict[str, str]] = {
+        "files": "writing each relation's Parquet file from the held batches",
         "index": "creating keys and indexes",
         "publish": "publishing the output",
     }

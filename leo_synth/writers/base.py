@@ -51,7 +51,8 @@ class Writer(ABC):
         self.published = False
         """Set once the new output is in place (a signal after that does not undo it)."""
         self.on_phase: Callable[[str], None] | None = None
-        """Told the phases of ``commit()`` as they begin (``"index"``, ``"publish"``)."""
+        """Told the phases of ``commit()`` as they begin (``"files"``, ``"index"``,
+        ``"publish"``)."""
 
     def announce(self, phase: str) -> None:
         """Name a phase of the commit to whoever follows the run (the progress display)."""

@@ -222,6 +222,7 @@ class ParquetWriter(FileWriter):
         try:
             if self.spill is not None:
                 self.spill.flush()
+            self.announce("files")
             largest_first = sorted(self.relations, key=lambda rel: -self.manifest.checksums[
                 rel.name].rows * len(rel.columns))
             with ThreadPoolExecutor(COMMIT_THREADS) as pool:
