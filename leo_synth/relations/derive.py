@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.simulation.calendar import academic_year_end, academic_year_start
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
 Derivation = Callable[[Frame, Relation, RelationColumn, np.random.Generator, dict[str, Any]],
@@ -162,11 +162,9 @@ def compare(frame: Frame, relation: Relation, column: RelationColumn,
     ok = np.ones(len(frame), dtype=bool)
     null = np.zeros(len(frame), dtype=bool)
     for name in names:
-        values = frame[name]
-        if isinstance(values, Masked):
-            null |= np.asarray(values.null, dtype=bool)
-            values = values.values
-        values = np.asarray(values, dtype=float)
+        values, missing = split_nulls(frame[name])
+        values = values.astype(float)
+        null |= missing
         if "at_least" in params:
             ok &= values >= float(params["at_least"])
         if "at_most" in params:

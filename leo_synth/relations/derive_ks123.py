@@ -18,18 +18,14 @@ from leo_synth.relations.derive import derivation
 from leo_synth.relations.ks123_results import KS1_CODES, KS1_POINTS, KS1_WHOLE
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
 
 def _values(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
     """An attribute's values as floats and its NULL mask (NULL for Masked or -1 indices)."""
-    values = frame[name]
-    null = np.zeros(len(frame), dtype=bool)
-    if isinstance(values, Masked):
-        null = np.asarray(values.null, dtype=bool)
-        values = values.values
-    return np.asarray(values, dtype=float), null
+    values, null = split_nulls(frame[name])
+    return values.astype(float), null
 
 
 def _names(of: Any) -> list[str]:

@@ -34,7 +34,7 @@ from leo_synth.relations.ks4_subjects import (
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import LETTER_OF_POINTS, NEWSTYLE_OF_POINTS, SLOTS
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
 # Grade bands of the VRF names, as (lowest, highest) 9-1 points: letter bands through the
@@ -331,22 +331,13 @@ def nc_level(frame: Frame, relation: Relation, column: RelationColumn,
 
 # -- prior attainment and progress ---------------------------------------------------------------
 
-def masked_attribute(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Values and NULL mask of a (possibly masked) attribute."""
-    value = frame[name]
-    if isinstance(value, Masked):
-        return np.asarray(value.values), np.asarray(value.null, dtype=bool)
-    value = np.asarray(value)
-    return value, np.zeros(len(value), dtype=bool)
-
-
 def _prior_points(frame: Frame, stage: str, subject: str) -> tuple[np.ndarray, np.ndarray]:
     """A subject's prior point score: KS2 fine points (fine level x 6 + 3; level 4.0 = 27),
     KS3 level points (level x 6 + 3, KS3 has no fine grading)."""
     if stage == "ks2":
-        fine, null = masked_attribute(frame, f"ks2_{subject}_fine")
+        fine, null = split_nulls(frame[f"ks2_{subject}_fine"])
         return fine.astype(float) * 6 + 3, null
-    level, null = masked_attribute(frame, f"ks3_{subject}_level")
+    level, null = split_nulls(frame[f"ks3_{subject}_level"])
     return level.astype(float) * 6 + 3, null
 
 
@@ -370,7 +361,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
         subject, subject)
     ks2_year = np.asarray(frame["ks2_year"], dtype=np.int64)
     if what == "level":
-        level, null = masked_attribute(frame, f"{stage}_{subject}_level")
+        level, null = split_nulls(frame[f"{stage}_{subject}_level"])
         if column.spec.type.kind == "string":
             return Masked(level.astype(str), null)
         return Masked(level, null)
@@ -379,11 +370,11 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what in ("score", "emss"):
         names = ["ks2_read_score", "ks2_mat_score"] if what == "emss" else [
             f"ks2_{subject}_score"]
-        parts = [masked_attribute(frame, name) for name in names]
+        parts = [split_nulls(frame[name]) for name in names]
         value = np.mean([p[0].astype(float) for p in parts], axis=0)
         return Masked(_as_column_type(value, column), parts[0][1] | (ks2_year < 2015))
     if what in ("emfg", "group"):
-        value, null = masked_attribute(frame, "p8_prior" if what == "emfg" else "p8_group")
+        value, null = split_nulls(frame["p8_prior" if what == "emfg" else "p8_group"])
         scaled = ks2_year >= 2015
         return Masked(value, null | (scaled if params.get("scale", "fine") == "fine"
                                      else ~scaled))
@@ -424,7 +415,7 @@ def progress8(frame: Frame, relation: Relation, column: RelationColumn,
     element = str(params.get("element", "a8")).lower()
     element = "ebacc" if element == "ebac" else element
     what = str(params["what"])
-    preds = {e: masked_attribute(frame, f"pred_{e}") for e in ELEMENT_WEIGHTS}
+    preds = {e: split_nulls(frame[f"pred_{e}"]) for e in ELEMENT_WEIGHTS}
     null = preds["eng"][1]
     if what == "included":  # with ``subject``: only pupils who entered it
         included = ~null
@@ -438,7 +429,7 @@ def progress8(frame: Frame, relation: Relation, column: RelationColumn,
         score, divisor = sum(scores.values()), 10
     else:
         pred, score, divisor = preds[element][0], scores[element], ELEMENT_WEIGHTS[element]
-    sigma = masked_attribute(frame, "p8_sigma")[0].astype(float)
+    sigma = split_nulls(frame["p8_sigma"])[0].astype(float)
     orig = np.round((score - pred) / divisor, 2)
     thresh = np.round(-3 * sigma, 2)
     value = {"pred": np.round(pred, 2), "orig": orig, "thresh": thresh,
@@ -457,7 +448,7 @@ def expected_progress(frame: Frame, relation: Relation, column: RelationColumn,
     gcse = nc_level(frame, relation, column, rng, {"subject": subject})
     short = "eng" if subject == "eng" else "mat"
     stage = {"24": "ks2", "34": "ks3"}.get(str(params.get("stages", "24")))
-    level, null = masked_attribute(frame, f"{stage}_{short}_level")
+    level, null = split_nulls(frame[f"{stage}_{short}_level"])
     return Masked(np.where(gcse - level >= int(params["levels"]), 1, 2), null)
 
 
@@ -470,7 +461,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     KS2 prior attainment and, for a subject, without an entry in it."""
     measure = str(params["measure"]).lower()
     measure = "b8" if measure in ("b8", "g8") else measure
-    pred, null = masked_attribute(frame, f"va_pred_{measure}")
+    pred, null = split_nulls(frame[f"va_pred_{measure}"])
     outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})[measure]
     if measure in VA_SLOTS:
         null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
@@ -493,7 +484,7 @@ def contextual_value_added(frame: Frame, relation: Relation, column: RelationCol
     inside 0 and 580), ``score`` 1000 + the outcome less ``pred`` (DfE's CVA scale), ``raw``
     the outcome less ``pred``. NULL without the prior stage."""
     name = "va_pred_b8" if str(params["stage"]) == "2" else "va_pred_b8_ks3"
-    interim, null = masked_attribute(frame, name)
+    interim, null = split_nulls(frame[name])
     interim = interim.astype(float)
     pred = ceiling_floor(interim, VA_MEASURES["b8"] * NEWSTYLE_OF_POINTS.max(), CVA_KNOT)
     outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})["b8"]
@@ -518,7 +509,7 @@ def median_va(frame: Frame, relation: Relation, column: RelationColumn,
     ``scale`` new or old capped point score: ``median`` the national median of the pupil's
     prior group, ``va`` the pupil's capped score less it; NULL without the prior stage."""
     name = f"median_ks{params['stage']}_{str(params['scale']).lower()}"
-    median, null = masked_attribute(frame, name)
+    median, null = split_nulls(frame[name])
     if params["what"] == "median":
         return Masked(np.rint(median.astype(float)).astype(np.int64), null)
     outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})

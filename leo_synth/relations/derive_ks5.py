@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation
-from leo_synth.relations.derive_ks4 import masked_attribute
 from leo_synth.relations.ks4_progress import ceiling_floor
 from leo_synth.relations.ks5_subjects import (
     FACILITATING_MAPPINGS,
@@ -27,7 +26,7 @@ from leo_synth.relations.ks5_subjects import (
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
 GRADE_INDEX = {"U": 0, "E": 1, "D": 2, "C": 3, "B": 4, "A": 5, "A*": 6}
@@ -341,7 +340,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     ``cva`` (QCA points less ``pred_qca``), ``grade_diff`` (the sum over the A levels of the
     grade, E = 1 ... A* = 6, less the national mean grade of students with the same AVGKS4,
     ``va_pred_grade``). NULL without A levels or KS4 GCSEs."""
-    pred, null = masked_attribute(frame, "va_pred_rs")
+    pred, null = split_nulls(frame["va_pred_rs"])
     pred = pred.astype(float)
     maximum = max_qca_points(frame)
     what = str(params["what"])
@@ -350,7 +349,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     points = entry_points(frame, "qca").sum(1)
     if what == "grade_diff":
         grades = alevel_grades(frame)
-        expected = masked_attribute(frame, "va_pred_grade")[0].astype(float)
+        expected = split_nulls(frame["va_pred_grade"])[0].astype(float)
         value = np.round((np.maximum(grades, 0) * (grades >= 0)).sum(1)
                          - (grades >= 0).sum(1) * expected, 2)
     else:

@@ -153,6 +153,16 @@ def ks1_results(life: LifeCourse) -> dict[str, np.ndarray]:
     return out
 
 
+def _tested(life: LifeCourse, rows: Frame, stage: str
+            ) -> tuple[dict[str, np.ndarray], np.random.Generator, np.random.Generator]:
+    """A tested stage's English, maths and science scores of its pupils, and the streams of
+    its paper splits and teacher assessments."""
+    scores = dict(zip(("eng", "mat", "sci"), key_stages.subject_scores(rows, stage).values(),
+                      strict=True))
+    rng = life.ctx.rng
+    return scores, rng(f"assessment:{stage}:papers"), rng(f"assessment:{stage}:ta")
+
+
 # -- KS2 -----------------------------------------------------------------------------------------
 
 @per_block
@@ -161,10 +171,7 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     block's KS2 pupils."""
     rows = stage_rows(life, "ks2")
     n = len(rows)
-    scores = dict(zip(("eng", "mat", "sci"), key_stages.subject_scores(rows, "ks2").values(),
-                      strict=True))
-    papers = life.ctx.rng("assessment:ks2:papers")
-    ta = life.ctx.rng("assessment:ks2:ta")
+    scores, papers, ta = _tested(life, rows, "ks2")
     out: dict[str, np.ndarray] = {}
     for short, score in scores.items():
         mark = marks_in_bands(score, KS2_BANDS, 2)
@@ -238,10 +245,7 @@ def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
     """Levels (3-8), marks, papers, fine levels, teacher assessments, tiers and KS2 prior
     attainment of the block's KS3 pupils (every test is scored out of 100 here)."""
     rows = stage_rows(life, "ks3")
-    scores = dict(zip(("eng", "mat", "sci"), key_stages.subject_scores(rows, "ks3").values(),
-                      strict=True))
-    papers = life.ctx.rng("assessment:ks3:papers")
-    ta = life.ctx.rng("assessment:ks3:ta")
+    scores, papers, ta = _tested(life, rows, "ks3")
     out: dict[str, np.ndarray] = {}
     for short, score in scores.items():
         bands = KS3_BANDS if short == "mat" else KS3_BANDS_TO_7

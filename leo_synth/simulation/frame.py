@@ -24,6 +24,14 @@ class Masked(NamedTuple):
 Column = np.ndarray | Masked
 
 
+def split_nulls(values: Column) -> tuple[np.ndarray, np.ndarray]:
+    """A column's values and its NULL mask (none NULL for a plain array)."""
+    if isinstance(values, Masked):
+        return np.asarray(values.values), np.asarray(values.null, dtype=bool)
+    values = np.asarray(values)
+    return values, np.zeros(len(values), dtype=bool)
+
+
 def _take(values: Column, index: np.ndarray) -> Column:
     return values.take(index) if isinstance(values, Masked) else values[index]
 
