@@ -343,10 +343,10 @@ def _subject_sectors(ctx: BlockContext, rng: np.random.Generator, edu: Education
     letters = [s[0] for s in SIC_SECTIONS]
     section_of = np.full(len(codes) + 1, -1, dtype=np.int64)  # last: no degree (-1)
     share_of = np.zeros(len(codes) + 1)
-    for code, target in sectors.items():
-        if code not in codes or target["section"] not in letters:
-            raise LeoSynthError(f"labour.subject_sectors: {code} -> {target['section']}: "
-                                "use a CAH2 code of he.subjects and a SIC section letter")
+    for code, target in sectors.items():  # (the section letters are checked at load)
+        if code not in codes:
+            raise LeoSynthError(f"labour.subject_sectors: {code} is not a CAH2 code of "
+                                "he.subjects; use one of them")
         section_of[codes.index(code)] = letters.index(target["section"])
         share_of[codes.index(code)] = target["share"]
     person = spells["person"]
