@@ -29,7 +29,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.pools import SPECIAL_PHASE
@@ -80,32 +80,33 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil record on census day of the relation's collection."""
     year = relation.year
     # PLASC and the three termly views of a year share everything but the census day.
-    attributes = _census_year(life, year)
+    attributes = _census_years(life).year(year)
     n = len(attributes)
-    return Frame({**{name: attributes[name] for name in attributes},
+    return Frame({**{name: attributes[name] for name in attributes if name != "year"},
                   "censusdate": np.full(n, census_date(year, relation.term)),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 
 
 @per_block
-def _census_year(life: LifeCourse, year: int) -> Frame:
-    """The census attributes of one year's pupil records that do not depend on the term."""
-    rows = _census_rows(life)
-    rows = rows.take(rows["year"] == year)
-    n = len(rows)
+def _census_years(life: LifeCourse) -> ByYear:
+    """The census attributes of every year's pupil records that do not depend on the term,
+    computed once for all years (each year's views read their slice)."""
+    rows = ByYear.of(_census_rows(life)).frame
+    year = rows["year"]
     duplicate = rows["record_status"] == 101
-    attributes = pupil_attributes(life, rows["person"], np.full(n, year), rows["school"])
+    attributes = pupil_attributes(life, rows["person"], year, rows["school"])
     # The census records the pupil's own year group (sixth-formers included).
     attributes["ncyear_actual"] = ncyear_code(rows["ncyear"])
     attributes["fsm"] = rows["fsm"].astype(np.int64)
     phase = np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
         rows["school"]]])
-    return Frame({
+    n = len(rows)
+    return ByYear(Frame({
         **attributes,
-        **characteristics(life, rows["person"], np.full(n, year), rows["school"]),
-        **census_fields(life, rows["person"], np.full(n, year), rows["ncyear"], phase),
+        **characteristics(life, rows["person"], year, rows["school"]),
+        **census_fields(life, rows["person"], year, rows["ncyear"], phase),
         "recordstatus": Masked(rows["record_status"], rows["record_status"] < 0),
-        "datacollection": np.full(n, "PLASC" if year <= 2005 else "SC"),
+        "datacollection": np.where(year <= 2005, "PLASC", "SC"),
         "onroll": (~duplicate).astype(np.int64),
         "sourcetable": np.where(duplicate, "PupilsNoLongerOnRoll", "PupilsOnRoll"),
         "enrolstatus": np.full(n, "C"),
@@ -113,7 +114,8 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
         "parttime": (rows["ncyear"] < 0).astype(np.int64),
         "entrydate": ymd(rows["entry_year"], 9, 1),
         "phase": phase,
-    })
+        "year": year,
+    }))
 
 
 CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_months",

@@ -16,7 +16,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
@@ -47,26 +47,11 @@ definitions; about 20% and 15% of a year's sessions)."""
 @builder("npd.absence", provides=ABSENCE_ATTRIBUTES)
 def absence(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil enrolment per academic year with termly sessions and absence."""
-    all_rows = school_events.absence(life)
-    periods = _absence_periods(life)
-    in_year = all_rows["year"] == relation.year
-    rows = all_rows.take(in_year)
+    rows = _absence_years(life).year(relation.year)
     n = len(rows)
-    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
-    attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
-    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
-    attrs["adopted_from_care"] = care_attributes(life, rows["person"],
-                                                 rows["year"])["adopted_from_care"]
-    out: dict[str, object] = {**attrs, "enrolstatus": np.full(n, "C"),
-                              "mainrecord": np.ones(n, dtype=np.int64),
-                              "phase": np.where(rows["ncyear"] <= 6, "PS", "SS")}
-    for i in (1, 2, 3):
-        out[f"onroll_{i}"] = np.ones(n, dtype=np.int64)
-        out[f"sourcetable_{i}"] = np.full(n, "PupilsOnRoll")
-    out["datacollection_1"] = np.full(n, "SC")
-    possible, auth, unauth, reasons, attendance = (
-        periods[name][in_year] for name in ("possible", "authorised", "unauthorised",
-                                            "reasons", "attendance"))
+    out: dict[str, object] = {name: rows[name] for name in rows
+                              if name not in (*PERIODS, "year")}
+    possible, auth, unauth, reasons, attendance = (rows[name] for name in PERIODS)
     for i, term in enumerate(TERMS):
         _absence_measures(out, term, possible[:, i], auth[:, i], unauth[:, i])
     _absence_measures(out, "3term", possible.sum(1), auth.sum(1), unauth.sum(1))
@@ -85,6 +70,35 @@ def absence(life: LifeCourse, relation: Relation) -> Frame:
     for name, sessions in PERSISTENT_SESSIONS.items():
         out[name] = (overall > sessions).astype(np.int64)
     return Frame(out)
+
+
+PERIODS = ("possible", "authorised", "unauthorised", "reasons", "attendance")
+"""The absence rows' sessions by collection period (:func:`_absence_periods`)."""
+
+
+@per_block
+def _absence_years(life: LifeCourse) -> ByYear:
+    """Every year's absence rows: the pupil's characteristics, the columns that do not vary
+    and the sessions by period, computed once for all years (each year's view reads its
+    slice)."""
+    rows = school_events.absence(life)
+    periods = _absence_periods(life, rows)  # drawn in the rows' order
+    order = np.argsort(rows["year"], kind="stable")
+    rows = rows.take(order)
+    n = len(rows)
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    attrs["adopted_from_care"] = care_attributes(life, rows["person"],
+                                                 rows["year"])["adopted_from_care"]
+    return ByYear(Frame({
+        **attrs, **{name: values[order] for name, values in periods.items()},
+        "year": rows["year"], "enrolstatus": np.full(n, "C"),
+        "mainrecord": np.ones(n, dtype=np.int64),
+        "phase": np.where(rows["ncyear"] <= 6, "PS", "SS"),
+        **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
+        **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
+        "datacollection_1": np.full(n, "SC")}))
 
 
 def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
@@ -274,16 +288,14 @@ def _placements(life: LifeCourse, rows: Frame, term: str) -> Frame:
     })
 
 
-@per_block
-def _absence_periods(life: LifeCourse) -> Frame:
-    """The block's absence rows by collection period (autumn, spring, summer, summer 6th half):
+def _absence_periods(life: LifeCourse, rows: Frame) -> dict[str, np.ndarray]:
+    """The absence rows by collection period (autumn, spring, summer, summer 6th half):
     sessions possible, authorised and unauthorised (rows, 4), reasons (rows, 4, reason codes)
-    and attendance codes (rows, 4, codes); every year's view reads its rows."""
-    rows = school_events.absence(life)
+    and attendance codes (rows, 4, codes), named as ``PERIODS``."""
     reasons = school_events.absence_reasons(life, rows)
     possible, auth, unauth, by_code = school_events.summer_halves(life, rows, reasons)
     attendance = school_events.attendance_codes(life, rows, possible, auth + unauth)
-    return Frame(possible=possible, authorised=auth, unauthorised=unauth,
-                 reasons=np.stack([by_code[c] for c in REASON_CODES], axis=2),
-                 attendance=np.stack([attendance[c] for c in school_events.ATTENDANCE_CODES],
-                                     axis=2))
+    return {"possible": possible, "authorised": auth, "unauthorised": unauth,
+            "reasons": np.stack([by_code[c] for c in REASON_CODES], axis=2),
+            "attendance": np.stack([attendance[c] for c in school_events.ATTENDANCE_CODES],
+                                   axis=2)}

@@ -107,3 +107,24 @@ class Frame:
         """Stable sort by the given columns (first key most significant)."""
         order = np.lexsort(tuple(self._cols[k] for k in reversed(keys)))
         return self.take(order)
+
+
+class ByYear(NamedTuple):
+    """A frame's rows sorted by their ``year`` column, stably (a year's rows keep their order),
+    so that one year's rows are a slice of every column: views, not copies. Lets the per-year
+    views of a table share what was computed once for all its years."""
+
+    frame: Frame
+
+    @staticmethod
+    def of(frame: Frame) -> ByYear:
+        return ByYear(frame.take(np.argsort(frame["year"], kind="stable")))
+
+    def rows(self, year: int) -> slice:
+        """Position of the year's rows."""
+        start, stop = np.searchsorted(self.frame["year"], (year, year + 1))
+        return slice(int(start), int(stop))
+
+    def year(self, year: int) -> Frame:
+        """The year's rows."""
+        return self.frame.take(self.rows(year))
