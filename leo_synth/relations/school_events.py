@@ -128,32 +128,39 @@ EXCLUSION_ATTRIBUTES = (
 @builder("npd.exclusions_old", provides=EXCLUSION_ATTRIBUTES)
 def exclusions_old(life: LifeCourse, relation: Relation) -> Frame:
     """Old-format exclusions (to 2004/05): one row per exclusion; 2004/05 permanent only."""
-    rows = _exclusions(life, relation.year)
+    rows = _exclusion_years(life).year(relation.year)
     if relation.year == 2004:
         rows = rows.take(rows["category"] == "PERM")
-    return _exclusion_rows(life, rows)
+    return _exclusion_rows(rows)
 
 
 @builder("npd.exclusions", provides=EXCLUSION_ATTRIBUTES)
 def exclusions(life: LifeCourse, relation: Relation) -> Frame:
     """Exclusions from 2005/06: table 1 per exclusion, table 2 per pupil and school, table 3
     per pupil; tables 2 and 3 spread each exclusion over the numbered _1 .. _40 columns."""
-    rows = _exclusions(life, relation.year)
+    rows = _exclusion_years(life).year(relation.year)
     if relation.table.name == "exclusions_table_1":
-        return _exclusion_rows(life, rows)
+        return _exclusion_rows(rows)
     by_school = relation.table.name == "exclusions_table_2"
-    return _exclusions_wide(life, rows, by_school)
+    return _exclusions_wide(rows, by_school)
 
 
-def _exclusions(life: LifeCourse, year: int) -> Frame:
-    rows = school_events.exclusions(life)
-    return rows.take(rows["year"] == year)
+PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES)
 
 
-def _exclusion_rows(life: LifeCourse, rows: Frame) -> Frame:
-    n = len(rows)
+@per_block
+def _exclusion_years(life: LifeCourse) -> ByYear:
+    """Every year's exclusions (``school_events.exclusions``) with their pupil's attributes
+    (``PUPIL_COLUMNS``), computed once for all years (each year's views read their slice)."""
+    rows = ByYear.of(school_events.exclusions(life)).frame
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}))
+
+
+def _exclusion_rows(rows: Frame) -> Frame:
+    n = len(rows)
+    attrs = {name: rows[name] for name in PUPIL_COLUMNS}
     return Frame({
         **attrs,
         "censusdate": ymd(rows["year"] + 1, 1, 20),
@@ -173,20 +180,20 @@ def _exclusion_rows(life: LifeCourse, rows: Frame) -> Frame:
     })
 
 
-def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
+def _exclusions_wide(rows: Frame, by_school: bool) -> Frame:
     """One row per pupil (and school), the i-th exclusion in the ``*_i`` columns."""
     key = rows["person"] * 100_000 + (rows["school"] if by_school else 0)
     order = np.lexsort((rows["start"], key))
-    rows = rows.take(order)
     key = key[order]
     change = np.ones(len(key), dtype=bool)
     change[1:] = key[1:] != key[:-1]
     first = np.flatnonzero(change)
     group = np.cumsum(change) - 1
-    position = np.arange(len(rows)) - first[group] + 1
-    heads = rows.take(first)
-    attrs = pupil_attributes(life, heads["person"], heads["year"], heads["school"])
-    attrs.update(characteristics(life, heads["person"], heads["year"], heads["school"]))
+    position = np.arange(len(order)) - first[group] + 1
+    heads = rows.take(order[first])
+    attrs = {name: heads[name] for name in PUPIL_COLUMNS}
+    rows = rows.select(("ncyear", "start", "sessions", "category", "reason",
+                        "term")).take(order)
     g = len(heads)
     fixed = rows["category"] == "FIXD"
     out: dict[str, object] = {
