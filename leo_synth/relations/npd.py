@@ -259,6 +259,11 @@ def _permanently_excluded(life: LifeCourse, person: np.ndarray, year: np.ndarray
 @builder("npd.ks4_pupil", provides=KS4_ATTRIBUTES)
 def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS4 pupil of the view's academic years."""
+    return _ks4_pupils(life)  # every era's view: build_batch keeps the view's years
+
+
+@per_block
+def _ks4_pupils(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     attributes = pupil_attributes(life, ks4["person"], ks4["year"], ks4["school"])
     attributes["fsm"] = ks4["fsm"].astype(np.int64)
