@@ -250,6 +250,8 @@ CENSUS_FIELD_ATTRIBUTES = (
 )
 GRADES_9_TO_1_FROM = 2016
 """First KS4 year (2016/17) graded 9-1 in English and maths; earlier grades are A*-G."""
+NUMERIC_GRADES = np.array(["U", *(str(points) for points in range(1, 10))])
+"""9-1 grades by points (U for 0)."""
 # Planned hours of a full-time 16-19 study programme: qualification hours (540-600 in the
 # funding guidance) and employability, enrichment and pastoral hours.
 QUAL_HOURS = (450, 660)
@@ -274,8 +276,8 @@ def gcse_grade(points: np.ndarray, ks4_year: np.ndarray) -> np.ndarray:
     from leo_synth.simulation.attainment import LETTER_OF_POINTS
 
     points = np.clip(points, 0, 9)
-    numeric = np.where(points == 0, "U", points.astype(str))
-    return np.where(ks4_year >= GRADES_9_TO_1_FROM, numeric, LETTER_OF_POINTS[points])
+    return np.where(ks4_year >= GRADES_9_TO_1_FROM, NUMERIC_GRADES[points],
+                    LETTER_OF_POINTS[points])
 
 
 def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear: np.ndarray,
