@@ -4,11 +4,13 @@ against a plain reading of the definition on random pay records."""
 
 from __future__ import annotations
 
-import pandas as pd
+from collections import defaultdict
+
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leo_synth.relations.hmrc import _main_by
+from leo_synth.relations.hmrc import _groups, _main_by
 
 records = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4),
                              st.sampled_from([1.0, 2.5, 5.0])),
@@ -18,18 +20,26 @@ records = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 4),
 @settings(max_examples=60, deadline=None)
 @given(records)
 def test_main_value_tie_flag_and_count_follow_the_definition(rows) -> None:
-    frame = pd.DataFrame(rows, columns=["person", "employer", "amount"])
-    out = _main_by(frame, ["person"], "employer")
-    for person, pay in frame.groupby("person"):
-        totals = pay.groupby("employer")["amount"].sum().sort_index()
-        ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-        row = out.loc[person]
-        assert (row["main"], row["main_amount"]) == ranked[0]
-        assert bool(row["tied"]) == (len(ranked) > 1 and ranked[1][1] == ranked[0][1])
-        assert row["count"] == len(ranked)
+    person, employer, amount = (np.array(column) for column in zip(*rows, strict=True))
+    group, head = _groups(person)
+    out = _main_by(group, employer, amount)
+    pay: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for who, by, paid in rows:
+        pay[who][by] += paid
+    assert sorted(pay) == person[head].tolist()
+    for i, who in enumerate(person[head].tolist()):
+        ranked = sorted(pay[who].items(), key=lambda kv: (-kv[1], kv[0]))
+        assert (out.main[i], out.amount[i]) == ranked[0]
+        assert bool(out.tied[i]) == (len(ranked) > 1 and ranked[1][1] == ranked[0][1])
+        assert out.count[i] == len(ranked)
 
 
 def test_two_employers_paying_the_same_are_a_tie() -> None:
-    frame = pd.DataFrame({"person": [1, 1], "employer": [7, 3], "amount": [5.0, 5.0]})
-    row = _main_by(frame, ["person"], "employer").loc[1]
-    assert row["main"] == 3 and bool(row["tied"]) and row["count"] == 2
+    out = _main_by(np.array([0, 0]), np.array([7, 3]), np.array([5.0, 5.0]))
+    assert out.main[0] == 3 and bool(out.tied[0]) and out.count[0] == 2
+
+
+def test_groups_number_rows_by_their_keys_in_sort_order() -> None:
+    group, head = _groups(np.array([2, 1, 2, 1]), np.array([0, 5, 0, 4]))
+    assert group.tolist() == [2, 1, 2, 0]
+    assert head.tolist() == [3, 1, 0]

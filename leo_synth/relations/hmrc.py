@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
-import pandas as pd
 
 from leo_synth.engine.rng import STATIC_BLOCK, stream
 from leo_synth.relations.common import edukeys_at, in_labour_data
@@ -37,26 +38,48 @@ def _enterprise_keys(life: LifeCourse, enterprise: np.ndarray) -> np.ndarray:
     return life.ctx.keys.make("enterprise", enterprise).astype(str)
 
 
-def _main_by(frame: pd.DataFrame, group: list[str], by: str) -> pd.DataFrame:
-    """Per group: the ``by`` value with most pay (ties: first in sort order), its pay, a tie
-    flag and the number of distinct values."""
-    totals = frame.groupby([*group, by], sort=True, observed=True)["amount"].sum().reset_index()
-    totals = totals.sort_values([*group, "amount", by], ascending=[True] * len(group)
-                                + [False, True], kind="stable")
-    # Positions within each group, not ``groupby().nth(1)``: under pandas 2 ``nth`` keeps the
-    # row index, so reindexing it by the group keys gave NaN and no tie was ever flagged.
-    groups = totals.groupby(group, sort=False)
-    rank = groups.cumcount().to_numpy()
-    ids = groups.ngroup().to_numpy()
-    amount = totals["amount"].to_numpy(dtype=np.float64)
-    second_amount = np.full(int(ids.max()) + 1 if len(ids) else 0, np.nan)
-    second_amount[ids[rank == 1]] = amount[rank == 1]
-    counts = np.bincount(ids, minlength=len(second_amount))  # one row per distinct ``by``
-    leaders = rank == 0
-    out = totals[leaders].set_index(group)
-    out["tied"] = second_amount[ids[leaders]] == amount[leaders]
-    out["count"] = counts[ids[leaders]]
-    return out.rename(columns={by: "main", "amount": "main_amount"})
+class MainBy(NamedTuple):
+    """Per group: the value with most pay (its code), that pay, whether the runner-up earned as
+    much (a tie), and the number of distinct values."""
+
+    main: np.ndarray
+    amount: np.ndarray
+    tied: np.ndarray
+    count: np.ndarray
+
+
+def _main_by(group: np.ndarray, code: np.ndarray, amount: np.ndarray) -> MainBy:
+    """Per group (ids 0 .. groups - 1, each present): the value code with most pay (ties: the
+    lowest code, codes numbering the values in their sort order), its pay, a tie flag and the
+    number of distinct codes."""
+    codes = int(code.max()) + 1
+    pair = group.astype(np.int64) * codes + code
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    totals = np.add.reduceat(amount[order], first)  # pay per (group, code)
+    pair = pair[first]
+    pair_group, pair_code = pair // codes, pair % codes
+    ranked = np.lexsort((pair_code, -totals, pair_group))  # most pay first, then lowest code
+    pair_group, pair_code, totals = pair_group[ranked], pair_code[ranked], totals[ranked]
+    leader = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1]])
+    count = np.diff(np.r_[leader, len(pair_group)])
+    runner_up = totals[np.minimum(leader + 1, len(totals) - 1)]
+    return MainBy(pair_code[leader], totals[leader], (count > 1) & (runner_up == totals[leader]),
+                  count)
+
+
+def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group id of each row by the keys (ids in the keys' sort order) and each group's first
+    row in that order."""
+    order = np.lexsort(keys[::-1])
+    change = np.zeros(len(order), dtype=bool)
+    change[:1] = True
+    for key in keys:
+        change[1:] |= key[order][1:] != key[order][:-1]
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(change) - 1
+    return group, order[change]
 
 
 EARNINGS_ATTRIBUTES = (
@@ -82,45 +105,38 @@ def earnings(life: LifeCourse, relation: Relation) -> Frame:
         return Frame({name: np.zeros(0) for name in EARNINGS_ATTRIBUTES})
     slot = life.linkage.edukey_slot(pay["person"], pay["spell_start"])
     slot = np.minimum(slot, life.linkage.edukey_count[pay["person"]] - 1)
+    amount = np.rint(pay["amount"]).astype(np.int64)
+    group, head = _groups(pay["person"], slot, pay["tax_year"])
+    total = np.zeros(len(head), dtype=np.int64)
+    np.add.at(total, group, amount)
+    # The block's employers in the order of their keys (text: the order ties are broken in),
+    # each pay row's employer numbered in that order, and the employers' sections and SICs.
+    present, code = np.unique(pay["enterprise"], return_inverse=True)
+    keys = _enterprise_keys(life, present)
+    by_key = np.argsort(keys, kind="stable")
+    employer, keys = present[by_key], keys[by_key]
+    code = np.argsort(by_key)[code]
     ent = life.ctx.pools.enterprises
-    frame = pd.DataFrame({
-        "person": pay["person"], "slot": slot, "tax_year": pay["tax_year"],
-        "amount": np.rint(pay["amount"]).astype(np.int64),
-        "enterprise": _enterprise_keys(life, pay["enterprise"]),
-        "section": np.array([s[1] for s in SIC_SECTIONS])[ent["section"][pay["enterprise"]]],
-        "sic": ent["sic"][pay["enterprise"]],
-    })
-    group = ["person", "slot", "tax_year"]
-    total = frame.groupby(group, sort=True)["amount"].sum()
-    idx = total.index
-    by_ent = _main_by(frame, group, "enterprise").reindex(idx)
-    by_sec = _main_by(frame, group, "section").reindex(idx)
-    by_sic = _main_by(frame, group, "sic").reindex(idx)
-    enterprise_info = frame.drop_duplicates("enterprise").set_index("enterprise")
-    person = idx.get_level_values("person").to_numpy()
-    tax_year = idx.get_level_values("tax_year").to_numpy()
-    main_ent = by_ent["main"].to_numpy()
-    zero = life.ctx.rng("earnings_zero").random(len(idx)) < life.ctx.params["earnings.zero_share"]
-    return Frame(
-        edukey=life.ctx.keys.make("edukey", life.persons["pid"][person],
-                                  idx.get_level_values("slot").to_numpy()),
-        tax_year=tax_year_code(tax_year),
-        earnings=np.where(zero, 0, np.maximum(total.to_numpy(), 0)),
-        main_enterprise=main_ent,
-        enterprise_earnings=by_ent["main_amount"].to_numpy(),
-        tied_enterprise=by_ent["tied"].to_numpy().astype(np.int8),
-        num_employments=by_ent["count"].to_numpy(),
-        main_section=by_sec["main"].to_numpy(),
-        section_earnings=by_sec["main_amount"].to_numpy(),
-        tied_section=by_sec["tied"].to_numpy().astype(np.int8),
-        num_sections=by_sec["count"].to_numpy(),
-        main_sic=by_sic["main"].to_numpy(),
-        sic_earnings=by_sic["main_amount"].to_numpy(),
-        tied_sic=by_sic["tied"].to_numpy().astype(np.int8),
-        num_sic=by_sic["count"].to_numpy(),
-        main_enterprise_sic=enterprise_info["sic"].reindex(main_ent).to_numpy(),
-        main_enterprise_section=enterprise_info["section"].reindex(main_ent).to_numpy(),
-    )
+    section = np.array([s[1] for s in SIC_SECTIONS])[ent["section"][employer]]
+    sic = ent["sic"][employer]
+    main = _main_by(group, code, amount)
+    person = pay["person"][head]
+    zero = life.ctx.rng("earnings_zero").random(len(head)) < life.ctx.params["earnings.zero_share"]
+    out = {
+        "edukey": life.ctx.keys.make("edukey", life.persons["pid"][person], slot[head]),
+        "tax_year": tax_year_code(pay["tax_year"][head]),
+        "earnings": np.where(zero, 0, np.maximum(total, 0)),
+        "main_enterprise": keys[main.main], "enterprise_earnings": main.amount,
+        "tied_enterprise": main.tied.astype(np.int8), "num_employments": main.count,
+        "main_enterprise_sic": sic[main.main], "main_enterprise_section": section[main.main],
+    }
+    for name, count, values in (("section", "num_sections", section),
+                                ("sic", "num_sic", sic)):
+        labels, value_code = np.unique(values, return_inverse=True)
+        by = _main_by(group, value_code[code], amount)
+        out.update({f"main_{name}": labels[by.main], f"{name}_earnings": by.amount,
+                    f"tied_{name}": by.tied.astype(np.int8), count: by.count})
+    return Frame(out)
 
 
 @builder("hmrc.self_assessment", provides=["edukey", "tax_year", "self_employed",
