@@ -82,7 +82,7 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     # PLASC and the three termly views of a year share everything but the census day.
     attributes = _census_years(life).year(year)
     n = len(attributes)
-    return Frame({**{name: attributes[name] for name in attributes if name != "year"},
+    return Frame({**{name: attributes[name] for name in attributes},
                   "censusdate": np.full(n, census_date(year, relation.term)),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 
@@ -91,8 +91,7 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
 def _census_years(life: LifeCourse) -> ByYear:
     """The census attributes of every year's pupil records that do not depend on the term,
     computed once for all years (each year's views read their slice)."""
-    rows = ByYear.of(_census_rows(life)).frame
-    year = rows["year"]
+    rows, year = ByYear.of(_census_rows(life))
     duplicate = rows["record_status"] == 101
     attributes = pupil_attributes(life, rows["person"], year, rows["school"])
     # The census records the pupil's own year group (sixth-formers included).
@@ -114,8 +113,7 @@ def _census_years(life: LifeCourse) -> ByYear:
         "parttime": (rows["ncyear"] < 0).astype(np.int64),
         "entrydate": ymd(rows["entry_year"], 9, 1),
         "phase": phase,
-        "year": year,
-    }))
+    }), year)
 
 
 CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_months",

@@ -50,7 +50,7 @@ def absence(life: LifeCourse, relation: Relation) -> Frame:
     rows = _absence_years(life).year(relation.year)
     n = len(rows)
     out: dict[str, object] = {name: rows[name] for name in rows
-                              if name not in (*PERIODS, "year")}
+                              if name not in PERIODS}
     possible, auth, unauth, reasons, attendance = (rows[name] for name in PERIODS)
     for i, term in enumerate(TERMS):
         _absence_measures(out, term, possible[:, i], auth[:, i], unauth[:, i])
@@ -93,12 +93,12 @@ def _absence_years(life: LifeCourse) -> ByYear:
                                                  rows["year"])["adopted_from_care"]
     return ByYear(Frame({
         **attrs, **{name: values[order] for name, values in periods.items()},
-        "year": rows["year"], "enrolstatus": np.full(n, "C"),
+        "enrolstatus": np.full(n, "C"),
         "mainrecord": np.ones(n, dtype=np.int64),
         "phase": np.where(rows["ncyear"] <= 6, "PS", "SS"),
         **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
         **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
-        "datacollection_1": np.full(n, "SC")}))
+        "datacollection_1": np.full(n, "SC")}), rows["year"])
 
 
 def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
@@ -138,11 +138,16 @@ def exclusions_old(life: LifeCourse, relation: Relation) -> Frame:
 def exclusions(life: LifeCourse, relation: Relation) -> Frame:
     """Exclusions from 2005/06: table 1 per exclusion, table 2 per pupil and school, table 3
     per pupil; tables 2 and 3 spread each exclusion over the numbered _1 .. _40 columns."""
-    rows = _exclusion_years(life).year(relation.year)
-    if relation.table.name == "exclusions_table_1":
-        return _exclusion_rows(rows)
-    by_school = relation.table.name == "exclusions_table_2"
-    return _exclusions_wide(rows, by_school)
+    return _exclusion_table(life, relation.table.name).year(relation.year)
+
+
+@per_block
+def _exclusion_table(life: LifeCourse, table: str) -> ByYear:
+    """One exclusions table's rows of every year (each year's view reads its slice)."""
+    rows = _exclusion_years(life)
+    if table == "exclusions_table_1":
+        return ByYear(_exclusion_rows(rows.frame), rows.years)
+    return _exclusions_wide(rows.frame, by_school=table == "exclusions_table_2")
 
 
 PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES)
@@ -152,10 +157,10 @@ PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES)
 def _exclusion_years(life: LifeCourse) -> ByYear:
     """Every year's exclusions (``school_events.exclusions``) with their pupil's attributes
     (``PUPIL_COLUMNS``), computed once for all years (each year's views read their slice)."""
-    rows = ByYear.of(school_events.exclusions(life)).frame
+    rows, years = ByYear.of(school_events.exclusions(life))
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
-    return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}))
+    return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}), years)
 
 
 def _exclusion_rows(rows: Frame) -> Frame:
@@ -180,13 +185,14 @@ def _exclusion_rows(rows: Frame) -> Frame:
     })
 
 
-def _exclusions_wide(rows: Frame, by_school: bool) -> Frame:
-    """One row per pupil (and school), the i-th exclusion in the ``*_i`` columns."""
-    key = rows["person"] * 100_000 + (rows["school"] if by_school else 0)
-    order = np.lexsort((rows["start"], key))
-    key = key[order]
-    change = np.ones(len(key), dtype=bool)
-    change[1:] = key[1:] != key[:-1]
+def _exclusions_wide(rows: Frame, by_school: bool) -> ByYear:
+    """One row per pupil (and school) and year, the i-th exclusion in the ``*_i`` columns."""
+    school = rows["school"] if by_school else np.zeros(len(rows), dtype=np.int64)
+    order = np.lexsort((rows["start"], school, rows["person"], rows["year"]))
+    year, person, school = rows["year"][order], rows["person"][order], school[order]
+    change = np.ones(len(order), dtype=bool)
+    change[1:] = ((year[1:] != year[:-1]) | (person[1:] != person[:-1])
+                  | (school[1:] != school[:-1]))
     first = np.flatnonzero(change)
     group = np.cumsum(change) - 1
     position = np.arange(len(order)) - first[group] + 1
@@ -234,7 +240,7 @@ def _exclusions_wide(rows: Frame, by_school: bool) -> Frame:
         missing[group[at], position[at] - 1] = False
         for n in range(1, WIDE_SLOTS + 1):
             out[f"{name}_{n}"] = Masked(matrix[:, n - 1], missing[:, n - 1])
-    return Frame(out)
+    return ByYear(Frame(out), year[first])
 
 
 CENSUS_LIKE = (

@@ -127,19 +127,24 @@ class Frame:
 
 
 class ByYear(NamedTuple):
-    """A frame's rows sorted by their ``year`` column, stably (a year's rows keep their order),
-    so that one year's rows are a slice of every column: views, not copies. Lets the per-year
-    views of a table share what was computed once for all its years."""
+    """Rows sorted by their academic year, stably (a year's rows keep their order), so that one
+    year's rows are a slice of every column: views, not copies. Lets the per-year views of a
+    table share what was computed once for all its years."""
 
     frame: Frame
+    years: np.ndarray
+    """Each row's year (sorted)."""
 
     @staticmethod
-    def of(frame: Frame) -> ByYear:
-        return ByYear(frame.take(np.argsort(frame["year"], kind="stable")))
+    def of(frame: Frame, years: np.ndarray | None = None) -> ByYear:
+        """The frame's rows sorted by ``years`` (default: the frame's ``year`` column)."""
+        years = frame["year"] if years is None else years
+        order = np.argsort(years, kind="stable")
+        return ByYear(frame.take(order), years[order])
 
     def rows(self, year: int) -> slice:
         """Position of the year's rows."""
-        start, stop = np.searchsorted(self.frame["year"], (year, year + 1))
+        start, stop = np.searchsorted(self.years, (year, year + 1))
         return slice(int(start), int(stop))
 
     def year(self, year: int) -> Frame:
