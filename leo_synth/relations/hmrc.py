@@ -57,16 +57,15 @@ def _main_by(group: np.ndarray, code: np.ndarray, amount: np.ndarray) -> MainBy:
     order = np.argsort(pair, kind="stable")
     pair = pair[order]
     first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
-    totals = np.add.reduceat(amount[order], first)  # pay per (group, code)
-    pair = pair[first]
-    pair_group, pair_code = pair // codes, pair % codes
-    ranked = np.lexsort((pair_code, -totals, pair_group))  # most pay first, then lowest code
-    pair_group, pair_code, totals = pair_group[ranked], pair_code[ranked], totals[ranked]
-    leader = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1]])
-    count = np.diff(np.r_[leader, len(pair_group)])
-    runner_up = totals[np.minimum(leader + 1, len(totals) - 1)]
-    return MainBy(pair_code[leader], totals[leader], (count > 1) & (runner_up == totals[leader]),
-                  count)
+    totals = np.add.reduceat(amount[order], first)  # pay per (group, code), by group and code
+    pair_group, pair_code = pair[first] // codes, pair[first] % codes
+    start = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1]])  # group's first
+    best = np.maximum.reduceat(totals, start)
+    at_best = totals == best[pair_group]
+    # The leader: the first (lowest) code with the most pay; a tie: another code with as much.
+    leader = np.minimum.reduceat(np.where(at_best, np.arange(len(totals)), len(totals)), start)
+    tied = np.add.reduceat(at_best.astype(np.int64), start) > 1
+    return MainBy(pair_code[leader], best, tied, np.diff(np.r_[start, len(totals)]))
 
 
 def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
