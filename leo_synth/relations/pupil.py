@@ -19,6 +19,7 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
 from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.text import labels_of
 from leo_synth.spec.years import academic_year_labels
 
 ETHNIC_MAJOR = {"W": "WHIT", "M": "MIXD", "A": "ASIA", "B": "BLAC", "C": "CHIN", "O": "AOEG"}
@@ -92,11 +93,7 @@ NCYEAR_BELOW_1 = {0: "R", -1: "N2", -2: "N1"}
 def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
     """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14 (each distinct
     year coded once)."""
-    ncyear = np.asarray(ncyear)
-    distinct, inverse = np.unique(ncyear, return_inverse=True)
-    codes = np.array([NCYEAR_BELOW_1.get(year, str(year)) for year in distinct.tolist()],
-                     dtype=object)
-    return codes[inverse].reshape(ncyear.shape)
+    return labels_of(ncyear, lambda year: NCYEAR_BELOW_1.get(year, str(year)))
 
 
 def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
