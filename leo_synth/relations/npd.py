@@ -17,12 +17,7 @@ from leo_synth.relations.ks4_progress import (
     va_estimates,
 )
 from leo_synth.relations.ks4_subjects import slot_subjects
-from leo_synth.relations.pupil import (
-    PUPIL_ATTRIBUTES,
-    ncyear_code,
-    pupil_attributes,
-    pupil_year_attributes,
-)
+from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import (
     CENSUS_FIELD_ATTRIBUTES,
     CHARACTERISTIC_ATTRIBUTES,
@@ -98,8 +93,7 @@ def _census_years(life: LifeCourse) -> ByYear:
     computed once for all years (each year's views read their slice)."""
     rows, year = ByYear.of(_census_rows(life))
     duplicate = rows["record_status"] == 101
-    shared = pupil_year_attributes(life, rows["person"], year)
-    attributes = {name: shared[name] for name in shared}
+    attributes = pupil_attributes(life, rows["person"], year, rows["school"])
     # The census records the pupil's own year group (sixth-formers included).
     attributes["ncyear_actual"] = ncyear_code(rows["ncyear"])
     attributes["fsm"] = rows["fsm"].astype(np.int64)
@@ -108,6 +102,7 @@ def _census_years(life: LifeCourse) -> ByYear:
     n = len(rows)
     return ByYear(Frame({
         **attributes,
+        **characteristics(life, rows["person"], year, rows["school"]),
         **census_fields(life, rows["person"], year, rows["ncyear"], phase),
         "recordstatus": Masked(rows["record_status"], rows["record_status"] < 0),
         "datacollection": np.where(year <= 2005, "PLASC", "SC"),

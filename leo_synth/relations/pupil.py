@@ -12,14 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import pmrs_in_year
-from leo_synth.relations.pupil_characteristics import (
-    age_at_year_start,
-    characteristics,
-    idaci_rank,
-)
+from leo_synth.relations.pupil_characteristics import age_at_year_start, idaci_rank
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of
-from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
@@ -145,29 +140,6 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "urn_anon": keys.make("school", school, 1),
         "ncyear_actual": ncyear_code(year - persons["cohort"][person] - 5),
     }
-
-
-def pupil_year_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> Frame:
-    """``PUPIL_ATTRIBUTES`` and ``CHARACTERISTIC_ATTRIBUTES`` of pupil-year records (rows of
-    ``life.schooling.pupil_years``, at their school), given by person and academic year."""
-    pupil_years = life.schooling.pupil_years
-    key = pupil_years["person"] * 10_000 + pupil_years["year"]  # sorted: by person, year
-    want = np.asarray(person) * 10_000 + np.asarray(year)
-    row = np.searchsorted(key, want)
-    found = row < len(key)
-    found[found] = key[row[found]] == want[found]
-    if not found.all():
-        raise ValueError("not every (person, year) is a pupil-year record")
-    return _pupil_years_attributes(life).take(row)
-
-
-@per_block
-def _pupil_years_attributes(life: LifeCourse) -> Frame:
-    """The attributes of every pupil-year record, computed once for the census, absence and
-    exclusion records of the block (functions of person, year and school alike)."""
-    rows = life.schooling.pupil_years
-    return Frame({**pupil_attributes(life, rows["person"], rows["year"], rows["school"]),
-                  **characteristics(life, rows["person"], rows["year"], rows["school"])})
 
 
 @per_block

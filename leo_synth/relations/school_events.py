@@ -10,12 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.npd import care_attributes
-from leo_synth.relations.pupil import (
-    PUPIL_ATTRIBUTES,
-    ncyear_code,
-    pupil_attributes,
-    pupil_year_attributes,
-)
+from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import CHARACTERISTIC_ATTRIBUTES, characteristics
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -91,9 +86,9 @@ def _absence_years(life: LifeCourse) -> ByYear:
     order = np.argsort(rows["year"], kind="stable")
     rows = rows.take(order)
     n = len(rows)
-    shared = pupil_year_attributes(life, rows["person"], rows["year"])
-    attrs = {name: shared[name] for name in shared}
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
     attrs["adopted_from_care"] = care_attributes(life, rows["person"],
                                                  rows["year"])["adopted_from_care"]
     return ByYear(Frame({
@@ -163,9 +158,9 @@ def _exclusion_years(life: LifeCourse) -> ByYear:
     """Every year's exclusions (``school_events.exclusions``) with their pupil's attributes
     (``PUPIL_COLUMNS``), computed once for all years (each year's views read their slice)."""
     rows, years = ByYear.of(school_events.exclusions(life))
-    attrs = pupil_year_attributes(life, rows["person"], rows["year"])
-    return ByYear(Frame({**{name: rows[name] for name in rows},
-                         **{name: attrs[name] for name in attrs}}), years)
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}), years)
 
 
 def _exclusion_rows(rows: Frame) -> Frame:
