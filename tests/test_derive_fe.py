@@ -404,7 +404,7 @@ def test_ypmad_snapshot_postcode_year_and_census_source(db) -> None:
 def test_in_year_finds_exactly_the_records_pairs(span: int) -> None:
     import numpy as np
 
-    from leo_synth.relations.derive_ypmad import in_year
+    from leo_synth.relations.common import in_year
 
     rng = np.random.default_rng(span)
     person, their_person = rng.integers(0, 40, 300), rng.integers(0, 40, 200)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 
+from leo_synth.relations.common import in_year
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     MEDIAN_SCALES,
@@ -62,8 +63,7 @@ def _census_rows(life: LifeCourse) -> Frame:
     pru = school_events.alternative_provision(
         life, 2013, 2020, life.ctx.params["alternative_provision.pru_in_census_share"],
         "pru_in_census")
-    rows["pru"] = np.isin(rows["person"] * 10_000 + rows["year"],
-                          pru["person"] * 10_000 + pru["year"])
+    rows["pru"] = in_year(rows["person"], rows["year"], pru["person"], pru["year"]) == 1
     return rows
 
 

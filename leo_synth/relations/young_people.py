@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.common import in_year
 from leo_synth.relations.derive_ilr import overlaps
 from leo_synth.relations.derive_ypmad import (
     AT_15,
@@ -150,7 +151,7 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     leave = p16.leave_date[person]
     neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
     he_years = life.he.years
-    in_he = np.isin(person * 10_000 + year, he_years["person"] * 10_000 + he_years["year"])
+    in_he = in_year(person, year, he_years["person"], he_years["year"]) == 1
     # A sixth-form drop-out is at an FE college in the year after Year 12.
     at_college = p16.sixth_form_dropout[person] & (year > p16.start_year[person])
     learning = np.select(
