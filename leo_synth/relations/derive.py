@@ -13,6 +13,7 @@ columns. Either kind is named the same way in a spec.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,25 @@ def batched_derivation(name: str) -> Callable[[BatchedDerivation], BatchedDeriva
 def is_derivation(name: str | None) -> bool:
     """Whether ``name`` is a registered derivation of either kind."""
     return name in DERIVATIONS or name in BATCHED_DERIVATIONS
+
+
+def per_frame(compute: Callable[..., Any]) -> Callable[..., Any]:
+    """Compute ``compute(frame, *args)`` once per frame and arguments: the many columns of a
+    relation derived from one intermediate (a pupil's eight slot grades, ...) share it. The
+    result is shared, so it is made read-only."""
+    results: weakref.WeakKeyDictionary[Frame, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(compute)
+    def cached(frame: Frame, *args: Any) -> Any:
+        held = results.setdefault(frame, {})
+        if args not in held:
+            value = compute(frame, *args)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            held[args] = value
+        return held[args]
+
+    return cached
 
 
 def count_or_flag(count: np.ndarray, params: dict[str, Any]) -> np.ndarray:

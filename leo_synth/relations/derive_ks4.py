@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.derive import count_or_flag, derivation, per_frame
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     VA_MEASURES,
@@ -49,6 +49,7 @@ SUBJECT_SLOTS = {"eng": ("eng",), "mat": ("mat",), "math": ("mat",), "sci": ("eb
 """Slots of the subjects as the VRF names spell them (case-insensitive)."""
 
 
+@per_frame
 def slot_points(frame: Frame) -> np.ndarray:
     """(rows, 8) grades on the 9-1 scale, 0 where the slot has no entry."""
     return np.stack([np.asarray(frame[f"pts_{s}"], dtype=np.int64) for s in SLOTS], axis=1)
@@ -67,6 +68,7 @@ def band_mask(points: np.ndarray, band: str) -> np.ndarray:
     return entered & (points == int(band))
 
 
+@per_frame
 def _subject(frame: Frame, subject: str) -> np.ndarray:
     """(rows, k) grades of a subject's slots (``eng``, ``mat``, ``sci``, ``hum``, ``lan``,
     ``em``: English and maths, ``ems``: with science)."""
@@ -245,14 +247,20 @@ AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "MAT": "2210", "DSCI": "1370", "G
 cover (``ks4_subjects``); every other subject's column is NULL, as no simulated pupil sits it."""
 
 
+@per_frame
 def _subject_hits(frame: Frame, subject: str) -> np.ndarray:
     """(rows, 8) True where the slot holds an entered GCSE in the subject (AP name)."""
     code = AP_SUBJECTS.get(subject.upper())
     points = slot_points(frame)
     if code is None:
         return np.zeros(points.shape, dtype=bool)
-    subjects = np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
-    return (subjects == code) & (points > 0)
+    return (_slot_subjects(frame) == code) & (points > 0)
+
+
+@per_frame
+def _slot_subjects(frame: Frame) -> np.ndarray:
+    """(rows, 8) subject codes of the slots."""
+    return np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
 
 
 @derivation("ks4_subject_grade")
@@ -270,8 +278,9 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
         hit = hits[:, index]
         if params.get("scale") == "_91":
             hit = hit & reformed(slot, years)
-        grade[hit] = exam_grade(slot, points[hit, index], years[hit])
-        null &= ~hit
+        if hit.any():
+            grade[hit] = exam_grade(slot, points[hit, index], years[hit])
+            null &= ~hit
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
         return Masked(np.where(null, 0, grade).astype(float), null)
     return Masked(*_as_listed(grade.astype(str), null, points, hits, column))

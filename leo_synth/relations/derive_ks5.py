@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.derive import count_or_flag, derivation, per_frame
 from leo_synth.relations.ks4_progress import ceiling_floor
 from leo_synth.relations.ks5_subjects import (
     FACILITATING_MAPPINGS,
@@ -36,12 +36,14 @@ POINTS_QCA = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/1
 ENTRIES = 4
 
 
+@per_frame
 def alevel_grades(frame: Frame) -> np.ndarray:
     """(rows, 4) A level grade indexes, -1 where there is no entry."""
     return np.stack([np.asarray(frame[f"al_{i}"], dtype=np.int64)
                      for i in range(1, ENTRIES + 1)], axis=1)
 
 
+@per_frame
 def alevel_subjects(frame: Frame) -> np.ndarray:
     """(rows, 4) mapping codes of the A levels, '' where there is no entry."""
     return np.stack([np.asarray(frame[f"sub_{i}"]).astype(str)
