@@ -271,6 +271,11 @@ def discounted(frame: Frame, relation: Relation, column: RelationColumn,
                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the result is discounted: the student (``student``) has another result in the same
     subject (``mapping``) with more points, or as many and listed earlier; else 0."""
+    return _discounted(frame).copy()  # every such column of the frame alike
+
+
+@per_frame
+def _discounted(frame: Frame) -> np.ndarray:
     student = np.asarray(frame["student"], dtype=np.int64)
     mapping = np.asarray(frame["mapping"]).astype(str)
     points = np.asarray(frame["points"], dtype=float)
