@@ -69,6 +69,12 @@ def band_mask(points: np.ndarray, band: str) -> np.ndarray:
 
 
 @per_frame
+def _slot_band(frame: Frame, band: str) -> np.ndarray:
+    """(rows, 8) True where the slot's grade is in the band (:func:`band_mask`)."""
+    return band_mask(slot_points(frame), band)
+
+
+@per_frame
 def _subject(frame: Frame, subject: str) -> np.ndarray:
     """(rows, k) grades of a subject's slots (``eng``, ``mat``, ``sci``, ``hum``, ``lan``,
     ``em``: English and maths, ``ems``: with science)."""
@@ -82,11 +88,10 @@ def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
     """Number of the pupil's GCSEs with a grade in ``band`` (0 with ``zero``, for qualifications not
     simulated, such as short courses); with ``if_em``, 0 unless English and maths are both in
     the band."""
-    points = slot_points(frame)
     if params.get("zero"):
         return np.zeros(len(frame), dtype=np.int64)
     band = str(params["band"])
-    count = band_mask(points, band).sum(1)
+    count = _slot_band(frame, band).sum(1)
     if params.get("if_em"):
         count = np.where(band_mask(_subject(frame, "em"), band).all(1), count, 0)
     return count
@@ -104,9 +109,8 @@ def threshold(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the pupil has at least ``count`` GCSEs in ``band`` and, with ``including``, grades in
     that band in those subjects (e.g. 5 A*-C including English and maths)."""
-    points = slot_points(frame)
     band = str(params["band"])
-    ok = band_mask(points, band).sum(1) >= int(params.get("count", 1))
+    ok = _slot_band(frame, band).sum(1) >= int(params.get("count", 1))
     if params.get("including"):
         ok &= band_mask(_subject(frame, str(params["including"])), band).all(1)
     return ok.astype(np.int64)
@@ -116,7 +120,7 @@ def threshold(frame: Frame, relation: Relation, column: RelationColumn,
 def no_passes(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the pupil passed nothing (no GCSE at G/1 or above)."""
-    return (~band_mask(slot_points(frame), "AG").any(1)).astype(np.int64)
+    return (~_slot_band(frame, "AG").any(1)).astype(np.int64)
 
 
 @derivation("ks4_subject")
@@ -201,9 +205,8 @@ def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Highest examination category: 1 = 5+ A*-C with English and maths, 2 = 5+ A*-C,
     3 = 5+ A*-G, 4 = 1+ A*-G, 6 = no passes (5, any other pass, cannot occur with GCSEs)."""
-    points = slot_points(frame)
-    ac = band_mask(points, "AC").sum(1)
-    ag = band_mask(points, "AG").sum(1)
+    ac = _slot_band(frame, "AC").sum(1)
+    ag = _slot_band(frame, "AG").sum(1)
     em = band_mask(_subject(frame, "em"), "AC").all(1)
     return np.select([(ac >= 5) & em, ac >= 5, ag >= 5, ag >= 1], [1, 2, 3, 4], 6)
 
