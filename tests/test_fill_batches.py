@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
@@ -79,3 +80,23 @@ def test_a_column_null_in_every_row_is_nulls_of_its_type() -> None:
             assert array.type == sql_type.arrow_type() and array.null_count == 3, text
         half = to_arrow(Masked(values, np.array([True, False, True])), sql_type, 3)
         assert half.null_count == 2 and half.type == sql_type.arrow_type(), text
+
+
+def test_fixed_width_text_converts_to_what_pyarrow_makes_of_it() -> None:
+    """(ASCII 'U' and 'S' arrays are built from their buffers: the same values, NULL slots and
+    buffers as pyarrow's own conversion, which ends a value at its first NUL.)"""
+    rng = np.random.default_rng(5)
+    samples = [np.array(["Y", "N", "N"]), np.array(["AB12", "CD", "", "EEEE"]),
+               np.array([b"ABCDEFGHI", b"AB", b""]), np.array(["é", "a"]),
+               np.array([b"\xc3\xa9", b"a"]), np.array(["a\x00b", "ab\x00", "c"]),
+               np.array(["x" * 40, "y"]), np.array(["", ""]), np.array([], dtype="U3")]
+    for values in samples:
+        values = values[rng.integers(0, len(values), 50)] if len(values) else values
+        for nulls in (None, rng.random(len(values)) < 0.3):
+            expected = pa.array(values, type=pa.binary() if values.dtype.kind == "S"
+                                else pa.string(), mask=nulls).cast(pa.string())
+            got = to_arrow(values, parse_sql_type("varchar(40)"), len(values), nulls)
+            got.validate(full=True)
+            assert got.equals(expected), (values.dtype, nulls is not None)
+            assert [bytes(b) if b else b"" for b in got.buffers()[1:]] == [
+                bytes(b) if b else b"" for b in expected.buffers()[1:]], values.dtype

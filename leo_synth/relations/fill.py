@@ -364,6 +364,8 @@ def _integers(values: np.ndarray, bits: int) -> np.ndarray:
 
 
 def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
+    if values.dtype.kind in "US" and (ascii_text := _ascii_strings(values, null)) is not None:
+        return ascii_text
     if values.dtype.kind == "S":
         return pa.array(values, type=pa.binary(), mask=null).cast(pa.string())
     if values.dtype.kind == "U":
@@ -374,6 +376,45 @@ def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
         return pa.array(values, mask=null).cast(pa.string())
     text = values.astype(str)
     return pa.array(text, type=pa.string(), mask=null)
+
+
+_ASCII_WIDTH = 32
+"""The widest text converted by :func:`_ascii_strings`: its work grows with the width, pyarrow's
+with the values' own lengths (long free text is mostly shorter than its width, or NULL)."""
+
+
+def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArray | None:
+    """Fixed-width numpy text ('U' or 'S') as an Arrow string array built from its buffers,
+    when every character is ASCII and no value holds a NUL before its end (None otherwise).
+
+    pyarrow converts such arrays value by value (a 'U' array at about 60 ns a value, the
+    codes of a code list included); here the characters are narrowed to bytes and the values'
+    bytes gathered at once, giving the same array, NUL-free text being what pyarrow makes too
+    (it ends a value at its first NUL)."""
+    count = len(values)
+    wide = values.dtype.kind == "U"
+    width = values.dtype.itemsize // 4 if wide else values.dtype.itemsize
+    if not count or not width or width > _ASCII_WIDTH:
+        return None
+    chars = np.ascontiguousarray(values).view(np.uint32 if wide else np.uint8)
+    if chars.max() >= 128:
+        return None
+    data = chars.astype(np.uint8, copy=False)
+    filled = np.count_nonzero(data)
+    if filled == data.size and null is None:  # all values full width (codes often are)
+        offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
+    else:
+        lengths = np.strings.str_len(data.view(f"S{width}"))  # up to the last non-NUL
+        if filled != lengths.sum():  # a NUL inside a value
+            return None
+        if null is not None:
+            lengths[null] = 0
+        offsets = np.zeros(count + 1, dtype=np.int32)
+        np.cumsum(lengths, out=offsets[1:])
+        data = data.reshape(count, width)[np.arange(width) < lengths[:, None]]
+    validity = None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
+                                       validity, 0 if null is None else int(null.sum()))
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:
