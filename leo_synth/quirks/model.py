@@ -169,26 +169,27 @@ class QuirkRun:
 
     def fill_nulls(self, rows: np.ndarray, names: list[str], value: object) -> None:
         """In ``rows`` (ascending), the NULL cells of columns ``names`` become ``value``,
-        recorded as ``set_values`` records them; one pass over the relation (the rows are
-        taken and their keys made once, the table rebuilt once), not one per column."""
+        recorded as ``set_values`` records them; one pass over the relation (the rows' keys
+        made once, the table rebuilt once), not one per column."""
         if not len(rows) or not names:
             return
-        picked = self.table.select(names).take(pa.array(rows, pa.int64()))
         columns = self.table.columns
         keys: np.ndarray | None = None
-        for name, chosen in zip(names, picked.columns, strict=True):
-            if not chosen.null_count:
+        for name in names:
+            index = self.table.schema.get_field_index(name)
+            column = columns[index]
+            if not column.null_count:
                 continue
-            hit = np.flatnonzero(chosen.is_null().to_numpy())
+            hit = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False)[rows])
+            if not len(hit):
+                continue
             if keys is None:
                 keys = np.array(self.keys(rows), dtype=object)
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
             mask = np.zeros(self.table.num_rows, dtype=bool)
             mask[rows[hit]] = True
-            index = self.table.schema.get_field_index(name)
-            columns[index] = pc.if_else(pa.array(mask),
-                                        pa.scalar(value).cast(columns[index].type),
-                                        columns[index])
+            columns[index] = pc.if_else(pa.array(mask), pa.scalar(value).cast(column.type),
+                                        column)
         if keys is not None:
             self.table = pa.Table.from_arrays(columns, schema=self.table.schema)
 
