@@ -100,3 +100,22 @@ def test_fixed_width_text_converts_to_what_pyarrow_makes_of_it() -> None:
             assert got.equals(expected), (values.dtype, nulls is not None)
             assert [bytes(b) if b else b"" for b in got.buffers()[1:]] == [
                 bytes(b) if b else b"" for b in expected.buffers()[1:]], values.dtype
+
+
+def test_object_numbers_convert_as_pandas_coerces_them() -> None:
+    """(Arrow converts plain numbers; text, decimals and integers beyond a float's exact range
+    go through pandas, which made every such column before.)"""
+    import decimal
+
+    import pandas as pd
+
+    samples = [[1, None, -3], [1.5, None, float("nan"), -0.0], ["12", None, "x"],
+               [decimal.Decimal("1.5"), None], [2**60, 1], [None, None], [np.int64(3), None]]
+    for sample in samples:
+        values = np.array(sample, dtype=object)
+        coerced = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+        for text in ("bigint", "float", "numeric(12,2)"):
+            sql_type = parse_sql_type(text)
+            got = to_arrow(values, sql_type, len(values))
+            assert got.equals(to_arrow(coerced, sql_type, len(values))), (sample, text)
+            assert got.null_count == np.isnan(coerced).sum()

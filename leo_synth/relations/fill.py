@@ -330,7 +330,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
         array = pa.array(values.astype("datetime64[s]"), type=target, mask=null)
     elif kind in ("integer", "decimal", "float"):
         if values.dtype.kind == "O":  # e.g. pandas results with None for missing
-            numeric = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+            numeric = _object_numbers(values)
         elif values.dtype.kind in "fbUS":
             numeric = values.astype(float)
         else:
@@ -348,6 +348,17 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     else:  # pragma: no cover - parse_sql_type only produces the kinds above
         raise TypeError(kind)
     return array
+
+
+def _object_numbers(values: np.ndarray) -> np.ndarray:
+    """An object array's numbers as floats, NaN for None, NaN and what is not a number (as
+    pandas ``to_numeric`` coerces them); Arrow converts plain numbers faster, and refuses the
+    rest (text, decimals, integers a float cannot hold exactly), which pandas then converts."""
+    try:
+        return pa.array(values, type=pa.float64(), from_pandas=True).to_numpy(
+            zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
 
 
 _INT_DTYPES = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
