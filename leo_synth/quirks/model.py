@@ -175,12 +175,13 @@ class QuirkRun:
             return
         columns = self.table.columns
         keys: np.ndarray | None = None
+        fills: dict[pa.DataType, pa.Scalar] = {}
         for name in names:
             index = self.table.schema.get_field_index(name)
             column = columns[index]
             if not column.null_count:
                 continue
-            hit = np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False)[rows])
+            hit = np.flatnonzero(nulls_at(column, rows))
             if not len(hit):
                 continue
             if keys is None:
@@ -188,8 +189,9 @@ class QuirkRun:
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
             mask = np.zeros(self.table.num_rows, dtype=bool)
             mask[rows[hit]] = True
-            columns[index] = pc.if_else(pa.array(mask), pa.scalar(value).cast(column.type),
-                                        column)
+            if column.type not in fills:
+                fills[column.type] = pa.scalar(value).cast(column.type)
+            columns[index] = pc.if_else(pa.array(mask), fills[column.type], column)
         if keys is not None:
             self.table = pa.Table.from_arrays(columns, schema=self.table.schema)
 
@@ -214,6 +216,18 @@ class QuirkRun:
         keys = row_keys(rows, self.key_columns() + list(distinguishing))
         self.defects.add(self.quirk.code, ADDED_ROW, keys)
         self.table = pa.concat_tables([self.table, rows.cast(self.table.schema)])
+
+
+def nulls_at(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` hold NULL in ``column``: read from those rows' validity bits alone
+    when the column is one array (a quirk's rows are a few of many)."""
+    if column.num_chunks == 1:
+        array = column.chunk(0)
+        validity = array.buffers()[0]
+        if validity is not None:
+            at = rows + array.offset
+            return (np.frombuffer(validity, dtype=np.uint8)[at >> 3] >> (at & 7) & 1) == 0
+    return column.is_null().to_numpy(zero_copy_only=False)[rows]
 
 
 def as_text(values: pa.Array) -> list[str | None]:
