@@ -148,8 +148,10 @@ def _fixed_width_values(array: pa.Array) -> np.ndarray:
     """The values of a fixed-width array as numpy, read in place (NULL slots hold whatever
     the buffer does: their hashes are replaced)."""
     dtype = array.type.to_pandas_dtype()
-    data = np.frombuffer(array.buffers()[1], dtype=dtype)
-    return data[array.offset:array.offset + len(array)]
+    buffer = array.buffers()[1]
+    if buffer is None:  # (allowed of an empty array)
+        return np.zeros(len(array), dtype=dtype)
+    return np.frombuffer(buffer, dtype=dtype)[array.offset:array.offset + len(array)]
 
 
 def _nulls(array: pa.Array) -> np.ndarray:

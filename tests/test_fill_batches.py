@@ -89,7 +89,8 @@ def test_fixed_width_text_converts_to_what_pyarrow_makes_of_it() -> None:
     samples = [np.array(["Y", "N", "N"]), np.array(["AB12", "CD", "", "EEEE"]),
                np.array([b"ABCDEFGHI", b"AB", b""]), np.array(["é", "a"]),
                np.array([b"\xc3\xa9", b"a"]), np.array(["a\x00b", "ab\x00", "c"]),
-               np.array(["x" * 40, "y"]), np.array(["", ""]), np.array([], dtype="U3")]
+               np.array(["x" * 40, "y"]), np.array(["", ""]), np.array([], dtype="U3"),
+               np.array(["AB", "C"], dtype=">U2")]
     for values in samples:
         values = values[rng.integers(0, len(values), 50)] if len(values) else values
         for nulls in (None, rng.random(len(values)) < 0.3):

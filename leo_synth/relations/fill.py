@@ -405,7 +405,7 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     count = len(values)
     wide = values.dtype.kind == "U"
     width = values.dtype.itemsize // 4 if wide else values.dtype.itemsize
-    if not count or not width or width > _ASCII_WIDTH:
+    if not count or not width or width > _ASCII_WIDTH or not values.dtype.isnative:
         return None
     chars = np.ascontiguousarray(values).view(np.uint32 if wide else np.uint8)
     if chars.max() >= 128:
