@@ -91,16 +91,17 @@ def test_fixed_width_text_converts_to_what_pyarrow_makes_of_it() -> None:
                np.array([b"\xc3\xa9", b"a"]), np.array(["a\x00b", "ab\x00", "c"]),
                np.array(["x" * 40, "y"]), np.array(["", ""]), np.array([], dtype="U3"),
                np.array(["AB", "C"], dtype=">U2")]
-    for values in samples:
-        values = values[rng.integers(0, len(values), 50)] if len(values) else values
-        for nulls in (None, rng.random(len(values)) < 0.3):
-            expected = pa.array(values, type=pa.binary() if values.dtype.kind == "S"
-                                else pa.string(), mask=nulls).cast(pa.string())
-            got = to_arrow(values, parse_sql_type("varchar(40)"), len(values), nulls)
-            got.validate(full=True)
-            assert got.equals(expected), (values.dtype, nulls is not None)
-            assert [bytes(b) if b else b"" for b in got.buffers()[1:]] == [
-                bytes(b) if b else b"" for b in expected.buffers()[1:]], values.dtype
+    for sample in samples:
+        for size in (50, 1200):  # (below and above the rows worth a gather)
+            values = sample[rng.integers(0, len(sample), size)] if len(sample) else sample
+            for nulls in (None, rng.random(len(values)) < 0.3):
+                expected = pa.array(values, type=pa.binary() if values.dtype.kind == "S"
+                                    else pa.string(), mask=nulls).cast(pa.string())
+                got = to_arrow(values, parse_sql_type("varchar(40)"), len(values), nulls)
+                got.validate(full=True)
+                assert got.equals(expected), (values.dtype, size, nulls is not None)
+                assert [bytes(b) if b else b"" for b in got.buffers()[1:]] == [
+                    bytes(b) if b else b"" for b in expected.buffers()[1:]], values.dtype
 
 
 def test_object_numbers_convert_as_pandas_coerces_them() -> None:

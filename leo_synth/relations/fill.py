@@ -394,6 +394,11 @@ _ASCII_WIDTH = 32
 with the values' own lengths (long free text is mostly shorter than its width, or NULL)."""
 
 
+_ASCII_GATHER_ROWS = 1000
+"""Fewer values than this are left to pyarrow when their bytes must be gathered (NULLs, or
+values shorter than the width): the gather costs more than pyarrow's conversion of so few."""
+
+
 def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArray | None:
     """Fixed-width numpy text ('U' or 'S') as an Arrow string array built from its buffers,
     when every character is ASCII and no value holds a NUL before its end (None otherwise).
@@ -405,7 +410,8 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     count = len(values)
     wide = values.dtype.kind == "U"
     width = values.dtype.itemsize // 4 if wide else values.dtype.itemsize
-    if not count or not width or width > _ASCII_WIDTH or not values.dtype.isnative:
+    if (not count or not width or width > _ASCII_WIDTH or not values.dtype.isnative
+            or (null is not None and count < _ASCII_GATHER_ROWS)):
         return None
     chars = np.ascontiguousarray(values).view(np.uint32 if wide else np.uint8)
     if chars.max() >= 128:
@@ -414,6 +420,8 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     filled = np.count_nonzero(data)
     if filled == data.size and null is None:  # all values full width (codes often are)
         offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
+    elif count < _ASCII_GATHER_ROWS:
+        return None
     else:
         lengths = np.strings.str_len(data.view(f"S{width}"))  # up to the last non-NUL
         if filled != lengths.sum():  # a NUL inside a value
