@@ -423,7 +423,7 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     elif count < _ASCII_GATHER_ROWS:
         return None
     else:
-        lengths = np.strings.str_len(data.view(f"S{width}"))  # up to the last non-NUL
+        lengths = np.char.str_len(data.view(f"S{width}"))  # to the last non-NUL; numpy 1.26 too
         if filled != lengths.sum():  # a NUL inside a value
             return None
         if null is not None:
