@@ -14,9 +14,8 @@ import math
 import multiprocessing
 import platform
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import pyarrow as pa
 from leo_synth import __version__
 from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
+from leo_synth.engine.block_stream import BlockStream
 from leo_synth.engine.estimate import estimated_bytes
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
@@ -54,7 +54,8 @@ from leo_synth.writers.lock import close_inherited_locks
 LEDGER_RELATION = "_leo_synth_defects"
 """The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
-BlockResult = list[tuple[int, pa.RecordBatch | None, Checksum, bytes | None]]
+RelationResult = tuple[int, pa.RecordBatch | None, Checksum, bytes | None]
+BlockResult = list[RelationResult]
 """Per relation (index into the run's relations): the block's batch, its checksum and the
 writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload or Parquet's
 compressed Arrow IPC; None without). Both are computed where the batch is built, so the work
@@ -94,7 +95,7 @@ class BlockState:
     quirk_rates: dict[str, float] = field(default_factory=dict)
     ledger_index: int | None = None
     """Index of the answer-key relation ``_leo_synth_defects`` (None: no ledger)."""
-    encoder: Callable[[Relation, pa.RecordBatch], bytes] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
     """The writer's per-batch encoding, run in the workers (``Writer.encoder``)."""
 
 
@@ -115,16 +116,16 @@ def _worker_started(state: BlockState | None = None) -> None:
         _init_worker(state)
 
 
-def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
+def block_results(block: int, state: BlockState | None = None) -> Iterator[RelationResult]:
     """Simulate one block and build every person-driven relation's batch (with ``state``, or
-    the worker's own)."""
+    the worker's own), handing each over as soon as it is built, in relation order (the
+    answer key last)."""
     state = state or _STATE
     assert state is not None, "worker state not initialised"
     first = block * state.block_size
     size = min(state.block_size, state.persons - first)
     ctx = BlockContext(state.seed, block, first, size, state.params, state.pools, state.keys)
     life = simulate_block(ctx)
-    out: BlockResult = []
     ledger: list[tuple[str, Defects]] = []
     for index in state.person_relations:
         rel = state.relations[index]
@@ -134,20 +135,25 @@ def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
         batch = build_batch(rel, frame, state.seed, block)
         batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block, life)
         ledger.append((rel.name, defects))
-        out.append(_finished(state, index, batch))
+        yield _finished(state, index, batch)
     if state.ledger_index is not None:
         rel = state.relations[state.ledger_index]
         batch = build_batch(rel, _ledger_rows(ledger), state.seed, block)
-        out.append(_finished(state, state.ledger_index, batch))
-    return out
+        yield _finished(state, state.ledger_index, batch)
 
 
-def _finished(state: BlockState, index: int, batch: pa.RecordBatch
-              ) -> tuple[int, pa.RecordBatch | None, Checksum, bytes | None]:
+def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
+    """A whole block's results at once (:func:`block_results`)."""
+    return list(block_results(block, state))
+
+
+def _finished(state: BlockState, index: int, batch: pa.RecordBatch) -> RelationResult:
     """A relation's block result: its checksum, and its encoding or else its batch."""
     checksum = Checksum.of(batch, batch.schema)
     if state.encoder is not None and batch.num_rows:
-        return index, None, checksum, state.encoder(state.relations[index], batch)
+        encoded = state.encoder(state.relations[index], batch)
+        if encoded is not None:  # (None: the writer takes this batch as it is)
+            return index, None, checksum, encoded
     return index, batch, checksum, None
 
 
@@ -174,37 +180,42 @@ class InFlight:
         self.peak = max(self.peak, blocks)
 
 
+IN_PROCESS_PERSONS = 1_000
+"""A run of one block with fewer persons is generated in the writing process: a worker
+process would cost more than it saves (it starts, and copies pages of its parent)."""
+
+
 def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
-                   in_flight: InFlight | None = None) -> Iterator[BlockResult]:
-    """Block results in block order (all the run's blocks, or ``blocks``), computed by
-    ``workers`` processes, at most ``2 * workers`` blocks in flight."""
+                   in_flight: InFlight | None = None
+                   ) -> Iterator[Iterator[RelationResult]]:
+    """Per block, in block order (all the run's blocks, or ``blocks``), its results as they are
+    built (each block's must be read before the next block's), by ``workers`` processes
+    (engine/block_stream.py) while this process writes what came before. At most
+    ``2 * workers`` blocks are in flight (one with a single worker)."""
     if blocks is None:
         blocks = range(math.ceil(state.persons / state.block_size))
     in_flight = in_flight or InFlight()
-    if workers <= 1 or len(blocks) <= 1:
-        _init_worker(state)
-        for block in blocks:
-            in_flight.note(1)
-            yield compute_block(block)
+    if not blocks:
         return
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        _init_worker(state)  # inherited by the forked workers, nothing to pickle
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(workers, initializer=_worker_started)
-    else:  # pragma: no cover - platforms without fork
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(workers, initializer=_worker_started, initargs=(state,))
-    with pool:
-        pending: deque = deque()
+    if len(blocks) == 1 and state.persons - blocks[0] * state.block_size < IN_PROCESS_PERSONS:
+        _init_worker(replace(state, encoder=None))  # the writer encodes what it needs
+        in_flight.note(1)
+        yield block_results(blocks[0])
+        return
+    _init_worker(state)  # inherited by forked workers, nothing to pickle
+    limit = 1 if workers <= 1 else 2 * workers
+    spawn = "fork" not in multiprocessing.get_all_start_methods()
+    with BlockStream(min(workers, len(blocks)), block_results, _worker_started,
+                     (state,) if spawn else ()) as stream:
         queue = iter(blocks)
-        remaining = len(blocks)
-        while remaining or pending:
-            while remaining and len(pending) < 2 * workers:
-                pending.append(pool.apply_async(compute_block, (next(queue),)))
-                remaining -= 1
-            in_flight.note(len(pending))
-            yield pending.popleft().get()
+        for position in range(len(blocks)):
+            while stream.submitted < len(blocks) and stream.submitted - position < limit:
+                stream.submit(next(queue))
+            in_flight.note(stream.submitted - position)
+            results = stream.receive()
+            yield results
+            for _unread in results:  # (a caller that stopped reading early)
+                pass
 
 
 class LocalEngine:
@@ -228,7 +239,7 @@ class LocalEngine:
 
     @contextlib.contextmanager
     def results(self, state: BlockState, blocks: range,
-                writer: Writer) -> Iterator[Iterator[BlockResult]]:
+                writer: Writer) -> Iterator[Iterator[Iterator[RelationResult]]]:
         results = iterate_blocks(state, self.workers, blocks, self.in_flight)
         try:
             yield results
@@ -342,6 +353,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             batch = build_batch(rel, registry.BUILDERS[rel.table.builder].build(static_ctx, rel),
                                 config.seed, -1)
             writer.write(rel, batch)
+            writer.finish(rel)
             rows[rel.name] += batch.num_rows
         with engine.results(state, blocks, writer) as results:
             for done, result in enumerate(results, start=1):
@@ -351,6 +363,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                     else:
                         writer.write(relations[index], batch, checksum, encoded)
                     rows[relations[index].name] += checksum.rows
+                    if done == n_blocks:  # the relation's last rows: the writer may go on
+                        writer.finish(relations[index])
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))
                 pause_point("write")
