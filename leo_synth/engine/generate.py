@@ -14,7 +14,7 @@ import math
 import multiprocessing
 import platform
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -186,12 +186,18 @@ process would cost more than it saves (it starts, and copies pages of its parent
 
 
 def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
-                   in_flight: InFlight | None = None
-                   ) -> Iterator[Iterator[RelationResult]]:
+                   in_flight: InFlight | None = None, by_relation: bool = False
+                   ) -> Iterator[Iterable[RelationResult]]:
     """Per block, in block order (all the run's blocks, or ``blocks``), its results as they are
     built (each block's must be read before the next block's), by ``workers`` processes
     (engine/block_stream.py) while this process writes what came before. At most
-    ``2 * workers`` blocks are in flight (one with a single worker)."""
+    ``2 * workers`` blocks are in flight (one with a single worker).
+
+    ``by_relation`` (for a writer whose output does not depend on the order of relations, only
+    on each relation's blocks being in order): the blocks that the workers build at the same
+    time are read together, relation by relation, so a relation has all its rows as soon as
+    the last blocks have built it, not once the last blocks are done; their results come
+    with the first of them, and the others' are empty."""
     if blocks is None:
         blocks = range(math.ceil(state.persons / state.block_size))
     in_flight = in_flight or InFlight()
@@ -203,19 +209,32 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
         yield block_results(blocks[0])
         return
     _init_worker(state)  # inherited by forked workers, nothing to pickle
+    processes = min(workers, len(blocks))
     limit = 1 if workers <= 1 else 2 * workers
+    together = processes if by_relation else 1
     spawn = "fork" not in multiprocessing.get_all_start_methods()
-    with BlockStream(min(workers, len(blocks)), block_results, _worker_started,
+    with BlockStream(processes, block_results, _worker_started,
                      (state,) if spawn else ()) as stream:
         queue = iter(blocks)
-        for position in range(len(blocks)):
-            while stream.submitted < len(blocks) and stream.submitted - position < limit:
+        for position in range(0, len(blocks), together):
+            while stream.submitted < len(blocks) and stream.submitted - position < max(
+                    limit, together):
                 stream.submit(next(queue))
             in_flight.note(stream.submitted - position)
-            results = stream.receive()
-            yield results
-            for _unread in results:  # (a caller that stopped reading early)
-                pass
+            # blocks dealt in turn: those read together are on different workers
+            group = [stream.receive() for _ in range(min(together, len(blocks) - position))]
+            yield _relation_by_relation(group) if len(group) > 1 else group[0]
+            yield from ([] for _ in group[1:])
+            for results in group:  # (the end of each block, or a caller that stopped early)
+                for _unread in results:
+                    pass
+
+
+def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
+    """The results of blocks built at the same time, relation by relation (each relation's
+    in block order): every block has the same relations in the same order."""
+    for results in zip(*group, strict=False):
+        yield from results
 
 
 class LocalEngine:
@@ -239,8 +258,9 @@ class LocalEngine:
 
     @contextlib.contextmanager
     def results(self, state: BlockState, blocks: range,
-                writer: Writer) -> Iterator[Iterator[Iterator[RelationResult]]]:
-        results = iterate_blocks(state, self.workers, blocks, self.in_flight)
+                writer: Writer) -> Iterator[Iterator[Iterable[RelationResult]]]:
+        results = iterate_blocks(state, self.workers, blocks, self.in_flight,
+                                 by_relation=writer.any_relation_order)
         try:
             yield results
         finally:
@@ -324,6 +344,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     writer.check(relations)  # from here on the writer may hold a lock: abort() releases it
     n_blocks = len(blocks)
     rows = {rel.name: 0 for rel in relations}
+    delivered = [0] * len(relations)
+    """Per relation, the blocks whose results the writer has had."""
     if phase:
         writer.on_phase = phase
         phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
@@ -363,7 +385,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                     else:
                         writer.write(relations[index], batch, checksum, encoded)
                     rows[relations[index].name] += checksum.rows
-                    if done == n_blocks:  # the relation's last rows: the writer may go on
+                    delivered[index] += 1
+                    if delivered[index] == n_blocks:  # its last rows: the writer may go on
                         writer.finish(relations[index])
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))

@@ -106,6 +106,11 @@ class Writer(ABC):
         """Store a batch given as its ``encoder`` result (writers with an encoder)."""
         raise NotImplementedError(f"{type(self).__name__} has no encoder")
 
+    any_relation_order = False
+    """Whether the output is the same whatever the order in which the batches of different
+    relations arrive (each relation's still in block order): then the engine may hand over
+    the blocks built at the same time relation by relation."""
+
     def finish(self, relation: Relation) -> None:
         """Told when a relation has received all its batches, while other relations are still
         being generated: a writer may index or write it now rather than at commit."""
