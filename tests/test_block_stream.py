@@ -80,3 +80,20 @@ def test_a_dying_worker_is_one_line_not_a_hang() -> None:
                                  "its block (out of memory? try fewer --workers or a smaller "
                                  "--block-size)")
     assert all(not process.is_alive() for process in stream.processes)
+
+
+def _three(block: int) -> Iterator[tuple[int, int]]:
+    yield from ((block, i) for i in range(3))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_read_together_alternate_whichever_worker_built_them(workers: int) -> None:
+    """Two blocks read relation by relation (the SQLite writer's order): one worker sends the
+    first block's results before the second's, and they are kept until their turn."""
+    with BlockStream(workers, _three, _started) as stream:
+        for block in (5, 6, 7):
+            stream.submit(block)
+        together = [stream.receive(), stream.receive()]
+        read = [item for pair in zip(*together, strict=True) for item in pair]
+        read.extend(stream.receive())
+    assert read == [(5, 0), (6, 0), (5, 1), (6, 1), (5, 2), (6, 2), (7, 0), (7, 1), (7, 2)]

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -56,15 +57,16 @@ def _serve(produce: Callable[[int], Iterable[Any]], tasks: Any, results: Any, pa
             continue
         if block is None:
             return
+        ticket, block = block
         try:
             for item in produce(block):
                 if os.getppid() != parent:  # orphaned (see above)
                     os._exit(0)
-                results.put(item)
+                results.put((ticket, item))
         except BaseException as exc:  # sent to the parent, which raises it
-            results.put(_Failure(exc))
+            results.put((ticket, _Failure(exc)))
             return
-        results.put(_END)
+        results.put((ticket, _END))
 
 
 class BlockStream:
@@ -86,6 +88,8 @@ class BlockStream:
             for i in range(workers)]
         self.submitted = 0
         self.received = 0
+        self.waiting: dict[int, deque] = {}
+        """Results read ahead, per block (by its rank in the run), until its turn."""
         try:
             for process in self.processes:
                 process.start()
@@ -95,22 +99,35 @@ class BlockStream:
 
     def submit(self, block: int) -> None:
         """Hand the run's next block to the next worker in turn."""
-        self.tasks[self.submitted % len(self.tasks)].put(block)
+        self.tasks[self.submitted % len(self.tasks)].put((self.submitted, block))
         self.submitted += 1
 
     def receive(self) -> Iterator[Any]:
-        """The results of the oldest block submitted and not yet received, as they come."""
-        worker = self.received % len(self.tasks)
+        """The results of the oldest block submitted and not yet received, as they come.
+        Several blocks' may be read at once, alternately: the results that a worker sent for
+        a later block of its own are kept until that block's are read."""
+        ticket = self.received
         self.received += 1
         while True:
-            item = self._next(worker)
+            waiting = self.waiting.get(ticket)
+            item = waiting.popleft() if waiting else self._next(ticket)
             if isinstance(item, str) and item == _END:
+                self.waiting.pop(ticket, None)
                 return
             if isinstance(item, _Failure):
                 raise item.error
             yield item
 
-    def _next(self, worker: int) -> Any:
+    def _next(self, ticket: int) -> Any:
+        """The next result that ``ticket``'s worker sends for it."""
+        worker = ticket % len(self.tasks)
+        while True:
+            sent_for, item = self._read(worker)
+            if sent_for == ticket:
+                return item
+            self.waiting.setdefault(sent_for, deque()).append(item)
+
+    def _read(self, worker: int) -> tuple[int, Any]:
         results, process = self.results[worker], self.processes[worker]
         while True:
             try:

@@ -186,18 +186,18 @@ process would cost more than it saves (it starts, and copies pages of its parent
 
 
 def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
-                   in_flight: InFlight | None = None, by_relation: bool = False
+                   in_flight: InFlight | None = None, together: int = 1
                    ) -> Iterator[Iterable[RelationResult]]:
     """Per block, in block order (all the run's blocks, or ``blocks``), its results as they are
     built (each block's must be read before the next block's), by ``workers`` processes
     (engine/block_stream.py) while this process writes what came before. At most
-    ``2 * workers`` blocks are in flight (one with a single worker).
+    ``2 * workers`` blocks are in flight (one with a single worker), or ``together``.
 
-    ``by_relation`` (for a writer whose output does not depend on the order of relations, only
-    on each relation's blocks being in order): the blocks that the workers build at the same
-    time are read together, relation by relation, so a relation has all its rows as soon as
-    the last blocks have built it, not once the last blocks are done; their results come
-    with the first of them, and the others' are empty."""
+    ``together`` consecutive blocks are read relation by relation (each relation's in block
+    order; 0: as many as there are worker processes, for a writer whose output does not
+    depend on the order of relations), so that a relation has all its rows once the last
+    blocks have built it, not once they are done (``Writer.blocks_together``); their results
+    come with the first of them, and the others' are empty."""
     if blocks is None:
         blocks = range(math.ceil(state.persons / state.block_size))
     in_flight = in_flight or InFlight()
@@ -210,18 +210,16 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
         return
     _init_worker(state)  # inherited by forked workers, nothing to pickle
     processes = min(workers, len(blocks))
-    limit = 1 if workers <= 1 else 2 * workers
-    together = processes if by_relation else 1
+    together = together or processes
+    limit = max(together, 1 if workers <= 1 else 2 * workers)
     spawn = "fork" not in multiprocessing.get_all_start_methods()
     with BlockStream(processes, block_results, _worker_started,
                      (state,) if spawn else ()) as stream:
         queue = iter(blocks)
         for position in range(0, len(blocks), together):
-            while stream.submitted < len(blocks) and stream.submitted - position < max(
-                    limit, together):
+            while stream.submitted < len(blocks) and stream.submitted - position < limit:
                 stream.submit(next(queue))
             in_flight.note(stream.submitted - position)
-            # blocks dealt in turn: those read together are on different workers
             group = [stream.receive() for _ in range(min(together, len(blocks) - position))]
             yield _relation_by_relation(group) if len(group) > 1 else group[0]
             yield from ([] for _ in group[1:])
@@ -260,7 +258,7 @@ class LocalEngine:
     def results(self, state: BlockState, blocks: range,
                 writer: Writer) -> Iterator[Iterator[Iterable[RelationResult]]]:
         results = iterate_blocks(state, self.workers, blocks, self.in_flight,
-                                 by_relation=writer.any_relation_order)
+                                 together=writer.blocks_together)
         try:
             yield results
         finally:

@@ -106,10 +106,12 @@ class Writer(ABC):
         """Store a batch given as its ``encoder`` result (writers with an encoder)."""
         raise NotImplementedError(f"{type(self).__name__} has no encoder")
 
-    any_relation_order = False
-    """Whether the output is the same whatever the order in which the batches of different
-    relations arrive (each relation's still in block order): then the engine may hand over
-    the blocks built at the same time relation by relation."""
+    blocks_together = 1
+    """How many consecutive blocks the engine hands over relation by relation (each
+    relation's batches in block order), so that a relation is finished as soon as the last
+    blocks have built it: a writer whose output depends on the order of relations names a
+    number that does not depend on the workers; 0: as many as the workers build at once (an
+    output that does not depend on the order of relations)."""
 
     def finish(self, relation: Relation) -> None:
         """Told when a relation has received all its batches, while other relations are still

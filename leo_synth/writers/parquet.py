@@ -115,7 +115,7 @@ class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
     encoder = staticmethod(ipc_bytes)
-    any_relation_order = True  # a file per relation
+    blocks_together = 0  # a file per relation: the order of relations does not matter
 
     def __init__(self, target: str, if_exists: str, budget_bytes: int | None = None):
         super().__init__(target, if_exists)

@@ -170,6 +170,10 @@ class BlockFiles:
 class SqliteWriter(FileWriter):
     what = "file"
     foreign = staticmethod(foreign_sqlite)
+    blocks_together = 2
+    """Two blocks are copied relation by relation, so that with two workers a relation is
+    indexed as soon as the last two blocks have built it; a fixed number, since the file's
+    pages follow the order of the statements."""
 
     def __init__(self, target: str, if_exists: str):
         super().__init__(target, if_exists)
