@@ -271,7 +271,7 @@ def block_engine(config: RunConfig) -> Any:
         from leo_synth.engine.dask_blocks import DaskEngine
 
         return DaskEngine(config)
-    return LocalEngine(config.workers)
+    return LocalEngine(config.worker_count())
 
 
 def plan_relations(catalog: Catalog, iteration: int,
