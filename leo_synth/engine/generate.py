@@ -231,7 +231,7 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
 def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
     """The results of blocks built at the same time, relation by relation (each relation's
     in block order): every block has the same relations in the same order."""
-    for results in zip(*group, strict=False):
+    for results in zip(*group, strict=True):
         yield from results
 
 
