@@ -1,9 +1,11 @@
 """Run a generation: plan the relations, simulate blocks (in parallel), stream to a writer.
 
-Blocks are simulated independently (each draws only from its own keyed streams) and their
-batches are handed to the writer strictly in block order, whichever worker finished first, so
-the output is byte-identical for any number of workers. At most ``2 * workers`` blocks are in
-flight, so memory depends on the block size, not on the number of persons.
+Blocks are simulated independently (each draws only from its own keyed streams). Each
+relation's batch goes to the writer as soon as a worker has built it (engine/block_stream.py),
+so the writer works while the blocks are generated, in an order the writer fixes (block by
+block, or a few blocks relation by relation), whichever worker finished first, so the output
+is byte-identical for any number of workers. At most ``2 * workers`` blocks are in flight, so
+memory depends on the block size, not on the number of persons.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ class BlockState:
 
 
 _STATE: BlockState | None = None
-"""Set in each worker (inherited on fork, or sent once by the pool initializer)."""
+"""Set in each worker (inherited on fork, or sent once when the worker starts)."""
 
 
 def _init_worker(state: BlockState) -> None:
