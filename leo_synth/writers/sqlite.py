@@ -3,9 +3,11 @@
 Dates are stored as ISO text (SQLite has no date type; ``date()`` and comparisons work on it),
 decimals as REAL. Tables are created from the spec via SQLAlchemy's SQLite dialect (compiled
 once, then cached); batches are loaded by ADBC's bulk ingest (the Arrow buffers bound in C, no
-Python object per value: about a third of an ``executemany``'s time; ``sqlite_adbc``), in one
-transaction on a fresh file without a journal; keys and indexes are added after loading, then
-the file is renamed into place. The file carries
+Python object per value: about a third of an ``executemany``'s time; ``sqlite_adbc``), in the
+worker processes, into small files that the writer copies record by record
+(:class:`BlockFiles`) into a fresh file without a journal; a relation's keys and indexes are
+added once it has all its rows (:meth:`SqliteWriter.finish`), then the file is renamed into
+place. The file carries
 ``PRAGMA application_id`` = "LEOS" and a manifest table: together they mark it as leo-synth's
 own, which ``--if-exists replace`` requires before replacing a file.
 """
@@ -267,10 +269,11 @@ class SqliteWriter(FileWriter):
         assert self.connection is not None and self.manifest is not None
         connection = self.connection
         try:
-            for rel in self.relations:  # those not finished yet (a run without blocks)
-                if rel.name not in self.indexed:
-                    self.announce("index")
-                    self._index(rel)
+            unindexed = [rel for rel in self.relations if rel.name not in self.indexed]
+            if unindexed:  # (relations not finished: a run without blocks)
+                self.announce("index")
+            for rel in unindexed:
+                self._index(rel)
             connection.execute(f"INSERT INTO {MANIFEST_TABLE} VALUES (?)",
                                self.manifest.to_json())
             self._close()
