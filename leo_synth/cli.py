@@ -162,7 +162,7 @@ class Progress:
     commit's phases named as they begin (keys and indexes, the manifest, publishing)."""
 
     PHASES: ClassVar[dict[str, str]] = {
-        "files": "finishing the relations' Parquet files (each is written once it has all its rows)",
+        "files": "finishing the relations' Parquet files (each written once it has its rows)",
         "index": "creating keys and indexes",
         "publish": "publishing the output",
     }
