@@ -266,27 +266,39 @@ def _slot_subjects(frame: Frame) -> np.ndarray:
     return np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
 
 
+@per_frame
+def _slot_grades(frame: Frame) -> np.ndarray:
+    """(rows, 8) grade each slot's exam row would record (``exam_grade``; meaningless where
+    the slot has no entry)."""
+    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    points = slot_points(frame)
+    return np.stack([exam_grade(slot, points[:, index], years)
+                     for index, slot in enumerate(SLOTS)], axis=1)
+
+
+@per_frame
+def _slot_reformed(frame: Frame) -> np.ndarray:
+    """(rows, 8) True where the slot's GCSE is graded 9-1 in the row's year."""
+    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    return np.stack([reformed(slot, years) for slot in SLOTS], axis=1)
+
+
 @derivation("ks4_subject_grade")
 def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> Masked:
     """The grade of the pupil's GCSE in ``subject`` (an AP name) as its KS4 exam row records
     it; NULL without one. With ``scale`` ``_91``, only a reformed (9-1) GCSE's grade."""
     hits = _subject_hits(frame, str(params["subject"]))
-    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
-    points = slot_points(frame)
-    n = len(frame)
-    grade = np.full(n, "", dtype=object)
-    null = np.ones(n, dtype=bool)
-    for index, slot in enumerate(SLOTS):
-        hit = hits[:, index]
-        if params.get("scale") == "_91":
-            hit = hit & reformed(slot, years)
-        if hit.any():
-            grade[hit] = exam_grade(slot, points[hit, index], years[hit])
-            null &= ~hit
+    graded = hits & _slot_reformed(frame) if params.get("scale") == "_91" else hits
+    null = ~graded.any(1)
+    if null.all():  # most AP subjects: no simulated pupil sits them
+        return Masked(np.full(len(frame), "") if column.spec.type.kind == "string"
+                      else np.zeros(len(frame)), null)
+    last = graded.shape[1] - 1 - np.argmax(graded[:, ::-1], axis=1)  # the last slot sitting it
+    grade = np.where(null, "", _slot_grades(frame)[np.arange(len(frame)), last])
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
         return Masked(np.where(null, 0, grade).astype(float), null)
-    return Masked(*_as_listed(grade.astype(str), null, points, hits, column))
+    return Masked(*_as_listed(grade, null, slot_points(frame), hits, column))
 
 
 def _as_listed(grade: np.ndarray, null: np.ndarray, points: np.ndarray, hits: np.ndarray,
