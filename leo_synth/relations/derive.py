@@ -142,10 +142,22 @@ def reference_code(frame: Frame, relation: Relation, columns: list[RelationColum
     return [pools.take(row) for row in picks]
 
 
+def as_text(values: np.ndarray) -> np.ndarray:
+    """``values.astype(str)``, but numbers are formatted once per distinct value: a column
+    holds few (codes, grades, rounded scores), and formatting is the costly part. Floats are
+    told apart by their bits, so -0.0 stays '-0.0'."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf" or values.ndim != 1 or len(values) < 2:
+        return values.astype(str)
+    keys = values.view(f"i{values.itemsize}") if values.dtype.kind == "f" else values
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return values[first].astype(str)[inverse]
+
+
 @per_frame
 def _text(frame: Frame, name: str) -> np.ndarray:
     """An attribute's values as text (the flags and recodings of one attribute share it)."""
-    return np.asarray(frame[name]).astype(str)
+    return as_text(np.asarray(frame[name]))
 
 
 @derivation("any_of")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import derivation
+from leo_synth.relations.derive import as_text, derivation
 from leo_synth.relations.ks123_results import KS1_CODES, KS1_POINTS, KS1_WHOLE
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
@@ -32,7 +32,11 @@ def _names(of: Any) -> list[str]:
     return list(of) if isinstance(of, list) else [str(of)]
 
 
-def _out(values: np.ndarray, null: np.ndarray) -> object:
+def _out(values: np.ndarray, null: np.ndarray, column: RelationColumn | None) -> object:
+    """Values as the column stores them (numbers in a text column as text, formatted once per
+    distinct value), NULL where ``null``."""
+    if column is not None and column.spec.type.kind == "string" and values.dtype.kind in "iuf":
+        values = as_text(values)
     return Masked(values, null) if null.any() else values
 
 
@@ -61,7 +65,7 @@ def ks_flag(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
             ok &= values <= bound("at_most", i) + 1e-9
         oks.append(ok)
     ok = np.any(oks, axis=0) if params.get("any") else np.all(oks, axis=0)
-    return _out(ok.astype(np.int64), null)
+    return _out(ok.astype(np.int64), null, column)
 
 
 @derivation("ks_points")
@@ -80,7 +84,7 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
             missing |= values < 0
             index = np.clip(values, 0, 6).astype(np.int64)
             if scale == "ks1_code":
-                return _out(KS1_CODES[index], missing)
+                return _out(KS1_CODES[index], missing, column)
             values = (KS1_WHOLE if scale == "ks1_whole" else KS1_POINTS)[index].astype(float)
         elif scale == "level":
             values = 6 * values + 3
@@ -91,7 +95,7 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
     out = np.mean(parts, axis=0)
     digits = params.get("digits")
     out = np.round(out, int(digits)) if digits is not None else out
-    return _out(out, null)
+    return _out(out, null, column)
 
 
 @derivation("ks_band")
@@ -107,7 +111,7 @@ def ks_band(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
         null |= values < float(params["null_below"])
     cuts = np.asarray(params["cuts"], dtype=float)
     codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
-    return _out(codes[np.searchsorted(cuts, values + 1e-9, side="right")], null)
+    return _out(codes[np.searchsorted(cuts, values + 1e-9, side="right")], null, column)
 
 
 @derivation("ks_progress")
@@ -129,7 +133,7 @@ def ks_progress(frame: Frame, relation: Relation, column: RelationColumn,
     progress = (level - prior).astype(np.int64)
     if "at_least" in params:
         progress = (progress >= int(params["at_least"])).astype(np.int64)
-    return _out(progress, null)
+    return _out(progress, null, column)
 
 
 def prior_aps(frame: Frame, params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -161,19 +165,19 @@ def ks_prior(frame: Frame, relation: Relation, column: RelationColumn, rng: np.r
     if "cuts" in params:  # the band of the APS: codes[i] from cuts[i-1] up to cuts[i]
         codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
         cuts = np.asarray(params["cuts"], dtype=float)
-        return _out(codes[np.searchsorted(cuts, aps + 1e-9, side="right")], null)
+        return _out(codes[np.searchsorted(cuts, aps + 1e-9, side="right")], null, column)
     if what == "present":
         return (~null).astype(np.int64)
     if what == "dev":
         subject, missing = _values(frame, str(params["dev"]))
         points = (6 * subject + 3 if params.get("scale") == "level"
                   else KS1_POINTS[np.clip(subject, 0, 6).astype(np.int64)])
-        return _out(np.round(points - aps, 2), null | missing | (subject < 0))
+        return _out(np.round(points - aps, 2), null | missing | (subject < 0), column)
     power = {"aps": 1, "aps2": 2, "aps3": 3, "eal_aps": 1, "eal_aps2": 2}[what]
     out = np.round(aps ** power, 2)
     if what.startswith("eal"):
         out = out * (np.asarray(frame["eal_flag"]) == 1)
-    return _out(out, null)
+    return _out(out, null, column)
 
 
 @derivation("ks_value_added")
@@ -190,7 +194,7 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
     pred = np.round(pred, 2)
     what = str(params.get("what", "score"))
     if what == "pred":
-        return _out(pred, null)
+        return _out(pred, null, column)
     parts = []
     for name in _names(params["of"]):
         values, missing = _values(frame, name)
@@ -198,8 +202,8 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
         parts.append(values if params.get("raw") else 6 * values + 3)
     actual = np.round(np.mean(parts, axis=0), 2)
     if what == "actual":
-        return _out(actual, null)
-    return _out(np.round(actual - pred + float(params.get("centre", 0)), 2), null)
+        return _out(actual, null, column)
+    return _out(np.round(actual - pred + float(params.get("centre", 0)), 2), null, column)
 
 
 @derivation("ks_mobility")

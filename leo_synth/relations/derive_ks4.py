@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import count_or_flag, derivation, per_frame
+from leo_synth.relations.derive import as_text, count_or_flag, derivation, per_frame
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     VA_MEASURES,
@@ -387,7 +387,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what == "level":
         level, null = split_nulls(frame[f"{stage}_{subject}_level"])
         if column.spec.type.kind == "string":
-            return Masked(level.astype(str), null)
+            return Masked(as_text(level), null)
         return Masked(level, null)
     if what == "year":
         return Masked(ks2_year + 1, ks2_year == 0)
@@ -423,7 +423,7 @@ def _as_column_type(value: np.ndarray, column: RelationColumn) -> np.ndarray:
     if column.spec.type.kind == "integer":
         return np.rint(value).astype(np.int64)
     if column.spec.type.kind == "string":
-        return value.astype(str)
+        return as_text(value)
     return value
 
 
