@@ -98,8 +98,11 @@ def date_in_year(frame: Frame, relation: Relation, columns: list[RelationColumn]
                  uniforms: np.ndarray) -> list[object]:
     """A date inside the row's academic year (1 September to 31 August)."""
     years = _row_years(frame, relation)
-    start = academic_year_start(years)
-    days = (academic_year_end(years) - start).astype(np.int64) + 1  # 366 with a 29 February
+    first = int(years.min()) if len(years) else 0
+    span = np.arange(first, int(years.max()) + 1 if len(years) else 0)  # date once per year
+    span_start = academic_year_start(span)
+    span_days = (academic_year_end(span) - span_start).astype(np.int64) + 1  # 366: 29 Feb
+    start, days = span_start[years - first], span_days[years - first]
     offsets = np.minimum((uniforms * days).astype(np.int64), days - 1)
     dates = start.astype("datetime64[D]") + offsets.astype("timedelta64[D]")
     return list(dates)

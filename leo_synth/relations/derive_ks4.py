@@ -288,14 +288,18 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> Masked:
     """The grade of the pupil's GCSE in ``subject`` (an AP name) as its KS4 exam row records
     it; NULL without one. With ``scale`` ``_91``, only a reformed (9-1) GCSE's grade."""
+    n = len(frame)
+    nothing = Masked(np.full(n, "") if column.spec.type.kind == "string" else np.zeros(n),
+                     np.ones(n, dtype=bool))
+    if str(params["subject"]).upper() not in AP_SUBJECTS:  # most: no simulated pupil sits them
+        return nothing
     hits = _subject_hits(frame, str(params["subject"]))
     graded = hits & _slot_reformed(frame) if params.get("scale") == "_91" else hits
     null = ~graded.any(1)
-    if null.all():  # most AP subjects: no simulated pupil sits them
-        return Masked(np.full(len(frame), "") if column.spec.type.kind == "string"
-                      else np.zeros(len(frame)), null)
+    if null.all():
+        return nothing
     last = graded.shape[1] - 1 - np.argmax(graded[:, ::-1], axis=1)  # the last slot sitting it
-    grade = np.where(null, "", _slot_grades(frame)[np.arange(len(frame)), last])
+    grade = np.where(null, "", _slot_grades(frame)[np.arange(n), last])
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
         return Masked(np.where(null, 0, grade).astype(float), null)
     return Masked(*_as_listed(grade, null, slot_points(frame), hits, column))
