@@ -142,7 +142,9 @@ def reference_code(frame: Frame, relation: Relation, columns: list[RelationColum
                                    for col in columns))
     picks = np.minimum((uniforms * _POOL_SIZE).astype(np.int64), _POOL_SIZE - 1)
     picks += (np.arange(len(columns)) * _POOL_SIZE)[:, None]
-    return [pools.take(row) for row in picks]
+    taken = pools.take(picks.ravel())  # one take for all columns, then a slice per column
+    rows = picks.shape[1]
+    return [taken.slice(k * rows, rows) for k in range(len(columns))]
 
 
 def as_text(values: np.ndarray) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import as_text, derivation
+from leo_synth.relations.derive import as_text, derivation, per_frame
 from leo_synth.relations.ks123_results import KS1_CODES, KS1_POINTS, KS1_WHOLE
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
@@ -22,10 +22,14 @@ from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
 
+@per_frame
 def _values(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """An attribute's values as floats and its NULL mask (NULL for Masked or -1 indices)."""
+    """An attribute's values as floats and its NULL mask (NULL for Masked or -1 indices),
+    shared by the frame's derivations of the attribute, so both are read-only."""
     values, null = split_nulls(frame[name])
-    return values.astype(float), null
+    values, null = values.astype(float), null.view()  # a view: the frame's mask stays writable
+    values.flags.writeable = null.flags.writeable = False
+    return values, null
 
 
 def _names(of: Any) -> list[str]:
@@ -56,7 +60,7 @@ def ks_flag(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
     for i, name in enumerate(names):
         values, missing = _values(frame, name)
         if params.get("prior"):
-            missing |= values < 0
+            missing = missing | (values < 0)
         null |= missing
         ok = np.ones(len(frame), dtype=bool)
         if "at_least" in params:
@@ -81,7 +85,7 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
     for name in _names(params["of"]):
         values, missing = _values(frame, name)
         if scale.startswith("ks1"):
-            missing |= values < 0
+            missing = missing | (values < 0)
             index = np.clip(values, 0, 6).astype(np.int64)
             if scale == "ks1_code":
                 return _out(KS1_CODES[index], missing, column)
@@ -89,7 +93,7 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
         elif scale == "level":
             values = 6 * values + 3
         if params.get("prior"):
-            missing |= values < 0
+            missing = missing | (values < 0)
         null |= missing
         parts.append(values)
     out = np.mean(parts, axis=0)
@@ -106,9 +110,9 @@ def ks_band(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
     or, with ``prior``, -1, or below ``null_below``."""
     values, null = _values(frame, str(params["of"]))
     if params.get("prior"):
-        null |= values < 0
+        null = null | (values < 0)
     if "null_below" in params:
-        null |= values < float(params["null_below"])
+        null = null | (values < float(params["null_below"]))
     cuts = np.asarray(params["cuts"], dtype=float)
     codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
     return _out(codes[np.searchsorted(cuts, values + 1e-9, side="right")], null, column)
@@ -124,12 +128,12 @@ def ks_progress(frame: Frame, relation: Relation, column: RelationColumn,
     level, null = _values(frame, str(params["of"]))
     if "prior" in params:
         prior, missing = _values(frame, str(params["prior"]))
-        missing |= prior < 0
+        missing = missing | (prior < 0)
         prior = KS1_WHOLE[np.clip(prior, 0, 6).astype(np.int64)]
     else:
         prior, missing = _values(frame, str(params["prior_level"]))
-        missing |= prior < 0
-    null |= missing
+        missing = missing | (prior < 0)
+    null = null | missing
     progress = (level - prior).astype(np.int64)
     if "at_least" in params:
         progress = (progress >= int(params["at_least"])).astype(np.int64)
@@ -144,7 +148,7 @@ def prior_aps(frame: Frame, params: dict[str, Any]) -> tuple[np.ndarray, np.ndar
     points, null = [], np.zeros(len(frame), dtype=bool)
     for name in names:
         values, missing = _values(frame, name)
-        missing |= values < 0
+        missing = missing | (values < 0)
         null |= missing
         if params.get("scale") == "level":
             points.append(6 * values + 3)
