@@ -227,8 +227,12 @@ def recode(frame: Frame, relation: Relation, column: RelationColumn,
 
 @derivation("scale_point")
 def scale_point(frame: Frame, relation: Relation, column: RelationColumn,
-                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+                rng: np.random.Generator, params: dict[str, Any]) -> pa.Array:
     """'T' if the scale score ``of`` reaches point ``point`` (a score of k means points 1 to k
     achieved), else 'F'."""
     score = np.asarray(frame[params["of"]], dtype=np.int64)
-    return np.where(score >= int(params["point"]), "T", "F")
+    return _FALSE_TRUE.take((score >= int(params["point"])).view(np.uint8))
+
+
+_FALSE_TRUE = pa.array(["F", "T"])
+"""'F' and 'T' as Arrow text: a take of them is the column, with no text to convert."""
