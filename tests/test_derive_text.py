@@ -23,3 +23,28 @@ def test_text_is_what_astype_str_writes(values: np.ndarray) -> None:
     expected = values.astype(str)
     assert text.dtype == expected.dtype
     assert text.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("sql_type", ["varchar(4)", "int", "smallint", "float", "decimal(5,1)"])
+def test_taken_codes_are_the_rows_converted_one_by_one(sql_type: str) -> None:
+    """A column of a few codes, converted once per code and taken, is the column every row of
+    which is converted (a code that is no number is NULL in a numeric column)."""
+    from types import SimpleNamespace
+
+    import pyarrow as pa
+
+    from leo_synth.relations.derive import take_codes
+    from leo_synth.relations.fill import to_arrow
+    from leo_synth.spec.types import parse_sql_type
+
+    kind = parse_sql_type(sql_type)
+    column = SimpleNamespace(spec=SimpleNamespace(type=kind))
+    codes = np.array(["1", "2.5", "x", "40"] if kind.kind != "string" else ["Low", "", "High"],
+                     dtype=object)
+    index = np.random.default_rng(0).integers(0, len(codes), 50)
+    null = index % 7 == 0
+    for mask in (None, null):
+        taken = take_codes(column, codes, index, mask)
+        assert isinstance(taken, pa.Array)
+        assert taken.equals(to_arrow(codes[index], kind, len(index), mask))
+    assert take_codes(column, codes, index, null).null_count >= null.sum()

@@ -159,6 +159,16 @@ def as_text(values: np.ndarray) -> np.ndarray:
     return values[first].astype(str)[inverse]
 
 
+def take_codes(column: RelationColumn, codes: np.ndarray, index: np.ndarray,
+               null: np.ndarray | None = None) -> pa.Array:
+    """``codes[index]`` as the column stores it, NULL where ``null``: the few codes are
+    converted to the column's type once and taken, rather than every row converted."""
+    from leo_synth.relations.fill import to_arrow  # fill imports this module
+
+    typed = to_arrow(np.asarray(codes), column.spec.type, len(codes))
+    return typed.take(pa.array(index, mask=null) if null is not None and null.any() else index)
+
+
 @per_frame
 def _text(frame: Frame, name: str) -> np.ndarray:
     """An attribute's values as text (the flags and recodings of one attribute share it)."""
@@ -216,13 +226,13 @@ def compare(frame: Frame, relation: Relation, column: RelationColumn,
 
 @derivation("recode")
 def recode(frame: Frame, relation: Relation, column: RelationColumn,
-           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Attribute ``of`` recoded through the mapping ``codes`` (value -> code)."""
-    values = _text(frame, params["of"])
-    out = values.astype(object)
-    for value, code in params["codes"].items():
-        out[values == str(value)] = code
-    return out
+           rng: np.random.Generator, params: dict[str, Any]) -> pa.Array:
+    """Attribute ``of`` recoded through the mapping ``codes`` (value -> code); other values
+    are kept as they are."""
+    distinct, index = np.unique(_text(frame, params["of"]), return_inverse=True)
+    mapping = {str(value): code for value, code in params["codes"].items()}
+    recoded = np.array([mapping.get(value, value) for value in distinct.tolist()], dtype=object)
+    return take_codes(column, recoded, index)
 
 
 @derivation("scale_point")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import as_text, derivation, per_frame
+from leo_synth.relations.derive import as_text, derivation, per_frame, take_codes
 from leo_synth.relations.ks123_results import KS1_CODES, KS1_POINTS, KS1_WHOLE
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
@@ -42,6 +42,15 @@ def _out(values: np.ndarray, null: np.ndarray, column: RelationColumn | None) ->
     if column is not None and column.spec.type.kind == "string" and values.dtype.kind in "iuf":
         values = as_text(values)
     return Masked(values, null) if null.any() else values
+
+
+def _coded(codes: np.ndarray, index: np.ndarray, null: np.ndarray,
+           column: RelationColumn | None) -> object:
+    """``codes[index]`` as the column stores it (converted once per code), NULL where
+    ``null``."""
+    if column is None:
+        return _out(codes[index], null, column)
+    return take_codes(column, codes, index, null)
 
 
 @derivation("ks_flag")
@@ -88,7 +97,7 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
             missing = missing | (values < 0)
             index = np.clip(values, 0, 6).astype(np.int64)
             if scale == "ks1_code":
-                return _out(KS1_CODES[index], missing, column)
+                return _coded(KS1_CODES, index, missing, column)
             values = (KS1_WHOLE if scale == "ks1_whole" else KS1_POINTS)[index].astype(float)
         elif scale == "level":
             values = 6 * values + 3
@@ -115,7 +124,7 @@ def ks_band(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
         null = null | (values < float(params["null_below"]))
     cuts = np.asarray(params["cuts"], dtype=float)
     codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
-    return _out(codes[np.searchsorted(cuts, values + 1e-9, side="right")], null, column)
+    return _coded(codes, np.searchsorted(cuts, values + 1e-9, side="right"), null, column)
 
 
 @derivation("ks_progress")
@@ -169,7 +178,7 @@ def ks_prior(frame: Frame, relation: Relation, column: RelationColumn, rng: np.r
     if "cuts" in params:  # the band of the APS: codes[i] from cuts[i-1] up to cuts[i]
         codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
         cuts = np.asarray(params["cuts"], dtype=float)
-        return _out(codes[np.searchsorted(cuts, aps + 1e-9, side="right")], null, column)
+        return _coded(codes, np.searchsorted(cuts, aps + 1e-9, side="right"), null, column)
     if what == "present":
         return (~null).astype(np.int64)
     if what == "dev":

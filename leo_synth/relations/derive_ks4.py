@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import as_text, count_or_flag, derivation, per_frame
+from leo_synth.relations.derive import (
+    as_text,
+    count_or_flag,
+    derivation,
+    per_frame,
+    take_codes,
+)
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     VA_MEASURES,
@@ -374,7 +380,7 @@ PRIOR_BANDS = np.array(["Low", "Middle", "High"])
 
 @derivation("ks4_prior")
 def prior(frame: Frame, relation: Relation, column: RelationColumn,
-          rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+          rng: np.random.Generator, params: dict[str, Any]) -> object:
     """The pupil's KS2 (``stage`` ks2) or KS3 results carried into KS4, NULL without them.
     ``what``: ``level`` (of ``subject``), ``points`` (fine points of ``subject``), ``aps``
     (mean fine points of English, maths, science; ``power`` 2/3, times the EAL flag with
@@ -414,7 +420,8 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what == "dev":
         return Masked(np.round(points[subject][0] - aps, 2), null)
     if what == "band":
-        return Masked(PRIOR_BANDS[np.searchsorted([24.0, 30.0], aps, side="right")], null)
+        return take_codes(column, PRIOR_BANDS, np.searchsorted([24.0, 30.0], aps, side="right"),
+                          null)
     value = np.round(aps ** int(params.get("power", 1)), 2)
     if params.get("eal"):
         value = value * np.asarray(frame["eal_flag"], dtype=float)
