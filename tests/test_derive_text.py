@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from leo_synth.relations.derive import as_text
+from leo_synth.relations.derive import as_text, distinct_text
 
-
-@pytest.mark.parametrize("values", [
+SAMPLES = [
     np.array([0.0, -0.0, np.nan, 1.5, 1.5, 27.33, -np.inf, 1e20, 0.1 + 0.2]),
     np.array([3, 1, 3, -2, 10**12]),
     np.array([7, 7], dtype=np.int8),
@@ -17,12 +16,17 @@ from leo_synth.relations.derive import as_text
     np.array([], dtype=float),
     np.array([True, False]),
     np.array(["a", "bc", "a"]),
-])
+]
+
+
+@pytest.mark.parametrize("values", SAMPLES)
 def test_text_is_what_astype_str_writes(values: np.ndarray) -> None:
     text = as_text(values)
     expected = values.astype(str)
     assert text.dtype == expected.dtype
     assert text.tolist() == expected.tolist()
+    distinct, index = distinct_text(values)
+    assert distinct[index].tolist() == expected.tolist()
 
 
 @pytest.mark.parametrize("sql_type", ["varchar(4)", "int", "smallint", "float", "decimal(5,1)"])

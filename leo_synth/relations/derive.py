@@ -147,16 +147,25 @@ def reference_code(frame: Frame, relation: Relation, columns: list[RelationColum
     return [taken.slice(k * rows, rows) for k in range(len(columns))]
 
 
-def as_text(values: np.ndarray) -> np.ndarray:
-    """``values.astype(str)``, but numbers are formatted once per distinct value: a column
-    holds few (codes, grades, rounded scores), and formatting is the costly part. Floats are
-    told apart by their bits, so -0.0 stays '-0.0'."""
+def distinct_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The text (as ``astype(str)`` writes it) of each distinct value of a 1-d array, and
+    each row's index into it. Numbers are told apart by their bits, so -0.0 stays '-0.0'."""
     values = np.asarray(values)
-    if values.dtype.kind not in "iuf" or values.ndim != 1 or len(values) < 2:
-        return values.astype(str)
+    if values.dtype.kind not in "iuf":
+        return np.unique(values.astype(str), return_inverse=True)
     keys = values.view(f"i{values.itemsize}") if values.dtype.kind == "f" else values
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return values[first].astype(str)[inverse]
+    return values[first].astype(str), inverse
+
+
+def as_text(values: np.ndarray) -> np.ndarray:
+    """``values.astype(str)``, but numbers are formatted once per distinct value: a column
+    holds few (codes, grades, rounded scores), and formatting is the costly part."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf" or values.ndim != 1:
+        return values.astype(str)
+    text, inverse = distinct_text(values)
+    return text[inverse]
 
 
 def take_codes(column: RelationColumn, codes: np.ndarray, index: np.ndarray,
@@ -229,9 +238,9 @@ def recode(frame: Frame, relation: Relation, column: RelationColumn,
            rng: np.random.Generator, params: dict[str, Any]) -> pa.Array:
     """Attribute ``of`` recoded through the mapping ``codes`` (value -> code); other values
     are kept as they are."""
-    distinct, index = np.unique(_text(frame, params["of"]), return_inverse=True)
+    text, index = distinct_text(np.asarray(frame[params["of"]]))
     mapping = {str(value): code for value, code in params["codes"].items()}
-    recoded = np.array([mapping.get(value, value) for value in distinct.tolist()], dtype=object)
+    recoded = np.array([mapping.get(value, value) for value in text.tolist()], dtype=object)
     return take_codes(column, recoded, index)
 
 
