@@ -98,8 +98,11 @@ def date_in_year(frame: Frame, relation: Relation, columns: list[RelationColumn]
                  uniforms: np.ndarray) -> list[object]:
     """A date inside the row's academic year (1 September to 31 August)."""
     years = _row_years(frame, relation)
-    start = academic_year_start(years)
-    days = (academic_year_end(years) - start).astype(np.int64) + 1  # 366 with a 29 February
+    first = int(years.min()) if len(years) else 0
+    span = np.arange(first, int(years.max()) + 1 if len(years) else 0)  # date once per year
+    span_start = academic_year_start(span)
+    span_days = (academic_year_end(span) - span_start).astype(np.int64) + 1  # 366: 29 Feb
+    start, days = span_start[years - first], span_days[years - first]
     offsets = np.minimum((uniforms * days).astype(np.int64), days - 1)
     dates = start.astype("datetime64[D]") + offsets.astype("timedelta64[D]")
     return list(dates)
@@ -139,13 +142,46 @@ def reference_code(frame: Frame, relation: Relation, columns: list[RelationColum
                                    for col in columns))
     picks = np.minimum((uniforms * _POOL_SIZE).astype(np.int64), _POOL_SIZE - 1)
     picks += (np.arange(len(columns)) * _POOL_SIZE)[:, None]
-    return [pools.take(row) for row in picks]
+    taken = pools.take(picks.ravel())  # one take for all columns, then a slice per column
+    rows = picks.shape[1]
+    return [taken.slice(k * rows, rows) for k in range(len(columns))]
+
+
+def distinct_text(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The text (as ``astype(str)`` writes it) of each distinct value of a 1-d array, and
+    each row's index into it. Numbers are told apart by their bits, so -0.0 stays '-0.0'."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf":
+        return np.unique(values.astype(str), return_inverse=True)
+    keys = values.view(f"i{values.itemsize}") if values.dtype.kind == "f" else values
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return values[first].astype(str), inverse
+
+
+def as_text(values: np.ndarray) -> np.ndarray:
+    """``values.astype(str)``, but numbers are formatted once per distinct value: a column
+    holds few (codes, grades, rounded scores), and formatting is the costly part."""
+    values = np.asarray(values)
+    if values.dtype.kind not in "iuf" or values.ndim != 1:
+        return values.astype(str)
+    text, inverse = distinct_text(values)
+    return text[inverse]
+
+
+def take_codes(column: RelationColumn, codes: np.ndarray, index: np.ndarray,
+               null: np.ndarray | None = None) -> pa.Array:
+    """``codes[index]`` as the column stores it, NULL where ``null``: the few codes are
+    converted to the column's type once and taken, rather than every row converted."""
+    from leo_synth.relations.fill import to_arrow  # fill imports this module
+
+    typed = to_arrow(np.asarray(codes), column.spec.type, len(codes))
+    return typed.take(pa.array(index, mask=null) if null is not None and null.any() else index)
 
 
 @per_frame
 def _text(frame: Frame, name: str) -> np.ndarray:
     """An attribute's values as text (the flags and recodings of one attribute share it)."""
-    return np.asarray(frame[name]).astype(str)
+    return as_text(np.asarray(frame[name]))
 
 
 @derivation("any_of")
@@ -199,19 +235,23 @@ def compare(frame: Frame, relation: Relation, column: RelationColumn,
 
 @derivation("recode")
 def recode(frame: Frame, relation: Relation, column: RelationColumn,
-           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Attribute ``of`` recoded through the mapping ``codes`` (value -> code)."""
-    values = _text(frame, params["of"])
-    out = values.astype(object)
-    for value, code in params["codes"].items():
-        out[values == str(value)] = code
-    return out
+           rng: np.random.Generator, params: dict[str, Any]) -> pa.Array:
+    """Attribute ``of`` recoded through the mapping ``codes`` (value -> code); other values
+    are kept as they are."""
+    text, index = distinct_text(np.asarray(frame[params["of"]]))
+    mapping = {str(value): code for value, code in params["codes"].items()}
+    recoded = np.array([mapping.get(value, value) for value in text.tolist()], dtype=object)
+    return take_codes(column, recoded, index)
 
 
 @derivation("scale_point")
 def scale_point(frame: Frame, relation: Relation, column: RelationColumn,
-                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+                rng: np.random.Generator, params: dict[str, Any]) -> pa.Array:
     """'T' if the scale score ``of`` reaches point ``point`` (a score of k means points 1 to k
     achieved), else 'F'."""
     score = np.asarray(frame[params["of"]], dtype=np.int64)
-    return np.where(score >= int(params["point"]), "T", "F")
+    return _FALSE_TRUE.take((score >= int(params["point"])).view(np.uint8))
+
+
+_FALSE_TRUE = pa.array(["F", "T"])
+"""'F' and 'T' as Arrow text: a take of them is the column, with no text to convert."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import derivation
+from leo_synth.relations.derive import as_text, derivation, per_frame, take_codes
 from leo_synth.relations.ks123_results import KS1_CODES, KS1_POINTS, KS1_WHOLE
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
@@ -22,18 +22,35 @@ from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
 
+@per_frame
 def _values(frame: Frame, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """An attribute's values as floats and its NULL mask (NULL for Masked or -1 indices)."""
+    """An attribute's values as floats and its NULL mask (NULL for Masked or -1 indices),
+    shared by the frame's derivations of the attribute, so both are read-only."""
     values, null = split_nulls(frame[name])
-    return values.astype(float), null
+    values, null = values.astype(float), null.view()  # a view: the frame's mask stays writable
+    values.flags.writeable = null.flags.writeable = False
+    return values, null
 
 
 def _names(of: Any) -> list[str]:
     return list(of) if isinstance(of, list) else [str(of)]
 
 
-def _out(values: np.ndarray, null: np.ndarray) -> object:
+def _out(values: np.ndarray, null: np.ndarray, column: RelationColumn | None) -> object:
+    """Values as the column stores them (numbers in a text column as text, formatted once per
+    distinct value), NULL where ``null``."""
+    if column is not None and column.spec.type.kind == "string" and values.dtype.kind in "iuf":
+        values = as_text(values)
     return Masked(values, null) if null.any() else values
+
+
+def _coded(codes: np.ndarray, index: np.ndarray, null: np.ndarray,
+           column: RelationColumn | None) -> object:
+    """``codes[index]`` as the column stores it (converted once per code), NULL where
+    ``null``."""
+    if column is None:
+        return _out(codes[index], null, column)
+    return take_codes(column, codes, index, null)
 
 
 @derivation("ks_flag")
@@ -52,7 +69,7 @@ def ks_flag(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
     for i, name in enumerate(names):
         values, missing = _values(frame, name)
         if params.get("prior"):
-            missing |= values < 0
+            missing = missing | (values < 0)
         null |= missing
         ok = np.ones(len(frame), dtype=bool)
         if "at_least" in params:
@@ -61,7 +78,7 @@ def ks_flag(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
             ok &= values <= bound("at_most", i) + 1e-9
         oks.append(ok)
     ok = np.any(oks, axis=0) if params.get("any") else np.all(oks, axis=0)
-    return _out(ok.astype(np.int64), null)
+    return _out(ok.astype(np.int64), null, column)
 
 
 @derivation("ks_points")
@@ -77,21 +94,21 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
     for name in _names(params["of"]):
         values, missing = _values(frame, name)
         if scale.startswith("ks1"):
-            missing |= values < 0
+            missing = missing | (values < 0)
             index = np.clip(values, 0, 6).astype(np.int64)
             if scale == "ks1_code":
-                return _out(KS1_CODES[index], missing)
+                return _coded(KS1_CODES, index, missing, column)
             values = (KS1_WHOLE if scale == "ks1_whole" else KS1_POINTS)[index].astype(float)
         elif scale == "level":
             values = 6 * values + 3
         if params.get("prior"):
-            missing |= values < 0
+            missing = missing | (values < 0)
         null |= missing
         parts.append(values)
     out = np.mean(parts, axis=0)
     digits = params.get("digits")
     out = np.round(out, int(digits)) if digits is not None else out
-    return _out(out, null)
+    return _out(out, null, column)
 
 
 @derivation("ks_band")
@@ -102,12 +119,12 @@ def ks_band(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
     or, with ``prior``, -1, or below ``null_below``."""
     values, null = _values(frame, str(params["of"]))
     if params.get("prior"):
-        null |= values < 0
+        null = null | (values < 0)
     if "null_below" in params:
-        null |= values < float(params["null_below"])
+        null = null | (values < float(params["null_below"]))
     cuts = np.asarray(params["cuts"], dtype=float)
     codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
-    return _out(codes[np.searchsorted(cuts, values + 1e-9, side="right")], null)
+    return _coded(codes, np.searchsorted(cuts, values + 1e-9, side="right"), null, column)
 
 
 @derivation("ks_progress")
@@ -120,16 +137,16 @@ def ks_progress(frame: Frame, relation: Relation, column: RelationColumn,
     level, null = _values(frame, str(params["of"]))
     if "prior" in params:
         prior, missing = _values(frame, str(params["prior"]))
-        missing |= prior < 0
+        missing = missing | (prior < 0)
         prior = KS1_WHOLE[np.clip(prior, 0, 6).astype(np.int64)]
     else:
         prior, missing = _values(frame, str(params["prior_level"]))
-        missing |= prior < 0
-    null |= missing
+        missing = missing | (prior < 0)
+    null = null | missing
     progress = (level - prior).astype(np.int64)
     if "at_least" in params:
         progress = (progress >= int(params["at_least"])).astype(np.int64)
-    return _out(progress, null)
+    return _out(progress, null, column)
 
 
 def prior_aps(frame: Frame, params: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
@@ -140,7 +157,7 @@ def prior_aps(frame: Frame, params: dict[str, Any]) -> tuple[np.ndarray, np.ndar
     points, null = [], np.zeros(len(frame), dtype=bool)
     for name in names:
         values, missing = _values(frame, name)
-        missing |= values < 0
+        missing = missing | (values < 0)
         null |= missing
         if params.get("scale") == "level":
             points.append(6 * values + 3)
@@ -161,19 +178,19 @@ def ks_prior(frame: Frame, relation: Relation, column: RelationColumn, rng: np.r
     if "cuts" in params:  # the band of the APS: codes[i] from cuts[i-1] up to cuts[i]
         codes = np.asarray([str(c) for c in params["codes"]], dtype=object)
         cuts = np.asarray(params["cuts"], dtype=float)
-        return _out(codes[np.searchsorted(cuts, aps + 1e-9, side="right")], null)
+        return _coded(codes, np.searchsorted(cuts, aps + 1e-9, side="right"), null, column)
     if what == "present":
         return (~null).astype(np.int64)
     if what == "dev":
         subject, missing = _values(frame, str(params["dev"]))
         points = (6 * subject + 3 if params.get("scale") == "level"
                   else KS1_POINTS[np.clip(subject, 0, 6).astype(np.int64)])
-        return _out(np.round(points - aps, 2), null | missing | (subject < 0))
+        return _out(np.round(points - aps, 2), null | missing | (subject < 0), column)
     power = {"aps": 1, "aps2": 2, "aps3": 3, "eal_aps": 1, "eal_aps2": 2}[what]
     out = np.round(aps ** power, 2)
     if what.startswith("eal"):
         out = out * (np.asarray(frame["eal_flag"]) == 1)
-    return _out(out, null)
+    return _out(out, null, column)
 
 
 @derivation("ks_value_added")
@@ -190,7 +207,7 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
     pred = np.round(pred, 2)
     what = str(params.get("what", "score"))
     if what == "pred":
-        return _out(pred, null)
+        return _out(pred, null, column)
     parts = []
     for name in _names(params["of"]):
         values, missing = _values(frame, name)
@@ -198,8 +215,8 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
         parts.append(values if params.get("raw") else 6 * values + 3)
     actual = np.round(np.mean(parts, axis=0), 2)
     if what == "actual":
-        return _out(actual, null)
-    return _out(np.round(actual - pred + float(params.get("centre", 0)), 2), null)
+        return _out(actual, null, column)
+    return _out(np.round(actual - pred + float(params.get("centre", 0)), 2), null, column)
 
 
 @derivation("ks_mobility")

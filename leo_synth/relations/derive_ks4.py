@@ -15,7 +15,13 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import count_or_flag, derivation, per_frame
+from leo_synth.relations.derive import (
+    as_text,
+    count_or_flag,
+    derivation,
+    per_frame,
+    take_codes,
+)
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     VA_MEASURES,
@@ -266,27 +272,43 @@ def _slot_subjects(frame: Frame) -> np.ndarray:
     return np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
 
 
+@per_frame
+def _slot_grades(frame: Frame) -> np.ndarray:
+    """(rows, 8) grade each slot's exam row would record (``exam_grade``; meaningless where
+    the slot has no entry)."""
+    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    points = slot_points(frame)
+    return np.stack([exam_grade(slot, points[:, index], years)
+                     for index, slot in enumerate(SLOTS)], axis=1)
+
+
+@per_frame
+def _slot_reformed(frame: Frame) -> np.ndarray:
+    """(rows, 8) True where the slot's GCSE is graded 9-1 in the row's year."""
+    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    return np.stack([reformed(slot, years) for slot in SLOTS], axis=1)
+
+
 @derivation("ks4_subject_grade")
 def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> Masked:
     """The grade of the pupil's GCSE in ``subject`` (an AP name) as its KS4 exam row records
     it; NULL without one. With ``scale`` ``_91``, only a reformed (9-1) GCSE's grade."""
-    hits = _subject_hits(frame, str(params["subject"]))
-    years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
-    points = slot_points(frame)
     n = len(frame)
-    grade = np.full(n, "", dtype=object)
-    null = np.ones(n, dtype=bool)
-    for index, slot in enumerate(SLOTS):
-        hit = hits[:, index]
-        if params.get("scale") == "_91":
-            hit = hit & reformed(slot, years)
-        if hit.any():
-            grade[hit] = exam_grade(slot, points[hit, index], years[hit])
-            null &= ~hit
+    nothing = Masked(np.full(n, "") if column.spec.type.kind == "string" else np.zeros(n),
+                     np.ones(n, dtype=bool))
+    if str(params["subject"]).upper() not in AP_SUBJECTS:  # most: no simulated pupil sits them
+        return nothing
+    hits = _subject_hits(frame, str(params["subject"]))
+    graded = hits & _slot_reformed(frame) if params.get("scale") == "_91" else hits
+    null = ~graded.any(1)
+    if null.all():
+        return nothing
+    last = graded.shape[1] - 1 - np.argmax(graded[:, ::-1], axis=1)  # the last slot sitting it
+    grade = np.where(null, "", _slot_grades(frame)[np.arange(n), last])
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
         return Masked(np.where(null, 0, grade).astype(float), null)
-    return Masked(*_as_listed(grade.astype(str), null, points, hits, column))
+    return Masked(*_as_listed(grade, null, slot_points(frame), hits, column))
 
 
 def _as_listed(grade: np.ndarray, null: np.ndarray, points: np.ndarray, hits: np.ndarray,
@@ -358,7 +380,7 @@ PRIOR_BANDS = np.array(["Low", "Middle", "High"])
 
 @derivation("ks4_prior")
 def prior(frame: Frame, relation: Relation, column: RelationColumn,
-          rng: np.random.Generator, params: dict[str, Any]) -> Masked:
+          rng: np.random.Generator, params: dict[str, Any]) -> object:
     """The pupil's KS2 (``stage`` ks2) or KS3 results carried into KS4, NULL without them.
     ``what``: ``level`` (of ``subject``), ``points`` (fine points of ``subject``), ``aps``
     (mean fine points of English, maths, science; ``power`` 2/3, times the EAL flag with
@@ -375,7 +397,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what == "level":
         level, null = split_nulls(frame[f"{stage}_{subject}_level"])
         if column.spec.type.kind == "string":
-            return Masked(level.astype(str), null)
+            return Masked(as_text(level), null)
         return Masked(level, null)
     if what == "year":
         return Masked(ks2_year + 1, ks2_year == 0)
@@ -398,7 +420,8 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what == "dev":
         return Masked(np.round(points[subject][0] - aps, 2), null)
     if what == "band":
-        return Masked(PRIOR_BANDS[np.searchsorted([24.0, 30.0], aps, side="right")], null)
+        return take_codes(column, PRIOR_BANDS, np.searchsorted([24.0, 30.0], aps, side="right"),
+                          null)
     value = np.round(aps ** int(params.get("power", 1)), 2)
     if params.get("eal"):
         value = value * np.asarray(frame["eal_flag"], dtype=float)
@@ -411,7 +434,7 @@ def _as_column_type(value: np.ndarray, column: RelationColumn) -> np.ndarray:
     if column.spec.type.kind == "integer":
         return np.rint(value).astype(np.int64)
     if column.spec.type.kind == "string":
-        return value.astype(str)
+        return as_text(value)
     return value
 
 

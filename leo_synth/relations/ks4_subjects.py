@@ -52,6 +52,10 @@ def reformed(slot: str, year: np.ndarray) -> np.ndarray:
 def exam_grade(slot: str, points: np.ndarray, year: np.ndarray) -> np.ndarray:
     """The grade as the exam row records it: 9-1 for reformed GCSEs, else the letter of the
     grade (A* coded ``*``)."""
-    letters = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)
     points = np.asarray(points, dtype=np.int64)
-    return np.where(reformed(slot, year), points.astype(str), letters[points])
+    return np.where(reformed(slot, year), _DIGITS[points], _LETTERS[points])
+
+
+_DIGITS = np.arange(len(LETTER_OF_POINTS)).astype(str)
+"""The 9-1 grades as text, as ``points.astype(str)`` writes them (looked up, not formatted)."""
+_LETTERS = np.where(LETTER_OF_POINTS == "A*", "*", LETTER_OF_POINTS)
