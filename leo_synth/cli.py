@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 import click
 
 from leo_synth import __version__
+from leo_synth.arrow_pandas import pandas_unseen
 from leo_synth.config import (
     ENGINES,
     FORMATS,
@@ -54,6 +55,11 @@ class LeoGroup(click.Group):
     """A click group that turns every error into a single line on stderr, and imports the
     :data:`LAZY_COMMANDS` on first use."""
 
+    own_process = False
+    """Whether the command line is the process's own (``leo-synth ...``, ``python -m
+    leo_synth``) rather than arguments a program or a test passed: only then may a command
+    decide what the process imports (see :func:`generate`)."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
 
@@ -66,7 +72,9 @@ class LeoGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         raise_on_stop_signals()
-        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        given = kwargs.get("args") or (args[0] if args else None)
+        self.own_process = given is None
+        argv = given or sys.argv[1:]
         for arg in argv:
             remember_secrets(str(arg))  # masked in every message, whichever option fails
         try:
@@ -276,11 +284,6 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --persons 200000 --for-report --out out/cal.sqlite --workers 2
         leo-synth generate --engine dask --out out/leo_dataset --persons 1000000
     """
-    with _kept_for_the_run():
-        from leo_synth.engine.generate import generate as run
-        from leo_synth.engine.generate import load_checked_catalog
-        from leo_synth.request import request_selector
-
     base = _config(config_path)
     if fmt is None and out is not None and is_postgres_url(out):
         fmt = "postgres"  # a URL can only mean PostgreSQL; never a local file "postgresql:/db"
@@ -297,7 +300,22 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     if fmt and not out and config.format != base.format:
         raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
                             f"{base.format})")
+    # A run converts numpy arrays only: pyarrow need not import pandas (a quarter of a second).
+    # Only in leo-synth's own process, as pyarrow looks for pandas once per process (a test
+    # session or a program calling main() may use pandas later), and not for Dask, whose
+    # scheduler may use pandas.
+    with (pandas_unseen() if main.own_process and config.engine == "local"
+          else contextlib.nullcontext()):
+        _generate(config, request_path, for_report, quiet)
+
+
+def _generate(config: RunConfig, request_path: Path | None, for_report: bool,
+              quiet: bool) -> None:
     with _kept_for_the_run():
+        from leo_synth.engine.generate import generate as run
+        from leo_synth.engine.generate import load_checked_catalog
+        from leo_synth.request import request_selector
+
         catalog = load_checked_catalog()
     if request_path is None and config.request:
         request_path = config.resolve(config.request)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys
@@ -329,8 +328,8 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     elif kind == "datetime":
         array = pa.array(values.astype("datetime64[s]"), type=target, mask=null)
     elif kind in ("integer", "decimal", "float"):
-        if values.dtype.kind == "O":  # e.g. pandas results with None for missing
-            numeric = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+        if values.dtype.kind == "O":  # e.g. numbers or numeric text with None for missing
+            numeric = _numbers(values)
         elif values.dtype.kind in "fbUS":
             numeric = values.astype(float)
         else:
@@ -348,6 +347,23 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     else:  # pragma: no cover - parse_sql_type only produces the kinds above
         raise TypeError(kind)
     return array
+
+
+def _numbers(values: np.ndarray) -> np.ndarray:
+    """Objects (numbers, numeric text, None) as floats, NaN for None and anything not a number
+    (as pandas' ``to_numeric(errors="coerce")`` reads them, without importing pandas)."""
+    try:
+        array = pa.array(values, from_pandas=True)  # one type for all: numbers, text or bool
+        return array.cast(pa.float64()).to_numpy(zero_copy_only=False)  # text parsed
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return np.array([_number(value) for value in values], dtype=float)  # mixed: rare
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return np.nan
 
 
 _INT_DTYPES = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}

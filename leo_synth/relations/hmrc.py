@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-import pandas as pd
 
 from leo_synth.engine.rng import STATIC_BLOCK, stream
 from leo_synth.relations.common import edukeys_at, in_labour_data
@@ -37,26 +38,45 @@ def _enterprise_keys(life: LifeCourse, enterprise: np.ndarray) -> np.ndarray:
     return life.ctx.keys.make("enterprise", enterprise).astype(str)
 
 
-def _main_by(frame: pd.DataFrame, group: list[str], by: str) -> pd.DataFrame:
-    """Per group: the ``by`` value with most pay (ties: first in sort order), its pay, a tie
-    flag and the number of distinct values."""
-    totals = frame.groupby([*group, by], sort=True, observed=True)["amount"].sum().reset_index()
-    totals = totals.sort_values([*group, "amount", by], ascending=[True] * len(group)
-                                + [False, True], kind="stable")
-    # Positions within each group, not ``groupby().nth(1)``: under pandas 2 ``nth`` keeps the
-    # row index, so reindexing it by the group keys gave NaN and no tie was ever flagged.
-    groups = totals.groupby(group, sort=False)
-    rank = groups.cumcount().to_numpy()
-    ids = groups.ngroup().to_numpy()
-    amount = totals["amount"].to_numpy(dtype=np.float64)
-    second_amount = np.full(int(ids.max()) + 1 if len(ids) else 0, np.nan)
-    second_amount[ids[rank == 1]] = amount[rank == 1]
-    counts = np.bincount(ids, minlength=len(second_amount))  # one row per distinct ``by``
-    leaders = rank == 0
-    out = totals[leaders].set_index(group)
-    out["tied"] = second_amount[ids[leaders]] == amount[leaders]
-    out["count"] = counts[ids[leaders]]
-    return out.rename(columns={by: "main", "amount": "main_amount"})
+@dataclass
+class MainValue:
+    """Per group: the value with most pay (ties: the first in sort order), its pay, whether
+    the runner-up was paid as much, and the number of distinct values."""
+
+    main: np.ndarray
+    amount: np.ndarray
+    tied: np.ndarray
+    count: np.ndarray
+
+
+def group_ids(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows grouped by their ``keys``, groups numbered in sorted key order: each row's group
+    number, the rows in group order, and where in that order each group starts."""
+    order = np.lexsort(keys[::-1])
+    new = np.zeros(len(order), dtype=bool)
+    new[:1] = True
+    for key in keys:
+        ordered = key[order]
+        new[1:] |= ordered[1:] != ordered[:-1]
+    ids = np.empty(len(order), dtype=np.int64)
+    ids[order] = np.cumsum(new) - 1
+    return ids, order, np.flatnonzero(new)
+
+
+def main_by(group: np.ndarray, by: np.ndarray, amount: np.ndarray) -> MainValue:
+    """Per group (``group``: each row's group number, 0 to n - 1, every group with rows): the
+    ``by`` value with most ``amount`` summed over its rows (numpy: no pandas import in a run)."""
+    values, code = np.unique(by, return_inverse=True)
+    _, order, starts = group_ids(group, code)
+    pair_group, pair_code = group[order][starts], code[order][starts]
+    pair_amount = np.add.reduceat(amount[order], starts)
+    ranked = np.lexsort((pair_code, -pair_amount, pair_group))
+    ranked_group, ranked_amount = pair_group[ranked], pair_amount[ranked]
+    lead = np.flatnonzero(np.r_[True, ranked_group[1:] != ranked_group[:-1]])
+    count = np.diff(np.r_[lead, len(ranked)])
+    runner_up = np.where(count > 1, lead + 1, lead)
+    tied = (count > 1) & (ranked_amount[runner_up] == ranked_amount[lead])
+    return MainValue(values[pair_code[ranked][lead]], ranked_amount[lead], tied, count)
 
 
 EARNINGS_ATTRIBUTES = (
@@ -83,43 +103,39 @@ def earnings(life: LifeCourse, relation: Relation) -> Frame:
     slot = life.linkage.edukey_slot(pay["person"], pay["spell_start"])
     slot = np.minimum(slot, life.linkage.edukey_count[pay["person"]] - 1)
     ent = life.ctx.pools.enterprises
-    frame = pd.DataFrame({
-        "person": pay["person"], "slot": slot, "tax_year": pay["tax_year"],
-        "amount": np.rint(pay["amount"]).astype(np.int64),
-        "enterprise": _enterprise_keys(life, pay["enterprise"]),
-        "section": np.array([s[1] for s in SIC_SECTIONS])[ent["section"][pay["enterprise"]]],
-        "sic": ent["sic"][pay["enterprise"]],
-    })
-    group = ["person", "slot", "tax_year"]
-    total = frame.groupby(group, sort=True)["amount"].sum()
-    idx = total.index
-    by_ent = _main_by(frame, group, "enterprise").reindex(idx)
-    by_sec = _main_by(frame, group, "section").reindex(idx)
-    by_sic = _main_by(frame, group, "sic").reindex(idx)
-    enterprise_info = frame.drop_duplicates("enterprise").set_index("enterprise")
-    person = idx.get_level_values("person").to_numpy()
-    tax_year = idx.get_level_values("tax_year").to_numpy()
-    main_ent = by_ent["main"].to_numpy()
-    zero = life.ctx.rng("earnings_zero").random(len(idx)) < life.ctx.params["earnings.zero_share"]
+    amount = np.rint(pay["amount"]).astype(np.int64)
+    enterprise = _enterprise_keys(life, pay["enterprise"])
+    section = np.array([s[1] for s in SIC_SECTIONS])[ent["section"][pay["enterprise"]]]
+    sic = ent["sic"][pay["enterprise"]]
+    group, order, starts = group_ids(pay["person"], slot, pay["tax_year"])
+    first = order[starts]
+    person, tax_year = pay["person"][first], pay["tax_year"][first]
+    total = np.add.reduceat(amount[order], starts)
+    by_ent = main_by(group, enterprise, amount)
+    by_sec = main_by(group, section, amount)
+    by_sic = main_by(group, sic, amount)
+    # the main enterprise's own SIC and section (those of its first pay record)
+    enterprises, first_record = np.unique(enterprise, return_index=True)
+    main_record = first_record[np.searchsorted(enterprises, by_ent.main)]
+    zero = life.ctx.rng("earnings_zero").random(len(total)) < life.ctx.params["earnings.zero_share"]
     return Frame(
-        edukey=life.ctx.keys.make("edukey", life.persons["pid"][person],
-                                  idx.get_level_values("slot").to_numpy()),
+        edukey=life.ctx.keys.make("edukey", life.persons["pid"][person], slot[first]),
         tax_year=tax_year_code(tax_year),
-        earnings=np.where(zero, 0, np.maximum(total.to_numpy(), 0)),
-        main_enterprise=main_ent,
-        enterprise_earnings=by_ent["main_amount"].to_numpy(),
-        tied_enterprise=by_ent["tied"].to_numpy().astype(np.int8),
-        num_employments=by_ent["count"].to_numpy(),
-        main_section=by_sec["main"].to_numpy(),
-        section_earnings=by_sec["main_amount"].to_numpy(),
-        tied_section=by_sec["tied"].to_numpy().astype(np.int8),
-        num_sections=by_sec["count"].to_numpy(),
-        main_sic=by_sic["main"].to_numpy(),
-        sic_earnings=by_sic["main_amount"].to_numpy(),
-        tied_sic=by_sic["tied"].to_numpy().astype(np.int8),
-        num_sic=by_sic["count"].to_numpy(),
-        main_enterprise_sic=enterprise_info["sic"].reindex(main_ent).to_numpy(),
-        main_enterprise_section=enterprise_info["section"].reindex(main_ent).to_numpy(),
+        earnings=np.where(zero, 0, np.maximum(total, 0)),
+        main_enterprise=by_ent.main,
+        enterprise_earnings=by_ent.amount,
+        tied_enterprise=by_ent.tied.astype(np.int8),
+        num_employments=by_ent.count,
+        main_section=by_sec.main,
+        section_earnings=by_sec.amount,
+        tied_section=by_sec.tied.astype(np.int8),
+        num_sections=by_sec.count,
+        main_sic=by_sic.main,
+        sic_earnings=by_sic.amount,
+        tied_sic=by_sic.tied.astype(np.int8),
+        num_sic=by_sic.count,
+        main_enterprise_sic=sic[main_record],
+        main_enterprise_section=section[main_record],
     )
 
 
