@@ -14,7 +14,6 @@ import contextlib
 import importlib.util
 import sys
 from collections.abc import Iterator
-from importlib.abc import MetaPathFinder
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
@@ -22,10 +21,11 @@ from typing import Any
 PANDAS = "pandas"
 
 
-class _PandasWatch(MetaPathFinder):
-    """First on ``sys.meta_path`` once installed: while ``refusing``, an import of pandas
-    fails as if pandas were not installed; otherwise the first import of pandas tells pyarrow
-    of it, and the watch steps aside."""
+class _PandasWatch:
+    """First on ``sys.meta_path`` once installed (a meta path finder: ``find_spec`` is all
+    the import system asks of one): while ``refusing``, an import of pandas fails as if pandas
+    were not installed; otherwise the first import of pandas tells pyarrow of it, and the watch
+    steps aside."""
 
     def __init__(self) -> None:
         self.refusing = False

@@ -17,7 +17,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ from leo_synth.spec.loader import (
     spec_files,
 )
 from leo_synth.spec.model import Catalog, Relation
+from leo_synth.versions import installed_version
 from leo_synth.writers import Manifest, Writer, make_writer
 from leo_synth.writers.lock import close_inherited_locks
 
