@@ -1,19 +1,19 @@
-"""pyarrow without pandas while a ``generate`` command runs.
+"""pyarrow without pandas in a ``leo-synth generate`` process.
 
-pyarrow looks for pandas when it first converts a numpy array (its pandas shim) and whenever
-it converts to or from Python objects (its C++ side, for pandas' missing-value markers), and
-imports pandas if it is installed: a quarter of a second, more than a 100-person run spends on
-its own work. A run converts numpy arrays only, so while the command runs those looks find no
-pandas; pyarrow works on without it. Should pandas be imported after all, later in the process
-(the Python API, a test session), pyarrow is told at once, so pandas objects convert as usual.
+pyarrow looks for pandas twice per process, each time once: its pandas shim when it first
+converts a numpy array, and its C++ side when it first converts to or from Python objects (for
+pandas' missing-value markers). Either look imports pandas if it is installed: a quarter of a
+second, more than a 100-person run spends on its own work. A run converts numpy arrays only, so
+:func:`arrow_without_pandas` has both looks find no pandas, before anything else converts.
+Should pandas be imported after all, later in the process, pyarrow's shim is told at once, so
+pandas objects (Series, Categorical) convert as usual; only pandas' NA and NaT inside Python
+lists stay unknown to the C++ side. Hence only for a process the command owns.
 """
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import sys
-from collections.abc import Iterator
 from importlib.machinery import ModuleSpec
 from types import ModuleType
 from typing import Any
@@ -22,20 +22,19 @@ PANDAS = "pandas"
 
 
 class _PandasWatch:
-    """First on ``sys.meta_path`` once installed (a meta path finder: ``find_spec`` is all
-    the import system asks of one): while ``refusing``, an import of pandas fails as if pandas
-    were not installed; otherwise the first import of pandas tells pyarrow of it, and the watch
-    steps aside."""
+    """First on ``sys.meta_path`` (a meta path finder: ``find_spec`` is all the import system
+    asks of one): while ``refusing``, an import of pandas fails as if pandas were not
+    installed; then the first import of pandas tells pyarrow of it, and the watch steps
+    aside."""
 
     def __init__(self) -> None:
-        self.refusing = False
+        self.refusing = True
 
     def find_spec(self, name: str, path: Any = None, target: Any = None) -> ModuleSpec | None:
         if name != PANDAS:
             return None
         if self.refusing:
-            raise ModuleNotFoundError(f"No module named {name!r} (leo-synth: not during a "
-                                      "run)", name=name)
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.loader is not None:
@@ -56,19 +55,17 @@ def _tell_pyarrow() -> None:
     pa.table({}).to_pandas()
 
 
-@contextlib.contextmanager
-def pandas_unseen() -> Iterator[None]:
-    """While this runs, pyarrow finds no pandas (unless pandas is imported already: then
-    nothing changes). Nothing in it may import pandas itself."""
-    if PANDAS in sys.modules:
-        yield
+def arrow_without_pandas() -> None:
+    """Have pyarrow's two looks for pandas find none (unless pandas is imported already, or
+    pyarrow has looked already: then nothing changes)."""
+    if PANDAS in sys.modules or any(isinstance(f, _PandasWatch) for f in sys.meta_path):
         return
-    watch = next((f for f in sys.meta_path if isinstance(f, _PandasWatch)), None)
-    if watch is None:
-        watch = _PandasWatch()
-        sys.meta_path.insert(0, watch)
-    watch.refusing = True
+    import numpy as np
+    import pyarrow as pa
+
+    watch = _PandasWatch()
+    sys.meta_path.insert(0, watch)
     try:
-        yield
+        pa.array(np.zeros(0, dtype=np.int8)).to_numpy()  # the shim's look, then the C++ one
     finally:
         watch.refusing = False

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import click
 
 from leo_synth import __version__
-from leo_synth.arrow_pandas import pandas_unseen
+from leo_synth.arrow_pandas import arrow_without_pandas
 from leo_synth.config import (
     ENGINES,
     FORMATS,
@@ -318,10 +318,11 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     # Only in leo-synth's own process (a test session or a program calling main() goes on
     # after the command) and not for Dask (its scheduler may use pandas and cleans up at exit):
     # a run converts numpy arrays only, so pyarrow need not import pandas (a quarter of a
-    # second; pyarrow looks for it once per process), and the process ends with the run.
+    # second), and the process ends with the run.
     own = main.own_process and config.engine == "local"
-    with pandas_unseen() if own else contextlib.nullcontext():
-        _generate(config, request_path, for_report, quiet)
+    if own:
+        arrow_without_pandas()
+    _generate(config, request_path, for_report, quiet)
     if own:
         _exit_at_once()
 

@@ -10,16 +10,14 @@ AFTER_A_RUN = """
 import sys
 import numpy as np
 import pyarrow as pa
-from leo_synth.arrow_pandas import pandas_unseen
+from leo_synth.arrow_pandas import arrow_without_pandas
 
-with pandas_unseen():  # what a run does: numpy in, numpy out
-    pa.array(np.arange(3)).to_numpy()
-    pa.array(np.array([1.0, None], dtype=object), from_pandas=True)
-    try:
-        import pandas
-    except ImportError:
-        refused = True
-assert "pandas" not in sys.modules and refused
+arrow_without_pandas()
+# what a run does: numpy in and out, Python objects in and out
+pa.array(np.arange(3)).to_numpy()
+pa.array(np.array([1.0, None], dtype=object), from_pandas=True).to_pylist()
+pa.array([1, None]).to_numpy(zero_copy_only=False)
+assert "pandas" not in sys.modules
 import pandas as pd
 
 print(pa.array(pd.Series([1.0, None, 3.0])).null_count, pa.array(pd.Categorical(["a"])).type,
@@ -27,7 +25,7 @@ print(pa.array(pd.Series([1.0, None, 3.0])).null_count, pa.array(pd.Categorical(
 """
 
 
-def test_pandas_imported_after_a_run_converts_as_usual() -> None:
+def test_no_pandas_in_a_run_and_pandas_imported_after_converts_as_usual() -> None:
     result = subprocess.run([sys.executable, "-c", AFTER_A_RUN], capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -39,11 +37,11 @@ def test_pandas_imported_after_a_run_converts_as_usual() -> None:
 def test_nothing_changes_once_pandas_is_imported() -> None:
     import pandas as pd  # noqa: F401 (imported, as in a session that uses pandas)
 
-    from leo_synth.arrow_pandas import pandas_unseen
+    from leo_synth.arrow_pandas import arrow_without_pandas
 
     before = list(sys.meta_path)
-    with pandas_unseen():
-        assert sys.meta_path == before
+    arrow_without_pandas()
+    assert sys.meta_path == before
 
 
 def test_object_numbers_read_as_pandas_reads_them() -> None:
