@@ -46,6 +46,8 @@ def test_nothing_changes_once_pandas_is_imported() -> None:
 
 def test_object_numbers_read_as_pandas_reads_them() -> None:
     """``fill._numbers`` (objects to a numeric column) replaced pandas' ``to_numeric``."""
+    from decimal import Decimal
+
     import numpy as np
     import pandas as pd
 
@@ -53,7 +55,9 @@ def test_object_numbers_read_as_pandas_reads_them() -> None:
 
     for values in ([None, 15.0, None], [None, 1, None], ["3", "2", None], ["9991", "12"],
                    [None, None], [1.5, np.nan, None], [True, False], [1, "2"], ["x", "3"],
-                   ["3.25", "-4", "1e3"], [np.int64(3), None], [np.float64(2.5), 7]):
+                   ["3.25", "-4", "1e3"], [np.int64(3), None], [np.float64(2.5), 7],
+                   ["+3", "007", "-0", None], ["2.675", "0.1"], [2**53 + 1, None],
+                   [Decimal("2.675"), None], [None, "9" * 16]):
         objects = np.array(values, dtype=object)
         expected = pd.to_numeric(pd.Series(objects), errors="coerce").to_numpy(dtype=float)
         assert np.array_equal(_numbers(objects), expected, equal_nan=True), values

@@ -14,6 +14,7 @@ per-column derivation columns are converted one by one.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -349,21 +350,39 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     return array
 
 
+WHOLE_NUMBER_TEXT = r"^[+-]?[0-9]{1,15}$"
+
+
 def _numbers(values: np.ndarray) -> np.ndarray:
-    """Objects (numbers, numeric text, None) as floats, NaN for None and anything not a number
-    (as pandas' ``to_numeric(errors="coerce")`` reads them, without importing pandas)."""
+    """Objects (numbers, numeric text, None) as floats, NaN for None and anything not a number,
+    as pandas' ``to_numeric(errors="coerce")`` reads them. Arrow converts what it reads the
+    same (numbers a float holds exactly, text of whole numbers) without importing pandas;
+    pandas reads the rest (decimal text, which it parses its own way; mixed objects)."""
     try:
-        array = pa.array(values, from_pandas=True)  # one type for all: numbers, text or bool
-        return array.cast(pa.float64()).to_numpy(zero_copy_only=False)  # text parsed
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        return np.array([_number(value) for value in values], dtype=float)  # mixed: rare
+        array = pa.array(values, from_pandas=True)  # one type for all, or an error
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        array = None
+    if array is not None and (_plain_numbers(array.type) or _whole_number_text(array)):
+        with contextlib.suppress(pa.ArrowInvalid):  # an integer a float cannot hold exactly
+            return array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    import pandas as pd
+
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
 
 
-def _number(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return np.nan
+def _plain_numbers(t: pa.DataType) -> bool:
+    return (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
+            or pa.types.is_null(t))
+
+
+def _whole_number_text(array: pa.Array) -> bool:
+    """Text of whole numbers only (up to 15 digits: exact in a float however parsed)."""
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(array.type):
+        return False
+    matched = pc.all(pc.match_substring_regex(array, WHOLE_NUMBER_TEXT)).as_py()
+    return matched is not False  # None: only NULLs
 
 
 _INT_DTYPES = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
