@@ -23,6 +23,7 @@ NOT_FOR_GENERATE = (
     "pyarrow.dataset",  # imported by ADBC's DB-API layer, which the SQLite writer does not use
     "adbc_driver_manager.dbapi",
     "faker",  # the place names are cached
+    "yaml",  # the catalog and the parameters are cached
     "dask", "distributed", "duckdb", "psycopg", "sqlglot", "jinja2",
     # the other commands, imported only when run
     "leo_synth.dictionary", "leo_synth.report", "leo_synth.tsql", "leo_synth.exercises",
@@ -49,7 +50,7 @@ def modules_after_generate(how: str, out: Path) -> set[str]:
     """The modules of a fresh interpreter after a 10-person run: ``how`` is the command
     line's ``--format`` or ``api`` (``leo_synth.generate`` to SQLite)."""
     result = subprocess.run([sys.executable, "-c", RUN, how, str(out)], capture_output=True,
-                            text=True, timeout=300)
+                            text=True, timeout=300, cwd=out.parent)  # no config/default.yaml
     assert result.returncode == 0, result.stderr
     assert out.exists()
     return set(json.loads(result.stdout.splitlines()[-1]))
