@@ -74,9 +74,9 @@ class LeoGroup(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         raise_on_stop_signals()
-        given = kwargs.get("args") or (args[0] if args else None)
-        self.own_process = given is None
-        argv = given or sys.argv[1:]
+        given = kwargs.get("args", args[0] if args else None)
+        self.own_process = given is None  # click then reads sys.argv, as the console script
+        argv = sys.argv[1:] if given is None else given
         for arg in argv:
             remember_secrets(str(arg))  # masked in every message, whichever option fails
         try:
