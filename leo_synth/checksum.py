@@ -93,11 +93,17 @@ def _cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
     return pc.cast(column, target, safe=False)
 
 
+_AS_IS = {pa.string(): "text", pa.float64(): "float",
+          **{t: str(t) for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}}
+"""The types hashed as they are, and their kind of hash (the spec's usual types)."""
+
+
 def _canonical(array: pa.Array, target: pa.DataType) -> tuple[str, pa.Array]:
     """The kind of hash a column gets and the array it is computed from (no copy for the
     common types: integers, dates, floats, text)."""
-    if pa.types.is_string(target):
-        return "text", array
+    kind = _AS_IS.get(target)
+    if kind is not None:
+        return kind, array
     if pa.types.is_large_string(target):
         return "text", array.cast(pa.string())
     if pa.types.is_floating(target):
@@ -117,24 +123,40 @@ def _canonical(array: pa.Array, target: pa.DataType) -> tuple[str, pa.Array]:
 
 def _value_hashes(kind: str, array: pa.Array) -> np.ndarray:
     """A uint64 hash per value of a (concatenated) array of one kind; NULL gets the marker."""
-    null = array.is_null().to_numpy(zero_copy_only=False) if array.null_count else None
     if kind == "text":
         # Hash each distinct string once: most text columns hold a few codes, and Arrow finds
-        # the distinct values faster than numpy hashes the bytes of every row.
-        encoded = pc.dictionary_encode(array.fill_null("") if null is not None else array)
-        hashes = _text_hashes(encoded.dictionary)[
-            encoded.indices.to_numpy(zero_copy_only=False)]
+        # the distinct values faster than numpy hashes the bytes of every row. NULL is one
+        # more entry of the dictionary, given the marker there.
+        encoded = pc.dictionary_encode(array, null_encoding="encode")
+        hashes = _text_hashes(encoded.dictionary)
+        if encoded.dictionary.null_count:
+            hashes[_nulls(encoded.dictionary)] = _NULL_HASH
+        return hashes[encoded.indices.to_numpy(zero_copy_only=False)]
+    values = _fixed_width_values(array)
+    if kind == "float":
+        hashes = _mix(values.view(np.uint64) + _SALT["float"])
     else:
-        filled = array.fill_null(0) if null is not None else array
-        values = filled.to_numpy(zero_copy_only=False)
-        if kind == "float":
-            bits = values.view(np.uint64).copy()
-            hashes = _mix(bits + _SALT["float"])
-        else:
-            hashes = _mix(values.astype(np.int64).view(np.uint64) + _SALT["int"])
-    if null is not None:
-        hashes[null] = _NULL_HASH
+        hashes = values.astype(np.uint64)  # (negative integers wrap, as an int64 view does)
+        hashes += _SALT["int"]
+        _mix(hashes)
+    if array.null_count:
+        hashes[_nulls(array)] = _NULL_HASH
     return hashes
+
+
+def _fixed_width_values(array: pa.Array) -> np.ndarray:
+    """The values of a fixed-width array as numpy, read in place (NULL slots hold whatever
+    the buffer does: their hashes are replaced)."""
+    dtype = array.type.to_pandas_dtype()
+    buffer = array.buffers()[1]
+    if buffer is None:  # (allowed of an empty array)
+        return np.zeros(len(array), dtype=dtype)
+    return np.frombuffer(buffer, dtype=dtype)[array.offset:array.offset + len(array)]
+
+
+def _nulls(array: pa.Array) -> np.ndarray:
+    """Which values of an array are NULL."""
+    return array.is_null().to_numpy(zero_copy_only=False)
 
 
 def _text_hashes(array: pa.Array) -> np.ndarray:
@@ -168,8 +190,11 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
     Columns of one kind are concatenated and hashed together (see the module docstring)."""
     n_rows = table.num_rows
     groups: dict[str, list[tuple[int, pa.Array]]] = {}
-    for position, field in enumerate(schema):
-        kind, array = _canonical(_cast(table.column(field.name), field.type), field.type)
+    names = schema.names
+    same = table.schema.names == names  # (then columns are found by position, not name)
+    for position, target in enumerate(schema.types):
+        column = table.column(position if same else names[position])
+        kind, array = _canonical(_cast(column, target), target)
         groups.setdefault(kind, []).append((position, array))
     weights = np.cumprod(np.full(len(schema), _COLUMN_WEIGHT, dtype=np.uint64))
     combined = np.zeros(n_rows, dtype=np.uint64)
@@ -178,7 +203,8 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
             chunk = members[first:first + _GROUP_COLUMNS]
             hashes = _value_hashes(kind, pa.concat_arrays([a for _, a in chunk]))
             matrix = hashes.reshape(len(chunk), n_rows)
-            combined += weights[[p for p, _ in chunk]] @ matrix
+            matrix *= weights[[p for p, _ in chunk], None]
+            combined += matrix.sum(axis=0, dtype=np.uint64)
     return _mix(combined)
 
 

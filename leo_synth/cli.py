@@ -169,6 +169,15 @@ def _young_collections_rarer() -> Iterator[None]:
         gc.set_threshold(*threshold)
 
 
+def _whole_or_text(value: str | None) -> int | str | None:
+    """A flag that takes a number or a word (``--workers 2``, ``--workers auto``): the run
+    config says what is allowed."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return value
+
+
 class Progress:
     """What a run is doing, on stderr: a first line at once (format, target, relations,
     persons, blocks, workers, estimated size on disk), then per block a bar with the ETA
@@ -248,8 +257,10 @@ class Progress:
 @click.option("--if-exists", type=click.Choice(IF_EXISTS),
               show_default=_config_default("if_exists"),
               help="What to do when the output exists.")
-@click.option("--workers", type=int, show_default=_config_default("workers"),
-              help="Worker processes (output is identical for any).")
+@click.option("--workers", callback=lambda ctx, param, value: _whole_or_text(value),
+              show_default=_config_default("workers"),
+              help="Worker processes, or auto: one per core, at most 4 and no more than "
+                   "the blocks (output is identical for any).")
 @click.option("--block-size", type=int, show_default=_config_default("block_size"),
               help="Persons per block (changes the data; memory).")
 @click.option("--iteration", type=click.Choice(["1", "2"]),
@@ -283,7 +294,7 @@ class Progress:
 @click.option("--quiet", is_flag=True,
               help="Only the summary line: no progress on stderr, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
-             out: str | None, if_exists: str | None, workers: int | None,
+             out: str | None, if_exists: str | None, workers: int | str | None,
              block_size: int | None, iteration: str | None, request_path: Path | None,
              for_report: bool, srs_project: str | None, part: str | None, profile: str | None,
              no_ledger: bool, engine: str | None, scheduler: str | None,

@@ -5,6 +5,8 @@ Every problem is reported in one message naming the key, the bad value and what 
 
 from __future__ import annotations
 
+import math
+import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ IF_EXISTS = ("fail", "replace")
 ENGINES = ("local", "dask")
 """``local``: a process pool on this machine; ``dask``: Dask tasks writing a Parquet dataset."""
 POSTGRES_URL_SCHEMES = ("postgresql://", "postgres://")
+AUTO_WORKERS = 4
+"""The most workers ``--workers auto`` starts (memory: two blocks in flight per worker)."""
 MAX_PERSONS = 50_000_000
 """Above the real extract's ~39 million persons; anything larger is a typo."""
 
@@ -32,7 +36,8 @@ class RunConfig:
     seed: int = 42
     iteration: int = 2
     block_size: int = 5_000
-    workers: int = 1
+    workers: int | str = 1
+    """Worker processes, or ``auto`` (:meth:`worker_count`)."""
     format: str = "sqlite"
     out: str = "out/leo.sqlite"
     if_exists: str = "fail"
@@ -52,6 +57,14 @@ class RunConfig:
     """The Dask scheduler's address (``tcp://host:8786``); None: a LocalCluster on this
     machine."""
     base_dir: str = "."
+
+    def worker_count(self) -> int:
+        """``workers``, with ``auto`` as one per core, no more than the run's blocks and at
+        most ``AUTO_WORKERS`` (each worker holds up to two blocks)."""
+        if self.workers != "auto":
+            return int(self.workers)
+        blocks = math.ceil(self.persons / self.block_size)
+        return max(1, min(os.cpu_count() or 1, blocks, AUTO_WORKERS))
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
         """A copy with the non-None overrides applied, validated."""
@@ -89,8 +102,11 @@ def validate(config: RunConfig) -> RunConfig:
         value = getattr(config, name)
         if value is None and name in ("parameters", "request", "part", "scheduler"):
             continue
+        if name == "workers" and value == "auto":
+            continue
         if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-            problems.append(f"{name} must be a whole number, got {value!r}")
+            also = " or auto" if name == "workers" else ""
+            problems.append(f"{name} must be a whole number{also}, got {value!r}")
         elif kind is str and not isinstance(value, str):
             problems.append(f"{name} must be text, got {value!r}")
         elif isinstance(allowed, tuple) and kind is int and not allowed[0] <= value <= allowed[1]:

@@ -45,13 +45,13 @@ def test_nothing_changes_once_pandas_is_imported() -> None:
 
 
 def test_object_numbers_read_as_pandas_reads_them() -> None:
-    """``fill._numbers`` (objects to a numeric column) replaced pandas' ``to_numeric``."""
+    """``fill._object_numbers`` (objects to a numeric column) replaced pandas' ``to_numeric``."""
     from decimal import Decimal
 
     import numpy as np
     import pandas as pd
 
-    from leo_synth.relations.fill import _numbers
+    from leo_synth.relations.fill import _object_numbers
 
     for values in ([None, 15.0, None], [None, 1, None], ["3", "2", None], ["9991", "12"],
                    [None, None], [1.5, np.nan, None], [True, False], [1, "2"], ["x", "3"],
@@ -60,4 +60,4 @@ def test_object_numbers_read_as_pandas_reads_them() -> None:
                    [Decimal("2.675"), None], [None, "9" * 16]):
         objects = np.array(values, dtype=object)
         expected = pd.to_numeric(pd.Series(objects), errors="coerce").to_numpy(dtype=float)
-        assert np.array_equal(_numbers(objects), expected, equal_nan=True), values
+        assert np.array_equal(_object_numbers(objects), expected, equal_nan=True), values

@@ -398,3 +398,19 @@ def test_ypmad_snapshot_postcode_year_and_census_source(db) -> None:
                sum(YPMAD_Chars15CensusSource <> 1)
         FROM YPMAD_Snapshot_2021 WHERE YPMAD_YEAR_LATEST_STUDY IS NOT NULL""")
     assert rows > 20 and bad_year == 0 and bad_source == 0
+
+
+@pytest.mark.parametrize("span", [30, 8000])  # a person x year table, or beyond its span
+def test_in_year_finds_exactly_the_records_pairs(span: int) -> None:
+    import numpy as np
+
+    from leo_synth.relations.common import in_year
+
+    rng = np.random.default_rng(span)
+    person, their_person = rng.integers(0, 40, 300), rng.integers(0, 40, 200)
+    year, their_year = 2000 + rng.integers(0, span, 300), 2000 + rng.integers(0, span, 200)
+    held = set(zip(their_person.tolist(), their_year.tolist(), strict=True))
+    expected = [int((p, y) in held) for p, y in zip(person.tolist(), year.tolist(), strict=True)]
+    assert in_year(person, year, their_person, their_year).tolist() == expected
+    assert any(expected) or span > 1000  # the narrow case has pairs in common
+    assert in_year(person[:0], year[:0], their_person, their_year).tolist() == []

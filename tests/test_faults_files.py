@@ -391,13 +391,16 @@ def test_staging_of_a_live_process_is_left_alone(tmp_path: Path, catalog: Catalo
     with subprocess.Popen(["sleep", "60"]) as live:
         theirs = tmp_path / f".leo.sqlite.leo-synth-tmp-{live.pid}"
         theirs.write_text("someone's staging")
+        scratch = tmp_path / f".leo.sqlite.leo-synth-scratch-{live.pid}"  # its workers' files
+        scratch.mkdir()
+        (scratch / "1-1.sqlite").write_text("a worker's batch")
         other = tmp_path / ".other.sqlite.leo-synth-tmp-1"  # another target's: not ours to judge
         other.write_text("x")
         make(catalog, out, "sqlite", request_file)
-        assert theirs.exists() and other.exists()
+        assert theirs.exists() and scratch.exists() and other.exists()
         live.kill()
     make(catalog, out, "sqlite", request_file, seed=2)
-    assert not theirs.exists() and other.exists()
+    assert not theirs.exists() and not scratch.exists() and other.exists()
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

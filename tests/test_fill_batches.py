@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
@@ -79,3 +80,44 @@ def test_a_column_null_in_every_row_is_nulls_of_its_type() -> None:
             assert array.type == sql_type.arrow_type() and array.null_count == 3, text
         half = to_arrow(Masked(values, np.array([True, False, True])), sql_type, 3)
         assert half.null_count == 2 and half.type == sql_type.arrow_type(), text
+
+
+def test_fixed_width_text_converts_to_what_pyarrow_makes_of_it() -> None:
+    """(ASCII 'U' and 'S' arrays are built from their buffers: the same values, NULL slots and
+    buffers as pyarrow's own conversion, which ends a value at its first NUL.)"""
+    rng = np.random.default_rng(5)
+    samples = [np.array(["Y", "N", "N"]), np.array(["AB12", "CD", "", "EEEE"]),
+               np.array([b"ABCDEFGHI", b"AB", b""]), np.array(["é", "a"]),
+               np.array([b"\xc3\xa9", b"a"]), np.array(["a\x00b", "ab\x00", "c"]),
+               np.array(["x" * 40, "y"]), np.array(["", ""]), np.array([], dtype="U3"),
+               np.array(["AB", "C"], dtype=">U2")]
+    for sample in samples:
+        for size in (50, 1200):  # (below and above the rows worth a gather)
+            values = sample[rng.integers(0, len(sample), size)] if len(sample) else sample
+            for nulls in (None, rng.random(len(values)) < 0.3):
+                expected = pa.array(values, type=pa.binary() if values.dtype.kind == "S"
+                                    else pa.string(), mask=nulls).cast(pa.string())
+                got = to_arrow(values, parse_sql_type("varchar(40)"), len(values), nulls)
+                got.validate(full=True)
+                assert got.equals(expected), (values.dtype, size, nulls is not None)
+                assert [bytes(b) if b else b"" for b in got.buffers()[1:]] == [
+                    bytes(b) if b else b"" for b in expected.buffers()[1:]], values.dtype
+
+
+def test_object_numbers_convert_as_pandas_coerces_them() -> None:
+    """(Arrow converts plain numbers; text, decimals and integers beyond a float's exact range
+    go through pandas, which made every such column before.)"""
+    import decimal
+
+    import pandas as pd
+
+    samples = [[1, None, -3], [1.5, None, float("nan"), -0.0], ["12", None, "x"],
+               [decimal.Decimal("1.5"), None], [2**60, 1], [None, None], [np.int64(3), None]]
+    for sample in samples:
+        values = np.array(sample, dtype=object)
+        coerced = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+        for text in ("bigint", "float", "numeric(12,2)"):
+            sql_type = parse_sql_type(text)
+            got = to_arrow(values, sql_type, len(values))
+            assert got.equals(to_arrow(coerced, sql_type, len(values))), (sample, text)
+            assert got.null_count == np.isnan(coerced).sum()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from leo_synth.config import RunConfig
+from leo_synth.config import AUTO_WORKERS, RunConfig
 from leo_synth.engine import generate as generate_module
 from leo_synth.engine.generate import generate
 
@@ -40,3 +40,15 @@ def test_blocks_in_flight_stay_within_twice_the_workers(tmp_path: Path, catalog,
     assert summary.blocks == 10  # many more blocks than may be in flight
     peak = engines[0].in_flight.peak
     assert 1 <= peak <= (1 if workers == 1 else 2 * workers), peak
+
+
+def test_auto_workers_are_one_per_core_within_the_blocks_and_the_cap(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 16)
+    auto = RunConfig(workers="auto", block_size=5000)
+    assert auto.with_overrides(persons=100).worker_count() == 1  # one block
+    assert auto.with_overrides(persons=10_000).worker_count() == 2  # two blocks
+    assert auto.with_overrides(persons=1_000_000).worker_count() == AUTO_WORKERS
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert auto.with_overrides(persons=1_000_000).worker_count() == 2
+    assert RunConfig(workers=3).worker_count() == 3

@@ -1,5 +1,6 @@
 """The Parquet writer's memory: one budget across all relations, whatever the persons, and no
-Parquet file open (no footer growing in memory) until the commit writes them a few at a time.
+Parquet file open (no footer growing in memory) until its relation has all its rows; then
+they are written a few at a time.
 Measured by instrumentation, never by timing or RSS."""
 
 from __future__ import annotations
@@ -42,21 +43,28 @@ def test_buffered_bytes_stay_within_the_budget_for_any_number_of_persons(
         writer, out, open_after_blocks = _run(tmp_path, catalog, f"p{persons}", persons,
                                               BUDGET)
         assert 0 < writer.peak_buffered_bytes <= BUDGET, persons
-        assert writer.buffered_bytes == 0  # all written at commit
-        assert open_after_blocks and max(open_after_blocks) == 0  # no footer before commit
+        assert writer.buffered_bytes == 0  # all written
+        # no footer while blocks arrive: a file is written only once its relation has all
+        # its rows (as the last block's results come), a few at a time
+        assert len(open_after_blocks) > 1 and max(open_after_blocks[:-1]) == 0
+        assert writer.written_early == set(writer.held)
         assert 1 <= writer.peak_open_files <= COMMIT_THREADS
         if persons == 2500:
             assert any(writer.spilled.values())  # the budget made the writer spill
             assert not list(out.rglob("_spill*"))  # and the scratch file is gone
 
 
-def test_spilling_and_workers_change_no_byte_and_row_groups_have_fixed_rows(
+def test_spilling_workers_and_when_files_are_written_change_no_byte_and_row_groups_have_fixed_rows(
         tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parquet_writer, "ROW_GROUP_BYTES", 64 * 2**10)
     writer, spilled, _ = _run(tmp_path, catalog, "spilled", 1000, 64 * 2**10)
-    assert any(writer.spilled.values())
+    assert any(writer.spilled.values()) and writer.written_early
     _, held, _ = _run(tmp_path, catalog, "held", 1000, None, workers=2)
     assert _files(spilled) == _files(held)
+    monkeypatch.setattr(ParquetWriter, "finish", lambda self, relation: None)
+    writer, at_commit, _ = _run(tmp_path, catalog, "at_commit", 1000, None, workers=2)
+    assert not writer.written_early and writer.written  # every file written at commit
+    assert _files(at_commit) == _files(held)
     several = 0
     for path in spilled.rglob("*.parquet"):
         meta = pq.ParquetFile(path).metadata

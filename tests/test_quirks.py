@@ -36,7 +36,7 @@ from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
 from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
-from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun
+from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, nulls_at
 from leo_synth.quirks.restore import restore
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.spec.model import Relation
@@ -386,3 +386,16 @@ def test_cleaning_lesson_recovers_what_it_says(runs, script) -> None:
         assert messy == clean, script.name
     else:
         assert messy != clean, script.name
+
+
+def test_nulls_at_reads_the_rows_validity_as_is_null_does() -> None:
+    """(A quirk's chosen rows are checked for NULL from their validity bits alone.)"""
+    rng = np.random.default_rng(3)
+    values = pa.array(rng.integers(0, 9, 300), mask=rng.random(300) < 0.4)
+    rows = np.sort(rng.choice(250, 60, replace=False))
+    for column in (pa.chunked_array([values]), pa.chunked_array([values.slice(37, 250)]),
+                   pa.chunked_array([values.slice(0, 100), values.slice(100, 150)]),
+                   pa.chunked_array([pa.nulls(250, pa.string())]),
+                   pa.chunked_array([pa.array(np.arange(250))])):
+        expected = column.is_null().to_numpy(zero_copy_only=False)[rows]
+        np.testing.assert_array_equal(nulls_at(column, rows), expected)

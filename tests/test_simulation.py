@@ -14,7 +14,7 @@ from leo_synth.relations.derive import date_in_year
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.simulation.calendar import academic_year_end, academic_year_start, ymd
 from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import ByYear, Frame, Masked
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, build_pools
@@ -97,6 +97,17 @@ def test_a_frame_keeps_its_row_count() -> None:
     with pytest.raises(ValueError, match="has 2 rows, frame has 3"):
         frame["b"] = np.arange(2)
     assert len(Frame.concat([frame, frame])) == 6 and len(frame.select([])) == 0
+
+
+def test_a_years_slice_holds_its_rows_in_their_order() -> None:
+    year = np.array([2012, 2010, 2012, 2011, 2010, 2012])
+    rows = ByYear.of(Frame(year=year, row=np.arange(6), masked=Masked(np.arange(6), year > 2011)))
+    for wanted in (2009, 2010, 2011, 2012, 2013):
+        got = rows.year(wanted)
+        assert got["row"].tolist() == np.flatnonzero(year == wanted).tolist()
+        assert got["masked"].null.tolist() == [wanted > 2011] * len(got)
+
+
 def test_vocational_graduates_work_in_their_sector(catalog) -> None:
     """Nursing, allied health and medicine graduates' jobs after the degree are mostly in
     health (SIC Q, ``labour.subject_sectors``), other graduates' much less often."""

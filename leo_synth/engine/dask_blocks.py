@@ -79,7 +79,8 @@ class DaskEngine:
         require_dask()
         self.config = config
         self.scheduler = config.scheduler
-        self.local_workers = config.workers if config.workers > 1 else (os.cpu_count() or 1)
+        asked = 1 if config.workers == "auto" else config.worker_count()
+        self.local_workers = asked if asked > 1 else (os.cpu_count() or 1)
         self.in_flight = InFlight()
         self.workers = 0
         """Workers the scheduler had when the run started (their number bounds the tasks in

@@ -1,9 +1,11 @@
 """Run a generation: plan the relations, simulate blocks (in parallel), stream to a writer.
 
-Blocks are simulated independently (each draws only from its own keyed streams) and their
-batches are handed to the writer strictly in block order, whichever worker finished first, so
-the output is byte-identical for any number of workers. At most ``2 * workers`` blocks are in
-flight, so memory depends on the block size, not on the number of persons.
+Blocks are simulated independently (each draws only from its own keyed streams). Each
+relation's batch goes to the writer as soon as a worker has built it (engine/block_stream.py),
+so the writer works while the blocks are generated, in an order the writer fixes (block by
+block, or a few blocks relation by relation), whichever worker finished first, so the output
+is byte-identical for any number of workers. At most ``2 * workers`` blocks are in flight, so
+memory depends on the block size, not on the number of persons.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ import math
 import multiprocessing
 import platform
 import time
-from collections import deque
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import pyarrow as pa
 from leo_synth import __version__
 from leo_synth.checksum import Checksum
 from leo_synth.config import RunConfig
+from leo_synth.engine.block_stream import BlockStream
 from leo_synth.engine.estimate import estimated_bytes
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
@@ -54,7 +56,8 @@ from leo_synth.writers.lock import close_inherited_locks
 LEDGER_RELATION = "_leo_synth_defects"
 """The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
-BlockResult = list[tuple[int, pa.RecordBatch | None, Checksum, bytes | None]]
+RelationResult = tuple[int, pa.RecordBatch | None, Checksum, bytes | None]
+BlockResult = list[RelationResult]
 """Per relation (index into the run's relations): the block's batch, its checksum and the
 writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload or Parquet's
 compressed Arrow IPC; None without). Both are computed where the batch is built, so the work
@@ -94,12 +97,12 @@ class BlockState:
     quirk_rates: dict[str, float] = field(default_factory=dict)
     ledger_index: int | None = None
     """Index of the answer-key relation ``_leo_synth_defects`` (None: no ledger)."""
-    encoder: Callable[[Relation, pa.RecordBatch], bytes] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
     """The writer's per-batch encoding, run in the workers (``Writer.encoder``)."""
 
 
 _STATE: BlockState | None = None
-"""Set in each worker (inherited on fork, or sent once by the pool initializer)."""
+"""Set in each worker (inherited on fork, or sent once when the worker starts)."""
 
 
 def _init_worker(state: BlockState) -> None:
@@ -115,16 +118,16 @@ def _worker_started(state: BlockState | None = None) -> None:
         _init_worker(state)
 
 
-def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
+def block_results(block: int, state: BlockState | None = None) -> Iterator[RelationResult]:
     """Simulate one block and build every person-driven relation's batch (with ``state``, or
-    the worker's own)."""
+    the worker's own), handing each over as soon as it is built, in relation order (the
+    answer key last)."""
     state = state or _STATE
     assert state is not None, "worker state not initialised"
     first = block * state.block_size
     size = min(state.block_size, state.persons - first)
     ctx = BlockContext(state.seed, block, first, size, state.params, state.pools, state.keys)
     life = simulate_block(ctx)
-    out: BlockResult = []
     ledger: list[tuple[str, Defects]] = []
     for index in state.person_relations:
         rel = state.relations[index]
@@ -134,20 +137,25 @@ def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
         batch = build_batch(rel, frame, state.seed, block)
         batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block, life)
         ledger.append((rel.name, defects))
-        out.append(_finished(state, index, batch))
+        yield _finished(state, index, batch)
     if state.ledger_index is not None:
         rel = state.relations[state.ledger_index]
         batch = build_batch(rel, _ledger_rows(ledger), state.seed, block)
-        out.append(_finished(state, state.ledger_index, batch))
-    return out
+        yield _finished(state, state.ledger_index, batch)
 
 
-def _finished(state: BlockState, index: int, batch: pa.RecordBatch
-              ) -> tuple[int, pa.RecordBatch | None, Checksum, bytes | None]:
+def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
+    """A whole block's results at once (:func:`block_results`)."""
+    return list(block_results(block, state))
+
+
+def _finished(state: BlockState, index: int, batch: pa.RecordBatch) -> RelationResult:
     """A relation's block result: its checksum, and its encoding or else its batch."""
     checksum = Checksum.of(batch, batch.schema)
     if state.encoder is not None and batch.num_rows:
-        return index, None, checksum, state.encoder(state.relations[index], batch)
+        encoded = state.encoder(state.relations[index], batch)
+        if encoded is not None:  # (None: the writer takes this batch as it is)
+            return index, None, checksum, encoded
     return index, batch, checksum, None
 
 
@@ -174,37 +182,59 @@ class InFlight:
         self.peak = max(self.peak, blocks)
 
 
+IN_PROCESS_PERSONS = 1_000
+"""A run of one block with fewer persons is generated in the writing process: a worker
+process would cost more than it saves (it starts, and copies pages of its parent)."""
+
+
 def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
-                   in_flight: InFlight | None = None) -> Iterator[BlockResult]:
-    """Block results in block order (all the run's blocks, or ``blocks``), computed by
-    ``workers`` processes, at most ``2 * workers`` blocks in flight."""
+                   in_flight: InFlight | None = None, together: int = 1
+                   ) -> Iterator[Iterable[RelationResult]]:
+    """Per block, in block order (all the run's blocks, or ``blocks``), its results as they are
+    built (each block's must be read before the next block's), by ``workers`` processes
+    (engine/block_stream.py) while this process writes what came before. At most
+    ``2 * workers`` blocks are in flight (one with a single worker), or ``together``.
+
+    ``together`` consecutive blocks are read relation by relation (each relation's in block
+    order; 0: as many as there are worker processes, for a writer whose output does not
+    depend on the order of relations), so that a relation has all its rows once the last
+    blocks have built it, not once they are done (``Writer.blocks_together``); their results
+    come with the first of them, and the others' are empty."""
     if blocks is None:
         blocks = range(math.ceil(state.persons / state.block_size))
     in_flight = in_flight or InFlight()
-    if workers <= 1 or len(blocks) <= 1:
-        _init_worker(state)
-        for block in blocks:
-            in_flight.note(1)
-            yield compute_block(block)
+    if not blocks:
         return
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        _init_worker(state)  # inherited by the forked workers, nothing to pickle
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(workers, initializer=_worker_started)
-    else:  # pragma: no cover - platforms without fork
-        context = multiprocessing.get_context("spawn")
-        pool = context.Pool(workers, initializer=_worker_started, initargs=(state,))
-    with pool:
-        pending: deque = deque()
+    if len(blocks) == 1 and state.persons - blocks[0] * state.block_size < IN_PROCESS_PERSONS:
+        _init_worker(replace(state, encoder=None))  # the writer encodes what it needs
+        in_flight.note(1)
+        yield block_results(blocks[0])
+        return
+    _init_worker(state)  # inherited by forked workers, nothing to pickle
+    processes = min(workers, len(blocks))
+    together = together or processes
+    limit = max(together, 1 if workers <= 1 else 2 * workers)
+    spawn = "fork" not in multiprocessing.get_all_start_methods()
+    with BlockStream(processes, block_results, _worker_started,
+                     (state,) if spawn else ()) as stream:
         queue = iter(blocks)
-        remaining = len(blocks)
-        while remaining or pending:
-            while remaining and len(pending) < 2 * workers:
-                pending.append(pool.apply_async(compute_block, (next(queue),)))
-                remaining -= 1
-            in_flight.note(len(pending))
-            yield pending.popleft().get()
+        for position in range(0, len(blocks), together):
+            while stream.submitted < len(blocks) and stream.submitted - position < limit:
+                stream.submit(next(queue))
+            in_flight.note(stream.submitted - position)
+            group = [stream.receive() for _ in range(min(together, len(blocks) - position))]
+            yield _relation_by_relation(group) if len(group) > 1 else group[0]
+            yield from ([] for _ in group[1:])
+            for results in group:  # (the end of each block, or a caller that stopped early)
+                for _unread in results:
+                    pass
+
+
+def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
+    """The results of blocks built at the same time, relation by relation (each relation's
+    in block order): every block has the same relations in the same order."""
+    for results in zip(*group, strict=True):
+        yield from results
 
 
 class LocalEngine:
@@ -228,8 +258,9 @@ class LocalEngine:
 
     @contextlib.contextmanager
     def results(self, state: BlockState, blocks: range,
-                writer: Writer) -> Iterator[Iterator[BlockResult]]:
-        results = iterate_blocks(state, self.workers, blocks, self.in_flight)
+                writer: Writer) -> Iterator[Iterator[Iterable[RelationResult]]]:
+        results = iterate_blocks(state, self.workers, blocks, self.in_flight,
+                                 together=writer.blocks_together)
         try:
             yield results
         finally:
@@ -242,7 +273,7 @@ def block_engine(config: RunConfig) -> Any:
         from leo_synth.engine.dask_blocks import DaskEngine
 
         return DaskEngine(config)
-    return LocalEngine(config.workers)
+    return LocalEngine(config.worker_count())
 
 
 def plan_relations(catalog: Catalog, iteration: int,
@@ -313,6 +344,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     writer.check(relations)  # from here on the writer may hold a lock: abort() releases it
     n_blocks = len(blocks)
     rows = {rel.name: 0 for rel in relations}
+    delivered = [0] * len(relations)
+    """Per relation, the blocks whose results the writer has had."""
     if phase:
         writer.on_phase = phase
         phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
@@ -342,6 +375,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             batch = build_batch(rel, registry.BUILDERS[rel.table.builder].build(static_ctx, rel),
                                 config.seed, -1)
             writer.write(rel, batch)
+            writer.finish(rel)
             rows[rel.name] += batch.num_rows
         with engine.results(state, blocks, writer) as results:
             for done, result in enumerate(results, start=1):
@@ -351,6 +385,9 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                     else:
                         writer.write(relations[index], batch, checksum, encoded)
                     rows[relations[index].name] += checksum.rows
+                    delivered[index] += 1
+                    if delivered[index] == n_blocks:  # its last rows: the writer may go on
+                        writer.finish(relations[index])
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))
                 pause_point("write")

@@ -30,16 +30,21 @@ def geography_reassigned(run: QuirkRun) -> None:
         return
     areas = run.values(coa.name, "").astype(str)
     las = run.values(la.name, "").astype(str)
-    # Another output area of the same authority, among those the block's residents live in.
-    pairs = np.unique(np.rec.fromarrays([las, areas], names="la,area"))
-    first = np.searchsorted(pairs["la"], las, side="left")
-    choices = np.searchsorted(pairs["la"], las, side="right") - first
+    # Another output area of the same authority, among those the block's residents live in:
+    # the distinct (authority, area) pairs in order, as codes (text sorted once per column).
+    la_codes = np.unique(las, return_inverse=True)[1]
+    area_names, area_codes = np.unique(areas, return_inverse=True)
+    pair_codes = la_codes * len(area_names) + area_codes
+    pairs = np.unique(pair_codes)
+    pair_las = pairs // len(area_names)
+    first = np.searchsorted(pair_las, la_codes, side="left")
+    choices = np.searchsorted(pair_las, la_codes, side="right") - first
     rows = run.pick(_untracked(run) & (areas != "") & (las != "") & (choices >= 2))
-    own = np.searchsorted(pairs, np.rec.fromarrays([las[rows], areas[rows]],
-                                                    names="la,area")) - first[rows]
+    own = np.searchsorted(pairs, pair_codes[rows]) - first[rows]
     other = (run.rng.random(len(rows)) * (choices[rows] - 1)).astype(np.int64)
     other += other >= own  # skip the current area
-    run.set_values(coa.name, rows, pa.array(pairs["area"][first[rows] + other]))
+    run.set_values(coa.name, rows,
+                   pa.array(area_names[pairs[first[rows] + other] % len(area_names)]))
 
 
 @quirk("geography_gap", 22, "a person-year of 2012/13 or earlier missing from the geography "

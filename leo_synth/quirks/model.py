@@ -169,26 +169,29 @@ class QuirkRun:
 
     def fill_nulls(self, rows: np.ndarray, names: list[str], value: object) -> None:
         """In ``rows`` (ascending), the NULL cells of columns ``names`` become ``value``,
-        recorded as ``set_values`` records them; one pass over the relation (the rows are
-        taken and their keys made once, the table rebuilt once), not one per column."""
+        recorded as ``set_values`` records them; one pass over the relation (the rows' keys
+        made once, the table rebuilt once), not one per column."""
         if not len(rows) or not names:
             return
-        picked = self.table.select(names).take(pa.array(rows, pa.int64()))
         columns = self.table.columns
         keys: np.ndarray | None = None
-        for name, chosen in zip(names, picked.columns, strict=True):
-            if not chosen.null_count:
+        fills: dict[pa.DataType, pa.Scalar] = {}
+        for name in names:
+            index = self.table.schema.get_field_index(name)
+            column = columns[index]
+            if not column.null_count:
                 continue
-            hit = np.flatnonzero(chosen.is_null().to_numpy())
+            hit = np.flatnonzero(nulls_at(column, rows))
+            if not len(hit):
+                continue
             if keys is None:
                 keys = np.array(self.keys(rows), dtype=object)
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
             mask = np.zeros(self.table.num_rows, dtype=bool)
             mask[rows[hit]] = True
-            index = self.table.schema.get_field_index(name)
-            columns[index] = pc.if_else(pa.array(mask),
-                                        pa.scalar(value).cast(columns[index].type),
-                                        columns[index])
+            if column.type not in fills:
+                fills[column.type] = pa.scalar(value).cast(column.type)
+            columns[index] = pc.if_else(pa.array(mask), fills[column.type], column)
         if keys is not None:
             self.table = pa.Table.from_arrays(columns, schema=self.table.schema)
 
@@ -213,6 +216,18 @@ class QuirkRun:
         keys = row_keys(rows, self.key_columns() + list(distinguishing))
         self.defects.add(self.quirk.code, ADDED_ROW, keys)
         self.table = pa.concat_tables([self.table, rows.cast(self.table.schema)])
+
+
+def nulls_at(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` hold NULL in ``column``: read from those rows' validity bits alone
+    when the column is one array (a quirk's rows are a few of many)."""
+    if column.num_chunks == 1:
+        array = column.chunk(0)
+        validity = array.buffers()[0]
+        if validity is not None:
+            at = rows + array.offset
+            return (np.frombuffer(validity, dtype=np.uint8)[at >> 3] >> (at & 7) & 1) == 0
+    return column.is_null().to_numpy(zero_copy_only=False)[rows]
 
 
 def as_text(values: pa.Array) -> list[str | None]:

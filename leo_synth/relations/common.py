@@ -60,3 +60,24 @@ def pmrs_in_year(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.n
     """The PMR an NPD record of an academic year carries."""
     slot = life.linkage.pmr_slot(person, year)
     return pmrs(life, person, np.minimum(slot, np.maximum(life.linkage.pmr_count[person] - 1, 0)))
+
+
+MAX_YEAR_SPAN = 200
+"""Widest range of years :func:`in_year` looks up in a person x year table."""
+
+
+def in_year(person: np.ndarray, year: np.ndarray, their_person: np.ndarray,
+            their_year: np.ndarray) -> np.ndarray:
+    """1 where the (person, year) pair appears among the records' pairs (persons are the
+    block's indexes: a person x year table of the records, not a sort of all the pairs)."""
+    if not len(person) or not len(their_person):
+        return np.zeros(len(person), dtype=np.int64)
+    first = min(int(year.min()), int(their_year.min()))
+    last = max(int(year.max()), int(their_year.max()))
+    if last - first > MAX_YEAR_SPAN:  # e.g. NEVER among the years: a table would be too wide
+        return np.isin(person * 10_000 + year, their_person * 10_000 + their_year).astype(
+            np.int64)
+    held = np.zeros((max(int(person.max()), int(their_person.max())) + 1, last - first + 1),
+                    dtype=bool)
+    held[their_person, their_year - first] = True
+    return held[person, year - first].astype(np.int64)

@@ -13,6 +13,7 @@ columns. Either kind is named the same way in a spec.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,25 @@ def batched_derivation(name: str) -> Callable[[BatchedDerivation], BatchedDeriva
 def is_derivation(name: str | None) -> bool:
     """Whether ``name`` is a registered derivation of either kind."""
     return name in DERIVATIONS or name in BATCHED_DERIVATIONS
+
+
+def per_frame(compute: Callable[..., Any]) -> Callable[..., Any]:
+    """Compute ``compute(frame, *args)`` once per frame and arguments: the many columns of a
+    relation derived from one intermediate (a pupil's eight slot grades, ...) share it. The
+    result is shared, so it is made read-only."""
+    results: weakref.WeakKeyDictionary[Frame, dict[tuple, Any]] = weakref.WeakKeyDictionary()
+
+    @functools.wraps(compute)
+    def cached(frame: Frame, *args: Any) -> Any:
+        held = results.setdefault(frame, {})
+        if args not in held:
+            value = compute(frame, *args)
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+            held[args] = value
+        return held[args]
+
+    return cached
 
 
 def count_or_flag(count: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -122,6 +142,12 @@ def reference_code(frame: Frame, relation: Relation, columns: list[RelationColum
     return [pools.take(row) for row in picks]
 
 
+@per_frame
+def _text(frame: Frame, name: str) -> np.ndarray:
+    """An attribute's values as text (the flags and recodings of one attribute share it)."""
+    return np.asarray(frame[name]).astype(str)
+
+
 @derivation("any_of")
 def any_of(frame: Frame, relation: Relation, column: RelationColumn,
            rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
@@ -139,16 +165,15 @@ def any_of(frame: Frame, relation: Relation, column: RelationColumn,
 def equals(frame: Frame, relation: Relation, column: RelationColumn,
            rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if attribute ``of`` equals ``value`` (e.g. one ethnic group's flag), else 0."""
-    return (np.asarray(frame[params["of"]]).astype(str) == str(params["value"])).astype(
-        np.int64)
+    return (_text(frame, params["of"]) == str(params["value"])).astype(np.int64)
 
 
 @derivation("is_in")
 def is_in(frame: Frame, relation: Relation, column: RelationColumn,
           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if attribute ``of`` is one of ``values`` (e.g. a programme type's flag), else 0."""
-    values = np.asarray(frame[params["of"]]).astype(str)
-    return np.isin(values, [str(v) for v in params["values"]]).astype(np.int64)
+    return np.isin(_text(frame, params["of"]), [str(v) for v in params["values"]]).astype(
+        np.int64)
 
 
 @derivation("compare")
@@ -176,7 +201,7 @@ def compare(frame: Frame, relation: Relation, column: RelationColumn,
 def recode(frame: Frame, relation: Relation, column: RelationColumn,
            rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Attribute ``of`` recoded through the mapping ``codes`` (value -> code)."""
-    values = np.asarray(frame[params["of"]]).astype(str)
+    values = _text(frame, params["of"])
     out = values.astype(object)
     for value, code in params["codes"].items():
         out[values == str(value)] = code

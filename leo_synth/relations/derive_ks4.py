@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.derive import count_or_flag, derivation, per_frame
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     VA_MEASURES,
@@ -49,6 +49,7 @@ SUBJECT_SLOTS = {"eng": ("eng",), "mat": ("mat",), "math": ("mat",), "sci": ("eb
 """Slots of the subjects as the VRF names spell them (case-insensitive)."""
 
 
+@per_frame
 def slot_points(frame: Frame) -> np.ndarray:
     """(rows, 8) grades on the 9-1 scale, 0 where the slot has no entry."""
     return np.stack([np.asarray(frame[f"pts_{s}"], dtype=np.int64) for s in SLOTS], axis=1)
@@ -67,6 +68,13 @@ def band_mask(points: np.ndarray, band: str) -> np.ndarray:
     return entered & (points == int(band))
 
 
+@per_frame
+def _slot_band(frame: Frame, band: str) -> np.ndarray:
+    """(rows, 8) True where the slot's grade is in the band (:func:`band_mask`)."""
+    return band_mask(slot_points(frame), band)
+
+
+@per_frame
 def _subject(frame: Frame, subject: str) -> np.ndarray:
     """(rows, k) grades of a subject's slots (``eng``, ``mat``, ``sci``, ``hum``, ``lan``,
     ``em``: English and maths, ``ems``: with science)."""
@@ -80,11 +88,10 @@ def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
     """Number of the pupil's GCSEs with a grade in ``band`` (0 with ``zero``, for qualifications not
     simulated, such as short courses); with ``if_em``, 0 unless English and maths are both in
     the band."""
-    points = slot_points(frame)
     if params.get("zero"):
         return np.zeros(len(frame), dtype=np.int64)
     band = str(params["band"])
-    count = band_mask(points, band).sum(1)
+    count = _slot_band(frame, band).sum(1)
     if params.get("if_em"):
         count = np.where(band_mask(_subject(frame, "em"), band).all(1), count, 0)
     return count
@@ -102,9 +109,8 @@ def threshold(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the pupil has at least ``count`` GCSEs in ``band`` and, with ``including``, grades in
     that band in those subjects (e.g. 5 A*-C including English and maths)."""
-    points = slot_points(frame)
     band = str(params["band"])
-    ok = band_mask(points, band).sum(1) >= int(params.get("count", 1))
+    ok = _slot_band(frame, band).sum(1) >= int(params.get("count", 1))
     if params.get("including"):
         ok &= band_mask(_subject(frame, str(params["including"])), band).all(1)
     return ok.astype(np.int64)
@@ -114,7 +120,7 @@ def threshold(frame: Frame, relation: Relation, column: RelationColumn,
 def no_passes(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the pupil passed nothing (no GCSE at G/1 or above)."""
-    return (~band_mask(slot_points(frame), "AG").any(1)).astype(np.int64)
+    return (~_slot_band(frame, "AG").any(1)).astype(np.int64)
 
 
 @derivation("ks4_subject")
@@ -199,9 +205,8 @@ def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Highest examination category: 1 = 5+ A*-C with English and maths, 2 = 5+ A*-C,
     3 = 5+ A*-G, 4 = 1+ A*-G, 6 = no passes (5, any other pass, cannot occur with GCSEs)."""
-    points = slot_points(frame)
-    ac = band_mask(points, "AC").sum(1)
-    ag = band_mask(points, "AG").sum(1)
+    ac = _slot_band(frame, "AC").sum(1)
+    ag = _slot_band(frame, "AG").sum(1)
     em = band_mask(_subject(frame, "em"), "AC").all(1)
     return np.select([(ac >= 5) & em, ac >= 5, ag >= 5, ag >= 1], [1, 2, 3, 4], 6)
 
@@ -245,14 +250,20 @@ AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "MAT": "2210", "DSCI": "1370", "G
 cover (``ks4_subjects``); every other subject's column is NULL, as no simulated pupil sits it."""
 
 
+@per_frame
 def _subject_hits(frame: Frame, subject: str) -> np.ndarray:
     """(rows, 8) True where the slot holds an entered GCSE in the subject (AP name)."""
     code = AP_SUBJECTS.get(subject.upper())
     points = slot_points(frame)
     if code is None:
         return np.zeros(points.shape, dtype=bool)
-    subjects = np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
-    return (subjects == code) & (points > 0)
+    return (_slot_subjects(frame) == code) & (points > 0)
+
+
+@per_frame
+def _slot_subjects(frame: Frame) -> np.ndarray:
+    """(rows, 8) subject codes of the slots."""
+    return np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
 
 
 @derivation("ks4_subject_grade")
@@ -270,8 +281,9 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
         hit = hits[:, index]
         if params.get("scale") == "_91":
             hit = hit & reformed(slot, years)
-        grade[hit] = exam_grade(slot, points[hit, index], years[hit])
-        null &= ~hit
+        if hit.any():
+            grade[hit] = exam_grade(slot, points[hit, index], years[hit])
+            null &= ~hit
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
         return Masked(np.where(null, 0, grade).astype(float), null)
     return Masked(*_as_listed(grade.astype(str), null, points, hits, column))

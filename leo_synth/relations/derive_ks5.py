@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import count_or_flag, derivation
+from leo_synth.relations.derive import count_or_flag, derivation, per_frame
 from leo_synth.relations.ks4_progress import ceiling_floor
 from leo_synth.relations.ks5_subjects import (
     FACILITATING_MAPPINGS,
@@ -36,12 +36,14 @@ POINTS_QCA = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/1
 ENTRIES = 4
 
 
+@per_frame
 def alevel_grades(frame: Frame) -> np.ndarray:
     """(rows, 4) A level grade indexes, -1 where there is no entry."""
     return np.stack([np.asarray(frame[f"al_{i}"], dtype=np.int64)
                      for i in range(1, ENTRIES + 1)], axis=1)
 
 
+@per_frame
 def alevel_subjects(frame: Frame) -> np.ndarray:
     """(rows, 4) mapping codes of the A levels, '' where there is no entry."""
     return np.stack([np.asarray(frame[f"sub_{i}"]).astype(str)
@@ -269,6 +271,11 @@ def discounted(frame: Frame, relation: Relation, column: RelationColumn,
                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the result is discounted: the student (``student``) has another result in the same
     subject (``mapping``) with more points, or as many and listed earlier; else 0."""
+    return _discounted(frame).copy()  # every such column of the frame alike
+
+
+@per_frame
+def _discounted(frame: Frame) -> np.ndarray:
     student = np.asarray(frame["student"], dtype=np.int64)
     mapping = np.asarray(frame["mapping"]).astype(str)
     points = np.asarray(frame["points"], dtype=float)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.common import ilr_record_matched
+from leo_synth.relations.common import ilr_record_matched, in_year
 from leo_synth.relations.derive_ilr import (
     ENGLISH_MATHS,
     NVQ_TYPE,
@@ -85,12 +85,6 @@ def cumulative_count(person: np.ndarray, year: np.ndarray, events: Frame,
     keys = np.sort(events["person"][which] * 10_000 + events["year"][which])
     upto = np.searchsorted(keys, person * 10_000 + year, side="right")
     return (upto - np.searchsorted(keys, person * 10_000, side="left")).astype(np.int64)
-
-
-def in_year(person: np.ndarray, year: np.ndarray, their_person: np.ndarray,
-            their_year: np.ndarray) -> np.ndarray:
-    """1 where the (person, year) pair appears among the records' pairs."""
-    return np.isin(person * 10_000 + year, their_person * 10_000 + their_year).astype(np.int64)
 
 
 @per_block
@@ -181,14 +175,7 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
     # Main mode: full time at school, on an apprenticeship or a 16-18 college programme; part
     # time on adult courses only.
     out["main_mode"] = Masked(np.where((inst == "FE") & (adult_fe == 1), 2, 1), inst == "")
-    app = rec.take(wbl)
-    app_level = np.zeros(len(person), dtype=np.int64)
-    hit = np.isin(app["person"] * 10_000 + app["year"], person * 10_000 + year)
-    if hit.any():
-        keys = person * 10_000 + year
-        order = np.argsort(keys, kind="stable")
-        at = order[np.searchsorted(keys[order], app["person"][hit] * 10_000 + app["year"][hit])]
-        np.maximum.at(app_level, at, app["level"][hit])
+    app_level = _apprenticeship_level(rec.take(wbl), person, year)
     out["on_apprenticeship"] = Masked(np.select(
         [app_level >= 4, app_level == 3], ["Higher", "Advanced"], "Intermediate"), app_level == 0)
     sixth = in_year(person, year, *_sixth_form_years(life))
@@ -206,6 +193,19 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
     has_ilr = np.isin(person, rec["person"])
     out["ilr_lldd"] = Masked(np.where(need > 1.4, 1, np.where(need > -2.5, 2, 9)), ~has_ilr)
     return out
+
+
+def _apprenticeship_level(app: Frame, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The highest level of the apprenticeship records of each (person, year) row (0 without)."""
+    keys = app["person"] * 10_000 + app["year"]
+    order = np.argsort(keys, kind="stable")
+    distinct, start = np.unique(keys[order], return_index=True)
+    if not len(distinct):
+        return np.zeros(len(person), dtype=np.int64)
+    highest = np.maximum(np.maximum.reduceat(app["level"][order], start), 0)
+    want = person * 10_000 + year
+    at = np.minimum(np.searchsorted(distinct, want), len(distinct) - 1)
+    return np.where(distinct[at] == want, highest[at], 0).astype(np.int64)
 
 
 def _sixth_form_years(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
@@ -274,6 +274,13 @@ def _first_year(person: np.ndarray, their_person: np.ndarray, their_year: np.nda
     return first[person]
 
 
+def _sources_at(life: LifeCourse, person: np.ndarray, years: list[np.ndarray]) -> list[Frame]:
+    """``ypmad_sources`` of the persons in each of several years (one array of years each)."""
+    n = len(person)
+    sources = Frame(ypmad_sources(life, np.tile(person, len(years)), np.concatenate(years)))
+    return [sources.take(slice(i * n, (i + 1) * n)) for i in range(len(years))]
+
+
 def snapshot_sources(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     """The YPMAD snapshot's derived fields of each person: the qualification type reaching each
     level by each age, first years in each source, apprenticeship start, academic ages at which
@@ -283,22 +290,26 @@ def snapshot_sources(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     n_all = len(life.persons)
     cohort = life.persons["cohort"][person]
     levels = levels_reached(life)
+    reached_by = {lv: np.minimum(levels[lv - 1][person], SNAPSHOT_YEAR) for lv in (2, 3)}
+    at_21 = cohort + 22
+    # The sources at each age, in 2020/21, when levels 2 and 3 were reached and at 21: one
+    # call over all these (person, year) rows, not one per year.
+    *at_age, latest, reached_2, reached_3, aged_21 = _sources_at(life, person, [
+        *(cohort + age + 1 for age in SNAPSHOT_AGES), np.full(len(person), SNAPSHOT_YEAR),
+        reached_by[2], reached_by[3], at_21])
     out: dict[str, object] = {}
-    for age in SNAPSHOT_AGES:
+    for age, src in zip(SNAPSHOT_AGES, at_age, strict=True):
         year_at = cohort + age + 1
-        src = ypmad_sources(life, person, year_at)
         for lv in (1, 2, 3):
             reached = levels[lv - 1][person] <= year_at
             higher = levels[lv][person] <= year_at if lv < 3 else np.zeros(len(person), bool)
             out[f"l{lv}_qualtype{age}"] = Masked(qualification_type(src, lv, higher),
                                                  ~reached | (year_at > SNAPSHOT_YEAR))
-    latest = ypmad_sources(life, person, np.full(len(person), SNAPSHOT_YEAR))
-    for lv in (2, 3):
+    for lv, src in ((2, reached_2), (3, reached_3)):
         reached = levels[lv - 1][person] <= SNAPSHOT_YEAR
         higher = levels[lv][person] <= SNAPSHOT_YEAR if lv < 3 else np.zeros(len(person), bool)
         out[f"l{lv}_atype"] = Masked(qualification_type(latest, lv, higher), ~reached)
-        at = np.minimum(levels[lv - 1][person], SNAPSHOT_YEAR)
-        inst = ypmad_sources(life, person, at)["main_inst_type"]
+        inst = src["main_inst_type"]
         out[f"inst_type_l{lv}"] = Masked(inst.values, inst.null | ~reached)
 
     def as_year(year: np.ndarray) -> Masked:
@@ -346,8 +357,7 @@ def snapshot_sources(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
         code = out[f"l{lv}_qualtype18"]
         out[f"l{lv}_qualtype_sfr"] = Masked(code.values,
                                             code.null | (levels[lv - 1][person] < at16))
-    at_21 = cohort + 22
-    at = ypmad_sources(life, person, at_21)
-    in_data = (at["census_data"] | at["ks45_data"] | at["ilr_fe_data"] | at["ilr_wbl_data"])
+    in_data = (aged_21["census_data"] | aged_21["ks45_data"] | aged_21["ilr_fe_data"]
+               | aged_21["ilr_wbl_data"])
     out["in_data_21"] = Masked(in_data, at_21 > SNAPSHOT_YEAR)
     return out

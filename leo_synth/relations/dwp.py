@@ -64,13 +64,17 @@ def geography(life: LifeCourse, relation: Relation) -> Frame:
     la_anon = life.ctx.keys.make("la", la, 0)
     codes = np.array([COUNTRY_CODES[c] or "" for c in COUNTRIES])[res["country"]]
     outside = ~in_england
+    # Each LA's code and name made once, not per row.
+    every_la = np.arange(len(pools.las))
+    la_codes = np.char.add("E0", zfill((6000000 + every_la).astype(str), 7))
+    la_names = np.char.add("Local authority ", (every_la + 1).astype(str))
     return Frame(
         edukey=edukeys_at(life, res["person"], tax_year_start(res["tax_year"])),
         tax_year=tax_year_code(res["tax_year"]),
         coa=Masked(pools.output_areas["coa"][res["oa"]], outside),
         la_anon=Masked(la_anon, outside),
-        la_code=Masked(np.char.add("E0", zfill((6000000 + la).astype(str), 7)), outside),
-        la_name=Masked(np.char.add("Local authority ", (la + 1).astype(str)), outside),
+        la_code=Masked(la_codes[la], outside),
+        la_name=Masked(la_names[la], outside),
         pcon=Masked(pools.constituencies["code"][pcon], outside),
         pcon_name=Masked(pools.constituencies["name"][pcon], outside),
         gor=Masked(pools.regions["code"][region], outside),

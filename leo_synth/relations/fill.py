@@ -330,7 +330,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
         array = pa.array(values.astype("datetime64[s]"), type=target, mask=null)
     elif kind in ("integer", "decimal", "float"):
         if values.dtype.kind == "O":  # e.g. numbers or numeric text with None for missing
-            numeric = _numbers(values)
+            numeric = _object_numbers(values)
         elif values.dtype.kind in "fbUS":
             numeric = values.astype(float)
         else:
@@ -353,7 +353,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
 WHOLE_NUMBER_TEXT = r"^[+-]?[0-9]{1,15}$"
 
 
-def _numbers(values: np.ndarray) -> np.ndarray:
+def _object_numbers(values: np.ndarray) -> np.ndarray:
     """Objects (numbers, numeric text, None) as floats, NaN for None and anything not a number,
     as pandas' ``to_numeric(errors="coerce")`` reads them. Arrow converts what it reads the
     same (numbers a float holds exactly, text of whole numbers) without importing pandas;
@@ -399,6 +399,8 @@ def _integers(values: np.ndarray, bits: int) -> np.ndarray:
 
 
 def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
+    if values.dtype.kind in "US" and (ascii_text := _ascii_strings(values, null)) is not None:
+        return ascii_text
     if values.dtype.kind == "S":
         return pa.array(values, type=pa.binary(), mask=null).cast(pa.string())
     if values.dtype.kind == "U":
@@ -409,6 +411,53 @@ def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
         return pa.array(values, mask=null).cast(pa.string())
     text = values.astype(str)
     return pa.array(text, type=pa.string(), mask=null)
+
+
+_ASCII_WIDTH = 32
+"""The widest text converted by :func:`_ascii_strings`: its work grows with the width, pyarrow's
+with the values' own lengths (long free text is mostly shorter than its width, or NULL)."""
+
+
+_ASCII_GATHER_ROWS = 1000
+"""Fewer values than this are left to pyarrow when their bytes must be gathered (NULLs, or
+values shorter than the width): the gather costs more than pyarrow's conversion of so few."""
+
+
+def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArray | None:
+    """Fixed-width numpy text ('U' or 'S') as an Arrow string array built from its buffers,
+    when every character is ASCII and no value holds a NUL before its end (None otherwise).
+
+    pyarrow converts such arrays value by value (a 'U' array at about 60 ns a value, the
+    codes of a code list included); here the characters are narrowed to bytes and the values'
+    bytes gathered at once, giving the same array, NUL-free text being what pyarrow makes too
+    (it ends a value at its first NUL)."""
+    count = len(values)
+    wide = values.dtype.kind == "U"
+    width = values.dtype.itemsize // 4 if wide else values.dtype.itemsize
+    if (not count or not width or width > _ASCII_WIDTH or not values.dtype.isnative
+            or (null is not None and count < _ASCII_GATHER_ROWS)):
+        return None
+    chars = np.ascontiguousarray(values).view(np.uint32 if wide else np.uint8)
+    if chars.max() >= 128:
+        return None
+    data = chars.astype(np.uint8, copy=False)
+    filled = np.count_nonzero(data)
+    if filled == data.size and null is None:  # all values full width (codes often are)
+        offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
+    elif count < _ASCII_GATHER_ROWS:
+        return None
+    else:
+        lengths = np.char.str_len(data.view(f"S{width}"))  # to the last non-NUL; numpy 1.26 too
+        if filled != lengths.sum():  # a NUL inside a value
+            return None
+        if null is not None:
+            lengths[null] = 0
+        offsets = np.zeros(count + 1, dtype=np.int32)
+        np.cumsum(lengths, out=offsets[1:])
+        data = data.reshape(count, width)[np.arange(width) < lengths[:, None]]
+    validity = None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
+                                       validity, 0 if null is None else int(null.sum()))
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:

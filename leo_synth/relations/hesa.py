@@ -9,7 +9,7 @@ from leo_synth.relations.derive_hesa import msoa_codes, occupations
 from leo_synth.relations.registry import builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.higher_education import (
     LEVEL_FIRST_DEGREE,
     LEVEL_OTHER_UG,
@@ -17,6 +17,7 @@ from leo_synth.simulation.higher_education import (
     LEVEL_PGT,
 )
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
@@ -66,8 +67,14 @@ def _lookup(mapping: dict, keys: np.ndarray) -> np.ndarray:
 @builder("hesa.student", provides=HESA_ATTRIBUTES)
 def student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per student instance active in the reporting year."""
+    return _students(life).year(relation.year)
+
+
+@per_block
+def _students(life: LifeCourse) -> ByYear:
+    """Every reporting year's student rows (each year's view reads its slice)."""
     he = life.he
-    years = he.years.take(he.years["year"] == relation.year)
+    years, year = ByYear.of(he.years)
     inst = he.instances.take(years["instance"])
     person = years["person"]
     n = len(years)
@@ -89,7 +96,7 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
     region = life.ctx.pools.regions["code"][life.persons["region"][person]]
     class_code = Masked(CLASS_CODES[inst["degree_class"]],
                         ~qualified_now | (inst["degree_class"] == 0))
-    return Frame({
+    return ByYear(Frame({
         "pupilmatchingrefanonymous": np.where(blank, "", pmr),
         "instid_anon": provider, "xinstid01__anon": provider,
         "comdate": inst["start_date"],
@@ -103,8 +110,8 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
         "xclass01": class_code,
         "sbjqa1": jacs, "xjacs01_1": jacs, "xjacsa01_1": area,
         "gender": np.where(female, 2, 1), "sexid": np.where(female, 2, 1),
-        "xagea01": age_on(birth, np.full(n, ymd(relation.year, 8, 31))),
-        "xagej01": age_on(birth, np.full(n, ymd(relation.year + 1, 7, 31))),
+        "xagea01": age_on(birth, ymd(year, 8, 31)),
+        "xagej01": age_on(birth, ymd(year + 1, 7, 31)),
         "stuload": np.where(part_time, 50.0, 100.0),
         "notact": np.zeros(n, dtype=np.int64),
         "fundcomp": np.where(final & ~inst["qualified"], 3, 1),
@@ -118,13 +125,12 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
         "xelsp01": inst["length"],
         "xinstg01": region, "xinstc01": np.full(n, "XF"),
         "xdomuc01": np.full(n, "XF"), "xhoos01": np.ones(n, dtype=np.int64),
-        **_student_details(life, person, inst, years, relation.year, qualified_now, jacs,
-                           part_time),
-    })
+        **_student_details(life, person, inst, years, year, qualified_now, jacs, part_time),
+    }), year)
 
 
 def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: Frame,
-                     year: int, qualified: np.ndarray, jacs: np.ndarray,
+                     year: np.ndarray, qualified: np.ndarray, jacs: np.ndarray,
                      part_time: np.ndarray) -> dict[str, object]:
     """Characteristics, entry qualifications, funding and geography of HESA students."""
     persons = life.persons
@@ -144,7 +150,7 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
     oa = persons["oa"][person]
     level = inst["level"]
     first_year = years["year_of_course"] == 1
-    before_hecos = np.full(n, year < 2019)  # HECOS and CAH codes from 2019/20
+    before_hecos = year < 2019  # HECOS and CAH codes from 2019/20
     catalogue = subject_catalogue(life.ctx.params)
     cah2 = catalogue.cah2_code[catalogue.cah2[inst["subject"]]]  # e.g. CAH15-02
     return {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -38,10 +38,9 @@ def _enterprise_keys(life: LifeCourse, enterprise: np.ndarray) -> np.ndarray:
     return life.ctx.keys.make("enterprise", enterprise).astype(str)
 
 
-@dataclass
-class MainValue:
-    """Per group: the value with most pay (ties: the first in sort order), its pay, whether
-    the runner-up was paid as much, and the number of distinct values."""
+class MainBy(NamedTuple):
+    """Per group: the value with most pay (its code), that pay, whether the runner-up earned as
+    much (a tie), and the number of distinct values."""
 
     main: np.ndarray
     amount: np.ndarray
@@ -49,34 +48,37 @@ class MainValue:
     count: np.ndarray
 
 
-def group_ids(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows grouped by their ``keys``, groups numbered in sorted key order: each row's group
-    number, the rows in group order, and where in that order each group starts."""
+def _main_by(group: np.ndarray, code: np.ndarray, amount: np.ndarray) -> MainBy:
+    """Per group (ids 0 .. groups - 1, each present): the value code with most pay (ties: the
+    lowest code, codes numbering the values in their sort order), its pay, a tie flag and the
+    number of distinct codes."""
+    codes = int(code.max()) + 1
+    pair = group.astype(np.int64) * codes + code
+    order = np.argsort(pair, kind="stable")
+    pair = pair[order]
+    first = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+    totals = np.add.reduceat(amount[order], first)  # pay per (group, code), by group and code
+    pair_group, pair_code = pair[first] // codes, pair[first] % codes
+    start = np.flatnonzero(np.r_[True, pair_group[1:] != pair_group[:-1]])  # group's first
+    best = np.maximum.reduceat(totals, start)
+    at_best = totals == best[pair_group]
+    # The leader: the first (lowest) code with the most pay; a tie: another code with as much.
+    leader = np.minimum.reduceat(np.where(at_best, np.arange(len(totals)), len(totals)), start)
+    tied = np.add.reduceat(at_best.astype(np.int64), start) > 1
+    return MainBy(pair_code[leader], best, tied, np.diff(np.r_[start, len(totals)]))
+
+
+def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group id of each row by the keys (ids in the keys' sort order) and each group's first
+    row in that order."""
     order = np.lexsort(keys[::-1])
-    new = np.zeros(len(order), dtype=bool)
-    new[:1] = True
+    change = np.zeros(len(order), dtype=bool)
+    change[:1] = True
     for key in keys:
-        ordered = key[order]
-        new[1:] |= ordered[1:] != ordered[:-1]
-    ids = np.empty(len(order), dtype=np.int64)
-    ids[order] = np.cumsum(new) - 1
-    return ids, order, np.flatnonzero(new)
-
-
-def main_by(group: np.ndarray, by: np.ndarray, amount: np.ndarray) -> MainValue:
-    """Per group (``group``: each row's group number, 0 to n - 1, every group with rows): the
-    ``by`` value with most ``amount`` summed over its rows (numpy: no pandas import in a run)."""
-    values, code = np.unique(by, return_inverse=True)
-    _, order, starts = group_ids(group, code)
-    pair_group, pair_code = group[order][starts], code[order][starts]
-    pair_amount = np.add.reduceat(amount[order], starts)
-    ranked = np.lexsort((pair_code, -pair_amount, pair_group))
-    ranked_group, ranked_amount = pair_group[ranked], pair_amount[ranked]
-    lead = np.flatnonzero(np.r_[True, ranked_group[1:] != ranked_group[:-1]])
-    count = np.diff(np.r_[lead, len(ranked)])
-    runner_up = np.where(count > 1, lead + 1, lead)
-    tied = (count > 1) & (ranked_amount[runner_up] == ranked_amount[lead])
-    return MainValue(values[pair_code[ranked][lead]], ranked_amount[lead], tied, count)
+        change[1:] |= key[order][1:] != key[order][:-1]
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(change) - 1
+    return group, order[change]
 
 
 EARNINGS_ATTRIBUTES = (
@@ -102,41 +104,38 @@ def earnings(life: LifeCourse, relation: Relation) -> Frame:
         return Frame({name: np.zeros(0) for name in EARNINGS_ATTRIBUTES})
     slot = life.linkage.edukey_slot(pay["person"], pay["spell_start"])
     slot = np.minimum(slot, life.linkage.edukey_count[pay["person"]] - 1)
-    ent = life.ctx.pools.enterprises
     amount = np.rint(pay["amount"]).astype(np.int64)
-    enterprise = _enterprise_keys(life, pay["enterprise"])
-    section = np.array([s[1] for s in SIC_SECTIONS])[ent["section"][pay["enterprise"]]]
-    sic = ent["sic"][pay["enterprise"]]
-    group, order, starts = group_ids(pay["person"], slot, pay["tax_year"])
-    first = order[starts]
-    person, tax_year = pay["person"][first], pay["tax_year"][first]
-    total = np.add.reduceat(amount[order], starts)
-    by_ent = main_by(group, enterprise, amount)
-    by_sec = main_by(group, section, amount)
-    by_sic = main_by(group, sic, amount)
-    # the main enterprise's own SIC and section (those of its first pay record)
-    enterprises, first_record = np.unique(enterprise, return_index=True)
-    main_record = first_record[np.searchsorted(enterprises, by_ent.main)]
-    zero = life.ctx.rng("earnings_zero").random(len(total)) < life.ctx.params["earnings.zero_share"]
-    return Frame(
-        edukey=life.ctx.keys.make("edukey", life.persons["pid"][person], slot[first]),
-        tax_year=tax_year_code(tax_year),
-        earnings=np.where(zero, 0, np.maximum(total, 0)),
-        main_enterprise=by_ent.main,
-        enterprise_earnings=by_ent.amount,
-        tied_enterprise=by_ent.tied.astype(np.int8),
-        num_employments=by_ent.count,
-        main_section=by_sec.main,
-        section_earnings=by_sec.amount,
-        tied_section=by_sec.tied.astype(np.int8),
-        num_sections=by_sec.count,
-        main_sic=by_sic.main,
-        sic_earnings=by_sic.amount,
-        tied_sic=by_sic.tied.astype(np.int8),
-        num_sic=by_sic.count,
-        main_enterprise_sic=sic[main_record],
-        main_enterprise_section=section[main_record],
-    )
+    group, head = _groups(pay["person"], slot, pay["tax_year"])
+    total = np.zeros(len(head), dtype=np.int64)
+    np.add.at(total, group, amount)
+    # The block's employers in the order of their keys (text: the order ties are broken in),
+    # each pay row's employer numbered in that order, and the employers' sections and SICs.
+    present, code = np.unique(pay["enterprise"], return_inverse=True)
+    keys = _enterprise_keys(life, present)
+    by_key = np.argsort(keys, kind="stable")
+    employer, keys = present[by_key], keys[by_key]
+    code = np.argsort(by_key)[code]
+    ent = life.ctx.pools.enterprises
+    section = np.array([s[1] for s in SIC_SECTIONS])[ent["section"][employer]]
+    sic = ent["sic"][employer]
+    main = _main_by(group, code, amount)
+    person = pay["person"][head]
+    zero = life.ctx.rng("earnings_zero").random(len(head)) < life.ctx.params["earnings.zero_share"]
+    out = {
+        "edukey": life.ctx.keys.make("edukey", life.persons["pid"][person], slot[head]),
+        "tax_year": tax_year_code(pay["tax_year"][head]),
+        "earnings": np.where(zero, 0, np.maximum(total, 0)),
+        "main_enterprise": keys[main.main], "enterprise_earnings": main.amount,
+        "tied_enterprise": main.tied.astype(np.int8), "num_employments": main.count,
+        "main_enterprise_sic": sic[main.main], "main_enterprise_section": section[main.main],
+    }
+    for name, count, values in (("section", "num_sections", section),
+                                ("sic", "num_sic", sic)):
+        labels, value_code = np.unique(values, return_inverse=True)
+        by = _main_by(group, value_code[code], amount)
+        out.update({f"main_{name}": labels[by.main], f"{name}_earnings": by.amount,
+                    f"tied_{name}": by.tied.astype(np.int8), count: by.count})
+    return Frame(out)
 
 
 @builder("hmrc.self_assessment", provides=["edukey", "tax_year", "self_employed",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.common import pmrs_in_year
 from leo_synth.relations.ks4_subjects import exam_grade, reformed, slot_subjects
 from leo_synth.relations.ks5_subjects import board_subject_number
 from leo_synth.relations.ks123_results import (
@@ -33,6 +34,7 @@ from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
+from leo_synth.spec.years import academic_year_labels
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
           "actyrgrp", "version", "nftype", "toe_code", "age", "endks", "enrolsts", "examyear",
@@ -343,10 +345,19 @@ GCSE91_SUBLEVNO = 391
 ))
 def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
+    return _ks4_exams(life)  # every era's view: build_batch keeps the view's years
+
+
+@per_block
+def _ks4_exams(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     rng = life.ctx.rng("ks4_exam")
     subjects = slot_subjects(life)
     ranks = _slot_ranks(np.stack([ks4[f"pts_{slot}"] for slot in SLOTS], axis=1))
+    pupils = {"pmr": pmrs_in_year(life, ks4["person"], ks4["year"]),
+              "academic_year": academic_year_labels(ks4["year"]),
+              "laestab_anon": life.ctx.keys.make("school", ks4["school"], 0),
+              "urn_anon": life.ctx.keys.make("school", ks4["school"], 1)}
     parts = []
     for slot in SLOTS:
         points = ks4[f"pts_{slot}"]
@@ -358,7 +369,7 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
         pts = points[rows]
         grade = exam_grade(slot, pts, year)
         subject = subjects[slot][rows]
-        attrs = pupil_attributes(life, ks4["person"][rows], year, ks4["school"][rows])
+        attrs = {name: values[rows] for name, values in pupils.items()}
         board = rng.integers(1, 5, m)
         parts.append(Frame({
             YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],

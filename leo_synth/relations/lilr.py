@@ -29,7 +29,7 @@ from leo_synth.simulation.calendar import month_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP, KIND_FE, KIND_SFC
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.text import zfill
+from leo_synth.simulation.text import labels_of, zfill
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import academic_year_labels
 
@@ -155,7 +155,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     fl2 = np.where(programme, 0.0, level_width(level, index, 2))
     fl3 = np.where(programme, 0.0, level_width(level, index, 3))
     lol = level_of_learning(level, index, aim["apprenticeship"], programme)
-    lol_desc = np.array([LEVEL_OF_LEARNING_DESC[v] for v in lol.tolist()], dtype=object)
+    lol_desc = labels_of(lol, LEVEL_OF_LEARNING_DESC.__getitem__)
     lol_desc = np.where(aim["apprenticeship"] & (lol >= 10), np.char.add(
         lol_desc.astype(str), " Apprenticeship"), lol_desc)
     framework = aim["apprenticeship"] & ~standard
@@ -190,9 +190,9 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "enrolment": (aim_type != 3).astype(np.int64),
         "age_aim_start": rec["age"][row],
         "ssa_tier1": np.floor(ssa2).astype(np.int64),
-        "ssa_tier1_desc": np.array([SSA_TIER1[int(v)] for v in np.floor(ssa2)], dtype=object),
-        "ssa_tier2": np.char.mod("%.1f", ssa2),
-        "ssa_tier2_desc": np.array([SSA_TIER2[float(v)] for v in ssa2], dtype=object),
+        "ssa_tier1_desc": labels_of(np.floor(ssa2), lambda tier: SSA_TIER1[int(tier)]),
+        "ssa_tier2": labels_of(ssa2, lambda tier: f"{tier:.1f}", dtype=str),
+        "ssa_tier2_desc": labels_of(ssa2, SSA_TIER2.__getitem__),
         "aim_title": Masked(titles, programme),
         "qualification_type": Masked(np.array([t[0] for t in LARS_TYPES])[qual], programme),
         "eng_maths": eng_maths.astype(np.int64),

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 
+from leo_synth.relations.common import in_year
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     MEDIAN_SCALES,
@@ -29,7 +30,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.pools import SPECIAL_PHASE
@@ -62,8 +63,7 @@ def _census_rows(life: LifeCourse) -> Frame:
     pru = school_events.alternative_provision(
         life, 2013, 2020, life.ctx.params["alternative_provision.pru_in_census_share"],
         "pru_in_census")
-    rows["pru"] = np.isin(rows["person"] * 10_000 + rows["year"],
-                          pru["person"] * 10_000 + pru["year"])
+    rows["pru"] = in_year(rows["person"], rows["year"], pru["person"], pru["year"]) == 1
     return rows
 
 
@@ -80,7 +80,7 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil record on census day of the relation's collection."""
     year = relation.year
     # PLASC and the three termly views of a year share everything but the census day.
-    attributes = _census_year(life, year)
+    attributes = _census_years(life).year(year)
     n = len(attributes)
     return Frame({**{name: attributes[name] for name in attributes},
                   "censusdate": np.full(n, census_date(year, relation.term)),
@@ -88,24 +88,24 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
 
 
 @per_block
-def _census_year(life: LifeCourse, year: int) -> Frame:
-    """The census attributes of one year's pupil records that do not depend on the term."""
-    rows = _census_rows(life)
-    rows = rows.take(rows["year"] == year)
-    n = len(rows)
+def _census_years(life: LifeCourse) -> ByYear:
+    """The census attributes of every year's pupil records that do not depend on the term,
+    computed once for all years (each year's views read their slice)."""
+    rows, year = ByYear.of(_census_rows(life))
     duplicate = rows["record_status"] == 101
-    attributes = pupil_attributes(life, rows["person"], np.full(n, year), rows["school"])
+    attributes = pupil_attributes(life, rows["person"], year, rows["school"])
     # The census records the pupil's own year group (sixth-formers included).
     attributes["ncyear_actual"] = ncyear_code(rows["ncyear"])
     attributes["fsm"] = rows["fsm"].astype(np.int64)
     phase = np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
         rows["school"]]])
-    return Frame({
+    n = len(rows)
+    return ByYear(Frame({
         **attributes,
-        **characteristics(life, rows["person"], np.full(n, year), rows["school"]),
-        **census_fields(life, rows["person"], np.full(n, year), rows["ncyear"], phase),
+        **characteristics(life, rows["person"], year, rows["school"]),
+        **census_fields(life, rows["person"], year, rows["ncyear"], phase),
         "recordstatus": Masked(rows["record_status"], rows["record_status"] < 0),
-        "datacollection": np.full(n, "PLASC" if year <= 2005 else "SC"),
+        "datacollection": np.where(year <= 2005, "PLASC", "SC"),
         "onroll": (~duplicate).astype(np.int64),
         "sourcetable": np.where(duplicate, "PupilsNoLongerOnRoll", "PupilsOnRoll"),
         "enrolstatus": np.full(n, "C"),
@@ -113,7 +113,7 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
         "parttime": (rows["ncyear"] < 0).astype(np.int64),
         "entrydate": ymd(rows["entry_year"], 9, 1),
         "phase": phase,
-    })
+    }), year)
 
 
 CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_months",
@@ -257,6 +257,11 @@ def _permanently_excluded(life: LifeCourse, person: np.ndarray, year: np.ndarray
 @builder("npd.ks4_pupil", provides=KS4_ATTRIBUTES)
 def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS4 pupil of the view's academic years."""
+    return _ks4_pupils(life)  # every era's view: build_batch keeps the view's years
+
+
+@per_block
+def _ks4_pupils(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     attributes = pupil_attributes(life, ks4["person"], ks4["year"], ks4["school"])
     attributes["fsm"] = ks4["fsm"].astype(np.int64)

@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import pmrs_in_year
-from leo_synth.relations.pupil_characteristics import idaci_rank
+from leo_synth.relations.pupil_characteristics import age_at_year_start, idaci_rank
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.calendar import age_on, month_of, year_of, ymd
+from leo_synth.simulation.calendar import month_of, year_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
 from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.text import labels_of
 from leo_synth.spec.years import academic_year_labels
 
 ETHNIC_MAJOR = {"W": "WHIT", "M": "MIXD", "A": "ASIA", "B": "BLAC", "C": "CHIN", "O": "AOEG"}
@@ -92,11 +93,7 @@ NCYEAR_BELOW_1 = {0: "R", -1: "N2", -2: "N1"}
 def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
     """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14 (each distinct
     year coded once)."""
-    ncyear = np.asarray(ncyear)
-    distinct, inverse = np.unique(ncyear, return_inverse=True)
-    codes = np.array([NCYEAR_BELOW_1.get(year, str(year)) for year in distinct.tolist()],
-                     dtype=object)
-    return codes[inverse].reshape(ncyear.shape)
+    return labels_of(ncyear, lambda year: NCYEAR_BELOW_1.get(year, str(year)))
 
 
 def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
@@ -111,42 +108,21 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         school = np.where(year - persons["cohort"][person] - 5 > 6,
                           life.schooling.secondary_school[person],
                           life.schooling.primary_school[person])
-    birth = persons["birth"][person]
-    birth_month = month_of(birth)
-    ethnic_codes = np.array(list(life.ctx.params["population.ethnicity"]))
-    ethnic = ethnic_codes[persons["ethnicity"][person]]
-    major_of = np.array([ETHNIC_MAJOR.get(c[0], "UNCL") if c != "REFU" else "UNCL"
-                         for c in ethnic_codes])
-    old_of = np.array([ETHNIC_GROUP_OLD[c] for c in ethnic_codes])
-    eal = persons["eal"][person]
+    own = {name: values[person] for name, values in _person_attributes(life).items()}
     schooling = life.schooling
     level = schooling.sen_level_in(person, year)
     sen_code = sen_provision_code(life, level, year, person)
-    oa = persons["oa"][person]
-    idaci = persons["idaci"][person]
     la = pools.schools["la"][school]
     return {
         "pmr": pmrs_in_year(life, person, year),
         "academic_year": academic_year_labels(year),
         "academic_year_short": academic_year_labels(year, short=True),
-        "gender": np.where(persons["female"][person], "F", "M"),
-        "female_flag": persons["female"][person].astype(np.int64),
-        "year_of_birth": year_of(birth),
-        "month_of_birth": birth_month,
-        "age_start": age_on(birth, ymd(year, 8, 31)),
-        "month_part": (8 - birth_month) % 12,
-        "ethnicity": ethnic,
-        "ethnic_group_minor": ethnic,
-        "ethnic_group_major": major_of[persons["ethnicity"][person]],
-        "ethnic_group_old": old_of[persons["ethnicity"][person]],
+        **own,
+        "age_start": age_at_year_start(life, person, year),
         "fsm": schooling.fsm_in(person, year).astype(np.int64),
         "ever_fsm_3": schooling.ever_fsm(person, year, 3).astype(np.int64),
         "ever_fsm_6": schooling.ever_fsm(person, year, 6).astype(np.int64),
         "ever_fsm_all": schooling.ever_fsm(person, year, len(YEARS)).astype(np.int64),
-        "first_language": np.where(eal, "OTH", "ENG"),
-        "language_group_minor": np.where(eal, "OTH", "ENG"),
-        "language_group_major": np.where(eal, "2_OTH", "1_ENG"),
-        "eal_flag": eal.astype(np.int64),
         "sen_provision": sen_code,
         "sen_provision_major": np.select([level == SEN_STATEMENT, level == SEN_SUPPORT],
                                          ["3_SS", "2_SNS"], "1_NON"),
@@ -162,13 +138,47 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "la_9code_anon": keys.make("la", la, 1),
         "laestab_anon": keys.make("school", school, 0),
         "urn_anon": keys.make("school", school, 1),
-        "home_la_anon": keys.make("la", persons["la"][person], 0),
-        "home_la_9code_anon": keys.make("la", persons["la"][person], 1),
+        "ncyear_actual": ncyear_code(year - persons["cohort"][person] - 5),
+    }
+
+
+@per_block
+def _person_attributes(life: LifeCourse) -> dict[str, np.ndarray]:
+    """The pupil attributes that are the person's whatever the year and school, per person of
+    the block (computed once, read by every row of the person)."""
+    persons = life.persons
+    pools = life.ctx.pools
+    keys = life.ctx.keys
+    birth = persons["birth"]
+    birth_month = month_of(birth)
+    ethnic_codes = np.array(list(life.ctx.params["population.ethnicity"]))
+    ethnic = ethnic_codes[persons["ethnicity"]]
+    major_of = np.array([ETHNIC_MAJOR.get(c[0], "UNCL") if c != "REFU" else "UNCL"
+                         for c in ethnic_codes])
+    old_of = np.array([ETHNIC_GROUP_OLD[c] for c in ethnic_codes])
+    eal = persons["eal"]
+    oa = persons["oa"]
+    idaci = persons["idaci"]
+    return {
+        "gender": np.where(persons["female"], "F", "M"),
+        "female_flag": persons["female"].astype(np.int64),
+        "year_of_birth": year_of(birth),
+        "month_of_birth": birth_month,
+        "month_part": (8 - birth_month) % 12,
+        "ethnicity": ethnic,
+        "ethnic_group_minor": ethnic,
+        "ethnic_group_major": major_of[persons["ethnicity"]],
+        "ethnic_group_old": old_of[persons["ethnicity"]],
+        "first_language": np.where(eal, "OTH", "ENG"),
+        "language_group_minor": np.where(eal, "OTH", "ENG"),
+        "language_group_major": np.where(eal, "2_OTH", "1_ENG"),
+        "eal_flag": eal.astype(np.int64),
+        "home_la_anon": keys.make("la", persons["la"], 0),
+        "home_la_9code_anon": keys.make("la", persons["la"], 1),
         "coa": pools.output_areas["coa"][oa],
         "lsoa": pools.output_areas["lsoa"][oa],
         "idaci_score": idaci,
         "idaci_rank": idaci_rank(idaci),
-        "ncyear_actual": ncyear_code(year - persons["cohort"][person] - 5),
     }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.simulation.calendar import age_on, ymd
+from leo_synth.simulation.calendar import month_of, year_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT
@@ -70,6 +70,20 @@ def _person_keys(life: LifeCourse) -> np.ndarray:
                                                           dtype=np.int64).astype(np.uint64)
 
 
+@per_block
+def _birth_year_month(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
+    """Year and month of birth of each person of the block."""
+    birth = life.persons["birth"]
+    return year_of(birth), month_of(birth)
+
+
+def age_at_year_start(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Whole years of age on 31 August of academic years (a year less than the difference of
+    the years for those born after August)."""
+    birth_year, birth_month = _birth_year_month(life)
+    return year - birth_year[person] - (birth_month[person] > 8)
+
+
 def uniform(keys: np.ndarray, salt: int, year: np.ndarray | int = 0) -> np.ndarray:
     """Uniforms in [0, 1) from (key, salt, year) by the SplitMix64 finaliser: the same pupil,
     characteristic and year give the same value in every relation."""
@@ -82,26 +96,34 @@ def uniform(keys: np.ndarray, salt: int, year: np.ndarray | int = 0) -> np.ndarr
     return (x >> np.uint64(11)).astype(np.float64) / float(2**53)
 
 
-def _pick(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Index of the category each uniform falls in; ``weights`` per row (2-D) or shared."""
+def _pick(u: np.ndarray, weights: np.ndarray, row: np.ndarray | None = None) -> np.ndarray:
+    """Index of the category each uniform falls in; ``weights`` shared, or (2-D) a table of
+    weight rows of which ``row`` chooses each uniform's."""
     cum = np.cumsum(weights, axis=-1)
     cum = cum / cum[..., -1:]
-    if cum.ndim == 1:
+    if row is None:
         return np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
-    return np.minimum((u[:, None] >= cum).sum(1), cum.shape[1] - 1)
+    out = np.zeros(len(u), dtype=np.int64)
+    for r, bounds in enumerate(cum):
+        at = row == r
+        out[at] = np.searchsorted(bounds, u[at], side="right")
+    return np.minimum(out, cum.shape[1] - 1)
 
 
 def first_language(ethnicity: np.ndarray, eal: np.ndarray, u: np.ndarray) -> np.ndarray:
     """The pupil's first language code: ENG unless English is an additional language, else a
     language of the pupil's ethnic group."""
-    out = np.full(len(ethnicity), "ENG", dtype=object)
+    codes = ["ENG"]
+    choice = np.zeros(len(ethnicity), dtype=np.int64)  # index into codes
+    learner = np.flatnonzero(eal)
+    group_of = ethnicity[learner]
     for group in (*LANGUAGES, None):
-        pool = LANGUAGES.get(group, OTHER_LANGUAGES) if group else OTHER_LANGUAGES
-        at = eal & (np.isin(ethnicity, list(LANGUAGES), invert=True) if group is None
-                    else ethnicity == group)
-        codes = np.array([c for c, _ in pool], dtype=object)
-        out[at] = codes[_pick(u[at], np.array([w for _, w in pool]))]
-    return out
+        pool = LANGUAGES[group] if group else OTHER_LANGUAGES
+        at = (np.isin(group_of, list(LANGUAGES), invert=True) if group is None
+              else group_of == group)
+        choice[learner[at]] = len(codes) + _pick(u[learner[at]], np.array([w for _, w in pool]))
+        codes.extend(c for c, _ in pool)
+    return np.array(codes, dtype=object)[choice]
 
 
 def idaci_rank(score: np.ndarray) -> np.ndarray:
@@ -147,15 +169,15 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     idaci = persons["idaci"][person]
     pools = life.ctx.pools
     keys = _person_keys(life)[person]
-    age = age_on(persons["birth"][person], ymd(year, 8, 31))
+    age = age_at_year_start(life, person, year)
     ncyear = year - persons["cohort"][person] - 5
     phase = pools.schools["phase"][school]
     eal = persons["eal"][person].astype(bool)
     high_needs = level == SEN_STATEMENT
 
     language = first_language(ethnicity, eal, uniform(keys, 1))
-    source = _pick(uniform(keys, 2), np.where(
-        (age >= 11)[:, None], [0.55, 0.30, 0.08, 0.05, 0.02], [0.80, 0.0, 0.10, 0.07, 0.03]))
+    source = _pick(uniform(keys, 2), np.array([[0.80, 0.0, 0.10, 0.07, 0.03],
+                                               [0.55, 0.30, 0.08, 0.05, 0.02]]), age >= 11)
     la_weight = uniform(shared_keys(seed, persons["la"][person]), 3)  # garrison LAs
     service = uniform(keys, 4) < np.where(la_weight < 0.1, 0.06, 0.006)
     unknown = uniform(keys, 5)
@@ -170,7 +192,7 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     sen_unit = unit_u < unit_rate
     resourced = (unit_u >= unit_rate) & (unit_u < 2 * unit_rate)
     travel_row = np.where(high_needs & ~mainstream, 2, (ncyear >= 7).astype(int))
-    travel = TRAVEL_CODES[_pick(uniform(keys, 10, year), TRAVEL_WEIGHTS[travel_row])]
+    travel = TRAVEL_CODES[_pick(uniform(keys, 10, year), TRAVEL_WEIGHTS, travel_row)]
     # Distance to school (miles): log-normal around 0.8 (primary) and 2.2 (secondary), further
     # for special schools; the nearest suitable school is at most as far.
     median = np.select([phase == 0, phase == 1], [0.8, 2.2], 5.0)
@@ -250,6 +272,8 @@ CENSUS_FIELD_ATTRIBUTES = (
 )
 GRADES_9_TO_1_FROM = 2016
 """First KS4 year (2016/17) graded 9-1 in English and maths; earlier grades are A*-G."""
+NUMERIC_GRADES = np.array(["U", *(str(points) for points in range(1, 10))])
+"""9-1 grades by points (U for 0)."""
 # Planned hours of a full-time 16-19 study programme: qualification hours (540-600 in the
 # funding guidance) and employability, enrichment and pastoral hours.
 QUAL_HOURS = (450, 660)
@@ -274,8 +298,8 @@ def gcse_grade(points: np.ndarray, ks4_year: np.ndarray) -> np.ndarray:
     from leo_synth.simulation.attainment import LETTER_OF_POINTS
 
     points = np.clip(points, 0, 9)
-    numeric = np.where(points == 0, "U", points.astype(str))
-    return np.where(ks4_year >= GRADES_9_TO_1_FROM, numeric, LETTER_OF_POINTS[points])
+    return np.where(ks4_year >= GRADES_9_TO_1_FROM, NUMERIC_GRADES[points],
+                    LETTER_OF_POINTS[points])
 
 
 def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear: np.ndarray,

@@ -16,7 +16,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
@@ -47,26 +47,11 @@ definitions; about 20% and 15% of a year's sessions)."""
 @builder("npd.absence", provides=ABSENCE_ATTRIBUTES)
 def absence(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil enrolment per academic year with termly sessions and absence."""
-    all_rows = school_events.absence(life)
-    periods = _absence_periods(life)
-    in_year = all_rows["year"] == relation.year
-    rows = all_rows.take(in_year)
+    rows = _absence_years(life).year(relation.year)
     n = len(rows)
-    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
-    attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
-    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
-    attrs["adopted_from_care"] = care_attributes(life, rows["person"],
-                                                 rows["year"])["adopted_from_care"]
-    out: dict[str, object] = {**attrs, "enrolstatus": np.full(n, "C"),
-                              "mainrecord": np.ones(n, dtype=np.int64),
-                              "phase": np.where(rows["ncyear"] <= 6, "PS", "SS")}
-    for i in (1, 2, 3):
-        out[f"onroll_{i}"] = np.ones(n, dtype=np.int64)
-        out[f"sourcetable_{i}"] = np.full(n, "PupilsOnRoll")
-    out["datacollection_1"] = np.full(n, "SC")
-    possible, auth, unauth, reasons, attendance = (
-        periods[name][in_year] for name in ("possible", "authorised", "unauthorised",
-                                            "reasons", "attendance"))
+    out: dict[str, object] = {name: rows[name] for name in rows
+                              if name not in PERIODS}
+    possible, auth, unauth, reasons, attendance = (rows[name] for name in PERIODS)
     for i, term in enumerate(TERMS):
         _absence_measures(out, term, possible[:, i], auth[:, i], unauth[:, i])
     _absence_measures(out, "3term", possible.sum(1), auth.sum(1), unauth.sum(1))
@@ -85,6 +70,35 @@ def absence(life: LifeCourse, relation: Relation) -> Frame:
     for name, sessions in PERSISTENT_SESSIONS.items():
         out[name] = (overall > sessions).astype(np.int64)
     return Frame(out)
+
+
+PERIODS = ("possible", "authorised", "unauthorised", "reasons", "attendance")
+"""The absence rows' sessions by collection period (:func:`_absence_periods`)."""
+
+
+@per_block
+def _absence_years(life: LifeCourse) -> ByYear:
+    """Every year's absence rows: the pupil's characteristics, the columns that do not vary
+    and the sessions by period, computed once for all years (each year's view reads its
+    slice)."""
+    rows = school_events.absence(life)
+    periods = _absence_periods(life, rows)  # drawn in the rows' order
+    order = np.argsort(rows["year"], kind="stable")
+    rows = rows.take(order)
+    n = len(rows)
+    attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
+    attrs["ncyear_actual"] = ncyear_code(rows["ncyear"])
+    attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    attrs["adopted_from_care"] = care_attributes(life, rows["person"],
+                                                 rows["year"])["adopted_from_care"]
+    return ByYear(Frame({
+        **attrs, **{name: values[order] for name, values in periods.items()},
+        "enrolstatus": np.full(n, "C"),
+        "mainrecord": np.ones(n, dtype=np.int64),
+        "phase": np.where(rows["ncyear"] <= 6, "PS", "SS"),
+        **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
+        **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
+        "datacollection_1": np.full(n, "SC")}), rows["year"])
 
 
 def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
@@ -114,32 +128,44 @@ EXCLUSION_ATTRIBUTES = (
 @builder("npd.exclusions_old", provides=EXCLUSION_ATTRIBUTES)
 def exclusions_old(life: LifeCourse, relation: Relation) -> Frame:
     """Old-format exclusions (to 2004/05): one row per exclusion; 2004/05 permanent only."""
-    rows = _exclusions(life, relation.year)
+    rows = _exclusion_years(life).year(relation.year)
     if relation.year == 2004:
         rows = rows.take(rows["category"] == "PERM")
-    return _exclusion_rows(life, rows)
+    return _exclusion_rows(rows)
 
 
 @builder("npd.exclusions", provides=EXCLUSION_ATTRIBUTES)
 def exclusions(life: LifeCourse, relation: Relation) -> Frame:
     """Exclusions from 2005/06: table 1 per exclusion, table 2 per pupil and school, table 3
     per pupil; tables 2 and 3 spread each exclusion over the numbered _1 .. _40 columns."""
-    rows = _exclusions(life, relation.year)
-    if relation.table.name == "exclusions_table_1":
-        return _exclusion_rows(life, rows)
-    by_school = relation.table.name == "exclusions_table_2"
-    return _exclusions_wide(life, rows, by_school)
+    return _exclusion_table(life, relation.table.name).year(relation.year)
 
 
-def _exclusions(life: LifeCourse, year: int) -> Frame:
-    rows = school_events.exclusions(life)
-    return rows.take(rows["year"] == year)
+@per_block
+def _exclusion_table(life: LifeCourse, table: str) -> ByYear:
+    """One exclusions table's rows of every year (each year's view reads its slice)."""
+    rows = _exclusion_years(life)
+    if table == "exclusions_table_1":
+        return ByYear(_exclusion_rows(rows.frame), rows.years)
+    return _exclusions_wide(rows.frame, by_school=table == "exclusions_table_2")
 
 
-def _exclusion_rows(life: LifeCourse, rows: Frame) -> Frame:
-    n = len(rows)
+PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES)
+
+
+@per_block
+def _exclusion_years(life: LifeCourse) -> ByYear:
+    """Every year's exclusions (``school_events.exclusions``) with their pupil's attributes
+    (``PUPIL_COLUMNS``), computed once for all years (each year's views read their slice)."""
+    rows, years = ByYear.of(school_events.exclusions(life))
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}), years)
+
+
+def _exclusion_rows(rows: Frame) -> Frame:
+    n = len(rows)
+    attrs = {name: rows[name] for name in PUPIL_COLUMNS}
     return Frame({
         **attrs,
         "censusdate": ymd(rows["year"] + 1, 1, 20),
@@ -159,20 +185,21 @@ def _exclusion_rows(life: LifeCourse, rows: Frame) -> Frame:
     })
 
 
-def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
-    """One row per pupil (and school), the i-th exclusion in the ``*_i`` columns."""
-    key = rows["person"] * 100_000 + (rows["school"] if by_school else 0)
-    order = np.lexsort((rows["start"], key))
-    rows = rows.take(order)
-    key = key[order]
-    change = np.ones(len(key), dtype=bool)
-    change[1:] = key[1:] != key[:-1]
+def _exclusions_wide(rows: Frame, by_school: bool) -> ByYear:
+    """One row per pupil (and school) and year, the i-th exclusion in the ``*_i`` columns."""
+    school = rows["school"] if by_school else np.zeros(len(rows), dtype=np.int64)
+    order = np.lexsort((rows["start"], school, rows["person"], rows["year"]))
+    year, person, school = rows["year"][order], rows["person"][order], school[order]
+    change = np.ones(len(order), dtype=bool)
+    change[1:] = ((year[1:] != year[:-1]) | (person[1:] != person[:-1])
+                  | (school[1:] != school[:-1]))
     first = np.flatnonzero(change)
     group = np.cumsum(change) - 1
-    position = np.arange(len(rows)) - first[group] + 1
-    heads = rows.take(first)
-    attrs = pupil_attributes(life, heads["person"], heads["year"], heads["school"])
-    attrs.update(characteristics(life, heads["person"], heads["year"], heads["school"]))
+    position = np.arange(len(order)) - first[group] + 1
+    heads = rows.take(order[first])
+    attrs = {name: heads[name] for name in PUPIL_COLUMNS}
+    rows = rows.select(("ncyear", "start", "sessions", "category", "reason",
+                        "term")).take(order)
     g = len(heads)
     fixed = rows["category"] == "FIXD"
     out: dict[str, object] = {
@@ -213,7 +240,7 @@ def _exclusions_wide(life: LifeCourse, rows: Frame, by_school: bool) -> Frame:
         missing[group[at], position[at] - 1] = False
         for n in range(1, WIDE_SLOTS + 1):
             out[f"{name}_{n}"] = Masked(matrix[:, n - 1], missing[:, n - 1])
-    return Frame(out)
+    return ByYear(Frame(out), year[first])
 
 
 CENSUS_LIKE = (
@@ -274,16 +301,14 @@ def _placements(life: LifeCourse, rows: Frame, term: str) -> Frame:
     })
 
 
-@per_block
-def _absence_periods(life: LifeCourse) -> Frame:
-    """The block's absence rows by collection period (autumn, spring, summer, summer 6th half):
+def _absence_periods(life: LifeCourse, rows: Frame) -> dict[str, np.ndarray]:
+    """The absence rows by collection period (autumn, spring, summer, summer 6th half):
     sessions possible, authorised and unauthorised (rows, 4), reasons (rows, 4, reason codes)
-    and attendance codes (rows, 4, codes); every year's view reads its rows."""
-    rows = school_events.absence(life)
+    and attendance codes (rows, 4, codes), named as ``PERIODS``."""
     reasons = school_events.absence_reasons(life, rows)
     possible, auth, unauth, by_code = school_events.summer_halves(life, rows, reasons)
     attendance = school_events.attendance_codes(life, rows, possible, auth + unauth)
-    return Frame(possible=possible, authorised=auth, unauthorised=unauth,
-                 reasons=np.stack([by_code[c] for c in REASON_CODES], axis=2),
-                 attendance=np.stack([attendance[c] for c in school_events.ATTENDANCE_CODES],
-                                     axis=2))
+    return {"possible": possible, "authorised": auth, "unauthorised": unauth,
+            "reasons": np.stack([by_code[c] for c in REASON_CODES], axis=2),
+            "attendance": np.stack([attendance[c] for c in school_events.ATTENDANCE_CODES],
+                                   axis=2)}

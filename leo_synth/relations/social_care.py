@@ -12,6 +12,7 @@ from leo_synth.simulation import social_care
 from leo_synth.simulation.calendar import DAY, age_on, month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.per_block import per_block
 from leo_synth.spec.model import Relation
 
 CIN_ATTRIBUTES = (
@@ -49,9 +50,14 @@ CIN_ETHNICITY = {
 @builder("npd.cin", provides=CIN_ATTRIBUTES)
 def cin(life: LifeCourse, relation: Relation) -> Frame:
     """Children in need: one row per episode (details), or per child and year, per plan ..."""
+    # Every view reads the same rows (the plans' table, the plans only): made once per block.
+    return _cin_rows(life, relation.table.name == "cin_cpp")
+
+
+@per_block
+def _cin_rows(life: LifeCourse, plans_only: bool) -> Frame:
     episodes = social_care.children_in_need(life)
-    table = relation.table.name
-    if table == "cin_cpp":
+    if plans_only:
         episodes = episodes.take(episodes["plan"])
     n = len(episodes)
     attrs = pupil_attributes(life, episodes["person"], episodes["year"])

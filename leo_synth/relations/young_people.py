@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.common import in_year
 from leo_synth.relations.derive_ilr import overlaps
 from leo_synth.relations.derive_ypmad import (
     AT_15,
     SNAPSHOT_ATTRIBUTES,
     SOURCE_ATTRIBUTES,
     levels_reached,
-    person_results,
     snapshot_sources,
     ypmad_sources,
 )
@@ -59,7 +59,7 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
     idx = np.repeat(np.arange(len(rows)), aims)
     n = len(idx)
     person, year = rows["person"][idx], rows["year"][idx]
-    attrs = pupil_attributes(life, person, year, rows["school"][idx])
+    attrs = _repeated(pupil_attributes(life, rows["person"], rows["year"], rows["school"]), idx)
     subject = A_LEVEL_SUBJECTS[(life.persons["pid"][person] * 7 + np.tile(np.arange(aims),
                                                                         len(rows))) % 12]
     final = rows["ncyear"][idx] == 13
@@ -89,6 +89,13 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
         "traineeship": np.zeros(n, dtype=np.int64),
         **_plams_matched(attrs["laestab_anon"], code, subject, grade, final),
     })
+
+
+def _repeated(attributes: dict[str, object], rows: np.ndarray) -> dict[str, object]:
+    """Attributes of some rows (e.g. pupil-years) for the rows repeating them (e.g. their
+    aims or monthly snapshots): ``rows`` are the positions of the first."""
+    repeated = Frame(attributes).take(rows)
+    return {name: repeated[name] for name in repeated}
 
 
 def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
@@ -144,7 +151,7 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     leave = p16.leave_date[person]
     neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
     he_years = life.he.years
-    in_he = np.isin(person * 10_000 + year, he_years["person"] * 10_000 + he_years["year"])
+    in_he = in_year(person, year, he_years["person"], he_years["year"]) == 1
     # A sixth-form drop-out is at an FE college in the year after Year 12.
     at_college = p16.sixth_form_dropout[person] & (year > p16.start_year[person])
     learning = np.select(
@@ -198,7 +205,7 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     inactive = (rng.random(len(rows_person)) < 0.2)[idx]
     not_known = (rng.random(len(rows_person)) < 0.03)[idx]
     activity = _activity(life, person, year, ymd(calendar_year, month, 1), inactive, not_known)
-    attrs = pupil_attributes(life, person, year)
+    attrs = _repeated(pupil_attributes(life, rows_person, rows_year), idx)
     # NCCIS has no separate Irish Traveller code: it records Gypsy/Roma/Traveller as WROM.
     attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
     start = ymd(year, 9, 1)
@@ -255,7 +262,8 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
     eng[ks4["person"]] = ks4["pts_eng"]
     mat[ks4["person"]] = ks4["pts_mat"]
     sources = ypmad_sources(life, person, year)
-    at15 = pupil_attributes(life, person, person_results(life)["ks4_year"][person])
+    at15 = _repeated(pupil_attributes(life, ks4["person"], ks4["year"]),
+                     np.repeat(np.arange(len(ks4)), 4)[keep])
     l2_overall = (l2[person] <= year).astype(np.int64)
     return Frame({
         **sources, **{f"at15_{name}": at15[name] for name in AT_15},

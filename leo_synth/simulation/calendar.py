@@ -71,8 +71,9 @@ def academic_year_end(year: np.ndarray | int) -> np.ndarray:
 def age_on(birth: np.ndarray, dates: np.ndarray) -> np.ndarray:
     """Whole years of age on each date."""
     years = year_of(dates) - year_of(birth)
-    had_birthday = (month_of(dates) > month_of(birth)) | (
-        (month_of(dates) == month_of(birth)) & (day_of(dates) >= day_of(birth))
+    month, birth_month = month_of(dates), month_of(birth)
+    had_birthday = (month > birth_month) | (
+        (month == birth_month) & (day_of(dates) >= day_of(birth))
     )
     return years - (~had_birthday)
 

@@ -32,6 +32,18 @@ def split_nulls(values: Column) -> tuple[np.ndarray, np.ndarray]:
     return values, np.zeros(len(values), dtype=bool)
 
 
+def _column(values: Column | object) -> Column:
+    """A column as a frame holds it: a numpy array, or a Masked pair of arrays (bool mask)."""
+    if type(values) is np.ndarray:
+        return values
+    if isinstance(values, Masked):
+        if (type(values.values) is np.ndarray and type(values.null) is np.ndarray
+                and values.null.dtype == bool):
+            return values
+        return Masked(np.asarray(values.values), np.asarray(values.null, dtype=bool))
+    return np.asarray(values)
+
+
 def _take(values: Column, index: np.ndarray) -> Column:
     return values.take(index) if isinstance(values, Masked) else values[index]
 
@@ -65,10 +77,7 @@ class Frame:
         return self._cols[name]
 
     def __setitem__(self, name: str, values: Column) -> None:
-        if isinstance(values, Masked):
-            values = Masked(np.asarray(values.values), np.asarray(values.null, dtype=bool))
-        else:
-            values = np.asarray(values)
+        values = _column(values)
         rows = len(values)
         if self._cols and rows != self._rows:
             raise ValueError(f"column {name!r} has {rows} rows, frame has {self._rows}")
@@ -87,12 +96,20 @@ class Frame:
     def columns(self) -> list[str]:
         return list(self._cols)
 
-    def take(self, index: np.ndarray) -> Frame:
-        """Rows by position (or boolean mask)."""
-        return Frame({name: _take(values, index) for name, values in self._cols.items()})
+    def take(self, index: np.ndarray | slice) -> Frame:
+        """Rows by position (or boolean mask, or slice)."""
+        return Frame._of({name: _take(values, index) for name, values in self._cols.items()})
 
     def select(self, names: Iterable[str]) -> Frame:
-        return Frame({name: self._cols[name] for name in names})
+        return Frame._of({name: self._cols[name] for name in names})
+
+    @staticmethod
+    def _of(columns: dict[str, Column]) -> Frame:
+        """A frame of columns already checked (those of a frame, taken alike)."""
+        frame = Frame()
+        frame._cols = columns
+        frame._rows = len(next(iter(columns.values()))) if columns else 0
+        return frame
 
     @staticmethod
     def concat(frames: list[Frame]) -> Frame:
@@ -107,3 +124,29 @@ class Frame:
         """Stable sort by the given columns (first key most significant)."""
         order = np.lexsort(tuple(self._cols[k] for k in reversed(keys)))
         return self.take(order)
+
+
+class ByYear(NamedTuple):
+    """Rows sorted by their academic year, stably (a year's rows keep their order), so that one
+    year's rows are a slice of every column: views, not copies. Lets the per-year views of a
+    table share what was computed once for all its years."""
+
+    frame: Frame
+    years: np.ndarray
+    """Each row's year (sorted)."""
+
+    @staticmethod
+    def of(frame: Frame, years: np.ndarray | None = None) -> ByYear:
+        """The frame's rows sorted by ``years`` (default: the frame's ``year`` column)."""
+        years = frame["year"] if years is None else years
+        order = np.argsort(years, kind="stable")
+        return ByYear(frame.take(order), years[order])
+
+    def rows(self, year: int) -> slice:
+        """Position of the year's rows."""
+        start, stop = np.searchsorted(self.years, (year, year + 1))
+        return slice(int(start), int(stop))
+
+    def year(self, year: int) -> Frame:
+        """The year's rows."""
+        return self.frame.take(self.rows(year))

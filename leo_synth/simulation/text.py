@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 
@@ -11,3 +14,13 @@ def zfill(values: np.ndarray, width: int) -> np.ndarray:
     if text.size == 0:
         return text
     return np.char.zfill(text, width)
+
+
+def labels_of(values: np.ndarray, label: Callable[[Any], object],
+              dtype: type | str = object) -> np.ndarray:
+    """``label(value)`` of each value, called once per distinct value (a block's rows hold few
+    distinct codes, so labelling them row by row is per-value waste)."""
+    values = np.asarray(values)
+    distinct, inverse = np.unique(values, return_inverse=True)
+    labelled = np.array([label(value) for value in distinct.tolist()], dtype=dtype)
+    return labelled[inverse].reshape(values.shape)

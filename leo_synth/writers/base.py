@@ -1,7 +1,8 @@
 """The writer protocol every backend implements, and the run manifest they all store.
 
 A run calls ``check()`` before simulating anything (so a bad target fails fast), ``open()``,
-``write()`` for every batch in block order, then ``commit()``, which makes the output appear
+``write()`` for every batch in block order (``finish()`` once a relation has had its last
+one), then ``commit()``, which makes the output appear
 atomically. Any failure or interrupt calls ``abort()``, which removes everything the run wrote
 and leaves the previous output as it was. ``check()`` may take a lock on the target (file
 outputs do) that ``commit()`` or ``abort()`` releases.
@@ -73,10 +74,11 @@ class Writer(ABC):
             manifest.checksums[rel.name] = Checksum()
         self._open()
 
-    encoder: Callable[[Relation, pa.RecordBatch], bytes] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
     """A function the worker processes apply to each batch they build (e.g. PostgreSQL's COPY
     payload), so that work spreads over the workers; ``write`` then receives its result as
-    ``encoded``. None: the writer does all its work on the batch itself."""
+    ``encoded`` (or the batch itself when it returned None). None: the writer does all its
+    work on the batch itself."""
 
     def write(self, relation: Relation, batch: pa.RecordBatch | None,
               checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
@@ -103,6 +105,18 @@ class Writer(ABC):
     def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
         """Store a batch given as its ``encoder`` result (writers with an encoder)."""
         raise NotImplementedError(f"{type(self).__name__} has no encoder")
+
+    blocks_together = 1
+    """How many consecutive blocks the engine hands over relation by relation (each
+    relation's batches in block order), so that a relation is finished as soon as the last
+    blocks have built it: a writer whose output depends on the order of relations names a
+    number that does not depend on the workers; 0: as many as the workers build at once (an
+    output that does not depend on the order of relations)."""
+
+    def finish(self, relation: Relation) -> None:
+        """Told when a relation has received all its batches, while other relations are still
+        being generated: a writer may index or write it now rather than at commit."""
+        return  # most writers finish everything at commit
 
     def record(self, relation: Relation, checksum: Checksum) -> None:
         """Count rows of a relation that a worker stored itself (the Dask engine's parts)."""

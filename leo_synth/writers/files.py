@@ -33,13 +33,13 @@ from leo_synth.writers.base import Writer
 from leo_synth.writers.lock import OutputLock
 from leo_synth.writers.publish import move_new, swap_in
 
-_DEBRIS = re.compile(r"\.(?P<name>.+)\.leo-synth-(?P<kind>tmp|old)-(?P<pid>\d+)")
-_LONGEST_SUFFIX = len(".") + len(".leo-synth-tmp-") + 10  # a PID has at most 10 digits
+_DEBRIS = re.compile(r"\.(?P<name>.+)\.leo-synth-(?P<kind>tmp|old|scratch)-(?P<pid>\d+)")
+_LONGEST_SUFFIX = len(".") + len(".leo-synth-scratch-") + 10  # a PID has at most 10 digits
 
 
 def sibling(path: Path, kind: str, pid: int | None = None) -> Path:
-    """A hidden name beside ``path`` for this run's staging (``tmp``) or the old output
-    (``old``)."""
+    """A hidden name beside ``path`` for this run's staging (``tmp``), the old output
+    (``old``) or a scratch folder (``scratch``, e.g. the SQLite workers' files)."""
     return path.with_name(f".{path.name}.leo-synth-{kind}-{os.getpid() if pid is None else pid}")
 
 
@@ -244,11 +244,17 @@ class FileWriter(Writer):
 
     def disk_error(self, exc: OSError | Exception) -> LeoSynthError:
         """The one-line error for a failed write (disk full, permission, I/O)."""
-        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-            why = "no space left on device"
-        elif isinstance(exc, OSError):
-            why = exc.strerror or str(exc)
-        else:
-            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return LeoSynthError(f"cannot write {self.path}: {why} (free some space or choose "
-                             f"another --out; the previous output, if any, is unchanged)")
+        return disk_error(self.path, exc)
+
+
+def disk_error(path: Path, exc: OSError | Exception) -> LeoSynthError:
+    """The one-line error for a failed write of the output at ``path`` (disk full,
+    permission, I/O), in the writing process or in a worker."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        why = "no space left on device"
+    elif isinstance(exc, OSError):
+        why = exc.strerror or str(exc)
+    else:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return LeoSynthError(f"cannot write {path}: {why} (free some space or choose "
+                         f"another --out; the previous output, if any, is unchanged)")

@@ -7,9 +7,11 @@ times a row group per flush). Instead the writer holds each relation's block bat
 compressed Arrow IPC (made by the worker processes, :func:`ipc_bytes`, which also makes what
 crosses between processes small), keeps at most ``MEMORY_BUDGET_BYTES`` of them in memory
 across all relations, spills the largest to one scratch file when over it, and writes each
-relation's Parquet file at commit, one relation per thread (``COMMIT_THREADS``), reading its
-batches back in block order. Only one file per thread is open at a time, so the footers held
-are those of a few relations, and memory stays flat whatever the number of persons.
+relation's Parquet file once the relation has all its rows (``finish``: as the last block's
+results arrive, while the workers build the rest), one relation per thread
+(``COMMIT_THREADS``), reading its batches back in block order. Only one file per thread is
+open at a time, so the footers held are those of a few relations, and memory stays flat
+whatever the number of persons.
 
 Row groups hold a fixed number of rows per relation (``ROW_GROUP_BYTES`` over the width of
 a row as the schema estimates it), whatever the blocks, the budget or what was spilled, so
@@ -25,7 +27,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,7 +47,9 @@ COMMIT_THREADS = 2
 """Relations written at once at commit (pyarrow encodes and compresses without the GIL)."""
 SPILL_FILE = "_spill.arrows"
 """The scratch file (in staging, removed before publishing) of batches over the budget."""
-IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+"""Each buffer compressed in the calling thread: the same bytes, at half the CPU time (handing
+a block's many small buffers to Arrow's thread pool costs more than compressing them)."""
 MANIFEST_FILE = "_manifest.json"
 
 
@@ -113,6 +117,7 @@ class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
     encoder = staticmethod(ipc_bytes)
+    blocks_together = 0  # a file per relation: the order of relations does not matter
 
     def __init__(self, target: str, if_exists: str, budget_bytes: int | None = None):
         super().__init__(target, if_exists)
@@ -134,6 +139,14 @@ class ParquetWriter(FileWriter):
         """The most Parquet files ever open at once (instrumentation: footers held in memory
         are those of at most ``COMMIT_THREADS`` relations)."""
         self.counting = threading.Lock()
+        """Held while the batches held or spilled, and their count, change (the writing
+        threads take a relation's while the run's thread adds others')."""
+        self.files: ThreadPoolExecutor | None = None
+        """Writes the relations' files (``COMMIT_THREADS`` at a time)."""
+        self.written: dict[str, Future] = {}
+        """Per relation whose file is being or was written, its task."""
+        self.written_early: set[str] = set()
+        """Relations whose file was started before the commit (instrumentation)."""
 
     def _open(self) -> None:
         remove(self.staging)
@@ -150,18 +163,23 @@ class ParquetWriter(FileWriter):
         self._write_encoded(relation, ipc_bytes(relation, batch))
 
     def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
-        self.held[relation.name].append(encoded)
-        self.held_bytes[relation.name] += len(encoded)
-        self.buffered_bytes += len(encoded)
-        if self.buffered_bytes > self.budget_bytes:
-            for name in sorted(self.held_bytes, key=self.held_bytes.__getitem__, reverse=True):
-                self._spill(name)
-                if self.buffered_bytes <= self.budget_bytes // 2:
-                    break  # room for more batches before the next spill
-        self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
+        with self.counting:
+            self.held[relation.name].append(encoded)
+            self.held_bytes[relation.name] += len(encoded)
+            self.buffered_bytes += len(encoded)
+            if self.buffered_bytes > self.budget_bytes:
+                for name in sorted(self.held_bytes, key=self.held_bytes.__getitem__,
+                                   reverse=True):
+                    self._spill(name)
+                    if self.buffered_bytes <= self.budget_bytes // 2:
+                        break  # room for more batches before the next spill
+                assert self.spill is not None
+                self.spill.flush()  # (a writing thread reads it meanwhile)
+            self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
 
     def _spill(self, name: str) -> None:
-        """Move a relation's batches held in memory to the end of the spill file."""
+        """Move a relation's batches held in memory to the end of the spill file (with
+        ``counting`` held)."""
         if self.spill is None:
             self.spill = open(self.staging / SPILL_FILE, "w+b")  # noqa: SIM115 (closed by _close)
         for data in self.held[name]:
@@ -172,14 +190,18 @@ class ParquetWriter(FileWriter):
         self.held_bytes[name] = 0
 
     def _batches(self, name: str) -> Iterator[pa.RecordBatch]:
-        """A relation's batches in block order: the spilled ones, then those in memory."""
-        if self.spilled[name]:
+        """A relation's batches in block order: the spilled ones, then those in memory (all
+        of them arrived: they are taken from the budget's count at once)."""
+        with self.counting:
+            spilled = self.spilled[name]
+            held, self.held[name] = self.held[name], []
+            self.buffered_bytes -= self.held_bytes[name]
+            self.held_bytes[name] = 0
+        if spilled:
             assert self.spill is not None
             fd = self.spill.fileno()
-            for offset, length in self.spilled[name]:
+            for offset, length in spilled:
                 yield from pa.ipc.open_stream(os.pread(fd, length, offset))
-        held, self.held[name] = self.held[name], []
-        self.held_bytes[name] = 0  # (the total is recounted once every thread is done)
         held.reverse()
         while held:  # each batch's bytes are let go once read
             yield from pa.ipc.open_stream(held.pop())
@@ -217,23 +239,34 @@ class ParquetWriter(FileWriter):
                 with contextlib.suppress(OSError, pa.ArrowException):
                     writer.close()
 
+    def finish(self, relation: Relation) -> None:
+        """Write a relation's file as soon as it has all its rows, in a writing thread, while
+        the workers build the other relations (the same file, byte for byte, as at commit:
+        its row groups depend on its rows alone)."""
+        self.written_early.add(relation.name)
+        self._start_file(relation)
+
+    def _start_file(self, relation: Relation) -> None:
+        try:  # a file that failed stops the run now, not at commit
+            for written in self.written.values():
+                if written.done():
+                    written.result()
+        except (OSError, pa.ArrowException) as exc:
+            raise self.disk_error(exc) from exc
+        if self.files is None:
+            self.files = ThreadPoolExecutor(COMMIT_THREADS)
+        self.written[relation.name] = self.files.submit(self._write_file, relation)
+
     def commit(self) -> None:
         assert self.manifest is not None
         try:
-            if self.spill is not None:
-                self.spill.flush()
             self.announce("files")
-            largest_first = sorted(self.relations, key=lambda rel: -self.manifest.checksums[
-                rel.name].rows * len(rel.columns))
-            with ThreadPoolExecutor(COMMIT_THREADS) as pool:
-                files = [pool.submit(self._write_file, rel) for rel in largest_first]
-                try:
-                    for written in files:
-                        written.result()
-                finally:  # on a failure or interrupt: start no more files
-                    for written in files:
-                        written.cancel()
-            self.buffered_bytes = sum(self.held_bytes.values())
+            unwritten = [rel for rel in self.relations if rel.name not in self.written]
+            for rel in sorted(unwritten, key=lambda rel: -self.manifest.checksums[
+                    rel.name].rows * len(rel.columns)):  # (largest first)
+                self._start_file(rel)
+            for written in self.written.values():
+                written.result()
             self._close()
             (self.staging / MANIFEST_FILE).write_text(self.manifest.to_json() + "\n")
         except (OSError, pa.ArrowException) as exc:
@@ -241,6 +274,9 @@ class ParquetWriter(FileWriter):
         self.publish()
 
     def _close(self) -> None:
+        if self.files is not None:  # on a failure or interrupt: start no more files
+            self.files.shutdown(wait=True, cancel_futures=True)
+            self.files = None
         for writer in list(self.writers.values()):
             with contextlib.suppress(OSError):
                 writer.close()

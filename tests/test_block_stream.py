@@ -1,0 +1,99 @@
+"""The worker processes hand each block's results over as they are built, in block order, and
+say in one line when a worker fails or dies (engine/block_stream.py)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from leo_synth.engine.block_stream import BlockStream
+from leo_synth.errors import LeoSynthError
+
+HANDSHAKE: Path | None = None
+"""A file the parent creates once it holds a block's first result (inherited by fork)."""
+
+
+def _started() -> None:
+    pass
+
+
+def _first_then_wait(block: int) -> Iterator[tuple[int, int]]:
+    """A block's first result, then the rest only once the parent has read the first: with
+    results sent only at a block's end, the parent would never have it (the test would fail
+    on the deadline, not hang)."""
+    assert HANDSHAKE is not None
+    yield block, 0
+    deadline = time.monotonic() + 20
+    while not HANDSHAKE.with_suffix(f".{block}").exists():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"block {block}: the first result was not read in time")
+        time.sleep(0.01)
+    yield block, 1
+
+
+def test_results_are_read_while_their_block_is_built_and_in_block_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(__import__(__name__), "HANDSHAKE", tmp_path / "read")
+    read = []
+    with BlockStream(2, _first_then_wait, _started) as stream:
+        for block in range(4):
+            stream.submit(block)
+        for block in range(4):
+            results = stream.receive()
+            read.append(next(results))
+            (tmp_path / f"read.{block}").touch()
+            read.extend(results)
+    assert read == [(block, i) for block in range(4) for i in (0, 1)]
+
+
+def _fails(block: int) -> Iterator[int]:
+    yield block
+    raise ValueError(f"block {block} broke")
+
+
+def _dies(block: int) -> Iterator[int]:
+    os.kill(os.getpid(), signal.SIGKILL)
+    yield block  # pragma: no cover
+
+
+def test_a_failing_worker_sends_its_exception_after_its_results() -> None:
+    with BlockStream(1, _fails, _started) as stream:
+        stream.submit(0)
+        results = stream.receive()
+        assert next(results) == 0
+        with pytest.raises(ValueError, match="block 0 broke"):
+            next(results)
+    assert all(not process.is_alive() for process in stream.processes)
+
+
+def test_a_dying_worker_is_one_line_not_a_hang() -> None:
+    with BlockStream(2, _dies, _started) as stream:
+        stream.submit(0)
+        with pytest.raises(LeoSynthError) as raised:
+            list(stream.receive())
+    assert str(raised.value) == ("a worker process was killed by signal 9 before finishing "
+                                 "its block (out of memory? try fewer --workers or a smaller "
+                                 "--block-size)")
+    assert all(not process.is_alive() for process in stream.processes)
+
+
+def _three(block: int) -> Iterator[tuple[int, int]]:
+    yield from ((block, i) for i in range(3))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_read_together_alternate_whichever_worker_built_them(workers: int) -> None:
+    """Two blocks read relation by relation (the SQLite writer's order): one worker sends the
+    first block's results before the second's, and they are kept until their turn."""
+    with BlockStream(workers, _three, _started) as stream:
+        for block in (5, 6, 7):
+            stream.submit(block)
+        together = [stream.receive(), stream.receive()]
+        read = [item for pair in zip(*together, strict=True) for item in pair]
+        read.extend(stream.receive())
+    assert read == [(5, 0), (6, 0), (5, 1), (6, 1), (5, 2), (6, 2), (7, 0), (7, 1), (7, 2)]
