@@ -185,7 +185,7 @@ class Progress:
     commit's phases named as they begin (keys and indexes, the manifest, publishing)."""
 
     PHASES: ClassVar[dict[str, str]] = {
-        "files": "writing each relation's Parquet file from the held batches",
+        "files": "finishing the relations' Parquet files (each written once it has its rows)",
         "index": "creating keys and indexes",
         "publish": "publishing the output",
     }

@@ -76,14 +76,15 @@ def test_generate_prints_rows_and_summary(tmp_path: Path, catalog) -> None:
 
 
 def test_generate_parquet_names_the_file_writing_phase(tmp_path: Path) -> None:
-    """Parquet files are written at commit from the held batches (a minute at a million
-    persons): the progress names that phase before publishing."""
+    """Parquet files still being written at commit (each starts once its relation has all its
+    rows; the last ones take about a minute at a million persons): the progress names that
+    phase before publishing."""
     result = run("generate", "--persons", "200", "--format", "parquet",
                  "--out", str(tmp_path / "leo"))
     assert result.returncode == 0, result.stderr
     phases = [line.split(":")[1].strip().split(" (")[0]
               for line in result.stderr.splitlines()[1:] if not line.startswith("leo-synth: 1/")]
-    assert phases == ["committing", "writing each relation's Parquet file from the held batches",
+    assert phases == ["committing", "finishing the relations' Parquet files",
                       "publishing the output"], result.stderr
 
 
