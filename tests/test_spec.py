@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from leo_synth.spec.loader import SpecError, load_catalog
+from leo_synth.errors import LeoSynthError
+from leo_synth.spec.loader import SpecError, load_catalog, read_yaml_cached
 from leo_synth.spec.model import expand_table
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.years import (
@@ -158,3 +159,18 @@ def test_academic_year_labels_are_the_scalar_labels() -> None:
         assert labels.tolist() == [academic_year_label(int(s), short) for s in starts]
         assert academic_year_labels(np.zeros(0, dtype=np.int64), short=short).shape == (0,)
     assert academic_year_labels(starts, short=True)[1] == "1999/00"
+
+
+def test_a_cached_yaml_read_is_the_parse_and_follows_the_contents(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEO_SYNTH_CACHE", str(tmp_path / "cache"))
+    path = tmp_path / "p.yaml"
+    path.write_text("a: {b: 1, c: [2, 3]}\n")
+    assert read_yaml_cached(path) == {"a": {"b": 1, "c": [2, 3]}}
+    assert len(list((tmp_path / "cache").glob("yaml-*.pickle"))) == 1  # kept
+    assert read_yaml_cached(path) == {"a": {"b": 1, "c": [2, 3]}}  # from the cache
+    path.write_text("a: 2\n")
+    assert read_yaml_cached(path) == {"a": 2}
+    path.write_text("a: 1\na: 2\n")
+    with pytest.raises(LeoSynthError, match="duplicate key"):
+        read_yaml_cached(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from leo_synth.quirks.model import QuirkRun, Target, quirk
 from leo_synth.relations.fill import storable_codes
@@ -69,7 +70,7 @@ def nccis_conflict(run: QuirkRun) -> None:
     rows = run.pick()
     copies = run.table.take(pa.array(rows, pa.int64()))
     codes = np.unique([int(c) for c in storable_codes(col.spec)])
-    current = np.asarray(copies.column(col.name).to_pandas().fillna(-1), dtype=np.int64)
+    current = np.asarray(pc.fill_null(copies.column(col.name), -1), dtype=np.int64)
     picks = run.rng.integers(0, len(codes) - 1, len(rows))
     # Skip the current code: draw among the others.
     position = np.searchsorted(codes, current)

@@ -14,10 +14,10 @@ per-column derivation columns are converted one by one.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys
@@ -329,7 +329,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     elif kind == "datetime":
         array = pa.array(values.astype("datetime64[s]"), type=target, mask=null)
     elif kind in ("integer", "decimal", "float"):
-        if values.dtype.kind == "O":  # e.g. pandas results with None for missing
+        if values.dtype.kind == "O":  # e.g. numbers or numeric text with None for missing
             numeric = _object_numbers(values)
         elif values.dtype.kind in "fbUS":
             numeric = values.astype(float)
@@ -350,15 +350,39 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     return array
 
 
+WHOLE_NUMBER_TEXT = r"^[+-]?[0-9]{1,15}$"
+
+
 def _object_numbers(values: np.ndarray) -> np.ndarray:
-    """An object array's numbers as floats, NaN for None, NaN and what is not a number (as
-    pandas ``to_numeric`` coerces them); Arrow converts plain numbers faster, and refuses the
-    rest (text, decimals, integers a float cannot hold exactly), which pandas then converts."""
+    """Objects (numbers, numeric text, None) as floats, NaN for None and anything not a number,
+    as pandas' ``to_numeric(errors="coerce")`` reads them. Arrow converts what it reads the
+    same (numbers a float holds exactly, text of whole numbers) without importing pandas;
+    pandas reads the rest (decimal text, which it parses its own way; mixed objects)."""
     try:
-        return pa.array(values, type=pa.float64(), from_pandas=True).to_numpy(
-            zero_copy_only=False)
+        array = pa.array(values, from_pandas=True)  # one type for all, or an error
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+        array = None
+    if array is not None and (_plain_numbers(array.type) or _whole_number_text(array)):
+        with contextlib.suppress(pa.ArrowInvalid):  # an integer a float cannot hold exactly
+            return array.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    import pandas as pd
+
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
+
+
+def _plain_numbers(t: pa.DataType) -> bool:
+    return (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
+            or pa.types.is_null(t))
+
+
+def _whole_number_text(array: pa.Array) -> bool:
+    """Text of whole numbers only (up to 15 digits: exact in a float however parsed)."""
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(array.type):
+        return False
+    matched = pc.all(pc.match_substring_regex(array, WHOLE_NUMBER_TEXT)).as_py()
+    return matched is not False  # None: only NULLs
 
 
 _INT_DTYPES = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}

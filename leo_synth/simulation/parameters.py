@@ -13,7 +13,7 @@ from typing import Any
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.resources import config_file
 from leo_synth.simulation.parameters_schema import is_table, parameter_problems
-from leo_synth.spec.loader import read_yaml
+from leo_synth.spec.loader import read_yaml, read_yaml_cached
 
 
 class Parameters:
@@ -49,7 +49,7 @@ def load_parameters(override: Path | None = None,
                     defaults: Path | None = None) -> Parameters:
     """Defaults (the shipped ``config/parameters.yaml`` unless given), with an optional
     override file merged on top."""
-    tree = read_yaml(defaults or config_file("parameters.yaml"))
+    tree = read_yaml_cached(defaults or config_file("parameters.yaml"))
     if override is not None:
         extra = read_yaml(override)
         if extra is None:

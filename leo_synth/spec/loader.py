@@ -12,10 +12,9 @@ import hashlib
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.resources import cache_dir, read_cached, write_cached
@@ -34,6 +33,7 @@ from leo_synth.spec.physical import keep_physical_forms
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.vrf_facts import VRF_KEYS, VrfFacts, vrf_paths
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
+from leo_synth.versions import installed_version
 
 FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists",
              "databases", "rules"}
@@ -87,43 +87,65 @@ class SpecError(LeoSynthError):
         super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when available
+@cache
+def _unique_key_loader() -> type:
+    """A safe YAML loader (libyaml's parser when available) that rejects duplicate mapping
+    keys. Made on first use: a run whose specs and parameters are cached never imports yaml."""
+    import yaml
 
+    def construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):  # "? [a, b]": a list or mapping used as a key
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be a plain name, not a list or mapping",
+                    key_node.start_mark)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return loader.construct_mapping(node, deep=deep)
 
-class _UniqueKeyLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """A safe YAML loader that rejects duplicate mapping keys."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False):
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, Hashable):  # "? [a, b]": a list or mapping used as a key
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain name, not a list or mapping",
-                key_node.start_mark)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+    loader = type("UniqueKeyLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+    loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
+    return loader
 
 
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file, rejecting duplicate keys; errors become :class:`LeoSynthError`."""
+    loader = _unique_key_loader()
+    import yaml
+
     try:
         with open(path, encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_UniqueKeyLoader)
+            return yaml.load(handle, Loader=loader)
     except OSError as exc:
         raise LeoSynthError(f"cannot read {path}: {exc.strerror}") from exc
     except yaml.YAMLError as exc:
         raise LeoSynthError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
+
+
+def read_yaml_cached(path: Path) -> Any:
+    """:func:`read_yaml`, answered from leo-synth's cache when a file of the same contents was
+    parsed before (the shipped parameters: 10 ms of parsing and the yaml import per run)."""
+    try:
+        contents = path.read_bytes()
+    except OSError as exc:
+        raise LeoSynthError(f"cannot read {path}: {exc.strerror}") from exc
+    root = cache_dir()
+    cache = None
+    if root is not None:  # keyed by the parser too: this module and PyYAML's version
+        digest = hashlib.sha256(contents + Path(__file__).read_bytes()
+                                + installed_version("PyYAML").encode())
+        cache = root / f"yaml-{digest.hexdigest()[:32]}.pickle"
+    cached = read_cached(cache)
+    if isinstance(cached, tuple) and len(cached) == 1:
+        return cached[0]
+    doc = read_yaml(path)
+    write_cached(cache, (doc,))
+    return doc
 
 
 def default_schema_dir() -> Path:

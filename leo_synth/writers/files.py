@@ -138,6 +138,8 @@ class FileWriter(Writer):
         self.path = output_path(target, self.what)
         self.staging = sibling(self.path, "tmp")
         self.lock = OutputLock(self.path)
+        self._checked: tuple[int, ...] | None = None
+        """The stat identity of the existing file found ours at the start (see publish)."""
 
     @staticmethod
     @abstractmethod
@@ -169,12 +171,17 @@ class FileWriter(Writer):
     def _check_existing(self) -> None:
         """Refuse a target that must not be replaced (at the start and again at publish)."""
         try:
-            mode = os.lstat(self.path).st_mode
+            stat = os.lstat(self.path)
         except FileNotFoundError:
             return
         except OSError as exc:
             raise LeoSynthError(f"cannot use {self.path}: {exc.strerror or exc}") from exc
-        kind = _kind(mode)
+        # A file unchanged since it was found ours (same inode, size, times) is still ours:
+        # reading it again costs a SQLite file's schema parse. A folder is read again.
+        identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        if self.what == "file" and identity == self._checked:
+            return
+        kind = _kind(stat.st_mode)
         if kind == "symbolic link":
             raise LeoSynthError(f"{self.path} is a symbolic link; leo-synth replaces only its "
                                 f"own outputs: give the path it points to "
@@ -192,6 +199,7 @@ class FileWriter(Writer):
         if reason:
             raise LeoSynthError(f"refusing to replace {self.path}: {reason}; leo-synth replaces "
                                 f"only its own outputs: move it away or choose another --out")
+        self._checked = identity
 
     def publish(self) -> None:
         """Move the finished staging output into place (the run's last step)."""

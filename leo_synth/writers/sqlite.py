@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 APPLICATION_ID = 0x4C454F53  # "LEOS": marks the file as leo-synth output
 MANIFEST_TABLE = "_leo_synth_manifest"
 SQLITE_HEADER = b"SQLite format 3\x00"
+CACHE_KIB = 32 * 1024
+"""SQLite's page cache while writing (a bound, not an allocation)."""
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -200,19 +202,23 @@ class SqliteWriter(FileWriter):
             raise self.disk_error(exc) from exc
 
     def _create(self) -> None:
-        # autocommit: the pragmas of a fresh file are set outside any transaction, then one
-        # explicit transaction holds the whole load
+        # autocommit: the pragmas of a fresh file are set outside any transaction
         self.connection = connection = AdbcSqlite(str(self.staging))
         connection.execute("PRAGMA journal_mode = OFF")  # a failed run's file is deleted
         connection.execute("PRAGMA synchronous = OFF")  # published by a rename after close
+        # room for a small run's pages: with the 2 MiB default, every CREATE INDEX re-read the
+        # schema's evicted pages (0.1 s of a 100-person run)
+        connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         # one process holds the file: its page cache stays valid from statement to statement
         connection.execute("PRAGMA main.locking_mode = EXCLUSIVE")
         statements = create_table_statements(self.relations, "sqlite", _plain_table)
+        connection.execute("BEGIN")  # the tables in one transaction, not one each
         for rel, statement in zip(self.relations, statements, strict=True):
             connection.execute(statement)
             self.encoder.tables[rel.name] = statement
         connection.execute(f"CREATE TABLE {MANIFEST_TABLE} (manifest TEXT NOT NULL)")
+        connection.execute("COMMIT")
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
         assert self.connection is not None
