@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _COLUMN_WEIGHT = np.uint64(0x100000001B3)
 _BYTE_WEIGHT = np.uint64(0xC2B2AE3D27D4EB4F)
+_BYTE_INVERSE = np.uint64(pow(0xC2B2AE3D27D4EB4F, -1, 2**64))
 _SALT = {"int": np.uint64(0x2545F4914F6CDD1D), "float": np.uint64(0x27BB2EE687B0B0FD),
          "text": np.uint64(0xD6E8FEB86659FD93)}
 _GROUP_COLUMNS = 64
@@ -161,7 +162,12 @@ def _nulls(array: pa.Array) -> np.ndarray:
 
 def _text_hashes(array: pa.Array) -> np.ndarray:
     """Hash every string by its UTF-8 bytes: sum of (byte + 1) * W**position, then length,
-    mixed; computed over the array's offset and data buffers at once."""
+    mixed; computed over the array's offset and data buffers at once.
+
+    Each byte is weighted by W to the power of its position in the whole data buffer (one
+    running product, not a power looked up per byte), and each string's sum is then shifted
+    back to its own first byte by W's inverse (W is odd, so invertible modulo 2**64) to the
+    power of its start; the ``+ 1`` of every byte adds a term that depends on length alone."""
     n = len(array)
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + n + 1]
     lengths = np.diff(offsets)
@@ -169,12 +175,28 @@ def _text_hashes(array: pa.Array) -> np.ndarray:
     data = array.buffers()[2]
     raw = (np.frombuffer(data, dtype=np.uint8)[start:end] if data is not None and end > start
            else np.zeros(0, dtype=np.uint8))
+    weighted = np.full(end - start, _BYTE_WEIGHT, dtype=np.uint64)
+    np.cumprod(weighted, out=weighted)  # W**(g + 1) for the byte at g
+    weighted *= raw
+    cumulative = np.zeros(end - start + 1, dtype=np.uint64)
+    np.cumsum(weighted, out=cumulative[1:])
+    local = (offsets - start).astype(np.intp)
+    sums = cumulative[local[1:]]
+    sums -= cumulative[local[:-1]]
     longest = int(lengths.max()) if n else 0
-    powers = np.cumprod(np.full(max(longest, 1), _BYTE_WEIGHT, dtype=np.uint64))
-    position = np.arange(end - start, dtype=np.int64) - np.repeat(offsets[:-1] - start, lengths)
-    terms = (raw.astype(np.uint64) + np.uint64(1)) * powers[position]
-    cumulative = np.concatenate(([np.uint64(0)], np.cumsum(terms, dtype=np.uint64)))
-    sums = cumulative[offsets[1:] - start] - cumulative[offsets[:-1] - start]
+    powers = np.empty(longest + 1, dtype=np.uint64)  # W**k, k = 0 .. longest
+    powers[0] = 1
+    np.cumprod(np.full(longest, _BYTE_WEIGHT, dtype=np.uint64), out=powers[1:])
+    inverse = np.empty(longest + 1, dtype=np.uint64)  # W**-k
+    inverse[0] = 1
+    np.cumprod(np.full(longest, _BYTE_INVERSE, dtype=np.uint64), out=inverse[1:])
+    shift = np.ones(n, dtype=np.uint64)  # W**-(start of the string), by running product
+    if n > 1:
+        np.cumprod(inverse[lengths[:-1]], out=shift[1:])
+    sums *= shift
+    ones = np.zeros(longest + 1, dtype=np.uint64)  # the + 1s: sum of W**(j + 1), j < length
+    np.cumsum(powers[1:], out=ones[1:])
+    sums += ones[lengths]
     return _mix(sums + lengths.astype(np.uint64) * _SALT["text"])
 
 
@@ -187,21 +209,34 @@ def column_hashes(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> np
 def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarray:
     """A uint64 hash per row: its columns' hashes, weighted by position, summed and mixed.
 
-    Columns of one kind are concatenated and hashed together (see the module docstring)."""
+    Columns of one kind are concatenated and hashed together (see the module docstring). A
+    column of NULLs alone adds the same term to every row (its weight times the NULL
+    marker), so it is added as that constant, not hashed."""
     n_rows = table.num_rows
     groups: dict[str, list[tuple[int, pa.Array]]] = {}
     names = schema.names
     same = table.schema.names == names  # (then columns are found by position, not name)
+    weights = np.cumprod(np.full(len(schema), _COLUMN_WEIGHT, dtype=np.uint64))
+    null_positions = []
     for position, target in enumerate(schema.types):
         column = table.column(position if same else names[position])
-        kind, array = _canonical(_cast(column, target), target)
+        if column.null_count == n_rows:
+            null_positions.append(position)
+            continue
+        kind = _AS_IS.get(target) if column.type == target else None
+        if kind is not None:  # (the usual case: a batch built to the schema)
+            array = column if isinstance(column, pa.Array) else column.combine_chunks()
+        else:
+            kind, array = _canonical(_cast(column, target), target)
         groups.setdefault(kind, []).append((position, array))
-    weights = np.cumprod(np.full(len(schema), _COLUMN_WEIGHT, dtype=np.uint64))
-    combined = np.zeros(n_rows, dtype=np.uint64)
+    constant = weights[null_positions].sum(dtype=np.uint64) * np.array(_NULL_HASH)
+    combined = np.full(n_rows, constant, dtype=np.uint64)
     for kind, members in groups.items():
         for first in range(0, len(members), _GROUP_COLUMNS):
             chunk = members[first:first + _GROUP_COLUMNS]
-            hashes = _value_hashes(kind, pa.concat_arrays([a for _, a in chunk]))
+            arrays = [a for _, a in chunk]
+            hashes = _value_hashes(kind, arrays[0] if len(arrays) == 1
+                                   else pa.concat_arrays(arrays))
             matrix = hashes.reshape(len(chunk), n_rows)
             matrix *= weights[[p for p, _ in chunk], None]
             combined += matrix.sum(axis=0, dtype=np.uint64)

@@ -78,3 +78,18 @@ def test_digests_stay_as_recorded() -> None:
     table = table.set_column(4, "grade", grades.cast(pa.decimal128(3, 1)))
     assert table_checksum(table, SCHEMA) == "200:a306db174b91c8c3"
     assert Checksum.of(table.slice(37, 101), SCHEMA).digest == "101:2f82752ad31cad0d"
+
+
+def test_null_columns_and_long_text_keep_their_digests() -> None:
+    """Columns of NULLs alone (added as a constant, not hashed) and text of every length
+    (hashed over the whole buffer at once) give the digests of the per-value definition."""
+    table = _table(300, seed=5)
+    rng = np.random.default_rng(11)
+    long_text = ["".join(rng.choice(list("abcdé€ \x00"), size=int(k)))
+                 for k in rng.integers(0, 300, 300)]
+    table = table.set_column(1, "name", pa.array(long_text, pa.string()))
+    table = table.set_column(0, "id", pa.nulls(300, pa.int32()))  # every kind all NULL
+    table = table.set_column(3, "pay", pa.nulls(300, pa.float64()))
+    assert table_checksum(table, SCHEMA) == "300:b334bc520c48c418"
+    nulls = pa.table({field.name: pa.nulls(300, field.type) for field in SCHEMA}, schema=SCHEMA)
+    assert table_checksum(nulls, SCHEMA) == "300:888f077c4b8475d4"
