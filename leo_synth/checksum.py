@@ -72,12 +72,14 @@ class Checksum:
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser, in place: every input bit affects every output bit."""
-    x ^= x >> np.uint64(30)
+    """splitmix64's finaliser, in place: every input bit affects every output bit (one
+    scratch array for the shifts, not one per shift: these arrays are large)."""
+    shifted = x >> np.uint64(30)
+    x ^= shifted
     x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
+    x ^= np.right_shift(x, np.uint64(27), out=shifted)
     x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
+    x ^= np.right_shift(x, np.uint64(31), out=shifted)
     return x
 
 
@@ -141,7 +143,7 @@ def _value_hashes(kind: str, array: pa.Array) -> np.ndarray:
         hashes += _SALT["int"]
         _mix(hashes)
     if array.null_count:
-        hashes[_nulls(array)] = _NULL_HASH
+        np.copyto(hashes, _NULL_HASH, where=_nulls(array))
     return hashes
 
 
@@ -156,8 +158,14 @@ def _fixed_width_values(array: pa.Array) -> np.ndarray:
 
 
 def _nulls(array: pa.Array) -> np.ndarray:
-    """Which values of an array are NULL."""
-    return array.is_null().to_numpy(zero_copy_only=False)
+    """Which values of an array are NULL, read from its validity bitmap (unpacked to bytes at
+    once, not through a boolean array)."""
+    validity = array.buffers()[0]
+    if validity is None:
+        return array.is_null().to_numpy(zero_copy_only=False)  # (a NullArray, or no NULLs)
+    valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little",
+                          count=array.offset + len(array))[array.offset:]
+    return valid == 0
 
 
 def _text_hashes(array: pa.Array) -> np.ndarray:
