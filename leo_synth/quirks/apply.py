@@ -65,14 +65,18 @@ def apply_quirks(relation: Relation, batch: pa.RecordBatch, rates: dict[str, flo
     todo = [q for q in quirks_for(relation) if rates.get(q.code, 0.0) > 0]
     if not todo or batch.num_rows == 0:
         return batch, defects
-    table = pa.Table.from_batches([batch])
+    clean = table = pa.Table.from_batches([batch])
     for found in todo:
         run = QuirkRun(found, relation, found.target(relation), table, rates[found.code],
                        stream(seed, f"quirk:{found.code}:{relation.name}", block), defects,
                        life)
         found.apply(run)
         table = run.table
-    batches = table.combine_chunks().to_batches()
+    if table is clean:  # no quirk changed a value or a row
+        return batch, defects
+    batches = table.to_batches()  # (one batch when no column was cut into chunks)
+    if len(batches) != 1:
+        batches = table.combine_chunks().to_batches()
     if len(batches) == 1 and batches[0].schema.equals(batch.schema, check_metadata=True):
         return batches[0], defects  # the usual case: no per-column work
     arrays = [column.combine_chunks() if column.num_chunks else pa.array([], column.type)

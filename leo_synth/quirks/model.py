@@ -170,12 +170,13 @@ class QuirkRun:
     def fill_nulls(self, rows: np.ndarray, names: list[str], value: object) -> None:
         """In ``rows`` (ascending), the NULL cells of columns ``names`` become ``value``,
         recorded as ``set_values`` records them; one pass over the relation (the rows' keys
-        made once, the table rebuilt once), not one per column."""
+        made once, the table rebuilt once), not one per column. Each column is coalesced with
+        one array per type holding ``value`` at ``rows`` and NULL elsewhere (made once)."""
         if not len(rows) or not names:
             return
         columns = self.table.columns
         keys: np.ndarray | None = None
-        fills: dict[pa.DataType, pa.Scalar] = {}
+        fills: dict[pa.DataType, pa.Array] = {}
         for name in names:
             index = self.table.schema.get_field_index(name)
             column = columns[index]
@@ -187,11 +188,9 @@ class QuirkRun:
             if keys is None:
                 keys = np.array(self.keys(rows), dtype=object)
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
-            mask = np.zeros(self.table.num_rows, dtype=bool)
-            mask[rows[hit]] = True
             if column.type not in fills:
-                fills[column.type] = pa.scalar(value).cast(column.type)
-            columns[index] = pc.if_else(pa.array(mask), fills[column.type], column)
+                fills[column.type] = _at_rows(self.table.num_rows, rows, value, column.type)
+            columns[index] = pc.coalesce(column, fills[column.type])
         if keys is not None:
             self.table = pa.Table.from_arrays(columns, schema=self.table.schema)
 
@@ -216,6 +215,13 @@ class QuirkRun:
         keys = row_keys(rows, self.key_columns() + list(distinguishing))
         self.defects.add(self.quirk.code, ADDED_ROW, keys)
         self.table = pa.concat_tables([self.table, rows.cast(self.table.schema)])
+
+
+def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -> pa.Array:
+    """An array of ``length`` holding ``value`` at ``rows`` and NULL elsewhere."""
+    mask = np.ones(length, dtype=bool)
+    mask[rows] = False
+    return pc.if_else(pa.array(mask), pa.scalar(None, type_), pa.scalar(value).cast(type_))
 
 
 def nulls_at(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
