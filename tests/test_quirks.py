@@ -15,6 +15,7 @@ import math
 import re
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
 from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
-from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, nulls_at
+from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, Target, nulls_at
 from leo_synth.quirks.restore import restore
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.spec.model import Relation
@@ -399,3 +400,35 @@ def test_nulls_at_reads_the_rows_validity_as_is_null_does() -> None:
                    pa.chunked_array([pa.array(np.arange(250))])):
         expected = column.is_null().to_numpy(zero_copy_only=False)[rows]
         np.testing.assert_array_equal(nulls_at(column, rows), expected)
+
+
+def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
+    """Blank strings are set by validity bits alone where NULL text spans no bytes; a slice
+    (offset), several chunks and NULL slots that do span bytes give the same values."""
+    rng = np.random.default_rng(5)
+    texts = [None if m else f"v{i}" for i, m in enumerate(rng.random(300) < 0.5)]
+    plain = pa.array(texts, pa.string())
+    offsets = plain.buffers()[1]
+    ends = np.frombuffer(offsets, dtype=np.int32)[:301].copy()
+    lengths = np.diff(ends)
+    lengths[np.asarray(plain.is_null())] = 2  # NULL slots holding bytes: read past
+    ends[1:] = np.cumsum(lengths)
+    spanning = pa.Array.from_buffers(pa.string(), 300, [plain.buffers()[0], pa.py_buffer(
+        ends), pa.py_buffer(b"x" * int(ends[-1]))], null_count=plain.null_count)
+    rows = np.sort(rng.choice(250, 90, replace=False))
+    key = SimpleNamespace(name="id", spec=SimpleNamespace(name="id"))
+    quirk, rel = QUIRKS["blank_string"], SimpleNamespace(columns=[key])
+    for column in (pa.chunked_array([plain.slice(0, 250)]),
+                   pa.chunked_array([plain.slice(37, 250)]),
+                   pa.chunked_array([plain.slice(0, 100), plain.slice(100, 150)]),
+                   pa.chunked_array([spanning.slice(21, 250)])):
+        table = pa.table({"id": np.arange(250), "t": column})
+        run = QuirkRun(quirk, rel, Target("t", ("id",)), table, 1.0,
+                       np.random.default_rng(0), Defects())
+        run.fill_nulls(rows, ["t"], "")
+        before, after = column.to_pylist(), run.table.column("t").combine_chunks()
+        after.validate(full=True)
+        chosen = set(rows.tolist())
+        assert after.to_pylist() == ["" if v is None and i in chosen else v
+                                     for i, v in enumerate(before)]
+        assert len(run.defects) == sum(before[i] is None for i in rows)

@@ -188,6 +188,10 @@ class QuirkRun:
             if keys is None:
                 keys = np.array(self.keys(rows), dtype=object)
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
+            blanked = _blanked(column, rows[hit]) if value == "" else None
+            if blanked is not None:
+                columns[index] = blanked
+                continue
             if column.type not in fills:
                 fills[column.type] = _at_rows(self.table.num_rows, rows, value, column.type)
             columns[index] = pc.coalesce(column, fills[column.type])
@@ -222,6 +226,24 @@ def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -
     mask = np.ones(length, dtype=bool)
     mask[rows] = False
     return pc.if_else(pa.array(mask), pa.scalar(None, type_), pa.scalar(value).cast(type_))
+
+
+def _blanked(column: pa.ChunkedArray, at: np.ndarray) -> pa.Array | None:
+    """A text column whose NULLs at rows ``at`` (all NULL) become '': only their validity
+    bits are set, when those slots span no bytes (as Arrow leaves NULL text), the offsets and
+    bytes shared; None when that does not hold (then the column is rebuilt)."""
+    if column.num_chunks != 1 or not pa.types.is_string(column.type):
+        return None
+    array = column.chunk(0)
+    validity, offsets, data = array.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    if validity is None or np.any(ends[at + 1] != ends[at]):
+        return None
+    bits = np.frombuffer(validity, dtype=np.uint8).copy()
+    position = at + array.offset
+    np.bitwise_or.at(bits, position >> 3, np.left_shift(1, position & 7).astype(np.uint8))
+    return pa.Array.from_buffers(array.type, len(array), [pa.py_buffer(bits), offsets, data],
+                                 null_count=array.null_count - len(at), offset=array.offset)
 
 
 def nulls_at(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
