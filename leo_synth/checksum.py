@@ -99,6 +99,8 @@ def _cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
 _AS_IS = {pa.string(): "text", pa.float64(): "float",
           **{t: str(t) for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}}
 """The types hashed as they are, and their kind of hash (the spec's usual types)."""
+_PLANS: dict[pa.Schema, list[str | None]] = {}
+"""Per schema met, each column's kind when it is one of ``_AS_IS`` (None: cast, as need be)."""
 
 
 def _canonical(array: pa.Array, target: pa.DataType) -> tuple[str, pa.Array]:
@@ -222,19 +224,24 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
     marker), so it is added as that constant, not hashed."""
     n_rows = table.num_rows
     groups: dict[str, list[tuple[int, pa.Array]]] = {}
-    names = schema.names
-    same = table.schema.names == names  # (then columns are found by position, not name)
     weights = np.cumprod(np.full(len(schema), _COLUMN_WEIGHT, dtype=np.uint64))
     null_positions = []
-    for position, target in enumerate(schema.types):
-        column = table.column(position if same else names[position])
+    if table.schema.equals(schema):  # (the usual case: a batch built to the schema)
+        columns = table.columns
+        kinds = _PLANS.get(schema) or _PLANS.setdefault(schema, [_AS_IS.get(t)
+                                                                  for t in schema.types])
+    else:
+        columns = [table.column(name) for name in schema.names]
+        kinds = [None] * len(schema)
+    for position, column in enumerate(columns):
         if column.null_count == n_rows:
             null_positions.append(position)
             continue
-        kind = _AS_IS.get(target) if column.type == target else None
-        if kind is not None:  # (the usual case: a batch built to the schema)
+        kind = kinds[position]
+        if kind is not None:
             array = column if isinstance(column, pa.Array) else column.combine_chunks()
         else:
+            target = schema.field(position).type
             kind, array = _canonical(_cast(column, target), target)
         groups.setdefault(kind, []).append((position, array))
     constant = weights[null_positions].sum(dtype=np.uint64) * np.array(_NULL_HASH)
