@@ -30,6 +30,9 @@ _BYTE_INVERSE = np.uint64(pow(0xC2B2AE3D27D4EB4F, -1, 2**64))
 _SALT = {"int": np.uint64(0x2545F4914F6CDD1D), "float": np.uint64(0x27BB2EE687B0B0FD),
          "text": np.uint64(0xD6E8FEB86659FD93)}
 _GROUP_COLUMNS = 64
+_LOOKUP_RANGE = 2**16
+"""Integers spanning fewer values than this (and at least as many of them) are hashed by a
+table of the range's hashes."""
 """Columns concatenated at most into one array (bounds the temporary memory for text)."""
 
 
@@ -141,12 +144,25 @@ def _value_hashes(kind: str, array: pa.Array) -> np.ndarray:
     if kind == "float":
         hashes = _mix(values.view(np.uint64) + _SALT["float"])
     else:
-        hashes = values.astype(np.uint64)  # (negative integers wrap, as an int64 view does)
-        hashes += _SALT["int"]
-        _mix(hashes)
+        hashes = _int_hashes(values)
     if array.null_count:
         np.copyto(hashes, _NULL_HASH, where=_nulls(array))
     return hashes
+
+
+def _int_hashes(values: np.ndarray) -> np.ndarray:
+    """The hash of each integer: its 64-bit two's complement plus a salt, mixed. When the
+    values span a short range (codes, dates, years: most integer columns), each value of the
+    range is hashed once and looked up, one pass instead of the mix's eight."""
+    if len(values) >= _LOOKUP_RANGE:
+        low, high = int(values.min()), int(values.max())
+        if high - low < _LOOKUP_RANGE:
+            table = np.arange(low, high + 1, dtype=np.int64).astype(np.uint64)
+            table += _SALT["int"]
+            return _mix(table)[values - values.dtype.type(low)]
+    hashes = values.astype(np.uint64)  # (negative integers wrap, as an int64 view does)
+    hashes += _SALT["int"]
+    return _mix(hashes)
 
 
 def _fixed_width_values(array: pa.Array) -> np.ndarray:

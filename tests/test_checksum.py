@@ -93,3 +93,23 @@ def test_null_columns_and_long_text_keep_their_digests() -> None:
     assert table_checksum(table, SCHEMA) == "300:b334bc520c48c418"
     nulls = pa.table({field.name: pa.nulls(300, field.type) for field in SCHEMA}, schema=SCHEMA)
     assert table_checksum(nulls, SCHEMA) == "300:888f077c4b8475d4"
+
+
+def test_short_range_integers_keep_their_digests() -> None:
+    """Integers spanning a short range (hashed through a table of the range's hashes, above
+    2**16 values) give the digests of the per-value definition: negative, NULL, every width,
+    beside a column spanning a long range."""
+    rng = np.random.default_rng(21)
+    rows = 70_000
+    schema = pa.schema([("a", pa.int32()), ("b", pa.int64()), ("c", pa.int16()),
+                        ("d", pa.date32()), ("e", pa.int32())])
+    table = pa.table({
+        "a": pa.array(rng.integers(-300, 300, rows, dtype=np.int32), mask=rng.random(rows) < .3),
+        "b": pa.array(rng.integers(-2**40, -2**40 + 9, rows)),
+        "c": pa.array(rng.integers(-5, 5, rows, dtype=np.int16)),
+        "d": pa.array(rng.integers(10_000, 20_000, rows, dtype=np.int32)).cast(pa.date32()),
+        "e": pa.array(rng.integers(-2**31, 2**31 - 1, rows, dtype=np.int32)),
+    }, schema=schema)
+    assert table_checksum(table, schema) == "70000:66fb2c4a1f188819"
+    assert table_checksum(table.select(["a", "c"]), schema.remove(4).remove(3).remove(1)) == \
+        "70000:c34dac053099667e"
