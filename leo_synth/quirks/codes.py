@@ -18,9 +18,9 @@ def census_legacy_gender(run: QuirkRun) -> None:
     col = run.column("Gender_[term][yy]")
     if col is None:
         return
-    values = run.values(col.name, "")
-    rows = run.pick(np.isin(values, list(LEGACY_GENDER)))
-    run.set_values(col.name, rows, pa.array([LEGACY_GENDER[v] for v in values[rows]]))
+    rows = run.pick(run.among(col.name, list(LEGACY_GENDER)))
+    run.set_values(col.name, rows, pa.array([LEGACY_GENDER[v]
+                                             for v in run.values_at(col.name, rows)]))
 
 
 LEGACY_SEN = {"K": ("A", "P"), "E": ("S",)}
@@ -36,11 +36,11 @@ def census_legacy_sen(run: QuirkRun) -> None:
     col = run.column("SENprovision_[term][yy]")
     if col is None or run.relation.year is None:
         return
-    values = run.values(col.name, "")
     late = [code for code, last in LAST_LEGACY_YEAR.items() if run.relation.year > last]
-    rows = run.pick(np.isin(values, late))
+    rows = run.pick(run.among(col.name, late))
     support = np.array(LEGACY_SEN["K"])[run.rng.integers(0, 2, len(rows))]
-    legacy = np.where(values[rows] == "E", LEGACY_SEN["E"][0], support)
+    picked = np.array(run.values_at(col.name, rows), dtype=object)
+    legacy = np.where(picked == "E", LEGACY_SEN["E"][0], support)
     run.set_values(col.name, rows, pa.array(legacy.tolist(), pa.string()))
 
 

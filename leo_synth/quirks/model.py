@@ -125,6 +125,17 @@ class QuirkRun:
         """Column ``name`` as a numpy array, NULL read as ``missing`` (e.g. ``''`` or 0)."""
         return pc.fill_null(self.table.column(name), missing).to_numpy()
 
+    def among(self, name: str, codes: list[str]) -> np.ndarray:
+        """Which rows hold one of ``codes`` in text column ``name`` (NULL never does), found
+        by Arrow (no Python string made per row)."""
+        column = self.table.column(name)
+        found = pc.is_in(column, value_set=pa.array(codes, column.type))
+        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+
+    def values_at(self, name: str, rows: np.ndarray) -> list:
+        """Column ``name``'s values at ``rows``, as Python values (NULL as None)."""
+        return self.table.column(name).take(pa.array(rows, pa.int64())).to_pylist()
+
     def keyed(self) -> np.ndarray:
         """Rows whose key columns all hold a value (not NULL, not ''): only those can be found
         again by the answer key (e.g. HESA students unmatched to the NPD have a blank PMR)."""
