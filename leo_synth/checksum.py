@@ -154,12 +154,14 @@ def _int_hashes(values: np.ndarray) -> np.ndarray:
     """The hash of each integer: its 64-bit two's complement plus a salt, mixed. When the
     values span a short range (codes, dates, years: most integer columns), each value of the
     range is hashed once and looked up, one pass instead of the mix's eight."""
-    if len(values) >= _LOOKUP_RANGE:
+    if len(values) >= _LOOKUP_RANGE and values.dtype.kind == "i":  # (signed: the spec's)
         low, high = int(values.min()), int(values.max())
         if high - low < _LOOKUP_RANGE:
             table = np.arange(low, high + 1, dtype=np.int64).astype(np.uint64)
             table += _SALT["int"]
-            return _mix(table)[values - values.dtype.type(low)]
+            # (the offsets in a type wide enough: an int8 range spans up to 255)
+            wide = np.int64 if values.dtype.itemsize == 8 else np.int32
+            return _mix(table)[np.subtract(values, low, dtype=wide)]
     hashes = values.astype(np.uint64)  # (negative integers wrap, as an int64 view does)
     hashes += _SALT["int"]
     return _mix(hashes)
