@@ -325,9 +325,9 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     if kind == "string":
         array = _strings(values, null)
     elif kind == "date":
-        array = pa.array(values.astype("datetime64[D]"), type=pa.date32(), mask=null)
+        array = _temporal(values.astype("datetime64[D]", copy=False), pa.date32(), null)
     elif kind == "datetime":
-        array = pa.array(values.astype("datetime64[s]"), type=target, mask=null)
+        array = _temporal(values.astype("datetime64[s]", copy=False), target, null)
     elif kind in ("integer", "decimal", "float"):
         if values.dtype.kind == "O":  # e.g. numbers or numeric text with None for missing
             numeric = _object_numbers(values)
@@ -348,6 +348,21 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     else:  # pragma: no cover - parse_sql_type only produces the kinds above
         raise TypeError(kind)
     return array
+
+
+def _temporal(values: np.ndarray, target: pa.DataType, null: np.ndarray | None) -> pa.Array:
+    """numpy dates (datetime64[D]) or times (datetime64[s]) as Arrow dates or timestamps, built
+    from their integers (days or seconds since the epoch, as Arrow holds them): pyarrow
+    converts datetime64 value by value."""
+    if np.isnat(values).any():  # pyarrow's own reading of NaT (NULL; unmasked by a mask)
+        return pa.array(values, type=target, mask=null)
+    ints = values.view(np.int64).astype(np.int32 if target == pa.date32() else np.int64)
+    return pa.Array.from_buffers(target, len(values), [*_validity(null), pa.py_buffer(ints)])
+
+
+def _validity(null: np.ndarray | None) -> tuple[pa.Buffer | None]:
+    """The validity buffer of an array NULL where ``null`` is True (None: no NULL)."""
+    return (None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little")),)
 
 
 WHOLE_NUMBER_TEXT = r"^[+-]?[0-9]{1,15}$"
@@ -455,9 +470,8 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
         offsets = np.zeros(count + 1, dtype=np.int32)
         np.cumsum(lengths, out=offsets[1:])
         data = data.reshape(count, width)[np.arange(width) < lengths[:, None]]
-    validity = None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little"))
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
-                                       validity, 0 if null is None else int(null.sum()))
+                                       *_validity(null))
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:
