@@ -76,6 +76,8 @@ class FillPlan:
     """Columns per batched derivation."""
     single: list[int]
     """Columns converted one by one (attributes, constants, NULLs, other derivations)."""
+    partial_years: list[frozenset[int] | None] = field(default_factory=list)
+    """Per column of a multi-year view: its years if fewer than the view's (NULL outside)."""
     text_pool: pa.Array | None = None
 
 
@@ -130,6 +132,9 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         text_codes=text_codes, numeric_codes=numeric_codes,
         numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
         batched=batched, single=single,
+        partial_years=[col.active_years if relation.year is None
+                       and col.active_years != relation.years else None
+                       for col in relation.columns],
         text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None)
 
 
@@ -156,7 +161,7 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
             frame = frame.take(inside)
     rows = len(frame)
     plan = fill_plan(relation, seed)
-    nulls = _OutsideYears(relation, frame)
+    nulls = _OutsideYears(relation, plan, frame)
     arrays: list[pa.Array | None] = [None] * len(relation.columns)
     uniforms = keyed_uniforms(plan.keys, block, rows)
     row_of = {index: k for k, index in enumerate(plan.random)}
@@ -189,17 +194,16 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
 class _OutsideYears:
     """Per column of a multi-year view: the rows outside the column's years (None: none)."""
 
-    def __init__(self, relation: Relation, frame: Frame):
-        self.relation = relation
+    def __init__(self, relation: Relation, plan: FillPlan, frame: Frame):
+        self.partial_years = plan.partial_years
         self.years = (frame[YEAR_ATTRIBUTE] if relation.year is None and YEAR_ATTRIBUTE in frame
                       else None)
         self.masks: dict[frozenset[int], np.ndarray | None] = {}  # columns share a few sets
 
     def __call__(self, index: int) -> np.ndarray | None:
-        col = self.relation.columns[index]
-        if self.years is None or col.active_years == self.relation.years:
+        years = self.partial_years[index]
+        if self.years is None or years is None:
             return None
-        years = frozenset(col.active_years)
         if years not in self.masks:
             mask = ~np.isin(self.years, np.fromiter(years, dtype=np.int64))
             self.masks[years] = mask if mask.any() else None
