@@ -178,9 +178,13 @@ class ShippedBatch:
         return _read_shipped, (sink.getvalue().to_pybytes(),)
 
 
+_SHIPPED_READ = pa.ipc.IpcReadOptions(use_threads=False)
+"""(Arrow's thread pool costs more than it saves on a batch's many small buffers.)"""
+
+
 def _read_shipped(data: bytes) -> pa.RecordBatch:
     """The batch a :class:`ShippedBatch` carried (its buffers stay in ``data``)."""
-    return pa.ipc.open_stream(data).read_next_batch()
+    return pa.ipc.open_stream(data, options=_SHIPPED_READ).read_next_batch()
 
 
 def _shipped_results(block: int) -> Iterator[RelationResult]:
