@@ -99,6 +99,19 @@ def test_blocks_read_together_alternate_whichever_worker_built_them(workers: int
     assert read == [(5, 0), (6, 0), (5, 1), (6, 1), (5, 2), (6, 2), (7, 0), (7, 1), (7, 2)]
 
 
+def test_ended_workers_exit_by_themselves_once_their_blocks_are_sent() -> None:
+    """After ``end()`` each worker stops once its last block is sent, without waiting for
+    ``close()`` (its exit overlaps the end of the run), and every result still arrives."""
+    with BlockStream(2, _three, _started) as stream:
+        for block in (5, 6, 7):
+            stream.submit(block)
+        stream.end()
+        read = [item for _ in range(3) for item in stream.receive()]
+        for process in stream.processes:
+            process.join(timeout=20)
+        assert [process.exitcode for process in stream.processes] == [0, 0]
+    assert read == [(block, i) for block in (5, 6, 7) for i in range(3)]
+
 def test_a_shipped_batch_arrives_as_the_same_batch() -> None:
     """Batches cross from a worker as Arrow IPC (generate.ShippedBatch), not pickled column by
     column: the writer gets the same schema (metadata, nullability), types and values, a

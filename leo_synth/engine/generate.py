@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import math
 import multiprocessing
 import platform
@@ -257,6 +258,8 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
         for position in range(0, len(blocks), together):
             while stream.submitted < len(blocks) and stream.submitted - position < limit:
                 stream.submit(next(queue))
+                if stream.submitted == len(blocks):
+                    stream.end()
             in_flight.note(stream.submitted - position)
             group = [stream.receive() for _ in range(min(together, len(blocks) - position))]
             yield _relation_by_relation(group) if len(group) > 1 else group[0]
@@ -414,7 +417,9 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             writer.finish(rel)
             rows[rel.name] += batch.num_rows
         with engine.results(state, blocks, writer) as results:
-            for done, result in enumerate(results, start=1):
+            # nothing asked after the last block: the pool is closed after the commit, so
+            # that the workers' exit (engine/block_stream.py ``end``) overlaps it
+            for done, result in enumerate(itertools.islice(results, n_blocks), start=1):
                 for index, batch, checksum, encoded in result:
                     if batch is None and encoded is None:  # stored by the worker
                         writer.record(relations[index], checksum)
@@ -427,9 +432,9 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))
                 pause_point("write")
-        if phase:
-            phase("commit")
-        writer.commit()
+            if phase:
+                phase("commit")
+            writer.commit()
     except Interrupted as exc:
         writer.abort()
         exc.published = writer.published
