@@ -409,17 +409,13 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
              state.person_relations).append(index)
         writer.open(relations, manifest)  # inside: an interrupted open is cleaned up too
         static_ctx = registry.StaticContext(config.seed, params, pools, keys)
-        for index in static:
-            rel = relations[index]
-            batch = build_batch(rel, registry.BUILDERS[rel.table.builder].build(static_ctx, rel),
-                                config.seed, -1)
-            writer.write(rel, batch)
-            writer.finish(rel)
-            rows[rel.name] += batch.num_rows
         with engine.results(state, blocks, writer) as results:
             # nothing asked after the last block: the pool is closed after the commit, so
             # that the workers' exit (engine/block_stream.py ``end``) overlaps it
             for done, result in enumerate(itertools.islice(results, n_blocks), start=1):
+                if done == 1:  # the workers have started the first blocks (their results
+                    # are read only now): the run-level relations are built meanwhile
+                    _write_static(writer, [relations[i] for i in static], static_ctx, rows)
                 for index, batch, checksum, encoded in result:
                     if batch is None and encoded is None:  # stored by the worker
                         writer.record(relations[index], checksum)
@@ -432,6 +428,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))
                 pause_point("write")
+            if not n_blocks:
+                _write_static(writer, [relations[i] for i in static], static_ctx, rows)
             if phase:
                 phase("commit")
             writer.commit()
@@ -444,6 +442,18 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         raise
     return RunSummary(relations, rows, time.perf_counter() - started, n_blocks, target,
                       config.format)
+
+
+def _write_static(writer: Writer, relations: list[Relation],
+                  ctx: registry.StaticContext, rows: dict[str, int]) -> None:
+    """Build and write the run-level relations (not person-driven, e.g. ``idbr_lookup``),
+    each finished at once."""
+    for rel in relations:
+        batch = build_batch(rel, registry.BUILDERS[rel.table.builder].build(ctx, rel),
+                            ctx.seed, -1)
+        writer.write(rel, batch)
+        writer.finish(rel)
+        rows[rel.name] += batch.num_rows
 
 
 def _persons_in(config: RunConfig, blocks: range) -> int:
