@@ -97,3 +97,40 @@ def test_blocks_read_together_alternate_whichever_worker_built_them(workers: int
         read = [item for pair in zip(*together, strict=True) for item in pair]
         read.extend(stream.receive())
     assert read == [(5, 0), (6, 0), (5, 1), (6, 1), (5, 2), (6, 2), (7, 0), (7, 1), (7, 2)]
+
+
+def test_ended_workers_exit_by_themselves_once_their_blocks_are_sent() -> None:
+    """After ``end()`` each worker stops once its last block is sent, without waiting for
+    ``close()`` (its exit overlaps the end of the run), and every result still arrives."""
+    with BlockStream(2, _three, _started) as stream:
+        for block in (5, 6, 7):
+            stream.submit(block)
+        stream.end()
+        read = [item for _ in range(3) for item in stream.receive()]
+        for process in stream.processes:
+            process.join(timeout=20)
+        assert [process.exitcode for process in stream.processes] == [0, 0]
+    assert read == [(block, i) for block in (5, 6, 7) for i in range(3)]
+
+def test_a_shipped_batch_arrives_as_the_same_batch() -> None:
+    """Batches cross from a worker as Arrow IPC (generate.ShippedBatch), not pickled column by
+    column: the writer gets the same schema (metadata, nullability), types and values, a
+    slice's own rows only."""
+    import pickle
+
+    import pyarrow as pa
+
+    from leo_synth.engine.generate import ShippedBatch
+
+    schema = pa.schema([pa.field("id", pa.int64(), nullable=False),
+                        pa.field("name", pa.string()), pa.field("day", pa.date32()),
+                        pa.field("amount", pa.decimal128(9, 2))], metadata={b"table": b"t"})
+    batch = pa.record_batch([pa.array([1, 2, 3], pa.int64()), pa.array(["a", None, "c"]),
+                             pa.array([0, 1, None], pa.date32()),
+                             pa.array([None, 1, 2], pa.decimal128(9, 2))], schema=schema)
+    sent = batch.slice(1, 2)
+    received = pickle.loads(pickle.dumps(ShippedBatch(sent)))
+    assert isinstance(received, pa.RecordBatch)
+    assert received.schema.equals(schema, check_metadata=True)
+    assert received.equals(sent)
+    assert received.column(0).to_pylist() == [2, 3]

@@ -104,6 +104,23 @@ def test_fixed_width_text_converts_to_what_pyarrow_makes_of_it() -> None:
                     bytes(b) if b else b"" for b in expected.buffers()[1:]], values.dtype
 
 
+def test_dates_and_times_convert_to_what_pyarrow_makes_of_them() -> None:
+    """(Built from their integers: the same values and NULLs as pyarrow's own conversion,
+    NaT included, which pyarrow reads as NULL.)"""
+    rng = np.random.default_rng(3)
+    days = np.datetime64("1990-01-01") + rng.integers(-20000, 20000, 500)
+    for values in (days, days.astype("datetime64[s]") + 3599, days[:0],
+                   np.array(["2001-02-03", "NaT"], dtype="datetime64[D]")):
+        for text, unit in (("date", "D"), ("datetime", "s")):
+            sql_type = parse_sql_type(text)
+            for nulls in (None, rng.random(len(values)) < 0.3):
+                expected = pa.array(values.astype(f"datetime64[{unit}]"),
+                                    type=sql_type.arrow_type(), mask=nulls)
+                got = to_arrow(values, sql_type, len(values), nulls)
+                got.validate(full=True)
+                assert got.equals(expected), (values.dtype, text, nulls is not None)
+
+
 def test_object_numbers_convert_as_pandas_coerces_them() -> None:
     """(Arrow converts plain numbers; text, decimals and integers beyond a float's exact range
     go through pandas, which made every such column before.)"""

@@ -99,6 +99,18 @@ def test_a_frame_keeps_its_row_count() -> None:
     assert len(Frame.concat([frame, frame])) == 6 and len(frame.select([])) == 0
 
 
+def test_a_frame_taken_by_mask_holds_the_masks_rows() -> None:
+    """(A mask is turned into positions once for all columns: the same rows, a wrong length
+    still an error.)"""
+    frame = Frame(a=np.arange(5), b=Masked(np.arange(5) * 2, np.array([1, 0, 1, 0, 0], bool)))
+    mask = np.array([True, False, True, True, False])
+    taken = frame.take(mask)
+    assert taken["a"].tolist() == [0, 2, 3] and taken["b"].values.tolist() == [0, 4, 6]
+    assert taken["b"].null.tolist() == [True, True, False]
+    with pytest.raises(IndexError):
+        frame.take(mask[:4])
+
+
 def test_a_years_slice_holds_its_rows_in_their_order() -> None:
     year = np.array([2012, 2010, 2012, 2011, 2010, 2012])
     rows = ByYear.of(Frame(year=year, row=np.arange(6), masked=Masked(np.arange(6), year > 2011)))

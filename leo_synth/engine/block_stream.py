@@ -102,6 +102,13 @@ class BlockStream:
         self.tasks[self.submitted % len(self.tasks)].put((self.submitted, block))
         self.submitted += 1
 
+    def end(self) -> None:
+        """No more blocks: each worker ends by itself once it has sent its last block's
+        results, so its exit (the freeing of its memory) overlaps the parent's reading and
+        writing of what remains, rather than delaying the end of the run at :meth:`close`."""
+        for tasks in self.tasks:
+            tasks.put(None)
+
     def receive(self) -> Iterator[Any]:
         """The results of the oldest block submitted and not yet received, as they come.
         Several blocks' may be read at once, alternately: the results that a worker sent for

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import math
 import multiprocessing
 import platform
@@ -159,6 +160,42 @@ def _finished(state: BlockState, index: int, batch: pa.RecordBatch) -> RelationR
     return index, batch, checksum, None
 
 
+class ShippedBatch:
+    """A batch on its way from a worker process to the writing process, pickled as an
+    uncompressed Arrow IPC stream: pickling a RecordBatch itself rebuilds every column in
+    Python on both sides (a 320-column batch of a hundred rows cost about a millisecond
+    each way, a tenth of a second per block in all), the stream is written and read in C.
+    Unpickled, it is the batch again (the same columns, types and values)."""
+
+    __slots__ = ("batch",)
+
+    def __init__(self, batch: pa.RecordBatch):
+        self.batch = batch
+
+    def __reduce__(self) -> tuple[Callable[[bytes], pa.RecordBatch], tuple[bytes]]:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, self.batch.schema) as stream:
+            stream.write_batch(self.batch)
+        return _read_shipped, (sink.getvalue().to_pybytes(),)
+
+
+_SHIPPED_READ = pa.ipc.IpcReadOptions(use_threads=False)
+"""(Arrow's thread pool costs more than it saves on a batch's many small buffers.)"""
+
+
+def _read_shipped(data: bytes) -> pa.RecordBatch:
+    """The batch a :class:`ShippedBatch` carried (its buffers stay in ``data``)."""
+    return pa.ipc.open_stream(data, options=_SHIPPED_READ).read_next_batch()
+
+
+def _shipped_results(block: int) -> Iterator[RelationResult]:
+    """:func:`block_results` as a worker process sends them: batches as
+    :class:`ShippedBatch`, which the writing process receives as batches."""
+    for index, batch, checksum, encoded in block_results(block):
+        shipped: Any = None if batch is None else ShippedBatch(batch)
+        yield index, shipped, checksum, encoded
+
+
 def _ledger_rows(ledger: list[tuple[str, Defects]]) -> Any:
     """The answer key's frame of a block: every relation's defects, in relation order."""
     merged = Defects()
@@ -215,12 +252,14 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
     together = together or processes
     limit = max(together, 1 if workers <= 1 else 2 * workers)
     spawn = "fork" not in multiprocessing.get_all_start_methods()
-    with BlockStream(processes, block_results, _worker_started,
+    with BlockStream(processes, _shipped_results, _worker_started,
                      (state,) if spawn else ()) as stream:
         queue = iter(blocks)
         for position in range(0, len(blocks), together):
             while stream.submitted < len(blocks) and stream.submitted - position < limit:
                 stream.submit(next(queue))
+                if stream.submitted == len(blocks):
+                    stream.end()
             in_flight.note(stream.submitted - position)
             group = [stream.receive() for _ in range(min(together, len(blocks) - position))]
             yield _relation_by_relation(group) if len(group) > 1 else group[0]
@@ -370,15 +409,13 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
              state.person_relations).append(index)
         writer.open(relations, manifest)  # inside: an interrupted open is cleaned up too
         static_ctx = registry.StaticContext(config.seed, params, pools, keys)
-        for index in static:
-            rel = relations[index]
-            batch = build_batch(rel, registry.BUILDERS[rel.table.builder].build(static_ctx, rel),
-                                config.seed, -1)
-            writer.write(rel, batch)
-            writer.finish(rel)
-            rows[rel.name] += batch.num_rows
         with engine.results(state, blocks, writer) as results:
-            for done, result in enumerate(results, start=1):
+            # nothing asked after the last block: the pool is closed after the commit, so
+            # that the workers' exit (engine/block_stream.py ``end``) overlaps it
+            for done, result in enumerate(itertools.islice(results, n_blocks), start=1):
+                if done == 1:  # the workers have started the first blocks (their results
+                    # are read only now): the run-level relations are built meanwhile
+                    _write_static(writer, [relations[i] for i in static], static_ctx, rows)
                 for index, batch, checksum, encoded in result:
                     if batch is None and encoded is None:  # stored by the worker
                         writer.record(relations[index], checksum)
@@ -391,9 +428,11 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))
                 pause_point("write")
-        if phase:
-            phase("commit")
-        writer.commit()
+            if not n_blocks:
+                _write_static(writer, [relations[i] for i in static], static_ctx, rows)
+            if phase:
+                phase("commit")
+            writer.commit()
     except Interrupted as exc:
         writer.abort()
         exc.published = writer.published
@@ -403,6 +442,18 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         raise
     return RunSummary(relations, rows, time.perf_counter() - started, n_blocks, target,
                       config.format)
+
+
+def _write_static(writer: Writer, relations: list[Relation],
+                  ctx: registry.StaticContext, rows: dict[str, int]) -> None:
+    """Build and write the run-level relations (not person-driven, e.g. ``idbr_lookup``),
+    each finished at once."""
+    for rel in relations:
+        batch = build_batch(rel, registry.BUILDERS[rel.table.builder].build(ctx, rel),
+                            ctx.seed, -1)
+        writer.write(rel, batch)
+        writer.finish(rel)
+        rows[rel.name] += batch.num_rows
 
 
 def _persons_in(config: RunConfig, blocks: range) -> int:

@@ -76,6 +76,8 @@ class FillPlan:
     """Columns per batched derivation."""
     single: list[int]
     """Columns converted one by one (attributes, constants, NULLs, other derivations)."""
+    partial_years: list[frozenset[int] | None] = field(default_factory=list)
+    """Per column of a multi-year view: its years if fewer than the view's (NULL outside)."""
     text_pool: pa.Array | None = None
 
 
@@ -130,6 +132,9 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         text_codes=text_codes, numeric_codes=numeric_codes,
         numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
         batched=batched, single=single,
+        partial_years=[col.active_years if relation.year is None
+                       and col.active_years != relation.years else None
+                       for col in relation.columns],
         text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None)
 
 
@@ -156,7 +161,7 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
             frame = frame.take(inside)
     rows = len(frame)
     plan = fill_plan(relation, seed)
-    nulls = _OutsideYears(relation, frame)
+    nulls = _OutsideYears(relation, plan, frame)
     arrays: list[pa.Array | None] = [None] * len(relation.columns)
     uniforms = keyed_uniforms(plan.keys, block, rows)
     row_of = {index: k for k, index in enumerate(plan.random)}
@@ -189,17 +194,16 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
 class _OutsideYears:
     """Per column of a multi-year view: the rows outside the column's years (None: none)."""
 
-    def __init__(self, relation: Relation, frame: Frame):
-        self.relation = relation
+    def __init__(self, relation: Relation, plan: FillPlan, frame: Frame):
+        self.partial_years = plan.partial_years
         self.years = (frame[YEAR_ATTRIBUTE] if relation.year is None and YEAR_ATTRIBUTE in frame
                       else None)
         self.masks: dict[frozenset[int], np.ndarray | None] = {}  # columns share a few sets
 
     def __call__(self, index: int) -> np.ndarray | None:
-        col = self.relation.columns[index]
-        if self.years is None or col.active_years == self.relation.years:
+        years = self.partial_years[index]
+        if self.years is None or years is None:
             return None
-        years = frozenset(col.active_years)
         if years not in self.masks:
             mask = ~np.isin(self.years, np.fromiter(years, dtype=np.int64))
             self.masks[years] = mask if mask.any() else None
@@ -325,9 +329,9 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     if kind == "string":
         array = _strings(values, null)
     elif kind == "date":
-        array = pa.array(values.astype("datetime64[D]"), type=pa.date32(), mask=null)
+        array = _temporal(values.astype("datetime64[D]", copy=False), pa.date32(), null)
     elif kind == "datetime":
-        array = pa.array(values.astype("datetime64[s]"), type=target, mask=null)
+        array = _temporal(values.astype("datetime64[s]", copy=False), target, null)
     elif kind in ("integer", "decimal", "float"):
         if values.dtype.kind == "O":  # e.g. numbers or numeric text with None for missing
             numeric = _object_numbers(values)
@@ -348,6 +352,21 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     else:  # pragma: no cover - parse_sql_type only produces the kinds above
         raise TypeError(kind)
     return array
+
+
+def _temporal(values: np.ndarray, target: pa.DataType, null: np.ndarray | None) -> pa.Array:
+    """numpy dates (datetime64[D]) or times (datetime64[s]) as Arrow dates or timestamps, built
+    from their integers (days or seconds since the epoch, as Arrow holds them): pyarrow
+    converts datetime64 value by value."""
+    if np.isnat(values).any():  # pyarrow's own reading of NaT (NULL; unmasked by a mask)
+        return pa.array(values, type=target, mask=null)
+    ints = values.view(np.int64).astype(np.int32 if target == pa.date32() else np.int64)
+    return pa.Array.from_buffers(target, len(values), [*_validity(null), pa.py_buffer(ints)])
+
+
+def _validity(null: np.ndarray | None) -> tuple[pa.Buffer | None]:
+    """The validity buffer of an array NULL where ``null`` is True (None: no NULL)."""
+    return (None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little")),)
 
 
 WHOLE_NUMBER_TEXT = r"^[+-]?[0-9]{1,15}$"
@@ -455,9 +474,8 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
         offsets = np.zeros(count + 1, dtype=np.int32)
         np.cumsum(lengths, out=offsets[1:])
         data = data.reshape(count, width)[np.arange(width) < lengths[:, None]]
-    validity = None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little"))
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
-                                       validity, 0 if null is None else int(null.sum()))
+                                       *_validity(null))
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:

@@ -56,6 +56,8 @@ IPC format's option) costs a frame per buffer; one frame is smaller, a little fa
 and four times faster to read back."""
 IPC_SIZE_BYTES = 8
 """The uncompressed stream's length, little-endian, ahead of the frame (to decompress it)."""
+IPC_READ_OPTIONS = pa.ipc.IpcReadOptions(use_threads=False)
+"""Each batch read back in the writing thread, not Arrow's thread pool (the workers' cores)."""
 MANIFEST_FILE = "_manifest.json"
 
 
@@ -117,7 +119,8 @@ def ipc_batches(data: bytes) -> Iterator[pa.RecordBatch]:
     """The batches of :func:`ipc_bytes`' output."""
     size = int.from_bytes(data[:IPC_SIZE_BYTES], "little")
     compressed = memoryview(data)[IPC_SIZE_BYTES:]
-    yield from pa.ipc.open_stream(IPC_CODEC.decompress(compressed, size))
+    yield from pa.ipc.open_stream(IPC_CODEC.decompress(compressed, size),
+                                  options=IPC_READ_OPTIONS)
 
 
 def group_rows(schema: pa.Schema) -> int:
