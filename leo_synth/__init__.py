@@ -10,13 +10,12 @@ The Python API (see :mod:`leo_synth.api`):
 from __future__ import annotations
 
 from importlib import import_module
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from leo_synth.versions import installed_version
-
 try:
-    __version__ = installed_version("leo-synth")
-except ModuleNotFoundError:  # PackageNotFoundError: a checkout without installation
+    __version__ = version("leo-synth")
+except PackageNotFoundError:  # running from a checkout without installation
     __version__ = "0.0.0+local"
 
 if TYPE_CHECKING:

@@ -19,6 +19,7 @@ import platform
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,6 @@ from leo_synth.spec.loader import (
     spec_files,
 )
 from leo_synth.spec.model import Catalog, Relation
-from leo_synth.versions import installed_version
 from leo_synth.writers import Manifest, Writer, make_writer
 from leo_synth.writers.lock import close_inherited_locks
 

@@ -10,12 +10,12 @@ digest of those and of this module's source.
 from __future__ import annotations
 
 import hashlib
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import numpy as np
 
 from leo_synth.resources import cache_dir, read_cached, write_cached
-from leo_synth.versions import installed_version
 
 MAX_LENGTH = 43
 """Longest name kept (the width of the constituency name columns)."""

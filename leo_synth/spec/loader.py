@@ -13,6 +13,7 @@ import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,6 @@ from leo_synth.spec.physical import keep_physical_forms
 from leo_synth.spec.types import SqlTypeError, parse_sql_type
 from leo_synth.spec.vrf_facts import VRF_KEYS, VrfFacts, vrf_paths
 from leo_synth.spec.years import CALENDARS, YearSetError, parse_years
-from leo_synth.versions import installed_version
 
 FILE_KEYS = {"family", "database", "description", "order", "tables", "keyspaces", "codelists",
              "databases", "rules"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from importlib import import_module
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,6 @@ import pyarrow as pa
 
 from leo_synth.resources import cache_dir, read_cached, write_cached
 from leo_synth.spec.model import Relation
-from leo_synth.versions import installed_version
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
     import sqlalchemy as sa
