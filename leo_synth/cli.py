@@ -129,15 +129,20 @@ def main() -> None:
     """
 
 
+COMMAND_DEFAULTS = RunConfig(workers="auto")
+"""The command line's built-in settings: the API's, but a worker per core (``auto``); a
+notebook or a test calling the API gets one worker unless it asks for more."""
+
+
 def _config_default(setting: str) -> str:
     """A generate flag's default as --help shows it: the run config's value, else built in."""
-    return f"{getattr(RunConfig(), setting)} unless the run config sets it"
+    return f"{getattr(COMMAND_DEFAULTS, setting)} unless the run config sets it"
 
 
 def _config(path: Path | None) -> RunConfig:
     if path is None and DEFAULT_CONFIG.exists():
         path = DEFAULT_CONFIG
-    return load_config(path)
+    return load_config(path, COMMAND_DEFAULTS)
 
 
 @contextlib.contextmanager

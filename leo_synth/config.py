@@ -159,10 +159,12 @@ def is_postgres_url(out: str) -> bool:
     return out.strip().lower().startswith(POSTGRES_URL_SCHEMES)
 
 
-def load_config(path: Path | None) -> RunConfig:
-    """Read a run config file (or the defaults when ``path`` is None)."""
+def load_config(path: Path | None, defaults: RunConfig | None = None) -> RunConfig:
+    """Read a run config file (or the defaults when ``path`` is None); what the file does not
+    set comes from ``defaults`` (the Python API's, unless given)."""
+    defaults = defaults or RunConfig()
     if path is None:
-        return validate(RunConfig())
+        return validate(defaults)
     doc = read_yaml(path) or {}
     if not isinstance(doc, dict):
         raise LeoSynthError(f"{path}: a run config must be a mapping of settings")
@@ -173,7 +175,7 @@ def load_config(path: Path | None) -> RunConfig:
         raise LeoSynthError(f"{path}: unknown setting {', '.join(hints)}; known settings: "
                             f"{', '.join(sorted(known))}")
     try:
-        config = RunConfig(**doc, base_dir=str(path.parent))
+        config = replace(defaults, **doc, base_dir=str(path.parent))
     except TypeError as exc:  # pragma: no cover - guarded by the unknown-key check
         raise LeoSynthError(f"{path}: {exc}") from exc
     try:

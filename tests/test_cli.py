@@ -263,3 +263,22 @@ def test_demo_config_answers_the_example_queries(tmp_path: Path) -> None:
     bounds = [b for d in deciles for b in d[2:]]
     assert bounds[0] > 0 and bounds == sorted(bounds), deciles
 
+
+
+def test_the_command_line_defaults_to_a_worker_per_core_and_the_api_to_one(
+        tmp_path: Path) -> None:
+    """Without a run config, or with one that does not set ``workers``, the command line
+    runs ``auto``; the API's defaults keep one worker; a config's own setting wins."""
+    from leo_synth.cli import COMMAND_DEFAULTS
+    from leo_synth.config import load_config
+
+    silent = tmp_path / "silent.yaml"
+    silent.write_text("persons: 300\n")
+    explicit = tmp_path / "explicit.yaml"
+    explicit.write_text("workers: 3\n")
+    assert load_config(None, COMMAND_DEFAULTS).workers == "auto"
+    assert load_config(silent, COMMAND_DEFAULTS).workers == "auto"
+    assert load_config(silent, COMMAND_DEFAULTS).persons == 300
+    assert load_config(explicit, COMMAND_DEFAULTS).workers == 3
+    assert load_config(None).workers == 1
+    assert load_config(silent).workers == 1
