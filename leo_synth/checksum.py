@@ -228,12 +228,6 @@ def _text_hashes(array: pa.Array) -> np.ndarray:
     return _mix(sums + lengths.astype(np.uint64) * _SALT["text"])
 
 
-def column_hashes(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> np.ndarray:
-    """A uint64 hash per value of one column, independent of the backend it was read from."""
-    kind, array = _canonical(_cast(column, target), target)
-    return _value_hashes(kind, array)
-
-
 def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarray:
     """A uint64 hash per row: its columns' hashes, weighted by position, summed and mixed.
 
