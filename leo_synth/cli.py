@@ -33,6 +33,7 @@ from leo_synth.config import (
 )
 from leo_synth.errors import LeoSynthError
 from leo_synth.interrupts import Interrupted, raise_on_stop_signals
+from leo_synth.malloc_release import release_big_buffers
 from leo_synth.quirks.profiles import PROFILES
 from leo_synth.secrets import redact, remember_secrets
 
@@ -334,10 +335,12 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     # Only in leo-synth's own process (a test session or a program calling main() goes on
     # after the command) and not for Dask (its scheduler may use pandas and cleans up at exit):
     # a run converts numpy arrays only, so pyarrow need not import pandas (a quarter of a
-    # second), and the process ends with the run.
+    # second), the allocator may be told to give big buffers back, and the process ends with
+    # the run.
     own = main.own_process and config.engine == "local"
     if own:
         arrow_without_pandas()
+        release_big_buffers()
     _generate(config, request_path, for_report, quiet)
     if own:
         _exit_at_once()
