@@ -12,7 +12,7 @@ import pytest
 
 PROBE = """
 import ctypes, json, sys
-from leo_synth.malloc_release import release_big_buffers
+from leo_synth.memory_release import release_big_buffers
 tuned = release_big_buffers() if sys.argv[1] == "tuned" else None
 libc = ctypes.CDLL("libc.so.6")
 class Info(ctypes.Structure):
@@ -45,3 +45,12 @@ def test_big_buffers_get_their_own_mapping_once_tuned() -> None:
     assert untuned["mapped"] == 0 and untuned["heap"] >= 4 << 20  # what the tuning is for
     assert tuned["tuned"] is True
     assert tuned["mapped"] >= 4 << 20 and tuned["heap"] < 4 << 20
+
+
+def test_arrow_allocates_from_the_c_library_once_tuned() -> None:
+    code = ("import pyarrow as pa; from leo_synth.memory_release import release_big_buffers; "
+            "print(pa.default_memory_pool().backend_name, release_big_buffers(), "
+            "pa.default_memory_pool().backend_name)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[1:] == ["True", "system"] and out[0] != "system"
