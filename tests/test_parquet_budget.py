@@ -7,14 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import one_per_builder
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
+from leo_synth.spec.physical import arrow_schema
 from leo_synth.writers import parquet as parquet_writer
-from leo_synth.writers.parquet import COMMIT_THREADS, ParquetWriter, group_rows
+from leo_synth.writers.base import Manifest
+from leo_synth.writers.parquet import COMMIT_THREADS, ParquetWriter, group_rows, ipc_bytes
 
 BUDGET = 512 * 2**10
 
@@ -73,3 +76,27 @@ def test_spilling_workers_and_when_files_are_written_change_no_byte_and_row_grou
         assert all(size == rows for size in sizes[:-1]) and sizes[-1:] <= [rows], path
         several += len(sizes) > 1
     assert several  # some relation spans row groups (otherwise nothing was checked)
+
+
+
+def test_batches_taken_for_writing_count_until_read_and_a_row_group_is_made_room_for(
+        tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = catalog.relations()[:2]
+    data = ipc_bytes(first, pa.RecordBatch.from_pylist([], schema=arrow_schema(first)))
+    size = len(data)
+    monkeypatch.setattr(parquet_writer, "ROW_GROUP_BYTES", 2 * size)
+    writer = ParquetWriter(str(tmp_path / "out"), "replace", budget_bytes=5 * size)
+    writer.open([first, second], Manifest(settings={}))
+    for _ in range(2):
+        writer._write_encoded(first, data)
+        writer._write_encoded(second, data)
+    assert writer.buffered_bytes == 4 * size and not any(writer.spilled.values())
+    writer.writers[first.name] = None  # a file being written: its row group needs room
+    reading = writer._batches(first.name)
+    next(reading)
+    assert writer.held[first.name] == [] and len(writer.spilled[second.name]) == 2
+    assert writer.buffered_bytes == 2 * size  # taken, but counted until read
+    list(reading)
+    assert writer.buffered_bytes == 0
+    writer.writers.clear()
+    writer._close()

@@ -188,15 +188,24 @@ class ParquetWriter(FileWriter):
             self.held[relation.name].append(encoded)
             self.held_bytes[relation.name] += len(encoded)
             self.buffered_bytes += len(encoded)
-            if self.buffered_bytes > self.budget_bytes:
-                for name in sorted(self.held_bytes, key=self.held_bytes.__getitem__,
-                                   reverse=True):
-                    self._spill(name)
-                    if self.buffered_bytes <= self.budget_bytes // 2:
-                        break  # room for more batches before the next spill
-                assert self.spill is not None
+            self._fit_budget()
+
+    def _fit_budget(self) -> None:
+        """Spill the largest relations' batches held in memory when those, the batches that
+        writing threads have taken and not yet read, and a row group's room per file being
+        written exceed the budget (with ``counting`` held)."""
+        reserved = len(self.writers) * ROW_GROUP_BYTES
+        if self.buffered_bytes + reserved > self.budget_bytes:
+            for name in sorted(self.held_bytes, key=self.held_bytes.__getitem__,
+                               reverse=True):
+                if not self.held_bytes[name]:
+                    break
+                self._spill(name)
+                if self.buffered_bytes + reserved <= self.budget_bytes // 2:
+                    break  # room for more batches before the next spill
+            if self.spill is not None:
                 self.spill.flush()  # (a writing thread reads it meanwhile)
-            self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
+        self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
 
     def _spill(self, name: str) -> None:
         """Move a relation's batches held in memory to the end of the spill file (with
@@ -212,12 +221,13 @@ class ParquetWriter(FileWriter):
 
     def _batches(self, name: str) -> Iterator[pa.RecordBatch]:
         """A relation's batches in block order: the spilled ones, then those in memory (all
-        of them arrived: they are taken from the budget's count at once)."""
+        of them arrived). Those in memory stay in the budget's count until read, and the
+        file's row group is made room for (:meth:`_fit_budget`)."""
         with self.counting:
             spilled = self.spilled[name]
             held, self.held[name] = self.held[name], []
-            self.buffered_bytes -= self.held_bytes[name]
-            self.held_bytes[name] = 0
+            self.held_bytes[name] = 0  # (still in buffered_bytes until read)
+            self._fit_budget()
         if spilled:
             assert self.spill is not None
             fd = self.spill.fileno()
@@ -225,7 +235,10 @@ class ParquetWriter(FileWriter):
                 yield from ipc_batches(os.pread(fd, length, offset))
         held.reverse()
         while held:  # each batch's bytes are let go once read
-            yield from ipc_batches(held.pop())
+            data = held.pop()
+            yield from ipc_batches(data)
+            with self.counting:
+                self.buffered_bytes -= len(data)
 
     def _write_file(self, relation: Relation) -> None:
         """Write a relation's Parquet file: row groups of ``group_rows`` rows."""
