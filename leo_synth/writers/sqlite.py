@@ -129,6 +129,9 @@ def sqlite_batch(batch: pa.RecordBatch | pa.Table,
     return type(batch).from_arrays(columns, names=batch.schema.names)
 
 
+SCRATCH_PAGE = 65_536
+"""The page size of the workers' files (SQLite's largest)."""
+
 FILE_CELLS = 50_000
 """A batch with fewer cells is sent to the writing process as it is: making a file costs
 about as much as ingesting that many cells."""
@@ -158,6 +161,9 @@ class BlockFiles:
         try:
             connection = AdbcSqlite(str(path))
             try:
+                # SQLite reads and writes a page per system call: the largest pages make the
+                # fewest, here and in the copy (the output's pages are its own)
+                connection.execute(f"PRAGMA page_size = {SCRATCH_PAGE}")
                 connection.execute("PRAGMA journal_mode = OFF")
                 connection.execute("PRAGMA synchronous = OFF")
                 connection.execute(self.tables[relation.name])
