@@ -7,7 +7,7 @@ Python object per value: about a third of an ``executemany``'s time; ``sqlite_ad
 worker processes, into small files that the writer copies record by record
 (:class:`BlockFiles`) into a fresh file without a journal; a relation's keys and indexes are
 added once it has all its rows (:meth:`SqliteWriter.finish`), then the file is renamed into
-place. The file carries
+place. Its pages are SQLite's 4 KiB, or 16 KiB from :data:`LARGE_RUN` persons. The file carries
 ``PRAGMA application_id`` = "LEOS" and a manifest table: together they mark it as leo-synth's
 own, which ``--if-exists replace`` requires before replacing a file.
 """
