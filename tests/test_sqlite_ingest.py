@@ -31,7 +31,7 @@ COLUMNS = {
 def test_ingest_stores_what_a_full_conversion_gives(tmp_path: Path) -> None:
     batch = pa.record_batch(list(COLUMNS.values()), names=list(COLUMNS))
     convert = sqlite_columns(batch.schema)
-    assert [batch.schema.names[i] for i in convert] == ["ts", "n", "b"]  # dates bound as they are
+    assert [batch.schema.names[i] for i in convert] == ["d", "ts", "n", "b"]
     path = tmp_path / "t.sqlite"
     connection = AdbcSqlite(str(path))
     try:
