@@ -51,6 +51,7 @@ from leo_synth.spec.loader import (
     spec_files,
 )
 from leo_synth.spec.model import Catalog, Relation
+from leo_synth.spec.physical import arrow_schema
 from leo_synth.writers import Manifest, Writer, make_writer
 from leo_synth.writers.lock import close_inherited_locks
 
@@ -152,7 +153,7 @@ def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
 
 def _finished(state: BlockState, index: int, batch: pa.RecordBatch) -> RelationResult:
     """A relation's block result: its checksum, and its encoding or else its batch."""
-    checksum = Checksum.of(batch, batch.schema)
+    checksum = Checksum.of(batch, arrow_schema(state.relations[index]))
     if state.encoder is not None and batch.num_rows:
         encoded = state.encoder(state.relations[index], batch)
         if encoded is not None:  # (None: the writer takes this batch as it is)
