@@ -101,9 +101,10 @@ def _cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
     return pc.cast(column, target, safe=False)
 
 
-_AS_IS = {pa.string(): "text", pa.float64(): "float",
-          **{t: str(t) for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}}
-"""The types hashed as they are, and their kind of hash (the spec's usual types)."""
+_AS_IS = {pa.string().id: "text", pa.float64().id: "float",
+          **{t.id: str(t) for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}}
+"""The types hashed as they are (by type id: hashing a type costs its string), and their kind
+of hash (the spec's usual types)."""
 _PLANS: dict[int, tuple[pa.Schema, list[str | None]]] = {}
 """Per schema object met (by identity, the schema kept alive here: hashing a schema with its
 fields' descriptions costs more than the plan saves), each column's kind when it is one of
@@ -112,12 +113,13 @@ _PLANS_KEPT = 1024
 """Schemas planned at most (a caller passing a new schema object per batch gets no more)."""
 
 
-def _kinds(schema: pa.Schema) -> list[str | None]:
-    """Each column's kind of hash when its type is hashed as it is (see ``_PLANS``)."""
+def column_kinds(schema: pa.Schema) -> list[str | None]:
+    """Each column's kind of hash when its type is hashed as it is (see ``_PLANS``): worked
+    out once per schema object (a process that forks workers can do it for them)."""
     known = _PLANS.get(id(schema))
     if known is not None and known[0] is schema:
         return known[1]
-    kinds = [_AS_IS.get(t) for t in schema.types]
+    kinds = [_AS_IS.get(t.id) for t in schema.types]
     if len(_PLANS) >= _PLANS_KEPT:
         _PLANS.clear()
     _PLANS[id(schema)] = (schema, kinds)
@@ -127,7 +129,7 @@ def _kinds(schema: pa.Schema) -> list[str | None]:
 def _canonical(array: pa.Array, target: pa.DataType) -> tuple[str, pa.Array]:
     """The kind of hash a column gets and the array it is computed from (no copy for the
     common types: integers, dates, floats, text)."""
-    kind = _AS_IS.get(target)
+    kind = _AS_IS.get(target.id)
     if kind is not None:
         return kind, array
     if pa.types.is_large_string(target):
@@ -287,7 +289,7 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
     null_positions = []
     if table.schema.equals(schema):  # (the usual case: a batch built to the schema)
         columns = table.columns
-        kinds = _kinds(schema)
+        kinds = column_kinds(schema)
     else:
         columns = [table.column(name) for name in schema.names]
         kinds = [None] * len(schema)

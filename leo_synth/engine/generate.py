@@ -26,10 +26,11 @@ from typing import Any
 import pyarrow as pa
 
 from leo_synth import __version__
-from leo_synth.checksum import Checksum
+from leo_synth.checksum import Checksum, column_kinds
 from leo_synth.config import RunConfig
 from leo_synth.engine.block_stream import BlockStream
 from leo_synth.engine.estimate import estimated_bytes
+from leo_synth.engine.heap import keep_freed_memory
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
@@ -37,7 +38,7 @@ from leo_synth.interrupts import Interrupted, pause_point, worker_signals
 from leo_synth.quirks.apply import apply_quirks, profile_rates
 from leo_synth.quirks.model import Defects
 from leo_synth.relations import registry
-from leo_synth.relations.fill import build_batch
+from leo_synth.relations.fill import build_batch, fill_plan
 from leo_synth.relations.ledger import ledger_frame
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
@@ -113,9 +114,11 @@ def _init_worker(state: BlockState) -> None:
 
 
 def _worker_started(state: BlockState | None = None) -> None:
-    """In each new worker: the parent handles signals and alone holds the output lock."""
+    """In each new worker: the parent handles signals and alone holds the output lock; the
+    memory a block frees is kept for the next (engine/heap.py)."""
     worker_signals()
     close_inherited_locks()
+    keep_freed_memory()
     if state is not None:
         _init_worker(state)
 
@@ -253,6 +256,8 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
     together = together or processes
     limit = max(together, 1 if workers <= 1 else 2 * workers)
     spawn = "fork" not in multiprocessing.get_all_start_methods()
+    if not spawn and processes > 1:
+        _plan_for_workers(state)
     with BlockStream(processes, _shipped_results, _worker_started,
                      (state,) if spawn else ()) as stream:
         queue = iter(blocks)
@@ -268,6 +273,15 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
             for results in group:  # (the end of each block, or a caller that stopped early)
                 for _unread in results:
                     pass
+
+
+def _plan_for_workers(state: BlockState) -> None:
+    """Work out here, once, the plans that each forked worker would otherwise work out on its
+    first block (it inherits them): each relation's fill plan and checksum plan."""
+    for index in state.person_relations:
+        relation = state.relations[index]
+        fill_plan(relation, state.seed)
+        column_kinds(arrow_schema(relation))
 
 
 def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
