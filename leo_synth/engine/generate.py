@@ -38,6 +38,7 @@ from leo_synth.interrupts import Interrupted, pause_point, worker_signals
 from leo_synth.quirks.apply import apply_quirks, profile_rates
 from leo_synth.quirks.model import Defects
 from leo_synth.relations import registry
+from leo_synth.relations.derive import BATCHED_PREPARATIONS
 from leo_synth.relations.fill import build_batch, fill_plan
 from leo_synth.relations.ledger import ledger_frame
 from leo_synth.simulation.context import BlockContext
@@ -277,11 +278,15 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
 
 def _plan_for_workers(state: BlockState) -> None:
     """Work out here, once, the plans that each forked worker would otherwise work out on its
-    first block (it inherits them): each relation's fill plan and checksum plan."""
+    first block (it inherits them): each relation's fill plan, checksum plan and what its
+    batched derivations cache (e.g. reference-code pools)."""
     for index in state.person_relations:
         relation = state.relations[index]
-        fill_plan(relation, state.seed)
+        plan = fill_plan(relation, state.seed)
         column_kinds(arrow_schema(relation))
+        for name, columns in plan.batched.items():
+            if name in BATCHED_PREPARATIONS:
+                BATCHED_PREPARATIONS[name]([relation.columns[i] for i in columns])
 
 
 def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
