@@ -212,33 +212,32 @@ def _nulls(array: pa.Array) -> np.ndarray:
     return valid == 0
 
 
-class _TextTables:
-    """Tables of powers of the byte weight W, shared by every text hash of a process (computed
-    once, grown when a longer string comes): ``powers[k]`` = W**k, ``inverses[k]`` = W**-k,
-    ``ones[k]`` = the sum of W**(j + 1) for j < k. Up to ``_TEXT_SPAN`` they also weight the
-    bytes of a buffer by position (longer buffers in spans of that many bytes)."""
-
-    def __init__(self) -> None:
-        self.powers = self.inverses = self.ones = np.zeros(0, dtype=np.uint64)
-
-    def cover(self, longest: int) -> None:
-        """Make the tables reach ``longest`` (at least ``_TEXT_SPAN``)."""
-        if longest < len(self.powers):
-            return
-        size = max(longest, _TEXT_SPAN) + 1
-        self.powers = np.empty(size, dtype=np.uint64)
-        self.powers[0] = 1
-        np.cumprod(np.full(size - 1, _BYTE_WEIGHT, dtype=np.uint64), out=self.powers[1:])
-        self.inverses = np.empty(size, dtype=np.uint64)
-        self.inverses[0] = 1
-        np.cumprod(np.full(size - 1, _BYTE_INVERSE, dtype=np.uint64), out=self.inverses[1:])
-        self.ones = np.zeros(size, dtype=np.uint64)
-        np.cumsum(self.powers[1:], out=self.ones[1:])
-
-
 _TEXT_SPAN = 2**16
 """Bytes of a buffer weighted by position from the tables at once (the tables' least size)."""
-_TEXT_TABLES = _TextTables()
+_TEXT_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.uint64),) * 3
+
+
+def _text_tables(longest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tables of powers of the byte weight W reaching ``longest`` (at least ``_TEXT_SPAN``),
+    shared by every text hash of a process (made once, remade larger when a longer string
+    comes; one tuple, so a thread never sees tables of two sizes): ``powers[k]`` = W**k,
+    ``inverses[k]`` = W**-k, ``ones[k]`` = the sum of W**(j + 1) for j < k. Up to
+    ``_TEXT_SPAN`` they also weight the bytes of a buffer by position."""
+    global _TEXT_TABLES
+    tables = _TEXT_TABLES
+    if longest < len(tables[0]):
+        return tables
+    size = max(longest, _TEXT_SPAN) + 1
+    powers = np.empty(size, dtype=np.uint64)
+    powers[0] = 1
+    np.cumprod(np.full(size - 1, _BYTE_WEIGHT, dtype=np.uint64), out=powers[1:])
+    inverses = np.empty(size, dtype=np.uint64)
+    inverses[0] = 1
+    np.cumprod(np.full(size - 1, _BYTE_INVERSE, dtype=np.uint64), out=inverses[1:])
+    ones = np.zeros(size, dtype=np.uint64)
+    np.cumsum(powers[1:], out=ones[1:])
+    _TEXT_TABLES = powers, inverses, ones
+    return _TEXT_TABLES
 
 
 def _text_hashes(array: pa.Array) -> np.ndarray:
@@ -256,13 +255,12 @@ def _text_hashes(array: pa.Array) -> np.ndarray:
     data = array.buffers()[2]
     raw = (np.frombuffer(data, dtype=np.uint8)[start:end] if data is not None and end > start
            else np.zeros(0, dtype=np.uint8))
-    tables = _TEXT_TABLES
-    tables.cover(int(lengths.max()) if n else 0)
+    powers, inverses, ones = _text_tables(int(lengths.max()) if n else 0)
     weighted = np.empty(end - start + 1, dtype=np.uint64)
     weighted[0] = 0
     for first in range(0, end - start, _TEXT_SPAN):  # W**(g + 1) * byte, for the byte at g
         span = weighted[first + 1:first + 1 + _TEXT_SPAN]
-        np.multiply(tables.powers[1:len(span) + 1], raw[first:first + _TEXT_SPAN], out=span)
+        np.multiply(powers[1:len(span) + 1], raw[first:first + _TEXT_SPAN], out=span)
         if first:
             span *= np.uint64(pow(int(_BYTE_WEIGHT), first, 2**64))
     cumulative = np.cumsum(weighted, out=weighted)
@@ -271,9 +269,9 @@ def _text_hashes(array: pa.Array) -> np.ndarray:
     sums -= cumulative[local[:-1]]
     shift = np.ones(n, dtype=np.uint64)  # W**-(start of the string), by running product
     if n > 1:
-        np.cumprod(tables.inverses[lengths[:-1]], out=shift[1:])
+        np.cumprod(inverses[lengths[:-1]], out=shift[1:])
     sums *= shift
-    sums += tables.ones[lengths]
+    sums += ones[lengths]
     return _mix(sums + lengths.astype(np.uint64) * _SALT["text"])
 
 
