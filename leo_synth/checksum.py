@@ -29,11 +29,13 @@ _BYTE_WEIGHT = np.uint64(0xC2B2AE3D27D4EB4F)
 _BYTE_INVERSE = np.uint64(pow(0xC2B2AE3D27D4EB4F, -1, 2**64))
 _SALT = {"int": np.uint64(0x2545F4914F6CDD1D), "float": np.uint64(0x27BB2EE687B0B0FD),
          "text": np.uint64(0xD6E8FEB86659FD93)}
-_GROUP_COLUMNS = 64
+_GROUP_CELLS = 2**18
+"""Values concatenated at most into one array, unless one column holds more (bounds the
+temporary memory for text; small batches' columns of a kind are hashed all at once)."""
 _LOOKUP_RANGE = 2**16
-"""Integers spanning fewer values than this (and at least as many of them) are hashed by a
-table of the range's hashes."""
-"""Columns concatenated at most into one array (bounds the temporary memory for text)."""
+_LOOKUP_MIN = 2**10
+"""Integers spanning fewer values than ``_LOOKUP_RANGE`` and than their own number (at least
+``_LOOKUP_MIN`` of them) are hashed by a table of the range's hashes."""
 
 
 @dataclass
@@ -99,17 +101,35 @@ def _cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
     return pc.cast(column, target, safe=False)
 
 
-_AS_IS = {pa.string(): "text", pa.float64(): "float",
-          **{t: str(t) for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}}
-"""The types hashed as they are, and their kind of hash (the spec's usual types)."""
-_PLANS: dict[pa.Schema, list[str | None]] = {}
-"""Per schema met, each column's kind when it is one of ``_AS_IS`` (None: cast, as need be)."""
+_AS_IS = {pa.string().id: "text", pa.float64().id: "float",
+          **{t.id: str(t) for t in (pa.int8(), pa.int16(), pa.int32(), pa.int64())}}
+"""The types hashed as they are (by type id: hashing a type costs its string), and their kind
+of hash (the spec's usual types)."""
+_PLANS: dict[int, tuple[pa.Schema, list[str | None]]] = {}
+"""Per schema object met (by identity, the schema kept alive here: hashing a schema with its
+fields' descriptions costs more than the plan saves), each column's kind when it is one of
+``_AS_IS`` (None: cast, as need be)."""
+_PLANS_KEPT = 1024
+"""Schemas planned at most (a caller passing a new schema object per batch gets no more)."""
+
+
+def column_kinds(schema: pa.Schema) -> list[str | None]:
+    """Each column's kind of hash when its type is hashed as it is (see ``_PLANS``): worked
+    out once per schema object (a process that forks workers can do it for them)."""
+    known = _PLANS.get(id(schema))
+    if known is not None and known[0] is schema:
+        return known[1]
+    kinds = [_AS_IS.get(t.id) for t in schema.types]
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[id(schema)] = (schema, kinds)
+    return kinds
 
 
 def _canonical(array: pa.Array, target: pa.DataType) -> tuple[str, pa.Array]:
     """The kind of hash a column gets and the array it is computed from (no copy for the
     common types: integers, dates, floats, text)."""
-    kind = _AS_IS.get(target)
+    kind = _AS_IS.get(target.id)
     if kind is not None:
         return kind, array
     if pa.types.is_large_string(target):
@@ -132,14 +152,7 @@ def _canonical(array: pa.Array, target: pa.DataType) -> tuple[str, pa.Array]:
 def _value_hashes(kind: str, array: pa.Array) -> np.ndarray:
     """A uint64 hash per value of a (concatenated) array of one kind; NULL gets the marker."""
     if kind == "text":
-        # Hash each distinct string once: most text columns hold a few codes, and Arrow finds
-        # the distinct values faster than numpy hashes the bytes of every row. NULL is one
-        # more entry of the dictionary, given the marker there.
-        encoded = pc.dictionary_encode(array, null_encoding="encode")
-        hashes = _text_hashes(encoded.dictionary)
-        if encoded.dictionary.null_count:
-            hashes[_nulls(encoded.dictionary)] = _NULL_HASH
-        return hashes[encoded.indices.to_numpy(zero_copy_only=False)]
+        return _distinct_text_hashes(array)
     values = _fixed_width_values(array)
     if kind == "float":
         hashes = _mix(values.view(np.uint64) + _SALT["float"])
@@ -150,13 +163,24 @@ def _value_hashes(kind: str, array: pa.Array) -> np.ndarray:
     return hashes
 
 
+def _distinct_text_hashes(array: pa.Array) -> np.ndarray:
+    """The hash of each string (or NULL), hashing each distinct string once: Arrow finds
+    the distinct values faster than numpy hashes the bytes of every row. NULL is one more
+    entry of the dictionary, given the marker there."""
+    encoded = pc.dictionary_encode(array, null_encoding="encode")
+    hashes = _text_hashes(encoded.dictionary)
+    if encoded.dictionary.null_count:
+        hashes[_nulls(encoded.dictionary)] = _NULL_HASH
+    return hashes[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
 def _int_hashes(values: np.ndarray) -> np.ndarray:
     """The hash of each integer: its 64-bit two's complement plus a salt, mixed. When the
     values span a short range (codes, dates, years: most integer columns), each value of the
     range is hashed once and looked up, one pass instead of the mix's eight."""
-    if len(values) >= _LOOKUP_RANGE and values.dtype.kind == "i":  # (signed: the spec's)
+    if len(values) >= _LOOKUP_MIN and values.dtype.kind == "i":  # (signed: the spec's)
         low, high = int(values.min()), int(values.max())
-        if high - low < _LOOKUP_RANGE:
+        if high - low < min(len(values), _LOOKUP_RANGE):
             table = np.arange(low, high + 1, dtype=np.int64).astype(np.uint64)
             table += _SALT["int"]
             # (the offsets in a type wide enough: an int8 range spans up to 255)
@@ -188,14 +212,42 @@ def _nulls(array: pa.Array) -> np.ndarray:
     return valid == 0
 
 
+_TEXT_SPAN = 2**16
+"""Bytes of a buffer weighted by position from the tables at once (the tables' least size)."""
+_TEXT_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0, dtype=np.uint64),) * 3
+
+
+def _text_tables(longest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tables of powers of the byte weight W reaching ``longest`` (at least ``_TEXT_SPAN``),
+    shared by every text hash of a process (made once, remade larger when a longer string
+    comes; one tuple, so a thread never sees tables of two sizes): ``powers[k]`` = W**k,
+    ``inverses[k]`` = W**-k, ``ones[k]`` = the sum of W**(j + 1) for j < k. Up to
+    ``_TEXT_SPAN`` they also weight the bytes of a buffer by position."""
+    global _TEXT_TABLES
+    tables = _TEXT_TABLES
+    if longest < len(tables[0]):
+        return tables
+    size = max(longest, _TEXT_SPAN) + 1
+    powers = np.empty(size, dtype=np.uint64)
+    powers[0] = 1
+    np.cumprod(np.full(size - 1, _BYTE_WEIGHT, dtype=np.uint64), out=powers[1:])
+    inverses = np.empty(size, dtype=np.uint64)
+    inverses[0] = 1
+    np.cumprod(np.full(size - 1, _BYTE_INVERSE, dtype=np.uint64), out=inverses[1:])
+    ones = np.zeros(size, dtype=np.uint64)
+    np.cumsum(powers[1:], out=ones[1:])
+    _TEXT_TABLES = powers, inverses, ones
+    return _TEXT_TABLES
+
+
 def _text_hashes(array: pa.Array) -> np.ndarray:
     """Hash every string by its UTF-8 bytes: sum of (byte + 1) * W**position, then length,
     mixed; computed over the array's offset and data buffers at once.
 
-    Each byte is weighted by W to the power of its position in the whole data buffer (one
-    running product, not a power looked up per byte), and each string's sum is then shifted
-    back to its own first byte by W's inverse (W is odd, so invertible modulo 2**64) to the
-    power of its start; the ``+ 1`` of every byte adds a term that depends on length alone."""
+    Each byte is weighted by W to the power of its position in the whole data buffer (+ 1),
+    and each string's sum is then shifted back to its own first byte by W's inverse (W is
+    odd, so invertible modulo 2**64) to the power of its start; the ``+ 1`` of every byte
+    adds a term that depends on length alone."""
     n = len(array)
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + n + 1]
     lengths = np.diff(offsets)
@@ -203,27 +255,22 @@ def _text_hashes(array: pa.Array) -> np.ndarray:
     data = array.buffers()[2]
     raw = (np.frombuffer(data, dtype=np.uint8)[start:end] if data is not None and end > start
            else np.zeros(0, dtype=np.uint8))
-    weighted = np.full(end - start, _BYTE_WEIGHT, dtype=np.uint64)
-    np.cumprod(weighted, out=weighted)  # W**(g + 1) for the byte at g
-    weighted *= raw
-    cumulative = np.zeros(end - start + 1, dtype=np.uint64)
-    np.cumsum(weighted, out=cumulative[1:])
+    powers, inverses, ones = _text_tables(int(lengths.max()) if n else 0)
+    weighted = np.empty(end - start + 1, dtype=np.uint64)
+    weighted[0] = 0
+    for first in range(0, end - start, _TEXT_SPAN):  # W**(g + 1) * byte, for the byte at g
+        span = weighted[first + 1:first + 1 + _TEXT_SPAN]
+        np.multiply(powers[1:len(span) + 1], raw[first:first + _TEXT_SPAN], out=span)
+        if first:
+            span *= np.uint64(pow(int(_BYTE_WEIGHT), first, 2**64))
+    cumulative = np.cumsum(weighted, out=weighted)
     local = (offsets - start).astype(np.intp)
     sums = cumulative[local[1:]]
     sums -= cumulative[local[:-1]]
-    longest = int(lengths.max()) if n else 0
-    powers = np.empty(longest + 1, dtype=np.uint64)  # W**k, k = 0 .. longest
-    powers[0] = 1
-    np.cumprod(np.full(longest, _BYTE_WEIGHT, dtype=np.uint64), out=powers[1:])
-    inverse = np.empty(longest + 1, dtype=np.uint64)  # W**-k
-    inverse[0] = 1
-    np.cumprod(np.full(longest, _BYTE_INVERSE, dtype=np.uint64), out=inverse[1:])
     shift = np.ones(n, dtype=np.uint64)  # W**-(start of the string), by running product
     if n > 1:
-        np.cumprod(inverse[lengths[:-1]], out=shift[1:])
+        np.cumprod(inverses[lengths[:-1]], out=shift[1:])
     sums *= shift
-    ones = np.zeros(longest + 1, dtype=np.uint64)  # the + 1s: sum of W**(j + 1), j < length
-    np.cumsum(powers[1:], out=ones[1:])
     sums += ones[lengths]
     return _mix(sums + lengths.astype(np.uint64) * _SALT["text"])
 
@@ -235,13 +282,12 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
     column of NULLs alone adds the same term to every row (its weight times the NULL
     marker), so it is added as that constant, not hashed."""
     n_rows = table.num_rows
-    groups: dict[str, list[tuple[int, pa.Array]]] = {}
+    groups: dict[str, tuple[list[int], list[pa.Array]]] = {}
     weights = np.cumprod(np.full(len(schema), _COLUMN_WEIGHT, dtype=np.uint64))
     null_positions = []
     if table.schema.equals(schema):  # (the usual case: a batch built to the schema)
         columns = table.columns
-        kinds = _PLANS.get(schema) or _PLANS.setdefault(schema, [_AS_IS.get(t)
-                                                                  for t in schema.types])
+        kinds = column_kinds(schema)
     else:
         columns = [table.column(name) for name in schema.names]
         kinds = [None] * len(schema)
@@ -255,17 +301,21 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
         else:
             target = schema.field(position).type
             kind, array = _canonical(_cast(column, target), target)
-        groups.setdefault(kind, []).append((position, array))
+        group = groups.get(kind)
+        if group is None:
+            group = groups[kind] = ([], [])
+        group[0].append(position)
+        group[1].append(array)
     constant = weights[null_positions].sum(dtype=np.uint64) * np.array(_NULL_HASH)
     combined = np.full(n_rows, constant, dtype=np.uint64)
-    for kind, members in groups.items():
-        for first in range(0, len(members), _GROUP_COLUMNS):
-            chunk = members[first:first + _GROUP_COLUMNS]
-            arrays = [a for _, a in chunk]
-            hashes = _value_hashes(kind, arrays[0] if len(arrays) == 1
-                                   else pa.concat_arrays(arrays))
+    step = max(1, _GROUP_CELLS // max(n_rows, 1))
+    for kind, (positions, arrays) in groups.items():
+        for first in range(0, len(arrays), step):
+            chunk = arrays[first:first + step]
+            hashes = _value_hashes(kind, chunk[0] if len(chunk) == 1
+                                   else pa.concat_arrays(chunk))
             matrix = hashes.reshape(len(chunk), n_rows)
-            matrix *= weights[[p for p, _ in chunk], None]
+            matrix *= weights[positions[first:first + step], None]
             combined += matrix.sum(axis=0, dtype=np.uint64)
     return _mix(combined)
 

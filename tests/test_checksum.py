@@ -116,3 +116,21 @@ def test_short_range_integers_keep_their_digests() -> None:
     assert table_checksum(table, schema) == "70000:a7aa312882f4f7c6"
     narrow = pa.schema([schema.field("a"), schema.field("c")])
     assert table_checksum(table.select(["a", "c"]), narrow) == "70000:c34dac053099667e"
+
+
+def test_long_text_buffers_and_small_integer_ranges_keep_their_digests() -> None:
+    """Text whose bytes exceed one span of the shared power tables (weighted span by span)
+    and a string longer than the tables (which then grow), and a few thousand integers
+    spanning a short range (hashed through a table), give the per-value definition's digests."""
+    rng = np.random.default_rng(31)
+    rows = 3000
+    schema = pa.schema([("t", pa.string()), ("i", pa.int32())])
+    words = ["".join(rng.choice(list("abcdé€ 0"), size=int(k)))
+             for k in rng.integers(0, 80, rows)]
+    words[7] = "x" * 70_000
+    table = pa.table({
+        "t": pa.array(words, mask=rng.random(rows) < 0.1),
+        "i": pa.array(rng.integers(-50, 50, rows, dtype=np.int32), mask=rng.random(rows) < 0.2),
+    }, schema=schema)
+    assert table_checksum(table, schema) == "3000:cc1292992428015a"
+    assert Checksum.of(table.slice(1000, 1500), schema).digest == "1500:a7086853115dc333"

@@ -26,10 +26,11 @@ from typing import Any
 import pyarrow as pa
 
 from leo_synth import __version__
-from leo_synth.checksum import Checksum
+from leo_synth.checksum import Checksum, column_kinds
 from leo_synth.config import RunConfig
 from leo_synth.engine.block_stream import BlockStream
 from leo_synth.engine.estimate import estimated_bytes
+from leo_synth.engine.heap import keep_freed_memory
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
@@ -37,7 +38,8 @@ from leo_synth.interrupts import Interrupted, pause_point, worker_signals
 from leo_synth.quirks.apply import apply_quirks, profile_rates
 from leo_synth.quirks.model import Defects
 from leo_synth.relations import registry
-from leo_synth.relations.fill import build_batch
+from leo_synth.relations.derive import BATCHED_PREPARATIONS
+from leo_synth.relations.fill import build_batch, fill_plan
 from leo_synth.relations.ledger import ledger_frame
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
@@ -51,6 +53,7 @@ from leo_synth.spec.loader import (
     spec_files,
 )
 from leo_synth.spec.model import Catalog, Relation
+from leo_synth.spec.physical import arrow_schema
 from leo_synth.writers import Manifest, Writer, make_writer
 from leo_synth.writers.lock import close_inherited_locks
 
@@ -112,9 +115,11 @@ def _init_worker(state: BlockState) -> None:
 
 
 def _worker_started(state: BlockState | None = None) -> None:
-    """In each new worker: the parent handles signals and alone holds the output lock."""
+    """In each new worker: the parent handles signals and alone holds the output lock; the
+    memory a block frees is kept for the next (engine/heap.py)."""
     worker_signals()
     close_inherited_locks()
+    keep_freed_memory()
     if state is not None:
         _init_worker(state)
 
@@ -152,7 +157,7 @@ def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
 
 def _finished(state: BlockState, index: int, batch: pa.RecordBatch) -> RelationResult:
     """A relation's block result: its checksum, and its encoding or else its batch."""
-    checksum = Checksum.of(batch, batch.schema)
+    checksum = Checksum.of(batch, arrow_schema(state.relations[index]))
     if state.encoder is not None and batch.num_rows:
         encoded = state.encoder(state.relations[index], batch)
         if encoded is not None:  # (None: the writer takes this batch as it is)
@@ -252,6 +257,8 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
     together = together or processes
     limit = max(together, 1 if workers <= 1 else 2 * workers)
     spawn = "fork" not in multiprocessing.get_all_start_methods()
+    if not spawn and processes > 1:
+        _plan_for_workers(state)
     with BlockStream(processes, _shipped_results, _worker_started,
                      (state,) if spawn else ()) as stream:
         queue = iter(blocks)
@@ -267,6 +274,19 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
             for results in group:  # (the end of each block, or a caller that stopped early)
                 for _unread in results:
                     pass
+
+
+def _plan_for_workers(state: BlockState) -> None:
+    """Work out here, once, the plans that each forked worker would otherwise work out on its
+    first block (it inherits them): each relation's fill plan, checksum plan and what its
+    batched derivations cache (e.g. reference-code pools)."""
+    for index in state.person_relations:
+        relation = state.relations[index]
+        plan = fill_plan(relation, state.seed)
+        column_kinds(arrow_schema(relation))
+        for name, columns in plan.batched.items():
+            if name in BATCHED_PREPARATIONS:
+                BATCHED_PREPARATIONS[name]([relation.columns[i] for i in columns])
 
 
 def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:

@@ -33,6 +33,9 @@ BatchedDerivation = Callable[[Frame, Relation, list[RelationColumn], np.ndarray]
 """``fn(frame, relation, columns, uniforms)``: one value array per column; ``uniforms[k]`` are
 the uniform [0, 1) draws of column k's own stream (one per row)."""
 BATCHED_DERIVATIONS: dict[str, BatchedDerivation] = {}
+BATCHED_PREPARATIONS: dict[str, Callable[[list[RelationColumn]], object]] = {}
+"""Per batched derivation that caches what its columns need (``fn(columns)``, whatever it
+returns): called before workers fork, so that they inherit it rather than each work it out."""
 
 
 def derivation(name: str) -> Callable[[Derivation], Derivation]:
@@ -132,14 +135,22 @@ def _reference_pools(columns: tuple[tuple[str, int], ...]) -> pa.Array:
     return pa.concat_arrays(ordered).cast(pa.string())
 
 
+def reference_pools(columns: list[RelationColumn]) -> pa.Array:
+    """The code pools of these reference-code columns, one after another (cached)."""
+    return _reference_pools(tuple((col.spec.name, int(dict(col.spec.fill.params)
+                                                      .get("length", 8)))
+                                  for col in columns))
+
+
+BATCHED_PREPARATIONS["reference_code"] = reference_pools
+
+
 @batched_derivation("reference_code")
 def reference_code(frame: Frame, relation: Relation, columns: list[RelationColumn],
                    uniforms: np.ndarray) -> list[object]:
     """Reference codes (capitals and digits) of ``length`` characters, e.g. qualification or
     course identifiers, drawn from a pool of a few hundred so values repeat as codes do."""
-    pools = _reference_pools(tuple((col.spec.name, int(dict(col.spec.fill.params)
-                                                           .get("length", 8)))
-                                   for col in columns))
+    pools = reference_pools(columns)
     picks = np.minimum((uniforms * _POOL_SIZE).astype(np.int64), _POOL_SIZE - 1)
     picks += (np.arange(len(columns)) * _POOL_SIZE)[:, None]
     taken = pools.take(picks.ravel())  # one take for all columns, then a slice per column
