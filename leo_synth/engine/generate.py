@@ -164,7 +164,8 @@ class ShippedBatch:
     """A batch on its way from a worker process to the writing process, pickled as an
     uncompressed Arrow IPC stream: pickling a RecordBatch itself rebuilds every column in
     Python on both sides (a 320-column batch of a hundred rows cost about a millisecond
-    each way, a tenth of a second per block in all), the stream is written and read in C.
+    each way, a tenth of a second per block in all), the stream is written and read in C
+    (an Arrow buffer, which a worker sends out of band, engine/block_stream.py).
     Unpickled, it is the batch again (the same columns, types and values)."""
 
     __slots__ = ("batch",)
@@ -172,18 +173,18 @@ class ShippedBatch:
     def __init__(self, batch: pa.RecordBatch):
         self.batch = batch
 
-    def __reduce__(self) -> tuple[Callable[[bytes], pa.RecordBatch], tuple[bytes]]:
+    def __reduce__(self) -> tuple[Callable[[pa.Buffer], pa.RecordBatch], tuple[pa.Buffer]]:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, self.batch.schema) as stream:
             stream.write_batch(self.batch)
-        return _read_shipped, (sink.getvalue().to_pybytes(),)
+        return _read_shipped, (sink.getvalue(),)
 
 
 _SHIPPED_READ = pa.ipc.IpcReadOptions(use_threads=False)
 """(Arrow's thread pool costs more than it saves on a batch's many small buffers.)"""
 
 
-def _read_shipped(data: bytes) -> pa.RecordBatch:
+def _read_shipped(data: pa.Buffer) -> pa.RecordBatch:
     """The batch a :class:`ShippedBatch` carried (its buffers stay in ``data``)."""
     return pa.ipc.open_stream(data, options=_SHIPPED_READ).read_next_batch()
 
