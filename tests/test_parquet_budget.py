@@ -73,3 +73,17 @@ def test_spilling_workers_and_when_files_are_written_change_no_byte_and_row_grou
         assert all(size == rows for size in sizes[:-1]) and sizes[-1:] <= [rows], path
         several += len(sizes) > 1
     assert several  # some relation spans row groups (otherwise nothing was checked)
+
+
+def test_batches_sent_as_they_are_when_all_blocks_come_together_spill_compressed_alike(
+        tmp_path: Path, catalog) -> None:
+    """With no more blocks than workers the batches are sent and held uncompressed (each file
+    is written as they arrive), otherwise compressed (they wait for the last blocks): either
+    way, spilled or not, the same files."""
+    writer, raw_spilled, _ = _run(tmp_path, catalog, "raw_spilled", 500, 16 * 2**10,
+                                  workers=2)
+    assert not writer.compressed and any(writer.spilled.values())
+    assert 0 < writer.peak_buffered_bytes <= 16 * 2**10
+    writer, compressed, _ = _run(tmp_path, catalog, "compressed", 500, None)
+    assert writer.compressed and not any(writer.spilled.values())
+    assert _files(raw_spilled) == _files(compressed)

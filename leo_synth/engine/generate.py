@@ -250,7 +250,7 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
         return
     _init_worker(state)  # inherited by forked workers, nothing to pickle
     processes = min(workers, len(blocks))
-    together = together or processes
+    together = blocks_at_once(workers, len(blocks), together)
     limit = max(together, 1 if workers <= 1 else 2 * workers)
     spawn = "fork" not in multiprocessing.get_all_start_methods()
     with BlockStream(processes, _shipped_results, _worker_started,
@@ -268,6 +268,12 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
             for results in group:  # (the end of each block, or a caller that stopped early)
                 for _unread in results:
                     pass
+
+
+def blocks_at_once(workers: int, blocks: int, together: int) -> int:
+    """How many consecutive blocks :func:`iterate_blocks` hands over together (``together``,
+    or with 0 as many as there are worker processes)."""
+    return together or min(workers, blocks)
 
 
 def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
@@ -299,8 +305,10 @@ class LocalEngine:
     @contextlib.contextmanager
     def results(self, state: BlockState, blocks: range,
                 writer: Writer) -> Iterator[Iterator[Iterable[RelationResult]]]:
-        results = iterate_blocks(state, self.workers, blocks, self.in_flight,
-                                 together=writer.blocks_together)
+        writer.expect(len(blocks), blocks_at_once(self.workers, len(blocks),
+                                                  writer.blocks_together))
+        results = iterate_blocks(replace(state, encoder=writer.encoder), self.workers, blocks,
+                                 self.in_flight, together=writer.blocks_together)
         try:
             yield results
         finally:

@@ -113,6 +113,12 @@ class Writer(ABC):
     number that does not depend on the workers; 0: as many as the workers build at once (an
     output that does not depend on the order of relations)."""
 
+    def expect(self, blocks: int, together: int) -> None:
+        """Told before the workers start (and ``encoder`` is read): the run's ``blocks``, and
+        how many of them are handed over together (see ``blocks_together``). A writer may
+        choose its ``encoder`` by them."""
+        return
+
     def finish(self, relation: Relation) -> None:
         """Told when a relation has received all its batches, while other relations are still
         being generated: a writer may index or write it now rather than at commit."""
