@@ -66,8 +66,9 @@ class ResultSender:
     """A worker's end of its results pipe: :meth:`put` pickles a result (its large buffers out
     of band) and a thread writes it, so the worker goes on building while the parent reads."""
 
-    def __init__(self, pipe: Any):
+    def __init__(self, pipe: Any, parent: int):
         self.pipe = pipe
+        self.parent = parent
         self.outbox: queue.SimpleQueue = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._send_all, daemon=True)
         self.thread.start()
@@ -80,9 +81,12 @@ class ResultSender:
         self.outbox.put([_HEAD.pack(len(views), len(data)) + lengths, data, *views])
 
     def close(self) -> None:
-        """Wait until everything put was written."""
+        """Wait until everything put was written (unless orphaned: nobody would read it)."""
         self.outbox.put(None)
-        self.thread.join()
+        while self.thread.is_alive():
+            self.thread.join(POLL_SECONDS)
+            if os.getppid() != self.parent:
+                os._exit(0)
 
     def _send_all(self) -> None:
         fd = self.pipe.fileno()
@@ -101,7 +105,7 @@ def _serve(produce: Callable[[int], Iterable[Any]], tasks: Any, pipe: Any, paren
     """A worker's loop: produce each block it is given, result by result, until told to stop
     (None) or orphaned."""
     started(*start_args)
-    results = ResultSender(pipe)
+    results = ResultSender(pipe, parent)
     try:
         _serve_blocks(produce, tasks, results, parent)
     finally:
