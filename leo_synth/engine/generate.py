@@ -57,11 +57,11 @@ from leo_synth.writers.lock import close_inherited_locks
 LEDGER_RELATION = "_leo_synth_defects"
 """The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
-RelationResult = tuple[int, pa.RecordBatch | None, Checksum, bytes | None]
+RelationResult = tuple[int, pa.RecordBatch | None, Checksum, bytes | pa.Buffer | None]
 BlockResult = list[RelationResult]
 """Per relation (index into the run's relations): the block's batch, its checksum and the
 writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload or Parquet's
-compressed Arrow IPC; None without). Both are computed where the batch is built, so the work
+Arrow IPC stream; None without). Both are computed where the batch is built, so the work
 spreads over the workers instead of queueing in the writing process; a batch with an encoding
 is not sent (None), its encoding says it all. A batch None without an encoding was stored by
 the worker that built it (the Dask engine)."""
@@ -98,7 +98,7 @@ class BlockState:
     quirk_rates: dict[str, float] = field(default_factory=dict)
     ledger_index: int | None = None
     """Index of the answer-key relation ``_leo_synth_defects`` (None: no ledger)."""
-    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | pa.Buffer | None] | None = None
     """The writer's per-batch encoding, run in the workers (``Writer.encoder``)."""
 
 

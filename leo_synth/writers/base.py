@@ -74,14 +74,15 @@ class Writer(ABC):
             manifest.checksums[rel.name] = Checksum()
         self._open()
 
-    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | pa.Buffer | None] | None = None
     """A function the worker processes apply to each batch they build (e.g. PostgreSQL's COPY
     payload), so that work spreads over the workers; ``write`` then receives its result as
     ``encoded`` (or the batch itself when it returned None). None: the writer does all its
     work on the batch itself."""
 
     def write(self, relation: Relation, batch: pa.RecordBatch | None,
-              checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
+              checksum: Checksum | None = None, encoded: bytes | pa.Buffer | None = None
+              ) -> None:
         """Store one batch of a relation (batches arrive in block order); ``checksum`` is the
         batch's own and ``encoded`` its ``encoder`` result when the caller computed them
         already (in a worker process, which then sends no batch: None)."""
@@ -102,7 +103,7 @@ class Writer(ABC):
         else:
             self._write_encoded(relation, encoded)
 
-    def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
+    def _write_encoded(self, relation: Relation, encoded: bytes | pa.Buffer) -> None:
         """Store a batch given as its ``encoder`` result (writers with an encoder)."""
         raise NotImplementedError(f"{type(self).__name__} has no encoder")
 
