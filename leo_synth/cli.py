@@ -31,9 +31,9 @@ from leo_synth.config import (
     is_postgres_url,
     load_config,
 )
+from leo_synth.engine.heap import release_big_buffers
 from leo_synth.errors import LeoSynthError
 from leo_synth.interrupts import Interrupted, raise_on_stop_signals
-from leo_synth.memory_release import release_big_buffers
 from leo_synth.quirks.profiles import PROFILES
 from leo_synth.secrets import redact, remember_secrets
 

@@ -112,6 +112,36 @@ def test_ended_workers_exit_by_themselves_once_their_blocks_are_sent() -> None:
         assert [process.exitcode for process in stream.processes] == [0, 0]
     assert read == [(block, i) for block in (5, 6, 7) for i in range(3)]
 
+
+SIZES = (3 * 2**20 + 5, 0, 70_000)
+
+
+def _data(block: int, size: int) -> bytes:
+    return bytes((block + i) % 256 for i in range(256)) * (size // 256) + b"x" * (size % 256)
+
+
+def _payloads(block: int) -> Iterator[tuple]:
+    """Arrow buffers larger than a pipe holds (sent out of band), empty ones, and bytes (sent
+    inside the pickle), several to a result."""
+    import pyarrow as pa
+
+    for size in SIZES:
+        data = _data(block, size)
+        yield block, pa.py_buffer(data), pa.py_buffer(data[::-1]), data[:1000]
+
+
+def test_arrow_buffers_cross_whole_and_in_order_as_arrow_buffers() -> None:
+    import pyarrow as pa
+
+    with BlockStream(2, _payloads, _started) as stream:
+        for block in (1, 2):
+            stream.submit(block)
+        read = [item for _ in range(2) for item in stream.receive()]
+    assert read == [(block, pa.py_buffer(data), pa.py_buffer(data[::-1]), data[:1000])
+                    for block in (1, 2) for data in (_data(block, size) for size in SIZES)]
+    assert all(isinstance(item[1], pa.Buffer) and isinstance(item[3], bytes) for item in read)
+
+
 def test_a_shipped_batch_arrives_as_the_same_batch() -> None:
     """Batches cross from a worker as Arrow IPC (generate.ShippedBatch), not pickled column by
     column: the writer gets the same schema (metadata, nullability), types and values, a

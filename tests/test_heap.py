@@ -1,8 +1,11 @@
-"""A worker keeps the memory it frees (engine/heap.py): measured by the process's resident
-memory after freeing, in a fresh interpreter, never by timing."""
+"""glibc's malloc tuned (engine/heap.py): a worker keeps the memory it frees; the writing
+process maps big buffers on their own even once a bigger one was freed (untuned, glibc's raised
+threshold serves them from a heap, which keeps them). Measured in a fresh interpreter, by
+resident memory and glibc's own counts, never by timing."""
 
 from __future__ import annotations
 
+import json
 import platform
 import subprocess
 import sys
@@ -35,3 +38,49 @@ def _returned_mb(mode: str) -> float:
 def test_freed_memory_is_kept_for_the_next_block() -> None:
     assert _returned_mb("plain") > 100  # (glibc returns it by default: what is tuned away)
     assert _returned_mb("keep") < 8
+
+
+PROBE = """
+import ctypes, json, sys
+from leo_synth.engine.heap import release_big_buffers
+tuned = release_big_buffers() if sys.argv[1] == "tuned" else None
+libc = ctypes.CDLL("libc.so.6")
+class Info(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
+                .split()]
+libc.mallinfo2.restype = Info
+libc.malloc.restype = ctypes.c_void_p
+libc.malloc.argtypes = [ctypes.c_size_t]
+libc.free.argtypes = [ctypes.c_void_p]
+libc.free(libc.malloc(8 << 20))  # glibc raises its threshold to 8 MiB here, untuned
+before = libc.mallinfo2()
+buffer = libc.malloc(4 << 20)
+after = libc.mallinfo2()
+libc.free(buffer)
+print(json.dumps({"tuned": tuned, "mapped": after.hblkhd - before.hblkhd,
+                  "heap": after.arena - before.arena}))
+"""
+
+
+def _probe(mode: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True,
+                         check=True).stdout
+    return json.loads(out)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
+def test_big_buffers_get_their_own_mapping_once_tuned() -> None:
+    untuned, tuned = _probe("untuned"), _probe("tuned")
+    assert untuned["mapped"] == 0 and untuned["heap"] >= 2 << 20  # (from a heap: tuned away)
+    assert tuned["tuned"] is True
+    assert tuned["mapped"] >= 4 << 20 and tuned["heap"] < 2 << 20
+
+
+def test_arrow_allocates_from_the_c_library_once_tuned() -> None:
+    code = ("import pyarrow as pa; from leo_synth.engine.heap import release_big_buffers; "
+            "print(pa.default_memory_pool().backend_name, release_big_buffers(), "
+            "pa.default_memory_pool().backend_name)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[1:] == ["True", "system"] and out[0] != "system"

@@ -83,9 +83,10 @@ def test_batches_taken_for_writing_count_until_read_and_a_row_group_is_made_room
         tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = catalog.relations()[:2]
     data = ipc_bytes(first, pa.RecordBatch.from_pylist([], schema=arrow_schema(first)))
-    size = len(data)
+    size = data.size
     monkeypatch.setattr(parquet_writer, "ROW_GROUP_BYTES", 2 * size)
     writer = ParquetWriter(str(tmp_path / "out"), "replace", budget_bytes=5 * size)
+    writer.expect(blocks=1, together=1)  # batches held as they are (uncompressed)
     writer.open([first, second], Manifest(settings={}))
     for _ in range(2):
         writer._write_encoded(first, data)
@@ -100,3 +101,17 @@ def test_batches_taken_for_writing_count_until_read_and_a_row_group_is_made_room
     assert writer.buffered_bytes == 0
     writer.writers.clear()
     writer._close()
+
+
+def test_batches_sent_as_they_are_when_all_blocks_come_together_spill_compressed_alike(
+        tmp_path: Path, catalog) -> None:
+    """With no more blocks than workers the batches are sent and held uncompressed (each file
+    is written as they arrive), otherwise compressed (they wait for the last blocks): either
+    way, spilled or not, the same files."""
+    writer, raw_spilled, _ = _run(tmp_path, catalog, "raw_spilled", 500, 16 * 2**10,
+                                  workers=2)
+    assert not writer.compressed and any(writer.spilled.values())
+    assert 0 < writer.peak_buffered_bytes <= 16 * 2**10
+    writer, compressed, _ = _run(tmp_path, catalog, "compressed", 500, None)
+    assert writer.compressed and not any(writer.spilled.values())
+    assert _files(raw_spilled) == _files(compressed)

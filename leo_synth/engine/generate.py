@@ -60,11 +60,11 @@ from leo_synth.writers.lock import close_inherited_locks
 LEDGER_RELATION = "_leo_synth_defects"
 """The answer key of the injected quirks (``schemas/defects.yaml``)."""
 
-RelationResult = tuple[int, pa.RecordBatch | None, Checksum, bytes | None]
+RelationResult = tuple[int, pa.RecordBatch | None, Checksum, bytes | pa.Buffer | None]
 BlockResult = list[RelationResult]
 """Per relation (index into the run's relations): the block's batch, its checksum and the
 writer's encoding of it (``Writer.encoder``, e.g. PostgreSQL's COPY payload or Parquet's
-compressed Arrow IPC; None without). Both are computed where the batch is built, so the work
+Arrow IPC stream; None without). Both are computed where the batch is built, so the work
 spreads over the workers instead of queueing in the writing process; a batch with an encoding
 is not sent (None), its encoding says it all. A batch None without an encoding was stored by
 the worker that built it (the Dask engine)."""
@@ -101,7 +101,7 @@ class BlockState:
     quirk_rates: dict[str, float] = field(default_factory=dict)
     ledger_index: int | None = None
     """Index of the answer-key relation ``_leo_synth_defects`` (None: no ledger)."""
-    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | pa.Buffer | None] | None = None
     """The writer's per-batch encoding, run in the workers (``Writer.encoder``)."""
 
 
@@ -169,7 +169,8 @@ class ShippedBatch:
     """A batch on its way from a worker process to the writing process, pickled as an
     uncompressed Arrow IPC stream: pickling a RecordBatch itself rebuilds every column in
     Python on both sides (a 320-column batch of a hundred rows cost about a millisecond
-    each way, a tenth of a second per block in all), the stream is written and read in C.
+    each way, a tenth of a second per block in all), the stream is written and read in C
+    (an Arrow buffer, which a worker sends out of band, engine/block_stream.py).
     Unpickled, it is the batch again (the same columns, types and values)."""
 
     __slots__ = ("batch",)
@@ -177,18 +178,18 @@ class ShippedBatch:
     def __init__(self, batch: pa.RecordBatch):
         self.batch = batch
 
-    def __reduce__(self) -> tuple[Callable[[bytes], pa.RecordBatch], tuple[bytes]]:
+    def __reduce__(self) -> tuple[Callable[[pa.Buffer], pa.RecordBatch], tuple[pa.Buffer]]:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, self.batch.schema) as stream:
             stream.write_batch(self.batch)
-        return _read_shipped, (sink.getvalue().to_pybytes(),)
+        return _read_shipped, (sink.getvalue(),)
 
 
 _SHIPPED_READ = pa.ipc.IpcReadOptions(use_threads=False)
 """(Arrow's thread pool costs more than it saves on a batch's many small buffers.)"""
 
 
-def _read_shipped(data: bytes) -> pa.RecordBatch:
+def _read_shipped(data: pa.Buffer) -> pa.RecordBatch:
     """The batch a :class:`ShippedBatch` carried (its buffers stay in ``data``)."""
     return pa.ipc.open_stream(data, options=_SHIPPED_READ).read_next_batch()
 
@@ -254,7 +255,7 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
         return
     _init_worker(state)  # inherited by forked workers, nothing to pickle
     processes = min(workers, len(blocks))
-    together = together or processes
+    together = blocks_at_once(workers, len(blocks), together)
     limit = max(together, 1 if workers <= 1 else 2 * workers)
     spawn = "fork" not in multiprocessing.get_all_start_methods()
     if not spawn and processes > 1:
@@ -289,6 +290,12 @@ def _plan_for_workers(state: BlockState) -> None:
                 BATCHED_PREPARATIONS[name]([relation.columns[i] for i in columns])
 
 
+def blocks_at_once(workers: int, blocks: int, together: int) -> int:
+    """How many consecutive blocks :func:`iterate_blocks` hands over together (``together``,
+    or with 0 as many as there are worker processes)."""
+    return together or min(workers, blocks)
+
+
 def _relation_by_relation(group: list[Iterator[RelationResult]]) -> Iterator[RelationResult]:
     """The results of blocks built at the same time, relation by relation (each relation's
     in block order): every block has the same relations in the same order."""
@@ -318,8 +325,10 @@ class LocalEngine:
     @contextlib.contextmanager
     def results(self, state: BlockState, blocks: range,
                 writer: Writer) -> Iterator[Iterator[Iterable[RelationResult]]]:
-        results = iterate_blocks(state, self.workers, blocks, self.in_flight,
-                                 together=writer.blocks_together)
+        writer.expect(len(blocks), blocks_at_once(self.workers, len(blocks),
+                                                  writer.blocks_together))
+        results = iterate_blocks(replace(state, encoder=writer.encoder), self.workers, blocks,
+                                 self.in_flight, together=writer.blocks_together)
         try:
             yield results
         finally:

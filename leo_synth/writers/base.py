@@ -74,14 +74,15 @@ class Writer(ABC):
             manifest.checksums[rel.name] = Checksum()
         self._open()
 
-    encoder: Callable[[Relation, pa.RecordBatch], bytes | None] | None = None
+    encoder: Callable[[Relation, pa.RecordBatch], bytes | pa.Buffer | None] | None = None
     """A function the worker processes apply to each batch they build (e.g. PostgreSQL's COPY
     payload), so that work spreads over the workers; ``write`` then receives its result as
     ``encoded`` (or the batch itself when it returned None). None: the writer does all its
     work on the batch itself."""
 
     def write(self, relation: Relation, batch: pa.RecordBatch | None,
-              checksum: Checksum | None = None, encoded: bytes | None = None) -> None:
+              checksum: Checksum | None = None, encoded: bytes | pa.Buffer | None = None
+              ) -> None:
         """Store one batch of a relation (batches arrive in block order); ``checksum`` is the
         batch's own and ``encoded`` its ``encoder`` result when the caller computed them
         already (in a worker process, which then sends no batch: None)."""
@@ -102,7 +103,7 @@ class Writer(ABC):
         else:
             self._write_encoded(relation, encoded)
 
-    def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
+    def _write_encoded(self, relation: Relation, encoded: bytes | pa.Buffer) -> None:
         """Store a batch given as its ``encoder`` result (writers with an encoder)."""
         raise NotImplementedError(f"{type(self).__name__} has no encoder")
 
@@ -112,6 +113,12 @@ class Writer(ABC):
     blocks have built it: a writer whose output depends on the order of relations names a
     number that does not depend on the workers; 0: as many as the workers build at once (an
     output that does not depend on the order of relations)."""
+
+    def expect(self, blocks: int, together: int) -> None:
+        """Told before the workers start (and ``encoder`` is read): the run's ``blocks``, and
+        how many of them are handed over together (see ``blocks_together``). A writer may
+        choose its ``encoder`` by them."""
+        return
 
     def finish(self, relation: Relation) -> None:
         """Told when a relation has received all its batches, while other relations are still

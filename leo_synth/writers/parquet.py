@@ -4,10 +4,11 @@ A Parquet file's footer lists every row group's every column chunk, and the writ
 that list in memory until the file is closed (about 860 bytes a column chunk in pyarrow), so
 writing row groups as the blocks arrive would make memory grow with persons (18,800 columns
 times a row group per flush). Instead the writer holds each relation's block batches as
-compressed Arrow IPC (made by the worker processes, :func:`ipc_bytes`, which also makes what
-crosses between processes small), keeps at most ``MEMORY_BUDGET_BYTES`` of them in memory
-across all relations, spills the largest to one scratch file when over it, and writes each
-relation's Parquet file once the relation has all its rows (``finish``: as the last block's
+Arrow IPC streams (made by the worker processes, :func:`ipc_bytes`, and read back without a
+copy; compressed, :func:`lz4_ipc_bytes`, in a run where they wait for later blocks, see
+``expect``), keeps at most ``MEMORY_BUDGET_BYTES`` of them in memory across all relations,
+spills the largest to one scratch file (compressed) when over it, and writes each relation's
+Parquet file once the relation has all its rows (``finish``: as the last block's
 results arrive, while the workers build the rest), one relation per thread
 (``COMMIT_THREADS``), reading its batches back in block order. Only one file per thread is
 open at a time, so the footers held are those of a few relations, and memory stays flat
@@ -26,6 +27,7 @@ import contextlib
 import json
 import os
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -44,18 +46,22 @@ Two files are encoded at once at commit, each a row group at a time: at 64 MiB t
 MAX_GROUP_ROWS = 2**20
 """pyarrow's own cap on the rows of a row group (narrow relations reach it)."""
 MEMORY_BUDGET_BYTES = 256 * 2**20
-"""At most this much encoded batch data is held in memory across all relations."""
+"""At most this much batch data, as the workers made it (Arrow IPC, LZ4-compressed or not:
+``ParquetWriter.expect``), is held in memory across all relations."""
 COMMIT_THREADS = 2
 """Relations written at once at commit (pyarrow encodes and compresses without the GIL)."""
 SPILL_FILE = "_spill.arrows"
 """The scratch file (in staging, removed before publishing) of batches over the budget."""
 IPC_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)
-"""The batch's IPC stream is written uncompressed, then compressed whole (``ipc_bytes``)."""
+"""The batch's IPC stream is written uncompressed (``ipc_bytes``), then compressed whole if the
+run holds batches for long (``lz4_ipc_bytes``)."""
 IPC_CODEC = pa.Codec("lz4")
 """Compresses a batch's whole IPC stream as one LZ4 frame: a block's relations hold thousands
 of small buffers (a column's validity, offsets, values), and compressing each on its own (the
 IPC format's option) costs a frame per buffer; one frame is smaller, a little faster to make
-and four times faster to read back."""
+and four times faster to read back. A block's IPC is about 130 MB, 34 MB in LZ4: held for
+long, or spilled, compressed is better; handed to its file at once, it costs less to send
+and read it as it is than to compress it (0.08 s a block) and decompress it (0.07 s)."""
 IPC_SIZE_BYTES = 8
 """The uncompressed stream's length, little-endian, ahead of the frame (to decompress it)."""
 IPC_READ_OPTIONS = pa.ipc.IpcReadOptions(use_threads=False)
@@ -106,23 +112,37 @@ def _leaves(entries: list[Path]) -> Iterator[Path]:
             yield entry
 
 
-def ipc_bytes(relation: Relation, batch: pa.RecordBatch) -> bytes:
-    """A batch as a compressed Arrow IPC stream (the writer's ``encoder``, run in workers):
-    its length, then the stream compressed (read back by :func:`ipc_batches`)."""
+def ipc_bytes(relation: Relation, batch: pa.RecordBatch) -> pa.Buffer:
+    """A batch as an Arrow IPC stream (the writer's ``encoder``, run in workers; read back by
+    :func:`ipc_batches`)."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, batch.schema, options=IPC_OPTIONS) as stream:
         stream.write_batch(batch)
-    stream_bytes = sink.getvalue()
-    return (stream_bytes.size.to_bytes(IPC_SIZE_BYTES, "little")
-            + IPC_CODEC.compress(stream_bytes, asbytes=True))
+    return sink.getvalue()
 
 
-def ipc_batches(data: bytes) -> Iterator[pa.RecordBatch]:
-    """The batches of :func:`ipc_bytes`' output."""
+def ipc_batches(stream: pa.Buffer) -> Iterator[pa.RecordBatch]:
+    """The batches of an IPC stream (their columns stay in ``stream``'s memory)."""
+    yield from pa.ipc.open_stream(stream, options=IPC_READ_OPTIONS)
+
+
+def lz4_ipc_bytes(relation: Relation, batch: pa.RecordBatch) -> pa.Buffer:
+    """A batch as a compressed Arrow IPC stream (:func:`compressed_ipc`; the writer's
+    ``encoder`` in a run that holds batches for long)."""
+    return compressed_ipc(ipc_bytes(relation, batch))
+
+
+def compressed_ipc(stream: pa.Buffer) -> pa.Buffer:
+    """An IPC stream compressed: its length, then the stream as one LZ4 frame (read back by
+    :func:`decompressed_ipc`)."""
+    return pa.py_buffer(stream.size.to_bytes(IPC_SIZE_BYTES, "little")
+                        + IPC_CODEC.compress(stream, asbytes=True))
+
+
+def decompressed_ipc(data: bytes | pa.Buffer) -> pa.Buffer:
+    """The IPC stream of :func:`compressed_ipc`' output."""
     size = int.from_bytes(data[:IPC_SIZE_BYTES], "little")
-    compressed = memoryview(data)[IPC_SIZE_BYTES:]
-    yield from pa.ipc.open_stream(IPC_CODEC.decompress(compressed, size),
-                                  options=IPC_READ_OPTIONS)
+    return IPC_CODEC.decompress(memoryview(data)[IPC_SIZE_BYTES:], size)
 
 
 def group_rows(schema: pa.Schema) -> int:
@@ -137,20 +157,23 @@ def group_rows(schema: pa.Schema) -> int:
 class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
-    encoder = staticmethod(ipc_bytes)
+    encoder = staticmethod(lz4_ipc_bytes)
     blocks_together = 0  # a file per relation: the order of relations does not matter
 
     def __init__(self, target: str, if_exists: str, budget_bytes: int | None = None):
         super().__init__(target, if_exists)
         self.budget_bytes = MEMORY_BUDGET_BYTES if budget_bytes is None else budget_bytes
-        self.held: dict[str, list[bytes]] = {}
-        """Per relation, its batches (IPC) in memory, in block order, after any spilled."""
+        self.compressed = True
+        """The batches held are compressed (``lz4_ipc_bytes``; else ``ipc_bytes``)."""
+        self.held: dict[str, list[pa.Buffer]] = {}
+        """Per relation, its batches (``encoder``'s) in memory, in block order, after any
+        spilled."""
         self.held_bytes: dict[str, int] = {}
         self.spilled: dict[str, list[tuple[int, int]]] = {}
         """Per relation, (offset, length) of its batches in the spill file, in block order."""
         self.spill: BinaryIO | None = None
         self.buffered_bytes = 0
-        """Bytes of batches held in memory across all relations now."""
+        """Bytes of batches (``encoder``'s) held in memory across all relations now."""
         self.peak_buffered_bytes = 0
         """The most ever held once the budget was enforced (instrumentation: stays within
         the budget)."""
@@ -166,6 +189,9 @@ class ParquetWriter(FileWriter):
         """Writes the relations' files (``COMMIT_THREADS`` at a time)."""
         self.written: dict[str, Future] = {}
         """Per relation whose file is being or was written, its task."""
+        self.unchecked: deque[Future] = deque()
+        """The tasks of ``written`` not yet seen done, in the order started (checking them
+        all at every start cost time quadratic in the relations)."""
         self.written_early: set[str] = set()
         """Relations whose file was started before the commit (instrumentation)."""
 
@@ -180,14 +206,22 @@ class ParquetWriter(FileWriter):
             self.held_bytes[rel.name] = 0
             self.spilled[rel.name] = []
 
-    def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
-        self._write_encoded(relation, ipc_bytes(relation, batch))
+    def expect(self, blocks: int, together: int) -> None:
+        """Before the workers start: a run whose blocks are all handed over together (no more
+        blocks than workers) has each relation's file written as soon as its batches arrive,
+        so they are sent and held as they are; otherwise they wait for the last blocks,
+        mostly spilled, so they are compressed where they are made."""
+        self.compressed = blocks > together
+        self.encoder = lz4_ipc_bytes if self.compressed else ipc_bytes
 
-    def _write_encoded(self, relation: Relation, encoded: bytes) -> None:
+    def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
+        self._write_encoded(relation, self.encoder(relation, batch))
+
+    def _write_encoded(self, relation: Relation, encoded: pa.Buffer) -> None:
         with self.counting:
             self.held[relation.name].append(encoded)
-            self.held_bytes[relation.name] += len(encoded)
-            self.buffered_bytes += len(encoded)
+            self.held_bytes[relation.name] += encoded.size
+            self.buffered_bytes += encoded.size
             self._fit_budget()
 
     def _fit_budget(self) -> None:
@@ -208,12 +242,13 @@ class ParquetWriter(FileWriter):
         self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
 
     def _spill(self, name: str) -> None:
-        """Move a relation's batches held in memory to the end of the spill file (with
-        ``counting`` held)."""
+        """Move a relation's batches held in memory to the end of the spill file, compressed
+        (with ``counting`` held)."""
         if self.spill is None:
             self.spill = open(self.staging / SPILL_FILE, "w+b")  # noqa: SIM115 (closed by _close)
-        for data in self.held[name]:
-            self.spilled[name].append((self.spill.tell(), len(data)))
+        for held in self.held[name]:
+            data = held if self.compressed else compressed_ipc(held)
+            self.spilled[name].append((self.spill.tell(), data.size))
             self.spill.write(data)
         self.held[name] = []
         self.buffered_bytes -= self.held_bytes[name]
@@ -232,13 +267,13 @@ class ParquetWriter(FileWriter):
             assert self.spill is not None
             fd = self.spill.fileno()
             for offset, length in spilled:
-                yield from ipc_batches(os.pread(fd, length, offset))
+                yield from ipc_batches(decompressed_ipc(os.pread(fd, length, offset)))
         held.reverse()
         while held:  # each batch's bytes are let go once read
             data = held.pop()
-            yield from ipc_batches(data)
+            yield from ipc_batches(decompressed_ipc(data) if self.compressed else data)
             with self.counting:
-                self.buffered_bytes -= len(data)
+                self.buffered_bytes -= data.size
 
     def _write_file(self, relation: Relation) -> None:
         """Write a relation's Parquet file: row groups of ``group_rows`` rows."""
@@ -282,14 +317,14 @@ class ParquetWriter(FileWriter):
 
     def _start_file(self, relation: Relation) -> None:
         try:  # a file that failed stops the run now, not at commit
-            for written in self.written.values():
-                if written.done():
-                    written.result()
+            while self.unchecked and self.unchecked[0].done():  # (in the order started)
+                self.unchecked.popleft().result()
         except (OSError, pa.ArrowException) as exc:
             raise self.disk_error(exc) from exc
         if self.files is None:
             self.files = ThreadPoolExecutor(COMMIT_THREADS)
         self.written[relation.name] = self.files.submit(self._write_file, relation)
+        self.unchecked.append(self.written[relation.name])
 
     def commit(self) -> None:
         assert self.manifest is not None
