@@ -75,7 +75,9 @@ class FillPlan:
     batched: dict[str, list[int]]
     """Columns per batched derivation."""
     single: list[int]
-    """Columns converted one by one (attributes, constants, NULLs, other derivations)."""
+    """Columns converted one by one (constants, NULLs, other derivations)."""
+    attributes: list[tuple[int, str, SqlType]]
+    """(column, builder attribute, type) of the columns holding an attribute as it is."""
     partial_years: list[frozenset[int] | None] = field(default_factory=list)
     """Per column of a multi-year view: its years if fewer than the view's (NULL outside)."""
     text_pool: pa.Array | None = None
@@ -101,6 +103,7 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
     ranges: list[tuple[int, float, float]] = []
     batched: dict[str, list[int]] = {}
     single: list[int] = []
+    attributes: list[tuple[int, str, SqlType]] = []
     for index, col in enumerate(relation.columns):
         fill = col.spec.fill
         if fill.kind == "draw":
@@ -124,6 +127,8 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         elif fill.kind == "derive" and fill.derive in BATCHED_DERIVATIONS:
             random.append(index)
             batched.setdefault(fill.derive, []).append(index)
+        elif fill.kind == "attr":
+            attributes.append((index, col.attribute, col.spec.type))
         else:
             single.append(index)
     names = [f"fill:{relation.name}:{relation.columns[i].vrf_name}" for i in random]
@@ -131,7 +136,7 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         schema=arrow_schema(relation), random=random, keys=stream_keys(seed, names),
         text_codes=text_codes, numeric_codes=numeric_codes,
         numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
-        batched=batched, single=single,
+        batched=batched, single=single, attributes=attributes,
         partial_years=[col.active_years if relation.year is None
                        and col.active_years != relation.years else None
                        for col in relation.columns],
@@ -185,10 +190,69 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
                                             uniforms[[row_of[i] for i in indices]])
         for index, values in zip(indices, results, strict=True):
             arrays[index] = _convert(relation, index, values, rows, nulls(index))
+    for index, array in _attribute_arrays(relation, plan, frame, rows, nulls):
+        arrays[index] = array
     for index in plan.single:
         values = _values(relation, relation.columns[index], frame, rows, seed, block)
         arrays[index] = _convert(relation, index, values, rows, nulls(index))
     return pa.RecordBatch.from_arrays(arrays, schema=plan.schema)
+
+
+def _attribute_arrays(relation: Relation, plan: FillPlan, frame: Frame, rows: int,
+                      nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+    """Arrow arrays of the columns holding an attribute. Integer attributes of integer columns
+    (most of a relation's columns) are converted per width and numpy type for all columns at
+    once (:func:`_integer_group`); the others one by one (:func:`to_arrow`)."""
+    out: list[tuple[int, pa.Array]] = []
+    groups: dict[tuple[int, np.dtype, bool], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
+    for index, name, sql_type in plan.attributes:
+        values = frame[name] if rows else np.zeros(0)
+        null = nulls(index)
+        if null is None and sql_type.kind == "integer":
+            if type(values) is Masked:
+                data, mask = values
+                if (type(data) is np.ndarray and data.dtype.kind in "iu" and len(data) == rows
+                        and type(mask) is np.ndarray and mask.dtype == bool):
+                    groups.setdefault((sql_type.integer_bits, data.dtype, True), []).append(
+                        (index, data, mask))
+                    continue
+            elif type(values) is np.ndarray and values.dtype.kind in "iu" and len(values) == rows:
+                groups.setdefault((sql_type.integer_bits, values.dtype, False), []).append(
+                    (index, values, None))
+                continue
+        out.append((index, _convert(relation, index, values, rows, null)))
+    for (bits, _, masked), members in groups.items():
+        out.extend(_integer_group(relation, bits, members, rows, masked))
+    return out
+
+
+def _integer_group(relation: Relation, bits: int,
+                   members: list[tuple[int, np.ndarray, np.ndarray | None]], rows: int,
+                   masked: bool) -> list[tuple[int, pa.Array]]:
+    """Integer columns of one width from integer values of one numpy type (NULL where their
+    masks say, when ``masked``): the arrays :func:`to_arrow` makes of each, made from one
+    range check and one conversion of all of them (a column out of range raises its error)."""
+    matrix = np.stack([values for _, values, _ in members])
+    if bits < 64:
+        limit = 2 ** (bits - 1)
+        bad = (matrix.min(axis=1) < -limit) | (matrix.max(axis=1) >= limit)
+        for (index, values, mask), wrong in zip(members, bad, strict=True):
+            if wrong and (mask is None or not mask.all()):  # (all NULL: no value is kept)
+                _convert(relation, index, values if mask is None else Masked(values, mask),
+                         rows, None)  # raises the column's own error
+    target = relation.columns[members[0][0]].spec.type.arrow_type()
+    converted = matrix.astype(_INT_DTYPES[bits])
+    out = []
+    for (index, _, mask), row in zip(members, converted, strict=True):
+        if mask is None or not mask.any():
+            validity = None
+        elif mask.all():  # e.g. the unused slots of a wide table
+            out.append((index, pa.nulls(rows, target)))
+            continue
+        else:
+            validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
+        out.append((index, pa.Array.from_buffers(target, rows, [validity, pa.py_buffer(row)])))
+    return out
 
 
 class _OutsideYears:
