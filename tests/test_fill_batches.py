@@ -7,10 +7,11 @@ import dataclasses
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.relations.derive import BATCHED_DERIVATIONS
-from leo_synth.relations.fill import _CodeDraws, build_batch, to_arrow
+from leo_synth.relations.fill import _CodeDraws, _text_numbers, build_batch, to_arrow
 from leo_synth.simulation.frame import Frame, Masked
 from leo_synth.spec.model import Catalog
 from leo_synth.spec.types import parse_sql_type
@@ -138,3 +139,58 @@ def test_object_numbers_convert_as_pandas_coerces_them() -> None:
             got = to_arrow(values, sql_type, len(values))
             assert got.equals(to_arrow(coerced, sql_type, len(values))), (sample, text)
             assert got.null_count == np.isnan(coerced).sum()
+
+
+def test_text_numbers_read_as_numpy_reads_them() -> None:
+    """(Whole-number text is parsed by Arrow: the same floats as numpy's, signed zero
+    included; other text, hexadecimal and blanks among it, is numpy's to read or refuse.)"""
+    samples = [["62020", "-3", "+4", "007", "-0"], ["123456789012345", "-999999999999999"],
+               [" 5", "6"], ["1.5", "2"], ["1_000"], ["inf", "nan"], ["99999999999999999999"],
+               ["0x10"], [""], ["ab"], []]
+    for sample in samples:
+        for kind in ("U", "S"):
+            values = np.array(sample, dtype=kind)
+            try:
+                expected = values.astype(float)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    _text_numbers(values)
+                continue
+            got = _text_numbers(values)
+            assert got.dtype == np.float64, sample
+            np.testing.assert_array_equal(got, expected)
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalog) -> None:
+    """(A relation's integer attributes are converted together, per width and numpy type:
+    each column the array to_arrow makes of it alone, masked or not, all NULL or none; a value
+    out of a column's range is that column's error.)"""
+    relation = next(rel for rel in catalog.relations(2)
+                    if sum(col.spec.fill.kind == "attr" and col.spec.type.kind == "integer"
+                           and col.spec.type.integer_bits < 64 for col in rel.columns) >= 4
+                    and rel.year is not None)
+    columns = tuple(col for col in relation.columns
+                    if col.spec.fill.kind == "attr" and col.spec.type.kind == "integer")
+    rng = np.random.default_rng(9)
+    rows = 700
+    values = {}
+    for k, col in enumerate(columns):
+        ints = rng.integers(-100, 100, rows).astype((np.int64, np.int32, np.uint8)[k % 3])
+        mask = (None, rng.random(rows) < 0.3, np.ones(rows, dtype=bool),
+                np.zeros(rows, dtype=bool))[k % 4]
+        values[col.attribute] = ints if mask is None else Masked(ints, mask)
+    subset = dataclasses.replace(relation, columns=columns)
+    batch = build_batch(subset, Frame(values), 1, 0)
+    for col in columns:
+        alone = to_arrow(values[col.attribute], col.spec.type, rows)
+        batch.column(col.name).validate(full=True)
+        assert batch.column(col.name).equals(alone), col.name
+        assert batch.column(col.name).null_count == alone.null_count
+    wide = values[columns[1].attribute]
+    big = np.full(rows, 2**40) if columns[1].spec.type.integer_bits < 64 else None
+    if big is not None:
+        values[columns[1].attribute] = big if not isinstance(wide, Masked) else Masked(
+            big, np.zeros(rows, dtype=bool))
+        with pytest.raises(ValueError, match=columns[1].name):
+            build_batch(subset, Frame(values), 1, 0)
