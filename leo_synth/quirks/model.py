@@ -186,10 +186,11 @@ class QuirkRun:
         if not len(rows) or not names:
             return
         columns = self.table.columns
+        position = {name: index for index, name in enumerate(self.table.column_names)}
         keys: np.ndarray | None = None
         fills: dict[pa.DataType, pa.Array] = {}
         for name in names:
-            index = self.table.schema.get_field_index(name)
+            index = position[name]
             column = columns[index]
             if not column.null_count:
                 continue
@@ -229,7 +230,9 @@ class QuirkRun:
             return
         keys = row_keys(rows, self.key_columns() + list(distinguishing))
         self.defects.add(self.quirk.code, ADDED_ROW, keys)
-        self.table = pa.concat_tables([self.table, rows.cast(self.table.schema)])
+        if not rows.schema.equals(self.table.schema, check_metadata=True):
+            rows = rows.cast(self.table.schema)  # (rows taken from the table need no cast)
+        self.table = pa.concat_tables([self.table, rows])
 
 
 def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -> pa.Array:
@@ -250,9 +253,10 @@ def _blanked(column: pa.ChunkedArray, at: np.ndarray) -> pa.Array | None:
     ends = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
     if validity is None or np.any(ends[at + 1] != ends[at]):
         return None
-    bits = np.frombuffer(validity, dtype=np.uint8).copy()
-    position = at + array.offset
-    np.bitwise_or.at(bits, position >> 3, np.left_shift(1, position & 7).astype(np.uint8))
+    bits = np.frombuffer(validity, dtype=np.uint8)
+    valid = np.zeros(len(bits) * 8, dtype=bool)
+    valid[at + array.offset] = True
+    bits = bits | np.packbits(valid, bitorder="little")
     return pa.Array.from_buffers(array.type, len(array), [pa.py_buffer(bits), offsets, data],
                                  null_count=array.null_count - len(at), offset=array.offset)
 
