@@ -163,9 +163,10 @@ def test_text_numbers_read_as_numpy_reads_them() -> None:
 
 
 def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalog) -> None:
-    """(A relation's integer attributes are converted together, per width and numpy type:
-    each column the array to_arrow makes of it alone, masked or not, all NULL or none; a value
-    out of a column's range is that column's error.)"""
+    """(A relation's integer columns are converted together, per width and numpy type:
+    each column the array to_arrow makes of it alone, of integers or floats (NaN NULL, halves
+    rounded to even), masked or not, all NULL or none; a value out of a column's range is that
+    column's error.)"""
     relation = next(rel for rel in catalog.relations(2)
                     if sum(col.spec.fill.kind == "attr" and col.spec.type.kind == "integer"
                            and col.spec.type.integer_bits < 64 for col in rel.columns) >= 4
@@ -176,9 +177,13 @@ def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalo
     rows = 700
     values = {}
     for k, col in enumerate(columns):
-        ints = rng.integers(-100, 100, rows).astype((np.int64, np.int32, np.uint8)[k % 3])
+        ints = rng.integers(-100, 100, rows).astype((np.int64, np.int32, np.uint8,
+                                                     np.float64)[k % 4])
+        if ints.dtype.kind == "f":
+            ints[rng.random(rows) < 0.2] = np.nan
+            ints[:4] = (0.5, 1.5, -2.5, -0.0)
         mask = (None, rng.random(rows) < 0.3, np.ones(rows, dtype=bool),
-                np.zeros(rows, dtype=bool))[k % 4]
+                np.zeros(rows, dtype=bool), None)[k % 5]
         values[col.attribute] = ints if mask is None else Masked(ints, mask)
     subset = dataclasses.replace(relation, columns=columns)
     batch = build_batch(subset, Frame(values), 1, 0)

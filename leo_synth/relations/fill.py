@@ -75,7 +75,7 @@ class FillPlan:
     batched: dict[str, list[int]]
     """Columns per batched derivation."""
     single: list[int]
-    """Columns converted one by one (constants, NULLs, other derivations)."""
+    """Columns filled one by one (constants, NULLs, other derivations)."""
     attributes: list[tuple[int, str, SqlType]]
     """(column, builder attribute, type) of the columns holding an attribute as it is."""
     partial_years: list[frozenset[int] | None] = field(default_factory=list)
@@ -190,60 +190,83 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
                                             uniforms[[row_of[i] for i in indices]])
         for index, values in zip(indices, results, strict=True):
             arrays[index] = _convert(relation, index, values, rows, nulls(index))
-    for index, array in _attribute_arrays(relation, plan, frame, rows, nulls):
+    columns = [(index, frame[name] if rows else np.zeros(0))
+               for index, name, _ in plan.attributes]
+    columns.extend((index, _values(relation, relation.columns[index], frame, rows, seed, block))
+                   for index in plan.single)
+    for index, array in _column_arrays(relation, columns, rows, nulls):
         arrays[index] = array
-    for index in plan.single:
-        values = _values(relation, relation.columns[index], frame, rows, seed, block)
-        arrays[index] = _convert(relation, index, values, rows, nulls(index))
     return pa.RecordBatch.from_arrays(arrays, schema=plan.schema)
 
 
-def _attribute_arrays(relation: Relation, plan: FillPlan, frame: Frame, rows: int,
-                      nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
-    """Arrow arrays of the columns holding an attribute. Integer attributes of integer columns
-    (most of a relation's columns) are converted per width and numpy type for all columns at
-    once (:func:`_integer_group`); the others one by one (:func:`to_arrow`)."""
+def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: int,
+                   nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+    """Arrow arrays of columns from their values (attributes, constants, derivations). The
+    numeric values of integer columns (most of a relation's columns) are converted per width
+    and numpy type for all columns at once (:func:`_integer_group`); the others one by one
+    (:func:`to_arrow`)."""
     out: list[tuple[int, pa.Array]] = []
-    groups: dict[tuple[int, np.dtype, bool], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
-    for index, name, sql_type in plan.attributes:
-        values = frame[name] if rows else np.zeros(0)
+    groups: dict[tuple[int, np.dtype], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
+    for index, values in columns:
         null = nulls(index)
-        if null is None and sql_type.kind == "integer":
-            if type(values) is Masked:
-                data, mask = values
-                if (type(data) is np.ndarray and data.dtype.kind in "iu" and len(data) == rows
-                        and type(mask) is np.ndarray and mask.dtype == bool):
-                    groups.setdefault((sql_type.integer_bits, data.dtype, True), []).append(
-                        (index, data, mask))
-                    continue
-            elif type(values) is np.ndarray and values.dtype.kind in "iu" and len(values) == rows:
-                groups.setdefault((sql_type.integer_bits, values.dtype, False), []).append(
-                    (index, values, None))
-                continue
-        out.append((index, _convert(relation, index, values, rows, null)))
-    for (bits, _, masked), members in groups.items():
-        out.extend(_integer_group(relation, bits, members, rows, masked))
+        sql_type = relation.columns[index].spec.type
+        member = _integer_member(values, rows, null) if sql_type.kind == "integer" else None
+        if member is None:
+            out.append((index, _convert(relation, index, values, rows, null)))
+        else:
+            groups.setdefault((sql_type.integer_bits, member[0].dtype), []).append(
+                (index, *member))
+    for (bits, _), members in groups.items():
+        out.extend(_integer_group(relation, bits, members, rows))
     return out
 
 
+def _integer_member(values: object, rows: int,
+                    null: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """An integer column's numeric values (plain numpy or Masked, integers or floats, one per
+    row) and its NULL mask (theirs and ``null``) as :func:`to_arrow` reads them; None for
+    other values (left to :func:`to_arrow`)."""
+    if type(values) is Masked:
+        data, mask = values
+        if type(mask) is not np.ndarray or mask.dtype != bool or len(mask) != rows:
+            return None
+        mask = mask if null is None else (null | mask)
+    else:
+        data, mask = values, null
+    if (type(data) is not np.ndarray or data.dtype.kind not in "iuf" or data.ndim != 1
+            or len(data) != rows or not rows):
+        return None
+    return data, mask
+
+
 def _integer_group(relation: Relation, bits: int,
-                   members: list[tuple[int, np.ndarray, np.ndarray | None]], rows: int,
-                   masked: bool) -> list[tuple[int, pa.Array]]:
-    """Integer columns of one width from integer values of one numpy type (NULL where their
-    masks say, when ``masked``): the arrays :func:`to_arrow` makes of each, made from one
-    range check and one conversion of all of them (a column out of range raises its error)."""
+                   members: list[tuple[int, np.ndarray, np.ndarray | None]],
+                   rows: int) -> list[tuple[int, pa.Array]]:
+    """Integer columns of one width from numbers of one numpy type, NULL where their masks
+    say: the arrays :func:`to_arrow` makes of each (NaN is NULL, floats rounded), made from one
+    range check and one conversion of all of them (a column out of range raises its own
+    error; a column all NULL is checked for nothing, as there)."""
     matrix = np.stack([values for _, values, _ in members])
+    masks = [mask for _, _, mask in members]
+    empty = [mask is not None and mask.all() for mask in masks]
+    if matrix.dtype.kind == "f":
+        matrix = matrix.astype(float, copy=False)
+        nan = np.isnan(matrix)
+        if nan.any():
+            masks = [row if mask is None else (mask | row) if row.any() else mask
+                     for mask, row in zip(masks, nan, strict=True)]
+            matrix = np.where(nan, 0, matrix)
+        matrix = np.rint(matrix)
     if bits < 64:
         limit = 2 ** (bits - 1)
         bad = (matrix.min(axis=1) < -limit) | (matrix.max(axis=1) >= limit)
-        for (index, values, mask), wrong in zip(members, bad, strict=True):
-            if wrong and (mask is None or not mask.all()):  # (all NULL: no value is kept)
-                _convert(relation, index, values if mask is None else Masked(values, mask),
-                         rows, None)  # raises the column's own error
+        for (index, values, _), wrong, skip in zip(members, bad, empty, strict=True):
+            if wrong and not skip:
+                _convert(relation, index, values, rows, None)  # raises the column's error
     target = relation.columns[members[0][0]].spec.type.arrow_type()
     converted = matrix.astype(_INT_DTYPES[bits])
     out = []
-    for (index, _, mask), row in zip(members, converted, strict=True):
+    for (index, _, _), mask, row in zip(members, masks, converted, strict=True):
         if mask is None or not mask.any():
             validity = None
         elif mask.all():  # e.g. the unused slots of a wide table
