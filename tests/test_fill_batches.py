@@ -199,3 +199,14 @@ def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalo
             big, np.zeros(rows, dtype=bool))
         with pytest.raises(ValueError, match=columns[1].name):
             build_batch(subset, Frame(values), 1, 0)
+
+
+def test_float_text_is_what_astype_str_writes() -> None:
+    """(Floats in a text column are formatted once per distinct value: the text astype(str)
+    gives every row, -0.0 and NaN included, NULL where masked.)"""
+    rng = np.random.default_rng(4)
+    values = rng.choice([0.5, 1.0, -0.0, 0.0, np.nan, 1e20, 2.25, -7.125], 3000)
+    for nulls in (None, rng.random(3000) < 0.4):
+        got = to_arrow(values, parse_sql_type("varchar(50)"), 3000, nulls)
+        got.validate(full=True)
+        assert got.equals(pa.array(values.astype(str), type=pa.string(), mask=nulls))

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys
-from leo_synth.relations.derive import BATCHED_DERIVATIONS, DERIVATIONS
+from leo_synth.relations.derive import BATCHED_DERIVATIONS, DERIVATIONS, distinct_text
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.frame import Frame
@@ -529,6 +529,9 @@ def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
         return pa.array(values, type=pa.string(), mask=null, from_pandas=True)
     if values.dtype.kind in "iu":  # Arrow writes integers as str() does, without numpy's copy
         return pa.array(values, mask=null).cast(pa.string())
+    if values.dtype.kind == "f" and values.ndim == 1:  # (grades, scores: few distinct values)
+        text, inverse = distinct_text(values)  # each formatted once, as astype(str) does
+        return pa.array(text, type=pa.string()).take(_masked_indices(inverse, null))
     text = values.astype(str)
     return pa.array(text, type=pa.string(), mask=null)
 
