@@ -11,7 +11,13 @@ import pytest
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.relations.derive import BATCHED_DERIVATIONS
-from leo_synth.relations.fill import _CodeDraws, _text_numbers, build_batch, to_arrow
+from leo_synth.relations.fill import (
+    _CodeDraws,
+    _text_numbers,
+    _YearLookup,
+    build_batch,
+    to_arrow,
+)
 from leo_synth.simulation.frame import Frame, Masked
 from leo_synth.spec.model import Catalog
 from leo_synth.spec.types import parse_sql_type
@@ -210,3 +216,17 @@ def test_float_text_is_what_astype_str_writes() -> None:
         got = to_arrow(values, parse_sql_type("varchar(50)"), 3000, nulls)
         got.validate(full=True)
         assert got.equals(pa.array(values.astype(str), type=pa.string(), mask=nulls))
+
+
+def test_year_lookup_is_np_isin() -> None:
+    """(Rows in or out of a view's years are found by a table over the rows' span of years:
+    the rows np.isin finds, for years outside the span, empty sets and spans too wide.)"""
+    rng = np.random.default_rng(0)
+    for years in (rng.integers(1990, 2022, 5000), np.zeros(0, np.int64), np.array([2005] * 3),
+                  rng.integers(0, 10**6, 100), rng.integers(1990, 2022, 50).astype(np.int32),
+                  np.array([-5, 3, 7])):
+        lookup = _YearLookup(years)
+        for chosen in (frozenset(range(2000, 2010)), frozenset(), frozenset({1990, 2021, 3000}),
+                       frozenset({-5, 7, -1})):
+            expected = np.isin(years, np.fromiter(chosen, dtype=np.int64))
+            np.testing.assert_array_equal(lookup.inside(chosen), expected)

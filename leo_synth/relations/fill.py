@@ -161,7 +161,7 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
     """
     if (relation.year is None and YEAR_ATTRIBUTE in frame and relation.table.calendar != "none"
             and len(frame)):
-        inside = np.isin(frame[YEAR_ATTRIBUTE], np.fromiter(relation.years, dtype=np.int64))
+        inside = _YearLookup(frame[YEAR_ATTRIBUTE]).inside(relation.years)
         if not inside.all():
             frame = frame.take(inside)
     rows = len(frame)
@@ -285,6 +285,7 @@ class _OutsideYears:
         self.partial_years = plan.partial_years
         self.years = (frame[YEAR_ATTRIBUTE] if relation.year is None and YEAR_ATTRIBUTE in frame
                       else None)
+        self.lookup: _YearLookup | None = None
         self.masks: dict[frozenset[int], np.ndarray | None] = {}  # columns share a few sets
 
     def __call__(self, index: int) -> np.ndarray | None:
@@ -292,9 +293,35 @@ class _OutsideYears:
         if self.years is None or years is None:
             return None
         if years not in self.masks:
-            mask = ~np.isin(self.years, np.fromiter(years, dtype=np.int64))
+            if self.lookup is None:
+                self.lookup = _YearLookup(self.years)
+            mask = ~self.lookup.inside(years)
             self.masks[years] = mask if mask.any() else None
         return self.masks[years]
+
+
+class _YearLookup:
+    """Which rows' years lie in a set of years: a table over the rows' span of years, read at
+    each row's offset in it (the offsets worked out once; np.isin sorts for every set)."""
+
+    _SPAN = 10_000
+    """(Years spanning more, or not integers, are looked up by np.isin.)"""
+
+    def __init__(self, years: np.ndarray):
+        self.years = years
+        self.low = int(years.min()) if len(years) and years.dtype.kind in "iu" else 0
+        self.offsets = years - self.low if len(years) and years.dtype.kind in "iu" else None
+        self.span = int(self.offsets.max()) + 1 if self.offsets is not None else 0
+        if self.span > self._SPAN:
+            self.offsets = None
+
+    def inside(self, chosen: frozenset[int]) -> np.ndarray:
+        if self.offsets is None:
+            return np.isin(self.years, np.fromiter(chosen, dtype=np.int64))
+        table = np.zeros(self.span, dtype=bool)
+        at = np.fromiter(chosen, dtype=np.int64) - self.low
+        table[at[(at >= 0) & (at < self.span)]] = True
+        return table[self.offsets]
 
 
 def _numeric_arrays(relation: Relation, drawn: list[tuple[int, np.ndarray]],
