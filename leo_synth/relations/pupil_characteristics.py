@@ -308,7 +308,7 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
     """Census fields of sixth-formers (prior GCSE grades in English and maths from their KS4
     results, planned hours, courses), of early-years pupils (funded hours) and of PRU, infant
     and high-needs pupils, for (person, year) rows with the pupil's NC year and school phase
-    ('PR' for a pupil referral unit). NULL (None) where the field does not apply."""
+    ('PR' for a pupil referral unit). NULL (masked) where the field does not apply."""
     keys = _person_keys(life)[person]
     year = np.asarray(year, dtype=np.int64)
     sixth = ncyear >= 12
@@ -318,8 +318,8 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
     year_12 = has_ks4 & (ks4_year == year - 1)
     level = life.schooling.sen_level_in(person, year)
 
-    def only(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return np.where(mask, values, None)
+    def only(mask: np.ndarray, values: np.ndarray) -> Masked:
+        return Masked(values, ~mask)
 
     def hours(low_high: tuple[int, int], salt: int, at: np.ndarray) -> np.ndarray:
         low, high = low_high
