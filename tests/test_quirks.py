@@ -403,8 +403,9 @@ def test_nulls_at_reads_the_rows_validity_as_is_null_does() -> None:
 
 
 def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
-    """Blank strings are set by validity bits alone where NULL text spans no bytes; a slice
-    (offset), several chunks and NULL slots that do span bytes give the same values."""
+    """Blank strings are set by validity bits alone where NULL text spans no bytes (for the
+    columns without offset all at once); a slice (offset), several chunks and NULL slots that
+    do span bytes give the same values."""
     rng = np.random.default_rng(5)
     texts = [None if m else f"v{i}" for i, m in enumerate(rng.random(300) < 0.5)]
     plain = pa.array(texts, pa.string())
@@ -421,7 +422,8 @@ def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
     for column in (pa.chunked_array([plain.slice(0, 250)]),
                    pa.chunked_array([plain.slice(37, 250)]),
                    pa.chunked_array([plain.slice(0, 100), plain.slice(100, 150)]),
-                   pa.chunked_array([spanning.slice(21, 250)])):
+                   pa.chunked_array([spanning.slice(21, 250)]),
+                   pa.chunked_array([spanning.slice(0, 250)])):
         table = pa.table({"id": np.arange(250), "t": column})
         run = QuirkRun(quirk, rel, Target("t", ("id",)), table, 1.0,
                        np.random.default_rng(0), Defects())
