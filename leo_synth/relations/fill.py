@@ -207,9 +207,18 @@ def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: 
     (:func:`to_arrow`)."""
     out: list[tuple[int, pa.Array]] = []
     groups: dict[tuple[int, np.dtype], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
+    empty: dict[pa.DataType, pa.Array] = {}  # (one all-NULL array per type, shared)
     for index, values in columns:
         null = nulls(index)
         sql_type = relation.columns[index].spec.type
+        if (null is None and type(values) is Masked and rows and len(values.values) == rows
+                and type(values.null) is np.ndarray
+                and values.null.all()):  # e.g. the unused slots of a wide table
+            target = sql_type.arrow_type()
+            if target not in empty:
+                empty[target] = pa.nulls(rows, target)
+            out.append((index, empty[target]))
+            continue
         member = _integer_member(values, rows, null) if sql_type.kind == "integer" else None
         if member is None:
             out.append((index, _convert(relation, index, values, rows, null)))
