@@ -208,8 +208,9 @@ def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: 
     out: list[tuple[int, pa.Array]] = []
     groups: dict[tuple[int, np.dtype], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
     empty: dict[pa.DataType, pa.Array] = {}  # (one all-NULL array per type, shared)
+    partial = nulls.partial_years if nulls.years is not None else None  # (most: no view)
     for index, values in columns:
-        null = nulls(index)
+        null = nulls(index) if partial is not None and partial[index] is not None else None
         sql_type = relation.columns[index].spec.type
         if (null is None and type(values) is Masked and rows and len(values.values) == rows
                 and type(values.null) is np.ndarray
