@@ -7,10 +7,17 @@ import dataclasses
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 
 from leo_synth.engine.rng import keyed_uniforms, stream_keys
 from leo_synth.relations.derive import BATCHED_DERIVATIONS
-from leo_synth.relations.fill import _CodeDraws, build_batch, to_arrow
+from leo_synth.relations.fill import (
+    _CodeDraws,
+    _text_numbers,
+    _YearLookup,
+    build_batch,
+    to_arrow,
+)
 from leo_synth.simulation.frame import Frame, Masked
 from leo_synth.spec.model import Catalog
 from leo_synth.spec.types import parse_sql_type
@@ -138,3 +145,88 @@ def test_object_numbers_convert_as_pandas_coerces_them() -> None:
             got = to_arrow(values, sql_type, len(values))
             assert got.equals(to_arrow(coerced, sql_type, len(values))), (sample, text)
             assert got.null_count == np.isnan(coerced).sum()
+
+
+def test_text_numbers_read_as_numpy_reads_them() -> None:
+    """(Whole-number text is parsed by Arrow: the same floats as numpy's, signed zero
+    included; other text, hexadecimal and blanks among it, is numpy's to read or refuse.)"""
+    samples = [["62020", "-3", "+4", "007", "-0"], ["123456789012345", "-999999999999999"],
+               [" 5", "6"], ["1.5", "2"], ["1_000"], ["inf", "nan"], ["99999999999999999999"],
+               ["0x10"], [""], ["ab"], []]
+    for sample in samples:
+        for kind in ("U", "S"):
+            values = np.array(sample, dtype=kind)
+            try:
+                expected = values.astype(float)
+            except ValueError:
+                with pytest.raises(ValueError):
+                    _text_numbers(values)
+                continue
+            got = _text_numbers(values)
+            assert got.dtype == np.float64, sample
+            np.testing.assert_array_equal(got, expected)
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalog) -> None:
+    """(A relation's integer columns are converted together, per width and numpy type:
+    each column the array to_arrow makes of it alone, of integers or floats (NaN NULL, halves
+    rounded to even), masked or not, all NULL or none; a value out of a column's range is that
+    column's error.)"""
+    relation = next(rel for rel in catalog.relations(2)
+                    if sum(col.spec.fill.kind == "attr" and col.spec.type.kind == "integer"
+                           and col.spec.type.integer_bits < 64 for col in rel.columns) >= 4
+                    and rel.year is not None)
+    columns = tuple(col for col in relation.columns
+                    if col.spec.fill.kind == "attr" and col.spec.type.kind == "integer")
+    rng = np.random.default_rng(9)
+    rows = 700
+    values = {}
+    for k, col in enumerate(columns):
+        ints = rng.integers(-100, 100, rows).astype((np.int64, np.int32, np.uint8,
+                                                     np.float64)[k % 4])
+        if ints.dtype.kind == "f":
+            ints[rng.random(rows) < 0.2] = np.nan
+            ints[:4] = (0.5, 1.5, -2.5, -0.0)
+        mask = (None, rng.random(rows) < 0.3, np.ones(rows, dtype=bool),
+                np.zeros(rows, dtype=bool), None)[k % 5]
+        values[col.attribute] = ints if mask is None else Masked(ints, mask)
+    subset = dataclasses.replace(relation, columns=columns)
+    batch = build_batch(subset, Frame(values), 1, 0)
+    for col in columns:
+        alone = to_arrow(values[col.attribute], col.spec.type, rows)
+        batch.column(col.name).validate(full=True)
+        assert batch.column(col.name).equals(alone), col.name
+        assert batch.column(col.name).null_count == alone.null_count
+    wide = values[columns[1].attribute]
+    big = np.full(rows, 2**40) if columns[1].spec.type.integer_bits < 64 else None
+    if big is not None:
+        values[columns[1].attribute] = big if not isinstance(wide, Masked) else Masked(
+            big, np.zeros(rows, dtype=bool))
+        with pytest.raises(ValueError, match=columns[1].name):
+            build_batch(subset, Frame(values), 1, 0)
+
+
+def test_float_text_is_what_astype_str_writes() -> None:
+    """(Floats in a text column are formatted once per distinct value: the text astype(str)
+    gives every row, -0.0 and NaN included, NULL where masked.)"""
+    rng = np.random.default_rng(4)
+    values = rng.choice([0.5, 1.0, -0.0, 0.0, np.nan, 1e20, 2.25, -7.125], 3000)
+    for nulls in (None, rng.random(3000) < 0.4):
+        got = to_arrow(values, parse_sql_type("varchar(50)"), 3000, nulls)
+        got.validate(full=True)
+        assert got.equals(pa.array(values.astype(str), type=pa.string(), mask=nulls))
+
+
+def test_year_lookup_is_np_isin() -> None:
+    """(Rows in or out of a view's years are found by a table over the rows' span of years:
+    the rows np.isin finds, for years outside the span, empty sets and spans too wide.)"""
+    rng = np.random.default_rng(0)
+    for years in (rng.integers(1990, 2022, 5000), np.zeros(0, np.int64), np.array([2005] * 3),
+                  rng.integers(0, 10**6, 100), rng.integers(1990, 2022, 50).astype(np.int32),
+                  np.array([-5, 3, 7])):
+        lookup = _YearLookup(years)
+        for chosen in (frozenset(range(2000, 2010)), frozenset(), frozenset({1990, 2021, 3000}),
+                       frozenset({-5, 7, -1})):
+            expected = np.isin(years, np.fromiter(chosen, dtype=np.int64))
+            np.testing.assert_array_equal(lookup.inside(chosen), expected)

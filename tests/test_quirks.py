@@ -35,7 +35,7 @@ from leo_synth.engine.generate import LEDGER_RELATION, generate
 from leo_synth.errors import LeoSynthError
 from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
-from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR
+from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR, _sorted_codes
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
 from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, Target, nulls_at
 from leo_synth.quirks.restore import restore
@@ -403,8 +403,9 @@ def test_nulls_at_reads_the_rows_validity_as_is_null_does() -> None:
 
 
 def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
-    """Blank strings are set by validity bits alone where NULL text spans no bytes; a slice
-    (offset), several chunks and NULL slots that do span bytes give the same values."""
+    """Blank strings are set by validity bits alone where NULL text spans no bytes (for the
+    columns without offset all at once); a slice (offset), several chunks and NULL slots that
+    do span bytes give the same values."""
     rng = np.random.default_rng(5)
     texts = [None if m else f"v{i}" for i, m in enumerate(rng.random(300) < 0.5)]
     plain = pa.array(texts, pa.string())
@@ -421,7 +422,8 @@ def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
     for column in (pa.chunked_array([plain.slice(0, 250)]),
                    pa.chunked_array([plain.slice(37, 250)]),
                    pa.chunked_array([plain.slice(0, 100), plain.slice(100, 150)]),
-                   pa.chunked_array([spanning.slice(21, 250)])):
+                   pa.chunked_array([spanning.slice(21, 250)]),
+                   pa.chunked_array([spanning.slice(0, 250)])):
         table = pa.table({"id": np.arange(250), "t": column})
         run = QuirkRun(quirk, rel, Target("t", ("id",)), table, 1.0,
                        np.random.default_rng(0), Defects())
@@ -432,3 +434,22 @@ def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
         assert after.to_pylist() == ["" if v is None and i in chosen else v
                                      for i, v in enumerate(before)]
         assert len(run.defects) == sum(before[i] is None for i in rows)
+
+
+def test_sorted_codes_are_np_uniques_of_the_text() -> None:
+    """(geography_reassigned encodes text columns by Arrow and sorts only their distinct
+    values: the same sorted values and codes as np.unique of every row's text, NULL as '',
+    over chunks and non-ASCII text.)"""
+    rng = np.random.default_rng(1)
+    pool = np.array(["E0001", "E0002", "", "W01", "é1", "E0001x", "a", "Z"], dtype=object)
+    values = pool[rng.integers(0, len(pool), 1000)]
+    array = pa.array(values, type=pa.string(), mask=rng.random(1000) < 0.1)
+    for column in (pa.chunked_array([array]), pa.chunked_array([array[:300], array[300:]])):
+        run = SimpleNamespace(table=pa.table({"c": column}))
+        run.values = lambda name, missing, run=run: pc.fill_null(
+            run.table.column(name), missing).to_numpy()
+        names, codes = _sorted_codes(run, "c")
+        expected_names, expected_codes = np.unique(run.values("c", "").astype(str),
+                                                   return_inverse=True)
+        np.testing.assert_array_equal(names, expected_names)
+        np.testing.assert_array_equal(codes, expected_codes)

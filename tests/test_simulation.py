@@ -12,7 +12,14 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations import registry
 from leo_synth.relations.derive import date_in_year
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
-from leo_synth.simulation.calendar import academic_year_end, academic_year_start, ymd
+from leo_synth.simulation.calendar import (
+    academic_year_end,
+    academic_year_start,
+    day_of,
+    month_of,
+    year_of,
+    ymd,
+)
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import ByYear, Frame, Masked
 from leo_synth.simulation.life import simulate_block
@@ -140,3 +147,23 @@ def test_vocational_graduates_work_in_their_sector(catalog) -> None:
     assert (after & health).sum() > 50
     assert in_q[after & health].mean() > 0.7
     assert in_q[after & ~health].mean() < 0.3
+
+
+def test_year_month_and_day_of_dates_are_numpys() -> None:
+    """(Days are split into year, month and day by integer arithmetic: numpy's own reading,
+    over 10,000 years either side of 1970, leap centuries included; other units, NaT and
+    scalars still read by numpy.)"""
+    days = np.arange(-800_000, 3_000_000).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    expected = (days.astype("datetime64[Y]").astype(np.int64) + 1970,
+                months.astype(np.int64) % 12 + 1,
+                (days - months.astype("datetime64[D]")).astype(np.int64) + 1)
+    for split, want in zip((year_of, month_of, day_of), expected, strict=True):
+        got = split(days)
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(split(days[:12].reshape(3, 4)), want[:12].reshape(3, 4))
+    odd = np.array(["2001-02-03", "NaT"], dtype="datetime64[D]")
+    assert year_of(odd)[0] == 2001 and month_of(odd)[0] == 2 and day_of(odd)[0] == 3
+    assert year_of(np.array(["2004-02-29T23"], dtype="datetime64[h]")).tolist() == [2004]
+    assert int(year_of(np.datetime64("2005-06-07"))) == 2005

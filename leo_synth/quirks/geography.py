@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from leo_synth.quirks.model import QuirkRun, Target, quirk
 
@@ -28,23 +29,42 @@ def geography_reassigned(run: QuirkRun) -> None:
     coa, la = run.column("COA_2011"), run.column("LAUA_anon")
     if coa is None or la is None:
         return
-    areas = run.values(coa.name, "").astype(str)
-    las = run.values(la.name, "").astype(str)
     # Another output area of the same authority, among those the block's residents live in:
     # the distinct (authority, area) pairs in order, as codes (text sorted once per column).
-    la_codes = np.unique(las, return_inverse=True)[1]
-    area_names, area_codes = np.unique(areas, return_inverse=True)
+    la_names, la_codes = _sorted_codes(run, la.name)
+    area_names, area_codes = _sorted_codes(run, coa.name)
     pair_codes = la_codes * len(area_names) + area_codes
     pairs = np.unique(pair_codes)
     pair_las = pairs // len(area_names)
     first = np.searchsorted(pair_las, la_codes, side="left")
     choices = np.searchsorted(pair_las, la_codes, side="right") - first
-    rows = run.pick(_untracked(run) & (areas != "") & (las != "") & (choices >= 2))
+    rows = run.pick(_untracked(run) & _filled(area_names, area_codes)
+                    & _filled(la_names, la_codes) & (choices >= 2))
     own = np.searchsorted(pairs, pair_codes[rows]) - first[rows]
     other = (run.rng.random(len(rows)) * (choices[rows] - 1)).astype(np.int64)
     other += other >= own  # skip the current area
     run.set_values(coa.name, rows,
                    pa.array(area_names[pairs[first[rows] + other] % len(area_names)]))
+
+
+def _sorted_codes(run: QuirkRun, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Column ``name`` as text (NULL as ''), as ``np.unique`` gives it: the distinct values
+    sorted, and each row's index among them. Text columns are encoded by Arrow (hashing) and
+    only their distinct values sorted, not every row's text made and sorted."""
+    column = run.table.column(name)
+    if not pa.types.is_string(column.type):
+        return np.unique(run.values(name, "").astype(str), return_inverse=True)
+    encoded = pc.dictionary_encode(pc.fill_null(column, "")).combine_chunks()
+    distinct = encoded.dictionary.to_numpy(zero_copy_only=False).astype(str)
+    order = np.argsort(distinct)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return distinct[order], rank[encoded.indices.to_numpy(zero_copy_only=False)]
+
+
+def _filled(names: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Rows whose value (by code among sorted ``names``) is not ''."""
+    return codes != 0 if len(names) and names[0] == "" else np.ones(len(codes), dtype=bool)
 
 
 @quirk("geography_gap", 22, "a person-year of 2012/13 or earlier missing from the geography "

@@ -186,20 +186,27 @@ class QuirkRun:
         if not len(rows) or not names:
             return
         columns = self.table.columns
+        position = {name: index for index, name in enumerate(self.table.column_names)}
         keys: np.ndarray | None = None
         fills: dict[pa.DataType, pa.Array] = {}
+        blanks = _blanks(columns, position, names, rows) if value == "" else {}
         for name in names:
-            index = self.table.schema.get_field_index(name)
+            index = position[name]
             column = columns[index]
-            if not column.null_count:
+            if name in blanks:
+                hit, blanked = blanks[name]
+            elif not column.null_count:
                 continue
-            hit = np.flatnonzero(nulls_at(column, rows))
+            else:
+                hit = np.flatnonzero(nulls_at(column, rows))
+                blanked = None
             if not len(hit):
                 continue
             if keys is None:
                 keys = np.array(self.keys(rows), dtype=object)
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
-            blanked = _blanked(column, rows[hit]) if value == "" else None
+            if blanked is None and value == "" and name not in blanks:
+                blanked = _blanked(column, rows[hit])
             if blanked is not None:
                 columns[index] = blanked
                 continue
@@ -229,7 +236,9 @@ class QuirkRun:
             return
         keys = row_keys(rows, self.key_columns() + list(distinguishing))
         self.defects.add(self.quirk.code, ADDED_ROW, keys)
-        self.table = pa.concat_tables([self.table, rows.cast(self.table.schema)])
+        if not rows.schema.equals(self.table.schema, check_metadata=True):
+            rows = rows.cast(self.table.schema)  # (rows taken from the table need no cast)
+        self.table = pa.concat_tables([self.table, rows])
 
 
 def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -> pa.Array:
@@ -237,6 +246,41 @@ def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -
     mask = np.ones(length, dtype=bool)
     mask[rows] = False
     return pc.if_else(pa.array(mask), pa.scalar(None, type_), pa.scalar(value).cast(type_))
+
+
+def _blanks(columns: list[pa.ChunkedArray], position: dict[str, int], names: list[str],
+            rows: np.ndarray) -> dict[str, tuple[np.ndarray, pa.Array | None]]:
+    """:func:`_blanked` of the text columns among ``names`` that are one array each, at no
+    offset and with NULLs (most of them), worked out for all of them at once: per column,
+    which of ``rows`` (ascending) hold NULL and the column with those set to '' (None when a
+    NULL slot spans bytes: then the column is rebuilt)."""
+    found = []
+    for name in names:
+        column = columns[position[name]]
+        if column.num_chunks == 1 and pa.types.is_string(column.type) and column.null_count:
+            array = column.chunk(0)
+            if array.offset == 0:
+                found.append((name, array, *array.buffers()))
+    if not found:
+        return {}
+    length = len(found[0][1])
+    size = (length + 7) // 8
+    bits = np.stack([np.frombuffer(validity, dtype=np.uint8, count=size)
+                     for _, _, validity, _, _ in found])
+    ends = np.stack([np.frombuffer(offsets, dtype=np.int32, count=length + 1)
+                     for _, _, _, offsets, _ in found])
+    null = (bits[:, rows >> 3] >> (rows & 7) & 1) == 0
+    spans = (ends[:, rows + 1] != ends[:, rows]) & null
+    picked = np.zeros(size * 8, dtype=bool)
+    picked[rows] = True
+    blanked = bits | np.packbits(picked, bitorder="little")  # (valid rows' bits are set)
+    out = {}
+    for k, (name, array, _, offsets, data) in enumerate(found):
+        hit = np.flatnonzero(null[k])
+        out[name] = hit, None if spans[k].any() else pa.Array.from_buffers(
+            array.type, length, [pa.py_buffer(blanked[k]), offsets, data],
+            null_count=array.null_count - len(hit))
+    return out
 
 
 def _blanked(column: pa.ChunkedArray, at: np.ndarray) -> pa.Array | None:
@@ -250,9 +294,10 @@ def _blanked(column: pa.ChunkedArray, at: np.ndarray) -> pa.Array | None:
     ends = np.frombuffer(offsets, dtype=np.int32)[array.offset:array.offset + len(array) + 1]
     if validity is None or np.any(ends[at + 1] != ends[at]):
         return None
-    bits = np.frombuffer(validity, dtype=np.uint8).copy()
-    position = at + array.offset
-    np.bitwise_or.at(bits, position >> 3, np.left_shift(1, position & 7).astype(np.uint8))
+    bits = np.frombuffer(validity, dtype=np.uint8)
+    valid = np.zeros(len(bits) * 8, dtype=bool)
+    valid[at + array.offset] = True
+    bits = bits | np.packbits(valid, bitorder="little")
     return pa.Array.from_buffers(array.type, len(array), [pa.py_buffer(bits), offsets, data],
                                  null_count=array.null_count - len(at), offset=array.offset)
 

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys
-from leo_synth.relations.derive import BATCHED_DERIVATIONS, DERIVATIONS
+from leo_synth.relations.derive import BATCHED_DERIVATIONS, DERIVATIONS, distinct_text
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.frame import Frame
@@ -75,7 +75,9 @@ class FillPlan:
     batched: dict[str, list[int]]
     """Columns per batched derivation."""
     single: list[int]
-    """Columns converted one by one (attributes, constants, NULLs, other derivations)."""
+    """Columns filled one by one (constants, NULLs, other derivations)."""
+    attributes: list[tuple[int, str, SqlType]]
+    """(column, builder attribute, type) of the columns holding an attribute as it is."""
     partial_years: list[frozenset[int] | None] = field(default_factory=list)
     """Per column of a multi-year view: its years if fewer than the view's (NULL outside)."""
     text_pool: pa.Array | None = None
@@ -101,6 +103,7 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
     ranges: list[tuple[int, float, float]] = []
     batched: dict[str, list[int]] = {}
     single: list[int] = []
+    attributes: list[tuple[int, str, SqlType]] = []
     for index, col in enumerate(relation.columns):
         fill = col.spec.fill
         if fill.kind == "draw":
@@ -124,6 +127,8 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         elif fill.kind == "derive" and fill.derive in BATCHED_DERIVATIONS:
             random.append(index)
             batched.setdefault(fill.derive, []).append(index)
+        elif fill.kind == "attr":
+            attributes.append((index, col.attribute, col.spec.type))
         else:
             single.append(index)
     names = [f"fill:{relation.name}:{relation.columns[i].vrf_name}" for i in random]
@@ -131,7 +136,7 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         schema=arrow_schema(relation), random=random, keys=stream_keys(seed, names),
         text_codes=text_codes, numeric_codes=numeric_codes,
         numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
-        batched=batched, single=single,
+        batched=batched, single=single, attributes=attributes,
         partial_years=[col.active_years if relation.year is None
                        and col.active_years != relation.years else None
                        for col in relation.columns],
@@ -156,7 +161,7 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
     """
     if (relation.year is None and YEAR_ATTRIBUTE in frame and relation.table.calendar != "none"
             and len(frame)):
-        inside = np.isin(frame[YEAR_ATTRIBUTE], np.fromiter(relation.years, dtype=np.int64))
+        inside = _YearLookup(frame[YEAR_ATTRIBUTE]).inside(relation.years)
         if not inside.all():
             frame = frame.take(inside)
     rows = len(frame)
@@ -185,10 +190,102 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
                                             uniforms[[row_of[i] for i in indices]])
         for index, values in zip(indices, results, strict=True):
             arrays[index] = _convert(relation, index, values, rows, nulls(index))
-    for index in plan.single:
-        values = _values(relation, relation.columns[index], frame, rows, seed, block)
-        arrays[index] = _convert(relation, index, values, rows, nulls(index))
+    columns = [(index, frame[name] if rows else np.zeros(0))
+               for index, name, _ in plan.attributes]
+    columns.extend((index, _values(relation, relation.columns[index], frame, rows, seed, block))
+                   for index in plan.single)
+    for index, array in _column_arrays(relation, columns, rows, nulls):
+        arrays[index] = array
     return pa.RecordBatch.from_arrays(arrays, schema=plan.schema)
+
+
+def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: int,
+                   nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+    """Arrow arrays of columns from their values (attributes, constants, derivations). The
+    numeric values of integer columns (most of a relation's columns) are converted per width
+    and numpy type for all columns at once (:func:`_integer_group`); the others one by one
+    (:func:`to_arrow`)."""
+    out: list[tuple[int, pa.Array]] = []
+    groups: dict[tuple[int, np.dtype], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
+    empty: dict[pa.DataType, pa.Array] = {}  # (one all-NULL array per type, shared)
+    partial = nulls.partial_years if nulls.years is not None else None  # (most: no view)
+    for index, values in columns:
+        null = nulls(index) if partial is not None and partial[index] is not None else None
+        sql_type = relation.columns[index].spec.type
+        if (null is None and type(values) is Masked and rows and len(values.values) == rows
+                and type(values.null) is np.ndarray
+                and values.null.all()):  # e.g. the unused slots of a wide table
+            target = sql_type.arrow_type()
+            if target not in empty:
+                empty[target] = pa.nulls(rows, target)
+            out.append((index, empty[target]))
+            continue
+        member = _integer_member(values, rows, null) if sql_type.kind == "integer" else None
+        if member is None:
+            out.append((index, _convert(relation, index, values, rows, null)))
+        else:
+            groups.setdefault((sql_type.integer_bits, member[0].dtype), []).append(
+                (index, *member))
+    for (bits, _), members in groups.items():
+        out.extend(_integer_group(relation, bits, members, rows))
+    return out
+
+
+def _integer_member(values: object, rows: int,
+                    null: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """An integer column's numeric values (plain numpy or Masked, integers or floats, one per
+    row) and its NULL mask (theirs and ``null``) as :func:`to_arrow` reads them; None for
+    other values (left to :func:`to_arrow`)."""
+    if type(values) is Masked:
+        data, mask = values
+        if type(mask) is not np.ndarray or mask.dtype != bool or len(mask) != rows:
+            return None
+        mask = mask if null is None else (null | mask)
+    else:
+        data, mask = values, null
+    if (type(data) is not np.ndarray or data.dtype.kind not in "iuf" or data.ndim != 1
+            or len(data) != rows or not rows):
+        return None
+    return data, mask
+
+
+def _integer_group(relation: Relation, bits: int,
+                   members: list[tuple[int, np.ndarray, np.ndarray | None]],
+                   rows: int) -> list[tuple[int, pa.Array]]:
+    """Integer columns of one width from numbers of one numpy type, NULL where their masks
+    say: the arrays :func:`to_arrow` makes of each (NaN is NULL, floats rounded), made from one
+    range check and one conversion of all of them (a column out of range raises its own
+    error; a column all NULL is checked for nothing, as there)."""
+    matrix = np.stack([values for _, values, _ in members])
+    masks = [mask for _, _, mask in members]
+    empty = [mask is not None and mask.all() for mask in masks]
+    if matrix.dtype.kind == "f":
+        matrix = matrix.astype(float, copy=False)
+        nan = np.isnan(matrix)
+        if nan.any():
+            masks = [row if mask is None else (mask | row) if row.any() else mask
+                     for mask, row in zip(masks, nan, strict=True)]
+            matrix = np.where(nan, 0, matrix)
+        matrix = np.rint(matrix)
+    if bits < 64:
+        limit = 2 ** (bits - 1)
+        bad = (matrix.min(axis=1) < -limit) | (matrix.max(axis=1) >= limit)
+        for (index, values, _), wrong, skip in zip(members, bad, empty, strict=True):
+            if wrong and not skip:
+                _convert(relation, index, values, rows, None)  # raises the column's error
+    target = relation.columns[members[0][0]].spec.type.arrow_type()
+    converted = matrix.astype(_INT_DTYPES[bits])
+    out = []
+    for (index, _, _), mask, row in zip(members, masks, converted, strict=True):
+        if mask is None or not mask.any():
+            validity = None
+        elif mask.all():  # e.g. the unused slots of a wide table
+            out.append((index, pa.nulls(rows, target)))
+            continue
+        else:
+            validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
+        out.append((index, pa.Array.from_buffers(target, rows, [validity, pa.py_buffer(row)])))
+    return out
 
 
 class _OutsideYears:
@@ -198,6 +295,7 @@ class _OutsideYears:
         self.partial_years = plan.partial_years
         self.years = (frame[YEAR_ATTRIBUTE] if relation.year is None and YEAR_ATTRIBUTE in frame
                       else None)
+        self.lookup: _YearLookup | None = None
         self.masks: dict[frozenset[int], np.ndarray | None] = {}  # columns share a few sets
 
     def __call__(self, index: int) -> np.ndarray | None:
@@ -205,9 +303,35 @@ class _OutsideYears:
         if self.years is None or years is None:
             return None
         if years not in self.masks:
-            mask = ~np.isin(self.years, np.fromiter(years, dtype=np.int64))
+            if self.lookup is None:
+                self.lookup = _YearLookup(self.years)
+            mask = ~self.lookup.inside(years)
             self.masks[years] = mask if mask.any() else None
         return self.masks[years]
+
+
+class _YearLookup:
+    """Which rows' years lie in a set of years: a table over the rows' span of years, read at
+    each row's offset in it (the offsets worked out once; np.isin sorts for every set)."""
+
+    _SPAN = 10_000
+    """(Years spanning more, or not integers, are looked up by np.isin.)"""
+
+    def __init__(self, years: np.ndarray):
+        self.years = years
+        self.low = int(years.min()) if len(years) and years.dtype.kind in "iu" else 0
+        self.offsets = years - self.low if len(years) and years.dtype.kind in "iu" else None
+        self.span = int(self.offsets.max()) + 1 if self.offsets is not None else 0
+        if self.span > self._SPAN:
+            self.offsets = None
+
+    def inside(self, chosen: frozenset[int]) -> np.ndarray:
+        if self.offsets is None:
+            return np.isin(self.years, np.fromiter(chosen, dtype=np.int64))
+        table = np.zeros(self.span, dtype=bool)
+        at = np.fromiter(chosen, dtype=np.int64) - self.low
+        table[at[(at >= 0) & (at < self.span)]] = True
+        return table[self.offsets]
 
 
 def _numeric_arrays(relation: Relation, drawn: list[tuple[int, np.ndarray]],
@@ -335,7 +459,9 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     elif kind in ("integer", "decimal", "float"):
         if values.dtype.kind == "O":  # e.g. numbers or numeric text with None for missing
             numeric = _object_numbers(values)
-        elif values.dtype.kind in "fbUS":
+        elif values.dtype.kind in "US":
+            numeric = _text_numbers(values)
+        elif values.dtype.kind in "fb":
             numeric = values.astype(float)
         else:
             numeric = values
@@ -389,6 +515,18 @@ def _object_numbers(values: np.ndarray) -> np.ndarray:
     return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float)
 
 
+def _text_numbers(values: np.ndarray) -> np.ndarray:
+    """numpy text as floats, as ``values.astype(float)`` reads it. Text of whole numbers only
+    (:func:`_whole_number_text`: exact in a float however parsed) is read by Arrow in one
+    pass (numpy parses value by value, as Python does: about 0.5 us a value); anything else
+    is left to numpy."""
+    with contextlib.suppress(pa.ArrowInvalid):  # (e.g. bytes that are not UTF-8)
+        text = _strings(values, None)
+        if _whole_number_text(text):
+            return text.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    return values.astype(float)
+
+
 def _plain_numbers(t: pa.DataType) -> bool:
     return (pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_boolean(t)
             or pa.types.is_null(t))
@@ -428,6 +566,9 @@ def _strings(values: np.ndarray, null: np.ndarray | None) -> pa.Array:
         return pa.array(values, type=pa.string(), mask=null, from_pandas=True)
     if values.dtype.kind in "iu":  # Arrow writes integers as str() does, without numpy's copy
         return pa.array(values, mask=null).cast(pa.string())
+    if values.dtype.kind == "f" and values.ndim == 1:  # (grades, scores: few distinct values)
+        text, inverse = distinct_text(values)  # each formatted once, as astype(str) does
+        return pa.array(text, type=pa.string()).take(_masked_indices(inverse, null))
     text = values.astype(str)
     return pa.array(text, type=pa.string(), mask=null)
 

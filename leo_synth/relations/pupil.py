@@ -92,8 +92,8 @@ NCYEAR_BELOW_1 = {0: "R", -1: "N2", -2: "N1"}
 
 def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
     """National Curriculum year as the census codes it: N1, N2, R, 1 ... 14 (each distinct
-    year coded once)."""
-    return labels_of(ncyear, lambda year: NCYEAR_BELOW_1.get(year, str(year)))
+    year coded once; fixed-width text, which converts to Arrow faster than Python strings)."""
+    return labels_of(ncyear, lambda year: NCYEAR_BELOW_1.get(year, str(year)), dtype=str)
 
 
 def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -123,7 +124,7 @@ def first_language(ethnicity: np.ndarray, eal: np.ndarray, u: np.ndarray) -> np.
               else group_of == group)
         choice[learner[at]] = len(codes) + _pick(u[learner[at]], np.array([w for _, w in pool]))
         codes.extend(c for c, _ in pool)
-    return np.array(codes, dtype=object)[choice]
+    return np.array(codes)[choice]
 
 
 def idaci_rank(score: np.ndarray) -> np.ndarray:
@@ -228,7 +229,7 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "sen_unit": sen_unit.astype(np.int64),
         "resourced_provision": resourced.astype(np.int64),
         "special_provision": (sen_unit | resourced).astype(np.int64),
-        "yssa": np.where(age >= YSSA_FROM_AGE, yssa, None),
+        "yssa": Masked(yssa, age < YSSA_FROM_AGE),
         "mode_of_travel": travel,
         "dist_curr_sch": np.round(dist).astype(np.int64),
         "dist_near_sch": np.round(near).astype(np.int64),
@@ -307,7 +308,7 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
     """Census fields of sixth-formers (prior GCSE grades in English and maths from their KS4
     results, planned hours, courses), of early-years pupils (funded hours) and of PRU, infant
     and high-needs pupils, for (person, year) rows with the pupil's NC year and school phase
-    ('PR' for a pupil referral unit). NULL (None) where the field does not apply."""
+    ('PR' for a pupil referral unit). NULL (masked) where the field does not apply."""
     keys = _person_keys(life)[person]
     year = np.asarray(year, dtype=np.int64)
     sixth = ncyear >= 12
@@ -317,8 +318,8 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
     year_12 = has_ks4 & (ks4_year == year - 1)
     level = life.schooling.sen_level_in(person, year)
 
-    def only(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
-        return np.where(mask, values, None)
+    def only(mask: np.ndarray, values: np.ndarray) -> Masked:
+        return Masked(values, ~mask)
 
     def hours(low_high: tuple[int, int], salt: int, at: np.ndarray) -> np.ndarray:
         low, high = low_high

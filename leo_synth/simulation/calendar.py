@@ -29,15 +29,47 @@ def ymd(year: np.ndarray | int, month: np.ndarray | int, day: np.ndarray | int) 
 
 
 def year_of(dates: np.ndarray) -> np.ndarray:
-    return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    civil = _civil(dates)
+    if civil is None:
+        return dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    year, doy = civil
+    return year + (doy >= 306)  # (January and February end the March-based year)
 
 
 def month_of(dates: np.ndarray) -> np.ndarray:
-    return dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    civil = _civil(dates)
+    if civil is None:
+        return dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    mp = (5 * civil[1] + 2) // 153  # month from March, 0 .. 11
+    return np.where(mp < 10, mp + 3, mp - 9)
 
 
 def day_of(dates: np.ndarray) -> np.ndarray:
-    return (dates - dates.astype("datetime64[M]").astype("datetime64[D]")).astype(np.int64) + 1
+    civil = _civil(dates)
+    if civil is None:
+        return (dates - dates.astype("datetime64[M]").astype("datetime64[D]")).astype(
+            np.int64) + 1
+    doy = civil[1]
+    return doy - (153 * ((5 * doy + 2) // 153) + 2) // 5 + 1
+
+
+def _civil(dates: object) -> tuple[np.ndarray, np.ndarray] | None:
+    """For an array of days (``datetime64[D]``): the year starting on 1 March that holds each,
+    and the day of that year (0 .. 365), by integer arithmetic (H. Hinnant's
+    ``civil_from_days``; numpy's conversion to years or months goes through its calendar date
+    by date, twice as slow). None for anything else (other units, NaT, scalars), which numpy's
+    conversions read as they always did."""
+    if (type(dates) is not np.ndarray or dates.dtype != _DAYS or not dates.ndim
+            or np.isnat(dates).any()):
+        return None
+    z = dates.view(np.int64) + 719468  # days since 0000-03-01
+    era = z // 146097
+    doe = z - era * 146097  # day of the 400-year era, 0 .. 146096
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365  # year of the era
+    return yoe + era * 400, doe - (365 * yoe + yoe // 4 - yoe // 100)
+
+
+_DAYS = np.dtype("datetime64[D]")
 
 
 def academic_year_of(dates: np.ndarray) -> np.ndarray:

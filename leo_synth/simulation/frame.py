@@ -44,10 +44,6 @@ def _column(values: Column | object) -> Column:
     return np.asarray(values)
 
 
-def _take(values: Column, index: np.ndarray) -> Column:
-    return values.take(index) if isinstance(values, Masked) else values[index]
-
-
 def _concat(parts: list[Column]) -> Column:
     if any(isinstance(p, Masked) for p in parts):
         parts = [p if isinstance(p, Masked) else Masked(p, np.zeros(len(p), dtype=bool))
@@ -67,8 +63,16 @@ class Frame:
     def __init__(self, columns: dict[str, Column] | None = None, **kwargs: Column):
         self._cols: dict[str, Column] = {}
         self._rows = 0  # kept, not recomputed: builders ask for it once per column
-        for name, values in {**(columns or {}), **kwargs}.items():
-            self[name] = values
+        cols = self._cols
+        for name, values in ({**columns, **kwargs} if columns and kwargs
+                             else columns or kwargs).items():
+            # (__setitem__ inlined: builders make frames of hundreds of columns per relation)
+            values = values if type(values) is np.ndarray else _column(values)
+            rows = len(values)
+            if cols and rows != self._rows:
+                raise ValueError(f"column {name!r} has {rows} rows, frame has {self._rows}")
+            cols[name] = values
+            self._rows = rows
 
     def __len__(self) -> int:
         return self._rows
@@ -102,7 +106,8 @@ class Frame:
             if len(index) != self._rows:
                 raise IndexError(f"mask of {len(index)} rows for a frame of {self._rows}")
             index = np.flatnonzero(index)  # once: positions gather faster than a mask selects
-        return Frame._of({name: _take(values, index) for name, values in self._cols.items()})
+        return Frame._of({name: values[index] if type(values) is np.ndarray
+                          else values.take(index) for name, values in self._cols.items()})
 
     def select(self, names: Iterable[str]) -> Frame:
         return Frame._of({name: self._cols[name] for name in names})
