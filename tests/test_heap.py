@@ -43,7 +43,8 @@ def test_freed_memory_is_kept_for_the_next_block() -> None:
 PROBE = """
 import ctypes, json, sys
 from leo_synth.engine.heap import release_big_buffers
-tuned = release_big_buffers() if sys.argv[1] == "tuned" else None
+mode, size = sys.argv[1], int(sys.argv[2])
+tuned = None if mode == "untuned" else release_big_buffers(holding=mode == "holding")
 libc = ctypes.CDLL("libc.so.6")
 class Info(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in
@@ -55,7 +56,7 @@ libc.malloc.argtypes = [ctypes.c_size_t]
 libc.free.argtypes = [ctypes.c_void_p]
 libc.free(libc.malloc(8 << 20))  # glibc raises its threshold to 8 MiB here, untuned
 before = libc.mallinfo2()
-buffer = libc.malloc(4 << 20)
+buffer = libc.malloc(size)
 after = libc.mallinfo2()
 libc.free(buffer)
 print(json.dumps({"tuned": tuned, "mapped": after.hblkhd - before.hblkhd,
@@ -63,23 +64,29 @@ print(json.dumps({"tuned": tuned, "mapped": after.hblkhd - before.hblkhd,
 """
 
 
-def _probe(mode: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE, mode], capture_output=True, text=True,
-                         check=True).stdout
+def _probe(mode: str, size: int) -> dict:
+    out = subprocess.run([sys.executable, "-c", PROBE, mode, str(size)], capture_output=True,
+                         text=True, check=True).stdout
     return json.loads(out)
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
 def test_big_buffers_get_their_own_mapping_once_tuned() -> None:
-    untuned, tuned = _probe("untuned"), _probe("tuned")
+    untuned, tuned = _probe("untuned", 4 << 20), _probe("tuned", 4 << 20)
     assert untuned["mapped"] == 0 and untuned["heap"] >= 2 << 20  # (from a heap: tuned away)
     assert tuned["tuned"] is True
     assert tuned["mapped"] >= 4 << 20 and tuned["heap"] < 2 << 20
 
 
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
+def test_a_run_holding_batches_for_later_blocks_maps_buffers_below_1_mib() -> None:
+    assert _probe("tuned", 512 << 10)["mapped"] == 0  # a heap's, in a run that holds none
+    assert _probe("holding", 512 << 10)["mapped"] >= 512 << 10
+
+
 def test_arrow_allocates_from_the_c_library_once_tuned() -> None:
     code = ("import pyarrow as pa; from leo_synth.engine.heap import release_big_buffers; "
-            "print(pa.default_memory_pool().backend_name, release_big_buffers(), "
+            "print(pa.default_memory_pool().backend_name, release_big_buffers(holding=False), "
             "pa.default_memory_pool().backend_name)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
