@@ -340,7 +340,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     own = main.own_process and config.engine == "local"
     if own:
         arrow_without_pandas()
-        release_big_buffers(holding=config.blocks() > config.worker_count())
+        release_big_buffers()
     _generate(config, request_path, for_report, quiet)
     if own:
         _exit_at_once()

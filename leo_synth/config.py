@@ -58,16 +58,13 @@ class RunConfig:
     machine."""
     base_dir: str = "."
 
-    def blocks(self) -> int:
-        """The run's person blocks (all of them, whatever ``part``)."""
-        return math.ceil(self.persons / self.block_size)
-
     def worker_count(self) -> int:
         """``workers``, with ``auto`` as one per core, no more than the run's blocks and at
         most ``AUTO_WORKERS`` (each worker holds up to two blocks)."""
         if self.workers != "auto":
             return int(self.workers)
-        return max(1, min(os.cpu_count() or 1, self.blocks(), AUTO_WORKERS))
+        blocks = math.ceil(self.persons / self.block_size)
+        return max(1, min(os.cpu_count() or 1, blocks, AUTO_WORKERS))
 
     def with_overrides(self, **overrides: Any) -> RunConfig:
         """A copy with the non-None overrides applied, validated."""

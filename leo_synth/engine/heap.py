@@ -15,13 +15,14 @@ and frees them in no particular order. glibc raises its mmap threshold to the si
 largest mapped buffer ever freed (up to 32 MiB), after which such buffers come from its heaps,
 whose freed holes it keeps; each thread that allocates may get a heap of its own. Arrow's own
 allocator (mimalloc, in pyarrow's wheels) also keeps what it frees. So Arrow allocates from
-glibc, the heaps are two, and the threshold is fixed: at 16 KiB for a run that holds batches
-for later blocks (more blocks than workers: its batches, one compressed frame per relation and
-block, are mostly tens of KiB and wait long), at 1 MiB otherwise (its batches cross as
-thousands of column buffers a block, which mapped one by one cost the writing process of a
-10,000-person run 0.45 s more CPU). Parquet, 2 workers, peak RSS: 1,000,000 persons 778 MB
-untuned, 646 MB with a 1 MiB threshold, 467 MB with 16 KiB and Arrow on glibc; 100,000
-persons 587 MB untuned, 430 MB tuned.
+glibc, the heaps are two, and the threshold is fixed at 1 MiB, lowered to 16 KiB once the
+engine finds that the run holds batches for later blocks (more blocks than are handed over
+together: :func:`map_held_batches_alone`). Such a run's batches, one compressed frame per
+relation and block, are mostly tens of KiB and wait long; otherwise they cross as thousands of
+column buffers a block, which mapped one by one cost the writing process of a 10,000-person
+run 0.45 s more CPU. Parquet, 2 workers, peak RSS: 1,000,000 persons 778 MB untuned, 646 MB
+with a 1 MiB threshold, 467 MB with 16 KiB and Arrow on glibc; 100,000 persons 587 MB
+untuned, 430 MB tuned.
 
 Only for processes leo-synth owns (the settings are the whole process's), and only where the
 C library is glibc; elsewhere nothing is changed.
@@ -47,6 +48,9 @@ RELEASED_FROM_BYTES = 1 << 20
 the system when freed (a fixed threshold: glibc no longer raises it)."""
 RELEASED_FROM_BYTES_HOLDING = 16 << 10
 """The same, in a run that holds batches for later blocks."""
+_released = False
+"""Whether :func:`release_big_buffers` tuned this process (the only one whose allocator a
+run may tune: the command's own)."""
 WRITER_HEAPS = 2
 """The writing process: heaps at most (the run's thread, and one the writing threads share)."""
 
@@ -71,18 +75,27 @@ def keep_freed_memory() -> None:
         mallopt(_M_TRIM_THRESHOLD, KEPT_FREE_BYTES)
 
 
-def release_big_buffers(holding: bool) -> bool:
+def release_big_buffers() -> bool:
     """In the writing process: give big freed buffers back at once, and have Arrow allocate
-    from glibc (see the module's docstring); ``holding``: the run holds batches for later
-    blocks. True when done, False where the C library is not glibc (nothing changed). Call it
-    early, before the process has freed big buffers: space already in a heap is used before
-    any new mapping."""
+    from glibc (see the module's docstring). True when done, False where the C library is not
+    glibc (nothing changed). Call it early, before the process has freed big buffers: space
+    already in a heap is used before any new mapping."""
+    global _released
     mallopt = _mallopt()
-    threshold = RELEASED_FROM_BYTES_HOLDING if holding else RELEASED_FROM_BYTES
-    if mallopt is None or not (mallopt(_M_MMAP_THRESHOLD, threshold)
+    if mallopt is None or not (mallopt(_M_MMAP_THRESHOLD, RELEASED_FROM_BYTES)
                                and mallopt(_M_ARENA_MAX, WRITER_HEAPS)):
         return False
     import pyarrow as pa  # (here: the module is imported by workers that need only the above)
 
     pa.set_memory_pool(pa.system_memory_pool())
+    _released = True
     return True
+
+
+def map_held_batches_alone() -> bool:
+    """The run holds batches for later blocks (the engine says so before its workers start):
+    in a process :func:`release_big_buffers` tuned, buffers from 16 KiB get their own mapping
+    too. True when done."""
+    mallopt = _mallopt()
+    return _released and mallopt is not None and bool(
+        mallopt(_M_MMAP_THRESHOLD, RELEASED_FROM_BYTES_HOLDING))
