@@ -3,22 +3,30 @@
 A Parquet file's footer lists every row group's every column chunk, and the writer keeps
 that list in memory until the file is closed (about 860 bytes a column chunk in pyarrow), so
 writing row groups as the blocks arrive would make memory grow with persons (18,800 columns
-times a row group per flush). Instead the writer holds each relation's block batches as
-Arrow IPC streams (made by the worker processes, :func:`ipc_bytes`, and read back without a
-copy; compressed, :func:`lz4_ipc_bytes`, in a run where they wait for later blocks, see
-``expect``), keeps at most ``MEMORY_BUDGET_BYTES`` of them in memory across all relations,
-spills the largest to one scratch file (compressed) when over it, and writes each relation's
-Parquet file once the relation has all its rows (``finish``: as the last block's
-results arrive, while the workers build the rest), one relation per thread
-(``COMMIT_THREADS``), reading its batches back in block order. Only one file per thread is
-open at a time, so the footers held are those of a few relations, and memory stays flat
-whatever the number of persons.
+times a row group per flush). Instead each relation's block batches wait as Arrow IPC streams
+until the relation has all its rows (``finish``: as the last block's results arrive, while
+the workers build the rest), and its Parquet file is then written in one go, one relation per
+thread (``COMMIT_THREADS``), reading its batches back in block order. Only one file per thread
+is open at a time, so the footers held are those of a few relations, and memory stays flat
+whatever the number of persons. Where the batches wait depends on the run (``expect``):
+
+- in a run whose batches wait for later blocks (more blocks than are handed over together),
+  each worker compresses its batches (:func:`lz4_ipc_bytes`) and appends them to a scratch
+  file of its own in staging (:class:`BatchFiles`), and sends only where they are: the
+  writing process neither receives nor holds them, and reads them back when it writes the
+  file. (Sending them, as before, cost that process about a tenth of its CPU in receiving
+  and spilling, and its memory a budget's worth of batches.)
+- otherwise (each file is written as soon as its batches arrive) the batches are sent as they
+  are (:func:`ipc_bytes`, read back without a copy) and held in memory, at most
+  ``MEMORY_BUDGET_BYTES`` of them across all relations; over it, the largest relations' are
+  compressed into one scratch file of the writer's own (``SPILL_FILE``).
 
 Row groups hold a fixed number of rows per relation (``ROW_GROUP_BYTES`` over the width of
 a row as the schema estimates it), whatever the blocks, the budget or what was spilled, so
 the files are byte-identical for any number of workers. The folder is built next to the
-target and renamed into place at the end. ``_manifest.json`` marks the folder as leo-synth's
-own, which ``--if-exists replace`` requires before replacing a folder.
+target and renamed into place at the end, the scratch files removed first. ``_manifest.json``
+marks the folder as leo-synth's own, which ``--if-exists replace`` requires before replacing a
+folder.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,7 +46,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from leo_synth.spec.model import Relation
-from leo_synth.writers.files import FileWriter, remove
+from leo_synth.writers.files import FileWriter, disk_error, remove
 
 ROW_GROUP_BYTES = 32 * 2**20
 """About this much Arrow data per row group (fixed rows per relation, see ``group_rows``).
@@ -52,6 +61,9 @@ COMMIT_THREADS = 2
 """Relations written at once at commit (pyarrow encodes and compresses without the GIL)."""
 SPILL_FILE = "_spill.arrows"
 """The scratch file (in staging, removed before publishing) of batches over the budget."""
+WORKER_FILE_PREFIX = "_batches-"
+"""A worker's scratch file of batches (:class:`BatchFiles`) is named this, its process id
+and ``.arrows``, in staging (removed before publishing)."""
 IPC_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)
 """The batch's IPC stream is written uncompressed (``ipc_bytes``), then compressed whole if the
 run holds batches for long (``lz4_ipc_bytes``)."""
@@ -145,6 +157,60 @@ def decompressed_ipc(data: bytes | pa.Buffer) -> pa.Buffer:
     return IPC_CODEC.decompress(memoryview(data)[IPC_SIZE_BYTES:], size)
 
 
+@dataclass(frozen=True)
+class StoredBatch:
+    """Where a worker put a batch (:class:`BatchFiles`): what it sends instead of the batch."""
+
+    file: str
+    """The worker's scratch file, by name, in staging."""
+    offset: int
+    length: int
+
+
+class BatchFiles:
+    """The Parquet writer's ``encoder`` in a run whose batches wait for later blocks, run in
+    the worker processes: each batch is compressed (:func:`lz4_ipc_bytes`) and appended to
+    the worker's own scratch file in staging, and only where it went crosses to the writing
+    process (a :class:`StoredBatch`), which reads it back when it writes the relation's file.
+    The file is the worker's alone (named by its process id, opened on its first batch), so
+    no two processes append to one file, and nothing else needs locking."""
+
+    def __init__(self, folder: Path, target: Path):
+        self.folder = folder
+        self.target = target
+        """The output (named when a worker cannot write its file)."""
+        self._fd: int | None = None
+        self._pid = 0
+        """The process that opened ``_fd`` (a process forked after it opens its own)."""
+        self._name = ""
+        self._size = 0
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_fd": None, "_pid": 0, "_name": "", "_size": 0}
+
+    def __call__(self, relation: Relation, batch: pa.RecordBatch) -> StoredBatch:
+        data = lz4_ipc_bytes(relation, batch)
+        try:
+            return self._append(data)
+        except OSError as exc:
+            raise disk_error(self.target, exc) from None
+
+    def _append(self, data: pa.Buffer) -> StoredBatch:
+        """Append ``data`` to this process's file (made on its first batch)."""
+        if self._pid != os.getpid():
+            name = f"{WORKER_FILE_PREFIX}{os.getpid()}.arrows"
+            self._fd = os.open(self.folder / name,
+                               os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+            self._pid, self._name, self._size = os.getpid(), name, 0
+        assert self._fd is not None
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._fd, view):]
+        stored = StoredBatch(self._name, self._size, data.size)
+        self._size += data.size
+        return stored
+
+
 def group_rows(schema: pa.Schema) -> int:
     """Rows per row group of a relation: ``ROW_GROUP_BYTES`` over a row's estimated width
     (fixed-width types at their width, text at 16 bytes), so row groups depend on the schema
@@ -169,9 +235,16 @@ class ParquetWriter(FileWriter):
         """Per relation, its batches (``encoder``'s) in memory, in block order, after any
         spilled."""
         self.held_bytes: dict[str, int] = {}
-        self.spilled: dict[str, list[tuple[int, int]]] = {}
-        """Per relation, (offset, length) of its batches in the spill file, in block order."""
+        self.spilled: dict[str, list[StoredBatch]] = {}
+        """Per relation, where its batches are on disk (in the writer's spill file, or a
+        worker's scratch file: ``BatchFiles``), in block order, before any held."""
         self.spill: BinaryIO | None = None
+        self.stored = 0
+        """Batches the workers stored themselves (instrumentation)."""
+        self.spills = 0
+        """Times the budget made this process spill (instrumentation)."""
+        self.reading: dict[str, int] = {}
+        """The scratch files open for reading, by name (file descriptors)."""
         self.buffered_bytes = 0
         """Bytes of batches (``encoder``'s) held in memory across all relations now."""
         self.peak_buffered_bytes = 0
@@ -209,16 +282,24 @@ class ParquetWriter(FileWriter):
     def expect(self, blocks: int, together: int) -> None:
         """Before the workers start: a run whose blocks are all handed over together (no more
         blocks than workers) has each relation's file written as soon as its batches arrive,
-        so they are sent and held as they are; otherwise they wait for the last blocks,
-        mostly spilled, so they are compressed where they are made."""
+        so they are sent and held as they are; otherwise they wait for the last blocks, so
+        the workers compress and store them (:class:`BatchFiles`)."""
         self.compressed = blocks > together
-        self.encoder = lz4_ipc_bytes if self.compressed else ipc_bytes
+        self.encoder = BatchFiles(self.staging, self.path) if self.compressed else ipc_bytes
 
     def _write(self, relation: Relation, batch: pa.RecordBatch) -> None:
-        self._write_encoded(relation, self.encoder(relation, batch))
+        """A batch made in this process (the run-level relations', or a one-block run's)."""
+        encode = lz4_ipc_bytes if self.compressed else ipc_bytes
+        self._write_encoded(relation, encode(relation, batch))
 
-    def _write_encoded(self, relation: Relation, encoded: pa.Buffer) -> None:
+    def _write_encoded(self, relation: Relation, encoded: pa.Buffer | StoredBatch) -> None:
         with self.counting:
+            if isinstance(encoded, StoredBatch):  # (after any batch held: block order)
+                if self.held[relation.name]:
+                    self._spill(relation.name)
+                self.spilled[relation.name].append(encoded)
+                self.stored += 1
+                return
             self.held[relation.name].append(encoded)
             self.held_bytes[relation.name] += encoded.size
             self.buffered_bytes += encoded.size
@@ -246,9 +327,10 @@ class ParquetWriter(FileWriter):
         (with ``counting`` held)."""
         if self.spill is None:
             self.spill = open(self.staging / SPILL_FILE, "w+b")  # noqa: SIM115 (closed by _close)
+        self.spills += 1
         for held in self.held[name]:
             data = held if self.compressed else compressed_ipc(held)
-            self.spilled[name].append((self.spill.tell(), data.size))
+            self.spilled[name].append(StoredBatch(SPILL_FILE, self.spill.tell(), data.size))
             self.spill.write(data)
         self.held[name] = []
         self.buffered_bytes -= self.held_bytes[name]
@@ -263,17 +345,25 @@ class ParquetWriter(FileWriter):
             held, self.held[name] = self.held[name], []
             self.held_bytes[name] = 0  # (still in buffered_bytes until read)
             self._fit_budget()
-        if spilled:
-            assert self.spill is not None
-            fd = self.spill.fileno()
-            for offset, length in spilled:
-                yield from ipc_batches(decompressed_ipc(os.pread(fd, length, offset)))
+        for stored in spilled:
+            data = os.pread(self._reader(stored.file), stored.length, stored.offset)
+            yield from ipc_batches(decompressed_ipc(data))
         held.reverse()
         while held:  # each batch's bytes are let go once read
             data = held.pop()
             yield from ipc_batches(decompressed_ipc(data) if self.compressed else data)
             with self.counting:
                 self.buffered_bytes -= data.size
+
+    def _reader(self, name: str) -> int:
+        """A scratch file in staging, open for reading (opened once, by any thread)."""
+        with self.counting:
+            if name not in self.reading:
+                if name == SPILL_FILE:
+                    assert self.spill is not None
+                    self.spill.flush()
+                self.reading[name] = os.open(self.staging / name, os.O_RDONLY | os.O_CLOEXEC)
+            return self.reading[name]
 
     def _write_file(self, relation: Relation) -> None:
         """Write a relation's Parquet file: row groups of ``group_rows`` rows."""
@@ -350,7 +440,13 @@ class ParquetWriter(FileWriter):
             with contextlib.suppress(OSError):
                 writer.close()
         self.writers.clear()
+        for fd in self.reading.values():
+            os.close(fd)
+        self.reading.clear()
         if self.spill is not None:
             self.spill.close()
             self.spill = None
             (self.staging / SPILL_FILE).unlink(missing_ok=True)
+        if self.staging.is_dir():  # the workers' scratch files (BatchFiles)
+            for scratch in self.staging.glob(f"{WORKER_FILE_PREFIX}*.arrows"):
+                scratch.unlink(missing_ok=True)
