@@ -42,11 +42,9 @@ def test_freed_memory_is_kept_for_the_next_block() -> None:
 
 PROBE = """
 import ctypes, json, sys
-from leo_synth.engine.heap import map_held_batches_alone, release_big_buffers
+from leo_synth.engine.heap import release_big_buffers
 mode, size = sys.argv[1], int(sys.argv[2])
-tuned = None if mode in ("untuned", "holding only") else release_big_buffers()
-if mode in ("holding", "holding only"):
-    tuned = map_held_batches_alone()
+tuned = None if mode == "untuned" else release_big_buffers()
 libc = ctypes.CDLL("libc.so.6")
 class Info(ctypes.Structure):
     _fields_ = [(name, ctypes.c_size_t) for name in
@@ -80,15 +78,6 @@ def test_big_buffers_get_their_own_mapping_once_tuned() -> None:
     assert tuned["mapped"] >= 4 << 20 and tuned["heap"] < 2 << 20
 
 
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
-def test_a_run_holding_batches_for_later_blocks_maps_buffers_below_1_mib() -> None:
-    assert _probe("tuned", 512 << 10)["mapped"] == 0  # a heap's, in a run that holds none
-    holding = _probe("holding", 512 << 10)
-    assert holding["tuned"] is True and holding["mapped"] >= 512 << 10
-    alone = _probe("holding only", 512 << 10)  # a process the command did not tune: untouched
-    assert alone["tuned"] is False and alone["mapped"] == 0
-
-
 def test_arrow_allocates_from_the_c_library_once_tuned() -> None:
     code = ("import pyarrow as pa; from leo_synth.engine.heap import release_big_buffers; "
             "print(pa.default_memory_pool().backend_name, release_big_buffers(), "
@@ -97,18 +86,3 @@ def test_arrow_allocates_from_the_c_library_once_tuned() -> None:
                          check=True).stdout.split()
     assert out[1:] == ["True", "system"] and out[0] != "system"
 
-
-def test_the_engine_lowers_the_threshold_only_for_a_run_holding_batches_for_later_blocks(
-        tmp_path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    from conftest import one_per_builder
-
-    from leo_synth.config import RunConfig
-    from leo_synth.engine import generate as engine
-
-    calls: list[int] = []
-    monkeypatch.setattr(engine, "map_held_batches_alone", lambda: calls.append(1))
-    for persons in (400, 600):  # 2 blocks on 2 workers: handed over together; 3: not
-        config = RunConfig(persons=persons, seed=3, block_size=200, format="parquet",
-                           out=str(tmp_path / f"p{persons}"), workers=2)
-        engine.generate(config, catalog, select=one_per_builder)
-        assert len(calls) == (persons == 600)

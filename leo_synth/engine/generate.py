@@ -30,7 +30,7 @@ from leo_synth.checksum import Checksum, column_kinds
 from leo_synth.config import RunConfig
 from leo_synth.engine.block_stream import BlockStream
 from leo_synth.engine.estimate import estimated_bytes
-from leo_synth.engine.heap import keep_freed_memory, map_held_batches_alone
+from leo_synth.engine.heap import keep_freed_memory
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
@@ -327,8 +327,6 @@ class LocalEngine:
                 writer: Writer) -> Iterator[Iterator[Iterable[RelationResult]]]:
         together = blocks_at_once(self.workers, len(blocks), writer.blocks_together)
         writer.expect(len(blocks), together)
-        if len(blocks) > together:  # batches wait for later blocks (engine/heap.py)
-            map_held_batches_alone()
         results = iterate_blocks(replace(state, encoder=writer.encoder), self.workers, blocks,
                                  self.in_flight, together=writer.blocks_together)
         try:

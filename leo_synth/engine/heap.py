@@ -10,19 +10,17 @@ first block faults its pages in either way). The worker's peak memory is the sam
 block needs), and stays flat from block to block.
 
 **The writing process gives big freed buffers back at once** (:func:`release_big_buffers`).
-It receives thousands of buffers (a relation's rows from a worker), holds some, spills others,
-and frees them in no particular order. glibc raises its mmap threshold to the size of the
-largest mapped buffer ever freed (up to 32 MiB), after which such buffers come from its heaps,
-whose freed holes it keeps; each thread that allocates may get a heap of its own. Arrow's own
-allocator (mimalloc, in pyarrow's wheels) also keeps what it frees. So Arrow allocates from
-glibc, the heaps are two, and the threshold is fixed at 1 MiB, lowered to 16 KiB once the
-engine finds that the run holds batches for later blocks (more blocks than are handed over
-together: :func:`map_held_batches_alone`). Such a run's batches, one compressed frame per
-relation and block, are mostly tens of KiB and wait long; otherwise they cross as thousands of
-column buffers a block, which mapped one by one cost the writing process of a 10,000-person
-run 0.45 s more CPU. Parquet, 2 workers, peak RSS: 1,000,000 persons 778 MB untuned, 646 MB
-with a 1 MiB threshold, 467 MB with 16 KiB and Arrow on glibc; 100,000 persons 587 MB
-untuned, 430 MB tuned.
+It receives thousands of buffers (a relation's rows from a worker, in a run whose workers do
+not store them themselves), reads back and decompresses stored ones, encodes Parquet row
+groups, and frees them in no particular order. glibc raises its mmap threshold to the size of
+the largest mapped buffer ever freed (up to 32 MiB), after which such buffers come from its
+heaps, whose freed holes it keeps; each thread that allocates may get a heap of its own.
+Arrow's own allocator (mimalloc, in pyarrow's wheels) also keeps what it frees. So Arrow
+allocates from glibc, the heaps are two, and the threshold is fixed at 1 MiB. Parquet, 2
+workers, the writing process's peak RSS at 1,000,000 persons: 778 MB untuned, 646 MB tuned
+while it still held the run's batches (467 MB with a 16 KiB threshold, since dropped: its
+workers now store them, writers/parquet.py ``BatchFiles``, and the writing process peaks at
+about 425 MB either way, so the lower threshold only cost CPU).
 
 Only for processes leo-synth owns (the settings are the whole process's), and only where the
 C library is glibc; elsewhere nothing is changed.
@@ -46,11 +44,6 @@ heap)."""
 RELEASED_FROM_BYTES = 1 << 20
 """The writing process: allocations of at least this size get their own mapping, returned to
 the system when freed (a fixed threshold: glibc no longer raises it)."""
-RELEASED_FROM_BYTES_HOLDING = 16 << 10
-"""The same, in a run that holds batches for later blocks."""
-_released = False
-"""Whether :func:`release_big_buffers` tuned this process (the only one whose allocator a
-run may tune: the command's own)."""
 WRITER_HEAPS = 2
 """The writing process: heaps at most (the run's thread, and one the writing threads share)."""
 
@@ -80,7 +73,6 @@ def release_big_buffers() -> bool:
     from glibc (see the module's docstring). True when done, False where the C library is not
     glibc (nothing changed). Call it early, before the process has freed big buffers: space
     already in a heap is used before any new mapping."""
-    global _released
     mallopt = _mallopt()
     if mallopt is None or not (mallopt(_M_MMAP_THRESHOLD, RELEASED_FROM_BYTES)
                                and mallopt(_M_ARENA_MAX, WRITER_HEAPS)):
@@ -88,14 +80,5 @@ def release_big_buffers() -> bool:
     import pyarrow as pa  # (here: the module is imported by workers that need only the above)
 
     pa.set_memory_pool(pa.system_memory_pool())
-    _released = True
     return True
 
-
-def map_held_batches_alone() -> bool:
-    """The run holds batches for later blocks (the engine says so before its workers start):
-    in a process :func:`release_big_buffers` tuned, buffers from 16 KiB get their own mapping
-    too. True when done."""
-    mallopt = _mallopt()
-    return _released and mallopt is not None and bool(
-        mallopt(_M_MMAP_THRESHOLD, RELEASED_FROM_BYTES_HOLDING))
