@@ -318,8 +318,6 @@ class ParquetWriter(FileWriter):
                 self._spill(name)
                 if self.buffered_bytes + reserved <= self.budget_bytes // 2:
                     break  # room for more batches before the next spill
-            if self.spill is not None:
-                self.spill.flush()  # (a writing thread reads it meanwhile)
         self.peak_buffered_bytes = max(self.peak_buffered_bytes, self.buffered_bytes)
 
     def _spill(self, name: str) -> None:
@@ -332,6 +330,7 @@ class ParquetWriter(FileWriter):
             data = held if self.compressed else compressed_ipc(held)
             self.spilled[name].append(StoredBatch(SPILL_FILE, self.spill.tell(), data.size))
             self.spill.write(data)
+        self.spill.flush()  # (a writing thread may read it at once)
         self.held[name] = []
         self.buffered_bytes -= self.held_bytes[name]
         self.held_bytes[name] = 0
@@ -359,9 +358,6 @@ class ParquetWriter(FileWriter):
         """A scratch file in staging, open for reading (opened once, by any thread)."""
         with self.counting:
             if name not in self.reading:
-                if name == SPILL_FILE:
-                    assert self.spill is not None
-                    self.spill.flush()
                 self.reading[name] = os.open(self.staging / name, os.O_RDONLY | os.O_CLOEXEC)
             return self.reading[name]
 
