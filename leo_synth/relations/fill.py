@@ -579,8 +579,8 @@ with the values' own lengths (long free text is mostly shorter than its width, o
 
 
 _ASCII_GATHER_ROWS = 1000
-"""Fewer values than this are left to pyarrow when their bytes must be gathered (NULLs, or
-values shorter than the width): the gather costs more than pyarrow's conversion of so few."""
+"""Fewer values than this are left to pyarrow when they must be cut (NULLs, or values shorter
+than the width): cutting them costs more than pyarrow's conversion of so few."""
 
 
 def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArray | None:
@@ -588,9 +588,9 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     when every character is ASCII and no value holds a NUL before its end (None otherwise).
 
     pyarrow converts such arrays value by value (a 'U' array at about 60 ns a value, the
-    codes of a code list included); here the characters are narrowed to bytes and the values'
-    bytes gathered at once, giving the same array, NUL-free text being what pyarrow makes too
-    (it ends a value at its first NUL)."""
+    codes of a code list included); here the characters are narrowed to bytes and the values
+    cut to their length by Arrow (:func:`_trimmed_text`), giving the same array, NUL-free
+    text being what pyarrow makes too (it ends a value at its first NUL)."""
     count = len(values)
     wide = values.dtype.kind == "U"
     width = values.dtype.itemsize // 4 if wide else values.dtype.itemsize
@@ -607,16 +607,26 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     elif count < _ASCII_GATHER_ROWS:
         return None
     else:
-        lengths = np.char.str_len(data.view(f"S{width}"))  # to the last non-NUL; numpy 1.26 too
-        if filled != lengths.sum():  # a NUL inside a value
-            return None
-        if null is not None:
-            lengths[null] = 0
-        offsets = np.zeros(count + 1, dtype=np.int32)
-        np.cumsum(lengths, out=offsets[1:])
-        data = data.reshape(count, width)[np.arange(width) < lengths[:, None]]
+        return _trimmed_text(data, width, null)
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
                                        *_validity(null))
+
+
+def _trimmed_text(data: np.ndarray, width: int, null: np.ndarray | None) -> pa.StringArray | None:
+    """Fixed-width ASCII bytes (``width`` a value) as Arrow text, each value cut before its
+    trailing NULs (as numpy reads it) and NULL slots empty (as pyarrow makes them), by Arrow
+    in C (a numpy gather of the bytes kept cost about twice as much); None when a value holds
+    a NUL before its end (pyarrow would end it there)."""
+    import pyarrow.compute as pc
+
+    fixed = pa.Array.from_buffers(pa.binary(width), len(data) // width,
+                                  [*_validity(null), pa.py_buffer(data)])
+    text = pc.ascii_rtrim(fixed.cast(pa.binary()).view(pa.string()), characters="\x00")
+    _, offsets, chars = text.buffers()
+    end = int(np.frombuffer(offsets, dtype=np.int32)[len(text)])
+    if end and np.count_nonzero(np.frombuffer(chars, dtype=np.uint8, count=end)) != end:
+        return None  # a NUL inside a non-NULL value
+    return text
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:
