@@ -258,7 +258,6 @@ def _integer_group(relation: Relation, bits: int,
     error; a column all NULL is checked for nothing, as there)."""
     matrix = np.stack([values for _, values, _ in members])
     masks = [mask for _, _, mask in members]
-    empty = [mask is not None and mask.all() for mask in masks]
     if matrix.dtype.kind == "f":
         matrix = matrix.astype(float, copy=False)
         nan = np.isnan(matrix)
@@ -270,21 +269,34 @@ def _integer_group(relation: Relation, bits: int,
     if bits < 64:
         limit = 2 ** (bits - 1)
         bad = (matrix.min(axis=1) < -limit) | (matrix.max(axis=1) >= limit)
-        for (index, values, _), wrong, skip in zip(members, bad, empty, strict=True):
-            if wrong and not skip:
+        for (index, values, mask), wrong in zip(members, bad, strict=True):
+            if wrong and not (mask is not None and mask.all()):
                 _convert(relation, index, values, rows, None)  # raises the column's error
     target = relation.columns[members[0][0]].spec.type.arrow_type()
     converted = matrix.astype(_INT_DTYPES[bits])
+    validity = _validities(masks, rows)
     out = []
-    for (index, _, _), mask, row in zip(members, masks, converted, strict=True):
-        if mask is None or not mask.any():
-            validity = None
-        elif mask.all():  # e.g. the unused slots of a wide table
+    for (index, _, _), valid, row in zip(members, validity, converted, strict=True):
+        if valid is False:  # e.g. the unused slots of a wide table
             out.append((index, pa.nulls(rows, target)))
-            continue
         else:
-            validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
-        out.append((index, pa.Array.from_buffers(target, rows, [validity, pa.py_buffer(row)])))
+            out.append((index, pa.Array.from_buffers(target, rows, [valid, pa.py_buffer(row)])))
+    return out
+
+
+def _validities(masks: list[np.ndarray | None], rows: int) -> list[pa.Buffer | bool | None]:
+    """Per NULL mask (True = NULL) of ``rows`` values: None when none is NULL, False when all
+    are, else the validity bits; counted and packed for all masks at once (a column's own
+    bits are those of its row: rows pack to whole bytes each)."""
+    out: list[pa.Buffer | bool | None] = [None] * len(masks)
+    masked = [k for k, mask in enumerate(masks) if mask is not None]
+    if not masked:
+        return out
+    stacked = np.stack([masks[k] for k in masked])
+    counts = np.count_nonzero(stacked, axis=1)
+    packed = np.packbits(~stacked, axis=1, bitorder="little")
+    for k, count, bits in zip(masked, counts.tolist(), packed, strict=True):
+        out[k] = None if not count else False if count == rows else pa.py_buffer(bits)
     return out
 
 
