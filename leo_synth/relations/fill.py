@@ -212,9 +212,11 @@ def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: 
     for index, values in columns:
         null = nulls(index) if partial is not None and partial[index] is not None else None
         sql_type = relation.columns[index].spec.type
+        # A mask NULL in every row, e.g. the unused slots of a wide table (its first value
+        # read first: most masks are not, and all() costs more than the call of item()).
         if (null is None and type(values) is Masked and rows and len(values.values) == rows
-                and type(values.null) is np.ndarray
-                and values.null.all()):  # e.g. the unused slots of a wide table
+                and type(values.null) is np.ndarray and values.null.item(0)
+                and values.null.all()):
             target = sql_type.arrow_type()
             if target not in empty:
                 empty[target] = pa.nulls(rows, target)
@@ -459,7 +461,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     values = np.asarray(values)
     if len(values) != rows:
         raise ValueError(f"attribute has {len(values)} rows, relation has {rows}")
-    if null is not None and rows and null.all():  # e.g. the unused slots of a wide table
+    if null is not None and rows and null.item(0) and null.all():  # e.g. a wide table's slots
         return pa.nulls(rows, target)
     kind = sql_type.kind
     if kind == "string":
