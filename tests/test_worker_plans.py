@@ -1,6 +1,6 @@
 """What a worker would work out on its first block, the parent works out once before forking
-(``_plan_for_workers``): a block built afterwards makes no fill plan, no checksum plan and no
-reference-code pool of its own (counted, never timed)."""
+(``_plan_for_workers``): a block built afterwards makes no fill plan, no checksum plan, no list
+of a relation's quirks and no reference-code pool of its own (counted, never timed)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from leo_synth import checksum
 from leo_synth.engine import generate
 from leo_synth.engine.keys import KeyMaker
+from leo_synth.quirks import apply as quirks_apply
 from leo_synth.relations import derive, fill, registry
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import build_pools
@@ -33,9 +34,11 @@ def test_a_block_after_the_parents_plans_works_out_none(catalog,
     assert len(made) == len(state.person_relations)  # (the seed's plans were not made before)
     made.clear()
     kinds_planned = set(checksum._PLANS)
+    quirks_listed = set(quirks_apply._FOR)
     pools_made = derive._reference_pools.cache_info().misses
     generate._init_worker(state)
     generate.compute_block(0)
     assert made == []
     assert set(checksum._PLANS) == kinds_planned
+    assert set(quirks_apply._FOR) == quirks_listed
     assert derive._reference_pools.cache_info().misses == pools_made

@@ -35,8 +35,8 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
 from leo_synth.interrupts import Interrupted, pause_point, worker_signals
-from leo_synth.quirks.apply import apply_quirks, profile_rates
-from leo_synth.quirks.model import Defects
+from leo_synth.quirks.apply import apply_quirks, profile_rates, quirks_for
+from leo_synth.quirks.model import Defects, columns_by_template
 from leo_synth.relations import registry
 from leo_synth.relations.derive import BATCHED_PREPARATIONS
 from leo_synth.relations.fill import build_batch, fill_plan
@@ -279,12 +279,15 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
 
 def _plan_for_workers(state: BlockState) -> None:
     """Work out here, once, the plans that each forked worker would otherwise work out on its
-    first block (it inherits them): each relation's fill plan, checksum plan and what its
-    batched derivations cache (e.g. reference-code pools)."""
+    first block (it inherits them): each relation's fill plan, checksum plan, quirks (and
+    their columns by template) and what its batched derivations cache (e.g. reference-code
+    pools)."""
     for index in state.person_relations:
         relation = state.relations[index]
         plan = fill_plan(relation, state.seed)
         column_kinds(arrow_schema(relation))
+        if quirks_for(relation):
+            columns_by_template(relation)
         for name, columns in plan.batched.items():
             if name in BATCHED_PREPARATIONS:
                 BATCHED_PREPARATIONS[name]([relation.columns[i] for i in columns])

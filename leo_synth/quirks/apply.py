@@ -51,10 +51,20 @@ def quirk_problems(overrides: Any) -> list[str]:
     return problems
 
 
+_FOR: dict[int, tuple[Relation, list[Quirk]]] = {}
+"""Per relation (by identity, kept alive here): the quirks touching it."""
+
+
 def quirks_for(relation: Relation) -> list[Quirk]:
-    """The quirks touching a relation, value changes before added rows."""
-    found = [q for q in QUIRKS.values() if q.target(relation) is not None]
-    return sorted(found, key=lambda q: q.adds_rows)
+    """The quirks touching a relation, value changes before added rows (worked out once per
+    relation and process: a block asks for every relation's)."""
+    kept = _FOR.get(id(relation))
+    if kept is not None and kept[0] is relation:
+        return kept[1]
+    found = sorted((q for q in QUIRKS.values() if q.target(relation) is not None),
+                   key=lambda q: q.adds_rows)
+    _FOR[id(relation)] = (relation, found)
+    return found
 
 
 def apply_quirks(relation: Relation, batch: pa.RecordBatch, rates: dict[str, float],

@@ -112,10 +112,7 @@ class QuirkRun:
 
     def column(self, template: str) -> RelationColumn | None:
         """The relation's column made from a template column, or None if the view lacks it."""
-        for col in self.relation.columns:
-            if col.spec.name == template:
-                return col
-        return None
+        return columns_by_template(self.relation).get(template)
 
     def is_null(self, name: str) -> np.ndarray:
         """Which rows hold NULL in column ``name``."""
@@ -239,6 +236,23 @@ class QuirkRun:
         if not rows.schema.equals(self.table.schema, check_metadata=True):
             rows = rows.cast(self.table.schema)  # (rows taken from the table need no cast)
         self.table = pa.concat_tables([self.table, rows])
+
+
+_BY_TEMPLATE: dict[int, tuple[Relation, dict[str, RelationColumn]]] = {}
+"""Per relation (by identity, kept alive here): its columns by template column name."""
+
+
+def columns_by_template(relation: Relation) -> dict[str, RelationColumn]:
+    """The relation's columns by the name of the template column each is made from (the
+    first, as a scan of the columns finds it), worked out once per relation and process."""
+    kept = _BY_TEMPLATE.get(id(relation))
+    if kept is not None and kept[0] is relation:
+        return kept[1]
+    found: dict[str, RelationColumn] = {}
+    for col in relation.columns:
+        found.setdefault(col.spec.name, col)
+    _BY_TEMPLATE[id(relation)] = (relation, found)
+    return found
 
 
 def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -> pa.Array:

@@ -212,9 +212,11 @@ def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: 
     for index, values in columns:
         null = nulls(index) if partial is not None and partial[index] is not None else None
         sql_type = relation.columns[index].spec.type
+        # A mask NULL in every row, e.g. the unused slots of a wide table (its first value
+        # read first: most masks are not, and all() costs more than the call of item()).
         if (null is None and type(values) is Masked and rows and len(values.values) == rows
-                and type(values.null) is np.ndarray
-                and values.null.all()):  # e.g. the unused slots of a wide table
+                and type(values.null) is np.ndarray and values.null.item(0)
+                and values.null.all()):
             target = sql_type.arrow_type()
             if target not in empty:
                 empty[target] = pa.nulls(rows, target)
@@ -258,7 +260,6 @@ def _integer_group(relation: Relation, bits: int,
     error; a column all NULL is checked for nothing, as there)."""
     matrix = np.stack([values for _, values, _ in members])
     masks = [mask for _, _, mask in members]
-    empty = [mask is not None and mask.all() for mask in masks]
     if matrix.dtype.kind == "f":
         matrix = matrix.astype(float, copy=False)
         nan = np.isnan(matrix)
@@ -270,21 +271,34 @@ def _integer_group(relation: Relation, bits: int,
     if bits < 64:
         limit = 2 ** (bits - 1)
         bad = (matrix.min(axis=1) < -limit) | (matrix.max(axis=1) >= limit)
-        for (index, values, _), wrong, skip in zip(members, bad, empty, strict=True):
-            if wrong and not skip:
+        for (index, values, mask), wrong in zip(members, bad, strict=True):
+            if wrong and not (mask is not None and mask.all()):
                 _convert(relation, index, values, rows, None)  # raises the column's error
     target = relation.columns[members[0][0]].spec.type.arrow_type()
     converted = matrix.astype(_INT_DTYPES[bits])
+    validity = _validities(masks, rows)
     out = []
-    for (index, _, _), mask, row in zip(members, masks, converted, strict=True):
-        if mask is None or not mask.any():
-            validity = None
-        elif mask.all():  # e.g. the unused slots of a wide table
+    for (index, _, _), valid, row in zip(members, validity, converted, strict=True):
+        if valid is False:  # e.g. the unused slots of a wide table
             out.append((index, pa.nulls(rows, target)))
-            continue
         else:
-            validity = pa.py_buffer(np.packbits(~mask, bitorder="little"))
-        out.append((index, pa.Array.from_buffers(target, rows, [validity, pa.py_buffer(row)])))
+            out.append((index, pa.Array.from_buffers(target, rows, [valid, pa.py_buffer(row)])))
+    return out
+
+
+def _validities(masks: list[np.ndarray | None], rows: int) -> list[pa.Buffer | bool | None]:
+    """Per NULL mask (True = NULL) of ``rows`` values: None when none is NULL, False when all
+    are, else the validity bits; counted and packed for all masks at once (a column's own
+    bits are those of its row: rows pack to whole bytes each)."""
+    out: list[pa.Buffer | bool | None] = [None] * len(masks)
+    masked = [k for k, mask in enumerate(masks) if mask is not None]
+    if not masked:
+        return out
+    stacked = np.stack([masks[k] for k in masked])
+    counts = np.count_nonzero(stacked, axis=1)
+    packed = np.packbits(~stacked, axis=1, bitorder="little")
+    for k, count, bits in zip(masked, counts.tolist(), packed, strict=True):
+        out[k] = None if not count else False if count == rows else pa.py_buffer(bits)
     return out
 
 
@@ -447,7 +461,7 @@ def to_arrow(values: object, sql_type: SqlType, rows: int,
     values = np.asarray(values)
     if len(values) != rows:
         raise ValueError(f"attribute has {len(values)} rows, relation has {rows}")
-    if null is not None and rows and null.all():  # e.g. the unused slots of a wide table
+    if null is not None and rows and null.item(0) and null.all():  # e.g. a wide table's slots
         return pa.nulls(rows, target)
     kind = sql_type.kind
     if kind == "string":
@@ -579,8 +593,8 @@ with the values' own lengths (long free text is mostly shorter than its width, o
 
 
 _ASCII_GATHER_ROWS = 1000
-"""Fewer values than this are left to pyarrow when their bytes must be gathered (NULLs, or
-values shorter than the width): the gather costs more than pyarrow's conversion of so few."""
+"""Fewer values than this are left to pyarrow when they must be cut (NULLs, or values shorter
+than the width): cutting them costs more than pyarrow's conversion of so few."""
 
 
 def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArray | None:
@@ -588,9 +602,9 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     when every character is ASCII and no value holds a NUL before its end (None otherwise).
 
     pyarrow converts such arrays value by value (a 'U' array at about 60 ns a value, the
-    codes of a code list included); here the characters are narrowed to bytes and the values'
-    bytes gathered at once, giving the same array, NUL-free text being what pyarrow makes too
-    (it ends a value at its first NUL)."""
+    codes of a code list included); here the characters are narrowed to bytes and the values
+    cut to their length by Arrow (:func:`_trimmed_text`), giving the same array, NUL-free
+    text being what pyarrow makes too (it ends a value at its first NUL)."""
     count = len(values)
     wide = values.dtype.kind == "U"
     width = values.dtype.itemsize // 4 if wide else values.dtype.itemsize
@@ -607,16 +621,29 @@ def _ascii_strings(values: np.ndarray, null: np.ndarray | None) -> pa.StringArra
     elif count < _ASCII_GATHER_ROWS:
         return None
     else:
-        lengths = np.char.str_len(data.view(f"S{width}"))  # to the last non-NUL; numpy 1.26 too
-        if filled != lengths.sum():  # a NUL inside a value
-            return None
-        if null is not None:
-            lengths[null] = 0
-        offsets = np.zeros(count + 1, dtype=np.int32)
-        np.cumsum(lengths, out=offsets[1:])
-        data = data.reshape(count, width)[np.arange(width) < lengths[:, None]]
+        return _trimmed_text(data, width, null)
     return pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
                                        *_validity(null))
+
+
+def _trimmed_text(data: np.ndarray, width: int, null: np.ndarray | None) -> pa.StringArray | None:
+    """Fixed-width ASCII bytes (``width`` a value) as Arrow text, each value cut before its
+    trailing NULs (as numpy reads it) and NULL slots empty (as pyarrow makes them): the
+    buffer read in place as text of the full width, cut by Arrow in C (a numpy gather of the
+    bytes kept cost about three times as much); None when a value holds a NUL before its end
+    (pyarrow would end it there)."""
+    import pyarrow.compute as pc
+
+    count = len(data) // width
+    offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
+    padded = pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
+                                         *_validity(null))
+    text = pc.ascii_rtrim(padded, characters="\x00")
+    _, offsets, chars = text.buffers()
+    end = int(np.frombuffer(offsets, dtype=np.int32)[len(text)])
+    if end and np.count_nonzero(np.frombuffer(chars, dtype=np.uint8, count=end)) != end:
+        return None  # a NUL inside a non-NULL value
+    return text
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:

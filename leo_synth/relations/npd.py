@@ -79,12 +79,18 @@ SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, spe
 def census(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil record on census day of the relation's collection."""
     year = relation.year
-    # PLASC and the three termly views of a year share everything but the census day.
-    attributes = _census_years(life).year(year)
+    attributes = _census_year(life, year)
     n = len(attributes)
     return Frame({**{name: attributes[name] for name in attributes},
                   "censusdate": np.full(n, census_date(year, relation.term)),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
+
+
+@per_block
+def _census_year(life: LifeCourse, year: int) -> Frame:
+    """A year's census attributes: PLASC and the three termly views of a year share everything
+    but the census day (their frame taken once: a slice of hundreds of columns)."""
+    return _census_years(life).year(year)
 
 
 @per_block
