@@ -3,7 +3,7 @@
 A Parquet file's footer lists every row group's every column chunk, and the writer keeps
 that list in memory until the file is closed (about 860 bytes a column chunk in pyarrow), so
 writing row groups as the blocks arrive would make memory grow with persons (18,800 columns
-times a row group per flush). Instead each relation's block batches wait as Arrow IPC streams
+times a row group per flush). Instead each relation's block batches wait as Arrow IPC messages
 until the relation has all its rows (``finish``: as the last block's results arrive, while
 the workers build the rest), and its Parquet file is then written in one go, one relation per
 thread (``COMMIT_THREADS``), reading its batches back in block order. Only one file per thread
@@ -64,20 +64,15 @@ SPILL_FILE = "_spill.arrows"
 WORKER_FILE_PREFIX = "_batches-"
 """A worker's scratch file of batches (:class:`BatchFiles`) is named this, its process id
 and ``.arrows``, in staging (removed before publishing)."""
-IPC_OPTIONS = pa.ipc.IpcWriteOptions(use_threads=False)
-"""The batch's IPC stream is written uncompressed (``ipc_bytes``), then compressed whole if the
-run holds batches for long (``lz4_ipc_bytes``)."""
 IPC_CODEC = pa.Codec("lz4")
-"""Compresses a batch's whole IPC stream as one LZ4 frame: a block's relations hold thousands
+"""Compresses a batch's whole IPC message as one LZ4 frame: a block's relations hold thousands
 of small buffers (a column's validity, offsets, values), and compressing each on its own (the
 IPC format's option) costs a frame per buffer; one frame is smaller, a little faster to make
 and four times faster to read back. A block's IPC is about 130 MB, 34 MB in LZ4: held for
 long, or spilled, compressed is better; handed to its file at once, it costs less to send
 and read it as it is than to compress it (0.08 s a block) and decompress it (0.07 s)."""
 IPC_SIZE_BYTES = 8
-"""The uncompressed stream's length, little-endian, ahead of the frame (to decompress it)."""
-IPC_READ_OPTIONS = pa.ipc.IpcReadOptions(use_threads=False)
-"""Each batch read back in the writing thread, not Arrow's thread pool (the workers' cores)."""
+"""The uncompressed message's length, little-endian, ahead of the frame (to decompress it)."""
 MANIFEST_FILE = "_manifest.json"
 
 
@@ -125,34 +120,33 @@ def _leaves(entries: list[Path]) -> Iterator[Path]:
 
 
 def ipc_bytes(relation: Relation, batch: pa.RecordBatch) -> pa.Buffer:
-    """A batch as an Arrow IPC stream (the writer's ``encoder``, run in workers; read back by
-    :func:`ipc_batches`)."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, batch.schema, options=IPC_OPTIONS) as stream:
-        stream.write_batch(batch)
-    return sink.getvalue()
+    """A batch as one Arrow IPC message (the writer's ``encoder``, run in workers; read back by
+    :func:`ipc_batch`). A message, not a stream: a stream starts with the schema, which with
+    the columns' descriptions is about 19 KB a relation; written and parsed again for every
+    batch, it cost the workers and the writing process more than the batch's own framing."""
+    return batch.serialize()
 
 
-def ipc_batches(stream: pa.Buffer) -> Iterator[pa.RecordBatch]:
-    """The batches of an IPC stream (their columns stay in ``stream``'s memory)."""
-    yield from pa.ipc.open_stream(stream, options=IPC_READ_OPTIONS)
+def ipc_batch(message: pa.Buffer, schema: pa.Schema) -> pa.RecordBatch:
+    """The batch of an :func:`ipc_bytes` message (its columns stay in ``message``'s memory)."""
+    return pa.ipc.read_record_batch(message, schema)
 
 
 def lz4_ipc_bytes(relation: Relation, batch: pa.RecordBatch) -> pa.Buffer:
-    """A batch as a compressed Arrow IPC stream (:func:`compressed_ipc`; the writer's
-    ``encoder`` in a run that holds batches for long)."""
+    """A batch as a compressed Arrow IPC message (:func:`compressed_ipc`; what
+    :class:`BatchFiles` stores)."""
     return compressed_ipc(ipc_bytes(relation, batch))
 
 
-def compressed_ipc(stream: pa.Buffer) -> pa.Buffer:
-    """An IPC stream compressed: its length, then the stream as one LZ4 frame (read back by
+def compressed_ipc(message: pa.Buffer) -> pa.Buffer:
+    """An IPC message compressed: its length, then the message as one LZ4 frame (read back by
     :func:`decompressed_ipc`)."""
-    return pa.py_buffer(stream.size.to_bytes(IPC_SIZE_BYTES, "little")
-                        + IPC_CODEC.compress(stream, asbytes=True))
+    return pa.py_buffer(message.size.to_bytes(IPC_SIZE_BYTES, "little")
+                        + IPC_CODEC.compress(message, asbytes=True))
 
 
 def decompressed_ipc(data: bytes | pa.Buffer) -> pa.Buffer:
-    """The IPC stream of :func:`compressed_ipc`' output."""
+    """The IPC message of :func:`compressed_ipc`' output."""
     size = int.from_bytes(data[:IPC_SIZE_BYTES], "little")
     return IPC_CODEC.decompress(memoryview(data)[IPC_SIZE_BYTES:], size)
 
@@ -344,13 +338,14 @@ class ParquetWriter(FileWriter):
             held, self.held[name] = self.held[name], []
             self.held_bytes[name] = 0  # (still in buffered_bytes until read)
             self._fit_budget()
+        schema = self.schemas[name]
         for stored in spilled:
             data = os.pread(self._reader(stored.file), stored.length, stored.offset)
-            yield from ipc_batches(decompressed_ipc(data))
+            yield ipc_batch(decompressed_ipc(data), schema)
         held.reverse()
         while held:  # each batch's bytes are let go once read
             data = held.pop()
-            yield from ipc_batches(decompressed_ipc(data) if self.compressed else data)
+            yield ipc_batch(decompressed_ipc(data) if self.compressed else data, schema)
             with self.counting:
                 self.buffered_bytes -= data.size
 
