@@ -190,6 +190,8 @@ class PostgresWriter(Writer):
         self._settle()
         self._send(";\n".join(key_statements(relation)), f"indexing {relation.qualified_name}")
         self.keyed.add(relation.name)
+        if len(self.keyed) == 1:
+            pause_point("postgres-index")  # a fault test's moment: a script in flight
 
     def commit(self) -> None:
         assert self.connection is not None and self.manifest is not None
