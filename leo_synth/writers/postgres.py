@@ -114,6 +114,7 @@ class PostgresWriter(Writer):
         """What the script sent last is doing, until its answer is read (``_settle``)."""
         self.keyed: set[str] = set()
         """Relations whose keys and indexes are made (at ``finish``)."""
+        self.indexing = False
 
     def _databases(self) -> list[str]:
         return sorted({rel.database for rel in self.relations})
@@ -143,8 +144,11 @@ class PostgresWriter(Writer):
         the connection is used again (the server runs it meanwhile)."""
         assert self.connection is not None and self.pending is None
         pgconn = self.connection.pgconn
-        pgconn.send_query(script.encode())
-        self.connection.wait(generators.send(pgconn))
+        try:
+            pgconn.send_query(script.encode())
+            self.connection.wait(generators.send(pgconn))
+        except psycopg.Error as exc:
+            raise database_error(exc, self.target, doing) from exc
         self.pending = doing
 
     def _settle(self) -> None:
@@ -194,10 +198,14 @@ class PostgresWriter(Writer):
         build the others' (sent without waiting: the server works while this process
         receives the next batches)."""
         assert self.connection is not None
-        self._settle()
-        self._send(";\n".join(key_statements(relation)), f"indexing {relation.qualified_name}")
         self.keyed.add(relation.name)
-        if len(self.keyed) == 1:
+        statements = key_statements(relation)
+        if not statements:
+            return
+        self._settle()
+        self._send(";\n".join(statements), f"indexing {relation.qualified_name}")
+        if not self.indexing:
+            self.indexing = True
             pause_point("postgres-index")  # a fault test's moment: a script in flight
 
     def commit(self) -> None:
