@@ -243,12 +243,14 @@ def plan_replacement(conn: psycopg.Connection, databases: list[str], if_exists: 
 
 
 def drop_replaced(cur: psycopg.Cursor, replacement: Replacement) -> None:
-    """Drop the previous run's views, tables and schemas, without CASCADE (one script: the
-    first refusal stops it)."""
+    """Drop the previous run's views, tables and schemas, without CASCADE (one statement per
+    schema's views or tables, refused as a whole should anything else depend on one)."""
     statements = []
     for kind, held in (("VIEW", replacement.views), ("TABLE", replacement.tables)):
         for schema, names in held.items():
-            statements += [f"DROP {kind} {ident(schema)}.{ident(name)}" for name in names]
+            if names:
+                statements.append(f"DROP {kind} "
+                                  f"{', '.join(f'{ident(schema)}.{ident(n)}' for n in names)}")
             statements.append(f"DROP SCHEMA {ident(schema)}")
     if statements:
         cur.execute(";\n".join(statements))
