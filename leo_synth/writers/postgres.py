@@ -16,7 +16,9 @@ persons the keys, over a third of the server's work, were otherwise all left for
 whatever is not finished then is keyed at commit. Each script's answer is read before
 the connection is used again, and its error fails the run like any other. Rejected: a second
 connection building indexes in parallel, which would see the staging tables only once
-committed, so that a killed run would leave them behind and other sessions would see them.
+committed, so that a killed run would leave them behind and other sessions would see them;
+and indexes made with the empty tables for COPY to maintain, which cost the server as much in
+all (measured) and lengthened the load.
 
 Only the key columns are analysed at load time: they are what the planner needs for the joins
 through the lookups. A full ANALYZE of the 18,000-odd columns took ten times longer (11.6 s of a
