@@ -17,8 +17,11 @@ from leo_synth.readers import (
     read_postgres,
     read_sqlite,
 )
+from leo_synth.spec.physical import column_comment, index_columns, table_comment
 from leo_synth.srs_address import SrsNaming
+from leo_synth.writers.base import Manifest
 from leo_synth.writers.duckdb import connect_extract
+from leo_synth.writers.postgres import PostgresWriter
 from leo_synth.writers.postgres_srs import create_project_schema
 
 
@@ -119,6 +122,91 @@ def test_postgres_has_schemas_keys_and_case_insensitive_names(small_sqlite, smal
         views = conn.execute("select count(*) from information_schema.views "
                              "where table_schema = '2002237'").fetchone()[0]
         assert views == len(_summary.relations)
+
+
+_INDEXES = """select t.relname, i.indisprimary, i.indisunique,
+       array(select a.attname from unnest(i.indkey) with ordinality k(attnum, position)
+             join pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum
+             order by position)
+from pg_index i join pg_class t on t.oid = i.indrelid join pg_namespace n
+  on n.oid = t.relnamespace where n.nspname = %s"""
+
+
+def _spec_keys(relation) -> set[tuple[tuple[str, ...], bool, bool]]:
+    """The indexes the spec gives a relation: (columns, primary, unique)."""
+    keys = {((col.lower(),), False, False) for col in index_columns(relation)}
+    if relation.primary_key:
+        keys.add((tuple(col.lower() for col in relation.primary_key), True, True))
+    return keys
+
+
+def _indexes(conn: psycopg.Connection, schema: str) -> dict[str, set]:
+    found: dict[str, set] = {}
+    for table, primary, unique, columns in conn.execute(_INDEXES, (schema,)):
+        found.setdefault(table, set()).add((tuple(columns), primary, unique))
+    return found
+
+
+@pytest.mark.postgres
+def test_postgres_keys_indexes_comments_and_statistics_are_the_specs(small_sqlite,
+                                                                      small_postgres):
+    """Every relation has exactly the primary key and one-column indexes the spec gives, the
+    spec's table and column comments, and statistics on those key columns."""
+    _, summary = small_sqlite
+    with psycopg.connect(small_postgres) as conn:
+        for database in sorted({rel.database for rel in summary.relations}):
+            relations = [rel for rel in summary.relations if rel.database == database]
+            expected = {rel.name.lower(): _spec_keys(rel) for rel in relations}
+            assert _indexes(conn, database) == {name: keys for name, keys in expected.items()
+                                                if keys}
+            comments = dict(conn.execute(
+                "select c.relname, obj_description(c.oid, 'pg_class') from pg_class c join "
+                "pg_namespace n on n.oid = c.relnamespace where n.nspname = %s and "
+                "c.relkind = 'r'", (database,)).fetchall())
+            assert comments == {rel.name.lower(): table_comment(rel) for rel in relations}
+            columns = set(conn.execute(
+                "select table_name, column_name, col_description(format('%%I.%%I', "
+                "table_schema, table_name)::regclass, ordinal_position) from "
+                "information_schema.columns where table_schema = %s", (database,)).fetchall())
+            assert columns == {(rel.name.lower(), col.name.lower(), column_comment(col))
+                               for rel in relations for col in rel.columns}
+            analysed = set(conn.execute("select tablename, attname from pg_stats where "
+                                        "schemaname = %s", (database,)).fetchall())
+            keyed = {(rel.name.lower(), col.lower()) for rel in relations
+                     if summary.rows[rel.name]
+                     for col in [*rel.primary_key, *index_columns(rel)]}
+            assert keyed <= analysed
+
+
+@pytest.mark.postgres
+def test_postgres_keys_a_relation_once_finished_and_abort_leaves_no_staging(
+        small_postgres, catalog) -> None:
+    """finish() keys and indexes a relation in its staging schema before the commit (seen in
+    the writer's own transaction); the others wait; abort leaves no staging schema and the
+    published run as it was."""
+    relations = [rel for rel in catalog.relations(2) if rel.database == "leo_i2"]
+    first = next(rel for rel in relations if rel.primary_key and index_columns(rel))
+    second = next(rel for rel in relations if rel is not first and index_columns(rel))
+    with psycopg.connect(small_postgres) as conn:
+        published = conn.execute("select manifest::text from leo_synth.manifest").fetchone()
+    writer = PostgresWriter(small_postgres, "replace")
+    writer.open([first, second], Manifest(settings={}))
+    try:
+        for rel in (first, second):
+            batch = read_postgres(small_postgres, rel).combine_chunks().to_batches()[0]
+            writer.write(rel, batch)
+            if rel is first:
+                writer.finish(rel)
+        assert writer.connection is not None
+        staging = _indexes(writer.connection, "leo_i2__leo_synth_staging")
+        assert staging == {first.name.lower(): _spec_keys(first)}
+    finally:
+        writer.abort()
+    with psycopg.connect(small_postgres) as conn:
+        assert not conn.execute("select nspname from pg_namespace where nspname like "
+                                "'%%leo\\_synth\\_staging'").fetchall()
+        assert conn.execute("select manifest::text from leo_synth.manifest").fetchone() \
+            == published
 
 
 @pytest.mark.postgres

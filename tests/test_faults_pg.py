@@ -10,6 +10,7 @@ Every test gets a fresh database (``<test database>_faults``) and loads small na
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -154,7 +155,7 @@ def test_a_narrowed_run_replaces_the_whole_previous_run(fresh_url, catalog, tmp_
         == written
 
 
-@pytest.mark.parametrize("point", ["postgres-load", "postgres-publish"])
+@pytest.mark.parametrize("point", ["postgres-load", "postgres-index", "postgres-publish"])
 def test_backend_terminated_mid_run(fresh_url, catalog, tmp_path, point):
     request = _request(tmp_path, EMPLOYMENT)
     _load(fresh_url, catalog, request)
@@ -180,6 +181,27 @@ def test_backend_terminated_mid_run(fresh_url, catalog, tmp_path, point):
     assert _seed(fresh_url) == "9"
     state = _state(fresh_url)
     assert not [s for s in state["schemas"] if s.endswith("__leo_synth_staging")]
+
+
+def test_ctrl_c_while_keying_leaves_the_previous_run(fresh_url, catalog, tmp_path):
+    """SIGINT while the server makes a relation's keys (a script sent, its answer unread):
+    exit 130 in one line, the previous run as it was, no staging schema."""
+    request = _request(tmp_path, EMPLOYMENT)
+    _load(fresh_url, catalog, request)
+    before = _state(fresh_url)
+    flag = tmp_path / "paused"
+    process = _cli(fresh_url, request, "--seed", "9", "--if-exists", "replace",
+                   env={"LEO_SYNTH_PAUSE_AT": "postgres-index",
+                        "LEO_SYNTH_PAUSE_FILE": str(flag)})
+    try:
+        _wait_for(flag, process)
+        process.send_signal(signal.SIGINT)
+        result = _finish(process)
+    finally:
+        flag.unlink(missing_ok=True)
+    assert result.returncode == 130, result.stderr
+    assert "interrupted" in result.stderr and "Traceback" not in result.stderr
+    assert _state(fresh_url) == before
 
 
 def test_a_second_run_into_the_same_database_fails_at_once(fresh_url, catalog, tmp_path):

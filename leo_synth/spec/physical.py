@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from leo_synth.resources import cache_dir, read_cached, write_cached
-from leo_synth.spec.model import Relation
+from leo_synth.spec.model import Relation, RelationColumn
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
     import sqlalchemy as sa
@@ -82,12 +82,22 @@ def sqlalchemy_table(relation: Relation, metadata: sa.MetaData, schema: str | No
 
     columns = [
         sa.Column(col.name, col.spec.type.sqlalchemy_type(), nullable=col.spec.nullable,
-                  comment=col.spec.description[:1000])
+                  comment=column_comment(col))
         for col in relation.columns
     ]
+    return sa.Table(relation.name, metadata, *columns, schema=schema,
+                    comment=table_comment(relation), quote=True)
+
+
+def table_comment(relation: Relation) -> str:
+    """A relation's comment in the databases that keep one: description and grain."""
     comment = f"{relation.table.description} Grain: {relation.table.grain}. (leo-synth, synthetic)"
-    return sa.Table(relation.name, metadata, *columns, schema=schema, comment=comment[:1000],
-                    quote=True)
+    return comment[:1000]
+
+
+def column_comment(column: RelationColumn) -> str:
+    """A column's comment in the databases that keep one: its description."""
+    return column.spec.description[:1000]
 
 
 def folded_sqlalchemy_table(relation: Relation, metadata: sa.MetaData, schema: str | None
@@ -109,7 +119,8 @@ def index_columns(relation: Relation) -> list[str]:
 
 
 def create_table_statements(relations: list[Relation], dialect: str,
-                            make: Callable[[Relation, sa.MetaData], sa.Table]) -> list[str]:
+                            make: Callable[[Relation, sa.MetaData], sa.Table], salt: str = ""
+                            ) -> list[str]:
     """``CREATE TABLE`` statements of ``relations`` for the SQLAlchemy ``dialect`` named
     (``"sqlite"``), the tables made by ``make``, compiled by SQLAlchemy once and then cached
     on disk.
@@ -117,11 +128,12 @@ def create_table_statements(relations: list[Relation], dialect: str,
     Compiling DDL for 18,000 columns costs more than generating a small extract, so the
     statements are kept in the cache directory under a digest of everything they depend on:
     each relation's :func:`physical_fingerprint`, the dialect, SQLAlchemy's version and the
-    sources of this module and of the SQL types. A cached run does not even import SQLAlchemy
+    sources of this module and of the SQL types, and ``salt`` (what else ``make`` depends on,
+    e.g. the schemas it puts the tables in). A cached run does not even import SQLAlchemy
     (a fifth of a second).
     """
     digest = hashlib.sha256(
-        f"{dialect} {installed_version('sqlalchemy')} {make.__qualname__}".encode())
+        f"{dialect} {installed_version('sqlalchemy')} {make.__qualname__} {salt}".encode())
     for source in (Path(__file__), Path(__file__).with_name("types.py")):
         digest.update(source.read_bytes())
     for rel in relations:

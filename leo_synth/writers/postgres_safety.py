@@ -243,15 +243,17 @@ def plan_replacement(conn: psycopg.Connection, databases: list[str], if_exists: 
 
 
 def drop_replaced(cur: psycopg.Cursor, replacement: Replacement) -> None:
-    """Drop the previous run's views, tables and schemas, without CASCADE."""
-    for schema, views in replacement.views.items():
-        for view in views:
-            cur.execute(f"DROP VIEW {ident(schema)}.{ident(view)}")
-        cur.execute(f"DROP SCHEMA {ident(schema)}")
-    for schema, tables in replacement.tables.items():
-        for table in tables:
-            cur.execute(f"DROP TABLE {ident(schema)}.{ident(table)}")
-        cur.execute(f"DROP SCHEMA {ident(schema)}")
+    """Drop the previous run's views, tables and schemas, without CASCADE (one statement per
+    schema's views or tables, refused as a whole should anything else depend on one)."""
+    statements = []
+    for kind, held in (("VIEW", replacement.views), ("TABLE", replacement.tables)):
+        for schema, names in held.items():
+            if names:
+                statements.append(f"DROP {kind} "
+                                  f"{', '.join(f'{ident(schema)}.{ident(n)}' for n in names)}")
+            statements.append(f"DROP SCHEMA {ident(schema)}")
+    if statements:
+        cur.execute(";\n".join(statements))
 
 
 def drop_stale_staging(cur: psycopg.Cursor, staging: str, target: str) -> None:

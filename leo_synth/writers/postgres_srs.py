@@ -46,5 +46,4 @@ def create_project_schema(cur: psycopg.Cursor, relations: list[Relation], projec
     if row is not None:
         raise LeoSynthError(f"schema {project} exists and was not made by leo-synth; choose "
                             f"another --srs-project or drop the schema")
-    for statement in project_schema_statements(relations, project):
-        cur.execute(statement)
+    cur.execute(";\n".join(project_schema_statements(relations, project)))
