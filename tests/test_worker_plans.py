@@ -34,11 +34,11 @@ def test_a_block_after_the_parents_plans_works_out_none(catalog,
     assert len(made) == len(state.person_relations)  # (the seed's plans were not made before)
     made.clear()
     kinds_planned = set(checksum._PLANS)
-    quirks_listed = set(quirks_apply._FOR)
+    quirks_listed = set(quirks_apply.quirks_for.cache)
     pools_made = derive._reference_pools.cache_info().misses
     generate._init_worker(state)
     generate.compute_block(0)
     assert made == []
     assert set(checksum._PLANS) == kinds_planned
-    assert set(quirks_apply._FOR) == quirks_listed
+    assert set(quirks_apply.quirks_for.cache) == quirks_listed
     assert derive._reference_pools.cache_info().misses == pools_made

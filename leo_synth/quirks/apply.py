@@ -8,6 +8,7 @@ import pyarrow as pa
 
 from leo_synth.engine.rng import stream
 from leo_synth.errors import LeoSynthError
+from leo_synth.memo import by_identity
 from leo_synth.quirks import (  # noqa: F401  (registers the quirks)
     codes,
     duplicates,
@@ -51,20 +52,12 @@ def quirk_problems(overrides: Any) -> list[str]:
     return problems
 
 
-_FOR: dict[int, tuple[Relation, list[Quirk]]] = {}
-"""Per relation (by identity, kept alive here): the quirks touching it."""
-
-
+@by_identity
 def quirks_for(relation: Relation) -> list[Quirk]:
     """The quirks touching a relation, value changes before added rows (worked out once per
     relation and process: a block asks for every relation's)."""
-    kept = _FOR.get(id(relation))
-    if kept is not None and kept[0] is relation:
-        return kept[1]
-    found = sorted((q for q in QUIRKS.values() if q.target(relation) is not None),
-                   key=lambda q: q.adds_rows)
-    _FOR[id(relation)] = (relation, found)
-    return found
+    return sorted((q for q in QUIRKS.values() if q.target(relation) is not None),
+                  key=lambda q: q.adds_rows)
 
 
 def apply_quirks(relation: Relation, batch: pa.RecordBatch, rates: dict[str, float],

@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leo_synth.memo import by_identity
 from leo_synth.spec.model import Relation, RelationColumn
 
 ADDED_ROW = "added_row"
@@ -238,20 +239,13 @@ class QuirkRun:
         self.table = pa.concat_tables([self.table, rows])
 
 
-_BY_TEMPLATE: dict[int, tuple[Relation, dict[str, RelationColumn]]] = {}
-"""Per relation (by identity, kept alive here): its columns by template column name."""
-
-
+@by_identity
 def columns_by_template(relation: Relation) -> dict[str, RelationColumn]:
     """The relation's columns by the name of the template column each is made from (the
     first, as a scan of the columns finds it), worked out once per relation and process."""
-    kept = _BY_TEMPLATE.get(id(relation))
-    if kept is not None and kept[0] is relation:
-        return kept[1]
     found: dict[str, RelationColumn] = {}
     for col in relation.columns:
         found.setdefault(col.spec.name, col)
-    _BY_TEMPLATE[id(relation)] = (relation, found)
     return found
 
 

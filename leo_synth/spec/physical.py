@@ -15,29 +15,25 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from leo_synth.memo import by_identity
 from leo_synth.resources import cache_dir, read_cached, write_cached
 from leo_synth.spec.model import Relation, RelationColumn
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
     import sqlalchemy as sa
 
-_SCHEMAS: dict[int, tuple[Relation, pa.Schema]] = {}
-"""Arrow schemas by relation identity (the relation kept alive beside its schema)."""
 _SCHEMA_IPC = "_arrow_schema_ipc"
 _FINGERPRINT = "_physical_fingerprint"
 """Keys of what :func:`keep_physical_forms` stores in a relation's ``__dict__``."""
 
 
+@by_identity
 def arrow_schema(relation: Relation) -> pa.Schema:
-    """Arrow schema of a relation, with column descriptions as field metadata."""
-    known = _SCHEMAS.get(id(relation))
-    if known is not None and known[0] is relation:
-        return known[1]
+    """Arrow schema of a relation, with column descriptions as field metadata (made once per
+    relation and process)."""
     kept = relation.__dict__.get(_SCHEMA_IPC)
-    schema = (pa.ipc.read_schema(pa.py_buffer(kept)) if kept is not None
-              else _arrow_schema(relation))
-    _SCHEMAS[id(relation)] = (relation, schema)
-    return schema
+    return (pa.ipc.read_schema(pa.py_buffer(kept)) if kept is not None
+            else _arrow_schema(relation))
 
 
 def physical_fingerprint(relation: Relation) -> str:

@@ -288,9 +288,8 @@ class ParquetWriter(FileWriter):
 
     def _write_encoded(self, relation: Relation, encoded: pa.Buffer | StoredBatch) -> None:
         with self.counting:
-            if isinstance(encoded, StoredBatch):  # (after any batch held: block order)
-                if self.held[relation.name]:
-                    self._spill(relation.name)
+            if isinstance(encoded, StoredBatch):  # a worker's: its relation has none held
+                assert not self.held[relation.name], "block order: read on disk, then held"
                 self.spilled[relation.name].append(encoded)
                 self.stored += 1
                 return

@@ -28,7 +28,12 @@ from leo_synth.spec.physical import (
     index_columns,
     table_comment,
 )
-from leo_synth.writers.postgres_safety import STAGING_MARKER, STAGING_SUFFIX, ident
+from leo_synth.writers.postgres_safety import (
+    STAGING_MARKER,
+    STAGING_SUFFIX,
+    ident,
+    quote_literal,
+)
 
 
 def staging_schema(relation: Relation) -> str:
@@ -40,15 +45,6 @@ def staging_name(relation: Relation) -> str:
     return f"{ident(staging_schema(relation))}.{ident(relation.name)}"
 
 
-def comment_literal(text: str) -> str:
-    """A string constant that reads back as ``text`` whatever ``standard_conforming_strings``
-    says (an escape string when it holds a backslash)."""
-    quoted = text.replace("'", "''")
-    if "\\" in quoted:
-        return "E'" + quoted.replace("\\", "\\\\") + "'"
-    return "'" + quoted + "'"
-
-
 def _staging_table(relation: Relation, metadata: sa.MetaData) -> sa.Table:
     return folded_sqlalchemy_table(relation, metadata, staging_schema(relation))
 
@@ -58,15 +54,15 @@ def staging_script(relations: list[Relation]) -> str:
     empty table with its table and column comments."""
     schemas = sorted({staging_schema(rel) for rel in relations})
     statements = [f"CREATE SCHEMA {ident(schema)}; COMMENT ON SCHEMA {ident(schema)} IS "
-                  f"{comment_literal(STAGING_MARKER)}" for schema in schemas]
+                  f"{quote_literal(STAGING_MARKER)}" for schema in schemas]
     tables = create_table_statements(relations, "postgresql", _staging_table,
                                      salt=" ".join(schemas))
     for rel, create in zip(relations, tables, strict=True):
         name = staging_name(rel)
         statements.append(create.strip())
-        statements.append(f"COMMENT ON TABLE {name} IS {comment_literal(table_comment(rel))}")
+        statements.append(f"COMMENT ON TABLE {name} IS {quote_literal(table_comment(rel))}")
         statements += [f"COMMENT ON COLUMN {name}.{ident(col.name)} IS "
-                       f"{comment_literal(column_comment(col))}" for col in rel.columns]
+                       f"{quote_literal(column_comment(col))}" for col in rel.columns]
     return ";\n".join(statements)
 
 

@@ -45,7 +45,12 @@ _SHOWN = 4
 
 
 def quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    """A string constant that reads back as ``text`` whatever ``standard_conforming_strings``
+    says (an escape string when it holds a backslash)."""
+    quoted = text.replace("'", "''")
+    if "\\" in quoted:
+        return "E'" + quoted.replace("\\", "\\\\") + "'"
+    return "'" + quoted + "'"
 
 
 def ident(name: str) -> str:
