@@ -12,8 +12,50 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
 
 ROLE = DATABASE = PASSWORD = "leo_synth_test"
+
+
+def database_url(pg_url: str, name: str) -> str:
+    """``pg_url`` pointed at database ``name`` on the same server."""
+    return urlunsplit(urlsplit(pg_url)._replace(path=f"/{name}"))
+
+
+def drop_database(pg_url: str, name: str) -> None:
+    """Drop a test's own database, with any sessions the test left in it.
+
+    Not ``WITH (FORCE)``: FORCE refuses outright when an autovacuum worker is in the database
+    (a process of no role the test role belongs to), which happens whenever a test has just
+    loaded and analysed tables. A plain DROP signals autovacuum and waits for it; the test's
+    own sessions are terminated first (same role, so allowed), and a drop that still finds
+    one (a backend not gone yet) is retried.
+    """
+    import psycopg  # the server finder itself runs without it
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        for attempt in range(20):
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = %s AND pid <> pg_backend_pid() "
+                         "AND usename = current_user", (name,))
+            try:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+
+
+def create_database(pg_url: str, name: str) -> str:
+    """A new empty database ``name`` (dropped first if a previous run left it); its URL."""
+    import psycopg
+
+    drop_database(pg_url, name)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return database_url(pg_url, name)
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

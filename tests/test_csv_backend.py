@@ -7,12 +7,13 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from postgres_server import create_database, drop_database
 
 from leo_synth.readers import checksums, read_manifest, read_postgres, read_sqlite
 from leo_synth.spec.model import Relation
@@ -83,10 +84,7 @@ def test_csv_loads_into_postgres_with_the_same_content(small_sqlite, small_csv,
     _, summary = small_sqlite
     parts = urlsplit(pg_url)
     database = parts.path.lstrip("/") + "_csv"
-    url = urlunsplit(parts._replace(path=f"/{database}"))
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        conn.execute(f'CREATE DATABASE "{database}"')
+    url = create_database(pg_url, database)
     try:
         result = subprocess.run([_tool("psql"), url, "-q", "-v", "ON_ERROR_STOP=1", "-f",
                                  "schema_postgresql.sql", "-f", "load_postgresql.sql"],
@@ -99,8 +97,7 @@ def test_csv_loads_into_postgres_with_the_same_content(small_sqlite, small_csv,
             srs = conn.execute('SELECT COUNT(*) FROM "2002237".LEO_Earnings').fetchone()[0]
         assert srs == summary.rows["leo_earnings"]
     finally:
-        with psycopg.connect(pg_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        drop_database(pg_url, database)
 
 
 def test_mssql_ddl_gives_srs_three_part_names(small_sqlite, small_csv) -> None:

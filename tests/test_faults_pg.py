@@ -15,11 +15,12 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from conftest import ROOT
+from postgres_server import create_database, drop_database
 from test_cli import LEO, assert_one_line_error
 
 from leo_synth.config import RunConfig
@@ -35,14 +36,9 @@ EMPLOYMENT_AND_HESA = "tables:\n  leo_employment: default\n  hesa: default\n"
 @pytest.fixture
 def fresh_url(pg_url: str) -> Iterator[str]:
     """A URL to an empty database of its own (made for each test, dropped after it)."""
-    parts = urlsplit(pg_url)
-    name = parts.path.lstrip("/") + "_faults"
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield urlunsplit(parts._replace(path="/" + name))
-    with psycopg.connect(pg_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    name = urlsplit(pg_url).path.lstrip("/") + "_faults"
+    yield create_database(pg_url, name)
+    drop_database(pg_url, name)
 
 
 def _request(tmp_path: Path, text: str) -> Path:

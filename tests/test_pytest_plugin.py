@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import duckdb  # noqa: F401  imported here, before any in-process session: pytester drops
 import psycopg  # modules a session imported, and DuckDB's native module cannot load twice
 import pytest
+from postgres_server import create_database, drop_database
 
 USER_TESTS = '''
 import json, sqlite3
@@ -91,13 +92,10 @@ def test_unreachable_postgres_skips_with_the_reason(pytester: pytest.Pytester) -
 def test_postgres_is_loaded_once_and_reused(pytester: pytest.Pytester, pg_url: str) -> None:
     """In a database of its own (the suite's other tests use pg_url's)."""
     name = f"{urlsplit(pg_url).path.lstrip('/')}_plugin"
-    url = urlunsplit(urlsplit(pg_url)._replace(path=f"/{name}"))
-    with psycopg.connect(pg_url, autocommit=True) as con:
-        con.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        try:
-            con.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.errors.InsufficientPrivilege as exc:
-            pytest.skip(f"the test role cannot create a database of its own: {exc}")
+    try:
+        url = create_database(pg_url, name)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        pytest.skip(f"the test role cannot create a database of its own: {exc}")
     try:
         _project(pytester, extra=f"leo_synth_postgres_url = {url}\n")
 
@@ -114,5 +112,4 @@ def test_postgres_is_loaded_once_and_reused(pytester: pytest.Pytester, pg_url: s
             want = lite.execute("select count(*) from leo_employment").fetchone()[0]
             assert pg.execute("select count(*) from leo_i2.leo_employment").fetchone()[0] == want
     finally:
-        with psycopg.connect(pg_url, autocommit=True) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(pg_url, name)
