@@ -12,6 +12,7 @@ and all are reported together.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Callable, Iterator
 from fnmatch import fnmatchcase
@@ -286,12 +287,29 @@ def parameter_problems(tree: Any, defaults: dict[str, Any]) -> list[str]:
     problems = [message for _, message in shape]
     misshapen = [path for path, _ in shape]
     for path, node in _walk(tree, ()):
+        candidates = _constraints_by_head().get((len(path), str(path[0]) if path else None))
+        if not candidates:
+            continue
         if any(path[:len(bad)] == bad or bad[:len(path)] == path for bad in misshapen):
             continue  # constraints read numbers: only where the shape is right
-        for pattern, kinds in CONSTRAINTS.items():
+        for pattern, kinds in candidates:
             if _matches(path, pattern):
                 problems += _constraint_problems(path, node, kinds)
     return problems
+
+
+@functools.cache
+def _constraints_by_head() -> dict[tuple[int, str | None], list[tuple[str, tuple[str, ...]]]]:
+    """``CONSTRAINTS`` by (segments, first segment), in their order: a path is tried only
+    against the patterns it could match (every pattern for every node of the tree was 290,000
+    matches, a fifth of a second per parameters file). First segments are section names,
+    never wildcards (asserted)."""
+    index: dict[tuple[int, str | None], list[tuple[str, tuple[str, ...]]]] = {}
+    for pattern, kinds in CONSTRAINTS.items():
+        parts = pattern.split(".")
+        assert not any(c in parts[0] for c in "*?["), f"wildcard section: {pattern}"
+        index.setdefault((len(parts), parts[0]), []).append((pattern, kinds))
+    return index
 
 
 def _constraint_problems(path: tuple, node: Any, kinds: tuple[str, ...]) -> list[str]:
