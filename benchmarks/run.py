@@ -41,7 +41,7 @@ from postgres_server import ensure_server  # noqa: E402
 from leo_synth import __version__  # noqa: E402
 from leo_synth.config import RunConfig  # noqa: E402
 from leo_synth.engine.generate import generate, load_checked_catalog  # noqa: E402
-from leo_synth.readers import read_parquet, read_postgres, read_sqlite  # noqa: E402
+from leo_synth.readers import read_parquet, read_postgres, read_sqlite_relations  # noqa: E402
 from leo_synth.spec.model import Relation  # noqa: E402
 from leo_synth.writers.sqlite import sqlite_batch, sqlite_values  # noqa: E402
 
@@ -63,7 +63,7 @@ def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> fl
 
 
 def _sqlite_tables(out: Path, relations: list[Relation]) -> list[tuple[str, pa.Table]]:
-    return [(rel.name, sqlite_batch(read_sqlite(out, rel))) for rel in relations]
+    return [(rel.name, sqlite_batch(table)) for rel, table in read_sqlite_relations(out, relations)]
 
 
 def _create_plain(execute: Callable[[str], object], tables: list[tuple[str, pa.Table]]) -> None:

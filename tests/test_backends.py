@@ -15,7 +15,7 @@ from leo_synth.readers import (
     read_manifest,
     read_parquet,
     read_postgres,
-    read_sqlite,
+    read_sqlite_relations,
 )
 from leo_synth.spec.physical import column_comment, index_columns, table_comment
 from leo_synth.srs_address import SrsNaming
@@ -31,7 +31,7 @@ def _manifest_checksums(db) -> dict[str, str]:
 
 def test_sqlite_content_matches_the_manifest(small_sqlite) -> None:
     db, summary = small_sqlite
-    read = checksums((rel, read_sqlite(db, rel)) for rel in summary.relations)
+    read = checksums(read_sqlite_relations(db, summary.relations))
     assert read == _manifest_checksums(db)
 
 

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pytest
 from postgres_server import create_database, drop_database
 
-from leo_synth.readers import checksums, read_manifest, read_postgres, read_sqlite
+from leo_synth.readers import checksums, read_manifest, read_postgres, read_sqlite_relations
 from leo_synth.spec.model import Relation
 from leo_synth.writers.schema_scripts import csv_file
 
@@ -65,16 +65,16 @@ def test_csv_loads_into_sqlite_with_the_same_content(small_sqlite, small_csv,
                              ".read load_sqlite.sql"], cwd=small_csv, capture_output=True,
                             text=True, timeout=300, check=False)
     assert result.returncode == 0 and not result.stderr, result.stderr
-    read = checksums((rel, read_sqlite(target, rel)) for rel in summary.relations)
-    expected = checksums((rel, _empty_strings_as_null(rel, read_sqlite(db, rel)))
-                         for rel in summary.relations)
+    read = checksums(read_sqlite_relations(target, summary.relations))
+    written = list(read_sqlite_relations(db, summary.relations))
+    nulled = [(rel, _empty_strings_as_null(rel, table)) for rel, table in written]
+    expected = checksums(nulled)
     assert read == expected
     # Only relations holding empty strings differ from the manifest.
     changed = {name for name, digest in _manifest_checksums(small_csv).items()
                if expected[name] != digest}
-    holding_empty = {rel.name for rel in summary.relations
-                     if not _empty_strings_as_null(rel, read_sqlite(db, rel)).equals(
-                         read_sqlite(db, rel))}
+    holding_empty = {rel.name for (rel, table), (_, null) in zip(written, nulled, strict=True)
+                     if not null.equals(table)}
     assert changed <= holding_empty, changed - holding_empty
 
 
