@@ -7,11 +7,11 @@ receives and the DDL every database gets cannot drift apart.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 from importlib.metadata import version as installed_version
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pyarrow as pa
 
@@ -21,6 +21,8 @@ from leo_synth.spec.model import Relation, RelationColumn
 
 if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
     import sqlalchemy as sa
+
+T = TypeVar("T")
 
 _SCHEMA_IPC = "_arrow_schema_ipc"
 _FINGERPRINT = "_physical_fingerprint"
@@ -114,36 +116,46 @@ def index_columns(relation: Relation) -> list[str]:
             if (col.spec.key or col.spec.references) and col.name not in primary]
 
 
-def create_table_statements(relations: list[Relation], dialect: str,
-                            make: Callable[[Relation, sa.MetaData], sa.Table], salt: str = ""
-                            ) -> list[str]:
-    """``CREATE TABLE`` statements of ``relations`` for the SQLAlchemy ``dialect`` named
-    (``"sqlite"``), the tables made by ``make``, compiled by SQLAlchemy once and then cached
-    on disk.
+def compiled_once(what: str, relations: list[Relation], salt: str, sources: Iterable[Path],
+                  compile_ddl: Callable[[], T]) -> T:
+    """``compile_ddl()``, DDL compiled by SQLAlchemy for ``relations``, computed once and then
+    cached on disk.
 
-    Compiling DDL for 18,000 columns costs more than generating a small extract, so the
-    statements are kept in the cache directory under a digest of everything they depend on:
-    each relation's :func:`physical_fingerprint`, the dialect, SQLAlchemy's version and the
-    sources of this module and of the SQL types, and ``salt`` (what else ``make`` depends on,
-    e.g. the schemas it puts the tables in). A cached run does not even import SQLAlchemy
-    (a fifth of a second).
+    Compiling DDL for 18,000 columns costs more than generating a small extract, so what it
+    gives is kept in the cache directory under a digest of everything it depends on: ``what``
+    (e.g. the dialect), each relation's :func:`physical_fingerprint`, SQLAlchemy's version,
+    the sources of this module, of the SQL types and ``sources`` (the modules that lay the DDL
+    out), and ``salt`` (whatever else it depends on, e.g. keys or the schemas the tables are
+    put in). A cached run does not even import SQLAlchemy (a fifth of a second).
     """
-    digest = hashlib.sha256(
-        f"{dialect} {installed_version('sqlalchemy')} {make.__qualname__} {salt}".encode())
-    for source in (Path(__file__), Path(__file__).with_name("types.py")):
+    digest = hashlib.sha256(f"{what} {installed_version('sqlalchemy')} {salt}".encode())
+    for source in (Path(__file__), Path(__file__).with_name("types.py"), *sources):
         digest.update(source.read_bytes())
     for rel in relations:
         digest.update(physical_fingerprint(rel).encode())
     root = cache_dir()
     path = root / f"ddl-{digest.hexdigest()[:32]}.pickle" if root is not None else None
     cached = read_cached(path)
-    if isinstance(cached, list) and len(cached) == len(relations):
+    if cached is not None:
         return cached
-    import sqlalchemy as sa
+    compiled = compile_ddl()
+    write_cached(path, compiled)
+    return compiled
 
-    compiler = import_module(f"sqlalchemy.dialects.{dialect}").dialect()
-    metadata = sa.MetaData()
-    statements = [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=compiler))
-                  for rel in relations]
-    write_cached(path, statements)
-    return statements
+
+def create_table_statements(relations: list[Relation], dialect: str,
+                            make: Callable[[Relation, sa.MetaData], sa.Table], salt: str = ""
+                            ) -> list[str]:
+    """``CREATE TABLE`` statements of ``relations`` for the SQLAlchemy ``dialect`` named
+    (``"sqlite"``), the tables made by ``make`` (``salt``: what else ``make`` depends on),
+    compiled once (:func:`compiled_once`)."""
+
+    def compile_ddl() -> list[str]:
+        import sqlalchemy as sa
+
+        compiler = import_module(f"sqlalchemy.dialects.{dialect}").dialect()
+        metadata = sa.MetaData()
+        return [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=compiler))
+                for rel in relations]
+
+    return compiled_once(dialect, relations, f"{make.__qualname__} {salt}", (), compile_ddl)

@@ -13,13 +13,23 @@ and SQLite dialects, and laid out as the matching backend lays them out:
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.dialects import mssql, postgresql, sqlite
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from leo_synth import srs_address
 from leo_synth.spec.model import Relation
-from leo_synth.spec.physical import folded_sqlalchemy_table, index_columns, sqlalchemy_table
+from leo_synth.spec.physical import (
+    compiled_once,
+    folded_sqlalchemy_table,
+    index_columns,
+    sqlalchemy_table,
+)
 from leo_synth.srs_address import SrsNaming
+from leo_synth.writers import postgres_srs
 from leo_synth.writers.postgres_srs import project_schema_statements
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
+    import sqlalchemy as sa
 
 DIALECTS = ("mssql", "postgresql", "sqlite")
 HEADER = "-- leo-synth synthetic data: no row describes a real person."
@@ -31,6 +41,8 @@ def csv_file(relation: Relation) -> str:
 
 
 def _dialect(name: str) -> sa.engine.Dialect:
+    from sqlalchemy.dialects import mssql, postgresql, sqlite
+
     if name == "mssql":
         dialect = mssql.dialect()
         dialect.server_version_info = (16, 0)  # SQL Server 2022: DATE, not the pre-2008 DATETIME
@@ -43,6 +55,8 @@ def _ddl(relation: Relation, metadata: sa.MetaData, dialect: sa.engine.Dialect,
          schema: str | None, fold: bool) -> list[str]:
     """CREATE TABLE with the primary key, then CREATE INDEX for the key and reference
     columns (named as the SQLite writer names them)."""
+    import sqlalchemy as sa
+
     make = folded_sqlalchemy_table if fold else sqlalchemy_table
     table = make(relation, metadata, schema)
     name = table.name
@@ -62,7 +76,21 @@ def _ddl(relation: Relation, metadata: sa.MetaData, dialect: sa.engine.Dialect,
 
 
 def schema_script(dialect_name: str, relations: list[Relation], naming: SrsNaming) -> str:
-    """The DDL that creates every relation in a dialect, as one script."""
+    """The DDL that creates every relation in a dialect, as one script, compiled once per
+    spec and naming (:func:`~leo_synth.spec.physical.compiled_once`: the three scripts cost
+    a CSV run 3 s, more than writing a thousand persons)."""
+    keys = repr([(rel.primary_key, index_columns(rel), naming.database(rel))
+                 for rel in relations])
+    return compiled_once(
+        f"schema script {dialect_name}", relations,
+        f"{naming.iteration} {naming.project} {keys}",
+        (Path(__file__), Path(postgres_srs.__file__), Path(srs_address.__file__)),
+        lambda: _schema_script(dialect_name, relations, naming))
+
+
+def _schema_script(dialect_name: str, relations: list[Relation], naming: SrsNaming) -> str:
+    import sqlalchemy as sa
+
     dialect = _dialect(dialect_name)
     metadata = sa.MetaData()
     lines = [HEADER, f"-- Iteration {naming.iteration}, SRS project {naming.project}; "
