@@ -13,14 +13,11 @@ import psycopg
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from conftest import one_per_builder
 from postgres_server import create_database, drop_database
 
 from leo_synth.readers import checksums, read_manifest, read_postgres, read_sqlite_relations
 from leo_synth.spec.model import Relation
-from leo_synth.srs_address import SrsNaming
-from leo_synth.writers import schema_scripts
-from leo_synth.writers.schema_scripts import DIALECTS, csv_file, schema_script
+from leo_synth.writers.schema_scripts import csv_file
 
 
 def _manifest_checksums(path: Path) -> dict[str, str]:
@@ -141,24 +138,3 @@ def test_folder_writers_abort_without_debris(catalog, tmp_path: Path, fmt: str) 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert [p.name for p in target.iterdir()] == ["_manifest.json"]
     assert "previous" in (target / "_manifest.json").read_text()
-
-
-def test_schema_scripts_are_compiled_once_and_follow_what_they_depend_on(
-        catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    relations = one_per_builder(catalog.relations())
-    naming = SrsNaming(2, "2002237")
-    monkeypatch.setenv("LEO_SYNTH_CACHE", "off")
-    fresh = {dialect: schema_script(dialect, relations, naming) for dialect in DIALECTS}
-    monkeypatch.setenv("LEO_SYNTH_CACHE", str(tmp_path))
-    assert {d: schema_script(d, relations, naming) for d in DIALECTS} == fresh  # compiled
-    assert len(list(tmp_path.glob("ddl-*.pickle"))) == len(DIALECTS)
-
-    def not_compiled(*args: object) -> str:
-        raise AssertionError("compiled again")
-
-    monkeypatch.setattr(schema_scripts, "_schema_script", not_compiled)
-    assert {d: schema_script(d, relations, naming) for d in DIALECTS} == fresh  # read back
-    with pytest.raises(AssertionError, match="compiled again"):  # another project's names
-        schema_script("mssql", relations, SrsNaming(2, "2001234"))
-    with pytest.raises(AssertionError, match="compiled again"):
-        schema_script("sqlite", relations[:-1], naming)  # (other relations)

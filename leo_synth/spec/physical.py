@@ -7,6 +7,7 @@ receives and the DDL every database gets cannot drift apart.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterable
 from importlib import import_module
 from importlib.metadata import version as installed_version
@@ -148,7 +149,7 @@ def create_table_statements(relations: list[Relation], dialect: str,
                             ) -> list[str]:
     """``CREATE TABLE`` statements of ``relations`` for the SQLAlchemy ``dialect`` named
     (``"sqlite"``), the tables made by ``make`` (``salt``: what else ``make`` depends on),
-    compiled once (:func:`compiled_once`)."""
+    compiled once (:func:`compiled_once`; ``make``'s module is among the sources)."""
 
     def compile_ddl() -> list[str]:
         import sqlalchemy as sa
@@ -158,4 +159,6 @@ def create_table_statements(relations: list[Relation], dialect: str,
         return [str(sa.schema.CreateTable(make(rel, metadata)).compile(dialect=compiler))
                 for rel in relations]
 
-    return compiled_once(dialect, relations, f"{make.__qualname__} {salt}", (), compile_ddl)
+    maker = sys.modules[make.__module__].__file__  # (an edit of ``make`` changes the DDL)
+    return compiled_once(dialect, relations, f"{make.__qualname__} {salt}",
+                         (Path(maker),) if maker else (), compile_ddl)
