@@ -1,5 +1,5 @@
-"""What ``generate`` imports: a small run to SQLite or Parquet, by the command line or the
-Python API, loads no library it does not use.
+"""What ``generate`` imports: a small run to any format, by the command line (or to SQLite
+by the Python API), loads no library it does not use.
 
 Measured by instrumentation (the modules a fresh interpreter holds after the run), never by
 timing. pandas is kept out of the command line's own process only (``arrow_pandas``): pyarrow
@@ -13,8 +13,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from postgres_server import create_database, drop_database
 
 from leo_synth.resources import cache_dir
 
@@ -41,18 +43,19 @@ if sys.argv[1] == "api":
 else:
     from leo_synth.cli import main
     sys.argv = ["leo-synth", "generate", "--persons", "10", "--format", sys.argv[1], "--out",
-                sys.argv[2], "--quiet"]
+                sys.argv[2], "--if-exists", "replace", "--quiet"]
     main()  # as the console script does: the process's own command line
 """
 
 
-def modules_after_generate(how: str, out: Path) -> set[str]:
+def modules_after_generate(how: str, out: Path | str, cwd: Path) -> set[str]:
     """The modules of a fresh interpreter after a 10-person run: ``how`` is the command
-    line's ``--format`` or ``api`` (``leo_synth.generate`` to SQLite)."""
+    line's ``--format`` or ``api`` (``leo_synth.generate`` to SQLite), ``out`` a path or a
+    PostgreSQL URL."""
     result = subprocess.run([sys.executable, "-c", RUN, how, str(out)], capture_output=True,
-                            text=True, timeout=300, cwd=out.parent)  # no config/default.yaml
+                            text=True, timeout=300, cwd=cwd)  # no config/default.yaml
     assert result.returncode == 0, result.stderr
-    assert out.exists()
+    assert isinstance(out, str) or out.exists()
     return set(json.loads(result.stdout.splitlines()[-1]))
 
 
@@ -61,11 +64,35 @@ def test_generate_imports_only_what_it_uses(tmp_path: Path,
     """After a first run has filled the caches (catalog, DDL, place names)."""
     if cache_dir() is None:  # the caches are what spares the imports: give the runs one
         monkeypatch.setenv("LEO_SYNTH_CACHE", str(tmp_path / "cache"))
-    modules_after_generate("sqlite", tmp_path / "first.sqlite")
+    modules_after_generate("sqlite", tmp_path / "first.sqlite", tmp_path)
     for how, out in (("sqlite", tmp_path / "leo.sqlite"), ("parquet", tmp_path / "leo_pq"),
                      ("api", tmp_path / "api.sqlite")):
-        loaded = modules_after_generate(how, out)
+        loaded = modules_after_generate(how, out, tmp_path)
         assert {"leo_synth.relations.fill", "pyarrow", "pyarrow.parquet" if how == "parquet"
                 else "adbc_driver_sqlite"} <= loaded, how  # the instrument sees imports
         unused = {*NOT_FOR_GENERATE, *(NOT_FOR_THE_COMMAND if how != "api" else ())}
         assert not loaded & unused, (how, sorted(loaded & unused))
+
+
+OWN_LIBRARY = {"csv": "pyarrow.csv", "duckdb": "duckdb", "postgres": "psycopg"}
+"""What a run to each of the other formats must import (and may, though others may not)."""
+
+
+@pytest.mark.parametrize("how", ["csv", "duckdb",
+                                 pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_other_formats_import_no_sqlalchemy_once_their_ddl_is_cached(
+        how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        request: pytest.FixtureRequest) -> None:
+    if cache_dir() is None:
+        monkeypatch.setenv("LEO_SYNTH_CACHE", str(tmp_path / "cache"))
+    out: Path | str = tmp_path / f"leo_{how}"
+    if how == "postgres":  # a database of its own: the suite's is the session's small run
+        pg_url = request.getfixturevalue("pg_url")
+        name = f"{urlsplit(pg_url).path.lstrip('/')}_imports"
+        out = create_database(pg_url, name)
+        request.addfinalizer(lambda: drop_database(pg_url, name))
+    modules_after_generate(how, out, tmp_path)  # compiles and caches the format's DDL
+    loaded = modules_after_generate(how, out, tmp_path)
+    assert {"leo_synth.relations.fill", OWN_LIBRARY[how]} <= loaded, how
+    unused = {*NOT_FOR_GENERATE, *NOT_FOR_THE_COMMAND} - {OWN_LIBRARY[how]}
+    assert not loaded & unused, (how, sorted(loaded & unused))

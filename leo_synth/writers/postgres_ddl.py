@@ -18,7 +18,7 @@ keys, indexes (named by PostgreSQL as before) and statistics.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import (
@@ -34,6 +34,9 @@ from leo_synth.writers.postgres_safety import (
     ident,
     quote_literal,
 )
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only where DDL is compiled (a cache miss)
+    import sqlalchemy as sa
 
 
 def staging_schema(relation: Relation) -> str:

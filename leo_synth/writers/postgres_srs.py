@@ -14,10 +14,13 @@ mark, never a schema leo-synth did not make.
 
 from __future__ import annotations
 
-import psycopg
+from typing import TYPE_CHECKING
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.spec.model import Relation
+
+if TYPE_CHECKING:  # the CSV writer's scripts use this module without a database
+    import psycopg
 
 PROJECT_SCHEMA_MARK = "leo-synth SRS project schema: a view of every relation of the extract"
 
