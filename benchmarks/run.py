@@ -10,9 +10,13 @@ run's output, one table at a time): pyarrow ``write_table`` (zstd) for Parquet; 
 faster of ADBC's bulk ingest and one transaction of ``executemany`` per table (journal and sync
 off, no indexes); for PostgreSQL a ``COPY`` of each table's Arrow-rendered CSV into a scratch
 schema (no keys, no indexes). The ratio is the plain writer's seconds over leo-synth's (1.0: as
-fast as just writing the data). Peak RSS is the benchmark process's and its workers'
-high-water mark so far (it only grows across the rows of one invocation: run one
-configuration per invocation to compare memory).
+fast as just writing the data). CPU seconds are user plus system time: leo-synth's of the
+benchmark process and its worker processes during the run (not a PostgreSQL server's), the plain
+writer's of its process (its threads included). On a shared machine the seconds vary from run
+to run with the neighbours' load; the CPU seconds much less, and the line above each table
+times a fixed Python loop, for comparing machines and moments. Peak RSS is the benchmark
+process's and its workers' high-water mark so far (it only grows across the rows of one
+invocation: run one configuration per invocation to compare memory).
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -53,13 +58,47 @@ def peak_rss_mb() -> float:
     return max(own, children) / 1024
 
 
-def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> float:
+@dataclass
+class Cost:
+    """Wall-clock and CPU (user plus system) seconds of one piece of work."""
+
+    seconds: float
+    cpu: float
+
+
+@contextlib.contextmanager
+def measured(cost: list[Cost], children: bool = False) -> Iterator[None]:
+    """Time the block into ``cost`` (one entry appended): this process's CPU, plus with
+    ``children`` that of its child processes reaped meanwhile (a run's workers)."""
+    def cpu() -> float:
+        usage = [resource.getrusage(resource.RUSAGE_SELF)]
+        if children:
+            usage.append(resource.getrusage(resource.RUSAGE_CHILDREN))
+        return sum(u.ru_utime + u.ru_stime for u in usage)
+
+    wall, used = time.perf_counter(), cpu()
+    yield
+    cost.append(Cost(time.perf_counter() - wall, cpu() - used))
+
+
+def loop_seconds() -> float:
+    """A fixed 30-million-step Python loop: 0.85 s on the 2-core machine of the records from
+    2026-12-01 at a quiet moment, 1.3 s at a busier one (same code, same hour)."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(30_000_000):
+        total += step
+    return time.perf_counter() - started
+
+
+def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
     """pyarrow writing the run's tables (read back from its output) with zstd."""
     tables = [read_parquet(out, rel) for rel in relations]
-    started = time.perf_counter()
-    for i, table in enumerate(tables):
-        pq.write_table(table, tmp / f"plain{i}.parquet", compression="zstd")
-    return time.perf_counter() - started
+    cost: list[Cost] = []
+    with measured(cost):
+        for i, table in enumerate(tables):
+            pq.write_table(table, tmp / f"plain{i}.parquet", compression="zstd")
+    return cost[0]
 
 
 def _sqlite_tables(out: Path, relations: list[Relation]) -> list[tuple[str, pa.Table]]:
@@ -72,11 +111,11 @@ def _create_plain(execute: Callable[[str], object], tables: list[tuple[str, pa.T
         execute(f'CREATE TABLE "{name}" ({columns})')
 
 
-def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> float:
+def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
     """One transaction of executemany per table, journal and sync off."""
     target.unlink(missing_ok=True)
-    started = time.perf_counter()
-    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
+    cost: list[Cost] = []
+    with measured(cost), contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("BEGIN")
@@ -86,16 +125,16 @@ def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> flo
             conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
                              zip(*columns, strict=True))
         conn.execute("COMMIT")
-    return time.perf_counter() - started
+    return cost[0]
 
 
-def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> float:
+def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
     """ADBC's bulk ingest of each table, one transaction, journal and sync off."""
     import adbc_driver_sqlite.dbapi
 
     target.unlink(missing_ok=True)
-    started = time.perf_counter()
-    with adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
+    cost: list[Cost] = []
+    with measured(cost), adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
             conn.cursor() as cur:
         cur.execute("PRAGMA journal_mode=OFF")
         cur.execute("PRAGMA synchronous=OFF")
@@ -104,17 +143,17 @@ def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> float:
         for name, table in tables:
             cur.adbc_ingest(name, table, mode="append")
         cur.execute("COMMIT")
-    return time.perf_counter() - started
+    return cost[0]
 
 
-def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> float:
+def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
     """The fastest plain SQLite load of the run's tables (read back from its output)."""
     tables = _sqlite_tables(out, relations)
     return min(adbc_seconds(tables, tmp / "plain.sqlite"),
-               executemany_seconds(tables, tmp / "plain.sqlite"))
+               executemany_seconds(tables, tmp / "plain.sqlite"), key=lambda c: c.seconds)
 
 
-def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> float:
+def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> Cost:
     """COPY of the run's tables (read back, rendered as CSV by Arrow) into a scratch schema."""
     import psycopg
 
@@ -124,18 +163,18 @@ def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> fl
     schema = "leo_synth_bench_plain"
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # the benchmark's own scratch
-        started = time.perf_counter()
-        cur.execute(f"CREATE SCHEMA {schema}")
-        for rel, table in tables:
-            name = rel.name.lower()
-            cur.execute(f'CREATE TABLE {schema}."{name}" (LIKE "{rel.database}"."{name}")')
-            with cur.copy(f'COPY {schema}."{name}" FROM STDIN WITH (FORMAT csv)') as copy:
-                copy.write(copy_csv(rel, table))
-        conn.commit()
-        seconds = time.perf_counter() - started
+        cost: list[Cost] = []
+        with measured(cost):
+            cur.execute(f"CREATE SCHEMA {schema}")
+            for rel, table in tables:
+                name = rel.name.lower()
+                cur.execute(f'CREATE TABLE {schema}."{name}" (LIKE "{rel.database}"."{name}")')
+                with cur.copy(f'COPY {schema}."{name}" FROM STDIN WITH (FORMAT csv)') as copy:
+                    copy.write(copy_csv(rel, table))
+            conn.commit()
         cur.execute(f"DROP SCHEMA {schema} CASCADE")
         conn.commit()
-    return seconds
+    return cost[0]
 
 
 PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds,
@@ -154,9 +193,11 @@ def main() -> None:
     args = parser.parse_args()
     catalog = load_checked_catalog()
     pg_url, _ = ensure_server() if "postgres" in args.formats else (None, "")
-    lines = ["| persons | format | workers | seconds | rows | cells | rows/s | peak RSS MB | "
-             "plain writer s | ratio |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    machine = loop_seconds()
+    print(f"machine check: a 30-million-step Python loop took {machine:.2f} s", flush=True)
+    lines = ["| persons | format | workers | seconds | CPU s | rows | cells | rows/s | "
+             "peak RSS MB | plain writer s | plain CPU s | ratio |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
         for persons in args.persons:
             for fmt in args.formats:
@@ -166,26 +207,29 @@ def main() -> None:
                     out = pg_url if fmt == "postgres" else str(Path(tmp) / f"bench.{fmt}")
                     config = RunConfig(persons=persons, workers=workers, format=fmt, out=out,
                                        if_exists="replace")
-                    summary = generate(config, catalog)
+                    run: list[Cost] = []
+                    with measured(run, children=True):
+                        summary = generate(config, catalog)
                     rss = peak_rss_mb()
                     rate = summary.total_rows / summary.seconds
                     cells = sum(summary.rows[rel.name] * len(rel.columns)
                                 for rel in summary.relations)
                     if fmt in PLAIN:
                         target = out if fmt == "postgres" else Path(out)
-                        seconds = PLAIN[fmt](target, summary.relations, Path(tmp))
-                        plain = f"{seconds:.1f} | {seconds / summary.seconds:.2f}"
+                        cost = PLAIN[fmt](target, summary.relations, Path(tmp))
+                        plain = (f"{cost.seconds:.1f} | {cost.cpu:.1f} | "
+                                 f"{cost.seconds / summary.seconds:.2f}")
                     else:
-                        plain = " | "
+                        plain = " | | "
                     line = (f"| {persons:,} | {fmt} | {workers} | {summary.seconds:.1f} | "
-                            f"{summary.total_rows:,} | {cells:,} | {rate:,.0f} | {rss:,.0f} | "
-                            f"{plain} |")
+                            f"{run[0].cpu:.1f} | {summary.total_rows:,} | {cells:,} | "
+                            f"{rate:,.0f} | {rss:,.0f} | {plain} |")
                     print(line, flush=True)
                     lines.append(line)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     header = (f"\n## {dt.date.today().isoformat()} - leo-synth {__version__}, Python "
               f"{platform.python_version()}, {os.cpu_count()} CPUs, load average at the "
-              f"end {load}\n\n")
+              f"end {load}; a 30-million-step Python loop {machine:.2f} s at the start\n\n")
     if args.note:
         header += args.note + "\n\n"
     if not args.no_record:
