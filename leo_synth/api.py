@@ -103,14 +103,18 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
              if_exists: str = "fail", workers: int = 1, iteration: int = 2,
              block_size: int = 5_000, parameters: str | PathLike[str] | None = None,
              progress: Callable[[int, int, int], None] | None = None,
-             engine: str = "local", scheduler: str | None = None) -> GenerateSummary:
+             engine: str = "local", scheduler: str | None = None,
+             relation_progress: Callable[[int, int, int], None] | None = None
+             ) -> GenerateSummary:
     """Generate the extract and write it, like ``leo-synth generate``.
 
     ``format`` is ``sqlite`` (``out`` a file), ``parquet`` (a folder) or ``postgres`` (a
     ``postgresql://`` URL); an existing output is replaced only with ``if_exists="replace"``.
     ``request`` narrows the run to a variable request's tables and variables. The output is
     the same for any ``workers``. ``progress(blocks_done, blocks_total, rows)`` is called
-    after each block. ``engine="dask"`` (with ``format="parquet"``) runs the blocks as Dask
+    after each block, ``relation_progress(results_done, results_total, rows)`` as each
+    relation's rows of a block are written (a result per block and person-driven relation:
+    progress within a block). ``engine="dask"`` (with ``format="parquet"``) runs the blocks as Dask
     tasks on ``scheduler`` (an address, or a LocalCluster when None) and writes a partitioned
     Parquet dataset (README "Running on a cluster"). Returns a :class:`GenerateSummary`; raises
     :class:`~leo_synth.errors.LeoSynthError` on bad settings or an unusable output.
@@ -125,7 +129,8 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
         parameters=str(parameters) if parameters is not None else None, engine=engine,
         scheduler=scheduler)
     catalog = load_checked_catalog()
-    summary = run(config, catalog, progress=progress, select=_request_selector(request, catalog))
+    summary = run(config, catalog, progress=progress, select=_request_selector(request, catalog),
+                  relation_progress=relation_progress)
     return GenerateSummary(
         path=redact(summary.target) if config.format == "postgres" else summary.target,
         format=config.format, relations={rel.name: summary.rows[rel.name]

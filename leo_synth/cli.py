@@ -186,21 +186,26 @@ def _whole_or_text(value: str | None) -> int | str | None:
 
 class Progress:
     """What a run is doing, on stderr: a first line at once (format, target, relations,
-    persons, blocks, workers, estimated size on disk), then per block a bar with the ETA
-    (click's progress bar on a terminal; a line every 10% with the ETA otherwise), then the
-    commit's phases named as they begin (keys and indexes, the manifest, publishing)."""
+    persons, blocks, workers, estimated size on disk), then progress within the blocks,
+    relation by relation as their rows reach the writer, with the ETA (click's progress bar
+    on a terminal; a line every 10% otherwise), then the commit's phases named as they begin
+    (keys and indexes, the Parquet files, publishing)."""
 
     PHASES: ClassVar[dict[str, str]] = {
         "files": "finishing the relations' Parquet files (each written once it has its rows)",
         "index": "creating keys and indexes",
         "publish": "publishing the output",
     }
+    BAR_RENDERS = 400
+    """At most about this many redraws of the bar in a run (a million persons make 37,000
+    relation results)."""
 
     def __init__(self, redact: Callable[[str], str] = str) -> None:
         self.started = time.perf_counter()
         self.redact = redact
         self.bar: Any = None
-        self.last_decile = -1
+        self.last_decile = 0  # (the first line at 10%: the first results say little of the ETA)
+        self._blocks = 0
 
     def phase(self, name: str, **facts: Any) -> None:
         if name == "start":
@@ -216,15 +221,18 @@ class Progress:
         from leo_synth.engine.estimate import human_bytes
 
         self._blocks = facts["blocks"]
+        results = facts.get("results") or 0
         size = facts.get("estimated_bytes")
         estimate = f", about {human_bytes(size)} on disk" if size else ""
         workers = f" on {facts['workers']}" if facts.get("workers") else ""
         click.echo(f"leo-synth: writing {facts['fmt']} to {self.redact(facts['target'])}: "
                    f"{facts['relations']} relations, {facts['persons']:,} persons in "
                    f"{facts['blocks']:,} block(s){workers}{estimate}", err=True)
-        if sys.stderr.isatty():
-            self.bar = click.progressbar(length=facts["blocks"], label="blocks",
-                                         show_eta=True, show_pos=True, file=sys.stderr)
+        if sys.stderr.isatty() and results:
+            self.bar = click.progressbar(
+                length=results, label="generating", show_eta=True, show_percent=True,
+                show_pos=False, item_show_func=lambda item: item, file=sys.stderr,
+                update_min_steps=max(1, results // self.BAR_RENDERS))
 
     def _end_bar(self) -> None:
         if self.bar is not None:
@@ -234,17 +242,21 @@ class Progress:
     def _elapsed(self) -> str:
         return f"{time.perf_counter() - self.started:.0f} s"
 
-    def __call__(self, done: int, total: int, rows: int) -> None:
+    def relation(self, done: int, total: int, rows: int) -> None:
+        """A relation's rows of a block reached the writer: ``done`` of the run's ``total``
+        relation results (blocks times person-driven relations)."""
+        blocks = done * self._blocks // total  # (whole blocks' worth of results)
         if self.bar is not None:
-            self.bar.update(1)
+            self.bar.update(1, f"{blocks}/{self._blocks} blocks")
             return
-        decile = int(done / total * 10)
+        fraction = done / total
+        decile = int(fraction * 10)
         if decile > self.last_decile:
             self.last_decile = decile
             elapsed = time.perf_counter() - self.started
-            eta = elapsed / done * (total - done)
-            click.echo(f"leo-synth: {done}/{total} blocks ({done / total:.0%}), {rows:,} rows, "
-                       f"{elapsed:.0f} s, about {eta:.0f} s to go", err=True)
+            eta = elapsed / fraction * (1 - fraction)
+            click.echo(f"leo-synth: {blocks}/{self._blocks} blocks ({fraction:.0%}), "
+                       f"{rows:,} rows, {elapsed:.0f} s, about {eta:.0f} s to go", err=True)
 
 
 @main.command()
@@ -377,8 +389,9 @@ def _generate(config: RunConfig, request_path: Path | None, for_report: bool,
         select = report_selector(default_targets())
     progress = None if quiet else Progress(redact)
     with _young_collections_rarer():
-        summary = run(config, catalog, progress=progress, select=select,
-                      phase=progress.phase if progress else None)
+        summary = run(config, catalog, select=select,
+                      phase=progress.phase if progress else None,
+                      relation_progress=progress.relation if progress else None)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
     target = redact(summary.target)

@@ -4,6 +4,7 @@ stderr, a non-zero exit and nothing half-written."""
 from __future__ import annotations
 
 import hashlib
+import re
 import signal
 import sqlite3
 import subprocess
@@ -69,8 +70,13 @@ def test_generate_prints_rows_and_summary(tmp_path: Path, catalog) -> None:
     assert progress[0].endswith(" MB on disk")
     assert any(line.startswith("leo-synth: 2/2 blocks (100%)") and "to go" in line
                for line in progress)
+    # progress within the blocks: the relations' results of the first block count already
+    counted = [line for line in progress if re.match(r"leo-synth: \d/2 blocks \(", line)]
+    assert counted[0].startswith("leo-synth: 0/2 blocks (10%)"), counted
+    assert [int(line.split("(")[1].split("%")[0]) for line in counted] == list(
+        range(10, 101, 10)), counted
     phases = [line.split(":")[1].strip() for line in progress
-              if not line.startswith(("leo-synth: writing", "leo-synth: 1/", "leo-synth: 2/"))]
+              if line not in counted and not line.startswith("leo-synth: writing")]
     # (each relation is indexed once it has all its rows, before the commit)
     assert [p.split(" (")[0] for p in phases] == ["committing", "publishing the output"], progress
 
@@ -83,7 +89,8 @@ def test_generate_parquet_names_the_file_writing_phase(tmp_path: Path) -> None:
                  "--out", str(tmp_path / "leo"))
     assert result.returncode == 0, result.stderr
     phases = [line.split(":")[1].strip().split(" (")[0]
-              for line in result.stderr.splitlines()[1:] if not line.startswith("leo-synth: 1/")]
+              for line in result.stderr.splitlines()[1:]
+              if not re.match(r"leo-synth: \d/1 blocks \(", line)]
     assert phases == ["committing", "finishing the relations' Parquet files",
                       "publishing the output"], result.stderr
 

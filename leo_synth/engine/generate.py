@@ -378,15 +378,19 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
              progress: Callable[[int, int, int], None] | None = None,
              select: Callable[[list[Relation]], list[Relation]] | None = None,
              schema_dir: Path | None = None, writer: Writer | None = None,
-             phase: Callable[..., None] | None = None) -> RunSummary:
+             phase: Callable[..., None] | None = None,
+             relation_progress: Callable[[int, int, int], None] | None = None) -> RunSummary:
     """Generate the extract described by ``config`` and write it to its target.
 
-    ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block. A
+    ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block, and
+    ``relation_progress(results_done, results_total, rows_so_far)`` as each relation's rows of
+    a block reach the writer (progress within a block: a run has a result per block and
+    person-driven relation, ``results_total``, also told to ``phase("start")``). A
     ``writer`` given replaces the one ``config.format`` and ``config.out`` name (e.g. a
     :class:`~leo_synth.writers.memory.MemoryWriter`). ``phase(name, **facts)`` is told when
     the run starts writing (``"start"``: relations, persons, blocks, target, fmt, engine,
-    workers, estimated_bytes), when it commits (``"commit"``) and the commit's phases as the
-    writer reaches them (``"index"``, ``"publish"``). ``config.engine`` chooses who computes
+    workers, estimated_bytes, results), when it commits (``"commit"``) and the commit's phases
+    as the writer reaches them (``"index"``, ``"publish"``). ``config.engine`` chooses who computes
     the blocks: this machine's process pool, or Dask tasks (engine/dask_blocks.py). With
     ``config.part`` set, only that part's share of the blocks is generated, into the part's
     own target (engine/parts.py).
@@ -417,11 +421,14 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     rows = {rel.name: 0 for rel in relations}
     delivered = [0] * len(relations)
     """Per relation, the blocks whose results the writer has had."""
+    results_total = n_blocks * sum(not registry.BUILDERS[rel.table.builder].static
+                                   for rel in relations)
+    results_done = 0
     if phase:
         writer.on_phase = phase
         phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
               target=target, fmt=config.format, workers=engine.workers_label,
-              engine=config.engine,
+              engine=config.engine, results=results_total,
               estimated_bytes=estimated_bytes(engine.layout or config.format, relations,
                                               catalog, _persons_in(config, blocks)))
     try:
@@ -457,6 +464,9 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
                     delivered[index] += 1
                     if delivered[index] == n_blocks:  # its last rows: the writer may go on
                         writer.finish(relations[index])
+                    results_done += 1
+                    if relation_progress:
+                        relation_progress(results_done, results_total, sum(rows.values()))
                 if progress:
                     progress(done, n_blocks, sum(rows.values()))
                 pause_point("write")
