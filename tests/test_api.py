@@ -72,9 +72,15 @@ def test_extract_names_tables_requests_and_rejects_unknown_names(catalog) -> Non
 
 def test_generate_writes_and_summarises(tmp_path: Path) -> None:
     out = tmp_path / "api.sqlite"
+    told: list[tuple[int, int, int]] = []
     summary = leo_synth.generate(persons=120, seed=5, out=out,
-                                 request=ROOT / "examples" / "request.yaml")
+                                 request=ROOT / "examples" / "request.yaml",
+                                 relation_progress=lambda *call: told.append(call))
     assert summary.path == str(out) and summary.format == "sqlite" and summary.persons == 120
+    # one block: a result per relation of the request (none is run-level: lars is left out)
+    assert told == [(done, len(summary.relations), told[done - 1][2])
+                    for done in range(1, len(summary.relations) + 1)]
+    assert told[-1][2] == summary.rows
     with sqlite3.connect(out) as con:
         for name, rows in summary.relations.items():
             assert con.execute(f'select count(*) from "{name}"').fetchone()[0] == rows, name
