@@ -49,6 +49,7 @@ LAZY_COMMANDS = {
     "report": "leo_synth.report.command:report",
     "request-template": "leo_synth.request_command:request_template",
     "sql": "leo_synth.tsql.command:sql",
+    "verify": "leo_synth.verify_command:verify",
 }
 """Commands living in their own packages, imported only when run (or listed by --help), so
 that ``generate`` does not pay for importing the dictionary, the report or the T-SQL layer."""

@@ -36,6 +36,7 @@ def connect_for_query(path: Path) -> sqlite3.Connection:
 
 if TYPE_CHECKING:
     import duckdb
+    import psycopg
 
 
 def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
@@ -49,7 +50,7 @@ def _from_rows(relation: Relation, rows: list[tuple]) -> pa.Table:
 def read_sqlite(path: Path, relation: Relation) -> pa.Table:
     """A relation of a generated SQLite file (dates come back as ISO text)."""
     with contextlib.closing(connect_readonly(path)) as conn:
-        return _sqlite_table(conn, relation)
+        return sqlite_table(conn, relation)
 
 
 def read_sqlite_relations(path: Path, relations: Iterable[Relation]
@@ -59,10 +60,11 @@ def read_sqlite_relations(path: Path, relations: Iterable[Relation]
     connection per relation spent most of a small file's reading there)."""
     with contextlib.closing(connect_readonly(path)) as conn:
         for relation in relations:
-            yield relation, _sqlite_table(conn, relation)
+            yield relation, sqlite_table(conn, relation)
 
 
-def _sqlite_table(conn: sqlite3.Connection, relation: Relation) -> pa.Table:
+def sqlite_table(conn: sqlite3.Connection, relation: Relation) -> pa.Table:
+    """A relation's columns (``relation.columns``) read through an open connection."""
     names = ", ".join(f'"{c.name}"' for c in relation.columns)
     return _from_rows(relation, conn.execute(f'SELECT {names} FROM "{relation.name}"').fetchall())
 
@@ -71,10 +73,15 @@ def read_postgres(url: str, relation: Relation) -> pa.Table:
     """A relation of a generated PostgreSQL database (lower-case identifiers)."""
     import psycopg
 
-    names = ", ".join(f'"{c.name.lower()}"' for c in relation.columns)
     with psycopg.connect(url) as conn:
-        rows = conn.execute(
-            f'SELECT {names} FROM "{relation.database}"."{relation.name.lower()}"').fetchall()
+        return postgres_table(conn, relation)
+
+
+def postgres_table(conn: psycopg.Connection, relation: Relation) -> pa.Table:
+    """A relation's columns (``relation.columns``) read through an open connection."""
+    names = ", ".join(f'"{c.name.lower()}"' for c in relation.columns)
+    rows = conn.execute(
+        f'SELECT {names} FROM "{relation.database}"."{relation.name.lower()}"').fetchall()
     return _from_rows(relation, rows)
 
 

@@ -1,0 +1,105 @@
+"""``leo-synth verify``: outputs read back against their manifests, and a split run's parts."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import ROOT, SMALL, one_per_builder
+
+from leo_synth.cli import main
+from leo_synth.engine.generate import generate
+from leo_synth.verify import combine_parts, open_output
+
+
+def verify(*args: str) -> Result:
+    return CliRunner().invoke(main, ["verify", *args])
+
+
+def test_every_backend_reads_back_as_its_manifest_says(small_sqlite, small_parquet,
+                                                        small_duckdb, small_postgres) -> None:
+    result = verify(str(small_sqlite[0]), str(small_parquet), str(small_duckdb), small_postgres)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 4 and all("every relation matches the manifest (1,000 persons, seed 7)"
+                                   in line for line in lines), lines
+    # the same run in another format: every relation's checksum the same
+    same = verify(str(small_sqlite[0]), "--against", str(small_parquet), "--no-data")
+    assert same.exit_code == 0 and "rows and checksum equal" in same.output, same.output
+
+
+def test_a_changed_value_and_a_missing_relation_are_named(small_sqlite, small_parquet,
+                                                          tmp_path: Path) -> None:
+    copy = tmp_path / "leo.sqlite"
+    shutil.copy(small_sqlite[0], copy)
+    with sqlite3.connect(copy) as db:
+        db.execute("UPDATE leo_earnings SET Earnings = Earnings + 1 "
+                   "WHERE rowid = (SELECT min(rowid) FROM leo_earnings)")
+        db.execute("DELETE FROM leo_benefit WHERE rowid = (SELECT min(rowid) FROM leo_benefit)")
+        db.execute("DROP TABLE lars")
+    result = verify(str(copy))
+    assert result.exit_code == 1, result.output
+    problems = result.output.splitlines()
+    assert any("leo_i2.leo_earnings: the rows differ" in line for line in problems), problems
+    assert any("leo_i2.leo_benefit: " in line and "rows, the manifest says" in line
+               for line in problems), problems
+    assert any(line.endswith("lilr_i2.lars: missing") for line in problems), problems
+    assert problems[-1].endswith("3 of 188 relations differ from the manifest "
+                                 "(1,000 persons, seed 7)"), problems
+    folder = tmp_path / "leo_parquet"
+    shutil.copytree(small_parquet, folder)
+    (folder / "leo_i2" / "idbr_lookup.parquet").unlink()
+    result = verify(str(folder))
+    assert result.exit_code == 1 and "leo_i2.idbr_lookup: missing" in result.output
+
+
+def test_a_request_run_is_read_with_the_columns_it_kept(tmp_path: Path, catalog) -> None:
+    from leo_synth.request import request_selector
+
+    out = tmp_path / "project.sqlite"
+    generate(SMALL.with_overrides(persons=150, out=str(out), format="sqlite"), catalog,
+             select=request_selector(ROOT / "examples" / "request.yaml", catalog))
+    result = verify(str(out))
+    assert result.exit_code == 0 and "every relation matches" in result.output, result.output
+
+
+def test_parts_make_the_whole_run_and_a_missing_or_foreign_part_is_named(tmp_path: Path,
+                                                                       catalog) -> None:
+    run = SMALL.with_overrides(persons=600, block_size=200, format="sqlite")
+    whole = tmp_path / "leo.sqlite"
+    generate(run.with_overrides(out=str(whole)), catalog, select=one_per_builder)
+    parts = [generate(run.with_overrides(out=str(whole), part=f"{k}/3"), catalog,
+                      select=one_per_builder).target for k in (1, 2, 3)]
+    combined, problems = combine_parts([open_output(part) for part in parts])
+    assert not problems and combined["relations"] == open_output(str(whole)).manifest["relations"]
+    result = verify(*parts, "--against", str(whole))
+    assert result.exit_code == 0, result.output
+    assert "the 3 parts make the whole run" in result.output
+    assert "every relation's rows and checksum equal" in result.output
+    missing = verify(parts[0], parts[2], "--no-data")
+    assert missing.exit_code == 1 and "parts: part 2 of 3 is missing" in missing.output
+    foreign = generate(run.with_overrides(out=str(tmp_path / "other.sqlite"), seed=8, part="2/3"),
+                       catalog, select=one_per_builder).target
+    mixed = verify(parts[0], foreign, parts[2], "--no-data")
+    assert mixed.exit_code == 1 and "is not a part of the same run" in mixed.output
+    assert "(they differ in seed)" in mixed.output
+    twice = verify(parts[0], parts[1], parts[1], parts[2], "--no-data")
+    assert twice.exit_code == 1 and "part 2 of 3 is given twice" in twice.output
+    with_whole = verify(parts[0], str(whole), "--no-data")
+    assert with_whole.exit_code == 1 and "made without --part" in with_whole.output
+
+
+@pytest.mark.parametrize("make", ["missing", "text file", "folder"])
+def test_what_is_not_an_output_is_one_line_and_exit_2(tmp_path: Path, make: str) -> None:
+    path = tmp_path / "thing"
+    if make == "text file":
+        path.write_text("not a database\n")
+    elif make == "folder":
+        path.mkdir()
+    result = CliRunner().invoke(main, ["verify", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("leo-synth: error: "), lines
