@@ -6,8 +6,9 @@ order, and the checksums of a run's parts add up to the whole run's. So an outpu
 another machine, a database a test suite may have changed, or the ``--part K/N`` outputs of a
 run split across machines can be checked by reading their relations back:
 
-* :func:`check_output` reads every relation of an output and compares rows and checksum with
-  its manifest (columns as the output holds them: a ``--request`` run keeps fewer);
+* :func:`check_output` reads every relation of an output (SQLite, Parquet or a Dask dataset,
+  DuckDB, CSV, PostgreSQL) and compares rows and checksum with its manifest (columns as the
+  output holds them: a ``--request`` run keeps fewer);
 * :func:`combine_parts` checks that outputs are the parts of one run (the same settings but
   the part, each part once, the blocks contiguous) and adds their manifests up to the whole
   run's;
@@ -21,6 +22,7 @@ a Parquet folder about 2 s): checking the manifests alone is instant.
 from __future__ import annotations
 
 import contextlib
+import csv
 import itertools
 import json
 from collections.abc import Callable, Iterator
@@ -153,6 +155,12 @@ def _column_names(output: Output, relation: Relation, conn: Any) -> list[str] | 
             files = sorted(path.with_suffix("").glob("*.parquet"))
             return pq.read_schema(files[0]).names if files else None
         return pq.read_schema(path).names if path.exists() else None
+    if output.kind == "csv":
+        path = _csv_path(output, relation)
+        if not path.exists():
+            return None
+        with path.open(newline="", encoding="utf-8") as handle:
+            return next(csv.reader(handle), None)
     if output.kind == "duckdb":
         import duckdb
 
@@ -168,6 +176,23 @@ def _column_names(output: Output, relation: Relation, conn: Any) -> list[str] | 
                         "table_schema = %s AND table_name = %s ORDER BY ordinal_position",
                         (relation.database, relation.name.lower())).fetchall()
     return [row[0] for row in rows] or None
+
+
+def _csv_path(output: Output, relation: Relation) -> Path:
+    from leo_synth.writers.schema_scripts import csv_file
+
+    return Path(output.location) / csv_file(relation)
+
+
+def _read_csv(path: Path, relation: Relation) -> pa.Table:
+    """A relation's CSV as the CSV writer wrote it: every text value quoted, NULL an empty
+    field without quotes, dates in ISO form; read with the spec's types."""
+    import pyarrow.csv as pacsv
+
+    schema = arrow_schema(relation)
+    options = pacsv.ConvertOptions(column_types=schema, null_values=[""],
+                                   strings_can_be_null=True, quoted_strings_can_be_null=False)
+    return pacsv.read_csv(path, convert_options=options)
 
 
 def _held(relation: Relation, names: list[str]) -> Relation:
@@ -186,6 +211,8 @@ def _read(output: Output, relation: Relation, conn: Any) -> pa.Table:
         return readers.read_parquet(Path(output.location), relation)
     if output.kind == "duckdb":
         return readers.read_duckdb(Path(output.location), relation, conn)
+    if output.kind == "csv":
+        return _read_csv(_csv_path(output, relation), relation)
     return readers.postgres_table(conn, relation)
 
 
@@ -215,10 +242,6 @@ def check_output(output: Output, catalog: Catalog,
                  advance: Callable[[], None] | None = None) -> Finding:
     """Read every relation the manifest lists and compare its rows and checksum with it
     (``advance`` is called after each relation)."""
-    if output.kind == "csv":
-        raise LeoSynthError(f"{output.shown} is a CSV folder: its data are checked once loaded "
-                            f"(load it into SQLite with its scripts, or check its manifest "
-                            f"alone with --no-data)")
     listed: dict[str, dict[str, Any]] = output.manifest["relations"]
     known = {rel.name: rel for rel in catalog.relations(int(output.settings.get("iteration", 2)))}
     finding = Finding(relations=len(listed))

@@ -61,8 +61,8 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
     """Check generated outputs: every relation read back against the run's manifest (its
     rows and order-independent checksum), and the parts of a split run against each other.
 
-    An OUTPUT is a SQLite file, a Parquet folder (or a Dask dataset), a DuckDB folder or a
-    postgresql:// URL (a CSV folder: its manifest only). Given the parts of a run made with
+    An OUTPUT is a SQLite file, a Parquet folder (or a Dask dataset), a DuckDB or CSV folder
+    or a postgresql:// URL. Given the parts of a run made with
     --part K/N, verify also checks that they are the parts of one run, each part once, and
     adds them up to the whole run's relations, rows and checksums.
 

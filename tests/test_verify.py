@@ -20,11 +20,13 @@ def verify(*args: str) -> Result:
 
 
 def test_every_backend_reads_back_as_its_manifest_says(small_sqlite, small_parquet,
-                                                        small_duckdb, small_postgres) -> None:
-    result = verify(str(small_sqlite[0]), str(small_parquet), str(small_duckdb), small_postgres)
+                                                        small_duckdb, small_csv,
+                                                        small_postgres) -> None:
+    result = verify(str(small_sqlite[0]), str(small_parquet), str(small_duckdb), str(small_csv),
+                    small_postgres)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert len(lines) == 4 and all("every relation matches the manifest (1,000 persons, seed 7)"
+    assert len(lines) == 5 and all("every relation matches the manifest (1,000 persons, seed 7)"
                                    in line for line in lines), lines
     # the same run in another format: every relation's checksum the same
     same = verify(str(small_sqlite[0]), "--against", str(small_parquet), "--no-data")
@@ -54,6 +56,19 @@ def test_a_changed_value_and_a_missing_relation_are_named(small_sqlite, small_pa
     (folder / "leo_i2" / "idbr_lookup.parquet").unlink()
     result = verify(str(folder))
     assert result.exit_code == 1 and "leo_i2.idbr_lookup: missing" in result.output
+
+
+def test_a_csv_value_made_null_is_told_from_an_empty_text(small_csv, tmp_path: Path) -> None:
+    """The CSV writer quotes every text value, so an empty text ("") and a NULL (an empty
+    field) read back apart: turning one into the other changes the relation's checksum."""
+    folder = tmp_path / "leo_csv"
+    shutil.copytree(small_csv, folder)
+    path = next(p for p in sorted(folder.glob("*.csv")) if ',"",' in p.read_text("utf-8"))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(',"",', ",,", 1), encoding="utf-8")
+    result = verify(str(folder))
+    assert result.exit_code == 1, result.output
+    assert f".{path.stem}: the rows differ" in result.output, result.output
 
 
 def test_a_request_run_is_read_with_the_columns_it_kept(tmp_path: Path, catalog) -> None:
