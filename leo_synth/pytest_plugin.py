@@ -2,7 +2,7 @@
 
 Installed with leo-synth (a ``pytest11`` entry point), so any project's tests can ask for:
 
-- ``leo_sqlite``: the path of a SQLite extract;
+- ``leo_sqlite``: the path of a SQLite extract (the session's own copy: tests may write);
 - ``leo_parquet``: the path of a Parquet extract (a folder);
 - ``leo_duckdb``: a DuckDB connection with every relation as a view, by SRS name and as
   ``<database>.<name>`` (``npd_i2.spring_census_2011``), read from the Parquet extract;
@@ -15,7 +15,8 @@ Settings come from the ini file (``leo_synth_persons``, ``leo_synth_seed``,
 ``leo_synth_cache_dir`` (default: leo-synth's cache, ``~/.cache/leo-synth/extracts``), keyed by
 a hash of the settings, the leo-synth version and every spec, config and source file of the
 installed leo-synth, so a later session reuses it at the cost of hashing those files, and any
-change to them makes a new extract. Nothing heavy is imported until a fixture is used.
+change to them makes a new extract; so does a change to the cached extract itself (its bytes
+are hashed too: a test that wrote to it). Nothing heavy is imported until a fixture is used.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -49,6 +51,8 @@ INI_HELP = {
 POSTGRES_ENV = "LEO_SYNTH_POSTGRES_URL"
 CACHED_NAMES = {"sqlite": "leo.sqlite", "parquet": "leo_parquet"}
 """The file (SQLite) or folder (Parquet) name of an extract in its settings-hash folder."""
+DIGEST_FILE = "content.sha256"
+"""Beside a cached extract: the SHA-256 of its bytes when it was made (see ``content_digest``)."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -111,8 +115,25 @@ def installed_fingerprint() -> str:
     return _FINGERPRINT
 
 
+def content_digest(path: Path) -> str:
+    """SHA-256 of a cached extract's bytes: the SQLite file, or every file of the Parquet
+    folder with its relative path (about 20 ms for the default 500 persons)."""
+    digest = hashlib.sha256()
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for file in files:
+        digest.update(file.relative_to(path).as_posix().encode() if file != path else b"")
+        with file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
 class ExtractCache:
-    """Extracts on disk under ``root``, one folder per settings hash, generated on first use."""
+    """Extracts on disk under ``root``, one folder per settings hash, generated on first use.
+
+    Each extract's digest is kept beside it (``DIGEST_FILE``): an extract a test wrote to (a
+    table created, a row changed) no longer matches it, and is made again, with a warning,
+    instead of being handed to later sessions as it was left."""
 
     def __init__(self, root: Path, settings: ExtractSettings):
         self.root = root
@@ -128,11 +149,21 @@ class ExtractCache:
         published atomically, so an existing path is a complete extract."""
         settings = replace(self.settings, **overrides)
         path = self.path(fmt, settings)
-        if not path.exists():
-            from leo_synth.api import generate
+        recorded = path.parent / DIGEST_FILE
+        if path.exists():
+            digest = content_digest(path)
+            if not recorded.exists():  # (cached by an earlier leo-synth, which kept none)
+                recorded.write_text(digest + "\n")
+                return path
+            if recorded.read_text().strip() == digest:
+                return path
+            warnings.warn(f"leo-synth: the cached extract {path} has changed since it was "
+                          f"made (a test wrote to it?); making it again", stacklevel=2)
+        from leo_synth.api import generate
 
-            generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
-                     request=settings.request, format=fmt, out=path, if_exists="replace")
+        generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
+                 request=settings.request, format=fmt, out=path, if_exists="replace")
+        recorded.write_text(content_digest(path) + "\n")
         return path
 
     def sqlite(self, **overrides: Any) -> Path:
@@ -166,9 +197,15 @@ def leo_synth_cache(pytestconfig: pytest.Config, leo_synth_settings: ExtractSett
 
 
 @pytest.fixture(scope="session")
-def leo_sqlite(leo_synth_cache: ExtractCache) -> Path:
-    """The path of a SQLite extract (do not write to it: it is shared by later sessions)."""
-    return leo_synth_cache.sqlite()
+def leo_sqlite(leo_synth_cache: ExtractCache, tmp_path_factory: pytest.TempPathFactory
+               ) -> Path:
+    """The path of a SQLite extract: this session's own copy of the cached one, so that tests
+    may write to it (a pipeline's own tables) without changing what later sessions get."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("leo_synth") / CACHED_NAMES["sqlite"]
+    shutil.copyfile(leo_synth_cache.sqlite(), copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

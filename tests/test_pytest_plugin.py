@@ -72,6 +72,41 @@ def test_fixtures_hold_the_ini_extract_and_a_second_session_reuses_it(
     assert len(_cached(pytester)) == 3 and set(cached) < set(_cached(pytester))
 
 
+WRITING_TESTS = '''
+import sqlite3
+
+def names(con):
+    return {row[0] for row in con.execute("select name from sqlite_master")}
+
+def test_writes_its_own_copy(leo_sqlite):
+    with sqlite3.connect(leo_sqlite) as con:
+        assert "pipeline_output" not in names(con)
+        con.execute("create table pipeline_output as select * from leo_employment")
+
+def test_writes_the_cached_file(leo_synth_cache):
+    with sqlite3.connect(leo_synth_cache.sqlite()) as con:
+        assert "scribble" not in names(con)
+        con.execute("create table scribble (x int)")
+'''
+
+
+def test_a_test_may_write_to_leo_sqlite_and_a_changed_cache_is_made_again(
+        pytester: pytest.Pytester) -> None:
+    """leo_sqlite is the session's copy: writing to it leaves the cache as made. Writing to
+    the cached file itself is noticed by the next session, which makes the extract again (each
+    session's assertions fail if it sees the previous session's tables)."""
+    _project(pytester)
+    pytester.makepyfile(test_user=WRITING_TESTS)
+    pytester.runpytest("-k", "own_copy").assert_outcomes(passed=1)
+    cached = _cached(pytester)
+    pytester.runpytest("-k", "own_copy").assert_outcomes(passed=1)
+    assert _cached(pytester) == cached  # the cache untouched by the copy's table
+    pytester.runpytest("-k", "cached_file").assert_outcomes(passed=1)
+    again = pytester.runpytest("-k", "cached_file", "-W", "always")
+    again.assert_outcomes(passed=1, warnings=1)  # made again: no scribble, and a warning
+    again.stdout.fnmatch_lines(["*the cached extract*has changed since it was made*"])
+
+
 def test_bad_ini_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
     _project(pytester, persons="many")
     result = pytester.runpytest("-k", "sqlite")
