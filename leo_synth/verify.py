@@ -15,8 +15,8 @@ run split across machines can be checked by reading their relations back:
 * :func:`compare_manifests` compares per-relation rows and checksums of two manifests (the
   parts' sum with a whole run made elsewhere, or a SQLite file with a Parquet folder).
 
-Reading back is as slow as the backend's reader (a 10,000-person SQLite file takes about 9 s,
-a Parquet folder about 2 s): checking the manifests alone is instant.
+Reading back takes as long as the backend's reader (about 5 s for a 10,000-person SQLite
+file, 4 s for a Parquet folder, with the checksums): checking the manifests alone is instant.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def _read(output: Output, relation: Relation, conn: Any) -> pa.Table:
     from leo_synth import readers
 
     if output.kind == "sqlite":
-        return readers.sqlite_table(conn, relation)
+        return _read_sqlite(conn, relation)
     if output.kind == "parquet":
         return readers.read_parquet(Path(output.location), relation)
     if output.kind == "duckdb":
@@ -216,14 +216,45 @@ def _read(output: Output, relation: Relation, conn: Any) -> pa.Table:
     return readers.postgres_table(conn, relation)
 
 
+@dataclass
+class _SqliteReader:
+    """A SQLite output opened read-only twice: by Python's sqlite3 (the schema; any table) and
+    by ADBC, which reads a table into Arrow in C, twice as fast as rows through Python, but
+    refuses a column whose values change storage class (an integer code column holding a
+    text quirk): such a table is read by sqlite3."""
+
+    lite: Any
+    adbc: Any
+
+    def execute(self, sql: str) -> Any:
+        return self.lite.execute(sql)
+
+
+def _read_sqlite(reader: _SqliteReader, relation: Relation) -> pa.Table:
+    from leo_synth import readers
+    from leo_synth.writers.sqlite_adbc import adbc_errors
+
+    names = ", ".join(f'"{c.name}"' for c in relation.columns)
+    try:
+        with reader.adbc.cursor() as cursor:
+            cursor.execute(f'SELECT {names} FROM "{relation.name}"')
+            return cursor.fetch_arrow_table()
+    except (adbc_errors()[0], OSError):  # (the mismatch comes as a plain OSError; a real
+        return readers.sqlite_table(reader.lite, relation)  # I/O error recurs in sqlite3)
+
+
 @contextlib.contextmanager
 def _connection(output: Output) -> Iterator[Any]:
     """One connection for reading all of an output's relations (None for Parquet)."""
     if output.kind == "sqlite":
+        import adbc_driver_sqlite.dbapi
+
         from leo_synth.writers.sqlite import connect_readonly
 
-        with contextlib.closing(connect_readonly(Path(output.location))) as conn:
-            yield conn
+        path = Path(output.location)
+        with contextlib.closing(connect_readonly(path)) as lite, \
+                adbc_driver_sqlite.dbapi.connect(f"{path.resolve().as_uri()}?mode=ro") as adbc:
+            yield _SqliteReader(lite, adbc)
     elif output.kind == "duckdb":
         from leo_synth.writers.duckdb import connect_extract
 

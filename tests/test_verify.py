@@ -58,6 +58,31 @@ def test_a_changed_value_and_a_missing_relation_are_named(small_sqlite, small_pa
     assert result.exit_code == 1 and "leo_i2.idbr_lookup: missing" in result.output
 
 
+def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catalog,
+                                                            tmp_path: Path) -> None:
+    """ADBC infers a column's type from its first rows and refuses a later value of another
+    storage class (a text column NULL for the first thousands of rows: a quirk's codes); such
+    a table is read through sqlite3, values and all."""
+    from leo_synth.readers import read_sqlite
+    from leo_synth.verify import _connection, _read_sqlite
+
+    copy = tmp_path / "leo.sqlite"
+    shutil.copy(small_sqlite[0], copy)
+    with sqlite3.connect(copy) as db:
+        assert db.execute("SELECT count(*) FROM leo_earnings").fetchone()[0] > 5000
+        db.execute("UPDATE leo_earnings SET Main_Section = NULL")
+        db.execute("UPDATE leo_earnings SET Main_Section = 'Z' "
+                   "WHERE rowid = (SELECT max(rowid) FROM leo_earnings)")
+    relation = next(rel for rel in catalog.relations(2) if rel.name == "leo_earnings")
+    with _connection(open_output(str(copy))) as reader:
+        table = _read_sqlite(reader, relation)
+    assert table.column("Main_Section").drop_null().to_pylist() == ["Z"]
+    assert table.equals(read_sqlite(copy, relation))
+    result = verify(str(copy))
+    assert result.exit_code == 1 and result.output.count("differ") == 2, result.output
+    assert "leo_i2.leo_earnings: the rows differ" in result.output
+
+
 def test_a_csv_value_made_null_is_told_from_an_empty_text(small_csv, tmp_path: Path) -> None:
     """The CSV writer quotes every text value, so an empty text ("") and a NULL (an empty
     field) read back apart: turning one into the other changes the relation's checksum."""
