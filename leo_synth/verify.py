@@ -184,15 +184,31 @@ def _csv_path(output: Output, relation: Relation) -> Path:
     return Path(output.location) / csv_file(relation)
 
 
-def _read_csv(path: Path, relation: Relation) -> pa.Table:
-    """A relation's CSV as the CSV writer wrote it: every text value quoted, NULL an empty
-    field without quotes, dates in ISO form; read with the spec's types."""
+def _read_csv(source: Path | pa.NativeFile, relation: Relation, header: bool = True
+              ) -> pa.Table:
+    """A relation's CSV as the CSV writer (or PostgreSQL's ``COPY ... (FORMAT csv)``) writes
+    it: text quoted (an empty text as ``""``), NULL an empty field without quotes, dates in
+    ISO form; read with the spec's types, the columns by position without a header."""
     import pyarrow.csv as pacsv
 
     schema = arrow_schema(relation)
+    read = pacsv.ReadOptions() if header else pacsv.ReadOptions(column_names=schema.names)
     options = pacsv.ConvertOptions(column_types=schema, null_values=[""],
                                    strings_can_be_null=True, quoted_strings_can_be_null=False)
-    return pacsv.read_csv(path, convert_options=options)
+    return pacsv.read_csv(source, read_options=read, convert_options=options)
+
+
+def _read_postgres(conn: Any, relation: Relation) -> pa.Table:
+    """A relation copied out of PostgreSQL as CSV and read by Arrow (rows through Python
+    objects took several times as long)."""
+    names = ", ".join(f'"{c.name.lower()}"' for c in relation.columns)
+    query = f'SELECT {names} FROM "{relation.database}"."{relation.name.lower()}"'
+    data = bytearray()
+    with conn.cursor() as cursor, cursor.copy(
+            f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for chunk in copy:
+            data += chunk
+    return _read_csv(pa.BufferReader(bytes(data)), relation, header=False)
 
 
 def _held(relation: Relation, names: list[str]) -> Relation:
@@ -213,7 +229,7 @@ def _read(output: Output, relation: Relation, conn: Any) -> pa.Table:
         return readers.read_duckdb(Path(output.location), relation, conn)
     if output.kind == "csv":
         return _read_csv(_csv_path(output, relation), relation)
-    return readers.postgres_table(conn, relation)
+    return _read_postgres(conn, relation)
 
 
 @dataclass
