@@ -16,6 +16,7 @@ from postgres_server import ensure_server
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
+from leo_synth.readers import read_manifest
 from leo_synth.spec.model import Catalog, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +98,21 @@ def small_csv(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Pat
 def small_postgres(pg_url: str, catalog: Catalog) -> str:
     generate(SMALL.with_overrides(out=pg_url, format="postgres"), catalog)
     return pg_url
+
+
+@pytest.fixture()
+def small_postgres_loaded(small_postgres: str, small_sqlite: tuple[Path, RunSummary],
+                          catalog: Catalog) -> str:
+    """The suite's small run in PostgreSQL as a test finds it: other tests (test_cli) load
+    other runs into the same database, so it is loaded again when its checksums differ."""
+    import psycopg
+
+    want = read_manifest(small_sqlite[0])["relations"]
+    with psycopg.connect(small_postgres) as conn:
+        row = conn.execute("SELECT manifest FROM leo_synth.manifest").fetchone()
+    if row is None or row[0]["relations"] != want:
+        generate(SMALL.with_overrides(out=small_postgres, format="postgres"), catalog)
+    return small_postgres
 
 
 @pytest.fixture(scope="session")

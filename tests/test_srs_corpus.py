@@ -16,10 +16,8 @@ import decimal
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SMALL
+from conftest import ROOT
 
-from leo_synth.engine.generate import generate
-from leo_synth.readers import read_manifest
 from leo_synth.tsql import script
 from leo_synth.tsql.command import run_text
 
@@ -47,17 +45,8 @@ def duckdb_from_parquet(small_parquet: Path, tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.fixture()
-def srs_postgres(small_postgres: str, small_sqlite, catalog) -> str:
-    """The suite's small run in PostgreSQL as this test finds it: other tests (test_cli) load
-    other runs into the same database, so it is loaded again when its checksums differ."""
-    import psycopg
-
-    want = read_manifest(small_sqlite[0])["relations"]
-    with psycopg.connect(small_postgres) as conn:
-        row = conn.execute("SELECT manifest FROM leo_synth.manifest").fetchone()
-    if row is None or row[0]["relations"] != want:
-        generate(SMALL.with_overrides(out=small_postgres, format="postgres"), catalog)
-    return small_postgres
+def srs_postgres(small_postgres_loaded: str) -> str:
+    return small_postgres_loaded
 
 
 def _value(value: object) -> object:

@@ -21,9 +21,9 @@ def verify(*args: str) -> Result:
 
 def test_every_backend_reads_back_as_its_manifest_says(small_sqlite, small_parquet,
                                                         small_duckdb, small_csv,
-                                                        small_postgres) -> None:
+                                                        small_postgres_loaded) -> None:
     result = verify(str(small_sqlite[0]), str(small_parquet), str(small_duckdb), str(small_csv),
-                    small_postgres)
+                    small_postgres_loaded)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) == 5 and all("every relation matches the manifest (1,000 persons, seed 7)"
