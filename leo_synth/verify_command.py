@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from leo_synth.verify import Output, check_output, combine_parts, compare_manifests, open_output
+from leo_synth.output_reading import Output, open_output
+from leo_synth.verify import check_output, combine_parts, compare_manifests
 
 EXIT_DIFFERS = 1
 """An output or part differs from what its manifest (or --against) says."""

@@ -11,8 +11,9 @@ from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
 from leo_synth.engine.parts import Part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
+from leo_synth.output_reading import open_output
 from leo_synth.readers import read_manifest
-from leo_synth.verify import combine_parts, open_output
+from leo_synth.verify import combine_parts
 
 RUN = RunConfig(persons=600, seed=5, block_size=150, format="parquet", if_exists="replace")
 """Four blocks: split in 2 (2 + 2 blocks) and in 3 (1 + 1 + 2 blocks)."""

@@ -12,7 +12,8 @@ from conftest import ROOT, SMALL, one_per_builder
 
 from leo_synth.cli import main
 from leo_synth.engine.generate import generate
-from leo_synth.verify import combine_parts, open_output
+from leo_synth.output_reading import open_output, read_relation, reading_connection
+from leo_synth.verify import combine_parts
 
 
 def verify(*args: str) -> Result:
@@ -64,7 +65,6 @@ def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catal
     storage class (a text column NULL for the first thousands of rows: a quirk's codes); such
     a table is read through sqlite3, values and all."""
     from leo_synth.readers import read_sqlite
-    from leo_synth.verify import _connection, _read_sqlite
 
     copy = tmp_path / "leo.sqlite"
     shutil.copy(small_sqlite[0], copy)
@@ -74,8 +74,9 @@ def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catal
         db.execute("UPDATE leo_earnings SET Main_Section = 'Z' "
                    "WHERE rowid = (SELECT max(rowid) FROM leo_earnings)")
     relation = next(rel for rel in catalog.relations(2) if rel.name == "leo_earnings")
-    with _connection(open_output(str(copy))) as reader:
-        table = _read_sqlite(reader, relation)
+    output = open_output(str(copy))
+    with reading_connection(output) as connection:
+        table = read_relation(output, relation, connection)
     assert table.column("Main_Section").drop_null().to_pylist() == ["Z"]
     assert table.equals(read_sqlite(copy, relation))
     result = verify(str(copy))
