@@ -65,7 +65,8 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
     An OUTPUT is a SQLite file, a Parquet folder (or a Dask dataset), a DuckDB or CSV folder
     or a postgresql:// URL. Given the parts of a run made with
     --part K/N, verify also checks that they are the parts of one run, each part once, and
-    adds them up to the whole run's relations, rows and checksums.
+    adds them up to the whole run's relations, rows and checksums (a part given alone is
+    only read back).
 
     \b
         leo-synth verify out/leo.sqlite
@@ -92,7 +93,9 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
         intact &= _check_data(output, catalog)
     manifests = [output.manifest for output in opened]
     parts = [output for output in opened if output.part is not None]
-    if parts:
+    # (a part alone is checked as it is, e.g. on the machine that made it; with other parts,
+    # or to be compared with a whole run, the parts must make the whole run)
+    if parts and (len(opened) > 1 or reference is not None):
         whole, problems = combine_parts(opened)
         for problem in problems:
             click.echo(f"parts: {problem}")

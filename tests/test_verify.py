@@ -120,6 +120,8 @@ def test_parts_make_the_whole_run_and_a_missing_or_foreign_part_is_named(tmp_pat
     assert result.exit_code == 0, result.output
     assert "the 3 parts make the whole run" in result.output
     assert "every relation's rows and checksum equal" in result.output
+    alone = verify(parts[1])  # a part on its own: its data, nothing asked of the others
+    assert alone.exit_code == 0 and "part 2 of 3)" in alone.output, alone.output
     missing = verify(parts[0], parts[2], "--no-data")
     assert missing.exit_code == 1 and "parts: part 2 of 3 is missing" in missing.output
     foreign = generate(run.with_overrides(out=str(tmp_path / "other.sqlite"), seed=8, part="2/3"),
