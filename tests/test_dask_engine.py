@@ -18,8 +18,10 @@ from leo_synth.engine import dask_blocks
 from leo_synth.engine import generate as generate_module
 from leo_synth.engine.generate import generate
 from leo_synth.errors import LeoSynthError
+from leo_synth.output_reading import open_output
 from leo_synth.readers import read_manifest, read_parquet
 from leo_synth.spec.physical import arrow_schema
+from leo_synth.verify import check_output
 
 distributed = pytest.importorskip("distributed")  # the optional extra leo-synth[dask]
 
@@ -66,6 +68,8 @@ def test_dataset_equals_the_local_engine(tmp_path: Path, catalog, local_run: Pat
         assert table.schema.equals(arrow_schema(rel))
         assert table.num_rows == expected["relations"][name]["rows"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging, no lock
+    finding = check_output(open_output(str(out)), catalog)  # leo-synth verify reads it back
+    assert not finding.problems and finding.relations == len(relations)
 
 
 def test_dataset_at_an_fsspec_url_through_a_scheduler_address(catalog, local_run: Path) -> None:
