@@ -207,6 +207,25 @@ def read_relation(output: Output, relation: Relation, conn: Any) -> pa.Table:
     return _read_postgres(conn, relation)
 
 
+def reading_errors(output: Output) -> tuple[type[Exception], ...]:
+    """What reading a relation of this output raises when the relation is damaged (Arrow's
+    errors are ValueError, TypeError or OSError; each backend's own)."""
+    errors: tuple[type[Exception], ...] = (OSError, ValueError, TypeError)
+    if output.kind == "sqlite":
+        import sqlite3
+
+        errors += (sqlite3.Error,)
+    elif output.kind == "duckdb":
+        import duckdb
+
+        errors += (duckdb.Error,)
+    elif output.kind == "postgres":
+        import psycopg
+
+        errors += (psycopg.Error,)
+    return errors
+
+
 @dataclass
 class _SqliteReader:
     """A SQLite output opened read-only twice: by Python's sqlite3 (the schema; any table) and

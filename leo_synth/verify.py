@@ -34,6 +34,7 @@ from leo_synth.output_reading import (
     held_columns,
     read_relation,
     reading_connection,
+    reading_errors,
 )
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.spec.physical import arrow_schema
@@ -76,13 +77,17 @@ def check_output(output: Output, catalog: Catalog,
 def _relation_problem(output: Output, relation: Relation, recorded: dict[str, Any], conn: Any,
                       finding: Finding) -> str | None:
     where = relation.qualified_name
-    names = column_names(output, relation, conn)
-    if names is None:
-        return f"{where}: missing"
-    held = held_columns(relation, names)
-    table = read_relation(output, held, conn)
-    finding.rows += table.num_rows
-    digest = table_checksum(table, arrow_schema(held))
+    try:
+        names = column_names(output, relation, conn)
+        if names is None:
+            return f"{where}: missing"
+        held = held_columns(relation, names)
+        table = read_relation(output, held, conn)
+        finding.rows += table.num_rows
+        digest = table_checksum(table, arrow_schema(held))
+    except reading_errors(output) as exc:  # a damaged file, a value of another type
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        return f"{where}: cannot be read with the spec's types ({message})"
     if table.num_rows != recorded.get("rows"):
         return (f"{where}: {table.num_rows:,} rows, the manifest says "
                 f"{recorded.get('rows', 0):,}")

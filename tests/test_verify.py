@@ -43,6 +43,8 @@ def test_a_changed_value_and_a_missing_relation_are_named(small_sqlite, small_pa
                    "WHERE rowid = (SELECT min(rowid) FROM leo_earnings)")
         db.execute("DELETE FROM leo_benefit WHERE rowid = (SELECT min(rowid) FROM leo_benefit)")
         db.execute("DROP TABLE lars")
+        db.execute("UPDATE leo_cjrs SET TAXYEAR = 'X' "  # text in an integer column
+                   "WHERE rowid = (SELECT min(rowid) FROM leo_cjrs)")
     result = verify(str(copy))
     assert result.exit_code == 1, result.output
     problems = result.output.splitlines()
@@ -50,13 +52,17 @@ def test_a_changed_value_and_a_missing_relation_are_named(small_sqlite, small_pa
     assert any("leo_i2.leo_benefit: " in line and "rows, the manifest says" in line
                for line in problems), problems
     assert any(line.endswith("lilr_i2.lars: missing") for line in problems), problems
-    assert problems[-1].endswith("3 of 188 relations differ from the manifest "
+    assert any("leo_i2.leo_cjrs: cannot be read with the spec's types" in line
+               for line in problems), problems
+    assert problems[-1].endswith("4 of 188 relations differ from the manifest "
                                  "(1,000 persons, seed 7)"), problems
     folder = tmp_path / "leo_parquet"
     shutil.copytree(small_parquet, folder)
     (folder / "leo_i2" / "idbr_lookup.parquet").unlink()
+    (folder / "leo_i2" / "leo_earnings.parquet").write_bytes(b"not parquet")
     result = verify(str(folder))
     assert result.exit_code == 1 and "leo_i2.idbr_lookup: missing" in result.output
+    assert "leo_i2.leo_earnings: cannot be read with the spec's types" in result.output
 
 
 def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catalog,
