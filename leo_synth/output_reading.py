@@ -165,6 +165,8 @@ def _read_csv(source: Path | pa.NativeFile, relation: Relation, header: bool = T
     import pyarrow.csv as pacsv
 
     schema = arrow_schema(relation)
+    if not header and isinstance(source, pa.NativeFile) and source.size() == 0:
+        return schema.empty_table()  # (a relation without rows: COPY writes nothing at all)
     read = pacsv.ReadOptions() if header else pacsv.ReadOptions(column_names=schema.names)
     options = pacsv.ConvertOptions(column_types=schema, null_values=[""],
                                    strings_can_be_null=True, quoted_strings_can_be_null=False)

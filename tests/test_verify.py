@@ -90,6 +90,18 @@ def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catal
     assert "leo_i2.leo_earnings: the rows differ" in result.output
 
 
+def test_a_relation_without_rows_reads_as_an_empty_table(catalog) -> None:
+    """PostgreSQL's COPY of an empty relation writes nothing, not even a line."""
+    import pyarrow as pa
+
+    from leo_synth.output_reading import _read_csv
+    from leo_synth.spec.physical import arrow_schema
+
+    relation = next(rel for rel in catalog.relations(2) if rel.name == "leo_earnings")
+    table = _read_csv(pa.BufferReader(b""), relation, header=False)
+    assert table.num_rows == 0 and table.schema.equals(arrow_schema(relation))
+
+
 def test_a_csv_value_made_null_is_told_from_an_empty_text(small_csv, tmp_path: Path) -> None:
     """The CSV writer quotes every text value, so an empty text ("") and a NULL (an empty
     field) read back apart: turning one into the other changes the relation's checksum."""
