@@ -30,9 +30,14 @@ def _manifest_rows(manifest: dict[str, Any]) -> int:
     return sum(int(entry.get("rows", 0)) for entry in manifest["relations"].values())
 
 
-def _check_data(output: Output, catalog: Any) -> bool:
-    """Read the output's relations back; say what matches or differs. True when all match."""
+def _check_data(output: Output, catalog: Any, specs: str) -> bool:
+    """Read the output's relations back; say what matches or differs. True when all match.
+    ``specs``: the installed specs' digest (an output made with others is read with these)."""
     listed = len(output.manifest["relations"])
+    if output.settings.get("spec_sha256") != specs:
+        click.echo(f"{output.shown}: made with other specs than this leo-synth's (version "
+                   f"{output.settings.get('version')}): it is read with this one's columns and "
+                   f"types, so a difference may be theirs")
     if sys.stderr.isatty():
         with click.progressbar(length=listed, label=f"reading {output.shown}", file=sys.stderr,
                                show_eta=True) as bar:
@@ -79,7 +84,7 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
     opened = [open_output(location) for location in outputs]
     reference = open_output(against) if against else None
     intact = True
-    catalog = None
+    catalog, specs = None, ""
     for output in opened:
         if no_data:
             click.echo(f"{output.shown}: manifest of {len(output.manifest['relations'])} "
@@ -87,10 +92,12 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
                        f"({_described(output)}); the data not read (--no-data)")
             continue
         if catalog is None:
-            from leo_synth.engine.generate import load_checked_catalog
+            from leo_synth.engine.generate import load_checked_catalog, spec_digest
+            from leo_synth.spec.loader import default_schema_dir
 
             catalog = load_checked_catalog()
-        intact &= _check_data(output, catalog)
+            specs = spec_digest(default_schema_dir())
+        intact &= _check_data(output, catalog, specs)
     manifests = [output.manifest for output in opened]
     parts = [output for output in opened if output.part is not None]
     # (a part alone is checked as it is, e.g. on the machine that made it; with other parts,

@@ -90,6 +90,20 @@ def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catal
     assert "leo_i2.leo_earnings: the rows differ" in result.output
 
 
+def test_an_output_of_other_specs_is_said_to_be(small_sqlite, tmp_path: Path) -> None:
+    import json
+
+    copy = tmp_path / "leo.sqlite"
+    shutil.copy(small_sqlite[0], copy)
+    with sqlite3.connect(copy) as db:
+        manifest = json.loads(db.execute("SELECT manifest FROM _leo_synth_manifest").fetchone()[0])
+        manifest["leo_synth"]["spec_sha256"] = "0" * 64
+        db.execute("UPDATE _leo_synth_manifest SET manifest = ?", (json.dumps(manifest),))
+    result = verify(str(copy))
+    assert result.exit_code == 0, result.output
+    assert "made with other specs than this leo-synth's" in result.output.splitlines()[0]
+
+
 def test_a_relation_without_rows_reads_as_an_empty_table(catalog) -> None:
     """PostgreSQL's COPY of an empty relation writes nothing, not even a line."""
     import pyarrow as pa
