@@ -67,18 +67,20 @@ class Cost:
 
 
 @contextlib.contextmanager
-def measured(cost: list[Cost], children: bool = False) -> Iterator[None]:
-    """Time the block into ``cost`` (one entry appended): this process's CPU, plus with
-    ``children`` that of its child processes reaped meanwhile (a run's workers)."""
+def measured(children: bool = False) -> Iterator[Cost]:
+    """Time the block: the :class:`Cost` yielded is filled in when it ends, with this
+    process's CPU, plus with ``children`` that of its child processes reaped meanwhile (a
+    run's workers)."""
     def cpu() -> float:
         usage = [resource.getrusage(resource.RUSAGE_SELF)]
         if children:
             usage.append(resource.getrusage(resource.RUSAGE_CHILDREN))
         return sum(u.ru_utime + u.ru_stime for u in usage)
 
+    cost = Cost(0.0, 0.0)
     wall, used = time.perf_counter(), cpu()
-    yield
-    cost.append(Cost(time.perf_counter() - wall, cpu() - used))
+    yield cost
+    cost.seconds, cost.cpu = time.perf_counter() - wall, cpu() - used
 
 
 def loop_seconds() -> float:
@@ -94,11 +96,10 @@ def loop_seconds() -> float:
 def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
     """pyarrow writing the run's tables (read back from its output) with zstd."""
     tables = [read_parquet(out, rel) for rel in relations]
-    cost: list[Cost] = []
-    with measured(cost):
+    with measured() as cost:
         for i, table in enumerate(tables):
             pq.write_table(table, tmp / f"plain{i}.parquet", compression="zstd")
-    return cost[0]
+    return cost
 
 
 def _sqlite_tables(out: Path, relations: list[Relation]) -> list[tuple[str, pa.Table]]:
@@ -114,8 +115,8 @@ def _create_plain(execute: Callable[[str], object], tables: list[tuple[str, pa.T
 def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
     """One transaction of executemany per table, journal and sync off."""
     target.unlink(missing_ok=True)
-    cost: list[Cost] = []
-    with measured(cost), contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
+    with measured() as cost, \
+            contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         conn.execute("BEGIN")
@@ -125,7 +126,7 @@ def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cos
             conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
                              zip(*columns, strict=True))
         conn.execute("COMMIT")
-    return cost[0]
+    return cost
 
 
 def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
@@ -133,8 +134,8 @@ def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
     import adbc_driver_sqlite.dbapi
 
     target.unlink(missing_ok=True)
-    cost: list[Cost] = []
-    with measured(cost), adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
+    with measured() as cost, \
+            adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
             conn.cursor() as cur:
         cur.execute("PRAGMA journal_mode=OFF")
         cur.execute("PRAGMA synchronous=OFF")
@@ -143,7 +144,7 @@ def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
         for name, table in tables:
             cur.adbc_ingest(name, table, mode="append")
         cur.execute("COMMIT")
-    return cost[0]
+    return cost
 
 
 def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
@@ -163,8 +164,7 @@ def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> Co
     schema = "leo_synth_bench_plain"
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # the benchmark's own scratch
-        cost: list[Cost] = []
-        with measured(cost):
+        with measured() as cost:
             cur.execute(f"CREATE SCHEMA {schema}")
             for rel, table in tables:
                 name = rel.name.lower()
@@ -174,7 +174,7 @@ def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> Co
             conn.commit()
         cur.execute(f"DROP SCHEMA {schema} CASCADE")
         conn.commit()
-    return cost[0]
+    return cost
 
 
 PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds,
@@ -207,8 +207,7 @@ def main() -> None:
                     out = pg_url if fmt == "postgres" else str(Path(tmp) / f"bench.{fmt}")
                     config = RunConfig(persons=persons, workers=workers, format=fmt, out=out,
                                        if_exists="replace")
-                    run: list[Cost] = []
-                    with measured(run, children=True):
+                    with measured(children=True) as run:
                         summary = generate(config, catalog)
                     rss = peak_rss_mb()
                     rate = summary.total_rows / summary.seconds
@@ -222,7 +221,7 @@ def main() -> None:
                     else:
                         plain = " | | "
                     line = (f"| {persons:,} | {fmt} | {workers} | {summary.seconds:.1f} | "
-                            f"{run[0].cpu:.1f} | {summary.total_rows:,} | {cells:,} | "
+                            f"{run.cpu:.1f} | {summary.total_rows:,} | {cells:,} | "
                             f"{rate:,.0f} | {rss:,.0f} | {plain} |")
                     print(line, flush=True)
                     lines.append(line)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,6 +26,7 @@ from leo_synth.secrets import redact
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import arrow_schema
 from leo_synth.writers.parquet import MANIFEST_FILE, relation_file
+from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 
 @dataclass
@@ -52,26 +53,29 @@ class Output:
 
 def open_output(location: str) -> Output:
     """The output at ``location`` with its manifest; a one-line error for anything else."""
+    from leo_synth.readers import read_manifest
+
     if location.startswith(("postgresql://", "postgres://")):
         return Output(location, "postgres", _postgres_manifest(location))
     path = Path(location)
     if not path.exists():
         raise LeoSynthError(f"{location} does not exist (give a SQLite file, a Parquet, DuckDB "
                             f"or CSV folder, or a postgresql:// URL)")
-    if path.is_dir():
-        try:
-            manifest = json.loads((path / MANIFEST_FILE).read_text())
-        except (OSError, ValueError):
-            raise LeoSynthError(f"{location} is not a leo-synth output: it has no readable "
-                                f"{MANIFEST_FILE}") from None
-        if any(path.glob("*.duckdb")):
-            kind = "duckdb"
-        elif (path / "load_sqlite.sql").exists():
-            kind = "csv"
-        else:
-            kind = "parquet"
-        return Output(location, kind, _checked(manifest, location))
-    return Output(location, "sqlite", _sqlite_manifest(path))
+    try:
+        manifest = read_manifest(path)
+    except (OSError, ValueError, TypeError, sqlite3.Error):  # (no file, no table, no row)
+        raise LeoSynthError(f"{location} is not a leo-synth output: it has no readable manifest "
+                            f"({MANIFEST_FILE} in a folder, a table {MANIFEST_TABLE} in a "
+                            f"SQLite file)") from None
+    if not path.is_dir():
+        kind = "sqlite"
+    elif any(path.glob("*.duckdb")):
+        kind = "duckdb"
+    elif (path / "load_sqlite.sql").exists():
+        kind = "csv"
+    else:
+        kind = "parquet"
+    return Output(location, kind, _checked(manifest, location))
 
 
 def _checked(manifest: Any, location: str) -> dict[str, Any]:
@@ -82,38 +86,19 @@ def _checked(manifest: Any, location: str) -> dict[str, Any]:
     return manifest
 
 
-def _sqlite_manifest(path: Path) -> dict[str, Any]:
-    import sqlite3
-
-    from leo_synth.writers.sqlite import MANIFEST_TABLE, connect_readonly
-
-    try:
-        with contextlib.closing(connect_readonly(path)) as conn:
-            text = conn.execute(f"SELECT manifest FROM {MANIFEST_TABLE}").fetchone()[0]
-        return _checked(json.loads(text), str(path))
-    except (sqlite3.Error, TypeError, ValueError):
-        raise LeoSynthError(f"{path} is not a leo-synth output: not a SQLite file with a "
-                            f"{MANIFEST_TABLE} table") from None
-
-
 def _postgres_manifest(url: str) -> dict[str, Any]:
     import psycopg
 
-    from leo_synth.writers.postgres_safety import MANIFEST_TABLE, META_SCHEMA
+    from leo_synth.readers import postgres_manifest
 
     try:
         with psycopg.connect(url, connect_timeout=10) as conn:
-            row = conn.execute(f'SELECT manifest FROM "{META_SCHEMA}"."{MANIFEST_TABLE}"'
-                               ).fetchone()
-    except psycopg.errors.UndefinedTable:
-        raise LeoSynthError(f"{redact(url)} holds no leo-synth output (no "
-                            f"{META_SCHEMA}.{MANIFEST_TABLE} table)") from None
+            manifest = postgres_manifest(conn)
     except psycopg.Error as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise LeoSynthError(f"cannot read {redact(url)}: {message}") from None
-    if row is None:
-        raise LeoSynthError(f"{redact(url)} holds no leo-synth output (its manifest is empty)")
-    manifest = row[0] if isinstance(row[0], dict) else json.loads(row[0])
+    if manifest is None:
+        raise LeoSynthError(f"{redact(url)} holds no leo-synth output (no run manifest)")
     return _checked(manifest, url)
 
 

@@ -138,6 +138,8 @@ class ExtractCache:
     def __init__(self, root: Path, settings: ExtractSettings):
         self.root = root
         self.settings = settings
+        self.checked: set[Path] = set()
+        """Extracts found intact (or made) in this session: not hashed again."""
 
     def path(self, fmt: str, settings: ExtractSettings | None = None) -> Path:
         """Where the extract of these settings is (or will be) cached."""
@@ -150,12 +152,14 @@ class ExtractCache:
         settings = replace(self.settings, **overrides)
         path = self.path(fmt, settings)
         recorded = path.parent / DIGEST_FILE
+        if path in self.checked:
+            return path
         if path.exists():
             digest = content_digest(path)
             if not recorded.exists():  # (cached by an earlier leo-synth, which kept none)
                 recorded.write_text(digest + "\n")
-                return path
             if recorded.read_text().strip() == digest:
+                self.checked.add(path)
                 return path
             warnings.warn(f"leo-synth: the cached extract {path} has changed since it was "
                           f"made (a test wrote to it?); making it again", stacklevel=2)
@@ -164,6 +168,7 @@ class ExtractCache:
         generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
                  request=settings.request, format=fmt, out=path, if_exists="replace")
         recorded.write_text(content_digest(path) + "\n")
+        self.checked.add(path)
         return path
 
     def sqlite(self, **overrides: Any) -> Path:
@@ -240,9 +245,8 @@ def leo_postgres_url(pytestconfig: pytest.Config, leo_synth_cache: ExtractCache)
     skipped with the reason. The extract is loaded only when the database does not hold this
     very one already (its manifest's checksums are those of the cached SQLite extract).
     """
-    from leo_synth.readers import read_manifest
+    from leo_synth.readers import postgres_manifest, read_manifest
     from leo_synth.secrets import redact
-    from leo_synth.writers.postgres_safety import META_SCHEMA
 
     url = str(pytestconfig.getini("leo_synth_postgres_url")).strip() or \
         os.environ.get(POSTGRES_ENV, "")
@@ -253,16 +257,10 @@ def leo_postgres_url(pytestconfig: pytest.Config, leo_synth_cache: ExtractCache)
 
     try:
         with psycopg.connect(url, connect_timeout=5) as connection:
-            found = connection.execute(
-                "SELECT to_regclass(%s) IS NOT NULL", (f"{META_SCHEMA}.manifest",)).fetchone()
-            loaded = connection.execute(f'SELECT manifest FROM "{META_SCHEMA}".manifest'
-                                        ).fetchone() if found and found[0] else None
+            have = postgres_manifest(connection)
     except psycopg.Error as exc:
         pytest.skip(f"no PostgreSQL server at {redact(url)}: {' '.join(str(exc).split())}")
     wanted = read_manifest(leo_synth_cache.sqlite())  # the server is checked first
-    have = loaded[0] if loaded else None
-    if isinstance(have, str):
-        have = json.loads(have)
     if have != wanted:
         from leo_synth.api import generate
 

@@ -73,15 +73,10 @@ def read_postgres(url: str, relation: Relation) -> pa.Table:
     """A relation of a generated PostgreSQL database (lower-case identifiers)."""
     import psycopg
 
-    with psycopg.connect(url) as conn:
-        return postgres_table(conn, relation)
-
-
-def postgres_table(conn: psycopg.Connection, relation: Relation) -> pa.Table:
-    """A relation's columns (``relation.columns``) read through an open connection."""
     names = ", ".join(f'"{c.name.lower()}"' for c in relation.columns)
-    rows = conn.execute(
-        f'SELECT {names} FROM "{relation.database}"."{relation.name.lower()}"').fetchall()
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            f'SELECT {names} FROM "{relation.database}"."{relation.name.lower()}"').fetchall()
     return _from_rows(relation, rows)
 
 
@@ -117,6 +112,19 @@ def read_manifest(path: Path) -> dict:
         return json.loads((path / MANIFEST_FILE).read_text())
     with contextlib.closing(connect_readonly(path)) as conn:
         return json.loads(conn.execute(f"SELECT manifest FROM {MANIFEST_TABLE}").fetchone()[0])
+
+
+def postgres_manifest(conn: psycopg.Connection) -> dict | None:
+    """The run manifest of a PostgreSQL database (None when it holds no leo-synth run)."""
+    from leo_synth.writers.postgres_safety import MANIFEST_TABLE, META_SCHEMA
+
+    table = f"{META_SCHEMA}.{MANIFEST_TABLE}"
+    if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
+        return None
+    row = conn.execute(f'SELECT manifest FROM "{META_SCHEMA}"."{MANIFEST_TABLE}"').fetchone()
+    if row is None:
+        return None
+    return row[0] if isinstance(row[0], dict) else json.loads(row[0])
 
 
 def checksums(reader: Iterable[tuple[Relation, pa.Table]]) -> dict[str, str]:

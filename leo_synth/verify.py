@@ -21,13 +21,14 @@ file, 4 s for a Parquet folder, with the checksums): checking the manifests alon
 
 from __future__ import annotations
 
-import itertools
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from leo_synth.checksum import Checksum, table_checksum
+from leo_synth.engine.parts import Part
 from leo_synth.output_reading import (
     Output,
     column_names,
@@ -99,8 +100,8 @@ def _relation_problem(output: Output, relation: Relation, recorded: dict[str, An
 
 def combine_parts(outputs: list[Output]) -> tuple[dict[str, Any], list[str]]:
     """The manifest of the whole run whose parts ``outputs`` are, and the problems that stop
-    them from making it (different runs, a part missing or given twice, blocks not
-    contiguous, an output that is a whole run)."""
+    them from making it (different runs, a part missing or given twice, a part not holding
+    its share of the blocks, an output that is a whole run)."""
     problems: list[str] = []
     whole = [o.shown for o in outputs if o.part is None]
     if whole:
@@ -130,10 +131,13 @@ def combine_parts(outputs: list[Output]) -> tuple[dict[str, Any], list[str]]:
         elif len(given[index]) > 1:
             problems.append(f"part {index} of {count} is given twice: "
                             f"{', '.join(o.shown for o in given[index])}")
-    ranges = sorted(tuple(o.part["blocks"]) for o in outputs)
-    for (_, stop), (start, _) in itertools.pairwise(ranges):
-        if start != stop and not problems:
-            problems.append(f"the parts' blocks are not contiguous ({ranges})")
+    n_blocks = math.ceil(first.settings["persons"] / first.settings["block_size"])
+    for output in outputs:  # (the share --part K/N takes: a manifest edited by hand differs)
+        share = Part(output.part["index"], count).blocks(n_blocks)
+        if list(output.part["blocks"]) != [share.start, share.stop]:
+            problems.append(f"{output.shown} holds blocks {output.part['blocks']}, but part "
+                            f"{output.part['index']} of {count} is blocks "
+                            f"[{share.start}, {share.stop}]")
     return _summed(outputs), problems
 
 

@@ -68,10 +68,9 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
     rows and order-independent checksum), and the parts of a split run against each other.
 
     An OUTPUT is a SQLite file, a Parquet folder (or a Dask dataset), a DuckDB or CSV folder
-    or a postgresql:// URL. Given the parts of a run made with
-    --part K/N, verify also checks that they are the parts of one run, each part once, and
-    adds them up to the whole run's relations, rows and checksums (a part given alone is
-    only read back).
+    or a postgresql:// URL. Given the parts of a run made with --part K/N, verify also checks
+    that they are the parts of one run, each holding its share once, and adds them up to the
+    whole run's relations, rows and checksums (a part given alone is only read back).
 
     \b
         leo-synth verify out/leo.sqlite

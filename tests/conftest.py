@@ -16,7 +16,7 @@ from postgres_server import ensure_server
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
-from leo_synth.readers import read_manifest
+from leo_synth.readers import postgres_manifest, read_manifest
 from leo_synth.spec.model import Catalog, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,8 +109,8 @@ def small_postgres_loaded(small_postgres: str, small_sqlite: tuple[Path, RunSumm
 
     want = read_manifest(small_sqlite[0])["relations"]
     with psycopg.connect(small_postgres) as conn:
-        row = conn.execute("SELECT manifest FROM leo_synth.manifest").fetchone()
-    if row is None or row[0]["relations"] != want:
+        have = postgres_manifest(conn)
+    if have is None or have["relations"] != want:
         generate(SMALL.with_overrides(out=small_postgres, format="postgres"), catalog)
     return small_postgres
 

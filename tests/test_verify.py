@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -91,8 +92,6 @@ def test_a_sqlite_column_adbc_cannot_read_is_read_by_sqlite3(small_sqlite, catal
 
 
 def test_an_output_of_other_specs_is_said_to_be(small_sqlite, tmp_path: Path) -> None:
-    import json
-
     copy = tmp_path / "leo.sqlite"
     shutil.copy(small_sqlite[0], copy)
     with sqlite3.connect(copy) as db:
@@ -163,6 +162,15 @@ def test_parts_make_the_whole_run_and_a_missing_or_foreign_part_is_named(tmp_pat
     assert "(they differ in seed)" in mixed.output
     twice = verify(parts[0], parts[1], parts[1], parts[2], "--no-data")
     assert twice.exit_code == 1 and "part 2 of 3 is given twice" in twice.output
+    edited = tmp_path / "edited.sqlite"  # a part whose manifest claims another share
+    shutil.copy(parts[1], edited)
+    with sqlite3.connect(edited) as db:
+        manifest = json.loads(db.execute("SELECT manifest FROM _leo_synth_manifest").fetchone()[0])
+        manifest["leo_synth"]["part"]["blocks"] = [0, 2]
+        db.execute("UPDATE _leo_synth_manifest SET manifest = ?", (json.dumps(manifest),))
+    shares = verify(parts[0], str(edited), parts[2], "--no-data")
+    assert shares.exit_code == 1, shares.output
+    assert "holds blocks [0, 2], but part 2 of 3 is blocks [1, 2]" in shares.output
     with_whole = verify(parts[0], str(whole), "--no-data")
     assert with_whole.exit_code == 1 and "made without --part" in with_whole.output
 

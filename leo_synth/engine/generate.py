@@ -421,8 +421,10 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     rows = {rel.name: 0 for rel in relations}
     delivered = [0] * len(relations)
     """Per relation, the blocks whose results the writer has had."""
-    results_total = n_blocks * sum(not registry.BUILDERS[rel.table.builder].static
-                                   for rel in relations)
+    run_level = [registry.BUILDERS[rel.table.builder].static for rel in relations]
+    static = [i for i, flag in enumerate(run_level) if flag]
+    person_relations = [i for i, flag in enumerate(run_level) if not flag]
+    results_total = n_blocks * len(person_relations)
     results_done = 0
     if phase:
         writer.on_phase = phase
@@ -442,10 +444,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
         state.encoder = writer.encoder
         state.ledger_index = next((i for i, rel in enumerate(relations)
                                    if rel.name == LEDGER_RELATION), None)
-        static = []
-        for index, rel in enumerate(relations):
-            (static if registry.BUILDERS[rel.table.builder].static else
-             state.person_relations).append(index)
+        state.person_relations = person_relations
         writer.open(relations, manifest)  # inside: an interrupted open is cleaned up too
         static_ctx = registry.StaticContext(config.seed, params, pools, keys)
         with engine.results(state, blocks, writer) as results:
