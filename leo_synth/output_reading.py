@@ -4,7 +4,8 @@ as Arrow tables with the columns the output holds (``leo-synth verify``).
 Each backend is read the fastest way that keeps every value as written: Parquet and CSV by
 Arrow (CSV with the spec's types: text is quoted, so an empty text and a NULL stay apart),
 SQLite through ADBC into Arrow (through sqlite3 for a table ADBC refuses), PostgreSQL copied
-out as CSV and read by Arrow, DuckDB by its own Arrow export. ``leo_synth/readers.py`` reads
+out as CSV and read by Arrow, DuckDB by its own Arrow export; a Dask dataset at an fsspec URL
+(``s3://``, ``gs://``...) by Arrow through fsspec. ``leo_synth/readers.py`` reads
 for the tests and reports, row by row where that is simplest.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -37,6 +39,10 @@ class Output:
     kind: str
     """sqlite, parquet (also the Dask engine's dataset), duckdb, csv or postgres."""
     manifest: dict[str, Any]
+    filesystem: Any = None
+    """The fsspec filesystem of a dataset at a URL (None: a local path or a database)."""
+    root: str = ""
+    """The dataset's path in ``filesystem``."""
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -57,10 +63,13 @@ def open_output(location: str) -> Output:
 
     if location.startswith(("postgresql://", "postgres://")):
         return Output(location, "postgres", _postgres_manifest(location))
+    location = location.removeprefix("file://")  # (a local path, as the writers read it)
+    if "://" in location:
+        return _dataset_at_url(location)
     path = Path(location)
     if not path.exists():
         raise LeoSynthError(f"{location} does not exist (give a SQLite file, a Parquet, DuckDB "
-                            f"or CSV folder, or a postgresql:// URL)")
+                            f"or CSV folder, a postgresql:// URL or a Dask dataset's URL)")
     try:
         manifest = read_manifest(path)
     except (OSError, ValueError, TypeError, sqlite3.Error):  # (no file, no table, no row)
@@ -76,6 +85,34 @@ def open_output(location: str) -> Output:
     else:
         kind = "parquet"
     return Output(location, kind, _checked(manifest, location))
+
+
+def _dataset_at_url(url: str) -> Output:
+    """A Dask dataset at an fsspec URL other than a local path (the engine writes no other
+    output there), with its manifest."""
+    import fsspec
+
+    shown = redact(url)
+    try:
+        fs, root = fsspec.core.url_to_fs(url)
+        root = root.rstrip("/")
+        data = fs.cat_file(f"{root}/{MANIFEST_FILE}")
+    except FileNotFoundError:
+        raise LeoSynthError(f"{shown} is not a leo-synth output: it has no {MANIFEST_FILE} "
+                            f"(a Dask dataset's manifest, written last)") from None
+    except (OSError, ValueError, ImportError) as exc:  # (unknown protocol, its package absent)
+        raise LeoSynthError(f"cannot read {shown}: {_first_line(exc)}") from None
+    try:
+        manifest = json.loads(data)
+    except ValueError:
+        raise LeoSynthError(f"{shown} is not a leo-synth output: its {MANIFEST_FILE} is not "
+                            f"JSON") from None
+    return Output(url, "parquet", _checked(manifest, url), filesystem=fs, root=root)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _checked(manifest: Any, location: str) -> dict[str, Any]:
@@ -95,8 +132,7 @@ def _postgres_manifest(url: str) -> dict[str, Any]:
         with psycopg.connect(url, connect_timeout=10) as conn:
             manifest = postgres_manifest(conn)
     except psycopg.Error as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise LeoSynthError(f"cannot read {redact(url)}: {message}") from None
+        raise LeoSynthError(f"cannot read {redact(url)}: {_first_line(exc)}") from None
     if manifest is None:
         raise LeoSynthError(f"{redact(url)} holds no leo-synth output (no run manifest)")
     return _checked(manifest, url)
@@ -107,6 +143,9 @@ def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | N
     if output.kind == "sqlite":
         rows = conn.execute(f'PRAGMA table_info("{relation.name}")').fetchall()
         return [row[1] for row in rows] or None
+    if output.filesystem is not None:
+        files = _dataset_files(output, relation)
+        return pq.read_schema(files[0], filesystem=output.filesystem).names if files else None
     if output.kind == "parquet":
         path = relation_file(Path(output.location), relation)
         if not path.exists() and path.with_suffix("").is_dir():  # a Dask dataset's folder
@@ -134,6 +173,13 @@ def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | N
                         "table_schema = %s AND table_name = %s ORDER BY ordinal_position",
                         (relation.database, relation.name.lower())).fetchall()
     return [row[0] for row in rows] or None
+
+
+def _dataset_files(output: Output, relation: Relation) -> list[str]:
+    """The Parquet files of a relation of a dataset at a URL (none: not there)."""
+    from leo_synth.writers.parquet_dataset import relation_folder
+
+    return sorted(output.filesystem.glob(f"{relation_folder(output.root, relation)}/*.parquet"))
 
 
 def _csv_path(output: Output, relation: Relation) -> Path:
@@ -185,6 +231,9 @@ def read_relation(output: Output, relation: Relation, conn: Any) -> pa.Table:
 
     if output.kind == "sqlite":
         return _read_sqlite(conn, relation)
+    if output.filesystem is not None:
+        return pq.read_table(_dataset_files(output, relation), schema=arrow_schema(relation),
+                             filesystem=output.filesystem)
     if output.kind == "parquet":
         return readers.read_parquet(Path(output.location), relation)
     if output.kind == "duckdb":

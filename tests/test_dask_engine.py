@@ -83,6 +83,17 @@ def test_dataset_at_an_fsspec_url_through_a_scheduler_address(catalog, local_run
         generate(config, catalog, select=one_per_builder)
         with fs.open("/leo-synth-test/leo_dataset/_manifest.json") as handle:
             assert json.load(handle) == read_manifest(local_run)
+        # leo-synth verify reads it back through fsspec, and sees a damaged block file
+        finding = check_output(open_output(url), catalog)
+        assert not finding.problems and finding.relations == len(read_manifest(local_run)[
+            "relations"])
+        block = sorted(fs.glob("/leo-synth-test/leo_dataset/*/*/block-000001.parquet"))[0]
+        kept = fs.cat(block)
+        fs.pipe(block, kept[:-100])
+        result = CliRunner().invoke(main, ["verify", url])
+        relation = block.split("/")[-2]
+        assert result.exit_code == 1 and relation in result.output, result.output
+        fs.pipe(block, kept)
         assert fs.ls("/leo-synth-test", detail=False) == ["/leo-synth-test/leo_dataset"]
         with pytest.raises(LeoSynthError, match="already exists; use --if-exists replace"):
             generate(config.with_overrides(if_exists="fail"), catalog, select=one_per_builder)

@@ -175,14 +175,27 @@ def test_parts_make_the_whole_run_and_a_missing_or_foreign_part_is_named(tmp_pat
     assert with_whole.exit_code == 1 and "made without --part" in with_whole.output
 
 
-@pytest.mark.parametrize("make", ["missing", "text file", "folder"])
+@pytest.mark.parametrize("make", ["missing", "text file", "folder", "url without manifest",
+                                  "url of no known protocol", "file url"])
 def test_what_is_not_an_output_is_one_line_and_exit_2(tmp_path: Path, make: str) -> None:
     path = tmp_path / "thing"
+    location = str(path)
     if make == "text file":
         path.write_text("not a database\n")
-    elif make == "folder":
+    elif make in ("folder", "file url"):
         path.mkdir()
-    result = CliRunner().invoke(main, ["verify", str(path)])
+        location = path.as_uri() if make == "file url" else location
+    elif make == "url without manifest":
+        import fsspec
+
+        fsspec.filesystem("memory").pipe("/leo-synth-verify/empty/notes.txt", b"mine")
+        location = "memory://leo-synth-verify/empty"
+    elif make == "url of no known protocol":
+        location = "nosuchprotocol://bucket/leo"
+    result = CliRunner().invoke(main, ["verify", location])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("leo-synth: error: "), lines
+    if make.startswith("url"):
+        assert ("has no _manifest.json" if make == "url without manifest"
+                else "cannot read nosuchprotocol://bucket/leo") in lines[0], lines
