@@ -12,9 +12,12 @@ off, no indexes); for PostgreSQL a ``COPY`` of each table's Arrow-rendered CSV i
 schema (no keys, no indexes). The ratio is the plain writer's seconds over leo-synth's (1.0: as
 fast as just writing the data). CPU seconds are user plus system time: leo-synth's of the
 benchmark process and its worker processes during the run (not a PostgreSQL server's), the plain
-writer's of its process (its threads included). On a shared machine the seconds vary from run
-to run with the neighbours' load; the CPU seconds much less, and the line above each table
-times a fixed Python loop, for comparing machines and moments. Peak RSS is the benchmark
+writer's of its process (its threads included); the floor is the run's CPU seconds over the
+cores it can keep busy (its workers and the writing process, at most the machine's), the least
+wall time it could take: a run at its floor is bound by CPU, not by waiting. On a shared
+machine the seconds vary from run to run with the neighbours' load; the CPU seconds much
+less, and the line above each table times a fixed Python loop, for comparing machines and
+moments. Peak RSS is the benchmark
 process's and its workers' high-water mark so far (it only grows across the rows of one
 invocation: run one configuration per invocation to compare memory).
 """
@@ -81,6 +84,12 @@ def measured(children: bool = False) -> Iterator[Cost]:
     wall, used = time.perf_counter(), cpu()
     yield cost
     cost.seconds, cost.cpu = time.perf_counter() - wall, cpu() - used
+
+
+def cores_used(workers: int) -> int:
+    """The most cores a run can keep busy: its workers and the writing process, up to the
+    machine's (its CPU seconds over this are the least wall time it could take)."""
+    return min(os.cpu_count() or 1, workers + 1)
 
 
 def loop_seconds() -> float:
@@ -195,9 +204,9 @@ def main() -> None:
     pg_url, _ = ensure_server() if "postgres" in args.formats else (None, "")
     machine = loop_seconds()
     print(f"machine check: a 30-million-step Python loop took {machine:.2f} s", flush=True)
-    lines = ["| persons | format | workers | seconds | CPU s | rows | cells | rows/s | "
+    lines = ["| persons | format | workers | seconds | CPU s | floor s | rows | cells | rows/s | "
              "peak RSS MB | plain writer s | plain CPU s | ratio |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory() as tmp:
         for persons in args.persons:
             for fmt in args.formats:
@@ -221,7 +230,8 @@ def main() -> None:
                     else:
                         plain = " | | "
                     line = (f"| {persons:,} | {fmt} | {workers} | {summary.seconds:.1f} | "
-                            f"{run.cpu:.1f} | {summary.total_rows:,} | {cells:,} | "
+                            f"{run.cpu:.1f} | {run.cpu / cores_used(workers):.1f} | "
+                            f"{summary.total_rows:,} | {cells:,} | "
                             f"{rate:,.0f} | {rss:,.0f} | {plain} |")
                     print(line, flush=True)
                     lines.append(line)
