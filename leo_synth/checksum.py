@@ -88,7 +88,10 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
+def spec_cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
+    """A column read back from any backend as the spec's type ``target``: dates from ISO text
+    (SQLite's), decimals from floats rounded to their scale, anything else by Arrow's cast
+    (unchecked: a value changed on the way shows as another checksum)."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if column.type == target:
@@ -300,7 +303,7 @@ def row_hashes(table: pa.Table | pa.RecordBatch, schema: pa.Schema) -> np.ndarra
             array = column if isinstance(column, pa.Array) else column.combine_chunks()
         else:
             target = schema.field(position).type
-            kind, array = _canonical(_cast(column, target), target)
+            kind, array = _canonical(spec_cast(column, target), target)
         group = groups.get(kind)
         if group is None:
             group = groups[kind] = ([], [])

@@ -43,6 +43,7 @@ DEFAULT_CONFIG = Path("config/default.yaml")
 YOUNG_GC_THRESHOLD = 10_000
 LAZY_COMMANDS = {
     "check-output": "leo_synth.output_check.command:check_output",
+    "combine": "leo_synth.combine_command:combine",
     "dictionary": "leo_synth.dictionary.command:dictionary",
     "exercises": "leo_synth.exercises.command:exercises",
     "query": "leo_synth.tsql.command:query",

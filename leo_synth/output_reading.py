@@ -144,7 +144,7 @@ def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | N
         rows = conn.execute(f'PRAGMA table_info("{relation.name}")').fetchall()
         return [row[1] for row in rows] or None
     if output.filesystem is not None:
-        files = _dataset_files(output, relation)
+        files = dataset_files(output, relation)
         return pq.read_schema(files[0], filesystem=output.filesystem).names if files else None
     if output.kind == "parquet":
         path = relation_file(Path(output.location), relation)
@@ -175,8 +175,9 @@ def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | N
     return [row[0] for row in rows] or None
 
 
-def _dataset_files(output: Output, relation: Relation) -> list[str]:
-    """The Parquet files of a relation of a dataset at a URL (none: not there)."""
+def dataset_files(output: Output, relation: Relation) -> list[str]:
+    """The Parquet files of a relation of a dataset at a URL, in block order (none: not
+    there)."""
     from leo_synth.writers.parquet_dataset import relation_folder
 
     return sorted(output.filesystem.glob(f"{relation_folder(output.root, relation)}/*.parquet"))
@@ -232,7 +233,7 @@ def read_relation(output: Output, relation: Relation, conn: Any) -> pa.Table:
     if output.kind == "sqlite":
         return _read_sqlite(conn, relation)
     if output.filesystem is not None:
-        return pq.read_table(_dataset_files(output, relation), schema=arrow_schema(relation),
+        return pq.read_table(dataset_files(output, relation), schema=arrow_schema(relation),
                              filesystem=output.filesystem)
     if output.kind == "parquet":
         return readers.read_parquet(Path(output.location), relation)
@@ -245,8 +246,9 @@ def read_relation(output: Output, relation: Relation, conn: Any) -> pa.Table:
 
 def reading_errors(output: Output) -> tuple[type[Exception], ...]:
     """What reading a relation of this output raises when the relation is damaged (Arrow's
-    errors are ValueError, TypeError or OSError; each backend's own)."""
-    errors: tuple[type[Exception], ...] = (OSError, ValueError, TypeError)
+    errors are mostly ValueError, TypeError or OSError, a cast it cannot make its own; each
+    backend's own)."""
+    errors: tuple[type[Exception], ...] = (OSError, ValueError, TypeError, pa.ArrowException)
     if output.kind == "sqlite":
         import sqlite3
 
@@ -276,17 +278,39 @@ class _SqliteReader:
         return self.lite.execute(sql)
 
 
-def _read_sqlite(reader: _SqliteReader, relation: Relation) -> pa.Table:
+def _read_sqlite(reader: _SqliteReader, relation: Relation, rows: str = "") -> pa.Table:
+    """The relation's columns, of the ``rows`` a clause says (default: all)."""
     from leo_synth import readers
     from leo_synth.writers.sqlite_adbc import adbc_errors
 
     names = ", ".join(f'"{c.name}"' for c in relation.columns)
     try:
         with reader.adbc.cursor() as cursor:
-            cursor.execute(f'SELECT {names} FROM "{relation.name}"')
+            cursor.execute(f'SELECT {names} FROM "{relation.name}"{rows}')
             return cursor.fetch_arrow_table()
     except (adbc_errors()[0], OSError):  # (the mismatch comes as a plain OSError; a real
-        return readers.sqlite_table(reader.lite, relation)  # I/O error recurs in sqlite3)
+        return readers.sqlite_table(reader.lite, relation, rows)  # I/O error recurs there)
+
+
+def read_sqlite_rows(reader: _SqliteReader, relation: Relation, after: int | None,
+                     limit: int) -> tuple[pa.Table, int | None]:
+    """At most ``limit`` rows of a SQLite relation in rowid order (the order they were
+    written), those after rowid ``after`` (None: from the first), and the rowid to read on
+    from (None: no rows are left)."""
+    table = _quote_name(relation.name)
+    start = "" if after is None else f"rowid > {int(after)}"
+    row = reader.lite.execute(f"SELECT rowid FROM {table}{' WHERE ' + start if start else ''} "
+                              f"ORDER BY rowid LIMIT 1 OFFSET {int(limit) - 1}").fetchone()
+    bounds = [start] if start else []
+    if row is not None:
+        bounds.append(f"rowid <= {int(row[0])}")
+    where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
+    return _read_sqlite(reader, relation, f"{where} ORDER BY rowid"), (
+        None if row is None else int(row[0]))
+
+
+def _quote_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 @contextlib.contextmanager

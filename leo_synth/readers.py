@@ -63,10 +63,12 @@ def read_sqlite_relations(path: Path, relations: Iterable[Relation]
             yield relation, sqlite_table(conn, relation)
 
 
-def sqlite_table(conn: sqlite3.Connection, relation: Relation) -> pa.Table:
-    """A relation's columns (``relation.columns``) read through an open connection."""
+def sqlite_table(conn: sqlite3.Connection, relation: Relation, rows: str = "") -> pa.Table:
+    """A relation's columns (``relation.columns``) read through an open connection, of the
+    ``rows`` a clause says (default: all)."""
     names = ", ".join(f'"{c.name}"' for c in relation.columns)
-    return _from_rows(relation, conn.execute(f'SELECT {names} FROM "{relation.name}"').fetchall())
+    return _from_rows(relation, conn.execute(
+        f'SELECT {names} FROM "{relation.name}"{rows}').fetchall())
 
 
 def read_postgres(url: str, relation: Relation) -> pa.Table:

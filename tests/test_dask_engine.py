@@ -170,3 +170,19 @@ def test_parts_of_a_url_target_keep_the_url() -> None:
 
     assert part_target("s3://bucket/leo/", "parquet", Part(2, 3)) == \
         "s3://bucket/leo.part-2-of-3"
+
+
+def test_dataset_parts_combine_into_the_local_engines_files(tmp_path: Path, catalog,
+                                                            local_run: Path,
+                                                            threaded_local_cluster: None) -> None:
+    """A run split in two parts on Dask (a dataset each) and combined: the local engine's
+    Parquet folder, byte for byte."""
+    config = RUN.with_overrides(out=str(tmp_path / "leo_dataset"), engine="dask", workers=2)
+    parts = [generate(config.with_overrides(part=f"{k}/2"), catalog,
+                      select=one_per_builder).target for k in (1, 2)]
+    out = tmp_path / "combined"
+    result = CliRunner().invoke(main, ["combine", *parts, "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert _files(out) == _files(local_run)
+    for name in _files(out):
+        assert (out / name).read_bytes() == (local_run / name).read_bytes(), name

@@ -1,0 +1,218 @@
+"""Combine the parts of a run split with ``--part K/N`` into one output, as the whole run writes it.
+
+The parts are checked first (:func:`~leo_synth.verify.combine_parts`: the parts of one run,
+each once, each holding its share of the blocks), then every relation is copied part after part
+(so its rows keep the whole run's block order) into a writer of any format, through the same
+writer protocol a run uses (``open``, ``write``, ``finish``, ``commit``; ``abort`` on any
+failure, so nothing is half-written). The new output's manifest is the whole run's: the
+parts' settings without the part, and checksums computed again from the rows written, which
+must equal the parts' added up, relation by relation, before anything is published (a part
+changed or damaged since it was made stops the copy, named).
+
+A relation is read a slice at a time (a Parquet row group, 200,000 SQLite rows), so memory
+stays bounded whatever the parts' size. A Parquet target gets the very files a whole run would
+write (row groups hold a fixed number of rows whatever the batches), so combining Parquet parts
+into Parquet gives a folder byte-identical to the whole run's.
+
+The rejected alternative, concatenating the parts' files, works for neither a SQLite file (one
+database) nor a Parquet file (one footer) and would not check the rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from leo_synth.checksum import spec_cast
+from leo_synth.errors import LeoSynthError
+from leo_synth.output_reading import (
+    Output,
+    column_names,
+    dataset_files,
+    held_columns,
+    read_relation,
+    read_sqlite_rows,
+    reading_connection,
+    reading_errors,
+)
+from leo_synth.spec.model import Catalog, Relation
+from leo_synth.spec.physical import arrow_schema
+from leo_synth.writers.base import Manifest, Writer
+
+SQLITE_SLICE_ROWS = 200_000
+"""Rows of a SQLite part read at a time."""
+
+
+@dataclass
+class Combined:
+    """What :func:`combine` wrote."""
+
+    relations: int
+    rows: int
+    persons: int
+    parts: int
+
+
+def whole_run(outputs: list[Output], specs: str) -> dict[str, Any]:
+    """The manifest of the whole run whose parts ``outputs`` are; a one-line error when they
+    are not the parts of one run, or were made with other specs than ``specs`` (the installed
+    ones: their columns and types are what the new output gets)."""
+    from leo_synth.verify import combine_parts
+
+    whole, problems = combine_parts(outputs)
+    if problems:
+        raise LeoSynthError("these are not the parts of one run, nothing combined: "
+                            + "; ".join(problems))
+    if whole["leo_synth"].get("spec_sha256") != specs:
+        raise LeoSynthError(f"the parts were made with other specs than this leo-synth's "
+                            f"(version {whole['leo_synth'].get('version')}): combine them "
+                            f"with the version that made them")
+    return whole
+
+
+def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writer: Writer,
+            advance: Callable[[int], None] | None = None) -> Combined:
+    """Write the whole run that the parts ``outputs`` make (its manifest ``whole``, from
+    :func:`whole_run`) to ``writer`` (``advance(rows)`` after each slice written). Raises
+    LeoSynthError, with nothing written, when a relation's rows differ from the parts'
+    manifests or a part cannot be read."""
+    parts = sorted(outputs, key=lambda output: output.part["index"])
+    settings = whole["leo_synth"]
+    listed = whole["relations"]
+    with contextlib.ExitStack() as stack:
+        connections = [stack.enter_context(reading_connection(part)) for part in parts]
+        relations = _held_relations(catalog, int(settings.get("iteration", 2)), listed,
+                                    parts[0], connections[0])
+        writer.check(relations)  # from here on the writer may hold a lock: abort() frees it
+        try:
+            writer.expect(1, 1)  # (batches come one at a time, from this process)
+            manifest = Manifest(settings=dict(settings))
+            writer.open(relations, manifest)
+            for relation in relations:
+                for part, conn in zip(parts, connections, strict=True):
+                    if relation.name in part.manifest["relations"]:  # (run-level: part 1's)
+                        _copy(part, relation, conn, writer, advance)
+                writer.finish(relation)
+                _check_rows(relation, manifest, listed[relation.name])
+            writer.commit()
+        except BaseException:
+            writer.abort()
+            raise
+    return Combined(len(relations), sum(int(e["rows"]) for e in listed.values()),
+                    int(settings.get("persons", 0)), len(parts))
+
+
+def _copy(part: Output, relation: Relation, conn: Any, writer: Writer,
+          advance: Callable[[int], None] | None) -> None:
+    """Write a part's rows of a relation (a part that cannot be read is one line; the
+    writer's own faults are its own)."""
+    slices = relation_slices(part, relation, conn)
+    while True:
+        try:
+            table = next(slices, None)
+        except reading_errors(part) as exc:
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            raise LeoSynthError(f"{part.shown}: {relation.qualified_name} cannot be read with "
+                                f"the spec's types ({message}); nothing combined") from None
+        if table is None:
+            return
+        for batch in table.to_batches():
+            writer.write(relation, batch)
+        if advance:
+            advance(table.num_rows)
+
+
+def _held_relations(catalog: Catalog, iteration: int, listed: dict[str, Any], first: Output,
+                    conn: Any) -> list[Relation]:
+    """The run's relations in the order a run writes them, with the columns part 1 holds (a
+    ``--request`` run keeps fewer); part 1 holds every relation, the run-level ones too."""
+    known = {rel.name: rel for rel in catalog.relations(iteration)}
+    unknown = sorted(set(listed) - set(known))
+    if unknown:
+        raise LeoSynthError(f"the parts hold relations this leo-synth does not know: "
+                            f"{', '.join(unknown)}")
+    relations = []
+    for rel in catalog.relations(iteration):
+        if rel.name not in listed:
+            continue
+        names = column_names(first, rel, conn)
+        if names is None:
+            raise LeoSynthError(f"{first.shown} lacks {rel.qualified_name}, which its "
+                                f"manifest lists")
+        relations.append(held_columns(rel, names))
+    return relations
+
+
+def _check_rows(relation: Relation, manifest: Manifest, recorded: dict[str, Any]) -> None:
+    """The rows written for a relation must be those the parts' manifests add up to."""
+    written = manifest.checksums[relation.name]
+    if written.digest == recorded["checksum"]:
+        return
+    listed = int(recorded["rows"])
+    found = (f"other values in its {listed:,} rows than" if written.rows == listed
+             else f"{written.rows:,} rows where")
+    raise LeoSynthError(f"{relation.qualified_name}: the parts hold {found} their manifests "
+                        f"record{'' if written.rows == listed else f' {listed:,}'} (a part "
+                        f"changed or damaged since it was made: leo-synth verify names it); "
+                        f"nothing combined")
+
+
+def relation_slices(output: Output, relation: Relation, conn: Any) -> Iterator[pa.Table]:
+    """A relation's rows as the output holds them, in its order (the run's block order), a
+    slice at a time, typed as the spec says."""
+    schema = arrow_schema(relation)
+    if output.kind == "parquet":
+        for source, filesystem in _parquet_files(output, relation):
+            file = pq.ParquetFile(source, filesystem=filesystem)
+            for group in range(file.num_row_groups):
+                yield _typed(file.read_row_group(group, columns=schema.names), schema)
+    elif output.kind == "sqlite":
+        yield from _sqlite_slices(conn, relation, schema)
+    else:  # (CSV, DuckDB or PostgreSQL: outputs --part does not make; read whole)
+        yield _typed(read_relation(output, relation, conn), schema)
+
+
+def _parquet_files(output: Output, relation: Relation) -> list[tuple[str, Any]]:
+    """A relation's Parquet files in block order: the file of a Parquet folder, or the files
+    of a Dask dataset's relation folder (``block-000042.parquet`` sort by block)."""
+    from pathlib import Path
+
+    from leo_synth.writers.parquet import relation_file
+
+    if output.filesystem is not None:
+        return [(name, output.filesystem) for name in dataset_files(output, relation)]
+    path = relation_file(Path(output.location), relation)
+    if not path.exists() and path.with_suffix("").is_dir():
+        return [(str(name), None) for name in sorted(path.with_suffix("").glob("*.parquet"))]
+    return [(str(path), None)]
+
+
+def _sqlite_slices(conn: Any, relation: Relation, schema: pa.Schema) -> Iterator[pa.Table]:
+    """A SQLite relation's rows in rowid order (the order they were written), a slice of
+    :data:`SQLITE_SLICE_ROWS` at a time, each read through ADBC or, for a slice ADBC refuses,
+    sqlite3 (output_reading's reader)."""
+    after: int | None = None
+    while True:
+        table, after = read_sqlite_rows(conn, relation, after, SQLITE_SLICE_ROWS)
+        if table.num_rows:
+            yield _typed(table, schema)
+        if after is None:
+            return
+
+
+def _typed(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """The table with the spec's column types (SQLite gives dates as text, decimals as floats,
+    booleans as integers; a Dask dataset's empty file may hold NULL columns)."""
+    if table.schema.equals(schema):
+        return table
+    columns = []
+    for field in schema:
+        column = table.column(field.name)
+        columns.append(pa.nulls(len(column), field.type) if column.null_count == len(column)
+                       else spec_cast(column, field.type))  # (ADBC types NULLs as integers)
+    return pa.Table.from_arrays(columns, schema=schema)
