@@ -75,7 +75,8 @@ def part_target(out: str, fmt: str, part: Part) -> str:
     """
     if fmt == "postgres":
         raise LeoSynthError("--part writes each part to its own file output: use --format "
-                            "parquet or sqlite, then load the parts where you need them")
+                            "parquet or sqlite, then write them into PostgreSQL with leo-synth "
+                            "combine PART... --out postgresql://...")
     if "://" in out:  # an fsspec URL (the Dask engine's dataset): no path arithmetic
         return f"{out.rstrip('/')}.{part.label}"
     path = Path(out)
