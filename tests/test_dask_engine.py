@@ -186,3 +186,24 @@ def test_dataset_parts_combine_into_the_local_engines_files(tmp_path: Path, cata
     assert _files(out) == _files(local_run)
     for name in _files(out):
         assert (out / name).read_bytes() == (local_run / name).read_bytes(), name
+
+
+def test_dataset_parts_at_a_url_combine_into_a_local_folder(tmp_path: Path, catalog,
+                                                            local_run: Path) -> None:
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    url = "memory://leo-synth-combine/leo_dataset"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        config = RUN.with_overrides(out=url, engine="dask", scheduler=cluster.scheduler_address)
+        parts = [generate(config.with_overrides(part=f"{k}/2"), catalog,
+                          select=one_per_builder).target for k in (1, 2)]
+    assert parts == [f"{url}.part-1-of-2", f"{url}.part-2-of-2"]
+    out = tmp_path / "combined"
+    result = CliRunner().invoke(main, ["combine", *parts, "--out", str(out), "--quiet"])
+    fs.rm("/leo-synth-combine", recursive=True)
+    assert result.exit_code == 0, result.output
+    assert _files(out) == _files(local_run)
+    assert [(out / name).read_bytes() for name in _files(out)] == \
+        [(local_run / name).read_bytes() for name in _files(local_run)]
