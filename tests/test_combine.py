@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import one_per_builder
+from postgres_server import create_database, drop_database
 
 from leo_synth import combine as combine_module
 from leo_synth.cli import main
@@ -103,3 +104,18 @@ def test_parts_that_do_not_make_the_run_are_one_line_and_leave_nothing(runs,
     out.write_bytes(b"mine")
     code, output = combine(*map(str, copies), "--out", str(out))
     assert code == 2 and "already exists" in output and out.read_bytes() == b"mine", output
+
+
+def test_parquet_parts_load_into_postgresql(runs, pg_url: str, catalog) -> None:
+    """The way to PostgreSQL for a split run (--part refuses it): the parts combined there."""
+    whole, parts = runs["parquet"]
+    url = create_database(pg_url, "leo_synth_test_combine")
+    try:
+        code, output = combine(*parts, "--out", url)
+        assert code == 0, output
+        assert "(postgres)" in output
+        loaded = open_output(url)
+        assert not check_output(loaded, catalog).problems
+        assert compare_manifests(loaded.manifest, read_manifest(whole), "the whole run") == []
+    finally:
+        drop_database(pg_url, "leo_synth_test_combine")
