@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 
 from leo_synth.checksum import spec_cast
 from leo_synth.errors import LeoSynthError
+from leo_synth.interrupts import Interrupted
 from leo_synth.output_reading import (
     Output,
     column_names,
@@ -100,6 +101,10 @@ def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writ
                 writer.finish(relation)
                 _check_rows(relation, manifest, listed[relation.name])
             writer.commit()
+        except Interrupted as exc:  # (Ctrl-C, SIGTERM: told whether the output is in place)
+            writer.abort()
+            exc.published = writer.published
+            raise
         except BaseException:
             writer.abort()
             raise

@@ -297,9 +297,9 @@ def read_sqlite_rows(reader: _SqliteReader, relation: Relation, after: int | Non
     """At most ``limit`` rows of a SQLite relation in rowid order (the order they were
     written), those after rowid ``after`` (None: from the first), and the rowid to read on
     from (None: no rows are left)."""
-    table = _quote_name(relation.name)
     start = "" if after is None else f"rowid > {int(after)}"
-    row = reader.lite.execute(f"SELECT rowid FROM {table}{' WHERE ' + start if start else ''} "
+    row = reader.lite.execute(f'SELECT rowid FROM "{relation.name}"'
+                              f"{' WHERE ' + start if start else ''} "
                               f"ORDER BY rowid LIMIT 1 OFFSET {int(limit) - 1}").fetchone()
     bounds = [start] if start else []
     if row is not None:
@@ -307,10 +307,6 @@ def read_sqlite_rows(reader: _SqliteReader, relation: Relation, after: int | Non
     where = f" WHERE {' AND '.join(bounds)}" if bounds else ""
     return _read_sqlite(reader, relation, f"{where} ORDER BY rowid"), (
         None if row is None else int(row[0]))
-
-
-def _quote_name(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @contextlib.contextmanager
