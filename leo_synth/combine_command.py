@@ -71,14 +71,18 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
     writer = make_writer(fmt, out, if_exists)
     started = time.perf_counter()
     bar: Any = None
+    advance = None
     if not quiet:
         writer.on_phase = lambda name: _phase(name, started, bar)
         if sys.stderr.isatty() and total:
             bar = click.progressbar(length=total, label="combining", show_eta=True,
                                     file=sys.stderr)
+            advance = bar.update
+        elif total:
+            advance = _Deciles(total, started)
     try:
         combined = combine_parts_into(opened, whole, load_checked_catalog(), writer,
-                                      advance=bar.update if bar is not None else None)
+                                      advance=advance)
     finally:
         if bar is not None:
             bar.render_finish()
@@ -98,6 +102,24 @@ def _default_format(out: str, opened: list[Any]) -> str:
         return "sqlite"
     kinds = {output.kind for output in opened}
     return kinds.pop() if len(kinds) == 1 else "parquet"
+
+
+class _Deciles:
+    """Progress in a log (stderr not a terminal): a line at every tenth of the rows."""
+
+    def __init__(self, total: int, started: float):
+        self.total, self.started, self.done, self.decile = total, started, 0, 0
+
+    def __call__(self, rows: int) -> None:
+        self.done += rows
+        decile = self.done * 10 // self.total
+        if decile > self.decile:
+            self.decile = decile
+            elapsed = time.perf_counter() - self.started
+            fraction = self.done / self.total
+            click.echo(f"leo-synth: {self.done:,} of {self.total:,} rows ({fraction:.0%}), "
+                       f"{elapsed:.0f} s, about {elapsed / fraction * (1 - fraction):.0f} s "
+                       f"to go", err=True)
 
 
 def _phase(name: str, started: float, bar: Any) -> None:

@@ -57,6 +57,7 @@ def test_parquet_parts_make_the_whole_runs_very_files(runs, tmp_path: Path) -> N
     code, output = combine(*reversed(parts), "--out", str(out))  # (any order of the parts)
     assert code == 0, output
     assert "combined 3 parts" in output and "(parquet)" in output
+    assert "rows (100%)" in output and "publishing the output" in output  # (a log's progress)
     assert _same_files(out, whole)  # row groups as the whole run's, the manifest too
 
 
