@@ -30,7 +30,6 @@ import pyarrow.parquet as pq
 
 from leo_synth.checksum import spec_cast
 from leo_synth.errors import LeoSynthError
-from leo_synth.interrupts import Interrupted
 from leo_synth.output_reading import (
     Output,
     column_names,
@@ -90,7 +89,7 @@ def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writ
         relations = _held_relations(catalog, int(settings.get("iteration", 2)), listed,
                                     parts[0], connections[0])
         writer.check(relations)  # from here on the writer may hold a lock: abort() frees it
-        try:
+        with writer.aborted_on_failure():
             writer.expect(1, 1)  # (batches come one at a time, from this process)
             manifest = Manifest(settings=dict(settings))
             writer.open(relations, manifest)
@@ -101,13 +100,6 @@ def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writ
                 writer.finish(relation)
                 _check_rows(relation, manifest, listed[relation.name])
             writer.commit()
-        except Interrupted as exc:  # (Ctrl-C, SIGTERM: told whether the output is in place)
-            writer.abort()
-            exc.published = writer.published
-            raise
-        except BaseException:
-            writer.abort()
-            raise
     return Combined(len(relations), sum(int(e["rows"]) for e in listed.values()),
                     int(settings.get("persons", 0)), len(parts))
 

@@ -34,7 +34,7 @@ from leo_synth.engine.heap import keep_freed_memory
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.engine.parts import check_part, parse_part, part_target
 from leo_synth.errors import LeoSynthError
-from leo_synth.interrupts import Interrupted, pause_point, worker_signals
+from leo_synth.interrupts import pause_point, worker_signals
 from leo_synth.quirks.apply import apply_quirks, profile_rates, quirks_for
 from leo_synth.quirks.model import Defects, columns_by_template
 from leo_synth.relations import registry
@@ -433,7 +433,7 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
               engine=config.engine, results=results_total,
               estimated_bytes=estimated_bytes(engine.layout or config.format, relations,
                                               catalog, _persons_in(config, blocks)))
-    try:
+    with writer.aborted_on_failure():
         pools = build_pools(config.seed, config.persons, params)
         manifest = Manifest(settings=_settings(config, schema_dir, params))
         if part is not None:
@@ -474,13 +474,6 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
             if phase:
                 phase("commit")
             writer.commit()
-    except Interrupted as exc:
-        writer.abort()
-        exc.published = writer.published
-        raise
-    except BaseException:
-        writer.abort()
-        raise
     return RunSummary(relations, rows, time.perf_counter() - started, n_blocks, target,
                       config.format)
 

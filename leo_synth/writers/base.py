@@ -10,15 +10,17 @@ outputs do) that ``commit()`` or ``abort()`` releases.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 
 from leo_synth.checksum import Checksum
+from leo_synth.interrupts import Interrupted
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import arrow_schema
 
@@ -143,3 +145,17 @@ class Writer(ABC):
     @abstractmethod
     def abort(self) -> None:
         """Remove everything this run wrote; the previous output stays as it was."""
+
+    @contextlib.contextmanager
+    def aborted_on_failure(self) -> Iterator[None]:
+        """Around a run's writing: any failure or interrupt aborts the writer, and an
+        interrupt is told whether the new output was already published."""
+        try:
+            yield
+        except Interrupted as exc:
+            self.abort()
+            exc.published = self.published
+            raise
+        except BaseException:
+            self.abort()
+            raise
