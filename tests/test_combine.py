@@ -120,3 +120,20 @@ def test_parquet_parts_load_into_postgresql(runs, pg_url: str, catalog) -> None:
         assert compare_manifests(loaded.manifest, read_manifest(whole), "the whole run") == []
     finally:
         drop_database(pg_url, "leo_synth_test_combine")
+
+
+def test_a_damaged_file_of_a_part_is_one_line_read_ahead_or_not(runs, tmp_path: Path) -> None:
+    """A part's file that cannot be read fails in the reading thread and is reported by the
+    command, as one line, with nothing written."""
+    _, parts = runs["parquet"]
+    copies = [tmp_path / Path(part).name for part in parts]
+    for part, copy in zip(parts, copies, strict=True):
+        shutil.copytree(part, copy)
+    damaged = max((p for p in copies[1].rglob("*.parquet")), key=lambda p: p.stat().st_size)
+    damaged.write_bytes(damaged.read_bytes()[: damaged.stat().st_size // 2])
+    out = tmp_path / "combined"
+    code, output = combine(*map(str, copies), "--out", str(out))
+    lines = output.strip().splitlines()
+    assert code == 2 and lines[-1].startswith("leo-synth: error: "), output
+    assert "cannot be read with the spec's types" in lines[-1], output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in copies)
