@@ -46,6 +46,7 @@ from leo_synth.output_reading import (
 )
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.spec.physical import arrow_schema
+from leo_synth.verify import combine_parts
 from leo_synth.writers.base import Manifest, Writer
 
 SQLITE_SLICE_ROWS = 200_000
@@ -68,8 +69,6 @@ def whole_run(outputs: list[Output], specs: str) -> dict[str, Any]:
     """The manifest of the whole run whose parts ``outputs`` are; a one-line error when they
     are not the parts of one run, or were made with other specs than ``specs`` (the installed
     ones: their columns and types are what the new output gets)."""
-    from leo_synth.verify import combine_parts
-
     whole, problems = combine_parts(outputs)
     if problems:
         raise LeoSynthError("these are not the parts of one run, nothing combined: "
