@@ -23,8 +23,6 @@ database) nor a Parquet file (one footer) and would not check the rows.
 from __future__ import annotations
 
 import contextlib
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +42,7 @@ from leo_synth.output_reading import (
     reading_connection,
     reading_errors,
 )
+from leo_synth.read_ahead import read_ahead
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.spec.physical import arrow_schema
 from leo_synth.verify import combine_parts
@@ -97,7 +96,8 @@ def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writ
         writer.expect(1, 1)  # (batches come one at a time, from this process)
         manifest = Manifest(settings=dict(settings))
         writer.open(relations, manifest)
-        with contextlib.closing(_read_ahead(lambda: _batches(parts, relations))) as batches:
+        with contextlib.closing(read_ahead(lambda: _batches(parts, relations), READ_AHEAD,
+                                           "leo-synth-combine-reader")) as batches:
             for relation, batch, checksum in batches:
                 if batch is None:  # the relation's end
                     writer.finish(relation)
@@ -143,48 +143,6 @@ def _read(part: Output, relation: Relation, conn: Any) -> Iterator[pa.Table]:
         if table is None:
             return
         yield table
-
-
-def _read_ahead(produce: Callable[[], Iterator[_Batch]]) -> Iterator[_Batch]:
-    """What ``produce()`` yields, made in a thread of its own up to :data:`READ_AHEAD` items
-    ahead, so that reading the parts and the checksums overlap the writer's work (pyarrow,
-    numpy and ADBC release the GIL: about half the time of a combine into SQLite, on two
-    cores). The thread's exception is raised here; closing this generator (done, failed or
-    interrupted) stops the thread."""
-    items: queue.Queue[tuple[str, Any]] = queue.Queue(READ_AHEAD)
-    stop = threading.Event()
-
-    def put(item: tuple[str, Any]) -> bool:
-        while not stop.is_set():
-            try:
-                items.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def run() -> None:
-        try:
-            for item in produce():
-                if not put(("item", item)):
-                    return
-            put(("end", None))
-        except BaseException as exc:  # raised again in the consuming thread
-            put(("error", exc))
-
-    thread = threading.Thread(target=run, name="leo-synth-combine-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            kind, value = items.get()
-            if kind == "end":
-                return
-            if kind == "error":
-                raise value
-            yield value
-    finally:
-        stop.set()
-        thread.join()
 
 
 def _held_relations(catalog: Catalog, iteration: int, listed: dict[str, Any], first: Output,

@@ -21,11 +21,14 @@ file, 4 s for a Parquet folder, with the checksums): checking the manifests alon
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import pyarrow as pa
 
 from leo_synth.checksum import Checksum, table_checksum
 from leo_synth.engine.parts import Part
@@ -37,6 +40,7 @@ from leo_synth.output_reading import (
     reading_connection,
     reading_errors,
 )
+from leo_synth.read_ahead import read_ahead
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.spec.physical import arrow_schema
 
@@ -58,16 +62,16 @@ class Finding:
 def check_output(output: Output, catalog: Catalog,
                  advance: Callable[[], None] | None = None) -> Finding:
     """Read every relation the manifest lists and compare its rows and checksum with it
-    (``advance`` is called after each relation)."""
+    (``advance`` is called after each relation). The next relation is read while the last is
+    hashed (:func:`~leo_synth.read_ahead.read_ahead`: one relation ahead)."""
     listed: dict[str, dict[str, Any]] = output.manifest["relations"]
     known = {rel.name: rel for rel in catalog.relations(int(output.settings.get("iteration", 2)))}
     finding = Finding(relations=len(listed))
-    with reading_connection(output) as conn:
-        for name, recorded in listed.items():
-            relation = known.get(name)
-            problem = (f"{name}: not a relation of this leo-synth's specs"
-                       if relation is None else _relation_problem(output, relation, recorded,
-                                                                   conn, finding))
+    with contextlib.closing(read_ahead(lambda: _read_back(output, list(listed), known), 1,
+                                       "leo-synth-verify-reader")) as relations:
+        for name, relation, read in relations:
+            problem = (f"{name}: not a relation of this leo-synth's specs" if relation is None
+                       else _relation_problem(output, relation, listed[name], read, finding))
             if problem:
                 finding.problems.append(problem)
             if advance:
@@ -75,22 +79,48 @@ def check_output(output: Output, catalog: Catalog,
     return finding
 
 
-def _relation_problem(output: Output, relation: Relation, recorded: dict[str, Any], conn: Any,
-                      finding: Finding) -> str | None:
+def _read_back(output: Output, names: list[str], known: dict[str, Relation]
+               ) -> Iterator[tuple[str, Relation | None, pa.Table | str | None]]:
+    """Each listed relation read back with the columns the output holds (its table), or why
+    it cannot be (a line), through a connection of the reading thread's own."""
+    with reading_connection(output) as conn:
+        for name in names:
+            relation = known.get(name)
+            if relation is None:
+                yield name, None, None
+                continue
+            where = relation.qualified_name
+            try:
+                held = column_names(output, relation, conn)
+                if held is None:
+                    yield name, relation, f"{where}: missing"
+                    continue
+                relation = held_columns(relation, held)
+                yield name, relation, read_relation(output, relation, conn)
+            except reading_errors(output) as exc:  # a damaged file, a value of another type
+                yield name, relation, _unreadable(where, exc)
+
+
+def _unreadable(where: str, exc: BaseException) -> str:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    return f"{where}: cannot be read with the spec's types ({message})"
+
+
+def _relation_problem(output: Output, relation: Relation, recorded: dict[str, Any],
+                      read: pa.Table | str | None, finding: Finding) -> str | None:
+    """What differs between a relation read back (or why it could not be) and the manifest's
+    record of it."""
+    if isinstance(read, str):
+        return read
+    assert read is not None
     where = relation.qualified_name
+    finding.rows += read.num_rows
     try:
-        names = column_names(output, relation, conn)
-        if names is None:
-            return f"{where}: missing"
-        held = held_columns(relation, names)
-        table = read_relation(output, held, conn)
-        finding.rows += table.num_rows
-        digest = table_checksum(table, arrow_schema(held))
-    except reading_errors(output) as exc:  # a damaged file, a value of another type
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        return f"{where}: cannot be read with the spec's types ({message})"
-    if table.num_rows != recorded.get("rows"):
-        return (f"{where}: {table.num_rows:,} rows, the manifest says "
+        digest = table_checksum(read, arrow_schema(relation))
+    except reading_errors(output) as exc:  # (text in an integer column: the cast fails)
+        return _unreadable(where, exc)
+    if read.num_rows != recorded.get("rows"):
+        return (f"{where}: {read.num_rows:,} rows, the manifest says "
                 f"{recorded.get('rows', 0):,}")
     if digest != recorded.get("checksum"):
         return f"{where}: the rows differ from those the run wrote (checksum {digest}, " \
