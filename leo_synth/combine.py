@@ -45,7 +45,7 @@ from leo_synth.output_reading import (
 from leo_synth.read_ahead import read_ahead
 from leo_synth.spec.model import Catalog, Relation
 from leo_synth.spec.physical import arrow_schema
-from leo_synth.verify import combine_parts
+from leo_synth.verify import combine_parts, unreadable
 from leo_synth.writers.base import Manifest, Writer
 
 SQLITE_SLICE_ROWS = 200_000
@@ -137,9 +137,8 @@ def _read(part: Output, relation: Relation, conn: Any) -> Iterator[pa.Table]:
         try:
             table = next(slices, None)
         except reading_errors(part) as exc:
-            message = " ".join(str(exc).split()) or type(exc).__name__
-            raise LeoSynthError(f"{part.shown}: {relation.qualified_name} cannot be read with "
-                                f"the spec's types ({message}); nothing combined") from None
+            raise LeoSynthError(f"{part.shown}: {unreadable(relation.qualified_name, exc)}; "
+                                f"nothing combined") from None
         if table is None:
             return
         yield table

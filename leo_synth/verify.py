@@ -98,10 +98,11 @@ def _read_back(output: Output, names: list[str], known: dict[str, Relation]
                 relation = held_columns(relation, held)
                 yield name, relation, read_relation(output, relation, conn)
             except reading_errors(output) as exc:  # a damaged file, a value of another type
-                yield name, relation, _unreadable(where, exc)
+                yield name, relation, unreadable(where, exc)
 
 
-def _unreadable(where: str, exc: BaseException) -> str:
+def unreadable(where: str, exc: BaseException) -> str:
+    """The line for a relation (at ``where``) that cannot be read: the reader's own words."""
     message = " ".join(str(exc).split()) or type(exc).__name__
     return f"{where}: cannot be read with the spec's types ({message})"
 
@@ -118,7 +119,7 @@ def _relation_problem(output: Output, relation: Relation, recorded: dict[str, An
     try:
         digest = table_checksum(read, arrow_schema(relation))
     except reading_errors(output) as exc:  # (text in an integer column: the cast fails)
-        return _unreadable(where, exc)
+        return unreadable(where, exc)
     if read.num_rows != recorded.get("rows"):
         return (f"{where}: {read.num_rows:,} rows, the manifest says "
                 f"{recorded.get('rows', 0):,}")
