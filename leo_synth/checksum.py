@@ -90,12 +90,16 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 def spec_cast(column: pa.Array | pa.ChunkedArray, target: pa.DataType) -> pa.Array:
     """A column read back from any backend as the spec's type ``target``: dates from ISO text
-    (SQLite's), decimals from floats rounded to their scale, anything else by Arrow's cast
-    (unchecked: a value changed on the way shows as another checksum)."""
+    (SQLite's), decimals from floats rounded to their scale, NULLs whatever type the reader
+    gave them (ADBC types a column of NULLs as integers, which Arrow cannot cast to a date),
+    anything else by Arrow's cast (unchecked: a value changed on the way shows as another
+    checksum)."""
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if column.type == target:
         return column
+    if column.null_count == len(column):
+        return pa.nulls(len(column), target)
     if pa.types.is_date32(target) and pa.types.is_string(column.type):
         return pc.cast(column, pa.date32())
     if pa.types.is_decimal(target) and not pa.types.is_decimal(column.type):

@@ -10,8 +10,9 @@ must equal the parts' added up, relation by relation, before anything is publish
 changed or damaged since it was made stops the copy, named).
 
 A relation is read a slice at a time (a Parquet row group, 200,000 SQLite rows), a few
-slices ahead of the writer in a thread of their own, with their checksums, so memory stays
-bounded whatever the parts' size and the reading overlaps the writing. A Parquet target gets
+slices ahead of the writer in a thread of their own, with their checksums, so no whole
+relation is held and the reading overlaps the writing (the command tunes the allocator as a
+run's writing process does: ``engine/heap.py``). A Parquet target gets
 the very files a whole run would write (row groups hold a fixed number of rows whatever the
 batches), so combining Parquet parts into Parquet gives a folder byte-identical to the whole
 run's.
@@ -35,8 +36,8 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.output_reading import (
     Output,
     column_names,
-    dataset_files,
     held_columns,
+    parquet_files,
     read_relation,
     read_sqlite_rows,
     reading_connection,
@@ -148,13 +149,13 @@ def _held_relations(catalog: Catalog, iteration: int, listed: dict[str, Any], fi
                     conn: Any) -> list[Relation]:
     """The run's relations in the order a run writes them, with the columns part 1 holds (a
     ``--request`` run keeps fewer); part 1 holds every relation, the run-level ones too."""
-    known = {rel.name: rel for rel in catalog.relations(iteration)}
-    unknown = sorted(set(listed) - set(known))
+    ordered = catalog.relations(iteration)
+    unknown = sorted(set(listed) - {rel.name for rel in ordered})
     if unknown:
         raise LeoSynthError(f"the parts hold relations this leo-synth does not know: "
                             f"{', '.join(unknown)}")
     relations = []
-    for rel in catalog.relations(iteration):
+    for rel in ordered:
         if rel.name not in listed:
             continue
         names = column_names(first, rel, conn)
@@ -171,12 +172,12 @@ def _check_rows(relation: Relation, manifest: Manifest, recorded: dict[str, Any]
     if written.digest == recorded["checksum"]:
         return
     listed = int(recorded["rows"])
-    found = (f"other values in its {listed:,} rows than" if written.rows == listed
-             else f"{written.rows:,} rows where")
-    raise LeoSynthError(f"{relation.qualified_name}: the parts hold {found} their manifests "
-                        f"record{'' if written.rows == listed else f' {listed:,}'} (a part "
-                        f"changed or damaged since it was made: leo-synth verify names it); "
-                        f"nothing combined")
+    found = (f"other values in its {listed:,} rows than their manifests record"
+             if written.rows == listed else
+             f"{written.rows:,} rows where their manifests record {listed:,}")
+    raise LeoSynthError(f"{relation.qualified_name}: the parts hold {found} (a part changed or "
+                        f"damaged since it was made: leo-synth verify names it); nothing "
+                        f"combined")
 
 
 def relation_slices(output: Output, relation: Relation, conn: Any) -> Iterator[pa.Table]:
@@ -184,29 +185,14 @@ def relation_slices(output: Output, relation: Relation, conn: Any) -> Iterator[p
     slice at a time, typed as the spec says."""
     schema = arrow_schema(relation)
     if output.kind == "parquet":
-        for source, filesystem in _parquet_files(output, relation):
-            file = pq.ParquetFile(source, filesystem=filesystem)
+        for source in parquet_files(output, relation):
+            file = pq.ParquetFile(source, filesystem=output.filesystem)
             for group in range(file.num_row_groups):
                 yield _typed(file.read_row_group(group, columns=schema.names), schema)
     elif output.kind == "sqlite":
         yield from _sqlite_slices(conn, relation, schema)
     else:  # (CSV, DuckDB or PostgreSQL: outputs --part does not make; read whole)
         yield _typed(read_relation(output, relation, conn), schema)
-
-
-def _parquet_files(output: Output, relation: Relation) -> list[tuple[str, Any]]:
-    """A relation's Parquet files in block order: the file of a Parquet folder, or the files
-    of a Dask dataset's relation folder (``block-000042.parquet`` sort by block)."""
-    from pathlib import Path
-
-    from leo_synth.writers.parquet import relation_file
-
-    if output.filesystem is not None:
-        return [(name, output.filesystem) for name in dataset_files(output, relation)]
-    path = relation_file(Path(output.location), relation)
-    if not path.exists() and path.with_suffix("").is_dir():
-        return [(str(name), None) for name in sorted(path.with_suffix("").glob("*.parquet"))]
-    return [(str(path), None)]
 
 
 def _sqlite_slices(conn: Any, relation: Relation, schema: pa.Schema) -> Iterator[pa.Table]:
@@ -224,12 +210,8 @@ def _sqlite_slices(conn: Any, relation: Relation, schema: pa.Schema) -> Iterator
 
 def _typed(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """The table with the spec's column types (SQLite gives dates as text, decimals as floats,
-    booleans as integers; a Dask dataset's empty file may hold NULL columns)."""
+    booleans as integers, a column of NULLs as integers)."""
     if table.schema.equals(schema):
         return table
-    columns = []
-    for field in schema:
-        column = table.column(field.name)
-        columns.append(pa.nulls(len(column), field.type) if column.null_count == len(column)
-                       else spec_cast(column, field.type))  # (ADBC types NULLs as integers)
-    return pa.Table.from_arrays(columns, schema=schema)
+    return pa.Table.from_arrays([spec_cast(table.column(field.name), field.type)
+                                 for field in schema], schema=schema)

@@ -48,12 +48,16 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
         leo-synth combine out/leo.part-*.sqlite --out out/leo.sqlite
         leo-synth combine out/leo_parquet.part-* --out postgresql://user:pw@localhost/leo
     """
+    from leo_synth.cli import main
     from leo_synth.combine import combine as combine_parts_into
     from leo_synth.combine import whole_run
     from leo_synth.engine.generate import load_checked_catalog, spec_digest
+    from leo_synth.engine.heap import release_big_buffers
     from leo_synth.spec.loader import default_schema_dir
     from leo_synth.writers import make_writer
 
+    if main.own_process:  # (a writing process, as a run's: not in a program calling main())
+        release_big_buffers()
     opened = [open_output(location) for location in parts]
     fmt = fmt or _default_format(out, opened)
     if is_postgres_url(out) != (fmt == "postgres"):

@@ -27,7 +27,7 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.secrets import redact
 from leo_synth.spec.model import Relation
 from leo_synth.spec.physical import arrow_schema
-from leo_synth.writers.parquet import MANIFEST_FILE, relation_file
+from leo_synth.writers.parquet import MANIFEST_FILE
 from leo_synth.writers.sqlite import MANIFEST_TABLE
 
 
@@ -143,15 +143,9 @@ def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | N
     if output.kind == "sqlite":
         rows = conn.execute(f'PRAGMA table_info("{relation.name}")').fetchall()
         return [row[1] for row in rows] or None
-    if output.filesystem is not None:
-        files = dataset_files(output, relation)
-        return pq.read_schema(files[0], filesystem=output.filesystem).names if files else None
     if output.kind == "parquet":
-        path = relation_file(Path(output.location), relation)
-        if not path.exists() and path.with_suffix("").is_dir():  # a Dask dataset's folder
-            files = sorted(path.with_suffix("").glob("*.parquet"))
-            return pq.read_schema(files[0]).names if files else None
-        return pq.read_schema(path).names if path.exists() else None
+        files = parquet_files(output, relation)
+        return pq.read_schema(files[0], filesystem=output.filesystem).names if files else None
     if output.kind == "csv":
         path = _csv_path(output, relation)
         if not path.exists():
@@ -175,11 +169,14 @@ def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | N
     return [row[0] for row in rows] or None
 
 
-def dataset_files(output: Output, relation: Relation) -> list[str]:
-    """The Parquet files of a relation of a dataset at a URL, in block order (none: not
-    there)."""
+def parquet_files(output: Output, relation: Relation) -> list[str]:
+    """A relation's Parquet files in block order (in ``output.filesystem`` for a dataset at a
+    URL; see :func:`~leo_synth.readers.relation_files`); none when it is not there."""
+    from leo_synth.readers import relation_files
     from leo_synth.writers.parquet_dataset import relation_folder
 
+    if output.filesystem is None:
+        return [str(path) for path in relation_files(Path(output.location), relation)]
     return sorted(output.filesystem.glob(f"{relation_folder(output.root, relation)}/*.parquet"))
 
 
@@ -233,7 +230,7 @@ def read_relation(output: Output, relation: Relation, conn: Any) -> pa.Table:
     if output.kind == "sqlite":
         return _read_sqlite(conn, relation)
     if output.filesystem is not None:
-        return pq.read_table(dataset_files(output, relation), schema=arrow_schema(relation),
+        return pq.read_table(parquet_files(output, relation), schema=arrow_schema(relation),
                              filesystem=output.filesystem)
     if output.kind == "parquet":
         return readers.read_parquet(Path(output.location), relation)

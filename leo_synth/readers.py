@@ -82,13 +82,22 @@ def read_postgres(url: str, relation: Relation) -> pa.Table:
     return _from_rows(relation, rows)
 
 
+def relation_files(folder: Path, relation: Relation) -> list[Path]:
+    """A relation's Parquet files in block order: its file in a Parquet folder, or the files of
+    its folder in a Dask dataset (``block-000042.parquet`` sort by block); none when it is not
+    there."""
+    path = relation_file(folder, relation)
+    return [path] if path.exists() else sorted(path.with_suffix("").glob("*.parquet"))
+
+
 def read_parquet(folder: Path, relation: Relation) -> pa.Table:
     """A relation of a generated Parquet folder (one file per relation, or the Dask engine's
-    folder of parts per relation)."""
+    folder of parts per relation, read with the spec's schema)."""
     path = relation_file(folder, relation)
-    if not path.exists() and path.with_suffix("").is_dir():
-        return pq.read_table(path.with_suffix(""), schema=arrow_schema(relation))
-    return pq.read_table(path)
+    files = relation_files(folder, relation)
+    if not files or files == [path]:  # (none: the reader's own error names the file)
+        return pq.read_table(path)
+    return pq.read_table([str(f) for f in files], schema=arrow_schema(relation))
 
 
 def read_duckdb(folder: Path, relation: Relation,
