@@ -9,13 +9,13 @@ parts' settings without the part, and checksums computed again from the rows wri
 must equal the parts' added up, relation by relation, before anything is published (a part
 changed or damaged since it was made stops the copy, named).
 
-A relation is read a slice at a time (a Parquet row group, 200,000 SQLite rows), a few
-slices ahead of the writer in a thread of their own, with their checksums, so no whole
-relation is held and the reading overlaps the writing (the command tunes the allocator as a
-run's writing process does: ``engine/heap.py``). A Parquet target gets
-the very files a whole run would write (row groups hold a fixed number of rows whatever the
-batches), so combining Parquet parts into Parquet gives a folder byte-identical to the whole
-run's.
+A relation is read a slice at a time (about 4 million values:
+:func:`~leo_synth.output_reading.relation_slices`), a few slices ahead of the writer in a
+thread of their own, with their checksums, so no whole relation is held and the reading
+overlaps the writing (the command tunes the allocator as a run's writing process does:
+``engine/heap.py``). A Parquet target gets the very files a whole run would write (row groups
+hold a fixed number of rows whatever the batches), so combining Parquet parts into Parquet
+gives a folder byte-identical to the whole run's.
 
 The rejected alternative, concatenating the parts' files, works for neither a SQLite file (one
 database) nor a Parquet file (one footer) and would not check the rows.
@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from leo_synth.checksum import Checksum, spec_cast
 from leo_synth.errors import LeoSynthError
@@ -37,11 +36,9 @@ from leo_synth.output_reading import (
     Output,
     column_names,
     held_columns,
-    parquet_files,
-    read_relation,
-    read_sqlite_rows,
     reading_connection,
     reading_errors,
+    relation_slices,
 )
 from leo_synth.read_ahead import read_ahead
 from leo_synth.spec.model import Catalog, Relation
@@ -49,8 +46,6 @@ from leo_synth.spec.physical import arrow_schema
 from leo_synth.verify import combine_parts, unreadable
 from leo_synth.writers.base import Manifest, Writer
 
-SQLITE_SLICE_ROWS = 200_000
-"""Rows of a SQLite part read at a time."""
 READ_AHEAD = 4
 """Batches read (and checksummed) ahead of the writer, at most (memory: a few row groups)."""
 
@@ -132,8 +127,11 @@ def _batches(parts: list[Output], relations: list[Relation]) -> Iterator[_Batch]
 
 
 def _read(part: Output, relation: Relation, conn: Any) -> Iterator[pa.Table]:
-    """:func:`relation_slices`, a part that cannot be read being one line."""
-    slices = relation_slices(part, relation, conn)
+    """The relation's rows in the part, a slice at a time
+    (:func:`~leo_synth.output_reading.relation_slices`), typed as the spec says; a part that
+    cannot be read is one line."""
+    schema = arrow_schema(relation)
+    slices = (_typed(table, schema) for table in relation_slices(part, relation, conn))
     while True:
         try:
             table = next(slices, None)
@@ -178,34 +176,6 @@ def _check_rows(relation: Relation, manifest: Manifest, recorded: dict[str, Any]
     raise LeoSynthError(f"{relation.qualified_name}: the parts hold {found} (a part changed or "
                         f"damaged since it was made: leo-synth verify names it); nothing "
                         f"combined")
-
-
-def relation_slices(output: Output, relation: Relation, conn: Any) -> Iterator[pa.Table]:
-    """A relation's rows as the output holds them, in its order (the run's block order), a
-    slice at a time, typed as the spec says."""
-    schema = arrow_schema(relation)
-    if output.kind == "parquet":
-        for source in parquet_files(output, relation):
-            file = pq.ParquetFile(source, filesystem=output.filesystem)
-            for group in range(file.num_row_groups):
-                yield _typed(file.read_row_group(group, columns=schema.names), schema)
-    elif output.kind == "sqlite":
-        yield from _sqlite_slices(conn, relation, schema)
-    else:  # (CSV, DuckDB or PostgreSQL: outputs --part does not make; read whole)
-        yield _typed(read_relation(output, relation, conn), schema)
-
-
-def _sqlite_slices(conn: Any, relation: Relation, schema: pa.Schema) -> Iterator[pa.Table]:
-    """A SQLite relation's rows in rowid order (the order they were written), a slice of
-    :data:`SQLITE_SLICE_ROWS` at a time, each read through ADBC or, for a slice ADBC refuses,
-    sqlite3 (output_reading's reader)."""
-    after: int | None = None
-    while True:
-        table, after = read_sqlite_rows(conn, relation, after, SQLITE_SLICE_ROWS)
-        if table.num_rows:
-            yield _typed(table, schema)
-        if after is None:
-            return
 
 
 def _typed(table: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -104,17 +104,23 @@ def read_duckdb(folder: Path, relation: Relation,
                 conn: duckdb.DuckDBPyConnection | None = None) -> pa.Table:
     """A relation of a generated DuckDB extract, read by its SRS three-part name (through
     ``conn``, a :func:`~leo_synth.writers.duckdb.connect_extract` connection, when given)."""
-    from leo_synth.srs_address import SrsNaming
     from leo_synth.writers.duckdb import connect_extract
 
-    naming = SrsNaming.from_settings(read_manifest(folder)["leo_synth"])
-    database, project, name = naming.parts(relation)
-    names = ", ".join(f'"{c.name}"' for c in relation.columns)
-    query = f'SELECT {names} FROM "{database}"."{project}"."{name}"'
+    query = duckdb_query(read_manifest(folder)["leo_synth"], relation)
     if conn is not None:
         return conn.sql(query).to_arrow_table()
     with connect_extract(folder) as own:
         return own.sql(query).to_arrow_table()
+
+
+def duckdb_query(settings: dict, relation: Relation) -> str:
+    """The query of a relation's columns in a DuckDB extract made with run ``settings`` (its
+    manifest's), by the relation's SRS three-part name."""
+    from leo_synth.srs_address import SrsNaming
+
+    database, project, name = SrsNaming.from_settings(settings).parts(relation)
+    names = ", ".join(f'"{c.name}"' for c in relation.columns)
+    return f'SELECT {names} FROM "{database}"."{project}"."{name}"'
 
 
 def read_manifest(path: Path) -> dict:

@@ -15,9 +15,11 @@ run split across machines can be checked by reading their relations back:
 * :func:`compare_manifests` compares per-relation rows and checksums of two manifests (the
   parts' sum with a whole run made elsewhere, or a SQLite file with a Parquet folder).
 
-Reading back takes about as long as the backend's reader (about 4-4.5 s for a 10,000-person
-SQLite file, 2.5 s for a Parquet folder, with the checksums, the next relation read while the
-last is hashed): checking the manifests alone is instant.
+A relation is read back a slice at a time (``output_reading.relation_slices``) and its
+checksum added up slice by slice, the next slices read while the last is hashed, so memory does
+not grow with the persons. Reading back takes about as long as the backend's reader (about
+4-4.5 s for a 10,000-person SQLite file, 2.5 s for a Parquet folder, with the checksums):
+checking the manifests alone is instant.
 """
 
 from __future__ import annotations
@@ -31,15 +33,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from leo_synth.checksum import Checksum, table_checksum
+from leo_synth.checksum import Checksum
 from leo_synth.engine.parts import Part
 from leo_synth.output_reading import (
     Output,
     column_names,
     held_columns,
-    read_relation,
     reading_connection,
     reading_errors,
+    relation_slices,
 )
 from leo_synth.read_ahead import read_ahead
 from leo_synth.spec.model import Catalog, Relation
@@ -60,21 +62,36 @@ class Finding:
     rows: int = 0
 
 
+READ_AHEAD = 2
+"""Slices of a relation read ahead of the hashing, at most."""
+
+
 def check_output(output: Output, catalog: Catalog,
                  advance: Callable[[], None] | None = None) -> Finding:
-    """Read every relation the manifest lists and compare its rows and checksum with it
-    (``advance`` is called after each relation). The next relation is read while the last is
-    hashed (:func:`~leo_synth.read_ahead.read_ahead`: one relation ahead)."""
+    """Read every relation the manifest lists, a slice at a time
+    (:func:`~leo_synth.output_reading.relation_slices`: memory does not grow with the
+    persons), and compare its rows and checksum with it (``advance`` is called after each
+    relation). The next slices are read while the last is hashed
+    (:func:`~leo_synth.read_ahead.read_ahead`)."""
     listed: dict[str, dict[str, Any]] = output.manifest["relations"]
     known = {rel.name: rel for rel in catalog.relations(int(output.settings.get("iteration", 2)))}
     finding = Finding(relations=len(listed))
-    with contextlib.closing(read_ahead(lambda: _read_back(output, list(listed), known), 1,
-                                       "leo-synth-verify-reader")) as relations:
-        for name, relation, read in relations:
-            problem = (f"{name}: not a relation of this leo-synth's specs" if relation is None
-                       else _relation_problem(output, relation, listed[name], read, finding))
+    checksum, problem = Checksum(), None
+    with contextlib.closing(read_ahead(lambda: _read_back(output, list(listed), known),
+                                       READ_AHEAD, "leo-synth-verify-reader")) as pieces:
+        for name, relation, piece in pieces:
+            if isinstance(piece, pa.Table):
+                if problem is None and relation is not None:
+                    problem = _hashed(output, relation, piece, checksum)
+                continue
+            if relation is None:
+                problem = f"{name}: not a relation of this leo-synth's specs"
+            elif problem is None:
+                problem = piece or _compared(relation, listed[name], checksum)
+            finding.rows += checksum.rows
             if problem:
                 finding.problems.append(problem)
+            checksum, problem = Checksum(), None
             if advance:
                 advance()
     return finding
@@ -82,8 +99,9 @@ def check_output(output: Output, catalog: Catalog,
 
 def _read_back(output: Output, names: list[str], known: dict[str, Relation]
                ) -> Iterator[tuple[str, Relation | None, pa.Table | str | None]]:
-    """Each listed relation read back with the columns the output holds (its table), or why
-    it cannot be (a line), through a connection of the reading thread's own."""
+    """Each listed relation read back with the columns the output holds, through a connection
+    of the reading thread's own: its slices (tables), then its end (None), or, in place of its
+    end, why it cannot be read (a line)."""
     with reading_connection(output) as conn:
         for name in names:
             relation = known.get(name)
@@ -97,9 +115,12 @@ def _read_back(output: Output, names: list[str], known: dict[str, Relation]
                     yield name, relation, f"{where}: missing"
                     continue
                 relation = held_columns(relation, held)
-                yield name, relation, read_relation(output, relation, conn)
+                for piece in relation_slices(output, relation, conn):
+                    yield name, relation, piece
             except reading_errors(output) as exc:  # a damaged file, a value of another type
                 yield name, relation, unreadable(where, exc)
+                continue
+            yield name, relation, None
 
 
 def unreadable(where: str, exc: BaseException) -> str:
@@ -108,25 +129,26 @@ def unreadable(where: str, exc: BaseException) -> str:
     return f"{where}: cannot be read with the spec's types ({message})"
 
 
-def _relation_problem(output: Output, relation: Relation, recorded: dict[str, Any],
-                      read: pa.Table | str | None, finding: Finding) -> str | None:
-    """What differs between a relation read back (or why it could not be) and the manifest's
-    record of it."""
-    if isinstance(read, str):
-        return read
-    assert read is not None
-    where = relation.qualified_name
-    finding.rows += read.num_rows
+def _hashed(output: Output, relation: Relation, piece: pa.Table,
+            checksum: Checksum) -> str | None:
+    """Add a slice of a relation to its checksum; why it cannot be (a line) when a value is
+    not of the spec's type (text in an integer column: the cast fails)."""
     try:
-        digest = table_checksum(read, arrow_schema(relation))
-    except reading_errors(output) as exc:  # (text in an integer column: the cast fails)
-        return unreadable(where, exc)
-    if read.num_rows != recorded.get("rows"):
-        return (f"{where}: {read.num_rows:,} rows, the manifest says "
-                f"{recorded.get('rows', 0):,}")
-    if digest != recorded.get("checksum"):
-        return f"{where}: the rows differ from those the run wrote (checksum {digest}, " \
-               f"the manifest's {recorded.get('checksum')})"
+        checksum.add(piece, arrow_schema(relation))
+    except reading_errors(output) as exc:
+        return unreadable(relation.qualified_name, exc)
+    return None
+
+
+def _compared(relation: Relation, recorded: dict[str, Any], checksum: Checksum) -> str | None:
+    """What differs between a relation's rows read back (their checksum) and the manifest's
+    record of them."""
+    where = relation.qualified_name
+    if checksum.rows != recorded.get("rows"):
+        return f"{where}: {checksum.rows:,} rows, the manifest says {recorded.get('rows', 0):,}"
+    if checksum.digest != recorded.get("checksum"):
+        return f"{where}: the rows differ from those the run wrote (checksum " \
+               f"{checksum.digest}, the manifest's {recorded.get('checksum')})"
     return None
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import one_per_builder
 from postgres_server import create_database, drop_database
 
-from leo_synth import combine as combine_module
+from leo_synth import output_reading
 from leo_synth.cli import main
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
@@ -64,7 +64,7 @@ def test_parquet_parts_make_the_whole_runs_very_files(runs, tmp_path: Path) -> N
 def test_sqlite_parts_read_in_slices_make_the_whole_run_in_any_format(
         runs, tmp_path: Path, catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     whole, parts = runs["sqlite"]
-    monkeypatch.setattr(combine_module, "SQLITE_SLICE_ROWS", 7)  # many slices per relation
+    monkeypatch.setattr(output_reading, "SLICE_CELLS", 700)  # many slices per relation
     out = tmp_path / "combined.sqlite"
     code, output = combine(*parts, "--out", str(out))
     assert code == 0, output
