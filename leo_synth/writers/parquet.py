@@ -214,6 +214,31 @@ def group_rows(schema: pa.Schema) -> int:
     return max(1, min(MAX_GROUP_ROWS, ROW_GROUP_BYTES // max(1, width)))
 
 
+CHUNKS_PER_GROUP = 16
+"""A row group is handed to pyarrow in this many chunks of equal rows (:func:`write_row_group`)."""
+
+
+def write_row_group(writer: pq.ParquetWriter, batches: list[pa.RecordBatch],
+                    schema: pa.Schema) -> None:
+    """Write ``batches`` as one row group, in chunks that depend on its rows alone: pyarrow
+    encodes a column chunk by chunk and decides where pages end, and when a dictionary grown
+    past its limit falls back to plain values, at the chunks' edges, so the same rows batched
+    otherwise (a run's blocks, a combine's slices) made other bytes. Each chunk is
+    ``group_rows / CHUNKS_PER_GROUP`` rows; only one that straddles two batches is copied
+    (the rejected alternative, copying the whole row group into one chunk, added a row group
+    per writing thread to the peak: 340 -> 460 MB at 200,000 persons)."""
+    table = pa.Table.from_batches(batches, schema=schema)
+    size = max(1, group_rows(schema) // CHUNKS_PER_GROUP)
+    chunks: list[pa.RecordBatch] = []
+    for start in range(0, table.num_rows, size):
+        pieces = [b for b in table.slice(start, size).to_batches() if b.num_rows]
+        chunks.append(pieces[0] if len(pieces) == 1
+                      else pa.Table.from_batches(pieces, schema=schema).combine_chunks()
+                      .to_batches()[0])
+    writer.write_table(pa.Table.from_batches(chunks, schema=schema),
+                       row_group_size=max(1, table.num_rows))
+
+
 class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
@@ -371,15 +396,13 @@ class ParquetWriter(FileWriter):
                 while count + batch.num_rows >= rows:  # cut at the group's last row
                     take = rows - count
                     pending.append(batch.slice(0, take))
-                    writer.write_table(pa.Table.from_batches(pending, schema=schema),
-                                       row_group_size=rows)
+                    write_row_group(writer, pending, schema)
                     pending, count, batch = [], 0, batch.slice(take)
                 if batch.num_rows:  # (a slice holds only its own batch's buffers)
                     pending.append(batch)
                     count += batch.num_rows
             if count:
-                writer.write_table(pa.Table.from_batches(pending, schema=schema),
-                                   row_group_size=rows)
+                write_row_group(writer, pending, schema)
             writer.close()
         finally:
             with self.counting:
