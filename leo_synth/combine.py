@@ -9,7 +9,7 @@ parts' settings without the part, and checksums computed again from the rows wri
 must equal the parts' added up, relation by relation, before anything is published (a part
 changed or damaged since it was made stops the copy, named).
 
-A relation is read a slice at a time (about 4 million values:
+A relation is read a slice at a time (about a million values:
 :func:`~leo_synth.output_reading.relation_slices`), a few slices ahead of the writer in a
 thread of their own, with their checksums, so no whole relation is held and the reading
 overlaps the writing (the command tunes the allocator as a run's writing process does:

@@ -16,8 +16,9 @@ run split across machines can be checked by reading their relations back:
   parts' sum with a whole run made elsewhere, or a SQLite file with a Parquet folder).
 
 A relation is read back a slice at a time (``output_reading.relation_slices``) and its
-checksum added up slice by slice, the next slices read while the last is hashed, so memory does
-not grow with the persons. Reading back takes about as long as the backend's reader (about
+checksum added up slice by slice, the next slices read while the last is hashed, so memory grows
+far less than the persons (a Parquet file's footer, which pyarrow parses whole, still grows).
+Reading back takes about as long as the backend's reader (about
 4-4.5 s for a 10,000-person SQLite file, 2.5 s for a Parquet folder, with the checksums):
 checking the manifests alone is instant.
 """
@@ -69,10 +70,9 @@ READ_AHEAD = 2
 def check_output(output: Output, catalog: Catalog,
                  advance: Callable[[], None] | None = None) -> Finding:
     """Read every relation the manifest lists, a slice at a time
-    (:func:`~leo_synth.output_reading.relation_slices`: memory does not grow with the
-    persons), and compare its rows and checksum with it (``advance`` is called after each
-    relation). The next slices are read while the last is hashed
-    (:func:`~leo_synth.read_ahead.read_ahead`)."""
+    (:func:`~leo_synth.output_reading.relation_slices`: no relation is held whole), and
+    compare its rows and checksum with it (``advance`` is called after each relation). The
+    next slices are read while the last is hashed (:func:`~leo_synth.read_ahead.read_ahead`)."""
     listed: dict[str, dict[str, Any]] = output.manifest["relations"]
     known = {rel.name: rel for rel in catalog.relations(int(output.settings.get("iteration", 2)))}
     finding = Finding(relations=len(listed))
