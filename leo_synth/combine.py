@@ -34,8 +34,7 @@ from leo_synth.checksum import Checksum, spec_cast
 from leo_synth.errors import LeoSynthError
 from leo_synth.output_reading import (
     Output,
-    column_names,
-    held_columns,
+    held_relation,
     reading_connection,
     reading_errors,
     relation_slices,
@@ -156,11 +155,11 @@ def _held_relations(catalog: Catalog, iteration: int, listed: dict[str, Any], fi
     for rel in ordered:
         if rel.name not in listed:
             continue
-        names = column_names(first, rel, conn)
-        if names is None:
+        held = held_relation(first, rel, conn)
+        if held is None:
             raise LeoSynthError(f"{first.shown} lacks {rel.qualified_name}, which its "
                                 f"manifest lists")
-        relations.append(held_columns(rel, names))
+        relations.append(held)
     return relations
 
 

@@ -12,13 +12,11 @@ from typing import Any
 
 import click
 
+from leo_synth.cli import Progress, main
 from leo_synth.config import FORMATS, IF_EXISTS, is_postgres_url
 from leo_synth.errors import LeoSynthError
 from leo_synth.output_reading import open_output
 from leo_synth.secrets import redact
-
-PHASES = {"files": "writing the Parquet files", "index": "creating keys and indexes",
-          "publish": "publishing the output"}
 
 
 @click.command("combine")
@@ -48,7 +46,6 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
         leo-synth combine out/leo.part-*.sqlite --out out/leo.sqlite
         leo-synth combine out/leo_parquet.part-* --out postgresql://user:pw@localhost/leo
     """
-    from leo_synth.cli import main
     from leo_synth.combine import combine as combine_parts_into
     from leo_synth.combine import whole_run
     from leo_synth.engine.generate import load_checked_catalog, spec_digest
@@ -127,8 +124,8 @@ class _Deciles:
 
 
 def _phase(name: str, started: float, bar: Any) -> None:
-    if name in PHASES:
+    if name in Progress.PHASES:  # (a run's closing phases, named as a run names them)
         if bar is not None:
             bar.render_finish()
-        click.echo(f"leo-synth: {PHASES[name]} ({time.perf_counter() - started:.0f} s)",
-                   err=True)
+        click.echo(f"leo-synth: {Progress.PHASES[name]} "
+                   f"({time.perf_counter() - started:.0f} s)", err=True)

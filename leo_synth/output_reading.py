@@ -139,7 +139,18 @@ def _postgres_manifest(url: str) -> dict[str, Any]:
     return _checked(manifest, url)
 
 
-def column_names(output: Output, relation: Relation, conn: Any) -> list[str] | None:
+def held_relation(output: Output, relation: Relation, conn: Any) -> Relation | None:
+    """The relation with the spec's columns the output holds, in the spec's order (a
+    ``--request`` run keeps some; PostgreSQL folds the names to lower case); None when the
+    output does not hold the relation."""
+    names = _column_names(output, relation, conn)
+    if names is None:
+        return None
+    present = {name.lower() for name in names}
+    return replace(relation, columns=[c for c in relation.columns if c.name.lower() in present])
+
+
+def _column_names(output: Output, relation: Relation, conn: Any) -> list[str] | None:
     """The columns the output holds for ``relation`` (None: the relation is not there)."""
     if output.kind == "sqlite":
         rows = conn.execute(f'PRAGMA table_info("{relation.name}")').fetchall()
@@ -254,13 +265,6 @@ def record_end(text: bytes | bytearray) -> int:
     return end + 1
 
 
-def held_columns(relation: Relation, names: list[str]) -> Relation:
-    """The relation with the spec's columns the output holds, in the spec's order (a
-    ``--request`` run keeps some); PostgreSQL folds the names to lower case."""
-    present = {name.lower() for name in names}
-    return replace(relation, columns=[c for c in relation.columns if c.name.lower() in present])
-
-
 SLICE_CELLS = 1_000_000
 """About this many values are read at a time (rows: this over the relation's columns), and
 text of PostgreSQL's and CSV's at most :data:`SLICE_BYTES` at a time: what ``verify`` and
@@ -286,10 +290,10 @@ def relation_slices(output: Output, relation: Relation, conn: Any) -> Iterator[p
         yield from _sqlite_slices(conn, relation)
     elif output.kind == "parquet":
         for source in parquet_files(output, relation):
-            file = pq.ParquetFile(source, filesystem=output.filesystem)
-            for batch in file.iter_batches(slice_rows(relation),
-                                           columns=[c.name for c in relation.columns]):
-                yield pa.Table.from_batches([batch])
+            with pq.ParquetFile(source, filesystem=output.filesystem) as file:
+                for batch in file.iter_batches(slice_rows(relation),
+                                               columns=[c.name for c in relation.columns]):
+                    yield pa.Table.from_batches([batch])
     elif output.kind == "duckdb":
         from leo_synth.readers import duckdb_query
 
@@ -327,7 +331,7 @@ class _SqliteReader:
     """A SQLite output opened read-only twice: by Python's sqlite3 (the schema; any table) and
     by ADBC, which reads a table into Arrow in C, twice as fast as rows through Python, but
     refuses a column whose values change storage class (an integer code column holding a
-    text quirk): such a table is read by sqlite3."""
+    text quirk): such a slice is read by sqlite3."""
 
     lite: Any
     adbc: Any
@@ -336,8 +340,8 @@ class _SqliteReader:
         return self.lite.execute(sql)
 
 
-def _read_sqlite(reader: _SqliteReader, relation: Relation, rows: str = "") -> pa.Table:
-    """The relation's columns, of the ``rows`` a clause says (default: all)."""
+def _read_sqlite(reader: _SqliteReader, relation: Relation, rows: str) -> pa.Table:
+    """The relation's columns, of the ``rows`` a clause says."""
     from leo_synth import readers
     from leo_synth.writers.sqlite_adbc import adbc_errors
 
@@ -350,8 +354,8 @@ def _read_sqlite(reader: _SqliteReader, relation: Relation, rows: str = "") -> p
         return readers.sqlite_table(reader.lite, relation, rows)  # I/O error recurs there)
 
 
-def read_sqlite_rows(reader: _SqliteReader, relation: Relation, after: int | None,
-                     limit: int) -> tuple[pa.Table, int | None]:
+def _sqlite_rows(reader: _SqliteReader, relation: Relation, after: int | None,
+                 limit: int) -> tuple[pa.Table, int | None]:
     """At most ``limit`` rows of a SQLite relation in rowid order (the order they were
     written), those after rowid ``after`` (None: from the first), and the rowid to read on
     from (None: no rows are left)."""
@@ -373,7 +377,7 @@ def _sqlite_slices(reader: _SqliteReader, relation: Relation) -> Iterator[pa.Tab
     sqlite3."""
     after: int | None = None
     while True:
-        table, after = read_sqlite_rows(reader, relation, after, slice_rows(relation))
+        table, after = _sqlite_rows(reader, relation, after, slice_rows(relation))
         if table.num_rows:
             yield table
         if after is None:

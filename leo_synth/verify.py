@@ -38,8 +38,7 @@ from leo_synth.checksum import Checksum
 from leo_synth.engine.parts import Part
 from leo_synth.output_reading import (
     Output,
-    column_names,
-    held_columns,
+    held_relation,
     reading_connection,
     reading_errors,
     relation_slices,
@@ -110,17 +109,16 @@ def _read_back(output: Output, names: list[str], known: dict[str, Relation]
                 continue
             where = relation.qualified_name
             try:
-                held = column_names(output, relation, conn)
+                held = held_relation(output, relation, conn)
                 if held is None:
                     yield name, relation, f"{where}: missing"
                     continue
-                relation = held_columns(relation, held)
-                for piece in relation_slices(output, relation, conn):
-                    yield name, relation, piece
+                for piece in relation_slices(output, held, conn):
+                    yield name, held, piece
             except reading_errors(output) as exc:  # a damaged file, a value of another type
                 yield name, relation, unreadable(where, exc)
                 continue
-            yield name, relation, None
+            yield name, held, None
 
 
 def unreadable(where: str, exc: BaseException) -> str:

@@ -156,7 +156,7 @@ def test_a_row_group_has_the_same_bytes_however_its_rows_were_batched(tmp_path: 
         path = tmp_path / name
         with pq.ParquetWriter(path, schema, compression="zstd") as writer:
             if contiguous:
-                parquet_writer.write_row_group(writer, batches, schema)
+                parquet_writer.write_row_group(writer, batches, schema, group_rows(schema))
             else:  # (as the rows come: what made the bytes differ)
                 writer.write_table(pa.Table.from_batches(batches, schema=schema),
                                    row_group_size=rows.num_rows)
