@@ -142,27 +142,3 @@ def test_a_worker_that_cannot_store_its_batches_fails_the_run_in_one_line_leavin
         _run(tmp_path, catalog, "full", 500, None)
     assert "\n" not in str(failure.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
-
-
-def test_a_row_group_has_the_same_bytes_however_its_rows_were_batched(tmp_path: Path) -> None:
-    """A combine's slices and a run's blocks cut a relation's rows differently; the files must
-    not differ. 300,000 distinct texts outgrow a dictionary's limit (1 MiB), whose fall back
-    to plain values pyarrow decides at the edges of the chunks it is given."""
-    texts = pa.array([f"P{i:011d}" for i in range(300_000)])
-    schema = pa.schema([("id", pa.string()), ("n", pa.int32())])
-    rows = pa.record_batch([texts, pa.array(range(300_000), pa.int32())], schema=schema)
-
-    def written(name: str, batches: list[pa.RecordBatch], contiguous: bool) -> bytes:
-        path = tmp_path / name
-        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
-            if contiguous:
-                parquet_writer.write_row_group(writer, batches, schema, group_rows(schema))
-            else:  # (as the rows come: what made the bytes differ)
-                writer.write_table(pa.Table.from_batches(batches, schema=schema),
-                                   row_group_size=rows.num_rows)
-        return path.read_bytes()
-
-    blocks = [rows.slice(start, 70_001) for start in range(0, rows.num_rows, 70_001)]
-    slices = [rows.slice(start, 4_999) for start in range(0, rows.num_rows, 4_999)]
-    assert written("a", blocks, False) != written("b", slices, False)  # (the fault is real)
-    assert written("c", blocks, True) == written("d", slices, True) == written("e", [rows], True)

@@ -214,29 +214,6 @@ def group_rows(schema: pa.Schema) -> int:
     return max(1, min(MAX_GROUP_ROWS, ROW_GROUP_BYTES // max(1, width)))
 
 
-CHUNKS_PER_GROUP = 16
-"""A row group is handed to pyarrow in this many chunks of equal rows (:func:`write_row_group`)."""
-
-
-def write_row_group(writer: pq.ParquetWriter, batches: list[pa.RecordBatch],
-                    schema: pa.Schema, group: int) -> None:
-    """Write ``batches`` as one row group of a file whose row groups hold ``group`` rows
-    (:func:`group_rows`), in chunks that depend on its rows alone: pyarrow encodes a column
-    chunk by chunk and decides where pages end, and when a dictionary grown past its limit
-    falls back to plain values, at the chunks' edges, so the same rows batched otherwise (a
-    run's blocks, a combine's slices) made other bytes. Each chunk is ``group /
-    CHUNKS_PER_GROUP`` rows; only one that straddles two batches is copied (the rejected
-    alternative, copying the whole row group into one chunk, added a row group per writing
-    thread to the peak: 340 -> 460 MB at 200,000 persons)."""
-    table = pa.Table.from_batches(batches, schema=schema)
-    size = max(1, group // CHUNKS_PER_GROUP)
-    chunks = []
-    for start in range(0, table.num_rows, size):
-        pieces = [b for b in table.slice(start, size).to_batches() if b.num_rows]
-        chunks.append(pieces[0] if len(pieces) == 1 else pa.concat_batches(pieces))
-    writer.write_table(pa.Table.from_batches(chunks, schema=schema), row_group_size=group)
-
-
 class ParquetWriter(FileWriter):
     what = "folder"
     foreign = staticmethod(foreign_parquet)
@@ -394,13 +371,15 @@ class ParquetWriter(FileWriter):
                 while count + batch.num_rows >= rows:  # cut at the group's last row
                     take = rows - count
                     pending.append(batch.slice(0, take))
-                    write_row_group(writer, pending, schema, rows)
+                    writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                                       row_group_size=rows)
                     pending, count, batch = [], 0, batch.slice(take)
                 if batch.num_rows:  # (a slice holds only its own batch's buffers)
                     pending.append(batch)
                     count += batch.num_rows
             if count:
-                write_row_group(writer, pending, schema, rows)
+                writer.write_table(pa.Table.from_batches(pending, schema=schema),
+                                   row_group_size=rows)
             writer.close()
         finally:
             with self.counting:
