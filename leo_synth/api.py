@@ -104,8 +104,8 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
              block_size: int = 5_000, parameters: str | PathLike[str] | None = None,
              progress: Callable[[int, int, int], None] | None = None,
              engine: str = "local", scheduler: str | None = None,
-             relation_progress: Callable[[int, int, int], None] | None = None
-             ) -> GenerateSummary:
+             relation_progress: Callable[[int, int, int], None] | None = None,
+             space_check: bool = True) -> GenerateSummary:
     """Generate the extract and write it, like ``leo-synth generate``.
 
     ``format`` is ``sqlite`` (``out`` a file), ``parquet`` (a folder) or ``postgres`` (a
@@ -116,8 +116,10 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
     relation's rows of a block are written (a result per block and person-driven relation:
     progress within a block). ``engine="dask"`` (with ``format="parquet"``) runs the blocks as Dask
     tasks on ``scheduler`` (an address, or a LocalCluster when None) and writes a partitioned
-    Parquet dataset (README "Running on a cluster"). Returns a :class:`GenerateSummary`; raises
-    :class:`~leo_synth.errors.LeoSynthError` on bad settings or an unusable output.
+    Parquet dataset (README "Running on a cluster"). A run whose estimated size exceeds the
+    free space where it goes is refused at once, unless ``space_check=False``. Returns a
+    :class:`GenerateSummary`; raises :class:`~leo_synth.errors.LeoSynthError` on bad
+    settings or an unusable output.
     """
     from leo_synth.engine.generate import generate as run
     from leo_synth.engine.generate import load_checked_catalog
@@ -130,7 +132,7 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
         scheduler=scheduler)
     catalog = load_checked_catalog()
     summary = run(config, catalog, progress=progress, select=_request_selector(request, catalog),
-                  relation_progress=relation_progress)
+                  relation_progress=relation_progress, space_check=space_check)
     return GenerateSummary(
         path=redact(summary.target) if config.format == "postgres" else summary.target,
         format=config.format, relations={rel.name: summary.rows[rel.name]

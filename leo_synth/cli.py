@@ -186,6 +186,41 @@ def _whole_or_text(value: str | None) -> int | str | None:
         return value
 
 
+class RowProgress:
+    """Progress over rows counted in advance (``combine``, ``verify``): click's bar on a
+    terminal, else a line on stderr at every tenth of the rows with the time it took and an
+    estimate of the time left (a log shows that the command is alive and when it will end)."""
+
+    def __init__(self, total: int, label: str, started: float | None = None):
+        self.total, self.label = total, label
+        self.started = time.perf_counter() if started is None else started
+        self.done = self.decile = 0
+        self.bar: Any = None
+        if sys.stderr.isatty() and total:
+            self.bar = click.progressbar(length=total, label=label, show_eta=True,
+                                         file=sys.stderr)
+
+    def update(self, rows: int) -> None:
+        if self.bar is not None:
+            self.bar.update(rows)
+            return
+        self.done += rows
+        decile = self.done * 10 // self.total if self.total else 0
+        if decile > self.decile:
+            self.decile = decile
+            elapsed = time.perf_counter() - self.started
+            fraction = self.done / self.total
+            click.echo(f"leo-synth: {self.label}: {self.done:,} of {self.total:,} rows "
+                       f"({fraction:.0%}), {elapsed:.0f} s, about "
+                       f"{elapsed / fraction * (1 - fraction):.0f} s to go", err=True)
+
+    def end(self) -> None:
+        """Close the bar (the next line starts on a line of its own)."""
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
+
+
 class Progress:
     """What a run is doing, on stderr: a first line at once (format, target, relations,
     persons, blocks, workers, estimated size on disk), then progress within the blocks,
@@ -311,6 +346,10 @@ class Progress:
 @click.option("--scheduler", metavar="ADDRESS",
               help="With --engine dask: the Dask scheduler (e.g. tcp://host:8786). Default: "
                    "a LocalCluster on this machine, one worker per core (or --workers).")
+@click.option("--no-space-check", is_flag=True,
+              help="Start even when the output's estimated size (the first progress line) "
+                   "exceeds the free space where it goes; by default such a run is refused "
+                   "at once.")
 @click.option("--quiet", is_flag=True,
               help="Only the summary line: no progress on stderr, no per-relation rows.")
 def generate(config_path: Path | None, persons: int | None, seed: int | None, fmt: str | None,
@@ -318,7 +357,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
              block_size: int | None, iteration: str | None, request_path: Path | None,
              for_report: bool, srs_project: str | None, part: str | None, profile: str | None,
              no_ledger: bool, engine: str | None, scheduler: str | None,
-             quiet: bool) -> None:
+             no_space_check: bool, quiet: bool) -> None:
     """Generate the extract into SQLite, Parquet, PostgreSQL, DuckDB or CSV.
 
     Flags override the config file. Examples:
@@ -355,7 +394,7 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
     if own:
         arrow_without_pandas()
         release_big_buffers()
-    _generate(config, request_path, for_report, quiet)
+    _generate(config, request_path, for_report, quiet, space_check=not no_space_check)
     if own:
         _exit_at_once()
 
@@ -371,7 +410,7 @@ def _exit_at_once() -> None:
 
 
 def _generate(config: RunConfig, request_path: Path | None, for_report: bool,
-              quiet: bool) -> None:
+              quiet: bool, space_check: bool = True) -> None:
     with _kept_for_the_run():
         from leo_synth.engine.generate import generate as run
         from leo_synth.engine.generate import load_checked_catalog
@@ -393,7 +432,8 @@ def _generate(config: RunConfig, request_path: Path | None, for_report: bool,
     with _young_collections_rarer():
         summary = run(config, catalog, select=select,
                       phase=progress.phase if progress else None,
-                      relation_progress=progress.relation if progress else None)
+                      relation_progress=progress.relation if progress else None,
+                      space_check=space_check)
     if not quiet:
         _print_rows(summary.relations, summary.rows)
     target = redact(summary.target)

@@ -33,6 +33,7 @@ from typing import Any
 import pyarrow as pa
 
 from leo_synth.checksum import Checksum, spec_cast
+from leo_synth.engine.estimate import estimated_bytes
 from leo_synth.errors import LeoSynthError
 from leo_synth.output_reading import (
     Output,
@@ -77,11 +78,13 @@ def whole_run(outputs: list[Output], specs: str) -> dict[str, Any]:
 
 
 def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writer: Writer,
-            advance: Callable[[int], None] | None = None) -> Combined:
+            advance: Callable[[int], None] | None = None,
+            estimate_as: str | None = None) -> Combined:
     """Write the whole run that the parts ``outputs`` make (its manifest ``whole``, from
     :func:`whole_run`) to ``writer`` (``advance(rows)`` after each batch written). Raises
     LeoSynthError, with nothing written, when a relation's rows differ from the parts'
-    manifests or a part cannot be read."""
+    manifests or a part cannot be read, or, with ``estimate_as`` (the output's format), when
+    the output's estimated size exceeds the free space where it goes (as a run is refused)."""
     parts = sorted(outputs, key=lambda output: output.part["index"])
     settings = whole["leo_synth"]
     listed = whole["relations"]
@@ -90,6 +93,9 @@ def combine(outputs: list[Output], whole: dict[str, Any], catalog: Catalog, writ
                                     parts[0], conn)
     writer.check(relations)  # from here on the writer may hold a lock: abort() frees it
     with writer.aborted_on_failure():
+        if estimate_as:
+            writer.check_space(estimated_bytes(estimate_as, relations, catalog,
+                                               int(settings.get("persons", 0))))
         writer.expect(1, 1)  # (batches come one at a time, from this process)
         manifest = Manifest(settings=dict(settings))
         writer.open(relations, manifest)

@@ -6,13 +6,12 @@ writer's closing phases, and ends with a summary line; bad input is one line and
 
 from __future__ import annotations
 
-import sys
 import time
 from typing import Any
 
 import click
 
-from leo_synth.cli import Progress, main
+from leo_synth.cli import Progress, RowProgress, main
 from leo_synth.config import FORMATS, IF_EXISTS, is_postgres_url
 from leo_synth.errors import LeoSynthError
 from leo_synth.output_reading import open_output
@@ -29,9 +28,12 @@ from leo_synth.secrets import redact
                    ".sqlite, .sqlite3 or .db file, else the parts' own.")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS), default="fail", show_default=True,
               help="What to do when the output exists (replace: only leo-synth's own).")
+@click.option("--no-space-check", is_flag=True,
+              help="Start even when the output's estimated size exceeds the free space where "
+                   "it goes; by default such a combine is refused at once.")
 @click.option("--quiet", is_flag=True, help="Only the summary line.")
 def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
-            quiet: bool) -> None:
+            no_space_check: bool, quiet: bool) -> None:
     """Combine the parts of a run made with --part K/N (on several machines, or at several
     times) into one output, as the whole run would have written it, in any format.
 
@@ -71,22 +73,16 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
                    err=True)
     writer = make_writer(fmt, out, if_exists)
     started = time.perf_counter()
-    bar: Any = None
-    advance = None
-    if not quiet:
-        writer.on_phase = lambda name: _phase(name, started, bar)
-        if sys.stderr.isatty() and total:
-            bar = click.progressbar(length=total, label="combining", show_eta=True,
-                                    file=sys.stderr)
-            advance = bar.update
-        elif total:
-            advance = _Deciles(total, started)
+    progress = None if quiet else RowProgress(total, "combining", started)
+    if progress is not None:
+        writer.on_phase = lambda name: _phase(name, started, progress)
     try:
         combined = combine_parts_into(opened, whole, load_checked_catalog(), writer,
-                                      advance=advance)
+                                      advance=progress.update if progress else None,
+                                      estimate_as=None if no_space_check else fmt)
     finally:
-        if bar is not None:
-            bar.render_finish()
+        if progress is not None:
+            progress.end()
     click.echo(f"combined {combined.parts} parts: {combined.relations} relations, "
                f"{combined.rows:,} rows for {combined.persons:,} persons to {redact(out)} "
                f"({fmt}) in {time.perf_counter() - started:.1f} s")
@@ -105,27 +101,8 @@ def _default_format(out: str, opened: list[Any]) -> str:
     return kinds.pop() if len(kinds) == 1 else "parquet"
 
 
-class _Deciles:
-    """Progress in a log (stderr not a terminal): a line at every tenth of the rows."""
-
-    def __init__(self, total: int, started: float):
-        self.total, self.started, self.done, self.decile = total, started, 0, 0
-
-    def __call__(self, rows: int) -> None:
-        self.done += rows
-        decile = self.done * 10 // self.total
-        if decile > self.decile:
-            self.decile = decile
-            elapsed = time.perf_counter() - self.started
-            fraction = self.done / self.total
-            click.echo(f"leo-synth: {self.done:,} of {self.total:,} rows ({fraction:.0%}), "
-                       f"{elapsed:.0f} s, about {elapsed / fraction * (1 - fraction):.0f} s "
-                       f"to go", err=True)
-
-
-def _phase(name: str, started: float, bar: Any) -> None:
+def _phase(name: str, started: float, progress: RowProgress) -> None:
     if name in Progress.PHASES:  # (a run's closing phases, named as a run names them)
-        if bar is not None:
-            bar.render_finish()
+        progress.end()
         click.echo(f"leo-synth: {Progress.PHASES[name]} "
                    f"({time.perf_counter() - started:.0f} s)", err=True)

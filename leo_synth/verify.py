@@ -67,10 +67,11 @@ READ_AHEAD = 2
 
 
 def check_output(output: Output, catalog: Catalog,
-                 advance: Callable[[], None] | None = None) -> Finding:
+                 advance: Callable[[int], None] | None = None) -> Finding:
     """Read every relation the manifest lists, a slice at a time
     (:func:`~leo_synth.output_reading.relation_slices`: no relation is held whole), and
-    compare its rows and checksum with it (``advance`` is called after each relation). The
+    compare its rows and checksum with it (``advance(rows)`` is told the rows of each slice
+    read and hashed). The
     next slices are read while the last is hashed (:func:`~leo_synth.read_ahead.read_ahead`)."""
     listed: dict[str, dict[str, Any]] = output.manifest["relations"]
     known = {rel.name: rel for rel in catalog.relations(int(output.settings.get("iteration", 2)))}
@@ -82,6 +83,8 @@ def check_output(output: Output, catalog: Catalog,
             if isinstance(piece, pa.Table):
                 if problem is None and relation is not None:
                     problem = _hashed(output, relation, piece, checksum)
+                if advance:
+                    advance(piece.num_rows)
                 continue
             if relation is None:
                 problem = f"{name}: not a relation of this leo-synth's specs"
@@ -91,8 +94,6 @@ def check_output(output: Output, catalog: Catalog,
             if problem:
                 finding.problems.append(problem)
             checksum, problem = Checksum(), None
-            if advance:
-                advance()
     return finding
 
 

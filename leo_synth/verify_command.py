@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from leo_synth.cli import RowProgress
 from leo_synth.output_reading import Output, open_output
 from leo_synth.verify import check_output, combine_parts, compare_manifests
 
@@ -30,20 +31,22 @@ def _manifest_rows(manifest: dict[str, Any]) -> int:
     return sum(int(entry.get("rows", 0)) for entry in manifest["relations"].values())
 
 
-def _check_data(output: Output, catalog: Any, specs: str) -> bool:
+def _check_data(output: Output, catalog: Any, specs: str, quiet: bool) -> bool:
     """Read the output's relations back; say what matches or differs. True when all match.
-    ``specs``: the installed specs' digest (an output made with others is read with these)."""
+    ``specs``: the installed specs' digest (an output made with others is read with these);
+    progress on stderr unless ``quiet``."""
     listed = len(output.manifest["relations"])
     if output.settings.get("spec_sha256") != specs:
         click.echo(f"{output.shown}: made with other specs than this leo-synth's (version "
                    f"{output.settings.get('version')}): it is read with this one's columns and "
                    f"types, so a difference may be theirs")
-    if sys.stderr.isatty():
-        with click.progressbar(length=listed, label=f"reading {output.shown}", file=sys.stderr,
-                               show_eta=True) as bar:
-            finding = check_output(output, catalog, advance=lambda: bar.update(1))
-    else:
-        finding = check_output(output, catalog)
+    progress = None if quiet else RowProgress(_manifest_rows(output.manifest),
+                                              f"reading {output.shown}")
+    try:
+        finding = check_output(output, catalog, advance=progress.update if progress else None)
+    finally:
+        if progress is not None:
+            progress.end()
     for problem in finding.problems:
         click.echo(f"{output.shown}: {problem}")
     if finding.problems:
@@ -63,7 +66,11 @@ def _check_data(output: Output, catalog: Any, specs: str) -> bool:
 @click.option("--against", metavar="OUTPUT",
               help="Another output (the whole run, or the same run in another format) whose "
                    "manifest every relation's rows and checksum must equal.")
-def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None:
+@click.option("--quiet", is_flag=True,
+              help="No progress on stderr (a bar on a terminal, else a line at every tenth "
+                   "of the rows); the findings on stdout are the same.")
+def verify(outputs: tuple[str, ...], no_data: bool, against: str | None,
+           quiet: bool) -> None:
     """Check generated outputs: every relation read back against the run's manifest (its
     rows and order-independent checksum), and the parts of a split run against each other.
 
@@ -96,7 +103,7 @@ def verify(outputs: tuple[str, ...], no_data: bool, against: str | None) -> None
 
             catalog = load_checked_catalog()
             specs = spec_digest(default_schema_dir())
-        intact &= _check_data(output, catalog, specs)
+        intact &= _check_data(output, catalog, specs, quiet)
     manifests = [output.manifest for output in opened]
     parts = [output for output in opened if output.part is not None]
     # (a part alone is checked as it is, e.g. on the machine that made it; with other parts,

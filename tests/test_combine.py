@@ -107,6 +107,25 @@ def test_parts_that_do_not_make_the_run_are_one_line_and_leave_nothing(runs,
     assert code == 2 and "already exists" in output and out.read_bytes() == b"mine", output
 
 
+def test_an_output_larger_than_the_free_space_is_refused_at_once(
+        runs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from leo_synth.writers import files
+
+    _, parts = runs["parquet"]
+    real = shutil.disk_usage
+    monkeypatch.setattr(files.shutil, "disk_usage",
+                        lambda path: real(path)._replace(free=1_000_000))
+    out = tmp_path / "leo.sqlite"
+    code, output = combine(*parts, "--out", str(out), "--quiet")
+    lines = output.strip().splitlines()
+    assert code == 2 and len(lines) == 1, output
+    assert f"cannot write {out}: the output will take about " in lines[0]
+    assert f"and {tmp_path} has 1.0 MB free" in lines[0] and "--no-space-check" in lines[0]
+    assert list(tmp_path.iterdir()) == []
+    code, output = combine(*parts, "--out", str(out), "--quiet", "--no-space-check")
+    assert code == 0 and out.exists(), output
+
+
 def test_parquet_parts_load_into_postgresql(runs, pg_url: str, catalog) -> None:
     """The way to PostgreSQL for a split run (--part refuses it): the parts combined there."""
     whole, parts = runs["parquet"]

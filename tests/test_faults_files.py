@@ -350,9 +350,52 @@ def test_unwritable_output_folder(unwritable: Path, request_file: Path) -> None:
 
 
 def test_full_disk_for_real(tmpfs: Path, request_file: Path) -> None:
-    result = run(*cli_args(tmpfs / "leo.sqlite", "sqlite", request_file, "--persons", "2000"))
+    # (past the check of the free space, which would refuse the run at once: the disk fills
+    # while the run writes)
+    result = run(*cli_args(tmpfs / "leo.sqlite", "sqlite", request_file, "--persons", "2000",
+                           "--no-space-check"))
     assert_one_line_error(result, "database or disk is full", "free some space")
     assert os.listdir(tmpfs) == []
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_run_larger_than_the_free_space_is_refused_at_once(tmpfs: Path, request_file: Path,
+                                                           fmt: str) -> None:
+    result = run(*cli_args(tmpfs / FORMATS[fmt], fmt, request_file,
+                           "--persons", "1000000"))
+    assert_one_line_error(result, f"cannot write {tmpfs / FORMATS[fmt]}: the output will take "
+                          "about ", f"and {tmpfs} has ", "--no-space-check")
+    assert os.listdir(tmpfs) == []
+
+
+def test_free_space_is_checked_against_the_runs_estimate(tmp_path: Path, catalog: Catalog,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    # The estimate of what is written (here all of Iteration 1's relations) against the free
+    # space the file system reports; a previous output is kept when the new one is refused.
+    from leo_synth.engine.estimate import estimated_bytes
+    from leo_synth.engine.generate import plan_relations
+    from leo_synth.writers import files
+
+    out = tmp_path / "leo.sqlite"
+    config = RunConfig(persons=400, iteration=1, out=str(out), if_exists="replace")
+    generate(config, catalog)
+    before = digest(out)
+    needed = estimated_bytes("sqlite", plan_relations(catalog, 1), catalog, 400)
+    real = shutil.disk_usage
+
+    def free(bytes_free: int) -> None:
+        monkeypatch.setattr(files.shutil, "disk_usage", lambda path: real(path)._replace(
+            free=bytes_free))
+
+    free(needed - 1)
+    with pytest.raises(LeoSynthError, match="will take about") as refused:
+        generate(config, catalog)
+    assert "\n" not in str(refused.value)
+    assert digest(out) == before and debris(tmp_path) == []
+    generate(config, catalog, space_check=False)  # the estimate may be too high: told so
+    free(needed)
+    generate(config, catalog)
 
 
 # -- signals and kill -9 -----------------------------------------------------------------------

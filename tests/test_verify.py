@@ -39,13 +39,28 @@ def test_every_backend_reads_back_as_its_manifest_says(small_sqlite, small_parqu
     result = verify(str(small_sqlite[0]), str(small_parquet), str(small_duckdb), str(small_csv),
                     small_postgres_loaded)
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # (the findings; progress goes to stderr)
     assert len(lines) == 5 and all("every relation matches the manifest (1,000 persons, seed 7)"
                                    in line for line in lines), lines
     # the same run in another format: every relation's checksum the same
     same = verify(str(small_sqlite[0]), "--against", str(small_parquet), "--no-data")
     assert same.exit_code == 0 and "rows and checksum equal" in same.output, same.output
 
+
+
+def test_progress_in_a_log_is_a_line_at_every_tenth_of_the_rows(small_sqlite) -> None:
+    path, summary = small_sqlite
+    result = verify(str(path))
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines()
+                if line.startswith(f"leo-synth: reading {path}: ")]
+    percents = [int(line.split("(")[1].split("%")[0]) for line in progress]
+    assert len(progress) == len(result.stderr.splitlines()) and 3 <= len(progress) <= 10
+    assert percents == sorted(set(percents)) and percents[-1] == 100, progress
+    assert f"{summary.total_rows:,} of {summary.total_rows:,} rows (100%)" in progress[-1]
+    assert "s to go" in progress[0]
+    quiet = verify(str(path), "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == result.stdout
 
 
 def test_every_backend_is_read_a_slice_at_a_time(small_sqlite, small_parquet, small_duckdb,
@@ -105,7 +120,7 @@ def test_a_changed_value_and_a_missing_relation_are_named(small_sqlite, small_pa
                    "WHERE rowid = (SELECT min(rowid) FROM leo_cjrs)")
     result = verify(str(copy))
     assert result.exit_code == 1, result.output
-    problems = result.output.splitlines()
+    problems = result.stdout.splitlines()
     assert any("leo_i2.leo_earnings: the rows differ" in line for line in problems), problems
     assert any("leo_i2.leo_benefit: " in line and "rows, the manifest says" in line
                for line in problems), problems

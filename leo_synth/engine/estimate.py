@@ -1,13 +1,17 @@
-"""The size a run will take on disk, estimated before it starts (for the first progress line).
+"""The size a run will take on disk, estimated before it starts (the first progress line, and
+the check of the free space before a run to a local file system).
 
 A fixed part (run-level relations, per-table overhead) plus a part per person, both for the whole
-Iteration 2 catalogue, measured per format (seed 42, default block size): Parquet at 4,000 and
-20,000 persons (23.2 and 68.3 MB), SQLite at 4,000 and 200,000 (101 MB, 4.8 GB), CSV and DuckDB
-at 4,000 (91.7 and 68.2 MB; DuckDB's fixed part is its block per table), PostgreSQL at 4,000
-(124 MB with indexes), and the Dask engine's dataset at 200 and 20,000 (19.3 and 104.5 MB:
-a file per block compresses less). Both parts are scaled by the share of the catalogue's
-columns the run writes (a variable request or ``--for-report`` writes fewer). A rough figure,
-said so: relations differ in how full their columns are. Re-measure when the data change much.
+Iteration 2 catalogue, measured per format (seed 42, default block size, 2026-12-01, `du -sb`):
+SQLite at 4,000 and 40,000 persons (83.2 and 777.4 MB), Parquet at 4,000 and 40,000 (16.3 and
+71.5 MB), CSV and DuckDB at 4,000 and 20,000 (76.5 and 364.6 MB; 62.7 and 115.7 MB: DuckDB's
+fixed part is its block per table), PostgreSQL at 4,000 and 20,000 (125.2 and 489.7 MB with
+indexes, `pg_database_size`), and the Dask engine's dataset at 200 and 20,000 (10.0 and 72.2 MB:
+a file per block compresses less). Both parts are scaled by the share of the catalogue's columns
+the run writes (a variable request or ``--for-report`` writes fewer). A rough figure, said so:
+relations differ in how full their columns are, and Parquet compresses better in the larger row
+groups of a large run. ``tests/test_estimate.py`` holds it to the sizes of small runs: re-measure
+when the data change much.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from __future__ import annotations
 from leo_synth.spec.model import Catalog, Relation
 
 SIZE_MODEL = {  # format: (fixed bytes, bytes per person)
-    "parquet": (12_000_000, 2_800),
-    "sqlite": (5_000_000, 24_000),
-    "csv": (1_000_000, 22_700),
-    "duckdb": (48_000_000, 5_000),
-    "postgres": (10_000_000, 28_500),
-    "parquet-dataset": (18_000_000, 4_300),  # --engine dask: a file per block
+    "parquet": (10_200_000, 1_530),
+    "sqlite": (6_100_000, 19_300),
+    "csv": (4_400_000, 18_000),
+    "duckdb": (49_500_000, 3_300),
+    "postgres": (34_000_000, 22_800),
+    "parquet-dataset": (9_400_000, 3_140),  # --engine dask: a file per block
 }
 
 

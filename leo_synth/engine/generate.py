@@ -379,7 +379,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
              select: Callable[[list[Relation]], list[Relation]] | None = None,
              schema_dir: Path | None = None, writer: Writer | None = None,
              phase: Callable[..., None] | None = None,
-             relation_progress: Callable[[int, int, int], None] | None = None) -> RunSummary:
+             relation_progress: Callable[[int, int, int], None] | None = None,
+             space_check: bool = True) -> RunSummary:
     """Generate the extract described by ``config`` and write it to its target.
 
     ``progress(blocks_done, blocks_total, rows_so_far)`` is called after each block, and
@@ -393,7 +394,8 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     as the writer reaches them (``"index"``, ``"publish"``). ``config.engine`` chooses who computes
     the blocks: this machine's process pool, or Dask tasks (engine/dask_blocks.py). With
     ``config.part`` set, only that part's share of the blocks is generated, into the part's
-    own target (engine/parts.py).
+    own target (engine/parts.py). A run whose estimated size exceeds the free space of a local
+    target is refused before it starts, unless ``space_check`` is False.
     """
     started = time.perf_counter()
     schema_dir = schema_dir or default_schema_dir()
@@ -426,14 +428,16 @@ def generate(config: RunConfig, catalog: Catalog | None = None,
     person_relations = [i for i, flag in enumerate(run_level) if not flag]
     results_total = n_blocks * len(person_relations)
     results_done = 0
+    size = estimated_bytes(engine.layout or config.format, relations, catalog,
+                           _persons_in(config, blocks))
     if phase:
         writer.on_phase = phase
         phase("start", relations=len(relations), persons=config.persons, blocks=n_blocks,
               target=target, fmt=config.format, workers=engine.workers_label,
-              engine=config.engine, results=results_total,
-              estimated_bytes=estimated_bytes(engine.layout or config.format, relations,
-                                              catalog, _persons_in(config, blocks)))
+              engine=config.engine, results=results_total, estimated_bytes=size)
     with writer.aborted_on_failure():
+        if space_check:
+            writer.check_space(size)
         pools = build_pools(config.seed, config.persons, params)
         manifest = Manifest(settings=_settings(config, schema_dir, params))
         if part is not None:

@@ -67,6 +67,11 @@ class Writer(ABC):
         """Fail early (LeoSynthError) if the target is unusable or, for these relations,
         exists without replace."""
 
+    def check_space(self, needed: int) -> None:
+        """Fail early (LeoSynthError) if an output of about ``needed`` bytes (estimated) will
+        not fit where it goes."""
+        return  # a server's or a remote store's free space is not this machine's to see
+
     def open(self, relations: list[Relation], manifest: Manifest) -> None:
         """Prepare an empty staging output for these relations."""
         self.relations = relations

@@ -156,6 +156,20 @@ class FileWriter(Writer):
             self.lock.release()
             raise
 
+    def check_space(self, needed: int) -> None:
+        """Refuse a run whose output, about ``needed`` bytes, exceeds the free space of the
+        target's file system: said at once, not after minutes of writing (a full disk mid-run
+        also fails cleanly, but late). The new output is written beside the old one, which
+        stays until the new one is published, so the whole estimate must fit."""
+        from leo_synth.engine.estimate import human_bytes
+
+        free = shutil.disk_usage(self.path.parent).free
+        if needed > free:
+            raise LeoSynthError(
+                f"cannot write {self.path}: the output will take about {human_bytes(needed)} "
+                f"and {self.path.parent} has {human_bytes(free)} free (free some space, choose "
+                f"another --out, or give --no-space-check if the estimate is too high)")
+
     def _check_parent(self) -> None:
         parent = self.path.parent
         if parent.exists() and not parent.is_dir():
