@@ -1,7 +1,7 @@
 """Generation speed per backend and worker count; appends a table to benchmarks/results.md.
 
     python benchmarks/run.py [--persons 10000 50000] [--workers 1 2] [--formats sqlite parquet]
-                             [--note "what changed"]
+                             [--parts 2 4] [--note "what changed"]
 
 PostgreSQL is included when LEO_SYNTH_TEST_PG is set or the local cluster can be started.
 
@@ -30,6 +30,7 @@ import datetime as dt
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -189,6 +190,36 @@ def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> Co
 PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds,
          "postgres": plain_postgres_seconds}
 
+PARTS_HEADER = ["| persons | format | workers | parts | whole run s | each part s | "
+                "N machines s | speed-up | one machine s | parts = whole |",
+                "|---:|---|---:|---:|---:|---|---:|---:|---:|---|"]
+
+
+def parts_line(config: RunConfig, catalog: object, parts: int, whole_seconds: float) -> str:
+    """The run of ``config`` made as ``parts`` parts one after another (as N machines would
+    make them at once): each part's seconds, the slowest (the wall time on N machines), the
+    speed-up over the whole run, their sum (one machine), and whether the parts' manifests add
+    up to the whole run's (``verify``'s check: the parts' checksums sum to the whole's)."""
+    from leo_synth.engine.parts import parse_part, part_target
+    from leo_synth.output_reading import open_output
+    from leo_synth.verify import combine_parts, compare_manifests
+
+    seconds, targets = [], []
+    for k in range(1, parts + 1):
+        part = config.with_overrides(part=f"{k}/{parts}")
+        seconds.append(generate(part, catalog).seconds)
+        targets.append(part_target(config.out, config.format, parse_part(part.part)))
+    whole, problems = combine_parts([open_output(str(target)) for target in targets])
+    problems += compare_manifests(whole, open_output(config.out).manifest, "the whole run")
+    for target in targets:  # (the benchmark's own scratch, in its temporary folder)
+        path = Path(target)
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    each = ", ".join(f"{s:.1f}" for s in seconds)
+    same = "yes" if not problems else f"no: {problems[0]}"
+    return (f"| {config.persons:,} | {config.format} | {config.worker_count()} | {parts} | "
+            f"{whole_seconds:.1f} | {each} | {max(seconds):.1f} | "
+            f"{whole_seconds / max(seconds):.2f} | {sum(seconds):.1f} | {same} |")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
@@ -197,6 +228,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--formats", nargs="+",
                         default=["sqlite", "parquet", "postgres", "duckdb", "csv"])
+    parser.add_argument("--parts", type=int, nargs="*", default=[],
+                        help="also make each run (but PostgreSQL's) as N parts, one after "
+                             "another: the wall time on N machines, and the parts checked "
+                             "to add up to the whole run")
     parser.add_argument("--no-record", action="store_true", help="print only")
     parser.add_argument("--note", default="", help="a line recorded under the heading")
     args = parser.parse_args()
@@ -207,6 +242,9 @@ def main() -> None:
     lines = ["| persons | format | workers | seconds | CPU s | floor s | rows | cells | rows/s | "
              "peak RSS MB | plain writer s | plain CPU s | ratio |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    parts_lines = list(PARTS_HEADER)
+    if args.parts:
+        print("(then the parts table: " + PARTS_HEADER[0] + ")", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for persons in args.persons:
             for fmt in args.formats:
@@ -235,6 +273,11 @@ def main() -> None:
                             f"{rate:,.0f} | {rss:,.0f} | {plain} |")
                     print(line, flush=True)
                     lines.append(line)
+                    if fmt != "postgres":
+                        for parts in args.parts:
+                            line = parts_line(config, catalog, parts, summary.seconds)
+                            print(line, flush=True)
+                            parts_lines.append(line)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     header = (f"\n## {dt.date.today().isoformat()} - leo-synth {__version__}, Python "
               f"{platform.python_version()}, {os.cpu_count()} CPUs, load average at the "
@@ -244,6 +287,8 @@ def main() -> None:
     if not args.no_record:
         with open(HERE / "results.md", "a", encoding="utf-8") as handle:
             handle.write(header + "\n".join(lines) + "\n")
+            if args.parts:
+                handle.write("\n" + "\n".join(parts_lines) + "\n")
 
 
 if __name__ == "__main__":

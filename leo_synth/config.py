@@ -60,10 +60,13 @@ class RunConfig:
 
     def worker_count(self) -> int:
         """``workers``, with ``auto`` as one per core, no more than the run's blocks and at
-        most ``AUTO_WORKERS`` (each worker holds up to two blocks)."""
+        most ``AUTO_WORKERS`` (each worker holds up to two blocks); a run of one block shares
+        its relations among one worker per core (engine/generate.py ``_shared_block``)."""
         if self.workers != "auto":
             return int(self.workers)
         blocks = math.ceil(self.persons / self.block_size)
+        if blocks == 1:
+            return max(1, min(os.cpu_count() or 1, AUTO_WORKERS))
         return max(1, min(os.cpu_count() or 1, blocks, AUTO_WORKERS))
 
     def with_overrides(self, **overrides: Any) -> RunConfig:

@@ -67,3 +67,22 @@ def test_blocks_read_together_change_no_byte_whatever_the_workers(tmp_path: Path
         assert generate(config, catalog, select=one_per_builder).blocks == 3
         digests.add(_digest(out))
     assert len(digests) == 1
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "parquet", "csv"])
+def test_a_blocks_relations_shared_among_workers_change_no_byte(tmp_path: Path, catalog,
+                                                                fmt: str) -> None:
+    """A run of one block with more workers than blocks shares the block's relations among
+    them (relation k to worker k mod n; the answer key made from all their defects in the
+    writing process): the same bytes as one process making them all, for 2 and 3 workers,
+    below and above the size run in the writing process itself."""
+    for persons in (150, 1200):
+        digests = {}
+        for workers in (1, 2, 3):
+            out = tmp_path / f"{persons}-w{workers}.{fmt}"
+            config = SMALL.with_overrides(persons=persons, block_size=5000, workers=workers,
+                                          format=fmt, out=str(out))
+            summary = generate(config, catalog)
+            assert summary.blocks == 1 and summary.rows["_leo_synth_defects"] > 0
+            digests[workers] = _digest(out)
+        assert len(set(digests.values())) == 1, (persons, digests)

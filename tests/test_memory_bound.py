@@ -46,9 +46,13 @@ def test_auto_workers_are_one_per_core_within_the_blocks_and_the_cap(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("os.cpu_count", lambda: 16)
     auto = RunConfig(workers="auto", block_size=5000)
-    assert auto.with_overrides(persons=100).worker_count() == 1  # one block
+    # one block: its relations shared among a worker per core, up to the cap
+    assert auto.with_overrides(persons=100).worker_count() == AUTO_WORKERS
     assert auto.with_overrides(persons=10_000).worker_count() == 2  # two blocks
     assert auto.with_overrides(persons=1_000_000).worker_count() == AUTO_WORKERS
     monkeypatch.setattr("os.cpu_count", lambda: 2)
     assert auto.with_overrides(persons=1_000_000).worker_count() == 2
+    assert auto.with_overrides(persons=100).worker_count() == 2
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert auto.with_overrides(persons=100).worker_count() == 1
     assert RunConfig(workers=3).worker_count() == 3

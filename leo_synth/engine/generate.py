@@ -130,24 +130,43 @@ def block_results(block: int, state: BlockState | None = None) -> Iterator[Relat
     answer key last)."""
     state = state or _STATE
     assert state is not None, "worker state not initialised"
+    ledger: list[tuple[str, Defects]] = []
+    yield from _built(state, block, _quirked(state), ledger)
+    if state.ledger_index is not None:
+        yield _ledger_result(state, block, ledger)
+
+
+def _quirked(state: BlockState) -> list[int]:
+    """The person-driven relations a block builds (all but the answer key, which is made of
+    what their quirks did), in relation order."""
+    return [index for index in state.person_relations if index != state.ledger_index]
+
+
+def _built(state: BlockState, block: int, indices: list[int],
+           ledger: list[tuple[str, Defects]]) -> Iterator[RelationResult]:
+    """Simulate the block and build the relations ``indices``, in their order, noting each
+    one's defects in ``ledger``. (Simulating a block is a small share of building its
+    relations: the processes sharing a block's relations each simulate it.)"""
     first = block * state.block_size
     size = min(state.block_size, state.persons - first)
     ctx = BlockContext(state.seed, block, first, size, state.params, state.pools, state.keys)
     life = simulate_block(ctx)
-    ledger: list[tuple[str, Defects]] = []
-    for index in state.person_relations:
+    for index in indices:
         rel = state.relations[index]
-        if index == state.ledger_index:
-            continue
         frame = registry.BUILDERS[rel.table.builder].build(life, rel)
         batch = build_batch(rel, frame, state.seed, block)
         batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block, life)
         ledger.append((rel.name, defects))
         yield _finished(state, index, batch)
-    if state.ledger_index is not None:
-        rel = state.relations[state.ledger_index]
-        batch = build_batch(rel, _ledger_rows(ledger), state.seed, block)
-        yield _finished(state, state.ledger_index, batch)
+
+
+def _ledger_result(state: BlockState, block: int,
+                   ledger: list[tuple[str, Defects]]) -> RelationResult:
+    """The answer key's result of a block, from every relation's defects in relation order."""
+    assert state.ledger_index is not None
+    rel = state.relations[state.ledger_index]
+    batch = build_batch(rel, _ledger_rows(ledger), state.seed, block)
+    return _finished(state, state.ledger_index, batch)
 
 
 def compute_block(block: int, state: BlockState | None = None) -> BlockResult:
@@ -195,11 +214,27 @@ def _read_shipped(data: pa.Buffer) -> pa.RecordBatch:
 
 
 def _shipped_results(block: int) -> Iterator[RelationResult]:
-    """:func:`block_results` as a worker process sends them: batches as
-    :class:`ShippedBatch`, which the writing process receives as batches."""
-    for index, batch, checksum, encoded in block_results(block):
+    """:func:`block_results` as a worker process sends them (:func:`_shipped`)."""
+    return _shipped(block_results(block))
+
+
+def _shipped(results: Iterable[RelationResult]) -> Iterator[RelationResult]:
+    """Results as a worker process sends them: batches as :class:`ShippedBatch`, which the
+    writing process receives as batches."""
+    for index, batch, checksum, encoded in results:
         shipped: Any = None if batch is None else ShippedBatch(batch)
         yield index, shipped, checksum, encoded
+
+
+def _share_results(task: tuple[int, int, int]) -> Iterator[Any]:
+    """In a worker: share ``k`` of ``n`` of block ``b``'s relations (``task`` = (b, k, n):
+    the relations at positions k, k + n, ...), as :func:`_shipped_results` sends them, then
+    their defects (a list, the share's last item) for the answer key."""
+    block, share, shares = task
+    assert _STATE is not None, "worker state not initialised"
+    ledger: list[tuple[str, Defects]] = []
+    yield from _shipped(_built(_STATE, block, _quirked(_STATE)[share::shares], ledger))
+    yield ledger
 
 
 def _ledger_rows(ledger: list[tuple[str, Defects]]) -> Any:
@@ -248,6 +283,10 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
     in_flight = in_flight or InFlight()
     if not blocks:
         return
+    if len(blocks) == 1 and workers > 1:
+        in_flight.note(1)
+        yield from _shared_block(state, blocks[0], workers)
+        return
     if len(blocks) == 1 and state.persons - blocks[0] * state.block_size < IN_PROCESS_PERSONS:
         _init_worker(replace(state, encoder=None))  # the writer encodes what it needs
         in_flight.note(1)
@@ -275,6 +314,41 @@ def iterate_blocks(state: BlockState, workers: int, blocks: range | None = None,
             for results in group:  # (the end of each block, or a caller that stopped early)
                 for _unread in results:
                     pass
+
+
+def _shared_block(state: BlockState, block: int,
+                  shares: int) -> Iterator[Iterable[RelationResult]]:
+    """The one block of a run with more workers than blocks: its relations shared among
+    ``shares`` worker processes (relation k to share k mod ``shares``), handed over in
+    relation order, and the answer key made here from all their defects. The results are
+    those of :func:`block_results` (the same batches, checksums and encodings), so the output
+    does not depend on the sharing."""
+    _init_worker(state)  # inherited by forked workers, nothing to pickle
+    spawn = "fork" not in multiprocessing.get_all_start_methods()
+    with BlockStream(shares, _share_results, _worker_started,
+                     (state,) if spawn else ()) as stream:
+        for share in range(shares):
+            stream.submit((block, share, shares))
+        stream.end()
+        yield _merged_shares(state, block, [stream.receive() for _ in range(shares)])
+
+
+def _merged_shares(state: BlockState, block: int,
+                   shares: list[Iterator[Any]]) -> Iterator[RelationResult]:
+    """The shares' results in relation order (one of each share in turn), then the answer
+    key's, from their defects in the same order."""
+    ledgers: list[list[tuple[str, Defects]]] = [[] for _ in shares]
+    for items in itertools.zip_longest(*shares):
+        for share, item in enumerate(items):
+            if type(item) is list:  # a share's defects: its last item
+                ledgers[share] = item
+            elif item is not None:
+                yield item
+    if state.ledger_index is not None:
+        merged = [entry for turn in itertools.zip_longest(*ledgers) for entry in turn
+                  if entry is not None]
+        # (built here: the writer encodes what it needs of a batch made in its process)
+        yield _ledger_result(replace(state, encoder=None), block, merged)
 
 
 def _plan_for_workers(state: BlockState) -> None:
