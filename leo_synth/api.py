@@ -100,7 +100,7 @@ class Extract:
 
 def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = None,
              format: str = "sqlite", out: str | PathLike[str] = "out/leo.sqlite",
-             if_exists: str = "fail", workers: int = 1, iteration: int = 2,
+             if_exists: str = "fail", workers: int | str = 1, iteration: int = 2,
              block_size: int = 5_000, parameters: str | PathLike[str] | None = None,
              progress: Callable[[int, int, int], None] | None = None,
              engine: str = "local", scheduler: str | None = None,
@@ -111,7 +111,8 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
     ``format`` is ``sqlite`` (``out`` a file), ``parquet`` (a folder) or ``postgres`` (a
     ``postgresql://`` URL); an existing output is replaced only with ``if_exists="replace"``.
     ``request`` narrows the run to a variable request's tables and variables. The output is
-    the same for any ``workers``. ``progress(blocks_done, blocks_total, rows)`` is called
+    the same for any ``workers`` (a number, or ``"auto"``: one per core, as the command line's
+    default). ``progress(blocks_done, blocks_total, rows)`` is called
     after each block, ``relation_progress(results_done, results_total, rows)`` as each
     relation's rows of a block are written (a result per block and person-driven relation:
     progress within a block). ``engine="dask"`` (with ``format="parquet"``) runs the blocks as Dask

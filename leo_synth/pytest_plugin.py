@@ -165,8 +165,10 @@ class ExtractCache:
                           f"made (a test wrote to it?); making it again", stacklevel=2)
         from leo_synth.api import generate
 
+        # (a worker per core: a fixture's one block has its relations shared among them)
         generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
-                 request=settings.request, format=fmt, out=path, if_exists="replace")
+                 request=settings.request, format=fmt, out=path, if_exists="replace",
+                 workers="auto")
         recorded.write_text(content_digest(path) + "\n")
         self.checked.add(path)
         return path
@@ -266,5 +268,6 @@ def leo_postgres_url(pytestconfig: pytest.Config, leo_synth_cache: ExtractCache)
 
         settings = leo_synth_cache.settings
         generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
-                 request=settings.request, format="postgres", out=url, if_exists="replace")
+                 request=settings.request, format="postgres", out=url, if_exists="replace",
+                 workers="auto")
     return url
