@@ -61,7 +61,7 @@ class RunConfig:
     def worker_count(self) -> int:
         """``workers``, with ``auto`` as one per core, no more than the run's blocks and at
         most ``AUTO_WORKERS`` (each worker holds up to two blocks); a run of one block shares
-        its relations among one worker per core (engine/generate.py ``_shared_block``)."""
+        its relations among one worker per core (engine/generate.py ``block_shares``)."""
         if self.workers != "auto":
             return int(self.workers)
         blocks = math.ceil(self.persons / self.block_size)

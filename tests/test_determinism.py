@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SMALL, one_per_builder
 
-from leo_synth.engine.generate import generate
+from leo_synth.engine.generate import block_shares, generate
 from leo_synth.readers import read_manifest
 
 
@@ -86,3 +86,25 @@ def test_a_blocks_relations_shared_among_workers_change_no_byte(tmp_path: Path, 
             assert summary.blocks == 1 and summary.rows["_leo_synth_defects"] > 0
             digests[workers] = _digest(out)
         assert len(set(digests.values())) == 1, (persons, digests)
+
+
+def test_blocks_are_shared_only_when_there_are_fewer_than_workers() -> None:
+    assert block_shares(1, 1) == [1] and block_shares(1, 2) == [2] and block_shares(1, 3) == [3]
+    assert block_shares(2, 4) == [2, 2] and block_shares(2, 5) == [2, 2]
+    assert block_shares(2, 3) == [1, 1] and block_shares(3, 2) == [1, 1, 1]
+    assert block_shares(4, 4) == [1] * 4
+
+
+@pytest.mark.parametrize("fmt", ["sqlite", "parquet"])
+def test_blocks_shared_among_more_workers_change_no_byte(tmp_path: Path, catalog,
+                                                         fmt: str) -> None:
+    """Two blocks on four workers (each block shared among two): the same bytes as one and
+    two workers."""
+    digests = set()
+    for workers in (1, 2, 4):
+        out = tmp_path / f"w{workers}.{fmt}"
+        config = SMALL.with_overrides(persons=180, block_size=100, workers=workers,
+                                      format=fmt, out=str(out))
+        assert generate(config, catalog, select=one_per_builder).blocks == 2
+        digests.add(_digest(out))
+    assert len(digests) == 1, digests
