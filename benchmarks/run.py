@@ -51,7 +51,7 @@ from leo_synth import __version__  # noqa: E402
 from leo_synth.config import RunConfig  # noqa: E402
 from leo_synth.engine.generate import generate, load_checked_catalog  # noqa: E402
 from leo_synth.readers import read_parquet, read_postgres, read_sqlite_relations  # noqa: E402
-from leo_synth.spec.model import Relation  # noqa: E402
+from leo_synth.spec.model import Catalog, Relation  # noqa: E402
 from leo_synth.writers.sqlite import sqlite_batch, sqlite_values  # noqa: E402
 
 
@@ -195,7 +195,7 @@ PARTS_HEADER = ["| persons | format | workers | parts | whole run s | each part 
                 "|---:|---|---:|---:|---:|---|---:|---:|---:|---|"]
 
 
-def parts_line(config: RunConfig, catalog: object, parts: int, whole_seconds: float) -> str:
+def parts_line(config: RunConfig, catalog: Catalog, parts: int, whole_seconds: float) -> str:
     """The run of ``config`` made as ``parts`` parts one after another (as N machines would
     make them at once): each part's seconds, the slowest (the wall time on N machines), the
     speed-up over the whole run, their sum (one machine), and whether the parts' manifests add

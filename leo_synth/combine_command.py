@@ -75,7 +75,7 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
     started = time.perf_counter()
     progress = None if quiet else RowProgress(total, "combining", started)
     if progress is not None:
-        writer.on_phase = lambda name: _phase(name, started, progress)
+        writer.on_phase = lambda name: _phase(name, progress)
     try:
         combined = combine_parts_into(opened, whole, load_checked_catalog(), writer,
                                       advance=progress.update if progress else None,
@@ -101,8 +101,8 @@ def _default_format(out: str, opened: list[Any]) -> str:
     return kinds.pop() if len(kinds) == 1 else "parquet"
 
 
-def _phase(name: str, started: float, progress: RowProgress) -> None:
+def _phase(name: str, progress: RowProgress) -> None:
     if name in Progress.PHASES:  # (a run's closing phases, named as a run names them)
         progress.end()
         click.echo(f"leo-synth: {Progress.PHASES[name]} "
-                   f"({time.perf_counter() - started:.0f} s)", err=True)
+                   f"({time.perf_counter() - progress.started:.0f} s)", err=True)

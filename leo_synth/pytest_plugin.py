@@ -165,10 +165,8 @@ class ExtractCache:
                           f"made (a test wrote to it?); making it again", stacklevel=2)
         from leo_synth.api import generate
 
-        # (a worker per core: a fixture's one block has its relations shared among them)
         generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
-                 request=settings.request, format=fmt, out=path, if_exists="replace",
-                 workers="auto")
+                 request=settings.request, format=fmt, out=path, if_exists="replace")
         recorded.write_text(content_digest(path) + "\n")
         self.checked.add(path)
         return path
@@ -268,6 +266,5 @@ def leo_postgres_url(pytestconfig: pytest.Config, leo_synth_cache: ExtractCache)
 
         settings = leo_synth_cache.settings
         generate(persons=settings.persons, seed=settings.seed, iteration=settings.iteration,
-                 request=settings.request, format="postgres", out=url, if_exists="replace",
-                 workers="auto")
+                 request=settings.request, format="postgres", out=url, if_exists="replace")
     return url

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from leo_synth.checksum import Checksum
+from leo_synth.engine.estimate import human_bytes
 from leo_synth.errors import LeoSynthError
 from leo_synth.interrupts import signals_deferred
 from leo_synth.spec.model import Relation
@@ -161,8 +162,6 @@ class FileWriter(Writer):
         target's file system: said at once, not after minutes of writing (a full disk mid-run
         also fails cleanly, but late). The new output is written beside the old one, which
         stays until the new one is published, so the whole estimate must fit."""
-        from leo_synth.engine.estimate import human_bytes
-
         free = shutil.disk_usage(self.path.parent).free
         if needed > free:
             raise LeoSynthError(
