@@ -25,11 +25,12 @@ demo: $(VENV)/.installed
 	@echo "Two-hop join (census PMR -> AE_ID -> EDUKEY -> employment), examples/two_hop_join.sql:"
 	$(LEO) query out/leo.sqlite @examples/two_hop_join.sql
 
-## test: dev extras, a reachable PostgreSQL (started if needed), lint, the whole suite
+## test: dev extras, a reachable PostgreSQL (started if needed), lint, the whole suite on
+## every core (up to 4 pytest-xdist workers, each with a PostgreSQL database of its own)
 test: $(VENV)/.dev-installed
 	$(PY) tests/postgres_server.py
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n auto --maxprocesses 4
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

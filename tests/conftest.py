@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from postgres_server import ensure_server
+from postgres_server import create_database, drop_database, ensure_server
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
@@ -40,15 +43,48 @@ def catalog() -> Catalog:
     return load_checked_catalog()
 
 
+def _server_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[str | None, str]:
+    """:func:`ensure_server`, found (or started, its database made afresh) by the first
+    pytest-xdist worker that asks and read from a file by the others: each call makes the
+    suite's database again, which must not happen under a worker already using it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return ensure_server()
+    shared = tmp_path_factory.getbasetemp().parent  # (the session's, shared by its workers)
+    with open(shared / "postgres.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = shared / "postgres.json"
+        if not found.exists():
+            found.write_text(json.dumps(ensure_server()))
+        url, why = json.loads(found.read_text())
+        return url, why
+
+
 @pytest.fixture(scope="session")
-def pg_url() -> str:
-    """A reachable PostgreSQL URL; skipped (outside CI only) when none can be had."""
-    url, why = ensure_server()
+def pg_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A reachable PostgreSQL URL; skipped (outside CI only) when none can be had.
+
+    Under pytest-xdist (``make test``), each worker has a database of its own, made afresh
+    and dropped at the end: the tests load, replace and drop runs in their database, and
+    those of two workers would meet in a shared one."""
+    url, why = _server_once(tmp_path_factory)
     if url is None:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required under CI: {why}")
         pytest.skip(f"no PostgreSQL server: {why}")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield url
+        return
+    import psycopg
+
+    name = f"{urlsplit(url).path.lstrip('/')}_{worker}"
+    try:
+        own = create_database(url, name)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        pytest.fail(f"tests on several workers need a role that may create databases: {exc} "
+                    "(grant it CREATEDB, or run pytest without -n)")
+    yield own
+    drop_database(url, name)
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import filecmp
 import shutil
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -129,7 +130,8 @@ def test_an_output_larger_than_the_free_space_is_refused_at_once(
 def test_parquet_parts_load_into_postgresql(runs, pg_url: str, catalog) -> None:
     """The way to PostgreSQL for a split run (--part refuses it): the parts combined there."""
     whole, parts = runs["parquet"]
-    url = create_database(pg_url, "leo_synth_test_combine")
+    name = f"{urlsplit(pg_url).path.lstrip('/')}_combine"  # (pg_url's: one per test worker)
+    url = create_database(pg_url, name)
     try:
         code, output = combine(*parts, "--out", url)
         assert code == 0, output
@@ -138,7 +140,7 @@ def test_parquet_parts_load_into_postgresql(runs, pg_url: str, catalog) -> None:
         assert not check_output(loaded, catalog).problems
         assert compare_manifests(loaded.manifest, read_manifest(whole), "the whole run") == []
     finally:
-        drop_database(pg_url, "leo_synth_test_combine")
+        drop_database(pg_url, name)
 
 
 def test_a_damaged_file_of_a_part_is_one_line_read_ahead_or_not(runs, tmp_path: Path) -> None:

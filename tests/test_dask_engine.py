@@ -77,8 +77,10 @@ def test_dataset_at_an_fsspec_url_through_a_scheduler_address(catalog, local_run
 
     fs = fsspec.filesystem("memory")
     url = "memory://leo-synth-test/leo_dataset"
+    # (a port of its own for the scheduler's web server: make test's workers start clusters
+    # at the same time, and the default, 8787, would be taken)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         config = RUN.with_overrides(out=url, engine="dask", scheduler=cluster.scheduler_address)
         generate(config, catalog, select=one_per_builder)
         with fs.open("/leo-synth-test/leo_dataset/_manifest.json") as handle:
@@ -195,7 +197,7 @@ def test_dataset_parts_at_a_url_combine_into_a_local_folder(tmp_path: Path, cata
     fs = fsspec.filesystem("memory")
     url = "memory://leo-synth-combine/leo_dataset"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         config = RUN.with_overrides(out=url, engine="dask", scheduler=cluster.scheduler_address)
         parts = [generate(config.with_overrides(part=f"{k}/2"), catalog,
                           select=one_per_builder).target for k in (1, 2)]
