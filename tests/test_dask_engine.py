@@ -3,8 +3,11 @@ content to the local engine's Parquet output (tested on in-process LocalClusters
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import sys
+import warnings
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -49,8 +52,14 @@ def _files(root: Path) -> list[str]:
 def test_dataset_equals_the_local_engine(tmp_path: Path, catalog, local_run: Path,
                                          threaded_local_cluster: None) -> None:
     out = tmp_path / "leo_dataset"
-    summary = generate(RUN.with_overrides(out=str(out), engine="dask", workers=2), catalog,
-                       select=one_per_builder)
+    with socket.socket() as taken, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.suppress(OSError):  # (if it cannot be bound, it is taken already)
+            taken.bind(("", 8787))  # Dask's default web port, as a user's own cluster has it
+            taken.listen()
+        summary = generate(RUN.with_overrides(out=str(out), engine="dask", workers=2), catalog,
+                           select=one_per_builder)
+    assert not [w for w in caught if "already in use" in str(w.message)]  # a free port taken
     expected = read_manifest(local_run)
     assert read_manifest(out) == expected  # every relation's rows and checksum, the settings
     files = _files(out)

@@ -137,7 +137,11 @@ class DaskEngine:
             with contextlib.closing(client):
                 yield client
             return
-        with LocalCluster(n_workers=self.local_workers, dashboard_address=None,
+        # no dashboard, and the scheduler's web server (it serves its health checks) on a
+        # free port: on its default, 8787, a second run, or a user's own cluster, printed a
+        # warning that the port is taken
+        with LocalCluster(n_workers=self.local_workers, dashboard_address=":0",
+                          scheduler_kwargs={"dashboard": False},
                           silence_logs=logging.CRITICAL, **LOCAL_CLUSTER) as cluster, \
                 Client(cluster, set_as_default=False) as client:
             yield client
