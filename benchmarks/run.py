@@ -69,6 +69,11 @@ class Cost:
     seconds: float
     cpu: float
 
+    def add(self, other: Cost) -> None:
+        """Count ``other``'s seconds in too (work timed in pieces)."""
+        self.seconds += other.seconds
+        self.cpu += other.cpu
+
 
 @contextlib.contextmanager
 def measured(children: bool = False) -> Iterator[Cost]:
@@ -104,57 +109,77 @@ def loop_seconds() -> float:
 
 
 def plain_parquet_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
-    """pyarrow writing the run's tables (read back from its output) with zstd."""
-    tables = [read_parquet(out, rel) for rel in relations]
-    with measured() as cost:
-        for i, table in enumerate(tables):
+    """pyarrow writing the run's tables with zstd (each read back from its output first)."""
+    total = Cost(0.0, 0.0)
+    for i, rel in enumerate(relations):
+        table = read_parquet(out, rel)
+        with measured() as cost:
             pq.write_table(table, tmp / f"plain{i}.parquet", compression="zstd")
-    return cost
+        total.add(cost)
+    return total
 
 
-def _sqlite_tables(out: Path, relations: list[Relation]) -> list[tuple[str, pa.Table]]:
-    return [(rel.name, sqlite_batch(table)) for rel, table in read_sqlite_relations(out, relations)]
+SqliteTables = Callable[[], Iterator[tuple[str, pa.Table]]]
+"""The run's tables read back from its SQLite file one at a time, as the SQLite writer binds
+them (each call reads them again)."""
 
 
-def _create_plain(execute: Callable[[str], object], tables: list[tuple[str, pa.Table]]) -> None:
-    for name, table in tables:
-        columns = ", ".join(f'"{column}"' for column in table.column_names)
-        execute(f'CREATE TABLE "{name}" ({columns})')
+def _sqlite_tables(out: Path, relations: list[Relation]) -> SqliteTables:
+    return lambda: ((rel.name, sqlite_batch(table))
+                    for rel, table in read_sqlite_relations(out, relations))
 
 
-def executemany_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
+def _create_plain(execute: Callable[[str], object], name: str, table: pa.Table) -> None:
+    columns = ", ".join(f'"{column}"' for column in table.column_names)
+    execute(f'CREATE TABLE "{name}" ({columns})')
+
+
+def executemany_seconds(tables: SqliteTables, target: Path) -> Cost:
     """One transaction of executemany per table, journal and sync off."""
     target.unlink(missing_ok=True)
-    with measured() as cost, \
-            contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
-        conn.execute("PRAGMA journal_mode=OFF")
-        conn.execute("PRAGMA synchronous=OFF")
-        conn.execute("BEGIN")
-        _create_plain(conn.execute, tables)
-        for name, table in tables:
-            columns = [sqlite_values(table.column(i)) for i in range(table.num_columns)]
-            conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
-                             zip(*columns, strict=True))
-        conn.execute("COMMIT")
-    return cost
+    total = Cost(0.0, 0.0)
+    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
+        with measured() as cost:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute("BEGIN")
+        total.add(cost)
+        for name, table in tables():
+            with measured() as cost:
+                _create_plain(conn.execute, name, table)
+                columns = [sqlite_values(table.column(i)) for i in range(table.num_columns)]
+                conn.executemany(
+                    f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
+                    zip(*columns, strict=True))
+            total.add(cost)
+        with measured() as cost:
+            conn.execute("COMMIT")
+        total.add(cost)
+    return total
 
 
-def adbc_seconds(tables: list[tuple[str, pa.Table]], target: Path) -> Cost:
+def adbc_seconds(tables: SqliteTables, target: Path) -> Cost:
     """ADBC's bulk ingest of each table, one transaction, journal and sync off."""
     import adbc_driver_sqlite.dbapi
 
     target.unlink(missing_ok=True)
-    with measured() as cost, \
-            adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
+    total = Cost(0.0, 0.0)
+    with adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
             conn.cursor() as cur:
-        cur.execute("PRAGMA journal_mode=OFF")
-        cur.execute("PRAGMA synchronous=OFF")
-        cur.execute("BEGIN")
-        _create_plain(cur.execute, tables)
-        for name, table in tables:
-            cur.adbc_ingest(name, table, mode="append")
-        cur.execute("COMMIT")
-    return cost
+        with measured() as cost:
+            cur.execute("PRAGMA journal_mode=OFF")
+            cur.execute("PRAGMA synchronous=OFF")
+            cur.execute("BEGIN")
+        total.add(cost)
+        for name, table in tables():
+            with measured() as cost:
+                _create_plain(cur.execute, name, table)
+                cur.adbc_ingest(name, table, mode="append")
+            total.add(cost)
+        with measured() as cost:
+            cur.execute("COMMIT")
+        total.add(cost)
+    return total
 
 
 def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
@@ -170,21 +195,27 @@ def plain_postgres_seconds(url: str, relations: list[Relation], tmp: Path) -> Co
 
     from leo_synth.writers.postgres import copy_csv
 
-    tables = [(rel, read_postgres(url, rel)) for rel in relations]
     schema = "leo_synth_bench_plain"
+    total = Cost(0.0, 0.0)
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         cur.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")  # the benchmark's own scratch
         with measured() as cost:
             cur.execute(f"CREATE SCHEMA {schema}")
-            for rel, table in tables:
+        total.add(cost)
+        for rel in relations:
+            table = read_postgres(url, rel)
+            with measured() as cost:
                 name = rel.name.lower()
                 cur.execute(f'CREATE TABLE {schema}."{name}" (LIKE "{rel.database}"."{name}")')
                 with cur.copy(f'COPY {schema}."{name}" FROM STDIN WITH (FORMAT csv)') as copy:
                     copy.write(copy_csv(rel, table))
+            total.add(cost)
+        with measured() as cost:
             conn.commit()
+        total.add(cost)
         cur.execute(f"DROP SCHEMA {schema} CASCADE")
         conn.commit()
-    return cost
+    return total
 
 
 PLAIN = {"parquet": plain_parquet_seconds, "sqlite": plain_sqlite_seconds,
