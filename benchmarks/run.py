@@ -134,52 +134,49 @@ def _create_plain(execute: Callable[[str], object], name: str, table: pa.Table) 
     execute(f'CREATE TABLE "{name}" ({columns})')
 
 
-def executemany_seconds(tables: SqliteTables, target: Path) -> Cost:
-    """One transaction of executemany per table, journal and sync off."""
-    target.unlink(missing_ok=True)
+def _timed_load(execute: Callable[[str], object], tables: SqliteTables,
+                insert: Callable[[str, pa.Table], object]) -> Cost:
+    """A plain load in one transaction, journal and sync off: each table created and
+    ``insert``-ed (the reading of the tables is not counted)."""
     total = Cost(0.0, 0.0)
-    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
+    with measured() as cost:
+        execute("PRAGMA journal_mode=OFF")
+        execute("PRAGMA synchronous=OFF")
+        execute("BEGIN")
+    total.add(cost)
+    for name, table in tables():
         with measured() as cost:
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            conn.execute("BEGIN")
+            _create_plain(execute, name, table)
+            insert(name, table)
         total.add(cost)
-        for name, table in tables():
-            with measured() as cost:
-                _create_plain(conn.execute, name, table)
-                columns = [sqlite_values(table.column(i)) for i in range(table.num_columns)]
-                conn.executemany(
-                    f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
-                    zip(*columns, strict=True))
-            total.add(cost)
-        with measured() as cost:
-            conn.execute("COMMIT")
-        total.add(cost)
+    with measured() as cost:
+        execute("COMMIT")
+    total.add(cost)
     return total
+
+
+def executemany_seconds(tables: SqliteTables, target: Path) -> Cost:
+    """One ``executemany`` per table."""
+    target.unlink(missing_ok=True)
+
+    with contextlib.closing(sqlite3.connect(target, isolation_level=None)) as conn:
+        def insert(name: str, table: pa.Table) -> None:
+            columns = [sqlite_values(table.column(i)) for i in range(table.num_columns)]
+            conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})',
+                             zip(*columns, strict=True))
+
+        return _timed_load(conn.execute, tables, insert)
 
 
 def adbc_seconds(tables: SqliteTables, target: Path) -> Cost:
-    """ADBC's bulk ingest of each table, one transaction, journal and sync off."""
+    """ADBC's bulk ingest of each table."""
     import adbc_driver_sqlite.dbapi
 
     target.unlink(missing_ok=True)
-    total = Cost(0.0, 0.0)
     with adbc_driver_sqlite.dbapi.connect(str(target), autocommit=True) as conn, \
             conn.cursor() as cur:
-        with measured() as cost:
-            cur.execute("PRAGMA journal_mode=OFF")
-            cur.execute("PRAGMA synchronous=OFF")
-            cur.execute("BEGIN")
-        total.add(cost)
-        for name, table in tables():
-            with measured() as cost:
-                _create_plain(cur.execute, name, table)
-                cur.adbc_ingest(name, table, mode="append")
-            total.add(cost)
-        with measured() as cost:
-            cur.execute("COMMIT")
-        total.add(cost)
-    return total
+        return _timed_load(cur.execute, tables,
+                           lambda name, table: cur.adbc_ingest(name, table, mode="append"))
 
 
 def plain_sqlite_seconds(out: Path, relations: list[Relation], tmp: Path) -> Cost:
