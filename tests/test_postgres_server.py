@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from urllib.parse import urlsplit
 
 import psycopg
@@ -23,3 +24,14 @@ def test_a_scratch_database_is_dropped_with_the_sessions_left_in_it(pg_url: str)
     with pytest.raises(psycopg.OperationalError):  # the session was ended, not waited for
         left.execute("SELECT 1")
     left.close()
+
+
+def test_a_test_worker_has_a_database_of_its_own(pg_url: str) -> None:
+    """Under pytest-xdist (``make test``) each worker's ``pg_url`` is its own, new database,
+    so that two workers' runs never meet; in one process, the suite's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    name = urlsplit(pg_url).path.lstrip("/")
+    with psycopg.connect(pg_url) as conn:
+        assert conn.execute("SELECT current_database()").fetchone() == (name,)
+    if worker is not None:
+        assert name.endswith(f"_{worker}"), name
