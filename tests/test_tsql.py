@@ -12,6 +12,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
+from sqlglot import exp
 from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 
 from leo_synth.errors import LeoSynthError
@@ -53,6 +54,18 @@ INSERT INTO #t SELECT CASE WHEN a = 1 THEN 2 END FROM x
     found = script.statements(text)
     assert [(s.batch, s.line, type(s.tree).__name__) for s in found] == [
         (0, 2, "Declare"), (0, 4, "Select"), (0, 5, "Union"), (1, 7, "Select"), (1, 8, "Insert")]
+
+
+def test_table_hints_are_dropped_whole() -> None:
+    # WITH (NOLOCK) once cut the statement before it: the joins after it were lost
+    text = """SELECT a INTO #t FROM x WITH (NOLOCK) JOIN y WITH (NOLOCK, INDEX(ix_y)) ON y.a = x.a
+INSERT INTO #t WITH (TABLOCK) SELECT a FROM z
+SELECT a FROM #t OPTION (MAXDOP 1)"""
+    found = script.statements(text)
+    assert [(s.line, type(s.tree).__name__) for s in found] == [
+        (1, "Select"), (2, "Insert"), (3, "Select")]
+    assert [t.name for t in found[0].tree.find_all(exp.Table)] == ["t", "x", "y"]
+    assert "NOLOCK" not in found[0].tree.sql("tsql").upper()
 
 
 @pytest.mark.parametrize("text", [

@@ -68,6 +68,30 @@ def tokens(text: str, first_line: int = 1) -> list[Token]:
     return found
 
 
+def _without_hints(found: list[Token]) -> list[Token]:
+    """The tokens without table hints, ``WITH (NOLOCK)``, ``INSERT INTO #t WITH (TABLOCK)``:
+    they steer SQL Server's locks and plans and mean nothing to the read-only targets, and
+    sqlglot parses them only after a table of a FROM clause. Every ``WITH (`` is one (a common
+    table expression is ``WITH name AS``); the hint runs to its closing bracket."""
+    kept: list[Token] = []
+    i = 0
+    while i < len(found):
+        token = found[i]
+        if (token.text.upper() == "WITH" and token.token_type not in NAMES
+                and i + 1 < len(found) and found[i + 1].token_type == TokenType.L_PAREN):
+            depth, i = 0, i + 1
+            while i < len(found):
+                depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(
+                    found[i].token_type, 0)
+                i += 1
+                if depth == 0:
+                    break
+            continue
+        kept.append(token)
+        i += 1
+    return kept
+
+
 def _cuts(chunk: list[Token]) -> list[int]:
     """Indexes where a statement may start: statement keywords at depth 0 (outside brackets,
     CASE ... END and BEGIN ... END)."""
@@ -149,7 +173,7 @@ def statements(text: str) -> list[Statement]:
     found: list[Statement] = []
     for batch, (first_line, body) in enumerate(batches(text)):
         chunk: list[Token] = []
-        for token in [*tokens(body, first_line), None]:
+        for token in [*_without_hints(tokens(body, first_line)), None]:
             if token is None or token.token_type == TokenType.SEMICOLON:
                 found += _split_chunk(chunk, body, batch)
                 chunk = []
