@@ -160,6 +160,29 @@ FROM ##more ORDER BY x DESC"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_windowed_percentiles_are_sql_servers(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # the medians of LEO's published figures: SQLite has no percentiles, PostgreSQL none as
+    # windows, DuckDB ignores DESC; NULLs are left out; DESC counts from the top
+    db = _db(request, backend)
+    text = """CREATE TABLE #v (g VARCHAR(1), x INT)
+INSERT INTO #v VALUES ('a', 1), ('a', 2), ('a', 3), ('a', 4), ('a', 10), ('a', NULL),
+                      ('b', 5), ('c', NULL)
+DECLARE @p FLOAT = 0.25
+SELECT DISTINCT g,
+       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY g) AS median,
+       PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY g) AS c9,
+       PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY x DESC) OVER (PARTITION BY g) AS c9_desc,
+       PERCENTILE_DISC(0.4) WITHIN GROUP (ORDER BY x) OVER (PARTITION BY g) AS d4,
+       PERCENTILE_DISC(0.4) WITHIN GROUP (ORDER BY x DESC) OVER (PARTITION BY g) AS d4_desc,
+       PERCENTILE_CONT(@p) WITHIN GROUP (ORDER BY x) OVER () AS quartile
+FROM #v ORDER BY g"""
+    assert _rows(db, text) == [("a", 3, 7.6, 1.4, 2, 4, 2.25),
+                               ("b", 5, 5, 5, 5, 5, 2.25),
+                               ("c", None, None, None, None, None, 2.25)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_srs_names_and_mixed_case_columns_resolve(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
@@ -188,6 +211,8 @@ JOIN [2002237].[learner_ae_id_to_edukey_lookup] k ON k.Ae_Id = p.AE_ID"""
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
     ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
+    ("SELECT 1\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY x) OVER () FROM #v",
+     "line 2: PERCENTILE_CONT/PERCENTILE_DISC take a number from 0 to 1"),
 ])
 def test_errors_are_one_line_naming_the_statement(text: str, message: str, small_sqlite) -> None:
     with pytest.raises(LeoSynthError) as failure:

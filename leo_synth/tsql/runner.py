@@ -151,6 +151,8 @@ class Runner:
             translation = self.translator.translate(tree, self.variables, line)
             if translation.skip:
                 return None
+            for sql in translation.setup:
+                self._run(sql, line, False, None)
             result = self._run(translation.sql, line, translation.query, limit)
             if translation.creates:
                 self.translator.created(translation.creates)

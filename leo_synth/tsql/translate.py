@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from leo_synth.tsql import names, rewrites
+from leo_synth.tsql import names, percentiles, rewrites
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import Target
 
@@ -41,6 +41,8 @@ class Translation:
     creates: tuple[str, ...] | None = None
     skip: bool = False
     drops: list[tuple[str, ...]] = field(default_factory=list)
+    setup: tuple[str, ...] = ()
+    """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
 
 
 def _headings(tree: exp.Expression) -> list[str] | None:
@@ -96,6 +98,8 @@ class Translator:
         self.session: dict[str, tuple[str, ...]] = {}
         self.spelling: dict[str, str] = {}
         self.loaded: set[tuple[str, ...]] = set()
+        self.percentiles_made = False
+        """Whether the session has had PostgreSQL's percentile aggregate made."""
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -188,6 +192,10 @@ class Translator:
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)
         tree = rewrites.for_target(tree, self.target.dialect)
+        tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
+        setup: tuple[str, ...] = ()
+        if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
+            setup, self.percentiles_made = percentiles.POSTGRES_SETUP, True
         creates = None
         if isinstance(tree, exp.Create):
             created = _written(tree)[0]
@@ -196,4 +204,5 @@ class Translator:
                  ] if isinstance(tree, exp.Drop) else []
         sql = tree.sql(dialect=self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
-                           skip=missing_drop and isinstance(tree, exp.Drop), drops=drops)
+                           skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
+                           setup=setup)
