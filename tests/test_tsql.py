@@ -160,6 +160,25 @@ FROM ##more ORDER BY x DESC"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_updates_of_temp_tables_with_and_without_from(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # UPDATE #t SET ... was cut at SET; T-SQL's UPDATE alias ... FROM #t alias JOIN ... named
+    # the table by its alias, which no target takes
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (id INT, v INT, flag INT)
+INSERT INTO #t VALUES (1, NULL, 0), (2, 5, 0), (3, NULL, 0)
+CREATE TABLE #u (id INT, w INT)
+INSERT INTO #u VALUES (1, 10), (3, 30), (4, 40)
+CREATE TABLE #k (id INT)
+INSERT INTO #k VALUES (3)
+UPDATE #t SET v = 0 WHERE v IS NULL AND id = 1
+UPDATE t SET t.v = u.w + t.v FROM #t t INNER JOIN #u u ON u.id = t.id WHERE t.id > 1
+UPDATE t SET flag = 1 FROM #t AS t JOIN #u u ON u.id = t.id JOIN #k k ON k.id = u.id
+SELECT id, v, flag FROM #t ORDER BY id"""
+    assert _rows(db, text) == [(1, 0, 0), (2, 5, 0), (3, None, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_windowed_percentiles_are_sql_servers(backend: str,
                                               request: pytest.FixtureRequest) -> None:
     # the medians of LEO's published figures: SQLite has no percentiles, PostgreSQL none as

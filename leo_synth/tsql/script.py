@@ -113,8 +113,10 @@ def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
 
 
 def _incomplete(tree: exp.Expression | None) -> bool:
-    """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``."""
-    return isinstance(tree, exp.Insert) and tree.expression is None
+    """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``,
+    ``UPDATE #t`` before ``SET``."""
+    return ((isinstance(tree, exp.Insert) and tree.expression is None)
+            or (isinstance(tree, exp.Update) and not tree.expressions))
 
 
 def _drop_if_exists(chunk: list[Token], text: str) -> tuple[exp.Drop, int]:
