@@ -17,6 +17,10 @@ Each was checked against the engine (tests/test_tsql.py runs them on every backe
 - PostgreSQL's ``ROUND(x, n)`` exists only for ``numeric``: the value is cast first.
 - ``DATEFROMPARTS(y, m, d)``: sqlglot names a function neither SQLite nor PostgreSQL has;
   ``MAKE_DATE`` on PostgreSQL, an ISO string built with ``printf`` on SQLite.
+- ``DATEDIFF(week|quarter, ...)`` count Sundays and quarters crossed; ``DATEADD(week|quarter,
+  ...)`` are 7 days and 3 months; ``DATEPART(quarter|weekday, d)`` are integers, the weekday
+  with Sunday as 1 (SQL Server's default ``DATEFIRST``, us_english).
+- ``EOMONTH`` and ``DATENAME(month|weekday, ...)`` on SQLite, which has neither.
 - ``DATEADD`` on a date is a date in T-SQL; PostgreSQL's and DuckDB's date + interval is a
   timestamp, so the result is cast back to a date (unless it started from ``GETDATE()``).
 """
@@ -26,10 +30,20 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
+from leo_synth.tsql import value_rewrites
+
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
+WEEK_UNITS = {"WEEK", "WK", "WW"}
 MONTH_UNITS = {"MONTH", "MM", "M"}
+QUARTER_UNITS = {"QUARTER", "QQ", "Q"}
 YEAR_UNITS = {"YEAR", "YY", "YYYY"}
 PARTS = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d"}
+SUNDAY = "1899-12-31"
+"""A Sunday before any date of the extract: T-SQL's weeks start on Sundays (for DATEDIFF,
+whatever DATEFIRST says)."""
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 
 def _unit(node: exp.Expression) -> str:
@@ -47,10 +61,20 @@ def _sql(node: exp.Expression, dialect: str) -> str:
 
 
 def _part(node: exp.Expression, part: str, dialect: str) -> str:
-    """SQL for the integer year, month or day of a date, in the dialect."""
+    """SQL for the integer year, quarter, month or day of a date, in the dialect."""
+    if dialect == "sqlite" and part == "QUARTER":
+        return f"((CAST(STRFTIME('%m', {_sql(node, dialect)}) AS INTEGER) + 2) / 3)"
     if dialect == "sqlite":
         return f"CAST(STRFTIME('{PARTS[part]}', {_sql(node, dialect)}) AS INTEGER)"
     return f"CAST(EXTRACT({part} FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)"
+
+
+def _days(node: exp.Expression, dialect: str) -> str:
+    """SQL for the days from :data:`SUNDAY` to a date (a non-negative integer)."""
+    if dialect == "sqlite":
+        return (f"CAST(JULIANDAY(DATE({_sql(node, dialect)})) - JULIANDAY('{SUNDAY}') "
+                f"AS INTEGER)")
+    return f"(CAST({_sql(node, dialect)} AS DATE) - DATE '{SUNDAY}')"
 
 
 def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
@@ -61,6 +85,11 @@ def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
     elif unit in MONTH_UNITS:
         text = (f"(({_part(end, 'YEAR', dialect)} - {_part(start, 'YEAR', dialect)}) * 12 + "
                 f"{_part(end, 'MONTH', dialect)} - {_part(start, 'MONTH', dialect)})")
+    elif unit in QUARTER_UNITS:
+        text = (f"(({_part(end, 'YEAR', dialect)} - {_part(start, 'YEAR', dialect)}) * 4 + "
+                f"{_part(end, 'QUARTER', dialect)} - {_part(start, 'QUARTER', dialect)})")
+    elif unit in WEEK_UNITS:  # Sundays crossed
+        text = f"({_days(end, dialect)} / 7 - {_days(start, dialect)} / 7)"
     elif unit in DAY_UNITS and dialect == "sqlite":
         text = (f"CAST(JULIANDAY(DATE({_sql(end, dialect)})) - "
                 f"JULIANDAY(DATE({_sql(start, dialect)})) AS INTEGER)")
@@ -75,7 +104,11 @@ def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
 def _date_part(node: exp.Expression, dialect: str) -> exp.Expression:
     part = {exp.Year: "YEAR", exp.Month: "MONTH", exp.Day: "DAY"}.get(type(node))
     operand = node.this
-    if isinstance(node, exp.Extract) and node.this.name.upper() in PARTS:
+    if isinstance(node, exp.Extract) and node.this.name.upper() == "DAYOFWEEK":
+        # Sunday is 1: SQL Server's default DATEFIRST (us_english)
+        text = f"({_days(_bare(node.expression), dialect)} % 7 + 1)"
+        return sqlglot.parse_one(text, read=dialect)
+    if isinstance(node, exp.Extract) and node.this.name.upper() in {*PARTS, "QUARTER"}:
         part, operand = node.this.name.upper(), node.expression
     if part is None:
         return node
@@ -85,15 +118,38 @@ def _date_part(node: exp.Expression, dialect: str) -> exp.Expression:
 def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     unit, date = _unit(node), _sql(_bare(node.this), "sqlite")
     amount = _sql(node.expression, "sqlite")
-    if unit in DAY_UNITS:
-        text = f"DATE({date}, ({amount}) || ' days')"
-    elif unit in MONTH_UNITS | YEAR_UNITS:
-        months = f"(({amount}) * 12)" if unit in YEAR_UNITS else f"({amount})"
+    if unit in DAY_UNITS | WEEK_UNITS:
+        days = f"(({amount}) * 7)" if unit in WEEK_UNITS else f"({amount})"
+        text = f"DATE({date}, {days} || ' days')"
+    elif unit in MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS:
+        factor = 12 if unit in YEAR_UNITS else 3 if unit in QUARTER_UNITS else 1
+        months = f"(({amount}) * {factor})"
         text = (f"MIN(DATE({date}, {months} || ' months'), "
                 f"DATE({date}, 'start of month', ({months} + 1) || ' months', '-1 day'))")
     else:
         return node
     return sqlglot.parse_one(text, read="sqlite")
+
+
+def _sqlite_last_day(node: exp.LastDay) -> exp.Expression:
+    """``EOMONTH(d)``: the last day of d's month (sqlglot has already added any months)."""
+    date = _sql(_bare(node.this), "sqlite")
+    return sqlglot.parse_one(f"DATE({date}, 'start of month', '+1 month', '-1 day')",
+                             read="sqlite")
+
+
+def _sqlite_date_name(node: exp.TimeToStr) -> exp.Expression:
+    """``DATENAME(month|weekday, d)`` in English: SQLite's STRFTIME has no ``%B``/``%A``
+    (its other parts, and FORMAT's and CONVERT's patterns, it has)."""
+    style = node.args["format"].name
+    if style not in ("%B", "%A"):
+        return node
+    date = _sql(_bare(node.this.this if isinstance(node.this, exp.Cast) else node.this),
+                "sqlite")
+    names, number = ((MONTH_NAMES, f"CAST(STRFTIME('%m', {date}) AS INTEGER) - 1")
+                     if style == "%B" else (DAY_NAMES, f"CAST(STRFTIME('%w', {date}) AS INTEGER)"))
+    cases = " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(names))
+    return sqlglot.parse_one(f"CASE {number} {cases} END", read="sqlite")
 
 
 def _sqlite_function(node: exp.Expression) -> exp.Expression:
@@ -104,6 +160,10 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
                         node.expression)
     if isinstance(node, exp.DateAdd):
         return _sqlite_dateadd(node)
+    if isinstance(node, exp.LastDay):
+        return _sqlite_last_day(node)
+    if isinstance(node, exp.TimeToStr) and node.args.get("format") is not None:
+        return _sqlite_date_name(node)
     return node
 
 
@@ -116,16 +176,34 @@ def _date_from_parts(node: exp.DateFromParts, dialect: str) -> exp.Expression:
     return sqlglot.parse_one(text, read=dialect)
 
 
+TEXT_FUNCTIONS = (exp.DPipe, exp.Concat, exp.Upper, exp.Lower, exp.Substring, exp.Trim,
+                  exp.Left, exp.Right, exp.Repeat, exp.TimeToStr)
+
+
 def _is_text(node: exp.Expression) -> bool:
+    """Whether ``node`` is text for certain: a string literal, a cast to text or a function
+    of text (``CAST(a AS VARCHAR(4)) + CAST(b AS VARCHAR(2))`` joins the two; SQLite would
+    add them as numbers)."""
+    if isinstance(node, exp.Cast | exp.TryCast) and isinstance(node.args.get("to"),
+                                                               exp.DataType):
+        return node.args["to"].this in value_rewrites.TEXT_TYPES
+    if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType):
+        return node.this.this in value_rewrites.TEXT_TYPES
+    if isinstance(node, exp.Anonymous):
+        return node.name.upper() in ("REPLACE", "REPLICATE", "LTRIM", "RTRIM", "STR")
     return (isinstance(node, exp.Literal) and node.is_string) or isinstance(
-        node, exp.DPipe | exp.Concat)
+        node, TEXT_FUNCTIONS)
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
-    if isinstance(node, exp.DateDiff) and dialect in ("sqlite", "postgres"):
-        return _datediff(node, dialect)
     if isinstance(node, exp.Add) and (_is_text(node.this) or _is_text(node.expression)):
         return exp.DPipe(this=node.this, expression=node.expression, safe=True)
+    new = value_rewrites.rewrite(node, dialect)
+    if new is not node:
+        return new
+    if isinstance(node, exp.DateDiff) and (dialect in ("sqlite", "postgres")
+                                           or _unit(node) in WEEK_UNITS):
+        return _datediff(node, dialect)
     if isinstance(node, exp.DateFromParts) and dialect in ("sqlite", "postgres"):
         return _date_from_parts(node, dialect)
     if isinstance(node, exp.Year | exp.Month | exp.Day | exp.Extract):
@@ -136,7 +214,7 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         node.set("this", exp.cast(node.this, exp.DataType.build("DECIMAL")))
         return node
     if (dialect in ("postgres", "duckdb") and isinstance(node, exp.DateAdd)
-            and _unit(node) in DAY_UNITS | MONTH_UNITS | YEAR_UNITS
+            and _unit(node) in DAY_UNITS | WEEK_UNITS | MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS
             and not isinstance(node.this, exp.CurrentTimestamp)):
         if isinstance(node.this, exp.Literal):
             node.set("this", exp.cast(node.this, exp.DataType.build("DATE")))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.tsql.percentiles import register_sqlite
+from leo_synth.tsql import sqlite_functions
 
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
 
@@ -99,7 +99,7 @@ def _no_other_files(action: int, *_: object) -> int:
 def _sqlite(path: Path) -> Target:
     connection = connect_sqlite_readonly(path)
     connection.set_authorizer(_no_other_files)  # #temp tables still work (the temp schema)
-    register_sqlite(connection)  # PERCENTILE_CONT/DISC ... OVER, which SQLite lacks
+    sqlite_functions.register(connection)  # T-SQL functions SQLite lacks
     names = [row[0] for row in connection.execute(
         "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
         "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_leo\\_synth%' ESCAPE '\\'")]

@@ -1,0 +1,172 @@
+"""Rewrites of casts, text matching and aggregates where a target's result would differ from
+SQL Server's (the dates' are in ``rewrites``; each is run on every backend by
+tests/test_tsql.py):
+
+- ``TRY_CAST``/``TRY_CONVERT`` give NULL for text that is not of the type. DuckDB has
+  ``TRY_CAST``; SQLite's ``CAST`` reads any leading number (``' 12a'`` is 12) and PostgreSQL's
+  fails the statement, so they test the text first (``sqlite_functions``, a regular
+  expression).
+- ``CAST(x AS VARCHAR(n))`` and ``CONVERT(VARCHAR(n), ...)`` cut the text to n characters
+  (``CONVERT(VARCHAR(7), d, 120)`` is the year and month); SQLite and DuckDB ignore the
+  length, so the text is cut.
+- ``BIT`` is an integer 0 or 1 in T-SQL; PostgreSQL's and DuckDB's ``BIT`` is a bit string.
+- ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing.
+- ``VAR``, ``VARP``, ``STDEVP``: ``VAR_SAMP``, ``VAR_POP``, ``STDDEV_POP``.
+- ``ISNUMERIC(x)``: 1 when x is a plain number (T-SQL also accepts currency signs and the
+  like, which the extract does not hold).
+- ``LIKE`` ignores case and has character classes (``like_patterns``).
+- ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
+- ``COLLATE`` (``x COLLATE DATABASE_DEFAULT``, against tempdb's collation) is dropped: the
+  targets have one collation.
+"""
+
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+
+from leo_synth.tsql import like_patterns
+
+INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
+NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+DATE_TEXT = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}"
+TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
+              exp.DataType.Type.NCHAR, exp.DataType.Type.TEXT}
+RENAMED = {"VAR": "VAR_SAMP", "VARP": "VAR_POP", "STDEVP": "STDDEV_POP"}
+
+
+def _sql(node: exp.Expression, dialect: str) -> str:
+    return node.sql(dialect=dialect)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | None:
+    """(value, type) of a CAST, TRY_CAST, CONVERT or TRY_CONVERT."""
+    if isinstance(node, exp.Cast | exp.TryCast) and isinstance(node.args.get("to"),
+                                                               exp.DataType):
+        return node.this, node.args["to"]
+    if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType):
+        return node.expression, node.this
+    return None
+
+
+def _safe(node: exp.Expression) -> bool:
+    """Whether the cast gives NULL rather than failing (TRY_CAST, TRY_CONVERT)."""
+    return isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
+
+
+def _try_cast(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression | None:
+    """TRY_CAST on SQLite and PostgreSQL (None: the type needs nothing more than CAST)."""
+    if to.is_type(*exp.DataType.INTEGER_TYPES):
+        function, pattern = "LEO_TRY_INTEGER", INTEGER_TEXT
+    elif to.is_type(*exp.DataType.REAL_TYPES):
+        function, pattern = "LEO_TRY_NUMBER", NUMBER_TEXT
+    elif to.is_type(exp.DataType.Type.DATE):
+        function, pattern = "LEO_TRY_DATE", DATE_TEXT
+    else:
+        return None
+    text = _sql(value, dialect)
+    if dialect == "sqlite":
+        return sqlglot.parse_one(f"{function}({text})", read="sqlite")
+    as_text = f"CAST({text} AS TEXT)"
+    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {_quoted(pattern)} THEN "
+                             f"CAST(TRIM({as_text}) AS {_sql(to, dialect)}) END",
+                             read="postgres")
+
+
+def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
+    parts = _cast_parts(node)
+    if parts is None:
+        return node
+    value, to = parts
+    if _safe(node) and dialect in ("sqlite", "postgres"):
+        return _try_cast(value, to, dialect) or node
+    if to.is_type(exp.DataType.Type.BIT):
+        text = _sql(value, dialect)
+        if dialect == "sqlite":
+            return sqlglot.parse_one(f"CASE WHEN {text} IS NULL THEN NULL "
+                                     f"WHEN CAST({text} AS REAL) <> 0 THEN 1 ELSE 0 END",
+                                     read="sqlite")
+        return sqlglot.parse_one(f"CAST(CAST({text} AS BOOLEAN) AS INTEGER)", read=dialect)
+    length = to.expressions[0] if to.this in TEXT_TYPES and to.expressions else None
+    if dialect in ("sqlite", "duckdb") and isinstance(length, exp.DataTypeParam) and (
+            isinstance(length.this, exp.Literal)):
+        return exp.Substring(this=node.copy(), start=exp.Literal.number(1),
+                             length=length.this.copy())
+    return node
+
+
+def _like(node: exp.Like, dialect: str) -> exp.Expression:
+    pattern = node.expression
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return exp.ILike(this=node.this, expression=pattern) if dialect != "sqlite" else node
+    if not like_patterns.has_class(pattern.name):
+        return exp.ILike(this=node.this, expression=pattern) if dialect != "sqlite" else node
+    value = _sql(node.this, dialect)
+    if dialect == "sqlite":
+        return sqlglot.parse_one(f"LEO_LIKE({value}, {_quoted(pattern.name)}) = 1",
+                                 read="sqlite")
+    regex = _quoted(like_patterns.like_regex(pattern.name))
+    if dialect == "duckdb":
+        return sqlglot.parse_one(f"REGEXP_FULL_MATCH({value}, {regex}, 'i')", read="duckdb")
+    return sqlglot.parse_one(f"({value} ~* {regex})", read="postgres")
+
+
+def _round(node: exp.Round, dialect: str) -> exp.Expression:
+    """``ROUND(x, n, f)``: rounding when f is 0, else truncation."""
+    truncate = node.args.get("truncate")
+    if truncate is None:
+        return node
+    node.set("truncate", None)
+    if isinstance(truncate, exp.Literal) and not truncate.is_string and float(
+            truncate.this) == 0:
+        return node
+    value = _sql(node.this, dialect)
+    digits = _sql(node.args.get("decimals") or exp.Literal.number(0), dialect)
+    if dialect == "postgres":
+        text = f"TRUNC(CAST({value} AS NUMERIC), {digits})"
+    elif dialect == "duckdb":
+        text = f"TRUNC({value}, {digits})"
+    else:
+        text = f"(CAST({value} * POWER(10, {digits}) AS INTEGER) / POWER(10.0, {digits}))"
+    return sqlglot.parse_one(text, read=dialect)
+
+
+def _is_numeric(node: exp.Anonymous, dialect: str) -> exp.Expression:
+    if dialect == "sqlite" or len(node.expressions) != 1:
+        return node
+    text = f"CAST({_sql(node.expressions[0], dialect)} AS TEXT)"
+    regex = _quoted(NUMBER_TEXT)
+    test = (f"REGEXP_FULL_MATCH({text}, {regex})" if dialect == "duckdb"
+            else f"{text} ~ {regex}")
+    return sqlglot.parse_one(f"CASE WHEN {test} THEN 1 ELSE 0 END", read=dialect)
+
+
+def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    """One node as the dialect needs it (``node`` itself when nothing changes)."""
+    if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
+        return _cast(node, dialect)
+    if isinstance(node, exp.Like) and dialect in ("sqlite", "duckdb", "postgres"):
+        return _like(node, dialect)
+    if isinstance(node, exp.Round):
+        return _round(node, dialect)
+    if isinstance(node, exp.Anonymous):
+        name = node.name.upper()
+        if name in RENAMED:
+            return exp.Anonymous(this=RENAMED[name], expressions=node.expressions)
+        if name == "ISNUMERIC":
+            return _is_numeric(node, dialect)
+        if name == "CHOOSE" and len(node.expressions) > 1:
+            index, *values = node.expressions
+            cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"
+                             for i, v in enumerate(values, start=1))
+            return sqlglot.parse_one(f"CASE {_sql(index, dialect)} {cases} END", read=dialect)
+    if isinstance(node, exp.Collate):
+        return node.this
+    if isinstance(node, exp.DataType) and node.is_type(exp.DataType.Type.BIT) and (
+            dialect in ("duckdb", "postgres")) and isinstance(node.parent, exp.ColumnDef):
+        return exp.DataType.build("SMALLINT")
+    return node
