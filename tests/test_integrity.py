@@ -120,6 +120,16 @@ def test_spells_end_after_they_start(small_sqlite) -> None:
     assert open_ended > 0
 
 
+def test_no_spell_starts_after_the_extract_ends(small_sqlite) -> None:
+    # the life course runs on past 5 April 2021 (a job after a long apprenticeship began in
+    # the 2030s), but the extract holds nothing that had not begun by then
+    db, _ = small_sqlite
+    for relation in ("leo_employment", "leo_benefit"):
+        late = _one(db, f"SELECT COUNT(*), MAX(StartDate) FROM {relation} "
+                        f"WHERE StartDate > '2021-04-05'")
+        assert late[0] == 0, (relation, late)
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "
