@@ -117,10 +117,23 @@ class Runner:
     def _declare(self, tree: exp.Declare, line: int) -> None:
         for item in tree.expressions:
             parameters = item.this if isinstance(item.this, list) else [item.this]
+            if isinstance(item.args.get("kind"), exp.Schema):
+                self._table_variable(parameters[0], item.args["kind"], line)
+                continue
             for parameter in parameters:
                 name = parameter.name.lower()
                 self.kinds[name] = item.args.get("kind")
                 self._assign(name, item.args.get("default"), line)
+
+    def _table_variable(self, parameter: exp.Expression, columns: exp.Schema,
+                        line: int) -> None:
+        """``DECLARE @t TABLE (...)``: a temporary table of the session named ``@t`` (made
+        afresh when declared again in a later batch)."""
+        table = exp.Table(this=parameter.copy())
+        self.statement(script.Statement(0, line, exp.Drop(this=table.copy(), kind="TABLE",
+                                                          exists=True)), 0)
+        schema = exp.Schema(this=table, expressions=[c.copy() for c in columns.expressions])
+        self.statement(script.Statement(0, line, exp.Create(this=schema, kind="TABLE")), 0)
 
     def _set(self, tree: exp.Set, line: int) -> None:
         for item in tree.expressions:
@@ -147,6 +160,11 @@ class Runner:
             names.check_database(tree.this.name, line)  # USE [NPD_i2]: checked, no effect
         elif isinstance(tree, exp.Command):  # PRINT, the only command check() lets through
             self.echo(str(self._value(tree.expression, line)))
+        elif isinstance(tree, exp.Drop) and len(tree.args.get("tables") or []) > 1:
+            for table in tree.args["tables"]:  # (DuckDB drops one table at a time)
+                one = tree.copy()
+                one.set("tables", [table.copy()])
+                self.statement(script.Statement(statement.batch, line, one), limit)
         else:
             translation = self.translator.translate(tree, self.variables, line)
             if translation.skip:

@@ -69,7 +69,9 @@ def _written(tree: exp.Expression) -> list[exp.Table]:
 
 
 def _temporary(identifier: exp.Expression) -> str | None:
-    """``#t`` or ``##t`` for a temp-table name, else None."""
+    """``#t`` or ``##t`` for a temp-table name, ``@t`` for a table variable's, else None."""
+    if isinstance(identifier, exp.Parameter):
+        return f"@{identifier.name.lower()}"
     if identifier.args.get("global_"):
         return f"##{identifier.name.lower()}"
     if identifier.args.get("temporary"):
@@ -144,6 +146,35 @@ def _update_from(tree: exp.Expression, line: int) -> exp.Expression:
     return tree
 
 
+def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
+    """What SQLite cannot run is refused with what to write instead; ``TRUNCATE TABLE`` is
+    ``DELETE FROM`` there; DuckDB's lateral joins need their ``ON TRUE``."""
+    if dialect == "sqlite":
+        if tree.find(exp.Lateral):
+            raise ScriptError(line, "CROSS APPLY and OUTER APPLY cannot run on SQLite (no "
+                              "lateral joins): number the rows with ROW_NUMBER() OVER "
+                              "(PARTITION BY ...) and keep the first, or use a DuckDB, "
+                              "Parquet or PostgreSQL output")
+        if tree.find(exp.Rollup, exp.Cube, exp.GroupingSets):
+            raise ScriptError(line, "ROLLUP, CUBE and GROUPING SETS cannot run on SQLite: "
+                              "add the totals with UNION ALL, or use a DuckDB, Parquet or "
+                              "PostgreSQL output")
+        if isinstance(tree, exp.TruncateTable) and len(tree.expressions) == 1:
+            return exp.Delete(this=tree.expressions[0])
+    if dialect == "duckdb":  # CROSS APPLY: CROSS JOIN LATERAL; OUTER APPLY: LEFT ... ON TRUE
+        for lateral in list(tree.find_all(exp.Lateral)):
+            join, cross = lateral.parent, lateral.args.get("cross_apply")
+            if not isinstance(join, exp.Join) or cross is None:
+                continue
+            lateral.set("cross_apply", None)
+            if cross:
+                join.set("kind", "CROSS")
+            else:
+                join.set("side", "LEFT")
+                join.set("on", exp.true())
+    return tree
+
+
 class Translator:
     """Translates the statements of one script for one target, keeping the session's tables
     and the spelling of every name met so far."""
@@ -199,7 +230,7 @@ class Translator:
                 continue
             if key in self.session:
                 parts = self.session[key]
-            elif key.startswith("#") or (creating and id(table) in written):
+            elif key.startswith(("#", "@")) or (creating and id(table) in written):
                 parts = (key,)
                 if isinstance(tree, exp.Drop) and not tree.args.get("exists"):
                     raise ScriptError(line, f"cannot drop {key}: it does not exist")
@@ -220,7 +251,7 @@ class Translator:
     def _variables(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                    line: int) -> exp.Expression:
         def substitute(node: exp.Expression) -> exp.Expression:
-            if isinstance(node, exp.Parameter):
+            if isinstance(node, exp.Parameter) and not isinstance(node.parent, exp.Table):
                 name = node.name.lower()
                 if name not in variables:
                     raise ScriptError(line, f"@{node.name} is not declared in this batch "
@@ -241,12 +272,16 @@ class Translator:
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
+        if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
+            # (an index on a #temp table speeds SQL Server up and changes no answer)
+            return Translation("", False, skip=True)
         headings = _headings(tree)
         tree = _update_from(_with_into_as_create(tree.copy()), line)
         tree = self._variables(tree, variables, line)
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)
         tree = rewrites.for_target(tree, self.target.dialect)
+        tree = _within_target(tree, self.target.dialect, line)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup: tuple[str, ...] = ()
         if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
