@@ -160,6 +160,10 @@ EXPRESSIONS = {
     "CHOOSE(2, 'x', 'y')": "y",
     "'a' COLLATE DATABASE_DEFAULT": "a",
     "REVERSE('abc')": "cba",
+    "SUBSTRING(200405, 1, 4)": "2004",
+    "CHARINDEX('4', 200405)": 4,
+    "REPLACE(200405, '0', 'x')": "2xx4x5",
+    "DATEFROMPARTS(LEFT(201516, 4), 4, 6)": "2015-04-06",
 }
 
 

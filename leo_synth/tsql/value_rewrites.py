@@ -16,6 +16,9 @@ tests/test_tsql.py):
   like, which the extract does not hold).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
+- T-SQL converts a number to text for a text function (``SUBSTRING(TaxYear, 1, 4)``,
+  ``CHARINDEX``, ``REPLACE``) and text to a number for ``DATEFROMPARTS(LEFT(TaxYear, 4), 4,
+  6)``; PostgreSQL and DuckDB need the cast written (sqlglot writes it for ``LEFT``/``RIGHT``).
 - ``COLLATE`` (``x COLLATE DATABASE_DEFAULT``, against tempdb's collation) is dropped: the
   targets have one collation.
 """
@@ -145,8 +148,37 @@ def _is_numeric(node: exp.Anonymous, dialect: str) -> exp.Expression:
     return sqlglot.parse_one(f"CASE WHEN {test} THEN 1 ELSE 0 END", read=dialect)
 
 
+def _as(node: exp.Expression, kind: str) -> exp.Expression:
+    """``node`` cast to ``kind`` (TEXT or INTEGER) unless it is a literal of that kind."""
+    if isinstance(node, exp.Literal) and node.is_string == (kind == "TEXT"):
+        return node
+    return exp.cast(node.copy(), exp.DataType.build(kind))
+
+
+def _implicit_conversions(node: exp.Expression) -> exp.Expression:
+    """The conversions T-SQL makes on its own, written out (PostgreSQL, DuckDB)."""
+    if isinstance(node, exp.Substring | exp.StrPosition | exp.Replace) and not _is_texty(
+            node.this):
+        node.set("this", _as(node.this, "TEXT"))
+    elif isinstance(node, exp.DateFromParts):
+        for key in ("year", "month", "day"):
+            if node.args.get(key) is not None:
+                node.set(key, _as(node.args[key], "INTEGER"))
+    return node
+
+
+def _is_texty(node: exp.Expression) -> bool:
+    """Text for certain: a string literal or a cast to text."""
+    if isinstance(node, exp.Literal):
+        return node.is_string
+    return isinstance(node, exp.Cast) and node.args["to"].this in TEXT_TYPES
+
+
 def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     """One node as the dialect needs it (``node`` itself when nothing changes)."""
+    if dialect in ("postgres", "duckdb") and isinstance(
+            node, exp.Substring | exp.StrPosition | exp.Replace | exp.DateFromParts):
+        node = _implicit_conversions(node)
     if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
         return _cast(node, dialect)
     if isinstance(node, exp.Like) and dialect in ("sqlite", "duckdb", "postgres"):
