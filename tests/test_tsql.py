@@ -164,6 +164,10 @@ EXPRESSIONS = {
     "CHARINDEX('4', 200405)": 4,
     "REPLACE(200405, '0', 'x')": "2xx4x5",
     "DATEFROMPARTS(LEFT(201516, 4), 4, 6)": "2015-04-06",
+    "CAST(2.55 AS DECIMAL(5, 1))": 2.6,
+    "CAST(-2.5 AS DECIMAL)": -3,
+    "CONVERT(DECIMAL(10, 2), 1.005 * 3)": 3.02,
+    "LEN(CAST(NEWID() AS VARCHAR(36)))": 36,
 }
 
 
@@ -246,6 +250,19 @@ SELECT COUNT(*) AS n INTO #c FROM #b
 DROP TABLE #a, #b
 SELECT Total = COUNT(*), Named = MAX(name), Flagged = MAX(c.n) FROM @t CROSS JOIN #c c"""
     assert _rows(db, text) == [(3, "c", 2)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_identity_columns_number_the_rows(backend: str,
+                                          request: pytest.FixtureRequest) -> None:
+    # SQLite left an IDENTITY column without a key NULL; DuckDB could not parse one
+    db = _db(request, backend)
+    for key in ("", " PRIMARY KEY"):
+        text = f"""CREATE TABLE #i (rid INT IDENTITY(1, 1){key}, x INT)
+INSERT INTO #i (x) VALUES (5)
+INSERT INTO #i (x) SELECT 7
+SELECT rid, x FROM #i ORDER BY rid"""
+        assert _rows(db, text) == [(1, 5), (2, 7)], key
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -1,7 +1,7 @@
 """T-SQL functions SQLite lacks, added to a script's SQLite connection in Python.
 
 SQLite (3.40 in Python's builds) has no ``CONCAT``, ``REPEAT`` (``REPLICATE``), sample or
-population ``STDEV``/``VAR``, ``ISNUMERIC``, ``REVERSE``, ``ASCII``, ``TRY_CAST`` or LIKE
+population ``STDEV``/``VAR``, ``ISNUMERIC``, ``REVERSE``, ``ASCII``, ``NEWID``, ``TRY_CAST`` or LIKE
 character classes; its
 ``CAST`` reads the leading number of any text (``CAST(' 12a' AS INTEGER)`` is 12, where
 ``TRY_CAST`` gives NULL). The translation (``value_rewrites``) names these functions; each
@@ -15,6 +15,7 @@ import datetime as dt
 import math
 import re
 import sqlite3
+import uuid
 from typing import Any
 
 from leo_synth.tsql import like_patterns, percentiles
@@ -133,6 +134,8 @@ def register(connection: sqlite3.Connection) -> None:
                "ASCII": (1, lambda text: ord(str(text)[0]) if text else None)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
+    # NEWID(): ORDER BY NEWID() draws a random sample
+    connection.create_function("UUID", 0, lambda: str(uuid.uuid4()))
     spreads = {"STDDEV": _SampleDeviation, "STDDEV_SAMP": _SampleDeviation,
                "VAR_SAMP": _Spread, "VAR_POP": _PopulationVariance,
                "STDDEV_POP": _PopulationDeviation}

@@ -184,6 +184,8 @@ class Translator:
         self.session: dict[str, tuple[str, ...]] = {}
         self.spelling: dict[str, str] = {}
         self.loaded: set[tuple[str, ...]] = set()
+        self.identities = 0
+        """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
         """Whether the session has had PostgreSQL's percentile aggregate made."""
 
@@ -270,6 +272,39 @@ class Translator:
             identifier.set("quoted", bool(identifier.args.get("quoted"))
                            or not PLAIN.fullmatch(spelt))
 
+    def _identity_columns(self, tree: exp.Expression) -> tuple[str, ...]:
+        """``id INT IDENTITY(1, 1)`` in a CREATE TABLE, for targets without it: on SQLite the
+        column becomes the table's ``INTEGER PRIMARY KEY`` (numbered 1, 2, ... as rows come;
+        without a key SQLite left it NULL), on DuckDB it takes the next value of a temporary
+        sequence made first (the statements returned). PostgreSQL has IDENTITY."""
+        if not isinstance(tree, exp.Create) or self.target.dialect == "postgres":
+            return ()
+        setup: list[str] = []
+        for constraint in list(tree.find_all(exp.GeneratedAsIdentityColumnConstraint)):
+            holder = constraint.parent
+            column = holder.parent if holder is not None else None
+            if not isinstance(holder, exp.ColumnConstraint) or not isinstance(
+                    column, exp.ColumnDef):
+                continue
+            if self.target.dialect == "sqlite":
+                keyed = any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)
+                            for c in column.args.get("constraints") or [])
+                if keyed:
+                    holder.pop()
+                else:
+                    holder.set("kind", exp.PrimaryKeyColumnConstraint())
+                column.set("kind", exp.DataType.build("INTEGER"))
+                continue
+            self.identities += 1
+            sequence = f"leo_identity_{self.identities}"
+            start = constraint.args.get("start") or exp.Literal.number(1)
+            step = constraint.args.get("increment") or exp.Literal.number(1)
+            setup.append(f"CREATE TEMP SEQUENCE {sequence} START {start.sql()} "
+                         f"INCREMENT {step.sql()}")
+            holder.set("kind", exp.DefaultColumnConstraint(
+                this=exp.func("nextval", exp.Literal.string(sequence))))
+        return tuple(setup)
+
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
@@ -282,10 +317,12 @@ class Translator:
         self._names(tree, resolved)
         tree = rewrites.for_target(tree, self.target.dialect)
         tree = _within_target(tree, self.target.dialect, line)
+        identity_setup = self._identity_columns(tree)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup: tuple[str, ...] = ()
         if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
             setup, self.percentiles_made = percentiles.POSTGRES_SETUP, True
+        setup += identity_setup
         creates = None
         if isinstance(tree, exp.Create):
             created = _written(tree)[0]

@@ -10,6 +10,7 @@ tests/test_tsql.py):
   (``CONVERT(VARCHAR(7), d, 120)`` is the year and month); SQLite and DuckDB ignore the
   length, so the text is cut.
 - ``BIT`` is an integer 0 or 1 in T-SQL; PostgreSQL's and DuckDB's ``BIT`` is a bit string.
+- ``CAST(x AS DECIMAL(p, s))`` rounds to s places (``_decimal``).
 - ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing.
 - ``VAR``, ``VARP``, ``STDEVP``: ``VAR_SAMP``, ``VAR_POP``, ``STDDEV_POP``.
 - ``ISNUMERIC(x)``: 1 when x is a plain number (T-SQL also accepts currency signs and the
@@ -94,11 +95,29 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
                                      f"WHEN CAST({text} AS REAL) <> 0 THEN 1 ELSE 0 END",
                                      read="sqlite")
         return sqlglot.parse_one(f"CAST(CAST({text} AS BOOLEAN) AS INTEGER)", read=dialect)
+    if to.is_type(exp.DataType.Type.DECIMAL):
+        return _decimal(node, value, to, dialect)
     length = to.expressions[0] if to.this in TEXT_TYPES and to.expressions else None
     if dialect in ("sqlite", "duckdb") and isinstance(length, exp.DataTypeParam) and (
             isinstance(length.this, exp.Literal)):
         return exp.Substring(this=node.copy(), start=exp.Literal.number(1),
                              length=length.this.copy())
+    return node
+
+
+def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
+             dialect: str) -> exp.Expression:
+    """``CAST(x AS DECIMAL(p, s))`` rounds to s places (``DECIMAL`` alone is
+    ``DECIMAL(18, 0)``): SQLite keeps every digit of its float, DuckDB's plain ``DECIMAL`` has
+    3 places and PostgreSQL's any number."""
+    params = [p.this for p in to.expressions if isinstance(p, exp.DataTypeParam)]
+    if dialect == "sqlite":
+        scale = _sql(params[1], dialect) if len(params) > 1 else "0"
+        return sqlglot.parse_one(f"ROUND(CAST({_sql(value, dialect)} AS REAL), {scale})",
+                                 read="sqlite")
+    if not params:
+        node.set("to" if not isinstance(node, exp.Convert) else "this",
+                 exp.DataType.build("DECIMAL(18, 0)"))
     return node
 
 
