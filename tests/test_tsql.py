@@ -266,6 +266,29 @@ SELECT rid, x FROM #i ORDER BY rid"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_the_average_of_integers_is_an_integer(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # SQL Server truncates AVG of integers: a share written AVG(CASE ... 1 ELSE 0 END) is 0
+    # there, and should be here, before the script reaches the SRS
+    db = _db(request, backend)
+    text = """CREATE TABLE #a (g INT, x INT, y FLOAT)
+INSERT INTO #a VALUES (1, 1, 1), (1, 2, 2), (2, -3, NULL), (2, -4, 4)
+SELECT g, AVG(x) AS ints, AVG(y) AS floats, AVG(x * 1.0) AS scaled,
+       AVG(CASE WHEN x > 0 THEN 1 ELSE 0 END) AS share,
+       AVG(CASE WHEN x > 0 THEN 1.0 ELSE 0 END) AS share_scaled,
+       AVG(x) OVER () AS overall
+FROM #a GROUP BY g, x ORDER BY g, x"""
+    rows = _rows(db, text)
+    assert [r[:1] + r[1:2] + r[4:5] + r[6:] for r in rows] == [
+        (1, 1, 1, -1), (1, 2, 1, -1), (2, -4, 0, -1), (2, -3, 0, -1)]
+    whole = _rows(db, """CREATE TABLE #b (x INT, y FLOAT)
+INSERT INTO #b VALUES (1, 1), (2, 2), (2, NULL)
+SELECT AVG(x), AVG(y), AVG(x * 1.0), AVG(CASE WHEN x > 1 THEN 1 ELSE 0 END),
+       AVG(CASE WHEN x > 1 THEN 1.0 ELSE 0 END) FROM #b""")
+    assert whole == [(1, 1.5, 1.66667, 0, 0.666667)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_cross_and_outer_apply(backend: str, request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     text = """CREATE TABLE #k (a INT)

@@ -20,6 +20,10 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import sqlite_functions
 
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
+POSTGRES_INTEGERS = {20, 21, 23}
+"""PostgreSQL's type numbers of bigint, smallint and integer."""
+DUCKDB_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                   "USMALLINT", "UINTEGER", "UBIGINT"}
 
 
 @dataclass
@@ -52,13 +56,20 @@ class Target:
         rows = [tuple(r) for r in cursor.fetchmany(limit + 1)]
         return ResultSet(columns, rows[:limit], more=len(rows) > limit)
 
-    def columns(self, parts: tuple[str, ...]) -> list[str]:
-        """The physical column names of a relation or temporary table."""
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, bool]]:
+        """The physical column names of a relation or temporary table, each with whether it
+        holds integers (SQL Server's ``AVG`` of integers is an integer)."""
         cursor = self.connection.execute(
             f"SELECT * FROM {'.'.join(quote(p) for p in parts)} WHERE 1 = 0")
-        names = [d[0] for d in cursor.description or []]
+        description = cursor.description or []
         cursor.fetchall()
-        return names
+        if self.dialect == "sqlite":  # (its cursor has no types: the declared ones)
+            declared = dict(self.connection.execute(
+                "SELECT name, type FROM pragma_table_info(?)", (parts[-1],)).fetchall())
+            return [(d[0], "INT" in str(declared.get(d[0], "")).upper()) for d in description]
+        if self.dialect == "postgres":
+            return [(d[0], d[1] in POSTGRES_INTEGERS) for d in description]
+        return [(d[0], str(d[1]).upper() in DUCKDB_INTEGERS) for d in description]
 
     def close(self) -> None:
         if self.dialect == "postgres":

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from leo_synth.tsql import names, percentiles, rewrites
+from leo_synth.tsql import integer_average, names, percentiles, rewrites
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import Target
 
@@ -184,6 +184,8 @@ class Translator:
         self.session: dict[str, tuple[str, ...]] = {}
         self.spelling: dict[str, str] = {}
         self.loaded: set[tuple[str, ...]] = set()
+        self.integers: dict[str, bool] = {}
+        """Column names (lower case) and whether they hold integers wherever met."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
@@ -194,8 +196,10 @@ class Translator:
         if parts in self.loaded:
             return
         self.loaded.add(parts)
-        for column in self.target.columns(parts):
+        for column, integer in self.target.columns(parts):
             self.spelling.setdefault(column.lower(), column)
+            # a name is read as integers only if every table met so far holds it so
+            self.integers[column.lower()] = self.integers.get(column.lower(), True) and integer
 
     def created(self, parts: tuple[str, ...]) -> None:
         self.session[parts[-1].lower()] = parts
@@ -315,6 +319,7 @@ class Translator:
         tree = self._variables(tree, variables, line)
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)
+        tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = rewrites.for_target(tree, self.target.dialect)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)

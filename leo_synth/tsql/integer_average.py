@@ -1,0 +1,73 @@
+"""SQL Server's ``AVG`` of integers is an integer: the mean truncated towards zero.
+
+``AVG(Earnings)`` over an ``int`` column gives 21796 in the SRS where SQLite, DuckDB and
+PostgreSQL give 21796.43, and ``AVG(CASE WHEN ... THEN 1 ELSE 0 END)``, a share, gives 0: a
+mistake a script should show here before it shows in the SRS (write ``AVG(x * 1.0)``). So an
+``AVG`` whose operand is integer (a column that holds integers in every table met, an integer
+literal, a cast to an integer type, a ``CASE`` of integers, integer arithmetic, ``COUNT``)
+is truncated to a whole number. Anything else is left alone, as in SQL Server.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+INTEGER_TYPES = exp.DataType.INTEGER_TYPES
+ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+
+
+def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
+    """Whether T-SQL types ``node`` as an integer (as far as can be told from the names)."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return is_integer(node.this, integers)
+    if isinstance(node, exp.Column):
+        return integers.get(node.name.lower(), False)
+    if isinstance(node, exp.Literal):
+        return not node.is_string and node.this.lstrip("-").isdigit()
+    if isinstance(node, exp.Cast | exp.TryCast):
+        return isinstance(node.args.get("to"), exp.DataType) and node.args["to"].is_type(
+            *INTEGER_TYPES)
+    if isinstance(node, exp.Convert):
+        return isinstance(node.this, exp.DataType) and node.this.is_type(*INTEGER_TYPES)
+    if isinstance(node, exp.Case):
+        branches = [i.args["true"] for i in node.args.get("ifs") or []]
+        if node.args.get("default") is not None:
+            branches.append(node.args["default"])
+        return bool(branches) and all(
+            isinstance(b, exp.Null) or is_integer(b, integers) for b in branches)
+    if isinstance(node, exp.If):  # IIF
+        return all(isinstance(b, exp.Null) or is_integer(b, integers)
+                   for b in (node.args.get("true"), node.args.get("false")) if b is not None)
+    if isinstance(node, ARITHMETIC):
+        return is_integer(node.this, integers) and is_integer(node.expression, integers)
+    if isinstance(node, exp.Count):
+        return True
+    if isinstance(node, exp.Sum | exp.Min | exp.Max | exp.Abs):
+        return is_integer(node.this, integers)
+    if isinstance(node, exp.Coalesce):
+        return is_integer(node.this, integers) and all(
+            is_integer(e, integers) for e in node.expressions)
+    return False
+
+
+def _truncated(node: exp.Expression, dialect: str) -> exp.Expression:
+    """``node`` truncated towards zero, as a tree (the later rewrites still reach inside)."""
+    if dialect == "sqlite":  # (CAST of a float to INTEGER truncates towards zero)
+        return exp.cast(node.copy(), exp.DataType.build("INTEGER"))
+    return exp.cast(exp.Anonymous(this="TRUNC", expressions=[node.copy()]),
+                    exp.DataType.build("BIGINT"))
+
+
+def for_target(tree: exp.Expression, integers: dict[str, bool],
+               dialect: str) -> exp.Expression:
+    """The tree with each integer ``AVG`` (or its window, ``AVG(x) OVER (...)``) truncated."""
+    for average in list(tree.find_all(exp.Avg)):
+        if not is_integer(average.this, integers):
+            continue
+        whole = average.parent if isinstance(average.parent, exp.Window) else average
+        new = _truncated(whole, dialect)
+        if whole is tree:
+            tree = new
+        else:
+            whole.replace(new)
+    return tree
