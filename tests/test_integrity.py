@@ -130,6 +130,18 @@ def test_no_spell_starts_after_the_extract_ends(small_sqlite) -> None:
         assert late[0] == 0, (relation, late)
 
 
+def test_no_benefit_spell_starts_before_the_benefit_began(small_sqlite) -> None:
+    # JSA began in October 1996, IB in April 1995, DLA in April 1992: claims of older
+    # learners' earlier unemployment or ill health started in 1969-1980 before
+    db, _ = small_sqlite
+    began = {"JSA": "1996-10-07", "IB": "1995-04-13", "DLA": "1992-04-06", "IS": "1988-04-11",
+             "ESA": "2008-10-27", "PIP": "2013-04-08"}
+    for code, day in began.items():
+        early = _one(db, f"SELECT COUNT(*), MIN(StartDate) FROM leo_benefit "
+                         f"WHERE Benefit_type = '{code}' AND StartDate < '{day}'")
+        assert early[0] == 0, (code, early)
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

@@ -29,6 +29,10 @@ ESA_START = np.datetime64("2008-10-27")
 PIP_START = np.datetime64("2013-04-08")
 IN_WORK_UC_FROM = np.datetime64("2016-04-06")
 COVID_CLAIMS = (np.datetime64("2020-03-16"), np.datetime64("2021-03-31"))
+INTRODUCED = {"IS": "1988-04-11", "DLA": "1992-04-06", "IB": "1995-04-13", "JSA": "1996-10-07",
+              "ESA": str(ESA_START), "PIP": str(PIP_START)}
+"""When each legacy benefit began: DWP holds no spell of it before (an unemployed person's
+claim from 1980 is JSA from its first day, 7 October 1996)."""
 """Claims made easier and more often during the pandemic (UC advances, no face-to-face)."""
 
 
@@ -50,12 +54,22 @@ def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
         _in_work_uc(ctx, ctx.rng("benefits.in_work_uc"), labour.spells, uc_date, persons),
     ]
     spells = Frame.concat(frames)
-    spells = spells.take((spells["end"] >= FIRST_BENEFIT_DAY) & (spells["start"] <= EXTRACT_END))
+    spells["start"] = _from_introduction(spells["start"], spells["type"])
+    spells = spells.take((spells["end"] >= FIRST_BENEFIT_DAY) & (spells["start"] <= EXTRACT_END)
+                         & (spells["end"] >= spells["start"]))
     degenerate = (ctx.rng("benefits.degenerate").random(len(spells))
                   < ctx.params["benefits.degenerate_share"])
     spells["end"] = np.where(degenerate, spells["start"], spells["end"])
     spells["end"] = np.where(spells["end"] > EXTRACT_END, OPEN_END, spells["end"])
     return spells.sort("person", "start")
+
+
+def _from_introduction(start: np.ndarray, btype: np.ndarray) -> np.ndarray:
+    """Start dates no earlier than their benefit's introduction (:data:`INTRODUCED`)."""
+    earliest = np.full(len(start), np.datetime64("1900-01-01"), dtype="datetime64[D]")
+    for code, day in INTRODUCED.items():
+        earliest[btype == code] = np.datetime64(day)
+    return np.maximum(start, earliest)
 
 
 def _uc_dates(ctx: BlockContext) -> np.ndarray:
