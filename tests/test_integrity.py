@@ -142,6 +142,20 @@ def test_no_benefit_spell_starts_before_the_benefit_began(small_sqlite) -> None:
         assert early[0] == 0, (code, early)
 
 
+def test_only_pupils_no_longer_on_roll_have_left(small_sqlite) -> None:
+    # every census record had a leaving date drawn in the year, 40% of them before census day
+    # although the pupil was on roll
+    db, _ = small_sqlite
+    for table, y in (("spring_census_2015", "spr15"), ("autumn_census_2012", "aut12"),
+                     ("summer_census_2010", "sum10")):
+        on_roll, left = _one(db, f"SELECT SUM(OnRoll_{y} = 1 AND LeavingDate_{y} IS NOT NULL), "
+                                 f"SUM(OnRoll_{y} = 0 AND LeavingDate_{y} IS NULL) FROM {table}")
+        assert (on_roll, left) == (0, 0), table
+        assert _one(db, f"SELECT COUNT(*) FROM {table} WHERE LeavingDate_{y} >= CensusDate_{y} "
+                        f"OR LeavingDate_{y} < EntryDate_{y}")[0] == 0
+    assert _one(db, "SELECT COUNT(LeavingDate_ab15) FROM Absence_2015_3term")[0] == 0
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

@@ -45,7 +45,21 @@ def census_duplicate(run: QuirkRun) -> None:
         col = run.column(template)
         if col is not None:
             copies = _replace(copies, col.name, value)
-    run.add_rows(copies, (status.name,))
+    run.add_rows(_left_before_census(run, copies), (status.name,))
+
+
+def _left_before_census(run: QuirkRun, copies: pa.Table) -> pa.Table:
+    """A record no longer on roll has the date its pupil left: halfway from their entry to
+    census day, as the builder dates its own such records (relations/npd.py)."""
+    leaving, entry, census = (run.column(f"{name}_[term][yy]")
+                              for name in ("LeavingDate", "EntryDate", "CensusDate"))
+    if leaving is None or entry is None or census is None or not copies.num_rows:
+        return copies
+    start = copies.column(entry.name).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    day = copies.column(census.name).to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    index = copies.schema.get_field_index(leaving.name)
+    field = copies.schema.field(index)
+    return copies.set_column(index, field, pa.array(start + (day - start) // 2, field.type))
 
 
 @quirk("ks4_duplicate", 4, "a KS4 pupil has a second record of the same year without "

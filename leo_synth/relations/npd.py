@@ -70,7 +70,7 @@ def _census_rows(life: LifeCourse) -> Frame:
 CENSUS_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, *CENSUS_FIELD_ATTRIBUTES, "recordstatus",
     "censusdate", "censusterm", "datacollection", "onroll", "sourcetable", "enrolstatus",
-    "typeofclass", "parttime", "entrydate", "phase",
+    "typeofclass", "parttime", "entrydate", "phase", "leavingdate",
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 
@@ -81,9 +81,20 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     year = relation.year
     attributes = _census_year(life, year)
     n = len(attributes)
+    day = census_date(year, relation.term)
     return Frame({**{name: attributes[name] for name in attributes},
-                  "censusdate": np.full(n, census_date(year, relation.term)),
-                  "censusterm": np.full(n, TERM_CODES[relation.term])})
+                  "censusdate": np.full(n, day),
+                  "censusterm": np.full(n, TERM_CODES[relation.term]),
+                  "leavingdate": _leaving_date(attributes, day)})
+
+
+def _leaving_date(attributes: Frame, day: np.datetime64) -> Masked:
+    """The date a pupil left the school: NULL for pupils on roll on census day; for a record
+    of a pupil no longer on roll, halfway from their entry to census day (no draw: the
+    census records only that they left before it)."""
+    entry = attributes["entrydate"].astype("datetime64[D]")
+    left = entry + (day - entry) // 2
+    return Masked(left, np.asarray(attributes["onroll"]) == 1)
 
 
 @per_block
