@@ -156,6 +156,19 @@ def test_only_pupils_no_longer_on_roll_have_left(small_sqlite) -> None:
     assert _one(db, "SELECT COUNT(LeavingDate_ab15) FROM Absence_2015_3term")[0] == 0
 
 
+def test_child_protection_conferences_and_services_fall_in_their_episode(small_sqlite) -> None:
+    db, _ = small_sqlite
+    outside = _one(db, "SELECT COUNT(*) FROM cin_2009_to_2021 WHERE CIN_DateOfInitialCPC "
+                       "< CIN_CINReferralDate OR CIN_DateOfInitialCPC > CIN_CINClosureDate")[0]
+    # a conference starts each plan: no more of them than the plans' table has rows (every
+    # episode had one before, 60% of them)
+    conferences = _one(db, "SELECT COUNT(CIN_DateOfInitialCPC) FROM cin_2009_to_2021")[0]
+    without_plan = max(conferences - _one(db, "SELECT COUNT(*) FROM cin_cpp_2009_to_2021")[0], 0)
+    backwards = _one(db, "SELECT COUNT(*) FROM cin_service_provision_2009_to_2021 "
+                         "WHERE ServiceProvisionEndDate < ServiceProvisionStartDate")[0]
+    assert (outside, without_plan, backwards) == (0, 0, 0)
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

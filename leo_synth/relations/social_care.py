@@ -27,7 +27,8 @@ CIN_ATTRIBUTES = (
     "latestreferraldate", "latestclosuredate", "anycasesopen31march", "disability",
     "cin_started", "cin_ended", "cin_any_point", "cin_throughout", "cin_at31",
     "adopted_from_care", "cla_pp_1_day", "seen_social_worker", "ni67_denominator",
-    "ni67_numerator", "open_case_information", "service_type",
+    "ni67_numerator", "open_case_information", "service_type", "dateofinitialcpc",
+    "serviceprovisionstartdate", "serviceprovisionenddate",
 )
 NI67_MIN_DAYS = 91
 """NI67 (child protection reviews on time) counts plans that lasted at least three months."""
@@ -92,6 +93,11 @@ def _cin_rows(life: LifeCourse, plans_only: bool) -> Frame:
         "yearofclosure": Masked(year_of(closure_or_end), open_now),
         "monthofclosure": Masked(month_of(closure_or_end), open_now),
         "cppstartdate": episodes["plan_start"], "cppenddate": episodes["plan_end"],
+        # the initial child protection conference starts the plan: none without one
+        "dateofinitialcpc": Masked(episodes["plan_start"], ~episodes["plan"]),
+        # the episode's services run from its referral to its closure
+        "serviceprovisionstartdate": referral,
+        "serviceprovisionenddate": Masked(closure_or_end, open_now),
         "categoryofabuse": abuse, "initialcategoryofabuse": abuse, "latestcategoryofabuse": abuse,
         "numberofpreviouscpp": (pid % 7 == 0).astype(np.int64),
         "cinat31march": np.ones(n, dtype=np.int64), "childage31march": episodes["age"],

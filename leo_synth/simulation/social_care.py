@@ -50,7 +50,8 @@ def children_in_need(life) -> Frame:
     weights = np.array([52, 4, 3, 17, 15, 3, 1, 1, 4], dtype=float)
     need = needs[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
     plan = rng.random(m) < 0.12
-    plan_start = add_days(referral, rng.integers(20, 90, m))
+    # the plan starts within the episode (a short one closes before the usual 20-90 days)
+    plan_start = np.minimum(add_days(referral, rng.integers(20, 90, m)), closure)
     plan_end = np.minimum(add_days(plan_start, rng.exponential(300, m) + 30), closure)
     return Frame(person=ep["person"], year=ep["year"], age=ep["age"], referral=referral,
                  closure=np.where(open_at_end, np.datetime64("NaT"), closure), need=need,
