@@ -169,6 +169,16 @@ def test_child_protection_conferences_and_services_fall_in_their_episode(small_s
     assert (outside, without_plan, backwards) == (0, 0, 0)
 
 
+def test_ilr_aims_start_by_the_end_of_their_academic_year(small_sqlite) -> None:
+    # the start months ran September to August: a month late, and some aims of a year's
+    # return started in the next academic year
+    db, _ = small_sqlite
+    late = _one(db, "SELECT COUNT(*) FROM aims WHERE start_date > (Year + 1) || '-07-31'")[0]
+    september = _one(db, "SELECT COUNT(*) FROM aims WHERE strftime('%m', start_date) = '09'")[0]
+    october = _one(db, "SELECT COUNT(*) FROM aims WHERE strftime('%m', start_date) = '10'")[0]
+    assert late == 0 and september > 2 * october
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

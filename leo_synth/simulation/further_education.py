@@ -174,7 +174,9 @@ def _aims(ctx: BlockContext, rng: np.random.Generator, records: Frame) -> Frame:
                            np.where(apprenticeship, rng.integers(0, 3, k),
                                     (rng.random(k) < 0.9).astype(np.int64)))
     start_month = np.where(adult_year_course, 1, start_month)
-    start = ymd(year + (start_month + 8) // 12, (start_month + 8) % 12 + 1,
+    # month 0 is August of the academic year, 11 the July that ends it (it was September to
+    # August: a month late, and 1 in 12 adult aims started in the next academic year)
+    start = ymd(year + (start_month + 7) // 12, (start_month + 7) % 12 + 1,
                 1 + rng.integers(0, 28, k))
     months = np.where(apprenticeship, 12 + rng.integers(0, 13, k),
                       np.where((kind == KIND_ADULT) & ~adult_year_course,
