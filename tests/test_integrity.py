@@ -179,6 +179,17 @@ def test_ilr_aims_start_by_the_end_of_their_academic_year(small_sqlite) -> None:
     assert late == 0 and september > 2 * october
 
 
+def test_ucas_applicants_are_of_their_school_aligned_age(small_sqlite) -> None:
+    # every applicant was 18, gap-year applicants too
+    db, _ = small_sqlite
+    ages = _one(db, """SELECT SUM(u.applicant_age <> u.application_cycle - c.YearOfBirth_spr10
+                                  - (c.MonthOfBirth_spr10 > 8)),
+                              COUNT(*), COUNT(DISTINCT u.applicant_age)
+                       FROM ucas_2007_to_2021 u JOIN spring_census_2010 c
+                         ON c.PupilMatchingRefAnonymous_spr10 = u.PupilMatchingRefAnonymous""")
+    assert ages[0] == 0 and ages[1] > 0 and ages[2] > 1
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

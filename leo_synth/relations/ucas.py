@@ -10,7 +10,7 @@ import numpy as np
 
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.subjects import subject_catalogue
@@ -37,6 +37,12 @@ TARIFF = np.array(["Higher tariff", "Medium tariff", "Lower tariff"])
 CENTRES = np.array(["State: Comprehensive", "State: Grammar", "Sixth form college",
                     "FE college", "Independent", "Academy"])
 DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
+
+
+def school_aligned_age(birth: np.ndarray, cycle: np.ndarray) -> np.ndarray:
+    """Age on 31 August of the cycle's year (England's school cohorts): 18 for a September
+    entrant straight from school, 19 after a gap year (it was 18 for every applicant)."""
+    return (cycle - year_of(birth) - (month_of(birth) > 8)).astype(np.int64)
 
 
 @builder("ucas.applications", provides=(
@@ -99,7 +105,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "application_cycle": c, "applicant_gender_code": np.where(persons["female"][p], "F",
                                                                   "M"),
         "gender": np.where(persons["female"][p], "Female", "Male"),
-        "applicant_age": np.full(n, 18), "applicant_uk_region_code":
+        "applicant_age": school_aligned_age(persons["birth"][p], c), "applicant_uk_region_code":
             REGIONS[persons["region"][p]], "applicant_domicile_code": np.full(n, "ENG"),
         "application_date": ymd(c - 1, 10, 1) + rng.integers(0, 100, n).astype(
             "timedelta64[D]"), "applicant_flag": (choice == 0).astype(np.int64),
@@ -158,7 +164,8 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "higher_level_applicant_domicile": np.full(n, "England"),
         "applicant_domicile": np.full(n, "England"),
         "applicant_region": regions[persons["region"][p]],
-        "grouped_school_aligned_age": np.full(n, "18"),
+        "grouped_school_aligned_age": np.clip(school_aligned_age(persons["birth"][p], cycle),
+                                              17, 20).astype(str),
         "apply_centre_type": CENTRES[life.persons["pid"][p] % len(CENTRES)],
         "acceptance_route_code": np.where(firm, "1", ""),
         "acceptance_route": np.where(firm, "Firm choice", ""),
