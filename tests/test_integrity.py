@@ -190,6 +190,20 @@ def test_ucas_applicants_are_of_their_school_aligned_age(small_sqlite) -> None:
     assert ages[0] == 0 and ages[1] > 0 and ages[2] > 1
 
 
+def test_nccis_dates_follow_the_activity(small_sqlite) -> None:
+    # each was a date drawn in the year: course end dates for NEETs, Youth Contract starts
+    # for those not on it, currency lapsing before the activity was verified
+    db, _ = small_sqlite
+    wrong = _one(db, """SELECT
+        SUM(NCCIS_Expected_Course_End_Date IS NOT NULL
+            AND NOT (NCCIS_Current_Activity_Code BETWEEN 200 AND 399)),
+        SUM(NCCIS_Youth_Contract_start_date IS NOT NULL
+            AND NCCIS_Youth_Contract_Indicator <> 'Y'),
+        SUM(NCCIS_Currency_Due_to_Lapse_Date <= NCCIS_Current_Activity_Verification_Date)
+        FROM nccis_2011_to_2021""")
+    assert wrong == (0, 0, 0)
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

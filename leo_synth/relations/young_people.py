@@ -184,6 +184,7 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     "cohort_status", "send_flag", "ldd_flag", "ethnic_code", "lead_lea_code_anon",
     "lea_code_at_year_11_anon", "intended_destination", "year_11_offer", "year_12_offer",
     "la_educated_anon", "dfe_no_anon", "currency_lapsed", "youth_contract",
+    "youth_contract_start_date", "currency_due_to_lapse_date", "expected_course_end_date",
 ))
 def nccis(life: LifeCourse, relation: Relation) -> Frame:
     """One row per young person (Years 12 to 14) per monthly snapshot, 2010/11 on."""
@@ -231,6 +232,15 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
             ymd(calendar_year, month, 1), "current_activity_review_date": ymd(calendar_year,
                                                                                month, 15),
         "neet_start_date": Masked(start, ~neet),
+        # dates that follow the activity: the Youth Contract's start for those on it, the
+        # quarter after which a NEET status must be checked again (a year for learners and
+        # workers), and the course's end for those in education or training (200-399)
+        "youth_contract_start_date": Masked(start, ~(neet & first_year)),
+        "currency_due_to_lapse_date": np.where(
+            neet, ymd(calendar_year + (month >= 10), (month + 2) % 12 + 1, 1),
+            ymd(calendar_year + 1, month, 1)),
+        "expected_course_end_date": Masked(ymd(year + 1, 7, 31),
+                                           ~((activity >= 200) & (activity < 400))),
         "cohort_status": np.full(n, "A"), "send_flag": np.where(
             attrs["sen_any_flag"] > 0, "Y", "N"), "ldd_flag": np.where(
             attrs["sen_any_flag"] > 0, "Y", "N"), "ethnic_code": attrs["ethnicity"],
