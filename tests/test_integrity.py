@@ -207,6 +207,18 @@ def test_nccis_dates_follow_the_activity(small_sqlite) -> None:
     assert wrong[0] <= conflicts and wrong[1:] == (0, 0)
 
 
+def test_absence_and_exclusions_have_the_census_entry_date(small_sqlite) -> None:
+    db, _ = small_sqlite
+    for table, column, pmr in (("Absence_2015_3term", "EntryDate_ab15",
+                                "PupilMatchingRefAnonymous_ab15"),
+                               ("exclusions_table_2_2015", "EntryDate_ex15",
+                                "PupilMatchingRefAnonymous_ex15")):
+        differ = _one(db, f"SELECT COUNT(*), SUM(t.{column} <> c.EntryDate_spr15) FROM {table} t "
+                          f"JOIN spring_census_2015 c ON c.PupilMatchingRefAnonymous_spr15 = "
+                          f"t.{pmr} AND c.RecordStatus_spr15 IS NOT 101")
+        assert differ[0] > 0 and differ[1] == 0, table
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

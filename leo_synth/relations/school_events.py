@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks123_results import entry_year
 from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import CHARACTERISTIC_ATTRIBUTES, characteristics
@@ -29,7 +30,7 @@ REASON_CODES = ("I", "M", "R", "S", "T", "H", "F", "E", "C", "G", "U", "O", "N")
 ABSENCE_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "enrolstatus", "onroll_1", "onroll_2",
     "onroll_3", "sourcetable_1", "sourcetable_2", "sourcetable_3", "datacollection_1",
-    "mainrecord", "phase", "adopted_from_care",
+    "mainrecord", "phase", "adopted_from_care", "entrydate",
     *(f"{measure}_{term}" for term in (*TERMS, "3term", "annual") for measure in
       ("sessionspossible", "authorisedabsence", "unauthorisedabsence", "overallabsence")),
     *(f"{measure}flag_{term}" for term in (*TERMS, "annual") for measure in
@@ -91,6 +92,7 @@ def _absence_years(life: LifeCourse) -> ByYear:
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
     attrs["adopted_from_care"] = care_attributes(life, rows["person"],
                                                  rows["year"])["adopted_from_care"]
+    attrs["entrydate"] = _entry_date(life, rows)
     return ByYear(Frame({
         **attrs, **{name: values[order] for name, values in periods.items()},
         "enrolstatus": np.full(n, "C"),
@@ -99,6 +101,12 @@ def _absence_years(life: LifeCourse) -> ByYear:
         **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
         **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
         "datacollection_1": np.full(n, "SC")}), rows["year"])
+
+
+def _entry_date(life: LifeCourse, rows: Frame) -> np.ndarray:
+    """The date the pupil joined the school, as the census has it (1 September of the year
+    they joined: ``EntryDate``)."""
+    return ymd(entry_year(life, rows), 9, 1)
 
 
 def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
@@ -114,7 +122,7 @@ def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
 WIDE_SLOTS = 40
 """The numbered ``_1`` .. ``_40`` exclusion columns of tables 2 and 3."""
 EXCLUSION_ATTRIBUTES = (
-    *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "censusdate", "startdate",
+    *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "entrydate", "censusdate", "startdate",
     "permanentexclusionind", "reason", "category", "sessions", "term", "reportingacademicyear",
     "reportingterm", "ncyear", "enrolstatus",
     "perm_duplicate", "totalfixedexclusions", "totalfixedsessions",
@@ -150,7 +158,7 @@ def _exclusion_table(life: LifeCourse, table: str) -> ByYear:
     return _exclusions_wide(rows.frame, by_school=table == "exclusions_table_2")
 
 
-PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES)
+PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "entrydate")
 
 
 @per_block
@@ -160,6 +168,7 @@ def _exclusion_years(life: LifeCourse) -> ByYear:
     rows, years = ByYear.of(school_events.exclusions(life))
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
+    attrs["entrydate"] = _entry_date(life, rows)
     return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}), years)
 
 
