@@ -219,6 +219,15 @@ def test_absence_and_exclusions_have_the_census_entry_date(small_sqlite) -> None
         assert differ[0] > 0 and differ[1] == 0, table
 
 
+def test_only_excluded_pupils_have_an_exclusion_date(small_sqlite) -> None:
+    # every KS4 pupil and KS5 student had one, drawn in the year
+    db, _ = small_sqlite
+    dated, excluded, pupils = _one(db, "SELECT COUNT(KS4_EXCLDATE), SUM(KS4_NORFLAGE = 1), "
+                                       "COUNT(*) FROM KS4Pupil_2015_to_2021")
+    assert pupils > 0 and dated == excluded
+    assert _one(db, "SELECT COUNT(KS5_EXCLDATE) FROM KS5Student_2002_to_2021")[0] == 0
+
+
 def test_uncertain_dates_use_the_tax_year_defaults(small_sqlite) -> None:
     db, _ = small_sqlite
     bad_start = _one(db, "SELECT COUNT(*) FROM leo_employment WHERE UncertainStartDate = 1 "

@@ -160,7 +160,7 @@ PRIOR_ATTRIBUTES = (
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
                       "mainstream", "nftype", "prev_nftype", "norflag", "ks4_status", "y11year",
-                      "entry_date", "service_child_flag")
+                      "entry_date", "service_child_flag", "excldate")
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
@@ -245,6 +245,7 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     # every simulated school entry is on 1 September of the entry year (KS4_MOB2)
     out["entry_date"] = Masked(py["entry_year"][row] * 10_000 + 901, ~found)
     out["norflag"] = _permanently_excluded(life, ks4["person"], ks4["year"]).astype(np.int64)
+    out["excldate"] = _permanent_exclusion_date(life, ks4["person"], ks4["year"])
     # the census record's service child indicator of the same pupil, year and school
     out["service_child_flag"] = (characteristics(life, ks4["person"], ks4["year"], ks4["school"])[
         "service_child"] == "Y").astype(np.int64)
@@ -269,6 +270,22 @@ def _permanently_excluded(life: LifeCourse, person: np.ndarray, year: np.ndarray
     perm = excluded["category"] == "PERM"
     keys = excluded["person"][perm].astype(np.int64) * 10_000 + excluded["year"][perm]
     return np.isin(np.asarray(person, dtype=np.int64) * 10_000 + year, keys)
+
+
+def _permanent_exclusion_date(life: LifeCourse, person: np.ndarray,
+                              year: np.ndarray) -> Masked:
+    """The start of the person's permanent exclusion in the academic year (its first, if
+    several); NULL for a pupil not permanently excluded that year."""
+    excluded = school_events.exclusions(life)
+    perm = excluded.take(excluded["category"] == "PERM")
+    keys = perm["person"].astype(np.int64) * 10_000 + perm["year"]
+    order = np.lexsort((perm["start"], keys))  # each key's earliest start first
+    keys, starts = keys[order], perm["start"][order]
+    wanted = np.asarray(person, dtype=np.int64) * 10_000 + year
+    pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = (keys[pos] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+    dates = starts[pos] if len(keys) else np.zeros(len(wanted), dtype="datetime64[D]")
+    return Masked(dates, ~found)
 
 
 @builder("npd.ks4_pupil", provides=KS4_ATTRIBUTES)
