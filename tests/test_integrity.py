@@ -121,8 +121,8 @@ def test_spells_end_after_they_start(small_sqlite) -> None:
 
 
 def test_no_spell_starts_after_the_extract_ends(small_sqlite) -> None:
-    # the life course runs on past 5 April 2021 (a job after a long apprenticeship began in
-    # the 2030s), but the extract holds nothing that had not begun by then
+    # the life course runs on past 5 April 2021 (students' part-time jobs began as late as
+    # the 2050s), but the extract holds nothing that had not begun by then
     db, _ = small_sqlite
     for relation in ("leo_employment", "leo_benefit"):
         late = _one(db, f"SELECT COUNT(*), MAX(StartDate) FROM {relation} "
@@ -143,7 +143,7 @@ def test_no_benefit_spell_starts_before_the_benefit_began(small_sqlite) -> None:
 
 
 def test_only_pupils_no_longer_on_roll_have_left(small_sqlite) -> None:
-    # every census record had a leaving date drawn in the year, 40% of them before census day
+    # every census record had a leaving date drawn in the year, 35% of them before census day
     # although the pupil was on roll
     db, _ = small_sqlite
     for table, y in (("spring_census_2015", "spr15"), ("autumn_census_2012", "aut12"),

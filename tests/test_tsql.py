@@ -286,6 +286,12 @@ INSERT INTO #b VALUES (1, 1), (2, 2), (2, NULL)
 SELECT AVG(x), AVG(y), AVG(x * 1.0), AVG(CASE WHEN x > 1 THEN 1 ELSE 0 END),
        AVG(CASE WHEN x > 1 THEN 1.0 ELSE 0 END) FROM #b""")
     assert whole == [(1, 1.5, 1.66667, 0, 0.666667)]
+    # a column a script made from integers is integers too (SQLite declares it no type)
+    made = _rows(db, """CREATE TABLE #c (g INT, x INT)
+INSERT INTO #c VALUES (1, 1), (1, 2), (2, 4)
+SELECT g, SUM(x) AS total, COUNT(*) AS n, AVG(x * 1.0) AS mean INTO #d FROM #c GROUP BY g
+SELECT AVG(total), AVG(n), AVG(mean) FROM #d""")
+    assert made == [(3, 1, 2.75)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -50,7 +50,8 @@ def census_duplicate(run: QuirkRun) -> None:
 
 def _left_before_census(run: QuirkRun, copies: pa.Table) -> pa.Table:
     """A record no longer on roll has the date its pupil left: halfway from their entry to
-    census day, as the builder dates its own such records (relations/npd.py)."""
+    census day (no draw: the census records only that they left before it). The builder's
+    records, all on roll, have none."""
     leaving, entry, census = (run.column(f"{name}_[term][yy]")
                               for name in ("LeavingDate", "EntryDate", "CensusDate"))
     if leaving is None or entry is None or census is None or not copies.num_rows:

@@ -24,7 +24,7 @@ FIRST_EARNINGS_YEAR = 2003  # P14 earnings from 2003/04
                                       "uncertain_end"])
 def employment(life: LifeCourse, relation: Relation) -> Frame:
     """One row per employment spell (per EDUKEY) that started by the extract's end: the
-    simulation runs on past it (a job after an apprenticeship that lasts into the 2030s), but
+    simulation runs on past it (students' part-time jobs in the 2020s, and second jobs), but
     HMRC holds no spell that has not begun (they ran to 2054 before, 4% of the rows)."""
     spells = life.labour.spells
     spells = spells.take(in_labour_data(life)[spells["person"]]

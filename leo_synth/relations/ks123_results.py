@@ -96,10 +96,10 @@ def stage_rows(life: LifeCourse, stage: str) -> Frame:
 
 def earlier_row(life: LifeCourse, rows: Frame, stage: str) -> tuple[np.ndarray, np.ndarray]:
     """Index of each pupil's row at an earlier stage, and whether they have one."""
-    return _lookup(stage_rows(life, stage)["person"], rows["person"])
+    return sorted_lookup(stage_rows(life, stage)["person"], rows["person"])
 
 
-def _lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Position of each wanted key in sorted ``keys``, and whether it is there."""
     if not len(keys):
         return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
@@ -113,7 +113,7 @@ def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
     years = life.schooling.pupil_years
     key = years["person"] * 10000 + years["year"]
     want = rows["person"] * 10000 + rows["year"]
-    pos, found = _lookup(key, want)
+    pos, found = sorted_lookup(key, want)
     return np.where(found, years["entry_year"][pos] if len(key) else 0, rows["year"])
 
 

@@ -18,6 +18,7 @@ from leo_synth.relations.ks4_progress import (
     va_estimates,
 )
 from leo_synth.relations.ks4_subjects import slot_subjects
+from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import (
     CENSUS_FIELD_ATTRIBUTES,
@@ -70,7 +71,7 @@ def _census_rows(life: LifeCourse) -> Frame:
 CENSUS_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, *CENSUS_FIELD_ATTRIBUTES, "recordstatus",
     "censusdate", "censusterm", "datacollection", "onroll", "sourcetable", "enrolstatus",
-    "typeofclass", "parttime", "entrydate", "phase", "leavingdate",
+    "typeofclass", "parttime", "entrydate", "phase",
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 
@@ -81,20 +82,9 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     year = relation.year
     attributes = _census_year(life, year)
     n = len(attributes)
-    day = census_date(year, relation.term)
     return Frame({**{name: attributes[name] for name in attributes},
-                  "censusdate": np.full(n, day),
-                  "censusterm": np.full(n, TERM_CODES[relation.term]),
-                  "leavingdate": _leaving_date(attributes, day)})
-
-
-def _leaving_date(attributes: Frame, day: np.datetime64) -> Masked:
-    """The date a pupil left the school: NULL for pupils on roll on census day; for a record
-    of a pupil no longer on roll, halfway from their entry to census day (no draw: the
-    census records only that they left before it)."""
-    entry = attributes["entrydate"].astype("datetime64[D]")
-    left = entry + (day - entry) // 2
-    return Masked(left, np.asarray(attributes["onroll"]) == 1)
+                  "censusdate": np.full(n, census_date(year, relation.term)),
+                  "censusterm": np.full(n, TERM_CODES[relation.term])})
 
 
 @per_block
@@ -244,8 +234,8 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     out["y11year"] = ks4["year"] + 1  # the summer of the Year 11 academic year
     # every simulated school entry is on 1 September of the entry year (KS4_MOB2)
     out["entry_date"] = Masked(py["entry_year"][row] * 10_000 + 901, ~found)
-    out["norflag"] = _permanently_excluded(life, ks4["person"], ks4["year"]).astype(np.int64)
     out["excldate"] = _permanent_exclusion_date(life, ks4["person"], ks4["year"])
+    out["norflag"] = (~out["excldate"].null).astype(np.int64)
     # the census record's service child indicator of the same pupil, year and school
     out["service_child_flag"] = (characteristics(life, ks4["person"], ks4["year"], ks4["school"])[
         "service_child"] == "Y").astype(np.int64)
@@ -263,15 +253,6 @@ def school_nftype(life: LifeCourse, school: np.ndarray) -> np.ndarray:
     return NFTYPE_OF_PHASE[life.ctx.pools.schools["phase"][school].astype(np.int64)]
 
 
-def _permanently_excluded(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """True where the person was permanently excluded in the academic year (an exclusion row
-    of category PERM)."""
-    excluded = school_events.exclusions(life)
-    perm = excluded["category"] == "PERM"
-    keys = excluded["person"][perm].astype(np.int64) * 10_000 + excluded["year"][perm]
-    return np.isin(np.asarray(person, dtype=np.int64) * 10_000 + year, keys)
-
-
 def _permanent_exclusion_date(life: LifeCourse, person: np.ndarray,
                               year: np.ndarray) -> Masked:
     """The start of the person's permanent exclusion in the academic year (its first, if
@@ -281,10 +262,8 @@ def _permanent_exclusion_date(life: LifeCourse, person: np.ndarray,
     keys = perm["person"].astype(np.int64) * 10_000 + perm["year"]
     order = np.lexsort((perm["start"], keys))  # each key's earliest start first
     keys, starts = keys[order], perm["start"][order]
-    wanted = np.asarray(person, dtype=np.int64) * 10_000 + year
-    pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-    found = (keys[pos] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
-    dates = starts[pos] if len(keys) else np.zeros(len(wanted), dtype="datetime64[D]")
+    pos, found = sorted_lookup(keys, np.asarray(person, dtype=np.int64) * 10_000 + year)
+    dates = starts[pos] if len(keys) else np.zeros(len(pos), dtype="datetime64[D]")
     return Masked(dates, ~found)
 
 

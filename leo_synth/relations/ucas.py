@@ -105,8 +105,8 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "application_cycle": c, "applicant_gender_code": np.where(persons["female"][p], "F",
                                                                   "M"),
         "gender": np.where(persons["female"][p], "Female", "Male"),
-        "applicant_age": school_aligned_age(persons["birth"][p], c), "applicant_uk_region_code":
-            REGIONS[persons["region"][p]], "applicant_domicile_code": np.full(n, "ENG"),
+        "applicant_uk_region_code": REGIONS[persons["region"][p]],
+        "applicant_domicile_code": np.full(n, "ENG"),
         "application_date": ymd(c - 1, 10, 1) + rng.integers(0, 100, n).astype(
             "timedelta64[D]"), "applicant_flag": (choice == 0).astype(np.int64),
         "accept_flag": accepted[idx].astype(np.int64),
@@ -131,6 +131,7 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
     """Applicant characteristics (coded and labelled) and offer outcomes per application."""
     persons = life.persons
     n = len(p)
+    age = school_aligned_age(persons["birth"][p], cycle)
     codes = list(life.ctx.params["population.ethnicity"])
     ethnic = np.array([UCAS_ETHNICITY[c][0] for c in codes])[persons["ethnicity"][p]]
     summary = np.array([UCAS_ETHNICITY[c][1] for c in codes])[persons["ethnicity"][p]]
@@ -164,8 +165,8 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "higher_level_applicant_domicile": np.full(n, "England"),
         "applicant_domicile": np.full(n, "England"),
         "applicant_region": regions[persons["region"][p]],
-        "grouped_school_aligned_age": np.clip(school_aligned_age(persons["birth"][p], cycle),
-                                              17, 20).astype(str),
+        "applicant_age": age,
+        "grouped_school_aligned_age": np.clip(age, 17, 20).astype(str),
         "apply_centre_type": CENTRES[life.persons["pid"][p] % len(CENTRES)],
         "acceptance_route_code": np.where(firm, "1", ""),
         "acceptance_route": np.where(firm, "Firm choice", ""),

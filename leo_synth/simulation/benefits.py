@@ -29,11 +29,11 @@ ESA_START = np.datetime64("2008-10-27")
 PIP_START = np.datetime64("2013-04-08")
 IN_WORK_UC_FROM = np.datetime64("2016-04-06")
 COVID_CLAIMS = (np.datetime64("2020-03-16"), np.datetime64("2021-03-31"))
+"""Claims made easier and more often during the pandemic (UC advances, no face-to-face)."""
 INTRODUCED = {"IS": "1988-04-11", "DLA": "1992-04-06", "IB": "1995-04-13", "JSA": "1996-10-07",
               "ESA": str(ESA_START), "PIP": str(PIP_START)}
 """When each legacy benefit began: DWP holds no spell of it before (an unemployed person's
 claim from 1980 is JSA from its first day, 7 October 1996)."""
-"""Claims made easier and more often during the pandemic (UC advances, no face-to-face)."""
 
 
 def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,

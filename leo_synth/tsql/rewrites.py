@@ -177,7 +177,8 @@ def _date_from_parts(node: exp.DateFromParts, dialect: str) -> exp.Expression:
 
 
 TEXT_FUNCTIONS = (exp.DPipe, exp.Concat, exp.Upper, exp.Lower, exp.Substring, exp.Trim,
-                  exp.Left, exp.Right, exp.Repeat, exp.TimeToStr)
+                  exp.Left, exp.Right, exp.Repeat, exp.Replace, exp.TimeToStr)
+"""Functions whose value is text (sqlglot reads LTRIM/RTRIM as Trim, REPLICATE as Repeat)."""
 
 
 def _is_text(node: exp.Expression) -> bool:
@@ -189,8 +190,6 @@ def _is_text(node: exp.Expression) -> bool:
         return node.args["to"].this in value_rewrites.TEXT_TYPES
     if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType):
         return node.this.this in value_rewrites.TEXT_TYPES
-    if isinstance(node, exp.Anonymous):
-        return node.name.upper() in ("REPLACE", "REPLICATE", "LTRIM", "RTRIM", "STR")
     return (isinstance(node, exp.Literal) and node.is_string) or isinstance(
         node, TEXT_FUNCTIONS)
 

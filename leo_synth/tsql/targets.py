@@ -64,12 +64,28 @@ class Target:
         description = cursor.description or []
         cursor.fetchall()
         if self.dialect == "sqlite":  # (its cursor has no types: the declared ones)
-            declared = dict(self.connection.execute(
-                "SELECT name, type FROM pragma_table_info(?)", (parts[-1],)).fetchall())
-            return [(d[0], "INT" in str(declared.get(d[0], "")).upper()) for d in description]
+            return self._sqlite_columns(parts, [d[0] for d in description])
         if self.dialect == "postgres":
             return [(d[0], d[1] in POSTGRES_INTEGERS) for d in description]
         return [(d[0], str(d[1]).upper() in DUCKDB_INTEGERS) for d in description]
+
+    def _sqlite_columns(self, parts: tuple[str, ...], names: list[str]
+                        ) -> list[tuple[str, bool]]:
+        """SQLite's columns with whether they hold integers: by their declared type, or, for
+        a column a script's ``SELECT ... INTO`` made from an expression (``SUM(x)``,
+        ``COUNT(*)``, ``x * 2``: SQLite declares no type), by the values it holds."""
+        declared = dict(self.connection.execute(
+            "SELECT name, type FROM pragma_table_info(?)", (parts[-1],)).fetchall())
+        integer = {name: "INT" in str(declared.get(name) or "").upper() for name in names}
+        untyped = [name for name in names if not declared.get(name)]
+        if untyped:
+            tests = ", ".join(f"COUNT({quote(n)}) > 0 AND SUM(typeof({quote(n)}) "
+                              f"NOT IN ('integer', 'null')) = 0" for n in untyped)
+            table = ".".join(quote(p) for p in parts)
+            row = self.connection.execute(f"SELECT {tests} FROM {table}").fetchone()
+            integer.update({name: bool(value) for name, value in zip(untyped, row,
+                                                                     strict=True)})
+        return [(name, integer[name]) for name in names]
 
     def close(self) -> None:
         if self.dialect == "postgres":

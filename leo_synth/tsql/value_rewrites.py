@@ -123,9 +123,8 @@ def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
 
 def _like(node: exp.Like, dialect: str) -> exp.Expression:
     pattern = node.expression
-    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
-        return exp.ILike(this=node.this, expression=pattern) if dialect != "sqlite" else node
-    if not like_patterns.has_class(pattern.name):
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string
+            and like_patterns.has_class(pattern.name)):  # (SQLite's LIKE ignores case)
         return exp.ILike(this=node.this, expression=pattern) if dialect != "sqlite" else node
     value = _sql(node.this, dialect)
     if dialect == "sqlite":
