@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from leo_synth.tsql import script
+from leo_synth.tsql import blocks
 from leo_synth.tsql.command import run_text
 
 CORPUS = sorted((ROOT / "examples" / "srs").glob("*.sql"))
@@ -62,7 +62,7 @@ def _value(value: object) -> object:
 
 
 def _ordered(text: str) -> bool:
-    return script.statements(text)[-1].tree.args.get("order") is not None
+    return blocks.read(text)[-1].tree.args.get("order") is not None
 
 
 def answer(path: Path, db: str) -> tuple[list[str], list[tuple]]:

@@ -57,13 +57,13 @@ def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool
     from leo_synth.tsql.runner import Runner, check
     from leo_synth.tsql.targets import open_target
 
-    statements = check(text) if dialect == "tsql" else []
+    nodes = check(text) if dialect == "tsql" else []
     target = open_target(db)
     try:
         if dialect == "native":
             return _native(target, text, limit)
         return Runner(target, lambda line: click.echo(line, err=True)).run(
-            statements, limit, every)
+            nodes, limit, every)
     finally:
         target.close()
 
@@ -106,9 +106,10 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """Run a T-SQL SCRIPT, written as for the SRS, on a leo-synth output.
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
-    DECLARE/SET variables and SRS three-part names ([NPD_i2].[2002237].[spring_census_2011])
-    are translated; what cannot be (WHILE, @@ROWCOUNT, cursors, EXEC, PIVOT) stops the script
-    before it runs, naming the line. Example:
+    DECLARE/SET variables, IF/WHILE, dynamic SQL (EXEC, sp_executesql) and SRS three-part
+    names ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot be
+    (@@ROWCOUNT, cursors, stored procedures, PIVOT) stops the script before it runs, naming
+    the line. Example:
 
     \b
         leo-synth sql examples/srs/01_cohort_spring_census.sql --db out/leo.sqlite

@@ -195,6 +195,8 @@ def _is_text(node: exp.Expression) -> bool:
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    if isinstance(node, exp.National):  # N'...' (SQLite has no such prefix; all text is Unicode)
+        return exp.Literal.string(node.name)
     if isinstance(node, exp.Add) and (_is_text(node.this) or _is_text(node.expression)):
         return exp.DPipe(this=node.this, expression=node.expression, safe=True)
     new = value_rewrites.rewrite(node, dialect)

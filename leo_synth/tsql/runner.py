@@ -9,6 +9,7 @@ statements as literals. A backend error stops the script with the statement's li
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 from collections.abc import Callable
@@ -16,15 +17,18 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from leo_synth.tsql import names, script, unsupported
+from leo_synth.tsql import blocks, names, script
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import ResultSet, Target
-from leo_synth.tsql.translate import Translator
+from leo_synth.tsql.translate import Translation, Translator
 
 DATE_TYPES = {exp.DataType.Type.DATE}
 TIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
               exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
+MAX_LOOPS = 10_000
+"""Times a WHILE loop's body may run before the script is stopped (a condition that never
+turns false would otherwise run for ever)."""
 IGNORED_SETTINGS = {"NOCOUNT", "ANSI_WARNINGS", "ANSI_NULLS", "QUOTED_IDENTIFIER", "DATEFORMAT",
                     "ARITHABORT", "XACT_ABORT", "STATISTICS", "LANGUAGE", "DATEFIRST"}
 
@@ -39,22 +43,58 @@ class Result:
     more: bool
 
 
-def check(text: str) -> list[script.Statement]:
-    """Every statement of the script, after refusing what cannot be translated."""
-    for first_line, body in script.batches(text):
-        unsupported.check(script.tokens(body, first_line))
-    statements = script.statements(text)
-    for statement in statements:
-        tree = statement.tree
-        if isinstance(tree, exp.Select) and any(
-                isinstance(s, exp.EQ) and isinstance(s.this, exp.Parameter)
-                for s in tree.selects):
-            raise ScriptError(statement.line, "SELECT @x = ... cannot be translated (write "
-                              "SET @x = (SELECT ...))")
-        if isinstance(tree, exp.Command) and tree.name.upper() != "PRINT":
-            words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
-            raise ScriptError(statement.line, f"cannot translate {words[:40]!r}")
-    return statements
+def assignments(tree: exp.Expression) -> list[exp.EQ]:
+    """The ``@x = value`` items of a ``SELECT @x = ..., @y = ... [FROM ...]`` (empty for any
+    other statement)."""
+    if not isinstance(tree, exp.Select):
+        return []
+    return [s for s in tree.selects if isinstance(s, exp.EQ) and isinstance(s.this, exp.Parameter)]
+
+
+def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bool) -> None:
+    """Refuse what no target can run: commands other than PRINT, a SELECT that both assigns
+    variables and returns rows, BREAK and CONTINUE outside a WHILE."""
+    for node in nodes:
+        if isinstance(node, blocks.If):
+            _check_nodes(node.then, in_loop)
+            _check_nodes(node.otherwise, in_loop)
+        elif isinstance(node, blocks.While):
+            _check_nodes(node.body, True)
+        elif isinstance(node, blocks.Jump):
+            if node.word != "RETURN" and not in_loop:
+                raise ScriptError(node.line, f"{node.word} outside a WHILE loop")
+        elif isinstance(node, script.Statement):
+            tree = node.tree
+            if isinstance(tree, exp.Command) and tree.name.upper() != "PRINT":
+                words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
+                raise ScriptError(node.line, f"cannot translate {words[:40]!r}")
+            assigned = assignments(tree)
+            if assigned and len(assigned) != len(tree.selects):
+                raise ScriptError(node.line, "a SELECT that assigns variables cannot also "
+                                  "return columns (as in SQL Server)")
+
+
+def check(text: str) -> list[blocks.Node]:
+    """Every node of the script, after refusing what cannot be translated."""
+    nodes = blocks.read(text)
+    _check_nodes(nodes, False)
+    return nodes
+
+
+def _last_result(nodes: list[blocks.Node]) -> blocks.Node | None:
+    """The last statement (or EXEC) of the script that can give a result set: the one whose
+    result is shown unless every result is."""
+    last = None
+    for node in blocks.walk(nodes):
+        if (isinstance(node, blocks.Exec) and node.into is None) or _gives_rows(node):
+            last = node
+    return last
+
+
+def _gives_rows(node: blocks.Node) -> bool:
+    """A query that returns rows (not ``SELECT ... INTO``, not ``SELECT @x = ...``)."""
+    return (isinstance(node, script.Statement) and isinstance(node.tree, exp.Query)
+            and not node.tree.args.get("into") and not assignments(node.tree))
 
 
 def _literal(value: object, kind: exp.DataType | None) -> exp.Expression:
@@ -83,8 +123,16 @@ def _backend_error(exc: Exception) -> str:
     return " ".join(first[0].split()) if first else type(exc).__name__
 
 
+class _Jumped(Exception):
+    """``BREAK``, ``CONTINUE`` or ``RETURN`` leaving the blocks around it."""
+
+    def __init__(self, word: str):
+        super().__init__(word)
+        self.word = word
+
+
 class Runner:
-    """Runs the checked statements of one script on one target."""
+    """Runs the checked nodes of one script on one target."""
 
     def __init__(self, target: Target, echo: Callable[[str], None]):
         self.target = target
@@ -92,6 +140,15 @@ class Runner:
         self.translator = Translator(target)
         self.variables: dict[str, exp.Expression] = {}
         self.kinds: dict[str, exp.DataType | None] = {}
+        self.results: list[Result] = []
+        self.every = False
+        self.limit: int | None = None
+        self.last: blocks.Node | None = None
+        """The node whose result set is shown (unless ``every``)."""
+        self.shown_exec = False
+        """Whether the dynamic SQL running is that node (its every result set is shown)."""
+        self.exec_line: int | None = None
+        """The line of the outermost EXEC running: its dynamic SQL's results carry it."""
 
     def _run(self, sql: str, line: int, want_rows: bool, limit: int | None
              ) -> ResultSet | None:
@@ -104,11 +161,26 @@ class Runner:
             raise ScriptError(line, f"{self.target.dialect} said: {_backend_error(exc)}"
                               ) from exc
 
+    def _translated(self, tree: exp.Expression, line: int, limit: int | None
+                    ) -> tuple[ResultSet | None, Translation]:
+        """Translate and run one statement (its setup first); its result and translation."""
+        translation = self.translator.translate(tree, self.variables, line)
+        if translation.skip:
+            return None, translation
+        for sql in translation.setup:
+            self._run(sql, line, False, None)
+        return self._run(translation.sql, line, translation.query, limit), translation
+
     def _value(self, expression: exp.Expression, line: int) -> object:
-        translation = self.translator.translate(exp.select(expression), self.variables, line)
-        result = self._run(translation.sql, line, True, 1)
+        result, _ = self._translated(exp.select(expression.copy()), line, 1)
         assert result is not None
         return result.rows[0][0] if result.rows else None
+
+    def _truth(self, condition: exp.Expression, line: int) -> bool:
+        """Whether an IF's or WHILE's condition holds (NULL does not), as the target says."""
+        case = exp.Case(ifs=[exp.If(this=condition.copy(), true=exp.Literal.number(1))],
+                        default=exp.Literal.number(0))
+        return self._value(case, line) in (1, True)
 
     def _assign(self, name: str, expression: exp.Expression | None, line: int) -> None:
         value = None if expression is None else self._value(expression, line)
@@ -123,15 +195,39 @@ class Runner:
             for parameter in parameters:
                 name = parameter.name.lower()
                 self.kinds[name] = item.args.get("kind")
-                self._assign(name, item.args.get("default"), line)
+                default = item.args.get("default")
+                if not isinstance(default, exp.Expression):
+                    default = None  # (sqlglot gives False for the second of a list)
+                # declared once per batch in SQL Server: in a loop, a DECLARE without a value
+                # keeps the last one
+                if default is not None or name not in self.variables:
+                    self._assign(name, default, line)
+
+    def _select_assign(self, tree: exp.Select, line: int) -> None:
+        """``SELECT @x = a, @y = b FROM ...``: the values of the last row (none: unchanged)."""
+        items = assignments(tree)
+        for item in items:
+            if item.this.name.lower() not in self.variables:
+                raise ScriptError(line, f"@{item.this.name} is not declared in this batch")
+        query = tree.copy()
+        query.set("expressions", [exp.alias_(item.expression.copy(), f"v{i}")
+                                  for i, item in enumerate(items)])
+        result, _ = self._translated(query, line, None)
+        if result is not None and result.rows:
+            for item, value in zip(items, result.rows[-1], strict=True):
+                name = item.this.name.lower()
+                self.variables[name] = _literal(value, self.kinds.get(name))
+
+    def _drop(self, table: exp.Table, line: int) -> None:
+        self.statement(script.Statement(0, line, exp.Drop(tables=[table], kind="TABLE",
+                                                          exists=True)), 0)
 
     def _table_variable(self, parameter: exp.Expression, columns: exp.Schema,
                         line: int) -> None:
         """``DECLARE @t TABLE (...)``: a temporary table of the session named ``@t`` (made
         afresh when declared again in a later batch)."""
         table = exp.Table(this=parameter.copy())
-        self.statement(script.Statement(0, line, exp.Drop(this=table.copy(), kind="TABLE",
-                                                          exists=True)), 0)
+        self._drop(table.copy(), line)
         schema = exp.Schema(this=table, expressions=[c.copy() for c in columns.expressions])
         self.statement(script.Statement(0, line, exp.Create(this=schema, kind="TABLE")), 0)
 
@@ -152,7 +248,9 @@ class Runner:
     def statement(self, statement: script.Statement, limit: int | None) -> Result | None:
         """Run one statement; its result set when it is a query."""
         tree, line = statement.tree, statement.line
-        if isinstance(tree, exp.Declare):
+        if assignments(tree):
+            self._select_assign(tree, line)
+        elif isinstance(tree, exp.Declare):
             self._declare(tree, line)
         elif isinstance(tree, exp.Set):
             self._set(tree, line)
@@ -166,12 +264,9 @@ class Runner:
                 one.set("tables", [table.copy()])
                 self.statement(script.Statement(statement.batch, line, one), limit)
         else:
-            translation = self.translator.translate(tree, self.variables, line)
+            result, translation = self._translated(tree, line, limit)
             if translation.skip:
                 return None
-            for sql in translation.setup:
-                self._run(sql, line, False, None)
-            result = self._run(translation.sql, line, translation.query, limit)
             if translation.creates:
                 self.translator.created(translation.creates)
             for parts in translation.drops:
@@ -183,20 +278,131 @@ class Runner:
                 return Result(line, columns, result.rows, result.more)
         return None
 
-    def run(self, statements: list[script.Statement], limit: int | None,
-            every: bool) -> list[Result]:
-        """Run the statements; the last result set, or every one when ``every``."""
-        last_query = max((i for i, s in enumerate(statements)
-                          if isinstance(s.tree, exp.Query)), default=-1)
-        results: list[Result] = []
-        batch = 0
-        for i, statement in enumerate(statements):
-            if statement.batch != batch:
-                batch = statement.batch
+    def _exec(self, node: blocks.Exec) -> None:
+        """Dynamic SQL, as SQL Server runs it: in a scope of its own (the caller's variables
+        unseen, ``sp_executesql``'s parameters given), the caller's #temp tables visible and
+        its own dropped when it ends; with ``into``, every result set inserted there."""
+        text = self._value(node.sql, node.line)
+        if text is None:
+            return  # (EXEC of NULL runs nothing, as in SQL Server)
+        scope = self._parameters(node)
+        try:
+            inner = check(str(text))
+            if any(n.batch for n in inner):
+                raise ScriptError(1, "GO cannot be used in dynamic SQL")
+        except ScriptError as exc:
+            raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
+        if node.into is not None:
+            inner = [_inserted(n, node.into) for n in inner]
+        saved = self.variables, self.kinds, self.shown_exec, self.exec_line
+        self.variables, self.kinds = scope
+        self.shown_exec = self.shown_exec or self.every or node is self.last
+        self.exec_line = self.exec_line or node.line
+        before = set(self.translator.session)
+        try:
+            self.block(inner)
+        except _Jumped:
+            pass  # (RETURN: BREAK and CONTINUE outside a loop were refused)
+        except ScriptError as exc:
+            raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
+        finally:
+            self.variables, self.kinds, self.shown_exec, self.exec_line = saved
+        for key in set(self.translator.session) - before:
+            if key.startswith("@") or (key.startswith("#") and not key.startswith("##")):
+                self._drop(_session_table(key), node.line)
+
+    def _parameters(self, node: blocks.Exec) -> tuple[dict[str, exp.Expression],
+                                                       dict[str, exp.DataType | None]]:
+        """``sp_executesql``'s parameters, valued in the caller's scope."""
+        if node.definitions is None:
+            if node.arguments:
+                raise ScriptError(node.line, "sp_executesql has values but no parameters")
+            return {}, {}
+        try:
+            declare = script.TSQL.parse(f"DECLARE {node.definitions.name}")[0]
+        except Exception as exc:
+            raise ScriptError(node.line, "cannot read sp_executesql's parameter declarations"
+                              ) from exc
+        declared = [(p.name.lower(), item.args.get("kind"))
+                    for item in declare.expressions
+                    for p in (item.this if isinstance(item.this, list) else [item.this])]
+        positional = [value for name, value in node.arguments if name is None]
+        named = {name: value for name, value in node.arguments if name is not None}
+        variables: dict[str, exp.Expression] = {}
+        kinds: dict[str, exp.DataType | None] = {}
+        for i, (name, kind) in enumerate(declared):
+            value = named.get(name, positional[i] if i < len(positional) else None)
+            if value is None:
+                raise ScriptError(node.line, f"sp_executesql expects @{name}, which was not "
+                                  f"supplied")
+            kinds[name] = kind
+            variables[name] = _literal(self._value(value, node.line), kind)
+        return variables, kinds
+
+    def execute(self, node: blocks.Node) -> None:
+        """Run one node of the script."""
+        if isinstance(node, blocks.If):
+            self.block(node.then if self._truth(node.condition, node.line) else node.otherwise)
+        elif isinstance(node, blocks.While):
+            for _ in range(MAX_LOOPS):
+                if not self._truth(node.condition, node.line):
+                    return
+                try:
+                    self.block(node.body)
+                except _Jumped as jump:
+                    if jump.word == "BREAK":
+                        return
+                    if jump.word == "RETURN":
+                        raise
+            raise ScriptError(node.line, f"the WHILE loop ran {MAX_LOOPS:,} times: stopped "
+                              f"(does its condition ever turn false?)")
+        elif isinstance(node, blocks.Jump):
+            raise _Jumped(node.word)
+        elif isinstance(node, blocks.Exec):
+            self._exec(node)
+        else:
+            shown = self.every or self.shown_exec or node is self.last
+            result = self.statement(node, self.limit if shown else 0)
+            if result is not None and shown:
+                if self.exec_line is not None:
+                    result = dataclasses.replace(result, line=self.exec_line)
+                self.results = [*self.results, result] if self.every else [result]
+
+    def block(self, nodes: tuple[blocks.Node, ...] | list[blocks.Node]) -> None:
+        for node in nodes:
+            self.execute(node)
+
+    def run(self, nodes: list[blocks.Node], limit: int | None, every: bool) -> list[Result]:
+        """Run the script's nodes; the last result set, or every one when ``every``."""
+        self.results, self.limit, self.every = [], limit, every
+        self.last = _last_result(nodes)
+        batch = -1
+        for node in nodes:
+            if node.batch != batch:
+                batch, returned = node.batch, False
                 self.variables.clear()
                 self.kinds.clear()
-            shown = every or i == last_query
-            result = self.statement(statement, limit if shown else 0)
-            if result is not None and shown:
-                results.append(result)
-        return results
+            if returned:
+                continue  # (RETURN leaves the batch; the next one runs)
+            try:
+                self.execute(node)
+            except _Jumped:
+                returned = True
+        return self.results
+
+
+def _session_table(key: str) -> exp.Table:
+    """The table node of a session table's key (``#t``, ``@t``)."""
+    if key.startswith("@"):
+        return exp.Table(this=exp.Parameter(this=exp.Var(this=key[1:])))
+    return exp.Table(this=exp.Identifier(this=key.lstrip("#"), temporary=True))
+
+
+def _inserted(node: blocks.Node, into: exp.Insert) -> blocks.Node:
+    """A query of ``INSERT INTO #t EXEC ...``'s dynamic SQL as an INSERT of its rows."""
+    if _gives_rows(node):
+        assert isinstance(node, script.Statement)
+        insert = into.copy()
+        insert.set("expression", node.tree.copy())
+        return script.Statement(node.batch, node.line, insert)
+    return node

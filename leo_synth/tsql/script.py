@@ -1,11 +1,12 @@
-"""Split a T-SQL script into batches (``GO``) and statements, each with its line number.
+"""Split a T-SQL script into batches (``GO``) and read one statement, with its line number.
 
 T-SQL needs no semicolon between statements (``SELECT ... INTO #t FROM x`` then ``SELECT *
 FROM #t`` on the next line), which sqlglot's parser does not accept: it wants one statement per
 semicolon-separated chunk. So a chunk is cut at the keywords that can start a statement (at
 bracket depth 0) and the shortest prefix that parses is taken as one statement: a cut inside a
 statement (``UNION SELECT``, ``WITH c AS (...) SELECT``, ``INSERT INTO #t SELECT``) leaves a
-prefix that does not parse, and the next cut is tried.
+prefix that does not parse, and the next cut is tried. Control flow around the statements
+(``IF``, ``WHILE``, ``BEGIN ... END``, ``EXEC``) is read by ``blocks``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -57,10 +59,18 @@ def batches(text: str) -> list[tuple[int, str]]:
     return [(first, body) for first, body in found if body.strip()]
 
 
+class _Tokenizer(TSQL.tokenizer_class):  # type: ignore[name-defined,misc]
+    """T-SQL's tokenizer without "commands": sqlglot reads everything after ``PRINT``, or after
+    an ``END`` that follows a semicolon, up to the next semicolon as one string (so ``...; END``
+    swallowed the statements after the block). Statements here end where they parse."""
+
+    COMMANDS: ClassVar[set[TokenType]] = set()
+
+
 def tokens(text: str, first_line: int = 1) -> list[Token]:
     """sqlglot's T-SQL tokens of ``text`` (comments dropped), lines counted from the script's."""
     try:
-        found = TSQL.tokenize(text)
+        found = _Tokenizer(dialect=TSQL).tokenize(text)
     except TokenError as exc:
         raise ScriptError(first_line, f"cannot read the script: {exc}") from exc
     for token in found:
@@ -92,19 +102,34 @@ def _without_hints(found: list[Token]) -> list[Token]:
     return kept
 
 
-def _cuts(chunk: list[Token]) -> list[int]:
-    """Indexes where a statement may start: statement keywords at depth 0 (outside brackets,
-    CASE ... END and BEGIN ... END)."""
-    depth, cuts = 0, []
+CUT_WORDS = STARTERS | {"ELSE", "BEGIN", "BREAK", "CONTINUE", "RETURN"}
+"""Words a statement cannot run past: statement keywords and control flow (``blocks``)."""
+
+
+def is_word(token: Token) -> bool:
+    """A keyword or name as written, not a string or a quoted name (``[EXEC]``, ``'SET'``)."""
+    return token.token_type not in NAMES
+
+
+def depth_change(token: Token) -> int:
+    """+1 for a token that opens brackets, ``CASE`` or ``BEGIN``; -1 for one that closes."""
+    word = token.text.upper() if is_word(token) else ""
+    if token.token_type in OPENERS or word in ("CASE", "BEGIN"):
+        return 1
+    if token.token_type in CLOSERS or word == "END":
+        return -1
+    return 0
+
+
+def cuts(chunk: list[Token], words: frozenset[str] | set[str] = CUT_WORDS) -> list[int]:
+    """Indexes where a statement may end: ``words`` at depth 0 (outside brackets,
+    CASE ... END and BEGIN ... END), and the end of the chunk."""
+    depth, found = 0, []
     for i, token in enumerate(chunk):
-        word = token.text.upper()
-        if token.token_type in OPENERS or word in ("CASE", "BEGIN"):
-            depth += 1
-        elif token.token_type in CLOSERS or word == "END":
-            depth -= 1
-        elif i and depth == 0 and word in STARTERS and token.token_type not in NAMES:
-            cuts.append(i)
-    return [*cuts, len(chunk)]
+        if i and depth == 0 and is_word(token) and token.text.upper() in words:
+            found.append(i)
+        depth += depth_change(token)
+    return [*found, len(chunk)]
 
 
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
@@ -112,73 +137,61 @@ def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
     return parsed[0] if parsed else None
 
 
-def _incomplete(tree: exp.Expression | None) -> bool:
+def incomplete(tree: exp.Expression | None) -> bool:
     """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``,
     ``UPDATE #t`` before ``SET``."""
     return ((isinstance(tree, exp.Insert) and tree.expression is None)
             or (isinstance(tree, exp.Update) and not tree.expressions))
 
 
-def _drop_if_exists(chunk: list[Token], text: str) -> tuple[exp.Drop, int]:
-    """The classic idiom ``IF OBJECT_ID('tempdb..#t') IS NOT NULL [BEGIN] DROP TABLE #t [END]``
-    as ``DROP TABLE IF EXISTS #t``, and the tokens it took. Any other IF is refused: the
-    translation runs statements, not control flow."""
-    words = [token.text.upper() for token in chunk]
-    drop = words.index("DROP") if "DROP" in words else -1
-    condition = words[1:drop]
-    block = bool(condition) and condition[-1] == "BEGIN"
-    condition = condition[:-1] if block else condition
-    if (drop < 0 or len(condition) < 7 or condition[:2] != ["OBJECT_ID", "("]
-            or condition[-4:] != [")", "IS", "NOT", "NULL"]):
-        raise ScriptError(chunk[0].line, "IF is not supported (only the idiom IF OBJECT_ID('"
-                          "tempdb..#t') IS NOT NULL DROP TABLE #t; write DROP TABLE IF EXISTS #t)")
-    ends = [c + drop for c in _cuts(chunk[drop:]) if c > 0]
-    end = words.index("END", drop) if block and "END" in words[drop:] else ends[0]
-    tree = _parse(chunk[drop:end], text)
-    if not isinstance(tree, exp.Drop):
-        raise ScriptError(chunk[0].line, "IF OBJECT_ID(...) IS NOT NULL must be followed by "
-                          "DROP TABLE")
-    tree.set("exists", True)
-    return tree, end + 1 if block else end
+COMPOUND = {TokenType.PLUS: exp.Add, TokenType.DASH: exp.Sub, TokenType.STAR: exp.Mul,
+            TokenType.SLASH: exp.Div, TokenType.MOD: exp.Mod}
+"""``SET @x += e`` and its kin, which sqlglot does not parse, by their operator's token."""
 
 
-def _split_chunk(chunk: list[Token], text: str, batch: int) -> list[Statement]:
-    statements, start = [], 0
-    while start < len(chunk):
-        if chunk[start].text.upper() == "IF":
-            tree, taken = _drop_if_exists(chunk[start:], text)
-            statements.append(Statement(batch, chunk[start].line, tree))
-            start += taken
+def _compound(chunk: list[Token]) -> type[exp.Binary] | None:
+    """The operator of ``SET @x op= e`` (tokens SET, @, x, op, =, with op touching =)."""
+    if (len(chunk) > 5 and chunk[0].token_type == TokenType.SET
+            and chunk[1].token_type == TokenType.PARAMETER
+            and chunk[3].token_type in COMPOUND and chunk[4].token_type == TokenType.EQ
+            and chunk[3].end + 1 == chunk[4].start):
+        return COMPOUND[chunk[3].token_type]
+    return None
+
+
+def _parse_compound(chunk: list[Token], text: str, operator: type[exp.Binary]
+                    ) -> exp.Expression | None:
+    """``SET @x op= e`` parsed as ``SET @x = @x op (e)``."""
+    tree = _parse([*chunk[:3], *chunk[4:]], text)
+    if isinstance(tree, exp.Set) and isinstance(tree.expressions[0].this, exp.EQ):
+        assignment = tree.expressions[0].this
+        assignment.set("expression", operator(this=assignment.this.copy(),
+                                              expression=exp.paren(assignment.expression)))
+    return tree
+
+
+def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statement | None, int]:
+    """The statement at the start of ``chunk`` (tokens of ``text``) and how many tokens it
+    takes: the shortest prefix up to a cut that parses (None for a prefix that is empty)."""
+    error: ParseError | None = None
+    ends = [c for c in cuts(chunk) if c > 0]
+    for end in ends:
+        operator = _compound(chunk[:end])
+        try:
+            tree = (_parse_compound(chunk[:end], text, operator) if operator
+                    else _parse(chunk[:end], text))
+        except ParseError as exc:
+            error = exc
             continue
-        error: ParseError | None = None
-        cuts = [c for c in _cuts(chunk[start:]) if c > 0]
-        for end in cuts:
-            try:
-                tree = _parse(chunk[start:start + end], text)
-            except ParseError as exc:
-                error = exc
-                continue
-            if _incomplete(tree) and end != cuts[-1]:
-                continue
-            if tree is not None:
-                statements.append(Statement(batch, chunk[start].line, tree))
-            start += end
-            break
-        else:
-            detail = str(error).splitlines()[0] if error else "cannot parse"
-            raise ScriptError(chunk[start].line, f"cannot parse the statement: {detail}")
-    return statements
+        if incomplete(tree) and end != ends[-1]:
+            continue
+        return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
+    detail = str(error).splitlines()[0] if error else "cannot parse"
+    raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
 
 
-def statements(text: str) -> list[Statement]:
-    """Every statement of the script, in order."""
-    found: list[Statement] = []
-    for batch, (first_line, body) in enumerate(batches(text)):
-        chunk: list[Token] = []
-        for token in [*_without_hints(tokens(body, first_line)), None]:
-            if token is None or token.token_type == TokenType.SEMICOLON:
-                found += _split_chunk(chunk, body, batch)
-                chunk = []
-            else:
-                chunk.append(token)
-    return found
+def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
+    """Each batch's number, text and tokens (lines counted from the script's; table hints
+    dropped)."""
+    return [(number, body, _without_hints(tokens(body, first_line)))
+            for number, (first_line, body) in enumerate(batches(text))]

@@ -27,6 +27,8 @@ from leo_synth.tsql.targets import Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
+TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
+"""The ``tempdb..`` (or ``tempdb.dbo.``) before a #temp table's name in ``OBJECT_ID``."""
 WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.TruncateTable, exp.Alter,
           exp.Create)
 
@@ -157,6 +159,35 @@ class Translator:
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
 
+    def _exists(self, name: str, line: int) -> bool:
+        """Whether ``OBJECT_ID(name)`` finds a table: a session table (``tempdb..#t``), or a
+        relation of the extract named as in the SRS."""
+        try:
+            table = exp.to_table(TEMPDB.sub("", name), dialect="tsql")
+        except Exception:  # (sqlglot's errors: not a table name at all)
+            return False
+        key = _temporary(table.this) or table.name.lower()
+        if key in self.session:
+            return True
+        if key.startswith(("#", "@")):
+            return False
+        try:
+            names.resolve(table, self.target.relations, self.target.databases, line)
+        except ScriptError:
+            return False
+        return True
+
+    def _object_ids(self, tree: exp.Expression, line: int) -> exp.Expression:
+        """``OBJECT_ID('...')`` as 1 when the table exists, else NULL: what scripts test it
+        for (``IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t``); the number itself
+        means nothing outside SQL Server."""
+        for call in list(tree.find_all(exp.ObjectId)):
+            name = call.this
+            if isinstance(name, exp.Literal) and name.is_string:
+                call.replace(exp.Literal.number(1) if self._exists(name.name, line)
+                             else exp.Null())
+        return tree
+
     def _canon(self, name: str) -> str:
         return self.spelling.get(name.lower(), name.lower())
 
@@ -264,6 +295,7 @@ class Translator:
             return Translation("", False, skip=True)
         headings = _headings(tree)
         tree = update_from(_with_into_as_create(tree.copy()), line)
+        tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)

@@ -1,9 +1,10 @@
 """What cannot be translated, found in the tokens before anything runs.
 
-leo-synth runs a script statement by statement on engines without T-SQL's procedural layer, so
-control flow, session counters, cursors, dynamic SQL and a few constructs none of the targets
-share are refused with one line naming the construct and its line. Strings, bracketed names and
-comments never match (the tokenizer has already told them apart).
+leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
+(``IF``, ``WHILE`` and dynamic SQL it walks itself: ``blocks``), so session counters, cursors,
+stored procedures, error handling and a few constructs none of the targets share are refused
+with one line naming the construct and its line. Strings, bracketed names and comments never
+match (the tokenizer has already told them apart).
 """
 
 from __future__ import annotations
@@ -13,11 +14,7 @@ from sqlglot.tokens import Token, TokenType
 from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
-    "WHILE": "WHILE loops cannot be translated (write the loop out, or one set-based query)",
     "CURSOR": "cursors cannot be translated (write one set-based query)",
-    "EXEC": "EXEC (stored procedures and dynamic SQL) cannot be translated",
-    "EXECUTE": "EXECUTE (stored procedures and dynamic SQL) cannot be translated",
-    "SP_EXECUTESQL": "dynamic SQL (sp_executesql) cannot be translated",
     "PIVOT": "PIVOT cannot be translated (write SUM(CASE WHEN ... THEN ... END) ... GROUP BY)",
     "UNPIVOT": "UNPIVOT cannot be translated (write one SELECT per column with UNION ALL)",
     "GOTO": "GOTO cannot be translated",

@@ -1,0 +1,294 @@
+"""Control flow in a T-SQL script, read into a tree whose leaves are the statements.
+
+SRS scripts loop over years and build statements as text: ``WHILE @y <= 2019 BEGIN SET @sql =
+'INSERT INTO #c SELECT ... FROM [NPD_i2].[2002237].[spring_census_' + CAST(@y AS VARCHAR(4)) +
+'] ...' EXEC(@sql) SET @y += 1 END``. The targets have no procedural layer, so the runner walks
+this tree itself (conditions and the text of dynamic SQL computed by the target, branches and
+loops by Python): ``BEGIN ... END`` blocks, ``IF ... [ELSE ...]``, ``WHILE``, ``BREAK``,
+``CONTINUE``, ``RETURN``, ``EXEC (text)``, ``EXEC sp_executesql`` with parameters and
+``INSERT INTO #t EXEC ...``. Everything is read (and what cannot be translated refused) before
+anything runs; only the text of dynamic SQL is read when it has been computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+from sqlglot.errors import ParseError
+from sqlglot.tokens import Token, TokenType
+
+from leo_synth.tsql import script, unsupported
+from leo_synth.tsql.errors import ScriptError
+
+JUMPS = {"BREAK", "CONTINUE", "RETURN"}
+CONDITION_ENDS = script.STARTERS | JUMPS | {"BEGIN"}
+"""Words that end an IF's or WHILE's condition (at depth 0): its statement starts there."""
+EXECUTE_SQL = "sp_executesql"
+
+
+@dataclass(frozen=True)
+class If:
+    batch: int
+    line: int
+    condition: exp.Expression
+    then: tuple[Node, ...]
+    otherwise: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class While:
+    batch: int
+    line: int
+    condition: exp.Expression
+    body: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Jump:
+    """``BREAK``, ``CONTINUE`` or ``RETURN`` (``word``)."""
+
+    batch: int
+    line: int
+    word: str
+
+
+@dataclass(frozen=True)
+class Exec:
+    """Dynamic SQL: the expression giving its text; for ``sp_executesql`` the parameters'
+    declarations (``N'@y INT, @s VARCHAR(9)'``) and values (by name, or None: by position);
+    ``into`` the ``INSERT INTO #t [(columns)]`` its result sets go to."""
+
+    batch: int
+    line: int
+    sql: exp.Expression
+    definitions: exp.Expression | None = None
+    arguments: tuple[tuple[str | None, exp.Expression], ...] = ()
+    into: exp.Insert | None = None
+
+
+Node = script.Statement | If | While | Jump | Exec
+
+
+def read(text: str) -> list[Node]:
+    """Every batch's nodes, in order, after refusing what cannot be translated."""
+    found: list[Node] = []
+    for batch, body, tokens in script.batch_tokens(text):
+        unsupported.check(tokens)
+        found += _Reader(tokens, body, batch).block(0, len(tokens))
+    return found
+
+
+def walk(nodes: tuple[Node, ...] | list[Node]) -> list[Node]:
+    """Every node, nested ones included, in the order of the script."""
+    every: list[Node] = []
+    for node in nodes:
+        every.append(node)
+        if isinstance(node, If):
+            every += walk(node.then) + walk(node.otherwise)
+        elif isinstance(node, While):
+            every += walk(node.body)
+    return every
+
+
+def _word(token: Token) -> str:
+    return token.text.upper() if script.is_word(token) else ""
+
+
+class _Reader:
+    """Reads the nodes of one batch from its tokens (positions are token indexes)."""
+
+    def __init__(self, tokens: list[Token], text: str, batch: int):
+        self.tokens = tokens
+        self.text = text
+        self.batch = batch
+
+    def block(self, start: int, stop: int) -> list[Node]:
+        nodes: list[Node] = []
+        i = start
+        while i < stop:
+            if self.tokens[i].token_type == TokenType.SEMICOLON:
+                i += 1
+                continue
+            found, i = self.node(i, stop)
+            nodes += found
+        return nodes
+
+    def node(self, i: int, stop: int) -> tuple[list[Node], int]:
+        """The node starting at token ``i`` (a block gives its nodes) and where it ends."""
+        token = self.tokens[i]
+        word = _word(token)
+        if word == "BEGIN":
+            end = self._end_of_block(i, stop)
+            return self.block(i + 1, end), end + 1
+        if word in ("IF", "WHILE"):
+            return self._branch(i, stop)
+        if word in ("ELSE", "END"):
+            raise ScriptError(token.line, f"{word} without {'IF' if word == 'ELSE' else 'BEGIN'}")
+        if word in JUMPS:
+            return [Jump(self.batch, token.line, word)], i + 1
+        if word in ("EXEC", "EXECUTE"):
+            node, end = self._exec(i, stop, None)
+            return [node], end
+        end_of_statement = self._statement_stop(i, stop)
+        if word == "PRINT":
+            end = script.cuts(self.tokens[i:end_of_statement])[0] + i
+            text = self._expression(i + 1, end, "the text PRINT shows")
+            return [script.Statement(self.batch, token.line,
+                                     exp.Command(this="PRINT", expression=text))], end
+        chunk = self.tokens[i:end_of_statement]
+        if word == "INSERT":
+            into = self._insert_exec(chunk)
+            if into is not None:
+                node, end = self._exec(i + into[1], stop, into[0])
+                return [node], end
+        statement, taken = script.parse_statement(chunk, self.text, self.batch)
+        return ([statement] if statement is not None else []), i + taken
+
+    def _statement_stop(self, i: int, stop: int) -> int:
+        """The next semicolon at depth 0 (or ``stop``): a statement ends there at the latest."""
+        depth = 0
+        for j in range(i, stop):
+            token = self.tokens[j]
+            if depth == 0 and token.token_type == TokenType.SEMICOLON:
+                return j
+            depth += script.depth_change(token)
+        return stop
+
+    def _end_of_block(self, i: int, stop: int) -> int:
+        """The ``END`` that closes the ``BEGIN`` at ``i``."""
+        depth = 0
+        for j in range(i, stop):
+            depth += script.depth_change(self.tokens[j])
+            if depth == 0:
+                if _word(self.tokens[j]) != "END":
+                    break  # (a bracket closed first: the BEGIN is unbalanced)
+                return j
+        raise ScriptError(self.tokens[i].line, "BEGIN without its END")
+
+    def _branch(self, i: int, stop: int) -> tuple[list[Node], int]:
+        """``IF condition node [ELSE node]`` or ``WHILE condition node``."""
+        token = self.tokens[i]
+        word = _word(token)
+        body = script.cuts(self.tokens[i:stop], CONDITION_ENDS)[0] + i
+        if body == i + 1:
+            raise ScriptError(token.line, f"{word} needs a condition")
+        if body >= stop:
+            raise ScriptError(token.line, f"{word} needs a statement after its condition")
+        condition = self._condition(i + 1, body)
+        then, end = self._one(body, stop, token)
+        if word == "WHILE":
+            return [While(self.batch, token.line, condition, tuple(then))], end
+        otherwise: list[Node] = []
+        after = end
+        while after < stop and self.tokens[after].token_type == TokenType.SEMICOLON:
+            after += 1
+        if after < stop and _word(self.tokens[after]) == "ELSE":
+            otherwise, end = self._one(after + 1, stop, self.tokens[after])
+        return [If(self.batch, token.line, condition, tuple(then), tuple(otherwise))], end
+
+    def _one(self, i: int, stop: int, owner: Token) -> tuple[list[Node], int]:
+        """The one statement or block an IF, ELSE or WHILE runs."""
+        while i < stop and self.tokens[i].token_type == TokenType.SEMICOLON:
+            i += 1
+        if i >= stop:
+            raise ScriptError(owner.line, f"{owner.text.upper()} needs a statement after it")
+        return self.node(i, stop)
+
+    def _source(self, start: int, stop: int) -> str:
+        """The script's text of tokens ``start`` to ``stop`` (exclusive)."""
+        return self.text[self.tokens[start].start:self.tokens[stop - 1].end + 1]
+
+    def _expression(self, start: int, stop: int, what: str) -> exp.Expression:
+        """The expression in tokens ``start`` to ``stop``, parsed alone."""
+        line = self.tokens[min(start, len(self.tokens) - 1)].line
+        if start >= stop:
+            raise ScriptError(line, f"{what} is missing")
+        try:
+            tree = script.TSQL.parse(f"SELECT {self._source(start, stop)}")[0]
+        except ParseError as exc:
+            raise ScriptError(line, f"cannot parse {what}: "
+                              f"{str(exc).splitlines()[0]}") from exc
+        if not isinstance(tree, exp.Select) or len(tree.selects) != 1 or tree.args.get("from"):
+            raise ScriptError(line, f"cannot parse {what}")
+        return tree.selects[0]
+
+    def _condition(self, start: int, stop: int) -> exp.Expression:
+        line = self.tokens[start].line
+        try:
+            tree = script.TSQL.parse(f"SELECT 1 WHERE {self._source(start, stop)}")[0]
+        except ParseError as exc:
+            raise ScriptError(line, f"cannot parse the condition: "
+                              f"{str(exc).splitlines()[0]}") from exc
+        where = tree.args.get("where") if isinstance(tree, exp.Select) else None
+        if where is None or tree.args.get("order") or tree.args.get("group"):
+            raise ScriptError(line, "cannot parse the condition")
+        return where.this
+
+    def _insert_exec(self, chunk: list[Token]) -> tuple[exp.Insert, int] | None:
+        """``INSERT INTO #t [(columns)]`` before an ``EXEC``, and where the EXEC is."""
+        cut = next((c for c in script.cuts(chunk) if c < len(chunk)
+                    and _word(chunk[c]) in ("EXEC", "EXECUTE")), None)
+        if cut is None:
+            return None
+        try:
+            tree = script.TSQL.parser().parse(chunk[:cut], self.text)[0]
+        except ParseError:
+            return None
+        return (tree, cut) if isinstance(tree, exp.Insert) and script.incomplete(tree) else None
+
+    def _exec(self, i: int, stop: int, into: exp.Insert | None) -> tuple[Exec, int]:
+        """``EXEC (text)`` or ``EXEC sp_executesql text [, N'@p type, ...' [, values]]``."""
+        token = self.tokens[i]
+        following = self.tokens[i + 1] if i + 1 < stop else None
+        if following is not None and following.token_type == TokenType.L_PAREN:
+            close = self._closing(i + 1, stop)
+            sql = self._expression(i + 2, close, "the text EXEC runs")
+            return Exec(self.batch, token.line, sql, into=into), close + 1
+        name = i + 1
+        if (name + 2 < stop and self.tokens[name].text.lower() == "sys"
+                and self.tokens[name + 1].token_type == TokenType.DOT):
+            name += 2
+        if name >= stop or self.tokens[name].text.lower() != EXECUTE_SQL:
+            shown = self.tokens[name].text if name < stop else ""
+            raise ScriptError(token.line, f"EXEC {shown}: stored procedures cannot be "
+                              f"translated (dynamic SQL can: EXEC (@sql), EXEC sp_executesql)")
+        end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
+        arguments = self._arguments(name + 1, end)
+        if not arguments or arguments[0][0] is not None:
+            raise ScriptError(token.line, "sp_executesql needs the text to run first")
+        definitions = arguments[1][1] if len(arguments) > 1 else None
+        if definitions is not None and not isinstance(definitions, exp.Literal | exp.National):
+            raise ScriptError(token.line, "sp_executesql's parameter declarations must be "
+                              "a string here (N'@y INT, ...')")
+        return Exec(self.batch, token.line, arguments[0][1], definitions,
+                    tuple(arguments[2:]), into), end
+
+    def _closing(self, i: int, stop: int) -> int:
+        depth = 0
+        for j in range(i, stop):
+            depth += script.depth_change(self.tokens[j])
+            if depth == 0:
+                return j
+        raise ScriptError(self.tokens[i].line, "a bracket is not closed")
+
+    def _arguments(self, start: int, stop: int) -> list[tuple[str | None, exp.Expression]]:
+        """Comma-separated arguments, each ``value`` or ``@name = value``."""
+        found: list[tuple[str | None, exp.Expression]] = []
+        first, depth = start, 0
+        for j in range(start, stop + 1):
+            if j < stop and not (depth == 0 and self.tokens[j].token_type == TokenType.COMMA):
+                depth += script.depth_change(self.tokens[j])
+                continue
+            named = (j - first > 3 and self.tokens[first].token_type == TokenType.PARAMETER
+                     and self.tokens[first + 2].token_type == TokenType.EQ)
+            if any(_word(t) in ("OUTPUT", "OUT") for t in self.tokens[first:j]):
+                raise ScriptError(self.tokens[first].line,
+                                  "OUTPUT parameters of sp_executesql cannot be translated")
+            if named:
+                found.append((self.tokens[first + 1].text.lower(),
+                              self._expression(first + 3, j, "a parameter's value")))
+            else:
+                found.append((None, self._expression(first, j, "an argument")))
+            first = j + 1
+        return found if stop > start else []

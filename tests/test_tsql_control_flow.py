@@ -1,0 +1,195 @@
+"""`leo-synth sql`: T-SQL's control flow (IF, WHILE, BEGIN ... END) and dynamic SQL (EXEC,
+sp_executesql), as SRS scripts use them to loop over years, on every backend."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql import blocks, runner
+from leo_synth.tsql.command import run_text
+from leo_synth.tsql.errors import ScriptError
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def _shape(nodes: tuple[blocks.Node, ...] | list[blocks.Node]) -> list:
+    """Each node as its kind and line, blocks nested."""
+    shapes: list = []
+    for node in nodes:
+        if isinstance(node, blocks.If):
+            shapes.append(("If", node.line, _shape(node.then), _shape(node.otherwise)))
+        elif isinstance(node, blocks.While):
+            shapes.append(("While", node.line, _shape(node.body)))
+        elif isinstance(node, blocks.Jump):
+            shapes.append((node.word, node.line))
+        elif isinstance(node, blocks.Exec):
+            shapes.append(("Exec" if node.into is None else "InsertExec", node.line))
+        else:
+            shapes.append((type(node.tree).__name__, node.line))
+    return shapes
+
+
+def test_blocks_branches_and_loops_are_read_with_their_lines() -> None:
+    text = """DECLARE @y INT = 2011;
+WHILE @y <= 2013
+BEGIN
+    IF @y = 2012 BEGIN SET @y += 1; CONTINUE; END
+    ELSE IF @y > 2012 BREAK
+    ELSE PRINT 'year ' + CAST(@y AS VARCHAR(4))
+    SET @y = @y + 1;
+END
+SELECT @y AS y
+IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t
+INSERT INTO #t (y) EXEC ('SELECT 1')
+EXEC sp_executesql N'SELECT @a', N'@a INT', @a = 1
+"""
+    assert _shape(blocks.read(text)) == [
+        ("Declare", 1),
+        ("While", 2, [
+            ("If", 4, [("Set", 4), ("CONTINUE", 4)],
+             [("If", 5, [("BREAK", 5)], [("Command", 6)])]),
+            ("Set", 7)]),
+        ("Select", 9),
+        ("If", 10, [("Drop", 10)], []),
+        ("InsertExec", 11),
+        ("Exec", 12)]
+
+
+def test_a_semicolon_before_end_does_not_swallow_what_follows() -> None:
+    # sqlglot's tokenizer read everything after "; END" up to the next semicolon as one string
+    text = "IF 1 = 1\nBEGIN\n  SELECT 1;\nEND\nSELECT 2\nPRINT 'done'\nSELECT 3"
+    assert _shape(blocks.read(text)) == [
+        ("If", 1, [("Select", 3)], []), ("Select", 5), ("Command", 6), ("Select", 7)]
+
+
+def test_compound_assignment_is_read_as_the_operation() -> None:
+    [node] = blocks.read("SET @n *= 2 + 1")
+    assert node.tree.sql("tsql") == "SET @n = @n * (2 + 1)"
+
+
+# --- running, on every backend ----------------------------------------------------------------
+
+YEARS_LOOP = """IF OBJECT_ID('tempdb..#cohort') IS NOT NULL DROP TABLE #cohort
+CREATE TABLE #cohort (yr INT, pupils INT)
+DECLARE @yr INT = 2011, @sql NVARCHAR(MAX)
+WHILE @yr <= 2014
+BEGIN
+    SET @sql = N'INSERT INTO #cohort SELECT ' + CAST(@yr AS VARCHAR(4))
+        + ', COUNT(*) FROM [NPD_i2].[2002237].[spring_census_' + CAST(@yr AS VARCHAR(4))
+        + '] WHERE NCyearActual_spr' + RIGHT(CAST(@yr AS VARCHAR(4)), 2) + ' = ''11''';
+    EXEC (@sql);
+    SET @yr += 1;
+END
+SELECT yr, pupils FROM #cohort ORDER BY yr"""
+
+YEARS_UNION = " UNION ALL ".join(
+    f"SELECT {y} AS yr, COUNT(*) AS pupils FROM [NPD_i2].[2002237].[spring_census_{y}] "
+    f"WHERE NCyearActual_spr{y % 100} = '11'" for y in range(2011, 2015))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_loop_of_dynamic_sql_over_years(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    direct = _rows(db, YEARS_UNION + " ORDER BY yr")
+    assert [r[0] for r in direct] == [2011, 2012, 2013, 2014] and sum(r[1] for r in direct)
+    assert _rows(db, YEARS_LOOP) == direct
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_branches_jumps_and_assignments(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE TABLE #log (step INT, what VARCHAR(10))
+DECLARE @i INT = 0, @none INT, @last INT = -1
+WHILE 1 = 1
+BEGIN
+    SET @i += 1
+    IF @i % 2 = 0 CONTINUE
+    IF @i > 7 BREAK
+    ELSE IF @i = 5
+        INSERT INTO #log VALUES (@i, 'five')
+    ELSE
+    BEGIN
+        DECLARE @kept INT
+        SET @kept = ISNULL(@kept, 0) + @i
+        INSERT INTO #log VALUES (@kept, 'odd')
+    END
+END
+SELECT @last = step FROM #log WHERE what = 'nothing'
+SELECT @none = COUNT(*) FROM #log
+SELECT TOP 1 @last = step FROM #log ORDER BY step DESC
+IF @none IS NULL OR @last IS NULL RETURN
+SELECT step, what, @none AS n, @last AS last_step FROM #log ORDER BY step
+GO
+SELECT 'next batch' AS b"""
+    result = run_text(db, text, "tsql", None, True)
+    assert [[tuple(r) for r in res.rows] for res in result] == [
+        [(1, "odd", 4, 11), (4, "odd", 4, 11), (5, "five", 4, 11), (11, "odd", 4, 11)],
+        [("next batch",)]]
+    # RETURN leaves its batch only; a SELECT @x = ... of no rows leaves @x as it was
+    ended = run_text(db, "DECLARE @x INT = 3\nSELECT @x = 1 WHERE 1 = 0\nIF @x = 3 RETURN\n"
+                     "SELECT 'not shown'\nGO\nSELECT 'shown' AS s", "tsql", None, True)
+    assert [r.rows for r in ended] == [[("shown",)]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dynamic_sql_runs_in_a_scope_of_its_own(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE TABLE #seen (n INT)
+INSERT INTO #seen VALUES (1), (2), (3)
+DECLARE @min INT = 2
+CREATE TABLE #got (n INT, doubled INT)
+INSERT INTO #got EXEC sp_executesql N'SELECT n, n * @k FROM #seen WHERE n >= @low',
+    N'@low INT, @k INT', @low = @min, @k = 2
+EXEC ('SELECT 9 AS made INTO #inside')
+SELECT n, doubled, CASE WHEN OBJECT_ID('tempdb..#inside') IS NULL THEN 'gone' END AS inside,
+       CASE WHEN OBJECT_ID('[LEO_i2].[2002237].[leo_earnings]') IS NOT NULL THEN 1 END AS known
+FROM #got ORDER BY n"""
+    assert _rows(db, text) == [(2, 4, "gone", 1), (3, 6, "gone", 1)]
+    with pytest.raises(ScriptError, match=r"^line 2: in the SQL EXEC runs, line 1: @y is not "
+                                          r"declared"):
+        run_text(db, "DECLARE @y INT = 1\nEXEC ('SELECT @y')", "tsql", None, False)
+
+
+def test_the_last_result_of_dynamic_sql_is_shown_under_the_exec_line(small_sqlite) -> None:
+    [result] = run_text(str(small_sqlite[0]), "SELECT 1 AS a\nDECLARE @q VARCHAR(40) = "
+                        "'SELECT 2 AS b SELECT 3 AS c'\nEXEC (@q)", "tsql", None, False)
+    assert (result.line, result.columns, result.rows) == (3, ["c"], [(3,)])
+
+
+def test_print_shows_its_expression(small_sqlite) -> None:
+    shown: list[str] = []
+    nodes = runner.check("DECLARE @n INT = 4\nPRINT 'rows: ' + CAST(@n AS VARCHAR(3))\n"
+                         "DECLARE @a INT = 1, @b INT\nPRINT ISNULL(CAST(@b AS VARCHAR(3)), 'null')")
+    from leo_synth.tsql.targets import open_target
+
+    target = open_target(str(small_sqlite[0]))
+    try:
+        runner.Runner(target, shown.append).run(nodes, None, False)
+    finally:
+        target.close()
+    # (sqlglot gives the second variable of a DECLARE list a default of False: it was 0)
+    assert shown == ["rows: 4", "null"]
+
+
+def test_a_loop_that_never_ends_is_stopped(small_sqlite, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "MAX_LOOPS", 25)
+    with pytest.raises(ScriptError, match=r"^line 2: the WHILE loop ran 25 times"):
+        run_text(str(small_sqlite[0]), "DECLARE @i INT = 0\nWHILE @i >= 0 SET @i += 1",
+                 "tsql", None, False)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("EXEC ('SELECT 1' + CHAR(10) + 'GO' + CHAR(10) + 'SELECT 2')",
+     "line 1: in the SQL EXEC runs, line 1: GO cannot"),
+    ("EXEC sp_executesql N'SELECT @a', N'@a INT'", "line 1: sp_executesql expects @a"),
+    ("EXEC sp_executesql N'SELECT 1', N'@a INT', @a = 1 OUTPUT", "line 1: OUTPUT parameters"),
+    ("IF 1 = 1", "line 1: IF needs a statement after its condition"),
+    ("ELSE SELECT 1", "line 1: ELSE without IF"),
+])
+def test_control_flow_errors_name_their_line(text: str, message: str, small_sqlite) -> None:
+    with pytest.raises(ScriptError) as failure:
+        run_text(str(small_sqlite[0]), text, "tsql", None, False)
+    assert str(failure.value).startswith(message)
