@@ -32,6 +32,7 @@ def read_script(path: Path) -> str:
 def _native(target: Target, text: str, limit: int | None) -> list[Result]:
     """One statement in the target's own SQL, untranslated (PostgreSQL searches the
     database schemas, so SRS names work unqualified)."""
+    from leo_synth.tsql.errors import is_database_error
     from leo_synth.tsql.runner import Result
     from leo_synth.tsql.targets import ResultSet
 
@@ -40,8 +41,7 @@ def _native(target: Target, text: str, limit: int | None) -> list[Result]:
     try:
         result = target.run(text, True, limit)
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] not in ("sqlite3", "duckdb", "psycopg",
-                                                      "_duckdb"):
+        if not is_database_error(exc):
             raise
         why = " ".join(str(exc).split())
         hint = (" (refused: query only reads; ATTACH, VACUUM INTO and writes to the extract "
@@ -106,10 +106,10 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """Run a T-SQL SCRIPT, written as for the SRS, on a leo-synth output.
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
-    DECLARE/SET variables, IF/WHILE, dynamic SQL (EXEC, sp_executesql) and SRS three-part
-    names ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot be
-    (@@ROWCOUNT, cursors, stored procedures, PIVOT) stops the script before it runs, naming
-    the line. Example:
+    DECLARE/SET variables, IF/WHILE, dynamic SQL (EXEC, sp_executesql), PIVOT and SRS
+    three-part names ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot
+    be (@@ROWCOUNT, cursors, stored procedures, TRY/CATCH) stops the script before it runs,
+    naming the line. Example:
 
     \b
         leo-synth sql examples/srs/01_cohort_spring_census.sql --db out/leo.sqlite

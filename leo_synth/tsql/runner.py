@@ -118,11 +118,6 @@ def _literal(value: object, kind: exp.DataType | None) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def _backend_error(exc: Exception) -> str:
-    first = str(exc).strip().splitlines()
-    return " ".join(first[0].split()) if first else type(exc).__name__
-
-
 class _Jumped(Exception):
     """``BREAK``, ``CONTINUE`` or ``RETURN`` leaving the blocks around it."""
 
@@ -150,17 +145,6 @@ class Runner:
         self.exec_line: int | None = None
         """The line of the outermost EXEC running: its dynamic SQL's results carry it."""
 
-    def _run(self, sql: str, line: int, want_rows: bool, limit: int | None
-             ) -> ResultSet | None:
-        try:
-            return self.target.run(sql, want_rows, limit)
-        except Exception as exc:  # every DB-API's errors: one line with the script's line
-            if type(exc).__module__.split(".")[0] not in ("sqlite3", "duckdb", "psycopg",
-                                                          "_duckdb"):
-                raise
-            raise ScriptError(line, f"{self.target.dialect} said: {_backend_error(exc)}"
-                              ) from exc
-
     def _translated(self, tree: exp.Expression, line: int, limit: int | None
                     ) -> tuple[ResultSet | None, Translation]:
         """Translate and run one statement (its setup first); its result and translation."""
@@ -168,8 +152,9 @@ class Runner:
         if translation.skip:
             return None, translation
         for sql in translation.setup:
-            self._run(sql, line, False, None)
-        return self._run(translation.sql, line, translation.query, limit), translation
+            self.target.run_at(line, sql, False, None)
+        return (self.target.run_at(line, translation.sql, translation.query, limit),
+                translation)
 
     def _value(self, expression: exp.Expression, line: int) -> object:
         result, _ = self._translated(exp.select(expression.copy()), line, 1)

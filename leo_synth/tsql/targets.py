@@ -18,6 +18,7 @@ from typing import Any
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import sqlite_functions
+from leo_synth.tsql.errors import ScriptError, database_message, is_database_error
 
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
 POSTGRES_INTEGERS = {20, 21, 23}
@@ -55,6 +56,17 @@ class Target:
             return ResultSet(columns, [tuple(r) for r in cursor.fetchall()])
         rows = [tuple(r) for r in cursor.fetchmany(limit + 1)]
         return ResultSet(columns, rows[:limit], more=len(rows) > limit)
+
+    def run_at(self, line: int, sql: str, want_rows: bool, limit: int | None
+               ) -> ResultSet | None:
+        """:meth:`run` for a statement of a script: a driver's error becomes one line naming
+        the script's line and what the backend said."""
+        try:
+            return self.run(sql, want_rows, limit)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            raise ScriptError(line, f"{self.dialect} said: {database_message(exc)}") from exc
 
     def columns(self, parts: tuple[str, ...]) -> list[tuple[str, bool]]:
         """The physical column names of a relation or temporary table, each with whether it

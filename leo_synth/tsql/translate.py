@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from leo_synth.tsql import integer_average, names, percentiles, rewrites
+from leo_synth.tsql import integer_average, names, percentiles, pivots, rewrites
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import Target
 from leo_synth.tsql.update_from import update_from
@@ -188,6 +188,21 @@ class Translator:
                              else exp.Null())
         return tree
 
+    def _source_columns(self, tree: exp.Expression, source: exp.Expression, line: int
+                        ) -> list[str]:
+        """The column names of a FROM source of ``tree`` (a PIVOT's), as the target gives
+        them for a query of no rows (the statement's CTEs with it)."""
+        probe = exp.select("*").from_(source.copy()).where(exp.false())
+        ctes = tree.args.get("with_")
+        if ctes is not None:
+            probe.set("with_", ctes.copy())
+        translation = self.translate(probe, {}, line)
+        for sql in translation.setup:
+            self.target.run_at(line, sql, False, None)
+        result = self.target.run_at(line, translation.sql, True, 0)
+        assert result is not None
+        return result.columns
+
     def _canon(self, name: str) -> str:
         return self.spelling.get(name.lower(), name.lower())
 
@@ -297,6 +312,9 @@ class Translator:
         tree = update_from(_with_into_as_create(tree.copy()), line)
         tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)
+        if tree.find(exp.Pivot):
+            tree = pivots.for_target(
+                tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)

@@ -15,8 +15,6 @@ from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
     "CURSOR": "cursors cannot be translated (write one set-based query)",
-    "PIVOT": "PIVOT cannot be translated (write SUM(CASE WHEN ... THEN ... END) ... GROUP BY)",
-    "UNPIVOT": "UNPIVOT cannot be translated (write one SELECT per column with UNION ALL)",
     "GOTO": "GOTO cannot be translated",
     "RAISERROR": "RAISERROR cannot be translated",
     "THROW": "THROW cannot be translated",
