@@ -157,6 +157,20 @@ EXPRESSIONS = {
     "CAST(-2.5 AS DECIMAL)": -3,
     "CONVERT(DECIMAL(10, 2), 1.005 * 3)": 3.02,
     "LEN(CAST(NEWID() AS VARCHAR(36)))": 36,
+    "DATEPART(week, '2011-01-31')": 6,
+    "DATEPART(wk, '2016-12-31')": 53,
+    "DATEPART(dayofyear, '2012-02-29')": 60,
+    "ISDATE('2011-02-30')": 0,
+    "ISDATE('2012-02-29')": 1,
+    "ISDATE('2011-02-03abc')": 0,
+    "TRY_CAST('2011-04-30 10:00' AS DATE)": "2011-04-30",
+    "CONVERT(DATE, '31/01/2011', 103)": "2011-01-31",
+    "CONVERT(DATE, '20110131', 112)": "2011-01-31",
+    "STUFF('abcdef', 2, 3, 'X')": "aXef",
+    "CONCAT_WS('-', 1, NULL, 'b')": "1-b",
+    "TRANSLATE('abc', 'ab', 'xy')": "xyc",
+    "CAST(CAST('2011-03-01' AS DATETIME) - 1 AS DATE)": "2011-02-28",
+    "CASE WHEN GETDATE() - 30 < GETDATE() THEN 1 ELSE 0 END": 1,
 }
 
 
@@ -298,6 +312,41 @@ SELECT k.a, x.s FROM #k k {apply} (SELECT TOP 1 e.s FROM #e e WHERE e.k = k.a
         return
     assert _rows(db, text.format(apply="CROSS APPLY")) == [(1, 7), (2, 3)]
     assert _rows(db, text.format(apply="OUTER APPLY")) == [(1, 7), (2, 3), (3, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_deletes_through_an_alias_or_a_cte(backend: str,
+                                           request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    setup = """CREATE TABLE #p (pmr INT, yr INT)
+INSERT INTO #p VALUES (1, 2011), (1, 2011), (1, 2012), (2, 2011), (3, 2015)
+CREATE TABLE #gone (pmr INT)
+INSERT INTO #gone VALUES (3)
+"""
+    # one row per pupil, the earliest: the duplicates differ in nothing but their row
+    assert _rows(db, setup + """;WITH d AS (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY yr) AS rn FROM #p)
+DELETE FROM d WHERE rn > 1
+SELECT pmr, yr FROM #p ORDER BY pmr""") == [(1, 2011), (2, 2011), (3, 2015)]
+    assert _rows(db, setup + """DELETE p FROM #p p JOIN #gone g ON g.pmr = p.pmr
+DELETE x FROM #p AS x WHERE x.yr = 2012
+SELECT pmr, yr FROM #p ORDER BY pmr, yr""") == [(1, 2011), (1, 2011), (2, 2011)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_joined_across_rows(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    setup = """CREATE TABLE #a (pmr INT, aim VARCHAR(8), n INT)
+INSERT INTO #a VALUES (1, 'b', 2), (1, 'a', 1), (2, 'c', 3), (2, NULL, 4)
+"""
+    assert _rows(db, setup + """SELECT pmr, STRING_AGG(aim, ',') WITHIN GROUP (ORDER BY aim DESC),
+       STRING_AGG(n, '+') WITHIN GROUP (ORDER BY n)
+FROM #a GROUP BY pmr ORDER BY pmr""") == [(1, "b,a", "1+2"), (2, "c", "3+4")]
+    assert _rows(db, setup + """SELECT o.pmr, STUFF((SELECT ',' + i.aim FROM #a i
+                      WHERE i.pmr = o.pmr ORDER BY i.aim FOR XML PATH('')), 1, 1, '')
+FROM #a o GROUP BY o.pmr ORDER BY o.pmr""") == [(1, "a,b"), (2, "c")]
+    assert _rows(db, "SELECT v.n, v.l FROM (VALUES (2, 'b'), (1, 'a')) AS v(n, l) ORDER BY v.n"
+                 ) == [(1, "a"), (2, "b")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

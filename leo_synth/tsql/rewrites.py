@@ -27,6 +27,8 @@ Each was checked against the engine (tests/test_tsql.py runs them on every backe
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlglot
 from sqlglot import exp
 
@@ -62,6 +64,12 @@ def _sql(node: exp.Expression, dialect: str) -> str:
 
 def _part(node: exp.Expression, part: str, dialect: str) -> str:
     """SQL for the integer year, quarter, month or day of a date, in the dialect."""
+    if part == "WEEK":  # T-SQL's: week 1 holds 1 January, and a week starts on a Sunday
+        day = _part(node, "DAYOFYEAR", dialect)
+        return f"(({day} - 1 + ({_days(node, dialect)} - {day} + 1) % 7) / 7 + 1)"
+    if part == "DAYOFYEAR":
+        return (f"CAST(STRFTIME('%j', {_sql(node, dialect)}) AS INTEGER)" if dialect == "sqlite"
+                else f"CAST(EXTRACT(DOY FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)")
     if dialect == "sqlite" and part == "QUARTER":
         return f"((CAST(STRFTIME('%m', {_sql(node, dialect)}) AS INTEGER) + 2) / 3)"
     if dialect == "sqlite":
@@ -108,7 +116,8 @@ def _date_part(node: exp.Expression, dialect: str) -> exp.Expression:
         # Sunday is 1: SQL Server's default DATEFIRST (us_english)
         text = f"({_days(_bare(node.expression), dialect)} % 7 + 1)"
         return sqlglot.parse_one(text, read=dialect)
-    if isinstance(node, exp.Extract) and node.this.name.upper() in {*PARTS, "QUARTER"}:
+    if isinstance(node, exp.Extract) and node.this.name.upper() in {*PARTS, "QUARTER", "WEEK",
+                                                                     "DAYOFYEAR"}:
         part, operand = node.this.name.upper(), node.expression
     if part is None:
         return node
@@ -194,7 +203,27 @@ def _is_text(node: exp.Expression) -> bool:
         node, TEXT_FUNCTIONS)
 
 
+DATETIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
+                  exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
+
+
+def _is_datetime(node: exp.Expression) -> bool:
+    """A DATETIME for certain (``GETDATE()``, a cast or CONVERT to DATETIME), to which T-SQL
+    adds a number as days (``GETDATE() - 30``)."""
+    if isinstance(node, exp.CurrentTimestamp):
+        return True
+    to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else (
+        node.this if isinstance(node, exp.Convert) else None)
+    return isinstance(to, exp.DataType) and to.this in DATETIME_TYPES
+
+
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    if isinstance(node, exp.Add | exp.Sub) and _is_datetime(node.this) and not _is_datetime(
+            node.expression):
+        days = node.expression.copy()
+        shifted = exp.DateAdd(this=node.this.copy(), unit=exp.var("DAY"),
+                              expression=days if isinstance(node, exp.Add) else exp.Neg(this=days))
+        return _rewrite(shifted, dialect)
     if isinstance(node, exp.National):  # N'...' (SQLite has no such prefix; all text is Unicode)
         return exp.Literal.string(node.name)
     if isinstance(node, exp.Add) and (_is_text(node.this) or _is_text(node.expression)):
@@ -223,14 +252,20 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     return node
 
 
-def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """The tree with every rewrite its target needs applied, children before their parents
-    (a rewrite renders its operands, which must already be translated)."""
+def bottom_up(tree: exp.Expression, rewrite: Callable[[exp.Expression], exp.Expression]
+              ) -> exp.Expression:
+    """The tree with ``rewrite`` applied to every node, children before their parents (a
+    rewrite renders its operands, which must already be translated)."""
     for node in reversed(list(tree.walk(bfs=False))):
-        new = _rewrite(node, dialect)
+        new = rewrite(node)
         if new is not node:
             if node is tree:
                 tree = new
             else:
                 node.replace(new)
     return tree
+
+
+def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """The tree with every rewrite its target needs applied."""
+    return bottom_up(tree, lambda node: _rewrite(node, dialect))

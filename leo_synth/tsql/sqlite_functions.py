@@ -1,7 +1,8 @@
 """T-SQL functions SQLite lacks, added to a script's SQLite connection in Python.
 
-SQLite (3.40 in Python's builds) has no ``CONCAT``, ``REPEAT`` (``REPLICATE``), sample or
-population ``STDEV``/``VAR``, ``ISNUMERIC``, ``REVERSE``, ``ASCII``, ``NEWID``, ``TRY_CAST`` or LIKE
+SQLite (3.40 in Python's builds) has no ``CONCAT``, ``CONCAT_WS``, ``TRANSLATE``, ``REPEAT``
+(``REPLICATE``), sample or population ``STDEV``/``VAR``, ``ISNUMERIC``, ``REVERSE``, ``ASCII``,
+``NEWID``, ``TRY_CAST``, ``CONVERT`` of text in a style to a date, ordered ``STRING_AGG`` or LIKE
 character classes; its
 ``CAST`` reads the leading number of any text (``CAST(' 12a' AS INTEGER)`` is 12, where
 ``TRY_CAST`` gives NULL). The translation (``value_rewrites``) names these functions; each
@@ -22,6 +23,9 @@ from leo_synth.tsql import like_patterns, percentiles
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+DATE_TEXT = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(\s*$|[ T][0-9]{2}:[0-9]{2})"
+"""Text T-SQL reads as a date: ISO, alone or before a time (the day checked against its
+month apart: the pattern lets 30 February through)."""
 
 
 def concat(*values: Any) -> str:
@@ -64,7 +68,7 @@ def try_number(value: Any) -> float | None:
 
 def try_date(value: Any) -> str | None:
     """``TRY_CAST(value AS DATE)``: the ISO date, or NULL for text that is not a date."""
-    if value is None:
+    if value is None or not re.match(DATE_TEXT, str(value)):
         return None
     try:
         return dt.date.fromisoformat(str(value).strip()[:10]).isoformat()
@@ -124,6 +128,57 @@ class _PopulationDeviation(_Spread):
     population = root = True
 
 
+class _OrderedStringAgg:
+    """``STRING_AGG(x, sep) WITHIN GROUP (ORDER BY k1 [DESC], ...)`` as
+    ``LEO_STRING_AGG(x, sep, k1, desc1, ...)``: SQLite 3.40 takes no ORDER BY in an aggregate,
+    so the values are gathered with their keys and sorted at the end (NULL keys first, as in
+    SQL Server; NULL values left out)."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[tuple, str]] = []
+        self.separator = ""
+        self.descending: tuple[bool, ...] = ()
+
+    def step(self, value: Any, separator: Any, *keys: Any) -> None:
+        self.separator = "" if separator is None else str(separator)
+        self.descending = tuple(bool(flag) for flag in keys[1::2])
+        if value is not None:
+            self.rows.append((keys[::2], _text(value)))
+
+    def finalize(self) -> str | None:
+        rows = self.rows
+        for position in reversed(range(len(self.descending))):  # (stable: last key first)
+            rows.sort(key=lambda row: (row[0][position] is not None, row[0][position] or 0),
+                      reverse=self.descending[position])
+        return self.separator.join(value for _, value in rows) if rows else None
+
+
+def str_to_date(text: Any, pattern: Any) -> str | None:
+    """``CONVERT(DATE, text, style)`` (sqlglot names the style's pattern): the ISO date, or
+    NULL for text not in the style."""
+    if text is None or pattern is None:
+        return None
+    try:
+        return dt.datetime.strptime(str(text).strip(), str(pattern)).date().isoformat()
+    except ValueError:
+        return None
+
+
+def concat_ws(separator: Any, *values: Any) -> str | None:
+    """T-SQL ``CONCAT_WS``: the values that are not NULL, joined."""
+    if separator is None:
+        return None
+    return _text(separator).join(_text(v) for v in values if v is not None)
+
+
+def translate(text: Any, source: Any, target: Any) -> str | None:
+    """T-SQL ``TRANSLATE``: each character of ``source`` replaced by the one at its place in
+    ``target``."""
+    if text is None or source is None or target is None:
+        return None
+    return _text(text).translate(str.maketrans(_text(source), _text(target)))
+
+
 def register(connection: sqlite3.Connection) -> None:
     """Add every function the translation may name to a script's SQLite connection."""
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
@@ -131,7 +186,9 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_TRY_DATE": (1, try_date), "ISNUMERIC": (1, is_numeric),
                "LEO_LIKE": (2, like_patterns.like),
                "REVERSE": (1, lambda text: None if text is None else str(text)[::-1]),
-               "ASCII": (1, lambda text: ord(str(text)[0]) if text else None)}
+               "ASCII": (1, lambda text: ord(str(text)[0]) if text else None),
+               "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
+               "TRANSLATE": (3, translate)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample
@@ -141,4 +198,5 @@ def register(connection: sqlite3.Connection) -> None:
                "STDDEV_POP": _PopulationDeviation}
     for name, aggregate in spreads.items():
         connection.create_window_function(name, 1, aggregate)
+    connection.create_aggregate("LEO_STRING_AGG", -1, _OrderedStringAgg)
     percentiles.register_sqlite(connection)

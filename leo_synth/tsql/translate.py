@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 
-from leo_synth.tsql import integer_average, names, percentiles, pivots, rewrites
+from leo_synth.tsql import (
+    deletes,
+    integer_average,
+    names,
+    percentiles,
+    pivots,
+    rewrites,
+    string_aggregates,
+)
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import Target
 from leo_synth.tsql.update_from import update_from
@@ -94,11 +102,25 @@ def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _named_values(values: exp.Values) -> None:
+    """``(VALUES (1, 'a'), ...) AS v(n, l)`` on SQLite, which names no column of a derived
+    table: ``(SELECT column1 AS n, column2 AS l FROM (VALUES ...)) AS v``."""
+    alias = values.args.get("alias")
+    if alias is None or not alias.columns:
+        return
+    names = [c.name for c in alias.columns]
+    plain = values.copy()
+    plain.set("alias", None)
+    select = exp.select(*[exp.alias_(exp.column(f"column{i}"), name, quoted=True)
+                          for i, name in enumerate(names, start=1)]).from_(exp.Subquery(this=plain))
+    values.replace(exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy())))
+
+
 def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
     """What SQLite cannot run is refused with what to write instead; ``TRUNCATE TABLE`` is
-    ``DELETE FROM`` there; on DuckDB, ``CROSS APPLY`` is ``CROSS JOIN LATERAL`` and ``OUTER
-    APPLY`` ``LEFT JOIN LATERAL ... ON TRUE`` (sqlglot writes an inner join without ``ON``,
-    which DuckDB does not parse)."""
+    ``DELETE FROM`` there, and ``VALUES`` with column names a subquery; on DuckDB, ``CROSS
+    APPLY`` is ``CROSS JOIN LATERAL`` and ``OUTER APPLY`` ``LEFT JOIN LATERAL ... ON TRUE``
+    (sqlglot writes an inner join without ``ON``, which DuckDB does not parse)."""
     if dialect == "sqlite":
         if tree.find(exp.Lateral):
             raise ScriptError(line, "CROSS APPLY and OUTER APPLY cannot run on SQLite (no "
@@ -111,6 +133,8 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
                               "PostgreSQL output")
         if isinstance(tree, exp.TruncateTable) and len(tree.expressions) == 1:
             return exp.Delete(this=tree.expressions[0])
+        for values in list(tree.find_all(exp.Values)):
+            _named_values(values)
     if dialect == "duckdb":  # CROSS APPLY: CROSS JOIN LATERAL; OUTER APPLY: LEFT ... ON TRUE
         for lateral in list(tree.find_all(exp.Lateral)):
             join, cross = lateral.parent, lateral.args.get("cross_apply")
@@ -310,6 +334,7 @@ class Translator:
             return Translation("", False, skip=True)
         headings = _headings(tree)
         tree = update_from(_with_into_as_create(tree.copy()), line)
+        tree = deletes.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)
         if tree.find(exp.Pivot):
@@ -318,6 +343,7 @@ class Translator:
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
+        tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(tree, self.target.dialect)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)

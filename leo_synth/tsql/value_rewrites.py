@@ -29,11 +29,10 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import like_patterns
+from leo_synth.tsql import like_patterns, sqlite_functions
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
-DATE_TEXT = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}"
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
               exp.DataType.Type.NCHAR, exp.DataType.Type.TEXT}
 RENAMED = {"VAR": "VAR_SAMP", "VARP": "VAR_POP", "STDEVP": "STDDEV_POP"}
@@ -69,15 +68,20 @@ def _try_cast(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expr
     elif to.is_type(*exp.DataType.REAL_TYPES):
         function, pattern = "LEO_TRY_NUMBER", NUMBER_TEXT
     elif to.is_type(exp.DataType.Type.DATE):
-        function, pattern = "LEO_TRY_DATE", DATE_TEXT
+        function, pattern = "LEO_TRY_DATE", sqlite_functions.DATE_TEXT
     else:
         return None
     text = _sql(value, dialect)
     if dialect == "sqlite":
         return sqlglot.parse_one(f"{function}({text})", read="sqlite")
     as_text = f"CAST({text} AS TEXT)"
-    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {_quoted(pattern)} THEN "
-                             f"CAST(TRIM({as_text}) AS {_sql(to, dialect)}) END",
+    value_sql = f"CAST(TRIM({as_text}) AS {_sql(to, dialect)})"
+    if function == "LEO_TRY_DATE":  # (nested: PostgreSQL may test an AND's sides in any order)
+        month = f"CAST(SUBSTRING(TRIM({as_text}), 1, 7) || '-01' AS DATE)"
+        last = f"EXTRACT(DAY FROM {month} + INTERVAL '1 month' - INTERVAL '1 day')"
+        value_sql = (f"CASE WHEN CAST(SUBSTRING(TRIM({as_text}), 9, 2) AS INTEGER) <= {last} "
+                     f"THEN {value_sql} END")
+    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {_quoted(pattern)} THEN {value_sql} END",
                              read="postgres")
 
 
@@ -209,6 +213,12 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             return exp.Anonymous(this=RENAMED[name], expressions=node.expressions)
         if name == "ISNUMERIC":
             return _is_numeric(node, dialect)
+        if name == "ISDATE" and len(node.expressions) == 1:  # 1 when TRY_CAST gives a date
+            test = _cast(exp.TryCast(this=node.expressions[0].copy(),
+                                     to=exp.DataType.build("DATE")), dialect)
+            return exp.Case(ifs=[exp.If(this=exp.Is(this=test, expression=exp.Null()),
+                                        true=exp.Literal.number(0))],
+                            default=exp.Literal.number(1))
         if name == "CHOOSE" and len(node.expressions) > 1:
             index, *values = node.expressions
             cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"

@@ -1,0 +1,96 @@
+"""T-SQL's deletes through an alias or a common table expression, in the targets' form.
+
+Two idioms of SRS scripts that no target takes as written:
+
+- ``DELETE t FROM #x t JOIN #y y ON ... WHERE ...`` (the table named by its alias, the rows
+  chosen by a join);
+- ``;WITH d AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY ...) AS rn FROM #x)
+  DELETE FROM d WHERE rn > 1``: the usual way to keep one row per pupil.
+
+Both delete rows of one table chosen by a query, so both become ``DELETE FROM #x WHERE <row
+id> IN (SELECT <row id> ...)``, by the row's identity on the target (SQLite's and DuckDB's
+``rowid``, PostgreSQL's ``ctid``): duplicate rows, which the second idiom exists to remove,
+are told apart only by it.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+ROW_IDS = {"sqlite": "rowid", "duckdb": "rowid", "postgres": "ctid"}
+CARRIED = "leo_row_id"
+"""The column the row's identity is carried in through a common table expression."""
+
+
+def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
+    """A DELETE through an alias or a CTE as a DELETE of row ids; anything else as it is."""
+    if not isinstance(tree, exp.Delete):
+        return tree
+    row_id = ROW_IDS[dialect]
+    ctes = {cte.alias.lower(): cte for cte in (tree.args.get("with_") or exp.With()).expressions}
+    if tree.args.get("tables"):
+        return _through_alias(tree, row_id, line)
+    if tree.this.name.lower() in ctes and not tree.this.args.get("db"):
+        return _through_cte(tree, ctes[tree.this.name.lower()], row_id, line)
+    return tree
+
+
+def _sources(first: exp.Table) -> list[exp.Table]:
+    return [first, *[j.this for j in first.args.get("joins") or []
+                     if isinstance(j.this, exp.Table)]]
+
+
+def _aliased(table: exp.Table) -> str:
+    """The table's alias, given one when it has none: a #temp table's name is rewritten for
+    the target, so a column cannot be qualified with it."""
+    if not table.alias:
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(f"{CARRIED}_source")))
+    return table.alias
+
+
+def _bare(table: exp.Table) -> exp.Table:
+    plain = table.copy()
+    for key in ("alias", "joins"):
+        plain.set(key, None)
+    return plain
+
+
+def _through_alias(tree: exp.Delete, row_id: str, line: int) -> exp.Delete:
+    """``DELETE t FROM #x t JOIN ... WHERE ...``."""
+    [named] = tree.args["tables"]
+    first = tree.this
+    wanted = named.name.lower()
+    target = next((t for t in _sources(first) if t.alias_or_name.lower() == wanted), None)
+    if target is None:
+        raise ScriptError(line, f"DELETE {named.name} FROM ...: {named.name} is not a table "
+                          f"of the FROM")
+    plain = _bare(target)
+    chosen = exp.select(exp.column(row_id, table=_aliased(target))).from_(first.copy())
+    where = tree.args.get("where")
+    if where is not None:
+        chosen.set("where", where.copy())
+    return exp.Delete(this=plain, where=exp.Where(
+        this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen))))
+
+
+def _through_cte(tree: exp.Delete, cte: exp.CTE, row_id: str, line: int) -> exp.Delete:
+    """``WITH d AS (SELECT ... FROM #x) DELETE FROM d WHERE ...``: the CTE carries each row's
+    id, and the rows of ``#x`` whose ids the DELETE's WHERE picks are deleted."""
+    body = cte.this
+    source = body.args.get("from_") if isinstance(body, exp.Select) else None
+    if (source is None or not isinstance(source.this, exp.Table) or source.this.args.get("joins")
+            or body.args.get("group") or body.args.get("distinct")):
+        raise ScriptError(line, f"DELETE FROM {cte.alias}: the common table expression must "
+                          f"select from one table (no joins, GROUP BY or DISTINCT) to be "
+                          f"translated")
+    table = source.this
+    plain = _bare(table)
+    body.select(exp.alias_(exp.column(row_id, table=_aliased(table)), CARRIED), copy=False)
+    chosen = exp.select(exp.column(CARRIED)).from_(exp.to_table(cte.alias))
+    where = tree.args.get("where")
+    if where is not None:
+        chosen.set("where", where.copy())
+    return exp.Delete(this=plain, with_=tree.args["with_"].copy(), where=exp.Where(
+        this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen))))

@@ -1,0 +1,96 @@
+"""Joining text across rows as T-SQL scripts do, on every target.
+
+- ``STUFF((SELECT ',' + x FROM ... ORDER BY x FOR XML PATH('')), 1, 1, '')``, the idiom
+  from before SQL Server 2017: the subquery is ``STRING_AGG`` of its one column (in its
+  ``ORDER BY``, separator ''), and ``STUFF`` cuts the leading comma as on SQL Server. (SQL Server
+  would also escape ``&``, ``<`` and ``>`` as XML; the extract's codes have none.)
+- ``STUFF(text, start, length, insert)`` itself, which SQLite and PostgreSQL lack.
+- ``STRING_AGG(x, ',') WITHIN GROUP (ORDER BY k)``: SQLite before 3.44 takes no ORDER BY in
+  an aggregate, so there it is ``LEO_STRING_AGG(x, ',', k, descending, ...)``, an aggregate in
+  Python that sorts what it gathered (``sqlite_functions``). PostgreSQL joins only text:
+  numbers are cast to it, as SQL Server converts them.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql import rewrites
+
+TEXT = exp.DataType.build("VARCHAR")
+
+
+def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """The tree with the idioms above written for ``dialect`` (innermost first)."""
+    return rewrites.bottom_up(tree, lambda node: _rewrite(node, dialect))
+
+
+def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    if isinstance(node, exp.Select) and _xml_path(node):
+        return _joined(node, dialect)
+    if isinstance(node, exp.Stuff):
+        return _stuff(node)
+    if isinstance(node, exp.GroupConcat):
+        return _string_agg(node, dialect)
+    return node
+
+
+def _xml_path(select: exp.Select) -> bool:
+    """``SELECT <one expression> ... FOR XML PATH('')``."""
+    clause = select.args.get("for_")
+    if not isinstance(clause, exp.ForClause) or str(clause.args.get("kind", "")).upper() != "XML":
+        return False
+    options = [o.this for o in clause.expressions if isinstance(o, exp.QueryOption)]
+    return (len(options) == 1 and isinstance(options[0], exp.XMLKeyValueOption)
+            and options[0].this.name.upper() == "PATH"
+            and isinstance(options[0].expression, exp.Literal)
+            and options[0].expression.name == "" and len(select.selects) == 1)
+
+
+def _joined(select: exp.Select, dialect: str) -> exp.Select:
+    """The FOR XML PATH('') subquery as the STRING_AGG of its column, in its order."""
+    joined = select.copy()
+    value = joined.selects[0]
+    if isinstance(value, exp.Alias):
+        value = value.this
+    order = joined.args.get("order")
+    joined.set("for_", None)
+    joined.set("order", None)
+    this = (exp.Order(this=value.copy(), expressions=[o.copy() for o in order.expressions])
+            if order is not None else value.copy())
+    aggregate = exp.GroupConcat(this=this, separator=exp.Literal.string(""))
+    joined.set("expressions", [_string_agg(aggregate, dialect)])
+    return joined
+
+
+def _stuff(node: exp.Stuff) -> exp.Expression:
+    """``STUFF(s, start, n, insert)``: s with n characters from ``start`` replaced."""
+    text, start = node.this, node.args["start"]
+    length, insert = node.args["length"], node.expression
+    head = exp.Substring(this=text.copy(), start=exp.Literal.number(1),
+                         length=exp.Sub(this=start.copy(), expression=exp.Literal.number(1)))
+    tail = exp.Substring(this=text.copy(), start=exp.Add(this=start.copy(),
+                                                          expression=length.copy()),
+                         length=exp.Length(this=text.copy()))
+    return exp.DPipe(this=exp.DPipe(this=head, expression=insert.copy(), safe=True),
+                     expression=tail, safe=True)
+
+
+def _string_agg(node: exp.GroupConcat, dialect: str) -> exp.Expression:
+    this = node.this
+    order = this if isinstance(this, exp.Order) else None
+    value = order.this if order is not None else this
+    separator = node.args.get("separator") or exp.Literal.string(",")
+    if dialect == "postgres" and not (isinstance(value, exp.Literal) and value.is_string):
+        value = exp.cast(value.copy(), TEXT)
+        if order is not None:
+            order.set("this", value)
+        else:
+            node.set("this", value)
+    if dialect != "sqlite" or order is None:
+        return node
+    keys: list[exp.Expression] = []
+    for ordered in order.expressions:
+        keys += [ordered.this.copy(), exp.Literal.number(int(bool(ordered.args.get("desc"))))]
+    return exp.Anonymous(this="LEO_STRING_AGG",
+                         expressions=[value.copy(), separator.copy(), *keys])
