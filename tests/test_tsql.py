@@ -350,6 +350,25 @@ FROM #a o GROUP BY o.pmr ORDER BY o.pmr""") == [(1, "a,b"), (2, "c")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_compared_with_numbers_as_numbers(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    setup = """CREATE TABLE #c (code VARCHAR(4), la VARCHAR(3))
+INSERT INTO #c VALUES ('11', '202'), ('', '203'), (NULL, '204'), (' 9 ', '205'), ('10', '206')
+"""
+    # '' is 0 and ' 9 ' is 9 to SQL Server; as text, '9' would sort after '10'
+    assert _rows(db, setup + "SELECT la FROM #c WHERE code = 11 OR code IN (0, 9) ORDER BY la"
+                 ) == [("202",), ("203",), ("205",)]
+    assert _rows(db, setup + "SELECT COUNT(*) FROM #c WHERE code BETWEEN 9 AND 10") == [(2,)]
+    # ISNULL gives its first argument's type: text
+    assert _rows(db, setup + "SELECT ISNULL(code, 0) FROM #c WHERE la = 204") == [("0",)]
+    # text that is no number stops the query, as in SQL Server (write '11')
+    with pytest.raises(ScriptError, match=r"^line 4: \w+ said: .*R"):
+        _rows(db, setup + "INSERT INTO #c VALUES ('R', '207')\n"
+                          "SELECT COUNT(*) FROM #c WHERE code = 11")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_pivot_and_unpivot(backend: str, request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     setup = """CREATE TABLE #e (id INT, yr INT, pay INT, code VARCHAR(2))

@@ -66,6 +66,39 @@ def try_number(value: Any) -> float | None:
     return float(value) if NUMBER.fullmatch(value) else None
 
 
+class ConversionFailed(ValueError):
+    """Text that T-SQL cannot convert to a number: the query stops, as in SQL Server."""
+
+
+conversion_failure: str | None = None
+"""SQL Server's words for the last conversion that failed (SQLite reports only that a
+function raised an exception: ``Target.run_at`` shows these instead)."""
+
+
+def _converted(value: Any, kind: str, convert: Any) -> Any:
+    global conversion_failure
+    if value is None or not isinstance(value, str):
+        return value
+    if not value.strip():
+        return convert(0)  # (T-SQL converts '' to 0)
+    result = convert(value)
+    if result is None:
+        conversion_failure = (f"Conversion failed when converting the varchar value "
+                              f"'{value}' to data type {kind}")
+        raise ConversionFailed(conversion_failure)
+    return result
+
+
+def to_integer(value: Any) -> Any:
+    """Text compared with an integer, converted as T-SQL does (or the query stops)."""
+    return _converted(value, "int", try_integer)
+
+
+def to_number(value: Any) -> Any:
+    """Text compared with a decimal number, converted as T-SQL does (or the query stops)."""
+    return _converted(value, "float", try_number)
+
+
 def try_date(value: Any) -> str | None:
     """``TRY_CAST(value AS DATE)``: the ISO date, or NULL for text that is not a date."""
     if value is None or not re.match(DATE_TEXT, str(value)):
@@ -188,7 +221,8 @@ def register(connection: sqlite3.Connection) -> None:
                "REVERSE": (1, lambda text: None if text is None else str(text)[::-1]),
                "ASCII": (1, lambda text: ord(str(text)[0]) if text else None),
                "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
-               "TRANSLATE": (3, translate)}
+               "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
+               "LEO_TO_NUMBER": (1, to_number)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

@@ -23,6 +23,10 @@ from leo_synth.tsql.errors import ScriptError, database_message, is_database_err
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
 POSTGRES_INTEGERS = {20, 21, 23}
 """PostgreSQL's type numbers of bigint, smallint and integer."""
+POSTGRES_TEXTS = {25, 1042, 1043}
+"""PostgreSQL's type numbers of text, char and varchar."""
+INTEGER, TEXT, OTHER = "integer", "text", "other"
+"""The kinds of column :meth:`Target.columns` tells apart."""
 DUCKDB_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
                    "USMALLINT", "UINTEGER", "UBIGINT"}
 
@@ -61,16 +65,22 @@ class Target:
                ) -> ResultSet | None:
         """:meth:`run` for a statement of a script: a driver's error becomes one line naming
         the script's line and what the backend said."""
+        sqlite_functions.conversion_failure = None
         try:
             return self.run(sql, want_rows, limit)
         except Exception as exc:
             if not is_database_error(exc):
                 raise
-            raise ScriptError(line, f"{self.dialect} said: {database_message(exc)}") from exc
+            said = database_message(exc)
+            if self.dialect == "sqlite" and "user-defined function raised" in said and (
+                    sqlite_functions.conversion_failure):
+                said = sqlite_functions.conversion_failure
+            raise ScriptError(line, f"{self.dialect} said: {said}") from exc
 
-    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, bool]]:
-        """The physical column names of a relation or temporary table, each with whether it
-        holds integers (SQL Server's ``AVG`` of integers is an integer)."""
+    def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        """The physical column names of a relation or temporary table, each with its kind:
+        ``integer`` (SQL Server's ``AVG`` of integers is an integer), ``text`` (compared with
+        a number as a number) or ``other``."""
         cursor = self.connection.execute(
             f"SELECT * FROM {'.'.join(quote(p) for p in parts)} WHERE 1 = 0")
         description = cursor.description or []
@@ -78,31 +88,41 @@ class Target:
         if self.dialect == "sqlite":  # (its cursor has no types: the declared ones)
             return self._sqlite_columns(parts, [d[0] for d in description])
         if self.dialect == "postgres":
-            return [(d[0], d[1] in POSTGRES_INTEGERS) for d in description]
-        return [(d[0], str(d[1]).upper() in DUCKDB_INTEGERS) for d in description]
+            return [(d[0], INTEGER if d[1] in POSTGRES_INTEGERS else
+                     TEXT if d[1] in POSTGRES_TEXTS else OTHER) for d in description]
+        return [(d[0], INTEGER if str(d[1]).upper() in DUCKDB_INTEGERS else
+                 TEXT if str(d[1]).upper() == "VARCHAR" else OTHER) for d in description]
 
     def _sqlite_columns(self, parts: tuple[str, ...], names: list[str]
-                        ) -> list[tuple[str, bool]]:
-        """SQLite's columns with whether they hold integers: by their declared type, or, for
-        a column a script's ``SELECT ... INTO`` made from an expression (``SUM(x)``,
-        ``COUNT(*)``, ``x * 2``: SQLite declares no type), by the values it holds."""
+                        ) -> list[tuple[str, str]]:
+        """SQLite's columns with their kinds: by their declared type, or, for a column a
+        script's ``SELECT ... INTO`` made from an expression (``SUM(x)``, ``COUNT(*)``, ``x *
+        2``: SQLite declares no type), integers by the values it holds."""
         declared = dict(self.connection.execute(
             "SELECT name, type FROM pragma_table_info(?)", (parts[-1],)).fetchall())
-        integer = {name: "INT" in str(declared.get(name) or "").upper() for name in names}
+        kinds = {name: _sqlite_kind(str(declared.get(name) or "")) for name in names}
         untyped = [name for name in names if not declared.get(name)]
         if untyped:
             tests = ", ".join(f"COUNT({quote(n)}) > 0 AND SUM(typeof({quote(n)}) "
                               f"NOT IN ('integer', 'null')) = 0" for n in untyped)
             table = ".".join(quote(p) for p in parts)
             row = self.connection.execute(f"SELECT {tests} FROM {table}").fetchone()
-            integer.update({name: bool(value) for name, value in zip(untyped, row,
-                                                                     strict=True)})
-        return [(name, integer[name]) for name in names]
+            kinds.update({name: INTEGER if value else OTHER
+                          for name, value in zip(untyped, row, strict=True)})
+        return [(name, kinds[name]) for name in names]
 
     def close(self) -> None:
         if self.dialect == "postgres":
             self.connection.rollback()  # nothing the script did outlives it
         self.connection.close()
+
+
+def _sqlite_kind(declared: str) -> str:
+    """A column's kind by its declared type, as SQLite reads one (its affinity rules)."""
+    upper = declared.upper()
+    if "INT" in upper:
+        return INTEGER
+    return TEXT if any(word in upper for word in ("CHAR", "CLOB", "TEXT")) else OTHER
 
 
 def quote(name: str) -> str:

@@ -29,9 +29,10 @@ from leo_synth.tsql import (
     pivots,
     rewrites,
     string_aggregates,
+    text_numbers,
 )
 from leo_synth.tsql.errors import ScriptError
-from leo_synth.tsql.targets import Target
+from leo_synth.tsql.targets import INTEGER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -160,6 +161,8 @@ class Translator:
         self.loaded: set[tuple[str, ...]] = set()
         self.integers: dict[str, bool] = {}
         """Column names (lower case) and whether they hold integers wherever met."""
+        self.texts: dict[str, bool] = {}
+        """Column names (lower case) and whether they hold text wherever met."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
@@ -170,10 +173,12 @@ class Translator:
         if parts in self.loaded:
             return
         self.loaded.add(parts)
-        for column, integer in self.target.columns(parts):
-            self.spelling.setdefault(column.lower(), column)
-            # a name is read as integers only if every table met so far holds it so
-            self.integers[column.lower()] = self.integers.get(column.lower(), True) and integer
+        for column, kind in self.target.columns(parts):
+            name = column.lower()
+            self.spelling.setdefault(name, column)
+            # a name is read as integers (text) only if every table met so far holds it so
+            self.integers[name] = self.integers.get(name, True) and kind == INTEGER
+            self.texts[name] = self.texts.get(name, True) and kind == TEXT
 
     def created(self, parts: tuple[str, ...]) -> None:
         self.session[parts[-1].lower()] = parts
@@ -343,6 +348,7 @@ class Translator:
         resolved, missing_drop = self._tables(tree, line)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
+        tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(tree, self.target.dialect)
         tree = _within_target(tree, self.target.dialect, line)

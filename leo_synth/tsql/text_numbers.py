@@ -1,0 +1,82 @@
+"""Text compared with a number, as SQL Server compares them: as numbers.
+
+Many codes of the extract are text (``NCyearActual_spr11`` holds ``'11'``, ``'R'``, ``'X'``),
+and scripts compare them with numbers: ``WHERE NCyearActual_spr11 = 11``. SQL Server converts
+the text to the number's type (a row holding ``'R'`` then stops the query, as it does here);
+PostgreSQL and DuckDB refuse to compare text with an integer at all ("operator does not
+exist: character varying = integer"), and SQLite compares them as text (``'9' > '10'``, so
+``BETWEEN 9 AND 10`` matched nothing). So a column that holds text wherever the script met
+it, compared (``=``, ``<>``, ``<``, ``>``, ``<=``, ``>=``, ``IN``, ``BETWEEN``) with numbers
+only, is converted to the numbers' type: cast on PostgreSQL and DuckDB, on SQLite by a
+function that stops the query with SQL Server's message for text that is not a number
+(SQLite's ``CAST('R' AS INTEGER)`` is 0).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.integer_average import is_integer
+
+COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
+    return isinstance(node, exp.Column) and texts.get(node.name.lower(), False)
+
+
+def _numeric_type(others: list[exp.Expression], integers: dict[str, bool]
+                  ) -> exp.DataType | None:
+    """INT when every one of ``others`` is an integer, FLOAT when each is a number literal
+    or an integer; None when any is not known to be a number."""
+    if all(is_integer(o, integers) for o in others):
+        return exp.DataType.build("INT")
+    if all(is_integer(o, integers) or (isinstance(o, exp.Literal) and not o.is_string)
+           or (isinstance(o, exp.Neg) and isinstance(o.this, exp.Literal)) for o in others):
+        return exp.DataType.build("FLOAT")
+    return None
+
+
+def _as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
+    if dialect != "sqlite":  # ('' is 0 in T-SQL; PostgreSQL would stop at it)
+        blank = exp.EQ(this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
+        return exp.Case(ifs=[exp.If(this=blank, true=exp.Literal.number(0))],
+                        default=exp.cast(text.copy(), to))
+    function = "LEO_TO_INTEGER" if to.is_type(exp.DataType.Type.INT) else "LEO_TO_NUMBER"
+    return exp.Anonymous(this=function, expressions=[text.copy()])
+
+
+def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
+    """``ISNULL(text, 0)``: ISNULL gives its first argument's type, so the 0 is ``'0'``
+    (PostgreSQL and DuckDB would not mix text and a number, SQLite would give the number).
+    ``COALESCE`` takes the type of highest precedence instead, which converts the text."""
+    if not node.args.get("is_null") or not _is_text(node.this, texts):
+        return
+    for value in node.expressions:
+        if isinstance(value, exp.Literal) and not value.is_string:
+            value.replace(exp.Literal.string(value.this))
+
+
+def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
+               dialect: str) -> exp.Expression:
+    """The tree with each text column compared with numbers cast to their type."""
+    for node in list(tree.find_all(exp.Coalesce)):
+        _text_default(node, texts)
+    for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
+        if isinstance(node, exp.In):
+            if node.args.get("query") is not None:
+                continue
+            pairs = [("this", node.expressions)]
+        elif isinstance(node, exp.Between):
+            pairs = [("this", [node.args["low"], node.args["high"]])]
+        else:
+            pairs = [("this", [node.expression]), ("expression", [node.this])]
+        for side, others in pairs:
+            text = node.args.get(side)
+            if text is None or not _is_text(text, texts):
+                continue
+            to = _numeric_type(others, integers)
+            if to is not None:
+                node.set(side, _as_number(text, to, dialect))
+            break
+    return tree
