@@ -171,6 +171,8 @@ EXPRESSIONS = {
     "TRANSLATE('abc', 'ab', 'xy')": "xyc",
     "CAST(CAST('2011-03-01' AS DATETIME) - 1 AS DATE)": "2011-02-28",
     "CASE WHEN GETDATE() - 30 < GETDATE() THEN 1 ELSE 0 END": 1,
+    "QUOTENAME('a]b')": "[a]]b]",
+    "CAST('20110131' AS DATE)": "2011-01-31",
 }
 
 
@@ -347,6 +349,12 @@ FROM #a GROUP BY pmr ORDER BY pmr""") == [(1, "b,a", "1+2"), (2, "c", "3+4")]
 FROM #a o GROUP BY o.pmr ORDER BY o.pmr""") == [(1, "a,b"), (2, "c")]
     assert _rows(db, "SELECT v.n, v.l FROM (VALUES (2, 'b'), (1, 'a')) AS v(n, l) ORDER BY v.n"
                  ) == [(1, "a"), (2, "b")]
+    # DISTINCT makes the rows distinct before they are joined
+    assert _rows(db, setup + "SELECT STUFF((SELECT DISTINCT ',' + CAST(pmr AS VARCHAR(3)) "
+                             "FROM #a FOR XML PATH('')), 1, 1, '')") == [("1,2",)]
+    # a number table, as T-SQL writes it (no RECURSIVE)
+    assert _rows(db, ";WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 5)\n"
+                     "SELECT SUM(i) FROM n OPTION (MAXRECURSION 0)") == [(15,)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -153,6 +153,30 @@ FROM #got ORDER BY n"""
         run_text(db, "DECLARE @y INT = 1\nEXEC ('SELECT @y')", "tsql", None, False)
 
 
+DYNAMIC_PIVOT = """CREATE TABLE #k (g VARCHAR(1), yr INT)
+INSERT INTO #k VALUES ('F', 2019), ('F', 2020), ('M', 2020), ('F', 2020)
+DECLARE @cols NVARCHAR(MAX) = '', @list NVARCHAR(MAX) = '', @sql NVARCHAR(MAX)
+SELECT @list = @list + CAST(yr AS VARCHAR(4)) + ';' FROM #k ORDER BY yr DESC
+SET @cols = STUFF((SELECT DISTINCT ',' + QUOTENAME(yr) FROM #k FOR XML PATH('')), 1, 1, '')
+SET @sql = N'SELECT g, ' + @cols + ', ''' + @list + ''' AS seen FROM (SELECT g, yr, 1 AS n '
+    + 'FROM #k) s PIVOT (COUNT(n) FOR yr IN (' + @cols + ')) p ORDER BY g'
+EXEC sp_executesql @sql"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_dynamic_pivot_over_the_values_found(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # SELECT @s = @s + ... adds each row's part in turn (the list), QUOTENAME brackets
+    assert _rows(_db(request, backend), DYNAMIC_PIVOT) == [
+        ("F", 1, 2, "2020;2020;2020;2019;"), ("M", 0, 1, "2020;2020;2020;2019;")]
+
+
+def test_the_result_of_the_branch_taken_is_shown(small_sqlite) -> None:
+    text = "IF EXISTS (SELECT 1) SELECT 'yes' AS a ELSE SELECT 'no' AS a"
+    [result] = run_text(str(small_sqlite[0]), text, "tsql", None, False)
+    assert result.rows == [("yes",)]
+
+
 def test_the_last_result_of_dynamic_sql_is_shown_under_the_exec_line(small_sqlite) -> None:
     [result] = run_text(str(small_sqlite[0]), "SELECT 1 AS a\nDECLARE @q VARCHAR(40) = "
                         "'SELECT 2 AS b SELECT 3 AS c'\nEXEC (@q)", "tsql", None, False)

@@ -203,10 +203,6 @@ def _is_text(node: exp.Expression) -> bool:
         node, TEXT_FUNCTIONS)
 
 
-DATETIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
-                  exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
-
-
 def _is_datetime(node: exp.Expression) -> bool:
     """A DATETIME for certain (``GETDATE()``, a cast or CONVERT to DATETIME), to which T-SQL
     adds a number as days (``GETDATE() - 30``)."""
@@ -214,7 +210,7 @@ def _is_datetime(node: exp.Expression) -> bool:
         return True
     to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else (
         node.this if isinstance(node, exp.Convert) else None)
-    return isinstance(to, exp.DataType) and to.this in DATETIME_TYPES
+    return isinstance(to, exp.DataType) and to.this in value_rewrites.DATETIME_TYPES
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:

@@ -81,14 +81,21 @@ def check(text: str) -> list[blocks.Node]:
     return nodes
 
 
-def _last_result(nodes: list[blocks.Node]) -> blocks.Node | None:
-    """The last statement (or EXEC) of the script that can give a result set: the one whose
-    result is shown unless every result is."""
-    last = None
-    for node in blocks.walk(nodes):
-        if (isinstance(node, blocks.Exec) and node.into is None) or _gives_rows(node):
-            last = node
-    return last
+def _shown(nodes: list[blocks.Node]) -> set[int]:
+    """The nodes (by id) whose result set may be the script's last: the last statement or EXEC
+    of the script that gives one, and every one in the IFs and WHILEs after it (which of those
+    runs last depends on their conditions)."""
+    shown: set[int] = set()
+    for node in nodes:
+        if _gives_result(node):
+            shown = {id(node)}
+        elif isinstance(node, blocks.If | blocks.While):
+            shown |= {id(n) for n in blocks.walk([node]) if _gives_result(n)}
+    return shown
+
+
+def _gives_result(node: blocks.Node) -> bool:
+    return (isinstance(node, blocks.Exec) and node.into is None) or _gives_rows(node)
 
 
 def _gives_rows(node: blocks.Node) -> bool:
@@ -138,8 +145,9 @@ class Runner:
         self.results: list[Result] = []
         self.every = False
         self.limit: int | None = None
-        self.last: blocks.Node | None = None
-        """The node whose result set is shown (unless ``every``)."""
+        self.shown: set[int] = set()
+        """The nodes (by id) whose result sets are shown, the last one kept (unless
+        ``every``)."""
         self.shown_exec = False
         """Whether the dynamic SQL running is that node (its every result set is shown)."""
         self.exec_line: int | None = None
@@ -189,19 +197,29 @@ class Runner:
                     self._assign(name, default, line)
 
     def _select_assign(self, tree: exp.Select, line: int) -> None:
-        """``SELECT @x = a, @y = b FROM ...``: the values of the last row (none: unchanged)."""
+        """``SELECT @x = a, @y = b FROM ...``: the values of the last row (none: unchanged).
+        ``SELECT @s = @s + ',' + x FROM ...`` adds each row's part in turn, as SQL Server
+        does (the idiom that joins a column's values into a list)."""
         items = assignments(tree)
         for item in items:
             if item.this.name.lower() not in self.variables:
                 raise ScriptError(line, f"@{item.this.name} is not declared in this batch")
+        parts = [_accumulated(item) for item in items]
         query = tree.copy()
-        query.set("expressions", [exp.alias_(item.expression.copy(), f"v{i}")
-                                  for i, item in enumerate(items)])
+        query.set("expressions", [exp.alias_((part or item.expression).copy(), f"v{i}")
+                                  for i, (item, part) in enumerate(zip(items, parts,
+                                                                       strict=True))])
         result, _ = self._translated(query, line, None)
-        if result is not None and result.rows:
-            for item, value in zip(items, result.rows[-1], strict=True):
-                name = item.this.name.lower()
-                self.variables[name] = _literal(value, self.kinds.get(name))
+        if result is None or not result.rows:
+            return
+        for i, (item, part) in enumerate(zip(items, parts, strict=True)):
+            name = item.this.name.lower()
+            value = result.rows[-1][i]
+            if part is not None:
+                value = self._value(self.variables[name], line)
+                for row in result.rows:
+                    value = _added(value, row[i])
+            self.variables[name] = _literal(value, self.kinds.get(name))
 
     def _drop(self, table: exp.Table, line: int) -> None:
         self.statement(script.Statement(0, line, exp.Drop(tables=[table], kind="TABLE",
@@ -281,7 +299,7 @@ class Runner:
             inner = [_inserted(n, node.into) for n in inner]
         saved = self.variables, self.kinds, self.shown_exec, self.exec_line
         self.variables, self.kinds = scope
-        self.shown_exec = self.shown_exec or self.every or node is self.last
+        self.shown_exec = self.shown_exec or self.every or id(node) in self.shown
         self.exec_line = self.exec_line or node.line
         before = set(self.translator.session)
         try:
@@ -346,7 +364,7 @@ class Runner:
         elif isinstance(node, blocks.Exec):
             self._exec(node)
         else:
-            shown = self.every or self.shown_exec or node is self.last
+            shown = self.every or self.shown_exec or id(node) in self.shown
             result = self.statement(node, self.limit if shown else 0)
             if result is not None and shown:
                 if self.exec_line is not None:
@@ -360,7 +378,7 @@ class Runner:
     def run(self, nodes: list[blocks.Node], limit: int | None, every: bool) -> list[Result]:
         """Run the script's nodes; the last result set, or every one when ``every``."""
         self.results, self.limit, self.every = [], limit, every
-        self.last = _last_result(nodes)
+        self.shown = _shown(nodes)
         batch = -1
         for node in nodes:
             if node.batch != batch:
@@ -374,6 +392,35 @@ class Runner:
             except _Jumped:
                 returned = True
         return self.results
+
+
+def _accumulated(item: exp.EQ) -> exp.Expression | None:
+    """For ``@s = @s + a [+ b ...]``, what each row adds (``a + b``); None for any other
+    assignment."""
+    name = item.this.name.lower()
+    terms: list[exp.Expression] = []
+    node = item.expression
+    while isinstance(node, exp.Add):
+        terms.append(node.expression)
+        node = node.this
+    if not terms or not (isinstance(node, exp.Parameter) and node.name.lower() == name):
+        return None
+    part = terms.pop()
+    while terms:
+        part = exp.Add(this=part, expression=terms.pop())
+    if any(p.name.lower() == name for p in part.find_all(exp.Parameter)):
+        return None
+    return part
+
+
+def _added(total: object, part: object) -> object:
+    """``total + part`` as T-SQL adds a row's part: text joined, numbers added, NULL
+    making NULL."""
+    if total is None or part is None:
+        return None
+    if isinstance(total, str) or isinstance(part, str):
+        return f"{total}{part}"
+    return total + part  # type: ignore[operator]
 
 
 def _session_table(key: str) -> exp.Table:

@@ -18,6 +18,8 @@ from sqlglot import exp
 from leo_synth.tsql import rewrites
 
 TEXT = exp.DataType.build("VARCHAR")
+PART = "leo_part"
+"""The column a DISTINCT FOR XML subquery's values are joined from."""
 
 
 def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
@@ -48,7 +50,8 @@ def _xml_path(select: exp.Select) -> bool:
 
 
 def _joined(select: exp.Select, dialect: str) -> exp.Select:
-    """The FOR XML PATH('') subquery as the STRING_AGG of its column, in its order."""
+    """The FOR XML PATH('') subquery as the STRING_AGG of its column, in its order (with
+    DISTINCT, of its distinct values, in their order)."""
     joined = select.copy()
     value = joined.selects[0]
     if isinstance(value, exp.Alias):
@@ -56,6 +59,13 @@ def _joined(select: exp.Select, dialect: str) -> exp.Select:
     order = joined.args.get("order")
     joined.set("for_", None)
     joined.set("order", None)
+    if joined.args.get("distinct"):  # (the rows made distinct first, then joined)
+        joined.set("expressions", [exp.alias_(value.copy(), PART)])
+        part = exp.column(PART)
+        aggregate = exp.GroupConcat(this=exp.Order(this=part, expressions=[
+            exp.Ordered(this=part.copy())]), separator=exp.Literal.string(""))
+        return exp.select(_string_agg(aggregate, dialect)).from_(
+            exp.Subquery(this=joined, alias=exp.TableAlias(this=exp.to_identifier(PART))))
     this = (exp.Order(this=value.copy(), expressions=[o.copy() for o in order.expressions])
             if order is not None else value.copy())
     aggregate = exp.GroupConcat(this=this, separator=exp.Literal.string(""))

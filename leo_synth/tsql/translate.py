@@ -91,6 +91,19 @@ def _temporary(identifier: exp.Expression) -> str | None:
     return None
 
 
+def _recursive(tree: exp.Expression) -> exp.Expression:
+    """A common table expression that reads itself (T-SQL writes no ``RECURSIVE``: a number
+    or calendar table, ``WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n ...)``) marked
+    recursive, as PostgreSQL and DuckDB need."""
+    for ctes in tree.find_all(exp.With):
+        for cte in ctes.expressions:
+            name = cte.alias.lower()
+            if any(t.name.lower() == name and not t.args.get("db")
+                   for t in cte.this.find_all(exp.Table)):
+                ctes.set("recursive", True)
+    return tree
+
+
 def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     """``SELECT ... INTO t FROM ...`` as ``CREATE TEMP TABLE t AS SELECT ...``; a CREATE TABLE
     made temporary."""
@@ -338,7 +351,7 @@ class Translator:
             # (an index on a #temp table speeds SQL Server up and changes no answer)
             return Translation("", False, skip=True)
         headings = _headings(tree)
-        tree = update_from(_with_into_as_create(tree.copy()), line)
+        tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
         tree = deletes.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)
