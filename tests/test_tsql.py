@@ -377,6 +377,19 @@ INSERT INTO #c VALUES ('11', '202'), ('', '203'), (NULL, '204'), (' 9 ', '205'),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_how_sql_server_stores_a_temp_table_changes_no_answer(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE TABLE #c (id INT, note NVARCHAR(MAX), pay MONEY) WITH (DATA_COMPRESSION = PAGE)
+INSERT INTO #c VALUES (2, 'b', 10.5), (1, 'a', 20.25)
+ALTER TABLE #c ALTER COLUMN id INT NOT NULL
+ALTER TABLE #c ADD CONSTRAINT pk_c PRIMARY KEY CLUSTERED (id)
+SELECT IDENTITY(INT, 1, 1) AS rid, id, note, pay INTO #d FROM #c
+SELECT MAX(rid), SUM(pay), MIN(note) FROM #d"""
+    assert _rows(db, text) == [(2, 30.75, "a")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_pivot_and_unpivot(backend: str, request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     setup = """CREATE TABLE #e (id INT, yr INT, pay INT, code VARCHAR(2))

@@ -139,9 +139,10 @@ def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
 
 def incomplete(tree: exp.Expression | None) -> bool:
     """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``,
-    ``UPDATE #t`` before ``SET``."""
+    ``UPDATE #t`` before ``SET``, ``ALTER TABLE #t`` before ``ALTER COLUMN``."""
     return ((isinstance(tree, exp.Insert) and tree.expression is None)
-            or (isinstance(tree, exp.Update) and not tree.expressions))
+            or (isinstance(tree, exp.Update) and not tree.expressions)
+            or (isinstance(tree, exp.Command) and tree.name.upper() == "ALTER"))
 
 
 COMPOUND = {TokenType.PLUS: exp.Add, TokenType.DASH: exp.Sub, TokenType.STAR: exp.Mul,
@@ -170,6 +171,17 @@ def _parse_compound(chunk: list[Token], text: str, operator: type[exp.Binary]
     return tree
 
 
+def _without_nullability(chunk: list[Token]) -> list[Token]:
+    """``ALTER TABLE t ALTER COLUMN c INT NOT NULL`` without its ``[NOT] NULL``, which
+    sqlglot does not parse with a type (the statement is skipped: ``translate``)."""
+    words = [t.text.upper() for t in chunk[:5]]
+    if words[:1] != ["ALTER"] or "COLUMN" not in [t.text.upper() for t in chunk]:
+        return chunk
+    if chunk and chunk[-1].text.upper() == "NULL":
+        return chunk[:-2] if len(chunk) > 1 and chunk[-2].text.upper() == "NOT" else chunk[:-1]
+    return chunk
+
+
 def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statement | None, int]:
     """The statement at the start of ``chunk`` (tokens of ``text``) and how many tokens it
     takes: the shortest prefix up to a cut that parses (None for a prefix that is empty)."""
@@ -179,7 +191,7 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         operator = _compound(chunk[:end])
         try:
             tree = (_parse_compound(chunk[:end], text, operator) if operator
-                    else _parse(chunk[:end], text))
+                    else _parse(_without_nullability(chunk[:end]), text))
         except ParseError as exc:
             error = exc
             continue

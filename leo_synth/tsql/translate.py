@@ -91,6 +91,14 @@ def _temporary(identifier: exp.Expression) -> str | None:
     return None
 
 
+def _storage_only(tree: exp.Expression) -> bool:
+    """``ALTER TABLE #t ALTER COLUMN c INT NOT NULL``, ``ADD CONSTRAINT pk PRIMARY KEY (c)``:
+    how SQL Server stores a #temp table, which changes no answer (skipped, as indexes are)."""
+    actions = tree.args.get("actions") if isinstance(tree, exp.Alter) else None
+    return bool(actions) and all(isinstance(a, exp.AlterColumn | exp.AddConstraint)
+                                 for a in actions)
+
+
 def _recursive(tree: exp.Expression) -> exp.Expression:
     """A common table expression that reads itself (T-SQL writes no ``RECURSIVE``: a number
     or calendar table, ``WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n ...)``) marked
@@ -359,6 +367,8 @@ class Translator:
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
+        if _storage_only(tree):
+            return Translation("", False, skip=True)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect)

@@ -206,6 +206,20 @@ def _is_texty(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and node.args["to"].this in TEXT_TYPES
 
 
+def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
+    """Types of T-SQL's own: ``VARCHAR(MAX)`` (no length), ``MONEY`` (DECIMAL(19, 4)),
+    ``BIT`` as a column's type on PostgreSQL and DuckDB (SMALLINT: 0 and 1)."""
+    if any(isinstance(p, exp.DataTypeParam) and p.name.upper() == "MAX"
+           for p in node.expressions):
+        node.set("expressions", [])
+    if node.is_type(exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY):
+        return exp.DataType.build("DECIMAL(19, 4)")
+    if node.is_type(exp.DataType.Type.BIT) and dialect in ("duckdb", "postgres") and (
+            isinstance(node.parent, exp.ColumnDef)):
+        return exp.DataType.build("SMALLINT")
+    return node
+
+
 def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     """One node as the dialect needs it (``node`` itself when nothing changes)."""
     if dialect in ("postgres", "duckdb") and isinstance(
@@ -223,6 +237,11 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             return exp.Anonymous(this=RENAMED[name], expressions=node.expressions)
         if name == "ISNUMERIC":
             return _is_numeric(node, dialect)
+        if name == "IDENTITY" and node.expressions:  # SELECT IDENTITY(INT, 1, 1) AS n INTO #t
+            seed, step = ([*node.expressions[1:3]] + [exp.Literal.number(1)] * 2)[:2]
+            number = exp.Window(this=exp.RowNumber())
+            return exp.Add(this=exp.Mul(this=exp.Sub(this=number, expression=exp.Literal.number(
+                1)), expression=step.copy()), expression=seed.copy())
         if name == "QUOTENAME" and len(node.expressions) == 1:  # [name], ] doubled
             escaped = exp.Replace(this=_as(node.expressions[0], "TEXT"),
                                   expression=exp.Literal.string("]"),
@@ -241,9 +260,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"
                              for i, v in enumerate(values, start=1))
             return sqlglot.parse_one(f"CASE {_sql(index, dialect)} {cases} END", read=dialect)
+    if isinstance(node, exp.DataType):
+        return _data_type(node, dialect)
     if isinstance(node, exp.Collate):
         return node.this
-    if isinstance(node, exp.DataType) and node.is_type(exp.DataType.Type.BIT) and (
-            dialect in ("duckdb", "postgres")) and isinstance(node.parent, exp.ColumnDef):
-        return exp.DataType.build("SMALLINT")
     return node
