@@ -390,6 +390,23 @@ SELECT MAX(rid), SUM(pay), MIN(note) FROM #d"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_information_schema_shows_the_srs_views(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    columns = _rows(db, """SELECT COLUMN_NAME, DATA_TYPE, IS_NULLABLE
+FROM [NPD_i2].INFORMATION_SCHEMA.COLUMNS
+WHERE TABLE_NAME = 'spring_census_2011' ORDER BY ORDINAL_POSITION""")
+    assert columns[0] == ("Gender_spr11", "varchar", "YES")
+    assert len(columns) > 40 and ("RecordStatus_spr11", "int", "YES") in columns
+    assert _rows(db, """SELECT TABLE_CATALOG, TABLE_TYPE, COUNT(*) FROM INFORMATION_SCHEMA.TABLES
+WHERE TABLE_NAME IN ('leo_earnings', 'spring_census_2011', 'nosuch')
+GROUP BY TABLE_CATALOG, TABLE_TYPE ORDER BY 1""") == [("LEO_i2", "VIEW", 1), ("NPD_i2", "VIEW", 1)]
+    # a database's INFORMATION_SCHEMA holds its own views only
+    assert _rows(db, "SELECT COUNT(*) FROM [LEO_i2].INFORMATION_SCHEMA.VIEWS "
+                     "WHERE TABLE_NAME = 'spring_census_2011'") == [(0,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_pivot_and_unpivot(backend: str, request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     setup = """CREATE TABLE #e (id INT, yr INT, pay INT, code VARCHAR(2))

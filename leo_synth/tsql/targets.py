@@ -77,6 +77,35 @@ class Target:
                 said = sqlite_functions.conversion_failure
             raise ScriptError(line, f"{self.dialect} said: {said}") from exc
 
+    def load_rows(self, table: str, columns: list[tuple[str, bool]], rows: list[tuple]
+                  ) -> None:
+        """Make the temporary ``table`` (columns: name and whether it holds integers) and fill
+        it with ``rows`` by the target's bulk path (a DuckDB statement of 18,000 literal rows
+        took 3 s to parse)."""
+        types = ", ".join(f"{name} {'INTEGER' if integer else 'VARCHAR'}"
+                          for name, integer in columns)
+        self.connection.execute(f"CREATE TEMP TABLE {table} ({types})")
+        if not rows:
+            return
+        if self.dialect == "duckdb":
+            import pyarrow as pa
+
+            data = pa.table({name: pa.array([row[i] for row in rows],
+                                            pa.int64() if integer else pa.string())
+                             for i, (name, integer) in enumerate(columns)})
+            self.connection.register("leo_loaded_rows", data)
+            try:
+                self.connection.execute(f"INSERT INTO {table} SELECT * FROM leo_loaded_rows")
+            finally:
+                self.connection.unregister("leo_loaded_rows")
+        elif self.dialect == "postgres":
+            with self.connection.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            self.connection.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
     def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
         """The physical column names of a relation or temporary table, each with its kind:
         ``integer`` (SQL Server's ``AVG`` of integers is an integer), ``text`` (compared with

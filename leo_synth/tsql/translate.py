@@ -23,6 +23,7 @@ from sqlglot import exp
 
 from leo_synth.tsql import (
     deletes,
+    information_schema,
     integer_average,
     names,
     percentiles,
@@ -209,6 +210,21 @@ class Translator:
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
 
+    def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
+        """The session table holding ``[database].INFORMATION_SCHEMA.<view>``, made the first
+        time the view is read."""
+        view = table.name.lower()
+        database = names.check_database(table.catalog, line) if table.catalog else None
+        key = f"leo_information_schema_{database or 'all'}_{view}"
+        if key not in self.session:
+            found = information_schema.rows(
+                view, list(self.target.relations), database,
+                lambda name: {c.lower() for c, _ in self.target.columns(
+                    self.target.relations[name])})
+            self.target.load_rows(key, information_schema.columns(view), found)
+            self.session[key] = (key,)
+        return self.session[key]
+
     def _exists(self, name: str, line: int) -> bool:
         """Whether ``OBJECT_ID(name)`` finds a table: a session table (``tempdb..#t``), or a
         relation of the extract named as in the SRS."""
@@ -277,6 +293,11 @@ class Translator:
                 continue  # a table function or subquery source
             key = _temporary(table.this) or table.name.lower()
             if key in ctes and not table.db:
+                continue
+            if table.db.lower() == "information_schema" and (
+                    table.name.lower() in information_schema.VIEWS):
+                self._place(table, self._information_view(table, line))
+                resolved.add(id(table))
                 continue
             if key in self.session:
                 parts = self.session[key]
