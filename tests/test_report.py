@@ -144,6 +144,12 @@ def test_estimates_and_standard_errors() -> None:
     # order-statistic interval of a uniform sample: about 1.96 * sqrt(n) / 2 ranks each side
     assert med.se == pytest.approx(math.sqrt(1001) / 2, rel=0.1)
     assert stats.median([]).value is None
+    # too few values for the interval: the asymptotic SE, not none (no noise at all)
+    few = stats.median([30000.0, 34000.0, 38000.0, 42000.0, 60000.0])
+    sd = math.sqrt(sum((v - 40800) ** 2 for v in (30000, 34000, 38000, 42000, 60000)) / 4)
+    assert few.value == 38000 and few.se == pytest.approx(
+        math.sqrt(math.pi / 2) * sd / math.sqrt(5))
+    assert stats.median([5.0]).se is None
     d = stats.difference(stats.Estimate(0.5, 0.03, 10), stats.Estimate(0.2, 0.04, 20))
     assert d.value == pytest.approx(0.3) and d.se == pytest.approx(0.05) and d.n == 30
     g = stats.ratio(stats.Estimate(137.0, 0.0, 5), stats.Estimate(100.0, 0.0, 5))
