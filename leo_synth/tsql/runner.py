@@ -2,30 +2,26 @@
 
 Everything is read and checked before anything runs: constructs that cannot be translated
 (``unsupported``) and statements that do not parse stop the script with one line naming their
-line. Then each statement is translated and run; ``DECLARE``/``SET`` variables live until the
-next ``GO`` (as in SQL Server) and hold values computed by the target, substituted into later
-statements as literals. A backend error stops the script with the statement's line.
+line. Then the script's nodes (``blocks``) are walked: IF and WHILE conditions are computed by
+the target, each statement is translated and run, and dynamic SQL (``EXEC``) is read and run
+in a scope of its own. ``DECLARE``/``SET`` variables live until the next ``GO`` (as in SQL
+Server) and hold values computed by the target, substituted into later statements as literals
+(``variables``). A backend error stops the script with the statement's line.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import decimal
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlglot import exp
 
-from leo_synth.tsql import blocks, names, script
+from leo_synth.tsql import blocks, names, script, variables
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import ResultSet, Target
 from leo_synth.tsql.translate import Translation, Translator
 
-DATE_TYPES = {exp.DataType.Type.DATE}
-TIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
-              exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
-INTEGER_TYPES = exp.DataType.INTEGER_TYPES
 MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
 turns false would otherwise run for ever)."""
@@ -41,14 +37,6 @@ class Result:
     columns: list[str]
     rows: list[tuple]
     more: bool
-
-
-def assignments(tree: exp.Expression) -> list[exp.EQ]:
-    """The ``@x = value`` items of a ``SELECT @x = ..., @y = ... [FROM ...]`` (empty for any
-    other statement)."""
-    if not isinstance(tree, exp.Select):
-        return []
-    return [s for s in tree.selects if isinstance(s, exp.EQ) and isinstance(s.this, exp.Parameter)]
 
 
 def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bool) -> None:
@@ -68,7 +56,7 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
             if isinstance(tree, exp.Command) and tree.name.upper() != "PRINT":
                 words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
                 raise ScriptError(node.line, f"cannot translate {words[:40]!r}")
-            assigned = assignments(tree)
+            assigned = variables.assignments(tree)
             if assigned and len(assigned) != len(tree.selects):
                 raise ScriptError(node.line, "a SELECT that assigns variables cannot also "
                                   "return columns (as in SQL Server)")
@@ -101,28 +89,7 @@ def _gives_result(node: blocks.Node) -> bool:
 def _gives_rows(node: blocks.Node) -> bool:
     """A query that returns rows (not ``SELECT ... INTO``, not ``SELECT @x = ...``)."""
     return (isinstance(node, script.Statement) and isinstance(node.tree, exp.Query)
-            and not node.tree.args.get("into") and not assignments(node.tree))
-
-
-def _literal(value: object, kind: exp.DataType | None) -> exp.Expression:
-    """A value computed by the target as a literal of the variable's declared type."""
-    if value is None:
-        return exp.Null()
-    if kind is not None and kind.this in DATE_TYPES | TIME_TYPES:
-        text = value.isoformat() if isinstance(value, dt.date) else str(value)
-        if kind.this in DATE_TYPES:
-            return exp.cast(exp.Literal.string(text[:10]), exp.DataType.build("DATE"))
-        return exp.Literal.string(text.replace("T", " "))
-    if kind is not None and kind.this in INTEGER_TYPES:
-        return exp.Literal.number(int(value))
-    if isinstance(value, bool):
-        return exp.Literal.number(int(value))
-    if isinstance(value, int | float | decimal.Decimal) and (
-            kind is None or kind.is_type(*exp.DataType.NUMERIC_TYPES)):
-        return exp.Literal.number(value)
-    if isinstance(value, dt.date):
-        return exp.Literal.string(value.isoformat())
-    return exp.Literal.string(str(value))
+            and not node.tree.args.get("into") and not variables.assignments(node.tree))
 
 
 class _Jumped(Exception):
@@ -177,7 +144,7 @@ class Runner:
 
     def _assign(self, name: str, expression: exp.Expression | None, line: int) -> None:
         value = None if expression is None else self._value(expression, line)
-        self.variables[name] = _literal(value, self.kinds.get(name))
+        self.variables[name] = variables.literal(value, self.kinds.get(name))
 
     def _declare(self, tree: exp.Declare, line: int) -> None:
         for item in tree.expressions:
@@ -200,11 +167,11 @@ class Runner:
         """``SELECT @x = a, @y = b FROM ...``: the values of the last row (none: unchanged).
         ``SELECT @s = @s + ',' + x FROM ...`` adds each row's part in turn, as SQL Server
         does (the idiom that joins a column's values into a list)."""
-        items = assignments(tree)
+        items = variables.assignments(tree)
         for item in items:
             if item.this.name.lower() not in self.variables:
                 raise ScriptError(line, f"@{item.this.name} is not declared in this batch")
-        parts = [_accumulated(item) for item in items]
+        parts = [variables.accumulated(item) for item in items]
         query = tree.copy()
         query.set("expressions", [exp.alias_((part or item.expression).copy(), f"v{i}")
                                   for i, (item, part) in enumerate(zip(items, parts,
@@ -218,8 +185,8 @@ class Runner:
             if part is not None:
                 value = self._value(self.variables[name], line)
                 for row in result.rows:
-                    value = _added(value, row[i])
-            self.variables[name] = _literal(value, self.kinds.get(name))
+                    value = variables.added(value, row[i])
+            self.variables[name] = variables.literal(value, self.kinds.get(name))
 
     def _drop(self, table: exp.Table, line: int) -> None:
         self.statement(script.Statement(0, line, exp.Drop(tables=[table], kind="TABLE",
@@ -251,7 +218,7 @@ class Runner:
     def statement(self, statement: script.Statement, limit: int | None) -> Result | None:
         """Run one statement; its result set when it is a query."""
         tree, line = statement.tree, statement.line
-        if assignments(tree):
+        if variables.assignments(tree):
             self._select_assign(tree, line)
         elif isinstance(tree, exp.Declare):
             self._declare(tree, line)
@@ -331,7 +298,7 @@ class Runner:
                     for p in (item.this if isinstance(item.this, list) else [item.this])]
         positional = [value for name, value in node.arguments if name is None]
         named = {name: value for name, value in node.arguments if name is not None}
-        variables: dict[str, exp.Expression] = {}
+        values: dict[str, exp.Expression] = {}
         kinds: dict[str, exp.DataType | None] = {}
         for i, (name, kind) in enumerate(declared):
             value = named.get(name, positional[i] if i < len(positional) else None)
@@ -339,8 +306,8 @@ class Runner:
                 raise ScriptError(node.line, f"sp_executesql expects @{name}, which was not "
                                   f"supplied")
             kinds[name] = kind
-            variables[name] = _literal(self._value(value, node.line), kind)
-        return variables, kinds
+            values[name] = variables.literal(self._value(value, node.line), kind)
+        return values, kinds
 
     def execute(self, node: blocks.Node) -> None:
         """Run one node of the script."""
@@ -392,35 +359,6 @@ class Runner:
             except _Jumped:
                 returned = True
         return self.results
-
-
-def _accumulated(item: exp.EQ) -> exp.Expression | None:
-    """For ``@s = @s + a [+ b ...]``, what each row adds (``a + b``); None for any other
-    assignment."""
-    name = item.this.name.lower()
-    terms: list[exp.Expression] = []
-    node = item.expression
-    while isinstance(node, exp.Add):
-        terms.append(node.expression)
-        node = node.this
-    if not terms or not (isinstance(node, exp.Parameter) and node.name.lower() == name):
-        return None
-    part = terms.pop()
-    while terms:
-        part = exp.Add(this=part, expression=terms.pop())
-    if any(p.name.lower() == name for p in part.find_all(exp.Parameter)):
-        return None
-    return part
-
-
-def _added(total: object, part: object) -> object:
-    """``total + part`` as T-SQL adds a row's part: text joined, numbers added, NULL
-    making NULL."""
-    if total is None or part is None:
-        return None
-    if isinstance(total, str) or isinstance(part, str):
-        return f"{total}{part}"
-    return total + part  # type: ignore[operator]
 
 
 def _session_table(key: str) -> exp.Table:

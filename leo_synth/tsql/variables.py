@@ -1,0 +1,77 @@
+"""T-SQL variables: the literals the runner holds for them, and ``SELECT @x = ...``.
+
+A variable's value is computed by the target and kept as a literal of its declared type,
+substituted into later statements. ``SELECT @x = a FROM ...`` takes the last row's value;
+``SELECT @s = @s + ',' + x FROM ...`` adds each row's part in turn, as SQL Server does (the
+idiom that joins a column's values into a list, before ``STRING_AGG``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from sqlglot import exp
+
+DATE_TYPES = {exp.DataType.Type.DATE}
+TIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
+              exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
+INTEGER_TYPES = exp.DataType.INTEGER_TYPES
+
+
+def assignments(tree: exp.Expression) -> list[exp.EQ]:
+    """The ``@x = value`` items of a ``SELECT @x = ..., @y = ... [FROM ...]`` (empty for any
+    other statement)."""
+    if not isinstance(tree, exp.Select):
+        return []
+    return [s for s in tree.selects if isinstance(s, exp.EQ) and isinstance(s.this, exp.Parameter)]
+
+
+def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
+    """A value computed by the target as a literal of the variable's declared type."""
+    if value is None:
+        return exp.Null()
+    if kind is not None and kind.this in DATE_TYPES | TIME_TYPES:
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        if kind.this in DATE_TYPES:
+            return exp.cast(exp.Literal.string(text[:10]), exp.DataType.build("DATE"))
+        return exp.Literal.string(text.replace("T", " "))
+    if kind is not None and kind.this in INTEGER_TYPES:
+        return exp.Literal.number(int(value))
+    if isinstance(value, bool):
+        return exp.Literal.number(int(value))
+    if isinstance(value, int | float | decimal.Decimal) and (
+            kind is None or kind.is_type(*exp.DataType.NUMERIC_TYPES)):
+        return exp.Literal.number(value)
+    if isinstance(value, dt.date):
+        return exp.Literal.string(value.isoformat())
+    return exp.Literal.string(str(value))
+
+
+def accumulated(item: exp.EQ) -> exp.Expression | None:
+    """For ``@s = @s + a [+ b ...]``, what each row adds (``a + b``); None for any other
+    assignment."""
+    name = item.this.name.lower()
+    terms: list[exp.Expression] = []
+    node = item.expression
+    while isinstance(node, exp.Add):
+        terms.append(node.expression)
+        node = node.this
+    if not terms or not (isinstance(node, exp.Parameter) and node.name.lower() == name):
+        return None
+    part = terms.pop()
+    while terms:
+        part = exp.Add(this=part, expression=terms.pop())
+    if any(p.name.lower() == name for p in part.find_all(exp.Parameter)):
+        return None
+    return part
+
+
+def added(total: object, part: object) -> object:
+    """``total + part`` as T-SQL adds a row's part: text joined, numbers added, NULL
+    making NULL."""
+    if total is None or part is None:
+        return None
+    if isinstance(total, str) or isinstance(part, str):
+        return f"{total}{part}"
+    return total + part  # type: ignore[operator]
