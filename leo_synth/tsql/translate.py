@@ -131,11 +131,11 @@ def _named_values(values: exp.Values) -> None:
     alias = values.args.get("alias")
     if alias is None or not alias.columns:
         return
-    names = [c.name for c in alias.columns]
     plain = values.copy()
     plain.set("alias", None)
-    select = exp.select(*[exp.alias_(exp.column(f"column{i}"), name, quoted=True)
-                          for i, name in enumerate(names, start=1)]).from_(exp.Subquery(this=plain))
+    select = exp.select(*[exp.alias_(exp.column(f"column{i}"), column.name, quoted=True)
+                          for i, column in enumerate(alias.columns, start=1)]
+                        ).from_(exp.Subquery(this=plain))
     values.replace(exp.Subquery(this=select, alias=exp.TableAlias(this=alias.this.copy())))
 
 
