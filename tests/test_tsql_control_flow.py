@@ -10,6 +10,7 @@ from test_tsql import BACKENDS, _db, _rows
 from leo_synth.tsql import blocks, runner
 from leo_synth.tsql.command import run_text
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.targets import open_target
 
 # --- reading ----------------------------------------------------------------------------------
 
@@ -187,8 +188,6 @@ def test_print_shows_its_expression(small_sqlite) -> None:
     shown: list[str] = []
     nodes = runner.check("DECLARE @n INT = 4\nPRINT 'rows: ' + CAST(@n AS VARCHAR(3))\n"
                          "DECLARE @a INT = 1, @b INT\nPRINT ISNULL(CAST(@b AS VARCHAR(3)), 'null')")
-    from leo_synth.tsql.targets import open_target
-
     target = open_target(str(small_sqlite[0]))
     try:
         runner.Runner(target, shown.append).run(nodes, None, False)
@@ -211,6 +210,7 @@ def test_a_loop_that_never_ends_is_stopped(small_sqlite, monkeypatch) -> None:
     ("EXEC sp_executesql N'SELECT @a', N'@a INT'", "line 1: sp_executesql expects @a"),
     ("EXEC sp_executesql N'SELECT 1', N'@a INT', @a = 1 OUTPUT", "line 1: OUTPUT parameters"),
     ("IF 1 = 1", "line 1: IF needs a statement after its condition"),
+    ("EXEC sp_executesql", "line 1: sp_executesql needs the text to run first"),
     ("ELSE SELECT 1", "line 1: ELSE without IF"),
 ])
 def test_control_flow_errors_name_their_line(text: str, message: str, small_sqlite) -> None:

@@ -67,9 +67,9 @@ MEDIAN_SE_FACTOR = math.sqrt(math.pi / 2)
 
 def median(values: Sequence[float] | np.ndarray) -> Estimate:
     """The median with an SE from the order-statistic 95% interval (width / 3.92). Fewer than
-    about ten values have no such interval: their SE is then the median's asymptotic one,
-    1.2533 sd / sqrt(n) (without an SE, a median of five doctorates was judged as if it had
-    no sampling noise at all)."""
+    eight values have no such interval (it runs past the first or last value): their SE is
+    then the median's asymptotic one, 1.2533 sd / sqrt(n) (without an SE, a median of a
+    handful of doctorates was judged as if it had no sampling noise at all)."""
     x = np.sort(np.asarray(values, dtype=float))
     n = len(x)
     if n == 0:

@@ -28,39 +28,44 @@ EXECUTE_SQL = "sp_executesql"
 
 
 @dataclass(frozen=True)
-class If:
+class _Placed:
+    """Where a node stands: its batch (0-based) and first line (1-based), as a
+    :class:`script.Statement`'s."""
+
     batch: int
     line: int
+
+
+@dataclass(frozen=True)
+class If(_Placed):
+    """``IF condition then [ELSE otherwise]``."""
+
     condition: exp.Expression
     then: tuple[Node, ...]
     otherwise: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
-class While:
-    batch: int
-    line: int
+class While(_Placed):
+    """``WHILE condition body``."""
+
     condition: exp.Expression
     body: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
-class Jump:
+class Jump(_Placed):
     """``BREAK``, ``CONTINUE`` or ``RETURN`` (``word``)."""
 
-    batch: int
-    line: int
     word: str
 
 
 @dataclass(frozen=True)
-class Exec:
+class Exec(_Placed):
     """Dynamic SQL: the expression giving its text; for ``sp_executesql`` the parameters'
     declarations (``N'@y INT, @s VARCHAR(9)'``) and values (by name, or None: by position);
     ``into`` the ``INSERT INTO #t [(columns)]`` its result sets go to."""
 
-    batch: int
-    line: int
     sql: exp.Expression
     definitions: exp.Expression | None = None
     arguments: tuple[tuple[str | None, exp.Expression], ...] = ()
@@ -274,6 +279,8 @@ class _Reader:
 
     def _arguments(self, start: int, stop: int) -> list[tuple[str | None, exp.Expression]]:
         """Comma-separated arguments, each ``value`` or ``@name = value``."""
+        if stop <= start:
+            return []
         found: list[tuple[str | None, exp.Expression]] = []
         first, depth = start, 0
         for j in range(start, stop + 1):
@@ -291,4 +298,4 @@ class _Reader:
             else:
                 found.append((None, self._expression(first, j, "an argument")))
             first = j + 1
-        return found if stop > start else []
+        return found

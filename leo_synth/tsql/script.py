@@ -174,10 +174,10 @@ def _parse_compound(chunk: list[Token], text: str, operator: type[exp.Binary]
 def _without_nullability(chunk: list[Token]) -> list[Token]:
     """``ALTER TABLE t ALTER COLUMN c INT NOT NULL`` without its ``[NOT] NULL``, which
     sqlglot does not parse with a type (the statement is skipped: ``translate``)."""
-    words = [t.text.upper() for t in chunk[:5]]
-    if words[:1] != ["ALTER"] or "COLUMN" not in [t.text.upper() for t in chunk]:
+    if not chunk or chunk[0].text.upper() != "ALTER" or not any(
+            t.text.upper() == "COLUMN" for t in chunk):
         return chunk
-    if chunk and chunk[-1].text.upper() == "NULL":
+    if chunk[-1].text.upper() == "NULL":
         return chunk[:-2] if len(chunk) > 1 and chunk[-2].text.upper() == "NOT" else chunk[:-1]
     return chunk
 
