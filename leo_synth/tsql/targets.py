@@ -25,7 +25,9 @@ POSTGRES_INTEGERS = {20, 21, 23}
 """PostgreSQL's type numbers of bigint, smallint and integer."""
 POSTGRES_TEXTS = {25, 1042, 1043}
 """PostgreSQL's type numbers of text, char and varchar."""
-INTEGER, TEXT, OTHER = "integer", "text", "other"
+POSTGRES_DATES = {1082, 1114, 1184}
+"""PostgreSQL's type numbers of date, timestamp and timestamptz."""
+INTEGER, TEXT, DATE, OTHER = "integer", "text", "date", "other"
 """The kinds of column :meth:`Target.columns` tells apart."""
 DUCKDB_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
                    "USMALLINT", "UINTEGER", "UBIGINT"}
@@ -109,7 +111,8 @@ class Target:
     def columns(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
         """The physical column names of a relation or temporary table, each with its kind:
         ``integer`` (SQL Server's ``AVG`` of integers is an integer), ``text`` (compared with
-        a number as a number) or ``other``."""
+        a number as a number), ``date`` (of dates or times: compared with text as a date) or
+        ``other``."""
         cursor = self.connection.execute(
             f"SELECT * FROM {'.'.join(quote(p) for p in parts)} WHERE 1 = 0")
         description = cursor.description or []
@@ -118,9 +121,9 @@ class Target:
             return self._sqlite_columns(parts, [d[0] for d in description])
         if self.dialect == "postgres":
             return [(d[0], INTEGER if d[1] in POSTGRES_INTEGERS else
-                     TEXT if d[1] in POSTGRES_TEXTS else OTHER) for d in description]
-        return [(d[0], INTEGER if str(d[1]).upper() in DUCKDB_INTEGERS else
-                 TEXT if str(d[1]).upper() == "VARCHAR" else OTHER) for d in description]
+                     TEXT if d[1] in POSTGRES_TEXTS else
+                     DATE if d[1] in POSTGRES_DATES else OTHER) for d in description]
+        return [(d[0], _duckdb_kind(str(d[1]).upper())) for d in description]
 
     def _sqlite_columns(self, parts: tuple[str, ...], names: list[str]
                         ) -> list[tuple[str, str]]:
@@ -147,11 +150,22 @@ class Target:
 
 
 def _sqlite_kind(declared: str) -> str:
-    """A column's kind by its declared type, as SQLite reads one (its affinity rules)."""
+    """A column's kind by its declared type, as SQLite reads one (its affinity rules; a
+    ``DATE`` column holds ISO text)."""
     upper = declared.upper()
     if "INT" in upper:
         return INTEGER
-    return TEXT if any(word in upper for word in ("CHAR", "CLOB", "TEXT")) else OTHER
+    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
+        return TEXT
+    return DATE if "DATE" in upper or "TIME" in upper else OTHER
+
+
+def _duckdb_kind(declared: str) -> str:
+    if declared in DUCKDB_INTEGERS:
+        return INTEGER
+    if declared == "VARCHAR":
+        return TEXT
+    return DATE if declared == "DATE" or declared.startswith("TIMESTAMP") else OTHER
 
 
 def quote(name: str) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from leo_synth.tsql import (
+    date_literals,
     deletes,
     information_schema,
     integer_average,
@@ -33,7 +34,7 @@ from leo_synth.tsql import (
     text_numbers,
 )
 from leo_synth.tsql.errors import ScriptError
-from leo_synth.tsql.targets import INTEGER, TEXT, Target
+from leo_synth.tsql.targets import DATE, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -185,6 +186,11 @@ class Translator:
         """Column names (lower case) and whether they hold integers wherever met."""
         self.texts: dict[str, bool] = {}
         """Column names (lower case) and whether they hold text wherever met."""
+        self.undated: set[str] = set()
+        """Column names (lower case) met holding neither dates nor untyped values."""
+        self.dates: set[str] = set()
+        """Column names (lower case) that hold dates wherever met (SQLite declares no type
+        for a column that ``SELECT ... INTO`` copies: those do not count against)."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
@@ -201,6 +207,11 @@ class Translator:
             # a name is read as integers (text) only if every table met so far holds it so
             self.integers[name] = self.integers.get(name, True) and kind == INTEGER
             self.texts[name] = self.texts.get(name, True) and kind == TEXT
+            if kind == DATE and name not in self.undated:
+                self.dates.add(name)
+            elif kind != OTHER:
+                self.undated.add(name)
+                self.dates.discard(name)
 
     def created(self, parts: tuple[str, ...]) -> None:
         self.session[parts[-1].lower()] = parts
@@ -393,6 +404,7 @@ class Translator:
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect)
+        tree = date_literals.for_target(tree, self.dates)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(tree, self.target.dialect)
         tree = _within_target(tree, self.target.dialect, line)

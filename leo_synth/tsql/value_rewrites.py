@@ -26,8 +26,6 @@ tests/test_tsql.py):
 
 from __future__ import annotations
 
-import re
-
 import sqlglot
 from sqlglot import exp
 
@@ -35,7 +33,6 @@ from leo_synth.tsql import like_patterns, sqlite_functions
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
-BASIC_DATE = re.compile(r"[0-9]{8}")
 DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
                   exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP)
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
@@ -95,11 +92,6 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
     if parts is None:
         return node
     value, to = parts
-    if (to.is_type(exp.DataType.Type.DATE, *DATETIME_TYPES) and isinstance(value, exp.Literal)
-            and value.is_string and BASIC_DATE.fullmatch(value.name)
-            and not node.args.get("style")):
-        text = value.name  # ('20110131': ISO's basic form, which SQL Server reads as a date)
-        value.replace(exp.Literal.string(f"{text[:4]}-{text[4:6]}-{text[6:]}"))
     if _safe(node) and dialect in ("sqlite", "postgres"):
         return _try_cast(value, to, dialect) or node
     if to.is_type(exp.DataType.Type.BIT):

@@ -1,0 +1,93 @@
+"""Text that SQL Server reads as a date, written in the form every target reads.
+
+SQL Server converts a string to a date wherever a date is expected: a function of dates
+(``DATEDIFF(day, '20150101', d)``, ``YEAR('20150101')``), a cast, or a comparison with a date
+column (``WHERE d BETWEEN '20150101' AND '20151231'``). Its unseparated ISO form
+``'YYYYMMDD'`` is the one its documentation recommends, since no language setting changes how
+it is read, and scripts use it. SQLite read it as no date at all (``DATEDIFF`` gave NULL) and
+compared it with the ISO text it stores dates as (``'2015-03-14' < '20150101'``: every row
+matched nothing), DuckDB refused it. So such a literal is rewritten as ISO ``YYYY-MM-DD``;
+compared with a date column, a literal with a time (``'2012-02-29 00:00:00'``) is cut to its
+date, as SQL Server converts it to the column's type (SQLite compared the longer text as
+greater). Forms whose reading depends on SQL Server's language (``'01/02/2015'``) are left
+alone: the script should say which it means, with ``CONVERT(DATE, ..., 103)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlglot import exp
+
+from leo_synth.tsql import value_rewrites
+
+DATE_TEXT = re.compile(
+    r"\s*(?P<y>[0-9]{4})(?P<sep>[-/.]?)(?P<m>[0-9]{2})(?P=sep)(?P<d>[0-9]{2})"
+    r"(?:[ T](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
+"""``YYYYMMDD``, ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, with or without a time:
+the forms SQL Server reads as year, month, day whatever its language."""
+DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime, exp.Extract,
+                  exp.LastDay, exp.TimeToStr, exp.TsOrDsAdd, exp.DateTrunc)
+"""sqlglot's nodes for T-SQL's functions of a date, whose date argument is ``this`` or
+``expression`` (``DATEADD``, ``DATEDIFF``, ``YEAR``/``MONTH``/``DAY``, ``DATEPART``,
+``EOMONTH``, ``DATENAME``, ``FORMAT``)."""
+DATE_TYPES = (exp.DataType.Type.DATE, *value_rewrites.DATETIME_TYPES)
+COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+
+
+def iso(text: str, date_only: bool) -> str | None:
+    """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
+    whatever its language, else None (also for a day that does not exist)."""
+    found = DATE_TEXT.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return None
+    date = f"{found['y']}-{found['m']}-{found['d']}"
+    return date if date_only or not found["time"] else f"{date} {found['time']}"
+
+
+def _rewrite(literal: exp.Expression, date_only: bool) -> None:
+    if isinstance(literal, exp.Literal) and literal.is_string:
+        text = iso(literal.name, date_only)
+        if text is not None and text != literal.name:
+            literal.replace(exp.Literal.string(text))
+
+
+def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
+    return isinstance(node, exp.Column) and node.name.lower() in dates
+
+
+def _is_date_cast(node: exp.Expression) -> bool:
+    to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else None
+    if isinstance(node, exp.Convert) and not node.args.get("style"):
+        to = node.this
+    return isinstance(to, exp.DataType) and to.is_type(*DATE_TYPES)
+
+
+def for_target(tree: exp.Expression, dates: set[str]) -> exp.Expression:
+    """The tree with each string literal read as a date in ISO form; ``dates``: the column
+    names (lower case) that hold dates wherever the script met them."""
+    for node in list(tree.find_all(exp.Literal)):
+        parent = node.parent
+        if node.arg_key in ("this", "expression") and (
+                isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
+            _rewrite(node, False)
+    for comparison in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
+        if isinstance(comparison, exp.In):
+            if _is_date_column(comparison.this, dates):
+                for value in comparison.expressions:
+                    _rewrite(value, True)
+        elif isinstance(comparison, exp.Between):
+            if _is_date_column(comparison.this, dates):
+                _rewrite(comparison.args["low"], True)
+                _rewrite(comparison.args["high"], True)
+        elif _is_date_column(comparison.this, dates):
+            _rewrite(comparison.expression, True)
+        elif _is_date_column(comparison.expression, dates):
+            _rewrite(comparison.this, True)
+    return tree

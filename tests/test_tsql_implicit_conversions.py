@@ -1,0 +1,57 @@
+"""`leo-synth sql`: the conversions SQL Server makes when a script compares values of
+different kinds (text read as a date), on every backend."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql.date_literals import iso
+
+CENSUS = "[NPD_i2].[2002237].[spring_census_2011]"
+
+
+def test_the_date_forms_sql_server_reads_whatever_its_language() -> None:
+    assert iso("20150131", True) == "2015-01-31"
+    assert iso("2015/01/31", False) == "2015-01-31"
+    assert iso("20150131 10:30", False) == "2015-01-31 10:30"
+    assert iso("2015-01-31T10:30:00.5", True) == "2015-01-31"
+    assert iso("20150230", True) is None  # no such day: SQL Server fails, so left alone
+    assert iso("01/31/2015", True) is None  # read by the language's DATEFORMAT
+    assert iso("2015-0131", True) is None
+    assert iso("201501311", True) is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unseparated_dates_compare_with_date_columns(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # SQLite compared '20080901' with the ISO text it holds ('2008-09-01' < '20080901' for
+    # every day of 2008) and DuckDB refused it
+    db = _db(request, backend)
+    [(total, before_iso, between_iso, listed_iso)] = _rows(db, f"""SELECT COUNT(EntryDate_spr11),
+    SUM(CASE WHEN EntryDate_spr11 < '2008-09-01' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN EntryDate_spr11 BETWEEN '2008-01-01' AND '2008-12-31' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN EntryDate_spr11 IN ('2008-09-01', '2009-09-01') THEN 1 ELSE 0 END)
+FROM {CENSUS}""")
+    assert 0 < before_iso < total and 0 < between_iso < total and 0 < listed_iso < total
+    text = f"""SELECT * INTO #c FROM {CENSUS}
+SELECT SUM(CASE WHEN EntryDate_spr11 < '20080901' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN EntryDate_spr11 BETWEEN '20080101' AND '20081231 23:59' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN '20080901' > EntryDate_spr11 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN EntryDate_spr11 IN ('20080901', '2009/09/01') THEN 1 ELSE 0 END),
+    SUM(CASE WHEN EntryDate_spr11 >= '2008-09-01 00:00:00' THEN 1 ELSE 0 END)
+FROM #c"""
+    assert _rows(db, text) == [(before_iso, between_iso, before_iso, listed_iso,
+                                total - before_iso)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unseparated_dates_in_date_functions(backend: str,
+                                             request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    [row] = _rows(db, "SELECT DATEDIFF(day, '20150101', '20150301'), YEAR('20150101'), "
+                      "DATEPART(month, '20150401'), CAST(DATEADD(day, 1, '20150228') AS DATE), "
+                      "CAST(EOMONTH('20160210') AS DATE), DATEDIFF(hour, '20150101 06:00', "
+                      "'2015-01-02')")
+    assert row == (59, 2015, 4, "2015-03-01", "2016-02-29", 18)
