@@ -69,7 +69,7 @@ SELECT a FROM #t OPTION (MAXDOP 1)"""
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
-    ("SELECT 1\nSELECT @@ROWCOUNT", 2, "@@ROWCOUNT"),
+    ("SELECT 1\nSELECT @@ERROR", 2, "@@ERROR"),
     ("DECLARE c CURSOR FOR SELECT 1", 1, "cursors"),
     ("\n\nEXEC sp_who", 3, "EXEC sp_who: stored procedures"),
     ("SELECT TOP (5) PERCENT a FROM t", 1, "PERCENT"),
@@ -568,12 +568,12 @@ def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Pat
 
 def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_path: Path) -> None:
     path = tmp_path / "loop.sql"
-    path.write_text("SELECT 1 AS x INTO #t\nGO\nWHILE @@ROWCOUNT > 0\n"
-                    "  DELETE TOP (1) FROM #t\n")
+    path.write_text("SELECT 1 AS x INTO #t\nGO\nIF @@ERROR <> 0\n"
+                    "  PRINT 'failed'\n")
     failed = _cli("sql", str(path), "--db", str(small_sqlite[0]))
     assert failed.returncode == 2 and failed.stdout == ""
     assert failed.stderr.splitlines() == [
-        "leo-synth: error: line 3: @@ROWCOUNT (a session counter) cannot be translated"]
+        "leo-synth: error: line 3: @@ERROR (a session counter) cannot be translated"]
 
 
 def test_scripts_saved_by_ssms_are_read(small_sqlite, tmp_path: Path) -> None:

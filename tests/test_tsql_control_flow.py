@@ -217,3 +217,58 @@ def test_control_flow_errors_name_their_line(text: str, message: str, small_sqli
     with pytest.raises(ScriptError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", None, False)
     assert str(failure.value).startswith(message)
+
+
+ROWCOUNTS = """CREATE TABLE #t (id INT, g INT)
+INSERT INTO #t VALUES (1, 1), (2, 1), (3, 2)
+DECLARE @inserted INT = @@ROWCOUNT
+SELECT id FROM #t WHERE g = 1
+DECLARE @selected INT = @@ROWCOUNT
+UPDATE #t SET g = 3 WHERE g = 1
+DECLARE @updated INT
+SET @updated = @@ROWCOUNT
+SELECT id INTO #u FROM #t WHERE g = 3
+DECLARE @into INT = @@ROWCOUNT
+DELETE FROM #t WHERE id = 3
+IF @@ROWCOUNT = 1 PRINT 'one deleted'
+DECLARE @printed INT = @@ROWCOUNT
+TRUNCATE TABLE #u
+DECLARE @truncated INT = @@ROWCOUNT
+EXEC ('SELECT * INTO #v FROM #t')
+DECLARE @executed INT = @@ROWCOUNT
+SELECT @inserted AS i, @selected AS s, @updated AS u, @into AS n, @printed AS p,
+    @truncated AS t, @executed AS e"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rowcount_counts_what_the_last_statement_did(backend: str,
+                                                     request: pytest.FixtureRequest,
+                                                     capsys: pytest.CaptureFixture) -> None:
+    # a DECLARE without a value leaves @@ROWCOUNT, PRINT and TRUNCATE make it 0, and EXEC
+    # gives its dynamic SQL's (not that of the drop of its #temp tables)
+    db = _db(request, backend)
+    assert _rows(db, ROWCOUNTS) == [(3, 2, 2, 2, 0, 0, 2)]
+    assert "one deleted" in capsys.readouterr().err
+    # a result cut to the rows shown still counts all its rows
+    shown = run_text(db, "CREATE TABLE #t (id INT)\nINSERT INTO #t VALUES (1), (2), (3)\n"
+                     "SELECT id FROM #t\nSELECT @@ROWCOUNT AS n", "tsql", 1, True)
+    assert [(r.rows, r.more) for r in shown] == [([(1,)], True), ([(3,)], False)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_large_delete_in_parts_while_rows_are_deleted(backend: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (id INT)
+INSERT INTO #t VALUES (1), (2), (3), (4), (5), (6), (7)
+DECLARE @rounds INT = 0
+DELETE TOP (3) FROM #t WHERE id > 1
+WHILE @@ROWCOUNT > 0
+BEGIN
+    SET @rounds += 1
+    DELETE TOP (2) FROM #t WHERE id > 1
+END
+SELECT COUNT(*) AS n, MIN(id) AS kept, @rounds AS rounds FROM #t"""
+    # 3 deleted, then 2, 1 and 0 in three rounds (SET's @@ROWCOUNT of 1 is the DELETE's by the
+    # time WHILE tests it)
+    assert _rows(db, text) == [(1, 1, 3)]

@@ -106,9 +106,9 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """Run a T-SQL SCRIPT, written as for the SRS, on a leo-synth output.
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
-    DECLARE/SET variables, IF/WHILE, dynamic SQL (EXEC, sp_executesql), PIVOT and SRS
+    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, dynamic SQL (EXEC, sp_executesql), PIVOT and SRS
     three-part names ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot
-    be (@@ROWCOUNT, cursors, stored procedures, TRY/CATCH) stops the script before it runs,
+    be (@@ERROR, cursors, stored procedures, TRY/CATCH) stops the script before it runs,
     naming the line. Example:
 
     \b

@@ -7,10 +7,10 @@ Two idioms of SRS scripts that no target takes as written:
 - ``;WITH d AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY ...) AS rn FROM #x)
   DELETE FROM d WHERE rn > 1``: the usual way to keep one row per pupil.
 
-Both delete rows of one table chosen by a query, so both become ``DELETE FROM #x WHERE <row
-id> IN (SELECT <row id> ...)``, by the row's identity on the target (SQLite's and DuckDB's
-``rowid``, PostgreSQL's ``ctid``): duplicate rows, which the second idiom exists to remove,
-are told apart only by it.
+Both delete rows of one table chosen by a query, as does ``DELETE TOP (n) FROM #x`` (n of
+the rows), so each becomes ``DELETE FROM #x WHERE <row id> IN (SELECT <row id> ...)``, by
+the row's identity on the target (SQLite's and DuckDB's ``rowid``, PostgreSQL's ``ctid``):
+duplicate rows, which the second idiom exists to remove, are told apart only by it.
 """
 
 from __future__ import annotations
@@ -30,11 +30,37 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
         return tree
     row_id = ROW_IDS[dialect]
     ctes = {cte.alias.lower(): cte for cte in (tree.args.get("with_") or exp.With()).expressions}
+    top = _top(tree)
+    if top is not None:
+        return _first_rows(tree, top, row_id)
     if tree.args.get("tables"):
         return _through_alias(tree, row_id, line)
     if tree.this.name.lower() in ctes and not tree.this.args.get("db"):
         return _through_cte(tree, ctes[tree.this.name.lower()], row_id, line)
     return tree
+
+
+def _top(tree: exp.Delete) -> int | None:
+    """n of ``DELETE TOP (n) FROM ...`` (which sqlglot reads as a table named TOP with the
+    alias ``(n)``), else None."""
+    tables = tree.args.get("tables") or []
+    if len(tables) != 1 or tables[0].name.upper() != "TOP" or tables[0].this.quoted:
+        return None
+    columns = tables[0].alias_column_names
+    return int(columns[0]) if len(columns) == 1 and columns[0].isdigit() else None
+
+
+def _first_rows(tree: exp.Delete, top: int, row_id: str) -> exp.Delete:
+    """``DELETE TOP (n) FROM #x WHERE ...``: n of the rows the WHERE picks (any n, as in SQL
+    Server, which deletes in no order); the loop ``WHILE @@ROWCOUNT > 0 DELETE TOP (1000)
+    ...`` deletes a large set in parts."""
+    plain = _bare(tree.this)
+    chosen = exp.select(exp.column(row_id)).from_(plain.copy()).limit(top)
+    where = tree.args.get("where")
+    if where is not None:
+        chosen.set("where", where.copy())
+    return exp.Delete(this=plain, where=exp.Where(
+        this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen))))
 
 
 def _sources(first: exp.Table) -> list[exp.Table]:

@@ -6,7 +6,8 @@ line. Then the script's nodes (``blocks``) are walked: IF and WHILE conditions a
 the target, each statement is translated and run, and dynamic SQL (``EXEC``) is read and run
 in a scope of its own. ``DECLARE``/``SET`` variables live until the next ``GO`` (as in SQL
 Server) and hold values computed by the target, substituted into later statements as literals
-(``variables``). A backend error stops the script with the statement's line.
+(``variables``); so is ``@@ROWCOUNT``, the rows the last statement returned or changed
+(:meth:`Runner.statement`). A backend error stops the script with the statement's line.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlglot import exp
 from leo_synth.tsql import blocks, names, script, variables
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import ResultSet, Target
-from leo_synth.tsql.translate import Translation, Translator
+from leo_synth.tsql.translate import ROWCOUNT, Translation, Translator, is_rowcount
 
 MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
@@ -119,17 +120,28 @@ class Runner:
         """Whether the dynamic SQL running is that node (its every result set is shown)."""
         self.exec_line: int | None = None
         """The line of the outermost EXEC running: its dynamic SQL's results carry it."""
+        self.rowcount = 0
+        """``@@ROWCOUNT``: the rows the last statement returned, changed or assigned."""
+        self.counting = False
+        """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
+        counted, and cut to the limit afterwards)."""
 
     def _translated(self, tree: exp.Expression, line: int, limit: int | None
                     ) -> tuple[ResultSet | None, Translation]:
         """Translate and run one statement (its setup first); its result and translation."""
-        translation = self.translator.translate(tree, self.variables, line)
+        known = {**self.variables, ROWCOUNT: exp.Literal.number(self.rowcount)}
+        translation = self.translator.translate(tree, known, line)
         if translation.skip:
             return None, translation
         for sql in translation.setup:
             self.target.run_at(line, sql, False, None)
-        return (self.target.run_at(line, translation.sql, translation.query, limit),
-                translation)
+        if not (self.counting and translation.query) or limit is None:
+            return (self.target.run_at(line, translation.sql, translation.query, limit),
+                    translation)
+        result = self.target.run_at(line, translation.sql, True, None)
+        assert result is not None
+        return (ResultSet(result.columns, result.rows[:limit], len(result.rows) > limit,
+                          len(result.rows)), translation)
 
     def _value(self, expression: exp.Expression, line: int) -> object:
         result, _ = self._translated(exp.select(expression.copy()), line, 1)
@@ -163,7 +175,7 @@ class Runner:
                 if default is not None or name not in self.variables:
                     self._assign(name, default, line)
 
-    def _select_assign(self, tree: exp.Select, line: int) -> None:
+    def _select_assign(self, tree: exp.Select, line: int) -> int:
         """``SELECT @x = a, @y = b FROM ...``: the values of the last row (none: unchanged).
         ``SELECT @s = @s + ',' + x FROM ...`` adds each row's part in turn, as SQL Server
         does (the idiom that joins a column's values into a list)."""
@@ -178,7 +190,7 @@ class Runner:
                                                                        strict=True))])
         result, _ = self._translated(query, line, None)
         if result is None or not result.rows:
-            return
+            return 0
         for i, (item, part) in enumerate(zip(items, parts, strict=True)):
             name = item.this.name.lower()
             value = result.rows[-1][i]
@@ -187,6 +199,7 @@ class Runner:
                 for row in result.rows:
                     value = variables.added(value, row[i])
             self.variables[name] = variables.literal(value, self.kinds.get(name))
+        return len(result.rows)
 
     def _drop(self, table: exp.Table, line: int) -> None:
         self.statement(script.Statement(0, line, exp.Drop(tables=[table], kind="TABLE",
@@ -201,7 +214,10 @@ class Runner:
         schema = exp.Schema(this=table, expressions=[c.copy() for c in columns.expressions])
         self.statement(script.Statement(0, line, exp.Create(this=schema, kind="TABLE")), 0)
 
-    def _set(self, tree: exp.Set, line: int) -> None:
+    def _set(self, tree: exp.Set, line: int) -> int:
+        """Assign the variables or skip the options of a ``SET``; ``@@ROWCOUNT`` after it (1
+        after an assignment, 0 after an option)."""
+        count = 0
         for item in tree.expressions:
             assignment = item.this
             if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Parameter):
@@ -210,24 +226,34 @@ class Runner:
                     raise ScriptError(line, f"@{assignment.this.name} is not declared in this "
                                       f"batch")
                 self._assign(name, assignment.expression, line)
+                count = 1
             elif assignment.name.upper() not in IGNORED_SETTINGS and not (
                     isinstance(assignment, exp.EQ)
                     and assignment.this.name.upper() in IGNORED_SETTINGS):
                 raise ScriptError(line, f"SET {item.sql('tsql')} cannot be translated")
+        return count
 
     def statement(self, statement: script.Statement, limit: int | None) -> Result | None:
-        """Run one statement; its result set when it is a query."""
+        """Run one statement; its result set when it is a query. ``@@ROWCOUNT`` becomes what
+        SQL Server makes it: the rows a query returned or a statement changed, 1 after an
+        assignment (``SET @x``, ``DECLARE @x = ...``), 0 after DDL, ``PRINT``, ``USE`` and
+        ``SET`` options; a ``DECLARE`` without a value leaves it."""
         tree, line = statement.tree, statement.line
         if variables.assignments(tree):
-            self._select_assign(tree, line)
+            self.rowcount = self._select_assign(tree, line)
         elif isinstance(tree, exp.Declare):
             self._declare(tree, line)
+            if any(isinstance(item.args.get("default"), exp.Expression)
+                   for item in tree.expressions):
+                self.rowcount = 1
         elif isinstance(tree, exp.Set):
-            self._set(tree, line)
+            self.rowcount = self._set(tree, line)
         elif isinstance(tree, exp.Use):
             names.check_database(tree.this.name, line)  # USE [NPD_i2]: checked, no effect
+            self.rowcount = 0
         elif isinstance(tree, exp.Command):  # PRINT, the only command check() lets through
             self.echo(str(self._value(tree.expression, line)))
+            self.rowcount = 0
         elif isinstance(tree, exp.Drop) and len(tree.args.get("tables") or []) > 1:
             for table in tree.args["tables"]:  # (DuckDB drops one table at a time)
                 one = tree.copy()
@@ -236,17 +262,35 @@ class Runner:
         else:
             result, translation = self._translated(tree, line, limit)
             if translation.skip:
+                self.rowcount = 0
                 return None
             if translation.creates:
                 self.translator.created(translation.creates)
             for parts in translation.drops:
                 self.translator.dropped(parts)
-            if result is not None:
-                columns = result.columns
-                if translation.headings and len(translation.headings) == len(columns):
-                    columns = translation.headings
-                return Result(line, columns, result.rows, result.more)
+            if result is None:
+                self.rowcount = self._changed(tree, translation, line)
+                return None
+            self.rowcount = result.count if result.count is not None else len(result.rows)
+            columns = result.columns
+            if translation.headings and len(translation.headings) == len(columns):
+                columns = translation.headings
+            return Result(line, columns, result.rows, result.more)
         return None
+
+    def _changed(self, tree: exp.Expression, translation: Translation, line: int) -> int:
+        """The rows a statement without a result inserted, updated or deleted (0 for DDL);
+        a ``SELECT ... INTO``'s, when the target does not say, counted in the table made."""
+        if isinstance(tree, exp.TruncateTable):
+            return 0  # (SQLite's is a DELETE, which counts its rows)
+        if self.target.changed is not None:
+            return self.target.changed
+        if not (self.counting and translation.creates and tree.find(exp.Query)):
+            return 0
+        count = exp.select(exp.Count(this=exp.Star())).from_(
+            exp.Table(this=exp.Identifier(this=translation.creates[-1], quoted=True)))
+        result = self.target.run_at(line, count.sql(self.target.dialect), True, None)
+        return int(result.rows[0][0]) if result is not None and result.rows else 0
 
     def _exec(self, node: blocks.Exec) -> None:
         """Dynamic SQL, as SQL Server runs it: in a scope of its own (the caller's variables
@@ -264,6 +308,7 @@ class Runner:
             raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
         if node.into is not None:
             inner = [_inserted(n, node.into) for n in inner]
+        self.counting = self.counting or _reads_rowcount(inner)
         saved = self.variables, self.kinds, self.shown_exec, self.exec_line
         self.variables, self.kinds = scope
         self.shown_exec = self.shown_exec or self.every or id(node) in self.shown
@@ -277,9 +322,11 @@ class Runner:
             raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
         finally:
             self.variables, self.kinds, self.shown_exec, self.exec_line = saved
+        rowcount = self.rowcount  # (the dynamic SQL's last statement's, not the drops')
         for key in set(self.translator.session) - before:
             if key.startswith("@") or (key.startswith("#") and not key.startswith("##")):
                 self._drop(_session_table(key), node.line)
+        self.rowcount = rowcount
 
     def _parameters(self, node: blocks.Exec) -> tuple[dict[str, exp.Expression],
                                                        dict[str, exp.DataType | None]]:
@@ -346,6 +393,7 @@ class Runner:
         """Run the script's nodes; the last result set, or every one when ``every``."""
         self.results, self.limit, self.every = [], limit, every
         self.shown = _shown(nodes)
+        self.counting = _reads_rowcount(nodes)
         batch = -1
         for node in nodes:
             if node.batch != batch:
@@ -359,6 +407,22 @@ class Runner:
             except _Jumped:
                 returned = True
         return self.results
+
+
+def _reads_rowcount(nodes: list[blocks.Node]) -> bool:
+    """Whether a statement, condition or EXEC of ``nodes`` reads ``@@ROWCOUNT``."""
+    for node in blocks.walk(nodes):
+        if isinstance(node, script.Statement):
+            trees = [node.tree]
+        elif isinstance(node, blocks.If | blocks.While):
+            trees = [node.condition]
+        elif isinstance(node, blocks.Exec):
+            trees = [node.sql, *(value for _, value in node.arguments)]
+        else:
+            trees = []
+        if any(is_rowcount(p) for tree in trees for p in tree.find_all(exp.Parameter)):
+            return True
+    return False
 
 
 def _session_table(key: str) -> exp.Table:

@@ -40,6 +40,8 @@ class ResultSet:
     columns: list[str]
     rows: list[tuple]
     more: bool = False
+    count: int | None = None
+    """All the rows the query gave, when they were fetched to be counted and then cut."""
 
 
 @dataclass
@@ -51,11 +53,15 @@ class Target:
     connection: Any
     relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
     databases: dict[str, str] = field(default_factory=dict)  # relation -> source database
+    changed: int | None = None
+    """The rows the last statement run without rows wanted inserted, updated or deleted (None
+    when the driver does not say: SQLite's ``CREATE TABLE ... AS``, any DDL)."""
 
     def run(self, sql: str, want_rows: bool, limit: int | None) -> ResultSet | None:
         """Run one statement; fetch at most ``limit`` rows of a query (all when None)."""
         cursor = self.connection.execute(sql)  # DuckDB: a cursor would be another session
         if not want_rows:
+            self.changed = _changed(cursor, self.dialect)
             return None
         columns = [d[0] for d in cursor.description or []]
         if limit is None:
@@ -147,6 +153,19 @@ class Target:
         if self.dialect == "postgres":
             self.connection.rollback()  # nothing the script did outlives it
         self.connection.close()
+
+
+def _changed(cursor: Any, dialect: str) -> int | None:
+    """The rows a statement inserted, updated or deleted, as its driver reports them: DuckDB
+    as a result of one ``Count`` column, the others by the cursor's ``rowcount``."""
+    if dialect == "duckdb":
+        description = cursor.description or []
+        if len(description) == 1 and description[0][0] == "Count":
+            row = cursor.fetchone()
+            return int(row[0]) if row else None
+        return None
+    count = getattr(cursor, "rowcount", -1)
+    return count if isinstance(count, int) and count >= 0 else None
 
 
 def _sqlite_kind(declared: str) -> str:

@@ -40,6 +40,9 @@ from leo_synth.tsql.update_from import update_from
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
 """The ``tempdb..`` (or ``tempdb.dbo.``) before a #temp table's name in ``OBJECT_ID``."""
+ROWCOUNT = "@rowcount"
+"""The key of ``@@ROWCOUNT``'s value among the variables given to :meth:`Translator.translate`
+(no variable's name starts with ``@``)."""
 WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.TruncateTable, exp.Alter,
           exp.Create)
 
@@ -57,6 +60,12 @@ class Translation:
     drops: list[tuple[str, ...]] = field(default_factory=list)
     setup: tuple[str, ...] = ()
     """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
+
+
+def is_rowcount(node: exp.Expression) -> bool:
+    """Whether ``node`` is ``@@ROWCOUNT`` (sqlglot: a parameter of a parameter)."""
+    return (isinstance(node, exp.Parameter) and isinstance(node.this, exp.Parameter)
+            and node.this.name.upper() == "ROWCOUNT")
 
 
 def _headings(tree: exp.Expression) -> list[str] | None:
@@ -333,6 +342,8 @@ class Translator:
     def _variables(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                    line: int) -> exp.Expression:
         def substitute(node: exp.Expression) -> exp.Expression:
+            if is_rowcount(node) and ROWCOUNT in variables:
+                return variables[ROWCOUNT].copy()
             if isinstance(node, exp.Parameter) and not isinstance(node.parent, exp.Table):
                 name = node.name.lower()
                 if name not in variables:

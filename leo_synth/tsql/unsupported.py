@@ -1,10 +1,11 @@
 """What cannot be translated, found in the tokens before anything runs.
 
 leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
-(``IF``, ``WHILE`` and dynamic SQL it walks itself: ``blocks``), so session counters, cursors,
-stored procedures, error handling and a few constructs none of the targets share are refused
-with one line naming the construct and its line. Strings, bracketed names and comments never
-match (the tokenizer has already told them apart).
+(``IF``, ``WHILE`` and dynamic SQL it walks itself: ``blocks``), so session counters other
+than ``@@ROWCOUNT`` (which the runner keeps), cursors, stored procedures, error handling and
+a few constructs none of the targets share are refused with one line naming the construct and
+its line. Strings, bracketed names and comments never match (the tokenizer has already told
+them apart).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ REFUSED = {
     "PERCENT": "TOP ... PERCENT cannot be translated (use TOP n)",
 }
 
+COUNTERS = {"ROWCOUNT"}
+"""The session counters a script may read (``runner``)."""
+
 
 def _is_word(token: Token) -> bool:
     return token.token_type not in (TokenType.STRING, TokenType.IDENTIFIER,
@@ -48,7 +52,9 @@ def check(found: list[Token]) -> None:
         if (token.token_type == TokenType.PARAMETER and i + 1 < len(found)
                 and found[i + 1].token_type == TokenType.PARAMETER):
             name = found[i + 2].text.upper() if i + 2 < len(found) else ""
-            raise ScriptError(token.line, f"@@{name} (a session counter) cannot be translated")
+            if name not in COUNTERS:
+                raise ScriptError(token.line, f"@@{name} (a session counter) cannot be "
+                                  f"translated")
         if _is_word(token) and word in REFUSED:
             top_percent = found[i - 1].text == ")" or found[i - 2].text.upper() == "TOP"
             if word == "PERCENT" and not (i > 1 and top_percent):
