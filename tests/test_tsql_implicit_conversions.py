@@ -1,5 +1,6 @@
-"""`leo-synth sql`: the conversions SQL Server makes when a script compares values of
-different kinds (text read as a date), on every backend."""
+"""`leo-synth sql`: comparisons as SQL Server makes them, on every backend: text read as a
+date where a date is expected, and text compared with a literal ignoring case (the SRS's
+collation)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,29 @@ def test_unseparated_dates_in_date_functions(backend: str,
                       "CAST(EOMONTH('20160210') AS DATE), DATEDIFF(hour, '20150101 06:00', "
                       "'2015-01-02')")
     assert row == (59, 2015, 4, "2015-03-01", "2016-02-29", 18)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_compared_with_literals_ignores_case(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # 'f' found no pupil coded 'F' on any target, where the SRS finds them all
+    db = _db(request, backend)
+    [(girls, boys)] = _rows(db, f"""SELECT SUM(CASE WHEN Gender_spr11 = 'F' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN Gender_spr11 = 'M' THEN 1 ELSE 0 END) FROM {CENSUS}""")
+    assert girls > 0 and boys > 0
+    text = f"""SELECT SUM(CASE WHEN Gender_spr11 = 'f' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN 'f' = Gender_spr11 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN Gender_spr11 <> 'f' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN Gender_spr11 IN ('f', 'm') THEN 1 ELSE 0 END),
+    SUM(CASE Gender_spr11 WHEN 'f' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN LEFT(Gender_spr11, 1) = 'f' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN Gender_spr11 COLLATE Latin1_General_CI_AS = 'f' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN Gender_spr11 COLLATE Latin1_General_CS_AS = 'f' THEN 1 ELSE 0 END)
+FROM {CENSUS}"""
+    assert _rows(db, text) == [(girls, girls, boys, girls + boys, girls, girls, girls, 0)]
+    mixed = """CREATE TABLE #n (name VARCHAR(10), code VARCHAR(2))
+INSERT INTO #n VALUES ('Carol', '1a'), ('carol', '1A'), ('CAROL', '11'), ('Bob', NULL)
+SELECT COUNT(CASE WHEN name = 'carol' THEN 1 END), COUNT(CASE WHEN code = '1a' THEN 1 END),
+    COUNT(CASE WHEN code IN ('1A', '11') THEN 1 END), COUNT(CASE WHEN name <> 'BOB' THEN 1 END)
+FROM #n"""
+    assert _rows(db, mixed) == [(3, 2, 3, 3)]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from leo_synth.tsql import (
+    collation,
     date_literals,
     deletes,
     information_schema,
@@ -416,6 +417,7 @@ class Translator:
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect)
         tree = date_literals.for_target(tree, self.dates)
+        tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(tree, self.target.dialect)
         tree = _within_target(tree, self.target.dialect, line)

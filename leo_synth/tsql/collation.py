@@ -1,0 +1,79 @@
+"""Text compared with a literal as the SRS's collation compares it: ignoring case.
+
+The SRS's databases use SQL Server's default, case-insensitive collation (``..._CI_AS``), so
+``WHERE Gender_spr11 = 'f'`` finds the pupils coded ``'F'`` there. SQLite, DuckDB and
+PostgreSQL compare text case by case: the same script found no pupil, without an error. So a
+text value (a column that holds text wherever the script met it, or a text function's
+result) compared by ``=``, ``<>``, ``IN`` or a simple ``CASE x WHEN 'a' ...`` with string
+literals that have letters is compared in lower case on both sides (``LIKE`` ignores case
+already: ``like_patterns``). Left as the target compares them, and said in the README: a
+column compared with another column, ordering (``<``, ``ORDER BY``) and grouping (``GROUP
+BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive collation
+written in the script (``COLLATE Latin1_General_CS_AS``) keeps case.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.value_rewrites import TEXT_TYPES
+
+TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Substring, exp.Left, exp.Right, exp.Trim,
+                  exp.Concat, exp.DPipe, exp.Replace)
+
+
+def _has_case(node: exp.Expression) -> bool:
+    """A string literal whose text changes with case (``'f'``, not ``'11'``)."""
+    return (isinstance(node, exp.Literal) and node.is_string
+            and node.name.lower() != node.name.upper())
+
+
+def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
+    """Text compared ignoring case: a text column or function, or either with a collation
+    that ignores case (``x COLLATE Latin1_General_CI_AS``; ``_CS_`` keeps case)."""
+    if isinstance(node, exp.Collate):
+        return "_CS" not in node.expression.name.upper() and _is_text(node.this, texts)
+    if isinstance(node, exp.Column):
+        return texts.get(node.name.lower(), False)
+    if isinstance(node, exp.Cast | exp.TryCast):
+        to = node.args.get("to")
+        return isinstance(to, exp.DataType) and to.this in TEXT_TYPES
+    return isinstance(node, TEXT_FUNCTIONS)
+
+
+def _lower(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Literal):
+        return exp.Literal.string(node.name.lower())
+    return exp.Lower(this=node.copy())
+
+
+def _literals(values: list[exp.Expression]) -> bool:
+    """Whether ``values`` are all string literals and one has letters."""
+    return all(isinstance(v, exp.Literal) and v.is_string for v in values) and any(
+        _has_case(v) for v in values)
+
+
+def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
+    """The tree with text compared with lettered string literals in lower case."""
+    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case)):
+        if isinstance(node, exp.In):
+            if node.args.get("query") is None and _is_text(node.this, texts) and _literals(
+                    node.expressions):
+                node.set("this", _lower(node.this))
+                node.set("expressions", [_lower(v) for v in node.expressions])
+        elif isinstance(node, exp.Case):
+            subject = node.this
+            ifs = node.args.get("ifs") or []
+            if subject is not None and _is_text(subject, texts) and _literals(
+                    [i.this for i in ifs]):
+                node.set("this", _lower(subject))
+                for branch in ifs:
+                    branch.set("this", _lower(branch.this))
+        else:
+            for side, other in (("this", "expression"), ("expression", "this")):
+                literal, value = node.args.get(side), node.args.get(other)
+                if _has_case(literal) and value is not None and _is_text(value, texts):
+                    node.set(side, _lower(literal))
+                    node.set(other, _lower(value))
+                    break
+    return tree
