@@ -173,6 +173,23 @@ EXPRESSIONS = {
     "CASE WHEN GETDATE() - 30 < GETDATE() THEN 1 ELSE 0 END": 1,
     "QUOTENAME('a]b')": "[a]]b]",
     "CAST('20110131' AS DATE)": "2011-01-31",
+    "FORMAT(1234567.891, 'N0')": "1,234,568",
+    "FORMAT(-1234.5, 'N')": "-1,234.50",
+    "FORMAT(0.1234, 'P1')": "12.3%",
+    "FORMAT(2.5, '#,##0')": "3",
+    "FORMAT(-1.25, '0.0')": "-1.3",
+    "FORMAT(0.125, '0.0%')": "12.5%",
+    "FORMAT(1234.5, 'F1')": "1234.5",
+    "FORMAT(-7, 'D3')": "-007",
+    "FORMAT(7, '00')": "07",
+    "PATINDEX('%[0-9]%', 'AB12')": 3,
+    "PATINDEX('%b%', 'aBcb')": 2,
+    "PATINDEX('ab%', 'abc')": 1,
+    "PATINDEX('%bc', 'abcbc')": 4,
+    "PATINDEX('%x%', 'abc')": 0,
+    "DATALENGTH('ab  ')": 4,
+    "LEN('ab  ')": 2,
+    "LEN(200405)": 6,
 }
 
 

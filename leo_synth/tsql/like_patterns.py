@@ -6,7 +6,8 @@ SQL Server's default collation (``SQL_Latin1_General_CP1_CI_AS``, which the SRS 
 (ASCII) case and has no classes; PostgreSQL's and DuckDB's keep case and have no classes. So a
 pattern with a class becomes a regular expression matched whole, ignoring case (a Python
 function on SQLite, ``regexp_full_match`` on DuckDB, ``~*`` on PostgreSQL), and any other
-``LIKE`` on PostgreSQL and DuckDB becomes ``ILIKE``.
+``LIKE`` on PostgreSQL and DuckDB becomes ``ILIKE``. ``PATINDEX`` searches for such a pattern
+(``PATINDEX('%[0-9]%', postcode)``: where the first digit is).
 """
 
 from __future__ import annotations
@@ -44,6 +45,25 @@ def like_regex(pattern: str) -> str:
         i += 1
     out.append("$")
     return "".join(out)
+
+
+def search_regex(pattern: str) -> str:
+    """The regular expression ``PATINDEX(pattern, x)`` searches for: the pattern without its
+    leading and trailing ``%``, tied to the start (end) of the text where it has none."""
+    free_start = pattern.startswith("%")
+    core = pattern[1:] if free_start else pattern
+    free_end = core.endswith("%") or not core
+    core = core[:-1] if core.endswith("%") else core
+    return ("" if free_start else "^") + like_regex(core)[1:-1] + ("" if free_end else "$")
+
+
+def patindex(pattern: object, value: object) -> int | None:
+    """T-SQL's ``PATINDEX``, for SQLite: where the pattern first matches (from 1), 0 when it
+    does not, NULL for NULL."""
+    if value is None or pattern is None:
+        return None
+    found = re.search(search_regex(str(pattern)), str(value), re.IGNORECASE | re.DOTALL)
+    return found.start() + 1 if found else 0
 
 
 def like(value: object, pattern: object) -> int | None:

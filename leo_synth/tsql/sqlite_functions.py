@@ -19,7 +19,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from leo_synth.tsql import like_patterns, percentiles
+from leo_synth.tsql import like_patterns, number_formats, percentiles
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -217,12 +217,13 @@ def register(connection: sqlite3.Connection) -> None:
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
                "LEO_TRY_INTEGER": (1, try_integer), "LEO_TRY_NUMBER": (1, try_number),
                "LEO_TRY_DATE": (1, try_date), "ISNUMERIC": (1, is_numeric),
-               "LEO_LIKE": (2, like_patterns.like),
+               "LEO_LIKE": (2, like_patterns.like), "LEO_PATINDEX": (2, like_patterns.patindex),
                "REVERSE": (1, lambda text: None if text is None else str(text)[::-1]),
                "ASCII": (1, lambda text: ord(str(text)[0]) if text else None),
                "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
                "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
-               "LEO_TO_NUMBER": (1, to_number)}
+               "LEO_TO_NUMBER": (1, to_number),
+               "LEO_FORMAT_NUMBER": (5, number_formats.formatted)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

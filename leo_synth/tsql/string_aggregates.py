@@ -80,8 +80,7 @@ def _stuff(node: exp.Stuff) -> exp.Expression:
     head = exp.Substring(this=text.copy(), start=exp.Literal.number(1),
                          length=exp.Sub(this=start.copy(), expression=exp.Literal.number(1)))
     tail = exp.Substring(this=text.copy(), start=exp.Add(this=start.copy(),
-                                                          expression=length.copy()),
-                         length=exp.Length(this=text.copy()))
+                                                          expression=length.copy()))
     return exp.DPipe(this=exp.DPipe(this=head, expression=insert.copy(), safe=True),
                      expression=tail, safe=True)
 

@@ -28,6 +28,7 @@ from leo_synth.tsql import (
     information_schema,
     integer_average,
     names,
+    number_formats,
     percentiles,
     pivots,
     rewrites,
@@ -419,7 +420,8 @@ class Translator:
         tree = date_literals.for_target(tree, self.dates)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
-        tree = rewrites.for_target(tree, self.target.dialect)
+        tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect)
+        tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)

@@ -17,6 +17,9 @@ tests/test_tsql.py):
   like, which the extract does not hold).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
+- ``PATINDEX`` (``like_patterns``) and ``DATALENGTH`` (the bytes of the text), which no
+  target has; ``LEN`` leaves out trailing spaces (``LEN('ab  ')`` is 2), the targets'
+  ``LENGTH`` counts them.
 - T-SQL converts a number to text for a text function (``SUBSTRING(TaxYear, 1, 4)``,
   ``CHARINDEX``, ``REPLACE``) and text to a number for ``DATEFROMPARTS(LEFT(TaxYear, 4), 4,
   6)``; PostgreSQL and DuckDB need the cast written (sqlglot writes it for ``LEFT``/``RIGHT``).
@@ -142,6 +145,28 @@ def _like(node: exp.Like, dialect: str) -> exp.Expression:
     return sqlglot.parse_one(f"({value} ~* {regex})", read="postgres")
 
 
+def _patindex(node: exp.Anonymous, dialect: str) -> exp.Expression:
+    """``PATINDEX(pattern, x)``: a Python function on SQLite; on PostgreSQL and DuckDB, for a
+    pattern written in the script, ``REGEXP_INSTR`` and the length of the text before the
+    match (a pattern computed by the query is left to fail there)."""
+    pattern, value = node.expressions
+    if dialect == "sqlite":
+        return exp.Anonymous(this="LEO_PATINDEX", expressions=[pattern, value])
+    if not (isinstance(pattern, exp.Literal) and pattern.is_string):
+        return node
+    text, regex = _sql(value, dialect), like_patterns.search_regex(pattern.name)
+    if dialect == "postgres":
+        return sqlglot.parse_one(f"REGEXP_INSTR({text}, {_quoted(regex)}, 1, 1, 0, 'i')",
+                                 read="postgres")
+    if regex.startswith("^"):
+        found = "1"
+    else:
+        before = _quoted(f"^(.*?)(?:{regex})")
+        found = f"LENGTH(REGEXP_EXTRACT({text}, {before}, 1, 'i')) + 1"
+    return sqlglot.parse_one(f"CASE WHEN {text} IS NULL THEN NULL WHEN REGEXP_MATCHES({text}, "
+                             f"{_quoted(regex)}, 'i') THEN {found} ELSE 0 END", read="duckdb")
+
+
 def _round(node: exp.Round, dialect: str) -> exp.Expression:
     """``ROUND(x, n, f)``: rounding when f is 0, else truncation."""
     truncate = node.args.get("truncate")
@@ -223,6 +248,9 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _like(node, dialect)
     if isinstance(node, exp.Round):
         return _round(node, dialect)
+    if isinstance(node, exp.Length):  # LEN leaves out trailing spaces (T-SQL has no LENGTH)
+        return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[_as(node.this,
+                                                                            "TEXT")]))
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name in RENAMED:
@@ -247,6 +275,13 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             return exp.Case(ifs=[exp.If(this=exp.Is(this=test, expression=exp.Null()),
                                         true=exp.Literal.number(0))],
                             default=exp.Literal.number(1))
+        if name == "PATINDEX" and len(node.expressions) == 2:
+            return _patindex(node, dialect)
+        if name == "DATALENGTH" and len(node.expressions) == 1:  # bytes of the text
+            text = _sql(_as(node.expressions[0], "TEXT"), dialect)
+            found = {"sqlite": f"LENGTH(CAST({text} AS BLOB))", "duckdb": f"STRLEN({text})"
+                     }.get(dialect, f"OCTET_LENGTH({text})")
+            return sqlglot.parse_one(found, read=dialect)
         if name == "CHOOSE" and len(node.expressions) > 1:
             index, *values = node.expressions
             cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"

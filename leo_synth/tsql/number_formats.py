@@ -1,0 +1,139 @@
+"""``FORMAT(number, 'N0')``: a number as text, in the formats scripts use for tables.
+
+SQL Server formats with .NET's format strings, for the session's language (``us_english``:
+``,`` between thousands, ``.`` before decimals). The standard ones written out here: ``N`` and
+``Nk`` (thousands separated, k decimals, 2 by default), ``F``/``Fk`` (no separators), ``Pk``
+(times 100, then ``%``), ``Dk`` (an integer padded with zeros to k digits); and the custom
+ones made of ``#``, ``0``, ``,``, ``.`` and a final ``%`` (``'#,##0'``, ``'0.0'``, ``'0.00%'``,
+``'00'``: a whole number padded with zeros).
+Halves are rounded away from zero, as .NET does. Other formats (``C``, culture arguments,
+``E``) stop the script with one line: their text depends on settings SQL Server does not
+share with the targets. Formats of dates (``FORMAT(d, 'yyyy-MM')``) are ``rewrites``'.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+STANDARD = re.compile(r"([NFPD])([0-9]{0,2})", re.IGNORECASE)
+CUSTOM = re.compile(r"([#0,]*0|#)(\.0+)?(%?)")
+PADDED = re.compile(r"D[0-9]{1,2}", re.IGNORECASE)
+"""``Dk``, which sqlglot reads as a format of dates (``D``: the day)."""
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """What a format string asks for: decimals, separators, percent, zero-padded width."""
+
+    decimals: int
+    grouped: bool
+    percent: bool
+    width: int = 0
+
+
+def parse(text: str) -> NumberFormat | None:
+    """The format string's meaning, or None when it is not one written out here."""
+    standard = STANDARD.fullmatch(text)
+    if standard:
+        kind, digits = standard[1].upper(), standard[2]
+        if kind == "D":
+            return NumberFormat(0, False, False, int(digits or 0))
+        decimals = int(digits) if digits else 2
+        return NumberFormat(decimals, kind == "N", kind == "P")
+    custom = CUSTOM.fullmatch(text)
+    if custom:
+        decimals = len(custom[2]) - 1 if custom[2] else 0
+        zeros = custom[1].count("0")
+        if zeros > 1 and (decimals or "," in custom[1] or custom[3]):
+            return None  # (padding and more: rare, not written out)
+        return NumberFormat(decimals, "," in custom[1], bool(custom[3]),
+                            zeros if zeros > 1 else 0)
+    return None
+
+
+def formatted(value: object, decimals: int, grouped: int, percent: int, width: int
+              ) -> str | None:
+    """A number as FORMAT writes it (the SQLite function ``LEO_FORMAT_NUMBER``)."""
+    if value is None:
+        return None
+    number = decimal.Decimal(str(value))
+    if percent:
+        number *= 100
+    rounded = number.quantize(decimal.Decimal(1).scaleb(-decimals),
+                              rounding=decimal.ROUND_HALF_UP)
+    if width:
+        digits = f"{abs(int(rounded)):0{width}d}"
+        return f"-{digits}" if rounded < 0 else digits
+    text = f"{rounded:{',' if grouped else ''}.{decimals}f}"
+    return text + ("%" if percent else "")
+
+
+def _sql(node: exp.Expression, dialect: str) -> str:
+    return node.sql(dialect=dialect)
+
+
+def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
+    pattern = node.args.get("format")
+    wanted = parse(pattern.name) if isinstance(pattern, exp.Literal) and pattern.is_string \
+        else None
+    if wanted is None or node.args.get("culture") is not None:
+        shown = pattern.sql("tsql") if pattern is not None else "?"
+        raise ScriptError(line, f"FORMAT(..., {shown}) cannot be translated: use 'N', 'Nk', "
+                          f"'Fk', 'Pk', 'Dk' or a pattern like '#,##0.00' or '00'")
+    value = _sql(node.this, dialect)
+    if dialect == "sqlite":
+        return exp.Anonymous(this="LEO_FORMAT_NUMBER", expressions=[
+            node.this.copy(), *(exp.Literal.number(int(n)) for n in (
+                wanted.decimals, wanted.grouped, wanted.percent, wanted.width))])
+    scaled = f"({value}) * 100" if wanted.percent else value
+    if dialect == "duckdb":
+        number = f"ROUND(CAST({scaled} AS DECIMAL(38, 10)), {wanted.decimals})"
+        if wanted.width:
+            text = (f"CASE WHEN {number} < 0 THEN '-' ELSE '' END || "
+                    f"PRINTF('%0{wanted.width}d', ABS(CAST({number} AS BIGINT)))")
+        else:
+            spec = f"{{:{',' if wanted.grouped else ''}.{wanted.decimals}f}}"
+            text = f"FORMAT('{spec}', {number})"
+    else:
+        number = f"ROUND(CAST({scaled} AS NUMERIC), {wanted.decimals})"
+        if wanted.width:
+            text = (f"CASE WHEN {number} < 0 THEN '-' ELSE '' END || "
+                    f"LPAD(CAST(ABS(CAST({number} AS BIGINT)) AS TEXT), {wanted.width}, '0')")
+        else:
+            whole = "FM999,999,999,999,999,990" if wanted.grouped else "FM999999999999999990"
+            mask = whole + ("." + "0" * wanted.decimals if wanted.decimals else "")
+            text = f"TO_CHAR({number}, '{mask}')"
+    if wanted.percent:
+        text = f"{text} || '%'"
+    return sqlglot.parse_one(f"CASE WHEN {value} IS NULL THEN NULL ELSE {text} END",
+                             read=dialect)
+
+
+def numbers_first(tree: exp.Expression) -> exp.Expression:
+    """``FORMAT(n, 'D5')`` read as a format of a number (before dates' formats are written
+    out)."""
+    for node in list(tree.find_all(exp.TimeToStr)):
+        pattern = node.args.get("format")
+        if isinstance(pattern, exp.Literal) and PADDED.fullmatch(pattern.name):
+            replacement = exp.NumberToStr(this=node.this.copy(), format=pattern.copy())
+            if node is tree:
+                return replacement
+            node.replace(replacement)
+    return tree
+
+
+def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
+    """The tree with each ``FORMAT`` of a number written out for the target."""
+    for node in list(tree.find_all(exp.NumberToStr)):
+        replacement = _rewrite(node, dialect, line)
+        if node is tree:
+            return replacement
+        node.replace(replacement)
+    return tree
