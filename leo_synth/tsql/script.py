@@ -126,10 +126,18 @@ def cuts(chunk: list[Token], words: frozenset[str] | set[str] = CUT_WORDS) -> li
     CASE ... END and BEGIN ... END), and the end of the chunk."""
     depth, found = 0, []
     for i, token in enumerate(chunk):
-        if i and depth == 0 and is_word(token) and token.text.upper() in words:
+        if i and depth == 0 and is_word(token) and token.text.upper() in words and not (
+                _totals(chunk, i)):
             found.append(i)
         depth += depth_change(token)
     return [*found, len(chunk)]
+
+
+def _totals(chunk: list[Token], i: int) -> bool:
+    """``WITH ROLLUP`` or ``WITH CUBE`` at ``i``: the end of a GROUP BY, not a statement's
+    common table expressions."""
+    return (chunk[i].text.upper() == "WITH" and i + 1 < len(chunk)
+            and chunk[i + 1].text.upper() in ("ROLLUP", "CUBE"))
 
 
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:

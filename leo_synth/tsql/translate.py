@@ -25,6 +25,7 @@ from leo_synth.tsql import (
     collation,
     date_literals,
     deletes,
+    grouping_sets,
     information_schema,
     integer_average,
     names,
@@ -163,9 +164,7 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
                               "(PARTITION BY ...) and keep the first, or use a DuckDB, "
                               "Parquet or PostgreSQL output")
         if tree.find(exp.Rollup, exp.Cube, exp.GroupingSets):
-            raise ScriptError(line, "ROLLUP, CUBE and GROUPING SETS cannot run on SQLite: "
-                              "add the totals with UNION ALL, or use a DuckDB, Parquet or "
-                              "PostgreSQL output")
+            tree = grouping_sets.for_sqlite(tree)
         if isinstance(tree, exp.TruncateTable) and len(tree.expressions) == 1:
             return exp.Delete(this=tree.expressions[0])
         for values in list(tree.find_all(exp.Values)):
@@ -405,6 +404,7 @@ class Translator:
             return Translation("", False, skip=True)
         headings = _headings(tree)
         tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
+        tree = grouping_sets.old_forms(tree)
         tree = deletes.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)

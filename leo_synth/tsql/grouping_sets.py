@@ -1,0 +1,164 @@
+"""``ROLLUP``, ``CUBE`` and ``GROUPING SETS``: the totals rows of a table, on every target.
+
+Scripts add subtotals and a grand total to a table with ``GROUP BY ROLLUP(region, fsm)`` or
+the older ``GROUP BY region, fsm WITH ROLLUP``. PostgreSQL and DuckDB have the modern forms
+(the older one is rewritten to them); SQLite has none. There, the query becomes one grouped
+query per grouping set, joined by ``UNION ALL``: in each, a grouping column the set leaves out
+is NULL and ``GROUPING(col)`` is 1 (0 for a column it keeps), as SQL Server's totals rows
+show; aggregates still read the rows' own values. The ``ORDER BY`` and ``TOP`` apply to the
+whole, over the columns each branch carries (hidden ones for an order by an expression such
+as ``GROUPING(region)``, which SQLite could not name after a ``UNION``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import reduce
+
+from sqlglot import exp
+
+HIDDEN = "leo_order_"
+SHOWN = "leo_column_"
+
+
+def old_forms(tree: exp.Expression) -> exp.Expression:
+    """``GROUP BY a, b WITH ROLLUP`` (``WITH CUBE``) as ``GROUP BY ROLLUP(a, b)``."""
+    for group in tree.find_all(exp.Group):
+        for key, kind in (("rollup", exp.Rollup), ("cube", exp.Cube)):
+            marks = group.args.get(key)
+            if marks and not any(m.expressions for m in marks):
+                group.set(key, None)
+                group.set("expressions", [kind(expressions=list(group.expressions))])
+    return tree
+
+
+def _key(node: exp.Expression) -> str:
+    """How a grouping expression is recognised in the select list: a column by its name
+    (``t.region`` and ``region`` are one), anything else by its SQL."""
+    return node.name.lower() if isinstance(node, exp.Column) else node.sql()
+
+
+def _members(item: exp.Expression) -> list[exp.Expression]:
+    if isinstance(item, exp.Tuple):
+        return list(item.expressions)
+    return [item.this] if isinstance(item, exp.Paren) else [item]
+
+
+def grouping_sets(group: exp.Group) -> list[list[exp.Expression]] | None:
+    """The grouping sets a GROUP BY lists, in SQL Server's order (the finest first); None
+    when it has no ROLLUP, CUBE or GROUPING SETS."""
+    plain: list[exp.Expression] = []
+    choices: list[list[list[exp.Expression]]] = []
+    for item in group.expressions:
+        if isinstance(item, exp.Rollup):
+            parts = list(item.expressions)
+            choices.append([parts[:n] for n in range(len(parts), -1, -1)])
+        elif isinstance(item, exp.Cube):
+            parts = list(item.expressions)
+            choices.append([[p for j, p in enumerate(parts) if not mask >> j & 1]
+                            for mask in range(2 ** len(parts))])
+        elif isinstance(item, exp.GroupingSets):
+            choices.append([_members(s) for s in item.expressions])
+        else:
+            plain.append(item)
+    if not choices:
+        return None
+    return [plain + [e for part in combination for e in part]
+            for combination in itertools.product(*choices)]
+
+
+def _blanked(node: exp.Expression, grouped: dict[str, exp.Expression], kept: set[str]
+             ) -> exp.Expression:
+    """``node`` for one grouping set: grouping columns it leaves out are NULL, ``GROUPING``
+    is 1 for those and 0 for the kept (aggregates' arguments untouched)."""
+    def blank(inner: exp.Expression) -> exp.Expression:
+        if isinstance(inner, exp.Grouping):
+            left_out = any(_key(e) not in kept for e in inner.expressions)
+            return exp.Literal.number(1 if left_out else 0)
+        if isinstance(inner, exp.AggFunc):
+            return inner
+        key = _key(inner)
+        return exp.Null() if key in grouped and key not in kept else inner
+
+    return _transform(node.copy(), blank)
+
+
+def _transform(node: exp.Expression, rewrite) -> exp.Expression:  # type: ignore[no-untyped-def]
+    """``rewrite`` applied top-down; a node it replaces (or an aggregate) is not entered."""
+    new = rewrite(node)
+    if new is not node or isinstance(node, exp.AggFunc):
+        return new
+    for child in list(node.iter_expressions()):
+        replaced = _transform(child, rewrite)
+        if replaced is not child:
+            child.replace(replaced)
+    return node
+
+
+def _order_column(ordered: exp.Ordered, outputs: list[str], count: int) -> int | None:
+    """The output column an ORDER BY item names (its alias or name, or its position)."""
+    this = ordered.this
+    if isinstance(this, exp.Literal) and not this.is_string and this.this.isdigit():
+        position = int(this.this) - 1
+        return position if 0 <= position < count else None
+    if isinstance(this, exp.Column) and not this.table and this.name.lower() in outputs:
+        return outputs.index(this.name.lower())
+    return None
+
+
+def for_sqlite(tree: exp.Expression) -> exp.Expression:
+    """The tree with each query of grouping sets as a UNION ALL of grouped queries."""
+    for select in reversed(list(tree.find_all(exp.Select))):
+        group = select.args.get("group")
+        sets = grouping_sets(group) if group is not None else None
+        if sets is None:
+            continue
+        replacement = _union_of_sets(select, sets)
+        if select is tree:
+            return replacement
+        select.replace(replacement)
+    return tree
+
+
+def _union_of_sets(select: exp.Select, sets: list[list[exp.Expression]]) -> exp.Select:
+    grouped = {_key(e): e for s in sets for e in s}
+    outputs = [s.alias_or_name.lower() for s in select.selects]
+    order = select.args.get("order")
+    ordered = list(order.expressions) if order is not None else []
+    hidden: list[tuple[exp.Ordered, int | None]] = [
+        (o, _order_column(o, outputs, len(outputs))) for o in ordered]
+    body = select.copy()
+    ctes = body.args.get("with_")
+    for key in ("with_", "order", "limit"):
+        body.set(key, None)
+    branches = []
+    for grouping in sets:
+        kept = {_key(e) for e in grouping}
+        branch = body.copy()
+        branch.set("group", exp.Group(expressions=[e.copy() for e in grouping])
+                   if grouping else None)
+        columns = [exp.alias_(_blanked(s.unalias() if isinstance(s, exp.Alias) else s,
+                                       grouped, kept), f"{SHOWN}{i}")
+                   for i, s in enumerate(select.selects)]
+        columns += [exp.alias_(_blanked(o.this, grouped, kept), f"{HIDDEN}{j}")
+                    for j, (o, named) in enumerate(hidden) if named is None]
+        branch.set("expressions", columns)
+        having = branch.args.get("having")
+        if having is not None:
+            branch.set("having", exp.Having(this=_blanked(having.this, grouped, kept)))
+        branches.append(branch)
+    union = reduce(lambda a, b: exp.union(a, b, distinct=False), branches)
+    outer = exp.select(*[exp.alias_(exp.column(f"{SHOWN}{i}"), name or f"{SHOWN}{i}")
+                         for i, name in enumerate(outputs)]
+                       ).from_(exp.Subquery(this=union, alias=exp.TableAlias(
+                           this=exp.to_identifier("leo_sets"))))
+    if ordered:
+        outer.set("order", exp.Order(expressions=[
+            exp.Ordered(this=exp.column(f"{HIDDEN}{j}" if named is None else f"{SHOWN}{named}"),
+                        desc=o.args.get("desc"), nulls_first=o.args.get("nulls_first"))
+            for j, (o, named) in enumerate(hidden)]))
+    if select.args.get("limit") is not None:
+        outer.set("limit", select.args["limit"].copy())
+    if ctes is not None:
+        outer.set("with_", ctes)
+    return outer

@@ -1,0 +1,69 @@
+"""`leo-synth sql`: subtotals and totals (ROLLUP, CUBE, GROUPING SETS, WITH ROLLUP) as SQL
+Server gives them, on every backend (SQLite has none of them: a UNION ALL of grouped
+queries)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlglot import exp
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql.grouping_sets import grouping_sets, old_forms
+from leo_synth.tsql.script import TSQL
+
+CENSUS = "[NPD_i2].[2002237].[spring_census_2011]"
+
+
+def _sets(text: str) -> list[list[str]]:
+    tree = old_forms(TSQL.parse(text)[0])
+    found = grouping_sets(tree.args["group"])
+    assert found is not None
+    return [[e.sql() for e in s] for s in found]
+
+
+def test_grouping_sets_in_sql_servers_order() -> None:
+    assert _sets("SELECT 1 FROM t GROUP BY ROLLUP(a, b)") == [["a", "b"], ["a"], []]
+    assert _sets("SELECT 1 FROM t GROUP BY a, b WITH ROLLUP") == [["a", "b"], ["a"], []]
+    assert _sets("SELECT 1 FROM t GROUP BY CUBE(a, b)") == [["a", "b"], ["b"], ["a"], []]
+    assert _sets("SELECT 1 FROM t GROUP BY c, GROUPING SETS ((a, b), a, ())") == [
+        ["c", "a", "b"], ["c", "a"], ["c"]]
+    assert grouping_sets(exp.Group(expressions=[exp.column("a")])) is None
+
+
+TOTALS = f"""SELECT CASE WHEN GROUPING(Gender_spr11) = 1 THEN 'All' ELSE Gender_spr11 END AS sex,
+    FSMeligible_spr11 AS fsm, COUNT(*) AS pupils, COUNT(DISTINCT Gender_spr11) AS sexes
+FROM {CENSUS}
+WHERE Gender_spr11 IN ('M', 'F')
+GROUP BY Gender_spr11, FSMeligible_spr11 WITH ROLLUP
+HAVING COUNT(*) > 0
+ORDER BY GROUPING(Gender_spr11), sex, GROUPING(FSMeligible_spr11), fsm"""
+
+BY_HAND = f"""SELECT sex, fsm, pupils, sexes FROM (
+    SELECT Gender_spr11 AS sex, FSMeligible_spr11 AS fsm, COUNT(*) AS pupils,
+        COUNT(DISTINCT Gender_spr11) AS sexes, 0 AS g1, 0 AS g2
+    FROM {CENSUS} WHERE Gender_spr11 IN ('M', 'F') GROUP BY Gender_spr11, FSMeligible_spr11
+    UNION ALL
+    SELECT Gender_spr11, NULL, COUNT(*), COUNT(DISTINCT Gender_spr11), 0, 1
+    FROM {CENSUS} WHERE Gender_spr11 IN ('M', 'F') GROUP BY Gender_spr11
+    UNION ALL
+    SELECT 'All', NULL, COUNT(*), COUNT(DISTINCT Gender_spr11), 1, 1
+    FROM {CENSUS} WHERE Gender_spr11 IN ('M', 'F')) x
+ORDER BY g1, sex, g2, fsm"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rollup_totals_as_sql_server_gives_them(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    by_hand = _rows(db, BY_HAND)
+    assert by_hand[-1][:2] == ("All", None) and by_hand[-1][3] == 2
+    assert _rows(db, TOTALS) == by_hand
+    assert _rows(db, TOTALS.replace(
+        "GROUP BY Gender_spr11, FSMeligible_spr11 WITH ROLLUP",
+        "GROUP BY ROLLUP(Gender_spr11, FSMeligible_spr11)")) == by_hand
+    # a CTE before it, and TOP over the whole
+    top = _rows(db, f"""WITH c AS (SELECT Gender_spr11 AS g FROM {CENSUS}
+    WHERE Gender_spr11 IN ('M', 'F'))
+SELECT TOP 2 g, COUNT(*) AS n FROM c GROUP BY CUBE(g) ORDER BY n DESC""")
+    assert top[0] == (None, by_hand[-1][2]) and len(top) == 2
