@@ -272,3 +272,56 @@ SELECT COUNT(*) AS n, MIN(id) AS kept, @rounds AS rounds FROM #t"""
     # 3 deleted, then 2, 1 and 0 in three rounds (SET's @@ROWCOUNT of 1 is the DELETE's by the
     # time WHILE tests it)
     assert _rows(db, text) == [(1, 1, 3)]
+
+
+TRY_CATCH = """CREATE TABLE #log (step VARCHAR(40))
+BEGIN TRY
+    INSERT INTO #log VALUES ('before')
+    SELECT 1 / 0 AS x
+    INSERT INTO #log VALUES ('not reached')
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('caught at ' + CAST(ERROR_LINE() AS VARCHAR(5)))
+    IF ERROR_MESSAGE() LIKE '%zero%' INSERT INTO #log VALUES ('by zero')
+END CATCH
+BEGIN TRY
+    DROP TABLE #never_made
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('no table')
+END CATCH;
+BEGIN TRY
+    INSERT INTO #log VALUES ('fine')
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('not run')
+END CATCH
+INSERT INTO #log SELECT ISNULL(ERROR_MESSAGE(), 'no error outside')
+SELECT step FROM #log ORDER BY step"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_try_catch_runs_the_handler_of_a_failed_statement(backend: str,
+                                                          request: pytest.FixtureRequest
+                                                          ) -> None:
+    # SQLite's 1 / 0 is NULL: it stops the query there too, as in SQL Server; on PostgreSQL
+    # the failed statement does not end the transaction (a savepoint per statement)
+    db = _db(request, backend)
+    assert _rows(db, TRY_CATCH) == [("before",), ("by zero",), ("caught at 4",), ("fine",),
+                                    ("no error outside",), ("no table",)]
+    with pytest.raises(ScriptError, match=r"line 1: .*(zero|Division)"):
+        run_text(db, "SELECT 1 / 0", "tsql", None, False)
+    # what cannot be translated is not an error of SQL Server's: it is not caught
+    with pytest.raises(ScriptError, match="line 2: FORMAT"):
+        run_text(db, "BEGIN TRY\n SELECT FORMAT(1, 'C')\nEND TRY\nBEGIN CATCH\n SELECT 1\n"
+                 "END CATCH", "tsql", None, False)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("BEGIN TRY\nSELECT 1\nEND", "line 1: BEGIN TRY must end with END TRY"),
+    ("BEGIN TRY\nSELECT 1\nEND TRY\nSELECT 2", "line 1: END TRY must be followed by BEGIN CATCH"),
+    ("BEGIN TRY SELECT 1 END TRY BEGIN CATCH SELECT 2 END", "BEGIN CATCH must end with END CATCH"),
+])
+def test_try_catch_must_be_whole(text: str, message: str) -> None:
+    with pytest.raises(ScriptError, match=message):
+        runner.check(text)

@@ -5,9 +5,10 @@ SRS scripts loop over years and build statements as text: ``WHILE @y <= 2019 BEG
 '] ...' EXEC(@sql) SET @y += 1 END``. The targets have no procedural layer, so the runner walks
 this tree itself (conditions and the text of dynamic SQL computed by the target, branches and
 loops by Python): ``BEGIN ... END`` blocks, ``IF ... [ELSE ...]``, ``WHILE``, ``BREAK``,
-``CONTINUE``, ``RETURN``, ``EXEC (text)``, ``EXEC sp_executesql`` with parameters and
-``INSERT INTO #t EXEC ...``. Everything is read (and what cannot be translated refused) before
-anything runs; only the text of dynamic SQL is read when it has been computed.
+``CONTINUE``, ``RETURN``, ``EXEC (text)``, ``EXEC sp_executesql`` with parameters,
+``INSERT INTO #t EXEC ...`` and ``BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH``.
+Everything is read (and what cannot be translated refused) before anything runs; only the
+text of dynamic SQL is read when it has been computed.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ class While(_Placed):
 
 
 @dataclass(frozen=True)
+class Try(_Placed):
+    """``BEGIN TRY body END TRY BEGIN CATCH handler END CATCH``."""
+
+    body: tuple[Node, ...]
+    handler: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
 class Jump(_Placed):
     """``BREAK``, ``CONTINUE`` or ``RETURN`` (``word``)."""
 
@@ -72,7 +81,7 @@ class Exec(_Placed):
     into: exp.Insert | None = None
 
 
-Node = script.Statement | If | While | Jump | Exec
+Node = script.Statement | If | While | Try | Jump | Exec
 
 
 def read(text: str) -> list[Node]:
@@ -93,6 +102,8 @@ def walk(nodes: tuple[Node, ...] | list[Node]) -> list[Node]:
             every += walk(node.then) + walk(node.otherwise)
         elif isinstance(node, While):
             every += walk(node.body)
+        elif isinstance(node, Try):
+            every += walk(node.body) + walk(node.handler)
     return every
 
 
@@ -123,6 +134,8 @@ class _Reader:
         """The node starting at token ``i`` (a block gives its nodes) and where it ends."""
         token = self.tokens[i]
         word = _word(token)
+        if word == "BEGIN" and i + 1 < stop and _word(self.tokens[i + 1]) == "TRY":
+            return self._try(i, stop)
         if word == "BEGIN":
             end = self._end_of_block(i, stop)
             return self.block(i + 1, end), end + 1
@@ -149,6 +162,25 @@ class _Reader:
                 return [node], end
         statement, taken = script.parse_statement(chunk, self.text, self.batch)
         return ([statement] if statement is not None else []), i + taken
+
+    def _try(self, i: int, stop: int) -> tuple[list[Node], int]:
+        """``BEGIN TRY ... END TRY`` and the ``BEGIN CATCH ... END CATCH`` it needs."""
+        token = self.tokens[i]
+        end = self._end_of_block(i, stop)
+        if end + 1 >= stop or _word(self.tokens[end + 1]) != "TRY":
+            raise ScriptError(token.line, "BEGIN TRY must end with END TRY")
+        body = self.block(i + 2, end)
+        catch = end + 2
+        while catch < stop and self.tokens[catch].token_type == TokenType.SEMICOLON:
+            catch += 1
+        if not (catch + 1 < stop and _word(self.tokens[catch]) == "BEGIN"
+                and _word(self.tokens[catch + 1]) == "CATCH"):
+            raise ScriptError(token.line, "END TRY must be followed by BEGIN CATCH")
+        close = self._end_of_block(catch, stop)
+        if close + 1 >= stop or _word(self.tokens[close + 1]) != "CATCH":
+            raise ScriptError(self.tokens[catch].line, "BEGIN CATCH must end with END CATCH")
+        handler = self.block(catch + 2, close)
+        return [Try(self.batch, token.line, tuple(body), tuple(handler))], close + 2
 
     def _statement_stop(self, i: int, stop: int) -> int:
         """The next semicolon at depth 0 (or ``stop``): a statement ends there at the latest."""

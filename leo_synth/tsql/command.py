@@ -106,10 +106,11 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """Run a T-SQL SCRIPT, written as for the SRS, on a leo-synth output.
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
-    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, dynamic SQL (EXEC, sp_executesql), PIVOT and SRS
-    three-part names ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot
-    be (@@ERROR, cursors, stored procedures, TRY/CATCH) stops the script before it runs,
-    naming the line. Example:
+    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, dynamic SQL (EXEC,
+    sp_executesql), PIVOT, ROLLUP and SRS three-part names
+    ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot be (@@ERROR,
+    cursors, stored procedures, THROW) stops the script before it runs, naming the line.
+    Example:
 
     \b
         leo-synth sql examples/srs/01_cohort_spring_census.sql --db out/leo.sqlite

@@ -11,9 +11,13 @@ DATABASE_MODULES = ("sqlite3", "duckdb", "_duckdb", "psycopg")
 class ScriptError(LeoSynthError):
     """A problem with one statement of a script, reported as ``line N: message``."""
 
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, runtime: bool = False):
         super().__init__(f"line {line}: {message}")
         self.line = line
+        self.message = message
+        self.runtime = runtime
+        """Whether the statement failed as it ran, as it would in SQL Server (a ``BEGIN TRY``
+        block's ``CATCH`` runs then), rather than being beyond translation."""
 
 
 def is_database_error(exc: Exception) -> bool:

@@ -47,6 +47,9 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
         if isinstance(node, blocks.If):
             _check_nodes(node.then, in_loop)
             _check_nodes(node.otherwise, in_loop)
+        elif isinstance(node, blocks.Try):
+            _check_nodes(node.body, in_loop)
+            _check_nodes(node.handler, in_loop)
         elif isinstance(node, blocks.While):
             _check_nodes(node.body, True)
         elif isinstance(node, blocks.Jump):
@@ -78,7 +81,7 @@ def _shown(nodes: list[blocks.Node]) -> set[int]:
     for node in nodes:
         if _gives_result(node):
             shown = {id(node)}
-        elif isinstance(node, blocks.If | blocks.While):
+        elif isinstance(node, blocks.If | blocks.While | blocks.Try):
             shown |= {id(n) for n in blocks.walk([node]) if _gives_result(n)}
     return shown
 
@@ -122,6 +125,8 @@ class Runner:
         """The line of the outermost EXEC running: its dynamic SQL's results carry it."""
         self.rowcount = 0
         """``@@ROWCOUNT``: the rows the last statement returned, changed or assigned."""
+        self.error: dict[str, exp.Expression] = {}
+        """``ERROR_MESSAGE()`` and ``ERROR_LINE()`` in the ``CATCH`` block running."""
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -129,7 +134,8 @@ class Runner:
     def _translated(self, tree: exp.Expression, line: int, limit: int | None
                     ) -> tuple[ResultSet | None, Translation]:
         """Translate and run one statement (its setup first); its result and translation."""
-        known = {**self.variables, ROWCOUNT: exp.Literal.number(self.rowcount)}
+        known = {**self.variables, **self.error,
+                 ROWCOUNT: exp.Literal.number(self.rowcount)}
         translation = self.translator.translate(tree, known, line)
         if translation.skip:
             return None, translation
@@ -373,6 +379,8 @@ class Runner:
                         raise
             raise ScriptError(node.line, f"the WHILE loop ran {MAX_LOOPS:,} times: stopped "
                               f"(does its condition ever turn false?)")
+        elif isinstance(node, blocks.Try):
+            self._try(node)
         elif isinstance(node, blocks.Jump):
             raise _Jumped(node.word)
         elif isinstance(node, blocks.Exec):
@@ -384,6 +392,28 @@ class Runner:
                 if self.exec_line is not None:
                     result = dataclasses.replace(result, line=self.exec_line)
                 self.results = [*self.results, result] if self.every else [result]
+
+    def _try(self, node: blocks.Try) -> None:
+        """``BEGIN TRY``: a statement that fails as it runs (the target's error, dropping a
+        table that does not exist) runs the ``CATCH`` block, with ``ERROR_MESSAGE()`` and
+        ``ERROR_LINE()``; what cannot be translated still stops the script."""
+        guarded = self.target.guarded
+        self.target.guarded = True
+        try:
+            self.block(node.body)
+        except ScriptError as exc:
+            if not exc.runtime:
+                raise
+            self.target.guarded = guarded
+            caught = self.error
+            self.error = {"error_message()": exp.Literal.string(exc.message),
+                          "error_line()": exp.Literal.number(exc.line)}
+            try:
+                self.block(node.handler)
+            finally:
+                self.error = caught
+        finally:
+            self.target.guarded = guarded
 
     def block(self, nodes: tuple[blocks.Node, ...] | list[blocks.Node]) -> None:
         for node in nodes:

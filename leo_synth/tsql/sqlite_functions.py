@@ -70,23 +70,30 @@ class ConversionFailed(ValueError):
     """Text that T-SQL cannot convert to a number: the query stops, as in SQL Server."""
 
 
-conversion_failure: str | None = None
-"""SQL Server's words for the last conversion that failed (SQLite reports only that a
-function raised an exception: ``Target.run_at`` shows these instead)."""
+sql_server_error: str | None = None
+"""SQL Server's words for the last conversion or division that failed (SQLite reports only
+that a function raised an exception: ``Target.run_at`` shows these instead)."""
 
 
 def _converted(value: Any, kind: str, convert: Any) -> Any:
-    global conversion_failure
+    global sql_server_error
     if value is None or not isinstance(value, str):
         return value
     if not value.strip():
         return convert(0)  # (T-SQL converts '' to 0)
     result = convert(value)
     if result is None:
-        conversion_failure = (f"Conversion failed when converting the varchar value "
+        sql_server_error = (f"Conversion failed when converting the varchar value "
                               f"'{value}' to data type {kind}")
-        raise ConversionFailed(conversion_failure)
+        raise ConversionFailed(sql_server_error)
     return result
+
+
+def divide_by_zero() -> None:
+    """A division by zero stops the query, as in SQL Server (SQLite's gives NULL)."""
+    global sql_server_error
+    sql_server_error = "Divide by zero error encountered"
+    raise ConversionFailed(sql_server_error)
 
 
 def to_integer(value: Any) -> Any:
@@ -223,7 +230,8 @@ def register(connection: sqlite3.Connection) -> None:
                "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
                "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
                "LEO_TO_NUMBER": (1, to_number),
-               "LEO_FORMAT_NUMBER": (5, number_formats.formatted)}
+               "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
+               "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

@@ -56,6 +56,9 @@ class Target:
     changed: int | None = None
     """The rows the last statement run without rows wanted inserted, updated or deleted (None
     when the driver does not say: SQLite's ``CREATE TABLE ... AS``, any DDL)."""
+    guarded: bool = False
+    """Whether a failed statement is caught (a ``BEGIN TRY`` block runs): on PostgreSQL each
+    statement then runs under a savepoint, as a failure would end the transaction."""
 
     def run(self, sql: str, want_rows: bool, limit: int | None) -> ResultSet | None:
         """Run one statement; fetch at most ``limit`` rows of a query (all when None)."""
@@ -73,17 +76,25 @@ class Target:
                ) -> ResultSet | None:
         """:meth:`run` for a statement of a script: a driver's error becomes one line naming
         the script's line and what the backend said."""
-        sqlite_functions.conversion_failure = None
+        sqlite_functions.sql_server_error = None
+        saving = self.guarded and self.dialect == "postgres"
+        if saving:
+            self.connection.execute("SAVEPOINT leo_statement")
         try:
-            return self.run(sql, want_rows, limit)
+            result = self.run(sql, want_rows, limit)
+            if saving:
+                self.connection.execute("RELEASE SAVEPOINT leo_statement")
+            return result
         except Exception as exc:
             if not is_database_error(exc):
                 raise
+            if saving:
+                self.connection.execute("ROLLBACK TO SAVEPOINT leo_statement")
             said = database_message(exc)
             if self.dialect == "sqlite" and "user-defined function raised" in said and (
-                    sqlite_functions.conversion_failure):
-                said = sqlite_functions.conversion_failure
-            raise ScriptError(line, f"{self.dialect} said: {said}") from exc
+                    sqlite_functions.sql_server_error):
+                said = sqlite_functions.sql_server_error
+            raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True) from exc
 
     def load_rows(self, table: str, columns: list[tuple[str, bool]], rows: list[tuple]
                   ) -> None:

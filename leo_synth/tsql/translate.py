@@ -46,6 +46,11 @@ TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
 ROWCOUNT = "@rowcount"
 """The key of ``@@ROWCOUNT``'s value among the variables given to :meth:`Translator.translate`
 (no variable's name starts with ``@``)."""
+ERROR_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
+                   "ERROR_STATE", "ERROR_PROCEDURE")
+"""What a ``CATCH`` block asks of the error it handles: the message and line the runner holds
+(under the keys ``error_message()``, ``error_line()``); the others, SQL Server's own numbers
+for the error, are NULL."""
 WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.TruncateTable, exp.Alter,
           exp.Create)
 
@@ -325,7 +330,8 @@ class Translator:
             elif key.startswith(("#", "@")) or (creating and id(table) in written):
                 parts = (key,)
                 if isinstance(tree, exp.Drop) and not tree.args.get("exists"):
-                    raise ScriptError(line, f"cannot drop {key}: it does not exist")
+                    raise ScriptError(line, f"cannot drop {key}: it does not exist",
+                                      runtime=True)
                 missing_drop = missing_drop or isinstance(tree, exp.Drop)
             elif isinstance(tree, exp.Drop) and tree.args.get("exists") and (
                     key not in self.target.relations):
@@ -345,6 +351,8 @@ class Translator:
         def substitute(node: exp.Expression) -> exp.Expression:
             if is_rowcount(node) and ROWCOUNT in variables:
                 return variables[ROWCOUNT].copy()
+            if isinstance(node, exp.Anonymous) and node.name.upper() in ERROR_FUNCTIONS:
+                return variables.get(f"{node.name.lower()}()", exp.Null()).copy()
             if isinstance(node, exp.Parameter) and not isinstance(node.parent, exp.Table):
                 name = node.name.lower()
                 if name not in variables:

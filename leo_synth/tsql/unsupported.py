@@ -19,7 +19,6 @@ REFUSED = {
     "GOTO": "GOTO cannot be translated",
     "RAISERROR": "RAISERROR cannot be translated",
     "THROW": "THROW cannot be translated",
-    "TRY": "TRY/CATCH blocks cannot be translated",
     "TRAN": "transactions cannot be translated (the extract is read-only here)",
     "TRANSACTION": "transactions cannot be translated (the extract is read-only here)",
     "COMMIT": "transactions cannot be translated (the extract is read-only here)",

@@ -17,6 +17,7 @@ tests/test_tsql.py):
   like, which the extract does not hold).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
+- Dividing by zero stops the query on SQLite too, as in SQL Server (SQLite gives NULL).
 - ``PATINDEX`` (``like_patterns``) and ``DATALENGTH`` (the bytes of the text), which no
   target has; ``LEN`` leaves out trailing spaces (``LEN('ab  ')`` is 2), the targets'
   ``LENGTH`` counts them.
@@ -167,6 +168,19 @@ def _patindex(node: exp.Anonymous, dialect: str) -> exp.Expression:
                              f"{_quoted(regex)}, 'i') THEN {found} ELSE 0 END", read="duckdb")
 
 
+def _checked_division(node: exp.Div) -> exp.Expression:
+    """``a / b`` on SQLite, where dividing by zero gives NULL: the query stops with SQL
+    Server's error instead, so a script that needs ``NULLIF(b, 0)`` in the SRS needs it here
+    (a divisor that is a number other than 0 is left alone)."""
+    divisor = node.expression
+    if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this):
+        return node
+    zero = exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0))
+    node.set("expression", exp.Case(ifs=[exp.If(this=zero, true=exp.Anonymous(
+        this="LEO_DIVIDE_BY_ZERO", expressions=[]))], default=divisor.copy()))
+    return node
+
+
 def _round(node: exp.Round, dialect: str) -> exp.Expression:
     """``ROUND(x, n, f)``: rounding when f is 0, else truncation."""
     truncate = node.args.get("truncate")
@@ -248,6 +262,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _like(node, dialect)
     if isinstance(node, exp.Round):
         return _round(node, dialect)
+    if isinstance(node, exp.Div) and dialect == "sqlite":
+        return _checked_division(node)
     if isinstance(node, exp.Length):  # LEN leaves out trailing spaces (T-SQL has no LENGTH)
         return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[_as(node.this,
                                                                             "TEXT")]))
