@@ -70,7 +70,7 @@ SELECT a FROM #t OPTION (MAXDOP 1)"""
 
 @pytest.mark.parametrize(("text", "line", "words"), [
     ("SELECT 1\nSELECT @@ERROR", 2, "@@ERROR"),
-    ("DECLARE c CURSOR FOR SELECT 1", 1, "cursors"),
+    ("THROW 50000, 'stop', 1", 1, "THROW"),
     ("\n\nEXEC sp_who", 3, "EXEC sp_who: stored procedures"),
     ("SELECT TOP (5) PERCENT a FROM t", 1, "PERCENT"),
     ("BEGIN TRAN", 1, "transactions"),

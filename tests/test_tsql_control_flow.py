@@ -325,3 +325,71 @@ def test_try_catch_runs_the_handler_of_a_failed_statement(backend: str,
 def test_try_catch_must_be_whole(text: str, message: str) -> None:
     with pytest.raises(ScriptError, match=message):
         runner.check(text)
+
+
+YEARS_CURSOR = """CREATE TABLE #cohort (yr INT, pupils INT)
+DECLARE @yr INT, @sql NVARCHAR(MAX)
+DECLARE years CURSOR LOCAL FAST_FORWARD FOR
+    SELECT yr FROM (VALUES (2011), (2012), (2013), (2014)) AS v(yr) ORDER BY yr
+OPEN years
+FETCH NEXT FROM years INTO @yr
+WHILE @@FETCH_STATUS = 0
+BEGIN
+    SET @sql = N'INSERT INTO #cohort SELECT ' + CAST(@yr AS VARCHAR(4))
+        + ', COUNT(*) FROM [NPD_i2].[2002237].[spring_census_' + CAST(@yr AS VARCHAR(4))
+        + '] WHERE NCyearActual_spr' + RIGHT(CAST(@yr AS VARCHAR(4)), 2) + ' = ''11''';
+    EXEC (@sql);
+    FETCH NEXT FROM years INTO @yr
+END
+CLOSE years
+DEALLOCATE years
+SELECT yr, pupils FROM #cohort ORDER BY yr"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cursor_loop_over_years(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    assert _rows(db, YEARS_CURSOR) == _rows(db, YEARS_UNION + " ORDER BY yr")
+    # directions, the end of the rows, and misuse caught as SQL Server's errors
+    text = """CREATE TABLE #t (n INT, s VARCHAR(2))
+INSERT INTO #t VALUES (1, 'a'), (2, 'b'), (3, 'c')
+CREATE TABLE #log (what VARCHAR(20))
+DECLARE @n INT, @s VARCHAR(2)
+DECLARE c CURSOR FOR SELECT n, s FROM #t ORDER BY n
+OPEN c
+FETCH LAST FROM c INTO @n, @s
+INSERT INTO #log VALUES ('last ' + @s)
+FETCH PRIOR FROM c INTO @n, @s
+INSERT INTO #log VALUES ('prior ' + @s)
+FETCH NEXT FROM c INTO @n, @s
+FETCH NEXT FROM c INTO @n, @s
+INSERT INTO #log VALUES ('status ' + CAST(@@FETCH_STATUS AS VARCHAR(2)) + ' ' + @s)
+FETCH FIRST FROM c INTO @n, @s
+INSERT INTO #log VALUES ('first ' + @s + ' ' + CAST(@@FETCH_STATUS AS VARCHAR(2)))
+BEGIN TRY
+    OPEN c
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('open twice')
+END CATCH
+CLOSE c
+DEALLOCATE c
+BEGIN TRY
+    FETCH NEXT FROM c INTO @n
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('gone')
+END CATCH
+SELECT what FROM #log ORDER BY what"""
+    assert _rows(db, text) == [("first a 0",), ("gone",), ("last c",), ("open twice",),
+                               ("prior b",), ("status -1 c",)]
+
+
+def test_cursor_statements_are_read_whole(small_sqlite) -> None:
+    with pytest.raises(ScriptError, match=r"line 1: DECLARE \.\.\. CURSOR needs FOR"):
+        runner.check("DECLARE c CURSOR LOCAL")
+    with pytest.raises(ScriptError, match="line 2: FETCH ABSOLUTE cannot be translated"):
+        runner.check("SELECT 1\nFETCH ABSOLUTE 2 FROM c")
+    with pytest.raises(ScriptError, match="line 4: Cursor Fetch: the number of variables"):
+        run_text(str(small_sqlite[0]), "DECLARE @a INT\nDECLARE c CURSOR FOR SELECT 1, 2\n"
+                 "OPEN c\nFETCH NEXT FROM c INTO @a", "tsql", None, False)

@@ -6,7 +6,9 @@ SRS scripts loop over years and build statements as text: ``WHILE @y <= 2019 BEG
 this tree itself (conditions and the text of dynamic SQL computed by the target, branches and
 loops by Python): ``BEGIN ... END`` blocks, ``IF ... [ELSE ...]``, ``WHILE``, ``BREAK``,
 ``CONTINUE``, ``RETURN``, ``EXEC (text)``, ``EXEC sp_executesql`` with parameters,
-``INSERT INTO #t EXEC ...`` and ``BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH``.
+``INSERT INTO #t EXEC ...``, ``BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH`` and
+cursors (``DECLARE c CURSOR FOR ...``, ``OPEN``, ``FETCH ... INTO``, ``CLOSE``,
+``DEALLOCATE``: ``cursors``).
 Everything is read (and what cannot be translated refused) before anything runs; only the
 text of dynamic SQL is read when it has been computed.
 """
@@ -81,7 +83,22 @@ class Exec(_Placed):
     into: exp.Insert | None = None
 
 
-Node = script.Statement | If | While | Try | Jump | Exec
+@dataclass(frozen=True)
+class CursorStep(_Placed):
+    """A cursor's ``DECLARE name CURSOR ... FOR query``, ``OPEN``, ``FETCH direction FROM name
+    INTO @a, ...``, ``CLOSE`` or ``DEALLOCATE`` (``action``; ``name`` in lower case)."""
+
+    action: str
+    name: str
+    query: exp.Expression | None = None
+    direction: str = "NEXT"
+    into: tuple[str, ...] = ()
+
+
+CURSOR_ACTIONS = {"OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
+FETCH_DIRECTIONS = {"NEXT", "PRIOR", "FIRST", "LAST"}
+
+Node = script.Statement | If | While | Try | Jump | Exec | CursorStep
 
 
 def read(text: str) -> list[Node]:
@@ -148,6 +165,10 @@ class _Reader:
         if word in ("EXEC", "EXECUTE"):
             node, end = self._exec(i, stop, None)
             return [node], end
+        if word in CURSOR_ACTIONS or (word == "DECLARE" and i + 2 < stop
+                                      and _word(self.tokens[i + 2]) == "CURSOR"):
+            step, end = self._cursor(i, stop)
+            return [step], end
         end_of_statement = self._statement_stop(i, stop)
         if word == "PRINT":
             end = script.cuts(self.tokens[i:end_of_statement])[0] + i
@@ -181,6 +202,58 @@ class _Reader:
             raise ScriptError(self.tokens[catch].line, "BEGIN CATCH must end with END CATCH")
         handler = self.block(catch + 2, close)
         return [Try(self.batch, token.line, tuple(body), tuple(handler))], close + 2
+
+    def _cursor(self, i: int, stop: int) -> tuple[CursorStep, int]:
+        """A cursor's statement (``CursorStep``)."""
+        token = self.tokens[i]
+        word = _word(token)
+        end = script.cuts(self.tokens[i:self._statement_stop(i, stop)])[0] + i
+        words = [_word(t) or t.text.upper() for t in self.tokens[i:end]]
+        if word == "DECLARE":
+            if "FOR" not in words:
+                raise ScriptError(token.line, "DECLARE ... CURSOR needs FOR and its query")
+            start = i + words.index("FOR") + 1
+            query_end = self._statement_stop(start, stop)
+            statement, taken = script.parse_statement(self.tokens[start:query_end], self.text,
+                                                      self.batch)
+            if statement is None or not isinstance(statement.tree, exp.Query):
+                raise ScriptError(token.line, "a cursor's FOR must be followed by a query")
+            return CursorStep(self.batch, token.line, "DECLARE", self.tokens[i + 1].text.lower(),
+                              statement.tree), start + taken
+        if word != "FETCH":
+            if end != i + 2 or _word(self.tokens[i + 1]) in ("GLOBAL", ""):
+                raise ScriptError(token.line, f"{word} needs the name of a cursor (alone)")
+            return CursorStep(self.batch, token.line, word, self.tokens[i + 1].text.lower()), end
+        return self._fetch(i, end), end
+
+    def _fetch(self, i: int, end: int) -> CursorStep:
+        """``FETCH [NEXT | PRIOR | FIRST | LAST] [FROM] name [INTO @a, @b, ...]``."""
+        token = self.tokens[i]
+        j, direction = i + 1, "NEXT"
+        if j < end and _word(self.tokens[j]) in FETCH_DIRECTIONS:
+            direction, j = _word(self.tokens[j]), j + 1
+        elif j < end and _word(self.tokens[j]) in ("ABSOLUTE", "RELATIVE"):
+            raise ScriptError(token.line, f"FETCH {_word(self.tokens[j])} cannot be translated "
+                              f"(NEXT, PRIOR, FIRST and LAST can)")
+        if j < end and _word(self.tokens[j]) == "FROM":
+            j += 1
+        if j >= end:
+            raise ScriptError(token.line, "FETCH needs the name of a cursor")
+        name, j = self.tokens[j].text.lower(), j + 1
+        into: list[str] = []
+        if j < end:
+            if _word(self.tokens[j]) != "INTO":
+                raise ScriptError(token.line, "FETCH ... FROM name must be followed by INTO "
+                                  "@variables")
+            for k in range(j + 1, end):
+                kind = self.tokens[k].token_type
+                if kind == TokenType.PARAMETER:
+                    continue
+                if kind == TokenType.COMMA:
+                    continue
+                into.append(self.tokens[k].text.lower())
+        return CursorStep(self.batch, token.line, "FETCH", name, direction=direction,
+                          into=tuple(into))
 
     def _statement_stop(self, i: int, stop: int) -> int:
         """The next semicolon at depth 0 (or ``stop``): a statement ends there at the latest."""

@@ -106,10 +106,10 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """Run a T-SQL SCRIPT, written as for the SRS, on a leo-synth output.
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
-    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, dynamic SQL (EXEC,
+    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, cursors, dynamic SQL (EXEC,
     sp_executesql), PIVOT, ROLLUP and SRS three-part names
     ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot be (@@ERROR,
-    cursors, stored procedures, THROW) stops the script before it runs, naming the line.
+    stored procedures, THROW, MERGE) stops the script before it runs, naming the line.
     Example:
 
     \b

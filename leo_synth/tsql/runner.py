@@ -18,10 +18,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from leo_synth.tsql import blocks, names, script, variables
+from leo_synth.tsql import blocks, cursors, names, script, variables
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import ResultSet, Target
-from leo_synth.tsql.translate import ROWCOUNT, Translation, Translator, is_rowcount
+from leo_synth.tsql.translate import (
+    FETCH_STATUS,
+    ROWCOUNT,
+    Translation,
+    Translator,
+    counter,
+)
 
 MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
@@ -125,6 +131,7 @@ class Runner:
         """The line of the outermost EXEC running: its dynamic SQL's results carry it."""
         self.rowcount = 0
         """``@@ROWCOUNT``: the rows the last statement returned, changed or assigned."""
+        self.cursors = cursors.Cursors()
         self.error: dict[str, exp.Expression] = {}
         """``ERROR_MESSAGE()`` and ``ERROR_LINE()`` in the ``CATCH`` block running."""
         self.counting = False
@@ -135,7 +142,8 @@ class Runner:
                     ) -> tuple[ResultSet | None, Translation]:
         """Translate and run one statement (its setup first); its result and translation."""
         known = {**self.variables, **self.error,
-                 ROWCOUNT: exp.Literal.number(self.rowcount)}
+                 ROWCOUNT: exp.Literal.number(self.rowcount),
+                 FETCH_STATUS: exp.Literal.number(self.cursors.status)}
         translation = self.translator.translate(tree, known, line)
         if translation.skip:
             return None, translation
@@ -381,6 +389,10 @@ class Runner:
                               f"(does its condition ever turn false?)")
         elif isinstance(node, blocks.Try):
             self._try(node)
+        elif isinstance(node, blocks.CursorStep):
+            self.cursors.step(node, self._all_rows, self._fetched)
+            if node.action in ("DECLARE", "FETCH"):
+                self.rowcount = 1  # (as SQL Server sets it)
         elif isinstance(node, blocks.Jump):
             raise _Jumped(node.word)
         elif isinstance(node, blocks.Exec):
@@ -392,6 +404,18 @@ class Runner:
                 if self.exec_line is not None:
                     result = dataclasses.replace(result, line=self.exec_line)
                 self.results = [*self.results, result] if self.every else [result]
+
+    def _all_rows(self, query: exp.Expression, line: int) -> list[tuple]:
+        """Every row of a query (a cursor's, when it is opened)."""
+        result, _ = self._translated(query, line, None)
+        assert result is not None
+        return result.rows
+
+    def _fetched(self, name: str, value: object, line: int) -> None:
+        """A value a cursor's FETCH puts into a variable."""
+        if name not in self.variables:
+            raise ScriptError(line, f"@{name} is not declared in this batch")
+        self.variables[name] = variables.literal(value, self.kinds.get(name))
 
     def _try(self, node: blocks.Try) -> None:
         """``BEGIN TRY``: a statement that fails as it runs (the target's error, dropping a
@@ -450,7 +474,7 @@ def _reads_rowcount(nodes: list[blocks.Node]) -> bool:
             trees = [node.sql, *(value for _, value in node.arguments)]
         else:
             trees = []
-        if any(is_rowcount(p) for tree in trees for p in tree.find_all(exp.Parameter)):
+        if any(counter(p) == ROWCOUNT for tree in trees for p in tree.find_all(exp.Parameter)):
             return True
     return False
 

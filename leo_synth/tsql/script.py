@@ -26,7 +26,8 @@ from leo_synth.tsql.errors import ScriptError
 TSQL = Dialect.get_or_raise("tsql")
 GO_LINE = re.compile(r"^\s*GO\s*(?:--.*)?;?\s*$", re.IGNORECASE)
 STARTERS = {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "DECLARE", "SET",
-            "IF", "PRINT", "USE", "TRUNCATE", "ALTER", "EXEC", "EXECUTE", "WHILE", "MERGE"}
+            "IF", "PRINT", "USE", "TRUNCATE", "ALTER", "EXEC", "EXECUTE", "WHILE", "MERGE",
+            "OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
 OPENERS = {TokenType.L_PAREN, TokenType.L_BRACKET}
 CLOSERS = {TokenType.R_PAREN, TokenType.R_BRACKET}
 NAMES = {TokenType.IDENTIFIER, TokenType.STRING, TokenType.NATIONAL_STRING}  # [EXEC], 'SET'
@@ -127,10 +128,15 @@ def cuts(chunk: list[Token], words: frozenset[str] | set[str] = CUT_WORDS) -> li
     depth, found = 0, []
     for i, token in enumerate(chunk):
         if i and depth == 0 and is_word(token) and token.text.upper() in words and not (
-                _totals(chunk, i)):
+                _totals(chunk, i) or _offset_fetch(chunk, i)):
             found.append(i)
         depth += depth_change(token)
     return [*found, len(chunk)]
+
+
+def _offset_fetch(chunk: list[Token], i: int) -> bool:
+    """``FETCH`` at ``i`` after ``OFFSET n ROWS``: a query's paging, not a cursor's FETCH."""
+    return chunk[i].text.upper() == "FETCH" and chunk[i - 1].text.upper() in ("ROWS", "ROW")
 
 
 def _totals(chunk: list[Token], i: int) -> bool:

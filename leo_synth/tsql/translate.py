@@ -43,9 +43,9 @@ from leo_synth.tsql.update_from import update_from
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
 """The ``tempdb..`` (or ``tempdb.dbo.``) before a #temp table's name in ``OBJECT_ID``."""
-ROWCOUNT = "@rowcount"
-"""The key of ``@@ROWCOUNT``'s value among the variables given to :meth:`Translator.translate`
-(no variable's name starts with ``@``)."""
+ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
+"""The keys of ``@@ROWCOUNT``'s and ``@@FETCH_STATUS``'s values among the variables given to
+:meth:`Translator.translate` (no variable's name starts with ``@``)."""
 ERROR_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
                    "ERROR_STATE", "ERROR_PROCEDURE")
 """What a ``CATCH`` block asks of the error it handles: the message and line the runner holds
@@ -70,10 +70,12 @@ class Translation:
     """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
 
 
-def is_rowcount(node: exp.Expression) -> bool:
-    """Whether ``node`` is ``@@ROWCOUNT`` (sqlglot: a parameter of a parameter)."""
-    return (isinstance(node, exp.Parameter) and isinstance(node.this, exp.Parameter)
-            and node.this.name.upper() == "ROWCOUNT")
+def counter(node: exp.Expression) -> str | None:
+    """The key of the session counter ``node`` is (``@@ROWCOUNT``: sqlglot's parameter of a
+    parameter), else None."""
+    if isinstance(node, exp.Parameter) and isinstance(node.this, exp.Parameter):
+        return f"@{node.this.name.lower()}"
+    return None
 
 
 def _headings(tree: exp.Expression) -> list[str] | None:
@@ -349,8 +351,9 @@ class Translator:
     def _variables(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                    line: int) -> exp.Expression:
         def substitute(node: exp.Expression) -> exp.Expression:
-            if is_rowcount(node) and ROWCOUNT in variables:
-                return variables[ROWCOUNT].copy()
+            key = counter(node)
+            if key is not None and key in variables:
+                return variables[key].copy()
             if isinstance(node, exp.Anonymous) and node.name.upper() in ERROR_FUNCTIONS:
                 return variables.get(f"{node.name.lower()}()", exp.Null()).copy()
             if isinstance(node, exp.Parameter) and not isinstance(node.parent, exp.Table):

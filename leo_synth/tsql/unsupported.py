@@ -1,11 +1,11 @@
 """What cannot be translated, found in the tokens before anything runs.
 
 leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
-(``IF``, ``WHILE`` and dynamic SQL it walks itself: ``blocks``), so session counters other
-than ``@@ROWCOUNT`` (which the runner keeps), cursors, stored procedures, error handling and
-a few constructs none of the targets share are refused with one line naming the construct and
-its line. Strings, bracketed names and comments never match (the tokenizer has already told
-them apart).
+(``IF``, ``WHILE``, ``TRY``, cursors and dynamic SQL it walks itself: ``blocks``), so session
+counters other than ``@@ROWCOUNT`` and ``@@FETCH_STATUS`` (which the runner keeps), stored
+procedures, raised errors and a few constructs none of the targets share are refused with
+one line naming the construct and its line. Strings, bracketed names and comments never
+match (the tokenizer has already told them apart).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from sqlglot.tokens import Token, TokenType
 from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
-    "CURSOR": "cursors cannot be translated (write one set-based query)",
     "GOTO": "GOTO cannot be translated",
     "RAISERROR": "RAISERROR cannot be translated",
     "THROW": "THROW cannot be translated",
@@ -35,7 +34,7 @@ REFUSED = {
     "PERCENT": "TOP ... PERCENT cannot be translated (use TOP n)",
 }
 
-COUNTERS = {"ROWCOUNT"}
+COUNTERS = {"ROWCOUNT", "FETCH_STATUS"}
 """The session counters a script may read (``runner``)."""
 
 
