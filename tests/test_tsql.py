@@ -334,7 +334,7 @@ SELECT k.a, x.s FROM #k k {apply} (SELECT TOP 1 e.s FROM #e e WHERE e.k = k.a
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_deletes_through_an_alias_or_a_cte(backend: str,
+def test_deletes_and_updates_through_an_alias_or_a_cte(backend: str,
                                            request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     setup = """CREATE TABLE #p (pmr INT, yr INT)
@@ -350,6 +350,14 @@ SELECT pmr, yr FROM #p ORDER BY pmr""") == [(1, 2011), (2, 2011), (3, 2015)]
     assert _rows(db, setup + """DELETE p FROM #p p JOIN #gone g ON g.pmr = p.pmr
 DELETE x FROM #p AS x WHERE x.yr = 2012
 SELECT pmr, yr FROM #p ORDER BY pmr, yr""") == [(1, 2011), (1, 2011), (2, 2011)]
+    # an update through a CTE flags the first record of each pupil, and reads its columns
+    assert _rows(db, setup + """ALTER TABLE #p ADD first_record INT, n INT
+;WITH d AS (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY yr) AS rn FROM #p)
+UPDATE d SET first_record = 1, n = rn + yr WHERE rn = 1
+SELECT pmr, yr, first_record, n FROM #p ORDER BY pmr, yr, first_record""") == [
+        (1, 2011, None, None), (1, 2011, 1, 2012), (1, 2012, None, None), (2, 2011, 1, 2012),
+        (3, 2015, 1, 2016)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -273,6 +273,11 @@ class Runner:
                 one = tree.copy()
                 one.set("tables", [table.copy()])
                 self.statement(script.Statement(statement.batch, line, one), limit)
+        elif isinstance(tree, exp.Alter) and len(tree.args.get("actions") or []) > 1:
+            for action in tree.args["actions"]:  # (ADD a INT, b INT: one each on SQLite, DuckDB)
+                one = tree.copy()
+                one.set("actions", [action.copy()])
+                self.statement(script.Statement(statement.batch, line, one), limit)
         else:
             result, translation = self._translated(tree, line, limit)
             if translation.skip:

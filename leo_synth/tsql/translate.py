@@ -24,7 +24,6 @@ from sqlglot import exp
 from leo_synth.tsql import (
     collation,
     date_literals,
-    deletes,
     grouping_sets,
     information_schema,
     integer_average,
@@ -33,6 +32,7 @@ from leo_synth.tsql import (
     percentiles,
     pivots,
     rewrites,
+    row_identity,
     string_aggregates,
     text_numbers,
 )
@@ -416,7 +416,7 @@ class Translator:
         headings = _headings(tree)
         tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
         tree = grouping_sets.old_forms(tree)
-        tree = deletes.for_target(tree, self.target.dialect, line)
+        tree = row_identity.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)
         if tree.find(exp.Pivot):

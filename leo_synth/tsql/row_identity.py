@@ -1,16 +1,20 @@
-"""T-SQL's deletes through an alias or a common table expression, in the targets' form.
+"""Deletes and updates whose rows a query picks, by the rows' identity on the target.
 
-Two idioms of SRS scripts that no target takes as written:
+Idioms of SRS scripts that no target takes as written:
 
 - ``DELETE t FROM #x t JOIN #y y ON ... WHERE ...`` (the table named by its alias, the rows
   chosen by a join);
 - ``;WITH d AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY ...) AS rn FROM #x)
-  DELETE FROM d WHERE rn > 1``: the usual way to keep one row per pupil.
+  DELETE FROM d WHERE rn > 1``: the usual way to keep one row per pupil;
+- ``DELETE TOP (n) FROM #x``: n of the rows;
+- ``;WITH d AS (...) UPDATE d SET first_record = 1 WHERE rn = 1``: an update through a
+  common table expression, whose SET may read the CTE's own columns (``SET n = rn``).
 
-Both delete rows of one table chosen by a query, as does ``DELETE TOP (n) FROM #x`` (n of
-the rows), so each becomes ``DELETE FROM #x WHERE <row id> IN (SELECT <row id> ...)``, by
-the row's identity on the target (SQLite's and DuckDB's ``rowid``, PostgreSQL's ``ctid``):
-duplicate rows, which the second idiom exists to remove, are told apart only by it.
+Each becomes a statement on the table itself, ``... WHERE <row id> IN (SELECT <row id>
+...)``, by the row's identity on the target (SQLite's and DuckDB's ``rowid``, PostgreSQL's
+``ctid``): duplicate rows, which the second idiom exists to remove, are told apart only by
+it. An update through a CTE sets each column to its value in the CTE's row of the same
+identity (a correlated subquery).
 """
 
 from __future__ import annotations
@@ -25,11 +29,17 @@ CARRIED = "leo_row_id"
 
 
 def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
-    """A DELETE through an alias or a CTE as a DELETE of row ids; anything else as it is."""
-    if not isinstance(tree, exp.Delete):
+    """A DELETE through an alias or a CTE, or of its TOP rows, and an UPDATE through a CTE,
+    as statements on row ids; anything else as it is."""
+    if not isinstance(tree, exp.Delete | exp.Update):
         return tree
     row_id = ROW_IDS[dialect]
     ctes = {cte.alias.lower(): cte for cte in (tree.args.get("with_") or exp.With()).expressions}
+    if isinstance(tree, exp.Update):
+        name = tree.this.name.lower() if isinstance(tree.this, exp.Table) else ""
+        if name in ctes and not tree.this.args.get("db") and not tree.args.get("from_"):
+            return _update_through_cte(tree, ctes[name], row_id, line)
+        return tree
     top = _top(tree)
     if top is not None:
         return _first_rows(tree, top, row_id)
@@ -101,22 +111,61 @@ def _through_alias(tree: exp.Delete, row_id: str, line: int) -> exp.Delete:
         this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen))))
 
 
-def _through_cte(tree: exp.Delete, cte: exp.CTE, row_id: str, line: int) -> exp.Delete:
-    """``WITH d AS (SELECT ... FROM #x) DELETE FROM d WHERE ...``: the CTE carries each row's
-    id, and the rows of ``#x`` whose ids the DELETE's WHERE picks are deleted."""
+def _cte_source(cte: exp.CTE, what: str, line: int) -> exp.Table:
+    """The one table a CTE that a DELETE or UPDATE goes through selects from, the CTE made to
+    carry each row's id (:data:`CARRIED`)."""
     body = cte.this
     source = body.args.get("from_") if isinstance(body, exp.Select) else None
     if (source is None or not isinstance(source.this, exp.Table) or source.this.args.get("joins")
             or body.args.get("group") or body.args.get("distinct")):
-        raise ScriptError(line, f"DELETE FROM {cte.alias}: the common table expression must "
+        raise ScriptError(line, f"{what} {cte.alias}: the common table expression must "
                           f"select from one table (no joins, GROUP BY or DISTINCT) to be "
                           f"translated")
-    table = source.this
-    plain = _bare(table)
-    body.select(exp.alias_(exp.column(row_id, table=_aliased(table)), CARRIED), copy=False)
+    return source.this
+
+
+def _carried(cte: exp.CTE, table: exp.Table, row_id: str) -> None:
+    cte.this.select(exp.alias_(exp.column(row_id, table=_aliased(table)), CARRIED), copy=False)
+
+
+def _chosen(tree: exp.Delete | exp.Update, cte: exp.CTE, row_id: str) -> exp.Where:
+    """``<row id> IN (SELECT <carried id> FROM cte WHERE <the statement's WHERE>)``."""
     chosen = exp.select(exp.column(CARRIED)).from_(exp.to_table(cte.alias))
     where = tree.args.get("where")
     if where is not None:
         chosen.set("where", where.copy())
-    return exp.Delete(this=plain, with_=tree.args["with_"].copy(), where=exp.Where(
-        this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen))))
+    return exp.Where(this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen)))
+
+
+def _through_cte(tree: exp.Delete, cte: exp.CTE, row_id: str, line: int) -> exp.Delete:
+    """``WITH d AS (SELECT ... FROM #x) DELETE FROM d WHERE ...``: the CTE carries each row's
+    id, and the rows of ``#x`` whose ids the DELETE's WHERE picks are deleted."""
+    table = _cte_source(cte, "DELETE FROM", line)
+    plain = _bare(table)
+    _carried(cte, table, row_id)
+    return exp.Delete(this=plain, with_=tree.args["with_"].copy(),
+                      where=_chosen(tree, cte, row_id))
+
+
+def _update_through_cte(tree: exp.Update, cte: exp.CTE, row_id: str, line: int
+                        ) -> exp.Update:
+    """``WITH d AS (SELECT ... FROM #x) UPDATE d SET c = e WHERE ...``: each column set to
+    ``e`` computed in the CTE's row of the same id, for the rows the WHERE picks."""
+    table = _cte_source(cte, "UPDATE", line)
+    plain = _bare(table)
+    plain.set("alias", exp.TableAlias(this=exp.to_identifier(f"{CARRIED}_target")))
+    _carried(cte, table, row_id)
+    same_row = exp.EQ(this=exp.column(CARRIED, table=cte.alias),
+                      expression=exp.column(row_id, table=f"{CARRIED}_target"))
+    assignments = []
+    for assignment in tree.expressions:
+        if not isinstance(assignment, exp.EQ):
+            raise ScriptError(line, "UPDATE through a common table expression: only "
+                              "SET column = value can be translated")
+        value = exp.select(assignment.expression.copy()).from_(exp.to_table(cte.alias)).where(
+            same_row.copy())
+        column = assignment.this.copy()
+        column.set("table", None)
+        assignments.append(exp.EQ(this=column, expression=exp.Subquery(this=value)))
+    return exp.Update(this=plain, expressions=assignments, with_=tree.args["with_"].copy(),
+                      where=_chosen(tree, cte, row_id))
