@@ -73,9 +73,10 @@ def test_text_compared_with_literals_ignores_case(backend: str,
     SUM(CASE Gender_spr11 WHEN 'f' THEN 1 ELSE 0 END),
     SUM(CASE WHEN LEFT(Gender_spr11, 1) = 'f' THEN 1 ELSE 0 END),
     SUM(CASE WHEN Gender_spr11 COLLATE Latin1_General_CI_AS = 'f' THEN 1 ELSE 0 END),
-    SUM(CASE WHEN Gender_spr11 COLLATE Latin1_General_CS_AS = 'f' THEN 1 ELSE 0 END)
+    SUM(CASE WHEN Gender_spr11 COLLATE Latin1_General_CS_AS = 'f' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN Gender_spr11 COLLATE Latin1_General_BIN = 'f' THEN 1 ELSE 0 END)
 FROM {CENSUS}"""
-    assert _rows(db, text) == [(girls, girls, boys, girls + boys, girls, girls, girls, 0)]
+    assert _rows(db, text) == [(girls, girls, boys, girls + boys, girls, girls, girls, 0, 0)]
     mixed = """CREATE TABLE #n (name VARCHAR(10), code VARCHAR(2))
 INSERT INTO #n VALUES ('Carol', '1a'), ('carol', '1A'), ('CAROL', '11'), ('Bob', NULL)
 SELECT COUNT(CASE WHEN name = 'carol' THEN 1 END), COUNT(CASE WHEN code = '1a' THEN 1 END),

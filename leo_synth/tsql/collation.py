@@ -8,8 +8,8 @@ result) compared by ``=``, ``<>``, ``IN`` or a simple ``CASE x WHEN 'a' ...`` wi
 literals that have letters is compared in lower case on both sides (``LIKE`` ignores case
 already: ``like_patterns``). Left as the target compares them, and said in the README: a
 column compared with another column, ordering (``<``, ``ORDER BY``) and grouping (``GROUP
-BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive collation
-written in the script (``COLLATE Latin1_General_CS_AS``) keeps case.
+BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive or binary
+collation written in the script (``COLLATE Latin1_General_CS_AS``, ``_BIN``) keeps case.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ def _has_case(node: exp.Expression) -> bool:
 
 def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
     """Text compared ignoring case: a text column or function, or either with a collation
-    that ignores case (``x COLLATE Latin1_General_CI_AS``; ``_CS_`` keeps case)."""
+    that ignores case (``x COLLATE Latin1_General_CI_AS``; a ``_CS_`` or binary one, as FFT
+    put on every key, ``COLLATE Latin1_General_BIN``, keeps case)."""
     if isinstance(node, exp.Collate):
-        return "_CS" not in node.expression.name.upper() and _is_text(node.this, texts)
+        name = node.expression.name.upper()
+        return "_CS" not in name and "BIN" not in name and _is_text(node.this, texts)
     if isinstance(node, exp.Column):
         return texts.get(node.name.lower(), False)
     if isinstance(node, exp.Cast | exp.TryCast):
