@@ -9,6 +9,7 @@ from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fix
 from test_tsql import BACKENDS, _db, _rows
 
 from leo_synth.tsql.date_literals import iso
+from leo_synth.tsql.errors import ScriptError
 
 CENSUS = "[NPD_i2].[2002237].[spring_census_2011]"
 
@@ -83,3 +84,28 @@ SELECT COUNT(CASE WHEN name = 'carol' THEN 1 END), COUNT(CASE WHEN code = '1a' T
     COUNT(CASE WHEN code IN ('1A', '11') THEN 1 END), COUNT(CASE WHEN name <> 'BOB' THEN 1 END)
 FROM #n"""
     assert _rows(db, mixed) == [(3, 2, 3, 3)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_integer_columns_compared_with_text(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQLite found no row for '2017-18' where SQL Server stops: the script is wrong there too
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    [(by_number,)] = _rows(db, f"SELECT COUNT(*) FROM {earnings} WHERE TaxYear = 201718")
+    assert by_number > 0
+    assert _rows(db, f"SELECT COUNT(*) FROM {earnings} WHERE TaxYear = '201718'") == [
+        (by_number,)]
+    with pytest.raises(ScriptError, match="line 2: Conversion failed when converting the "
+                                          "varchar value '2017-18' to data type int"):
+        _rows(db, f"SELECT 1\nSELECT COUNT(*) FROM {earnings} WHERE TaxYear IN ('2017-18')")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_declared_collation_is_dropped(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # FFT declare their keys COLLATE Latin1_General_BIN; no target knows that collation
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #k (id VARCHAR(10) COLLATE Latin1_General_BIN NOT NULL)
+INSERT INTO #k VALUES ('a1'), ('b2')
+SELECT COUNT(*) FROM #k k JOIN #k j ON j.id COLLATE Latin1_General_BIN = k.id""") == [(2,)]

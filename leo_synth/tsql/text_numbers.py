@@ -9,13 +9,16 @@ exist: character varying = integer"), and SQLite compares them as text (``'9' > 
 it, compared (``=``, ``<>``, ``<``, ``>``, ``<=``, ``>=``, ``IN``, ``BETWEEN``) with numbers
 only, is converted to the numbers' type: cast on PostgreSQL and DuckDB, on SQLite by a
 function that stops the query with SQL Server's message for text that is not a number
-(SQLite's ``CAST('R' AS INTEGER)`` is 0).
+(SQLite's ``CAST('R' AS INTEGER)`` is 0). The other way round, an integer column compared
+with a string literal that is no integer (``WHERE TaxYear = '2017-18'``) stops the script
+with SQL Server's message, where SQLite found no row.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -57,12 +60,31 @@ def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
             value.replace(exp.Literal.string(value.this))
 
 
+def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: int) -> None:
+    """An integer column compared with a string literal that is no integer stops the
+    statement, as SQL Server's conversion of the literal does."""
+    if isinstance(node, exp.In):
+        pairs = [(node.this, v) for v in node.expressions]
+    elif isinstance(node, exp.Between):
+        pairs = [(node.this, node.args["low"]), (node.this, node.args["high"])]
+    else:
+        pairs = [(node.this, node.expression), (node.expression, node.this)]
+    for column, value in pairs:
+        if (isinstance(column, exp.Column) and integers.get(column.name.lower(), False)
+                and isinstance(value, exp.Literal) and value.is_string
+                and not value.name.strip().lstrip("+-").isdigit() and value.name.strip()):
+            raise ScriptError(line, f"Conversion failed when converting the varchar value "
+                              f"'{value.name}' to data type int ({column.name} holds "
+                              f"integers)", runtime=True)
+
+
 def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
-               dialect: str) -> exp.Expression:
+               dialect: str, line: int) -> exp.Expression:
     """The tree with each text column compared with numbers cast to their type."""
     for node in list(tree.find_all(exp.Coalesce)):
         _text_default(node, texts)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
+        _check_integer_text(node, integers, line)
         if isinstance(node, exp.In):
             if node.args.get("query") is not None:
                 continue

@@ -427,7 +427,8 @@ class Translator:
             return Translation("", False, skip=True)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
-        tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect)
+        tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect,
+                                       line)
         tree = date_literals.for_target(tree, self.dates)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)

@@ -24,8 +24,9 @@ tests/test_tsql.py):
 - T-SQL converts a number to text for a text function (``SUBSTRING(TaxYear, 1, 4)``,
   ``CHARINDEX``, ``REPLACE``) and text to a number for ``DATEFROMPARTS(LEFT(TaxYear, 4), 4,
   6)``; PostgreSQL and DuckDB need the cast written (sqlglot writes it for ``LEFT``/``RIGHT``).
-- ``COLLATE`` (``x COLLATE DATABASE_DEFAULT``, against tempdb's collation) is dropped: the
-  targets have one collation.
+- ``COLLATE`` (``x COLLATE DATABASE_DEFAULT``, against tempdb's collation; a column of a
+  #temp table declared ``COLLATE Latin1_General_BIN``) is dropped: the targets have one
+  collation (how comparisons with literals treat case is ``collation``'s).
 """
 
 from __future__ import annotations
@@ -307,4 +308,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _data_type(node, dialect)
     if isinstance(node, exp.Collate):
         return node.this
+    if isinstance(node, exp.ColumnConstraint) and isinstance(node.args.get("kind"),
+                                                             exp.CollateColumnConstraint):
+        node.pop()  # (a #temp table's column declared COLLATE Latin1_General_BIN)
+        return node
     return node
