@@ -27,6 +27,7 @@ from leo_synth.tsql import (
     grouping_sets,
     information_schema,
     integer_average,
+    lateral_joins,
     names,
     number_formats,
     percentiles,
@@ -112,6 +113,17 @@ def _temporary(identifier: exp.Expression) -> str | None:
     return None
 
 
+def _temporary_qualifiers(tree: exp.Expression) -> None:
+    """A column qualified by a #temp table's name (``#q.id``, with no alias in the FROM) named
+    as the table is on the target (``"#q".id``; sqlglot wrote ``q.id``, which no target
+    found)."""
+    for column in tree.find_all(exp.Column):
+        table = column.args.get("table")
+        key = _temporary(table) if isinstance(table, exp.Identifier) else None
+        if key is not None and not key.startswith("@"):
+            column.set("table", exp.Identifier(this=key, quoted=True))
+
+
 def _storage_only(tree: exp.Expression) -> bool:
     """``ALTER TABLE #t ALTER COLUMN c INT NOT NULL``, ``ADD CONSTRAINT pk PRIMARY KEY (c)``:
     how SQL Server stores a #temp table, which changes no answer (skipped, as indexes are)."""
@@ -160,16 +172,14 @@ def _named_values(values: exp.Values) -> None:
 
 
 def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
-    """What SQLite cannot run is refused with what to write instead; ``TRUNCATE TABLE`` is
-    ``DELETE FROM`` there, and ``VALUES`` with column names a subquery; on DuckDB, ``CROSS
-    APPLY`` is ``CROSS JOIN LATERAL`` and ``OUTER APPLY`` ``LEFT JOIN LATERAL ... ON TRUE``
-    (sqlglot writes an inner join without ``ON``, which DuckDB does not parse)."""
+    """What SQLite lacks, written out: APPLY as a join of a decorrelated subquery
+    (``lateral_joins``), grouping sets as a UNION ALL (``grouping_sets``), ``TRUNCATE TABLE``
+    as ``DELETE FROM``, ``VALUES`` with column names as a subquery; on DuckDB, ``CROSS APPLY``
+    is ``CROSS JOIN LATERAL`` and ``OUTER APPLY`` ``LEFT JOIN LATERAL ... ON TRUE`` (sqlglot
+    writes an inner join without ``ON``, which DuckDB does not parse)."""
     if dialect == "sqlite":
         if tree.find(exp.Lateral):
-            raise ScriptError(line, "CROSS APPLY and OUTER APPLY cannot run on SQLite (no "
-                              "lateral joins): number the rows with ROW_NUMBER() OVER "
-                              "(PARTITION BY ...) and keep the first, or use a DuckDB, "
-                              "Parquet or PostgreSQL output")
+            tree = lateral_joins.for_sqlite(tree, line)
         if tree.find(exp.Rollup, exp.Cube, exp.GroupingSets):
             tree = grouping_sets.for_sqlite(tree)
         if isinstance(tree, exp.TruncateTable) and len(tree.expressions) == 1:
@@ -425,6 +435,7 @@ class Translator:
         resolved, missing_drop = self._tables(tree, line)
         if _storage_only(tree):
             return Translation("", False, skip=True)
+        _temporary_qualifiers(tree)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect,

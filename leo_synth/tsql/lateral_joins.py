@@ -1,0 +1,118 @@
+"""``CROSS APPLY`` and ``OUTER APPLY`` on SQLite, which has no lateral joins.
+
+Scripts take each pupil's latest record with ``OUTER APPLY (SELECT TOP 1 c.x FROM #c c WHERE
+c.pmr = p.pmr ORDER BY c.yr DESC) a``. DuckDB and PostgreSQL run it as a lateral join. On
+SQLite the subquery is decorrelated: its equalities with the outer query's columns become a
+join's keys, each key's rows are numbered in the subquery's order (``ROW_NUMBER() OVER
+(PARTITION BY c.pmr ORDER BY c.yr DESC)``) and the first n kept, so ``TOP n`` means the same
+per row of the outer query; ``CROSS APPLY`` is an inner join, ``OUTER APPLY`` a left join.
+A subquery that reads the outer query other than by such equalities, or that aggregates
+(one row per outer row even with no match), is refused with what to write instead.
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+ROW = "leo_apply_row"
+KEY = "leo_apply_key_"
+ADVICE = ("number the rows with ROW_NUMBER() OVER (PARTITION BY ...) and join on the first, "
+          "or use a DuckDB, Parquet or PostgreSQL output")
+
+
+def _conjuncts(condition: exp.Expression | None) -> list[exp.Expression]:
+    if condition is None:
+        return []
+    if isinstance(condition, exp.And):
+        return _conjuncts(condition.this) + _conjuncts(condition.expression)
+    if isinstance(condition, exp.Paren):
+        return _conjuncts(condition.this)
+    return [condition]
+
+
+def _inner_names(body: exp.Select) -> set[str]:
+    """The names (aliases) the subquery's own FROM and joins give their tables."""
+    source = body.args.get("from_")
+    tables = [source.this] if source is not None else []
+    tables += [j.this for j in body.args.get("joins") or []]
+    return {t.alias_or_name.lower() for t in tables}
+
+
+def _outer(node: exp.Expression, inner: set[str]) -> set[str]:
+    return {c.table.lower() for c in node.find_all(exp.Column) if c.table
+            and c.table.lower() not in inner}
+
+
+def _refuse(line: int, why: str) -> NoReturn:
+    raise ScriptError(line, f"CROSS APPLY and OUTER APPLY on SQLite (no lateral joins): {why}; "
+                      f"{ADVICE}")
+
+
+def for_sqlite(tree: exp.Expression, line: int) -> exp.Expression:
+    """The tree with each APPLY of a correlated subquery as a join of a decorrelated one."""
+    for lateral in reversed(list(tree.find_all(exp.Lateral))):
+        join = lateral.parent
+        if not isinstance(join, exp.Join) or lateral.args.get("cross_apply") is None:
+            _refuse(line, "only APPLY of a subquery can be translated")
+        _decorrelate(join, lateral, line)
+    return tree
+
+
+def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
+    subquery = lateral.this
+    body = subquery.this if isinstance(subquery, exp.Subquery) else None
+    if not isinstance(body, exp.Select) or not lateral.alias:
+        _refuse(line, "the applied subquery must be a SELECT with an alias")
+    inner = _inner_names(body)
+    if body.args.get("group") is None and any(
+            s.find(exp.AggFunc) for s in body.selects):
+        _refuse(line, "a subquery that aggregates gives a row for every outer row")
+    keys: list[tuple[exp.Expression, exp.Expression]] = []
+    kept: list[exp.Expression] = []
+    for condition in _conjuncts(body.args.get("where") and body.args["where"].this):
+        if not _outer(condition, inner):
+            kept.append(condition)
+            continue
+        sides = (condition.this, condition.expression) if isinstance(condition, exp.EQ) else ()
+        pair = [s for s in sides if isinstance(s, exp.Column)]
+        if len(pair) != 2 or sum(bool(_outer(s, inner)) for s in pair) != 1:
+            _refuse(line, "the subquery may read the outer query only by equalities "
+                    "(c.pmr = p.pmr)")
+        inside, outside = (pair[0], pair[1]) if not _outer(pair[0], inner) else (pair[1],
+                                                                                 pair[0])
+        keys.append((inside, outside))
+    for part in ("expressions", "order", "having", "group"):
+        value = body.args.get(part)
+        values = value if isinstance(value, list) else [value] if value is not None else []
+        if any(_outer(v, inner) for v in values):
+            _refuse(line, "the subquery may read the outer query only in its WHERE")
+    limit = body.args.get("limit")
+    order = body.args.get("order")
+    decorrelated = body.copy()
+    for part in ("limit", "order", "where"):
+        decorrelated.set(part, None)
+    if kept:
+        decorrelated.set("where", exp.Where(this=exp.and_(*[k.copy() for k in kept])))
+    columns = [exp.alias_(inside.copy(), f"{KEY}{i}") for i, (inside, _) in enumerate(keys)]
+    if limit is not None:
+        number = exp.Window(this=exp.RowNumber(),
+                            partition_by=[inside.copy() for inside, _ in keys] or None,
+                            order=order.copy() if order is not None else None)
+        columns.append(exp.alias_(number, ROW))
+    decorrelated.set("expressions", [*decorrelated.expressions, *columns])
+    alias = lateral.alias
+    conditions: list[exp.Expression] = [
+        exp.EQ(this=exp.column(f"{KEY}{i}", table=alias), expression=outside.copy())
+        for i, (_, outside) in enumerate(keys)]
+    if limit is not None:
+        conditions.append(exp.LTE(this=exp.column(ROW, table=alias),
+                                  expression=limit.expression.copy()))
+    join.set("this", exp.Subquery(this=decorrelated, alias=exp.TableAlias(
+        this=exp.to_identifier(alias))))
+    join.set("on", exp.and_(*conditions) if conditions else exp.true())
+    join.set("side", None if lateral.args["cross_apply"] else "LEFT")
+    join.set("kind", None)
