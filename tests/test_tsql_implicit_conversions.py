@@ -109,3 +109,16 @@ def test_a_temp_tables_declared_collation_is_dropped(backend: str,
     assert _rows(db, """CREATE TABLE #k (id VARCHAR(10) COLLATE Latin1_General_BIN NOT NULL)
 INSERT INTO #k VALUES ('a1'), ('b2')
 SELECT COUNT(*) FROM #k k JOIN #k j ON j.id COLLATE Latin1_General_BIN = k.id""") == [(2,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_added_to_a_number_is_a_number(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server converts the text to the number's type: 'Cohort ' + @year fails in the SRS,
+    # where it was joined as text here
+    db = _db(request, backend)
+    assert _rows(db, "DECLARE @n INT = 3\nSELECT 1 + '1', '2' + @n, 1.5 + ' 2.5', "
+                     "'y' + CAST(@n AS VARCHAR(2))") == [(2, 5, 4.0, "y3")]
+    with pytest.raises(ScriptError, match="line 2: Conversion failed when converting the "
+                                          "varchar value 'Cohort ' to data type int"):
+        _rows(db, "DECLARE @year INT = 2015\nPRINT 'Cohort ' + @year")

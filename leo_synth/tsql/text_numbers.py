@@ -11,10 +11,15 @@ only, is converted to the numbers' type: cast on PostgreSQL and DuckDB, on SQLit
 function that stops the query with SQL Server's message for text that is not a number
 (SQLite's ``CAST('R' AS INTEGER)`` is 0). The other way round, an integer column compared
 with a string literal that is no integer (``WHERE TaxYear = '2017-18'``) stops the script
-with SQL Server's message, where SQLite found no row.
+with SQL Server's message, where SQLite found no row. And ``+`` between a string literal and a
+number adds, as SQL Server converts the text to the number's type (``1 + '1'`` is 2): text
+that is no number stops the script there (``'Cohort ' + @year`` with an INT ``@year`` fails
+in the SRS, so it fails here, rather than joining the two as text).
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlglot import exp
 
@@ -22,6 +27,8 @@ from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+INTEGER = re.compile(r"\s*[-+]?[0-9]+\s*")
+NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*")
 
 
 def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
@@ -78,9 +85,33 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: i
                               f"integers)", runtime=True)
 
 
+def _text_plus_number(node: exp.Add, integers: dict[str, bool], line: int) -> None:
+    """``'1' + 1`` as an addition (the literal made a number); ``'a' + 1`` stops."""
+    for text_side, number_side in (("this", "expression"), ("expression", "this")):
+        text, number = node.args.get(text_side), node.args.get(number_side)
+        if not (isinstance(text, exp.Literal) and text.is_string) or number is None:
+            continue
+        if is_integer(number, integers):
+            kind, pattern = "int", INTEGER
+        elif isinstance(number, exp.Literal) and not number.is_string:
+            kind, pattern = "numeric", NUMBER
+        else:
+            return
+        if not pattern.fullmatch(text.name):
+            raise ScriptError(line, f"Conversion failed when converting the varchar value "
+                              f"'{text.name}' to data type {kind} (+ between text and a "
+                              f"number adds in SQL Server: CAST the number AS VARCHAR to join "
+                              f"them)", runtime=True)
+        node.set(text_side, exp.Literal.number(text.name.strip()))
+        return
+
+
 def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
                dialect: str, line: int) -> exp.Expression:
-    """The tree with each text column compared with numbers cast to their type."""
+    """The tree with each text column compared with numbers cast to their type, and each
+    string literal added to a number made a number."""
+    for added in list(tree.find_all(exp.Add)):
+        _text_plus_number(added, integers, line)
     for node in list(tree.find_all(exp.Coalesce)):
         _text_default(node, texts)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
