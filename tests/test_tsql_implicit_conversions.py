@@ -118,7 +118,12 @@ def test_text_added_to_a_number_is_a_number(backend: str,
     # where it was joined as text here
     db = _db(request, backend)
     assert _rows(db, "DECLARE @n INT = 3\nSELECT 1 + '1', '2' + @n, 1.5 + ' 2.5', "
-                     "'y' + CAST(@n AS VARCHAR(2))") == [(2, 5, 4.0, "y3")]
+                     "'y' + CAST(@n AS VARCHAR(2)), LEFT('2015/2016', 4) + 1") == [
+        (2, 5, 4.0, "y3", 2016)]
+    [(year, following)] = _rows(db, "SELECT TOP 1 KS4_ACADYR, RIGHT(KS4_ACADYR, 4) + 1 FROM "
+                                    "[NPD_i2].[2002237].[KS4Pupil_2002_to_2014] "
+                                    "WHERE KS4_ACADYR <> ''")
+    assert following == int(year[-4:]) + 1
     with pytest.raises(ScriptError, match="line 2: Conversion failed when converting the "
                                           "varchar value 'Cohort ' to data type int"):
         _rows(db, "DECLARE @year INT = 2015\nPRINT 'Cohort ' + @year")

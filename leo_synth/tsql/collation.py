@@ -16,10 +16,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql.value_rewrites import TEXT_TYPES
-
-TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Substring, exp.Left, exp.Right, exp.Trim,
-                  exp.Concat, exp.DPipe, exp.Replace)
+from leo_synth.tsql.rewrites import is_text
 
 
 def _has_case(node: exp.Expression) -> bool:
@@ -37,10 +34,7 @@ def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
         return "_CS" not in name and "BIN" not in name and _is_text(node.this, texts)
     if isinstance(node, exp.Column):
         return texts.get(node.name.lower(), False)
-    if isinstance(node, exp.Cast | exp.TryCast):
-        to = node.args.get("to")
-        return isinstance(to, exp.DataType) and to.this in TEXT_TYPES
-    return isinstance(node, TEXT_FUNCTIONS)
+    return is_text(node)
 
 
 def _lower(node: exp.Expression) -> exp.Expression:

@@ -190,7 +190,7 @@ TEXT_FUNCTIONS = (exp.DPipe, exp.Concat, exp.Upper, exp.Lower, exp.Substring, ex
 """Functions whose value is text (sqlglot reads LTRIM/RTRIM as Trim, REPLICATE as Repeat)."""
 
 
-def _is_text(node: exp.Expression) -> bool:
+def is_text(node: exp.Expression) -> bool:
     """Whether ``node`` is text for certain: a string literal, a cast to text or a function
     of text (``CAST(a AS VARCHAR(4)) + CAST(b AS VARCHAR(2))`` joins the two; SQLite would
     add them as numbers)."""
@@ -222,7 +222,7 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _rewrite(shifted, dialect)
     if isinstance(node, exp.National):  # N'...' (SQLite has no such prefix; all text is Unicode)
         return exp.Literal.string(node.name)
-    if isinstance(node, exp.Add) and (_is_text(node.this) or _is_text(node.expression)):
+    if isinstance(node, exp.Add) and (is_text(node.this) or is_text(node.expression)):
         return exp.DPipe(this=node.this, expression=node.expression, safe=True)
     new = value_rewrites.rewrite(node, dialect)
     if new is not node:

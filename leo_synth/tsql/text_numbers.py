@@ -25,6 +25,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
+from leo_synth.tsql.rewrites import is_text
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 INTEGER = re.compile(r"\s*[-+]?[0-9]+\s*")
@@ -85,18 +86,27 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: i
                               f"integers)", runtime=True)
 
 
-def _text_plus_number(node: exp.Add, integers: dict[str, bool], line: int) -> None:
-    """``'1' + 1`` as an addition (the literal made a number); ``'a' + 1`` stops."""
+def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str, bool],
+                      dialect: str, line: int) -> None:
+    """``'1' + 1`` as an addition (the literal made a number); ``'a' + 1`` stops; a text
+    column or function added to a number converted to the number's type
+    (``LEFT(KS4_ACADYR, 4) + 1`` is the next year, not ``'20151'``)."""
     for text_side, number_side in (("this", "expression"), ("expression", "this")):
         text, number = node.args.get(text_side), node.args.get(number_side)
-        if not (isinstance(text, exp.Literal) and text.is_string) or number is None:
+        if text is None or number is None:
             continue
         if is_integer(number, integers):
             kind, pattern = "int", INTEGER
         elif isinstance(number, exp.Literal) and not number.is_string:
             kind, pattern = "numeric", NUMBER
         else:
-            return
+            continue
+        if not (isinstance(text, exp.Literal) and text.is_string):
+            if _is_text(text, texts) or is_text(text):
+                to = exp.DataType.build("INT" if kind == "int" else "FLOAT")
+                node.set(text_side, _as_number(text, to, dialect))
+                return
+            continue
         if not pattern.fullmatch(text.name):
             raise ScriptError(line, f"Conversion failed when converting the varchar value "
                               f"'{text.name}' to data type {kind} (+ between text and a "
@@ -111,7 +121,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     """The tree with each text column compared with numbers cast to their type, and each
     string literal added to a number made a number."""
     for added in list(tree.find_all(exp.Add)):
-        _text_plus_number(added, integers, line)
+        _text_plus_number(added, texts, integers, dialect, line)
     for node in list(tree.find_all(exp.Coalesce)):
         _text_default(node, texts)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
