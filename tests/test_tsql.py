@@ -191,6 +191,16 @@ EXPRESSIONS = {
     "DATALENGTH('ab  ')": 4,
     "LEN('ab  ')": 2,
     "LEN(200405)": 6,
+    "CAST(12.7 AS INT)": 12,
+    "CAST(-2.5 AS INT)": -2,
+    "CONVERT(INT, 7 / 2.0)": 3,
+    "CAST(DATEDIFF(day, '2000-01-01', '2015-06-30') / 365.25 AS INT)": 15,
+    "DATEADD(month, DATEDIFF(month, 0, '2015-03-17'), 0)": "2015-03-01",
+    "DATEADD(month, DATEDIFF(month, -1, '2015-03-17'), -1)": "2015-03-31",
+    "DATEADD(day, 10, 0)": "1900-01-11",
+    "CONVERT(VARCHAR(16), CAST('2015-01-01 13:45' AS DATETIME2), 120)": "2015-01-01 13:45",
+    "ROUND(123.456, -1)": 120,
+    "ROUND(125, -1)": 130,
 }
 
 
@@ -636,3 +646,20 @@ def test_query_is_the_native_alias(small_sqlite, small_parquet) -> None:
         assert done.returncode == 0, done.stderr
     assert native.stdout == on_parquet.stdout == as_tsql.stdout
     assert "employment_spells" in from_file.stdout and "use --limit" in from_file.stdout
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keys_declared_as_sql_server_stores_them(backend: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    # PRIMARY KEY CLUSTERED did not parse, and a key's column order (id DESC) was written
+    # with NULLS FIRST, which PostgreSQL and DuckDB refused
+    db = _db(request, backend)
+    text = """CREATE TABLE #a (id INT NOT NULL, g VARCHAR(2),
+    CONSTRAINT pk_a PRIMARY KEY CLUSTERED (id DESC))
+CREATE TABLE #b (id INT PRIMARY KEY NONCLUSTERED, g VARCHAR(2) UNIQUE) ON [PRIMARY]
+CREATE TABLE #c (id INT NOT NULL, g VARCHAR(2), CONSTRAINT u_c UNIQUE CLUSTERED (id, g))
+INSERT INTO #a VALUES (1, 'x'), (2, 'y')
+INSERT INTO #b SELECT id, g FROM #a
+INSERT INTO #c SELECT id, g FROM #b
+SELECT COUNT(*), SUM(id) FROM #c"""
+    assert _rows(db, text) == [(2, 3)]

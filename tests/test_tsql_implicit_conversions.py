@@ -127,3 +127,17 @@ def test_text_added_to_a_number_is_a_number(backend: str,
     with pytest.raises(ScriptError, match="line 2: Conversion failed when converting the "
                                           "varchar value 'Cohort ' to data type int"):
         _rows(db, "DECLARE @year INT = 2015\nPRINT 'Cohort ' + @year")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_numbers_cast_to_integers_are_truncated(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # PostgreSQL and DuckDB round (CAST(2.5 AS INT) was 3 there, 2 in SQL Server); text with
+    # a whole number still converts, and integers pass through
+    db = _db(request, backend)
+    text = """CREATE TABLE #f (x FLOAT, d DECIMAL(9, 2), t VARCHAR(5), i INT)
+INSERT INTO #f VALUES (2.5, 2.99, '12', 7), (-2.5, -0.5, '-3', -7), (12.7, 1.01, ' 4 ', 0)
+SELECT CAST(x AS INT), CONVERT(BIGINT, d), CAST(t AS INT), CAST(i AS INT),
+    CAST(AVG(x) OVER () * 10 AS INT)
+FROM #f ORDER BY i"""
+    assert _rows(db, text) == [(-2, 0, -3, -7, 42), (12, 1, 4, 0, 42), (2, 2, 12, 7, 42)]

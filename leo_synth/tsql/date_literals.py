@@ -11,6 +11,11 @@ compared with a date column, a literal with a time (``'2012-02-29 00:00:00'``) i
 date, as SQL Server converts it to the column's type (SQLite compared the longer text as
 greater). Forms whose reading depends on SQL Server's language (``'01/02/2015'``) are left
 alone: the script should say which it means, with ``CONVERT(DATE, ..., 103)``.
+
+A number where ``DATEADD`` expects a date is that many days from 1900-01-01, SQL Server's day
+0: the first of the month is ``DATEADD(month, DATEDIFF(month, 0, d), 0)``, its last day
+``DATEADD(month, DATEDIFF(month, -1, d), -1)`` (sqlglot already reads ``DATEDIFF``'s number
+so; the targets refused ``DATEADD``'s, or SQLite gave a year before Christ).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime
 ``EOMONTH``, ``DATENAME``, ``FORMAT``)."""
 DATE_TYPES = (exp.DataType.Type.DATE, *value_rewrites.DATETIME_TYPES)
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+DAY_ZERO = dt.date(1900, 1, 1)
+"""The date SQL Server reads the number 0 as (``CAST(0 AS DATETIME)``)."""
 
 
 def iso(text: str, date_only: bool) -> str | None:
@@ -58,6 +65,16 @@ def _rewrite(literal: exp.Expression, date_only: bool) -> None:
             literal.replace(exp.Literal.string(text))
 
 
+def _day_number(node: exp.Expression) -> exp.Expression | None:
+    """The ISO date literal a whole number (``0``, ``-1``) stands for as a date, or None."""
+    sign, number = (-1, node.this) if isinstance(node, exp.Neg) else (1, node)
+    if not (isinstance(number, exp.Literal) and not number.is_string
+            and number.this.isdigit()):
+        return None
+    return exp.Literal.string((DAY_ZERO + dt.timedelta(days=sign * int(number.this))
+                               ).isoformat())
+
+
 def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
     return isinstance(node, exp.Column) and node.name.lower() in dates
 
@@ -77,6 +94,10 @@ def for_target(tree: exp.Expression, dates: set[str]) -> exp.Expression:
         if node.arg_key in ("this", "expression") and (
                 isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
             _rewrite(node, False)
+    for add in list(tree.find_all(exp.DateAdd)):
+        day = _day_number(add.this)
+        if day is not None:
+            add.set("this", day)
     for comparison in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         if isinstance(comparison, exp.In):
             if _is_date_column(comparison.this, dates):

@@ -103,6 +103,19 @@ def _without_hints(found: list[Token]) -> list[Token]:
     return kept
 
 
+def _without_index_kinds(found: list[Token]) -> list[Token]:
+    """The tokens without ``CLUSTERED`` or ``NONCLUSTERED`` after ``PRIMARY KEY`` or
+    ``UNIQUE`` (``CONSTRAINT pk PRIMARY KEY CLUSTERED (id)``): how SQL Server stores a key
+    changes no answer, and sqlglot parses the word in few of the places T-SQL allows it."""
+    kept: list[Token] = []
+    for token in found:
+        if (is_word(token) and token.text.upper() in ("CLUSTERED", "NONCLUSTERED") and kept
+                and is_word(kept[-1]) and kept[-1].text.upper().split()[-1] in ("KEY", "UNIQUE")):
+            continue
+        kept.append(token)
+    return kept
+
+
 CUT_WORDS = STARTERS | {"ELSE", "BEGIN", "BREAK", "CONTINUE", "RETURN"}
 """Words a statement cannot run past: statement keywords and control flow (``blocks``)."""
 
@@ -219,5 +232,5 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
 def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
-    return [(number, body, _without_hints(tokens(body, first_line)))
+    return [(number, body, _without_index_kinds(_without_hints(tokens(body, first_line))))
             for number, (first_line, body) in enumerate(batches(text))]

@@ -27,6 +27,7 @@ from leo_synth.tsql import (
     grouping_sets,
     information_schema,
     integer_average,
+    integer_casts,
     lateral_joins,
     names,
     number_formats,
@@ -438,6 +439,8 @@ class Translator:
         _temporary_qualifiers(tree)
         self._names(tree, resolved)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
+        tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
+            self.texts, self.integers, self.dates, self.undated), self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect,
                                        line)
         tree = date_literals.for_target(tree, self.dates)

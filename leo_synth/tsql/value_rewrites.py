@@ -10,8 +10,10 @@ tests/test_tsql.py):
   (``CONVERT(VARCHAR(7), d, 120)`` is the year and month); SQLite and DuckDB ignore the
   length, so the text is cut.
 - ``BIT`` is an integer 0 or 1 in T-SQL; PostgreSQL's and DuckDB's ``BIT`` is a bit string.
-- ``CAST(x AS DECIMAL(p, s))`` rounds to s places (``_decimal``).
-- ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing.
+- ``CAST(x AS DECIMAL(p, s))`` rounds to s places (``_decimal``); on SQLite a cast to
+  ``DATETIME2`` or ``SMALLDATETIME`` is ``DATETIME(x)``, as one to ``DATETIME`` is.
+- ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing. SQLite read
+  ``ROUND(x, -1)`` as ``ROUND(x, 0)``.
 - ``VAR``, ``VARP``, ``STDEVP``: ``VAR_SAMP``, ``VAR_POP``, ``STDDEV_POP``.
 - ``ISNUMERIC(x)``: 1 when x is a plain number (T-SQL also accepts currency signs and the
   like, which the extract does not hold).
@@ -108,6 +110,12 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
         return sqlglot.parse_one(f"CAST(CAST({text} AS BOOLEAN) AS INTEGER)", read=dialect)
     if to.is_type(exp.DataType.Type.DECIMAL):
         return _decimal(node, value, to, dialect)
+    if dialect == "sqlite" and to.is_type(*DATETIME_TYPES) and not to.is_type(
+            exp.DataType.Type.DATETIME):
+        # (sqlglot writes DATETIME2 as TIMESTAMP, a numeric affinity: '2015-01-01 13:45' was 2015)
+        node.set("to" if not isinstance(node, exp.Convert) else "this",
+                 exp.DataType.build("DATETIME"))
+        return node
     length = to.expressions[0] if to.this in TEXT_TYPES and to.expressions else None
     if dialect in ("sqlite", "duckdb") and isinstance(length, exp.DataTypeParam) and (
             isinstance(length.this, exp.Literal)):
@@ -183,8 +191,15 @@ def _checked_division(node: exp.Div) -> exp.Expression:
 
 
 def _round(node: exp.Round, dialect: str) -> exp.Expression:
-    """``ROUND(x, n, f)``: rounding when f is 0, else truncation."""
+    """``ROUND(x, n, f)``: rounding when f is 0, else truncation; on SQLite, whose ``ROUND``
+    reads a negative n as 0, ``ROUND(x, -n)`` to a multiple of 10 to the n."""
     truncate = node.args.get("truncate")
+    digits = node.args.get("decimals")
+    if truncate is None and dialect == "sqlite" and isinstance(digits, exp.Neg) and (
+            isinstance(digits.this, exp.Literal) and digits.this.this.isdigit()):
+        scale = 10 ** int(digits.this.this)
+        return sqlglot.parse_one(f"(ROUND({_sql(node.this, dialect)} / {scale}.0) * {scale})",
+                                 read="sqlite")
     if truncate is None:
         return node
     node.set("truncate", None)
@@ -306,6 +321,10 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             return sqlglot.parse_one(f"CASE {_sql(index, dialect)} {cases} END", read=dialect)
     if isinstance(node, exp.DataType):
         return _data_type(node, dialect)
+    if isinstance(node, exp.Ordered) and isinstance(
+            node.parent, exp.PrimaryKey | exp.UniqueColumnConstraint | exp.Schema) and (
+            isinstance(node.find_ancestor(exp.Create, exp.Select), exp.Create)):
+        return node.this  # a key's column (``PRIMARY KEY (id DESC)``): its order is storage
     if isinstance(node, exp.Collate):
         return node.this
     if isinstance(node, exp.ColumnConstraint) and isinstance(node.args.get("kind"),

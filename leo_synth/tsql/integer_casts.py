@@ -1,0 +1,89 @@
+"""A number cast to an integer type is truncated towards zero, as SQL Server truncates it.
+
+``CAST(12.7 AS INT)`` is 12 in the SRS and ``CAST(-2.5 AS INT)`` is -2; PostgreSQL and DuckDB
+round (13 and -3), so ``CAST(AVG(Earnings * 1.0) AS INT)`` or ``CAST(days / 365.25 AS INT)``
+(an age in whole years) came out one too high for about half the rows. SQLite's ``CAST``
+already truncates. On PostgreSQL and DuckDB the value is put through ``TRUNC`` first when it
+is a number for certain (a decimal literal, arithmetic, an aggregate or mathematical function,
+a cast to a non-integer number, a column holding neither text, integers nor dates) and
+otherwise left alone: ``TRUNC`` of text fails on PostgreSQL, and text that holds a decimal
+point fails to convert in SQL Server as it does there (``CAST('12.7' AS INT)``).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
+from leo_synth.tsql.rewrites import is_text
+
+NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
+                    exp.Exp, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance,
+                    exp.VariancePop, exp.Floor, exp.Ceil, exp.Min, exp.Max)
+"""Functions whose value is a number when their operand is (MIN and MAX of a number)."""
+
+
+class ColumnKinds:
+    """What the translator knows of the columns met: text, integers, dates (``translate``)."""
+
+    def __init__(self, texts: dict[str, bool], integers: dict[str, bool], dates: set[str],
+                 undated: set[str]):
+        self.texts, self.integers, self.dates, self.undated = texts, integers, dates, undated
+
+
+def _column_kind_is_number(node: exp.Column, kinds: ColumnKinds) -> bool:
+    """A column of neither text, integers nor dates wherever met (decimals, floats): met
+    (``texts`` holds every name met) but never as text or integers (``undated``) nor dates."""
+    name = node.name.lower()
+    return name in kinds.texts and name not in kinds.undated and name not in kinds.dates
+
+
+def is_number(node: exp.Expression, kinds: ColumnKinds) -> bool:
+    """Whether ``node`` is a number for certain (an integer or not)."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return is_number(node.this, kinds)
+    if isinstance(node, exp.Literal):
+        return not node.is_string
+    if is_integer(node, kinds.integers):
+        return True
+    if isinstance(node, exp.Column):
+        return _column_kind_is_number(node, kinds)
+    if isinstance(node, exp.Cast | exp.TryCast):
+        to = node.args.get("to")
+        return isinstance(to, exp.DataType) and to.is_type(*exp.DataType.NUMERIC_TYPES)
+    if isinstance(node, exp.Convert):
+        return isinstance(node.this, exp.DataType) and node.this.is_type(
+            *exp.DataType.NUMERIC_TYPES)
+    if isinstance(node, exp.Window):
+        return is_number(node.this, kinds)
+    if isinstance(node, ARITHMETIC):
+        return not (is_text(node.this) or is_text(node.expression)) and (
+            is_number(node.this, kinds) or is_number(node.expression, kinds))
+    if isinstance(node, NUMBER_FUNCTIONS):
+        return is_number(node.this, kinds)
+    return isinstance(node, exp.Count | exp.DateDiff)
+
+
+def _value_slot(node: exp.Expression) -> str | None:
+    """The argument holding the value of a cast to an integer type, or None."""
+    if isinstance(node, exp.Cast | exp.TryCast):
+        to = node.args.get("to")
+        return "this" if isinstance(to, exp.DataType) and to.is_type(
+            *exp.DataType.INTEGER_TYPES) else None
+    if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType) and (
+            node.this.is_type(*exp.DataType.INTEGER_TYPES)):
+        return "expression"
+    return None
+
+
+def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Expression:
+    """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB)."""
+    if dialect not in ("postgres", "duckdb"):
+        return tree
+    for node in list(tree.find_all(exp.Cast, exp.TryCast, exp.Convert)):
+        slot = _value_slot(node)
+        value = node.args.get(slot) if slot else None
+        if value is None or is_integer(value, kinds.integers) or not is_number(value, kinds):
+            continue
+        node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
+    return tree
