@@ -70,11 +70,11 @@ SELECT a FROM #t OPTION (MAXDOP 1)"""
 
 
 @pytest.mark.parametrize(("text", "line", "words"), [
-    ("SELECT 1\nSELECT @@ERROR", 2, "@@ERROR"),
-    ("THROW 50000, 'stop', 1", 1, "THROW"),
+    ("SELECT 1\nSELECT @@IDENTITY", 2, "@@IDENTITY"),
+    ("MERGE #t AS t USING #s AS s ON t.a = s.a WHEN MATCHED THEN DELETE;", 1, "MERGE"),
     ("\n\nEXEC sp_who", 3, "EXEC sp_who: stored procedures"),
     ("SELECT TOP (5) PERCENT a FROM t", 1, "PERCENT"),
-    ("BEGIN TRAN", 1, "transactions"),
+    ("GOTO done", 1, "GOTO"),
     ("SELECT @n = COUNT(*), 2 FROM t", 1, "cannot also return columns"),
     ("WHILE 1 = 1\nBEGIN\n  SELECT 1", 2, "BEGIN without its END"),
     ("SELECT 1\nBREAK", 2, "BREAK outside a WHILE loop"),
@@ -617,12 +617,12 @@ def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Pat
 
 def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_path: Path) -> None:
     path = tmp_path / "loop.sql"
-    path.write_text("SELECT 1 AS x INTO #t\nGO\nIF @@ERROR <> 0\n"
+    path.write_text("SELECT 1 AS x INTO #t\nGO\nIF @@IDENTITY <> 0\n"
                     "  PRINT 'failed'\n")
     failed = _cli("sql", str(path), "--db", str(small_sqlite[0]))
     assert failed.returncode == 2 and failed.stdout == ""
     assert failed.stderr.splitlines() == [
-        "leo-synth: error: line 3: @@ERROR (a session counter) cannot be translated"]
+        "leo-synth: error: line 3: @@IDENTITY (a session counter) cannot be translated"]
 
 
 def test_scripts_saved_by_ssms_are_read(small_sqlite, tmp_path: Path) -> None:

@@ -6,9 +6,10 @@ SRS scripts loop over years and build statements as text: ``WHILE @y <= 2019 BEG
 this tree itself (conditions and the text of dynamic SQL computed by the target, branches and
 loops by Python): ``BEGIN ... END`` blocks, ``IF ... [ELSE ...]``, ``WHILE``, ``BREAK``,
 ``CONTINUE``, ``RETURN``, ``EXEC (text)``, ``EXEC sp_executesql`` with parameters,
-``INSERT INTO #t EXEC ...``, ``BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH`` and
-cursors (``DECLARE c CURSOR FOR ...``, ``OPEN``, ``FETCH ... INTO``, ``CLOSE``,
-``DEALLOCATE``: ``cursors``).
+``INSERT INTO #t EXEC ...``, ``BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH``,
+``RAISERROR`` and ``THROW`` (``raised_errors``), transactions (``BEGIN TRAN``, ``COMMIT``,
+``ROLLBACK``, ``SAVE TRAN``) and cursors (``DECLARE c CURSOR FOR ...``, ``OPEN``, ``FETCH ...
+INTO``, ``CLOSE``, ``DEALLOCATE``: ``cursors``).
 Everything is read (and what cannot be translated refused) before anything runs; only the
 text of dynamic SQL is read when it has been computed.
 """
@@ -95,10 +96,29 @@ class CursorStep(_Placed):
     into: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Raise(_Placed):
+    """``RAISERROR (message, severity, state [, argument ...])`` or ``THROW [number, message,
+    state]`` (``word``); a bare ``THROW`` raises again the error its ``CATCH`` handles."""
+
+    word: str
+    arguments: tuple[exp.Expression, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transaction(_Placed):
+    """``BEGIN TRAN``, ``COMMIT``, ``ROLLBACK`` or ``SAVE TRAN`` (``action``: BEGIN, COMMIT,
+    ROLLBACK or SAVE; the transaction's or savepoint's name is read and not kept)."""
+
+    action: str
+
+
+TRANSACTION_WORDS = {"TRAN", "TRANSACTION", "WORK"}
+RAISE_OPTIONS = {"NOWAIT", "LOG", "SETERROR"}
 CURSOR_ACTIONS = {"OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
 FETCH_DIRECTIONS = {"NEXT", "PRIOR", "FIRST", "LAST"}
 
-Node = script.Statement | If | While | Try | Jump | Exec | CursorStep
+Node = script.Statement | If | While | Try | Jump | Exec | CursorStep | Raise | Transaction
 
 
 def read(text: str) -> list[Node]:
@@ -153,6 +173,10 @@ class _Reader:
         word = _word(token)
         if word == "BEGIN" and i + 1 < stop and _word(self.tokens[i + 1]) == "TRY":
             return self._try(i, stop)
+        if word in ("COMMIT", "ROLLBACK", "SAVE", script.BEGIN_TRANSACTION):
+            return self._transaction(i, stop)
+        if word in ("RAISERROR", "THROW"):
+            return self._raise(i, stop)
         if word == "BEGIN":
             end = self._end_of_block(i, stop)
             return self.block(i + 1, end), end + 1
@@ -202,6 +226,48 @@ class _Reader:
             raise ScriptError(self.tokens[catch].line, "BEGIN CATCH must end with END CATCH")
         handler = self.block(catch + 2, close)
         return [Try(self.batch, token.line, tuple(body), tuple(handler))], close + 2
+
+    def _transaction(self, i: int, stop: int) -> tuple[list[Node], int]:
+        """``BEGIN [DISTRIBUTED] TRAN[SACTION] [name]``, ``COMMIT|ROLLBACK [TRAN|TRANSACTION|
+        WORK] [name]``, ``SAVE TRAN[SACTION] name``."""
+        token = self.tokens[i]
+        j = i + 1
+        while j < stop and _word(self.tokens[j]) in TRANSACTION_WORDS | {"DISTRIBUTED"}:
+            j += 1
+        if j < stop and self.tokens[j].token_type == TokenType.PARAMETER:
+            j += 2  # (a name held by a variable: @name)
+        elif j < stop and self.tokens[j].token_type != TokenType.SEMICOLON and (
+                _word(self.tokens[j]) not in script.CUT_WORDS | {"END", "WITH"}):
+            j += 1  # the transaction's name
+        if j < stop and _word(self.tokens[j]) == "WITH":  # WITH MARK ['description']
+            j += 2 + (j + 2 < stop and self.tokens[j + 2].token_type == TokenType.STRING)
+        return [Transaction(self.batch, token.line, _word(token).split()[0])], j
+
+    def _raise(self, i: int, stop: int) -> tuple[list[Node], int]:
+        """``RAISERROR (...) [WITH option, ...]`` or ``THROW [number, message, state]``."""
+        token = self.tokens[i]
+        word = _word(token)
+        if word == "THROW":
+            end = script.cuts(self.tokens[i:self._statement_stop(i, stop)])[0] + i
+            arguments = [value for _, value in self._arguments(i + 1, end)]
+            if len(arguments) not in (0, 3):
+                raise ScriptError(token.line, "THROW takes a number, a message and a state, "
+                                  "or nothing (in a CATCH block)")
+            return [Raise(self.batch, token.line, word, tuple(arguments))], end
+        if i + 1 >= stop or self.tokens[i + 1].token_type != TokenType.L_PAREN:
+            raise ScriptError(token.line, "RAISERROR needs its arguments in brackets: "
+                              "RAISERROR('message', 16, 1)")
+        close = self._closing(i + 1, stop)
+        arguments = [value for _, value in self._arguments(i + 2, close)]
+        if len(arguments) < 3:
+            raise ScriptError(token.line, "RAISERROR takes a message, a severity and a state")
+        end = close + 1
+        if end < stop and _word(self.tokens[end]) == "WITH":
+            end += 1
+            while end < stop and (_word(self.tokens[end]) in RAISE_OPTIONS
+                                  or self.tokens[end].token_type == TokenType.COMMA):
+                end += 1
+        return [Raise(self.batch, token.line, word, tuple(arguments))], end
 
     def _cursor(self, i: int, stop: int) -> tuple[CursorStep, int]:
         """A cursor's statement (``CursorStep``)."""

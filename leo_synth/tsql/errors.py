@@ -11,13 +11,34 @@ DATABASE_MODULES = ("sqlite3", "duckdb", "_duckdb", "psycopg")
 class ScriptError(LeoSynthError):
     """A problem with one statement of a script, reported as ``line N: message``."""
 
-    def __init__(self, line: int, message: str, runtime: bool = False):
+    def __init__(self, line: int, message: str, runtime: bool = False,
+                 number: int | None = None, severity: int = 16, state: int = 1,
+                 said: str | None = None):
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
         self.runtime = runtime
         """Whether the statement failed as it ran, as it would in SQL Server (a ``BEGIN TRY``
         block's ``CATCH`` runs then), rather than being beyond translation."""
+        self.said = said if said is not None else message
+        """The error's own message (``ERROR_MESSAGE()``): a target's, without the ``sqlite
+        said:`` that ``message`` puts before it."""
+        self.number = number if number is not None else sql_server_number(self.said)
+        """SQL Server's number for the error (``ERROR_NUMBER()``), None when unknown."""
+        self.severity = severity
+        self.state = state
+
+
+SQL_SERVER_NUMBERS = {"divide by zero error encountered": 8134, "division by zero": 8134,
+                      "conversion failed when converting": 245}
+"""SQL Server's numbers of the errors leo-synth knows by their messages (its own, and the
+targets' words for the same fault)."""
+
+
+def sql_server_number(message: str) -> int | None:
+    """The number SQL Server gives the error whose message ``message`` is, when known."""
+    lower = message.lower()
+    return next((n for text, n in SQL_SERVER_NUMBERS.items() if text in lower), None)
 
 
 def is_database_error(exc: Exception) -> bool:

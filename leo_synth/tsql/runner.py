@@ -18,12 +18,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from leo_synth.tsql import blocks, cursors, names, script, variables
+from leo_synth.tsql import blocks, cursors, names, raised_errors, script, variables
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import ResultSet, Target
+from leo_synth.tsql.transactions import Transactions
 from leo_synth.tsql.translate import (
+    ERROR,
     FETCH_STATUS,
     ROWCOUNT,
+    TRANCOUNT,
+    WRITES,
     Translation,
     Translator,
     counter,
@@ -133,7 +137,15 @@ class Runner:
         """``@@ROWCOUNT``: the rows the last statement returned, changed or assigned."""
         self.cursors = cursors.Cursors()
         self.error: dict[str, exp.Expression] = {}
-        """``ERROR_MESSAGE()`` and ``ERROR_LINE()`` in the ``CATCH`` block running."""
+        """``ERROR_MESSAGE()``, ``ERROR_LINE()``, ``ERROR_NUMBER()``, ... in the ``CATCH``
+        block running."""
+        self.caught: ScriptError | None = None
+        """The error the ``CATCH`` block running handles (a bare ``THROW`` raises it again)."""
+        self.trying = 0
+        """How many ``TRY`` blocks the statement running is in."""
+        self.last_error = 0
+        """``@@ERROR``: 0 after a statement that ran, else the number of its error."""
+        self.transactions = Transactions()
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -143,7 +155,10 @@ class Runner:
         """Translate and run one statement (its setup first); its result and translation."""
         known = {**self.variables, **self.error,
                  ROWCOUNT: exp.Literal.number(self.rowcount),
-                 FETCH_STATUS: exp.Literal.number(self.cursors.status)}
+                 FETCH_STATUS: exp.Literal.number(self.cursors.status),
+                 ERROR: exp.Literal.number(self.last_error),
+                 TRANCOUNT: exp.Literal.number(self.transactions.count),
+                 "xact_state()": exp.Literal.number(1 if self.transactions.count else 0)}
         translation = self.translator.translate(tree, known, line)
         if translation.skip:
             return None, translation
@@ -402,9 +417,23 @@ class Runner:
             raise _Jumped(node.word)
         elif isinstance(node, blocks.Exec):
             self._exec(node)
+        elif isinstance(node, blocks.Raise):
+            self._raise(node)
+        elif isinstance(node, blocks.Transaction):
+            try:
+                self.transactions.step(node)
+            except ScriptError as exc:
+                if exc.runtime or self.caught is None:
+                    raise
+                raise ScriptError(exc.line, f"{exc.message}; the error being handled: line "
+                                  f"{self.caught.line}: {self.caught.said}") from exc
+            self.rowcount = self.last_error = 0
         else:
             shown = self.every or self.shown_exec or id(node) in self.shown
             result = self.statement(node, self.limit if shown else 0)
+            self.last_error = 0
+            if isinstance(node.tree, WRITES) or node.tree.args.get("into"):
+                self.transactions.wrote()
             if result is not None and shown:
                 if self.exec_line is not None:
                     result = dataclasses.replace(result, line=self.exec_line)
@@ -428,21 +457,66 @@ class Runner:
         ``ERROR_LINE()``; what cannot be translated still stops the script."""
         guarded = self.target.guarded
         self.target.guarded = True
+        self.trying += 1
         try:
             self.block(node.body)
         except ScriptError as exc:
             if not exc.runtime:
                 raise
             self.target.guarded = guarded
-            caught = self.error
-            self.error = {"error_message()": exp.Literal.string(exc.message),
-                          "error_line()": exp.Literal.number(exc.line)}
+            self.trying -= 1
+            caught, error = self.caught, self.error
+            self.caught, self.last_error = exc, exc.number or 0
+            self.error = {"error_message()": exp.Literal.string(exc.said),
+                          "error_line()": exp.Literal.number(exc.line),
+                          "error_severity()": exp.Literal.number(exc.severity),
+                          "error_state()": exp.Literal.number(exc.state)}
+            if exc.number is not None:
+                self.error["error_number()"] = exp.Literal.number(exc.number)
             try:
                 self.block(node.handler)
             finally:
-                self.error = caught
+                self.caught, self.error = caught, error
+            return
         finally:
             self.target.guarded = guarded
+        self.trying -= 1
+
+    def _raise(self, node: blocks.Raise) -> None:
+        """``THROW`` stops the batch with its error (a ``CATCH`` block catches it);
+        ``RAISERROR`` shows its message when its severity is 10 or less, and above raises its
+        error in a ``TRY`` block, else shows it as SQL Server does and goes on (``@@ERROR``
+        is then 50000); severity 20 and above stops the script."""
+        if node.word == "THROW" and not node.arguments:
+            if self.caught is None:
+                raise ScriptError(node.line, "THROW without arguments must be in a CATCH block")
+            raise self.caught
+        values = [self._value(argument, node.line) for argument in node.arguments]
+        if node.word == "THROW":
+            number, message, state = values
+            if raised_errors.as_number(number) is None or int(number) < raised_errors.LOWEST_THROW:
+                raise ScriptError(node.line, f"Error number {number} in the THROW statement is "
+                                  f"outside the valid range. Specify an error number in the "
+                                  f"valid range of 50000 to 2147483647.", runtime=True,
+                                  number=35100)
+            raise ScriptError(node.line, str(message), runtime=True, number=int(number),
+                              state=raised_errors.as_number(state) or 0)
+        message, severity, state, *arguments = values
+        if not isinstance(message, str):
+            raise ScriptError(node.line, "RAISERROR with a message number needs SQL Server's "
+                              "sys.messages: give the message's text instead")
+        text = raised_errors.format_message(message, arguments)
+        level = raised_errors.as_number(severity) or 0
+        number, state = raised_errors.USER_MESSAGE, raised_errors.as_number(state) or 0
+        if level <= 10:
+            self.echo(text)
+        elif self.trying or level >= 20:
+            raise ScriptError(node.line, text, runtime=True, number=number, severity=level,
+                              state=state)
+        else:
+            self.echo(f"Msg {number}, Level {level}, State {state}, Line {node.line}")
+            self.echo(text)
+        self.last_error = number if level > 10 else 0
 
     def block(self, nodes: tuple[blocks.Node, ...] | list[blocks.Node]) -> None:
         for node in nodes:

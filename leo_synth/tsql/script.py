@@ -11,6 +11,7 @@ prefix that does not parse, and the next cut is tried. Control flow around the s
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from dataclasses import dataclass
@@ -27,7 +28,10 @@ TSQL = Dialect.get_or_raise("tsql")
 GO_LINE = re.compile(r"^\s*GO\s*(?:--.*)?;?\s*$", re.IGNORECASE)
 STARTERS = {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "DECLARE", "SET",
             "IF", "PRINT", "USE", "TRUNCATE", "ALTER", "EXEC", "EXECUTE", "WHILE", "MERGE",
-            "OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
+            "OPEN", "FETCH", "CLOSE", "DEALLOCATE", "RAISERROR", "THROW", "COMMIT", "ROLLBACK",
+            "SAVE", "BEGIN TRANSACTION"}
+BEGIN_TRANSACTION = "BEGIN TRANSACTION"
+"""How the ``BEGIN`` of a transaction is spelt once read (``_transaction_begins``)."""
 OPENERS = {TokenType.L_PAREN, TokenType.L_BRACKET}
 CLOSERS = {TokenType.R_PAREN, TokenType.R_BRACKET}
 NAMES = {TokenType.IDENTIFIER, TokenType.STRING, TokenType.NATIONAL_STRING}  # [EXEC], 'SET'
@@ -114,6 +118,16 @@ def _without_index_kinds(found: list[Token]) -> list[Token]:
             continue
         kept.append(token)
     return kept
+
+
+def _transaction_begins(found: list[Token]) -> list[Token]:
+    """The tokens with each ``BEGIN`` of ``BEGIN TRAN``, ``BEGIN TRANSACTION`` or ``BEGIN
+    DISTRIBUTED TRAN`` spelt ``BEGIN TRANSACTION``: it opens no block (no ``END`` closes it)."""
+    for token, following in itertools.pairwise(found):
+        if (is_word(token) and token.text.upper() == "BEGIN" and is_word(following)
+                and following.text.upper() in ("TRAN", "TRANSACTION", "DISTRIBUTED")):
+            token.text = BEGIN_TRANSACTION
+    return found
 
 
 CUT_WORDS = STARTERS | {"ELSE", "BEGIN", "BREAK", "CONTINUE", "RETURN"}
@@ -232,5 +246,6 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
 def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
-    return [(number, body, _without_index_kinds(_without_hints(tokens(body, first_line))))
+    return [(number, body, _transaction_begins(_without_index_kinds(_without_hints(
+        tokens(body, first_line)))))
             for number, (first_line, body) in enumerate(batches(text))]

@@ -94,7 +94,8 @@ class Target:
             if self.dialect == "sqlite" and "user-defined function raised" in said and (
                     sqlite_functions.sql_server_error):
                 said = sqlite_functions.sql_server_error
-            raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True) from exc
+            raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True,
+                              said=said) from exc
 
     def load_rows(self, table: str, columns: list[tuple[str, bool]], rows: list[tuple]
                   ) -> None:

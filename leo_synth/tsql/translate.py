@@ -46,13 +46,15 @@ PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
 """The ``tempdb..`` (or ``tempdb.dbo.``) before a #temp table's name in ``OBJECT_ID``."""
 ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
-"""The keys of ``@@ROWCOUNT``'s and ``@@FETCH_STATUS``'s values among the variables given to
-:meth:`Translator.translate` (no variable's name starts with ``@``)."""
+ERROR, TRANCOUNT = "@error", "@trancount"
+"""The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
+values among the variables given to :meth:`Translator.translate` (no variable's name starts
+with ``@``)."""
 ERROR_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
-                   "ERROR_STATE", "ERROR_PROCEDURE")
-"""What a ``CATCH`` block asks of the error it handles: the message and line the runner holds
-(under the keys ``error_message()``, ``error_line()``); the others, SQL Server's own numbers
-for the error, are NULL."""
+                   "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE")
+"""What a ``CATCH`` block asks of the error it handles, and ``XACT_STATE()``: the values the
+runner holds (under the keys ``error_message()``, ``error_line()``, ...); one it does not hold
+(``ERROR_PROCEDURE()``: there are none) is NULL."""
 WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.TruncateTable, exp.Alter,
           exp.Create)
 

@@ -1,11 +1,12 @@
 """What cannot be translated, found in the tokens before anything runs.
 
 leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
-(``IF``, ``WHILE``, ``TRY``, cursors and dynamic SQL it walks itself: ``blocks``), so session
-counters other than ``@@ROWCOUNT`` and ``@@FETCH_STATUS`` (which the runner keeps), stored
-procedures, raised errors and a few constructs none of the targets share are refused with
-one line naming the construct and its line. Strings, bracketed names and comments never
-match (the tokenizer has already told them apart).
+(``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors and dynamic SQL it walks
+itself: ``blocks``), so session counters other than ``@@ROWCOUNT``, ``@@FETCH_STATUS``,
+``@@ERROR`` and ``@@TRANCOUNT`` (which the runner keeps), stored procedures and a few
+constructs none of the targets share are refused with one line naming the construct and its
+line. Strings, bracketed names and comments never match (the tokenizer has already told them
+apart).
 """
 
 from __future__ import annotations
@@ -16,12 +17,6 @@ from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
     "GOTO": "GOTO cannot be translated",
-    "RAISERROR": "RAISERROR cannot be translated",
-    "THROW": "THROW cannot be translated",
-    "TRAN": "transactions cannot be translated (the extract is read-only here)",
-    "TRANSACTION": "transactions cannot be translated (the extract is read-only here)",
-    "COMMIT": "transactions cannot be translated (the extract is read-only here)",
-    "ROLLBACK": "transactions cannot be translated (the extract is read-only here)",
     "MERGE": "MERGE cannot be translated (the extract is read-only here)",
     "PROCEDURE": "stored procedures cannot be translated",
     "PROC": "stored procedures cannot be translated",
@@ -34,7 +29,7 @@ REFUSED = {
     "PERCENT": "TOP ... PERCENT cannot be translated (use TOP n)",
 }
 
-COUNTERS = {"ROWCOUNT", "FETCH_STATUS"}
+COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT"}
 """The session counters a script may read (``runner``)."""
 
 

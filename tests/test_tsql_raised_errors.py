@@ -1,0 +1,170 @@
+"""`leo-synth sql`: RAISERROR, THROW, @@ERROR and transactions, as SQL Server runs them, on
+every backend."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql import runner
+from leo_synth.tsql.command import run_text
+from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.raised_errors import format_message
+from leo_synth.tsql.targets import open_target
+
+
+def test_messages_are_formatted_as_raiserror_formats_them() -> None:
+    assert format_message("Built %s: %d rows, 100%%", ["cohort", 12]) == (
+        "Built cohort: 12 rows, 100%")
+    assert format_message("[%-6s][%05d][%x][%*d][%.2s][%i]", ["ab", 42, 255, 4, 7, "abcdef",
+                                                                "-3"]) == (
+        "[ab    ][00042][ff][   7][ab][-3]")
+    # a missing or NULL argument, and an unsigned negative, as C writes them
+    assert format_message("%s and %d; %u", [None]) == "(null) and (null); (null)"
+    assert format_message("%u", [-1]) == "4294967295"
+
+
+def _shown(db: str, text: str) -> tuple[list[str], list[runner.Result]]:
+    shown: list[str] = []
+    target = open_target(db)
+    try:
+        results = runner.Runner(target, shown.append).run(runner.check(text), None, True)
+    finally:
+        target.close()
+    return shown, results
+
+
+RAISED = """DECLARE @n INT = 3
+RAISERROR('Step %d of %d: %s', 0, 1, 1, @n, 'cohort') WITH NOWAIT
+SELECT @@ERROR AS after_select
+RAISERROR('Check failed: %d rows', 16, 1, @n)
+SELECT @@ERROR AS after_raiserror, @@ERROR AS read_twice
+BEGIN TRY
+    RAISERROR('In try: %s', 16, 2, 'stopped')
+    PRINT 'not reached'
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE(), ERROR_SEVERITY(), ERROR_STATE(), ERROR_LINE()
+END CATCH
+BEGIN TRY
+    SELECT 1 / 0
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), @@ERROR
+END CATCH"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_raiserror_shows_or_raises_by_severity(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # severity 10 or less is a message; above it is an error, caught in a TRY block and
+    # shown as SQL Server shows it (and the batch goes on) outside one
+    shown, results = _shown(_db(request, backend), RAISED)
+    assert shown == ["Step 1 of 3: cohort", "Msg 50000, Level 16, State 1, Line 4",
+                     "Check failed: 3 rows"]
+    assert [r.rows for r in results] == [
+        [(0,)], [(50000, 50000)], [(50000, "In try: stopped", 16, 2, 7)], [(8134, 8134)]]
+
+
+THROWN = """CREATE TABLE #log (step VARCHAR(60))
+BEGIN TRY
+    BEGIN TRY
+        THROW 50001, 'No pupils in the cohort', 3;
+    END TRY
+    BEGIN CATCH
+        INSERT INTO #log VALUES ('inner ' + CAST(ERROR_NUMBER() AS VARCHAR(6)));
+        THROW;
+    END CATCH
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('outer ' + ERROR_MESSAGE() + ' at ' + CAST(ERROR_LINE() AS
+        VARCHAR(3)) + ' state ' + CAST(ERROR_STATE() AS VARCHAR(3)))
+END CATCH
+BEGIN TRY
+    THROW 1205, 'too low', 1
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES ('range ' + CAST(ERROR_NUMBER() AS VARCHAR(6)))
+END CATCH
+SELECT step FROM #log ORDER BY step"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_throw_raises_and_a_bare_throw_raises_again(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    assert _rows(db, THROWN) == [("inner 50001",),
+                                 ("outer No pupils in the cohort at 4 state 3",),
+                                 ("range 35100",)]
+    # outside a TRY block THROW ends the script, with its message and line
+    with pytest.raises(ScriptError, match="line 2: No pupils"):
+        run_text(db, "SELECT 1\nTHROW 50001, 'No pupils', 1\nSELECT 2", "tsql", None, False)
+
+
+TRANSACTIONS = """CREATE TABLE #t (n INT)
+CREATE TABLE #log (n INT, trancount INT, state INT)
+BEGIN TRANSACTION
+INSERT INTO #t VALUES (1)
+BEGIN TRAN inner_one
+INSERT INTO #log VALUES (1, @@TRANCOUNT, XACT_STATE())
+COMMIT TRAN inner_one
+COMMIT
+INSERT INTO #log VALUES (2, @@TRANCOUNT, XACT_STATE())
+BEGIN TRY
+    COMMIT TRANSACTION
+END TRY
+BEGIN CATCH
+    INSERT INTO #log VALUES (ERROR_NUMBER(), @@TRANCOUNT, 0)
+END CATCH
+BEGIN TRAN
+SAVE TRANSACTION before_reading
+SELECT @@ROWCOUNT
+ROLLBACK
+INSERT INTO #log VALUES (3, @@TRANCOUNT, XACT_STATE())
+SELECT n, trancount, state FROM #log ORDER BY n"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_transactions_are_counted_and_committed(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # a ROLLBACK after nothing changed closes the transaction, as in SQL Server
+    db = _db(request, backend)
+    assert _rows(db, TRANSACTIONS) == [(1, 2, 1), (2, 0, 0), (3, 0, 0), (3902, 0, 0)]
+
+
+def test_a_rollback_that_would_undo_changes_stops_the_script(small_sqlite) -> None:
+    db = str(small_sqlite[0])
+    text = """CREATE TABLE #t (n INT)
+BEGIN TRY
+    BEGIN TRAN
+    INSERT INTO #t VALUES (1)
+    SELECT 1 / 0
+    COMMIT
+END TRY
+BEGIN CATCH
+    IF @@TRANCOUNT > 0 ROLLBACK TRANSACTION;
+    THROW;
+END CATCH"""
+    with pytest.raises(ScriptError, match=r"line 9: ROLLBACK cannot undo what the statements "
+                       r"since BEGIN TRANSACTION \(line 3\) changed.*being handled: line 5: "
+                       r"Divide by zero"):
+        run_text(db, text, "tsql", None, False)
+    with pytest.raises(ScriptError, match="line 1: The ROLLBACK TRANSACTION request has no "
+                       "corresponding BEGIN TRANSACTION"):
+        run_text(db, "ROLLBACK", "tsql", None, False)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("RAISERROR 'old form', 16, 1", "line 1: RAISERROR needs its arguments in brackets"),
+    ("RAISERROR('two', 16)", "line 1: RAISERROR takes a message, a severity and a state"),
+    ("THROW 50001, 'two'", "line 1: THROW takes a number, a message and a state"),
+])
+def test_raised_errors_are_read_whole(text: str, message: str) -> None:
+    with pytest.raises(ScriptError, match=message):
+        runner.check(text)
+
+
+def test_a_bare_throw_outside_a_catch_block_is_refused(small_sqlite) -> None:
+    with pytest.raises(ScriptError, match="line 2: THROW without arguments must be in a CATCH"):
+        run_text(str(small_sqlite[0]), "SELECT 1\nTHROW", "tsql", None, False)
