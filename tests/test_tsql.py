@@ -73,7 +73,7 @@ SELECT a FROM #t OPTION (MAXDOP 1)"""
     ("SELECT 1\nSELECT @@IDENTITY", 2, "@@IDENTITY"),
     ("MERGE #t AS t USING #s AS s ON t.a = s.a WHEN MATCHED THEN DELETE;", 1, "MERGE"),
     ("\n\nEXEC sp_who", 3, "EXEC sp_who: stored procedures"),
-    ("SELECT TOP (5) PERCENT a FROM t", 1, "PERCENT"),
+    ("BULK INSERT #t FROM 'pupils.csv'", 1, "BULK INSERT"),
     ("GOTO done", 1, "GOTO"),
     ("SELECT @n = COUNT(*), 2 FROM t", 1, "cannot also return columns"),
     ("WHILE 1 = 1\nBEGIN\n  SELECT 1", 2, "BEGIN without its END"),
@@ -663,3 +663,42 @@ INSERT INTO #b SELECT id, g FROM #a
 INSERT INTO #c SELECT id, g FROM #b
 SELECT COUNT(*), SUM(id) FROM #c"""
     assert _rows(db, text) == [(2, 3)]
+
+
+TOP_OPTIONS = """CREATE TABLE #s (school VARCHAR(3), pupils INT)
+INSERT INTO #s VALUES ('a', 10), ('b', 30), ('c', 30), ('d', 20), ('e', 5), ('f', 30),
+    ('g', 1), ('h', 2), ('i', 3), ('j', 4), ('k', 6)
+SELECT TOP 2 WITH TIES school, pupils AS n FROM #s ORDER BY n DESC, 1
+SELECT TOP (2) WITH TIES pupils FROM #s ORDER BY pupils DESC
+SELECT TOP 10 PERCENT school, pupils FROM #s ORDER BY pupils
+SELECT TOP 20 PERCENT WITH TIES pupils, COUNT(*) AS schools FROM #s GROUP BY pupils
+    ORDER BY 1 DESC
+SELECT TOP 50 PERCENT school INTO #half FROM #s ORDER BY pupils
+SELECT COUNT(*) AS n FROM #half"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_top_with_ties_and_top_percent(backend: str, request: pytest.FixtureRequest) -> None:
+    # ties with the last row kept; a percentage of the rows rounded up (10% of 11 is 2)
+    db = _db(request, backend)
+    results = run_text(db, TOP_OPTIONS, "tsql", None, True)
+    assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
+        [("b", 30), ("c", 30)], [(30,), (30,), (30,)], [("g", 1), ("h", 2)],
+        [(30, 3), (20, 1)], [(6,)]]
+    assert [r.columns for r in results[:2]] == [["school", "n"], ["pupils"]]
+    with pytest.raises(ScriptError, match="WITH TIES clause is not allowed without"):
+        run_text(db, "SELECT TOP 1 WITH TIES pupils FROM (VALUES (1)) v(pupils)", "tsql",
+                 None, False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tablesample_takes_a_random_sample(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite read the whole table and PostgreSQL refused the clause
+    db = _db(request, backend)
+    census = "[NPD_i2].[2002237].[spring_census_2011]"
+    [(total,)] = _rows(db, f"SELECT COUNT(*) FROM {census}")
+    [(half, none, ten)] = _rows(db, f"""SELECT
+    (SELECT COUNT(*) FROM {census} AS c TABLESAMPLE (50 PERCENT) WHERE c.Gender_spr11 <> 'x'),
+    (SELECT COUNT(*) FROM {census} TABLESAMPLE SYSTEM (0 PERCENT)),
+    (SELECT COUNT(*) FROM {census} TABLESAMPLE (10 ROWS) REPEATABLE (42))""")
+    assert total > 100 and 0.2 * total < half < 0.8 * total and (none, ten) == (0, 10)

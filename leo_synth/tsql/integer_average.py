@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.rewrites import replaced
+
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
 
@@ -65,9 +67,5 @@ def for_target(tree: exp.Expression, integers: dict[str, bool],
         if not is_integer(average.this, integers):
             continue
         whole = average.parent if isinstance(average.parent, exp.Window) else average
-        new = _truncated(whole, dialect)
-        if whole is tree:
-            tree = new
-        else:
-            whole.replace(new)
+        tree = replaced(tree, whole, _truncated(whole, dialect))
     return tree

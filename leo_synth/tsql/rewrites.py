@@ -248,6 +248,16 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     return node
 
 
+def replaced(tree: exp.Expression, node: exp.Expression, new: exp.Expression
+             ) -> exp.Expression:
+    """The tree with ``node`` replaced by ``new`` (``new`` itself when ``node`` is the tree,
+    which has no parent to be replaced in)."""
+    if node is tree:
+        return new
+    node.replace(new)
+    return tree
+
+
 def bottom_up(tree: exp.Expression, rewrite: Callable[[exp.Expression], exp.Expression]
               ) -> exp.Expression:
     """The tree with ``rewrite`` applied to every node, children before their parents (a
@@ -255,10 +265,7 @@ def bottom_up(tree: exp.Expression, rewrite: Callable[[exp.Expression], exp.Expr
     for node in reversed(list(tree.walk(bfs=False))):
         new = rewrite(node)
         if new is not node:
-            if node is tree:
-                tree = new
-            else:
-                node.replace(new)
+            tree = replaced(tree, node, new)
     return tree
 
 

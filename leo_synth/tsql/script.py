@@ -167,10 +167,10 @@ def _offset_fetch(chunk: list[Token], i: int) -> bool:
 
 
 def _totals(chunk: list[Token], i: int) -> bool:
-    """``WITH ROLLUP`` or ``WITH CUBE`` at ``i``: the end of a GROUP BY, not a statement's
-    common table expressions."""
+    """``WITH ROLLUP`` or ``WITH CUBE`` at ``i``: the end of a GROUP BY, and ``WITH TIES``
+    after ``TOP n``: not a statement's common table expressions."""
     return (chunk[i].text.upper() == "WITH" and i + 1 < len(chunk)
-            and chunk[i + 1].text.upper() in ("ROLLUP", "CUBE"))
+            and chunk[i + 1].text.upper() in ("ROLLUP", "CUBE", "TIES"))
 
 
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:

@@ -36,7 +36,9 @@ from leo_synth.tsql import (
     rewrites,
     row_identity,
     string_aggregates,
+    table_samples,
     text_numbers,
+    top_options,
 )
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import DATE, INTEGER, OTHER, TEXT, Target
@@ -428,6 +430,8 @@ class Translator:
             return Translation("", False, skip=True)
         headings = _headings(tree)
         tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
+        tree = top_options.for_target(tree, line)
+        tree = table_samples.for_target(tree, self.target.dialect, line)
         tree = grouping_sets.old_forms(tree)
         tree = row_identity.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)

@@ -26,7 +26,6 @@ REFUSED = {
     "OPENQUERY": "OPENQUERY cannot be translated",
     "BULK": "BULK INSERT cannot be translated",
     "WAITFOR": "WAITFOR cannot be translated",
-    "PERCENT": "TOP ... PERCENT cannot be translated (use TOP n)",
 }
 
 COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT"}
@@ -49,7 +48,4 @@ def check(found: list[Token]) -> None:
                 raise ScriptError(token.line, f"@@{name} (a session counter) cannot be "
                                   f"translated")
         if _is_word(token) and word in REFUSED:
-            top_percent = found[i - 1].text == ")" or found[i - 2].text.upper() == "TOP"
-            if word == "PERCENT" and not (i > 1 and top_percent):
-                continue  # a name, or the modulo operator's keyword spelling
             raise ScriptError(token.line, REFUSED[word])
