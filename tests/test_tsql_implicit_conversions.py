@@ -141,3 +141,8 @@ SELECT CAST(x AS INT), CONVERT(BIGINT, d), CAST(t AS INT), CAST(i AS INT),
     CAST(AVG(x) OVER () * 10 AS INT)
 FROM #f ORDER BY i"""
     assert _rows(db, text) == [(-2, 0, -3, -7, 42), (12, 1, 4, 0, 42), (2, 2, 12, 7, 42)]
+    # blank text is 0 as an integer in SQL Server (PostgreSQL and DuckDB stopped)
+    blank = """CREATE TABLE #b (t VARCHAR(5))
+INSERT INTO #b VALUES (''), ('  '), ('7'), (NULL)
+SELECT SUM(CAST(t AS INT)), COUNT(TRY_CAST(t AS INT)) FROM #b"""
+    assert _rows(db, blank) == [(7, 3)]

@@ -7,7 +7,9 @@ already truncates. On PostgreSQL and DuckDB the value is put through ``TRUNC`` f
 is a number for certain (a decimal literal, arithmetic, an aggregate or mathematical function,
 a cast to a non-integer number, a column holding neither text, integers nor dates) and
 otherwise left alone: ``TRUNC`` of text fails on PostgreSQL, and text that holds a decimal
-point fails to convert in SQL Server as it does there (``CAST('12.7' AS INT)``).
+point fails to convert in SQL Server as it does there (``CAST('12.7' AS INT)``). Blank text
+(``''``, as the extract holds for some missing codes) cast to an integer is 0 in SQL Server,
+where PostgreSQL and DuckDB stop the query.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
-from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.rewrites import is_text, replaced
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
                     exp.Exp, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance,
@@ -76,14 +78,31 @@ def _value_slot(node: exp.Expression) -> str | None:
     return None
 
 
+def _is_safe(node: exp.Expression) -> bool:
+    """A ``TRY_CAST`` or ``TRY_CONVERT``."""
+    return isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
+
+
+def _is_text(node: exp.Expression, kinds: ColumnKinds) -> bool:
+    return is_text(node) or (isinstance(node, exp.Column)
+                             and kinds.texts.get(node.name.lower(), False))
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Expression:
-    """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB)."""
-    if dialect not in ("postgres", "duckdb"):
-        return tree
+    """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
+    SQLite truncates), and blank text cast to an integer 0."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast, exp.Convert)):
         slot = _value_slot(node)
         value = node.args.get(slot) if slot else None
-        if value is None or is_integer(value, kinds.integers) or not is_number(value, kinds):
+        if value is None or is_integer(value, kinds.integers):
             continue
-        node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
+        if isinstance(value, exp.Literal) and value.is_string and not value.name.strip():
+            tree = replaced(tree, node, exp.Literal.number(0))  # (PostgreSQL folds the CAST)
+        elif _is_text(value, kinds) and (dialect != "sqlite" or _is_safe(node)):
+            # CAST('' AS INT) is 0 in SQL Server; PostgreSQL and DuckDB fail, TRY_CAST is NULL
+            blank = exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string(""))
+            tree = replaced(tree, node, exp.Case(
+                ifs=[exp.If(this=blank, true=exp.Literal.number(0))], default=node.copy()))
+        elif is_number(value, kinds) and dialect != "sqlite":
+            node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
     return tree

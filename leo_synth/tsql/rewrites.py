@@ -32,7 +32,7 @@ from collections.abc import Callable
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import value_rewrites
+from leo_synth.tsql import date_formats, value_rewrites
 
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
 WEEK_UNITS = {"WEEK", "WK", "WW"}
@@ -43,14 +43,30 @@ PARTS = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d"}
 SUNDAY = "1899-12-31"
 """A Sunday before any date of the extract: T-SQL's weeks start on Sundays (for DATEDIFF,
 whatever DATEFIRST says)."""
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
-DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+TIME_PARTS = {"HOUR": "%H", "MINUTE": "%M", "SECOND": "%S"}
+TIME_UNITS = {"HOUR": "HOUR", "HH": "HOUR", "MINUTE": "MINUTE", "MI": "MINUTE", "N": "MINUTE",
+              "SECOND": "SECOND", "SS": "SECOND", "S": "SECOND"}
+"""T-SQL's names of the parts of a time, to the part (sqlglot keeps ``hh``, ``mi``, ``ss``)."""
+SECONDS = {"HOUR": 3600, "MINUTE": 60, "SECOND": 1}
+SINCE_1900 = 2208988800
+"""Seconds from 1900-01-01 to 1970-01-01: counting from 1900 keeps the extract's times
+positive, so integer division rounds down (hours crossed are whole hours since then)."""
 
 
 def _unit(node: exp.Expression) -> str:
     unit = node.args.get("unit")
-    return unit.name.upper() if unit is not None else "DAY"
+    name = unit.name.upper() if unit is not None else "DAY"
+    return TIME_UNITS.get(name, name)
+
+
+def _seconds(node: exp.Expression, dialect: str) -> str:
+    """SQL for the whole seconds from 1900-01-01 to a date or time."""
+    value = _sql(node, dialect)
+    if dialect == "sqlite":
+        return f"(CAST(STRFTIME('%s', {value}) AS INTEGER) + {SINCE_1900})"
+    epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
+             else f"EPOCH(CAST({value} AS TIMESTAMP))")
+    return f"(CAST(FLOOR({epoch}) AS BIGINT) + {SINCE_1900})"
 
 
 def _bare(node: exp.Expression) -> exp.Expression:
@@ -63,10 +79,21 @@ def _sql(node: exp.Expression, dialect: str) -> str:
 
 
 def _part(node: exp.Expression, part: str, dialect: str) -> str:
-    """SQL for the integer year, quarter, month or day of a date, in the dialect."""
+    """SQL for the integer year, quarter, month, day, week, hour, minute or second of a date
+    or time, in the dialect."""
     if part == "WEEK":  # T-SQL's: week 1 holds 1 January, and a week starts on a Sunday
         day = _part(node, "DAYOFYEAR", dialect)
         return f"(({day} - 1 + ({_days(node, dialect)} - {day} + 1) % 7) / 7 + 1)"
+    if part == "WEEKISO":  # ISO 8601: the week of the year of the week's Thursday
+        if dialect == "sqlite":
+            thursday = f"DATE({_sql(node, dialect)}, '-3 days', 'weekday 4')"
+            return f"((CAST(STRFTIME('%j', {thursday}) AS INTEGER) - 1) / 7 + 1)"
+        return f"CAST(EXTRACT(WEEK FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)"
+    if part in TIME_PARTS:
+        if dialect == "sqlite":
+            return f"CAST(STRFTIME('{TIME_PARTS[part]}', {_sql(node, dialect)}) AS INTEGER)"
+        return (f"CAST(FLOOR(EXTRACT({part} FROM CAST({_sql(node, dialect)} AS TIMESTAMP))) "
+                f"AS INTEGER)")
     if part == "DAYOFYEAR":
         return (f"CAST(STRFTIME('%j', {_sql(node, dialect)}) AS INTEGER)" if dialect == "sqlite"
                 else f"CAST(EXTRACT(DOY FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)")
@@ -98,6 +125,10 @@ def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
                 f"{_part(end, 'QUARTER', dialect)} - {_part(start, 'QUARTER', dialect)})")
     elif unit in WEEK_UNITS:  # Sundays crossed
         text = f"({_days(end, dialect)} / 7 - {_days(start, dialect)} / 7)"
+    elif unit in SECONDS:  # hours, minutes or seconds crossed
+        divide, size = "//" if dialect == "duckdb" else "/", SECONDS[unit]
+        text = (f"({_seconds(end, dialect)} {divide} {size} - "
+                f"{_seconds(start, dialect)} {divide} {size})")
     elif unit in DAY_UNITS and dialect == "sqlite":
         text = (f"CAST(JULIANDAY(DATE({_sql(end, dialect)})) - "
                 f"JULIANDAY(DATE({_sql(start, dialect)})) AS INTEGER)")
@@ -116,8 +147,8 @@ def _date_part(node: exp.Expression, dialect: str) -> exp.Expression:
         # Sunday is 1: SQL Server's default DATEFIRST (us_english)
         text = f"({_days(_bare(node.expression), dialect)} % 7 + 1)"
         return sqlglot.parse_one(text, read=dialect)
-    if isinstance(node, exp.Extract) and node.this.name.upper() in {*PARTS, "QUARTER", "WEEK",
-                                                                     "DAYOFYEAR"}:
+    if isinstance(node, exp.Extract) and node.this.name.upper() in {
+            *PARTS, *TIME_PARTS, "QUARTER", "WEEK", "WEEKISO", "DAYOFYEAR"}:
         part, operand = node.this.name.upper(), node.expression
     if part is None:
         return node
@@ -130,6 +161,8 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     if unit in DAY_UNITS | WEEK_UNITS:
         days = f"(({amount}) * 7)" if unit in WEEK_UNITS else f"({amount})"
         text = f"DATE({date}, {days} || ' days')"
+    elif unit in SECONDS:
+        text = f"DATETIME({date}, ({amount}) || ' {unit.lower()}s')"
     elif unit in MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS:
         factor = 12 if unit in YEAR_UNITS else 3 if unit in QUARTER_UNITS else 1
         months = f"(({amount}) * {factor})"
@@ -147,20 +180,6 @@ def _sqlite_last_day(node: exp.LastDay) -> exp.Expression:
                              read="sqlite")
 
 
-def _sqlite_date_name(node: exp.TimeToStr) -> exp.Expression:
-    """``DATENAME(month|weekday, d)`` in English: SQLite's STRFTIME has no ``%B``/``%A``
-    (its other parts, and FORMAT's and CONVERT's patterns, it has)."""
-    style = node.args["format"].name
-    if style not in ("%B", "%A"):
-        return node
-    date = _sql(_bare(node.this.this if isinstance(node.this, exp.Cast) else node.this),
-                "sqlite")
-    names, number = ((MONTH_NAMES, f"CAST(STRFTIME('%m', {date}) AS INTEGER) - 1")
-                     if style == "%B" else (DAY_NAMES, f"CAST(STRFTIME('%w', {date}) AS INTEGER)"))
-    cases = " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(names))
-    return sqlglot.parse_one(f"CASE {number} {cases} END", read="sqlite")
-
-
 def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Left):
         return exp.func("SUBSTR", node.this, exp.Literal.number(1), node.expression)
@@ -172,7 +191,7 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.LastDay):
         return _sqlite_last_day(node)
     if isinstance(node, exp.TimeToStr) and node.args.get("format") is not None:
-        return _sqlite_date_name(node)
+        return date_formats.sqlite_pattern(node)
     return node
 
 
@@ -214,6 +233,8 @@ def _is_datetime(node: exp.Expression) -> bool:
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+    if isinstance(node, exp.DateAdd | exp.DateDiff) and node.args.get("unit") is not None:
+        node.set("unit", exp.var(_unit(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
     if isinstance(node, exp.Add | exp.Sub) and _is_datetime(node.this) and not _is_datetime(
             node.expression):
         days = node.expression.copy()
@@ -224,16 +245,27 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return exp.Literal.string(node.name)
     if isinstance(node, exp.Add) and (is_text(node.this) or is_text(node.expression)):
         return exp.DPipe(this=node.this, expression=node.expression, safe=True)
+    if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType) and (
+            node.this.this in value_rewrites.TEXT_TYPES):
+        written = date_formats.styled(node, dialect)
+        if written is not None:
+            return value_rewrites.rewrite(written, dialect)
     new = value_rewrites.rewrite(node, dialect)
     if new is not node:
         return new
     if isinstance(node, exp.DateDiff) and (dialect in ("sqlite", "postgres")
-                                           or _unit(node) in WEEK_UNITS):
+                                           or _unit(node) in WEEK_UNITS | set(SECONDS)):
         return _datediff(node, dialect)
     if isinstance(node, exp.DateFromParts) and dialect in ("sqlite", "postgres"):
         return _date_from_parts(node, dialect)
     if isinstance(node, exp.Year | exp.Month | exp.Day | exp.Extract):
         return _date_part(node, dialect)
+    pattern = node.args.get("format") if isinstance(node, exp.TimeToStr) else None
+    if isinstance(pattern, exp.Literal) and pattern.name.upper() in QUARTER_UNITS | {"QUARTER"}:
+        quarter = _part(_bare(node.this), "QUARTER", dialect)  # DATENAME(quarter, d): '1'
+        return sqlglot.parse_one(f"CAST({quarter} AS VARCHAR)", read=dialect)
+    if isinstance(pattern, exp.Literal) and dialect == "postgres":
+        return date_formats.postgres_pattern(node)
     if dialect == "sqlite":
         return _sqlite_function(node)
     if dialect == "postgres" and isinstance(node, exp.Round) and node.args.get("decimals"):

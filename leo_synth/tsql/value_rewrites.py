@@ -19,6 +19,9 @@ tests/test_tsql.py):
   like, which the extract does not hold).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
+- ``CHECKSUM(NEWID())``: a random 32-bit integer (the sampling idiom ``ABS(CHECKSUM(NEWID()))
+  % 100 < 10``); ``NCHAR(n)`` the character n; ``SYSUTCDATETIME()`` and ``GETUTCDATE()`` the
+  target's time now.
 - Dividing by zero stops the query on SQLite too, as in SQL Server (SQLite gives NULL).
 - ``PATINDEX`` (``like_patterns``) and ``DATALENGTH`` (the bytes of the text), which no
   target has; ``LEN`` leaves out trailing spaces (``LEN('ab  ')`` is 2), the targets'
@@ -267,6 +270,13 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     return node
 
 
+def _random_integer(dialect: str) -> exp.Expression:
+    """A random 32-bit integer, as ``CHECKSUM(NEWID())`` gives one."""
+    text = ("(RANDOM() % 2147483648)" if dialect == "sqlite" else
+            "CAST(FLOOR(RANDOM() * 4294967296) - 2147483648 AS BIGINT)")
+    return sqlglot.parse_one(text, read=dialect)
+
+
 def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     """One node as the dialect needs it (``node`` itself when nothing changes)."""
     if dialect in ("postgres", "duckdb") and isinstance(
@@ -314,6 +324,12 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             found = {"sqlite": f"LENGTH(CAST({text} AS BLOB))", "duckdb": f"STRLEN({text})"
                      }.get(dialect, f"OCTET_LENGTH({text})")
             return sqlglot.parse_one(found, read=dialect)
+        if name == "CHECKSUM" and [type(e) for e in node.expressions] == [exp.Uuid]:
+            return _random_integer(dialect)  # ABS(CHECKSUM(NEWID())) % 100 < 10: a sample
+        if name == "NCHAR" and len(node.expressions) == 1:
+            return exp.Chr(expressions=[node.expressions[0].copy()])
+        if name in ("SYSUTCDATETIME", "GETUTCDATE") and not node.expressions:
+            return exp.CurrentTimestamp()
         if name == "CHOOSE" and len(node.expressions) > 1:
             index, *values = node.expressions
             cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"
