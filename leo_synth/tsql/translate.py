@@ -337,6 +337,10 @@ class Translator:
             key = _temporary(table.this) or table.name.lower()
             if key in ctes and not table.db:
                 continue
+            if "sys" in (table.db.lower(), table.catalog.lower()):
+                raise ScriptError(line, f"sys.{table.name} (SQL Server's catalog views) cannot "
+                                  f"be translated: INFORMATION_SCHEMA.TABLES and .COLUMNS list "
+                                  f"the extract's relations and columns")
             if table.db.lower() == "information_schema" and (
                     table.name.lower() in information_schema.VIEWS):
                 self._place(table, self._information_view(table, line))

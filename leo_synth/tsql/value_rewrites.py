@@ -10,6 +10,7 @@ tests/test_tsql.py):
   (``CONVERT(VARCHAR(7), d, 120)`` is the year and month); SQLite and DuckDB ignore the
   length, so the text is cut.
 - ``BIT`` is an integer 0 or 1 in T-SQL; PostgreSQL's and DuckDB's ``BIT`` is a bit string.
+  T-SQL's ``FLOAT`` is a double; DuckDB's ``FLOAT`` is 4 bytes (seven digits).
 - ``CAST(x AS DECIMAL(p, s))`` rounds to s places (``_decimal``); on SQLite a cast to
   ``DATETIME2`` or ``SMALLDATETIME`` is ``DATETIME(x)``, as one to ``DATETIME`` is.
 - ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing. SQLite read
@@ -267,6 +268,11 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     if node.is_type(exp.DataType.Type.BIT) and dialect in ("duckdb", "postgres") and (
             isinstance(node.parent, exp.ColumnDef)):
         return exp.DataType.build("SMALLINT")
+    if node.is_type(exp.DataType.Type.FLOAT) and dialect == "duckdb":
+        # T-SQL's FLOAT is 8 bytes (FLOAT(n) up to 24 is REAL); DuckDB's FLOAT is 4
+        size = node.expressions[0].this if node.expressions else None
+        small = isinstance(size, exp.Literal) and size.this.isdigit() and int(size.this) <= 24
+        return exp.DataType.build("REAL" if small else "DOUBLE")
     return node
 
 
