@@ -733,3 +733,33 @@ def test_catalog_views_point_to_information_schema(small_sqlite) -> None:
                        r"cannot be translated: INFORMATION_SCHEMA"):
         run_text(str(small_sqlite[0]), "SELECT 1\nSELECT name FROM [NPD_i2].sys.columns",
                  "tsql", None, False)
+
+
+SPLITS = """DECLARE @codes VARCHAR(20) = 'R,X,11'
+SELECT value, ordinal FROM STRING_SPLIT('a b  c', ' ', 1) ORDER BY ordinal
+SELECT s.value FROM STRING_SPLIT(@codes, ',') AS s ORDER BY s.value
+SELECT COUNT(*) FROM [NPD_i2].[2002237].[spring_census_2011] c
+WHERE c.NCyearActual_spr11 IN (SELECT value FROM STRING_SPLIT(@codes, ','))
+CREATE TABLE #t (id INT, codes VARCHAR(20))
+INSERT INTO #t VALUES (1, 'a,b'), (2, 'c')
+SELECT t.id, s.value FROM #t t OUTER APPLY STRING_SPLIT('p,q', ',') s ORDER BY t.id, s.value"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_string_split_is_a_table_of_the_parts(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    [(listed,)] = _rows(db, """SELECT COUNT(*) FROM [NPD_i2].[2002237].[spring_census_2011]
+WHERE NCyearActual_spr11 IN ('R', 'X', '11')""")
+    results = run_text(db, SPLITS, "tsql", None, True)
+    assert [r.rows for r in results] == [
+        [("a", 1), ("b", 2), ("", 3), ("c", 4)], [("11",), ("R",), ("X",)], [(listed,)],
+        [(1, "p"), (1, "q"), (2, "p"), (2, "q")]]
+    apply = "SELECT t.id, s.value FROM #t t CROSS APPLY STRING_SPLIT(t.codes, ',') s"
+    text = SPLITS.rsplit("\n", 1)[0] + "\n" + apply + " ORDER BY t.id, s.value"
+    if backend == "small_sqlite":  # (no lateral joins)
+        with pytest.raises(ScriptError, match="line 8: STRING_SPLIT of a column cannot be "
+                           "translated on SQLite"):
+            run_text(db, text, "tsql", None, False)
+    else:
+        assert _rows(db, text) == [(1, "a"), (1, "b"), (2, "c")]

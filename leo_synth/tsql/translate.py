@@ -36,6 +36,7 @@ from leo_synth.tsql import (
     rewrites,
     row_identity,
     string_aggregates,
+    string_splits,
     table_samples,
     text_numbers,
     top_options,
@@ -440,6 +441,7 @@ class Translator:
         tree = row_identity.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)
         tree = self._variables(tree, variables, line)
+        tree = string_splits.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
