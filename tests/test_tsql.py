@@ -71,7 +71,7 @@ SELECT a FROM #t OPTION (MAXDOP 1)"""
 
 @pytest.mark.parametrize(("text", "line", "words"), [
     ("SELECT 1\nSELECT @@IDENTITY", 2, "@@IDENTITY"),
-    ("MERGE #t AS t USING #s AS s ON t.a = s.a WHEN MATCHED THEN DELETE;", 1, "MERGE"),
+    ("SELECT * FROM OPENROWSET('x', 'y')", 1, "OPENROWSET"),
     ("\n\nEXEC sp_who", 3, "EXEC sp_who: stored procedures"),
     ("BULK INSERT #t FROM 'pupils.csv'", 1, "BULK INSERT"),
     ("GOTO done", 1, "GOTO"),
@@ -763,3 +763,34 @@ WHERE NCyearActual_spr11 IN ('R', 'X', '11')""")
             run_text(db, text, "tsql", None, False)
     else:
         assert _rows(db, text) == [(1, "a"), (1, "b"), (2, "c")]
+
+
+MERGED = """CREATE TABLE #t (id INT, v VARCHAR(5))
+INSERT INTO #t VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')
+CREATE TABLE #s (id INT, v VARCHAR(5))
+INSERT INTO #s VALUES (1, 'A'), (2, NULL), (5, 'E')
+MERGE INTO #t AS t USING (SELECT id, v FROM #s) AS s ON t.id = s.id
+WHEN MATCHED AND s.v IS NULL THEN DELETE
+WHEN MATCHED THEN UPDATE SET t.v = s.v
+WHEN NOT MATCHED BY TARGET THEN INSERT (id, v) VALUES (s.id, s.v)
+WHEN NOT MATCHED BY SOURCE AND t.id > 3 THEN DELETE;
+SELECT @@ROWCOUNT
+SELECT id, v FROM #t ORDER BY id
+MERGE #t USING #s ON #t.id = #s.id
+WHEN NOT MATCHED THEN INSERT VALUES (#s.id + 10, #s.v);
+SELECT id, v FROM #t ORDER BY id"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_merge_updates_deletes_and_inserts_as_sql_server(backend: str,
+                                                         request: pytest.FixtureRequest
+                                                         ) -> None:
+    # 1 updated, 2 deleted (its source value is NULL), 5 inserted, 4 deleted (no source row,
+    # id > 3), 3 kept; the second MERGE inserts the one source row still unmatched
+    db = _db(request, backend)
+    results = run_text(db, MERGED, "tsql", None, True)
+    assert [r.rows for r in results] == [
+        [(4,)], [(1, "A"), (3, "c"), (5, "E")], [(1, "A"), (3, "c"), (5, "E"), (12, None)]]
+    with pytest.raises(ScriptError, match=r"line 2: MERGE \.\.\. OUTPUT cannot be translated"):
+        run_text(db, "CREATE TABLE #t (id INT)\nMERGE #t USING #t AS s ON #t.id = s.id "
+                 "WHEN MATCHED THEN DELETE OUTPUT deleted.id;", "tsql", None, False)

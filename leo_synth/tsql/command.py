@@ -107,9 +107,9 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
     DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, RAISERROR, THROW,
-    transactions, cursors, dynamic SQL (EXEC, sp_executesql), PIVOT, ROLLUP and SRS
+    transactions, cursors, dynamic SQL (EXEC, sp_executesql), PIVOT, ROLLUP, MERGE and SRS
     three-part names ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot
-    be (stored procedures, MERGE, GOTO) stops the script before it runs, naming the line.
+    be (stored procedures, OUTPUT, GOTO) stops the script before it runs, naming the line.
     Messages (PRINT, RAISERROR) go to stderr.
     Example:
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from leo_synth.tsql import blocks, cursors, names, raised_errors, script, variables
+from leo_synth.tsql import blocks, cursors, merges, names, raised_errors, script, variables
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import ResultSet, Target
 from leo_synth.tsql.transactions import Transactions
@@ -146,6 +146,8 @@ class Runner:
         self.last_error = 0
         """``@@ERROR``: 0 after a statement that ran, else the number of its error."""
         self.transactions = Transactions()
+        self.merges = 0
+        """MERGE statements run (each one's #temp tables are numbered by it)."""
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -283,6 +285,13 @@ class Runner:
         elif isinstance(tree, exp.Command):  # PRINT, the only command check() lets through
             self.echo(str(self._value(tree.expression, line)))
             self.rowcount = 0
+        elif isinstance(tree, exp.Merge):
+            self.merges += 1
+            changed = 0
+            for step in merges.expand(tree, self.merges, line):
+                self.statement(script.Statement(statement.batch, line, step.tree), limit)
+                changed += self.rowcount if step.counted else 0
+            self.rowcount = changed
         elif isinstance(tree, exp.Drop) and len(tree.args.get("tables") or []) > 1:
             for table in tree.args["tables"]:  # (DuckDB drops one table at a time)
                 one = tree.copy()

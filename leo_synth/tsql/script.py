@@ -155,10 +155,18 @@ def cuts(chunk: list[Token], words: frozenset[str] | set[str] = CUT_WORDS) -> li
     depth, found = 0, []
     for i, token in enumerate(chunk):
         if i and depth == 0 and is_word(token) and token.text.upper() in words and not (
-                _totals(chunk, i) or _offset_fetch(chunk, i)):
+                _totals(chunk, i) or _offset_fetch(chunk, i) or _merge_action(chunk, i)):
             found.append(i)
         depth += depth_change(token)
     return [*found, len(chunk)]
+
+
+def _merge_action(chunk: list[Token], i: int) -> bool:
+    """``INSERT``, ``UPDATE`` or ``DELETE`` after a MERGE clause's ``THEN``, or ``SET`` after
+    its ``UPDATE``: the clause's action, not a statement."""
+    word, before = chunk[i].text.upper(), chunk[i - 1].text.upper()
+    return (word in ("INSERT", "UPDATE", "DELETE") and before == "THEN") or (
+        word == "SET" and before == "UPDATE")
 
 
 def _offset_fetch(chunk: list[Token], i: int) -> bool:

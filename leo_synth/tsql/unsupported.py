@@ -17,7 +17,6 @@ from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
     "GOTO": "GOTO cannot be translated",
-    "MERGE": "MERGE cannot be translated (the extract is read-only here)",
     "PROCEDURE": "stored procedures cannot be translated",
     "PROC": "stored procedures cannot be translated",
     "FUNCTION": "user-defined functions cannot be translated",

@@ -1,0 +1,142 @@
+"""``MERGE``, which SQLite and DuckDB lack (and PostgreSQL 15 has only in part), as the
+statements it stands for.
+
+``MERGE #cohort AS t USING #latest AS s ON t.pmr = s.pmr WHEN MATCHED THEN UPDATE SET ...
+WHEN NOT MATCHED THEN INSERT ... WHEN NOT MATCHED BY SOURCE THEN DELETE`` becomes, in T-SQL
+that the translator already runs on every target:
+
+1. the source's rows copied to a #temp table (it is read once, as in SQL Server);
+2. the source rows no target row matches, staged for ``WHEN NOT MATCHED [BY TARGET]``;
+3. ``WHEN NOT MATCHED BY SOURCE``: the target rows no source row matches, deleted or updated;
+4. ``WHEN MATCHED`` deletes, then updates (``UPDATE t SET ... FROM #t t JOIN source s ON
+   ...``);
+5. the staged rows inserted.
+
+The clauses' conditions are made exclusive in their written order (a row takes the first
+clause whose condition holds), and steps 2 to 4 see the target as it was, except that an
+update is seen by the conditions of the updates after it: two ``WHEN MATCHED ... UPDATE``
+clauses whose conditions read a column the first one sets may differ from SQL Server, as may
+a clause that sets the columns of the ``ON`` condition. ``@@ROWCOUNT`` is the rows inserted,
+updated and deleted. ``OUTPUT`` is refused (there is nothing to return it to).
+
+Rejected: PostgreSQL's own ``MERGE`` (15 has no ``BY SOURCE`` clauses) and SQLite's upsert
+(``ON CONFLICT`` needs a unique index on the ``ON`` condition's columns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a MERGE; ``counted`` when its rows count towards ``@@ROWCOUNT``."""
+
+    tree: exp.Expression
+    counted: bool
+
+
+def _parse(text: str) -> exp.Expression:
+    return sqlglot.parse_one(text, read="tsql")
+
+
+def _sql(node: exp.Expression) -> str:
+    return node.sql(dialect="tsql")
+
+
+def _holds(condition: exp.Expression | None) -> str:
+    """T-SQL that is 1 where ``condition`` holds (NULL does not), for excluding it."""
+    if condition is None:
+        return "1"
+    return f"(CASE WHEN {_sql(condition)} THEN 1 ELSE 0 END)"
+
+
+def _where(own: exp.Expression | None, before: list[exp.Expression | None]) -> str:
+    """A clause's condition: its own, and none of the earlier clauses' of its kind."""
+    parts = [f"({_sql(own)})"] if own is not None else []
+    parts += [f"{_holds(c)} = 0" for c in before]
+    return " AND ".join(parts) or "1 = 1"
+
+
+def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
+    """The statements ``tree`` stands for; ``number`` keeps this MERGE's #temp tables apart
+    from another's."""
+    if tree.args.get("returning") or tree.find(exp.Returning):
+        raise ScriptError(line, "MERGE ... OUTPUT cannot be translated: run the clauses as "
+                          "UPDATE, DELETE and INSERT statements")
+    tree = tree.copy()
+    for column in tree.find_all(exp.Column):  # #t.id: the table's name is its alias here
+        qualifier = column.args.get("table")
+        if isinstance(qualifier, exp.Identifier) and qualifier.args.get("temporary"):
+            column.set("table", exp.to_identifier(qualifier.name))
+    target = tree.this.copy()
+    name = target.alias_or_name
+    plain = target.copy()
+    plain.set("alias", None)
+    using = tree.args["using"].copy()
+    source = using.alias_or_name
+    using.set("alias", None)
+    on = _sql(tree.args["on"])
+    staged, new = f"#leo_merge_source_{number}", f"#leo_merge_new_{number}"
+    table = _sql(plain)
+    steps = [Step(_parse(f"SELECT {source}.* INTO {staged} FROM {_sql(using)} AS {source}"),
+                  False)]
+    whens = tree.args["whens"].expressions
+    inserts = [w for w in whens if not w.args.get("matched") and not w.args.get("source")]
+    unmatched = [w for w in whens if not w.args.get("matched") and w.args.get("source")]
+    matched = [w for w in whens if w.args.get("matched")]
+    missing = f"NOT EXISTS (SELECT 1 FROM {table} AS {name} WHERE {on})"
+    if inserts:
+        steps.append(Step(_parse(
+            f"SELECT {source}.*, CAST(0 AS INT) AS leo_merge_clause INTO {new} FROM {staged} "
+            f"AS {source} WHERE 1 = 0"), False))
+        for i, when in enumerate(inserts):
+            condition = _where(when.args.get("condition"),
+                               [w.args.get("condition") for w in inserts[:i]])
+            steps.append(Step(_parse(
+                f"INSERT INTO {new} SELECT {source}.*, {i} FROM {staged} AS {source} "
+                f"WHERE {missing} AND {condition}"), False))
+    alone = f"NOT EXISTS (SELECT 1 FROM {staged} AS {source} WHERE {on})"
+    for i, when in enumerate(unmatched):
+        condition = _where(when.args.get("condition"),
+                           [w.args.get("condition") for w in unmatched[:i]])
+        steps.append(Step(_action(when, f"FROM {table} AS {name}",
+                                  f"{alone} AND {condition}", name, line), True))
+    joined = f"FROM {table} AS {name} JOIN {staged} AS {source} ON {on}"
+    order = [w for w in matched if isinstance(w.args["then"], exp.Var)] + [
+        w for w in matched if not isinstance(w.args["then"], exp.Var)]
+    for when in order:  # deletes first: their conditions read the rows as they were
+        i = matched.index(when)
+        condition = _where(when.args.get("condition"),
+                           [w.args.get("condition") for w in matched[:i]])
+        steps.append(Step(_action(when, joined, condition, name, line), True))
+    for i, when in enumerate(inserts):
+        insert = when.args["then"]
+        columns = insert.this
+        values = insert.expression
+        listed = f" ({', '.join(_sql(c) for c in columns.expressions)})" if isinstance(
+            columns, exp.Tuple) else ""
+        chosen = (", ".join(_sql(v) for v in values.expressions)
+                  if isinstance(values, exp.Tuple) else f"{source}.*")
+        steps.append(Step(_parse(f"INSERT INTO {table}{listed} SELECT {chosen} FROM {new} "
+                                 f"AS {source} WHERE leo_merge_clause = {i}"), True))
+    steps += [Step(_parse(f"DROP TABLE {t}"), False) for t in (staged, new)
+              if t == staged or inserts]
+    return steps
+
+
+def _action(when: exp.When, source: str, condition: str, name: str, line: int
+            ) -> exp.Expression:
+    """A clause's UPDATE or DELETE of the target rows ``source ... WHERE condition`` gives."""
+    then = when.args["then"]
+    if isinstance(then, exp.Var) and then.name.upper() == "DELETE":
+        return _parse(f"DELETE {name} {source} WHERE {condition}")
+    if isinstance(then, exp.Update):
+        sets = ", ".join(_sql(e) for e in then.expressions)
+        return _parse(f"UPDATE {name} SET {sets} {source} WHERE {condition}")
+    raise ScriptError(line, f"cannot translate the MERGE clause {_sql(when)[:60]!r}")
