@@ -146,3 +146,18 @@ FROM #f ORDER BY i"""
 INSERT INTO #b VALUES (''), ('  '), ('7'), (NULL)
 SELECT SUM(CAST(t AS INT)), COUNT(TRY_CAST(t AS INT)) FROM #b"""
     assert _rows(db, blank) == [(7, 3)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unseparated_dates_compare_with_dates_a_query_names(backend: str,
+                                                            request: pytest.FixtureRequest
+                                                            ) -> None:
+    # FirstMonth is a date the common table expression computes: SQLite compared '20080101'
+    # with its ISO text (no row matched) and DuckDB refused the comparison
+    db = _db(request, backend)
+    text = f""";WITH c AS (SELECT DATEADD(month, DATEDIFF(month, 0, EntryDate_spr11), 0)
+    AS FirstMonth FROM {CENSUS})
+SELECT SUM(CASE WHEN FirstMonth BETWEEN '{{}}' AND '{{}}' THEN 1 ELSE 0 END) FROM c"""
+    [(iso,)] = _rows(db, text.format("2008-01-01", "2008-12-31"))
+    [(unseparated,)] = _rows(db, text.format("20080101", "20081231"))
+    assert iso > 0 and unseparated == iso

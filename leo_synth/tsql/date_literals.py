@@ -7,7 +7,8 @@ column (``WHERE d BETWEEN '20150101' AND '20151231'``). Its unseparated ISO form
 it is read, and scripts use it. SQLite read it as no date at all (``DATEDIFF`` gave NULL) and
 compared it with the ISO text it stores dates as (``'2015-03-14' < '20150101'``: every row
 matched nothing), DuckDB refused it. So such a literal is rewritten as ISO ``YYYY-MM-DD``;
-compared with a date column, a literal with a time (``'2012-02-29 00:00:00'``) is cut to its
+compared with a date column (or a date the statement computes and names: ``DATEADD(...) AS
+FirstMonth``), a literal with a time (``'2012-02-29 00:00:00'``) is cut to its
 date, as SQL Server converts it to the column's type (SQLite compared the longer text as
 greater). Forms whose reading depends on SQL Server's language (``'01/02/2015'``) are left
 alone: the script should say which it means, with ``CONVERT(DATE, ..., 103)``.
@@ -76,7 +77,23 @@ def _day_number(node: exp.Expression) -> exp.Expression | None:
 
 
 def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
-    return isinstance(node, exp.Column) and node.name.lower() in dates
+    """A column holding dates (``dates``), or an expression whose value is a date."""
+    if isinstance(node, exp.Column):
+        return node.name.lower() in dates
+    return isinstance(node, DATE_VALUES) or _is_date_cast(node)
+
+
+DATE_VALUES = (exp.DateAdd, exp.LastDay, exp.DateFromParts, exp.CurrentTimestamp)
+"""Functions whose value is a date (``DATEADD``, ``EOMONTH``, ``DATEFROMPARTS``,
+``GETDATE()``)."""
+
+
+def _dated_aliases(tree: exp.Expression, dates: set[str]) -> set[str]:
+    """The names the statement gives to dates (``DATEADD(month, ..., 0) AS FirstMonth`` in a
+    common table expression or subquery), so that its outer query's comparisons with them
+    are read as comparisons with dates."""
+    return {alias.alias.lower() for alias in tree.find_all(exp.Alias)
+            if alias.alias and _is_date_column(alias.this, dates)}
 
 
 def _is_date_cast(node: exp.Expression) -> bool:
@@ -98,6 +115,7 @@ def for_target(tree: exp.Expression, dates: set[str]) -> exp.Expression:
         day = _day_number(add.this)
         if day is not None:
             add.set("this", day)
+    dates = dates | _dated_aliases(tree, dates)
     for comparison in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         if isinstance(comparison, exp.In):
             if _is_date_column(comparison.this, dates):
