@@ -168,3 +168,32 @@ def test_raised_errors_are_read_whole(text: str, message: str) -> None:
 def test_a_bare_throw_outside_a_catch_block_is_refused(small_sqlite) -> None:
     with pytest.raises(ScriptError, match="line 2: THROW without arguments must be in a CATCH"):
         run_text(str(small_sqlite[0]), "SELECT 1\nTHROW", "tsql", None, False)
+
+
+def test_a_break_out_of_a_try_block_leaves_it(small_sqlite) -> None:
+    # the RAISERROR after the loop is outside every TRY block: shown, and the batch goes on
+    text = """DECLARE @i INT = 0
+WHILE @i < 3
+BEGIN
+    SET @i += 1
+    BEGIN TRY
+        IF @i = 2 BREAK
+    END TRY
+    BEGIN CATCH
+        PRINT 'not run'
+    END CATCH
+END
+RAISERROR('after the loop', 16, 1)
+SELECT @i, @@ERROR"""
+    shown, results = _shown(str(small_sqlite[0]), text)
+    assert shown == ["Msg 50000, Level 16, State 1, Line 12", "after the loop"]
+    assert results[-1].rows == [(2, 50000)]
+
+
+def test_a_merge_is_a_change_a_rollback_cannot_undo(small_sqlite) -> None:
+    text = """CREATE TABLE #t (id INT)
+BEGIN TRAN
+MERGE #t USING (SELECT 1 AS id) AS s ON #t.id = s.id WHEN NOT MATCHED THEN INSERT VALUES (s.id);
+ROLLBACK"""
+    with pytest.raises(ScriptError, match=r"line 4: ROLLBACK cannot undo .*\(line 2\)"):
+        run_text(str(small_sqlite[0]), text, "tsql", None, False)

@@ -441,7 +441,7 @@ class Runner:
             shown = self.every or self.shown_exec or id(node) in self.shown
             result = self.statement(node, self.limit if shown else 0)
             self.last_error = 0
-            if isinstance(node.tree, WRITES) or node.tree.args.get("into"):
+            if isinstance(node.tree, (*WRITES, exp.Merge)) or node.tree.args.get("into"):
                 self.transactions.wrote()
             if result is not None and shown:
                 if self.exec_line is not None:
@@ -467,29 +467,30 @@ class Runner:
         guarded = self.target.guarded
         self.target.guarded = True
         self.trying += 1
+        failed: ScriptError | None = None
         try:
             self.block(node.body)
         except ScriptError as exc:
             if not exc.runtime:
                 raise
+            failed = exc
+        finally:  # (BREAK or RETURN inside the block leaves it too)
             self.target.guarded = guarded
             self.trying -= 1
-            caught, error = self.caught, self.error
-            self.caught, self.last_error = exc, exc.number or 0
-            self.error = {"error_message()": exp.Literal.string(exc.said),
-                          "error_line()": exp.Literal.number(exc.line),
-                          "error_severity()": exp.Literal.number(exc.severity),
-                          "error_state()": exp.Literal.number(exc.state)}
-            if exc.number is not None:
-                self.error["error_number()"] = exp.Literal.number(exc.number)
-            try:
-                self.block(node.handler)
-            finally:
-                self.caught, self.error = caught, error
+        if failed is None:
             return
+        caught, error = self.caught, self.error
+        self.caught, self.last_error = failed, failed.number or 0
+        self.error = {"error_message()": exp.Literal.string(failed.said),
+                      "error_line()": exp.Literal.number(failed.line),
+                      "error_severity()": exp.Literal.number(failed.severity),
+                      "error_state()": exp.Literal.number(failed.state)}
+        if failed.number is not None:
+            self.error["error_number()"] = exp.Literal.number(failed.number)
+        try:
+            self.block(node.handler)
         finally:
-            self.target.guarded = guarded
-        self.trying -= 1
+            self.caught, self.error = caught, error
 
     def _raise(self, node: blocks.Raise) -> None:
         """``THROW`` stops the batch with its error (a ``CATCH`` block catches it);
