@@ -794,3 +794,11 @@ def test_merge_updates_deletes_and_inserts_as_sql_server(backend: str,
     with pytest.raises(ScriptError, match=r"line 2: MERGE \.\.\. OUTPUT cannot be translated"):
         run_text(db, "CREATE TABLE #t (id INT)\nMERGE #t USING #t AS s ON #t.id = s.id "
                  "WHEN MATCHED THEN DELETE OUTPUT deleted.id;", "tsql", None, False)
+
+
+def test_a_log_headers_session_values(small_sqlite) -> None:
+    text = """PRINT @@VERSION
+USE [NPD_i2]
+SELECT DB_NAME(), @@SERVERNAME, SUSER_SNAME(), HOST_NAME(), APP_NAME(), @@SPID"""
+    assert _rows(str(small_sqlite[0]), text) == [
+        ("NPD_i2", "leo-synth", "leo-synth", "leo-synth", "leo-synth sql", 51)]

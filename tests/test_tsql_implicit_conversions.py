@@ -5,9 +5,10 @@ collation)."""
 from __future__ import annotations
 
 import pytest
-from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 from test_tsql import BACKENDS, _db, _rows
 
+from leo_synth.tsql.command import run_text
 from leo_synth.tsql.date_literals import iso
 from leo_synth.tsql.errors import ScriptError
 
@@ -20,7 +21,11 @@ def test_the_date_forms_sql_server_reads_whatever_its_language() -> None:
     assert iso("20150131 10:30", False) == "2015-01-31 10:30"
     assert iso("2015-01-31T10:30:00.5", True) == "2015-01-31"
     assert iso("20150230", True) is None  # no such day: SQL Server fails, so left alone
-    assert iso("01/31/2015", True) is None  # read by the language's DATEFORMAT
+    # read by the session's DATEFORMAT: month first as us_english has it, or day first
+    assert iso("01/31/2015", True) == "2015-01-31"
+    assert iso("31/01/2015", True) is None
+    assert iso("31.01.2015 10:30", False, "dmy") == "2015-01-31 10:30"
+    assert iso("01/02/2015", True, "ymd") is None
     assert iso("2015-0131", True) is None
     assert iso("201501311", True) is None
 
@@ -161,3 +166,27 @@ SELECT SUM(CASE WHEN FirstMonth BETWEEN '{{}}' AND '{{}}' THEN 1 ELSE 0 END) FRO
     [(iso,)] = _rows(db, text.format("2008-01-01", "2008-12-31"))
     [(unseparated,)] = _rows(db, text.format("20080101", "20081231"))
     assert iso > 0 and unseparated == iso
+
+
+DATE_SETTINGS = """SELECT DATEPART(dw, '2015-01-31'), @@DATEFIRST, CAST('01/02/2015' AS DATE),
+    @@LANGUAGE
+SET DATEFORMAT dmy
+SELECT CAST('01/02/2015' AS DATE), DATEDIFF(day, '01/02/2015', '2015-03-01')
+GO
+SET DATEFIRST 1
+SELECT DATEPART(weekday, '2015-01-31'), DATEPART(dw, '2015-02-01'), @@DATEFIRST
+SET LANGUAGE us_english
+SELECT DATEPART(dw, '2015-01-31'), CAST('01/02/2015' AS DATE), @@LANGUAGE
+SET LANGUAGE british
+SELECT DATEPART(dw, '2015-01-31'), CAST('01/02/2015' AS DATE), @@LANGUAGE"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_sessions_date_settings(backend: str, request: pytest.FixtureRequest) -> None:
+    # SET DATEFORMAT, DATEFIRST and LANGUAGE were ignored: '01/02/2015' stayed 2 January on
+    # PostgreSQL after SET DATEFORMAT dmy, and Saturday stayed weekday 7 after SET DATEFIRST 1
+    db = _db(request, backend)
+    results = run_text(db, DATE_SETTINGS, "tsql", None, True)
+    assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
+        [(7, 7, "2015-01-02", "us_english")], [("2015-02-01", 28)], [(6, 7, 1)],
+        [(7, "2015-01-02", "us_english")], [(6, "2015-02-01", "british")]]

@@ -10,8 +10,10 @@ matched nothing), DuckDB refused it. So such a literal is rewritten as ISO ``YYY
 compared with a date column (or a date the statement computes and names: ``DATEADD(...) AS
 FirstMonth``), a literal with a time (``'2012-02-29 00:00:00'``) is cut to its
 date, as SQL Server converts it to the column's type (SQLite compared the longer text as
-greater). Forms whose reading depends on SQL Server's language (``'01/02/2015'``) are left
-alone: the script should say which it means, with ``CONVERT(DATE, ..., 103)``.
+greater). A form whose reading depends on the session's ``DATEFORMAT`` (``'01/02/2015'``) is
+read as SQL Server reads it: month first as ``us_english`` has it, day first after ``SET
+DATEFORMAT dmy`` or ``SET LANGUAGE british`` (PostgreSQL read it month first whatever the
+script said, SQLite and DuckDB not at all).
 
 A number where ``DATEADD`` expects a date is that many days from 1900-01-01, SQL Server's day
 0: the first of the month is ``DATEADD(month, DATEDIFF(month, 0, d), 0)``, its last day
@@ -33,6 +35,10 @@ DATE_TEXT = re.compile(
     r"(?:[ T](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
 """``YYYYMMDD``, ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, with or without a time:
 the forms SQL Server reads as year, month, day whatever its language."""
+NUMBERED = re.compile(
+    r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
+    r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
+"""``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says."""
 DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime, exp.Extract,
                   exp.LastDay, exp.TimeToStr, exp.TsOrDsAdd, exp.DateTrunc)
 """sqlglot's nodes for T-SQL's functions of a date, whose date argument is ``this`` or
@@ -44,24 +50,29 @@ DAY_ZERO = dt.date(1900, 1, 1)
 """The date SQL Server reads the number 0 as (``CAST(0 AS DATETIME)``)."""
 
 
-def iso(text: str, date_only: bool) -> str | None:
+def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
-    whatever its language, else None (also for a day that does not exist)."""
+    under ``DATEFORMAT order``, else None (also for a day that does not exist)."""
     found = DATE_TEXT.fullmatch(text)
-    if found is None:
-        return None
-    year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+    if found is not None:
+        year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+    else:
+        found = NUMBERED.fullmatch(text)
+        if found is None or order not in ("mdy", "dmy"):
+            return None
+        first, second = int(found["a"]), int(found["b"])
+        year = int(found["y"])
+        month, day = (first, second) if order == "mdy" else (second, first)
     try:
-        dt.date(year, month, day)
+        date = dt.date(year, month, day).isoformat()
     except ValueError:
         return None
-    date = f"{found['y']}-{found['m']}-{found['d']}"
     return date if date_only or not found["time"] else f"{date} {found['time']}"
 
 
-def _rewrite(literal: exp.Expression, date_only: bool) -> None:
+def _rewrite(literal: exp.Expression, date_only: bool, order: str) -> None:
     if isinstance(literal, exp.Literal) and literal.is_string:
-        text = iso(literal.name, date_only)
+        text = iso(literal.name, date_only, order)
         if text is not None and text != literal.name:
             literal.replace(exp.Literal.string(text))
 
@@ -103,14 +114,15 @@ def _is_date_cast(node: exp.Expression) -> bool:
     return isinstance(to, exp.DataType) and to.is_type(*DATE_TYPES)
 
 
-def for_target(tree: exp.Expression, dates: set[str]) -> exp.Expression:
+def for_target(tree: exp.Expression, dates: set[str], order: str = "mdy") -> exp.Expression:
     """The tree with each string literal read as a date in ISO form; ``dates``: the column
-    names (lower case) that hold dates wherever the script met them."""
+    names (lower case) that hold dates wherever the script met them; ``order``: the
+    session's ``DATEFORMAT``."""
     for node in list(tree.find_all(exp.Literal)):
         parent = node.parent
         if node.arg_key in ("this", "expression") and (
                 isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
-            _rewrite(node, False)
+            _rewrite(node, False, order)
     for add in list(tree.find_all(exp.DateAdd)):
         day = _day_number(add.this)
         if day is not None:
@@ -120,13 +132,13 @@ def for_target(tree: exp.Expression, dates: set[str]) -> exp.Expression:
         if isinstance(comparison, exp.In):
             if _is_date_column(comparison.this, dates):
                 for value in comparison.expressions:
-                    _rewrite(value, True)
+                    _rewrite(value, True, order)
         elif isinstance(comparison, exp.Between):
             if _is_date_column(comparison.this, dates):
-                _rewrite(comparison.args["low"], True)
-                _rewrite(comparison.args["high"], True)
+                _rewrite(comparison.args["low"], True, order)
+                _rewrite(comparison.args["high"], True, order)
         elif _is_date_column(comparison.this, dates):
-            _rewrite(comparison.expression, True)
+            _rewrite(comparison.expression, True, order)
         elif _is_date_column(comparison.expression, dates):
-            _rewrite(comparison.this, True)
+            _rewrite(comparison.this, True, order)
     return tree

@@ -19,7 +19,8 @@ Each was checked against the engine (tests/test_tsql.py runs them on every backe
   ``MAKE_DATE`` on PostgreSQL, an ISO string built with ``printf`` on SQLite.
 - ``DATEDIFF(week|quarter, ...)`` count Sundays and quarters crossed; ``DATEADD(week|quarter,
   ...)`` are 7 days and 3 months; ``DATEPART(quarter|weekday, d)`` are integers, the weekday
-  with Sunday as 1 (SQL Server's default ``DATEFIRST``, us_english).
+  with Sunday as 1 (SQL Server's default ``DATEFIRST``, us_english) unless the script set
+  ``DATEFIRST`` (``SET DATEFIRST 1``, ``SET LANGUAGE british``: Monday is 1).
 - ``EOMONTH`` and ``DATENAME(month|weekday, ...)`` on SQLite, which has neither.
 - ``DATEADD`` on a date is a date in T-SQL; PostgreSQL's and DuckDB's date + interval is a
   timestamp, so the result is cast back to a date (unless it started from ``GETDATE()``).
@@ -140,12 +141,12 @@ def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
     return sqlglot.parse_one(text, read=dialect)
 
 
-def _date_part(node: exp.Expression, dialect: str) -> exp.Expression:
+def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expression:
     part = {exp.Year: "YEAR", exp.Month: "MONTH", exp.Day: "DAY"}.get(type(node))
     operand = node.this
     if isinstance(node, exp.Extract) and node.this.name.upper() == "DAYOFWEEK":
-        # Sunday is 1: SQL Server's default DATEFIRST (us_english)
-        text = f"({_days(_bare(node.expression), dialect)} % 7 + 1)"
+        # the session's DATEFIRST is day 1 (7, Sunday, unless the script set it)
+        text = f"(({_days(_bare(node.expression), dialect)} + {7 - datefirst}) % 7 + 1)"
         return sqlglot.parse_one(text, read=dialect)
     if isinstance(node, exp.Extract) and node.this.name.upper() in {
             *PARTS, *TIME_PARTS, "QUARTER", "WEEK", "WEEKISO", "DAYOFYEAR"}:
@@ -232,7 +233,7 @@ def _is_datetime(node: exp.Expression) -> bool:
     return isinstance(to, exp.DataType) and to.this in value_rewrites.DATETIME_TYPES
 
 
-def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
+def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expression:
     if isinstance(node, exp.DateAdd | exp.DateDiff) and node.args.get("unit") is not None:
         node.set("unit", exp.var(_unit(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
     if isinstance(node, exp.Add | exp.Sub) and _is_datetime(node.this) and not _is_datetime(
@@ -240,7 +241,7 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         days = node.expression.copy()
         shifted = exp.DateAdd(this=node.this.copy(), unit=exp.var("DAY"),
                               expression=days if isinstance(node, exp.Add) else exp.Neg(this=days))
-        return _rewrite(shifted, dialect)
+        return _rewrite(shifted, dialect, datefirst)
     if isinstance(node, exp.National):  # N'...' (SQLite has no such prefix; all text is Unicode)
         return exp.Literal.string(node.name)
     if isinstance(node, exp.Add) and (is_text(node.this) or is_text(node.expression)):
@@ -259,7 +260,7 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     if isinstance(node, exp.DateFromParts) and dialect in ("sqlite", "postgres"):
         return _date_from_parts(node, dialect)
     if isinstance(node, exp.Year | exp.Month | exp.Day | exp.Extract):
-        return _date_part(node, dialect)
+        return _date_part(node, dialect, datefirst)
     pattern = node.args.get("format") if isinstance(node, exp.TimeToStr) else None
     if isinstance(pattern, exp.Literal) and pattern.name.upper() in QUARTER_UNITS | {"QUARTER"}:
         quarter = _part(_bare(node.this), "QUARTER", dialect)  # DATENAME(quarter, d): '1'
@@ -301,6 +302,7 @@ def bottom_up(tree: exp.Expression, rewrite: Callable[[exp.Expression], exp.Expr
     return tree
 
 
-def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """The tree with every rewrite its target needs applied."""
-    return bottom_up(tree, lambda node: _rewrite(node, dialect))
+def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7) -> exp.Expression:
+    """The tree with every rewrite its target needs applied; ``datefirst``: the session's
+    ``DATEFIRST`` (the weekday ``DATEPART`` numbers 1)."""
+    return bottom_up(tree, lambda node: _rewrite(node, dialect, datefirst))

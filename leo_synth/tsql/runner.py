@@ -26,6 +26,7 @@ from leo_synth.tsql.translate import (
     ERROR,
     FETCH_STATUS,
     ROWCOUNT,
+    SESSION,
     TRANCOUNT,
     WRITES,
     Translation,
@@ -36,8 +37,11 @@ from leo_synth.tsql.translate import (
 MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
 turns false would otherwise run for ever)."""
-IGNORED_SETTINGS = {"NOCOUNT", "ANSI_WARNINGS", "ANSI_NULLS", "QUOTED_IDENTIFIER", "DATEFORMAT",
-                    "ARITHABORT", "XACT_ABORT", "STATISTICS", "LANGUAGE", "DATEFIRST"}
+IGNORED_SETTINGS = {"NOCOUNT", "ANSI_WARNINGS", "ANSI_NULLS", "QUOTED_IDENTIFIER", "ARITHABORT",
+                    "XACT_ABORT", "STATISTICS"}
+LANGUAGES = {"us_english": ("mdy", 7), "english": ("mdy", 7), "british": ("dmy", 1)}
+"""``SET LANGUAGE``: the ``DATEFORMAT`` and ``DATEFIRST`` each language brings."""
+DATE_ORDERS = {"mdy", "dmy", "ymd", "ydm", "myd", "dym"}
 
 
 @dataclass
@@ -148,6 +152,10 @@ class Runner:
         self.transactions = Transactions()
         self.merges = 0
         """MERGE statements run (each one's #temp tables are numbered by it)."""
+        self.database: str | None = None
+        """The SRS database of the last ``USE`` (``DB_NAME()``)."""
+        self.language = "us_english"
+        """``@@LANGUAGE`` (``SET LANGUAGE``; the translator keeps its date settings)."""
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -160,7 +168,12 @@ class Runner:
                  FETCH_STATUS: exp.Literal.number(self.cursors.status),
                  ERROR: exp.Literal.number(self.last_error),
                  TRANCOUNT: exp.Literal.number(self.transactions.count),
-                 "xact_state()": exp.Literal.number(1 if self.transactions.count else 0)}
+                 "xact_state()": exp.Literal.number(1 if self.transactions.count else 0),
+                 "db_name()": (exp.Literal.string(self.database) if self.database
+                               else exp.Null()),
+                 "@datefirst": exp.Literal.number(self.translator.datefirst),
+                 "@language": exp.Literal.string(self.language),
+                 **SESSION}
         translation = self.translator.translate(tree, known, line)
         if translation.skip:
             return None, translation
@@ -258,11 +271,35 @@ class Runner:
                                       f"batch")
                 self._assign(name, assignment.expression, line)
                 count = 1
+            elif isinstance(assignment, exp.EQ) and assignment.this.name.upper() in (
+                    "DATEFORMAT", "DATEFIRST", "LANGUAGE"):
+                self._date_setting(assignment.this.name.upper(), assignment.expression, line)
             elif assignment.name.upper() not in IGNORED_SETTINGS and not (
                     isinstance(assignment, exp.EQ)
                     and assignment.this.name.upper() in IGNORED_SETTINGS):
                 raise ScriptError(line, f"SET {item.sql('tsql')} cannot be translated")
         return count
+
+    def _date_setting(self, option: str, value: exp.Expression, line: int) -> None:
+        """``SET DATEFORMAT dmy``, ``SET DATEFIRST 1`` or ``SET LANGUAGE british``: how the
+        rest of the session reads dates written as text and numbers weekdays."""
+        given = value.name.strip("'[]").lower() if not isinstance(value, exp.Parameter) else (
+            str(self._value(value, line)).lower())
+        if option == "LANGUAGE":
+            if given not in LANGUAGES:
+                raise ScriptError(line, f"SET LANGUAGE {given} cannot be translated "
+                                  f"({', '.join(LANGUAGES)} can)")
+            self.language = "british" if given == "british" else "us_english"
+            self.translator.dateformat, self.translator.datefirst = LANGUAGES[given]
+        elif option == "DATEFORMAT":
+            if given not in DATE_ORDERS:
+                raise ScriptError(line, f"SET DATEFORMAT {given}: the order is one of "
+                                  f"{', '.join(sorted(DATE_ORDERS))}")
+            self.translator.dateformat = given
+        elif not given.isdigit() or not 1 <= int(given) <= 7:
+            raise ScriptError(line, "SET DATEFIRST takes a day from 1 (Monday) to 7 (Sunday)")
+        else:
+            self.translator.datefirst = int(given)
 
     def statement(self, statement: script.Statement, limit: int | None) -> Result | None:
         """Run one statement; its result set when it is a query. ``@@ROWCOUNT`` becomes what
@@ -281,6 +318,7 @@ class Runner:
             self.rowcount = self._set(tree, line)
         elif isinstance(tree, exp.Use):
             names.check_database(tree.this.name, line)  # USE [NPD_i2]: checked, no effect
+            self.database = tree.this.name
             self.rowcount = 0
         elif isinstance(tree, exp.Command):  # PRINT, the only command check() lets through
             self.echo(str(self._value(tree.expression, line)))

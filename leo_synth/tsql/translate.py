@@ -53,11 +53,21 @@ ERROR, TRANCOUNT = "@error", "@trancount"
 """The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
 values among the variables given to :meth:`Translator.translate` (no variable's name starts
 with ``@``)."""
-ERROR_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
-                   "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE")
-"""What a ``CATCH`` block asks of the error it handles, and ``XACT_STATE()``: the values the
-runner holds (under the keys ``error_message()``, ``error_line()``, ...); one it does not hold
-(``ERROR_PROCEDURE()``: there are none) is NULL."""
+SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a synthetic LEO "
+                                          "extract (not SQL Server)"),
+           "@servername": exp.Literal.string("leo-synth"), "@spid": exp.Literal.number(51),
+           **{f"{name.lower()}()": exp.Literal.string("leo-synth")
+              for name in ("SUSER_SNAME", "USER_NAME", "ORIGINAL_LOGIN", "HOST_NAME")},
+           "app_name()": exp.Literal.string("leo-synth sql")}
+"""What a script's log header asks of its session, the same all through: ``@@VERSION``,
+``@@SERVERNAME``, ``@@SPID``, the login and host names."""
+SESSION_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
+                     "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE", "DB_NAME", "USER_NAME",
+                     "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME")
+"""What a ``CATCH`` block asks of the error it handles, ``XACT_STATE()`` and what a script's
+log header asks of its session: the values the runner holds (under the keys
+``error_message()``, ``db_name()``, ...); one it does not hold (``ERROR_PROCEDURE()``: there
+are no procedures) is NULL."""
 WRITES = (exp.Insert, exp.Update, exp.Delete, exp.Drop, exp.TruncateTable, exp.Alter,
           exp.Create)
 
@@ -228,6 +238,10 @@ class Translator:
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
         """Whether the session has had PostgreSQL's percentile aggregate made."""
+        self.dateformat = "mdy"
+        """The session's ``DATEFORMAT`` (us_english's until the script sets another)."""
+        self.datefirst = 7
+        """The session's ``DATEFIRST``: the weekday ``DATEPART(weekday, d)`` numbers 1."""
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -374,7 +388,10 @@ class Translator:
             key = counter(node)
             if key is not None and key in variables:
                 return variables[key].copy()
-            if isinstance(node, exp.Anonymous) and node.name.upper() in ERROR_FUNCTIONS:
+            if isinstance(node, exp.CurrentUser):  # SUSER_SNAME(), CURRENT_USER, SYSTEM_USER
+                return variables.get("suser_sname()", exp.Null()).copy()
+            if isinstance(node, exp.Anonymous) and node.name.upper() in SESSION_FUNCTIONS and (
+                    not node.expressions):
                 return variables.get(f"{node.name.lower()}()", exp.Null()).copy()
             if isinstance(node, exp.Parameter) and not isinstance(node.parent, exp.Table):
                 name = node.name.lower()
@@ -455,10 +472,11 @@ class Translator:
             self.texts, self.integers, self.dates, self.undated), self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect,
                                        line)
-        tree = date_literals.for_target(tree, self.dates)
+        tree = date_literals.for_target(tree, self.dates, self.dateformat)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
-        tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect)
+        tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
+                                   self.datefirst)
         tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)

@@ -2,11 +2,10 @@
 
 leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
 (``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors and dynamic SQL it walks
-itself: ``blocks``), so session counters other than ``@@ROWCOUNT``, ``@@FETCH_STATUS``,
-``@@ERROR`` and ``@@TRANCOUNT`` (which the runner keeps), stored procedures and a few
-constructs none of the targets share are refused with one line naming the construct and its
-line. Strings, bracketed names and comments never match (the tokenizer has already told them
-apart).
+itself: ``blocks``), so session counters other than those the runner keeps (``COUNTERS``),
+stored procedures and a few constructs none of the targets share are refused with one line
+naming the construct and its line. Strings, bracketed names and comments never match (the
+tokenizer has already told them apart).
 """
 
 from __future__ import annotations
@@ -27,7 +26,8 @@ REFUSED = {
     "WAITFOR": "WAITFOR cannot be translated",
 }
 
-COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT"}
+COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
+            "VERSION", "SERVERNAME", "SPID"}
 """The session counters a script may read (``runner``)."""
 
 
