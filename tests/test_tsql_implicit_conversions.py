@@ -190,3 +190,27 @@ def test_the_sessions_date_settings(backend: str, request: pytest.FixtureRequest
     assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
         [(7, 7, "2015-01-02", "us_english")], [("2015-02-01", 28)], [(6, 7, 1)],
         [(7, "2015-01-02", "us_english")], [(6, "2015-02-01", "british")]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_sum_of_int_values_overflows_as_in_sql_server(backend: str,
+                                                        request: pytest.FixtureRequest
+                                                        ) -> None:
+    # the targets summed into wider types; SQL Server's SUM of an int is an int
+    db = _db(request, backend)
+    text = """CREATE TABLE #e (p INT, pay INT, big BIGINT)
+INSERT INTO #e VALUES (1, 2000000000, 2000000000), (2, 2000000000, 2000000000), (3, -5, -5)
+SELECT SUM(big), SUM(CAST(pay AS BIGINT)), MAX(pay) FROM #e
+BEGIN TRY
+    SELECT SUM(pay) FROM #e
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH"""
+    results = run_text(db, text, "tsql", None, True)
+    assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
+        [(_value(3999999995), _value(3999999995), _value(2000000000))],
+        [(8115, "Arithmetic overflow error converting expression to data type int.")]]
+    [(per_person,)] = _rows(db, "SELECT MAX(s) FROM (SELECT SUM(Earnings) AS s FROM "
+                            "[LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey) x")
+    assert per_person > 0

@@ -16,7 +16,7 @@ GO
 
 SELECT CASE e.TaxYear WHEN 201415 THEN '1 YAG' WHEN 201617 THEN '3 YAG' ELSE '5 YAG' END AS YAG,
        COUNT(DISTINCT g.AE_ID)  AS Graduates,
-       SUM(e.Earnings)          AS TotalPay
+       SUM(CAST(e.Earnings AS BIGINT)) AS TotalPay  -- an int's SUM overflows past 2^31 in the SRS
 FROM #grads g
 JOIN [LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup] k ON k.AE_ID = g.AE_ID
 JOIN [LEO_i2].[2002237].[leo_earnings] e ON e.Edukey = k.EDUKEY

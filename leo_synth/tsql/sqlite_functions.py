@@ -89,6 +89,20 @@ def _converted(value: Any, kind: str, convert: Any) -> Any:
     return result
 
 
+INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
+INT_RANGE = (-2**31, 2**31 - 1)
+
+
+def int_sum(value: Any) -> Any:
+    """A ``SUM`` of ``int`` values, which is an ``int`` in SQL Server: too large, it stops the
+    query (SUM(CAST(x AS BIGINT)) is the SRS's way round)."""
+    global sql_server_error
+    if value is not None and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        sql_server_error = INT_OVERFLOW
+        raise ConversionFailed(sql_server_error)
+    return value
+
+
 def divide_by_zero() -> None:
     """A division by zero stops the query, as in SQL Server (SQLite's gives NULL)."""
     global sql_server_error
@@ -231,7 +245,7 @@ def register(connection: sqlite3.Connection) -> None:
                "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
                "LEO_TO_NUMBER": (1, to_number),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
-               "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero)}
+               "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

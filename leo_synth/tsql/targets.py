@@ -27,8 +27,17 @@ POSTGRES_TEXTS = {25, 1042, 1043}
 """PostgreSQL's type numbers of text, char and varchar."""
 POSTGRES_DATES = {1082, 1114, 1184}
 """PostgreSQL's type numbers of date, timestamp and timestamptz."""
-INTEGER, TEXT, DATE, OTHER = "integer", "text", "date", "other"
-"""The kinds of column :meth:`Target.columns` tells apart."""
+INTEGER, INT, TEXT, DATE, OTHER = "integer", "int", "text", "date", "other"
+"""The kinds of column :meth:`Target.columns` tells apart (``INT``: an integer of four bytes
+or fewer for certain, whose ``SUM`` is an ``int`` in SQL Server; ``INTEGER``: any other)."""
+INT_OVERFLOWS = ("integer out of range", "out of range for the destination type INT32")
+"""PostgreSQL's and DuckDB's words for a value too large for an ``int``."""
+POSTGRES_INTS = {21, 23}
+"""PostgreSQL's type numbers of smallint and integer."""
+DUCKDB_INTS = {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT"}
+SQLITE_INTS = {"INTEGER", "SMALLINT", "TINYINT", "MEDIUMINT", "INT2", "INT4"}
+"""SQLite's declared types of ``int`` columns (a #temp table's ``BIGINT`` is declared so; the
+``INT`` that ``CREATE TABLE ... AS`` declares for any integer column tells no width)."""
 DUCKDB_INTEGERS = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
                    "USMALLINT", "UINTEGER", "UBIGINT"}
 
@@ -94,6 +103,8 @@ class Target:
             if self.dialect == "sqlite" and "user-defined function raised" in said and (
                     sqlite_functions.sql_server_error):
                 said = sqlite_functions.sql_server_error
+            elif any(words in said for words in INT_OVERFLOWS):
+                said = sqlite_functions.INT_OVERFLOW
             raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True,
                               said=said) from exc
 
@@ -138,7 +149,8 @@ class Target:
         if self.dialect == "sqlite":  # (its cursor has no types: the declared ones)
             return self._sqlite_columns(parts, [d[0] for d in description])
         if self.dialect == "postgres":
-            return [(d[0], INTEGER if d[1] in POSTGRES_INTEGERS else
+            return [(d[0], INT if d[1] in POSTGRES_INTS else
+                     INTEGER if d[1] in POSTGRES_INTEGERS else
                      TEXT if d[1] in POSTGRES_TEXTS else
                      DATE if d[1] in POSTGRES_DATES else OTHER) for d in description]
         return [(d[0], _duckdb_kind(str(d[1]).upper())) for d in description]
@@ -184,6 +196,8 @@ def _sqlite_kind(declared: str) -> str:
     """A column's kind by its declared type, as SQLite reads one (its affinity rules; a
     ``DATE`` column holds ISO text)."""
     upper = declared.upper()
+    if upper in SQLITE_INTS:
+        return INT
     if "INT" in upper:
         return INTEGER
     if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
@@ -192,6 +206,8 @@ def _sqlite_kind(declared: str) -> str:
 
 
 def _duckdb_kind(declared: str) -> str:
+    if declared in DUCKDB_INTS:
+        return INT
     if declared in DUCKDB_INTEGERS:
         return INTEGER
     if declared == "VARCHAR":

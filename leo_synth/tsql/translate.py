@@ -28,6 +28,7 @@ from leo_synth.tsql import (
     information_schema,
     integer_average,
     integer_casts,
+    integer_overflow,
     lateral_joins,
     names,
     number_formats,
@@ -42,7 +43,7 @@ from leo_synth.tsql import (
     top_options,
 )
 from leo_synth.tsql.errors import ScriptError
-from leo_synth.tsql.targets import DATE, INTEGER, OTHER, TEXT, Target
+from leo_synth.tsql.targets import DATE, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -227,6 +228,9 @@ class Translator:
         self.loaded: set[tuple[str, ...]] = set()
         self.integers: dict[str, bool] = {}
         """Column names (lower case) and whether they hold integers wherever met."""
+        self.ints: dict[str, bool] = {}
+        """Column names (lower case) and whether they hold ``int`` values (four bytes or
+        fewer) wherever met."""
         self.texts: dict[str, bool] = {}
         """Column names (lower case) and whether they hold text wherever met."""
         self.undated: set[str] = set()
@@ -252,7 +256,8 @@ class Translator:
             name = column.lower()
             self.spelling.setdefault(name, column)
             # a name is read as integers (text) only if every table met so far holds it so
-            self.integers[name] = self.integers.get(name, True) and kind == INTEGER
+            self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
+            self.ints[name] = self.ints.get(name, True) and kind == INT
             self.texts[name] = self.texts.get(name, True) and kind == TEXT
             if kind == DATE and name not in self.undated:
                 self.dates.add(name)
@@ -467,6 +472,7 @@ class Translator:
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
         self._names(tree, resolved)
+        tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
             self.texts, self.integers, self.dates, self.undated), self.target.dialect)

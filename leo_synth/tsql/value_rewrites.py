@@ -268,6 +268,10 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     if node.is_type(exp.DataType.Type.BIT) and dialect in ("duckdb", "postgres") and (
             isinstance(node.parent, exp.ColumnDef)):
         return exp.DataType.build("SMALLINT")
+    if node.is_type(exp.DataType.Type.BIGINT) and dialect == "sqlite" and (
+            isinstance(node.parent, exp.ColumnDef)):
+        # (declared as written, not as INTEGER: a SUM of it is no int in SQL Server)
+        return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind="BIGINT")
     if node.is_type(exp.DataType.Type.FLOAT) and dialect == "duckdb":
         # T-SQL's FLOAT is 8 bytes (FLOAT(n) up to 24 is REAL); DuckDB's FLOAT is 4
         size = node.expressions[0].this if node.expressions else None
