@@ -214,3 +214,47 @@ END CATCH"""
     [(per_person,)] = _rows(db, "SELECT MAX(s) FROM (SELECT SUM(Earnings) AS s FROM "
                             "[LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey) x")
     assert per_person > 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_update_sets_text_as_written(backend: str, request: pytest.FixtureRequest) -> None:
+    # the comparison rule (case ignored) took SET g = 'X' for a comparison: SET LOWER(g) = 'x'
+    db = _db(request, backend)
+    text = f"""SELECT TOP 3 PupilMatchingRefAnonymous_spr11 AS pmr, Gender_spr11 AS g INTO #c
+FROM {CENSUS} ORDER BY PupilMatchingRefAnonymous_spr11
+UPDATE #c SET g = 'X' WHERE g = 'f'
+UPDATE c SET c.g = 'Y' FROM #c c WHERE c.g = 'm'
+SELECT COUNT(*), SUM(CASE WHEN g IN ('X', 'Y') THEN 1 ELSE 0 END),
+    SUM(CASE WHEN g COLLATE Latin1_General_CS_AS IN ('X', 'Y') THEN 1 ELSE 0 END) FROM #c"""
+    assert _rows(db, text) == [(3, 3, 3)]
+
+
+TEXT_LENGTHS = """CREATE TABLE #t (id INT, code VARCHAR(2), name NVARCHAR(5), notes VARCHAR(MAX))
+INSERT INTO #t VALUES (1, 'ab', 'abc  ', 'a long note, as long as it likes')
+INSERT INTO #t (code, id) VALUES ('x ', 2)
+UPDATE #t SET name = 'vwxyz' WHERE id = 1
+BEGIN TRY
+    INSERT INTO #t (id, code) SELECT 4, 'abc'
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH
+BEGIN TRY
+    UPDATE #t SET name = 'toolong' WHERE id = 1
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER()
+END CATCH
+SELECT id, RTRIM(code), name FROM #t ORDER BY id"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_too_long_for_its_column_stops(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQLite and DuckDB kept the whole text; trailing spaces beyond the length are dropped
+    # without complaint, as in SQL Server
+    db = _db(request, backend)
+    results = run_text(db, TEXT_LENGTHS, "tsql", None, True)
+    assert [r.rows for r in results] == [
+        [(8152, "String or binary data would be truncated.")], [(8152,)],
+        [(1, "ab", "vwxyz"), (2, "x", None)]]

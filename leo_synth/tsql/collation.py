@@ -52,6 +52,8 @@ def _literals(values: list[exp.Expression]) -> bool:
 def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The tree with text compared with lettered string literals in lower case."""
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case)):
+        if isinstance(node.parent, exp.Update) and node.arg_key == "expressions":
+            continue  # UPDATE ... SET code = 'X': an assignment, not a comparison
         if isinstance(node, exp.In):
             if node.args.get("query") is None and _is_text(node.this, texts) and _literals(
                     node.expressions):

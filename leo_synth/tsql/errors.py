@@ -31,7 +31,8 @@ class ScriptError(LeoSynthError):
 
 SQL_SERVER_NUMBERS = {"divide by zero error encountered": 8134, "division by zero": 8134,
                       "conversion failed when converting": 245,
-                      "arithmetic overflow error converting expression to data type int": 8115}
+                      "arithmetic overflow error converting expression to data type int": 8115,
+                      "string or binary data would be truncated": 8152}
 """SQL Server's numbers of the errors leo-synth knows by their messages (its own, and the
 targets' words for the same fault)."""
 

@@ -90,6 +90,7 @@ def _converted(value: Any, kind: str, convert: Any) -> Any:
 
 
 INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
+TRUNCATED = "String or binary data would be truncated."
 INT_RANGE = (-2**31, 2**31 - 1)
 
 
@@ -99,6 +100,16 @@ def int_sum(value: Any) -> Any:
     global sql_server_error
     if value is not None and not INT_RANGE[0] <= value <= INT_RANGE[1]:
         sql_server_error = INT_OVERFLOW
+        raise ConversionFailed(sql_server_error)
+    return value
+
+
+def fits(value: Any, length: int) -> Any:
+    """A value put in a ``VARCHAR(length)`` column: too long (trailing spaces aside), it stops
+    the statement, as in SQL Server."""
+    global sql_server_error
+    if value is not None and len(str(value).rstrip(" ")) > length:
+        sql_server_error = TRUNCATED
         raise ConversionFailed(sql_server_error)
     return value
 
@@ -245,7 +256,8 @@ def register(connection: sqlite3.Connection) -> None:
                "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
                "LEO_TO_NUMBER": (1, to_number),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
-               "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum)}
+               "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
+               "LEO_FITS": (2, fits)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

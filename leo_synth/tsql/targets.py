@@ -30,8 +30,13 @@ POSTGRES_DATES = {1082, 1114, 1184}
 INTEGER, INT, TEXT, DATE, OTHER = "integer", "int", "text", "date", "other"
 """The kinds of column :meth:`Target.columns` tells apart (``INT``: an integer of four bytes
 or fewer for certain, whose ``SUM`` is an ``int`` in SQL Server; ``INTEGER``: any other)."""
-INT_OVERFLOWS = ("integer out of range", "out of range for the destination type INT32")
-"""PostgreSQL's and DuckDB's words for a value too large for an ``int``."""
+SQL_SERVER_MESSAGES = {
+    "integer out of range": sqlite_functions.INT_OVERFLOW,
+    "out of range for the destination type INT32": sqlite_functions.INT_OVERFLOW,
+    "value too long for type character": sqlite_functions.TRUNCATED,
+    sqlite_functions.TRUNCATED: sqlite_functions.TRUNCATED}
+"""PostgreSQL's and DuckDB's words for the faults SQL Server words its own way (a value too
+large for an ``int``, text too long for its column), and SQL Server's message for each."""
 POSTGRES_INTS = {21, 23}
 """PostgreSQL's type numbers of smallint and integer."""
 DUCKDB_INTS = {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT"}
@@ -103,8 +108,9 @@ class Target:
             if self.dialect == "sqlite" and "user-defined function raised" in said and (
                     sqlite_functions.sql_server_error):
                 said = sqlite_functions.sql_server_error
-            elif any(words in said for words in INT_OVERFLOWS):
-                said = sqlite_functions.INT_OVERFLOW
+            else:
+                said = next((message for words, message in SQL_SERVER_MESSAGES.items()
+                             if words in said), said)
             raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True,
                               said=said) from exc
 

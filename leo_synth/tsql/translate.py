@@ -39,6 +39,7 @@ from leo_synth.tsql import (
     string_aggregates,
     string_splits,
     table_samples,
+    text_lengths,
     text_numbers,
     top_options,
 )
@@ -242,6 +243,9 @@ class Translator:
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
         """Whether the session has had PostgreSQL's percentile aggregate made."""
+        self.text_lengths: dict[str, tuple[list[str], dict[str, int]]] = {}
+        """The tables (by key) a script's ``CREATE TABLE`` made: their columns in order, and
+        the lengths of their text columns (``text_lengths``)."""
         self.dateformat = "mdy"
         """The session's ``DATEFORMAT`` (us_english's until the script sets another)."""
         self.datefirst = 7
@@ -272,6 +276,7 @@ class Translator:
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
+        self.text_lengths.pop(parts[-1].lower(), None)
 
     def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
         """The session table holding ``[database].INFORMATION_SCHEMA.<view>``, made the first
@@ -417,6 +422,22 @@ class Translator:
             identifier.set("quoted", bool(identifier.args.get("quoted"))
                            or not PLAIN.fullmatch(spelt))
 
+    def _checked_lengths(self, tree: exp.Expression) -> exp.Expression:
+        """Keep the text lengths a ``CREATE TABLE`` declares; check the values an ``INSERT``
+        or ``UPDATE`` puts in such columns (``text_lengths``)."""
+        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        if not isinstance(table, exp.Table):
+            return tree
+        key = _temporary(table.this) or table.name.lower()
+        if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
+            self.text_lengths[key] = ([c.name for c in tree.this.expressions
+                                       if isinstance(c, exp.ColumnDef)],
+                                      text_lengths.declared(tree))
+        elif isinstance(tree, exp.Insert | exp.Update) and key in self.text_lengths:
+            columns, lengths = self.text_lengths[key]
+            tree = text_lengths.for_target(tree, lengths, columns, self.target.dialect)
+        return tree
+
     def _identity_columns(self, tree: exp.Expression) -> tuple[str, ...]:
         """``id INT IDENTITY(1, 1)`` in a CREATE TABLE, for targets without it: on SQLite the
         column becomes the table's ``INTEGER PRIMARY KEY`` (numbered 1, 2, ... as rows come;
@@ -456,7 +477,8 @@ class Translator:
             # (an index on a #temp table speeds SQL Server up and changes no answer)
             return Translation("", False, skip=True)
         headings = _headings(tree)
-        tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
+        tree = self._checked_lengths(tree.copy())
+        tree = _recursive(update_from(_with_into_as_create(tree), line))
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, self.target.dialect, line)
         tree = grouping_sets.old_forms(tree)

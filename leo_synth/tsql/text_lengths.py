@@ -1,0 +1,86 @@
+"""Text too long for a #temp table's ``VARCHAR(n)`` column stops the statement, as in SQL
+Server.
+
+``CREATE TABLE #t (code VARCHAR(2))`` and then ``INSERT INTO #t SELECT NCyearActual_spr11
+...`` fails in the SRS with "String or binary data would be truncated." once a value is
+longer than two characters. SQLite and DuckDB keep the whole text (neither enforces a
+length), so such a script ran here and failed there; PostgreSQL enforces it with a message
+of its own, which is given as SQL Server's. The lengths of the ``CHAR``, ``VARCHAR``,
+``NCHAR`` and ``NVARCHAR`` columns a script's ``CREATE TABLE`` declares are kept, and each
+value an ``INSERT`` (``VALUES`` or a plain ``SELECT``, by position or by the columns it names)
+or an ``UPDATE ... SET`` puts in such a column is checked: its length without trailing spaces
+(which SQL Server drops without complaint), by a function on SQLite and ``error()`` on
+DuckDB. Columns a ``SELECT ... INTO`` makes, and an ``INSERT`` whose ``SELECT`` is a
+``UNION`` or ``*``, are not checked.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+TRUNCATED = "String or binary data would be truncated."
+POSTGRES_TOO_LONG = "value too long for type character"
+TEXT_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.NCHAR,
+              exp.DataType.Type.NVARCHAR)
+
+
+def declared(tree: exp.Create) -> dict[str, int]:
+    """The text columns of a ``CREATE TABLE`` with a length, and their lengths."""
+    lengths: dict[str, int] = {}
+    schema = tree.this
+    for column in schema.expressions if isinstance(schema, exp.Schema) else []:
+        kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+        if not (isinstance(kind, exp.DataType) and kind.is_type(*TEXT_TYPES)):
+            continue
+        size = kind.expressions[0].this if kind.expressions else exp.Literal.number(1)
+        if isinstance(size, exp.Literal) and size.this.isdigit():  # (not MAX)
+            lengths[column.name.lower()] = int(size.this)
+    return lengths
+
+
+def _checked(value: exp.Expression, length: int, dialect: str) -> exp.Expression:
+    if dialect == "sqlite":
+        return exp.Anonymous(this="LEO_FITS", expressions=[value.copy(),
+                                                           exp.Literal.number(length)])
+    text = exp.Anonymous(this="RTRIM", expressions=[exp.cast(value.copy(), "VARCHAR")])
+    too_long = exp.GT(this=exp.Anonymous(this="LENGTH", expressions=[text]),
+                      expression=exp.Literal.number(length))
+    failure = exp.cast(exp.Anonymous(this="ERROR", expressions=[exp.Literal.string(
+        TRUNCATED)]), "VARCHAR")
+    return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=value.copy())
+
+
+def _rows(insert: exp.Insert) -> list[list[exp.Expression]]:
+    """The value lists of an ``INSERT``: each ``VALUES`` row, or a plain ``SELECT``'s list."""
+    source = insert.expression
+    if isinstance(source, exp.Values):
+        return [list(row.expressions) for row in source.expressions
+                if isinstance(row, exp.Tuple)]
+    if isinstance(source, exp.Select) and not any(
+            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
+            for s in source.expressions):
+        return [list(source.expressions)]
+    return []
+
+
+def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str],
+               dialect: str) -> exp.Expression:
+    """``tree`` with the values it puts in text columns of ``lengths`` checked (SQLite and
+    DuckDB; PostgreSQL checks them itself); ``columns``: the table's columns in order."""
+    if dialect == "postgres" or not lengths:
+        return tree
+    if isinstance(tree, exp.Insert):
+        target = tree.this
+        named = ([c.name.lower() for c in target.expressions]
+                 if isinstance(target, exp.Schema) else [c.lower() for c in columns])
+        for row in _rows(tree):
+            for name, value in zip(named, row, strict=False):
+                if name in lengths:
+                    item = value.this if isinstance(value, exp.Alias) else value
+                    item.replace(_checked(item, lengths[name], dialect))
+    elif isinstance(tree, exp.Update):
+        for assignment in tree.expressions:
+            if isinstance(assignment, exp.EQ) and assignment.this.name.lower() in lengths:
+                assignment.set("expression", _checked(
+                    assignment.expression, lengths[assignment.this.name.lower()], dialect))
+    return tree
