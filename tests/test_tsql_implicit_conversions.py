@@ -258,3 +258,21 @@ def test_text_too_long_for_its_column_stops(backend: str,
     assert [r.rows for r in results] == [
         [(8152, "String or binary data would be truncated.")], [(8152,)],
         [(1, "ab", "vwxyz"), (2, "x", None)]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_update_assigns_numbers_text_and_dates(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # SET code = 11 was taken for a comparison of text with a number (code cast to INT)
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (id INT, code VARCHAR(5), d DATE, n INT)
+INSERT INTO #t VALUES (1, 'a', '2015-01-01', 1), (2, 'B', '2016-02-02', 2)
+UPDATE #t SET code = 11 WHERE id = 1
+UPDATE #t SET n = '7' WHERE id = 2
+UPDATE #t SET d = '20170303' WHERE code = 'b'
+UPDATE #t SET code = CASE WHEN code = 'b' THEN 'Bee' ELSE code END, n = n + 1
+DECLARE @d DATE = '20180404'
+UPDATE #t SET d = @d WHERE n = 2
+SELECT id, code, d, n FROM #t ORDER BY id"""
+    assert [tuple(_value(v) for v in row) for row in run_text(db, text, "tsql", None, False)[
+        -1].rows] == [(1, "11", "2018-04-04", 2), (2, "Bee", "2017-03-03", 8)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.rewrites import is_assignment, is_text
 
 
 def _has_case(node: exp.Expression) -> bool:
@@ -52,7 +52,7 @@ def _literals(values: list[exp.Expression]) -> bool:
 def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The tree with text compared with lettered string literals in lower case."""
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case)):
-        if isinstance(node.parent, exp.Update) and node.arg_key == "expressions":
+        if is_assignment(node):
             continue  # UPDATE ... SET code = 'X': an assignment, not a comparison
         if isinstance(node, exp.In):
             if node.args.get("query") is None and _is_text(node.this, texts) and _literals(

@@ -210,6 +210,12 @@ TEXT_FUNCTIONS = (exp.DPipe, exp.Concat, exp.Upper, exp.Lower, exp.Substring, ex
 """Functions whose value is text (sqlglot reads LTRIM/RTRIM as Trim, REPLICATE as Repeat)."""
 
 
+def is_assignment(node: exp.Expression) -> bool:
+    """Whether ``node`` is a ``SET column = value`` of an UPDATE (an ``=`` that assigns,
+    which the rules for comparisons must leave as written)."""
+    return node.arg_key == "expressions" and isinstance(node.parent, exp.Update)
+
+
 def is_text(node: exp.Expression) -> bool:
     """Whether ``node`` is text for certain: a string literal, a cast to text or a function
     of text (``CAST(a AS VARCHAR(4)) + CAST(b AS VARCHAR(2))`` joins the two; SQLite would

@@ -45,8 +45,8 @@ def _checked(value: exp.Expression, length: int, dialect: str) -> exp.Expression
     text = exp.Anonymous(this="RTRIM", expressions=[exp.cast(value.copy(), "VARCHAR")])
     too_long = exp.GT(this=exp.Anonymous(this="LENGTH", expressions=[text]),
                       expression=exp.Literal.number(length))
-    failure = exp.cast(exp.Anonymous(this="ERROR", expressions=[exp.Literal.string(
-        TRUNCATED)]), "VARCHAR")
+    # (ERROR's type is NULL, which takes the value's type: text, or a number written as text)
+    failure = exp.Anonymous(this="ERROR", expressions=[exp.Literal.string(TRUNCATED)])
     return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=value.copy())
 
 

@@ -25,7 +25,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
-from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.rewrites import is_assignment, is_text
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 INTEGER = re.compile(r"\s*[-+]?[0-9]+\s*")
@@ -126,6 +126,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
         _text_default(node, texts)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         _check_integer_text(node, integers, line)
+        if is_assignment(node):
+            continue  # SET code = 11: SQL Server writes the number as text
         if isinstance(node, exp.In):
             if node.args.get("query") is not None:
                 continue
