@@ -245,6 +245,12 @@ END TRY
 BEGIN CATCH
     SELECT ERROR_NUMBER()
 END CATCH
+BEGIN TRY
+    UPDATE t SET t.code = 'xyz' FROM #t t WHERE t.id = 2
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER()
+END CATCH
 SELECT id, RTRIM(code), name FROM #t ORDER BY id"""
 
 
@@ -256,7 +262,7 @@ def test_text_too_long_for_its_column_stops(backend: str,
     db = _db(request, backend)
     results = run_text(db, TEXT_LENGTHS, "tsql", None, True)
     assert [r.rows for r in results] == [
-        [(8152, "String or binary data would be truncated.")], [(8152,)],
+        [(8152, "String or binary data would be truncated.")], [(8152,)], [(8152,)],
         [(1, "ab", "vwxyz"), (2, "x", None)]]
 
 

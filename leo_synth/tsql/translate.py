@@ -429,6 +429,10 @@ class Translator:
         if not isinstance(table, exp.Table):
             return tree
         key = _temporary(table.this) or table.name.lower()
+        if isinstance(tree, exp.Update) and key not in self.text_lengths:
+            # UPDATE t SET ... FROM #t AS t JOIN ...: the alias names the table
+            key = next((_temporary(t.this) or t.name.lower() for t in tree.find_all(exp.Table)
+                        if t is not table and t.alias.lower() == table.name.lower()), key)
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             self.text_lengths[key] = ([c.name for c in tree.this.expressions
                                        if isinstance(c, exp.ColumnDef)],
