@@ -197,3 +197,14 @@ MERGE #t USING (SELECT 1 AS id) AS s ON #t.id = s.id WHEN NOT MATCHED THEN INSER
 ROLLBACK"""
     with pytest.raises(ScriptError, match=r"line 4: ROLLBACK cannot undo .*\(line 2\)"):
         run_text(str(small_sqlite[0]), text, "tsql", None, False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_raised_message_reads_the_rowcount(backend: str,
+                                             request: pytest.FixtureRequest) -> None:
+    # @@ROWCOUNT read only by RAISERROR's arguments: SQLite counted the SELECT ... INTO as 0
+    text = """SELECT TOP 5 PupilMatchingRefAnonymous_spr11 AS pmr INTO #x
+FROM [NPD_i2].[2002237].[spring_census_2011]
+RAISERROR('%d rows', 0, 1, @@ROWCOUNT) WITH NOWAIT"""
+    shown, _ = _shown(_db(request, backend), text)
+    assert shown == ["5 rows"]

@@ -144,6 +144,22 @@ def walk(nodes: tuple[Node, ...] | list[Node]) -> list[Node]:
     return every
 
 
+def expressions(node: Node) -> list[exp.Expression]:
+    """What ``node`` itself has the target compute: a statement's tree, a condition, dynamic
+    SQL's text and arguments, a raised error's arguments, a cursor's query."""
+    if isinstance(node, script.Statement):
+        return [node.tree]
+    if isinstance(node, If | While):
+        return [node.condition]
+    if isinstance(node, Exec):
+        return [node.sql, *(value for _, value in node.arguments)]
+    if isinstance(node, Raise):
+        return list(node.arguments)
+    if isinstance(node, CursorStep) and node.query is not None:
+        return [node.query]
+    return []
+
+
 def _word(token: Token) -> str:
     return token.text.upper() if script.is_word(token) else ""
 

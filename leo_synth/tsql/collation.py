@@ -32,9 +32,7 @@ def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
     if isinstance(node, exp.Collate):
         name = node.expression.name.upper()
         return "_CS" not in name and "BIN" not in name and _is_text(node.this, texts)
-    if isinstance(node, exp.Column):
-        return texts.get(node.name.lower(), False)
-    return is_text(node)
+    return is_text(node, texts)
 
 
 def _lower(node: exp.Expression) -> exp.Expression:

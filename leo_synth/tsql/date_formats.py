@@ -36,7 +36,8 @@ STYLES = {"1": "%m/%d/%y", "2": "%y.%m.%d", "3": "%d/%m/%y", "4": "%d.%m.%y", "5
 wrong: 10, 11 and 12 in SQL Server's own letters)."""
 
 
-def _names(date: str, names: tuple[str, ...], number: str, length: int | None) -> str:
+def _names(names: tuple[str, ...], number: str, length: int | None) -> str:
+    """A name (its first ``length`` letters) chosen by the 0-based ``number`` (SQL)."""
     cases = " ".join(f"WHEN {i} THEN '{name[:length] if length else name}'"
                      for i, name in enumerate(names))
     return f"(CASE {number} {cases} END)"
@@ -48,10 +49,10 @@ def _sqlite_part(code: str, date: str) -> str:
     weekday = f"CAST(STRFTIME('%w', {date}) AS INTEGER)"
     hour = f"CAST(STRFTIME('%H', {date}) AS INTEGER)"
     return {
-        "%B": _names(date, MONTH_NAMES, month, None),
-        "%b": _names(date, MONTH_NAMES, month, 3),
-        "%A": _names(date, DAY_NAMES, weekday, None),
-        "%a": _names(date, DAY_NAMES, weekday, 3),
+        "%B": _names(MONTH_NAMES, month, None),
+        "%b": _names(MONTH_NAMES, month, 3),
+        "%A": _names(DAY_NAMES, weekday, None),
+        "%a": _names(DAY_NAMES, weekday, 3),
         "%y": f"SUBSTR(STRFTIME('%Y', {date}), 3, 2)",
         "%f": f"(SUBSTR(STRFTIME('%f', {date}), 4, 3) || '000')",  # microseconds, 6 digits
         "%I": f"PRINTF('%02d', ({hour} + 11) % 12 + 1)",

@@ -18,6 +18,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.rewrites import is_text, replaced
+from leo_synth.tsql.value_rewrites import is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
                     exp.Exp, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance,
@@ -78,16 +79,6 @@ def _value_slot(node: exp.Expression) -> str | None:
     return None
 
 
-def _is_safe(node: exp.Expression) -> bool:
-    """A ``TRY_CAST`` or ``TRY_CONVERT``."""
-    return isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
-
-
-def _is_text(node: exp.Expression, kinds: ColumnKinds) -> bool:
-    return is_text(node) or (isinstance(node, exp.Column)
-                             and kinds.texts.get(node.name.lower(), False))
-
-
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Expression:
     """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
     SQLite truncates), and blank text cast to an integer 0."""
@@ -98,7 +89,7 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Ex
             continue
         if isinstance(value, exp.Literal) and value.is_string and not value.name.strip():
             tree = replaced(tree, node, exp.Literal.number(0))  # (PostgreSQL folds the CAST)
-        elif _is_text(value, kinds) and (dialect != "sqlite" or _is_safe(node)):
+        elif is_text(value, kinds.texts) and (dialect != "sqlite" or is_safe(node)):
             # CAST('' AS INT) is 0 in SQL Server; PostgreSQL and DuckDB fail, TRY_CAST is NULL
             blank = exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string(""))
             tree = replaced(tree, node, exp.Case(

@@ -216,10 +216,12 @@ def is_assignment(node: exp.Expression) -> bool:
     return node.arg_key == "expressions" and isinstance(node.parent, exp.Update)
 
 
-def is_text(node: exp.Expression) -> bool:
+def is_text(node: exp.Expression, texts: dict[str, bool] | None = None) -> bool:
     """Whether ``node`` is text for certain: a string literal, a cast to text or a function
     of text (``CAST(a AS VARCHAR(4)) + CAST(b AS VARCHAR(2))`` joins the two; SQLite would
-    add them as numbers)."""
+    add them as numbers), or a column that ``texts`` (lower-case names) says holds text."""
+    if isinstance(node, exp.Column):
+        return texts is not None and texts.get(node.name.lower(), False)
     if isinstance(node, exp.Cast | exp.TryCast) and isinstance(node.args.get("to"),
                                                                exp.DataType):
         return node.args["to"].this in value_rewrites.TEXT_TYPES

@@ -140,11 +140,9 @@ class Runner:
         self.rowcount = 0
         """``@@ROWCOUNT``: the rows the last statement returned, changed or assigned."""
         self.cursors = cursors.Cursors()
-        self.error: dict[str, exp.Expression] = {}
-        """``ERROR_MESSAGE()``, ``ERROR_LINE()``, ``ERROR_NUMBER()``, ... in the ``CATCH``
-        block running."""
         self.caught: ScriptError | None = None
-        """The error the ``CATCH`` block running handles (a bare ``THROW`` raises it again)."""
+        """The error the ``CATCH`` block running handles (``ERROR_MESSAGE()`` and the like
+        read it; a bare ``THROW`` raises it again)."""
         self.trying = 0
         """How many ``TRY`` blocks the statement running is in."""
         self.last_error = 0
@@ -163,7 +161,7 @@ class Runner:
     def _translated(self, tree: exp.Expression, line: int, limit: int | None
                     ) -> tuple[ResultSet | None, Translation]:
         """Translate and run one statement (its setup first); its result and translation."""
-        known = {**self.variables, **self.error,
+        known = {**self.variables, **_error_values(self.caught),
                  ROWCOUNT: exp.Literal.number(self.rowcount),
                  FETCH_STATUS: exp.Literal.number(self.cursors.status),
                  ERROR: exp.Literal.number(self.last_error),
@@ -517,18 +515,12 @@ class Runner:
             self.trying -= 1
         if failed is None:
             return
-        caught, error = self.caught, self.error
+        caught = self.caught
         self.caught, self.last_error = failed, failed.number or 0
-        self.error = {"error_message()": exp.Literal.string(failed.said),
-                      "error_line()": exp.Literal.number(failed.line),
-                      "error_severity()": exp.Literal.number(failed.severity),
-                      "error_state()": exp.Literal.number(failed.state)}
-        if failed.number is not None:
-            self.error["error_number()"] = exp.Literal.number(failed.number)
         try:
             self.block(node.handler)
         finally:
-            self.caught, self.error = caught, error
+            self.caught = caught
 
     def _raise(self, node: blocks.Raise) -> None:
         """``THROW`` stops the batch with its error (a ``CATCH`` block catches it);
@@ -591,19 +583,24 @@ class Runner:
 
 
 def _reads_rowcount(nodes: list[blocks.Node]) -> bool:
-    """Whether a statement, condition or EXEC of ``nodes`` reads ``@@ROWCOUNT``."""
-    for node in blocks.walk(nodes):
-        if isinstance(node, script.Statement):
-            trees = [node.tree]
-        elif isinstance(node, blocks.If | blocks.While):
-            trees = [node.condition]
-        elif isinstance(node, blocks.Exec):
-            trees = [node.sql, *(value for _, value in node.arguments)]
-        else:
-            trees = []
-        if any(counter(p) == ROWCOUNT for tree in trees for p in tree.find_all(exp.Parameter)):
-            return True
-    return False
+    """Whether anything ``nodes`` compute reads ``@@ROWCOUNT`` (``RAISERROR('%d rows', 0, 1,
+    @@ROWCOUNT)`` too)."""
+    return any(counter(p) == ROWCOUNT for node in blocks.walk(nodes)
+               for tree in blocks.expressions(node) for p in tree.find_all(exp.Parameter))
+
+
+def _error_values(caught: ScriptError | None) -> dict[str, exp.Expression]:
+    """``ERROR_MESSAGE()``, ``ERROR_LINE()``, ``ERROR_NUMBER()``, ``ERROR_SEVERITY()`` and
+    ``ERROR_STATE()`` of the error a ``CATCH`` block handles (none outside one: NULL)."""
+    if caught is None:
+        return {}
+    values = {"error_message()": exp.Literal.string(caught.said),
+              "error_line()": exp.Literal.number(caught.line),
+              "error_severity()": exp.Literal.number(caught.severity),
+              "error_state()": exp.Literal.number(caught.state)}
+    if caught.number is not None:
+        values["error_number()"] = exp.Literal.number(caught.number)
+    return values
 
 
 def _session_table(key: str) -> exp.Table:

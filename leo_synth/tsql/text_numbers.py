@@ -102,7 +102,7 @@ def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str,
         else:
             continue
         if not (isinstance(text, exp.Literal) and text.is_string):
-            if _is_text(text, texts) or is_text(text):
+            if is_text(text, texts):
                 to = exp.DataType.build("INT" if kind == "int" else "FLOAT")
                 node.set(text_side, _as_number(text, to, dialect))
                 return

@@ -429,10 +429,6 @@ class Translator:
         if not isinstance(table, exp.Table):
             return tree
         key = _temporary(table.this) or table.name.lower()
-        if isinstance(tree, exp.Update) and key not in self.text_lengths:
-            # UPDATE t SET ... FROM #t AS t JOIN ...: the alias names the table
-            key = next((_temporary(t.this) or t.name.lower() for t in tree.find_all(exp.Table)
-                        if t is not table and t.alias.lower() == table.name.lower()), key)
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             self.text_lengths[key] = ([c.name for c in tree.this.expressions
                                        if isinstance(c, exp.ColumnDef)],
@@ -481,8 +477,9 @@ class Translator:
             # (an index on a #temp table speeds SQL Server up and changes no answer)
             return Translation("", False, skip=True)
         headings = _headings(tree)
-        tree = self._checked_lengths(tree.copy())
-        tree = _recursive(update_from(_with_into_as_create(tree), line))
+        # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
+        tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
+        tree = self._checked_lengths(tree)
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, self.target.dialect, line)
         tree = grouping_sets.old_forms(tree)

@@ -69,7 +69,7 @@ def _cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | N
     return None
 
 
-def _safe(node: exp.Expression) -> bool:
+def is_safe(node: exp.Expression) -> bool:
     """Whether the cast gives NULL rather than failing (TRY_CAST, TRY_CONVERT)."""
     return isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
 
@@ -103,7 +103,7 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
     if parts is None:
         return node
     value, to = parts
-    if _safe(node) and dialect in ("sqlite", "postgres"):
+    if is_safe(node) and dialect in ("sqlite", "postgres"):
         return _try_cast(value, to, dialect) or node
     if to.is_type(exp.DataType.Type.BIT):
         text = _sql(value, dialect)
