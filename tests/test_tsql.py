@@ -135,6 +135,11 @@ EXPRESSIONS = {
     "CASE WHEN 'a4' LIKE '%[^0-9]%' THEN 1 ELSE 0 END": 1,
     "CASE WHEN '44' LIKE '%[^0-9]%' THEN 1 ELSE 0 END": 0,
     "CASE WHEN 'ABC' LIKE 'a_c' THEN 1 ELSE 0 END": 1,
+    # NOT LIKE was LIKE on every target (sqlglot marks the NOT on the LIKE, which was lost)
+    "CASE WHEN '44' NOT LIKE '%[^0-9]%' THEN 1 ELSE 0 END": 1,
+    "CASE WHEN 'a4' NOT LIKE '%[^0-9]%' THEN 1 ELSE 0 END": 0,
+    "CASE WHEN 'ABC' NOT LIKE 'a_c' THEN 1 ELSE 0 END": 0,
+    "CASE WHEN 'ABD' NOT LIKE 'a_c' THEN 1 ELSE 0 END": 1,
     "DATENAME(month, '2011-05-06')": "May",
     "DATENAME(weekday, '2011-05-06')": "Friday",
     "DATEPART(quarter, '2011-05-06')": 2,
@@ -283,9 +288,11 @@ INSERT INTO #s VALUES ('Ab', 1, 1), ('ab', 2, 0), ('ab', 4, 1), ('c1', NULL, NUL
 SELECT COUNT(*) AS n, SUM(flag) AS flagged, STDEV(x) AS sd, VAR(x) AS var,
        VARP(x) AS varp, STDEVP(x) AS sdp,
        SUM(CASE WHEN g LIKE 'AB' THEN 1 ELSE 0 END) AS ab,
-       SUM(CASE WHEN g LIKE '[a-b][^0-9]' THEN 1 ELSE 0 END) AS classes
+       SUM(CASE WHEN g LIKE '[a-b][^0-9]' THEN 1 ELSE 0 END) AS classes,
+       SUM(CASE WHEN g NOT LIKE 'A%' THEN 1 ELSE 0 END) AS not_a,
+       SUM(CASE WHEN g NOT LIKE '[a-b]%' THEN 1 ELSE 0 END) AS not_class
 FROM #s"""
-    assert _rows(db, text) == [(4, 2, 1.52753, 2.33333, 1.55556, 1.24722, 3, 3)]
+    assert _rows(db, text) == [(4, 2, 1.52753, 2.33333, 1.55556, 1.24722, 3, 3, 1, 1)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -145,18 +145,24 @@ def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
 
 
 def _like(node: exp.Like, dialect: str) -> exp.Expression:
-    pattern = node.expression
+    """``LIKE`` as the target needs it, ``NOT LIKE`` too (sqlglot marks it ``negate`` on the
+    node itself, not as a ``NOT`` around it: a rewrite that drops the mark inverts it)."""
+    pattern, negate = node.expression, bool(node.args.get("negate"))
     if not (isinstance(pattern, exp.Literal) and pattern.is_string
             and like_patterns.has_class(pattern.name)):  # (SQLite's LIKE ignores case)
-        return exp.ILike(this=node.this, expression=pattern) if dialect != "sqlite" else node
+        if dialect == "sqlite":
+            return node
+        return exp.ILike(this=node.this, expression=pattern, negate=negate or None)
     value = _sql(node.this, dialect)
     if dialect == "sqlite":
-        return sqlglot.parse_one(f"LEO_LIKE({value}, {_quoted(pattern.name)}) = 1",
-                                 read="sqlite")
-    regex = _quoted(like_patterns.like_regex(pattern.name))
-    if dialect == "duckdb":
-        return sqlglot.parse_one(f"REGEXP_FULL_MATCH({value}, {regex}, 'i')", read="duckdb")
-    return sqlglot.parse_one(f"({value} ~* {regex})", read="postgres")
+        match = sqlglot.parse_one(f"LEO_LIKE({value}, {_quoted(pattern.name)}) = 1",
+                                  read="sqlite")
+    else:
+        regex = _quoted(like_patterns.like_regex(pattern.name))
+        match = (sqlglot.parse_one(f"REGEXP_FULL_MATCH({value}, {regex}, 'i')", read="duckdb")
+                 if dialect == "duckdb"
+                 else sqlglot.parse_one(f"({value} ~* {regex})", read="postgres"))
+    return exp.Not(this=exp.Paren(this=match)) if negate else match
 
 
 def _patindex(node: exp.Anonymous, dialect: str) -> exp.Expression:
