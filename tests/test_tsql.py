@@ -432,6 +432,19 @@ FROM #a o GROUP BY o.pmr ORDER BY o.pmr""") == [(1, "a,b"), (2, "c")]
     # DISTINCT makes the rows distinct before they are joined
     assert _rows(db, setup + "SELECT STUFF((SELECT DISTINCT ',' + CAST(pmr AS VARCHAR(3)) "
                              "FROM #a FOR XML PATH('')), 1, 1, '')") == [("1,2",)]
+    # TOP, GROUP BY and OFFSET choose the rows before they are joined (TOP 2 joined them all;
+    # GROUP BY gave a row per group), in the subquery's order
+    assert _rows(db, setup + "SELECT STUFF((SELECT TOP 2 ',' + CAST(n AS VARCHAR(3)) FROM #a "
+                             "ORDER BY n DESC FOR XML PATH('')), 1, 1, '')") == [("4,3",)]
+    assert _rows(db, setup + "SELECT STUFF((SELECT ';' + CAST(pmr AS VARCHAR(3)) FROM #a "
+                             "GROUP BY pmr HAVING COUNT(aim) > 0 ORDER BY SUM(n) DESC "
+                             "FOR XML PATH('')), 1, 1, '')") == [("2;1",)]
+    assert _rows(db, setup + "SELECT STUFF((SELECT ',' + aim FROM #a WHERE aim IS NOT NULL "
+                             "ORDER BY aim OFFSET 1 ROWS FETCH NEXT 1 ROWS ONLY "
+                             "FOR XML PATH('')), 1, 1, '')") == [("b",)]
+    assert _rows(db, setup + "SELECT o.pmr, STUFF((SELECT TOP 1 ',' + i.aim FROM #a i "
+                             "WHERE i.pmr = o.pmr ORDER BY i.n DESC FOR XML PATH('')), 1, 1, '') "
+                             "FROM #a o GROUP BY o.pmr ORDER BY o.pmr") == [(1, "b"), (2, None)]
     # a number table, as T-SQL writes it (no RECURSIVE)
     assert _rows(db, ";WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 5)\n"
                      "SELECT SUM(i) FROM n OPTION (MAXRECURSION 0)") == [(15,)]

@@ -50,27 +50,39 @@ def _xml_path(select: exp.Select) -> bool:
 
 
 def _joined(select: exp.Select, dialect: str) -> exp.Select:
-    """The FOR XML PATH('') subquery as the STRING_AGG of its column, in its order (with
-    DISTINCT, of its distinct values, in their order)."""
+    """The FOR XML PATH('') subquery as the STRING_AGG of its column, in its order. When it
+    chooses its rows itself (DISTINCT, GROUP BY, TOP, OFFSET), they are chosen first, in a
+    subquery of their own, and then joined: replacing its column by the aggregate would join
+    every row (TOP 3 joined them all) or give a row per group."""
     joined = select.copy()
     value = joined.selects[0]
     if isinstance(value, exp.Alias):
         value = value.this
     order = joined.args.get("order")
     joined.set("for_", None)
-    joined.set("order", None)
-    if joined.args.get("distinct"):  # (the rows made distinct first, then joined)
+    if not any(joined.args.get(k) for k in ("distinct", "group", "limit", "offset")):
+        joined.set("order", None)
+        this = (exp.Order(this=value.copy(), expressions=[o.copy() for o in order.expressions])
+                if order is not None else value.copy())
+        aggregate = exp.GroupConcat(this=this, separator=exp.Literal.string(""))
+        joined.set("expressions", [_string_agg(aggregate, dialect)])
+        return joined
+    part = exp.column(PART)
+    if joined.args.get("distinct"):  # (its ORDER BY can only be of the value itself)
         joined.set("expressions", [exp.alias_(value.copy(), PART)])
-        part = exp.column(PART)
-        aggregate = exp.GroupConcat(this=exp.Order(this=part, expressions=[
-            exp.Ordered(this=part.copy())]), separator=exp.Literal.string(""))
-        return exp.select(_string_agg(aggregate, dialect)).from_(
-            exp.Subquery(this=joined, alias=exp.TableAlias(this=exp.to_identifier(PART))))
-    this = (exp.Order(this=value.copy(), expressions=[o.copy() for o in order.expressions])
-            if order is not None else value.copy())
+        desc = bool(order and order.expressions[0].args.get("desc"))
+        keys = [exp.Ordered(this=part.copy(), desc=desc)]
+    else:
+        ordered = order.expressions if order is not None else []
+        names = [f"{PART}_{i}" for i in range(len(ordered))]
+        joined.set("expressions", [exp.alias_(value.copy(), PART)] + [
+            exp.alias_(o.this.copy(), name) for o, name in zip(ordered, names, strict=True)])
+        keys = [exp.Ordered(this=exp.column(name), desc=bool(o.args.get("desc")))
+                for o, name in zip(ordered, names, strict=True)]
+    this = exp.Order(this=part, expressions=keys) if keys else part
     aggregate = exp.GroupConcat(this=this, separator=exp.Literal.string(""))
-    joined.set("expressions", [_string_agg(aggregate, dialect)])
-    return joined
+    return exp.select(_string_agg(aggregate, dialect)).from_(
+        exp.Subquery(this=joined, alias=exp.TableAlias(this=exp.to_identifier(PART))))
 
 
 def _stuff(node: exp.Stuff) -> exp.Expression:
