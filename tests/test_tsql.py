@@ -228,6 +228,7 @@ EXPRESSIONS = {
     "CASE WHEN ABS(CHECKSUM(NEWID())) % 10 BETWEEN 0 AND 9 THEN 1 END": 1,
     "NCHAR(66)": "B",
     "CAST('' AS INT)": 0,
+    "CAST(200 AS TINYINT) + 1": 201,  # (PostgreSQL has no TINYINT: it stopped there)
     "TRY_CAST(' ' AS INT)": 0,
     "ROUND((CAST(1 AS FLOAT) / 3 - 0.333333333) * 1000000000, 3)": 0.333,  # 8 bytes, not 4
 }
@@ -413,6 +414,16 @@ UPDATE d SET first_record = 1, n = rn + yr WHERE rn = 1
 SELECT pmr, yr, first_record, n FROM #p ORDER BY pmr, yr, first_record""") == [
         (1, 2011, None, None), (1, 2011, 1, 2012), (1, 2012, None, None), (2, 2011, 1, 2012),
         (3, 2015, 1, 2016)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tinyint_columns_and_variables(backend: str, request: pytest.FixtureRequest) -> None:
+    # CREATE TABLE #t (flag TINYINT) stopped the script on PostgreSQL
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (flag TINYINT, n INT)
+INSERT INTO #t VALUES (255, 1), (0, 2)
+DECLARE @one TINYINT = 1
+SELECT SUM(flag) + @one, MAX(flag + 1) FROM #t""") == [(256, 256)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
