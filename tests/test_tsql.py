@@ -417,6 +417,30 @@ SELECT pmr, yr, first_record, n FROM #p ORDER BY pmr, yr, first_record""") == [
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_views_of_the_session(backend: str, request: pytest.FixtureRequest) -> None:
+    # CREATE VIEW v AS was cut from its SELECT (a syntax error); CREATE OR ALTER from ALTER
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (id INT, v INT)
+INSERT INTO #t VALUES (1, 10), (2, 20), (3, 30)
+GO
+CREATE VIEW dbo.big AS
+SELECT id, v FROM #t WHERE v > 10
+GO
+SELECT COUNT(*) FROM dbo.big""") == [(2,)]
+    assert _rows(db, """CREATE TABLE #t (id INT, v INT)
+INSERT INTO #t VALUES (1, 10), (2, 20)
+GO
+CREATE OR ALTER VIEW dbo.w AS SELECT id FROM #t
+GO
+CREATE OR ALTER VIEW dbo.w AS WITH d AS (SELECT v * 2 AS twice FROM #t) SELECT twice FROM d
+GO
+ALTER VIEW w AS SELECT MAX(v) AS top_v FROM #t
+GO
+SELECT top_v, (SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'w')
+FROM w""") == [(20, 0)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_tinyint_columns_and_variables(backend: str, request: pytest.FixtureRequest) -> None:
     # CREATE TABLE #t (flag TINYINT) stopped the script on PostgreSQL
     db = _db(request, backend)

@@ -155,7 +155,8 @@ def cuts(chunk: list[Token], words: frozenset[str] | set[str] = CUT_WORDS) -> li
     depth, found = 0, []
     for i, token in enumerate(chunk):
         if i and depth == 0 and is_word(token) and token.text.upper() in words and not (
-                _totals(chunk, i) or _offset_fetch(chunk, i) or _merge_action(chunk, i)):
+                _totals(chunk, i) or _offset_fetch(chunk, i) or _merge_action(chunk, i)
+                or _create_or_alter(chunk, i)):
             found.append(i)
         depth += depth_change(token)
     return [*found, len(chunk)]
@@ -167,6 +168,12 @@ def _merge_action(chunk: list[Token], i: int) -> bool:
     word, before = chunk[i].text.upper(), chunk[i - 1].text.upper()
     return (word in ("INSERT", "UPDATE", "DELETE") and before == "THEN") or (
         word == "SET" and before == "UPDATE")
+
+
+def _create_or_alter(chunk: list[Token], i: int) -> bool:
+    """``ALTER`` in ``CREATE OR ALTER``: one statement, not two."""
+    return (chunk[i].text.upper() == "ALTER" and i > 1 and chunk[i - 1].text.upper() == "OR"
+            and chunk[i - 2].text.upper() == "CREATE")
 
 
 def _offset_fetch(chunk: list[Token], i: int) -> bool:
@@ -188,8 +195,10 @@ def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
 
 def incomplete(tree: exp.Expression | None) -> bool:
     """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``,
-    ``UPDATE #t`` before ``SET``, ``ALTER TABLE #t`` before ``ALTER COLUMN``."""
-    return ((isinstance(tree, exp.Insert) and tree.expression is None)
+    ``UPDATE #t`` before ``SET``, ``ALTER TABLE #t`` before ``ALTER COLUMN``, ``CREATE VIEW v
+    AS`` before its ``SELECT`` or ``WITH``."""
+    return ((isinstance(tree, exp.Insert | exp.Create) and tree.expression is None
+             and (isinstance(tree, exp.Insert) or str(tree.args.get("kind")).upper() == "VIEW"))
             or (isinstance(tree, exp.Update) and not tree.expressions)
             or (isinstance(tree, exp.Command) and tree.name.upper() == "ALTER"))
 

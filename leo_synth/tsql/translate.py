@@ -165,14 +165,30 @@ def _recursive(tree: exp.Expression) -> exp.Expression:
 
 def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     """``SELECT ... INTO t FROM ...`` as ``CREATE TEMP TABLE t AS SELECT ...``; a CREATE TABLE
-    made temporary."""
+    or CREATE VIEW made temporary (the session's, as the extract stays unchanged)."""
     into = tree.find(exp.Into) if isinstance(tree, exp.Query) else None
     if into is not None:
         into.pop()
         tree = exp.Create(this=into.this, kind="TABLE", expression=tree)
-    if isinstance(tree, exp.Create) and str(tree.args.get("kind", "")).upper() == "TABLE":
+    if isinstance(tree, exp.Create) and str(tree.args.get("kind", "")).upper() in ("TABLE",
+                                                                                 "VIEW"):
         tree.set("properties", exp.Properties(expressions=[exp.TemporaryProperty()]))
     return tree
+
+
+def _view_replaced(tree: exp.Expression) -> tuple[exp.Expression, bool]:
+    """``CREATE OR ALTER VIEW v AS ...`` and ``ALTER VIEW v AS ...`` as a plain ``CREATE VIEW``
+    and whether the view of that name is to be dropped first: SQLite has no ``OR REPLACE``,
+    and PostgreSQL's keeps the view's columns, which an altered view may change."""
+    kind = str(tree.args.get("kind", "")).upper()
+    if isinstance(tree, exp.Create) and kind == "VIEW" and tree.args.get("replace"):
+        tree.set("replace", False)
+        return tree, True
+    actions = tree.args.get("actions") or []
+    if isinstance(tree, exp.Alter) and kind == "VIEW" and len(actions) == 1 and isinstance(
+            actions[0], exp.Query):
+        return exp.Create(this=tree.this, kind="VIEW", expression=actions[0]), True
+    return tree, False
 
 
 def _named_values(values: exp.Values) -> None:
@@ -477,8 +493,9 @@ class Translator:
             # (an index on a #temp table speeds SQL Server up and changes no answer)
             return Translation("", False, skip=True)
         headings = _headings(tree)
+        tree, replaced = _view_replaced(tree.copy())
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
-        tree = _recursive(update_from(_with_into_as_create(tree.copy()), line))
+        tree = _recursive(update_from(_with_into_as_create(tree), line))
         tree = self._checked_lengths(tree)
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, self.target.dialect, line)
@@ -514,6 +531,9 @@ class Translator:
         if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
             setup, self.percentiles_made = percentiles.POSTGRES_SETUP, True
         setup += identity_setup
+        if replaced:  # (the view of the same name dropped first, when the session has one)
+            name = _written(tree)[0].sql(dialect=self.target.dialect)
+            setup += (f"DROP VIEW IF EXISTS {name}",)
         creates = None
         if isinstance(tree, exp.Create):
             created = _written(tree)[0]
