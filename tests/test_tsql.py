@@ -22,6 +22,7 @@ from leo_synth.tsql.command import run_text
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.runner import check
 from leo_synth.tsql.targets import connect_sqlite_readonly
+from leo_synth.tsql.value_hashes import hash32
 
 BACKENDS = [pytest.param("small_sqlite", id="sqlite"),
             pytest.param("small_parquet", id="parquet"),
@@ -228,7 +229,13 @@ EXPRESSIONS = {
     "CASE WHEN ABS(CHECKSUM(NEWID())) % 10 BETWEEN 0 AND 9 THEN 1 END": 1,
     "NCHAR(66)": "B",
     "CAST('' AS INT)": 0,
-    "CAST(200 AS TINYINT) + 1": 201,  # (PostgreSQL has no TINYINT: it stopped there)
+    "CAST(200 AS TINYINT) + 1": 201,
+    # STR: right-aligned in its length, fewer decimals or stars when it does not fit
+    "'[' + STR(123.456, 8, 2) + ']'": "[  123.46]",
+    "'[' + STR(123.456) + ']'": "[       123]",
+    "LTRIM(STR(2015)) + '/16'": "2015/16",
+    "STR(123.456, 5, 2)": "123.5",
+    "STR(12345, 3)": "***",  # (PostgreSQL has no TINYINT: it stopped there)
     "TRY_CAST(' ' AS INT)": 0,
     "ROUND((CAST(1 AS FLOAT) / 3 - 0.333333333) * 1000000000, 3)": 0.333,  # 8 bytes, not 4
 }
@@ -438,6 +445,22 @@ ALTER VIEW w AS SELECT MAX(v) AS top_v FROM #t
 GO
 SELECT top_v, (SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'w')
 FROM w""") == [(20, 0)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_checksums_are_the_same_number_on_every_target(backend: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    # CHECKSUM(x) was an unknown function on every target; the sampling idiom needs it
+    db = _db(request, backend)
+    [result] = run_text(db, """CREATE TABLE #t (id INT, code VARCHAR(3))
+INSERT INTO #t VALUES (1, 'ab'), (2, 'AB'), (3, NULL)
+SELECT id, CHECKSUM(code), BINARY_CHECKSUM(code), CHECKSUM(id, code),
+       ABS(CHECKSUM(code)) % 10
+FROM #t ORDER BY id""", "tsql", None, False)
+    assert [tuple(row) for row in result.rows] == [
+                    (1, hash32("AB"), hash32("ab"), hash32("1|AB"), abs(hash32("AB")) % 10),
+                    (2, hash32("AB"), hash32("AB"), hash32("2|AB"), abs(hash32("AB")) % 10),
+                    (3, hash32(""), hash32(""), hash32("3|"), abs(hash32("")) % 10)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -702,6 +725,11 @@ def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_pat
     assert failed.returncode == 2 and failed.stdout == ""
     assert failed.stderr.splitlines() == [
         "leo-synth: error: line 3: @@IDENTITY (a session counter) cannot be translated"]
+
+
+def test_checksum_of_every_column_is_refused_with_its_line() -> None:
+    with pytest.raises(ScriptError, match=r"line 2: CHECKSUM\(\*\) cannot be translated"):
+        check("SELECT 1 AS x\nSELECT CHECKSUM(*) FROM #t")
 
 
 def test_scripts_saved_by_ssms_are_read(small_sqlite, tmp_path: Path) -> None:

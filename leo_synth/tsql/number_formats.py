@@ -9,6 +9,10 @@ ones made of ``#``, ``0``, ``,``, ``.`` and a final ``%`` (``'#,##0'``, ``'0.0'`
 Halves are rounded away from zero, as .NET does. Other formats (``C``, culture arguments,
 ``E``) stop the script with one line: their text depends on settings SQL Server does not
 share with the targets. Formats of dates (``FORMAT(d, 'yyyy-MM')``) are ``rewrites``'.
+
+``STR(x, length, decimals)`` (10 and 0 by default) is the ``Fk`` format right-aligned in
+``length`` characters, with fewer decimals when they do not fit, and ``length`` stars when the
+whole number does not (``LTRIM(STR(n))``: a number as text).
 """
 
 from __future__ import annotations
@@ -116,6 +120,26 @@ def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
                              read=dialect)
 
 
+def _str(node: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
+    """``STR(x[, length[, decimals]])`` (see the module docstring)."""
+    value, *sizes = node.expressions
+    if len(sizes) > 2 or not all(isinstance(n, exp.Literal) and n.this.isdigit()
+                                 for n in sizes):
+        raise ScriptError(line, "STR(x, length, decimals) is translated with whole numbers "
+                          "written as its length and decimals")
+    length, decimals = ([int(n.this) for n in sizes] + [10, 0][len(sizes):])[:2]
+    length = max(length, 1)
+    cases = []
+    for kept in range(min(decimals, 16), -1, -1):
+        text = _sql(_rewrite(exp.NumberToStr(this=value.copy(), format=exp.Literal.string(
+            f"F{kept}")), dialect, line), dialect)
+        padded = (f"PRINTF('%{length}s', {text})" if dialect == "sqlite"
+                  else f"LPAD({text}, {length}, ' ')")
+        cases.append(f"WHEN LENGTH({text}) <= {length} THEN {padded}")
+    return sqlglot.parse_one(f"CASE WHEN {_sql(value, dialect)} IS NULL THEN NULL "
+                             f"{' '.join(cases)} ELSE '{'*' * length}' END", read=dialect)
+
+
 def numbers_first(tree: exp.Expression) -> exp.Expression:
     """``FORMAT(n, 'D5')`` read as a format of a number (before dates' formats are written
     out)."""
@@ -130,9 +154,14 @@ def numbers_first(tree: exp.Expression) -> exp.Expression:
 
 
 def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
-    """The tree with each ``FORMAT`` of a number written out for the target."""
-    for node in list(tree.find_all(exp.NumberToStr)):
-        replacement = _rewrite(node, dialect, line)
+    """The tree with each ``FORMAT`` of a number, and each ``STR``, written out for the
+    target."""
+    for node in list(tree.find_all(exp.NumberToStr, exp.Anonymous)):
+        if isinstance(node, exp.Anonymous) and not (node.name.upper() == "STR"
+                                                    and node.expressions):
+            continue
+        replacement = (_str(node, dialect, line) if isinstance(node, exp.Anonymous)
+                       else _rewrite(node, dialect, line))
         if node is tree:
             return replacement
         node.replace(replacement)

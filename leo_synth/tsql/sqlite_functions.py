@@ -19,7 +19,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from leo_synth.tsql import like_patterns, number_formats, percentiles
+from leo_synth.tsql import like_patterns, number_formats, percentiles, value_hashes
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -257,7 +257,7 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_TO_NUMBER": (1, to_number),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
-               "LEO_FITS": (2, fits)}
+               "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

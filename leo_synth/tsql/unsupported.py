@@ -48,3 +48,7 @@ def check(found: list[Token]) -> None:
                                   f"translated")
         if _is_word(token) and word in REFUSED:
             raise ScriptError(token.line, REFUSED[word])
+        if word in ("CHECKSUM", "BINARY_CHECKSUM") and [t.token_type for t in found[
+                i + 1:i + 4]] == [TokenType.L_PAREN, TokenType.STAR, TokenType.R_PAREN]:
+            raise ScriptError(token.line, f"{word}(*) cannot be translated: name the columns, "
+                              "as in CHECKSUM(pmr, TaxYear)")

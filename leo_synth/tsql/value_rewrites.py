@@ -40,7 +40,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import like_patterns, sqlite_functions
+from leo_synth.tsql import like_patterns, sqlite_functions, value_hashes
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
@@ -347,6 +347,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             return sqlglot.parse_one(found, read=dialect)
         if name == "CHECKSUM" and [type(e) for e in node.expressions] == [exp.Uuid]:
             return _random_integer(dialect)  # ABS(CHECKSUM(NEWID())) % 100 < 10: a sample
+        if name in value_hashes.NAMES and node.expressions:
+            return value_hashes.for_target(node, dialect)
         if name == "NCHAR" and len(node.expressions) == 1:
             return exp.Chr(expressions=[node.expressions[0].copy()])
         if name in ("SYSUTCDATETIME", "GETUTCDATE") and not node.expressions:
