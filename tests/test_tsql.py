@@ -14,10 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 from sqlglot import exp
+from sqlglot.errors import ParseError
 from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.tsql import blocks
+from leo_synth.tsql import blocks, script
 from leo_synth.tsql.command import run_text
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.runner import check
@@ -421,6 +422,27 @@ UPDATE d SET first_record = 1, n = rn + yr WHERE rn = 1
 SELECT pmr, yr, first_record, n FROM #p ORDER BY pmr, yr, first_record""") == [
         (1, 2011, None, None), (1, 2011, 1, 2012), (1, 2012, None, None), (2, 2011, 1, 2012),
         (3, 2015, 1, 2016)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_variables_named_like_keywords(backend: str, request: pytest.FixtureRequest) -> None:
+    # @end was read as END: the splitting lost its depth and every statement after the
+    # DECLARE ran as one, the DECLARE alone: the script gave no result and no error
+    db = _db(request, backend)
+    text = """DECLARE @begin INT = 2, @end INT = 4, @case VARCHAR(3) = 'x';
+CREATE TABLE #t (n INT);
+INSERT INTO #t VALUES (1), (2), (3), (4), (5);
+IF @end > @begin
+BEGIN
+    SET @end = @end + 0;
+END
+SELECT COUNT(*), MAX(@case) FROM #t WHERE n BETWEEN @begin AND @end;"""
+    assert _rows(db, text) == [(3, "x")]
+
+
+def test_a_chunk_of_two_statements_is_refused_not_cut_short() -> None:
+    with pytest.raises(ParseError, match="more than one statement"):
+        script._parse(script.tokens("SELECT 1; SELECT 2"), "SELECT 1; SELECT 2")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -424,7 +424,7 @@ class _Reader:
         if cut is None:
             return None
         try:
-            tree = script.TSQL.parser().parse(chunk[:cut], self.text)[0]
+            tree = script.parser().parse(chunk[:cut], self.text)[0]
         except ParseError:
             return None
         return (tree, cut) if isinstance(tree, exp.Insert) and script.incomplete(tree) else None

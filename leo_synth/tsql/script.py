@@ -15,7 +15,7 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
@@ -72,14 +72,36 @@ class _Tokenizer(TSQL.tokenizer_class):  # type: ignore[name-defined,misc]
     COMMANDS: ClassVar[set[TokenType]] = set()
 
 
+class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
+    """T-SQL's parser, reading a variable's name that :func:`tokens` marked as a name (so
+    that ``@end`` is no keyword to the statement splitting) as sqlglot reads any other."""
+
+    def _parse_parameter(self) -> exp.Parameter:
+        parameter = super()._parse_parameter()
+        name = parameter.this
+        if isinstance(name, exp.Identifier) and name.quoted:
+            parameter.set("this", exp.Var(this=name.name))
+        return parameter
+
+
+def parser() -> Any:
+    """A parser of the chunks of :func:`tokens`."""
+    return _Parser(dialect=TSQL)
+
+
 def tokens(text: str, first_line: int = 1) -> list[Token]:
     """sqlglot's T-SQL tokens of ``text`` (comments dropped), lines counted from the script's."""
     try:
         found = _Tokenizer(dialect=TSQL).tokenize(text)
     except TokenError as exc:
         raise ScriptError(first_line, f"cannot read the script: {exc}") from exc
-    for token in found:
+    for i, token in enumerate(found):
         token.line += first_line - 1
+        if i and found[i - 1].token_type == TokenType.PARAMETER and (
+                token.token_type not in (TokenType.PARAMETER, *NAMES)):
+            # a variable's name (@end, @begin, @case) is no keyword: read as END it closed a
+            # block that never opened, and every statement after it ran as one, silently
+            token.token_type = TokenType.IDENTIFIER
     return found
 
 
@@ -189,7 +211,11 @@ def _totals(chunk: list[Token], i: int) -> bool:
 
 
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
-    parsed = TSQL.parser().parse(chunk, text)
+    """The one statement of ``chunk``: tokens that hold more (past a semicolon) are refused, as
+    running the first alone would drop the others without a word."""
+    parsed = [tree for tree in parser().parse(chunk, text) if tree is not None]
+    if len(parsed) > 1:
+        raise ParseError("more than one statement where one was expected")
     return parsed[0] if parsed else None
 
 
