@@ -365,6 +365,16 @@ INSERT INTO #c VALUES (1, 1), (1, 2), (2, 4)
 SELECT g, SUM(x) AS total, COUNT(*) AS n, AVG(x * 1.0) AS mean INTO #d FROM #c GROUP BY g
 SELECT AVG(total), AVG(n), AVG(mean) FROM #d""")
     assert made == [(3, 1, 2.75)]
+    # and so is a column the statement computes (a CTE's, a subquery's, VALUES'), which
+    # was averaged with its decimals
+    computed = _rows(db, """CREATE TABLE #c (g INT, x INT)
+INSERT INTO #c VALUES (1, 1), (1, 2), (2, 4)
+;WITH t AS (SELECT g, SUM(x) AS total, SUM(x) * 1.0 AS scaled FROM #c GROUP BY g)
+SELECT AVG(total), AVG(scaled), (SELECT AVG(d) FROM (SELECT x + 1 AS d FROM #c) q),
+       (SELECT AVG(v) FROM (VALUES (1), (2), (2)) AS w(v)),
+       (SELECT AVG(u) FROM (VALUES (1.0), (2), (2)) AS w(u))
+FROM t""")
+    assert computed == [(3, 3.5, 3, 1, 1.66667)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

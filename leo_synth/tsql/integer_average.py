@@ -5,7 +5,10 @@ PostgreSQL give 21796.43, and ``AVG(CASE WHEN ... THEN 1 ELSE 0 END)``, a share,
 mistake a script should show here before it shows in the SRS (write ``AVG(x * 1.0)``). So an
 ``AVG`` whose operand is integer (a column that holds integers in every table met, an integer
 literal, a cast to an integer type, a ``CASE`` of integers, integer arithmetic, ``COUNT``)
-is truncated to a whole number. Anything else is left alone, as in SQL Server.
+is truncated to a whole number. Anything else is left alone, as in SQL Server. A column the
+statement itself computes, in a CTE, a subquery or ``VALUES`` (``WITH t AS (SELECT pmr,
+SUM(Earnings) AS total ...) SELECT AVG(total) FROM t``), is an integer when what it is
+computed from is.
 """
 
 from __future__ import annotations
@@ -60,9 +63,36 @@ def _truncated(node: exp.Expression, dialect: str) -> exp.Expression:
                     exp.DataType.build("BIGINT"))
 
 
+def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, bool]:
+    """``integers`` with the columns the statement computes and names (innermost first): the
+    named expressions of a CTE or a subquery (a column passed on under its own name keeps what
+    it was), and
+    the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value is)."""
+    known = dict(integers)
+    for node in reversed(list(tree.find_all(exp.Select, exp.Values))):
+        if isinstance(node, exp.Values):
+            alias = node.args.get("alias")
+            rows = [row.expressions for row in node.expressions if isinstance(row, exp.Tuple)]
+            for i, column in enumerate(alias.columns if alias is not None else []):
+                known[column.name.lower()] = bool(rows) and all(
+                    i < len(row) and is_integer(row[i], known) for row in rows)
+            continue
+        if not isinstance(node.parent, exp.Subquery | exp.CTE):
+            continue  # (a query's own names are not columns of its FROM)
+        for projection in node.selects:
+            if not isinstance(projection, exp.Alias):
+                continue  # (a column passed on, or an expression with no name to read)
+            value, name = projection.this, projection.alias.lower()
+            if isinstance(value, exp.Column) and value.name.lower() == name:
+                continue
+            known[name] = is_integer(value, known)
+    return known
+
+
 def for_target(tree: exp.Expression, integers: dict[str, bool],
                dialect: str) -> exp.Expression:
     """The tree with each integer ``AVG`` (or its window, ``AVG(x) OVER (...)``) truncated."""
+    integers = with_computed(tree, integers)
     for average in list(tree.find_all(exp.Avg)):
         if not is_integer(average.this, integers):
             continue

@@ -512,8 +512,9 @@ class Translator:
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
         self._names(tree, resolved)
-        tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
+        # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
+        tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
             self.texts, self.integers, self.dates, self.undated), self.target.dialect)
         tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect,
