@@ -3,10 +3,13 @@
 ``SELECT TOP 10 WITH TIES school, pupils ... ORDER BY pupils DESC`` keeps every row that ties
 with the tenth; ``SELECT TOP 10 PERCENT ... ORDER BY score`` keeps the first tenth of the rows,
 rounded up (``WITH TIES`` adds the rows tied with the last). The query runs as a subquery
-that numbers its rows in the ``ORDER BY``'s order (``RANK()`` for ties, ``ROW_NUMBER()``
-otherwise, with ``COUNT(*) OVER ()`` for a percentage), and the outer query keeps the rows
-within the cut, in that order, under the names the script gave. An ``ORDER BY`` that names a
-select list's alias or position is read as that expression.
+that also computes its ``ORDER BY`` keys; a query around it numbers the rows in the keys'
+order (``RANK()`` for ties, ``ROW_NUMBER()`` otherwise, with ``COUNT(*) OVER ()`` for a
+percentage), and the outer query keeps the rows within the cut, in that order, under the names
+the script gave. The keys are computed first because a key may itself be a window: ``TOP 1
+WITH TIES ... ORDER BY ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY d DESC)``, the idiom for
+each person's latest row, which no target can rank over directly. An ``ORDER BY`` that names
+a select list's alias or position is read as that expression.
 
 Rejected: the targets' own ``FETCH FIRST ... WITH TIES`` (PostgreSQL has it, SQLite and
 DuckDB do not, and none has a percentage); one form for every target is checked once.
@@ -19,7 +22,7 @@ from sqlglot import exp
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import replaced
 
-RANK, ROWS, RELATION = "leo_rank", "leo_rows", "leo_top"
+RANK, ROWS, RELATION, KEYED = "leo_rank", "leo_rows", "leo_top", "leo_keyed"
 
 
 def _options(select: exp.Select) -> tuple[bool, bool]:
@@ -63,18 +66,22 @@ def _ranked(select: exp.Select, line: int) -> exp.Select:
                           "corresponding ORDER BY clause.")
     amount = select.args["limit"].expression.copy()
     keys = [_key(o, selects) for o in order.expressions] if order is not None else []
-    window = exp.Window(this=exp.Rank() if ties else exp.RowNumber(),
-                        order=exp.Order(expressions=keys) if keys else None)
     inner = select.copy()
     inner.set("limit", None)
     inner.set("order", None)
     names = [item.alias_or_name for item in selects]
     inner.set("expressions", [exp.alias_(item.unalias().copy(), f"leo_c{i}")
                               for i, item in enumerate(selects)]
-              + [exp.alias_(window, RANK)])
+              + [exp.alias_(key.this.copy(), f"leo_k{j}") for j, key in enumerate(keys)])
+    by = [exp.Ordered(this=exp.column(f"leo_k{j}"), desc=key.args.get("desc"),
+                      nulls_first=key.args.get("nulls_first")) for j, key in enumerate(keys)]
+    window = exp.Window(this=exp.Rank() if ties else exp.RowNumber(),
+                        order=exp.Order(expressions=by) if by else None)
+    ranked = exp.select(exp.Star(), exp.alias_(window, RANK)).from_(exp.Subquery(
+        this=inner, alias=exp.TableAlias(this=exp.to_identifier(KEYED))))
     rank = exp.column(RANK, RELATION)
     if percent:  # the first ceil(n% of the rows): (rank - 1) * 100 < n * rows
-        inner.append("expressions", exp.alias_(
+        ranked.append("expressions", exp.alias_(
             exp.Window(this=exp.Count(this=exp.Star())), ROWS))
         cut: exp.Expression = exp.LT(
             this=exp.Mul(this=exp.Paren(this=exp.Sub(this=rank, expression=exp.Literal.number(
@@ -86,7 +93,7 @@ def _ranked(select: exp.Select, line: int) -> exp.Select:
     outer = exp.select(*[exp.alias_(exp.column(f"leo_c{i}", RELATION), name, quoted=True)
                          if name else exp.column(f"leo_c{i}", RELATION)
                          for i, name in enumerate(names)])
-    outer = outer.from_(exp.Subquery(this=inner, alias=exp.TableAlias(
+    outer = outer.from_(exp.Subquery(this=ranked, alias=exp.TableAlias(
         this=exp.to_identifier(RELATION)))).where(cut)
     return outer.order_by(rank.copy())
 
