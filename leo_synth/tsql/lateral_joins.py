@@ -6,8 +6,11 @@ SQLite the subquery is decorrelated: its equalities with the outer query's colum
 join's keys, each key's rows are numbered in the subquery's order (``ROW_NUMBER() OVER
 (PARTITION BY c.pmr ORDER BY c.yr DESC)``) and the first n kept, so ``TOP n`` means the same
 per row of the outer query; ``CROSS APPLY`` is an inner join, ``OUTER APPLY`` a left join.
-A subquery that reads the outer query other than by such equalities, or that aggregates
-(one row per outer row even with no match), is refused with what to write instead.
+A subquery that aggregates without ``GROUP BY`` (``OUTER APPLY (SELECT SUM(e.pay) AS total
+FROM e WHERE e.pmr = p.pmr) x``) gives one row per outer row, even with no match (its
+``COUNT`` 0): each of its columns the query reads (``x.total``) becomes that aggregate as a
+correlated scalar subquery, which SQLite has, and the join goes. Any other subquery that reads
+the outer query other than by such equalities is refused with what to write instead.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     inner = _inner_names(body)
     if body.args.get("group") is None and any(
             s.find(exp.AggFunc) for s in body.selects):
-        _refuse(line, "a subquery that aggregates gives a row for every outer row")
+        _as_scalars(join, lateral.alias, body, line)
+        return
     keys: list[tuple[exp.Expression, exp.Expression]] = []
     kept: list[exp.Expression] = []
     for condition in _conjuncts(body.args.get("where") and body.args["where"].this):
@@ -116,3 +120,24 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     join.set("on", exp.and_(*conditions) if conditions else exp.true())
     join.set("side", None if lateral.args["cross_apply"] else "LEFT")
     join.set("kind", None)
+
+
+def _as_scalars(join: exp.Join, alias: str, body: exp.Select, line: int) -> None:
+    """An applied subquery that aggregates (one row per outer row): each of its columns the
+    query reads, by the subquery's alias or by its bare name (which T-SQL would find
+    ambiguous were it another table's too), becomes a scalar subquery of that column alone;
+    the join is dropped."""
+    query = join.parent
+    named = {s.alias_or_name.lower(): s for s in body.selects}
+    if not isinstance(query, exp.Select) or "" in named:
+        _refuse(line, "name each column of an applied subquery that aggregates")
+    join.pop()
+    for column in list(query.find_all(exp.Column)):
+        table, name = column.table.lower(), column.name.lower()
+        if name not in named or table not in (alias.lower(), ""):
+            continue
+        if isinstance(column.parent, exp.Dot) or column.find_ancestor(exp.Select) is not query:
+            continue  # (a column of another query's, nested in this one)
+        scalar = body.copy()
+        scalar.set("expressions", [named[name].unalias().copy()])
+        column.replace(exp.Subquery(this=scalar))
