@@ -466,6 +466,23 @@ def test_a_chunk_of_two_statements_is_refused_not_cut_short() -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_script_headers_and_repeated_batches(backend: str,
+                                             request: pytest.FixtureRequest) -> None:
+    # SET TRANSACTION ISOLATION LEVEL did not parse; GO 3 was read as a statement
+    db = _db(request, backend)
+    assert _rows(db, """SET NOCOUNT ON;
+SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED;
+SET DEADLOCK_PRIORITY LOW;
+SET CONCAT_NULL_YIELDS_NULL ON;
+CREATE TABLE #g (n INT);
+GO
+INSERT INTO #g VALUES (1);
+GO 3
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ
+SELECT COUNT(*) FROM #g""") == [(3,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_views_of_the_session(backend: str, request: pytest.FixtureRequest) -> None:
     # CREATE VIEW v AS was cut from its SELECT (a syntax error); CREATE OR ALTER from ALTER
     db = _db(request, backend)

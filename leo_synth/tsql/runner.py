@@ -38,7 +38,11 @@ MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
 turns false would otherwise run for ever)."""
 IGNORED_SETTINGS = {"NOCOUNT", "ANSI_WARNINGS", "ANSI_NULLS", "QUOTED_IDENTIFIER", "ARITHABORT",
-                    "XACT_ABORT", "STATISTICS"}
+                    "XACT_ABORT", "STATISTICS", "ANSI_PADDING", "ANSI_NULL_DFLT_ON",
+                    "CONCAT_NULL_YIELDS_NULL", "NUMERIC_ROUNDABORT", "DEADLOCK_PRIORITY",
+                    "LOCK_TIMEOUT"}
+"""Options that change no answer of a script run here (locks, messages, SQL Server's
+defaults, which the translation already follows), skipped with their values."""
 LANGUAGES = {"us_english": ("mdy", 7), "english": ("mdy", 7), "british": ("dmy", 1)}
 """``SET LANGUAGE``: the ``DATEFORMAT`` and ``DATEFIRST`` each language brings."""
 DATE_ORDERS = {"mdy", "dmy", "ymd", "ydm", "myd", "dym"}

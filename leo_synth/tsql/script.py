@@ -25,7 +25,7 @@ from sqlglot.tokens import Token, TokenType
 from leo_synth.tsql.errors import ScriptError
 
 TSQL = Dialect.get_or_raise("tsql")
-GO_LINE = re.compile(r"^\s*GO\s*(?:--.*)?;?\s*$", re.IGNORECASE)
+GO_LINE = re.compile(r"^\s*GO(?:\s+(\d+))?\s*(?:--.*)?;?\s*$", re.IGNORECASE)
 STARTERS = {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE", "DROP", "CREATE", "DECLARE", "SET",
             "IF", "PRINT", "USE", "TRUNCATE", "ALTER", "EXEC", "EXECUTE", "WHILE", "MERGE",
             "OPEN", "FETCH", "CLOSE", "DEALLOCATE", "RAISERROR", "THROW", "COMMIT", "ROLLBACK",
@@ -51,12 +51,14 @@ class Statement:
 
 
 def batches(text: str) -> list[tuple[int, str]]:
-    """The script's batches as (first line, text); ``GO`` alone on a line separates them."""
+    """The script's batches as (first line, text); ``GO`` alone on a line separates them,
+    and ``GO n`` runs the batch before it n times."""
     found: list[tuple[int, str]] = []
     start, lines = 1, []
     for number, line in enumerate(text.splitlines(), start=1):
-        if GO_LINE.match(line):
-            found.append((start, "\n".join(lines)))
+        go = GO_LINE.match(line)
+        if go:
+            found += [(start, "\n".join(lines))] * max(int(go[1] or 1), 1)
             start, lines = number + 1, []
         else:
             lines.append(line)
@@ -125,6 +127,29 @@ def _without_hints(found: list[Token]) -> list[Token]:
                     break
             continue
         kept.append(token)
+        i += 1
+    return kept
+
+
+ISOLATION_LEVELS = (("READ", "UNCOMMITTED"), ("READ", "COMMITTED"), ("REPEATABLE", "READ"),
+                    ("SNAPSHOT",), ("SERIALIZABLE",))
+
+
+def _without_isolation_levels(found: list[Token]) -> list[Token]:
+    """The tokens without ``SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED`` (and the other
+    levels), which SRS scripts often start with: how SQL Server locks means nothing to the
+    read-only targets, and sqlglot does not parse it."""
+    words = [t.text.upper() if is_word(t) else "" for t in found]
+    kept: list[Token] = []
+    i = 0
+    while i < len(found):
+        if words[i:i + 4] == ["SET", "TRANSACTION", "ISOLATION", "LEVEL"]:
+            level = next((lv for lv in ISOLATION_LEVELS
+                          if tuple(words[i + 4:i + 4 + len(lv)]) == lv), None)
+            if level is not None:
+                i += 4 + len(level)
+                continue
+        kept.append(found[i])
         i += 1
     return kept
 
@@ -290,5 +315,5 @@ def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
     return [(number, body, _transaction_begins(_without_index_kinds(_without_hints(
-        tokens(body, first_line)))))
+        _without_isolation_levels(tokens(body, first_line))))))
             for number, (first_line, body) in enumerate(batches(text))]
