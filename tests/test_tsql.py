@@ -483,6 +483,23 @@ SELECT COUNT(*) FROM #g""") == [(3,)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_dates_with_times_in_date_functions(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # a DATETIME variable's value, or a literal with a time, in DATEADD or CONVERT: DuckDB
+    # read a date (an hour later was 01:00), PostgreSQL an interval or no function at all,
+    # and DATEADD(day, ...) dropped the time
+    db = _db(request, backend)
+    assert _rows(db, """DECLARE @t DATETIME = '2015-04-06 13:05:09'
+SELECT CONVERT(VARCHAR(19), DATEADD(hour, 1, @t), 120),
+       CONVERT(VARCHAR(19), DATEADD(day, 1, '2015-04-06 13:05:09'), 120),
+       CONVERT(VARCHAR(19), DATEADD(week, -1, @t), 120),
+       CONVERT(VARCHAR(20), @t, 113), CONVERT(VARCHAR(10), @t, 103),
+       DATEADD(day, 1, '2015-04-06'), DATEPART(hour, @t)""") == [
+        ("2015-04-06 14:05:09", "2015-04-07 13:05:09", "2015-03-30 13:05:09",
+         "06 Apr 2015 13:05:09", "06/04/2015", "2015-04-07", 13)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_views_of_the_session(backend: str, request: pytest.FixtureRequest) -> None:
     # CREATE VIEW v AS was cut from its SELECT (a syntax error); CREATE OR ALTER from ALTER
     db = _db(request, backend)

@@ -31,7 +31,8 @@ STYLES = {"1": "%m/%d/%y", "2": "%y.%m.%d", "3": "%d/%m/%y", "4": "%d.%m.%y", "5
           "104": "%d.%m.%Y", "105": "%d-%m-%Y", "106": "%d %b %Y", "107": "%b %d, %Y",
           "108": "%H:%M:%S", "110": "%m-%d-%Y", "111": "%Y/%m/%d", "112": "%Y%m%d",
           "120": "%Y-%m-%d %H:%M:%S", "121": "%Y-%m-%d %H:%M:%S.%f",
-          "126": "%Y-%m-%dT%H:%M:%S.%f"}
+          "126": "%Y-%m-%dT%H:%M:%S.%f", "13": "%d %b %Y %H:%M:%S:%f",
+          "113": "%d %b %Y %H:%M:%S:%f", "114": "%H:%M:%S:%f"}
 """``CONVERT``'s styles of a date as text, as strftime patterns (sqlglot's table has a few
 wrong: 10, 11 and 12 in SQL Server's own letters)."""
 
@@ -142,6 +143,15 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     target whose own pattern falls short (None: nothing to do)."""
     style = node.args.get("style")
     pattern = STYLES.get(style.name) if isinstance(style, exp.Literal) else None
+    value = node.expression
+    if pattern is not None and dialect in ("duckdb", "postgres") and isinstance(
+            value, exp.Literal) and value.is_string:
+        # a DATETIME variable's value (as text: a date in a date function); PostgreSQL and
+        # DuckDB could not tell which of their functions took it
+        node = node.copy()
+        node.set("expression", exp.cast(value.copy(), exp.DataType.build("TIMESTAMP")))
+        if dialect == "duckdb":
+            return node
     if pattern is None or dialect not in ("sqlite", "postgres") or (
             isinstance(node.expression, exp.Literal) and not node.expression.is_string):
         return None

@@ -73,7 +73,13 @@ def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
 def _rewrite(literal: exp.Expression, date_only: bool, order: str) -> None:
     if isinstance(literal, exp.Literal) and literal.is_string:
         text = iso(literal.name, date_only, order)
-        if text is not None and text != literal.name:
+        if text is not None and not date_only and len(text) > 10:
+            # a time (a DATETIME variable's value, too): a date and time to the function, as
+            # SQL Server converts it (DuckDB read a date, PostgreSQL an interval, SQLite's
+            # DATEADD(day, ...) dropped the time)
+            literal.replace(exp.cast(exp.Literal.string(text), exp.DataType.build(
+                "DATETIME2", dialect="tsql")))
+        elif text is not None and text != literal.name:
             literal.replace(exp.Literal.string(text))
 
 

@@ -159,16 +159,17 @@ def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expres
 def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     unit, date = _unit(node), _sql(_bare(node.this), "sqlite")
     amount = _sql(node.expression, "sqlite")
+    day = "DATETIME" if _is_datetime(_bare(node.this)) else "DATE"  # (a time is kept)
     if unit in DAY_UNITS | WEEK_UNITS:
         days = f"(({amount}) * 7)" if unit in WEEK_UNITS else f"({amount})"
-        text = f"DATE({date}, {days} || ' days')"
+        text = f"{day}({date}, {days} || ' days')"
     elif unit in SECONDS:
         text = f"DATETIME({date}, ({amount}) || ' {unit.lower()}s')"
     elif unit in MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS:
         factor = 12 if unit in YEAR_UNITS else 3 if unit in QUARTER_UNITS else 1
         months = f"(({amount}) * {factor})"
-        text = (f"MIN(DATE({date}, {months} || ' months'), "
-                f"DATE({date}, 'start of month', ({months} + 1) || ' months', '-1 day'))")
+        text = (f"MIN({day}({date}, {months} || ' months'), "
+                f"{day}({date}, 'start of month', ({months} + 1) || ' months', '-1 day'))")
     else:
         return node
     return sqlglot.parse_one(text, read="sqlite")
@@ -282,7 +283,7 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
         return node
     if (dialect in ("postgres", "duckdb") and isinstance(node, exp.DateAdd)
             and _unit(node) in DAY_UNITS | WEEK_UNITS | MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS
-            and not isinstance(node.this, exp.CurrentTimestamp)):
+            and not _is_datetime(node.this)):  # (a date and time stays one)
         if isinstance(node.this, exp.Literal):
             node.set("this", exp.cast(node.this, exp.DataType.build("DATE")))
         return exp.cast(node, exp.DataType.build("DATE"))
