@@ -231,6 +231,11 @@ EXPRESSIONS = {
     "NCHAR(66)": "B",
     "CAST('' AS INT)": 0,
     "CAST(200 AS TINYINT) + 1": 201,
+    # an integer date of the NPD's (20100901) as text, then a date: NULL or an error before
+    "CAST(CAST(20100901 AS VARCHAR(8)) AS DATE)": "2010-09-01",
+    "TRY_CONVERT(DATE, CONVERT(CHAR(8), 20100901))": "2010-09-01",
+    "CONVERT(DATE, CAST(20100901 AS VARCHAR(8)), 112)": "2010-09-01",
+    "TRY_CAST(CAST('2010x901' AS VARCHAR(8)) AS DATE)": None,
     # STR: right-aligned in its length, fewer decimals or stars when it does not fit
     "'[' + STR(123.456, 8, 2) + ']'": "[  123.46]",
     "'[' + STR(123.456) + ']'": "[       123]",

@@ -98,11 +98,37 @@ def _try_cast(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expr
                              read="postgres")
 
 
+def _computed_text(value: exp.Expression) -> bool:
+    """Whether a value cast to a date is text the query computes (``CAST(KS4_ENTRYDAT AS
+    VARCHAR(8))``, already cut by its length on SQLite and DuckDB), not a literal (that is
+    ``date_literals``'), a column or a date already."""
+    if isinstance(value, exp.Substring):
+        value = value.this
+    parts = _cast_parts(value)
+    return parts is not None and parts[1].this in TEXT_TYPES
+
+
+def _ymd_as_iso(value: exp.Expression, dialect: str) -> exp.Expression:
+    """Text ``YYYYMMDD`` (the form SQL Server reads whatever the language, and the one the
+    NPD keeps dates of as integers) as ``YYYY-MM-DD``, which every target reads; other text
+    as it is."""
+    text = f"TRIM(CAST({_sql(value, dialect)} AS VARCHAR))"
+    return sqlglot.parse_one(
+        f"CASE WHEN LENGTH({text}) = 8 THEN SUBSTR({text}, 1, 4) || '-' || "
+        f"SUBSTR({text}, 5, 2) || '-' || SUBSTR({text}, 7, 2) ELSE {text} END", read=dialect)
+
+
 def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
     parts = _cast_parts(node)
     if parts is None:
         return node
     value, to = parts
+    if to.is_type(exp.DataType.Type.DATE) and _computed_text(value) and not node.args.get(
+            "style"):  # (a style says how to read it: CONVERT(DATE, x, 112))
+        # (SQLite gave NULL, DuckDB stopped; CONVERT(DATE, x, 112) alike)
+        value = _ymd_as_iso(value, dialect)
+        node = node.copy()
+        node.set("expression" if isinstance(node, exp.Convert) else "this", value)
     if is_safe(node) and dialect in ("sqlite", "postgres"):
         return _try_cast(value, to, dialect) or node
     if to.is_type(exp.DataType.Type.BIT):
