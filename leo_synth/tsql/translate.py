@@ -333,7 +333,8 @@ class Translator:
         means nothing outside SQL Server."""
         for call in list(tree.find_all(exp.ObjectId)):
             name = call.this
-            if isinstance(name, exp.Literal) and name.is_string:
+            if isinstance(name, exp.National) or (isinstance(name, exp.Literal)
+                                                   and name.is_string):  # ('...' or N'...')
                 call.replace(exp.Literal.number(1) if self._exists(name.name, line)
                              else exp.Null())
         return tree
