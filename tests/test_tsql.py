@@ -505,6 +505,22 @@ SELECT CONVERT(VARCHAR(19), DATEADD(hour, 1, @t), 120),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_select_star_heads_made_columns_as_the_script_spelt_them(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # the targets hold a #temp table's columns in lower case: SELECT * showed census_year
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #r (Census_Year INT, Pupils INT)
+INSERT INTO #r VALUES (2011, 5)
+SELECT * FROM #r
+SELECT g AS Gender, COUNT(*) AS NumPupils INTO #g FROM (VALUES ('M'), ('F')) AS v(g) GROUP BY g
+SELECT * FROM #g
+SELECT * FROM (SELECT g, n FROM (VALUES ('M', 1), ('F', 2)) AS v(g, n)) s
+    PIVOT (SUM(n) FOR g IN ([M], [F])) p""", "tsql", None, True)
+    assert [r.columns for r in results] == [["Census_Year", "Pupils"], ["Gender", "NumPupils"],
+                                            ["M", "F"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_views_of_the_session(backend: str, request: pytest.FixtureRequest) -> None:
     # CREATE VIEW v AS was cut from its SELECT (a syntax error); CREATE OR ALTER from ALTER
     db = _db(request, backend)

@@ -355,7 +355,7 @@ class Runner:
                 self.rowcount = self._changed(tree, translation, line)
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
-            columns = result.columns
+            columns = [self.translator.heading(c) for c in result.columns]
             if translation.headings and len(translation.headings) == len(columns):
                 columns = translation.headings
             return Result(line, columns, result.rows, result.more)

@@ -242,6 +242,10 @@ class Translator:
         self.target = target
         self.session: dict[str, tuple[str, ...]] = {}
         self.spelling: dict[str, str] = {}
+        self.written: dict[str, str] = {}
+        """The script's own spelling of each column name it makes (a #temp table's column, an
+        alias, a PIVOT's value), by lower case: the targets hold such names in lower case
+        (``_names``), SQL Server as written, so ``SELECT *`` shows them so (``heading``)."""
         self.loaded: set[tuple[str, ...]] = set()
         self.integers: dict[str, bool] = {}
         """Column names (lower case) and whether they hold integers wherever met."""
@@ -430,6 +434,18 @@ class Translator:
 
         return tree.transform(substitute, copy=False)
 
+    def _note_written(self, tree: exp.Expression) -> None:
+        """Record the spelling of the column names the statement makes (``written``)."""
+        made = {exp.ColumnDef: "this", exp.Alias: "alias", exp.TableAlias: "columns"}
+        for identifier in tree.find_all(exp.Identifier):
+            if made.get(type(identifier.parent)) == identifier.arg_key:
+                self.written.setdefault(identifier.name.lower(), identifier.name)
+
+    def heading(self, column: str) -> str:
+        """A result's column as SQL Server would head it: a name the script made, as the
+        script spelt it; any other as the target gives it."""
+        return self.written.get(column, column) if column == column.lower() else column
+
     def _names(self, tree: exp.Expression, resolved: set[int]) -> None:
         for identifier in list(tree.find_all(exp.Identifier)):
             if id(identifier.parent) in resolved:
@@ -512,6 +528,7 @@ class Translator:
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
+        self._note_written(tree)
         self._names(tree, resolved)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
