@@ -59,6 +59,22 @@ INSERT INTO #t SELECT CASE WHEN a = 1 THEN 2 END FROM x
         (0, 2, "Declare"), (0, 4, "Select"), (0, 5, "Union"), (1, 7, "Select"), (1, 8, "Insert")]
 
 
+def test_go_in_a_comment_or_a_string_separates_nothing() -> None:
+    # a section commented out with its GO lines split the script inside the comment
+    text = """/* an old version
+SELECT 1
+GO
+   /* nested */ GO
+*/ SELECT 'a
+GO
+b' AS two_lines -- GO
+GO
+SELECT 3
+GO 2"""
+    assert script.batches(text) == [
+        (1, text.split("\nGO\nSELECT 3")[0]), (9, "SELECT 3"), (9, "SELECT 3")]
+
+
 def test_table_hints_are_dropped_whole() -> None:
     # WITH (NOLOCK) once cut the statement before it: the joins after it were lost
     text = """SELECT a INTO #t FROM x WITH (NOLOCK) JOIN y WITH (NOLOCK, INDEX(ix_y)) ON y.a = x.a
@@ -518,6 +534,10 @@ SELECT * FROM (SELECT g, n FROM (VALUES ('M', 1), ('F', 2)) AS v(g, n)) s
     PIVOT (SUM(n) FOR g IN ([M], [F])) p""", "tsql", None, True)
     assert [r.columns for r in results] == [["Census_Year", "Pupils"], ["Gender", "NumPupils"],
                                             ["M", "F"]]
+    # T-SQL's 'alias' = expression (compared the text with the count before)
+    [named] = run_text(db, "SELECT 'Pupils' = COUNT(*), n = COUNT(*) FROM (VALUES (1), (2)) v(x)",
+                       "tsql", None, True)
+    assert (named.columns, named.rows) == (["Pupils", "n"], [(2, 2)])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

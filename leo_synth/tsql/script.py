@@ -52,18 +52,51 @@ class Statement:
 
 def batches(text: str) -> list[tuple[int, str]]:
     """The script's batches as (first line, text); ``GO`` alone on a line separates them,
-    and ``GO n`` runs the batch before it n times."""
+    and ``GO n`` runs the batch before it n times. A ``GO`` inside a block comment or a
+    string is neither (scripts comment out whole sections, their ``GO`` lines with them)."""
     found: list[tuple[int, str]] = []
     start, lines = 1, []
+    state = _Scan()
     for number, line in enumerate(text.splitlines(), start=1):
-        go = GO_LINE.match(line)
+        go = GO_LINE.match(line) if state.outside() else None
         if go:
             found += [(start, "\n".join(lines))] * max(int(go[1] or 1), 1)
             start, lines = number + 1, []
         else:
             lines.append(line)
+            state.read(line)
     found.append((start, "\n".join(lines)))
     return [(first, body) for first, body in found if body.strip()]
+
+
+class _Scan:
+    """Whether the text read so far ends inside a block comment (T-SQL nests them) or a
+    string: what a ``GO`` line is read in."""
+
+    def __init__(self) -> None:
+        self.comments = 0
+        self.quote = ""
+
+    def outside(self) -> bool:
+        return not self.comments and not self.quote
+
+    def read(self, line: str) -> None:
+        i = 0
+        while i < len(line):
+            pair = line[i:i + 2]
+            if self.quote:
+                if line[i] == self.quote:
+                    self.quote = ""  # (a doubled quote closes and opens again)
+            elif pair == "/*":
+                self.comments, i = self.comments + 1, i + 1
+            elif self.comments:
+                if pair == "*/":
+                    self.comments, i = self.comments - 1, i + 1
+            elif pair == "--":
+                return
+            elif line[i] in "'\"[":
+                self.quote = "]" if line[i] == "[" else line[i]
+            i += 1
 
 
 class _Tokenizer(TSQL.tokenizer_class):  # type: ignore[name-defined,misc]

@@ -176,6 +176,18 @@ def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _string_aliases(tree: exp.Expression) -> exp.Expression:
+    """``SELECT 'Pupils' = COUNT(*)``, T-SQL's alias written as a string before ``=``, as
+    ``COUNT(*) AS Pupils`` (a comparison there is no T-SQL: the targets compared the text
+    with the count)."""
+    for select in tree.find_all(exp.Select):
+        for item in select.expressions:
+            if isinstance(item, exp.EQ) and isinstance(item.this, exp.Literal) and (
+                    item.this.is_string):
+                item.replace(exp.alias_(item.expression.copy(), item.this.name, quoted=True))
+    return tree
+
+
 def _view_replaced(tree: exp.Expression) -> tuple[exp.Expression, bool]:
     """``CREATE OR ALTER VIEW v AS ...`` and ``ALTER VIEW v AS ...`` as a plain ``CREATE VIEW``
     and whether the view of that name is to be dropped first: SQLite has no ``OR REPLACE``,
@@ -509,8 +521,8 @@ class Translator:
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             # (an index on a #temp table speeds SQL Server up and changes no answer)
             return Translation("", False, skip=True)
+        tree, replaced = _view_replaced(_string_aliases(tree.copy()))
         headings = _headings(tree)
-        tree, replaced = _view_replaced(tree.copy())
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line))
         tree = self._checked_lengths(tree)
