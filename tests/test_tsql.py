@@ -541,6 +541,23 @@ SELECT * FROM (SELECT g, n FROM (VALUES ('M', 1), ('F', 2)) AS v(g, n)) s
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_unknown_columns_are_sql_servers_errors(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # each target worded them its own way, and in lower case
+    db = _db(request, backend)
+    setup = "CREATE TABLE #t (Pupils INT, Census_Year INT)\n"
+    with pytest.raises(ScriptError, match=re.escape(
+            "line 2: Invalid column name 'Pupil'. (did you mean ")):
+        _rows(db, setup + "SELECT Pupil FROM #t")
+    with pytest.raises(ScriptError, match=re.escape(
+            'line 2: The multi-part identifier "x.Pupils" could not be bound.')):
+        _rows(db, setup + "SELECT x.Pupils FROM #t t")
+    assert _rows(db, setup + """BEGIN TRY SELECT Census_Yr FROM #t END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH""") == [
+        (207, "Invalid column name 'Census_Yr'.")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_views_of_the_session(backend: str, request: pytest.FixtureRequest) -> None:
     # CREATE VIEW v AS was cut from its SELECT (a syntax error); CREATE OR ALTER from ALTER
     db = _db(request, backend)
@@ -743,7 +760,12 @@ JOIN [2002237].[learner_ae_id_to_edukey_lookup] k ON k.Ae_Id = p.AE_ID"""
      "line 1: unknown relation 'spring_cenus_2011' (did you mean 'spring_census_2011'?)"),
     ("SELECT 1\nGO\nSELECT @x", "line 3: @x is not declared in this batch"),
     ("DECLARE @x INT = 1\nGO\nSELECT @x", "line 3: @x is not declared in this batch"),
-    ("SELECT 1\n\nSELECT nosuch FROM leo_employment", "line 3: sqlite said: "),
+    ("SELECT 1\n\nSELECT nosuch FROM leo_employment", "line 3: Invalid column name 'nosuch'."),
+    ("SELECT StartDat FROM leo_employment",
+     "line 1: Invalid column name 'StartDat'. (did you mean StartDate?)"),
+    ("SELECT 1\nSELECT x.EduKey FROM leo_employment e",
+     'line 2: The multi-part identifier "x.EduKey" could not be bound.'),
+    ("SELECT 1/0", "line 1: sqlite said: "),
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),

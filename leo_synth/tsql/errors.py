@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from leo_synth.errors import LeoSynthError
 
 DATABASE_MODULES = ("sqlite3", "duckdb", "_duckdb", "psycopg")
@@ -32,7 +34,8 @@ class ScriptError(LeoSynthError):
 SQL_SERVER_NUMBERS = {"divide by zero error encountered": 8134, "division by zero": 8134,
                       "conversion failed when converting": 245,
                       "arithmetic overflow error converting expression to data type int": 8115,
-                      "string or binary data would be truncated": 8152}
+                      "string or binary data would be truncated": 8152,
+                      "invalid column name": 207}
 """SQL Server's numbers of the errors leo-synth knows by their messages (its own, and the
 targets' words for the same fault)."""
 
@@ -52,3 +55,27 @@ def database_message(exc: Exception) -> str:
     """A driver's error as one line (its first)."""
     first = str(exc).strip().splitlines()
     return " ".join(first[0].split()) if first else type(exc).__name__
+
+
+UNKNOWN_COLUMN = re.compile(
+    r'no such column: (?:[\w#]+\.)?([\w#]+)'  # SQLite
+    r'|Referenced column "([^"]+)" not found|does not have a column named "([^"]+)"'  # DuckDB
+    r'|column "?(?:[\w#]+\.)?([\w#]+)"? does not exist')  # PostgreSQL
+"""The targets' words for a column no table of the statement has."""
+
+
+def unknown_column(said: str) -> str | None:
+    """The column a target's message says is unknown (as the target spells it), or None."""
+    found = UNKNOWN_COLUMN.search(said)
+    return next((name for name in found.groups() if name), None) if found else None
+
+
+UNKNOWN_QUALIFIER = re.compile(r'Referenced table "([^"]+)" not found'  # DuckDB
+                               r'|missing FROM-clause entry for table "([^"]+)"')  # PostgreSQL
+"""The targets' words for a column's qualifier that names no table of the statement."""
+
+
+def unknown_qualifier(said: str) -> str | None:
+    """The qualifier a target's message says names no table, or None."""
+    found = UNKNOWN_QUALIFIER.search(said)
+    return next((name for name in found.groups() if name), None) if found else None

@@ -13,13 +13,14 @@ Server) and hold values computed by the target, substituted into later statement
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlglot import exp
 
 from leo_synth.tsql import blocks, cursors, merges, names, raised_errors, script, variables
-from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.errors import ScriptError, unknown_column, unknown_qualifier
 from leo_synth.tsql.targets import ResultSet, Target
 from leo_synth.tsql.transactions import Transactions
 from leo_synth.tsql.translate import (
@@ -179,15 +180,46 @@ class Runner:
         translation = self.translator.translate(tree, known, line)
         if translation.skip:
             return None, translation
+        try:
+            return self._run(translation, line, limit), translation
+        except ScriptError as exc:
+            named = self._unknown_name(tree, exc, line) if exc.runtime else None
+            if named is None:
+                raise
+            raise named from exc
+
+    def _unknown_name(self, tree: exp.Expression, exc: ScriptError, line: int
+                      ) -> ScriptError | None:
+        """SQL Server's error for a column no table of the statement has (207), with the
+        known column nearest to it, or for a qualifier that names no table (4104), as the
+        script spelt them; every target words these otherwise (None: another error)."""
+        column, qualifier = unknown_column(exc.said), unknown_qualifier(exc.said)
+        if column is None and qualifier is None:
+            return None
+        found = next((c for c in tree.find_all(exp.Column)
+                      if (column and c.name.lower() == column.lower())
+                      or (qualifier and c.table.lower() == qualifier.lower())), None)
+        known = column is None or column.lower() in self.translator.spelling
+        if found is not None and found.table and known:
+            message = f'The multi-part identifier "{found.table}.{found.name}" could not be bound.'
+            return ScriptError(line, message, runtime=True, number=4104, said=message)
+        spelt = found.name if found is not None else column or ""
+        near = difflib.get_close_matches(spelt.lower(), list(self.translator.spelling), n=1)
+        hint = f" (did you mean {self.translator.spelling[near[0]]}?)" if near else ""
+        message = f"Invalid column name '{spelt}'."
+        return ScriptError(line, message + hint, runtime=True, number=207, said=message)
+
+    def _run(self, translation: Translation, line: int, limit: int | None
+             ) -> ResultSet | None:
+        """Run a translated statement (its setup first)."""
         for sql in translation.setup:
             self.target.run_at(line, sql, False, None)
         if not (self.counting and translation.query) or limit is None:
-            return (self.target.run_at(line, translation.sql, translation.query, limit),
-                    translation)
+            return self.target.run_at(line, translation.sql, translation.query, limit)
         result = self.target.run_at(line, translation.sql, True, None)
         assert result is not None
-        return (ResultSet(result.columns, result.rows[:limit], len(result.rows) > limit,
-                          len(result.rows)), translation)
+        return ResultSet(result.columns, result.rows[:limit], len(result.rows) > limit,
+                         len(result.rows))
 
     def _value(self, expression: exp.Expression, line: int) -> object:
         result, _ = self._translated(exp.select(expression.copy()), line, 1)
