@@ -47,6 +47,11 @@ def _spec() -> tuple[dict[str, Relation], dict[str, str]]:
     return relations, srs
 
 
+def spec_relation(name: str) -> Relation | None:
+    """The spec's relation of that name (any case), if it has one."""
+    return _spec()[0].get(name.lower())
+
+
 def rows(view: str, held: list[str], database: str | None,
          columns_of: Callable[[str], set[str]]) -> list[tuple]:
     """The view's rows for the relations ``held`` by the output (lower-case names), of the

@@ -205,7 +205,8 @@ class Runner:
             return ScriptError(line, message, runtime=True, number=4104, said=message)
         spelt = found.name if found is not None else column or ""
         near = difflib.get_close_matches(spelt.lower(), list(self.translator.spelling), n=1)
-        hint = f" (did you mean {self.translator.spelling[near[0]]}?)" if near else ""
+        hint = (f" (did you mean {self.translator.heading(self.translator.spelling[near[0]])}?)"
+                if near else "")
         message = f"Invalid column name '{spelt}'."
         return ScriptError(line, message + hint, runtime=True, number=207, said=message)
 

@@ -254,6 +254,9 @@ class Translator:
         self.target = target
         self.session: dict[str, tuple[str, ...]] = {}
         self.spelling: dict[str, str] = {}
+        self.reading: dict[str, str] = {}
+        """The SRS spelling of the columns of the extract's relations the latest statement
+        reads, by lower case (PostgreSQL holds them in lower case)."""
         self.written: dict[str, str] = {}
         """The script's own spelling of each column name it makes (a #temp table's column, an
         alias, a PIVOT's value), by lower case: the targets hold such names in lower case
@@ -386,6 +389,7 @@ class Translator:
         the statement drops something that does not exist (nothing to do)."""
         ctes = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
         written = {id(t) for t in _written(tree)}
+        self.reading = {}
         creating = isinstance(tree, exp.Create)
         resolved: set[int] = set()
         missing_drop = False
@@ -421,6 +425,9 @@ class Translator:
                     raise ScriptError(line, f"{table.name} belongs to the extract, which is "
                                       f"read-only here: write to a #temp table instead")
                 self.learn(parts)
+                spec = information_schema.spec_relation(parts[-1])
+                self.reading.update({c.name.lower(): c.name for c in spec.columns} if spec
+                                    else {})
             self._place(table, parts)
             resolved.add(id(table))
         return resolved, missing_drop
@@ -454,9 +461,12 @@ class Translator:
                 self.written.setdefault(identifier.name.lower(), identifier.name)
 
     def heading(self, column: str) -> str:
-        """A result's column as SQL Server would head it: a name the script made, as the
-        script spelt it; any other as the target gives it."""
-        return self.written.get(column, column) if column == column.lower() else column
+        """A result's column as SQL Server would head it: a column of a relation the
+        statement reads as the SRS spells it, a name the script made as the script spelt it
+        (the targets may hold both in lower case); any other as the target gives it."""
+        if column != column.lower():
+            return column
+        return self.reading.get(column) or self.written.get(column, column)
 
     def _names(self, tree: exp.Expression, resolved: set[int]) -> None:
         for identifier in list(tree.find_all(exp.Identifier)):
