@@ -282,3 +282,18 @@ UPDATE #t SET d = @d WHERE n = 2
 SELECT id, code, d, n FROM #t ORDER BY id"""
     assert [tuple(_value(v) for v in row) for row in run_text(db, text, "tsql", None, False)[
         -1].rows] == [(1, "11", "2018-04-04", 2), (2, "Bee", "2017-03-03", 8)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_defaults_of_integers_are_integers(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # ISNULL(n, '') is 0 in SQL Server: PostgreSQL and DuckDB stopped, SQLite gave ''
+    db = _db(request, backend)
+    setup = """CREATE TABLE #t (n INT, s VARCHAR(5))
+INSERT INTO #t VALUES (NULL, NULL), (5, ''), (0, 'x')
+"""
+    assert _rows(db, setup + """SELECT ISNULL(n, ''), COALESCE(n, ' 7 '), NULLIF(n, ''),
+       ISNULL(s, 0) FROM #t ORDER BY ISNULL(n, -1)""") == [
+        (0, 7, None, "0"), (0, 0, None, "x"), (5, 5, 5, "")]
+    with pytest.raises(ScriptError, match="converting the varchar value 'none' to data type"):
+        _rows(db, setup + "SELECT ISNULL(n, 'none') FROM #t")

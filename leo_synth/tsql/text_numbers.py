@@ -14,7 +14,9 @@ with a string literal that is no integer (``WHERE TaxYear = '2017-18'``) stops t
 with SQL Server's message, where SQLite found no row. And ``+`` between a string literal and a
 number adds, as SQL Server converts the text to the number's type (``1 + '1'`` is 2): text
 that is no number stops the script there (``'Cohort ' + @year`` with an INT ``@year`` fails
-in the SRS, so it fails here, rather than joining the two as text).
+in the SRS, so it fails here, rather than joining the two as text). A string literal in
+``ISNULL``, ``COALESCE`` or ``NULLIF`` with an integer is converted to an integer (``''`` is
+0), as SQL Server converts it.
 """
 
 from __future__ import annotations
@@ -66,6 +68,23 @@ def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
     for value in node.expressions:
         if isinstance(value, exp.Literal) and not value.is_string:
             value.replace(exp.Literal.string(value.this))
+
+
+def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
+                     line: int) -> None:
+    """``ISNULL(int, '')``, ``COALESCE(int, '')`` and ``NULLIF(int, '')``: the text is
+    converted to the integer's type, as SQL Server converts it (``''`` is 0), where
+    PostgreSQL and DuckDB stopped and SQLite gave the text."""
+    if not is_integer(node.this, integers):
+        return
+    values = node.expressions if isinstance(node, exp.Coalesce) else [node.expression]
+    for value in values:
+        if not (isinstance(value, exp.Literal) and value.is_string):
+            continue
+        if value.name.strip() and not INTEGER.fullmatch(value.name):
+            raise ScriptError(line, f"Conversion failed when converting the varchar value "
+                              f"'{value.name}' to data type int", runtime=True)
+        value.replace(exp.Literal.number(int(value.name.strip() or 0)))
 
 
 def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: int) -> None:
@@ -124,6 +143,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
         _text_plus_number(added, texts, integers, dialect, line)
     for node in list(tree.find_all(exp.Coalesce)):
         _text_default(node, texts)
+    for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
+        _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         _check_integer_text(node, integers, line)
         if is_assignment(node):
