@@ -281,8 +281,9 @@ def incomplete(tree: exp.Expression | None) -> bool:
     """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``,
     ``UPDATE #t`` before ``SET``, ``ALTER TABLE #t`` before ``ALTER COLUMN``, ``CREATE VIEW v
     AS`` before its ``SELECT`` or ``WITH``."""
-    return ((isinstance(tree, exp.Insert | exp.Create) and tree.expression is None
-             and (isinstance(tree, exp.Insert) or str(tree.args.get("kind")).upper() == "VIEW"))
+    return ((isinstance(tree, exp.Insert) and tree.expression is None)
+            or (isinstance(tree, exp.Create) and tree.expression is None
+                and str(tree.args.get("kind")).upper() == "VIEW")
             or (isinstance(tree, exp.Update) and not tree.expressions)
             or (isinstance(tree, exp.Command) and tree.name.upper() == "ALTER"))
 
