@@ -129,6 +129,7 @@ EXPRESSIONS = {
     "CONVERT(VARCHAR(10), CAST('2011-05-06' AS DATE), 103)": "06/05/2011",
     "LEFT('abcdef', 2)": "ab",
     "RIGHT('abcdef', 2)": "ef",
+    "RIGHT('ab,cd,efg', CHARINDEX(',', REVERSE('ab,cd,efg')) - 1)": "efg",  # (SQLite: 'd,efg')
     "SUBSTRING('abcdef', 2, 3)": "bcd",
     "LEN('abc')": 3,
     "CHARINDEX('c', 'abc')": 3,

@@ -186,8 +186,9 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Left):
         return exp.func("SUBSTR", node.this, exp.Literal.number(1), node.expression)
     if isinstance(node, exp.Right):
-        return exp.func("SUBSTR", node.this, exp.Neg(this=node.expression.copy()),
-                        node.expression)
+        # (the length in brackets: RIGHT(x, n - 1) was SUBSTR(x, -n - 1, ...))
+        return exp.func("SUBSTR", node.this, exp.Neg(this=exp.Paren(
+            this=node.expression.copy())), node.expression)
     if isinstance(node, exp.DateAdd):
         return _sqlite_dateadd(node)
     if isinstance(node, exp.LastDay):
@@ -249,7 +250,8 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
             node.expression):
         days = node.expression.copy()
         shifted = exp.DateAdd(this=node.this.copy(), unit=exp.var("DAY"),
-                              expression=days if isinstance(node, exp.Add) else exp.Neg(this=days))
+                              expression=days if isinstance(node, exp.Add)
+                              else exp.Neg(this=exp.Paren(this=days)))
         return _rewrite(shifted, dialect, datefirst)
     if isinstance(node, exp.National):  # N'...' (SQLite has no such prefix; all text is Unicode)
         return exp.Literal.string(node.name)
