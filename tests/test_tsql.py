@@ -680,6 +680,9 @@ ALTER TABLE #c ADD CONSTRAINT pk_c PRIMARY KEY CLUSTERED (id)
 SELECT IDENTITY(INT, 1, 1) AS rid, id, note, pay INTO #d FROM #c
 SELECT MAX(rid), SUM(pay), MIN(note) FROM #d"""
     assert _rows(db, text) == [(2, 30.75, "a")]
+    # a seed and a step (the step multiplied the 1 alone: 6, 7, 8)
+    assert _rows(db, "SELECT IDENTITY(INT, 10, 5) AS n, v INTO #t FROM (VALUES ('a'), ('b'), "
+                     "('c')) x(v)\nSELECT MIN(n), MAX(n), SUM(n) FROM #t") == [(10, 20, 45)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

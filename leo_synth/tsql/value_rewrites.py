@@ -349,8 +349,10 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         if name == "IDENTITY" and node.expressions:  # SELECT IDENTITY(INT, 1, 1) AS n INTO #t
             seed, step = ([*node.expressions[1:3]] + [exp.Literal.number(1)] * 2)[:2]
             number = exp.Window(this=exp.RowNumber())
-            return exp.Add(this=exp.Mul(this=exp.Sub(this=number, expression=exp.Literal.number(
-                1)), expression=step.copy()), expression=seed.copy())
+            # (bracketed: sqlglot writes a tree as built, and (n - 1) * step was n - 1 * step)
+            return exp.Add(this=exp.Mul(this=exp.Paren(this=exp.Sub(
+                this=number, expression=exp.Literal.number(1))), expression=step.copy()),
+                expression=seed.copy())
         if name == "QUOTENAME" and len(node.expressions) == 1:  # [name], ] doubled
             escaped = exp.Replace(this=_as(node.expressions[0], "TEXT"),
                                   expression=exp.Literal.string("]"),
