@@ -130,6 +130,8 @@ EXPRESSIONS = {
     "LEFT('abcdef', 2)": "ab",
     "RIGHT('abcdef', 2)": "ef",
     "RIGHT('ab,cd,efg', CHARINDEX(',', REVERSE('ab,cd,efg')) - 1)": "efg",  # (SQLite: 'd,efg')
+    "ROUND(1450 - 200, -2)": 1300,  # (SQLite: 1450 - 200 / 100.0, rounded)
+    "ROUND(2.5 - 1.25, 1, 1)": 1.2,
     "SUBSTRING('abcdef', 2, 3)": "bcd",
     "LEN('abc')": 3,
     "CHARINDEX('c', 'abc')": 3,

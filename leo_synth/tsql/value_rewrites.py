@@ -234,7 +234,7 @@ def _round(node: exp.Round, dialect: str) -> exp.Expression:
     if truncate is None and dialect == "sqlite" and isinstance(digits, exp.Neg) and (
             isinstance(digits.this, exp.Literal) and digits.this.this.isdigit()):
         scale = 10 ** int(digits.this.this)
-        return sqlglot.parse_one(f"(ROUND({_sql(node.this, dialect)} / {scale}.0) * {scale})",
+        return sqlglot.parse_one(f"(ROUND(({_sql(node.this, dialect)}) / {scale}.0) * {scale})",
                                  read="sqlite")
     if truncate is None:
         return node
@@ -249,7 +249,7 @@ def _round(node: exp.Round, dialect: str) -> exp.Expression:
     elif dialect == "duckdb":
         text = f"TRUNC({value}, {digits})"
     else:
-        text = f"(CAST({value} * POWER(10, {digits}) AS INTEGER) / POWER(10.0, {digits}))"
+        text = f"(CAST(({value}) * POWER(10, {digits}) AS INTEGER) / POWER(10.0, {digits}))"
     return sqlglot.parse_one(text, read=dialect)
 
 
