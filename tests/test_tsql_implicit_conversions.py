@@ -295,5 +295,8 @@ INSERT INTO #t VALUES (NULL, NULL), (5, ''), (0, 'x')
     assert _rows(db, setup + """SELECT ISNULL(n, ''), COALESCE(n, ' 7 '), NULLIF(n, ''),
        ISNULL(s, 0) FROM #t ORDER BY ISNULL(n, -1)""") == [
         (0, 7, None, "0"), (0, 0, None, "x"), (5, 5, 5, "")]
+    # and so an integer's average (5 / 3 is 1)
+    assert _rows(db, setup + "SELECT AVG(ISNULL(n, '')), AVG(COALESCE(n, '0')) FROM #t") == [
+        (1, 1)]
     with pytest.raises(ScriptError, match="converting the varchar value 'none' to data type"):
         _rows(db, setup + "SELECT ISNULL(n, 'none') FROM #t")

@@ -49,9 +49,11 @@ def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
         return True
     if isinstance(node, exp.Sum | exp.Min | exp.Max | exp.Abs):
         return is_integer(node.this, integers)
-    if isinstance(node, exp.Coalesce):
-        return is_integer(node.this, integers) and all(
-            is_integer(e, integers) for e in node.expressions)
+    if isinstance(node, exp.Coalesce):  # (ISNULL takes its first argument's type; text
+        # with an integer is converted to it: ISNULL(n, '') and COALESCE(n, '0') are integers)
+        return is_integer(node.this, integers) and (node.args.get("is_null") or all(
+            is_integer(e, integers) or (isinstance(e, exp.Literal) and e.is_string)
+            for e in node.expressions))
     return False
 
 
