@@ -881,6 +881,21 @@ def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_pat
         "leo-synth: error: line 3: @@IDENTITY (a session counter) cannot be translated"]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_rand_is_a_fraction_and_a_seed_fixes_it(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # SQLite's RANDOM() is a 64-bit integer (RAND() < 0.1 held for half the rows); a seed
+    # stopped PostgreSQL and DuckDB; RAND(CHECKSUM(NEWID())) overflowed on DuckDB
+    db = _db(request, backend)
+    [(inside, seeded, sampled)] = _rows(db, """;WITH n AS (SELECT 1 AS i UNION ALL
+    SELECT i + 1 FROM n WHERE i < 2000)
+SELECT MIN(CASE WHEN RAND() >= 0 AND RAND() < 1 THEN 1 ELSE 0 END), MAX(RAND(7)),
+       SUM(CASE WHEN RAND(CHECKSUM(NEWID())) < 0.1 THEN 1 ELSE 0 END)
+FROM n OPTION (MAXRECURSION 0)""")
+    assert inside == 1 and 100 <= sampled <= 320
+    assert seeded == _value((hash32("7") + 2**31) / 2**32)
+
+
 def test_checksum_of_every_column_is_refused_with_its_line() -> None:
     with pytest.raises(ScriptError, match=r"line 2: CHECKSUM\(\*\) cannot be translated"):
         check("SELECT 1 AS x\nSELECT CHECKSUM(*) FROM #t")

@@ -10,6 +10,12 @@ follows the collation, which ignores case (``CHECKSUM('a') = CHECKSUM('A')``), s
 upper-cased first; ``BINARY_CHECKSUM`` keeps case. ``CHECKSUM(*)`` (every column) is refused
 before the script runs (``unsupported``): the statement's columns are not known here.
 ``CHECKSUM(NEWID())``, a random number, is ``value_rewrites``'.
+
+``RAND(seed)`` is a number from 0 to 1 the seed fixes: the same hash of the seed, as a
+fraction, on every target (PostgreSQL's and SQLite's ``RANDOM`` take no seed, DuckDB's none at
+all); ``RAND(CHECKSUM(NEWID()))``, a random number per row, follows. ``RAND()`` is the target's
+random fraction (SQLite's ``RANDOM()`` is a 64-bit integer: ``RAND() < 0.1`` held for half the
+rows).
 """
 
 from __future__ import annotations
@@ -45,7 +51,20 @@ def for_target(node: exp.Anonymous, dialect: str) -> exp.Expression:
     elif dialect == "postgres":
         sql = f"CAST(CAST('x' || SUBSTR(MD5({text}), 1, 8) AS BIT(32)) AS INT)"
     else:
+        # (the text once: a random seed, RAND(CHECKSUM(NEWID())), written twice was two)
         unsigned = f"CAST('0x' || SUBSTR(MD5({text}), 1, 8) AS BIGINT)"
-        sql = (f"CAST({unsigned} - CASE WHEN {unsigned} >= 2147483648 THEN 4294967296 "
-               f"ELSE 0 END AS INT)")
+        sql = f"CAST(({unsigned} + 2147483648) % 4294967296 - 2147483648 AS INT)"
     return sqlglot.parse_one(sql, read=dialect)
+
+
+def rand(node: exp.Rand, dialect: str) -> exp.Expression:
+    """``RAND([seed])`` written out for ``dialect`` (see the module docstring)."""
+    seed = node.this
+    if seed is None:
+        if dialect != "sqlite":
+            return node
+        return sqlglot.parse_one("(RANDOM() / 18446744073709551616.0 + 0.5)", read="sqlite")
+    hashed = for_target(exp.Anonymous(this="BINARY_CHECKSUM", expressions=[seed.copy()]),
+                        dialect)
+    return sqlglot.parse_one(f"(({hashed.sql(dialect=dialect)}) + 2147483648.0) / 4294967296.0",
+                             read=dialect)

@@ -335,6 +335,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _like(node, dialect)
     if isinstance(node, exp.Round):
         return _round(node, dialect)
+    if isinstance(node, exp.Rand):
+        return value_hashes.rand(node, dialect)
     if isinstance(node, exp.Div) and dialect == "sqlite":
         return _checked_division(node)
     if isinstance(node, exp.Length):  # LEN leaves out trailing spaces (T-SQL has no LENGTH)
