@@ -300,3 +300,18 @@ INSERT INTO #t VALUES (NULL, NULL), (5, ''), (0, 'x')
         (1, 1)]
     with pytest.raises(ScriptError, match="converting the varchar value 'none' to data type"):
         _rows(db, setup + "SELECT ISNULL(n, 'none') FROM #t")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_a_function_makes_compared_with_numbers(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # LEFT(AcademicYear, 4) = 2014 compares numbers in SQL Server: SQLite compared text (no
+    # row), PostgreSQL refused to compare text with an integer
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #l (AcademicYear VARCHAR(9))
+INSERT INTO #l VALUES ('2014/2015'), ('2015/2016'), ('2009/2010')
+SELECT SUM(CASE WHEN LEFT(AcademicYear, 4) = 2014 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN SUBSTRING(AcademicYear, 6, 4) IN (2015, 2016) THEN 1 ELSE 0 END),
+       SUM(CASE WHEN RIGHT(AcademicYear, 4) BETWEEN 2010 AND 2015 THEN 1 ELSE 0 END),
+       SUM(CASE WHEN CAST(LEFT(AcademicYear, 4) AS VARCHAR(4)) > 999 THEN 1 ELSE 0 END)
+FROM #l""") == [(1, 2, 2, 3)]

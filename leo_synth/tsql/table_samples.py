@@ -11,41 +11,37 @@ from run to run (no target repeats SQL Server's pages).
 
 from __future__ import annotations
 
-import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 
 
-def _chance(percent: exp.Expression, dialect: str) -> str:
-    """A condition true for a random ``percent`` of the rows."""
-    share = percent.sql(dialect=dialect)
-    if dialect == "sqlite":  # (RANDOM() is a 64-bit integer there)
-        return f"ABS(RANDOM() % 1000000) < ({share}) * 10000"
-    return f"RANDOM() < ({share}) / 100.0"
+def _chance(percent: exp.Expression) -> exp.Expression:
+    """A condition true for a random ``percent`` of the rows: ``RAND()``, which the later
+    rewrites make a fraction on every target (``value_hashes.rand``)."""
+    return exp.LT(this=exp.Rand(), expression=exp.Div(
+        this=exp.Paren(this=percent.copy()), expression=exp.Literal.number("100.0")))
 
 
-def _sampled(table: exp.Table, sample: exp.TableSample, dialect: str, line: int
-             ) -> exp.Subquery:
+def _sampled(table: exp.Table, sample: exp.TableSample, line: int) -> exp.Subquery:
     plain = table.copy()
     plain.set("sample", None)
     plain.set("alias", None)
     name = table.alias_or_name
     if sample.args.get("percent") is not None:
-        query = exp.select("*").from_(plain).where(
-            sqlglot.parse_one(_chance(sample.args["percent"], dialect), read=dialect))
+        query = exp.select("*").from_(plain).where(_chance(sample.args["percent"]))
     elif sample.args.get("size") is not None:
-        query = exp.select("*").from_(plain).order_by(exp.func("RANDOM")).limit(
+        query = exp.select("*").from_(plain).order_by(exp.Rand()).limit(
             sample.args["size"].copy())
     else:
         raise ScriptError(line, "TABLESAMPLE needs (n PERCENT) or (n ROWS)")
     return exp.Subquery(this=query, alias=exp.TableAlias(this=exp.to_identifier(name)))
 
 
-def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
+def for_target(tree: exp.Expression, line: int) -> exp.Expression:
     """The tree with each sampled table read through a sampling subquery."""
     for table in list(tree.find_all(exp.Table)):
         sample = table.args.get("sample")
         if isinstance(sample, exp.TableSample):
-            table.replace(_sampled(table, sample, dialect, line))
+            table.replace(_sampled(table, sample, line))
     return tree

@@ -35,7 +35,9 @@ NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*")
 
 
 def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
-    return isinstance(node, exp.Column) and texts.get(node.name.lower(), False)
+    """A text column, or text a function or cast makes (``LEFT(AcademicYear, 4) = 2014``
+    compares numbers in SQL Server; SQLite compared text, PostgreSQL refused)."""
+    return not isinstance(node, exp.Literal) and is_text(node, texts)
 
 
 def _numeric_type(others: list[exp.Expression], integers: dict[str, bool]

@@ -537,7 +537,7 @@ class Translator:
         tree = _recursive(update_from(_with_into_as_create(tree), line))
         tree = self._checked_lengths(tree)
         tree = top_options.for_target(tree, line)
-        tree = table_samples.for_target(tree, self.target.dialect, line)
+        tree = table_samples.for_target(tree, line)
         tree = grouping_sets.old_forms(tree)
         tree = row_identity.for_target(tree, self.target.dialect, line)
         tree = self._object_ids(tree, line)
