@@ -887,12 +887,13 @@ def test_rand_is_a_fraction_and_a_seed_fixes_it(backend: str,
     # SQLite's RANDOM() is a 64-bit integer (RAND() < 0.1 held for half the rows); a seed
     # stopped PostgreSQL and DuckDB; RAND(CHECKSUM(NEWID())) overflowed on DuckDB
     db = _db(request, backend)
-    [(inside, seeded, sampled)] = _rows(db, """;WITH n AS (SELECT 1 AS i UNION ALL
+    [(inside, seeded, sampled, spread)] = _rows(db, """;WITH n AS (SELECT 1 AS i UNION ALL
     SELECT i + 1 FROM n WHERE i < 2000)
 SELECT MIN(CASE WHEN RAND() >= 0 AND RAND() < 1 THEN 1 ELSE 0 END), MAX(RAND(7)),
-       SUM(CASE WHEN RAND(CHECKSUM(NEWID())) < 0.1 THEN 1 ELSE 0 END)
+       SUM(CASE WHEN RAND(CHECKSUM(NEWID())) < 0.1 THEN 1 ELSE 0 END),
+       MAX(CHECKSUM(NEWID())) - MIN(CHECKSUM(NEWID()))
 FROM n OPTION (MAXRECURSION 0)""")
-    assert inside == 1 and 100 <= sampled <= 320
+    assert inside == 1 and 100 <= sampled <= 320 and spread > 2**31  # (integers, not fractions)
     assert seeded == _value((hash32("7") + 2**31) / 2**32)
 
 
