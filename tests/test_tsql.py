@@ -699,6 +699,9 @@ WHERE TABLE_NAME = 'spring_census_2011' ORDER BY ORDINAL_POSITION""")
     assert _rows(db, """SELECT TABLE_CATALOG, TABLE_TYPE, COUNT(*) FROM INFORMATION_SCHEMA.TABLES
 WHERE TABLE_NAME IN ('leo_earnings', 'spring_census_2011', 'nosuch')
 GROUP BY TABLE_CATALOG, TABLE_TYPE ORDER BY 1""") == [("LEO_i2", "VIEW", 1), ("NPD_i2", "VIEW", 1)]
+    [star] = run_text(db, "SELECT TOP 1 * FROM [LEO_i2].INFORMATION_SCHEMA.TABLES", "tsql",
+                      None, True)  # (headed in lower case before)
+    assert star.columns == ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"]
     # a database's INFORMATION_SCHEMA holds its own views only
     assert _rows(db, "SELECT COUNT(*) FROM [LEO_i2].INFORMATION_SCHEMA.VIEWS "
                      "WHERE TABLE_NAME = 'spring_census_2011'") == [(0,)]

@@ -405,6 +405,8 @@ class Translator:
                                   f"the extract's relations and columns")
             if table.db.lower() == "information_schema" and (
                     table.name.lower() in information_schema.VIEWS):
+                self.reading.update({name: name.upper() for name, _ in
+                                     information_schema.columns(table.name.lower())})
                 self._place(table, self._information_view(table, line))
                 resolved.add(id(table))
                 continue
