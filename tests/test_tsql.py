@@ -900,6 +900,12 @@ FROM n OPTION (MAXRECURSION 0)""")
     assert seeded == _value((hash32("7") + 2**31) / 2**32)
 
 
+def test_catalog_procedures_point_to_information_schema() -> None:
+    with pytest.raises(ScriptError, match=r"line 1: EXEC sp_help: stored procedures cannot be "
+                       r"translated \(INFORMATION_SCHEMA.COLUMNS"):
+        check("EXEC sp_help 'leo_earnings'")
+
+
 def test_checksum_of_every_column_is_refused_with_its_line() -> None:
     with pytest.raises(ScriptError, match=r"line 2: CHECKSUM\(\*\) cannot be translated"):
         check("SELECT 1 AS x\nSELECT CHECKSUM(*) FROM #t")

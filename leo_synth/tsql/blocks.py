@@ -28,6 +28,12 @@ from leo_synth.tsql.errors import ScriptError
 JUMPS = {"BREAK", "CONTINUE", "RETURN"}
 CONDITION_ENDS = script.STARTERS | JUMPS | {"BEGIN"}
 """Words that end an IF's or WHILE's condition (at depth 0): its statement starts there."""
+CATALOG_PROCEDURES = {
+    name: "INFORMATION_SCHEMA.COLUMNS and .TABLES list the extract's relations and columns: "
+          "SELECT COLUMN_NAME, DATA_TYPE FROM [NPD_i2].INFORMATION_SCHEMA.COLUMNS WHERE "
+          "TABLE_NAME = '...'"
+    for name in ("sp_help", "sp_columns", "sp_tables", "sp_helptext")}
+"""Procedures a script calls to look at the catalog, and what to write instead."""
 EXECUTE_SQL = "sp_executesql"
 
 
@@ -443,8 +449,10 @@ class _Reader:
             name += 2
         if name >= stop or self.tokens[name].text.lower() != EXECUTE_SQL:
             shown = self.tokens[name].text if name < stop else ""
+            instead = CATALOG_PROCEDURES.get(shown.lower(),
+                                             "dynamic SQL can: EXEC (@sql), EXEC sp_executesql")
             raise ScriptError(token.line, f"EXEC {shown}: stored procedures cannot be "
-                              f"translated (dynamic SQL can: EXEC (@sql), EXEC sp_executesql)")
+                              f"translated ({instead})")
         end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
         arguments = self._arguments(name + 1, end)
         if not arguments or arguments[0][0] is not None:
