@@ -592,6 +592,27 @@ FROM w""") == [(20, 0)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_comparisons_with_all_and_any_of_a_subquery(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # SQLite has neither ALL nor ANY: each stopped with a syntax error there
+    db = _db(request, backend)
+    setup = """CREATE TABLE #m (x INT, g VARCHAR(1))
+INSERT INTO #m VALUES (1, 'a'), (2, 'b'), (3, 'b'), (4, 'b'), (5, 'a')
+CREATE TABLE #q (v INT)
+INSERT INTO #q VALUES (2), (4)
+"""
+    counts = ["x > ALL (SELECT v FROM #q)", "x >= ANY (SELECT v FROM #q)",
+              "x = ANY (SELECT v FROM #q)", "x <> ALL (SELECT v FROM #q)",
+              "x = ALL (SELECT v FROM #q)", "x <> SOME (SELECT v FROM #q)",
+              "x < ALL (SELECT v FROM #q WHERE v > 9)",
+              "x > ALL (SELECT v FROM (VALUES (1), (NULL)) AS n(v))"]
+    select = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in counts)
+    assert _rows(db, setup + f"SELECT {select} FROM #m") == [(1, 4, 2, 3, 0, 5, 5, 0)]
+    assert _rows(db, setup + """SELECT g, COUNT(*) FROM #m GROUP BY g
+HAVING COUNT(*) >= ALL (SELECT COUNT(*) FROM #m GROUP BY g)""") == [("b", 3)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_checksums_are_the_same_number_on_every_target(backend: str,
                                                        request: pytest.FixtureRequest) -> None:
     # CHECKSUM(x) was an unknown function on every target; the sampling idiom needs it

@@ -25,6 +25,8 @@ def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
     """Whether T-SQL types ``node`` as an integer (as far as can be told from the names)."""
     if isinstance(node, exp.Paren | exp.Neg):
         return is_integer(node.this, integers)
+    if isinstance(node, exp.Distinct):  # AVG(DISTINCT x)
+        return len(node.expressions) == 1 and is_integer(node.expressions[0], integers)
     if isinstance(node, exp.Column):
         return integers.get(node.name.lower(), False)
     if isinstance(node, exp.Literal):

@@ -34,6 +34,7 @@ from leo_synth.tsql import (
     number_formats,
     percentiles,
     pivots,
+    quantified_comparisons,
     rewrites,
     row_identity,
     string_aggregates,
@@ -219,7 +220,8 @@ def _named_values(values: exp.Values) -> None:
 
 def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
     """What SQLite lacks, written out: APPLY as a join of a decorrelated subquery
-    (``lateral_joins``), grouping sets as a UNION ALL (``grouping_sets``), ``TRUNCATE TABLE``
+    (``lateral_joins``), grouping sets as a UNION ALL (``grouping_sets``), ``x >= ALL (...)``
+    and ``= ANY (...)`` as ``EXISTS`` (``quantified_comparisons``), ``TRUNCATE TABLE``
     as ``DELETE FROM``, ``VALUES`` with column names as a subquery; on DuckDB, ``CROSS APPLY``
     is ``CROSS JOIN LATERAL`` and ``OUTER APPLY`` ``LEFT JOIN LATERAL ... ON TRUE`` (sqlglot
     writes an inner join without ``ON``, which DuckDB does not parse)."""
@@ -228,6 +230,8 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
             tree = lateral_joins.for_sqlite(tree, line)
         if tree.find(exp.Rollup, exp.Cube, exp.GroupingSets):
             tree = grouping_sets.for_sqlite(tree)
+        if tree.find(exp.All, exp.Any):
+            tree = quantified_comparisons.for_sqlite(tree)
         if isinstance(tree, exp.TruncateTable) and len(tree.expressions) == 1:
             return exp.Delete(this=tree.expressions[0])
         for values in list(tree.find_all(exp.Values)):
