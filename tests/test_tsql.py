@@ -400,6 +400,7 @@ SELECT AVG(total), AVG(scaled), (SELECT AVG(d) FROM (SELECT x + 1 AS d FROM #c) 
        (SELECT AVG(u) FROM (VALUES (1.0), (2), (2)) AS w(u))
 FROM t""")
     assert computed == [(3, 3.5, 3, 1, 1.66667)]
+    assert _rows(db, "SELECT AVG(DISTINCT v) FROM (VALUES (1), (2), (2)) AS w(v)") == [(1,)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
