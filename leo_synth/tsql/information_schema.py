@@ -47,9 +47,12 @@ def _spec() -> tuple[dict[str, Relation], dict[str, str]]:
     return relations, srs
 
 
-def spec_relation(name: str) -> Relation | None:
-    """The spec's relation of that name (any case), if it has one."""
-    return _spec()[0].get(name.lower())
+@cache
+def column_spellings(relation: str) -> dict[str, str]:
+    """The SRS spelling of each column of the spec's relation of that (lower-case) name, by
+    lower case; empty for a relation the spec does not have."""
+    rel = _spec()[0].get(relation)
+    return {c.name.lower(): c.name for c in rel.columns} if rel is not None else {}
 
 
 def rows(view: str, held: list[str], database: str | None,

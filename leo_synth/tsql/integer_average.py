@@ -70,8 +70,8 @@ def _truncated(node: exp.Expression, dialect: str) -> exp.Expression:
 def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, bool]:
     """``integers`` with the columns the statement computes and names (innermost first): the
     named expressions of a CTE or a subquery (a column passed on under its own name keeps what
-    it was), and
-    the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value is)."""
+    it was), and the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value
+    is)."""
     known = dict(integers)
     for node in reversed(list(tree.find_all(exp.Select, exp.Values))):
         if isinstance(node, exp.Values):

@@ -199,9 +199,8 @@ class Runner:
         found = next((c for c in tree.find_all(exp.Column)
                       if (column and c.name.lower() == column.lower())
                       or (qualifier and c.table.lower() == qualifier.lower())), None)
-        tables = {t.alias_or_name.lower() for t in tree.find_all(exp.Table)}
-        if found is not None and found.table and found.table.lower().lstrip("#") not in {
-                t.lstrip("#") for t in tables}:
+        tables = {t.alias_or_name.lower().lstrip("#") for t in tree.find_all(exp.Table)}
+        if found is not None and found.table and found.table.lower().lstrip("#") not in tables:
             message = f'The multi-part identifier "{found.table}.{found.name}" could not be bound.'
             return ScriptError(line, message, runtime=True, number=4104, said=message)
         spelt = found.name if found is not None else column or ""

@@ -72,6 +72,12 @@ def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
             value.replace(exp.Literal.string(value.this))
 
 
+def _conversion_failed(line: int, text: str, kind: str, why: str = "") -> ScriptError:
+    """SQL Server's error for text that does not convert to a number of type ``kind``."""
+    return ScriptError(line, f"Conversion failed when converting the varchar value '{text}' "
+                       f"to data type {kind}{f' ({why})' if why else ''}", runtime=True)
+
+
 def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
                      line: int) -> None:
     """``ISNULL(int, '')``, ``COALESCE(int, '')`` and ``NULLIF(int, '')``: the text is
@@ -84,8 +90,7 @@ def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
         if not (isinstance(value, exp.Literal) and value.is_string):
             continue
         if value.name.strip() and not INTEGER.fullmatch(value.name):
-            raise ScriptError(line, f"Conversion failed when converting the varchar value "
-                              f"'{value.name}' to data type int", runtime=True)
+            raise _conversion_failed(line, value.name, "int")
         value.replace(exp.Literal.number(int(value.name.strip() or 0)))
 
 
@@ -101,10 +106,8 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: i
     for column, value in pairs:
         if (isinstance(column, exp.Column) and integers.get(column.name.lower(), False)
                 and isinstance(value, exp.Literal) and value.is_string
-                and not value.name.strip().lstrip("+-").isdigit() and value.name.strip()):
-            raise ScriptError(line, f"Conversion failed when converting the varchar value "
-                              f"'{value.name}' to data type int ({column.name} holds "
-                              f"integers)", runtime=True)
+                and not INTEGER.fullmatch(value.name) and value.name.strip()):
+            raise _conversion_failed(line, value.name, "int", f"{column.name} holds integers")
 
 
 def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str, bool],
@@ -129,10 +132,8 @@ def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str,
                 return
             continue
         if not pattern.fullmatch(text.name):
-            raise ScriptError(line, f"Conversion failed when converting the varchar value "
-                              f"'{text.name}' to data type {kind} (+ between text and a "
-                              f"number adds in SQL Server: CAST the number AS VARCHAR to join "
-                              f"them)", runtime=True)
+            raise _conversion_failed(line, text.name, kind, "+ between text and a number adds "
+                                     "in SQL Server: CAST the number AS VARCHAR to join them")
         node.set(text_side, exp.Literal.number(text.name.strip()))
         return
 
@@ -143,9 +144,9 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     string literal added to a number made a number."""
     for added in list(tree.find_all(exp.Add)):
         _text_plus_number(added, texts, integers, dialect, line)
-    for node in list(tree.find_all(exp.Coalesce)):
-        _text_default(node, texts)
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
+        if isinstance(node, exp.Coalesce):
+            _text_default(node, texts)
         _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         _check_integer_text(node, integers, line)

@@ -431,9 +431,7 @@ class Translator:
                     raise ScriptError(line, f"{table.name} belongs to the extract, which is "
                                       f"read-only here: write to a #temp table instead")
                 self.learn(parts)
-                spec = information_schema.spec_relation(parts[-1])
-                self.reading.update({c.name.lower(): c.name for c in spec.columns} if spec
-                                    else {})
+                self.reading.update(information_schema.column_spellings(parts[-1].lower()))
             self._place(table, parts)
             resolved.add(id(table))
         return resolved, missing_drop

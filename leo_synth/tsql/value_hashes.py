@@ -66,5 +66,6 @@ def rand(node: exp.Rand, dialect: str) -> exp.Expression:
         return sqlglot.parse_one("(RANDOM() / 18446744073709551616.0 + 0.5)", read="sqlite")
     hashed = for_target(exp.Anonymous(this="BINARY_CHECKSUM", expressions=[seed.copy()]),
                         dialect)
-    return sqlglot.parse_one(f"(({hashed.sql(dialect=dialect)}) + 2147483648.0) / 4294967296.0",
-                             read=dialect)
+    shifted = exp.Add(this=hashed, expression=exp.Literal.number("2147483648.0"))
+    return exp.Paren(this=exp.Div(this=exp.Paren(this=shifted),
+                                  expression=exp.Literal.number("4294967296.0")))

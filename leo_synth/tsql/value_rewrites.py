@@ -124,9 +124,8 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
         return node
     value, to = parts
     if to.is_type(exp.DataType.Type.DATE) and _computed_text(value) and not node.args.get(
-            "style"):  # (a style says how to read it: CONVERT(DATE, x, 112))
-        # (SQLite gave NULL, DuckDB stopped; CONVERT(DATE, x, 112) alike)
-        value = _ymd_as_iso(value, dialect)
+            "style"):  # (a style says how to read it: CONVERT(DATE, x, 112) is left alone)
+        value = _ymd_as_iso(value, dialect)  # (SQLite gave NULL, DuckDB stopped)
         node = node.copy()
         node.set("expression" if isinstance(node, exp.Convert) else "this", value)
     if is_safe(node) and dialect in ("sqlite", "postgres"):
