@@ -444,6 +444,25 @@ SELECT k.a, x.n, total FROM #k k {apply} (SELECT COUNT(*) AS n, SUM(e.s) AS tota
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_apply_of_values_turns_columns_into_rows(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    """The unpivot idiom: SQLite has no lateral join, so there the VALUES' columns become a
+    CASE of the row's number."""
+    db = _db(request, backend)
+    setup = """CREATE TABLE #p (pmr INT, fsm INT, sen INT)
+INSERT INTO #p VALUES (1, 1, 0), (2, 0, 0), (3, 1, 1)
+"""
+    assert _rows(db, setup + """SELECT p.pmr, v.flag, v.x FROM #p p
+CROSS APPLY (VALUES ('fsm', p.fsm), ('sen', p.sen)) v(flag, x)
+WHERE v.x = 1 ORDER BY p.pmr, v.flag""") == [(1, "fsm", 1), (3, "fsm", 1), (3, "sen", 1)]
+    assert _rows(db, setup + """SELECT flag, SUM(x) AS pupils, COUNT(*) AS n FROM #p
+OUTER APPLY (VALUES ('fsm', fsm), ('sen', sen), ('both', fsm * sen)) AS v (flag, x)
+GROUP BY flag ORDER BY pupils DESC, flag""") == [("fsm", 2, 3), ("both", 1, 3), ("sen", 1, 3)]
+    assert run_text(db, setup + "SELECT v.flag FROM #p p CROSS APPLY (VALUES ('fsm', p.fsm))"
+                    " v(flag, x)", "tsql", None, False)[-1].columns == ["flag"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_deletes_and_updates_through_an_alias_or_a_cte(backend: str,
                                            request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)

@@ -9,12 +9,16 @@ per row of the outer query; ``CROSS APPLY`` is an inner join, ``OUTER APPLY`` a 
 A subquery that aggregates without ``GROUP BY`` (``OUTER APPLY (SELECT SUM(e.pay) AS total
 FROM e WHERE e.pmr = p.pmr) x``) gives one row per outer row, even with no match (its
 ``COUNT`` 0): each of its columns the query reads (``x.total``) becomes that aggregate as a
-correlated scalar subquery, which SQLite has, and the join goes. Any other subquery that reads
-the outer query other than by such equalities is refused with what to write instead.
+correlated scalar subquery, which SQLite has, and the join goes. ``CROSS APPLY (VALUES ('fsm',
+p.fsm), ('sen', p.sen)) v(k, x)``, the idiom that turns columns into rows, becomes a join with
+the row numbers 1 to n, and each of its columns the query reads a ``CASE`` of the row number
+over that column's values. Any other subquery that reads the outer query other than by such
+equalities is refused with what to write instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NoReturn
 
 from sqlglot import exp
@@ -68,6 +72,9 @@ def for_sqlite(tree: exp.Expression, line: int) -> exp.Expression:
 def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     subquery = lateral.this
     body = subquery.this if isinstance(subquery, exp.Subquery) else None
+    if isinstance(body, exp.Values) and lateral.alias:
+        _values_as_cases(join, lateral, body, line)
+        return
     if not isinstance(body, exp.Select) or not lateral.alias:
         _refuse(line, "the applied subquery must be a SELECT with an alias")
     inner = _inner_names(body)
@@ -132,12 +139,60 @@ def _as_scalars(join: exp.Join, alias: str, body: exp.Select, line: int) -> None
     if not isinstance(query, exp.Select) or "" in named:
         _refuse(line, "name each column of an applied subquery that aggregates")
     join.pop()
+
+    def scalar(name: str) -> exp.Expression:
+        select = body.copy()
+        select.set("expressions", [named[name].unalias().copy()])
+        return exp.Subquery(this=select)
+
+    _replace_columns(query, alias, set(named), scalar)
+
+
+def _values_as_cases(join: exp.Join, lateral: exp.Lateral, body: exp.Values,
+                     line: int) -> None:
+    """``APPLY (VALUES (a1, b1), (a2, b2)) v(a, b)``: a join with the row numbers 1 and 2
+    (every outer row has them all, so CROSS and OUTER APPLY are the same), each of ``v``'s
+    columns read by the query ``CASE v.row WHEN 1 THEN a1 WHEN 2 THEN a2 END``."""
+    query = join.parent
+    alias = lateral.alias
+    names = [c.name.lower() for c in lateral.args["alias"].columns]
+    rows = [t.expressions if isinstance(t, exp.Tuple) else [t] for t in body.expressions]
+    if not isinstance(query, exp.Select) or not names or any(len(r) != len(names)
+                                                             for r in rows):
+        _refuse(line, "name each column of the applied VALUES, one value per column in "
+                "every row")
+    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
+            s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
+           for s in query.expressions):
+        _refuse(line, "list the columns of an applied VALUES rather than *")
+    numbers = exp.union(*[exp.select(exp.alias_(exp.Literal.number(i + 1), ROW))
+                          for i in range(len(rows))], distinct=False) if len(rows) > 1 else \
+        exp.select(exp.alias_(exp.Literal.number(1), ROW))
+    join.set("this", exp.Subquery(this=numbers, alias=exp.TableAlias(
+        this=exp.to_identifier(alias))))
+    join.set("on", None)
+    join.set("side", None)
+    join.set("kind", "CROSS")
+    position = {name: i for i, name in enumerate(names)}
+
+    def case(name: str) -> exp.Expression:
+        ifs = [exp.If(this=exp.EQ(this=exp.column(ROW, table=alias),
+                                  expression=exp.Literal.number(i + 1)),
+                      true=row[position[name]].copy()) for i, row in enumerate(rows)]
+        return exp.Paren(this=exp.Case(ifs=ifs))
+
+    _replace_columns(query, alias, set(names), case)
+
+
+def _replace_columns(query: exp.Select, alias: str, names: set[str],
+                     value: Callable[[str], exp.Expression]) -> None:
+    """Each column of ``alias`` in ``names`` that ``query`` reads, by the alias or by its
+    bare name (which T-SQL would find ambiguous were it another table's too), replaced by
+    ``value(name)``; columns of the queries nested in it are theirs."""
     for column in list(query.find_all(exp.Column)):
         table, name = column.table.lower(), column.name.lower()
-        if name not in named or table not in (alias.lower(), ""):
+        if name not in names or table not in (alias.lower(), ""):
             continue
         if isinstance(column.parent, exp.Dot) or column.find_ancestor(exp.Select) is not query:
             continue  # (a column of another query's, nested in this one)
-        scalar = body.copy()
-        scalar.set("expressions", [named[name].unalias().copy()])
-        column.replace(exp.Subquery(this=scalar))
+        column.replace(value(name))
