@@ -315,3 +315,12 @@ SELECT SUM(CASE WHEN LEFT(AcademicYear, 4) = 2014 THEN 1 ELSE 0 END),
        SUM(CASE WHEN RIGHT(AcademicYear, 4) BETWEEN 2010 AND 2015 THEN 1 ELSE 0 END),
        SUM(CASE WHEN CAST(LEFT(AcademicYear, 4) AS VARCHAR(4)) > 999 THEN 1 ELSE 0 END)
 FROM #l""") == [(1, 2, 2, 3)]
+    # ... and with an integer column the statement makes (a CTE's, a VALUES'): the join of a
+    # price index to LEFT(TaxYear, 4) found nothing on SQLite and stopped PostgreSQL
+    assert _rows(db, """CREATE TABLE #e (TaxYear INT, Earnings INT)
+INSERT INTO #e VALUES (201415, 100), (201516, 200), (201617, 300)
+;WITH cpi AS (SELECT * FROM (VALUES (2014, 0.5), (2015, 1.0)) c(yr, idx)),
+f AS (SELECT yr + 1 AS yr1, idx FROM cpi)
+SELECT LEFT(e.TaxYear, 4) + 1, e.Earnings / c.idx, f.yr1 FROM #e e
+JOIN cpi c ON c.yr = LEFT(e.TaxYear, 4) JOIN f ON RIGHT(e.TaxYear, 2) + 2000 = f.yr1
+ORDER BY 1""") == [(2015, 200, 2015), (2016, 200, 2016)]

@@ -561,8 +561,10 @@ class Translator:
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
             self.texts, self.integers, self.dates, self.undated), self.target.dialect)
-        tree = text_numbers.for_target(tree, self.texts, self.integers, self.target.dialect,
-                                       line)
+        # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
+        tree = text_numbers.for_target(
+            tree, self.texts, integer_average.with_computed(tree, self.integers),
+            self.target.dialect, line)
         tree = date_literals.for_target(tree, self.dates, self.dateformat)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
