@@ -393,3 +393,35 @@ def test_cursor_statements_are_read_whole(small_sqlite) -> None:
     with pytest.raises(ScriptError, match="line 4: Cursor Fetch: the number of variables"):
         run_text(str(small_sqlite[0]), "DECLARE @a INT\nDECLARE c CURSOR FOR SELECT 1, 2\n"
                  "OPEN c\nFETCH NEXT FROM c INTO @a", "tsql", None, False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sp_rename_renames_columns_and_the_sessions_tables(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    """SQL Server renames with the procedure sp_rename; each target with ALTER TABLE."""
+    db = _db(request, backend)
+    result = run_text(db, """CREATE TABLE #t (id INT, score INT)
+INSERT INTO #t VALUES (1, 5)
+EXEC tempdb..sp_rename '#t.score', 'points', 'COLUMN'
+EXEC sp_rename N'tempdb..#t.id', N'Pupil_Id', 'COLUMN'
+SELECT * FROM #t
+SELECT points + 1 AS p FROM #t
+SELECT Pupil_Id AS n INTO cohort FROM #t
+EXEC sp_rename 'cohort', 'cohort_2011'
+EXEC sp_rename @objname = '[cohort_2011].[n]', @newname = 'N', @objtype = 'COLUMN'
+SELECT * FROM cohort_2011""", "tsql", None, True)
+    assert [(r.columns, [tuple(row) for row in r.rows]) for r in result] == [
+        (["Pupil_Id", "points"], [(1, 5)]), (["p"], [(6,)]), (["N"], [(1,)])]
+    with pytest.raises(ScriptError, match="cohort_2011"):  # the old name is gone
+        _rows(db, "SELECT 1 AS n INTO cohort_2011\nEXEC sp_rename 'cohort_2011', 'c'\n"
+              "SELECT * FROM cohort_2011")
+    for text, why in (("CREATE TABLE #t (id INT)\nEXEC sp_rename '#t', '#u'",
+                       "a #temp table cannot be renamed"),
+                      ("EXEC sp_rename 'spring_census_2011.Gender_spr11', 'sex', 'COLUMN'",
+                       "belongs to the extract, which is read-only"),
+                      ("CREATE TABLE #t (id INT)\nEXEC sp_rename '#t.id', 'x', 'INDEX'",
+                       "sp_rename of '#t.id' as INDEX cannot be translated"),
+                      ("DECLARE @c VARCHAR(9) = '#t.id'\nEXEC sp_rename @c, 'x', 'COLUMN'",
+                       "sp_rename takes the old name, the new name and the kind as strings")):
+        with pytest.raises(ScriptError, match=why):
+            _rows(db, text)

@@ -16,6 +16,7 @@ text of dynamic SQL is read when it has been computed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -35,6 +36,7 @@ CATALOG_PROCEDURES = {
     for name in ("sp_help", "sp_columns", "sp_tables", "sp_helptext")}
 """Procedures a script calls to look at the catalog, and what to write instead."""
 EXECUTE_SQL = "sp_executesql"
+RENAME = "sp_rename"
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,42 @@ def expressions(node: Node) -> list[exp.Expression]:
     if isinstance(node, CursorStep) and node.query is not None:
         return [node.query]
     return []
+
+
+def _rename_statement(arguments: list[tuple[str | None, exp.Expression]], line: int) -> str:
+    """``sp_rename 'table.column', 'new', 'COLUMN'`` or ``sp_rename 'table', 'new'`` as the
+    ``ALTER TABLE ... RENAME`` every target has (SQL Server has only the procedure)."""
+    named = {"objname": 0, "newname": 1, "objtype": 2}
+    values: dict[int, str] = {}
+    for position, (name, value) in enumerate(arguments):
+        where = named.get(name, -1) if name is not None else position
+        if where not in (0, 1, 2) or not (isinstance(value, exp.National) or (
+                isinstance(value, exp.Literal) and value.is_string)):
+            raise ScriptError(line, "sp_rename takes the old name, the new name and the kind "
+                              "as strings here ('#t.col', 'new', 'COLUMN')")
+        values[where] = value.name
+    if 0 not in values or 1 not in values:
+        raise ScriptError(line, "sp_rename needs the old name and the new name")
+    parts = [p[1:-1] if p.startswith("[") else p
+             for p in re.findall(r"\[[^\]]*\]|[^.]+", values[0].strip())]
+    if len(parts) > 1 and parts[0].lower() == "tempdb" and parts[1].startswith("#"):
+        parts = parts[1:]  # tempdb..#t.col, as a #temp table's column is often named
+    elif len(parts) > 2 and parts[0].lower() == "tempdb" and parts[2].startswith("#"):
+        parts = parts[2:]  # tempdb.dbo.#t.col
+    kind = values.get(2, "OBJECT").upper()
+    if kind not in ("COLUMN", "OBJECT") or (kind == "COLUMN" and len(parts) < 2):
+        raise ScriptError(line, f"sp_rename of {values[0]!r} as {kind} cannot be translated "
+                          "(a table, or a column named 'table.column' with 'COLUMN', can)")
+    new = _quoted(values[1].strip().strip("[]"))
+    if kind == "COLUMN":
+        table = ".".join(_quoted(p) for p in parts[:-1])
+        return f"ALTER TABLE {table} RENAME COLUMN {_quoted(parts[-1])} TO {new}"
+    return f"ALTER TABLE {'.'.join(_quoted(p) for p in parts)} RENAME TO {new}"
+
+
+def _quoted(name: str) -> str:
+    """A name as T-SQL writes any name (a #temp table's bare: brackets would hide the #)."""
+    return name if name.startswith("#") else "[" + name.replace("]", "]]") + "]"
 
 
 def _word(token: Token) -> str:
@@ -444,9 +482,15 @@ class _Reader:
             sql = self._expression(i + 2, close, "the text EXEC runs")
             return Exec(self.batch, token.line, sql, into=into), close + 1
         name = i + 1
-        if (name + 2 < stop and self.tokens[name].text.lower() == "sys"
-                and self.tokens[name + 1].token_type == TokenType.DOT):
-            name += 2
+        # (a procedure's qualified name, sys.sp_executesql or tempdb..sp_rename: its last part)
+        while name + 1 < stop and self.tokens[name + 1].token_type == TokenType.DOT:
+            name += 1
+            while name + 1 < stop and self.tokens[name].token_type == TokenType.DOT:
+                name += 1
+        if name < stop and self.tokens[name].text.lower() == RENAME:
+            end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
+            sql = _rename_statement(self._arguments(name + 1, end), token.line)
+            return Exec(self.batch, token.line, exp.Literal.string(sql)), end
         if name >= stop or self.tokens[name].text.lower() != EXECUTE_SQL:
             shown = self.tokens[name].text if name < stop else ""
             instead = CATALOG_PROCEDURES.get(shown.lower(),

@@ -121,6 +121,12 @@ def _written(tree: exp.Expression) -> list[exp.Table]:
     return [t for t in tables if isinstance(t, exp.Table)]
 
 
+def _case_only_rename(tree: exp.Expression) -> bool:
+    """``sp_rename '#t.pmr', 'PMR', 'COLUMN'``: a new spelling of the same name."""
+    rename = tree.find(exp.RenameColumn) if isinstance(tree, exp.Alter) else None
+    return rename is not None and rename.this.name.lower() == rename.args["to"].name.lower()
+
+
 def _temporary(identifier: exp.Expression) -> str | None:
     """``#t`` or ``##t`` for a temp-table name, ``@t`` for a table variable's, else None."""
     if isinstance(identifier, exp.Parameter):
@@ -403,6 +409,10 @@ class Translator:
             key = _temporary(table.this) or table.name.lower()
             if key in ctes and not table.db:
                 continue
+            if isinstance(table.parent, exp.AlterRename):  # (the new name of a table)
+                self._renamed_to(tree, table, key, line)
+                resolved.add(id(table))
+                continue
             if "sys" in (table.db.lower(), table.catalog.lower()):
                 raise ScriptError(line, f"sys.{table.name} (SQL Server's catalog views) cannot "
                                   f"be translated: INFORMATION_SCHEMA.TABLES and .COLUMNS list "
@@ -436,6 +446,18 @@ class Translator:
             resolved.add(id(table))
         return resolved, missing_drop
 
+    def _renamed_to(self, tree: exp.Expression, table: exp.Table, key: str, line: int) -> None:
+        """``ALTER TABLE t RENAME TO u`` (``sp_rename 't', 'u'``): a table of the session's
+        own, not a #temp table (SQL Server renames only their columns), to a free name."""
+        old = _written(tree)[0]
+        if _temporary(old.this) or key.startswith(("#", "@")):
+            raise ScriptError(line, "a #temp table cannot be renamed (sp_rename renames its "
+                              "columns: '#t.col', 'new', 'COLUMN'); SELECT * INTO #u FROM #t")
+        if key in self.session or key in self.target.relations:
+            raise ScriptError(line, f"There is already an object named '{table.name}' in the "
+                              "database.")
+        self._place(table, (table.name,))
+
     def _variables(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                    line: int) -> exp.Expression:
         def substitute(node: exp.Expression) -> exp.Expression:
@@ -463,6 +485,8 @@ class Translator:
         for identifier in tree.find_all(exp.Identifier):
             if made.get(type(identifier.parent)) == identifier.arg_key:
                 self.written.setdefault(identifier.name.lower(), identifier.name)
+        for renamed in tree.find_all(exp.RenameColumn):  # (sp_rename: spelt anew)
+            self.written[renamed.args["to"].name.lower()] = renamed.args["to"].name
 
     def heading(self, column: str) -> str:
         """A result's column as SQL Server would head it: a column of a relation the
@@ -555,6 +579,8 @@ class Translator:
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
         self._note_written(tree)
+        if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
+            return Translation("", False, skip=True)
         self._names(tree, resolved)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
@@ -587,6 +613,10 @@ class Translator:
             creates = tuple(p.name for p in created.parts)
         drops = [tuple(p.name for p in t.parts) for t in _written(tree)
                  ] if isinstance(tree, exp.Drop) else []
+        rename = tree.find(exp.AlterRename) if isinstance(tree, exp.Alter) else None
+        if rename is not None:  # (the session forgets the old name and learns the new)
+            creates = (rename.this.name,)
+            drops = [tuple(p.name for p in _written(tree)[0].parts)]
         sql = tree.sql(dialect=self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
