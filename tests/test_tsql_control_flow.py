@@ -425,3 +425,25 @@ SELECT * FROM cohort_2011""", "tsql", None, True)
                        "sp_rename takes the old name, the new name and the kind as strings")):
         with pytest.raises(ScriptError, match=why):
             _rows(db, text)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_schema_of_the_scripts_own(backend: str, request: pytest.FixtureRequest) -> None:
+    """FFT's scripts keep their tables in a schema they make (fft.person_lookup)."""
+    db = _db(request, backend)
+    assert _rows(db, """SELECT SCHEMA_ID('fft'), SCHEMA_ID(N'dbo')
+IF SCHEMA_ID(N'fft') IS NULL EXEC('CREATE SCHEMA fft')
+SELECT 7 AS n INTO fft.person_lookup
+INSERT INTO fft.person_lookup VALUES (8)
+SELECT SCHEMA_ID('fft'), SUM(n) FROM [fft].[person_lookup]""") == [(1, 15)]
+    assert _rows(db, "SELECT SCHEMA_ID('fft'), SCHEMA_ID('dbo'), SCHEMA_ID('2002237')") == [
+        (None, 1, 1)]
+    assert _rows(db, """CREATE SCHEMA fft
+GO
+DROP SCHEMA fft
+DROP SCHEMA IF EXISTS fft
+SELECT SCHEMA_ID('fft')""") == [(None,)]
+    for text, why in (("CREATE SCHEMA fft\nGO\nCREATE SCHEMA fft", "already an object named"),
+                      ("DROP SCHEMA fft", "Cannot drop the schema 'fft'")):
+        with pytest.raises(ScriptError, match=why):
+            _rows(db, text)

@@ -284,6 +284,8 @@ class Translator:
         self.dates: set[str] = set()
         """Column names (lower case) that hold dates wherever met (SQLite declares no type
         for a column that ``SELECT ... INTO`` copies: those do not count against)."""
+        self.schemas: set[str] = set()
+        """Schemas the script made (``CREATE SCHEMA``), in lower case."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
@@ -355,6 +357,41 @@ class Translator:
         except ScriptError:
             return False
         return True
+
+    def _schema(self, tree: exp.Create | exp.Drop, line: int) -> None:
+        """``CREATE SCHEMA fft`` (FFT's scripts keep their tables in one) or ``DROP SCHEMA``:
+        the session's tables are named whatever their schema, so only ``SCHEMA_ID`` sees
+        it."""
+        table = tree.this if isinstance(tree, exp.Create) else (tree.args.get("tables")
+                                                                or [None])[0]
+        key = (table.name or table.db).lower() if isinstance(table, exp.Table) else ""
+        if not key:
+            raise ScriptError(line, "CREATE SCHEMA and DROP SCHEMA need the schema's name")
+        known = self._schema_exists(key)
+        if isinstance(tree, exp.Create):
+            if known and not tree.args.get("exists"):
+                raise ScriptError(line, f"There is already an object named '{key}' in the "
+                                  "database.", runtime=True)
+            self.schemas.add(key)
+        elif not known and not tree.args.get("exists"):
+            raise ScriptError(line, f"Cannot drop the schema '{key}', because it does not "
+                              "exist or you do not have permission.", runtime=True)
+        else:
+            self.schemas.discard(key)
+
+    def _schema_exists(self, name: str) -> bool:
+        """A schema of the SRS (dbo, a project number) or one the script made."""
+        return name.isdigit() or name in ("dbo", "sys", "information_schema") or (
+            name in self.schemas)
+
+    def _schema_ids(self, tree: exp.Expression) -> exp.Expression:
+        """``SCHEMA_ID('fft')`` as 1 when the schema exists, else NULL (as ``OBJECT_ID``)."""
+        for call in list(tree.find_all(exp.Anonymous)):
+            if call.name.upper() == "SCHEMA_ID" and len(call.expressions) == 1 and (
+                    isinstance(call.expressions[0], exp.National | exp.Literal)):
+                known = self._schema_exists(call.expressions[0].name.lower())
+                call.replace(exp.Literal.number(1) if known else exp.Null())
+        return tree
 
     def _object_ids(self, tree: exp.Expression, line: int) -> exp.Expression:
         """``OBJECT_ID('...')`` as 1 when the table exists, else NULL: what scripts test it
@@ -559,6 +596,10 @@ class Translator:
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             # (an index on a #temp table speeds SQL Server up and changes no answer)
             return Translation("", False, skip=True)
+        if isinstance(tree, exp.Create | exp.Drop) and str(tree.args.get("kind")).upper() == (
+                "SCHEMA"):
+            self._schema(tree, line)
+            return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(tree.copy()))
         headings = _headings(tree)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
@@ -568,7 +609,7 @@ class Translator:
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.old_forms(tree)
         tree = row_identity.for_target(tree, self.target.dialect, line)
-        tree = self._object_ids(tree, line)
+        tree = self._schema_ids(self._object_ids(tree, line))
         tree = self._variables(tree, variables, line)
         tree = string_splits.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
