@@ -401,6 +401,13 @@ SELECT AVG(total), AVG(scaled), (SELECT AVG(d) FROM (SELECT x + 1 AS d FROM #c) 
 FROM t""")
     assert computed == [(3, 3.5, 3, 1, 1.66667)]
     assert _rows(db, "SELECT AVG(DISTINCT v) FROM (VALUES (1), (2), (2)) AS w(v)") == [(1,)]
+    # functions T-SQL types int: AVG(DATEDIFF(DAY, start, end)), a mean length of stay
+    assert _rows(db, """CREATE TABLE #s (s DATE, e DATE, code VARCHAR(9))
+INSERT INTO #s VALUES ('2015-01-01', '2015-01-02', 'ab'), ('2015-01-01', '2015-01-03', 'b')
+SELECT AVG(DATEDIFF(DAY, s, e)), AVG(LEN(code)), AVG(DAY(e)), AVG(DATEPART(MONTH, e)),
+       AVG(CHARINDEX('b', code)), (SELECT AVG(r) FROM (SELECT ROW_NUMBER() OVER (ORDER BY s)
+       AS r FROM #s) q), AVG(DATEDIFF(DAY, s, e) * 1.0) FROM #s""") == [
+        (1, 1, 2, 1, 1, 1, 1.5)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

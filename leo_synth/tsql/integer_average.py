@@ -4,11 +4,11 @@
 PostgreSQL give 21796.43, and ``AVG(CASE WHEN ... THEN 1 ELSE 0 END)``, a share, gives 0: a
 mistake a script should show here before it shows in the SRS (write ``AVG(x * 1.0)``). So an
 ``AVG`` whose operand is integer (a column that holds integers in every table met, an integer
-literal, a cast to an integer type, a ``CASE`` of integers, integer arithmetic, ``COUNT``)
-is truncated to a whole number. Anything else is left alone, as in SQL Server. A column the
-statement itself computes, in a CTE, a subquery or ``VALUES`` (``WITH t AS (SELECT pmr,
-SUM(Earnings) AS total ...) SELECT AVG(total) FROM t``), is an integer when what it is
-computed from is.
+literal, a cast to an integer type, a ``CASE`` of integers, integer arithmetic, ``COUNT``,
+``DATEDIFF`` and the other functions T-SQL types ``int``) is truncated to a whole number.
+Anything else is left alone, as in SQL Server. A column the statement itself computes, in a
+CTE, a subquery or ``VALUES`` (``WITH t AS (SELECT pmr, SUM(Earnings) AS total ...) SELECT
+AVG(total) FROM t``), is an integer when what it is computed from is.
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ from leo_synth.tsql.rewrites import replaced
 
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+INTEGER_FUNCTIONS = (exp.DateDiff, exp.Extract, exp.Year, exp.Month, exp.Day, exp.Length,
+                     exp.StrPosition, exp.Ascii, exp.Unicode, exp.RowNumber, exp.Rank,
+                     exp.DenseRank, exp.Ntile)
+"""Functions T-SQL types ``int`` (or ``bigint``) whatever their arguments: ``DATEDIFF``,
+``DATEPART``, ``YEAR``, ``LEN``, ``CHARINDEX``, ``ROW_NUMBER()``, ..."""
+INTEGER_NAMES = frozenset({"DATALENGTH", "PATINDEX", "ISNUMERIC", "ISDATE", "DATEDIFF_BIG"})
+"""The same, among the functions sqlglot does not know (by name)."""
 
 
 def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
@@ -47,8 +54,12 @@ def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
                    for b in (node.args.get("true"), node.args.get("false")) if b is not None)
     if isinstance(node, ARITHMETIC):
         return is_integer(node.this, integers) and is_integer(node.expression, integers)
-    if isinstance(node, exp.Count):
+    if isinstance(node, (exp.Count, *INTEGER_FUNCTIONS)):
         return True
+    if isinstance(node, exp.Anonymous):
+        return node.name.upper() in INTEGER_NAMES
+    if isinstance(node, exp.Window):  # ROW_NUMBER() OVER (...), SUM(n) OVER (...)
+        return is_integer(node.this, integers)
     if isinstance(node, exp.Sum | exp.Min | exp.Max | exp.Abs):
         return is_integer(node.this, integers)
     if isinstance(node, exp.Coalesce):  # (ISNULL takes its first argument's type; text
