@@ -694,6 +694,14 @@ FROM #a o GROUP BY o.pmr ORDER BY o.pmr""") == [(1, "a,b"), (2, "c")]
     assert _rows(db, setup + "SELECT o.pmr, STUFF((SELECT TOP 1 ',' + i.aim FROM #a i "
                              "WHERE i.pmr = o.pmr ORDER BY i.n DESC FOR XML PATH('')), 1, 1, '') "
                              "FROM #a o GROUP BY o.pmr ORDER BY o.pmr") == [(1, "b"), (2, None)]
+    # FOR XML PATH(''), TYPE read back with .value(): the idiom a dynamic PIVOT's column
+    # list is built with
+    assert _rows(db, setup + """DECLARE @cols NVARCHAR(MAX)
+SELECT @cols = STUFF((SELECT DISTINCT ',' + QUOTENAME(aim) FROM #a WHERE aim IS NOT NULL
+    FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)'), 1, 1, '')
+SELECT @cols, STUFF((SELECT ',' + i.aim FROM #a i WHERE i.pmr = 1 ORDER BY i.aim
+    FOR XML PATH(''), TYPE).value('(./text())[1]', 'VARCHAR(20)'), 1, 1, '')""") == [
+        ("[a],[b],[c]", "a,b")]
     # a number table, as T-SQL writes it (no RECURSIVE)
     assert _rows(db, ";WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 5)\n"
                      "SELECT SUM(i) FROM n OPTION (MAXRECURSION 0)") == [(15,)]

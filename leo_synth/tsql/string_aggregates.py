@@ -3,7 +3,9 @@
 - ``STUFF((SELECT ',' + x FROM ... ORDER BY x FOR XML PATH('')), 1, 1, '')``, the idiom
   from before SQL Server 2017: the subquery is ``STRING_AGG`` of its one column (in its
   ``ORDER BY``, separator ''), and ``STUFF`` cuts the leading comma as on SQL Server. (SQL Server
-  would also escape ``&``, ``<`` and ``>`` as XML; the extract's codes have none.)
+  would also escape ``&``, ``<`` and ``>`` as XML; the extract's codes have none.) With
+  ``FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)')``, the XML read back as text, the
+  same.
 - ``STUFF(text, start, length, insert)`` itself, which SQLite and PostgreSQL lack.
 - ``STRING_AGG(x, ',') WITHIN GROUP (ORDER BY k)``: SQLite before 3.44 takes no ORDER BY in
   an aggregate, so there it is ``LEO_STRING_AGG(x, ',', k, descending, ...)``, an aggregate in
@@ -32,6 +34,8 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _joined(node, dialect)
     if isinstance(node, exp.Stuff):
         return _stuff(node)
+    if _xml_value(node):
+        return node.this
     if isinstance(node, exp.GroupConcat):
         return _string_agg(node, dialect)
     return node
@@ -43,10 +47,23 @@ def _xml_path(select: exp.Select) -> bool:
     if not isinstance(clause, exp.ForClause) or str(clause.args.get("kind", "")).upper() != "XML":
         return False
     options = [o.this for o in clause.expressions if isinstance(o, exp.QueryOption)]
+    if len(options) == 2 and isinstance(options[1], exp.Var) and options[1].name.upper() == (
+            "TYPE"):
+        options = options[:1]  # (FOR XML PATH(''), TYPE: read back by .value(), below)
     return (len(options) == 1 and isinstance(options[0], exp.XMLKeyValueOption)
             and options[0].this.name.upper() == "PATH"
             and isinstance(options[0].expression, exp.Literal)
             and options[0].expression.name == "" and len(select.selects) == 1)
+
+
+def _xml_value(node: exp.Expression) -> bool:
+    """``(SELECT ... FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)')``: the XML the
+    subquery made, read back as text (its ``&amp;`` unescaped), which is what the subquery
+    gives here already."""
+    return (isinstance(node, exp.Dot) and isinstance(node.this, exp.Subquery)
+            and isinstance(node.expression, exp.Anonymous)
+            and node.expression.name.lower() == "value"
+            and len(node.expression.expressions) == 2)
 
 
 def _joined(select: exp.Select, dialect: str) -> exp.Select:
