@@ -272,6 +272,19 @@ SELECT COUNT(*) AS n, MIN(id) AS kept, @rounds AS rounds FROM #t"""
     # 3 deleted, then 2, 1 and 0 in three rounds (SET's @@ROWCOUNT of 1 is the DELETE's by the
     # time WHILE tests it)
     assert _rows(db, text) == [(1, 1, 3)]
+    # UPDATE TOP (n) in parts too (it did not parse), and DELETE without FROM (it stopped
+    # with an internal error)
+    assert _rows(db, """CREATE TABLE #t (id INT, done INT)
+INSERT #t VALUES (1, 0), (2, 0), (3, 0), (4, 0), (5, 0)
+DECLARE @n INT = 2, @rounds INT = 0
+UPDATE TOP (@n) #t SET done = 1 WHERE done = 0
+WHILE @@ROWCOUNT > 0
+BEGIN
+    SET @rounds += 1
+    UPDATE TOP (2) #t SET done = @rounds + 1 WHERE done = 0
+END
+DELETE #t WHERE done = 1
+SELECT COUNT(*), SUM(done), MAX(done), @rounds FROM #t""") == [(3, 7, 3, 3)]
 
 
 TRY_CATCH = """CREATE TABLE #log (step VARCHAR(40))

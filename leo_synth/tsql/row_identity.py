@@ -6,7 +6,7 @@ Idioms of SRS scripts that no target takes as written:
   chosen by a join);
 - ``;WITH d AS (SELECT *, ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY ...) AS rn FROM #x)
   DELETE FROM d WHERE rn > 1``: the usual way to keep one row per pupil;
-- ``DELETE TOP (n) FROM #x``: n of the rows;
+- ``DELETE TOP (n) FROM #x`` and ``UPDATE TOP (n) #x SET ...``: n of the rows;
 - ``;WITH d AS (...) UPDATE d SET first_record = 1 WHERE rn = 1``: an update through a
   common table expression, whose SET may read the CTE's own columns (``SET n = rn``).
 
@@ -39,7 +39,16 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
         name = tree.this.name.lower() if isinstance(tree.this, exp.Table) else ""
         if name in ctes and not tree.this.args.get("db") and not tree.args.get("from_"):
             return _update_through_cte(tree, ctes[name], row_id, line)
+        if tree.args.get("limit") is not None:
+            return _first_updated(tree, row_id, line)
         return tree
+    tables = tree.args.get("tables") or []
+    if not isinstance(tree.this, exp.Table) and len(tables) == 1:
+        # DELETE #x WHERE ... (T-SQL's FROM is optional): sqlglot reads #x as the table a
+        # join would delete from, with no FROM
+        tree = tree.copy()
+        tree.set("this", tables[0].copy())
+        tree.set("tables", None)
     top = _top(tree)
     if top is not None:
         return _first_rows(tree, top, row_id)
@@ -71,6 +80,26 @@ def _first_rows(tree: exp.Delete, top: int, row_id: str) -> exp.Delete:
         chosen.set("where", where.copy())
     return exp.Delete(this=plain, where=exp.Where(
         this=exp.In(this=exp.column(row_id), query=exp.Subquery(this=chosen))))
+
+
+def _first_updated(tree: exp.Update, row_id: str, line: int) -> exp.Update:
+    """``UPDATE TOP (n) #x SET ... WHERE ...``: n of the rows the WHERE picks (any n, as in
+    SQL Server, which updates in no order), as ``DELETE TOP (n)``."""
+    if tree.args.get("from_") is not None or not isinstance(tree.this, exp.Table):
+        raise ScriptError(line, "UPDATE TOP (n) with a FROM cannot be translated: choose the "
+                          "rows in the WHERE (WHERE id IN (SELECT TOP (n) id FROM ...))")
+    plain = _bare(tree.this)
+    chosen = exp.select(exp.column(row_id)).from_(plain.copy())
+    chosen.set("limit", tree.args["limit"].copy())
+    where = tree.args.get("where")
+    if where is not None:
+        chosen.set("where", where.copy())
+    updated = tree.copy()
+    updated.set("this", plain)
+    updated.set("limit", None)
+    updated.set("where", exp.Where(this=exp.In(this=exp.column(row_id),
+                                               query=exp.Subquery(this=chosen))))
+    return updated
 
 
 def _sources(first: exp.Table) -> list[exp.Table]:

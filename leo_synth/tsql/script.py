@@ -118,6 +118,18 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
             parameter.set("this", exp.Var(this=name.name))
         return parameter
 
+    def _parse_update(self) -> exp.Update:
+        """``UPDATE TOP (n) #t SET ...`` (sqlglot reads no TOP there): n kept as the update's
+        ``limit`` (``row_identity`` updates n of the rows)."""
+        if not self._match(TokenType.TOP):
+            return super()._parse_update()
+        count = self._parse_wrapped(self._parse_term)
+        if self._match(TokenType.PERCENT):
+            self.raise_error("UPDATE TOP (n) PERCENT cannot be translated (UPDATE TOP (n) can)")
+        update = super()._parse_update()
+        update.set("limit", exp.Limit(expression=count))
+        return update
+
 
 def parser() -> Any:
     """A parser of the chunks of :func:`tokens`."""
