@@ -151,6 +151,9 @@ FROM #f ORDER BY i"""
 INSERT INTO #b VALUES (''), ('  '), ('7'), (NULL)
 SELECT SUM(CAST(t AS INT)), COUNT(TRY_CAST(t AS INT)) FROM #b"""
     assert _rows(db, blank) == [(7, 3)]
+    # a number's digits, FLOOR(LOG10(x)) + 1: SQLite's LOG10(1000) was 2.9999999999999996
+    assert _rows(db, "SELECT FLOOR(LOG10(1000)) + 1, FLOOR(LOG(1000, 10)), LOG(8, 2), "
+                     "FLOOR(LOG10(999))") == [(4, 3, 3, 2)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

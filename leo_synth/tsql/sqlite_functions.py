@@ -244,6 +244,17 @@ def translate(text: Any, source: Any, target: Any) -> str | None:
     return _text(text).translate(str.maketrans(_text(source), _text(target)))
 
 
+def logarithm(base: Any, value: Any) -> float | None:
+    """``LOG(x, base)`` and ``LOG10(x)`` (which sqlglot writes ``LOG(10, x)``) as SQL Server
+    gives them: SQLite's own divides natural logarithms, so ``LOG10(1000)`` was
+    2.9999999999999996 and ``FLOOR(LOG10(1000))`` 2. NULL outside the domain, as SQLite."""
+    if base is None or value is None or value <= 0 or base <= 0 or base == 1:
+        return None
+    if base == 10:
+        return math.log10(value)
+    return math.log2(value) if base == 2 else math.log(value) / math.log(base)
+
+
 def register(connection: sqlite3.Connection) -> None:
     """Add every function the translation may name to a script's SQLite connection."""
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
@@ -257,7 +268,8 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_TO_NUMBER": (1, to_number),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
-               "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32)}
+               "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),
+               "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value))}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample
