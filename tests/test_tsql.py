@@ -865,6 +865,31 @@ SELECT * FROM #t"""
     assert {"starting", "made again"} <= set(capfd.readouterr().err.splitlines())
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_years_a_project_holds_found_by_computed_names(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    """FFT's scripts loop over years, testing OBJECT_ID of a name they build (it was an
+    unknown function unless a literal), and test ILR ids against the empty binary 0x (read
+    as a column named 0x)."""
+    db = _db(request, backend)
+    assert _rows(db, """declare @y int = 2004, @found int = 0, @first int
+while @y <= 2023
+begin
+    if object_id('npd_i2.[2002237].spring_census_' + cast(@y as varchar(4))) is not null
+    begin
+        set @found += 1
+        if @first is null set @first = @y
+    end
+    set @y += 1
+end
+select @found, @first, object_id(N'LEO_i2.[2002237].leo_' + N'nothing')""") == [
+        (16, 2006, None)]
+    setup = "CREATE TABLE #a (ukprn_anon BIGINT)\nINSERT INTO #a VALUES (0), (31), (NULL)\n"
+    assert _rows(db, setup + "SELECT COUNT(*), SUM(CASE WHEN ukprn_anon = 0x1F THEN 1 END), "
+                     "SUM(CASE WHEN ukprn_anon IN (0x, 0x01) THEN 1 END) FROM #a "
+                     "WHERE ukprn_anon <> 0x") == [(1, 1, None)]
+
+
 def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:
     db = tmp_path / "copy.sqlite"
     shutil.copy(small_sqlite[0], db)

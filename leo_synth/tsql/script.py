@@ -149,6 +149,11 @@ def tokens(text: str, first_line: int = 1) -> list[Token]:
             # a variable's name (@end, @begin, @case) is no keyword: read as END it closed a
             # block that never opened, and every statement after it ran as one, silently
             token.token_type = TokenType.IDENTIFIER
+        elif token.token_type == TokenType.IDENTIFIER and token.text.lower() == "0x" and (
+                token.end - token.start == 1):
+            # 0x, the empty binary value (FFT test ILR ids with ukprn_anon <> 0x): sqlglot
+            # read it as a column named 0x ([0x], bracketed, is one)
+            token.token_type, token.text = TokenType.HEX_STRING, ""
     return found
 
 

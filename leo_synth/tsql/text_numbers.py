@@ -16,7 +16,8 @@ number adds, as SQL Server converts the text to the number's type (``1 + '1'`` i
 that is no number stops the script there (``'Cohort ' + @year`` with an INT ``@year`` fails
 in the SRS, so it fails here, rather than joining the two as text). A string literal in
 ``ISNULL``, ``COALESCE`` or ``NULLIF`` with an integer is converted to an integer (``''`` is
-0), as SQL Server converts it.
+0), as SQL Server converts it. So is a binary literal compared with an integer (``ukprn_anon <>
+0x`` is ``<> 0``).
 """
 
 from __future__ import annotations
@@ -138,6 +139,22 @@ def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str,
         return
 
 
+def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
+    """A binary literal compared with an integer is that integer, as SQL Server converts it:
+    ``ukprn_anon <> 0x`` (FFT's test for a blank binary id) is ``ukprn_anon <> 0``."""
+    if isinstance(node, exp.In):
+        pairs = [(node.this, node.expressions)]
+    elif isinstance(node, exp.Between):
+        pairs = [(node.this, [node.args["low"], node.args["high"]])]
+    else:
+        pairs = [(node.this, [node.expression]), (node.expression, [node.this])]
+    for subject, values in pairs:
+        if is_integer(subject, integers):
+            for value in values:
+                if isinstance(value, exp.HexString):
+                    value.replace(exp.Literal.number(int(value.name or "0", 16)))
+
+
 def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
                dialect: str, line: int) -> exp.Expression:
     """The tree with each text column compared with numbers cast to their type, and each
@@ -149,6 +166,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
             _text_default(node, texts)
         _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
+        _binary_as_integer(node, integers)
         _check_integer_text(node, integers, line)
         if is_assignment(node):
             continue  # SET code = 11: SQL Server writes the number as text

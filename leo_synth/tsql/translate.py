@@ -393,17 +393,33 @@ class Translator:
                 call.replace(exp.Literal.number(1) if known else exp.Null())
         return tree
 
-    def _object_ids(self, tree: exp.Expression, line: int) -> exp.Expression:
+    def _object_ids(self, tree: exp.Expression, variables: dict[str, exp.Expression],
+                    line: int) -> exp.Expression:
         """``OBJECT_ID('...')`` as 1 when the table exists, else NULL: what scripts test it
         for (``IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t``); the number itself
-        means nothing outside SQL Server."""
+        means nothing outside SQL Server. A name the script computes (``OBJECT_ID('npd_i2.
+        [2002237].spring_census_' + CAST(@y AS VARCHAR(4)))``, a loop over the years a project
+        was granted) is worked out first, on the target."""
         for call in list(tree.find_all(exp.ObjectId)):
             name = call.this
             if isinstance(name, exp.National) or (isinstance(name, exp.Literal)
                                                    and name.is_string):  # ('...' or N'...')
-                call.replace(exp.Literal.number(1) if self._exists(name.name, line)
-                             else exp.Null())
+                text: str | None = name.name
+            elif name.find(exp.Column, exp.Select) is None:
+                text = self._constant_text(name, variables, line)
+            else:
+                continue  # (a name read from a table: left to the target, which has none)
+            call.replace(exp.Literal.number(1) if text is not None and self._exists(text, line)
+                         else exp.Null())
         return tree
+
+    def _constant_text(self, node: exp.Expression, variables: dict[str, exp.Expression],
+                       line: int) -> str | None:
+        """The value of an expression that reads no table, as text (None for NULL)."""
+        translation = self.translate(exp.select(node.copy()), variables, line)
+        result = self.target.run_at(line, translation.sql, True, 1)
+        value = result.rows[0][0] if result is not None and result.rows else None
+        return None if value is None else str(value)
 
     def _source_columns(self, tree: exp.Expression, source: exp.Expression, line: int
                         ) -> list[str]:
@@ -609,7 +625,7 @@ class Translator:
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.old_forms(tree)
         tree = row_identity.for_target(tree, self.target.dialect, line)
-        tree = self._schema_ids(self._object_ids(tree, line))
+        tree = self._schema_ids(self._object_ids(tree, variables, line))
         tree = self._variables(tree, variables, line)
         tree = string_splits.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
