@@ -327,3 +327,29 @@ f AS (SELECT yr + 1 AS yr1, idx FROM cpi)
 SELECT LEFT(e.TaxYear, 4) + 1, e.Earnings / c.idx, f.yr1 FROM #e e
 JOIN cpi c ON c.yr = LEFT(e.TaxYear, 4) JOIN f ON RIGHT(e.TaxYear, 2) + 2000 = f.yr1
 ORDER BY 1""") == [(2015, 200, 2015), (2016, 200, 2016)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_inserted_values_take_their_columns_types(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    """SQL Server converts what an INSERT or UPDATE puts in a column to its type: text into a
+    number column stopped PostgreSQL, 'YYYYMMDD' into a date column stopped DuckDB and was
+    stored as the number 20150407 by SQLite."""
+    db = _db(request, backend)
+    setup = """CREATE TABLE #y (yr SMALLINT, d DATE, s VARCHAR(10), n INT)
+INSERT INTO #y (s, yr, d) SELECT AcademicYear, RIGHT(AcademicYear, 4), '20150406'
+    FROM (VALUES ('2013/2014'), ('2014/2015')) v(AcademicYear)
+INSERT INTO #y VALUES ('2016', '20150407', 7, LEFT('12x', 2))
+INSERT INTO #y (yr, d) SELECT 2017, '2015-04-08' UNION ALL SELECT SUBSTRING('x2018', 2, 4), NULL
+UPDATE #y SET n = RIGHT(s, 2), d = '20160101' WHERE yr = 2014
+"""
+    assert [tuple(_value(v) for v in row) for row in run_text(
+        db, setup + "SELECT yr, d, s, n, yr + 1 FROM #y ORDER BY yr", "tsql", None, False
+    )[-1].rows] == [(2014, "2016-01-01", "2013/2014", 14, 2015),
+                    (2015, "2015-04-06", "2014/2015", None, 2016),
+                    (2016, "2015-04-07", "7", 12, 2017), (2017, "2015-04-08", None, None, 2018),
+                    (2018, None, None, None, 2019)]
+    # text that is no number stops the INSERT, as in SQL Server (SQLite stored the text)
+    for value in ("VALUES ('ESA')", "SELECT LEFT(b, 3) FROM (VALUES ('ESA')) v(b)"):
+        with pytest.raises(ScriptError, match="ESA"):
+            _rows(db, f"CREATE TABLE #n (n INT)\nINSERT INTO #n {value}\nSELECT n FROM #n")

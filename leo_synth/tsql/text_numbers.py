@@ -53,7 +53,9 @@ def _numeric_type(others: list[exp.Expression], integers: dict[str, bool]
     return None
 
 
-def _as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
+def as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
+    """``text`` converted to the number type ``to`` as SQL Server converts it (blank text is
+    0; on SQLite, text that is no number stops the query with SQL Server's message)."""
     if dialect != "sqlite":  # ('' is 0 in T-SQL; PostgreSQL would stop at it)
         blank = exp.EQ(this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
         return exp.Case(ifs=[exp.If(this=blank, true=exp.Literal.number(0))],
@@ -129,7 +131,7 @@ def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str,
         if not (isinstance(text, exp.Literal) and text.is_string):
             if is_text(text, texts):
                 to = exp.DataType.build("INT" if kind == "int" else "FLOAT")
-                node.set(text_side, _as_number(text, to, dialect))
+                node.set(text_side, as_number(text, to, dialect))
                 return
             continue
         if not pattern.fullmatch(text.name):
@@ -184,6 +186,6 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
                 continue
             to = _numeric_type(others, integers)
             if to is not None:
-                node.set(side, _as_number(text, to, dialect))
+                node.set(side, as_number(text, to, dialect))
             break
     return tree

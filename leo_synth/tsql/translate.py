@@ -26,6 +26,7 @@ from leo_synth.tsql import (
     date_literals,
     grouping_sets,
     information_schema,
+    inserted_values,
     integer_average,
     integer_casts,
     integer_overflow,
@@ -639,6 +640,11 @@ class Translator:
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
+        if isinstance(tree, exp.Insert | exp.Update) and _written(tree):
+            table = _written(tree)[0]
+            tree = inserted_values.for_target(
+                tree, self.target.columns(tuple(p.name for p in table.parts)), self.texts,
+                self.target.dialect, self.dateformat)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)

@@ -1,0 +1,85 @@
+"""The values an ``INSERT`` puts in a table's columns, converted as SQL Server converts them.
+
+SQL Server converts each value an ``INSERT`` gives to its column's type. Scripts rely on it:
+``INSERT INTO #y (yr) SELECT RIGHT(AcademicYear, 4) ...`` puts text in a ``SMALLINT`` column
+(PostgreSQL refused it: "column yr is of type smallint but expression is of type text"), and
+``INSERT INTO #t (d) VALUES ('20150407')`` the unseparated date its documentation recommends
+(DuckDB refused it, SQLite stored the number 20150407). So, by the table's columns on the
+target (its column list, or all its columns in order), a value that is text going into an
+integer column is converted as a comparison converts it (``text_numbers``: text that is no
+number stops the statement with SQL Server's message, where SQLite stored the text), and a
+string literal going into a date column is read as SQL Server reads it (``date_literals``).
+A ``VALUES`` row's values, a ``SELECT``'s (each branch of a ``UNION``) and an ``UPDATE``'s
+``SET`` values are converted; a value the target converts already (an integer literal, a
+date) is left as it is.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql import date_literals, text_numbers
+from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.targets import DATE, INT, INTEGER
+
+INTEGER_TYPE = exp.DataType.build("INT")
+DATE_TYPE = exp.DataType.build("DATE")
+
+
+def _columns(insert: exp.Insert, kinds: list[tuple[str, str]]) -> list[str | None]:
+    """Each value position's column kind (None where unknown)."""
+    by_name = {name.lower(): kind for name, kind in kinds}
+    if isinstance(insert.this, exp.Schema):
+        return [by_name.get(c.name.lower()) for c in insert.this.expressions]
+    return [kind for _, kind in kinds]
+
+
+def _rows(source: exp.Expression | None) -> list[list[exp.Expression]]:
+    """The value lists the source gives: ``VALUES`` rows, or each ``SELECT`` branch's
+    projections."""
+    if isinstance(source, exp.Values):
+        return [row.expressions if isinstance(row, exp.Tuple) else [row]
+                for row in source.expressions]
+    if isinstance(source, exp.Union):
+        return _rows(source.this) + _rows(source.expression)
+    if isinstance(source, exp.Subquery):
+        return _rows(source.this)
+    if isinstance(source, exp.Select):
+        return [list(source.selects)]
+    return []
+
+
+def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
+               dialect: str, order: str) -> None:
+    node = value.this if isinstance(value, exp.Alias) else value
+    if kind == DATE and isinstance(node, exp.Literal) and node.is_string:
+        day = date_literals.iso(node.name, False, order)
+        if day is None or len(day) > 10:
+            return  # (not a date, or one with a time: the column may be a DATETIME)
+        literal = exp.Literal.string(day)
+        # (typed: a UNION's branches made it text on PostgreSQL; SQLite stores the text)
+        node.replace(literal if dialect == "sqlite" else exp.cast(literal, DATE_TYPE))
+    elif kind in (INTEGER, INT) and is_text(node, texts) and not (
+            isinstance(node, exp.Literal) and text_numbers.INTEGER.fullmatch(node.name)):
+        node.replace(text_numbers.as_number(node, INTEGER_TYPE, dialect))
+
+
+def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[str, bool],
+               dialect: str, order: str) -> exp.Expression:
+    """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
+    columns (``kinds``: the table's columns in order, from the target); any other statement
+    as it is."""
+    if isinstance(tree, exp.Update):
+        by_name = {name.lower(): kind for name, kind in kinds}
+        for assignment in tree.expressions:
+            if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
+                _converted(assignment.expression, by_name.get(assignment.this.name.lower()),
+                           texts, dialect, order)
+        return tree
+    if not isinstance(tree, exp.Insert):
+        return tree
+    columns = _columns(tree, kinds)
+    for row in _rows(tree.expression):
+        for value, kind in zip(row, columns, strict=False):
+            _converted(value, kind, texts, dialect, order)
+    return tree
