@@ -290,6 +290,7 @@ def _is_texty(node: exp.Expression) -> bool:
 
 def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     """Types of T-SQL's own: ``VARCHAR(MAX)`` (no length), ``MONEY`` (DECIMAL(19, 4)),
+    ``BINARY(16)`` (no length on PostgreSQL and DuckDB),
     ``BIT`` as a column's type on PostgreSQL and DuckDB (SMALLINT: 0 and 1), ``TINYINT`` (0 to
     255, which sqlglot calls UTINYINT) as SMALLINT there: PostgreSQL has no such type, and
     DuckDB's adds a literal in its own type (a TINYINT's 255 + 1 overflowed, an int in SQL
@@ -299,6 +300,9 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
         node.set("expressions", [])
     if node.is_type(exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY):
         return exp.DataType.build("DECIMAL(19, 4)")
+    if node.is_type(exp.DataType.Type.BINARY, exp.DataType.Type.VARBINARY) and dialect in (
+            "duckdb", "postgres"):
+        node.set("expressions", [])  # (BINARY(16): their BLOB and BYTEA take no length)
     if node.is_type(exp.DataType.Type.UTINYINT) and dialect in ("duckdb", "postgres"):
         return exp.DataType.build("SMALLINT")
     if node.is_type(exp.DataType.Type.BIT) and dialect in ("duckdb", "postgres") and (
