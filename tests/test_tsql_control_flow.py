@@ -451,7 +451,7 @@ INSERT INTO fft.person_lookup VALUES (8)
 SELECT SCHEMA_ID('fft'), SUM(n) FROM [fft].[person_lookup]""") == [(1, 15)]
     assert _rows(db, "SELECT SCHEMA_ID('fft'), SCHEMA_ID('dbo'), SCHEMA_ID('2002237')") == [
         (None, 1, 1)]
-    assert _rows(db, """CREATE SCHEMA fft
+    assert _rows(db, """CREATE SCHEMA fft AUTHORIZATION dbo
 GO
 DROP SCHEMA fft
 DROP SCHEMA IF EXISTS fft

@@ -288,6 +288,10 @@ def _totals(chunk: list[Token], i: int) -> bool:
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
     """The one statement of ``chunk``: tokens that hold more (past a semicolon) are refused, as
     running the first alone would drop the others without a word."""
+    words = [t.text.upper() for t in chunk[:2]]
+    if words == ["CREATE", "SCHEMA"] and "AUTHORIZATION" in (t.text.upper() for t in chunk):
+        # (its owner: the session's tables are the script's whoever owns the schema)
+        chunk = chunk[:[t.text.upper() for t in chunk].index("AUTHORIZATION")]
     parsed = [tree for tree in parser().parse(chunk, text) if tree is not None]
     if len(parsed) > 1:
         raise ParseError("more than one statement where one was expected")
