@@ -76,13 +76,21 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
                 raise ScriptError(node.line, f"{node.word} outside a WHILE loop")
         elif isinstance(node, script.Statement):
             tree = node.tree
-            if isinstance(tree, exp.Command) and tree.name.upper() != "PRINT":
+            if isinstance(tree, exp.Command) and tree.name.upper() != "PRINT" and not (
+                    _ignored_setting(tree)):
                 words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
                 raise ScriptError(node.line, f"cannot translate {words[:40]!r}")
             assigned = variables.assignments(tree)
             if assigned and len(assigned) != len(tree.selects):
                 raise ScriptError(node.line, "a SELECT that assigns variables cannot also "
                                   "return columns (as in SQL Server)")
+
+
+def _ignored_setting(tree: exp.Command) -> bool:
+    """``SET STATISTICS IO ON`` and the like, which sqlglot leaves as a command: one of
+    ``IGNORED_SETTINGS``."""
+    words = str(tree.expression or "").split()
+    return tree.name.upper() == "SET" and bool(words) and words[0].upper() in IGNORED_SETTINGS
 
 
 def check(text: str) -> list[blocks.Node]:
@@ -355,7 +363,9 @@ class Runner:
             names.check_database(tree.this.name, line)  # USE [NPD_i2]: checked, no effect
             self.database = tree.this.name
             self.rowcount = 0
-        elif isinstance(tree, exp.Command):  # PRINT, the only command check() lets through
+        elif isinstance(tree, exp.Command) and _ignored_setting(tree):
+            self.rowcount = 0
+        elif isinstance(tree, exp.Command):  # PRINT, the only other command check() lets by
             self.echo(str(self._value(tree.expression, line)))
             self.rowcount = 0
         elif isinstance(tree, exp.Merge):

@@ -204,6 +204,64 @@ def _without_isolation_levels(found: list[Token]) -> list[Token]:
     return kept
 
 
+NAME_PARTS = {TokenType.VAR, TokenType.IDENTIFIER, TokenType.DOT, TokenType.HASH,
+              TokenType.NUMBER}
+"""Tokens of a table's name as ``UPDATE STATISTICS`` gives it (``[NPD_i2].dbo.#t ix``)."""
+MAINTENANCE_OPTIONS = {"FULLSCAN", "SAMPLE", "RESAMPLE", "NORECOMPUTE", "NO_INFOMSGS",
+                       "ALL_ERRORMSGS", "TABLERESULTS", "PERCENT", "ROWS", "ALL", "COLUMNS",
+                       "INDEX", "PERSIST_SAMPLE_PERCENT"}
+"""Words of the ``WITH`` options of ``UPDATE STATISTICS`` and ``DBCC``."""
+
+
+def _maintenance_end(found: list[Token], words: list[str], i: int) -> int | None:
+    """Where a statement that looks after the server ends, if one starts at ``i``:
+    ``CHECKPOINT``, ``DBCC FREEPROCCACHE``, ``DBCC SHRINKFILE (tempdev, 1024) WITH
+    NO_INFOMSGS``, ``UPDATE STATISTICS #t [ix] WITH FULLSCAN``."""
+    if words[i] == "CHECKPOINT":
+        j = i + 1
+        return j + 1 if j < len(found) and found[j].token_type == TokenType.NUMBER else j
+    if words[i] == "DBCC" and i + 1 < len(found):
+        j = i + 2
+    elif words[i] == "UPDATE STATISTICS" and i + 1 < len(found):  # (one token to sqlglot)
+        j = i + 1  # the table's name (#t, dotted, bracketed), then an index's on its line
+        while j < len(found) and (found[j].token_type in NAME_PARTS or words[j] == "#") and (
+                words[j] not in ("WITH", *STARTERS)) and found[j].line == found[i].line:
+            j += 1
+    else:
+        return None
+    if j < len(found) and found[j].token_type == TokenType.L_PAREN:
+        depth = 0
+        while j < len(found):
+            depth += depth_change(found[j])
+            j += 1
+            if depth == 0:
+                break
+    if j + 1 < len(found) and words[j] == "WITH" and words[j + 1] in MAINTENANCE_OPTIONS:
+        j += 1
+        while j < len(found) and (words[j] in MAINTENANCE_OPTIONS or found[j].token_type in (
+                TokenType.COMMA, TokenType.NUMBER, TokenType.EQ)):
+            j += 1
+    return j
+
+
+def _without_maintenance(found: list[Token]) -> list[Token]:
+    """The tokens without statements that look after the server (``CHECKPOINT``, ``DBCC``,
+    ``UPDATE STATISTICS``), which scripts run against a full tempdb: they change no answer,
+    and sqlglot parses none of them."""
+    words = [t.text.upper() if is_word(t) else "" for t in found]
+    kept: list[Token] = []
+    i = 0
+    while i < len(found):
+        end = _maintenance_end(found, words, i) if not kept or kept[-1].token_type != (
+            TokenType.DOT) else None
+        if end is not None:
+            i = end
+            continue
+        kept.append(found[i])
+        i += 1
+    return kept
+
+
 def _without_index_kinds(found: list[Token]) -> list[Token]:
     """The tokens without ``CLUSTERED`` or ``NONCLUSTERED`` after ``PRIMARY KEY`` or
     ``UNIQUE`` (``CONSTRAINT pk PRIMARY KEY CLUSTERED (id)``): how SQL Server stores a key
@@ -370,5 +428,5 @@ def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
     return [(number, body, _transaction_begins(_without_index_kinds(_without_hints(
-        _without_isolation_levels(tokens(body, first_line))))))
+        _without_maintenance(_without_isolation_levels(tokens(body, first_line)))))))
             for number, (first_line, body) in enumerate(batches(text))]
