@@ -1167,3 +1167,40 @@ USE [NPD_i2]
 SELECT DB_NAME(), @@SERVERNAME, SUSER_SNAME(), HOST_NAME(), APP_NAME(), @@SPID"""
     assert _rows(str(small_sqlite[0]), text) == [
         ("NPD_i2", "leo-synth", "leo-synth", "leo-synth", "leo-synth sql", 51)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_table_as_ssms_scripts_it(backend: str, request: pytest.FixtureRequest) -> None:
+    """SSMS's "Script Table as CREATE": filegroups, index options, and a default added by
+    ALTER TABLE ... ADD CONSTRAINT ... DEFAULT ... FOR (none of which parsed or ran)."""
+    db = _db(request, backend)
+    script_ = """SET ANSI_NULLS ON
+GO
+CREATE TABLE [dbo].[cohort](
+\t[pmr] [varchar](18) NOT NULL,
+\t[yr] [int] NULL,
+\t[flag] [bit] NOT NULL,
+\t[notes] [nvarchar](max) NULL,
+ CONSTRAINT [PK_cohort] PRIMARY KEY CLUSTERED
+(
+\t[pmr] ASC
+)WITH (PAD_INDEX = OFF, IGNORE_DUP_KEY = OFF, ALLOW_PAGE_LOCKS = ON) ON [PRIMARY]
+) ON [PRIMARY] TEXTIMAGE_ON [PRIMARY]
+GO
+ALTER TABLE [dbo].[cohort] ADD  CONSTRAINT [DF_cohort_flag]  DEFAULT ((1)) FOR [flag]
+GO
+ALTER TABLE [dbo].[cohort] ADD DEFAULT ('none') FOR [notes];
+INSERT INTO [dbo].[cohort] (pmr, yr) VALUES ('a', 2011), ('b', 2012)
+INSERT INTO dbo.cohort (pmr, flag, notes) SELECT 'c', 0, NULL UNION ALL SELECT 'd', 0, 'x'
+INSERT INTO dbo.cohort VALUES ('e', 2015, 0, 'y')
+SELECT c.pmr, c.yr, c.flag, c.notes, n.k FROM dbo.cohort c
+JOIN (SELECT 'a' AS k UNION ALL SELECT 'c') n ON n.k = c.pmr
+ORDER BY pmr"""
+    assert _rows(db, script_) == [("a", 2011, 1, "none", "a"), ("c", None, 0, None, "c")]
+    assert _rows(db, script_.replace("JOIN (SELECT 'a' AS k UNION ALL SELECT 'c') n ON "
+                                     "n.k = c.pmr", "CROSS JOIN (SELECT 1 AS k) n")
+                 .replace("c.notes, n.k", "c.notes")) == [
+        ("a", 2011, 1, "none"), ("b", 2012, 1, "none"), ("c", None, 0, None),
+        ("d", None, 0, "x"), ("e", 2015, 0, "y")]
+    with pytest.raises(ScriptError, match="Invalid column name 'flags'"):
+        _rows(db, "CREATE TABLE #t (flag BIT)\nALTER TABLE #t ADD DEFAULT 0 FOR flags")

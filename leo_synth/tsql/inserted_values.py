@@ -34,19 +34,42 @@ def _columns(insert: exp.Insert, kinds: list[tuple[str, str]]) -> list[str | Non
     return [kind for _, kind in kinds]
 
 
+def _holders(source: exp.Expression | None) -> list[exp.Expression]:
+    """What holds the value lists the source gives: its ``VALUES`` rows, or each ``SELECT``
+    branch."""
+    if isinstance(source, exp.Values):
+        return list(source.expressions)
+    if isinstance(source, exp.Union):
+        return _holders(source.this) + _holders(source.expression)
+    if isinstance(source, exp.Subquery):
+        return _holders(source.this)
+    return [source] if isinstance(source, exp.Select) else []
+
+
 def _rows(source: exp.Expression | None) -> list[list[exp.Expression]]:
     """The value lists the source gives: ``VALUES`` rows, or each ``SELECT`` branch's
     projections."""
-    if isinstance(source, exp.Values):
-        return [row.expressions if isinstance(row, exp.Tuple) else [row]
-                for row in source.expressions]
-    if isinstance(source, exp.Union):
-        return _rows(source.this) + _rows(source.expression)
-    if isinstance(source, exp.Subquery):
-        return _rows(source.this)
-    if isinstance(source, exp.Select):
-        return [list(source.selects)]
-    return []
+    return [list(h.selects) if isinstance(h, exp.Select) else h.expressions
+            if isinstance(h, exp.Tuple) else [h] for h in _holders(source)]
+
+
+def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.Insert:
+    """An ``INSERT`` with a column list that leaves out columns with a default set after
+    the table was made (``ALTER TABLE t ADD CONSTRAINT ... DEFAULT (0) FOR c``), with them
+    and their defaults added (SQLite cannot add a default to a table it has)."""
+    if not defaults or not isinstance(tree.this, exp.Schema):
+        return tree
+    given = {c.name.lower() for c in tree.this.expressions}
+    missing = [(name, value) for name, value in defaults.items() if name not in given]
+    holders = _holders(tree.expression)
+    if not missing or not holders or not all(isinstance(h, exp.Tuple | exp.Select)
+                                             for h in holders):
+        return tree
+    for name, value in missing:
+        tree.this.append("expressions", exp.to_identifier(name))
+        for holder in holders:
+            holder.append("expressions", value.copy())
+    return tree
 
 
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],

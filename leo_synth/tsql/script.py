@@ -262,6 +262,33 @@ def _without_maintenance(found: list[Token]) -> list[Token]:
     return kept
 
 
+def _without_filegroups(found: list[Token]) -> list[Token]:
+    """The tokens without where SQL Server keeps a table or index, as SSMS scripts a table:
+    ``) ON [PRIMARY]``, ``TEXTIMAGE_ON [PRIMARY]``, ``FILESTREAM_ON ...``. A filegroup's
+    ``ON`` follows a closing bracket and names no column (a join's ``ON`` follows a table or
+    its alias)."""
+    kept: list[Token] = []
+    i = 0
+    while i < len(found):
+        word = found[i].text.upper() if is_word(found[i]) else ""
+        name = i + 1 < len(found) and found[i + 1].token_type in (
+            TokenType.VAR, TokenType.IDENTIFIER, TokenType.STRING)
+        after = found[i + 2] if i + 2 < len(found) else None
+        if word in ("TEXTIMAGE_ON", "FILESTREAM_ON") and name:
+            i += 2
+            continue
+        if word == "ON" and name and kept and kept[-1].token_type == TokenType.R_PAREN and (
+                after is None or after.token_type in (TokenType.R_PAREN, TokenType.SEMICOLON)
+                or after.line != found[i + 1].line
+                or (is_word(after) and after.text.upper() in ("TEXTIMAGE_ON", "FILESTREAM_ON",
+                                                             *STARTERS))):
+            i += 2
+            continue
+        kept.append(found[i])
+        i += 1
+    return kept
+
+
 def _without_index_kinds(found: list[Token]) -> list[Token]:
     """The tokens without ``CLUSTERED`` or ``NONCLUSTERED`` after ``PRIMARY KEY`` or
     ``UNIQUE`` (``CONSTRAINT pk PRIMARY KEY CLUSTERED (id)``): how SQL Server stores a key
@@ -346,14 +373,46 @@ def _totals(chunk: list[Token], i: int) -> bool:
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
     """The one statement of ``chunk``: tokens that hold more (past a semicolon) are refused, as
     running the first alone would drop the others without a word."""
-    words = [t.text.upper() for t in chunk[:2]]
-    if words == ["CREATE", "SCHEMA"] and "AUTHORIZATION" in (t.text.upper() for t in chunk):
+    words = [t.text.upper() if is_word(t) else "" for t in chunk]
+    if words[:2] == ["CREATE", "SCHEMA"] and "AUTHORIZATION" in words:
         # (its owner: the session's tables are the script's whoever owns the schema)
-        chunk = chunk[:[t.text.upper() for t in chunk].index("AUTHORIZATION")]
+        chunk = chunk[:words.index("AUTHORIZATION")]
+    default = _column_default(chunk, words, text)
+    if default is not None:
+        return default
     parsed = [tree for tree in parser().parse(chunk, text) if tree is not None]
     if len(parsed) > 1:
         raise ParseError("more than one statement where one was expected")
     return parsed[0] if parsed else None
+
+
+def _column_default(chunk: list[Token], words: list[str], text: str) -> exp.Alter | None:
+    """``ALTER TABLE t ADD [CONSTRAINT DF_t_c] DEFAULT (0) FOR c``, as SSMS scripts a table
+    (sqlglot does not parse it), as the ``ALTER TABLE t ALTER COLUMN c SET DEFAULT (0)`` it
+    parses; None for any other statement."""
+    if words[:2] != ["ALTER", "TABLE"] or "DEFAULT" not in words or "FOR" not in words:
+        return None
+    while chunk and chunk[-1].token_type == TokenType.SEMICOLON:
+        chunk, words = chunk[:-1], words[:-1]
+    add, default = words.index("ADD") if "ADD" in words else -1, words.index("DEFAULT")
+    named = words[add + 1] == "CONSTRAINT" and add + 3 == default
+    if add < 3 or not (named or add + 1 == default):
+        return None
+    depth, end = 0, None
+    for i in range(default + 1, len(chunk)):
+        if depth == 0 and words[i] == "FOR":
+            end = i
+            break
+        depth += depth_change(chunk[i])
+    if end is None or end + 1 >= len(chunk) or end == default + 1:
+        return None
+
+    def span(first: int, last: int) -> str:
+        return text[chunk[first].start:chunk[last].end + 1]
+
+    tree = TSQL.parse(f"ALTER TABLE {span(2, add - 1)} ALTER COLUMN "
+                      f"{span(end + 1, len(chunk) - 1)} SET DEFAULT {span(default + 1, end - 1)}")
+    return tree[0] if len(tree) == 1 and isinstance(tree[0], exp.Alter) else None
 
 
 def incomplete(tree: exp.Expression | None) -> bool:
@@ -427,6 +486,7 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
 def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
-    return [(number, body, _transaction_begins(_without_index_kinds(_without_hints(
-        _without_maintenance(_without_isolation_levels(tokens(body, first_line)))))))
+    return [(number, body, _transaction_begins(_without_index_kinds(_without_filegroups(
+        _without_hints(_without_maintenance(_without_isolation_levels(
+            tokens(body, first_line))))))))
             for number, (first_line, body) in enumerate(batches(text))]

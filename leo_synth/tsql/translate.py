@@ -150,6 +150,16 @@ def _temporary_qualifiers(tree: exp.Expression) -> None:
             column.set("table", exp.Identifier(this=key, quoted=True))
 
 
+def _column_default(tree: exp.Expression) -> exp.AlterColumn | None:
+    """The action of ``ALTER TABLE t ALTER COLUMN c SET DEFAULT x`` (how ``script`` reads
+    SQL Server's ``ALTER TABLE t ADD CONSTRAINT ... DEFAULT x FOR c``), else None."""
+    actions = tree.args.get("actions") if isinstance(tree, exp.Alter) else None
+    if actions and len(actions) == 1 and isinstance(actions[0], exp.AlterColumn) and (
+            actions[0].args.get("default") is not None):
+        return actions[0]
+    return None
+
+
 def _storage_only(tree: exp.Expression) -> bool:
     """``ALTER TABLE #t ALTER COLUMN c INT NOT NULL``, ``ADD CONSTRAINT pk PRIMARY KEY (c)``:
     how SQL Server stores a #temp table, which changes no answer (skipped, as indexes are)."""
@@ -285,6 +295,9 @@ class Translator:
         self.dates: set[str] = set()
         """Column names (lower case) that hold dates wherever met (SQLite declares no type
         for a column that ``SELECT ... INTO`` copies: those do not count against)."""
+        self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
+        """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
+        ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
         self.schemas: set[str] = set()
         """Schemas the script made (``CREATE SCHEMA``), in lower case."""
         self.identities = 0
@@ -324,6 +337,7 @@ class Translator:
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
+        self.defaults.pop(parts, None)
         self.text_lengths.pop(parts[-1].lower(), None)
 
     def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
@@ -358,6 +372,20 @@ class Translator:
         except ScriptError:
             return False
         return True
+
+    def _note_default(self, tree: exp.Expression, line: int) -> None:
+        """A column's default, added to each ``INSERT`` that leaves the column out
+        (``inserted_values.with_defaults``): SQLite cannot add a default to a table it has,
+        and the same rows result on every target."""
+        action = _column_default(tree)
+        assert action is not None
+        parts = tuple(p.name for p in _written(tree)[0].parts)
+        column = action.this.name
+        names = [name.lower() for name, _ in self.target.columns(parts)]
+        if column.lower() not in names:
+            message = f"Invalid column name '{column}'."
+            raise ScriptError(line, message, runtime=True, number=207, said=message)
+        self.defaults.setdefault(parts, {})[column.lower()] = action.args["default"].copy()
 
     def _schema(self, tree: exp.Create | exp.Drop, line: int) -> None:
         """``CREATE SCHEMA fft`` (FFT's scripts keep their tables in one) or ``DROP SCHEMA``:
@@ -633,6 +661,12 @@ class Translator:
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
+        if _column_default(tree) is not None:
+            self._note_default(tree, line)
+            return Translation("", False, skip=True)
+        if isinstance(tree, exp.Insert) and _written(tree):
+            parts = tuple(p.name for p in _written(tree)[0].parts)
+            tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
