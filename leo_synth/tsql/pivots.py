@@ -25,7 +25,7 @@ target."""
 
 def for_target(tree: exp.Expression, columns: Columns, line: int) -> exp.Expression:
     """The tree with every PIVOT and UNPIVOT written out (innermost first)."""
-    for source in reversed(list(tree.find_all(exp.Table, exp.Subquery))):
+    for source in reversed(list(tree.find_all(exp.Table, exp.Subquery, exp.Values))):
         pivots = source.args.get("pivots") or []
         if not pivots:
             continue
