@@ -804,8 +804,8 @@ SELECT id, k, v FROM #w UNPIVOT (v FOR k IN (a, b)) AS u ORDER BY id, k""") == [
     # of VALUES too (it was passed on untranslated: no such column there)
     assert _rows(db, """SELECT id, k, v FROM (VALUES (1, 10, NULL), (2, NULL, 5)) t(id, a, b)
 UNPIVOT (v FOR k IN (a, b)) u ORDER BY id, k""") == [(1, "a", 10), (2, "b", 5)]
-    assert _rows(db, """SELECT * FROM (VALUES ('x', 'a', 1), ('x', 'b', 2), ('y', 'a', 3)) s(g, k, v)
-PIVOT (MAX(v) FOR k IN ([a], [b])) p ORDER BY g""") == [("x", 1, 2), ("y", 3, None)]
+    assert _rows(db, """SELECT * FROM (VALUES ('x', 'a', 1), ('x', 'b', 2), ('y', 'a', 3))
+    s(g, k, v) PIVOT (MAX(v) FOR k IN ([a], [b])) p ORDER BY g""") == [("x", 1, 2), ("y", 3, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
