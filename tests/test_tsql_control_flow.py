@@ -460,3 +460,32 @@ SELECT SCHEMA_ID('fft')""") == [(None,)]
                       ("DROP SCHEMA fft", "Cannot drop the schema 'fft'")):
         with pytest.raises(ScriptError, match=why):
             _rows(db, text)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_indexes_on_the_sessions_tables(backend: str, request: pytest.FixtureRequest) -> None:
+    """CREATE INDEX is built on SQLite (its joins and correlated subqueries loop over a table
+    without one) and noted elsewhere; DROP INDEX drops it (it stopped every target)."""
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #seen (pmr VARCHAR(5), yr INT)
+CREATE NONCLUSTERED INDEX ix_seen ON #seen (pmr, yr DESC) INCLUDE (yr) WHERE yr > 0
+CREATE UNIQUE INDEX ix_u ON #seen (yr)
+INSERT INTO #seen VALUES ('a', 1), ('b', 1)
+CREATE TABLE #u (pmr VARCHAR(5))
+CREATE INDEX ix_seen ON #u (pmr)
+INSERT INTO #seen SELECT v.p, 2 FROM (VALUES ('a'), ('c')) v(p)
+    WHERE NOT EXISTS (SELECT 1 FROM #seen s WHERE s.pmr = v.p)
+DROP INDEX ix_seen ON #seen
+DROP INDEX #u.ix_seen
+DROP INDEX IF EXISTS ix_seen ON #seen
+CREATE INDEX ix_seen ON #seen (yr)
+DROP TABLE #u
+CREATE TABLE #u (n INT)
+CREATE INDEX ix_seen ON #u (n)
+SELECT COUNT(*), SUM(yr), MAX(pmr) FROM #seen""") == [(3, 4, "c")]
+    for text, why in (("CREATE TABLE #t (a INT)\nCREATE INDEX ix ON #t (a)\nCREATE INDEX ix ON "
+                       "#t (a)", "an index or statistics with name 'ix' already exists"),
+                      ("CREATE TABLE #t (a INT)\nDROP INDEX ix ON #t",
+                       "Cannot drop the index '#t.ix', because it does not exist")):
+        with pytest.raises(ScriptError, match=why):
+            _rows(db, text)

@@ -38,6 +38,7 @@ from leo_synth.tsql import (
     quantified_comparisons,
     rewrites,
     row_identity,
+    session_indexes,
     string_aggregates,
     string_splits,
     table_samples,
@@ -295,6 +296,8 @@ class Translator:
         self.dates: set[str] = set()
         """Column names (lower case) that hold dates wherever met (SQLite declares no type
         for a column that ``SELECT ... INTO`` copies: those do not count against)."""
+        self.indexes = session_indexes.SessionIndexes(target.dialect)
+        """The indexes made on the session's tables (built on SQLite)."""
         self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
         """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
@@ -337,6 +340,7 @@ class Translator:
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
+        self.indexes.forget(parts[-1].lower())
         self.defaults.pop(parts, None)
         self.text_lengths.pop(parts[-1].lower(), None)
 
@@ -372,6 +376,31 @@ class Translator:
         except ScriptError:
             return False
         return True
+
+    def _index(self, tree: exp.Create, line: int) -> Translation:
+        """``CREATE INDEX`` on a table of the session: built on SQLite, noted elsewhere
+        (``session_indexes``); on anything else (a relation of the extract) skipped, as an
+        index changes no answer."""
+        table = tree.this.args.get("table") if isinstance(tree.this, exp.Index) else None
+        key = (_temporary(table.this) or table.name.lower()) if isinstance(
+            table, exp.Table) else ""
+        if key not in self.session:
+            return Translation("", False, skip=True)
+        sql = self.indexes.create(tree, key, self.session[key], line)
+        return Translation(sql, False) if sql else Translation("", False, skip=True)
+
+    def _drop_index(self, tree: exp.Drop, line: int) -> Translation:
+        """``DROP INDEX ix ON #t`` or ``DROP INDEX #t.ix``."""
+        named = (tree.args.get("tables") or [None])[0]
+        on = tree.args.get("cluster")
+        table = on.this if isinstance(on, exp.OnProperty) else None
+        if not isinstance(named, exp.Table) or not (isinstance(table, exp.Table) or (
+                named.args.get("db"))):
+            raise ScriptError(line, "DROP INDEX needs the table: DROP INDEX ix ON #t")
+        key = (_temporary(table.this) or table.name.lower() if isinstance(table, exp.Table)
+               else _temporary(named.args["db"]) or named.db.lower())
+        sql = self.indexes.drop(key, named.name, bool(tree.args.get("exists")), line)
+        return Translation(sql, False) if sql else Translation("", False, skip=True)
 
     def _note_default(self, tree: exp.Expression, line: int) -> None:
         """A column's default, added to each ``INSERT`` that leaves the column out
@@ -639,8 +668,9 @@ class Translator:
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
-            # (an index on a #temp table speeds SQL Server up and changes no answer)
-            return Translation("", False, skip=True)
+            return self._index(tree, line)
+        if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "INDEX":
+            return self._drop_index(tree, line)
         if isinstance(tree, exp.Create | exp.Drop) and str(tree.args.get("kind")).upper() == (
                 "SCHEMA"):
             self._schema(tree, line)
