@@ -1018,10 +1018,14 @@ def test_checksum_of_every_column_is_refused_with_its_line() -> None:
 def test_scripts_saved_by_ssms_are_read(small_sqlite, tmp_path: Path) -> None:
     utf16 = tmp_path / "ssms.sql"
     utf16.write_bytes("SELECT TOP 1 'é' AS [word]".encode("utf-16"))
-    latin = tmp_path / "latin.sql"
-    latin.write_bytes("SELECT 'caf\xe9'".encode("latin-1"))
+    windows = tmp_path / "windows.sql"  # (Windows-1252, SSMS's other encoding)
+    windows.write_bytes("-- £ per year\nSELECT 'caf\xe9 \u2013 x' AS [word]".encode("cp1252"))
     assert _cli("sql", str(utf16), "--db", str(small_sqlite[0])).stdout.splitlines()[2] == "é"
-    failed = _cli("sql", str(latin), "--db", str(small_sqlite[0]))
+    assert _cli("sql", str(windows), "--db", str(small_sqlite[0])).stdout.splitlines()[2] == (
+        "caf\xe9 \u2013 x")
+    garbled = tmp_path / "garbled.sql"  # (0x81: no character in any of the three)
+    garbled.write_bytes(b"SELECT '\x81'")
+    failed = _cli("sql", str(garbled), "--db", str(small_sqlite[0]))
     assert failed.returncode == 2 and "save it as UTF-8" in failed.stderr
 
 

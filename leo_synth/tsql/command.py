@@ -19,14 +19,20 @@ NATIVE_SEARCH_PATH = "npd_i2, leo_i2, lilr_i2, hesa_i2, ucas_i2, public"
 
 
 def read_script(path: Path) -> str:
-    """A script's text: UTF-8, or UTF-16 with a byte-order mark (as SSMS saves files)."""
+    """A script's text: UTF-8, UTF-16 with a byte-order mark, or else Windows-1252 (the
+    encodings SSMS saves files in; a '£' in a comment of a Windows-1252 file is no UTF-8)."""
     data = path.read_bytes()
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise LeoSynthError(f"{path} is not UTF-8 or UTF-16 text (byte {exc.start}): save it "
-                            f"as UTF-8") from exc
+        if encoding == "utf-8-sig":
+            try:
+                return data.decode("cp1252")
+            except UnicodeDecodeError:
+                pass
+        raise LeoSynthError(f"{path} is not UTF-8, UTF-16 or Windows-1252 text (byte "
+                            f"{exc.start}): save it as UTF-8") from exc
 
 
 def _native(target: Target, text: str, limit: int | None) -> list[Result]:
