@@ -255,6 +255,17 @@ def logarithm(base: Any, value: Any) -> float | None:
     return math.log2(value) if base == 2 else math.log(value) / math.log(base)
 
 
+def parsename(name: Any, part: Any) -> str | None:
+    """``PARSENAME(name, n)``: the n-th part from the right of a dotted name of at most four
+    parts; NULL for one not there, an empty one, or a name of more than four."""
+    if name is None or part is None:
+        return None
+    parts = str(name).split(".")
+    if len(parts) > 4 or not 1 <= int(part) <= len(parts):
+        return None
+    return parts[-int(part)] or None
+
+
 def register(connection: sqlite3.Connection) -> None:
     """Add every function the translation may name to a script's SQLite connection."""
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
@@ -269,7 +280,8 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
                "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),
-               "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value))}
+               "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),
+               "PARSENAME": (2, parsename)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

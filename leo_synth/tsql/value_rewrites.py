@@ -24,9 +24,9 @@ tests/test_tsql.py):
   % 100 < 10``); ``NCHAR(n)`` the character n; ``SYSUTCDATETIME()`` and ``GETUTCDATE()`` the
   target's time now.
 - Dividing by zero stops the query on SQLite too, as in SQL Server (SQLite gives NULL).
-- ``PATINDEX`` (``like_patterns``) and ``DATALENGTH`` (the bytes of the text), which no
-  target has; ``LEN`` leaves out trailing spaces (``LEN('ab  ')`` is 2), the targets'
-  ``LENGTH`` counts them.
+- ``PATINDEX`` (``like_patterns``), ``DATALENGTH`` (the bytes of the text) and
+  ``PARSENAME`` (a dotted name's parts from the right), which no target has; ``LEN`` leaves
+  out trailing spaces (``LEN('ab  ')`` is 2), the targets' ``LENGTH`` counts them.
 - T-SQL converts a number to text for a text function (``SUBSTRING(TaxYear, 1, 4)``,
   ``CHARINDEX``, ``REPLACE``) and text to a number for ``DATEFROMPARTS(LEFT(TaxYear, 4), 4,
   6)``; PostgreSQL and DuckDB need the cast written (sqlglot writes it for ``LEFT``/``RIGHT``).
@@ -320,6 +320,36 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     return node
 
 
+def _parsename_written(node: exp.SplitPart) -> exp.Expression:
+    """``PARSENAME('a.b', 2)`` as written: sqlglot reads PARSENAME of a literal as the
+    ``SPLIT_PART`` from the left it works out (part 0 for a part not there, which PostgreSQL
+    refuses; SQLite has no SPLIT_PART). T-SQL has no SPLIT_PART of its own."""
+    text, index = node.this, node.args.get("part_index")
+    if not (isinstance(text, exp.Literal) and text.is_string and isinstance(index, exp.Literal)
+            and not index.is_string):
+        return node
+    part = text.name.count(".") + 2 - int(index.name)
+    return exp.Anonymous(this="PARSENAME", expressions=[text.copy(), exp.Literal.number(part)])
+
+
+def _parsename(node: exp.Anonymous) -> exp.Expression:
+    """``PARSENAME(name, n)``, the n-th part from the right of a name of at most four parts
+    (scripts split ``'2014/2015'`` with ``PARSENAME(REPLACE(x, '/', '.'), 2)``): NULL for a
+    part that is not there or empty, and for a name of more than four parts (SQLite's is a
+    Python function, ``sqlite_functions.parsename``)."""
+    text, part = (_as(node.expressions[0], "TEXT"), node.expressions[1])
+    dots = exp.Sub(this=exp.Length(this=text.copy()), expression=exp.Length(
+        this=exp.Replace(this=text.copy(), expression=exp.Literal.string("."),
+                         replacement=exp.Literal.string(""))))
+    invalid = exp.or_(exp.GT(this=dots, expression=exp.Literal.number(3)),
+                      exp.LT(this=part.copy(), expression=exp.Literal.number(1)),
+                      exp.GT(this=part.copy(), expression=exp.Literal.number(4)))
+    found = exp.Anonymous(this="SPLIT_PART", expressions=[
+        text.copy(), exp.Literal.string("."), exp.Neg(this=exp.Paren(this=part.copy()))])
+    return exp.Case(ifs=[exp.If(this=invalid, true=exp.Null())], default=exp.Nullif(
+        this=found, expression=exp.Literal.string("")))
+
+
 def _random_integer(dialect: str) -> exp.Expression:
     """A random 32-bit integer, as ``CHECKSUM(NEWID())`` gives one."""
     text = ("(RANDOM() % 2147483648)" if dialect == "sqlite" else
@@ -345,6 +375,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     if isinstance(node, exp.Length):  # LEN leaves out trailing spaces (T-SQL has no LENGTH)
         return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[_as(node.this,
                                                                             "TEXT")]))
+    if isinstance(node, exp.SplitPart):
+        node = _parsename_written(node)
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name in RENAMED:
@@ -373,6 +405,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
                             default=exp.Literal.number(1))
         if name == "PATINDEX" and len(node.expressions) == 2:
             return _patindex(node, dialect)
+        if name == "PARSENAME" and len(node.expressions) == 2 and dialect != "sqlite":
+            return _parsename(node)
         if name == "DATALENGTH" and len(node.expressions) == 1:  # bytes of the text
             text = _sql(_as(node.expressions[0], "TEXT"), dialect)
             found = {"sqlite": f"LENGTH(CAST({text} AS BLOB))", "duckdb": f"STRLEN({text})"
