@@ -88,6 +88,20 @@ def test_spilling_workers_and_when_files_are_written_change_no_byte_and_row_grou
         assert all(size == rows for size in sizes[:-1]) and sizes[-1:] <= [rows], path
         several += len(sizes) > 1
     assert several  # some relation spans row groups (otherwise nothing was checked)
+    # a column of NULLs alone in a file's first row group is written uncompressed, any
+    # other compressed
+    kinds = set()
+    for path in stored.rglob("*.parquet"):
+        meta = pq.ParquetFile(path).metadata
+        if not meta.num_row_groups:
+            continue
+        first = pq.ParquetFile(path).read_row_group(0)
+        for i, column in enumerate(first.columns):
+            codec = meta.row_group(0).column(i).compression
+            empty = column.null_count == len(column)
+            assert codec == ("UNCOMPRESSED" if empty else "ZSTD"), (path, i)
+            kinds.add(empty)
+    assert kinds == {True, False}
 
 
 

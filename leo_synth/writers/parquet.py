@@ -205,6 +205,20 @@ class BatchFiles:
         return stored
 
 
+CODEC = "zstd"
+"""The compression of a column that holds a value."""
+
+
+def codecs(table: pa.Table) -> dict[str, str]:
+    """Each column's compression: none for a column of NULLs alone (a sixth to a third of
+    the catalogue's columns in a row group), whose pages are a few bytes of levels that
+    compression makes no smaller and costs a compressor each (zstd sets one up per page:
+    about 0.3 s of the 4 s of encoding 50,000 persons, and 0.1 MB more); ``CODEC``
+    otherwise. From the table's own values, so the same rows give the same file."""
+    return {name: "none" if column.null_count == len(column) else CODEC
+            for name, column in zip(table.column_names, table.columns, strict=True)}
+
+
 def group_rows(schema: pa.Schema) -> int:
     """Rows per row group of a relation: ``ROW_GROUP_BYTES`` over a row's estimated width
     (fixed-width types at their width, text at 16 bytes), so row groups depend on the schema
@@ -359,11 +373,7 @@ class ParquetWriter(FileWriter):
         """Write a relation's Parquet file: row groups of ``group_rows`` rows."""
         schema = self.schemas[relation.name]
         rows = group_rows(schema)
-        writer = pq.ParquetWriter(relation_file(self.staging, relation), schema,
-                                  compression="zstd")
-        with self.counting:
-            self.writers[relation.name] = writer
-            self.peak_open_files = max(self.peak_open_files, len(self.writers))
+        writer: pq.ParquetWriter | None = None
         try:
             pending: list[pa.RecordBatch] = []
             count = 0
@@ -371,22 +381,36 @@ class ParquetWriter(FileWriter):
                 while count + batch.num_rows >= rows:  # cut at the group's last row
                     take = rows - count
                     pending.append(batch.slice(0, take))
-                    writer.write_table(pa.Table.from_batches(pending, schema=schema),
-                                       row_group_size=rows)
+                    writer = self._row_group(relation, writer, pa.Table.from_batches(
+                        pending, schema=schema), rows)
                     pending, count, batch = [], 0, batch.slice(take)
                 if batch.num_rows:  # (a slice holds only its own batch's buffers)
                     pending.append(batch)
                     count += batch.num_rows
-            if count:
-                writer.write_table(pa.Table.from_batches(pending, schema=schema),
-                                   row_group_size=rows)
+            if count or writer is None:  # (a relation without rows: a file all the same)
+                writer = self._row_group(relation, writer, pa.Table.from_batches(
+                    pending, schema=schema), rows)
             writer.close()
         finally:
             with self.counting:
                 self.writers.pop(relation.name, None)
-            if writer.is_open:  # failed: let the file go (staging is removed by abort)
-                with contextlib.suppress(OSError, pa.ArrowException):
+            if writer is not None and writer.is_open:  # failed: let the file go (staging
+                with contextlib.suppress(OSError, pa.ArrowException):  # is removed by abort)
                     writer.close()
+
+    def _row_group(self, relation: Relation, writer: pq.ParquetWriter | None,
+                   table: pa.Table, rows: int) -> pq.ParquetWriter:
+        """Write one row group of a relation's file; the file is opened at its first, whose
+        values choose each column's compression (``codecs``)."""
+        if writer is None:
+            writer = pq.ParquetWriter(relation_file(self.staging, relation), table.schema,
+                                      compression=codecs(table))
+            with self.counting:
+                self.writers[relation.name] = writer
+                self.peak_open_files = max(self.peak_open_files, len(self.writers))
+        if table.num_rows:
+            writer.write_table(table, row_group_size=rows)
+        return writer
 
     def finish(self, relation: Relation) -> None:
         """Write a relation's file as soon as it has all its rows, in a writing thread, while

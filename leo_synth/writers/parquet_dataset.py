@@ -31,11 +31,10 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.spec.model import Relation
 from leo_synth.writers.base import Writer
 from leo_synth.writers.files import FileWriter, remove
-from leo_synth.writers.parquet import MANIFEST_FILE, foreign_folder
+from leo_synth.writers.parquet import MANIFEST_FILE, codecs, foreign_folder
 
 RUN_FILE = "run.parquet"
 EMPTY_FILE = "empty.parquet"
-COMPRESSION = "zstd"
 
 
 def block_file(block: int) -> str:
@@ -67,7 +66,7 @@ def write_part(root: str, relation: Relation, name: str, table: pa.Table | pa.Re
     if isinstance(table, pa.RecordBatch):
         table = pa.Table.from_batches([table], schema=schema)
     with fs.open(f"{folder}/{name}", "wb") as handle:
-        pq.write_table(table, handle, compression=COMPRESSION)
+        pq.write_table(table, handle, compression=codecs(table))
 
 
 class DatasetParts:
