@@ -1220,3 +1220,29 @@ ORDER BY pmr"""
         ("d", None, 0, "x"), ("e", 2015, 0, "y")]
     with pytest.raises(ScriptError, match="Invalid column name 'flags'"):
         _rows(db, "CREATE TABLE #t (flag BIT)\nALTER TABLE #t ADD DEFAULT 0 FOR flags")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_alias_is_no_column_of_its_own_querys_filters_and_groups(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """SQL Server names result columns after filtering and grouping: GROUP BY kind or HAVING
+    n > 5 of the query's own aliases fails in the SRS (SQLite and DuckDB read them)."""
+    db = _db(request, backend)
+    setup = "CREATE TABLE #b (code VARCHAR(3), n INT)\nINSERT INTO #b VALUES ('JSA', 1), " \
+            "('ESA', 2), ('JSA', 3)\n"
+    for text, name in (
+            ("SELECT CASE WHEN code = 'JSA' THEN 'j' ELSE 'o' END AS kind, COUNT(*) AS c "
+             "FROM #b GROUP BY kind", "kind"),
+            ("SELECT code, COUNT(*) AS c FROM #b GROUP BY code HAVING c > 1", "c"),
+            ("SELECT n * 2 AS twice FROM #b WHERE twice > 2", "twice"),
+            (";WITH t AS (SELECT code AS k FROM #b) SELECT LEFT(k, 1) AS first FROM t "
+             "GROUP BY first", "first")):
+        with pytest.raises(ScriptError, match=f"Invalid column name '{name}'"):
+            _rows(db, setup + text)
+    # what SQL Server runs: an alias that is also a column, ORDER BY an alias, an outer
+    # query over a subquery's or a CTE's names
+    assert _rows(db, setup + """SELECT code AS n, COUNT(*) AS c FROM #b WHERE n > 1
+GROUP BY code ORDER BY c DESC, n""") == [("ESA", 1), ("JSA", 1)]
+    assert _rows(db, setup + """;WITH t AS (SELECT code AS kind, n FROM #b)
+SELECT kind, SUM(n) AS total FROM (SELECT kind, n FROM t) s WHERE kind <> 'x'
+GROUP BY kind HAVING SUM(n) > 1 ORDER BY total""") == [("ESA", 2), ("JSA", 4)]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from sqlglot import exp
 
 from leo_synth.tsql import (
+    alias_scope,
     collation,
     date_literals,
     grouping_sets,
@@ -377,6 +378,14 @@ class Translator:
             return False
         return True
 
+    def _table_columns(self, table: exp.Table) -> list[str] | None:
+        """The columns of a table the statement reads, as the target has them (None when it
+        cannot say)."""
+        try:
+            return [name for name, _ in self.target.columns(tuple(p.name for p in table.parts))]
+        except Exception:  # (a driver's error: a table the statement itself makes)
+            return None
+
     def _index(self, tree: exp.Create, line: int) -> Translation:
         """``CREATE INDEX`` on a table of the session: built on SQLite, noted elsewhere
         (``session_indexes``); on anything else (a relation of the extract) skipped, as an
@@ -691,6 +700,7 @@ class Translator:
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
+        alias_scope.check(tree, self._table_columns, line)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
