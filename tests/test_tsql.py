@@ -1246,3 +1246,43 @@ GROUP BY code ORDER BY c DESC, n""") == [("ESA", 1), ("JSA", 1)]
     assert _rows(db, setup + """;WITH t AS (SELECT code AS kind, n FROM #b)
 SELECT kind, SUM(n) AS total FROM (SELECT kind, n FROM t) s WHERE kind <> 'x'
 GROUP BY kind HAVING SUM(n) > 1 ORDER BY total""") == [("ESA", 2), ("JSA", 4)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_grouped_query_reads_columns_through_groups_or_aggregates(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """SQL Server's error 8120: SQLite, the default output, gave some row's value of a column
+    outside the GROUP BY, so the mistake passed here and failed in the SRS."""
+    db = _db(request, backend)
+    setup = """CREATE TABLE #t (a INT, b VARCHAR(3), n INT)
+INSERT INTO #t VALUES (1, 'x', 10), (1, 'y', 20), (2, 'x', 30)
+CREATE TABLE #u (a INT, s INT)
+INSERT INTO #u VALUES (1, 5), (1, 6)
+"""
+    for text, name, place in (
+            ("SELECT a, b, COUNT(*) FROM #t GROUP BY a", "b", "select list"),
+            ("SELECT b, COUNT(*) FROM #t", "b", "select list"),
+            ("SELECT t.a, SUM(n) FROM #t t GROUP BY a HAVING MAX(n) > b", "b", "HAVING clause"),
+            ("SELECT a, COUNT(*) AS c FROM #t GROUP BY a ORDER BY n", "n", "ORDER BY clause"),
+            ("SELECT a + n FROM #t GROUP BY a", "n", "select list"),
+            ("SELECT a, SUM(SUM(n)) OVER (PARTITION BY b) FROM #t GROUP BY a", "b",
+             "select list"),
+            ("SELECT t.a, COUNT(*) FROM #t t JOIN #u u ON u.a = t.a GROUP BY t.a, u.s "
+             "ORDER BY t.n", "t.n", "ORDER BY clause")):
+        with pytest.raises(ScriptError, match=re.escape(
+                f"Column '{name}' is invalid in the {place} because it is not contained in "
+                f"either an aggregate function or the GROUP BY clause.")):
+            _rows(db, setup + text)
+    # what SQL Server runs: GROUP BY expressions, aggregates, constants, windows, ORDER BY an
+    # alias, ROLLUP, and a subquery reading its outer query's columns
+    assert _rows(db, setup + """SELECT t.a * 10 + 1 AS k, LEFT(b, 1) AS b1, 'all' AS what,
+    COUNT(*) AS c, SUM(SUM(n)) OVER () AS total,
+    (SELECT COUNT(*) + t.a FROM #u u WHERE u.a = t.a) AS matched
+FROM #t t GROUP BY t.a * 10 + 1, LEFT(b, 1), t.a
+HAVING SUM(n) > 0 ORDER BY k, c""") == [
+        (11, "x", "all", 1, 60, 3), (11, "y", "all", 1, 60, 3), (21, "x", "all", 1, 60, 2)]
+    assert _rows(db, setup + """SELECT a, x.total FROM #t t OUTER APPLY (SELECT t.n AS n,
+    SUM(u.s) AS total FROM #u u WHERE u.a = t.a) x WHERE b = 'x' ORDER BY a""") == [
+        (1, 11), (2, None)]
+    assert _rows(db, setup + "SELECT a, COUNT(*) FROM #t GROUP BY ROLLUP(a) ORDER BY a") == [
+        (None, 3), (1, 2), (2, 1)]

@@ -25,6 +25,7 @@ from leo_synth.tsql import (
     alias_scope,
     collation,
     date_literals,
+    grouped_columns,
     grouping_sets,
     information_schema,
     inserted_values,
@@ -701,6 +702,7 @@ class Translator:
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
         alias_scope.check(tree, self._table_columns, line)
+        grouped_columns.check(tree, line)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
