@@ -431,8 +431,11 @@ SELECT k.a, x.s FROM #k k {apply} (SELECT TOP 1 e.s FROM #e e WHERE e.k = k.a
     assert _rows(db, text.format(apply="OUTER APPLY")) == [(1, 7), (2, 3), (3, None)]
     # every row of the subquery, TOP 2, a #temp table's name as qualifier, a filter of its own
     every = text.format(apply="CROSS APPLY").replace("TOP 1 e.s", "e.s")
-    assert _rows(db, every.replace("x ORDER BY k.a", "x ORDER BY k.a, x.s")) == [
-        (1, 5), (1, 7), (2, 3)]
+    # (an ORDER BY without TOP orders nothing there: SQL Server refuses it, error 1033)
+    with pytest.raises(ScriptError, match="The ORDER BY clause is invalid in views"):
+        _rows(db, every)
+    assert _rows(db, every.replace("\n                                   ORDER BY e.s DESC", "")
+                 .replace("x ORDER BY k.a", "x ORDER BY k.a, x.s")) == [(1, 5), (1, 7), (2, 3)]
     assert _rows(db, """CREATE TABLE #k (a INT)
 INSERT INTO #k VALUES (1), (2)
 CREATE TABLE #e (k INT, s INT)
@@ -1286,3 +1289,30 @@ HAVING SUM(n) > 0 ORDER BY k, c""") == [
         (1, 11), (2, None)]
     assert _rows(db, setup + "SELECT a, COUNT(*) FROM #t GROUP BY ROLLUP(a) ORDER BY a") == [
         (None, 3), (1, 2), (2, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_order_by_that_orders_nothing_is_refused(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    """SQL Server's error 1033: the targets ran an ORDER BY inside a CTE or a subquery."""
+    db = _db(request, backend)
+    setup = "CREATE TABLE #t (a INT)\nINSERT INTO #t VALUES (2), (1), (3)\n"
+    for text in (";WITH s AS (SELECT a FROM #t ORDER BY a) SELECT COUNT(*) FROM s",
+                 "SELECT COUNT(*) FROM (SELECT a FROM #t ORDER BY a) s",
+                 "SELECT COUNT(*) FROM #t WHERE a IN (SELECT a FROM #t ORDER BY a DESC)",
+                 "CREATE VIEW v AS SELECT a FROM #t ORDER BY a",
+                 "SELECT COUNT(*) FROM (SELECT a FROM #t UNION ALL SELECT a FROM #t "
+                 "ORDER BY a) s"):
+        with pytest.raises(ScriptError, match=re.escape(
+                "The ORDER BY clause is invalid in views, inline functions, derived tables, "
+                "subqueries, and common table expressions, unless TOP, OFFSET or FOR XML is "
+                "also specified.")):
+            _rows(db, setup + text)
+    # with TOP, OFFSET or FOR XML it chooses rows, and at the top it orders them
+    assert _rows(db, setup + """;WITH s AS (SELECT TOP 2 a FROM #t ORDER BY a DESC)
+SELECT (SELECT SUM(a) FROM s), (SELECT SUM(a) FROM (SELECT a FROM #t ORDER BY a
+    OFFSET 1 ROWS) o), STUFF((SELECT ',' + CAST(a AS VARCHAR(2)) FROM #t ORDER BY a
+    FOR XML PATH('')), 1, 1, '')""") == [(5, 5, "1,2,3")]
+    assert _rows(db, setup + "SELECT a INTO #u FROM #t ORDER BY a\nINSERT INTO #u SELECT a "
+                 "FROM #t ORDER BY a DESC\nSELECT a FROM #u UNION SELECT 9 ORDER BY a") == [
+        (1,), (2,), (3,), (9,)]

@@ -34,6 +34,7 @@ from leo_synth.tsql import (
     integer_overflow,
     lateral_joins,
     names,
+    nested_order,
     number_formats,
     percentiles,
     pivots,
@@ -677,6 +678,7 @@ class Translator:
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
+        nested_order.check(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)
         if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "INDEX":
