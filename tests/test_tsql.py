@@ -1239,7 +1239,8 @@ def test_an_alias_is_no_column_of_its_own_querys_filters_and_groups(
             ("SELECT code, COUNT(*) AS c FROM #b GROUP BY code HAVING c > 1", "c"),
             ("SELECT n * 2 AS twice FROM #b WHERE twice > 2", "twice"),
             (";WITH t AS (SELECT code AS k FROM #b) SELECT LEFT(k, 1) AS first FROM t "
-             "GROUP BY first", "first")):
+             "GROUP BY first", "first"),
+            ("SELECT n + 1 AS x, x * 2 AS y FROM #b", "x")):  # (DuckDB read this one)
         with pytest.raises(ScriptError, match=f"Invalid column name '{name}'"):
             _rows(db, setup + text)
     # what SQL Server runs: an alias that is also a column, ORDER BY an alias, an outer
@@ -1316,3 +1317,18 @@ SELECT (SELECT SUM(a) FROM s), (SELECT SUM(a) FROM (SELECT a FROM #t ORDER BY a
     assert _rows(db, setup + "SELECT a INTO #u FROM #t ORDER BY a\nINSERT INTO #u SELECT a "
                  "FROM #t ORDER BY a DESC\nSELECT a FROM #u UNION SELECT 9 ORDER BY a") == [
         (1,), (2,), (3,), (9,)]
+
+
+def test_other_dialects_sql_that_sql_server_refuses_is_refused() -> None:
+    """sqlglot reads these as T-SQL and every target runs them; the SRS would not."""
+    for text, said in (("SELECT TOP 5 a FROM t\nSELECT a FROM t LIMIT 5", "line 2: Incorrect "
+                        "syntax near 'LIMIT': T-SQL chooses rows with SELECT TOP (n)"),
+                       ("SELECT 'a' || 'b'", "near '|': T-SQL joins text with + or CONCAT"),
+                       ("SELECT a::INT FROM t", "near '::': T-SQL casts with CAST(x AS type)"),
+                       ("SELECT 1 WHERE 'A' ILIKE 'a'", "near 'ILIKE'"),
+                       ("SELECT a FROM t WHERE flag = TRUE", "Invalid column name 'TRUE'"),
+                       ("SELECT now()", "'now' is not a recognized built-in function name: "
+                        "T-SQL has GETDATE()")):
+        with pytest.raises(ScriptError, match=re.escape(said)):
+            check(text)
+    check("SELECT 'LIMIT || :: TRUE now()' AS [limit], [now], GETDATE() -- LIMIT 5")

@@ -1,13 +1,14 @@
-"""A select-list alias is no column in its own query's ``WHERE``, ``GROUP BY`` or ``HAVING``.
+"""A select-list alias is no column in its own query's ``WHERE``, ``GROUP BY``, ``HAVING`` or
+select list.
 
 SQL Server names a query's result columns after it has filtered and grouped the rows, so
 ``SELECT CASE ... END AS kind, COUNT(*) AS n FROM t GROUP BY kind HAVING n > 5`` stops there
 with "Invalid column name 'kind'." SQLite and DuckDB read the alias (PostgreSQL too, in
-``GROUP BY``), so such a script ran here and failed in the SRS. A bare column name in those
-clauses that is an alias of the same query, and no column of any table it reads, stops the
-script with SQL Server's message. Where a source's columns are not known (``SELECT *`` of a
-subquery, a table function) nothing is said: the check never stops a script that SQL Server
-would run.
+``GROUP BY``; DuckDB also in the select list, ``SELECT n + 1 AS x, x * 2``), so such a script
+ran here and failed in the SRS. A bare column name in those clauses that is an alias of the
+same query, and no column of any table it reads, stops the script with SQL Server's message.
+Where a source's columns are not known (``SELECT *`` of a subquery, a table function) nothing
+is said: the check never stops a script that SQL Server would run.
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
         aliases = {s.alias.lower() for s in select.selects if isinstance(s, exp.Alias)}
         if not aliases:
             continue
-        clauses = [select.args.get(k) for k in ("where", "group", "having")]
+        clauses = [select.args.get(k) for k in ("where", "group", "having")] + [
+            s.unalias() for s in select.selects]  # (DuckDB reads an earlier item's alias)
         suspects = [c for clause in clauses if clause is not None
                     for c in clause.find_all(exp.Column)
                     if not c.table and c.name.lower() in aliases
@@ -82,5 +84,6 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
             if column.name.lower() not in available:
                 message = f"Invalid column name '{column.name}'."
                 raise ScriptError(line, message + " (a column's alias is not known in "
-                                  "its own query's WHERE, GROUP BY or HAVING)", runtime=True,
+                                  "its own query's select list, WHERE, GROUP BY or HAVING)",
+                                  runtime=True,
                                   number=207, said=message)

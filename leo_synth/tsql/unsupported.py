@@ -4,8 +4,9 @@ leo-synth runs a script statement by statement on engines without T-SQL's proced
 (``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors and dynamic SQL it walks
 itself: ``blocks``), so session counters other than those the runner keeps (``COUNTERS``),
 stored procedures and a few constructs none of the targets share are refused with one line
-naming the construct and its line. Strings, bracketed names and comments never match (the
-tokenizer has already told them apart).
+naming the construct and its line; so is other dialects' SQL that the targets would run and
+SQL Server would not (``LIMIT``, ``||``, ``::``, ``ILIKE``, ``TRUE``, ``NOW()``). Strings,
+bracketed names and comments never match (the tokenizer has already told them apart).
 """
 
 from __future__ import annotations
@@ -25,6 +26,20 @@ REFUSED = {
     "BULK": "BULK INSERT cannot be translated",
     "WAITFOR": "WAITFOR cannot be translated",
 }
+
+NOT_TSQL = {
+    TokenType.LIMIT: "Incorrect syntax near 'LIMIT': T-SQL chooses rows with SELECT TOP (n) "
+                     "or ORDER BY ... OFFSET ... FETCH",
+    TokenType.DPIPE: "Incorrect syntax near '|': T-SQL joins text with + or CONCAT(...)",
+    TokenType.DCOLON: "Incorrect syntax near '::': T-SQL casts with CAST(x AS type)",
+    TokenType.ILIKE: "Incorrect syntax near 'ILIKE': T-SQL's LIKE ignores case already",
+    TokenType.TRUE: "Invalid column name 'TRUE': T-SQL has no TRUE or FALSE (write 1 and 0)",
+    TokenType.FALSE: "Invalid column name 'FALSE': T-SQL has no TRUE or FALSE (write 1 and 0)",
+}
+"""Other dialects' SQL that sqlglot reads as T-SQL and every target runs, but SQL Server does
+not: a script that used it passed here and failed in the SRS."""
+NOT_TSQL_FUNCTIONS = {"NOW": "GETDATE()"}
+"""Other dialects' functions SQL Server does not know, and what T-SQL writes instead."""
 
 COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
             "VERSION", "SERVERNAME", "SPID"}
@@ -48,6 +63,12 @@ def check(found: list[Token]) -> None:
                                   f"translated")
         if _is_word(token) and word in REFUSED:
             raise ScriptError(token.line, REFUSED[word])
+        if token.token_type in NOT_TSQL:
+            raise ScriptError(token.line, NOT_TSQL[token.token_type])
+        if _is_word(token) and word in NOT_TSQL_FUNCTIONS and i + 1 < len(found) and (
+                found[i + 1].token_type == TokenType.L_PAREN):
+            raise ScriptError(token.line, f"'{token.text}' is not a recognized built-in "
+                              f"function name: T-SQL has {NOT_TSQL_FUNCTIONS[word]}")
         if word in ("CHECKSUM", "BINARY_CHECKSUM") and [t.token_type for t in found[
                 i + 1:i + 4]] == [TokenType.L_PAREN, TokenType.STAR, TokenType.R_PAREN]:
             raise ScriptError(token.line, f"{word}(*) cannot be translated: name the columns, "
