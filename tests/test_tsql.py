@@ -1290,6 +1290,10 @@ HAVING SUM(n) > 0 ORDER BY k, c""") == [
         (1, 11), (2, None)]
     assert _rows(db, setup + "SELECT a, COUNT(*) FROM #t GROUP BY ROLLUP(a) ORDER BY a") == [
         (None, 3), (1, 2), (2, 1)]
+    # a column no table has is no 8120 (SQL Server reports the unknown name first)
+    with pytest.raises(ScriptError, match="a2") as unknown:
+        _rows(db, setup + "SELECT a, COUNT(*) FROM #t GROUP BY a HAVING MAX(n) > a2")
+    assert "is invalid in the" not in str(unknown.value)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

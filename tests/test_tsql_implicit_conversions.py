@@ -4,6 +4,8 @@ collation)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 from test_tsql import BACKENDS, _db, _rows
@@ -350,6 +352,12 @@ UPDATE #y SET n = RIGHT(s, 2), d = '20160101' WHERE yr = 2014
                     (2016, "2015-04-07", "7", 12, 2017), (2017, "2015-04-08", None, None, 2018),
                     (2018, None, None, None, 2019)]
     # text that is no number stops the INSERT, as in SQL Server (SQLite stored the text)
+    # a table that does not exist: SQL Server's 208 (a driver's traceback before)
+    for text in ("INSERT INTO #none VALUES (1)", "UPDATE #none SET n = 1",
+                 "ALTER TABLE #none ADD DEFAULT 0 FOR n"):
+        with pytest.raises(ScriptError, match=re.escape("line 1: Invalid object name "
+                                                        "'#none'.")):
+            _rows(db, text)
     for value in ("VALUES ('ESA')", "SELECT LEFT(b, 3) FROM (VALUES ('ESA')) v(b)"):
         with pytest.raises(ScriptError, match="ESA"):
             _rows(db, f"CREATE TABLE #n (n INT)\nINSERT INTO #n {value}\nSELECT n FROM #n")

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.rewrites import from_sources
 
 Columns = Callable[[exp.Table], list[str] | None]
 """The column names (any case) of a table the statement reads, or None if not known."""
@@ -34,15 +35,17 @@ def _projected(select: exp.Expression) -> set[str] | None:
     return {s.alias_or_name.lower() for s in select.selects}
 
 
-def _available(select: exp.Select, ctes: dict[str, exp.Expression], columns: Columns
-               ) -> set[str] | None:
+def common_tables(tree: exp.Expression) -> dict[str, exp.Expression]:
+    """The statement's common table expressions' queries, by name (lower case)."""
+    return {cte.alias.lower(): cte.this for cte in tree.find_all(exp.CTE)}
+
+
+def available_columns(select: exp.Select, ctes: dict[str, exp.Expression], columns: Columns
+                      ) -> set[str] | None:
     """The lower-case names of the columns the query's FROM and joins give it (None: not
     known)."""
-    source = select.args.get("from_")
-    sources = ([source.this] if source is not None else []) + [
-        j.this for j in select.args.get("joins") or []]
     found: set[str] = set()
-    for item in sources:
+    for item in from_sources(select):
         if isinstance(item, exp.Table) and not item.args.get("db") and (
                 item.name.lower() in ctes):
             names = _projected(ctes[item.name.lower()])
@@ -64,7 +67,7 @@ def _available(select: exp.Select, ctes: dict[str, exp.Expression], columns: Col
 def check(tree: exp.Expression, columns: Columns, line: int) -> None:
     """Stop, as SQL Server does, at an alias read in its own query's WHERE, GROUP BY or
     HAVING."""
-    ctes = {cte.alias.lower(): cte.this for cte in tree.find_all(exp.CTE)}
+    ctes = common_tables(tree)
     for select in tree.find_all(exp.Select):
         aliases = {s.alias.lower() for s in select.selects if isinstance(s, exp.Alias)}
         if not aliases:
@@ -77,7 +80,7 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
                     and c.find_ancestor(exp.Select) is select]
         if not suspects:
             continue
-        available = _available(select, ctes, columns)
+        available = available_columns(select, ctes, columns)
         if available is None:
             continue
         for column in suspects:
@@ -85,5 +88,4 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
                 message = f"Invalid column name '{column.name}'."
                 raise ScriptError(line, message + " (a column's alias is not known in "
                                   "its own query's select list, WHERE, GROUP BY or HAVING)",
-                                  runtime=True,
-                                  number=207, said=message)
+                                  runtime=True, number=207, said=message)

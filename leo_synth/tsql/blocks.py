@@ -23,7 +23,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import script, unsupported
+from leo_synth.tsql import names, script, unsupported
 from leo_synth.tsql.errors import ScriptError
 
 JUMPS = {"BREAK", "CONTINUE", "RETURN"}
@@ -183,11 +183,7 @@ def _rename_statement(arguments: list[tuple[str | None, exp.Expression]], line: 
     if 0 not in values or 1 not in values:
         raise ScriptError(line, "sp_rename needs the old name and the new name")
     parts = [p[1:-1] if p.startswith("[") else p
-             for p in re.findall(r"\[[^\]]*\]|[^.]+", values[0].strip())]
-    if len(parts) > 1 and parts[0].lower() == "tempdb" and parts[1].startswith("#"):
-        parts = parts[1:]  # tempdb..#t.col, as a #temp table's column is often named
-    elif len(parts) > 2 and parts[0].lower() == "tempdb" and parts[2].startswith("#"):
-        parts = parts[2:]  # tempdb.dbo.#t.col
+             for p in re.findall(r"\[[^\]]*\]|[^.]+", names.TEMPDB.sub("", values[0]).strip())]
     kind = values.get(2, "OBJECT").upper()
     if kind not in ("COLUMN", "OBJECT") or (kind == "COLUMN" and len(parts) < 2):
         raise ScriptError(line, f"sp_rename of {values[0]!r} as {kind} cannot be translated "

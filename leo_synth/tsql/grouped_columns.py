@@ -10,16 +10,20 @@ BY``, or an aggregate in its select list or ``HAVING``) has its select list, ``H
 an aggregate (a window function's arguments, partitions and order likewise: ``SUM(SUM(n))
 OVER ()``); an ``ORDER BY`` may name the select list's aliases. What cannot be judged is let
 through, so that the check never stops a script SQL Server would run: a subquery (its columns
-are its own), a window function, a function sqlglot does not know (it may be an aggregate,
-``VARP``, ``CHECKSUM_AGG``), and in a subquery that may read its outer query (scalar, ``IN``,
-``EXISTS``, ``APPLY``) a column that is not plainly one of its own tables'.
+are its own), a function sqlglot does not know (it may be an aggregate, ``VARP``,
+``CHECKSUM_AGG``), and in a subquery that may read its outer query (scalar, ``IN``,
+``EXISTS``, ``APPLY``) a column that is not plainly one of its own tables'. A column that no
+table of the query has is left to the target's "Invalid column name" (SQL Server's 207,
+which it reports first).
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.alias_scope import Columns, available_columns, common_tables
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.rewrites import from_sources
 
 CLAUSES = {"select": "select list", "having": "HAVING clause", "order": "ORDER BY clause"}
 
@@ -83,14 +87,6 @@ def _reads_outer(select: exp.Select) -> bool:
     return False
 
 
-def _own_tables(select: exp.Select) -> set[str]:
-    """The names (aliases) of the tables the query's FROM and joins read."""
-    source = select.args.get("from_")
-    items = ([source.this] if source is not None else []) + [
-        j.this for j in select.args.get("joins") or []]
-    return {i.alias_or_name.lower() for i in items}
-
-
 def _stray(node: exp.Expression, groups: _Groups, aliases: set[str]) -> exp.Column | None:
     """The first column of ``node`` read neither through the groups nor an aggregate."""
     if _key(node) in groups.keys or isinstance(
@@ -115,9 +111,10 @@ def _stray(node: exp.Expression, groups: _Groups, aliases: set[str]) -> exp.Colu
     return None
 
 
-def check(tree: exp.Expression, line: int) -> None:
+def check(tree: exp.Expression, columns: Columns, line: int) -> None:
     """Stop, as SQL Server does, at a column a grouped query reads outside its groups and
-    aggregates."""
+    aggregates (``columns``: a table's columns, as for ``alias_scope``)."""
+    ctes = common_tables(tree)
     for select in tree.find_all(exp.Select):
         if select.args.get("group") is None and not _aggregates(select):
             continue
@@ -127,16 +124,19 @@ def check(tree: exp.Expression, line: int) -> None:
                   "order": [o.this for o in select.args["order"].expressions]
                   if select.args.get("order") else []}
         aliases = {s.alias.lower() for s in select.selects if isinstance(s, exp.Alias)}
-        outer, own = _reads_outer(select), _own_tables(select)
+        outer = _reads_outer(select)
+        own = {item.alias_or_name.lower() for item in from_sources(select)}
         for place, expressions in places.items():
             for expression in expressions:
                 stray = _stray(expression, groups, aliases if place == "order" else set())
-                if stray is not None and outer and (
-                        not stray.table or stray.table.lower() not in own):
-                    continue  # (perhaps the outer query's: let through)
-                if stray is not None:
-                    name = f"{stray.table}.{stray.name}" if stray.table else stray.name
-                    message = (f"Column '{name}' is invalid in the {CLAUSES[place]} because "
-                               "it is not contained in either an aggregate function or the "
-                               "GROUP BY clause.")
-                    raise ScriptError(line, message, runtime=True, number=8120, said=message)
+                if stray is None or (outer and (not stray.table
+                                                or stray.table.lower() not in own)):
+                    continue  # (none, or perhaps the outer query's: let through)
+                known = available_columns(select, ctes, columns)
+                if known is not None and stray.name.lower() not in known:
+                    continue  # (no column at all: the target's 207, as SQL Server's)
+                name = f"{stray.table}.{stray.name}" if stray.table else stray.name
+                message = (f"Column '{name}' is invalid in the {CLAUSES[place]} because it "
+                           "is not contained in either an aggregate function or the GROUP BY "
+                           "clause.")
+                raise ScriptError(line, message, runtime=True, number=8120, said=message)

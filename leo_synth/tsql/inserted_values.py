@@ -46,11 +46,12 @@ def _holders(source: exp.Expression | None) -> list[exp.Expression]:
     return [source] if isinstance(source, exp.Select) else []
 
 
-def _rows(source: exp.Expression | None) -> list[list[exp.Expression]]:
-    """The value lists the source gives: ``VALUES`` rows, or each ``SELECT`` branch's
-    projections."""
-    return [list(h.selects) if isinstance(h, exp.Select) else h.expressions
-            if isinstance(h, exp.Tuple) else [h] for h in _holders(source)]
+def _values(holder: exp.Expression) -> list[exp.Expression]:
+    """The values one holder gives: a ``SELECT``'s projections, a row's values, or a row of
+    one value written without brackets."""
+    if isinstance(holder, exp.Select):
+        return list(holder.selects)
+    return holder.expressions if isinstance(holder, exp.Tuple) else [holder]
 
 
 def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.Insert:
@@ -102,7 +103,7 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
     if not isinstance(tree, exp.Insert):
         return tree
     columns = _columns(tree, kinds)
-    for row in _rows(tree.expression):
+    for row in map(_values, _holders(tree.expression)):
         for value, kind in zip(row, columns, strict=False):
             _converted(value, kind, texts, dialect, order)
     return tree

@@ -24,6 +24,7 @@ from typing import NoReturn
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.rewrites import from_sources
 
 ROW = "leo_apply_row"
 KEY = "leo_apply_key_"
@@ -43,10 +44,7 @@ def _conjuncts(condition: exp.Expression | None) -> list[exp.Expression]:
 
 def _inner_names(body: exp.Select) -> set[str]:
     """The names (aliases) the subquery's own FROM and joins give their tables."""
-    source = body.args.get("from_")
-    tables = [source.this] if source is not None else []
-    tables += [j.this for j in body.args.get("joins") or []]
-    return {t.alias_or_name.lower() for t in tables}
+    return {t.alias_or_name.lower() for t in from_sources(body)}
 
 
 def _outer(node: exp.Expression, inner: set[str]) -> set[str]:

@@ -11,12 +11,17 @@ schema per database).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from sqlglot import exp
 
 from leo_synth.errors import did_you_mean
 from leo_synth.tsql.errors import ScriptError
+
+TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
+"""The ``tempdb..`` (or ``tempdb.dbo.``) before a #temp table's name in a name written as
+text (``OBJECT_ID('tempdb..#t')``, ``sp_rename 'tempdb..#t.col', ...``)."""
 
 
 @cache

@@ -212,6 +212,13 @@ TEXT_FUNCTIONS = (exp.DPipe, exp.Concat, exp.Upper, exp.Lower, exp.Substring, ex
 """Functions whose value is text (sqlglot reads LTRIM/RTRIM as Trim, REPLICATE as Repeat)."""
 
 
+def from_sources(select: exp.Select) -> list[exp.Expression]:
+    """What a query reads: its FROM's source, then each join's (tables, subqueries, ...)."""
+    source = select.args.get("from_")
+    return ([source.this] if source is not None else []) + [
+        j.this for j in select.args.get("joins") or []]
+
+
 def is_assignment(node: exp.Expression) -> bool:
     """Whether ``node`` is a ``SET column = value`` of an UPDATE (an ``=`` that assigns,
     which the rules for comparisons must leave as written)."""

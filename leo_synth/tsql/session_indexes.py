@@ -19,12 +19,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.targets import quote
 
 PREFIX = "leo_index_"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class SessionIndexes:
@@ -56,9 +53,9 @@ class SessionIndexes:
         self.built += 1
         physical = f"{PREFIX}{self.built}"
         self.made[(key, name)] = physical
-        columns = ", ".join(_quote(o.this.name) + (" DESC" if o.args.get("desc") else "")
+        columns = ", ".join(quote(o.this.name) + (" DESC" if o.args.get("desc") else "")
                             for o in ordered)
-        return f"CREATE INDEX temp.{_quote(physical)} ON {_quote(parts[-1])} ({columns})"
+        return f"CREATE INDEX temp.{quote(physical)} ON {quote(parts[-1])} ({columns})"
 
     def drop(self, key: str, name: str, exists: bool, line: int) -> str | None:
         """The SQL that drops index ``name`` of the session table ``key`` (None: nothing to
@@ -69,7 +66,7 @@ class SessionIndexes:
             raise ScriptError(line, f"Cannot drop the index '{key}.{name}', because it does "
                               "not exist or you do not have permission.", runtime=True)
         physical = self.made.pop((key, name.lower()))
-        return f"DROP INDEX temp.{_quote(physical)}" if physical is not None else None
+        return f"DROP INDEX temp.{quote(physical)}" if physical is not None else None
 
     def forget(self, key: str) -> None:
         """A dropped table's indexes (SQLite drops them with it)."""

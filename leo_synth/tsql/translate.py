@@ -49,13 +49,11 @@ from leo_synth.tsql import (
     text_numbers,
     top_options,
 )
-from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.errors import ScriptError, is_database_error
 from leo_synth.tsql.targets import DATE, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
-TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
-"""The ``tempdb..`` (or ``tempdb.dbo.``) before a #temp table's name in ``OBJECT_ID``."""
 ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
 ERROR, TRANCOUNT = "@error", "@trancount"
 """The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
@@ -366,7 +364,7 @@ class Translator:
         """Whether ``OBJECT_ID(name)`` finds a table: a session table (``tempdb..#t``), or a
         relation of the extract named as in the SRS."""
         try:
-            table = exp.to_table(TEMPDB.sub("", name), dialect="tsql")
+            table = exp.to_table(names.TEMPDB.sub("", name), dialect="tsql")
         except Exception:  # (sqlglot's errors: not a table name at all)
             return False
         key = _temporary(table.this) or table.name.lower()
@@ -382,11 +380,27 @@ class Translator:
 
     def _table_columns(self, table: exp.Table) -> list[str] | None:
         """The columns of a table the statement reads, as the target has them (None when it
-        cannot say)."""
+        cannot say: a table that does not exist, which the statement itself reports)."""
         try:
             return [name for name, _ in self.target.columns(tuple(p.name for p in table.parts))]
-        except Exception:  # (a driver's error: a table the statement itself makes)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
             return None
+
+    def _written_kinds(self, tree: exp.Expression, line: int) -> tuple[tuple[str, ...],
+                                                                       list[tuple[str, str]]]:
+        """The table an INSERT, UPDATE or ALTER TABLE writes (its parts on the target) and
+        its columns' kinds; SQL Server's "Invalid object name" when there is none."""
+        table = _written(tree)[0]
+        parts = tuple(p.name for p in table.parts)
+        try:
+            return parts, self.target.columns(parts)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            message = f"Invalid object name '{table.name}'."
+            raise ScriptError(line, message, runtime=True, number=208, said=message) from None
 
     def _index(self, tree: exp.Create, line: int) -> Translation:
         """``CREATE INDEX`` on a table of the session: built on SQLite, noted elsewhere
@@ -419,9 +433,9 @@ class Translator:
         and the same rows result on every target."""
         action = _column_default(tree)
         assert action is not None
-        parts = tuple(p.name for p in _written(tree)[0].parts)
+        parts, kinds = self._written_kinds(tree, line)
         column = action.this.name
-        names = [name.lower() for name, _ in self.target.columns(parts)]
+        names = [name.lower() for name, _ in kinds]
         if column.lower() not in names:
             message = f"Invalid column name '{column}'."
             raise ScriptError(line, message, runtime=True, number=207, said=message)
@@ -704,13 +718,16 @@ class Translator:
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
         alias_scope.check(tree, self._table_columns, line)
-        grouped_columns.check(tree, line)
+        grouped_columns.check(tree, self._table_columns, line)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
-        if isinstance(tree, exp.Insert) and _written(tree):
-            parts = tuple(p.name for p in _written(tree)[0].parts)
-            tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
+        if isinstance(tree, exp.Insert | exp.Update) and _written(tree):
+            parts, kinds = self._written_kinds(tree, line)
+            if isinstance(tree, exp.Insert):
+                tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
+            tree = inserted_values.for_target(tree, kinds, self.texts, self.target.dialect,
+                                              self.dateformat)
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
@@ -718,11 +735,6 @@ class Translator:
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
-        if isinstance(tree, exp.Insert | exp.Update) and _written(tree):
-            table = _written(tree)[0]
-            tree = inserted_values.for_target(
-                tree, self.target.columns(tuple(p.name for p in table.parts)), self.texts,
-                self.target.dialect, self.dateformat)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
