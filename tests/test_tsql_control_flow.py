@@ -489,3 +489,30 @@ SELECT COUNT(*), SUM(yr), MAX(pmr) FROM #seen""") == [(3, 4, "c")]
                        "Cannot drop the index '#t.ix', because it does not exist")):
         with pytest.raises(ScriptError, match=why):
             _rows(db, text)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_unique_index_on_a_table_holding_a_key_twice_stops(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """CREATE UNIQUE INDEX on a table that holds a key twice stops with SQL Server's 1505,
+    naming the first such key in the index's order (NULL lowest, and equal to NULL); a key
+    held once per row, or NULLs within keys that differ, let it through."""
+    db = _db(request, backend)
+    setup = """CREATE TABLE #p (pmr VARCHAR(5), yr INT)
+INSERT INTO #p VALUES ('b', 1), ('b', 2), ('a', 3), (NULL, 4), ('a', 5), (NULL, 6), ('c', 6)
+"""
+    assert _rows(db, setup + """CREATE UNIQUE INDEX ux ON #p (pmr, yr)
+CREATE UNIQUE NONCLUSTERED INDEX ux_yr ON #p (yr DESC, pmr) INCLUDE (pmr)
+SELECT COUNT(*) FROM #p""") == [(7,)]
+    assert _rows(db, setup + """BEGIN TRY
+    CREATE UNIQUE INDEX ux ON #p (pmr)
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH""") == [(1505, "The CREATE UNIQUE INDEX statement terminated because a duplicate "
+                   "key was found for the object name 'dbo.#p' and the index name 'ux'. The "
+                   "duplicate key value is (<NULL>).")]
+    for columns, shown in (("pmr DESC", "b"), ("yr", "6")):
+        with pytest.raises(ScriptError, match=rf"line 3: .*index name 'ux'\. The duplicate "
+                                              rf"key value is \({shown}\)\."):
+            _rows(db, setup + f"CREATE UNIQUE INDEX ux ON #p ({columns})")

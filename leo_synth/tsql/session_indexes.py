@@ -9,9 +9,12 @@ built, on its columns, in the table's temporary schema, under a name of the sess
 (SQLite's index names are one namespace; SQL Server's are per table). Its ``INCLUDE`` and a
 filter (``WHERE``) are left out: they only make SQL Server's index smaller. It is built as
 no ``UNIQUE`` index, on SQLite as elsewhere, so that every target gives the same answers
-(rejected: checking uniqueness on SQLite alone). ``DROP INDEX ix ON #t`` (or ``#t.ix``)
-drops what was made, and stops, as SQL Server does, on an index no table of the session
-has.
+(rejected: checking uniqueness on SQLite alone); instead ``CREATE UNIQUE INDEX`` looks for
+a duplicate key on every target (:func:`duplicate_query`) and stops, as SQL Server does (error
+1505), on a table that holds one: researchers make such an index to assert that a table has
+a row per pupil. Rows added after it are not checked. ``DROP INDEX ix ON #t`` (or
+``#t.ix``) drops what was made, and stops, as SQL Server does, on an index no table of the
+session has.
 """
 
 from __future__ import annotations
@@ -45,10 +48,8 @@ class SessionIndexes:
                               f"with name '{index.name}' already exists on table '{key}'.",
                               runtime=True)
         self.made[(key, name)] = None
-        params = index.args.get("params")
-        ordered = params.args.get("columns") or [] if params is not None else []
-        if self.dialect != "sqlite" or not ordered or not all(
-                isinstance(o, exp.Ordered) and isinstance(o.this, exp.Column) for o in ordered):
+        ordered = _key_columns(tree)
+        if self.dialect != "sqlite" or not ordered:
             return None
         self.built += 1
         physical = f"{PREFIX}{self.built}"
@@ -72,3 +73,38 @@ class SessionIndexes:
         """A dropped table's indexes (SQLite drops them with it)."""
         for made in [m for m in self.made if m[0] == key]:
             del self.made[made]
+
+
+def _key_columns(tree: exp.Create) -> list[exp.Ordered]:
+    """An index's key columns, each with its order (none when a key is not a column)."""
+    params = tree.this.args.get("params") if isinstance(tree.this, exp.Index) else None
+    ordered = params.args.get("columns") or [] if params is not None else []
+    if all(isinstance(o, exp.Ordered) and isinstance(o.this, exp.Column) for o in ordered):
+        return ordered
+    return []
+
+
+def duplicate_query(tree: exp.Create, parts: tuple[str, ...]) -> str | None:
+    """For ``CREATE UNIQUE INDEX`` on the session table ``parts``: a query of the keys its
+    rows hold twice, the first in the index's order (NULLs are equal there, as in SQL
+    Server's unique index; without SQL Server's collation, keys differing only in case or
+    trailing spaces are not found, so the check stops only what SQL Server stops). None for
+    any other index, or one on something other than columns."""
+    ordered = _key_columns(tree) if tree.args.get("unique") else []
+    if not ordered:
+        return None
+    columns = ", ".join(quote(o.this.name) for o in ordered)
+    # the first key in the index's order, as SQL Server names the first it meets (NULL lowest)
+    order = ", ".join(quote(o.this.name) + (" DESC NULLS LAST" if o.args.get("desc")
+                                            else " NULLS FIRST") for o in ordered)
+    return (f"SELECT {columns} FROM {'.'.join(quote(p) for p in parts)} "
+            f"GROUP BY {columns} HAVING COUNT(*) > 1 ORDER BY {order}")
+
+
+def duplicate_error(tree: exp.Create, key: str, row: tuple, line: int) -> ScriptError:
+    """SQL Server's error 1505 for a unique index whose table holds ``row`` twice."""
+    shown = ", ".join("<NULL>" if value is None else str(value) for value in row)
+    message = (f"The CREATE UNIQUE INDEX statement terminated because a duplicate key was "
+               f"found for the object name 'dbo.{key}' and the index name "
+               f"'{tree.this.name}'. The duplicate key value is ({shown}).")
+    return ScriptError(line, message, runtime=True, number=1505, said=message)

@@ -411,6 +411,11 @@ class Translator:
             table, exp.Table) else ""
         if key not in self.session:
             return Translation("", False, skip=True)
+        duplicates = session_indexes.duplicate_query(tree, self.session[key])
+        if duplicates is not None:
+            found = self.target.run_at(line, duplicates, True, 1)
+            if found is not None and found.rows:
+                raise session_indexes.duplicate_error(tree, key, found.rows[0], line)
         sql = self.indexes.create(tree, key, self.session[key], line)
         return Translation(sql, False) if sql else Translation("", False, skip=True)
 
