@@ -25,6 +25,7 @@ from leo_synth.tsql import (
     alias_scope,
     collation,
     date_literals,
+    exists_lookups,
     grouped_columns,
     grouping_sets,
     information_schema,
@@ -387,6 +388,17 @@ class Translator:
             if not is_database_error(exc):
                 raise
             return None
+
+    def _scans(self, sql: str) -> bool:
+        """Whether SQLite's plan for ``sql`` reads a whole table (``exists_lookups``); False
+        when it cannot say."""
+        try:
+            plan = self.target.run(f"EXPLAIN QUERY PLAN {sql}", True, None)
+        except Exception as exc:
+            if not is_database_error(exc):
+                raise
+            return False
+        return plan is not None and any(str(row[-1]).startswith("SCAN ") for row in plan.rows)
 
     def _written_kinds(self, tree: exp.Expression, line: int) -> tuple[tuple[str, ...],
                                                                        list[tuple[str, str]]]:
@@ -755,6 +767,8 @@ class Translator:
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
                                    self.datefirst)
         tree = number_formats.for_target(tree, self.target.dialect, line)
+        tree = exists_lookups.for_target(tree, self.target.dialect, self._table_columns,
+                                         self._scans)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)

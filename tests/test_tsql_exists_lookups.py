@@ -1,0 +1,92 @@
+"""A correlated [NOT] EXISTS runs on SQLite as a lookup in rows read once, with the answers
+SQL Server gives (tsql/exists_lookups.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import sqlglot
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql import exists_lookups
+
+SETUP = """CREATE TABLE #a (k VARCHAR(5), n INT)
+CREATE TABLE #b (k VARCHAR(5), n INT)
+INSERT INTO #a VALUES ('x', 1), ('y', 2), (NULL, 3), ('z', NULL), ('w', 5)
+INSERT INTO #b VALUES ('x', 1), ('y', 9), (NULL, 3), ('q', NULL), ('z', 4), ('x', 7)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_exists_and_not_exists_answer_as_sql_server(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """NULL keys match nothing on either side (NOT EXISTS keeps a row whose key is NULL), a
+    positive EXISTS is false, never NULL, where nothing matches; a key of two columns, an
+    inner column left unqualified, TOP 1, a join inside the subquery, a key read from an
+    enclosing query two levels out, and an aggregate subquery (always one row: true)."""
+    db = _db(request, backend)
+
+    def keys(query: str) -> list[tuple]:
+        return _rows(db, SETUP + query)
+
+    assert keys("SELECT k FROM #a a WHERE EXISTS (SELECT 1 FROM #b b WHERE b.k = a.k) "
+                "ORDER BY k") == [("x",), ("y",), ("z",)]
+    assert keys("SELECT k, n FROM #a a WHERE NOT EXISTS (SELECT 1 FROM #b b WHERE b.k = a.k) "
+                "ORDER BY n") == [(None, 3), ("w", 5)]
+    assert keys("SELECT n FROM #a a WHERE NOT EXISTS (SELECT * FROM #b b WHERE a.k = b.k "
+                "AND b.n = a.n) ORDER BY n") == [(None,), (2,), (3,), (5,)]
+    assert keys("SELECT a.n, CASE WHEN EXISTS (SELECT 1 FROM #b WHERE k = a.k) THEN 1 ELSE 0 "
+                "END FROM #a a ORDER BY a.n") == [(None, 1), (1, 1), (2, 1), (3, 0), (5, 0)]
+    assert keys("SELECT COUNT(*) FROM #a a WHERE EXISTS (SELECT TOP 1 1 FROM #b b "
+                "WHERE b.k = a.k AND b.n > 5)") == [(2,)]
+    assert keys("SELECT COUNT(*) FROM #a a WHERE EXISTS (SELECT 1 FROM #b b "
+                "JOIN #a a2 ON a2.n = b.n WHERE b.k = a.k)") == [(1,)]
+    assert keys("SELECT a.k, (SELECT COUNT(*) FROM #b b WHERE EXISTS (SELECT 1 FROM #a x "
+                "WHERE x.k = b.k AND x.n = a.n)) FROM #a a WHERE a.k IN ('x', 'y') "
+                "ORDER BY a.k") == [("x", 2), ("y", 1)]
+    assert keys("SELECT COUNT(*) FROM #a a WHERE EXISTS (SELECT COUNT(*) FROM #b b "
+                "WHERE b.k = a.k)") == [(5,)]
+    assert keys("UPDATE #a SET n = 0 WHERE NOT EXISTS (SELECT 1 FROM #b b WHERE b.k = #a.k)\n"
+                "SELECT SUM(n), COUNT(*) FROM #a WHERE n = 0") == [(0, 2)]
+
+
+def _translated(sql: str, scans: bool) -> str:
+    tree = sqlglot.parse_one(sql, read="tsql")
+    return exists_lookups.for_target(tree, "sqlite", lambda table: None,
+                                     lambda probe: scans).sql(dialect="sqlite")
+
+
+def test_sqlite_reads_the_inner_rows_once() -> None:
+    """Where SQLite would scan the inner table for each outer row, the subquery becomes a
+    lookup SQLite plans as a list made once (no correlated subquery left); where an index
+    finds the inner rows, or the subquery reads the outer query other than by an equality,
+    it stays as written."""
+    sql = ("SELECT COUNT(*) FROM b WHERE NOT EXISTS (SELECT 1 FROM a WHERE a.k = b.k "
+           "AND a.n > 0)")
+    rewritten = _translated(sql, scans=True)
+    assert "EXISTS" not in rewritten and " IN (SELECT a.k FROM a WHERE " in rewritten
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE a (k TEXT, n INT)")
+    connection.execute("CREATE TABLE b (k TEXT)")
+    plan = " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {rewritten}"))
+    assert "CORRELATED" not in plan and "LIST SUBQUERY" in plan
+    original = " ".join(row[-1] for row in connection.execute(
+        "EXPLAIN QUERY PLAN " + sqlglot.transpile(sql, read="tsql", write="sqlite")[0]))
+    assert "CORRELATED" in original  # (what the rewrite is for)
+    assert "EXISTS" in _translated(sql, scans=False)
+    assert "EXISTS" in _translated("SELECT 1 FROM b WHERE EXISTS (SELECT 1 FROM a "
+                                   "WHERE a.k = b.k AND a.n > b.n)", scans=True)
+    assert "EXISTS" in _translated("SELECT 1 FROM b WHERE EXISTS (SELECT 1 FROM a "
+                                   "WHERE a.k = b.k GROUP BY a.k HAVING COUNT(*) > 1)",
+                                   scans=True)
+
+
+def test_only_a_table_without_an_index_is_read_first(small_sqlite: tuple) -> None:
+    """A script's own index on the inner table (or the extract's, on its keys) keeps the
+    subquery, which SQLite answers by the index; the answers are the same either way."""
+    db = str(small_sqlite[0])
+    query = "SELECT COUNT(*) FROM #a a WHERE NOT EXISTS (SELECT 1 FROM #b b WHERE b.k = a.k)"
+    assert _rows(db, SETUP + query) == _rows(
+        db, SETUP + "CREATE INDEX ix_k ON #b (k)\n" + query) == [(2,)]
