@@ -10,7 +10,7 @@ import sqlglot
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 from test_tsql import BACKENDS, _db, _rows
 
-from leo_synth.tsql import exists_lookups
+from leo_synth.tsql import exists_lookups, lookup_indexes
 
 SETUP = """CREATE TABLE #a (k VARCHAR(5), n INT)
 CREATE TABLE #b (k VARCHAR(5), n INT)
@@ -90,3 +90,53 @@ def test_only_a_table_without_an_index_is_read_first(small_sqlite: tuple) -> Non
     query = "SELECT COUNT(*) FROM #a a WHERE NOT EXISTS (SELECT 1 FROM #b b WHERE b.k = a.k)"
     assert _rows(db, SETUP + query) == _rows(
         db, SETUP + "CREATE INDEX ix_k ON #b (k)\n" + query) == [(2,)]
+
+
+def test_a_correlated_subquery_on_a_scripts_table_gets_an_index_on_sqlite() -> None:
+    """A subquery that reads a temporary table by an equality with its outer query (in the
+    select list, an UPDATE's SET) makes that table's index before the statement on SQLite,
+    where its plan would scan the table for each outer row; with it, SQLite finds the rows by
+    the index. None for the extract's tables, a table already indexed, or other targets."""
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TEMP TABLE a (k TEXT, n INT)")
+    connection.execute("CREATE TEMP TABLE b (k TEXT, n INT)")
+    connection.execute("CREATE TABLE extract (k TEXT)")
+
+    def plan(sql: str) -> str:
+        return " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+    def made(sql: str, dialect: str = "sqlite") -> tuple[str, ...]:
+        tree = sqlglot.parse_one(sql, read="tsql")
+        return lookup_indexes.statements(
+            tree, dialect, lambda table: None,
+            lambda name: connection.execute("SELECT 1 FROM temp.sqlite_master WHERE "
+                                            "name = ?", (name,)).fetchone() is not None,
+            lambda probe: "SCAN " in plan(probe))
+
+    scalar = "SELECT b.k, (SELECT MAX(a.n) FROM a WHERE a.k = b.k AND a.n > b.n) FROM b"
+    update = "UPDATE b SET n = (SELECT COUNT(*) FROM a WHERE a.n = b.n AND a.k = b.k)"
+    assert made(scalar) == ('CREATE INDEX IF NOT EXISTS temp."leo_lookup_a_k" ON "a" ("k")',)
+    assert made(update) == ('CREATE INDEX IF NOT EXISTS temp."leo_lookup_a_n_k" ON "a" '
+                            '("n", "k")',)
+    rendered = sqlglot.transpile(scalar, read="tsql", write="sqlite")[0]
+    assert "USING" not in plan(rendered)  # (SQLite reads all of a for each row of b)
+    for statement in made(scalar):
+        connection.execute(statement)
+    assert "SEARCH a USING INDEX leo_lookup_a_k" in plan(rendered)
+    assert made(scalar) == ()  # (indexed now: SQLite's plan finds the rows by it)
+    assert made(scalar, "duckdb") == ()
+    assert made("SELECT (SELECT COUNT(*) FROM extract e WHERE e.k = b.k) FROM b") == ()
+    assert made("SELECT (SELECT COUNT(*) FROM a WHERE a.k = 'x') FROM b") == ()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_correlated_subqueries_on_the_scripts_tables_answer_as_sql_server(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """The same answers with the index SQLite is given as without it, on every target."""
+    db = _db(request, backend)
+    assert _rows(db, SETUP + """SELECT a.k, (SELECT COUNT(*) FROM #b b WHERE b.k = a.k),
+    (SELECT MAX(b.n) FROM #b b WHERE b.k = a.k AND b.n < 5) FROM #a a ORDER BY a.n""") == [
+        ("z", 1, 4), ("x", 2, 1), ("y", 1, None), (None, 0, None), ("w", 0, None)]
+    assert _rows(db, SETUP + """UPDATE #a SET n = (SELECT SUM(b.n) FROM #b b WHERE b.k = #a.k)
+SELECT k, n FROM #a ORDER BY k""") == [(None, None), ("w", None), ("x", 8), ("y", 9),
+                                       ("z", 4)]

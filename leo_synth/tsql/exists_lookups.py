@@ -29,10 +29,9 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from leo_synth.tsql.alias_scope import Columns, available_columns, common_tables
-from leo_synth.tsql.rewrites import from_sources, replaced
-
-INNER, OUTER = "inner", "outer"
+from leo_synth.tsql.alias_scope import Columns, common_tables
+from leo_synth.tsql.correlation import INNER, Sides, conditions
+from leo_synth.tsql.rewrites import replaced
 
 Scans = Callable[[str], bool]
 """Whether SQLite reads a whole table for the query given (SQLite's SQL): its plan scans one."""
@@ -57,12 +56,10 @@ def _lookup(node: exp.Exists, ctes: dict[str, exp.Expression], columns: Columns,
     query = node.this
     if not isinstance(query, exp.Select) or _not_plain(query):
         return None
-    sides = _Sides(query, ctes, columns)
-    where = query.args.get("where")
+    sides = Sides(query, ctes, columns)
     links: list[tuple[exp.Expression, exp.Expression]] = []
     rest: list[exp.Expression] = []
-    for condition in (where.this.flatten() if isinstance(where.this, exp.And)
-                      else [where.this]) if where is not None else []:
+    for condition in conditions(query):
         link = sides.link(condition)
         if link is not None:
             links.append(link)
@@ -110,41 +107,3 @@ def _not_plain(query: exp.Select) -> bool:
 def _positive(count: exp.Expression | None) -> bool:
     """A ``TOP n`` that keeps at least one row (``EXISTS`` reads one)."""
     return isinstance(count, exp.Literal) and count.is_int and int(count.name) > 0
-
-
-class _Sides:
-    """Which query each column of the subquery reads: its own sources (``INNER``) or the
-    outer query's (``OUTER``)."""
-
-    def __init__(self, query: exp.Select, ctes: dict[str, exp.Expression], columns: Columns):
-        self.names = {source.alias_or_name.lower() for source in from_sources(query)}
-        self.known = available_columns(query, ctes, columns)
-
-    def column(self, column: exp.Column) -> str | None:
-        """A column's side; None when it cannot be told (an unqualified column of sources
-        whose columns are not known, or of none of them)."""
-        if column.table:
-            return INNER if column.table.lower() in self.names else OUTER
-        if self.known is not None and column.name.lower() in self.known:
-            return INNER
-        return None
-
-    def of(self, node: exp.Expression) -> str | None:
-        """The side all of a node's columns are on ("" for none; None for both, or one
-        that cannot be told)."""
-        sides = {self.column(column) for column in node.find_all(exp.Column)}
-        if None in sides or len(sides) > 1:
-            return None
-        return sides.pop() if sides else ""
-
-    def link(self, condition: exp.Expression) -> tuple[exp.Expression, exp.Expression] | None:
-        """``(inner, outer)`` of an equality between an expression of the subquery's own
-        columns and one of the outer query's; None for any other condition."""
-        if not isinstance(condition, exp.EQ):
-            return None
-        left, right = self.of(condition.this), self.of(condition.expression)
-        if (left, right) == (INNER, OUTER):
-            return condition.this, condition.expression
-        if (left, right) == (OUTER, INNER):
-            return condition.expression, condition.this
-        return None

@@ -34,6 +34,7 @@ from leo_synth.tsql import (
     integer_casts,
     integer_overflow,
     lateral_joins,
+    lookup_indexes,
     names,
     nested_order,
     number_formats,
@@ -398,7 +399,18 @@ class Translator:
             if not is_database_error(exc):
                 raise
             return False
-        return plan is not None and any(str(row[-1]).startswith("SCAN ") for row in plan.rows)
+        # (a table read whole: "SCAN t", or "SEARCH t" without an index, as for a MAX)
+        return plan is not None and any(
+            str(row[-1]).startswith("SCAN ") or (str(row[-1]).startswith("SEARCH ")
+                                                 and " USING " not in str(row[-1]))
+            for row in plan.rows)
+
+    def _temporary_table(self, name: str) -> bool:
+        """Whether ``name`` is a table in SQLite's temporary schema (``lookup_indexes``)."""
+        found = self.target.run("SELECT 1 FROM temp.sqlite_master WHERE type = 'table' AND "
+                                f"lower(name) = lower({exp.Literal.string(name).sql()})",
+                                True, 1)
+        return found is not None and bool(found.rows)
 
     def _written_kinds(self, tree: exp.Expression, line: int) -> tuple[tuple[str, ...],
                                                                        list[tuple[str, str]]]:
@@ -770,7 +782,8 @@ class Translator:
         tree = exists_lookups.for_target(tree, self.target.dialect, self._table_columns,
                                          self._scans)
         tree = _within_target(tree, self.target.dialect, line)
-        identity_setup = self._identity_columns(tree)
+        identity_setup = self._identity_columns(tree) + lookup_indexes.statements(
+            tree, self.target.dialect, self._table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup: tuple[str, ...] = ()
         if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
