@@ -516,3 +516,36 @@ END CATCH""") == [(1505, "The CREATE UNIQUE INDEX statement terminated because a
         with pytest.raises(ScriptError, match=rf"line 3: .*index name 'ux'\. The duplicate "
                                               rf"key value is \({shown}\)\."):
             _rows(db, setup + f"CREATE UNIQUE INDEX ux ON #p ({columns})")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_duplicate_key_is_sql_servers_error_2627(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """An INSERT of a key a #temp table's primary key holds already is SQL Server's error 2627
+    (ERROR_NUMBER() in a CATCH block), in SQL Server's words as far as the target tells them."""
+    db = _db(request, backend)
+    number, message = _rows(db, """CREATE TABLE #p (pmr VARCHAR(5) PRIMARY KEY, n INT)
+INSERT INTO #p VALUES ('a', 1), ('b', 2)
+BEGIN TRY
+    INSERT INTO #p VALUES ('a', 3)
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH""")[0]
+    assert number == 2627
+    assert message.startswith("Violation of PRIMARY KEY constraint. Cannot insert duplicate key")
+
+
+def test_the_targets_words_for_a_duplicate_key() -> None:
+    from leo_synth.tsql.errors import duplicate_key
+
+    assert duplicate_key("UNIQUE constraint failed: #p.pmr, #p.n") == (
+        "Violation of PRIMARY KEY constraint. Cannot insert duplicate key in object 'dbo.#p'.")
+    assert duplicate_key('Constraint Error: Duplicate key "a: 1, b: x" violates primary key '
+                         'constraint.') == ("Violation of PRIMARY KEY constraint. Cannot insert "
+                                            "duplicate key. The duplicate key value is (1, x).")
+    assert duplicate_key('Constraint Error: Duplicate key "a: 1" violates unique constraint.'
+                         ).startswith("Violation of UNIQUE KEY constraint.")
+    assert duplicate_key('duplicate key value violates unique constraint "#p_pkey"') == (
+        "Violation of PRIMARY KEY constraint. Cannot insert duplicate key in object 'dbo.#p'.")
+    assert duplicate_key("no such table: #p") is None

@@ -31,7 +31,9 @@ class ScriptError(LeoSynthError):
         self.state = state
 
 
-SQL_SERVER_NUMBERS = {"divide by zero error encountered": 8134, "division by zero": 8134,
+SQL_SERVER_NUMBERS = {"violation of primary key constraint": 2627,
+                      "violation of unique key constraint": 2627,
+                      "divide by zero error encountered": 8134, "division by zero": 8134,
                       "conversion failed when converting": 245,
                       "arithmetic overflow error converting expression to data type int": 8115,
                       "string or binary data would be truncated": 8152,
@@ -79,3 +81,31 @@ def unknown_qualifier(said: str) -> str | None:
     """The qualifier a target's message says names no table, or None."""
     found = UNKNOWN_QUALIFIER.search(said)
     return next((name for name in found.groups() if name), None) if found else None
+
+
+DUPLICATE_KEY = re.compile(
+    r'UNIQUE constraint failed: ([^.,\s]+)\.'  # SQLite (table.column, ...)
+    r'|Duplicate key "(.*)" violates (primary key|unique) constraint'  # DuckDB
+    r'|duplicate key value violates unique constraint "(.+?)(_pkey)?"$')  # PostgreSQL
+"""The targets' words for a row whose key a table already holds."""
+
+
+def duplicate_key(said: str) -> str | None:
+    """SQL Server's message (error 2627) for a target's duplicate-key error, or None for any
+    other message, with what the target tells of the table and the key's value (SQLite names
+    no value, DuckDB no table; PostgreSQL names a primary key's table in its name,
+    ``<table>_pkey``). SQLite's duplicate is taken for a primary key's, as a #temp table's key
+    mostly is."""
+    found = DUPLICATE_KEY.search(said)
+    if found is None:
+        return None
+    table, pairs, duckdb_kind, constraint, pkey = found.groups()
+    unique = duckdb_kind == "unique" or (constraint is not None and pkey is None)
+    table = table or (constraint if pkey else None)
+    message = f"Violation of {'UNIQUE KEY' if unique else 'PRIMARY KEY'} constraint. "
+    message += (f"Cannot insert duplicate key in object 'dbo.{table}'." if table
+                else "Cannot insert duplicate key.")
+    if pairs is not None:  # DuckDB's "column: value, column: value"
+        values = ", ".join(pair.split(": ", 1)[-1] for pair in pairs.split(", "))
+        message += f" The duplicate key value is ({values})."
+    return message

@@ -18,7 +18,12 @@ from typing import Any
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import sqlite_functions
-from leo_synth.tsql.errors import ScriptError, database_message, is_database_error
+from leo_synth.tsql.errors import (
+    ScriptError,
+    database_message,
+    duplicate_key,
+    is_database_error,
+)
 
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
 POSTGRES_INTEGERS = {20, 21, 23}
@@ -109,8 +114,9 @@ class Target:
                     sqlite_functions.sql_server_error):
                 said = sqlite_functions.sql_server_error
             else:
-                said = next((message for words, message in SQL_SERVER_MESSAGES.items()
-                             if words in said), said)
+                said = duplicate_key(said) or next(
+                    (message for words, message in SQL_SERVER_MESSAGES.items() if words in said),
+                    said)
             raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True,
                               said=said) from exc
 
