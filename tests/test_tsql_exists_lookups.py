@@ -83,9 +83,21 @@ def test_sqlite_reads_the_inner_rows_once() -> None:
                                    scans=True)
 
 
-def test_only_a_table_without_an_index_is_read_first(small_sqlite: tuple) -> None:
-    """A script's own index on the inner table (or the extract's, on its keys) keeps the
-    subquery, which SQLite answers by the index; the answers are the same either way."""
+def test_a_table_with_an_index_keeps_its_subquery(small_sqlite: tuple) -> None:
+    """SQLite's plan for the inner rows of one outer row reads the table whole without an
+    index (the subquery becomes a lookup) and finds them by the index with one (it is kept);
+    the answers are the same either way."""
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TEMP TABLE a (k TEXT, n INT)")
+    probe = 'SELECT 1 FROM "a" WHERE "k" = 0'
+
+    def plan() -> list[str]:
+        return [row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {probe}")]
+
+    assert exists_lookups.plan_scans(plan())
+    connection.execute("CREATE INDEX ix_k ON a (k)")
+    assert not exists_lookups.plan_scans(plan())
+    assert exists_lookups.plan_scans(["SCAN b", "CORRELATED SCALAR SUBQUERY 1", "SEARCH a"])
     db = str(small_sqlite[0])
     query = "SELECT COUNT(*) FROM #a a WHERE NOT EXISTS (SELECT 1 FROM #b b WHERE b.k = a.k)"
     assert _rows(db, SETUP + query) == _rows(
@@ -103,7 +115,7 @@ def test_a_correlated_subquery_on_a_scripts_table_gets_an_index_on_sqlite() -> N
     connection.execute("CREATE TABLE extract (k TEXT)")
 
     def plan(sql: str) -> str:
-        return " ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
+        return " | ".join(row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
 
     def made(sql: str, dialect: str = "sqlite") -> tuple[str, ...]:
         tree = sqlglot.parse_one(sql, read="tsql")
@@ -111,7 +123,7 @@ def test_a_correlated_subquery_on_a_scripts_table_gets_an_index_on_sqlite() -> N
             tree, dialect, lambda table: None,
             lambda name: connection.execute("SELECT 1 FROM temp.sqlite_master WHERE "
                                             "name = ?", (name,)).fetchone() is not None,
-            lambda probe: "SCAN " in plan(probe))
+            lambda probe: exists_lookups.plan_scans(plan(probe).split(" | ")))
 
     scalar = "SELECT b.k, (SELECT MAX(a.n) FROM a WHERE a.k = b.k AND a.n > b.n) FROM b"
     update = "UPDATE b SET n = (SELECT COUNT(*) FROM a WHERE a.n = b.n AND a.k = b.k)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from sqlglot import exp
 
 from leo_synth.tsql.alias_scope import Columns, available_columns
@@ -23,8 +25,14 @@ class Sides:
     outer query's (``OUTER``)."""
 
     def __init__(self, query: exp.Select, ctes: dict[str, exp.Expression], columns: Columns):
+        self.query, self.ctes, self.columns = query, ctes, columns
         self.names = {source.alias_or_name.lower() for source in from_sources(query)}
-        self.known = available_columns(query, ctes, columns)
+
+    @cached_property
+    def known(self) -> set[str] | None:
+        """The columns the subquery's sources give it (asked of the target only for an
+        unqualified column: most subqueries qualify theirs)."""
+        return available_columns(self.query, self.ctes, self.columns)
 
     def column(self, column: exp.Column) -> str | None:
         """A column's side; None when it cannot be told (an unqualified column of sources

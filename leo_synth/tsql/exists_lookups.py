@@ -25,7 +25,7 @@ subquery, or a column whose table cannot be told.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlglot import exp
 
@@ -34,7 +34,15 @@ from leo_synth.tsql.correlation import INNER, Sides, conditions
 from leo_synth.tsql.rewrites import replaced
 
 Scans = Callable[[str], bool]
-"""Whether SQLite reads a whole table for the query given (SQLite's SQL): its plan scans one."""
+"""Whether SQLite reads a whole table for the query given (SQLite's SQL): its plan scans one
+(:func:`plan_scans` of its ``EXPLAIN QUERY PLAN``)."""
+
+
+def plan_scans(details: Iterable[str]) -> bool:
+    """Whether the lines of an ``EXPLAIN QUERY PLAN`` read a table whole: ``SCAN t``, or
+    ``SEARCH t`` without an index (as SQLite words a ``MAX`` it reads all rows for)."""
+    return any(line.startswith("SCAN ") or (line.startswith("SEARCH ") and " USING " not in line)
+               for line in details)
 
 
 def for_target(tree: exp.Expression, dialect: str, columns: Columns, scans: Scans

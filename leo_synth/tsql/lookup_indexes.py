@@ -41,7 +41,7 @@ def statements(tree: exp.Expression, dialect: str, columns: Columns, temporary: 
     ctes = common_tables(tree)
     made: dict[str, str] = {}
     for query in tree.find_all(exp.Select):
-        if query.parent is None or query is tree:
+        if query is tree:  # (a statement's own query reads no outer one)
             continue
         for table, keys in _linked(query, ctes, columns).items():
             name = PREFIX + "_".join((table, *keys))

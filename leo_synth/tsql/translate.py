@@ -399,11 +399,7 @@ class Translator:
             if not is_database_error(exc):
                 raise
             return False
-        # (a table read whole: "SCAN t", or "SEARCH t" without an index, as for a MAX)
-        return plan is not None and any(
-            str(row[-1]).startswith("SCAN ") or (str(row[-1]).startswith("SEARCH ")
-                                                 and " USING " not in str(row[-1]))
-            for row in plan.rows)
+        return plan is not None and exists_lookups.plan_scans(str(row[-1]) for row in plan.rows)
 
     def _temporary_table(self, name: str) -> bool:
         """Whether ``name`` is a table in SQLite's temporary schema (``lookup_indexes``)."""
@@ -782,13 +778,14 @@ class Translator:
         tree = exists_lookups.for_target(tree, self.target.dialect, self._table_columns,
                                          self._scans)
         tree = _within_target(tree, self.target.dialect, line)
-        identity_setup = self._identity_columns(tree) + lookup_indexes.statements(
+        identity_setup = self._identity_columns(tree)
+        index_setup = lookup_indexes.statements(
             tree, self.target.dialect, self._table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup: tuple[str, ...] = ()
         if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
             setup, self.percentiles_made = percentiles.POSTGRES_SETUP, True
-        setup += identity_setup
+        setup += identity_setup + index_setup
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = _written(tree)[0].sql(dialect=self.target.dialect)
             setup += (f"DROP VIEW IF EXISTS {name}",)
