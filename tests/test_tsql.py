@@ -1112,11 +1112,68 @@ def test_tablesample_takes_a_random_sample(backend: str, request: pytest.Fixture
     assert total > 100 and 0.2 * total < half < 0.8 * total and (none, ten) == (0, 10)
 
 
-def test_catalog_views_point_to_information_schema(small_sqlite) -> None:
-    with pytest.raises(ScriptError, match=r"line 2: sys.columns \(SQL Server's catalog views\) "
-                       r"cannot be translated: INFORMATION_SCHEMA"):
-        run_text(str(small_sqlite[0]), "SELECT 1\nSELECT name FROM [NPD_i2].sys.columns",
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_catalog_views_show_the_srs_views(backend: str, request: pytest.FixtureRequest) -> None:
+    """sys.views, sys.columns, sys.types and sys.schemas as the SRS shows the extract (each
+    stopped the script before), with OBJECT_ID and OBJECT_NAME agreeing on the numbers."""
+    db = _db(request, backend)
+    # the exploring researcher's query: every column whose name mentions FSM, with its type
+    found = _rows(db, """SELECT v.name, c.name, t.name, c.max_length, c.is_nullable
+FROM [NPD_i2].sys.columns c JOIN [NPD_i2].sys.views v ON v.object_id = c.object_id
+JOIN sys.types t ON t.user_type_id = c.user_type_id
+WHERE c.name LIKE '%fsmeligible%' AND v.name = 'spring_census_2011'""")
+    assert found == [("spring_census_2011", "FSMeligible_spr11", "int", 4, 1)]
+    # a view's columns in order, by OBJECT_ID; text columns have their length and collation
+    columns = _rows(db, """SELECT name, column_id, TYPE_NAME(user_type_id), max_length,
+collation_name FROM sys.columns
+WHERE object_id = OBJECT_ID('[LEO_i2].[2002237].[leo_benefit]') ORDER BY column_id""")
+    assert [c[0] for c in columns] == ["EduKey", "StartDate", "EndDate", "Benefit_type",
+                                       "Out_of_work_benefit"]
+    assert columns[1][2:] == ("date", 3, None) and columns[0][1] == 1
+    assert columns[0][2] == "varchar" and columns[0][3] > 0
+    assert columns[0][4] == "Latin1_General_CI_AS"
+    # OBJECT_NAME of a column's view (its argument read from the outer query), SCHEMA_NAME;
+    # names compared with a literal ignoring case, as the SRS's collation does
+    assert _rows(db, """SELECT OBJECT_NAME(object_id), SCHEMA_NAME(), COUNT(*) FROM sys.columns
+WHERE name = 'out_of_work_benefit' GROUP BY OBJECT_NAME(object_id)""") == [
+        ("leo_benefit", "dbo", 1)]
+    assert _rows(db, """SELECT s.name, v.type, v.type_desc, COUNT(*) FROM [LEO_i2].sys.views v
+JOIN [LEO_i2].sys.schemas s ON s.schema_id = v.schema_id
+WHERE v.name IN ('leo_benefit', 'leo_earnings', 'spring_census_2011')
+GROUP BY s.name, v.type, v.type_desc""") == [("2002237", "V", "VIEW", 2)]
+    # the extract is views: sys.tables is empty, as in the SRS; sys.objects holds the views
+    assert _rows(db, "SELECT COUNT(*) FROM sys.tables") == [(0,)]
+    [(number, named)] = _rows(db, "SELECT object_id, OBJECT_NAME(object_id) FROM sys.objects "
+                                  "WHERE name = 'leo_earnings'")
+    assert named == "leo_earnings" and number > 0
+    assert _rows(db, "SELECT OBJECT_ID('leo_earnings'), OBJECT_ID('nosuch')") == [(number, None)]
+    # a #temp table's number is negative, as SQL Server's are
+    assert _rows(db, "SELECT 1 AS x INTO #t\nSELECT SIGN(OBJECT_ID('tempdb..#t'))") == [(-1,)]
+
+
+def test_catalog_views_of_tempdb_are_not_shown(small_sqlite) -> None:
+    with pytest.raises(ScriptError, match=r"line 2: tempdb.sys.objects cannot be translated: "
+                       r"sys.views, .*OBJECT_ID\('tempdb..#t'\)"):
+        run_text(str(small_sqlite[0]), "SELECT 1\nSELECT name FROM tempdb.sys.objects",
                  "tsql", None, False)
+    with pytest.raises(ScriptError, match=r"sys.sql_modules cannot be translated"):
+        run_text(str(small_sqlite[0]), "SELECT * FROM sys.sql_modules", "tsql", None, False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_grouping_id_and_approximate_counts(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite had neither function; DuckDB's estimate of distinct values is not SQL Server's
+    db = _db(request, backend)
+    setup = """CREATE TABLE #e (region VARCHAR(2), sex CHAR(1), id INT)
+INSERT INTO #e VALUES ('N', 'F', 1), ('N', 'M', 2), ('S', 'F', 1), ('S', 'F', 3)
+"""
+    assert _rows(db, setup + """SELECT region, sex, GROUPING_ID(region, sex) AS g, COUNT(*)
+FROM #e GROUP BY CUBE(region, sex) HAVING GROUPING_ID(region, sex) > 0
+ORDER BY g, region, sex""") == [
+        ("N", None, 1, 2), ("S", None, 1, 2), (None, "F", 2, 3), (None, "M", 2, 1),
+        (None, None, 3, 4)]
+    assert _rows(db, setup + "SELECT APPROX_COUNT_DISTINCT(id), APPROX_COUNT_DISTINCT(region) "
+                             "FROM #e") == [(3, 2)]
 
 
 SPLITS = """DECLARE @codes VARCHAR(20) = 'R,X,11'

@@ -32,6 +32,24 @@ def old_forms(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def grouping_ids(tree: exp.Expression) -> exp.Expression:
+    """``GROUPING_ID(a, b, ...)`` as the number its ``GROUPING`` bits make, the first column
+    the highest (``GROUPING(a) * 2 + GROUPING(b)``): SQLite has neither, and each target's
+    ``GROUPING`` of one column gives the same bits (rejected: PostgreSQL's and DuckDB's
+    ``GROUPING(a, b)``, which SQL Server refuses and SQLite's rewrite would need too)."""
+    for node in list(tree.find_all(exp.GroupingId)):
+        columns = node.expressions
+        terms: list[exp.Expression] = [
+            exp.Mul(this=exp.Grouping(expressions=[column.copy()]),
+                    expression=exp.Literal.number(2 ** (len(columns) - 1 - i)))
+            for i, column in enumerate(columns)]
+        total = terms[0] if terms else exp.Literal.number(0)
+        for term in terms[1:]:
+            total = exp.Add(this=total, expression=term)
+        node.replace(exp.Paren(this=total))
+    return tree
+
+
 def _key(node: exp.Expression) -> str:
     """How a grouping expression is recognised in the select list: a column by its name
     (``t.region`` and ``region`` are one), anything else by its SQL."""

@@ -55,27 +55,36 @@ def column_spellings(relation: str) -> dict[str, str]:
     return {c.name.lower(): c.name for c in rel.columns} if rel is not None else {}
 
 
+def spec_relations(held: list[str], database: str | None) -> list[tuple[Relation, str]]:
+    """The spec's relations among those ``held`` by the output (lower-case names), of the
+    extract's ``database`` (``npd_i2``) only when one is given, by name, each with its SRS
+    database's name (leo-synth's own, its answer key, left out)."""
+    relations, srs = _spec()
+    found = []
+    for name in sorted(held):
+        rel = relations.get(name)
+        if rel is None or name.startswith("_"):
+            continue
+        if database is not None and rel.database != database:
+            continue
+        found.append((rel, srs.get(rel.database, rel.database)))
+    return found
+
+
 def rows(view: str, held: list[str], database: str | None,
          columns_of: Callable[[str], set[str]]) -> list[tuple]:
     """The view's rows for the relations ``held`` by the output (lower-case names), of the
     extract's ``database`` (``npd_i2``) only when one is given; a relation's columns are
     those of the spec that the output has (``columns_of``, lower case: a run made from a
     variable request holds fewer)."""
-    relations, srs = _spec()
     found: list[tuple] = []
-    for name in sorted(held):
-        rel = relations.get(name)
-        if rel is None or name.startswith("_"):
-            continue  # (not of the spec, or leo-synth's own: its answer key)
-        if database is not None and rel.database != database:
-            continue
-        catalog = srs.get(rel.database, rel.database)
+    for rel, catalog in spec_relations(held, database):
         if view == "tables":
             found.append((catalog, PROJECT, rel.name, "VIEW"))
         elif view == "views":
             found.append((catalog, PROJECT, rel.name))
         else:
-            present = columns_of(name)
+            present = columns_of(rel.name.lower())
             kept = [col for col in rel.columns if col.name.lower() in present]
             for position, col in enumerate(kept, start=1):
                 kind = col.spec.type

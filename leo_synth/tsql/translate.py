@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from sqlglot import exp
 
 from leo_synth.tsql import (
     alias_scope,
+    catalog_views,
     collation,
     date_literals,
     exists_lookups,
@@ -350,35 +352,60 @@ class Translator:
     def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
         """The session table holding ``[database].INFORMATION_SCHEMA.<view>``, made the first
         time the view is read."""
-        view = table.name.lower()
         database = names.check_database(table.catalog, line) if table.catalog else None
-        key = f"leo_information_schema_{database or 'all'}_{view}"
+        return self._spec_view("information_schema", information_schema, table.name.lower(),
+                               database)
+
+    def _catalog_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
+        """The session table holding ``[database].sys.<view>`` (catalog_views.py), made the
+        first time the view is read."""
+        view = table.name.lower()
+        if table.catalog.lower() == "tempdb" or view not in catalog_views.VIEWS:
+            shown = ", ".join(f"sys.{name}" for name in catalog_views.VIEWS)
+            raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: {shown} show "
+                              "the extract (OBJECT_ID('tempdb..#t') finds a #temp table)")
+        self.reading.update({name: name for name, _ in catalog_views.columns(view)})
+        database = (names.check_database(table.catalog, line)
+                    if table.catalog and table.db.lower() == "sys" else None)
+        return self._spec_view("catalog", catalog_views, view, database)
+
+    def _spec_view(self, kind: str, views: ModuleType, view: str,
+                   database: str | None) -> tuple[str, ...]:
+        """The session table holding a view the spec describes (``views``: a module with
+        ``rows`` and ``columns``), of one SRS database or all, made the first time it is
+        read; its text is compared with literals ignoring case, as in the SRS."""
+        key = f"leo_{kind}_{database or 'all'}_{view}"
         if key not in self.session:
-            found = information_schema.rows(
-                view, list(self.target.relations), database,
-                lambda name: {c.lower() for c, _ in self.target.columns(
-                    self.target.relations[name])})
-            self.target.load_rows(key, information_schema.columns(view), found)
+            found = views.rows(view, list(self.target.relations), database,
+                               lambda name: {c.lower() for c, _ in self.target.columns(
+                                   self.target.relations[name])})
+            self.target.load_rows(key, views.columns(view), found)
             self.session[key] = (key,)
+        self.learn(self.session[key])
         return self.session[key]
 
-    def _exists(self, name: str, line: int) -> bool:
-        """Whether ``OBJECT_ID(name)`` finds a table: a session table (``tempdb..#t``), or a
-        relation of the extract named as in the SRS."""
+    def _object_number(self, name: str, line: int) -> int | None:
+        """What ``OBJECT_ID(name)`` gives: a relation of the extract named as in the SRS, its
+        number in ``sys.views``; a session table (``tempdb..#t``), a negative number, as
+        SQL Server numbers #temp tables; None when there is no such table."""
         try:
             table = exp.to_table(names.TEMPDB.sub("", name), dialect="tsql")
         except Exception:  # (sqlglot's errors: not a table name at all)
-            return False
+            return None
         key = _temporary(table.this) or table.name.lower()
         if key in self.session:
-            return True
+            return -catalog_views.object_id("tempdb", key)
         if key.startswith(("#", "@")):
-            return False
+            return None
         try:
-            names.resolve(table, self.target.relations, self.target.databases, line)
+            parts = names.resolve(table, self.target.relations, self.target.databases, line)
         except ScriptError:
-            return False
-        return True
+            return None
+        found = information_schema.spec_relations([parts[-1].lower()], None)
+        if not found:  # (a table of the session's own schema, made by the script)
+            return -catalog_views.object_id("tempdb", key)
+        rel, database = found[0]
+        return catalog_views.object_id(database, rel.name)
 
     def _table_columns(self, table: exp.Table) -> list[str] | None:
         """The columns of a table the statement reads, as the target has them (None when it
@@ -503,11 +530,11 @@ class Translator:
 
     def _object_ids(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                     line: int) -> exp.Expression:
-        """``OBJECT_ID('...')`` as 1 when the table exists, else NULL: what scripts test it
-        for (``IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t``); the number itself
-        means nothing outside SQL Server. A name the script computes (``OBJECT_ID('npd_i2.
-        [2002237].spring_census_' + CAST(@y AS VARCHAR(4)))``, a loop over the years a project
-        was granted) is worked out first, on the target."""
+        """``OBJECT_ID('...')`` as the table's number when it exists, else NULL: what scripts
+        test it for (``IF OBJECT_ID('tempdb..#t') IS NOT NULL DROP TABLE #t``), or look its
+        columns up by in ``sys.columns`` (:meth:`_object_number`). A name the script
+        computes (``OBJECT_ID('npd_i2.[2002237].spring_census_' + CAST(@y AS VARCHAR(4)))``,
+        a loop over the years a project was granted) is worked out first, on the target."""
         for call in list(tree.find_all(exp.ObjectId)):
             name = call.this
             if isinstance(name, exp.National) or (isinstance(name, exp.Literal)
@@ -517,8 +544,8 @@ class Translator:
                 text = self._constant_text(name, variables, line)
             else:
                 continue  # (a name read from a table: left to the target, which has none)
-            call.replace(exp.Literal.number(1) if text is not None and self._exists(text, line)
-                         else exp.Null())
+            number = None if text is None else self._object_number(text, line)
+            call.replace(exp.Null() if number is None else exp.Literal.number(number))
         return tree
 
     def _constant_text(self, node: exp.Expression, variables: dict[str, exp.Expression],
@@ -575,9 +602,9 @@ class Translator:
                 resolved.add(id(table))
                 continue
             if "sys" in (table.db.lower(), table.catalog.lower()):
-                raise ScriptError(line, f"sys.{table.name} (SQL Server's catalog views) cannot "
-                                  f"be translated: INFORMATION_SCHEMA.TABLES and .COLUMNS list "
-                                  f"the extract's relations and columns")
+                self._place(table, self._catalog_view(table, line))
+                resolved.add(id(table))
+                continue
             if table.db.lower() == "information_schema" and (
                     table.name.lower() in information_schema.VIEWS):
                 self.reading.update({name: name.upper() for name, _ in
@@ -733,9 +760,10 @@ class Translator:
         tree = self._checked_lengths(tree)
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
-        tree = grouping_sets.old_forms(tree)
+        tree = grouping_sets.grouping_ids(grouping_sets.old_forms(tree))
         tree = row_identity.for_target(tree, self.target.dialect, line)
-        tree = self._schema_ids(self._object_ids(tree, variables, line))
+        tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
+                                                 variables, line))
         tree = self._variables(tree, variables, line)
         tree = string_splits.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
