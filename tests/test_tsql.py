@@ -576,6 +576,24 @@ SELECT CONVERT(VARCHAR(19), DATEADD(hour, 1, @t), 120),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_datetrunc_as_sql_server(backend: str, request: pytest.FixtureRequest) -> None:
+    # read as a column named MONTH ("Invalid column name") on every target before
+    db = _db(request, backend)
+    assert _rows(db, """SELECT DATETRUNC(year, d), DATETRUNC(qq, d), DATETRUNC(month, d),
+       DATETRUNC(week, d), DATETRUNC(dayofyear, d)
+FROM (VALUES (CAST('2019-12-31' AS DATE)), (CAST('2020-05-17' AS DATE))) v(d) ORDER BY d""") == [
+        ("2019-01-01", "2019-10-01", "2019-12-01", "2019-12-29", "2019-12-31"),
+        ("2020-01-01", "2020-04-01", "2020-05-01", "2020-05-17", "2020-05-17")]
+    # weeks start on the day DATEFIRST names; times are cut to the hour
+    assert _rows(db, """SET DATEFIRST 1
+SELECT DATETRUNC(week, CAST('2020-05-17' AS DATE)),
+       CONVERT(VARCHAR(19), DATETRUNC(hour, CAST('2020-05-17 13:45:12' AS DATETIME)), 120)""") == [
+        ("2020-05-11", "2020-05-17 13:00:00")]
+    with pytest.raises(ScriptError, match=r"DATETRUNC\(iso_week, ...\) cannot be translated"):
+        _rows(db, "SELECT DATETRUNC(iso_week, GETDATE())")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_select_star_heads_made_columns_as_the_script_spelt_them(
         backend: str, request: pytest.FixtureRequest) -> None:
     # the targets hold a #temp table's columns in lower case: SELECT * showed census_year
@@ -965,6 +983,19 @@ def test_sqlite_is_opened_read_only_whatever_its_path(small_sqlite, tmp_path: Pa
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "leo_synth.cli", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=120)
+
+
+@pytest.mark.parametrize("backend", ["small_sqlite", "small_duckdb"])
+def test_sql_prints_times_alike_on_every_target(backend: str, request: pytest.FixtureRequest,
+                                               tmp_path: Path) -> None:
+    # DuckDB's and PostgreSQL's datetimes were printed with a T, SQLite's text with a space
+    script = tmp_path / "times.sql"
+    script.write_text("SELECT CAST('2020-05-17 13:45:12' AS DATETIME) AS t, "
+                      "DATEADD(hour, 1, CAST('2020-05-17 08:00' AS DATETIME)) AS d")
+    shown = _cli("sql", str(script), "--db", _db(request, backend))
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.splitlines()[2].split("  ") == ["2020-05-17 13:45:12",
+                                                       "2020-05-17 09:00:00"]
 
 
 def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Path) -> None:

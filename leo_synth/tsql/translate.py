@@ -27,6 +27,7 @@ from leo_synth.tsql import (
     catalog_views,
     collation,
     date_literals,
+    date_truncation,
     exists_lookups,
     grouped_columns,
     grouping_sets,
@@ -761,6 +762,7 @@ class Translator:
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.grouping_ids(grouping_sets.old_forms(tree))
+        tree = date_truncation.for_targets(tree, line)
         tree = row_identity.for_target(tree, self.target.dialect, line)
         tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
                                                  variables, line))
