@@ -91,7 +91,10 @@ SELECT a FROM #t OPTION (MAXDOP 1)"""
 @pytest.mark.parametrize(("text", "line", "words"), [
     ("SELECT 1\nSELECT @@IDENTITY", 2, "@@IDENTITY"),
     ("SELECT * FROM OPENROWSET('x', 'y')", 1, "OPENROWSET"),
-    ("\n\nEXEC sp_who", 3, "EXEC sp_who: stored procedures"),
+    ("\n\nEXEC sp_who", 3, "EXEC sp_who: SQL Server's own procedures cannot be translated"),
+    ("SELECT 1\nCREATE PROCEDURE p AS SELECT 1", 2, "must be the first statement in a query"),
+    ("CREATE PROC p @n INT OUTPUT AS SELECT 1", 1, "OUTPUT and table-valued parameters"),
+    ("EXEC @status = p", 1, "return codes cannot be translated"),
     ("BULK INSERT #t FROM 'pupils.csv'", 1, "BULK INSERT"),
     ("GOTO done", 1, "GOTO"),
     ("SELECT @n = COUNT(*), 2 FROM t", 1, "cannot also return columns"),
@@ -1046,8 +1049,8 @@ FROM n OPTION (MAXRECURSION 0)""")
 
 
 def test_catalog_procedures_point_to_information_schema() -> None:
-    with pytest.raises(ScriptError, match=r"line 1: EXEC sp_help: stored procedures cannot be "
-                       r"translated \(INFORMATION_SCHEMA.COLUMNS"):
+    with pytest.raises(ScriptError, match=r"line 1: EXEC sp_help: SQL Server's own procedures "
+                       r"cannot be translated \(INFORMATION_SCHEMA.COLUMNS"):
         check("EXEC sp_help 'leo_earnings'")
 
 

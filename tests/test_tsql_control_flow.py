@@ -154,6 +154,79 @@ FROM #got ORDER BY n"""
         run_text(db, "DECLARE @y INT = 1\nEXEC ('SELECT @y')", "tsql", None, False)
 
 
+PROCEDURE = """IF OBJECT_ID('dbo.count_year', 'P') IS NOT NULL DROP PROCEDURE dbo.count_year
+GO
+CREATE PROCEDURE dbo.count_year (@y INT, @min INT = 0) AS
+BEGIN
+    SET NOCOUNT ON
+    SELECT @y AS yr, COUNT(*) AS n INTO #c FROM #pay WHERE yr = @y AND pay > @min
+    INSERT INTO #all SELECT yr, n FROM #c
+    IF @min > 100 RETURN
+    SELECT yr, n FROM #c
+END
+GO
+"""
+PAY = """CREATE TABLE #pay (yr INT, pay INT)
+INSERT INTO #pay VALUES (2015, 10), (2015, 50), (2016, 20), (2016, 200), (2017, 5)
+CREATE TABLE #all (yr INT, n INT)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_scripts_stored_procedures(backend: str, request: pytest.FixtureRequest) -> None:
+    """CREATE PROCEDURE, then EXEC by position, by name, with defaults, into a table; its
+    #temp tables are its own, RETURN leaves it; DROP PROCEDURE (each stopped the script)."""
+    db = _db(request, backend)
+    results = run_text(db, PROCEDURE + PAY + """EXEC dbo.count_year @y = 2015
+EXEC count_year 2016, 30
+EXECUTE dbo.count_year @min = DEFAULT, @y = 2017
+EXEC dbo.count_year 2016, 500
+INSERT INTO #all EXEC dbo.count_year 2015, 20
+SELECT yr, n FROM #all ORDER BY yr, n
+SELECT CASE WHEN OBJECT_ID('dbo.count_year') > 0 THEN 1 END, OBJECT_ID('tempdb..#c')
+DROP PROCEDURE dbo.count_year
+DROP PROCEDURE IF EXISTS dbo.count_year
+SELECT OBJECT_ID('dbo.count_year')""", "tsql", None, True)
+    assert [(r.line, r.rows) for r in results] == [
+        (15, [(2015, 2)]), (16, [(2016, 1)]), (17, [(2017, 1)]),
+        (20, [(2015, 1), (2015, 1), (2015, 2), (2016, 0), (2016, 1), (2017, 1)]),
+        (21, [(1, None)]), (24, [(None,)])]
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    ("EXEC dbo.count_year", "line 15: Procedure or function 'count_year' expects parameter "
+                            "'@y', which was not supplied."),
+    ("EXEC dbo.count_year 1, 2, 3", "line 15: Procedure or function count_year has too many "
+                                    "arguments specified."),
+    ("EXEC dbo.count_year @year = 1", "line 15: @year is not a parameter for procedure "
+                                      "count_year."),
+    ("EXEC dbo.nosuch 1", "line 15: Could not find stored procedure 'nosuch'."),
+    ("DROP PROCEDURE nosuch", "line 15: Cannot drop the procedure 'nosuch', because it does "
+                              "not exist"),
+    ("EXEC dbo.count_year 2015\nGO\nCREATE PROC count_year AS SELECT 1",
+     "line 17: There is already an object named 'count_year' in the database."),
+    ("DROP TABLE #all\nEXEC dbo.count_year 2015", "line 16: in procedure count_year, line 7: "),
+])
+def test_stored_procedures_fail_as_in_sql_server(small_sqlite, call: str, words: str) -> None:
+    with pytest.raises(ScriptError) as failure:
+        run_text(str(small_sqlite[0]), PROCEDURE + PAY + call, "tsql", None, False)
+    assert str(failure.value).startswith(words)
+
+
+def test_a_procedures_errors_are_caught_where_it_runs(small_sqlite) -> None:
+    text = """CREATE PROC p AS SELECT 1 / 0 AS v
+GO
+BEGIN TRY EXEC p END TRY BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH"""
+    assert _rows(str(small_sqlite[0]), text) == [(8134, "Divide by zero error encountered")]
+    # so are dynamic SQL's (the error stopped the script, past the CATCH)
+    assert _rows(str(small_sqlite[0]), "BEGIN TRY EXEC ('SELECT 1 / 0') END TRY BEGIN CATCH "
+                 "SELECT ERROR_NUMBER() END CATCH") == [(8134,)]
+    # what cannot be translated stops the script where the procedure is made
+    with pytest.raises(ScriptError, match=r"^line 2: Incorrect syntax near 'LIMIT'"):
+        run_text(str(small_sqlite[0]), "CREATE PROC p AS\nSELECT 1 AS x LIMIT 1\nGO\nSELECT 2",
+                 "tsql", None, False)
+
+
 DYNAMIC_PIVOT = """CREATE TABLE #k (g VARCHAR(1), yr INT)
 INSERT INTO #k VALUES ('F', 2019), ('F', 2020), ('M', 2020), ('F', 2020)
 DECLARE @cols NVARCHAR(MAX) = '', @list NVARCHAR(MAX) = '', @sql NVARCHAR(MAX)

@@ -8,8 +8,11 @@ loops by Python): ``BEGIN ... END`` blocks, ``IF ... [ELSE ...]``, ``WHILE``, ``
 ``CONTINUE``, ``RETURN``, ``EXEC (text)``, ``EXEC sp_executesql`` with parameters,
 ``INSERT INTO #t EXEC ...``, ``BEGIN TRY ... END TRY BEGIN CATCH ... END CATCH``,
 ``RAISERROR`` and ``THROW`` (``raised_errors``), transactions (``BEGIN TRAN``, ``COMMIT``,
-``ROLLBACK``, ``SAVE TRAN``) and cursors (``DECLARE c CURSOR FOR ...``, ``OPEN``, ``FETCH ...
-INTO``, ``CLOSE``, ``DEALLOCATE``: ``cursors``).
+``ROLLBACK``, ``SAVE TRAN``), cursors (``DECLARE c CURSOR FOR ...``, ``OPEN``, ``FETCH ...
+INTO``, ``CLOSE``, ``DEALLOCATE``: ``cursors``) and the script's own stored procedures
+(``CREATE [OR ALTER] PROCEDURE p @y INT, @min INT = 0 AS ...`` alone in its batch, ``EXEC p
+2015``, ``EXEC p @y = 2015``, ``DROP PROCEDURE``), each run as dynamic SQL is, in a scope of
+its own with its parameters.
 Everything is read (and what cannot be translated refused) before anything runs; only the
 text of dynamic SQL is read when it has been computed.
 """
@@ -30,9 +33,9 @@ JUMPS = {"BREAK", "CONTINUE", "RETURN"}
 CONDITION_ENDS = script.STARTERS | JUMPS | {"BEGIN"}
 """Words that end an IF's or WHILE's condition (at depth 0): its statement starts there."""
 CATALOG_PROCEDURES = {
-    name: "INFORMATION_SCHEMA.COLUMNS and .TABLES list the extract's relations and columns: "
-          "SELECT COLUMN_NAME, DATA_TYPE FROM [NPD_i2].INFORMATION_SCHEMA.COLUMNS WHERE "
-          "TABLE_NAME = '...'"
+    name: "INFORMATION_SCHEMA.COLUMNS and .TABLES (or sys.columns and sys.views) list the "
+          "extract's relations and columns: SELECT COLUMN_NAME, DATA_TYPE FROM "
+          "[NPD_i2].INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = '...'"
     for name in ("sp_help", "sp_columns", "sp_tables", "sp_helptext")}
 """Procedures a script calls to look at the catalog, and what to write instead."""
 EXECUTE_SQL = "sp_executesql"
@@ -82,14 +85,18 @@ class Jump(_Placed):
 
 @dataclass(frozen=True)
 class Exec(_Placed):
-    """Dynamic SQL: the expression giving its text; for ``sp_executesql`` the parameters'
-    declarations (``N'@y INT, @s VARCHAR(9)'``) and values (by name, or None: by position);
-    ``into`` the ``INSERT INTO #t [(columns)]`` its result sets go to."""
+    """Dynamic SQL, or a procedure of the script: the expression giving its text; for
+    ``sp_executesql`` the parameters' declarations (``N'@y INT, @s VARCHAR(9)'``) and values
+    (by name, or None: by position); ``into`` the ``INSERT INTO #t [(columns)]`` its result
+    sets go to."""
 
-    sql: exp.Expression
+    sql: exp.Expression | None
     definitions: exp.Expression | None = None
     arguments: tuple[tuple[str | None, exp.Expression], ...] = ()
     into: exp.Insert | None = None
+    procedure: str | None = None
+    """A stored procedure the script made (lower case, its name's last part) that this EXEC
+    runs with ``arguments``, instead of ``sql``."""
 
 
 @dataclass(frozen=True)
@@ -121,21 +128,54 @@ class Transaction(_Placed):
     action: str
 
 
+@dataclass(frozen=True)
+class Procedure(_Placed):
+    """``CREATE [OR ALTER] PROCEDURE name [parameters] AS body`` (``action`` CREATE; ``ALTER``
+    and ``OR ALTER`` replace one: ``replace``), or ``DROP PROCEDURE [IF EXISTS] name``
+    (``action`` DROP, ``exists``). ``name`` is in lower case (its last part); ``shown`` as
+    written. The parameters are their declarations' text (``@y INT, @s VARCHAR(9) = 'x'``),
+    the body the script's text (read again where it runs, lines counted from the script's)."""
+
+    action: str
+    name: str
+    shown: str
+    parameters: str = ""
+    body: str = ""
+    replace: bool = False
+    exists: bool = False
+
+
 TRANSACTION_WORDS = {"TRAN", "TRANSACTION", "WORK"}
 RAISE_OPTIONS = {"NOWAIT", "LOG", "SETERROR"}
 CURSOR_ACTIONS = {"OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
 FETCH_DIRECTIONS = {"NEXT", "PRIOR", "FIRST", "LAST"}
 
-Node = script.Statement | If | While | Try | Jump | Exec | CursorStep | Raise | Transaction
+Node = (script.Statement | If | While | Try | Jump | Exec | CursorStep | Raise | Transaction
+        | Procedure)
 
 
 def read(text: str) -> list[Node]:
     """Every batch's nodes, in order, after refusing what cannot be translated."""
     found: list[Node] = []
     for batch, body, tokens in script.batch_tokens(text):
+        reader = _Reader(tokens, body, batch)
+        if _starts_procedure(tokens, 0):
+            found.append(reader.procedure())
+            continue
         unsupported.check(tokens)
-        found += _Reader(tokens, body, batch).block(0, len(tokens))
+        found += reader.block(0, len(tokens))
     return found
+
+
+PROCEDURE_WORDS = {"PROC", "PROCEDURE"}
+
+
+def _starts_procedure(tokens: list[Token], i: int) -> bool:
+    """Whether tokens ``i`` on are ``CREATE [OR ALTER] PROC[EDURE]`` or ``ALTER PROC``."""
+    words = [_word(t) for t in tokens[i:i + 4]]
+    return (words[:1] in (["CREATE"], ["ALTER"]) and len(words) > 1 and (
+        words[1] in PROCEDURE_WORDS or (words[1:3] == ["OR", "ALTER"] and len(words) > 3
+                                        and words[3] in PROCEDURE_WORDS)))
 
 
 def walk(nodes: tuple[Node, ...] | list[Node]) -> list[Node]:
@@ -160,7 +200,8 @@ def expressions(node: Node) -> list[exp.Expression]:
     if isinstance(node, If | While):
         return [node.condition]
     if isinstance(node, Exec):
-        return [node.sql, *(value for _, value in node.arguments)]
+        return [*([node.sql] if node.sql is not None else []),
+                *(value for _, value in node.arguments)]
     if isinstance(node, Raise):
         return list(node.arguments)
     if isinstance(node, CursorStep) and node.query is not None:
@@ -245,6 +286,11 @@ class _Reader:
         if word in ("EXEC", "EXECUTE"):
             node, end = self._exec(i, stop, None)
             return [node], end
+        if _starts_procedure(self.tokens, i):
+            raise ScriptError(token.line, "'CREATE/ALTER PROCEDURE' must be the first statement "
+                              "in a query batch (end the batch before it with GO).")
+        if word == "DROP" and i + 1 < stop and _word(self.tokens[i + 1]) in PROCEDURE_WORDS:
+            return self._drop_procedure(i, stop)
         if word in CURSOR_ACTIONS or (word == "DECLARE" and i + 2 < stop
                                       and _word(self.tokens[i + 2]) == "CURSOR"):
             step, end = self._cursor(i, stop)
@@ -263,6 +309,51 @@ class _Reader:
                 return [node], end
         statement, taken = script.parse_statement(chunk, self.text, self.batch)
         return ([statement] if statement is not None else []), i + taken
+
+    def procedure(self) -> Procedure:
+        """The batch's ``CREATE PROCEDURE``: its name, its parameters' declarations (brackets
+        around them dropped) and everything after its ``AS`` (options such as ``WITH
+        RECOMPILE`` before it are read and not kept)."""
+        tokens, token = self.tokens, self.tokens[0]
+        replace = _word(token) == "ALTER" or _word(tokens[1]) == "OR"
+        at = 4 if _word(tokens[1]) == "OR" else 2
+        name, at = self._object_name(at, len(tokens), "the procedure")
+        body = next((j for j in range(at, len(tokens)) if _word(tokens[j]) == "AS"
+                     and sum(script.depth_change(t) for t in tokens[at:j]) == 0), None)
+        if body is None or body + 1 >= len(tokens):
+            raise ScriptError(token.line, "CREATE PROCEDURE needs AS and the procedure's body")
+        end = next((j for j in range(at, body) if _word(tokens[j]) == "WITH"), body)
+        first, last = at, end
+        if first < last and tokens[first].token_type == TokenType.L_PAREN and (
+                self._closing(first, last) == last - 1):
+            first, last = first + 1, last - 1
+        if any(_word(t) in ("OUTPUT", "OUT", "READONLY") for t in tokens[first:last]):
+            raise ScriptError(token.line, "OUTPUT and table-valued parameters of procedures "
+                              "cannot be translated")
+        parameters = self._source(first, last) if first < last else ""
+        start = tokens[body + 1]
+        # (lines before the body kept as blank lines: its lines are the script's)
+        text = "\n" * (start.line - 1) + self.text[start.start:]
+        return Procedure(self.batch, token.line, "CREATE", name.lower(), name, parameters,
+                         text, replace)
+
+    def _drop_procedure(self, i: int, stop: int) -> tuple[list[Node], int]:
+        """``DROP PROC[EDURE] [IF EXISTS] name``."""
+        token, at, exists = self.tokens[i], i + 2, False
+        if [_word(t) for t in self.tokens[at:at + 2]] == ["IF", "EXISTS"]:
+            at, exists = at + 2, True
+        name, end = self._object_name(at, stop, "the procedure to drop")
+        return [Procedure(self.batch, token.line, "DROP", name.lower(), name,
+                          exists=exists)], end
+
+    def _object_name(self, at: int, stop: int, what: str) -> tuple[str, int]:
+        """A (possibly qualified) name's last part, and the token after it."""
+        if at >= stop or self.tokens[at].token_type not in (TokenType.VAR,
+                                                            TokenType.IDENTIFIER):
+            raise ScriptError(self.tokens[min(at, stop - 1)].line, f"{what} needs a name")
+        while at + 2 < stop and self.tokens[at + 1].token_type == TokenType.DOT:
+            at += 2
+        return self.tokens[at].text, at + 1
 
     def _try(self, i: int, stop: int) -> tuple[list[Node], int]:
         """``BEGIN TRY ... END TRY`` and the ``BEGIN CATCH ... END CATCH`` it needs."""
@@ -487,13 +578,23 @@ class _Reader:
             end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
             sql = _rename_statement(self._arguments(name + 1, end), token.line)
             return Exec(self.batch, token.line, exp.Literal.string(sql)), end
-        if name >= stop or self.tokens[name].text.lower() != EXECUTE_SQL:
-            shown = self.tokens[name].text if name < stop else ""
-            instead = CATALOG_PROCEDURES.get(shown.lower(),
-                                             "dynamic SQL can: EXEC (@sql), EXEC sp_executesql")
-            raise ScriptError(token.line, f"EXEC {shown}: stored procedures cannot be "
-                              f"translated ({instead})")
+        shown = self.tokens[name].text if name < stop else ""
+        if name < stop and self.tokens[name].token_type == TokenType.PARAMETER:
+            raise ScriptError(token.line, "EXEC @status = procedure: return codes cannot be "
+                              "translated (EXEC (@sql) runs the text of a variable)")
+        if name >= stop or self.tokens[name].token_type not in (TokenType.VAR,
+                                                                TokenType.IDENTIFIER):
+            raise ScriptError(token.line, f"EXEC {shown}: cannot be translated (a procedure "
+                              "the script made, EXEC (@sql) and EXEC sp_executesql can)")
         end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
+        if shown.lower() != EXECUTE_SQL:
+            if shown.lower() in CATALOG_PROCEDURES or shown.lower().startswith(("sp_", "xp_")):
+                instead = CATALOG_PROCEDURES.get(
+                    shown.lower(), "dynamic SQL can: EXEC (@sql), EXEC sp_executesql")
+                raise ScriptError(token.line, f"EXEC {shown}: SQL Server's own procedures "
+                                  f"cannot be translated ({instead})")
+            return Exec(self.batch, token.line, None, None,
+                        tuple(self._arguments(name + 1, end)), into, shown.lower()), end
         arguments = self._arguments(name + 1, end)
         if not arguments or arguments[0][0] is not None:
             raise ScriptError(token.line, "sp_executesql needs the text to run first")
@@ -526,7 +627,7 @@ class _Reader:
                      and self.tokens[first + 2].token_type == TokenType.EQ)
             if any(_word(t) in ("OUTPUT", "OUT") for t in self.tokens[first:j]):
                 raise ScriptError(self.tokens[first].line,
-                                  "OUTPUT parameters of sp_executesql cannot be translated")
+                                  "OUTPUT parameters cannot be translated")
             if named:
                 found.append((self.tokens[first + 1].text.lower(),
                               self._expression(first + 3, j, "a parameter's value")))

@@ -167,6 +167,8 @@ class Runner:
         """The SRS database of the last ``USE`` (``DB_NAME()``)."""
         self.language = "us_english"
         """``@@LANGUAGE`` (``SET LANGUAGE``; the translator keeps its date settings)."""
+        self.procedures: dict[str, blocks.Procedure] = {}
+        """The stored procedures the script made, by name (lower case)."""
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -421,7 +423,18 @@ class Runner:
     def _exec(self, node: blocks.Exec) -> None:
         """Dynamic SQL, as SQL Server runs it: in a scope of its own (the caller's variables
         unseen, ``sp_executesql``'s parameters given), the caller's #temp tables visible and
-        its own dropped when it ends; with ``into``, every result set inserted there."""
+        its own dropped when it ends; with ``into``, every result set inserted there. A
+        procedure of the script runs its body the same way, with its parameters."""
+        if node.procedure is not None:
+            procedure = self.procedures.get(node.procedure)
+            if procedure is None:
+                raise ScriptError(node.line, f"Could not find stored procedure "
+                                  f"'{node.procedure}'.", runtime=True)
+            scope = self._procedure_arguments(procedure, node)
+            inner = check(procedure.body)  # (read when made: its errors are the script's)
+            self._scoped(node, inner, scope, f"in procedure {procedure.shown}, ")
+            return
+        assert node.sql is not None
         text = self._value(node.sql, node.line)
         if text is None:
             return  # (EXEC of NULL runs nothing, as in SQL Server)
@@ -432,6 +445,14 @@ class Runner:
                 raise ScriptError(1, "GO cannot be used in dynamic SQL")
         except ScriptError as exc:
             raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
+        self._scoped(node, inner, scope, "in the SQL EXEC runs, ")
+
+    def _scoped(self, node: blocks.Exec, inner: list[blocks.Node],
+                scope: tuple[dict[str, exp.Expression], dict[str, exp.DataType | None]],
+                where: str) -> None:
+        """Run ``inner`` in a scope of its own (``scope``: its variables and their types),
+        its errors told as at ``node``'s line, ``where`` (``in procedure p, ``) before them;
+        the #temp tables it made dropped when it ends."""
         if node.into is not None:
             inner = [_inserted(n, node.into) for n in inner]
         self.counting = self.counting or _reads_rowcount(inner)
@@ -445,7 +466,8 @@ class Runner:
         except _Jumped:
             pass  # (RETURN: BREAK and CONTINUE outside a loop were refused)
         except ScriptError as exc:
-            raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
+            raise ScriptError(node.line, f"{where}{exc}", runtime=exc.runtime,
+                              number=exc.number, said=exc.said) from exc
         finally:
             self.variables, self.kinds, self.shown_exec, self.exec_line = saved
         rowcount = self.rowcount  # (the dynamic SQL's last statement's, not the drops')
@@ -453,6 +475,67 @@ class Runner:
             if key.startswith("@") or (key.startswith("#") and not key.startswith("##")):
                 self._drop(_session_table(key), node.line)
         self.rowcount = rowcount
+
+    def _procedure(self, node: blocks.Procedure) -> None:
+        """``CREATE``/``ALTER PROCEDURE`` keeps the procedure (its body read now, so what
+        cannot be translated stops the script here); ``DROP PROCEDURE`` forgets it."""
+        known = node.name in self.procedures
+        if node.action == "DROP":
+            if not known and not node.exists:
+                raise ScriptError(node.line, f"Cannot drop the procedure '{node.shown}', "
+                                  "because it does not exist or you do not have permission.",
+                                  runtime=True)
+            self.procedures.pop(node.name, None)
+        elif known and not node.replace:
+            raise ScriptError(node.line, f"There is already an object named '{node.shown}' "
+                              "in the database.", runtime=True)
+        else:
+            check(node.body)
+            self._declared(node)
+            self.procedures[node.name] = node
+        self.translator.procedures = set(self.procedures)
+        self.rowcount = 0
+
+    def _declared(self, procedure: blocks.Procedure
+                  ) -> list[tuple[str, exp.DataType | None, exp.Expression | None]]:
+        """A procedure's parameters: name (lower case, without @), type and default."""
+        if not procedure.parameters.strip():
+            return []
+        try:
+            declare = script.TSQL.parse(f"DECLARE {procedure.parameters}")[0]
+        except Exception as exc:
+            raise ScriptError(procedure.line, f"cannot read the parameters of procedure "
+                              f"{procedure.shown}") from exc
+        return [(p.name.lower(), item.args.get("kind"), item.args.get("default") or None)
+                for item in declare.expressions
+                for p in (item.this if isinstance(item.this, list) else [item.this])]
+
+    def _procedure_arguments(self, procedure: blocks.Procedure, node: blocks.Exec
+                             ) -> tuple[dict[str, exp.Expression], dict[str, exp.DataType | None]]:
+        """The procedure's parameters valued by the EXEC's arguments (by position, then by
+        name) or their defaults, as SQL Server checks them."""
+        declared = self._declared(procedure)
+        positional = [value for name, value in node.arguments if name is None]
+        named = {name: value for name, value in node.arguments if name is not None}
+        if len(positional) > len(declared):
+            raise ScriptError(node.line, f"Procedure or function {procedure.shown} has too "
+                              "many arguments specified.", runtime=True)
+        for name in sorted(set(named) - {n for n, _, _ in declared}):
+            raise ScriptError(node.line, f"@{name} is not a parameter for procedure "
+                              f"{procedure.shown}.", runtime=True)
+        values: dict[str, exp.Expression] = {}
+        kinds: dict[str, exp.DataType | None] = {}
+        for i, (name, kind, default) in enumerate(declared):
+            value = named.get(name, positional[i] if i < len(positional) else default)
+            if isinstance(value, exp.Column | exp.Var) and value.sql().upper() == "DEFAULT":
+                value = default  # (EXEC p DEFAULT)
+            if value is None:
+                raise ScriptError(node.line, f"Procedure or function '{procedure.shown}' "
+                                  f"expects parameter '@{name}', which was not supplied.",
+                                  runtime=True)
+            kinds[name] = kind
+            values[name] = variables.literal(self._value(value, node.line), kind)
+        return values, kinds
 
     def _parameters(self, node: blocks.Exec) -> tuple[dict[str, exp.Expression],
                                                        dict[str, exp.DataType | None]]:
@@ -509,6 +592,8 @@ class Runner:
             raise _Jumped(node.word)
         elif isinstance(node, blocks.Exec):
             self._exec(node)
+        elif isinstance(node, blocks.Procedure):
+            self._procedure(node)
         elif isinstance(node, blocks.Raise):
             self._raise(node)
         elif isinstance(node, blocks.Transaction):

@@ -309,6 +309,8 @@ class Translator:
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
         self.schemas: set[str] = set()
         """Schemas the script made (``CREATE SCHEMA``), in lower case."""
+        self.procedures: set[str] = set()
+        """The stored procedures the script made (lower case: ``OBJECT_ID`` finds them)."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
@@ -396,6 +398,8 @@ class Translator:
         key = _temporary(table.this) or table.name.lower()
         if key in self.session:
             return -catalog_views.object_id("tempdb", key)
+        if key in self.procedures:
+            return catalog_views.object_id("procedure", key)
         if key.startswith(("#", "@")):
             return None
         try:

@@ -1,12 +1,13 @@
 """What cannot be translated, found in the tokens before anything runs.
 
 leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
-(``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors and dynamic SQL it walks
-itself: ``blocks``), so session counters other than those the runner keeps (``COUNTERS``),
-stored procedures and a few constructs none of the targets share are refused with one line
-naming the construct and its line; so is other dialects' SQL that the targets would run and
-SQL Server would not (``LIMIT``, ``||``, ``::``, ``ILIKE``, ``TRUE``, ``NOW()``). Strings,
-bracketed names and comments never match (the tokenizer has already told them apart).
+(``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors, dynamic SQL and stored
+procedures it walks itself: ``blocks``), so session counters other than those the runner
+keeps (``COUNTERS``) and a few constructs none of the targets share (user-defined functions,
+triggers, ``GOTO``) are refused with one line naming the construct and its line; so is other
+dialects' SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
+``ILIKE``, ``TRUE``, ``NOW()``). Strings, bracketed names and comments never match (the
+tokenizer has already told them apart).
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
     "GOTO": "GOTO cannot be translated",
-    "PROCEDURE": "stored procedures cannot be translated",
-    "PROC": "stored procedures cannot be translated",
     "FUNCTION": "user-defined functions cannot be translated",
     "TRIGGER": "triggers cannot be translated",
     "OPENROWSET": "OPENROWSET cannot be translated",
