@@ -579,6 +579,16 @@ SELECT CONVERT(VARCHAR(19), DATEADD(hour, 1, @t), 120),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_double_quoted_name_is_a_name(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite read a double-quoted name that is no column as text: every row said 'Nosuch'
+    db = _db(request, backend)
+    with pytest.raises(ScriptError, match=r"line 1: Invalid column name 'Nosuch'"):
+        _rows(db, 'SELECT TOP 1 "Nosuch" FROM [LEO_i2].[2002237].[leo_benefit]')
+    assert _rows(db, 'SELECT "n", [m], "a""b" FROM (VALUES (1, 2, 3)) v(n, m, [a"b])') == [
+        (1, 2, 3)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_datetrunc_as_sql_server(backend: str, request: pytest.FixtureRequest) -> None:
     # read as a column named MONTH ("Invalid column name") on every target before
     db = _db(request, backend)

@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from types import ModuleType
+from typing import ClassVar
 
 from sqlglot import exp
+from sqlglot.dialects.sqlite import SQLite
 
 from leo_synth.tsql import (
     alias_scope,
@@ -59,6 +61,21 @@ from leo_synth.tsql.targets import DATE, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+class SqliteNames(SQLite):
+    """SQLite's dialect, its quoted names written in backticks rather than double quotes:
+    SQLite reads a double-quoted name that is no column as a string (``SELECT "Nosuch" FROM
+    t`` gave the text ``Nosuch`` for every row, where SQL Server stops with "Invalid column
+    name"); a name in backticks is a name or an error."""
+
+    class Tokenizer(SQLite.Tokenizer):
+        IDENTIFIERS: ClassVar[list[str | tuple[str, str]]] = ["`", '"', ("[", "]")]
+
+
+def _target_sql(tree: exp.Expression, dialect: str) -> str:
+    """A statement as the target reads it (SQLite's names in backticks: ``SqliteNames``)."""
+    return tree.sql(dialect=SqliteNames if dialect == "sqlite" else dialect)
 ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
 ERROR, TRANCOUNT = "@error", "@trancount"
 """The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
@@ -833,7 +850,7 @@ class Translator:
         if rename is not None:  # (the session forgets the old name and learns the new)
             creates = (rename.this.name,)
             drops = [tuple(p.name for p in _written(tree)[0].parts)]
-        sql = tree.sql(dialect=self.target.dialect)
+        sql = _target_sql(tree, self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
                            setup=setup)
