@@ -206,6 +206,9 @@ SELECT OBJECT_ID('dbo.count_year')""", "tsql", None, True)
     ("EXEC dbo.count_year 2015\nGO\nCREATE PROC count_year AS SELECT 1",
      "line 17: There is already an object named 'count_year' in the database."),
     ("DROP TABLE #all\nEXEC dbo.count_year 2015", "line 16: in procedure count_year, line 7: "),
+    ("GO\nCREATE PROC r @n INT AS EXEC r @n\nGO\nEXEC r 1",
+     "line 18: Maximum stored procedure, function, trigger, or view nesting level exceeded "
+     "(limit 32)."),
 ])
 def test_stored_procedures_fail_as_in_sql_server(small_sqlite, call: str, words: str) -> None:
     with pytest.raises(ScriptError) as failure:

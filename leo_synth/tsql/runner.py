@@ -47,6 +47,8 @@ defaults, which the translation already follows), skipped with their values."""
 LANGUAGES = {"us_english": ("mdy", 7), "english": ("mdy", 7), "british": ("dmy", 1)}
 """``SET LANGUAGE``: the ``DATEFORMAT`` and ``DATEFIRST`` each language brings."""
 DATE_ORDERS = {"mdy", "dmy", "ymd", "ydm", "myd", "dym"}
+MAX_NESTING = 32
+"""EXECs inside EXECs at most, as SQL Server allows (``@@NESTLEVEL``)."""
 
 
 @dataclass
@@ -167,6 +169,8 @@ class Runner:
         """The SRS database of the last ``USE`` (``DB_NAME()``)."""
         self.language = "us_english"
         """``@@LANGUAGE`` (``SET LANGUAGE``; the translator keeps its date settings)."""
+        self.nesting = 0
+        """How many EXECs (dynamic SQL, procedures) the statement running is inside."""
         self.procedures: dict[str, blocks.Procedure] = {}
         """The stored procedures the script made, by name (lower case)."""
         self.counting = False
@@ -453,10 +457,15 @@ class Runner:
         """Run ``inner`` in a scope of its own (``scope``: its variables and their types),
         its errors told as at ``node``'s line, ``where`` (``in procedure p, ``) before them;
         the #temp tables it made dropped when it ends."""
+        if self.nesting >= MAX_NESTING:  # (a procedure calling itself without end)
+            raise ScriptError(node.line, "Maximum stored procedure, function, trigger, or view "
+                              f"nesting level exceeded (limit {MAX_NESTING}).", runtime=True,
+                              number=217)
         if node.into is not None:
             inner = [_inserted(n, node.into) for n in inner]
         self.counting = self.counting or _reads_rowcount(inner)
         saved = self.variables, self.kinds, self.shown_exec, self.exec_line
+        self.nesting += 1
         self.variables, self.kinds = scope
         self.shown_exec = self.shown_exec or self.every or id(node) in self.shown
         self.exec_line = self.exec_line or node.line
@@ -466,10 +475,12 @@ class Runner:
         except _Jumped:
             pass  # (RETURN: BREAK and CONTINUE outside a loop were refused)
         except ScriptError as exc:
-            raise ScriptError(node.line, f"{where}{exc}", runtime=exc.runtime,
-                              number=exc.number, said=exc.said) from exc
+            told = exc.said if exc.number == 217 else f"{where}{exc}"  # (said once, not 32 times)
+            raise ScriptError(node.line, told, runtime=exc.runtime, number=exc.number,
+                              said=exc.said) from exc
         finally:
             self.variables, self.kinds, self.shown_exec, self.exec_line = saved
+            self.nesting -= 1
         rowcount = self.rowcount  # (the dynamic SQL's last statement's, not the drops')
         for key in set(self.translator.session) - before:
             if key.startswith("@") or (key.startswith("#") and not key.startswith("##")):
