@@ -589,6 +589,21 @@ def test_a_double_quoted_name_is_a_name(backend: str, request: pytest.FixtureReq
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_integer_in_too_short_a_text_is_a_star(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # CAST(TaxYear AS VARCHAR(4)) was the first four digits here, '*' in the SRS
+    db = _db(request, backend)
+    assert _rows(db, """SELECT CAST(ty AS VARCHAR(4)), CONVERT(VARCHAR(6), ty),
+       CONVERT(VARCHAR(3), ty), CAST(n AS VARCHAR(1)),
+       CAST(2011 AS VARCHAR(4)) + '/' + CAST(12 AS VARCHAR(1)), LEFT(ty, 4), CAST(t AS VARCHAR(2))
+FROM (VALUES (201415, -5, 'abc'), (2015, 7, NULL)) v(ty, n, t) ORDER BY n""") == [
+        ("*", "201415", "*", "*", "2011/*", "2014", "ab"),
+        ("2015", "2015", "*", "7", "2011/*", "2015", None)]
+    assert _rows(db, "SELECT CAST(MAX(TaxYear) AS VARCHAR(4)), CAST(NULL AS VARCHAR(1)) "
+                     "FROM [LEO_i2].[2002237].[leo_earnings]") == [("*", None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_datetrunc_as_sql_server(backend: str, request: pytest.FixtureRequest) -> None:
     # read as a column named MONTH ("Invalid column name") on every target before
     db = _db(request, backend)

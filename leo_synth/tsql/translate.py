@@ -38,6 +38,7 @@ from leo_synth.tsql import (
     integer_average,
     integer_casts,
     integer_overflow,
+    integer_texts,
     lateral_joins,
     lookup_indexes,
     names,
@@ -814,6 +815,7 @@ class Translator:
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
+        tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
         tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
             self.texts, self.integers, self.dates, self.undated), self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')

@@ -1,0 +1,56 @@
+"""An integer cast to text too short to hold it is ``*``, as SQL Server gives it.
+
+``CAST(TaxYear AS VARCHAR(4))`` of the tax year 201415 is ``*`` in the SRS (SQL Server's rule
+for ``int``, ``smallint``, ``tinyint`` and ``bigint`` to ``char`` or ``varchar``), not the
+first four digits: a script that took the year that way got ``2014`` here and ``*`` there
+(``LEFT(TaxYear, 4)`` is what gives ``2014`` in both). So a cast or ``CONVERT`` to ``VARCHAR(n)``
+or ``CHAR(n)`` of a value the translator knows to be an integer is ``*`` where its digits
+(and sign) are more than n; other values are cut to n characters as before
+(``value_rewrites``).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.integer_average import is_integer
+
+SHORT_TEXTS = {exp.DataType.Type.VARCHAR, exp.DataType.Type.CHAR}
+"""The text types SQL Server fills with ``*`` (``NCHAR`` and ``NVARCHAR`` raise an error)."""
+
+
+def _short_length(node: exp.Expression) -> tuple[exp.Expression, int] | None:
+    """The value and the length of a cast to ``VARCHAR(n)`` or ``CHAR(n)``, or None."""
+    if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+        value, to = node.this, node.args.get("to")
+    elif isinstance(node, exp.Convert):
+        value, to = node.expression, node.this
+    else:
+        return None
+    if not isinstance(to, exp.DataType) or to.this not in SHORT_TEXTS or not to.expressions:
+        return None
+    length = to.expressions[0].this if isinstance(to.expressions[0], exp.DataTypeParam) else None
+    if not isinstance(length, exp.Literal) or length.is_string:
+        return None
+    return value, int(length.name)
+
+
+def for_target(tree: exp.Expression, integers: dict[str, bool]) -> exp.Expression:
+    """The tree with each integer cast to too short a text giving ``*`` (see the module). The
+    cast stays the outermost node, of the text whose digits are tested (later rewrites read
+    it as text: ``CAST(2011 AS VARCHAR(4)) + '/'`` joins)."""
+    for node in list(tree.find_all(exp.Cast, exp.Convert)):
+        found = _short_length(node)
+        if found is None or not is_integer(found[0], integers) or found[1] >= 20:
+            continue  # (twenty characters hold any BIGINT)
+        value, length = found
+        if isinstance(value, exp.Literal):  # (known now)
+            if len(value.name) > length:
+                node.replace(exp.Literal.string("*"))
+            continue
+        digits = exp.cast(value.copy(), exp.DataType.build("VARCHAR(20)"))
+        text = exp.Case(ifs=[exp.If(this=exp.GT(this=exp.Length(this=digits.copy()),
+                                                expression=exp.Literal.number(length)),
+                                    true=exp.Literal.string("*"))], default=digits)
+        node.set("this" if isinstance(node, exp.Cast) else "expression", text)
+    return tree
