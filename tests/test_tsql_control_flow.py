@@ -224,10 +224,9 @@ BEGIN TRY EXEC p END TRY BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END 
     # so are dynamic SQL's (the error stopped the script, past the CATCH)
     assert _rows(str(small_sqlite[0]), "BEGIN TRY EXEC ('SELECT 1 / 0') END TRY BEGIN CATCH "
                  "SELECT ERROR_NUMBER() END CATCH") == [(8134,)]
-    # what cannot be translated stops the script where the procedure is made
-    with pytest.raises(ScriptError, match=r"^line 2: Incorrect syntax near 'LIMIT'"):
-        run_text(str(small_sqlite[0]), "CREATE PROC p AS\nSELECT 1 AS x LIMIT 1\nGO\nSELECT 2",
-                 "tsql", None, False)
+    # what its body cannot translate stops the script before anything runs
+    with pytest.raises(ScriptError, match=r"^line 4: Incorrect syntax near 'LIMIT'"):
+        runner.check("SELECT 1\nGO\nCREATE PROC p AS\nSELECT 1 AS x LIMIT 1\nGO\nSELECT 2")
 
 
 DYNAMIC_PIVOT = """CREATE TABLE #k (g VARCHAR(1), yr INT)

@@ -334,6 +334,7 @@ class _Reader:
         start = tokens[body + 1]
         # (lines before the body kept as blank lines: its lines are the script's)
         text = "\n" * (start.line - 1) + self.text[start.start:]
+        read(text)  # (what its body cannot translate stops the script before anything runs)
         return Procedure(self.batch, token.line, "CREATE", name.lower(), name, parameters,
                          text, replace)
 
