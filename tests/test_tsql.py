@@ -832,9 +832,14 @@ GROUP BY TABLE_CATALOG, TABLE_TYPE ORDER BY 1""") == [("LEO_i2", "VIEW", 1), ("N
     [star] = run_text(db, "SELECT TOP 1 * FROM [LEO_i2].INFORMATION_SCHEMA.TABLES", "tsql",
                       None, True)  # (headed in lower case before)
     assert star.columns == ["TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "TABLE_TYPE"]
-    # a database's INFORMATION_SCHEMA holds its own views only
+    # a database's INFORMATION_SCHEMA holds its own views only, USE's when it names none
     assert _rows(db, "SELECT COUNT(*) FROM [LEO_i2].INFORMATION_SCHEMA.VIEWS "
                      "WHERE TABLE_NAME = 'spring_census_2011'") == [(0,)]
+    assert _rows(db, """USE [LEO_i2]
+SELECT COUNT(DISTINCT TABLE_CATALOG), SUM(CASE WHEN TABLE_NAME = 'leo_benefit' THEN 1 END)
+FROM INFORMATION_SCHEMA.TABLES""") == [(1, 1)]
+    assert _rows(db, "USE [NPD_i2]\nSELECT COUNT(*) FROM sys.views WHERE name = 'leo_benefit'"
+                 ) == [(0,)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -7,8 +7,9 @@ catalog, and PostgreSQL's and DuckDB's name their own schemas and types. So the 
 statement that reads one of these views has it made, as a temporary table of the session
 (``Target.load_rows``), from the spec: each relation of the output is a view of its SRS
 database (``TABLE_CATALOG``) in the project's schema, its columns in order with their SQL
-Server types. With a database (``[NPD_i2].INFORMATION_SCHEMA.COLUMNS``) the view holds that
-database's relations only, as in SQL Server; without one, every database's.
+Server types. With a database (``[NPD_i2].INFORMATION_SCHEMA.COLUMNS``), or after ``USE
+[NPD_i2]``, the view holds that database's relations only, as in SQL Server; before any
+``USE`` and with none named, every database's.
 """
 
 from __future__ import annotations

@@ -366,7 +366,9 @@ class Runner:
         elif isinstance(tree, exp.Set):
             self.rowcount = self._set(tree, line)
         elif isinstance(tree, exp.Use):
-            names.check_database(tree.this.name, line)  # USE [NPD_i2]: checked, no effect
+            # USE [NPD_i2]: the catalog views' database when they name none (tables are
+            # found by their names whatever the database)
+            self.translator.database = names.check_database(tree.this.name, line)
             self.database = tree.this.name
             self.rowcount = 0
         elif isinstance(tree, exp.Command) and _ignored_setting(tree):

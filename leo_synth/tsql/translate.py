@@ -327,6 +327,9 @@ class Translator:
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
         self.schemas: set[str] = set()
         """Schemas the script made (``CREATE SCHEMA``), in lower case."""
+        self.database: str | None = None
+        """The extract's database of the script's last ``USE`` (the catalog views', as
+        ``INFORMATION_SCHEMA.COLUMNS``, are its own when they name no database)."""
         self.procedures: set[str] = set()
         """The stored procedures the script made (lower case: ``OBJECT_ID`` finds them)."""
         self.identities = 0
@@ -373,7 +376,8 @@ class Translator:
     def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
         """The session table holding ``[database].INFORMATION_SCHEMA.<view>``, made the first
         time the view is read."""
-        database = names.check_database(table.catalog, line) if table.catalog else None
+        database = (names.check_database(table.catalog, line) if table.catalog
+                    else self.database)
         return self._spec_view("information_schema", information_schema, table.name.lower(),
                                database)
 
@@ -387,7 +391,7 @@ class Translator:
                               "the extract (OBJECT_ID('tempdb..#t') finds a #temp table)")
         self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         database = (names.check_database(table.catalog, line)
-                    if table.catalog and table.db.lower() == "sys" else None)
+                    if table.catalog and table.db.lower() == "sys" else self.database)
         return self._spec_view("catalog", catalog_views, view, database)
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
