@@ -133,16 +133,34 @@ class Procedure(_Placed):
     """``CREATE [OR ALTER] PROCEDURE name [parameters] AS body`` (``action`` CREATE; ``ALTER``
     and ``OR ALTER`` replace one: ``replace``), or ``DROP PROCEDURE [IF EXISTS] name``
     (``action`` DROP, ``exists``). ``name`` is in lower case (its last part); ``shown`` as
-    written. The parameters are their declarations' text (``@y INT, @s VARCHAR(9) = 'x'``),
-    the body the script's text (read again where it runs, lines counted from the script's)."""
+    written. The parameters are read from their declarations (``@y INT, @s VARCHAR(9) =
+    'x'``), the body into nodes once (their lines the script's), run at each ``EXEC``."""
 
     action: str
     name: str
     shown: str
-    parameters: str = ""
-    body: str = ""
+    parameters: tuple[Parameter, ...] = ()
+    body: tuple[Node, ...] = ()
     replace: bool = False
     exists: bool = False
+
+
+Parameter = tuple[str, exp.DataType | None, exp.Expression | None]
+"""A declared parameter: its name (lower case, without @), type and default (or None)."""
+
+
+def declarations(text: str, line: int, what: str) -> tuple[Parameter, ...]:
+    """The parameters declared by ``text`` (``@y INT, @min INT = 0``), of ``what`` (named in
+    the error when they cannot be read)."""
+    if not text.strip():
+        return ()
+    try:
+        declare = script.TSQL.parse(f"DECLARE {text}")[0]
+    except Exception as exc:  # (sqlglot's errors: not declarations)
+        raise ScriptError(line, f"cannot read the parameter declarations of {what}") from exc
+    return tuple((p.name.lower(), item.args.get("kind"), item.args.get("default") or None)
+                 for item in declare.expressions
+                 for p in (item.this if isinstance(item.this, list) else [item.this]))
 
 
 TRANSACTION_WORDS = {"TRAN", "TRANSACTION", "WORK"}
@@ -330,13 +348,14 @@ class _Reader:
         if any(_word(t) in ("OUTPUT", "OUT", "READONLY") for t in tokens[first:last]):
             raise ScriptError(token.line, "OUTPUT and table-valued parameters of procedures "
                               "cannot be translated")
-        parameters = self._source(first, last) if first < last else ""
+        parameters = declarations(self._source(first, last) if first < last else "",
+                                  token.line, f"procedure {name}")
         start = tokens[body + 1]
-        # (lines before the body kept as blank lines: its lines are the script's)
-        text = "\n" * (start.line - 1) + self.text[start.start:]
-        read(text)  # (what its body cannot translate stops the script before anything runs)
+        # (lines before the body kept as blank lines: its lines are the script's; what it
+        # cannot translate stops the script before anything runs)
+        nodes = read("\n" * (start.line - 1) + self.text[start.start:])
         return Procedure(self.batch, token.line, "CREATE", name.lower(), name, parameters,
-                         text, replace)
+                         tuple(nodes), replace)
 
     def _drop_procedure(self, i: int, stop: int) -> tuple[list[Node], int]:
         """``DROP PROC[EDURE] [IF EXISTS] name``."""

@@ -16,6 +16,8 @@ Other units (``iso_week``, parts of a second) stop the script with one line.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlglot
 from sqlglot import exp
 
@@ -43,6 +45,16 @@ _UNITS = {"YEAR": "YEAR", "YY": "YEAR", "YYYY": "YEAR", "QUARTER": "QUARTER", "Q
 """T-SQL's names of DATETRUNC's units (and their abbreviations), to the unit."""
 
 
+@cache
+def _parsed(unit: str) -> exp.Expression:
+    return sqlglot.parse_one(_TEMPLATES[unit], read="tsql")
+
+
+def _template(unit: str) -> exp.Expression:
+    """The unit's arithmetic with ``leo_d`` in place of the date (parsed once, copied)."""
+    return _parsed(unit).copy()
+
+
 def for_targets(tree: exp.Expression, line: int) -> exp.Expression:
     """The tree with every ``DATETRUNC`` written as date arithmetic (see the module)."""
     for node in list(tree.find_all(exp.TimestampTrunc, exp.DateTrunc)):
@@ -53,7 +65,7 @@ def for_targets(tree: exp.Expression, line: int) -> exp.Expression:
             raise ScriptError(line, f"DATETRUNC({name.lower() or '?'}, ...) cannot be "
                               "translated: year, quarter, month, week, day, hour, minute and "
                               "second can")
-        template = sqlglot.parse_one(_TEMPLATES[unit], read="tsql")
+        template = _template(unit)
         for placeholder in list(template.find_all(exp.Column)):
             if placeholder.name == "leo_d":
                 placeholder.replace(exp.Paren(this=node.this.copy()))

@@ -73,6 +73,8 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
             _check_nodes(node.handler, in_loop)
         elif isinstance(node, blocks.While):
             _check_nodes(node.body, True)
+        elif isinstance(node, blocks.Procedure):
+            _check_nodes(node.body, False)
         elif isinstance(node, blocks.Jump):
             if node.word != "RETURN" and not in_loop:
                 raise ScriptError(node.line, f"{node.word} outside a WHILE loop")
@@ -173,6 +175,7 @@ class Runner:
         """How many EXECs (dynamic SQL, procedures) the statement running is inside."""
         self.procedures: dict[str, blocks.Procedure] = {}
         """The stored procedures the script made, by name (lower case)."""
+        self.translator.procedures = self.procedures  # (OBJECT_ID finds them)
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -436,9 +439,8 @@ class Runner:
             if procedure is None:
                 raise ScriptError(node.line, f"Could not find stored procedure "
                                   f"'{node.procedure}'.", runtime=True)
-            scope = self._procedure_arguments(procedure, node)
-            inner = check(procedure.body)  # (read when made: its errors are the script's)
-            self._scoped(node, inner, scope, f"in procedure {procedure.shown}, ")
+            scope = self._bound(procedure.parameters, node, procedure.shown)
+            self._scoped(node, list(procedure.body), scope, f"in procedure {procedure.shown}, ")
             return
         assert node.sql is not None
         text = self._value(node.sql, node.line)
@@ -490,8 +492,8 @@ class Runner:
         self.rowcount = rowcount
 
     def _procedure(self, node: blocks.Procedure) -> None:
-        """``CREATE``/``ALTER PROCEDURE`` keeps the procedure (its body read now, so what
-        cannot be translated stops the script here); ``DROP PROCEDURE`` forgets it."""
+        """``CREATE``/``ALTER PROCEDURE`` keeps the procedure (read with the script);
+        ``DROP PROCEDURE`` forgets it."""
         known = node.name in self.procedures
         if node.action == "DROP":
             if not known and not node.exists:
@@ -503,39 +505,25 @@ class Runner:
             raise ScriptError(node.line, f"There is already an object named '{node.shown}' "
                               "in the database.", runtime=True)
         else:
-            check(node.body)
-            self._declared(node)
             self.procedures[node.name] = node
-        self.translator.procedures = set(self.procedures)
         self.rowcount = 0
 
-    def _declared(self, procedure: blocks.Procedure
-                  ) -> list[tuple[str, exp.DataType | None, exp.Expression | None]]:
-        """A procedure's parameters: name (lower case, without @), type and default."""
-        if not procedure.parameters.strip():
-            return []
-        try:
-            declare = script.TSQL.parse(f"DECLARE {procedure.parameters}")[0]
-        except Exception as exc:
-            raise ScriptError(procedure.line, f"cannot read the parameters of procedure "
-                              f"{procedure.shown}") from exc
-        return [(p.name.lower(), item.args.get("kind"), item.args.get("default") or None)
-                for item in declare.expressions
-                for p in (item.this if isinstance(item.this, list) else [item.this])]
-
-    def _procedure_arguments(self, procedure: blocks.Procedure, node: blocks.Exec
-                             ) -> tuple[dict[str, exp.Expression], dict[str, exp.DataType | None]]:
-        """The procedure's parameters valued by the EXEC's arguments (by position, then by
-        name) or their defaults, as SQL Server checks them."""
-        declared = self._declared(procedure)
+    def _bound(self, declared: tuple[blocks.Parameter, ...], node: blocks.Exec,
+               procedure: str | None = None
+               ) -> tuple[dict[str, exp.Expression], dict[str, exp.DataType | None]]:
+        """The parameters ``declared`` (of a ``procedure``, or of ``sp_executesql``) valued
+        in the caller's scope by the EXEC's arguments, by position then by name, or by their
+        defaults (``DEFAULT`` too); too many, unknown or missing ones fail as in SQL Server."""
+        owner = procedure or "sp_executesql"
         positional = [value for name, value in node.arguments if name is None]
         named = {name: value for name, value in node.arguments if name is not None}
         if len(positional) > len(declared):
-            raise ScriptError(node.line, f"Procedure or function {procedure.shown} has too "
-                              "many arguments specified.", runtime=True)
-        for name in sorted(set(named) - {n for n, _, _ in declared}):
-            raise ScriptError(node.line, f"@{name} is not a parameter for procedure "
-                              f"{procedure.shown}.", runtime=True)
+            raise ScriptError(node.line, f"Procedure or function {owner} has too many "
+                              "arguments specified.", runtime=True)
+        unknown = sorted(set(named) - {name for name, _, _ in declared})
+        if unknown:
+            raise ScriptError(node.line, f"@{unknown[0]} is not a parameter for procedure "
+                              f"{owner}.", runtime=True)
         values: dict[str, exp.Expression] = {}
         kinds: dict[str, exp.DataType | None] = {}
         for i, (name, kind, default) in enumerate(declared):
@@ -543,9 +531,10 @@ class Runner:
             if isinstance(value, exp.Column | exp.Var) and value.sql().upper() == "DEFAULT":
                 value = default  # (EXEC p DEFAULT)
             if value is None:
-                raise ScriptError(node.line, f"Procedure or function '{procedure.shown}' "
-                                  f"expects parameter '@{name}', which was not supplied.",
-                                  runtime=True)
+                raise ScriptError(node.line, (
+                    f"Procedure or function '{owner}' expects parameter '@{name}', which was "
+                    "not supplied." if procedure else
+                    f"sp_executesql expects @{name}, which was not supplied"), runtime=True)
             kinds[name] = kind
             values[name] = variables.literal(self._value(value, node.line), kind)
         return values, kinds
@@ -557,26 +546,8 @@ class Runner:
             if node.arguments:
                 raise ScriptError(node.line, "sp_executesql has values but no parameters")
             return {}, {}
-        try:
-            declare = script.TSQL.parse(f"DECLARE {node.definitions.name}")[0]
-        except Exception as exc:
-            raise ScriptError(node.line, "cannot read sp_executesql's parameter declarations"
-                              ) from exc
-        declared = [(p.name.lower(), item.args.get("kind"))
-                    for item in declare.expressions
-                    for p in (item.this if isinstance(item.this, list) else [item.this])]
-        positional = [value for name, value in node.arguments if name is None]
-        named = {name: value for name, value in node.arguments if name is not None}
-        values: dict[str, exp.Expression] = {}
-        kinds: dict[str, exp.DataType | None] = {}
-        for i, (name, kind) in enumerate(declared):
-            value = named.get(name, positional[i] if i < len(positional) else None)
-            if value is None:
-                raise ScriptError(node.line, f"sp_executesql expects @{name}, which was not "
-                                  f"supplied")
-            kinds[name] = kind
-            values[name] = variables.literal(self._value(value, node.line), kind)
-        return values, kinds
+        return self._bound(blocks.declarations(node.definitions.name, node.line,
+                                               "sp_executesql"), node)
 
     def execute(self, node: blocks.Node) -> None:
         """Run one node of the script."""

@@ -17,6 +17,7 @@ Beyond sqlglot's dialect translation (and the fixes in ``rewrites``):
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import ClassVar
@@ -330,8 +331,9 @@ class Translator:
         self.database: str | None = None
         """The extract's database of the script's last ``USE`` (the catalog views', as
         ``INFORMATION_SCHEMA.COLUMNS``, are its own when they name no database)."""
-        self.procedures: set[str] = set()
-        """The stored procedures the script made (lower case: ``OBJECT_ID`` finds them)."""
+        self.procedures: Collection[str] = ()
+        """The names (lower case) of the stored procedures the script made (the runner's
+        own): ``OBJECT_ID`` finds them."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False

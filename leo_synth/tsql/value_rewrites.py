@@ -16,9 +16,9 @@ tests/test_tsql.py):
 - ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing. SQLite read
   ``ROUND(x, -1)`` as ``ROUND(x, 0)``.
 - ``VAR``, ``VARP``, ``STDEVP``: ``VAR_SAMP``, ``VAR_POP``, ``STDDEV_POP``.
-- ``APPROX_COUNT_DISTINCT(x)``: ``COUNT(DISTINCT x)``, the same on every target (SQL Server's
-  estimate is within 2% of it; DuckDB's own estimate would differ from run to run of a
-  different engine).
+- ``APPROX_COUNT_DISTINCT(x)``: ``COUNT(DISTINCT x)``, the same on every target (Microsoft
+  documents SQL Server's estimate as within 2% of it with 97% probability; DuckDB's own
+  estimate would differ from the other targets' answer).
 - ``ISNUMERIC(x)``: 1 when x is a plain number (T-SQL also accepts currency signs and the
   like, which the extract does not hold).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
