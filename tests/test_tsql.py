@@ -177,6 +177,11 @@ EXPRESSIONS = {
     "ISNUMERIC('12a')": 0,
     "ROUND(2.567, 1, 1)": 2.5,
     "CAST(5 AS BIT)": 1,
+    # SQLite read 'true' as the number 0; PostgreSQL refused '5' as a BOOLEAN
+    "CAST('true' AS BIT)": 1,
+    "CAST('False' AS BIT)": 0,
+    "CAST('5' AS BIT)": 1,
+    "CAST('0' AS BIT)": 0,
     "CHOOSE(2, 'x', 'y')": "y",
     "'a' COLLATE DATABASE_DEFAULT": "a",
     "REVERSE('abc')": "cba",
@@ -337,6 +342,16 @@ SELECT COUNT(*) AS n, SUM(flag) AS flagged, STDEV(x) AS sd, VAR(x) AS var,
        SUM(CASE WHEN g NOT LIKE '[a-b]%' THEN 1 ELSE 0 END) AS not_class
 FROM #s"""
     assert _rows(db, text) == [(4, 2, 1.52753, 2.33333, 1.55556, 1.24722, 3, 3, 1, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_cast_to_bit_reads_true_false_and_numbers(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE TABLE #b (k INT, v VARCHAR(5))
+INSERT INTO #b VALUES (1, 'TRUE'), (2, 'false'), (3, '2'), (4, '0'), (5, NULL)
+SELECT k, CAST(v AS BIT) AS b, CONVERT(BIT, v) AS c FROM #b ORDER BY k"""
+    assert _rows(db, text) == [(1, 1, 1), (2, 0, 0), (3, 1, 1), (4, 0, 0), (5, None, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

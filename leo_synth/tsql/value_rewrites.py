@@ -134,12 +134,7 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
     if is_safe(node) and dialect in ("sqlite", "postgres"):
         return _try_cast(value, to, dialect) or node
     if to.is_type(exp.DataType.Type.BIT):
-        text = _sql(value, dialect)
-        if dialect == "sqlite":
-            return sqlglot.parse_one(f"CASE WHEN {text} IS NULL THEN NULL "
-                                     f"WHEN CAST({text} AS REAL) <> 0 THEN 1 ELSE 0 END",
-                                     read="sqlite")
-        return sqlglot.parse_one(f"CAST(CAST({text} AS BOOLEAN) AS INTEGER)", read=dialect)
+        return _bit(value, dialect)
     if to.is_type(exp.DataType.Type.DECIMAL):
         return _decimal(node, value, to, dialect)
     if dialect == "sqlite" and to.is_type(*DATETIME_TYPES) and not to.is_type(
@@ -154,6 +149,32 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
         return exp.Substring(this=node.copy(), start=exp.Literal.number(1),
                              length=length.this.copy())
     return node
+
+
+_FLOAT = {"sqlite": "REAL", "duckdb": "DOUBLE", "postgres": "DOUBLE PRECISION"}
+
+
+def _bit(value: exp.Expression, dialect: str) -> exp.Expression:
+    """``CAST(x AS BIT)`` as SQL Server gives it on every target: NULL stays NULL, the text
+    ``'TRUE'`` or ``'FALSE'`` (any case) is 1 or 0, any other nonzero number 1. (SQLite read
+    ``'true'`` as the number 0; PostgreSQL's BOOLEAN refuses ``'5'``, which SQL Server reads.)
+    A text literal is read here: PostgreSQL works out a CASE's constant arms before choosing
+    one, so ``CAST('true' AS DOUBLE PRECISION)`` would stop it."""
+    if isinstance(value, exp.Literal) and value.is_string:
+        word = value.this.strip().upper()
+        if word in ("TRUE", "FALSE"):
+            return exp.Literal.number(int(word == "TRUE"))
+        try:
+            return exp.Literal.number(int(float(word) != 0))
+        except ValueError:
+            pass  # (not a number: the target's own cast says so)
+    text = _sql(value, dialect)
+    as_text = f"UPPER(CAST({text} AS VARCHAR))"
+    return sqlglot.parse_one(
+        f"CASE WHEN {text} IS NULL THEN NULL WHEN {as_text} = 'TRUE' THEN 1 "
+        f"WHEN {as_text} = 'FALSE' THEN 0 "
+        f"WHEN CAST({text} AS {_FLOAT.get(dialect, 'DOUBLE')}) <> 0 THEN 1 ELSE 0 END",
+        read=dialect)
 
 
 def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
