@@ -18,7 +18,7 @@ from sqlglot.errors import ParseError
 from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.tsql import blocks, script
+from leo_synth.tsql import blocks, output, script
 from leo_synth.tsql.command import run_text
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.information_schema import column_spellings
@@ -1472,3 +1472,55 @@ def test_other_dialects_sql_that_sql_server_refuses_is_refused() -> None:
         with pytest.raises(ScriptError, match=re.escape(said)):
             check(text)
     check("SELECT 'LIMIT || :: TRUE now()' AS [limit], [now], GETDATE() -- LIMIT 5")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_columns_without_a_name_are_unnamed_as_in_sql_server(backend: str,
+                                                             request: pytest.FixtureRequest
+                                                             ) -> None:
+    # the targets named them (COUNT(*) was "*", 'x' was "x"); SSMS shows "(No column name)"
+    db = _db(request, backend)
+    result = run_text(db, "SELECT COUNT(*), 'x', 1 + 1, TaxYear, e.Earnings AS pay, "
+                          "n = 2 FROM leo_earnings e GROUP BY TaxYear, e.Earnings",
+                      "tsql", 1, False)[-1]
+    assert result.columns == ["", "", "", "TaxYear", "pay", "n"]
+    assert output.table(result)[0].split()[:6] == ["(No", "column", "name)"] * 2
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("SELECT COUNT(*) INTO #t FROM leo_earnings", "column name is missing or empty"),
+    ("WITH c AS (SELECT MAX(TaxYear) FROM leo_earnings) SELECT * FROM c",
+     "No column name was specified for column 1 of 'c'"),
+    ("SELECT * FROM (SELECT TaxYear, COUNT(*) FROM leo_earnings GROUP BY TaxYear) x",
+     "No column name was specified for column 2 of 'x'"),
+    ("CREATE VIEW v AS SELECT TaxYear, MAX(Earnings) FROM leo_earnings GROUP BY TaxYear",
+     "no column name was specified for column 2"),
+])
+def test_unnamed_columns_where_sql_server_needs_a_name_are_refused(
+        text: str, error: str, small_sqlite: tuple) -> None:
+    # each ran here and failed in the SRS (errors 1038, 8155, 4511)
+    with pytest.raises(ScriptError, match=re.escape(error)):
+        run_text(str(small_sqlite[0]), text, "tsql", None, False)
+
+
+def test_named_columns_where_sql_server_needs_them_run(small_sqlite: tuple) -> None:
+    text = """WITH c (n) AS (SELECT COUNT(*) FROM leo_earnings)
+SELECT x.n INTO #t FROM (SELECT n FROM c) x
+SELECT * FROM (SELECT COUNT(*) FROM #t) y(rows_)
+SELECT TaxYear FROM leo_earnings WHERE TaxYear IN (SELECT MAX(TaxYear) FROM leo_earnings)
+GROUP BY TaxYear"""
+    results = run_text(str(small_sqlite[0]), text, "tsql", None, True)
+    assert [r.columns for r in results] == [["rows_"], ["TaxYear"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_derived_tables_column_list_names_its_columns(backend: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    # SQLite lost the list: y.b named no column, and SELECT * showed the inner names
+    db = _db(request, backend)
+    text = """SELECT y.b, y.n FROM (SELECT TaxYear AS a, COUNT(*) AS c FROM leo_earnings
+GROUP BY TaxYear) AS y(b, n) WHERE y.b = (SELECT MIN(TaxYear) FROM leo_earnings)
+SELECT * FROM (SELECT COUNT(*) FROM leo_earnings UNION ALL SELECT 0) AS z(rows_)"""
+    first, second = run_text(db, text, "tsql", None, True)
+    assert first.columns == ["b", "n"] and len(first.rows) == 1 and first.rows[0][1] > 0
+    assert second.columns == ["rows_"] and sorted(_value(r[0]) for r in second.rows)[0] == 0

@@ -53,7 +53,8 @@ def available_columns(select: exp.Select, ctes: dict[str, exp.Expression], colum
             given = columns(item)
             names = None if given is None else {name.lower() for name in given}
         elif isinstance(item, exp.Subquery):
-            names = _projected(item.this)
+            listed = item.args["alias"].columns if item.args.get("alias") else []
+            names = {c.name.lower() for c in listed} or _projected(item.this)
         elif isinstance(item, exp.Values) and item.args.get("alias") is not None:
             names = {c.name.lower() for c in item.args["alias"].columns} or None
         else:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql.runner import Result
+from leo_synth.tsql.unnamed_columns import SHOWN_UNNAMED, UNNAMED
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -40,14 +41,16 @@ def _numeric(value: object) -> bool:
 
 
 def table(result: Result) -> list[str]:
-    """The lines of an aligned table (numbers right-aligned)."""
+    """The lines of an aligned table (numbers right-aligned; a column SQL Server gives no
+    name headed as SSMS heads it)."""
     shown = [[cell(v) for v in row] for row in result.rows]
-    widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(result.columns)]
+    headings = [h if h != UNNAMED else SHOWN_UNNAMED for h in result.columns]
+    widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headings)]
     right = [bool(result.rows) and all(_numeric(row[i]) or row[i] is None
                                        for row in result.rows)
              for i in range(len(result.columns))]
     lines = ["  ".join(h.rjust(w) if r else h.ljust(w)
-                       for h, w, r in zip(result.columns, widths, right, strict=True)).rstrip(),
+                       for h, w, r in zip(headings, widths, right, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.rjust(w) if r else v.ljust(w)
                         for v, w, r in zip(row, widths, right, strict=True)).rstrip()
@@ -117,7 +120,7 @@ def _write_parquet(result: Result, path: Path) -> None:
             arrays.append(pa.array(list(values)))
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: keep them as text
             arrays.append(pa.array([None if v is None else cell(v) for v in values]))
-    names = _unique(result.columns)
+    names = _unique([h if h != UNNAMED else SHOWN_UNNAMED for h in result.columns])
     pq.write_table(pa.table(arrays, names=names), path)
 
 

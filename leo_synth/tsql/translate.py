@@ -31,6 +31,7 @@ from leo_synth.tsql import (
     collation,
     date_literals,
     date_truncation,
+    derived_columns,
     exists_lookups,
     grouped_columns,
     grouping_sets,
@@ -57,6 +58,7 @@ from leo_synth.tsql import (
     text_lengths,
     text_numbers,
     top_options,
+    unnamed_columns,
 )
 from leo_synth.tsql.errors import ScriptError, is_database_error
 from leo_synth.tsql.targets import DATE, INT, INTEGER, OTHER, TEXT, Target
@@ -133,7 +135,7 @@ def _headings(tree: exp.Expression) -> list[str] | None:
     if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
            for s in selects):
         return None
-    return [s.alias_or_name for s in selects]
+    return [unnamed_columns.name_of(s) for s in selects]
 
 
 def _written(tree: exp.Expression) -> list[exp.Table]:
@@ -774,6 +776,7 @@ class Translator:
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
         nested_order.check(tree, line)
+        unnamed_columns.check(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)
         if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "INDEX":
@@ -858,7 +861,8 @@ class Translator:
         if rename is not None:  # (the session forgets the old name and learns the new)
             creates = (rename.this.name,)
             drops = [tuple(p.name for p in _written(tree)[0].parts)]
-        sql = _target_sql(tree, self.target.dialect)
+        sql = _target_sql(derived_columns.for_target(tree, self.target.dialect),
+                          self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
                            setup=setup)

@@ -1,0 +1,37 @@
+"""A derived table's column list (``FROM (SELECT ...) AS y(b, n)``) on SQLite.
+
+SQLite has no column list on a subquery's alias, and sqlglot leaves it out when it writes
+SQLite: ``y.b`` then named no column ("The multi-part identifier could not be bound"), and
+``SELECT *`` headed the columns with the subquery's own names. The list's names are given
+to the subquery's select items instead, in order (a UNION's first query names its columns,
+as in SQL Server). Rejected: making the subquery a CTE, which SQLite's column lists allow,
+but which moves it out of the query that reads it (and would clash with a CTE's name).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+
+def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """``tree`` with each derived table's column list given to its select items (SQLite;
+    other targets keep the list)."""
+    if dialect != "sqlite":
+        return tree
+    for subquery in list(tree.find_all(exp.Subquery)):
+        alias = subquery.args.get("alias")
+        columns = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+        if not columns:
+            continue
+        first = subquery.this
+        while isinstance(first, exp.SetOperation):
+            first = first.this
+        if not isinstance(first, exp.Select) or len(first.selects) != len(columns) or any(
+                isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
+                for s in first.selects):
+            continue  # (a * or a count that differs: the target says what is wrong)
+        first.set("expressions", [exp.alias_(item.unalias() if isinstance(item, exp.Alias)
+                                             else item, name.copy())
+                                  for item, name in zip(first.selects, columns, strict=True)])
+        alias.set("columns", None)
+    return tree
