@@ -3,6 +3,7 @@ every backend of the suite's small extract."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import sqlite3
@@ -1524,3 +1525,24 @@ SELECT * FROM (SELECT COUNT(*) FROM leo_earnings UNION ALL SELECT 0) AS z(rows_)
     first, second = run_text(db, text, "tsql", None, True)
     assert first.columns == ["b", "n"] and len(first.rows) == 1 and first.rows[0][1] > 0
     assert second.columns == ["rows_"] and sorted(_value(r[0]) for r in second.rows)[0] == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_milliseconds_of_a_datetime(backend: str, request: pytest.FixtureRequest) -> None:
+    # DATEPART(ms) stopped SQLite and counted the second's too elsewhere (30123); SQLite
+    # dropped the fraction of a cast and gave NULL for DATEADD(ms); styles 126 and 113 wrote
+    # microseconds
+    db = _db(request, backend)
+    text = """DECLARE @t DATETIME = '2015-03-01 13:45:30.123'
+SELECT DATEPART(ms, @t) AS a, DATEPART(millisecond, CAST('2015-03-01 13:45:30.250' AS DATETIME)),
+       DATEDIFF(ms, '2015-03-01 13:45:29', @t), DATEDIFF(ms, @t, DATEADD(ms, 1500, @t)),
+       CONVERT(VARCHAR(23), DATEADD(ms, 500, @t), 121), CONVERT(VARCHAR(30), @t, 126),
+       CONVERT(VARCHAR(30), @t, 113), CONVERT(VARCHAR(12), @t, 114)"""
+    assert _rows(db, text) == [(123, 250, 1123, 1500, "2015-03-01 13:45:30.623",
+                                "2015-03-01T13:45:30.123", "01 Mar 2015 13:45:30:123",
+                                "13:45:30:123")]
+
+
+def test_a_datetime_is_shown_to_the_millisecond() -> None:
+    assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30, 123000)) == "2015-03-01 13:45:30.123"
+    assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30)) == "2015-03-01 13:45:30"

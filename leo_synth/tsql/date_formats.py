@@ -144,6 +144,8 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     style = node.args.get("style")
     pattern = STYLES.get(style.name) if isinstance(style, exp.Literal) else None
     value = node.expression
+    if pattern is not None and pattern.endswith("%f"):
+        return _milliseconds(node, pattern, dialect)
     if pattern is not None and dialect in ("duckdb", "postgres") and isinstance(
             value, exp.Literal) and value.is_string:
         # a DATETIME variable's value (as text: a date in a date function); PostgreSQL and
@@ -160,3 +162,20 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     if written is text and dialect == "sqlite":
         return None  # (sqlglot's own STRFTIME is right)
     return exp.Cast(this=written, to=node.this.copy())
+
+
+def _milliseconds(node: exp.Convert, pattern: str, dialect: str) -> exp.Expression:
+    """A style ending in milliseconds (121, 126, 113, 114: ``13:45:30.123``), which every
+    target writes as microseconds (``%f``): the text without its last three digits."""
+    value = node.expression.copy()
+    if isinstance(value, exp.Literal) and value.is_string and dialect != "sqlite":
+        value = exp.cast(value, exp.DataType.build("TIMESTAMP"))
+    text: exp.Expression = exp.TimeToStr(this=value, format=exp.Literal.string(pattern))
+    if dialect == "sqlite":
+        text = sqlite_pattern(text)
+    elif dialect == "postgres":
+        text = postgres_pattern(text)
+    cut = exp.Substring(this=text, start=exp.Literal.number(1),
+                        length=exp.Sub(this=exp.Length(this=text.copy()),
+                                       expression=exp.Literal.number(3)))
+    return exp.Cast(this=cut, to=node.this.copy())

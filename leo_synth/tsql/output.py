@@ -27,8 +27,10 @@ def cell(value: object) -> str:
         return "NULL"
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
-    if isinstance(value, dt.datetime):  # (as SQLite's text has it, and SQL Server shows it)
-        return value.isoformat(sep=" ")
+    if isinstance(value, dt.datetime):  # (as SQLite's text has it, and SQL Server shows it:
+        # a DATETIME's fraction in milliseconds)
+        return value.isoformat(sep=" ", timespec="milliseconds" if value.microsecond
+                               else "seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):

@@ -28,6 +28,7 @@ Each was checked against the engine (tests/test_tsql.py runs them on every backe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlglot
@@ -46,12 +47,20 @@ SUNDAY = "1899-12-31"
 whatever DATEFIRST says)."""
 TIME_PARTS = {"HOUR": "%H", "MINUTE": "%M", "SECOND": "%S"}
 TIME_UNITS = {"HOUR": "HOUR", "HH": "HOUR", "MINUTE": "MINUTE", "MI": "MINUTE", "N": "MINUTE",
-              "SECOND": "SECOND", "SS": "SECOND", "S": "SECOND"}
+              "SECOND": "SECOND", "SS": "SECOND", "S": "SECOND", "MILLISECOND": "MILLISECOND",
+              "MS": "MILLISECOND"}
 """T-SQL's names of the parts of a time, to the part (sqlglot keeps ``hh``, ``mi``, ``ss``)."""
 SECONDS = {"HOUR": 3600, "MINUTE": 60, "SECOND": 1}
 SINCE_1900 = 2208988800
 """Seconds from 1900-01-01 to 1970-01-01: counting from 1900 keeps the extract's times
 positive, so integer division rounds down (hours crossed are whole hours since then)."""
+
+
+FRACTION = re.compile(r"\d:\d\d\.\d")
+"""A time with a fraction of a second, in text (``13:45:30.123``)."""
+PRECISE_DATETIME = "%Y-%m-%d %H:%M:%f"
+"""SQLite's pattern of a DATETIME with its fraction of a second (``%f``: seconds and
+milliseconds)."""
 
 
 def _unit(node: exp.Expression) -> str:
@@ -68,6 +77,16 @@ def _seconds(node: exp.Expression, dialect: str) -> str:
     epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
              else f"EPOCH(CAST({value} AS TIMESTAMP))")
     return f"(CAST(FLOOR({epoch}) AS BIGINT) + {SINCE_1900})"
+
+
+def _milliseconds(node: exp.Expression, dialect: str) -> str:
+    """SQL for the whole milliseconds from 1900-01-01 to a date or time."""
+    value = _sql(node, dialect)
+    if dialect == "sqlite":  # (days as a float: exact to well under a millisecond)
+        return f"CAST(ROUND((JULIANDAY({value}) - JULIANDAY('1900-01-01')) * 86400000) AS INTEGER)"
+    epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
+             else f"EPOCH(CAST({value} AS TIMESTAMP))")
+    return f"CAST(ROUND(({epoch} + {SINCE_1900}) * 1000) AS BIGINT)"
 
 
 def _bare(node: exp.Expression) -> exp.Expression:
@@ -90,6 +109,11 @@ def _part(node: exp.Expression, part: str, dialect: str) -> str:
             thursday = f"DATE({_sql(node, dialect)}, '-3 days', 'weekday 4')"
             return f"((CAST(STRFTIME('%j', {thursday}) AS INTEGER) - 1) / 7 + 1)"
         return f"CAST(EXTRACT(WEEK FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)"
+    if part == "MILLISECOND":  # (of its second: the targets' count the second's too)
+        if dialect == "sqlite":
+            return f"CAST(SUBSTR(STRFTIME('%f', {_sql(node, dialect)}), 4, 3) AS INTEGER)"
+        return (f"(CAST(ROUND(EXTRACT(MILLISECOND FROM CAST({_sql(node, dialect)} AS "
+                f"TIMESTAMP))) AS INTEGER) % 1000)")
     if part in TIME_PARTS:
         if dialect == "sqlite":
             return f"CAST(STRFTIME('{TIME_PARTS[part]}', {_sql(node, dialect)}) AS INTEGER)"
@@ -130,6 +154,8 @@ def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
         divide, size = "//" if dialect == "duckdb" else "/", SECONDS[unit]
         text = (f"({_seconds(end, dialect)} {divide} {size} - "
                 f"{_seconds(start, dialect)} {divide} {size})")
+    elif unit == "MILLISECOND":
+        text = f"({_milliseconds(end, dialect)} - {_milliseconds(start, dialect)})"
     elif unit in DAY_UNITS and dialect == "sqlite":
         text = (f"CAST(JULIANDAY(DATE({_sql(end, dialect)})) - "
                 f"JULIANDAY(DATE({_sql(start, dialect)})) AS INTEGER)")
@@ -149,7 +175,7 @@ def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expres
         text = f"(({_days(_bare(node.expression), dialect)} + {7 - datefirst}) % 7 + 1)"
         return sqlglot.parse_one(text, read=dialect)
     if isinstance(node, exp.Extract) and node.this.name.upper() in {
-            *PARTS, *TIME_PARTS, "QUARTER", "WEEK", "WEEKISO", "DAYOFYEAR"}:
+            *PARTS, *TIME_PARTS, "QUARTER", "WEEK", "WEEKISO", "DAYOFYEAR", "MILLISECOND"}:
         part, operand = node.this.name.upper(), node.expression
     if part is None:
         return node
@@ -165,6 +191,8 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
         text = f"{day}({date}, {days} || ' days')"
     elif unit in SECONDS:
         text = f"DATETIME({date}, ({amount}) || ' {unit.lower()}s')"
+    elif unit == "MILLISECOND":  # (DATETIME() would drop the fraction)
+        text = f"STRFTIME('%Y-%m-%d %H:%M:%f', {date}, (({amount}) / 1000.0) || ' seconds')"
     elif unit in MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS:
         factor = 12 if unit in YEAR_UNITS else 3 if unit in QUARTER_UNITS else 1
         months = f"(({amount}) * {factor})"
@@ -191,6 +219,13 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
             this=node.expression.copy())), node.expression)
     if isinstance(node, exp.DateAdd):
         return _sqlite_dateadd(node)
+    if (isinstance(node, exp.Cast) and node.to.is_type(*value_rewrites.DATETIME_TYPES)
+            and isinstance(node.this, exp.Literal) and node.this.is_string
+            and FRACTION.search(node.this.name)):  # (SQLite's DATETIME() drops the fraction)
+        return exp.TimeToStr(this=node.this, format=exp.Literal.string(PRECISE_DATETIME))
+    if (isinstance(node, exp.Cast) and node.to.is_type(*value_rewrites.DATETIME_TYPES)
+            and isinstance(node.this, exp.TimeToStr) and _is_datetime(node.this)):
+        return node.this  # (a cast of one: DATETIME() again would drop its fraction)
     if isinstance(node, exp.LastDay):
         return _sqlite_last_day(node)
     if isinstance(node, exp.TimeToStr) and node.args.get("format") is not None:
@@ -245,6 +280,8 @@ def _is_datetime(node: exp.Expression) -> bool:
     adds a number as days (``GETDATE() - 30``)."""
     if isinstance(node, exp.CurrentTimestamp):
         return True
+    if isinstance(node, exp.TimeToStr) and node.args["format"].name == PRECISE_DATETIME:
+        return True  # (a DATETIME with a fraction, on SQLite)
     to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else (
         node.this if isinstance(node, exp.Convert) else None)
     return isinstance(to, exp.DataType) and to.this in value_rewrites.DATETIME_TYPES
@@ -273,7 +310,8 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
     if new is not node:
         return new
     if isinstance(node, exp.DateDiff) and (dialect in ("sqlite", "postgres")
-                                           or _unit(node) in WEEK_UNITS | set(SECONDS)):
+                                           or _unit(node) in WEEK_UNITS | set(SECONDS)
+                                           | {"MILLISECOND"}):
         return _datediff(node, dialect)
     if isinstance(node, exp.DateFromParts) and dialect in ("sqlite", "postgres"):
         return _date_from_parts(node, dialect)
