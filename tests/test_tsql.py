@@ -201,6 +201,17 @@ EXPRESSIONS = {
     "ISDATE('2012-02-29')": 1,
     "ISDATE('2011-02-03abc')": 0,
     "TRY_CAST('2011-04-30 10:00' AS DATE)": "2011-04-30",
+    # SQLite read only ISO text; DuckDB and PostgreSQL stopped on text not in the style
+    "TRY_CONVERT(DATE, '20151231', 112)": "2015-12-31",
+    "TRY_CONVERT(DATE, CAST(20150228 AS VARCHAR(8)), 112)": "2015-02-28",
+    "TRY_CONVERT(DATE, '20151331', 112)": None,
+    "TRY_CONVERT(DATE, '1/2/2015', 103)": "2015-02-01",
+    "TRY_CONVERT(DATE, '31/02/2015', 103)": None,
+    "TRY_CONVERT(DATE, 'x', 103)": None,
+    # SQLite kept every digit; PostgreSQL stopped on a number too long
+    "TRY_CONVERT(DECIMAL(5, 2), '3.14159')": 3.14,
+    "TRY_CONVERT(DECIMAL(3, 1), '123.4')": None,
+    "TRY_CAST('2.5' AS DECIMAL(4, 0))": 3,
     "CONVERT(DATE, '31/01/2011', 103)": "2011-01-31",
     "CONVERT(DATE, '20110131', 112)": "2011-01-31",
     "STUFF('abcdef', 2, 3, 'X')": "aXef",

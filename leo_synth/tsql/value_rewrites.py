@@ -2,10 +2,8 @@
 SQL Server's (the dates' are in ``rewrites``; each is run on every backend by
 tests/test_tsql.py):
 
-- ``TRY_CAST``/``TRY_CONVERT`` give NULL for text that is not of the type. DuckDB has
-  ``TRY_CAST``; SQLite's ``CAST`` reads any leading number (``' 12a'`` is 12) and PostgreSQL's
-  fails the statement, so they test the text first (``sqlite_functions``, a regular
-  expression).
+- ``TRY_CAST``/``TRY_CONVERT`` give NULL for text that is not of the type
+  (``try_conversions``).
 - ``CAST(x AS VARCHAR(n))`` and ``CONVERT(VARCHAR(n), ...)`` cut the text to n characters
   (``CONVERT(VARCHAR(7), d, 120)`` is the year and month); SQLite and DuckDB ignore the
   length, so the text is cut.
@@ -43,10 +41,8 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import like_patterns, sqlite_functions, value_hashes
+from leo_synth.tsql import like_patterns, try_conversions, value_hashes
 
-INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
-NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
                   exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP)
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
@@ -75,30 +71,6 @@ def _cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | N
 def is_safe(node: exp.Expression) -> bool:
     """Whether the cast gives NULL rather than failing (TRY_CAST, TRY_CONVERT)."""
     return isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
-
-
-def _try_cast(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression | None:
-    """TRY_CAST on SQLite and PostgreSQL (None: the type needs nothing more than CAST)."""
-    if to.is_type(*exp.DataType.INTEGER_TYPES):
-        function, pattern = "LEO_TRY_INTEGER", INTEGER_TEXT
-    elif to.is_type(*exp.DataType.REAL_TYPES):
-        function, pattern = "LEO_TRY_NUMBER", NUMBER_TEXT
-    elif to.is_type(exp.DataType.Type.DATE):
-        function, pattern = "LEO_TRY_DATE", sqlite_functions.DATE_TEXT
-    else:
-        return None
-    text = _sql(value, dialect)
-    if dialect == "sqlite":
-        return sqlglot.parse_one(f"{function}({text})", read="sqlite")
-    as_text = f"CAST({text} AS TEXT)"
-    value_sql = f"CAST(TRIM({as_text}) AS {_sql(to, dialect)})"
-    if function == "LEO_TRY_DATE":  # (nested: PostgreSQL may test an AND's sides in any order)
-        month = f"CAST(SUBSTRING(TRIM({as_text}), 1, 7) || '-01' AS DATE)"
-        last = f"EXTRACT(DAY FROM {month} + INTERVAL '1 month' - INTERVAL '1 day')"
-        value_sql = (f"CASE WHEN CAST(SUBSTRING(TRIM({as_text}), 9, 2) AS INTEGER) <= {last} "
-                     f"THEN {value_sql} END")
-    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {_quoted(pattern)} THEN {value_sql} END",
-                             read="postgres")
 
 
 def _computed_text(value: exp.Expression) -> bool:
@@ -131,8 +103,10 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
         value = _ymd_as_iso(value, dialect)  # (SQLite gave NULL, DuckDB stopped)
         node = node.copy()
         node.set("expression" if isinstance(node, exp.Convert) else "this", value)
-    if is_safe(node) and dialect in ("sqlite", "postgres"):
-        return _try_cast(value, to, dialect) or node
+    if is_safe(node):
+        tried = try_conversions.try_cast(value, to, dialect, node.args.get("style"))
+        if tried is not None or dialect in ("sqlite", "postgres"):
+            return tried or node
     if to.is_type(exp.DataType.Type.BIT):
         return _bit(value, dialect)
     if to.is_type(exp.DataType.Type.DECIMAL):
@@ -280,7 +254,7 @@ def _is_numeric(node: exp.Anonymous, dialect: str) -> exp.Expression:
     if dialect == "sqlite" or len(node.expressions) != 1:
         return node
     text = f"CAST({_sql(node.expressions[0], dialect)} AS TEXT)"
-    regex = _quoted(NUMBER_TEXT)
+    regex = _quoted(try_conversions.NUMBER_TEXT)
     test = (f"REGEXP_FULL_MATCH({text}, {regex})" if dialect == "duckdb"
             else f"{text} ~ {regex}")
     return sqlglot.parse_one(f"CASE WHEN {test} THEN 1 ELSE 0 END", read=dialect)

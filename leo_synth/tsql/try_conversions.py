@@ -1,0 +1,120 @@
+"""``TRY_CAST`` and ``TRY_CONVERT``: the value, or NULL where the conversion would fail.
+
+SQLite casts anything (``'x'`` is 0) and PostgreSQL stops on what it cannot convert, so each
+type's check is written out: a pattern the text must match, then the cast. Beyond the plain
+types:
+
+- a date in a style, ``TRY_CONVERT(DATE, CAST(KS4_ENTRYDAT AS VARCHAR(8)), 112)``: SQLite
+  read only ISO text (NULL for ``'20151231'``), DuckDB and PostgreSQL stopped on text not in
+  the style; the style's parts are read by its pattern and checked as a date;
+- a decimal, ``TRY_CONVERT(DECIMAL(5, 2), '3.14159')``: 3.14 as in SQL Server (SQLite kept
+  every digit), NULL when its digits do not fit (PostgreSQL stopped: numeric field overflow).
+"""
+
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+
+from leo_synth.tsql import date_formats, sqlite_functions
+
+INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
+NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
+"""How a date style's parts are read (SQL Server reads a month or day of one digit too)."""
+
+
+def _sql(node: exp.Expression, dialect: str) -> str:
+    return node.sql(dialect=dialect)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
+             style: exp.Expression | None = None) -> exp.Expression | None:
+    """``TRY_CAST(value AS to)`` (or ``TRY_CONVERT`` in ``style``) for the target (None: the
+    target's own cast, or its TRY_CAST, is right)."""
+    if to.is_type(exp.DataType.Type.DATE) and isinstance(style, exp.Literal):
+        styled = _styled_date(value, style.name, dialect)
+        if styled is not None:
+            return styled
+    if dialect not in ("sqlite", "postgres"):
+        return None
+    if to.is_type(exp.DataType.Type.DECIMAL):
+        return _decimal(value, to, dialect)
+    if to.is_type(*exp.DataType.INTEGER_TYPES):
+        function, pattern = "LEO_TRY_INTEGER", INTEGER_TEXT
+    elif to.is_type(*exp.DataType.REAL_TYPES):
+        function, pattern = "LEO_TRY_NUMBER", NUMBER_TEXT
+    elif to.is_type(exp.DataType.Type.DATE):
+        return _iso_date(_sql(value, dialect), dialect)
+    else:
+        return None
+    text = _sql(value, dialect)
+    if dialect == "sqlite":
+        return sqlglot.parse_one(f"{function}({text})", read="sqlite")
+    as_text = f"CAST({text} AS TEXT)"
+    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {_quoted(pattern)} THEN "
+                             f"CAST(TRIM({as_text}) AS {_sql(to, dialect)}) END",
+                             read="postgres")
+
+
+def _iso_date(text: str, dialect: str) -> exp.Expression:
+    """The date of ISO text (SQL), or NULL: on PostgreSQL the pattern, then the day against
+    its month's last (nested: PostgreSQL may test an AND's sides in any order)."""
+    if dialect == "sqlite":
+        return sqlglot.parse_one(f"LEO_TRY_DATE({text})", read="sqlite")
+    as_text = f"CAST({text} AS TEXT)"
+    month = f"CAST(SUBSTRING(TRIM({as_text}), 1, 7) || '-01' AS DATE)"
+    last = f"EXTRACT(DAY FROM {month} + INTERVAL '1 month' - INTERVAL '1 day')"
+    value_sql = (f"CASE WHEN CAST(SUBSTRING(TRIM({as_text}), 9, 2) AS INTEGER) <= {last} "
+                 f"THEN CAST(TRIM({as_text}) AS DATE) END")
+    pattern = _quoted(sqlite_functions.DATE_TEXT)
+    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {pattern} THEN {value_sql} END",
+                             read="postgres")
+
+
+def _styled_date(value: exp.Expression, style: str, dialect: str) -> exp.Expression | None:
+    """``TRY_CONVERT(DATE, text, style)`` for a style of numbers (112, 103, 101, 104, ...):
+    the date, or NULL for text not in the style or not a date (None: another style)."""
+    pattern = date_formats.STYLES.get(style)
+    codes = re.findall(r"%.", pattern or "")
+    if pattern is None or sorted(codes) != ["%Y", "%d", "%m"]:
+        return None
+    text = f"TRIM(CAST({_sql(value, dialect)} AS VARCHAR))"
+    if dialect == "sqlite":  # (STR_TO_DATE, of the run's own functions, gives NULL)
+        return sqlglot.parse_one(f"STR_TO_DATE({text}, {_quoted(pattern)})", read="sqlite")
+    if dialect == "duckdb":
+        return sqlglot.parse_one(f"CAST(TRY_STRPTIME({text}, {_quoted(pattern)}) AS DATE)",
+                                 read="duckdb")
+    regex = "^" + "".join(_STYLE_PARTS.get(p, re.escape(p)) for p in re.findall(r"%.|[^%]+",
+                                                                           pattern)) + "$"
+    match = f"REGEXP_MATCH({text}, {_quoted(regex)})"
+    part = {code: f"LPAD(({match})[{codes.index(code) + 1}], {width}, '0')"
+            for code, width in (("%Y", 4), ("%m", 2), ("%d", 2))}
+    return _iso_date(f"({part['%Y']} || '-' || {part['%m']} || '-' || {part['%d']})",
+                     "postgres")
+
+
+def _decimal(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
+    """``TRY_CAST(x AS DECIMAL(p, s))``: the number rounded to s places, NULL when it is not
+    a number or does not fit p digits (``DECIMAL`` alone: 18, 0)."""
+    params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
+    precision = int(params[0]) if params else 18
+    scale = int(params[1]) if len(params) > 1 else 0
+    text = _sql(value, dialect)
+    if dialect == "sqlite":
+        number = f"ROUND(LEO_TRY_NUMBER({text}), {scale})"
+        return sqlglot.parse_one(
+            f"CASE WHEN ABS({number}) < 1e{precision - scale} THEN {number} END",
+            read="sqlite")
+    as_text = f"CAST({text} AS TEXT)"
+    number = f"ROUND(CAST(TRIM({as_text}) AS NUMERIC), {scale})"
+    return sqlglot.parse_one(
+        f"CASE WHEN {as_text} ~ {_quoted(NUMBER_TEXT)} THEN CASE WHEN ABS({number}) < "
+        f"1e{precision - scale} THEN CAST({number} AS DECIMAL({precision}, {scale})) END END",
+        read="postgres")
