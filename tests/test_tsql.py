@@ -1557,3 +1557,14 @@ SELECT DATEPART(ms, @t) AS a, DATEPART(millisecond, CAST('2015-03-01 13:45:30.25
 def test_a_datetime_is_shown_to_the_millisecond() -> None:
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30, 123000)) == "2015-03-01 13:45:30.123"
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30)) == "2015-03-01 13:45:30"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_decimal_too_short_for_its_number_is_an_overflow(backend: str,
+                                                          request: pytest.FixtureRequest
+                                                          ) -> None:
+    # SQLite kept 12345.6 in a DECIMAL(4, 1); SQL Server stops with error 8115
+    db = _db(request, backend)
+    text = """BEGIN TRY SELECT CAST(12345.6 AS DECIMAL(4, 1)) AS b END TRY
+BEGIN CATCH SELECT ERROR_NUMBER() AS n, CAST(999.94 AS DECIMAL(4, 1)) AS fits END CATCH"""
+    assert _rows(db, text) == [(8115, 999.9)]

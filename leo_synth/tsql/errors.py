@@ -36,6 +36,8 @@ SQL_SERVER_NUMBERS = {"violation of primary key constraint": 2627,
                       "divide by zero error encountered": 8134, "division by zero": 8134,
                       "conversion failed when converting": 245,
                       "arithmetic overflow error converting expression to data type int": 8115,
+                      "arithmetic overflow error converting numeric": 8115,
+                      "numeric field overflow": 8115, "value is out of range": 8115,
                       "string or binary data would be truncated": 8152,
                       "invalid column name": 207}
 """SQL Server's numbers of the errors leo-synth knows by their messages (its own, and the

@@ -157,9 +157,10 @@ def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
     ``DECIMAL(18, 0)``): SQLite keeps every digit of its float, DuckDB's plain ``DECIMAL`` has
     3 places and PostgreSQL's any number."""
     params = [p.this for p in to.expressions if isinstance(p, exp.DataTypeParam)]
-    if dialect == "sqlite":
+    if dialect == "sqlite":  # (a function of the run's: SQL Server's overflow error)
+        precision = _sql(params[0], dialect) if params else "18"
         scale = _sql(params[1], dialect) if len(params) > 1 else "0"
-        return sqlglot.parse_one(f"ROUND(CAST({_sql(value, dialect)} AS REAL), {scale})",
+        return sqlglot.parse_one(f"LEO_DECIMAL({_sql(value, dialect)}, {precision}, {scale})",
                                  read="sqlite")
     if not params:
         node.set("to" if not isinstance(node, exp.Convert) else "this",
