@@ -4,6 +4,7 @@ every backend of the suite's small extract."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 import shutil
 import sqlite3
@@ -1568,3 +1569,8 @@ def test_a_decimal_too_short_for_its_number_is_an_overflow(backend: str,
     text = """BEGIN TRY SELECT CAST(12345.6 AS DECIMAL(4, 1)) AS b END TRY
 BEGIN CATCH SELECT ERROR_NUMBER() AS n, CAST(999.94 AS DECIMAL(4, 1)) AS fits END CATCH"""
     assert _rows(db, text) == [(8115, 999.9)]
+
+
+def test_a_decimal_is_shown_in_plain_digits() -> None:
+    assert output.cell(decimal.Decimal("0E-20")) == "0.00000000000000000000"
+    assert output.cell(decimal.Decimal("23.0")) == "23.0"

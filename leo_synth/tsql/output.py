@@ -35,6 +35,8 @@ def cell(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float):
         return f"{value:.10g}"
+    if isinstance(value, decimal.Decimal):  # (PostgreSQL's zero of 20 places was 0E-20)
+        return f"{value:f}"
     return str(value)
 
 
