@@ -1574,3 +1574,13 @@ BEGIN CATCH SELECT ERROR_NUMBER() AS n, CAST(999.94 AS DECIMAL(4, 1)) AS fits EN
 def test_a_decimal_is_shown_in_plain_digits() -> None:
     assert output.cell(decimal.Decimal("0E-20")) == "0.00000000000000000000"
     assert output.cell(decimal.Decimal("23.0")) == "23.0"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime_variable_plus_a_number_adds_days(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # the variable's value was text: "Conversion failed when converting the varchar value"
+    db = _db(request, backend)
+    text = """DECLARE @t DATETIME = '2015-03-01 13:45:30'
+SELECT CONVERT(VARCHAR(19), @t + 1, 120) AS a, CONVERT(VARCHAR(10), @t - 30, 120) AS b"""
+    assert _rows(db, text) == [("2015-03-02 13:45:30", "2015-01-30")]

@@ -35,7 +35,9 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if kind.this in DATE_TYPES:
             return exp.cast(exp.Literal.string(text[:10]), exp.DataType.build("DATE"))
-        return exp.Literal.string(text.replace("T", " "))
+        # (a DATETIME, so that @t + 1 adds a day, as in SQL Server)
+        return exp.cast(exp.Literal.string(text.replace("T", " ")),
+                        exp.DataType.build("DATETIME"))
     if kind is not None and kind.this in INTEGER_TYPES:
         return exp.Literal.number(int(value))
     if isinstance(value, bool):
