@@ -11,7 +11,8 @@ columns with SQL Server's type ids, lengths and the SRS's collation.
 
 An ``object_id`` is a hash of the view's database and name (SQL Server's numbers are
 arbitrary; rejected: numbering the views in order, which would change a view's number with
-the relations an output holds). ``#temp`` tables live in tempdb, whose catalog is not shown.
+the relations an output holds). ``#temp`` tables live in tempdb, whose catalog shows them
+(tempdb_views.py).
 """
 
 from __future__ import annotations

@@ -55,6 +55,7 @@ from leo_synth.tsql import (
     string_aggregates,
     string_splits,
     table_samples,
+    tempdb_views,
     text_lengths,
     text_numbers,
     top_options,
@@ -392,11 +393,25 @@ class Translator:
         if table.catalog.lower() == "tempdb" or view not in catalog_views.VIEWS:
             shown = ", ".join(f"sys.{name}" for name in catalog_views.VIEWS)
             raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: {shown} show "
-                              "the extract (OBJECT_ID('tempdb..#t') finds a #temp table)")
+                              "the extract; tempdb.sys.objects, tempdb.sys.tables and "
+                              "tempdb..sysobjects the #temp tables")
         self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         database = (names.check_database(table.catalog, line)
                     if table.catalog and table.db.lower() == "sys" else self.database)
         return self._spec_view("catalog", catalog_views, view, database)
+
+    def _tempdb_view(self, view: str, line: int) -> tuple[str, ...]:
+        """The session table holding ``tempdb.sys.<view>`` or ``tempdb..sysobjects``: the
+        session's #temp tables now (tempdb_views.py), made anew for each statement."""
+        key = f"leo_tempdb_{view}"
+        self.target.run_at(line, f"DROP TABLE IF EXISTS {key}", False, None)
+        tables = {name: -catalog_views.object_id("tempdb", name)
+                  for name in self.session if name.startswith("#")}
+        self.target.load_rows(key, tempdb_views.columns(view), tempdb_views.rows(view, tables))
+        self.reading.update({name: name for name, _ in tempdb_views.columns(view)})
+        self.loaded.discard((key,))
+        self.learn((key,))
+        return (key,)
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
                    database: str | None) -> tuple[str, ...]:
@@ -630,6 +645,10 @@ class Translator:
                 continue
             if isinstance(table.parent, exp.AlterRename):  # (the new name of a table)
                 self._renamed_to(tree, table, key, line)
+                resolved.add(id(table))
+                continue
+            if table.catalog.lower() == "tempdb" and table.name.lower() in tempdb_views.VIEWS:
+                self._place(table, self._tempdb_view(table.name.lower(), line))
                 resolved.add(id(table))
                 continue
             if "sys" in (table.db.lower(), table.catalog.lower()):

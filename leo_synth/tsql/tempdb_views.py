@@ -1,0 +1,43 @@
+"""tempdb's catalog: the session's #temp tables, as the old idiom that tests for one reads them.
+
+Scripts written before ``DROP TABLE IF EXISTS`` test for a #temp table in tempdb's catalog:
+``IF EXISTS (SELECT * FROM tempdb..sysobjects WHERE id = OBJECT_ID('tempdb..#t')) DROP TABLE
+#t``, or ``SELECT * FROM tempdb.sys.objects WHERE name LIKE '#t%'``. These views list the
+session's #temp tables, made anew for each statement that reads them (tables come and go),
+with the numbers ``OBJECT_ID`` gives them and their names as SQL Server keeps them: padded with
+underscores to 116 characters and ended by 12 hexadecimal digits, so that ``LIKE '#t%'``
+finds what it finds in SQL Server (``#t2`` too).
+"""
+
+from __future__ import annotations
+
+from leo_synth.tsql.catalog_views import CREATED
+
+_OBJECT = ("name", "object_id", "principal_id", "schema_id", "parent_object_id", "type",
+           "type_desc", "create_date", "modify_date", "is_ms_shipped")
+VIEWS: dict[str, tuple[str, ...]] = {
+    "objects": _OBJECT, "all_objects": _OBJECT, "tables": _OBJECT,
+    "sysobjects": ("name", "id", "xtype", "uid", "parent_obj", "crdate", "type"),
+}
+_TEXT_COLUMNS = {"name", "type", "type_desc", "create_date", "modify_date", "xtype", "crdate"}
+PADDED = 116
+"""The length SQL Server pads a #temp table's name to, before its 12-digit suffix."""
+
+
+def columns(view: str) -> list[tuple[str, bool]]:
+    """The view's columns, each with whether it holds integers."""
+    return [(name, name not in _TEXT_COLUMNS) for name in VIEWS[view]]
+
+
+def stored_name(name: str, number: int) -> str:
+    """A #temp table's name as tempdb holds it (``#t`` + underscores + 12 hex digits)."""
+    return name.ljust(PADDED, "_") + f"{number & 0xFFFFFFFFFFFF:012X}"
+
+
+def rows(view: str, tables: dict[str, int]) -> list[tuple]:
+    """The view's rows for the session's #temp tables (name: the number OBJECT_ID gives)."""
+    if view == "sysobjects":
+        return [(stored_name(name, number), number, "U", 1, 0, CREATED, "U")
+                for name, number in sorted(tables.items())]
+    return [(stored_name(name, number), number, None, 1, 0, "U", "USER_TABLE", CREATED,
+             CREATED, 0) for name, number in sorted(tables.items())]
