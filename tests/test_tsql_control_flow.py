@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
-from test_tsql import BACKENDS, _db, _rows
+from test_tsql import BACKENDS, _db, _rows, _value
 
 from leo_synth.tsql import blocks, runner
 from leo_synth.tsql.command import run_text
@@ -628,3 +628,71 @@ def test_the_targets_words_for_a_duplicate_key() -> None:
     assert duplicate_key('duplicate key value violates unique constraint "#p_pkey"') == (
         "Violation of PRIMARY KEY constraint. Cannot insert duplicate key in object 'dbo.#p'.")
     assert duplicate_key("no such table: #p") is None
+
+
+FUNCTIONS = """CREATE FUNCTION dbo.academic_year (@d DATE)
+RETURNS INT
+AS
+BEGIN
+    RETURN YEAR(DATEADD(month, -8, @d))
+END
+GO
+CREATE OR ALTER FUNCTION dbo.spells (@type VARCHAR(3), @from DATE = '2010-01-01')
+RETURNS TABLE
+AS
+RETURN (SELECT EduKey, StartDate FROM leo_benefit WHERE Benefit_type = @type
+        AND StartDate >= @from)
+GO
+CREATE FUNCTION dbo.cut (@x VARCHAR(3)) RETURNS VARCHAR(5) AS BEGIN RETURN @x + 'abcdef' END
+GO
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_scripts_functions_are_written_where_they_are_called(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A scalar function as a value, an inline table-valued one in FROM and APPLY, their
+    parameters and result converted to their types (CREATE FUNCTION stopped the script)."""
+    db = _db(request, backend)
+    results = run_text(db, FUNCTIONS + """SELECT dbo.academic_year('2015-09-01'),
+       dbo.academic_year('2015-08-31'), dbo.cut('xyzw'),
+       CASE WHEN OBJECT_ID('dbo.spells') IS NOT NULL THEN 1 END
+SELECT COUNT(*), MIN(dbo.academic_year(s.StartDate)) FROM dbo.spells('JSA', DEFAULT) s
+SELECT COUNT(*) FROM leo_benefit WHERE Benefit_type = 'JSA' AND StartDate >= '2010-01-01'
+SELECT COUNT(*) FROM (SELECT DISTINCT EduKey FROM leo_benefit) k
+CROSS APPLY (SELECT COUNT(*) AS n FROM dbo.spells('JSA', '1900-01-01') s
+             WHERE s.EduKey = k.EduKey) c WHERE c.n > 0
+SELECT COUNT(DISTINCT EduKey) FROM leo_benefit WHERE Benefit_type = 'JSA'
+DROP FUNCTION dbo.cut
+DROP FUNCTION IF EXISTS dbo.cut
+SELECT OBJECT_ID('dbo.cut')""", "tsql", None, True)
+    rows = [[tuple(_value(v) for v in row) for row in r.rows] for r in results]
+    assert rows[0] == [(2015, 2014, "xyzab", 1)]
+    assert rows[1][0][0] == rows[2][0][0] > 0 and rows[1][0][1] >= 2009
+    assert rows[3] == rows[4] and rows[3][0][0] > 0
+    assert rows[5] == [(None,)]
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    ("SELECT dbo.academic_year('2015-01-01', 1)", "line 16: Procedure or function "
+     "academic_year has too many arguments specified."),
+    ("SELECT * FROM dbo.spells('JSA')", "line 16: An insufficient number of arguments were "
+     "supplied for the procedure or function spells."),
+    ("SELECT * FROM dbo.academic_year('2015-01-01')", "line 16: academic_year is a scalar "
+     "function: call it as a value"),
+    ("SELECT 1\nCREATE FUNCTION dbo.f () RETURNS INT AS BEGIN RETURN 1 END",
+     "line 17: 'CREATE/ALTER FUNCTION' must be the first statement in a query batch"),
+    ("CREATE FUNCTION dbo.f (@x INT) RETURNS INT AS BEGIN DECLARE @y INT = @x; RETURN @y END",
+     "line 16: function f: only a function whose body is RETURN and one expression"),
+    ("CREATE FUNCTION dbo.f (@x INT) RETURNS @t TABLE (a INT) AS BEGIN RETURN END",
+     "line 16: function f: functions that fill a table variable"),
+    ("CREATE FUNCTION dbo.r (@x INT) RETURNS INT AS BEGIN RETURN dbo.r(@x) END\nGO\n"
+     "SELECT dbo.r(1)", "line 18: Maximum stored procedure, function, trigger, or view "
+     "nesting level exceeded (limit 32)."),
+    ("DROP FUNCTION dbo.nosuch", "line 16: Cannot drop the function 'nosuch', because it "
+     "does not exist"),
+])
+def test_a_scripts_functions_fail_as_in_sql_server(small_sqlite, call: str, words: str) -> None:
+    with pytest.raises(ScriptError) as failure:
+        run_text(str(small_sqlite[0]), FUNCTIONS + call, "tsql", None, False)
+    assert str(failure.value).startswith(words)

@@ -145,6 +145,24 @@ class Procedure(_Placed):
     exists: bool = False
 
 
+@dataclass(frozen=True)
+class Function(_Placed):
+    """``CREATE [OR ALTER] FUNCTION name (parameters) RETURNS type AS BEGIN RETURN expression
+    END`` (a scalar function: ``returns`` its type) or ``... RETURNS TABLE AS RETURN (query)``
+    (an inline table-valued function: ``returns`` None), which a statement that calls it has
+    written in its place (``user_functions``); or ``DROP FUNCTION [IF EXISTS] name``. ``body``
+    is the expression or query, read once with the script."""
+
+    action: str
+    name: str
+    shown: str
+    parameters: tuple[Parameter, ...] = ()
+    returns: exp.DataType | None = None
+    body: exp.Expression | None = None
+    replace: bool = False
+    exists: bool = False
+
+
 Parameter = tuple[str, exp.DataType | None, exp.Expression | None]
 """A declared parameter: its name (lower case, without @), type and default (or None)."""
 
@@ -169,7 +187,7 @@ CURSOR_ACTIONS = {"OPEN", "FETCH", "CLOSE", "DEALLOCATE"}
 FETCH_DIRECTIONS = {"NEXT", "PRIOR", "FIRST", "LAST"}
 
 Node = (script.Statement | If | While | Try | Jump | Exec | CursorStep | Raise | Transaction
-        | Procedure)
+        | Procedure | Function)
 
 
 def read(text: str) -> list[Node]:
@@ -180,20 +198,26 @@ def read(text: str) -> list[Node]:
         if _starts_procedure(tokens, 0):
             found.append(reader.procedure())
             continue
+        if _starts_procedure(tokens, 0, FUNCTION_WORDS):
+            found.append(reader.function())
+            continue
         unsupported.check(tokens)
         found += reader.block(0, len(tokens))
     return found
 
 
 PROCEDURE_WORDS = {"PROC", "PROCEDURE"}
+FUNCTION_WORDS = {"FUNCTION"}
 
 
-def _starts_procedure(tokens: list[Token], i: int) -> bool:
-    """Whether tokens ``i`` on are ``CREATE [OR ALTER] PROC[EDURE]`` or ``ALTER PROC``."""
+def _starts_procedure(tokens: list[Token], i: int,
+                      kinds: set[str] = PROCEDURE_WORDS) -> bool:
+    """Whether tokens ``i`` on are ``CREATE [OR ALTER] PROC[EDURE]`` or ``ALTER PROC`` (or,
+    with ``kinds`` FUNCTION_WORDS, the same of a ``FUNCTION``)."""
     words = [_word(t) for t in tokens[i:i + 4]]
     return (words[:1] in (["CREATE"], ["ALTER"]) and len(words) > 1 and (
-        words[1] in PROCEDURE_WORDS or (words[1:3] == ["OR", "ALTER"] and len(words) > 3
-                                        and words[3] in PROCEDURE_WORDS)))
+        words[1] in kinds or (words[1:3] == ["OR", "ALTER"] and len(words) > 3
+                              and words[3] in kinds)))
 
 
 def walk(nodes: tuple[Node, ...] | list[Node]) -> list[Node]:
@@ -304,10 +328,13 @@ class _Reader:
         if word in ("EXEC", "EXECUTE"):
             node, end = self._exec(i, stop, None)
             return [node], end
-        if _starts_procedure(self.tokens, i):
-            raise ScriptError(token.line, "'CREATE/ALTER PROCEDURE' must be the first statement "
-                              "in a query batch (end the batch before it with GO).")
-        if word == "DROP" and i + 1 < stop and _word(self.tokens[i + 1]) in PROCEDURE_WORDS:
+        for kinds, shown in ((PROCEDURE_WORDS, "PROCEDURE"), (FUNCTION_WORDS, "FUNCTION")):
+            if _starts_procedure(self.tokens, i, kinds):
+                raise ScriptError(token.line, f"'CREATE/ALTER {shown}' must be the first "
+                                  "statement in a query batch (end the batch before it with "
+                                  "GO).")
+        if word == "DROP" and i + 1 < stop and _word(self.tokens[i + 1]) in (
+                PROCEDURE_WORDS | FUNCTION_WORDS):
             return self._drop_procedure(i, stop)
         if word in CURSOR_ACTIONS or (word == "DECLARE" and i + 2 < stop
                                       and _word(self.tokens[i + 2]) == "CURSOR"):
@@ -357,14 +384,75 @@ class _Reader:
         return Procedure(self.batch, token.line, "CREATE", name.lower(), name, parameters,
                          tuple(nodes), replace)
 
+    def function(self) -> Function:
+        """The batch's ``CREATE FUNCTION``: its name, parameters (in brackets), ``RETURNS``
+        type and body, which must be ``BEGIN RETURN expression END`` or, for ``RETURNS
+        TABLE``, ``RETURN (query)`` (functions of several statements are refused)."""
+        tokens, token = self.tokens, self.tokens[0]
+        replace = _word(token) == "ALTER" or _word(tokens[1]) == "OR"
+        name, at = self._object_name(4 if _word(tokens[1]) == "OR" else 2, len(tokens),
+                                     "the function")
+        if at >= len(tokens) or tokens[at].token_type != TokenType.L_PAREN:
+            raise ScriptError(token.line, f"CREATE FUNCTION {name} needs its parameters in "
+                              "brackets (empty for none)")
+        close = self._closing(at, len(tokens))
+        parameters = declarations(self._source(at + 1, close) if close > at + 1 else "",
+                                  token.line, f"function {name}")
+        words = [_word(t) for t in tokens]
+        if close + 1 >= len(tokens) or words[close + 1] != "RETURNS" or "AS" not in words[
+                close + 2:]:
+            raise ScriptError(token.line, f"CREATE FUNCTION {name} needs RETURNS and AS")
+        body = words.index("AS", close + 2)
+        typed = next((j for j in range(close + 2, body) if words[j] == "WITH"), body)
+        if close + 2 < len(tokens) and tokens[close + 2].text.startswith("@"):
+            raise ScriptError(token.line, f"function {name}: functions that fill a table "
+                              "variable (RETURNS @t TABLE) cannot be translated")
+        stop = len(tokens)
+        while tokens[stop - 1].token_type == TokenType.SEMICOLON:
+            stop -= 1
+        refused = ScriptError(token.line, f"function {name}: only a function whose body is "
+                              "RETURN and one expression (BEGIN RETURN ... END), or RETURN and "
+                              "a query (RETURNS TABLE), can be translated")
+        if words[close + 2:typed] == ["TABLE"]:
+            if words[body + 1:body + 2] != ["RETURN"] or body + 2 >= stop:
+                raise refused
+            query = self._source(body + 2, stop)
+            try:
+                parsed = script.TSQL.parse(query)[0]
+            except ParseError as exc:
+                raise ScriptError(token.line, f"cannot parse the query of function {name}: "
+                                  f"{str(exc).splitlines()[0]}") from exc
+            while isinstance(parsed, exp.Subquery):  # (RETURN (SELECT ...))
+                parsed = parsed.this
+            if not isinstance(parsed, exp.Query):
+                raise refused
+            returns, result = None, parsed
+        else:
+            if (words[body + 1:body + 3] != ["BEGIN", "RETURN"] or words[stop - 1] != "END"
+                    or self._end_of_block(body + 1, stop) != stop - 1):
+                raise refused
+            last = stop - 1
+            while tokens[last - 1].token_type == TokenType.SEMICOLON:
+                last -= 1
+            try:
+                returns = exp.DataType.build(self._source(close + 2, typed), dialect="tsql")
+            except Exception as exc:  # (sqlglot's errors: not a type)
+                raise ScriptError(token.line, f"function {name}: cannot read its RETURNS "
+                                  "type") from exc
+            result = self._expression(body + 3, last, f"the value function {name} returns")
+        return Function(self.batch, token.line, "CREATE", name.lower(), name, parameters,
+                        returns, result, replace)
+
     def _drop_procedure(self, i: int, stop: int) -> tuple[list[Node], int]:
-        """``DROP PROC[EDURE] [IF EXISTS] name``."""
+        """``DROP PROC[EDURE] [IF EXISTS] name``, or ``DROP FUNCTION``'s."""
         token, at, exists = self.tokens[i], i + 2, False
+        function = _word(self.tokens[i + 1]) in FUNCTION_WORDS
         if [_word(t) for t in self.tokens[at:at + 2]] == ["IF", "EXISTS"]:
             at, exists = at + 2, True
-        name, end = self._object_name(at, stop, "the procedure to drop")
-        return [Procedure(self.batch, token.line, "DROP", name.lower(), name,
-                          exists=exists)], end
+        what = "function" if function else "procedure"
+        name, end = self._object_name(at, stop, f"the {what} to drop")
+        kind = Function if function else Procedure
+        return [kind(self.batch, token.line, "DROP", name.lower(), name, exists=exists)], end
 
     def _object_name(self, at: int, stop: int, what: str) -> tuple[str, int]:
         """A (possibly qualified) name's last part, and the token after it."""

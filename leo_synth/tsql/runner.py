@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlglot import exp
 
@@ -176,6 +177,9 @@ class Runner:
         self.procedures: dict[str, blocks.Procedure] = {}
         """The stored procedures the script made, by name (lower case)."""
         self.translator.procedures = self.procedures  # (OBJECT_ID finds them)
+        self.functions: dict[str, blocks.Function] = {}
+        """The functions the script made, by name (lower case)."""
+        self.translator.functions = self.functions  # (written where statements call them)
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -491,21 +495,24 @@ class Runner:
                 self._drop(_session_table(key), node.line)
         self.rowcount = rowcount
 
-    def _procedure(self, node: blocks.Procedure) -> None:
-        """``CREATE``/``ALTER PROCEDURE`` keeps the procedure (read with the script);
-        ``DROP PROCEDURE`` forgets it."""
-        known = node.name in self.procedures
+    def _procedure(self, node: blocks.Procedure | blocks.Function) -> None:
+        """``CREATE``/``ALTER PROCEDURE`` (or ``FUNCTION``) keeps the procedure (read with
+        the script); ``DROP PROCEDURE`` forgets it."""
+        kept: dict[str, Any] = (self.functions if isinstance(node, blocks.Function)
+                                else self.procedures)
+        known = node.name in kept
         if node.action == "DROP":
             if not known and not node.exists:
-                raise ScriptError(node.line, f"Cannot drop the procedure '{node.shown}', "
+                what = "function" if isinstance(node, blocks.Function) else "procedure"
+                raise ScriptError(node.line, f"Cannot drop the {what} '{node.shown}', "
                                   "because it does not exist or you do not have permission.",
                                   runtime=True)
-            self.procedures.pop(node.name, None)
+            kept.pop(node.name, None)
         elif known and not node.replace:
             raise ScriptError(node.line, f"There is already an object named '{node.shown}' "
                               "in the database.", runtime=True)
         else:
-            self.procedures[node.name] = node
+            kept[node.name] = node
         self.rowcount = 0
 
     def _bound(self, declared: tuple[blocks.Parameter, ...], node: blocks.Exec,
@@ -576,7 +583,7 @@ class Runner:
             raise _Jumped(node.word)
         elif isinstance(node, blocks.Exec):
             self._exec(node)
-        elif isinstance(node, blocks.Procedure):
+        elif isinstance(node, blocks.Procedure | blocks.Function):
             self._procedure(node)
         elif isinstance(node, blocks.Raise):
             self._raise(node)

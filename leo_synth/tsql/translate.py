@@ -17,10 +17,10 @@ Beyond sqlglot's dialect translation (and the fixes in ``rewrites``):
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlglot import exp
 from sqlglot.dialects.sqlite import SQLite
@@ -60,6 +60,7 @@ from leo_synth.tsql import (
     text_numbers,
     top_options,
     unnamed_columns,
+    user_functions,
 )
 from leo_synth.tsql.errors import ScriptError, is_database_error
 from leo_synth.tsql.targets import DATE, INT, INTEGER, OTHER, TEXT, Target
@@ -337,6 +338,9 @@ class Translator:
         self.procedures: Collection[str] = ()
         """The names (lower case) of the stored procedures the script made (the runner's
         own): ``OBJECT_ID`` finds them."""
+        self.functions: Mapping[str, Any] = {}
+        """The functions the script made (the runner's own, blocks.Function by lower-case
+        name): written where a statement calls them (user_functions.py)."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
@@ -439,7 +443,7 @@ class Translator:
         key = _temporary(table.this) or table.name.lower()
         if key in self.session:
             return -catalog_views.object_id("tempdb", key)
-        if key in self.procedures:
+        if key in self.procedures or key in self.functions:
             return catalog_views.object_id("procedure", key)
         if key.startswith(("#", "@")):
             return None
@@ -794,6 +798,7 @@ class Translator:
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
+        tree = user_functions.inline(tree, self.functions, line)
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():

@@ -1,11 +1,11 @@
 """What cannot be translated, found in the tokens before anything runs.
 
 leo-synth runs a script statement by statement on engines without T-SQL's procedural layer
-(``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors, dynamic SQL and stored
-procedures it walks itself: ``blocks``), so session counters other than those the runner
-keeps (``COUNTERS``) and a few constructs none of the targets share (user-defined functions,
-triggers, ``GOTO``) are refused with one line naming the construct and its line; so is other
-dialects' SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
+(``IF``, ``WHILE``, ``TRY``, ``RAISERROR``, transactions, cursors, dynamic SQL, stored
+procedures and functions it walks itself: ``blocks``), so session counters other than those
+the runner keeps (``COUNTERS``) and a few constructs none of the targets share (triggers,
+``GOTO``) are refused with one line naming the construct and its line; so is other dialects'
+SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
 ``ILIKE``, ``TRUE``, ``NOW()``). Strings, bracketed names and comments never match (the
 tokenizer has already told them apart).
 """
@@ -18,7 +18,6 @@ from leo_synth.tsql.errors import ScriptError
 
 REFUSED = {
     "GOTO": "GOTO cannot be translated",
-    "FUNCTION": "user-defined functions cannot be translated",
     "TRIGGER": "triggers cannot be translated",
     "OPENROWSET": "OPENROWSET cannot be translated",
     "OPENQUERY": "OPENQUERY cannot be translated",
