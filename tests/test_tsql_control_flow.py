@@ -682,8 +682,9 @@ SELECT OBJECT_ID('dbo.cut')""", "tsql", None, True)
      "function: call it as a value"),
     ("SELECT 1\nCREATE FUNCTION dbo.f () RETURNS INT AS BEGIN RETURN 1 END",
      "line 17: 'CREATE/ALTER FUNCTION' must be the first statement in a query batch"),
-    ("CREATE FUNCTION dbo.f (@x INT) RETURNS INT AS BEGIN DECLARE @y INT = @x; RETURN @y END",
-     "line 16: function f: only a function whose body is RETURN and one expression"),
+    ("CREATE FUNCTION dbo.f (@x INT) RETURNS INT AS BEGIN IF @x > 1 RETURN 1 RETURN 0 END",
+     "line 16: function f: only a function whose body sets its variables (DECLARE, SET) and "
+     "returns one expression"),
     ("CREATE FUNCTION dbo.f (@x INT) RETURNS @t TABLE (a INT) AS BEGIN RETURN END",
      "line 16: function f: functions that fill a table variable"),
     ("CREATE FUNCTION dbo.r (@x INT) RETURNS INT AS BEGIN RETURN dbo.r(@x) END\nGO\n"
@@ -696,3 +697,21 @@ def test_a_scripts_functions_fail_as_in_sql_server(small_sqlite, call: str, word
     with pytest.raises(ScriptError) as failure:
         run_text(str(small_sqlite[0]), FUNCTIONS + call, "tsql", None, False)
     assert str(failure.value).startswith(words)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_function_of_declarations_and_sets_returns_their_last_values(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    text = """CREATE FUNCTION dbo.band (@pay INT, @low INT = 10000)
+RETURNS VARCHAR(10)
+AS
+BEGIN
+    DECLARE @b VARCHAR(10), @half INT = @low / 2
+    SET @b = CASE WHEN @pay < @half THEN 'very low' WHEN @pay < @low THEN 'low' END
+    SELECT @b = ISNULL(@b, 'other')
+    RETURN @b
+END
+GO
+SELECT dbo.band(3000, DEFAULT), dbo.band(7000, DEFAULT), dbo.band(7000, 5000)"""
+    assert _rows(db, text) == [("very low", "low", "other")]

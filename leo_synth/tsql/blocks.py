@@ -26,7 +26,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import names, script, unsupported
+from leo_synth.tsql import names, script, unsupported, user_functions
 from leo_synth.tsql.errors import ScriptError
 
 JUMPS = {"BREAK", "CONTINUE", "RETURN"}
@@ -410,9 +410,9 @@ class _Reader:
         stop = len(tokens)
         while tokens[stop - 1].token_type == TokenType.SEMICOLON:
             stop -= 1
-        refused = ScriptError(token.line, f"function {name}: only a function whose body is "
-                              "RETURN and one expression (BEGIN RETURN ... END), or RETURN and "
-                              "a query (RETURNS TABLE), can be translated")
+        refused = ScriptError(token.line, f"function {name}: only a function whose body sets "
+                              "its variables (DECLARE, SET) and returns one expression, or "
+                              "returns a query (RETURNS TABLE AS RETURN), can be translated")
         if words[close + 2:typed] == ["TABLE"]:
             if words[body + 1:body + 2] != ["RETURN"] or body + 2 >= stop:
                 raise refused
@@ -428,18 +428,31 @@ class _Reader:
                 raise refused
             returns, result = None, parsed
         else:
-            if (words[body + 1:body + 3] != ["BEGIN", "RETURN"] or words[stop - 1] != "END"
+            if (words[body + 1] != "BEGIN" or words[stop - 1] != "END"
                     or self._end_of_block(body + 1, stop) != stop - 1):
                 raise refused
             last = stop - 1
             while tokens[last - 1].token_type == TokenType.SEMICOLON:
                 last -= 1
+            depth, returned = 0, None
+            for j in range(body + 2, last):  # (the last RETURN of the body's own level)
+                if depth == 0 and words[j] == "RETURN":
+                    returned = j
+                depth += script.depth_change(tokens[j])
+            if returned is None:
+                raise refused
             try:
                 returns = exp.DataType.build(self._source(close + 2, typed), dialect="tsql")
             except Exception as exc:  # (sqlglot's errors: not a type)
                 raise ScriptError(token.line, f"function {name}: cannot read its RETURNS "
                                   "type") from exc
-            result = self._expression(body + 3, last, f"the value function {name} returns")
+            value = self._expression(returned + 1, last, f"the value function {name} returns")
+            steps = self.block(body + 2, returned) if returned > body + 2 else []
+            trees = [node.tree if isinstance(node, script.Statement) else None
+                     for node in steps]
+            result = user_functions.composed(trees, value)
+            if result is None:
+                raise refused
         return Function(self.batch, token.line, "CREATE", name.lower(), name, parameters,
                         returns, result, replace)
 

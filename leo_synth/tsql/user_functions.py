@@ -7,8 +7,10 @@ by its argument converted to the parameter's type, and the whole converted to th
 type, as SQL Server converts both. An inline table-valued function (``RETURNS TABLE AS RETURN
 (SELECT ...)``) called in ``FROM`` or ``APPLY`` is its query, as a derived table. The targets
 have no such functions of a session; written in place, the statement runs on any of them, and
-a function called on every row costs no more than its expression. Functions of several
-statements are refused when the script is read (``blocks``).
+a function called on every row costs no more than its expression. A scalar function's
+``DECLARE``/``SET`` statements are written into the expression it returns (:func:`composed`);
+one with ``IF``, ``WHILE`` or queries of tables is refused when the script is read
+(``blocks``).
 """
 
 from __future__ import annotations
@@ -101,3 +103,48 @@ def _bound(function: Any, arguments: list[exp.Expression], line: int) -> exp.Exp
                 return value.copy()
             parameter.replace(value.copy())
     return body
+
+
+def composed(steps: list[exp.Expression | None], value: exp.Expression) -> exp.Expression | None:
+    """A scalar function's body of statements (``DECLARE @r INT = ...``, ``SET @r = ...``,
+    ``SELECT @r = ...`` without FROM) and ``RETURN value`` as the one expression it returns:
+    each variable's last value written into what reads it, converted to its declared type
+    (None: a statement of another kind, or a variable never declared)."""
+    local: dict[str, tuple[exp.DataType | None, exp.Expression]] = {}
+
+    def written(node: exp.Expression) -> exp.Expression:
+        node = node.copy()
+        for parameter in list(node.find_all(exp.Parameter)):
+            known = local.get(parameter.name.lower())
+            if known is not None:
+                if parameter is node:
+                    return known[1].copy()
+                parameter.replace(known[1].copy())
+        return node
+
+    def assign(name: str, kind: exp.DataType | None, given: exp.Expression) -> None:
+        value = exp.Paren(this=written(given))
+        local[name] = (kind, exp.Cast(this=value, to=kind.copy()) if kind is not None
+                       else value)
+
+    for step in steps:
+        if isinstance(step, exp.Declare):
+            for item in step.expressions:
+                default = item.args.get("default")
+                for target in item.this if isinstance(item.this, list) else [item.this]:
+                    assign(target.name.lower(), item.args.get("kind"),
+                           default if isinstance(default, exp.Expression) else exp.Null())
+            continue
+        if isinstance(step, exp.Set):
+            pairs = [item.this for item in step.expressions]
+        elif isinstance(step, exp.Select) and not step.args.get("from_"):
+            pairs = list(step.selects)
+        else:
+            return None
+        for pair in pairs:
+            if not (isinstance(pair, exp.EQ) and isinstance(pair.this, exp.Parameter)
+                    and pair.this.name.lower() in local):
+                return None
+            name = pair.this.name.lower()
+            assign(name, local[name][0], pair.expression)
+    return written(value)
