@@ -147,11 +147,12 @@ class Procedure(_Placed):
 
 @dataclass(frozen=True)
 class Function(_Placed):
-    """``CREATE [OR ALTER] FUNCTION name (parameters) RETURNS type AS BEGIN RETURN expression
-    END`` (a scalar function: ``returns`` its type) or ``... RETURNS TABLE AS RETURN (query)``
-    (an inline table-valued function: ``returns`` None), which a statement that calls it has
-    written in its place (``user_functions``); or ``DROP FUNCTION [IF EXISTS] name``. ``body``
-    is the expression or query, read once with the script."""
+    """``CREATE [OR ALTER] FUNCTION name (parameters) RETURNS type AS BEGIN [DECLARE/SET ...]
+    RETURN expression END`` (a scalar function: ``returns`` its type) or ``... RETURNS TABLE
+    AS RETURN (query)`` (an inline table-valued function: ``returns`` None), which a statement
+    that calls it has written in its place (``user_functions``); or ``DROP FUNCTION [IF
+    EXISTS] name``. ``body`` is the expression it returns or the query, read once with the
+    script."""
 
     action: str
     name: str
@@ -386,8 +387,8 @@ class _Reader:
 
     def function(self) -> Function:
         """The batch's ``CREATE FUNCTION``: its name, parameters (in brackets), ``RETURNS``
-        type and body, which must be ``BEGIN RETURN expression END`` or, for ``RETURNS
-        TABLE``, ``RETURN (query)`` (functions of several statements are refused)."""
+        type and body: ``RETURN (query)`` for ``RETURNS TABLE``, else ``BEGIN ... RETURN
+        expression END`` (:meth:`_scalar_body`)."""
         tokens, token = self.tokens, self.tokens[0]
         replace = _word(token) == "ALTER" or _word(tokens[1]) == "OR"
         name, at = self._object_name(4 if _word(tokens[1]) == "OR" else 2, len(tokens),
@@ -399,62 +400,72 @@ class _Reader:
         parameters = declarations(self._source(at + 1, close) if close > at + 1 else "",
                                   token.line, f"function {name}")
         words = [_word(t) for t in tokens]
-        if close + 1 >= len(tokens) or words[close + 1] != "RETURNS" or "AS" not in words[
-                close + 2:]:
-            raise ScriptError(token.line, f"CREATE FUNCTION {name} needs RETURNS and AS")
-        body = words.index("AS", close + 2)
-        typed = next((j for j in range(close + 2, body) if words[j] == "WITH"), body)
-        if close + 2 < len(tokens) and tokens[close + 2].text.startswith("@"):
-            raise ScriptError(token.line, f"function {name}: functions that fill a table "
-                              "variable (RETURNS @t TABLE) cannot be translated")
         stop = len(tokens)
         while tokens[stop - 1].token_type == TokenType.SEMICOLON:
             stop -= 1
-        refused = ScriptError(token.line, f"function {name}: only a function whose body sets "
-                              "its variables (DECLARE, SET) and returns one expression, or "
-                              "returns a query (RETURNS TABLE AS RETURN), can be translated")
+        if words[close + 1:close + 2] != ["RETURNS"] or "AS" not in words[close + 2:stop - 1]:
+            raise ScriptError(token.line, f"CREATE FUNCTION {name} needs RETURNS and AS")
+        if tokens[close + 2].text.startswith("@"):
+            raise ScriptError(token.line, f"function {name}: functions that fill a table "
+                              "variable (RETURNS @t TABLE) cannot be translated")
+        body = words.index("AS", close + 2)
+        typed = next((j for j in range(close + 2, body) if words[j] == "WITH"), body)
         if words[close + 2:typed] == ["TABLE"]:
-            if words[body + 1:body + 2] != ["RETURN"] or body + 2 >= stop:
-                raise refused
-            query = self._source(body + 2, stop)
-            try:
-                parsed = script.TSQL.parse(query)[0]
-            except ParseError as exc:
-                raise ScriptError(token.line, f"cannot parse the query of function {name}: "
-                                  f"{str(exc).splitlines()[0]}") from exc
-            while isinstance(parsed, exp.Subquery):  # (RETURN (SELECT ...))
-                parsed = parsed.this
-            if not isinstance(parsed, exp.Query):
-                raise refused
-            returns, result = None, parsed
+            returns, result = None, self._table_query(body + 1, stop, name)
         else:
-            if (words[body + 1] != "BEGIN" or words[stop - 1] != "END"
-                    or self._end_of_block(body + 1, stop) != stop - 1):
-                raise refused
-            last = stop - 1
-            while tokens[last - 1].token_type == TokenType.SEMICOLON:
-                last -= 1
-            depth, returned = 0, None
-            for j in range(body + 2, last):  # (the last RETURN of the body's own level)
-                if depth == 0 and words[j] == "RETURN":
-                    returned = j
-                depth += script.depth_change(tokens[j])
-            if returned is None:
-                raise refused
             try:
                 returns = exp.DataType.build(self._source(close + 2, typed), dialect="tsql")
             except Exception as exc:  # (sqlglot's errors: not a type)
                 raise ScriptError(token.line, f"function {name}: cannot read its RETURNS "
                                   "type") from exc
-            value = self._expression(returned + 1, last, f"the value function {name} returns")
-            steps = self.block(body + 2, returned) if returned > body + 2 else []
-            trees = [node.tree if isinstance(node, script.Statement) else None
-                     for node in steps]
-            result = user_functions.composed(trees, value)
-            if result is None:
-                raise refused
+            result = self._scalar_body(body + 1, stop, name)
         return Function(self.batch, token.line, "CREATE", name.lower(), name, parameters,
                         returns, result, replace)
+
+    def _function_refused(self, name: str) -> ScriptError:
+        return ScriptError(self.tokens[0].line, f"function {name}: only a function whose body "
+                           "sets its variables (DECLARE, SET) and returns one expression, or "
+                           "returns a query (RETURNS TABLE AS RETURN), can be translated")
+
+    def _table_query(self, start: int, stop: int, name: str) -> exp.Query:
+        """An inline table-valued function's ``RETURN [(]query[)]``, tokens ``start`` on."""
+        if _word(self.tokens[start]) != "RETURN" or start + 1 >= stop:
+            raise self._function_refused(name)
+        try:
+            parsed = script.TSQL.parse(self._source(start + 1, stop))[0]
+        except ParseError as exc:
+            raise ScriptError(self.tokens[0].line, f"cannot parse the query of function "
+                              f"{name}: {str(exc).splitlines()[0]}") from exc
+        while isinstance(parsed, exp.Subquery):  # (RETURN (SELECT ...))
+            parsed = parsed.this
+        if not isinstance(parsed, exp.Query):
+            raise self._function_refused(name)
+        return parsed
+
+    def _scalar_body(self, start: int, stop: int, name: str) -> exp.Expression:
+        """A scalar function's ``BEGIN [DECLARE/SET ...] RETURN expression END``, tokens
+        ``start`` on, as the one expression it returns (user_functions.composed)."""
+        tokens = self.tokens
+        if (_word(tokens[start]) != "BEGIN" or _word(tokens[stop - 1]) != "END"
+                or self._end_of_block(start, stop) != stop - 1):
+            raise self._function_refused(name)
+        last = stop - 1
+        while tokens[last - 1].token_type == TokenType.SEMICOLON:
+            last -= 1
+        depth, returned = 0, None
+        for j in range(start + 1, last):  # (the last RETURN of the body's own level)
+            if depth == 0 and _word(tokens[j]) == "RETURN":
+                returned = j
+            depth += script.depth_change(tokens[j])
+        if returned is None:
+            raise self._function_refused(name)
+        value = self._expression(returned + 1, last, f"the value function {name} returns")
+        steps = self.block(start + 1, returned) if returned > start + 1 else []
+        result = user_functions.composed(
+            [node.tree if isinstance(node, script.Statement) else None for node in steps], value)
+        if result is None:
+            raise self._function_refused(name)
+        return result
 
     def _drop_procedure(self, i: int, stop: int) -> tuple[list[Node], int]:
         """``DROP PROC[EDURE] [IF EXISTS] name``, or ``DROP FUNCTION``'s."""
