@@ -287,7 +287,8 @@ def test_a_loop_that_never_ends_is_stopped(small_sqlite, monkeypatch) -> None:
      "line 1: Procedure or function sp_executesql has too many arguments specified."),
     ("EXEC sp_executesql N'SELECT @a', N'@a INT', @b = 1",
      "line 1: @b is not a parameter for procedure sp_executesql."),
-    ("EXEC sp_executesql N'SELECT 1', N'@a INT', @a = 1 OUTPUT", "line 1: OUTPUT parameters"),
+    ("EXEC sp_executesql N'SELECT 1', N'@a INT', @a = 1 OUTPUT",
+     "line 1: an OUTPUT argument must be a variable"),
     ("IF 1 = 1", "line 1: IF needs a statement after its condition"),
     ("EXEC sp_executesql", "line 1: sp_executesql needs the text to run first"),
     ("ELSE SELECT 1", "line 1: ELSE without IF"),
@@ -715,3 +716,38 @@ END
 GO
 SELECT dbo.band(3000, DEFAULT), dbo.band(7000, DEFAULT), dbo.band(7000, 5000)"""
     assert _rows(db, text) == [("very low", "low", "other")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_output_parameters_give_their_values_back(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # OUTPUT stopped the script, of a procedure and of sp_executesql alike
+    db = _db(request, backend)
+    text = """CREATE PROCEDURE dbo.count_year @y INT, @n INT OUTPUT, @top INT = 0 OUT
+AS
+SELECT @n = COUNT(*), @top = MAX(Earnings) FROM leo_earnings WHERE TaxYear = @y
+GO
+DECLARE @cnt INT, @max INT, @other INT = 5, @k INT
+EXEC dbo.count_year 201415, @cnt OUTPUT, @max OUTPUT
+EXEC dbo.count_year @y = 201516, @n = @other OUTPUT
+EXEC sp_executesql N'SELECT @c = COUNT(*) FROM leo_earnings WHERE TaxYear = @yr',
+     N'@yr INT, @c INT OUTPUT', @yr = 201415, @c = @k OUTPUT
+SELECT @cnt, @max, @other, @k,
+       (SELECT COUNT(*) FROM leo_earnings WHERE TaxYear = 201415),
+       (SELECT MAX(Earnings) FROM leo_earnings WHERE TaxYear = 201415),
+       (SELECT COUNT(*) FROM leo_earnings WHERE TaxYear = 201516)"""
+    (cnt, top, other, k, expected_cnt, expected_top, expected_other), = _rows(db, text)
+    assert (cnt, top, other, k) == (expected_cnt, expected_top, expected_other, expected_cnt)
+    assert cnt > 0
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("CREATE PROCEDURE p @y INT AS SELECT @y\nGO\nDECLARE @a INT = 1\nEXEC p @a OUTPUT",
+     'line 4: The formal parameter "@y" was not declared as an OUTPUT parameter'),
+    ("CREATE PROCEDURE p @y INT OUTPUT AS SET @y = 2\nGO\nEXEC p 5 OUTPUT",
+     "line 3: an OUTPUT argument must be a variable"),
+])
+def test_output_parameters_fail_as_in_sql_server(small_sqlite, text: str, words: str) -> None:
+    with pytest.raises(ScriptError) as failure:
+        run_text(str(small_sqlite[0]), text, "tsql", None, False)
+    assert str(failure.value).startswith(words)

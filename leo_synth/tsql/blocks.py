@@ -97,6 +97,9 @@ class Exec(_Placed):
     procedure: str | None = None
     """A stored procedure the script made (lower case, its name's last part) that this EXEC
     runs with ``arguments``, instead of ``sql``."""
+    outputs: tuple[int, ...] = ()
+    """The positions in ``arguments`` of those marked ``OUTPUT`` (a variable each, given the
+    parameter's value when the procedure or dynamic SQL ends)."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ class Procedure(_Placed):
     body: tuple[Node, ...] = ()
     replace: bool = False
     exists: bool = False
+    outputs: tuple[str, ...] = ()
+    """The parameters declared ``OUTPUT`` (lower case)."""
 
 
 @dataclass(frozen=True)
@@ -168,11 +173,23 @@ Parameter = tuple[str, exp.DataType | None, exp.Expression | None]
 """A declared parameter: its name (lower case, without @), type and default (or None)."""
 
 
+OUTPUT_MARK = re.compile(r"(?<=\S)\s+(?:OUTPUT|OUT)\b(?=\s*(?:,|$))", re.IGNORECASE)
+"""The ``OUTPUT`` after a parameter's declaration (``@n INT OUTPUT``, ``@n INT = 0 OUT``)."""
+
+
+def outputs(text: str) -> tuple[str, ...]:
+    """The parameters that ``text`` (``@y INT, @n INT OUTPUT``) declares ``OUTPUT``, in lower
+    case without their @."""
+    return tuple(match.group(1).lower() for match in re.finditer(
+        r"@(\w+)[^@]*?\s(?:OUTPUT|OUT)\b(?=\s*(?:,|$))", text, re.IGNORECASE))
+
+
 def declarations(text: str, line: int, what: str) -> tuple[Parameter, ...]:
     """The parameters declared by ``text`` (``@y INT, @min INT = 0``), of ``what`` (named in
     the error when they cannot be read)."""
     if not text.strip():
         return ()
+    text = OUTPUT_MARK.sub("", text)  # (which are OUTPUT: :func:`outputs`)
     try:
         declare = script.TSQL.parse(f"DECLARE {text}")[0]
     except Exception as exc:  # (sqlglot's errors: not declarations)
@@ -373,17 +390,17 @@ class _Reader:
         if first < last and tokens[first].token_type == TokenType.L_PAREN and (
                 self._closing(first, last) == last - 1):
             first, last = first + 1, last - 1
-        if any(_word(t) in ("OUTPUT", "OUT", "READONLY") for t in tokens[first:last]):
-            raise ScriptError(token.line, "OUTPUT and table-valued parameters of procedures "
-                              "cannot be translated")
-        parameters = declarations(self._source(first, last) if first < last else "",
-                                  token.line, f"procedure {name}")
+        if any(_word(t) == "READONLY" for t in tokens[first:last]):
+            raise ScriptError(token.line, "table-valued parameters of procedures cannot be "
+                              "translated")
+        declared = self._source(first, last) if first < last else ""
+        parameters = declarations(declared, token.line, f"procedure {name}")
         start = tokens[body + 1]
         # (lines before the body kept as blank lines: its lines are the script's; what it
         # cannot translate stops the script before anything runs)
         nodes = read("\n" * (start.line - 1) + self.text[start.start:])
         return Procedure(self.batch, token.line, "CREATE", name.lower(), name, parameters,
-                         tuple(nodes), replace)
+                         tuple(nodes), replace, outputs=outputs(declared))
 
     def function(self) -> Function:
         """The batch's ``CREATE FUNCTION``: its name, parameters (in brackets), ``RETURNS``
@@ -725,9 +742,12 @@ class _Reader:
                     shown.lower(), "dynamic SQL can: EXEC (@sql), EXEC sp_executesql")
                 raise ScriptError(token.line, f"EXEC {shown}: SQL Server's own procedures "
                                   f"cannot be translated ({instead})")
+            marked: list[int] = []
             return Exec(self.batch, token.line, None, None,
-                        tuple(self._arguments(name + 1, end)), into, shown.lower()), end
-        arguments = self._arguments(name + 1, end)
+                        tuple(self._arguments(name + 1, end, marked)), into, shown.lower(),
+                        tuple(marked)), end
+        marked = []
+        arguments = self._arguments(name + 1, end, marked)
         if not arguments or arguments[0][0] is not None:
             raise ScriptError(token.line, "sp_executesql needs the text to run first")
         definitions = arguments[1][1] if len(arguments) > 1 else None
@@ -735,7 +755,8 @@ class _Reader:
             raise ScriptError(token.line, "sp_executesql's parameter declarations must be "
                               "a string here (N'@y INT, ...')")
         return Exec(self.batch, token.line, arguments[0][1], definitions,
-                    tuple(arguments[2:]), into), end
+                    tuple(arguments[2:]), into, outputs=tuple(k - 2 for k in marked if k >= 2)
+                    ), end
 
     def _closing(self, i: int, stop: int) -> int:
         depth = 0
@@ -745,8 +766,10 @@ class _Reader:
                 return j
         raise ScriptError(self.tokens[i].line, "a bracket is not closed")
 
-    def _arguments(self, start: int, stop: int) -> list[tuple[str | None, exp.Expression]]:
-        """Comma-separated arguments, each ``value`` or ``@name = value``."""
+    def _arguments(self, start: int, stop: int, marked: list[int] | None = None
+                   ) -> list[tuple[str | None, exp.Expression]]:
+        """Comma-separated arguments, each ``value`` or ``@name = value``; with ``marked``,
+        ``@variable OUTPUT`` too (its position noted there)."""
         if stop <= start:
             return []
         found: list[tuple[str | None, exp.Expression]] = []
@@ -757,13 +780,21 @@ class _Reader:
                 continue
             named = (j - first > 3 and self.tokens[first].token_type == TokenType.PARAMETER
                      and self.tokens[first + 2].token_type == TokenType.EQ)
-            if any(_word(t) in ("OUTPUT", "OUT") for t in self.tokens[first:j]):
+            last = j
+            if marked is not None and j - 1 > first and _word(self.tokens[j - 1]) in (
+                    "OUTPUT", "OUT"):
+                last = j - 1
+                marked.append(len(found))
+            if any(_word(t) in ("OUTPUT", "OUT") for t in self.tokens[first:last]):
                 raise ScriptError(self.tokens[first].line,
-                                  "OUTPUT parameters cannot be translated")
+                                  "OUTPUT parameters cannot be translated here")
             if named:
                 found.append((self.tokens[first + 1].text.lower(),
-                              self._expression(first + 3, j, "a parameter's value")))
+                              self._expression(first + 3, last, "a parameter's value")))
             else:
-                found.append((None, self._expression(first, j, "an argument")))
+                found.append((None, self._expression(first, last, "an argument")))
+            if len(found) - 1 in (marked or []) and not isinstance(found[-1][1], exp.Parameter):
+                raise ScriptError(self.tokens[first].line, "an OUTPUT argument must be a "
+                                  "variable (@n OUTPUT)")
             first = j + 1
         return found

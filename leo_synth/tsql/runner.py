@@ -444,13 +444,19 @@ class Runner:
                 raise ScriptError(node.line, f"Could not find stored procedure "
                                   f"'{node.procedure}'.", runtime=True)
             scope = self._bound(procedure.parameters, node, procedure.shown)
+            returned = self._output_targets(node, procedure.parameters, procedure.outputs)
             self._scoped(node, list(procedure.body), scope, f"in procedure {procedure.shown}, ")
+            self._returned(returned, scope[0], node.line)
             return
         assert node.sql is not None
         text = self._value(node.sql, node.line)
         if text is None:
             return  # (EXEC of NULL runs nothing, as in SQL Server)
         scope = self._parameters(node)
+        definitions = node.definitions.name if node.definitions is not None else ""
+        returned = self._output_targets(
+            node, blocks.declarations(definitions, node.line, "sp_executesql"),
+            blocks.outputs(definitions))
         try:
             inner = check(str(text))
             if any(n.batch for n in inner):
@@ -458,6 +464,32 @@ class Runner:
         except ScriptError as exc:
             raise ScriptError(node.line, f"in the SQL EXEC runs, {exc}") from exc
         self._scoped(node, inner, scope, "in the SQL EXEC runs, ")
+        self._returned(returned, scope[0], node.line)
+
+    def _output_targets(self, node: blocks.Exec, declared: tuple[blocks.Parameter, ...],
+                        outputs: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(parameter, caller's variable) of each argument marked ``OUTPUT``; one whose
+        parameter is not declared ``OUTPUT`` fails as in SQL Server (8162)."""
+        found = []
+        for k in node.outputs:
+            name, value = node.arguments[k]
+            if name is None:
+                position = sum(1 for n, _ in node.arguments[:k] if n is None)
+                name = declared[position][0] if position < len(declared) else None
+            if name is None:
+                continue  # (too many arguments: the binding has said so)
+            if name not in outputs:
+                raise ScriptError(node.line, f'The formal parameter "@{name}" was not declared '
+                                  "as an OUTPUT parameter, but the actual parameter passed in "
+                                  "requested output.", runtime=True, number=8162)
+            found.append((name, value.name.lower()))
+        return found
+
+    def _returned(self, targets: list[tuple[str, str]], scope: dict[str, exp.Expression],
+                  line: int) -> None:
+        """The ``OUTPUT`` parameters' last values, given to the caller's variables."""
+        for parameter, variable in targets:
+            self._assign(variable, scope.get(parameter), line)
 
     def _scoped(self, node: blocks.Exec, inner: list[blocks.Node],
                 scope: tuple[dict[str, exp.Expression], dict[str, exp.DataType | None]],
