@@ -1600,3 +1600,13 @@ WHERE id = OBJECT_ID('tempdb..#t2')"""
     objects, t2 = run_text(db, text, "tsql", None, True)
     assert objects.rows == [("#t2_", 128, "U")]
     assert t2.rows == [(1,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_days_and_hours_added_keep_the_milliseconds(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # SQLite dropped them (DATETIME() keeps whole seconds)
+    db = _db(request, backend)
+    text = """DECLARE @t DATETIME = '2015-03-01 13:45:30.123'
+SELECT CONVERT(VARCHAR(23), @t + 1, 121), CONVERT(VARCHAR(23), DATEADD(hour, 1, @t), 121)"""
+    assert _rows(db, text) == [("2015-03-02 13:45:30.123", "2015-03-01 14:45:30.123")]

@@ -186,11 +186,19 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     unit, date = _unit(node), _sql(_bare(node.this), "sqlite")
     amount = _sql(node.expression, "sqlite")
     day = "DATETIME" if _is_datetime(_bare(node.this)) else "DATE"  # (a time is kept)
+    precise = isinstance(_bare(node.this), exp.TimeToStr) and _is_datetime(_bare(node.this))
+
+    def moved(function: str, modifier: str) -> str:
+        """The date moved by ``modifier`` (a time with its fraction of a second kept)."""
+        if precise and function == "DATETIME":
+            return f"STRFTIME('{PRECISE_DATETIME}', {date}, {modifier})"
+        return f"{function}({date}, {modifier})"
+
     if unit in DAY_UNITS | WEEK_UNITS:
         days = f"(({amount}) * 7)" if unit in WEEK_UNITS else f"({amount})"
-        text = f"{day}({date}, {days} || ' days')"
+        text = moved(day, f"{days} || ' days'")
     elif unit in SECONDS:
-        text = f"DATETIME({date}, ({amount}) || ' {unit.lower()}s')"
+        text = moved("DATETIME", f"({amount}) || ' {unit.lower()}s'")
     elif unit == "MILLISECOND":  # (DATETIME() would drop the fraction)
         text = f"STRFTIME('%Y-%m-%d %H:%M:%f', {date}, (({amount}) / 1000.0) || ' seconds')"
     elif unit in MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS:
