@@ -173,15 +173,16 @@ Parameter = tuple[str, exp.DataType | None, exp.Expression | None]
 """A declared parameter: its name (lower case, without @), type and default (or None)."""
 
 
-OUTPUT_MARK = re.compile(r"(?<=\S)\s+(?:OUTPUT|OUT)\b(?=\s*(?:,|$))", re.IGNORECASE)
-"""The ``OUTPUT`` after a parameter's declaration (``@n INT OUTPUT``, ``@n INT = 0 OUT``)."""
+OUTPUT_PARAMETER = re.compile(r"@(\w+)([^@]*?)\s+(?:OUTPUT|OUT)\b(?=\s*(?:,|$))",
+                              re.IGNORECASE)
+"""A parameter declared ``OUTPUT`` (``@n INT OUTPUT``, ``@n INT = 0 OUT``): its name, and its
+declaration without the word."""
 
 
 def outputs(text: str) -> tuple[str, ...]:
     """The parameters that ``text`` (``@y INT, @n INT OUTPUT``) declares ``OUTPUT``, in lower
     case without their @."""
-    return tuple(match.group(1).lower() for match in re.finditer(
-        r"@(\w+)[^@]*?\s(?:OUTPUT|OUT)\b(?=\s*(?:,|$))", text, re.IGNORECASE))
+    return tuple(match.group(1).lower() for match in OUTPUT_PARAMETER.finditer(text))
 
 
 def declarations(text: str, line: int, what: str) -> tuple[Parameter, ...]:
@@ -189,7 +190,7 @@ def declarations(text: str, line: int, what: str) -> tuple[Parameter, ...]:
     the error when they cannot be read)."""
     if not text.strip():
         return ()
-    text = OUTPUT_MARK.sub("", text)  # (which are OUTPUT: :func:`outputs`)
+    text = OUTPUT_PARAMETER.sub(r"@\1\2", text)  # (which are OUTPUT: :func:`outputs`)
     try:
         declare = script.TSQL.parse(f"DECLARE {text}")[0]
     except Exception as exc:  # (sqlglot's errors: not declarations)

@@ -48,7 +48,7 @@ def table(result: Result) -> list[str]:
     """The lines of an aligned table (numbers right-aligned; a column SQL Server gives no
     name headed as SSMS heads it)."""
     shown = [[cell(v) for v in row] for row in result.rows]
-    headings = [h if h != UNNAMED else SHOWN_UNNAMED for h in result.columns]
+    headings = _headings(result)
     widths = [max([len(h)] + [len(r[i]) for r in shown]) for i, h in enumerate(headings)]
     right = [bool(result.rows) and all(_numeric(row[i]) or row[i] is None
                                        for row in result.rows)
@@ -124,8 +124,13 @@ def _write_parquet(result: Result, path: Path) -> None:
             arrays.append(pa.array(list(values)))
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: keep them as text
             arrays.append(pa.array([None if v is None else cell(v) for v in values]))
-    names = _unique([h if h != UNNAMED else SHOWN_UNNAMED for h in result.columns])
+    names = _unique(_headings(result))
     pq.write_table(pa.table(arrays, names=names), path)
+
+
+def _headings(result: Result) -> list[str]:
+    """The result's column names, an unnamed one as SSMS heads it."""
+    return [h if h != UNNAMED else SHOWN_UNNAMED for h in result.columns]
 
 
 def _unique(columns: list[str]) -> list[str]:

@@ -456,7 +456,7 @@ class Runner:
         definitions = node.definitions.name if node.definitions is not None else ""
         returned = self._output_targets(
             node, blocks.declarations(definitions, node.line, "sp_executesql"),
-            blocks.outputs(definitions))
+            blocks.outputs(definitions)) if node.outputs else []
         try:
             inner = check(str(text))
             if any(n.batch for n in inner):

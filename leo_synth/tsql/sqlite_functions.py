@@ -135,22 +135,35 @@ def to_number(value: Any) -> Any:
 NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
 
 
-def decimal_value(value: Any, precision: int, scale: int) -> Any:
-    """``CAST(value AS DECIMAL(precision, scale))``: rounded half away from zero to ``scale``
-    places, as SQL Server rounds; a number whose digits do not fit stops the query (SQLite kept
-    every digit)."""
-    global sql_server_error
-    number = _converted(value, "numeric", try_number)
-    if number is None:
-        return None
+def _fitted(number: float, precision: int, scale: int) -> float | None:
+    """``number`` rounded half away from zero to ``scale`` places, as SQL Server rounds a
+    ``DECIMAL(precision, scale)``; None when its digits do not fit."""
     # (15 digits, as SQLite's ROUND reads a float: 1.005 * 3 is 3.015, which SQL Server's
     # exact decimals give, not 3.0149999999999997)
     exact = decimal.Decimal(f"{float(number):.15g}").quantize(
         decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_UP)
-    if abs(exact) >= decimal.Decimal(10) ** (precision - scale):
+    return float(exact) if abs(exact) < decimal.Decimal(10) ** (precision - scale) else None
+
+
+def decimal_value(value: Any, precision: int, scale: int) -> Any:
+    """``CAST(value AS DECIMAL(precision, scale))``: rounded to ``scale`` places; a number whose
+    digits do not fit stops the query (SQLite kept every digit)."""
+    global sql_server_error
+    number = _converted(value, "numeric", try_number)
+    if number is None:
+        return None
+    fitted = _fitted(number, precision, scale)
+    if fitted is None:
         sql_server_error = NUMERIC_OVERFLOW
         raise ConversionFailed(sql_server_error)
-    return float(exact)
+    return fitted
+
+
+def try_decimal(value: Any, precision: int, scale: int) -> float | None:
+    """``TRY_CAST(value AS DECIMAL(precision, scale))``: as :func:`decimal_value`, NULL where
+    that stops."""
+    number = try_number(value)
+    return None if number is None else _fitted(number, precision, scale)
 
 
 def try_date(value: Any) -> str | None:
@@ -299,6 +312,7 @@ def register(connection: sqlite3.Connection) -> None:
                "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
                "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
                "LEO_TO_NUMBER": (1, to_number), "LEO_DECIMAL": (3, decimal_value),
+               "LEO_TRY_DECIMAL": (3, try_decimal),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
                "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),

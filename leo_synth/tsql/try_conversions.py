@@ -100,18 +100,20 @@ def _styled_date(value: exp.Expression, style: str, dialect: str) -> exp.Express
                      "postgres")
 
 
+def decimal_digits(to: exp.DataType) -> tuple[int, int]:
+    """A ``DECIMAL``'s precision and scale (``DECIMAL`` alone: 18, 0, as in SQL Server)."""
+    params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
+    return (int(params[0]) if params else 18), (int(params[1]) if len(params) > 1 else 0)
+
+
 def _decimal(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
     """``TRY_CAST(x AS DECIMAL(p, s))``: the number rounded to s places, NULL when it is not
-    a number or does not fit p digits (``DECIMAL`` alone: 18, 0)."""
-    params = [p.this.name for p in to.expressions if isinstance(p, exp.DataTypeParam)]
-    precision = int(params[0]) if params else 18
-    scale = int(params[1]) if len(params) > 1 else 0
+    a number or does not fit p digits (on SQLite, the run's function that ``CAST`` uses too)."""
+    precision, scale = decimal_digits(to)
     text = _sql(value, dialect)
     if dialect == "sqlite":
-        number = f"ROUND(LEO_TRY_NUMBER({text}), {scale})"
-        return sqlglot.parse_one(
-            f"CASE WHEN ABS({number}) < 1e{precision - scale} THEN {number} END",
-            read="sqlite")
+        return sqlglot.parse_one(f"LEO_TRY_DECIMAL({text}, {precision}, {scale})",
+                                 read="sqlite")
     as_text = f"CAST({text} AS TEXT)"
     number = f"ROUND(CAST(TRIM({as_text}) AS NUMERIC), {scale})"
     return sqlglot.parse_one(

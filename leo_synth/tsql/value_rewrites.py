@@ -156,13 +156,11 @@ def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
     """``CAST(x AS DECIMAL(p, s))`` rounds to s places (``DECIMAL`` alone is
     ``DECIMAL(18, 0)``): SQLite keeps every digit of its float, DuckDB's plain ``DECIMAL`` has
     3 places and PostgreSQL's any number."""
-    params = [p.this for p in to.expressions if isinstance(p, exp.DataTypeParam)]
     if dialect == "sqlite":  # (a function of the run's: SQL Server's overflow error)
-        precision = _sql(params[0], dialect) if params else "18"
-        scale = _sql(params[1], dialect) if len(params) > 1 else "0"
+        precision, scale = try_conversions.decimal_digits(to)
         return sqlglot.parse_one(f"LEO_DECIMAL({_sql(value, dialect)}, {precision}, {scale})",
                                  read="sqlite")
-    if not params:
+    if not any(isinstance(p, exp.DataTypeParam) for p in to.expressions):
         node.set("to" if not isinstance(node, exp.Convert) else "this",
                  exp.DataType.build("DECIMAL(18, 0)"))
     return node
