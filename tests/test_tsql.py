@@ -358,6 +358,25 @@ FROM #s"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_spreads_and_logarithms_are_floats(backend: str, request: pytest.FixtureRequest) -> None:
+    # T-SQL's STDEV, VAR, LOG, EXP and SQRT are FLOATs; PostgreSQL's of an integer column were
+    # NUMERICs (a variance printed to sixteen places, LOG10(100) as 2.0000000000000000), and
+    # CAST(VARP(x) AS INT) rounded 1.56 to 2 where SQL Server truncates it to 1
+    db = _db(request, backend)
+    [result] = run_text(db, """CREATE TABLE #s (g INT, x INT)
+INSERT INTO #s VALUES (1, 1), (1, 2), (1, 4)
+SELECT STDEV(x) AS sd, STDEVP(x) AS sdp, VAR(x) AS var, VARP(x) AS varp,
+       MAX(LOG10(x * 25)) AS lg, MAX(LOG(x, 2)) AS l2, MAX(SQRT(x)) AS rt, MAX(EXP(x)) AS ex,
+       CAST(VARP(x) AS INT) AS whole, MAX(w) AS w
+FROM (SELECT x, STDEV(x) OVER (PARTITION BY g) AS w FROM #s) s""", "tsql", None, False)
+    [row] = result.rows
+    assert all(isinstance(v, float) for v in row[:8] + row[9:]), [type(v) for v in row]
+    assert [_value(v) for v in row] == [1.52753, 1.24722, 2.33333, 1.55556, 2.0, 2.0, 2.0,
+                                        54.5982, 1, 1.52753]
+    assert str(row[4]) == "2.0"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_cast_to_bit_reads_true_false_and_numbers(backend: str,
                                                       request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
@@ -668,6 +687,15 @@ SELECT * FROM (SELECT g, n FROM (VALUES ('M', 1), ('F', 2)) AS v(g, n)) s
                       None, True)
     assert star.columns == list(column_spellings("leo_earnings").values())
     assert "TaxYear" in star.columns
+    # a #temp table made by SELECT ... INTO from the extract's columns (PostgreSQL showed
+    # taxyear, earnings), by name or by *
+    *_, named_into, star_into = run_text(db, """SELECT TOP 1 TaxYear, e.Earnings INTO #e
+FROM [LEO_i2].[2002237].[leo_earnings] e
+SELECT TOP 1 * INTO #f FROM [LEO_i2].[2002237].[leo_earnings]
+SELECT * FROM #e
+SELECT * FROM #f""", "tsql", None, True)
+    assert named_into.columns == ["TaxYear", "Earnings"]
+    assert star_into.columns == star.columns
     # T-SQL's 'alias' = expression (compared the text with the count before)
     [named] = run_text(db, "SELECT 'Pupils' = COUNT(*), n = COUNT(*) FROM (VALUES (1), (2)) v(x)",
                        "tsql", None, True)

@@ -67,3 +67,15 @@ def test_rollup_totals_as_sql_server_gives_them(backend: str,
     WHERE Gender_spr11 IN ('M', 'F'))
 SELECT TOP 2 g, COUNT(*) AS n FROM c GROUP BY CUBE(g) ORDER BY n DESC""")
     assert top[0] == (None, by_hand[-1][2]) and len(top) == 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_grouping_set_of_one_column_in_brackets_groups_it(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # GROUPING SETS ((sex), ()) stopped the script: "Column ... is invalid in the select list"
+    db = _db(request, backend)
+    rows = _rows(db, f"""SELECT Gender_spr11 AS sex, COUNT(*) AS n, GROUPING(Gender_spr11) AS g
+FROM {CENSUS} WHERE Gender_spr11 IN ('M', 'F')
+GROUP BY GROUPING SETS ((Gender_spr11), ()) ORDER BY g, sex""")
+    assert [(r[0], r[2]) for r in rows] == [("F", 0), ("M", 0), (None, 1)]
+    assert rows[2][1] == rows[0][1] + rows[1][1]

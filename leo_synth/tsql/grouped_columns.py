@@ -44,6 +44,8 @@ def _group_expressions(group: exp.Group | None) -> list[exp.Expression]:
         node = pending.pop()
         if isinstance(node, exp.Rollup | exp.Cube | exp.GroupingSets | exp.Tuple):
             pending.extend(node.expressions)
+        elif isinstance(node, exp.Paren):  # (a one-column grouping set: ``GROUPING SETS ((a))``)
+            pending.append(node.this)
         else:
             found.append(node)
     return found

@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.rewrites import is_text, replaced
-from leo_synth.tsql.value_rewrites import is_safe
+from leo_synth.tsql.value_rewrites import RENAMED, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
                     exp.Exp, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance,
@@ -64,6 +64,8 @@ def is_number(node: exp.Expression, kinds: ColumnKinds) -> bool:
             is_number(node.this, kinds) or is_number(node.expression, kinds))
     if isinstance(node, NUMBER_FUNCTIONS):
         return is_number(node.this, kinds)
+    if isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED:  # VAR, VARP, STDEVP
+        return bool(node.expressions) and is_number(node.expressions[0], kinds)
     return isinstance(node, exp.Count | exp.DateDiff)
 
 

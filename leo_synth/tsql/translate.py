@@ -729,6 +729,15 @@ class Translator:
                 self.written.setdefault(identifier.name.lower(), identifier.name)
         for renamed in tree.find_all(exp.RenameColumn):  # (sp_rename: spelt anew)
             self.written[renamed.args["to"].name.lower()] = renamed.args["to"].name
+        query = tree.expression if isinstance(tree, exp.Create) else None
+        if isinstance(query, exp.Query):  # SELECT ... INTO: its columns named as it reads them
+            # (PostgreSQL holds them in lower case; SELECT * FROM #t heads them so spelt)
+            for item in query.selects:
+                if isinstance(item, exp.Star) or (isinstance(item, exp.Column) and item.is_star):
+                    for name, spelt in self.reading.items():
+                        self.written.setdefault(name, spelt)
+                elif isinstance(item, exp.Column):
+                    self.written.setdefault(item.name.lower(), item.name)
 
     def heading(self, column: str) -> str:
         """A result's column as SQL Server would head it: a column of a relation the

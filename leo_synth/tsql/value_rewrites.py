@@ -48,6 +48,10 @@ DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
               exp.DataType.Type.NCHAR, exp.DataType.Type.TEXT}
 RENAMED = {"VAR": "VAR_SAMP", "VARP": "VAR_POP", "STDEVP": "STDDEV_POP"}
+FLOAT_FUNCTIONS = (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.VariancePop,
+                   exp.Ln, exp.Log, exp.Exp, exp.Sqrt)
+"""Functions whose value is a FLOAT in T-SQL (``STDEV``, ``VAR``, ``LOG``, ``EXP``, ``SQRT``)
+and a NUMERIC on PostgreSQL when their operand is one (an integer column's ``STDEV``)."""
 
 
 def _sql(node: exp.Expression, dialect: str) -> str:
@@ -354,8 +358,28 @@ def _random_integer(dialect: str) -> exp.Expression:
     return sqlglot.parse_one(text, read=dialect)
 
 
+def _is_float_function(node: exp.Expression) -> bool:
+    return isinstance(node, FLOAT_FUNCTIONS) or (
+        isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED.values())
+
+
+def _as_float(node: exp.Expression) -> exp.Expression:
+    """A FLOAT function's value on PostgreSQL as the double T-SQL gives (its NUMERIC printed
+    ``2.0000000000000000`` for ``LOG10(100)`` and a variance to sixteen places); a window of
+    one is cast as a whole (a cast inside ``... OVER ()`` is no window)."""
+    if (isinstance(node, exp.Window) and _is_float_function(node.this)) or (
+            _is_float_function(node) and not isinstance(node.parent, exp.Window)):
+        return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE PRECISION",
+                                                         dialect="postgres"))
+    return node
+
+
 def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     """One node as the dialect needs it (``node`` itself when nothing changes)."""
+    if dialect == "postgres" and isinstance(node, (*FLOAT_FUNCTIONS, exp.Window)):
+        new = _as_float(node)
+        if new is not node:
+            return new
     if dialect in ("postgres", "duckdb") and isinstance(
             node, exp.Substring | exp.StrPosition | exp.Replace | exp.DateFromParts):
         node = _implicit_conversions(node)
@@ -379,7 +403,10 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name in RENAMED:
-            return exp.Anonymous(this=RENAMED[name], expressions=node.expressions)
+            renamed = exp.Anonymous(this=RENAMED[name], expressions=node.expressions)
+            if dialect == "postgres" and not isinstance(node.parent, exp.Window):
+                return _as_float(renamed)
+            return renamed
         if name == "ISNUMERIC":
             return _is_numeric(node, dialect)
         if name == "IDENTITY" and node.expressions:  # SELECT IDENTITY(INT, 1, 1) AS n INTO #t
