@@ -358,6 +358,28 @@ FROM #s"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_float_is_eight_bytes_and_fraction_variables_divide_as_such(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # PostgreSQL's FLOAT was a REAL (seven digits: CAST(52280013 AS FLOAT) was 52280012), and
+    # a FLOAT or DECIMAL variable was substituted as a plain integer (@f / 2900 divided as
+    # integers, 18027)
+    db = _db(request, backend)
+    text = """CREATE TABLE #f (x FLOAT)
+INSERT INTO #f VALUES (52280013.25)
+DECLARE @f FLOAT = 52280013
+DECLARE @d DECIMAL(6, 2) = 10
+DECLARE @p DECIMAL(3, 2) = 0.5
+SELECT x, CAST(52280013 AS FLOAT) AS c, @f / 2900 AS f, @d / 4 AS d FROM #f
+SELECT TOP 1 PERCENTILE_CONT(@p) WITHIN GROUP (ORDER BY v) OVER () AS median
+FROM (VALUES (1), (2), (4)) AS t(v)"""
+    values, median = run_text(db, text, "tsql", None, True)
+    [row] = values.rows
+    assert row[:2] == (52280013.25, 52280013.0)
+    assert [_value(v) for v in row[2:]] == [18027.6, 2.5]
+    assert [_value(v) for v in median.rows[0]] == [2.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_spreads_and_logarithms_are_floats(backend: str, request: pytest.FixtureRequest) -> None:
     # T-SQL's STDEV, VAR, LOG, EXP and SQRT are FLOATs; PostgreSQL's of an integer column were
     # NUMERICs (a variance printed to sixteen places, LOG10(100) as 2.0000000000000000), and

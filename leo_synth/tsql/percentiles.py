@@ -53,12 +53,25 @@ def _percentile(node: exp.Expression) -> tuple[exp.Window, bool, float, exp.Expr
     keys = order.expressions if isinstance(order, exp.Order) else []
     if len(keys) != 1:
         return None
-    p = function.this
-    if not (isinstance(p, exp.Literal) and not p.is_string) or not 0 <= float(p.this) <= 1:
+    p = _fraction(function.this)
+    if p is None or not 0 <= p <= 1:
         raise ValueError
     ordered = keys[0]
-    return (node, isinstance(function, exp.PercentileCont), float(p.this), ordered.this,
+    return (node, isinstance(function, exp.PercentileCont), p, ordered.this,
             bool(ordered.args.get("desc")))
+
+
+def _fraction(node: exp.Expression) -> float | None:
+    """The number a percentile's fraction is: a literal, or one cast (``DECLARE @p
+    DECIMAL(3, 2) = 0.5``: the variable is substituted as a cast, which SQLite's is a call
+    of ``LEO_DECIMAL`` by now), else None."""
+    if isinstance(node, exp.Literal):
+        return None if node.is_string else float(node.this)
+    if isinstance(node, exp.Cast | exp.Paren):
+        return _fraction(node.this)
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "LEO_DECIMAL":
+        return _fraction(node.expressions[0])
+    return None
 
 
 def _over(window: exp.Window, dialect: str) -> str:

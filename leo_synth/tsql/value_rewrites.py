@@ -8,7 +8,8 @@ tests/test_tsql.py):
   (``CONVERT(VARCHAR(7), d, 120)`` is the year and month); SQLite and DuckDB ignore the
   length, so the text is cut.
 - ``BIT`` is an integer 0 or 1 in T-SQL; PostgreSQL's and DuckDB's ``BIT`` is a bit string.
-  T-SQL's ``FLOAT`` is a double; DuckDB's ``FLOAT`` is 4 bytes (seven digits).
+  T-SQL's ``FLOAT`` is a double; DuckDB's ``FLOAT`` is 4 bytes (seven digits), and so is
+  the ``REAL`` sqlglot writes for PostgreSQL.
 - ``CAST(x AS DECIMAL(p, s))`` rounds to s places (``_decimal``); on SQLite a cast to
   ``DATETIME2`` or ``SMALLDATETIME`` is ``DATETIME(x)``, as one to ``DATETIME`` is.
 - ``ROUND(x, n, 1)`` truncates; PostgreSQL read the third argument as nothing. SQLite read
@@ -313,8 +314,9 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
             isinstance(node.parent, exp.ColumnDef)):
         # (declared as written, not as INTEGER: a SUM of it is no int in SQL Server)
         return exp.DataType(this=exp.DataType.Type.USERDEFINED, kind="BIGINT")
-    if node.is_type(exp.DataType.Type.FLOAT) and dialect == "duckdb":
-        # T-SQL's FLOAT is 8 bytes (FLOAT(n) up to 24 is REAL); DuckDB's FLOAT is 4
+    if node.is_type(exp.DataType.Type.FLOAT) and dialect in ("duckdb", "postgres"):
+        # T-SQL's FLOAT is 8 bytes (FLOAT(n) up to 24 is REAL); DuckDB's FLOAT is 4, and
+        # sqlglot writes it REAL for PostgreSQL (CAST(SUM(Earnings) AS FLOAT) lost its units)
         size = node.expressions[0].this if node.expressions else None
         small = isinstance(size, exp.Literal) and size.this.isdigit() and int(size.this) <= 24
         return exp.DataType.build("REAL" if small else "DOUBLE")

@@ -17,6 +17,11 @@ DATE_TYPES = {exp.DataType.Type.DATE}
 TIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
               exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
+FRACTION_TYPES = {exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE, exp.DataType.Type.DECIMAL,
+                  exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY}
+"""Number types with a fraction: a variable of one is substituted as a cast, so that
+``@f / 2900`` divides as a FLOAT or DECIMAL does (its whole value as a plain literal was an
+integer, and the division an integer division)."""
 
 
 def assignments(tree: exp.Expression) -> list[exp.EQ]:
@@ -44,7 +49,9 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         return exp.Literal.number(int(value))
     if isinstance(value, int | float | decimal.Decimal) and (
             kind is None or kind.is_type(*exp.DataType.NUMERIC_TYPES)):
-        return exp.Literal.number(value)
+        number = exp.Literal.number(value)
+        return exp.cast(number, kind.copy()) if kind is not None and kind.this in (
+            FRACTION_TYPES) else number
     if isinstance(value, dt.date):
         return exp.Literal.string(value.isoformat())
     return exp.Literal.string(str(value))
