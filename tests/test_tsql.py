@@ -380,6 +380,28 @@ FROM (VALUES (1), (2), (4)) AS t(v)"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_float_as_text_has_six_significant_digits(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # SQL Server writes a FLOAT as text in C's %.6g (a three-digit exponent); SQLite and
+    # DuckDB wrote an Attainment 8 of 74 as 74.0, and every target wrote every digit
+    db = _db(request, backend)
+    text = """CREATE TABLE #f (k INT, x FLOAT)
+INSERT INTO #f VALUES (1, 74), (2, 18027.59069), (3, 1234567.5), (4, 0.000012345),
+    (5, 999999.5), (6, -2.5), (7, 0), (8, NULL)
+SELECT CAST(x AS VARCHAR(20)) AS t, CONCAT('v=', x) AS c, CONVERT(VARCHAR(20), x * 2) AS d
+FROM #f ORDER BY k
+SELECT TOP 1 CAST(KS4_ATT8 AS VARCHAR(10)) AS a8, CAST(AVG(KS4_ATT8) OVER () AS VARCHAR(20)) AS m
+FROM [NPD_i2].[2002237].[KS4Pupil_2015_to_2021] WHERE KS4_ATT8 = 44"""
+    values, att8 = run_text(db, text, "tsql", None, True)
+    assert values.rows == [
+        ("74", "v=74", "148"), ("18027.6", "v=18027.6", "36055.2"),
+        ("1.23457e+006", "v=1.23457e+006", "2.46914e+006"),
+        ("1.2345e-005", "v=1.2345e-005", "2.469e-005"), ("1e+006", "v=1e+006", "2e+006"),
+        ("-2.5", "v=-2.5", "-5"), ("0", "v=0", "0"), (None, "v=", None)]
+    assert att8.rows == [("44", "44")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_spreads_and_logarithms_are_floats(backend: str, request: pytest.FixtureRequest) -> None:
     # T-SQL's STDEV, VAR, LOG, EXP and SQRT are FLOATs; PostgreSQL's of an integer column were
     # NUMERICs (a variance printed to sixteen places, LOG10(100) as 2.0000000000000000), and
@@ -711,12 +733,13 @@ SELECT * FROM (SELECT g, n FROM (VALUES ('M', 1), ('F', 2)) AS v(g, n)) s
     assert "TaxYear" in star.columns
     # a #temp table made by SELECT ... INTO from the extract's columns (PostgreSQL showed
     # taxyear, earnings), by name or by *
-    *_, named_into, star_into = run_text(db, """SELECT TOP 1 TaxYear, e.Earnings INTO #e
-FROM [LEO_i2].[2002237].[leo_earnings] e
+    # (and as the script spells them: the extract's Edukey written EduKey)
+    *_, named_into, star_into = run_text(db, """SELECT TOP 1 e.EduKey, TaxYear, e.Earnings
+INTO #e FROM [LEO_i2].[2002237].[leo_earnings] e
 SELECT TOP 1 * INTO #f FROM [LEO_i2].[2002237].[leo_earnings]
 SELECT * FROM #e
 SELECT * FROM #f""", "tsql", None, True)
-    assert named_into.columns == ["TaxYear", "Earnings"]
+    assert named_into.columns == ["EduKey", "TaxYear", "Earnings"]
     assert star_into.columns == star.columns
     # T-SQL's 'alias' = expression (compared the text with the count before)
     [named] = run_text(db, "SELECT 'Pupils' = COUNT(*), n = COUNT(*) FROM (VALUES (1), (2)) v(x)",

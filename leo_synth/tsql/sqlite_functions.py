@@ -20,7 +20,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from leo_synth.tsql import like_patterns, number_formats, percentiles, value_hashes
+from leo_synth.tsql import float_texts, like_patterns, number_formats, percentiles, value_hashes
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -301,6 +301,14 @@ def parsename(name: Any, part: Any) -> str | None:
     return parts[-int(part)] or None
 
 
+def float_text(value: Any) -> str | None:
+    """A FLOAT as SQL Server writes it as text (``float_texts``): ``%.6g``, its exponent in
+    three digits."""
+    if value is None:
+        return None
+    return re.sub(float_texts.EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
+
+
 def register(connection: sqlite3.Connection) -> None:
     """Add every function the translation may name to a script's SQLite connection."""
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
@@ -317,7 +325,7 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
                "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),
                "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),
-               "PARSENAME": (2, parsename)}
+               "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

@@ -32,9 +32,12 @@ POSTGRES_TEXTS = {25, 1042, 1043}
 """PostgreSQL's type numbers of text, char and varchar."""
 POSTGRES_DATES = {1082, 1114, 1184}
 """PostgreSQL's type numbers of date, timestamp and timestamptz."""
-INTEGER, INT, TEXT, DATE, OTHER = "integer", "int", "text", "date", "other"
+INTEGER, INT, TEXT, DATE, FLOAT, OTHER = "integer", "int", "text", "date", "float", "other"
 """The kinds of column :meth:`Target.columns` tells apart (``INT``: an integer of four bytes
-or fewer for certain, whose ``SUM`` is an ``int`` in SQL Server; ``INTEGER``: any other)."""
+or fewer for certain, whose ``SUM`` is an ``int`` in SQL Server; ``INTEGER``: any other;
+``FLOAT``: a double or a real, written as text in six digits)."""
+POSTGRES_FLOATS = {700, 701}
+"""PostgreSQL's type numbers of real and double precision."""
 SQL_SERVER_MESSAGES = {
     "integer out of range": sqlite_functions.INT_OVERFLOW,
     "out of range for the destination type INT32": sqlite_functions.INT_OVERFLOW,
@@ -164,7 +167,8 @@ class Target:
             return [(d[0], INT if d[1] in POSTGRES_INTS else
                      INTEGER if d[1] in POSTGRES_INTEGERS else
                      TEXT if d[1] in POSTGRES_TEXTS else
-                     DATE if d[1] in POSTGRES_DATES else OTHER) for d in description]
+                     DATE if d[1] in POSTGRES_DATES else
+                     FLOAT if d[1] in POSTGRES_FLOATS else OTHER) for d in description]
         return [(d[0], _duckdb_kind(str(d[1]).upper())) for d in description]
 
     def _sqlite_columns(self, parts: tuple[str, ...], names: list[str]
@@ -214,6 +218,8 @@ def _sqlite_kind(declared: str) -> str:
         return INTEGER
     if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
         return TEXT
+    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
+        return FLOAT
     return DATE if "DATE" in upper or "TIME" in upper else OTHER
 
 
@@ -224,6 +230,8 @@ def _duckdb_kind(declared: str) -> str:
         return INTEGER
     if declared == "VARCHAR":
         return TEXT
+    if declared in ("DOUBLE", "FLOAT", "REAL"):
+        return FLOAT
     return DATE if declared == "DATE" or declared.startswith("TIMESTAMP") else OTHER
 
 

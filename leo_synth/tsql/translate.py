@@ -33,6 +33,7 @@ from leo_synth.tsql import (
     date_truncation,
     derived_columns,
     exists_lookups,
+    float_texts,
     grouped_columns,
     grouping_sets,
     information_schema,
@@ -63,7 +64,7 @@ from leo_synth.tsql import (
     user_functions,
 )
 from leo_synth.tsql.errors import ScriptError, is_database_error
-from leo_synth.tsql.targets import DATE, INT, INTEGER, OTHER, TEXT, Target
+from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -320,6 +321,11 @@ class Translator:
         fewer) wherever met."""
         self.texts: dict[str, bool] = {}
         """Column names (lower case) and whether they hold text wherever met."""
+        self.made: dict[str, dict[str, str]] = {}
+        """The spellings of the columns each table made by ``SELECT ... INTO`` took from
+        what it read (by the table's key; lower-case name to spelling)."""
+        self.floats: dict[str, bool] = {}
+        """Column names (lower case) and whether they hold FLOATs wherever met."""
         self.undated: set[str] = set()
         """Column names (lower case) met holding neither dates nor untyped values."""
         self.dates: set[str] = set()
@@ -345,6 +351,8 @@ class Translator:
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
         self.percentiles_made = False
         """Whether the session has had PostgreSQL's percentile aggregate made."""
+        self.float_texts_made = False
+        """Whether the session has had PostgreSQL's function for FLOATs as text made."""
         self.text_lengths: dict[str, tuple[list[str], dict[str, int]]] = {}
         """The tables (by key) a script's ``CREATE TABLE`` made: their columns in order, and
         the lengths of their text columns (``text_lengths``)."""
@@ -365,9 +373,10 @@ class Translator:
             self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
             self.ints[name] = self.ints.get(name, True) and kind == INT
             self.texts[name] = self.texts.get(name, True) and kind == TEXT
+            self.floats[name] = self.floats.get(name, True) and kind == FLOAT
             if kind == DATE and name not in self.undated:
                 self.dates.add(name)
-            elif kind != OTHER:
+            elif kind not in (OTHER, FLOAT):
                 self.undated.add(name)
                 self.dates.discard(name)
 
@@ -378,6 +387,7 @@ class Translator:
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
+        self.made.pop(parts[-1].lower(), None)
         self.indexes.forget(parts[-1].lower())
         self.defaults.pop(parts, None)
         self.text_lengths.pop(parts[-1].lower(), None)
@@ -668,6 +678,7 @@ class Translator:
                 continue
             if key in self.session:
                 parts = self.session[key]
+                self.reading.update(self.made.get(key, {}))
             elif key.startswith(("#", "@")) or (creating and id(table) in written):
                 parts = (key,)
                 if isinstance(tree, exp.Drop) and not tree.args.get("exists"):
@@ -731,21 +742,25 @@ class Translator:
             self.written[renamed.args["to"].name.lower()] = renamed.args["to"].name
         query = tree.expression if isinstance(tree, exp.Create) else None
         if isinstance(query, exp.Query):  # SELECT ... INTO: its columns named as it reads them
-            # (PostgreSQL holds them in lower case; SELECT * FROM #t heads them so spelt)
+            # (PostgreSQL holds them in lower case, SQLite a copied column as the extract
+            # spells it; SELECT * FROM #t heads them as SQL Server made them)
+            made: dict[str, str] = {}
             for item in query.selects:
                 if isinstance(item, exp.Star) or (isinstance(item, exp.Column) and item.is_star):
-                    for name, spelt in self.reading.items():
-                        self.written.setdefault(name, spelt)
+                    made.update({k: v for k, v in self.reading.items() if k not in made})
                 elif isinstance(item, exp.Column):
-                    self.written.setdefault(item.name.lower(), item.name)
+                    made[item.name.lower()] = item.name
+            table = _written(tree)[0]
+            self.made[_temporary(table.this) or table.name.lower()] = made
 
     def heading(self, column: str) -> str:
         """A result's column as SQL Server would head it: a column of a relation the
         statement reads as the SRS spells it, a name the script made as the script spelt it
-        (the targets may hold both in lower case); any other as the target gives it."""
-        if column != column.lower():
-            return column
-        return self.reading.get(column) or self.written.get(column, column)
+        (the targets may hold both in lower case, and SQLite a #temp table's column copied
+        from the extract as the extract spells it: ``SELECT e.EduKey INTO #t`` made Edukey);
+        any other as the target gives it."""
+        key = column.lower()
+        return self.reading.get(key) or self.written.get(key, column)
 
     def _names(self, tree: exp.Expression, resolved: set[int]) -> None:
         for identifier in list(tree.find_all(exp.Identifier)):
@@ -858,6 +873,7 @@ class Translator:
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
+        tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
             self.texts, self.integers, self.dates, self.undated), self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
@@ -880,6 +896,8 @@ class Translator:
         setup: tuple[str, ...] = ()
         if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
             setup, self.percentiles_made = percentiles.POSTGRES_SETUP, True
+        if float_text and self.target.dialect == "postgres" and not self.float_texts_made:
+            setup, self.float_texts_made = setup + float_texts.POSTGRES_SETUP, True
         setup += identity_setup + index_setup
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = _written(tree)[0].sql(dialect=self.target.dialect)
