@@ -10,7 +10,8 @@ below -4 or from 6 on (``1.23457e+006``). So where the translator knows a value 
 like, arithmetic or an aggregate of one), a cast or ``CONVERT`` of it to text without a style,
 or an argument of ``CONCAT``, is that text, made by each target's own function: SQLite's is
 Python's (``sqlite_functions.float_text``), DuckDB's ``printf``, PostgreSQL's a function of
-the session (``POSTGRES_SETUP``), since it has no ``%g``. A value of unknown type is left as
+the session (``POSTGRES_SETUP``; its ``trim_scale`` needs PostgreSQL 13 or later), since it
+has no ``%g``. A value of unknown type is left as
 it was (rejected: guessing from the values, which cannot tell ``float`` from ``decimal``).
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC
-from leo_synth.tsql.value_rewrites import FLOAT_FUNCTIONS, RENAMED, TEXT_TYPES
+from leo_synth.tsql.value_rewrites import TEXT_TYPES, is_float_function
 
 FLOAT_TYPES = (exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE)
 PASSING = (exp.Avg, exp.Sum, exp.Min, exp.Max, exp.Abs, exp.Round, exp.Floor, exp.Ceil,
@@ -52,8 +53,7 @@ def is_float(node: exp.Expression, floats: dict[str, bool]) -> bool:
         return isinstance(to, exp.DataType) and to.this in FLOAT_TYPES
     if isinstance(node, exp.Convert):
         return isinstance(node.this, exp.DataType) and node.this.this in FLOAT_TYPES
-    if isinstance(node, FLOAT_FUNCTIONS) or (
-            isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED):
+    if is_float_function(node):
         return True
     if isinstance(node, ARITHMETIC):
         return is_float(node.this, floats) or is_float(node.expression, floats)

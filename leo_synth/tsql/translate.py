@@ -349,10 +349,9 @@ class Translator:
         name): written where a statement calls them (user_functions.py)."""
         self.identities = 0
         """Sequences made for IDENTITY columns on DuckDB (each named by its number)."""
-        self.percentiles_made = False
-        """Whether the session has had PostgreSQL's percentile aggregate made."""
-        self.float_texts_made = False
-        """Whether the session has had PostgreSQL's function for FLOATs as text made."""
+        self.setups_made: set[tuple[str, ...]] = set()
+        """The session functions made on PostgreSQL so far (``percentiles``' aggregate,
+        ``float_texts``' function), each by its statements."""
         self.text_lengths: dict[str, tuple[list[str], dict[str, int]]] = {}
         """The tables (by key) a script's ``CREATE TABLE`` made: their columns in order, and
         the lengths of their text columns (``text_lengths``)."""
@@ -753,6 +752,14 @@ class Translator:
             table = _written(tree)[0]
             self.made[_temporary(table.this) or table.name.lower()] = made
 
+    def _made_once(self, statements: tuple[str, ...], needed: bool) -> tuple[str, ...]:
+        """PostgreSQL's session function ``statements`` make, when a statement first needs
+        it (nothing on the other targets, or once made)."""
+        if not needed or self.target.dialect != "postgres" or statements in self.setups_made:
+            return ()
+        self.setups_made.add(statements)
+        return statements
+
     def heading(self, column: str) -> str:
         """A result's column as SQL Server would head it: a column of a relation the
         statement reads as the SRS spells it, a name the script made as the script spelt it
@@ -893,12 +900,9 @@ class Translator:
         index_setup = lookup_indexes.statements(
             tree, self.target.dialect, self._table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
-        setup: tuple[str, ...] = ()
-        if percentile and self.target.dialect == "postgres" and not self.percentiles_made:
-            setup, self.percentiles_made = percentiles.POSTGRES_SETUP, True
-        if float_text and self.target.dialect == "postgres" and not self.float_texts_made:
-            setup, self.float_texts_made = setup + float_texts.POSTGRES_SETUP, True
-        setup += identity_setup + index_setup
+        setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
+                 + self._made_once(float_texts.POSTGRES_SETUP, float_text)
+                 + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = _written(tree)[0].sql(dialect=self.target.dialect)
             setup += (f"DROP VIEW IF EXISTS {name}",)

@@ -360,17 +360,19 @@ def _random_integer(dialect: str) -> exp.Expression:
     return sqlglot.parse_one(text, read=dialect)
 
 
-def _is_float_function(node: exp.Expression) -> bool:
-    return isinstance(node, FLOAT_FUNCTIONS) or (
-        isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED.values())
+def is_float_function(node: exp.Expression) -> bool:
+    """Whether ``node`` is one of ``FLOAT_FUNCTIONS`` or ``VAR``, ``VARP``, ``STDEVP`` (by
+    their T-SQL names or the targets' they are renamed to)."""
+    return isinstance(node, FLOAT_FUNCTIONS) or (isinstance(node, exp.Anonymous) and (
+        node.name.upper() in RENAMED or node.name.upper() in RENAMED.values()))
 
 
 def _as_float(node: exp.Expression) -> exp.Expression:
     """A FLOAT function's value on PostgreSQL as the double T-SQL gives (its NUMERIC printed
     ``2.0000000000000000`` for ``LOG10(100)`` and a variance to sixteen places); a window of
     one is cast as a whole (a cast inside ``... OVER ()`` is no window)."""
-    if (isinstance(node, exp.Window) and _is_float_function(node.this)) or (
-            _is_float_function(node) and not isinstance(node.parent, exp.Window)):
+    if (isinstance(node, exp.Window) and is_float_function(node.this)) or (
+            is_float_function(node) and not isinstance(node.parent, exp.Window)):
         return exp.Cast(this=node.copy(), to=exp.DataType.build("DOUBLE PRECISION",
                                                          dialect="postgres"))
     return node
