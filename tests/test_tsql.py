@@ -1008,6 +1008,17 @@ JOIN [2002237].[learner_ae_id_to_edukey_lookup] k ON k.Ae_Id = p.AE_ID"""
     assert _rows(db, iteration_1)[0][0] > 0
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_relation_named_in_another_database_stops_on_every_target(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """PostgreSQL's extract also holds the project's schema of views ("2002237"), which was
+    taken for hesa_2015's database: NPD_i2.hesa_2015 ran there, as it would not in the SRS."""
+    db = _db(request, backend)
+    with pytest.raises(LeoSynthError) as failure:
+        run_text(db, 'SELECT COUNT(*) FROM NPD_i2."2002237".hesa_2015', "tsql", 5, False)
+    assert str(failure.value) == "line 1: hesa_2015 is in HESA_i2, not in NPD_i2"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("SELECT * FROM [NPD_i3].[2002237].[spring_census_2011]",
      "line 1: unknown SRS database 'NPD_i3' (did you mean 'NPD_i2'?)"),

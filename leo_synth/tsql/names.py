@@ -81,8 +81,10 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
         raise ScriptError(line, f"unknown relation {name!r}{did_you_mean(name, relations)}"
                           f" (not in this extract; `leo-synth tables` lists them)")
     if wanted is not None:
-        held = databases.get(name.lower()) or _spec_databases().get(name.lower())
         known = _srs_names()
+        held = databases.get(name.lower())
+        if held is None or held.lower() not in known:  # (e.g. PostgreSQL's project schema
+            held = _spec_databases().get(name.lower())  # of views, "2002237")
         if held is not None and held.lower() in known and source_database(held) != wanted:
             shown = table.catalog or table.db
             raise ScriptError(line, f"{name} is in {known[held.lower()][0]}, "
