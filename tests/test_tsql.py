@@ -380,6 +380,26 @@ FROM (VALUES (1), (2), (4)) AS t(v)"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cast_to_a_decimal_is_shown_with_its_places(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQLite holds a DECIMAL as a float: its percentage of 50.0 was shown as 50 and a share
+    # of 0.130 as 0.13, where SQL Server, PostgreSQL and DuckDB show the cast's places
+    db = _db(request, backend)
+    text = """SELECT CAST(100.0 * 3 / 6 AS DECIMAL(5, 1)) AS pct,
+    CONVERT(NUMERIC(4, 3), 0.13) AS share, CAST(7 AS MONEY) AS pay,
+    CAST(2.5 AS DECIMAL) AS whole, CAST(NULL AS DECIMAL(5, 2)) AS none,
+    TRY_CAST('12.345' AS DECIMAL(6, 2)) AS tried
+SELECT Gender_spr11 AS Gender,
+    CAST(100.0 * COUNT(*) / SUM(COUNT(*)) OVER () AS DECIMAL(4, 1)) AS Pct
+FROM [NPD_i2].[2002237].[spring_census_2011] GROUP BY Gender_spr11 ORDER BY Gender_spr11"""
+    constants, shares = run_text(db, text, "tsql", None, True)
+    assert output.table(constants)[2].split() == ["50.0", "0.130", "7.0000", "3", "NULL", "12.35"]
+    shown = [line.split()[1] for line in output.table(shares)[2:]]
+    assert shown and all(re.fullmatch(r"\d+\.\d", pct) for pct in shown)
+    assert sum(decimal.Decimal(pct) for pct in shown) == pytest.approx(100, abs=0.2)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_float_as_text_has_six_significant_digits(backend: str,
                                                    request: pytest.FixtureRequest) -> None:
     # SQL Server writes a FLOAT as text in C's %.6g (a three-digit exponent); SQLite and

@@ -20,7 +20,16 @@ from typing import Any
 
 from sqlglot import exp
 
-from leo_synth.tsql import blocks, cursors, merges, names, raised_errors, script, variables
+from leo_synth.tsql import (
+    blocks,
+    cursors,
+    decimal_scales,
+    merges,
+    names,
+    raised_errors,
+    script,
+    variables,
+)
 from leo_synth.tsql.errors import ScriptError, unknown_column, unknown_qualifier
 from leo_synth.tsql.targets import ResultSet, Target
 from leo_synth.tsql.transactions import Transactions
@@ -416,7 +425,10 @@ class Runner:
             columns = [self.translator.heading(c) for c in result.columns]
             if translation.headings and len(translation.headings) == len(columns):
                 columns = translation.headings
-            return Result(line, columns, result.rows, result.more)
+            rows = result.rows
+            if translation.scales and len(translation.scales) == len(columns):
+                rows = decimal_scales.shown(rows, translation.scales)
+            return Result(line, columns, rows, result.more)
         return None
 
     def _changed(self, tree: exp.Expression, translation: Translation, line: int) -> int:

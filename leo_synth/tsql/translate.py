@@ -31,6 +31,7 @@ from leo_synth.tsql import (
     collation,
     date_literals,
     date_truncation,
+    decimal_scales,
     derived_columns,
     exists_lookups,
     float_texts,
@@ -117,6 +118,9 @@ class Translation:
     headings: list[str] | None = None
     creates: tuple[str, ...] | None = None
     skip: bool = False
+    scales: list[int | None] | None = None
+    """Per result column, the places of the decimal the script casts it to
+    (:mod:`decimal_scales`; SQLite only, whose decimals are floats)."""
     drops: list[tuple[str, ...]] = field(default_factory=list)
     setup: tuple[str, ...] = ()
     """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
@@ -842,6 +846,7 @@ class Translator:
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(tree.copy()))
         headings = _headings(tree)
+        scales = decimal_scales.scales(tree) if self.target.dialect == "sqlite" else None
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line))
         tree = self._checked_lengths(tree)
@@ -920,4 +925,4 @@ class Translator:
                           self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
-                           setup=setup)
+                           setup=setup, scales=scales)
