@@ -109,6 +109,25 @@ def test_integer_columns_compared_with_text(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_that_is_no_integer_cast_to_an_integer_stops(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    # SQLite's CAST reads the leading digits: CAST(KS4_ACADYR AS INT) gave 2015 for
+    # '2015/2016', where SQL Server stops the query
+    db = _db(request, backend)
+    ks4 = "[NPD_i2].[2002237].[KS4Pupil_2015_to_2021]"
+    [(year, start, whole, blank)] = _rows(
+        db, f"SELECT TOP 1 KS4_ACADYR, CAST(LEFT(KS4_ACADYR, 4) AS INT), "
+            f"CAST(' 12 ' AS SMALLINT), CONVERT(INT, '') FROM {ks4} ORDER BY KS4_ACADYR")
+    assert (start, whole, blank) == (int(year[:4]), 12, 0)
+    with pytest.raises(ScriptError, match=r"line 2: .*'?\d{4}/\d{4}"):
+        _rows(db, f"SELECT 1\nSELECT TOP 3 CAST(KS4_ACADYR AS INT) FROM {ks4}")
+    if backend == "small_sqlite":
+        with pytest.raises(ScriptError, match="Conversion failed when converting the varchar "
+                                              "value 'R' to data type int"):
+            _rows(db, "SELECT CONVERT(BIGINT, x) FROM (SELECT 'R' AS x) t")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_temp_tables_declared_collation_is_dropped(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # FFT declare their keys COLLATE Latin1_General_BIN; no target knows that collation

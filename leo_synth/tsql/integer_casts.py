@@ -9,7 +9,9 @@ a cast to a non-integer number, a column holding neither text, integers nor date
 otherwise left alone: ``TRUNC`` of text fails on PostgreSQL, and text that holds a decimal
 point fails to convert in SQL Server as it does there (``CAST('12.7' AS INT)``). Blank text
 (``''``, as the extract holds for some missing codes) cast to an integer is 0 in SQL Server,
-where PostgreSQL and DuckDB stop the query.
+where PostgreSQL and DuckDB stop the query. On SQLite, whose ``CAST`` reads text's leading
+digits (``CAST('2015/2016' AS INT)`` was 2015, ``'R'`` 0), text is converted by the run's
+function, which stops the query with SQL Server's message where SQL Server's cast fails.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ def is_number(node: exp.Expression, kinds: ColumnKinds) -> bool:
     return isinstance(node, exp.Count | exp.DateDiff)
 
 
+def _to_bit(node: exp.Expression) -> bool:
+    """A cast to ``BIT``, which reads ``'true'`` and ``'false'`` too (``value_rewrites``)."""
+    to = node.this if isinstance(node, exp.Convert) else node.args.get("to")
+    return isinstance(to, exp.DataType) and to.is_type(exp.DataType.Type.BIT)
+
+
 def _value_slot(node: exp.Expression) -> str | None:
     """The argument holding the value of a cast to an integer type, or None."""
     if isinstance(node, exp.Cast | exp.TryCast):
@@ -96,6 +104,10 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Ex
             blank = exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string(""))
             tree = replaced(tree, node, exp.Case(
                 ifs=[exp.If(this=blank, true=exp.Literal.number(0))], default=node.copy()))
+        elif dialect == "sqlite" and not is_number(value, kinds) and not _to_bit(node):
+            # SQLite's CAST reads text's leading digits: '2015/2016' was 2015 and 'R' 0 (the
+            # function passes numbers by, so a value that may be text goes through it too)
+            node.set(slot, exp.Anonymous(this="LEO_TO_INTEGER", expressions=[value.copy()]))
         elif is_number(value, kinds) and dialect != "sqlite":
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
     return tree
