@@ -1057,6 +1057,14 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("SELECT 1\nSELECT SUBSTR(EduKey, 1, 3) FROM leo_employment",
+     "line 2: 'SUBSTR' is not a recognized built-in function name: T-SQL has SUBSTRING("),
+    ("SELECT IFNULL(EndDate, StartDate) FROM leo_employment",
+     "line 1: 'IFNULL' is not a recognized built-in function name: T-SQL has ISNULL(x, y)"),
+    ("SELECT strftime('%Y', StartDate) FROM leo_employment",
+     "line 1: 'strftime' is not a recognized built-in function name"),
+    ("SELECT EduKey FROM leo_employment ORDER BY EndDate DESC NULLS LAST",
+     "line 1: Incorrect syntax near 'NULLS'"),
     ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
     ("SELECT 1\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY x) OVER () FROM #v",
      "line 2: PERCENTILE_CONT/PERCENTILE_DISC take a number from 0 to 1"),
@@ -1065,6 +1073,15 @@ def test_errors_are_one_line_naming_the_statement(text: str, message: str, small
     with pytest.raises(LeoSynthError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", 5, False)
     assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_a_function_of_the_scripts_own_may_bear_another_dialects_name(small_sqlite) -> None:
+    # LENGTH( is refused as SQL Server refuses it, dbo.length( is the script's own
+    text = """CREATE FUNCTION dbo.length (@s VARCHAR(10)) RETURNS INT AS BEGIN
+RETURN LEN(@s) + 1 END
+GO
+SELECT dbo.length('abc')"""
+    assert run_text(str(small_sqlite[0]), text, "tsql", 5, False)[-1].rows == [(4,)]
 
 
 def test_temp_tables_can_be_dropped_and_made_again(small_sqlite, capfd) -> None:

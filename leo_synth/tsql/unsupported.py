@@ -6,8 +6,9 @@ procedures and functions it walks itself: ``blocks``), so session counters other
 the runner keeps (``COUNTERS``) and a few constructs none of the targets share (triggers,
 ``GOTO``) are refused with one line naming the construct and its line; so is other dialects'
 SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
-``ILIKE``, ``TRUE``, ``NOW()``). Strings, bracketed names and comments never match (the
-tokenizer has already told them apart).
+``ILIKE``, ``TRUE``, ``NULLS LAST``: ``NOT_TSQL``; ``NOW()``, ``SUBSTR()``, ``IFNULL()``:
+``NOT_TSQL_FUNCTIONS``). Strings, bracketed names and comments never match (the tokenizer has
+already told them apart).
 """
 
 from __future__ import annotations
@@ -36,8 +37,23 @@ NOT_TSQL = {
 }
 """Other dialects' SQL that sqlglot reads as T-SQL and every target runs, but SQL Server does
 not: a script that used it passed here and failed in the SRS."""
-NOT_TSQL_FUNCTIONS = {"NOW": "GETDATE()"}
-"""Other dialects' functions SQL Server does not know, and what T-SQL writes instead."""
+NOT_TSQL_FUNCTIONS = {
+    "NOW": "GETDATE()", "SUBSTR": "SUBSTRING(x, start, length)", "LENGTH": "LEN(x)",
+    "IFNULL": "ISNULL(x, y)", "NVL": "ISNULL(x, y)", "STRFTIME": "FORMAT(d, 'yyyy-MM') or YEAR(d)",
+    "INSTR": "CHARINDEX(find, x)", "STRPOS": "CHARINDEX(find, x)",
+    "POSITION": "CHARINDEX(find, x)", "TO_CHAR": "FORMAT(x, format) or CONVERT(VARCHAR, x, style)",
+    "TO_DATE": "CONVERT(DATE, x, style)", "DATE": "CAST(x AS DATE)",
+    "DATE_PART": "DATEPART(part, d)", "EXTRACT": "DATEPART(part, d)",
+    "DATE_TRUNC": "DATEFROMPARTS(YEAR(d), MONTH(d), 1)", "JULIANDAY": "DATEDIFF(day, a, b)",
+    "GROUP_CONCAT": "STRING_AGG(x, ',')", "LISTAGG": "STRING_AGG(x, ',')",
+    "ARRAY_AGG": "STRING_AGG(x, ',')", "SPLIT_PART": "STRING_SPLIT(x, ',', 1) or PARSENAME",
+    "MEDIAN": "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY x) OVER ()",
+    "MOD": "the % operator", "POW": "POWER(x, y)", "LN": "LOG(x)", "CEIL": "CEILING(x)",
+    "TRUNC": "ROUND(x, 0, 1)", "RANDOM": "RAND() or NEWID()",
+    "REGEXP_LIKE": "LIKE or PATINDEX", "REGEXP_REPLACE": "REPLACE", "REGEXP_MATCHES": "LIKE",
+}
+"""Other dialects' functions SQL Server does not know, and what T-SQL writes instead (a
+function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
 
 COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
             "VERSION", "SERVERNAME", "SPID"}
@@ -64,9 +80,15 @@ def check(found: list[Token]) -> None:
         if token.token_type in NOT_TSQL:
             raise ScriptError(token.line, NOT_TSQL[token.token_type])
         if _is_word(token) and word in NOT_TSQL_FUNCTIONS and i + 1 < len(found) and (
-                found[i + 1].token_type == TokenType.L_PAREN):
+                found[i + 1].token_type == TokenType.L_PAREN) and not (
+                i and found[i - 1].token_type == TokenType.DOT):
             raise ScriptError(token.line, f"'{token.text}' is not a recognized built-in "
                               f"function name: T-SQL has {NOT_TSQL_FUNCTIONS[word]}")
+        if _is_word(token) and word == "NULLS" and i + 1 < len(found) and (
+                found[i + 1].text.upper() in ("FIRST", "LAST")):
+            raise ScriptError(token.line, "Incorrect syntax near 'NULLS': T-SQL sorts NULLs "
+                              "first in ascending order; ORDER BY CASE WHEN x IS NULL THEN 1 "
+                              "ELSE 0 END, x puts them last")
         if word in ("CHECKSUM", "BINARY_CHECKSUM") and [t.token_type for t in found[
                 i + 1:i + 4]] == [TokenType.L_PAREN, TokenType.STAR, TokenType.R_PAREN]:
             raise ScriptError(token.line, f"{word}(*) cannot be translated: name the columns, "
