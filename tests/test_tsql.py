@@ -1057,6 +1057,8 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("SELECT 1\nSELECT DISTINCT Benefit_type FROM leo_benefit ORDER BY StartDate",
+     "line 2: ORDER BY items must appear in the select list if SELECT DISTINCT is specified."),
     ("SELECT 1\nSELECT SUBSTR(EduKey, 1, 3) FROM leo_employment",
      "line 2: 'SUBSTR' is not a recognized built-in function name: T-SQL has SUBSTRING("),
     ("SELECT IFNULL(EndDate, StartDate) FROM leo_employment",
@@ -1073,6 +1075,17 @@ def test_errors_are_one_line_naming_the_statement(text: str, message: str, small
     with pytest.raises(LeoSynthError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", 5, False)
     assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_a_select_distinct_is_sorted_by_what_it_selects(small_sqlite) -> None:
+    db = str(small_sqlite[0])
+    text = """SELECT DISTINCT b.Benefit_type AS kind, YEAR(b.StartDate)
+FROM leo_benefit b ORDER BY Benefit_type, kind, b.benefit_type DESC, YEAR(b.StartDate), 2
+SELECT DISTINCT Benefit_type FROM leo_benefit b ORDER BY b.Benefit_type
+SELECT TOP 1 x FROM (SELECT DISTINCT Benefit_type AS x FROM leo_benefit) d ORDER BY x"""
+    first, second, third = run_text(db, text, "tsql", None, True)
+    assert first.rows == sorted(first.rows) and second.rows == sorted(second.rows)
+    assert third.rows == [second.rows[0]]
 
 
 def test_a_function_of_the_scripts_own_may_bear_another_dialects_name(small_sqlite) -> None:

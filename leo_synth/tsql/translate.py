@@ -33,6 +33,7 @@ from leo_synth.tsql import (
     date_truncation,
     decimal_scales,
     derived_columns,
+    distinct_order,
     exists_lookups,
     float_texts,
     grouped_columns,
@@ -865,6 +866,7 @@ class Translator:
         resolved, missing_drop = self._tables(tree, line)
         alias_scope.check(tree, self._table_columns, line)
         grouped_columns.check(tree, self._table_columns, line)
+        distinct_order.check(tree, line)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)

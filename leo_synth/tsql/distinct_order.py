@@ -1,0 +1,62 @@
+"""A ``SELECT DISTINCT`` is sorted only by what it selects.
+
+``SELECT DISTINCT Benefit_type FROM leo_benefit ORDER BY StartDate`` stops SQL Server with
+"ORDER BY items must appear in the select list if SELECT DISTINCT is specified." (error 145):
+the rows kept have no one ``StartDate`` to sort by. SQLite, the default output, and DuckDB
+run it and sort by some row's ``StartDate`` (PostgreSQL stops, in its own words), so the
+mistake passed here and failed in the SRS. Each ``ORDER BY`` item of a ``SELECT DISTINCT``
+must be a projection (as written, in any case), a projection's alias, the name of a column it
+selects (``ORDER BY EduKey`` for ``e.EduKey``, and the other way round) or a position; a
+``SELECT DISTINCT *`` is let through (its columns are the tables').
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+MESSAGE = "ORDER BY items must appear in the select list if SELECT DISTINCT is specified."
+
+
+def _key(node: exp.Expression) -> str:
+    return node.sql(dialect="tsql").lower()
+
+
+def _selected(select: exp.Select) -> set[str] | None:
+    """What an ``ORDER BY`` of ``select`` may name (None: a ``*`` hides it)."""
+    keys: set[str] = set()
+    for projection in select.selects:
+        value = projection.unalias()
+        if isinstance(value, exp.Star) or (isinstance(value, exp.Column) and value.is_star):
+            return None
+        keys.add(_key(value))
+        if projection.alias:
+            keys.add(projection.alias.lower())
+        if isinstance(value, exp.Column):
+            keys.add(value.name.lower())
+    return keys
+
+
+def _listed(item: exp.Expression, keys: set[str]) -> bool:
+    if isinstance(item, exp.Literal) and not item.is_string:  # (ORDER BY 1)
+        return True
+    if _key(item) in keys:
+        return True
+    return isinstance(item, exp.Column) and item.name.lower() in keys
+
+
+def check(tree: exp.Expression, line: int) -> None:
+    """Raise SQL Server's error 145 for a ``SELECT DISTINCT`` sorted by what it does not
+    select."""
+    for select in tree.find_all(exp.Select):
+        order = select.args.get("order")
+        if not select.args.get("distinct") or order is None:
+            continue
+        keys = _selected(select)
+        if keys is None:
+            continue
+        for ordered in order.expressions:
+            item = ordered.this if isinstance(ordered, exp.Ordered) else ordered
+            if not _listed(item, keys):
+                raise ScriptError(line, MESSAGE)
