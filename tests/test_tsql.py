@@ -1057,6 +1057,10 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("SELECT EduKey, StartDate > '2015-01-01' AS recent FROM leo_benefit",
+     "line 1: Incorrect syntax near '>'."),
+    ("SELECT Benefit_type LIKE 'J%' FROM leo_benefit",
+     "line 1: Incorrect syntax near the keyword 'LIKE'."),
     ("SELECT 1\nSELECT DISTINCT Benefit_type FROM leo_benefit ORDER BY StartDate",
      "line 2: ORDER BY items must appear in the select list if SELECT DISTINCT is specified."),
     ("SELECT 1\nSELECT SUBSTR(EduKey, 1, 3) FROM leo_employment",
@@ -1075,6 +1079,18 @@ def test_errors_are_one_line_naming_the_statement(text: str, message: str, small
     with pytest.raises(LeoSynthError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", 5, False)
     assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_a_column_named_by_equals_is_no_comparison(small_sqlite) -> None:
+    # SELECT name = value names a column, SELECT @v = value assigns: neither is refused as
+    # a comparison in the select list
+    text = """DECLARE @n INT
+SELECT @n = COUNT(*) FROM leo_benefit
+SELECT spells = COUNT(*), flag = CASE WHEN COUNT(*) > 0 THEN 1 ELSE 0 END, @n AS n
+FROM leo_benefit"""
+    [result] = run_text(str(small_sqlite[0]), text, "tsql", None, True)
+    [(spells, flag, n)] = result.rows
+    assert result.columns == ["spells", "flag", "n"] and spells == n > 0 and flag == 1
 
 
 def test_a_select_distinct_is_sorted_by_what_it_selects(small_sqlite) -> None:

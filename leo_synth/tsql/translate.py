@@ -54,6 +54,7 @@ from leo_synth.tsql import (
     quantified_comparisons,
     rewrites,
     row_identity,
+    select_predicates,
     session_indexes,
     string_aggregates,
     string_splits,
@@ -867,6 +868,7 @@ class Translator:
         alias_scope.check(tree, self._table_columns, line)
         grouped_columns.check(tree, self._table_columns, line)
         distinct_order.check(tree, line)
+        select_predicates.check(tree, line)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
