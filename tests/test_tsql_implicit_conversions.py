@@ -33,6 +33,26 @@ def test_the_date_forms_sql_server_reads_whatever_its_language() -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_date_sql_server_cannot_read_stops(backend: str,
+                                             request: pytest.FixtureRequest) -> None:
+    # '31/12/2015' is month 31 under us_english's DATEFORMAT mdy: SQL Server stops, where
+    # SQLite read NULL (DATEDIFF gave NULL, the comparison no row) and the others stopped in
+    # their own words
+    db = _db(request, backend)
+    message = re.escape("Conversion failed when converting date and/or time from character "
+                        "string. ('31/12/2015' under DATEFORMAT mdy; '20151231' is read")
+    for text in (f"SELECT COUNT(*) FROM {CENSUS} WHERE EntryDate_spr11 > '31/12/2015'",
+                 "SELECT DATEDIFF(day, '31/12/2015', '20160105')",
+                 "SELECT CAST('31/12/2015' AS DATE)"):
+        with pytest.raises(ScriptError, match="line 2: " + message):
+            _rows(db, "SELECT 1\n" + text)
+    with pytest.raises(ScriptError, match="'2015-02-30' under DATEFORMAT mdy"):
+        _rows(db, "SELECT CAST('2015-02-30' AS DATE)")
+    assert _rows(db, "SET DATEFORMAT dmy\nSELECT CAST('31/12/2015' AS DATE), "
+                     "TRY_CAST('2015-02-30' AS DATE)") == [(_value("2015-12-31"), None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_unseparated_dates_compare_with_date_columns(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # SQLite compared '20080901' with the ISO text it holds ('2008-09-01' < '20080901' for

@@ -29,6 +29,7 @@ import re
 from sqlglot import exp
 
 from leo_synth.tsql import value_rewrites
+from leo_synth.tsql.errors import ScriptError
 
 DATE_TEXT = re.compile(
     r"\s*(?P<y>[0-9]{4})(?P<sep>[-/.]?)(?P<m>[0-9]{2})(?P=sep)(?P<d>[0-9]{2})"
@@ -70,9 +71,23 @@ def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     return date if date_only or not found["time"] else f"{date} {found['time']}"
 
 
-def _rewrite(literal: exp.Expression, date_only: bool, order: str) -> None:
+def _shaped_as_date(text: str) -> bool:
+    """Whether ``text`` has the form of a date that :func:`iso` reads (digits and
+    separators), whatever its numbers."""
+    return DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
+
+
+def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int = 0) -> None:
     if isinstance(literal, exp.Literal) and literal.is_string:
         text = iso(literal.name, date_only, order)
+        if text is None and line and _shaped_as_date(literal.name) and not (
+                value_rewrites.is_safe(literal.parent) if literal.parent else False):
+            # '31/12/2015' under us_english's mdy, '2015-02-30': SQL Server stops (SQLite
+            # read NULL, or compared the text and found no row)
+            raise ScriptError(line, f"Conversion failed when converting date and/or time "
+                              f"from character string. ('{literal.name}' under DATEFORMAT "
+                              f"{order}; '{_unseparated_hint(literal.name)}' is read the same "
+                              f"whatever the DATEFORMAT)")
         if text is not None and not date_only and len(text) > 10:
             # a time (a DATETIME variable's value, too): a date and time to the function, as
             # SQL Server converts it (DuckDB read a date, PostgreSQL an interval, SQLite's
@@ -81,6 +96,18 @@ def _rewrite(literal: exp.Expression, date_only: bool, order: str) -> None:
                 "DATETIME2", dialect="tsql")))
         elif text is not None and text != literal.name:
             literal.replace(exp.Literal.string(text))
+
+
+def _unseparated_hint(text: str) -> str:
+    """An example of the unseparated ISO form (the literal's own, day first, if it reads as
+    one)."""
+    found = NUMBERED.fullmatch(text)
+    if found is not None:
+        try:
+            return dt.date(int(found["y"]), int(found["b"]), int(found["a"])).strftime("%Y%m%d")
+        except ValueError:
+            pass
+    return "YYYYMMDD"
 
 
 def _day_number(node: exp.Expression) -> exp.Expression | None:
@@ -120,15 +147,18 @@ def _is_date_cast(node: exp.Expression) -> bool:
     return isinstance(to, exp.DataType) and to.is_type(*DATE_TYPES)
 
 
-def for_target(tree: exp.Expression, dates: set[str], order: str = "mdy") -> exp.Expression:
+def for_target(tree: exp.Expression, dates: set[str], order: str = "mdy",
+               line: int = 0) -> exp.Expression:
     """The tree with each string literal read as a date in ISO form; ``dates``: the column
     names (lower case) that hold dates wherever the script met them; ``order``: the
-    session's ``DATEFORMAT``."""
+    session's ``DATEFORMAT``. With the statement's ``line``, a literal shaped as a date that
+    SQL Server cannot read as one (``'31/12/2015'`` month first, ``'2015-02-30'``) stops it
+    with SQL Server's error where a date is expected (``TRY_CAST`` aside)."""
     for node in list(tree.find_all(exp.Literal)):
         parent = node.parent
         if node.arg_key in ("this", "expression") and (
                 isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
-            _rewrite(node, False, order)
+            _rewrite(node, False, order, line)
     for add in list(tree.find_all(exp.DateAdd)):
         day = _day_number(add.this)
         if day is not None:
@@ -138,13 +168,13 @@ def for_target(tree: exp.Expression, dates: set[str], order: str = "mdy") -> exp
         if isinstance(comparison, exp.In):
             if _is_date_column(comparison.this, dates):
                 for value in comparison.expressions:
-                    _rewrite(value, True, order)
+                    _rewrite(value, True, order, line)
         elif isinstance(comparison, exp.Between):
             if _is_date_column(comparison.this, dates):
-                _rewrite(comparison.args["low"], True, order)
-                _rewrite(comparison.args["high"], True, order)
+                _rewrite(comparison.args["low"], True, order, line)
+                _rewrite(comparison.args["high"], True, order, line)
         elif _is_date_column(comparison.this, dates):
-            _rewrite(comparison.expression, True, order)
+            _rewrite(comparison.expression, True, order, line)
         elif _is_date_column(comparison.expression, dates):
-            _rewrite(comparison.this, True, order)
+            _rewrite(comparison.this, True, order, line)
     return tree

@@ -896,7 +896,7 @@ class Translator:
         tree = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line)
-        tree = date_literals.for_target(tree, self.dates, self.dateformat)
+        tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
