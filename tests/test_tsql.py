@@ -1057,6 +1057,10 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("SELECT TOP 2 * FROM leo_employment e JOIN leo_benefit b ON b.EduKey = e.EduKey\n"
+     "ORDER BY EduKey", "line 1: Ambiguous column name 'EduKey'."),
+    ("SELECT e.EduKey, b.EduKey FROM leo_employment e JOIN leo_benefit b "
+     "ON b.EduKey = e.EduKey ORDER BY EduKey", "line 1: Ambiguous column name 'EduKey'."),
     ("SELECT EduKey, StartDate > '2015-01-01' AS recent FROM leo_benefit",
      "line 1: Incorrect syntax near '>'."),
     ("SELECT Benefit_type LIKE 'J%' FROM leo_benefit",
@@ -1091,6 +1095,18 @@ FROM leo_benefit"""
     [result] = run_text(str(small_sqlite[0]), text, "tsql", None, True)
     [(spells, flag, n)] = result.rows
     assert result.columns == ["spells", "flag", "n"] and spells == n > 0 and flag == 1
+
+
+def test_an_order_by_name_of_one_result_column_is_no_ambiguity(small_sqlite) -> None:
+    text = """SELECT TOP 3 e.EduKey, b.StartDate FROM leo_employment e
+JOIN leo_benefit b ON b.EduKey = e.EduKey ORDER BY EduKey, StartDate
+SELECT TOP 3 e.*, b.Benefit_type FROM leo_employment e
+JOIN leo_benefit b ON b.EduKey = e.EduKey ORDER BY EduKey, e.StartDate
+SELECT TOP 3 e.EduKey, e.EduKey AS k, b.EduKey AS other FROM leo_employment e
+JOIN leo_benefit b ON b.EduKey = e.EduKey ORDER BY EduKey"""
+    results = run_text(str(small_sqlite[0]), text, "tsql", None, True)
+    assert [len(result.rows) for result in results] == [3, 3, 3]
+    assert [row[0] for row in results[0].rows] == sorted(row[0] for row in results[0].rows)
 
 
 def test_a_select_distinct_is_sorted_by_what_it_selects(small_sqlite) -> None:

@@ -24,15 +24,21 @@ Columns = Callable[[exp.Table], list[str] | None]
 """The column names (any case) of a table the statement reads, or None if not known."""
 
 
-def _projected(select: exp.Expression) -> set[str] | None:
-    """The lower-case names a query gives its columns (None: one is ``*``)."""
+def projected_names(select: exp.Expression) -> list[str] | None:
+    """The lower-case names a query gives its columns, in order (None: one is ``*``)."""
     if isinstance(select, exp.Union):
-        return _projected(select.this)
+        return projected_names(select.this)
     if not isinstance(select, exp.Select) or any(
             isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
             for s in select.selects):
         return None
-    return {s.alias_or_name.lower() for s in select.selects}
+    return [s.alias_or_name.lower() for s in select.selects]
+
+
+def _projected(select: exp.Expression) -> set[str] | None:
+    """The lower-case names a query gives its columns (None: one is ``*``)."""
+    names = projected_names(select)
+    return None if names is None else set(names)
 
 
 def common_tables(tree: exp.Expression) -> dict[str, exp.Expression]:

@@ -49,6 +49,7 @@ from leo_synth.tsql import (
     names,
     nested_order,
     number_formats,
+    order_names,
     percentiles,
     pivots,
     quantified_comparisons,
@@ -868,6 +869,7 @@ class Translator:
         alias_scope.check(tree, self._table_columns, line)
         grouped_columns.check(tree, self._table_columns, line)
         distinct_order.check(tree, line)
+        order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
