@@ -20,6 +20,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC
+from leo_synth.tsql.sqlite_functions import EXPONENT
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, is_float_function
 
 FLOAT_TYPES = (exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE)
@@ -27,8 +28,6 @@ PASSING = (exp.Avg, exp.Sum, exp.Min, exp.Max, exp.Abs, exp.Round, exp.Floor, ex
            exp.Pow, exp.Window, exp.Paren, exp.Neg)
 """Nodes whose value is a FLOAT when their operand is (T-SQL's ``POWER`` has its first
 argument's type)."""
-EXPONENT = r"e([+-])([0-9][0-9])$"
-"""A two-digit exponent, which SQL Server writes with three (``e+06`` as ``e+006``)."""
 POSTGRES_SETUP = (
     "CREATE FUNCTION pg_temp.leo_float_text(x double precision) RETURNS text "
     "LANGUAGE sql IMMUTABLE AS $$ "

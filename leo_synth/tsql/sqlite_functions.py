@@ -20,7 +20,7 @@ import sqlite3
 import uuid
 from typing import Any
 
-from leo_synth.tsql import float_texts, like_patterns, number_formats, percentiles, value_hashes
+from leo_synth.tsql import like_patterns, number_formats, percentiles, value_hashes
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -301,12 +301,17 @@ def parsename(name: Any, part: Any) -> str | None:
     return parts[-int(part)] or None
 
 
+EXPONENT = r"e([+-])([0-9][0-9])$"
+"""A two-digit exponent, which SQL Server writes with three (``e+06`` as ``e+006``; the
+FLOAT text of ``float_texts``, here and in DuckDB's rewrite)."""
+
+
 def float_text(value: Any) -> str | None:
     """A FLOAT as SQL Server writes it as text (``float_texts``): ``%.6g``, its exponent in
     three digits."""
     if value is None:
         return None
-    return re.sub(float_texts.EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
+    return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
 
 
 def register(connection: sqlite3.Connection) -> None:
