@@ -1057,6 +1057,10 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
     ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("SELECT 1\nSELECT COUNT(*) FROM (SELECT DISTINCT EduKey FROM leo_benefit)",
+     "line 2: Incorrect syntax near ')'. (a derived table needs an alias"),
+    ("SELECT Benefit_type, COUNT(*) AS n FROM leo_benefit GROUP BY Benefit_type "
+     "ORDER BY n * 2", "line 1: Invalid column name 'n'."),
     ("SELECT TOP 2 * FROM leo_employment e JOIN leo_benefit b ON b.EduKey = e.EduKey\n"
      "ORDER BY EduKey", "line 1: Ambiguous column name 'EduKey'."),
     ("SELECT e.EduKey, b.EduKey FROM leo_employment e JOIN leo_benefit b "
@@ -1107,6 +1111,15 @@ JOIN leo_benefit b ON b.EduKey = e.EduKey ORDER BY EduKey"""
     results = run_text(str(small_sqlite[0]), text, "tsql", None, True)
     assert [len(result.rows) for result in results] == [3, 3, 3]
     assert [row[0] for row in results[0].rows] == sorted(row[0] for row in results[0].rows)
+
+
+def test_a_parenthesised_join_and_a_whole_alias_in_order_by_run(small_sqlite) -> None:
+    text = """SELECT COUNT(*) AS n FROM (leo_employment e JOIN leo_benefit b
+    ON b.EduKey = e.EduKey)
+SELECT TOP 2 Benefit_type, COUNT(*) AS n FROM leo_benefit GROUP BY Benefit_type
+ORDER BY n DESC, COUNT(*) * 2"""
+    joined, counted = run_text(str(small_sqlite[0]), text, "tsql", None, True)
+    assert joined.rows[0][0] > 0 and counted.rows[0][1] >= counted.rows[1][1]
 
 
 def test_a_select_distinct_is_sorted_by_what_it_selects(small_sqlite) -> None:

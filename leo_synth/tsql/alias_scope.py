@@ -1,5 +1,5 @@
-"""A select-list alias is no column in its own query's ``WHERE``, ``GROUP BY``, ``HAVING`` or
-select list.
+"""A select-list alias is no column in its own query's ``WHERE``, ``GROUP BY``, ``HAVING``,
+select list or ``ORDER BY`` expressions (``ORDER BY n`` reads it, ``ORDER BY n * 2`` does not).
 
 SQL Server names a query's result columns after it has filtered and grouped the rows, so
 ``SELECT CASE ... END AS kind, COUNT(*) AS n FROM t GROUP BY kind HAVING n > 5`` stops there
@@ -71,6 +71,15 @@ def available_columns(select: exp.Select, ctes: dict[str, exp.Expression], colum
     return found
 
 
+def _order_expressions(select: exp.Select) -> list[exp.Expression]:
+    """The query's ``ORDER BY`` items that are expressions, not a bare name: an alias is an
+    ``ORDER BY`` item only as a whole (``ORDER BY n * 2`` is "Invalid column name 'n'.")."""
+    order = select.args.get("order")
+    items = [o.this if isinstance(o, exp.Ordered) else o
+             for o in (order.expressions if order is not None else [])]
+    return [item for item in items if not isinstance(item, exp.Column)]
+
+
 def check(tree: exp.Expression, columns: Columns, line: int) -> None:
     """Stop, as SQL Server does, at an alias read in its own query's WHERE, GROUP BY or
     HAVING."""
@@ -80,7 +89,8 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
         if not aliases:
             continue
         clauses = [select.args.get(k) for k in ("where", "group", "having")] + [
-            s.unalias() for s in select.selects]  # (DuckDB reads an earlier item's alias)
+            s.unalias() for s in select.selects] + (  # (DuckDB: an earlier item's alias)
+            _order_expressions(select))
         suspects = [c for clause in clauses if clause is not None
                     for c in clause.find_all(exp.Column)
                     if not c.table and c.name.lower() in aliases
@@ -94,5 +104,6 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
             if column.name.lower() not in available:
                 message = f"Invalid column name '{column.name}'."
                 raise ScriptError(line, message + " (a column's alias is not known in "
-                                  "its own query's select list, WHERE, GROUP BY or HAVING)",
+                                  "its own query's select list, WHERE, GROUP BY or HAVING, "
+                                  "nor inside an ORDER BY expression)",
                                   runtime=True, number=207, said=message)

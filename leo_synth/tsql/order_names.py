@@ -72,7 +72,8 @@ def _result_columns(select: exp.Select, ctes: dict[str, exp.Expression],
 
 
 def check(tree: exp.Expression, columns: Columns, line: int) -> None:
-    """Raise SQL Server's error 209 for an ``ORDER BY`` name that two result columns bear."""
+    """Raise SQL Server's error 209 for an ``ORDER BY`` name that two result columns
+    bear."""
     ctes = common_tables(tree)
     for select in tree.find_all(exp.Select):
         order = select.args.get("order")

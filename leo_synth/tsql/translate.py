@@ -32,6 +32,7 @@ from leo_synth.tsql import (
     date_literals,
     date_truncation,
     decimal_scales,
+    derived_aliases,
     derived_columns,
     distinct_order,
     exists_lookups,
@@ -869,6 +870,7 @@ class Translator:
         alias_scope.check(tree, self._table_columns, line)
         grouped_columns.check(tree, self._table_columns, line)
         distinct_order.check(tree, line)
+        derived_aliases.check(tree, line)
         order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
         if _column_default(tree) is not None:
