@@ -148,6 +148,34 @@ def test_text_that_is_no_integer_cast_to_an_integer_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_case_of_numbers_and_text_gives_numbers(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # SQL Server's CASE has its arms' type of highest precedence: text that is a number is
+    # that number ('' is 0), other text stops the query when it is chosen; SQLite gave it
+    db = _db(request, backend)
+    ks4 = "[NPD_i2].[2002237].[KS4Pupil_2015_to_2021]"
+    rows = _rows(db, f"""SELECT TOP 5 CASE WHEN KS4_FSM6 = 1 THEN '1' ELSE 0 END,
+    CASE WHEN KS4_FSM6 = 1 THEN 2 ELSE '' END, KS4_FSM6
+FROM {ks4} ORDER BY KS4_PupilMatchingRefAnonymous""")
+    assert [row[:2] for row in rows] == [(row[2], 2 * row[2]) for row in rows]
+    unchosen = f"""SELECT TOP 5 CASE WHEN KS4_ATT8 > 1000 THEN 'never' ELSE KS4_ATT8 END,
+    KS4_ATT8 FROM {ks4} WHERE KS4_ATT8 IS NOT NULL ORDER BY KS4_PupilMatchingRefAnonymous"""
+    if backend == "srs_postgres":  # (PostgreSQL converts the literal before any row: a limit)
+        with pytest.raises(ScriptError, match="never"):
+            _rows(db, unchosen)
+    else:
+        assert all(value == att8 for value, att8 in _rows(db, unchosen))
+    chosen = (f"SELECT CASE WHEN KS4_ATT8 >= 0 THEN 'high' ELSE KS4_ATT8 END FROM {ks4} "
+              "WHERE KS4_ATT8 IS NOT NULL")
+    with pytest.raises(ScriptError, match=r"varchar to float|'high'|\"high\""):
+        _rows(db, chosen)
+    if backend == "small_sqlite":
+        with pytest.raises(ScriptError, match=re.escape(
+                "Error converting data type varchar to float.")):
+            _rows(db, chosen)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_temp_tables_declared_collation_is_dropped(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # FFT declare their keys COLLATE Latin1_General_BIN; no target knows that collation

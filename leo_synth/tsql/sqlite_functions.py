@@ -83,9 +83,10 @@ def _converted(value: Any, kind: str, convert: Any) -> Any:
     if not value.strip():
         return convert(0)  # (T-SQL converts '' to 0)
     result = convert(value)
-    if result is None:
-        sql_server_error = (f"Conversion failed when converting the varchar value "
-                              f"'{value}' to data type {kind}")
+    if result is None:  # (SQL Server words its error 8114, of a float, without the value)
+        sql_server_error = ("Error converting data type varchar to float." if kind == "float"
+                            else f"Conversion failed when converting the varchar value "
+                                 f"'{value}' to data type {kind}")
         raise ConversionFailed(sql_server_error)
     return result
 

@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
+from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.rewrites import is_assignment, is_text
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -157,10 +158,43 @@ def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
                     value.replace(exp.Literal.number(int(value.name or "0", 16)))
 
 
+def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool],
+               dialect: str, kinds: ColumnKinds | None) -> None:
+    """A CASE whose results mix numbers and text gives the numbers' type, as SQL Server's
+    CASE gives its arms' type of highest precedence: a text arm is converted when it is
+    chosen (``CASE WHEN KS4_ATT8 IS NULL THEN 'missing' ELSE KS4_ATT8 END`` stops at the
+    first row it is chosen for; ``ELSE ''`` is 0). SQLite gave the text as it is
+    (PostgreSQL and DuckDB stop already, at a literal even when no row chooses it)."""
+    slots = [(arm, "true") for arm in node.args.get("ifs") or []]
+    if node.args.get("default") is not None:
+        slots.append((node, "default"))
+    results = [holder.args[key] for holder, key in slots]
+    numbers = [r for r in results if is_integer(r, integers)
+               or (isinstance(r, exp.Literal) and not r.is_string)
+               or (kinds is not None and not _is_text(r, texts) and is_number(r, kinds))]
+    if not numbers:
+        return
+    to = exp.DataType.build("INT" if all(is_integer(r, integers) for r in numbers)
+                            else "FLOAT")
+    pattern = INTEGER if to.is_type(exp.DataType.Type.INT) else NUMBER
+    for holder, key in slots:
+        result = holder.args[key]
+        if isinstance(result, exp.Literal) and result.is_string:
+            if not result.name.strip() or pattern.fullmatch(result.name):
+                holder.set(key, exp.Literal.number(result.name.strip() or "0"))
+            elif dialect == "sqlite":  # (converted, so stopped, only when it is chosen)
+                holder.set(key, as_number(result, to, dialect))
+        elif _is_text(result, texts):
+            holder.set(key, as_number(result, to, dialect))
+
+
 def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
-               dialect: str, line: int) -> exp.Expression:
-    """The tree with each text column compared with numbers cast to their type, and each
-    string literal added to a number made a number."""
+               dialect: str, line: int, kinds: ColumnKinds | None = None) -> exp.Expression:
+    """The tree with each text column compared with numbers cast to their type, each
+    string literal added to a number made a number, and a CASE's text results made its
+    numbers' type (``kinds``: what is known of the columns, for a CASE's numbers)."""
+    for case in list(tree.find_all(exp.Case)):
+        _case_arms(case, texts, integers, dialect, kinds)
     for added in list(tree.find_all(exp.Add)):
         _text_plus_number(added, texts, integers, dialect, line)
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):

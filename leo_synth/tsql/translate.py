@@ -894,12 +894,12 @@ class Translator:
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
-        tree = integer_casts.for_target(tree, integer_casts.ColumnKinds(
-            self.texts, self.integers, self.dates, self.undated), self.target.dialect)
+        kinds = integer_casts.ColumnKinds(self.texts, self.integers, self.dates, self.undated)
+        tree = integer_casts.for_target(tree, kinds, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
         tree = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
-            self.target.dialect, line)
+            self.target.dialect, line, kinds)
         tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
