@@ -167,12 +167,10 @@ FROM {ks4} ORDER BY KS4_PupilMatchingRefAnonymous""")
         assert all(value == att8 for value, att8 in _rows(db, unchosen))
     chosen = (f"SELECT CASE WHEN KS4_ATT8 >= 0 THEN 'high' ELSE KS4_ATT8 END FROM {ks4} "
               "WHERE KS4_ATT8 IS NOT NULL")
-    with pytest.raises(ScriptError, match=r"varchar to float|'high'|\"high\""):
+    said = (re.escape("Error converting data type varchar to float.")  # SQL Server's words
+            if backend == "small_sqlite" else r"'high'|\"high\"")  # (the targets' own)
+    with pytest.raises(ScriptError, match=said):
         _rows(db, chosen)
-    if backend == "small_sqlite":
-        with pytest.raises(ScriptError, match=re.escape(
-                "Error converting data type varchar to float.")):
-            _rows(db, chosen)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -28,9 +28,7 @@ def projected_names(select: exp.Expression) -> list[str] | None:
     """The lower-case names a query gives its columns, in order (None: one is ``*``)."""
     if isinstance(select, exp.Union):
         return projected_names(select.this)
-    if not isinstance(select, exp.Select) or any(
-            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
-            for s in select.selects):
+    if not isinstance(select, exp.Select) or any(s.is_star for s in select.selects):
         return None
     return [s.alias_or_name.lower() for s in select.selects]
 

@@ -77,11 +77,11 @@ def _shaped_as_date(text: str) -> bool:
     return DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
 
 
-def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int = 0) -> None:
+def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) -> None:
     if isinstance(literal, exp.Literal) and literal.is_string:
         text = iso(literal.name, date_only, order)
-        if text is None and line and _shaped_as_date(literal.name) and not (
-                value_rewrites.is_safe(literal.parent) if literal.parent else False):
+        if text is None and _shaped_as_date(literal.name) and not (
+                literal.parent is not None and value_rewrites.is_safe(literal.parent)):
             # '31/12/2015' under us_english's mdy, '2015-02-30': SQL Server stops (SQLite
             # read NULL, or compared the text and found no row)
             raise ScriptError(line, f"Conversion failed when converting date and/or time "
@@ -147,12 +147,12 @@ def _is_date_cast(node: exp.Expression) -> bool:
     return isinstance(to, exp.DataType) and to.is_type(*DATE_TYPES)
 
 
-def for_target(tree: exp.Expression, dates: set[str], order: str = "mdy",
-               line: int = 0) -> exp.Expression:
+def for_target(tree: exp.Expression, dates: set[str], order: str,
+               line: int) -> exp.Expression:
     """The tree with each string literal read as a date in ISO form; ``dates``: the column
     names (lower case) that hold dates wherever the script met them; ``order``: the
-    session's ``DATEFORMAT``. With the statement's ``line``, a literal shaped as a date that
-    SQL Server cannot read as one (``'31/12/2015'`` month first, ``'2015-02-30'``) stops it
+    session's ``DATEFORMAT``; ``line``: the statement's. A literal shaped as a date that SQL
+    Server cannot read as one (``'31/12/2015'`` month first, ``'2015-02-30'``) stops it
     with SQL Server's error where a date is expected (``TRY_CAST`` aside)."""
     for node in list(tree.find_all(exp.Literal)):
         parent = node.parent

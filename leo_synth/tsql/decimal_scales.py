@@ -19,33 +19,30 @@ import math
 from sqlglot import exp
 
 from leo_synth.tsql.try_conversions import decimal_digits
+from leo_synth.tsql.value_rewrites import cast_parts
 
 MONEY_PLACES = 4
 """SQL Server's scale of MONEY and SMALLMONEY."""
 _MONEY = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
-_DECIMAL = (exp.DataType.Type.DECIMAL,)
 
 
 def scales(tree: exp.Expression) -> list[int | None] | None:
     """Per projection of a plain SELECT, the places of the decimal it casts to (None: not
     such a cast); None when no projection is one, or the statement is not a plain SELECT."""
-    if not isinstance(tree, exp.Select) or any(
-            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
-            for s in tree.selects):
+    if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
         return None
     found = [_scale(projection.unalias()) for projection in tree.selects]
     return found if any(places is not None for places in found) else None
 
 
 def _scale(node: exp.Expression) -> int | None:
-    to = node.this if isinstance(node, exp.Convert) else node.args.get("to")
-    if not isinstance(node, exp.Cast | exp.Convert) or not isinstance(to, exp.DataType):
-        return None  # (TryCast is a Cast)
-    if to.this in _MONEY:
+    parts = cast_parts(node)
+    if parts is None:
+        return None
+    to = parts[1]
+    if to.is_type(*_MONEY):
         return MONEY_PLACES
-    if to.this in _DECIMAL:
-        return decimal_digits(to)[1]
-    return None
+    return decimal_digits(to)[1] if to.is_type(exp.DataType.Type.DECIMAL) else None
 
 
 def shown(rows: list[tuple], places: list[int | None]) -> list[tuple]:

@@ -15,12 +15,9 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.grouped_columns import expression_key
 
 MESSAGE = "ORDER BY items must appear in the select list if SELECT DISTINCT is specified."
-
-
-def _key(node: exp.Expression) -> str:
-    return node.sql(dialect="tsql").lower()
 
 
 def _selected(select: exp.Select) -> set[str] | None:
@@ -28,9 +25,9 @@ def _selected(select: exp.Select) -> set[str] | None:
     keys: set[str] = set()
     for projection in select.selects:
         value = projection.unalias()
-        if isinstance(value, exp.Star) or (isinstance(value, exp.Column) and value.is_star):
+        if value.is_star:
             return None
-        keys.add(_key(value))
+        keys.add(expression_key(value))
         if projection.alias:
             keys.add(projection.alias.lower())
         if isinstance(value, exp.Column):
@@ -41,7 +38,7 @@ def _selected(select: exp.Select) -> set[str] | None:
 def _listed(item: exp.Expression, keys: set[str]) -> bool:
     if isinstance(item, exp.Literal) and not item.is_string:  # (ORDER BY 1)
         return True
-    if _key(item) in keys:
+    if expression_key(item) in keys:
         return True
     return isinstance(item, exp.Column) and item.name.lower() in keys
 

@@ -28,8 +28,9 @@ from leo_synth.tsql.rewrites import from_sources
 CLAUSES = {"select": "select list", "having": "HAVING clause", "order": "ORDER BY clause"}
 
 
-def _key(node: exp.Expression) -> str:
-    """An expression compared with the GROUP BY's: its T-SQL, in lower case."""
+def expression_key(node: exp.Expression) -> str:
+    """An expression as compared with another (the GROUP BY's, a SELECT DISTINCT's
+    projections): its T-SQL, in lower case."""
     return node.sql(dialect="tsql").lower()
 
 
@@ -64,7 +65,7 @@ class _Groups:
 
     def __init__(self, select: exp.Select):
         expressions = _group_expressions(select.args.get("group"))
-        self.keys = {_key(e) for e in expressions}
+        self.keys = {expression_key(e) for e in expressions}
         self.columns = [c for c in expressions if isinstance(c, exp.Column)]
 
     def holds(self, column: exp.Column) -> bool:
@@ -91,7 +92,7 @@ def _reads_outer(select: exp.Select) -> bool:
 
 def _stray(node: exp.Expression, groups: _Groups, aliases: set[str]) -> exp.Column | None:
     """The first column of ``node`` read neither through the groups nor an aggregate."""
-    if _key(node) in groups.keys or isinstance(
+    if expression_key(node) in groups.keys or isinstance(
             node, exp.AggFunc | exp.Subquery | exp.Select | exp.Anonymous):
         return None
     if isinstance(node, exp.Window):  # its function's arguments, partitions and order

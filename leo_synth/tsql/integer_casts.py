@@ -20,7 +20,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.rewrites import is_text, replaced
-from leo_synth.tsql.value_rewrites import RENAMED, is_safe
+from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
                     exp.Exp, exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance,
@@ -73,8 +73,8 @@ def is_number(node: exp.Expression, kinds: ColumnKinds) -> bool:
 
 def _to_bit(node: exp.Expression) -> bool:
     """A cast to ``BIT``, which reads ``'true'`` and ``'false'`` too (``value_rewrites``)."""
-    to = node.this if isinstance(node, exp.Convert) else node.args.get("to")
-    return isinstance(to, exp.DataType) and to.is_type(exp.DataType.Type.BIT)
+    parts = cast_parts(node)
+    return parts is not None and parts[1].is_type(exp.DataType.Type.BIT)
 
 
 def _value_slot(node: exp.Expression) -> str | None:

@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.alias_scope import Columns, common_tables, projected_names
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.grouped_columns import expression_key
 from leo_synth.tsql.rewrites import from_sources
 
 
@@ -49,7 +50,7 @@ def _result_columns(select: exp.Select, ctes: dict[str, exp.Expression],
     found: list[Bearer] = []
     for projection in select.selects:
         value = projection.unalias()
-        star = isinstance(value, exp.Star) or (isinstance(value, exp.Column) and value.is_star)
+        star = value.is_star
         if star:
             wanted = value.table.lower() if isinstance(value, exp.Column) else ""
             for alias, item in sources.items():
@@ -66,7 +67,7 @@ def _result_columns(select: exp.Select, ctes: dict[str, exp.Expression],
             found.append((value.name.lower(), f"{value.table.lower()}.{value.name.lower()}",
                           value.table))
         else:
-            found.append((projection.alias_or_name.lower(), value.sql(dialect="tsql").lower(),
+            found.append((projection.alias_or_name.lower(), expression_key(value),
                           None))
     return found
 
@@ -79,18 +80,13 @@ def check(tree: exp.Expression, columns: Columns, line: int) -> None:
         order = select.args.get("order")
         if order is None:
             continue
-        names = [ordered.this.name.lower() for ordered in order.expressions
+        named = [ordered.this for ordered in order.expressions
                  if isinstance(ordered, exp.Ordered) and isinstance(ordered.this, exp.Column)
                  and not ordered.this.table]
-        if not names:
-            continue
-        result = _result_columns(select, ctes, columns)
+        result = _result_columns(select, ctes, columns) if named else None
         if result is None:
             continue
-        for ordered in order.expressions:
-            column = ordered.this if isinstance(ordered, exp.Ordered) else None
-            if not isinstance(column, exp.Column) or column.table:
-                continue
+        for column in named:
             bearers = {(what, table) for name, what, table in result
                        if name == column.name.lower()}
             if len(bearers) == 1 and (table := next(iter(bearers))[1]) is not None:

@@ -56,9 +56,7 @@ def _rows(insert: exp.Insert) -> list[list[exp.Expression]]:
     if isinstance(source, exp.Values):
         return [list(row.expressions) for row in source.expressions
                 if isinstance(row, exp.Tuple)]
-    if isinstance(source, exp.Select) and not any(
-            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
-            for s in source.expressions):
+    if isinstance(source, exp.Select) and not any(s.is_star for s in source.expressions):
         return [list(source.expressions)]
     return []
 

@@ -159,7 +159,7 @@ def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
 
 
 def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool],
-               dialect: str, kinds: ColumnKinds | None) -> None:
+               dialect: str, kinds: ColumnKinds) -> None:
     """A CASE whose results mix numbers and text gives the numbers' type, as SQL Server's
     CASE gives its arms' type of highest precedence: a text arm is converted when it is
     chosen (``CASE WHEN KS4_ATT8 IS NULL THEN 'missing' ELSE KS4_ATT8 END`` stops at the
@@ -169,9 +169,7 @@ def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool]
     if node.args.get("default") is not None:
         slots.append((node, "default"))
     results = [holder.args[key] for holder, key in slots]
-    numbers = [r for r in results if is_integer(r, integers)
-               or (isinstance(r, exp.Literal) and not r.is_string)
-               or (kinds is not None and not _is_text(r, texts) and is_number(r, kinds))]
+    numbers = [r for r in results if not _is_text(r, texts) and is_number(r, kinds)]
     if not numbers:
         return
     to = exp.DataType.build("INT" if all(is_integer(r, integers) for r in numbers)
@@ -189,7 +187,7 @@ def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool]
 
 
 def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
-               dialect: str, line: int, kinds: ColumnKinds | None = None) -> exp.Expression:
+               dialect: str, line: int, kinds: ColumnKinds) -> exp.Expression:
     """The tree with each text column compared with numbers cast to their type, each
     string literal added to a number made a number, and a CASE's text results made its
     numbers' type (``kinds``: what is known of the columns, for a CASE's numbers)."""

@@ -53,8 +53,7 @@ def _key(ordered: exp.Ordered, selects: list[exp.Expression]) -> exp.Ordered:
 def _ranked(select: exp.Select, line: int) -> exp.Select:
     percent, ties = _options(select)
     selects = select.expressions
-    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
-           for s in selects):
+    if any(s.is_star for s in selects):
         raise ScriptError(line, "TOP ... PERCENT or WITH TIES with SELECT * cannot be "
                           "translated: name the columns")
     if select.args.get("distinct"):

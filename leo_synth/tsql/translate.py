@@ -143,8 +143,7 @@ def _headings(tree: exp.Expression) -> list[str] | None:
     if not isinstance(tree, exp.Query):
         return None
     selects = tree.selects
-    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and s.is_star)
-           for s in selects):
+    if any(s.is_star for s in selects):
         return None
     return [unnamed_columns.name_of(s) for s in selects]
 
@@ -753,7 +752,7 @@ class Translator:
             # spells it; SELECT * FROM #t heads them as SQL Server made them)
             made: dict[str, str] = {}
             for item in query.selects:
-                if isinstance(item, exp.Star) or (isinstance(item, exp.Column) and item.is_star):
+                if item.is_star:
                     made.update({k: v for k, v in self.reading.items() if k not in made})
                 elif isinstance(item, exp.Column):
                     made[item.name.lower()] = item.name

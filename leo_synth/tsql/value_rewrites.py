@@ -63,7 +63,7 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | None:
+def cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | None:
     """(value, type) of a CAST, TRY_CAST, CONVERT or TRY_CONVERT."""
     if isinstance(node, exp.Cast | exp.TryCast) and isinstance(node.args.get("to"),
                                                                exp.DataType):
@@ -84,7 +84,7 @@ def _computed_text(value: exp.Expression) -> bool:
     ``date_literals``'), a column or a date already."""
     if isinstance(value, exp.Substring):
         value = value.this
-    parts = _cast_parts(value)
+    parts = cast_parts(value)
     return parts is not None and parts[1].this in TEXT_TYPES
 
 
@@ -99,7 +99,7 @@ def _ymd_as_iso(value: exp.Expression, dialect: str) -> exp.Expression:
 
 
 def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
-    parts = _cast_parts(node)
+    parts = cast_parts(node)
     if parts is None:
         return node
     value, to = parts
