@@ -148,6 +148,26 @@ def test_text_that_is_no_integer_cast_to_an_integer_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_that_is_no_number_cast_to_a_float_stops(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQLite's CAST read a grade 'C' as 0 and '2015/2016' as 2015; DuckDB's CONVERT was a
+    # TRY_CAST (NULL); PostgreSQL and DuckDB stopped at '', which SQL Server reads as 0
+    db = _db(request, backend)
+    ks4 = "[NPD_i2].[2002237].[KS4Pupil_2015_to_2021]"
+    assert _rows(db, "CREATE TABLE #t (x VARCHAR(5), y VARCHAR(5))\n"
+                     "INSERT INTO #t VALUES ('', 'C')\n"
+                     "SELECT CAST('' AS FLOAT), CONVERT(REAL, ' 1.5 '), CAST(x AS FLOAT), "
+                     "TRY_CAST(y AS FLOAT), CAST(NULL AS FLOAT) FROM #t") == [
+        (0, 1.5, 0, None, None)]
+    for cast in ("CAST(KS4_ACADYR AS FLOAT)", "CONVERT(FLOAT, KS4_ACADYR)"):
+        with pytest.raises(ScriptError, match=r"line 2: .*(varchar to float|\d{4}/\d{4})"):
+            _rows(db, f"SELECT 1\nSELECT TOP 3 {cast} FROM {ks4}")
+    for convert in ("CONVERT(INT, x)", "CONVERT(DECIMAL(5, 1), x)"):
+        with pytest.raises(ScriptError, match=r"line 1: .*'?R"):
+            _rows(db, f"SELECT {convert} FROM (SELECT 'R' AS x) t")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_case_of_numbers_and_text_gives_numbers(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     # SQL Server's CASE has its arms' type of highest precedence: text that is a number is

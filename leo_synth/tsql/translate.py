@@ -36,6 +36,7 @@ from leo_synth.tsql import (
     derived_columns,
     distinct_order,
     exists_lookups,
+    float_casts,
     float_texts,
     grouped_columns,
     grouping_sets,
@@ -895,6 +896,7 @@ class Translator:
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         kinds = integer_casts.ColumnKinds(self.texts, self.integers, self.dates, self.undated)
         tree = integer_casts.for_target(tree, kinds, self.target.dialect)
+        tree = float_casts.for_target(tree, kinds, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
         tree = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),

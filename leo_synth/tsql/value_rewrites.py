@@ -103,6 +103,10 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
     if parts is None:
         return node
     value, to = parts
+    if isinstance(node, exp.Convert) and not is_safe(node):
+        # CONVERT stops where its value does not convert (TRY_CONVERT gives NULL): sqlglot
+        # wrote it for DuckDB as TRY_CAST, so CONVERT(INT, '2015/2016') was NULL there
+        node.set("strict", True)
     if to.is_type(exp.DataType.Type.DATE) and _computed_text(value) and not node.args.get(
             "style"):  # (a style says how to read it: CONVERT(DATE, x, 112) is left alone)
         value = _ymd_as_iso(value, dialect)  # (SQLite gave NULL, DuckDB stopped)
