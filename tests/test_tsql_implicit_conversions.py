@@ -30,6 +30,29 @@ def test_the_date_forms_sql_server_reads_whatever_its_language() -> None:
     assert iso("01/02/2015", True, "ymd") is None
     assert iso("2015-0131", True) is None
     assert iso("201501311", True) is None
+    # a month's name, whatever the DATEFORMAT (a two-digit year by SQL Server's cutoff)
+    for text in ("1 Jan 2015", "01-JAN-15", "January 1, 2015", "Jan 1 2015", "2015 Jan 1",
+                 "Jan 2015"):
+        assert iso(text, True, "dmy") == "2015-01-01", text
+    assert iso("1 Jan 2015 10:30", False) == "2015-01-01 10:30"
+    assert iso("01-Jan-50", True) == "1950-01-01"
+    assert iso("31 Feb 2015", True) is None
+    assert iso("1 Foo 2015", True) is None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dates_with_a_months_name(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server reads '1 Jan 2015' as a date: SQLite read NULL (a comparison found no row),
+    # DuckDB stopped
+    db = _db(request, backend)
+    benefit = "[LEO_i2].[2002237].[leo_benefit]"
+    counts = [_rows(db, f"SELECT COUNT(*) FROM {benefit} WHERE StartDate >= '{day}'")[0][0]
+              for day in ("20150101", "1 Jan 2015", "January 1, 2015")]
+    assert counts[0] > 0 and len(set(counts)) == 1, counts
+    assert _rows(db, "SELECT CAST('01-JAN-2015' AS DATE), DATEDIFF(day, 'Jan 1, 2015', "
+                     "'1 March 2015')") == [(_value("2015-01-01"), 59)]
+    with pytest.raises(ScriptError, match="'31 Feb 2015' under DATEFORMAT mdy"):
+        _rows(db, "SELECT CAST('31 Feb 2015' AS DATE)")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -108,9 +131,10 @@ FROM {CENSUS}"""
     mixed = """CREATE TABLE #n (name VARCHAR(10), code VARCHAR(2))
 INSERT INTO #n VALUES ('Carol', '1a'), ('carol', '1A'), ('CAROL', '11'), ('Bob', NULL)
 SELECT COUNT(CASE WHEN name = 'carol' THEN 1 END), COUNT(CASE WHEN code = '1a' THEN 1 END),
-    COUNT(CASE WHEN code IN ('1A', '11') THEN 1 END), COUNT(CASE WHEN name <> 'BOB' THEN 1 END)
+    COUNT(CASE WHEN code IN ('1A', '11') THEN 1 END), COUNT(CASE WHEN name <> 'BOB' THEN 1 END),
+    COUNT(CASE WHEN CHARINDEX('RO', name) = 3 THEN 1 END), MAX(CHARINDEX('x', 'aXbx', 1))
 FROM #n"""
-    assert _rows(db, mixed) == [(3, 2, 3, 3)]
+    assert _rows(db, mixed) == [(3, 2, 3, 3, 3, 2)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -5,8 +5,9 @@ The SRS's databases use SQL Server's default, case-insensitive collation (``..._
 PostgreSQL compare text case by case: the same script found no pupil, without an error. So a
 text value (a column that holds text wherever the script met it, or a text function's
 result) compared by ``=``, ``<>``, ``IN`` or a simple ``CASE x WHEN 'a' ...`` with string
-literals that have letters is compared in lower case on both sides (``LIKE`` ignores case
-already: ``like_patterns``). Left as the target compares them, and said in the README: a
+literals that have letters is compared in lower case on both sides, and so is text searched
+for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATINDEX`` ignore case already:
+``like_patterns``). Left as the target compares them, and said in the README: a
 column compared with another column, ordering (``<``, ``ORDER BY``) and grouping (``GROUP
 BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive or binary
 collation written in the script (``COLLATE Latin1_General_CS_AS``, ``_BIN``) keeps case.
@@ -49,10 +50,16 @@ def _literals(values: list[exp.Expression]) -> bool:
 
 def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The tree with text compared with lettered string literals in lower case."""
-    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case)):
+    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case, exp.StrPosition)):
         if is_assignment(node):
             continue  # UPDATE ... SET code = 'X': an assignment, not a comparison
-        if isinstance(node, exp.In):
+        if isinstance(node, exp.StrPosition):
+            # CHARINDEX('x', code) finds 'X' (lower case keeps every position of ASCII text)
+            needle = node.args.get("substr")
+            if _has_case(needle) and _is_text(node.this, texts):
+                node.set("substr", _lower(needle))
+                node.set("this", _lower(node.this))
+        elif isinstance(node, exp.In):
             if node.args.get("query") is None and _is_text(node.this, texts) and _literals(
                     node.expressions):
                 node.set("this", _lower(node.this))

@@ -40,6 +40,22 @@ NUMBERED = re.compile(
     r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
     r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
 """``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says."""
+MONTHS = {name: number for number, month in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1) for name in (month, month[:3])}
+"""The month names ``us_english`` reads in a date (whole or their first three letters)."""
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_TIME = r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*"
+_SEP = r"[\s,/.-]+"
+NAMED = [re.compile(r"\s*" + form + _TIME) for form in (
+    rf"(?P<d>[0-9]{{1,2}}){_SEP}{_MONTH}{_SEP}(?P<y>[0-9]{{4}}|[0-9]{{2}})",
+    rf"{_MONTH}{_SEP}(?P<d>[0-9]{{1,2}}),?{_SEP}(?P<y>[0-9]{{4}})",
+    rf"(?P<y>[0-9]{{4}}){_SEP}{_MONTH}(?:{_SEP}(?P<d>[0-9]{{1,2}}))?",
+    rf"{_MONTH}{_SEP}(?P<y>[0-9]{{4}})")]
+"""SQL Server's alphabetic forms: ``'1 Jan 2015'``, ``'01-JAN-15'``, ``'January 1, 2015'``,
+``'2015 Jan 1'``, ``'Jan 2015'`` (the first), read the same whatever the ``DATEFORMAT``."""
+TWO_DIGIT_CUTOFF = 2049
+"""SQL Server's default two-digit year cutoff: ``'15'`` is 2015, ``'50'`` 1950."""
 DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime, exp.Extract,
                   exp.LastDay, exp.TimeToStr, exp.TsOrDsAdd, exp.DateTrunc)
 """sqlglot's nodes for T-SQL's functions of a date, whose date argument is ``this`` or
@@ -57,6 +73,8 @@ def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     found = DATE_TEXT.fullmatch(text)
     if found is not None:
         year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+    elif (found := _named(text)) is not None:
+        year, month, day = _named_parts(found)
     else:
         found = NUMBERED.fullmatch(text)
         if found is None or order not in ("mdy", "dmy"):
@@ -71,10 +89,30 @@ def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     return date if date_only or not found["time"] else f"{date} {found['time']}"
 
 
+def _named(text: str) -> re.Match[str] | None:
+    """The match of ``text`` by one of the alphabetic forms, its month a month's name."""
+    for form in NAMED:
+        found = form.fullmatch(text)
+        if found is not None and found["mon"].lower() in MONTHS:
+            return found
+    return None
+
+
+def _named_parts(found: re.Match[str]) -> tuple[int, int, int]:
+    """(year, month, day) of an alphabetic date: a two-digit year by SQL Server's cutoff, the
+    first of the month when no day is given."""
+    year = int(found["y"])
+    if len(found["y"]) == 2:
+        year += 2000 if 2000 + year <= TWO_DIGIT_CUTOFF else 1900
+    day = found.groupdict().get("d")
+    return year, MONTHS[found["mon"].lower()], int(day) if day else 1
+
+
 def _shaped_as_date(text: str) -> bool:
     """Whether ``text`` has the form of a date that :func:`iso` reads (digits and
-    separators), whatever its numbers."""
-    return DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
+    separators, or a month's name), whatever its numbers."""
+    return (DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
+            or _named(text) is not None)
 
 
 def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) -> None:
