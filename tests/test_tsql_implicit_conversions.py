@@ -11,7 +11,7 @@ from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F
 from test_tsql import BACKENDS, _db, _rows
 
 from leo_synth.tsql.command import run_text
-from leo_synth.tsql.date_literals import iso
+from leo_synth.tsql.date_texts import iso
 from leo_synth.tsql.errors import ScriptError
 
 CENSUS = "[NPD_i2].[2002237].[spring_census_2011]"

@@ -24,38 +24,12 @@ so; the targets refused ``DATEADD``'s, or SQLite gave a year before Christ).
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlglot import exp
 
-from leo_synth.tsql import value_rewrites
+from leo_synth.tsql import date_texts, value_rewrites
 from leo_synth.tsql.errors import ScriptError
 
-DATE_TEXT = re.compile(
-    r"\s*(?P<y>[0-9]{4})(?P<sep>[-/.]?)(?P<m>[0-9]{2})(?P=sep)(?P<d>[0-9]{2})"
-    r"(?:[ T](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
-"""``YYYYMMDD``, ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, with or without a time:
-the forms SQL Server reads as year, month, day whatever its language."""
-NUMBERED = re.compile(
-    r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
-    r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
-"""``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says."""
-MONTHS = {name: number for number, month in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"), start=1) for name in (month, month[:3])}
-"""The month names ``us_english`` reads in a date (whole or their first three letters)."""
-_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
-_TIME = r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*"
-_SEP = r"[\s,/.-]+"
-NAMED = [re.compile(r"\s*" + form + _TIME) for form in (
-    rf"(?P<d>[0-9]{{1,2}}){_SEP}{_MONTH}{_SEP}(?P<y>[0-9]{{4}}|[0-9]{{2}})",
-    rf"{_MONTH}{_SEP}(?P<d>[0-9]{{1,2}}),?{_SEP}(?P<y>[0-9]{{4}})",
-    rf"(?P<y>[0-9]{{4}}){_SEP}{_MONTH}(?:{_SEP}(?P<d>[0-9]{{1,2}}))?",
-    rf"{_MONTH}{_SEP}(?P<y>[0-9]{{4}})")]
-"""SQL Server's alphabetic forms: ``'1 Jan 2015'``, ``'01-JAN-15'``, ``'January 1, 2015'``,
-``'2015 Jan 1'``, ``'Jan 2015'`` (the first), read the same whatever the ``DATEFORMAT``."""
-TWO_DIGIT_CUTOFF = 2049
-"""SQL Server's default two-digit year cutoff: ``'15'`` is 2015, ``'50'`` 1950."""
 DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime, exp.Extract,
                   exp.LastDay, exp.TimeToStr, exp.TsOrDsAdd, exp.DateTrunc)
 """sqlglot's nodes for T-SQL's functions of a date, whose date argument is ``this`` or
@@ -63,62 +37,12 @@ DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime
 ``EOMONTH``, ``DATENAME``, ``FORMAT``)."""
 DATE_TYPES = (exp.DataType.Type.DATE, *value_rewrites.DATETIME_TYPES)
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
-DAY_ZERO = dt.date(1900, 1, 1)
-"""The date SQL Server reads the number 0 as (``CAST(0 AS DATETIME)``)."""
-
-
-def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
-    """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
-    under ``DATEFORMAT order``, else None (also for a day that does not exist)."""
-    found = DATE_TEXT.fullmatch(text)
-    if found is not None:
-        year, month, day = (int(found[k]) for k in ("y", "m", "d"))
-    elif (found := _named(text)) is not None:
-        year, month, day = _named_parts(found)
-    else:
-        found = NUMBERED.fullmatch(text)
-        if found is None or order not in ("mdy", "dmy"):
-            return None
-        first, second = int(found["a"]), int(found["b"])
-        year = int(found["y"])
-        month, day = (first, second) if order == "mdy" else (second, first)
-    try:
-        date = dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-    return date if date_only or not found["time"] else f"{date} {found['time']}"
-
-
-def _named(text: str) -> re.Match[str] | None:
-    """The match of ``text`` by one of the alphabetic forms, its month a month's name."""
-    for form in NAMED:
-        found = form.fullmatch(text)
-        if found is not None and found["mon"].lower() in MONTHS:
-            return found
-    return None
-
-
-def _named_parts(found: re.Match[str]) -> tuple[int, int, int]:
-    """(year, month, day) of an alphabetic date: a two-digit year by SQL Server's cutoff, the
-    first of the month when no day is given."""
-    year = int(found["y"])
-    if len(found["y"]) == 2:
-        year += 2000 if 2000 + year <= TWO_DIGIT_CUTOFF else 1900
-    day = found.groupdict().get("d")
-    return year, MONTHS[found["mon"].lower()], int(day) if day else 1
-
-
-def _shaped_as_date(text: str) -> bool:
-    """Whether ``text`` has the form of a date that :func:`iso` reads (digits and
-    separators, or a month's name), whatever its numbers."""
-    return (DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
-            or _named(text) is not None)
 
 
 def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) -> None:
     if isinstance(literal, exp.Literal) and literal.is_string:
-        text = iso(literal.name, date_only, order)
-        if text is None and _shaped_as_date(literal.name) and not (
+        text = date_texts.iso(literal.name, date_only, order)
+        if text is None and date_texts.shaped_as_date(literal.name) and not (
                 literal.parent is not None and value_rewrites.is_safe(literal.parent)):
             # '31/12/2015' under us_english's mdy, '2015-02-30': SQL Server stops (SQLite
             # read NULL, or compared the text and found no row)
@@ -139,7 +63,7 @@ def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) ->
 def _unseparated_hint(text: str) -> str:
     """An example of the unseparated ISO form (the literal's own, day first, if it reads as
     one)."""
-    found = NUMBERED.fullmatch(text)
+    found = date_texts.NUMBERED.fullmatch(text)
     if found is not None:
         try:
             return dt.date(int(found["y"]), int(found["b"]), int(found["a"])).strftime("%Y%m%d")
@@ -154,7 +78,7 @@ def _day_number(node: exp.Expression) -> exp.Expression | None:
     if not (isinstance(number, exp.Literal) and not number.is_string
             and number.this.isdigit()):
         return None
-    return exp.Literal.string((DAY_ZERO + dt.timedelta(days=sign * int(number.this))
+    return exp.Literal.string((date_texts.DAY_ZERO + dt.timedelta(days=sign * int(number.this))
                                ).isoformat())
 
 

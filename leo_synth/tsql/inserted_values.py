@@ -8,7 +8,7 @@ SQL Server converts each value an ``INSERT`` gives to its column's type. Scripts
 target (its column list, or all its columns in order), a value that is text going into an
 integer column is converted as a comparison converts it (``text_numbers``: text that is no
 number stops the statement with SQL Server's message, where SQLite stored the text), and a
-string literal going into a date column is read as SQL Server reads it (``date_literals``).
+string literal going into a date column is read as SQL Server reads it (``date_texts``).
 A ``VALUES`` row's values, a ``SELECT``'s (each branch of a ``UNION``) and an ``UPDATE``'s
 ``SET`` values are converted; a value the target converts already (an integer literal, a
 date) is left as it is.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql import date_literals, text_numbers
+from leo_synth.tsql import date_texts, text_numbers
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.targets import DATE, INT, INTEGER
 
@@ -77,7 +77,7 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
                dialect: str, order: str) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
     if kind == DATE and isinstance(node, exp.Literal) and node.is_string:
-        day = date_literals.iso(node.name, False, order)
+        day = date_texts.iso(node.name, False, order)
         if day is None or len(day) > 10:
             return  # (not a date, or one with a time: the column may be a DATETIME)
         literal = exp.Literal.string(day)

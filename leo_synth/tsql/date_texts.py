@@ -1,0 +1,86 @@
+"""Text that SQL Server reads as a date or a date and time, and how it reads it.
+
+No parsing of SQL here: :mod:`date_literals` reads the literals of a script with it when it
+translates, and the SQLite target's conversion function (``sqlite_functions.to_date``) the
+values a query casts to a date, row by row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+DATE_TEXT = re.compile(
+    r"\s*(?P<y>[0-9]{4})(?P<sep>[-/.]?)(?P<m>[0-9]{2})(?P=sep)(?P<d>[0-9]{2})"
+    r"(?:[ T](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
+"""``YYYYMMDD``, ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, with or without a time:
+the forms SQL Server reads as year, month, day whatever its language."""
+NUMBERED = re.compile(
+    r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
+    r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
+"""``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says."""
+MONTHS = {name: number for number, month in enumerate(
+    ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"), start=1) for name in (month, month[:3])}
+"""The month names ``us_english`` reads in a date (whole or their first three letters)."""
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+_TIME = r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*"
+_SEP = r"[\s,/.-]+"
+NAMED = [re.compile(r"\s*" + form + _TIME) for form in (
+    rf"(?P<d>[0-9]{{1,2}}){_SEP}{_MONTH}{_SEP}(?P<y>[0-9]{{4}}|[0-9]{{2}})",
+    rf"{_MONTH}{_SEP}(?P<d>[0-9]{{1,2}}),?{_SEP}(?P<y>[0-9]{{4}})",
+    rf"(?P<y>[0-9]{{4}}){_SEP}{_MONTH}(?:{_SEP}(?P<d>[0-9]{{1,2}}))?",
+    rf"{_MONTH}{_SEP}(?P<y>[0-9]{{4}})")]
+"""SQL Server's alphabetic forms: ``'1 Jan 2015'``, ``'01-JAN-15'``, ``'January 1, 2015'``,
+``'2015 Jan 1'``, ``'Jan 2015'`` (the first), read the same whatever the ``DATEFORMAT``."""
+DAY_ZERO = dt.date(1900, 1, 1)
+"""The date SQL Server reads the number 0 as (``CAST(0 AS DATETIME)``)."""
+TWO_DIGIT_CUTOFF = 2049
+"""SQL Server's default two-digit year cutoff: ``'15'`` is 2015, ``'50'`` 1950."""
+
+def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
+    """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
+    under ``DATEFORMAT order``, else None (also for a day that does not exist)."""
+    found = DATE_TEXT.fullmatch(text)
+    if found is not None:
+        year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+    elif (found := named(text)) is not None:
+        year, month, day = named_parts(found)
+    else:
+        found = NUMBERED.fullmatch(text)
+        if found is None or order not in ("mdy", "dmy"):
+            return None
+        first, second = int(found["a"]), int(found["b"])
+        year = int(found["y"])
+        month, day = (first, second) if order == "mdy" else (second, first)
+    try:
+        date = dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+    return date if date_only or not found["time"] else f"{date} {found['time']}"
+
+
+def named(text: str) -> re.Match[str] | None:
+    """The match of ``text`` by one of the alphabetic forms, its month a month's name."""
+    for form in NAMED:
+        found = form.fullmatch(text)
+        if found is not None and found["mon"].lower() in MONTHS:
+            return found
+    return None
+
+
+def named_parts(found: re.Match[str]) -> tuple[int, int, int]:
+    """(year, month, day) of an alphabetic date: a two-digit year by SQL Server's cutoff, the
+    first of the month when no day is given."""
+    year = int(found["y"])
+    if len(found["y"]) == 2:
+        year += 2000 if 2000 + year <= TWO_DIGIT_CUTOFF else 1900
+    day = found.groupdict().get("d")
+    return year, MONTHS[found["mon"].lower()], int(day) if day else 1
+
+
+def shaped_as_date(text: str) -> bool:
+    """Whether ``text`` has the form of a date that :func:`iso` reads (digits and
+    separators, or a month's name), whatever its numbers."""
+    return (DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
+            or named(text) is not None)
