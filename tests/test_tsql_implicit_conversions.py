@@ -76,6 +76,29 @@ def test_a_date_sql_server_cannot_read_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_values_cast_to_dates_convert_or_stop(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # SQLite's DATE() read all but ISO text as NULL: the integer 20160901 of KS4_ENTRYDAT, a
+    # #temp table's '20150131' or 'R' (SQL Server reads the one, stops at the others)
+    db = _db(request, backend)
+    ks4 = "[NPD_i2].[2002237].[KS4Pupil_2015_to_2021]"
+    with pytest.raises(ScriptError, match=re.escape(
+            "line 2: Explicit conversion from data type int to date is not allowed.")):
+        _rows(db, f"SELECT 1\nSELECT TOP 3 CAST(KS4_ENTRYDAT AS DATE) FROM {ks4}")
+    table = "CREATE TABLE #d (x VARCHAR(20))\nINSERT INTO #d VALUES "
+    with pytest.raises(ScriptError, match=r"line 3: .*(Conversion failed when converting date "
+                                          r"and/or time from character string|\"R\")"):
+        _rows(db, table + "('R')\nSELECT CAST(x AS DATE) FROM #d")
+    # a number is that many days from 1900-01-01 (PostgreSQL and DuckDB refused it)
+    assert _rows(db, "SELECT DATEDIFF(day, CAST(0 AS DATETIME), '20150101'), "
+                     "DAY(CONVERT(DATETIME, 1.5))") == [(42003, 2)]
+    if backend in ("small_sqlite", "srs_postgres"):  # (DuckDB stops at all but ISO text)
+        dates = _rows(db, table + "('20150131'), ('1 Mar 2015'), ('03/04/2015')\n"
+                                  "SELECT CAST(x AS DATE) FROM #d ORDER BY 1")
+        assert dates == [(_value(day),) for day in ("2015-01-31", "2015-03-01", "2015-03-04")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_unseparated_dates_compare_with_date_columns(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # SQLite compared '20080901' with the ISO text it holds ('2008-09-01' < '20080901' for

@@ -84,3 +84,9 @@ def shaped_as_date(text: str) -> bool:
     separators, or a month's name), whatever its numbers."""
     return (DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
             or named(text) is not None)
+
+
+def day_number(days: float) -> str:
+    """The DATETIME SQL Server reads a number as: that many days (and fractions of a day)
+    from 1900-01-01, in ISO form."""
+    return (dt.datetime.combine(DAY_ZERO, dt.time()) + dt.timedelta(days=days)).isoformat(" ")

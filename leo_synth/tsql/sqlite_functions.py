@@ -20,7 +20,13 @@ import sqlite3
 import uuid
 from typing import Any
 
-from leo_synth.tsql import like_patterns, number_formats, percentiles, value_hashes
+from leo_synth.tsql import (
+    date_texts,
+    like_patterns,
+    number_formats,
+    percentiles,
+    value_hashes,
+)
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -177,6 +183,31 @@ def try_date(value: Any) -> str | None:
         return None
 
 
+DATE_FAILED = "Conversion failed when converting date and/or time from character string."
+
+
+def to_date(value: Any, order: str, date_only: int) -> Any:
+    """``CAST(value AS DATE)`` (``date_only``) or ``AS DATETIME`` as SQL Server converts a
+    value that is not a date already: text it reads as a date (``'20150131'``, ``'1 Mar
+    2015'``, ``'03/04/2015'`` under the session's ``DATEFORMAT order``) in ISO form, a number
+    to a DATETIME as that many days from 1900-01-01; anything else stops the query with SQL
+    Server's message (SQLite's ``DATE()`` gave NULL)."""
+    global sql_server_error
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        if date_only:
+            kind = "int" if isinstance(value, int) else "float"
+            sql_server_error = f"Explicit conversion from data type {kind} to date is not allowed."
+            raise ConversionFailed(sql_server_error)
+        return date_texts.day_number(value)
+    text = date_texts.iso(str(value), bool(date_only), order)
+    if text is None:
+        sql_server_error = DATE_FAILED
+        raise ConversionFailed(sql_server_error)
+    return text
+
+
 def is_numeric(value: Any) -> int:
     """T-SQL ``ISNUMERIC`` for plain numbers: 1 when the text is one, else 0 (NULL too)."""
     if value is None:
@@ -319,7 +350,8 @@ def register(connection: sqlite3.Connection) -> None:
     """Add every function the translation may name to a script's SQLite connection."""
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
                "LEO_TRY_INTEGER": (1, try_integer), "LEO_TRY_NUMBER": (1, try_number),
-               "LEO_TRY_DATE": (1, try_date), "ISNUMERIC": (1, is_numeric),
+               "LEO_TRY_DATE": (1, try_date), "LEO_TO_DATE": (3, to_date),
+               "ISNUMERIC": (1, is_numeric),
                "LEO_LIKE": (2, like_patterns.like), "LEO_PATINDEX": (2, like_patterns.patindex),
                "REVERSE": (1, lambda text: None if text is None else str(text)[::-1]),
                "ASCII": (1, lambda text: ord(str(text)[0]) if text else None),

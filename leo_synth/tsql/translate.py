@@ -29,6 +29,7 @@ from leo_synth.tsql import (
     alias_scope,
     catalog_views,
     collation,
+    date_casts,
     date_literals,
     date_truncation,
     decimal_scales,
@@ -902,6 +903,7 @@ class Translator:
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line, kinds)
         tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
+        tree = date_casts.for_target(tree, kinds, self.dateformat, self.target.dialect, line)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
