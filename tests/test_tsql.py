@@ -400,6 +400,22 @@ FROM [NPD_i2].[2002237].[spring_census_2011] GROUP BY Gender_spr11 ORDER BY Gend
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_decimal_arithmetic_is_shown_with_sql_servers_places(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server works a decimal's scale out by its rules (a quotient and an average at least
+    # six places): SQLite's floats showed 0.3333333333 and 3, PostgreSQL sixteen places
+    db = _db(request, backend)
+    [constants] = run_text(db, "SELECT 1.0 / 3, 2.5 * 2, ROUND(-2.5, 0), 7 / 2.0, "
+                               "COALESCE(NULL, 2, 1.25), 7 / 2", "tsql", None, True)
+    assert output.table(constants)[2].split() == [
+        "0.333333", "5.0", "-3.0", "3.500000", "2.00", "3"]
+    [averages] = run_text(db, """SELECT TOP 1 AVG(TaxYear * 1.0), AVG(TaxYear) / 365.25
+FROM [LEO_i2].[2002237].[leo_earnings]""", "tsql", None, True)
+    assert all(re.fullmatch(r"\d+\.\d{6}", value)
+               for value in output.table(averages)[2].split())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_float_as_text_has_six_significant_digits(backend: str,
                                                    request: pytest.FixtureRequest) -> None:
     # SQL Server writes a FLOAT as text in C's %.6g (a three-digit exponent); SQLite and

@@ -1,14 +1,15 @@
-"""The decimal places of a SQLite result's column that the script casts to a fixed scale.
+"""The decimal places SQL Server shows a result's column with, on every target.
 
 SQL Server shows a ``DECIMAL(p, s)`` (or ``NUMERIC``) with its ``s`` places and a ``MONEY``
-with four: ``CAST(100.0 * 3 / 6 AS DECIMAL(5, 1))`` is ``50.0``, and so it is on PostgreSQL
-and DuckDB, whose decimals keep their scale. SQLite has no decimals: the value is a float,
-which printed as ``50``. So a projection that is such a cast (the commonest way researchers
-round a percentage or a mean) has its values shown as decimals of its scale.
+with four: ``CAST(100.0 * 3 / 6 AS DECIMAL(5, 1))`` is ``50.0``, ``AVG(Earnings * 1.0)``
+``15827.180000`` (``decimal_types`` works the scale out). SQLite has no decimals: the value is
+a float, which printed as ``50`` and ``15827.18``; PostgreSQL's numeric division kept sixteen
+to twenty places and DuckDB's gave a float. So a projection whose decimal type is known has
+its values shown as decimals of its scale, rounded half away from zero as SQL Server rounds.
 
 Only a plain SELECT's own projections are read: a column of a #temp table declared DECIMAL
 and read back, or a UNION (whose type SQL Server works out from every branch), still shows
-SQLite's float (rejected: typing every expression, for a difference of trailing zeros).
+the target's value.
 """
 
 from __future__ import annotations
@@ -18,36 +19,27 @@ import math
 
 from sqlglot import exp
 
-from leo_synth.tsql.try_conversions import decimal_digits
-from leo_synth.tsql.value_rewrites import cast_parts
-
-MONEY_PLACES = 4
-"""SQL Server's scale of MONEY and SMALLMONEY."""
-_MONEY = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
+from leo_synth.tsql.decimal_types import IntegerColumns, NumberType, number_type
 
 
-def scales(tree: exp.Expression) -> list[int | None] | None:
-    """Per projection of a plain SELECT, the places of the decimal it casts to (None: not
-    such a cast); None when no projection is one, or the statement is not a plain SELECT."""
+def scales(tree: exp.Expression, columns: IntegerColumns) -> list[int | None] | None:
+    """Per projection of a plain SELECT, the places of its decimal type (None: not a decimal
+    known for certain); None when no projection is one, or the statement is not a plain
+    SELECT."""
     if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
         return None
-    found = [_scale(projection.unalias()) for projection in tree.selects]
+    found = [_scale(number_type(projection.unalias(), columns))
+             for projection in tree.selects]
     return found if any(places is not None for places in found) else None
 
 
-def _scale(node: exp.Expression) -> int | None:
-    parts = cast_parts(node)
-    if parts is None:
-        return None
-    to = parts[1]
-    if to.is_type(*_MONEY):
-        return MONEY_PLACES
-    return decimal_digits(to)[1] if to.is_type(exp.DataType.Type.DECIMAL) else None
+def _scale(known: NumberType | None) -> int | None:
+    return None if known is None or known.integer else known.scale
 
 
 def shown(rows: list[tuple], places: list[int | None]) -> list[tuple]:
     """``rows`` with each number of a column of ``places`` as a decimal of that many places
-    (SQLite's float of the cast, already rounded to them)."""
+    (a float by its shortest text: SQLite's float of a cast is already rounded to them)."""
     columns = [(i, decimal.Decimal(1).scaleb(-p)) for i, p in enumerate(places)
                if p is not None]
     digits = decimal.Context(prec=80)  # (a DECIMAL has at most 38 digits)
@@ -57,9 +49,12 @@ def shown(rows: list[tuple], places: list[int | None]) -> list[tuple]:
         for i, unit in columns:
             value = values[i]
             if isinstance(value, int) and not isinstance(value, bool):
-                values[i] = decimal.Decimal(value).quantize(unit, context=digits)
+                value = decimal.Decimal(value)
             elif isinstance(value, float) and math.isfinite(value):
-                values[i] = decimal.Decimal(repr(value)).quantize(unit, context=digits)
+                value = decimal.Decimal(repr(value))
+            if isinstance(value, decimal.Decimal) and value.is_finite():
+                values[i] = value.quantize(unit, rounding=decimal.ROUND_HALF_UP,
+                                           context=digits)
         return tuple(values)
 
     return [row_shown(row) for row in rows]

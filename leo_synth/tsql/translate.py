@@ -33,6 +33,7 @@ from leo_synth.tsql import (
     date_literals,
     date_truncation,
     decimal_scales,
+    decimal_types,
     derived_aliases,
     derived_columns,
     distinct_order,
@@ -126,7 +127,7 @@ class Translation:
     skip: bool = False
     scales: list[int | None] | None = None
     """Per result column, the places of the decimal the script casts it to
-    (:mod:`decimal_scales`; SQLite only, whose decimals are floats)."""
+    (:mod:`decimal_scales`)."""
     drops: list[tuple[str, ...]] = field(default_factory=list)
     setup: tuple[str, ...] = ()
     """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
@@ -851,7 +852,6 @@ class Translator:
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(tree.copy()))
         headings = _headings(tree)
-        scales = decimal_scales.scales(tree) if self.target.dialect == "sqlite" else None
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line))
         tree = self._checked_lengths(tree)
@@ -874,6 +874,9 @@ class Translator:
         derived_aliases.check(tree, line)
         order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
+        # (the statement's tables learnt: the types of their columns are known)
+        scales = decimal_scales.scales(tree, decimal_types.IntegerColumns(self.integers,
+                                                                          self.ints))
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)

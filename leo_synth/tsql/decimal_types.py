@@ -1,0 +1,178 @@
+"""The precision and scale SQL Server gives a number an expression computes.
+
+SQL Server works decimals out by fixed rules (its documentation's "Precision, scale, and
+length"): ``1.0`` is ``DECIMAL(2, 1)``, an ``int`` column ``DECIMAL(10, 0)`` beside a decimal,
+an integer literal as many digits as it has; ``e1 * e2`` has the scale ``s1 + s2``,
+``e1 / e2`` at least six places (``max(6, s1 + p2 + 1)``), ``e1 + e2`` the larger scale;
+``AVG`` of a decimal at least six places, ``SUM`` its operand's; ``ROUND`` and ``ABS`` keep
+their operand's type; a precision above 38 is cut back as SQL Server cuts it. So
+``AVG(Earnings * 1.0)`` shows ``15827.180000`` there, ``DATEDIFF(day, s, e) / 365.25``
+``11.433265`` and ``CAST(pay AS DECIMAL(10, 2)) / 12`` ``1926.833333``, where SQLite's float
+showed ``15827.18`` and ``11.43326489`` and PostgreSQL's numeric sixteen to twenty places.
+
+Only what is known for certain is typed: numeric literals, integer columns (``int``, or
+``bigint`` beyond four bytes), casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``, and the
+arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
+anywhere in the expression leaves it untyped (None), shown as the target gives it (rejected:
+guessing the types of the extract's decimal columns, which the targets hold as floats).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+from leo_synth.tsql.try_conversions import decimal_digits
+from leo_synth.tsql.value_rewrites import cast_parts
+
+MAX_PRECISION = 38
+MIN_DIVISION_SCALE = 6
+"""The fewest places of a quotient and of an average of decimals."""
+_INTEGER_TYPES = {exp.DataType.Type.TINYINT: 3, exp.DataType.Type.SMALLINT: 5,
+                  exp.DataType.Type.INT: 10, exp.DataType.Type.BIGINT: 19}
+"""SQL Server's integer types by the precision each has as a decimal."""
+_MONEY = {exp.DataType.Type.MONEY: (19, 4), exp.DataType.Type.SMALLMONEY: (10, 4)}
+_INTEGER_VALUED = (exp.Count, exp.DateDiff, exp.Length, exp.Year, exp.Month, exp.Day)
+"""Functions whose value is an ``int``."""
+_SAME_TYPE = (exp.Round, exp.Abs, exp.Min, exp.Max)
+"""Functions whose value has their operand's type."""
+
+
+@dataclass(frozen=True)
+class NumberType:
+    """An integer (``scale`` 0, ``integer`` True) or a decimal, with SQL Server's
+    precision and scale."""
+
+    precision: int
+    scale: int
+    integer: bool = False
+    money: bool = False
+    """A ``MONEY``: shown with four places, but computed by rules of its own (``money / 3``
+    is money), so arithmetic with one is left untyped."""
+
+
+@dataclass
+class IntegerColumns:
+    """What the translator knows of the columns met (lower-case names): whether each holds
+    integers wherever met, and whether ``int`` ones (four bytes or fewer)."""
+
+    integers: dict[str, bool]
+    ints: dict[str, bool]
+
+
+def _capped(precision: int, scale: int, product: bool) -> NumberType:
+    """A decimal whose precision exceeds 38 cut back as SQL Server does: for ``*`` and ``/``
+    the scale kept while the integral part fits 32 digits, else at most six places; for
+    ``+`` and ``-`` the integral part kept whole."""
+    if precision <= MAX_PRECISION:
+        return NumberType(precision, scale)
+    integral = precision - scale
+    if not product:
+        return NumberType(MAX_PRECISION, max(0, min(scale, MAX_PRECISION - integral)))
+    if integral < 32:
+        return NumberType(MAX_PRECISION, min(scale, MAX_PRECISION - integral))
+    return NumberType(MAX_PRECISION, scale if scale < MIN_DIVISION_SCALE else
+                      MIN_DIVISION_SCALE)
+
+
+def _literal(node: exp.Literal) -> NumberType | None:
+    """``12`` is an integer of two digits, ``365.25`` a ``DECIMAL(5, 2)``; ``1e3`` a float."""
+    text = node.this.lstrip("+-")
+    if "e" in text.lower():
+        return None
+    whole, _, fraction = text.partition(".")
+    digits = max(len(whole.lstrip("0")) + len(fraction), 1)
+    return NumberType(digits, len(fraction), integer=not fraction and "." not in text)
+
+
+def _cast(to: exp.DataType) -> NumberType | None:
+    if to.this in _INTEGER_TYPES:
+        return NumberType(_INTEGER_TYPES[to.this], 0, integer=True)
+    if to.this in _MONEY:
+        return NumberType(*_MONEY[to.this], money=True)
+    if to.is_type(exp.DataType.Type.DECIMAL):
+        return NumberType(*decimal_digits(to))
+    return None
+
+
+def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> NumberType | None:
+    (p1, s1), (p2, s2) = (left.precision, left.scale), (right.precision, right.scale)
+    if left.money or right.money:
+        return None
+    if left.integer and right.integer:
+        return NumberType(max(p1, p2), 0, integer=True)
+    if isinstance(node, exp.Add | exp.Sub):
+        scale = max(s1, s2)
+        return _capped(scale + max(p1 - s1, p2 - s2) + 1, scale, product=False)
+    if isinstance(node, exp.Mul):
+        return _capped(p1 + p2 + 1, s1 + s2, product=True)
+    if isinstance(node, exp.Div):
+        scale = max(MIN_DIVISION_SCALE, s1 + p2 + 1)
+        return _capped(p1 - s1 + s2 + scale, scale, product=True)
+    return None
+
+
+def _union(types: list[NumberType | None]) -> NumberType | None:
+    """The type of a ``CASE`` or ``COALESCE`` whose results are ``types``."""
+    if not types or any(t is None for t in types):
+        return None
+    known = [t for t in types if t is not None]
+    if all(t.integer for t in known):
+        return NumberType(max(t.precision for t in known), 0, integer=True)
+    scale = max(t.scale for t in known)
+    integral = max(t.precision - t.scale for t in known)
+    return _capped(integral + scale, scale, product=False)
+
+
+def _is_null(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Null)
+
+
+def number_type(node: exp.Expression, columns: IntegerColumns) -> NumberType | None:
+    """SQL Server's type of the number ``node`` computes, or None when not known for
+    certain (see the module's docstring)."""
+    if isinstance(node, exp.Paren | exp.Neg | exp.Alias):
+        return number_type(node.this, columns)
+    if isinstance(node, exp.Literal):
+        return None if node.is_string else _literal(node)
+    if isinstance(node, exp.Column):
+        name = node.name.lower()
+        if not columns.integers.get(name, False):
+            return None
+        return NumberType(10 if columns.ints.get(name, False) else 19, 0, integer=True)
+    parts = cast_parts(node)
+    if parts is not None:
+        return _cast(parts[1])
+    if isinstance(node, exp.Window):
+        return number_type(node.this, columns)
+    if isinstance(node, _INTEGER_VALUED):
+        return NumberType(10, 0, integer=True)
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
+        left, right = number_type(node.this, columns), number_type(node.expression, columns)
+        return None if left is None or right is None else _arithmetic(node, left, right)
+    if isinstance(node, _SAME_TYPE):
+        return number_type(node.this, columns)
+    if isinstance(node, exp.Sum | exp.Avg):
+        operand = number_type(node.this, columns)
+        if operand is None or operand.integer:
+            return operand
+        scale = operand.scale if isinstance(node, exp.Sum) else max(operand.scale,
+                                                                    MIN_DIVISION_SCALE)
+        return NumberType(MAX_PRECISION, scale)
+    if isinstance(node, exp.Ceil | exp.Floor):
+        operand = number_type(node.this, columns)
+        return None if operand is None else NumberType(operand.precision, 0, operand.integer)
+    if isinstance(node, exp.Coalesce):
+        if node.args.get("is_null"):  # ISNULL: its first argument's type (NULL has none)
+            first = node.expressions[0] if _is_null(node.this) and node.expressions else (
+                node.this)
+            return number_type(first, columns)
+        return _union([number_type(v, columns) for v in (node.this, *node.expressions)
+                       if not _is_null(v)])
+    if isinstance(node, exp.Case):
+        arms = [branch.args.get("true") for branch in node.args.get("ifs") or []]
+        arms.append(node.args.get("default"))
+        return _union([number_type(arm, columns) for arm in arms
+                       if arm is not None and not _is_null(arm)])
+    return None
