@@ -21,15 +21,15 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql import date_texts
-from leo_synth.tsql.date_literals import DATE_TYPES
+from leo_synth.tsql.date_literals import DATE_TYPES, literal_days
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds
-from leo_synth.tsql.value_rewrites import cast_parts, is_safe
+from leo_synth.tsql.value_rewrites import cast_parts, is_safe, value_slot
 
 _NO_INTEGERS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.DATETIME2: "datetime2"}
 """The date types SQL Server will not convert an integer to, by its name for them."""
-DATED = (exp.CurrentTimestamp, exp.CurrentDate, exp.DateAdd, exp.Cast, exp.Convert,
+_DATED = (exp.CurrentTimestamp, exp.CurrentDate, exp.DateAdd, exp.Cast, exp.Convert,
          exp.TryCast)
 """Values that are dates already on SQLite (a cast of any kind is converted itself)."""
 
@@ -39,7 +39,7 @@ def _is_date(value: exp.Expression, kinds: ColumnKinds) -> bool:
     cast, or a string literal (``date_literals`` reads those)."""
     if isinstance(value, exp.Column):
         return value.name.lower() in kinds.dates
-    return isinstance(value, DATED) or (isinstance(value, exp.Literal) and value.is_string)
+    return isinstance(value, _DATED) or (isinstance(value, exp.Literal) and value.is_string)
 
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: str,
@@ -55,17 +55,12 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: st
             continue
         refused = _NO_INTEGERS.get(to.this)
         if refused and is_integer(value, kinds.integers):
-            raise ScriptError(line, f"Explicit conversion from data type int to {refused} is "
-                                    f"not allowed.")
-        number = value.this if isinstance(value, exp.Neg) else value
-        if isinstance(number, exp.Literal) and not number.is_string:
-            # CAST(0 AS DATETIME) is 1900-01-01 (PostgreSQL and DuckDB refused the number)
-            days = float(number.this) * (-1 if number is not value else 1)
-            node.set("expression" if isinstance(node, exp.Convert) else "this",
-                     exp.Literal.string(date_texts.day_number(days)))
+            raise ScriptError(line, date_texts.not_allowed("int", refused))
+        days = literal_days(value)
+        if days is not None:  # CAST(0 AS DATETIME) (PostgreSQL and DuckDB refused the number)
+            node.set(value_slot(node), exp.Literal.string(date_texts.day_number(days)))
         elif dialect == "sqlite" and not _is_date(value, kinds):
             date_only = exp.Literal.number(int(to.is_type(exp.DataType.Type.DATE)))
-            node.set("expression" if isinstance(node, exp.Convert) else "this",
-                     exp.Anonymous(this="LEO_TO_DATE", expressions=[
-                         value.copy(), exp.Literal.string(order), date_only]))
+            node.set(value_slot(node), exp.Anonymous(this="LEO_TO_DATE", expressions=[
+                value.copy(), exp.Literal.string(order), date_only]))
     return tree

@@ -46,8 +46,7 @@ def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) ->
                 literal.parent is not None and value_rewrites.is_safe(literal.parent)):
             # '31/12/2015' under us_english's mdy, '2015-02-30': SQL Server stops (SQLite
             # read NULL, or compared the text and found no row)
-            raise ScriptError(line, f"Conversion failed when converting date and/or time "
-                              f"from character string. ('{literal.name}' under DATEFORMAT "
+            raise ScriptError(line, f"{date_texts.DATE_FAILED} ('{literal.name}' under DATEFORMAT "
                               f"{order}; '{_unseparated_hint(literal.name)}' is read the same "
                               f"whatever the DATEFORMAT)")
         if text is not None and not date_only and len(text) > 10:
@@ -72,14 +71,24 @@ def _unseparated_hint(text: str) -> str:
     return "YYYYMMDD"
 
 
+def literal_days(node: exp.Expression) -> float | None:
+    """The number a numeric literal, or its negation, writes (``0``, ``-1``, ``1.5``), or
+    None: SQL Server reads it as that many days from 1900-01-01 where a date is expected."""
+    sign, number = (-1, node.this) if isinstance(node, exp.Neg) else (1, node)
+    if not (isinstance(number, exp.Literal) and not number.is_string):
+        return None
+    try:
+        return sign * float(number.this)
+    except ValueError:
+        return None
+
+
 def _day_number(node: exp.Expression) -> exp.Expression | None:
     """The ISO date literal a whole number (``0``, ``-1``) stands for as a date, or None."""
-    sign, number = (-1, node.this) if isinstance(node, exp.Neg) else (1, node)
-    if not (isinstance(number, exp.Literal) and not number.is_string
-            and number.this.isdigit()):
+    days = literal_days(node)
+    if days is None or not days.is_integer():
         return None
-    return exp.Literal.string((date_texts.DAY_ZERO + dt.timedelta(days=sign * int(number.this))
-                               ).isoformat())
+    return exp.Literal.string(date_texts.day_number(days)[:10])
 
 
 def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:

@@ -37,6 +37,9 @@ DAY_ZERO = dt.date(1900, 1, 1)
 """The date SQL Server reads the number 0 as (``CAST(0 AS DATETIME)``)."""
 TWO_DIGIT_CUTOFF = 2049
 """SQL Server's default two-digit year cutoff: ``'15'`` is 2015, ``'50'`` 1950."""
+DATE_FAILED = "Conversion failed when converting date and/or time from character string."
+"""SQL Server's error 241: text it does not read as a date."""
+
 
 def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
@@ -84,6 +87,11 @@ def shaped_as_date(text: str) -> bool:
     separators, or a month's name), whatever its numbers."""
     return (DATE_TEXT.fullmatch(text) is not None or NUMBERED.fullmatch(text) is not None
             or named(text) is not None)
+
+
+def not_allowed(kind: str, to: str) -> str:
+    """SQL Server's error 529: a type it will not convert to another (``int`` to ``date``)."""
+    return f"Explicit conversion from data type {kind} to {to} is not allowed."
 
 
 def day_number(days: float) -> str:

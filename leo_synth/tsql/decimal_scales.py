@@ -19,10 +19,11 @@ import math
 
 from sqlglot import exp
 
-from leo_synth.tsql.decimal_types import IntegerColumns, NumberType, number_type
+from leo_synth.tsql.decimal_types import NumberType, number_type
+from leo_synth.tsql.integer_casts import ColumnKinds
 
 
-def scales(tree: exp.Expression, columns: IntegerColumns) -> list[int | None] | None:
+def scales(tree: exp.Expression, columns: ColumnKinds) -> list[int | None] | None:
     """Per projection of a plain SELECT, the places of its decimal type (None: not a decimal
     known for certain); None when no projection is one, or the statement is not a plain
     SELECT."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.try_conversions import decimal_digits
 from leo_synth.tsql.value_rewrites import cast_parts
 
@@ -50,15 +51,6 @@ class NumberType:
     money: bool = False
     """A ``MONEY``: shown with four places, but computed by rules of its own (``money / 3``
     is money), so arithmetic with one is left untyped."""
-
-
-@dataclass
-class IntegerColumns:
-    """What the translator knows of the columns met (lower-case names): whether each holds
-    integers wherever met, and whether ``int`` ones (four bytes or fewer)."""
-
-    integers: dict[str, bool]
-    ints: dict[str, bool]
 
 
 def _capped(precision: int, scale: int, product: bool) -> NumberType:
@@ -115,9 +107,9 @@ def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> Number
 
 def _union(types: list[NumberType | None]) -> NumberType | None:
     """The type of a ``CASE`` or ``COALESCE`` whose results are ``types``."""
-    if not types or any(t is None for t in types):
-        return None
     known = [t for t in types if t is not None]
+    if not known or len(known) < len(types):
+        return None
     if all(t.integer for t in known):
         return NumberType(max(t.precision for t in known), 0, integer=True)
     scale = max(t.scale for t in known)
@@ -129,7 +121,7 @@ def _is_null(node: exp.Expression) -> bool:
     return isinstance(node, exp.Null)
 
 
-def number_type(node: exp.Expression, columns: IntegerColumns) -> NumberType | None:
+def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None:
     """SQL Server's type of the number ``node`` computes, or None when not known for
     certain (see the module's docstring)."""
     if isinstance(node, exp.Paren | exp.Neg | exp.Alias):

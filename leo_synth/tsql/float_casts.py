@@ -22,7 +22,7 @@ from leo_synth.tsql.float_texts import FLOAT_TYPES
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.rewrites import is_text, replaced
 from leo_synth.tsql.text_numbers import as_number
-from leo_synth.tsql.value_rewrites import cast_parts, is_safe
+from leo_synth.tsql.value_rewrites import cast_parts, is_safe, value_slot
 
 
 def _float_cast(node: exp.Expression) -> tuple[str, exp.Expression, exp.DataType] | None:
@@ -31,7 +31,7 @@ def _float_cast(node: exp.Expression) -> tuple[str, exp.Expression, exp.DataType
     parts = cast_parts(node)
     if parts is None or is_safe(node) or parts[1].this not in FLOAT_TYPES:
         return None
-    return ("expression" if isinstance(node, exp.Convert) else "this"), *parts
+    return value_slot(node), *parts
 
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Expression:

@@ -29,11 +29,14 @@ NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp
 
 
 class ColumnKinds:
-    """What the translator knows of the columns met: text, integers, dates (``translate``)."""
+    """What the translator knows of the columns met: text, integers (and which are ``int``,
+    four bytes or fewer), dates (``translate``; the translator's own collections, which
+    grow as it meets tables)."""
 
-    def __init__(self, texts: dict[str, bool], integers: dict[str, bool], dates: set[str],
-                 undated: set[str]):
-        self.texts, self.integers, self.dates, self.undated = texts, integers, dates, undated
+    def __init__(self, texts: dict[str, bool], integers: dict[str, bool],
+                 ints: dict[str, bool], dates: set[str], undated: set[str]):
+        self.texts, self.integers, self.ints = texts, integers, ints
+        self.dates, self.undated = dates, undated
 
 
 def _column_kind_is_number(node: exp.Column, kinds: ColumnKinds) -> bool:

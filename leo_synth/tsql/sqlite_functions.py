@@ -183,9 +183,6 @@ def try_date(value: Any) -> str | None:
         return None
 
 
-DATE_FAILED = "Conversion failed when converting date and/or time from character string."
-
-
 def to_date(value: Any, order: str, date_only: int) -> Any:
     """``CAST(value AS DATE)`` (``date_only``) or ``AS DATETIME`` as SQL Server converts a
     value that is not a date already: text it reads as a date (``'20150131'``, ``'1 Mar
@@ -198,12 +195,12 @@ def to_date(value: Any, order: str, date_only: int) -> Any:
     if isinstance(value, int | float):
         if date_only:
             kind = "int" if isinstance(value, int) else "float"
-            sql_server_error = f"Explicit conversion from data type {kind} to date is not allowed."
+            sql_server_error = date_texts.not_allowed(kind, "date")
             raise ConversionFailed(sql_server_error)
         return date_texts.day_number(value)
     text = date_texts.iso(str(value), bool(date_only), order)
     if text is None:
-        sql_server_error = DATE_FAILED
+        sql_server_error = date_texts.DATE_FAILED
         raise ConversionFailed(sql_server_error)
     return text
 

@@ -33,7 +33,6 @@ from leo_synth.tsql import (
     date_literals,
     date_truncation,
     decimal_scales,
-    decimal_types,
     derived_aliases,
     derived_columns,
     distinct_order,
@@ -875,8 +874,9 @@ class Translator:
         order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
         # (the statement's tables learnt: the types of their columns are known)
-        scales = decimal_scales.scales(tree, decimal_types.IntegerColumns(self.integers,
-                                                                          self.ints))
+        columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
+                                            self.undated)
+        scales = decimal_scales.scales(tree, columns)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
@@ -898,15 +898,15 @@ class Translator:
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
-        kinds = integer_casts.ColumnKinds(self.texts, self.integers, self.dates, self.undated)
-        tree = integer_casts.for_target(tree, kinds, self.target.dialect)
-        tree = float_casts.for_target(tree, kinds, self.target.dialect)
+        tree = integer_casts.for_target(tree, columns, self.target.dialect)
+        tree = float_casts.for_target(tree, columns, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
         tree = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
-            self.target.dialect, line, kinds)
+            self.target.dialect, line, columns)
         tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
-        tree = date_casts.for_target(tree, kinds, self.dateformat, self.target.dialect, line)
+        tree = date_casts.for_target(tree, columns, self.dateformat, self.target.dialect,
+                                     line)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,

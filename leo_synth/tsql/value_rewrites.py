@@ -73,6 +73,11 @@ def cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | No
     return None
 
 
+def value_slot(node: exp.Expression) -> str:
+    """The argument of a CAST, TRY_CAST or CONVERT that holds its value."""
+    return "expression" if isinstance(node, exp.Convert) else "this"
+
+
 def is_safe(node: exp.Expression) -> bool:
     """Whether the cast gives NULL rather than failing (TRY_CAST, TRY_CONVERT)."""
     return isinstance(node, exp.TryCast) or bool(node.args.get("safe"))
@@ -111,7 +116,7 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
             "style"):  # (a style says how to read it: CONVERT(DATE, x, 112) is left alone)
         value = _ymd_as_iso(value, dialect)  # (SQLite gave NULL, DuckDB stopped)
         node = node.copy()
-        node.set("expression" if isinstance(node, exp.Convert) else "this", value)
+        node.set(value_slot(node), value)
     if is_safe(node):
         tried = try_conversions.try_cast(value, to, dialect, node.args.get("style"))
         if tried is not None or dialect in ("sqlite", "postgres"):
