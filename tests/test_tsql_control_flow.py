@@ -220,7 +220,7 @@ def test_a_procedures_errors_are_caught_where_it_runs(small_sqlite) -> None:
     text = """CREATE PROC p AS SELECT 1 / 0 AS v
 GO
 BEGIN TRY EXEC p END TRY BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH"""
-    assert _rows(str(small_sqlite[0]), text) == [(8134, "Divide by zero error encountered")]
+    assert _rows(str(small_sqlite[0]), text) == [(8134, "Divide by zero error encountered.")]
     # so are dynamic SQL's (the error stopped the script, past the CATCH)
     assert _rows(str(small_sqlite[0]), "BEGIN TRY EXEC ('SELECT 1 / 0') END TRY BEGIN CATCH "
                  "SELECT ERROR_NUMBER() END CATCH") == [(8134,)]

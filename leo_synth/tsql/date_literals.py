@@ -48,7 +48,8 @@ def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) ->
             # read NULL, or compared the text and found no row)
             raise ScriptError(line, f"{date_texts.DATE_FAILED} ('{literal.name}' under DATEFORMAT "
                               f"{order}; '{_unseparated_hint(literal.name)}' is read the same "
-                              f"whatever the DATEFORMAT)")
+                              f"whatever the DATEFORMAT)", runtime=True,
+                              said=date_texts.DATE_FAILED)
         if text is not None and not date_only and len(text) > 10:
             # a time (a DATETIME variable's value, too): a date and time to the function, as
             # SQL Server converts it (DuckDB read a date, PostgreSQL an interval, SQLite's

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from leo_synth.errors import LeoSynthError
+from leo_synth.tsql.error_messages import sql_server_number
 
 DATABASE_MODULES = ("sqlite3", "duckdb", "_duckdb", "psycopg")
 """The targets' drivers, whose errors are the statement's fault (reported), not a bug here."""
@@ -29,25 +30,6 @@ class ScriptError(LeoSynthError):
         """SQL Server's number for the error (``ERROR_NUMBER()``), None when unknown."""
         self.severity = severity
         self.state = state
-
-
-SQL_SERVER_NUMBERS = {"violation of primary key constraint": 2627,
-                      "violation of unique key constraint": 2627,
-                      "divide by zero error encountered": 8134, "division by zero": 8134,
-                      "conversion failed when converting": 245,
-                      "arithmetic overflow error converting expression to data type int": 8115,
-                      "arithmetic overflow error converting numeric": 8115,
-                      "numeric field overflow": 8115, "value is out of range": 8115,
-                      "string or binary data would be truncated": 8152,
-                      "invalid column name": 207}
-"""SQL Server's numbers of the errors leo-synth knows by their messages (its own, and the
-targets' words for the same fault)."""
-
-
-def sql_server_number(message: str) -> int | None:
-    """The number SQL Server gives the error whose message ``message`` is, when known."""
-    lower = message.lower()
-    return next((n for text, n in SQL_SERVER_NUMBERS.items() if text in lower), None)
 
 
 def is_database_error(exc: Exception) -> bool:

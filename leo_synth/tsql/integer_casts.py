@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.rewrites import is_text, replaced
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
@@ -92,6 +93,33 @@ def _value_slot(node: exp.Expression) -> str | None:
     return None
 
 
+WHOLE_NUMBER = r"\s*[-+]?[0-9]+\s*"
+"""Text SQL Server converts to an integer: digits, a sign, spaces around."""
+SQL_SERVER_NAMES = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.SMALLINT: "smallint",
+                    exp.DataType.Type.INT: "int", exp.DataType.Type.BIGINT: "bigint"}
+
+
+def _integer_type(node: exp.Expression) -> exp.DataType:
+    """The integer type a cast (``_value_slot``'s) converts to."""
+    return node.args["to"] if isinstance(node, exp.Cast | exp.TryCast) else node.this
+
+
+def _not_whole(node: exp.Expression, value: exp.Expression) -> exp.If:
+    """DuckDB's arm for text that is no whole number (``'1.5'``, ``'1e3'``, ``'0x1F'``,
+    which DuckDB's cast read as 2, 1000 and 31): NULL for a ``TRY_CAST``, else SQL Server's
+    error 245, where its ``CAST`` stops."""
+    matches = exp.Anonymous(this="REGEXP_FULL_MATCH",
+                            expressions=[value.copy(), exp.Literal.string(WHOLE_NUMBER)])
+    if is_safe(node):
+        return exp.If(this=exp.Not(this=matches), true=exp.Null())
+    kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
+    words = conversion_failed("\x00", kind).split("\x00")
+    message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(words[0]), expression=value.copy()),
+                        expression=exp.Literal.string(words[1]))
+    return exp.If(this=exp.Not(this=matches),
+                  true=exp.Anonymous(this="ERROR", expressions=[message]))
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Expression:
     """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
     SQLite truncates), and blank text cast to an integer 0."""
@@ -105,12 +133,16 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Ex
         elif is_text(value, kinds.texts) and (dialect != "sqlite" or is_safe(node)):
             # CAST('' AS INT) is 0 in SQL Server; PostgreSQL and DuckDB fail, TRY_CAST is NULL
             blank = exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string(""))
-            tree = replaced(tree, node, exp.Case(
-                ifs=[exp.If(this=blank, true=exp.Literal.number(0))], default=node.copy()))
+            arms = [exp.If(this=blank, true=exp.Literal.number(0))]
+            if dialect == "duckdb" and not _to_bit(node):
+                arms.append(_not_whole(node, value))
+            tree = replaced(tree, node, exp.Case(ifs=arms, default=node.copy()))
         elif dialect == "sqlite" and not is_number(value, kinds) and not _to_bit(node):
             # SQLite's CAST reads text's leading digits: '2015/2016' was 2015 and 'R' 0 (the
             # function passes numbers by, so a value that may be text goes through it too)
-            node.set(slot, exp.Anonymous(this="LEO_TO_INTEGER", expressions=[value.copy()]))
+            kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
+            node.set(slot, exp.Anonymous(this="LEO_TO_INTEGER", expressions=[
+                value.copy(), exp.Literal.string(kind)]))
         elif is_number(value, kinds) and dialect != "sqlite":
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
     return tree

@@ -27,6 +27,14 @@ from leo_synth.tsql import (
     percentiles,
     value_hashes,
 )
+from leo_synth.tsql.error_messages import (
+    DIVIDE_BY_ZERO,
+    INT_OVERFLOW,
+    NUMERIC_OVERFLOW,
+    TRUNCATED,
+    conversion_failed,
+    not_converted,
+)
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
@@ -90,15 +98,12 @@ def _converted(value: Any, kind: str, convert: Any) -> Any:
         return convert(0)  # (T-SQL converts '' to 0)
     result = convert(value)
     if result is None:  # (SQL Server words its error 8114, of a float, without the value)
-        sql_server_error = ("Error converting data type varchar to float." if kind == "float"
-                            else f"Conversion failed when converting the varchar value "
-                                 f"'{value}' to data type {kind}")
+        sql_server_error = (not_converted(kind) if kind in ("float", "numeric")
+                            else conversion_failed(value, kind))
         raise ConversionFailed(sql_server_error)
     return result
 
 
-INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
-TRUNCATED = "String or binary data would be truncated."
 INT_RANGE = (-2**31, 2**31 - 1)
 
 
@@ -125,21 +130,19 @@ def fits(value: Any, length: int) -> Any:
 def divide_by_zero() -> None:
     """A division by zero stops the query, as in SQL Server (SQLite's gives NULL)."""
     global sql_server_error
-    sql_server_error = "Divide by zero error encountered"
+    sql_server_error = DIVIDE_BY_ZERO
     raise ConversionFailed(sql_server_error)
 
 
-def to_integer(value: Any) -> Any:
-    """Text compared with an integer, converted as T-SQL does (or the query stops)."""
-    return _converted(value, "int", try_integer)
+def to_integer(value: Any, kind: str = "int") -> Any:
+    """Text compared with or cast to an integer (of SQL Server's type ``kind``), converted as
+    T-SQL does (or the query stops)."""
+    return _converted(value, kind, try_integer)
 
 
 def to_number(value: Any) -> Any:
     """Text compared with a decimal number, converted as T-SQL does (or the query stops)."""
     return _converted(value, "float", try_number)
-
-
-NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
 
 
 def _fitted(number: float, precision: int, scale: int) -> float | None:
@@ -353,7 +356,7 @@ def register(connection: sqlite3.Connection) -> None:
                "REVERSE": (1, lambda text: None if text is None else str(text)[::-1]),
                "ASCII": (1, lambda text: ord(str(text)[0]) if text else None),
                "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
-               "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (1, to_integer),
+               "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (-1, to_integer),
                "LEO_TO_NUMBER": (1, to_number), "LEO_DECIMAL": (3, decimal_value),
                "LEO_TRY_DECIMAL": (3, try_decimal),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),

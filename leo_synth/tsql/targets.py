@@ -18,6 +18,7 @@ from typing import Any
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import sqlite_functions
+from leo_synth.tsql.error_messages import in_sql_servers_words
 from leo_synth.tsql.errors import (
     ScriptError,
     database_message,
@@ -38,13 +39,6 @@ or fewer for certain, whose ``SUM`` is an ``int`` in SQL Server; ``INTEGER``: an
 ``FLOAT``: a double or a real, written as text in six digits)."""
 POSTGRES_FLOATS = {700, 701}
 """PostgreSQL's type numbers of real and double precision."""
-SQL_SERVER_MESSAGES = {
-    "integer out of range": sqlite_functions.INT_OVERFLOW,
-    "out of range for the destination type INT32": sqlite_functions.INT_OVERFLOW,
-    "value too long for type character": sqlite_functions.TRUNCATED,
-    sqlite_functions.TRUNCATED: sqlite_functions.TRUNCATED}
-"""PostgreSQL's and DuckDB's words for the faults SQL Server words its own way (a value too
-large for an ``int``, text too long for its column), and SQL Server's message for each."""
 POSTGRES_INTS = {21, 23}
 """PostgreSQL's type numbers of smallint and integer."""
 DUCKDB_INTS = {"TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT"}
@@ -117,9 +111,7 @@ class Target:
                     sqlite_functions.sql_server_error):
                 said = sqlite_functions.sql_server_error
             else:
-                said = duplicate_key(said) or next(
-                    (message for words, message in SQL_SERVER_MESSAGES.items() if words in said),
-                    said)
+                said = duplicate_key(said) or in_sql_servers_words(said)
             raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True,
                               said=said) from exc
 

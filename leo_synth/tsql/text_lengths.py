@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-TRUNCATED = "String or binary data would be truncated."
-POSTGRES_TOO_LONG = "value too long for type character"
+from leo_synth.tsql.error_messages import TRUNCATED
+
 TEXT_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.NCHAR,
               exp.DataType.Type.NVARCHAR)
 

@@ -26,6 +26,7 @@ import re
 
 from sqlglot import exp
 
+from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
@@ -78,8 +79,8 @@ def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
 
 def _conversion_failed(line: int, text: str, kind: str, why: str = "") -> ScriptError:
     """SQL Server's error for text that does not convert to a number of type ``kind``."""
-    return ScriptError(line, f"Conversion failed when converting the varchar value '{text}' "
-                       f"to data type {kind}{f' ({why})' if why else ''}", runtime=True)
+    said = conversion_failed(text, kind)
+    return ScriptError(line, f"{said} ({why})" if why else said, runtime=True, said=said)
 
 
 def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],

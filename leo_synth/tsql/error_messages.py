@@ -1,0 +1,107 @@
+"""SQL Server's words for the faults a statement can meet as it runs, and the targets' words
+for the same faults put into them.
+
+A researcher's ``CATCH`` block shows ``ERROR_MESSAGE()`` and tests ``ERROR_NUMBER()``, and a
+script that stops shows what stopped it: in the SRS that is SQL Server's message. The targets
+word the same fault their own way (PostgreSQL: ``invalid input syntax for type integer:
+"NK"``; DuckDB: ``Could not convert string 'NK' to INT32``), which ``ERROR_NUMBER()`` could
+not number and a researcher would not meet in the SRS. So each target's message for a fault
+SQL Server also raises is given in SQL Server's words (:func:`in_sql_servers_words`), with
+SQL Server's number (:data:`NUMBERS`). Messages of faults SQL Server words differently or
+not at all (a syntax error of the translated SQL) are left as the target said them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from leo_synth.tsql.date_texts import DATE_FAILED
+
+DIVIDE_BY_ZERO = "Divide by zero error encountered."
+INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
+NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
+TRUNCATED = "String or binary data would be truncated."
+
+
+def conversion_failed(text: str, kind: str) -> str:
+    """SQL Server's error 245: text that is no integer converted to the integer type
+    ``kind`` (``int``, ``bigint``, ``smallint``, ``tinyint``)."""
+    return f"Conversion failed when converting the varchar value '{text}' to data type {kind}."
+
+
+def not_converted(kind: str) -> str:
+    """SQL Server's error 8114: text that is no number converted to ``float``, ``real`` or
+    ``numeric`` (a decimal); unlike error 245 it does not name the value."""
+    return f"Error converting data type varchar to {kind}."
+
+
+NUMBERS = {"violation of primary key constraint": 2627,
+           "violation of unique key constraint": 2627,
+           DIVIDE_BY_ZERO.lower().rstrip("."): 8134,
+           "conversion failed when converting date and/or time": 241,
+           "conversion failed when converting": 245,
+           "error converting data type varchar to": 8114,
+           "arithmetic overflow error converting": 8115,
+           TRUNCATED.lower().rstrip("."): 8152,
+           "explicit conversion from data type": 529,
+           "invalid column name": 207}
+"""SQL Server's numbers of the errors by their words (SQL Server's own, which
+:func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
+
+_INTEGERS = {"INT8": "tinyint", "INT16": "smallint", "INT32": "int", "INT64": "bigint",
+             "smallint": "smallint", "integer": "int", "bigint": "bigint"}
+"""DuckDB's and PostgreSQL's names of the integer types, as SQL Server names them."""
+_NUMBERS = {"DOUBLE": "float", "FLOAT": "real", "double precision": "float", "real": "real",
+            "numeric": "numeric"}
+"""DuckDB's and PostgreSQL's names of the other numbers (DuckDB's DECIMAL(p,s) is numeric)."""
+
+
+def _not_a_number(found: re.Match[str]) -> str:
+    text, kind = found.group("text"), found.group("kind")
+    if kind in _INTEGERS:
+        return conversion_failed(text, _INTEGERS[kind])
+    return not_converted(_NUMBERS.get(kind, "numeric"))
+
+
+_TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
+    # SQL Server's words already, raised by DuckDB's ERROR() in the translation
+    (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
+                r"Arithmetic overflow|String or binary) .*)$"), lambda found: found["own"]),
+    # DuckDB (its text between single quotes, or double for a DECIMAL)
+    (re.compile(r"Could not convert string '(?P<text>.*)' to (?P<kind>INT\d+|DOUBLE|FLOAT)\b"
+                r"|Could not convert string \"(?P<dtext>.*)\" to (?P<dkind>DECIMAL)"),
+     lambda found: (_not_a_number(found) if found.group("kind")
+                    else not_converted("numeric"))),
+    # PostgreSQL
+    (re.compile(r'invalid input syntax for type (?P<kind>smallint|integer|bigint|'
+                r'double precision|real|numeric): "(?P<text>.*)"'), _not_a_number),
+    (re.compile(r"invalid (?:date|timestamp) field format|date field value out of range"
+                r"|invalid input syntax for type (?:date|timestamp)"
+                r"|date/time field value out of range"), lambda _found: DATE_FAILED),
+    (re.compile(r"^division by zero$|Division by zero in expression"),
+     lambda _found: DIVIDE_BY_ZERO),
+    (re.compile(r"integer out of range|out of range for the destination type INT32"
+                r"|Overflow in (?:addition|subtraction|multiplication) of INT32"),
+     lambda _found: INT_OVERFLOW),
+    (re.compile(r"numeric field overflow|to type DECIMAL\(\d+,\d+\) failed: value is out of "
+                r"range"), lambda _found: NUMERIC_OVERFLOW),
+    (re.compile(r"value too long for type character|" + re.escape(TRUNCATED)),
+     lambda _found: TRUNCATED)]
+"""A target's words for a fault SQL Server raises too, and SQL Server's message for it."""
+
+
+def in_sql_servers_words(said: str) -> str:
+    """A target's error message ``said`` as SQL Server words the same fault (``said`` itself
+    when SQL Server has no such fault, or words it as the target does)."""
+    for pattern, message in _TARGET_WORDS:
+        found = pattern.search(said)
+        if found is not None:
+            return message(found)
+    return said
+
+
+def sql_server_number(message: str) -> int | None:
+    """The number SQL Server gives the error whose message ``message`` is, when known."""
+    lower = message.lower()
+    return next((n for text, n in NUMBERS.items() if text in lower), None)

@@ -1,0 +1,88 @@
+"""`leo-synth sql`: a fault a statement meets as it runs is told in SQL Server's words, with
+SQL Server's number, on every backend (a CATCH block's ERROR_MESSAGE() and ERROR_NUMBER(), and
+the line a stopped script ends with)."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql.command import run_text
+from leo_synth.tsql.error_messages import in_sql_servers_words, sql_server_number
+from leo_synth.tsql.errors import ScriptError
+
+FAULTS = [
+    ("CAST(x AS INT)", 245,
+     "Conversion failed when converting the varchar value '1.5' to data type int."),
+    ("CAST(g AS SMALLINT)", 245,
+     "Conversion failed when converting the varchar value 'R' to data type smallint."),
+    ("CAST(g AS FLOAT)", 8114, "Error converting data type varchar to float."),
+    ("CAST(g AS DECIMAL(5, 1))", 8114, "Error converting data type varchar to numeric."),
+    ("CAST(g AS DATE)", 241,
+     "Conversion failed when converting date and/or time from character string."),
+    ("CAST('2015-02-30' AS DATE)", 241,
+     "Conversion failed when converting date and/or time from character string."),
+    ("n / (n - 1)", 8134, "Divide by zero error encountered."),
+    ("CAST(n * 99999.5 AS DECIMAL(4, 1))", 8115,
+     "Arithmetic overflow error converting numeric to data type numeric."),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_catch_block_reads_sql_servers_number_and_message(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # PostgreSQL said 'invalid input syntax for type integer: "1.5"' and DuckDB 'Could not
+    # convert string ...', neither numbered; DuckDB's CAST read '1.5' as 2
+    db = _db(request, backend)
+    text = ["CREATE TABLE #v (x VARCHAR(10), g VARCHAR(2), n INT)",
+            "INSERT INTO #v VALUES ('1.5', 'R', 1)"]
+    for expression, _number, _message in FAULTS:
+        text.append(f"BEGIN TRY SELECT {expression} FROM #v END TRY "
+                    f"BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH")
+    results = run_text(db, "\n".join(text), "tsql", None, True)
+    caught = [tuple(_value(v) for v in result.rows[0]) for result in results]
+    assert caught == [(number, message) for _expression, number, message in FAULTS]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_that_is_no_whole_number_is_no_integer(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # SQL Server reads digits with a sign and spaces around; DuckDB's CAST also read '1.5' as
+    # 2, '1e3' as 1000 and '0x1F' as 31
+    db = _db(request, backend)
+    setup = ("CREATE TABLE #v (x VARCHAR(10))\n"
+             "INSERT INTO #v VALUES ('1.5'), ('1e3'), ('0x1F'), (' -7 '), ('+12'), ('')\n")
+    assert sorted(_rows(db, setup + "SELECT x, TRY_CAST(x AS INT), TRY_CONVERT(BIGINT, x) "
+                                    "FROM #v"), key=str) == sorted([
+        ("1.5", None, None), ("1e3", None, None), ("0x1F", None, None), (" -7 ", -7, -7),
+        ("+12", 12, 12), ("", 0, 0)], key=str)
+    with pytest.raises(ScriptError, match=r"line 3: .*said: Conversion failed when converting "
+                                          r"the varchar value '0x1F' to data type bigint\.$"):
+        _rows(db, setup + "SELECT CAST(x AS BIGINT) FROM #v WHERE x LIKE '0x%'")
+
+
+def test_the_targets_words_put_into_sql_servers() -> None:
+    words = {
+        'invalid input syntax for type integer: "NK"':
+            "Conversion failed when converting the varchar value 'NK' to data type int.",
+        "Conversion Error: Could not convert string 'NK' to INT64 when casting from source "
+        "column HE_YEARPRG":
+            "Conversion failed when converting the varchar value 'NK' to data type bigint.",
+        'invalid input syntax for type double precision: "C"':
+            "Error converting data type varchar to float.",
+        "Conversion Error: Could not convert string \"C\" to DECIMAL(10,2)":
+            "Error converting data type varchar to numeric.",
+        'date/time field value out of range: "2015-02-30"':
+            "Conversion failed when converting date and/or time from character string.",
+        "division by zero": "Divide by zero error encountered.",
+        "Out of Range Error: Overflow in multiplication of INT32 (25886 * 100000)!":
+            "Arithmetic overflow error converting expression to data type int.",
+        "Invalid Input Error: String or binary data would be truncated.":
+            "String or binary data would be truncated.",
+        'relation "nosuch" does not exist': 'relation "nosuch" does not exist',
+    }
+    for said, sql_servers in words.items():
+        assert in_sql_servers_words(said) == sql_servers, said
+    assert [sql_server_number(in_sql_servers_words(said)) for said in words] == [
+        245, 245, 8114, 8114, 241, 8134, 8115, 8152, None]
