@@ -416,6 +416,25 @@ FROM [LEO_i2].[2002237].[leo_earnings]""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_power_has_its_first_arguments_type(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # POWER(int, y) is an int, POWER(decimal(p, s), y) a DECIMAL(38, s), SQUARE a float: the
+    # targets gave 1.414213562 for POWER(2, 0.5) and 1.1040808 for POWER(1.02, 5)
+    db = _db(request, backend)
+    [powers] = run_text(db, "SELECT POWER(2, 0.5), POWER(2, -1), POWER(2.0, 0.5), "
+                            "POWER(1.02, 5), POWER(2.5, 2), SQUARE(2.5), SIGN(-3.5), "
+                            "POWER(POWER(2, 0.5), 2)", "tsql", None, True)
+    assert output.table(powers)[2].split() == [
+        "1", "0", "1.4", "1.10", "6.3", "6.25", "-1.0", "1"]
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    [(pay, year, uprated, years)] = _rows(
+        db, f"SELECT TOP 1 Earnings, TaxYear, Earnings * POWER(1.02, 2021 - TaxYear / 100), "
+            f"POWER(TaxYear / 100 - 2000, 2) FROM {earnings} ORDER BY Edukey, TaxYear")
+    factor = round(1.02 ** (2021 - year // 100), 2)
+    assert float(uprated) == pytest.approx(pay * factor) and years == (year // 100 - 2000) ** 2
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_float_as_text_has_six_significant_digits(backend: str,
                                                    request: pytest.FixtureRequest) -> None:
     # SQL Server writes a FLOAT as text in C's %.6g (a three-digit exponent); SQLite and

@@ -111,6 +111,14 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
     """T-SQL's parser, reading a variable's name that :func:`tokens` marked as a name (so
     that ``@end`` is no keyword to the statement splitting) as sqlglot reads any other."""
 
+    FUNCTIONS: ClassVar[dict[str, Any]] = {
+        **TSQL.parser_class.FUNCTIONS,
+        # SQUARE is a float whatever its argument (sqlglot read it as POWER(x, 2), which
+        # has x's type: power_types would then make SQUARE(2.5) the DECIMAL(38, 1) 6.3)
+        "SQUARE": lambda args: exp.Pow(
+            this=exp.cast(args[0], exp.DataType.build("FLOAT", dialect="tsql")),
+            expression=exp.Literal.number(2))}
+
     def _parse_parameter(self) -> exp.Parameter:
         parameter = super()._parse_parameter()
         name = parameter.this

@@ -55,6 +55,7 @@ from leo_synth.tsql import (
     order_names,
     percentiles,
     pivots,
+    power_types,
     quantified_comparisons,
     rewrites,
     row_identity,
@@ -876,6 +877,7 @@ class Translator:
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated)
+        tree = power_types.for_target(tree, columns)
         scales = decimal_scales.scales(tree, columns)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
