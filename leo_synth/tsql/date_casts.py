@@ -25,6 +25,7 @@ from leo_synth.tsql.date_literals import DATE_TYPES, literal_days
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds
+from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.value_rewrites import cast_parts, is_safe, value_slot
 
 _NO_INTEGERS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.DATETIME2: "datetime2"}
@@ -42,25 +43,62 @@ def _is_date(value: exp.Expression, kinds: ColumnKinds) -> bool:
     return isinstance(value, _DATED) or (isinstance(value, exp.Literal) and value.is_string)
 
 
+POSTGRES_SETUP = (
+    "CREATE FUNCTION pg_temp.leo_read_date(x text, date_order text, date_only integer, "
+    "safe integer) RETURNS text LANGUAGE plpgsql AS $$ "
+    "DECLARE before text := current_setting('datestyle'); result text; BEGIN "
+    "PERFORM set_config('datestyle', CASE left(date_order, 1) WHEN 'd' THEN 'ISO, DMY' "
+    "WHEN 'y' THEN 'ISO, YMD' ELSE 'ISO, MDY' END, true); "
+    "BEGIN result := CASE WHEN date_only = 1 THEN x::date::text ELSE x::timestamp::text END; "
+    "EXCEPTION WHEN others THEN PERFORM set_config('datestyle', before, true); "
+    "IF safe = 1 THEN RETURN NULL; END IF; "
+    f"RAISE EXCEPTION '{date_texts.DATE_FAILED}'; END; "
+    "PERFORM set_config('datestyle', before, true); RETURN result; END $$",
+)
+"""``pg_temp.leo_read_date(x, date_order, date_only, safe)``: text read as a date (or a date
+and time) by PostgreSQL's own reading (``'20150131'``, ``'1 Jan 2015'``), its day, month and
+year in the order of the session's ``DATEFORMAT`` (PostgreSQL's ``DateStyle`` for the
+call), in ISO form; where that fails NULL (``safe``: a ``TRY_CAST``), or SQL Server's error
+241."""
+_FUNCTIONS = {("sqlite", False): "LEO_TO_DATE", ("sqlite", True): "LEO_TRY_TO_DATE",
+              ("duckdb", False): "LEO_TO_DATE", ("duckdb", True): "LEO_TRY_TO_DATE"}
+"""The run's function a cast (or ``TRY_CAST``) of text to a date goes through on SQLite and
+DuckDB (``sqlite_functions``)."""
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: str,
-               line: int) -> exp.Expression:
+               line: int) -> tuple[exp.Expression, bool]:
     """The tree with each cast to a date type converting as SQL Server's does (``order``:
-    the session's ``DATEFORMAT``; ``line``: the statement's)."""
+    the session's ``DATEFORMAT``; ``line``: the statement's), and whether it calls
+    PostgreSQL's session function (:data:`POSTGRES_SETUP`)."""
+    postgres_function = False
     for node in list(tree.find_all(exp.Cast, exp.Convert)):
         parts = cast_parts(node)
-        if parts is None or is_safe(node) or node.args.get("style"):
+        if parts is None or node.args.get("style"):
             continue
         value, to = parts
         if not to.is_type(*DATE_TYPES):
             continue
         refused = _NO_INTEGERS.get(to.this)
-        if refused and is_integer(value, kinds.integers):
+        if refused and is_integer(value, kinds.integers):  # (TRY_CAST too: SQL Server
+            # refuses the conversion itself)
             raise ScriptError(line, date_texts.not_allowed("int", refused))
+        date_only = int(to.is_type(exp.DataType.Type.DATE))
         days = literal_days(value)
         if days is not None:  # CAST(0 AS DATETIME) (PostgreSQL and DuckDB refused the number)
             node.set(value_slot(node), exp.Literal.string(date_texts.day_number(days)))
-        elif dialect == "sqlite" and not _is_date(value, kinds):
-            date_only = exp.Literal.number(int(to.is_type(exp.DataType.Type.DATE)))
-            node.set(value_slot(node), exp.Anonymous(this="LEO_TO_DATE", expressions=[
-                value.copy(), exp.Literal.string(order), date_only]))
-    return tree
+        elif isinstance(value, exp.Literal) and value.is_string and is_safe(node):
+            # TRY_CAST('20150131' AS DATE), '1 Jan 2015': read here (the targets read ISO)
+            text = date_texts.iso(value.name, bool(date_only), order)
+            node.set(value_slot(node), exp.Literal.string(text) if text else exp.Null())
+        elif dialect == "postgres" and is_text(value, kinds.texts):
+            postgres_function = True
+            node.set(value_slot(node), exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
+                exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
+                exp.Literal.number(date_only), exp.Literal.number(int(is_safe(node)))]))
+        elif (dialect == "sqlite" and not _is_date(value, kinds)) or (
+                dialect == "duckdb" and is_text(value, kinds.texts)):
+            function = _FUNCTIONS[dialect, is_safe(node)]
+            node.set(value_slot(node), exp.Anonymous(this=function, expressions=[
+                value.copy(), exp.Literal.string(order), exp.Literal.number(date_only)]))
+    return tree, postgres_function

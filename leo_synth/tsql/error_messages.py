@@ -68,6 +68,9 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # SQL Server's words already, raised by DuckDB's ERROR() in the translation
     (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
                 r"Arithmetic overflow|String or binary) .*)$"), lambda found: found["own"]),
+    # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
+    (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),
+     lambda found: found["own"]),
     # DuckDB (its text between single quotes, or double for a DECIMAL)
     (re.compile(r"Could not convert string '(?P<text>.*)' to (?P<kind>INT\d+|DOUBLE|FLOAT)\b"
                 r"|Could not convert string \"(?P<dtext>.*)\" to (?P<dkind>DECIMAL)"),

@@ -7,7 +7,8 @@ character classes; its
 ``CAST`` reads the leading number of any text (``CAST(' 12a' AS INTEGER)`` is 12, where
 ``TRY_CAST`` gives NULL). The translation (``value_rewrites``) names these functions; each
 means what its T-SQL namesake does. Python is called per row, which is slow for SQL but
-fine for the extracts a script is tried on.
+fine for the extracts a script is tried on. DuckDB, whose ``CAST`` reads only ISO text as a
+date, is given the two date conversions too (:func:`register_duckdb`).
 """
 
 from __future__ import annotations
@@ -208,6 +209,17 @@ def to_date(value: Any, order: str, date_only: int) -> Any:
     return text
 
 
+def try_to_date(value: Any, order: str, date_only: int) -> Any:
+    """``TRY_CAST(value AS DATE)`` (``date_only``) or ``AS DATETIME``: :func:`to_date`'s
+    date, or NULL where that stops."""
+    global sql_server_error
+    try:
+        return to_date(value, order, date_only)
+    except ConversionFailed:
+        sql_server_error = None
+        return None
+
+
 def is_numeric(value: Any) -> int:
     """T-SQL ``ISNUMERIC`` for plain numbers: 1 when the text is one, else 0 (NULL too)."""
     if value is None:
@@ -346,11 +358,24 @@ def float_text(value: Any) -> str | None:
     return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
 
 
+DUCKDB_DATES = {"LEO_TO_DATE": to_date, "LEO_TRY_TO_DATE": try_to_date}
+"""The functions DuckDB is given too: its ``CAST`` reads only ISO text as a date."""
+
+
+def register_duckdb(connection: Any) -> None:
+    """Add :data:`DUCKDB_DATES` to a script's DuckDB connection (text, the ``DATEFORMAT``
+    and whether a date alone, to ISO text or NULL)."""
+    for name, function in DUCKDB_DATES.items():
+        connection.create_function(name, function, ["VARCHAR", "VARCHAR", "INTEGER"],
+                                   "VARCHAR", null_handling="special")
+
+
 def register(connection: sqlite3.Connection) -> None:
     """Add every function the translation may name to a script's SQLite connection."""
     scalars = {"CONCAT": (-1, concat), "REPEAT": (2, repeat),
                "LEO_TRY_INTEGER": (1, try_integer), "LEO_TRY_NUMBER": (1, try_number),
                "LEO_TRY_DATE": (1, try_date), "LEO_TO_DATE": (3, to_date),
+               "LEO_TRY_TO_DATE": (3, try_to_date),
                "ISNUMERIC": (1, is_numeric),
                "LEO_LIKE": (2, like_patterns.like), "LEO_PATINDEX": (2, like_patterns.patindex),
                "REVERSE": (1, lambda text: None if text is None else str(text)[::-1]),

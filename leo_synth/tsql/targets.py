@@ -272,6 +272,7 @@ def _duckdb_memory() -> Any:
 
     connection = duckdb.connect(":memory:")
     connection.execute("SET integer_division = true")  # T-SQL: int / int is an int
+    sqlite_functions.register_duckdb(connection)  # (dates SQL Server reads and DuckDB not)
     return connection
 
 

@@ -907,8 +907,8 @@ class Translator:
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line, columns)
         tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
-        tree = date_casts.for_target(tree, columns, self.dateformat, self.target.dialect,
-                                     line)
+        tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
+                                                 self.target.dialect, line)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
@@ -923,6 +923,7 @@ class Translator:
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
+                 + self._made_once(date_casts.POSTGRES_SETUP, tried_date)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = _written(tree)[0].sql(dialect=self.target.dialect)
