@@ -416,6 +416,42 @@ FROM [LEO_i2].[2002237].[leo_earnings]""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_decimals_keep_their_type(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # a #temp table's DECIMAL column read back showed the target's value (SQLite's float
+    # 15827.17742, PostgreSQL eighteen places), and SQLite kept 1.0 / 3 whole in a
+    # DECIMAL(10, 2) column, so that twice it was 0.67, not 0.66
+    db = _db(request, backend)
+    made = run_text(db, """SELECT TaxYear, AVG(Earnings * 1.0) AS mean INTO #s
+FROM [LEO_i2].[2002237].[leo_earnings] GROUP BY TaxYear
+SELECT TOP 1 * FROM #s ORDER BY TaxYear
+SELECT TOP 1 mean / 12 FROM #s ORDER BY TaxYear""", "tsql", None, True)
+    assert [re.fullmatch(r"\d+\.\d{6}", output.table(r)[2].split()[-1]) is not None
+            for r in made] == [True, True]
+    declared = run_text(db, """CREATE TABLE #m (k INT, v DECIMAL(10, 2))
+INSERT INTO #m VALUES (1, 2.5), (2, 1.0 / 3)
+SELECT v, v * 2 FROM #m ORDER BY k""", "tsql", None, True)
+    assert [line.split() for line in output.table(declared[0])[2:]] == [
+        ["2.50", "5.00"], ["0.33", "0.66"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_decimal_as_text_has_its_scales_places(backend: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    # SQLite wrote 1.0 / 3 as 0.333333333333333, DuckDB with sixteen places, PostgreSQL
+    # eighteen; SQL Server writes a DECIMAL(8, 6) with six
+    db = _db(request, backend)
+    assert _rows(db, "SELECT CAST(1.0 / 3 AS VARCHAR(20)), CONCAT('x', 2.50 * 2), "
+                     "CONVERT(VARCHAR(20), 7 / 2.0), CAST(-0.5 AS VARCHAR), "
+                     "CAST(CAST(2.675 AS DECIMAL(5, 3)) * 1.0 AS VARCHAR)") == [
+        ("0.333333", "x5.00", "3.500000", "-0.5", "2.6750")]
+    [(share,)] = _rows(db, "SELECT CAST(ROUND(100.0 * SUM(CASE WHEN Earnings > 20000 THEN 1 "
+                           "ELSE 0 END) / COUNT(*), 1) AS VARCHAR(30)) + '%' "
+                           "FROM [LEO_i2].[2002237].[leo_earnings]")
+    assert re.fullmatch(r"\d+\.\d0{11}%", share), share  # DECIMAL(26, 12), rounded to 1 place
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_power_has_its_first_arguments_type(backend: str,
                                             request: pytest.FixtureRequest) -> None:
     # POWER(int, y) is an int, POWER(decimal(p, s), y) a DECIMAL(38, s), SQUARE a float: the

@@ -26,6 +26,9 @@ FAULTS = [
     ("n / (n - 1)", 8134, "Divide by zero error encountered."),
     ("CAST(n * 99999.5 AS DECIMAL(4, 1))", 8115,
      "Arithmetic overflow error converting numeric to data type numeric."),
+    # an int times an int is an int (SQLite's eight-byte integers gave 4294967294)
+    ("n * 2147483647 * 2", 8115,
+     "Arithmetic overflow error converting expression to data type int."),
 ]
 
 
@@ -86,3 +89,20 @@ def test_the_targets_words_put_into_sql_servers() -> None:
         assert in_sql_servers_words(said) == sql_servers, said
     assert [sql_server_number(in_sql_servers_words(said)) for said in words] == [
         245, 245, 8114, 8114, 241, 8134, 8115, 8152, None]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_unions_text_beside_an_integer_is_converted(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQLite and DuckDB gave a column of both ('All' beside the tax years); SQL Server gives
+    # the column the int's type, converting '0' and stopping at 'All'
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    years = f"SELECT TaxYear, COUNT(*) FROM {earnings} WHERE TaxYear > 201900 GROUP BY TaxYear"
+    with pytest.raises(ScriptError, match=r"line 1: Conversion failed when converting the "
+                                          r"varchar value 'All' to data type int\.$"):
+        _rows(db, f"{years} UNION ALL SELECT 'All', COUNT(*) FROM {earnings}")
+    rows = _rows(db, f"{years} UNION ALL SELECT '0', 0 ORDER BY 1")
+    assert rows[0] == (0, 0) and len(rows) > 1 and all(isinstance(y, float) for y, _ in rows)
+    assert _rows(db, f"SELECT TOP 1 CAST(TaxYear AS VARCHAR(6)) FROM {earnings} "
+                     f"UNION ALL SELECT 'All' ORDER BY 1 DESC")[0] == ("All",)

@@ -7,9 +7,9 @@ a float, which printed as ``50`` and ``15827.18``; PostgreSQL's numeric division
 to twenty places and DuckDB's gave a float. So a projection whose decimal type is known has
 its values shown as decimals of its scale, rounded half away from zero as SQL Server rounds.
 
-Only a plain SELECT's own projections are read: a column of a #temp table declared DECIMAL
-and read back, or a UNION (whose type SQL Server works out from every branch), still shows
-the target's value.
+Only a plain SELECT's own projections are read, a ``*`` by its columns' names (a #temp
+table's decimal columns, ``decimal_types``): a UNION (whose type SQL Server works out from
+every branch) still shows the target's value.
 """
 
 from __future__ import annotations
@@ -23,15 +23,35 @@ from leo_synth.tsql.decimal_types import NumberType, number_type
 from leo_synth.tsql.integer_casts import ColumnKinds
 
 
-def scales(tree: exp.Expression, columns: ColumnKinds) -> list[int | None] | None:
+def scales(tree: exp.Expression, columns: ColumnKinds
+           ) -> list[int | None] | dict[str, int] | None:
     """Per projection of a plain SELECT, the places of its decimal type (None: not a decimal
     known for certain); None when no projection is one, or the statement is not a plain
-    SELECT."""
-    if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
+    SELECT. With a ``*`` among them, by result column name instead (lower case): the
+    decimal columns of the script's tables (``ColumnKinds.decimals``) and the projections'
+    names."""
+    if not isinstance(tree, exp.Select):
         return None
+    if any(s.is_star for s in tree.selects):
+        named = {name: places for name, declared in columns.decimals.items()
+                 if declared is not None for places in [declared[1]]}
+        for projection in tree.selects:
+            places = None if projection.is_star else _scale(
+                number_type(projection.unalias(), columns))
+            if places is not None:
+                named[projection.alias_or_name.lower()] = places
+        return named or None
     found = [_scale(number_type(projection.unalias(), columns))
              for projection in tree.selects]
     return found if any(places is not None for places in found) else None
+
+
+def by_column(found: list[int | None] | dict[str, int] | None, names: list[str]
+              ) -> list[int | None] | None:
+    """:func:`scales`' places for the result columns ``names`` (None: they do not match)."""
+    if isinstance(found, dict):
+        return [found.get(name.lower()) for name in names]
+    return found if found and len(found) == len(names) else None
 
 
 def _scale(known: NumberType | None) -> int | None:

@@ -11,8 +11,9 @@ their operand's type; a precision above 38 is cut back as SQL Server cuts it. So
 showed ``15827.18`` and ``11.43326489`` and PostgreSQL's numeric sixteen to twenty places.
 
 Only what is known for certain is typed: numeric literals, integer columns (``int``, or
-``bigint`` beyond four bytes), casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``, and the
-arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
+``bigint`` beyond four bytes), the decimal columns of the script's #temp tables (declared, or
+made by ``SELECT ... INTO`` of a decimal), casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
+and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
 anywhere in the expression leaves it untyped (None), shown as the target gives it (rejected:
 guessing the types of the extract's decimal columns, which the targets hold as floats).
 """
@@ -130,6 +131,9 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         return None if node.is_string else _literal(node)
     if isinstance(node, exp.Column):
         name = node.name.lower()
+        declared = columns.decimals.get(name)
+        if declared is not None:  # (a #temp table's DECIMAL column)
+            return NumberType(*declared)
         if not columns.integers.get(name, False):
             return None
         return NumberType(10 if columns.ints.get(name, False) else 19, 0, integer=True)
@@ -168,3 +172,21 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         return _union([number_type(arm, columns) for arm in arms
                        if arm is not None and not _is_null(arm)])
     return None
+
+
+def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int]]:
+    """The decimal columns (lower case: precision, scale) of the table ``tree`` makes: those
+    its column list declares ``DECIMAL``/``NUMERIC``, or those of a ``SELECT ... INTO`` whose
+    value is a decimal of known type."""
+    found: dict[str, tuple[int, int]] = {}
+    if isinstance(tree.this, exp.Schema):
+        for column in tree.this.expressions:
+            kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
+            if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
+                found[column.name.lower()] = decimal_digits(kind)
+    elif isinstance(tree.expression, exp.Select):
+        for projection in tree.expression.selects:
+            known = number_type(projection.unalias(), columns)
+            if known is not None and not known.integer and not known.money:
+                found[projection.alias_or_name.lower()] = (known.precision, known.scale)
+    return found

@@ -17,6 +17,8 @@ it was (rejected: guessing from the values, which cannot tell ``float`` from ``d
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from sqlglot import exp
 
 from leo_synth.tsql.integer_average import ARITHMETIC
@@ -75,7 +77,7 @@ def _text(value: exp.Expression, dialect: str) -> exp.Expression:
     return exp.Anonymous(this=name, expressions=[value])
 
 
-def _converted(node: exp.Expression) -> str | None:
+def _text_value_slot(node: exp.Expression) -> str | None:
     """The argument of a cast or style-less ``CONVERT`` to text that holds its value."""
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
         to = node.args.get("to")
@@ -88,24 +90,28 @@ def _converted(node: exp.Expression) -> str | None:
     return None
 
 
+def converted_to_text(tree: exp.Expression) -> Iterator[tuple[exp.Expression,
+                                                             Callable[[exp.Expression], None]]]:
+    """Each value ``tree`` converts to text without a style (a cast's or ``CONVERT``'s
+    value, an argument of ``CONCAT``), with what puts its written text in its place."""
+    for node in list(tree.find_all(exp.Cast, exp.Convert, exp.Concat)):
+        if isinstance(node, exp.Concat):
+            for arg in node.expressions:
+                yield arg, arg.replace
+            continue
+        slot = _text_value_slot(node)
+        value = node.args.get(slot) if slot else None
+        if value is not None:
+            yield value, lambda text, node=node, slot=slot: node.set(slot, text)
+
+
 def for_target(tree: exp.Expression, floats: dict[str, bool],
                dialect: str) -> tuple[exp.Expression, bool]:
     """The tree with each FLOAT converted to text written as SQL Server writes it, and
     whether it has any (PostgreSQL's function is then made first)."""
     found = False
-    for node in list(tree.find_all(exp.Cast, exp.Convert, exp.Concat)):
-        if isinstance(node, exp.Concat):
-            slots = [(arg, None) for arg in node.expressions]
-        else:
-            slot = _converted(node)
-            slots = [(node.args.get(slot), slot)] if slot else []
-        for value, slot in slots:
-            if value is None or not is_float(value, floats):
-                continue
-            text = _text(value.copy(), dialect)
-            if slot is None:
-                value.replace(text)
-            else:
-                node.set(slot, text)
+    for value, put in converted_to_text(tree):
+        if is_float(value, floats):
+            put(_text(value.copy(), dialect))
             found = True
     return tree, found

@@ -74,9 +74,12 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 
 
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
-               dialect: str, order: str) -> None:
+               dialect: str, order: str, decimal: tuple[int, int] | None = None) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
-    if kind == DATE and isinstance(node, exp.Literal) and node.is_string:
+    if decimal is not None and dialect == "sqlite":  # (its DECIMAL column holds any float)
+        node.replace(exp.cast(node.copy(), exp.DataType.build(
+            f"DECIMAL({decimal[0]}, {decimal[1]})", dialect="tsql")))
+    elif kind == DATE and isinstance(node, exp.Literal) and node.is_string:
         day = date_texts.iso(node.name, False, order)
         if day is None or len(day) > 10:
             return  # (not a date, or one with a time: the column may be a DATETIME)
@@ -89,21 +92,27 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
 
 
 def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[str, bool],
-               dialect: str, order: str) -> exp.Expression:
+               dialect: str, order: str,
+               decimals: dict[str, tuple[int, int]] | None = None) -> exp.Expression:
     """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
-    columns (``kinds``: the table's columns in order, from the target); any other statement
-    as it is."""
+    columns (``kinds``: the table's columns in order, from the target; ``decimals``: its
+    ``DECIMAL`` columns' precision and scale, by lower-case name, to which SQLite's values
+    are rounded as SQL Server rounds them); any other statement as it is."""
+    decimals = decimals or {}
     if isinstance(tree, exp.Update):
         by_name = {name.lower(): kind for name, kind in kinds}
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
-                _converted(assignment.expression, by_name.get(assignment.this.name.lower()),
-                           texts, dialect, order)
+                name = assignment.this.name.lower()
+                _converted(assignment.expression, by_name.get(name), texts, dialect, order,
+                           decimals.get(name))
         return tree
     if not isinstance(tree, exp.Insert):
         return tree
     columns = _columns(tree, kinds)
+    names = ([c.name.lower() for c in tree.this.expressions]
+             if isinstance(tree.this, exp.Schema) else [name.lower() for name, _ in kinds])
     for row in map(_values, _holders(tree.expression)):
-        for value, kind in zip(row, columns, strict=False):
-            _converted(value, kind, texts, dialect, order)
+        for value, kind, name in zip(row, columns, names, strict=False):
+            _converted(value, kind, texts, dialect, order, decimals.get(name))
     return tree

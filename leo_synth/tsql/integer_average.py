@@ -24,8 +24,10 @@ INTEGER_FUNCTIONS = (exp.DateDiff, exp.Extract, exp.Year, exp.Month, exp.Day, ex
                      exp.DenseRank, exp.Ntile)
 """Functions T-SQL types ``int`` (or ``bigint``) whatever their arguments: ``DATEDIFF``,
 ``DATEPART``, ``YEAR``, ``LEN``, ``CHARINDEX``, ``ROW_NUMBER()``, ..."""
-INTEGER_NAMES = frozenset({"DATALENGTH", "PATINDEX", "ISNUMERIC", "ISDATE", "DATEDIFF_BIG"})
-"""The same, among the functions sqlglot does not know (by name)."""
+INTEGER_NAMES = frozenset({"DATALENGTH", "PATINDEX", "ISNUMERIC", "ISDATE", "DATEDIFF_BIG",
+                           "LEO_INT_SUM"})
+"""The same, among the functions sqlglot does not know (by name; ``LEO_INT_SUM`` is SQLite's
+check of an ``int``, ``integer_overflow``)."""
 
 
 def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:

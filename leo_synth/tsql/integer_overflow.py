@@ -9,6 +9,12 @@ OVER``) of a column that holds ``int`` values wherever the script met it (four b
 fewer, ``targets.INT``) is checked: cast to ``INTEGER`` on PostgreSQL and DuckDB, which
 fail past its range, and by a function on SQLite; each stops with SQL Server's message.
 A column of unknown width (SQLite's untyped ``SELECT ... INTO`` columns) is not checked.
+
+Arithmetic of ``int`` values is an ``int`` too: ``SUM(Earnings * Earnings)``, a variance
+worked by hand, stops in the SRS once a year's pay passes 46,341 pounds. PostgreSQL and
+DuckDB stop there as well; SQLite's integers are eight bytes, so on SQLite a ``+``, ``-``
+or ``*`` of two ``int`` values (columns, literals in range, or such arithmetic) is checked by
+the same function.
 """
 
 from __future__ import annotations
@@ -17,15 +23,44 @@ from sqlglot import exp
 
 from leo_synth.tsql.rewrites import replaced
 
+CHECK = "LEO_INT_SUM"
+"""SQLite's function that stops a value beyond an ``int`` (``sqlite_functions.int_sum``)."""
+INT_RANGE = (-2**31, 2**31 - 1)
+
+
+def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
+    """Whether ``node``'s value is an ``int`` for certain (on SQLite, checked already)."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return _int_valued(node.this, ints)
+    if isinstance(node, exp.Column):
+        return ints.get(node.name.lower(), False)
+    if isinstance(node, exp.Literal):
+        return not node.is_string and node.name.isdigit() and int(node.name) <= INT_RANGE[1]
+    if isinstance(node, exp.Anonymous):
+        return str(node.this).upper() == CHECK
+    return isinstance(node, exp.Add | exp.Sub | exp.Mul) and _int_valued(
+        node.this, ints) and _int_valued(node.expression, ints)
+
+
+def _checked_arithmetic(tree: exp.Expression, ints: dict[str, bool]) -> exp.Expression:
+    """On SQLite, each ``+``, ``-`` and ``*`` of ``int`` values checked (innermost first)."""
+    for node in reversed(list(tree.find_all(exp.Add, exp.Sub, exp.Mul))):
+        if node is not tree and _int_valued(node, ints):
+            node.replace(exp.Anonymous(this=CHECK, expressions=[node.copy()]))
+    return tree
+
 
 def for_target(tree: exp.Expression, ints: dict[str, bool], dialect: str) -> exp.Expression:
-    """The tree with each ``SUM`` of an ``int`` column checked for overflow."""
+    """The tree with each ``SUM`` of an ``int`` column checked for overflow (and on SQLite,
+    the arithmetic of ``int`` values)."""
+    if dialect == "sqlite":
+        tree = _checked_arithmetic(tree, ints)
     for total in list(tree.find_all(exp.Sum)):
         column = total.this
         if not (isinstance(column, exp.Column) and ints.get(column.name.lower(), False)):
             continue
         whole = total.parent if isinstance(total.parent, exp.Window) else total
-        checked = (exp.Anonymous(this="LEO_INT_SUM", expressions=[whole.copy()])
+        checked = (exp.Anonymous(this=CHECK, expressions=[whole.copy()])
                    if dialect == "sqlite" else
                    exp.cast(whole.copy(), exp.DataType.build("INT")))
         tree = replaced(tree, whole, checked)

@@ -426,8 +426,9 @@ class Runner:
             if translation.headings and len(translation.headings) == len(columns):
                 columns = translation.headings
             rows = result.rows
-            if translation.scales and len(translation.scales) == len(columns):
-                rows = decimal_scales.shown(rows, translation.scales)
+            places = decimal_scales.by_column(translation.scales, result.columns)
+            if places and any(p is not None for p in places):
+                rows = decimal_scales.shown(rows, places)
             return Result(line, columns, rows, result.more)
         return None
 

@@ -33,6 +33,8 @@ from leo_synth.tsql import (
     date_literals,
     date_truncation,
     decimal_scales,
+    decimal_texts,
+    decimal_types,
     derived_aliases,
     derived_columns,
     distinct_order,
@@ -68,6 +70,7 @@ from leo_synth.tsql import (
     text_lengths,
     text_numbers,
     top_options,
+    union_types,
     unnamed_columns,
     user_functions,
 )
@@ -125,9 +128,9 @@ class Translation:
     headings: list[str] | None = None
     creates: tuple[str, ...] | None = None
     skip: bool = False
-    scales: list[int | None] | None = None
-    """Per result column, the places of the decimal the script casts it to
-    (:mod:`decimal_scales`)."""
+    scales: list[int | None] | dict[str, int] | None = None
+    """Per result column (or by its name, for a ``SELECT *``), the places of its decimal
+    type (:mod:`decimal_scales`)."""
     drops: list[tuple[str, ...]] = field(default_factory=list)
     setup: tuple[str, ...] = ()
     """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
@@ -331,6 +334,13 @@ class Translator:
         fewer) wherever met."""
         self.texts: dict[str, bool] = {}
         """Column names (lower case) and whether they hold text wherever met."""
+        self.decimals: dict[str, tuple[int, int] | None] = {}
+        """Column names (lower case) of a decimal type (precision, scale) wherever met: a
+        #temp table's declared ``DECIMAL``, or one ``SELECT ... INTO`` made (None: met with
+        another type too)."""
+        self.declared_decimals: dict[str, dict[str, tuple[int, int]]] = {}
+        """By #temp table (its name in lower case), its decimal columns, as the statement
+        that makes it declares or computes them (:meth:`learn` then records them)."""
         self.made: dict[str, dict[str, str]] = {}
         """The spellings of the columns each table made by ``SELECT ... INTO`` took from
         what it read (by the table's key; lower-case name to spelling)."""
@@ -370,6 +380,16 @@ class Translator:
         self.datefirst = 7
         """The session's ``DATEFIRST``: the weekday ``DATEPART(weekday, d)`` numbers 1."""
 
+    def _note_decimals(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
+                       ) -> None:
+        """The decimal columns of the table a ``CREATE TABLE`` or ``SELECT ... INTO`` makes,
+        for :meth:`learn` to record once it is made."""
+        if not isinstance(tree, exp.Create) or str(tree.args.get("kind", "")).upper() != (
+                "TABLE") or not _written(tree):
+            return
+        self.declared_decimals[_written(tree)[0].name.lower()] = (
+            decimal_types.declared(tree, columns))
+
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
         if parts in self.loaded:
@@ -383,6 +403,10 @@ class Translator:
             self.ints[name] = self.ints.get(name, True) and kind == INT
             self.texts[name] = self.texts.get(name, True) and kind == TEXT
             self.floats[name] = self.floats.get(name, True) and kind == FLOAT
+            declared = self.declared_decimals.get(parts[-1].lower(), {}).get(name)
+            if self.decimals.get(name, declared) != declared:
+                declared = None
+            self.decimals[name] = declared
             if kind == DATE and name not in self.undated:
                 self.dates.add(name)
             elif kind not in (OTHER, FLOAT):
@@ -876,8 +900,10 @@ class Translator:
         select_predicates.check(tree, line)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
-                                            self.undated)
+                                            self.undated, self.decimals)
+        union_types.for_target(tree, self.integers, line)
         tree = power_types.for_target(tree, columns)
+        self._note_decimals(tree, columns)
         scales = decimal_scales.scales(tree, columns)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
@@ -886,8 +912,9 @@ class Translator:
             parts, kinds = self._written_kinds(tree, line)
             if isinstance(tree, exp.Insert):
                 tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
-            tree = inserted_values.for_target(tree, kinds, self.texts, self.target.dialect,
-                                              self.dateformat)
+            tree = inserted_values.for_target(
+                tree, kinds, self.texts, self.target.dialect, self.dateformat,
+                self.declared_decimals.get(_written(tree)[0].name.lower()))
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
@@ -895,6 +922,8 @@ class Translator:
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
+        # (decimals' text first: it reads the arithmetic that the overflow check wraps)
+        tree = decimal_texts.for_target(tree, columns, self.target.dialect)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
