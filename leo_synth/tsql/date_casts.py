@@ -8,12 +8,16 @@ one cast to a ``DATETIME`` is that many days from 1900-01-01. SQLite's ``DATE()`
 anything but ISO text as NULL, without an error: ``CAST(KS4_ENTRYDAT AS DATE)`` of the
 integer 20160901 was NULL on every row, and so was a #temp table's ``'20150131'``. So on
 SQLite a cast to a date or a date and time of a value that may not be a date already goes
-through the run's conversion function (``LEO_TO_DATE``); a cast of an integer column to a
-``DATE`` stops on every target when the script is read (PostgreSQL and DuckDB stopped in their
-own words), and a number written in the script cast to a ``DATETIME`` is read as that day
-(``CAST(0 AS DATETIME)``; they refused it). String literals are read when translating
-(``date_literals``), ``CONVERT`` with a style by its style (``value_rewrites``), and
-``TRY_CAST`` gives NULL as before.
+through the run's conversion function (``LEO_TO_DATE``), and so does text on DuckDB (whose
+``CAST`` reads only ISO text); PostgreSQL's text goes through a session function that reads
+it in the ``DATEFORMAT``'s order (:data:`POSTGRES_SETUP`). ``TRY_CAST`` and ``TRY_CONVERT``
+go through the same functions' NULL-giving forms (they read only ISO text: NULL for
+``'20150131'``), and a string literal of theirs is read here. A cast of an integer column to
+a ``DATE`` stops on every target when the script is read (PostgreSQL and DuckDB stopped in
+their own words), ``TRY_CAST`` too, and a number written in the script cast to a
+``DATETIME`` is read as that day (``CAST(0 AS DATETIME)``; they refused it). String literals
+of a plain cast are read when translating (``date_literals``), and ``CONVERT`` with a style
+by its style (``value_rewrites``).
 """
 
 from __future__ import annotations
@@ -60,10 +64,6 @@ and time) by PostgreSQL's own reading (``'20150131'``, ``'1 Jan 2015'``), its da
 year in the order of the session's ``DATEFORMAT`` (PostgreSQL's ``DateStyle`` for the
 call), in ISO form; where that fails NULL (``safe``: a ``TRY_CAST``), or SQL Server's error
 241."""
-_FUNCTIONS = {("sqlite", False): "LEO_TO_DATE", ("sqlite", True): "LEO_TRY_TO_DATE",
-              ("duckdb", False): "LEO_TO_DATE", ("duckdb", True): "LEO_TRY_TO_DATE"}
-"""The run's function a cast (or ``TRY_CAST``) of text to a date goes through on SQLite and
-DuckDB (``sqlite_functions``)."""
 
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: str,
@@ -93,12 +93,22 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: st
             node.set(value_slot(node), exp.Literal.string(text) if text else exp.Null())
         elif dialect == "postgres" and is_text(value, kinds.texts):
             postgres_function = True
-            node.set(value_slot(node), exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
+            _read_by(node, to, exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
                 exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
                 exp.Literal.number(date_only), exp.Literal.number(int(is_safe(node)))]))
         elif (dialect == "sqlite" and not _is_date(value, kinds)) or (
                 dialect == "duckdb" and is_text(value, kinds.texts)):
-            function = _FUNCTIONS[dialect, is_safe(node)]
-            node.set(value_slot(node), exp.Anonymous(this=function, expressions=[
+            function = "LEO_TRY_TO_DATE" if is_safe(node) else "LEO_TO_DATE"
+            _read_by(node, to, exp.Anonymous(this=function, expressions=[
                 value.copy(), exp.Literal.string(order), exp.Literal.number(date_only)]))
     return tree, postgres_function
+
+
+def _read_by(node: exp.Expression, to: exp.DataType, reading: exp.Expression) -> None:
+    """The cast ``node`` made to take its value from ``reading`` (a run's function giving ISO
+    text, or NULL where a ``TRY_CAST`` gives NULL): a ``TRY_CAST`` becomes a plain cast, since
+    the function has tried already (the target's ``TRY_CAST`` would read its text again)."""
+    if is_safe(node):
+        node.replace(exp.Cast(this=reading, to=to.copy()))
+    else:
+        node.set(value_slot(node), reading)

@@ -33,8 +33,8 @@ def scales(tree: exp.Expression, columns: ColumnKinds
     if not isinstance(tree, exp.Select):
         return None
     if any(s.is_star for s in tree.selects):
-        named = {name: places for name, declared in columns.decimals.items()
-                 if declared is not None for places in [declared[1]]}
+        named = {name: declared[1] for name, declared in columns.decimals.items()
+                 if declared is not None}
         for projection in tree.selects:
             places = None if projection.is_star else _scale(
                 number_type(projection.unalias(), columns))

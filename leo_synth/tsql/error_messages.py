@@ -72,10 +72,10 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),
      lambda found: found["own"]),
     # DuckDB (its text between single quotes, or double for a DECIMAL)
-    (re.compile(r"Could not convert string '(?P<text>.*)' to (?P<kind>INT\d+|DOUBLE|FLOAT)\b"
-                r"|Could not convert string \"(?P<dtext>.*)\" to (?P<dkind>DECIMAL)"),
-     lambda found: (_not_a_number(found) if found.group("kind")
-                    else not_converted("numeric"))),
+    (re.compile(r"Could not convert string '(?P<text>.*)' to (?P<kind>INT\d+|DOUBLE|FLOAT)\b"),
+     _not_a_number),
+    (re.compile(r'Could not convert string ".*" to DECIMAL'),
+     lambda _found: not_converted("numeric")),
     # PostgreSQL
     (re.compile(r'invalid input syntax for type (?P<kind>smallint|integer|bigint|'
                 r'double precision|real|numeric): "(?P<text>.*)"'), _not_a_number),

@@ -21,6 +21,7 @@ from sqlglot import exp
 from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.rewrites import is_text, replaced
+from leo_synth.tsql.sqlite_functions import INTEGER
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
@@ -97,8 +98,6 @@ def _value_slot(node: exp.Expression) -> str | None:
     return None
 
 
-WHOLE_NUMBER = r"\s*[-+]?[0-9]+\s*"
-"""Text SQL Server converts to an integer: digits, a sign, spaces around."""
 SQL_SERVER_NAMES = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.SMALLINT: "smallint",
                     exp.DataType.Type.INT: "int", exp.DataType.Type.BIGINT: "bigint"}
 
@@ -113,10 +112,11 @@ def _not_whole(node: exp.Expression, value: exp.Expression) -> exp.If:
     which DuckDB's cast read as 2, 1000 and 31): NULL for a ``TRY_CAST``, else SQL Server's
     error 245, where its ``CAST`` stops."""
     matches = exp.Anonymous(this="REGEXP_FULL_MATCH",
-                            expressions=[value.copy(), exp.Literal.string(WHOLE_NUMBER)])
+                            expressions=[value.copy(), exp.Literal.string(INTEGER.pattern)])
     if is_safe(node):
         return exp.If(this=exp.Not(this=matches), true=exp.Null())
     kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
+    # (SQL Server's words written once: cut where the value goes)
     words = conversion_failed("\x00", kind).split("\x00")
     message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(words[0]), expression=value.copy()),
                         expression=exp.Literal.string(words[1]))

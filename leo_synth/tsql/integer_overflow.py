@@ -22,10 +22,10 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.rewrites import replaced
+from leo_synth.tsql.sqlite_functions import INT_RANGE
 
 CHECK = "LEO_INT_SUM"
 """SQLite's function that stops a value beyond an ``int`` (``sqlite_functions.int_sum``)."""
-INT_RANGE = (-2**31, 2**31 - 1)
 
 
 def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
@@ -45,7 +45,7 @@ def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
 def _checked_arithmetic(tree: exp.Expression, ints: dict[str, bool]) -> exp.Expression:
     """On SQLite, each ``+``, ``-`` and ``*`` of ``int`` values checked (innermost first)."""
     for node in reversed(list(tree.find_all(exp.Add, exp.Sub, exp.Mul))):
-        if node is not tree and _int_valued(node, ints):
+        if _int_valued(node, ints):
             node.replace(exp.Anonymous(this=CHECK, expressions=[node.copy()]))
     return tree
 

@@ -31,9 +31,9 @@ from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.rewrites import is_assignment, is_text
+from leo_synth.tsql.sqlite_functions import INTEGER
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
-INTEGER = re.compile(r"\s*[-+]?[0-9]+\s*")
 NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*")
 
 
