@@ -8,7 +8,10 @@ Idioms of SRS scripts that no target takes as written:
   DELETE FROM d WHERE rn > 1``: the usual way to keep one row per pupil;
 - ``DELETE TOP (n) FROM #x`` and ``UPDATE TOP (n) #x SET ...``: n of the rows;
 - ``;WITH d AS (...) UPDATE d SET first_record = 1 WHERE rn = 1``: an update through a
-  common table expression, whose SET may read the CTE's own columns (``SET n = rn``).
+  common table expression, whose SET may read the CTE's own columns (``SET n = rn``);
+- ``UPDATE a SET flag = CASE WHEN b.id IS NULL THEN 0 ELSE 1 END FROM #a a LEFT JOIN #b b
+  ON ...``: an update whose rows an outer join picks, or a join naming the table updated
+  after another (:func:`update_through_rows`).
 
 Each becomes a statement on the table itself, ``... WHERE <row id> IN (SELECT <row id>
 ...)``, by the row's identity on the target (SQLite's and DuckDB's ``rowid``, PostgreSQL's
@@ -198,3 +201,49 @@ def _update_through_cte(tree: exp.Update, cte: exp.CTE, row_id: str, line: int
         assignments.append(exp.EQ(this=column, expression=exp.Subquery(this=value)))
     return exp.Update(this=plain, expressions=assignments, with_=tree.args["with_"].copy(),
                       where=_chosen(tree, cte, row_id))
+
+
+ROWS = f"{CARRIED}_rows"
+"""The alias of the rows an UPDATE through a join picks (:func:`update_through_rows`)."""
+PICK = "leo_pick"
+
+
+def update_through_rows(tree: exp.Update, name: str, row_id: str, line: int) -> exp.Update:
+    """``UPDATE a SET v = e FROM #b b LEFT JOIN #a a ON ... WHERE ...``, the table updated
+    named by its alias ``name`` anywhere in a FROM of any joins: the FROM and WHERE, as they
+    are, pick the rows and compute each value ``e`` beside the row's id; the table is then
+    updated from those rows by id. A row the joins give more than once is updated once, from
+    one of its matches, as SQL Server does (a plain ``UPDATE ... FROM`` of the targets would
+    apply each match in turn, and DuckDB count each in ``@@ROWCOUNT``).
+
+    (Rejected: moving the joins' conditions to the WHERE, as :mod:`update_from` does for
+    inner joins: an outer join's condition is not a filter.)"""
+    source = tree.args["from_"].this.copy()
+    updated = next(t for t in _sources(source) if t.alias_or_name.lower() == name)
+    target = _bare(updated)
+    target.set("alias", exp.TableAlias(this=exp.to_identifier(f"{CARRIED}_target")))
+    own_id = exp.column(row_id, table=_aliased(updated))
+    rows = exp.select(exp.alias_(own_id.copy(), CARRIED)).from_(source)
+    assignments = []
+    for position, assignment in enumerate(tree.expressions):
+        if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
+            raise ScriptError(line, "UPDATE ... FROM: only SET column = value can be "
+                              "translated")
+        value = f"leo_value_{position}"
+        rows.select(exp.alias_(assignment.expression.copy(), value), copy=False)
+        column = assignment.this.copy()
+        column.set("table", None)
+        assignments.append(exp.EQ(this=column, expression=exp.column(value, table=ROWS)))
+    rows.select(exp.alias_(exp.Window(this=exp.RowNumber(), partition_by=[own_id]), PICK),
+                copy=False)
+    where = tree.args.get("where")
+    if where is not None:
+        rows.set("where", where.copy())
+    same_row = exp.and_(
+        exp.EQ(this=exp.column(row_id, table=f"{CARRIED}_target"),
+               expression=exp.column(CARRIED, table=ROWS)),
+        exp.EQ(this=exp.column(PICK, table=ROWS), expression=exp.Literal.number(1)))
+    return exp.Update(this=target, expressions=assignments,
+                      from_=exp.From(this=exp.Subquery(
+                          this=rows, alias=exp.TableAlias(this=exp.to_identifier(ROWS)))),
+                      where=exp.Where(this=same_row))

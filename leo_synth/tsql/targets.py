@@ -78,9 +78,15 @@ class Target:
 
     def run(self, sql: str, want_rows: bool, limit: int | None) -> ResultSet | None:
         """Run one statement; fetch at most ``limit`` rows of a query (all when None)."""
+        before = self.connection.total_changes if self.dialect == "sqlite" else 0
         cursor = self.connection.execute(sql)  # DuckDB: a cursor would be another session
         if not want_rows:
             self.changed = _changed(cursor, self.dialect)
+            if self.changed is None and self.dialect == "sqlite":
+                # Python's sqlite3 counts only statements that begin INSERT, UPDATE or DELETE:
+                # a DELETE through a CTE (WITH d AS (...) DELETE ...) is counted by SQLite's
+                # own tally (which a CREATE TABLE ... AS leaves as it is: None, counted later)
+                self.changed = (self.connection.total_changes - before) or None
             return None
         columns = [d[0] for d in cursor.description or []]
         if limit is None:

@@ -877,7 +877,8 @@ class Translator:
         tree, replaced = _view_replaced(_string_aliases(tree.copy()))
         headings = _headings(tree)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
-        tree = _recursive(update_from(_with_into_as_create(tree), line))
+        tree = _recursive(update_from(_with_into_as_create(tree), line,
+                                      self.target.dialect))
         tree = self._checked_lengths(tree)
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
