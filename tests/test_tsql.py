@@ -365,6 +365,40 @@ FROM #a ORDER BY id"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_try_conversions_and_isnumeric_of_computed_text(backend: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    # text whose kind the translator does not know (a VALUES list, a CTE's column): SQLite's
+    # TRY_CONVERT stopped the script at '1e5', DuckDB's read '1.5' as 2 and '1e5' as 100000;
+    # blank text is 0 as an integer or a float and NULL as a decimal; ISNUMERIC is SQL
+    # Server's, which calls anything a money value could be a number ('$', '-', '1,000')
+    db = _db(request, backend)
+    text = """SELECT x, ISNUMERIC(x) AS isnum, TRY_CONVERT(INT, x) AS i, TRY_CAST(x AS FLOAT) AS f,
+       TRY_CAST(x AS DECIMAL(5, 1)) AS d
+FROM (VALUES ('1e5'), ('1.5'), (' 12 '), (''), ('$'), ('-'), ('.'), ('1,000'), ('1d5'),
+             ('abc'), (' '), (NULL)) t(x)"""
+    assert _rows(db, text) == [
+        ("1e5", 1, None, 100000.0, None), ("1.5", 1, None, 1.5, 1.5),
+        (" 12 ", 1, 12, 12.0, 12.0), ("", 0, 0, 0.0, None), ("$", 1, None, None, None),
+        ("-", 1, None, None, None), (".", 1, None, None, None), ("1,000", 1, None, None, None),
+        ("1d5", 1, None, None, None), ("abc", 0, None, None, None), (" ", 0, 0, 0.0, None),
+        (None, 0, None, None, None)]
+
+
+@pytest.mark.parametrize("statement, said", [
+    ("SELECT COUNT(DISTINCT Edukey) OVER (PARTITION BY TaxYear) AS n FROM leo_earnings",
+     "Use of DISTINCT is not allowed with the OVER clause."),
+    ("SELECT ROW_NUMBER() OVER (PARTITION BY TaxYear) AS n FROM leo_earnings",
+     "The function 'ROW_NUMBER' must have an OVER clause with ORDER BY."),
+    ("SELECT LAG(Earnings) OVER (PARTITION BY Edukey) AS n FROM leo_earnings",
+     "The function 'LAG' must have an OVER clause with ORDER BY.")])
+def test_windows_sql_server_refuses_stop_the_script(statement: str, said: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # every target ran them (SQLite and PostgreSQL refused the DISTINCT in their own words)
+    with pytest.raises(ScriptError, match=re.escape(said)):
+        _rows(_db(request, "small_sqlite"), statement)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_rowcount_after_a_delete_through_a_cte(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's driver counts only statements beginning INSERT, UPDATE or DELETE: @@ROWCOUNT

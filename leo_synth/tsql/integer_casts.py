@@ -141,7 +141,8 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Ex
             if dialect == "duckdb" and not _to_bit(node):
                 arms.append(_not_whole(node, value))
             tree = replaced(tree, node, exp.Case(ifs=arms, default=node.copy()))
-        elif dialect == "sqlite" and not is_number(value, kinds) and not _to_bit(node):
+        elif dialect == "sqlite" and not is_number(value, kinds) and not _to_bit(node) and (
+                not is_safe(node)):  # (TRY_CAST: try_conversions' function, which gives NULL)
             # SQLite's CAST reads text's leading digits: '2015/2016' was 2015 and 'R' 0 (the
             # function passes numbers by, so a value that may be text goes through it too)
             kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")

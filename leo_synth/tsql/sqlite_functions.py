@@ -39,6 +39,12 @@ from leo_synth.tsql.error_messages import (
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+NUMERIC_TEXT = (r"^\s*([-+]?\s*[$£€¥]?\s*[-+]?[0-9,]*\.?[0-9]*"
+                r"|[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)[eEdD][-+]?[0-9]+)\s*$")
+"""Text ``ISNUMERIC`` calls a number (with :func:`is_numeric`'s test that it is not blank): one
+SQL Server converts to any number type, ``money``'s included, so a currency sign, commas, a
+sign or a point alone count (``'$'``, ``'1,000'``, ``'-'``, ``'.'``), and a float's exponent
+written ``e`` or ``d`` (``'1d5'``)."""
 DATE_TEXT = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(\s*$|[ T][0-9]{2}:[0-9]{2})"
 """Text T-SQL reads as a date: ISO, alone or before a time (the day checked against its
 month apart: the pattern lets 30 February through)."""
@@ -63,22 +69,28 @@ def repeat(text: Any, times: Any) -> str | None:
 
 
 def try_integer(value: Any) -> int | None:
-    """``TRY_CAST(value AS INT)``: NULL unless the whole text is an integer."""
+    """``TRY_CAST(value AS INT)``: NULL unless the whole text is an integer (blank text is
+    0, as in SQL Server)."""
     if value is None or isinstance(value, bytes):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value)  # (T-SQL truncates a float cast to an integer)
+    if not value.strip():
+        return 0
     return int(value) if INTEGER.fullmatch(value) else None
 
 
 def try_number(value: Any) -> float | None:
-    """``TRY_CAST(value AS FLOAT/DECIMAL)``: NULL unless the whole text is a number."""
+    """``TRY_CAST(value AS FLOAT)``: NULL unless the whole text is a number (blank text is
+    0, as in SQL Server)."""
     if value is None or isinstance(value, bytes):
         return None
     if isinstance(value, int | float):
         return float(value)
+    if not value.strip():
+        return 0.0
     return float(value) if NUMBER.fullmatch(value) else None
 
 
@@ -95,9 +107,9 @@ def _converted(value: Any, kind: str, convert: Any) -> Any:
     global sql_server_error
     if value is None or not isinstance(value, str):
         return value
-    if not value.strip():
-        return convert(0)  # (T-SQL converts '' to 0)
-    result = convert(value)
+    if not value.strip() and kind != "numeric":
+        return convert(0)  # (T-SQL converts '' to 0, of an integer or a float)
+    result = convert(value) if value.strip() else None  # (a DECIMAL's stops)
     if result is None:  # (SQL Server words its error 8114, of a float, without the value)
         sql_server_error = (not_converted(kind) if kind in ("float", "numeric")
                             else conversion_failed(value, kind))
@@ -173,6 +185,8 @@ def decimal_value(value: Any, precision: int, scale: int) -> Any:
 def try_decimal(value: Any, precision: int, scale: int) -> float | None:
     """``TRY_CAST(value AS DECIMAL(precision, scale))``: as :func:`decimal_value`, NULL where
     that stops."""
+    if isinstance(value, str) and not value.strip():
+        return None  # (blank text is no DECIMAL, though it is the integer or float 0)
     number = try_number(value)
     return None if number is None else _fitted(number, precision, scale)
 
@@ -221,12 +235,14 @@ def try_to_date(value: Any, order: str, date_only: int) -> Any:
 
 
 def is_numeric(value: Any) -> int:
-    """T-SQL ``ISNUMERIC`` for plain numbers: 1 when the text is one, else 0 (NULL too)."""
+    """T-SQL ``ISNUMERIC``: 1 when the text is :data:`NUMERIC_TEXT` and not blank, else 0
+    (NULL too)."""
     if value is None:
         return 0
     if isinstance(value, int | float):
         return 1
-    return int(bool(NUMBER.fullmatch(str(value))))
+    text = str(value)
+    return int(bool(text.strip()) and re.match(NUMERIC_TEXT, text) is not None)
 
 
 class _Spread:

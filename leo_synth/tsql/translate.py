@@ -73,6 +73,7 @@ from leo_synth.tsql import (
     union_types,
     unnamed_columns,
     user_functions,
+    window_rules,
 )
 from leo_synth.tsql.errors import ScriptError, is_database_error
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
@@ -866,6 +867,7 @@ class Translator:
         tree = user_functions.inline(tree, self.functions, line)
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
+        window_rules.check(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)
         if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "INDEX":

@@ -42,14 +42,14 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
         styled = _styled_date(value, style.name, dialect)
         if styled is not None:
             return styled
-    if dialect not in ("sqlite", "postgres"):
-        return None
-    if to.is_type(exp.DataType.Type.DECIMAL):
-        return _decimal(value, to, dialect)
+    if to.is_type(exp.DataType.Type.DECIMAL):  # (before REAL_TYPES, which hold it)
+        return _decimal(value, to, dialect) if dialect != "duckdb" else None
     if to.is_type(*exp.DataType.INTEGER_TYPES):
         function, pattern = "LEO_TRY_INTEGER", INTEGER_TEXT
     elif to.is_type(*exp.DataType.REAL_TYPES):
         function, pattern = "LEO_TRY_NUMBER", NUMBER_TEXT
+    elif dialect == "duckdb":
+        return None
     elif to.is_type(exp.DataType.Type.DATE):
         return _iso_date(_sql(value, dialect), dialect)
     else:
@@ -57,10 +57,20 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
     text = _sql(value, dialect)
     if dialect == "sqlite":
         return sqlglot.parse_one(f"{function}({text})", read="sqlite")
+    # blank text is 0 (of an integer or a float, as in SQL Server)
     as_text = f"CAST({text} AS TEXT)"
-    return sqlglot.parse_one(f"CASE WHEN {as_text} ~ {_quoted(pattern)} THEN "
-                             f"CAST(TRIM({as_text}) AS {_sql(to, dialect)}) END",
-                             read="postgres")
+    checked = (f"WHEN TRIM({as_text}) = '' THEN 0 WHEN {{}} THEN "
+               f"{{}}(TRIM({as_text}) AS {_sql(to, dialect)})")
+    if dialect == "postgres":
+        return sqlglot.parse_one(
+            f"CASE {checked.format(f'{as_text} ~ {_quoted(pattern)}', 'CAST')} END",
+            read="postgres")
+    # DuckDB's own TRY_CAST read the text '1.5' and '1e3' as the integers 2 and 1000; a
+    # number is left to it (its text, '1.0', is no integer)
+    matches = f"REGEXP_FULL_MATCH({as_text}, {_quoted(pattern)})"
+    return sqlglot.parse_one(
+        f"CASE WHEN TYPEOF({text}) <> 'VARCHAR' THEN TRY_CAST({text} AS {_sql(to, dialect)}) "
+        f"{checked.format(matches, 'TRY_CAST')} END", read="duckdb")
 
 
 def _iso_date(text: str, dialect: str) -> exp.Expression:

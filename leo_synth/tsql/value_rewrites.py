@@ -18,8 +18,8 @@ tests/test_tsql.py):
 - ``APPROX_COUNT_DISTINCT(x)``: ``COUNT(DISTINCT x)``, the same on every target (Microsoft
   documents SQL Server's estimate as within 2% of it with 97% probability; DuckDB's own
   estimate would differ from the other targets' answer).
-- ``ISNUMERIC(x)``: 1 when x is a plain number (T-SQL also accepts currency signs and the
-  like, which the extract does not hold).
+- ``ISNUMERIC(x)``: 1 when SQL Server would convert x to any number type, ``money``'s too
+  (``'$'``, ``'1,000'``, ``'-'`` and ``'.'`` count; ``sqlite_functions.NUMERIC_TEXT``).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
 - ``CHECKSUM(NEWID())``: a random 32-bit integer (the sampling idiom ``ABS(CHECKSUM(NEWID()))
@@ -42,7 +42,7 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import like_patterns, try_conversions, value_hashes
+from leo_synth.tsql import like_patterns, sqlite_functions, try_conversions, value_hashes
 
 DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
                   exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP)
@@ -267,10 +267,11 @@ def _is_numeric(node: exp.Anonymous, dialect: str) -> exp.Expression:
     if dialect == "sqlite" or len(node.expressions) != 1:
         return node
     text = f"CAST({_sql(node.expressions[0], dialect)} AS TEXT)"
-    regex = _quoted(try_conversions.NUMBER_TEXT)
+    regex = _quoted(sqlite_functions.NUMERIC_TEXT)
     test = (f"REGEXP_FULL_MATCH({text}, {regex})" if dialect == "duckdb"
             else f"{text} ~ {regex}")
-    return sqlglot.parse_one(f"CASE WHEN {test} THEN 1 ELSE 0 END", read=dialect)
+    return sqlglot.parse_one(f"CASE WHEN {test} AND TRIM({text}) <> '' THEN 1 ELSE 0 END",
+                             read=dialect)
 
 
 def _as(node: exp.Expression, kind: str) -> exp.Expression:
