@@ -384,6 +384,29 @@ FROM (VALUES ('1e5'), ('1.5'), (' 12 '), (''), ('$'), ('-'), ('.'), ('1,000'), (
         (None, 0, None, None, None)]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_functions_at_their_bounds(backend: str, request: pytest.FixtureRequest) -> None:
+    # SUBSTRING from a start below 1 counted from the end on SQLite and DuckDB ('f'); LEFT of
+    # a negative length gave '' (SQLite) or all but the last characters, where SQL Server
+    # stops with error 536 (LEFT(x, CHARINDEX(' ', x) - 1) of a value without a space)
+    db = _db(request, backend)
+    text = """SELECT x, SUBSTRING(x, CHARINDEX('-', x) - 1, 3) AS around,
+       SUBSTRING('abcdef', -1, 3) AS negative, SUBSTRING('abcdef', 0, 3) AS zero,
+       LEFT(x, CHARINDEX('-', x) - 1) AS head
+FROM (VALUES ('ab-cd'), ('x-y')) t(x) ORDER BY x
+BEGIN TRY
+  SELECT LEFT(x, CHARINDEX(' ', x) - 1) AS a FROM (VALUES ('abc')) t(x)
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m
+END CATCH"""
+    results = run_text(db, text, "tsql", None, True)
+    assert [tuple(row) for row in results[0].rows] == [("ab-cd", "b-c", "a", "ab", "ab"),
+                                                        ("x-y", "x-y", "a", "ab", "x")]
+    assert [tuple(row) for row in results[-1].rows] == [
+        (536, "Invalid length parameter passed to the left function.")]
+
+
 @pytest.mark.parametrize("statement, said", [
     ("SELECT COUNT(DISTINCT Edukey) OVER (PARTITION BY TaxYear) AS n FROM leo_earnings",
      "Use of DISTINCT is not allowed with the OVER clause."),

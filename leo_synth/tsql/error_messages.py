@@ -45,7 +45,8 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "arithmetic overflow error converting": 8115,
            TRUNCATED.lower().rstrip("."): 8152,
            "explicit conversion from data type": 529,
-           "invalid column name": 207}
+           "invalid column name": 207,
+           "invalid length parameter passed to the": 536}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which
 :func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
 
@@ -67,7 +68,8 @@ def _not_a_number(found: re.Match[str]) -> str:
 _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # SQL Server's words already, raised by DuckDB's ERROR() in the translation
     (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
-                r"Arithmetic overflow|String or binary) .*)$"), lambda found: found["own"]),
+                r"Arithmetic overflow|String or binary|Invalid length parameter) .*)$"),
+     lambda found: found["own"]),
     # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),
      lambda found: found["own"]),

@@ -140,6 +140,13 @@ def fits(value: Any, length: int) -> Any:
     return value
 
 
+def raise_error(message: str) -> None:
+    """Stop the query with SQL Server's ``message`` (``text_bounds``' checks)."""
+    global sql_server_error
+    sql_server_error = message
+    raise ConversionFailed(sql_server_error)
+
+
 def divide_by_zero() -> None:
     """A division by zero stops the query, as in SQL Server (SQLite's gives NULL)."""
     global sql_server_error
@@ -398,6 +405,7 @@ def register(connection: sqlite3.Connection) -> None:
                "ASCII": (1, lambda text: ord(str(text)[0]) if text else None),
                "STR_TO_DATE": (2, str_to_date), "CONCAT_WS": (-1, concat_ws),
                "TRANSLATE": (3, translate), "LEO_TO_INTEGER": (-1, to_integer),
+               "LEO_RAISE": (1, raise_error),
                "LEO_TO_NUMBER": (1, to_number), "LEO_DECIMAL": (3, decimal_value),
                "LEO_TRY_DECIMAL": (3, try_decimal),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),

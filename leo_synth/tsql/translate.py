@@ -67,6 +67,7 @@ from leo_synth.tsql import (
     string_splits,
     table_samples,
     tempdb_views,
+    text_bounds,
     text_lengths,
     text_numbers,
     top_options,
@@ -941,6 +942,7 @@ class Translator:
         tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
         tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
                                                  self.target.dialect, line)
+        tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
@@ -956,6 +958,7 @@ class Translator:
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date)
+                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = _written(tree)[0].sql(dialect=self.target.dialect)

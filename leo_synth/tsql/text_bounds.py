@@ -1,0 +1,92 @@
+"""``LEFT``, ``RIGHT`` and ``SUBSTRING`` at the bounds SQL Server sets them.
+
+- A negative length stops the query (error 536, "Invalid length parameter passed to the left
+  function."): the classic ``LEFT(name, CHARINDEX(' ', name) - 1)`` on a value without a
+  space fails in the SRS, where SQLite gave '' and PostgreSQL and DuckDB all but the last
+  character (their ``LEFT`` counts a negative length from the end).
+- ``SUBSTRING`` from a start below 1 keeps the characters from position 1 to ``start +
+  length - 1`` (``SUBSTRING('abcdef', -1, 3)`` is ``'a'``); SQLite and DuckDB counted a
+  negative start from the end (``'f'``).
+
+Only a length or start that is not a literal is rewritten (a literal one is checked by the
+translation itself), so the usual ``LEFT(x, 4)`` and ``SUBSTRING(x, 5, 2)`` are left alone.
+The error is raised by the target's own means: SQLite's run function ``LEO_RAISE``, DuckDB's
+``ERROR``, PostgreSQL's session function :data:`POSTGRES_SETUP`.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+POSTGRES_SETUP = (
+    "CREATE FUNCTION pg_temp.leo_raise(message text) RETURNS integer LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION '%', message; END $$",
+)
+"""``pg_temp.leo_raise(message)``: stops the query with ``message`` (an integer's type, to
+stand where a length does)."""
+_NAMES = {exp.Left: "left", exp.Right: "right", exp.Substring: "substring"}
+
+
+def invalid_length(function: str) -> str:
+    """SQL Server's error 536 for ``function`` (``left``, ``right``, ``substring``)."""
+    return f"Invalid length parameter passed to the {function} function."
+
+
+def _literal_number(node: exp.Expression | None) -> float | None:
+    """The number a literal (or a negated literal) is, else None."""
+    value = node.this if isinstance(node, exp.Neg) else node
+    if not isinstance(value, exp.Literal) or value.is_string:
+        return None
+    try:
+        return float(value.name) * (-1 if isinstance(node, exp.Neg) else 1)
+    except ValueError:
+        return None
+
+
+def _raised(message: str, dialect: str) -> exp.Expression:
+    text = exp.Literal.string(message)
+    name = {"sqlite": "LEO_RAISE", "duckdb": "ERROR"}.get(dialect, "pg_temp.leo_raise")
+    return exp.Anonymous(this=name, expressions=[text])
+
+
+def _checked(length: exp.Expression, function: str, dialect: str) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=exp.LT(this=length.copy(), expression=exp.Literal.number(0)),
+                                true=_raised(invalid_length(function), dialect))],
+                    default=length.copy())
+
+
+def _from_one(node: exp.Substring) -> None:
+    """``SUBSTRING(x, s, n)`` from position 1 when s is below it: ``SUBSTRING(x, GREATEST(s,
+    1), s + n - GREATEST(s, 1))``, the length not below 0."""
+    start, length = node.args["start"], node.args["length"]
+    first = exp.Greatest(this=start.copy(), expressions=[exp.Literal.number(1)])
+    kept = exp.Sub(this=exp.Add(this=exp.Paren(this=start.copy()),
+                                expression=exp.Paren(this=length.copy())),
+                   expression=first.copy())
+    node.set("start", first)
+    node.set("length", exp.Greatest(this=kept, expressions=[exp.Literal.number(0)]))
+
+
+def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expression, bool]:
+    """The tree with each computed length checked and each computed start of a
+    ``SUBSTRING`` read as SQL Server reads it; and whether PostgreSQL's session function is
+    called (:data:`POSTGRES_SETUP`). A literal negative length stops at once."""
+    raising = False
+    for node in list(tree.find_all(exp.Left, exp.Right, exp.Substring)):
+        slot = "length" if isinstance(node, exp.Substring) else "expression"
+        length = node.args.get(slot)
+        given = _literal_number(length)
+        if length is None or (given is not None and given >= 0):
+            continue
+        if given is not None:
+            raise ScriptError(line, invalid_length(_NAMES[type(node)]), runtime=True)
+        node.set(slot, _checked(length, _NAMES[type(node)], dialect))
+        raising = True
+    if dialect != "postgres":
+        for node in list(tree.find_all(exp.Substring)):
+            start = _literal_number(node.args.get("start"))
+            if node.args.get("length") is not None and (start is None or start < 1):
+                _from_one(node)
+    return tree, raising
