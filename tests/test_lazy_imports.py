@@ -96,3 +96,34 @@ def test_the_other_formats_import_no_sqlalchemy_once_their_ddl_is_cached(
     assert {"leo_synth.relations.fill", OWN_LIBRARY[how]} <= loaded, how
     unused = {*NOT_FOR_GENERATE, *NOT_FOR_THE_COMMAND} - {OWN_LIBRARY[how]}
     assert not loaded & unused, (how, sorted(loaded & unused))
+
+
+SQL_RUN = """
+import atexit, json, sys
+from leo_synth.spec import model
+expanded = []
+original = model.Catalog.relations
+model.Catalog.relations = lambda self, iteration=2: (expanded.append(iteration)
+                                                      or original(self, iteration))
+atexit.register(lambda: print(json.dumps([sorted(sys.modules), expanded])))
+from leo_synth.cli import main
+sys.argv = ["leo-synth", "sql", sys.argv[1], "--db", sys.argv[2]]
+main()
+"""
+
+
+def test_sql_on_an_extract_loads_the_spec_once_and_no_builders(
+        small_sqlite: tuple[Path, object], tmp_path: Path) -> None:
+    # each script that read the extract loaded three catalogs, expanded Iteration 1's 18,000
+    # columns twice and imported every builder, and pandas with them, to look names up:
+    # 1.9 s before its query ran
+    script = tmp_path / "q.sql"
+    script.write_text("SELECT COUNT(*) AS n FROM [LEO_i2].[2002237].[leo_earnings] e\n"
+                      "JOIN [HESA_i2].[2002237].[hesa_2015] h ON 1 = 0")
+    result = subprocess.run([sys.executable, "-c", SQL_RUN, str(script), str(small_sqlite[0])],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    modules, expanded = json.loads(result.stdout.splitlines()[-1])
+    assert "sqlglot" in modules  # (the instrument sees imports)
+    assert not {"pandas", "leo_synth.relations", "leo_synth.engine.generate"} & set(modules)
+    assert set(expanded) == {2}  # (an Iteration 2 output's names are Iteration 2's)

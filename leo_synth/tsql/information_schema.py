@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import cache
 
 from leo_synth.spec.model import Relation
+from leo_synth.tsql import spec_lookup
 
 PROJECT = "2002237"
 """The project schema the extract's views are shown in (the examples' placeholder)."""
@@ -33,26 +34,17 @@ INTEGER_COLUMNS = {"ordinal_position", "character_maximum_length", "numeric_prec
 
 
 @cache
-def _spec() -> tuple[dict[str, Relation], dict[str, str]]:
-    """Every relation of the spec by lower-case name (Iteration 2's before Iteration 1's), and
-    each database's SRS name."""
-    from leo_synth.engine.generate import load_checked_catalog
-
-    catalog = load_checked_catalog()
-    relations: dict[str, Relation] = {}
-    for iteration in (2, 1):
-        for rel in catalog.relations(iteration):
-            relations.setdefault(rel.name.lower(), rel)
-    srs = {database: dict(names).get(2) or dict(names).get(1) or database
-           for database, names in catalog.databases.items()}
-    return relations, srs
+def _srs_databases() -> dict[str, str]:
+    """Each database's SRS name (Iteration 2's, else Iteration 1's)."""
+    return {database: dict(names).get(2) or dict(names).get(1) or database
+            for database, names in spec_lookup.catalog().databases.items()}
 
 
 @cache
 def column_spellings(relation: str) -> dict[str, str]:
     """The SRS spelling of each column of the spec's relation of that (lower-case) name, by
     lower case; empty for a relation the spec does not have."""
-    rel = _spec()[0].get(relation)
+    rel = spec_lookup.relation(relation)
     return {c.name.lower(): c.name for c in rel.columns} if rel is not None else {}
 
 
@@ -60,11 +52,11 @@ def spec_relations(held: list[str], database: str | None) -> list[tuple[Relation
     """The spec's relations among those ``held`` by the output (lower-case names), of the
     extract's ``database`` (``npd_i2``) only when one is given, by name, each with its SRS
     database's name (leo-synth's own, its answer key, left out)."""
-    relations, srs = _spec()
+    srs = _srs_databases()
     found = []
     for name in sorted(held):
-        rel = relations.get(name)
-        if rel is None or name.startswith("_"):
+        rel = spec_lookup.relation(name)
+        if rel is None:
             continue
         if database is not None and rel.database != database:
             continue

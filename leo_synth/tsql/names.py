@@ -17,6 +17,7 @@ from functools import cache
 from sqlglot import exp
 
 from leo_synth.errors import did_you_mean
+from leo_synth.tsql import spec_lookup
 from leo_synth.tsql.errors import ScriptError
 
 TEMPDB = re.compile(r"^\s*tempdb\s*\.[^.]*\.", re.IGNORECASE)
@@ -28,10 +29,8 @@ text (``OBJECT_ID('tempdb..#t')``, ``sp_rename 'tempdb..#t.col', ...``)."""
 def _srs_names() -> dict[str, tuple[str, str]]:
     """Every SRS database name (lower case) -> (its spelling, the extract's database), from
     the spec's ``databases.yaml``: ``npd`` and ``npd_i2`` are both ``npd_i2``."""
-    from leo_synth.engine.generate import load_checked_catalog
-
     return {srs.lower(): (srs, database)
-            for database, names in load_checked_catalog().databases.items()
+            for database, names in spec_lookup.catalog().databases.items()
             for _, srs in names}
 
 
@@ -40,14 +39,11 @@ def source_database(srs_name: str) -> str:
     return _srs_names()[srs_name.lower()][1]
 
 
-@cache
-def _spec_databases() -> dict[str, str]:
-    """Relation name (lower case) -> database, from the specs (both iterations): for targets
-    that do not keep the database, such as a SQLite file."""
-    from leo_synth.engine.generate import load_checked_catalog
-
-    catalog = load_checked_catalog()
-    return {rel.name.lower(): rel.database for it in (1, 2) for rel in catalog.relations(it)}
+def _spec_database(name: str) -> str | None:
+    """The database of the spec's relation ``name``: for targets that do not keep the
+    database, such as a SQLite file."""
+    rel = spec_lookup.relation(name)
+    return rel.database if rel is not None else None
 
 
 def check_database(part: str, line: int) -> str:
@@ -84,7 +80,7 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
         known = _srs_names()
         held = databases.get(name.lower())
         if held is None or held.lower() not in known:  # (e.g. PostgreSQL's project schema
-            held = _spec_databases().get(name.lower())  # of views, "2002237")
+            held = _spec_database(name)  # of views, "2002237")
         if held is not None and held.lower() in known and source_database(held) != wanted:
             shown = table.catalog or table.db
             raise ScriptError(line, f"{name} is in {known[held.lower()][0]}, "
