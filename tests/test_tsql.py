@@ -407,6 +407,43 @@ END CATCH"""
         (536, "Invalid length parameter passed to the left function.")]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_variables_hold_their_declared_types_values(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # a variable took the value as computed: DECLARE @n INT = 'abc' (or SET, or SELECT @n =)
+    # ended in a Python traceback, a BIT held 2, a DECIMAL the text 'abc'
+    db = _db(request, backend)
+    text = """DECLARE @f BIT = 2, @g BIT = 'false', @m DECIMAL(5, 2) = 1.005, @n INT = '12'
+DECLARE @caught VARCHAR(200), @number INT
+SELECT @n = ' 7 '
+BEGIN TRY
+  SET @n = 'abc'
+END TRY
+BEGIN CATCH
+  SELECT @caught = ERROR_MESSAGE(), @number = ERROR_NUMBER()
+END CATCH
+SELECT @f AS f, @g AS g, @m AS m, @n AS n, @number AS number, @caught AS caught"""
+    assert _rows(db, text) == [(1, 0, 1.01, 7, 245, "Conversion failed when converting the "
+                                "varchar value 'abc' to data type int.")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_converted_to_a_date_as_sql_server_converts_it(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # blank text is 1900-01-01 (SQLite gave NULL, PostgreSQL and DuckDB stopped); a literal
+    # that is no date stops a CAST or a date function (SQLite's CAST gave NULL)
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (x VARCHAR(10))
+INSERT INTO #t VALUES (''), ('20150131')
+SELECT CAST(x AS DATE) AS d, TRY_CAST(x AS DATE) AS t, YEAR('') AS y FROM #t ORDER BY x"""
+    assert _rows(db, text) == [("1900-01-01", "1900-01-01", 1900),
+                               ("2015-01-31", "2015-01-31", 1900)]
+    for statement in ("SELECT CAST('n/a' AS DATE) AS d", "DECLARE @d DATE = 'n/a'",
+                      "SELECT DATEDIFF(DAY, 'n/a', '2015-01-01') AS d"):
+        with pytest.raises(ScriptError, match="Conversion failed when converting date"):
+            _rows(db, statement + "\nSELECT 1 AS one")
+
+
 @pytest.mark.parametrize("statement, said", [
     ("SELECT COUNT(DISTINCT Edukey) OVER (PARTITION BY TaxYear) AS n FROM leo_earnings",
      "Use of DISTINCT is not allowed with the OVER clause."),

@@ -51,6 +51,9 @@ POSTGRES_SETUP = (
     "CREATE FUNCTION pg_temp.leo_read_date(x text, date_order text, date_only integer, "
     "safe integer) RETURNS text LANGUAGE plpgsql AS $$ "
     "DECLARE before text := current_setting('datestyle'); result text; BEGIN "
+    # (blank text is SQL Server's day 0)
+    "IF btrim(x) = '' THEN RETURN CASE WHEN date_only = 1 THEN '1900-01-01' "
+    "ELSE '1900-01-01 00:00:00' END; END IF; "
     "PERFORM set_config('datestyle', CASE left(date_order, 1) WHEN 'd' THEN 'ISO, DMY' "
     "WHEN 'y' THEN 'ISO, YMD' ELSE 'ISO, MDY' END, true); "
     "BEGIN result := CASE WHEN date_only = 1 THEN x::date::text ELSE x::timestamp::text END; "
@@ -62,8 +65,8 @@ POSTGRES_SETUP = (
 """``pg_temp.leo_read_date(x, date_order, date_only, safe)``: text read as a date (or a date
 and time) by PostgreSQL's own reading (``'20150131'``, ``'1 Jan 2015'``), its day, month and
 year in the order of the session's ``DATEFORMAT`` (PostgreSQL's ``DateStyle`` for the
-call), in ISO form; where that fails NULL (``safe``: a ``TRY_CAST``), or SQL Server's error
-241."""
+call), in ISO form (blank text 1900-01-01, SQL Server's day 0); where that fails NULL
+(``safe``: a ``TRY_CAST``), or SQL Server's error 241."""
 
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: str,

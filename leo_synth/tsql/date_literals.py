@@ -39,16 +39,22 @@ DATE_TYPES = (exp.DataType.Type.DATE, *value_rewrites.DATETIME_TYPES)
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int) -> None:
+def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int,
+             converted: bool = False) -> None:
+    """``literal`` in ISO form where it is a string SQL Server reads as a date; one it cannot
+    read stops the statement when it is shaped as a date, or whenever it is ``converted`` (a
+    cast's or a date function's value: ``CAST('n/a' AS DATE)``, which SQLite read as NULL)."""
     if isinstance(literal, exp.Literal) and literal.is_string:
         text = date_texts.iso(literal.name, date_only, order)
-        if text is None and date_texts.shaped_as_date(literal.name) and not (
+        shaped = date_texts.shaped_as_date(literal.name)
+        if text is None and (shaped or (converted and literal.name.strip())) and not (
                 literal.parent is not None and value_rewrites.is_safe(literal.parent)):
             # '31/12/2015' under us_english's mdy, '2015-02-30': SQL Server stops (SQLite
             # read NULL, or compared the text and found no row)
-            raise ScriptError(line, f"{date_texts.DATE_FAILED} ('{literal.name}' under DATEFORMAT "
-                              f"{order}; '{_unseparated_hint(literal.name)}' is read the same "
-                              f"whatever the DATEFORMAT)", runtime=True,
+            hint = (f" ('{literal.name}' under DATEFORMAT {order}; "
+                    f"'{_unseparated_hint(literal.name)}' is read the same whatever the "
+                    f"DATEFORMAT)") if shaped else ""
+            raise ScriptError(line, date_texts.DATE_FAILED + hint, runtime=True,
                               said=date_texts.DATE_FAILED)
         if text is not None and not date_only and len(text) > 10:
             # a time (a DATETIME variable's value, too): a date and time to the function, as
@@ -130,7 +136,7 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
         parent = node.parent
         if node.arg_key in ("this", "expression") and (
                 isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
-            _rewrite(node, False, order, line)
+            _rewrite(node, False, order, line, converted=True)
     for add in list(tree.find_all(exp.DateAdd)):
         day = _day_number(add.this)
         if day is not None:

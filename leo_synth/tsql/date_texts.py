@@ -43,7 +43,10 @@ DATE_FAILED = "Conversion failed when converting date and/or time from character
 
 def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
-    under ``DATEFORMAT order``, else None (also for a day that does not exist)."""
+    under ``DATEFORMAT order``, else None (also for a day that does not exist). Blank text
+    is 1900-01-01, SQL Server's day 0, as it converts it."""
+    if not text.strip():
+        return "1900-01-01"
     found = DATE_TEXT.fullmatch(text)
     if found is not None:
         year, month, day = (int(found[k]) for k in ("y", "m", "d"))

@@ -264,8 +264,10 @@ class Runner:
         return self._value(case, line) in (1, True)
 
     def _assign(self, name: str, expression: exp.Expression | None, line: int) -> None:
-        value = None if expression is None else self._value(expression, line)
-        self.variables[name] = variables.literal(value, self.kinds.get(name))
+        kind = self.kinds.get(name)
+        value = None if expression is None else self._value(
+            variables.converted(expression, kind), line)
+        self.variables[name] = variables.literal(value, kind)
 
     def _declare(self, tree: exp.Declare, line: int) -> None:
         for item in tree.expressions:
@@ -294,7 +296,11 @@ class Runner:
                 raise ScriptError(line, f"@{item.this.name} is not declared in this batch")
         parts = [variables.accumulated(item) for item in items]
         query = tree.copy()
-        query.set("expressions", [exp.alias_((part or item.expression).copy(), f"v{i}")
+        query.set("expressions", [exp.alias_(part.copy() if part is not None else
+                                             variables.converted(
+                                                 item.expression,
+                                                 self.kinds.get(item.this.name.lower())),
+                                             f"v{i}")
                                   for i, (item, part) in enumerate(zip(items, parts,
                                                                        strict=True))])
         result, _ = self._translated(query, line, None)
@@ -588,7 +594,8 @@ class Runner:
                     "not supplied." if procedure else
                     f"sp_executesql expects @{name}, which was not supplied"), runtime=True)
             kinds[name] = kind
-            values[name] = variables.literal(self._value(value, node.line), kind)
+            values[name] = variables.literal(
+                self._value(variables.converted(value, kind), node.line), kind)
         return values, kinds
 
     def _parameters(self, node: blocks.Exec) -> tuple[dict[str, exp.Expression],
@@ -662,7 +669,11 @@ class Runner:
         """A value a cursor's FETCH puts into a variable."""
         if name not in self.variables:
             raise ScriptError(line, f"@{name} is not declared in this batch")
-        self.variables[name] = variables.literal(value, self.kinds.get(name))
+        kind = self.kinds.get(name)
+        if isinstance(value, str) and variables.converts(kind):  # (text into a number's)
+            value = self._value(variables.converted(variables.literal(value, None), kind),
+                                line)
+        self.variables[name] = variables.literal(value, kind)
 
     def _try(self, node: blocks.Try) -> None:
         """``BEGIN TRY``: a statement that fails as it runs (the target's error, dropping a

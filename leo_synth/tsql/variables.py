@@ -32,6 +32,25 @@ def assignments(tree: exp.Expression) -> list[exp.EQ]:
     return [s for s in tree.selects if isinstance(s, exp.EQ) and isinstance(s.this, exp.Parameter)]
 
 
+def converts(kind: exp.DataType | None) -> bool:
+    """Whether a value put in a variable of type ``kind`` is converted to it first: a
+    number's, a date's or a bit's (text is kept as it is: ``DECLARE @s VARCHAR`` holds one
+    character in SQL Server, where a cast's ``VARCHAR`` holds 30)."""
+    return kind is not None and kind.this in (INTEGER_TYPES | DATE_TYPES | TIME_TYPES
+                                              | FRACTION_TYPES)
+
+
+def converted(value: exp.Expression, kind: exp.DataType | None) -> exp.Expression:
+    """``value`` as a variable of type ``kind`` receives it: cast to its type, as SQL Server
+    converts what a ``DECLARE``, ``SET`` or ``SELECT @x =`` assigns (``'abc'`` into an
+    ``INT`` stops with error 245, 2 into a ``BIT`` is 1, 1.005 into a ``DECIMAL(5, 2)``
+    1.01), so the target's cast says what it becomes."""
+    if not converts(kind):
+        return value
+    assert kind is not None
+    return exp.Cast(this=value.copy(), to=kind.copy())
+
+
 def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
     """A value computed by the target as a literal of the variable's declared type."""
     if value is None:
