@@ -427,6 +427,23 @@ SELECT @f AS f, @g AS g, @m AS m, @n AS n, @number AS number, @caught AS caught"
                                 "varchar value 'abc' to data type int.")]
 
 
+def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
+        request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an exception of leo-synth's own (a value its translation did not expect) ended the
+    # command in a Python traceback
+    from leo_synth.tsql import variables
+
+    def broken(value: object, kind: object) -> None:
+        raise ValueError("unexpected value")
+
+    monkeypatch.setattr(variables, "literal", broken)
+    with pytest.raises(ScriptError) as failure:
+        _rows(_db(request, "small_sqlite"), "SELECT 1 AS one\nDECLARE @x INT = 1")
+    assert failure.value.line == 2
+    assert "ValueError: unexpected value" in str(failure.value)
+    assert "fault of leo-synth's" in str(failure.value)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_text_converted_to_a_date_as_sql_server_converts_it(
         backend: str, request: pytest.FixtureRequest) -> None:

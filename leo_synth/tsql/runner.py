@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import (
     blocks,
     cursors,
@@ -650,7 +651,14 @@ class Runner:
             self.rowcount = self.last_error = 0
         else:
             shown = self.every or self.shown_exec or id(node) in self.shown
-            result = self.statement(node, self.limit if shown else 0)
+            try:
+                result = self.statement(node, self.limit if shown else 0)
+            except (LeoSynthError, _Jumped):
+                raise
+            except Exception as exc:  # (a fault of the translation: one line, not a traceback)
+                raise ScriptError(node.line, f"leo-synth could not run this statement "
+                                  f"({type(exc).__name__}: {exc}); this is a fault of "
+                                  f"leo-synth's: please report it with the statement") from exc
             self.last_error = 0
             if isinstance(node.tree, (*WRITES, exp.Merge)) or node.tree.args.get("into"):
                 self.transactions.wrote()
