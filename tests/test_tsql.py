@@ -427,6 +427,26 @@ SELECT @f AS f, @g AS g, @m AS m, @n AS n, @number AS number, @caught AS caught"
                                 "varchar value 'abc' to data type int.")]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_bit_columns_hold_0_or_1_and_are_not_summed(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # a #temp table's BIT column held 2, and SUM(flag) ran where SQL Server stops (error 8117)
+    db = _db(request, backend)
+    text = """CREATE TABLE #c (id INT, fsm BIT)
+INSERT INTO #c VALUES (1, 2), (2, 0), (3, NULL)
+INSERT INTO #c SELECT 4, 'true'
+UPDATE #c SET fsm = 5 WHERE id = 2
+SELECT id, CAST(fsm AS BIT) AS flag INTO #d FROM #c
+SELECT SUM(CAST(fsm AS INT)) AS total, COUNT(fsm) AS known FROM #c"""
+    assert _rows(db, text) == [(3, 3)]
+    for aggregate in ("SUM(fsm)", "AVG(fsm)", "MAX(flag)"):
+        table = "#d" if "flag" in aggregate else "#c"
+        name = aggregate.split("(")[0].lower()
+        with pytest.raises(ScriptError, match=re.escape(
+                f"Operand data type bit is invalid for {name} operator.")):
+            _rows(db, text + f"\nSELECT {aggregate} AS x FROM {table}")
+
+
 def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
         request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     # an exception of leo-synth's own (a value its translation did not expect) ended the
@@ -495,7 +515,7 @@ def test_spreads_bits_and_likes_on_columns(backend: str,
     db = _db(request, backend)
     text = """CREATE TABLE #s (g VARCHAR(2), x FLOAT, flag BIT)
 INSERT INTO #s VALUES ('Ab', 1, 1), ('ab', 2, 0), ('ab', 4, 1), ('c1', NULL, NULL)
-SELECT COUNT(*) AS n, SUM(flag) AS flagged, STDEV(x) AS sd, VAR(x) AS var,
+SELECT COUNT(*) AS n, SUM(CAST(flag AS INT)) AS flagged, STDEV(x) AS sd, VAR(x) AS var,
        VARP(x) AS varp, STDEVP(x) AS sdp,
        SUM(CASE WHEN g LIKE 'AB' THEN 1 ELSE 0 END) AS ab,
        SUM(CASE WHEN g LIKE '[a-b][^0-9]' THEN 1 ELSE 0 END) AS classes,

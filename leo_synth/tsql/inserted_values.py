@@ -74,9 +74,13 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 
 
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
-               dialect: str, order: str, decimal: tuple[int, int] | None = None) -> None:
+               dialect: str, order: str, decimal: tuple[int, int] | None = None,
+               bit: bool = False) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
-    if decimal is not None and dialect == "sqlite":  # (its DECIMAL column holds any float)
+    if bit and not ((isinstance(node, exp.Literal) and node.name in ("0", "1"))
+                    or isinstance(node, exp.Null)):  # (2 and 'true' are 1 in a BIT)
+        node.replace(exp.cast(node.copy(), exp.DataType.build("BIT")))
+    elif decimal is not None and dialect == "sqlite":  # (its DECIMAL column holds any float)
         node.replace(exp.cast(node.copy(), exp.DataType.build(
             f"DECIMAL({decimal[0]}, {decimal[1]})", dialect="tsql")))
     elif kind == DATE and isinstance(node, exp.Literal) and node.is_string:
@@ -93,19 +97,21 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
 
 def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[str, bool],
                dialect: str, order: str,
-               decimals: dict[str, tuple[int, int]] | None = None) -> exp.Expression:
+               decimals: dict[str, tuple[int, int]] | None = None,
+               bits: set[str] | None = None) -> exp.Expression:
     """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
     columns (``kinds``: the table's columns in order, from the target; ``decimals``: its
     ``DECIMAL`` columns' precision and scale, by lower-case name, to which SQLite's values
-    are rounded as SQL Server rounds them); any other statement as it is."""
-    decimals = decimals or {}
+    are rounded as SQL Server rounds them; ``bits``: its ``BIT`` columns, which hold 1 for
+    any other number); any other statement as it is."""
+    decimals, bits = decimals or {}, bits or set()
     if isinstance(tree, exp.Update):
         by_name = {name.lower(): kind for name, kind in kinds}
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
                 name = assignment.this.name.lower()
                 _converted(assignment.expression, by_name.get(name), texts, dialect, order,
-                           decimals.get(name))
+                           decimals.get(name), name in bits)
         return tree
     if not isinstance(tree, exp.Insert):
         return tree
@@ -114,5 +120,5 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
              if isinstance(tree.this, exp.Schema) else [name.lower() for name, _ in kinds])
     for row in map(_values, _holders(tree.expression)):
         for value, kind, name in zip(row, columns, names, strict=False):
-            _converted(value, kind, texts, dialect, order, decimals.get(name))
+            _converted(value, kind, texts, dialect, order, decimals.get(name), name in bits)
     return tree

@@ -27,6 +27,7 @@ from sqlglot.dialects.sqlite import SQLite
 
 from leo_synth.tsql import (
     alias_scope,
+    bit_columns,
     catalog_views,
     collation,
     date_casts,
@@ -343,6 +344,12 @@ class Translator:
         self.declared_decimals: dict[str, dict[str, tuple[int, int]]] = {}
         """By #temp table (its name in lower case), its decimal columns, as the statement
         that makes it declares or computes them (:meth:`learn` then records them)."""
+        self.bits: dict[str, bool] = {}
+        """Column names (lower case) and whether they hold ``BIT``s wherever met
+        (``bit_columns``)."""
+        self.declared_bits: dict[str, set[str]] = {}
+        """By #temp table (its name in lower case), its ``BIT`` columns, as the statement that
+        makes it declares or computes them."""
         self.made: dict[str, dict[str, str]] = {}
         """The spellings of the columns each table made by ``SELECT ... INTO`` took from
         what it read (by the table's key; lower-case name to spelling)."""
@@ -382,15 +389,16 @@ class Translator:
         self.datefirst = 7
         """The session's ``DATEFIRST``: the weekday ``DATEPART(weekday, d)`` numbers 1."""
 
-    def _note_decimals(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
+    def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
                        ) -> None:
-        """The decimal columns of the table a ``CREATE TABLE`` or ``SELECT ... INTO`` makes,
-        for :meth:`learn` to record once it is made."""
+        """The decimal and ``BIT`` columns of the table a ``CREATE TABLE`` or ``SELECT ...
+        INTO`` makes, for :meth:`learn` to record once it is made."""
         if not isinstance(tree, exp.Create) or str(tree.args.get("kind", "")).upper() != (
                 "TABLE") or not _written(tree):
             return
-        self.declared_decimals[_written(tree)[0].name.lower()] = (
-            decimal_types.declared(tree, columns))
+        name = _written(tree)[0].name.lower()
+        self.declared_decimals[name] = decimal_types.declared(tree, columns)
+        self.declared_bits[name] = bit_columns.declared(tree, self.bits)
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -405,6 +413,8 @@ class Translator:
             self.ints[name] = self.ints.get(name, True) and kind == INT
             self.texts[name] = self.texts.get(name, True) and kind == TEXT
             self.floats[name] = self.floats.get(name, True) and kind == FLOAT
+            self.bits[name] = self.bits.get(name, True) and (
+                name in self.declared_bits.get(parts[-1].lower(), ()))
             declared = self.declared_decimals.get(parts[-1].lower(), {}).get(name)
             if self.decimals.get(name, declared) != declared:
                 declared = None
@@ -902,12 +912,13 @@ class Translator:
         derived_aliases.check(tree, line)
         order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
+        bit_columns.check(tree, self.bits, line)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated, self.decimals)
         union_types.for_target(tree, self.integers, line)
         tree = power_types.for_target(tree, columns)
-        self._note_decimals(tree, columns)
+        self._note_declared(tree, columns)
         scales = decimal_scales.scales(tree, columns)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
@@ -918,7 +929,8 @@ class Translator:
                 tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
             tree = inserted_values.for_target(
                 tree, kinds, self.texts, self.target.dialect, self.dateformat,
-                self.declared_decimals.get(_written(tree)[0].name.lower()))
+                self.declared_decimals.get(_written(tree)[0].name.lower()),
+                self.declared_bits.get(_written(tree)[0].name.lower()))
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
