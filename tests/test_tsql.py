@@ -447,6 +447,20 @@ SELECT SUM(CAST(fsm AS INT)) AS total, COUNT(fsm) AS known FROM #c"""
             _rows(db, text + f"\nSELECT {aggregate} AS x FROM {table}")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_values_lists_columns_have_their_literals_types(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    # a VALUES list's columns had no known type: AVG(x * 1.0) showed the float's places
+    # (1.666666667; PostgreSQL 1.6666666666666667) where SQL Server's decimal has six
+    db = _db(request, backend)
+    text = """SELECT AVG(x * 1.0) AS mean, SUM(x) / COUNT(x) AS whole, MAX(w) AS word,
+       SUM(f * 2) AS doubled
+FROM (VALUES (1, 'a', 0.25), (2, 'b', 0.5), (2, NULL, NULL)) t(x, w, f)"""
+    assert _rows(db, text) == [(1.66667, 1, "b", 1.5)]
+    shown = run_text(db, text, "tsql", None, False)[-1].rows[0][0]
+    assert str(shown) == "1.666667"
+
+
 def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
         request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     # an exception of leo-synth's own (a value its translation did not expect) ended the

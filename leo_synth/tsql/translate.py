@@ -314,6 +314,28 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
     return tree
 
 
+def _literals_kind(cells: list[exp.Expression]) -> str | None:
+    """The kind of a ``VALUES`` column's cells when all are literals (NULLs aside) of one:
+    ``INT`` (integers within an ``int``), ``INTEGER``, ``TEXT``, or ``OTHER`` (numbers with
+    a fraction); None otherwise."""
+    kinds = set()
+    for cell in cells:
+        if isinstance(cell, exp.Null):
+            continue
+        value = cell.this if isinstance(cell, exp.Neg) else cell
+        if not isinstance(value, exp.Literal):
+            return None
+        if value.is_string:
+            kinds.add(TEXT if not isinstance(cell, exp.Neg) else None)
+        elif value.name.isdigit():
+            kinds.add(INT if int(value.name) <= 2**31 - 1 else INTEGER)
+        else:
+            kinds.add(OTHER)
+    if kinds == {INT, INTEGER}:
+        return INTEGER
+    return kinds.pop() if len(kinds) == 1 else None
+
+
 class Translator:
     """Translates the statements of one script for one target, keeping the session's tables
     and the spelling of every name met so far."""
@@ -405,25 +427,44 @@ class Translator:
         if parts in self.loaded:
             return
         self.loaded.add(parts)
+        table = parts[-1].lower()
         for column, kind in self.target.columns(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
-            # a name is read as integers (text) only if every table met so far holds it so
-            self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
-            self.ints[name] = self.ints.get(name, True) and kind == INT
-            self.texts[name] = self.texts.get(name, True) and kind == TEXT
-            self.floats[name] = self.floats.get(name, True) and kind == FLOAT
-            self.bits[name] = self.bits.get(name, True) and (
-                name in self.declared_bits.get(parts[-1].lower(), ()))
-            declared = self.declared_decimals.get(parts[-1].lower(), {}).get(name)
-            if self.decimals.get(name, declared) != declared:
-                declared = None
-            self.decimals[name] = declared
-            if kind == DATE and name not in self.undated:
-                self.dates.add(name)
-            elif kind not in (OTHER, FLOAT):
-                self.undated.add(name)
-                self.dates.discard(name)
+            self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
+                      name in self.declared_bits.get(table, ()))
+
+    def _met(self, name: str, kind: str, decimal: tuple[int, int] | None = None,
+             bit: bool = False) -> None:
+        """A column ``name`` (lower case) met holding ``kind`` (of a declared decimal type or
+        ``BIT``): a name is read as integers (text, ...) only if every table met so far holds
+        it so."""
+        self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
+        self.ints[name] = self.ints.get(name, True) and kind == INT
+        self.texts[name] = self.texts.get(name, True) and kind == TEXT
+        self.floats[name] = self.floats.get(name, True) and kind == FLOAT
+        self.bits[name] = self.bits.get(name, True) and bit
+        if self.decimals.get(name, decimal) != decimal:
+            decimal = None
+        self.decimals[name] = decimal
+        if kind == DATE and name not in self.undated:
+            self.dates.add(name)
+        elif kind not in (OTHER, FLOAT):
+            self.undated.add(name)
+            self.dates.discard(name)
+
+    def _learn_values(self, tree: exp.Expression) -> None:
+        """The columns of a ``VALUES`` list the statement names (``CROSS JOIN (VALUES (1),
+        (3), (5)) v(yag)``), by their literals: integers, text or other numbers (their type
+        unknown otherwise, ``AVG(yag * 1.0)`` was shown with the float's places)."""
+        for values in tree.find_all(exp.Values):
+            alias = values.args.get("alias")
+            rows = [row.expressions if isinstance(row, exp.Tuple) else [row]
+                    for row in values.expressions]
+            for position, column in enumerate(alias.columns if alias else []):
+                kind = _literals_kind([row[position] for row in rows if position < len(row)])
+                if kind is not None:
+                    self._met(column.name.lower(), kind)
 
     def created(self, parts: tuple[str, ...]) -> None:
         self.session[parts[-1].lower()] = parts
@@ -906,6 +947,7 @@ class Translator:
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
+        self._learn_values(tree)
         alias_scope.check(tree, self._table_columns, line)
         grouped_columns.check(tree, self._table_columns, line)
         distinct_order.check(tree, line)
