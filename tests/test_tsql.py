@@ -461,6 +461,23 @@ FROM (VALUES (1, 'a', 0.25), (2, 'b', 0.5), (2, NULL, NULL)) t(x, w, f)"""
     assert str(shown) == "1.666667"
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_isnull_cuts_its_value_to_the_columns_length(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # ISNULL has its first argument's type: 'Unknown' in a VARCHAR(2) column's place is 'Un'
+    # in SQL Server (COALESCE keeps it whole); the targets kept it whole, and the extract's
+    # VARCHAR(2) HE_XCLASS01 too
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (id INT, c VARCHAR(2))
+INSERT INTO #t VALUES (1, NULL), (2, 'ab')
+SELECT t.id, ISNULL(t.c, 'Unknown') AS cut, COALESCE(c, 'Unknown') AS whole,
+       ISNULL(c, LOWER('NONE')) AS computed,
+       (SELECT MAX(ISNULL(HE_XCLASS01, 'None')) FROM [HESA_i2].[2002237].[hesa_2015]
+        WHERE HE_XCLASS01 IS NULL) AS extract_column
+FROM #t t ORDER BY id"""
+    assert _rows(db, text) == [(1, "Un", "Unknown", "no", "No"), (2, "ab", "ab", "ab", "No")]
+
+
 def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
         request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     # an exception of leo-synth's own (a value its translation did not expect) ended the

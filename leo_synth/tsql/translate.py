@@ -50,6 +50,7 @@ from leo_synth.tsql import (
     integer_casts,
     integer_overflow,
     integer_texts,
+    isnull_lengths,
     lateral_joins,
     lookup_indexes,
     names,
@@ -64,6 +65,7 @@ from leo_synth.tsql import (
     row_identity,
     select_predicates,
     session_indexes,
+    spec_lookup,
     string_aggregates,
     string_splits,
     table_samples,
@@ -366,6 +368,9 @@ class Translator:
         self.declared_decimals: dict[str, dict[str, tuple[int, int]]] = {}
         """By #temp table (its name in lower case), its decimal columns, as the statement
         that makes it declares or computes them (:meth:`learn` then records them)."""
+        self.lengths: dict[str, int | None] = {}
+        """Column names (lower case) and their text length wherever met (None: unknown, or
+        met with two lengths; ``isnull_lengths``)."""
         self.bits: dict[str, bool] = {}
         """Column names (lower case) and whether they hold ``BIT``s wherever met
         (``bit_columns``)."""
@@ -428,17 +433,32 @@ class Translator:
             return
         self.loaded.add(parts)
         table = parts[-1].lower()
+        lengths = self._text_lengths(table)
         for column, kind in self.target.columns(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
             self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
-                      name in self.declared_bits.get(table, ()))
+                      name in self.declared_bits.get(table, ()), lengths.get(name))
+
+    def _text_lengths(self, table: str) -> dict[str, int]:
+        """The text columns' lengths of a table (lower-case names): a #temp table's, as its
+        ``CREATE TABLE`` declares them, or the extract's, from the spec."""
+        if table in self.text_lengths:
+            return self.text_lengths[table][1]
+        rel = spec_lookup.relation(table)
+        if rel is None:
+            return {}
+        return {col.name.lower(): col.spec.type.length for col in rel.columns
+                if col.spec.type.kind == "string" and col.spec.type.length}
 
     def _met(self, name: str, kind: str, decimal: tuple[int, int] | None = None,
-             bit: bool = False) -> None:
-        """A column ``name`` (lower case) met holding ``kind`` (of a declared decimal type or
-        ``BIT``): a name is read as integers (text, ...) only if every table met so far holds
-        it so."""
+             bit: bool = False, length: int | None = None) -> None:
+        """A column ``name`` (lower case) met holding ``kind`` (of a declared decimal type,
+        ``BIT`` or text ``length``): a name is read as integers (text, ...) only if every
+        table met so far holds it so."""
+        if self.lengths.get(name, length) != length:
+            length = None
+        self.lengths[name] = length
         self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
         self.ints[name] = self.ints.get(name, True) and kind == INT
         self.texts[name] = self.texts.get(name, True) and kind == TEXT
@@ -997,6 +1017,7 @@ class Translator:
         tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
                                                  self.target.dialect, line)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
+        tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,

@@ -1,0 +1,39 @@
+"""``ISNULL``'s value is cut to its first argument's length, as SQL Server cuts it.
+
+``ISNULL(x, y)`` has the type of ``x``: ``y`` is converted to it, and text longer than a
+``VARCHAR(n)`` column's ``n`` characters is cut without a word. So ``ISNULL(Benefit_type,
+'None')`` of a ``VARCHAR(3)`` column is ``'Non'`` in the SRS and ``ISNULL(Main_SIC2007,
+'Unknown')`` of a ``VARCHAR(5)`` ``'Unkno'``, a classic surprise of SQL Server's that
+``COALESCE`` (the type of its widest argument) does not share; the targets gave the whole
+text, so groups and labels differed from the SRS's. A column's length is known by its name,
+as the translator knows its other kinds: the extract's columns from the spec, a #temp
+table's from its ``CREATE TABLE``.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.rewrites import is_text
+
+
+def for_target(tree: exp.Expression, lengths: dict[str, int | None],
+               texts: dict[str, bool]) -> exp.Expression:
+    """The tree with each ``ISNULL`` of a column of a known text length given a value of
+    that length at most (``lengths``: by lower-case column name, None where unknown)."""
+    for node in list(tree.find_all(exp.Coalesce)):
+        column, values = node.this, node.expressions
+        if not node.args.get("is_null") or not isinstance(column, exp.Column) or (
+                len(values) != 1):
+            continue
+        length = lengths.get(column.name.lower())
+        replacement = values[0]
+        if length is None or not is_text(replacement, texts):
+            continue
+        if isinstance(replacement, exp.Literal):
+            if len(replacement.name) > length:
+                replacement.replace(exp.Literal.string(replacement.name[:length]))
+        else:
+            replacement.replace(exp.Left(this=replacement.copy(),
+                                         expression=exp.Literal.number(length)))
+    return tree
