@@ -478,6 +478,18 @@ FROM #t t ORDER BY id"""
     assert _rows(db, text) == [(1, "Un", "Unknown", "no", "No"), (2, "ab", "ab", "ab", "No")]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_iif_has_its_results_type_as_case_does(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF
+    # stands for) converts it to the integer and stops
+    db = _db(request, backend)
+    assert _rows(db, "SELECT x, IIF(x > 1, x, '0') AS c FROM (VALUES (1), (2)) t(x) "
+                     "ORDER BY c") == [(1, 0), (2, 2)]
+    with pytest.raises(ScriptError, match="converting the varchar value 'none' to data type int"):
+        _rows(db, "SELECT x, IIF(x > 1, x, 'none') AS c FROM (VALUES (1), (2)) t(x)")
+
+
 def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
         request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     # an exception of leo-synth's own (a value its translation did not expect) ended the

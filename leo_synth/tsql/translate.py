@@ -243,6 +243,21 @@ def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _iif_as_case(tree: exp.Expression) -> exp.Expression:
+    """``IIF(c, a, b)`` as the ``CASE WHEN c THEN a ELSE b END`` T-SQL defines it as, so that
+    its results' types are worked out as a CASE's are (SQLite's own IIF gave ``'none'``
+    beside an integer where SQL Server stops converting it)."""
+    for node in list(tree.find_all(exp.If)):
+        if not isinstance(node.parent, exp.Case):
+            case = exp.Case(ifs=[exp.If(this=node.this.copy(), true=node.args["true"].copy())])
+            if node.args.get("false") is not None:
+                case.set("default", node.args["false"].copy())
+            if node is tree:
+                return case
+            node.replace(case)
+    return tree
+
+
 def _string_aliases(tree: exp.Expression) -> exp.Expression:
     """``SELECT 'Pupils' = COUNT(*)``, T-SQL's alias written as a string before ``=``, as
     ``COUNT(*) AS Pupils`` (a comparison there is no T-SQL: the targets compared the text
@@ -948,7 +963,7 @@ class Translator:
                 "SCHEMA"):
             self._schema(tree, line)
             return Translation("", False, skip=True)
-        tree, replaced = _view_replaced(_string_aliases(tree.copy()))
+        tree, replaced = _view_replaced(_string_aliases(_iif_as_case(tree.copy())))
         headings = _headings(tree)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
