@@ -212,9 +212,10 @@ def update_through_rows(tree: exp.Update, name: str, row_id: str, line: int) -> 
     """``UPDATE a SET v = e FROM #b b LEFT JOIN #a a ON ... WHERE ...``, the table updated
     named by its alias ``name`` anywhere in a FROM of any joins: the FROM and WHERE, as they
     are, pick the rows and compute each value ``e`` beside the row's id; the table is then
-    updated from those rows by id. A row the joins give more than once is updated once, from
-    one of its matches, as SQL Server does (a plain ``UPDATE ... FROM`` of the targets would
-    apply each match in turn, and DuckDB count each in ``@@ROWCOUNT``).
+    updated from those rows by id. A row the joins give more than once is updated once, as
+    SQL Server does, from the match whose values sort first (SQL Server's is any one; a plain
+    ``UPDATE ... FROM`` of the targets would apply each match in turn, DuckDB count each in
+    ``@@ROWCOUNT``, and each target choose its own).
 
     (Rejected: moving the joins' conditions to the WHERE, as :mod:`update_from` does for
     inner joins: an outer join's condition is not a filter.)"""
@@ -224,18 +225,20 @@ def update_through_rows(tree: exp.Update, name: str, row_id: str, line: int) -> 
     target.set("alias", exp.TableAlias(this=exp.to_identifier(f"{CARRIED}_target")))
     own_id = exp.column(row_id, table=_aliased(updated))
     rows = exp.select(exp.alias_(own_id.copy(), CARRIED)).from_(source)
-    assignments = []
+    assignments, order = [], []
     for position, assignment in enumerate(tree.expressions):
         if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
             raise ScriptError(line, "UPDATE ... FROM: only SET column = value can be "
                               "translated")
         value = f"leo_value_{position}"
         rows.select(exp.alias_(assignment.expression.copy(), value), copy=False)
+        order.append(exp.Ordered(this=assignment.expression.copy()))
         column = assignment.this.copy()
         column.set("table", None)
         assignments.append(exp.EQ(this=column, expression=exp.column(value, table=ROWS)))
-    rows.select(exp.alias_(exp.Window(this=exp.RowNumber(), partition_by=[own_id]), PICK),
-                copy=False)
+    # (the match with the least values: SQL Server's is any, and the targets then agree)
+    rows.select(exp.alias_(exp.Window(this=exp.RowNumber(), partition_by=[own_id],
+                                      order=exp.Order(expressions=order)), PICK), copy=False)
     where = tree.args.get("where")
     if where is not None:
         rows.set("where", where.copy())
