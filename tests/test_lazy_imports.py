@@ -112,7 +112,7 @@ main()
 """
 
 
-def test_sql_on_an_extract_loads_the_spec_once_and_no_builders(
+def test_sql_on_an_extract_expands_iteration_2_alone_and_imports_no_builders(
         small_sqlite: tuple[Path, object], tmp_path: Path) -> None:
     # each script that read the extract loaded three catalogs, expanded Iteration 1's 18,000
     # columns twice and imported every builder, and pandas with them, to look names up:

@@ -505,6 +505,13 @@ def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
     assert failure.value.line == 2
     assert "ValueError: unexpected value" in str(failure.value)
     assert "fault of leo-synth's" in str(failure.value)
+    monkeypatch.undo()
+    from leo_synth.tsql.runner import Runner
+
+    monkeypatch.setattr(Runner, "_truth", lambda self, condition, line: 1 / 0)
+    with pytest.raises(ScriptError, match="ZeroDivisionError") as failure:  # (an IF's too)
+        _rows(_db(request, "small_sqlite"), "SELECT 1 AS one\nIF 1 = 1\n  SELECT 2 AS two")
+    assert failure.value.line == 2
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

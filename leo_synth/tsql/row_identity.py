@@ -215,10 +215,7 @@ def update_through_rows(tree: exp.Update, name: str, row_id: str, line: int) -> 
     updated from those rows by id. A row the joins give more than once is updated once, as
     SQL Server does, from the match whose values sort first (SQL Server's is any one; a plain
     ``UPDATE ... FROM`` of the targets would apply each match in turn, DuckDB count each in
-    ``@@ROWCOUNT``, and each target choose its own).
-
-    (Rejected: moving the joins' conditions to the WHERE, as :mod:`update_from` does for
-    inner joins: an outer join's condition is not a filter.)"""
+    ``@@ROWCOUNT``, and each target choose its own)."""
     source = tree.args["from_"].this.copy()
     updated = next(t for t in _sources(source) if t.alias_or_name.lower() == name)
     target = _bare(updated)

@@ -610,7 +610,19 @@ class Runner:
                                                "sp_executesql"), node)
 
     def execute(self, node: blocks.Node) -> None:
-        """Run one node of the script."""
+        """Run one node of the script. A fault of leo-synth's own (an exception it did not
+        expect, in a statement, a condition or a cursor) stops the script with one line
+        naming the node's line, not a traceback."""
+        try:
+            self._execute(node)
+        except (LeoSynthError, _Jumped):
+            raise
+        except Exception as exc:
+            raise ScriptError(node.line, f"leo-synth could not run this statement "
+                              f"({type(exc).__name__}: {exc}); this is a fault of "
+                              f"leo-synth's: please report it with the statement") from exc
+
+    def _execute(self, node: blocks.Node) -> None:
         if isinstance(node, blocks.If):
             self.block(node.then if self._truth(node.condition, node.line) else node.otherwise)
         elif isinstance(node, blocks.While):
@@ -651,14 +663,7 @@ class Runner:
             self.rowcount = self.last_error = 0
         else:
             shown = self.every or self.shown_exec or id(node) in self.shown
-            try:
-                result = self.statement(node, self.limit if shown else 0)
-            except (LeoSynthError, _Jumped):
-                raise
-            except Exception as exc:  # (a fault of the translation: one line, not a traceback)
-                raise ScriptError(node.line, f"leo-synth could not run this statement "
-                                  f"({type(exc).__name__}: {exc}); this is a fault of "
-                                  f"leo-synth's: please report it with the statement") from exc
+            result = self.statement(node, self.limit if shown else 0)
             self.last_error = 0
             if isinstance(node.tree, (*WRITES, exp.Merge)) or node.tree.args.get("into"):
                 self.transactions.wrote()

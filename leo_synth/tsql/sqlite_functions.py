@@ -19,7 +19,7 @@ import math
 import re
 import sqlite3
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 
 from leo_synth.tsql import (
     date_texts,
@@ -45,6 +45,7 @@ NUMERIC_TEXT = (r"^\s*([-+]?\s*[$£€¥]?\s*[-+]?[0-9,]*\.?[0-9]*"
 SQL Server converts to any number type, ``money``'s included, so a currency sign, commas, a
 sign or a point alone count (``'$'``, ``'1,000'``, ``'-'``, ``'.'``), and a float's exponent
 written ``e`` or ``d`` (``'1d5'``)."""
+NUMERIC = re.compile(NUMERIC_TEXT)
 DATE_TEXT = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(\s*$|[ T][0-9]{2}:[0-9]{2})"
 """Text T-SQL reads as a date: ISO, alone or before a time (the day checked against its
 month apart: the pattern lets 30 February through)."""
@@ -103,17 +104,21 @@ sql_server_error: str | None = None
 that a function raised an exception: ``Target.run_at`` shows these instead)."""
 
 
-def _converted(value: Any, kind: str, convert: Any) -> Any:
+def raise_error(message: str) -> NoReturn:
+    """Stop the query with SQL Server's ``message``, which ``Target.run_at`` then shows."""
     global sql_server_error
+    sql_server_error = message
+    raise ConversionFailed(sql_server_error)
+
+
+def _converted(value: Any, kind: str, convert: Any) -> Any:
     if value is None or not isinstance(value, str):
         return value
-    if not value.strip() and kind != "numeric":
-        return convert(0)  # (T-SQL converts '' to 0, of an integer or a float)
-    result = convert(value) if value.strip() else None  # (a DECIMAL's stops)
+    # (blank text is 0 of an integer or a float, which ``convert`` gives, and no DECIMAL)
+    result = None if kind == "numeric" and not value.strip() else convert(value)
     if result is None:  # (SQL Server words its error 8114, of a float, without the value)
-        sql_server_error = (not_converted(kind) if kind in ("float", "numeric")
-                            else conversion_failed(value, kind))
-        raise ConversionFailed(sql_server_error)
+        raise_error(not_converted(kind) if kind in ("float", "numeric")
+                    else conversion_failed(value, kind))
     return result
 
 
@@ -123,35 +128,22 @@ INT_RANGE = (-2**31, 2**31 - 1)
 def int_sum(value: Any) -> Any:
     """A ``SUM`` of ``int`` values, which is an ``int`` in SQL Server: too large, it stops the
     query (SUM(CAST(x AS BIGINT)) is the SRS's way round)."""
-    global sql_server_error
     if value is not None and not INT_RANGE[0] <= value <= INT_RANGE[1]:
-        sql_server_error = INT_OVERFLOW
-        raise ConversionFailed(sql_server_error)
+        raise_error(INT_OVERFLOW)
     return value
 
 
 def fits(value: Any, length: int) -> Any:
     """A value put in a ``VARCHAR(length)`` column: too long (trailing spaces aside), it stops
     the statement, as in SQL Server."""
-    global sql_server_error
     if value is not None and len(str(value).rstrip(" ")) > length:
-        sql_server_error = TRUNCATED
-        raise ConversionFailed(sql_server_error)
+        raise_error(TRUNCATED)
     return value
 
 
-def raise_error(message: str) -> None:
-    """Stop the query with SQL Server's ``message`` (``text_bounds``' checks)."""
-    global sql_server_error
-    sql_server_error = message
-    raise ConversionFailed(sql_server_error)
-
-
-def divide_by_zero() -> None:
+def divide_by_zero() -> NoReturn:
     """A division by zero stops the query, as in SQL Server (SQLite's gives NULL)."""
-    global sql_server_error
-    sql_server_error = DIVIDE_BY_ZERO
-    raise ConversionFailed(sql_server_error)
+    raise_error(DIVIDE_BY_ZERO)
 
 
 def to_integer(value: Any, kind: str = "int") -> Any:
@@ -178,14 +170,12 @@ def _fitted(number: float, precision: int, scale: int) -> float | None:
 def decimal_value(value: Any, precision: int, scale: int) -> Any:
     """``CAST(value AS DECIMAL(precision, scale))``: rounded to ``scale`` places; a number whose
     digits do not fit stops the query (SQLite kept every digit)."""
-    global sql_server_error
     number = _converted(value, "numeric", try_number)
     if number is None:
         return None
     fitted = _fitted(number, precision, scale)
     if fitted is None:
-        sql_server_error = NUMERIC_OVERFLOW
-        raise ConversionFailed(sql_server_error)
+        raise_error(NUMERIC_OVERFLOW)
     return fitted
 
 
@@ -214,19 +204,16 @@ def to_date(value: Any, order: str, date_only: int) -> Any:
     2015'``, ``'03/04/2015'`` under the session's ``DATEFORMAT order``) in ISO form, a number
     to a DATETIME as that many days from 1900-01-01; anything else stops the query with SQL
     Server's message (SQLite's ``DATE()`` gave NULL)."""
-    global sql_server_error
     if value is None:
         return None
     if isinstance(value, int | float):
         if date_only:
-            kind = "int" if isinstance(value, int) else "float"
-            sql_server_error = date_texts.not_allowed(kind, "date")
-            raise ConversionFailed(sql_server_error)
+            raise_error(date_texts.not_allowed(
+                "int" if isinstance(value, int) else "float", "date"))
         return date_texts.day_number(value)
     text = date_texts.iso(str(value), bool(date_only), order)
     if text is None:
-        sql_server_error = date_texts.DATE_FAILED
-        raise ConversionFailed(sql_server_error)
+        raise_error(date_texts.DATE_FAILED)
     return text
 
 
@@ -249,7 +236,7 @@ def is_numeric(value: Any) -> int:
     if isinstance(value, int | float):
         return 1
     text = str(value)
-    return int(bool(text.strip()) and re.match(NUMERIC_TEXT, text) is not None)
+    return int(bool(text.strip()) and NUMERIC.fullmatch(text) is not None)
 
 
 class _Spread:

@@ -340,10 +340,10 @@ def _literals_kind(cells: list[exp.Expression]) -> str | None:
         if isinstance(cell, exp.Null):
             continue
         value = cell.this if isinstance(cell, exp.Neg) else cell
-        if not isinstance(value, exp.Literal):
+        if not isinstance(value, exp.Literal) or (value.is_string and value is not cell):
             return None
         if value.is_string:
-            kinds.add(TEXT if not isinstance(cell, exp.Neg) else None)
+            kinds.add(TEXT)
         elif value.name.isdigit():
             kinds.add(INT if int(value.name) <= 2**31 - 1 else INTEGER)
         else:

@@ -57,20 +57,16 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
     text = _sql(value, dialect)
     if dialect == "sqlite":
         return sqlglot.parse_one(f"{function}({text})", read="sqlite")
-    # blank text is 0 (of an integer or a float, as in SQL Server)
-    as_text = f"CAST({text} AS TEXT)"
-    checked = (f"WHEN TRIM({as_text}) = '' THEN 0 WHEN {{}} THEN "
-               f"{{}}(TRIM({as_text}) AS {_sql(to, dialect)})")
+    as_text, type_sql = f"CAST({text} AS TEXT)", _sql(to, dialect)
     if dialect == "postgres":
-        return sqlglot.parse_one(
-            f"CASE {checked.format(f'{as_text} ~ {_quoted(pattern)}', 'CAST')} END",
-            read="postgres")
-    # DuckDB's own TRY_CAST read the text '1.5' and '1e3' as the integers 2 and 1000; a
-    # number is left to it (its text, '1.0', is no integer)
-    matches = f"REGEXP_FULL_MATCH({as_text}, {_quoted(pattern)})"
-    return sqlglot.parse_one(
-        f"CASE WHEN TYPEOF({text}) <> 'VARCHAR' THEN TRY_CAST({text} AS {_sql(to, dialect)}) "
-        f"{checked.format(matches, 'TRY_CAST')} END", read="duckdb")
+        matches, cast, first = f"{as_text} ~ {_quoted(pattern)}", "CAST", ""
+    else:  # DuckDB's own TRY_CAST read the text '1.5' and '1e3' as the integers 2 and 1000;
+        # a number is left to it (its text, '1.0', is no integer)
+        matches, cast = f"REGEXP_FULL_MATCH({as_text}, {_quoted(pattern)})", "TRY_CAST"
+        first = f"WHEN TYPEOF({text}) <> 'VARCHAR' THEN TRY_CAST({text} AS {type_sql}) "
+    # (blank text is 0, of an integer or a float, as in SQL Server)
+    return sqlglot.parse_one(f"CASE {first}WHEN TRIM({as_text}) = '' THEN 0 WHEN {matches} "
+                             f"THEN {cast}(TRIM({as_text}) AS {type_sql}) END", read=dialect)
 
 
 def _iso_date(text: str, dialect: str) -> exp.Expression:

@@ -34,8 +34,7 @@ def update_from(tree: exp.Expression, line: int, dialect: str) -> exp.Expression
         return tree
     first, name = source.this, tree.this.name.lower()
     joins = first.args.get("joins") or []
-    named = [t for t in [first, *(j.this for j in joins)] if t.alias_or_name.lower() == name]
-    if not named:
+    if not any(t.alias_or_name.lower() == name for t in [first, *(j.this for j in joins)]):
         return tree  # (UPDATE #t SET ... FROM #u WHERE ...: already the targets' form)
     if joins:
         return update_through_rows(tree, name, ROW_IDS[dialect], line)
