@@ -479,6 +479,29 @@ FROM #t t ORDER BY id"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_variables_and_casts_hold_their_types_length(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    # a VARCHAR(5) variable kept all of 'abcdefg', a VARCHAR one (SQL Server's length 1) all
+    # of 'abc', and CAST(x AS VARCHAR) (SQL Server's 30) every character: SQL Server cuts
+    # each without a word, so a script's list or label was longer here than in the SRS
+    db = _db(request, backend)
+    long = "abcdefghijklmnopqrstuvwxyz0123456789"
+    text = f"""DECLARE @one VARCHAR = 'abc'
+DECLARE @five VARCHAR(5) = 'abcdefg'
+DECLARE @year VARCHAR(4)
+SET @year = 201415
+DECLARE @whole NVARCHAR(MAX) = REPLICATE('x', 50)
+DECLARE @list VARCHAR(8) = ''
+SELECT @list = @list + w + ',' FROM (VALUES ('ab'), ('cd'), ('ef')) t(w) ORDER BY w
+SELECT @one AS one, @five AS five, @year AS year, LEN(@whole) AS whole, @list AS list,
+       CAST('{long}' AS VARCHAR) AS cast30, CONVERT(NVARCHAR, '{long}') AS convert30,
+       TRY_CAST('{long}' AS VARCHAR) AS try30, CAST('{long}' AS VARCHAR(MAX)) AS max,
+       CAST(201415 AS VARCHAR) + '/' AS number"""
+    assert _rows(db, text) == [("a", "abcde", "*", 50, "ab,cd,ef", long[:30], long[:30],
+                                long[:30], long, "201415/")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

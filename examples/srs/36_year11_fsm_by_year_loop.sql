@@ -11,7 +11,7 @@ IF OBJECT_ID('tempdb..#yearly') IS NOT NULL DROP TABLE #yearly
 CREATE TABLE #yearly (CensusYear INT, Pupils INT, FSMPupils INT)
 
 DECLARE @year INT = 2012
-DECLARE @suffix VARCHAR(5)
+DECLARE @suffix VARCHAR(6)  -- _spr12: a longer value is cut without a word
 DECLARE @sql NVARCHAR(MAX)
 
 WHILE @year <= 2019

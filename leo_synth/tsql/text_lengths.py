@@ -24,6 +24,22 @@ TEXT_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Ty
               exp.DataType.Type.NVARCHAR)
 
 
+CAST_LENGTH = 30
+"""The length of a cast's or ``CONVERT``'s text type written without one, in SQL Server."""
+
+
+def cast_lengths(tree: exp.Expression) -> exp.Expression:
+    """``tree`` with each cast to text written without a length given SQL Server's 30:
+    ``CAST(x AS VARCHAR)`` keeps the first 30 characters in the SRS, where the targets kept
+    all (a ``DECLARE``'s or a column's ``VARCHAR`` is one character, which they hold
+    themselves)."""
+    for node in tree.find_all(exp.Cast, exp.Convert):
+        to = node.this if isinstance(node, exp.Convert) else node.args.get("to")
+        if isinstance(to, exp.DataType) and to.is_type(*TEXT_TYPES) and not to.expressions:
+            to.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(CAST_LENGTH))])
+    return tree
+
+
 def declared(tree: exp.Create) -> dict[str, int]:
     """The text columns of a ``CREATE TABLE`` with a length, and their lengths."""
     lengths: dict[str, int] = {}

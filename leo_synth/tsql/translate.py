@@ -963,7 +963,8 @@ class Translator:
                 "SCHEMA"):
             self._schema(tree, line)
             return Translation("", False, skip=True)
-        tree, replaced = _view_replaced(_string_aliases(_iif_as_case(tree.copy())))
+        tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
+            _iif_as_case(tree.copy()))))
         headings = _headings(tree)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,

@@ -117,7 +117,7 @@ def _cast(node: exp.Expression, dialect: str) -> exp.Expression:
         value = _ymd_as_iso(value, dialect)  # (SQLite gave NULL, DuckDB stopped)
         node = node.copy()
         node.set(value_slot(node), value)
-    if is_safe(node):
+    if is_safe(node) and to.this not in TEXT_TYPES:  # (text is cut to its length below)
         tried = try_conversions.try_cast(value, to, dialect, node.args.get("style"))
         if tried is not None or dialect in ("sqlite", "postgres"):
             return tried or node

@@ -17,6 +17,8 @@ DATE_TYPES = {exp.DataType.Type.DATE}
 TIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
               exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
+TEXT_TYPES = {exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.NCHAR,
+              exp.DataType.Type.NVARCHAR}
 FRACTION_TYPES = {exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE, exp.DataType.Type.DECIMAL,
                   exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY}
 """Number types with a fraction: a variable of one is substituted as a cast, so that
@@ -33,9 +35,8 @@ def assignments(tree: exp.Expression) -> list[exp.EQ]:
 
 
 def converts(kind: exp.DataType | None) -> bool:
-    """Whether a value put in a variable of type ``kind`` is converted to it first: a
-    number's, a date's or a bit's (text is kept as it is: ``DECLARE @s VARCHAR`` holds one
-    character in SQL Server, where a cast's ``VARCHAR`` holds 30)."""
+    """Whether a value put in a variable of type ``kind`` is converted to it by the target
+    first: a number's, a date's or a bit's (text is cut to its length by :func:`literal`)."""
     return kind is not None and kind.this in (INTEGER_TYPES | DATE_TYPES | TIME_TYPES
                                               | FRACTION_TYPES)
 
@@ -51,10 +52,37 @@ def converted(value: exp.Expression, kind: exp.DataType | None) -> exp.Expressio
     return exp.Cast(this=value.copy(), to=kind.copy())
 
 
+def text_length(kind: exp.DataType | None) -> int | None:
+    """How many characters a variable of type ``kind`` holds: a text type's length, 1 where
+    none is written (``DECLARE @s VARCHAR`` holds one character in SQL Server, where a
+    cast's ``VARCHAR`` holds 30); None for ``MAX`` and any other type."""
+    if kind is None or kind.this not in TEXT_TYPES:
+        return None
+    if not kind.expressions:
+        return 1
+    size = kind.expressions[0].this
+    return int(size.name) if isinstance(size, exp.Literal) and size.name.isdigit() else None
+
+
+def _text(value: object, length: int) -> exp.Expression:
+    """``value`` put in text of ``length`` characters, as SQL Server does without a word: cut
+    to its length (``DECLARE @t VARCHAR(4) = 'abcdef'`` holds ``'abcd'``), and an integer too
+    long for it ``*`` (SQL Server's rule for ``VARCHAR``; for ``NVARCHAR`` it stops with
+    error 8115 instead)."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(
+        int(value) if isinstance(value, bool) else value)
+    if isinstance(value, int) and len(text) > length:
+        return exp.Literal.string("*")
+    return exp.Literal.string(text[:length])
+
+
 def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
     """A value computed by the target as a literal of the variable's declared type."""
     if value is None:
         return exp.Null()
+    length = text_length(kind)
+    if length is not None:
+        return _text(value, length)
     if kind is not None and kind.this in DATE_TYPES | TIME_TYPES:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if kind.this in DATE_TYPES:
