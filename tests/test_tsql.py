@@ -502,6 +502,22 @@ SELECT @one AS one, @five AS five, @year AS year, LEN(@whole) AS whole, @list AS
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_master_spt_values_gives_the_numbers_scripts_count_with(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # the numbers-table idiom stopped with "unknown SRS database 'master'"
+    db = _db(request, backend)
+    text = """SELECT DATEADD(MONTH, v.number, CAST('2015-04-01' AS DATE)) AS month_start,
+       v.low, v.high
+FROM master..spt_values v WHERE v.type = 'P' AND v.number IN (0, 9, 11) ORDER BY v.number"""
+    assert _rows(db, text) == [("2015-04-01", 1, 1), ("2016-01-01", 2, 2),
+                               ("2016-03-01", 2, 8)]
+    assert _rows(db, "SELECT COUNT(*) AS n, MIN(number) AS low, MAX(number) AS high "
+                     "FROM [master].[dbo].[spt_values] WHERE type = 'p'") == [(2048, 0, 2047)]
+    with pytest.raises(ScriptError, match=re.escape("only master..spt_values")):
+        _rows(db, "SELECT name FROM master..sysdatabases")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -53,6 +53,7 @@ from leo_synth.tsql import (
     isnull_lengths,
     lateral_joins,
     lookup_indexes,
+    master_views,
     names,
     nested_order,
     number_formats,
@@ -784,6 +785,18 @@ class Translator:
                 continue
             if table.catalog.lower() == "tempdb" and table.name.lower() in tempdb_views.VIEWS:
                 self._place(table, self._tempdb_view(table.name.lower(), line))
+                resolved.add(id(table))
+                continue
+            if table.catalog.lower() == "master":
+                if table.name.lower() not in master_views.VIEWS or table.db.lower() not in (
+                        "", "dbo"):
+                    raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: of "
+                                      "the master database, only master..spt_values (its "
+                                      "numbers, type 'P') is here")
+                self.reading.update({name: name for name, _ in master_views.columns(
+                    table.name.lower())})
+                self._place(table, self._spec_view("master", master_views, table.name.lower(),
+                                                   None))
                 resolved.add(id(table))
                 continue
             if "sys" in (table.db.lower(), table.catalog.lower()):
