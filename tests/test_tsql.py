@@ -518,6 +518,17 @@ FROM master..spt_values v WHERE v.type = 'P' AND v.number IN (0, 9, 11) ORDER BY
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_round_of_a_float_is_a_float(backend: str, request: pytest.FixtureRequest) -> None:
+    # PostgreSQL's round needs a numeric: ROUND(AVG(CAST(x AS FLOAT)), 2) showed 2.50
+    db = _db(request, backend)
+    text = """SELECT ROUND(AVG(CAST(x AS FLOAT)), 2) AS f, ROUND(AVG(x * 1.0), 2) AS d,
+       ROUND(STDEV(x), 3) AS sd
+FROM (VALUES (2), (3)) t(x)"""
+    shown = run_text(db, text, "tsql", None, False)[-1].rows[0]
+    assert [str(v) for v in shown] == ["2.5", "2.500000", "0.707"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -105,10 +105,22 @@ def converted_to_text(tree: exp.Expression) -> Iterator[tuple[exp.Expression,
             yield value, lambda text, node=node, slot=slot: node.set(slot, text)
 
 
+def _rounded_floats(tree: exp.Expression, floats: dict[str, bool]) -> None:
+    """``ROUND`` of a FLOAT stays a FLOAT on PostgreSQL, as in SQL Server: its ``round(x,
+    n)`` exists only for ``numeric`` (``rewrites`` casts x), so ``ROUND(AVG(CAST(pay AS
+    FLOAT)), 2)`` showed ``17330.70`` where SQL Server shows ``17330.7``."""
+    for node in list(tree.find_all(exp.Round)):
+        if node.args.get("decimals") is not None and is_float(node.this, floats):
+            node.replace(exp.Cast(this=node.copy(), to=exp.DataType.build(
+                "DOUBLE PRECISION", dialect="postgres")))
+
+
 def for_target(tree: exp.Expression, floats: dict[str, bool],
                dialect: str) -> tuple[exp.Expression, bool]:
     """The tree with each FLOAT converted to text written as SQL Server writes it, and
     whether it has any (PostgreSQL's function is then made first)."""
+    if dialect == "postgres":
+        _rounded_floats(tree, floats)
     found = False
     for value, put in converted_to_text(tree):
         if is_float(value, floats):
