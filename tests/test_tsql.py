@@ -696,6 +696,11 @@ def test_decimal_arithmetic_is_shown_with_sql_servers_places(
 FROM [LEO_i2].[2002237].[leo_earnings]""", "tsql", None, True)
     assert all(re.fullmatch(r"\d+\.\d{6}", value)
                for value in output.table(averages)[2].split())
+    # NULLIF has its first argument's type: a share over NULLIF(COUNT(*), 0) is divided by
+    # an int (twelve places), where SQLite showed eight and PostgreSQL sixteen
+    [share] = run_text(db, """SELECT SUM(CASE WHEN x > 0 THEN 1 ELSE 0 END) * 100.0
+       / NULLIF(COUNT(*), 0) AS pct FROM (VALUES (1), (0), (0)) t(x)""", "tsql", None, True)
+    assert output.table(share)[2].split() == ["33.333333333333"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

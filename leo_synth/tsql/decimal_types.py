@@ -37,8 +37,8 @@ _INTEGER_TYPES = {exp.DataType.Type.TINYINT: 3, exp.DataType.Type.SMALLINT: 5,
 _MONEY = {exp.DataType.Type.MONEY: (19, 4), exp.DataType.Type.SMALLMONEY: (10, 4)}
 _INTEGER_VALUED = (exp.Count, exp.DateDiff, exp.Length, exp.Year, exp.Month, exp.Day)
 """Functions whose value is an ``int``."""
-_SAME_TYPE = (exp.Round, exp.Abs, exp.Sign, exp.Min, exp.Max)
-"""Functions whose value has their operand's type."""
+_SAME_TYPE = (exp.Round, exp.Abs, exp.Sign, exp.Min, exp.Max, exp.Nullif)
+"""Functions whose value has their (first) operand's type (``NULLIF(COUNT(*), 0)`` an int)."""
 
 
 @dataclass(frozen=True)
