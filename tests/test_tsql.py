@@ -529,6 +529,27 @@ FROM (VALUES (2), (3)) t(x)"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_name_text_in_one_table_and_integers_in_another_is_typed_by_its_table(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # ILR's Year is varchar(4) in learners and an int in aims: with both met, l.Year >= 2015
+    # was compared as text with an integer, which PostgreSQL and DuckDB refused
+    db = _db(request, backend)
+    joined = """FROM [LILR_i2].[2002237].[learners] l
+JOIN [LILR_i2].[2002237].[aims] a ON a.external_id = l.external_id"""
+    [(numbers,)] = _rows(db, f"SELECT COUNT(*) AS n {joined} WHERE l.Year >= 2015 "
+                             "AND a.Year IN (2015, 2016, 2017, 2018, 2019, 2020)")
+    [(texts,)] = _rows(db, f"SELECT COUNT(*) AS n {joined} WHERE l.Year IN ('2015', '2016', "
+                           "'2017', '2018', '2019', '2020')")
+    assert numbers == texts > 0
+    # and a later statement reading learners alone, once aims was met
+    [(alone,)] = _rows(db, f"""SELECT TOP 1 a.Year {joined}
+SELECT COUNT(*) AS n FROM [LILR_i2].[2002237].[learners] WHERE Year BETWEEN 2015 AND 2020""")
+    [(alone_texts,)] = _rows(db, "SELECT COUNT(*) AS n FROM [LILR_i2].[2002237].[learners] "
+                                 "WHERE Year >= '2015'")
+    assert alone == alone_texts > 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

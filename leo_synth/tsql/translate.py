@@ -61,6 +61,7 @@ from leo_synth.tsql import (
     percentiles,
     pivots,
     power_types,
+    qualified_kinds,
     quantified_comparisons,
     rewrites,
     row_identity,
@@ -387,6 +388,8 @@ class Translator:
         self.lengths: dict[str, int | None] = {}
         """Column names (lower case) and their text length wherever met (None: unknown, or
         met with two lengths; ``isnull_lengths``)."""
+        self.met_kinds: dict[str, set[str]] = {}
+        """Column names (lower case) and every kind a table met so far holds them as."""
         self.bits: dict[str, bool] = {}
         """Column names (lower case) and whether they hold ``BIT``s wherever met
         (``bit_columns``)."""
@@ -475,6 +478,7 @@ class Translator:
         if self.lengths.get(name, length) != length:
             length = None
         self.lengths[name] = length
+        self.met_kinds.setdefault(name, set()).add(kind)
         self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
         self.ints[name] = self.ints.get(name, True) and kind == INT
         self.texts[name] = self.texts.get(name, True) and kind == TEXT
@@ -488,6 +492,20 @@ class Translator:
         elif kind not in (OTHER, FLOAT):
             self.undated.add(name)
             self.dates.discard(name)
+
+    def _qualified_kinds(self, tree: exp.Expression, resolved: set[int]) -> exp.Expression:
+        """The compared columns of a name that is text in one table and integers in another,
+        cast to their own table's type (``qualified_kinds``)."""
+        names = {name for name, kinds in self.met_kinds.items() if qualified_kinds.mixed(kinds)}
+        if not names:
+            return tree
+        tables = [t for t in tree.find_all(exp.Table) if id(t) in resolved]
+
+        def kinds(table: exp.Table) -> dict[str, str]:
+            parts = tuple(p for p in (table.catalog, table.db, table.name) if p)
+            return {column.lower(): kind for column, kind in self.target.columns(parts)}
+
+        return qualified_kinds.typed(tree, names, tables, kinds)
 
     def _learn_values(self, tree: exp.Expression) -> None:
         """The columns of a ``VALUES`` list the statement names (``CROSS JOIN (VALUES (1),
@@ -997,6 +1015,7 @@ class Translator:
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
         self._learn_values(tree)
+        tree = self._qualified_kinds(tree, resolved)
         alias_scope.check(tree, self._table_columns, line)
         grouped_columns.check(tree, self._table_columns, line)
         distinct_order.check(tree, line)
