@@ -547,6 +547,10 @@ SELECT COUNT(*) AS n FROM [LILR_i2].[2002237].[learners] WHERE Year BETWEEN 2015
     [(alone_texts,)] = _rows(db, "SELECT COUNT(*) AS n FROM [LILR_i2].[2002237].[learners] "
                                  "WHERE Year >= '2015'")
     assert alone == alone_texts > 0
+    # and in arithmetic, as SQL Server converts the text to the number's type
+    [(gap, following, age)] = _rows(db, f"""SELECT TOP 1 a.Year - l.Year AS gap,
+       l.Year + 1 AS following, 2020 - l.Year AS age {joined} WHERE l.Year = '2015'""")
+    assert (gap, following, age) == (0, 2016, 5)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

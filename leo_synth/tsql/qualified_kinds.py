@@ -6,8 +6,9 @@ The translator knows a column's kind by its name, wherever the script met it
 another; the one scripts meet most is ILR's ``Year``: ``varchar(4)`` in ``learners``, ``int``
 in ``aims``, the two joined on ``external_id`` in nearly every ILR script. With both met,
 ``Year`` was neither, so ``WHERE l.Year >= 2015`` was left as written: PostgreSQL and DuckDB
-refused to compare text with an integer, where SQL Server converts the text. So such a
-column, where it is compared (``=``, ``<``, ``IN``, ``BETWEEN`` and the like), is cast to its
+refused to compare text with an integer (or to add one to it), where SQL Server converts the
+text. So such a column, where it is compared (``=``, ``<``, ``IN``, ``BETWEEN`` and the like)
+or in arithmetic, is cast to its
 own table's type (named by its qualifier, or the only table of the statement that has it),
 which changes nothing in SQL Server and lets the later rewrites read its kind.
 Rejected: keying every kind by table as well as name, which every module reading the
@@ -22,7 +23,10 @@ from sqlglot import exp
 
 from leo_synth.tsql.targets import INT, INTEGER, TEXT
 
-COMPARED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between)
+COMPARED = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE, exp.In, exp.Between,
+            exp.Add, exp.Sub, exp.Mul, exp.Div)
+"""Where a column's kind decides what SQL Server does: comparisons, and arithmetic
+(``l.Year + 1`` is 2016, as the text is converted to the number's type)."""
 _CASTS = {TEXT: "VARCHAR(MAX)", INTEGER: "BIGINT", INT: "INT"}
 
 

@@ -115,11 +115,13 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: i
             raise _conversion_failed(line, value.name, "int", f"{column.name} holds integers")
 
 
-def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str, bool],
-                      dialect: str, line: int) -> None:
+def _text_with_number(node: exp.Expression, texts: dict[str, bool],
+                      integers: dict[str, bool], dialect: str, line: int) -> None:
     """``'1' + 1`` as an addition (the literal made a number); ``'a' + 1`` stops; a text
     column or function added to a number converted to the number's type
-    (``LEFT(KS4_ACADYR, 4) + 1`` is the next year, not ``'20151'``)."""
+    (``LEFT(KS4_ACADYR, 4) + 1`` is the next year, not ``'20151'``); the same for ``-``,
+    ``*``, ``/`` and ``%`` (``2020 - Year`` of ILR's text ``Year``), which PostgreSQL and
+    DuckDB refused between text and a number."""
     for text_side, number_side in (("this", "expression"), ("expression", "this")):
         text, number = node.args.get(text_side), node.args.get(number_side)
         if text is None or number is None:
@@ -137,8 +139,9 @@ def _text_plus_number(node: exp.Add, texts: dict[str, bool], integers: dict[str,
                 return
             continue
         if not pattern.fullmatch(text.name):
-            raise _conversion_failed(line, text.name, kind, "+ between text and a number adds "
-                                     "in SQL Server: CAST the number AS VARCHAR to join them")
+            raise _conversion_failed(line, text.name, kind, (
+                "+ between text and a number adds in SQL Server: CAST the number AS VARCHAR "
+                "to join them") if isinstance(node, exp.Add) else "")
         node.set(text_side, exp.Literal.number(text.name.strip()))
         return
 
@@ -194,8 +197,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     numbers' type (``kinds``: what is known of the columns, for a CASE's numbers)."""
     for case in list(tree.find_all(exp.Case)):
         _case_arms(case, texts, integers, dialect, kinds)
-    for added in list(tree.find_all(exp.Add)):
-        _text_plus_number(added, texts, integers, dialect, line)
+    for node in list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
+        _text_with_number(node, texts, integers, dialect, line)
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
         if isinstance(node, exp.Coalesce):
             _text_default(node, texts)
