@@ -554,6 +554,20 @@ SELECT COUNT(*) AS n FROM [LILR_i2].[2002237].[learners] WHERE Year BETWEEN 2015
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_the_extracts_bits_are_bits(backend: str, request: pytest.FixtureRequest) -> None:
+    # UncertainStartDate is a bit in the SRS, where SUM of it stops (error 8117); the
+    # targets hold it as a small integer, and summed it here
+    db = _db(request, backend)
+    employment = "[LEO_i2].[2002237].[leo_employment]"
+    with pytest.raises(ScriptError, match="Operand data type bit is invalid for sum operator"):
+        _rows(db, f"SELECT SUM(UncertainStartDate) AS s FROM {employment}")
+    [(words, casts)] = _rows(db, f"""SELECT
+    SUM(CASE WHEN UncertainStartDate = 'True' OR UncertainEndDate IN ('TRUE') THEN 1 END),
+    SUM(CAST(UncertainStartDate | UncertainEndDate AS INT)) FROM {employment}""")
+    assert words == casts > 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

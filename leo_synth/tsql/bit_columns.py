@@ -5,11 +5,14 @@ VARCHAR(20), fsm BIT)``). SQL Server keeps such a column 0 or 1, whatever a numb
 (2 is 1, ``'true'`` 1), and refuses to add or average it: ``SUM(fsm)`` stops the batch with
 "Operand data type bit is invalid for sum operator." (error 8117), so scripts write
 ``SUM(CAST(fsm AS INT))``. The targets kept the 2 and summed the flags, so a script that
-would stop in the SRS ran here. The extract itself has no ``BIT`` column.
+would stop in the SRS ran here. The extract's own bits are ``leo_employment``'s
+``UncertainStartDate`` and ``UncertainEndDate``, which the targets hold as small integers:
+``SUM(UncertainStartDate)`` ran here and stops in the SRS. A bit compared with ``'true'`` or
+``'false'`` (any case) compares with 1 or 0, as SQL Server converts the text to a bit.
 
 A column is known as a bit by its name, as the translator knows its other kinds: a name
-every table met holds as a ``BIT`` (declared so, or made by ``SELECT CAST(x AS BIT) AS f
-INTO``, or copied from such a column).
+every table met holds as a ``BIT`` (the spec's, declared so, or made by ``SELECT CAST(x AS
+BIT) AS f INTO``, or copied from such a column).
 """
 
 from __future__ import annotations
@@ -55,3 +58,22 @@ def check(tree: exp.Expression, bits: dict[str, bool], line: int) -> None:
         if _is_bit(aggregate.this, bits):
             raise ScriptError(line, f"Operand data type bit is invalid for "
                               f"{AGGREGATES[type(aggregate)]} operator.")
+
+
+BIT_WORDS = {"TRUE": 1, "FALSE": 0}
+"""The text SQL Server converts to a bit besides numbers."""
+
+
+def compared_words(tree: exp.Expression, bits: dict[str, bool]) -> None:
+    """Put 1 or 0 for ``'true'`` or ``'false'`` where a bit is compared with one (``=``,
+    ``<>``, ``IN``), as SQL Server converts the text (the targets compared an integer with
+    text, and leo-synth stopped with a conversion error)."""
+    for node in tree.find_all(exp.EQ, exp.NEQ, exp.In):
+        if isinstance(node, exp.In):
+            pairs = [(node.this, value) for value in node.expressions]
+        else:
+            pairs = [(node.this, node.expression), (node.expression, node.this)]
+        for bit, other in pairs:
+            if _is_bit(bit, bits) and isinstance(other, exp.Literal) and other.is_string and (
+                    other.name.strip().upper() in BIT_WORDS):
+                other.replace(exp.Literal.number(BIT_WORDS[other.name.strip().upper()]))

@@ -452,12 +452,22 @@ class Translator:
             return
         self.loaded.add(parts)
         table = parts[-1].lower()
-        lengths = self._text_lengths(table)
+        lengths, bits = self._text_lengths(table), self._bits(table)
         for column, kind in self.target.columns(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
             self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
-                      name in self.declared_bits.get(table, ()), lengths.get(name))
+                      name in bits, lengths.get(name))
+
+    def _bits(self, table: str) -> set[str]:
+        """The ``BIT`` columns of a table (lower-case names): a #temp table's, as its
+        ``CREATE TABLE`` or ``SELECT ... INTO`` makes them, or the extract's, from the spec
+        (``leo_employment``'s ``UncertainStartDate``: the targets hold bits as integers)."""
+        if table in self.declared_bits:
+            return self.declared_bits[table]
+        rel = spec_lookup.relation(table)
+        return set() if rel is None else {col.name.lower() for col in rel.columns
+                                          if col.spec.type.base == "bit"}
 
     def _text_lengths(self, table: str) -> dict[str, int]:
         """The text columns' lengths of a table (lower-case names): a #temp table's, as its
@@ -1023,6 +1033,7 @@ class Translator:
         order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
         bit_columns.check(tree, self.bits, line)
+        bit_columns.compared_words(tree, self.bits)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated, self.decimals)
