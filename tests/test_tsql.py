@@ -565,6 +565,9 @@ def test_the_extracts_bits_are_bits(backend: str, request: pytest.FixtureRequest
     SUM(CASE WHEN UncertainStartDate = 'True' OR UncertainEndDate IN ('TRUE') THEN 1 END),
     SUM(CAST(UncertainStartDate | UncertainEndDate AS INT)) FROM {employment}""")
     assert words == casts > 0
+    # ~ of a bit is its other value (the targets' ~0 was -1)
+    assert _rows(db, f"""SELECT DISTINCT UncertainStartDate, ~UncertainStartDate AS other
+FROM {employment} ORDER BY 1""") == [(0, 1), (1, 0)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

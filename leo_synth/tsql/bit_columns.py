@@ -8,7 +8,8 @@ VARCHAR(20), fsm BIT)``). SQL Server keeps such a column 0 or 1, whatever a numb
 would stop in the SRS ran here. The extract's own bits are ``leo_employment``'s
 ``UncertainStartDate`` and ``UncertainEndDate``, which the targets hold as small integers:
 ``SUM(UncertainStartDate)`` ran here and stops in the SRS. A bit compared with ``'true'`` or
-``'false'`` (any case) compares with 1 or 0, as SQL Server converts the text to a bit.
+``'false'`` (any case) compares with 1 or 0, as SQL Server converts the text to a bit, and
+``~`` of a bit is its other value (the targets' ``~0`` is -1).
 
 A column is known as a bit by its name, as the translator knows its other kinds: a name
 every table met holds as a ``BIT`` (the spec's, declared so, or made by ``SELECT CAST(x AS
@@ -64,10 +65,14 @@ BIT_WORDS = {"TRUE": 1, "FALSE": 0}
 """The text SQL Server converts to a bit besides numbers."""
 
 
-def compared_words(tree: exp.Expression, bits: dict[str, bool]) -> None:
+def for_target(tree: exp.Expression, bits: dict[str, bool]) -> None:
     """Put 1 or 0 for ``'true'`` or ``'false'`` where a bit is compared with one (``=``,
     ``<>``, ``IN``), as SQL Server converts the text (the targets compared an integer with
-    text, and leo-synth stopped with a conversion error)."""
+    text, and leo-synth stopped with a conversion error); ``~flag`` as ``1 - flag``."""
+    for node in list(tree.find_all(exp.BitwiseNot)):
+        if _is_bit(node.this, bits):
+            node.replace(exp.Paren(this=exp.Sub(this=exp.Literal.number(1),
+                                                expression=node.this.copy())))
     for node in tree.find_all(exp.EQ, exp.NEQ, exp.In):
         if isinstance(node, exp.In):
             pairs = [(node.this, value) for value in node.expressions]

@@ -1033,7 +1033,7 @@ class Translator:
         order_names.check(tree, self._table_columns, line)
         select_predicates.check(tree, line)
         bit_columns.check(tree, self.bits, line)
-        bit_columns.compared_words(tree, self.bits)
+        bit_columns.for_target(tree, self.bits)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated, self.decimals)
