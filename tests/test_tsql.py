@@ -571,6 +571,27 @@ FROM {employment} ORDER BY 1""") == [(0, 1), (1, 0)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_reading_a_temp_table_that_is_not_there_is_sql_servers_error(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # each target said it in its own words ("no such table", "Catalog Error", "relation ...
+    # does not exist") where SQL Server says "Invalid object name" (error 208)
+    db = _db(request, backend)
+    for statement in ("SELECT * FROM #gone", "DELETE FROM #gone",
+                      "SELECT e.TaxYear FROM [LEO_i2].[2002237].[leo_earnings] e "
+                      "JOIN #gone g ON g.k = e.EduKey"):
+        with pytest.raises(ScriptError, match=re.escape("line 1: Invalid object name '#gone'.")):
+            _rows(db, statement)
+    with pytest.raises(ScriptError, match=re.escape('Must declare the table variable "@t".')):
+        _rows(db, "SELECT * FROM @t")
+    assert _rows(db, """BEGIN TRY
+    SELECT * FROM #gone
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m
+END CATCH""") == [(208, "Invalid object name '#gone'.")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF
@@ -1481,7 +1502,8 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT EduKey FROM leo_employment ORDER BY EndDate DESC NULLS LAST",
      "line 1: Incorrect syntax near 'NULLS'"),
     ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
-    ("SELECT 1\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY x) OVER () FROM #v",
+    ("SELECT 1\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY x) OVER () "
+     "FROM (VALUES (1)) v(x)",
      "line 2: PERCENTILE_CONT/PERCENTILE_DISC take a number from 0 to 1"),
 ])
 def test_errors_are_one_line_naming_the_statement(text: str, message: str, small_sqlite) -> None:

@@ -245,6 +245,17 @@ def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _no_such_table(key: str, line: int) -> ScriptError:
+    """SQL Server's error for a #temp table or table variable the session does not hold
+    (the targets' own words differed: "no such table", "Catalog Error", "relation ... does
+    not exist"), which a ``CATCH`` block catches as there."""
+    if key.startswith("@"):
+        message, number = f'Must declare the table variable "{key}".', 1087
+    else:
+        message, number = f"Invalid object name '{key}'.", 208
+    return ScriptError(line, message, runtime=True, number=number, said=message)
+
+
 def _iif_as_case(tree: exp.Expression) -> exp.Expression:
     """``IIF(c, a, b)`` as the ``CASE WHEN c THEN a ELSE b END`` T-SQL defines it as, so that
     its results' types are worked out as a CASE's are (SQLite's own IIF gave ``'none'``
@@ -843,6 +854,8 @@ class Translator:
                 self.reading.update(self.made.get(key, {}))
             elif key.startswith(("#", "@")) or (creating and id(table) in written):
                 parts = (key,)
+                if not (creating and id(table) in written) and not isinstance(tree, exp.Drop):
+                    raise _no_such_table(key, line)
                 if isinstance(tree, exp.Drop) and not tree.args.get("exists"):
                     raise ScriptError(line, f"cannot drop {key}: it does not exist",
                                       runtime=True)
