@@ -592,6 +592,23 @@ END CATCH""") == [(208, "Invalid object name '#gone'.")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_like_of_a_number_or_a_date_matches_its_text(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # SQL Server converts the number to text; PostgreSQL and DuckDB refused LIKE of an int
+    db = _db(request, backend)
+    [(like, between)] = _rows(db, """SELECT
+    SUM(CASE WHEN TaxYear LIKE '2015%' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN TaxYear BETWEEN 201500 AND 201599 THEN 1 ELSE 0 END)
+FROM [LEO_i2].[2002237].[leo_earnings]""")
+    assert like == between > 0
+    [(dates, years)] = _rows(db, """SELECT
+    SUM(CASE WHEN StartDate LIKE '2015-0[1-6]%' THEN 1 ELSE 0 END),
+    SUM(CASE WHEN YEAR(StartDate) = 2015 AND MONTH(StartDate) <= 6 THEN 1 ELSE 0 END)
+FROM [LEO_i2].[2002237].[leo_benefit]""")
+    assert dates == years
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -184,12 +184,17 @@ def _like(node: exp.Like, dialect: str) -> exp.Expression:
     """``LIKE`` as the target needs it, ``NOT LIKE`` too (sqlglot marks it ``negate`` on the
     node itself, not as a ``NOT`` around it: a rewrite that drops the mark inverts it)."""
     pattern, negate = node.expression, bool(node.args.get("negate"))
+    this = node.this
+    if dialect != "sqlite" and not (isinstance(this, exp.Literal) and this.is_string):
+        # (SQL Server converts a number or date to text: NCCIS_Current_Activity_Code LIKE
+        # '5%'; PostgreSQL and DuckDB refused LIKE of an integer)
+        this = exp.cast(this.copy(), exp.DataType.build("VARCHAR"))
     if not (isinstance(pattern, exp.Literal) and pattern.is_string
             and like_patterns.has_class(pattern.name)):  # (SQLite's LIKE ignores case)
         if dialect == "sqlite":
             return node
-        return exp.ILike(this=node.this, expression=pattern, negate=negate or None)
-    value = _sql(node.this, dialect)
+        return exp.ILike(this=this, expression=pattern, negate=negate or None)
+    value = _sql(this, dialect)
     if dialect == "sqlite":
         match = sqlglot.parse_one(f"LEO_LIKE({value}, {_quoted(pattern.name)}) = 1",
                                   read="sqlite")
