@@ -1519,6 +1519,8 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT EduKey FROM leo_employment ORDER BY EndDate DESC NULLS LAST",
      "line 1: Incorrect syntax near 'NULLS'"),
     ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
+    ("SELECT 1\nSELECT STRING_AGG(DISTINCT Benefit_type, ',') FROM leo_benefit",
+     "line 2: Incorrect syntax near the keyword 'DISTINCT'"),
     ("SELECT 1\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY x) OVER () "
      "FROM (VALUES (1)) v(x)",
      "line 2: PERCENTILE_CONT/PERCENTILE_DISC take a number from 0 to 1"),

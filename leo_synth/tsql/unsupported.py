@@ -89,6 +89,11 @@ def check(found: list[Token]) -> None:
             raise ScriptError(token.line, "Incorrect syntax near 'NULLS': T-SQL sorts NULLs "
                               "first in ascending order; ORDER BY CASE WHEN x IS NULL THEN 1 "
                               "ELSE 0 END, x puts them last")
+        if _is_word(token) and word == "STRING_AGG" and [t.token_type for t in found[
+                i + 1:i + 3]] == [TokenType.L_PAREN, TokenType.DISTINCT]:
+            raise ScriptError(token.line, "Incorrect syntax near the keyword 'DISTINCT': "
+                              "STRING_AGG takes no DISTINCT in T-SQL; aggregate the DISTINCT "
+                              "values of a subquery")
         if word in ("CHECKSUM", "BINARY_CHECKSUM") and [t.token_type for t in found[
                 i + 1:i + 4]] == [TokenType.L_PAREN, TokenType.STAR, TokenType.R_PAREN]:
             raise ScriptError(token.line, f"{word}(*) cannot be translated: name the columns, "
