@@ -667,7 +667,13 @@ SELECT CAST(x AS DATE) AS d, TRY_CAST(x AS DATE) AS t, YEAR('') AS y FROM #t ORD
     ("SELECT ROW_NUMBER() OVER (PARTITION BY TaxYear) AS n FROM leo_earnings",
      "The function 'ROW_NUMBER' must have an OVER clause with ORDER BY."),
     ("SELECT LAG(Earnings) OVER (PARTITION BY Edukey) AS n FROM leo_earnings",
-     "The function 'LAG' must have an OVER clause with ORDER BY.")])
+     "The function 'LAG' must have an OVER clause with ORDER BY."),
+    # a grouped median as other dialects write it (SQLite spoke of the grouped column)
+    ("SELECT TaxYear, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY Earnings) AS m "
+     "FROM leo_earnings GROUP BY TaxYear",
+     "The function 'PERCENTILE_CONT' must have an OVER clause."),
+    ("SELECT ROW_NUMBER() AS n FROM leo_earnings",
+     "The function 'ROW_NUMBER' must have an OVER clause.")])
 def test_windows_sql_server_refuses_stop_the_script(statement: str, said: str,
                                                     request: pytest.FixtureRequest) -> None:
     # every target ran them (SQLite and PostgreSQL refused the DISTINCT in their own words)

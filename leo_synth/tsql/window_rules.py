@@ -9,6 +9,10 @@ Two mistakes ran on every target and stopped the script in the SRS:
   ``ORDER BY`` in their ``OVER`` (error 4112), where the targets number rows in any order, so
   a script that kept one row per pupil "at random" here would not run there.
 
+- ``ROW_NUMBER()`` or ``PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY pay)`` with no ``OVER``
+  at all, the latter as a grouped median: SQL Server has them only as window functions
+  (error 10753); the targets' messages spoke of other things (a grouped column, a syntax).
+
 Checked on the script's own statement, before leo-synth's rewrites add windows of their own.
 """
 
@@ -22,6 +26,8 @@ ORDERED = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Ntile, exp.Lag, exp.Lead,
            exp.FirstValue, exp.LastValue, exp.PercentRank, exp.CumeDist)
 """The functions SQL Server gives a value only in an order."""
 DISTINCT_OVER = "Use of DISTINCT is not allowed with the OVER clause."
+WINDOW_ONLY = (*ORDERED, exp.PercentileCont, exp.PercentileDisc)
+"""The functions SQL Server has only with an ``OVER`` clause."""
 
 
 def _name(function: exp.Expression) -> str:
@@ -29,8 +35,13 @@ def _name(function: exp.Expression) -> str:
 
 
 def check(tree: exp.Expression, line: int) -> None:
-    """Stop, in SQL Server's words, at a windowed ``DISTINCT`` aggregate or a ranking or
-    offset function without ``ORDER BY``."""
+    """Stop, in SQL Server's words, at a windowed ``DISTINCT`` aggregate, a ranking or
+    offset function without ``ORDER BY``, or a window function without ``OVER``."""
+    for function in tree.find_all(*WINDOW_ONLY):
+        held = function.parent if isinstance(function.parent, exp.WithinGroup) else function
+        if not isinstance(held.parent, exp.Window):
+            raise ScriptError(line, f"The function '{_name(function)}' must have an OVER "
+                              f"clause.")
     for window in tree.find_all(exp.Window):
         function = window.this
         if isinstance(function, exp.AggFunc) and isinstance(function.this, exp.Distinct):
