@@ -609,6 +609,35 @@ FROM [LEO_i2].[2002237].[leo_benefit]""")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_subquery_used_as_a_value_that_finds_two_rows_stops(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server stops with error 512; SQLite took the first row it found, so a wrong
+    # subquery gave an answer here and an error in the SRS
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    for statement in (f"SELECT (SELECT TaxYear FROM {earnings}) AS t",
+                      f"SELECT COUNT(*) AS n FROM {earnings} WHERE TaxYear = "
+                      f"(SELECT DISTINCT TaxYear FROM {earnings})",
+                      f"DECLARE @y INT = (SELECT TaxYear FROM {earnings} GROUP BY TaxYear)"):
+        with pytest.raises(ScriptError, match=re.escape("Subquery returned more than 1 value.")):
+            _rows(db, statement + "\nSELECT 1 AS one")
+    # what finds one row runs: an aggregate, TOP 1, a correlated lookup of one row
+    [(top, most, years)] = _rows(db, f"""SELECT
+    (SELECT TOP 1 TaxYear FROM {earnings} ORDER BY TaxYear DESC),
+    (SELECT MAX(TaxYear) FROM {earnings}),
+    (SELECT COUNT(*) FROM (SELECT DISTINCT TaxYear FROM {earnings}) y
+     WHERE y.TaxYear = (SELECT DISTINCT e.TaxYear FROM {earnings} e
+                        WHERE e.TaxYear = y.TaxYear))""")
+    assert top == most and years > 10
+    assert _rows(db, f"""BEGIN TRY
+    SELECT (SELECT TaxYear FROM {earnings}) AS t
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER() AS n
+END CATCH""") == [(512,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -22,6 +22,8 @@ DIVIDE_BY_ZERO = "Divide by zero error encountered."
 INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
 NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
 TRUNCATED = "String or binary data would be truncated."
+SUBQUERY_ROWS = ("Subquery returned more than 1 value. This is not permitted when the subquery "
+                 "follows =, !=, <, <= , >, >= or when the subquery is used as an expression.")
 
 
 def conversion_failed(text: str, kind: str) -> str:
@@ -46,7 +48,8 @@ NUMBERS = {"violation of primary key constraint": 2627,
            TRUNCATED.lower().rstrip("."): 8152,
            "explicit conversion from data type": 529,
            "invalid column name": 207,
-           "invalid length parameter passed to the": 536}
+           "invalid length parameter passed to the": 536,
+           "subquery returned more than 1 value": 512}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which
 :func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
 
@@ -92,7 +95,9 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"numeric field overflow|to type DECIMAL\(\d+,\d+\) failed: value is out of "
                 r"range"), lambda _found: NUMERIC_OVERFLOW),
     (re.compile(r"value too long for type character|" + re.escape(TRUNCATED)),
-     lambda _found: TRUNCATED)]
+     lambda _found: TRUNCATED),
+    (re.compile(r"(?i)more than one row returned by a subquery used as an expression"),
+     lambda _found: SUBQUERY_ROWS)]
 """A target's words for a fault SQL Server raises too, and SQL Server's message for it."""
 
 

@@ -65,6 +65,7 @@ from leo_synth.tsql import (
     quantified_comparisons,
     rewrites,
     row_identity,
+    scalar_subqueries,
     select_predicates,
     session_indexes,
     spec_lookup,
@@ -1092,6 +1093,7 @@ class Translator:
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
+        tree = scalar_subqueries.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
                                    self.datefirst)
         tree = number_formats.for_target(tree, self.target.dialect, line)
