@@ -551,6 +551,10 @@ SELECT COUNT(*) AS n FROM [LILR_i2].[2002237].[learners] WHERE Year BETWEEN 2015
     [(gap, following, age)] = _rows(db, f"""SELECT TOP 1 a.Year - l.Year AS gap,
        l.Year + 1 AS following, 2020 - l.Year AS age {joined} WHERE l.Year = '2015'""")
     assert (gap, following, age) == (0, 2016, 5)
+    # and in a SELECT ... INTO, whose new table is not there to be read
+    [(made,)] = _rows(db, f"""SELECT l.Year INTO #ilr {joined} WHERE l.Year >= 2015
+SELECT COUNT(*) AS n FROM #ilr""")
+    assert made == numbers
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

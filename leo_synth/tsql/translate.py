@@ -521,7 +521,9 @@ class Translator:
         names = {name for name, kinds in self.met_kinds.items() if qualified_kinds.mixed(kinds)}
         if not names:
             return tree
-        tables = [t for t in tree.find_all(exp.Table) if id(t) in resolved]
+        made = {id(t) for t in _written(tree)} if isinstance(tree, exp.Create) else set()
+        tables = [t for t in tree.find_all(exp.Table)
+                  if id(t) in resolved and id(t) not in made]  # (a table made is not there yet)
 
         def kinds(table: exp.Table) -> dict[str, str]:
             parts = tuple(p for p in (table.catalog, table.db, table.name) if p)
