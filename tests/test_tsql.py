@@ -622,7 +622,10 @@ def test_a_subquery_used_as_a_value_that_finds_two_rows_stops(
     for statement in (f"SELECT (SELECT TaxYear FROM {earnings}) AS t",
                       f"SELECT COUNT(*) AS n FROM {earnings} WHERE TaxYear = "
                       f"(SELECT DISTINCT TaxYear FROM {earnings})",
-                      f"DECLARE @y INT = (SELECT TaxYear FROM {earnings} GROUP BY TaxYear)"):
+                      f"DECLARE @y INT = (SELECT TaxYear FROM {earnings} GROUP BY TaxYear)",
+                      # (its own ORDER BY names its value: SQLite said "Invalid column name")
+                      f"SELECT (SELECT TOP 2 TaxYear AS y FROM {earnings} GROUP BY TaxYear "
+                      "ORDER BY y DESC) AS t"):
         with pytest.raises(ScriptError, match=re.escape("Subquery returned more than 1 value.")):
             _rows(db, statement + "\nSELECT 1 AS one")
     # what finds one row runs: an aggregate, TOP 1, a correlated lookup of one row

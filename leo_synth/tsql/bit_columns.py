@@ -73,7 +73,7 @@ def for_target(tree: exp.Expression, bits: dict[str, bool]) -> None:
         if _is_bit(node.this, bits):
             node.replace(exp.Paren(this=exp.Sub(this=exp.Literal.number(1),
                                                 expression=node.this.copy())))
-    for node in tree.find_all(exp.EQ, exp.NEQ, exp.In):
+    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In)):
         if isinstance(node, exp.In):
             pairs = [(node.this, value) for value in node.expressions]
         else:

@@ -13,6 +13,8 @@ Python's (``sqlite_functions.float_text``), DuckDB's ``printf``, PostgreSQL's a 
 the session (``POSTGRES_SETUP``; its ``trim_scale`` needs PostgreSQL 13 or later), since it
 has no ``%g``. A value of unknown type is left as
 it was (rejected: guessing from the values, which cannot tell ``float`` from ``decimal``).
+On PostgreSQL, whose ``round`` works on ``numeric`` only, ``ROUND`` of a known FLOAT is cast
+back to one, so it is shown as SQL Server shows a FLOAT (``17330.7``, not ``17330.70``).
 """
 
 from __future__ import annotations

@@ -4,9 +4,11 @@ Scripts that need a run of numbers (months of a tax year, days of a spell, years
 cohort) read them from ``master..spt_values``, whose 2,048 rows of type ``'P'`` number 0 to
 2,047 (``SELECT number FROM master..spt_values WHERE type = 'P' AND number < 12``). It is
 readable by every login, the SRS's too, so the idiom is common in SRS scripts; here it
-stopped with "unknown SRS database 'master'". The view holds those 2,048 rows as SQL Server
-has them (``low`` the byte and ``high`` the bit of a bitmask the number picks); the other
-types' rows, lists of SQL Server's own codes that no LEO script reads, are left out.
+stopped with "unknown SRS database 'master'". The view holds those 2,048 rows: ``number``
+as in SQL Server, ``low`` and ``high`` by the byte-and-bit rule its rows of type ``'P'``
+follow (``number / 8 + 1`` and 2 to the power ``number % 8``, a rule not checked against a
+SQL Server here; no LEO script seen reads them).
+The other types' rows, lists of SQL Server's own codes, are left out.
 """
 
 from __future__ import annotations

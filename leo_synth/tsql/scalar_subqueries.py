@@ -44,15 +44,24 @@ def _is_value(subquery: exp.Subquery) -> bool:
 
 
 def _counted(subquery: exp.Subquery) -> exp.Subquery:
-    """``(SELECT CASE WHEN COUNT(*) OVER () > 1 THEN LEO_RAISE(...) ELSE leo_value END FROM
-    (the subquery) leo_rows)``: the subquery's rows counted as they are read."""
+    """``(SELECT CASE WHEN COUNT(*) OVER () > 1 THEN LEO_RAISE(...) ELSE v END FROM (the
+    subquery) leo_rows)``: the subquery's rows counted as they are read. Its value ``v`` is
+    read by the name the subquery gives it (its own ``ORDER BY`` may name it), an unnamed
+    expression named ``leo_value``."""
     inner = subquery.this.copy()
     projection = inner.selects[0]
-    inner.set("expressions", [exp.alias_(projection.unalias().copy(), VALUE)])
+    if isinstance(projection, exp.Alias):
+        name = projection.args["alias"].copy()
+    elif isinstance(projection, exp.Column):
+        name = projection.this.copy()
+    else:
+        name = exp.to_identifier(VALUE)
+        inner.set("expressions", [exp.alias_(projection.copy(), name.copy())])
     raised = exp.Anonymous(this="LEO_RAISE", expressions=[exp.Literal.string(SUBQUERY_ROWS)])
     many = exp.GT(this=exp.Window(this=exp.Count(this=exp.Star())),
                   expression=exp.Literal.number(1))
-    value = exp.Case(ifs=[exp.If(this=many, true=raised)], default=exp.column(VALUE))
+    value = exp.Case(ifs=[exp.If(this=many, true=raised)],
+                     default=exp.Column(this=name, table=exp.to_identifier("leo_rows")))
     outer = exp.select(value).from_(exp.Subquery(this=inner, alias=exp.TableAlias(
         this=exp.to_identifier("leo_rows"))))
     return exp.Subquery(this=outer)

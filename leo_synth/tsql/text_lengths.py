@@ -40,17 +40,23 @@ def cast_lengths(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def length_of(kind: object) -> int | None:
+    """The characters a declared text type holds (a column's or a variable's): its length, 1
+    where none is written (``VARCHAR`` alone); None for ``MAX`` and any other type."""
+    if not (isinstance(kind, exp.DataType) and kind.is_type(*TEXT_TYPES)):
+        return None
+    size = kind.expressions[0].this if kind.expressions else exp.Literal.number(1)
+    return int(size.this) if isinstance(size, exp.Literal) and size.this.isdigit() else None
+
+
 def declared(tree: exp.Create) -> dict[str, int]:
     """The text columns of a ``CREATE TABLE`` with a length, and their lengths."""
     lengths: dict[str, int] = {}
     schema = tree.this
     for column in schema.expressions if isinstance(schema, exp.Schema) else []:
-        kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
-        if not (isinstance(kind, exp.DataType) and kind.is_type(*TEXT_TYPES)):
-            continue
-        size = kind.expressions[0].this if kind.expressions else exp.Literal.number(1)
-        if isinstance(size, exp.Literal) and size.this.isdigit():  # (not MAX)
-            lengths[column.name.lower()] = int(size.this)
+        length = length_of(column.args.get("kind")) if isinstance(column, exp.ColumnDef) else None
+        if length is not None:
+            lengths[column.name.lower()] = length
     return lengths
 
 

@@ -670,8 +670,7 @@ class Translator:
         except Exception as exc:
             if not is_database_error(exc):
                 raise
-            message = f"Invalid object name '{table.name}'."
-            raise ScriptError(line, message, runtime=True, number=208, said=message) from None
+            raise _no_such_table(table.name, line) from None
 
     def _index(self, tree: exp.Create, line: int) -> Translation:
         """``CREATE INDEX`` on a table of the session: built on SQLite, noted elsewhere

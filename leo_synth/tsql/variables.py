@@ -13,12 +13,12 @@ import decimal
 
 from sqlglot import exp
 
+from leo_synth.tsql.text_lengths import length_of
+
 DATE_TYPES = {exp.DataType.Type.DATE}
 TIME_TYPES = {exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
               exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP}
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
-TEXT_TYPES = {exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.NCHAR,
-              exp.DataType.Type.NVARCHAR}
 FRACTION_TYPES = {exp.DataType.Type.FLOAT, exp.DataType.Type.DOUBLE, exp.DataType.Type.DECIMAL,
                   exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY}
 """Number types with a fraction: a variable of one is substituted as a cast, so that
@@ -52,18 +52,6 @@ def converted(value: exp.Expression, kind: exp.DataType | None) -> exp.Expressio
     return exp.Cast(this=value.copy(), to=kind.copy())
 
 
-def text_length(kind: exp.DataType | None) -> int | None:
-    """How many characters a variable of type ``kind`` holds: a text type's length, 1 where
-    none is written (``DECLARE @s VARCHAR`` holds one character in SQL Server, where a
-    cast's ``VARCHAR`` holds 30); None for ``MAX`` and any other type."""
-    if kind is None or kind.this not in TEXT_TYPES:
-        return None
-    if not kind.expressions:
-        return 1
-    size = kind.expressions[0].this
-    return int(size.name) if isinstance(size, exp.Literal) and size.name.isdigit() else None
-
-
 def _text(value: object, length: int) -> exp.Expression:
     """``value`` put in text of ``length`` characters, as SQL Server does without a word: cut
     to its length (``DECLARE @t VARCHAR(4) = 'abcdef'`` holds ``'abcd'``), and an integer too
@@ -80,7 +68,7 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
     """A value computed by the target as a literal of the variable's declared type."""
     if value is None:
         return exp.Null()
-    length = text_length(kind)
+    length = length_of(kind)  # (DECLARE @s VARCHAR holds one character, a cast's 30)
     if length is not None:
         return _text(value, length)
     if kind is not None and kind.this in DATE_TYPES | TIME_TYPES:
