@@ -154,6 +154,21 @@ def test_unseparated_dates_in_date_functions(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_unseparated_dates_as_the_other_choice_of_a_date(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    # ISNULL(d, '20210331') is a date in SQL Server (its first argument's type): SQLite gave
+    # the text '20210331' and DuckDB stopped; COALESCE, IIF and CASE convert it too
+    db = _db(request, backend)
+    rows = _rows(db, f"""SELECT TOP 1 ISNULL(LeavingDate_spr11, '20210331'),
+    COALESCE(LeavingDate_spr11, '2021/03/31'),
+    IIF(LeavingDate_spr11 IS NULL, '20210331', LeavingDate_spr11),
+    CASE WHEN LeavingDate_spr11 IS NULL THEN '20210331' ELSE LeavingDate_spr11 END,
+    DATEDIFF(day, '20210301', ISNULL(LeavingDate_spr11, '20210331'))
+FROM {CENSUS} WHERE LeavingDate_spr11 IS NULL""")
+    assert rows == [("2021-03-31",) * 4 + (30,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_compared_with_literals_ignores_case(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     # 'f' found no pupil coded 'F' on any target, where the SRS finds them all

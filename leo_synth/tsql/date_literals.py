@@ -10,10 +10,12 @@ matched nothing), DuckDB refused it. So such a literal is rewritten as ISO ``YYY
 compared with a date column (or a date the statement computes and names: ``DATEADD(...) AS
 FirstMonth``), a literal with a time (``'2012-02-29 00:00:00'``) is cut to its
 date, as SQL Server converts it to the column's type (SQLite compared the longer text as
-greater). A form whose reading depends on the session's ``DATEFORMAT`` (``'01/02/2015'``) is
-read as SQL Server reads it: month first as ``us_english`` has it, day first after ``SET
-DATEFORMAT dmy`` or ``SET LANGUAGE british`` (PostgreSQL read it month first whatever the
-script said, SQLite and DuckDB not at all).
+greater). A literal given as the other choice of a date (``ISNULL(d, '20210331')``,
+``COALESCE``, ``IIF``, ``CASE``'s results) is rewritten too, since SQL Server converts it to
+a date (SQLite gave the text, DuckDB stopped). A form whose reading depends on the session's
+``DATEFORMAT`` (``'01/02/2015'``) is read as SQL Server reads it: month first as
+``us_english`` has it, day first after ``SET DATEFORMAT dmy`` or ``SET LANGUAGE british``
+(PostgreSQL read it month first whatever the script said, SQLite and DuckDB not at all).
 
 A number where ``DATEADD`` expects a date is that many days from 1900-01-01, SQL Server's day
 0: the first of the month is ``DATEADD(month, DATEDIFF(month, 0, d), 0)``, its last day
@@ -155,4 +157,29 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
             _rewrite(comparison.expression, True, order, line)
         elif _is_date_column(comparison.expression, dates):
             _rewrite(comparison.this, True, order, line)
+    for choice in list(tree.find_all(exp.Coalesce, exp.Case, exp.If)):
+        for value in _dated_choices(choice, dates):
+            _rewrite(value, True, order, line)
     return tree
+
+
+def _dated_choices(choice: exp.Expression, dates: set[str]) -> list[exp.Expression]:
+    """The other values of a choice between values one of which is a date, which SQL Server
+    converts to a date (a date outranks text): ``ISNULL(d, '20210331')`` (whose type is its
+    first argument's), ``COALESCE``, ``IIF`` and ``CASE``'s results. SQLite gave the text
+    as it was, DuckDB stopped at it."""
+    if isinstance(choice, exp.Coalesce):
+        values = [choice.this, *choice.expressions]
+        if choice.args.get("is_null"):  # ISNULL: the first argument's type
+            return values[1:] if _is_date_column(values[0], dates) else []
+    elif isinstance(choice, exp.Case):
+        values = [branch.args.get("true") for branch in choice.args.get("ifs") or []]
+        values.append(choice.args.get("default"))
+    elif choice.arg_key != "ifs":  # IIF (a CASE's branches are read with their CASE)
+        values = [choice.args.get("true"), choice.args.get("false")]
+    else:
+        return []
+    values = [value for value in values if value is not None]
+    if not any(_is_date_column(value, dates) for value in values):
+        return []
+    return values
