@@ -645,6 +645,21 @@ END CATCH""") == [(512,)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_star_is_headed_as_each_relation_spells_its_columns(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # leo_benefit spells EduKey, leo_earnings Edukey: b.* was headed Edukey, by name alone
+    db = _db(request, backend)
+    joined = ("FROM [LEO_i2].[2002237].[leo_benefit] b JOIN [LEO_i2].[2002237].[leo_earnings] "
+              "e ON e.Edukey = b.EduKey")
+    benefit = ["EduKey", "StartDate", "EndDate", "Benefit_type", "Out_of_work_benefit"]
+    [result] = run_text(db, f"SELECT TOP 1 b.*, e.TaxYear AS y {joined}", "tsql", None, False)
+    assert result.columns == [*benefit, "y"]
+    [result] = run_text(db, f"SELECT TOP 1 e.Earnings, * {joined}", "tsql", None, False)
+    assert result.columns[:2] == ["Earnings", "EduKey"]
+    assert result.columns[len(benefit) + 1:len(benefit) + 3] == ["Edukey", "TaxYear"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -17,7 +17,7 @@ Beyond sqlglot's dialect translation (and the fixes in ``rewrites``):
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, ClassVar
@@ -69,6 +69,7 @@ from leo_synth.tsql import (
     select_predicates,
     session_indexes,
     spec_lookup,
+    star_headings,
     string_aggregates,
     string_splits,
     table_samples,
@@ -805,6 +806,12 @@ class Translator:
         for key, part in zip(keys, parts, strict=True):
             table.set(key, exp.Identifier(this=part, quoted=True))
 
+    def _own(self, tree: exp.Expression) -> Callable[[str], bool]:
+        """Whether a (lower-case) name is one the script made: a common table expression
+        of ``tree`` or a table of the session."""
+        ctes = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+        return lambda name: name in ctes or name in self.session
+
     def _tables(self, tree: exp.Expression, line: int) -> tuple[set[int], bool]:
         """Resolve every table of the statement; the ids of the resolved nodes and whether
         the statement drops something that does not exist (nothing to do)."""
@@ -1021,7 +1028,7 @@ class Translator:
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
             _iif_as_case(tree.copy()))))
-        headings = _headings(tree)
+        headings = _headings(tree) or star_headings.headings(tree, self._own(tree))
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
                                       self.target.dialect))
