@@ -272,6 +272,12 @@ def test_print_shows_its_expression(small_sqlite) -> None:
     assert shown == ["rows: 4", "null"]
 
 
+def test_print_of_a_query_is_refused_as_sql_server_refuses_it() -> None:
+    # SQL Server: "Incorrect syntax near the keyword 'FROM'."; the FROM was dropped unseen
+    with pytest.raises(ScriptError, match=r"^line 2: cannot parse the text PRINT shows"):
+        runner.check("SELECT 1\nPRINT 'a' FROM [LEO_i2].[2002237].[leo_benefit]")
+
+
 def test_a_loop_that_never_ends_is_stopped(small_sqlite, monkeypatch) -> None:
     monkeypatch.setattr(runner, "MAX_LOOPS", 25)
     with pytest.raises(ScriptError, match=r"^line 2: the WHILE loop ran 25 times"):

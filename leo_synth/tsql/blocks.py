@@ -682,7 +682,7 @@ class _Reader:
         except ParseError as exc:
             raise ScriptError(line, f"cannot parse {what}: "
                               f"{str(exc).splitlines()[0]}") from exc
-        if not isinstance(tree, exp.Select) or len(tree.selects) != 1 or tree.args.get("from"):
+        if not isinstance(tree, exp.Select) or len(tree.selects) != 1 or tree.args.get("from_"):
             raise ScriptError(line, f"cannot parse {what}")
         return tree.selects[0]
 
