@@ -660,6 +660,54 @@ def test_a_star_is_headed_as_each_relation_spells_its_columns(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_set_rowcount_limits_each_statement_until_lifted(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SET ROWCOUNT stopped the script; older SRS scripts sample, take a first row and delete
+    # in parts with it
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    text = f"""SELECT TOP 10 Edukey, TaxYear, 0 AS f INTO #d FROM {earnings}
+    ORDER BY Edukey, TaxYear
+DECLARE @rounds INT = 0, @k VARCHAR(14), @n INT = 4
+SET ROWCOUNT 3
+SELECT Edukey INTO #s FROM #d ORDER BY Edukey DESC
+INSERT INTO #s SELECT Edukey FROM #d UNION ALL SELECT Edukey FROM #d
+SET ROWCOUNT @n
+UPDATE #d SET f = 1
+UPDATE TOP (2) #d SET f = 2 WHERE f = 0
+SET ROWCOUNT 1
+SELECT @k = Edukey FROM #d ORDER BY Edukey DESC, TaxYear
+SET ROWCOUNT 3
+SELECT COUNT(*) AS all_rows, (SELECT COUNT(*) FROM #s) AS kept, @k AS first_key,
+    SUM(f) AS flagged FROM (SELECT * FROM #d) d
+WHILE 1 = 1 BEGIN
+    DELETE FROM #d WHERE f >= 0
+    IF @@ROWCOUNT = 0 BREAK
+    SET @rounds += 1
+END
+SET ROWCOUNT 0
+SELECT @rounds AS rounds, (SELECT COUNT(*) FROM #d) AS left_over"""
+    *_, counts, loop = run_text(db, text, "tsql", None, True)
+    [(all_rows, kept, first_key, flagged)] = counts.rows
+    keys = _rows(db, f"SELECT TOP 10 Edukey FROM {earnings} ORDER BY Edukey, TaxYear")
+    # the outer query is limited, not its FROM's subquery; 3 rows into #s, then 3 more
+    assert (all_rows, kept, first_key, flagged) == (10, 6, keys[-1][0], 4 * 1 + 2 * 2)
+    assert loop.rows == [(4, 0)]  # 10 rows deleted 3 at a time
+
+
+def test_set_rowcount_refuses_what_it_cannot_limit(small_sqlite) -> None:
+    db = str(small_sqlite[0])
+    with pytest.raises(ScriptError, match="SET ROWCOUNT takes a whole number"):
+        run_text(db, "SET ROWCOUNT -1", "tsql", None, False)
+    with pytest.raises(ScriptError, match=r"^line 3: SET ROWCOUNT 5 with a DELETE through a"):
+        run_text(db, "SELECT 1 AS k INTO #d\nSET ROWCOUNT 5\n"
+                     "DELETE d FROM #d d JOIN #d e ON e.k = d.k", "tsql", None, False)
+    with pytest.raises(ScriptError, match=r"^line 2: SET ROWCOUNT 5 with a TOP other than"):
+        run_text(db, "SET ROWCOUNT 5\nSELECT TOP 10 PERCENT Edukey FROM "
+                     "[LEO_i2].[2002237].[leo_earnings] ORDER BY Edukey", "tsql", None, False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

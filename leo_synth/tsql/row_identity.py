@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql import rowcount_limit
 from leo_synth.tsql.errors import ScriptError
 
 ROW_IDS = {"sqlite": "rowid", "duckdb": "rowid", "postgres": "ctid"}
@@ -31,17 +32,28 @@ CARRIED = "leo_row_id"
 """The column the row's identity is carried in through a common table expression."""
 
 
-def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
+def for_target(tree: exp.Expression, dialect: str, line: int,
+               rowcount: int = 0) -> exp.Expression:
     """A DELETE through an alias or a CTE, or of its TOP rows, and an UPDATE through a CTE,
-    as statements on row ids; anything else as it is."""
+    as statements on row ids; anything else as it is. ``rowcount``: the session's ``SET
+    ROWCOUNT`` (0: none), which limits a DELETE or UPDATE as a ``TOP`` does
+    (``rowcount_limit``)."""
     if not isinstance(tree, exp.Delete | exp.Update):
         return tree
     row_id = ROW_IDS[dialect]
     ctes = {cte.alias.lower(): cte for cte in (tree.args.get("with_") or exp.With()).expressions}
     if isinstance(tree, exp.Update):
         name = tree.this.name.lower() if isinstance(tree.this, exp.Table) else ""
-        if name in ctes and not tree.this.args.get("db") and not tree.args.get("from_"):
+        through_cte = name in ctes and not tree.this.args.get("db") and not tree.args.get(
+            "from_")
+        if rowcount and (through_cte or tree.args.get("from_") is not None):
+            raise _limited_join(tree, rowcount, line)
+        if through_cte:
             return _update_through_cte(tree, ctes[name], row_id, line)
+        if rowcount:
+            tree = tree.copy()
+            tree.set("limit", exp.Limit(expression=exp.Literal.number(
+                rowcount_limit.smaller(_update_top(tree, line), rowcount))))
         if tree.args.get("limit") is not None:
             return _first_updated(tree, row_id, line)
         return tree
@@ -52,7 +64,10 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
         tree = tree.copy()
         tree.set("this", tables[0].copy())
         tree.set("tables", None)
-    top = _top(tree)
+    top = rowcount_limit.smaller(_top(tree), rowcount)
+    joined = _top(tree) is None and bool(tree.args.get("tables"))
+    if top is not None and rowcount and (joined or tree.this.name.lower() in ctes):
+        raise _limited_join(tree, rowcount, line)
     if top is not None:
         return _first_rows(tree, top, row_id)
     if tree.args.get("tables"):
@@ -70,6 +85,27 @@ def _top(tree: exp.Delete) -> int | None:
         return None
     columns = tables[0].alias_column_names
     return int(columns[0]) if len(columns) == 1 and columns[0].isdigit() else None
+
+
+def _update_top(tree: exp.Update, line: int) -> int | None:
+    """n of ``UPDATE TOP (n)`` (None: no TOP)."""
+    limit = tree.args.get("limit")
+    if limit is None:
+        return None
+    count = limit.expression
+    if not (isinstance(count, exp.Literal) and count.is_int):
+        raise ScriptError(line, "SET ROWCOUNT with UPDATE TOP (...) of no number cannot be "
+                          "translated: give the TOP a number (or SET ROWCOUNT 0 first)")
+    return int(count.name)
+
+
+def _limited_join(tree: exp.Delete | exp.Update, rowcount: int, line: int) -> ScriptError:
+    """SET ROWCOUNT over a DELETE or UPDATE whose rows a join or a CTE picks."""
+    kind = "DELETE" if isinstance(tree, exp.Delete) else "UPDATE"
+    return ScriptError(line, f"SET ROWCOUNT {rowcount} with a {kind} through a join, an alias "
+                       "or a common table expression cannot be translated: choose the rows in "
+                       "its WHERE (WHERE id IN (SELECT TOP (n) id FROM ...)), or SET ROWCOUNT "
+                       "0 first")
 
 
 def _first_rows(tree: exp.Delete, top: int, row_id: str) -> exp.Delete:

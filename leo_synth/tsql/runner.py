@@ -343,6 +343,9 @@ class Runner:
                                       f"batch")
                 self._assign(name, assignment.expression, line)
                 count = 1
+            elif isinstance(assignment, exp.EQ) and assignment.this.name.upper() == (
+                    "ROWCOUNT"):
+                self.translator.rowcount = self._rowcount(assignment.expression, line)
             elif isinstance(assignment, exp.EQ) and assignment.this.name.upper() in (
                     "DATEFORMAT", "DATEFIRST", "LANGUAGE"):
                 self._date_setting(assignment.this.name.upper(), assignment.expression, line)
@@ -351,6 +354,15 @@ class Runner:
                     and assignment.this.name.upper() in IGNORED_SETTINGS):
                 raise ScriptError(line, f"SET {item.sql('tsql')} cannot be translated")
         return count
+
+    def _rowcount(self, value: exp.Expression, line: int) -> int:
+        """The rows ``SET ROWCOUNT n`` (or ``@n``) limits each statement to (0: none)."""
+        given = self._value(value, line) if isinstance(value, exp.Parameter) else (
+            int(value.name) if isinstance(value, exp.Literal) and value.is_int else None)
+        if not isinstance(given, int) or isinstance(given, bool) or given < 0:
+            raise ScriptError(line, "SET ROWCOUNT takes a whole number of rows, 0 or more (0: "
+                              "no limit)")
+        return given
 
     def _date_setting(self, option: str, value: exp.Expression, line: int) -> None:
         """``SET DATEFORMAT dmy``, ``SET DATEFIRST 1`` or ``SET LANGUAGE british``: how the

@@ -65,6 +65,7 @@ from leo_synth.tsql import (
     quantified_comparisons,
     rewrites,
     row_identity,
+    rowcount_limit,
     scalar_subqueries,
     select_predicates,
     session_indexes,
@@ -447,6 +448,8 @@ class Translator:
         """The session's ``DATEFORMAT`` (us_english's until the script sets another)."""
         self.datefirst = 7
         """The session's ``DATEFIRST``: the weekday ``DATEPART(weekday, d)`` numbers 1."""
+        self.rowcount = 0
+        """The session's ``SET ROWCOUNT`` (0: none; ``rowcount_limit``)."""
 
     def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
                        ) -> None:
@@ -1029,6 +1032,7 @@ class Translator:
         tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
             _iif_as_case(tree.copy()))))
         headings = _headings(tree) or star_headings.headings(tree, self._own(tree))
+        tree = rowcount_limit.limited(tree, self.rowcount, line)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
                                       self.target.dialect))
@@ -1037,7 +1041,7 @@ class Translator:
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.grouping_ids(grouping_sets.old_forms(tree))
         tree = date_truncation.for_targets(tree, line)
-        tree = row_identity.for_target(tree, self.target.dialect, line)
+        tree = row_identity.for_target(tree, self.target.dialect, line, self.rowcount)
         tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
                                                  variables, line))
         tree = self._variables(tree, variables, line)
