@@ -708,6 +708,18 @@ def test_set_rowcount_refuses_what_it_cannot_limit(small_sqlite) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_computed_columns(backend: str, request: pytest.FixtureRequest) -> None:
+    # DuckDB stopped with a syntax error (no parentheses), PostgreSQL too (no type)
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (a INT, b AS a * 2, c VARCHAR(5), d AS c + '!',
+    f DATE, g AS DATEADD(day, 1, f))
+INSERT INTO #t (a, c, f) VALUES (1, 'x', '20150131'), (2, NULL, NULL)
+UPDATE #t SET a = 3 WHERE a = 2
+SELECT a, b, c, d, g FROM #t ORDER BY a""") == [(1, 2, "x", "x!", "2015-02-01"),
+                                                (3, 6, None, None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -30,6 +30,7 @@ from leo_synth.tsql import (
     bit_columns,
     catalog_views,
     collation,
+    computed_columns,
     date_casts,
     date_literals,
     date_truncation,
@@ -982,6 +983,23 @@ class Translator:
             tree = text_lengths.for_target(tree, lengths, columns, self.target.dialect)
         return tree
 
+    def _one_value(self, sql: str, line: int) -> str:
+        """The one value the query ``sql`` (the target's SQL) gives, as text; run under a
+        savepoint on PostgreSQL, whose transaction a failure would otherwise end."""
+        saving = self.target.dialect == "postgres"
+        if saving:
+            self.target.connection.execute("SAVEPOINT leo_probe")
+        try:
+            result = self.target.run_at(line, sql, True, 1)
+        except ScriptError:
+            if saving:
+                self.target.connection.execute("ROLLBACK TO SAVEPOINT leo_probe")
+            raise
+        if saving:
+            self.target.connection.execute("RELEASE SAVEPOINT leo_probe")
+        assert result is not None and result.rows
+        return str(result.rows[0][0])
+
     def _identity_columns(self, tree: exp.Expression) -> tuple[str, ...]:
         """``id INT IDENTITY(1, 1)`` in a CREATE TABLE, for targets without it: on SQLite the
         column becomes the table's ``INTEGER PRIMARY KEY`` (numbered 1, 2, ... as rows come;
@@ -1113,6 +1131,8 @@ class Translator:
                                          self._scans)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)
+        tree = computed_columns.for_target(tree, self.target.dialect,
+                                           lambda sql: self._one_value(sql, line))
         index_setup = lookup_indexes.statements(
             tree, self.target.dialect, self._table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
