@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import re
 import shutil
 import sqlite3
@@ -717,6 +718,28 @@ INSERT INTO #t (a, c, f) VALUES (1, 'x', '20150131'), (2, NULL, NULL)
 UPDATE #t SET a = 3 WHERE a = 2
 SELECT a, b, c, d, g FROM #t ORDER BY a""") == [(1, 2, "x", "x!", "2015-02-01"),
                                                 (3, 6, None, None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_hashbytes_is_the_digest_ssms_shows(backend: str, request: pytest.FixtureRequest
+                                            ) -> None:
+    # each target wrote sqlglot's lowercase hex (SQLite had no MD5), and CONVERT(..., 2) of
+    # it stopped on every target
+    db = _db(request, backend)
+    md5 = "900150983CD24FB0D6963F7D28E17F72"
+    assert _rows(db, "SELECT HASHBYTES('MD5', 'abc'), CONVERT(VARCHAR(32), HASHBYTES('MD5', "
+                     "'abc'), 2), CONVERT(VARCHAR(34), HASHBYTES('MD5', 'abc'), 1), "
+                     "CONVERT(VARCHAR(10), HASHBYTES('SHA2_256', 'abc'), 2), "
+                     "HASHBYTES('MD5', NULL)") == [
+        ("0x" + md5, md5, "0x" + md5, "BA7816BF8F", None)]
+    pupils = "[NPD_i2].[2002237].[KS4Pupil_2015_to_2021]"
+    [(first,)] = _rows(db, f"SELECT TOP 1 KS4_PupilMatchingRefAnonymous FROM {pupils} "
+                           "ORDER BY HASHBYTES('MD5', KS4_PupilMatchingRefAnonymous)")
+    everyone = _rows(db, f"SELECT KS4_PupilMatchingRefAnonymous FROM {pupils}")
+    assert first == min((pmr for (pmr,) in everyone),
+                        key=lambda pmr: hashlib.md5(pmr.encode()).hexdigest())
+    with pytest.raises(ScriptError, match="HASHBYTES converted to another type"):
+        _rows(db, "SELECT CAST(HASHBYTES('MD5', 'abc') AS BIGINT)")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

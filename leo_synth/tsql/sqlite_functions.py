@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 from leo_synth.tsql import (
     date_texts,
+    hash_bytes,
     like_patterns,
     number_formats,
     percentiles,
@@ -398,6 +399,7 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
                "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),
+               "LEO_HASHBYTES": (2, hash_bytes.hashbytes),
                "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),
                "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text)}
     for name, (arguments, function) in scalars.items():

@@ -45,6 +45,7 @@ from leo_synth.tsql import (
     float_texts,
     grouped_columns,
     grouping_sets,
+    hash_bytes,
     information_schema,
     inserted_values,
     integer_average,
@@ -1063,6 +1064,7 @@ class Translator:
         tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
                                                  variables, line))
         tree = self._variables(tree, variables, line)
+        tree = hash_bytes.for_target(tree, self.target.dialect, line)
         tree = string_splits.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
             tree = pivots.for_target(
