@@ -743,6 +743,19 @@ def test_hashbytes_is_the_digest_ssms_shows(backend: str, request: pytest.Fixtur
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_temp_tables_named_as_keywords(backend: str, request: pytest.FixtureRequest) -> None:
+    # sqlglot read the keyword after the # ("Expected table name"), and #insert or #select
+    # began a statement of its own
+    db = _db(request, backend)
+    for name in ("values", "union", "inner", "insert", "select", "end"):
+        assert _rows(db, f"""SELECT 1 AS a INTO #{name}
+INSERT INTO #{name.upper()} VALUES (2)
+UPDATE #{name} SET a = 3 WHERE #{name}.a = 2
+SELECT t.a, (SELECT COUNT(*) FROM #{name}) AS n FROM #{name} t ORDER BY t.a
+DROP TABLE #{name}""") == [(1, 2), (3, 2)], name
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

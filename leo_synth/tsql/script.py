@@ -157,6 +157,13 @@ def tokens(text: str, first_line: int = 1) -> list[Token]:
             # a variable's name (@end, @begin, @case) is no keyword: read as END it closed a
             # block that never opened, and every statement after it ran as one, silently
             token.token_type = TokenType.IDENTIFIER
+        elif i and found[i - 1].token_type == TokenType.HASH and (
+                found[i - 1].end + 1 == token.start) and token.token_type != TokenType.HASH and (
+                token.text.isidentifier()):
+            # a #temp table's name (#values, #union, #inner) is no keyword: sqlglot read the
+            # keyword after the # and stopped ("Expected table name"), and #insert began a
+            # statement (a name: no keyword to the statement splitting either)
+            token.token_type = TokenType.IDENTIFIER
         elif token.token_type == TokenType.IDENTIFIER and token.text.lower() == "0x" and (
                 token.end - token.start == 1):
             # 0x, the empty binary value (FFT test ILR ids with ukprn_anon <> 0x): sqlglot
