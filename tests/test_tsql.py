@@ -756,6 +756,32 @@ DROP TABLE #{name}""") == [(1, 2), (3, 2)], name
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_datetimes_are_shown_as_ssms_shows_their_types(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite showed CAST(d AS DATETIME) as 2015-01-01 00:00:00, DuckDB and PostgreSQL as
+    # 2015-01-01; GETDATE() had DuckDB's and PostgreSQL's +00:00, and SQLite no fraction
+    db = _db(request, backend)
+    [result] = run_text(db, """SELECT CAST('2015-01-01' AS DATETIME),
+    CAST('2015-01-01 10:11:12.345' AS DATETIME), CAST('2015-01-01 10:11:12.345' AS DATETIME2),
+    CONVERT(DATETIME2(2), '2015-01-01 10:11:12.345'),
+    CAST('2015-01-01 10:11:42' AS SMALLDATETIME), DATEADD(day, 1, '20150131'),
+    MAX(CAST(StartDate AS DATETIME)) OVER (), StartDate, DATEADD(day, 1, StartDate),
+    GETDATE(), DATEADD(day, -1, GETDATE()), GETUTCDATE()
+FROM [LEO_i2].[2002237].[leo_benefit] WHERE StartDate = '1992-04-06'""", "tsql", None, False)
+    shown = [output.cell(value) for value in result.rows[0]]
+    assert shown[:9] == ["2015-01-01 00:00:00.000", "2015-01-01 10:11:12.347",
+                         "2015-01-01 10:11:12.3450000", "2015-01-01 10:11:12.35",
+                         "2015-01-01 10:12:00", "2015-02-01 00:00:00.000",
+                         "1992-04-06 00:00:00.000", "1992-04-06", "1992-04-07"]
+    now, yesterday, utc = (dt.datetime.fromisoformat(text) for text in shown[9:])
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}", t) for t in shown[9:])
+    assert abs(now - dt.datetime.now()) < dt.timedelta(minutes=1)
+    assert abs(now - dt.timedelta(days=1) - yesterday) < dt.timedelta(seconds=1)
+    assert abs(utc - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(
+        minutes=1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF
@@ -1823,14 +1849,15 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("backend", ["small_sqlite", "small_duckdb"])
 def test_sql_prints_times_alike_on_every_target(backend: str, request: pytest.FixtureRequest,
                                                tmp_path: Path) -> None:
-    # DuckDB's and PostgreSQL's datetimes were printed with a T, SQLite's text with a space
+    # DuckDB's and PostgreSQL's datetimes were printed with a T, SQLite's text with a space;
+    # a DATETIME is shown with its milliseconds, as SSMS shows it
     script = tmp_path / "times.sql"
     script.write_text("SELECT CAST('2020-05-17 13:45:12' AS DATETIME) AS t, "
                       "DATEADD(hour, 1, CAST('2020-05-17 08:00' AS DATETIME)) AS d")
     shown = _cli("sql", str(script), "--db", _db(request, backend))
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.splitlines()[2].split("  ") == ["2020-05-17 13:45:12",
-                                                       "2020-05-17 09:00:00"]
+    assert shown.stdout.splitlines()[2].split("  ") == ["2020-05-17 13:45:12.000",
+                                                       "2020-05-17 09:00:00.000"]
 
 
 def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Path) -> None:

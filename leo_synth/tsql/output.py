@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from leo_synth.errors import LeoSynthError
+from leo_synth.tsql.datetime_display import Shown
 from leo_synth.tsql.runner import Result
 from leo_synth.tsql.unnamed_columns import SHOWN_UNNAMED, UNNAMED
 
@@ -25,6 +26,8 @@ def cell(value: object) -> str:
     """A value as the table shows it: NULL, ISO dates, numbers without float noise."""
     if value is None:
         return "NULL"
+    if isinstance(value, Shown):  # (a DATETIME's, as SQL Server shows its type)
+        return str(value)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
     if isinstance(value, dt.datetime):  # (as SQLite's text has it, and SQL Server shows it:

@@ -186,7 +186,8 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     unit, date = _unit(node), _sql(_bare(node.this), "sqlite")
     amount = _sql(node.expression, "sqlite")
     day = "DATETIME" if _is_datetime(_bare(node.this)) else "DATE"  # (a time is kept)
-    precise = isinstance(_bare(node.this), exp.TimeToStr) and _is_datetime(_bare(node.this))
+    precise = isinstance(_bare(node.this), exp.TimeToStr | exp.CurrentTimestamp) and (
+        _is_datetime(_bare(node.this)))  # (GETDATE(): milliseconds, translate's _within_target)
 
     def moved(function: str, modifier: str) -> str:
         """The date moved by ``modifier`` (a time with its fraction of a second kept)."""
@@ -218,6 +219,16 @@ def _sqlite_last_day(node: exp.LastDay) -> exp.Expression:
                              read="sqlite")
 
 
+def _datetime_cast(node: exp.Expression) -> exp.Expression | None:
+    """The value a ``CAST`` or ``CONVERT`` (without a style) to a date and time converts."""
+    if isinstance(node, exp.Cast) and node.to.is_type(*value_rewrites.DATETIME_TYPES):
+        return node.this
+    if isinstance(node, exp.Convert) and not node.args.get("style") and isinstance(
+            node.this, exp.DataType) and node.this.is_type(*value_rewrites.DATETIME_TYPES):
+        return node.expression
+    return None
+
+
 def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Left):
         return exp.func("SUBSTR", node.this, exp.Literal.number(1), node.expression)
@@ -227,13 +238,12 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
             this=node.expression.copy())), node.expression)
     if isinstance(node, exp.DateAdd):
         return _sqlite_dateadd(node)
-    if (isinstance(node, exp.Cast) and node.to.is_type(*value_rewrites.DATETIME_TYPES)
-            and isinstance(node.this, exp.Literal) and node.this.is_string
-            and FRACTION.search(node.this.name)):  # (SQLite's DATETIME() drops the fraction)
-        return exp.TimeToStr(this=node.this, format=exp.Literal.string(PRECISE_DATETIME))
-    if (isinstance(node, exp.Cast) and node.to.is_type(*value_rewrites.DATETIME_TYPES)
-            and isinstance(node.this, exp.TimeToStr) and _is_datetime(node.this)):
-        return node.this  # (a cast of one: DATETIME() again would drop its fraction)
+    value = _datetime_cast(node)
+    if (isinstance(value, exp.Literal) and value.is_string
+            and FRACTION.search(value.name)):  # (SQLite's DATETIME() drops the fraction)
+        return exp.TimeToStr(this=value, format=exp.Literal.string(PRECISE_DATETIME))
+    if isinstance(value, exp.TimeToStr) and _is_datetime(value):
+        return value  # (a cast of one: DATETIME() again would drop its fraction)
     if isinstance(node, exp.LastDay):
         return _sqlite_last_day(node)
     if isinstance(node, exp.TimeToStr) and node.args.get("format") is not None:

@@ -24,6 +24,7 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import (
     blocks,
     cursors,
+    datetime_display,
     decimal_scales,
     merges,
     names,
@@ -448,6 +449,8 @@ class Runner:
             places = decimal_scales.by_column(translation.scales, result.columns)
             if places and any(p is not None for p in places):
                 rows = decimal_scales.shown(rows, places)
+            if translation.moments and len(translation.moments) == len(columns):
+                rows = datetime_display.shown(rows, translation.moments)
             return Result(line, columns, rows, result.more)
         return None
 

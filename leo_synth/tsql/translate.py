@@ -34,6 +34,7 @@ from leo_synth.tsql import (
     date_casts,
     date_literals,
     date_truncation,
+    datetime_display,
     decimal_scales,
     decimal_texts,
     decimal_types,
@@ -143,6 +144,8 @@ class Translation:
     scales: list[int | None] | dict[str, int] | None = None
     """Per result column (or by its name, for a ``SELECT *``), the places of its decimal
     type (:mod:`decimal_scales`)."""
+    moments: list[tuple[str, int] | None] | None = None
+    """Per result column, its date-and-time type when it is one (:mod:`datetime_display`)."""
     drops: list[tuple[str, ...]] = field(default_factory=list)
     setup: tuple[str, ...] = ()
     """Statements to run first, once per session (PostgreSQL's percentile aggregate)."""
@@ -325,6 +328,13 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
     is ``CROSS JOIN LATERAL`` and ``OUTER APPLY`` ``LEFT JOIN LATERAL ... ON TRUE`` (sqlglot
     writes an inner join without ``ON``, which DuckDB does not parse)."""
     if dialect == "sqlite":
+        for now in list(tree.find_all(exp.CurrentTimestamp)):
+            # GETDATE(): the local time with its milliseconds, as SQL Server's server gives it
+            # (SQLite's CURRENT_TIMESTAMP is UTC, to the second; the other targets' a moment,
+            # shown in the local time: datetime_display)
+            now.replace(exp.Anonymous(this="STRFTIME", expressions=[
+                exp.Literal.string(rewrites.PRECISE_DATETIME), exp.Literal.string("now"),
+                exp.Literal.string("localtime")]))
         if tree.find(exp.Lateral):
             tree = lateral_joins.for_sqlite(tree, line)
         if tree.find(exp.Rollup, exp.Cube, exp.GroupingSets):
@@ -1087,6 +1097,7 @@ class Translator:
         tree = power_types.for_target(tree, columns)
         self._note_declared(tree, columns)
         scales = decimal_scales.scales(tree, columns)
+        moments = datetime_display.formats(tree)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
@@ -1160,4 +1171,4 @@ class Translator:
                           self.target.dialect)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
-                           setup=setup, scales=scales)
+                           setup=setup, scales=scales, moments=moments)

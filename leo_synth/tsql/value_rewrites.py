@@ -24,7 +24,7 @@ tests/test_tsql.py):
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
 - ``CHECKSUM(NEWID())``: a random 32-bit integer (the sampling idiom ``ABS(CHECKSUM(NEWID()))
   % 100 < 10``); ``NCHAR(n)`` the character n; ``SYSUTCDATETIME()`` and ``GETUTCDATE()`` the
-  target's time now.
+  time now in UTC, without a zone.
 - Dividing by zero stops the query on SQLite too, as in SQL Server (SQLite gives NULL).
 - ``PATINDEX`` (``like_patterns``), ``DATALENGTH`` (the bytes of the text) and
   ``PARSENAME`` (a dotted name's parts from the right), which no target has; ``LEN`` leaves
@@ -464,7 +464,10 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         if name == "NCHAR" and len(node.expressions) == 1:
             return exp.Chr(expressions=[node.expressions[0].copy()])
         if name in ("SYSUTCDATETIME", "GETUTCDATE") and not node.expressions:
-            return exp.CurrentTimestamp()
+            # the time in UTC, without a zone (GETDATE() is the local time: rewrites)
+            return sqlglot.parse_one(
+                "STRFTIME('%Y-%m-%d %H:%M:%f', 'now')" if dialect == "sqlite"
+                else "CAST(timezone('UTC', CURRENT_TIMESTAMP) AS TIMESTAMP)", read=dialect)
         if name == "CHOOSE" and len(node.expressions) > 1:
             index, *values = node.expressions
             cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"

@@ -1,0 +1,130 @@
+"""A ``DATETIME`` result shown as SQL Server shows it, on every target.
+
+SSMS shows a ``DATETIME`` with its milliseconds (``2015-01-01 00:00:00.000``, in steps of
+1/300 of a second), a ``DATETIME2(n)`` with n places (seven unless given), a
+``SMALLDATETIME`` to the minute (``2015-01-01 10:11:00``). The targets had no such types in
+common: SQLite's ``CAST(d AS DATETIME)`` is text without a fraction (``2015-01-01 00:00:00``),
+PostgreSQL's and DuckDB's a timestamp, which the result table shows as a date at midnight
+(``2015-01-01``, as it must for a date a target widened to a timestamp), so one script showed
+three ways. A projection that is a ``DATETIME`` for certain (a cast or ``CONVERT`` to one,
+``GETDATE()``, ``DATEADD`` or ``MIN``/``MAX`` of one, ``DATEADD`` of a date written as text,
+which SQL Server makes a ``DATETIME``) has its values made :class:`Shown` values, which the
+table, a CSV and a Parquet file (a timestamp) take as SQL Server's. A ``*`` and a ``UNION``
+keep the target's values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from functools import cache
+
+from sqlglot import exp
+
+Format = tuple[str, int]
+"""(SQL Server's type, places of a second) of a projection."""
+_TYPES = {exp.DataType.Type.DATETIME: ("datetime", 3),
+          exp.DataType.Type.DATETIME2: ("datetime2", 7),
+          exp.DataType.Type.TIMESTAMP: ("datetime2", 7),
+          exp.DataType.Type.SMALLDATETIME: ("smalldatetime", 0)}
+_TICKS = {"datetime": 300, "smalldatetime": 1 / 60}
+"""Steps per second each type holds (a DATETIME's 1/300 s; a SMALLDATETIME's minute); a
+DATETIME2 holds its places' steps."""
+
+
+class Shown(dt.datetime):
+    """A date and time that the result table writes as SQL Server shows its type."""
+
+    places = 3
+
+    def __str__(self) -> str:
+        if not self.places:
+            return self.strftime("%Y-%m-%d %H:%M:%S")
+        fraction = f"{self.microsecond:06d}{'0' * 7}"[:self.places]
+        return f"{self.strftime('%Y-%m-%d %H:%M:%S')}.{fraction}"
+
+
+@cache
+def _shown_class(places: int) -> type[Shown]:
+    return type(f"Shown{places}", (Shown,), {"places": places, "__slots__": ()})
+
+
+def _format(node: exp.Expression) -> Format | None:
+    """SQL Server's date-and-time type of ``node`` when it is one for certain."""
+    if isinstance(node, exp.Paren | exp.Alias | exp.Window):
+        return _format(node.this)
+    if isinstance(node, exp.CurrentTimestamp):
+        return _TYPES[exp.DataType.Type.DATETIME]
+    to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else None
+    if isinstance(node, exp.Convert) and not node.args.get("style"):
+        to = node.this
+    if isinstance(to, exp.DataType) and to.this in _TYPES:
+        kind, places = _TYPES[to.this]
+        given = to.expressions[0].this if kind == "datetime2" and to.expressions else None
+        if isinstance(given, exp.Literal) and given.is_int:
+            places = min(int(given.name), 7)
+        return kind, places
+    if isinstance(node, exp.DateAdd):
+        date = node.this
+        if isinstance(date, exp.Literal) and date.is_string:
+            return _TYPES[exp.DataType.Type.DATETIME]  # (a date written as text)
+        return _format(date)
+    if isinstance(node, exp.Min | exp.Max):
+        return _format(node.this)
+    return None
+
+
+def formats(tree: exp.Expression) -> list[Format | None] | None:
+    """Per projection of a plain SELECT, its date-and-time type (None: not one for certain);
+    None when there is none, or the statement is not a plain SELECT or has a ``*``."""
+    if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
+        return None
+    found = [_format(projection) for projection in tree.selects]
+    return found if any(f is not None for f in found) else None
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # (a current time, as the session's local time)
+            value = value.astimezone().replace(tzinfo=None)
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _rounded(value: dt.datetime, kind: str, places: int) -> dt.datetime:
+    """``value`` rounded to the steps its type holds, then to the places it is shown with
+    (half away from zero, as SQL Server rounds: 12.345 s as a DATETIME is 12.347)."""
+    steps = _TICKS.get(kind, 10 ** places)
+    seconds = value.second + value.microsecond / 1e6
+    kept = int(seconds * steps + 0.5) / steps
+    unit = 10 ** (6 - places)  # (microseconds per place shown)
+    start = value.replace(second=0, microsecond=0)
+    return start + dt.timedelta(microseconds=int(kept * 1e6 / unit + 0.5) * unit)
+
+
+def shown(rows: list[tuple], found: list[Format | None]) -> list[tuple]:
+    """``rows`` with the values of the columns ``found`` types as :class:`Shown` values
+    (a value that is no date and time left as it is)."""
+    columns = [(i, kind, places) for i, f in enumerate(found) if f is not None
+               for kind, places in [f]]
+    result = []
+    for row in rows:
+        values = list(row)
+        for i, kind, places in columns:
+            moment = _as_datetime(values[i])
+            if moment is not None:
+                # (9999-12-31 23:59:59.9999 would round past the last day: kept as it is)
+                with contextlib.suppress(OverflowError):
+                    moment = _rounded(moment, kind, places)
+                values[i] = _shown_class(places)(
+                    moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                    moment.second, moment.microsecond)
+        result.append(tuple(values))
+    return result
