@@ -782,6 +782,34 @@ FROM [LEO_i2].[2002237].[leo_benefit] WHERE StartDate = '1992-04-06'""", "tsql",
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_datetime_columns_keep_their_times(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # DATEADD(day, 1, d) of a #temp DATETIME column lost its time on every target, and a
+    # literal compared with it was cut to its date ('20150101 09:00' matched 08:00)
+    db = _db(request, backend)
+    [result, fraction] = run_text(db, """CREATE TABLE #t (d DATETIME, n INT)
+INSERT INTO #t VALUES ('2015-01-01', 1), ('20150101 10:30', 2), ('2015-01-01 08:00', 3),
+    ('2015-01-01 10:30:00.500', 4)
+-- (SQLite's DATEADD and CAST of a column drop a fraction of a second: row 4 is shown alone)
+SELECT CAST(d AS DATETIME) AS c, n INTO #c FROM #t
+SELECT t.n, t.d, DATEADD(day, 1, t.d), DATEADD(hour, 1, c.c),
+    CASE WHEN t.d > '20150101 09:00' THEN 1 ELSE 0 END,
+    CASE WHEN t.d BETWEEN '2015-01-01 09:00' AND '2015-01-01 11:00' THEN 1 ELSE 0 END,
+    CASE WHEN t.d = '2015-01-01' THEN 1 ELSE 0 END
+FROM #t t JOIN #c c ON c.n = t.n WHERE t.n < 4 ORDER BY t.n
+SELECT d, CASE WHEN d > '2015-01-01 10:30' THEN 1 ELSE 0 END FROM #t WHERE n = 4""",
+                              "tsql", None, True)
+    assert [tuple(output.cell(v) for v in row) for row in result.rows] == [
+        ("1", "2015-01-01 00:00:00.000", "2015-01-02 00:00:00.000", "2015-01-01 01:00:00.000",
+         "0", "0", "1"),
+        ("2", "2015-01-01 10:30:00.000", "2015-01-02 10:30:00.000", "2015-01-01 11:30:00.000",
+         "1", "1", "0"),
+        ("3", "2015-01-01 08:00:00.000", "2015-01-02 08:00:00.000", "2015-01-01 09:00:00.000",
+         "0", "0", "0")]
+    assert [output.cell(v) for v in fraction.rows[0]] == ["2015-01-01 10:30:00.500", "1"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -42,7 +42,7 @@ COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
 def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int,
-             converted: bool = False) -> None:
+             converted: bool = False, moment: bool = False) -> None:
     """``literal`` in ISO form where it is a string SQL Server reads as a date; one it cannot
     read stops the statement when it is shaped as a date, or whenever it is ``converted`` (a
     cast's or a date function's value: ``CAST('n/a' AS DATE)``, which SQLite read as NULL)."""
@@ -58,7 +58,7 @@ def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int,
                     f"DATEFORMAT)") if shaped else ""
             raise ScriptError(line, date_texts.DATE_FAILED + hint, runtime=True,
                               said=date_texts.DATE_FAILED)
-        if text is not None and not date_only and len(text) > 10:
+        if text is not None and not date_only and (len(text) > 10 or moment):
             # a time (a DATETIME variable's value, too): a date and time to the function, as
             # SQL Server converts it (DuckDB read a date, PostgreSQL an interval, SQLite's
             # DATEADD(day, ...) dropped the time)
@@ -128,12 +128,14 @@ def _is_date_cast(node: exp.Expression) -> bool:
 
 
 def for_target(tree: exp.Expression, dates: set[str], order: str,
-               line: int) -> exp.Expression:
+               line: int, moments: set[str] = frozenset()) -> exp.Expression:
     """The tree with each string literal read as a date in ISO form; ``dates``: the column
-    names (lower case) that hold dates wherever the script met them; ``order``: the
-    session's ``DATEFORMAT``; ``line``: the statement's. A literal shaped as a date that SQL
-    Server cannot read as one (``'31/12/2015'`` month first, ``'2015-02-30'``) stops it
-    with SQL Server's error where a date is expected (``TRY_CAST`` aside)."""
+    names (lower case) that hold dates wherever the script met them (``moments``: those of
+    them that hold a date and time, ``DATETIME``, with which a literal keeps its time);
+    ``order``: the session's ``DATEFORMAT``; ``line``: the statement's. A literal shaped as
+    a date that SQL Server cannot read as one (``'31/12/2015'`` month first,
+    ``'2015-02-30'``) stops it with SQL Server's error where a date is expected
+    (``TRY_CAST`` aside)."""
     for node in list(tree.find_all(exp.Literal)):
         parent = node.parent
         if node.arg_key in ("this", "expression") and (
@@ -144,19 +146,24 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
         if day is not None:
             add.set("this", day)
     dates = dates | _dated_aliases(tree, dates)
+    def compared(value: exp.Expression, column: exp.Expression) -> None:
+        """A literal compared with a date (with a ``DATETIME`` column, a date and time)."""
+        moment = isinstance(column, exp.Column) and column.name.lower() in moments
+        _rewrite(value, not moment, order, line, moment=moment)
+
     for comparison in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         if isinstance(comparison, exp.In):
             if _is_date_column(comparison.this, dates):
                 for value in comparison.expressions:
-                    _rewrite(value, True, order, line)
+                    compared(value, comparison.this)
         elif isinstance(comparison, exp.Between):
             if _is_date_column(comparison.this, dates):
-                _rewrite(comparison.args["low"], True, order, line)
-                _rewrite(comparison.args["high"], True, order, line)
+                compared(comparison.args["low"], comparison.this)
+                compared(comparison.args["high"], comparison.this)
         elif _is_date_column(comparison.this, dates):
-            _rewrite(comparison.expression, True, order, line)
+            compared(comparison.expression, comparison.this)
         elif _is_date_column(comparison.expression, dates):
-            _rewrite(comparison.this, True, order, line)
+            compared(comparison.this, comparison.expression)
     for choice in list(tree.find_all(exp.Coalesce, exp.Case, exp.If)):
         for value in _dated_choices(choice, dates):
             _rewrite(value, True, order, line)

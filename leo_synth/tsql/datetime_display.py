@@ -49,10 +49,13 @@ def _shown_class(places: int) -> type[Shown]:
     return type(f"Shown{places}", (Shown,), {"places": places, "__slots__": ()})
 
 
-def _format(node: exp.Expression) -> Format | None:
-    """SQL Server's date-and-time type of ``node`` when it is one for certain."""
+def _format(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
+    """SQL Server's date-and-time type of ``node`` when it is one for certain (``datetimes``:
+    column names and whether they hold one wherever met)."""
     if isinstance(node, exp.Paren | exp.Alias | exp.Window):
-        return _format(node.this)
+        return _format(node.this, datetimes)
+    if isinstance(node, exp.Column):
+        return _TYPES[exp.DataType.Type.DATETIME] if datetimes.get(node.name.lower()) else None
     if isinstance(node, exp.CurrentTimestamp):
         return _TYPES[exp.DataType.Type.DATETIME]
     to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else None
@@ -68,19 +71,46 @@ def _format(node: exp.Expression) -> Format | None:
         date = node.this
         if isinstance(date, exp.Literal) and date.is_string:
             return _TYPES[exp.DataType.Type.DATETIME]  # (a date written as text)
-        return _format(date)
+        return _format(date, datetimes)
     if isinstance(node, exp.Min | exp.Max):
-        return _format(node.this)
+        return _format(node.this, datetimes)
     return None
 
 
-def formats(tree: exp.Expression) -> list[Format | None] | None:
+def formats(tree: exp.Expression, datetimes: dict[str, bool]
+            ) -> list[Format | None] | None:
     """Per projection of a plain SELECT, its date-and-time type (None: not one for certain);
     None when there is none, or the statement is not a plain SELECT or has a ``*``."""
     if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
         return None
-    found = [_format(projection) for projection in tree.selects]
+    found = [_format(projection, datetimes) for projection in tree.selects]
     return found if any(f is not None for f in found) else None
+
+
+def declared(tree: exp.Create, datetimes: dict[str, bool]) -> set[str]:
+    """The date-and-time columns (lower-case names) of the table a ``CREATE TABLE`` declares
+    or a ``SELECT ... INTO`` computes (``CAST(d AS DATETIME) AS d``, ``GETDATE() AS at``)."""
+    schema = tree.this
+    if isinstance(schema, exp.Schema):
+        return {column.name.lower() for column in schema.expressions
+                if isinstance(column, exp.ColumnDef) and isinstance(
+                    column.args.get("kind"), exp.DataType)
+                and column.args["kind"].this in _TYPES}
+    query = tree.expression
+    if not isinstance(query, exp.Select):
+        return set()
+    return {projection.alias_or_name.lower() for projection in query.selects
+            if not projection.is_star and _format(projection, datetimes) is not None}
+
+
+def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:
+    """A ``DATETIME`` column that ``DATEADD`` moves, cast to one, so that the move keeps its
+    time: the targets' ``DATEADD`` of a column of unknown type was cast back to a date
+    (``rewrites``), and SQLite's dropped the time."""
+    for add in tree.find_all(exp.DateAdd):
+        date = add.this
+        if isinstance(date, exp.Column) and datetimes.get(date.name.lower()):
+            add.set("this", exp.cast(date.copy(), exp.DataType.build("DATETIME")))
 
 
 def _as_datetime(value: object) -> dt.datetime | None:

@@ -75,9 +75,11 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
                dialect: str, order: str, decimal: tuple[int, int] | None = None,
-               bit: bool = False) -> None:
+               bit: bool = False, moment: bool = False) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
-    if bit and not ((isinstance(node, exp.Literal) and node.name in ("0", "1"))
+    if moment and kind == DATE and isinstance(node, exp.Literal) and node.is_string:
+        _moment(node, dialect, order)
+    elif bit and not ((isinstance(node, exp.Literal) and node.name in ("0", "1"))
                     or isinstance(node, exp.Null)):  # (2 and 'true' are 1 in a BIT)
         node.replace(exp.cast(node.copy(), exp.DataType.build("BIT")))
     elif decimal is not None and dialect == "sqlite":  # (its DECIMAL column holds any float)
@@ -95,23 +97,43 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
         node.replace(text_numbers.as_number(node, INTEGER_TYPE, dialect))
 
 
+def _moment(node: exp.Literal, dialect: str, order: str) -> None:
+    """Text put in a ``DATETIME`` column, as the date and time it stands for: SQLite stores
+    it in the one form its ``DATETIME()`` gives (``'2015-01-01'`` and ``'2015-01-01
+    10:30'`` were stored as written, so compared as text they were out of order with the
+    times a cast gives); the others take it as a timestamp."""
+    moment = date_texts.iso(node.name, False, order)
+    if moment is None:
+        return
+    literal = exp.Literal.string(moment)
+    if dialect != "sqlite":
+        node.replace(exp.cast(literal, exp.DataType.build("TIMESTAMP")))
+    elif "." in moment:  # (a fraction of a second, which DATETIME() drops)
+        node.replace(exp.Anonymous(this="STRFTIME", expressions=[
+            exp.Literal.string("%Y-%m-%d %H:%M:%f"), literal]))
+    else:
+        node.replace(exp.Anonymous(this="DATETIME", expressions=[literal]))
+
+
 def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[str, bool],
                dialect: str, order: str,
                decimals: dict[str, tuple[int, int]] | None = None,
-               bits: set[str] | None = None) -> exp.Expression:
+               bits: set[str] | None = None,
+               moments: set[str] | None = None) -> exp.Expression:
     """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
     columns (``kinds``: the table's columns in order, from the target; ``decimals``: its
     ``DECIMAL`` columns' precision and scale, by lower-case name, to which SQLite's values
     are rounded as SQL Server rounds them; ``bits``: its ``BIT`` columns, which hold 1 for
-    any other number); any other statement as it is."""
-    decimals, bits = decimals or {}, bits or set()
+    any other number; ``moments``: its ``DATETIME`` columns); any other statement as it
+    is."""
+    decimals, bits, moments = decimals or {}, bits or set(), moments or set()
     if isinstance(tree, exp.Update):
         by_name = {name.lower(): kind for name, kind in kinds}
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
                 name = assignment.this.name.lower()
                 _converted(assignment.expression, by_name.get(name), texts, dialect, order,
-                           decimals.get(name), name in bits)
+                           decimals.get(name), name in bits, name in moments)
         return tree
     if not isinstance(tree, exp.Insert):
         return tree
@@ -120,5 +142,6 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
              if isinstance(tree.this, exp.Schema) else [name.lower() for name, _ in kinds])
     for row in map(_values, _holders(tree.expression)):
         for value, kind, name in zip(row, columns, names, strict=False):
-            _converted(value, kind, texts, dialect, order, decimals.get(name), name in bits)
+            _converted(value, kind, texts, dialect, order, decimals.get(name), name in bits,
+                       name in moments)
     return tree

@@ -422,6 +422,12 @@ class Translator:
         self.declared_bits: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its ``BIT`` columns, as the statement that
         makes it declares or computes them."""
+        self.datetimes: dict[str, bool] = {}
+        """Column names (lower case) and whether they hold a ``DATETIME`` (a date and time
+        type) wherever met (``datetime_display``)."""
+        self.declared_datetimes: dict[str, set[str]] = {}
+        """By #temp table (its name in lower case), its date-and-time columns, as the
+        statement that makes it declares or computes them."""
         self.made: dict[str, dict[str, str]] = {}
         """The spellings of the columns each table made by ``SELECT ... INTO`` took from
         what it read (by the table's key; lower-case name to spelling)."""
@@ -473,6 +479,7 @@ class Translator:
         name = _written(tree)[0].name.lower()
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
+        self.declared_datetimes[name] = datetime_display.declared(tree, self.datetimes)
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -485,7 +492,8 @@ class Translator:
             name = column.lower()
             self.spelling.setdefault(name, column)
             self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
-                      name in bits, lengths.get(name))
+                      name in bits, lengths.get(name),
+                      name in self.declared_datetimes.get(table, ()))
 
     def _bits(self, table: str) -> set[str]:
         """The ``BIT`` columns of a table (lower-case names): a #temp table's, as its
@@ -509,10 +517,10 @@ class Translator:
                 if col.spec.type.kind == "string" and col.spec.type.length}
 
     def _met(self, name: str, kind: str, decimal: tuple[int, int] | None = None,
-             bit: bool = False, length: int | None = None) -> None:
+             bit: bool = False, length: int | None = None, moment: bool = False) -> None:
         """A column ``name`` (lower case) met holding ``kind`` (of a declared decimal type,
-        ``BIT`` or text ``length``): a name is read as integers (text, ...) only if every
-        table met so far holds it so."""
+        ``BIT``, text ``length`` or a ``DATETIME``): a name is read as integers (text, ...)
+        only if every table met so far holds it so."""
         if self.lengths.get(name, length) != length:
             length = None
         self.lengths[name] = length
@@ -522,6 +530,7 @@ class Translator:
         self.texts[name] = self.texts.get(name, True) and kind == TEXT
         self.floats[name] = self.floats.get(name, True) and kind == FLOAT
         self.bits[name] = self.bits.get(name, True) and bit
+        self.datetimes[name] = self.datetimes.get(name, True) and moment
         if self.decimals.get(name, decimal) != decimal:
             decimal = None
         self.decimals[name] = decimal
@@ -1097,7 +1106,8 @@ class Translator:
         tree = power_types.for_target(tree, columns)
         self._note_declared(tree, columns)
         scales = decimal_scales.scales(tree, columns)
-        moments = datetime_display.formats(tree)
+        moments = datetime_display.formats(tree, self.datetimes)
+        datetime_display.typed_dates(tree, self.datetimes)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
@@ -1108,7 +1118,8 @@ class Translator:
             tree = inserted_values.for_target(
                 tree, kinds, self.texts, self.target.dialect, self.dateformat,
                 self.declared_decimals.get(_written(tree)[0].name.lower()),
-                self.declared_bits.get(_written(tree)[0].name.lower()))
+                self.declared_bits.get(_written(tree)[0].name.lower()),
+                self.declared_datetimes.get(_written(tree)[0].name.lower()))
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
@@ -1129,7 +1140,8 @@ class Translator:
         tree = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line, columns)
-        tree = date_literals.for_target(tree, self.dates, self.dateformat, line)
+        tree = date_literals.for_target(tree, self.dates, self.dateformat, line,
+                                        {name for name, held in self.datetimes.items() if held})
         tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
                                                  self.target.dialect, line)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
