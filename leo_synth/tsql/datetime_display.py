@@ -8,9 +8,14 @@ PostgreSQL's and DuckDB's a timestamp, which the result table shows as a date at
 (``2015-01-01``, as it must for a date a target widened to a timestamp), so one script showed
 three ways. A projection that is a ``DATETIME`` for certain (a cast or ``CONVERT`` to one,
 ``GETDATE()``, ``DATEADD`` or ``MIN``/``MAX`` of one, ``DATEADD`` of a date written as text,
-which SQL Server makes a ``DATETIME``) has its values made :class:`Shown` values, which the
-table, a CSV and a Parquet file (a timestamp) take as SQL Server's. A ``*`` and a ``UNION``
-keep the target's values.
+which SQL Server makes a ``DATETIME``, a #temp table's ``DATETIME`` column) has its values
+made :class:`Shown` values, which the table, a CSV and a Parquet file (a timestamp) take as
+SQL Server's. A ``*`` and a ``UNION`` keep the target's values.
+
+A #temp table's ``DATETIME`` columns are noted when it is made (:func:`declared`), so that
+``DATEADD`` of one keeps its time (:func:`typed_dates`; ``rewrites`` casts ``DATEADD`` of a
+column of unknown type back to a date), as do literals compared with one
+(``date_literals``) and text put in one (``inserted_values``).
 """
 
 from __future__ import annotations
