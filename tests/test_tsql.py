@@ -810,6 +810,19 @@ SELECT d, CASE WHEN d > '2015-01-01 10:30' THEN 1 ELSE 0 END FROM #t WHERE n = 4
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_number_with_an_exponent_is_a_float(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # CAST(1.5E3 AS VARCHAR) was 1500.0 on SQLite and DuckDB; PostgreSQL read 1E0 as a
+    # NUMERIC (1E0 * 7 / 2 was 3.5000000000000000)
+    db = _db(request, backend)
+    [result] = run_text(db, "SELECT CAST(1.5E3 AS VARCHAR(20)), 1E0 * 7 / 2, "
+                            "CAST(1E0 * 7 / 3 AS VARCHAR(30)), CONCAT('v', 2.5E0)",
+                        "tsql", None, False)
+    assert [output.cell(value) for value in result.rows[0]] == ["1500", "3.5", "2.33333",
+                                                                 "v2.5"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -58,6 +58,8 @@ def is_float(node: exp.Expression, floats: dict[str, bool]) -> bool:
         return isinstance(node.this, exp.DataType) and node.this.this in FLOAT_TYPES
     if is_float_function(node):
         return True
+    if isinstance(node, exp.Literal) and not node.is_string and "e" in node.name.lower():
+        return True  # (1.5E3, 1E0: a number with an exponent is a FLOAT in T-SQL)
     if isinstance(node, ARITHMETIC):
         return is_float(node.this, floats) or is_float(node.expression, floats)
     if isinstance(node, PASSING):

@@ -404,6 +404,10 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         node = _implicit_conversions(node)
     if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
         return _cast(node, dialect)
+    if dialect == "postgres" and isinstance(node, exp.Literal) and not node.is_string and (
+            "e" in node.name.lower()) and not isinstance(node.parent, exp.Cast):
+        # 1E0, 2.5E3: a FLOAT in T-SQL (PostgreSQL read a NUMERIC: 1E0 * 7 / 2 had 16 places)
+        return exp.cast(node.copy(), exp.DataType.build("DOUBLE PRECISION", dialect="postgres"))
     if isinstance(node, exp.Like) and dialect in ("sqlite", "duckdb", "postgres"):
         return _like(node, dialect)
     if isinstance(node, exp.Round):
