@@ -194,6 +194,10 @@ SELECT COUNT(CASE WHEN name = 'carol' THEN 1 END), COUNT(CASE WHEN code = '1a' T
     COUNT(CASE WHEN CHARINDEX('RO', name) = 3 THEN 1 END), MAX(CHARINDEX('x', 'aXbx', 1))
 FROM #n"""
     assert _rows(db, mixed) == [(3, 2, 3, 3, 3, 2)]
+    # NULLIF(x, 'carol') is NULL for 'Carol' too
+    assert _rows(db, """CREATE TABLE #m (name VARCHAR(10))
+INSERT INTO #m VALUES ('Carol'), ('CAROL'), ('Bob')
+SELECT COUNT(NULLIF(name, 'carol')), MAX(NULLIF(name, 'carol')) FROM #m""") == [(1, "Bob")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

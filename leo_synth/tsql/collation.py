@@ -4,10 +4,10 @@ The SRS's databases use SQL Server's default, case-insensitive collation (``..._
 ``WHERE Gender_spr11 = 'f'`` finds the pupils coded ``'F'`` there. SQLite, DuckDB and
 PostgreSQL compare text case by case: the same script found no pupil, without an error. So a
 text value (a column that holds text wherever the script met it, or a text function's
-result) compared by ``=``, ``<>``, ``IN`` or a simple ``CASE x WHEN 'a' ...`` with string
-literals that have letters is compared in lower case on both sides, and so is text searched
-for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATINDEX`` ignore case already:
-``like_patterns``). Left as the target compares them, and said in the README: a
+result) compared by ``=``, ``<>``, ``IN``, a simple ``CASE x WHEN 'a' ...`` or ``NULLIF``
+with string literals that have letters is compared in lower case on both sides, and so is
+text searched for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATINDEX`` ignore
+case already: ``like_patterns``). Left as the target compares them, and said in the README: a
 column compared with another column, ordering (``<``, ``ORDER BY``) and grouping (``GROUP
 BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive or binary
 collation written in the script (``COLLATE Latin1_General_CS_AS``, ``_BIN``) keeps case.
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql.rewrites import is_assignment, is_text
+from leo_synth.tsql.rewrites import is_assignment, is_text, replaced
 
 
 def _has_case(node: exp.Expression) -> bool:
@@ -50,10 +50,18 @@ def _literals(values: list[exp.Expression]) -> bool:
 
 def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The tree with text compared with lettered string literals in lower case."""
-    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case, exp.StrPosition)):
+    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case, exp.StrPosition,
+                                   exp.Nullif)):
         if is_assignment(node):
             continue  # UPDATE ... SET code = 'X': an assignment, not a comparison
-        if isinstance(node, exp.StrPosition):
+        if isinstance(node, exp.Nullif):
+            # NULLIF(code, 'na') is NULL for 'NA' too: the value kept as it is otherwise
+            value, literal = node.this, node.expression
+            if _has_case(literal) and _is_text(value, texts):
+                equal = exp.EQ(this=_lower(value), expression=_lower(literal))
+                tree = replaced(tree, node, exp.Case(
+                    ifs=[exp.If(this=equal, true=exp.Null())], default=value.copy()))
+        elif isinstance(node, exp.StrPosition):
             # CHARINDEX('x', code) finds 'X' (lower case keeps every position of ASCII text)
             needle = node.args.get("substr")
             if _has_case(needle) and _is_text(node.this, texts):
