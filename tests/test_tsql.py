@@ -823,6 +823,24 @@ def test_a_number_with_an_exponent_is_a_float(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cast_to_int_beyond_its_range(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite's eight-byte integers kept 3000000000 (SQL Server's error 8115); TRY_CAST gave
+    # the number on SQLite and stopped PostgreSQL, where SQL Server gives NULL
+    db = _db(request, backend)
+    with pytest.raises(ScriptError, match="Arithmetic overflow error converting expression "
+                                          "to data type int"):
+        _rows(db, "SELECT CAST(3000000000 AS INT) AS i")
+    assert _rows(db, "BEGIN TRY SELECT CAST(2147483648.0 AS INT) AS i END TRY "
+                     "BEGIN CATCH SELECT ERROR_NUMBER() AS n END CATCH") == [(8115,)]
+    [result] = run_text(db, "SELECT TRY_CAST(3000000000 AS INT), TRY_CAST('3000000000' AS "
+                            "INT), TRY_CAST(-5 AS INT), TRY_CONVERT(INT, 12.7), "
+                            "CAST(-2147483648 AS INT), TRY_CAST(3000000000 AS BIGINT)",
+                        "tsql", None, False)
+    assert [output.cell(v) for v in result.rows[0]] == [
+        "NULL", "NULL", "-5", "12", "-2147483648", "3000000000"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

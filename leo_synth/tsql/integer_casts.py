@@ -20,8 +20,9 @@ from sqlglot import exp
 
 from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
+from leo_synth.tsql.integer_overflow import CHECK
 from leo_synth.tsql.rewrites import is_text, replaced
-from leo_synth.tsql.sqlite_functions import INTEGER
+from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
@@ -150,4 +151,31 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Ex
                 value.copy(), exp.Literal.string(kind)]))
         elif is_number(value, kinds) and dialect != "sqlite":
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
+    return _int_ranges(tree, kinds) if dialect == "sqlite" else tree
+
+
+def _int_ranges(tree: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+    """On SQLite, each cast to ``INT`` of a value that may lie beyond it checked: SQL
+    Server's error 8115 for ``CAST(3000000000 AS INT)``, where SQLite's integers are eight
+    bytes (PostgreSQL and DuckDB stop at it already)."""
+    for node in list(tree.find_all(exp.Cast, exp.Convert)):
+        slot = _value_slot(node)
+        value = node.args.get(slot) if slot else None
+        if value is not None and _beyond_int(node, value, kinds):
+            tree = replaced(tree, node, exp.Anonymous(this=CHECK, expressions=[node.copy()]))
     return tree
+
+
+def _beyond_int(node: exp.Expression, value: exp.Expression, kinds: ColumnKinds) -> bool:
+    """Whether a cast (not a ``TRY_CAST``) to ``INT`` may be given a number beyond it: any
+    value but an ``int`` column, a literal within range, text (which its own conversion
+    checks) or a value already checked."""
+    if is_safe(node) or not _integer_type(node).is_type(exp.DataType.Type.INT) or (
+            isinstance(node.parent, exp.Anonymous) and node.parent.name.upper() == CHECK):
+        return False  # (TRY_CAST: NULL beyond the range, as SQLite's CAST is not checked)
+    if isinstance(value, exp.Literal):
+        return not value.is_string and not (
+            value.is_int and INT_RANGE[0] <= int(value.name) <= INT_RANGE[1])
+    if isinstance(value, exp.Column):
+        return not kinds.ints.get(value.name.lower(), False) and not is_text(value, kinds.texts)
+    return not is_text(value, kinds.texts)

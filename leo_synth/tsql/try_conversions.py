@@ -55,11 +55,19 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
     else:
         return None
     text = _sql(value, dialect)
+    # (an INT's range: beyond it TRY_CAST is NULL, where SQLite kept the number and
+    # PostgreSQL stopped; DuckDB's own TRY_CAST gives NULL)
+    within = (f" BETWEEN {sqlite_functions.INT_RANGE[0]} AND {sqlite_functions.INT_RANGE[1]}"
+              if to.is_type(exp.DataType.Type.INT) else "")
     if dialect == "sqlite":
-        return sqlglot.parse_one(f"{function}({text})", read="sqlite")
+        tried = f"{function}({text})"
+        return sqlglot.parse_one(f"CASE WHEN {tried}{within} THEN {tried} END" if within
+                                 else tried, read="sqlite")
     as_text, type_sql = f"CAST({text} AS TEXT)", _sql(to, dialect)
     if dialect == "postgres":
         matches, cast, first = f"{as_text} ~ {_quoted(pattern)}", "CAST", ""
+        if within:
+            matches += f" AND CAST(TRIM({as_text}) AS NUMERIC){within}"
     else:  # DuckDB's own TRY_CAST read the text '1.5' and '1e3' as the integers 2 and 1000;
         # a number is left to it (its text, '1.0', is no integer)
         matches, cast = f"REGEXP_FULL_MATCH({as_text}, {_quoted(pattern)})", "TRY_CAST"
