@@ -61,7 +61,9 @@ def _format(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
         return _format(node.this, datetimes)
     if isinstance(node, exp.Column):
         return _TYPES[exp.DataType.Type.DATETIME] if datetimes.get(node.name.lower()) else None
-    if isinstance(node, exp.CurrentTimestamp):
+    if isinstance(node, exp.CurrentTimestamp) or (
+            isinstance(node, exp.Anonymous) and not node.expressions
+            and node.name.upper() in ("GETUTCDATE", "SYSUTCDATETIME")):
         return _TYPES[exp.DataType.Type.DATETIME]
     to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else None
     if isinstance(node, exp.Convert) and not node.args.get("style"):
