@@ -26,6 +26,8 @@ from functools import cache
 
 from sqlglot import exp
 
+from leo_synth.tsql.value_rewrites import cast_parts
+
 Format = tuple[str, int]
 """(SQL Server's type, places of a second) of a projection."""
 _TYPES = {exp.DataType.Type.DATETIME: ("datetime", 3),
@@ -65,10 +67,9 @@ def _format(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
             isinstance(node, exp.Anonymous) and not node.expressions
             and node.name.upper() in ("GETUTCDATE", "SYSUTCDATETIME")):
         return _TYPES[exp.DataType.Type.DATETIME]
-    to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else None
-    if isinstance(node, exp.Convert) and not node.args.get("style"):
-        to = node.this
-    if isinstance(to, exp.DataType) and to.this in _TYPES:
+    parts = None if node.args.get("style") else cast_parts(node)
+    to = parts[1] if parts else None
+    if to is not None and to.this in _TYPES:
         kind, places = _TYPES[to.this]
         given = to.expressions[0].this if kind == "datetime2" and to.expressions else None
         if isinstance(given, exp.Literal) and given.is_int:

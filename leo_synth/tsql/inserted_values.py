@@ -21,6 +21,7 @@ from sqlglot import exp
 from leo_synth.tsql import date_texts, text_numbers
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.targets import DATE, INT, INTEGER
+from leo_synth.tsql.value_rewrites import PRECISE_DATETIME
 
 INTEGER_TYPE = exp.DataType.build("INT")
 DATE_TYPE = exp.DataType.build("DATE")
@@ -110,7 +111,7 @@ def _moment(node: exp.Literal, dialect: str, order: str) -> None:
         node.replace(exp.cast(literal, exp.DataType.build("TIMESTAMP")))
     elif "." in moment:  # (a fraction of a second, which DATETIME() drops)
         node.replace(exp.Anonymous(this="STRFTIME", expressions=[
-            exp.Literal.string("%Y-%m-%d %H:%M:%f"), literal]))
+            exp.Literal.string(PRECISE_DATETIME), literal]))
     else:
         node.replace(exp.Anonymous(this="DATETIME", expressions=[literal]))
 

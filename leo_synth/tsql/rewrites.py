@@ -35,6 +35,7 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import date_formats, value_rewrites
+from leo_synth.tsql.value_rewrites import PRECISE_DATETIME, cast_parts
 
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
 WEEK_UNITS = {"WEEK", "WK", "WW"}
@@ -58,9 +59,6 @@ positive, so integer division rounds down (hours crossed are whole hours since t
 
 FRACTION = re.compile(r"\d:\d\d\.\d")
 """A time with a fraction of a second, in text (``13:45:30.123``)."""
-PRECISE_DATETIME = "%Y-%m-%d %H:%M:%f"
-"""SQLite's pattern of a DATETIME with its fraction of a second (``%f``: seconds and
-milliseconds)."""
 
 
 def _unit(node: exp.Expression) -> str:
@@ -201,7 +199,7 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     elif unit in SECONDS:
         text = moved("DATETIME", f"({amount}) || ' {unit.lower()}s'")
     elif unit == "MILLISECOND":  # (DATETIME() would drop the fraction)
-        text = f"STRFTIME('%Y-%m-%d %H:%M:%f', {date}, (({amount}) / 1000.0) || ' seconds')"
+        text = f"STRFTIME('{PRECISE_DATETIME}', {date}, (({amount}) / 1000.0) || ' seconds')"
     elif unit in MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS:
         factor = 12 if unit in YEAR_UNITS else 3 if unit in QUARTER_UNITS else 1
         months = f"(({amount}) * {factor})"
@@ -221,12 +219,8 @@ def _sqlite_last_day(node: exp.LastDay) -> exp.Expression:
 
 def _datetime_cast(node: exp.Expression) -> exp.Expression | None:
     """The value a ``CAST`` or ``CONVERT`` (without a style) to a date and time converts."""
-    if isinstance(node, exp.Cast) and node.to.is_type(*value_rewrites.DATETIME_TYPES):
-        return node.this
-    if isinstance(node, exp.Convert) and not node.args.get("style") and isinstance(
-            node.this, exp.DataType) and node.this.is_type(*value_rewrites.DATETIME_TYPES):
-        return node.expression
-    return None
+    parts = None if node.args.get("style") else cast_parts(node)
+    return parts[0] if parts and parts[1].is_type(*value_rewrites.DATETIME_TYPES) else None
 
 
 def _sqlite_function(node: exp.Expression) -> exp.Expression:

@@ -52,8 +52,7 @@ def for_target(tree: exp.Expression, dialect: str, line: int,
             return _update_through_cte(tree, ctes[name], row_id, line)
         if rowcount:
             tree = tree.copy()
-            tree.set("limit", exp.Limit(expression=exp.Literal.number(
-                rowcount_limit.smaller(_update_top(tree, line), rowcount))))
+            tree.set("limit", rowcount_limit.limit(tree, rowcount, line))
         if tree.args.get("limit") is not None:
             return _first_updated(tree, row_id, line)
         return tree
@@ -64,9 +63,10 @@ def for_target(tree: exp.Expression, dialect: str, line: int,
         tree = tree.copy()
         tree.set("this", tables[0].copy())
         tree.set("tables", None)
-    top = rowcount_limit.smaller(_top(tree), rowcount)
-    joined = _top(tree) is None and bool(tree.args.get("tables"))
-    if top is not None and rowcount and (joined or tree.this.name.lower() in ctes):
+    own = _top(tree)
+    top = rowcount_limit.smaller(own, rowcount)
+    joined = own is None and bool(tree.args.get("tables"))
+    if rowcount and (joined or tree.this.name.lower() in ctes):
         raise _limited_join(tree, rowcount, line)
     if top is not None:
         return _first_rows(tree, top, row_id)
@@ -85,18 +85,6 @@ def _top(tree: exp.Delete) -> int | None:
         return None
     columns = tables[0].alias_column_names
     return int(columns[0]) if len(columns) == 1 and columns[0].isdigit() else None
-
-
-def _update_top(tree: exp.Update, line: int) -> int | None:
-    """n of ``UPDATE TOP (n)`` (None: no TOP)."""
-    limit = tree.args.get("limit")
-    if limit is None:
-        return None
-    count = limit.expression
-    if not (isinstance(count, exp.Literal) and count.is_int):
-        raise ScriptError(line, "SET ROWCOUNT with UPDATE TOP (...) of no number cannot be "
-                          "translated: give the TOP a number (or SET ROWCOUNT 0 first)")
-    return int(count.name)
 
 
 def _limited_join(tree: exp.Delete | exp.Update, rowcount: int, line: int) -> ScriptError:

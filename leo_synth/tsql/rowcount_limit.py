@@ -31,19 +31,20 @@ def limited(tree: exp.Expression, rowcount: int, line: int) -> exp.Expression:
         return tree
     query = tree.expression if isinstance(tree, exp.Insert) else tree
     if isinstance(query, exp.Select | exp.SetOperation):
-        _limit(query, rowcount, line)
+        query.set("limit", limit(query, rowcount, line))
     return tree
 
 
-def _limit(query: exp.Select | exp.SetOperation, rowcount: int, line: int) -> None:
-    limit = query.args.get("limit")
-    if limit is None:
-        query.set("limit", exp.Limit(expression=exp.Literal.number(rowcount)))
-        return
-    count = limit.expression if isinstance(limit, exp.Limit) else None
-    options = limit.args.get("limit_options") if isinstance(limit, exp.Limit) else None
-    if options is not None or not (isinstance(count, exp.Literal) and count.is_int):
+def limit(statement: exp.Expression, rowcount: int, line: int) -> exp.Limit:
+    """The ``TOP`` (``LIMIT``) that ``statement`` (a query, or an ``UPDATE TOP (n)``) has
+    under ``SET ROWCOUNT rowcount``: the smaller of its own and ``rowcount``. A ``TOP`` that
+    is no number (``PERCENT``, ``WITH TIES``, a variable) stops the script."""
+    own = statement.args.get("limit")
+    count = own.expression if isinstance(own, exp.Limit) else None
+    if own is not None and (own.args.get("limit_options") is not None or not (
+            isinstance(count, exp.Literal) and count.is_int)):
         raise ScriptError(line, f"SET ROWCOUNT {rowcount} with a TOP other than a number "
                           "(PERCENT, WITH TIES, a variable) cannot be translated: SET ROWCOUNT "
                           "0 first")
-    count.replace(exp.Literal.number(min(int(count.name), rowcount)))
+    top = smaller(int(count.name) if count is not None else None, rowcount)
+    return exp.Limit(expression=exp.Literal.number(top))

@@ -85,6 +85,7 @@ from leo_synth.tsql import (
     union_types,
     unnamed_columns,
     user_functions,
+    value_rewrites,
     window_rules,
 )
 from leo_synth.tsql.errors import ScriptError, is_database_error
@@ -333,7 +334,7 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
             # (SQLite's CURRENT_TIMESTAMP is UTC, to the second; the other targets' a moment,
             # shown in the local time: datetime_display)
             now.replace(exp.Anonymous(this="STRFTIME", expressions=[
-                exp.Literal.string(rewrites.PRECISE_DATETIME), exp.Literal.string("now"),
+                exp.Literal.string(value_rewrites.PRECISE_DATETIME), exp.Literal.string("now"),
                 exp.Literal.string("localtime")]))
         if tree.find(exp.Lateral):
             tree = lateral_joins.for_sqlite(tree, line)
@@ -1004,19 +1005,14 @@ class Translator:
         return tree
 
     def _one_value(self, sql: str, line: int) -> str:
-        """The one value the query ``sql`` (the target's SQL) gives, as text; run under a
-        savepoint on PostgreSQL, whose transaction a failure would otherwise end."""
-        saving = self.target.dialect == "postgres"
-        if saving:
-            self.target.connection.execute("SAVEPOINT leo_probe")
+        """The one value the query ``sql`` (the target's SQL) gives, as text; run as a
+        statement a ``CATCH`` guards (on PostgreSQL under a savepoint: a failure would
+        otherwise end the session's transaction)."""
+        guarded, self.target.guarded = self.target.guarded, True
         try:
             result = self.target.run_at(line, sql, True, 1)
-        except ScriptError:
-            if saving:
-                self.target.connection.execute("ROLLBACK TO SAVEPOINT leo_probe")
-            raise
-        if saving:
-            self.target.connection.execute("RELEASE SAVEPOINT leo_probe")
+        finally:
+            self.target.guarded = guarded
         assert result is not None and result.rows
         return str(result.rows[0][0])
 

@@ -44,6 +44,9 @@ from sqlglot import exp
 
 from leo_synth.tsql import like_patterns, sqlite_functions, try_conversions, value_hashes
 
+PRECISE_DATETIME = "%Y-%m-%d %H:%M:%f"
+"""SQLite's pattern of a DATETIME with its fraction of a second (``%f``: seconds and
+milliseconds)."""
 DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
                   exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP)
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
@@ -470,7 +473,7 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         if name in ("SYSUTCDATETIME", "GETUTCDATE") and not node.expressions:
             # the time in UTC, without a zone (GETDATE() is the local time: rewrites)
             return sqlglot.parse_one(
-                "STRFTIME('%Y-%m-%d %H:%M:%f', 'now')" if dialect == "sqlite"
+                f"STRFTIME('{PRECISE_DATETIME}', 'now')" if dialect == "sqlite"
                 else "CAST(timezone('UTC', CURRENT_TIMESTAMP) AS TIMESTAMP)", read=dialect)
         if name == "CHOOSE" and len(node.expressions) > 1:
             index, *values = node.expressions
