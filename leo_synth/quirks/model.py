@@ -184,7 +184,7 @@ class QuirkRun:
         if not len(rows) or not names:
             return
         columns = self.table.columns
-        position = {name: index for index, name in enumerate(self.table.column_names)}
+        position = {name: index for index, name in enumerate(self.table.schema.names)}
         keys: np.ndarray | None = None
         fills: dict[pa.DataType, pa.Array] = {}
         blanks = _blanks(columns, position, names, rows) if value == "" else {}
