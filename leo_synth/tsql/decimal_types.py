@@ -12,7 +12,9 @@ showed ``15827.18`` and ``11.43326489`` and PostgreSQL's numeric sixteen to twen
 
 Only what is known for certain is typed: numeric literals, integer columns (``int``, or
 ``bigint`` beyond four bytes), the decimal columns of the script's #temp tables (declared, or
-made by ``SELECT ... INTO`` of a decimal), casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
+made by ``SELECT ... INTO`` of a decimal), the columns a CTE or derived table computes
+(:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``), a
+scalar subquery's value, casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
 and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
 anywhere in the expression leaves it untyped (None), shown as the target gives it (rejected:
 guessing the types of the extract's decimal columns, which the targets hold as floats).
@@ -142,6 +144,10 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         return _cast(parts[1])
     if isinstance(node, exp.Window):
         return number_type(node.this, columns)
+    if isinstance(node, exp.Subquery):  # a scalar subquery: its one value's type
+        query = node.this
+        return number_type(query.selects[0].unalias(), columns) if isinstance(
+            query, exp.Select) and len(query.selects) == 1 else None
     if isinstance(node, _INTEGER_VALUED):
         return NumberType(10, 0, integer=True)
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
@@ -189,4 +195,57 @@ def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int
             known = number_type(projection.unalias(), columns)
             if known is not None and not known.integer and not known.money:
                 found[projection.alias_or_name.lower()] = (known.precision, known.scale)
+    return found
+
+
+DERIVED_PASSES = 2
+"""Passes over a statement's CTEs and derived tables: a CTE may read the names of one listed
+before it, which the first pass may not have typed yet (the second reads them)."""
+
+
+def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
+    """``columns`` with the number types of the columns the statement's CTEs and derived
+    tables compute (by name, as the script's tables' columns are known): so
+    ``100.0 * t.n / SUM(t.n) OVER ()`` over ``(SELECT g, COUNT(*) AS n ... ) t`` has twelve
+    places, as SQL Server gives it, not the target's float or sixteen places. A column named
+    by the CTE's column list (``WITH c (g, n) AS ...``) is typed by position; one passed on
+    under its own name keeps what it was; one of unknown type makes its name unknown
+    (rejected: keeping a table's type of the same name, which the derived column hides)."""
+    integers, ints = dict(columns.integers), dict(columns.ints)
+    decimals = dict(columns.decimals)
+    known = ColumnKinds(columns.texts, integers, ints, columns.dates, columns.undated,
+                        decimals)
+    selects = [node for node in tree.find_all(exp.Select)
+               if isinstance(node.parent, exp.Subquery | exp.CTE)]
+    for _ in range(DERIVED_PASSES if selects else 0):
+        for node in reversed(selects):  # (innermost first)
+            for name, value in _named_values(node):
+                typed = number_type(value, known)
+                integral = typed is not None and typed.integer
+                integers[name] = integral
+                ints[name] = integral and typed.precision <= _INTEGER_TYPES[
+                    exp.DataType.Type.INT]
+                decimals[name] = (None if typed is None or typed.integer or typed.money
+                                  else (typed.precision, typed.scale))
+    return known
+
+
+def _named_values(select: exp.Select) -> list[tuple[str, exp.Expression]]:
+    """The columns a CTE's or derived table's query computes (lower-case name, value), named
+    by its column list or by their aliases; not those passed on under their own name."""
+    alias = select.parent.args.get("alias")
+    listed = [column.name.lower() for column in alias.columns] if isinstance(
+        alias, exp.TableAlias) else []
+    found = []
+    for position, projection in enumerate(select.selects):
+        value = projection.unalias()
+        if position < len(listed):
+            name = listed[position]
+        elif isinstance(projection, exp.Alias):
+            name = projection.alias.lower()
+        else:
+            continue  # (a column passed on, or an expression with no name to read)
+        if isinstance(value, exp.Column) and value.name.lower() == name:
+            continue
+        found.append((name, value))
     return found
