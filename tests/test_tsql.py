@@ -865,6 +865,12 @@ SELECT * FROM (SELECT COUNT(*) * 1.0 / 4 AS quarter FROM (VALUES (1), (2)) v(x))
     assert [line.split() for line in output.table(tables[0])[2:]] == [
         ["1", "0.666667", "1.500000"], ["2", "0.333333", "1.500000"]]
     assert output.table(tables[1])[2].split() == ["0.500000"]
+    # a #temp table's COUNT(*) column is an int, as SQL Server makes it (the targets' BIGINT
+    # counted nineteen digits: fifteen places)
+    [counted] = run_text(db, """SELECT Gender_spr11 AS g, COUNT(*) AS n INTO #c
+FROM [NPD_i2].[2002237].[spring_census_2011] GROUP BY Gender_spr11
+SELECT g, 100.0 * n / SUM(n) OVER () FROM #c ORDER BY g""", "tsql", None, True)
+    assert [line.split() for line in output.table(counted)[2:]] == shown
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -180,6 +180,21 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
     return None
 
 
+def declared_ints(tree: exp.Create, columns: ColumnKinds) -> set[str]:
+    """The columns (lower case) that a ``SELECT ... INTO`` makes of an ``int`` value (e.g. a
+    ``COUNT(*)``): SQL Server's column is an ``int``, the targets' a ``BIGINT`` (or
+    SQLite's integer), which in decimal arithmetic would count nineteen digits, not ten."""
+    if isinstance(tree.this, exp.Schema) or not isinstance(tree.expression, exp.Select):
+        return set()
+    found = set()
+    for projection in tree.expression.selects:
+        known = number_type(projection.unalias(), columns)
+        if known is not None and known.integer and known.precision <= _INTEGER_TYPES[
+                exp.DataType.Type.INT]:
+            found.add(projection.alias_or_name.lower())
+    return found
+
+
 def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int]]:
     """The decimal columns (lower case: precision, scale) of the table ``tree`` makes: those
     its column list declares ``DECIMAL``/``NUMERIC``, or those of a ``SELECT ... INTO`` whose

@@ -412,6 +412,10 @@ class Translator:
         self.declared_decimals: dict[str, dict[str, tuple[int, int]]] = {}
         """By #temp table (its name in lower case), its decimal columns, as the statement
         that makes it declares or computes them (:meth:`learn` then records them)."""
+        self.declared_ints: dict[str, set[str]] = {}
+        """By #temp table (its name in lower case), the columns its ``SELECT ... INTO`` made
+        of ``int`` values (:meth:`learn` records them as ``int``, whatever the target's
+        integer type)."""
         self.lengths: dict[str, int | None] = {}
         """Column names (lower case) and their text length wherever met (None: unknown, or
         met with two lengths; ``isnull_lengths``)."""
@@ -479,6 +483,7 @@ class Translator:
             return
         name = _written(tree)[0].name.lower()
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
+        self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
         self.declared_datetimes[name] = datetime_display.declared(tree, self.datetimes)
 
@@ -489,9 +494,12 @@ class Translator:
         self.loaded.add(parts)
         table = parts[-1].lower()
         lengths, bits = self._text_lengths(table), self._bits(table)
+        ints = self.declared_ints.get(table, set())
         for column, kind in self.target.columns(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
+            if kind == INTEGER and name in ints:
+                kind = INT
             self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
                       name in bits, lengths.get(name),
                       name in self.declared_datetimes.get(table, ()))
