@@ -874,6 +874,28 @@ SELECT g, 100.0 * n / SUM(n) OVER () FROM #c ORDER BY g""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_unions_decimals_have_every_branchs_places(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # SQL Server types a UNION's column from every branch: an "All" row beside each group's
+    # showed SQLite's and DuckDB's floats (201920, 201343.3248) and PostgreSQL's twelve places
+    db = _db(request, backend)
+    summary, constants, derived = run_text(db, """SELECT 'All' AS grp, AVG(TaxYear * 1.0) AS m
+FROM [LEO_i2].[2002237].[leo_earnings]
+UNION ALL SELECT 'One', AVG(TaxYear * 1.0) FROM [LEO_i2].[2002237].[leo_earnings]
+WHERE TaxYear = 201920
+SELECT 1.5 AS x UNION ALL SELECT 2 UNION ALL SELECT NULL UNION ALL SELECT 1.0 / 3
+SELECT g, 100.0 * n / t AS pct FROM (SELECT 'a' AS g, 1 AS n, 3 AS t
+UNION ALL SELECT 'b', 2, 3) u ORDER BY g""", "tsql", None, True)
+    means = [line.split() for line in output.table(summary)[2:]]
+    assert len(means) == 2 and means[1] == ["One", "201920.000000"]
+    assert re.fullmatch(r"\d+\.\d{6}", means[0][1])
+    assert [line.strip() for line in output.table(constants)[2:]] == [
+        "1.500000", "2.000000", "NULL", "0.333333"]
+    assert [line.split() for line in output.table(derived)[2:]] == [
+        ["a", "33.333333333333"], ["b", "66.666666666667"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -7,9 +7,10 @@ a float, which printed as ``50`` and ``15827.18``; PostgreSQL's numeric division
 to twenty places and DuckDB's gave a float. So a projection whose decimal type is known has
 its values shown as decimals of its scale, rounded half away from zero as SQL Server rounds.
 
-Only a plain SELECT's own projections are read, a ``*`` by its columns' names (a #temp
-table's decimal columns, ``decimal_types``): a UNION (whose type SQL Server works out from
-every branch) still shows the target's value.
+A plain SELECT's own projections are read, a ``*`` by its columns' names (a #temp table's
+decimal columns, ``decimal_types``), and a UNION's columns by every branch (the type SQL
+Server works out from all of them: ``AVG(x * 1.0)`` of an "All" row and of each group has six
+places).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import math
 
 from sqlglot import exp
 
-from leo_synth.tsql.decimal_types import NumberType, number_type
+from leo_synth.tsql.decimal_types import NULL_BRANCH, NumberType, number_type, query_types
 from leo_synth.tsql.integer_casts import ColumnKinds
 
 
@@ -30,6 +31,10 @@ def scales(tree: exp.Expression, columns: ColumnKinds
     SELECT. With a ``*`` among them, by result column name instead (lower case): the
     decimal columns of the script's tables (``ColumnKinds.decimals``) and the projections'
     names."""
+    if isinstance(tree, exp.SetOperation):  # (every branch's type, SQL Server's union)
+        union = [_scale(None if typed is NULL_BRANCH else typed)
+                 for typed in query_types(tree, columns) or []]
+        return union if any(places is not None for places in union) else None
     if not isinstance(tree, exp.Select):
         return None
     if any(s.is_star for s in tree.selects):

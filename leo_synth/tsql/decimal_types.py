@@ -221,21 +221,21 @@ before it, which the first pass may not have typed yet (the second reads them)."
 def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
     """``columns`` with the number types of the columns the statement's CTEs and derived
     tables compute (by name, as the script's tables' columns are known): so
-    ``100.0 * t.n / SUM(t.n) OVER ()`` over ``(SELECT g, COUNT(*) AS n ... ) t`` has twelve
+    ``100.0 * t.n / SUM(t.n) OVER ()`` over ``(SELECT g, COUNT(*) AS n ...) t`` has twelve
     places, as SQL Server gives it, not the target's float or sixteen places. A column named
-    by the CTE's column list (``WITH c (g, n) AS ...``) is typed by position; one passed on
-    under its own name keeps what it was; one of unknown type makes its name unknown
-    (rejected: keeping a table's type of the same name, which the derived column hides)."""
+    by the CTE's column list (``WITH c (g, n) AS ...``) is typed by position, one of a
+    ``UNION`` by every branch (:func:`query_types`); one passed on under its own name keeps
+    what it was; one of unknown type makes its name unknown (rejected: keeping a table's type
+    of the same name, which the derived column hides)."""
     integers, ints = dict(columns.integers), dict(columns.ints)
     decimals = dict(columns.decimals)
     known = ColumnKinds(columns.texts, integers, ints, columns.dates, columns.undated,
                         decimals)
-    selects = [node for node in tree.find_all(exp.Select)
+    queries = [node for node in tree.find_all(exp.Select, exp.SetOperation)
                if isinstance(node.parent, exp.Subquery | exp.CTE)]
-    for _ in range(DERIVED_PASSES if selects else 0):
-        for node in reversed(selects):  # (innermost first)
-            for name, value in _named_values(node):
-                typed = number_type(value, known)
+    for _ in range(DERIVED_PASSES if queries else 0):
+        for node in reversed(queries):  # (innermost first)
+            for name, typed in _derived_types(node, known):
                 integral = typed is not None and typed.integer
                 integers[name] = integral
                 ints[name] = integral and typed.precision <= _INTEGER_TYPES[
@@ -243,6 +243,61 @@ def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
                 decimals[name] = (None if typed is None or typed.integer or typed.money
                                   else (typed.precision, typed.scale))
     return known
+
+
+NULL_BRANCH = NumberType(0, 0)
+"""A ``NULL`` of a ``UNION``'s branch: no type of its own (the other branches give it)."""
+
+
+def query_types(query: exp.Expression, columns: ColumnKinds) -> list[NumberType | None] | None:
+    """Per column of a query, SQL Server's number type (None: not known): a ``SELECT``'s
+    projections', or a ``UNION``'s (``INTERSECT``'s, ``EXCEPT``'s) from every branch's, as a
+    ``CASE`` of them (``SELECT 1.5 UNION ALL SELECT 1.0 / 3`` is a ``DECIMAL(7, 6)``; a
+    branch's ``NULL`` counts for nothing). None for a ``*`` or branches of unequal width."""
+    if isinstance(query, exp.Subquery):
+        return query_types(query.this, columns)
+    if isinstance(query, exp.Select):
+        if any(projection.is_star for projection in query.selects):
+            return None
+        return [NULL_BRANCH if _is_null(projection.unalias()) else
+                _column_type(number_type(projection.unalias(), columns))
+                for projection in query.selects]
+    if isinstance(query, exp.SetOperation):
+        left, right = query_types(query.this, columns), query_types(query.expression, columns)
+        if left is None or right is None or len(left) != len(right):
+            return None
+        return [_union_branches(pair) for pair in zip(left, right, strict=True)]
+    return None
+
+
+def _column_type(typed: NumberType | None) -> NumberType | None:
+    """A query's column of an integer constant is an ``int`` (``SELECT 2 UNION SELECT 1.5``
+    is a ``DECIMAL(11, 1)``): a constant counts its digits only in arithmetic."""
+    if typed is not None and typed.integer and typed.precision < _INTEGER_TYPES[
+            exp.DataType.Type.INT]:
+        return NumberType(_INTEGER_TYPES[exp.DataType.Type.INT], 0, integer=True)
+    return typed
+
+
+def _union_branches(types: tuple[NumberType | None, ...]) -> NumberType | None:
+    typed = [t for t in types if t is not NULL_BRANCH]
+    return _union(typed) if typed else NULL_BRANCH
+
+
+def _derived_types(query: exp.Expression, columns: ColumnKinds
+                   ) -> list[tuple[str, NumberType | None]]:
+    """The columns a CTE's or derived table's query computes (lower-case name, type)."""
+    if isinstance(query, exp.Select):
+        return [(name, number_type(value, columns)) for name, value in _named_values(query)]
+    types = query_types(query, columns)
+    alias = query.parent.args.get("alias")
+    names = [column.name.lower() for column in alias.columns] if isinstance(
+        alias, exp.TableAlias) and alias.columns else [
+        projection.alias_or_name.lower() for projection in query.selects]
+    if types is None:
+        return [(name, None) for name in names if name]
+    return [(name, None if typed is NULL_BRANCH else typed)
+            for name, typed in zip(names, types, strict=False) if name]
 
 
 def _named_values(select: exp.Select) -> list[tuple[str, exp.Expression]]:
