@@ -893,6 +893,12 @@ UNION ALL SELECT 'b', 2, 3) u ORDER BY g""", "tsql", None, True)
         "1.500000", "2.000000", "NULL", "0.333333"]
     assert [line.split() for line in output.table(derived)[2:]] == [
         ["a", "33.333333333333"], ["b", "66.666666666667"]]
+    # and a #temp table made of one keeps it (SQLite showed 2900 and 2, DuckDB 2.0 and
+    # PostgreSQL 2)
+    [made] = run_text(db, """SELECT 'All' AS g, 1.0 * COUNT(*) AS n INTO #u
+FROM [LEO_i2].[2002237].[leo_earnings] UNION ALL SELECT 'x', 2
+SELECT n FROM #u WHERE g = 'x'""", "tsql", None, True)
+    assert output.table(made)[2].split() == ["2.0"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

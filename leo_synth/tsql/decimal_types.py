@@ -180,19 +180,28 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
     return None
 
 
+def _made(tree: exp.Create, columns: ColumnKinds) -> list[tuple[str, NumberType]]:
+    """The columns (lower case) of known number type that a ``SELECT ... INTO`` makes, of a
+    ``SELECT`` or of every branch of a ``UNION`` (:func:`query_types`)."""
+    query = tree.expression
+    if isinstance(tree.this, exp.Schema) or not isinstance(query, exp.Select
+                                                           | exp.SetOperation):
+        return []
+    first = query
+    while isinstance(first, exp.SetOperation):  # (the first branch names the columns)
+        first = first.this
+    types = query_types(query, columns) if isinstance(first, exp.Select) else None
+    return [(projection.alias_or_name.lower(), typed)
+            for projection, typed in zip(first.selects, types or [], strict=False)
+            if typed is not None and typed is not NULL_BRANCH]
+
+
 def declared_ints(tree: exp.Create, columns: ColumnKinds) -> set[str]:
     """The columns (lower case) that a ``SELECT ... INTO`` makes of an ``int`` value (e.g. a
     ``COUNT(*)``): SQL Server's column is an ``int``, the targets' a ``BIGINT`` (or
     SQLite's integer), which in decimal arithmetic would count nineteen digits, not ten."""
-    if isinstance(tree.this, exp.Schema) or not isinstance(tree.expression, exp.Select):
-        return set()
-    found = set()
-    for projection in tree.expression.selects:
-        known = number_type(projection.unalias(), columns)
-        if known is not None and known.integer and known.precision <= _INTEGER_TYPES[
-                exp.DataType.Type.INT]:
-            found.add(projection.alias_or_name.lower())
-    return found
+    return {name for name, typed in _made(tree, columns) if typed.integer
+            and typed.precision <= _INTEGER_TYPES[exp.DataType.Type.INT]}
 
 
 def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int]]:
@@ -205,11 +214,9 @@ def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int
             kind = column.args.get("kind") if isinstance(column, exp.ColumnDef) else None
             if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
                 found[column.name.lower()] = decimal_digits(kind)
-    elif isinstance(tree.expression, exp.Select):
-        for projection in tree.expression.selects:
-            known = number_type(projection.unalias(), columns)
-            if known is not None and not known.integer and not known.money:
-                found[projection.alias_or_name.lower()] = (known.precision, known.scale)
+    for name, typed in _made(tree, columns):
+        if not typed.integer and not typed.money:
+            found[name] = (typed.precision, typed.scale)
     return found
 
 
