@@ -12,8 +12,10 @@ FROM e WHERE e.pmr = p.pmr) x``) gives one row per outer row, even with no match
 correlated scalar subquery, which SQLite has, and the join goes. ``CROSS APPLY (VALUES ('fsm',
 p.fsm), ('sen', p.sen)) v(k, x)``, the idiom that turns columns into rows, becomes a join with
 the row numbers 1 to n, and each of its columns the query reads a ``CASE`` of the row number
-over that column's values. Any other subquery that reads the outer query other than by such
-equalities is refused with what to write instead.
+over that column's values. A ``SELECT TOP 1`` that reads the outer query otherwise (``WHERE
+e.pmr = b.pmr AND e.yr < YEAR(b.start)``) gives each of its columns the query reads as a
+correlated scalar subquery of the first row. Any other subquery that reads the outer query
+other than by such equalities is refused with what to write instead.
 """
 
 from __future__ import annotations
@@ -80,25 +82,13 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
             s.find(exp.AggFunc) for s in body.selects):
         _as_scalars(join, lateral.alias, body, line)
         return
-    keys: list[tuple[exp.Expression, exp.Expression]] = []
-    kept: list[exp.Expression] = []
-    for condition in _conjuncts(body.args.get("where") and body.args["where"].this):
-        if not _outer(condition, inner):
-            kept.append(condition)
-            continue
-        sides = (condition.this, condition.expression) if isinstance(condition, exp.EQ) else ()
-        pair = [s for s in sides if isinstance(s, exp.Column)]
-        if len(pair) != 2 or sum(bool(_outer(s, inner)) for s in pair) != 1:
-            _refuse(line, "the subquery may read the outer query only by equalities "
-                    "(c.pmr = p.pmr)")
-        inside, outside = (pair[0], pair[1]) if not _outer(pair[0], inner) else (pair[1],
-                                                                                 pair[0])
-        keys.append((inside, outside))
-    for part in ("expressions", "order", "having", "group"):
-        value = body.args.get(part)
-        values = value if isinstance(value, list) else [value] if value is not None else []
-        if any(_outer(v, inner) for v in values):
-            _refuse(line, "the subquery may read the outer query only in its WHERE")
+    try:
+        keys, kept = _keys(body, inner, line)
+    except ScriptError:
+        if not _first_row_only(body):
+            raise
+        _as_first_row(join, lateral, body, line)
+        return
     limit = body.args.get("limit")
     order = body.args.get("order")
     decorrelated = body.copy()
@@ -125,6 +115,90 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     join.set("on", exp.and_(*conditions) if conditions else exp.true())
     join.set("side", None if lateral.args["cross_apply"] else "LEFT")
     join.set("kind", None)
+    _stars_without_helpers(join.parent, alias, body)
+
+
+def _stars_without_helpers(query: exp.Expression, alias: str, body: exp.Select) -> None:
+    """The query's ``x.*`` (and ``*``) of the decorrelated subquery ``x`` as its own columns,
+    listed: the join's keys and row numbers are the translation's, not the script's (they
+    were shown as ``leo_apply_key_0`` and ``leo_apply_row``). Left as they are when the
+    subquery's columns are not all named (its own ``*``)."""
+    names = [projection.alias_or_name for projection in body.selects]
+    if not isinstance(query, exp.Select) or not all(names) or any(
+            projection.is_star for projection in body.selects):
+        return
+    own = [exp.column(name, table=alias, quoted=True) for name in names]
+    items: list[exp.Expression] = []
+    for item in query.expressions:
+        if isinstance(item, exp.Column) and isinstance(item.this, exp.Star) and (
+                item.table.lower() == alias.lower()):
+            items += [column.copy() for column in own]
+        elif isinstance(item, exp.Star):
+            for source in from_sources(query):
+                items += [column.copy() for column in own] if (
+                    source.alias_or_name.lower() == alias.lower()) else [
+                    exp.Column(this=exp.Star(), table=exp.to_identifier(source.alias_or_name))]
+        else:
+            items.append(item)
+    query.set("expressions", items)
+
+
+def _keys(body: exp.Select, inner: set[str], line: int
+          ) -> tuple[list[tuple[exp.Expression, exp.Expression]], list[exp.Expression]]:
+    """The subquery's equalities with the outer query's columns (its column, the outer one),
+    and its other conditions; refused when it reads the outer query otherwise."""
+    keys: list[tuple[exp.Expression, exp.Expression]] = []
+    kept: list[exp.Expression] = []
+    for condition in _conjuncts(body.args.get("where") and body.args["where"].this):
+        if not _outer(condition, inner):
+            kept.append(condition)
+            continue
+        sides = (condition.this, condition.expression) if isinstance(condition, exp.EQ) else ()
+        pair = [s for s in sides if isinstance(s, exp.Column)]
+        if len(pair) != 2 or sum(bool(_outer(s, inner)) for s in pair) != 1:
+            _refuse(line, "the subquery may read the outer query only by equalities "
+                    "(c.pmr = p.pmr), or take its TOP 1 row")
+        inside, outside = (pair[0], pair[1]) if not _outer(pair[0], inner) else (pair[1],
+                                                                                 pair[0])
+        keys.append((inside, outside))
+    for part in ("expressions", "order", "having", "group"):
+        value = body.args.get(part)
+        values = value if isinstance(value, list) else [value] if value is not None else []
+        if any(_outer(v, inner) for v in values):
+            _refuse(line, "the subquery may read the outer query only in its WHERE, or take "
+                    "its TOP 1 row")
+    return keys, kept
+
+
+def _first_row_only(body: exp.Select) -> bool:
+    """A ``SELECT TOP 1`` (no ``PERCENT``, no ``WITH TIES``) of no ``GROUP BY``."""
+    limit = body.args.get("limit")
+    count = limit.expression if isinstance(limit, exp.Limit) else None
+    return (isinstance(count, exp.Literal) and count.this == "1" and not count.is_string
+            and not limit.args.get("percent") and not limit.args.get("with_ties")
+            and body.args.get("group") is None)
+
+
+def _as_first_row(join: exp.Join, lateral: exp.Lateral, body: exp.Select, line: int) -> None:
+    """``OUTER APPLY (SELECT TOP 1 e.yr, e.pay FROM e WHERE e.pmr = b.pmr AND e.yr < b.yr
+    ORDER BY e.yr DESC) x``, whose subquery reads the outer query other than by equalities:
+    each of its columns the query reads becomes that column of the first row, a correlated
+    scalar subquery (NULL when there is none, as the ``OUTER APPLY`` gives), in the
+    subquery's own order; a ``CROSS APPLY`` also keeps only the outer rows that have a
+    first row (``EXISTS``). (Rejected: a join on a row number, which needs the outer rows'
+    own key.)"""
+    query = join.parent
+    alias = lateral.alias
+    if isinstance(query, exp.Select) and any(
+            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
+                s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
+            for s in query.expressions):
+        _refuse(line, "list the columns of an applied subquery rather than *")
+    _as_scalars(join, alias, body, line)
+    if lateral.args["cross_apply"]:
+        exists = body.copy()
+        exists.set("expressions", [exp.Literal.number(1)])
+        query.where(exp.Exists(this=exists), copy=False)
 
 
 def _as_scalars(join: exp.Join, alias: str, body: exp.Select, line: int) -> None:

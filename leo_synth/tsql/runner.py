@@ -30,6 +30,7 @@ from leo_synth.tsql import (
     names,
     raised_errors,
     script,
+    star_headings,
     variables,
 )
 from leo_synth.tsql.errors import ScriptError, unknown_column, unknown_qualifier
@@ -443,8 +444,8 @@ class Runner:
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
             columns = [self.translator.heading(c) for c in result.columns]
-            if translation.headings and len(translation.headings) == len(columns):
-                columns = translation.headings
+            if translation.headings:
+                columns = star_headings.filled(translation.headings, columns)
             rows = result.rows
             places = decimal_scales.by_column(translation.scales, result.columns)
             if places and any(p is not None for p in places):

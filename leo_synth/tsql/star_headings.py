@@ -5,8 +5,9 @@ source after source in the order of the ``FROM``. The extract spells one name di
 different relations (``EduKey`` in ``leo_benefit``, ``Edukey`` in ``leo_earnings``), so the
 targets' names, looked up by name alone, gave ``SELECT b.*, e.TaxYear FROM leo_benefit b JOIN
 leo_earnings e ...`` the heading ``Edukey`` of the other relation. Here the headings are the
-spec's, by position. Only a query whose sources are all relations of the extract is headed so
-(its columns are known before it runs); any other keeps the heading by name.
+spec's, by position, and a derived table's (or an ``APPLY``'s) as the script names them. Only
+a query whose stars stand for such sources alone is headed so (their columns are known before
+it runs); any other keeps the heading by name, but for the columns it names itself.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ _NOT_EXTRACT = ("sys", "information_schema")
 
 
 def _columns(table: exp.Expression, own: Callable[[str], bool]) -> list[str] | None:
-    """The spellings of a source's columns, in order, if it is a relation of the extract."""
+    """The spellings of a source's columns, in order, if it is a relation of the extract or
+    a derived table (or ``APPLY``) whose columns are all named."""
+    if isinstance(table, exp.Lateral | exp.Subquery):
+        return _derived_columns(table)
     if not isinstance(table, exp.Table) or not table.name or own(table.name.lower()):
         return None
     if table.db.lower() in _NOT_EXTRACT or table.catalog.lower() in ("master", "tempdb"):
@@ -34,30 +38,67 @@ def _columns(table: exp.Expression, own: Callable[[str], bool]) -> list[str] | N
     return list(spellings.values()) or None
 
 
+def _derived_columns(source: exp.Lateral | exp.Subquery) -> list[str] | None:
+    """A derived table's columns as the script names them: by its alias's column list, or
+    by its ``SELECT``'s names (None when one is unnamed, or a ``*``, or it is pivoted)."""
+    if source.args.get("pivots"):  # (a PIVOT's columns are its values)
+        return None
+    alias = source.args.get("alias")
+    if isinstance(alias, exp.TableAlias) and alias.columns:
+        return [column.name for column in alias.columns]
+    query = source.this.this if isinstance(source.this, exp.Subquery) else source.this
+    if not isinstance(query, exp.Select) or any(s.is_star for s in query.selects):
+        return None
+    names = [projection.alias_or_name for projection in query.selects]
+    return names if all(names) else None
+
+
 def headings(tree: exp.Expression, own: Callable[[str], bool]) -> list[str] | None:
-    """The headings of ``tree``'s result when it is a ``SELECT`` with a ``*`` over relations
-    of the extract alone, else None; ``own(name)``: whether a (lower-case) name is one the
+    """The headings of ``tree``'s result when it is a ``SELECT`` with a ``*`` (or ``x.*``) over
+    relations of the extract or derived tables alone (the sources the stars stand for), else
+    None; ``own(name)``: whether a (lower-case) name is one the
     script made (a common table expression, a table of its session)."""
     if not isinstance(tree, exp.Select) or not any(s.is_star for s in tree.selects):
         return None
     found = tree.args.get("from_")
     sources = [found.this] if found is not None else []
     sources += [join.this for join in tree.args.get("joins") or []]
-    named: list[tuple[str, list[str]]] = []
-    for source in sources:
-        columns = _columns(source, own)
-        if columns is None:
-            return None
-        named.append(((source.alias or source.name).lower(), columns))
+    named = [(source.alias_or_name.lower(), _columns(source, own)) for source in sources]
     result: list[str] = []
     for item in tree.selects:
         if isinstance(item, exp.Star):
-            result += [name for _, columns in named for name in columns]
+            if any(columns is None for _, columns in named):
+                return None
+            result += [name for _, columns in named for name in columns or []]
         elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
             chosen = [columns for key, columns in named if key == item.table.lower()]
-            if len(chosen) != 1:
+            if len(chosen) != 1 or chosen[0] is None:
                 return None
             result += chosen[0]
         else:
             result.append(unnamed_columns.name_of(item))
     return result
+
+
+def around_star(tree: exp.Expression) -> list[str | None] | None:
+    """The headings of a ``SELECT`` with one ``*`` (or ``x.*``) whose columns are not known
+    before it runs: its other columns as the script names them (``k.a AS A`` is ``A``, where
+    the heading by name would take the spelling of a table that has ``a``), None for the
+    ``*``'s (:func:`filled`); None for any other query."""
+    if not isinstance(tree, exp.Select) or sum(s.is_star for s in tree.selects) != 1:
+        return None
+    return [None if s.is_star else unnamed_columns.name_of(s) for s in tree.selects]
+
+
+def filled(headings: list[str | None], columns: list[str]) -> list[str]:
+    """The result's ``columns`` (headed by name) with ``headings`` in place: all of them
+    when they are as many, or those around the one ``*`` (None), whose columns are the rest;
+    ``columns`` as they are when they do not fit."""
+    if None not in headings:
+        return headings if len(headings) == len(columns) else columns  # type: ignore[return-value]
+    star = headings.index(None)
+    width = len(columns) - (len(headings) - 1)
+    if width < 0:
+        return columns
+    return [*headings[:star], *columns[star:star + width],
+            *headings[star + 1:]]  # type: ignore[list-item]

@@ -139,7 +139,9 @@ class Translation:
 
     sql: str
     query: bool
-    headings: list[str] | None = None
+    headings: list[str | None] | None = None
+    """The result's headings as SQL Server gives them (None in place of a ``*`` whose
+    columns are headed by name: ``star_headings.filled``)."""
     creates: tuple[str, ...] | None = None
     skip: bool = False
     scales: list[int | None] | dict[str, int] | None = None
@@ -1073,7 +1075,8 @@ class Translator:
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
             _iif_as_case(tree.copy()))))
-        headings = _headings(tree) or star_headings.headings(tree, self._own(tree))
+        headings = _headings(tree) or star_headings.headings(
+            tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
