@@ -1322,6 +1322,10 @@ SELECT k.a, x.n, total FROM #k k {apply} (SELECT COUNT(*) AS n, SUM(e.s) AS tota
         "tsql", None, False)[-1:]
     assert star.columns == ["A", "S"] and [tuple(r) for r in star.rows] == [
         (1, 7), (2, 3), (3, None)]
+    # and so is x.* of a TOP 1 that reads the outer query otherwise, in a CTE read by name
+    assert _rows(db, before.format(apply="OUTER APPLY").replace(
+        "SELECT k.a, x.s FROM #k k", "WITH w AS (SELECT k.a, x.* FROM #k k").replace(
+        "x ORDER BY k.a", "x) SELECT a, s FROM w ORDER BY a")) == [(1, None), (2, 7), (3, 7)]
     if backend == "small_sqlite":  # what cannot be decorrelated is refused, saying why
         with pytest.raises(ScriptError, match=re.escape(
                 "line 5: CROSS APPLY and OUTER APPLY on SQLite (no lateral joins): the "

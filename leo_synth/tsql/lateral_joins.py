@@ -189,6 +189,7 @@ def _as_first_row(join: exp.Join, lateral: exp.Lateral, body: exp.Select, line: 
     own key.)"""
     query = join.parent
     alias = lateral.alias
+    _stars_without_helpers(query, alias, body)  # (x.* as x's columns, each read below)
     if isinstance(query, exp.Select) and any(
             isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
                 s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
@@ -267,4 +268,7 @@ def _replace_columns(query: exp.Select, alias: str, names: set[str],
             continue
         if isinstance(column.parent, exp.Dot) or column.find_ancestor(exp.Select) is not query:
             continue  # (a column of another query's, nested in this one)
-        column.replace(value(name))
+        if column.parent is query and column.arg_key == "expressions":  # (keeps its name)
+            column.replace(exp.alias_(value(name), column.name, quoted=True))
+        else:
+            column.replace(value(name))
