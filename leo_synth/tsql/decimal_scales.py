@@ -20,7 +20,7 @@ import math
 
 from sqlglot import exp
 
-from leo_synth.tsql.decimal_types import NULL_BRANCH, NumberType, number_type, query_types
+from leo_synth.tsql.decimal_types import NumberType, number_type, query_types
 from leo_synth.tsql.integer_casts import ColumnKinds
 
 
@@ -32,8 +32,7 @@ def scales(tree: exp.Expression, columns: ColumnKinds
     decimal columns of the script's tables (``ColumnKinds.decimals``) and the projections'
     names."""
     if isinstance(tree, exp.SetOperation):  # (every branch's type, SQL Server's union)
-        union = [_scale(None if typed is NULL_BRANCH else typed)
-                 for typed in query_types(tree, columns) or []]
+        union = [_scale(typed) for typed in query_types(tree, columns) or []]
         return union if any(places is not None for places in union) else None
     if not isinstance(tree, exp.Select):
         return None

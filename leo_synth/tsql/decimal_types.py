@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql import derived_columns
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.try_conversions import decimal_digits
 from leo_synth.tsql.value_rewrites import cast_parts
@@ -187,21 +188,15 @@ def _made(tree: exp.Create, columns: ColumnKinds) -> list[tuple[str, NumberType]
     if isinstance(tree.this, exp.Schema) or not isinstance(query, exp.Select
                                                            | exp.SetOperation):
         return []
-    first = query
-    while isinstance(first, exp.SetOperation):  # (the first branch names the columns)
-        first = first.this
-    types = query_types(query, columns) if isinstance(first, exp.Select) else None
-    return [(projection.alias_or_name.lower(), typed)
-            for projection, typed in zip(first.selects, types or [], strict=False)
-            if typed is not None and typed is not NULL_BRANCH]
+    return [(item.alias_or_name.lower(), typed) for item, typed in zip(
+        query.selects, query_types(query, columns) or [], strict=False) if typed is not None]
 
 
 def declared_ints(tree: exp.Create, columns: ColumnKinds) -> set[str]:
     """The columns (lower case) that a ``SELECT ... INTO`` makes of an ``int`` value (e.g. a
     ``COUNT(*)``): SQL Server's column is an ``int``, the targets' a ``BIGINT`` (or
     SQLite's integer), which in decimal arithmetic would count nineteen digits, not ten."""
-    return {name for name, typed in _made(tree, columns) if typed.integer
-            and typed.precision <= _INTEGER_TYPES[exp.DataType.Type.INT]}
+    return {name for name, typed in _made(tree, columns) if _an_int(typed)}
 
 
 def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int]]:
@@ -243,17 +238,21 @@ def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
     for _ in range(DERIVED_PASSES if queries else 0):
         for node in reversed(queries):  # (innermost first)
             for name, typed in _derived_types(node, known):
-                integral = typed is not None and typed.integer
-                integers[name] = integral
-                ints[name] = integral and typed.precision <= _INTEGER_TYPES[
-                    exp.DataType.Type.INT]
+                integers[name] = typed is not None and typed.integer
+                ints[name] = _an_int(typed)
                 decimals[name] = (None if typed is None or typed.integer or typed.money
                                   else (typed.precision, typed.scale))
     return known
 
 
-NULL_BRANCH = NumberType(0, 0)
+_NULL = NumberType(0, 0)
 """A ``NULL`` of a ``UNION``'s branch: no type of its own (the other branches give it)."""
+_INT_DIGITS = _INTEGER_TYPES[exp.DataType.Type.INT]
+
+
+def _an_int(typed: NumberType | None) -> bool:
+    """An integer of an ``int``'s digits or fewer (not a ``bigint``)."""
+    return typed is not None and typed.integer and typed.precision <= _INT_DIGITS
 
 
 def query_types(query: exp.Expression, columns: ColumnKinds) -> list[NumberType | None] | None:
@@ -261,16 +260,24 @@ def query_types(query: exp.Expression, columns: ColumnKinds) -> list[NumberType 
     projections', or a ``UNION``'s (``INTERSECT``'s, ``EXCEPT``'s) from every branch's, as a
     ``CASE`` of them (``SELECT 1.5 UNION ALL SELECT 1.0 / 3`` is a ``DECIMAL(7, 6)``; a
     branch's ``NULL`` counts for nothing). None for a ``*`` or branches of unequal width."""
+    types = _branch_types(query, columns)
+    return None if types is None else [None if t is _NULL else t for t in types]
+
+
+def _branch_types(query: exp.Expression, columns: ColumnKinds
+                  ) -> list[NumberType | None] | None:
+    """:func:`query_types`, a ``NULL`` column as ``_NULL`` (for the other branches to type)."""
     if isinstance(query, exp.Subquery):
-        return query_types(query.this, columns)
+        return _branch_types(query.this, columns)
     if isinstance(query, exp.Select):
         if any(projection.is_star for projection in query.selects):
             return None
-        return [NULL_BRANCH if _is_null(projection.unalias()) else
+        return [_NULL if _is_null(projection.unalias()) else
                 _column_type(number_type(projection.unalias(), columns))
                 for projection in query.selects]
     if isinstance(query, exp.SetOperation):
-        left, right = query_types(query.this, columns), query_types(query.expression, columns)
+        left = _branch_types(query.this, columns)
+        right = _branch_types(query.expression, columns)
         if left is None or right is None or len(left) != len(right):
             return None
         return [_union_branches(pair) for pair in zip(left, right, strict=True)]
@@ -280,49 +287,28 @@ def query_types(query: exp.Expression, columns: ColumnKinds) -> list[NumberType 
 def _column_type(typed: NumberType | None) -> NumberType | None:
     """A query's column of an integer constant is an ``int`` (``SELECT 2 UNION SELECT 1.5``
     is a ``DECIMAL(11, 1)``): a constant counts its digits only in arithmetic."""
-    if typed is not None and typed.integer and typed.precision < _INTEGER_TYPES[
-            exp.DataType.Type.INT]:
-        return NumberType(_INTEGER_TYPES[exp.DataType.Type.INT], 0, integer=True)
+    if typed is not None and typed.integer and typed.precision < _INT_DIGITS:
+        return NumberType(_INT_DIGITS, 0, integer=True)
     return typed
 
 
 def _union_branches(types: tuple[NumberType | None, ...]) -> NumberType | None:
-    typed = [t for t in types if t is not NULL_BRANCH]
-    return _union(typed) if typed else NULL_BRANCH
+    typed = [t for t in types if t is not _NULL]
+    return _union(typed) if typed else _NULL
 
 
 def _derived_types(query: exp.Expression, columns: ColumnKinds
                    ) -> list[tuple[str, NumberType | None]]:
-    """The columns a CTE's or derived table's query computes (lower-case name, type)."""
-    if isinstance(query, exp.Select):
-        return [(name, number_type(value, columns)) for name, value in _named_values(query)]
-    types = query_types(query, columns)
-    alias = query.parent.args.get("alias")
-    names = [column.name.lower() for column in alias.columns] if isinstance(
-        alias, exp.TableAlias) and alias.columns else [
-        projection.alias_or_name.lower() for projection in query.selects]
-    if types is None:
-        return [(name, None) for name in names if name]
-    return [(name, None if typed is NULL_BRANCH else typed)
-            for name, typed in zip(names, types, strict=False) if name]
-
-
-def _named_values(select: exp.Select) -> list[tuple[str, exp.Expression]]:
-    """The columns a CTE's or derived table's query computes (lower-case name, value), named
-    by its column list or by their aliases; not those passed on under their own name."""
-    alias = select.parent.args.get("alias")
-    listed = [column.name.lower() for column in alias.columns] if isinstance(
-        alias, exp.TableAlias) else []
+    """The columns a CTE's or derived table's query computes (lower-case name, type), named
+    as ``derived_columns.names`` reads them; of a ``SELECT``, not those passed on under their
+    own name (nor those it does not name)."""
+    names = [name.lower() for name in derived_columns.names(query.parent)]
+    if isinstance(query, exp.SetOperation):
+        types = query_types(query, columns) or [None] * len(names)
+        return [(name, typed) for name, typed in zip(names, types, strict=False) if name]
     found = []
-    for position, projection in enumerate(select.selects):
-        value = projection.unalias()
-        if position < len(listed):
-            name = listed[position]
-        elif isinstance(projection, exp.Alias):
-            name = projection.alias.lower()
-        else:
-            continue  # (a column passed on, or an expression with no name to read)
-        if isinstance(value, exp.Column) and value.name.lower() == name:
-            continue
-        found.append((name, value))
+    for name, item in zip(names, query.selects, strict=False):
+        value = item.unalias()
+        if name and not (isinstance(value, exp.Column) and value.name.lower() == name):
+            found.append((name, number_type(value, columns)))
     return found

@@ -13,6 +13,35 @@ from __future__ import annotations
 from sqlglot import exp
 
 
+def first_query(query: exp.Expression) -> exp.Expression:
+    """The query that names a query's columns: itself, or a UNION's (INTERSECT's, EXCEPT's)
+    first."""
+    while isinstance(query, exp.SetOperation):
+        query = query.this
+    return query
+
+
+def names(source: exp.Subquery | exp.Lateral | exp.CTE) -> list[str]:
+    """A derived table's (CTE's, APPLY's) column names as the script spells them: its alias's
+    column list, or its first query's names ('' for an item it does not name, or a
+    ``*``)."""
+    alias = source.args.get("alias")
+    listed = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
+    if listed:
+        return [column.name for column in listed]
+    query = source.this.this if isinstance(source.this, exp.Subquery) else source.this
+    first = first_query(query)
+    return [item_name(item) for item in first.selects] if isinstance(first, exp.Select) else []
+
+
+def item_name(item: exp.Expression) -> str:
+    """A select item's name: an alias's or a column's ('' for an expression, or a ``*``)."""
+    if isinstance(item, exp.Alias) or (isinstance(item, exp.Column) and not isinstance(
+            item.this, exp.Star)):
+        return item.alias_or_name
+    return ""
+
+
 def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
     """``tree`` with each derived table's column list given to its select items (SQLite;
     other targets keep the list)."""
@@ -23,9 +52,7 @@ def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
         columns = alias.args.get("columns") if isinstance(alias, exp.TableAlias) else None
         if not columns:
             continue
-        first = subquery.this
-        while isinstance(first, exp.SetOperation):
-            first = first.this
+        first = first_query(subquery.this)
         if not isinstance(first, exp.Select) or len(first.selects) != len(columns) or any(
                 s.is_star for s in first.selects):
             continue  # (a * or a count that differs: the target says what is wrong)

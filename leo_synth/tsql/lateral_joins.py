@@ -25,6 +25,7 @@ from typing import NoReturn
 
 from sqlglot import exp
 
+from leo_synth.tsql import derived_columns
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import from_sources
 
@@ -123,9 +124,8 @@ def _stars_without_helpers(query: exp.Expression, alias: str, body: exp.Select) 
     listed: the join's keys and row numbers are the translation's, not the script's (they
     were shown as ``leo_apply_key_0`` and ``leo_apply_row``). Left as they are when the
     subquery's columns are not all named (its own ``*``)."""
-    names = [projection.alias_or_name for projection in body.selects]
-    if not isinstance(query, exp.Select) or not all(names) or any(
-            projection.is_star for projection in body.selects):
+    names = [derived_columns.item_name(projection) for projection in body.selects]
+    if not isinstance(query, exp.Select) or not all(names):
         return
     own = [exp.column(name, table=alias, quoted=True) for name in names]
     items: list[exp.Expression] = []

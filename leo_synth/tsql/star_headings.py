@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from leo_synth.tsql import information_schema, unnamed_columns
+from leo_synth.tsql import derived_columns, information_schema, unnamed_columns
 
 _NOT_EXTRACT = ("sys", "information_schema")
 """Schemas whose views are SQL Server's catalog, not the extract's relations."""
@@ -39,18 +39,10 @@ def _columns(table: exp.Expression, own: Callable[[str], bool]) -> list[str] | N
 
 
 def _derived_columns(source: exp.Lateral | exp.Subquery) -> list[str] | None:
-    """A derived table's columns as the script names them: by its alias's column list, or
-    by its ``SELECT``'s names (None when one is unnamed, or a ``*``, or it is pivoted)."""
-    if source.args.get("pivots"):  # (a PIVOT's columns are its values)
-        return None
-    alias = source.args.get("alias")
-    if isinstance(alias, exp.TableAlias) and alias.columns:
-        return [column.name for column in alias.columns]
-    query = source.this.this if isinstance(source.this, exp.Subquery) else source.this
-    if not isinstance(query, exp.Select) or any(s.is_star for s in query.selects):
-        return None
-    names = [projection.alias_or_name for projection in query.selects]
-    return names if all(names) else None
+    """A derived table's columns as the script names them (``derived_columns.names``; None
+    when one is unnamed, or a ``*``, or it is pivoted)."""
+    named = derived_columns.names(source)
+    return named if named and all(named) and not source.args.get("pivots") else None
 
 
 def headings(tree: exp.Expression, own: Callable[[str], bool]) -> list[str] | None:
