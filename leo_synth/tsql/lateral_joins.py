@@ -27,7 +27,7 @@ from sqlglot import exp
 
 from leo_synth.tsql import derived_columns
 from leo_synth.tsql.errors import ScriptError
-from leo_synth.tsql.rewrites import from_sources
+from leo_synth.tsql.rewrites import from_sources, list_stars
 
 ROW = "leo_apply_row"
 KEY = "leo_apply_key_"
@@ -125,22 +125,8 @@ def _stars_without_helpers(query: exp.Expression, alias: str, body: exp.Select) 
     were shown as ``leo_apply_key_0`` and ``leo_apply_row``). Left as they are when the
     subquery's columns are not all named (its own ``*``)."""
     names = [derived_columns.item_name(projection) for projection in body.selects]
-    if not isinstance(query, exp.Select) or not all(names):
-        return
-    own = [exp.column(name, table=alias, quoted=True) for name in names]
-    items: list[exp.Expression] = []
-    for item in query.expressions:
-        if isinstance(item, exp.Column) and isinstance(item.this, exp.Star) and (
-                item.table.lower() == alias.lower()):
-            items += [column.copy() for column in own]
-        elif isinstance(item, exp.Star):
-            for source in from_sources(query):
-                items += [column.copy() for column in own] if (
-                    source.alias_or_name.lower() == alias.lower()) else [
-                    exp.Column(this=exp.Star(), table=exp.to_identifier(source.alias_or_name))]
-        else:
-            items.append(item)
-    query.set("expressions", items)
+    if isinstance(query, exp.Select) and all(names):
+        list_stars(query, alias, [exp.column(name, table=alias, quoted=True) for name in names])
 
 
 def _keys(body: exp.Select, inner: set[str], line: int

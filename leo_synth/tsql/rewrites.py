@@ -266,6 +266,25 @@ def from_sources(select: exp.Select) -> list[exp.Expression]:
         j.this for j in select.args.get("joins") or []]
 
 
+def list_stars(query: exp.Select, alias: str, own: list[exp.Expression]) -> None:
+    """The query's ``alias.*``, and ``alias``'s share of its ``*``, as the columns ``own``
+    (a source whose target form has columns of its own, which the script never named); the
+    other sources' share of a ``*`` as their own ``x.*``."""
+    items: list[exp.Expression] = []
+    for item in query.expressions:
+        if isinstance(item, exp.Column) and isinstance(item.this, exp.Star) and (
+                item.table.lower() == alias.lower()):
+            items += [column.copy() for column in own]
+        elif isinstance(item, exp.Star):
+            for source in from_sources(query):
+                items += [column.copy() for column in own] if (
+                    source.alias_or_name.lower() == alias.lower()) else [
+                    exp.Column(this=exp.Star(), table=exp.to_identifier(source.alias_or_name))]
+        else:
+            items.append(item)
+    query.set("expressions", items)
+
+
 def is_assignment(node: exp.Expression) -> bool:
     """Whether ``node`` is a ``SET column = value`` of an UPDATE (an ``=`` that assigns,
     which the rules for comparisons must leave as written)."""

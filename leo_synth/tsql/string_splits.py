@@ -5,9 +5,11 @@ Scripts keep a list of codes in one variable and split it (``WHERE NCyearActual_
 APPLY STRING_SPLIT(t.codes, ',') AS s``). No target has the function: the table is a
 subquery with the columns ``value`` and, given the third argument 1, ``ordinal`` (the part's
 place, from 1). PostgreSQL unnests ``STRING_TO_ARRAY``, DuckDB ``STRING_SPLIT``'s list, and
-SQLite takes the parts off one at a time in a recursive common table expression; SQLite has
-no lateral joins, so there a split of a column of another table (``CROSS APPLY``) is refused
-with what to do instead.
+SQLite takes the parts off one at a time in a recursive common table expression. SQLite has
+no lateral joins, but its table-valued functions may read the tables before them: a split of
+a column of another table (``CROSS APPLY``, or a subquery that reads the outer query) is
+``JSON_EACH`` of the text made a JSON array (``JSON_QUOTE``, then each separator a ``","``;
+a part's ``ordinal`` is its ``key`` + 1).
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.rewrites import list_stars
 
 NAME = "leo_split"
 
 
 def _subquery(text: str, separator: str, width: str, dialect: str) -> str:
     if dialect == "postgres":
+        # (STRING_TO_ARRAY of '' is empty; SQL Server's split of '' is one part, '')
         return (f"SELECT {NAME}.value, CAST({NAME}.ordinal AS INTEGER) AS ordinal FROM "
-                f"UNNEST(STRING_TO_ARRAY({text}, {separator})) WITH ORDINALITY "
+                f"UNNEST(CASE WHEN {text} = '' THEN ARRAY[''] ELSE "
+                f"STRING_TO_ARRAY({text}, {separator}) END) WITH ORDINALITY "
                 f"AS {NAME}(value, ordinal)")
     if dialect == "duckdb":
         parts = f"STRING_SPLIT({text}, {separator})"
@@ -43,10 +48,6 @@ def _query(function: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
         raise ScriptError(line, "STRING_SPLIT takes a text, a separator and, optionally, 1 "
                           "(for the ordinal column)")
     text, separator = arguments[0], arguments[1]
-    if dialect == "sqlite" and text.find(exp.Column):
-        raise ScriptError(line, "STRING_SPLIT of a column cannot be translated on SQLite, "
-                          "which has no lateral joins: run the script on a Parquet folder, a "
-                          "DuckDB file or PostgreSQL")
     if not (isinstance(separator, exp.Literal) and separator.is_string and separator.name):
         raise ScriptError(line, "STRING_SPLIT needs its separator written as a string, "
                           "such as ','")
@@ -56,33 +57,99 @@ def _query(function: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
         dialect=dialect), str(len(separator.name)), dialect), read=dialect)
 
 
+def _json_parts(function: exp.Anonymous, line: int) -> exp.Table:
+    """SQLite's table of the parts of a text that reads a column: ``JSON_EACH`` of a JSON array
+    of them (``JSON_QUOTE`` escapes quotes, backslashes and control characters; NULL has no
+    parts, as in SQL Server)."""
+    _query(function, "sqlite", line)  # (the arguments checked)
+    text, separator = function.expressions[0], function.expressions[1]
+    if any(c.isalnum() or c in '\\"' for c in separator.name):
+        # (JSON's escapes are made of these: \n, \u0009, \")
+        raise ScriptError(line, "on SQLite a column is split only at separators other than "
+                          "letters, digits, \\ and \": run the script on a Parquet folder, "
+                          "a DuckDB file or PostgreSQL")
+    value = text.sql(dialect="sqlite")
+    array = (f"CASE WHEN {value} IS NULL THEN '[]' ELSE '[' || REPLACE(JSON_QUOTE(CAST("
+             f"{value} AS TEXT)), {separator.sql(dialect='sqlite')}, '\",\"') || ']' END")
+    return sqlglot.parse_one(f"SELECT * FROM JSON_EACH({array})", read="sqlite").args[
+        "from_"].this
+
+
+def _json_columns(table: exp.Table, ordinals: bool) -> None:
+    """The query reading a ``_json_parts`` table: its ``ordinal`` the part's ``key`` + 1, and
+    its ``*`` the split's own columns (``JSON_EACH`` has eight)."""
+    query = table.parent.parent if table.parent is not None else None
+    if not isinstance(query, exp.Select):
+        return
+    alias = table.alias_or_name
+
+    def ordinal() -> exp.Expression:
+        return exp.Paren(this=exp.Add(this=exp.column("key", table=alias),
+                                      expression=exp.Literal.number(1)))
+
+    for column in list(query.find_all(exp.Column)):
+        if column.name.lower() == "ordinal" and column.table.lower() in ("", alias.lower()):
+            named = isinstance(column.parent, exp.Select) and column.arg_key == "expressions"
+            column.replace(exp.alias_(ordinal(), "ordinal") if named else ordinal())
+    list_stars(query, alias, [exp.column("value", table=alias)] + (
+        [exp.alias_(ordinal(), "ordinal")] if ordinals else []))
+
+
 def _is_split(node: exp.Expression | None) -> bool:
     return isinstance(node, exp.Anonymous) and node.name.upper() == "STRING_SPLIT"
 
 
+def _reads_columns(function: exp.Anonymous) -> bool:
+    return bool(function.expressions) and function.expressions[0].find(exp.Column) is not None
+
+
+def _on_sqlite(function: exp.Anonymous, alias: exp.TableAlias | None, line: int) -> exp.Table:
+    """SQLite's form of a split of a column (``_json_parts``), aliased as the script has it."""
+    table = _json_parts(function, line)
+    table.set("alias", alias.copy() if alias is not None else exp.TableAlias(
+        this=exp.to_identifier(NAME)))
+    return table
+
+
+def _ordinals(function: exp.Anonymous) -> bool:
+    """Whether the split has the ``ordinal`` column (its third argument)."""
+    return len(function.expressions) == 3
+
+
 def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
     """The tree with each ``STRING_SPLIT`` table (``FROM``, ``JOIN``, ``CROSS APPLY``) read
-    from a subquery."""
+    from a subquery (on SQLite, one of a column from ``JSON_EACH``)."""
     for table in list(tree.find_all(exp.Table)):
-        if _is_split(table.this):
-            alias = table.args.get("alias")
-            table.replace(exp.Subquery(
-                this=_query(table.this, dialect, line),
-                alias=alias.copy() if alias is not None else exp.TableAlias(
-                    this=exp.to_identifier(NAME + "_table"))))
+        if not _is_split(table.this):
+            continue
+        alias = table.args.get("alias")
+        if dialect == "sqlite" and _reads_columns(table.this):
+            parts = _on_sqlite(table.this, alias, line)
+            table.replace(parts)
+            _json_columns(parts, _ordinals(table.this))
+            continue
+        table.replace(exp.Subquery(
+            this=_query(table.this, dialect, line),
+            alias=alias.copy() if alias is not None else exp.TableAlias(
+                this=exp.to_identifier(NAME + "_table"))))
     for lateral in list(tree.find_all(exp.Lateral)):
         if not _is_split(lateral.this):
             continue
-        query = _query(lateral.this, dialect, line)
         alias = lateral.args.get("alias") or exp.TableAlias(this=exp.to_identifier(NAME))
         if dialect != "sqlite":
-            lateral.set("this", exp.Subquery(this=query))
+            lateral.set("this", exp.Subquery(this=_query(lateral.this, dialect, line)))
+            lateral.set("alias", alias)  # (PostgreSQL's subqueries in FROM need one)
             continue
-        # SQLite: the split reads no other table, so the APPLY is a plain join
+        # SQLite: a join (left for OUTER APPLY) of the parts, JSON_EACH's when they are of a
+        # column (it may read the tables before it), else a subquery that reads no table
         join = lateral.parent
-        joined = exp.Subquery(this=query, alias=alias.copy())
+        joined: exp.Expression = _on_sqlite(lateral.this, alias, line) if _reads_columns(
+            lateral.this) else exp.Subquery(this=_query(lateral.this, dialect, line),
+                                            alias=alias.copy())
         if isinstance(join, exp.Join) and lateral.args.get("cross_apply") is False:
             join.set("side", "LEFT")
             join.set("on", exp.true())
         lateral.replace(joined)
+        if isinstance(joined, exp.Table):
+            _json_columns(joined, _ordinals(lateral.this))
     return tree
