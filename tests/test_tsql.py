@@ -901,6 +901,39 @@ SELECT n FROM #u WHERE g = 'x'""", "tsql", None, True)
     assert output.table(made)[2].split() == ["2.0"]
 
 
+IDENTITIES = """SELECT IDENTITY(INT, 1, 1) AS id, v INTO #n
+FROM (VALUES ('b'), ('a')) s(v) ORDER BY v
+INSERT INTO #n (v) VALUES ('c'), ('d')
+INSERT INTO #n VALUES ('e')
+INSERT INTO #n (v) SELECT DISTINCT v FROM (VALUES ('g'), ('g')) s(v)
+INSERT INTO #n (v) SELECT v FROM (VALUES ('i'), ('h')) s(v) ORDER BY v
+SELECT id, v FROM #n ORDER BY id
+CREATE TABLE #x (id INT IDENTITY(100, 10), v VARCHAR(5))
+INSERT INTO #x (v) VALUES ('a'), ('b')
+DELETE FROM #x WHERE v = 'a'
+INSERT INTO #x VALUES ('c')
+SELECT IDENTITY(INT, 10, -2) AS n, 'x' AS v INTO #z
+DECLARE @i INT = 0
+WHILE @i < 2 BEGIN INSERT INTO #z (v) VALUES ('w'); SET @i = @i + 1 END
+SELECT * FROM #x ORDER BY id
+SELECT * FROM #z ORDER BY n DESC"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_identity_columns_number_the_rows_inserted_later(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """An ``INSERT`` into a table made by ``SELECT IDENTITY(...) ... INTO`` gets the next
+    numbers (it got NULL), in the order of its rows or its ``ORDER BY``, with or without a
+    column list; a ``CREATE TABLE``'s ``IDENTITY(100, 10)`` counts from 100 by 10 on SQLite
+    too (it counted 1, 2, ...), and ``VALUES`` without a column list skip it everywhere."""
+    db = _db(request, backend)
+    results = run_text(db, IDENTITIES, "tsql", None, True)
+    assert [r.rows for r in results] == [
+        [(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e"), (6, "g"), (7, "h"), (8, "i")],
+        [(110, "b"), (120, "c")],
+        [(10, "x"), (8, "w"), (6, "w")]]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:

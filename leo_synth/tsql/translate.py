@@ -47,6 +47,7 @@ from leo_synth.tsql import (
     grouped_columns,
     grouping_sets,
     hash_bytes,
+    identity_values,
     information_schema,
     inserted_values,
     integer_average,
@@ -256,6 +257,14 @@ def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def _written_key(tree: exp.Expression) -> str | None:
+    """The session's key of the table a statement makes or writes (``#t``, or its name)."""
+    table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    if not isinstance(table, exp.Table):
+        return None
+    return _temporary(table.this) or table.name.lower()
+
+
 def _no_such_table(key: str, line: int) -> ScriptError:
     """SQL Server's error for a #temp table or table variable the session does not hold
     (the targets' own words differed: "no such table", "Catalog Error", "relation ... does
@@ -448,6 +457,8 @@ class Translator:
         self.indexes = session_indexes.SessionIndexes(target.dialect)
         """The indexes made on the session's tables (built on SQLite)."""
         self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
+        self.identity_columns: dict[str, identity_values.Identity] = {}
+        """The session's tables' ``IDENTITY`` columns the targets do not number (by key)."""
         """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
         self.schemas: set[str] = set()
@@ -591,6 +602,7 @@ class Translator:
         self.indexes.forget(parts[-1].lower())
         self.defaults.pop(parts, None)
         self.text_lengths.pop(parts[-1].lower(), None)
+        self.identity_columns.pop(parts[-1].lower(), None)
 
     def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
         """The session table holding ``[database].INFORMATION_SCHEMA.<view>``, made the first
@@ -998,13 +1010,34 @@ class Translator:
             identifier.set("quoted", bool(identifier.args.get("quoted"))
                            or not PLAIN.fullmatch(spelt))
 
+    def _identity_numbers(self, tree: exp.Expression) -> exp.Expression:
+        """Note the ``IDENTITY`` column a ``SELECT ... INTO`` or ``CREATE TABLE`` makes; give
+        it its next values in each ``INSERT`` that leaves it out, where the target does not
+        number it (``identity_values``)."""
+        key = _written_key(tree)
+        if key is None:
+            return tree
+        if isinstance(tree, exp.Create):
+            made = None
+            if isinstance(tree.expression, exp.Select):
+                made = identity_values.of_select_into(tree.expression)
+                if made is not None:
+                    identity_values.numbered(tree.expression, made)
+            elif isinstance(tree.this, exp.Schema):
+                made = identity_values.of_create(tree.this, self.target.dialect)
+            self.identity_columns.pop(key, None)
+            if made is not None:
+                self.identity_columns[key] = made
+        elif isinstance(tree, exp.Insert) and key in self.identity_columns:
+            tree = identity_values.with_identity(tree, self.identity_columns[key])
+        return tree
+
     def _checked_lengths(self, tree: exp.Expression) -> exp.Expression:
         """Keep the text lengths a ``CREATE TABLE`` declares; check the values an ``INSERT``
         or ``UPDATE`` puts in such columns (``text_lengths``)."""
-        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
-        if not isinstance(table, exp.Table):
+        key = _written_key(tree)
+        if key is None:
             return tree
-        key = _temporary(table.this) or table.name.lower()
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             self.text_lengths[key] = ([c.name for c in tree.this.expressions
                                        if isinstance(c, exp.ColumnDef)],
@@ -1029,7 +1062,8 @@ class Translator:
     def _identity_columns(self, tree: exp.Expression) -> tuple[str, ...]:
         """``id INT IDENTITY(1, 1)`` in a CREATE TABLE, for targets without it: on SQLite the
         column becomes the table's ``INTEGER PRIMARY KEY`` (numbered 1, 2, ... as rows come;
-        without a key SQLite left it NULL), on DuckDB it takes the next value of a temporary
+        without a key SQLite left it NULL; another seed or step is given by each INSERT,
+        ``identity_values``), on DuckDB it takes the next value of a temporary
         sequence made first (the statements returned). PostgreSQL has IDENTITY."""
         if not isinstance(tree, exp.Create) or self.target.dialect == "postgres":
             return ()
@@ -1043,7 +1077,9 @@ class Translator:
             if self.target.dialect == "sqlite":
                 keyed = any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)
                             for c in column.args.get("constraints") or [])
-                if keyed:
+                made = identity_values.of_constraint(column, constraint, ())
+                if keyed or (made is not None and (made.seed, made.step) != (1, 1)):
+                    # (numbered otherwise, each INSERT gives it: _identity_numbers)
                     holder.pop()
                 else:
                     holder.set("kind", exp.PrimaryKeyColumnConstraint())
@@ -1081,7 +1117,7 @@ class Translator:
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
                                       self.target.dialect))
-        tree = self._checked_lengths(tree)
+        tree = self._checked_lengths(self._identity_numbers(tree))
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.grouping_ids(grouping_sets.old_forms(tree))

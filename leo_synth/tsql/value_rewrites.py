@@ -42,7 +42,13 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import like_patterns, sqlite_functions, try_conversions, value_hashes
+from leo_synth.tsql import (
+    identity_values,
+    like_patterns,
+    sqlite_functions,
+    try_conversions,
+    value_hashes,
+)
 
 PRECISE_DATETIME = "%Y-%m-%d %H:%M:%f"
 """SQLite's pattern of a DATETIME with its fraction of a second (``%f``: seconds and
@@ -436,12 +442,9 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         if name == "ISNUMERIC":
             return _is_numeric(node, dialect)
         if name == "IDENTITY" and node.expressions:  # SELECT IDENTITY(INT, 1, 1) AS n INTO #t
+            # (identity_values numbers them in the query's order when it can read the seed)
             seed, step = ([*node.expressions[1:3]] + [exp.Literal.number(1)] * 2)[:2]
-            number = exp.Window(this=exp.RowNumber())
-            # (bracketed: sqlglot writes a tree as built, and (n - 1) * step was n - 1 * step)
-            return exp.Add(this=exp.Mul(this=exp.Paren(this=exp.Sub(
-                this=number, expression=exp.Literal.number(1))), expression=step.copy()),
-                expression=seed.copy())
+            return identity_values.row_value(exp.Window(this=exp.RowNumber()), seed, step)
         if name == "QUOTENAME" and len(node.expressions) == 1:  # [name], ] doubled
             escaped = exp.Replace(this=_as(node.expressions[0], "TEXT"),
                                   expression=exp.Literal.string("]"),

@@ -1,0 +1,193 @@
+"""The next values of an ``IDENTITY`` column the targets do not number themselves.
+
+``SELECT IDENTITY(INT, 1, 1) AS id, ... INTO #t`` numbers the rows it makes (a
+``ROW_NUMBER()``, ``value_rewrites``), but the table it makes on the targets has a plain
+column: a later ``INSERT INTO #t (x) VALUES (...)`` left ``id`` NULL, where SQL Server gives
+the next number. SQLite numbers ``id INT IDENTITY(1, 1)`` of a ``CREATE TABLE`` as its
+``INTEGER PRIMARY KEY`` does (1, 2, ...), which is right only from 1 by 1; ``IDENTITY(100,
+10)`` gave 1, 2, 3 there. Such a column is noted (:class:`Identity`) and each ``INSERT`` that
+leaves it out gets it: the table's last value (its largest, or smallest for a negative step;
+the seed less a step when it is empty) plus a step for each row, in the order of the
+``VALUES`` rows or of the query's ``ORDER BY``, as SQL Server numbers them.
+
+Rejected: a trigger or a sequence per table. SQLite has triggers but no sequences, DuckDB
+sequences but no triggers, and a sequence's start would have to be read from the table at
+run time; the rewritten ``INSERT`` is the same on every target. It differs from SQL Server
+only after the rows holding the largest values were deleted (SQL Server does not reuse them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlglot import exp
+
+SOURCE = "leo_identity_source"
+"""The alias of an ``INSERT``'s query wrapped to be numbered (a ``DISTINCT`` or ``UNION``)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An ``IDENTITY`` column of a table the script made: its name, seed and step, and the
+    table's columns in order (None when the script did not list them: ``SELECT *``)."""
+
+    column: str
+    seed: int
+    step: int
+    columns: tuple[str, ...] | None
+    numbered: bool = False
+    """Whether the target numbers the column itself (PostgreSQL's and DuckDB's ``CREATE
+    TABLE``, SQLite's from 1 by 1): an ``INSERT`` without a column list gets one alone."""
+
+
+def _number(node: exp.Expression | None, default: int) -> int | None:
+    """A seed's or step's value (None: not a whole number written out)."""
+    if node is None:
+        return default
+    negative = isinstance(node, exp.Neg)
+    value = node.this if negative else node
+    if isinstance(value, exp.Paren):
+        return _number(value.this, default) if not negative else None
+    if not (isinstance(value, exp.Literal) and value.is_int):
+        return None
+    return -int(value.name) if negative else int(value.name)
+
+
+def of_select_into(select: exp.Select) -> Identity | None:
+    """The ``IDENTITY(type, seed, step) AS name`` of a ``SELECT ... INTO``'s list, if any."""
+    for item in select.expressions:
+        function = item.this if isinstance(item, exp.Alias) else None
+        if not (isinstance(function, exp.Anonymous) and function.name.upper() == "IDENTITY"
+                and function.expressions):
+            continue
+        arguments = function.expressions
+        seed = _number(arguments[1] if len(arguments) > 1 else None, 1)
+        step = _number(arguments[2] if len(arguments) > 2 else None, 1)
+        if seed is None or not step:
+            return None
+        names = tuple(i.alias_or_name for i in select.expressions)
+        listed = all(names) and not any(isinstance(i, exp.Star) or isinstance(
+            i.this, exp.Star) for i in select.expressions)
+        return Identity(item.alias, seed, step, names if listed else None)
+    return None
+
+
+def _window_order(select: exp.Select) -> exp.Order | None:
+    """The query's ``ORDER BY`` as a window's: a position (``ORDER BY 2``) or a name the
+    query gives an expression (``ORDER BY total``) as the expression it stands for."""
+    order = select.args.get("order")
+    if order is None:
+        return None
+    order = order.copy()
+    items = select.expressions
+    named = {i.alias.lower(): i.this for i in items if isinstance(i, exp.Alias)}
+    for ordered in order.expressions:
+        key = ordered.this
+        if isinstance(key, exp.Literal) and key.is_int and 0 < int(key.name) <= len(items):
+            ordered.set("this", items[int(key.name) - 1].unalias().copy())
+        elif isinstance(key, exp.Column) and not key.table and key.name.lower() in named:
+            ordered.set("this", named[key.name.lower()].copy())
+    return order
+
+
+def numbered(select: exp.Select, identity: Identity) -> None:
+    """A ``SELECT ... INTO``'s ``IDENTITY(...)`` as the numbers of its rows in the query's
+    order (``ROW_NUMBER()``; SQL Server numbers them so, though it does not promise to)."""
+    for item in select.expressions:
+        if isinstance(item, exp.Alias) and item.alias == identity.column and isinstance(
+                item.this, exp.Anonymous):
+            row = exp.Window(this=exp.RowNumber(), order=_window_order(select))
+            item.set("this", row_value(row, exp.Literal.number(identity.seed),
+                                       exp.Literal.number(identity.step)))
+            return
+
+
+def row_value(row: exp.Expression, seed: exp.Expression, step: exp.Expression
+              ) -> exp.Expression:
+    """The identity of the ``row``-th row: ``(row - 1) * step + seed``."""
+    # (bracketed: sqlglot writes a tree as built, and (n - 1) * step was n - 1 * step)
+    return exp.Add(this=exp.Mul(this=exp.Paren(this=exp.Sub(
+        this=row, expression=exp.Literal.number(1))), expression=step.copy()),
+        expression=seed.copy())
+
+
+def of_constraint(column: exp.ColumnDef, constraint: exp.GeneratedAsIdentityColumnConstraint,
+                  columns: tuple[str, ...]) -> Identity | None:
+    """A ``CREATE TABLE``'s ``name INT IDENTITY(seed, step)`` (None: not written out)."""
+    seed = _number(constraint.args.get("start"), 1)
+    step = _number(constraint.args.get("increment"), 1)
+    if seed is None or not step:
+        return None
+    return Identity(column.name, seed, step, columns)
+
+
+def of_create(schema: exp.Schema, dialect: str) -> Identity | None:
+    """A ``CREATE TABLE``'s ``IDENTITY`` column (None: none, or its seed or step not written
+    out); SQLite numbers it only from 1 by 1 (as its ``INTEGER PRIMARY KEY``)."""
+    columns = tuple(c.name for c in schema.expressions if isinstance(c, exp.ColumnDef))
+    for constraint in schema.find_all(exp.GeneratedAsIdentityColumnConstraint):
+        column = constraint.parent.parent if constraint.parent is not None else None
+        made = of_constraint(column, constraint, columns) if isinstance(
+            column, exp.ColumnDef) else None
+        if made is not None:
+            numbered = dialect != "sqlite" or (made.seed, made.step) == (1, 1)
+            return Identity(made.column, made.seed, made.step, columns, numbered)
+    return None
+
+
+def _last(table: exp.Table, identity: Identity) -> exp.Expression:
+    """The table's last value, or the seed less a step when it has no rows."""
+    column = exp.column(identity.column, quoted=True)
+    extreme = exp.Max(this=column) if identity.step > 0 else exp.Min(this=column)
+    query = exp.select(exp.Coalesce(this=extreme, expressions=[
+        exp.Literal.number(identity.seed - identity.step)])).from_(table.copy())
+    return exp.Subquery(this=query)
+
+
+def _value(table: exp.Table, identity: Identity, row: exp.Expression) -> exp.Expression:
+    return exp.Add(this=_last(table, identity), expression=exp.Paren(this=exp.Mul(
+        this=row, expression=exp.Literal.number(identity.step))))
+
+
+def with_identity(tree: exp.Insert, identity: Identity) -> exp.Insert:
+    """The ``INSERT`` with the identity column and its values added, when it leaves the
+    column out (as it must in SQL Server), or, when the target numbers it, with the other
+    columns listed; as it is otherwise (an ``INSERT ... EXEC``, or a table whose columns are
+    not known and no column list)."""
+    schema = tree.this
+    table = schema.this if isinstance(schema, exp.Schema) else schema
+    if not isinstance(table, exp.Table):
+        return tree
+    if isinstance(schema, exp.Schema):
+        given = [c.name for c in schema.expressions]
+    elif identity.columns is not None:
+        given = [c for c in identity.columns if c.lower() != identity.column.lower()]
+    else:
+        return tree
+    if identity.column.lower() in (c.lower() for c in given):
+        return tree
+    columns = [exp.to_identifier(name) for name in given]
+    if identity.numbered:
+        tree.set("this", exp.Schema(this=table.copy(), expressions=columns))
+        return tree
+    source = tree.expression
+    if isinstance(source, exp.Values) and all(isinstance(r, exp.Tuple)
+                                              for r in source.expressions):
+        for number, row in enumerate(source.expressions, 1):
+            row.append("expressions", _value(table, identity, exp.Literal.number(number)))
+    elif isinstance(source, exp.Query):
+        if not isinstance(source, exp.Select) or source.args.get("distinct"):
+            # (a row number beside DISTINCT would make every row distinct)
+            source = exp.select(exp.Star()).from_(exp.Subquery(
+                this=source, alias=exp.TableAlias(this=exp.to_identifier(SOURCE))))
+            source.set("expressions", [exp.Column(this=exp.Star(),
+                                                  table=exp.to_identifier(SOURCE))])
+        order = source.args.get("order")
+        number = exp.Window(this=exp.RowNumber(), order=order.copy() if order else None)
+        source.append("expressions", _value(table, identity, number))
+        tree.set("expression", source)
+    else:
+        return tree
+    columns.append(exp.to_identifier(identity.column))
+    tree.set("this", exp.Schema(this=table.copy(), expressions=columns))
+    return tree
