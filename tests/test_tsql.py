@@ -935,6 +935,19 @@ def test_identity_columns_number_the_rows_inserted_later(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_small_integer_casts_within_range_and_try_cast_beyond(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);
+    a ``TRY_CAST`` beyond the range is NULL, as in SQL Server (every target gave 300)."""
+    db = _db(request, backend)
+    assert _rows(db, "CREATE TABLE #v (n INT, d DECIMAL(6, 1))\n"
+                     "INSERT INTO #v VALUES (255, 255.9)\n"
+                     "SELECT CAST(n AS TINYINT), CAST(d AS TINYINT), CAST(-n * 128 AS SMALLINT), "
+                     "TRY_CAST(n + 45 AS TINYINT), TRY_CONVERT(SMALLINT, n * 200) FROM #v") == [
+        (255, 255, -32640, None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_iif_has_its_results_type_as_case_does(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's own IIF gave 'none' beside an integer, where SQL Server (as for the CASE IIF

@@ -29,6 +29,16 @@ FAULTS = [
     # an int times an int is an int (SQLite's eight-byte integers gave 4294967294)
     ("n * 2147483647 * 2", 8115,
      "Arithmetic overflow error converting expression to data type int."),
+    # tinyint is 0 to 255 (every target gave 300 and -1), smallint to 32767 (SQLite gave
+    # 40000; PostgreSQL and DuckDB said it their way)
+    ("CAST(n + 299 AS TINYINT)", 220,
+     "Arithmetic overflow error for data type tinyint, value = 300."),
+    ("CAST(n - 2 AS TINYINT)", 220,
+     "Arithmetic overflow error for data type tinyint, value = -1."),
+    ("CONVERT(SMALLINT, n * 40000)", 220,
+     "Arithmetic overflow error for data type smallint, value = 40000."),
+    ("CAST(n * 300.5 AS TINYINT)", 8115,
+     "Arithmetic overflow error converting numeric to data type tinyint."),
 ]
 
 

@@ -32,6 +32,17 @@ def conversion_failed(text: str, kind: str) -> str:
     return f"Conversion failed when converting the varchar value '{text}' to data type {kind}."
 
 
+def small_overflow(kind: str) -> tuple[str, str]:
+    """SQL Server's error 220, an integer beyond ``tinyint`` or ``smallint`` (``kind``): its
+    words before the value and after it."""
+    return f"Arithmetic overflow error for data type {kind}, value = ", "."
+
+
+def numeric_overflow(kind: str) -> str:
+    """SQL Server's error 8115 for a decimal beyond the integer type ``kind``."""
+    return f"Arithmetic overflow error converting numeric to data type {kind}."
+
+
 def not_converted(kind: str) -> str:
     """SQL Server's error 8114: text that is no number converted to ``float``, ``real`` or
     ``numeric`` (a decimal); unlike error 245 it does not name the value."""
@@ -45,6 +56,7 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "conversion failed when converting": 245,
            "error converting data type varchar to": 8114,
            "arithmetic overflow error converting": 8115,
+           "arithmetic overflow error for data type": 220,
            TRUNCATED.lower().rstrip("."): 8152,
            "explicit conversion from data type": 529,
            "invalid column name": 207,

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql.error_messages import conversion_failed
+from leo_synth.tsql.error_messages import conversion_failed, numeric_overflow, small_overflow
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.integer_overflow import CHECK
 from leo_synth.tsql.rewrites import is_text, replaced
 from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER
+from leo_synth.tsql.text_bounds import raised
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
@@ -99,8 +100,11 @@ def _value_slot(node: exp.Expression) -> str | None:
     return None
 
 
-SQL_SERVER_NAMES = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.SMALLINT: "smallint",
-                    exp.DataType.Type.INT: "int", exp.DataType.Type.BIGINT: "bigint"}
+SQL_SERVER_NAMES = {exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.UTINYINT: "tinyint",
+                    exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.INT: "int",
+                    exp.DataType.Type.BIGINT: "bigint"}
+"""SQL Server's names of the integer types (sqlglot reads T-SQL's ``TINYINT``, which has no
+negative values, as ``UTINYINT``)."""
 
 
 def _integer_type(node: exp.Expression) -> exp.DataType:
@@ -125,9 +129,12 @@ def _not_whole(node: exp.Expression, value: exp.Expression) -> exp.If:
                   true=exp.Anonymous(this="ERROR", expressions=[message]))
 
 
-def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Expression:
+def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
+               ) -> tuple[exp.Expression, bool]:
     """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
-    SQLite truncates), and blank text cast to an integer 0."""
+    SQLite truncates), blank text cast to an integer 0, and each number cast to ``TINYINT``
+    or ``SMALLINT`` checked (``_small_ranges``); and whether PostgreSQL's session function
+    that raises is called (``text_bounds.POSTGRES_SETUP``)."""
     for node in list(tree.find_all(exp.Cast, exp.TryCast, exp.Convert)):
         slot = _value_slot(node)
         value = node.args.get(slot) if slot else None
@@ -151,7 +158,59 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str) -> exp.Ex
                 value.copy(), exp.Literal.string(kind)]))
         elif is_number(value, kinds) and dialect != "sqlite":
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
-    return _int_ranges(tree, kinds) if dialect == "sqlite" else tree
+    if dialect == "sqlite":
+        tree = _int_ranges(tree, kinds)
+    return _small_ranges(tree, kinds, dialect)
+
+
+SMALL_RANGES = {exp.DataType.Type.UTINYINT: (0, 255), exp.DataType.Type.TINYINT: (0, 255),
+                exp.DataType.Type.SMALLINT: (-32768, 32767)}
+"""SQL Server's ranges of its small integer types (``tinyint`` has no negative values)."""
+
+
+def _small_ranges(tree: exp.Expression, kinds: ColumnKinds, dialect: str
+                  ) -> tuple[exp.Expression, bool]:
+    """Each cast of a number to ``TINYINT`` or ``SMALLINT`` checked against SQL Server's
+    range: ``CAST(300 AS TINYINT)`` and ``CAST(-1 AS TINYINT)`` stop with error 220 there
+    ("Arithmetic overflow error for data type tinyint, value = 300."; a decimal stops with
+    error 8115, "... converting numeric to data type tinyint."), where the targets gave 300
+    and -1 (``tinyint`` is a ``SMALLINT`` on them), SQLite any value, and PostgreSQL and
+    DuckDB their own words for a ``smallint``; a ``TRY_CAST`` is NULL. The value is checked
+    after its truncation (``CAST(255.9 AS TINYINT)`` is 255); text, which its own conversion
+    reads, and literals within range are left alone."""
+    raising = False
+    for node in list(tree.find_all(exp.Cast, exp.Convert)):
+        slot = _value_slot(node)
+        value = node.args.get(slot) if slot else None
+        if value is None:
+            continue
+        kind = _integer_type(node).this
+        truncated = isinstance(value, exp.Anonymous) and value.name.upper() == "TRUNC"
+        if kind not in SMALL_RANGES or is_text(value, kinds.texts) or not (
+                truncated or is_number(value, kinds)):
+            continue
+        low, high = SMALL_RANGES[kind]
+        if isinstance(value, exp.Literal) and value.is_int and low <= int(value.name) <= high:
+            continue
+        integer = is_integer(value, kinds.integers)
+        whole = value if integer or dialect != "sqlite" else (
+            exp.cast(value.copy(), exp.DataType.build("BIGINT")))  # (SQLite: truncated)
+        name = SQL_SERVER_NAMES[kind]
+        if integer:  # (error 220 names the value; a decimal's 8115 does not)
+            before, after = small_overflow(name)
+            message: exp.Expression = exp.DPipe(this=exp.DPipe(
+                this=exp.Literal.string(before),
+                expression=exp.cast(whole.copy(), exp.DataType.build("TEXT"))),
+                expression=exp.Literal.string(after))
+        else:
+            message = exp.Literal.string(numeric_overflow(name))
+        beyond = exp.Or(this=exp.LT(this=whole.copy(), expression=exp.Literal.number(low)),
+                        expression=exp.GT(this=whole.copy(), expression=exp.Literal.number(high)))
+        safe = is_safe(node)
+        node.set(slot, exp.Case(ifs=[exp.If(this=beyond, true=exp.Null() if safe else raised(
+            message, dialect))], default=value.copy()))
+        raising = raising or not safe
+    return tree, raising
 
 
 def _int_ranges(tree: exp.Expression, kinds: ColumnKinds) -> exp.Expression:

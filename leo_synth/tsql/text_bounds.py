@@ -45,15 +45,17 @@ def _literal_number(node: exp.Expression | None) -> float | None:
         return None
 
 
-def _raised(message: str, dialect: str) -> exp.Expression:
-    text = exp.Literal.string(message)
+def raised(message: str | exp.Expression, dialect: str) -> exp.Expression:
+    """A call that stops the query with ``message`` (text, or an expression giving it) by
+    the target's own means (PostgreSQL's needs :data:`POSTGRES_SETUP`)."""
+    text = exp.Literal.string(message) if isinstance(message, str) else message
     name = {"sqlite": "LEO_RAISE", "duckdb": "ERROR"}.get(dialect, "pg_temp.leo_raise")
     return exp.Anonymous(this=name, expressions=[text])
 
 
 def _checked(length: exp.Expression, function: str, dialect: str) -> exp.Expression:
     return exp.Case(ifs=[exp.If(this=exp.LT(this=length.copy(), expression=exp.Literal.number(0)),
-                                true=_raised(invalid_length(function), dialect))],
+                                true=raised(invalid_length(function), dialect))],
                     default=length.copy())
 
 

@@ -1178,7 +1178,7 @@ class Translator:
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
         tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
-        tree = integer_casts.for_target(tree, columns, self.target.dialect)
+        tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
         tree = text_numbers.for_target(
@@ -1208,7 +1208,7 @@ class Translator:
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date)
-                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded)
+                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = _written(tree)[0].sql(dialect=self.target.dialect)
