@@ -934,6 +934,30 @@ def test_identity_columns_number_the_rows_inserted_later(
         [(10, "x"), (8, "w"), (6, "w")]]
 
 
+ADDED_IDENTITIES = """SELECT v INTO #p FROM (VALUES ('c'), ('a'), ('b')) s(v)
+ALTER TABLE #p ADD id INT IDENTITY(100, 10)
+INSERT INTO #p VALUES ('d')
+INSERT INTO #p (v) VALUES ('e')
+CREATE TABLE #e (rn INT IDENTITY, v VARCHAR(3))
+INSERT INTO #e (v) VALUES ('x'), ('y')
+SELECT v, id FROM #p ORDER BY id
+SELECT rn, v FROM #e ORDER BY rn"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_added_identity_column_numbers_the_rows(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    """``ALTER TABLE #p ADD id INT IDENTITY(100, 10)`` numbers the rows the table has, in the
+    order they came, and each row inserted later (SQLite left them NULL, DuckDB refused the
+    statement); ``IDENTITY`` without a seed counts from 1 by 1 (SQLite and DuckDB left the
+    column NULL)."""
+    db = _db(request, backend)
+    results = run_text(db, ADDED_IDENTITIES, "tsql", None, True)
+    assert [r.rows for r in results] == [
+        [("c", 100), ("a", 110), ("b", 120), ("d", 130), ("e", 140)],
+        [(1, "x"), (2, "y")]]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 SOURCE = "leo_identity_source"
-"""The alias of an ``INSERT``'s query wrapped to be numbered (a ``DISTINCT`` or ``UNION``)."""
+"""The alias of an ``INSERT``'s query wrapped to be numbered (a ``DISTINCT`` or ``UNION``),
+and of the row numbers an added identity column is set from."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,16 @@ class Identity:
     numbered: bool = False
     """Whether the target numbers the column itself (PostgreSQL's and DuckDB's ``CREATE
     TABLE``, SQLite's from 1 by 1): an ``INSERT`` without a column list gets one alone."""
+
+
+def spelt_out(tree: exp.Expression) -> None:
+    """``id INT IDENTITY`` (no seed or step, which sqlglot reads as an auto-increment) as
+    ``IDENTITY(1, 1)``, which it stands for (SQLite and DuckDB left the column NULL)."""
+    if not isinstance(tree, exp.Create | exp.Alter):
+        return
+    for constraint in list(tree.find_all(exp.AutoIncrementColumnConstraint)):
+        constraint.replace(exp.GeneratedAsIdentityColumnConstraint(
+            this=False, start=exp.Literal.number(1), increment=exp.Literal.number(1)))
 
 
 def _number(node: exp.Expression | None, default: int) -> int | None:
@@ -133,6 +144,34 @@ def of_create(schema: exp.Schema, dialect: str) -> Identity | None:
             numbered = dialect != "sqlite" or (made.seed, made.step) == (1, 1)
             return Identity(made.column, made.seed, made.step, columns, numbered)
     return None
+
+
+def added(alter: exp.Alter, dialect: str) -> Identity | None:
+    """``ALTER TABLE #t ADD id INT IDENTITY(seed, step)`` on a target that does not number
+    the rows the table has (SQLite left them NULL, DuckDB refused the statement): the
+    constraint taken off the column, which :func:`numbering` then fills."""
+    if dialect == "postgres":  # (it numbers them, and each row inserted later)
+        return None
+    for action in alter.args.get("actions") or []:
+        constraint = action.find(exp.GeneratedAsIdentityColumnConstraint) if isinstance(
+            action, exp.ColumnDef) else None
+        if constraint is None:
+            continue
+        made = of_constraint(action, constraint, ())
+        if made is not None and isinstance(constraint.parent, exp.ColumnConstraint):
+            constraint.parent.pop()
+            return Identity(made.column, made.seed, made.step, None)
+    return None
+
+
+def numbering(table: str, identity: Identity) -> str:
+    """The ``UPDATE`` (SQLite's and DuckDB's) numbering a table's rows in the order they
+    came (their ``rowid``), as SQL Server numbers a heap's rows for an added identity."""
+    column = exp.to_identifier(identity.column, quoted=True).sql()
+    return (f"UPDATE {table} SET {column} = {identity.seed} + {identity.step} * "
+            f"({SOURCE}.n - 1) FROM (SELECT rowid AS leo_row, ROW_NUMBER() OVER "
+            f"(ORDER BY rowid) AS n FROM {table}) AS {SOURCE} "
+            f"WHERE {SOURCE}.leo_row = {table}.rowid")
 
 
 def _last(table: exp.Table, identity: Identity) -> exp.Expression:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -458,6 +458,8 @@ class Translator:
         """The indexes made on the session's tables (built on SQLite)."""
         self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
         self.identity_columns: dict[str, identity_values.Identity] = {}
+        self.numbering: identity_values.Identity | None = None
+        """The identity column the statement adds, whose rows an UPDATE then numbers."""
         """The session's tables' ``IDENTITY`` columns the targets do not number (by key)."""
         """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
@@ -1014,9 +1016,11 @@ class Translator:
         """Note the ``IDENTITY`` column a ``SELECT ... INTO`` or ``CREATE TABLE`` makes; give
         it its next values in each ``INSERT`` that leaves it out, where the target does not
         number it (``identity_values``)."""
+        self.numbering = None
         key = _written_key(tree)
         if key is None:
             return tree
+        identity_values.spelt_out(tree)
         if isinstance(tree, exp.Create):
             made = None
             if isinstance(tree.expression, exp.Select):
@@ -1028,8 +1032,17 @@ class Translator:
             self.identity_columns.pop(key, None)
             if made is not None:
                 self.identity_columns[key] = made
+        elif isinstance(tree, exp.Alter):
+            self.numbering = identity_values.added(tree, self.target.dialect)
+            if self.numbering is not None:
+                self.identity_columns[key] = self.numbering
         elif isinstance(tree, exp.Insert) and key in self.identity_columns:
-            tree = identity_values.with_identity(tree, self.identity_columns[key])
+            identity = self.identity_columns[key]
+            if identity.columns is None and isinstance(tree.this, exp.Table):
+                # (an added column: the table's columns as the target has them now)
+                found = self._table_columns(exp.table_(exp.to_identifier(key, quoted=True)))
+                identity = replace(identity, columns=tuple(found or ()) or None)
+            tree = identity_values.with_identity(tree, identity)
         return tree
 
     def _checked_lengths(self, tree: exp.Expression) -> exp.Expression:
@@ -1225,6 +1238,11 @@ class Translator:
             drops = [tuple(p.name for p in _written(tree)[0].parts)]
         sql = _target_sql(derived_columns.for_target(tree, self.target.dialect),
                           self.target.dialect)
+        if self.numbering is not None and isinstance(tree, exp.Alter):
+            # (the column added first, then numbered)
+            setup += (sql,)
+            sql = identity_values.numbering(
+                _written(tree)[0].sql(dialect=self.target.dialect), self.numbering)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
                            setup=setup, scales=scales, moments=moments)
