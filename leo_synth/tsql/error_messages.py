@@ -50,6 +50,7 @@ def not_converted(kind: str) -> str:
 
 
 NUMBERS = {"violation of primary key constraint": 2627,
+           "cannot insert the value null into column": 515,
            "violation of unique key constraint": 2627,
            DIVIDE_BY_ZERO.lower().rstrip("."): 8134,
            "conversion failed when converting date and/or time": 241,

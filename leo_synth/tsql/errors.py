@@ -93,3 +93,25 @@ def duplicate_key(said: str) -> str | None:
         values = ", ".join(pair.split(": ", 1)[-1] for pair in pairs.split(", "))
         message += f" The duplicate key value is ({values})."
     return message
+
+
+NULL_REFUSED = re.compile(
+    r'NOT NULL constraint failed: "?(?P<table>[^".\s]+)"?\.(?P<column>\S+)'  # SQLite, DuckDB
+    r'|null value in column "(?P<pg_column>[^"]+)" of relation "(?P<pg_table>[^"]+)" '
+    r'violates not-null constraint')  # PostgreSQL
+"""The targets' words for a NULL put in a column declared ``NOT NULL``."""
+
+
+def null_refused(said: str, sql: str) -> str | None:
+    """SQL Server's message (error 515) for a target's refusal of a NULL in a ``NOT NULL``
+    column by the statement ``sql``, or None for any other message. SQL Server names a #temp
+    table in tempdb (with a suffix of its own, left out here)."""
+    found = NULL_REFUSED.search(said)
+    if found is None:
+        return None
+    table = found["table"] or found["pg_table"]
+    column = found["column"] or found["pg_column"]
+    where = f"tempdb.dbo.{table}" if table.startswith("#") else f"dbo.{table}"
+    statement = "UPDATE" if sql.lstrip().upper().startswith("UPDATE") else "INSERT"
+    return (f"Cannot insert the value NULL into column '{column.strip(chr(34))}', table "
+            f"'{where}'; column does not allow nulls. {statement} fails.")

@@ -24,6 +24,7 @@ from leo_synth.tsql.errors import (
     database_message,
     duplicate_key,
     is_database_error,
+    null_refused,
 )
 
 SKIPPED_SCHEMAS = {"pg_catalog", "information_schema", "leo_synth", "pg_toast"}
@@ -117,7 +118,8 @@ class Target:
                     sqlite_functions.sql_server_error):
                 said = sqlite_functions.sql_server_error
             else:
-                said = duplicate_key(said) or in_sql_servers_words(said)
+                said = (duplicate_key(said) or null_refused(said, sql)
+                        or in_sql_servers_words(said))
             raise ScriptError(line, f"{self.dialect} said: {said}", runtime=True,
                               said=said) from exc
 
