@@ -906,7 +906,7 @@ FROM (VALUES ('b'), ('a')) s(v) ORDER BY v
 INSERT INTO #n (v) VALUES ('c'), ('d')
 INSERT INTO #n VALUES ('e')
 INSERT INTO #n (v) SELECT DISTINCT v FROM (VALUES ('g'), ('g')) s(v)
-INSERT INTO #n (v) SELECT v FROM (VALUES ('i'), ('h')) s(v) ORDER BY v
+INSERT INTO #n (v) SELECT v AS w FROM (VALUES ('i'), ('h')) s(v) ORDER BY 1
 SELECT id, v FROM #n ORDER BY id
 CREATE TABLE #x (id INT IDENTITY(100, 10), v VARCHAR(5))
 INSERT INTO #x (v) VALUES ('a'), ('b')

@@ -221,8 +221,7 @@ def with_identity(tree: exp.Insert, identity: Identity) -> exp.Insert:
                 this=source, alias=exp.TableAlias(this=exp.to_identifier(SOURCE))))
             source.set("expressions", [exp.Column(this=exp.Star(),
                                                   table=exp.to_identifier(SOURCE))])
-        order = source.args.get("order")
-        number = exp.Window(this=exp.RowNumber(), order=order.copy() if order else None)
+        number = exp.Window(this=exp.RowNumber(), order=_window_order(source))
         source.append("expressions", _value(table, identity, number))
         tree.set("expression", source)
     else:
