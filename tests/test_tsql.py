@@ -912,6 +912,7 @@ CREATE TABLE #x (id INT IDENTITY(100, 10), v VARCHAR(5))
 INSERT INTO #x (v) VALUES ('a'), ('b')
 DELETE FROM #x WHERE v = 'a'
 INSERT INTO #x VALUES ('c')
+INSERT INTO #x DEFAULT VALUES
 SELECT IDENTITY(INT, 10, -2) AS n, 'x' AS v INTO #z
 DECLARE @i INT = 0
 WHILE @i < 2 BEGIN INSERT INTO #z (v) VALUES ('w'); SET @i = @i + 1 END
@@ -930,7 +931,7 @@ def test_identity_columns_number_the_rows_inserted_later(
     results = run_text(db, IDENTITIES, "tsql", None, True)
     assert [r.rows for r in results] == [
         [(1, "a"), (2, "b"), (3, "c"), (4, "d"), (5, "e"), (6, "g"), (7, "h"), (8, "i")],
-        [(110, "b"), (120, "c")],
+        [(110, "b"), (120, "c"), (130, None)],
         [(10, "x"), (8, "w"), (6, "w")]]
 
 
@@ -938,8 +939,9 @@ ADDED_IDENTITIES = """SELECT v INTO #p FROM (VALUES ('c'), ('a'), ('b')) s(v)
 ALTER TABLE #p ADD id INT IDENTITY(100, 10)
 INSERT INTO #p VALUES ('d')
 INSERT INTO #p (v) VALUES ('e')
-CREATE TABLE #e (rn INT IDENTITY, v VARCHAR(3))
+CREATE TABLE #e (rn INT IDENTITY, v VARCHAR(3) DEFAULT 'z')
 INSERT INTO #e (v) VALUES ('x'), ('y')
+INSERT INTO #e DEFAULT VALUES
 SELECT v, id FROM #p ORDER BY id
 SELECT rn, v FROM #e ORDER BY rn"""
 
@@ -950,12 +952,12 @@ def test_an_added_identity_column_numbers_the_rows(backend: str,
     """``ALTER TABLE #p ADD id INT IDENTITY(100, 10)`` numbers the rows the table has, in the
     order they came, and each row inserted later (SQLite left them NULL, DuckDB refused the
     statement); ``IDENTITY`` without a seed counts from 1 by 1 (SQLite and DuckDB left the
-    column NULL)."""
+    column NULL), and ``DEFAULT VALUES`` gives the next number."""
     db = _db(request, backend)
     results = run_text(db, ADDED_IDENTITIES, "tsql", None, True)
     assert [r.rows for r in results] == [
         [("c", 100), ("a", 110), ("b", 120), ("d", 130), ("e", 140)],
-        [(1, "x"), (2, "y")]]
+        [(1, "x"), (2, "y"), (3, "z")]]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -191,12 +191,21 @@ def _value(table: exp.Table, identity: Identity, row: exp.Expression) -> exp.Exp
 def with_identity(tree: exp.Insert, identity: Identity) -> exp.Insert:
     """The ``INSERT`` with the identity column and its values added, when it leaves the
     column out (as it must in SQL Server), or, when the target numbers it, with the other
-    columns listed; as it is otherwise (an ``INSERT ... EXEC``, or a table whose columns are
-    not known and no column list)."""
+    columns listed; as it is otherwise (an ``INSERT ... EXEC``, ``DEFAULT VALUES`` into a
+    table the target numbers, or a table whose columns are not known and no column list)."""
     schema = tree.this
     table = schema.this if isinstance(schema, exp.Schema) else schema
-    if not isinstance(table, exp.Table):
+    source = tree.expression
+    if isinstance(table, exp.Table) and source is None and tree.args.get("default") and (
+            not identity.numbered):  # (DEFAULT VALUES: the identity given, the rest defaults)
+        tree.set("default", None)
+        tree.set("this", exp.Schema(this=table.copy(), expressions=[
+            exp.to_identifier(identity.column)]))
+        tree.set("expression", exp.Values(expressions=[exp.Tuple(expressions=[
+            _value(table, identity, exp.Literal.number(1))])]))
         return tree
+    if not isinstance(table, exp.Table) or not isinstance(source, exp.Values | exp.Query):
+        return tree  # (EXEC, or DEFAULT VALUES the target numbers: nothing to list)
     if isinstance(schema, exp.Schema):
         given = [c.name for c in schema.expressions]
     elif identity.columns is not None:
@@ -209,7 +218,6 @@ def with_identity(tree: exp.Insert, identity: Identity) -> exp.Insert:
     if identity.numbered:
         tree.set("this", exp.Schema(this=table.copy(), expressions=columns))
         return tree
-    source = tree.expression
     if isinstance(source, exp.Values) and all(isinstance(r, exp.Tuple)
                                               for r in source.expressions):
         for number, row in enumerate(source.expressions, 1):

@@ -434,7 +434,8 @@ def incomplete(tree: exp.Expression | None) -> bool:
     """A prefix that parses but lacks its body: ``INSERT INTO #t`` before ``SELECT``,
     ``UPDATE #t`` before ``SET``, ``ALTER TABLE #t`` before ``ALTER COLUMN``, ``CREATE VIEW v
     AS`` before its ``SELECT`` or ``WITH``."""
-    return ((isinstance(tree, exp.Insert) and tree.expression is None)
+    return ((isinstance(tree, exp.Insert) and tree.expression is None
+             and not tree.args.get("default"))  # (INSERT INTO #t DEFAULT VALUES is whole)
             or (isinstance(tree, exp.Create) and tree.expression is None
                 and str(tree.args.get("kind")).upper() == "VIEW")
             or (isinstance(tree, exp.Update) and not tree.expressions)
