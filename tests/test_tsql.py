@@ -942,8 +942,10 @@ INSERT INTO #p (v) VALUES ('e')
 CREATE TABLE #e (rn INT IDENTITY, v VARCHAR(3) DEFAULT 'z')
 INSERT INTO #e (v) VALUES ('x'), ('y')
 INSERT INTO #e DEFAULT VALUES
+ALTER TABLE #e ADD w INT
+INSERT INTO #e VALUES ('q', 7)
 SELECT v, id FROM #p ORDER BY id
-SELECT rn, v FROM #e ORDER BY rn"""
+SELECT rn, v, w FROM #e ORDER BY rn"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -952,12 +954,13 @@ def test_an_added_identity_column_numbers_the_rows(backend: str,
     """``ALTER TABLE #p ADD id INT IDENTITY(100, 10)`` numbers the rows the table has, in the
     order they came, and each row inserted later (SQLite left them NULL, DuckDB refused the
     statement); ``IDENTITY`` without a seed counts from 1 by 1 (SQLite and DuckDB left the
-    column NULL), and ``DEFAULT VALUES`` gives the next number."""
+    column NULL), and ``DEFAULT VALUES`` gives the next number; ``VALUES`` without a column
+    list fill the columns the table has then (one added since too)."""
     db = _db(request, backend)
     results = run_text(db, ADDED_IDENTITIES, "tsql", None, True)
     assert [r.rows for r in results] == [
         [("c", 100), ("a", 110), ("b", 120), ("d", 130), ("e", 140)],
-        [(1, "x"), (2, "y"), (3, "z")]]
+        [(1, "x", None), (2, "y", None), (3, "z", None), (4, "q", 7)]]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

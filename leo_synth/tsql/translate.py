@@ -1038,10 +1038,12 @@ class Translator:
                 self.identity_columns[key] = self.numbering
         elif isinstance(tree, exp.Insert) and key in self.identity_columns:
             identity = self.identity_columns[key]
-            if identity.columns is None and isinstance(tree.this, exp.Table):
-                # (an added column: the table's columns as the target has them now)
+            if isinstance(tree.this, exp.Table):
+                # (no column list: the table's columns as the target has them now, which
+                # ALTER TABLE may have changed since it was made)
                 found = self._table_columns(exp.table_(exp.to_identifier(key, quoted=True)))
-                identity = replace(identity, columns=tuple(found or ()) or None)
+                if found:
+                    identity = replace(identity, columns=tuple(found))
             tree = identity_values.with_identity(tree, identity)
         return tree
 
