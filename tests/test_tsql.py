@@ -963,6 +963,34 @@ def test_an_added_identity_column_numbers_the_rows(backend: str,
         [(1, "x", None), (2, "y", None), (3, "z", None), (4, "q", 7)]]
 
 
+IDENTITY_INSERTS = """CREATE TABLE #t (id INT IDENTITY(1, 1), v VARCHAR(3))
+INSERT INTO #t (v) VALUES ('a')
+SET IDENTITY_INSERT #t ON
+INSERT INTO #t (id, v) VALUES (10, 'b')
+BEGIN TRY INSERT INTO #t (v) VALUES ('x') END TRY BEGIN CATCH SELECT ERROR_NUMBER() END CATCH
+SET IDENTITY_INSERT #t OFF
+INSERT INTO #t (v) VALUES ('c')
+BEGIN TRY INSERT INTO #t (id, v) VALUES (20, 'd') END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+SELECT * FROM #t ORDER BY id"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_identity_insert_gives_and_guards_the_identity(backend: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    """``SET IDENTITY_INSERT #t ON`` lets an ``INSERT`` give the identity (it stopped the
+    script: "cannot translate"), and the rows after go on from the largest (DuckDB's and
+    PostgreSQL's own numbering went on from 2); while it is off, a given identity is SQL
+    Server's error 544 (the targets took it), while on, one left out is 545."""
+    db = _db(request, backend)
+    results = run_text(db, IDENTITY_INSERTS, "tsql", None, True)
+    assert [r.rows for r in results] == [
+        [(545,)],
+        [(544, "Cannot insert explicit value for identity column in table '#t' when "
+               "IDENTITY_INSERT is set to OFF.")],
+        [(1, "a"), (10, "b"), (11, "c")]]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql.errors import ScriptError
+
 SOURCE = "leo_identity_source"
 """The alias of an ``INSERT``'s query wrapped to be numbered (a ``DISTINCT`` or ``UNION``),
 and of the row numbers an added identity column is set from."""
@@ -147,20 +149,22 @@ def of_create(schema: exp.Schema, dialect: str) -> Identity | None:
 
 
 def added(alter: exp.Alter, dialect: str) -> Identity | None:
-    """``ALTER TABLE #t ADD id INT IDENTITY(seed, step)`` on a target that does not number
-    the rows the table has (SQLite left them NULL, DuckDB refused the statement): the
-    constraint taken off the column, which :func:`numbering` then fills."""
-    if dialect == "postgres":  # (it numbers them, and each row inserted later)
-        return None
+    """``ALTER TABLE #t ADD id INT IDENTITY(seed, step)``: on a target that does not number
+    the rows the table has (SQLite left them NULL, DuckDB refused the statement), the
+    constraint taken off the column, which :func:`numbering` then fills; PostgreSQL numbers
+    them."""
     for action in alter.args.get("actions") or []:
         constraint = action.find(exp.GeneratedAsIdentityColumnConstraint) if isinstance(
             action, exp.ColumnDef) else None
         if constraint is None:
             continue
         made = of_constraint(action, constraint, ())
-        if made is not None and isinstance(constraint.parent, exp.ColumnConstraint):
-            constraint.parent.pop()
-            return Identity(made.column, made.seed, made.step, None)
+        if made is None or not isinstance(constraint.parent, exp.ColumnConstraint):
+            return None
+        if dialect == "postgres":  # (it numbers them, and each row inserted later)
+            return Identity(made.column, made.seed, made.step, None, numbered=True)
+        constraint.parent.pop()
+        return Identity(made.column, made.seed, made.step, None)
     return None
 
 
@@ -172,6 +176,54 @@ def numbering(table: str, identity: Identity) -> str:
             f"({SOURCE}.n - 1) FROM (SELECT rowid AS leo_row, ROW_NUMBER() OVER "
             f"(ORDER BY rowid) AS n FROM {table}) AS {SOURCE} "
             f"WHERE {SOURCE}.leo_row = {table}.rowid")
+
+
+def identity_insert(tree: exp.Expression) -> tuple[str, str, bool] | None:
+    """``SET IDENTITY_INSERT #t ON`` (or ``OFF``): the table's key (``#t``, or its name), its
+    name as written, and whether on; None for any other statement. sqlglot reads a #temp
+    table's as a command, another's as an assignment."""
+    if isinstance(tree, exp.Command) and tree.name.upper() == "SET":
+        words = str(tree.expression or "").split()
+        if len(words) != 3 or words[0].upper() != "IDENTITY_INSERT":
+            return None
+        written, switch = words[1], words[2].upper()
+    elif isinstance(tree, exp.Set) and len(tree.expressions) == 1:
+        assignment = tree.expressions[0].this
+        if not (isinstance(assignment, exp.EQ) and assignment.this.name.upper() ==
+                "IDENTITY_INSERT" and isinstance(assignment.expression, exp.Alias)):
+            return None
+        written = assignment.expression.this.sql("tsql")
+        switch = assignment.expression.alias.upper()
+    else:
+        return None
+    if switch not in ("ON", "OFF"):
+        return None
+    name = written.replace("[", "").replace("]", "").split(".")[-1]
+    return name.lower(), name, switch == "ON"
+
+
+def explicit_values(tree: exp.Insert, identity: Identity, allowed: bool, table: str,
+                    line: int) -> None:
+    """SQL Server's errors for an ``INSERT`` into a table with an identity column: its value
+    given while ``IDENTITY_INSERT`` is off (544), or left out (545), or no column list
+    (8101), while it is on."""
+    listed = isinstance(tree.this, exp.Schema)
+    given = listed and identity.column.lower() in (c.name.lower() for c in tree.this.expressions)
+    if given and not allowed:
+        message, number = (f"Cannot insert explicit value for identity column in table "
+                           f"'{table}' when IDENTITY_INSERT is set to OFF."), 544
+    elif allowed and not listed:
+        message, number = (f"An explicit value for the identity column in table '{table}' can "
+                           f"only be specified when a column list is used and IDENTITY_INSERT "
+                           f"is ON."), 8101
+    elif allowed and not given:
+        message, number = (f"Explicit value must be specified for identity column in table "
+                           f"'{table}' either when IDENTITY_INSERT is set to ON or when a "
+                           f"replication user is inserting into a NOT FOR REPLICATION "
+                           f"identity column."), 545
+    else:
+        return
+    raise ScriptError(line, message, runtime=True, number=number, said=message)
 
 
 def _last(table: exp.Table, identity: Identity) -> exp.Expression:

@@ -26,6 +26,7 @@ from leo_synth.tsql import (
     cursors,
     datetime_display,
     decimal_scales,
+    identity_values,
     merges,
     names,
     raised_errors,
@@ -94,7 +95,7 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
         elif isinstance(node, script.Statement):
             tree = node.tree
             if isinstance(tree, exp.Command) and tree.name.upper() != "PRINT" and not (
-                    _ignored_setting(tree)):
+                    _ignored_setting(tree)) and identity_values.identity_insert(tree) is None:
                 words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
                 raise ScriptError(node.line, f"cannot translate {words[:40]!r}")
             assigned = variables.assignments(tree)
@@ -400,6 +401,9 @@ class Runner:
             if any(isinstance(item.args.get("default"), exp.Expression)
                    for item in tree.expressions):
                 self.rowcount = 1
+        elif (switch := identity_values.identity_insert(tree)) is not None:
+            self.translator.identity_insert(*switch, line)
+            self.rowcount = 0
         elif isinstance(tree, exp.Set):
             self.rowcount = self._set(tree, line)
         elif isinstance(tree, exp.Use):

@@ -459,6 +459,8 @@ class Translator:
         self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
         self.identity_columns: dict[str, identity_values.Identity] = {}
         self.numbering: identity_values.Identity | None = None
+        self.identity_inserts: set[str] = set()
+        """The table whose ``IDENTITY_INSERT`` is on (SQL Server allows one at a time)."""
         """The identity column the statement adds, whose rows an UPDATE then numbers."""
         """The session's tables' ``IDENTITY`` columns the targets do not number (by key)."""
         """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
@@ -605,6 +607,7 @@ class Translator:
         self.defaults.pop(parts, None)
         self.text_lengths.pop(parts[-1].lower(), None)
         self.identity_columns.pop(parts[-1].lower(), None)
+        self.identity_inserts.discard(parts[-1].lower())
 
     def _information_view(self, table: exp.Table, line: int) -> tuple[str, ...]:
         """The session table holding ``[database].INFORMATION_SCHEMA.<view>``, made the first
@@ -1012,7 +1015,25 @@ class Translator:
             identifier.set("quoted", bool(identifier.args.get("quoted"))
                            or not PLAIN.fullmatch(spelt))
 
-    def _identity_numbers(self, tree: exp.Expression) -> exp.Expression:
+    def identity_insert(self, key: str, name: str, on: bool, line: int) -> None:
+        """``SET IDENTITY_INSERT #t ON`` or ``OFF``: while on, an ``INSERT`` gives the column
+        its values; after, each row left without one is numbered on from the table's largest,
+        as SQL Server goes on from the largest value inserted (a target's own numbering
+        would not: ``identity_values``). A table the session knows no identity of is let
+        by (``SELECT * INTO`` copies one in SQL Server)."""
+        if not on:
+            self.identity_inserts.discard(key)
+            return
+        other = next((k for k in self.identity_inserts if k != key), None)
+        if other is not None:
+            message = (f"IDENTITY_INSERT is already ON for table '{other}'. Cannot perform SET "
+                       f"operation for table '{name}'.")
+            raise ScriptError(line, message, runtime=True, number=8107, said=message)
+        self.identity_inserts.add(key)
+        if key in self.identity_columns:
+            self.identity_columns[key] = replace(self.identity_columns[key], numbered=False)
+
+    def _identity_numbers(self, tree: exp.Expression, line: int) -> exp.Expression:
         """Note the ``IDENTITY`` column a ``SELECT ... INTO`` or ``CREATE TABLE`` makes; give
         it its next values in each ``INSERT`` that leaves it out, where the target does not
         number it (``identity_values``)."""
@@ -1038,6 +1059,8 @@ class Translator:
                 self.identity_columns[key] = self.numbering
         elif isinstance(tree, exp.Insert) and key in self.identity_columns:
             identity = self.identity_columns[key]
+            identity_values.explicit_values(tree, identity, key in self.identity_inserts, key,
+                                            line)
             if isinstance(tree.this, exp.Table):
                 # (no column list: the table's columns as the target has them now, which
                 # ALTER TABLE may have changed since it was made)
@@ -1132,7 +1155,7 @@ class Translator:
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
                                       self.target.dialect))
-        tree = self._checked_lengths(self._identity_numbers(tree))
+        tree = self._checked_lengths(self._identity_numbers(tree, line))
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.grouping_ids(grouping_sets.old_forms(tree))
@@ -1240,7 +1263,8 @@ class Translator:
             drops = [tuple(p.name for p in _written(tree)[0].parts)]
         sql = _target_sql(derived_columns.for_target(tree, self.target.dialect),
                           self.target.dialect)
-        if self.numbering is not None and isinstance(tree, exp.Alter):
+        if self.numbering is not None and not self.numbering.numbered and isinstance(
+                tree, exp.Alter):
             # (the column added first, then numbered)
             setup += (sql,)
             sql = identity_values.numbering(
