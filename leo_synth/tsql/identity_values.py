@@ -1,4 +1,4 @@
-"""The next values of an ``IDENTITY`` column the targets do not number themselves.
+"""``IDENTITY`` columns of the script's tables, numbered as SQL Server numbers them.
 
 ``SELECT IDENTITY(INT, 1, 1) AS id, ... INTO #t`` numbers the rows it makes (a
 ``ROW_NUMBER()``, ``value_rewrites``), but the table it makes on the targets has a plain
@@ -8,7 +8,11 @@ the next number. SQLite numbers ``id INT IDENTITY(1, 1)`` of a ``CREATE TABLE`` 
 10)`` gave 1, 2, 3 there. Such a column is noted (:class:`Identity`) and each ``INSERT`` that
 leaves it out gets it: the table's last value (its largest, or smallest for a negative step;
 the seed less a step when it is empty) plus a step for each row, in the order of the
-``VALUES`` rows or of the query's ``ORDER BY``, as SQL Server numbers them.
+``VALUES`` rows or of the query's ``ORDER BY``, as SQL Server numbers them. ``ALTER TABLE
+#t ADD id INT IDENTITY`` numbers the rows the table has by an ``UPDATE`` (SQLite left them
+NULL, DuckDB refused it). While ``SET IDENTITY_INSERT #t ON`` is in force an ``INSERT``
+gives the column its values (SQL Server's errors 544, 545 and 8101 guard it), and the rows
+after go on from the largest, as in SQL Server, where a target's own sequence would not.
 
 Rejected: a trigger or a sequence per table. SQLite has triggers but no sequences, DuckDB
 sequences but no triggers, and a sequence's start would have to be read from the table at
@@ -32,7 +36,8 @@ and of the row numbers an added identity column is set from."""
 @dataclass(frozen=True)
 class Identity:
     """An ``IDENTITY`` column of a table the script made: its name, seed and step, and the
-    table's columns in order (None when the script did not list them: ``SELECT *``)."""
+    table's columns in order (None when the script did not list them: ``SELECT *``, or a
+    column added by ``ALTER TABLE``)."""
 
     column: str
     seed: int
@@ -205,14 +210,14 @@ def identity_insert(tree: exp.Expression) -> tuple[str, str, bool] | None:
 def explicit_values(tree: exp.Insert, identity: Identity, allowed: bool, table: str,
                     line: int) -> None:
     """SQL Server's errors for an ``INSERT`` into a table with an identity column: its value
-    given while ``IDENTITY_INSERT`` is off (544), or left out (545), or no column list
-    (8101), while it is on."""
+    given while ``IDENTITY_INSERT`` is off (544), or, while it is on, no column list (8101)
+    or the column left out (545; ``DEFAULT VALUES`` too)."""
     listed = isinstance(tree.this, exp.Schema)
     given = listed and identity.column.lower() in (c.name.lower() for c in tree.this.expressions)
     if given and not allowed:
         message, number = (f"Cannot insert explicit value for identity column in table "
                            f"'{table}' when IDENTITY_INSERT is set to OFF."), 544
-    elif allowed and not listed:
+    elif allowed and not listed and not tree.args.get("default"):
         message, number = (f"An explicit value for the identity column in table '{table}' can "
                            f"only be specified when a column list is used and IDENTITY_INSERT "
                            f"is ON."), 8101
