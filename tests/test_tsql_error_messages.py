@@ -62,9 +62,10 @@ def test_a_catch_block_reads_sql_servers_number_and_message(
 def test_a_null_in_a_not_null_column_is_error_515(backend: str,
                                                    request: pytest.FixtureRequest) -> None:
     # each target said it its own way ("NOT NULL constraint failed: #q.y", "null value in
-    # column ... violates not-null constraint"), with no number for ERROR_NUMBER()
+    # column ... violates not-null constraint"), with no number for ERROR_NUMBER(); the
+    # column is named as the script spells it (PostgreSQL holds it in lower case)
     db = _db(request, backend)
-    text = """CREATE TABLE #q (id INT NOT NULL, y INT NOT NULL)
+    text = """CREATE TABLE #q (id INT NOT NULL, PupilYear INT NOT NULL)
 INSERT INTO #q VALUES (1, 2)
 BEGIN TRY INSERT INTO #q (id) VALUES (3) END TRY
 BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
@@ -73,7 +74,7 @@ BEGIN TRY UPDATE #q SET id = NULL END TRY BEGIN CATCH SELECT ERROR_MESSAGE() END
     refused = "Cannot insert the value NULL into column '{}', table 'tempdb.dbo.#q'; column " \
               "does not allow nulls. {} fails."
     assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
-        [(515, refused.format("y", "INSERT"))], [(refused.format("id", "UPDATE"),)]]
+        [(515, refused.format("PupilYear", "INSERT"))], [(refused.format("id", "UPDATE"),)]]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql.error_messages import sql_server_number
@@ -102,6 +103,21 @@ NULL_REFUSED = re.compile(
 """The targets' words for a NULL put in a column declared ``NOT NULL``."""
 
 
+NULL_REFUSED_WORDS = "Cannot insert the value NULL into column '"
+"""The start of SQL Server's error 515, before the column's name."""
+
+
+def respelt_null_column(exc: ScriptError, spell: Callable[[str], str]) -> ScriptError:
+    """Error 515 (:func:`null_refused`) naming its column as ``spell`` spells it (the
+    script's spelling: PostgreSQL holds unquoted names in lower case); any other as it is."""
+    if not exc.said.startswith(NULL_REFUSED_WORDS):
+        return exc
+    column, rest = exc.said[len(NULL_REFUSED_WORDS):].split("'", 1)
+    said = f"{NULL_REFUSED_WORDS}{spell(column)}'{rest}"
+    return ScriptError(exc.line, exc.message.replace(exc.said, said), runtime=exc.runtime,
+                       number=exc.number, severity=exc.severity, state=exc.state, said=said)
+
+
 def null_refused(said: str, sql: str) -> str | None:
     """SQL Server's message (error 515) for a target's refusal of a NULL in a ``NOT NULL``
     column by the statement ``sql``, or None for any other message. SQL Server names a #temp
@@ -113,5 +129,5 @@ def null_refused(said: str, sql: str) -> str | None:
     column = found["column"] or found["pg_column"]
     where = f"tempdb.dbo.{table}" if table.startswith("#") else f"dbo.{table}"
     statement = "UPDATE" if sql.lstrip().upper().startswith("UPDATE") else "INSERT"
-    return (f"Cannot insert the value NULL into column '{column.strip(chr(34))}', table "
-            f"'{where}'; column does not allow nulls. {statement} fails.")
+    return (f"{NULL_REFUSED_WORDS}{column.strip(chr(34))}', table '{where}'; column does not "
+            f"allow nulls. {statement} fails.")

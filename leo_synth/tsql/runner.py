@@ -34,7 +34,12 @@ from leo_synth.tsql import (
     star_headings,
     variables,
 )
-from leo_synth.tsql.errors import ScriptError, unknown_column, unknown_qualifier
+from leo_synth.tsql.errors import (
+    ScriptError,
+    respelt_null_column,
+    unknown_column,
+    unknown_qualifier,
+)
 from leo_synth.tsql.targets import ResultSet, Target
 from leo_synth.tsql.transactions import Transactions
 from leo_synth.tsql.translate import (
@@ -218,9 +223,12 @@ class Runner:
             return self._run(translation, line, limit), translation
         except ScriptError as exc:
             named = self._unknown_name(tree, exc, line) if exc.runtime else None
-            if named is None:
-                raise
-            raise named from exc
+            if named is not None:
+                raise named from exc
+            respelt = respelt_null_column(exc, self.translator.heading)
+            if respelt is not exc:
+                raise respelt from exc
+            raise
 
     def _unknown_name(self, tree: exp.Expression, exc: ScriptError, line: int
                       ) -> ScriptError | None:
