@@ -2363,6 +2363,13 @@ def test_string_split_of_a_column_runs_everywhere(backend: str,
         [(1,)]]
     assert [list(r.columns) for r in results[:2]] == [["id", "value", "ordinal"],
                                                       ["id", "codes", "value", "ordinal"]]
+    # without its third argument the split has no ordinal (PostgreSQL and DuckDB had one,
+    # so the derived table's ordinal was ambiguous there)
+    [alone, beside] = run_text(db, """SELECT * FROM STRING_SPLIT('p,q', ',') ORDER BY value
+SELECT t.id, ordinal FROM (SELECT 1 AS id, 'a,b' AS codes, 9 AS ordinal) t
+CROSS APPLY STRING_SPLIT(t.codes, ',') s ORDER BY s.value""", "tsql", None, True)
+    assert (list(alone.columns), alone.rows, beside.rows) == (
+        ["value"], [("p",), ("q",)], [(1, 9), (1, 9)])
 
 
 MERGED = """CREATE TABLE #t (id INT, v VARCHAR(5))

@@ -22,6 +22,8 @@ DIVIDE_BY_ZERO = "Divide by zero error encountered."
 INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
 NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
 TRUNCATED = "String or binary data would be truncated."
+NULL_REFUSED = "Cannot insert the value NULL into column '"
+"""The start of SQL Server's error 515, before the column's name (``errors.null_refused``)."""
 SUBQUERY_ROWS = ("Subquery returned more than 1 value. This is not permitted when the subquery "
                  "follows =, !=, <, <= , >, >= or when the subquery is used as an expression.")
 
@@ -50,7 +52,7 @@ def not_converted(kind: str) -> str:
 
 
 NUMBERS = {"violation of primary key constraint": 2627,
-           "cannot insert the value null into column": 515,
+           NULL_REFUSED.lower().rstrip(" '"): 515,
            "violation of unique key constraint": 2627,
            DIVIDE_BY_ZERO.lower().rstrip("."): 8134,
            "conversion failed when converting date and/or time": 241,

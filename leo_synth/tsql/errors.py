@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.tsql.error_messages import sql_server_number
+from leo_synth.tsql.error_messages import NULL_REFUSED, sql_server_number
 
 DATABASE_MODULES = ("sqlite3", "duckdb", "_duckdb", "psycopg")
 """The targets' drivers, whose errors are the statement's fault (reported), not a bug here."""
@@ -96,24 +96,20 @@ def duplicate_key(said: str) -> str | None:
     return message
 
 
-NULL_REFUSED = re.compile(
+TARGETS_NULL_REFUSED = re.compile(
     r'NOT NULL constraint failed: "?(?P<table>[^".\s]+)"?\.(?P<column>\S+)'  # SQLite, DuckDB
     r'|null value in column "(?P<pg_column>[^"]+)" of relation "(?P<pg_table>[^"]+)" '
     r'violates not-null constraint')  # PostgreSQL
 """The targets' words for a NULL put in a column declared ``NOT NULL``."""
 
 
-NULL_REFUSED_WORDS = "Cannot insert the value NULL into column '"
-"""The start of SQL Server's error 515, before the column's name."""
-
-
 def respelt_null_column(exc: ScriptError, spell: Callable[[str], str]) -> ScriptError:
     """Error 515 (:func:`null_refused`) naming its column as ``spell`` spells it (the
     script's spelling: PostgreSQL holds unquoted names in lower case); any other as it is."""
-    if not exc.said.startswith(NULL_REFUSED_WORDS):
+    if not exc.said.startswith(NULL_REFUSED):
         return exc
-    column, rest = exc.said[len(NULL_REFUSED_WORDS):].split("'", 1)
-    said = f"{NULL_REFUSED_WORDS}{spell(column)}'{rest}"
+    column, rest = exc.said[len(NULL_REFUSED):].split("'", 1)
+    said = f"{NULL_REFUSED}{spell(column)}'{rest}"
     return ScriptError(exc.line, exc.message.replace(exc.said, said), runtime=exc.runtime,
                        number=exc.number, severity=exc.severity, state=exc.state, said=said)
 
@@ -122,12 +118,12 @@ def null_refused(said: str, sql: str) -> str | None:
     """SQL Server's message (error 515) for a target's refusal of a NULL in a ``NOT NULL``
     column by the statement ``sql``, or None for any other message. SQL Server names a #temp
     table in tempdb (with a suffix of its own, left out here)."""
-    found = NULL_REFUSED.search(said)
+    found = TARGETS_NULL_REFUSED.search(said)
     if found is None:
         return None
     table = found["table"] or found["pg_table"]
     column = found["column"] or found["pg_column"]
     where = f"tempdb.dbo.{table}" if table.startswith("#") else f"dbo.{table}"
     statement = "UPDATE" if sql.lstrip().upper().startswith("UPDATE") else "INSERT"
-    return (f"{NULL_REFUSED_WORDS}{column.strip(chr(34))}', table '{where}'; column does not "
+    return (f"{NULL_REFUSED}{column.strip(chr(34))}', table '{where}'; column does not "
             f"allow nulls. {statement} fails.")

@@ -148,9 +148,16 @@ def of_create(schema: exp.Schema, dialect: str) -> Identity | None:
         made = of_constraint(column, constraint, columns) if isinstance(
             column, exp.ColumnDef) else None
         if made is not None:
-            numbered = dialect != "sqlite" or (made.seed, made.step) == (1, 1)
-            return Identity(made.column, made.seed, made.step, columns, numbered)
+            return Identity(made.column, made.seed, made.step, columns,
+                            numbered_by_target(made, dialect))
     return None
+
+
+def numbered_by_target(identity: Identity, dialect: str) -> bool:
+    """Whether ``dialect`` numbers a ``CREATE TABLE``'s identity column itself: SQLite only
+    from 1 by 1, as its ``INTEGER PRIMARY KEY``; DuckDB by a sequence, PostgreSQL by its own
+    ``IDENTITY``."""
+    return dialect != "sqlite" or (identity.seed, identity.step) == (1, 1)
 
 
 def added(alter: exp.Alter, dialect: str) -> Identity | None:

@@ -42,7 +42,8 @@ def _subquery(text: str, separator: str, width: str, dialect: str) -> str:
             f"SELECT value, ordinal FROM {NAME} WHERE ordinal > 0")
 
 
-def _query(function: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
+def _arguments(function: exp.Anonymous, line: int) -> tuple[exp.Expression, exp.Literal]:
+    """The split's text and separator, checked."""
     arguments = function.expressions
     if len(arguments) not in (2, 3):
         raise ScriptError(line, "STRING_SPLIT takes a text, a separator and, optionally, 1 "
@@ -51,18 +52,25 @@ def _query(function: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
     if not (isinstance(separator, exp.Literal) and separator.is_string and separator.name):
         raise ScriptError(line, "STRING_SPLIT needs its separator written as a string, "
                           "such as ','")
+    return text, separator
+
+
+def _query(function: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
+    text, separator = _arguments(function, line)
     # (the separator's width as a number: LENGTH would be read as T-SQL's LEN, which leaves
     # out trailing spaces, and a space would never be taken off)
-    return sqlglot.parse_one(_subquery(text.sql(dialect=dialect), separator.sql(
+    query = sqlglot.parse_one(_subquery(text.sql(dialect=dialect), separator.sql(
         dialect=dialect), str(len(separator.name)), dialect), read=dialect)
+    if not _ordinals(function):  # (SQL Server's table is then `value` alone)
+        query.set("expressions", query.expressions[:1])
+    return query
 
 
 def _json_parts(function: exp.Anonymous, line: int) -> exp.Table:
     """SQLite's table of the parts of a text that reads a column: ``JSON_EACH`` of a JSON array
     of them (``JSON_QUOTE`` escapes quotes, backslashes and control characters; NULL has no
     parts, as in SQL Server)."""
-    _query(function, "sqlite", line)  # (the arguments checked)
-    text, separator = function.expressions[0], function.expressions[1]
+    text, separator = _arguments(function, line)
     if any(c.isalnum() or c in '\\"' for c in separator.name):
         # (JSON's escapes are made of these: \n, \u0009, \")
         raise ScriptError(line, "on SQLite a column is split only at separators other than "
@@ -76,8 +84,9 @@ def _json_parts(function: exp.Anonymous, line: int) -> exp.Table:
 
 
 def _json_columns(table: exp.Table, ordinals: bool) -> None:
-    """The query reading a ``_json_parts`` table: its ``ordinal`` the part's ``key`` + 1, and
-    its ``*`` the split's own columns (``JSON_EACH`` has eight)."""
+    """The query reading a ``_json_parts`` table: its ``ordinal`` (when the split has one:
+    ``ordinals``) the part's ``key`` + 1, and its ``*`` the split's own columns (``JSON_EACH``
+    has eight)."""
     query = table.parent.parent if table.parent is not None else None
     if not isinstance(query, exp.Select):
         return
@@ -87,7 +96,7 @@ def _json_columns(table: exp.Table, ordinals: bool) -> None:
         return exp.Paren(this=exp.Add(this=exp.column("key", table=alias),
                                       expression=exp.Literal.number(1)))
 
-    for column in list(query.find_all(exp.Column)):
+    for column in list(query.find_all(exp.Column)) if ordinals else []:
         if column.name.lower() == "ordinal" and column.table.lower() in ("", alias.lower()):
             named = isinstance(column.parent, exp.Select) and column.arg_key == "expressions"
             column.replace(exp.alias_(ordinal(), "ordinal") if named else ordinal())

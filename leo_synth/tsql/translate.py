@@ -457,14 +457,14 @@ class Translator:
         self.indexes = session_indexes.SessionIndexes(target.dialect)
         """The indexes made on the session's tables (built on SQLite)."""
         self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
-        self.identity_columns: dict[str, identity_values.Identity] = {}
-        self.numbering: identity_values.Identity | None = None
-        self.identity_inserts: set[str] = set()
-        """The table whose ``IDENTITY_INSERT`` is on (SQL Server allows one at a time)."""
-        """The identity column the statement adds, whose rows an UPDATE then numbers."""
-        """The session's tables' ``IDENTITY`` columns the targets do not number (by key)."""
         """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
+        self.identity_columns: dict[str, identity_values.Identity] = {}
+        """The session's tables' ``IDENTITY`` columns (by key: ``#t``, or the name)."""
+        self.numbering: identity_values.Identity | None = None
+        """The identity column the statement adds, whose rows an UPDATE then numbers."""
+        self.identity_inserts: set[str] = set()
+        """The table whose ``IDENTITY_INSERT`` is on (SQL Server allows one at a time)."""
         self.schemas: set[str] = set()
         """Schemas the script made (``CREATE SCHEMA``), in lower case."""
         self.database: str | None = None
@@ -1116,8 +1116,8 @@ class Translator:
                 keyed = any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)
                             for c in column.args.get("constraints") or [])
                 made = identity_values.of_constraint(column, constraint, ())
-                if keyed or (made is not None and (made.seed, made.step) != (1, 1)):
-                    # (numbered otherwise, each INSERT gives it: _identity_numbers)
+                if keyed or (made is not None and not identity_values.numbered_by_target(
+                        made, "sqlite")):  # (keyed already; or each INSERT gives it)
                     holder.pop()
                 else:
                     holder.set("kind", exp.PrimaryKeyColumnConstraint())
