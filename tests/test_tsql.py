@@ -992,6 +992,20 @@ def test_identity_insert_gives_and_guards_the_identity(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_targets_keywords_are_names_as_in_t_sql(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # names T-SQL takes bare that a target reserves: SQLite stopped at nothing, returning and
+    # autoincrement, PostgreSQL at returning, leading and verbose, with a syntax error
+    # (sqlglot quoted none of SQLite's or PostgreSQL's keywords; DuckDB's it does)
+    db = _db(request, backend)
+    assert _rows(db, "CREATE TABLE #k (nothing INT, autoincrement INT, returning INT, "
+                     "leading INT, verbose INT)\n"
+                     "INSERT INTO #k VALUES (1, 2, 3, 4, 5)\n"
+                     "SELECT t.nothing, autoincrement + returning AS indexed, leading, "
+                     "verbose AS trailing FROM #k t") == [(1, 5, 4, 5)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

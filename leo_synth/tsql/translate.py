@@ -20,10 +20,9 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from types import ModuleType
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlglot import exp
-from sqlglot.dialects.sqlite import SQLite
 
 from leo_synth.tsql import (
     alias_scope,
@@ -90,25 +89,13 @@ from leo_synth.tsql import (
     window_rules,
 )
 from leo_synth.tsql.errors import ScriptError, is_database_error
+from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-class SqliteNames(SQLite):
-    """SQLite's dialect, its quoted names written in backticks rather than double quotes:
-    SQLite reads a double-quoted name that is no column as a string (``SELECT "Nosuch" FROM
-    t`` gave the text ``Nosuch`` for every row, where SQL Server stops with "Invalid column
-    name"); a name in backticks is a name or an error."""
-
-    class Tokenizer(SQLite.Tokenizer):
-        IDENTIFIERS: ClassVar[list[str | tuple[str, str]]] = ["`", '"', ("[", "]")]
-
-
-def _target_sql(tree: exp.Expression, dialect: str) -> str:
-    """A statement as the target reads it (SQLite's names in backticks: ``SqliteNames``)."""
-    return tree.sql(dialect=SqliteNames if dialect == "sqlite" else dialect)
 ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
 ERROR, TRANCOUNT = "@error", "@trancount"
 """The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
@@ -1261,8 +1248,8 @@ class Translator:
         if rename is not None:  # (the session forgets the old name and learns the new)
             creates = (rename.this.name,)
             drops = [tuple(p.name for p in _written(tree)[0].parts)]
-        sql = _target_sql(derived_columns.for_target(tree, self.target.dialect),
-                          self.target.dialect)
+        sql = target_sql(derived_columns.for_target(tree, self.target.dialect),
+                         self.target.dialect)
         if self.numbering is not None and not self.numbering.numbered and isinstance(
                 tree, exp.Alter):
             # (the column added first, then numbered)
