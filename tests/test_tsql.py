@@ -992,6 +992,24 @@ def test_identity_insert_gives_and_guards_the_identity(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_plus_joins_two_texts_whatever_gives_them(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    """``+`` between two text values joins them in SQL Server: text columns, CHAR(13) +
+    CHAR(10), MAX of text, ISNULL, IIF and CASE of text, T-SQL's text functions. SQLite added
+    them as numbers (0, without an error); DuckDB and PostgreSQL had no ``+`` for text. Text
+    and a number still add."""
+    db = _db(request, backend)
+    assert _rows(db, "CREATE TABLE #t (code VARCHAR(5), digits VARCHAR(3))\n"
+                     "INSERT INTO #t VALUES ('ab', '5')\n"
+                     "SELECT code + code, MAX(code) + MIN(code), ISNULL(code, '') + "
+                     "COALESCE(NULL, 'z'), IIF(1 = 1, 'x', 'y') + CASE WHEN code = 'ab' THEN 'c' "
+                     "END, LEN(CHAR(13) + CHAR(10)), REVERSE(code) + QUOTENAME(code), "
+                     "STR(5, 2) + FORMAT(6, '00'), NCHAR(65) + CHAR(66), digits + 1 "
+                     "FROM #t GROUP BY code, digits") == [
+        ("abab", "abab", "abz", "xc", 2, "ba[ab]", " 506", "AB", 6)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_targets_keywords_are_names_as_in_t_sql(backend: str,
                                                 request: pytest.FixtureRequest) -> None:
     # names T-SQL takes bare that a target reserves: SQLite stopped at nothing, returning and

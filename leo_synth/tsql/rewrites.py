@@ -255,8 +255,13 @@ def _date_from_parts(node: exp.DateFromParts, dialect: str) -> exp.Expression:
 
 
 TEXT_FUNCTIONS = (exp.DPipe, exp.Concat, exp.Upper, exp.Lower, exp.Substring, exp.Trim,
-                  exp.Left, exp.Right, exp.Repeat, exp.Replace, exp.TimeToStr)
-"""Functions whose value is text (sqlglot reads LTRIM/RTRIM as Trim, REPLICATE as Repeat)."""
+                  exp.Left, exp.Right, exp.Repeat, exp.Replace, exp.TimeToStr, exp.Chr,
+                  exp.Reverse, exp.Stuff, exp.Translate, exp.NumberToStr, exp.ConcatWs,
+                  exp.GroupConcat, exp.Space)
+"""Functions whose value is text (sqlglot reads LTRIM/RTRIM as Trim, REPLICATE as Repeat,
+CHAR as Chr, FORMAT as NumberToStr, DATENAME as TimeToStr, STRING_AGG as GroupConcat)."""
+TEXT_NAMES = {"NCHAR", "QUOTENAME", "STR", "STRING_ESCAPE", "FORMATMESSAGE"}
+"""T-SQL's functions of text that sqlglot reads as functions it does not know."""
 
 
 def from_sources(select: exp.Select) -> list[exp.Expression]:
@@ -302,8 +307,33 @@ def is_text(node: exp.Expression, texts: dict[str, bool] | None = None) -> bool:
         return node.args["to"].this in value_rewrites.TEXT_TYPES
     if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType):
         return node.this.this in value_rewrites.TEXT_TYPES
+    if isinstance(node, exp.Paren | exp.Max | exp.Min | exp.Nullif):
+        return is_text(node.this, texts)  # (NULLIF has its first argument's type)
+    if isinstance(node, exp.Coalesce | exp.Case | exp.If):
+        return _texts_alone(_results(node), texts)
+    if isinstance(node, exp.Anonymous):
+        return node.name.upper() in TEXT_NAMES
     return (isinstance(node, exp.Literal) and node.is_string) or isinstance(
         node, TEXT_FUNCTIONS)
+
+
+def _results(node: exp.Coalesce | exp.Case | exp.If) -> list[exp.Expression]:
+    """The values that ``node`` may take: ISNULL's first (its type is the first argument's,
+    unless that is a bare NULL), COALESCE's every argument, a CASE's or IIF's every result."""
+    if isinstance(node, exp.Coalesce):
+        values = [node.this, *node.expressions]
+        return values[:1] if node.args.get("is_null") and not isinstance(
+            node.this, exp.Null) else values
+    if isinstance(node, exp.If):
+        return [node.args["true"], node.args.get("false")]
+    return [case.args["true"] for case in node.args["ifs"]] + [node.args.get("default")]
+
+
+def _texts_alone(values: list[exp.Expression | None], texts: dict[str, bool] | None) -> bool:
+    """Whether ``values`` are all text or NULL, one at least text (a number among them gives
+    the whole its type in SQL Server)."""
+    present = [v for v in values if v is not None and not isinstance(v, exp.Null)]
+    return bool(present) and all(is_text(v, texts) for v in present)
 
 
 def _is_datetime(node: exp.Expression) -> bool:
@@ -389,7 +419,23 @@ def bottom_up(tree: exp.Expression, rewrite: Callable[[exp.Expression], exp.Expr
     return tree
 
 
-def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7) -> exp.Expression:
+def joined_texts(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
+    """The tree with ``+`` between two text values joining them, as in SQL Server:
+    ``CHAR(13) + CHAR(10)``, ``Benefit_type + Benefit_type``, ``MAX(code) + MIN(code)``,
+    ``ISNULL(a, '') + ISNULL(b, '')``. SQLite added them as numbers (0, without an error) and
+    PostgreSQL and DuckDB had no ``+`` for text. Decided on the script's own functions, before
+    they are translated (``+`` with a string literal or a cast to text on one side is joined
+    by :func:`_rewrite` whatever the other side)."""
+    return bottom_up(tree, lambda node: exp.DPipe(
+        this=node.this, expression=node.expression, safe=True) if isinstance(
+        node, exp.Add) and is_text(node.this, texts) and is_text(node.expression, texts)
+        else node)
+
+
+def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7,
+               texts: dict[str, bool] | None = None) -> exp.Expression:
     """The tree with every rewrite its target needs applied; ``datefirst``: the session's
-    ``DATEFIRST`` (the weekday ``DATEPART`` numbers 1)."""
+    ``DATEFIRST`` (the weekday ``DATEPART`` numbers 1); ``texts``: the columns that hold text
+    (lower-case names)."""
+    tree = joined_texts(tree, texts or {})
     return bottom_up(tree, lambda node: _rewrite(node, dialect, datefirst))

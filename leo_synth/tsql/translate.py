@@ -1219,7 +1219,7 @@ class Translator:
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
-                                   self.datefirst)
+                                   self.datefirst, self.texts)
         tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = exists_lookups.for_target(tree, self.target.dialect, self._table_columns,
                                          self._scans)
