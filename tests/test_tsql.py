@@ -1010,6 +1010,27 @@ def test_plus_joins_two_texts_whatever_gives_them(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_unknown_column_is_named_as_its_own_query_spells_it(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """The query whose tables lack the column is the one SQL Server names, and the columns
+    suggested are its tables' (it named the other query's spelling and suggested the same
+    name, which another table of the extract has)."""
+    db = _db(request, backend)
+    for text, message in (
+            ("SELECT Taxyear FROM leo_earnings UNION SELECT TaxYear FROM leo_employment",
+             "line 1: Invalid column name 'TaxYear'."),
+            ("SELECT TaxYear FROM leo_earnings e\nWHERE EXISTS (SELECT 1 FROM leo_employment "
+             "m WHERE m.EduKey = e.Edukey AND m.Taxyear > 2015)",
+             "line 1: Invalid column name 'Taxyear'."),
+            ("SELECT Taxyr FROM leo_employment", "line 1: Invalid column name 'Taxyr'."),
+            ("SELECT EndDat FROM leo_employment",
+             "line 1: Invalid column name 'EndDat'. (did you mean EndDate?)")):
+        with pytest.raises(ScriptError) as failure:
+            _rows(db, text)
+        assert str(failure.value) == message
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_targets_keywords_are_names_as_in_t_sql(backend: str,
                                                 request: pytest.FixtureRequest) -> None:
     # names T-SQL takes bare that a target reserves: SQLite stopped at nothing, returning and

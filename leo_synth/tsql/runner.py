@@ -28,6 +28,7 @@ from leo_synth.tsql import (
     decimal_scales,
     identity_values,
     merges,
+    missing_columns,
     names,
     raised_errors,
     script,
@@ -238,19 +239,39 @@ class Runner:
         column, qualifier = unknown_column(exc.said), unknown_qualifier(exc.said)
         if column is None and qualifier is None:
             return None
-        found = next((c for c in tree.find_all(exp.Column)
-                      if (column and c.name.lower() == column.lower())
-                      or (qualifier and c.table.lower() == qualifier.lower())), None)
+        found, nearby = missing_columns.culprit(tree, column, qualifier,
+                                                self._columns_after_error)
         tables = {t.alias_or_name.lower().lstrip("#") for t in tree.find_all(exp.Table)}
         if found is not None and found.table and found.table.lower().lstrip("#") not in tables:
             message = f'The multi-part identifier "{found.table}.{found.name}" could not be bound.'
             return ScriptError(line, message, runtime=True, number=4104, said=message)
         spelt = found.name if found is not None else column or ""
-        near = difflib.get_close_matches(spelt.lower(), list(self.translator.spelling), n=1)
-        hint = (f" (did you mean {self.translator.heading(self.translator.spelling[near[0]])}?)"
-                if near else "")
+        if nearby:  # (the columns of the tables the query reads, as they are spelt)
+            spellings = {name.lower(): self.translator.heading(name) for name in nearby}
+        else:
+            spellings = {name: self.translator.heading(spelt_name)
+                         for name, spelt_name in self.translator.spelling.items()}
+        near = [name for name in difflib.get_close_matches(spelt.lower(), list(spellings), n=2)
+                if name != spelt.lower()][:1]
+        hint = f" (did you mean {spellings[near[0]]}?)" if near else ""
         message = f"Invalid column name '{spelt}'."
         return ScriptError(line, message + hint, runtime=True, number=207, said=message)
+
+    def _columns_after_error(self, table: exp.Table) -> list[str] | None:
+        """The columns of a table a failed statement read (None when unknown): an extract's
+        relation's from the spec, a table of the session's from the target, on PostgreSQL
+        under a savepoint (a lookup that failed inside a ``TRY`` would end the session's
+        transaction) and only where the failure left the transaction open."""
+        spelt = self.translator.extract_columns(table)
+        if spelt is not None or self.target.dialect != "postgres":
+            return spelt or self.translator.table_columns(table)
+        if self.target.connection.info.transaction_status.name == "INERROR":
+            return None  # (outside a TRY the failure ended the transaction: nothing to ask)
+        self.target.connection.execute("SAVEPOINT leo_lookup")
+        columns = self.translator.table_columns(table)
+        self.target.connection.execute("ROLLBACK TO SAVEPOINT leo_lookup" if columns is None
+                                       else "RELEASE SAVEPOINT leo_lookup")
+        return columns
 
     def _run(self, translation: Translation, line: int, limit: int | None
              ) -> ResultSet | None:

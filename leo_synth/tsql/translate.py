@@ -671,7 +671,16 @@ class Translator:
         rel, database = found[0]
         return catalog_views.object_id(database, rel.name)
 
-    def _table_columns(self, table: exp.Table) -> list[str] | None:
+    def extract_columns(self, table: exp.Table) -> list[str] | None:
+        """The columns of the extract's relation ``table`` names, as the spec spells them
+        (None for a table of the session or no relation of the extract); asks the target
+        nothing, so it serves after a failed statement too."""
+        key = _temporary(table.this) or table.name.lower()
+        if key in self.session or key not in self.target.relations:
+            return None
+        return list(information_schema.column_spellings(key).values()) or None
+
+    def table_columns(self, table: exp.Table) -> list[str] | None:
         """The columns of a table the statement reads, as the target has them (None when it
         cannot say: a table that does not exist, which the statement itself reports)."""
         try:
@@ -1051,7 +1060,7 @@ class Translator:
             if isinstance(tree.this, exp.Table):
                 # (no column list: the table's columns as the target has them now, which
                 # ALTER TABLE may have changed since it was made)
-                found = self._table_columns(exp.table_(exp.to_identifier(key, quoted=True)))
+                found = self.table_columns(exp.table_(exp.to_identifier(key, quoted=True)))
                 if found:
                     identity = replace(identity, columns=tuple(found))
             tree = identity_values.with_identity(tree, identity)
@@ -1159,11 +1168,11 @@ class Translator:
         resolved, missing_drop = self._tables(tree, line)
         self._learn_values(tree)
         tree = self._qualified_kinds(tree, resolved)
-        alias_scope.check(tree, self._table_columns, line)
-        grouped_columns.check(tree, self._table_columns, line)
+        alias_scope.check(tree, self.table_columns, line)
+        grouped_columns.check(tree, self.table_columns, line)
         distinct_order.check(tree, line)
         derived_aliases.check(tree, line)
-        order_names.check(tree, self._table_columns, line)
+        order_names.check(tree, self.table_columns, line)
         select_predicates.check(tree, line)
         bit_columns.check(tree, self.bits, line)
         bit_columns.for_target(tree, self.bits)
@@ -1221,14 +1230,14 @@ class Translator:
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
                                    self.datefirst, self.texts)
         tree = number_formats.for_target(tree, self.target.dialect, line)
-        tree = exists_lookups.for_target(tree, self.target.dialect, self._table_columns,
+        tree = exists_lookups.for_target(tree, self.target.dialect, self.table_columns,
                                          self._scans)
         tree = _within_target(tree, self.target.dialect, line)
         identity_setup = self._identity_columns(tree)
         tree = computed_columns.for_target(tree, self.target.dialect,
                                            lambda sql: self._one_value(sql, line))
         index_setup = lookup_indexes.statements(
-            tree, self.target.dialect, self._table_columns, self._temporary_table, self._scans)
+            tree, self.target.dialect, self.table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
