@@ -247,6 +247,24 @@ def test_a_dynamic_pivot_over_the_values_found(backend: str,
         ("F", 1, 2, "2020;2020;2020;2019;"), ("M", 0, 1, "2020;2020;2020;2019;")]
 
 
+LISTS = """CREATE TABLE #c (code VARCHAR(3), n INT)
+INSERT INTO #c VALUES ('b', 2), ('a', 1), (NULL, 3), ('c', 4)
+DECLARE @list VARCHAR(100), @short VARCHAR(100), @back VARCHAR(100) = '', @n INT = 0
+SELECT @list = COALESCE(@list + ', ', '') + code FROM #c WHERE code IS NOT NULL ORDER BY code
+SELECT @short = ISNULL(@short + ';', '') + code, @n = @n + n * 10 FROM #c ORDER BY n
+SELECT @back = code + @back FROM #c WHERE n < 3 ORDER BY n
+SELECT @list, @short, @back, @n"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_list_built_by_coalesce_of_the_variable(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    """``SELECT @s = COALESCE(@s + ', ', '') + x`` (or ``ISNULL``) joins the rows in turn, as
+    SQL Server does; it kept the last row alone. A NULL part makes the list NULL, and the
+    next row starts it again; a part may come first (``x + @s``)."""
+    assert _rows(_db(request, backend), LISTS) == [("a, b, c", "c", "ba", 100)]
+
+
 def test_the_result_of_the_branch_taken_is_shown(small_sqlite) -> None:
     text = "IF EXISTS (SELECT 1) SELECT 'yes' AS a ELSE SELECT 'no' AS a"
     [result] = run_text(str(small_sqlite[0]), text, "tsql", None, False)

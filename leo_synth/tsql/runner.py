@@ -322,30 +322,33 @@ class Runner:
     def _select_assign(self, tree: exp.Select, line: int) -> int:
         """``SELECT @x = a, @y = b FROM ...``: the values of the last row (none: unchanged).
         ``SELECT @s = @s + ',' + x FROM ...`` adds each row's part in turn, as SQL Server
-        does (the idiom that joins a column's values into a list)."""
+        does (the idiom that joins a column's values into a list), and so does
+        ``COALESCE(@s + ',', '') + x`` (``variables.accumulation``)."""
         items = variables.assignments(tree)
         for item in items:
             if item.this.name.lower() not in self.variables:
                 raise ScriptError(line, f"@{item.this.name} is not declared in this batch")
-        parts = [variables.accumulated(item) for item in items]
+        folds = [variables.accumulation(item) for item in items]
+        selected: list[exp.Expression] = []
+        for item, fold in zip(items, folds, strict=True):
+            selected += fold.parts if fold is not None else [
+                variables.converted(item.expression, self.kinds.get(item.this.name.lower()))]
         query = tree.copy()
-        query.set("expressions", [exp.alias_(part.copy() if part is not None else
-                                             variables.converted(
-                                                 item.expression,
-                                                 self.kinds.get(item.this.name.lower())),
-                                             f"v{i}")
-                                  for i, (item, part) in enumerate(zip(items, parts,
-                                                                       strict=True))])
+        query.set("expressions", [exp.alias_(value, f"v{i}")
+                                  for i, value in enumerate(selected)])
         result, _ = self._translated(query, line, None)
         if result is None or not result.rows:
             return 0
-        for i, (item, part) in enumerate(zip(items, parts, strict=True)):
+        start = 0
+        for item, fold in zip(items, folds, strict=True):
             name = item.this.name.lower()
-            value = result.rows[-1][i]
-            if part is not None:
+            value = result.rows[-1][start]
+            if fold is not None:
                 value = self._value(self.variables[name], line)
                 for row in result.rows:
-                    value = variables.added(value, row[i])
+                    value = variables.folded(fold.fold, value,
+                                             row[start:start + len(fold.parts)])
+            start += len(fold.parts) if fold is not None else 1
             self.variables[name] = variables.literal(value, self.kinds.get(name))
         return len(result.rows)
 

@@ -3,13 +3,15 @@
 A variable's value is computed by the target and kept as a literal of its declared type,
 substituted into later statements. ``SELECT @x = a FROM ...`` takes the last row's value;
 ``SELECT @s = @s + ',' + x FROM ...`` adds each row's part in turn, as SQL Server does (the
-idiom that joins a column's values into a list, before ``STRING_AGG``).
+idiom that joins a column's values into a list, before ``STRING_AGG``), and so does
+``SELECT @s = COALESCE(@s + ',', '') + x`` (or ``ISNULL``), its form without a leading comma.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
+from dataclasses import dataclass
 
 from sqlglot import exp
 
@@ -92,23 +94,77 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
     return exp.Literal.string(str(value))
 
 
-def accumulated(item: exp.EQ) -> exp.Expression | None:
-    """For ``@s = @s + a [+ b ...]``, what each row adds (``a + b``); None for any other
-    assignment."""
+@dataclass
+class Accumulation:
+    """``SELECT @s = f(@s, row) FROM ...``: the values of each row that ``f`` reads (the
+    parts of ``f`` without ``@s``, which the target computes) and ``f`` with each part
+    replaced by its number (a ``Placeholder``), which :func:`folded` computes row by row."""
+
+    parts: list[exp.Expression]
+    fold: exp.Expression
+
+
+FOLDABLE = (exp.Add, exp.Coalesce, exp.Paren)
+"""What ``f`` may do with ``@s``: add or join (``@s + ',' + x``), and take the first value
+that is not NULL (``COALESCE(@s + ', ', '') + x``, ``ISNULL(@s + ', ', '') + x``)."""
+
+
+def accumulation(item: exp.EQ) -> Accumulation | None:
+    """For an assignment ``@s = f(@s, row)`` that :func:`folded` can compute, its parts and
+    fold; None for any other (``@x = a``: the last row's ``a``)."""
     name = item.this.name.lower()
-    terms: list[exp.Expression] = []
-    node = item.expression
-    while isinstance(node, exp.Add):
-        terms.append(node.expression)
-        node = node.this
-    if not terms or not (isinstance(node, exp.Parameter) and node.name.lower() == name):
+
+    def reads(node: exp.Expression) -> bool:
+        return any(p.name.lower() == name for p in node.find_all(exp.Parameter))
+
+    parts: list[exp.Expression] = []
+
+    def skeleton(node: exp.Expression) -> exp.Expression | None:
+        if not reads(node):
+            parts.append(node.copy())
+            return exp.Placeholder(this=str(len(parts) - 1))
+        if isinstance(node, exp.Parameter):
+            return node.copy()
+        if not isinstance(node, FOLDABLE):
+            return None
+        operands = [skeleton(child) for child in _operands(node)]
+        if any(operand is None for operand in operands):
+            return None
+        if isinstance(node, exp.Paren):
+            return exp.Paren(this=operands[0])
+        if isinstance(node, exp.Coalesce):
+            return exp.Coalesce(this=operands[0], expressions=operands[1:])
+        return exp.Add(this=operands[0], expression=operands[1])
+
+    if not reads(item.expression):
         return None
-    part = terms.pop()
-    while terms:
-        part = exp.Add(this=part, expression=terms.pop())
-    if any(p.name.lower() == name for p in part.find_all(exp.Parameter)):
-        return None
-    return part
+    fold = skeleton(item.expression)
+    return Accumulation(parts, fold) if fold is not None and not isinstance(
+        fold, exp.Parameter) else None
+
+
+def _operands(node: exp.Expression) -> list[exp.Expression]:
+    if isinstance(node, exp.Coalesce):
+        return [node.this, *node.expressions]
+    if isinstance(node, exp.Paren):
+        return [node.this]
+    return [node.this, node.expression]
+
+
+def folded(fold: exp.Expression, total: object, values: tuple) -> object:
+    """``fold`` for one row: ``total`` the variable's value so far, ``values`` the row's
+    parts. ``+`` joins text and adds numbers, NULL making NULL; ``COALESCE`` (and
+    ``ISNULL``) takes the first value that is not NULL."""
+    if isinstance(fold, exp.Parameter):
+        return total
+    if isinstance(fold, exp.Placeholder):
+        return values[int(fold.name)]
+    if isinstance(fold, exp.Coalesce):
+        return next((value for value in (folded(operand, total, values)
+                                         for operand in _operands(fold))
+                     if value is not None), None)
+    operands = [folded(operand, total, values) for operand in _operands(fold)]
+    return operands[0] if isinstance(fold, exp.Paren) else added(*operands)
 
 
 def added(total: object, part: object) -> object:
