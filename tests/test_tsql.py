@@ -1045,6 +1045,21 @@ def test_targets_keywords_are_names_as_in_t_sql(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_datefromparts_of_a_day_its_month_lacks_is_error_289(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """SQLite gave 2015-02-29 and DuckDB stopped in its own words; SQL Server stops with
+    error 289. A real day, a text year and a NULL part are as before."""
+    db = _db(request, backend)
+    assert _rows(db, "SELECT DATEFROMPARTS(2016, 2, 29), DATEFROMPARTS(LEFT('201415', 4), 4, 6), "
+                     "DATEFROMPARTS(NULL, 4, 30)") == [
+        ("2016-02-29", "2014-04-06", None)]
+    assert _rows(db, "BEGIN TRY SELECT DATEFROMPARTS(2015, 2, 29) END TRY\n"
+                     "BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH") == [
+        (289, "Cannot construct data type date, some of the arguments have values which are "
+              "not valid.")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

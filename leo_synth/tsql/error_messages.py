@@ -24,6 +24,10 @@ NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type nu
 TRUNCATED = "String or binary data would be truncated."
 NULL_REFUSED = "Cannot insert the value NULL into column '"
 """The start of SQL Server's error 515, before the column's name (``errors.null_refused``)."""
+NOT_CONSTRUCTED = ("Cannot construct data type date, some of the arguments have values which "
+                   "are not valid.")
+"""SQL Server's error 289: ``DATEFROMPARTS`` of a day its month does not have (29 February
+2015, 31 April)."""
 SUBQUERY_ROWS = ("Subquery returned more than 1 value. This is not permitted when the subquery "
                  "follows =, !=, <, <= , >, >= or when the subquery is used as an expression.")
 
@@ -56,6 +60,7 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "violation of unique key constraint": 2627,
            DIVIDE_BY_ZERO.lower().rstrip("."): 8134,
            "conversion failed when converting date and/or time": 241,
+           NOT_CONSTRUCTED.lower().rstrip("."): 289,
            "conversion failed when converting": 245,
            "error converting data type varchar to": 8114,
            "arithmetic overflow error converting": 8115,
@@ -99,6 +104,9 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # PostgreSQL
     (re.compile(r'invalid input syntax for type (?P<kind>smallint|integer|bigint|'
                 r'double precision|real|numeric): "(?P<text>.*)"'), _not_a_number),
+    # (MAKE_DATE's: DATEFROMPARTS on DuckDB and PostgreSQL)
+    (re.compile(r"^date field value out of range: -?\d+-\d+-\d+$|Conversion Error: Date out of "
+                r"range: -?\d+-\d+-\d+$"), lambda _found: NOT_CONSTRUCTED),
     (re.compile(r"invalid (?:date|timestamp) field format|date field value out of range"
                 r"|invalid input syntax for type (?:date|timestamp)"
                 r"|date/time field value out of range"), lambda _found: DATE_FAILED),

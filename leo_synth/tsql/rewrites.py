@@ -34,7 +34,7 @@ from collections.abc import Callable
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import date_formats, value_rewrites
+from leo_synth.tsql import date_formats, error_messages, value_rewrites
 from leo_synth.tsql.value_rewrites import PRECISE_DATETIME, cast_parts
 
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
@@ -246,9 +246,17 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
 
 
 def _date_from_parts(node: exp.DateFromParts, dialect: str) -> exp.Expression:
+    """``DATEFROMPARTS`` as ``MAKE_DATE``, or on SQLite the ISO text checked: SQLite's
+    ``DATE`` keeps a day the month does not have (2015-02-29), where SQL Server stops with
+    error 289 (a day moved by ``+0 days`` is not the day given); NULL if any part is NULL."""
     parts = [_sql(node.args[k], dialect) for k in ("year", "month", "day")]
     if dialect == "sqlite":
-        text = f"DATE(PRINTF('%04d-%02d-%02d', {', '.join(parts)}))"
+        text = f"PRINTF('%04d-%02d-%02d', {', '.join(parts)})"
+        missing = " OR ".join(f"({part}) IS NULL" for part in parts)
+        failed = exp.Literal.string(error_messages.NOT_CONSTRUCTED).sql()
+        text = (f"CASE WHEN {missing} THEN NULL WHEN CAST(({parts[0]}) AS INTEGER) BETWEEN 1 "
+                f"AND 9999 AND DATE({text}, '+0 days') = {text} THEN DATE({text}) "
+                f"ELSE LEO_RAISE({failed}) END")
     else:
         text = f"MAKE_DATE({', '.join(parts)})"
     return sqlglot.parse_one(text, read=dialect)
