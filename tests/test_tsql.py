@@ -1004,9 +1004,9 @@ def test_plus_joins_two_texts_whatever_gives_them(backend: str,
                      "SELECT code + code, MAX(code) + MIN(code), ISNULL(code, '') + "
                      "COALESCE(NULL, 'z'), IIF(1 = 1, 'x', 'y') + CASE WHEN code = 'ab' THEN 'c' "
                      "END, LEN(CHAR(13) + CHAR(10)), REVERSE(code) + QUOTENAME(code), "
-                     "STR(5, 2) + FORMAT(6, '00'), NCHAR(65) + CHAR(66), digits + 1 "
-                     "FROM #t GROUP BY code, digits") == [
-        ("abab", "abab", "abz", "xc", 2, "ba[ab]", " 506", "AB", 6)]
+                     "STR(5, 2) + FORMAT(6, '00'), NCHAR(65) + CHAR(66), digits + 1, "
+                     "code + NULL, NULL + code FROM #t GROUP BY code, digits") == [
+        ("abab", "abab", "abz", "xc", 2, "ba[ab]", " 506", "AB", 6, None, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

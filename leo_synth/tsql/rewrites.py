@@ -430,14 +430,18 @@ def bottom_up(tree: exp.Expression, rewrite: Callable[[exp.Expression], exp.Expr
 def joined_texts(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The tree with ``+`` between two text values joining them, as in SQL Server:
     ``CHAR(13) + CHAR(10)``, ``Benefit_type + Benefit_type``, ``MAX(code) + MIN(code)``,
-    ``ISNULL(a, '') + ISNULL(b, '')``. SQLite added them as numbers (0, without an error) and
-    PostgreSQL and DuckDB had no ``+`` for text. Decided on the script's own functions, before
-    they are translated (``+`` with a string literal or a cast to text on one side is joined
-    by :func:`_rewrite` whatever the other side)."""
+    ``ISNULL(a, '') + ISNULL(b, '')``, and text with a bare NULL (NULL). SQLite added them as
+    numbers (0, without an error) and PostgreSQL and DuckDB had no ``+`` for text. Decided on
+    the script's own functions, before they are translated (``+`` with a string literal or a
+    cast to text on one side is joined by :func:`_rewrite` whatever the other side)."""
+
+    def text_or_null(node: exp.Expression) -> bool:
+        return isinstance(node, exp.Null) or is_text(node, texts)
+
     return bottom_up(tree, lambda node: exp.DPipe(
         this=node.this, expression=node.expression, safe=True) if isinstance(
-        node, exp.Add) and is_text(node.this, texts) and is_text(node.expression, texts)
-        else node)
+        node, exp.Add) and text_or_null(node.this) and text_or_null(node.expression) and not (
+        isinstance(node.this, exp.Null) and isinstance(node.expression, exp.Null)) else node)
 
 
 def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7,
