@@ -76,6 +76,7 @@ from leo_synth.tsql import (
     star_headings,
     string_aggregates,
     string_splits,
+    styled_dates,
     table_samples,
     tempdb_views,
     text_bounds,
@@ -1222,6 +1223,7 @@ class Translator:
                                         {name for name, held in self.datetimes.items() if held})
         tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
                                                  self.target.dialect, line)
+        tree, styled = styled_dates.for_target(tree, columns, self.target.dialect)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts)
@@ -1241,7 +1243,7 @@ class Translator:
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
-                 + self._made_once(date_casts.POSTGRES_SETUP, tried_date)
+                 + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)

@@ -92,13 +92,20 @@ def _iso_date(text: str, dialect: str) -> exp.Expression:
                              read="postgres")
 
 
+def numeric_date_style(style: str) -> bool:
+    """Whether ``CONVERT``'s ``style`` writes a date as its day, month and year in numbers
+    (103: ``dd/mm/yyyy``, 112: ``yyyymmdd``, ...), which :func:`_styled_date` reads."""
+    pattern = date_formats.STYLES.get(style)
+    return pattern is not None and sorted(re.findall(r"%.", pattern)) == ["%Y", "%d", "%m"]
+
+
 def _styled_date(value: exp.Expression, style: str, dialect: str) -> exp.Expression | None:
     """``TRY_CONVERT(DATE, text, style)`` for a style of numbers (112, 103, 101, 104, ...):
     the date, or NULL for text not in the style or not a date (None: another style)."""
-    pattern = date_formats.STYLES.get(style)
-    codes = re.findall(r"%.", pattern or "")
-    if pattern is None or sorted(codes) != ["%Y", "%d", "%m"]:
+    if not numeric_date_style(style):
         return None
+    pattern = date_formats.STYLES[style]
+    codes = re.findall(r"%.", pattern)
     text = f"TRIM(CAST({_sql(value, dialect)} AS VARCHAR))"
     if dialect == "sqlite":  # (STR_TO_DATE, of the run's own functions, gives NULL)
         return sqlglot.parse_one(f"STR_TO_DATE({text}, {_quoted(pattern)})", read="sqlite")

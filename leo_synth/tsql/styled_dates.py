@@ -1,0 +1,74 @@
+"""``CONVERT(DATE, text, style)`` reads the text by its style, or stops as SQL Server does.
+
+SQL Server reads ``CONVERT(DATE, '31/01/2015', 103)`` by the style's order of day, month and
+year (``'31-01-2015'`` and ISO ``'2015-01-31'`` too), and stops with error 241 at text it
+cannot read ('abc', '31/02/2015'). Here SQLite's reading of such text gave NULL without an
+error, and DuckDB and PostgreSQL stopped in their own words. So text (a string literal, a
+text column or function) converted to a ``DATE`` in a style of day, month and year numbers
+(103, 101, 104, 112, ...) is read as ``TRY_CONVERT`` reads it (``try_conversions``), and text
+that is not in the style exactly is read as a cast reads text (``date_casts``' functions),
+in the style's order of day and month: that reads what SQL Server reads, and stops with its
+message at the rest. A value that is a date already keeps the target's reading (SQL Server
+ignores the style there).
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql import date_formats, try_conversions
+from leo_synth.tsql.date_literals import DATE_TYPES, DATE_VALUES
+from leo_synth.tsql.integer_casts import ColumnKinds
+from leo_synth.tsql.rewrites import is_text
+
+
+def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
+               ) -> tuple[exp.Expression, bool]:
+    """The tree with each such ``CONVERT`` read so, and whether one calls PostgreSQL's
+    session function (``date_casts.POSTGRES_SETUP``)."""
+    postgres_function = False
+    for node in list(tree.find_all(exp.Convert)):
+        style, to, value = node.args.get("style"), node.this, node.expression
+        if not (isinstance(style, exp.Literal) and isinstance(to, exp.DataType)
+                and to.is_type(exp.DataType.Type.DATE)):
+            continue
+        if _dated(value, kinds):  # (the targets read the date as text in the style: NULL)
+            node.set("style", None)
+            continue
+        if node.args.get("safe") or not (try_conversions.numeric_date_style(style.name)
+                                         and is_text(value, kinds.texts)):
+            continue
+        tried = exp.Convert(this=to.copy(), expression=value.copy(), style=style.copy(),
+                            safe=True)
+        order = _order(date_formats.STYLES[style.name])
+        if dialect == "postgres":
+            postgres_function = True
+            reading = exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
+                exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
+                exp.Literal.number(1), exp.Literal.number(0)])
+        else:
+            reading = exp.Anonymous(this="LEO_TO_DATE", expressions=[
+                value.copy(), exp.Literal.string(order), exp.Literal.number(1)])
+        node.replace(exp.Case(
+            ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
+                        true=exp.Null())],
+            default=exp.Coalesce(this=tried, expressions=[exp.cast(reading, to.copy())])))
+    return tree, postgres_function
+
+
+def _dated(value: exp.Expression, kinds: ColumnKinds) -> bool:
+    """A date (or date and time) for certain: a column of them, a date function's value or a
+    cast to a date type."""
+    if isinstance(value, exp.Column):
+        return value.name.lower() in kinds.dates
+    to = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
+        value.this if isinstance(value, exp.Convert) else None)
+    return isinstance(value, DATE_VALUES) or (isinstance(to, exp.DataType)
+                                              and to.is_type(*DATE_TYPES))
+
+
+def _order(pattern: str) -> str:
+    """A style's order of day, month and year (``%d/%m/%Y``: ``dmy``), as ``DATEFORMAT``
+    gives it."""
+    return "".join(code[1].lower() for code in sorted(
+        ("%d", "%m", "%Y"), key=pattern.index))
