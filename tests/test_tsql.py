@@ -1083,6 +1083,18 @@ def test_convert_of_text_to_a_date_reads_it_in_its_style_or_stops(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_parse_and_try_parse_read_in_the_culture(backend: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    # (sqlglot could not read PARSE ... USING: the script stopped)
+    assert _rows(_db(request, backend),
+                 "SELECT TRY_PARSE('01/02/2015' AS DATE USING 'en-GB'), "
+                 "PARSE('01/02/2015' AS DATE USING 'en-US'), PARSE('01/02/2015' AS DATE), "
+                 "TRY_PARSE('31/02/2015' AS DATE USING 'en-GB'), TRY_PARSE('x' AS INT), "
+                 "PARSE(' 12 ' AS INT)") == [
+        ("2015-02-01", "2015-01-02", "2015-01-02", None, None, 12)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

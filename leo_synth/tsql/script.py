@@ -107,6 +107,13 @@ class _Tokenizer(TSQL.tokenizer_class):  # type: ignore[name-defined,misc]
     COMMANDS: ClassVar[set[TokenType]] = set()
 
 
+CULTURE_STYLES = {"en-us": 101, "en-gb": 103, "en-ie": 103, "en-au": 103, "en-nz": 103,
+                  "fr-fr": 103, "es-es": 103, "it-it": 103, "de-de": 104, "ja-jp": 111,
+                  "zh-cn": 111}
+"""``PARSE``'s cultures by ``CONVERT``'s style for the same order of a date's parts
+(``en-GB``: day first, 103; ``en-US``: month first, 101; ``ja-JP``: year first, 111)."""
+
+
 class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
     """T-SQL's parser, reading a variable's name that :func:`tokens` marked as a name (so
     that ``@end`` is no keyword to the statement splitting) as sqlglot reads any other."""
@@ -118,6 +125,30 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
         "SQUARE": lambda args: exp.Pow(
             this=exp.cast(args[0], exp.DataType.build("FLOAT", dialect="tsql")),
             expression=exp.Literal.number(2))}
+
+    FUNCTION_PARSERS: ClassVar[dict[str, Any]] = {
+        **TSQL.parser_class.FUNCTION_PARSERS,
+        "PARSE": lambda self: self._parse_culture(safe=False),
+        "TRY_PARSE": lambda self: self._parse_culture(safe=True)}
+
+    def _parse_culture(self, safe: bool) -> exp.Convert:
+        """``[TRY_]PARSE(x AS type [USING 'culture'])`` (sqlglot could not read it) as
+        ``[TRY_]CONVERT(type, x, style)``: a date's text read in the culture's order of day
+        and month (``CULTURE_STYLES``), with no culture in the session's; a number as
+        ``CONVERT`` reads it."""
+        value = self._parse_bitwise()
+        self._match(TokenType.ALIAS)
+        to = self._parse_types()
+        culture = self._parse_string() if self._match(TokenType.USING) else None
+        style = None
+        if culture is not None and isinstance(to, exp.DataType) and to.is_type(
+                *exp.DataType.TEMPORAL_TYPES):
+            style = CULTURE_STYLES.get(culture.name.lower())
+            if style is None:
+                self.raise_error(f"PARSE ... USING '{culture.name}' cannot be translated (the "
+                                 f"cultures it can: {', '.join(sorted(CULTURE_STYLES))})")
+        return exp.Convert(this=to, expression=value, safe=safe or None,
+                           style=exp.Literal.number(style) if style else None)
 
     def _parse_parameter(self) -> exp.Parameter:
         parameter = super()._parse_parameter()
