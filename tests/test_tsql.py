@@ -1062,6 +1062,8 @@ def test_datefromparts_of_a_day_its_month_lacks_is_error_289(
 STYLED_DATES = """CREATE TABLE #d (t VARCHAR(12))
 INSERT INTO #d VALUES ('01/02/2015'), ('01-02-2015'), ('2016-08-15'), (NULL)
 SELECT t, CONVERT(DATE, t, 103), CONVERT(DATE, t, 101) FROM #d ORDER BY t
+SELECT t, TRY_CONVERT(DATE, t, 103), TRY_PARSE(t AS DATE USING 'en-GB'),
+TRY_CONVERT(DATE, t + 'x', 103) FROM #d WHERE t LIKE '%-%' ORDER BY t
 SELECT CONVERT(DATE, CAST('20150131' AS DATE), 103)
 BEGIN TRY SELECT CONVERT(DATE, 'abc', 103) END TRY
 BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH"""
@@ -1073,11 +1075,14 @@ def test_convert_of_text_to_a_date_reads_it_in_its_style_or_stops(
     """``CONVERT(DATE, t, 103)`` reads t day first whatever its separators, ISO text as a
     date, and stops with error 241 at text that is no date: SQLite gave NULL for all but
     ``dd/mm/yyyy``, DuckDB and PostgreSQL stopped in their own words. A date converted in a
-    style is that date (SQLite gave NULL, DuckDB and PostgreSQL stopped)."""
+    style is that date (SQLite gave NULL, DuckDB and PostgreSQL stopped). ``TRY_CONVERT`` and
+    ``TRY_PARSE`` read the same text (they gave NULL for ``'01-02-2015'`` and ISO text)."""
     results = run_text(_db(request, backend), STYLED_DATES, "tsql", None, True)
     assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
         [(None, None, None), ("01-02-2015", "2015-02-01", "2015-01-02"),
          ("01/02/2015", "2015-02-01", "2015-01-02"), ("2016-08-15", "2016-08-15", "2016-08-15")],
+        [("01-02-2015", "2015-02-01", "2015-02-01", None),
+         ("2016-08-15", "2016-08-15", "2016-08-15", None)],
         [("2015-01-31",)],
         [(241, "Conversion failed when converting date and/or time from character string.")]]
 

@@ -8,8 +8,9 @@ text column or function) converted to a ``DATE`` in a style of day, month and ye
 (103, 101, 104, 112, ...) is read as ``TRY_CONVERT`` reads it (``try_conversions``), and text
 that is not in the style exactly is read as a cast reads text (``date_casts``' functions),
 in the style's order of day and month: that reads what SQL Server reads, and stops with its
-message at the rest. A value that is a date already keeps the target's reading (SQL Server
-ignores the style there).
+message at the rest (``TRY_CONVERT`` and ``TRY_PARSE``: NULL there; they gave NULL for
+``'01-02-2015'`` and ISO text). A value that is a date already keeps the target's reading
+(SQL Server ignores the style there).
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
         if _dated(value, kinds):  # (the targets read the date as text in the style: NULL)
             node.set("style", None)
             continue
-        if node.args.get("safe") or not (try_conversions.numeric_date_style(style.name)
-                                         and is_text(value, kinds.texts)):
+        if not (try_conversions.numeric_date_style(style.name)
+                and is_text(value, kinds.texts)):
             continue
+        safe = int(bool(node.args.get("safe")))
         tried = exp.Convert(this=to.copy(), expression=value.copy(), style=style.copy(),
                             safe=True)
         order = _order(date_formats.STYLES[style.name])
@@ -45,10 +47,11 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             postgres_function = True
             reading = exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
                 exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
-                exp.Literal.number(1), exp.Literal.number(0)])
+                exp.Literal.number(1), exp.Literal.number(safe)])
         else:
-            reading = exp.Anonymous(this="LEO_TO_DATE", expressions=[
-                value.copy(), exp.Literal.string(order), exp.Literal.number(1)])
+            reading = exp.Anonymous(this="LEO_TRY_TO_DATE" if safe else "LEO_TO_DATE",
+                                    expressions=[value.copy(), exp.Literal.string(order),
+                                                 exp.Literal.number(1)])
         node.replace(exp.Case(
             ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
                         true=exp.Null())],
