@@ -94,17 +94,24 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: st
             # TRY_CAST('20150131' AS DATE), '1 Jan 2015': read here (the targets read ISO)
             text = date_texts.iso(value.name, bool(date_only), order)
             node.set(value_slot(node), exp.Literal.string(text) if text else exp.Null())
-        elif dialect == "postgres" and is_text(value, kinds.texts):
-            postgres_function = True
-            _read_by(node, to, exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
-                exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
-                exp.Literal.number(date_only), exp.Literal.number(int(is_safe(node)))]))
-        elif (dialect == "sqlite" and not _is_date(value, kinds)) or (
-                dialect == "duckdb" and is_text(value, kinds.texts)):
-            function = "LEO_TRY_TO_DATE" if is_safe(node) else "LEO_TO_DATE"
-            _read_by(node, to, exp.Anonymous(this=function, expressions=[
-                value.copy(), exp.Literal.string(order), exp.Literal.number(date_only)]))
+        elif not _is_date(value, kinds) if dialect == "sqlite" else is_text(value, kinds.texts):
+            postgres_function = postgres_function or dialect == "postgres"
+            _read_by(node, to, reading(value, order, bool(date_only), is_safe(node), dialect))
     return tree, postgres_function
+
+
+def reading(value: exp.Expression, order: str, date_only: bool, safe: bool, dialect: str
+            ) -> exp.Expression:
+    """``value`` read as a date (``date_only``) or a date and time, its day and month in
+    ``order`` (``dmy``, ``mdy``, ...), as ISO text: by the run's function (SQLite, DuckDB) or
+    the session's (PostgreSQL: :data:`POSTGRES_SETUP`); where it cannot be read NULL
+    (``safe``) or SQL Server's error 241."""
+    if dialect == "postgres":
+        return exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
+            exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
+            exp.Literal.number(int(date_only)), exp.Literal.number(int(safe))])
+    return exp.Anonymous(this="LEO_TRY_TO_DATE" if safe else "LEO_TO_DATE", expressions=[
+        value.copy(), exp.Literal.string(order), exp.Literal.number(int(date_only))])
 
 
 def _read_by(node: exp.Expression, to: exp.DataType, reading: exp.Expression) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql import date_formats, try_conversions
+from leo_synth.tsql import date_casts, date_formats, try_conversions
 from leo_synth.tsql.date_literals import DATE_TYPES, DATE_VALUES
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
@@ -39,23 +39,15 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
         if not (try_conversions.numeric_date_style(style.name)
                 and is_text(value, kinds.texts)):
             continue
-        safe = int(bool(node.args.get("safe")))
         tried = exp.Convert(this=to.copy(), expression=value.copy(), style=style.copy(),
                             safe=True)
-        order = _order(date_formats.STYLES[style.name])
-        if dialect == "postgres":
-            postgres_function = True
-            reading = exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
-                exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
-                exp.Literal.number(1), exp.Literal.number(safe)])
-        else:
-            reading = exp.Anonymous(this="LEO_TRY_TO_DATE" if safe else "LEO_TO_DATE",
-                                    expressions=[value.copy(), exp.Literal.string(order),
-                                                 exp.Literal.number(1)])
+        read = date_casts.reading(value, _order(date_formats.STYLES[style.name]), True,
+                                  bool(node.args.get("safe")), dialect)
+        postgres_function = postgres_function or dialect == "postgres"
         node.replace(exp.Case(
             ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
                         true=exp.Null())],
-            default=exp.Coalesce(this=tried, expressions=[exp.cast(reading, to.copy())])))
+            default=exp.Coalesce(this=tried, expressions=[exp.cast(read, to.copy())])))
     return tree, postgres_function
 
 
