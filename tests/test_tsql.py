@@ -1035,13 +1035,16 @@ def test_targets_keywords_are_names_as_in_t_sql(backend: str,
                                                 request: pytest.FixtureRequest) -> None:
     # names T-SQL takes bare that a target reserves: SQLite stopped at nothing, returning and
     # autoincrement, PostgreSQL at returning, leading and verbose, with a syntax error
-    # (sqlglot quoted none of SQLite's or PostgreSQL's keywords; DuckDB's it does)
+    # (sqlglot quoted none of SQLite's or PostgreSQL's keywords; DuckDB's it does), also in
+    # the parts a translation renders and reads back (DATEFROMPARTS, DATEPART)
     db = _db(request, backend)
     assert _rows(db, "CREATE TABLE #k (nothing INT, autoincrement INT, returning INT, "
                      "leading INT, verbose INT)\n"
                      "INSERT INTO #k VALUES (1, 2, 3, 4, 5)\n"
                      "SELECT t.nothing, autoincrement + returning AS indexed, leading, "
-                     "verbose AS trailing FROM #k t") == [(1, 5, 4, 5)]
+                     "verbose AS trailing, DATEFROMPARTS(2015, leading, 6), "
+                     "DATEPART(dayofyear, DATEADD(day, returning, '20150101')) FROM #k t") == [
+        (1, 5, 4, 5, "2015-04-06", 4)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

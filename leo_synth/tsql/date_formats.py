@@ -18,6 +18,8 @@ import re
 import sqlglot
 from sqlglot import exp
 
+from leo_synth.tsql.target_dialects import target_sql
+
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
@@ -74,7 +76,7 @@ def sqlite_pattern(node: exp.TimeToStr) -> exp.Expression:
     if codes <= {f"%{c}" for c in SQLITE_CODES}:
         return node
     inner = node.this.this if isinstance(node.this, exp.Cast) else node.this
-    date = inner.sql(dialect="sqlite")
+    date = target_sql(inner, "sqlite")
     pieces: list[str] = []
     native = ""
     for part in PART.findall(pattern):
@@ -95,7 +97,7 @@ def _unpadded(code: str, date: exp.Expression, dialect: str) -> str:
     part = {"d": "DAY", "m": "MONTH", "H": "HOUR", "M": "MINUTE", "S": "SECOND"}.get(code[2:])
     if part is None:
         return "NULL"
-    value = date.sql(dialect=dialect)
+    value = target_sql(date, dialect)
     return f"CAST(CAST(FLOOR(EXTRACT({part} FROM {value})) AS INTEGER) AS VARCHAR)"
 
 

@@ -32,6 +32,7 @@ from sqlglot import exp
 from leo_synth.tsql.alias_scope import Columns, common_tables
 from leo_synth.tsql.correlation import INNER, Sides, conditions
 from leo_synth.tsql.rewrites import replaced
+from leo_synth.tsql.target_dialects import target_sql
 
 Scans = Callable[[str], bool]
 """Whether SQLite reads a whole table for the query given (SQLite's SQL): its plan scans one
@@ -85,7 +86,7 @@ def _lookup(node: exp.Exists, ctes: dict[str, exp.Expression], columns: Columns,
     probe.set("where", exp.Where(this=exp.and_(*[exp.EQ(this=key.copy(),
                                                          expression=exp.Literal.number(0))
                                                   for key in inner])))
-    if not scans(probe.sql(dialect="sqlite")):
+    if not scans(target_sql(probe, "sqlite")):
         return None
     keys = query.copy()
     keys.set("expressions", [key.copy() for key in inner])

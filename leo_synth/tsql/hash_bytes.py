@@ -21,6 +21,7 @@ import hashlib
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.target_dialects import target_sql
 
 HASHES = {"MD5": "md5", "SHA": "sha1", "SHA1": "sha1", "SHA2_256": "sha256",
           "SHA2_512": "sha512"}
@@ -73,7 +74,7 @@ def _digest(algorithm: str, text: exp.Expression, dialect: str, line: int) -> ex
         name = {"sha1": "SHA1", "sha512": "SHA2_512"}[algorithm]
         raise ScriptError(line, f"HASHBYTES('{name}', ...) cannot be translated on "
                           f"{dialect}: use MD5 or SHA2_256 (every target has them)")
-    hexed = exp.maybe_parse(pattern.format(x=as_text.sql(dialect)), dialect=dialect)
+    hexed = exp.maybe_parse(pattern.format(x=target_sql(as_text, dialect)), dialect=dialect)
     return exp.DPipe(this=exp.Literal.string("0x"), expression=exp.Upper(this=hexed),
                      safe=True)
 

@@ -25,6 +25,7 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.target_dialects import target_sql
 
 STANDARD = re.compile(r"([NFPD])([0-9]{0,2})", re.IGNORECASE)
 CUSTOM = re.compile(r"([#0,]*0|#)(\.0+)?(%?)")
@@ -79,9 +80,6 @@ def formatted(value: object, decimals: int, grouped: int, percent: int, width: i
     return text + ("%" if percent else "")
 
 
-def _sql(node: exp.Expression, dialect: str) -> str:
-    return node.sql(dialect=dialect)
-
 
 def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
     pattern = node.args.get("format")
@@ -91,7 +89,7 @@ def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
         shown = pattern.sql("tsql") if pattern is not None else "?"
         raise ScriptError(line, f"FORMAT(..., {shown}) cannot be translated: use 'N', 'Nk', "
                           f"'Fk', 'Pk', 'Dk' or a pattern like '#,##0.00' or '00'")
-    value = _sql(node.this, dialect)
+    value = target_sql(node.this, dialect)
     if dialect == "sqlite":
         return exp.Anonymous(this="LEO_FORMAT_NUMBER", expressions=[
             node.this.copy(), *(exp.Literal.number(int(n)) for n in (
@@ -131,12 +129,12 @@ def _str(node: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
     length = max(length, 1)
     cases = []
     for kept in range(min(decimals, 16), -1, -1):
-        text = _sql(_rewrite(exp.NumberToStr(this=value.copy(), format=exp.Literal.string(
+        text = target_sql(_rewrite(exp.NumberToStr(this=value.copy(), format=exp.Literal.string(
             f"F{kept}")), dialect, line), dialect)
         padded = (f"PRINTF('%{length}s', {text})" if dialect == "sqlite"
                   else f"LPAD({text}, {length}, ' ')")
         cases.append(f"WHEN LENGTH({text}) <= {length} THEN {padded}")
-    return sqlglot.parse_one(f"CASE WHEN {_sql(value, dialect)} IS NULL THEN NULL "
+    return sqlglot.parse_one(f"CASE WHEN {target_sql(value, dialect)} IS NULL THEN NULL "
                              f"{' '.join(cases)} ELSE '{'*' * length}' END", read=dialect)
 
 

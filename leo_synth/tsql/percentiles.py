@@ -30,6 +30,7 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.target_dialects import target_sql
 
 POSTGRES_SETUP = (
     "CREATE FUNCTION pg_temp.leo_sorted_final(a anycompatiblearray) RETURNS anycompatiblearray "
@@ -78,7 +79,7 @@ def _over(window: exp.Window, dialect: str) -> str:
     """The window's ``OVER (...)``, as the dialect writes it."""
     bare = window.copy()
     bare.set("this", exp.Anonymous(this="F"))
-    text = bare.sql(dialect=dialect)
+    text = target_sql(bare, dialect)
     assert text.startswith("F()"), text
     return text[len("F()"):]
 
@@ -130,7 +131,7 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
         if parts is None:
             continue
         window, cont, p, value, descending = parts
-        text = WRITERS[dialect](cont, p, value.sql(dialect=dialect), _over(window, dialect),
+        text = WRITERS[dialect](cont, p, target_sql(value, dialect), _over(window, dialect),
                                 descending)
         new = sqlglot.parse_one(text, read=dialect)
         if window is tree:

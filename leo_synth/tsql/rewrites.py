@@ -35,6 +35,7 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import date_formats, error_messages, value_rewrites
+from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.value_rewrites import PRECISE_DATETIME, cast_parts
 
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
@@ -69,7 +70,7 @@ def _unit(node: exp.Expression) -> str:
 
 def _seconds(node: exp.Expression, dialect: str) -> str:
     """SQL for the whole seconds from 1900-01-01 to a date or time."""
-    value = _sql(node, dialect)
+    value = target_sql(node, dialect)
     if dialect == "sqlite":
         return f"(CAST(STRFTIME('%s', {value}) AS INTEGER) + {SINCE_1900})"
     epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
@@ -79,7 +80,7 @@ def _seconds(node: exp.Expression, dialect: str) -> str:
 
 def _milliseconds(node: exp.Expression, dialect: str) -> str:
     """SQL for the whole milliseconds from 1900-01-01 to a date or time."""
-    value = _sql(node, dialect)
+    value = target_sql(node, dialect)
     if dialect == "sqlite":  # (days as a float: exact to well under a millisecond)
         return f"CAST(ROUND((JULIANDAY({value}) - JULIANDAY('1900-01-01')) * 86400000) AS INTEGER)"
     epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
@@ -92,9 +93,6 @@ def _bare(node: exp.Expression) -> exp.Expression:
     return node.this if isinstance(node, exp.TimeStrToTime | exp.TsOrDsToDate) else node
 
 
-def _sql(node: exp.Expression, dialect: str) -> str:
-    return node.sql(dialect=dialect)
-
 
 def _part(node: exp.Expression, part: str, dialect: str) -> str:
     """SQL for the integer year, quarter, month, day, week, hour, minute or second of a date
@@ -104,35 +102,36 @@ def _part(node: exp.Expression, part: str, dialect: str) -> str:
         return f"(({day} - 1 + ({_days(node, dialect)} - {day} + 1) % 7) / 7 + 1)"
     if part == "WEEKISO":  # ISO 8601: the week of the year of the week's Thursday
         if dialect == "sqlite":
-            thursday = f"DATE({_sql(node, dialect)}, '-3 days', 'weekday 4')"
+            thursday = f"DATE({target_sql(node, dialect)}, '-3 days', 'weekday 4')"
             return f"((CAST(STRFTIME('%j', {thursday}) AS INTEGER) - 1) / 7 + 1)"
-        return f"CAST(EXTRACT(WEEK FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)"
+        return f"CAST(EXTRACT(WEEK FROM CAST({target_sql(node, dialect)} AS DATE)) AS INTEGER)"
     if part == "MILLISECOND":  # (of its second: the targets' count the second's too)
         if dialect == "sqlite":
-            return f"CAST(SUBSTR(STRFTIME('%f', {_sql(node, dialect)}), 4, 3) AS INTEGER)"
-        return (f"(CAST(ROUND(EXTRACT(MILLISECOND FROM CAST({_sql(node, dialect)} AS "
+            return f"CAST(SUBSTR(STRFTIME('%f', {target_sql(node, dialect)}), 4, 3) AS INTEGER)"
+        return (f"(CAST(ROUND(EXTRACT(MILLISECOND FROM CAST({target_sql(node, dialect)} AS "
                 f"TIMESTAMP))) AS INTEGER) % 1000)")
     if part in TIME_PARTS:
         if dialect == "sqlite":
-            return f"CAST(STRFTIME('{TIME_PARTS[part]}', {_sql(node, dialect)}) AS INTEGER)"
-        return (f"CAST(FLOOR(EXTRACT({part} FROM CAST({_sql(node, dialect)} AS TIMESTAMP))) "
+            return f"CAST(STRFTIME('{TIME_PARTS[part]}', {target_sql(node, dialect)}) AS INTEGER)"
+        return (f"CAST(FLOOR(EXTRACT({part} FROM CAST({target_sql(node, dialect)} AS TIMESTAMP))) "
                 f"AS INTEGER)")
     if part == "DAYOFYEAR":
-        return (f"CAST(STRFTIME('%j', {_sql(node, dialect)}) AS INTEGER)" if dialect == "sqlite"
-                else f"CAST(EXTRACT(DOY FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)")
+        value = target_sql(node, dialect)
+        return (f"CAST(STRFTIME('%j', {value}) AS INTEGER)" if dialect == "sqlite"
+                else f"CAST(EXTRACT(DOY FROM CAST({value} AS DATE)) AS INTEGER)")
     if dialect == "sqlite" and part == "QUARTER":
-        return f"((CAST(STRFTIME('%m', {_sql(node, dialect)}) AS INTEGER) + 2) / 3)"
+        return f"((CAST(STRFTIME('%m', {target_sql(node, dialect)}) AS INTEGER) + 2) / 3)"
     if dialect == "sqlite":
-        return f"CAST(STRFTIME('{PARTS[part]}', {_sql(node, dialect)}) AS INTEGER)"
-    return f"CAST(EXTRACT({part} FROM CAST({_sql(node, dialect)} AS DATE)) AS INTEGER)"
+        return f"CAST(STRFTIME('{PARTS[part]}', {target_sql(node, dialect)}) AS INTEGER)"
+    return f"CAST(EXTRACT({part} FROM CAST({target_sql(node, dialect)} AS DATE)) AS INTEGER)"
 
 
 def _days(node: exp.Expression, dialect: str) -> str:
     """SQL for the days from :data:`SUNDAY` to a date (a non-negative integer)."""
     if dialect == "sqlite":
-        return (f"CAST(JULIANDAY(DATE({_sql(node, dialect)})) - JULIANDAY('{SUNDAY}') "
+        return (f"CAST(JULIANDAY(DATE({target_sql(node, dialect)})) - JULIANDAY('{SUNDAY}') "
                 f"AS INTEGER)")
-    return f"(CAST({_sql(node, dialect)} AS DATE) - DATE '{SUNDAY}')"
+    return f"(CAST({target_sql(node, dialect)} AS DATE) - DATE '{SUNDAY}')"
 
 
 def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
@@ -155,11 +154,11 @@ def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
     elif unit == "MILLISECOND":
         text = f"({_milliseconds(end, dialect)} - {_milliseconds(start, dialect)})"
     elif unit in DAY_UNITS and dialect == "sqlite":
-        text = (f"CAST(JULIANDAY(DATE({_sql(end, dialect)})) - "
-                f"JULIANDAY(DATE({_sql(start, dialect)})) AS INTEGER)")
+        text = (f"CAST(JULIANDAY(DATE({target_sql(end, dialect)})) - "
+                f"JULIANDAY(DATE({target_sql(start, dialect)})) AS INTEGER)")
     elif unit in DAY_UNITS:
-        text = (f"(CAST({_sql(end, dialect)} AS DATE) - "
-                f"CAST({_sql(start, dialect)} AS DATE))")
+        text = (f"(CAST({target_sql(end, dialect)} AS DATE) - "
+                f"CAST({target_sql(start, dialect)} AS DATE))")
     else:
         return node
     return sqlglot.parse_one(text, read=dialect)
@@ -181,8 +180,8 @@ def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expres
 
 
 def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
-    unit, date = _unit(node), _sql(_bare(node.this), "sqlite")
-    amount = _sql(node.expression, "sqlite")
+    unit, date = _unit(node), target_sql(_bare(node.this), "sqlite")
+    amount = target_sql(node.expression, "sqlite")
     day = "DATETIME" if _is_datetime(_bare(node.this)) else "DATE"  # (a time is kept)
     precise = isinstance(_bare(node.this), exp.TimeToStr | exp.CurrentTimestamp) and (
         _is_datetime(_bare(node.this)))  # (GETDATE(): milliseconds, translate's _within_target)
@@ -212,7 +211,7 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
 
 def _sqlite_last_day(node: exp.LastDay) -> exp.Expression:
     """``EOMONTH(d)``: the last day of d's month (sqlglot has already added any months)."""
-    date = _sql(_bare(node.this), "sqlite")
+    date = target_sql(_bare(node.this), "sqlite")
     return sqlglot.parse_one(f"DATE({date}, 'start of month', '+1 month', '-1 day')",
                              read="sqlite")
 
@@ -249,7 +248,7 @@ def _date_from_parts(node: exp.DateFromParts, dialect: str) -> exp.Expression:
     """``DATEFROMPARTS`` as ``MAKE_DATE``, or on SQLite the ISO text checked: SQLite's
     ``DATE`` keeps a day the month does not have (2015-02-29), where SQL Server stops with
     error 289 (a day moved by ``+0 days`` is not the day given); NULL if any part is NULL."""
-    parts = [_sql(node.args[k], dialect) for k in ("year", "month", "day")]
+    parts = [target_sql(node.args[k], dialect) for k in ("year", "month", "day")]
     if dialect == "sqlite":
         text = f"PRINTF('%04d-%02d-%02d', {', '.join(parts)})"
         missing = " OR ".join(f"({part}) IS NULL" for part in parts)
@@ -433,7 +432,9 @@ def joined_texts(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression
     ``ISNULL(a, '') + ISNULL(b, '')``, and text with a bare NULL (NULL). SQLite added them as
     numbers (0, without an error) and PostgreSQL and DuckDB had no ``+`` for text. Decided on
     the script's own functions, before they are translated (``+`` with a string literal or a
-    cast to text on one side is joined by :func:`_rewrite` whatever the other side)."""
+    cast to text on one side is joined by :func:`_rewrite` whatever the other side: it also
+    sees what the translation made text, ``CHOOSE(...)`` made a ``CASE``; deciding that here
+    alone lost ``CHOOSE(1, 'a', 'b') + CHOOSE(2, 'a', 'b')``)."""
 
     def text_or_null(node: exp.Expression) -> bool:
         return isinstance(node, exp.Null) or is_text(node, texts)

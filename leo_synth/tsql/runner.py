@@ -41,6 +41,7 @@ from leo_synth.tsql.errors import (
     unknown_column,
     unknown_qualifier,
 )
+from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import ResultSet, Target
 from leo_synth.tsql.transactions import Transactions
 from leo_synth.tsql.translate import (
@@ -502,7 +503,7 @@ class Runner:
             return 0
         count = exp.select(exp.Count(this=exp.Star())).from_(
             exp.Table(this=exp.Identifier(this=translation.creates[-1], quoted=True)))
-        result = self.target.run_at(line, count.sql(self.target.dialect), True, None)
+        result = self.target.run_at(line, target_sql(count, self.target.dialect), True, None)
         return int(result.rows[0][0]) if result is not None and result.rows else 0
 
     def _exec(self, node: blocks.Exec) -> None:

@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import list_stars
+from leo_synth.tsql.target_dialects import target_sql
 
 NAME = "leo_split"
 
@@ -59,8 +60,8 @@ def _query(function: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
     text, separator = _arguments(function, line)
     # (the separator's width as a number: LENGTH would be read as T-SQL's LEN, which leaves
     # out trailing spaces, and a space would never be taken off)
-    query = sqlglot.parse_one(_subquery(text.sql(dialect=dialect), separator.sql(
-        dialect=dialect), str(len(separator.name)), dialect), read=dialect)
+    query = sqlglot.parse_one(_subquery(target_sql(text, dialect), target_sql(
+        separator, dialect), str(len(separator.name)), dialect), read=dialect)
     if not _ordinals(function):  # (SQL Server's table is then `value` alone)
         query.set("expressions", query.expressions[:1])
     return query
@@ -76,7 +77,7 @@ def _json_parts(function: exp.Anonymous, line: int) -> exp.Table:
         raise ScriptError(line, "on SQLite a column is split only at separators other than "
                           "letters, digits, \\ and \": run the script on a Parquet folder, "
                           "a DuckDB file or PostgreSQL")
-    value = text.sql(dialect="sqlite")
+    value = target_sql(text, "sqlite")
     array = (f"CASE WHEN {value} IS NULL THEN '[]' ELSE '[' || REPLACE(JSON_QUOTE(CAST("
              f"{value} AS TEXT)), {separator.sql(dialect='sqlite')}, '\",\"') || ']' END")
     return sqlglot.parse_one(f"SELECT * FROM JSON_EACH({array})", read="sqlite").args[

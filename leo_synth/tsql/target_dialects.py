@@ -78,5 +78,8 @@ DIALECTS: dict[str, type[SQLite] | type[Postgres] | str] = {
 
 
 def target_sql(tree: exp.Expression, dialect: str) -> str:
-    """A statement as the target (``sqlite``, ``postgres`` or ``duckdb``) reads it."""
-    return tree.sql(dialect=DIALECTS[dialect])
+    """A statement, or a part of one, as the target (``sqlite``, ``postgres`` or ``duckdb``)
+    reads it: every rendering of the script's names goes through here, the parts that a
+    translation renders and reads back included (``DATEFROMPARTS(leading, 4, 6)`` stopped on
+    PostgreSQL when only whole statements did)."""
+    return tree.sql(dialect=DIALECTS.get(dialect, dialect))

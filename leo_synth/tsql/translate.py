@@ -1247,7 +1247,7 @@ class Translator:
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
-            name = _written(tree)[0].sql(dialect=self.target.dialect)
+            name = target_sql(_written(tree)[0], self.target.dialect)
             setup += (f"DROP VIEW IF EXISTS {name}",)
         creates = None
         if isinstance(tree, exp.Create):
@@ -1266,7 +1266,7 @@ class Translator:
             # (the column added first, then numbered)
             setup += (sql,)
             sql = identity_values.numbering(
-                _written(tree)[0].sql(dialect=self.target.dialect), self.numbering)
+                target_sql(_written(tree)[0], self.target.dialect), self.numbering)
         return Translation(sql, isinstance(tree, exp.Query), headings, creates,
                            skip=missing_drop and isinstance(tree, exp.Drop), drops=drops,
                            setup=setup, scales=scales, moments=moments)

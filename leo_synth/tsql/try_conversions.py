@@ -19,15 +19,13 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import date_formats, sqlite_functions
+from leo_synth.tsql.target_dialects import target_sql
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
 _STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
 """How a date style's parts are read (SQL Server reads a month or day of one digit too)."""
 
-
-def _sql(node: exp.Expression, dialect: str) -> str:
-    return node.sql(dialect=dialect)
 
 
 def _quoted(text: str) -> str:
@@ -51,10 +49,10 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
     elif dialect == "duckdb":
         return None
     elif to.is_type(exp.DataType.Type.DATE):
-        return _iso_date(_sql(value, dialect), dialect)
+        return _iso_date(target_sql(value, dialect), dialect)
     else:
         return None
-    text = _sql(value, dialect)
+    text = target_sql(value, dialect)
     # (an INT's range: beyond it TRY_CAST is NULL, where SQLite kept the number and
     # PostgreSQL stopped; DuckDB's own TRY_CAST gives NULL)
     within = (f" BETWEEN {sqlite_functions.INT_RANGE[0]} AND {sqlite_functions.INT_RANGE[1]}"
@@ -63,7 +61,7 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
         tried = f"{function}({text})"
         return sqlglot.parse_one(f"CASE WHEN {tried}{within} THEN {tried} END" if within
                                  else tried, read="sqlite")
-    as_text, type_sql = f"CAST({text} AS TEXT)", _sql(to, dialect)
+    as_text, type_sql = f"CAST({text} AS TEXT)", target_sql(to, dialect)
     if dialect == "postgres":
         matches, cast, first = f"{as_text} ~ {_quoted(pattern)}", "CAST", ""
         if within:
@@ -106,7 +104,7 @@ def _styled_date(value: exp.Expression, style: str, dialect: str) -> exp.Express
         return None
     pattern = date_formats.STYLES[style]
     codes = re.findall(r"%.", pattern)
-    text = f"TRIM(CAST({_sql(value, dialect)} AS VARCHAR))"
+    text = f"TRIM(CAST({target_sql(value, dialect)} AS VARCHAR))"
     if dialect == "sqlite":  # (STR_TO_DATE, of the run's own functions, gives NULL)
         return sqlglot.parse_one(f"STR_TO_DATE({text}, {_quoted(pattern)})", read="sqlite")
     if dialect == "duckdb":
@@ -131,7 +129,7 @@ def _decimal(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expre
     """``TRY_CAST(x AS DECIMAL(p, s))``: the number rounded to s places, NULL when it is not
     a number or does not fit p digits (on SQLite, the run's function that ``CAST`` uses too)."""
     precision, scale = decimal_digits(to)
-    text = _sql(value, dialect)
+    text = target_sql(value, dialect)
     if dialect == "sqlite":
         return sqlglot.parse_one(f"LEO_TRY_DECIMAL({text}, {precision}, {scale})",
                                  read="sqlite")

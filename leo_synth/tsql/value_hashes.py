@@ -25,6 +25,8 @@ import hashlib
 import sqlglot
 from sqlglot import exp
 
+from leo_synth.tsql.target_dialects import target_sql
+
 NAMES = ("CHECKSUM", "BINARY_CHECKSUM")
 SEPARATOR = "|"
 
@@ -41,7 +43,7 @@ def hash32(text: object) -> int | None:
 def for_target(node: exp.Anonymous, dialect: str) -> exp.Expression:
     """``CHECKSUM(...)`` or ``BINARY_CHECKSUM(...)`` (of named values) written out for
     ``dialect``."""
-    texts = [f"COALESCE(CAST({e.sql(dialect=dialect)} AS VARCHAR), '')"
+    texts = [f"COALESCE(CAST({target_sql(e, dialect)} AS VARCHAR), '')"
              for e in node.expressions]
     text = f" || '{SEPARATOR}' || ".join(texts)
     if node.name.upper() == "CHECKSUM":

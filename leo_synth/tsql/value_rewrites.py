@@ -49,6 +49,7 @@ from leo_synth.tsql import (
     try_conversions,
     value_hashes,
 )
+from leo_synth.tsql.target_dialects import target_sql
 
 PRECISE_DATETIME = "%Y-%m-%d %H:%M:%f"
 """SQLite's pattern of a DATETIME with its fraction of a second (``%f``: seconds and
@@ -63,9 +64,6 @@ FLOAT_FUNCTIONS = (exp.Stddev, exp.StddevPop, exp.StddevSamp, exp.Variance, exp.
 """Functions whose value is a FLOAT in T-SQL (``STDEV``, ``VAR``, ``LOG``, ``EXP``, ``SQRT``)
 and a NUMERIC on PostgreSQL when their operand is one (an integer column's ``STDEV``)."""
 
-
-def _sql(node: exp.Expression, dialect: str) -> str:
-    return node.sql(dialect=dialect)
 
 
 def _quoted(text: str) -> str:
@@ -106,7 +104,7 @@ def _ymd_as_iso(value: exp.Expression, dialect: str) -> exp.Expression:
     """Text ``YYYYMMDD`` (the form SQL Server reads whatever the language, and the one the
     NPD keeps dates of as integers) as ``YYYY-MM-DD``, which every target reads; other text
     as it is."""
-    text = f"TRIM(CAST({_sql(value, dialect)} AS VARCHAR))"
+    text = f"TRIM(CAST({target_sql(value, dialect)} AS VARCHAR))"
     return sqlglot.parse_one(
         f"CASE WHEN LENGTH({text}) = 8 THEN SUBSTR({text}, 1, 4) || '-' || "
         f"SUBSTR({text}, 5, 2) || '-' || SUBSTR({text}, 7, 2) ELSE {text} END", read=dialect)
@@ -165,7 +163,7 @@ def _bit(value: exp.Expression, dialect: str) -> exp.Expression:
             return exp.Literal.number(int(float(word) != 0))
         except ValueError:
             pass  # (not a number: the target's own cast says so)
-    text = _sql(value, dialect)
+    text = target_sql(value, dialect)
     as_text = f"UPPER(CAST({text} AS VARCHAR))"
     return sqlglot.parse_one(
         f"CASE WHEN {text} IS NULL THEN NULL WHEN {as_text} = 'TRUE' THEN 1 "
@@ -181,7 +179,7 @@ def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
     3 places and PostgreSQL's any number."""
     if dialect == "sqlite":  # (a function of the run's: SQL Server's overflow error)
         precision, scale = try_conversions.decimal_digits(to)
-        return sqlglot.parse_one(f"LEO_DECIMAL({_sql(value, dialect)}, {precision}, {scale})",
+        return sqlglot.parse_one(f"LEO_DECIMAL({target_sql(value, dialect)}, {precision}, {scale})",
                                  read="sqlite")
     if not any(isinstance(p, exp.DataTypeParam) for p in to.expressions):
         node.set("to" if not isinstance(node, exp.Convert) else "this",
@@ -203,7 +201,7 @@ def _like(node: exp.Like, dialect: str) -> exp.Expression:
         if dialect == "sqlite":
             return node
         return exp.ILike(this=this, expression=pattern, negate=negate or None)
-    value = _sql(this, dialect)
+    value = target_sql(this, dialect)
     if dialect == "sqlite":
         match = sqlglot.parse_one(f"LEO_LIKE({value}, {_quoted(pattern.name)}) = 1",
                                   read="sqlite")
@@ -224,7 +222,7 @@ def _patindex(node: exp.Anonymous, dialect: str) -> exp.Expression:
         return exp.Anonymous(this="LEO_PATINDEX", expressions=[pattern, value])
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
         return node
-    text, regex = _sql(value, dialect), like_patterns.search_regex(pattern.name)
+    text, regex = target_sql(value, dialect), like_patterns.search_regex(pattern.name)
     if dialect == "postgres":
         return sqlglot.parse_one(f"REGEXP_INSTR({text}, {_quoted(regex)}, 1, 1, 0, 'i')",
                                  read="postgres")
@@ -258,16 +256,16 @@ def _round(node: exp.Round, dialect: str) -> exp.Expression:
     if truncate is None and dialect == "sqlite" and isinstance(digits, exp.Neg) and (
             isinstance(digits.this, exp.Literal) and digits.this.this.isdigit()):
         scale = 10 ** int(digits.this.this)
-        return sqlglot.parse_one(f"(ROUND(({_sql(node.this, dialect)}) / {scale}.0) * {scale})",
-                                 read="sqlite")
+        value = target_sql(node.this, dialect)
+        return sqlglot.parse_one(f"(ROUND(({value}) / {scale}.0) * {scale})", read="sqlite")
     if truncate is None:
         return node
     node.set("truncate", None)
     if isinstance(truncate, exp.Literal) and not truncate.is_string and float(
             truncate.this) == 0:
         return node
-    value = _sql(node.this, dialect)
-    digits = _sql(node.args.get("decimals") or exp.Literal.number(0), dialect)
+    value = target_sql(node.this, dialect)
+    digits = target_sql(node.args.get("decimals") or exp.Literal.number(0), dialect)
     if dialect == "postgres":
         text = f"TRUNC(CAST({value} AS NUMERIC), {digits})"
     elif dialect == "duckdb":
@@ -280,7 +278,7 @@ def _round(node: exp.Round, dialect: str) -> exp.Expression:
 def _is_numeric(node: exp.Anonymous, dialect: str) -> exp.Expression:
     if dialect == "sqlite" or len(node.expressions) != 1:
         return node
-    text = f"CAST({_sql(node.expressions[0], dialect)} AS TEXT)"
+    text = f"CAST({target_sql(node.expressions[0], dialect)} AS TEXT)"
     regex = _quoted(sqlite_functions.NUMERIC_TEXT)
     test = (f"REGEXP_FULL_MATCH({text}, {regex})" if dialect == "duckdb"
             else f"{text} ~ {regex}")
@@ -463,7 +461,7 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         if name == "PARSENAME" and len(node.expressions) == 2 and dialect != "sqlite":
             return _parsename(node)
         if name == "DATALENGTH" and len(node.expressions) == 1:  # bytes of the text
-            text = _sql(_as(node.expressions[0], "TEXT"), dialect)
+            text = target_sql(_as(node.expressions[0], "TEXT"), dialect)
             found = {"sqlite": f"LENGTH(CAST({text} AS BLOB))", "duckdb": f"STRLEN({text})"
                      }.get(dialect, f"OCTET_LENGTH({text})")
             return sqlglot.parse_one(found, read=dialect)
@@ -480,9 +478,9 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
                 else "CAST(timezone('UTC', CURRENT_TIMESTAMP) AS TIMESTAMP)", read=dialect)
         if name == "CHOOSE" and len(node.expressions) > 1:
             index, *values = node.expressions
-            cases = " ".join(f"WHEN {i} THEN {_sql(v, dialect)}"
+            cases = " ".join(f"WHEN {i} THEN {target_sql(v, dialect)}"
                              for i, v in enumerate(values, start=1))
-            return sqlglot.parse_one(f"CASE {_sql(index, dialect)} {cases} END", read=dialect)
+            return sqlglot.parse_one(f"CASE {target_sql(index, dialect)} {cases} END", read=dialect)
     if isinstance(node, exp.DataType):
         return _data_type(node, dialect)
     if isinstance(node, exp.Ordered) and isinstance(
