@@ -1102,6 +1102,70 @@ def test_parse_and_try_parse_read_in_the_culture(backend: str,
         ("2015-02-01", "2015-01-02", "2015-01-02", None, None, 12)]
 
 
+DATETIME_PARTS = """SELECT DATETIMEFROMPARTS(2015, 2, 3, 4, 5, 6, 7),
+    SMALLDATETIMEFROMPARTS(2016, 2, 29, 23, 59), DATETIME2FROMPARTS(2015, 2, 3, 4, 5, 6, 5, 1),
+    TIMEFROMPARTS(13, 30, 15, 0, 0), DATETIMEFROMPARTS(2015, 2, 3, NULL, 5, 6, 7)
+SELECT DATEDIFF(minute, DATETIMEFROMPARTS(2015, 2, 3, 4, 0, 0, 0),
+    DATETIMEFROMPARTS(2015, 2, 4, 6, 30, 0, 0))
+BEGIN TRY SELECT DATETIMEFROMPARTS(2015, 2, 3, 24, 0, 0, 0) END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT DATETIMEFROMPARTS(2015, 2, 29, 1, 0, 0, 0) END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT SMALLDATETIMEFROMPARTS(2015, 13, 1, 1, 0) END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_datetime_from_parts_and_its_kin(backend: str, request: pytest.FixtureRequest) -> None:
+    """``DATETIMEFROMPARTS``, ``SMALLDATETIMEFROMPARTS``, ``DATETIME2FROMPARTS`` and
+    ``TIMEFROMPARTS`` give their types, shown as SSMS shows them, and a part out of its range
+    stops with error 289 naming the type (SQLite had no such function, DuckDB and PostgreSQL
+    another one; the targets would have rolled hour 24 into the next day)."""
+    results = run_text(_db(request, backend), DATETIME_PARTS, "tsql", None, True)
+    shown = [[tuple(output.cell(v) for v in row) for row in r.rows] for r in results]
+    failed = "Cannot construct data type {}, some of the arguments have values which are " \
+        "not valid."
+    assert shown == [
+        [("2015-02-03 04:05:06.007", "2016-02-29 23:59:00", "2015-02-03 04:05:06.5",
+          "13:30:15", "NULL")],
+        [("1590",)],
+        [("289", failed.format("datetime"))], [("289", failed.format("datetime"))],
+        [("289", failed.format("smalldatetime"))]]
+
+
+DATETIME_DAYS = """CREATE TABLE #x (d DATETIME, n INT)
+INSERT INTO #x VALUES ('2015-03-04', 1), ('2015-03-04 18:30', 2)
+SELECT d + 1, d - 1, 2 + d, d + 0.5, CAST(d AS FLOAT), CAST(d AS INT),
+    CAST(FLOOR(CAST(d AS FLOAT)) AS DATETIME) FROM #x ORDER BY n
+SELECT CAST(42000 AS DATETIME), CONVERT(DATETIME, 42000.5), CAST(CAST(42000 AS FLOAT) + 0.25
+    AS DATETIME), DATEADD(day, DATEDIFF(day, 0, CAST('2015-03-04 18:30' AS DATETIME)), 0),
+    DATEADD(hour, 5, 0), CAST('2015-03-04' AS DATETIME) + 1"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime_and_a_number_are_days_from_1900(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A number added to a #temp table's ``DATETIME`` column is days (SQLite added it to the
+    year, DuckDB and PostgreSQL stopped), a ``DATETIME`` cast to a number is its days from
+    1900-01-01 (an integer rounded to the nearest day) and a number cast to one that day, as
+    ``CAST(FLOOR(CAST(d AS FLOAT)) AS DATETIME)`` needs (every target stopped); day 0 moved by
+    hours is a ``DATETIME`` (PostgreSQL stopped), shown as one like day 0 moved by days; a
+    ``DATE`` is no number (error 529, which SQL Server raises when it compiles the batch)."""
+    db = _db(request, backend)
+    results = run_text(db, DATETIME_DAYS, "tsql", None, True)
+    shown = [[tuple(output.cell(v) for v in row) for row in r.rows] for r in results]
+    assert shown == [
+        [("2015-03-05 00:00:00.000", "2015-03-03 00:00:00.000", "2015-03-06 00:00:00.000",
+          "2015-03-04 12:00:00.000", "42065", "42065", "2015-03-04 00:00:00.000"),
+         ("2015-03-05 18:30:00.000", "2015-03-03 18:30:00.000", "2015-03-06 18:30:00.000",
+          "2015-03-05 06:30:00.000", "42065.77083", "42066", "2015-03-04 00:00:00.000")],
+        [("2014-12-29 00:00:00.000", "2014-12-29 12:00:00.000", "2014-12-29 06:00:00.000",
+          "2015-03-04 00:00:00.000", "1900-01-01 05:00:00.000", "2015-03-05 00:00:00.000")]]
+    with pytest.raises(ScriptError, match="Explicit conversion from data type date to float "
+                                          "is not allowed"):
+        run_text(db, "SELECT CAST(CAST('2015-03-04' AS DATE) AS FLOAT)", "tsql", None, True)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:

@@ -80,6 +80,11 @@ def _unseparated_hint(text: str) -> str:
     return "YYYYMMDD"
 
 
+_WHOLE_DAYS = {"YEAR", "YY", "YYYY", "QUARTER", "QQ", "Q", "MONTH", "MM", "M", "DAYOFYEAR",
+               "DY", "Y", "DAY", "DD", "D", "WEEK", "WK", "WW", "WEEKDAY", "DW", "W"}
+"""``DATEADD``'s units of whole days or more: day n moved by them stays a date."""
+
+
 def literal_days(node: exp.Expression) -> float | None:
     """The number a numeric literal, or its negation, writes (``0``, ``-1``, ``1.5``), or
     None: SQL Server reads it as that many days from 1900-01-01 where a date is expected."""
@@ -143,7 +148,11 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
             _rewrite(node, False, order, line, converted=True)
     for add in list(tree.find_all(exp.DateAdd)):
         day = _day_number(add.this)
-        if day is not None:
+        unit = add.args.get("unit")
+        if day is not None and unit is not None and unit.name.upper() not in _WHOLE_DAYS:
+            # (hours from day 0: PostgreSQL read the bare text as an interval)
+            add.set("this", exp.cast(day, exp.DataType.build("DATETIME")))
+        elif day is not None:
             add.set("this", day)
     dates = dates | _dated_aliases(tree, dates)
     def compared(value: exp.Expression, column: exp.Expression) -> None:

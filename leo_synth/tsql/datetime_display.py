@@ -26,6 +26,8 @@ from functools import cache
 
 from sqlglot import exp
 
+from leo_synth.tsql import datetime_parts
+from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.value_rewrites import cast_parts
 
 Format = tuple[str, int]
@@ -56,11 +58,11 @@ def _shown_class(places: int) -> type[Shown]:
     return type(f"Shown{places}", (Shown,), {"places": places, "__slots__": ()})
 
 
-def _format(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
+def format_of(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
     """SQL Server's date-and-time type of ``node`` when it is one for certain (``datetimes``:
     column names and whether they hold one wherever met)."""
     if isinstance(node, exp.Paren | exp.Alias | exp.Window):
-        return _format(node.this, datetimes)
+        return format_of(node.this, datetimes)
     if isinstance(node, exp.Column):
         return _TYPES[exp.DataType.Type.DATETIME] if datetimes.get(node.name.lower()) else None
     if isinstance(node, exp.CurrentTimestamp) or (
@@ -77,12 +79,17 @@ def _format(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
         return kind, places
     if isinstance(node, exp.DateAdd):
         date = node.this
-        if isinstance(date, exp.Literal) and date.is_string:
-            return _TYPES[exp.DataType.Type.DATETIME]  # (a date written as text)
-        return _format(date, datetimes)
+        if (isinstance(date, exp.Literal) and date.is_string) or literal_days(date) is not None:
+            return _TYPES[exp.DataType.Type.DATETIME]  # (a date written as text, or day n)
+        return format_of(date, datetimes)
+    if isinstance(node, exp.Add | exp.Sub):  # (a DATETIME and a number of days)
+        left, right = (format_of(side, datetimes) for side in (node.this, node.expression))
+        if isinstance(node, exp.Add) and left is None:
+            return right
+        return left if right is None else None
     if isinstance(node, exp.Min | exp.Max):
-        return _format(node.this, datetimes)
-    return None
+        return format_of(node.this, datetimes)
+    return datetime_parts.shown_type(node)
 
 
 def formats(tree: exp.Expression, datetimes: dict[str, bool]
@@ -91,7 +98,7 @@ def formats(tree: exp.Expression, datetimes: dict[str, bool]
     None when there is none, or the statement is not a plain SELECT or has a ``*``."""
     if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
         return None
-    found = [_format(projection, datetimes) for projection in tree.selects]
+    found = [format_of(projection, datetimes) for projection in tree.selects]
     return found if any(f is not None for f in found) else None
 
 
@@ -108,17 +115,30 @@ def declared(tree: exp.Create, datetimes: dict[str, bool]) -> set[str]:
     if not isinstance(query, exp.Select):
         return set()
     return {projection.alias_or_name.lower() for projection in query.selects
-            if not projection.is_star and _format(projection, datetimes) is not None}
+            if not projection.is_star and format_of(projection, datetimes) is not None}
 
 
 def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:
-    """A ``DATETIME`` column that ``DATEADD`` moves, cast to one, so that the move keeps its
-    time: the targets' ``DATEADD`` of a column of unknown type was cast back to a date
-    (``rewrites``), and SQLite's dropped the time."""
+    """A ``DATETIME`` column that ``DATEADD`` moves, or that a number of days is added to or
+    taken from (``d + 1``, ``d - 0.5``), cast to one: the targets' ``DATEADD`` of a column of
+    unknown type was cast back to a date (``rewrites``) and SQLite's dropped the time, and a
+    number added to the column was added to its text (SQLite: 2016) or refused."""
+
+    def held(node: exp.Expression) -> bool:
+        return isinstance(node, exp.Column) and bool(datetimes.get(node.name.lower()))
+
+    def typed(node: exp.Expression) -> exp.Expression:
+        return exp.cast(node.copy(), exp.DataType.build("DATETIME"))
+
     for add in tree.find_all(exp.DateAdd):
-        date = add.this
-        if isinstance(date, exp.Column) and datetimes.get(date.name.lower()):
-            add.set("this", exp.cast(date.copy(), exp.DataType.build("DATETIME")))
+        if held(add.this):
+            add.set("this", typed(add.this))
+    for node in list(tree.find_all(exp.Add, exp.Sub)):
+        left, right = node.this, node.expression
+        if held(left) and format_of(right, datetimes) is None:
+            node.set("this", typed(left))
+        elif isinstance(node, exp.Add) and held(right) and format_of(left, datetimes) is None:
+            node.set("expression", typed(right))
 
 
 def _as_datetime(value: object) -> dt.datetime | None:

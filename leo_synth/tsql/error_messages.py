@@ -60,7 +60,7 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "violation of unique key constraint": 2627,
            DIVIDE_BY_ZERO.lower().rstrip("."): 8134,
            "conversion failed when converting date and/or time": 241,
-           NOT_CONSTRUCTED.lower().rstrip("."): 289,
+           "cannot construct data type": 289,
            "conversion failed when converting": 245,
            "error converting data type varchar to": 8114,
            "arithmetic overflow error converting": 8115,
@@ -91,7 +91,8 @@ def _not_a_number(found: re.Match[str]) -> str:
 _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # SQL Server's words already, raised by DuckDB's ERROR() in the translation
     (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
-                r"Arithmetic overflow|String or binary|Invalid length parameter) .*)$"),
+                r"Arithmetic overflow|String or binary|Invalid length parameter|"
+                r"Cannot construct) .*)$"),
      lambda found: found["own"]),
     # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),

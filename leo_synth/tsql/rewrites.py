@@ -35,6 +35,7 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import date_formats, error_messages, value_rewrites
+from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.value_rewrites import PRECISE_DATETIME, cast_parts
 
@@ -358,9 +359,18 @@ def _is_datetime(node: exp.Expression) -> bool:
 def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expression:
     if isinstance(node, exp.DateAdd | exp.DateDiff) and node.args.get("unit") is not None:
         node.set("unit", exp.var(_unit(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
+    if isinstance(node, exp.Add) and _is_datetime(node.expression) and not _is_datetime(
+            node.this):  # (days + a DATETIME: the DATETIME first)
+        node = exp.Add(this=node.expression, expression=node.this)
     if isinstance(node, exp.Add | exp.Sub) and _is_datetime(node.this) and not _is_datetime(
             node.expression):
         days = node.expression.copy()
+        part = literal_days(days)
+        if part is not None and not part.is_integer():  # (d + 0.5: twelve hours)
+            milliseconds = round(part * 86400000) * (1 if isinstance(node, exp.Add) else -1)
+            return _rewrite(exp.DateAdd(this=node.this.copy(), unit=exp.var("MILLISECOND"),
+                                        expression=exp.Literal.number(milliseconds)),
+                            dialect, datefirst)
         shifted = exp.DateAdd(this=node.this.copy(), unit=exp.var("DAY"),
                               expression=days if isinstance(node, exp.Add)
                               else exp.Neg(this=exp.Paren(this=days)))

@@ -34,6 +34,8 @@ from leo_synth.tsql import (
     date_literals,
     date_truncation,
     datetime_display,
+    datetime_numbers,
+    datetime_parts,
     decimal_scales,
     decimal_texts,
     decimal_types,
@@ -1185,6 +1187,7 @@ class Translator:
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)
+        tree = datetime_numbers.for_target(tree, self.datetimes, line)
         moments = datetime_display.formats(tree, self.datetimes)
         datetime_display.typed_dates(tree, self.datetimes)
         if _column_default(tree) is not None:
@@ -1225,6 +1228,7 @@ class Translator:
                                                  self.target.dialect, line)
         tree, styled = styled_dates.for_target(tree, columns, self.target.dialect)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
+        tree, built = datetime_parts.for_target(tree, self.target.dialect, line)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts)
         tree = string_aggregates.for_target(tree, self.target.dialect)
@@ -1244,7 +1248,7 @@ class Translator:
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
-                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast)
+                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
