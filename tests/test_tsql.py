@@ -1139,7 +1139,9 @@ SELECT d + 1, d - 1, 2 + d, d + 0.5, CAST(d AS FLOAT), CAST(d AS INT),
     CAST(FLOOR(CAST(d AS FLOAT)) AS DATETIME) FROM #x ORDER BY n
 SELECT CAST(42000 AS DATETIME), CONVERT(DATETIME, 42000.5), CAST(CAST(42000 AS FLOAT) + 0.25
     AS DATETIME), DATEADD(day, DATEDIFF(day, 0, CAST('2015-03-04 18:30' AS DATETIME)), 0),
-    DATEADD(hour, 5, 0), CAST('2015-03-04' AS DATETIME) + 1"""
+    DATEADD(hour, 5, 0), CAST('2015-03-04' AS DATETIME) + 1
+DECLARE @a DATETIME = '2015-03-04 18:30', @b DATETIME = '2015-03-02 06:15:30'
+SELECT @a - @b, CONVERT(VARCHAR(8), @a - @b, 108)"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -1149,8 +1151,10 @@ def test_a_datetime_and_a_number_are_days_from_1900(
     year, DuckDB and PostgreSQL stopped), a ``DATETIME`` cast to a number is its days from
     1900-01-01 (an integer rounded to the nearest day) and a number cast to one that day, as
     ``CAST(FLOOR(CAST(d AS FLOAT)) AS DATETIME)`` needs (every target stopped); day 0 moved by
-    hours is a ``DATETIME`` (PostgreSQL stopped), shown as one like day 0 moved by days; a
-    ``DATE`` is no number (error 529, which SQL Server raises when it compiles the batch)."""
+    hours is a ``DATETIME`` (PostgreSQL stopped), shown as one like day 0 moved by days; one
+    ``DATETIME`` taken from another is the time between them from day 0 (SQLite gave 12:00:00
+    for no time, DuckDB stopped); a ``DATE`` is no number (error 529, which SQL Server raises
+    when it compiles the batch)."""
     db = _db(request, backend)
     results = run_text(db, DATETIME_DAYS, "tsql", None, True)
     shown = [[tuple(output.cell(v) for v in row) for row in r.rows] for r in results]
@@ -1160,7 +1164,8 @@ def test_a_datetime_and_a_number_are_days_from_1900(
          ("2015-03-05 18:30:00.000", "2015-03-03 18:30:00.000", "2015-03-06 18:30:00.000",
           "2015-03-05 06:30:00.000", "42065.77083", "42066", "2015-03-04 00:00:00.000")],
         [("2014-12-29 00:00:00.000", "2014-12-29 12:00:00.000", "2014-12-29 06:00:00.000",
-          "2015-03-04 00:00:00.000", "1900-01-01 05:00:00.000", "2015-03-05 00:00:00.000")]]
+          "2015-03-04 00:00:00.000", "1900-01-01 05:00:00.000", "2015-03-05 00:00:00.000")],
+        [("1900-01-03 12:14:30.000", "12:14:30")]]
     with pytest.raises(ScriptError, match="Explicit conversion from data type date to float "
                                           "is not allowed"):
         run_text(db, "SELECT CAST(CAST('2015-03-04' AS DATE) AS FLOAT)", "tsql", None, True)

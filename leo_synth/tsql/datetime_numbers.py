@@ -5,7 +5,8 @@ FLOAT)) AS DATETIME)``, and count days as ``CAST(d AS INT)``. SQL Server holds a
 as days from 1900-01-01 and their fraction, so a cast to ``FLOAT`` (or ``REAL``, ``DECIMAL``)
 is that number (42065.5 at noon on 2015-03-04), a cast to an integer is it rounded to the
 nearest day (from noon the next), and a number cast to a ``DATETIME`` is that many days from
-1900-01-01 (``CAST(42065.5 AS DATETIME)``). The targets refused the first two or read the
+1900-01-01 (``CAST(42065.5 AS DATETIME)``); one ``DATETIME`` taken from another is the time between
+them from 1900-01-01. The targets refused the first two or read the
 date's text as a number (SQLite: an error in SQL Server's words for text), and only a number
 written in the script could be cast to a date and time (``date_casts``).
 
@@ -38,6 +39,9 @@ _DAYS = ("CAST(DATEDIFF_BIG(millisecond, CAST('1900-01-01' AS DATETIME), leo_d) 
 _MOMENT = ("DATEADD(millisecond, CAST(ROUND((leo_n - FLOOR(leo_n)) * 86400000, 0) AS INT), "
            "DATEADD(day, CAST(FLOOR(leo_n) AS INT), CAST('1900-01-01' AS DATETIME)))")
 """The DATETIME a number of days from day 0 stands for."""
+_SPAN = ("DATEADD(millisecond, DATEDIFF_BIG(millisecond, leo_b, leo_a), "
+         "CAST('1900-01-01' AS DATETIME))")
+"""A DATETIME taken from another: the time between them from day 0."""
 _INTEGERS = (exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT,
              exp.DataType.Type.UTINYINT, exp.DataType.Type.TINYINT)
 _NAMES = {exp.DataType.Type.INT: "int", exp.DataType.Type.BIGINT: "bigint",
@@ -115,13 +119,29 @@ def _converted(node: exp.Expression, datetimes: dict[str, bool], line: int
     return None
 
 
+def _span(node: exp.Sub, datetimes: dict[str, bool]) -> exp.Expression | None:
+    """``a - b`` of two ``DATETIME`` values: the time between them from day 0, as SQL
+    Server gives it (``CONVERT(VARCHAR(8), GETDATE() - @start, 108)``, the time a script
+    took)."""
+    moments = ("datetime", "smalldatetime")
+    shown = [format_of(side, datetimes) for side in (node.this, node.expression)]
+    if not all(found is not None and found[0] in moments for found in shown):
+        return None
+    span = _filled(_SPAN, "leo_a", node.this)
+    for column in list(span.find_all(exp.Column)):
+        if column.name == "leo_b":
+            column.replace(exp.Paren(this=node.expression.copy()))
+    return span
+
+
 def for_target(tree: exp.Expression, datetimes: dict[str, bool], line: int
                ) -> exp.Expression:
     """The tree with each cast between a ``DATETIME`` and a number written as days from day 0
     (see the module); ``datetimes``: the columns that hold a ``DATETIME`` (lower-case
     names)."""
-    for node in reversed(list(tree.find_all(exp.Cast, exp.Convert))):
-        new = _converted(node, datetimes, line)
+    for node in reversed(list(tree.find_all(exp.Cast, exp.Convert, exp.Sub))):
+        new = _span(node, datetimes) if isinstance(node, exp.Sub) else _converted(
+            node, datetimes, line)
         if new is not None:
             tree = replaced(tree, node, new)
     return tree
