@@ -26,6 +26,7 @@ from leo_synth.tsql import (
     cursors,
     datetime_display,
     decimal_scales,
+    identity_reads,
     identity_values,
     merges,
     missing_columns,
@@ -54,6 +55,7 @@ from leo_synth.tsql.translate import (
     Translation,
     Translator,
     counter,
+    written_key,
 )
 
 MAX_LOOPS = 10_000
@@ -200,6 +202,12 @@ class Runner:
         self.functions: dict[str, blocks.Function] = {}
         """The functions the script made, by name (lower case)."""
         self.translator.functions = self.functions  # (written where statements call them)
+        self.last_identity: int | None = None
+        """``@@IDENTITY``: the last identity value the session made (``identity_reads``)."""
+        self.scope_identity: int | None = None
+        """``SCOPE_IDENTITY()``: the last identity value the running scope made."""
+        self.table_identities: dict[str, int] = {}
+        """``IDENT_CURRENT``: the last identity value made in each table, by its key."""
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -217,6 +225,11 @@ class Runner:
                                else exp.Null()),
                  "@datefirst": exp.Literal.number(self.translator.datefirst),
                  "@language": exp.Literal.string(self.language),
+                 identity_reads.SESSION_KEY: identity_reads.number(self.last_identity),
+                 identity_reads.SCOPE_KEY: identity_reads.number(self.scope_identity),
+                 **{identity_reads.current_key(key): identity_reads.number(
+                     self.table_identities.get(key, identity.seed))
+                    for key, identity in self.translator.identity_columns.items()},
                  **SESSION}
         translation = self.translator.translate(tree, known, line)
         if translation.skip:
@@ -478,6 +491,7 @@ class Runner:
                 self.translator.dropped(parts)
             if result is None:
                 self.rowcount = self._changed(tree, translation, line)
+                self._note_identity(tree, line)
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
             columns = [self.translator.heading(c) for c in result.columns]
@@ -491,6 +505,27 @@ class Runner:
                 rows = datetime_display.shown(rows, translation.moments)
             return Result(line, columns, rows, result.more)
         return None
+
+    def _note_identity(self, tree: exp.Expression, line: int) -> None:
+        """After an ``INSERT`` or ``SELECT ... INTO`` that made rows in a table with an
+        identity column, note the last value made (``identity_reads``)."""
+        into = tree.args.get("into") if isinstance(tree, exp.Select) else None
+        if isinstance(into, exp.Into) and isinstance(into.this, exp.Table):
+            tree = exp.Create(this=into.this, kind="TABLE")  # (SELECT ... INTO: the table made)
+        if not isinstance(tree, exp.Insert | exp.Create):
+            return
+        key = written_key(tree)
+        if isinstance(tree, exp.Create) and key is not None:
+            self.table_identities.pop(key, None)  # (a table made anew starts from its seed)
+        identity = self.translator.identity_columns.get(key) if key is not None else None
+        if identity is None or (isinstance(tree, exp.Insert) and self.rowcount == 0):
+            return
+        table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+        result, _ = self._translated(identity_reads.last_value(table, identity), line, None)
+        value = result.rows[0][0] if result is not None and result.rows else None
+        if value is not None:
+            self.last_identity = self.scope_identity = int(value)
+            self.table_identities[key] = int(value)
 
     def _changed(self, tree: exp.Expression, translation: Translation, line: int) -> int:
         """The rows a statement without a result inserted, updated or deleted (0 for DDL);
@@ -577,7 +612,8 @@ class Runner:
         if node.into is not None:
             inner = [_inserted(n, node.into) for n in inner]
         self.counting = self.counting or _reads_rowcount(inner)
-        saved = self.variables, self.kinds, self.shown_exec, self.exec_line
+        saved = self.variables, self.kinds, self.shown_exec, self.exec_line, self.scope_identity
+        self.scope_identity = None  # (a scope of its own: SCOPE_IDENTITY() NULL until it inserts)
         self.nesting += 1
         self.variables, self.kinds = scope
         self.shown_exec = self.shown_exec or self.every or id(node) in self.shown
@@ -592,7 +628,8 @@ class Runner:
             raise ScriptError(node.line, told, runtime=exc.runtime, number=exc.number,
                               said=exc.said) from exc
         finally:
-            self.variables, self.kinds, self.shown_exec, self.exec_line = saved
+            (self.variables, self.kinds, self.shown_exec, self.exec_line,
+             self.scope_identity) = saved
             self.nesting -= 1
         rowcount = self.rowcount  # (the dynamic SQL's last statement's, not the drops')
         for key in set(self.translator.session) - before:

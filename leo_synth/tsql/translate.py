@@ -48,6 +48,7 @@ from leo_synth.tsql import (
     grouped_columns,
     grouping_sets,
     hash_bytes,
+    identity_reads,
     identity_values,
     information_schema,
     inserted_values,
@@ -114,7 +115,7 @@ SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a syn
 ``@@SERVERNAME``, ``@@SPID``, the login and host names."""
 SESSION_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
                      "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE", "DB_NAME", "USER_NAME",
-                     "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME")
+                     "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME", "SCOPE_IDENTITY")
 """What a ``CATCH`` block asks of the error it handles, ``XACT_STATE()`` and what a script's
 log header asks of its session: the values the runner holds (under the keys
 ``error_message()``, ``db_name()``, ...); one it does not hold (``ERROR_PROCEDURE()``: there
@@ -247,7 +248,7 @@ def _with_into_as_create(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
-def _written_key(tree: exp.Expression) -> str | None:
+def written_key(tree: exp.Expression) -> str | None:
     """The session's key of the table a statement makes or writes (``#t``, or its name)."""
     table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     if not isinstance(table, exp.Table):
@@ -952,6 +953,9 @@ class Translator:
             key = counter(node)
             if key is not None and key in variables:
                 return variables[key].copy()
+            current = identity_reads.current_of(node)
+            if current is not None:  # IDENT_CURRENT('#t'): NULL for a table without identity
+                return variables.get(current, exp.Null()).copy()
             if isinstance(node, exp.CurrentUser):  # SUSER_SNAME(), CURRENT_USER, SYSTEM_USER
                 return variables.get("suser_sname()", exp.Null()).copy()
             if isinstance(node, exp.Anonymous) and node.name.upper() in SESSION_FUNCTIONS and (
@@ -1037,7 +1041,7 @@ class Translator:
         it its next values in each ``INSERT`` that leaves it out, where the target does not
         number it (``identity_values``)."""
         self.numbering = None
-        key = _written_key(tree)
+        key = written_key(tree)
         if key is None:
             return tree
         identity_values.spelt_out(tree)
@@ -1072,7 +1076,7 @@ class Translator:
     def _checked_lengths(self, tree: exp.Expression) -> exp.Expression:
         """Keep the text lengths a ``CREATE TABLE`` declares; check the values an ``INSERT``
         or ``UPDATE`` puts in such columns (``text_lengths``)."""
-        key = _written_key(tree)
+        key = written_key(tree)
         if key is None:
             return tree
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):

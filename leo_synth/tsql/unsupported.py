@@ -56,7 +56,7 @@ NOT_TSQL_FUNCTIONS = {
 function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
 
 COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
-            "VERSION", "SERVERNAME", "SPID"}
+            "VERSION", "SERVERNAME", "SPID", "IDENTITY"}
 """The session counters a script may read (``runner``)."""
 
 
