@@ -1197,6 +1197,21 @@ def test_scope_identity_and_its_kin_read_the_values_made(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_format_of_a_currency_in_its_culture(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # ('C' and a culture stopped the script)
+    db = _db(request, backend)
+    assert _rows(db, "SELECT FORMAT(1234.567, 'C', 'en-GB'), FORMAT(-1234.567, 'C0', 'en-GB'), "
+                     "FORMAT(1234.5, 'C'), FORMAT(-1234.5, 'C'), FORMAT(CAST(NULL AS INT), 'C'), "
+                     "FORMAT(1234.567, 'N1', 'en-gb'), FORMAT(-0.001, 'C', 'en-GB'), "
+                     "FORMAT(0.5, 'C0', 'en-IE'), FORMAT(CAST(-2.5 AS FLOAT), 'C0', 'en-GB')") == [
+        ("£1,234.57", "-£1,235", "$1,234.50", "($1,234.50)", None, "1,234.6", "£0.00", "€1",
+         "-£3")]
+    with pytest.raises(ScriptError, match=r"'de-DE'.* cannot be translated"):
+        run_text(db, "SELECT FORMAT(1234.5, 'N2', 'de-DE')", "tsql", None, True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

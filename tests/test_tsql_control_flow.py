@@ -430,7 +430,7 @@ def test_try_catch_runs_the_handler_of_a_failed_statement(backend: str,
         run_text(db, "SELECT 1 / 0", "tsql", None, False)
     # what cannot be translated is not an error of SQL Server's: it is not caught
     with pytest.raises(ScriptError, match="line 2: FORMAT"):
-        run_text(db, "BEGIN TRY\n SELECT FORMAT(1, 'C')\nEND TRY\nBEGIN CATCH\n SELECT 1\n"
+        run_text(db, "BEGIN TRY\n SELECT FORMAT(1, 'E')\nEND TRY\nBEGIN CATCH\n SELECT 1\n"
                  "END CATCH", "tsql", None, False)
 
 

@@ -6,9 +6,14 @@ SQL Server formats with .NET's format strings, for the session's language (``us_
 (times 100, then ``%``), ``Dk`` (an integer padded with zeros to k digits); and the custom
 ones made of ``#``, ``0``, ``,``, ``.`` and a final ``%`` (``'#,##0'``, ``'0.0'``, ``'0.00%'``,
 ``'00'``: a whole number padded with zeros).
-Halves are rounded away from zero, as .NET does. Other formats (``C``, culture arguments,
-``E``) stop the script with one line: their text depends on settings SQL Server does not
-share with the targets. Formats of dates (``FORMAT(d, 'yyyy-MM')``) are ``rewrites``'.
+``C``/``Ck`` is ``N``/``Nk`` after the culture's currency sign: ``$`` for the session's
+``us_english`` (a negative amount in brackets, as .NET Framework writes ``en-US``), ``£`` for
+``'en-GB'`` and ``€`` for ``'en-IE'`` (a minus before the sign). A culture argument is taken
+when it writes numbers as ``en-US`` does (``en-GB``, ``en-IE``, ``en-AU``, ``en-NZ``,
+``en-CA``; ``C`` only for the first three).
+Halves are rounded away from zero, as .NET does. Other formats (``E``) and cultures stop the
+script with one line: their text depends on settings SQL Server does not share with the
+targets. Formats of dates (``FORMAT(d, 'yyyy-MM')``) are ``rewrites``'.
 
 ``STR(x, length, decimals)`` (10 and 0 by default) is the ``Fk`` format right-aligned in
 ``length`` characters, with fewer decimals when they do not fit, and ``length`` stars when the
@@ -27,7 +32,12 @@ from sqlglot import exp
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.target_dialects import target_sql
 
-STANDARD = re.compile(r"([NFPD])([0-9]{0,2})", re.IGNORECASE)
+STANDARD = re.compile(r"([NFPDC])([0-9]{0,2})", re.IGNORECASE)
+CURRENCIES = {"en-us": ("$", True), "en-gb": ("£", False), "en-ie": ("€", False)}
+"""The currency sign of each culture ``C`` is written out for, and whether a negative amount
+is put in brackets (.NET Framework's ``en-US``) rather than after a minus."""
+CULTURES = {*CURRENCIES, "en-au", "en-nz", "en-ca"}
+"""Cultures that write numbers as ``us_english`` does (``,`` between thousands, ``.``)."""
 CUSTOM = re.compile(r"([#0,]*0|#)(\.0+)?(%?)")
 PADDED = re.compile(r"D[0-9]{1,2}", re.IGNORECASE)
 """``Dk``, which sqlglot reads as a format of dates (``D``: the day)."""
@@ -41,16 +51,28 @@ class NumberFormat:
     grouped: bool
     percent: bool
     width: int = 0
+    currency: str = ""
+    """The currency sign before the number (``C``), if any."""
+    bracketed: bool = False
+    """Whether a negative amount is in brackets rather than after a minus."""
 
 
-def parse(text: str) -> NumberFormat | None:
-    """The format string's meaning, or None when it is not one written out here."""
+def parse(text: str, culture: str = "en-us") -> NumberFormat | None:
+    """The format string's meaning in ``culture`` (lower case), or None when it is not one
+    written out here."""
+    if culture not in CULTURES:
+        return None
     standard = STANDARD.fullmatch(text)
     if standard:
         kind, digits = standard[1].upper(), standard[2]
         if kind == "D":
             return NumberFormat(0, False, False, int(digits or 0))
         decimals = int(digits) if digits else 2
+        if kind == "C":
+            if culture not in CURRENCIES:
+                return None
+            sign, bracketed = CURRENCIES[culture]
+            return NumberFormat(decimals, True, False, currency=sign, bracketed=bracketed)
         return NumberFormat(decimals, kind == "N", kind == "P")
     custom = CUSTOM.fullmatch(text)
     if custom:
@@ -81,18 +103,57 @@ def formatted(value: object, decimals: int, grouped: int, percent: int, width: i
 
 
 
+def _culture(node: exp.NumberToStr) -> str | None:
+    """The culture a ``FORMAT`` is given (lower case; ``en-us``, the session's, when none),
+    None when it is not written out as text."""
+    given = node.args.get("culture")
+    if given is None:
+        return "en-us"
+    return given.name.lower() if isinstance(given, exp.Literal) and given.is_string else None
+
+
+def _signed(node: exp.NumberToStr, wanted: NumberFormat, dialect: str) -> exp.Expression:
+    """``C``: the amount without its sign formatted as ``N``, after the currency sign, with a
+    minus before it or in brackets when the amount is below zero."""
+    value = target_sql(node.this, dialect)
+    plain = NumberFormat(wanted.decimals, True, False)
+    amount = target_sql(_written(exp.Abs(this=exp.Paren(this=node.this.copy())), plain,
+                                 dialect), dialect)
+    sign = exp.Literal.string(wanted.currency).sql(dialect)
+    negative = (f"'(' || {sign} || {amount} || ')'" if wanted.bracketed
+                else f"'-' || {sign} || {amount}")
+    # (below zero once rounded: -0.001 is $0.00, as .NET writes it)
+    exact = f"CAST(({value}) AS NUMERIC)" if dialect == "postgres" else f"({value})"
+    rounded = f"ROUND({exact}, {wanted.decimals})"
+    return sqlglot.parse_one(f"CASE WHEN {value} IS NULL THEN NULL WHEN {rounded} < 0 THEN "
+                             f"{negative} ELSE {sign} || {amount} END", read=dialect)
+
+
 def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
     pattern = node.args.get("format")
-    wanted = parse(pattern.name) if isinstance(pattern, exp.Literal) and pattern.is_string \
-        else None
-    if wanted is None or node.args.get("culture") is not None:
+    culture = _culture(node)
+    wanted = parse(pattern.name, culture) if isinstance(pattern, exp.Literal) and (
+        pattern.is_string) and culture is not None else None
+    if wanted is None:
         shown = pattern.sql("tsql") if pattern is not None else "?"
+        if node.args.get("culture") is not None:
+            shown += f", {node.args['culture'].sql('tsql')}"
         raise ScriptError(line, f"FORMAT(..., {shown}) cannot be translated: use 'N', 'Nk', "
-                          f"'Fk', 'Pk', 'Dk' or a pattern like '#,##0.00' or '00'")
-    value = target_sql(node.this, dialect)
+                          f"'Fk', 'Pk', 'Dk', 'Ck' or a pattern like '#,##0.00' or '00', "
+                          f"in the session's culture or {', '.join(sorted(CULTURES))} "
+                          f"('C': {', '.join(sorted(CURRENCIES))})")
+    if wanted.currency:
+        return _signed(node, wanted, dialect)
+    return _written(node.this, wanted, dialect)
+
+
+def _written(number_node: exp.Expression, wanted: NumberFormat, dialect: str
+             ) -> exp.Expression:
+    """A number formatted as ``wanted`` asks (without a currency sign), for the target."""
+    value = target_sql(number_node, dialect)
     if dialect == "sqlite":
         return exp.Anonymous(this="LEO_FORMAT_NUMBER", expressions=[
-            node.this.copy(), *(exp.Literal.number(int(n)) for n in (
+            number_node.copy(), *(exp.Literal.number(int(n)) for n in (
                 wanted.decimals, wanted.grouped, wanted.percent, wanted.width))])
     scaled = f"({value}) * 100" if wanted.percent else value
     if dialect == "duckdb":
