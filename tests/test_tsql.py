@@ -1212,6 +1212,23 @@ def test_format_of_a_currency_in_its_culture(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_pivots_source_missing_a_column_is_error_207(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (the translation asks a PIVOT's source its columns: the target's own words came out)
+    db = _db(request, backend)
+    with pytest.raises(ScriptError, match=r"Invalid column name 'StartDat'\. \(did you mean "
+                                          r"StartDate\?\)"):
+        run_text(db, "SELECT * FROM (SELECT Benefit_type, YEAR(StartDat) AS y FROM leo_benefit)"
+                     " s PIVOT (COUNT(y) FOR y IN ([2010])) p", "tsql", None, True)
+    assert _rows(db, """BEGIN TRY
+SELECT k, yr, amount FROM (SELECT EduKey AS k, KS4_GCSE_9 AS [2019] FROM KS4Pupil_2015_to_2021) s
+UNPIVOT (amount FOR yr IN ([2019])) u
+END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH""") == [
+        (207, "Invalid column name 'EduKey'.")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

@@ -231,10 +231,11 @@ class Runner:
                      self.table_identities.get(key, identity.seed))
                     for key, identity in self.translator.identity_columns.items()},
                  **SESSION}
-        translation = self.translator.translate(tree, known, line)
-        if translation.skip:
-            return None, translation
         try:
+            # (translating may run a query itself: a PIVOT's source is asked its columns)
+            translation = self.translator.translate(tree, known, line)
+            if translation.skip:
+                return None, translation
             return self._run(translation, line, limit), translation
         except ScriptError as exc:
             named = self._unknown_name(tree, exc, line) if exc.runtime else None
