@@ -1229,6 +1229,22 @@ BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH""") == [
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_bare_column_two_tables_have_is_error_209(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (each target said it in its own words, with its own spelling of the name)
+    db = _db(request, backend)
+    with pytest.raises(ScriptError, match=r"^line 2: Ambiguous column name 'EduKey'\.$"):
+        run_text(db, "SELECT 1\nSELECT EduKey FROM leo_earnings e JOIN leo_employment m "
+                     "ON m.EduKey = e.EduKey", "tsql", None, True)
+    assert _rows(db, """BEGIN TRY
+SELECT COUNT(*) FROM leo_earnings e JOIN leo_employment m ON m.EduKey = e.EduKey
+WHERE edukey LIKE 'SYN%'
+END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH""") == [
+        (209, "Ambiguous column name 'edukey'.")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

@@ -68,6 +68,7 @@ NUMBERS = {"violation of primary key constraint": 2627,
            TRUNCATED.lower().rstrip("."): 8152,
            "explicit conversion from data type": 529,
            "invalid column name": 207,
+           "ambiguous column name": 209,
            "invalid length parameter passed to the": 536,
            "subquery returned more than 1 value": 512}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which

@@ -68,6 +68,19 @@ def unknown_qualifier(said: str) -> str | None:
     return next((name for name in found.groups() if name), None) if found else None
 
 
+AMBIGUOUS_COLUMN = re.compile(r"ambiguous column name: (?:[\w#]+\.)?([\w#]+)"  # SQLite
+                              r'|Ambiguous reference to column name "([^"]+)"'  # DuckDB
+                              r'|column reference "([^"]+)" is ambiguous')  # PostgreSQL
+"""The targets' words for a bare column that more than one table of the statement has."""
+
+
+def ambiguous_column(said: str) -> str | None:
+    """The column a target's message says more than one table has (as the target spells
+    it), or None."""
+    found = AMBIGUOUS_COLUMN.search(said)
+    return next((name for name in found.groups() if name), None) if found else None
+
+
 DUPLICATE_KEY = re.compile(
     r'UNIQUE constraint failed: ([^.,\s]+)\.'  # SQLite (table.column, ...)
     r'|Duplicate key "(.*)" violates (primary key|unique) constraint'  # DuckDB

@@ -38,6 +38,7 @@ from leo_synth.tsql import (
 )
 from leo_synth.tsql.errors import (
     ScriptError,
+    ambiguous_column,
     respelt_null_column,
     unknown_column,
     unknown_qualifier,
@@ -238,7 +239,8 @@ class Runner:
                 return None, translation
             return self._run(translation, line, limit), translation
         except ScriptError as exc:
-            named = self._unknown_name(tree, exc, line) if exc.runtime else None
+            named = (self._unknown_name(tree, exc, line) or _ambiguous(tree, exc, line)
+                     ) if exc.runtime else None
             if named is not None:
                 raise named from exc
             respelt = respelt_null_column(exc, self.translator.heading)
@@ -870,6 +872,18 @@ def _reads_rowcount(nodes: list[blocks.Node]) -> bool:
     @@ROWCOUNT)`` too)."""
     return any(counter(p) == ROWCOUNT for node in blocks.walk(nodes)
                for tree in blocks.expressions(node) for p in tree.find_all(exp.Parameter))
+
+
+def _ambiguous(tree: exp.Expression, exc: ScriptError, line: int) -> ScriptError | None:
+    """SQL Server's error 209 for a bare column more than one table of the statement has,
+    named as the script spells it (every target words it otherwise), or None."""
+    said = ambiguous_column(exc.said or "")
+    if said is None:
+        return None
+    spelt = next((c.name for c in tree.find_all(exp.Column)
+                  if not c.table and c.name.lower() == said.lower()), said)
+    message = f"Ambiguous column name '{spelt}'."
+    return ScriptError(line, message, runtime=True, number=209, said=message)
 
 
 def _error_values(caught: ScriptError | None) -> dict[str, exp.Expression]:
