@@ -1244,6 +1244,48 @@ BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH""") == [
         (209, "Ambiguous column name 'edukey'.")]
 
 
+TABLES_MADE_TWICE = """SELECT 1 AS a INTO #x
+BEGIN TRY SELECT 2 AS a INTO #x END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY CREATE TABLE #X (b INT) END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY DROP TABLE #Never END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY
+SELECT TOP 5 e.*, m.* INTO #both FROM leo_earnings e JOIN leo_employment m ON m.EduKey = e.EduKey
+END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+SELECT TOP 1 e.*, m.StartDate INTO #one FROM leo_earnings e JOIN leo_employment m
+ON m.EduKey = e.EduKey
+SELECT EduKey, EduKey FROM #one"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A #temp table made again is error 2714 and one dropped that is not there 3701 (the
+    targets' own words); a table made with a column name twice is error 2705 (SQLite and
+    DuckDB renamed or kept the second ``EduKey``), a derived table or CTE with one error 8156;
+    a query's own result may repeat a name."""
+    db = _db(request, backend)
+    results = run_text(db, TABLES_MADE_TWICE, "tsql", None, True)
+    assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results][:4] == [
+        [(2714, "There is already an object named '#x' in the database.")],
+        [(2714, "There is already an object named '#X' in the database.")],
+        [(3701, "Cannot drop the table '#Never', because it does not exist or you do not have "
+                "permission.")],
+        [(2705, "Column names in each table must be unique. Column name 'EduKey' in table "
+                "'#both' is specified more than once.")]]
+    assert results[4].columns == ["EduKey", "EduKey"] and len(results[4].rows) == 1
+    for text, name in (("SELECT * FROM (SELECT e.EduKey, m.EduKey FROM leo_earnings e JOIN "
+                        "leo_employment m ON m.EduKey = e.EduKey) d", "d"),
+                       ("WITH c AS (SELECT e.*, m.EduKey FROM leo_earnings e JOIN "
+                        "leo_employment m ON m.EduKey = e.EduKey) SELECT * FROM c", "c")):
+        with pytest.raises(ScriptError, match=f"The column 'EduKey' was specified multiple "
+                                              f"times for '{name}'"):
+            run_text(db, text, "tsql", None, True)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
@@ -2171,7 +2213,8 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT 1/0", "line 1: sqlite said: "),
     ("INSERT INTO leo_employment (EduKey) VALUES ('x')", "line 1: leo_employment belongs to "
                                                           "the extract, which is read-only"),
-    ("DROP TABLE #never", "line 1: cannot drop #never: it does not exist"),
+    ("DROP TABLE #never", "line 1: Cannot drop the table '#never', because it does not exist "
+                          "or you do not have permission."),
     ("SELECT 1\nSELECT COUNT(*) FROM (SELECT DISTINCT EduKey FROM leo_benefit)",
      "line 2: Incorrect syntax near ')'. (a derived table needs an alias"),
     ("SELECT Benefit_type, COUNT(*) AS n FROM leo_benefit GROUP BY Benefit_type "

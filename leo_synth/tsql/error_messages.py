@@ -69,6 +69,9 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "explicit conversion from data type": 529,
            "invalid column name": 207,
            "ambiguous column name": 209,
+           "there is already an object named": 2714,
+           "cannot drop the table": 3701,
+           "column names in each table must be unique": 2705,
            "invalid length parameter passed to the": 536,
            "subquery returned more than 1 value": 512}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which

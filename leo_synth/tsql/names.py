@@ -86,3 +86,11 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
             raise ScriptError(line, f"{name} is in {known[held.lower()][0]}, "
                               f"not in {shown}")
     return physical
+
+
+def as_written(table: exp.Table) -> str:
+    """A table's own name as the script wrote it (``#both``, ``##people``, ``runs``), for
+    SQL Server's messages."""
+    name = table.this
+    hashes = "##" if name.args.get("global_") else "#" if name.args.get("temporary") else ""
+    return f"{hashes}{name.name}"

@@ -42,6 +42,7 @@ from leo_synth.tsql import (
     derived_aliases,
     derived_columns,
     distinct_order,
+    duplicate_columns,
     exists_lookups,
     float_casts,
     float_texts,
@@ -911,6 +912,11 @@ class Translator:
                 resolved.add(id(table))
                 continue
             if key in self.session:
+                if creating and id(table) in written and str(tree.args.get("kind")).upper() == (
+                        "TABLE"):
+                    message = (f"There is already an object named '{names.as_written(table)}' "
+                               "in the database.")
+                    raise ScriptError(line, message, runtime=True, number=2714, said=message)
                 parts = self.session[key]
                 self.reading.update(self.made.get(key, {}))
             elif key.startswith(("#", "@")) or (creating and id(table) in written):
@@ -918,8 +924,9 @@ class Translator:
                 if not (creating and id(table) in written) and not isinstance(tree, exp.Drop):
                     raise _no_such_table(key, line)
                 if isinstance(tree, exp.Drop) and not tree.args.get("exists"):
-                    raise ScriptError(line, f"cannot drop {key}: it does not exist",
-                                      runtime=True)
+                    message = (f"Cannot drop the table '{names.as_written(table)}', because it "
+                               "does not exist or you do not have permission.")
+                    raise ScriptError(line, message, runtime=True, number=3701, said=message)
                 missing_drop = missing_drop or isinstance(tree, exp.Drop)
             elif isinstance(tree, exp.Drop) and tree.args.get("exists") and (
                     key not in self.target.relations):
@@ -1176,6 +1183,8 @@ class Translator:
         self._learn_values(tree)
         tree = self._qualified_kinds(tree, resolved)
         alias_scope.check(tree, self.table_columns, line)
+        duplicate_columns.check(tree, lambda table: self.extract_columns(table) or [
+            self.heading(name) for name in self.table_columns(table) or []] or None, line)
         grouped_columns.check(tree, self.table_columns, line)
         distinct_order.check(tree, line)
         derived_aliases.check(tree, line)
