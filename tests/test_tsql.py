@@ -1286,6 +1286,41 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
             run_text(db, text, "tsql", None, True)
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("SELECT TOP 2 StartDate + 1 FROM leo_employment",
+     "Operand type clash: date is incompatible with int"),
+    ("SELECT COUNT(*) FROM leo_employment WHERE StartDate > 2015",
+     "Operand type clash: date is incompatible with int"),
+    ("SELECT TOP 2 EndDate - StartDate FROM leo_employment",
+     "Operand data type date is invalid for subtract operator."),
+    ("SELECT CAST('2015-01-01' AS DATE) - 0.5", "Operand type clash: date is incompatible "
+                                                "with numeric"),
+    ("CREATE TABLE #d (d DATE)\nSELECT d * 2 FROM #d",
+     "Operand data type date is invalid for multiply operator.")])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_date_is_no_number(text: str, message: str, backend: str,
+                             request: pytest.FixtureRequest) -> None:
+    # (SQLite read the date's text as its year: StartDate + 1 was 2013, every date > 2015;
+    # DuckDB and PostgreSQL counted days)
+    with pytest.raises(ScriptError, match=re.escape(message)):
+        run_text(_db(request, backend), text, "tsql", None, True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_dates_compared_and_datetimes_given_days_still_run(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    results = run_text(_db(request, backend), """CREATE TABLE #t (at DATETIME)
+INSERT INTO #t VALUES ('2015-01-01 10:00')
+SELECT (SELECT COUNT(*) FROM leo_employment WHERE StartDate > '2015-01-01'
+    AND EndDate >= StartDate AND YEAR(StartDate) > 2015) - (SELECT COUNT(*)
+    FROM leo_employment WHERE StartDate >= '2016-01-01' AND EndDate >= StartDate),
+    (SELECT CAST(at + 1 AS DATE) FROM #t)
+SELECT StartDate + 1 FROM (SELECT 5 AS StartDate) x
+""", "tsql", None, True)
+    assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
+        [(0, "2015-01-02")], [(6,)]]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:

@@ -32,6 +32,7 @@ from leo_synth.tsql import (
     computed_columns,
     date_casts,
     date_literals,
+    date_operands,
     date_truncation,
     datetime_display,
     datetime_numbers,
@@ -433,6 +434,9 @@ class Translator:
         self.datetimes: dict[str, bool] = {}
         """Column names (lower case) and whether they hold a ``DATETIME`` (a date and time
         type) wherever met (``datetime_display``)."""
+        self.moments: set[str] = set()
+        """Column names (lower case) met holding a date and time anywhere (``date_operands``:
+        a DATETIME takes days added)."""
         self.declared_datetimes: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its date-and-time columns, as the
         statement that makes it declares or computes them."""
@@ -549,6 +553,8 @@ class Translator:
         self.floats[name] = self.floats.get(name, True) and kind == FLOAT
         self.bits[name] = self.bits.get(name, True) and bit
         self.datetimes[name] = self.datetimes.get(name, True) and moment
+        if moment:
+            self.moments.add(name)
         if self.decimals.get(name, decimal) != decimal:
             decimal = None
         self.decimals[name] = decimal
@@ -1195,6 +1201,7 @@ class Translator:
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated, self.decimals)
+        date_operands.check(tree, columns, self.moments, line)
         union_types.for_target(tree, self.integers, line)
         tree = power_types.for_target(tree, columns)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
