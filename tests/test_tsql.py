@@ -1321,6 +1321,29 @@ SELECT StartDate + 1 FROM (SELECT 5 AS StartDate) x
         [(0, "2015-01-02")], [(6,)]]
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t VALUES (1)",
+     "line 2: Column name or number of supplied values does not match table definition."),
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a, b) VALUES (1, 2), (1)",
+     "line 2: There are more columns in the INSERT statement than values specified"),
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a, b) VALUES (1, 2, 3)",
+     "line 2: There are fewer columns in the INSERT statement than values specified"),
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a) SELECT 1, 2",
+     "line 2: The select list for the INSERT statement contains more items than the insert "
+     "list."),
+    ("SELECT EduKey, TaxYear FROM leo_earnings UNION SELECT EduKey FROM leo_employment",
+     "line 1: All queries combined using a UNION, INTERSECT or EXCEPT operator must have an "
+     "equal number of expressions in their target lists."),
+    ("SELECT FROM leo_earnings", "line 1: Incorrect syntax near the keyword 'FROM'.")])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_counts_that_must_agree(text: str, message: str, backend: str,
+                                request: pytest.FixtureRequest) -> None:
+    # (PostgreSQL filled a missing value with NULL and ran SELECT FROM; each target said the
+    # others in its own words)
+    with pytest.raises(ScriptError, match=re.escape(message)):
+        run_text(_db(request, backend), text, "tsql", None, True)
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:

@@ -79,6 +79,7 @@ from leo_synth.tsql import (
     session_indexes,
     spec_lookup,
     star_headings,
+    statement_shapes,
     string_aggregates,
     string_splits,
     styled_dates,
@@ -1155,6 +1156,7 @@ class Translator:
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
+        statement_shapes.check(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)
         if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "INDEX":
@@ -1189,6 +1191,7 @@ class Translator:
         self._learn_values(tree)
         tree = self._qualified_kinds(tree, resolved)
         alias_scope.check(tree, self.table_columns, line)
+        statement_shapes.check_table(tree, self.table_columns, line)
         duplicate_columns.check(tree, lambda table: self.extract_columns(table) or [
             self.heading(name) for name in self.table_columns(table) or []] or None, line)
         grouped_columns.check(tree, self.table_columns, line)

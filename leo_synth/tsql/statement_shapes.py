@@ -1,0 +1,97 @@
+"""Counts that must agree, checked as SQL Server checks them when it compiles the batch.
+
+- ``INSERT INTO #t (a, b) VALUES (1)`` is error 109 and ``VALUES (1, 2, 3)`` error 110; an
+  ``INSERT ... SELECT`` with fewer or more items than its column list errors 120 and 121; an
+  ``INSERT`` without a column list whose rows do not fill the table's columns error 213
+  ("Column name or number of supplied values does not match table definition."). PostgreSQL
+  filled the missing columns with NULL, silently, where SQL Server stops.
+- The queries of a ``UNION``, ``INTERSECT`` or ``EXCEPT`` with unequal numbers of columns are
+  error 205 (each target said so in its own words).
+- ``SELECT FROM t``, a select list forgotten, is error 156 ("Incorrect syntax near the keyword
+  'FROM'."); PostgreSQL returned rows of no columns.
+
+A list with a ``*`` is not counted (its columns are the target's to know).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from leo_synth.tsql.errors import ScriptError
+
+_VALUES = ("The number of values in the VALUES clause must match the number of columns "
+           "specified in the INSERT statement.")
+_SELECTED = "The number of SELECT values must match the number of INSERT columns."
+TABLE_DEFINITION = "Column name or number of supplied values does not match table definition."
+"""SQL Server's error 213."""
+
+
+def _width(query: exp.Expression) -> int | None:
+    """The number of columns a query gives (None when a ``*`` hides it)."""
+    if isinstance(query, exp.SetOperation):
+        return _width(query.this)
+    if isinstance(query, exp.Subquery):
+        return _width(query.this)
+    if isinstance(query, exp.Select):
+        return None if any(s.is_star for s in query.selects) else len(query.selects)
+    return None
+
+
+def _rows(source: exp.Expression) -> list[int]:
+    """The widths of a ``VALUES`` list's rows."""
+    return [len(row.expressions) if isinstance(row, exp.Tuple) else 1
+            for row in source.expressions]
+
+
+def _inserted(node: exp.Insert, line: int) -> None:
+    target, source = node.this, node.expression
+    if not isinstance(target, exp.Schema) or not target.expressions:
+        return
+    wanted = len(target.expressions)
+    if isinstance(source, exp.Values):
+        for width in _rows(source):
+            if width < wanted:
+                raise ScriptError(line, "There are more columns in the INSERT statement than "
+                                  f"values specified in the VALUES clause. {_VALUES}")
+            if width > wanted:
+                raise ScriptError(line, "There are fewer columns in the INSERT statement than "
+                                  f"values specified in the VALUES clause. {_VALUES}")
+        return
+    width = _width(source) if source is not None else None
+    if width is not None and width != wanted:
+        fewer = "fewer" if width < wanted else "more"
+        raise ScriptError(line, f"The select list for the INSERT statement contains {fewer} "
+                          f"items than the insert list. {_SELECTED}")
+
+
+def check(tree: exp.Expression, line: int) -> None:
+    """Raise SQL Server's error for counts that do not agree (see the module)."""
+    for select in tree.find_all(exp.Select):
+        if not select.selects and select.args.get("from_") is not None:
+            raise ScriptError(line, "Incorrect syntax near the keyword 'FROM'.")
+    for combined in tree.find_all(exp.SetOperation):
+        widths = (_width(combined.this), _width(combined.expression))
+        if None not in widths and widths[0] != widths[1]:
+            raise ScriptError(line, "All queries combined using a UNION, INTERSECT or EXCEPT "
+                              "operator must have an equal number of expressions in their "
+                              "target lists.")
+    for node in tree.find_all(exp.Insert):
+        _inserted(node, line)
+
+
+def check_table(tree: exp.Expression, columns: Callable[[exp.Table], list[str] | None],
+                line: int) -> None:
+    """Raise error 213 for an ``INSERT`` without a column list whose rows do not fill its
+    table's columns (``columns``: the columns of a table, None when unknown)."""
+    if not isinstance(tree, exp.Insert) or not isinstance(tree.this, exp.Table):
+        return
+    source = tree.expression
+    widths = _rows(source) if isinstance(source, exp.Values) else [_width(source)] if (
+        source is not None) else []
+    if not widths or None in widths:
+        return
+    found = columns(tree.this)
+    if found is not None and any(width != len(found) for width in widths):
+        raise ScriptError(line, TABLE_DEFINITION)
