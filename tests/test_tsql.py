@@ -21,7 +21,7 @@ from sqlglot.errors import ParseError
 from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 
 from leo_synth.errors import LeoSynthError
-from leo_synth.tsql import blocks, output, script
+from leo_synth.tsql import blocks, identity_reads, output, script
 from leo_synth.tsql.command import run_text
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.information_schema import column_spellings
@@ -1106,7 +1106,8 @@ DATETIME_PARTS = """SELECT DATETIMEFROMPARTS(2015, 2, 3, 4, 5, 6, 7),
     SMALLDATETIMEFROMPARTS(2016, 2, 29, 23, 59), DATETIME2FROMPARTS(2015, 2, 3, 4, 5, 6, 5, 1),
     TIMEFROMPARTS(13, 30, 15, 0, 0), DATETIMEFROMPARTS(2015, 2, 3, NULL, 5, 6, 7)
 SELECT DATEDIFF(minute, DATETIMEFROMPARTS(2015, 2, 3, 4, 0, 0, 0),
-    DATETIMEFROMPARTS(2015, 2, 4, 6, 30, 0, 0))
+    DATETIMEFROMPARTS(2015, 2, 4, 6, 30, 0, 0)),
+    DATETIMEFROMPARTS(YEAR(DATETIMEFROMPARTS(2016, 1, 1, 0, 0, 0, 0)), 2, 29, 1, 2, 3, 0)
 BEGIN TRY SELECT DATETIMEFROMPARTS(2015, 2, 3, 24, 0, 0, 0) END TRY
 BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
 BEGIN TRY SELECT DATETIMEFROMPARTS(2015, 2, 29, 1, 0, 0, 0) END TRY
@@ -1128,7 +1129,7 @@ def test_datetime_from_parts_and_its_kin(backend: str, request: pytest.FixtureRe
     assert shown == [
         [("2015-02-03 04:05:06.007", "2016-02-29 23:59:00", "2015-02-03 04:05:06.5",
           "13:30:15", "NULL")],
-        [("1590",)],
+        [("1590", "2016-02-29 01:02:03.000")],
         [("289", failed.format("datetime"))], [("289", failed.format("datetime"))],
         [("289", failed.format("smalldatetime"))]]
 
@@ -1182,6 +1183,16 @@ SELECT SCOPE_IDENTITY(), @@IDENTITY
 SELECT IDENTITY(INT, 5, 1) AS id, EduKey INTO #p
 FROM (SELECT DISTINCT TOP 4 EduKey FROM leo_earnings ORDER BY EduKey) d
 SELECT SCOPE_IDENTITY(), IDENT_CURRENT('#run')"""
+
+
+@pytest.mark.parametrize(("text", "reads"), [
+    ("INSERT INTO #run (note) VALUES ('a')\nSELECT COUNT(*) FROM #run", False),
+    ("SET @id = SCOPE_IDENTITY()", True), ("SELECT @@IDENTITY", True),
+    ("SELECT IDENT_CURRENT('#run')", True), ("SELECT @@ROWCOUNT", False),
+    ("EXEC('SELECT @@IDENTITY')", True)])
+def test_identity_values_are_read_back_only_for_a_script_that_reads_them(
+        text: str, reads: bool) -> None:
+    assert identity_reads.read_by(blocks.trees(blocks.read(text))) is reads
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -1287,21 +1298,41 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
 
 
 @pytest.mark.parametrize(("text", "message"), [
+    # a DATE is no number (SQLite read the date's text as its year: StartDate + 1 was 2013,
+    # every date > 2015; DuckDB and PostgreSQL counted days)
     ("SELECT TOP 2 StartDate + 1 FROM leo_employment",
-     "Operand type clash: date is incompatible with int"),
+     "line 1: Operand type clash: date is incompatible with int"),
     ("SELECT COUNT(*) FROM leo_employment WHERE StartDate > 2015",
-     "Operand type clash: date is incompatible with int"),
+     "line 1: Operand type clash: date is incompatible with int"),
     ("SELECT TOP 2 EndDate - StartDate FROM leo_employment",
-     "Operand data type date is invalid for subtract operator."),
-    ("SELECT CAST('2015-01-01' AS DATE) - 0.5", "Operand type clash: date is incompatible "
-                                                "with numeric"),
+     "line 1: Operand data type date is invalid for subtract operator."),
+    ("SELECT CAST('2015-01-01' AS DATE) - 0.5", "line 1: Operand type clash: date is "
+                                                "incompatible with numeric"),
     ("CREATE TABLE #d (d DATE)\nSELECT d * 2 FROM #d",
-     "Operand data type date is invalid for multiply operator.")])
+     "line 2: Operand data type date is invalid for multiply operator."),
+    # counts that must agree (PostgreSQL filled a missing value with NULL and ran SELECT
+    # FROM; each target said the others in its own words)
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t VALUES (1)",
+     "line 2: Column name or number of supplied values does not match table definition."),
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a, b) VALUES (1, 2), (1)",
+     "line 2: There are more columns in the INSERT statement than values specified"),
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a, b) VALUES (1, 2, 3)",
+     "line 2: There are fewer columns in the INSERT statement than values specified"),
+    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a) SELECT 1, 2",
+     "line 2: The select list for the INSERT statement contains more items than the insert "
+     "list."),
+    ("SELECT EduKey, TaxYear FROM leo_earnings UNION SELECT EduKey FROM leo_employment",
+     "line 1: All queries combined using a UNION, INTERSECT or EXCEPT operator must have an "
+     "equal number of expressions in their target lists."),
+    ("SELECT FROM leo_earnings", "line 1: Incorrect syntax near the keyword 'FROM'."),
+    # the parts functions' own arguments (a TypeError escaped before)
+    ("SELECT DATETIMEFROMPARTS(2015, 1, 1)", "line 1: DATETIMEFROMPARTS takes 7 arguments, "
+                                             "not 3"),
+    ("DECLARE @p INT = 2\nSELECT TIMEFROMPARTS(1, 2, 3, 4, @p + 1)",
+     "line 2: TIMEFROMPARTS's precision must be a whole number from 0 to 7")])
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_a_date_is_no_number(text: str, message: str, backend: str,
-                             request: pytest.FixtureRequest) -> None:
-    # (SQLite read the date's text as its year: StartDate + 1 was 2013, every date > 2015;
-    # DuckDB and PostgreSQL counted days)
+def test_what_sql_server_refuses_when_it_compiles_the_batch(
+        text: str, message: str, backend: str, request: pytest.FixtureRequest) -> None:
     with pytest.raises(ScriptError, match=re.escape(message)):
         run_text(_db(request, backend), text, "tsql", None, True)
 
@@ -1319,29 +1350,6 @@ SELECT StartDate + 1 FROM (SELECT 5 AS StartDate) x
 """, "tsql", None, True)
     assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
         [(0, "2015-01-02")], [(6,)]]
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t VALUES (1)",
-     "line 2: Column name or number of supplied values does not match table definition."),
-    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a, b) VALUES (1, 2), (1)",
-     "line 2: There are more columns in the INSERT statement than values specified"),
-    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a, b) VALUES (1, 2, 3)",
-     "line 2: There are fewer columns in the INSERT statement than values specified"),
-    ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t (a) SELECT 1, 2",
-     "line 2: The select list for the INSERT statement contains more items than the insert "
-     "list."),
-    ("SELECT EduKey, TaxYear FROM leo_earnings UNION SELECT EduKey FROM leo_employment",
-     "line 1: All queries combined using a UNION, INTERSECT or EXCEPT operator must have an "
-     "equal number of expressions in their target lists."),
-    ("SELECT FROM leo_earnings", "line 1: Incorrect syntax near the keyword 'FROM'.")])
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_counts_that_must_agree(text: str, message: str, backend: str,
-                                request: pytest.FixtureRequest) -> None:
-    # (PostgreSQL filled a missing value with NULL and ran SELECT FROM; each target said the
-    # others in its own words)
-    with pytest.raises(ScriptError, match=re.escape(message)):
-        run_text(_db(request, backend), text, "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -20,6 +20,7 @@ text of dynamic SQL is read when it has been computed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -268,6 +269,11 @@ def expressions(node: Node) -> list[exp.Expression]:
     if isinstance(node, CursorStep) and node.query is not None:
         return [node.query]
     return []
+
+
+def trees(nodes: tuple[Node, ...] | list[Node]) -> Iterator[exp.Expression]:
+    """Every expression ``nodes`` have the target compute, their nested nodes' too."""
+    return (tree for node in walk(nodes) for tree in expressions(node))
 
 
 def _rename_statement(arguments: list[tuple[str | None, exp.Expression]], line: int) -> str:

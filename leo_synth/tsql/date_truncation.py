@@ -16,11 +16,9 @@ Other units (``iso_week``, parts of a second) stop the script with one line.
 
 from __future__ import annotations
 
-from functools import cache
-
-import sqlglot
 from sqlglot import exp
 
+from leo_synth.tsql import sql_templates
 from leo_synth.tsql.errors import ScriptError
 
 _DAY_0 = "CAST('1900-01-01' AS DATE)"
@@ -45,16 +43,6 @@ _UNITS = {"YEAR": "YEAR", "YY": "YEAR", "YYYY": "YEAR", "QUARTER": "QUARTER", "Q
 """T-SQL's names of DATETRUNC's units (and their abbreviations), to the unit."""
 
 
-@cache
-def _parsed(unit: str) -> exp.Expression:
-    return sqlglot.parse_one(_TEMPLATES[unit], read="tsql")
-
-
-def _template(unit: str) -> exp.Expression:
-    """The unit's arithmetic with ``leo_d`` in place of the date (parsed once, copied)."""
-    return _parsed(unit).copy()
-
-
 def for_targets(tree: exp.Expression, line: int) -> exp.Expression:
     """The tree with every ``DATETRUNC`` written as date arithmetic (see the module)."""
     for node in list(tree.find_all(exp.TimestampTrunc, exp.DateTrunc)):
@@ -65,9 +53,5 @@ def for_targets(tree: exp.Expression, line: int) -> exp.Expression:
             raise ScriptError(line, f"DATETRUNC({name.lower() or '?'}, ...) cannot be "
                               "translated: year, quarter, month, week, day, hour, minute and "
                               "second can")
-        template = _template(unit)
-        for placeholder in list(template.find_all(exp.Column)):
-            if placeholder.name == "leo_d":
-                placeholder.replace(exp.Paren(this=node.this.copy()))
-        node.replace(template)
+        node.replace(sql_templates.filled(_TEMPLATES[unit], {"leo_d": node.this}))
     return tree

@@ -22,15 +22,14 @@ allowed."), where the targets stopped in their own words.
 
 from __future__ import annotations
 
-from functools import cache
-
-import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import date_texts
 from leo_synth.tsql.datetime_display import format_of
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.integer_average import INTEGER_TYPES
 from leo_synth.tsql.rewrites import replaced
+from leo_synth.tsql.sql_templates import filled
 from leo_synth.tsql.value_rewrites import cast_parts
 
 _DAYS = ("CAST(DATEDIFF_BIG(millisecond, CAST('1900-01-01' AS DATETIME), leo_d) AS FLOAT) "
@@ -42,8 +41,6 @@ _MOMENT = ("DATEADD(millisecond, CAST(ROUND((leo_n - FLOOR(leo_n)) * 86400000, 0
 _SPAN = ("DATEADD(millisecond, DATEDIFF_BIG(millisecond, leo_b, leo_a), "
          "CAST('1900-01-01' AS DATETIME))")
 """A DATETIME taken from another: the time between them from day 0."""
-_INTEGERS = (exp.DataType.Type.INT, exp.DataType.Type.BIGINT, exp.DataType.Type.SMALLINT,
-             exp.DataType.Type.UTINYINT, exp.DataType.Type.TINYINT)
 _NAMES = {exp.DataType.Type.INT: "int", exp.DataType.Type.BIGINT: "bigint",
           exp.DataType.Type.SMALLINT: "smallint", exp.DataType.Type.UTINYINT: "tinyint",
           exp.DataType.Type.TINYINT: "tinyint", exp.DataType.Type.FLOAT: "float",
@@ -54,20 +51,6 @@ as its FLOAT)."""
 _NUMBERS = tuple(_NAMES)
 _MOMENTS = (exp.DataType.Type.DATETIME, exp.DataType.Type.SMALLDATETIME)
 _NUMBER_FUNCTIONS = (exp.Floor, exp.Ceil, exp.Round, exp.Abs)
-
-
-@cache
-def _parsed(sql: str) -> exp.Expression:
-    return sqlglot.parse_one(sql, read="tsql")
-
-
-def _filled(sql: str, name: str, value: exp.Expression) -> exp.Expression:
-    """``sql`` (parsed once) with ``value`` in place of each column ``name``."""
-    tree = _parsed(sql).copy()
-    for column in list(tree.find_all(exp.Column)):
-        if column.name == name:
-            column.replace(exp.Paren(this=value.copy()))
-    return tree
 
 
 def _is_number(node: exp.Expression) -> bool:
@@ -108,12 +91,12 @@ def _converted(node: exp.Expression, datetimes: dict[str, bool], line: int
             raise ScriptError(line, date_texts.not_allowed(refused, _NAMES[to.this]))
         if shown is None:
             return None
-        days = _filled(_DAYS, "leo_d", value)
-        if to.is_type(*_INTEGERS):  # (rounded to the nearest day, noon up)
+        days = filled(_DAYS, {"leo_d": value})
+        if to.is_type(*INTEGER_TYPES):  # (rounded to the nearest day, noon up)
             days = exp.Floor(this=exp.Add(this=days, expression=exp.Literal.number(0.5)))
         return exp.cast(days, to.copy())
     if to.is_type(*_MOMENTS) and _is_number(value) and not isinstance(value, exp.Literal):
-        moment = _filled(_MOMENT, "leo_n", value)
+        moment = filled(_MOMENT, {"leo_n": value})
         return exp.cast(moment, to.copy()) if to.is_type(exp.DataType.Type.SMALLDATETIME) else (
             moment)
     return None
@@ -127,11 +110,7 @@ def _span(node: exp.Sub, datetimes: dict[str, bool]) -> exp.Expression | None:
     shown = [format_of(side, datetimes) for side in (node.this, node.expression)]
     if not all(found is not None and found[0] in moments for found in shown):
         return None
-    span = _filled(_SPAN, "leo_a", node.this)
-    for column in list(span.find_all(exp.Column)):
-        if column.name == "leo_b":
-            column.replace(exp.Paren(this=node.expression.copy()))
-    return span
+    return filled(_SPAN, {"leo_a": node.this, "leo_b": node.expression})
 
 
 def for_target(tree: exp.Expression, datetimes: dict[str, bool], line: int

@@ -18,13 +18,13 @@ millisecond (``DATETIME2FROMPARTS`` at a precision above 3) are kept to the mill
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import text_bounds
+from leo_synth.tsql.error_messages import not_constructed
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.sql_templates import filled
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,6 @@ _RANGES = {"m": (1, 12), "d": (1, 31), "h": (0, 23), "mi": (0, 59), "s": (0, 59)
            "ms": (0, 999)}
 
 
-def not_constructed(type_name: str) -> str:
-    """SQL Server's error 289 for a value of ``type_name`` (``date``, ``datetime``, ...)."""
-    return (f"Cannot construct data type {type_name}, some of the arguments have values "
-            "which are not valid.")
-
-
 def _function(node: exp.Expression) -> str | None:
     """The function's T-SQL name when ``node`` is one of them."""
     if isinstance(node, exp.TimestampFromParts):
@@ -71,11 +65,6 @@ def _arguments(node: exp.Expression) -> list[exp.Expression]:
     if isinstance(node, exp.Anonymous):
         return list(node.expressions)
     return [node.args[key] for key in _ARGS[type(node)] if node.args.get(key) is not None]
-
-
-@cache
-def _parsed(sql: str) -> exp.Expression:
-    return sqlglot.parse_one(sql, read="tsql")
 
 
 _LAST_DAY = ("CASE WHEN leo_m = 2 THEN CASE WHEN (leo_y % 4 = 0 AND leo_y % 100 <> 0) "
@@ -124,8 +113,8 @@ def _places(name: str, arguments: list[exp.Expression], line: int) -> int:
         return 3
     given = arguments[-1]
     if not (isinstance(given, exp.Literal) and given.is_int and 0 <= int(given.name) <= 7):
-        raise ScriptError(f"line {line}: {name}'s precision must be a whole number from 0 to "
-                          f"7 written in the script, as SQL Server requires")
+        raise ScriptError(line, f"{name}'s precision must be a whole number from 0 to 7 "
+                          "written in the script, as SQL Server requires")
     return int(given.name)
 
 
@@ -133,20 +122,13 @@ def _built(node: exp.Expression, name: str, dialect: str, line: int) -> exp.Expr
     kind = _KINDS[name]
     arguments = _arguments(node)
     if len(arguments) != len(kind.parts):
-        raise ScriptError(f"line {line}: {name} takes {len(kind.parts)} arguments, "
+        raise ScriptError(line, f"{name} takes {len(kind.parts)} arguments, "
                           f"not {len(arguments)}")
     places = _places(name, arguments, line)
-    tree = _parsed(_template(name, places)).copy()
-    values = dict(zip(kind.parts, arguments, strict=True))
     failed = text_bounds.raised(not_constructed(name.removesuffix("FROMPARTS").lower()),
                                 dialect)
-    for column in list(tree.find_all(exp.Column)):
-        part = column.name.lower().removeprefix("leo_")
-        if column.name.lower() == "leo_failed":
-            column.replace(failed.copy())
-        elif part in values:
-            column.replace(exp.Paren(this=values[part].copy()))
-    return tree
+    values = {f"leo_{part}": value for part, value in zip(kind.parts, arguments, strict=True)}
+    return filled(_template(name, places), {**values, "leo_failed": failed})
 
 
 def for_target(tree: exp.Expression, dialect: str, line: int
@@ -154,7 +136,9 @@ def for_target(tree: exp.Expression, dialect: str, line: int
     """The tree with each function written as date arithmetic (see the module), and whether
     any was (PostgreSQL then needs ``text_bounds.POSTGRES_SETUP`` for its error)."""
     found = False
-    for node in list(tree.find_all(exp.TimestampFromParts, exp.TimeFromParts, exp.Anonymous)):
+    # (the innermost first: an outer function takes copies of its parts, built already)
+    for node in reversed(list(tree.find_all(exp.TimestampFromParts, exp.TimeFromParts,
+                                            exp.Anonymous))):
         name = _function(node)
         if name is None:
             continue

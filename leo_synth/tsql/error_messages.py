@@ -24,8 +24,15 @@ NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type nu
 TRUNCATED = "String or binary data would be truncated."
 NULL_REFUSED = "Cannot insert the value NULL into column '"
 """The start of SQL Server's error 515, before the column's name (``errors.null_refused``)."""
-NOT_CONSTRUCTED = ("Cannot construct data type date, some of the arguments have values which "
-                   "are not valid.")
+
+
+def not_constructed(type_name: str) -> str:
+    """SQL Server's error 289 for a value of ``type_name`` (``date``, ``datetime``, ...)."""
+    return (f"Cannot construct data type {type_name}, some of the arguments have values "
+            "which are not valid.")
+
+
+NOT_CONSTRUCTED = not_constructed("date")
 """SQL Server's error 289: ``DATEFROMPARTS`` of a day its month does not have (29 February
 2015, 31 April)."""
 SUBQUERY_ROWS = ("Subquery returned more than 1 value. This is not permitted when the subquery "

@@ -209,6 +209,8 @@ class Runner:
         """``SCOPE_IDENTITY()``: the last identity value the running scope made."""
         self.table_identities: dict[str, int] = {}
         """``IDENT_CURRENT``: the last identity value made in each table, by its key."""
+        self.identifying = False
+        """Whether the script may read an identity value made (noted only then)."""
         self.counting = False
         """Whether the script reads ``@@ROWCOUNT`` (a query's rows are then all fetched, to be
         counted, and cut to the limit afterwards)."""
@@ -512,6 +514,8 @@ class Runner:
     def _note_identity(self, tree: exp.Expression, line: int) -> None:
         """After an ``INSERT`` or ``SELECT ... INTO`` that made rows in a table with an
         identity column, note the last value made (``identity_reads``)."""
+        if not self.identifying:
+            return
         into = tree.args.get("into") if isinstance(tree, exp.Select) else None
         if isinstance(into, exp.Into) and isinstance(into.this, exp.Table):
             tree = exp.Create(this=into.this, kind="TABLE")  # (SELECT ... INTO: the table made)
@@ -615,6 +619,7 @@ class Runner:
         if node.into is not None:
             inner = [_inserted(n, node.into) for n in inner]
         self.counting = self.counting or _reads_rowcount(inner)
+        self.identifying = self.identifying or identity_reads.read_by(blocks.trees(inner))
         saved = self.variables, self.kinds, self.shown_exec, self.exec_line, self.scope_identity
         self.scope_identity = None  # (a scope of its own: SCOPE_IDENTITY() NULL until it inserts)
         self.nesting += 1
@@ -852,6 +857,7 @@ class Runner:
         self.results, self.limit, self.every = [], limit, every
         self.shown = _shown(nodes)
         self.counting = _reads_rowcount(nodes)
+        self.identifying = identity_reads.read_by(blocks.trees(nodes))
         batch = -1
         for node in nodes:
             if node.batch != batch:
@@ -870,8 +876,8 @@ class Runner:
 def _reads_rowcount(nodes: list[blocks.Node]) -> bool:
     """Whether anything ``nodes`` compute reads ``@@ROWCOUNT`` (``RAISERROR('%d rows', 0, 1,
     @@ROWCOUNT)`` too)."""
-    return any(counter(p) == ROWCOUNT for node in blocks.walk(nodes)
-               for tree in blocks.expressions(node) for p in tree.find_all(exp.Parameter))
+    return any(counter(p) == ROWCOUNT for tree in blocks.trees(nodes)
+               for p in tree.find_all(exp.Parameter))
 
 
 def _ambiguous(tree: exp.Expression, exc: ScriptError, line: int) -> ScriptError | None:
