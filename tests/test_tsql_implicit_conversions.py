@@ -377,7 +377,8 @@ def test_the_sessions_date_settings(backend: str, request: pytest.FixtureRequest
 def test_a_sum_of_int_values_overflows_as_in_sql_server(backend: str,
                                                         request: pytest.FixtureRequest
                                                         ) -> None:
-    # the targets summed into wider types; SQL Server's SUM of an int is an int
+    # the targets summed into wider types; SQL Server's SUM of an int is an int, and so is
+    # its SUM of a CASE, IIF or ISNULL of ints (only a bare column was checked)
     db = _db(request, backend)
     text = """CREATE TABLE #e (p INT, pay INT, big BIGINT)
 INSERT INTO #e VALUES (1, 2000000000, 2000000000), (2, 2000000000, 2000000000), (3, -5, -5)
@@ -387,11 +388,25 @@ BEGIN TRY
 END TRY
 BEGIN CATCH
     SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH
+SELECT SUM(CASE WHEN p = 3 THEN pay ELSE 0 END), SUM(IIF(p = 3, pay, NULL)) FROM #e
+BEGIN TRY
+    SELECT SUM(CASE WHEN p < 3 THEN pay ELSE 0 END) FROM #e
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER()
+END CATCH
+BEGIN TRY
+    SELECT SUM(ISNULL(pay, 0)) FROM #e
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER()
 END CATCH"""
     results = run_text(db, text, "tsql", None, True)
     assert [[tuple(_value(v) for v in row) for row in r.rows] for r in results] == [
         [(_value(3999999995), _value(3999999995), _value(2000000000))],
-        [(8115, "Arithmetic overflow error converting expression to data type int.")]]
+        [(8115, "Arithmetic overflow error converting expression to data type int.")],
+        [(-5, -5)], [(8115,)], [(8115,)]]
     [(per_person,)] = _rows(db, "SELECT MAX(s) FROM (SELECT SUM(Earnings) AS s FROM "
                             "[LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey) x")
     assert per_person > 0

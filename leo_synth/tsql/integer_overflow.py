@@ -9,6 +9,9 @@ OVER``) of a column that holds ``int`` values wherever the script met it (four b
 fewer, ``targets.INT``) is checked: cast to ``INTEGER`` on PostgreSQL and DuckDB, which
 fail past its range, and by a function on SQLite; each stops with SQL Server's message.
 A column of unknown width (SQLite's untyped ``SELECT ... INTO`` columns) is not checked.
+So is a ``SUM`` of any ``int`` value: ``SUM(CASE WHEN TaxYear = 201819 THEN Earnings ELSE 0
+END)``, ``SUM(ISNULL(Earnings, 0))``, ``SUM(IIF(...))`` and ``SUM(Earnings + 1)`` are ``int``s
+in SQL Server as well.
 
 Arithmetic of ``int`` values is an ``int`` too: ``SUM(Earnings * Earnings)``, a variance
 worked by hand, stops in the SRS once a year's pay passes 46,341 pounds. PostgreSQL and
@@ -38,8 +41,25 @@ def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
         return not node.is_string and node.name.isdigit() and int(node.name) <= INT_RANGE[1]
     if isinstance(node, exp.Anonymous):
         return str(node.this).upper() == CHECK
+    if isinstance(node, exp.Case | exp.If | exp.Coalesce):
+        return _branches_int_valued(node, ints)
     return isinstance(node, exp.Add | exp.Sub | exp.Mul) and _int_valued(
         node.this, ints) and _int_valued(node.expression, ints)
+
+
+def _branches_int_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str, bool]
+                          ) -> bool:
+    """Whether every value a ``CASE``, ``IIF`` or ``ISNULL``/``COALESCE`` can give is an
+    ``int`` (or NULL), which makes it an ``int``; at least one must be."""
+    if isinstance(node, exp.Case):
+        values = [branch.args.get("true") for branch in node.args.get("ifs") or []]
+        values.append(node.args.get("default"))
+    elif isinstance(node, exp.If):
+        values = [node.args.get("true"), node.args.get("false")]
+    else:
+        values = [node.this, *node.expressions]
+    given = [value for value in values if value is not None and not isinstance(value, exp.Null)]
+    return bool(given) and all(_int_valued(value, ints) for value in given)
 
 
 def _checked_arithmetic(tree: exp.Expression, ints: dict[str, bool]) -> exp.Expression:
@@ -56,8 +76,7 @@ def for_target(tree: exp.Expression, ints: dict[str, bool], dialect: str) -> exp
     if dialect == "sqlite":
         tree = _checked_arithmetic(tree, ints)
     for total in list(tree.find_all(exp.Sum)):
-        column = total.this
-        if not (isinstance(column, exp.Column) and ints.get(column.name.lower(), False)):
+        if not _int_valued(total.this, ints):
             continue
         whole = total.parent if isinstance(total.parent, exp.Window) else total
         checked = (exp.Anonymous(this=CHECK, expressions=[whole.copy()])
