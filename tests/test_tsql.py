@@ -1024,7 +1024,9 @@ def test_an_unknown_column_is_named_as_its_own_query_spells_it(
              "line 1: Invalid column name 'Taxyear'."),
             ("SELECT Taxyr FROM leo_employment", "line 1: Invalid column name 'Taxyr'."),
             ("SELECT EndDat FROM leo_employment",
-             "line 1: Invalid column name 'EndDat'. (did you mean EndDate?)")):
+             "line 1: Invalid column name 'EndDat'. (did you mean EndDate?)"),
+            # no FROM at all: DuckDB said it in its own words
+            ("SELECT yr + 1 AS x", "line 1: Invalid column name 'yr'.")):
         with pytest.raises(ScriptError) as failure:
             _rows(db, text)
         assert str(failure.value) == message

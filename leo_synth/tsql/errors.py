@@ -46,7 +46,8 @@ def database_message(exc: Exception) -> str:
 
 UNKNOWN_COLUMN = re.compile(
     r'no such column: (?:[\w#]+\.)?([\w#]+)'  # SQLite
-    r'|Referenced column "([^"]+)" not found|does not have a column named "([^"]+)"'  # DuckDB
+    r'|Referenced column "([^"]+)" (?:was )?not found'  # DuckDB, with or without a FROM
+    r'|does not have a column named "([^"]+)"'
     r'|column "?(?:[\w#]+\.)?([\w#]+)"? does not exist')  # PostgreSQL
 """The targets' words for a column no table of the statement has."""
 
