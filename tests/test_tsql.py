@@ -2213,6 +2213,17 @@ SELECT id, k, v FROM #w UNPIVOT (v FOR k IN (a, b)) AS u ORDER BY id, k""") == [
 UNPIVOT (v FOR k IN (a, b)) u ORDER BY id, k""") == [(1, "a", 10), (2, "b", 5)]
     assert _rows(db, """SELECT * FROM (VALUES ('x', 'a', 1), ('x', 'b', 2), ('y', 'a', 3))
     s(g, k, v) PIVOT (MAX(v) FOR k IN ([a], [b])) p ORDER BY g""") == [("x", 1, 2), ("y", 3, None)]
+    # a * over a pivoted source is headed as the script spells the source's columns (the
+    # extract's spelling came out: Edukey for the script's EduKey)
+    for text, heading in (
+            ("SELECT TOP 1 * FROM (SELECT EduKey, TaxYear, Earnings FROM "
+             "[LEO_i2].[2002237].[leo_earnings]) s PIVOT (SUM(Earnings) FOR TaxYear IN "
+             "([201819])) p", ["EduKey", "201819"]),
+            ("SELECT TOP 1 * FROM (SELECT EDUKEY, StartDate, EndDate FROM "
+             "[LEO_i2].[2002237].[leo_benefit]) s UNPIVOT (d FOR which IN (StartDate, "
+             "EndDate)) u", ["EDUKEY", "which", "d"])):
+        [result] = run_text(db, text, "tsql", None, True)
+        assert result.columns == heading
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -53,6 +53,28 @@ def _field(pivot: exp.Pivot, line: int) -> exp.In:
     return fields[0]
 
 
+def headings(names: list[str], pivot: exp.Pivot) -> list[str] | None:
+    """The columns of a source of columns ``names`` pivoted (or unpivoted) by ``pivot``, as
+    the script spells them, in the order the translation gives them; None for a form that
+    is not translated."""
+    fields = pivot.args.get("fields") or []
+    if len(fields) != 1 or not isinstance(fields[0], exp.In) or len(pivot.expressions) != 1:
+        return None
+    field = fields[0]
+    listed = [_name(value) for value in field.expressions]
+    if pivot.args.get("unpivot"):
+        gone = {name.lower() for name in listed}
+        return [n for n in names if n.lower() not in gone] + [
+            _name(field.this), _name(pivot.expressions[0])]
+    used = _used(pivot.expressions[0], field.this)
+    return [n for n in names if n.lower() not in used] + listed
+
+
+def _used(aggregate: exp.Expression, key: exp.Expression) -> set[str]:
+    """The (lower-case) names a PIVOT consumes: its key and its aggregate's columns."""
+    return {_name(key).lower()} | {c.name.lower() for c in aggregate.find_all(exp.Column)}
+
+
 def _pivoted(source: exp.Expression, pivot: exp.Pivot, names: list[str], line: int
              ) -> exp.Select:
     aggregates = pivot.expressions
@@ -61,7 +83,7 @@ def _pivoted(source: exp.Expression, pivot: exp.Pivot, names: list[str], line: i
     aggregate = aggregates[0]
     field = _field(pivot, line)
     key = field.this
-    used = {_name(key).lower()} | {c.name.lower() for c in aggregate.find_all(exp.Column)}
+    used = _used(aggregate, key)
     groups = [exp.column(n, quoted=True) for n in names if n.lower() not in used]
     pivoted = []
     for value in field.expressions:

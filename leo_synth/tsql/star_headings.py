@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
-from leo_synth.tsql import derived_columns, information_schema, unnamed_columns
+from leo_synth.tsql import derived_columns, information_schema, pivots, unnamed_columns
 
 _NOT_EXTRACT = ("sys", "information_schema")
 """Schemas whose views are SQL Server's catalog, not the extract's relations."""
@@ -24,7 +24,14 @@ _NOT_EXTRACT = ("sys", "information_schema")
 
 def _columns(table: exp.Expression, own: Callable[[str], bool]) -> list[str] | None:
     """The spellings of a source's columns, in order, if it is a relation of the extract or
-    a derived table (or ``APPLY``) whose columns are all named."""
+    a derived table (or ``APPLY``) whose columns are all named, pivoted as its ``PIVOT`` or
+    ``UNPIVOT`` says."""
+    turned = table.args.get("pivots")
+    if turned:
+        plain = table.copy()
+        plain.set("pivots", None)
+        names = _columns(plain, own)
+        return pivots.headings(names, turned[0]) if names and len(turned) == 1 else None
     if isinstance(table, exp.Lateral | exp.Subquery):
         return _derived_columns(table)
     if not isinstance(table, exp.Table) or not table.name or own(table.name.lower()):
@@ -40,9 +47,9 @@ def _columns(table: exp.Expression, own: Callable[[str], bool]) -> list[str] | N
 
 def _derived_columns(source: exp.Lateral | exp.Subquery) -> list[str] | None:
     """A derived table's columns as the script names them (``derived_columns.names``; None
-    when one is unnamed, or a ``*``, or it is pivoted)."""
+    when one is unnamed, or a ``*``)."""
     named = derived_columns.names(source)
-    return named if named and all(named) and not source.args.get("pivots") else None
+    return named if named and all(named) else None
 
 
 def headings(tree: exp.Expression, own: Callable[[str], bool]) -> list[str] | None:
