@@ -279,18 +279,14 @@ class Runner:
     def _columns_after_error(self, table: exp.Table) -> list[str] | None:
         """The columns of a table a failed statement read (None when unknown): an extract's
         relation's from the spec, a table of the session's from the target, on PostgreSQL
-        under a savepoint (a lookup that failed inside a ``TRY`` would end the session's
-        transaction) and only where the failure left the transaction open."""
+        only where the failure left the transaction open."""
         spelt = self.translator.extract_columns(table)
-        if spelt is not None or self.target.dialect != "postgres":
-            return spelt or self.translator.table_columns(table)
-        if self.target.connection.info.transaction_status.name == "INERROR":
+        if spelt is not None:
+            return spelt
+        if self.target.dialect == "postgres" and (
+                self.target.connection.info.transaction_status.name == "INERROR"):
             return None  # (outside a TRY the failure ended the transaction: nothing to ask)
-        self.target.connection.execute("SAVEPOINT leo_lookup")
-        columns = self.translator.table_columns(table)
-        self.target.connection.execute("ROLLBACK TO SAVEPOINT leo_lookup" if columns is None
-                                       else "RELEASE SAVEPOINT leo_lookup")
-        return columns
+        return self.translator.table_columns(table)
 
     def _run(self, translation: Translation, line: int, limit: int | None
              ) -> ResultSet | None:

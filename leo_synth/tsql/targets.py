@@ -174,19 +174,18 @@ class Target:
     def _sqlite_columns(self, parts: tuple[str, ...], names: list[str]
                         ) -> list[tuple[str, str]]:
         """SQLite's columns with their kinds: by their declared type, or, for a column a
-        script's ``SELECT ... INTO`` made from an expression (``SUM(x)``, ``COUNT(*)``, ``x *
-        2``: SQLite declares no type), integers by the values it holds."""
+        script's ``SELECT ... INTO`` made from an expression (``SUM(x)``, ``COUNT(*)``,
+        ``MIN(StartDate)``: SQLite declares no type), by the values it holds: integers, dates
+        (ISO text: ``MIN(StartDate)`` of a ``DATE``), other text, or other numbers."""
         declared = dict(self.connection.execute(
             "SELECT name, type FROM pragma_table_info(?)", (parts[-1],)).fetchall())
         kinds = {name: _sqlite_kind(str(declared.get(name) or "")) for name in names}
         untyped = [name for name in names if not declared.get(name)]
         if untyped:
-            tests = ", ".join(f"COUNT({quote(n)}) > 0 AND SUM(typeof({quote(n)}) "
-                              f"NOT IN ('integer', 'null')) = 0" for n in untyped)
             table = ".".join(quote(p) for p in parts)
-            row = self.connection.execute(f"SELECT {tests} FROM {table}").fetchone()
-            kinds.update({name: INTEGER if value else OTHER
-                          for name, value in zip(untyped, row, strict=True)})
+            row = self.connection.execute(f"SELECT {', '.join(map(_held, untyped))} FROM {table}"
+                                          ).fetchone()
+            kinds.update({name: kind or OTHER for name, kind in zip(untyped, row, strict=True)})
         return [(name, kinds[name]) for name in names]
 
     def close(self) -> None:
@@ -206,6 +205,21 @@ def _changed(cursor: Any, dialect: str) -> int | None:
         return None
     count = getattr(cursor, "rowcount", -1)
     return count if isinstance(count, int) and count >= 0 else None
+
+
+def _held(name: str) -> str:
+    """SQLite's expression for the kind of the values a column without a declared type holds:
+    ``integer`` when all are integers, ``date`` all ISO dates (or times), ``text`` all other
+    text; NULL for none, or other numbers, or a mix."""
+    column = quote(name)
+    return (f"CASE WHEN COUNT({column}) = 0 THEN NULL "
+            f"WHEN SUM(typeof({column}) = 'integer') = COUNT({column}) THEN '{INTEGER}' "
+            f"WHEN SUM(typeof({column}) = 'text' AND {column} GLOB '{_ISO_DATE}*') "
+            f"= COUNT({column}) THEN '{DATE}' "
+            f"WHEN SUM(typeof({column}) = 'text') = COUNT({column}) THEN '{TEXT}' END")
+
+
+_ISO_DATE = "[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]"
 
 
 def _sqlite_kind(declared: str) -> str:

@@ -694,13 +694,24 @@ class Translator:
 
     def table_columns(self, table: exp.Table) -> list[str] | None:
         """The columns of a table the statement reads, as the target has them (None when it
-        cannot say: a table that does not exist, which the statement itself reports)."""
+        cannot say: a table that does not exist, which the statement itself reports). On
+        PostgreSQL the question is asked under a savepoint: a name that is no table (a CTE's,
+        which a check may ask after) would otherwise end the session's transaction, and the
+        statement stopped with "current transaction is aborted"."""
+        saving = self.target.dialect == "postgres"
+        if saving:
+            self.target.connection.execute("SAVEPOINT leo_columns")
         try:
-            return [name for name, _ in self.target.columns(tuple(p.name for p in table.parts))]
+            columns = [name for name, _ in self.target.columns(
+                tuple(p.name for p in table.parts))]
         except Exception as exc:
             if not is_database_error(exc):
                 raise
-            return None
+            columns = None
+        if saving:
+            self.target.connection.execute("ROLLBACK TO SAVEPOINT leo_columns" if columns is None
+                                           else "RELEASE SAVEPOINT leo_columns")
+        return columns
 
     def _scans(self, sql: str) -> bool:
         """Whether SQLite's plan for ``sql`` reads a whole table (``exists_lookups``); False
