@@ -496,6 +496,10 @@ INSERT INTO #t VALUES (NULL, NULL), (5, ''), (0, 'x')
         (1, 1)]
     with pytest.raises(ScriptError, match="converting the varchar value 'none' to data type"):
         _rows(db, setup + "SELECT ISNULL(n, 'none') FROM #t")
+    # ISNULL takes its first argument's type: ISNULL(n, 1.5) is the int 1 (every target gave
+    # 1.5), COALESCE the decimal's
+    assert _rows(db, setup + """SELECT CAST(ISNULL(n, 1.5) AS VARCHAR(10)), ISNULL(n, 1.5) * 2,
+    COALESCE(n, 1.5) * 2 FROM #t WHERE n IS NULL""") == [("1", 2, 3)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

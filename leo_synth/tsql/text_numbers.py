@@ -35,6 +35,8 @@ from leo_synth.tsql.sqlite_functions import INTEGER
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*")
+DECIMAL_LITERAL = re.compile(r"[-+]?[0-9]*\.[0-9]*")
+"""A number literal with a point (no exponent: a float's conversion rounds, not cuts)."""
 
 
 def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
@@ -87,11 +89,17 @@ def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
                      line: int) -> None:
     """``ISNULL(int, '')``, ``COALESCE(int, '')`` and ``NULLIF(int, '')``: the text is
     converted to the integer's type, as SQL Server converts it (``''`` is 0), where
-    PostgreSQL and DuckDB stopped and SQLite gave the text."""
+    PostgreSQL and DuckDB stopped and SQLite gave the text. ``ISNULL(n, 1.5)`` is an ``int``
+    too, its first argument's type: the number is cut to ``1``, where every target gave
+    ``1.5`` (``COALESCE`` takes the decimal's type, as SQL Server does)."""
     if not is_integer(node.this, integers):
         return
     values = node.expressions if isinstance(node, exp.Coalesce) else [node.expression]
     for value in values:
+        if (isinstance(value, exp.Literal) and not value.is_string and node.args.get("is_null")
+                and DECIMAL_LITERAL.fullmatch(value.name)):
+            value.replace(exp.Literal.number(int(float(value.name))))
+            continue
         if not (isinstance(value, exp.Literal) and value.is_string):
             continue
         if value.name.strip() and not INTEGER.fullmatch(value.name):
