@@ -638,6 +638,16 @@ BEGIN CATCH
 END CATCH""")[0]
     assert number == 2627
     assert message.startswith("Violation of PRIMARY KEY constraint. Cannot insert duplicate key")
+    # a key twice in one statement's rows (DuckDB said so in other words, with no number)
+    number, message = _rows(db, """CREATE TABLE #p (pmr VARCHAR(5) PRIMARY KEY, n INT)
+BEGIN TRY
+    INSERT INTO #p VALUES ('c', 1), ('c', 2)
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH""")[0]
+    assert number == 2627
+    assert message.startswith("Violation of PRIMARY KEY constraint. Cannot insert duplicate key")
 
 
 def test_the_targets_words_for_a_duplicate_key() -> None:
@@ -652,6 +662,10 @@ def test_the_targets_words_for_a_duplicate_key() -> None:
                          ).startswith("Violation of UNIQUE KEY constraint.")
     assert duplicate_key('duplicate key value violates unique constraint "#p_pkey"') == (
         "Violation of PRIMARY KEY constraint. Cannot insert duplicate key in object 'dbo.#p'.")
+    assert duplicate_key('Constraint Error: PRIMARY KEY or UNIQUE constraint violation: '
+                         'duplicate key "3"') == ("Violation of PRIMARY KEY constraint. Cannot "
+                                                  "insert duplicate key. The duplicate key value "
+                                                  "is (3).")
     assert duplicate_key("no such table: #p") is None
 
 

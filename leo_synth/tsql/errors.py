@@ -85,7 +85,9 @@ def ambiguous_column(said: str) -> str | None:
 DUPLICATE_KEY = re.compile(
     r'UNIQUE constraint failed: ([^.,\s]+)\.'  # SQLite (table.column, ...)
     r'|Duplicate key "(.*)" violates (primary key|unique) constraint'  # DuckDB
-    r'|duplicate key value violates unique constraint "(.+?)(_pkey)?"$')  # PostgreSQL
+    r'|duplicate key value violates unique constraint "(.+?)(_pkey)?"$'  # PostgreSQL
+    r'|PRIMARY KEY or UNIQUE constraint violation: duplicate key "(.*)"')  # DuckDB, a key
+# twice in the rows one statement inserts (MERGE's, INSERT ... VALUES (1), (1))
 """The targets' words for a row whose key a table already holds."""
 
 
@@ -98,7 +100,7 @@ def duplicate_key(said: str) -> str | None:
     found = DUPLICATE_KEY.search(said)
     if found is None:
         return None
-    table, pairs, duckdb_kind, constraint, pkey = found.groups()
+    table, pairs, duckdb_kind, constraint, pkey, repeated = found.groups()
     unique = duckdb_kind == "unique" or (constraint is not None and pkey is None)
     table = table or (constraint if pkey else None)
     message = f"Violation of {'UNIQUE KEY' if unique else 'PRIMARY KEY'} constraint. "
@@ -107,6 +109,8 @@ def duplicate_key(said: str) -> str | None:
     if pairs is not None:  # DuckDB's "column: value, column: value"
         values = ", ".join(pair.split(": ", 1)[-1] for pair in pairs.split(", "))
         message += f" The duplicate key value is ({values})."
+    if repeated is not None:
+        message += f" The duplicate key value is ({repeated})."
     return message
 
 
