@@ -1380,6 +1380,17 @@ SELECT CAST(MIN(CASE WHEN s > '2018-10-01' THEN s ELSE '2018-10-01' END) AS VARC
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_int_column_made_empty_and_filled_later_averages_as_an_int(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # CAST(NULL AS INT) AS pay in a SELECT ... INTO, set by an UPDATE: SQLite's column had no
+    # type and no value when it was made, so AVG(pay) was a float there (20490.34483)
+    db = _db(request, backend)
+    assert _rows(db, """SELECT v.id, CAST(NULL AS INT) AS pay INTO #p FROM (VALUES (1), (2)) v(id)
+UPDATE #p SET pay = id + 1
+SELECT CAST(AVG(pay) AS VARCHAR(10)) FROM #p""") == [("2",)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

@@ -512,7 +512,7 @@ class Translator:
         for column, kind in self.target.columns(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
-            if kind == INTEGER and name in ints:
+            if kind in (INTEGER, OTHER) and name in ints:  # (OTHER: SQLite's, no values yet)
                 kind = INT
             self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
                       name in bits, lengths.get(name),
