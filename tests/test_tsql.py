@@ -1225,6 +1225,21 @@ def test_format_of_a_currency_in_its_culture(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_money_as_text_in_convert_styles(backend: str, request: pytest.FixtureRequest) -> None:
+    # CONVERT(VARCHAR, CAST(x AS MONEY), 1), the old way to write thousands: SQLite read style
+    # 1 as a date's (03/16/64), DuckDB and PostgreSQL stopped; a MONEY cast to text showed
+    # 1234.5 on SQLite and 1234.5000 on the others, where SQL Server writes two places
+    db = _db(request, backend)
+    assert _rows(db, "SELECT CONVERT(VARCHAR, CAST(23122 AS MONEY), 1), "
+                     "CONVERT(VARCHAR(20), CAST(-1234.5 AS MONEY), 1), "
+                     "CONVERT(VARCHAR, CONVERT(MONEY, 7707.333), 0), "
+                     "CONVERT(VARCHAR, CAST(1234.56789 AS MONEY), 2), "
+                     "CAST(CAST(1234.5 AS MONEY) AS VARCHAR(20)), "
+                     "CONVERT(VARCHAR, CAST(NULL AS MONEY), 1)") == [
+        ("23,122.00", "-1,234.50", "7707.33", "1234.5679", "1234.50", None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_pivots_source_missing_a_column_is_error_207(
         backend: str, request: pytest.FixtureRequest) -> None:
     # (the translation asks a PIVOT's source its columns: the target's own words came out)

@@ -199,16 +199,49 @@ def _str(node: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
                              f"{' '.join(cases)} ELSE '{'*' * length}' END", read=dialect)
 
 
+MONEY_STYLES = {"0": "F2", "1": "N2", "2": "F4"}
+"""``CONVERT(VARCHAR, money, style)``'s styles as formats: 0 (and a ``CAST``) two places, 1 two
+places with ``,`` between thousands (the old way to write ``23,122.00``), 2 four places."""
+_MONEY_TYPES = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
+
+
+def _money_text(node: exp.Convert | exp.Cast) -> tuple[exp.Expression, str] | None:
+    """The ``MONEY`` value a ``CAST`` or ``CONVERT`` to text writes and the format of its
+    style (None: not such a conversion)."""
+    if isinstance(node, exp.Convert):
+        to, value, style = node.this, node.expression, node.args.get("style")
+    else:
+        to, value, style = node.args.get("to"), node.this, None
+    name = "0" if style is None else style.name if isinstance(style, exp.Literal) else None
+    if not (isinstance(to, exp.DataType) and to.is_type(*exp.DataType.TEXT_TYPES)
+            and name in MONEY_STYLES):
+        return None
+    made = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
+        value.this if isinstance(value, exp.Convert) else None)
+    money = isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)
+    return (value, MONEY_STYLES[name]) if money else None
+
+
 def numbers_first(tree: exp.Expression) -> exp.Expression:
     """``FORMAT(n, 'D5')`` read as a format of a number (before dates' formats are written
-    out)."""
-    for node in list(tree.find_all(exp.TimeToStr)):
+    out), and ``CONVERT(VARCHAR, CAST(x AS MONEY), 1)`` as ``FORMAT(x, 'N2')`` (read as a
+    style of a date, SQLite wrote a date and the others stopped; a ``MONEY`` cast to text
+    showed one place, or four)."""
+    for node in list(tree.find_all(exp.TimeToStr, exp.Convert, exp.Cast)):
         pattern = node.args.get("format")
-        if isinstance(pattern, exp.Literal) and PADDED.fullmatch(pattern.name):
+        if isinstance(node, exp.Convert | exp.Cast):
+            money = _money_text(node)
+            if money is None:
+                continue
+            replacement: exp.Expression = exp.NumberToStr(
+                this=money[0].copy(), format=exp.Literal.string(money[1]))
+        elif isinstance(pattern, exp.Literal) and PADDED.fullmatch(pattern.name):
             replacement = exp.NumberToStr(this=node.this.copy(), format=pattern.copy())
-            if node is tree:
-                return replacement
-            node.replace(replacement)
+        else:
+            continue
+        if node is tree:
+            return replacement
+        node.replace(replacement)
     return tree
 
 
