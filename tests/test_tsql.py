@@ -2827,6 +2827,14 @@ def test_merge_updates_deletes_and_inserts_as_sql_server(backend: str,
     with pytest.raises(ScriptError, match=r"line 2: MERGE \.\.\. OUTPUT cannot be translated"):
         run_text(db, "CREATE TABLE #t (id INT)\nMERGE #t USING #t AS s ON #t.id = s.id "
                  "WHEN MATCHED THEN DELETE OUTPUT deleted.id;", "tsql", None, False)
+    # so are INSERT and UPDATE ... OUTPUT, in words that say so (not "The multi-part
+    # identifier "inserted.id" could not be bound.")
+    for text, kind in (("INSERT INTO #t (id) OUTPUT inserted.id VALUES (1)", "INSERT"),
+                       ("UPDATE #t SET id = 2 OUTPUT deleted.id, inserted.id", "UPDATE")):
+        with pytest.raises(ScriptError, match=rf"line 2: {kind} \.\.\. OUTPUT cannot be "
+                                              rf"translated: SELECT the rows from the table "
+                                              rf"after the {kind}$"):
+            run_text(db, "CREATE TABLE #t (id INT)\n" + text, "tsql", None, False)
 
 
 def test_a_log_headers_session_values(small_sqlite) -> None:

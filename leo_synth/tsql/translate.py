@@ -167,6 +167,20 @@ def _headings(tree: exp.Expression) -> list[str] | None:
     return [unnamed_columns.name_of(s) for s in selects]
 
 
+def _no_output(tree: exp.Expression, line: int) -> None:
+    """``INSERT``, ``UPDATE`` or ``DELETE ... OUTPUT inserted.x`` stops the script with one
+    line saying what to do: the targets' ``RETURNING`` gives no ``deleted`` values of an
+    ``UPDATE`` nor an ``OUTPUT ... INTO`` (rejected: a part translated, which would answer
+    some of these scripts and not others). It stopped with "The multi-part identifier
+    "inserted.id" could not be bound.", which sent the researcher looking for a typing
+    error."""
+    if isinstance(tree, exp.Insert | exp.Update | exp.Delete) and tree.args.get("returning"):
+        kind = type(tree).__name__.upper()
+        when = "before" if kind == "DELETE" else "after"
+        raise ScriptError(line, f"{kind} ... OUTPUT cannot be translated: SELECT the rows "
+                          f"from the table {when} the {kind}")
+
+
 def _written(tree: exp.Expression) -> list[exp.Table]:
     """The tables a statement creates, changes or drops."""
     if not isinstance(tree, WRITES):
@@ -1168,6 +1182,7 @@ class Translator:
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
         statement_shapes.check(tree, line)
+        _no_output(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)
         if isinstance(tree, exp.Drop) and str(tree.args.get("kind")).upper() == "INDEX":
