@@ -1342,6 +1342,21 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: All queries combined using a UNION, INTERSECT or EXCEPT operator must have an "
      "equal number of expressions in their target lists."),
     ("SELECT FROM leo_earnings", "line 1: Incorrect syntax near the keyword 'FROM'."),
+    # aggregates where SQL Server allows none, a UNION sorted by what it does not select and
+    # a subquery of IN with two columns (each target refused them in its own words)
+    ("SELECT EduKey FROM leo_benefit WHERE COUNT(*) > 1 GROUP BY EduKey",
+     "line 1: An aggregate may not appear in the WHERE clause unless it is in a subquery"),
+    ("SELECT COUNT(*) FROM leo_benefit GROUP BY COUNT(*)",
+     "line 1: Cannot use an aggregate or a subquery in an expression used for the group by"),
+    ("SELECT SUM(AVG(Out_of_work_benefit)) FROM leo_benefit",
+     "line 1: Cannot perform an aggregate function on an expression containing an aggregate "
+     "or a subquery."),
+    ("SELECT EduKey FROM leo_benefit UNION SELECT EduKey FROM leo_employment ORDER BY "
+     "StartDate", "line 1: ORDER BY items must appear in the select list if the statement "
+                  "contains a UNION, INTERSECT or EXCEPT operator."),
+    ("SELECT COUNT(*) FROM leo_benefit WHERE EduKey IN (SELECT EduKey, StartDate FROM "
+     "leo_employment)", "line 1: Only one expression can be specified in the select list "
+                        "when the subquery is not introduced with EXISTS."),
     # the parts functions' own arguments (a TypeError escaped before)
     ("SELECT DATETIMEFROMPARTS(2015, 1, 1)", "line 1: DATETIMEFROMPARTS takes 7 arguments, "
                                              "not 3"),
@@ -1352,6 +1367,20 @@ def test_what_sql_server_refuses_when_it_compiles_the_batch(
         text: str, message: str, backend: str, request: pytest.FixtureRequest) -> None:
     with pytest.raises(ScriptError, match=re.escape(message)):
         run_text(_db(request, backend), text, "tsql", None, True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_aggregates_and_orders_sql_server_allows_still_run(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    [(people,)] = _rows(db, "SELECT COUNT(DISTINCT EduKey) FROM leo_benefit")
+    assert _rows(db, """SELECT SUM(n), SUM(share) FROM (
+    SELECT EduKey, COUNT(*) AS n, 1.0 * COUNT(*) / SUM(COUNT(*)) OVER () AS share
+    FROM leo_benefit WHERE StartDate > (SELECT MIN(StartDate) FROM leo_benefit)
+        OR EduKey IN (SELECT EduKey FROM leo_benefit GROUP BY EduKey HAVING COUNT(*) > 0)
+    GROUP BY EduKey HAVING COUNT(*) >= 1) x""")[0][1] == 1
+    assert len(_rows(db, """SELECT EduKey AS k FROM leo_benefit UNION SELECT EduKey FROM
+leo_employment ORDER BY k DESC""")) >= people
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -2099,8 +2128,14 @@ INSERT INTO #q VALUES (2), (4)
               "x = ALL (SELECT v FROM #q)", "x <> SOME (SELECT v FROM #q)",
               "x < ALL (SELECT v FROM #q WHERE v > 9)",
               "x > ALL (SELECT v FROM (VALUES (1), (NULL)) AS n(v))"]
-    select = ", ".join(f"SUM(CASE WHEN {c} THEN 1 ELSE 0 END)" for c in counts)
-    assert _rows(db, setup + f"SELECT {select} FROM #m") == [(1, 4, 2, 3, 0, 5, 5, 0)]
+    # (flagged row by row, then summed: SQL Server refuses a subquery inside SUM, error 130)
+    flags = ", ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END AS f{i}" for i, c in enumerate(counts))
+    select = ", ".join(f"SUM(f{i})" for i in range(len(counts)))
+    assert _rows(db, setup + f"SELECT {select} FROM (SELECT {flags} FROM #m) d") == [
+        (1, 4, 2, 3, 0, 5, 5, 0)]
+    with pytest.raises(ScriptError, match="Cannot perform an aggregate function on an "
+                                          "expression containing an aggregate or a subquery"):
+        _rows(db, setup + f"SELECT SUM(CASE WHEN {counts[0]} THEN 1 ELSE 0 END) FROM #m")
     assert _rows(db, setup + """SELECT g, COUNT(*) FROM #m GROUP BY g
 HAVING COUNT(*) >= ALL (SELECT COUNT(*) FROM #m GROUP BY g)""") == [("b", 3)]
 

@@ -13,12 +13,16 @@ WHERE a.end_date BETWEEN '2014-08-01' AND '2015-07-31'
   AND a.AgeAimStart >= 19
 GROUP BY r.AE_ID
 
-SELECT COUNT(*) AS Learners,
-       SUM(CASE WHEN EXISTS (
+-- (the flag is set row by row, then summed: SQL Server refuses a subquery inside SUM, error 130)
+SELECT COUNT(*) AS Learners, SUM(Employed) AS EmployedWithinAYear
+FROM (
+    SELECT f.AE_ID,
+           CASE WHEN EXISTS (
                SELECT 1
                FROM [LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup] k
                JOIN [LEO_i2].[2002237].[leo_employment] e ON e.EduKey = k.EDUKEY
                WHERE k.AE_ID = f.AE_ID
                  AND e.StartDate <= DATEADD(year, 1, f.EndDate)
-                 AND e.EndDate > f.EndDate) THEN 1 ELSE 0 END) AS EmployedWithinAYear
-FROM #finishers f
+                 AND e.EndDate > f.EndDate) THEN 1 ELSE 0 END AS Employed
+    FROM #finishers f
+) flagged

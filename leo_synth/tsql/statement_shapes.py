@@ -9,6 +9,10 @@
   error 205 (each target said so in its own words).
 - ``SELECT FROM t``, a select list forgotten, is error 156 ("Incorrect syntax near the keyword
   'FROM'."); PostgreSQL returned rows of no columns.
+- A subquery of ``IN`` or of a comparison that selects more than one column (``EduKey IN
+  (SELECT EduKey, StartDate ...)``) is error 116 ("Only one expression can be specified in the
+  select list when the subquery is not introduced with EXISTS."); each target said so in its
+  own words.
 
 A list with a ``*`` is not counted (its columns are the target's to know).
 """
@@ -79,6 +83,25 @@ def check(tree: exp.Expression, line: int) -> None:
                               "target lists.")
     for node in tree.find_all(exp.Insert):
         _inserted(node, line)
+    for subquery in tree.find_all(exp.Subquery):
+        if _one_value(subquery) and (_width(subquery) or 1) > 1:
+            raise ScriptError(line, ONE_EXPRESSION)
+
+
+ONE_EXPRESSION = ("Only one expression can be specified in the select list when the subquery "
+                  "is not introduced with EXISTS.")
+"""SQL Server's error 116."""
+
+
+def _one_value(subquery: exp.Subquery) -> bool:
+    """Whether a subquery must give one column: that of ``IN``, or a value (an operand of a
+    comparison, arithmetic or a function, a projection), not a derived table (``FROM``,
+    ``JOIN``, ``APPLY``) nor a part of a set operation."""
+    holder = subquery.parent
+    if isinstance(holder, exp.In):
+        return holder.args.get("query") is subquery
+    return isinstance(holder, exp.Binary | exp.Func | exp.Alias | exp.Select) and not (
+        isinstance(holder, exp.SetOperation)) and subquery.arg_key not in ("from_", "joins")
 
 
 def check_table(tree: exp.Expression, columns: Callable[[exp.Table], list[str] | None],

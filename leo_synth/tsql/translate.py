@@ -25,6 +25,7 @@ from typing import Any
 from sqlglot import exp
 
 from leo_synth.tsql import (
+    aggregate_rules,
     alias_scope,
     bit_columns,
     catalog_views,
@@ -1182,6 +1183,7 @@ class Translator:
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
         statement_shapes.check(tree, line)
+        aggregate_rules.check(tree, line)
         _no_output(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)
