@@ -262,6 +262,30 @@ def test_quirk_present_at_its_rate_and_recorded(runs, catalog, code, profile, ra
     assert _binomial_ok(hits, trials, rates[code]), (code, hits, trials, rates[code])
 
 
+def test_a_dual_registration_is_a_main_and_a_subsidiary_record_on_roll(runs, catalog) -> None:
+    """Each pupil dual registered has two records of the census, both on roll: the main one
+    EnrolStatus M and RecordStatus 3, the other S and 103 at another record's school."""
+    pairs = 0
+    for rel in _quirk_relations(catalog, "census_dual_registration"):
+        table = _read(runs["messy"], rel)
+        named = {col.spec.name: col.name for col in rel.columns}
+        pmr, status, enrol = (table.column(named[n]).to_pylist() for n in (
+            "PupilMatchingRefAnonymous_[term][yy]", "RecordStatus_[term][yy]",
+            "EnrolStatus_[term][yy]"))
+        kinds = {"M": 3, "S": 103}
+        marked = [i for i, e in enumerate(enrol) if e in kinds]
+        assert all(status[i] == kinds[enrol[i]] for i in marked), rel.name
+        by_pupil: dict[str, list[str]] = {}
+        for i in marked:
+            by_pupil.setdefault(pmr[i], []).append(enrol[i])
+        assert all(sorted(v) == ["M", "S"] for v in by_pupil.values()), rel.name
+        on_roll = named.get("OnRoll_[term][yy]")
+        if on_roll:
+            assert all(table.column(on_roll)[i].as_py() == 1 for i in marked), rel.name
+        pairs += len(by_pupil)
+    assert pairs > 0
+
+
 def test_fill_nulls_in_one_pass_equals_cell_by_cell(runs, catalog) -> None:
     """The placeholders' one-pass fill changes and records exactly what ``set_values``
     column by column would (same cells, same ledger entries in the same order)."""

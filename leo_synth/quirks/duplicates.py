@@ -63,6 +63,41 @@ def _left_before_census(run: QuirkRun, copies: pa.Table) -> pa.Table:
     return copies.set_column(index, field, pa.array(start + (day - start) // 2, field.type))
 
 
+DUAL_MAIN_STATUS = 3
+"""RecordStatus of the main record of two on roll, the main one set by EnrolStatus (VRF)."""
+DUAL_OTHER_STATUS = 103
+SCHOOL_COLUMNS = ("LA_[term][yy]_anon", "LA_9Code_[term][yy]_anon", "LAEstab_[term][yy]_anon",
+                  "LA_LGR_[term][yy]_anon", "URN_[term][yy]_anon", "PHASE_[term][yy]")
+"""The columns that say which school a census record is of (a dual registration's second
+school is another record's, all of them taken together so that they agree)."""
+
+
+@quirk("census_dual_registration", 3, "a pupil registered at two schools: the main record "
+       "EnrolStatus M (RecordStatus 3), a second, on roll at another school, EnrolStatus S "
+       "(RecordStatus 103)", (CENSUS,), adds_rows=True)
+def census_dual_registration(run: QuirkRun) -> None:
+    status, enrol = run.column("RecordStatus_[term][yy]"), run.column("EnrolStatus_[term][yy]")
+    if status is None or enrol is None or run.table.num_rows < 2:
+        return
+    # Rows another quirk made a main or duplicate record of are left alone.
+    rows = run.pick(run.is_null(status.name))
+    # The second school is another record's, drawn from the block's (never the row itself).
+    donors = (rows + 1 + run.rng.integers(0, run.table.num_rows - 1, len(rows))) % (
+        run.table.num_rows)
+    copies = run.table.take(pa.array(rows, pa.int64()))
+    donated = run.table.take(pa.array(donors, pa.int64()))
+    for template in SCHOOL_COLUMNS:
+        col = run.column(template)
+        if col is not None:
+            index = copies.schema.get_field_index(col.name)
+            copies = copies.set_column(index, copies.schema.field(index),
+                                       donated.column(col.name))
+    run.set_values(status.name, rows, pa.array(np.full(len(rows), DUAL_MAIN_STATUS)))
+    run.set_values(enrol.name, rows, pa.array(["M"] * len(rows)))
+    copies = _replace(_replace(copies, status.name, DUAL_OTHER_STATUS), enrol.name, "S")
+    run.add_rows(copies, (status.name,))
+
+
 @quirk("ks4_duplicate", 4, "a KS4 pupil has a second record of the same year without "
        "attainment (entries and measures 0) beside the one with GCSEs attained", (KS4,),
        adds_rows=True)
