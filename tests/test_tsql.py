@@ -1210,8 +1210,8 @@ def test_scope_identity_and_its_kin_read_the_values_made(
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_format_of_a_currency_in_its_culture(backend: str,
-                                            request: pytest.FixtureRequest) -> None:
+def test_money_as_text_in_its_culture_and_styles(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
     # ('C' and a culture stopped the script)
     db = _db(request, backend)
     assert _rows(db, "SELECT FORMAT(1234.567, 'C', 'en-GB'), FORMAT(-1234.567, 'C0', 'en-GB'), "
@@ -1222,14 +1222,9 @@ def test_format_of_a_currency_in_its_culture(backend: str,
          "-£3")]
     with pytest.raises(ScriptError, match=r"'de-DE'.* cannot be translated"):
         run_text(db, "SELECT FORMAT(1234.5, 'N2', 'de-DE')", "tsql", None, True)
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_money_as_text_in_convert_styles(backend: str, request: pytest.FixtureRequest) -> None:
     # CONVERT(VARCHAR, CAST(x AS MONEY), 1), the old way to write thousands: SQLite read style
     # 1 as a date's (03/16/64), DuckDB and PostgreSQL stopped; a MONEY cast to text showed
     # 1234.5 on SQLite and 1234.5000 on the others, where SQL Server writes two places
-    db = _db(request, backend)
     assert _rows(db, "SELECT CONVERT(VARCHAR, CAST(23122 AS MONEY), 1), "
                      "CONVERT(VARCHAR(20), CAST(-1234.5 AS MONEY), 1), "
                      "CONVERT(VARCHAR, CONVERT(MONEY, 7707.333), 0), "
@@ -2864,11 +2859,13 @@ def test_merge_updates_deletes_and_inserts_as_sql_server(backend: str,
                  "WHEN MATCHED THEN DELETE OUTPUT deleted.id;", "tsql", None, False)
     # so are INSERT and UPDATE ... OUTPUT, in words that say so (not "The multi-part
     # identifier "inserted.id" could not be bound.")
-    for text, kind in (("INSERT INTO #t (id) OUTPUT inserted.id VALUES (1)", "INSERT"),
-                       ("UPDATE #t SET id = 2 OUTPUT deleted.id, inserted.id", "UPDATE")):
+    for text, kind, when in (
+            ("INSERT INTO #t (id) OUTPUT inserted.id VALUES (1)", "INSERT", "after"),
+            ("UPDATE #t SET id = 2 OUTPUT deleted.id, inserted.id", "UPDATE", "after"),
+            ("DELETE #t OUTPUT deleted.id", "DELETE", "before")):
         with pytest.raises(ScriptError, match=rf"line 2: {kind} \.\.\. OUTPUT cannot be "
                                               rf"translated: SELECT the rows from the table "
-                                              rf"after the {kind}$"):
+                                              rf"{when} the {kind}$"):
             run_text(db, "CREATE TABLE #t (id INT)\n" + text, "tsql", None, False)
 
 

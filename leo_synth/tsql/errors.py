@@ -86,9 +86,9 @@ DUPLICATE_KEY = re.compile(
     r'UNIQUE constraint failed: ([^.,\s]+)\.'  # SQLite (table.column, ...)
     r'|Duplicate key "(.*)" violates (primary key|unique) constraint'  # DuckDB
     r'|duplicate key value violates unique constraint "(.+?)(_pkey)?"$'  # PostgreSQL
-    r'|PRIMARY KEY or UNIQUE constraint violation: duplicate key "(.*)"')  # DuckDB, a key
-# twice in the rows one statement inserts (MERGE's, INSERT ... VALUES (1), (1))
-"""The targets' words for a row whose key a table already holds."""
+    r'|PRIMARY KEY or UNIQUE constraint violation: duplicate key "(.*)"')  # DuckDB, again
+"""The targets' words for a row whose key a table already holds (DuckDB's second form: a key
+twice in the rows one statement inserts, a ``MERGE``'s or ``INSERT ... VALUES (1), (1)``)."""
 
 
 def duplicate_key(said: str) -> str | None:

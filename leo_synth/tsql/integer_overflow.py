@@ -9,9 +9,9 @@ OVER``) of a column that holds ``int`` values wherever the script met it (four b
 fewer, ``targets.INT``) is checked: cast to ``INTEGER`` on PostgreSQL and DuckDB, which
 fail past its range, and by a function on SQLite; each stops with SQL Server's message.
 A column of unknown width (SQLite's untyped ``SELECT ... INTO`` columns) is not checked.
-So is a ``SUM`` of any ``int`` value: ``SUM(CASE WHEN TaxYear = 201819 THEN Earnings ELSE 0
-END)``, ``SUM(ISNULL(Earnings, 0))``, ``SUM(IIF(...))`` and ``SUM(Earnings + 1)`` are ``int``s
-in SQL Server as well.
+A ``SUM`` of any other ``int`` value is checked the same way: ``SUM(CASE WHEN TaxYear = 201819
+THEN Earnings ELSE 0 END)``, ``SUM(ISNULL(Earnings, 0))``, ``SUM(IIF(...))`` and ``SUM(Earnings
++ 1)`` are ``int``s in SQL Server as well.
 
 Arithmetic of ``int`` values is an ``int`` too: ``SUM(Earnings * Earnings)``, a variance
 worked by hand, stops in the SRS once a year's pay passes 46,341 pounds. PostgreSQL and

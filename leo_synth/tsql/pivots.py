@@ -61,18 +61,21 @@ def headings(names: list[str], pivot: exp.Pivot) -> list[str] | None:
     if len(fields) != 1 or not isinstance(fields[0], exp.In) or len(pivot.expressions) != 1:
         return None
     field = fields[0]
-    listed = [_name(value) for value in field.expressions]
+    kept = _kept(names, pivot, field)
     if pivot.args.get("unpivot"):
-        gone = {name.lower() for name in listed}
-        return [n for n in names if n.lower() not in gone] + [
-            _name(field.this), _name(pivot.expressions[0])]
-    used = _used(pivot.expressions[0], field.this)
-    return [n for n in names if n.lower() not in used] + listed
+        return [*kept, _name(field.this), _name(pivot.expressions[0])]
+    return kept + [_name(value) for value in field.expressions]
 
 
-def _used(aggregate: exp.Expression, key: exp.Expression) -> set[str]:
-    """The (lower-case) names a PIVOT consumes: its key and its aggregate's columns."""
-    return {_name(key).lower()} | {c.name.lower() for c in aggregate.find_all(exp.Column)}
+def _kept(names: list[str], pivot: exp.Pivot, field: exp.In) -> list[str]:
+    """The source's columns a PIVOT groups by (all but its key and its aggregate's columns)
+    or an UNPIVOT keeps (all but those it lists)."""
+    if pivot.args.get("unpivot"):
+        used = {_name(c).lower() for c in field.expressions}
+    else:
+        used = {_name(field.this).lower()} | {
+            c.name.lower() for c in pivot.expressions[0].find_all(exp.Column)}
+    return [n for n in names if n.lower() not in used]
 
 
 def _pivoted(source: exp.Expression, pivot: exp.Pivot, names: list[str], line: int
@@ -83,8 +86,7 @@ def _pivoted(source: exp.Expression, pivot: exp.Pivot, names: list[str], line: i
     aggregate = aggregates[0]
     field = _field(pivot, line)
     key = field.this
-    used = _used(aggregate, key)
-    groups = [exp.column(n, quoted=True) for n in names if n.lower() not in used]
+    groups = [exp.column(n, quoted=True) for n in _kept(names, pivot, field)]
     pivoted = []
     for value in field.expressions:
         text = _name(value)
@@ -108,7 +110,7 @@ def _unpivoted(source: exp.Expression, pivot: exp.Pivot, names: list[str], line:
     field = _field(pivot, line)
     key_name = _name(field.this)
     listed = [_name(c) for c in field.expressions]
-    kept = [n for n in names if n.lower() not in {c.lower() for c in listed}]
+    kept = _kept(names, pivot, field)
     parts = []
     for column in listed:
         cell = exp.column(column, quoted=True)

@@ -95,13 +95,12 @@ ONE_EXPRESSION = ("Only one expression can be specified in the select list when 
 
 def _one_value(subquery: exp.Subquery) -> bool:
     """Whether a subquery must give one column: that of ``IN``, or a value (an operand of a
-    comparison, arithmetic or a function, a projection), not a derived table (``FROM``,
-    ``JOIN``, ``APPLY``) nor a part of a set operation."""
+    comparison, arithmetic or a function, a projection); a derived table's parent is its
+    ``FROM``, ``JOIN`` or ``APPLY``, a set operation's part the operation, none of these."""
     holder = subquery.parent
     if isinstance(holder, exp.In):
         return holder.args.get("query") is subquery
-    return isinstance(holder, exp.Binary | exp.Func | exp.Alias | exp.Select) and not (
-        isinstance(holder, exp.SetOperation)) and subquery.arg_key not in ("from_", "joins")
+    return isinstance(holder, exp.Binary | exp.Func | exp.Alias | exp.Select)
 
 
 def check_table(tree: exp.Expression, columns: Callable[[exp.Table], list[str] | None],

@@ -22,6 +22,7 @@ in the SRS, so it fails here, rather than joining the two as text). A string lit
 
 from __future__ import annotations
 
+import decimal
 import re
 
 from sqlglot import exp
@@ -98,7 +99,7 @@ def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
     for value in values:
         if (isinstance(value, exp.Literal) and not value.is_string and node.args.get("is_null")
                 and DECIMAL_LITERAL.fullmatch(value.name)):
-            value.replace(exp.Literal.number(int(float(value.name))))
+            value.replace(exp.Literal.number(int(decimal.Decimal(value.name))))
             continue
         if not (isinstance(value, exp.Literal) and value.is_string):
             continue
