@@ -2503,6 +2503,34 @@ select @found, @first, object_id(N'LEO_i2.[2002237].leo_' + N'nothing')""") == [
                      "WHERE ukprn_anon <> 0x") == [(1, 1, None)]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_col_length_tells_which_years_hold_a_column(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    """Scripts test for a column that comes and goes with the years before they read it
+    (COL_LENGTH was an unknown function on every target): its length in bytes as SQL
+    Server declares it, NULL when the relation or session table has no such column."""
+    db = _db(request, backend)
+    assert _rows(db, """declare @y int = 2008, @has varchar(100) = ''
+while @y <= 2016
+begin
+    if col_length('NPD_i2.dbo.spring_census_' + cast(@y as varchar(4)),
+                  'EthnicGroup_SPR' + right(cast(@y as varchar(4)), 2)) is not null
+        set @has += cast(@y as varchar(4)) + ' '
+    set @y += 1
+end
+select @has, col_length('NPD_i2.dbo.spring_census_2016', 'ethnicity_spr16'),
+       col_length('spring_census_2016', 'FSMeligible_SPR16'),
+       col_length('LEO_i2.dbo.leo_employment', 'StartDate'),
+       col_length('spring_census_2016', 'Nope'), col_length('nosuch', 'x')""") == [
+        ("2008 2009 ", 4, 4, 3, None, None)]
+    assert _rows(db, """CREATE TABLE #t (a INT, b VARCHAR(12), c DECIMAL(10,2), d DATETIME,
+    e BIT, f DATE, g BIGINT, h FLOAT)
+SELECT COL_LENGTH('tempdb..#t', 'a'), COL_LENGTH('tempdb..#t', 'B'), COL_LENGTH('#t', 'c'),
+       COL_LENGTH('#t', 'd'), COL_LENGTH('#t', 'e'), COL_LENGTH('#t', 'f'),
+       COL_LENGTH('#t', 'g'), COL_LENGTH('#t', 'h'), COL_LENGTH('#t', 'z'),
+       COL_LENGTH('#gone', 'a')""") == [(4, 12, 9, 8, 1, 3, 8, 8, None, None)]
+
+
 def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:
     db = tmp_path / "copy.sqlite"
     shutil.copy(small_sqlite[0], db)

@@ -94,7 +94,7 @@ def rows(view: str, held: list[str], database: str | None,
         if view in ("columns", "all_columns"):
             present = columns_of(rel.name.lower())
             kept = [col for col in rel.columns if col.name.lower() in present]
-            found.extend((number, col.name, position, *_column_type(col.spec))
+            found.extend((number, col.name, position, *column_type(col.spec))
                          for position, col in enumerate(kept, start=1))
         else:
             found.append((rel.name, number, None, PROJECT_SCHEMA_ID, 0, "V", "VIEW", CREATED,
@@ -102,7 +102,7 @@ def rows(view: str, held: list[str], database: str | None,
     return found
 
 
-def _column_type(spec: ColumnSpec) -> tuple:
+def column_type(spec: ColumnSpec) -> tuple:
     """system_type_id, user_type_id, max_length, precision, scale, collation_name,
     is_nullable, is_identity, is_computed of a column of the spec."""
     kind = spec.type
@@ -114,8 +114,13 @@ def _column_type(spec: ColumnSpec) -> tuple:
         collation = COLLATION
     elif kind.base in ("decimal", "numeric"):
         precision, scale = kind.precision or 18, kind.scale or 0
-        length = 5 if precision <= 9 else 9 if precision <= 19 else 13 if precision <= 28 else 17
+        length = decimal_length(precision)
     return system, user, length, precision, scale, collation, int(spec.nullable), 0, 0
+
+
+def decimal_length(precision: int) -> int:
+    """The bytes a ``DECIMAL`` of that precision takes (its ``max_length``)."""
+    return 5 if precision <= 9 else 9 if precision <= 19 else 13 if precision <= 28 else 17
 
 
 NAME_FUNCTIONS = {"OBJECT_NAME": ("objects", "object_id"), "SCHEMA_NAME": ("schemas", "schema_id"),

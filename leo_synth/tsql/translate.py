@@ -30,6 +30,7 @@ from leo_synth.tsql import (
     bit_columns,
     catalog_views,
     collation,
+    column_lengths,
     computed_columns,
     date_casts,
     date_literals,
@@ -402,6 +403,16 @@ def _literals_kind(cells: list[exp.Expression]) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def _named_table(name: str) -> tuple[exp.Table, str] | None:
+    """The table a name given as text names (``tempdb..#t``, ``npd_i2.dbo.x``) and its key in
+    the session (``#t``, ``x``); None when the text is no table's name."""
+    try:
+        table = exp.to_table(names.TEMPDB.sub("", name), dialect="tsql")
+    except Exception:  # (sqlglot's errors: not a table name at all)
+        return None
+    return table, _temporary(table.this) or table.name.lower()
+
+
 class Translator:
     """Translates the statements of one script for one target, keeping the session's tables
     and the spelling of every name met so far."""
@@ -677,26 +688,62 @@ class Translator:
         """What ``OBJECT_ID(name)`` gives: a relation of the extract named as in the SRS, its
         number in ``sys.views``; a session table (``tempdb..#t``), a negative number, as
         SQL Server numbers #temp tables; None when there is no such table."""
-        try:
-            table = exp.to_table(names.TEMPDB.sub("", name), dialect="tsql")
-        except Exception:  # (sqlglot's errors: not a table name at all)
+        named = _named_table(name)
+        if named is None:
             return None
-        key = _temporary(table.this) or table.name.lower()
+        table, key = named
         if key in self.session:
             return -catalog_views.object_id("tempdb", key)
         if key in self.procedures or key in self.functions:
             return catalog_views.object_id("procedure", key)
-        if key.startswith(("#", "@")):
-            return None
-        try:
-            parts = names.resolve(table, self.target.relations, self.target.databases, line)
-        except ScriptError:
+        parts = self._extract_parts(table, key, line)
+        if parts is None:
             return None
         found = information_schema.spec_relations([parts[-1].lower()], None)
         if not found:  # (a table of the session's own schema, made by the script)
             return -catalog_views.object_id("tempdb", key)
         rel, database = found[0]
         return catalog_views.object_id(database, rel.name)
+
+    def _column_length(self, table_name: str, column: str, line: int) -> int | None:
+        """What ``COL_LENGTH(table_name, column)`` gives (column_lengths.py): the bytes of a
+        column of the extract's relation or of a session table, None when either is not
+        there."""
+        named = _named_table(table_name)
+        if named is None:
+            return None
+        table, key = named
+        wanted = column.lower()
+        if key in self.session:
+            parts = self.session[key]
+            kinds = {name.lower(): kind for name, kind in self.target.columns(parts)}
+            if wanted not in kinds:
+                return None
+            held = parts[-1].lower()
+            return column_lengths.session_length(
+                kinds[wanted], self._text_lengths(held).get(wanted),
+                self.declared_decimals.get(held, {}).get(wanted),
+                wanted in self.declared_datetimes.get(held, ()), wanted in self._bits(held))
+        parts = self._extract_parts(table, key, line)
+        if parts is None:
+            return None
+        rel = spec_lookup.relation(parts[-1].lower())
+        present = {name.lower() for name, _ in self.target.columns(parts)}
+        spec = None if rel is None or wanted not in present else next(
+            (col.spec for col in rel.columns if col.name.lower() == wanted), None)
+        return None if spec is None else column_lengths.spec_length(spec)
+
+    def _extract_parts(self, table: exp.Table, key: str, line: int
+                       ) -> tuple[str, ...] | None:
+        """The target's name of the relation a name in text gives (``OBJECT_ID``'s,
+        ``COL_LENGTH``'s), None for a #temp table or variable not in the session, or no such
+        relation."""
+        if key.startswith(("#", "@")):
+            return None
+        try:
+            return names.resolve(table, self.target.relations, self.target.databases, line)
+        except ScriptError:
+            return None
 
     def extract_columns(self, table: exp.Table) -> list[str] | None:
         """The columns of the extract's relation ``table`` names, as the spec spells them
@@ -1209,6 +1256,9 @@ class Translator:
         tree = row_identity.for_target(tree, self.target.dialect, line, self.rowcount)
         tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
                                                  variables, line))
+        tree = column_lengths.replaced(
+            tree, lambda table, column: self._column_length(table, column, line),
+            lambda node: self._constant_text(node, variables, line))
         tree = self._variables(tree, variables, line)
         tree = hash_bytes.for_target(tree, self.target.dialect, line)
         tree = string_splits.for_target(tree, self.target.dialect, line)

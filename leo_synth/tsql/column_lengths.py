@@ -1,0 +1,69 @@
+"""``COL_LENGTH('table', 'column')``: the bytes a column is declared to take, NULL without it.
+
+The extract's columns change year by year (``leo_schema.md`` 2.4: ``FSMeligible`` from one
+census, ``Sex`` for ``Gender`` in another), and a script that names a missing column stops.
+Scripts that loop over the years test for a column first:
+``IF COL_LENGTH('NPD_i2.dbo.spring_census_2014', 'FSMeligible_SPR14') IS NOT NULL ...``. The
+call is worked out while translating (the targets have no such function), as ``OBJECT_ID``
+is: the extract's columns by the spec's types, as ``sys.columns`` shows their
+``max_length``; a session table's by what the script declared, or by its kind.
+
+Rejected: a subquery of ``sys.columns`` in the call's place, which has no #temp tables (their
+columns are in tempdb's catalog), and which a statement of no ``FROM`` reads once per call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlglot import exp
+
+from leo_synth.spec.model import ColumnSpec
+from leo_synth.tsql.catalog_views import column_type, decimal_length
+
+KIND_LENGTHS = {"int": 4, "integer": 8, "float": 8, "date": 3}
+"""The bytes of a session table's column by the kind the target holds it as (targets.py):
+``int`` and ``bigint``, ``float``, ``date``."""
+DATETIME_LENGTH = 8
+"""The bytes of a ``DATETIME``, and of any other number the script did not declare."""
+BIT_LENGTH = 1
+UNKNOWN_TEXT_LENGTH = 8000
+"""A text column whose declared length the script does not say (``SELECT ... INTO`` of an
+expression): SQL Server's longest ``varchar`` short of ``MAX``."""
+
+
+def spec_length(spec: ColumnSpec) -> int:
+    """The ``max_length`` of an extract's column, as ``sys.columns`` has it (-1: ``MAX``)."""
+    return column_type(spec)[2]
+
+
+def session_length(kind: str, text: int | None, decimal: tuple[int, int] | None,
+                   datetime: bool, bit: bool) -> int:
+    """The bytes of a session table's column of the target's ``kind``, with what the script
+    declared of it: its text length, decimal type, a ``DATETIME``, a ``BIT``."""
+    if bit:
+        return BIT_LENGTH
+    if datetime:
+        return DATETIME_LENGTH
+    if decimal is not None:
+        return decimal_length(decimal[0])
+    if kind == "text":
+        return text or UNKNOWN_TEXT_LENGTH
+    return KIND_LENGTHS.get(kind, DATETIME_LENGTH)
+
+
+def replaced(tree: exp.Expression, length: Callable[[str, str], int | None],
+             constant: Callable[[exp.Expression], str | None]) -> exp.Expression:
+    """``tree`` with each ``COL_LENGTH`` of names it can work out (literals, variables, text
+    built of them: ``constant``) replaced by ``length(table, column)``, or NULL."""
+    for call in list(tree.find_all(exp.Anonymous)):
+        if call.name.upper() != "COL_LENGTH" or len(call.expressions) != 2:
+            continue
+        if any(arg.find(exp.Column, exp.Select) for arg in call.expressions):
+            continue  # (names read from a table: left to the target, which says so)
+        table, column = (arg.name if isinstance(arg, exp.National) or (
+            isinstance(arg, exp.Literal) and arg.is_string) else constant(arg)
+            for arg in call.expressions)
+        found = None if table is None or column is None else length(table, column)
+        call.replace(exp.Null() if found is None else exp.Literal.number(found))
+    return tree
