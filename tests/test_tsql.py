@@ -1235,6 +1235,24 @@ def test_money_as_text_in_its_culture_and_styles(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_numbers_converted_to_text_in_a_style(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    """A style means nothing to an int or decimal (SQLite read it as a date's and wrote
+    -41600617 for 201819, the others stopped); a FLOAT's styles 1 and 2 are scientific."""
+    db = _db(request, backend)
+    assert _rows(db, """SELECT TOP 1 CONVERT(VARCHAR(8), TaxYear, 112), CONVERT(VARCHAR, y, 1),
+       CONVERT(VARCHAR(10), 12.5, 103), CONVERT(VARCHAR(10), CAST(7 AS DECIMAL(5, 2)), 1),
+       CONVERT(VARCHAR(30), CAST(1 AS FLOAT) / 3, 1),
+       CONVERT(VARCHAR(30), -CAST(123456.789 AS FLOAT), 2),
+       CONVERT(VARCHAR(30), CAST(0 AS FLOAT), 1)
+FROM leo_earnings CROSS JOIN (SELECT 201415 AS y) v WHERE TaxYear = 201819""") == [
+        ("201819", "201415", "12.5", "7.00", "3.3333333e-001", "-1.234567890000000e+005",
+         "0.0000000e+000")]
+    with pytest.raises(ScriptError, match="FLOAT to text in style 3 is not translated"):
+        run_text(db, "SELECT CONVERT(VARCHAR(30), CAST(1 AS FLOAT) / 3, 3)", "tsql", None, True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_pivots_source_missing_a_column_is_error_207(
         backend: str, request: pytest.FixtureRequest) -> None:
     # (the translation asks a PIVOT's source its columns: the target's own words came out)

@@ -369,6 +369,14 @@ def float_text(value: Any) -> str | None:
     return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
 
 
+def float_scientific(value: Any, digits: int) -> str | None:
+    """A FLOAT in SQL Server's scientific styles 1 and 2 (``number_styles``): ``digits``
+    after the point, its exponent in three digits."""
+    if value is None:
+        return None
+    return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.{int(digits)}e}")
+
+
 DUCKDB_DATES = {"LEO_TO_DATE": to_date, "LEO_TRY_TO_DATE": try_to_date}
 """The functions DuckDB is given too: its ``CAST`` reads only ISO text as a date."""
 
@@ -401,7 +409,8 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),
                "LEO_HASHBYTES": (2, hash_bytes.hashbytes),
                "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),
-               "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text)}
+               "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text),
+               "LEO_FLOAT_SCIENTIFIC": (2, float_scientific)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

@@ -67,6 +67,7 @@ from leo_synth.tsql import (
     names,
     nested_order,
     number_formats,
+    number_styles,
     order_names,
     percentiles,
     pivots,
@@ -1310,6 +1311,10 @@ class Translator:
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
+        # (styles first: a number's style dropped, its text is then written as without one)
+        tree = number_styles.for_target(
+            tree, integer_average.with_computed(tree, self.integers), self.floats,
+            self.target.dialect, line)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
         tree = decimal_texts.for_target(tree, derived, self.target.dialect)
         # (averages first: they read the SUMs that the overflow check then wraps)
