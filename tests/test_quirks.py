@@ -35,6 +35,7 @@ from leo_synth.engine.generate import LEDGER_RELATION, generate
 from leo_synth.errors import LeoSynthError
 from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
+from leo_synth.quirks.duplicates import MAIN_PHASES
 from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR, _sorted_codes
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
 from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, Target, nulls_at
@@ -157,6 +158,9 @@ def _candidates(code: str, rel: Relation, clean: pa.Table, root: Path) -> int:
         "benefit_end_before_start": lambda: int(pc.sum(pc.not_equal(
             clean.column("EndDate"), pa.scalar(dt.date(9999, 12, 31)))).as_py() or 0),
         "census_duplicate": lambda: clean.num_rows if "RecordStatus_[term][yy]" in named else 0,
+        "census_dual_registration": lambda: int(pc.sum(pc.is_in(
+            clean.column(named["PHASE_[term][yy]"]), pa.array(list(MAIN_PHASES)))).as_py() or 0)
+        if "PHASE_[term][yy]" in named else clean.num_rows,
         "census_legacy_sen": lambda: _legacy_sen_candidates(rel, clean, named),
         "census_invalid_ethnicity": lambda: _differs(clean, named, "EthnicGroupMajor_[term][yy]",
                                                      "EthnicGroupMinor_[term][yy]"),
@@ -264,8 +268,9 @@ def test_quirk_present_at_its_rate_and_recorded(runs, catalog, code, profile, ra
 
 def test_a_dual_registration_is_a_main_and_a_subsidiary_record_on_roll(runs, catalog) -> None:
     """Each pupil dual registered has two records of the census, both on roll: the main one
-    EnrolStatus M and RecordStatus 3, the other S and 103 at another record's school."""
-    pairs = 0
+    EnrolStatus M and RecordStatus 3 at a secondary school, the other S and 103 at another
+    record's school: a pupil referral unit's where the census has the phase."""
+    pairs = placed = 0
     for rel in _quirk_relations(catalog, "census_dual_registration"):
         table = _read(runs["messy"], rel)
         named = {col.spec.name: col.name for col in rel.columns}
@@ -282,8 +287,18 @@ def test_a_dual_registration_is_a_main_and_a_subsidiary_record_on_roll(runs, cat
         on_roll = named.get("OnRoll_[term][yy]")
         if on_roll:
             assert all(table.column(on_roll)[i].as_py() == 1 for i in marked), rel.name
+        phase_name = named.get("PHASE_[term][yy]")
+        if phase_name:
+            # the main record at a secondary school, the other at a pupil referral unit (or a
+            # special school) wherever the block has one
+            phase = table.column(phase_name).to_pylist()
+            assert all(phase[i] in MAIN_PHASES for i in marked if enrol[i] == "M"), rel.name
+            if {"PR", "SP"} & set(phase):
+                second = [phase[i] for i in marked if enrol[i] == "S"]
+                assert set(second) <= {"PR", "SP"}, (rel.name, second)
+                placed += len(second)
         pairs += len(by_pupil)
-    assert pairs > 0
+    assert pairs > 0 and placed > 0
 
 
 def test_fill_nulls_in_one_pass_equals_cell_by_cell(runs, catalog) -> None:

@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 from leo_synth.quirks.model import QuirkRun, Target, quirk
 from leo_synth.relations.fill import storable_codes
+from leo_synth.spec.model import RelationColumn
 
 CENSUS = Target("school_census", ("PupilMatchingRefAnonymous_[term][yy]",))
 KS4 = Target("ks4_pupil", ("KS4_PupilMatchingRefAnonymous", "KS4_ACADYR"))
@@ -66,6 +67,13 @@ def _left_before_census(run: QuirkRun, copies: pa.Table) -> pa.Table:
 DUAL_MAIN_STATUS = 3
 """RecordStatus of the main record of two on roll, the main one set by EnrolStatus (VRF)."""
 DUAL_OTHER_STATUS = 103
+MAIN_PHASES = ("SS",)
+"""The ``PHASE`` of a dual-registered pupil's main record: a secondary school's (most pupils
+of pupil referral units are of secondary age; the census has no ``PHASE`` before 2013/14)."""
+SUBSIDIARY_PHASES = (("PR",), ("SP",))
+"""Where a dual-registered pupil's second school is, in order of preference: most are at a
+pupil referral unit (``PHASE`` PR, in the school census from 2013/14), else a special
+school (the share is an assumption: the VRF codes the pair, not where the second is)."""
 SCHOOL_COLUMNS = ("LA_[term][yy]_anon", "LA_9Code_[term][yy]_anon", "LAEstab_[term][yy]_anon",
                   "LA_LGR_[term][yy]_anon", "URN_[term][yy]_anon", "PHASE_[term][yy]")
 """The columns that say which school a census record is of (a dual registration's second
@@ -73,17 +81,21 @@ school is another record's, all of them taken together so that they agree)."""
 
 
 @quirk("census_dual_registration", 3, "a pupil registered at two schools: the main record "
-       "EnrolStatus M (RecordStatus 3), a second, on roll at another school, EnrolStatus S "
-       "(RecordStatus 103)", (CENSUS,), adds_rows=True)
+       "EnrolStatus M (RecordStatus 3), at a secondary school where the census has the phase, "
+       "a second, on roll at a pupil referral unit (else a special or another school), "
+       "EnrolStatus S (RecordStatus 103)", (CENSUS,), adds_rows=True)
 def census_dual_registration(run: QuirkRun) -> None:
     status, enrol = run.column("RecordStatus_[term][yy]"), run.column("EnrolStatus_[term][yy]")
     if status is None or enrol is None or run.table.num_rows < 2:
         return
-    # Rows another quirk made a main or duplicate record of are left alone.
-    rows = run.pick(run.is_null(status.name))
-    # The second school is another record's, drawn from the block's (never the row itself).
-    donors = (rows + 1 + run.rng.integers(0, run.table.num_rows - 1, len(rows))) % (
-        run.table.num_rows)
+    # Rows another quirk made a main or duplicate record of are left alone; where the census
+    # records the phase, the main record is a secondary school's (MAIN_PHASES).
+    phase = run.column("PHASE_[term][yy]")
+    candidates = run.is_null(status.name)
+    if phase is not None:
+        candidates &= run.among(phase.name, list(MAIN_PHASES))
+    rows = run.pick(candidates)
+    donors = _second_schools(run, rows, phase)
     copies = run.table.take(pa.array(rows, pa.int64()))
     donated = run.table.take(pa.array(donors, pa.int64()))
     for template in SCHOOL_COLUMNS:
@@ -96,6 +108,19 @@ def census_dual_registration(run: QuirkRun) -> None:
     run.set_values(enrol.name, rows, pa.array(["M"] * len(rows)))
     copies = _replace(_replace(copies, status.name, DUAL_OTHER_STATUS), enrol.name, "S")
     run.add_rows(copies, (status.name,))
+
+
+def _second_schools(run: QuirkRun, rows: np.ndarray, phase: RelationColumn | None
+                    ) -> np.ndarray:
+    """The record whose school each dual-registered row's second record is at: a pupil
+    referral unit's of the block, else a special school's (SUBSIDIARY_PHASES), else any
+    other record's (never the row itself)."""
+    for codes in SUBSIDIARY_PHASES if phase is not None else ():
+        pool = np.flatnonzero(run.among(phase.name, list(codes)))
+        if len(pool):
+            return pool[run.rng.integers(0, len(pool), len(rows))]
+    return (rows + 1 + run.rng.integers(0, run.table.num_rows - 1, len(rows))) % (
+        run.table.num_rows)
 
 
 @quirk("ks4_duplicate", 4, "a KS4 pupil has a second record of the same year without "
