@@ -2788,6 +2788,14 @@ GROUP BY s.name, v.type, v.type_desc""") == [("2002237", "V", "VIEW", 2)]
     assert _rows(db, "SELECT OBJECT_ID('leo_earnings'), OBJECT_ID('nosuch')") == [(number, None)]
     # a #temp table's number is negative, as SQL Server's are
     assert _rows(db, "SELECT 1 AS x INTO #t\nSELECT SIGN(OBJECT_ID('tempdb..#t'))") == [(-1,)]
+    # sys.all_objects lists SQL Server's own objects too, so the tally idiom gives the numbers
+    # it asks for (the views alone gave 187 x 187 = 34,969 and no more)
+    views = _rows(db, "SELECT COUNT(*) FROM sys.objects")[0][0]
+    assert _rows(db, """SELECT COUNT(*) - SUM(is_ms_shipped), MIN(SIGN(object_id))
+FROM sys.all_objects""") == [(views, -1)]
+    assert _rows(db, """SELECT TOP (50000) ROW_NUMBER() OVER (ORDER BY (SELECT NULL)) AS n INTO #n
+FROM sys.all_objects a CROSS JOIN sys.all_objects b
+SELECT COUNT(*), COUNT(DISTINCT n), MAX(n) FROM #n""") == [(50000, 50000, 50000)]
 
 
 def test_catalog_views_of_tempdb_other_than_its_objects_are_refused(small_sqlite) -> None:
