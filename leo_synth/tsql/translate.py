@@ -32,6 +32,7 @@ from leo_synth.tsql import (
     collation,
     column_lengths,
     computed_columns,
+    constant_orders,
     date_casts,
     date_literals,
     date_operands,
@@ -1242,7 +1243,7 @@ class Translator:
             self._schema(tree, line)
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
-            _iif_as_case(tree.copy()))))
+            _iif_as_case(constant_orders.for_target(tree.copy())))))
         headings = _headings(tree) or star_headings.headings(
             tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)
