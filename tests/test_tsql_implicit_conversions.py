@@ -198,6 +198,12 @@ FROM #n"""
     assert _rows(db, """CREATE TABLE #m (name VARCHAR(10))
 INSERT INTO #m VALUES ('Carol'), ('CAROL'), ('Bob')
 SELECT COUNT(NULLIF(name, 'carol')), MAX(NULLIF(name, 'carol')) FROM #m""") == [(1, "Bob")]
+    # REPLACE finds its literal in any case (every target replaced 'm' alone, so no boy's
+    # code became 'X'); a collation that keeps case keeps it; the others are themselves
+    assert _rows(db, f"""SELECT SUM(CASE WHEN REPLACE(Gender_spr11, 'm', 'X') = 'X' THEN 1 END),
+    MAX(REPLACE('N/A and n/a', 'n/a', '-')), MAX(REPLACE('a.b.A', 'a.', '\\1&')),
+    MAX(REPLACE('aAa' COLLATE Latin1_General_BIN, 'A', 'x')), MAX(REPLACE('abc', 'B', NULL))
+FROM {CENSUS}""") == [(boys, "- and -", "\\1&b.A", "axa", None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -7,13 +7,17 @@ text value (a column that holds text wherever the script met it, or a text funct
 result) compared by ``=``, ``<>``, ``IN``, a simple ``CASE x WHEN 'a' ...`` or ``NULLIF``
 with string literals that have letters is compared in lower case on both sides, and so is
 text searched for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATINDEX`` ignore
-case already: ``like_patterns``). Left as the target compares them, and said in the README: a
+case already: ``like_patterns``), and replaced (``REPLACE(code, 'n/a', '')`` replaces ``N/A``
+too: SQLite by a function of its session, the others by a regular expression of the literal
+that ignores case). Left as the target compares them, and said in the README: a
 column compared with another column, ordering (``<``, ``ORDER BY``) and grouping (``GROUP
 BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive or binary
 collation written in the script (``COLLATE Latin1_General_CS_AS``, ``_BIN``) keeps case.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlglot import exp
 
@@ -31,9 +35,14 @@ def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
     that ignores case (``x COLLATE Latin1_General_CI_AS``; a ``_CS_`` or binary one, as FFT
     put on every key, ``COLLATE Latin1_General_BIN``, keeps case)."""
     if isinstance(node, exp.Collate):
-        name = node.expression.name.upper()
-        return "_CS" not in name and "BIN" not in name and _is_text(node.this, texts)
+        return not _keeps_case(node) and _is_text(node.this, texts)
     return is_text(node, texts)
+
+
+def _keeps_case(node: exp.Expression) -> bool:
+    """Text under a collation written in the script that keeps case (``_CS_``, binary)."""
+    name = node.expression.name.upper() if isinstance(node, exp.Collate) else ""
+    return "_CS" in name or "BIN" in name
 
 
 def _lower(node: exp.Expression) -> exp.Expression:
@@ -48,8 +57,33 @@ def _literals(values: list[exp.Expression]) -> bool:
         _has_case(v) for v in values)
 
 
-def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
+REGEX_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}])")
+"""The characters a regular expression reads as more than themselves (escaped in a literal
+searched for)."""
+
+
+def _replaced_ignoring_case(node: exp.Replace, dialect: str) -> exp.Expression:
+    """``REPLACE(text, 'literal', r)`` that finds the literal in any case."""
+    text, found, put = node.this, node.expression, node.args.get("replacement")
+    if dialect == "sqlite":
+        return exp.Anonymous(this="LEO_REPLACE_CI", expressions=[text, found, put])
+    # (a backslash in the replacement is read as an escape: doubled, it is itself)
+    put = (exp.Literal.string(put.name.replace("\\", "\\\\")) if isinstance(put, exp.Literal)
+           else exp.Replace(this=put, expression=exp.Literal.string("\\"),
+                            replacement=exp.Literal.string("\\\\")))
+    pattern = exp.Literal.string(REGEX_SPECIAL.sub(r"\\\1", found.name))
+    return exp.Anonymous(this="REGEXP_REPLACE", expressions=[
+        text, pattern, put, exp.Literal.string("gi")])
+
+
+def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> exp.Expression:
     """The tree with text compared with lettered string literals in lower case."""
+    # (first: a comparison below copies what it compares)
+    for node in list(tree.find_all(exp.Replace)):
+        # REPLACE(code, 'n/a', '') replaces 'N/A' too (a collation that keeps case aside)
+        if _has_case(node.expression) and node.args.get("replacement") is not None and (
+                not _keeps_case(node.this)):
+            tree = replaced(tree, node, _replaced_ignoring_case(node, dialect))
     for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case, exp.StrPosition,
                                    exp.Nullif)):
         if is_assignment(node):

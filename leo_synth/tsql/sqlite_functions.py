@@ -369,6 +369,15 @@ def float_text(value: Any) -> str | None:
     return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
 
 
+def replace_ignoring_case(text: Any, found: Any, put: Any) -> str | None:
+    """SQL Server's ``REPLACE`` under the SRS's collation: ``found`` in any case (``collation``)."""
+    if text is None or found is None or put is None:
+        return None
+    if found == "":
+        return str(text)
+    return re.sub(re.escape(str(found)), lambda _: str(put), str(text), flags=re.IGNORECASE)
+
+
 def float_scientific(value: Any, digits: int) -> str | None:
     """A FLOAT in SQL Server's scientific styles 1 and 2 (``number_styles``): ``digits``
     after the point, its exponent in three digits."""
@@ -410,7 +419,8 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_HASHBYTES": (2, hash_bytes.hashbytes),
                "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),
                "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text),
-               "LEO_FLOAT_SCIENTIFIC": (2, float_scientific)}
+               "LEO_FLOAT_SCIENTIFIC": (2, float_scientific),
+               "LEO_REPLACE_CI": (3, replace_ignoring_case)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

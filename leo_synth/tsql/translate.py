@@ -1337,7 +1337,7 @@ class Translator:
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
         tree, built = datetime_parts.for_target(tree, self.target.dialect, line)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
-        tree = collation.for_target(tree, self.texts)
+        tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
