@@ -1371,6 +1371,15 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
     ("SELECT COUNT(*) FROM leo_benefit WHERE EduKey IN (SELECT EduKey, StartDate FROM "
      "leo_employment)", "line 1: Only one expression can be specified in the select list "
                         "when the subquery is not introduced with EXISTS."),
+    # a sort by a position the select list does not have, 108 (each target said so in its
+    # own words), and a qualifier its table's alias hides, 4104 (SQLite said 207)
+    ("SELECT TOP 2 EduKey, TaxYear FROM leo_earnings ORDER BY 3",
+     "line 1: The ORDER BY position number 3 is out of range of the number of items in the "
+     "select list."),
+    ("SELECT EduKey FROM leo_benefit UNION SELECT EduKey FROM leo_employment ORDER BY 0",
+     "line 1: The ORDER BY position number 0 is out of range"),
+    ("SELECT e.TaxYear FROM leo_earnings AS e WHERE leo_earnings.TaxYear = 201819",
+     'line 1: The multi-part identifier "leo_earnings.TaxYear" could not be bound.'),
     # the parts functions' own arguments (a TypeError escaped before)
     ("SELECT DATETIMEFROMPARTS(2015, 1, 1)", "line 1: DATETIMEFROMPARTS takes 7 arguments, "
                                              "not 3"),

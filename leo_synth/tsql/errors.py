@@ -59,8 +59,10 @@ def unknown_column(said: str) -> str | None:
 
 
 UNKNOWN_QUALIFIER = re.compile(r'Referenced table "([^"]+)" not found'  # DuckDB
-                               r'|missing FROM-clause entry for table "([^"]+)"')  # PostgreSQL
-"""The targets' words for a column's qualifier that names no table of the statement."""
+                               r'|missing FROM-clause entry for table "([^"]+)"'  # PostgreSQL
+                               r'|no such column: ([\w#]+)\.[\w#]+')  # SQLite, of both
+"""The targets' words for a column's qualifier that names no table of the statement (SQLite
+says the same of a qualified column its table lacks: ``missing_columns.culprit`` tells)."""
 
 
 def unknown_qualifier(said: str) -> str | None:

@@ -37,12 +37,17 @@ def culprit(tree: exp.Expression, column: str | None, qualifier: str | None,
             table_columns: TableColumns) -> tuple[exp.Column | None, list[str]]:
     """The occurrence the target's error is about, and the columns of the tables there
     (empty when unknown). For an unknown ``column`` (any case): the occurrence that none of
-    its query's tables has, or else the first. For an unknown ``qualifier`` (DuckDB says
-    'Referenced table "m" not found' of ``m.nosuch`` when ``m`` reads a table without it):
-    the first column so qualified that the table lacks, or else the first so qualified."""
+    its query's tables has, or else the first (of those qualified by ``qualifier`` when the
+    target names one: SQLite says "no such column: e.x" of both). For an unknown
+    ``qualifier`` alone (DuckDB says 'Referenced table "m" not found' of ``m.nosuch`` when
+    ``m`` reads a table without it): the first column so qualified that the table lacks, or
+    else the first so qualified."""
     if column is None:
         return _qualified(tree, qualifier or "", table_columns)
     found = [c for c in tree.find_all(exp.Column) if c.name.lower() == column.lower()]
+    # (SQLite names the qualifier too: of those, the occurrence so qualified)
+    if qualifier is not None:
+        found = [c for c in found if c.table.lower() == qualifier.lower()] or found
     for occurrence in found:
         select = occurrence.find_ancestor(exp.Select)
         columns = _columns_of(select, table_columns) if select is not None else None

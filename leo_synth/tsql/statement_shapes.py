@@ -14,6 +14,10 @@
   select list when the subquery is not introduced with EXISTS."); each target said so in its
   own words.
 
+- ``ORDER BY 99`` of a query of fewer columns (or ``ORDER BY 0``) is error 108 ("The ORDER BY
+  position number 99 is out of range of the number of items in the select list."); each
+  target said so in its own words.
+
 A list with a ``*`` is not counted (its columns are the target's to know).
 """
 
@@ -83,9 +87,24 @@ def check(tree: exp.Expression, line: int) -> None:
                               "target lists.")
     for node in tree.find_all(exp.Insert):
         _inserted(node, line)
+    for order in tree.find_all(exp.Order):
+        _positions(order, line)
     for subquery in tree.find_all(exp.Subquery):
         if _one_value(subquery) and (_width(subquery) or 1) > 1:
             raise ScriptError(line, ONE_EXPRESSION)
+
+
+def _positions(order: exp.Order, line: int) -> None:
+    """Error 108 for a query's ``ORDER BY`` position outside its select list (a window's
+    ``ORDER BY`` has none)."""
+    query = order.parent
+    width = _width(query) if isinstance(query, exp.Select | exp.SetOperation) else None
+    for item in order.expressions if width is not None else []:
+        value = item.this if isinstance(item, exp.Ordered) else item
+        if isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit() and (
+                not 1 <= int(value.name) <= width):
+            raise ScriptError(line, f"The ORDER BY position number {value.name} is out of range "
+                              "of the number of items in the select list.")
 
 
 ONE_EXPRESSION = ("Only one expression can be specified in the select list when the subquery "
