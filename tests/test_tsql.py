@@ -1380,6 +1380,19 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: The ORDER BY position number 0 is out of range"),
     ("SELECT e.TaxYear FROM leo_earnings AS e WHERE leo_earnings.TaxYear = 201819",
      'line 1: The multi-part identifier "leo_earnings.TaxYear" could not be bound.'),
+    # other dialects' habits every target took: a position in GROUP BY (a constant in T-SQL,
+    # 164), a quoted date part (1023), ISNULL of three (174), COUNT(DISTINCT a, b)
+    ("SELECT TaxYear, COUNT(*) FROM leo_earnings GROUP BY 1",
+     "line 1: Each GROUP BY expression must contain at least one column that is not an outer "
+     "reference."),
+    ("SELECT 1\nSELECT DATEDIFF('day', StartDate, EndDate) FROM leo_benefit",
+     "line 2: Invalid parameter 1 specified for datediff."),
+    ("SELECT DATEADD(N'month', 1, StartDate) FROM leo_benefit",
+     "line 1: Invalid parameter 1 specified for dateadd."),
+    ("SELECT ISNULL(EndDate, StartDate, '2021-04-05') FROM leo_benefit",
+     "line 1: The isnull function requires 2 argument(s)."),
+    ("SELECT COUNT(DISTINCT EduKey, TaxYear) FROM leo_earnings",
+     "line 1: Incorrect syntax near ','."),
     # the parts functions' own arguments (a TypeError escaped before)
     ("SELECT DATETIMEFROMPARTS(2015, 1, 1)", "line 1: DATETIMEFROMPARTS takes 7 arguments, "
                                              "not 3"),
@@ -1402,6 +1415,13 @@ def test_aggregates_and_orders_sql_server_allows_still_run(
     FROM leo_benefit WHERE StartDate > (SELECT MIN(StartDate) FROM leo_benefit)
         OR EduKey IN (SELECT EduKey FROM leo_benefit GROUP BY EduKey HAVING COUNT(*) > 0)
     GROUP BY EduKey HAVING COUNT(*) >= 1) x""")[0][1] == 1
+    # GROUP BY (), the grand total alone (SQLite stopped at its syntax), and commas of a
+    # function inside ISNULL or COUNT(DISTINCT ...), which are not theirs
+    [(spells, keys, first)] = _rows(db, "SELECT COUNT(*), COUNT(DISTINCT LEFT(EduKey, 5)), "
+                                        "MAX(EduKey) FROM leo_benefit")
+    assert _rows(db, """SELECT COUNT(*), COUNT(DISTINCT LEFT(EduKey, 5)),
+    ISNULL(MAX(ISNULL(EduKey, LEFT('x', 1))), '') FROM leo_benefit GROUP BY ()""") == [
+        (spells, keys, first)]
     assert len(_rows(db, """SELECT EduKey AS k FROM leo_benefit UNION SELECT EduKey FROM
 leo_employment ORDER BY k DESC""")) >= people
 

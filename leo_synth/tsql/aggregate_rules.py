@@ -3,6 +3,9 @@
 - ``WHERE COUNT(*) > 1`` is error 147 ("An aggregate may not appear in the WHERE clause
   unless ..."): the filter of groups is ``HAVING``.
 - ``GROUP BY COUNT(*)`` (or a subquery there) is error 144.
+- ``GROUP BY 1``, a position as other dialects read it, is a constant in T-SQL: error 164
+  ("Each GROUP BY expression must contain at least one column that is not an outer
+  reference."), where every target grouped by the first column.
 - ``SUM(AVG(x))``, or an aggregate of a subquery (``SUM(CASE WHEN x IN (SELECT ...) THEN 1
   END)``, ``EXISTS``, ``> ALL (...)`` too), is error 130
   ("Cannot perform an aggregate function on an expression containing an aggregate or a
@@ -24,6 +27,8 @@ IN_WHERE = ("An aggregate may not appear in the WHERE clause unless it is in a s
             "is an outer reference.")
 IN_GROUP_BY = ("Cannot use an aggregate or a subquery in an expression used for the group by "
                "list of a GROUP BY clause.")
+NO_COLUMN = ("Each GROUP BY expression must contain at least one column that is not an outer "
+             "reference.")
 NESTED = ("Cannot perform an aggregate function on an expression containing an aggregate or a "
           "subquery.")
 
@@ -62,6 +67,10 @@ def check(tree: exp.Expression, line: int) -> None:
                 for item in group.expressions
                 for node in _own(item, (exp.AggFunc, exp.Subquery))):
             raise ScriptError(line, IN_GROUP_BY)
+        if group is not None and any(  # (GROUP BY (): the grand total, a grouping of none)
+                item.find(exp.Column) is None and item != exp.Tuple()
+                for item in group.expressions):
+            raise ScriptError(line, NO_COLUMN)
     for aggregate in tree.find_all(exp.AggFunc):
         if not _plain(aggregate):
             continue

@@ -22,8 +22,14 @@ SHOWN = "leo_column_"
 
 
 def old_forms(tree: exp.Expression) -> exp.Expression:
-    """``GROUP BY a, b WITH ROLLUP`` (``WITH CUBE``) as ``GROUP BY ROLLUP(a, b)``."""
-    for group in tree.find_all(exp.Group):
+    """``GROUP BY a, b WITH ROLLUP`` (``WITH CUBE``) as ``GROUP BY ROLLUP(a, b)``, and ``GROUP
+    BY ()``, the grand total alone, as no ``GROUP BY`` (SQLite cannot read it; one row either
+    way, of an empty table too)."""
+    for group in list(tree.find_all(exp.Group)):
+        if group.expressions and all(item == exp.Tuple() for item in group.expressions) and (
+                not any(group.args.get(key) for key in group.args if key != "expressions")):
+            group.pop()
+            continue
         for key, kind in (("rollup", exp.Rollup), ("cube", exp.Cube)):
             marks = group.args.get(key)
             if marks and not any(m.expressions for m in marks):

@@ -7,7 +7,8 @@ the runner keeps (``COUNTERS``) and a few constructs none of the targets share (
 ``GOTO``) are refused with one line naming the construct and its line; so is other dialects'
 SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
 ``ILIKE``, ``TRUE``, ``NULLS LAST``: ``NOT_TSQL``; ``NOW()``, ``SUBSTR()``, ``IFNULL()``:
-``NOT_TSQL_FUNCTIONS``). Strings, bracketed names and comments never match (the tokenizer has
+``NOT_TSQL_FUNCTIONS``; ``DATEDIFF('day', a, b)``, ``ISNULL(a, b, c)``, ``COUNT(DISTINCT a,
+b)``). Strings, bracketed names and comments never match (the tokenizer has
 already told them apart).
 """
 
@@ -55,6 +56,14 @@ NOT_TSQL_FUNCTIONS = {
 """Other dialects' functions SQL Server does not know, and what T-SQL writes instead (a
 function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
 
+DATE_PART_FUNCTIONS = {"DATEADD", "DATEDIFF", "DATEDIFF_BIG", "DATEPART", "DATENAME",
+                       "DATETRUNC"}
+"""The functions whose first argument is a date part, a keyword: quoted (``DATEDIFF('day',
+a, b)``, as other dialects write it) it is SQL Server's error 1023, where every target read
+it as the keyword."""
+TWO_ARGUMENTS = "The isnull function requires 2 argument(s)."
+"""SQL Server's error 174 for ``ISNULL(a, b, c)`` (the targets took it for ``COALESCE``)."""
+
 COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
             "VERSION", "SERVERNAME", "SPID", "IDENTITY"}
 """The session counters a script may read (``runner``)."""
@@ -63,6 +72,45 @@ COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANG
 def _is_word(token: Token) -> bool:
     return token.token_type not in (TokenType.STRING, TokenType.IDENTIFIER,
                                     TokenType.NATIONAL_STRING)
+
+
+def _commas(found: list[Token], opening: int) -> int:
+    """The commas between the arguments of the call whose ``(`` is ``found[opening]`` (those
+    inside its own parentheses not counted)."""
+    depth = commas = 0
+    for token in found[opening:]:
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+            if not depth:
+                break
+        elif token.token_type == TokenType.COMMA and depth == 1:
+            commas += 1
+    return commas
+
+
+def _calls(found: list[Token], i: int, names: set[str] | frozenset[str]) -> bool:
+    """Whether ``found[i]`` calls one of the built-in functions ``names`` (a word followed
+    by ``(``, not a schema's own function: ``dbo.x(...)``)."""
+    return _is_word(found[i]) and found[i].text.upper() in names and i + 1 < len(found) and (
+        found[i + 1].token_type == TokenType.L_PAREN) and not (
+        i and found[i - 1].token_type == TokenType.DOT)
+
+
+def _arguments_checked(found: list[Token], i: int) -> None:
+    """SQL Server's errors for a built-in function's arguments that every target took: a
+    quoted date part (1023), ``ISNULL`` of three (174), ``COUNT(DISTINCT a, b)`` (102)."""
+    token, word = found[i], found[i].text.upper()
+    if _calls(found, i, DATE_PART_FUNCTIONS) and i + 2 < len(found) and found[i + 2].token_type in (
+            TokenType.STRING, TokenType.NATIONAL_STRING):
+        raise ScriptError(token.line, f"Invalid parameter 1 specified for {word.lower()}.")
+    if _calls(found, i, {"ISNULL"}) and _commas(found, i + 1) != 1:
+        raise ScriptError(token.line, TWO_ARGUMENTS)
+    if _calls(found, i, {"COUNT", "COUNT_BIG"}) and i + 2 < len(found) and (
+            found[i + 2].token_type == TokenType.DISTINCT) and _commas(found, i + 1):
+        raise ScriptError(token.line, "Incorrect syntax near ','. (COUNT(DISTINCT ...) takes "
+                          "one expression: count the DISTINCT rows of a subquery)")
 
 
 def check(found: list[Token]) -> None:
@@ -75,6 +123,7 @@ def check(found: list[Token]) -> None:
             if name not in COUNTERS:
                 raise ScriptError(token.line, f"@@{name} (a session counter) cannot be "
                                   f"translated")
+        _arguments_checked(found, i)
         if _is_word(token) and word in REFUSED:
             raise ScriptError(token.line, REFUSED[word])
         if token.token_type in NOT_TSQL:
