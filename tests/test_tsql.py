@@ -1393,6 +1393,13 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: The isnull function requires 2 argument(s)."),
     ("SELECT COUNT(DISTINCT EduKey, TaxYear) FROM leo_earnings",
      "line 1: Incorrect syntax near ','."),
+    # a frame without ORDER BY (10756) and RANGE with an offset (4194): every target ran them
+    ("SELECT SUM(Earnings) OVER (PARTITION BY EduKey ROWS UNBOUNDED PRECEDING) "
+     "FROM leo_earnings", "line 1: Window frame with ROWS or RANGE must have an ORDER BY "
+                          "clause."),
+    ("SELECT SUM(Earnings) OVER (ORDER BY TaxYear RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) "
+     "FROM leo_earnings", "line 1: RANGE is only supported with UNBOUNDED and CURRENT ROW "
+                          "window frame delimiters."),
     # the parts functions' own arguments (a TypeError escaped before)
     ("SELECT DATETIMEFROMPARTS(2015, 1, 1)", "line 1: DATETIMEFROMPARTS takes 7 arguments, "
                                              "not 3"),

@@ -15,6 +15,10 @@ Mistakes that ran on a target and stopped the script in the SRS:
   at all, the latter as a grouped median: SQL Server has them only as window functions
   (error 10753); the targets' messages spoke of other things (a grouped column, a syntax).
 
+- ``SUM(x) OVER (PARTITION BY pmr ROWS UNBOUNDED PRECEDING)``: a frame needs an ``ORDER BY``
+  (error 10756), and ``RANGE BETWEEN 1 PRECEDING AND CURRENT ROW`` an offset SQL Server's
+  ``RANGE`` does not take (error 4194: ``ROWS`` does); every target ran them.
+
 Checked on the script's own statement, before leo-synth's rewrites add windows of their own.
 """
 
@@ -57,3 +61,24 @@ def check(tree: exp.Expression, line: int) -> None:
                 window.args.get("alias")):  # (OVER w names a WINDOW clause's)
             raise ScriptError(line, f"The function '{_name(function)}' must have an OVER "
                               f"clause with ORDER BY.")
+        _frame_checked(window, line)
+
+
+FRAME_ORDER = "Window frame with ROWS or RANGE must have an ORDER BY clause."
+"""SQL Server's error 10756."""
+RANGE_BOUNDS = ("RANGE is only supported with UNBOUNDED and CURRENT ROW window frame "
+                "delimiters.")
+"""SQL Server's error 4194."""
+
+
+def _frame_checked(window: exp.Window, line: int) -> None:
+    """A frame (``ROWS``, ``RANGE``) needs an ``ORDER BY``; ``RANGE`` takes no offset."""
+    spec = window.args.get("spec")
+    if not isinstance(spec, exp.WindowSpec) or window.args.get("alias"):
+        return
+    if window.args.get("order") is None:
+        raise ScriptError(line, FRAME_ORDER)
+    if str(spec.args.get("kind", "")).upper() == "RANGE" and any(
+            not isinstance(bound, str) or bound.upper() not in ("UNBOUNDED", "CURRENT ROW")
+            for bound in (spec.args.get("start"), spec.args.get("end")) if bound is not None):
+        raise ScriptError(line, RANGE_BOUNDS)
