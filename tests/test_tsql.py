@@ -1400,6 +1400,29 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
     ("SELECT SUM(Earnings) OVER (ORDER BY TaxYear RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) "
      "FROM leo_earnings", "line 1: RANGE is only supported with UNBOUNDED and CURRENT ROW "
                           "window frame delimiters."),
+    # other dialects' query forms (every target ran them; SQLite said EXCEPT ALL, INTERVAL
+    # in its words, and FETCH FIRST was taken for a cursor's)
+    ("SELECT COUNT(*) FROM leo_earnings e JOIN leo_employment m USING (EduKey)",
+     "line 1: Incorrect syntax near 'USING'."),
+    ("SELECT COUNT(*) FROM leo_earnings e NATURAL JOIN leo_employment m",
+     "line 1: Incorrect syntax near 'NATURAL'."),
+    ("SELECT EduKey FROM leo_earnings EXCEPT ALL SELECT EduKey FROM leo_employment",
+     "line 1: Incorrect syntax near 'ALL'."),
+    ("WITH RECURSIVE n AS (SELECT 1 AS i) SELECT i FROM n",
+     "line 1: Incorrect syntax near 'RECURSIVE'."),
+    ("SELECT DISTINCT ON (EduKey) EduKey, TaxYear FROM leo_earnings",
+     "line 1: Incorrect syntax near 'ON'."),
+    ("CREATE TABLE IF NOT EXISTS #t (x INT)", "line 1: Incorrect syntax near the keyword 'IF'."),
+    ("CREATE TEMP TABLE t (x INT)", "line 1: Incorrect syntax near 'TEMP'"),
+    ("SELECT CAST(1 AS BOOLEAN)", "line 1: Type BOOLEAN is not a defined system type."),
+    ("SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear OFFSET 5 ROWS",
+     "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),
+    ("SELECT TaxYear FROM leo_earnings OFFSET 5 ROWS FETCH NEXT 2 ROWS ONLY",
+     "line 1: Incorrect syntax near 'OFFSET'."),
+    ("SELECT TaxYear FROM leo_earnings ORDER BY TaxYear FETCH FIRST 2 ROWS ONLY",
+     "line 1: Incorrect syntax near 'FETCH'."),
+    ("SELECT CAST('2019-01-01' AS DATE) + INTERVAL '1 day'",
+     "line 1: Incorrect syntax near 'INTERVAL'"),
     # the parts functions' own arguments (a TypeError escaped before)
     ("SELECT DATETIMEFROMPARTS(2015, 1, 1)", "line 1: DATETIMEFROMPARTS takes 7 arguments, "
                                              "not 3"),

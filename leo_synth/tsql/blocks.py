@@ -604,6 +604,11 @@ class _Reader:
         elif j < end and _word(self.tokens[j]) in ("ABSOLUTE", "RELATIVE"):
             raise ScriptError(token.line, f"FETCH {_word(self.tokens[j])} cannot be translated "
                               f"(NEXT, PRIOR, FIRST and LAST can)")
+        if {"ROW", "ROWS"} & {_word(t) for t in self.tokens[j:end]} and _word(
+                self.tokens[end - 1]) == "ONLY":  # (another dialect's FETCH FIRST 5 ROWS ONLY)
+            raise ScriptError(token.line, "Incorrect syntax near 'FETCH'. (T-SQL's FETCH NEXT "
+                              "n ROWS ONLY follows ORDER BY ... OFFSET m ROWS; or write "
+                              "SELECT TOP (n))")
         if j < end and _word(self.tokens[j]) == "FROM":
             j += 1
         if j >= end:

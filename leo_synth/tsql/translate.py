@@ -45,6 +45,7 @@ from leo_synth.tsql import (
     decimal_types,
     derived_aliases,
     derived_columns,
+    dialect_habits,
     distinct_order,
     duplicate_columns,
     exists_lookups,
@@ -1231,6 +1232,7 @@ class Translator:
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
+        dialect_habits.check(tree, line)
         statement_shapes.check(tree, line)
         aggregate_rules.check(tree, line)
         _no_output(tree, line)

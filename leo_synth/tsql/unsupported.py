@@ -8,7 +8,8 @@ the runner keeps (``COUNTERS``) and a few constructs none of the targets share (
 SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
 ``ILIKE``, ``TRUE``, ``NULLS LAST``: ``NOT_TSQL``; ``NOW()``, ``SUBSTR()``, ``IFNULL()``:
 ``NOT_TSQL_FUNCTIONS``; ``DATEDIFF('day', a, b)``, ``ISNULL(a, b, c)``, ``COUNT(DISTINCT a,
-b)``). Strings, bracketed names and comments never match (the tokenizer has
+b)``, ``INTERVAL '1 day'``, ``CREATE TEMP TABLE``; the forms a statement's tree shows are
+``dialect_habits``'). Strings, bracketed names and comments never match (the tokenizer has
 already told them apart).
 """
 
@@ -124,6 +125,14 @@ def check(found: list[Token]) -> None:
                 raise ScriptError(token.line, f"@@{name} (a session counter) cannot be "
                                   f"translated")
         _arguments_checked(found, i)
+        if token.token_type == TokenType.INTERVAL and i + 1 < len(found) and (
+                found[i + 1].token_type == TokenType.STRING):  # (interval alone is a name)
+            raise ScriptError(token.line, "Incorrect syntax near 'INTERVAL': T-SQL adds to a "
+                              "date with DATEADD(day, 1, d)")
+        if word == "CREATE" and i + 1 < len(found) and found[i + 1].text.upper() in (
+                "TEMP", "TEMPORARY"):
+            raise ScriptError(token.line, f"Incorrect syntax near '{found[i + 1].text}': "
+                              "T-SQL's temporary tables are named #t (CREATE TABLE #t ...)")
         if _is_word(token) and word in REFUSED:
             raise ScriptError(token.line, REFUSED[word])
         if token.token_type in NOT_TSQL:
