@@ -51,17 +51,18 @@ _TEXT_TYPES = {"char", "varchar", "nchar", "nvarchar"}
 
 SYSTEM_OBJECTS = 2000
 """How many of SQL Server's own objects (its system views, procedures and functions, in the
-``sys`` schema) ``sys.all_objects`` lists beside the extract's views: about as many as a
-user database of SQL Server 2019 has. Scripts count on them: the tally idiom ``SELECT TOP
+``sys`` schema) ``sys.all_objects`` lists beside the extract's views: SQL Server lists
+thousands, a number that changes with its version (this one is an assumption, of that
+order, not a count of the SRS's). Scripts count on them: the tally idiom ``SELECT TOP
 (50000) ROW_NUMBER() OVER (ORDER BY (SELECT NULL)) FROM sys.all_objects a CROSS JOIN
 sys.all_objects b`` gives the numbers it asks for in the SRS, where the 187 views alone gave
 34,969 and no more. Their names (``leo_system_0001``) and numbers are not SQL Server's
 (rejected: a list of SQL Server's names, which change with each version and which no
 script of the extract reads)."""
 SYSTEM_COLUMNS = 5
-"""The columns of each of those objects in ``sys.all_columns`` (10,000 in all, about as many
-as SQL Server 2019's: the tally idiom reads ``sys.all_columns`` too, after a ``USE LEO_i2``
-whose 11 views have 70 columns)."""
+"""The columns of each of those objects in ``sys.all_columns`` (10,000 in all; SQL Server's
+are of that order too, by the same assumption): the tally idiom reads ``sys.all_columns``
+too, after a ``USE LEO_i2`` whose 11 views have 70 columns."""
 SYSTEM_SCHEMA_ID = dict(SCHEMAS)["sys"]
 SYSTEM_OBJECT_BASE = 1_073_000_000
 """System objects' numbers are negative in SQL Server; theirs here count down from this."""

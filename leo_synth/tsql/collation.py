@@ -57,11 +57,6 @@ def _literals(values: list[exp.Expression]) -> bool:
         _has_case(v) for v in values)
 
 
-REGEX_SPECIAL = re.compile(r"([\\.^$|?*+()\[\]{}])")
-"""The characters a regular expression reads as more than themselves (escaped in a literal
-searched for)."""
-
-
 def _replaced_ignoring_case(node: exp.Replace, dialect: str) -> exp.Expression:
     """``REPLACE(text, 'literal', r)`` that finds the literal in any case."""
     text, found, put = node.this, node.expression, node.args.get("replacement")
@@ -71,7 +66,7 @@ def _replaced_ignoring_case(node: exp.Replace, dialect: str) -> exp.Expression:
     put = (exp.Literal.string(put.name.replace("\\", "\\\\")) if isinstance(put, exp.Literal)
            else exp.Replace(this=put, expression=exp.Literal.string("\\"),
                             replacement=exp.Literal.string("\\\\")))
-    pattern = exp.Literal.string(REGEX_SPECIAL.sub(r"\\\1", found.name))
+    pattern = exp.Literal.string(re.escape(found.name))  # (as like_patterns escapes)
     return exp.Anonymous(this="REGEXP_REPLACE", expressions=[
         text, pattern, put, exp.Literal.string("gi")])
 

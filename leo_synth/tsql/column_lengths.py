@@ -6,7 +6,9 @@ Scripts that loop over the years test for a column first:
 ``IF COL_LENGTH('NPD_i2.dbo.spring_census_2014', 'FSMeligible_SPR14') IS NOT NULL ...``. The
 call is worked out while translating (the targets have no such function), as ``OBJECT_ID``
 is: the extract's columns by the spec's types, as ``sys.columns`` shows their
-``max_length``; a session table's by what the script declared, or by its kind.
+``max_length``; a session table's by what the script declared, or by its kind (an
+``NVARCHAR(n)`` of a #temp table gives n, where SQL Server gives its 2n bytes: the session
+keeps text lengths, not whether the text is national).
 
 Rejected: a subquery of ``sys.columns`` in the call's place, which has no #temp tables (their
 columns are in tempdb's catalog), and which a statement of no ``FROM`` reads once per call.
@@ -20,8 +22,9 @@ from sqlglot import exp
 
 from leo_synth.spec.model import ColumnSpec
 from leo_synth.tsql.catalog_views import column_type, decimal_length
+from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, TEXT
 
-KIND_LENGTHS = {"int": 4, "integer": 8, "float": 8, "date": 3}
+KIND_LENGTHS = {INT: 4, INTEGER: 8, FLOAT: 8, DATE: 3}
 """The bytes of a session table's column by the kind the target holds it as (targets.py):
 ``int`` and ``bigint``, ``float``, ``date``."""
 DATETIME_LENGTH = 8
@@ -47,7 +50,7 @@ def session_length(kind: str, text: int | None, decimal: tuple[int, int] | None,
         return DATETIME_LENGTH
     if decimal is not None:
         return decimal_length(decimal[0])
-    if kind == "text":
+    if kind == TEXT:
         return text or UNKNOWN_TEXT_LENGTH
     return KIND_LENGTHS.get(kind, DATETIME_LENGTH)
 

@@ -71,12 +71,18 @@ def is_float(node: exp.Expression, floats: dict[str, bool]) -> bool:
     return False
 
 
+def three_digit_exponent(written: exp.Expression) -> exp.Expression:
+    """Text of a number whose two-digit exponent (``e+06``) is written in three, as SQL Server
+    writes it (``e+006``), by the target's ``REGEXP_REPLACE`` (DuckDB's, PostgreSQL's)."""
+    return exp.Anonymous(this="REGEXP_REPLACE", expressions=[
+        written, exp.Literal.string(EXPONENT), exp.Literal.string("e\\10\\2")])
+
+
 def _text(value: exp.Expression, dialect: str) -> exp.Expression:
     """``value`` (a FLOAT) as the target writes SQL Server's text of it."""
     if dialect == "duckdb":
-        written = exp.Anonymous(this="PRINTF", expressions=[exp.Literal.string("%.6g"), value])
-        return exp.Anonymous(this="REGEXP_REPLACE", expressions=[
-            written, exp.Literal.string(EXPONENT), exp.Literal.string("e\\10\\2")])
+        return three_digit_exponent(exp.Anonymous(this="PRINTF", expressions=[
+            exp.Literal.string("%.6g"), value]))
     name = "pg_temp.leo_float_text" if dialect == "postgres" else "LEO_FLOAT_TEXT"
     return exp.Anonymous(this=name, expressions=[value])
 

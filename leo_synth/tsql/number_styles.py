@@ -17,9 +17,8 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
-from leo_synth.tsql.float_texts import is_float
+from leo_synth.tsql.float_texts import is_float, three_digit_exponent
 from leo_synth.tsql.integer_average import is_integer
-from leo_synth.tsql.sqlite_functions import EXPONENT
 from leo_synth.tsql.value_rewrites import TEXT_TYPES
 
 FLOAT_STYLES = {"1": 7, "2": 15}
@@ -45,15 +44,11 @@ def _scientific(value: exp.Expression, digits: int, dialect: str) -> exp.Express
         return exp.Anonymous(this="LEO_FLOAT_SCIENTIFIC",
                              expressions=[value, exp.Literal.number(digits)])
     if dialect == "duckdb":
-        written: exp.Expression = exp.Anonymous(this="PRINTF", expressions=[
-            exp.Literal.string(f"%.{digits}e"), value])
-        replacement = "e\\10\\2"
-    else:  # (PostgreSQL's to_char pads a positive number with a space for its sign)
-        written = exp.Trim(this=exp.Anonymous(this="TO_CHAR", expressions=[
-            value, exp.Literal.string(f"9.{'9' * digits}EEEE")]), position="LEADING")
-        replacement = "e\\10\\2"
-    return exp.Anonymous(this="REGEXP_REPLACE", expressions=[
-        written, exp.Literal.string(EXPONENT), exp.Literal.string(replacement)])
+        return three_digit_exponent(exp.Anonymous(this="PRINTF", expressions=[
+            exp.Literal.string(f"%.{digits}e"), value]))
+    # (PostgreSQL's to_char pads a positive number with a space for its sign)
+    return three_digit_exponent(exp.Trim(this=exp.Anonymous(this="TO_CHAR", expressions=[
+        value, exp.Literal.string(f"9.{'9' * digits}EEEE")]), position="LEADING"))
 
 
 def for_target(tree: exp.Expression, integers: dict[str, bool], floats: dict[str, bool],

@@ -364,9 +364,12 @@ FLOAT text of ``float_texts``, here and in DuckDB's rewrite)."""
 def float_text(value: Any) -> str | None:
     """A FLOAT as SQL Server writes it as text (``float_texts``): ``%.6g``, its exponent in
     three digits."""
-    if value is None:
-        return None
-    return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.6g}")
+    return None if value is None else _three_digit_exponent(f"{float(value):.6g}")
+
+
+def _three_digit_exponent(text: str) -> str:
+    """A number's text with its two-digit exponent in three digits (``e+06`` as ``e+006``)."""
+    return re.sub(EXPONENT, r"e\g<1>0\2", text)
 
 
 def replace_ignoring_case(text: Any, found: Any, put: Any) -> str | None:
@@ -381,9 +384,7 @@ def replace_ignoring_case(text: Any, found: Any, put: Any) -> str | None:
 def float_scientific(value: Any, digits: int) -> str | None:
     """A FLOAT in SQL Server's scientific styles 1 and 2 (``number_styles``): ``digits``
     after the point, its exponent in three digits."""
-    if value is None:
-        return None
-    return re.sub(EXPONENT, r"e\g<1>0\2", f"{float(value):.{int(digits)}e}")
+    return None if value is None else _three_digit_exponent(f"{float(value):.{int(digits)}e}")
 
 
 DUCKDB_DATES = {"LEO_TO_DATE": to_date, "LEO_TRY_TO_DATE": try_to_date}
