@@ -62,12 +62,14 @@ from leo_synth.tsql.translate import (
 MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
 turns false would otherwise run for ever)."""
-IGNORED_SETTINGS = {"NOCOUNT", "ANSI_WARNINGS", "ANSI_NULLS", "QUOTED_IDENTIFIER", "ARITHABORT",
+IGNORED_SETTINGS = {"NOCOUNT", "ANSI_NULLS", "QUOTED_IDENTIFIER", "ARITHABORT",
                     "XACT_ABORT", "STATISTICS", "ANSI_PADDING", "ANSI_NULL_DFLT_ON",
                     "CONCAT_NULL_YIELDS_NULL", "NUMERIC_ROUNDABORT", "DEADLOCK_PRIORITY",
                     "LOCK_TIMEOUT"}
 """Options that change no answer of a script run here (locks, messages, SQL Server's
-defaults, which the translation already follows), skipped with their values."""
+defaults, which the translation already follows), skipped with their values.
+``ANSI_WARNINGS`` is kept (``text_lengths``); ``ARITHABORT OFF`` beside it, which would make
+a division by zero NULL, is skipped: SSMS, as the SRS runs it, sets ``ARITHABORT ON``."""
 LANGUAGES = {"us_english": ("mdy", 7), "english": ("mdy", 7), "british": ("dmy", 1)}
 """``SET LANGUAGE``: the ``DATEFORMAT`` and ``DATEFIRST`` each language brings."""
 DATE_ORDERS = {"mdy", "dmy", "ymd", "ydm", "myd", "dym"}
@@ -396,6 +398,9 @@ class Runner:
             elif isinstance(assignment, exp.EQ) and assignment.this.name.upper() == (
                     "ROWCOUNT"):
                 self.translator.rowcount = self._rowcount(assignment.expression, line)
+            elif isinstance(assignment, exp.EQ) and assignment.this.name.upper() == (
+                    "ANSI_WARNINGS"):
+                self.translator.ansi_warnings = assignment.expression.name.upper() != "OFF"
             elif isinstance(assignment, exp.EQ) and assignment.this.name.upper() in (
                     "DATEFORMAT", "DATEFIRST", "LANGUAGE"):
                 self._date_setting(assignment.this.name.upper(), assignment.expression, line)

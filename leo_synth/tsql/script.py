@@ -426,10 +426,29 @@ def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
     default = _column_default(chunk, words, text)
     if default is not None:
         return default
+    settings = _setting_list(chunk, words)
+    if settings is not None:
+        return settings
     parsed = [tree for tree in parser().parse(chunk, text) if tree is not None]
     if len(parsed) > 1:
         raise ParseError("more than one statement where one was expected")
     return parsed[0] if parsed else None
+
+
+def _setting_list(chunk: list[Token], words: list[str]) -> exp.Set | None:
+    """``SET ANSI_NULLS, ANSI_WARNINGS, QUOTED_IDENTIFIER ON``, options listed with commas as
+    scripts' headers set them (sqlglot parses one option at a time), as a ``SET`` of each;
+    None for any other statement."""
+    while chunk and chunk[-1].token_type == TokenType.SEMICOLON:
+        chunk, words = chunk[:-1], words[:-1]
+    if len(chunk) < 5 or words[0] != "SET" or words[-1] not in ("ON", "OFF"):
+        return None
+    names = chunk[1:-1:2]
+    if not all(t.token_type == TokenType.COMMA for t in chunk[2:-1:2]) or not all(
+            words[1:-1:2]) or len(chunk) % 2 == 0:
+        return None
+    return exp.Set(expressions=[exp.SetItem(this=exp.EQ(
+        this=exp.column(name.text), expression=exp.var(words[-1]))) for name in names])
 
 
 def _column_default(chunk: list[Token], words: list[str], text: str) -> exp.Alter | None:

@@ -12,6 +12,11 @@ or an ``UPDATE ... SET`` puts in such a column is checked: its length without tr
 (which SQL Server drops without complaint), by a function on SQLite and ``error()`` on
 DuckDB. Columns a ``SELECT ... INTO`` makes, and an ``INSERT`` whose ``SELECT`` is a
 ``UNION`` or ``*``, are not checked.
+
+After ``SET ANSI_WARNINGS OFF`` (a common first line of a research script, written to quiet
+"Null value is eliminated by an aggregate"), SQL Server cuts such a value to the column's
+length without a word; the value is then cast to ``VARCHAR(n)``, which cuts it on every
+target (PostgreSQL too, which would otherwise refuse it).
 """
 
 from __future__ import annotations
@@ -83,12 +88,19 @@ def _rows(insert: exp.Insert) -> list[list[exp.Expression]]:
     return []
 
 
+def _cut(value: exp.Expression, length: int, dialect: str) -> exp.Expression:
+    """``value`` cut to ``length`` characters, as ``ANSI_WARNINGS OFF`` stores it."""
+    return exp.cast(value.copy(), exp.DataType.build(f"VARCHAR({length})", dialect="tsql"))
+
+
 def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str],
-               dialect: str) -> exp.Expression:
+               dialect: str, warnings: bool = True) -> exp.Expression:
     """``tree`` with the values it puts in text columns of ``lengths`` checked (SQLite and
-    DuckDB; PostgreSQL checks them itself); ``columns``: the table's columns in order."""
-    if dialect == "postgres" or not lengths:
+    DuckDB; PostgreSQL checks them itself), or cut to the lengths without ``warnings``
+    (``SET ANSI_WARNINGS OFF``); ``columns``: the table's columns in order."""
+    if (dialect == "postgres" and warnings) or not lengths:
         return tree
+    fitted = _checked if warnings else _cut
     if isinstance(tree, exp.Insert):
         target = tree.this
         named = ([c.name.lower() for c in target.expressions]
@@ -97,10 +109,10 @@ def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
             for name, value in zip(named, row, strict=False):
                 if name in lengths:
                     item = value.this if isinstance(value, exp.Alias) else value
-                    item.replace(_checked(item, lengths[name], dialect))
+                    item.replace(fitted(item, lengths[name], dialect))
     elif isinstance(tree, exp.Update):
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and assignment.this.name.lower() in lengths:
-                assignment.set("expression", _checked(
+                assignment.set("expression", fitted(
                     assignment.expression, lengths[assignment.this.name.lower()], dialect))
     return tree

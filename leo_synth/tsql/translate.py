@@ -516,6 +516,9 @@ class Translator:
         """The session's ``DATEFIRST``: the weekday ``DATEPART(weekday, d)`` numbers 1."""
         self.rowcount = 0
         """The session's ``SET ROWCOUNT`` (0: none; ``rowcount_limit``)."""
+        self.ansi_warnings = True
+        """The session's ``SET ANSI_WARNINGS``: OFF cuts text too long for a #temp table's
+        column to its length without a word (``text_lengths``)."""
 
     def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
                        ) -> None:
@@ -1175,7 +1178,8 @@ class Translator:
                                       text_lengths.declared(tree))
         elif isinstance(tree, exp.Insert | exp.Update) and key in self.text_lengths:
             columns, lengths = self.text_lengths[key]
-            tree = text_lengths.for_target(tree, lengths, columns, self.target.dialect)
+            tree = text_lengths.for_target(tree, lengths, columns, self.target.dialect,
+                                           self.ansi_warnings)
         return tree
 
     def _one_value(self, sql: str, line: int) -> str:
