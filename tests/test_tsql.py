@@ -2687,6 +2687,27 @@ def test_sql_prints_the_last_result_and_writes_files(small_sqlite, tmp_path: Pat
         assert refused.returncode == 2 and words in refused.stderr
 
 
+def test_sql_prints_the_results_a_script_gave_before_it_stopped(small_sqlite,
+                                                                tmp_path: Path) -> None:
+    # as SSMS shows them above the error: nothing was printed but the error, and a file of
+    # --out is written only for a script that ran to its end
+    db = str(small_sqlite[0])
+    script = tmp_path / "stops.sql"
+    script.write_text("SELECT 41 + 1 AS answer\nSELECT COUNT(*) AS n FROM leo_benefit\n"
+                      "SELECT 1 / 0\n")
+    shown = _cli("sql", str(script), "--db", db, "--all-results")
+    assert shown.returncode == 2
+    assert "line 3:" in shown.stderr and "Divide by zero" in shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[:5] == ["-- result of the statement at line 1", "answer", "------", "    42",
+                         "(1 row)"]
+    assert "-- result of the statement at line 2" in lines
+    written = _cli("sql", str(script), "--db", db, "--all-results", "--out",
+                   str(tmp_path / "out.csv"))
+    assert written.returncode == 2 and written.stdout == ""
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_path: Path) -> None:
     path = tmp_path / "loop.sql"
     path.write_text("SELECT 1 AS x INTO #t\nGO\nIF @@CONNECTIONS <> 0\n"

@@ -11,6 +11,8 @@ import click
 from leo_synth.errors import LeoSynthError
 
 if TYPE_CHECKING:  # the translator (sqlglot) and the backends load only when a script runs
+    from collections.abc import Callable
+
     from leo_synth.tsql.runner import Result
     from leo_synth.tsql.targets import Target
 
@@ -57,9 +59,11 @@ def _native(target: Target, text: str, limit: int | None) -> list[Result]:
     return [Result(1, result.columns, result.rows, result.more)]
 
 
-def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool
-             ) -> list[Result]:
-    """Run ``text`` on ``db``: T-SQL is checked completely before the target is opened."""
+def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool,
+             before_error: Callable[[list[Result]], None] | None = None) -> list[Result]:
+    """Run ``text`` on ``db``: T-SQL is checked completely before the target is opened.
+    A script that stops gives ``before_error`` the result sets it returned until then (the
+    last, or every one when ``every``), as SSMS shows them above the error."""
     from leo_synth.tsql.runner import Runner, check
     from leo_synth.tsql.targets import open_target
 
@@ -68,8 +72,13 @@ def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool
     try:
         if dialect == "native":
             return _native(target, text, limit)
-        return Runner(target, lambda line: click.echo(line, err=True)).run(
-            nodes, limit, every)
+        runner = Runner(target, lambda line: click.echo(line, err=True))
+        try:
+            return runner.run(nodes, limit, every)
+        except LeoSynthError:
+            if before_error is not None and runner.results:
+                before_error(runner.results)
+            raise
     finally:
         target.close()
 
@@ -127,8 +136,16 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """
     _check_out(out)
     text = read_script(script)
-    results = run_text(db, text, dialect, None if out else max_rows, all_results)
-    _emit(results, out, all_results, "use --max-rows or --out")
+    hint = "use --max-rows or --out"
+
+    def before_error(results: list[Result]) -> None:
+        from leo_synth.tsql import output
+
+        if out is None:  # (a file is written only for a script that ran to its end)
+            output.show(results, click.echo, hint, headings=True)
+
+    results = run_text(db, text, dialect, None if out else max_rows, all_results, before_error)
+    _emit(results, out, all_results, hint)
 
 
 @click.command("query")
