@@ -1417,6 +1417,9 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
     ("SELECT CAST(1 AS BOOLEAN)", "line 1: Type BOOLEAN is not a defined system type."),
     ("SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear OFFSET 5 ROWS",
      "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),
+    ("SELECT x.TaxYear FROM (SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear\n"
+     "OFFSET 5 ROWS FETCH NEXT 2 ROWS ONLY) x",
+     "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),
     ("SELECT TaxYear FROM leo_earnings OFFSET 5 ROWS FETCH NEXT 2 ROWS ONLY",
      "line 1: Incorrect syntax near 'OFFSET'."),
     ("SELECT TaxYear FROM leo_earnings ORDER BY TaxYear FETCH FIRST 2 ROWS ONLY",

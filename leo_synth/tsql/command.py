@@ -113,7 +113,8 @@ def _emit(results: list[Result], out: Path | None, every: bool, hint: str) -> No
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the last result set (all rows) to a .csv or .parquet file.")
 @click.option("--all-results", is_flag=True,
-              help="Print every result set of the script, each under a heading.")
+              help="Print every result set of the script, each under a heading (those "
+                   "before an error too).")
 @click.option("--dialect", type=click.Choice(DIALECTS), default="tsql", show_default=True,
               help="tsql: translate T-SQL; native: the target's own SQL, one statement.")
 def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: bool,

@@ -22,6 +22,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from leo_synth.tsql.dialect_habits import TOP_AND_OFFSET
 from leo_synth.tsql.errors import ScriptError
 
 TSQL = Dialect.get_or_raise("tsql")
@@ -545,8 +546,22 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         if incomplete(tree) and end != ends[-1]:
             continue
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
+    if _top_beside_fetch(chunk):
+        raise ScriptError(chunk[0].line, TOP_AND_OFFSET)
     detail = str(error).splitlines()[0] if error else "cannot parse"
     raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
+
+
+def _top_beside_fetch(chunk: list[Token]) -> bool:
+    """Whether a query of ``chunk`` has ``TOP`` beside ``OFFSET ... FETCH`` (at one depth of
+    brackets), which sqlglot cannot parse: SQL Server's error 10741 (``dialect_habits``
+    raises it for ``TOP`` beside an ``OFFSET`` alone, which parses)."""
+    depth, seen = 0, set()
+    for token in chunk:
+        depth += depth_change(token)
+        if is_word(token) and token.text.upper() in ("TOP", "OFFSET", "FETCH"):
+            seen.add((depth, token.text.upper()))
+    return any({(d, "TOP"), (d, "OFFSET"), (d, "FETCH")} <= seen for d, _ in seen)
 
 
 def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
