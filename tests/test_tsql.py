@@ -387,6 +387,25 @@ FROM (VALUES ('1e5'), ('1.5'), (' 12 '), (''), ('$'), ('-'), ('.'), ('1,000'), (
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_quotename_quotes_a_name_as_sql_server_does(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # no target had QUOTENAME, which scripts use to build dynamic SQL a year at a time
+    db = _db(request, backend)
+    assert _rows(db, """SELECT QUOTENAME('a]b'), QUOTENAME('it''s', ''''), QUOTENAME('p', '('),
+        QUOTENAME('q', '>'), QUOTENAME('r', '"'), QUOTENAME('s', 'x'), QUOTENAME(NULL),
+        QUOTENAME(REPLICATE('a', 129)), LEN(QUOTENAME(REPLICATE('a', 128)))""") == [
+        ("[a]]b]", "'it''s'", "(p)", "<q>", '"r"', None, None, None, 130)]
+    text = """DECLARE @y INT = 2011, @sql NVARCHAR(MAX)
+SET @sql = N'SELECT COUNT(*) FROM [NPD_i2].[2002237].' + QUOTENAME('spring_census_'
+    + CAST(@y AS VARCHAR(4)))
+EXEC sp_executesql @sql"""
+    assert run_text(db, text, "tsql", None, False)[-1].rows == _rows(
+        db, "SELECT COUNT(*) FROM [NPD_i2].[2002237].[spring_census_2011]")
+    with pytest.raises(ScriptError, match="QUOTENAME takes a name"):
+        _rows(db, "SELECT TOP 1 QUOTENAME(Benefit_type, Benefit_type) FROM leo_benefit")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_functions_at_their_bounds(backend: str, request: pytest.FixtureRequest) -> None:
     # SUBSTRING from a start below 1 counted from the end on SQLite and DuckDB ('f'); LEFT of
     # a negative length gave '' (SQLite) or all but the last characters, where SQL Server

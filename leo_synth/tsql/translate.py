@@ -76,6 +76,7 @@ from leo_synth.tsql import (
     power_types,
     qualified_kinds,
     quantified_comparisons,
+    quoted_names,
     rewrites,
     row_identity,
     rowcount_limit,
@@ -1344,6 +1345,7 @@ class Translator:
         tree, built = datetime_parts.for_target(tree, self.target.dialect, line)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
+        tree = quoted_names.for_target(tree, line)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
