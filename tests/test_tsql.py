@@ -2462,7 +2462,8 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT 1\nSELECT * FROM [LEO_i2].[2002237].[spring_census_2011]",
      "line 2: spring_census_2011 is in NPD_i2, not in LEO_i2"),
     ("SELECT * FROM NPD_i2.[2002237].spring_cenus_2011",
-     "line 1: unknown relation 'spring_cenus_2011' (did you mean 'spring_census_2011'?)"),
+     "line 1: Invalid object name 'NPD_i2.2002237.spring_cenus_2011'. (did you mean "
+     "'spring_census_2011'?) (not in this extract"),
     ("SELECT 1\nGO\nSELECT @x", "line 3: @x is not declared in this batch"),
     ("DECLARE @x INT = 1\nGO\nSELECT @x", "line 3: @x is not declared in this batch"),
     ("SELECT 1\n\nSELECT nosuch FROM leo_employment", "line 3: Invalid column name 'nosuch'."),
@@ -2639,7 +2640,7 @@ def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path
 SELECT COUNT(*) FROM [2002237].my_cohort"""
     assert _rows(str(db), text)[0][0] > 0
     assert db.read_bytes() == before
-    with pytest.raises(ScriptError, match="unknown relation 'my_cohort'"):
+    with pytest.raises(ScriptError, match="Invalid object name 'my_cohort'"):
         run_text(str(db), "SELECT * FROM my_cohort", "tsql", 5, False)
 
 

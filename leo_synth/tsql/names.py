@@ -74,8 +74,11 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
         wanted = _check_schema(table.db, line)
     physical = relations.get(name.lower())
     if physical is None:
-        raise ScriptError(line, f"unknown relation {name!r}{did_you_mean(name, relations)}"
-                          f" (not in this extract; `leo-synth tables` lists them)")
+        # (SQL Server's words, error 208, with the name as written; then leo-synth's hint)
+        written = ".".join(part for part in (table.catalog, table.db, name) if part)
+        raise ScriptError(line, f"Invalid object name '{written}'."
+                          f"{did_you_mean(name, relations)} (not in this extract; "
+                          f"`leo-synth tables` lists them)")
     if wanted is not None:
         known = _srs_names()
         held = databases.get(name.lower())
