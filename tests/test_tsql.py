@@ -2742,6 +2742,38 @@ def test_sql_refuses_untranslatable_scripts_before_running(small_sqlite, tmp_pat
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_recursion_stops_at_sql_servers_limit(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # a recursive CTE past 100 levels stops in SQL Server (error 530) unless OPTION
+    # (MAXRECURSION n) lifts the limit: every target ran a year's calendar to its end
+    db = _db(request, backend)
+    numbers = "WITH n AS (SELECT 1 AS i UNION ALL SELECT x.i + 1 FROM n AS x WHERE x.i < {})"
+    assert _rows(db, numbers.format(101) + " SELECT COUNT(*), MAX(i) FROM n") == [(101, 101)]
+    calendar = """WITH d (day, k) AS (SELECT CAST('2018-04-01' AS DATE), 1
+    UNION ALL SELECT DATEADD(day, 1, day), k + 1 FROM d WHERE day < '2019-03-31')
+SELECT * FROM d WHERE k > 364"""
+    exhausted = ("The statement terminated. The maximum recursion {} has been exhausted "
+                 "before statement completion.")
+    with pytest.raises(ScriptError, match=re.escape(exhausted.format(100))):
+        _rows(db, calendar)
+    assert [tuple(_value(v) for v in row) for row in _rows(
+        db, calendar + " OPTION (MAXRECURSION 364)")] == [("2019-03-31", 365)]
+    assert len(_rows(db, calendar.replace("k > 364", "k > 0") + " OPTION (MAXRECURSION 0)")
+               ) == 365
+    with pytest.raises(ScriptError, match=re.escape(exhausted.format(363))):
+        _rows(db, calendar + " OPTION (MAXRECURSION 363)")
+    caught = f"""BEGIN TRY
+    {numbers.format(102)} SELECT COUNT(*) FROM n
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH"""
+    assert _rows(db, caught) == [(530, exhausted.format(100))]
+    with pytest.raises(ScriptError, match="MAXRECURSION option takes a whole number"):
+        _rows(db, numbers.format(3) + " SELECT i FROM n OPTION (MAXRECURSION 40000)")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_rand_is_a_fraction_and_a_seed_fixes_it(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's RANDOM() is a 64-bit integer (RAND() < 0.1 held for half the rows); a seed

@@ -77,6 +77,7 @@ from leo_synth.tsql import (
     qualified_kinds,
     quantified_comparisons,
     quoted_names,
+    recursion_limits,
     rewrites,
     row_identity,
     rowcount_limit,
@@ -1257,6 +1258,7 @@ class Translator:
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(_with_into_as_create(tree), line,
                                       self.target.dialect))
+        tree, leveled = recursion_limits.for_target(tree, self.target.dialect, line)
         tree = self._checked_lengths(self._identity_numbers(tree, line))
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
@@ -1363,7 +1365,8 @@ class Translator:
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
-                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built)
+                 + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
+                                   or leveled)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
