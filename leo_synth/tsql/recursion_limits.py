@@ -13,7 +13,8 @@ recursive member's one more than the row it reads), and a row past the limit sto
 statement by the target's own means (``text_bounds.raised``). The CTE is renamed, and a CTE
 of the script's name selects its own columns from it, so the column is seen nowhere else
 (``SELECT *`` included). A CTE whose columns cannot be named (an anchor of ``*``), or whose
-body is not anchors and recursive members joined by ``UNION ALL``, is left as it was.
+body is not anchors and recursive members joined by ``UNION ALL``, is left as it was, and
+so is one in a view (whose limit is that of the statement reading it).
 """
 
 from __future__ import annotations
@@ -104,7 +105,9 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
     """``tree`` with its recursive CTEs stopped at the statement's limit; whether any is
     (PostgreSQL then needs ``text_bounds.POSTGRES_SETUP``)."""
     limit = _limit(tree, line)
-    if limit == 0:
+    if limit == 0 or (isinstance(tree, exp.Create) and str(tree.args.get("kind")).upper() == (
+            "VIEW")):
+        # (a view's limit is the statement's that reads it, which may lift it: not counted)
         return tree, False
     counted = False
     for ctes in list(tree.find_all(exp.With)):
