@@ -1252,6 +1252,13 @@ def test_money_as_text_in_its_culture_and_styles(backend: str,
                      "CAST(CAST(1234.5 AS MONEY) AS VARCHAR(20)), "
                      "CONVERT(VARCHAR, CAST(NULL AS MONEY), 1)") == [
         ("23,122.00", "-1,234.50", "7707.33", "1234.5679", "1234.50", None)]
+    # ... and a #temp table's MONEY column, declared or made by SELECT ... INTO (SQLite wrote
+    # a date, or a FLOAT's scientific style, DuckDB and PostgreSQL stopped)
+    assert _rows(db, """CREATE TABLE #m (pay MONEY, n INT)
+INSERT INTO #m VALUES (23122, 1)
+SELECT CAST(SUM(pay) AS MONEY) AS total INTO #s FROM #m
+SELECT CONVERT(VARCHAR(20), m.pay, 1), CAST(m.pay AS VARCHAR(20)), CONVERT(VARCHAR(20), s.total, 1)
+FROM #m m CROSS JOIN #s s""") == [("23,122.00", "23122.00", "23,122.00")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -469,6 +469,36 @@ def test_text_too_long_for_its_column_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_values_a_table_cannot_hold_stop_as_in_sql_server(backend: str,
+                                                          request: pytest.FixtureRequest) -> None:
+    # every target stored 300 in a TINYINT and SQLite a date that is none; a column the
+    # table lacks, and a DECIMAL too small (DuckDB), were each target's own words
+    db = _db(request, backend)
+    steps = ["INSERT INTO #t (small) VALUES (300)", "INSERT INTO #t (mid) SELECT 40000",
+             "UPDATE #t SET small = small - 2", "INSERT INTO #t (d) VALUES ('2019-02-30')",
+             "UPDATE #t SET d = 'n/a'", "INSERT INTO #t (small, nosuch) VALUES (1, 2)",
+             "UPDATE #t SET nosuch = 1", "INSERT INTO #t (dec) VALUES (12345)"]
+    text = """CREATE TABLE #t (small TINYINT, mid SMALLINT, d DATE, dec DECIMAL(4, 1))
+INSERT INTO #t VALUES (255, -32768, '', 123.4), (1, '2016', '20190228', NULL)
+""" + "\n".join(f"""BEGIN TRY
+    {step}
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH""" for step in steps) + (
+        "\nSELECT small, mid, d, CAST(dec AS VARCHAR(10)) FROM #t ORDER BY small")
+    results = [r.rows for r in run_text(db, text, "tsql", None, True)]
+    assert [rows[0][0] for rows in results[:-1]] == [220, 220, 220, 241, 241, 207, 207, 8115]
+    assert results[0] == [(220, "Arithmetic overflow error for data type tinyint, value = "
+                                "300.")]
+    assert results[5] == [(207, "Invalid column name 'nosuch'.")]
+    # (and a NULL decimal's text is NULL: SQLite wrote '0.0')
+    assert [tuple(_value(v) for v in row) for row in results[-1]] == [
+        tuple(_value(v) for v in row) for row in [
+            (1, 2016, "2019-02-28", None), (255, -32768, "1900-01-01", "123.4")]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_ansi_warnings_off_cuts_text_to_its_column(backend: str,
                                                    request: pytest.FixtureRequest) -> None:
     # after SET ANSI_WARNINGS OFF, SQL Server stores the first n characters without a word:

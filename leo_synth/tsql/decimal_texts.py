@@ -28,7 +28,13 @@ def _fixed(value: exp.Expression, scale: int, dialect: str) -> exp.Expression:
                                                  dialect="tsql"))
     if dialect == "postgres":  # (a numeric's text has its scale's places)
         return exp.cast(rounded, "TEXT")
-    return exp.Anonymous(this="PRINTF", expressions=[exp.Literal.string(f"%.{scale}f"), rounded])
+    written = exp.Anonymous(this="PRINTF", expressions=[exp.Literal.string(f"%.{scale}f"),
+                                                        rounded.copy()])
+    if dialect != "sqlite":
+        return written
+    # (SQLite's PRINTF writes NULL as 0: a NULL decimal's text is NULL, as elsewhere)
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=rounded, expression=exp.Null()),
+                                true=exp.Null())], default=written)
 
 
 def for_target(tree: exp.Expression, columns: ColumnKinds, dialect: str) -> exp.Expression:

@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from leo_synth.tsql import derived_columns
 from leo_synth.tsql.integer_casts import ColumnKinds
+from leo_synth.tsql.number_formats import MONEY_TYPES
 from leo_synth.tsql.try_conversions import decimal_digits
 from leo_synth.tsql.value_rewrites import cast_parts
 
@@ -197,6 +198,18 @@ def declared_ints(tree: exp.Create, columns: ColumnKinds) -> set[str]:
     ``COUNT(*)``): SQL Server's column is an ``int``, the targets' a ``BIGINT`` (or
     SQLite's integer), which in decimal arithmetic would count nineteen digits, not ten."""
     return {name for name, typed in _made(tree, columns) if _an_int(typed)}
+
+
+def declared_money(tree: exp.Create, columns: ColumnKinds) -> set[str]:
+    """The ``MONEY`` columns (lower case) of the table ``tree`` makes: those its column list
+    declares, or those of a ``SELECT ... INTO`` of a money value (``CAST(SUM(x) AS MONEY)``),
+    which ``number_formats`` writes as text in the money styles."""
+    found = {column.name.lower() for column in (
+        tree.this.expressions if isinstance(tree.this, exp.Schema) else [])
+        if isinstance(column, exp.ColumnDef) and isinstance(column.args.get("kind"),
+                                                             exp.DataType)
+        and column.args["kind"].is_type(*MONEY_TYPES)}
+    return found | {name for name, typed in _made(tree, columns) if typed.money}
 
 
 def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int]]:

@@ -131,7 +131,8 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
                 r"|Overflow in (?:addition|subtraction|multiplication) of INT32"),
      lambda _found: INT_OVERFLOW),
     (re.compile(r"numeric field overflow|to type DECIMAL\(\d+,\d+\) failed: value is out of "
-                r"range"), lambda _found: NUMERIC_OVERFLOW),
+                r"range|Could not cast value -?[\d.]+ to DECIMAL\(\d+,\d+\)"),
+     lambda _found: NUMERIC_OVERFLOW),
     (re.compile(r"value too long for type character|" + re.escape(TRUNCATED)),
      lambda _found: TRUNCATED),
     (re.compile(r"(?i)more than one row returned by a subquery used as an expression"),

@@ -46,10 +46,13 @@ def database_message(exc: Exception) -> str:
 
 UNKNOWN_COLUMN = re.compile(
     r'no such column: (?:[\w#]+\.)?([\w#]+)'  # SQLite
+    r'|table [\w#]+ has no column named ([\w#]+)'  # (an INSERT's list)
     r'|Referenced column "([^"]+)" (?:was )?not found'  # DuckDB, with or without a FROM
-    r'|does not have a column named "([^"]+)"'
-    r'|column "?(?:[\w#]+\.)?([\w#]+)"? does not exist')  # PostgreSQL
-"""The targets' words for a column no table of the statement has."""
+    r'|does not have a column (?:named|with name) "([^"]+)"'
+    r'|Referenced update column ([\w#]+) not found'
+    r'|column "?(?:[\w#]+\.)?([\w#]+)"? (?:of relation "[^"]+" )?does not exist')  # PostgreSQL
+"""The targets' words for a column no table of the statement has (an ``INSERT``'s column
+list and an ``UPDATE``'s ``SET`` too)."""
 
 
 def unknown_column(said: str) -> str | None:

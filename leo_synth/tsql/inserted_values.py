@@ -8,7 +8,11 @@ SQL Server converts each value an ``INSERT`` gives to its column's type. Scripts
 target (its column list, or all its columns in order), a value that is text going into an
 integer column is converted as a comparison converts it (``text_numbers``: text that is no
 number stops the statement with SQL Server's message, where SQLite stored the text), and a
-string literal going into a date column is read as SQL Server reads it (``date_texts``).
+string literal going into a date column is read as SQL Server reads it (``date_texts``;
+one it cannot read, ``'2019-02-30'``, stops the statement, where SQLite stored the text), and
+a value going into a ``TINYINT`` or ``SMALLINT`` column is cast to it, so that a value beyond
+its range stops the statement as a cast's does (``integer_casts``: every target stored 300
+in a ``TINYINT``).
 A ``VALUES`` row's values, a ``SELECT``'s (each branch of a ``UNION``) and an ``UPDATE``'s
 ``SET`` values are converted; a value the target converts already (an integer literal, a
 date) is left as it is.
@@ -19,6 +23,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql import date_texts, text_numbers
+from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.targets import DATE, INT, INTEGER
 from leo_synth.tsql.value_rewrites import PRECISE_DATETIME
@@ -75,10 +80,13 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 
 
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
-               dialect: str, order: str, decimal: tuple[int, int] | None = None,
-               bit: bool = False, moment: bool = False) -> None:
+               dialect: str, order: str, line: int, decimal: tuple[int, int] | None = None,
+               bit: bool = False, moment: bool = False,
+               small: exp.DataType | None = None) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
-    if moment and kind == DATE and isinstance(node, exp.Literal) and node.is_string:
+    if small is not None and not isinstance(node, exp.Null):
+        node.replace(exp.cast(node.copy(), small))
+    elif moment and kind == DATE and isinstance(node, exp.Literal) and node.is_string:
         _moment(node, dialect, order)
     elif bit and not ((isinstance(node, exp.Literal) and node.name in ("0", "1"))
                     or isinstance(node, exp.Null)):  # (2 and 'true' are 1 in a BIT)
@@ -88,8 +96,11 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
             f"DECIMAL({decimal[0]}, {decimal[1]})", dialect="tsql")))
     elif kind == DATE and isinstance(node, exp.Literal) and node.is_string:
         day = date_texts.iso(node.name, False, order)
+        if day is None and node.name.strip():  # ('' is 1900-01-01 to SQL Server)
+            raise ScriptError(line, date_texts.DATE_FAILED, runtime=True,
+                              said=date_texts.DATE_FAILED)
         if day is None or len(day) > 10:
-            return  # (not a date, or one with a time: the column may be a DATETIME)
+            return  # (blank, or a date with a time: the column may be a DATETIME)
         literal = exp.Literal.string(day)
         # (typed: a UNION's branches made it text on PostgreSQL; SQLite stores the text)
         node.replace(literal if dialect == "sqlite" else exp.cast(literal, DATE_TYPE))
@@ -120,21 +131,26 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
                dialect: str, order: str,
                decimals: dict[str, tuple[int, int]] | None = None,
                bits: set[str] | None = None,
-               moments: set[str] | None = None) -> exp.Expression:
+               moments: set[str] | None = None,
+               smalls: dict[str, exp.DataType] | None = None, line: int = 0
+               ) -> exp.Expression:
     """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
     columns (``kinds``: the table's columns in order, from the target; ``decimals``: its
     ``DECIMAL`` columns' precision and scale, by lower-case name, to which SQLite's values
     are rounded as SQL Server rounds them; ``bits``: its ``BIT`` columns, which hold 1 for
-    any other number; ``moments``: its ``DATETIME`` columns); any other statement as it
+    any other number; ``moments``: its ``DATETIME`` columns; ``smalls``: its ``TINYINT``
+    and ``SMALLINT`` columns' types; ``line``: the statement's); any other statement as it
     is."""
     decimals, bits, moments = decimals or {}, bits or set(), moments or set()
+    smalls = smalls or {}
     if isinstance(tree, exp.Update):
         by_name = {name.lower(): kind for name, kind in kinds}
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column):
                 name = assignment.this.name.lower()
                 _converted(assignment.expression, by_name.get(name), texts, dialect, order,
-                           decimals.get(name), name in bits, name in moments)
+                           line, decimals.get(name), name in bits, name in moments,
+                           smalls.get(name))
         return tree
     if not isinstance(tree, exp.Insert):
         return tree
@@ -143,6 +159,6 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
              if isinstance(tree.this, exp.Schema) else [name.lower() for name, _ in kinds])
     for row in map(_values, _holders(tree.expression)):
         for value, kind, name in zip(row, columns, names, strict=False):
-            _converted(value, kind, texts, dialect, order, decimals.get(name), name in bits,
-                       name in moments)
+            _converted(value, kind, texts, dialect, order, line, decimals.get(name),
+                       name in bits, name in moments, smalls.get(name))
     return tree

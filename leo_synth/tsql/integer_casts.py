@@ -168,6 +168,17 @@ SMALL_RANGES = {exp.DataType.Type.UTINYINT: (0, 255), exp.DataType.Type.TINYINT:
 """SQL Server's ranges of its small integer types (``tinyint`` has no negative values)."""
 
 
+def small_columns(tree: exp.Create) -> dict[str, exp.DataType]:
+    """The ``TINYINT`` and ``SMALLINT`` columns (lower case) a ``CREATE TABLE`` declares, and
+    their types: a value put in one is cast to it, so its range is checked as a cast's."""
+    schema = tree.this
+    return {column.name.lower(): column.args["kind"].copy()
+            for column in (schema.expressions if isinstance(schema, exp.Schema) else [])
+            if isinstance(column, exp.ColumnDef) and isinstance(column.args.get("kind"),
+                                                                 exp.DataType)
+            and column.args["kind"].this in SMALL_RANGES}
+
+
 def _small_ranges(tree: exp.Expression, kinds: ColumnKinds, dialect: str
                   ) -> tuple[exp.Expression, bool]:
     """Each cast of a number to ``TINYINT`` or ``SMALLINT`` checked against SQL Server's

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import decimal
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlglot
@@ -202,12 +203,14 @@ def _str(node: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
 MONEY_STYLES = {"0": "F2", "1": "N2", "2": "F4"}
 """``CONVERT(VARCHAR, money, style)``'s styles as formats: 0 (and a ``CAST``) two places, 1 two
 places with ``,`` between thousands (the old way to write ``23,122.00``), 2 four places."""
-_MONEY_TYPES = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
+MONEY_TYPES = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
 
 
-def _money_text(node: exp.Convert | exp.Cast) -> tuple[exp.Expression, str] | None:
+def _money_text(node: exp.Convert | exp.Cast, moneys: Collection[str]
+                ) -> tuple[exp.Expression, str] | None:
     """The ``MONEY`` value a ``CAST`` or ``CONVERT`` to text writes and the format of its
-    style (None: not such a conversion)."""
+    style (None: not such a conversion); ``moneys``: the names of the session's ``MONEY``
+    columns."""
     if isinstance(node, exp.Convert):
         to, value, style = node.this, node.expression, node.args.get("style")
     else:
@@ -218,19 +221,22 @@ def _money_text(node: exp.Convert | exp.Cast) -> tuple[exp.Expression, str] | No
         return None
     made = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
         value.this if isinstance(value, exp.Convert) else None)
-    money = isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)
+    money = (isinstance(made, exp.DataType) and made.is_type(*MONEY_TYPES)) or (
+        isinstance(value, exp.Column) and value.name.lower() in moneys)
     return (value, MONEY_STYLES[name]) if money else None
 
 
-def numbers_first(tree: exp.Expression) -> exp.Expression:
+def numbers_first(tree: exp.Expression, moneys: Collection[str] = frozenset()
+                  ) -> exp.Expression:
     """``FORMAT(n, 'D5')`` read as a format of a number (before dates' formats are written
     out), and ``CONVERT(VARCHAR, CAST(x AS MONEY), 1)`` as ``FORMAT(x, 'N2')`` (read as a
     style of a date, SQLite wrote a date and the others stopped; a ``MONEY`` cast to text
-    showed one place, or four)."""
+    showed one place, or four); so is a ``MONEY`` column of the session's tables, by its
+    name in ``moneys``."""
     for node in list(tree.find_all(exp.TimeToStr, exp.Convert, exp.Cast)):
         pattern = node.args.get("format")
         if isinstance(node, exp.Convert | exp.Cast):
-            money = _money_text(node)
+            money = _money_text(node, moneys)
             if money is None:
                 continue
             replacement: exp.Expression = exp.NumberToStr(

@@ -472,6 +472,12 @@ class Translator:
         self.declared_datetimes: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its date-and-time columns, as the
         statement that makes it declares or computes them."""
+        self.money_columns: set[str] = set()
+        """Column names (lower case) of ``MONEY`` columns of the session's tables
+        (``number_formats`` writes them as text in the money styles)."""
+        self.declared_smalls: dict[str, dict[str, exp.DataType]] = {}
+        """The ``TINYINT`` and ``SMALLINT`` columns of the session's tables, by table
+        (``inserted_values`` casts the values put in them)."""
         self.made: dict[str, dict[str, str]] = {}
         """The spellings of the columns each table made by ``SELECT ... INTO`` took from
         what it read (by the table's key; lower-case name to spelling)."""
@@ -534,6 +540,8 @@ class Translator:
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
         self.declared_datetimes[name] = datetime_display.declared(tree, self.datetimes)
+        self.declared_smalls[name] = integer_casts.small_columns(tree)
+        self.money_columns |= decimal_types.declared_money(tree, columns)
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -585,7 +593,9 @@ class Translator:
         self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
         self.ints[name] = self.ints.get(name, True) and kind == INT
         self.texts[name] = self.texts.get(name, True) and kind == TEXT
-        self.floats[name] = self.floats.get(name, True) and kind == FLOAT
+        # (SQLite holds a MONEY as REAL: written as money, not as a FLOAT)
+        self.floats[name] = self.floats.get(name, True) and kind == FLOAT and (
+            name not in self.money_columns)
         self.bits[name] = self.bits.get(name, True) and bit
         self.datetimes[name] = self.datetimes.get(name, True) and moment
         if moment:
@@ -1313,7 +1323,8 @@ class Translator:
                 tree, kinds, self.texts, self.target.dialect, self.dateformat,
                 self.declared_decimals.get(_written(tree)[0].name.lower()),
                 self.declared_bits.get(_written(tree)[0].name.lower()),
-                self.declared_datetimes.get(_written(tree)[0].name.lower()))
+                self.declared_datetimes.get(_written(tree)[0].name.lower()),
+                self.declared_smalls.get(_written(tree)[0].name.lower()), line)
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
@@ -1350,7 +1361,8 @@ class Translator:
         tree = quoted_names.for_target(tree, line)
         tree = string_aggregates.for_target(tree, self.target.dialect)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
-        tree = rewrites.for_target(number_formats.numbers_first(tree), self.target.dialect,
+        tree = rewrites.for_target(number_formats.numbers_first(tree, self.money_columns),
+                                   self.target.dialect,
                                    self.datefirst, self.texts)
         tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = exists_lookups.for_target(tree, self.target.dialect, self.table_columns,
