@@ -2274,6 +2274,29 @@ SELECT COUNT(*), COUNT(ukprn_anon) FROM #ids""") == [(1, 0)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_string_agg_stops_past_8000_bytes_unless_max(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # SQL Server's STRING_AGG of a VARCHAR(n) stops past 8,000 bytes (error 9829), which a
+    # list of every key passes: every target joined it whole; VARCHAR(MAX) has no limit
+    db = _db(request, backend)
+    exceeded = ("STRING_AGG aggregation result exceeded the limit of 8000 bytes. Use LOB types "
+                "to avoid result truncation.")
+    with pytest.raises(ScriptError, match=re.escape(exceeded)):
+        _rows(db, "SELECT STRING_AGG(EduKey, ',') FROM leo_employment")
+    [(whole, ordered, short)] = _rows(db, """SELECT LEN(STRING_AGG(CAST(EduKey AS VARCHAR(MAX)),
+    ',')), LEN(STRING_AGG(CONVERT(NVARCHAR(MAX), EduKey), ',') WITHIN GROUP (ORDER BY EduKey)),
+    MAX(LEN(b)) FROM leo_employment CROSS JOIN (SELECT STRING_AGG(Benefit_type, ',') AS b
+    FROM leo_benefit GROUP BY EduKey) x""")
+    assert whole == ordered > 8000 and 0 < short < 8000
+    assert _rows(db, """BEGIN TRY
+    SELECT STRING_AGG(CAST(EduKey AS VARCHAR(20)), ',') + '!' FROM leo_employment
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER(), ERROR_MESSAGE()
+END CATCH""") == [(9829, exceeded)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_joined_across_rows(backend: str, request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     setup = """CREATE TABLE #a (pmr INT, aim VARCHAR(8), n INT)

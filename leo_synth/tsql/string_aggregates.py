@@ -11,6 +11,12 @@
   an aggregate, so there it is ``LEO_STRING_AGG(x, ',', k, descending, ...)``, an aggregate in
   Python that sorts what it gathered (``sqlite_functions``). PostgreSQL joins only text:
   numbers are cast to it, as SQL Server converts them.
+- ``STRING_AGG`` of a value that is not of a ``MAX`` type stops past 8,000 characters, as SQL
+  Server stops it (error 9829, "STRING_AGG aggregation result exceeded the limit of 8000
+  bytes. Use LOB types to avoid result truncation."): a list of every key, or of a census
+  year's columns for dynamic SQL, ran here and stopped in the SRS, which wants
+  ``STRING_AGG(CAST(x AS VARCHAR(MAX)), ',')``. (An ``NVARCHAR``'s limit there is 4,000
+  characters; 8,000 is taken for every type, so no script stops here that runs there.)
 """
 
 from __future__ import annotations
@@ -18,15 +24,51 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql import rewrites
+from leo_synth.tsql.text_bounds import raised
 
 TEXT = exp.DataType.build("VARCHAR")
 PART = "leo_part"
 """The column a DISTINCT FOR XML subquery's values are joined from."""
 
 
-def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """The tree with the idioms above written for ``dialect`` (innermost first)."""
-    return rewrites.bottom_up(tree, lambda node: _rewrite(node, dialect))
+LIMIT = 8000
+"""The bytes ``STRING_AGG`` of a type other than ``MAX`` may join in SQL Server."""
+EXCEEDED = (f"STRING_AGG aggregation result exceeded the limit of {LIMIT} bytes. Use LOB "
+            f"types to avoid result truncation.")
+"""SQL Server's error 9829."""
+_MAX_TYPES = (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.TEXT)
+
+
+def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool]:
+    """The tree with the idioms above written for ``dialect`` (innermost first); whether a
+    ``STRING_AGG`` is limited (PostgreSQL then needs ``text_bounds.POSTGRES_SETUP``)."""
+    limited: list[bool] = []
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.GroupConcat):
+            unlimited = _of_max_type(node)  # (before PostgreSQL's cast of the value to text)
+            joined = _string_agg(node, dialect)
+            if unlimited:
+                return joined
+            limited.append(True)
+            too_long = exp.GT(this=exp.Length(this=joined.copy()),
+                              expression=exp.Literal.number(LIMIT))
+            failure = raised(EXCEEDED, dialect)  # (PostgreSQL's is an integer: made text)
+            # (copies: ``joined`` may be the node itself, still in its place until replaced)
+            return exp.Case(ifs=[exp.If(this=too_long, true=exp.cast(failure, "TEXT") if (
+                dialect == "postgres") else failure)], default=joined.copy())
+        return _rewrite(node, dialect)
+
+    return rewrites.bottom_up(tree, rewrite), bool(limited)
+
+
+def _of_max_type(node: exp.GroupConcat) -> bool:
+    """Whether ``STRING_AGG``'s value is cast or converted to a ``MAX`` type."""
+    value = node.this.this if isinstance(node.this, exp.Order) else node.this
+    to = value.this if isinstance(value, exp.Convert) else value.args.get("to") if isinstance(
+        value, exp.Cast | exp.TryCast) else None
+    return isinstance(to, exp.DataType) and to.is_type(*_MAX_TYPES) and any(
+        isinstance(p, exp.DataTypeParam) and p.name.upper() == "MAX" for p in to.expressions)
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
@@ -36,8 +78,6 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _stuff(node)
     if _xml_value(node):
         return node.this
-    if isinstance(node, exp.GroupConcat):
-        return _string_agg(node, dialect)
     return node
 
 

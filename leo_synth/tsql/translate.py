@@ -1359,7 +1359,7 @@ class Translator:
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = quoted_names.for_target(tree, line)
-        tree = string_aggregates.for_target(tree, self.target.dialect)
+        tree, joined = string_aggregates.for_target(tree, self.target.dialect)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         tree = rewrites.for_target(number_formats.numbers_first(tree, self.money_columns),
                                    self.target.dialect,
@@ -1378,7 +1378,7 @@ class Translator:
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
-                                   or leveled)
+                                   or leveled or joined)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
