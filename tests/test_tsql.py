@@ -1443,6 +1443,12 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
     ("SELECT CAST(1 AS BOOLEAN)", "line 1: Type BOOLEAN is not a defined system type."),
     ("SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear OFFSET 5 ROWS",
      "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),
+    ("SELECT SUM(Benefit_type) FROM leo_benefit",
+     "line 1: Operand data type varchar is invalid for sum operator."),
+    ("SELECT EduKey, AVG(DISTINCT Benefit_type) FROM leo_benefit GROUP BY EduKey",
+     "line 1: Operand data type varchar is invalid for avg operator."),
+    ("SELECT CAST(StartDate AS INT) FROM leo_benefit",
+     "line 1: Explicit conversion from data type date to int is not allowed."),
     ("SELECT x.TaxYear FROM (SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear\n"
      "OFFSET 5 ROWS FETCH NEXT 2 ROWS ONLY) x",
      "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),

@@ -17,10 +17,14 @@ certain (a cast to a number, ``FLOOR``, ``CEILING``, ``ROUND``, ``ABS``, arithme
 and of literals) to a ``DATETIME`` becomes ``DATEADD`` of its whole days and the rest in
 milliseconds from day 0. A ``DATE`` or ``DATETIME2`` cast to a number stops the script
 with SQL Server's error 529 ("Explicit conversion from data type date to float is not
-allowed."), where the targets stopped in their own words.
+allowed."), where the targets stopped in their own words (SQLite: as if the date were
+text); so does a column every table the script met holds as a ``DATE``
+(``CAST(StartDate AS INT)``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 from sqlglot import exp
 
@@ -68,25 +72,28 @@ def _is_number(node: exp.Expression) -> bool:
     return parts is not None and parts[1].is_type(*_NUMBERS)
 
 
-def _refused(value: exp.Expression, shown: tuple[str, int] | None) -> str | None:
+def _refused(value: exp.Expression, shown: tuple[str, int] | None, dates: Collection[str]
+             ) -> str | None:
     """SQL Server's name of the type of ``value`` when it is a ``DATE`` or ``DATETIME2`` for
-    certain (a cast to one), which it will not make a number. (A date column is left to the
-    target's error: a #temp table may hold a ``DATETIME`` of the same name.)"""
+    certain (a cast to one, or a column of ``dates``: a name every table met holds as a
+    ``DATE``, never a ``DATETIME``), which it will not make a number."""
     if shown is not None:
         return shown[0] if shown[0] == "datetime2" else None
+    if isinstance(value, exp.Column) and value.name.lower() in dates:
+        return "date"
     parts = cast_parts(value)
     return "date" if parts is not None and parts[1].is_type(exp.DataType.Type.DATE) else None
 
 
-def _converted(node: exp.Expression, datetimes: dict[str, bool], line: int
-               ) -> exp.Expression | None:
+def _converted(node: exp.Expression, datetimes: dict[str, bool], dates: Collection[str],
+               line: int) -> exp.Expression | None:
     parts = None if node.args.get("style") else cast_parts(node)
     if parts is None:
         return None
     value, to = parts
     if to.is_type(*_NUMBERS):
         shown = format_of(value, datetimes)
-        refused = _refused(value, shown)
+        refused = _refused(value, shown, dates)
         if refused is not None:
             raise ScriptError(line, date_texts.not_allowed(refused, _NAMES[to.this]))
         if shown is None:
@@ -113,14 +120,15 @@ def _span(node: exp.Sub, datetimes: dict[str, bool]) -> exp.Expression | None:
     return filled(_SPAN, {"leo_a": node.this, "leo_b": node.expression})
 
 
-def for_target(tree: exp.Expression, datetimes: dict[str, bool], line: int
-               ) -> exp.Expression:
+def for_target(tree: exp.Expression, datetimes: dict[str, bool], line: int,
+               dates: Collection[str] = frozenset()) -> exp.Expression:
     """The tree with each cast between a ``DATETIME`` and a number written as days from day 0
     (see the module); ``datetimes``: the columns that hold a ``DATETIME`` (lower-case
-    names)."""
+    names); ``dates``: those that hold a ``DATE`` wherever met, whose cast to a number is
+    refused."""
     for node in reversed(list(tree.find_all(exp.Cast, exp.Convert, exp.Sub))):
         new = _span(node, datetimes) if isinstance(node, exp.Sub) else _converted(
-            node, datetimes, line)
+            node, datetimes, dates, line)
         if new is not None:
             tree = replaced(tree, node, new)
     return tree

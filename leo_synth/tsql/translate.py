@@ -95,6 +95,7 @@ from leo_synth.tsql import (
     text_bounds,
     text_lengths,
     text_numbers,
+    text_sums,
     top_options,
     union_types,
     unnamed_columns,
@@ -1299,6 +1300,7 @@ class Translator:
         order_names.check(tree, self.table_columns, line)
         select_predicates.check(tree, line)
         bit_columns.check(tree, self.bits, line)
+        text_sums.check(tree, self.texts, line)
         bit_columns.for_target(tree, self.bits)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
@@ -1309,7 +1311,8 @@ class Translator:
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)
-        tree = datetime_numbers.for_target(tree, self.datetimes, line)
+        tree = datetime_numbers.for_target(tree, self.datetimes, line,
+                                           self.dates - self.moments)
         moments = datetime_display.formats(tree, self.datetimes)
         datetime_display.typed_dates(tree, self.datetimes)
         if _column_default(tree) is not None:
