@@ -11,7 +11,7 @@ from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F
 from test_tsql import BACKENDS, _db, _rows
 
 from leo_synth.tsql.command import run_text
-from leo_synth.tsql.date_texts import iso
+from leo_synth.tsql.date_texts import DATE_FAILED, iso
 from leo_synth.tsql.errors import ScriptError
 
 CENSUS = "[NPD_i2].[2002237].[spring_census_2011]"
@@ -166,6 +166,9 @@ def test_unseparated_dates_as_the_other_choice_of_a_date(backend: str,
     DATEDIFF(day, '20210301', ISNULL(LeavingDate_spr11, '20210331'))
 FROM {CENSUS} WHERE LeavingDate_spr11 IS NULL""")
     assert rows == [("2021-03-31",) * 4 + (30,)]
+    # ... and text that is no date stops there, as on DuckDB and PostgreSQL (SQLite gave it)
+    with pytest.raises(ScriptError, match=re.escape(DATE_FAILED)):
+        _rows(db, f"SELECT ISNULL(LeavingDate_spr11, 'still there') FROM {CENSUS}")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -175,7 +175,9 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
             compared(comparison.this, comparison.expression)
     for choice in list(tree.find_all(exp.Coalesce, exp.Case, exp.If)):
         for value in _dated_choices(choice, dates):
-            _rewrite(value, True, order, line)
+            # (converted: ISNULL(d, 'none') stops, as on DuckDB and PostgreSQL; SQLite gave
+            # the text)
+            _rewrite(value, True, order, line, converted=True)
     return tree
 
 
