@@ -38,6 +38,9 @@ def test_the_date_forms_sql_server_reads_whatever_its_language() -> None:
     assert iso("01-Jan-50", True) == "1950-01-01"
     assert iso("31 Feb 2015", True) is None
     assert iso("1 Foo 2015", True) is None
+    # a year alone is 1 January of it
+    assert iso("2015", True) == "2015-01-01" and iso(" 1999 ", False) == "1999-01-01"
+    assert iso("0000", True) is None and iso("201", True) is None
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -47,7 +50,7 @@ def test_dates_with_a_months_name(backend: str, request: pytest.FixtureRequest) 
     db = _db(request, backend)
     benefit = "[LEO_i2].[2002237].[leo_benefit]"
     counts = [_rows(db, f"SELECT COUNT(*) FROM {benefit} WHERE StartDate >= '{day}'")[0][0]
-              for day in ("20150101", "1 Jan 2015", "January 1, 2015")]
+              for day in ("20150101", "1 Jan 2015", "January 1, 2015", "2015")]
     assert counts[0] > 0 and len(set(counts)) == 1, counts
     assert _rows(db, "SELECT CAST('01-JAN-2015' AS DATE), DATEDIFF(day, 'Jan 1, 2015', "
                      "'1 March 2015')") == [(_value("2015-01-01"), 59)]

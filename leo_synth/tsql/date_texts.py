@@ -41,12 +41,18 @@ DATE_FAILED = "Conversion failed when converting date and/or time from character
 """SQL Server's error 241: text it does not read as a date."""
 
 
+YEAR_ALONE = re.compile(r"\s*\d{4}\s*")
+"""A year written alone (``'2015'``), which SQL Server reads as 1 January of it."""
+
+
 def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
     under ``DATEFORMAT order``, else None (also for a day that does not exist). Blank text
     is 1900-01-01, SQL Server's day 0, as it converts it."""
     if not text.strip():
         return "1900-01-01"
+    if YEAR_ALONE.fullmatch(text):  # (four digits: 1 January of that year, as documented)
+        return f"{text.strip()}-01-01" if text.strip() >= "0001" else None
     found = DATE_TEXT.fullmatch(text)
     if found is not None:
         year, month, day = (int(found[k]) for k in ("y", "m", "d"))
