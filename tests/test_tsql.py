@@ -1168,6 +1168,31 @@ SELECT @a - @b, CONVERT(VARCHAR(8), @a - @b, 108)"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime_as_text_takes_the_default_style(backend: str, request: pytest.FixtureRequest,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    # SQL Server writes a DATETIME cast to text (or PRINTed) as 'Jan  2 2020  1:04PM', style
+    # 0 as 100: every target wrote ISO text, and style 100 gave NULL on SQLite, 'Jan 02 2020
+    # 1:04PM' on DuckDB and '1:04%p' on PostgreSQL; a DATE and a DATETIME2 keep ISO text
+    db = _db(request, backend)
+    assert _rows(db, """DECLARE @dt DATETIME = '2020-01-02 13:04:05'
+CREATE TABLE #t (dt DATETIME, sd SMALLDATETIME, d DATE, d2 DATETIME2)
+INSERT INTO #t VALUES ('2020-01-02 00:30:00', '2020-12-31 12:00', '2020-01-02', @dt)
+SELECT CAST(@dt AS VARCHAR(30)), CONVERT(VARCHAR(30), @dt, 100), CONVERT(VARCHAR(30), @dt, 0),
+       CAST(dt AS VARCHAR(30)), CAST(sd AS NVARCHAR(30)), CONVERT(VARCHAR(10), dt),
+       CAST(d AS VARCHAR(30)), CONVERT(VARCHAR(30), d, 100), LEFT(CAST(d2 AS VARCHAR(30)), 19)
+FROM #t""") == [("Jan  2 2020  1:04PM", "Jan  2 2020  1:04PM", "Jan  2 2020  1:04PM",
+                  "Jan  2 2020 12:30AM", "Dec 31 2020 12:00PM", "Jan  2 202", "2020-01-02",
+                  "Jan  2 2020 12:00AM", "2020-01-02 13:04:05")]
+    capsys.readouterr()
+    run_text(db, "DECLARE @dt DATETIME = '2020-01-02 13:04:05'\n"
+             "DECLARE @f FLOAT = 1.0 / 3, @m DECIMAL(10, 2) = 2.5\n"
+             "PRINT @dt\nPRINT @f\nPRINT @m\nPRINT NULL\nPRINT 'done'\n", "tsql", None, False)
+    # (PRINT converts as SQL Server converts: a FLOAT to six digits, NULL to an empty line)
+    assert capsys.readouterr().err.splitlines() == ["Jan  2 2020  1:04PM", "0.333333", "2.50",
+                                                    "", "done"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_datetime_and_a_number_are_days_from_1900(
         backend: str, request: pytest.FixtureRequest) -> None:
     """A number added to a #temp table's ``DATETIME`` column is days (SQLite added it to the

@@ -118,6 +118,23 @@ def declared(tree: exp.Create, datetimes: dict[str, bool]) -> set[str]:
             if not projection.is_star and format_of(projection, datetimes) is not None}
 
 
+def declared_datetime2(tree: exp.Create, datetimes: dict[str, bool]) -> set[str]:
+    """The columns (lower-case names) of :func:`declared` that are ``DATETIME2``: written as
+    ISO text, where a ``DATETIME`` is written in style 0 (``datetime_texts``)."""
+    schema = tree.this
+    if isinstance(schema, exp.Schema):
+        return {column.name.lower() for column in schema.expressions
+                if isinstance(column, exp.ColumnDef) and isinstance(
+                    column.args.get("kind"), exp.DataType)
+                and _TYPES.get(column.args["kind"].this, ("",))[0] == "datetime2"}
+    query = tree.expression
+    if not isinstance(query, exp.Select):
+        return set()
+    return {projection.alias_or_name.lower() for projection in query.selects
+            if not projection.is_star
+            and (format_of(projection, datetimes) or ("",))[0] == "datetime2"}
+
+
 def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:
     """A ``DATETIME`` column that ``DATEADD`` moves, or that a number of days is added to or
     taken from (``d + 1``, ``d - 0.5``), cast to one: the targets' ``DATEADD`` of a column of

@@ -73,6 +73,8 @@ a division by zero NULL, is skipped: SSMS, as the SRS runs it, sets ``ARITHABORT
 LANGUAGES = {"us_english": ("mdy", 7), "english": ("mdy", 7), "british": ("dmy", 1)}
 """``SET LANGUAGE``: the ``DATEFORMAT`` and ``DATEFIRST`` each language brings."""
 DATE_ORDERS = {"mdy", "dmy", "ymd", "ydm", "myd", "dym"}
+PRINTED = exp.DataType.build("NVARCHAR(4000)", dialect="tsql")
+"""The text ``PRINT`` converts its value to (up to 4,000 characters, as SQL Server's)."""
 MAX_NESTING = 32
 """EXECs inside EXECs at most, as SQL Server allows (``@@NESTLEVEL``)."""
 
@@ -467,7 +469,10 @@ class Runner:
         elif isinstance(tree, exp.Command) and _ignored_setting(tree):
             self.rowcount = 0
         elif isinstance(tree, exp.Command):  # PRINT, the only other command check() lets by
-            self.echo(str(self._value(tree.expression, line)))
+            # (as SQL Server converts what it prints: a FLOAT to six digits, a DECIMAL to its
+            # places; NULL prints an empty line)
+            shown = self._value(exp.cast(tree.expression.copy(), PRINTED), line)
+            self.echo("" if shown is None else str(shown))
             self.rowcount = 0
         elif isinstance(tree, exp.Merge):
             self.merges += 1

@@ -40,6 +40,7 @@ from leo_synth.tsql import (
     datetime_display,
     datetime_numbers,
     datetime_parts,
+    datetime_texts,
     decimal_scales,
     decimal_texts,
     decimal_types,
@@ -473,6 +474,9 @@ class Translator:
         self.declared_datetimes: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its date-and-time columns, as the
         statement that makes it declares or computes them."""
+        self.datetime2_columns: set[str] = set()
+        """Column names (lower case) of ``DATETIME2`` columns of the session's tables
+        (``datetime_texts`` leaves their text ISO)."""
         self.money_columns: set[str] = set()
         """Column names (lower case) of ``MONEY`` columns of the session's tables
         (``number_formats`` writes them as text in the money styles)."""
@@ -543,6 +547,7 @@ class Translator:
         self.declared_datetimes[name] = datetime_display.declared(tree, self.datetimes)
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.money_columns |= decimal_types.declared_money(tree, columns)
+        self.datetime2_columns |= datetime_display.declared_datetime2(tree, self.datetimes)
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -1313,6 +1318,8 @@ class Translator:
         scales = decimal_scales.scales(tree, derived)
         tree = datetime_numbers.for_target(tree, self.datetimes, line,
                                            self.dates - self.moments)
+        tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
+                                         self.dates - self.moments)
         moments = datetime_display.formats(tree, self.datetimes)
         datetime_display.typed_dates(tree, self.datetimes)
         if _column_default(tree) is not None:

@@ -1,0 +1,85 @@
+"""A ``DATETIME`` written as text in SQL Server's default style, ``Jan  2 2020  1:04PM``.
+
+SQL Server writes a ``DATETIME`` or ``SMALLDATETIME`` converted to text without a style (a
+``CAST``, a ``CONVERT`` without one, ``PRINT``) in style 0, the same as 100: the month's
+short name, the day and the hour of a 12-hour clock padded with a space, minutes, and AM or
+PM. Scripts log their progress so (``PRINT 'Started ' + CAST(GETDATE() AS VARCHAR(30))``).
+The targets wrote ISO text (DuckDB and PostgreSQL with microseconds and a time zone), and
+style 100 itself gave NULL on SQLite, ``Jan 02 2020 1:04PM`` on DuckDB and ``1:04%p`` on
+PostgreSQL. So each such conversion is written as the text built from the date's parts, in
+T-SQL that the rest of the translation carries to each target. A ``DATE`` or ``DATETIME2``
+keeps its ISO text, as in SQL Server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlglot import exp
+
+from leo_synth.tsql.datetime_display import format_of
+from leo_synth.tsql.sql_templates import filled
+from leo_synth.tsql.value_rewrites import cast_parts
+
+DEFAULT_STYLES = {"0", "100"}
+"""The styles of ``mon dd yyyy hh:miAM``."""
+MOMENTS = ("datetime", "smalldatetime")
+"""The types written in style 0 when converted without one."""
+_TEXT = ("SUBSTRING('JanFebMarAprMayJunJulAugSepOctNovDec', (DATEPART(month, leo_d) - 1) * 3 "
+         "+ 1, 3) + ' ' + RIGHT(' ' + CAST(DATEPART(day, leo_d) AS VARCHAR(2)), 2) + ' ' "
+         "+ CAST(DATEPART(year, leo_d) AS VARCHAR(4)) + ' ' "
+         "+ RIGHT(' ' + CAST((DATEPART(hour, leo_d) + 11) % 12 + 1 AS VARCHAR(2)), 2) + ':' "
+         "+ RIGHT('0' + CAST(DATEPART(minute, leo_d) AS VARCHAR(2)), 2) "
+         "+ CASE WHEN DATEPART(hour, leo_d) < 12 THEN 'AM' ELSE 'PM' END")
+"""Style 0 of the date and time ``leo_d``, in T-SQL."""
+_TEXT_TYPES = (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
+               exp.DataType.Type.NCHAR, exp.DataType.Type.TEXT)
+
+
+def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
+    """Whether ``value`` is a ``DATE`` for certain: a column of ``dates`` or a cast to one."""
+    if isinstance(value, exp.Column):
+        return value.name.lower() in dates
+    parts = cast_parts(value)
+    return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
+
+
+def _written(node: exp.Expression, datetimes: dict[str, bool], precise: Collection[str],
+             dates: Collection[str]) -> exp.Expression | None:
+    """The text ``node`` (a conversion) gives in style 0, or None for another conversion."""
+    if isinstance(node, exp.Convert):
+        to, value, style = node.this, node.expression, node.args.get("style")
+    elif isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
+        to, value, style = node.args.get("to"), node.this, None
+    else:
+        return None
+    if not (isinstance(to, exp.DataType) and to.is_type(*_TEXT_TYPES)):
+        return None
+    shown = format_of(value, datetimes)
+    moment = shown is not None and shown[0] in MOMENTS and not (
+        isinstance(value, exp.Column) and value.name.lower() in precise)
+    if style is None and not moment:
+        return None
+    if style is not None and not (
+            isinstance(style, exp.Literal) and style.name in DEFAULT_STYLES and (
+                moment or _a_date(value, dates))):
+        return None  # (another style; or a number's, text's or money's style 0)
+    text = filled(_TEXT, {"leo_d": value})
+    return exp.cast(text, to.copy())  # (the type's length still cuts it, as there)
+
+
+def for_target(tree: exp.Expression, datetimes: dict[str, bool],
+               precise: Collection[str] = frozenset(), dates: Collection[str] = frozenset()
+               ) -> exp.Expression:
+    """``tree`` with each ``DATETIME`` converted to text in the default style, or any date in
+    style 0 or 100, written out from its parts (``datetimes``: column names, lower case, and
+    whether they hold a date and time wherever met; ``precise``: those of them that a #temp
+    table holds as ``DATETIME2``, which keep their ISO text; ``dates``: those that hold a
+    ``DATE``, whose style 100 is written so too)."""
+    for node in reversed(list(tree.find_all(exp.Convert, exp.Cast))):  # (inner ones first)
+        new = _written(node, datetimes, precise, dates)
+        if new is not None:
+            if node is tree:
+                return new
+            node.replace(new)
+    return tree
