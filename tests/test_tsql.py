@@ -1302,6 +1302,12 @@ FROM leo_earnings CROSS JOIN (SELECT 201415 AS y) v WHERE TaxYear = 201819""") =
          "0.0000000e+000")]
     with pytest.raises(ScriptError, match="FLOAT to text in style 3 is not translated"):
         run_text(db, "SELECT CONVERT(VARCHAR(30), CAST(1 AS FLOAT) / 3, 3)", "tsql", None, True)
+    # style 0 (the default) of a number, and any style of text, which keeps its value: SQLite
+    # gave NULL, DuckDB and PostgreSQL stopped
+    assert _rows(db, """SELECT TOP 1 CONVERT(VARCHAR(30), 5, 0), CONVERT(VARCHAR(30), 1.5, 0),
+       CONVERT(VARCHAR(30), CAST(1 AS FLOAT) / 3, 0), CONVERT(VARCHAR(30), '2020-01-02', 100),
+       CONVERT(VARCHAR(10), Benefit_type, 103) FROM leo_benefit WHERE Benefit_type = 'JSA'""") == [
+        ("5", "1.5", "0.333333", "2020-01-02", "JSA")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -6,7 +6,9 @@ nothing to it), was ``-41600617`` on SQLite and stopped DuckDB and PostgreSQL. S
 value the translator knows to be an integer or a decimal (a column every table met holds as
 one, a literal, a cast) is dropped. A ``FLOAT``'s styles 1 and 2 write it in scientific
 notation with 8 and 16 significant digits (``3.3333333e-001``, ``3.333333333333333e-001``),
-its exponent in three digits as style 0's (``float_texts``) is. Style 3 (17 digits, SQL Server
+its exponent in three digits as style 0's (``float_texts``) is. Text converted to text
+keeps its value whatever the style (``CONVERT(VARCHAR(30), '2020-01-02', 100)`` is the text,
+where every target read it as a date's style). Style 3 (17 digits, SQL Server
 2016's lossless text) stops the script with one line: which of its forms SQL Server gives a
 large or small value is not documented, and guessing would give a wrong answer quietly.
 ``MONEY``'s styles are ``number_formats``'.
@@ -19,6 +21,7 @@ from sqlglot import exp
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.float_texts import is_float, three_digit_exponent
 from leo_synth.tsql.integer_average import is_integer
+from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.value_rewrites import TEXT_TYPES
 
 FLOAT_STYLES = {"1": 7, "2": 15}
@@ -52,15 +55,22 @@ def _scientific(value: exp.Expression, digits: int, dialect: str) -> exp.Express
 
 
 def for_target(tree: exp.Expression, integers: dict[str, bool], floats: dict[str, bool],
-               dialect: str, line: int) -> exp.Expression:
+               dialect: str, line: int, texts: dict[str, bool] | None = None
+               ) -> exp.Expression:
     """The tree with each styled ``CONVERT`` of a number to text written as SQL Server
-    writes it (see the module)."""
+    writes it (see the module); text converted to text keeps its value, whatever the style
+    (``texts``: column names, lower case, and whether they hold text wherever met)."""
     for node in list(tree.find_all(exp.Convert)):
         style, to, value = node.args.get("style"), node.this, node.expression
         if not (isinstance(style, exp.Literal) and isinstance(to, exp.DataType)
-                and to.this in TEXT_TYPES) or style.name == "0":
+                and to.this in TEXT_TYPES):
             continue
-        if is_float(value, floats):
+        if is_text(value, texts or {}):  # (CONVERT(VARCHAR, '2020-01-02', 100) is the text)
+            node.set("style", None)
+        elif style.name == "0":  # (the default: a FLOAT's is then float_texts')
+            if is_integer(value, integers) or _decimal(value) or is_float(value, floats):
+                node.set("style", None)
+        elif is_float(value, floats):
             if style.name == "3":
                 raise ScriptError(line, "CONVERT of a FLOAT to text in style 3 is not "
                                   "translated; use style 2 (16 digits) or STR(x, 25, 16)")

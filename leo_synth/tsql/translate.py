@@ -1345,7 +1345,7 @@ class Translator:
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,
-            self.target.dialect, line)
+            self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
         tree = decimal_texts.for_target(tree, derived, self.target.dialect)
         # (averages first: they read the SUMs that the overflow check then wraps)
