@@ -389,12 +389,14 @@ FROM (VALUES ('1e5'), ('1.5'), (' 12 '), (''), ('$'), ('-'), ('.'), ('1,000'), (
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_quotename_quotes_a_name_as_sql_server_does(backend: str,
                                                     request: pytest.FixtureRequest) -> None:
-    # no target had QUOTENAME, which scripts use to build dynamic SQL a year at a time
+    # QUOTENAME's second argument, the quote, stopped every target; a name over 128
+    # characters was quoted, where SQL Server gives NULL
     db = _db(request, backend)
     assert _rows(db, """SELECT QUOTENAME('a]b'), QUOTENAME('it''s', ''''), QUOTENAME('p', '('),
         QUOTENAME('q', '>'), QUOTENAME('r', '"'), QUOTENAME('s', 'x'), QUOTENAME(NULL),
-        QUOTENAME(REPLICATE('a', 129)), LEN(QUOTENAME(REPLICATE('a', 128)))""") == [
-        ("[a]]b]", "'it''s'", "(p)", "<q>", '"r"', None, None, None, 130)]
+        QUOTENAME(REPLICATE('a', 129)), LEN(QUOTENAME(REPLICATE('a', 128))),
+        QUOTENAME(5)""") == [
+        ("[a]]b]", "'it''s'", "(p)", "<q>", '"r"', None, None, None, 130, "[5]")]
     text = """DECLARE @y INT = 2011, @sql NVARCHAR(MAX)
 SET @sql = N'SELECT COUNT(*) FROM [NPD_i2].[2002237].' + QUOTENAME('spring_census_'
     + CAST(@y AS VARCHAR(4)))

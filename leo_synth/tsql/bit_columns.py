@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.error_messages import invalid_operand
 from leo_synth.tsql.errors import ScriptError
 
 AGGREGATES = {exp.Sum: "sum", exp.Avg: "avg", exp.Max: "max", exp.Min: "min"}
@@ -57,8 +58,7 @@ def check(tree: exp.Expression, bits: dict[str, bool], line: int) -> None:
     """Stop, in SQL Server's words, at a ``SUM``, ``AVG``, ``MAX`` or ``MIN`` of a bit."""
     for aggregate in tree.find_all(*AGGREGATES):
         if _is_bit(aggregate.this, bits):
-            raise ScriptError(line, f"Operand data type bit is invalid for "
-                              f"{AGGREGATES[type(aggregate)]} operator.")
+            raise ScriptError(line, invalid_operand("bit", AGGREGATES[type(aggregate)]))
 
 
 BIT_WORDS = {"TRUE": 1, "FALSE": 0}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.error_messages import invalid_operand
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds
@@ -76,8 +77,7 @@ def check(tree: exp.Expression, kinds: ColumnKinds, moments: set[str], line: int
             continue
         operator = _OPERATORS.get(type(node))
         if operator is not None and (all(dated) or not isinstance(node, exp.Add | exp.Sub)):
-            raise ScriptError(line, f"Operand data type date is invalid for {operator} "
-                              f"operator.")
+            raise ScriptError(line, invalid_operand("date", operator))
         if all(dated):
             continue  # (two dates compared)
         kind = _number_kind(sides[1] if dated[0] else sides[0], kinds)

@@ -28,6 +28,7 @@ from sqlglot import exp
 
 from leo_synth.tsql import datetime_parts
 from leo_synth.tsql.date_literals import literal_days
+from leo_synth.tsql.declared_columns import declared_types
 from leo_synth.tsql.value_rewrites import cast_parts
 
 Format = tuple[str, int]
@@ -102,37 +103,19 @@ def formats(tree: exp.Expression, datetimes: dict[str, bool]
     return found if any(f is not None for f in found) else None
 
 
-def declared(tree: exp.Create, datetimes: dict[str, bool]) -> set[str]:
+def declared(tree: exp.Create, datetimes: dict[str, bool]) -> dict[str, str]:
     """The date-and-time columns (lower-case names) of the table a ``CREATE TABLE`` declares
-    or a ``SELECT ... INTO`` computes (``CAST(d AS DATETIME) AS d``, ``GETDATE() AS at``)."""
-    schema = tree.this
-    if isinstance(schema, exp.Schema):
-        return {column.name.lower() for column in schema.expressions
-                if isinstance(column, exp.ColumnDef) and isinstance(
-                    column.args.get("kind"), exp.DataType)
-                and column.args["kind"].this in _TYPES}
+    or a ``SELECT ... INTO`` computes (``CAST(d AS DATETIME) AS d``, ``GETDATE() AS at``),
+    each with SQL Server's name of its type (``datetime``, ``datetime2``, ...)."""
+    if isinstance(tree.this, exp.Schema):
+        return {name: _TYPES[kind.this][0]
+                for name, kind in declared_types(tree).items() if kind.this in _TYPES}
     query = tree.expression
     if not isinstance(query, exp.Select):
-        return set()
-    return {projection.alias_or_name.lower() for projection in query.selects
-            if not projection.is_star and format_of(projection, datetimes) is not None}
-
-
-def declared_datetime2(tree: exp.Create, datetimes: dict[str, bool]) -> set[str]:
-    """The columns (lower-case names) of :func:`declared` that are ``DATETIME2``: written as
-    ISO text, where a ``DATETIME`` is written in style 0 (``datetime_texts``)."""
-    schema = tree.this
-    if isinstance(schema, exp.Schema):
-        return {column.name.lower() for column in schema.expressions
-                if isinstance(column, exp.ColumnDef) and isinstance(
-                    column.args.get("kind"), exp.DataType)
-                and _TYPES.get(column.args["kind"].this, ("",))[0] == "datetime2"}
-    query = tree.expression
-    if not isinstance(query, exp.Select):
-        return set()
-    return {projection.alias_or_name.lower() for projection in query.selects
-            if not projection.is_star
-            and (format_of(projection, datetimes) or ("",))[0] == "datetime2"}
+        return {}
+    found = {projection.alias_or_name.lower(): format_of(projection, datetimes)
+             for projection in query.selects if not projection.is_star}
+    return {name: shown[0] for name, shown in found.items() if shown is not None}
 
 
 def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:

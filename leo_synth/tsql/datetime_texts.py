@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.datetime_display import format_of
 from leo_synth.tsql.sql_templates import filled
-from leo_synth.tsql.value_rewrites import cast_parts
+from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts
 
 DEFAULT_STYLES = {"0", "100"}
 """The styles of ``mon dd yyyy hh:miAM``."""
@@ -32,8 +32,6 @@ _TEXT = ("SUBSTRING('JanFebMarAprMayJunJulAugSepOctNovDec', (DATEPART(month, leo
          "+ RIGHT('0' + CAST(DATEPART(minute, leo_d) AS VARCHAR(2)), 2) "
          "+ CASE WHEN DATEPART(hour, leo_d) < 12 THEN 'AM' ELSE 'PM' END")
 """Style 0 of the date and time ``leo_d``, in T-SQL."""
-_TEXT_TYPES = (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
-               exp.DataType.Type.NCHAR, exp.DataType.Type.TEXT)
 
 
 def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
@@ -47,14 +45,10 @@ def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
 def _written(node: exp.Expression, datetimes: dict[str, bool], precise: Collection[str],
              dates: Collection[str]) -> exp.Expression | None:
     """The text ``node`` (a conversion) gives in style 0, or None for another conversion."""
-    if isinstance(node, exp.Convert):
-        to, value, style = node.this, node.expression, node.args.get("style")
-    elif isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
-        to, value, style = node.args.get("to"), node.this, None
-    else:
+    parts = cast_parts(node)
+    if parts is None or parts[1].this not in TEXT_TYPES:
         return None
-    if not (isinstance(to, exp.DataType) and to.is_type(*_TEXT_TYPES)):
-        return None
+    value, to, style = parts[0], parts[1], node.args.get("style")
     shown = format_of(value, datetimes)
     moment = shown is not None and shown[0] in MOMENTS and not (
         isinstance(value, exp.Column) and value.name.lower() in precise)

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from leo_synth.tsql import derived_columns
+from leo_synth.tsql.declared_columns import declared_types
 from leo_synth.tsql.integer_casts import ColumnKinds
-from leo_synth.tsql.number_formats import MONEY_TYPES
 from leo_synth.tsql.try_conversions import decimal_digits
 from leo_synth.tsql.value_rewrites import cast_parts
 
@@ -204,11 +204,7 @@ def declared_money(tree: exp.Create, columns: ColumnKinds) -> set[str]:
     """The ``MONEY`` columns (lower case) of the table ``tree`` makes: those its column list
     declares, or those of a ``SELECT ... INTO`` of a money value (``CAST(SUM(x) AS MONEY)``),
     which ``number_formats`` writes as text in the money styles."""
-    found = {column.name.lower() for column in (
-        tree.this.expressions if isinstance(tree.this, exp.Schema) else [])
-        if isinstance(column, exp.ColumnDef) and isinstance(column.args.get("kind"),
-                                                             exp.DataType)
-        and column.args["kind"].is_type(*MONEY_TYPES)}
+    found = {name for name, kind in declared_types(tree).items() if kind.this in _MONEY}
     return found | {name for name, typed in _made(tree, columns) if typed.money}
 
 

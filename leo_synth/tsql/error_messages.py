@@ -51,6 +51,12 @@ def small_overflow(kind: str) -> tuple[str, str]:
     return f"Arithmetic overflow error for data type {kind}, value = ", "."
 
 
+def invalid_operand(kind: str, operator: str) -> str:
+    """SQL Server's error 8117: a value of type ``kind`` (``bit``, ``date``, ``varchar``) that
+    ``operator`` (``sum``, ``avg``, ``subtract``, ...) does not take."""
+    return f"Operand data type {kind} is invalid for {operator} operator."
+
+
 def numeric_overflow(kind: str) -> str:
     """SQL Server's error 8115 for a decimal beyond the integer type ``kind``."""
     return f"Arithmetic overflow error converting numeric to data type {kind}."

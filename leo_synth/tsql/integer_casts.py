@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.declared_columns import declared_types
 from leo_synth.tsql.error_messages import conversion_failed, numeric_overflow, small_overflow
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.integer_overflow import CHECK
@@ -171,12 +172,8 @@ SMALL_RANGES = {exp.DataType.Type.UTINYINT: (0, 255), exp.DataType.Type.TINYINT:
 def small_columns(tree: exp.Create) -> dict[str, exp.DataType]:
     """The ``TINYINT`` and ``SMALLINT`` columns (lower case) a ``CREATE TABLE`` declares, and
     their types: a value put in one is cast to it, so its range is checked as a cast's."""
-    schema = tree.this
-    return {column.name.lower(): column.args["kind"].copy()
-            for column in (schema.expressions if isinstance(schema, exp.Schema) else [])
-            if isinstance(column, exp.ColumnDef) and isinstance(column.args.get("kind"),
-                                                                 exp.DataType)
-            and column.args["kind"].this in SMALL_RANGES}
+    return {name: kind.copy() for name, kind in declared_types(tree).items()
+            if kind.this in SMALL_RANGES}
 
 
 def _small_ranges(tree: exp.Expression, kinds: ColumnKinds, dialect: str

@@ -203,7 +203,7 @@ def _str(node: exp.Anonymous, dialect: str, line: int) -> exp.Expression:
 MONEY_STYLES = {"0": "F2", "1": "N2", "2": "F4"}
 """``CONVERT(VARCHAR, money, style)``'s styles as formats: 0 (and a ``CAST``) two places, 1 two
 places with ``,`` between thousands (the old way to write ``23,122.00``), 2 four places."""
-MONEY_TYPES = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
+_MONEY_TYPES = (exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)
 
 
 def _money_text(node: exp.Convert | exp.Cast, moneys: Collection[str]
@@ -221,7 +221,7 @@ def _money_text(node: exp.Convert | exp.Cast, moneys: Collection[str]
         return None
     made = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
         value.this if isinstance(value, exp.Convert) else None)
-    money = (isinstance(made, exp.DataType) and made.is_type(*MONEY_TYPES)) or (
+    money = (isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)) or (
         isinstance(value, exp.Column) and value.name.lower() in moneys)
     return (value, MONEY_STYLES[name]) if money else None
 

@@ -1,8 +1,10 @@
 """``QUOTENAME(name [, quote])``, as SQL Server writes it, on every target (none has it).
 
 Scripts build dynamic SQL with it, a census year's relation at a time (``'SELECT ... FROM
-[NPD_i2].[2002237].' + QUOTENAME('spring_census_' + @year)``): the name between brackets,
-each closing bracket doubled (``QUOTENAME('a]b')`` is ``[a]]b]``). The second argument, a
+[NPD_i2].[2002237].' + QUOTENAME('spring_census_' + @year)``) or a dynamic ``PIVOT``'s
+column list: the name between brackets, each closing bracket doubled (``QUOTENAME('a]b')``
+is ``[a]]b]``; a name that is not text is converted by ``REPLACE``'s own conversion,
+``value_rewrites``). The second argument, a
 literal, chooses the quotes: ``'``, ``"``, ``(``/``)``, ``<``/``>``, ``{``/``}`` or a back
 tick; any other gives NULL, as does a name longer than 128 characters (SQL Server's limit
 for a name). A quote given by a variable or a column stops the script with one line: it is

@@ -69,7 +69,7 @@ IGNORED_SETTINGS = {"NOCOUNT", "ANSI_NULLS", "QUOTED_IDENTIFIER", "ARITHABORT",
 """Options that change no answer of a script run here (locks, messages, SQL Server's
 defaults, which the translation already follows), skipped with their values.
 ``ANSI_WARNINGS`` is kept (``text_lengths``); ``ARITHABORT OFF`` beside it, which would make
-a division by zero NULL, is skipped: SSMS, as the SRS runs it, sets ``ARITHABORT ON``."""
+a division by zero NULL, is skipped: SSMS sets ``ARITHABORT ON`` unless told otherwise."""
 LANGUAGES = {"us_english": ("mdy", 7), "english": ("mdy", 7), "british": ("dmy", 1)}
 """``SET LANGUAGE``: the ``DATEFORMAT`` and ``DATEFIRST`` each language brings."""
 DATE_ORDERS = {"mdy", "dmy", "ymd", "ydm", "myd", "dym"}

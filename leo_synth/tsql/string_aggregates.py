@@ -13,10 +13,10 @@
   numbers are cast to it, as SQL Server converts them.
 - ``STRING_AGG`` of a value that is not of a ``MAX`` type stops past 8,000 characters, as SQL
   Server stops it (error 9829, "STRING_AGG aggregation result exceeded the limit of 8000
-  bytes. Use LOB types to avoid result truncation."): a list of every key, or of a census
-  year's columns for dynamic SQL, ran here and stopped in the SRS, which wants
-  ``STRING_AGG(CAST(x AS VARCHAR(MAX)), ',')``. (An ``NVARCHAR``'s limit there is 4,000
-  characters; 8,000 is taken for every type, so no script stops here that runs there.)
+  bytes. Use LOB types to avoid result truncation."): a list of every key of a relation ran
+  here and stopped in the SRS, which wants ``STRING_AGG(CAST(x AS VARCHAR(MAX)), ',')``.
+  (An ``NVARCHAR``'s limit there is 4,000 characters; 8,000 is taken for every type, so no
+  script stops here that runs there.)
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlglot import exp
 
 from leo_synth.tsql import rewrites
 from leo_synth.tsql.text_bounds import raised
+from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts, is_max
 
 TEXT = exp.DataType.build("VARCHAR")
 PART = "leo_part"
@@ -36,7 +37,6 @@ LIMIT = 8000
 EXCEEDED = (f"STRING_AGG aggregation result exceeded the limit of {LIMIT} bytes. Use LOB "
             f"types to avoid result truncation.")
 """SQL Server's error 9829."""
-_MAX_TYPES = (exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.TEXT)
 
 
 def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool]:
@@ -64,11 +64,8 @@ def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool
 
 def _of_max_type(node: exp.GroupConcat) -> bool:
     """Whether ``STRING_AGG``'s value is cast or converted to a ``MAX`` type."""
-    value = node.this.this if isinstance(node.this, exp.Order) else node.this
-    to = value.this if isinstance(value, exp.Convert) else value.args.get("to") if isinstance(
-        value, exp.Cast | exp.TryCast) else None
-    return isinstance(to, exp.DataType) and to.is_type(*_MAX_TYPES) and any(
-        isinstance(p, exp.DataTypeParam) and p.name.upper() == "MAX" for p in to.expressions)
+    parts = cast_parts(node.this.this if isinstance(node.this, exp.Order) else node.this)
+    return parts is not None and parts[1].this in TEXT_TYPES and is_max(parts[1])
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:

@@ -1,8 +1,8 @@
 """``SUM`` or ``AVG`` of a text column stops the statement, as SQL Server stops it.
 
 SQL Server adds up numbers only: ``SUM(Benefit_type)`` is error 8117 ("Operand data type
-varchar is invalid for sum operator."), whatever the text holds, where SQLite gave 0 (or
-added the numbers its values began with) and DuckDB and PostgreSQL stopped in their own words.
+varchar is invalid for sum operator."), whatever the text holds, where SQLite gave 0 (for
+``Benefit_type``'s codes) and DuckDB and PostgreSQL stopped in their own words.
 A column counts as text where every table the script met holds it as text (a name that is a
 number in another table is left to the target). The extract has no ``NVARCHAR`` columns, so
 the message names ``varchar``; a #temp table's ``NVARCHAR`` column is named so too.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.error_messages import invalid_operand
 from leo_synth.tsql.errors import ScriptError
 
 OPERATORS = {exp.Sum: "sum", exp.Avg: "avg"}
@@ -26,5 +27,4 @@ def check(tree: exp.Expression, texts: dict[str, bool], line: int) -> None:
         if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
             value = value.expressions[0]
         if isinstance(value, exp.Column) and texts.get(value.name.lower()):
-            raise ScriptError(line, f"Operand data type varchar is invalid for "
-                              f"{OPERATORS[type(aggregate)]} operator.")
+            raise ScriptError(line, invalid_operand("varchar", OPERATORS[type(aggregate)]))

@@ -544,10 +544,11 @@ class Translator:
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
-        self.declared_datetimes[name] = datetime_display.declared(tree, self.datetimes)
+        moments = datetime_display.declared(tree, self.datetimes)
+        self.declared_datetimes[name] = set(moments)
+        self.datetime2_columns |= {c for c, kind in moments.items() if kind == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.money_columns |= decimal_types.declared_money(tree, columns)
-        self.datetime2_columns |= datetime_display.declared_datetime2(tree, self.datetimes)
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -1316,10 +1317,10 @@ class Translator:
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)
-        tree = datetime_numbers.for_target(tree, self.datetimes, line,
-                                           self.dates - self.moments)
+        plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
+        tree = datetime_numbers.for_target(tree, self.datetimes, line, plain_dates)
         tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
-                                         self.dates - self.moments)
+                                         plain_dates)
         moments = datetime_display.formats(tree, self.datetimes)
         datetime_display.typed_dates(tree, self.datetimes)
         if _column_default(tree) is not None:

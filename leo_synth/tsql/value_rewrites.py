@@ -312,6 +312,12 @@ def _is_texty(node: exp.Expression) -> bool:
     return isinstance(node, exp.Cast) and node.args["to"].this in TEXT_TYPES
 
 
+def is_max(node: exp.DataType) -> bool:
+    """Whether a type is written with ``MAX`` (``VARCHAR(MAX)``, ``NVARCHAR(MAX)``)."""
+    return any(isinstance(p, exp.DataTypeParam) and p.name.upper() == "MAX"
+               for p in node.expressions)
+
+
 def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     """Types of T-SQL's own: ``VARCHAR(MAX)`` (no length), ``MONEY`` (DECIMAL(19, 4)),
     ``BINARY(16)`` (no length on PostgreSQL and DuckDB),
@@ -319,8 +325,7 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
     255, which sqlglot calls UTINYINT) as SMALLINT there: PostgreSQL has no such type, and
     DuckDB's adds a literal in its own type (a TINYINT's 255 + 1 overflowed, an int in SQL
     Server)."""
-    if any(isinstance(p, exp.DataTypeParam) and p.name.upper() == "MAX"
-           for p in node.expressions):
+    if is_max(node):
         node.set("expressions", [])
     if node.is_type(exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY):
         return exp.DataType.build("DECIMAL(19, 4)")
@@ -443,13 +448,6 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             # (identity_values numbers them in the query's order when it can read the seed)
             seed, step = ([*node.expressions[1:3]] + [exp.Literal.number(1)] * 2)[:2]
             return identity_values.row_value(exp.Window(this=exp.RowNumber()), seed, step)
-        if name == "QUOTENAME" and len(node.expressions) == 1:  # [name], ] doubled
-            escaped = exp.Replace(this=_as(node.expressions[0], "TEXT"),
-                                  expression=exp.Literal.string("]"),
-                                  replacement=exp.Literal.string("]]"))
-            return exp.DPipe(this=exp.DPipe(this=exp.Literal.string("["), expression=escaped,
-                                            safe=True),
-                             expression=exp.Literal.string("]"), safe=True)
         if name == "ISDATE" and len(node.expressions) == 1:  # 1 when TRY_CAST gives a date
             test = _cast(exp.TryCast(this=node.expressions[0].copy(),
                                      to=exp.DataType.build("DATE")), dialect)
