@@ -2336,6 +2336,49 @@ END CATCH""") == [(9829, exceeded)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_dates_past_9999_and_datediffs_past_an_int_stop(backend: str,
+                                                        request: pytest.FixtureRequest) -> None:
+    # DATEADD(day, 1, EndDate) of an open spell (9999-12-31) is SQL Server's error 517: SQLite
+    # gave NULL, DuckDB 10000-01-01 and PostgreSQL its own words; DATEDIFF in seconds past an
+    # int is error 535, where the targets gave the number
+    db = _db(request, backend)
+    added = "Adding a value to a '{}' column caused an overflow."
+    overflow = "The datediff function resulted in an overflow."
+    [(open_spells,)] = _rows(db, "SELECT COUNT(*) FROM leo_benefit WHERE EndDate = '9999-12-31'")
+    assert open_spells > 0
+    with pytest.raises(ScriptError, match=re.escape(added.format("date"))):
+        _rows(db, "SELECT MAX(DATEADD(day, 1, EndDate)) FROM leo_benefit")
+    with pytest.raises(ScriptError, match=re.escape(overflow)):
+        _rows(db, "SELECT MAX(DATEDIFF(second, StartDate, EndDate)) FROM leo_benefit")
+    [(days, seconds, spells)] = _rows(db, """SELECT MAX(DATEDIFF(day, StartDate, EndDate)),
+    MAX(DATEDIFF_BIG(second, StartDate, EndDate)), COUNT(CASE WHEN EndDate = '9999-12-31'
+    THEN NULL ELSE DATEADD(day, 1, EndDate) END) FROM leo_benefit""")
+    assert seconds > 2 ** 31 and days > 2_900_000 and spells > 0
+    text = """CREATE TABLE #s (d DATE, t DATETIME)
+INSERT INTO #s VALUES ('9999-12-30', '9999-12-31 23:00'), ('2019-01-31', '2019-01-31 12:00')
+SELECT DATEDIFF(day, '2019-01-01', DATEADD(day, 1, d)), DATEDIFF(day, d, DATEADD(week, -1, d)),
+       DATEPART(minute, DATEADD(minute, 59, t)), DATEDIFF(minute, '2019-01-01', t) / 1440
+FROM #s WHERE d < '9000-01-01'
+SELECT DATEPART(minute, DATEADD(minute, 59, t)), DATEPART(day, DATEADD(day, 1, d)) FROM #s
+WHERE d > '9000-01-01'
+DECLARE @caught VARCHAR(400) = ''
+BEGIN TRY SELECT DATEADD(day, 2, d) FROM #s END TRY
+BEGIN CATCH SET @caught = CAST(ERROR_NUMBER() AS VARCHAR(9)) + ' ' + ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT DATEADD(hour, 1, t) FROM #s END TRY
+BEGIN CATCH SET @caught += ' | ' + ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT DATEADD(month, 1, d) FROM #s END TRY
+BEGIN CATCH SET @caught += ' | ' + ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT DATEDIFF(millisecond, '2019-01-01', t) FROM #s END TRY
+BEGIN CATCH SET @caught += ' | ' + CAST(ERROR_NUMBER() AS VARCHAR(9)) END CATCH
+SELECT @caught"""
+    results = run_text(db, text, "tsql", None, True)
+    assert [tuple(_value(v) for v in row) for row in results[0].rows] == [(31, -7, 59, 30)]
+    assert [tuple(_value(v) for v in row) for row in results[1].rows] == [(59, 31)]
+    assert results[-1].rows[0][0] == " | ".join(
+        ["517 " + added.format("date"), added.format("datetime"), added.format("date"), "535"])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_joined_across_rows(backend: str, request: pytest.FixtureRequest) -> None:
     db = _db(request, backend)
     setup = """CREATE TABLE #a (pmr INT, aim VARCHAR(8), n INT)

@@ -88,7 +88,9 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "invalid length parameter passed to the": 536,
            "subquery returned more than 1 value": 512,
            "the maximum recursion": 530,
-           "string_agg aggregation result exceeded": 9829}
+           "string_agg aggregation result exceeded": 9829,
+           "adding a value to a": 517,
+           "the datediff function resulted in an overflow": 535}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which
 :func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
 
@@ -111,7 +113,8 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     # SQL Server's words already, raised by DuckDB's ERROR() in the translation
     (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
                 r"Arithmetic overflow|String or binary|Invalid length parameter|"
-                r"Cannot construct|The statement terminated\.|STRING_AGG aggregation) .*)$"),
+                r"Cannot construct|The statement terminated\.|STRING_AGG aggregation|"
+                r"Adding a value|The datediff function) .*)$"),
      lambda found: found["own"]),
     # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),

@@ -63,7 +63,8 @@ FRACTION = re.compile(r"\d:\d\d\.\d")
 """A time with a fraction of a second, in text (``13:45:30.123``)."""
 
 
-def _unit(node: exp.Expression) -> str:
+def unit_of(node: exp.Expression) -> str:
+    """The part a ``DATEADD`` or ``DATEDIFF`` counts, by its full name (``DAY``, ``HOUR``)."""
     unit = node.args.get("unit")
     name = unit.name.upper() if unit is not None else "DAY"
     return TIME_UNITS.get(name, name)
@@ -136,7 +137,7 @@ def _days(node: exp.Expression, dialect: str) -> str:
 
 
 def _datediff(node: exp.DateDiff, dialect: str) -> exp.Expression:
-    unit = _unit(node)
+    unit = unit_of(node)
     end, start = _bare(node.this), _bare(node.expression)
     if unit in YEAR_UNITS:
         text = f"({_part(end, 'YEAR', dialect)} - {_part(start, 'YEAR', dialect)})"
@@ -181,7 +182,7 @@ def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expres
 
 
 def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
-    unit, date = _unit(node), target_sql(_bare(node.this), "sqlite")
+    unit, date = unit_of(node), target_sql(_bare(node.this), "sqlite")
     amount = target_sql(node.expression, "sqlite")
     day = "DATETIME" if _is_datetime(_bare(node.this)) else "DATE"  # (a time is kept)
     precise = isinstance(_bare(node.this), exp.TimeToStr | exp.CurrentTimestamp) and (
@@ -358,7 +359,7 @@ def _is_datetime(node: exp.Expression) -> bool:
 
 def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expression:
     if isinstance(node, exp.DateAdd | exp.DateDiff) and node.args.get("unit") is not None:
-        node.set("unit", exp.var(_unit(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
+        node.set("unit", exp.var(unit_of(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
     if isinstance(node, exp.Add) and _is_datetime(node.expression) and not _is_datetime(
             node.this):  # (days + a DATETIME: the DATETIME first)
         node = exp.Add(this=node.expression, expression=node.this)
@@ -388,7 +389,7 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
     if new is not node:
         return new
     if isinstance(node, exp.DateDiff) and (dialect in ("sqlite", "postgres")
-                                           or _unit(node) in WEEK_UNITS | set(SECONDS)
+                                           or unit_of(node) in WEEK_UNITS | set(SECONDS)
                                            | {"MILLISECOND"}):
         return _datediff(node, dialect)
     if isinstance(node, exp.DateFromParts) and dialect in ("sqlite", "postgres"):
@@ -407,7 +408,7 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
         node.set("this", exp.cast(node.this, exp.DataType.build("DECIMAL")))
         return node
     if (dialect in ("postgres", "duckdb") and isinstance(node, exp.DateAdd)
-            and _unit(node) in DAY_UNITS | WEEK_UNITS | MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS
+            and unit_of(node) in DAY_UNITS | WEEK_UNITS | MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS
             and not _is_datetime(node.this)):  # (a date and time stays one)
         if isinstance(node.this, exp.Literal):
             node.set("this", exp.cast(node.this, exp.DataType.build("DATE")))

@@ -36,6 +36,7 @@ from leo_synth.tsql import (
     date_casts,
     date_literals,
     date_operands,
+    date_overflows,
     date_truncation,
     datetime_display,
     datetime_numbers,
@@ -1367,6 +1368,8 @@ class Translator:
         tree, styled = styled_dates.for_target(tree, columns, self.target.dialect)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
         tree, built = datetime_parts.for_target(tree, self.target.dialect, line)
+        tree, dated = date_overflows.for_target(tree, plain_dates, self.datetime2_columns,
+                                                self.target.dialect)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = quoted_names.for_target(tree, line)
@@ -1389,7 +1392,7 @@ class Translator:
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
-                                   or leveled or joined)
+                                   or leveled or joined or dated)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
