@@ -11,7 +11,8 @@ fail past its range, and by a function on SQLite; each stops with SQL Server's m
 A column of unknown width (SQLite's untyped ``SELECT ... INTO`` columns) is not checked.
 A ``SUM`` of any other ``int`` value is checked the same way: ``SUM(CASE WHEN TaxYear = 201819
 THEN Earnings ELSE 0 END)``, ``SUM(ISNULL(Earnings, 0))``, ``SUM(IIF(...))`` and ``SUM(Earnings
-+ 1)`` are ``int``s in SQL Server as well.
++ 1)`` are ``int``s in SQL Server as well, and so are ``SUM(Earnings / 12)`` and ``SUM(Earnings %
+1000)``: an ``int`` divided by an ``int`` is one.
 
 Arithmetic of ``int`` values is an ``int`` too: ``SUM(Earnings * Earnings)``, a variance
 worked by hand, stops in the SRS once a year's pay passes 46,341 pounds. PostgreSQL and
@@ -43,7 +44,8 @@ def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
         return str(node.this).upper() == CHECK
     if isinstance(node, exp.Case | exp.If | exp.Coalesce):
         return _branches_int_valued(node, ints)
-    return isinstance(node, exp.Add | exp.Sub | exp.Mul) and _int_valued(
+    # (an int divided by an int, or its remainder, is an int too; neither can pass one)
+    return isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod) and _int_valued(
         node.this, ints) and _int_valued(node.expression, ints)
 
 
