@@ -3193,6 +3193,12 @@ USE [NPD_i2]
 SELECT DB_NAME(), @@SERVERNAME, SUSER_SNAME(), HOST_NAME(), APP_NAME(), @@SPID"""
     assert _rows(str(small_sqlite[0]), text) == [
         ("NPD_i2", "leo-synth", "leo-synth", "leo-synth", "leo-synth sql", 51)]
+    # SERVERPROPERTY stopped the script (no such function): NULL for a property not held, as
+    # SQL Server answers a name it does not know
+    assert _rows(str(small_sqlite[0]), """SELECT SERVERPROPERTY('ServerName'),
+    CAST(SERVERPROPERTY('Collation') AS VARCHAR(40)), SERVERPROPERTY('ProductVersion'),
+    SERVERPROPERTY('NoSuchProperty')""") == [
+        ("leo-synth", "SQL_Latin1_General_CP1_CI_AS", None, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -126,6 +126,12 @@ SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a syn
            "app_name()": exp.Literal.string("leo-synth sql")}
 """What a script's log header asks of its session, the same all through: ``@@VERSION``,
 ``@@SERVERNAME``, ``@@SPID``, the login and host names."""
+SERVER_PROPERTIES = {"servername": "leo-synth", "machinename": "leo-synth",
+                     "edition": "leo-synth (not SQL Server)",
+                     "collation": "SQL_Latin1_General_CP1_CI_AS"}
+"""``SERVERPROPERTY``'s answers, by the property's name in lower case (any other property is
+NULL, as SQL Server answers a name it does not know). The collation is the one whose rules
+the translation follows: text compared with a literal ignores case."""
 SESSION_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
                      "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE", "DB_NAME", "USER_NAME",
                      "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME", "SCOPE_IDENTITY")
@@ -1074,6 +1080,10 @@ class Translator:
             if isinstance(node, exp.Anonymous) and node.name.upper() in SESSION_FUNCTIONS and (
                     not node.expressions):
                 return variables.get(f"{node.name.lower()}()", exp.Null()).copy()
+            if isinstance(node, exp.Anonymous) and node.name.upper() == "SERVERPROPERTY" and (
+                    len(node.expressions) == 1 and node.expressions[0].is_string):
+                value = SERVER_PROPERTIES.get(node.expressions[0].name.lower())
+                return exp.Null() if value is None else exp.Literal.string(value)
             if isinstance(node, exp.Parameter) and not isinstance(node.parent, exp.Table):
                 name = node.name.lower()
                 if name not in variables:
