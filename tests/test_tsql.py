@@ -896,6 +896,28 @@ SELECT g, 100.0 * n / SUM(n) OVER () FROM #c ORDER BY g""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_the_extracts_decimal_columns_compute_and_show_as_decimals(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite holds a NUMERIC column's whole values as integers: LevelOfLearning / 3 divided
+    # integers there (0 for level 1, also through a derived table); DuckDB and PostgreSQL
+    # showed their own places (FL2Width 100, FL2Width / 2 with sixteen places)
+    db = _db(request, backend)
+    aims = "[LILR_i2].[2002237].[aims]"
+    levels, widths = run_text(db, f"""SELECT TOP 1 LevelOfLearning, LevelOfLearning / 3,
+    LevelOfLearning * 2, x.l / 4 FROM {aims} a
+    JOIN (SELECT DISTINCT LevelOfLearning AS l FROM {aims}) x ON x.l = a.LevelOfLearning
+WHERE a.LevelOfLearning = 1
+SELECT TOP 1 FL2Width, FL2Width / 2 FROM {aims} WHERE FL2Width > 0""", "tsql", None, True)
+    assert output.table(levels)[2].split() == ["1.0", "0.333333", "2.0", "0.250000"]
+    [(width, half)] = [line.split() for line in output.table(widths)[2:]]
+    assert re.fullmatch(r"\d+\.\d\d", width) and re.fullmatch(r"\d+\.\d{6}", half)
+    assert float(half) == pytest.approx(float(width) / 2)
+    [(mean, wide)] = _rows(db, f"""SELECT SUM(NotionalNVQLev) / COUNT(*),
+    SUM(CAST(NotionalNVQLev AS FLOAT)) / COUNT(*) FROM {aims} WHERE NotionalNVQLev IS NOT NULL""")
+    assert mean == pytest.approx(wide, abs=1e-6) and mean != int(mean)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_unions_decimals_have_every_branchs_places(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # SQL Server types a UNION's column from every branch: an "All" row beside each group's

@@ -12,12 +12,12 @@ showed ``15827.18`` and ``11.43326489`` and PostgreSQL's numeric sixteen to twen
 
 Only what is known for certain is typed: numeric literals, integer columns (``int``, or
 ``bigint`` beyond four bytes), the decimal columns of the script's #temp tables (declared, or
-made by ``SELECT ... INTO`` of a decimal), the columns a CTE or derived table computes
+made by ``SELECT ... INTO`` of a decimal) and of the extract (the spec's, ``extract_decimals``),
+the columns a CTE or derived table computes
 (:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``), a
 scalar subquery's value, casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
 and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
-anywhere in the expression leaves it untyped (None), shown as the target gives it (rejected:
-guessing the types of the extract's decimal columns, which the targets hold as floats).
+anywhere in the expression leaves it untyped (None), shown as the target gives it.
 """
 
 from __future__ import annotations

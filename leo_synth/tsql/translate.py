@@ -51,6 +51,7 @@ from leo_synth.tsql import (
     distinct_order,
     duplicate_columns,
     exists_lookups,
+    extract_decimals,
     float_casts,
     float_texts,
     grouped_columns,
@@ -564,14 +565,15 @@ class Translator:
         self.loaded.add(parts)
         table = parts[-1].lower()
         lengths, bits = self._text_lengths(table), self._bits(table)
+        decimals = self.declared_decimals[table] if table in self.declared_decimals else (
+            extract_decimals.declared(table))
         ints = self.declared_ints.get(table, set())
         for column, kind in self.target.columns(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
             if kind in (INTEGER, OTHER) and name in ints:  # (OTHER: SQLite's, no values yet)
                 kind = INT
-            self._met(name, kind, self.declared_decimals.get(table, {}).get(name),
-                      name in bits, lengths.get(name),
+            self._met(name, kind, decimals.get(name), name in bits, lengths.get(name),
                       name in self.declared_datetimes.get(table, ()))
 
     def _bits(self, table: str) -> set[str]:
@@ -1360,6 +1362,8 @@ class Translator:
             self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
         tree = decimal_texts.for_target(tree, derived, self.target.dialect)
+        if self.target.dialect == "sqlite":
+            tree = extract_decimals.for_sqlite(tree, derived.decimals)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
