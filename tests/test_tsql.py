@@ -2764,6 +2764,14 @@ SELECT COL_LENGTH('tempdb..#t', 'a'), COL_LENGTH('tempdb..#t', 'B'), COL_LENGTH(
        COL_LENGTH('#t', 'd'), COL_LENGTH('#t', 'e'), COL_LENGTH('#t', 'f'),
        COL_LENGTH('#t', 'g'), COL_LENGTH('#t', 'h'), COL_LENGTH('#t', 'z'),
        COL_LENGTH('#gone', 'a')""") == [(4, 12, 9, 8, 1, 3, 8, 8, None, None)]
+    # a text column SELECT ... INTO copies keeps its length (it gave 8000, and SQLite and
+    # DuckDB took text too long for it, where SQL Server and PostgreSQL stop)
+    copied = """SELECT TOP 1 b.EduKey AS k, Benefit_type INTO #c FROM leo_benefit b
+"""
+    assert _rows(db, copied + "SELECT COL_LENGTH('#c', 'k'), COL_LENGTH('#c', 'benefit_type')"
+                 ) == [(14, 3)]
+    with pytest.raises(ScriptError, match="String or binary data would be truncated"):
+        _rows(db, copied + "INSERT INTO #c VALUES ('k', 'ABCD')")
 
 
 def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:
@@ -3085,9 +3093,9 @@ def test_an_order_by_a_constant_subquery_is_no_order() -> None:
 
 
 def test_catalog_views_of_tempdb_other_than_its_objects_are_refused(small_sqlite) -> None:
-    with pytest.raises(ScriptError, match=r"line 2: tempdb.sys.columns cannot be translated: "
+    with pytest.raises(ScriptError, match=r"line 2: tempdb.sys.indexes cannot be translated: "
                        r"sys.views, .*tempdb..sysobjects the #temp tables"):
-        run_text(str(small_sqlite[0]), "SELECT 1\nSELECT name FROM tempdb.sys.columns",
+        run_text(str(small_sqlite[0]), "SELECT 1\nSELECT name FROM tempdb.sys.indexes",
                  "tsql", None, False)
     with pytest.raises(ScriptError, match=r"sys.sql_modules cannot be translated"):
         run_text(str(small_sqlite[0]), "SELECT * FROM sys.sql_modules", "tsql", None, False)
@@ -3220,7 +3228,7 @@ SELECT DB_NAME(), @@SERVERNAME, SUSER_SNAME(), HOST_NAME(), APP_NAME(), @@SPID""
     assert _rows(str(small_sqlite[0]), """SELECT SERVERPROPERTY('ServerName'),
     CAST(SERVERPROPERTY('Collation') AS VARCHAR(40)), SERVERPROPERTY('ProductVersion'),
     SERVERPROPERTY('NoSuchProperty')""") == [
-        ("leo-synth", "SQL_Latin1_General_CP1_CI_AS", None, None)]
+        ("leo-synth", "Latin1_General_CI_AS", None, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -3486,6 +3494,25 @@ WHERE id = OBJECT_ID('tempdb..#t2')"""
     objects, t2 = run_text(db, text, "tsql", None, True)
     assert objects.rows == [("#t2_", 128, "U")]
     assert t2.rows == [(1,)]
+    # a #temp table's columns, as dynamic SQL lists them (tempdb.sys.columns stopped the
+    # script): declared types, or those SELECT ... INTO gave them, spelt as the script spelt them
+    columns, built = run_text(db, """CREATE TABLE #d (pmr VARCHAR(18), flag BIT,
+    score DECIMAL(5, 2), t DATETIME)
+SELECT TOP 2 EduKey, COUNT(*) AS Spells, MIN(StartDate) AS first INTO #u
+FROM [LEO_i2].[2002237].[leo_benefit] GROUP BY EduKey
+SELECT c.object_id, c.column_id, c.name, TYPE_NAME(c.user_type_id), c.max_length,
+    c.precision, c.scale FROM tempdb.sys.columns c
+WHERE c.object_id IN (OBJECT_ID('tempdb..#d'), OBJECT_ID('tempdb..#u'))
+ORDER BY CASE WHEN c.object_id = OBJECT_ID('tempdb..#d') THEN 1 ELSE 2 END, c.column_id
+DECLARE @list NVARCHAR(MAX) = STUFF((SELECT ', ' + QUOTENAME(name) FROM tempdb.sys.columns
+    WHERE object_id = OBJECT_ID('tempdb..#u') ORDER BY column_id FOR XML PATH('')), 1, 2, '')
+SELECT @list""", "tsql", None, True)
+    assert [row[1:] for row in columns.rows] == [
+        (1, "pmr", "varchar", 18, 0, 0), (2, "flag", "bit", 1, 1, 0),
+        (3, "score", "decimal", 5, 5, 2), (4, "t", "datetime", 8, 23, 3),
+        (1, "EduKey", "varchar", 14, 0, 0), (2, "Spells", "int", 4, 10, 0),
+        (3, "first", "date", 3, 10, 0)]
+    assert built.rows == [("[EduKey], [Spells], [first]",)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -149,6 +149,17 @@ def column_type(spec: ColumnSpec) -> tuple:
     return system, user, length, precision, scale, collation, int(spec.nullable), 0, 0
 
 
+def session_column(type_name: str, length: int, decimal: tuple[int, int] | None) -> tuple:
+    """system_type_id, user_type_id, max_length, precision, scale, collation_name,
+    is_nullable, is_identity, is_computed of a #temp table's column (``type_name`` one of
+    :data:`TYPES`; ``length`` its bytes; ``decimal`` a decimal's precision and scale)."""
+    _, system, user, _, precision, scale = _TYPE[type_name]
+    if decimal is not None:
+        precision, scale = decimal
+    return (system, user, length, precision, scale,
+            COLLATION if type_name in _TEXT_TYPES else None, 1, 0, 0)
+
+
 def decimal_length(precision: int) -> int:
     """The bytes a ``DECIMAL`` of that precision takes (its ``max_length``)."""
     return 5 if precision <= 9 else 9 if precision <= 19 else 13 if precision <= 28 else 17

@@ -55,6 +55,23 @@ def session_length(kind: str, text: int | None, decimal: tuple[int, int] | None,
     return KIND_LENGTHS.get(kind, DATETIME_LENGTH)
 
 
+KIND_TYPES = {INT: "int", INTEGER: "bigint", FLOAT: "float", DATE: "date", TEXT: "varchar"}
+"""SQL Server's type of a session table's column by the kind the target holds it as."""
+
+
+def session_type(kind: str, decimal: tuple[int, int] | None, datetime: bool, bit: bool
+                 ) -> str:
+    """The SQL Server type name of a session table's column (as :func:`session_length`
+    works out its bytes): ``datetime`` for any other number the script did not declare."""
+    if bit:
+        return "bit"
+    if datetime:
+        return "datetime"
+    if decimal is not None:
+        return "decimal"
+    return KIND_TYPES.get(kind, "datetime")
+
+
 def replaced(tree: exp.Expression, length: Callable[[str, str], int | None],
              constant: Callable[[exp.Expression], str | None]) -> exp.Expression:
     """``tree`` with each ``COL_LENGTH`` of names it can work out (literals, variables, text

@@ -2,24 +2,33 @@
 
 Scripts written before ``DROP TABLE IF EXISTS`` test for a #temp table in tempdb's catalog:
 ``IF EXISTS (SELECT * FROM tempdb..sysobjects WHERE id = OBJECT_ID('tempdb..#t')) DROP TABLE
-#t``, or ``SELECT * FROM tempdb.sys.objects WHERE name LIKE '#t%'``. These views list the
-session's #temp tables, made anew for each statement that reads them (tables come and go),
-with the numbers ``OBJECT_ID`` gives them and their names as SQL Server keeps them: padded with
-underscores to 116 characters and ended by 12 hexadecimal digits, so that ``LIKE '#t%'``
-finds what it finds in SQL Server (``#t2`` too).
+#t``, or ``SELECT * FROM tempdb.sys.objects WHERE name LIKE '#t%'``; dynamic SQL lists a #temp
+table's columns from ``tempdb.sys.columns WHERE object_id = OBJECT_ID('tempdb..#t')``. These
+views list the session's #temp tables, made anew for each statement that reads them (tables
+come and go), with the numbers ``OBJECT_ID`` gives them and their names as SQL Server keeps
+them: padded with underscores to 116 characters and ended by 12 hexadecimal digits, so that
+``LIKE '#t%'`` finds what it finds in SQL Server (``#t2`` too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from leo_synth.tsql.catalog_views import CREATED
+from leo_synth.tsql.catalog_views import VIEWS as CATALOG_VIEWS
 
 _OBJECT = ("name", "object_id", "principal_id", "schema_id", "parent_object_id", "type",
            "type_desc", "create_date", "modify_date", "is_ms_shipped")
 VIEWS: dict[str, tuple[str, ...]] = {
     "objects": _OBJECT, "all_objects": _OBJECT, "tables": _OBJECT,
     "sysobjects": ("name", "id", "xtype", "uid", "parent_obj", "crdate", "type"),
+    "columns": CATALOG_VIEWS["columns"],
 }
-_TEXT_COLUMNS = {"name", "type", "type_desc", "create_date", "modify_date", "xtype", "crdate"}
+_TEXT_COLUMNS = {"name", "type", "type_desc", "create_date", "modify_date", "xtype", "crdate",
+                 "collation_name"}
+Described = Callable[[str], list[tuple[str, tuple]]]
+"""A #temp table's columns (by the table's name): each name with its ``sys.columns`` values
+after ``column_id`` (``catalog_views.session_column``)."""
 PADDED = 116
 """The length SQL Server pads a #temp table's name to, before its 12-digit suffix."""
 
@@ -34,8 +43,13 @@ def stored_name(name: str, number: int) -> str:
     return name.ljust(PADDED, "_") + f"{number & 0xFFFFFFFFFFFF:012X}"
 
 
-def rows(view: str, tables: dict[str, int]) -> list[tuple]:
-    """The view's rows for the session's #temp tables (name: the number OBJECT_ID gives)."""
+def rows(view: str, tables: dict[str, int], described: Described) -> list[tuple]:
+    """The view's rows for the session's #temp tables (name: the number OBJECT_ID gives;
+    ``described``: their columns, for ``tempdb.sys.columns``)."""
+    if view == "columns":
+        return [(number, column, position, *values)
+                for name, number in sorted(tables.items())
+                for position, (column, values) in enumerate(described(name), start=1)]
     if view == "sysobjects":
         return [(stored_name(name, number), number, "U", 1, 0, CREATED, "U")
                 for name, number in sorted(tables.items())]

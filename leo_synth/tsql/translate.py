@@ -129,7 +129,7 @@ SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a syn
 ``@@SERVERNAME``, ``@@SPID``, the login and host names."""
 SERVER_PROPERTIES = {"servername": "leo-synth", "machinename": "leo-synth",
                      "edition": "leo-synth (not SQL Server)",
-                     "collation": "SQL_Latin1_General_CP1_CI_AS"}
+                     "collation": catalog_views.COLLATION}
 """``SERVERPROPERTY``'s answers, by the property's name in lower case (any other property is
 NULL, as SQL Server answers a name it does not know). The collation is the one whose rules
 the translation follows: text compared with a literal ignores case."""
@@ -683,7 +683,7 @@ class Translator:
         if table.catalog.lower() == "tempdb" or view not in catalog_views.VIEWS:
             shown = ", ".join(f"sys.{name}" for name in catalog_views.VIEWS)
             raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: {shown} show "
-                              "the extract; tempdb.sys.objects, tempdb.sys.tables and "
+                              "the extract; tempdb.sys.objects, .tables, .columns and "
                               "tempdb..sysobjects the #temp tables")
         self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         database = (names.check_database(table.catalog, line)
@@ -697,11 +697,34 @@ class Translator:
         self.target.run_at(line, f"DROP TABLE IF EXISTS {key}", False, None)
         tables = {name: -catalog_views.object_id("tempdb", name)
                   for name in self.session if name.startswith("#")}
-        self.target.load_rows(key, tempdb_views.columns(view), tempdb_views.rows(view, tables))
+        self.target.load_rows(key, tempdb_views.columns(view),
+                              tempdb_views.rows(view, tables, self._described))
         self.reading.update({name: name for name, _ in tempdb_views.columns(view)})
         self.loaded.discard((key,))
         self.learn((key,))
         return (key,)
+
+    def _described(self, name: str) -> list[tuple[str, tuple]]:
+        """A #temp table's columns in order, each with its ``sys.columns`` values after
+        ``column_id``: the types the script declared, else those of the kinds the target
+        holds (its lengths as ``COL_LENGTH`` gives them)."""
+        parts = self.session[name]
+        held = parts[-1].lower()
+        found, ints = [], self.declared_ints.get(held, set())
+        for column, kind in self.target.columns(parts):
+            wanted = column.lower()
+            if kind in (INTEGER, OTHER) and wanted in ints:  # (as learn reads it)
+                kind = INT
+            decimal = self.declared_decimals.get(held, {}).get(wanted)
+            moment, bit = wanted in self.declared_datetimes.get(held, ()), wanted in self._bits(
+                held)
+            length = column_lengths.session_length(
+                kind, self._text_lengths(held).get(wanted), decimal, moment, bit)
+            type_name = column_lengths.session_type(kind, decimal, moment, bit)
+            spelt = self.made.get(name, {}).get(wanted) or self.written.get(wanted)
+            found.append((spelt or self.spelling.get(wanted, column),
+                          catalog_views.session_column(type_name, length, decimal)))
+        return found
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
                    database: str | None) -> tuple[str, ...]:
@@ -1115,7 +1138,15 @@ class Translator:
                 elif isinstance(item, exp.Column):
                     made[item.name.lower()] = item.name
             table = _written(tree)[0]
-            self.made[_temporary(table.this) or table.name.lower()] = made
+            key = _temporary(table.this) or table.name.lower()
+            self.made[key] = made
+            if isinstance(query, exp.Select) and not any(item.is_star for item in query.selects):
+                # (a column copied keeps its text length, as SQL Server declares it: what
+                # is put in it later is checked against it, and COL_LENGTH gives it)
+                copied = [(item.alias_or_name.lower(), item.unalias()) for item in query.selects]
+                self.text_lengths[key] = ([item.alias_or_name for item in query.selects], {
+                    name: self.lengths[value.name.lower()] for name, value in copied
+                    if isinstance(value, exp.Column) and self.lengths.get(value.name.lower())})
 
     def _made_once(self, statements: tuple[str, ...], needed: bool) -> tuple[str, ...]:
         """PostgreSQL's session function ``statements`` make, when a statement first needs
