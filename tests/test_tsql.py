@@ -2772,6 +2772,21 @@ SELECT COL_LENGTH('tempdb..#t', 'a'), COL_LENGTH('tempdb..#t', 'B'), COL_LENGTH(
                  ) == [(14, 3)]
     with pytest.raises(ScriptError, match="String or binary data would be truncated"):
         _rows(db, copied + "INSERT INTO #c VALUES ('k', 'ABCD')")
+    # and one made of a literal, a cast, a CASE or text joined by + has the length SQL Server
+    # gives it: a source label 'KS4' is a VARCHAR(3), which a later 'HESA' does not fit
+    made = """SELECT TOP 1 EduKey, 'KS4' AS source, CAST(EduKey AS VARCHAR(20)) AS c,
+    CASE WHEN Out_of_work_benefit = 1 THEN 'Out of work' ELSE 'Other' END AS kind,
+    Benefit_type + '-' AS j, COUNT(*) OVER () AS n INTO #m FROM leo_benefit
+"""
+    assert _rows(db, made + """SELECT COL_LENGTH('#m', 'source'), COL_LENGTH('#m', 'c'),
+    COL_LENGTH('#m', 'kind'), COL_LENGTH('#m', 'j'), COL_LENGTH('#m', 'n')""") == [
+        (3, 20, 11, 4, 4)]
+    assert _rows(db, made + """INSERT INTO #m SELECT TOP 1 EduKey, 'KS5', 'c', 'Other', 'x',
+    1 FROM leo_benefit
+SELECT COUNT(*) FROM #m""") == [(2,)]
+    with pytest.raises(ScriptError, match="String or binary data would be truncated"):
+        _rows(db, made + "INSERT INTO #m SELECT TOP 1 EduKey, 'HESA', 'c', 'Other', 'x', 1 "
+                         "FROM leo_benefit")
 
 
 def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:

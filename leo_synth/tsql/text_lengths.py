@@ -10,8 +10,10 @@ of its own, which is given as SQL Server's. The lengths of the ``CHAR``, ``VARCH
 value an ``INSERT`` (``VALUES`` or a plain ``SELECT``, by position or by the columns it names)
 or an ``UPDATE ... SET`` puts in such a column is checked: its length without trailing spaces
 (which SQL Server drops without complaint), by a function on SQLite and ``error()`` on
-DuckDB. Columns a ``SELECT ... INTO`` makes, and an ``INSERT`` whose ``SELECT`` is a
-``UNION`` or ``*``, are not checked.
+DuckDB. A column a ``SELECT ... INTO`` makes has the length SQL Server gives it where it is
+certain (:func:`value_length`): ``SELECT pmr, 'KS4' AS source INTO #t`` makes ``source`` a
+``VARCHAR(3)``, so a later ``INSERT INTO #t SELECT pmr, 'HESA' ...`` stops in the SRS (the
+targets took it). An ``INSERT`` whose ``SELECT`` is a ``UNION`` or ``*`` is not checked.
 
 After ``SET ANSI_WARNINGS OFF`` (a common first line of a research script, written to quiet
 "Null value is eliminated by an aggregate"), SQL Server cuts such a value to the column's
@@ -43,6 +45,45 @@ def cast_lengths(tree: exp.Expression) -> exp.Expression:
         if isinstance(to, exp.DataType) and to.is_type(*TEXT_TYPES) and not to.expressions:
             to.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(CAST_LENGTH))])
     return tree
+
+
+LONGEST = 8000
+"""The longest ``VARCHAR`` short of ``MAX``: text joined by ``+`` is cut to it."""
+
+
+def value_length(node: exp.Expression, lengths: dict[str, int | None]) -> int | None:
+    """The length of the text type SQL Server gives a value, where certain: a string
+    literal's characters, a column's (``lengths``: by lower-case name, None where unknown), a
+    cast's, the longest value of a ``CASE``, the sum of text joined by ``+``; else None."""
+    if isinstance(node, exp.Paren):
+        return value_length(node.this, lengths)
+    if isinstance(node, exp.National) or (isinstance(node, exp.Literal) and node.is_string):
+        return max(len(node.name), 1)  # ('' is a VARCHAR(1))
+    if isinstance(node, exp.Column):
+        return lengths.get(node.name.lower())
+    if isinstance(node, exp.Cast | exp.Convert):
+        return length_of(node.this if isinstance(node, exp.Convert) else node.args.get("to"))
+    if isinstance(node, exp.Case):
+        values = [branch.args.get("true") for branch in node.args.get("ifs") or []]
+        values.append(node.args.get("default"))
+        found = [value_length(value, lengths) for value in values
+                 if value is not None and not isinstance(value, exp.Null)]
+        return max(found) if found and None not in found else None  # type: ignore[type-var]
+    if isinstance(node, exp.Add | exp.DPipe):
+        parts = (value_length(node.this, lengths), value_length(node.expression, lengths))
+        return None if None in parts else min(sum(parts), LONGEST)  # type: ignore[arg-type]
+    return None
+
+
+def held_to_lengths(query: exp.Select, lengths: dict[str, int | None]) -> None:
+    """A ``SELECT ... INTO``'s computed text values (not a column's copy) cast to the lengths
+    SQL Server gives them (``lengths``: by lower-case name), for PostgreSQL, whose
+    ``CREATE TABLE AS`` makes a literal's column ``text``: it then holds later values to
+    them itself, as it holds a declared column. The values fit by their lengths' making."""
+    for item in query.selects:
+        length, value = lengths.get(item.alias_or_name.lower()), item.unalias()
+        if length is not None and not isinstance(value, exp.Column):
+            value.replace(exp.cast(value.copy(), exp.DataType.build(f"VARCHAR({length})")))
 
 
 def length_of(kind: object) -> int | None:

@@ -529,8 +529,8 @@ class Translator:
         """The session functions made on PostgreSQL so far (``percentiles``' aggregate,
         ``float_texts``' function), each by its statements."""
         self.text_lengths: dict[str, tuple[list[str], dict[str, int]]] = {}
-        """The tables (by key) a script's ``CREATE TABLE`` made: their columns in order, and
-        the lengths of their text columns (``text_lengths``)."""
+        """The tables (by key) a script's ``CREATE TABLE`` or ``SELECT ... INTO`` made: their
+        columns in order, and the lengths of their text columns (``text_lengths``)."""
         self.dateformat = "mdy"
         """The session's ``DATEFORMAT`` (us_english's until the script sets another)."""
         self.datefirst = 7
@@ -567,12 +567,9 @@ class Translator:
         lengths, bits = self._text_lengths(table), self._bits(table)
         decimals = self.declared_decimals[table] if table in self.declared_decimals else (
             extract_decimals.declared(table))
-        ints = self.declared_ints.get(table, set())
-        for column, kind in self.target.columns(parts):
+        for column, kind in self._session_kinds(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
-            if kind in (INTEGER, OTHER) and name in ints:  # (OTHER: SQLite's, no values yet)
-                kind = INT
             self._met(name, kind, decimals.get(name), name in bits, lengths.get(name),
                       name in self.declared_datetimes.get(table, ()))
 
@@ -704,17 +701,24 @@ class Translator:
         self.learn((key,))
         return (key,)
 
+    def _session_kinds(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
+        """A table's columns in order, each with its kind: an ``int``
+        where the script's statement made it one (``SELECT COUNT(*) AS n INTO #t``: SQLite
+        declares no type), as :meth:`learn` reads it."""
+        ints = self.declared_ints.get(parts[-1].lower(), set())
+        # (OTHER: SQLite's, no values yet)
+        return [(column, INT if kind in (INTEGER, OTHER) and column.lower() in ints else kind)
+                for column, kind in self.target.columns(parts)]
+
     def _described(self, name: str) -> list[tuple[str, tuple]]:
         """A #temp table's columns in order, each with its ``sys.columns`` values after
         ``column_id``: the types the script declared, else those of the kinds the target
         holds (its lengths as ``COL_LENGTH`` gives them)."""
         parts = self.session[name]
         held = parts[-1].lower()
-        found, ints = [], self.declared_ints.get(held, set())
-        for column, kind in self.target.columns(parts):
+        found = []
+        for column, kind in self._session_kinds(parts):
             wanted = column.lower()
-            if kind in (INTEGER, OTHER) and wanted in ints:  # (as learn reads it)
-                kind = INT
             decimal = self.declared_decimals.get(held, {}).get(wanted)
             moment, bit = wanted in self.declared_datetimes.get(held, ()), wanted in self._bits(
                 held)
@@ -773,7 +777,7 @@ class Translator:
         wanted = column.lower()
         if key in self.session:
             parts = self.session[key]
-            kinds = {name.lower(): kind for name, kind in self.target.columns(parts)}
+            kinds = {column.lower(): kind for column, kind in self._session_kinds(parts)}
             if wanted not in kinds:
                 return None
             held = parts[-1].lower()
@@ -1141,12 +1145,14 @@ class Translator:
             key = _temporary(table.this) or table.name.lower()
             self.made[key] = made
             if isinstance(query, exp.Select) and not any(item.is_star for item in query.selects):
-                # (a column copied keeps its text length, as SQL Server declares it: what
-                # is put in it later is checked against it, and COL_LENGTH gives it)
-                copied = [(item.alias_or_name.lower(), item.unalias()) for item in query.selects]
+                # (a column keeps the text length SQL Server declares it with, where
+                # certain: what is put in it later is checked against it, COL_LENGTH gives it)
+                found = {item.alias_or_name.lower(): text_lengths.value_length(
+                    item.unalias(), self.lengths) for item in query.selects}
                 self.text_lengths[key] = ([item.alias_or_name for item in query.selects], {
-                    name: self.lengths[value.name.lower()] for name, value in copied
-                    if isinstance(value, exp.Column) and self.lengths.get(value.name.lower())})
+                    name: length for name, length in found.items() if length is not None})
+                if self.target.dialect == "postgres":
+                    text_lengths.held_to_lengths(query, found)
 
     def _made_once(self, statements: tuple[str, ...], needed: bool) -> tuple[str, ...]:
         """PostgreSQL's session function ``statements`` make, when a statement first needs
