@@ -2772,6 +2772,9 @@ SELECT COL_LENGTH('tempdb..#t', 'a'), COL_LENGTH('tempdb..#t', 'B'), COL_LENGTH(
                  ) == [(14, 3)]
     with pytest.raises(ScriptError, match="String or binary data would be truncated"):
         _rows(db, copied + "INSERT INTO #c VALUES ('k', 'ABCD')")
+    assert _rows(db, """SELECT TOP 1 ISNULL(Benefit_type, 'None') AS a,
+    COALESCE(Benefit_type, 'Unknown') AS b INTO #n FROM leo_benefit
+SELECT COL_LENGTH('#n', 'a'), COL_LENGTH('#n', 'b')""") == [(3, 7)]
     # and one made of a literal, a cast, a CASE or text joined by + has the length SQL Server
     # gives it: a source label 'KS4' is a VARCHAR(3), which a later 'HESA' does not fit
     made = """SELECT TOP 1 EduKey, 'KS4' AS source, CAST(EduKey AS VARCHAR(20)) AS c,

@@ -54,7 +54,8 @@ LONGEST = 8000
 def value_length(node: exp.Expression, lengths: dict[str, int | None]) -> int | None:
     """The length of the text type SQL Server gives a value, where certain: a string
     literal's characters, a column's (``lengths``: by lower-case name, None where unknown), a
-    cast's, the longest value of a ``CASE``, the sum of text joined by ``+``; else None."""
+    cast's, ``ISNULL``'s first argument's, the longest value of a ``CASE`` or ``COALESCE``,
+    the sum of text joined by ``+``; else None."""
     if isinstance(node, exp.Paren):
         return value_length(node.this, lengths)
     if isinstance(node, exp.National) or (isinstance(node, exp.Literal) and node.is_string):
@@ -63,8 +64,11 @@ def value_length(node: exp.Expression, lengths: dict[str, int | None]) -> int | 
         return lengths.get(node.name.lower())
     if isinstance(node, exp.Cast | exp.Convert):
         return length_of(node.this if isinstance(node, exp.Convert) else node.args.get("to"))
-    if isinstance(node, exp.Case):
-        values = [branch.args.get("true") for branch in node.args.get("ifs") or []]
+    if isinstance(node, exp.Coalesce) and node.args.get("is_null"):
+        return value_length(node.this, lengths)  # (ISNULL: its first argument's type)
+    if isinstance(node, exp.Case | exp.Coalesce):
+        values = ([node.this, *node.expressions] if isinstance(node, exp.Coalesce) else
+                  [branch.args.get("true") for branch in node.args.get("ifs") or []])
         values.append(node.args.get("default"))
         found = [value_length(value, lengths) for value in values
                  if value is not None and not isinstance(value, exp.Null)]
