@@ -1459,6 +1459,11 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "select list."),
     ("SELECT EduKey FROM leo_benefit UNION SELECT EduKey FROM leo_employment ORDER BY 0",
      "line 1: The ORDER BY position number 0 is out of range"),
+    # ... past the columns a * gives (each target said so in its own words)
+    ("SELECT TOP 3 * FROM leo_benefit ORDER BY 9",
+     "line 1: The ORDER BY position number 9 is out of range"),
+    ("SELECT TOP 2 b.*, e.EduKey FROM leo_benefit b JOIN leo_employment e ON e.EduKey = "
+     "b.EduKey ORDER BY 7", "line 1: The ORDER BY position number 7 is out of range"),
     ("SELECT e.TaxYear FROM leo_earnings AS e WHERE leo_earnings.TaxYear = 201819",
      'line 1: The multi-part identifier "leo_earnings.TaxYear" could not be bound.'),
     # other dialects' habits every target took: a position in GROUP BY (a constant in T-SQL,

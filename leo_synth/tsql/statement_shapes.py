@@ -94,11 +94,12 @@ def check(tree: exp.Expression, line: int) -> None:
             raise ScriptError(line, ONE_EXPRESSION)
 
 
-def _positions(order: exp.Order, line: int) -> None:
+def _positions(order: exp.Order, line: int, width: int | None = None) -> None:
     """Error 108 for a query's ``ORDER BY`` position outside its select list (a window's
-    ``ORDER BY`` has none)."""
+    ``ORDER BY`` has none); ``width``: the list's, where a ``*`` hides it."""
     query = order.parent
-    width = _width(query) if isinstance(query, exp.Select | exp.SetOperation) else None
+    if width is None:
+        width = _width(query) if isinstance(query, exp.Select | exp.SetOperation) else None
     for item in order.expressions if width is not None else []:
         value = item.this if isinstance(item, exp.Ordered) else item
         if isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit() and (
@@ -122,10 +123,37 @@ def _one_value(subquery: exp.Subquery) -> bool:
     return isinstance(holder, exp.Binary | exp.Func | exp.Alias | exp.Select)
 
 
+def _star_width(select: exp.Select, columns: Callable[[exp.Table], list[str] | None]
+                ) -> int | None:
+    """The number of columns a ``SELECT`` with a ``*`` (or ``t.*``) gives, from the columns
+    of the tables it reads; None when a source is not a table of known columns."""
+    sources = [select.args.get("from_"), *(select.args.get("joins") or [])]
+    tables = [source.this for source in sources if source is not None]
+    if not all(isinstance(table, exp.Table) for table in tables):
+        return None
+    found = {table.alias_or_name.lower(): columns(table) for table in tables}
+    width = 0
+    for item in select.selects:
+        if not item.is_star:
+            width += 1
+            continue
+        qualifier = item.table.lower() if isinstance(item, exp.Column) else ""
+        held = [found.get(qualifier)] if qualifier else list(found.values())
+        if not held or any(names is None for names in held):
+            return None
+        width += sum(len(names) for names in held if names is not None)
+    return width
+
+
 def check_table(tree: exp.Expression, columns: Callable[[exp.Table], list[str] | None],
                 line: int) -> None:
     """Raise error 213 for an ``INSERT`` without a column list whose rows do not fill its
-    table's columns (``columns``: the columns of a table, None when unknown)."""
+    table's columns, and error 108 for an ``ORDER BY`` position past the columns a ``*``
+    gives (``columns``: the columns of a table, None when unknown)."""
+    for order in tree.find_all(exp.Order):
+        query = order.parent
+        if isinstance(query, exp.Select) and any(item.is_star for item in query.selects):
+            _positions(order, line, _star_width(query, columns))
     if not isinstance(tree, exp.Insert) or not isinstance(tree.this, exp.Table):
         return
     source = tree.expression
