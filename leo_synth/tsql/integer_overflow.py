@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.rewrites import replaced
 from leo_synth.tsql.sqlite_functions import INT_RANGE
 
@@ -72,17 +73,24 @@ def _checked_arithmetic(tree: exp.Expression, ints: dict[str, bool]) -> exp.Expr
     return tree
 
 
-def for_target(tree: exp.Expression, ints: dict[str, bool], dialect: str) -> exp.Expression:
+def for_target(tree: exp.Expression, ints: dict[str, bool], integers: dict[str, bool],
+               dialect: str) -> exp.Expression:
     """The tree with each ``SUM`` of an ``int`` column checked for overflow (and on SQLite,
-    the arithmetic of ``int`` values)."""
+    the arithmetic of ``int`` values); on PostgreSQL, each other ``SUM`` of integers (``SUM(
+    CAST(Earnings AS BIGINT))``) a ``BIGINT``, as in SQL Server, where PostgreSQL's is a
+    ``numeric``, which ``/ COUNT(*)`` divided with a fraction (``integers``: the columns that
+    hold integers)."""
     if dialect == "sqlite":
         tree = _checked_arithmetic(tree, ints)
     for total in list(tree.find_all(exp.Sum)):
-        if not _int_valued(total.this, ints):
-            continue
         whole = total.parent if isinstance(total.parent, exp.Window) else total
-        checked = (exp.Anonymous(this=CHECK, expressions=[whole.copy()])
-                   if dialect == "sqlite" else
-                   exp.cast(whole.copy(), exp.DataType.build("INT")))
+        if _int_valued(total.this, ints):
+            checked = (exp.Anonymous(this=CHECK, expressions=[whole.copy()])
+                       if dialect == "sqlite" else
+                       exp.cast(whole.copy(), exp.DataType.build("INT")))
+        elif dialect == "postgres" and is_integer(total.this, integers):
+            checked = exp.cast(whole.copy(), exp.DataType.build("BIGINT"))
+        else:
+            continue
         tree = replaced(tree, whole, checked)
     return tree

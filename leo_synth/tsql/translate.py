@@ -1403,7 +1403,8 @@ class Translator:
             tree = extract_decimals.for_sqlite(tree, derived.decimals)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
-        tree = integer_overflow.for_target(tree, self.ints, self.target.dialect)
+        tree = integer_overflow.for_target(tree, self.ints, integer_average.with_computed(
+            tree, self.integers), self.target.dialect)
         tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
