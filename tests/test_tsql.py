@@ -1549,6 +1549,10 @@ def test_aggregates_and_orders_sql_server_allows_still_run(
         (spells, keys, first)]
     assert len(_rows(db, """SELECT EduKey AS k FROM leo_benefit UNION SELECT EduKey FROM
 leo_employment ORDER BY k DESC""")) >= people
+    # a * of a CTE named as a relation gives the CTE's columns (position 6 was refused by the
+    # relation's five)
+    assert _rows(db, """WITH leo_benefit AS (SELECT 1 AS a, 2 AS b, 3 AS c, 4 AS d, 5 AS e,
+    6 AS f) SELECT * FROM leo_benefit ORDER BY 6""") == [(1, 2, 3, 4, 5, 6)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

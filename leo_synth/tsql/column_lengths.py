@@ -10,8 +10,9 @@ is: the extract's columns by the spec's types, as ``sys.columns`` shows their
 ``NVARCHAR(n)`` of a #temp table gives n, where SQL Server gives its 2n bytes: the session
 keeps text lengths, not whether the text is national).
 
-Rejected: a subquery of ``sys.columns`` in the call's place, which has no #temp tables (their
-columns are in tempdb's catalog), and which a statement of no ``FROM`` reads once per call.
+A session table's column gives the ``max_length`` ``tempdb.sys.columns`` shows for it (the
+two share the translator's description of the table). Rejected: a subquery of the catalog
+views in the call's place, which a statement of no ``FROM`` reads once per call.
 """
 
 from __future__ import annotations
@@ -21,18 +22,8 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from leo_synth.spec.model import ColumnSpec
-from leo_synth.tsql.catalog_views import column_type, decimal_length
+from leo_synth.tsql.catalog_views import column_type
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, TEXT
-
-KIND_LENGTHS = {INT: 4, INTEGER: 8, FLOAT: 8, DATE: 3}
-"""The bytes of a session table's column by the kind the target holds it as (targets.py):
-``int`` and ``bigint``, ``float``, ``date``."""
-DATETIME_LENGTH = 8
-"""The bytes of a ``DATETIME``, and of any other number the script did not declare."""
-BIT_LENGTH = 1
-UNKNOWN_TEXT_LENGTH = 8000
-"""A text column whose declared length the script does not say (``SELECT ... INTO`` of an
-expression): SQL Server's longest ``varchar`` short of ``MAX``."""
 
 
 def spec_length(spec: ColumnSpec) -> int:
@@ -40,29 +31,17 @@ def spec_length(spec: ColumnSpec) -> int:
     return column_type(spec)[2]
 
 
-def session_length(kind: str, text: int | None, decimal: tuple[int, int] | None,
-                   datetime: bool, bit: bool) -> int:
-    """The bytes of a session table's column of the target's ``kind``, with what the script
-    declared of it: its text length, decimal type, a ``DATETIME``, a ``BIT``."""
-    if bit:
-        return BIT_LENGTH
-    if datetime:
-        return DATETIME_LENGTH
-    if decimal is not None:
-        return decimal_length(decimal[0])
-    if kind == TEXT:
-        return text or UNKNOWN_TEXT_LENGTH
-    return KIND_LENGTHS.get(kind, DATETIME_LENGTH)
-
-
 KIND_TYPES = {INT: "int", INTEGER: "bigint", FLOAT: "float", DATE: "date", TEXT: "varchar"}
-"""SQL Server's type of a session table's column by the kind the target holds it as."""
+"""SQL Server's type of a session table's column by the kind the target holds it as
+(targets.py)."""
 
 
 def session_type(kind: str, decimal: tuple[int, int] | None, datetime: bool, bit: bool
                  ) -> str:
-    """The SQL Server type name of a session table's column (as :func:`session_length`
-    works out its bytes): ``datetime`` for any other number the script did not declare."""
+    """The SQL Server type name of a session table's column of the target's ``kind``, with
+    what the script declared of it (a decimal type, a ``DATETIME``, a ``BIT``): ``datetime``
+    for any other number the script did not declare (``catalog_views.session_column`` gives
+    its bytes)."""
     if bit:
         return "bit"
     if datetime:

@@ -6,9 +6,9 @@
   gave NULL, DuckDB 10000-01-01 and PostgreSQL stopped in its own words. Each ``DATEADD`` of
   a date the statement reads (a column in it) takes its amount through a check: when
   ``DATEDIFF(unit, date, 9999-12-31 23:59:59.997)`` is below the amount, the result would
-  pass SQL Server's last day, and the query stops. Boundaries crossed count alike for both,
-  so the check is exact for years, quarters, months, days, hours, minutes and seconds (a
-  week is seven days). The check is on the amount, so it runs before the target adds.
+  pass SQL Server's last day, and the query stops. Both count the unit's boundaries crossed,
+  so the one bounds the other (a week is seven days; the tests try days, weeks, months, hours
+  and minutes). The check is on the amount, so it runs before the target adds.
 - ``DATEDIFF`` in seconds, minutes or milliseconds beyond an ``int`` is error 535 ("The
   datediff function resulted in an overflow. ..."): ``DATEDIFF(second, StartDate, EndDate)``
   of an open spell, or milliseconds over more than 24 days. The targets gave the large
@@ -77,8 +77,8 @@ def _checked_amount(add: exp.DateAdd, type_name: str, dialect: str) -> exp.Expre
 def _checked_count(diff: exp.DateDiff, dialect: str) -> exp.Expression:
     """``diff``, or a stop when it passes an ``int``."""
     low, high = INT_RANGE
-    outside = exp.or_(exp.GT(this=diff.copy(), expression=exp.Literal.number(high)),
-                      exp.LT(this=diff.copy(), expression=exp.Literal.number(low)))
+    outside = exp.Not(this=exp.Between(this=diff.copy(), low=exp.Literal.number(low),
+                                       high=exp.Literal.number(high)))
     return exp.Case(ifs=[exp.If(this=outside, true=raised(DATEDIFF_OVERFLOW, dialect))],
                     default=diff.copy())
 
@@ -96,10 +96,7 @@ def for_target(tree: exp.Expression, plain_dates: set[str], datetime2s: set[str]
     checked = False
     for diff in list(tree.find_all(exp.DateDiff)):
         if not diff.args.get("big_int") and unit_of(diff) in FINE_UNITS and _read(diff):
-            new = _checked_count(diff, dialect)
-            if diff is tree:
-                return new, True
-            diff.replace(new)
+            diff.replace(_checked_count(diff, dialect))  # (never the whole statement)
             checked = True
     for add in list(tree.find_all(exp.DateAdd)):
         if not _read(add.this) or add.args.get("unit") is None:

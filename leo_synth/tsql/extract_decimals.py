@@ -1,11 +1,12 @@
-"""The extract's decimal columns: typed from the spec, and read as decimals on SQLite.
+"""The extract's decimal columns: typed from the spec, and read as ``REAL`` on SQLite.
 
 The ILR's ``aims`` holds three decimals (``LevelOfLearning`` ``numeric(3,1)``, ``FL2Width`` and
 ``FL3Width`` ``numeric(12,2)``) and ``numeric(18,0)`` levels. SQLite stores a ``NUMERIC``
 column's whole values as integers, so ``LevelOfLearning / 3`` divided integers there (0 for
-level 1, where SQL Server gives 0.333333) and ``SUM(FL2Width) / COUNT(*)`` lost its fraction;
-DuckDB and PostgreSQL computed the value but showed it in their own places (``FL2Width`` 100,
-``FL2Width / 2`` 50.0000000000000000, where SQL Server shows 100.00 and 50.000000).
+level 1, where SQL Server gives 0.333333) and ``SUM(FL2Width) / COUNT(*)`` lost its fraction
+(12 for 12.294372); it showed ``FL2Width`` as 100 where SQL Server shows 100.00. DuckDB and
+PostgreSQL computed the value but showed it in their own places (``FL2Width / 2`` as 50 and
+50.0000000000000000, where SQL Server shows 50.000000).
 
 The spec gives each column's precision and scale (:func:`declared`), which the translator
 learns as it learns a #temp table's declared decimals, so ``decimal_types`` works out the

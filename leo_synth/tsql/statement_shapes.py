@@ -101,11 +101,18 @@ def _positions(order: exp.Order, line: int, width: int | None = None) -> None:
     if width is None:
         width = _width(query) if isinstance(query, exp.Select | exp.SetOperation) else None
     for item in order.expressions if width is not None else []:
-        value = item.this if isinstance(item, exp.Ordered) else item
-        if isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit() and (
-                not 1 <= int(value.name) <= width):
-            raise ScriptError(line, f"The ORDER BY position number {value.name} is out of range "
+        position = _position(item)
+        if position is not None and not 1 <= position <= width:
+            raise ScriptError(line, f"The ORDER BY position number {position} is out of range "
                               "of the number of items in the select list.")
+
+
+def _position(item: exp.Expression) -> int | None:
+    """The select-list position an ``ORDER BY`` item names (``ORDER BY 2 DESC``), else None."""
+    value = item.this if isinstance(item, exp.Ordered) else item
+    if isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit():
+        return int(value.name)
+    return None
 
 
 ONE_EXPRESSION = ("Only one expression can be specified in the select list when the subquery "
@@ -123,13 +130,15 @@ def _one_value(subquery: exp.Subquery) -> bool:
     return isinstance(holder, exp.Binary | exp.Func | exp.Alias | exp.Select)
 
 
-def _star_width(select: exp.Select, columns: Callable[[exp.Table], list[str] | None]
-                ) -> int | None:
+def _star_width(select: exp.Select, columns: Callable[[exp.Table], list[str] | None],
+                ctes: set[str]) -> int | None:
     """The number of columns a ``SELECT`` with a ``*`` (or ``t.*``) gives, from the columns
-    of the tables it reads; None when a source is not a table of known columns."""
+    of the tables it reads; None when a source is not a table of known columns (a subquery,
+    or a CTE of the statement, which may share a relation's name)."""
     sources = [select.args.get("from_"), *(select.args.get("joins") or [])]
     tables = [source.this for source in sources if source is not None]
-    if not all(isinstance(table, exp.Table) for table in tables):
+    if not all(isinstance(table, exp.Table) and not (table.name.lower() in ctes and not table.db)
+               for table in tables):
         return None
     found = {table.alias_or_name.lower(): columns(table) for table in tables}
     width = 0
@@ -150,10 +159,12 @@ def check_table(tree: exp.Expression, columns: Callable[[exp.Table], list[str] |
     """Raise error 213 for an ``INSERT`` without a column list whose rows do not fill its
     table's columns, and error 108 for an ``ORDER BY`` position past the columns a ``*``
     gives (``columns``: the columns of a table, None when unknown)."""
+    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
     for order in tree.find_all(exp.Order):
         query = order.parent
-        if isinstance(query, exp.Select) and any(item.is_star for item in query.selects):
-            _positions(order, line, _star_width(query, columns))
+        if isinstance(query, exp.Select) and any(item.is_star for item in query.selects) and (
+                any(_position(item) is not None for item in order.expressions)):
+            _positions(order, line, _star_width(query, columns, ctes))
     if not isinstance(tree, exp.Insert) or not isinstance(tree.this, exp.Table):
         return
     source = tree.expression

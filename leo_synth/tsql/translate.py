@@ -131,8 +131,8 @@ SERVER_PROPERTIES = {"servername": "leo-synth", "machinename": "leo-synth",
                      "edition": "leo-synth (not SQL Server)",
                      "collation": catalog_views.COLLATION}
 """``SERVERPROPERTY``'s answers, by the property's name in lower case (any other property is
-NULL, as SQL Server answers a name it does not know). The collation is the one whose rules
-the translation follows: text compared with a literal ignores case."""
+NULL, as SQL Server answers a name it does not know); the collation is the one ``sys.columns``
+gives the extract's text."""
 SESSION_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
                      "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE", "DB_NAME", "USER_NAME",
                      "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME", "SCOPE_IDENTITY")
@@ -702,9 +702,8 @@ class Translator:
         return (key,)
 
     def _session_kinds(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
-        """A table's columns in order, each with its kind: an ``int``
-        where the script's statement made it one (``SELECT COUNT(*) AS n INTO #t``: SQLite
-        declares no type), as :meth:`learn` reads it."""
+        """A table's columns in order, each with its kind: an ``int`` where the script's
+        statement made it one (``SELECT COUNT(*) AS n INTO #t``: SQLite declares no type)."""
         ints = self.declared_ints.get(parts[-1].lower(), set())
         # (OTHER: SQLite's, no values yet)
         return [(column, INT if kind in (INTEGER, OTHER) and column.lower() in ints else kind)
@@ -713,7 +712,7 @@ class Translator:
     def _described(self, name: str) -> list[tuple[str, tuple]]:
         """A #temp table's columns in order, each with its ``sys.columns`` values after
         ``column_id``: the types the script declared, else those of the kinds the target
-        holds (its lengths as ``COL_LENGTH`` gives them)."""
+        holds (``COL_LENGTH`` gives their ``max_length``)."""
         parts = self.session[name]
         held = parts[-1].lower()
         found = []
@@ -722,12 +721,10 @@ class Translator:
             decimal = self.declared_decimals.get(held, {}).get(wanted)
             moment, bit = wanted in self.declared_datetimes.get(held, ()), wanted in self._bits(
                 held)
-            length = column_lengths.session_length(
-                kind, self._text_lengths(held).get(wanted), decimal, moment, bit)
             type_name = column_lengths.session_type(kind, decimal, moment, bit)
             spelt = self.made.get(name, {}).get(wanted) or self.written.get(wanted)
-            found.append((spelt or self.spelling.get(wanted, column),
-                          catalog_views.session_column(type_name, length, decimal)))
+            found.append((spelt or self.spelling.get(wanted, column), catalog_views.session_column(
+                type_name, self._text_lengths(held).get(wanted), decimal)))
         return found
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
@@ -775,16 +772,9 @@ class Translator:
             return None
         table, key = named
         wanted = column.lower()
-        if key in self.session:
-            parts = self.session[key]
-            kinds = {column.lower(): kind for column, kind in self._session_kinds(parts)}
-            if wanted not in kinds:
-                return None
-            held = parts[-1].lower()
-            return column_lengths.session_length(
-                kinds[wanted], self._text_lengths(held).get(wanted),
-                self.declared_decimals.get(held, {}).get(wanted),
-                wanted in self.declared_datetimes.get(held, ()), wanted in self._bits(held))
+        if key in self.session:  # (its max_length, as tempdb.sys.columns shows it)
+            return next((values[2] for name, values in self._described(key)
+                         if name.lower() == wanted), None)
         parts = self._extract_parts(table, key, line)
         if parts is None:
             return None
@@ -1142,17 +1132,25 @@ class Translator:
                 elif isinstance(item, exp.Column):
                     made[item.name.lower()] = item.name
             table = _written(tree)[0]
-            key = _temporary(table.this) or table.name.lower()
-            self.made[key] = made
-            if isinstance(query, exp.Select) and not any(item.is_star for item in query.selects):
-                # (a column keeps the text length SQL Server declares it with, where
-                # certain: what is put in it later is checked against it, COL_LENGTH gives it)
-                found = {item.alias_or_name.lower(): text_lengths.value_length(
-                    item.unalias(), self.lengths) for item in query.selects}
-                self.text_lengths[key] = ([item.alias_or_name for item in query.selects], {
-                    name: length for name, length in found.items() if length is not None})
-                if self.target.dialect == "postgres":
-                    text_lengths.held_to_lengths(query, found)
+            self.made[_temporary(table.this) or table.name.lower()] = made
+
+    def _selected_lengths(self, tree: exp.Expression) -> None:
+        """Keep the text lengths SQL Server gives the columns a ``SELECT ... INTO`` makes,
+        where certain (``text_lengths.value_length``): what is put in them later is checked
+        against them, and ``COL_LENGTH`` gives them; on PostgreSQL its values are cast to
+        them, which it then holds the columns to. (After the statement's tables are learnt:
+        a copied column's length is theirs.)"""
+        query, key = tree.expression if isinstance(tree, exp.Create) else None, written_key(tree)
+        if not isinstance(query, exp.Select) or key is None or any(
+                item.is_star for item in query.selects):
+            return
+        found = {item.alias_or_name.lower(): text_lengths.value_length(
+            item.unalias(), self.lengths) for item in query.selects}
+        self.text_lengths[key] = (
+            [item.alias_or_name for item in query.selects],
+            {name: length for name, length in found.items() if length is not None})
+        if self.target.dialect == "postgres":
+            text_lengths.held_to_lengths(query, found)
 
     def _made_once(self, statements: tuple[str, ...], needed: bool) -> tuple[str, ...]:
         """PostgreSQL's session function ``statements`` make, when a statement first needs
@@ -1390,6 +1388,7 @@ class Translator:
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
         self._note_written(tree)
+        self._selected_lengths(tree)
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
