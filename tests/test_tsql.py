@@ -1136,6 +1136,27 @@ def test_convert_of_text_to_a_date_reads_it_in_its_style_or_stops(
         [(241, "Conversion failed when converting date and/or time from character string.")]]
 
 
+STYLED_DATETIMES = """SELECT CONVERT(DATETIME, '01/02/2019', 103) AS a,
+CONVERT(DATETIME, '01/02/2019', 101) AS b, TRY_CONVERT(DATETIME, '31/13/2019', 103) AS c,
+CONVERT(DATETIME, '31/12/2019 10:15', 103) AS d, CONVERT(DATETIME, t, 120) AS e,
+CONVERT(DATETIME, '2019-02-01T10:11:12.123', 126) AS f, CONVERT(SMALLDATETIME, '20191231', 112)
+AS g FROM (VALUES ('2019-02-01 10:11:12')) v(t)"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_convert_of_text_to_a_date_and_time_reads_it_in_its_style(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """``CONVERT(DATETIME, '01/02/2019', 103)``, the UK way to write a date and time: SQLite
+    stopped ("no such function: STR_TO_TIME"), DuckDB and PostgreSQL showed a date, and
+    PostgreSQL read style 126's minutes as its month. The value is read as ``CONVERT(DATE,
+    ...)`` reads it, with its time, and shown as SQL Server shows its type."""
+    (result,) = run_text(_db(request, backend), STYLED_DATETIMES, "tsql", None, True)
+    assert [cell.strip() for cell in output.table(result)[2].split("  ") if cell] == [
+        "2019-02-01 00:00:00.000", "2019-01-02 00:00:00.000", "NULL",
+        "2019-12-31 10:15:00.000", "2019-02-01 10:11:12.000", "2019-02-01 10:11:12.123",
+        "2019-12-31 00:00:00"]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_parse_and_try_parse_read_in_the_culture(backend: str,
                                                  request: pytest.FixtureRequest) -> None:

@@ -30,7 +30,7 @@ from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
-from leo_synth.tsql.value_rewrites import cast_parts, is_safe, value_slot
+from leo_synth.tsql.value_rewrites import DATE_READINGS, cast_parts, is_safe, value_slot
 
 _NO_INTEGERS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.DATETIME2: "datetime2"}
 """The date types SQL Server will not convert an integer to, by its name for them."""
@@ -110,7 +110,7 @@ def reading(value: exp.Expression, order: str, date_only: bool, safe: bool, dial
         return exp.Anonymous(this="pg_temp.leo_read_date", expressions=[
             exp.cast(value.copy(), "TEXT"), exp.Literal.string(order),
             exp.Literal.number(int(date_only)), exp.Literal.number(int(safe))])
-    return exp.Anonymous(this="LEO_TRY_TO_DATE" if safe else "LEO_TO_DATE", expressions=[
+    return exp.Anonymous(this=DATE_READINGS[bool(safe)], expressions=[
         value.copy(), exp.Literal.string(order), exp.Literal.number(int(date_only))])
 
 

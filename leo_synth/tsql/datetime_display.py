@@ -70,7 +70,7 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None
             isinstance(node, exp.Anonymous) and not node.expressions
             and node.name.upper() in ("GETUTCDATE", "SYSUTCDATETIME")):
         return _TYPES[exp.DataType.Type.DATETIME]
-    parts = None if node.args.get("style") else cast_parts(node)
+    parts = cast_parts(node)
     to = parts[1] if parts else None
     if to is not None and to.this in _TYPES:
         kind, places = _TYPES[to.this]

@@ -37,7 +37,7 @@ from sqlglot import exp
 from leo_synth.tsql import date_formats, error_messages, value_rewrites
 from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.target_dialects import target_sql
-from leo_synth.tsql.value_rewrites import PRECISE_DATETIME, cast_parts
+from leo_synth.tsql.value_rewrites import DATE_READINGS, PRECISE_DATETIME, cast_parts
 
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
 WEEK_UNITS = {"WEEK", "WK", "WW"}
@@ -239,6 +239,9 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
         return exp.TimeToStr(this=value, format=exp.Literal.string(PRECISE_DATETIME))
     if isinstance(value, exp.TimeToStr) and _is_datetime(value):
         return value  # (a cast of one: DATETIME() again would drop its fraction)
+    if isinstance(value, exp.Anonymous) and value.name.upper() in DATE_READINGS:
+        # (text read as a date and time, its fraction kept)
+        return exp.TimeToStr(this=value, format=exp.Literal.string(PRECISE_DATETIME))
     if isinstance(node, exp.LastDay):
         return _sqlite_last_day(node)
     if isinstance(node, exp.TimeToStr) and node.args.get("format") is not None:

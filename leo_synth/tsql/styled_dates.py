@@ -1,4 +1,4 @@
-"""``CONVERT(DATE, text, style)`` reads the text by its style, or stops as SQL Server does.
+"""``CONVERT(DATE, text, style)`` reads the text in its style, or stops as SQL Server does.
 
 SQL Server reads ``CONVERT(DATE, '31/01/2015', 103)`` by the style's order of day, month and
 year (``'31-01-2015'`` and ISO ``'2015-01-31'`` too), and stops with error 241 at text it
@@ -11,6 +11,12 @@ in the style's order of day and month: that reads what SQL Server reads, and sto
 message at the rest (``TRY_CONVERT`` and ``TRY_PARSE``: NULL there; they gave NULL for
 ``'01-02-2015'`` and ISO text). A value that is a date already keeps the target's reading
 (SQL Server ignores the style there).
+
+The same goes for text converted to a ``DATETIME``, ``DATETIME2`` or ``SMALLDATETIME``
+(``CONVERT(DATETIME, '01/04/2015', 103)``, the UK way to write one), whose time is read too;
+ISO text with a time in styles 120, 121 and 126 is read as a cast reads it. SQLite had stopped
+there ("no such function: STR_TO_TIME"), DuckDB and PostgreSQL gave a date, and PostgreSQL
+read style 126's minutes as its month.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from leo_synth.tsql.date_literals import DATE_TYPES, DATE_VALUES
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
 
+ISO_TIME_STYLES = ("20", "120", "21", "121", "126", "127")
+"""``CONVERT``'s styles of ISO text with a time (``yyyy-mm-dd hh:mi:ss``, ``...T...``)."""
+
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
                ) -> tuple[exp.Expression, bool]:
@@ -31,23 +40,33 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
     for node in list(tree.find_all(exp.Convert)):
         style, to, value = node.args.get("style"), node.this, node.expression
         if not (isinstance(style, exp.Literal) and isinstance(to, exp.DataType)
-                and to.is_type(exp.DataType.Type.DATE)):
+                and to.is_type(*DATE_TYPES)):
             continue
         if _dated(value, kinds):  # (the targets read the date as text in the style: NULL)
             node.set("style", None)
             continue
-        if not (try_conversions.numeric_date_style(style.name)
-                and is_text(value, kinds.texts)):
+        if not is_text(value, kinds.texts):
             continue
-        tried = exp.Convert(this=to.copy(), expression=value.copy(), style=style.copy(),
-                            safe=True)
-        read = date_casts.reading(value, _order(date_formats.STYLES[style.name]), True,
+        if style.name in ISO_TIME_STYLES:  # (SQL Server reads ISO text whatever the style)
+            read = date_casts.reading(value, "ymd", to.is_type(exp.DataType.Type.DATE),
+                                      bool(node.args.get("safe")), dialect)
+            postgres_function = postgres_function or dialect == "postgres"
+            node.replace(exp.cast(read, to.copy()))
+            continue
+        if not try_conversions.numeric_date_style(style.name):
+            continue
+        date_only = to.is_type(exp.DataType.Type.DATE)
+        # (a date and time: its date read in the style, else the text with its time)
+        tried = exp.Convert(this=exp.DataType.build("DATE"), expression=value.copy(),
+                            style=style.copy(), safe=True)
+        read = date_casts.reading(value, _order(date_formats.STYLES[style.name]), date_only,
                                   bool(node.args.get("safe")), dialect)
         postgres_function = postgres_function or dialect == "postgres"
         node.replace(exp.Case(
             ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
                         true=exp.Null())],
-            default=exp.Coalesce(this=tried, expressions=[exp.cast(read, to.copy())])))
+            default=exp.Coalesce(this=tried if date_only else exp.cast(tried, to.copy()),
+                                 expressions=[exp.cast(read, to.copy())])))
     return tree, postgres_function
 
 

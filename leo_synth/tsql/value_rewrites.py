@@ -54,6 +54,9 @@ from leo_synth.tsql.target_dialects import target_sql
 PRECISE_DATETIME = "%Y-%m-%d %H:%M:%f"
 """SQLite's pattern of a DATETIME with its fraction of a second (``%f``: seconds and
 milliseconds)."""
+DATE_READINGS = ("LEO_TO_DATE", "LEO_TRY_TO_DATE")
+"""The run's functions reading text as a date or a date and time (SQLite, DuckDB): the one
+that stops, the one that gives NULL."""
 DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
                   exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP)
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
