@@ -1964,6 +1964,13 @@ INSERT INTO #i (x) VALUES (5)
 INSERT INTO #i (x) SELECT 7
 SELECT rid, x FROM #i ORDER BY rid"""
         assert _rows(db, text) == [(1, 5), (2, 7)], key
+    # FFT's person lookup: SQLite stopped, "table has more than one primary key"
+    keyed = """CREATE TABLE fft_person_lookup (fft_person_id INT IDENTITY(1, 1) NOT NULL,
+leo_edukey VARCHAR(14) COLLATE Latin1_General_BIN NULL,
+CONSTRAINT pk_person_lookup PRIMARY KEY CLUSTERED (fft_person_id))
+INSERT INTO fft_person_lookup (leo_edukey) VALUES ('a'), ('b')
+SELECT fft_person_id, leo_edukey FROM fft_person_lookup ORDER BY fft_person_id"""
+    assert _rows(db, keyed) == [(1, "a"), (2, "b")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -2663,6 +2670,9 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT EduKey FROM leo_employment ORDER BY EndDate DESC NULLS LAST",
      "line 1: Incorrect syntax near 'NULLS'"),
     ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
+    # (a table of FFT's own schema the script has not made: it said "unknown SRS database")
+    ("SELECT 1\nSELECT TOP 3 * FROM fft.person_lookup",
+     "line 2: Invalid object name 'fft.person_lookup'."),
     ("SELECT 1\nSELECT STRING_AGG(DISTINCT Benefit_type, ',') FROM leo_benefit",
      "line 2: Incorrect syntax near the keyword 'DISTINCT'"),
     ("SELECT 1\nSELECT PERCENTILE_CONT(1.5) WITHIN GROUP (ORDER BY x) OVER () "

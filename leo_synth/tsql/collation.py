@@ -45,6 +45,14 @@ def _keeps_case(node: exp.Expression) -> bool:
     return "_CS" in name or "BIN" in name
 
 
+def _uncollated(node: exp.Expression | None) -> exp.Expression | None:
+    """``node`` without a collation that ignores case written after it (``'f' COLLATE
+    Latin1_General_CI_AS`` is ``'f'``, as the SRS's own collation compares it)."""
+    if isinstance(node, exp.Collate) and not _keeps_case(node):
+        return node.this
+    return node
+
+
 def _lower(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Literal):
         return exp.Literal.string(node.name.lower())
@@ -111,7 +119,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
                     branch.set("this", _lower(branch.this))
         else:
             for side, other in (("this", "expression"), ("expression", "this")):
-                literal, value = node.args.get(side), node.args.get(other)
+                literal, value = _uncollated(node.args.get(side)), node.args.get(other)
                 if _has_case(literal) and value is not None and _is_text(value, texts):
                     node.set(side, _lower(literal))
                     node.set(other, _lower(value))

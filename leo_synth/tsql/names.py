@@ -55,10 +55,15 @@ def check_database(part: str, line: int) -> str:
     return source_database(part)
 
 
-def _check_schema(part: str, line: int) -> str | None:
-    """A two-part name's schema: a project number or dbo (any database), or a database."""
+def _check_schema(part: str, name: str, line: int) -> str | None:
+    """A two-part name's schema: a project number or dbo (any database), or a database. A
+    schema that is neither (``fft.person_lookup``, a table the script has not made) is SQL
+    Server's error 208: no such object in the database."""
     if part.isdigit() or part.lower() in ("dbo", "<p>"):
         return None
+    if part.lower() not in _srs_names():
+        raise ScriptError(line, f"Invalid object name '{part}.{name}'. (no relation of the "
+                          f"extract is in a schema {part!r}, and the script has not made it)")
     return check_database(part, line)
 
 
@@ -71,7 +76,7 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
     if table.catalog:
         wanted = check_database(table.catalog, line)
     elif table.db:
-        wanted = _check_schema(table.db, line)
+        wanted = _check_schema(table.db, table.name, line)
     physical = relations.get(name.lower())
     if physical is None:
         # (SQL Server's words, error 208, with the name as written; then leo-synth's hint)

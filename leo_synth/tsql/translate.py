@@ -238,6 +238,15 @@ def _temporary_qualifiers(tree: exp.Expression) -> None:
             column.set("table", exp.Identifier(this=key, quoted=True))
 
 
+def _table_key(tree: exp.Create) -> list[str]:
+    """The columns (lower case) of a table's key written apart from its columns (``CONSTRAINT
+    pk PRIMARY KEY (id)``); none when it has no such key."""
+    for key in tree.find_all(exp.PrimaryKey):
+        return [(c.this if isinstance(c, exp.Ordered) else c).name.lower()
+                for c in key.expressions]
+    return []
+
+
 def _column_default(tree: exp.Expression) -> exp.AlterColumn | None:
     """The action of ``ALTER TABLE t ALTER COLUMN c SET DEFAULT x`` (how ``script`` reads
     SQL Server's ``ALTER TABLE t ADD CONSTRAINT ... DEFAULT x FOR c``), else None."""
@@ -1278,7 +1287,8 @@ class Translator:
                 continue
             if self.target.dialect == "sqlite":
                 keyed = any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)
-                            for c in column.args.get("constraints") or [])
+                            for c in column.args.get("constraints") or []) or (
+                    _table_key(tree) == [column.name.lower()])  # (its own key: an alias too)
                 made = identity_values.of_constraint(column, constraint, ())
                 if keyed or (made is not None and not identity_values.numbered_by_target(
                         made, "sqlite")):  # (keyed already; or each INSERT gives it)
