@@ -1652,6 +1652,22 @@ def test_iif_has_its_results_type_as_case_does(backend: str,
         _rows(db, "SELECT x, IIF(x > 1, x, 'none') AS c FROM (VALUES (1), (2)) t(x)")
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_simple_case_of_an_integer_column_converts_its_text(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # CASE FSMeligible_spr11 WHEN 'true' ...: SQLite took the text for no match (a sum of 0),
+    # where SQL Server converts it to the column's int and stops, as DuckDB and PostgreSQL did
+    db = _db(request, backend)
+    census = "spring_census_2011"
+    [(eligible,)] = _rows(db, f"SELECT COUNT(*) FROM {census} WHERE FSMeligible_spr11 = 1")
+    assert _rows(db, f"SELECT SUM(CASE FSMeligible_spr11 WHEN '1' THEN 1 ELSE 0 END) "
+                     f"FROM {census}") == [(eligible,)]
+    with pytest.raises(ScriptError, match="converting the varchar value 'true' to data type "
+                                          "int"):
+        _rows(db, f"SELECT SUM(CASE FSMeligible_spr11 WHEN 'true' THEN 1 ELSE 0 END) "
+                  f"FROM {census}")
+
+
 def test_a_fault_of_the_translation_is_one_line_naming_the_statement(
         request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     # an exception of leo-synth's own (a value its translation did not expect) ended the

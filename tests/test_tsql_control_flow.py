@@ -616,6 +616,13 @@ BEGIN CATCH
 END CATCH""") == [(1505, "The CREATE UNIQUE INDEX statement terminated because a duplicate "
                    "key was found for the object name 'dbo.#p' and the index name 'ux'. The "
                    "duplicate key value is (<NULL>).")]
+    # a filtered index's key once among the rows of its WHERE (it was checked among all);
+    # a table of a schema named as written (it was dbo)
+    assert _rows(db, setup + """CREATE UNIQUE INDEX ux ON #p (pmr) WHERE yr IN (1, 3, 4)
+SELECT COUNT(*) FROM #p""") == [(7,)]
+    with pytest.raises(ScriptError, match=r"object name 'fft\.p' and the index name 'ux'"):
+        _rows(db, "CREATE TABLE fft.p (k INT)\nINSERT INTO fft.p VALUES (1), (1)\n"
+                  "CREATE UNIQUE INDEX ux ON fft.p (k)")
     for columns, shown in (("pmr DESC", "b"), ("yr", "6")):
         with pytest.raises(ScriptError, match=rf"line 3: .*index name 'ux'\. The duplicate "
                                               rf"key value is \({shown}\)\."):

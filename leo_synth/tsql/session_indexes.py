@@ -10,7 +10,8 @@ built, on its columns, in the table's temporary schema, under a name of the sess
 filter (``WHERE``) are left out: they only make SQL Server's index smaller. It is built as
 no ``UNIQUE`` index, on SQLite as elsewhere, so that every target gives the same answers
 (rejected: checking uniqueness on SQLite alone); instead ``CREATE UNIQUE INDEX`` looks for
-a duplicate key on every target (:func:`duplicate_query`) and stops, as SQL Server does (error
+a duplicate key on every target (:func:`duplicate_query`; a filtered index's among the
+rows of its ``WHERE``) and stops, as SQL Server does (error
 1505), on a table that holds one: researchers make such an index to assert that a table has
 a row per pupil. Rows added after it are not checked. ``DROP INDEX ix ON #t`` (or
 ``#t.ix``) drops what was made, and stops, as SQL Server does, on an index no table of the
@@ -22,6 +23,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import quote
 
 PREFIX = "leo_index_"
@@ -84,12 +86,13 @@ def _key_columns(tree: exp.Create) -> list[exp.Ordered]:
     return []
 
 
-def duplicate_query(tree: exp.Create, parts: tuple[str, ...]) -> str | None:
+def duplicate_query(tree: exp.Create, parts: tuple[str, ...], dialect: str) -> str | None:
     """For ``CREATE UNIQUE INDEX`` on the session table ``parts``: a query of the keys its
     rows hold twice, the first in the index's order (NULLs are equal there, as in SQL
     Server's unique index; without SQL Server's collation, keys differing only in case or
-    trailing spaces are not found, so the check stops only what SQL Server stops). None for
-    any other index, or one on something other than columns."""
+    trailing spaces are not found, so the check stops only what SQL Server stops), among the
+    rows of a filtered index's ``WHERE``. None for any other index, or one on something other
+    than columns."""
     ordered = _key_columns(tree) if tree.args.get("unique") else []
     if not ordered:
         return None
@@ -97,14 +100,18 @@ def duplicate_query(tree: exp.Create, parts: tuple[str, ...]) -> str | None:
     # the first key in the index's order, as SQL Server names the first it meets (NULL lowest)
     order = ", ".join(quote(o.this.name) + (" DESC NULLS LAST" if o.args.get("desc")
                                             else " NULLS FIRST") for o in ordered)
-    return (f"SELECT {columns} FROM {'.'.join(quote(p) for p in parts)} "
+    where = tree.this.args["params"].args.get("where")
+    among = f" WHERE {target_sql(where.this, dialect)}" if where is not None else ""
+    return (f"SELECT {columns} FROM {'.'.join(quote(p) for p in parts)}{among} "
             f"GROUP BY {columns} HAVING COUNT(*) > 1 ORDER BY {order}")
 
 
 def duplicate_error(tree: exp.Create, key: str, row: tuple, line: int) -> ScriptError:
     """SQL Server's error 1505 for a unique index whose table holds ``row`` twice."""
     shown = ", ".join("<NULL>" if value is None else str(value) for value in row)
+    table = tree.this.args.get("table")
+    schema = table.db if isinstance(table, exp.Table) and table.db else "dbo"
     message = (f"The CREATE UNIQUE INDEX statement terminated because a duplicate key was "
-               f"found for the object name 'dbo.{key}' and the index name "
+               f"found for the object name '{schema}.{key}' and the index name "
                f"'{tree.this.name}'. The duplicate key value is ({shown}).")
     return ScriptError(line, message, runtime=True, number=1505, said=message)

@@ -110,9 +110,12 @@ def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
 
 def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: int) -> None:
     """An integer column compared with a string literal that is no integer stops the
-    statement, as SQL Server's conversion of the literal does."""
+    statement, as SQL Server's conversion of the literal does (also a simple ``CASE``'s:
+    ``CASE FSMeligible_spr11 WHEN 'true' ...``, which SQLite took for no match)."""
     if isinstance(node, exp.In):
         pairs = [(node.this, v) for v in node.expressions]
+    elif isinstance(node, exp.Case):
+        pairs = [(node.this, arm.this) for arm in node.args.get("ifs") or []]
     elif isinstance(node, exp.Between):
         pairs = [(node.this, node.args["low"]), (node.this, node.args["high"])]
     else:
@@ -205,6 +208,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     string literal added to a number made a number, and a CASE's text results made its
     numbers' type (``kinds``: what is known of the columns, for a CASE's numbers)."""
     for case in list(tree.find_all(exp.Case)):
+        if case.this is not None:
+            _check_integer_text(case, integers, line)
         _case_arms(case, texts, integers, dialect, kinds)
     for node in list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         _text_with_number(node, texts, integers, dialect, line)

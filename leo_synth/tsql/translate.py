@@ -875,7 +875,8 @@ class Translator:
             table, exp.Table) else ""
         if key not in self.session:
             return Translation("", False, skip=True)
-        duplicates = session_indexes.duplicate_query(tree, self.session[key])
+        duplicates = session_indexes.duplicate_query(tree, self.session[key],
+                                                      self.target.dialect)
         if duplicates is not None:
             found = self.target.run_at(line, duplicates, True, 1)
             if found is not None and found.rows:
