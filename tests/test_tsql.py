@@ -203,6 +203,16 @@ EXPRESSIONS = {
     "ISDATE('2011-02-30')": 0,
     "ISDATE('2012-02-29')": 1,
     "ISDATE('2011-02-03abc')": 0,
+    # the targets found only ISO text a date (0 for these), and the blank 1900-01-01
+    "ISDATE('01/31/2015')": 1,
+    "ISDATE('20150131')": 1,
+    "ISDATE('31 Jan 2015')": 1,
+    "ISDATE('31/01/2015')": 0,
+    "ISDATE('')": 0,
+    "ISDATE(CONVERT(VARCHAR(8), CAST('2015-01-31' AS DATE), 112))": 1,
+    # SQLite's cast of a date written as text (CONVERT(VARCHAR(8), d, 112)) was NULL
+    "CAST(CONVERT(VARCHAR(8), CAST('2015-01-31' AS DATE), 112) AS DATETIME)":
+        dt.datetime(2015, 1, 31),
     "TRY_CAST('2011-04-30 10:00' AS DATE)": "2011-04-30",
     # SQLite read only ISO text; DuckDB and PostgreSQL stopped on text not in the style
     "TRY_CONVERT(DATE, '20151231', 112)": "2015-12-31",

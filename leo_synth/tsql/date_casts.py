@@ -44,6 +44,9 @@ def _is_date(value: exp.Expression, kinds: ColumnKinds) -> bool:
     cast, or a string literal (``date_literals`` reads those)."""
     if isinstance(value, exp.Column):
         return value.name.lower() in kinds.dates
+    parts = cast_parts(value)
+    if parts is not None:  # (a cast to text is none: CONVERT(VARCHAR(8), d, 112))
+        return parts[1].is_type(*DATE_TYPES)
     return isinstance(value, _DATED) or (isinstance(value, exp.Literal) and value.is_string)
 
 
@@ -69,12 +72,28 @@ call), in ISO form (blank text 1900-01-01, SQL Server's day 0); where that fails
 (``safe``: a ``TRY_CAST``), or SQL Server's error 241."""
 
 
+def _is_date_test(value: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+    """``ISDATE(value)``: 1 where ``TRY_CAST(value AS DATETIME)`` reads a date and time, as
+    SQL Server reads it (``'01/31/2015'`` by the session's ``DATEFORMAT``, ``'20150131'``,
+    ``'31 Jan 2015'``; the targets' own reading found only ISO text), else 0: NULL, and
+    blank text, which the cast reads as 1900-01-01."""
+    tried = exp.TryCast(this=value.copy(), to=exp.DataType.build("DATETIME"))
+    tests = [exp.Is(this=tried, expression=exp.Null())]
+    if is_text(value, kinds.texts):
+        tests.append(exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string("")))
+    return exp.Case(ifs=[exp.If(this=test, true=exp.Literal.number(0)) for test in tests],
+                    default=exp.Literal.number(1))
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: str,
                line: int) -> tuple[exp.Expression, bool]:
     """The tree with each cast to a date type converting as SQL Server's does (``order``:
     the session's ``DATEFORMAT``; ``line``: the statement's), and whether it calls
     PostgreSQL's session function (:data:`POSTGRES_SETUP`)."""
     postgres_function = False
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.upper() == "ISDATE" and len(node.expressions) == 1:
+            node.replace(_is_date_test(node.expressions[0], kinds))
     for node in list(tree.find_all(exp.Cast, exp.Convert)):
         parts = cast_parts(node)
         if parts is None or node.args.get("style"):
