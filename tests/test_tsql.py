@@ -2696,6 +2696,14 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT EduKey FROM leo_employment ORDER BY EndDate DESC NULLS LAST",
      "line 1: Incorrect syntax near 'NULLS'"),
     ("USE [NPD_x]\nSELECT 1", "line 1: unknown SRS database 'NPD_x'"),
+    # other dialects' forms every target ran
+    ("SELECT 1\nSELECT EduKey FROM leo_benefit QUALIFY ROW_NUMBER() OVER (PARTITION BY "
+     "EduKey ORDER BY StartDate) = 1", "line 2: Incorrect syntax near 'QUALIFY'."),
+    ("SELECT COUNT(*) FILTER (WHERE Earnings > 0) FROM leo_earnings",
+     "line 1: Incorrect syntax near 'FILTER'."),
+    ("SELECT 1\nSELECT CURRENT_DATE", "line 2: Invalid column name 'CURRENT_DATE'"),
+    ("SELECT EduKey AS string, TRY_CAST(EduKey AS STRING) FROM leo_benefit",
+     "line 1: Type STRING is not a defined system type."),
     # (a table of FFT's own schema the script has not made: it said "unknown SRS database")
     ("SELECT 1\nSELECT TOP 3 * FROM fft.person_lookup",
      "line 2: Invalid object name 'fft.person_lookup'."),

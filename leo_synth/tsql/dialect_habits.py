@@ -11,7 +11,9 @@ found in the statement's tree (the tokens' own habits, ``LIMIT`` or ``||``, are
 - ``SELECT DISTINCT ON (k)``: T-SQL keeps one row per key with ``ROW_NUMBER()``;
 - ``CREATE TABLE IF NOT EXISTS``: T-SQL tests ``OBJECT_ID`` first;
 - ``BOOLEAN``: T-SQL's type is ``BIT`` (error 243);
-- ``TOP`` beside ``OFFSET`` (error 10741), and ``OFFSET`` without ``ORDER BY``.
+- ``TOP`` beside ``OFFSET`` (error 10741), and ``OFFSET`` without ``ORDER BY``;
+- ``QUALIFY`` (T-SQL filters on a window in an outer query) and an aggregate's ``FILTER
+  (WHERE ...)`` (T-SQL sums a ``CASE``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,10 @@ def _queries(tree: exp.Expression, line: int) -> None:
             raise ScriptError(line, "Incorrect syntax near 'RECURSIVE'. (T-SQL's WITH is "
                               "recursive without the word)")
     for select in tree.find_all(exp.Select):
+        if select.args.get("qualify") is not None:
+            raise ScriptError(line, "Incorrect syntax near 'QUALIFY'. (T-SQL filters on a "
+                              "window in an outer query: SELECT * FROM (SELECT ..., "
+                              "ROW_NUMBER() OVER (...) AS rn FROM t) s WHERE rn = 1)")
         distinct = select.args.get("distinct")
         if isinstance(distinct, exp.Distinct) and distinct.args.get("on") is not None:
             raise ScriptError(line, "Incorrect syntax near 'ON'. (T-SQL has no DISTINCT ON: "
@@ -64,6 +70,10 @@ def check(tree: exp.Expression, line: int) -> None:
         raise ScriptError(line, "Incorrect syntax near the keyword 'IF'. (T-SQL's CREATE "
                           "TABLE has no IF NOT EXISTS: IF OBJECT_ID('tempdb..#t') IS NULL "
                           "CREATE TABLE #t ...)")
+    if tree.find(exp.Filter) is not None:
+        raise ScriptError(line, "Incorrect syntax near 'FILTER'. (T-SQL counts some rows with "
+                          "SUM(CASE WHEN ... THEN 1 ELSE 0 END), or COUNT(CASE WHEN ... THEN "
+                          "x END))")
     for kind in tree.find_all(exp.DataType):
         if kind.this == exp.DataType.Type.BOOLEAN:
             raise ScriptError(line, "Type BOOLEAN is not a defined system type. (T-SQL's is "

@@ -6,11 +6,11 @@ procedures and functions it walks itself: ``blocks``), so session counters other
 the runner keeps (``COUNTERS``) and a few constructs none of the targets share (triggers,
 ``GOTO``) are refused with one line naming the construct and its line; so is other dialects'
 SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
-``ILIKE``, ``TRUE``, ``NULLS LAST``: ``NOT_TSQL``; ``NOW()``, ``SUBSTR()``, ``IFNULL()``:
-``NOT_TSQL_FUNCTIONS``; ``DATEDIFF('day', a, b)``, ``ISNULL(a, b, c)``, ``COUNT(DISTINCT a,
-b)``, ``INTERVAL '1 day'``, ``CREATE TEMP TABLE``; the forms a statement's tree shows are
-``dialect_habits``'). Strings, bracketed names and comments never match (the tokenizer has
-already told them apart).
+``ILIKE``, ``TRUE``, ``CURRENT_DATE``, ``NULLS LAST``: ``NOT_TSQL``; ``CAST(x AS STRING)``;
+``NOW()``, ``SUBSTR()``, ``IFNULL()``: ``NOT_TSQL_FUNCTIONS``; ``DATEDIFF('day', a, b)``,
+``ISNULL(a, b, c)``, ``COUNT(DISTINCT a, b)``, ``INTERVAL '1 day'``, ``CREATE TEMP TABLE``; the
+forms a statement's tree shows are ``dialect_habits``'). Strings, bracketed names and comments
+never match (the tokenizer has already told them apart).
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ NOT_TSQL = {
     TokenType.ILIKE: "Incorrect syntax near 'ILIKE': T-SQL's LIKE ignores case already",
     TokenType.TRUE: "Invalid column name 'TRUE': T-SQL has no TRUE or FALSE (write 1 and 0)",
     TokenType.FALSE: "Invalid column name 'FALSE': T-SQL has no TRUE or FALSE (write 1 and 0)",
+    TokenType.CURRENT_DATE: "Invalid column name 'CURRENT_DATE': T-SQL has CAST(GETDATE() AS "
+                            "DATE)",
 }
 """Other dialects' SQL that sqlglot reads as T-SQL and every target runs, but SQL Server does
 not: a script that used it passed here and failed in the SRS."""
@@ -114,6 +116,23 @@ def _arguments_checked(found: list[Token], i: int) -> None:
                           "one expression: count the DISTINCT rows of a subquery)")
 
 
+def _cast_type(found: list[Token], i: int) -> bool:
+    """Whether token ``i`` is the type of a ``CAST`` or ``TRY_CAST`` (``CAST(x AS STRING)``,
+    not a column's alias ``AS string``): after its ``AS``, at the depth of its bracket."""
+    if not i or found[i - 1].token_type != TokenType.ALIAS:
+        return False
+    depth = 0
+    for j in range(i - 1, 0, -1):
+        kind = found[j].token_type
+        if kind == TokenType.R_PAREN:
+            depth += 1
+        elif kind == TokenType.L_PAREN:
+            if not depth:
+                return found[j - 1].text.upper() in ("CAST", "TRY_CAST")
+            depth -= 1
+    return False
+
+
 def check(found: list[Token]) -> None:
     """Raise a :class:`ScriptError` for the first construct that cannot be translated."""
     for i, token in enumerate(found):
@@ -142,6 +161,9 @@ def check(found: list[Token]) -> None:
                 i and found[i - 1].token_type == TokenType.DOT):
             raise ScriptError(token.line, f"'{token.text}' is not a recognized built-in "
                               f"function name: T-SQL has {NOT_TSQL_FUNCTIONS[word]}")
+        if token.token_type == TokenType.TEXT and word == "STRING" and _cast_type(found, i):
+            raise ScriptError(token.line, "Type STRING is not a defined system type. (T-SQL's "
+                              "text is VARCHAR(n))")
         if _is_word(token) and word == "NULLS" and i + 1 < len(found) and (
                 found[i + 1].text.upper() in ("FIRST", "LAST")):
             raise ScriptError(token.line, "Incorrect syntax near 'NULLS': T-SQL sorts NULLs "
