@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import math
 import re
 import shutil
 import sqlite3
@@ -1676,6 +1677,25 @@ def test_a_simple_case_of_an_integer_column_converts_its_text(
                                           "int"):
         _rows(db, f"SELECT SUM(CASE FSMeligible_spr11 WHEN 'true' THEN 1 ELSE 0 END) "
                   f"FROM {census}")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_log_or_square_root_outside_its_domain_stops(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # AVG(LOG(Earnings)) over the extract's zero earnings: SQL Server stops with error 3623,
+    # where SQLite averaged the rest (LOG(0) was NULL) and DuckDB gave -inf
+    db = _db(request, backend)
+    assert _rows(db, "SELECT LOG(x), LOG10(x), SQRT(x), LOG(x, 2) FROM (VALUES (1.0), (100), "
+                     "(NULL)) v(x) ORDER BY x") == [
+        (None, None, None, None), (0, 0, 1, 0), (_value(math.log(100)), 2, 10,
+                                                 _value(math.log2(100)))]
+    [(zeros,)] = _rows(db, "SELECT COUNT(*) FROM leo_earnings WHERE Earnings = 0")
+    assert zeros > 0
+    with pytest.raises(ScriptError, match="An invalid floating point operation occurred"):
+        _rows(db, "SELECT AVG(LOG(Earnings)) FROM leo_earnings")
+    assert _rows(db, "BEGIN TRY SELECT SQRT(x) FROM (VALUES (4), (-1)) v(x) END TRY\n"
+                     "BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH") == [
+        (3623, "An invalid floating point operation occurred.")]
 
 
 def test_a_fault_of_the_translation_is_one_line_naming_the_statement(

@@ -90,7 +90,8 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "the maximum recursion": 530,
            "string_agg aggregation result exceeded": 9829,
            "adding a value to a": 517,
-           "the datediff function resulted in an overflow": 535}
+           "the datediff function resulted in an overflow": 535,
+           "an invalid floating point operation occurred": 3623}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which
 :func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
 
@@ -114,7 +115,7 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
                 r"Arithmetic overflow|String or binary|Invalid length parameter|"
                 r"Cannot construct|The statement terminated\.|STRING_AGG aggregation|"
-                r"Adding a value|The datediff function) .*)$"),
+                r"Adding a value|The datediff function|An invalid floating point) .*)$"),
      lambda found: found["own"]),
     # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),

@@ -34,7 +34,7 @@ def invalid_length(function: str) -> str:
     return f"Invalid length parameter passed to the {function} function."
 
 
-def _literal_number(node: exp.Expression | None) -> float | None:
+def literal_number(node: exp.Expression | None) -> float | None:
     """The number a literal (or a negated literal) is, else None."""
     value = node.this if isinstance(node, exp.Neg) else node
     if not isinstance(value, exp.Literal) or value.is_string:
@@ -79,7 +79,7 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
     for node in list(tree.find_all(exp.Left, exp.Right, exp.Substring)):
         slot = "length" if isinstance(node, exp.Substring) else "expression"
         length = node.args.get(slot)
-        given = _literal_number(length)
+        given = literal_number(length)
         if length is None or (given is not None and given >= 0):
             continue
         if given is not None:
@@ -88,7 +88,7 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
         raising = True
     if dialect != "postgres":
         for node in list(tree.find_all(exp.Substring)):
-            start = _literal_number(node.args.get("start"))
+            start = literal_number(node.args.get("start"))
             if node.args.get("length") is not None and (start is None or start < 1):
                 _from_one(node)
     return tree, raising

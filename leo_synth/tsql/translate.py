@@ -53,6 +53,7 @@ from leo_synth.tsql import (
     exists_lookups,
     extract_decimals,
     float_casts,
+    float_domains,
     float_texts,
     grouped_columns,
     grouping_sets,
@@ -1429,6 +1430,7 @@ class Translator:
                                                  self.target.dialect, line)
         tree, styled = styled_dates.for_target(tree, columns, self.target.dialect)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
+        tree, logged = float_domains.for_target(tree, self.target.dialect)
         tree, built = datetime_parts.for_target(tree, self.target.dialect, line)
         tree, dated = date_overflows.for_target(tree, plain_dates, self.datetime2_columns,
                                                 self.target.dialect)
@@ -1454,7 +1456,7 @@ class Translator:
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
-                                   or leveled or joined or dated)
+                                   or leveled or joined or dated or logged)
                  + identity_setup + index_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
