@@ -2040,6 +2040,11 @@ INSERT INTO #b VALUES (1, 1), (2, 2), (2, NULL)
 SELECT AVG(x), AVG(y), AVG(x * 1.0), AVG(CASE WHEN x > 1 THEN 1 ELSE 0 END),
        AVG(CASE WHEN x > 1 THEN 1.0 ELSE 0 END) FROM #b""")
     assert whole == [(1, 1.5, 1.66667, 0, 0.666667)]
+    # NULLIF has its first argument's type: the ILR's -1 left out, still an int (it was
+    # averaged with its decimals)
+    assert _rows(db, """CREATE TABLE #m (x INT)
+INSERT INTO #m VALUES (1), (2), (-1)
+SELECT AVG(NULLIF(x, -1)), AVG(NULLIF(x * 1.0, -1)) FROM #m""") == [(1, 1.5)]
     # a column a script made from integers is integers too (SQLite declares it no type)
     made = _rows(db, """CREATE TABLE #c (g INT, x INT)
 INSERT INTO #c VALUES (1, 1), (1, 2), (2, 4)
