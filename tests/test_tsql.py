@@ -204,6 +204,7 @@ EXPRESSIONS = {
     "ISDATE('2011-02-30')": 0,
     "ISDATE('2012-02-29')": 1,
     "ISDATE('2011-02-03abc')": 0,
+    "SIGN(7) / 2": 0,  # (an int: PostgreSQL's was a float, 0.5)
     # the targets found only ISO text a date (0 for these), and the blank 1900-01-01
     "ISDATE('01/31/2015')": 1,
     "ISDATE('20150131')": 1,

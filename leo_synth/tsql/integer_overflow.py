@@ -35,7 +35,7 @@ CHECK = "LEO_INT_SUM"
 
 def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     """Whether ``node``'s value is an ``int`` for certain (on SQLite, checked already)."""
-    if isinstance(node, exp.Paren | exp.Neg):
+    if isinstance(node, exp.Paren | exp.Neg | exp.Nullif):  # (NULLIF: its first's type)
         return _int_valued(node.this, ints)
     if isinstance(node, exp.Column):
         return ints.get(node.name.lower(), False)
