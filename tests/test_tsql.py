@@ -205,6 +205,12 @@ EXPRESSIONS = {
     "ISDATE('2012-02-29')": 1,
     "ISDATE('2011-02-03abc')": 0,
     "SIGN(7) / 2": 0,  # (an int: PostgreSQL's was a float, 0.5)
+    # ROUND, FLOOR and CEILING of an int are ints (7.5 on one target or another)
+    "FLOOR(15) / 2": 7,
+    "CEILING(15) / 2": 7,
+    "ROUND(15, 0) / 2": 7,
+    "ROUND(15, -1) / 3": 6,
+    "ROUND(CAST(15 AS BIGINT), -1) / 3": 6,
     # the targets found only ISO text a date (0 for these), and the blank 1900-01-01
     "ISDATE('01/31/2015')": 1,
     "ISDATE('20150131')": 1,
@@ -2046,6 +2052,10 @@ SELECT AVG(x), AVG(y), AVG(x * 1.0), AVG(CASE WHEN x > 1 THEN 1 ELSE 0 END),
     assert _rows(db, """CREATE TABLE #m (x INT)
 INSERT INTO #m VALUES (1), (2), (-1)
 SELECT AVG(NULLIF(x, -1)), AVG(NULLIF(x * 1.0, -1)) FROM #m""") == [(1, 1.5)]
+    # and so do ROUND, FLOOR and CEILING (disclosure rounding: ROUND(Earnings, -2))
+    assert _rows(db, """CREATE TABLE #r (x INT)
+INSERT INTO #r VALUES (150), (160)
+SELECT AVG(ROUND(x, -2)), AVG(FLOOR(x)), AVG(CEILING(x * 1.0))  FROM #r""") == [(200, 155, 155)]
     # a column a script made from integers is integers too (SQLite declares it no type)
     made = _rows(db, """CREATE TABLE #c (g INT, x INT)
 INSERT INTO #c VALUES (1, 1), (1, 2), (2, 4)

@@ -431,6 +431,12 @@ BEGIN TRY
 END TRY
 BEGIN CATCH
     SELECT ERROR_NUMBER()
+END CATCH
+BEGIN TRY
+    SELECT SUM(ROUND(pay, -2)) FROM #e
+END TRY
+BEGIN CATCH
+    SELECT ERROR_NUMBER()
 END CATCH"""
     # (an int divided by an int is an int: its SUM was summed wide by every target; a SUM
     # of bigints is a bigint, which PostgreSQL's numeric SUM divided with a fraction)
@@ -439,7 +445,7 @@ END CATCH"""
         [(_value(3999999995), _value(3999999995), _value(2000000000))],
         [(8115, "Arithmetic overflow error converting expression to data type int.")],
         [(-5, -5)], [(8115,)], [(8115,)], [(_value(999999998), 0, 1, _value(999999997))], [(8115,)],
-        [(8115,)]]  # (NULLIF has its first argument's type: it was summed wide)
+        [(8115,)], [(8115,)]]  # (NULLIF and ROUND have their first argument's type)
     [(per_person,)] = _rows(db, "SELECT MAX(s) FROM (SELECT SUM(Earnings) AS s FROM "
                             "[LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey) x")
     assert per_person > 0

@@ -139,7 +139,8 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"integer out of range|out of range for the destination type INT32"
                 r"|Failed to cast decimal value \S+ to type INT32"
                 r'|value "-?\d+" is out of range for type integer'
-                r"|Overflow in (?:addition|subtraction|multiplication) of INT32"),
+                r"|Overflow in (?:addition|subtraction|multiplication|ROUND) of (?:INT32"
+                r"|integer)"),
      lambda _found: INT_OVERFLOW),
     (re.compile(r"numeric field overflow|to type DECIMAL\(\d+,\d+\) failed: value is out of "
                 r"range|Could not cast value -?[\d.]+ to DECIMAL\(\d+,\d+\)"),

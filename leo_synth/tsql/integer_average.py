@@ -62,8 +62,9 @@ def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
         return node.name.upper() in INTEGER_NAMES
     if isinstance(node, exp.Window):  # ROW_NUMBER() OVER (...), SUM(n) OVER (...)
         return is_integer(node.this, integers)
-    if isinstance(node, exp.Sum | exp.Min | exp.Max | exp.Abs | exp.Sign | exp.Nullif):
-        return is_integer(node.this, integers)  # (NULLIF has its first argument's type)
+    if isinstance(node, exp.Sum | exp.Min | exp.Max | exp.Abs | exp.Sign | exp.Nullif
+                  | exp.Round | exp.Floor | exp.Ceil):  # (their first argument's type)
+        return is_integer(node.this, integers)
     if isinstance(node, exp.Coalesce):  # (ISNULL takes its first argument's type; text
         # with an integer is converted to it: ISNULL(n, '') and COALESCE(n, '0') are integers)
         return is_integer(node.this, integers) and (node.args.get("is_null") or all(

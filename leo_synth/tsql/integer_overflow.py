@@ -28,6 +28,7 @@ from sqlglot import exp
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.rewrites import replaced
 from leo_synth.tsql.sqlite_functions import INT_RANGE
+from leo_synth.tsql.value_rewrites import cast_parts
 
 CHECK = "LEO_INT_SUM"
 """SQLite's function that stops a value beyond an ``int`` (``sqlite_functions.int_sum``)."""
@@ -35,14 +36,17 @@ CHECK = "LEO_INT_SUM"
 
 def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     """Whether ``node``'s value is an ``int`` for certain (on SQLite, checked already)."""
-    if isinstance(node, exp.Paren | exp.Neg | exp.Nullif):  # (NULLIF: its first's type)
-        return _int_valued(node.this, ints)
+    if isinstance(node, exp.Paren | exp.Neg | exp.Nullif | exp.Round | exp.Floor | exp.Ceil):
+        return _int_valued(node.this, ints)  # (NULLIF, ROUND, ...: their first's type)
     if isinstance(node, exp.Column):
         return ints.get(node.name.lower(), False)
     if isinstance(node, exp.Literal):
         return not node.is_string and node.name.isdigit() and int(node.name) <= INT_RANGE[1]
     if isinstance(node, exp.Anonymous):
         return str(node.this).upper() == CHECK
+    parts = cast_parts(node)
+    if parts is not None:  # (SUM(CAST(x AS INT)), and ROUND(n, -2), cast so: power_types)
+        return parts[1].is_type(exp.DataType.Type.INT)
     if isinstance(node, exp.Case | exp.If | exp.Coalesce):
         return _branches_int_valued(node, ints)
     # (an int divided by an int, or its remainder, is an int too; neither can pass one)

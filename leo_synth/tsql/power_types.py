@@ -9,8 +9,11 @@ earnings series uprated with ``POWER(1.02, n)`` gave other pounds than in the SR
 is cast to SQL Server's type (whose display and rounding the casts' own rules then give);
 where the first argument's type is not known for certain (``decimal_types``: a float, text,
 a column of the extract that is not an integer), it is left as the target computes it.
-``SQUARE`` is always a float (the parser reads it so, ``script``). ``SIGN`` of an integer is
-an ``int`` too (PostgreSQL's was a float: ``SIGN(n) / 2`` gave 0.5 there).
+``SQUARE`` is always a float (the parser reads it so, ``script``). ``SIGN``, ``ROUND``,
+``FLOOR`` and ``CEILING`` of an integer are an integer of its type too: the disclosure
+rounding ``ROUND(COUNT(*), -1)``, ``ROUND(Earnings, -2) / 7`` and ``FLOOR(Earnings / 1000)
+/ 2`` divide as integers, and an average of them is truncated (the targets' were floats or
+numerics on one target or another: 7.5 for ``FLOOR(15) / 2``, 0.5 for ``SIGN(n) / 2``).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ INT_PRECISION = 10
 
 def for_target(tree: exp.Expression, columns: ColumnKinds) -> exp.Expression:
     """The tree with each ``POWER`` whose first argument's type is known cast to it, and
-    each ``SIGN`` of an integer cast to an ``int``."""
+    each ``SIGN``, ``ROUND``, ``FLOOR`` and ``CEILING`` of an integer cast to its type."""
     # deepest first (a breadth-first list, reversed): an inner power is typed before the
     # power whose argument it is
     for node in reversed(list(tree.find_all(exp.Pow))):
@@ -38,8 +41,9 @@ def for_target(tree: exp.Expression, columns: ColumnKinds) -> exp.Expression:
         else:
             to = f"DECIMAL(38, {base.scale})"
         node.replace(exp.cast(node.copy(), exp.DataType.build(to, dialect="tsql")))
-    for node in list(tree.find_all(exp.Sign)):
+    for node in list(tree.find_all(exp.Sign, exp.Round, exp.Floor, exp.Ceil)):
         base = number_type(node.this, columns)
         if base is not None and base.integer and not base.money:
-            node.replace(exp.cast(node.copy(), exp.DataType.build("INT")))
+            to = "BIGINT" if base.precision > INT_PRECISION else "INT"
+            node.replace(exp.cast(node.copy(), exp.DataType.build(to)))
     return tree
