@@ -1646,6 +1646,19 @@ SELECT CAST(AVG(pay) AS VARCHAR(10)) FROM #p""") == [("2",)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_decimal_put_in_an_integer_column_is_cut_to_its_whole_part(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server converts 1.7 put in an INT to 1: SQLite stored 1.7, DuckDB and PostgreSQL
+    # rounded it to 2 (an INSERT's VALUES, its SELECT's average, an UPDATE)
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #a (k INT, x INT, z BIGINT)
+INSERT INTO #a VALUES (1, 1.7, 2.9), (2, -1.7, -2.9)
+INSERT INTO #a (k, x) SELECT 3, AVG(v * 1.0) FROM (VALUES (1), (2)) t(v)
+UPDATE #a SET z = x * 1.5 WHERE k = 3
+SELECT k, x, z FROM #a ORDER BY k""") == [(1, 1, 2), (2, -1, -2), (3, 1, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

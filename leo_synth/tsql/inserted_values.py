@@ -12,7 +12,9 @@ string literal going into a date column is read as SQL Server reads it (``date_t
 one it cannot read, ``'2019-02-30'``, stops the statement, where SQLite stored the text), and
 a value going into a ``TINYINT`` or ``SMALLINT`` column is cast to it, so that a value beyond
 its range stops the statement as a cast's does (``integer_casts``: every target stored 300
-in a ``TINYINT``).
+in a ``TINYINT``), and any other number going into an integer column is cast to its type, so
+that a decimal or float is cut to its whole part (``INSERT INTO #t (mean_pay) SELECT
+AVG(Earnings * 1.0) ...``: SQLite stored the decimals, DuckDB and PostgreSQL rounded).
 A ``VALUES`` row's values, a ``SELECT``'s (each branch of a ``UNION``) and an ``UPDATE``'s
 ``SET`` values are converted; a value the target converts already (an integer literal, a
 date) is left as it is.
@@ -29,6 +31,7 @@ from leo_synth.tsql.targets import DATE, INT, INTEGER
 from leo_synth.tsql.value_rewrites import PRECISE_DATETIME
 
 INTEGER_TYPE = exp.DataType.build("INT")
+BIGINT_TYPE = exp.DataType.build("BIGINT")
 DATE_TYPE = exp.DataType.build("DATE")
 
 
@@ -107,6 +110,11 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
     elif kind in (INTEGER, INT) and is_text(node, texts) and not (
             isinstance(node, exp.Literal) and text_numbers.INTEGER.fullmatch(node.name)):
         node.replace(text_numbers.as_number(node, INTEGER_TYPE, dialect))
+    elif kind in (INTEGER, INT) and not isinstance(node, exp.Null) and not node.is_star and not (
+            isinstance(node, exp.Literal) and text_numbers.INTEGER.fullmatch(node.name)):
+        # (a decimal or float is cut to its whole part, as SQL Server converts it: SQLite
+        # stored 1.7, DuckDB and PostgreSQL rounded it to 2; the cast's own rules do it)
+        node.replace(exp.cast(node.copy(), INTEGER_TYPE if kind == INT else BIGINT_TYPE))
 
 
 def _moment(node: exp.Literal, dialect: str, order: str) -> None:
