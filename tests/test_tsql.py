@@ -2753,6 +2753,14 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT 1\nSELECT CURRENT_DATE", "line 2: Invalid column name 'CURRENT_DATE'"),
     ("SELECT EduKey AS string, TRY_CAST(EduKey AS STRING) FROM leo_benefit",
      "line 1: Type STRING is not a defined system type."),
+    ("SELECT NTH_VALUE(Benefit_type, 2) OVER (ORDER BY StartDate) FROM leo_benefit",
+     "line 1: 'NTH_VALUE' is not a recognized built-in function name: T-SQL has ROW_NUMBER()"),
+    ("SELECT STDDEV(Earnings) FROM leo_earnings",
+     "line 1: 'STDDEV' is not a recognized built-in function name: T-SQL has STDEV(x)"),
+    ("SELECT LPAD(TaxYear, 8, '0') FROM leo_earnings",
+     "line 1: 'LPAD' is not a recognized built-in function name"),
+    ("SELECT HOUR(GETDATE())", "line 1: 'HOUR' is not a recognized built-in function name: "
+     "T-SQL has DATEPART(hour, d)"),
     # (a table of FFT's own schema the script has not made: it said "unknown SRS database")
     ("SELECT 1\nSELECT TOP 3 * FROM fft.person_lookup",
      "line 2: Invalid object name 'fft.person_lookup'."),
@@ -2766,6 +2774,13 @@ def test_errors_are_one_line_naming_the_statement(text: str, message: str, small
     with pytest.raises(LeoSynthError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", 5, False)
     assert str(failure.value).startswith(message) and "\n" not in str(failure.value)
+
+
+def test_fetch_first_with_a_bracketed_count_is_no_function(small_sqlite) -> None:
+    # FIRST is refused as another dialect's function; T-SQL's FETCH FIRST (n) ROWS is not one
+    [result] = run_text(str(small_sqlite[0]), "SELECT EduKey FROM leo_benefit ORDER BY EduKey "
+                        "OFFSET 0 ROWS FETCH FIRST (2) ROWS ONLY", "tsql", None, True)
+    assert len(result.rows) == 2
 
 
 def test_a_column_named_by_equals_is_no_comparison(small_sqlite) -> None:

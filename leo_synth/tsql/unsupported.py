@@ -55,6 +55,35 @@ NOT_TSQL_FUNCTIONS = {
     "MOD": "the % operator", "POW": "POWER(x, y)", "LN": "LOG(x)", "CEIL": "CEILING(x)",
     "TRUNC": "ROUND(x, 0, 1)", "RANDOM": "RAND() or NEWID()",
     "REGEXP_LIKE": "LIKE or PATINDEX", "REGEXP_REPLACE": "REPLACE", "REGEXP_MATCHES": "LIKE",
+    "REGEXP_SUBSTR": "SUBSTRING with PATINDEX",
+    "NTH_VALUE": "ROW_NUMBER() OVER (...) = n, or LAG/LEAD", "FIRST": "MIN(x) or FIRST_VALUE",
+    "LAST": "MAX(x) or LAST_VALUE", "ANY_VALUE": "MIN(x) or MAX(x)",
+    "ARG_MAX": "ROW_NUMBER() OVER (ORDER BY y DESC) = 1", "MAX_BY": "ROW_NUMBER() OVER (...) = 1",
+    "ARG_MIN": "ROW_NUMBER() OVER (ORDER BY y) = 1", "MIN_BY": "ROW_NUMBER() OVER (...) = 1",
+    "MODE": "the most frequent value by COUNT(*) and ROW_NUMBER()",
+    "STDDEV": "STDEV(x)", "STDDEV_SAMP": "STDEV(x)", "STDDEV_POP": "STDEVP(x)",
+    "VARIANCE": "VAR(x)", "VAR_SAMP": "VAR(x)", "VAR_POP": "VARP(x)",
+    "CORR": "the correlation from SUM and COUNT", "COVAR_POP": "SUM and COUNT",
+    "COVAR_SAMP": "SUM and COUNT", "BOOL_AND": "MIN(CASE WHEN ... THEN 1 ELSE 0 END)",
+    "BOOL_OR": "MAX(CASE WHEN ... THEN 1 ELSE 0 END)",
+    "COUNTIF": "SUM(CASE WHEN ... THEN 1 ELSE 0 END)",
+    "LPAD": "RIGHT(REPLICATE('0', n) + x, n)", "RPAD": "LEFT(x + REPLICATE(' ', n), n)",
+    "INITCAP": "UPPER(LEFT(x, 1)) + LOWER(SUBSTRING(x, 2, LEN(x)))", "UCASE": "UPPER(x)",
+    "LCASE": "LOWER(x)", "BTRIM": "TRIM(x)", "CHR": "CHAR(n)", "ORD": "ASCII(x)",
+    "SUBSTRING_INDEX": "LEFT(x, CHARINDEX(',', x) - 1)", "SPLIT": "STRING_SPLIT(x, ',')",
+    "STRING_TO_ARRAY": "STRING_SPLIT(x, ',')", "NVL2": "IIF(x IS NULL, b, a)",
+    "DECODE": "CASE x WHEN ... THEN ... END", "ZEROIFNULL": "ISNULL(x, 0)",
+    "LOG2": "LOG(x, 2)", "CBRT": "POWER(x, 1.0 / 3)", "ATAN2": "ATN2(y, x)",
+    "MD5": "HASHBYTES('MD5', x)", "TO_NUMBER": "CAST(x AS DECIMAL(p, s))",
+    "TO_TIMESTAMP": "CONVERT(DATETIME, x, style)", "DATE_FORMAT": "FORMAT(d, 'yyyy-MM')",
+    "DAYOFWEEK": "DATEPART(weekday, d)", "DAYNAME": "DATENAME(weekday, d)",
+    "MONTHNAME": "DATENAME(month, d)", "WEEKOFYEAR": "DATEPART(week, d)",
+    "QUARTER": "DATEPART(quarter, d)", "HOUR": "DATEPART(hour, d)",
+    "MINUTE": "DATEPART(minute, d)", "SECOND": "DATEPART(second, d)", "EPOCH":
+    "DATEDIFF_BIG(second, '1970-01-01', d)", "LAST_DAY": "EOMONTH(d)",
+    "ADD_MONTHS": "DATEADD(month, n, d)", "DATE_ADD": "DATEADD(day, n, d)",
+    "DATE_SUB": "DATEADD(day, -n, d)", "DATE_DIFF": "DATEDIFF(day, a, b)",
+    "TIMESTAMPDIFF": "DATEDIFF(day, a, b)", "AGE": "DATEDIFF(year, a, b)",
 }
 """Other dialects' functions SQL Server does not know, and what T-SQL writes instead (a
 function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
@@ -158,7 +187,8 @@ def check(found: list[Token]) -> None:
             raise ScriptError(token.line, NOT_TSQL[token.token_type])
         if _is_word(token) and word in NOT_TSQL_FUNCTIONS and i + 1 < len(found) and (
                 found[i + 1].token_type == TokenType.L_PAREN) and not (
-                i and found[i - 1].token_type == TokenType.DOT):
+                i and (found[i - 1].token_type == TokenType.DOT
+                       or found[i - 1].text.upper() == "FETCH")):  # (FETCH FIRST (n) ROWS)
             raise ScriptError(token.line, f"'{token.text}' is not a recognized built-in "
                               f"function name: T-SQL has {NOT_TSQL_FUNCTIONS[word]}")
         if token.token_type == TokenType.TEXT and word == "STRING" and _cast_type(found, i):
