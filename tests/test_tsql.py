@@ -1659,6 +1659,23 @@ SELECT k, x, z FROM #a ORDER BY k""") == [(1, 1, 2), (2, -1, -2), (3, 1, 1)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_date_compared_with_a_date_and_time_is_that_days_midnight(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite compared the texts: '2016-04-06' < '2016-04-06 00:00:00', so the day itself was
+    # left out of >=, =, IN and BETWEEN with a DATETIME variable or DATEADD of one
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #d (d DATE)
+INSERT INTO #d VALUES ('2016-04-05'), ('2016-04-06'), ('2016-04-07')
+DECLARE @start DATETIME = '2016-04-06'
+SELECT (SELECT COUNT(*) FROM #d WHERE d >= @start), (SELECT COUNT(*) FROM #d WHERE d = @start),
+    (SELECT COUNT(*) FROM #d WHERE d IN (@start, '20160405')),
+    (SELECT COUNT(*) FROM #d WHERE d BETWEEN '20160405' AND @start),
+    (SELECT COUNT(*) FROM #d WHERE d >= DATEADD(day, 1, @start)),
+    (SELECT COUNT(*) FROM #d WHERE d < CAST('2016-04-06 12:00' AS DATETIME))""") == [
+        (2, 1, 2, 2, 1, 2)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_small_integer_casts_within_range_and_try_cast_beyond(
         backend: str, request: pytest.FixtureRequest) -> None:
     """Casts to ``TINYINT`` and ``SMALLINT`` that fit are kept (a decimal truncated first);

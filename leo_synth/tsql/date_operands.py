@@ -30,7 +30,7 @@ _OPERATORS = {exp.Add: "add", exp.Sub: "subtract", exp.Mul: "multiply", exp.Div:
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-def _made_names(tree: exp.Expression) -> set[str]:
+def made_names(tree: exp.Expression) -> set[str]:
     """The column names the statement's derived tables and CTEs make (lower case)."""
     names: set[str] = set()
     for named in tree.find_all(exp.Subquery, exp.CTE):
@@ -55,24 +55,27 @@ def _number_kind(node: exp.Expression, kinds: ColumnKinds) -> str | None:
     return None
 
 
+def date_for_certain(node: exp.Expression, kinds: ColumnKinds, moments: set[str],
+                     made: set[str]) -> bool:
+    """Whether ``node`` is a ``DATE`` for certain (see the module; ``made``: the statement's
+    derived tables' and CTEs' column names, :func:`made_names`)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if isinstance(node, exp.Column):
+        name = node.name.lower()
+        return (name in kinds.dates and name not in kinds.undated
+                and name not in moments and name not in made)
+    parts = None if node.args.get("style") else cast_parts(node)
+    return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
+
+
 def check(tree: exp.Expression, kinds: ColumnKinds, moments: set[str], line: int) -> None:
     """Raise SQL Server's error for a ``DATE`` in arithmetic or compared with a number;
     ``moments``: the column names ever met holding a date and time."""
-    made = _made_names(tree)
-
-    def is_date(node: exp.Expression) -> bool:
-        while isinstance(node, exp.Paren):
-            node = node.this
-        if isinstance(node, exp.Column):
-            name = node.name.lower()
-            return (name in kinds.dates and name not in kinds.undated
-                    and name not in moments and name not in made)
-        parts = None if node.args.get("style") else cast_parts(node)
-        return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
-
+    made = made_names(tree)
     for node in tree.find_all(*_OPERATORS, *_COMPARISONS):
         sides = (node.this, node.expression)
-        dated = [is_date(side) for side in sides]
+        dated = [date_for_certain(side, kinds, moments, made) for side in sides]
         if not any(dated):
             continue
         operator = _OPERATORS.get(type(node))

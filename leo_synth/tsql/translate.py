@@ -35,6 +35,7 @@ from leo_synth.tsql import (
     constant_orders,
     date_casts,
     date_literals,
+    date_moments,
     date_operands,
     date_overflows,
     date_truncation,
@@ -1383,6 +1384,8 @@ class Translator:
                                          plain_dates)
         moments = datetime_display.formats(tree, self.datetimes)
         datetime_display.typed_dates(tree, self.datetimes)
+        if self.target.dialect == "sqlite":
+            date_moments.mark(tree, columns, self.moments, self.datetimes)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
@@ -1439,6 +1442,8 @@ class Translator:
         tree = quoted_names.for_target(tree, line)
         tree, joined = string_aggregates.for_target(tree, self.target.dialect)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
+        if self.target.dialect == "sqlite":
+            tree = date_moments.for_sqlite(tree)
         tree = rewrites.for_target(number_formats.numbers_first(tree, self.money_columns),
                                    self.target.dialect,
                                    self.datefirst, self.texts)
