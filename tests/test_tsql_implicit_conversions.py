@@ -446,6 +446,14 @@ END CATCH"""
         [(8115, "Arithmetic overflow error converting expression to data type int.")],
         [(-5, -5)], [(8115,)], [(8115,)], [(_value(999999998), 0, 1, _value(999999997))], [(8115,)],
         [(8115,)], [(8115,)]]  # (NULLIF and ROUND have their first argument's type)
+    # a SUM of ABS of an int is an int too (every target summed it wide)
+    assert _rows(db, "CREATE TABLE #a (x INT)\nINSERT INTO #a VALUES (2000000000), "
+                     "(-2000000000)\nBEGIN TRY SELECT SUM(ABS(x)) FROM #a END TRY\n"
+                     "BEGIN CATCH SELECT ERROR_NUMBER() END CATCH") == [(8115,)]
+    # ROUND of an int past an int (DuckDB said "Overflow in ROUND of integer")
+    assert _rows(db, "BEGIN TRY SELECT ROUND(2147483647, -1) END TRY\n"
+                     "BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH") == [
+        (8115, "Arithmetic overflow error converting expression to data type int.")]
     [(per_person,)] = _rows(db, "SELECT MAX(s) FROM (SELECT SUM(Earnings) AS s FROM "
                             "[LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey) x")
     assert per_person > 0

@@ -107,14 +107,13 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
         literal = exp.Literal.string(day)
         # (typed: a UNION's branches made it text on PostgreSQL; SQLite stores the text)
         node.replace(literal if dialect == "sqlite" else exp.cast(literal, DATE_TYPE))
-    elif kind in (INTEGER, INT) and is_text(node, texts) and not (
-            isinstance(node, exp.Literal) and text_numbers.INTEGER.fullmatch(node.name)):
-        node.replace(text_numbers.as_number(node, INTEGER_TYPE, dialect))
     elif kind in (INTEGER, INT) and not isinstance(node, exp.Null) and not node.is_star and not (
             isinstance(node, exp.Literal) and text_numbers.INTEGER.fullmatch(node.name)):
-        # (a decimal or float is cut to its whole part, as SQL Server converts it: SQLite
-        # stored 1.7, DuckDB and PostgreSQL rounded it to 2; the cast's own rules do it)
-        node.replace(exp.cast(node.copy(), INTEGER_TYPE if kind == INT else BIGINT_TYPE))
+        if is_text(node, texts):
+            node.replace(text_numbers.as_number(node, INTEGER_TYPE, dialect))
+        else:  # (a decimal or float is cut to its whole part, as SQL Server converts it:
+            # SQLite stored 1.7, DuckDB and PostgreSQL rounded it to 2; the cast's rules do it)
+            node.replace(exp.cast(node.copy(), INTEGER_TYPE if kind == INT else BIGINT_TYPE))
 
 
 def _moment(node: exp.Literal, dialect: str, order: str) -> None:

@@ -24,6 +24,9 @@ INTEGER_FUNCTIONS = (exp.DateDiff, exp.Extract, exp.Year, exp.Month, exp.Day, ex
                      exp.DenseRank, exp.Ntile)
 """Functions T-SQL types ``int`` (or ``bigint``) whatever their arguments: ``DATEDIFF``,
 ``DATEPART``, ``YEAR``, ``LEN``, ``CHARINDEX``, ``ROW_NUMBER()``, ..."""
+ARGUMENT_TYPED = (exp.Abs, exp.Sign, exp.Nullif, exp.Round, exp.Floor, exp.Ceil)
+"""Functions whose value has their (first) argument's type: of an integer, an integer
+(``ROUND(Earnings, -2)``, ``NULLIF(AgeAimStart, -1)``)."""
 INTEGER_NAMES = frozenset({"DATALENGTH", "PATINDEX", "ISNUMERIC", "ISDATE", "DATEDIFF_BIG",
                            "LEO_INT_SUM"})
 """The same, among the functions sqlglot does not know (by name; ``LEO_INT_SUM`` is SQLite's
@@ -62,8 +65,7 @@ def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
         return node.name.upper() in INTEGER_NAMES
     if isinstance(node, exp.Window):  # ROW_NUMBER() OVER (...), SUM(n) OVER (...)
         return is_integer(node.this, integers)
-    if isinstance(node, exp.Sum | exp.Min | exp.Max | exp.Abs | exp.Sign | exp.Nullif
-                  | exp.Round | exp.Floor | exp.Ceil):  # (their first argument's type)
+    if isinstance(node, (exp.Sum, exp.Min, exp.Max, *ARGUMENT_TYPED)):
         return is_integer(node.this, integers)
     if isinstance(node, exp.Coalesce):  # (ISNULL takes its first argument's type; text
         # with an integer is converted to it: ISNULL(n, '') and COALESCE(n, '0') are integers)

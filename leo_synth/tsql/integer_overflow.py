@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql.integer_average import is_integer
+from leo_synth.tsql.integer_average import ARGUMENT_TYPED, is_integer
 from leo_synth.tsql.rewrites import replaced
 from leo_synth.tsql.sqlite_functions import INT_RANGE
 from leo_synth.tsql.value_rewrites import cast_parts
@@ -36,8 +36,8 @@ CHECK = "LEO_INT_SUM"
 
 def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     """Whether ``node``'s value is an ``int`` for certain (on SQLite, checked already)."""
-    if isinstance(node, exp.Paren | exp.Neg | exp.Nullif | exp.Round | exp.Floor | exp.Ceil):
-        return _int_valued(node.this, ints)  # (NULLIF, ROUND, ...: their first's type)
+    if isinstance(node, (exp.Paren, exp.Neg, *ARGUMENT_TYPED)):
+        return _int_valued(node.this, ints)
     if isinstance(node, exp.Column):
         return ints.get(node.name.lower(), False)
     if isinstance(node, exp.Literal):
@@ -45,7 +45,7 @@ def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     if isinstance(node, exp.Anonymous):
         return str(node.this).upper() == CHECK
     parts = cast_parts(node)
-    if parts is not None:  # (SUM(CAST(x AS INT)), and ROUND(n, -2), cast so: power_types)
+    if parts is not None:  # (SUM(CAST(x AS INT)), and ROUND(n, -2), cast so: argument_types)
         return parts[1].is_type(exp.DataType.Type.INT)
     if isinstance(node, exp.Case | exp.If | exp.Coalesce):
         return _branches_int_valued(node, ints)

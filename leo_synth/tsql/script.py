@@ -122,7 +122,7 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
     FUNCTIONS: ClassVar[dict[str, Any]] = {
         **TSQL.parser_class.FUNCTIONS,
         # SQUARE is a float whatever its argument (sqlglot read it as POWER(x, 2), which
-        # has x's type: power_types would then make SQUARE(2.5) the DECIMAL(38, 1) 6.3)
+        # has x's type: argument_types would then make SQUARE(2.5) the DECIMAL(38, 1) 6.3)
         "SQUARE": lambda args: exp.Pow(
             this=exp.cast(args[0], exp.DataType.build("FLOAT", dialect="tsql")),
             expression=exp.Literal.number(2))}

@@ -27,6 +27,7 @@ from sqlglot import exp
 from leo_synth.tsql import (
     aggregate_rules,
     alias_scope,
+    argument_types,
     bit_columns,
     catalog_views,
     collation,
@@ -78,7 +79,6 @@ from leo_synth.tsql import (
     order_names,
     percentiles,
     pivots,
-    power_types,
     qualified_kinds,
     quantified_comparisons,
     quoted_names,
@@ -1374,7 +1374,7 @@ class Translator:
                                             self.undated, self.decimals)
         date_operands.check(tree, columns, self.moments, line)
         union_types.for_target(tree, self.integers, line)
-        tree = power_types.for_target(tree, columns)
+        tree = argument_types.for_target(tree, columns)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)

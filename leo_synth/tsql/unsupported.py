@@ -79,8 +79,8 @@ NOT_TSQL_FUNCTIONS = {
     "DAYOFWEEK": "DATEPART(weekday, d)", "DAYNAME": "DATENAME(weekday, d)",
     "MONTHNAME": "DATENAME(month, d)", "WEEKOFYEAR": "DATEPART(week, d)",
     "QUARTER": "DATEPART(quarter, d)", "HOUR": "DATEPART(hour, d)",
-    "MINUTE": "DATEPART(minute, d)", "SECOND": "DATEPART(second, d)", "EPOCH":
-    "DATEDIFF_BIG(second, '1970-01-01', d)", "LAST_DAY": "EOMONTH(d)",
+    "MINUTE": "DATEPART(minute, d)", "SECOND": "DATEPART(second, d)",
+    "EPOCH": "DATEDIFF_BIG(second, '1970-01-01', d)", "LAST_DAY": "EOMONTH(d)",
     "ADD_MONTHS": "DATEADD(month, n, d)", "DATE_ADD": "DATEADD(day, n, d)",
     "DATE_SUB": "DATEADD(day, -n, d)", "DATE_DIFF": "DATEDIFF(day, a, b)",
     "TIMESTAMPDIFF": "DATEDIFF(day, a, b)", "AGE": "DATEDIFF(year, a, b)",

@@ -451,12 +451,6 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             # (identity_values numbers them in the query's order when it can read the seed)
             seed, step = ([*node.expressions[1:3]] + [exp.Literal.number(1)] * 2)[:2]
             return identity_values.row_value(exp.Window(this=exp.RowNumber()), seed, step)
-        if name == "ISDATE" and len(node.expressions) == 1:  # 1 when TRY_CAST gives a date
-            test = _cast(exp.TryCast(this=node.expressions[0].copy(),
-                                     to=exp.DataType.build("DATE")), dialect)
-            return exp.Case(ifs=[exp.If(this=exp.Is(this=test, expression=exp.Null()),
-                                        true=exp.Literal.number(0))],
-                            default=exp.Literal.number(1))
         if name == "PATINDEX" and len(node.expressions) == 2:
             return _patindex(node, dialect)
         if name == "PARSENAME" and len(node.expressions) == 2 and dialect != "sqlite":

@@ -1,4 +1,5 @@
-"""``POWER(x, y)`` has the type of ``x``, as SQL Server gives it.
+"""``POWER(x, y)``, ``SIGN``, ``ROUND``, ``FLOOR`` and ``CEILING`` have the type of their
+first argument, as SQL Server gives it.
 
 SQL Server's ``POWER`` returns its first argument's type: an ``int`` for an integer (the
 power truncated, as a float converted to an ``int`` is: ``POWER(2, 0.5)`` is 1,
@@ -41,6 +42,8 @@ def for_target(tree: exp.Expression, columns: ColumnKinds) -> exp.Expression:
         else:
             to = f"DECIMAL(38, {base.scale})"
         node.replace(exp.cast(node.copy(), exp.DataType.build(to, dialect="tsql")))
+    # (of integer_average.ARGUMENT_TYPED, those a target types otherwise: ABS and NULLIF of
+    # an integer are an integer on every target)
     for node in list(tree.find_all(exp.Sign, exp.Round, exp.Floor, exp.Ceil)):
         base = number_type(node.this, columns)
         if base is not None and base.integer and not base.money:
