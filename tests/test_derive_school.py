@@ -328,6 +328,30 @@ def test_school_and_home_areas_are_properties_of_the_place(db) -> None:
     assert row[0] > 50 and row[1:] == (0, 0, 0), row
 
 
+def test_an_lsoa_has_one_idaci_score_for_homes_and_schools(db) -> None:
+    """IDACI is a property of the LSOA a postcode lies in: every pupil living in an LSOA, and
+    every school sited in it, carries its one score and rank (the score is not the pupil's own
+    deprivation, which only chooses the LSOA)."""
+    rel = "Absence_2017_3term"
+    c = lambda p: _column(db, rel, p)  # noqa: E731
+    places = f"""
+        SELECT LLSOA_spr11 AS lsoa, IDACIScore_spr11 AS score, IDACIRank_spr11 AS rnk
+        FROM spring_census_2011
+        UNION ALL SELECT {c('LSOA11_ab..')}, IDACI_S_home, CAST(IDACI_R_home AS INTEGER) FROM {rel}
+        UNION ALL SELECT {c('LSOA11_school_ab..')}, {c('IDACI_S_school_ab..')},
+                         CAST({c('IDACI_R_school_ab..')} AS INTEGER) FROM {rel}"""
+    row = _one(db, f"""
+        SELECT count(*), sum(n > 1), max(scores), max(ranks) FROM (
+            SELECT lsoa, count(*) n, count(DISTINCT score) scores, count(DISTINCT rnk) ranks
+            FROM ({places}) WHERE lsoa IS NOT NULL GROUP BY lsoa)""")
+    assert row[0] > 100 and row[1] > 50 and row[2:] == (1, 1), row
+    # Deprivation still places the disadvantaged: FSM pupils live in more deprived LSOAs.
+    fsm, other = _one(db, """SELECT avg(CASE WHEN FSMeligible_spr11 = 1 THEN IDACIScore_spr11 END),
+                                    avg(CASE WHEN FSMeligible_spr11 = 0 THEN IDACIScore_spr11 END)
+                             FROM spring_census_2011""")
+    assert fsm > other + 0.05, (fsm, other)
+
+
 def test_ncyear_codes_are_the_census_codes() -> None:
     years = np.array([3, -2, 0, 14, -1, 3, 11])
     assert ncyear_code(years).tolist() == ["3", "N1", "R", "14", "N2", "3", "11"]

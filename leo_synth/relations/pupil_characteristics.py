@@ -210,10 +210,8 @@ def characteristics(life: LifeCourse, person: np.ndarray, year: np.ndarray,
                                                   20)), 0.3, 1.0)
     home_oa = persons["oa"][person]
     school_oa = _school_output_area(pools, shared_keys(seed, school), school)
-    region_idaci = pools.regions["idaci"][pools.las["region"][pools.schools["la"][school]]]
-    lsoa = shared_keys(seed, school_oa // 5)
-    school_idaci = np.round(logistic(np.log(region_idaci / (1 - region_idaci))
-                                     + 0.75 * _normal(uniform(lsoa, 21))), 3)
+    # The school's LSOA's score: the same as its residents' (one IDACI score per LSOA).
+    school_idaci = pools.output_areas["idaci"][school_oa]
     school_rank = idaci_rank(school_idaci)
     return {
         "ethnicity_source": SOURCE_CODES[source],

@@ -16,8 +16,12 @@ from leo_synth.engine.rng import STATIC_BLOCK, stream
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.place_names import place_names
+from leo_synth.simulation.stats import logistic, logit
 from leo_synth.simulation.text import zfill
 
+OAS_PER_LSOA = 5
+"""Output areas per lower layer super output area (LSOA): ``Pools.output_areas`` holds an LSOA's
+output areas in a run, so output area ``i`` lies in LSOA ``i // OAS_PER_LSOA``."""
 PRIMARY_PHASE, SECONDARY_PHASE, SPECIAL_PHASE = 0, 1, 2
 """Codes of ``Pools.schools["phase"]``."""
 
@@ -61,7 +65,7 @@ class Pools:
     regions: Frame  # code, name, idaci
     las: Frame  # region
     constituencies: Frame  # la, code, name
-    output_areas: Frame  # la, coa, lsoa, pcon
+    output_areas: Frame  # la, coa, lsoa, idaci (the LSOA's), pcon
     schools: Frame  # la, phase (0 primary, 1 secondary, 2 special), effect
     fe_providers: Frame  # region, college (bool), effect
     he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect
@@ -88,6 +92,8 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
     n_la = len(las)
     constituencies = _constituencies(seed, n_la, params, rng)
     output_areas = _output_areas(n_la, int(params["geography.output_areas_per_la"]))
+    output_areas["idaci"] = _lsoa_idaci(seed, region_frame["idaci"][las["region"][
+        output_areas["la"]]])
     output_areas["pcon"] = pick_member(constituencies["la"], output_areas["la"],
                                        rng.random(len(output_areas)))
     schools, first, count = _schools(persons, params, las, rng)
@@ -129,13 +135,49 @@ def pick_member(member_group: np.ndarray, group: np.ndarray, u: np.ndarray) -> n
     return starts[group] + offset
 
 
+def home_output_area(output_areas: Frame, la: np.ndarray, deprivation: np.ndarray,
+                     u: np.ndarray) -> np.ndarray:
+    """The output area of a home in LA ``la``: the LSOA at quantile ``deprivation`` (0-1) of the
+    LA's LSOAs ordered by IDACI score, and among its output areas the one at ``u`` (0-1).
+
+    So a person's IDACI score is their LSOA's, as in the NPD, and still follows their own
+    deprivation (rather than an output area drawn at random and a score of the person's own,
+    which gave one LSOA several scores)."""
+    first_oa = np.arange(0, len(output_areas), OAS_PER_LSOA)
+    lsoa_la = output_areas["la"][first_oa]
+    order = np.lexsort((output_areas["idaci"][first_oa], lsoa_la))  # by LA, then IDACI
+    lsoa = order[pick_member(lsoa_la[order], la, deprivation)]
+    within = np.minimum((u * OAS_PER_LSOA).astype(np.int64), OAS_PER_LSOA - 1)
+    return lsoa * OAS_PER_LSOA + within
+
+
 def _output_areas(n_la: int, per_la: int) -> Frame:
-    """Output areas (E00...) and their LSOAs (E01..., five OAs each), in synthetic code ranges."""
+    """Output areas (E00...) and their LSOAs (E01..., five OAs each, never across two LAs), in
+    synthetic code ranges."""
+    if per_la % OAS_PER_LSOA:
+        raise ValueError(f"geography.output_areas_per_la must be a multiple of {OAS_PER_LSOA} "
+                         f"(the output areas of an LSOA), not {per_la}")
     la = np.repeat(np.arange(n_la), per_la)
     idx = np.arange(n_la * per_la)
     coa = np.char.add("E00", zfill((900000 + idx).astype(str), 6))
-    lsoa = np.char.add("E01", zfill((900000 + idx // 5).astype(str), 6))
+    lsoa = np.char.add("E01", zfill((900000 + idx // OAS_PER_LSOA).astype(str), 6))
     return Frame(la=la, coa=coa, lsoa=lsoa)
+
+
+LSOA_IDACI_SPREAD = float(np.hypot(0.75, 0.35))
+"""Spread of LSOAs' IDACI scores about their region's mean (logit scale): that of the persons'
+neighbourhood deprivation (0.75 x disadvantage plus 0.35 x noise, both standard normal), so the
+persons, placed in their LA's LSOAs by that deprivation, keep its distribution."""
+
+
+def _lsoa_idaci(seed: int, region_mean: np.ndarray) -> np.ndarray:
+    """Each output area's IDACI score: its LSOA's, one value per LSOA (IDACI is a property of
+    the LSOA a postcode lies in), about the mean of its region (``region_mean``, per output
+    area). Drawn from a stream of its own, so the other pools do not move with it."""
+    rng = stream(seed, "pools.lsoa_idaci", STATIC_BLOCK)
+    first = region_mean[::OAS_PER_LSOA]
+    score = logistic(logit(first) + LSOA_IDACI_SPREAD * rng.standard_normal(len(first)))
+    return np.repeat(np.round(score, 3), OAS_PER_LSOA)
 
 
 def _schools(persons: int, params: Parameters, las: Frame,

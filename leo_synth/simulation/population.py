@@ -14,8 +14,8 @@ import numpy as np
 from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
-from leo_synth.simulation.pools import pick_member
-from leo_synth.simulation.stats import categorical, logistic, logit
+from leo_synth.simulation.pools import LSOA_IDACI_SPREAD, home_output_area, pick_member
+from leo_synth.simulation.stats import categorical, standard_normal_cdf
 
 KIND_SCHOOL, KIND_ADULT_LEARNER, KIND_HE_ONLY = 0, 1, 2
 KINDS = ("school", "adult_learner", "he_only")
@@ -60,7 +60,7 @@ def simulate_persons(ctx: BlockContext) -> Frame:
     region = np.where(white_british, categorical(rng, share_wb, n),
                       categorical(rng, share_other, n))
     la = pick_member(ctx.pools.las["region"], region, rng.random(n))
-    oa = pick_member(ctx.pools.output_areas["la"], la, rng.random(n))
+    oa_u = rng.random(n)
 
     # Latent traits (see module docstring); the correlations are calibration parameters.
     rng = ctx.rng("population.latent_traits")
@@ -74,8 +74,10 @@ def simulate_persons(ctx: BlockContext) -> Frame:
     need = (-0.55 * ability + 0.25 * (~female) + 0.27 * disadvantage
             + 0.75 * rng.standard_normal(n))
     health = 0.4 * need + 0.2 * disadvantage + 0.88 * rng.standard_normal(n)
-    idaci_mean = ctx.pools.regions["idaci"][region]
-    idaci = logistic(logit(idaci_mean) + 0.75 * disadvantage + 0.35 * rng.standard_normal(n))
+    # Neighbourhood deprivation places the home among the LA's LSOAs (IDACI is the LSOA's).
+    deprivation = (0.75 * disadvantage + 0.35 * rng.standard_normal(n)) / LSOA_IDACI_SPREAD
+    oa = home_output_area(ctx.pools.output_areas, la, standard_normal_cdf(deprivation), oa_u)
+    idaci = ctx.pools.output_areas["idaci"][oa]
 
     return Frame(
         pid=ctx.pid,
@@ -88,7 +90,7 @@ def simulate_persons(ctx: BlockContext) -> Frame:
         region=region.astype(np.int8),
         la=la,
         oa=oa,
-        idaci=np.round(idaci, 3),
+        idaci=idaci,
         disadvantage=disadvantage,
         ability=ability,
         need=need,
