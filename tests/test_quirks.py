@@ -301,6 +301,19 @@ def test_a_dual_registration_is_a_main_and_a_subsidiary_record_on_roll(runs, cat
     assert pairs > 0 and placed > 0
 
 
+def test_a_reassigned_residence_takes_its_areas_constituency(runs, catalog) -> None:
+    """geography_reassigned moves a residence to another output area of its LA with that
+    area's constituency, as the geography looks it up: in the messy run every output area
+    still has one constituency and name, and the answer key records the constituencies moved."""
+    (rel,) = _quirk_relations(catalog, "geography_reassigned")
+    table = _read(runs["messy"], rel).to_pandas()
+    areas = table.dropna(subset=["COA_2011"]).groupby("COA_2011")[["PCON", "PCONNM"]].nunique()
+    assert len(areas) > 100 and (areas.max() == 1).all(), areas.max()
+    ledger = _ledger(runs["messy"]).filter(pc.field("quirk") == "geography_reassigned")
+    moved = pd.Series(ledger.column("column_name").to_pylist()).value_counts()
+    assert moved["COA_2011"] > moved.get("PCON", 0) > 0, moved
+
+
 def test_fill_nulls_in_one_pass_equals_cell_by_cell(runs, catalog) -> None:
     """The placeholders' one-pass fill changes and records exactly what ``set_values``
     column by column would (same cells, same ledger entries in the same order)."""

@@ -23,8 +23,13 @@ def _untracked(run: QuirkRun) -> np.ndarray:
     return (years > 0) & (years <= LAST_UNTRACKED_TAX_YEAR)
 
 
+AREA_FOLLOWERS = ("PCON", "PCONNM")
+"""Columns the geography derives from the output area (its constituency), which move with it."""
+
+
 @quirk("geography_reassigned", 22, "a residence of 2012/13 or earlier in another output area "
-       "of the same local authority (reassigned from a 2001 output area)", (GEOGRAPHY,))
+       "of the same local authority (reassigned from a 2001 output area), with that area's "
+       "constituency", (GEOGRAPHY,))
 def geography_reassigned(run: QuirkRun) -> None:
     coa, la = run.column("COA_2011"), run.column("LAUA_anon")
     if coa is None or la is None:
@@ -34,7 +39,7 @@ def geography_reassigned(run: QuirkRun) -> None:
     la_names, la_codes = _sorted_codes(run, la.name)
     area_names, area_codes = _sorted_codes(run, coa.name)
     pair_codes = la_codes * len(area_names) + area_codes
-    pairs = np.unique(pair_codes)
+    pairs, pair_row = np.unique(pair_codes, return_index=True)  # and a row of each pair
     pair_las = pairs // len(area_names)
     first = np.searchsorted(pair_las, la_codes, side="left")
     choices = np.searchsorted(pair_las, la_codes, side="right") - first
@@ -43,8 +48,22 @@ def geography_reassigned(run: QuirkRun) -> None:
     own = np.searchsorted(pairs, pair_codes[rows]) - first[rows]
     other = (run.rng.random(len(rows)) * (choices[rows] - 1)).astype(np.int64)
     other += other >= own  # skip the current area
-    run.set_values(coa.name, rows,
-                   pa.array(area_names[pairs[first[rows] + other] % len(area_names)]))
+    chosen = first[rows] + other  # index into pairs
+    # The constituency is the output area's, as the geography looks it up: taken from a row of
+    # the chosen area before any row moves (so every row of an area keeps one constituency).
+    source = pa.array(pair_row[chosen], pa.int64())
+    moved = {}
+    for name in AREA_FOLLOWERS:
+        col = run.column(name)
+        if col is not None:
+            values = run.table.column(name).combine_chunks()
+            new = values.take(source)
+            differs = ~np.asarray(pc.fill_null(pc.equal(values.take(pa.array(rows, pa.int64())),
+                                                        new), False))
+            moved[col.name] = (rows[differs], new.filter(pa.array(differs)))
+    run.set_values(coa.name, rows, pa.array(area_names[pairs[chosen] % len(area_names)]))
+    for name, (at, values) in moved.items():
+        run.set_values(name, at, values)
 
 
 def _sorted_codes(run: QuirkRun, name: str) -> tuple[np.ndarray, np.ndarray]:
