@@ -243,3 +243,34 @@ def test_rules_are_validated(tmp_path) -> None:
     assert "matches no column" in text and "bad.yaml" in text
     assert "class 'derivd' is not one of" in text
     assert "class derived needs a 'rule'" in text
+
+
+def test_a_rules_per_is_checked(tmp_path) -> None:
+    """A rule's ``per`` is a list of attributes, keys only a draw, and names attributes the
+    table's builder provides; each mistake is reported with its place."""
+    import shutil
+
+    from leo_synth.relations.registry import check_catalog
+    from leo_synth.spec.loader import SpecError, default_schema_dir, load_catalog
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(default_schema_dir(), schemas)
+    bad = schemas / "rules" / "bad.yaml"
+    bad.write_text(
+        "rules:\n"
+        "  - {table: ks4_pupil, columns: KS4_REFUGEE, class: conditional, rule: x,"
+        " per: urn_anon}\n"
+        "  - {table: ks4_pupil, columns: KS4_MFL, class: conditional, rule: x,"
+        " fill: {const: 1}, per: [urn_anon]}\n", encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        load_catalog(schemas)
+    text = str(caught.value)
+    assert "per must be a list of attribute names" in text and "KS4_REFUGEE" in text
+    assert "per keys a draw; a const fill draws nothing" in text and "KS4_MFL" in text
+    bad.write_text(
+        "rules:\n"
+        "  - {table: ks4_pupil, columns: KS4_REFUGEE, class: conditional, rule: x,"
+        " per: [urn_anno]}\n", encoding="utf-8")
+    problems = [str(p) for p in check_catalog(load_catalog(schemas))]
+    assert any("per: builder" in p and "'urn_anno'" in p and "urn_anon" in p
+               and "KS4_REFUGEE" in p for p in problems), problems

@@ -352,6 +352,35 @@ def test_an_lsoa_has_one_idaci_score_for_homes_and_schools(db) -> None:
     assert fsm > other + 0.05, (fsm, other)
 
 
+def test_a_schools_own_codes_are_the_same_for_each_of_its_pupils(db) -> None:
+    """School type and admissions policy (per: the URN) are the school's, in both KS4 views
+    and every year; KS5 institution codes agree between the student and exam tables; school
+    cohort statistics (per: URN and year) have one value per school and year."""
+    row = _one(db, """
+        SELECT count(*), max(types), max(newer) FROM (
+            SELECT urn, count(DISTINCT t) types, count(DISTINCT h) newer FROM (
+                SELECT KS4_URN_anon urn, KS4_NEW_TYPE t, KS4_NEWER_TYPE h
+                FROM KS4Pupil_2002_to_2014
+                UNION ALL SELECT KS4_URN_anon, KS4_NEW_TYPE, KS4_NEWER_TYPE
+                FROM KS4Pupil_2015_to_2021)
+            WHERE urn IS NOT NULL GROUP BY urn)""")
+    assert row[0] > 20 and row[1:] == (1, 1), row
+    # Drawn per school, so schools differ: the codes are not one constant.
+    assert _one(db, "SELECT count(DISTINCT KS4_NEW_TYPE) FROM KS4Pupil_2015_to_2021")[0] > 2
+    row = _one(db, """
+        SELECT count(*), max(n) FROM (
+            SELECT KS4_URN_anon, KS4_ACADYR, count(DISTINCT KS4_SC_P2APS) n
+            FROM KS4Pupil_2002_to_2014 WHERE KS4_URN_anon IS NOT NULL GROUP BY 1, 2)""")
+    assert row[0] > 20 and row[1] == 1, row
+    row = _one(db, """
+        SELECT count(*), sum(s.KS5_ADMPOL <> e.KS5_ADMPOL)
+        FROM KS5Student_2002_to_2021 s
+        JOIN KS5Exam_2002_to_2021 e ON e.KS5_PupilMatchingRefAnonymous
+                                       = s.KS5_PupilMatchingRefAnonymous
+                                   AND e.KS5_ACADYR = s.KS5_ACADYR""")
+    assert row[0] > 50 and row[1] == 0, row
+
+
 def test_ncyear_codes_are_the_census_codes() -> None:
     years = np.array([3, -2, 0, 14, -1, 3, 11])
     assert ncyear_code(years).tolist() == ["3", "N1", "R", "14", "N2", "3", "11"]

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from leo_synth.engine.rng import keyed_uniforms, stream_keys
+from leo_synth.engine.rng import keyed_uniforms, stream_keys, value_uniforms
 from leo_synth.relations.derive import BATCHED_DERIVATIONS
 from leo_synth.relations.fill import (
     _CodeDraws,
@@ -31,6 +31,28 @@ def test_a_streams_uniforms_do_not_depend_on_the_streams_drawn_with_it() -> None
     assert not np.array_equal(keyed_uniforms(keys, 4, 1000), together)  # another block
     assert not np.array_equal(keyed_uniforms(stream_keys(8, ["fill:t:a"]), 3, 1000)[0],
                               together[0])  # another seed
+
+
+def test_value_uniforms_are_a_function_of_the_rows_values() -> None:
+    """Rows with equal values draw alike wherever they stand (any block, order or relation);
+    another value, another stream key or another seed draws otherwise; the draws look uniform."""
+    key, other = stream_keys(7, ["per:KS4_NEW_TYPE", "per:KS4_ADMPOL"])
+    urn = np.array([f"SYN{i % 300:05d}" for i in range(6000)])
+    year = np.arange(6000) % 7
+    drawn = value_uniforms(key, [urn])
+    first = {u: d for u, d in zip(urn[::-1], drawn[::-1], strict=True)}
+    assert all(first[u] == d for u, d in zip(urn, drawn, strict=True))  # one draw per URN
+    order = np.random.default_rng(1).permutation(len(urn))
+    np.testing.assert_array_equal(value_uniforms(key, [urn[order]]), drawn[order])
+    assert len(set(drawn.tolist())) == 300
+    assert not np.array_equal(value_uniforms(other, [urn]), drawn)
+    assert not np.array_equal(value_uniforms(stream_keys(8, ["per:KS4_NEW_TYPE"])[0], [urn]),
+                              drawn)
+    by_year = value_uniforms(key, [urn, year])
+    assert len(set(by_year.tolist())) == len(set(zip(urn.tolist(), year.tolist(), strict=True)))
+    np.testing.assert_array_equal(value_uniforms(key, [urn, year])[:10], by_year[:10])
+    many = value_uniforms(key, [np.arange(20_000)])
+    assert many.min() >= 0 and many.max() < 1 and abs(many.mean() - 0.5) < 0.01
 
 
 def test_keyed_uniforms_look_uniform_and_independent() -> None:

@@ -60,6 +60,24 @@ def stream_keys(seed: int, names: list[str]) -> np.ndarray:
     return out
 
 
+def value_uniforms(key: np.ndarray, values: list[np.ndarray]) -> np.ndarray:
+    """Uniform [0, 1) draws of one named stream (``key``: its two words from
+    :func:`stream_keys`) that are a function of each row's ``values`` (parallel arrays), not of
+    its position: rows with equal values draw alike in every block and relation of the run (a
+    school's type, drawn once for all its pupils). Values are told apart by their text; each
+    distinct value is hashed once (a few hundred schools per block, not a hash per row)."""
+    rows = len(values[0]) if values else 0
+    x = np.full(rows, key[0], dtype=np.uint64)
+    for column in values:
+        distinct, inverse = np.unique(np.asarray(column).astype(str), return_inverse=True)
+        words = np.array([int.from_bytes(hashlib.blake2b(text.encode("utf-8"),
+                                                         digest_size=8).digest(), "little")
+                          for text in distinct.tolist()], dtype=np.uint64)
+        x = _splitmix(x ^ words[inverse.reshape(-1)])
+    bits = _splitmix(x ^ key[1])
+    return (bits >> np.uint64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
 def keyed_uniforms(keys: np.ndarray, block: int, rows: int) -> np.ndarray:
     """Uniform [0, 1) draws of many named streams of one block at once: row k holds ``rows``
     values of the stream keyed by ``keys[k]`` (from :func:`stream_keys`).

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
-from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys
+from leo_synth.engine.rng import keyed_uniforms, stream, stream_keys, value_uniforms
 from leo_synth.relations.derive import BATCHED_DERIVATIONS, DERIVATIONS, distinct_text
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import ColumnSpec, Relation, RelationColumn
 from leo_synth.spec.physical import arrow_schema
 from leo_synth.spec.types import SqlType
@@ -81,6 +81,10 @@ class FillPlan:
     partial_years: list[frozenset[int] | None] = field(default_factory=list)
     """Per column of a multi-year view: its years if fewer than the view's (NULL outside)."""
     text_pool: pa.Array | None = None
+    per: list[tuple[int, np.ndarray]] = field(default_factory=list)
+    """Random columns whose draw is keyed by builder attributes (``Fill.per``), not by row, and
+    their stream keys: named by the column alone, not the relation, so a school draws alike in
+    every view and table with the column (KS5_ADMPOL in the student and the exam tables)."""
 
 
 _PLANS: dict[int, tuple[Relation, int, FillPlan]] = {}
@@ -140,7 +144,9 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         partial_years=[col.active_years if relation.year is None
                        and col.active_years != relation.years else None
                        for col in relation.columns],
-        text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None)
+        text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None,
+        per=[(i, stream_keys(seed, [f"per:{relation.columns[i].vrf_name}"])[0])
+             for i in random if relation.columns[i].spec.fill.per])
 
 
 def _check_integers(relation: Relation, col: RelationColumn, values: list[float]) -> None:
@@ -170,6 +176,9 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
     arrays: list[pa.Array | None] = [None] * len(relation.columns)
     uniforms = keyed_uniforms(plan.keys, block, rows)
     row_of = {index: k for k, index in enumerate(plan.random)}
+    for index, key in plan.per if rows else ():
+        uniforms[row_of[index]] = value_uniforms(
+            key, [split_nulls(frame[name])[0] for name in relation.columns[index].spec.fill.per])
     if plan.text_pool is not None:
         picks = plan.text_codes.picks(uniforms[[row_of[i] for i in plan.text_codes.columns]])
         for index, row in zip(plan.text_codes.columns, picks, strict=True):

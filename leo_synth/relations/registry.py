@@ -83,6 +83,18 @@ def check_catalog(catalog: Catalog) -> list[SpecProblem]:
                 problems.append(SpecProblem(
                     table.source_file, f"builder {table.builder!r} provides no attribute "
                     f"{col.fill.attr!r}{extra}", table.name, col.name))
+            for name in col.fill.per:
+                if name not in found.provides:
+                    problems.append(SpecProblem(
+                        table.source_file, f"per: builder {table.builder!r} provides no "
+                        f"attribute {name!r}{did_you_mean(name, found.provides)}", table.name,
+                        col.name))
+            if col.fill.per and col.fill.kind == "derive" and (
+                    col.fill.derive not in derive.BATCHED_DERIVATIONS):
+                problems.append(SpecProblem(
+                    table.source_file, f"per: derivation {col.fill.derive!r} draws no keyed "
+                    "uniforms (only a draw or a batched derivation can be keyed)", table.name,
+                    col.name))
             if col.fill.kind == "derive" and not derive.is_derivation(col.fill.derive):
                 problems.append(SpecProblem(table.source_file,
                                             f"unknown derivation {col.fill.derive!r}",

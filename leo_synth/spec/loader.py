@@ -46,7 +46,7 @@ COLUMN_KEYS = {
     "terms", "key", "references", "i1_name", "request", "iterations", "repeat", "class", "rule",
     "reason",
 }
-RULE_KEYS = {"table", "columns", "class", "fill", "rule", "reason", "range"}
+RULE_KEYS = {"table", "columns", "class", "fill", "rule", "reason", "range", "per"}
 VARIANT_KEYS = {"name", "years", "term", "i1_name"}
 KEYSPACE_KEYS = {"type", "description", "marker", "home", "params"}
 FILL_KINDS = {"draw", "const", "none", "derive", "attr"}
@@ -749,8 +749,22 @@ class _CatalogBuilder:
                 fill = replace(fill, params=tuple(sorted({**groups, **params}.items())))
             elif fill.kind == "attr" and "{" in str(fill.attr):
                 fill = replace(fill, attr=str(fill.attr).format(**lowered))
+        if "per" in body:
+            fill = self._per(body["per"], fill, file, table, col.name)
         return replace(col, fill=fill, fill_class=cls, fill_note=note,
                        value_range=tuple(value_range) if value_range else col.value_range)
+
+    def _per(self, raw: Any, fill: Fill, file: str, table: str, column: str) -> Fill:
+        """A rule's ``per``: the attributes that key the column's draw (see ``Fill.per``)."""
+        if (not isinstance(raw, list) or not raw
+                or not all(isinstance(name, str) and name for name in raw)):
+            self.problem(file, "per must be a list of attribute names", table, column)
+            return fill
+        if fill.kind not in ("draw", "derive"):
+            self.problem(file, f"per keys a draw; a {fill.kind} fill draws nothing", table,
+                         column)
+            return fill
+        return replace(fill, per=tuple(raw))
 
     def _check_links(self, tables: list[TableSpec]) -> None:
         by_name = {t.name: t for t in tables}

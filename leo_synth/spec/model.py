@@ -35,6 +35,10 @@ class Fill:
     weights: tuple[float, ...] | None = None
     derive: str | None = None
     params: tuple[tuple[str, Any], ...] = ()
+    per: tuple[str, ...] = ()
+    """For a draw (or a batched derivation such as ``reference_code``): the builder's attributes
+    whose values key the draw, so rows sharing them share the value (a school's type or
+    admissions policy is the school's, the same for each of its pupils); empty: a draw per row."""
 
 
 @dataclass(frozen=True)
