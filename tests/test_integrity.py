@@ -5,8 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from leo_synth.relations.ucas import course_identifier
 from leo_synth.simulation.parameters import load_parameters
 
 PARAMS = load_parameters()
@@ -188,6 +190,36 @@ def test_ucas_applicants_are_of_their_school_aligned_age(small_sqlite) -> None:
                        FROM ucas_2007_to_2021 u JOIN spring_census_2010 c
                          ON c.PupilMatchingRefAnonymous_spr10 = u.PupilMatchingRefAnonymous""")
     assert ages[0] == 0 and ages[1] > 0 and ages[2] > 1
+
+
+def test_a_ucas_course_is_one_providers_course_in_one_subject(small_sqlite) -> None:
+    """course_identifier names a provider's course: one tariff group, region and subject per
+    code; an applicant's choices are mostly different courses, and courses are shared."""
+    db, _ = small_sqlite
+    row = _one(db, """SELECT count(*), max(t), max(r), max(s) FROM (
+                          SELECT course_identifier, count(DISTINCT he_provider_tariff_group) t,
+                                 count(DISTINCT he_provider_uk_region) r,
+                                 count(DISTINCT jacs3_sub_line_code) s
+                          FROM ucas_2007_to_2021 GROUP BY course_identifier)""")
+    assert row[0] > 50 and row[1:] == (1, 1, 1), row
+    row = _one(db, """SELECT avg(courses * 1.0 / choices), max(applicants) FROM (
+                          SELECT count(DISTINCT course_identifier) courses, count(*) choices,
+                                 0 applicants
+                          FROM ucas_2007_to_2021 GROUP BY applicant_id, application_cycle
+                          UNION ALL SELECT NULL, NULL, count(DISTINCT applicant_id)
+                          FROM ucas_2007_to_2021 GROUP BY course_identifier)""")
+    assert row[0] > 0.9 and row[1] > 1, row
+    assert _one(db, """SELECT sum(course_identifier <> course_identifier_june30_deadline)
+                       FROM ucas_2007_to_2021""")[0] == 0
+
+
+def test_course_codes_are_one_per_provider_and_subject() -> None:
+    provider, subject = np.repeat(np.arange(400), 160), np.tile(np.arange(160), 400)
+    codes = course_identifier(provider, subject, 160)
+    assert len(set(codes.tolist())) == len(codes)
+    assert all(len(c) == 8 and c.startswith("SYNC") and c[4:].isalnum() for c in codes[::97])
+    with pytest.raises(ValueError, match="course codes"):
+        course_identifier(np.array([36**4]), np.array([0]), 1)
 
 
 def test_nccis_dates_follow_the_activity(small_sqlite) -> None:

@@ -12,6 +12,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.higher_education import pick_provider
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import Relation
@@ -86,8 +87,10 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     catalogue = subject_catalogue(life.ctx.params)
     subject = np.concatenate([entrants["subject"],
                               rng.integers(0, len(catalogue.jacs), len(applied_only))])
+    entered_at = np.concatenate([entrants["provider"], np.full(len(applied_only), -1)])
     keep = (cycle >= FIRST_CYCLE) & (cycle <= LAST_CYCLE)
     person, cycle, accepted, subject = person[keep], cycle[keep], accepted[keep], subject[keep]
+    entered_at = entered_at[keep]
     choices = rng.integers(3, 6, len(person))
     idx = np.repeat(np.arange(len(person)), choices)
     choice = np.arange(len(idx)) - np.repeat(np.cumsum(choices) - choices, choices)
@@ -98,6 +101,12 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     pmr_slot = np.maximum(life.linkage.pmr_count[p] - 1, 0)
     jacs = catalogue.jacs
     firm = accepted[idx] & (choice == 0)
+    # The provider of each choice: the firm choice of an entrant is the provider entered (HESA);
+    # the others, providers of the tariff group the applicant's attainment reaches.
+    reach = np.clip(np.rint(1.1 - 0.9 * persons["ability"][p]), 0, 2).astype(np.int64)
+    provider = np.where(firm & (entered_at[idx] >= 0), entered_at[idx],
+                        pick_provider(life.ctx, life.ctx.rng("ucas.provider"), reach))
+    course = course_identifier(provider, subject[idx], len(jacs))
     return Frame({
         YEAR_ATTRIBUTE: c - 1,
         "pupilmatchingrefanonymous": keys.make("pmr", pid, pmr_slot),
@@ -116,18 +125,37 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "june30_hep_decision_code": np.where(firm, "C", np.where(rng.random(n) < 0.7, "C", "R")),
         "june30_app_response_code": np.where(firm, "F", np.where(choice == 1, "I", "D")),
         "jacs3_sub_line_code": jacs[subject[idx]].astype("<U2"),  # the subject line, e.g. L1
-        "course_identifier": np.char.add("SYNC", (pid % 9973).astype(str)),
+        "course_identifier": course,
         "qualification_status": np.full(n, "Pending"),
         "qualification_description": np.full(n, "GCE Advanced Level"),
         "grade": Masked(np.full(n, "B"), np.ones(n, dtype=bool)),
         "qualification_year": c,
-        **_applicant_details(life, p, c, firm, accepted[idx], choice, subject[idx], rng),
+        **_applicant_details(life, p, c, firm, accepted[idx], choice, subject[idx], provider,
+                             rng),
+        "course_identifier_june30_deadline": course,
     })
+
+
+def course_identifier(provider: np.ndarray, subject: np.ndarray, subjects: int) -> np.ndarray:
+    """The UCAS course code of a provider's course in a subject: SYNC and four capitals and
+    digits, one code per (provider, subject), so a course has one provider and one subject."""
+    number = np.asarray(provider, dtype=np.int64) * subjects + subject
+    if len(number) and number.max() >= len(_BASE36) ** 4:
+        raise ValueError("too many providers and subjects for four-character course codes")
+    digits = [_BASE36[(number // len(_BASE36) ** k) % len(_BASE36)] for k in (3, 2, 1, 0)]
+    out = np.full(len(number), "SYNC", dtype="<U8")
+    for digit in digits:
+        out = np.char.add(out, digit)
+    return out
+
+
+_BASE36 = np.array(list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
                        firm: np.ndarray, accepted: np.ndarray, choice: np.ndarray,
-                       subject: np.ndarray, rng: np.random.Generator) -> dict[str, object]:
+                       subject: np.ndarray, provider: np.ndarray,
+                       rng: np.random.Generator) -> dict[str, object]:
     """Applicant characteristics (coded and labelled) and offer outcomes per application."""
     persons = life.persons
     n = len(p)
@@ -144,7 +172,7 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
     catalogue = subject_catalogue(life.ctx.params)
     # Group names per principal subject (UCAS's columns hold 40 characters).
     subjects = catalogue.cah2_name[catalogue.cah2].astype("<U40")
-    tariff = np.clip(np.rint(1.1 - 0.9 * persons["ability"][p]), 0, 2).astype(int)
+    providers = life.ctx.pools.he_providers
     unconditional = (cycle >= 2013) & (rng.random(n) < np.where(cycle >= 2018, 0.12, 0.03))
     return {
         "applicant_ethnic_group_code": ethnic, "ethnic_group_summary": summary,
@@ -172,8 +200,6 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "acceptance_route": np.where(firm, "Firm choice", ""),
         "application_route_code": np.where(accepted & (choice > 3), "3", "1"),
         "application_route": np.where(accepted & (choice > 3), "Clearing", "Main scheme"),
-        "course_identifier_june30_deadline": np.char.add("SYNC", (
-            life.persons["pid"][p] % 9973).astype(str)),
         "jacs3_sub_line_june30_code": catalogue.jacs[subject].astype("<U2"),
         "ucas_unconditional_offer_flag": (cycle >= 2013).astype(int),
         "conditional_unconditional_offer_flag": unconditional.astype(int),
@@ -182,8 +208,8 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "unconditional_component_flag": unconditional.astype(int),
         "detailed_subject_group_name": catalogue.jacs_name[subject].astype("<U40"),
         "subject_group_name": subjects[subject],
-        "he_provider_tariff_group": TARIFF[tariff],
-        "he_provider_uk_region": regions[(life.persons["pid"][p] + choice) % len(regions)],
+        "he_provider_tariff_group": TARIFF[providers["tariff"][provider]],
+        "he_provider_uk_region": regions[providers["region"][provider]],
         "provider_decision_june30": np.where(firm, DECISIONS[0], DECISIONS[
             rng.integers(0, 3, n)]),
         "app_response_june30": np.where(firm, "Firm", np.where(choice == 1, "Insurance",

@@ -113,7 +113,7 @@ def _first_courses(ctx: BlockContext, who: np.ndarray, entry_year: np.ndarray, z
     tg = p["he.tariff_group"]
     tariff_draw = np.clip(np.rint(tg["a"] + tg["b"] * z[who]
                                   + provider_rng.normal(0, tg["noise_sd"], m)), 0, 2)
-    provider = _pick_provider(ctx, provider_rng, tariff_draw.astype(np.int64))
+    provider = pick_provider(ctx, provider_rng, tariff_draw.astype(np.int64))
     dropout = ctx.rng("he.dropout")
     drop1 = dropout.random(m) < logistic(
         p["he.dropout_first_year.a"] + p["he.dropout_first_year.b"] * z[who]
@@ -139,7 +139,8 @@ def _first_courses(ctx: BlockContext, who: np.ndarray, entry_year: np.ndarray, z
     )
 
 
-def _pick_provider(ctx: BlockContext, rng: np.random.Generator, tariff: np.ndarray) -> np.ndarray:
+def pick_provider(ctx: BlockContext, rng: np.random.Generator, tariff: np.ndarray) -> np.ndarray:
+    """A provider of each tariff group (0 high, 1 medium, 2 low), uniformly among the group's."""
     providers = ctx.pools.he_providers["tariff"]
     counts = np.bincount(providers, minlength=3)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])

@@ -68,7 +68,7 @@ class Pools:
     output_areas: Frame  # la, coa, lsoa, idaci (the LSOA's), pcon
     schools: Frame  # la, phase (0 primary, 1 secondary, 2 special), effect
     fe_providers: Frame  # region, college (bool), effect
-    he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect
+    he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect, region
     enterprises: Frame  # section, sic, region, weight, employees_band, birth_year
     enterprise_section_cum: np.ndarray  # section + cumulative weight share, for sampling
     la_first_school: np.ndarray  # [phase, la] -> first school index
@@ -108,9 +108,19 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
     tariff = np.sort(rng.choice(3, size=n_he, p=[0.2, 0.35, 0.45]))
     he_providers = Frame(tariff=tariff, effect=np.choose(tariff, [0.10, 0.0, -0.07])
                          + rng.normal(0, 0.03, n_he))
+    he_providers["region"] = _provider_regions(seed, n_he, las["region"])
     enterprises, section_cum = _enterprises(persons, params, len(regions), rng)
     return Pools(region_frame, las, constituencies, output_areas, schools, fe_providers,
                  he_providers, enterprises, section_cum, first, count)
+
+
+def _provider_regions(seed: int, n: int, la_region: np.ndarray) -> np.ndarray:
+    """The English region of each HE provider, in proportion to the regions' LAs (London's
+    many providers). From a stream of its own, so the other pools do not move with it."""
+    shares = np.bincount(la_region) / len(la_region)
+    u = stream(seed, "pools.he_provider_regions", STATIC_BLOCK).random(n)
+    return np.minimum(np.searchsorted(np.cumsum(shares), u, side="right"),
+                      len(shares) - 1).astype(np.int64)
 
 
 def _constituencies(seed: int, n_la: int, params: Parameters,
