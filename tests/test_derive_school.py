@@ -381,6 +381,25 @@ def test_a_schools_own_codes_are_the_same_for_each_of_its_pupils(db) -> None:
     assert row[0] > 50 and row[1] == 0, row
 
 
+def test_a_census_urn_has_one_phase(db) -> None:
+    """A pupil placed in a pupil referral unit is on the unit's roll: the PRU's own LAESTAB and
+    URN (in the school's LA) beside PHASE 'PR', so every URN of a census has one PHASE."""
+    pr = bad = 0
+    for (rel,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name "
+                             "LIKE '%census_20%' AND name NOT LIKE '%ap_%' ORDER BY name"):
+        if not any(r[1].startswith("PHASE_") for r in db.execute(f"PRAGMA table_info({rel})")):
+            continue
+        term = "[a-z]{3}[0-9]{2}"
+        urn, phase, la = (_column(db, rel, p.format(term)) for p in (
+            "URN_{}_anon", "PHASE_{}", "LA_{}_anon"))
+        row = _one(db, f"""SELECT sum({phase} = 'PR'), (SELECT count(*) FROM (
+                               SELECT 1 FROM {rel} GROUP BY {urn}
+                               HAVING count(DISTINCT {phase}) > 1 OR count(DISTINCT {la}) > 1))
+                           FROM {rel}""")
+        pr, bad = pr + (row[0] or 0), bad + row[1]
+    assert pr > 0 and bad == 0, (pr, bad)
+
+
 def test_ncyear_codes_are_the_census_codes() -> None:
     years = np.array([3, -2, 0, 14, -1, 3, 11])
     assert ncyear_code(years).tolist() == ["3", "N1", "R", "14", "N2", "3", "11"]

@@ -106,6 +106,7 @@ def _census_years(life: LifeCourse) -> ByYear:
     attributes["fsm"] = rows["fsm"].astype(np.int64)
     phase = np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
         rows["school"]]])
+    _on_pru_roll(life, attributes, rows["school"], rows["pru"])
     n = len(rows)
     return ByYear(Frame({
         **attributes,
@@ -121,6 +122,21 @@ def _census_years(life: LifeCourse) -> ByYear:
         "entrydate": ymd(rows["entry_year"], 9, 1),
         "phase": phase,
     }), year)
+
+
+def _on_pru_roll(life: LifeCourse, attributes: dict[str, object], school: np.ndarray,
+                 pru: np.ndarray) -> None:
+    """A census record of a pupil placed in a pupil referral unit is the unit's: its LAESTAB
+    and URN are those of the PRU of the school's LA (one per LA, numbered after the pool's
+    schools in the school keyspace), so a URN has one PHASE, as an establishment has."""
+    if not pru.any():
+        return
+    pools, keys = life.ctx.pools, life.ctx.keys
+    unit = len(pools.schools) + pools.schools["la"][school[pru]].astype(np.int64)
+    for name, slot in (("laestab_anon", 0), ("urn_anon", 1)):
+        values = np.array(attributes[name], copy=True)
+        values[pru] = keys.make("school", unit, slot)
+        attributes[name] = values
 
 
 CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_months",
