@@ -379,6 +379,12 @@ def test_a_schools_own_codes_are_the_same_for_each_of_its_pupils(db) -> None:
                                        = s.KS5_PupilMatchingRefAnonymous
                                    AND e.KS5_ACADYR = s.KS5_ACADYR""")
     assert row[0] > 50 and row[1] == 0, row
+    row = _one(db, """
+        SELECT count(*), max(n) FROM (
+            SELECT count(DISTINCT YPMAD_main_inst_type_lookup) n FROM YPMAD_2002_to_2021
+            WHERE YPMAD_main_inst_Laestab_code_anon IS NOT NULL
+            GROUP BY YPMAD_main_inst_Laestab_code_anon)""")
+    assert row[0] > 20 and row[1] == 1, row
 
 
 def test_a_census_urn_has_one_phase(db) -> None:
