@@ -276,18 +276,27 @@ def test_ks3_in_care_at_school_follows_the_care_periods(db) -> None:
     assert rows > 30 and bad_ever == 0 and bad_year == 0
 
 
-def test_school_type_follows_the_schools_phase(db) -> None:
-    """KS2 and KS3 NFTYPE is the school's, by its phase (20 mainstream, 26 special), one per
-    school across both stages, and the KS2 MMSCH flags are its NFTYPE = ANY(...) rules, so a
-    special-school pupil is not counted in mainstream."""
-    rows, bad_flags = _one(db, f"""
-        SELECT count(*), sum(KS2_NFTYPE NOT IN (20, 26) OR KS2_MMSCH <> (KS2_NFTYPE = 20)
-                             OR KS2_MMSCH2 <> 0 OR KS2_MSCH2 <> (KS2_NFTYPE = 26))
-        FROM {KS2}""")
+def test_school_type_is_the_schools_in_the_year(db) -> None:
+    """KS2 and KS3 NFTYPE is the school's in the year, one per school and year across both
+    stages, its ToE_CODE the matching Edubase type, and the KS2 MMSCH flags are its
+    NFTYPE = ANY(...) rules, so a special-school pupil is not counted in mainstream; primary
+    academies appear from 2010/11, after the Academies Act."""
+    toe = "(21, 1), (22, 2), (23, 3), (24, 5), (26, 7), (27, 12), (20, 28), (51, 34)"
+    rows, bad_flags, bad_toe = _one(db, f"""
+        SELECT count(*),
+               sum(KS2_MMSCH <> (KS2_NFTYPE IN (20, 21, 22, 23, 24, 25, 50, 51, 52, 57, 58))
+                   OR KS2_MMSCH2 <> (KS2_NFTYPE IN (21, 22, 23, 24))
+                   OR KS2_MSCH2 <> (KS2_NFTYPE IN (21, 22, 23, 24, 26, 27))),
+               sum((KS2_NFTYPE, KS2_ToE_CODE) NOT IN (VALUES {toe}))
+        FROM {KS2} WHERE KS2_NFTYPE IS NOT NULL""")
     (types,) = _one(db, f"""
         SELECT count(*) FROM (
-          SELECT school FROM (SELECT KS2_LAESTAB_anon AS school, KS2_NFTYPE AS t FROM {KS2}
-                              UNION SELECT KS3_LAESTAB_anon, KS3_NFTYPE FROM {KS3})
-          GROUP BY school HAVING count(DISTINCT t) > 1)""")
-    (special,) = _one(db, f"SELECT count(*) FROM {KS2} WHERE KS2_NFTYPE = 26")
-    assert rows > 100 and bad_flags == 0 and types == 0 and special > 0
+          SELECT school, yr FROM (
+            SELECT KS2_LAESTAB_anon AS school, KS2_ACADYR AS yr, KS2_NFTYPE AS t FROM {KS2}
+            UNION SELECT KS3_LAESTAB_anon, KS3_ACADYR, KS3_NFTYPE FROM {KS3})
+          GROUP BY school, yr HAVING count(DISTINCT t) > 1)""")
+    special, early, late = _one(db, f"""
+        SELECT sum(KS2_NFTYPE = 26), sum(KS2_NFTYPE IN (20, 51) AND KS2_ACADYR < '2010'),
+               sum(KS2_NFTYPE IN (20, 51)) FROM {KS2}""")
+    assert rows > 100 and (bad_flags, bad_toe, types, early) == (0, 0, 0, 0)
+    assert special > 0 and late > 0

@@ -265,15 +265,21 @@ def test_ebacc_aps_is_the_pillar_points_over_six(db) -> None:
 
 
 def test_school_type_roll_and_inclusion(db) -> None:
-    """NFTYPE follows the school's phase (20 mainstream, 26 special, as KS4_MMSCH says) and the
-    MMSCH2/MSCH2 flags are its NFTYPE = ANY(...) definitions; the previous Year 10 school's
-    NFTYPE is the school's own where the pupil stayed; every row is included (P_INCL 401) and
+    """NFTYPE is a school type of the school's phase (special: 26, 27 or 53, as KS4_MMSCH says)
+    and the MMSCH2/MSCH2 flags are its NFTYPE = ANY(...) definitions; the previous Year 10 school's
+    NFTYPE is the school's own where the pupil stayed (or its maintained type before it opened
+    as an academy); every row is included (P_INCL 401) and
     of age 15 (AGEINYR); entry dates are 1 September, within two years for new arrivals."""
     rows, bad_type, bad_flags, bad_prev, prev, bad_incl, bad_entry = db.execute(f"""
-        SELECT count(*), sum(KS4_NFTYPE NOT IN ('20', '26') OR KS4_MMSCH <> (KS4_NFTYPE = '20')),
-               sum(KS4_MMSCH2 <> 0 OR KS4_MSCH2 <> (KS4_NFTYPE = '26')),
+        SELECT count(*),
+               sum(KS4_NFTYPE NOT IN ('20', '21', '22', '23', '24', '26', '27', '51', '53')
+                   OR KS4_MMSCH <> (KS4_NFTYPE NOT IN ('26', '27', '53'))),
+               sum(KS4_MMSCH2 <> (KS4_NFTYPE IN ('21', '22', '23', '24'))
+                   OR KS4_MSCH2 <> (KS4_NFTYPE IN ('21', '22', '23', '24', '26', '27'))),
                sum(KS4_PrevY10_LAESTAB_anon = KS4_LAESTAB_anon
-                   AND KS4_PrevY10_LAESTAB_NFTYPE <> KS4_NFTYPE),
+                   AND KS4_PrevY10_LAESTAB_NFTYPE <> KS4_NFTYPE
+                   AND NOT (KS4_PrevY10_LAESTAB_NFTYPE IN ('21', '22', '23', '24', '26', '27')
+                            AND KS4_NFTYPE IN ('20', '51', '53'))),
                count(KS4_PrevY10_LAESTAB_NFTYPE),
                sum(KS4_P_INCL <> '401' OR KS4_AGEINYR <> (KS4_AGE = 15) OR KS4_AGE <> 15),
                sum(KS4_ENTRYDAT % 10000 <> 901

@@ -352,6 +352,51 @@ def test_an_lsoa_has_one_idaci_score_for_homes_and_schools(db) -> None:
     assert fsm > other + 0.05, (fsm, other)
 
 
+def test_a_schools_type_and_admissions_codes_agree(db) -> None:
+    """KS4 and KS5: the school type (NEW_TYPE, NEWER_TYPE), admissions policy (ADMPOL), ToE_CODE
+    and NFTYPE of a row describe one school: a special school is other maintained (4), maintained
+    special (5) and not applicable (0), a secondary school comprehensive, selective or modern in
+    all three; ToE_CODE is NFTYPE's Edubase type. A school has one NFTYPE in a year. KS5's
+    converter academy URN and open date are those of the student's school."""
+    toe = ("('21', '1'), ('22', '2'), ('23', '3'), ('24', '5'), ('26', '7'), ('27', '12'), "
+           "('20', '28'), ('51', '34'), ('53', '33'), ('53', '44')")
+    rows, bad_special, bad_admissions, bad_toe, selective = _one(db, f"""
+        SELECT count(*),
+               sum(KS4_NFTYPE IN ('26', '27', '53')
+                   AND (KS4_NEW_TYPE <> 4 OR KS4_NEWER_TYPE <> 5 OR KS4_ADMPOL <> '0')),
+               sum(KS4_NFTYPE NOT IN ('26', '27', '53')
+                   AND (KS4_NEW_TYPE NOT IN (1, 2, 3) OR KS4_NEWER_TYPE <> KS4_NEW_TYPE
+                        OR KS4_ADMPOL <> CAST(KS4_NEW_TYPE AS TEXT)
+                        OR coalesce(nullif(KS4_ADMPOL_PT, ''), KS4_ADMPOL) <> KS4_ADMPOL)),
+               sum((KS4_NFTYPE, KS4_ToE_CODE) NOT IN (VALUES {toe})),
+               sum(KS4_ADMPOL = '2')
+        FROM KS4Pupil_2015_to_2021""")
+    assert rows > 100 and (bad_special, bad_admissions, bad_toe) == (0, 0, 0)
+    assert selective < rows * 0.3
+    row = _one(db, """
+        SELECT count(*), max(n) FROM (
+            SELECT count(DISTINCT t) n FROM (
+                SELECT KS4_URN_anon u, KS4_ACADYR y, KS4_NFTYPE t FROM KS4Pupil_2015_to_2021
+                UNION ALL SELECT KS5_URN_anon, KS5_ACADYR, CAST(KS5_NFTYPE AS TEXT)
+                FROM KS5Student_2002_to_2021 WHERE KS5_NFTYPE IS NOT NULL)
+            WHERE u IS NOT NULL AND u <> '' GROUP BY u, y)""")
+    assert row[0] > 50 and row[1] == 1, row
+    row = _one(db, """
+        SELECT count(*), sum(CASE WHEN KS5_FESITYPE = 'FE' THEN KS5_NEW_TYPE <> 7
+                                  ELSE KS5_NEW_TYPE NOT IN (1, 2, 3, 4) END
+                             OR KS5_FETYPE <> CASE WHEN KS5_FESITYPE = 'FE' THEN 3 ELSE 0 END)
+        FROM KS5Student_2002_to_2021 WHERE KS5_FESITYPE IS NOT NULL AND KS5_FETYPE IS NOT NULL""")
+    assert row[0] > 5 and row[1] == 0, row
+    # A converter academy's URN is its own and it opened by the year; no one else has one.
+    row = _one(db, """
+        SELECT count(KS5_URN_AC), sum(KS5_URN_AC <> KS5_URN_anon),
+               sum((KS5_URN_AC IS NOT NULL) <> (KS5_NFTYPE IN (51, 53) AND KS5_ToE_CODE <> 33)),
+               sum(KS5_OPEN_AC > CAST(substr(KS5_ACADYR, 1, 4) AS INT) * 10000 + 901
+                   OR KS5_OPEN_AC % 10000 <> 901 OR (KS5_OPEN_AC IS NULL) <> (KS5_URN_AC IS NULL))
+        FROM KS5Student_2002_to_2021 WHERE KS5_ACADYR >= '2014/2015'""")
+    assert row[0] > 10 and row[1:] == (0, 0, 0), row
+
+
 def test_a_schools_own_codes_are_the_same_for_each_of_its_pupils(db) -> None:
     """School type and admissions policy (per: the URN) are the school's, in both KS4 views
     and every year; KS5 institution codes agree between the student and exam tables; school

@@ -24,7 +24,7 @@ from leo_synth.relations.ks123_results import (
     ks3_results,
     stage_rows,
 )
-from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes, school_nftype
+from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -33,15 +33,24 @@ from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.school_types import school_codes
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import academic_year_labels
 
 COMMON = (YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "acadyr", "pupilmatchingrefanonymous", "yeargrp",
-          "actyrgrp", "version", "nftype", "toe_code", "age", "endks", "enrolsts", "examyear",
-          "season", "assessyr", *CARE_ATTRIBUTES)
+          "actyrgrp", "version", "nftype", "toe_code", "new_type", "admpol", "age", "endks",
+          "enrolsts", "examyear", "season", "assessyr", *CARE_ATTRIBUTES)
 
 
 _stage_rows = stage_rows
+
+
+def _school_types(life: LifeCourse, school: np.ndarray, year: np.ndarray) -> dict[str, object]:
+    """The school's type codes in the row's year (NFTYPE, ToE_CODE, NEW_TYPE) and its
+    admissions policy (text, as the KS5 ADMPOL columns are)."""
+    codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
+    return {"nftype": codes["nftype"], "toe_code": codes["toe_code"],
+            "new_type": codes["new_type"], "admpol": codes["admpol"].astype(str)}
 
 
 def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:
@@ -52,8 +61,7 @@ def _common(life: LifeCourse, rows: Frame, yeargroup: int) -> dict[str, object]:
         YEAR_ATTRIBUTE: rows["year"], **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "yeargrp": np.full(n, yeargroup),
         "actyrgrp": np.full(n, yeargroup), "version": np.full(n, "F"),
-        "nftype": school_nftype(life, rows["school"]).astype(np.int64),
-        "toe_code": np.full(n, 1), "age": attrs["age_start"],
+        **_school_types(life, rows["school"], rows["year"]), "age": attrs["age_start"],
         "endks": np.ones(n, dtype=np.int64), "enrolsts": np.full(n, "C"),
         "examyear": rows["year"] + 1, "season": np.full(n, "S"), "assessyr": rows["year"] + 1,
     }

@@ -37,6 +37,7 @@ from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.school_types import academy_year, school_codes
 from leo_synth.spec.model import Relation
 
 MAX_A_LEVELS = 4
@@ -108,7 +109,8 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
 @builder("npd.ks5_student", provides=(
     *COMMON, "totpts", "points_tot", "alev", "agrade", "aegrade", "gradea3", "gradeae3",
     "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "totptse_alev", "entries",
-    "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype",
+    "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype", "fetype",
+    "urn_ac", "open_ac",
     *(f"al_{i}" for i in range(1, MAX_A_LEVELS + 1)),
     *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)),
     "vocational", "vocational_points", "alevel_points", "years_allocated",
@@ -151,6 +153,10 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
                      >= [5, 5, 4]).all(1)).astype(int),
         "nat1618": ones, "la1618": ones, "mtd": ones,
         "fesitype": np.where(ks5["vocational"], "FE", "SCH"),
+        # a student of the vocational programme is at a general FE college (FESITYPE FE):
+        # NEW_TYPE 7 (other FE college), FETYPE 3; a sixth-former has the school's type
+        "new_type": np.where(ks5["vocational"], 7, out["new_type"]),
+        "fetype": np.where(ks5["vocational"], 3, 0),
         # The A level grades and subjects behind the measures (0 = U ... 6 = A*, -1 = none;
         # mapping codes, '' = none), for the rules of schemas/rules/ks5_student.yaml.
         **{f"al_{i}": grades[:, i - 1] for i in range(1, MAX_A_LEVELS + 1)},
@@ -164,10 +170,22 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "estab": establishment_number(life, school),
         **_ks4_record(life, ks5["person"]),
     })
+    out.update(_converter_academy(life, school, ks5["year"], out["urn_anon"]))
     out.update(value_added_predictions(life.ctx.params, out, ks5["year"], taken.any(1)))
     out["entry_date"] = _entry_date(life, ks5["person"], np.asarray(out["ks4_year"]),
                                     ks5["year"], ks5["vocational"])
     return Frame(out)
+
+
+def _converter_academy(life: LifeCourse, school: np.ndarray, year: np.ndarray,
+                       urn: np.ndarray) -> dict[str, object]:
+    """A converter academy's URN and open date (YYYYMMDD, 1 September of the year it opened):
+    NULL unless the school has converted by the row's year (a sponsored academy, too)."""
+    schools = life.ctx.pools.schools
+    opened = academy_year(schools, life.ctx.params, school)
+    other = (opened == 0) | (opened > year) | schools["sponsored"][school]
+    return {"urn_ac": Masked(np.asarray(urn), other),
+            "open_ac": Masked(opened * 10_000 + 901, other)}
 
 
 def _entry_date(life: LifeCourse, person: np.ndarray, ks4_year: np.ndarray, year: np.ndarray,
@@ -208,7 +226,7 @@ def value_added_predictions(params, record: dict[str, object], year: np.ndarray,
     "examyear", "season", "sublevno", "mapping", "qan", "grade", "gfinal", "points",
     "points_1618", "gsize", "asize", "lev3", "include", "version", "covid_impacted_flag",
     "centre_assessed_flag", "regdate", "student", "general_studies", "boardno", "brdsubno",
-    "nftype", "fesitype", "modaflag",
+    "nftype", "admpol", "fesitype", "modaflag",
 ))
 def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per student and A level result (the grades behind the student table)."""
@@ -222,8 +240,9 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
         m = len(rows)
         year = ks5["year"][rows]
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
-        attrs = pupil_attributes(life, ks5["person"][rows], year,
-                                 life.schooling.secondary_school[ks5["person"][rows]])
+        school = life.schooling.secondary_school[ks5["person"][rows]]
+        attrs = pupil_attributes(life, ks5["person"][rows], year, school)
+        codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
         g = grades[rows, i]
         points = _points(g, year)
         subject = subjects[rows, i]
@@ -243,7 +262,8 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
             "boardno": boards[rows, i], "brdsubno": board_subject_number(boards[rows, i], subject),
             # the student row's institution type: a school (key_stages._common); FE students
             # of the vocational programme have no A level rows
-            "nftype": np.full(m, 20), "fesitype": np.full(m, "SCH"),
+            "nftype": codes["nftype"], "admpol": codes["admpol"].astype(str),
+            "fesitype": np.full(m, "SCH"),
             "modaflag": np.where(modular(subject, year + 1), "1", "0"),
         }))
     return Frame.concat(parts)

@@ -35,6 +35,7 @@ from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.pools import SPECIAL_PHASE
+from leo_synth.simulation.school_types import school_codes
 from leo_synth.spec.model import Relation
 
 TERM_CODES = {"": "PLASC", "spr": "SPR", "sum": "SUM", "aut": "AUT"}
@@ -165,7 +166,8 @@ PRIOR_ATTRIBUTES = (
     *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
-                      "mainstream", "nftype", "prev_nftype", "norflag", "ks4_status", "y11year",
+                      "mainstream", "nftype", "toe_code", "new_type", "newer_type", "admpol",
+                      "prev_nftype", "norflag", "ks4_status", "y11year",
                       "entry_date", "service_child_flag", "excldate")
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
@@ -239,12 +241,17 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
                 life.ctx.keys.make("school", py["school"][row], 0), ~found)
             # KS4_PrevY10 is a text column: "1" or "0"
             out["prev_y10"] = Masked(np.where(py["ncyear"][row] <= 10, "1", "0"), ~found)
-            out["prev_nftype"] = Masked(school_nftype(life, py["school"][row]), ~found)
+            out["prev_nftype"] = Masked(school_nftype(life, py["school"][row], py["year"][row]),
+                                        ~found)
     row, found = _census_row(life, 0)
     out["joined_y10"] = (ks4["year"] - py["entry_year"][row] <= 1).astype(np.int64)
     out["mainstream"] = (life.ctx.pools.schools["phase"][ks4["school"]]
                          != SPECIAL_PHASE).astype(np.int64)
-    out["nftype"] = school_nftype(life, ks4["school"])
+    codes = school_codes(life.ctx.pools.schools, life.ctx.params, ks4["school"], ks4["year"])
+    out["nftype"] = codes["nftype"].astype(str)  # KS4_NFTYPE, ToE_CODE, ADMPOL are text
+    out["toe_code"] = codes["toe_code"].astype(str)
+    out["admpol"] = codes["admpol"].astype(str)
+    out["new_type"], out["newer_type"] = codes["new_type"], codes["newer_type"]
     # KS4_STATUS: 1 with a census record in the KS4 year, 3 (KS4 results, no census record) without
     out["ks4_status"] = np.where(found, 1, 3)
     out["y11year"] = ks4["year"] + 1  # the summer of the Year 11 academic year
@@ -258,15 +265,10 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     return out
 
 
-NFTYPE_OF_PHASE = np.array(["20", "20", "26"])
-"""A school's NFTYPE by its phase (primary, secondary, special), as every key stage table
-gives it (``nftype`` of ``key_stages._common``): 26 for a special school, so the MMSCH
-and MSCH definitions (NFTYPE = ANY(...)) agree with the school's phase."""
-
-
-def school_nftype(life: LifeCourse, school: np.ndarray) -> np.ndarray:
-    """The NFTYPE (text) of schools: 20 for a mainstream school, 26 for a special school."""
-    return NFTYPE_OF_PHASE[life.ctx.pools.schools["phase"][school].astype(np.int64)]
+def school_nftype(life: LifeCourse, school: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The NFTYPE (text, as KS4_NFTYPE is) of schools in academic years (school_types)."""
+    return school_codes(life.ctx.pools.schools, life.ctx.params, school, year)[
+        "nftype"].astype(str)
 
 
 def _permanent_exclusion_date(life: LifeCourse, person: np.ndarray,

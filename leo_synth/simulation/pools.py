@@ -16,6 +16,7 @@ from leo_synth.engine.rng import STATIC_BLOCK, stream
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.place_names import place_names
+from leo_synth.simulation.school_types import school_type_columns
 from leo_synth.simulation.stats import logistic, logit
 from leo_synth.simulation.text import zfill
 
@@ -66,7 +67,8 @@ class Pools:
     las: Frame  # region
     constituencies: Frame  # la, code, name
     output_areas: Frame  # la, coa, lsoa, idaci (the LSOA's), pcon
-    schools: Frame  # la, phase (0 primary, 1 secondary, 2 special), effect
+    schools: Frame  # la, phase (0 primary, 1 secondary, 2 special), effect, and the type
+    # (maintained, academy_rank, sponsored, admissions: simulation/school_types.py)
     fe_providers: Frame  # region, college (bool), effect
     he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect, region
     enterprises: Frame  # section, sic, region, weight, employees_band, birth_year
@@ -97,6 +99,8 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
     output_areas["pcon"] = pick_member(constituencies["la"], output_areas["la"],
                                        rng.random(len(output_areas)))
     schools, first, count = _schools(persons, params, las, rng)
+    for name, values in school_type_columns(seed, schools["phase"], params).items():
+        schools[name] = values
     fe = params["pools.fe_providers"]
     n_fe = _count(persons, fe["per_persons"], fe["min"], fe["max"])
     fe_providers = Frame(
