@@ -20,6 +20,8 @@ DEFAULTS = yaml.safe_load((ROOT / "config" / "parameters.yaml").read_text())
     ("pools", "enterprise_death_share", -1, "probability"),
     ("exams", "teacher_assessed_from", 3000, "year"),
     ("cjrs", "weeks_capped_above", -3, "whole number"),
+    ("school_types", "selective_share", 1.2, "probability"),
+    ("school_types", "sponsored_until", 20100, "year"),
 ])
 def test_builder_rates_are_checked(section: str, key: str, bad: float, shown: str) -> None:
     assert parameter_problems(DEFAULTS, DEFAULTS) == []
@@ -28,3 +30,17 @@ def test_builder_rates_are_checked(section: str, key: str, bad: float, shown: st
     problems = parameter_problems(tree, DEFAULTS)
     assert len(problems) == 1 and problems[0].startswith(f"{section}.{key}:")
     assert shown in problems[0]
+
+
+def test_academy_shares_must_not_fall() -> None:
+    """A school converts once (simulation/school_types.py), so a phase's academy share may not
+    fall from one year to the next."""
+    tree = copy.deepcopy(DEFAULTS)
+    tree["school_types"]["academy_share"]["special"][2016] = 0.1
+    problems = parameter_problems(tree, DEFAULTS)
+    assert len(problems) == 1 and problems[0].startswith("school_types.academy_share.special:")
+    assert "must not fall" in problems[0]
+    tree = copy.deepcopy(DEFAULTS)
+    tree["school_types"]["maintained_shares"]["primary"] = [0.5, 0.2, 0.2, 0.2]
+    (problem,) = parameter_problems(tree, DEFAULTS)
+    assert "sum to 1" in problem

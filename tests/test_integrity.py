@@ -213,6 +213,49 @@ def test_a_ucas_course_is_one_providers_course_in_one_subject(small_sqlite) -> N
                        FROM ucas_2007_to_2021""")[0] == 0
 
 
+def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None:
+    """The applicant's characteristics are the applicant's: one class (NS-SEC) and one centre
+    type in every application and cycle, one date for the main scheme choices of a cycle; the
+    centre is the KS5 school (an academy in its KS5 year is "Academy" unless selective; a
+    vocational student's is an FE college), and a person the NPD never held applied from an
+    independent school."""
+    db, _ = small_sqlite
+    row = _one(db, """SELECT count(*), max(classes), max(centres) FROM (
+                          SELECT count(DISTINCT applicant_socioecon2010_code) classes,
+                                 count(DISTINCT apply_centre_type) centres
+                          FROM ucas_2007_to_2021 GROUP BY PupilMatchingRefAnonymous)""")
+    assert row[0] > 50 and row[1:] == (1, 1), row
+    row = _one(db, """SELECT count(*), max(dates) FROM (
+                          SELECT count(DISTINCT application_date) dates FROM ucas_2007_to_2021
+                          WHERE application_route = 'Main scheme'
+                          GROUP BY applicant_id, application_cycle)""")
+    assert row[0] > 50 and row[1] == 1, row
+    row = _one(db, """
+        SELECT count(*),
+               sum(CASE WHEN coalesce(nullif(k.KS5_ADMPOL, ''), k.KS5_NEW_TYPE) = '2'
+                        THEN u.apply_centre_type <> 'State: Grammar'
+                        WHEN k.KS5_NFTYPE IN (20, 51, 53) THEN u.apply_centre_type <> 'Academy'
+                        ELSE u.apply_centre_type <> 'State: Comprehensive' END)
+        FROM (SELECT DISTINCT PupilMatchingRefAnonymous, apply_centre_type
+              FROM ucas_2007_to_2021) u
+        JOIN KS5Student_2002_to_2021 k
+          ON k.KS5_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous
+        WHERE u.apply_centre_type <> 'FE college' AND k.KS5_NFTYPE IS NOT NULL
+          AND coalesce(nullif(k.KS5_ADMPOL, ''), k.KS5_NEW_TYPE) IS NOT NULL""")
+    assert row[0] > 20 and row[1] == 0, row
+    row = _one(db, """
+        SELECT count(*), sum(u.apply_centre_type <> 'Independent')
+        FROM (SELECT DISTINCT PupilMatchingRefAnonymous, apply_centre_type
+              FROM ucas_2007_to_2021) u
+        WHERE NOT EXISTS (SELECT 1 FROM KS4Pupil_2015_to_2021 k
+                          WHERE k.KS4_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous)
+          AND NOT EXISTS (SELECT 1 FROM KS4Pupil_2002_to_2014 k
+                          WHERE k.KS4_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous)
+          AND NOT EXISTS (SELECT 1 FROM KS5Student_2002_to_2021 k
+                          WHERE k.KS5_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous)""")
+    assert row[0] > 5 and row[1] <= row[0] * 0.3, row
+
+
 def test_course_codes_are_one_per_provider_and_subject() -> None:
     provider, subject = np.repeat(np.arange(400), 160), np.tile(np.arange(160), 400)
     codes = course_identifier(provider, subject, 160)

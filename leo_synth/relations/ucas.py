@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.higher_education import pick_provider
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.population import KIND_HE_ONLY
+from leo_synth.simulation.school_types import ACADEMY_TYPES, SELECTIVE, school_codes
 from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import Relation
 
@@ -35,8 +38,8 @@ NSSEC = np.array(["Higher managerial and professional occupations",
                   "Lower supervisory and technical occupations", "Semi-routine occupations",
                   "Routine occupations", "Unknown"])
 TARIFF = np.array(["Higher tariff", "Medium tariff", "Lower tariff"])
-CENTRES = np.array(["State: Comprehensive", "State: Grammar", "Sixth form college",
-                    "FE college", "Independent", "Academy"])
+COMPREHENSIVE_CENTRE, GRAMMAR_CENTRE, FE_CENTRE, INDEPENDENT_CENTRE, ACADEMY_CENTRE = (
+    "State: Comprehensive", "State: Grammar", "FE college", "Independent", "Academy")
 DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
 
 
@@ -116,8 +119,9 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "gender": np.where(persons["female"][p], "Female", "Male"),
         "applicant_uk_region_code": REGIONS[persons["region"][p]],
         "applicant_domicile_code": np.full(n, "ENG"),
-        "application_date": ymd(c - 1, 10, 1) + rng.integers(0, 100, n).astype(
-            "timedelta64[D]"), "applicant_flag": (choice == 0).astype(np.int64),
+        "application_date": _application_date(life, len(person), idx, c,
+                                              accepted[idx] & (choice > 3)),
+        "applicant_flag": (choice == 0).astype(np.int64),
         "accept_flag": accepted[idx].astype(np.int64),
         "unique_application_id_cycle": (pid * 100 + c % 100) * 10 + choice,
         "entry_year_code": c, "entry_year": c, "application_flag": np.ones(n, dtype=np.int64),
@@ -152,6 +156,38 @@ def course_identifier(provider: np.ndarray, subject: np.ndarray, subjects: int) 
 _BASE36 = np.array(list("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
+def _application_date(life: LifeCourse, applicants: int, idx: np.ndarray, cycle: np.ndarray,
+                      clearing: np.ndarray) -> np.ndarray:
+    """The date of each application: one form per applicant and cycle, sent between October
+    and the January deadline with all its main scheme choices; a Clearing choice in July or
+    August of the cycle."""
+    rng = life.ctx.rng("ucas.dates")
+    sent = rng.integers(0, 100, applicants)[idx].astype("timedelta64[D]")
+    late = rng.integers(0, 50, len(idx)).astype("timedelta64[D]")
+    return np.where(clearing, ymd(cycle, 7, 5) + late, ymd(cycle - 1, 10, 1) + sent)
+
+
+def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
+    """The type of the centre that sent the application: the applicant's KS5 institution in
+    its type of the KS5 year (a grammar school, an academy, another state school; an FE college
+    for the vocational programme), an FE college for a pupil without a KS5 record (level 3 in
+    the ILR), an independent school for a person the state-school records never held."""
+    ks5 = life.post16.ks5
+    order = np.argsort(ks5["person"], kind="stable")
+    pos, found = sorted_lookup(ks5["person"][order], person)
+    row = order[pos] if len(order) else pos
+    year = ks5["year"][row] if len(order) else np.zeros(len(person), dtype=np.int64)
+    school = life.schooling.secondary_school[person]
+    codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
+    state = np.where(codes["admpol"] == SELECTIVE, GRAMMAR_CENTRE,
+                     np.where(np.isin(codes["nftype"], ACADEMY_TYPES), ACADEMY_CENTRE,
+                              COMPREHENSIVE_CENTRE))
+    vocational = found & ks5["vocational"][row].astype(bool) if len(order) else found
+    outside = life.persons["kind"][person] == KIND_HE_ONLY
+    return np.where(found & ~vocational, state,
+                    np.where(outside, INDEPENDENT_CENTRE, FE_CENTRE)).astype("<U20")
+
+
 def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
                        firm: np.ndarray, accepted: np.ndarray, choice: np.ndarray,
                        subject: np.ndarray, provider: np.ndarray,
@@ -166,8 +202,10 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
     # Deprivation quintiles (1 = most deprived) from the home area's IDACI score.
     quintile = 5 - np.minimum((persons["idaci"][p] / 0.09).astype(int), 4)
     polar = np.clip(quintile + (persons["ability"][p] > 0.8), 1, 5)
+    # The family's class is the applicant's, the same in each application and cycle.
+    family = life.ctx.rng("ucas.nssec").normal(0, 1, len(persons))[p]
     nssec = np.clip(np.rint(3 + 1.6 * persons["disadvantage"][p] - 0.6 * persons["ability"][p]
-                            + rng.normal(0, 1, n)), 1, 8).astype(int)
+                            + family), 1, 8).astype(int)
     regions = life.ctx.pools.regions["name"]
     catalogue = subject_catalogue(life.ctx.params)
     # Group names per principal subject (UCAS's columns hold 40 characters).
@@ -195,7 +233,7 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "applicant_region": regions[persons["region"][p]],
         "applicant_age": age,
         "grouped_school_aligned_age": np.clip(age, 17, 20).astype(str),
-        "apply_centre_type": CENTRES[life.persons["pid"][p] % len(CENTRES)],
+        "apply_centre_type": apply_centre_type(life, p),
         "acceptance_route_code": np.where(firm, "1", ""),
         "acceptance_route": np.where(firm, "Firm choice", ""),
         "application_route_code": np.where(accepted & (choice > 3), "3", "1"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import math
 from collections.abc import Callable, Iterator
 from fnmatch import fnmatchcase
@@ -59,6 +60,11 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "pools.enterprises.min": ("count",),
     "pools.enterprise_death_share": ("probability",),
     "alternative_provision.*_share": ("probability",),
+    # school types (simulation/school_types.py): a school converts once, so shares only rise
+    "school_types.maintained_shares.*": ("shares",),
+    "school_types.academy_share.*": ("probability", "rising"),
+    "school_types.sponsored_until": ("year",),
+    "school_types.*_share": ("probability",),
     "exams.teacher_assessed_from": ("year",),
     "cjrs.weeks_capped_above": ("count",),
     "pools.enterprises.max": ("count",),
@@ -234,6 +240,13 @@ def _ordered(node: Any) -> str | None:
     return None
 
 
+def _rising(node: Any) -> str | None:
+    values = [node[key] for key in sorted(node)] if isinstance(node, dict) else []
+    if any(later < earlier for earlier, later in itertools.pairwise(values)):
+        return f"must not fall from one year to the next, got {values}"
+    return None
+
+
 def _english_regions(node: Any) -> str | None:
     """The simulation finds London by position (graduates' moves), so the list keeps the nine
     English regions in ONS order."""
@@ -272,6 +285,7 @@ _WHOLE: dict[str, Callable[[Any], str | None]] = {
     "shares": _shares,
     "weights": _weights,
     "ordered": _ordered,
+    "rising": _rising,
     "non_empty": _non_empty,
     "english_regions": _english_regions,
     "sic_section": _sic_section,
