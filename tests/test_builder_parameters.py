@@ -20,7 +20,7 @@ DEFAULTS = yaml.safe_load((ROOT / "config" / "parameters.yaml").read_text())
     ("pools", "enterprise_death_share", -1, "probability"),
     ("exams", "teacher_assessed_from", 3000, "year"),
     ("cjrs", "weeks_capped_above", -3, "whole number"),
-    ("school_types", "selective_share", 1.2, "probability"),
+    ("school_types", "selective_la_share", 1.2, "probability"),
     ("school_types", "sponsored_until", 20100, "year"),
 ])
 def test_builder_rates_are_checked(section: str, key: str, bad: float, shown: str) -> None:

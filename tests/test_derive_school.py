@@ -397,6 +397,18 @@ def test_a_schools_type_and_admissions_codes_agree(db) -> None:
     assert row[0] > 10 and row[1:] == (0, 0, 0), row
 
 
+def test_grammar_schools_take_the_ablest_pupils_of_their_la(db) -> None:
+    """A selective LA's grammar school (KS4_ADMPOL 2) takes the most able of its cohort: a few
+    per cent of KS4 pupils, with far higher Attainment 8 and fewer disadvantaged pupils than
+    at comprehensives (DfE: grammar schools' Attainment 8 about 70 against 46 nationally)."""
+    rows, grammar, att8_grammar, att8_comprehensive = _one(db, """
+        SELECT count(*), sum(KS4_ADMPOL = '2'), avg(CASE WHEN KS4_ADMPOL = '2' THEN KS4_ATT8 END),
+               avg(CASE WHEN KS4_ADMPOL = '1' THEN KS4_ATT8 END)
+        FROM KS4Pupil_2015_to_2021""")
+    assert rows > 100 and 0.01 * rows < grammar < 0.15 * rows, (rows, grammar)
+    assert att8_grammar > att8_comprehensive + 8, (att8_grammar, att8_comprehensive)
+
+
 def test_a_schools_own_codes_are_the_same_for_each_of_its_pupils(db) -> None:
     """School type and admissions policy (per: the URN) are the school's, in both KS4 views
     and every year; KS5 institution codes agree between the student and exam tables; school

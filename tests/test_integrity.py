@@ -232,7 +232,8 @@ def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None
     assert row[0] > 50 and row[1] == 1, row
     row = _one(db, """
         SELECT count(*),
-               sum(CASE WHEN coalesce(nullif(k.KS5_ADMPOL, ''), k.KS5_NEW_TYPE) = '2'
+               sum(CASE WHEN CAST(coalesce(nullif(k.KS5_ADMPOL, ''), k.KS5_NEW_TYPE) AS TEXT)
+                             = '2'
                         THEN u.apply_centre_type <> 'State: Grammar'
                         WHEN k.KS5_NFTYPE IN (20, 51, 53) THEN u.apply_centre_type <> 'Academy'
                         ELSE u.apply_centre_type <> 'State: Comprehensive' END)

@@ -25,7 +25,11 @@ YEARS = np.arange(2000, 2021)
 def setup():
     params = load_parameters()
     phase = np.repeat(np.array([0, 1, 2], dtype=np.int8), [12_000, 4_000, 2_000])
-    schools = Frame(phase=phase, **school_type_columns(11, phase, params))
+    la = np.arange(len(phase)) % 150
+    grammar = (phase == 1) & (la < 30) & (np.arange(len(phase)) < 12_150)
+    schools = Frame(phase=phase, la=la, grammar=grammar)
+    for name, values in school_type_columns(11, schools, params).items():
+        schools[name] = values
     return params, schools
 
 
@@ -82,8 +86,14 @@ def test_the_codes_of_a_school_agree(setup) -> None:
     secondary = phase == 1
     assert np.array_equal(codes["new_type"][secondary], codes["admpol"][secondary])
     assert np.array_equal(codes["newer_type"][secondary], codes["admpol"][secondary])
-    selective = (schools["admissions"][schools["phase"] == 1] == 2).mean()
-    assert abs(selective - params["school_types.selective_share"]) < 0.015, selective
+    # A grammar school selects; beside it, in its LA, a share of secondary moderns; elsewhere
+    # every secondary school is comprehensive.
+    admissions, la = schools["admissions"], schools["la"]
+    assert np.array_equal(admissions == 2, schools["grammar"])
+    selective_la = (la < 30) & (schools["phase"] == 1) & ~schools["grammar"]
+    modern = (admissions[selective_la] == 3).mean()
+    assert abs(modern - params["school_types.modern_share"]) < 0.05, modern
+    assert (admissions[(schools["phase"] == 1) & (la >= 30)] == 1).all()
 
 
 def test_the_academy_year_is_the_first_year_as_an_academy(setup) -> None:

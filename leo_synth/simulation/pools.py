@@ -75,6 +75,7 @@ class Pools:
     enterprise_section_cum: np.ndarray  # section + cumulative weight share, for sampling
     la_first_school: np.ndarray  # [phase, la] -> first school index
     la_school_count: np.ndarray  # [phase, la] -> number of schools
+    la_grammar: np.ndarray  # [la] -> the LA's grammar school, -1 where it has none
 
 
 def _count(persons: int, per: float, low: int, high: int) -> int:
@@ -98,9 +99,11 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
         output_areas["la"]]])
     output_areas["pcon"] = pick_member(constituencies["la"], output_areas["la"],
                                        rng.random(len(output_areas)))
-    schools, first, count = _schools(persons, params, las, rng)
-    for name, values in school_type_columns(seed, schools["phase"], params).items():
+    schools, first, count = _schools(seed, persons, params, las, rng)
+    for name, values in school_type_columns(seed, schools, params).items():
         schools[name] = values
+    la_grammar = np.full(n_la, -1, dtype=np.int64)
+    la_grammar[schools["la"][schools["grammar"]]] = np.flatnonzero(schools["grammar"])
     fe = params["pools.fe_providers"]
     n_fe = _count(persons, fe["per_persons"], fe["min"], fe["max"])
     fe_providers = Frame(
@@ -115,7 +118,7 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
     he_providers["region"] = _provider_regions(seed, n_he, las["region"])
     enterprises, section_cum = _enterprises(persons, params, len(regions), rng)
     return Pools(region_frame, las, constituencies, output_areas, schools, fe_providers,
-                 he_providers, enterprises, section_cum, first, count)
+                 he_providers, enterprises, section_cum, first, count, la_grammar)
 
 
 def _provider_regions(seed: int, n: int, la_region: np.ndarray) -> np.ndarray:
@@ -194,9 +197,10 @@ def _lsoa_idaci(seed: int, region_mean: np.ndarray) -> np.ndarray:
     return np.repeat(np.round(score, 3), OAS_PER_LSOA)
 
 
-def _schools(persons: int, params: Parameters, las: Frame,
+def _schools(seed: int, persons: int, params: Parameters, las: Frame,
              rng: np.random.Generator) -> tuple[Frame, np.ndarray, np.ndarray]:
-    """Primary, secondary and special schools, at least one of each phase per LA."""
+    """Primary, secondary and special schools, at least one of each phase per LA, and a
+    grammar school beside the others in each selective LA (``grammar``)."""
     n_la = len(las)
     kinds = params["population.kinds"]
     per_cohort = persons * kinds["school"] / len(params["population.cohort_births"])
@@ -212,8 +216,11 @@ def _schools(persons: int, params: Parameters, las: Frame,
         la.sort()
         # Centred, so the national mean does not depend on the seed's few schools.
         effect = rng.normal(0, 0.25 if phase < 2 else 0.1, len(la))
-        frames.append(Frame(la=la, phase=np.full(len(la), phase, dtype=np.int8),
-                            effect=effect - effect.mean()))
+        frame = Frame(la=la, phase=np.full(len(la), phase, dtype=np.int8),
+                      effect=effect - effect.mean(), grammar=np.zeros(len(la), dtype=bool))
+        if phase == SECONDARY_PHASE:
+            frame = _with_grammar_schools(seed, frame, n_la, params)
+        frames.append(frame)
     schools = Frame.concat(frames)
     first = np.zeros((3, n_la), dtype=np.int64)
     count = np.zeros((3, n_la), dtype=np.int64)
@@ -223,6 +230,21 @@ def _schools(persons: int, params: Parameters, las: Frame,
         first[phase] = offset + np.concatenate([[0], np.cumsum(count[phase])[:-1]])
         offset += len(frame)
     return schools, first, count
+
+
+def _with_grammar_schools(seed: int, secondary: Frame, n_la: int, params: Parameters) -> Frame:
+    """The secondary schools with a grammar school added to each selective LA (a share of the
+    LAs, ``school_types.selective_la_share``), placed among its LA's schools. From a stream of
+    its own, so the other schools and pools do not move with it."""
+    rng = stream(seed, "pools.grammar_schools", STATIC_BLOCK)
+    selective = np.flatnonzero(rng.random(n_la) < params["school_types.selective_la_share"])
+    la = np.concatenate([secondary["la"], selective])
+    order = np.argsort(la, kind="stable")
+    return Frame(la=la[order], phase=np.full(len(la), SECONDARY_PHASE, dtype=np.int8),
+                 effect=np.concatenate([secondary["effect"],
+                                        rng.normal(0, 0.25, len(selective))])[order],
+                 grammar=np.concatenate([secondary["grammar"],
+                                         np.ones(len(selective), dtype=bool)])[order])
 
 
 def _enterprises(persons: int, params: Parameters, n_regions: int,

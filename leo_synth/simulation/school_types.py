@@ -7,7 +7,8 @@ characteristics* (``school_types.academy_share``): a school's fixed rank ``acade
 against that rising share gives its conversion year, so a school once an academy stays one and
 the share of every year is met without a per-year draw. The first academies (to 2009/10) were
 sponsored; later ones convert, a share of them under a sponsor. A secondary school admits
-comprehensively, by ability (a grammar school), or is a secondary modern.
+comprehensively, by ability (the grammar school of a selective LA, which takes the LA's most
+able pupils: simulation/schooling.py), or is a secondary modern beside a grammar school.
 
 Every key stage table's NFTYPE, ToE_CODE, school type (NEW_TYPE, NEWER_TYPE) and admissions
 policy (ADMPOL) come from :func:`school_codes`, so a school's codes agree with each other in
@@ -54,12 +55,14 @@ OTHER_MAINTAINED, MAINTAINED_SPECIAL = 4, 5
 """NEW_TYPE 4 (other maintained) and NEWER_TYPE 5 (maintained special) of a special school."""
 
 
-def school_type_columns(seed: int, phase: np.ndarray, params: Parameters) -> dict[str, np.ndarray]:
+def school_type_columns(seed: int, schools: Frame, params: Parameters) -> dict[str, np.ndarray]:
     """The schools' fixed type attributes: ``maintained`` (NFTYPE before any conversion),
     ``academy_rank`` (uniform; an academy in the years its phase's share exceeds it),
-    ``sponsored`` and ``admissions``. From a stream of its own, so other pools do not move."""
+    ``sponsored`` and ``admissions`` (a grammar school selective; beside it, in its LA, a share
+    of secondary moderns). From a stream of its own, so other pools do not move."""
     cfg = params["school_types"]
     rng = stream(seed, "pools.school_types", STATIC_BLOCK)
+    phase = schools["phase"]
     n = len(phase)
     u_type, rank, u_sponsor, u_admit = rng.random((4, n))
     maintained = np.zeros(n, dtype=np.int64)
@@ -71,10 +74,12 @@ def school_type_columns(seed: int, phase: np.ndarray, params: Parameters) -> dic
         maintained[here] = np.asarray(MAINTAINED_TYPES[code])[np.minimum(pick, len(shares) - 1)]
         early = _share(cfg["academy_share"][name], np.full(here.sum(), cfg["sponsored_until"]))
         sponsored[here] = (rank[here] < early) | (u_sponsor[here] < cfg["sponsored_share"][name])
-    selective, modern = cfg["selective_share"], cfg["modern_share"]
+    grammar = schools["grammar"]
+    selective_la = np.zeros(int(schools["la"].max(initial=-1)) + 1, dtype=bool)
+    selective_la[schools["la"][grammar]] = True
+    modern = selective_la[schools["la"]] & (u_admit < cfg["modern_share"])
     admissions = np.where(phase != SECONDARY, NOT_APPLICABLE,
-                          np.where(u_admit < selective, SELECTIVE,
-                                   np.where(u_admit < selective + modern, MODERN, COMPREHENSIVE)))
+                          np.where(grammar, SELECTIVE, np.where(modern, MODERN, COMPREHENSIVE)))
     return {"maintained": maintained, "academy_rank": rank, "sponsored": sponsored,
             "admissions": admissions.astype(np.int64)}
 

@@ -14,6 +14,7 @@ import numpy as np
 from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.pools import SECONDARY_PHASE
 from leo_synth.simulation.population import KIND_SCHOOL
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, norm_ppf
@@ -201,10 +202,25 @@ def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
         count = pools.la_school_count[phase][las]
         return first + np.minimum((rng.random(len(las)) * count).astype(np.int64), count - 1)
 
+    # A selective LA's grammar school takes the pupils above a fixed ability quantile (a
+    # national bar, so the choice does not depend on the block); the others go to its other
+    # schools, with the same draw as elsewhere.
+    able = persons["ability"] > norm_ppf(1 - p["school_types.grammar_ability_share"])
+
+    def pick_secondary(las: np.ndarray) -> np.ndarray:
+        first = pools.la_first_school[SECONDARY_PHASE][las]
+        grammar = pools.la_grammar[las]
+        has = grammar >= 0
+        others = pools.la_school_count[SECONDARY_PHASE][las] - has
+        school = first + np.minimum((rng.random(len(las)) * others).astype(np.int64),
+                                    others - 1)
+        school = school + (has & (school >= grammar))  # step over the grammar school
+        return np.where(has & able, grammar, school)
+
     special = ((sen == SEN_STATEMENT).any(axis=1)
                & (rng.random(n) < p["schooling.special_school_share_of_ehc"]))
     primary = np.stack([pick(0, school_la), pick(0, school_la)], axis=1)
-    secondary = np.stack([pick(1, school_la), pick(1, school_la)], axis=1)
+    secondary = np.stack([pick_secondary(school_la), pick_secondary(school_la)], axis=1)
     special_school = pick(2, school_la)
     primary[special] = special_school[special, None]
     secondary[special] = special_school[special, None]
