@@ -382,3 +382,19 @@ def test_contextual_value_added_is_outcome_less_prediction(db) -> None:
     ks3_rows, ks3_mean = db.execute(f"""SELECT count(*), avg(KS4_CVA_KS3) FROM {view}
                                         WHERE KS4_CVA_KS3 IS NOT NULL""").fetchone()
     assert ks3_rows > 50 and abs(ks3_mean) < 25
+
+
+def test_cumulative_gcse_sizes_are_the_pupils_entries(db) -> None:
+    """KS4_ACTYRGRP_GSIZE and KS4_NOR_GSIZE sum the GSIZE of the pupil's results (the exam
+    rows), and the sizes up to one and two years earlier are 0: every GCSE is sat in Year 11."""
+    rows, bad = db.execute(f"""
+        SELECT count(*),
+               sum(CAST(p.KS4_ACTYRGRP_GSIZE AS REAL) <> coalesce(e.size, 0)
+                   OR p.KS4_NOR_GSIZE <> p.KS4_ACTYRGRP_GSIZE
+                   OR p.KS4_ACTYRGRP_GSIZE_1 <> '0' OR p.KS4_ACTYRGRP_GSIZE_2 <> '0')
+        FROM {NEW} p LEFT JOIN (
+            SELECT KS4_PupilMatchingRefAnonymous pmr, KS4_ACADYR yr, sum(KS4_GSIZE) size
+            FROM KS4Exam_2015_to_2021 GROUP BY 1, 2) e
+          ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+        WHERE p.KS4_ACTYRGRP_GSIZE IS NOT NULL AND p.KS4_ACTYRGRP_GSIZE <> ''""").fetchone()
+    assert rows > 20 and bad == 0, (rows, bad)
