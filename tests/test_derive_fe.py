@@ -37,6 +37,19 @@ def test_aims_follow_their_lars_row(db) -> None:
     assert (orphans, titled_programmes) == (0, 0)
 
 
+def test_an_aims_grade_follows_its_outcome(db) -> None:
+    """OutGrade (outcome_grade) is PA for an achieved aim and FL for one completed without
+    achievement; a continuing or withdrawn aim has none."""
+    rows, bad, passed, failed = _one(db, """
+        SELECT count(*),
+               sum(coalesce(outcome_grade, '-') <> CASE
+                   WHEN outcome = 1 THEN 'PA' WHEN outcome = 3 AND Compstatus = 2 THEN 'FL'
+                   ELSE '-' END),
+               sum(outcome_grade = 'PA'), sum(outcome_grade = 'FL')
+        FROM aims""")
+    assert rows > 500 and bad == 0 and passed > 100 and failed > 5, (rows, bad, passed, failed)
+
+
 def test_aim_levels_and_flags(db) -> None:
     """Full level flags follow the widths, achieved widths the outcome, the level-of-learning
     group the apprenticeship and level, and workplace / classroom learning the programme (-1

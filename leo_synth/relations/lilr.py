@@ -102,7 +102,8 @@ AIM_ATTRIBUTES = (
     YEAR_ATTRIBUTE, "year", "academic_year", "dataset", "learner_id", "upin_anon", "ukprn_anon",
     "external_id", "sequence_index", "learning_aim_id", "recordid", "programme_type",
     "aim_type", "fund_model", "start_date", "end_date_expected", "end_date", "compstatus",
-    "outcome", "achievement_date", "notional_level", "notional_level_v2", "app", "active",
+    "outcome", "outcome_grade", "achievement_date", "notional_level", "notional_level_v2",
+    "app", "active",
     "start", "completion", "achievement", "enrolment", "age_aim_start", "ssa_tier1",
     "ssa_tier1_desc", "ssa_tier2", "ssa_tier2_desc", "aim_title", "qualification_type",
     "eng_maths", "full_l2", "full_l3", "leave_month", "aim_rank", "funding_line", "fl2_width",
@@ -179,6 +180,10 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "end_date": Masked(aim["end_date"], continuing),
         "compstatus": compstatus,
         "outcome": outcome,
+        # the ILR's OutGrade: PA (pass) for an achieved aim, FL (fail) for one completed without
+        # achievement; none while continuing or after a withdrawal
+        "outcome_grade": Masked(np.where(achieved, "PA", "FL"),
+                                ~achieved & ~((outcome == 3) & (compstatus == 2))),
         "achievement_date": Masked(aim["end_date"], ~achieved),
         "notional_level": level,
         "notional_level_v2": level,
