@@ -26,9 +26,12 @@ KS4_ATTAINMENT = ("entries", "att8", "level2_em", "level2", "level1", "ptscnewe"
 
 
 def _replace(table: pa.Table, name: str, value: object) -> pa.Table:
+    """``name`` set to ``value`` in every row, converted to the column's type (a text column
+    of a numeric attribute, such as KS4_ACTYRGRP_GSIZE of ``entries``, takes "0")."""
     index = table.schema.get_field_index(name)
     field = table.schema.field(index)
-    return table.set_column(index, field, pa.array([value] * table.num_rows, field.type))
+    return table.set_column(index, field,
+                            pa.array([value] * table.num_rows).cast(field.type))
 
 
 @quirk("census_duplicate", 3, "a pupil has a second census record (RecordStatus 101, not on "
