@@ -422,7 +422,7 @@ def test_a_schools_own_codes_are_the_same_for_each_of_its_pupils(db) -> None:
                 FROM KS4Pupil_2015_to_2021)
             WHERE urn IS NOT NULL GROUP BY urn)""")
     assert row[0] > 20 and row[1:] == (1, 1), row
-    # Drawn per school, so schools differ: the codes are not one constant.
+    # Schools differ (comprehensive, selective, modern, special): not one constant.
     assert _one(db, "SELECT count(DISTINCT KS4_NEW_TYPE) FROM KS4Pupil_2015_to_2021")[0] > 2
     row = _one(db, """
         SELECT count(*), max(n) FROM (

@@ -92,18 +92,6 @@ def _share(by_year: dict[int, float], year: np.ndarray) -> np.ndarray:
     return np.interp(year, years, shares, left=0.0, right=float(shares[-1]))
 
 
-def is_academy(schools: Frame, params: Parameters, school: np.ndarray,
-               year: np.ndarray) -> np.ndarray:
-    """Is each school an academy in each academic year (start year)?"""
-    cfg = params["school_types"]["academy_share"]
-    phase = schools["phase"][school]
-    share = np.zeros(len(school))
-    for code, name in ((PRIMARY, "primary"), (SECONDARY, "secondary"), (SPECIAL, "special")):
-        here = phase == code
-        share[here] = _share(cfg[name], np.asarray(year)[here])
-    return schools["academy_rank"][school] < share
-
-
 def academy_year(schools: Frame, params: Parameters, school: np.ndarray) -> np.ndarray:
     """The academic year (start) each school opened as an academy; 0 if it has not by the
     last year of the shares."""
@@ -118,6 +106,13 @@ def academy_year(schools: Frame, params: Parameters, school: np.ndarray) -> np.n
         first = np.searchsorted(share, rank[here], side="right")
         out[here] = np.where(first < len(years), years[np.minimum(first, len(years) - 1)], 0)
     return out
+
+
+def is_academy(schools: Frame, params: Parameters, school: np.ndarray,
+               year: np.ndarray) -> np.ndarray:
+    """Is each school an academy in each academic year (start year)? (Opened by then.)"""
+    opened = academy_year(schools, params, school)
+    return (opened > 0) & (opened <= np.asarray(year))
 
 
 def school_codes(schools: Frame, params: Parameters, school: np.ndarray,
