@@ -24,8 +24,9 @@ from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import ByYear, Frame, Masked
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
-from leo_synth.simulation.pools import SIC_SECTIONS, build_pools
+from leo_synth.simulation.pools import SIC_SECTIONS, SPECIAL_PHASE, build_pools
 from leo_synth.simulation.residence import COUNTRIES, simulate_residence
+from leo_synth.simulation.schooling import SEN_STATEMENT
 
 
 def test_residence_countries_follow_their_shares(catalog) -> None:
@@ -167,3 +168,24 @@ def test_year_month_and_day_of_dates_are_numpys() -> None:
     assert year_of(odd)[0] == 2001 and month_of(odd)[0] == 2 and day_of(odd)[0] == 3
     assert year_of(np.array(["2004-02-29T23"], dtype="datetime64[h]")).tolist() == [2004]
     assert int(year_of(np.datetime64("2005-06-07"))) == 2005
+
+
+def test_special_school_pupils_hold_a_plan_and_some_sit_gcses(catalog) -> None:
+    """A special school's pupils hold a statement or EHC plan in every year on its roll (not
+    only when their need crosses the bar, which left a third of them without one), and, as
+    in the published tables, some of them sit GCSEs: Attainment 8 low but not all 0."""
+    n = 20_000
+    params = load_parameters(None)
+    pools = build_pools(9, n, params)
+    life = simulate_block(BlockContext(9, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 9)))
+    years = life.schooling.pupil_years
+    special = pools.schools["phase"][years["school"]] == SPECIAL_PHASE
+    assert special.sum() > 1000
+    assert (years["sen"][special] == SEN_STATEMENT).all()
+    ks4 = life.ks4
+    at_special = pools.schools["phase"][ks4["school"]] == SPECIAL_PHASE
+    att8 = ks4["att8"][at_special]
+    assert len(att8) > 50
+    assert 0.5 < (att8 == 0).mean() < 0.97
+    mainstream = ks4["att8"][~at_special]
+    assert 1 < att8.mean() < mainstream.mean() / 4

@@ -97,7 +97,11 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
 
     fsm = _fsm(ctx, persons, nc, on_roll, ctx.rng("schooling.fsm"))
     sen, sen_need = _sen(ctx, persons, nc, on_roll, ctx.rng("schooling.sen"))
-    primary, secondary, moves = _schools(ctx, persons, sen, ctx.rng("schooling.schools"))
+    primary, secondary, moves, special = _schools(ctx, persons, sen,
+                                                  ctx.rng("schooling.schools"))
+    # A special school's pupils hold a statement or EHC plan in every year on its roll (the
+    # plan is what places them there), not only in the years their need crosses the bar.
+    sen = np.where(special[:, None] & (sen >= 0), SEN_STATEMENT, sen).astype(np.int8)
 
     person_idx, year_idx = np.nonzero(on_roll)
     year = YEARS[year_idx]
@@ -172,7 +176,9 @@ def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     score = (need[:, None] - need.mean()) / max(need.std(), 1e-9)
     score = 0.9 * score + np.sqrt(1 - 0.81) * noise + identification
     any_t = norm_ppf(1 - interpolate(p["sen.any_rate"], YEARS) / 100.0) - 0.12
-    st_t = norm_ppf(1 - interpolate(p["sen.statement_rate"], YEARS) / 100.0) - 0.06
+    # The bar sits a little above the rate's quantile: special-school pupils hold their plan
+    # in every year on roll (simulate_schooling), which adds plan-years to the bar's own.
+    st_t = norm_ppf(1 - interpolate(p["sen.statement_rate"], YEARS) / 100.0) + 0.03
     level = np.where(score > st_t[None, :], SEN_STATEMENT,
                      np.where(score - support_decline > any_t[None, :], SEN_SUPPORT, SEN_NONE))
     level = np.where(on_roll, level, -1)
@@ -188,8 +194,10 @@ def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
 
 
 def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
-             rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Primary and secondary school (first and, for movers, second) and the move NC year."""
+             rng: np.random.Generator
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Primary and secondary school (first and, for movers, second), the move NC year, and
+    whether the pupil attends a special school throughout."""
     p = ctx.params
     pools = ctx.pools
     n = len(persons)
@@ -226,4 +234,4 @@ def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
     secondary[special] = special_school[special, None]
     movers = rng.random((n, 2)) < p["schooling.mover_share"]
     move_nc = np.stack([rng.integers(1, 7, n), rng.integers(8, 12, n)], axis=1)
-    return primary, secondary, np.where(movers & ~special[:, None], move_nc, -1)
+    return primary, secondary, np.where(movers & ~special[:, None], move_nc, -1), special
