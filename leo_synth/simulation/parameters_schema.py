@@ -65,6 +65,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "school_types.academy_share.*": ("probability", "rising"),
     "school_types.sponsored_until": ("year",),
     "school_types.*_share": ("probability",),
+    "school_types.grammar_disadvantage_tilt": ("non_negative",),
     "exams.teacher_assessed_from": ("year",),
     "cjrs.weeks_capped_above": ("count",),
     "pools.enterprises.max": ("count",),

@@ -20,6 +20,10 @@ from leo_synth.simulation.stats import categorical, standard_normal_cdf
 KIND_SCHOOL, KIND_ADULT_LEARNER, KIND_HE_ONLY = 0, 1, 2
 KINDS = ("school", "adult_learner", "he_only")
 
+ABILITY_DISADVANTAGE = -0.35
+"""Correlation of the standard-normal latent traits ability and disadvantage (a calibration
+parameter held here, where scores built from both traits can read it)."""
+
 
 def simulate_persons(ctx: BlockContext) -> Frame:
     """One row per person of the block."""
@@ -65,7 +69,8 @@ def simulate_persons(ctx: BlockContext) -> Frame:
     # Latent traits (see module docstring); the correlations are calibration parameters.
     rng = ctx.rng("population.latent_traits")
     disadvantage = rng.standard_normal(n)
-    ability = -0.35 * disadvantage + np.sqrt(1 - 0.35**2) * rng.standard_normal(n)
+    ability = (ABILITY_DISADVANTAGE * disadvantage
+               + np.sqrt(1 - ABILITY_DISADVANTAGE**2) * rng.standard_normal(n))
     # HE-only persons all entered HE: they are selected as HE entrants from English schools are.
     he_only = kind == KIND_HE_ONLY
     selection = p["population.he_only_selection"]

@@ -15,7 +15,7 @@ from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEA
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.pools import SECONDARY_PHASE
-from leo_synth.simulation.population import KIND_SCHOOL
+from leo_synth.simulation.population import ABILITY_DISADVANTAGE, KIND_SCHOOL
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, norm_ppf
 
@@ -133,6 +133,18 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     return schooling
 
 
+def eleven_plus_score(persons: Frame, tilt: float) -> np.ndarray:
+    """The 11-plus score, standard normal: ability less ``tilt`` per unit of disadvantage.
+
+    Grammar schools take far fewer disadvantaged pupils than ability alone would send them
+    (coaching, and who sits the test at all), so the score leans against disadvantage. It is
+    scaled by its sd from the traits' known correlation, not by the block's own, so that the
+    bar is the same in every block.
+    """
+    sd = np.sqrt(1 + tilt**2 - 2 * tilt * ABILITY_DISADVANTAGE)
+    return (persons["ability"] - tilt * persons["disadvantage"]) / sd
+
+
 def _ar1(rng: np.random.Generator, n: int, years: int, rho: float) -> np.ndarray:
     """Standard-normal AR(1) noise, one series per person."""
     noise = rng.standard_normal((n, years))
@@ -210,10 +222,11 @@ def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
         count = pools.la_school_count[phase][las]
         return first + np.minimum((rng.random(len(las)) * count).astype(np.int64), count - 1)
 
-    # A selective LA's grammar school takes the pupils above a fixed ability quantile (a
-    # national bar, so the choice does not depend on the block); the others go to its other
-    # schools, with the same draw as elsewhere.
-    able = persons["ability"] > norm_ppf(1 - p["school_types.grammar_ability_share"])
+    # A selective LA's grammar school takes the pupils above a fixed quantile of the 11-plus
+    # score (a national bar, so the choice does not depend on the block); the others go to
+    # its other schools, with the same draw as elsewhere.
+    able = (eleven_plus_score(persons, float(p["school_types.grammar_disadvantage_tilt"]))
+            > norm_ppf(1 - p["school_types.grammar_ability_share"]))
 
     def pick_secondary(las: np.ndarray) -> np.ndarray:
         first = pools.la_first_school[SECONDARY_PHASE][las]
