@@ -3696,3 +3696,28 @@ def test_days_and_hours_added_keep_the_milliseconds(backend: str,
     text = """DECLARE @t DATETIME = '2015-03-01 13:45:30.123'
 SELECT CONVERT(VARCHAR(23), @t + 1, 121), CONVERT(VARCHAR(23), DATEADD(hour, 1, @t), 121)"""
     assert _rows(db, text) == [("2015-03-02 13:45:30.123", "2015-03-01 14:45:30.123")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_trailing_spaces_of_a_compared_literal_do_not_count(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server pads the shorter text with spaces before comparing ('F' = 'F  '): a code
+    # typed with trailing spaces found no pupil on the targets, without an error
+    db = _db(request, backend)
+    census = "spring_census_2011"
+    [(girls,)] = _rows(db, f"SELECT COUNT(*) FROM {census} WHERE Gender_spr11 = 'F'")
+    assert girls > 0
+    assert _rows(db, f"""SELECT
+  (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 = 'F  '),
+  (SELECT COUNT(*) FROM {census} WHERE 'F ' = Gender_spr11),
+  (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 IN ('F ', 'X')),
+  (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 BETWEEN 'F ' AND 'F '),
+  (SELECT SUM(CASE Gender_spr11 WHEN 'F ' THEN 1 ELSE 0 END) FROM {census}),
+  (SELECT COUNT(NULLIF(Gender_spr11, 'F ')) + {girls} - COUNT(*) FROM {census}),
+  (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 LIKE 'F ')""") == [
+        (girls, girls, girls, girls, girls, 0, 0)]
+    # a value built with trailing spaces compares equal too; a number converts the text
+    assert _rows(db, "SELECT CASE WHEN 'ab' + SPACE(3) = 'ab ' THEN 1 ELSE 0 END, "
+                     "CASE WHEN 'abc' >= 'abc  ' THEN 1 ELSE 0 END") == [(1, 1)]
+    assert _rows(db, f"SELECT COUNT(*) FROM {census} WHERE FSMeligible_spr11 = '1 '") == _rows(
+        db, f"SELECT COUNT(*) FROM {census} WHERE FSMeligible_spr11 = 1")

@@ -77,6 +77,7 @@ from leo_synth.tsql import (
     number_formats,
     number_styles,
     order_names,
+    padded_comparisons,
     percentiles,
     pivots,
     qualified_kinds,
@@ -1407,6 +1408,8 @@ class Translator:
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
+        # (first: the passes below read the literals without their trailing spaces)
+        tree = padded_comparisons.for_target(tree, self.texts)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,
