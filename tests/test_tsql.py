@@ -3724,3 +3724,27 @@ def test_trailing_spaces_of_a_compared_literal_do_not_count(
                      "CASE WHEN 'abc' >= 'abc  ' THEN 1 ELSE 0 END") == [(1, 1)]
     assert _rows(db, f"SELECT COUNT(*) FROM {census} WHERE FSMeligible_spr11 = '1 '") == _rows(
         db, f"SELECT COUNT(*) FROM {census} WHERE FSMeligible_spr11 = 1")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_formatmessage_and_checksum_agg(backend: str, request: pytest.FixtureRequest) -> None:
+    # both were unknown functions on every target; FORMATMESSAGE writes placeholders as
+    # RAISERROR does, CHECKSUM_AGG is the exclusive or of the group's integers
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    assert _rows(db, """DECLARE @n INT = 42, @step VARCHAR(20) = 'cohort'
+SELECT FORMATMESSAGE('Built %s: %d rows (%5d|%-6s|) %% done %s', @step, @n, 7, 'ab', NULL)""") == [
+        ("Built cohort: 42 rows (    7|ab    |) % done (null)",)]
+    [(key,)] = _rows(db, f"SELECT MIN(Edukey) FROM {earnings}")
+    rows = _rows(db, f"SELECT TaxYear, Earnings FROM {earnings} WHERE Edukey = '{key}'")
+    assert _rows(db, f"""SELECT TOP 1 FORMATMESSAGE('%s earned %d in %-7s|', Edukey, Earnings,
+    CAST(TaxYear AS VARCHAR(6))) FROM {earnings} WHERE Edukey = '{key}' ORDER BY TaxYear""") == [
+        (f"{key} earned {int(min(rows)[1])} in {int(min(rows)[0]):<7}|",)]
+    expected = 0
+    for _, pay in rows:
+        expected ^= int(pay)
+    assert _rows(db, f"""SELECT CHECKSUM_AGG(Earnings), CHECKSUM_AGG(DISTINCT 1),
+    CHECKSUM_AGG(CAST(NULL AS INT)) FROM {earnings} WHERE Edukey = '{key}'""") == [
+        (expected, 1, None)]
+    with pytest.raises(ScriptError, match="the placeholder %x of values read from rows"):
+        _rows(db, f"SELECT FORMATMESSAGE('%x', Earnings) FROM {earnings}")

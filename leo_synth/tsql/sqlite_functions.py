@@ -22,6 +22,7 @@ import uuid
 from typing import Any, NoReturn
 
 from leo_synth.tsql import (
+    checksum_aggregates,
     date_texts,
     hash_bytes,
     like_patterns,
@@ -432,4 +433,6 @@ def register(connection: sqlite3.Connection) -> None:
     for name, aggregate in spreads.items():
         connection.create_window_function(name, 1, aggregate)
     connection.create_aggregate("LEO_STRING_AGG", -1, _OrderedStringAgg)
+    connection.create_aggregate(checksum_aggregates.SQLITE_NAME, 1,
+                                checksum_aggregates.ExclusiveOr)
     percentiles.register_sqlite(connection)

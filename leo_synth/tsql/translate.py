@@ -30,6 +30,7 @@ from leo_synth.tsql import (
     argument_types,
     bit_columns,
     catalog_views,
+    checksum_aggregates,
     collation,
     column_lengths,
     computed_columns,
@@ -57,6 +58,7 @@ from leo_synth.tsql import (
     float_casts,
     float_domains,
     float_texts,
+    format_messages,
     grouped_columns,
     grouping_sets,
     hash_bytes,
@@ -1444,6 +1446,8 @@ class Translator:
         tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = quoted_names.for_target(tree, line)
         tree, joined = string_aggregates.for_target(tree, self.target.dialect)
+        tree = checksum_aggregates.for_target(tree, self.target.dialect)
+        tree = format_messages.for_target(tree, self.target.dialect, line)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         if self.target.dialect == "sqlite":
             tree = date_moments.for_sqlite(tree)
