@@ -122,7 +122,7 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     """Run a T-SQL SCRIPT, written as for the SRS, on a leo-synth output.
 
     GO batches, #temp tables, SELECT ... INTO, TOP, ISNULL, DATEDIFF, DATEADD, CONVERT,
-    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, RAISERROR, THROW,
+    DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, RAISERROR, THROW, FORMATMESSAGE,
     transactions, cursors, dynamic SQL (EXEC, sp_executesql), the script's own stored
     procedures and functions (DECLARE/SET then RETURN, or RETURNS TABLE), sp_rename, PIVOT,
     ROLLUP, MERGE, views of the session, INFORMATION_SCHEMA, sys.views/sys.columns,
