@@ -3719,6 +3719,10 @@ def test_trailing_spaces_of_a_compared_literal_do_not_count(
   (SELECT COUNT(NULLIF(Gender_spr11, 'F ')) + {girls} - COUNT(*) FROM {census}),
   (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 LIKE 'F ')""") == [
         (girls, girls, girls, girls, girls, 0, 0)]
+    # N'...' text alike, and case ignored there too (N'f' found no girl before)
+    assert _rows(db, f"""SELECT
+  (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 = N'F '),
+  (SELECT COUNT(*) FROM {census} WHERE Gender_spr11 = N'f')""") == [(girls, girls)]
     # a value built with trailing spaces compares equal too; a number converts the text
     assert _rows(db, "SELECT CASE WHEN 'ab' + SPACE(3) = 'ab ' THEN 1 ELSE 0 END, "
                      "CASE WHEN 'abc' >= 'abc  ' THEN 1 ELSE 0 END") == [(1, 1)]
@@ -3735,6 +3739,9 @@ def test_formatmessage_and_checksum_agg(backend: str, request: pytest.FixtureReq
     assert _rows(db, """DECLARE @n INT = 42, @step VARCHAR(20) = 'cohort'
 SELECT FORMATMESSAGE('Built %s: %d rows (%5d|%-6s|) %% done %s', @step, @n, 7, 'ab', NULL)""") == [
         ("Built cohort: 42 rows (    7|ab    |) % done (null)",)]
+    assert _rows(db, "DECLARE @f NVARCHAR(20) = N'Rows: %d'\n"
+                     "SELECT FORMATMESSAGE(@f, 5), FORMATMESSAGE(N'%s!', N'ks4')") == [
+        ("Rows: 5", "ks4!")]
     [(key,)] = _rows(db, f"SELECT MIN(Edukey) FROM {earnings}")
     rows = _rows(db, f"SELECT TaxYear, Earnings FROM {earnings} WHERE Edukey = '{key}'")
     assert _rows(db, f"""SELECT TOP 1 FORMATMESSAGE('%s earned %d in %-7s|', Edukey, Earnings,

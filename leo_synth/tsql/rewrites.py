@@ -379,8 +379,6 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
                               expression=days if isinstance(node, exp.Add)
                               else exp.Neg(this=exp.Paren(this=days)))
         return _rewrite(shifted, dialect, datefirst)
-    if isinstance(node, exp.National):  # N'...' (SQLite has no such prefix; all text is Unicode)
-        return exp.Literal.string(node.name)
     if isinstance(node, exp.Add) and (is_text(node.this) or is_text(node.expression)):
         return exp.DPipe(this=node.this, expression=node.expression, safe=True)
     if isinstance(node, exp.Convert) and isinstance(node.this, exp.DataType) and (
@@ -457,6 +455,15 @@ def joined_texts(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression
         this=node.this, expression=node.expression, safe=True) if isinstance(
         node, exp.Add) and text_or_null(node.this) and text_or_null(node.expression) and not (
         isinstance(node.this, exp.Null) and isinstance(node.expression, exp.Null)) else node)
+
+
+def plain_strings(tree: exp.Expression) -> exp.Expression:
+    """The tree with ``N'...'`` literals as plain string literals: the targets have no such
+    prefix (all their text is Unicode), and the passes that read string literals (collation,
+    trailing spaces, FORMATMESSAGE) then read both alike (``Gender_spr11 = N'f'`` found no
+    girl while ``= 'f'`` found them all)."""
+    return bottom_up(tree, lambda node: exp.Literal.string(node.name)
+                     if isinstance(node, exp.National) else node)
 
 
 def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7,

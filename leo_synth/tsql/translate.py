@@ -1410,8 +1410,8 @@ class Translator:
         if _case_only_rename(tree):  # (the targets hold the script's names in lower case)
             return Translation("", False, skip=True)
         self._names(tree, resolved)
-        # (first: the passes below read the literals without their trailing spaces)
-        tree = padded_comparisons.for_target(tree, self.texts)
+        # (first: the passes below read plain literals without their trailing spaces)
+        tree = padded_comparisons.for_target(rewrites.plain_strings(tree), self.texts)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,
