@@ -27,18 +27,17 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import names, script, unsupported, user_functions
+from leo_synth.tsql import catalog_procedures, names, script, unsupported, user_functions
 from leo_synth.tsql.errors import ScriptError
 
 JUMPS = {"BREAK", "CONTINUE", "RETURN"}
 CONDITION_ENDS = script.STARTERS | JUMPS | {"BEGIN"}
 """Words that end an IF's or WHILE's condition (at depth 0): its statement starts there."""
 CATALOG_PROCEDURES = {
-    name: "INFORMATION_SCHEMA.COLUMNS and .TABLES (or sys.columns and sys.views) list the "
-          "extract's relations and columns: SELECT COLUMN_NAME, DATA_TYPE FROM "
-          "[NPD_i2].INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = '...'"
-    for name in ("sp_help", "sp_columns", "sp_tables", "sp_helptext")}
-"""Procedures a script calls to look at the catalog, and what to write instead."""
+    "sp_helptext": "a view of the script shows its text as the script wrote it; sp_help, "
+                   "sp_columns and INFORMATION_SCHEMA.COLUMNS list a relation's columns"}
+"""Catalog procedures that cannot be translated, and what to write instead (sp_help,
+sp_columns and sp_tables can: ``catalog_procedures``)."""
 EXECUTE_SQL = "sp_executesql"
 RENAME = "sp_rename"
 
@@ -350,8 +349,8 @@ class _Reader:
             raise ScriptError(token.line, f"{word} without {'IF' if word == 'ELSE' else 'BEGIN'}")
         if word in JUMPS:
             return [Jump(self.batch, token.line, word)], i + 1
-        if word in ("EXEC", "EXECUTE"):
-            node, end = self._exec(i, stop, None)
+        if word in ("EXEC", "EXECUTE") or (i == 0 and self._calls_system_procedure(stop)):
+            node, end = self._exec(i, stop, None, bare=word not in ("EXEC", "EXECUTE"))
             return [node], end
         for kinds, shown in ((PROCEDURE_WORDS, "PROCEDURE"), (FUNCTION_WORDS, "FUNCTION")):
             if _starts_procedure(self.tokens, i, kinds):
@@ -721,15 +720,18 @@ class _Reader:
             return None
         return (tree, cut) if isinstance(tree, exp.Insert) and script.incomplete(tree) else None
 
-    def _exec(self, i: int, stop: int, into: exp.Insert | None) -> tuple[Exec, int]:
-        """``EXEC (text)`` or ``EXEC sp_executesql text [, N'@p type, ...' [, values]]``."""
+    def _exec(self, i: int, stop: int, into: exp.Insert | None, bare: bool = False
+              ) -> tuple[Exec, int]:
+        """``EXEC (text)`` or ``EXEC sp_executesql text [, N'@p type, ...' [, values]]``; with
+        ``bare``, token ``i`` is the procedure's name (a batch's first statement may call one
+        without ``EXEC``)."""
         token = self.tokens[i]
         following = self.tokens[i + 1] if i + 1 < stop else None
-        if following is not None and following.token_type == TokenType.L_PAREN:
+        if not bare and following is not None and following.token_type == TokenType.L_PAREN:
             close = self._closing(i + 1, stop)
             sql = self._expression(i + 2, close, "the text EXEC runs")
             return Exec(self.batch, token.line, sql, into=into), close + 1
-        name = i + 1
+        name = i if bare else i + 1
         # (a procedure's qualified name, sys.sp_executesql or tempdb..sp_rename: its last part)
         while name + 1 < stop and self.tokens[name + 1].token_type == TokenType.DOT:
             name += 1
@@ -740,6 +742,11 @@ class _Reader:
             sql = _rename_statement(self._arguments(name + 1, end), token.line)
             return Exec(self.batch, token.line, exp.Literal.string(sql)), end
         shown = self.tokens[name].text if name < stop else ""
+        if shown.lower() in catalog_procedures.PARAMETERS:
+            end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
+            sql = catalog_procedures.statement(
+                shown.lower(), self._arguments(name + 1, end), token.line)
+            return Exec(self.batch, token.line, sql, into=into), end
         if name < stop and self.tokens[name].token_type == TokenType.PARAMETER:
             raise ScriptError(token.line, "EXEC @status = procedure: return codes cannot be "
                               "translated (EXEC (@sql) runs the text of a variable)")
@@ -769,6 +776,18 @@ class _Reader:
         return Exec(self.batch, token.line, arguments[0][1], definitions,
                     tuple(arguments[2:]), into, outputs=tuple(k - 2 for k in marked if k >= 2)
                     ), end
+
+    def _calls_system_procedure(self, stop: int) -> bool:
+        """Whether the batch starts by naming one of SQL Server's procedures without ``EXEC``
+        (``sp_help 'KS4Pupil_2015_to_2021'``, ``tempdb..sp_help '#t'``), as T-SQL allows a
+        batch's first statement to."""
+        j = 0
+        while j + 1 < stop and self.tokens[j + 1].token_type == TokenType.DOT:
+            j += 1
+            while j + 1 < stop and self.tokens[j].token_type == TokenType.DOT:
+                j += 1
+        return self.tokens[j].token_type in (TokenType.VAR, TokenType.IDENTIFIER) and (
+            self.tokens[j].text.lower().startswith(("sp_", "xp_")))
 
     def _closing(self, i: int, stop: int) -> int:
         depth = 0

@@ -150,12 +150,12 @@ def column_type(spec: ColumnSpec) -> tuple:
 
 
 def session_column(type_name: str, text_length: int | None,
-                   decimal: tuple[int, int] | None) -> tuple:
+                   decimal: tuple[int, int] | None, nullable: bool = True) -> tuple:
     """system_type_id, user_type_id, max_length, precision, scale, collation_name,
     is_nullable, is_identity, is_computed of a #temp table's column (``type_name`` one of
     :data:`TYPES`; ``text_length`` a text column's declared length, None when the script
     does not say it: SQL Server's longest short of ``MAX``, 8000; ``decimal`` a decimal's
-    precision and scale)."""
+    precision and scale; ``nullable`` False for a column declared ``NOT NULL``)."""
     _, system, user, length, precision, scale = _TYPE[type_name]
     if decimal is not None:
         precision, scale = decimal
@@ -163,7 +163,7 @@ def session_column(type_name: str, text_length: int | None,
     elif type_name in _TEXT_TYPES and text_length:
         length = text_length
     return (system, user, length, precision, scale,
-            COLLATION if type_name in _TEXT_TYPES else None, 1, 0, 0)
+            COLLATION if type_name in _TEXT_TYPES else None, int(nullable), 0, 0)
 
 
 def decimal_length(precision: int) -> int:

@@ -126,10 +126,11 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     transactions, cursors, dynamic SQL (EXEC, sp_executesql), the script's own stored
     procedures and functions (DECLARE/SET then RETURN, or RETURNS TABLE), sp_rename, PIVOT,
     ROLLUP, MERGE, views of the session, INFORMATION_SCHEMA, sys.views/sys.columns,
-    tempdb..sysobjects, and SRS three-part names ([NPD_i2].[2002237].[spring_census_2011])
-    are translated; what cannot be (functions with IF or WHILE, return codes, GOTO) stops the
-    script before it runs, naming the line. Errors are SQL Server's where leo-synth knows them
-    ("Invalid column name ..."). Messages (PRINT, RAISERROR) go to stderr.
+    tempdb..sysobjects, sp_help/sp_columns/sp_tables, and SRS three-part names
+    ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot be (functions with
+    IF or WHILE, return codes, GOTO) stops the script before it runs, naming the line. Errors
+    are SQL Server's where leo-synth knows them ("Invalid column name ..."). Messages (PRINT,
+    RAISERROR) go to stderr.
     Example:
 
     \b

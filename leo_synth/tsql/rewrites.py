@@ -457,6 +457,18 @@ def joined_texts(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression
         isinstance(node.this, exp.Null) and isinstance(node.expression, exp.Null)) else node)
 
 
+def system_names(tree: exp.Expression) -> exp.Expression:
+    """A copy of the tree with ``SYSNAME`` as the type it stands for in SQL Server,
+    ``NVARCHAR(128)``: no target knows the name (``CREATE TABLE #c (name SYSNAME)``, as the
+    columns ``INSERT ... EXEC sp_columns`` fills are declared)."""
+    def named(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.USERDEFINED and (
+                str(node.args.get("kind", "")).upper() == "SYSNAME"):
+            return exp.DataType.build("NVARCHAR(128)")
+        return node
+    return tree.transform(named)
+
+
 def plain_strings(tree: exp.Expression) -> exp.Expression:
     """The tree with ``N'...'`` literals as plain string literals: the targets have no such
     prefix (all their text is Unicode), and the passes that read string literals (collation,

@@ -203,6 +203,21 @@ def _no_output(tree: exp.Expression, line: int) -> None:
                           f"from the table {when} the {kind}")
 
 
+def _required_columns(tree: exp.Create) -> set[str]:
+    """The columns (lower case) a ``CREATE TABLE`` declares ``NOT NULL`` or of its primary
+    key, inline or as the table's constraint."""
+    found: set[str] = set()
+    for definition in tree.find_all(exp.ColumnDef):
+        for constraint in definition.args.get("constraints") or []:
+            kind = constraint.args.get("kind")
+            if (isinstance(kind, exp.NotNullColumnConstraint) and not kind.args.get(
+                    "allow_null")) or isinstance(kind, exp.PrimaryKeyColumnConstraint):
+                found.add(definition.name.lower())
+    for key in tree.find_all(exp.PrimaryKey):
+        found |= {column.name.lower() for column in key.expressions}
+    return found
+
+
 def _written(tree: exp.Expression) -> list[exp.Table]:
     """The tables a statement creates, changes or drops."""
     if not isinstance(tree, WRITES):
@@ -493,6 +508,9 @@ class Translator:
         self.moments: set[str] = set()
         """Column names (lower case) met holding a date and time anywhere (``date_operands``:
         a DATETIME takes days added)."""
+        self.declared_required: dict[str, set[str]] = {}
+        """By #temp table (its name in lower case), the columns its ``CREATE TABLE`` declares
+        ``NOT NULL`` or part of its primary key (``sys.columns.is_nullable`` 0)."""
         self.declared_datetimes: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its date-and-time columns, as the
         statement that makes it declares or computes them."""
@@ -568,6 +586,7 @@ class Translator:
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
         moments = datetime_display.declared(tree, self.datetimes)
         self.declared_datetimes[name] = set(moments)
+        self.declared_required[name] = _required_columns(tree)
         self.datetime2_columns |= {c for c, kind in moments.items() if kind == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.money_columns |= decimal_types.declared_money(tree, columns)
@@ -738,7 +757,8 @@ class Translator:
             type_name = column_lengths.session_type(kind, decimal, moment, bit)
             spelt = self.made.get(name, {}).get(wanted) or self.written.get(wanted)
             found.append((spelt or self.spelling.get(wanted, column), catalog_views.session_column(
-                type_name, self._text_lengths(held).get(wanted), decimal)))
+                type_name, self._text_lengths(held).get(wanted), decimal,
+                wanted not in self.declared_required.get(held, ()))))
         return found
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
@@ -1315,7 +1335,7 @@ class Translator:
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
-        tree = user_functions.inline(tree, self.functions, line)
+        tree = rewrites.system_names(user_functions.inline(tree, self.functions, line))
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
