@@ -2546,6 +2546,11 @@ FROM #a GROUP BY pmr ORDER BY pmr""") == [(1, "b,a", "1+2"), (2, "c", "3+4")]
 FROM #a o GROUP BY o.pmr ORDER BY o.pmr""") == [(1, "a,b"), (2, "c")]
     assert _rows(db, "SELECT v.n, v.l FROM (VALUES (2, 'b'), (1, 'a')) AS v(n, l) ORDER BY v.n"
                  ) == [(1, "a"), (2, "b")]
+    # the greatest of a row's columns: VALUES rows reading the outer query (SQLite named no
+    # column1 of them: "Invalid column name 'column1'")
+    assert _rows(db, setup + """SELECT pmr, (SELECT MAX(v) FROM (VALUES (n), (pmr * 3)) AS t(v)),
+       (SELECT MIN(k) FROM (VALUES (aim, n), ('z', 0)) AS t(k, w) WHERE w >= 0)
+FROM #a ORDER BY pmr, n""") == [(1, 3, "a"), (1, 3, "b"), (2, 6, "c"), (2, 6, "z")]
     # DISTINCT makes the rows distinct before they are joined
     assert _rows(db, setup + "SELECT STUFF((SELECT DISTINCT ',' + CAST(pmr AS VARCHAR(3)) "
                              "FROM #a FOR XML PATH('')), 1, 1, '')") == [("1,2",)]

@@ -319,6 +319,9 @@ def test_text_added_to_a_number_is_a_number(backend: str,
     assert _rows(db, "DECLARE @n INT = 3\nSELECT 1 + '1', '2' + @n, 1.5 + ' 2.5', "
                      "'y' + CAST(@n AS VARCHAR(2)), LEFT('2015/2016', 4) + 1") == [
         (2, 5, 4.0, "y3", 2016)]
+    # blank text is 0 as an int (it stopped the script as no number)
+    assert _rows(db, "DECLARE @n INT = 3\nSELECT @n + '', '  ' + 2, CAST('' AS INT)") == [
+        (3, 2, 0)]
     [(year, following)] = _rows(db, "SELECT TOP 1 KS4_ACADYR, RIGHT(KS4_ACADYR, 4) + 1 FROM "
                                     "[NPD_i2].[2002237].[KS4Pupil_2002_to_2014] "
                                     "WHERE KS4_ACADYR <> ''")

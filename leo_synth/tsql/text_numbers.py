@@ -150,6 +150,9 @@ def _text_with_number(node: exp.Expression, texts: dict[str, bool],
                 node.set(text_side, as_number(text, to, dialect))
                 return
             continue
+        if kind == "int" and not text.name.strip():
+            node.set(text_side, exp.Literal.number(0))  # (blank text is 0 as an int)
+            return
         if not pattern.fullmatch(text.name):
             raise _conversion_failed(line, text.name, kind, (
                 "+ between text and a number adds in SQL Server: CAST the number AS VARCHAR "

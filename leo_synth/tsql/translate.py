@@ -378,6 +378,21 @@ def _named_values(values: exp.Values) -> None:
     alias = values.args.get("alias")
     if alias is None or not alias.columns:
         return
+    if values.find(exp.Column):
+        # rows that read the outer query's columns, as the greatest-of-columns idiom's
+        # (SELECT MAX(v) FROM (VALUES (a), (b)) AS t(v)): SQLite (3.40) names no column1 of
+        # such a VALUES ("no such column"), so each row is a SELECT of its own (a UNION ALL,
+        # kept to these: SQLite joins at most 500 SELECTs, and constant VALUES lists can be
+        # longer)
+        rows = [exp.select(*[exp.alias_(value.copy(), column.name, quoted=True)
+                             for value, column in zip(row.expressions, alias.columns,
+                                                      strict=False)])
+                for row in values.expressions]
+        union: exp.Query = rows[0]
+        for row in rows[1:]:
+            union = exp.union(union, row, distinct=False)
+        values.replace(exp.Subquery(this=union, alias=exp.TableAlias(this=alias.this.copy())))
+        return
     plain = values.copy()
     plain.set("alias", None)
     select = exp.select(*[exp.alias_(exp.column(f"column{i}"), column.name, quoted=True)
