@@ -273,6 +273,11 @@ EXPRESSIONS = {
     "DATEADD(month, DATEDIFF(month, 0, '2015-03-17'), 0)": "2015-03-01",
     "DATEADD(month, DATEDIFF(month, -1, '2015-03-17'), -1)": "2015-03-31",
     "DATEADD(day, 10, 0)": "1900-01-11",
+    # a number computed where a date is expected: days from day 0 (today at midnight)
+    "CONVERT(VARCHAR(10), DATEADD(dd, 0, DATEDIFF(dd, 0, '2015-03-17 10:00')), 120)":
+        "2015-03-17",
+    "CONVERT(VARCHAR(19), DATEADD(hh, 6, DATEDIFF(dd, 0, '2015-03-17 10:00') + 1), 120)":
+        "2015-03-18 06:00:00",
     "CONVERT(VARCHAR(16), CAST('2015-01-01 13:45' AS DATETIME2), 120)": "2015-01-01 13:45",
     "ROUND(123.456, -1)": 120,
     "ROUND(125, -1)": 130,

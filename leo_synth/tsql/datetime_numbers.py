@@ -59,12 +59,12 @@ _NUMBER_FUNCTIONS = (exp.Floor, exp.Ceil, exp.Round, exp.Abs)
 
 def _is_number(node: exp.Expression) -> bool:
     """A number for certain: a numeric literal, a cast to a number, ``FLOOR`` and its kin,
-    and arithmetic of those."""
+    ``DATEDIFF``, and arithmetic of those."""
     if isinstance(node, exp.Paren | exp.Neg):
         return _is_number(node.this)
     if isinstance(node, exp.Literal):
         return not node.is_string
-    if isinstance(node, _NUMBER_FUNCTIONS):
+    if isinstance(node, (*_NUMBER_FUNCTIONS, exp.DateDiff)):
         return True
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
         return _is_number(node.this) and _is_number(node.expression)
@@ -120,13 +120,28 @@ def _span(node: exp.Sub, datetimes: dict[str, bool]) -> exp.Expression | None:
     return filled(_SPAN, {"leo_a": node.this, "leo_b": node.expression})
 
 
+def _numbered_date(node: exp.DateAdd) -> None:
+    """``DATEADD(day, 0, DATEDIFF(day, 0, GETDATE()))``, today at midnight: a number computed
+    where ``DATEADD`` expects a date is the ``DATETIME`` that many days from day 0, as SQL
+    Server converts it (SQLite gave a year before Christ, DuckDB and PostgreSQL refused to
+    add an interval to a number; a number written out is ``date_literals``')."""
+    value = node.this
+    written = isinstance(value, exp.Literal) or (
+        isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal))
+    if value is not None and not written and _is_number(value):
+        node.set("this", filled(_MOMENT, {"leo_n": value}))
+
+
 def for_target(tree: exp.Expression, datetimes: dict[str, bool], line: int,
                dates: Collection[str] = frozenset()) -> exp.Expression:
     """The tree with each cast between a ``DATETIME`` and a number written as days from day 0
     (see the module); ``datetimes``: the columns that hold a ``DATETIME`` (lower-case
     names); ``dates``: those that hold a ``DATE`` wherever met, whose cast to a number is
     refused."""
-    for node in reversed(list(tree.find_all(exp.Cast, exp.Convert, exp.Sub))):
+    for node in reversed(list(tree.find_all(exp.Cast, exp.Convert, exp.Sub, exp.DateAdd))):
+        if isinstance(node, exp.DateAdd):
+            _numbered_date(node)
+            continue
         new = _span(node, datetimes) if isinstance(node, exp.Sub) else _converted(
             node, datetimes, dates, line)
         if new is not None:
