@@ -2580,6 +2580,13 @@ SELECT @cols = STUFF((SELECT DISTINCT ',' + QUOTENAME(aim) FROM #a WHERE aim IS 
 SELECT @cols, STUFF((SELECT ',' + i.aim FROM #a i WHERE i.pmr = 1 ORDER BY i.aim
     FOR XML PATH(''), TYPE).value('(./text())[1]', 'VARCHAR(20)'), 1, 1, '')""") == [
         ("[a],[b],[c]", "a,b")]
+    # ... its columns unqualified, from a derived table or grouped (read as no columns: "No
+    # column name was specified for column 1 of 't'", a GROUP BY of outer references)
+    assert _rows(db, setup + """SELECT STUFF((SELECT ',' + QUOTENAME(aim)
+    FROM (SELECT DISTINCT aim FROM #a WHERE aim IS NOT NULL) t ORDER BY aim DESC
+    FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)'), 1, 1, ''),
+  STUFF((SELECT ',' + CAST(pmr AS VARCHAR(3)) FROM #a GROUP BY pmr ORDER BY pmr
+    FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)'), 1, 1, '')""") == [("[c],[b],[a]", "1,2")]
     # a number table, as T-SQL writes it (no RECURSIVE)
     assert _rows(db, ";WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n WHERE i < 5)\n"
                      "SELECT SUM(i) FROM n OPTION (MAXRECURSION 0)") == [(15,)]

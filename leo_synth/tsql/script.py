@@ -433,7 +433,21 @@ def _parse(chunk: list[Token], text: str) -> exp.Expression | None:
     parsed = [tree for tree in parser().parse(chunk, text) if tree is not None]
     if len(parsed) > 1:
         raise ParseError("more than one statement where one was expected")
-    return parsed[0] if parsed else None
+    return _method_subqueries(parsed[0]) if parsed else None
+
+
+def _method_subqueries(tree: exp.Expression) -> exp.Expression:
+    """The tree with each subquery that a method is called on (``(SELECT ',' + x FROM t FOR
+    XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)')``) parsed again on its own: sqlglot reads
+    the columns of such a subquery as bare identifiers, which no pass takes for columns (a
+    derived table in it had "no column name", its GROUP BY only outer references)."""
+    for dot in list(tree.find_all(exp.Dot)):
+        if isinstance(dot.this, exp.Subquery) and isinstance(dot.expression, exp.Anonymous):
+            sql = dot.this.sql(dialect="tsql")
+            again = parser().parse(tokens(sql), sql)[0]
+            if again is not None:
+                dot.set("this", again)
+    return tree
 
 
 def _setting_list(chunk: list[Token], words: list[str]) -> exp.Set | None:

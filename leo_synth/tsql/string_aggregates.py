@@ -62,6 +62,13 @@ def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool
     return rewrites.bottom_up(tree, rewrite), bool(limited)
 
 
+def read_back(tree: exp.Expression) -> exp.Expression:
+    """A copy of the tree with each ``(SELECT ... FOR XML PATH(''), TYPE).value('.',
+    'NVARCHAR(MAX)')`` as its subquery, before any other pass reads the statement: the XML
+    read back as text is what the subquery gives here."""
+    return tree.transform(lambda node: node.this if _xml_value(node) else node)
+
+
 def _of_max_type(node: exp.GroupConcat) -> bool:
     """Whether ``STRING_AGG``'s value is cast or converted to a ``MAX`` type."""
     parts = cast_parts(node.this.this if isinstance(node.this, exp.Order) else node.this)
@@ -73,8 +80,6 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return _joined(node, dialect)
     if isinstance(node, exp.Stuff):
         return _stuff(node)
-    if _xml_value(node):
-        return node.this
     return node
 
 

@@ -1350,7 +1350,8 @@ class Translator:
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
-        tree = rewrites.system_names(user_functions.inline(tree, self.functions, line))
+        tree = string_aggregates.read_back(rewrites.system_names(
+            user_functions.inline(tree, self.functions, line)))
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
