@@ -17,6 +17,7 @@ from conftest import one as _one
 from leo_synth.relations.derive import DERIVATIONS
 from leo_synth.relations.ks123_results import (
     KS2_BANDS,
+    READ_BANDS,
     fine_level,
     level_of_mark,
     marks_in_bands,
@@ -24,6 +25,7 @@ from leo_synth.relations.ks123_results import (
 )
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import load_parameters
 
 KS1 = "KS1_1998_to_2012"
 KS2 = "KS2Pupil_1996_to_2016"
@@ -66,8 +68,12 @@ def test_ks2_papers_add_up_and_levels_are_the_marks(db) -> None:
         "+ CAST(KS2_MATARTHMRK AS INT) <> CAST(KS2_MATTOTMRK AS INT)": "KS2_MATARTHMRK",
         "CAST(KS2_SCITESTAMRK AS INT) + CAST(KS2_SCITESTBMRK AS INT) <> KS2_SCITOTMRK":
             "KS2_SCITESTAMRK",
-        f"KS2_READLEV <> {_band('CAST(KS2_READMRK AS INT)', (11, 18, 31, 45), 2)}":
-            "KS2_READLEV",
+        # (level 6 only from 2011/12, when its tests began)
+        f"KS2_READLEV <> CASE WHEN KS2_ACADYR < '2011' THEN min(5, "
+        f"{_band('CAST(KS2_READMRK AS INT)', tuple(READ_BANDS[1:5]), 2)}) ELSE "
+        f"{_band('CAST(KS2_READMRK AS INT)', tuple(READ_BANDS[1:5]), 2)} END": "KS2_READLEV",
+        "KS2_ACADYR < '2011' AND (KS2_ENGLEV > 5 OR KS2_MATLEV > 5 OR KS2_ENGFINE >= 6)":
+            "KS2_MATLEV",
         "CAST(KS2_ENGFINE AS INT) <> KS2_ENGLEV OR KS2_ENGFINE < KS2_ENGLEV": "KS2_ENGFINE",
     }
     for bad_when, column in checks.items():
@@ -79,13 +85,14 @@ def test_ks2_papers_add_up_and_levels_are_the_marks(db) -> None:
 def test_ks2_2016_papers_and_scaled_scores(db) -> None:
     """2015/16: maths papers add up to the raw mark (110), GPS papers to the GPS mark, the
     scaled scores rise with the raw mark and 100 sits at the stated raw mark."""
+    read_100 = load_parameters(None)["key_stages.ks2_2016_scores"]["read"][0]
     rows, bad_mat, bad_gps, bad_read, bad_exp = _one(db, f"""
         SELECT count(*),
           sum(CAST(KS2_MATARITHMRK AS INT) + CAST(KS2_MATPAPER2MRK AS INT)
               + CAST(KS2_MATPAPER3MRK AS INT) <> CAST(KS2_MATMRK AS INT)),
           sum(CAST(KS2_GPSPAPER1MRK AS INT) + CAST(KS2_GPSPAPER2MRK AS INT)
               <> CAST(KS2_GPSMRK AS INT)),
-          sum((CAST(KS2_READMRK AS INT) >= 18) <> (KS2_READSCORE >= 100)),
+          sum((CAST(KS2_READMRK AS INT) >= {read_100}) <> (KS2_READSCORE >= 100)),
           sum(KS2_READEXP <> (KS2_READSCORE >= 100) OR KS2_GPSEXP <> (KS2_GPSSCORE >= 100)
               OR KS2_GPSOUTCOME <> CASE WHEN KS2_GPSSCORE >= 100 THEN 'AS' ELSE 'NS' END
               OR KS2_RWMEXP <> (KS2_READSCORE >= 100 AND KS2_MATSCORE >= 100

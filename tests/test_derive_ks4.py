@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import numpy as np
 import pytest
 
 from leo_synth.relations.derive_ks4 import AP_SUBJECTS
+from leo_synth.relations.ks4_progress import cohort_shift
+from leo_synth.simulation.series import interpolate
 
 VIEWS = ("KS4Pupil_2002_to_2014", "KS4Pupil_2015_to_2021")
 NEW = "KS4Pupil_2015_to_2021"
@@ -398,3 +401,14 @@ def test_cumulative_gcse_sizes_are_the_pupils_entries(db) -> None:
           ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
         WHERE p.KS4_ACTYRGRP_GSIZE IS NOT NULL AND p.KS4_ACTYRGRP_GSIZE <> ''""").fetchone()
     assert rows > 20 and bad == 0, (rows, bad)
+
+
+def test_cohort_shift_adds_the_years_prior_offset_only_within_its_years() -> None:
+    """A KS2-based estimate moves by the grade scale's shift and, in the measure's own years,
+    by the year's prior-attainment offset (KS2 results rose while KS4's did not)."""
+    params = {"ks4.year_shift": {2010: -0.2, 2018: 0.0},
+              "ks4.prior_offset.progress8": {2015: 0.3, 2019: -0.1}}
+    years = np.array([2014, 2015, 2017, 2019, 2020])
+    scale = interpolate(params["ks4.year_shift"], years)
+    assert np.allclose(cohort_shift(params, years, "progress8") - scale,
+                       [0.0, 0.3, 0.1, -0.1, 0.0])

@@ -12,6 +12,8 @@ Every draw comes from a stream of its own (``assessment:<stage>:<what>``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from leo_synth.relations.values import Masked
@@ -34,8 +36,15 @@ KS3_BANDS = np.array([0, 14, 31, 51, 71, 91, 101])
 """Lowest mark (out of 100) of KS3 levels 3 to 8, and one past the top."""
 KS3_BANDS_TO_7 = np.array([0, 14, 31, 51, 71, 101])
 """The same for the English and science tests, whose highest level is 7 (maths reaches 8)."""
-READ_BANDS = np.array([0, 11, 18, 31, 45, 51])
-"""Lowest reading mark (out of 50) of KS2 reading levels 2 to 6."""
+READ_BANDS = np.array([0, 11, 20, 37, 50, 51])
+"""Lowest reading mark (out of 50) of KS2 reading levels 2 to 6 (set so that reading's shares
+stand above English's as in the national results: at level 4 or above by about 4 points, at
+level 5 by about 12; level 6, from its 2011/12 test, at full marks only, as about 1% of
+pupils reached it)."""
+READ_WRITE_SPLIT = 0.12
+"""Noise of the English mark's split into reading and writing, in marks per paper mark (6 of
+50): with the papers' 0.04 the two were one skill, and all three of reading, writing and
+maths at the 2016 expected standard stood 4-5 points above the published 53%."""
 GPS_BANDS = np.array([0, 10, 26, 44, 63, 71])
 """Lowest GPS mark (out of 70) of KS2 grammar, punctuation and spelling levels 2 to 6."""
 
@@ -63,16 +72,17 @@ def fine_level(mark: np.ndarray, bands: np.ndarray, lowest: int) -> np.ndarray:
     return np.round(level + (mark - low) / (high - low), 2)
 
 
-def split_mark(total: np.ndarray, maxima: tuple[int, ...], rng: np.random.Generator
-               ) -> list[np.ndarray]:
+def split_mark(total: np.ndarray, maxima: tuple[int, ...], rng: np.random.Generator,
+               noise: float = 0.04) -> list[np.ndarray]:
     """A test mark split into its papers' marks (each within 0 and its paper's maximum, shared
-    in proportion to the maxima with some noise); the papers add up to the total."""
+    in proportion to the maxima with noise of sd ``noise`` times the paper's maximum); the
+    papers add up to the total."""
     remaining = np.asarray(total, dtype=np.int64).copy()
     parts = []
     for i, top in enumerate(maxima[:-1]):
         rest = sum(maxima[i + 1:])
         share = top / (top + rest)
-        part = np.rint(remaining * share + rng.normal(0, 0.04 * top, len(remaining)))
+        part = np.rint(remaining * share + rng.normal(0, noise * top, len(remaining)))
         part = np.clip(part, np.maximum(0, remaining - rest), np.minimum(top, remaining))
         parts.append(part.astype(np.int64))
         remaining = remaining - parts[-1]
@@ -80,10 +90,11 @@ def split_mark(total: np.ndarray, maxima: tuple[int, ...], rng: np.random.Genera
     return parts
 
 
-def scaled_score(raw: np.ndarray, expected: int, top: int) -> np.ndarray:
+def scaled_score(raw: np.ndarray, marks: Sequence[int]) -> np.ndarray:
     """2016 KS2 scaled score (80-120) from a raw mark by the conversion's shape: 80 at no
-    marks, 100 at the expected standard's raw mark ``expected``, 120 at full marks ``top``."""
-    return np.floor(np.interp(raw, [0, expected, top], [80, 100, 120])).astype(np.int64)
+    marks, then 100, 110 and 120 at the three raw ``marks`` (the expected standard, the high
+    score and full marks), linear between."""
+    return np.floor(np.interp(raw, [0, *marks], [80, 100, 110, 120])).astype(np.int64)
 
 
 # -- who was assessed, and their earlier rows ----------------------------------------------------
@@ -165,6 +176,22 @@ def _tested(life: LifeCourse, rows: Frame, stage: str
 
 # -- KS2 -----------------------------------------------------------------------------------------
 
+LEVEL_6_FROM = 2011
+"""Start year of the first KS2 level 6 tests (2011/12). Before, the tests awarded level 5 at
+most, whatever the mark (the extension tests of 1995/96-2001/02, which gave level 6 to very
+few, are not simulated)."""
+
+
+def _level_5_at_most(out: dict[str, np.ndarray], early: np.ndarray) -> None:
+    """Levels above 5 made 5, and fine levels cut below 6, for the pupils assessed ``early``
+    (before level 6 tests existed)."""
+    for short in ("eng", "mat", "sci", "read", "writ", "gps"):
+        out[f"{short}lev"] = np.where(early, np.minimum(out[f"{short}lev"], 5),
+                                      out[f"{short}lev"])
+        if f"{short}fine" in out:
+            out[f"{short}fine"] = np.where(early, np.minimum(out[f"{short}fine"], 5.99),
+                                           out[f"{short}fine"])
+
 @per_block
 def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     """Levels, marks, papers, fine levels, teacher assessments and KS1 prior attainment of the
@@ -178,8 +205,10 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
         out[f"{short}totmrk"] = mark
         out[f"{short}lev"] = level_of_mark(mark, KS2_BANDS, 2)
         out[f"{short}fine"] = fine_level(mark, KS2_BANDS, 2)
-    # English: reading (50) and writing (50, of which spelling 7 and handwriting 3).
-    out["readmrk"], out["writmrk"] = split_mark(out["engtotmrk"], (50, 50), papers)
+    # English: reading (50) and writing (50, of which spelling 7 and handwriting 3), a pupil's
+    # two skills apart by more than a paper's chance (READ_WRITE_SPLIT).
+    out["readmrk"], out["writmrk"] = split_mark(out["engtotmrk"], (50, 50), papers,
+                                                READ_WRITE_SPLIT)
     out["writothmrk"], out["spellmrk"], out["hndwrmrk"] = split_mark(out["writmrk"], (40, 7, 3),
                                                                      papers)
     out["readlev"] = level_of_mark(out["readmrk"], READ_BANDS, 2)
@@ -199,10 +228,12 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["mat16mrk"] = np.rint(out["mattotmrk"] * 1.1).astype(np.int64)
     out["matarithmrk"], out["matpaper2mrk"], out["matpaper3mrk"] = split_mark(out["mat16mrk"],
                                                                       (40, 35, 35), papers)
-    # The expected standard (100) sits at the raw mark of the level 4 threshold.
-    out["readscore"] = scaled_score(out["readmrk"], READ_BANDS[2], 50)
-    out["matscore"] = scaled_score(out["mat16mrk"], 51, 110)
-    out["gpsscore"] = scaled_score(out["gpsmrk"], GPS_BANDS[2], 70)
+    _level_5_at_most(out, rows["year"] < LEVEL_6_FROM)
+    # Scaled scores from the marks the 2016 conversion sets for 100, 110 and 120.
+    conversion = life.ctx.params["key_stages.ks2_2016_scores"]
+    out["readscore"] = scaled_score(out["readmrk"], conversion["read"])
+    out["matscore"] = scaled_score(out["mat16mrk"], conversion["mat"])
+    out["gpsscore"] = scaled_score(out["gpsmrk"], conversion["gps"])
     # Teacher assessments: the test level, a level above or below now and then.
     for short in ("eng", "mat", "sci", "read", "writ"):
         out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 2, 6)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.series import interpolate
 
 ELEMENT_WEIGHTS = {"eng": 2, "mat": 2, "ebacc": 3, "open": 3}
@@ -25,7 +26,7 @@ the national grade shift on its score."""
 MAX_POINTS = 9
 """Points of the best grade (9) in a slot."""
 GROUPS = 20
-SCALED_FROM = 2015
+SCALED_FROM = SCALED_SCORES_FROM
 """First KS2 year (2015/16) with scaled scores instead of levels."""
 
 
@@ -53,13 +54,26 @@ def prior_group(prior: Frame, scale: str) -> np.ndarray:
     return np.clip(1 + np.floor((score - low) / width), 1, GROUPS).astype(np.int64)
 
 
+def cohort_shift(params: Mapping, year: np.ndarray, measure: str) -> np.ndarray:
+    """Grade points a slot by which a year's KS2-based estimates (``measure``: progress8 or
+    value_added) move from the fitted tables: the grade scale's shift (``ks4.year_shift``)
+    and the year's prior-attainment offset (``ks4.prior_offset``, 0 outside its years): KS2
+    results rose over the years where KS4's did not, so a KS2 group stood for a different
+    cohort each year, and DfE fitted each year's estimates on its own cohort (national
+    Progress 8 near 0 in every year)."""
+    offsets = params[f"ks4.prior_offset.{measure}"]
+    inside = (year >= min(offsets)) & (year <= max(offsets))
+    return (interpolate(params["ks4.year_shift"], year)
+            + np.where(inside, interpolate(offsets, year), 0.0))
+
+
 def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.ndarray]:
     """Each element's estimate for every pupil (the group's national mean in the pupil's year),
     with ``group``, the prior score ``emfg``/``emss`` and the group's P8 ``sigma``."""
     table = params["ks4.progress8"]
     scaled = prior["ks2_year"] >= SCALED_FROM
     group = np.where(scaled, prior_group(prior, "scaled"), prior_group(prior, "fine"))
-    shift = interpolate(params["ks4.year_shift"], year)
+    shift = cohort_shift(params, year, "progress8")
     out = {"group": group}
     for element, weight in ELEMENT_WEIGHTS.items():
         by_scale = [np.asarray(table[scale][element], dtype=float)[group - 1]
@@ -109,14 +123,16 @@ def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, n
     shift), with the ``group``; ``b8_ks3`` the best 8 outcome's by KS3 group."""
     table = params["ks4.value_added"]
     group = va_group(prior)
-    shift = interpolate(params["ks4.year_shift"], year)
+    shift = cohort_shift(params, year, "value_added")
     out = {"group": group}
     for measure, slots in VA_MEASURES.items():
         out[measure] = np.round(np.maximum(np.asarray(table[measure], dtype=float)[group - 1]
                                            + NEWSTYLE_PER_POINT * slots * shift, 0), 2)
+    # (KS3 groups: the grade scale's shift only)
     out["b8_ks3"] = np.round(np.maximum(
         np.asarray(table["b8_ks3"], dtype=float)[ks3_group(prior) - 1]
-        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * shift, 0), 2)
+        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * interpolate(params["ks4.year_shift"], year),
+        0), 2)
     return out
 
 
@@ -163,9 +179,10 @@ def median_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[st
     of the pupil's KS2 (``va_group``) or KS3 (``ks3_group``) group in the pupil's year
     (``ks4.median_line`` on the 2018/19 scale, moved by the year's shift over 8 slots)."""
     table = params["ks4.median_line"]
-    shift = interpolate(params["ks4.year_shift"], year)
     out = {}
     for stage, group in (("ks2", va_group(prior)), ("ks3", ks3_group(prior))):
+        shift = (cohort_shift(params, year, "median_line") if stage == "ks2"
+                 else interpolate(params["ks4.year_shift"], year))
         for scale, per_point in MEDIAN_SCALES.items():
             out[f"{stage}_{scale}"] = np.round(np.maximum(  # a score is never below 0
                 np.asarray(table[stage][scale], dtype=float)[group - 1] + 8 * per_point * shift,

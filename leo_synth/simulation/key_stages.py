@@ -9,11 +9,14 @@ adding them changes nothing else. Their coefficients are ``key_stages`` in param
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT
+from leo_synth.simulation.series import interpolate
 
 # NC year and assessment window (start years) of each stage.
 STAGES = {"eyfsp": (0, 2002, 2009), "ks1": (2, 1997, 2011), "ks2": (6, 1995, 2015),
@@ -22,6 +25,8 @@ SUBJECTS = {"ks1": ("reading", "writing", "maths", "science"),
             "ks2": ("english", "maths", "science"),
             "ks3": ("english", "maths", "science")}
 EYFSP_SCALES = 13
+SCALED_SCORES_FROM = 2015
+"""Start year of the first KS2 tests reported as scaled scores (2015/16)."""
 
 
 def assessed_pupils(life, stage: str) -> Frame:
@@ -54,7 +59,7 @@ def assessed_pupils(life, stage: str) -> Frame:
                   len(who)))
     noise = life.ctx.rng(f"key_stages.{stage}.subject_noise").standard_normal((len(who), 4))
     return Frame(person=who, year=person_year, school=school, latent=latent, noise=noise,
-                 scores=_scores(life.ctx.params, stage, latent, noise))
+                 scores=_scores(life.ctx.params, stage, latent, noise, person_year))
 
 
 def subject_scores(rows: Frame, stage: str) -> dict[str, np.ndarray]:
@@ -73,14 +78,29 @@ def eyfsp_scores(rows: Frame) -> np.ndarray:
     return np.clip(np.rint(rows["scores"]), 0, 9).astype(np.int64)
 
 
-def _scores(params: Parameters, stage: str, latent: np.ndarray,
-            noise: np.ndarray) -> np.ndarray:
-    """Scores per subject (columns): the stage's expected level plus its spread times the
-    latent reading and the subject's noise; EYFSP's thirteen scales reuse the four noises."""
+def _scores(params: Parameters, stage: str, latent: np.ndarray, noise: np.ndarray,
+            year: np.ndarray) -> np.ndarray:
+    """Scores per subject (columns): the stage's expected level in the assessment's year
+    (``expected``: one number, or points by start year that are interpolated), with the
+    subject's ``subject_shift`` (the same, per subject), less ``standard_2016`` from 2015/16
+    (KS2's new tests set a higher standard than level 4), plus its spread times the latent
+    reading and the subject's noise; EYFSP's thirteen scales reuse the four noises."""
     scale = params[f"key_stages.{stage}"]
     if stage == "eyfsp":
         noise = np.tile(noise, (1, 4))[:, :EYFSP_SCALES]
     else:
         noise = noise[:, :len(SUBJECTS[stage])]
-    return scale["expected"] + scale["spread"] * (scale["latent"] * latent[:, None]
-                                                  + scale["noise"] * noise)
+    centre = _by_year(scale["expected"], year)
+    if "standard_2016" in scale:
+        centre = centre - scale["standard_2016"] * (year >= SCALED_SCORES_FROM)
+    shift = np.column_stack([_by_year(value, year)
+                             for value in scale.get("subject_shift", [0.0] * noise.shape[1])])
+    return centre[:, None] + shift + scale["spread"] * (
+        scale["latent"] * latent[:, None] + scale["noise"] * noise)
+
+
+def _by_year(value: float | Mapping[int, float], year: np.ndarray) -> np.ndarray:
+    """A parameter that is one number, or points by start year interpolated, in each year."""
+    if isinstance(value, Mapping):
+        return interpolate(value, year)
+    return np.full(len(year), float(value))
