@@ -412,3 +412,4 @@ def test_cohort_shift_adds_the_years_prior_offset_only_within_its_years() -> Non
     scale = interpolate(params["ks4.year_shift"], years)
     assert np.allclose(cohort_shift(params, years, "progress8") - scale,
                        [0.0, 0.3, 0.1, -0.1, 0.0])
+    assert np.allclose(cohort_shift(params, years, None), scale)  # (KS3-based: no offset)

@@ -38,13 +38,13 @@ KS3_BANDS_TO_7 = np.array([0, 14, 31, 51, 71, 101])
 """The same for the English and science tests, whose highest level is 7 (maths reaches 8)."""
 READ_BANDS = np.array([0, 11, 20, 37, 50, 51])
 """Lowest reading mark (out of 50) of KS2 reading levels 2 to 6 (set so that reading's shares
-stand above English's as in the national results: at level 4 or above by about 4 points, at
-level 5 by about 12; level 6, from its 2011/12 test, at full marks only, as about 1% of
-pupils reached it)."""
+stand above English's, as in the national results: at 40,000 persons, level 4 or above 4-6
+points and level 5 3-7 points above English's in 2000/01-2010/11; level 6 is never awarded,
+``_level_5_at_most``)."""
 READ_WRITE_SPLIT = 0.12
 """Noise of the English mark's split into reading and writing, in marks per paper mark (6 of
 50): with the papers' 0.04 the two were one skill, and all three of reading, writing and
-maths at the 2016 expected standard stood 4-5 points above the published 53%."""
+maths at the 2016 expected standard stood 3-5 points above the published 53%."""
 GPS_BANDS = np.array([0, 10, 26, 44, 63, 71])
 """Lowest GPS mark (out of 70) of KS2 grammar, punctuation and spelling levels 2 to 6."""
 
@@ -184,12 +184,14 @@ few, are not simulated)."""
 
 def _level_5_at_most(out: dict[str, np.ndarray], early: np.ndarray) -> None:
     """Levels above 5 made 5, and fine levels cut below 6, for the pupils assessed ``early``
-    (before level 6 tests existed)."""
+    (before level 6 tests existed), and in reading for every pupil: under 1% passed its level
+    6 test, where the reading mark's band gave 10-15%."""
     for short in ("eng", "mat", "sci", "read", "writ", "gps"):
-        out[f"{short}lev"] = np.where(early, np.minimum(out[f"{short}lev"], 5),
+        capped = early | (short == "read")
+        out[f"{short}lev"] = np.where(capped, np.minimum(out[f"{short}lev"], 5),
                                       out[f"{short}lev"])
         if f"{short}fine" in out:
-            out[f"{short}fine"] = np.where(early, np.minimum(out[f"{short}fine"], 5.99),
+            out[f"{short}fine"] = np.where(capped, np.minimum(out[f"{short}fine"], 5.99),
                                            out[f"{short}fine"])
 
 @per_block

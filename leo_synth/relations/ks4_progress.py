@@ -54,17 +54,20 @@ def prior_group(prior: Frame, scale: str) -> np.ndarray:
     return np.clip(1 + np.floor((score - low) / width), 1, GROUPS).astype(np.int64)
 
 
-def cohort_shift(params: Mapping, year: np.ndarray, measure: str) -> np.ndarray:
-    """Grade points a slot by which a year's KS2-based estimates (``measure``: progress8 or
-    value_added) move from the fitted tables: the grade scale's shift (``ks4.year_shift``)
-    and the year's prior-attainment offset (``ks4.prior_offset``, 0 outside its years): KS2
+def cohort_shift(params: Mapping, year: np.ndarray, measure: str | None) -> np.ndarray:
+    """Grade points a slot by which a year's estimates move from the fitted tables: the grade
+    scale's shift (``ks4.year_shift``) and, for KS2-based ones (``measure``: progress8,
+    value_added or median_line; None for KS3-based), the year's prior-attainment offset
+    (``ks4.prior_offset``, 0 outside its years): KS2
     results rose over the years where KS4's did not, so a KS2 group stood for a different
     cohort each year, and DfE fitted each year's estimates on its own cohort (national
     Progress 8 near 0 in every year)."""
+    shift = interpolate(params["ks4.year_shift"], year)
+    if measure is None:
+        return shift
     offsets = params[f"ks4.prior_offset.{measure}"]
     inside = (year >= min(offsets)) & (year <= max(offsets))
-    return (interpolate(params["ks4.year_shift"], year)
-            + np.where(inside, interpolate(offsets, year), 0.0))
+    return shift + np.where(inside, interpolate(offsets, year), 0.0)
 
 
 def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.ndarray]:
@@ -128,11 +131,9 @@ def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, n
     for measure, slots in VA_MEASURES.items():
         out[measure] = np.round(np.maximum(np.asarray(table[measure], dtype=float)[group - 1]
                                            + NEWSTYLE_PER_POINT * slots * shift, 0), 2)
-    # (KS3 groups: the grade scale's shift only)
     out["b8_ks3"] = np.round(np.maximum(
         np.asarray(table["b8_ks3"], dtype=float)[ks3_group(prior) - 1]
-        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * interpolate(params["ks4.year_shift"], year),
-        0), 2)
+        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * cohort_shift(params, year, None), 0), 2)
     return out
 
 
@@ -181,8 +182,7 @@ def median_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[st
     table = params["ks4.median_line"]
     out = {}
     for stage, group in (("ks2", va_group(prior)), ("ks3", ks3_group(prior))):
-        shift = (cohort_shift(params, year, "median_line") if stage == "ks2"
-                 else interpolate(params["ks4.year_shift"], year))
+        shift = cohort_shift(params, year, "median_line" if stage == "ks2" else None)
         for scale, per_point in MEDIAN_SCALES.items():
             out[f"{stage}_{scale}"] = np.round(np.maximum(  # a score is never below 0
                 np.asarray(table[stage][scale], dtype=float)[group - 1] + 8 * per_point * shift,
