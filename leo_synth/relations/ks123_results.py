@@ -39,8 +39,8 @@ KS3_BANDS_TO_7 = np.array([0, 14, 31, 51, 71, 101])
 READ_BANDS = np.array([0, 11, 20, 37, 50, 51])
 """Lowest reading mark (out of 50) of KS2 reading levels 2 to 6 (set so that reading's shares
 stand above English's, as in the national results: at 40,000 persons, level 4 or above 4-6
-points and level 5 3-7 points above English's in 2000/01-2010/11; level 6 is never awarded,
-``_level_5_at_most``)."""
+points and level 5 4-7 points above English's in 2000/01, 2005/06, 2009/10 and 2010/11;
+level 6 is never awarded, ``_level_5_at_most``)."""
 READ_WRITE_SPLIT = 0.12
 """Noise of the English mark's split into reading and writing, in marks per paper mark (6 of
 50): with the papers' 0.04 the two were one skill, and all three of reading, writing and
