@@ -16,9 +16,11 @@ from conftest import one as _one
 
 from leo_synth.relations.derive import DERIVATIONS
 from leo_synth.relations.ks123_results import (
+    KS1_CODES,
     KS2_BANDS,
     READ_BANDS,
     fine_level,
+    ks1_indices,
     level_of_mark,
     marks_in_bands,
     split_mark,
@@ -26,6 +28,7 @@ from leo_synth.relations.ks123_results import (
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.series import interpolate
 
 KS1 = "KS1_1998_to_2012"
 KS2 = "KS2Pupil_1996_to_2016"
@@ -146,6 +149,25 @@ def test_ks2_prior_attainment_is_the_pupils_ks1_row(db) -> None:
     assert missing == 0
 
 
+def test_value_added_lines_move_by_the_years_offset(db) -> None:
+    """KS2's prediction is 12 + the KS1 APS plus the year's ``va_offset``, one offset per
+    year, the parameters' (so a year's value added is centred)."""
+    params = load_parameters(None)
+    rows = db.execute(f"""
+        SELECT KS2_ACADYR, min(KS2_VAREADPRED1 - 12 - KS2_KS1APS),
+               max(KS2_VAREADPRED1 - 12 - KS2_KS1APS)
+        FROM {KS2} WHERE KS2_VAREADPRED1 IS NOT NULL GROUP BY 1""").fetchall()
+    assert len(rows) >= 2
+    for label, low, high in rows:
+        offset = interpolate(params["key_stages.ks2.va_offset"], np.array([int(label[:4])]))[0]
+        assert abs(low - offset) < 0.02 and abs(high - offset) < 0.02, label
+    frame = Frame(ks1read=np.array([3, 3]), ks1writ=np.array([3, 3]), ks1mat=np.array([3, 3]),
+                  va_offset=np.array([0.0, 2.5]))
+    pred = _derive("ks_value_added", frame, what="pred", of=["ks1read"], intercept=12, slope=1,
+                   offset="va_offset", cap=29)
+    assert list(pred) == [27.0, 29.0]  # 12 + 2B's 15, plus the offset, at most the cap
+
+
 def test_ks2_value_added_is_actual_minus_predicted(db) -> None:
     rows, bad = _one(db, f"""
         SELECT count(*), sum(abs(KS2_VAREADSCORE - ((6 * KS2_READFINE + 3) - KS2_VAREADPRED))
@@ -173,6 +195,17 @@ def test_ks1_flags_points_and_pscales_follow_the_outcomes(db) -> None:
     for bad_when, where in checks.items():
         rows, bad = _one(db, f"SELECT count(*), sum({bad_when}) FROM {KS1} WHERE {where}")
         assert rows > 5 and bad == 0, bad_when
+
+
+def test_ks1_outcome_is_the_band_of_its_score() -> None:
+    """W below level 1, 2C/2B/2A inside level 2 at the sublevel cuts, whole levels in
+    science."""
+    score = np.array([0.4, 1.9, 2.0, 2.27, 2.28, 2.63, 2.64, 2.99, 3.0, 3.99, 4.0, 5.5])
+    out = ks1_indices(Frame(scores=np.column_stack([score] * 4)))
+    assert list(KS1_CODES[out["reading"]]) == ["W", "1", "2C", "2C", "2B", "2B", "2A", "2A",
+                                               "3", "3", "4", "4"]
+    assert (out["maths"] == out["reading"]).all()
+    assert list(KS1_CODES[out["science"]][2:8]) == ["2B"] * 6  # level 2, recorded as "2"
 
 
 # -- exam and result rows ------------------------------------------------------------------------

@@ -196,12 +196,15 @@ def ks_prior(frame: Frame, relation: Relation, column: RelationColumn, rng: np.r
 @derivation("ks_value_added")
 def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
                    rng: np.random.Generator, params: dict[str, Any]) -> object:
-    """Value added: the prediction ``intercept + slope x prior APS`` (``what: pred``, capped at
-    ``cap``), the attainment (``actual``: the mean of 6 x level + 3 of the attributes ``of``, or
-    with ``raw`` their mean as they are) or actual minus predicted plus ``centre``
-    (``score``). NULL without prior attainment."""
+    """Value added: the prediction ``intercept + slope x prior APS`` plus the attribute
+    ``offset`` if given (the year's national line, see ``ks123_results.value_added_offset``;
+    ``what: pred``, capped at ``cap``), the attainment (``actual``: the mean of 6 x level + 3 of
+    the attributes ``of``, or with ``raw`` their mean as they are) or actual minus predicted
+    plus ``centre`` (``score``). NULL without prior attainment."""
     aps, null = prior_aps(frame, params)
     pred = float(params["intercept"]) + float(params["slope"]) * aps
+    if "offset" in params:
+        pred = pred + np.asarray(frame[str(params["offset"])], dtype=float)
     if "cap" in params:
         pred = np.minimum(pred, float(params["cap"]))
     pred = np.round(pred, 2)

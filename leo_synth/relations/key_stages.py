@@ -135,7 +135,7 @@ KS2_RESULTS = (
     "mattestbmrk", "matarthmrk", "scitestamrk", "scitestbmrk", "gpsmrk", "gpspaper1mrk",
     "gpspaper2mrk", "mat16mrk", "matarithmrk", "matpaper2mrk", "matpaper3mrk", "engfine",
     "matfine", "scifine", "readfine", "gpsfine", "engtalev", "mattalev", "scitalev",
-    "readtalev", "writtalev", "ks1read", "ks1writ", "ks1mat", "ks1eng", "entry_year",
+    "readtalev", "writtalev", "ks1read", "ks1writ", "ks1mat", "ks1eng", "entry_year", "va_offset",
 )
 """Attributes of ``ks123_results.ks2_results`` the KS2 pupil table provides as they are."""
 
@@ -249,6 +249,7 @@ KS3_RESULTS = (
     "matpap1mrk", "matpap2mrk", "matarthmrk", "scipap1mrk", "scipap2mrk", "mattier", "scitier",
     "ks2englev", "ks2matlev", "ks2scilev", "ks2readlev", "ks2writlev", "ks2engtalev",
     "ks2mattalev", "ks2scitalev", "ks2engfine", "ks2matfine", "ks2scifine", "entry_year",
+    "va_offset",
 )
 """Attributes of ``ks123_results.ks3_results`` the KS3 pupil table provides as they are."""
 

@@ -21,6 +21,7 @@ from leo_synth.simulation import key_stages
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.series import interpolate
 
 # -- levels and marks ----------------------------------------------------------------------------
 
@@ -130,15 +131,23 @@ def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
 
 # -- KS1 -----------------------------------------------------------------------------------------
 
+KS1_SUBLEVELS = np.array([2.28, 2.64])
+"""Where 2B and 2A start on the KS1 level scale (2C from 2): 2B lies low in level 2 because the
+published 2B-or-above shares (reading 76%, writing 64%, maths 76% in 2011/12) stand 8-19
+points below level 2 or above; 2A takes the upper half of the rest."""
+
+
 def ks1_indices(rows: Frame) -> dict[str, np.ndarray]:
-    """Outcome index (0..6 of ``KS1_CODES``) per subject: reading, writing, maths, science
-    (science is assessed in whole levels: 2C-2A become 2B's index 3)."""
+    """Outcome index (0..6 of ``KS1_CODES``) per subject from its score on the level scale
+    (``key_stages.ks1``): W below 1, level 1, 2C, 2B and 2A by ``KS1_SUBLEVELS``, 3, and 4 from
+    4 (science is assessed in whole levels: level 2 is 2B's index 3)."""
     out = {}
-    for i, subject in enumerate(key_stages.SUBJECTS["ks1"]):
-        raw = 3.0 + 1.25 * (0.85 * rows["latent"] + 0.5 * rows["noise"][:, i])
-        index = np.clip(np.floor(raw), 0, 6).astype(np.int64)
+    for subject, score in key_stages.subject_scores(rows, "ks1").items():
+        whole = np.clip(np.floor(score), 0, 4).astype(np.int64)
+        sublevel = np.searchsorted(KS1_SUBLEVELS, score, side="right")
+        index = np.array([0, 1, 2, 5, 6])[whole] + np.where(whole == 2, sublevel, 0)
         if subject == "science":
-            index = np.select([index <= 1, index <= 4], [index, 3], index)
+            index = np.where(whole == 2, 3, index)
         out[subject] = index
     return out
 
@@ -162,6 +171,15 @@ def ks1_results(life: LifeCourse) -> dict[str, np.ndarray]:
     whole = np.clip(english + shift, 0, 4)
     out["speaking"] = np.array([0, 1, 3, 5, 6])[whole]  # whole level as an outcome index
     return out
+
+
+def value_added_offset(life: LifeCourse, rows: Frame, stage: str) -> np.ndarray:
+    """The year's offset of the stage's value added line (``key_stages.<stage>.va_offset``,
+    points by start year, fitted by ``tools/fit_value_added.py``): results rose over the years
+    while the line from the prior stage stayed, so without it the national value added drifted
+    3-6 points above its centre; DfE's lines are each year's own, so value added is centred in
+    every year."""
+    return interpolate(life.ctx.params[f"key_stages.{stage}.va_offset"], rows["year"])
 
 
 def _tested(life: LifeCourse, rows: Frame, stage: str
@@ -249,6 +267,7 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["ks1eng"] = np.where(found, ks1_english(np.maximum(out["ks1read"], 0),
                                                 np.maximum(out["ks1writ"], 0)), -1)
     out["entry_year"] = entry_year(life, rows)
+    out["va_offset"] = value_added_offset(life, rows, "ks2")
     return out
 
 
@@ -308,4 +327,5 @@ def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
         values = ks2[name][pos] if len(ks2[name]) else np.zeros(len(rows))
         out[f"ks2{name}"] = np.where(found, values, -1)
     out["entry_year"] = entry_year(life, rows)
+    out["va_offset"] = value_added_offset(life, rows, "ks3")
     return out

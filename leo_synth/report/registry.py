@@ -15,7 +15,7 @@ Params = Mapping[str, Any]
 Compute = Callable[[Workspace, Params], Estimate]
 Requires = Callable[[Params], list[str]]
 
-FAMILIES = ("census", "key_stage_2", "ks4", "destinations", "higher_education", "graduates",
+FAMILIES = ("census", "key_stages", "ks4", "destinations", "higher_education", "graduates",
             "further_education", "labour", "benefits")
 
 

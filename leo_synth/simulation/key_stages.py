@@ -83,8 +83,9 @@ def _scores(params: Parameters, stage: str, latent: np.ndarray, noise: np.ndarra
     """Scores per subject (columns): the stage's expected level in the assessment's year
     (``expected``: one number, or points by start year that are interpolated), with the
     subject's ``subject_shift`` (the same, per subject), less ``standard_2016`` from 2015/16
-    (KS2's new tests set a higher standard than level 4), plus its spread times the latent
-    reading and the subject's noise; EYFSP's thirteen scales reuse the four noises."""
+    (KS2's new tests set a higher standard than level 4), plus its spread (one number, or one
+    per subject) times the latent reading and the subject's noise; EYFSP's thirteen scales
+    reuse the four noises."""
     scale = params[f"key_stages.{stage}"]
     if stage == "eyfsp":
         noise = np.tile(noise, (1, 4))[:, :EYFSP_SCALES]
@@ -95,7 +96,7 @@ def _scores(params: Parameters, stage: str, latent: np.ndarray, noise: np.ndarra
         centre = centre - scale["standard_2016"] * (year >= SCALED_SCORES_FROM)
     shift = np.column_stack([_by_year(value, year)
                              for value in scale.get("subject_shift", [0.0] * noise.shape[1])])
-    return centre[:, None] + shift + scale["spread"] * (
+    return centre[:, None] + shift + np.asarray(scale["spread"], dtype=float) * (
         scale["latent"] * latent[:, None] + scale["noise"] * noise)
 
 

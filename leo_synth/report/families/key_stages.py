@@ -1,0 +1,83 @@
+"""KS1 and KS2 targets: national shares of pupils reaching a level or standard in a year.
+
+KS1 (``KS1_1998_to_2012``): level 2 or above and level 3 or above in reading, writing, maths
+and science (teacher assessment, and tests until 2003/04). KS2 (``KS2Pupil_1996_to_2016``):
+level 4 (to 2014/15) and, from 2015/16, the expected standard (scaled score 100, writing
+teacher assessment EXS or GDS).
+
+Population: every row of the year's view, one per pupil at the end of Year 2 or Year 6, as the
+national statistics count eligible pupils (every simulated pupil was assessed, so the
+eligible pupils are all of them).
+"""
+
+from __future__ import annotations
+
+from leo_synth.report.registry import Params, Requires, definition
+from leo_synth.report.source import Workspace
+from leo_synth.report.stats import Estimate, rate
+from leo_synth.spec.years import academic_year_label
+
+KS1_TABLE = "KS1_1998_to_2012"
+KS1_MEASURES = {
+    f"{subject}_{name}": (f"KS1_{column} IN ({codes})", (f"KS1_{column}",))
+    for subject, column in (("reading", "READING"), ("writing", "WRITING"), ("maths", "MATHS"),
+                            ("science", "SCIENCE"))
+    for name, codes in (("level2", "'2', '2C', '2B', '2A', '3', '4'"), ("level3", "'3', '4'"))
+}
+"""Each KS1 measure: the condition a pupil meets and the columns it reads (the subject's
+outcome, held in every year, where the level flags start in 2006/07: level 2 of any grade or
+above, or level 3 or above; science has whole levels)."""
+
+KS2_TABLE = "KS2Pupil_1996_to_2016"
+KS2_MEASURES = {
+    "english_level4": ("KS2_ENGLEV >= 4", ("KS2_ENGLEV",)),
+    "maths_level4": ("KS2_MATLEV >= 4", ("KS2_MATLEV",)),
+    "reading_level4": ("KS2_READLEV >= 4", ("KS2_READLEV",)),
+    "maths_level5": ("KS2_MATLEV >= 5", ("KS2_MATLEV",)),
+    "reading_expected": ("KS2_READSCORE >= 100", ("KS2_READSCORE",)),
+    "maths_expected": ("KS2_MATSCORE >= 100", ("KS2_MATSCORE",)),
+    "gps_expected": ("KS2_GPSSCORE >= 100", ("KS2_GPSSCORE",)),
+    "writing_expected": ("KS2_WRITTAOUTCOME IN ('EXS', 'GDS')", ("KS2_WRITTAOUTCOME",)),
+    "rwm_expected": ("KS2_RWMEXP = 1", ("KS2_RWMEXP",)),
+    "reading_high": ("KS2_READSCORE >= 110", ("KS2_READSCORE",)),
+}
+"""Each KS2 measure: the condition a pupil meets and the columns it reads."""
+
+STAGES = {"ks1": (KS1_TABLE, KS1_MEASURES), "ks2": (KS2_TABLE, KS2_MEASURES)}
+
+RATE_SQL = """
+SELECT SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), COUNT(*)
+FROM "{table}"
+WHERE {stage}_ACADYR = :year
+"""
+
+
+def _share(ws: Workspace, stage: str, p: Params) -> Estimate:
+    """Share of the stage's pupils in ``year`` meeting ``measure``."""
+    table, measures = STAGES[stage]
+    sql = RATE_SQL.format(condition=measures[p["measure"]][0], table=table,
+                          stage=stage.upper())
+    num, den = ws.query(sql, {"year": academic_year_label(p["year"])})[0]
+    return rate(num, den)
+
+
+def _requirer(stage: str) -> Requires:
+    """The columns a stage's measure reads, as a definition's ``requires``."""
+    table, measures = STAGES[stage]
+
+    def requires(p: Params) -> list[str]:
+        columns = (f"{stage.upper()}_ACADYR", *measures[p["measure"]][1])
+        return [f"{table}.{column}" for column in columns]
+    return requires
+
+
+@definition("ks1_rate", requires=_requirer("ks1"))
+def ks1_rate(ws: Workspace, p: Params) -> Estimate:
+    """Share of the year's KS1 pupils meeting ``measure`` (see ``KS1_MEASURES``)."""
+    return _share(ws, "ks1", p)
+
+
+@definition("ks2_rate", requires=_requirer("ks2"))
+def ks2_rate(ws: Workspace, p: Params) -> Estimate:
+    """Share of the year's KS2 pupils meeting ``measure`` (see ``KS2_MEASURES``)."""
+    return _share(ws, "ks2", p)
