@@ -6,6 +6,7 @@ Progress 8 follows DfE's formula from its estimate, and KS2 prior attainment equ
 
 from __future__ import annotations
 
+import copy
 import re
 import sqlite3
 
@@ -13,7 +14,16 @@ import numpy as np
 import pytest
 
 from leo_synth.relations.derive_ks4 import AP_SUBJECTS
-from leo_synth.relations.ks4_progress import cohort_shift
+from leo_synth.relations.ks4_progress import (
+    MEDIAN_SCALES,
+    NEWSTYLE_PER_POINT,
+    VA_MEASURES,
+    cohort_shift,
+    median_estimates,
+    va_estimates,
+)
+from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters, load_parameters
 from leo_synth.simulation.series import interpolate
 
 VIEWS = ("KS4Pupil_2002_to_2014", "KS4Pupil_2015_to_2021")
@@ -404,12 +414,44 @@ def test_cumulative_gcse_sizes_are_the_pupils_entries(db) -> None:
 
 
 def test_cohort_shift_adds_the_years_prior_offset_only_within_its_years() -> None:
-    """A KS2-based estimate moves by the grade scale's shift and, in the measure's own years,
-    by the year's prior-attainment offset (KS2 results rose while KS4's did not)."""
+    """An estimate moves by the grade scale's shift and, in the measure's own years, by the
+    year's prior-attainment offset of its measure (KS2 and KS3 results rose while KS4's did
+    not)."""
     params = {"ks4.year_shift": {2010: -0.2, 2018: 0.0},
-              "ks4.prior_offset.progress8": {2015: 0.3, 2019: -0.1}}
-    years = np.array([2014, 2015, 2017, 2019, 2020])
+              "ks4.prior_offset.progress8": {2015: 0.3, 2019: -0.1},
+              "ks4.prior_offset.median_line_ks3": {2002: 0.2, 2004: -0.4}}
+    years = np.array([2001, 2003, 2014, 2015, 2017, 2019, 2020])
     scale = interpolate(params["ks4.year_shift"], years)
     assert np.allclose(cohort_shift(params, years, "progress8") - scale,
-                       [0.0, 0.3, 0.1, -0.1, 0.0])
-    assert np.allclose(cohort_shift(params, years, None), scale)  # (KS3-based: no offset)
+                       [0.0, 0.0, 0.0, 0.3, 0.1, -0.1, 0.0])
+    assert np.allclose(cohort_shift(params, years, "median_line_ks3") - scale,
+                       [0.0, -0.1, 0.0, 0.0, 0.0, 0.0, 0.0])
+
+
+
+def _with_ks3_offsets(va: float, median: float) -> Parameters:
+    """The default parameters with flat KS3-based offsets over every year."""
+    tree = copy.deepcopy(load_parameters(None).tree())
+    tree["ks4"]["prior_offset"]["value_added_ks3"] = {2000: va, 2020: va}
+    tree["ks4"]["prior_offset"]["median_line_ks3"] = {2000: median, 2020: median}
+    return Parameters(tree)
+
+
+def test_ks3_based_estimates_move_by_their_own_offsets() -> None:
+    """The KS3-KS4 CVA prediction (``b8_ks3``) and the KS3 median line move by their years'
+    KS3 offsets (``value_added_ks3``, ``median_line_ks3``: KS3 results rose by year too); the
+    KS2-based estimates do not."""
+    prior = Frame(**{f"ks{stage}_{subject}_{kind}": np.array([value, value])
+                     for stage, kind, value in (("2", "fine", 4.5), ("3", "level", 5.0))
+                     for subject in ("eng", "mat", "sci")})
+    year = np.array([2003, 2006])
+    base, moved = _with_ks3_offsets(0.0, 0.0), _with_ks3_offsets(0.5, 0.25)
+    va_before, va_after = va_estimates(base, prior, year), va_estimates(moved, prior, year)
+    assert np.allclose(va_after["b8_ks3"] - va_before["b8_ks3"],
+                       NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * 0.5)
+    assert np.allclose(va_after["b8"], va_before["b8"])
+    med_before = median_estimates(base, prior, year)
+    med_after = median_estimates(moved, prior, year)
+    assert np.allclose(med_after["ks3_new"] - med_before["ks3_new"],
+                       8 * MEDIAN_SCALES["new"] * 0.25, atol=0.05)
+    assert np.allclose(med_after["ks2_new"], med_before["ks2_new"])

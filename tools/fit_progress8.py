@@ -2,7 +2,7 @@
 ``ks4.value_added``): the national mean score of each Attainment 8 element and VA outcome by
 KS2 prior-attainment group, as DfE publishes them, measured on one simulated block and put
 back on the 2018/19 grade scale (the year's grade shift taken off); a subject's VA counts only
-the pupils who entered it. Run after changing the KS4 or KS2 model:
+the pupils who entered it. Run after changing the KS4, KS2 or KS3 model:
 
     .venv/bin/python tools/fit_progress8.py [persons]
 """
@@ -93,6 +93,8 @@ def main(persons: int) -> None:
     values = outcomes["b8"] - NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * shift
     means = _group_means(values, prior["has_ks3"] & era["b8_ks3"], ks3, KS3_GROUPS)
     print(f"    b8_ks3: [{', '.join(f'{m:.1f}' for m in means)}]")
+    gaps["value_added_ks3"] = (values - means[ks3 - 1], 10 * NEWSTYLE_PER_POINT,
+                               prior["has_ks3"])
 
     print("  median_line:")
     outcomes = median_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
@@ -109,17 +111,20 @@ def main(persons: int) -> None:
             medians = np.where(known, medians, np.interp(np.arange(groups), np.flatnonzero(
                 known), medians[known]))
             print(f"      {scale}: [{', '.join(f'{m:.1f}' for m in medians)}]")
-            if (stage, scale) == ("ks2", "new"):
-                gaps["median_line"] = (values - medians[group - 1], 8 * per_point,
-                                       prior["has_ks2"])
+            if scale == "new":
+                gaps["median_line" if stage == "ks2" else "median_line_ks3"] = (
+                    values - medians[group - 1], 8 * per_point, prior[f"has_{stage}"])
     _print_offsets(ks4["year"], gaps)
 
 
 OFFSET_YEARS = {"progress8": (ERAS["fine"][0], ERAS["scaled"][1]),
                 "value_added": (ERAS["b8_ks3"][0], ERAS["value_added"][1]),
-                "median_line": ERAS["median_line"]}
+                "median_line": ERAS["median_line"],
+                "value_added_ks3": ERAS["b8_ks3"],
+                "median_line_ks3": ERAS["median_line"]}
 """KS4 start years of each ``prior_offset``: Progress 8's, those of the KS2 value added and
-contextual value added predictions (both from the best 8 table), the median line's."""
+contextual value added predictions (both from the best 8 table), the median line's; and from
+KS3, the contextual value added's (the best 8 table by KS3 group) and the median line's."""
 
 
 def _print_offsets(year: np.ndarray, gaps: dict[str, tuple[np.ndarray, int, np.ndarray]]

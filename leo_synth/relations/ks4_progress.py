@@ -54,17 +54,15 @@ def prior_group(prior: Frame, scale: str) -> np.ndarray:
     return np.clip(1 + np.floor((score - low) / width), 1, GROUPS).astype(np.int64)
 
 
-def cohort_shift(params: Mapping, year: np.ndarray, measure: str | None) -> np.ndarray:
+def cohort_shift(params: Mapping, year: np.ndarray, measure: str) -> np.ndarray:
     """Grade points a slot by which a year's estimates move from the fitted tables: the grade
-    scale's shift (``ks4.year_shift``) and, for KS2-based ones (``measure``: progress8,
-    value_added or median_line; None for KS3-based), the year's prior-attainment offset
-    (``ks4.prior_offset``, 0 outside its years): KS2
-    results rose over the years where KS4's did not, so a KS2 group stood for a different
-    cohort each year, and DfE fitted each year's estimates on its own cohort (national
-    Progress 8 near 0 in every year)."""
+    scale's shift (``ks4.year_shift``) and the year's prior-attainment offset of the
+    ``measure`` (``ks4.prior_offset``: progress8, value_added and median_line from KS2,
+    value_added_ks3 and median_line_ks3 from KS3; 0 outside its years): KS2 and KS3 results
+    rose over the years where KS4's did not, so a prior group stood for a different cohort
+    each year, and DfE fitted each year's estimates on its own cohort (national Progress 8
+    near 0 in every year)."""
     shift = interpolate(params["ks4.year_shift"], year)
-    if measure is None:
-        return shift
     offsets = params[f"ks4.prior_offset.{measure}"]
     inside = (year >= min(offsets)) & (year <= max(offsets))
     return shift + np.where(inside, interpolate(offsets, year), 0.0)
@@ -133,7 +131,8 @@ def va_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, n
                                            + NEWSTYLE_PER_POINT * slots * shift, 0), 2)
     out["b8_ks3"] = np.round(np.maximum(
         np.asarray(table["b8_ks3"], dtype=float)[ks3_group(prior) - 1]
-        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * cohort_shift(params, year, None), 0), 2)
+        + NEWSTYLE_PER_POINT * VA_MEASURES["b8"] * cohort_shift(params, year, "value_added_ks3"),
+        0), 2)
     return out
 
 
@@ -182,7 +181,7 @@ def median_estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[st
     table = params["ks4.median_line"]
     out = {}
     for stage, group in (("ks2", va_group(prior)), ("ks3", ks3_group(prior))):
-        shift = cohort_shift(params, year, "median_line" if stage == "ks2" else None)
+        shift = cohort_shift(params, year, "median_line" if stage == "ks2" else "median_line_ks3")
         for scale, per_point in MEDIAN_SCALES.items():
             out[f"{stage}_{scale}"] = np.round(np.maximum(  # a score is never below 0
                 np.asarray(table[stage][scale], dtype=float)[group - 1] + 8 * per_point * shift,

@@ -1,11 +1,12 @@
-"""KS1 and KS2 targets: national shares of pupils reaching a level or standard in a year.
+"""KS1-KS3 targets: national shares of pupils reaching a level or standard in a year.
 
 KS1 (``KS1_1998_to_2012``): level 2 or above and level 3 or above in reading, writing, maths
 and science (teacher assessment, and tests until 2003/04). KS2 (``KS2Pupil_1996_to_2016``):
 level 4 (to 2014/15) and, from 2015/16, the expected standard (scaled score 100, writing
-teacher assessment EXS or GDS).
+teacher assessment EXS or GDS). KS3 (``KS3Pupil_1998_to_2013``): level 5 or above in the
+English, maths and science tests (to 2007/08).
 
-Population: every row of the year's view, one per pupil at the end of Year 2 or Year 6, as the
+Population: every row of the year's view, one per pupil at the end of Year 2, 6 or 9, as the
 national statistics count eligible pupils (every simulated pupil was assessed, so the
 eligible pupils are all of them).
 """
@@ -43,7 +44,15 @@ KS2_MEASURES = {
 }
 """Each KS2 measure: the condition a pupil meets and the columns it reads."""
 
-STAGES = {"ks1": (KS1_TABLE, KS1_MEASURES), "ks2": (KS2_TABLE, KS2_MEASURES)}
+KS3_TABLE = "KS3Pupil_1998_to_2013"
+KS3_MEASURES = {
+    f"{subject}_level5": (f"KS3_{short}LEV >= 5", (f"KS3_{short}LEV",))
+    for subject, short in (("english", "ENG"), ("maths", "MAT"), ("science", "SCI"))
+}
+"""Each KS3 measure: level 5 or above in the subject's test (held to 2007/08)."""
+
+STAGES = {"ks1": (KS1_TABLE, KS1_MEASURES), "ks2": (KS2_TABLE, KS2_MEASURES),
+          "ks3": (KS3_TABLE, KS3_MEASURES)}
 
 RATE_SQL = """
 SELECT SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), COUNT(*)
@@ -81,3 +90,9 @@ def ks1_rate(ws: Workspace, p: Params) -> Estimate:
 def ks2_rate(ws: Workspace, p: Params) -> Estimate:
     """Share of the year's KS2 pupils meeting ``measure`` (see ``KS2_MEASURES``)."""
     return _share(ws, "ks2", p)
+
+
+@definition("ks3_rate", requires=_requirer("ks3"))
+def ks3_rate(ws: Workspace, p: Params) -> Estimate:
+    """Share of the year's KS3 pupils meeting ``measure`` (see ``KS3_MEASURES``)."""
+    return _share(ws, "ks3", p)
