@@ -12,9 +12,12 @@ from __future__ import annotations
 import re
 import sqlite3
 
+import numpy as np
 import pytest
 from conftest import one as _one
 
+from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.series import interpolate
 from leo_synth.spec.fills import independent_share, looks_derived
 
 KS4 = "KS4Pupil_2015_to_2021"
@@ -147,11 +150,16 @@ def test_no_independent_column_reads_as_derived(catalog) -> None:
 
 
 def test_ks2_level_agrees_with_the_mark(db) -> None:
-    """The test level is the band of the test mark (level 6 from 2011/12, when its tests
-    began; before, level 5 at most); the exam rows carry the same mark."""
+    """The test level is the band of the test mark, and level 6 the year's level 6 mark
+    (``key_stages.ks2.level_6_marks``: from 2011/12, when its tests began; before, level 5
+    at most); the exam rows carry the same mark."""
     relation = next(name for (name,) in db.execute(
         "SELECT name FROM sqlite_master WHERE name LIKE 'KS2Pupil%' ORDER BY name DESC"))
-    band = "CASE WHEN {m} >= 95 AND KS2_ACADYR >= '2011' THEN 6 WHEN {m} >= 79 THEN 5 " \
+    marks = load_parameters(None)["key_stages.ks2.level_6_marks"]["mat"]
+    years = np.arange(min(marks), 2016)
+    level_6 = " OR ".join(f"(KS2_ACADYR LIKE '{year}/%' AND {{m}} >= {cut:g})"
+                          for year, cut in zip(years, interpolate(marks, years), strict=True))
+    band = f"CASE WHEN {level_6} THEN 6 WHEN {{m}} >= 79 THEN 5 " \
            "WHEN {m} >= 46 THEN 4 WHEN {m} >= 19 THEN 3 ELSE 2 END"
     rows, bad, bad_x = _one(db, f"""
         SELECT count(*), sum(KS2_MATLEV <> {band.format(m='KS2_MATTOTMRK')}),

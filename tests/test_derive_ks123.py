@@ -19,6 +19,7 @@ from leo_synth.relations.ks123_results import (
     KS1_CODES,
     KS2_BANDS,
     READ_BANDS,
+    _writing_2016,
     fine_level,
     ks1_indices,
     level_of_mark,
@@ -195,6 +196,15 @@ def test_ks1_flags_points_and_pscales_follow_the_outcomes(db) -> None:
     for bad_when, where in checks.items():
         rows, bad = _one(db, f"SELECT count(*), sum({bad_when}) FROM {KS1} WHERE {where}")
         assert rows > 5 and bad == 0, bad_when
+
+
+def test_ks2_2016_writing_is_the_standard_of_its_mark() -> None:
+    """From 2015/16 the writing assessment starts from the standard the writing mark reaches
+    (levels 3-5 stand for WTS, EXS, GDS); before, from the writing level."""
+    mark = np.array([5, 11, 20, 21, 48, 49, 50, 49])
+    level = np.full(8, 4)
+    year = np.array([2015] * 7 + [2014])
+    assert list(_writing_2016(mark, level, year, [11, 21, 49])) == [2, 3, 3, 4, 4, 5, 5, 4]
 
 
 def test_ks1_outcome_is_the_band_of_its_score() -> None:

@@ -12,7 +12,7 @@ Every draw comes from a stream of its own (``assessment:<stage>:<what>``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -41,7 +41,7 @@ READ_BANDS = np.array([0, 11, 20, 37, 50, 51])
 """Lowest reading mark (out of 50) of KS2 reading levels 2 to 6 (set so that reading's shares
 stand above English's, as in the national results: at 40,000 persons, level 4 or above 4-6
 points and level 5 4-7 points above English's in 2000/01, 2005/06, 2009/10 and 2010/11;
-level 6 is never awarded, ``_level_5_at_most``)."""
+level 6 is never awarded, ``_level_6_by_mark``)."""
 READ_WRITE_SPLIT = 0.12
 """Noise of the English mark's split into reading and writing, in marks per paper mark (6 of
 50): with the papers' 0.04 the two were one skill, and all three of reading, writing and
@@ -194,23 +194,35 @@ def _tested(life: LifeCourse, rows: Frame, stage: str
 
 # -- KS2 -----------------------------------------------------------------------------------------
 
-LEVEL_6_FROM = 2011
-"""Start year of the first KS2 level 6 tests (2011/12). Before, the tests awarded level 5 at
-most, whatever the mark (the extension tests of 1995/96-2001/02, which gave level 6 to very
-few, are not simulated)."""
+LEVEL_6_MARKS = {"mat": "mattotmrk", "gps": "gpsmrk"}
+"""The mark each subject's level 6 is judged on (``key_stages.ks2.level_6_marks``)."""
 
 
-def _level_5_at_most(out: dict[str, np.ndarray], early: np.ndarray) -> None:
-    """Levels above 5 made 5, and fine levels cut below 6, for the pupils assessed ``early``
-    (before level 6 tests existed), and in reading for every pupil: under 1% passed its level
-    6 test, where the reading mark's band gave 10-15%."""
+def _level_6_by_mark(out: dict[str, np.ndarray], year: np.ndarray,
+                     marks: Mapping[str, Mapping[int, float]]) -> None:
+    """Level 6 only where the year's level 6 mark is reached (``marks``: per subject, the mark
+    by start year from the first year of its level 6 test); everywhere else levels above 5
+    are made 5 and fine levels cut below 6.
+
+    Level 6 was a test of its own (maths 2011/12-2015/16, GPS from 2012/13), sat by the
+    pupils expected to pass, and passed by few: maths 3% in 2011/12 and 7-9% after, GPS 2-4%,
+    reading under 1%, where the main test's level 6 band held 14-16% in maths and 12-14% in
+    English. English, reading, writing and science have no entry: level 5 at most in every
+    year (the extension tests of 1995/96-2001/02, which gave level 6 to very few, are not
+    simulated)."""
     for short in ("eng", "mat", "sci", "read", "writ", "gps"):
-        capped = early | (short == "read")
+        table = marks.get(short)
+        if table:
+            cut = np.where(year >= min(table), interpolate(table, year), np.inf)
+            capped = out[LEVEL_6_MARKS[short]] < cut
+        else:
+            capped = np.ones(len(year), dtype=bool)
         out[f"{short}lev"] = np.where(capped, np.minimum(out[f"{short}lev"], 5),
                                       out[f"{short}lev"])
         if f"{short}fine" in out:
             out[f"{short}fine"] = np.where(capped, np.minimum(out[f"{short}fine"], 5.99),
                                            out[f"{short}fine"])
+
 
 @per_block
 def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
@@ -248,15 +260,18 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["mat16mrk"] = np.rint(out["mattotmrk"] * 1.1).astype(np.int64)
     out["matarithmrk"], out["matpaper2mrk"], out["matpaper3mrk"] = split_mark(out["mat16mrk"],
                                                                       (40, 35, 35), papers)
-    _level_5_at_most(out, rows["year"] < LEVEL_6_FROM)
+    _level_6_by_mark(out, rows["year"], life.ctx.params["key_stages.ks2.level_6_marks"])
     # Scaled scores from the marks the 2016 conversion sets for 100, 110 and 120.
     conversion = life.ctx.params["key_stages.ks2_2016_scores"]
     out["readscore"] = scaled_score(out["readmrk"], conversion["read"])
     out["matscore"] = scaled_score(out["mat16mrk"], conversion["mat"])
     out["gpsscore"] = scaled_score(out["gpsmrk"], conversion["gps"])
-    # Teacher assessments: the test level, a level above or below now and then.
+    # Teacher assessments: the test level, a level above or below now and then; 2016 writing
+    # (no test, judged against the interim framework) from the writing mark's standard.
+    judged = {"writ": _writing_2016(out["writmrk"], out["writlev"], rows["year"],
+                                    life.ctx.params["key_stages.ks2_2016_writing"])}
     for short in ("eng", "mat", "sci", "read", "writ"):
-        out[f"{short}talev"] = _talev(out[f"{short}lev"], ta, 2, 6)
+        out[f"{short}talev"] = _talev(judged.get(short, out[f"{short}lev"]), ta, 2, 6)
     # 2016 writing TA as a score for progress: below WTS 71, WTS 91, EXS 103, GDS 113.
     out["writscore"] = np.array([71, 71, 71, 91, 103, 113, 113])[out["writtalev"]]
     # KS1 prior attainment: the pupil's own KS1 row.
@@ -269,6 +284,16 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["entry_year"] = entry_year(life, rows)
     out["va_offset"] = value_added_offset(life, rows, "ks2")
     return out
+
+
+def _writing_2016(mark: np.ndarray, level: np.ndarray, year: np.ndarray,
+                  cuts: Sequence[int]) -> np.ndarray:
+    """The writing level a teacher assessment is drawn around: from 2015/16 the standard the
+    writing mark reaches, as levels 3 (WTS), 4 (EXS) and 5 (GDS) from the marks ``cuts``
+    (below the first, 2: pre-key stage), the level before. With level 5 as the greater depth
+    standard, 32% of pupils were GDS, where 15% were in 2015/16 (74% EXS or above)."""
+    standard = 2 + np.searchsorted(np.asarray(cuts), mark, side="right")
+    return np.where(year >= key_stages.SCALED_SCORES_FROM, standard, level)
 
 
 def prior_points(index: np.ndarray, kind: str = "points") -> Masked:

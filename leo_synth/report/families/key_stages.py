@@ -35,10 +35,13 @@ KS2_MEASURES = {
     "maths_level4": ("KS2_MATLEV >= 4", ("KS2_MATLEV",)),
     "reading_level4": ("KS2_READLEV >= 4", ("KS2_READLEV",)),
     "maths_level5": ("KS2_MATLEV >= 5", ("KS2_MATLEV",)),
+    "maths_level6": ("KS2_MATLEV >= 6", ("KS2_MATLEV",)),
+    "gps_level6": ("KS2_GPSLEV >= 6", ("KS2_GPSLEV",)),
     "reading_expected": ("KS2_READSCORE >= 100", ("KS2_READSCORE",)),
     "maths_expected": ("KS2_MATSCORE >= 100", ("KS2_MATSCORE",)),
     "gps_expected": ("KS2_GPSSCORE >= 100", ("KS2_GPSSCORE",)),
     "writing_expected": ("KS2_WRITTAOUTCOME IN ('EXS', 'GDS')", ("KS2_WRITTAOUTCOME",)),
+    "writing_greater_depth": ("KS2_WRITTAOUTCOME = 'GDS'", ("KS2_WRITTAOUTCOME",)),
     "rwm_expected": ("KS2_RWMEXP = 1", ("KS2_RWMEXP",)),
     "reading_high": ("KS2_READSCORE >= 110", ("KS2_READSCORE",)),
 }
