@@ -152,7 +152,8 @@ def test_ks2_prior_attainment_is_the_pupils_ks1_row(db) -> None:
 
 def test_value_added_lines_move_by_the_years_offset(db) -> None:
     """KS2's prediction is 12 + the KS1 APS plus the year's ``va_offset``, one offset per
-    year, the parameters' (so a year's value added is centred)."""
+    year, the parameters' (so a year's value added is centred); 2016's is 80 + 1.4 x the KS1
+    APS plus the subject's ``progress_offset``."""
     params = load_parameters(None)
     rows = db.execute(f"""
         SELECT KS2_ACADYR, min(KS2_VAREADPRED1 - 12 - KS2_KS1APS),
@@ -162,6 +163,13 @@ def test_value_added_lines_move_by_the_years_offset(db) -> None:
     for label, low, high in rows:
         offset = interpolate(params["key_stages.ks2.va_offset"], np.array([int(label[:4])]))[0]
         assert abs(low - offset) < 0.02 and abs(high - offset) < 0.02, label
+    for short in ("READ", "WRIT", "MAT"):  # the 2016 progress lines, below their cap
+        low, high = _one(db, f"""
+            SELECT min(KS2_KS2{short}PRED - 80 - 1.4 * KS2_KS1APS),
+                   max(KS2_KS2{short}PRED - 80 - 1.4 * KS2_KS1APS)
+            FROM {KS2} WHERE KS2_KS2{short}PRED < 119""")
+        offset = params["key_stages.ks2.progress_offset"][short.lower()]
+        assert abs(low - offset) < 0.03 and abs(high - offset) < 0.03, short
     frame = Frame(ks1read=np.array([3, 3]), ks1writ=np.array([3, 3]), ks1mat=np.array([3, 3]),
                   va_offset=np.array([0.0, 2.5]))
     pred = _derive("ks_value_added", frame, what="pred", of=["ks1read"], intercept=12, slope=1,

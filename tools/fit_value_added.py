@@ -1,5 +1,6 @@
 """Fit the yearly offsets of the KS1-KS2 and KS2-KS3 value added lines of config/parameters.yaml
-(``key_stages.ks2.va_offset``, ``key_stages.ks3.va_offset``): each year's mean value added
+(``key_stages.ks2.va_offset``, ``key_stages.ks3.va_offset``), and the 2016 progress lines'
+offsets by subject (``key_stages.ks2.progress_offset``): each year's mean value added
 residual over the pupils with prior attainment, added to the offset the data was made with, so
 that the year's value added is centred (VA 0, VASCOREP 100, CVA 1000), as DfE's lines, fitted
 on each year's own pupils, make it. Run after changing the KS1, KS2 or KS3 model:
@@ -8,8 +9,9 @@ on each year's own pupils, make it. Run after changing the KS1, KS2 or KS3 model
         --workers 2 --if-exists replace --out /tmp/va.sqlite
     .venv/bin/python tools/fit_value_added.py /tmp/va.sqlite [more runs, other seeds]
 
-and put the printed tables in place of the two ``va_offset`` entries (several runs are
-averaged: a year's residual moves by about 0.1 point between seeds at 200,000 persons).
+and put the printed tables in place of the two ``va_offset`` entries and of
+``progress_offset`` (several runs are averaged: a year's residual moves by about 0.1 point
+between seeds at 200,000 persons).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ SCORES = {
     "ks3": ("KS3Pupil_1998_to_2013", "KS3_ACADYR", {"KS3_VASCOREP": 100, "KS3_CVASCORE": 1000}),
 }
 """Per stage: the pupil table, its year column and the value added scores with their centres."""
+
+PROGRESS = {"read": "KS2_READPROGSCORE", "writ": "KS2_WRITPROGSCORE", "mat": "KS2_MATPROGSCORE"}
+"""The 2016 progress scores (centred on 0) of ``key_stages.ks2.progress_offset``."""
 
 
 def residuals(db: sqlite3.Connection, table: str, year_column: str,
@@ -54,6 +59,11 @@ def main(paths: list[str]) -> None:
         fitted = {year: round(float(base + m), 2) for (year, m), base in zip(mean.items(), now,
                                                                                strict=True)}
         print(f"{stage}.va_offset: {{" + ", ".join(f"{y}: {v}" for y, v in fitted.items()) + "}")
+    now_progress = params["key_stages.ks2.progress_offset"]
+    progress = {short: round(float(now_progress[short]) + float(np.mean([
+        db.execute(f'SELECT AVG("{column}") FROM "{SCORES["ks2"][0]}"').fetchone()[0]
+        for db in dbs])), 2) for short, column in PROGRESS.items()}
+    print("ks2.progress_offset: {" + ", ".join(f"{k}: {v}" for k, v in progress.items()) + "}")
 
 
 if __name__ == "__main__":

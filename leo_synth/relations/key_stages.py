@@ -136,6 +136,7 @@ KS2_RESULTS = (
     "gpspaper2mrk", "mat16mrk", "matarithmrk", "matpaper2mrk", "matpaper3mrk", "engfine",
     "matfine", "scifine", "readfine", "gpsfine", "engtalev", "mattalev", "scitalev",
     "readtalev", "writtalev", "ks1read", "ks1writ", "ks1mat", "ks1eng", "entry_year", "va_offset",
+    "read_progress_offset", "writ_progress_offset", "mat_progress_offset",
 )
 """Attributes of ``ks123_results.ks2_results`` the KS2 pupil table provides as they are."""
 

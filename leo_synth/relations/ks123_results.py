@@ -283,6 +283,10 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
                                                 np.maximum(out["ks1writ"], 0)), -1)
     out["entry_year"] = entry_year(life, rows)
     out["va_offset"] = value_added_offset(life, rows, "ks2")
+    # The 2016 progress lines' offsets per subject (``key_stages.ks2.progress_offset``): DfE's
+    # estimates are the national means, so each subject's progress averages 0 nationally.
+    for short, offset in life.ctx.params["key_stages.ks2.progress_offset"].items():
+        out[f"{short}_progress_offset"] = np.full(n, float(offset))
     return out
 
 
