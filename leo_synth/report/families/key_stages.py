@@ -1,14 +1,15 @@
-"""KS1-KS3 targets: national shares of pupils reaching a level or standard in a year.
+"""EYFSP and KS1-KS3 targets: national shares of pupils reaching a level or standard in a year.
 
+EYFSP (``EYFSP_2003_to_2010``): a good level of development (2006/07-2009/10).
 KS1 (``KS1_1998_to_2012``): level 2 or above and level 3 or above in reading, writing, maths
 and science (teacher assessment, and tests until 2003/04). KS2 (``KS2Pupil_1996_to_2016``):
 level 4 (to 2014/15) and, from 2015/16, the expected standard (scaled score 100, writing
 teacher assessment EXS or GDS). KS3 (``KS3Pupil_1998_to_2013``): level 5 or above in the
 English, maths and science tests (to 2007/08).
 
-Population: every row of the year's view, one per pupil at the end of Year 2, 6 or 9, as the
-national statistics count eligible pupils (every simulated pupil was assessed, so the
-eligible pupils are all of them).
+Population: every row of the year's view, one per pupil at the end of reception, Year 2, 6
+or 9, as the national statistics count eligible pupils (every simulated pupil was assessed,
+so the eligible pupils are all of them).
 """
 
 from __future__ import annotations
@@ -54,33 +55,53 @@ KS3_MEASURES = {
 }
 """Each KS3 measure: level 5 or above in the subject's test (held to 2007/08)."""
 
-STAGES = {"ks1": (KS1_TABLE, KS1_MEASURES), "ks2": (KS2_TABLE, KS2_MEASURES),
-          "ks3": (KS3_TABLE, KS3_MEASURES)}
+EYFSP_TABLE = "EYFSP_2003_to_2010"
+GLD_SCALES = (*(f"FSP_PSE_AS{i}" for i in range(1, 4)), *(f"FSP_CLL_AS{i}" for i in range(1, 5)))
+EYFSP_MEASURES = {
+    "good_level_of_development": (
+        "FSP_EYFSP_TOTAL >= 78 AND " + " AND ".join(f"{c} >= 6" for c in GLD_SCALES),
+        ("FSP_EYFSP_TOTAL", *GLD_SCALES)),
+}
+"""The EYFSP measure: a good level of development, 78 points or more in all and 6 or more in
+each personal, social and emotional development and communication, language and literacy
+scale (DfE's definition of 2008-2012)."""
+
+STAGES = {"eyfsp": (EYFSP_TABLE, "FSP_ACADYR", EYFSP_MEASURES),
+          "ks1": (KS1_TABLE, "KS1_ACADYR", KS1_MEASURES),
+          "ks2": (KS2_TABLE, "KS2_ACADYR", KS2_MEASURES),
+          "ks3": (KS3_TABLE, "KS3_ACADYR", KS3_MEASURES)}
+"""Per stage: the view, its year column and its measures."""
 
 RATE_SQL = """
 SELECT SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), COUNT(*)
 FROM "{table}"
-WHERE {stage}_ACADYR = :year
+WHERE {year_column} = :year
 """
 
 
 def _share(ws: Workspace, stage: str, p: Params) -> Estimate:
     """Share of the stage's pupils in ``year`` meeting ``measure``."""
-    table, measures = STAGES[stage]
+    table, year_column, measures = STAGES[stage]
     sql = RATE_SQL.format(condition=measures[p["measure"]][0], table=table,
-                          stage=stage.upper())
+                          year_column=year_column)
     num, den = ws.query(sql, {"year": academic_year_label(p["year"])})[0]
     return rate(num, den)
 
 
 def _requirer(stage: str) -> Requires:
     """The columns a stage's measure reads, as a definition's ``requires``."""
-    table, measures = STAGES[stage]
+    table, year_column, measures = STAGES[stage]
 
     def requires(p: Params) -> list[str]:
-        columns = (f"{stage.upper()}_ACADYR", *measures[p["measure"]][1])
+        columns = (year_column, *measures[p["measure"]][1])
         return [f"{table}.{column}" for column in columns]
     return requires
+
+
+@definition("eyfsp_rate", requires=_requirer("eyfsp"))
+def eyfsp_rate(ws: Workspace, p: Params) -> Estimate:
+    """Share of the year's EYFSP children meeting ``measure`` (see ``EYFSP_MEASURES``)."""
+    return _share(ws, "eyfsp", p)
 
 
 @definition("ks1_rate", requires=_requirer("ks1"))
