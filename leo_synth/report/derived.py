@@ -331,6 +331,7 @@ def _t_ks4(ws: Workspace) -> list[str]:
         "em95": "{KS4_L2BASICS_95}",
         "ebacc94": "{KS4_EBACC_94}",
         "ebacc_entry": "{KS4_EBACC_E_PTQ_EE}",
+        "level2em": "{KS4_LEVEL2_EM}",
         "yob": "{KS4_YEAROFBIRTH}",
         "mob": "{KS4_MONTHOFBIRTH}",
     }
