@@ -1,8 +1,9 @@
 """Fit the KS4-KS5 value added lines of config/parameters.yaml (``ks5.value_added``): the
 national least-squares line, on the KS4 average QCA points (AVGKS4), of the re-scaled A level
 score (QCA points per thousand of the entries' maximum) for each grading era (before A*, and
-from 2009/10 with it), and of the mean A level grade (E = 1 ... A* = 6) over the years with
-A*, over the A level students of one simulated block. Run after changing the KS4 or KS5 model:
+from 2009/10 with it), and of the mean A level grade (E = 1 ... A* = 6) with A*, over the A
+level students of one simulated block in the years each line serves (``FITTED_YEARS``). Run
+after changing the KS4 or KS5 model:
 
     .venv/bin/python tools/fit_ks5_value_added.py [persons]
 """
@@ -30,6 +31,12 @@ from leo_synth.simulation.pools import build_pools
 
 FIRST_YEAR = 2001
 """First academic year of the KS5 tables (2001/02): the key of the era before A*."""
+FITTED_YEARS = {FIRST_YEAR: (2007, 2008), A_STAR_FROM: (2009, 2009), "grade": (2015, 2015)}
+"""KS5 start years each line is fitted on: those the extract holds its measure in (the
+re-scaled value added, KS5_CVA45U, 2007/08-2009/10; the grade difference, KS5_T_GRADE_DIFF_CA,
+2015/16), as DfE fits each year's line on its own students: KS4 points move with the grade
+scale's shift by year, so lines pooled over a grading era put the national CVA 16-42 QCA
+points above 0."""
 
 
 def main(persons: int) -> None:
@@ -55,16 +62,16 @@ def main(persons: int) -> None:
     year = ks5["year"][keep]
     print("  value_added:")
     print("    rescaled:")
-    # one line for each grading era: the simulated grades have no year effect, so each era's
-    # years are pooled (DfE fits each year; a simulated year's students are too few)
-    for first, era in ((FIRST_YEAR, year < A_STAR_FROM), (A_STAR_FROM, year >= A_STAR_FROM)):
-        slope, intercept = np.polyfit(average[era], rescaled[era], 1)
+    fitted = {key: (year >= first) & (year <= last) for key, (first, last)
+              in FITTED_YEARS.items()}
+    for first in (FIRST_YEAR, A_STAR_FROM):  # one line for each grading era
+        slope, intercept = np.polyfit(average[fitted[first]], rescaled[fitted[first]], 1)
         print(f"      {first}: {{intercept: {intercept:.2f}, slope: {slope:.4f}}}"
-              f"  # {era.sum():,} students")
-    graded = year >= A_STAR_FROM  # the grade scale with A*, as in 2015/16
+              f"  # {fitted[first].sum():,} students")
+    graded = fitted["grade"]
     slope, intercept = np.polyfit(average[graded], mean_grade[graded], 1)
     print(f"    grade: {{intercept: {intercept:.2f}, slope: {slope:.4f}}}"
           f"  # {graded.sum():,} students")
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)

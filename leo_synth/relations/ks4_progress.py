@@ -26,8 +26,6 @@ the national grade shift on its score."""
 MAX_POINTS = 9
 """Points of the best grade (9) in a slot."""
 GROUPS = 20
-SCALED_FROM = SCALED_SCORES_FROM
-"""First KS2 year (2015/16) with scaled scores instead of levels."""
 
 
 def element_scores(points: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -72,7 +70,7 @@ def estimates(params: Mapping, prior: Frame, year: np.ndarray) -> dict[str, np.n
     """Each element's estimate for every pupil (the group's national mean in the pupil's year),
     with ``group``, the prior score ``emfg``/``emss`` and the group's P8 ``sigma``."""
     table = params["ks4.progress8"]
-    scaled = prior["ks2_year"] >= SCALED_FROM
+    scaled = prior["ks2_year"] >= SCALED_SCORES_FROM
     group = np.where(scaled, prior_group(prior, "scaled"), prior_group(prior, "fine"))
     shift = cohort_shift(params, year, "progress8")
     out = {"group": group}

@@ -10,7 +10,6 @@ from leo_synth.relations.common import in_year
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     MEDIAN_SCALES,
-    SCALED_FROM,
     VA_MEASURES,
     estimates,
     median_estimates,
@@ -32,6 +31,7 @@ from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import ByYear, Frame
+from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.pools import SPECIAL_PHASE
@@ -201,7 +201,7 @@ def ks4_prior(life: LifeCourse) -> dict[str, object]:
     out["va_pred_b8_ks3"] = Masked(va["b8_ks3"], ~prior["has_ks3"])
     for name, median in median_estimates(life.ctx.params, prior, life.ks4["year"]).items():
         out[f"median_{name}"] = Masked(median, ~prior[f"has_{name[:3]}"])
-    out["p8_prior"] = Masked(np.where(prior["ks2_year"] >= SCALED_FROM,
+    out["p8_prior"] = Masked(np.where(prior["ks2_year"] >= SCALED_SCORES_FROM,
                                       prior_score(prior, "scaled"), prior_score(prior, "fine")),
                              no_ks2)
     return out

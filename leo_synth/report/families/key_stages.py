@@ -14,7 +14,7 @@ so the eligible pupils are all of them).
 
 from __future__ import annotations
 
-from leo_synth.report.registry import Params, Requires, definition
+from leo_synth.report.registry import Params, definition
 from leo_synth.report.source import Workspace
 from leo_synth.report.stats import Estimate, rate
 from leo_synth.spec.years import academic_year_label
@@ -88,35 +88,21 @@ def _share(ws: Workspace, stage: str, p: Params) -> Estimate:
     return rate(num, den)
 
 
-def _requirer(stage: str) -> Requires:
-    """The columns a stage's measure reads, as a definition's ``requires``."""
+def _register(stage: str) -> None:
+    """Register ``<stage>_rate``: the share of the year's pupils of the stage meeting
+    ``measure``, reading the view's year column and the measure's columns."""
     table, year_column, measures = STAGES[stage]
 
     def requires(p: Params) -> list[str]:
-        columns = (year_column, *measures[p["measure"]][1])
-        return [f"{table}.{column}" for column in columns]
-    return requires
+        return [f"{table}.{column}" for column in (year_column, *measures[p["measure"]][1])]
+
+    def compute(ws: Workspace, p: Params) -> Estimate:
+        return _share(ws, stage, p)
+
+    compute.__doc__ = (f"Share of the year's {stage.upper()} pupils ({table}) meeting "
+                       f"``measure``: {', '.join(measures)}.")
+    definition(f"{stage}_rate", requires=requires)(compute)
 
 
-@definition("eyfsp_rate", requires=_requirer("eyfsp"))
-def eyfsp_rate(ws: Workspace, p: Params) -> Estimate:
-    """Share of the year's EYFSP children meeting ``measure`` (see ``EYFSP_MEASURES``)."""
-    return _share(ws, "eyfsp", p)
-
-
-@definition("ks1_rate", requires=_requirer("ks1"))
-def ks1_rate(ws: Workspace, p: Params) -> Estimate:
-    """Share of the year's KS1 pupils meeting ``measure`` (see ``KS1_MEASURES``)."""
-    return _share(ws, "ks1", p)
-
-
-@definition("ks2_rate", requires=_requirer("ks2"))
-def ks2_rate(ws: Workspace, p: Params) -> Estimate:
-    """Share of the year's KS2 pupils meeting ``measure`` (see ``KS2_MEASURES``)."""
-    return _share(ws, "ks2", p)
-
-
-@definition("ks3_rate", requires=_requirer("ks3"))
-def ks3_rate(ws: Workspace, p: Params) -> Estimate:
-    """Share of the year's KS3 pupils meeting ``measure`` (see ``KS3_MEASURES``)."""
-    return _share(ws, "ks3", p)
+for _stage in STAGES:
+    _register(_stage)
