@@ -126,9 +126,11 @@ class Raise(_Placed):
 @dataclass(frozen=True)
 class Transaction(_Placed):
     """``BEGIN TRAN``, ``COMMIT``, ``ROLLBACK`` or ``SAVE TRAN`` (``action``: BEGIN, COMMIT,
-    ROLLBACK or SAVE; the transaction's or savepoint's name is read and not kept)."""
+    ROLLBACK or SAVE), with the transaction's or savepoint's ``name`` as written (brackets
+    taken off; ``@name`` for one a variable holds), or None."""
 
     action: str
+    name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -536,14 +538,18 @@ class _Reader:
         j = i + 1
         while j < stop and _word(self.tokens[j]) in TRANSACTION_WORDS | {"DISTRIBUTED"}:
             j += 1
+        name = None
         if j < stop and self.tokens[j].token_type == TokenType.PARAMETER:
-            j += 2  # (a name held by a variable: @name)
+            if j + 1 < stop:
+                name = "@" + self.tokens[j + 1].text  # (a name held by a variable)
+            j += 2
         elif j < stop and self.tokens[j].token_type != TokenType.SEMICOLON and (
                 _word(self.tokens[j]) not in script.CUT_WORDS | {"END", "WITH"}):
-            j += 1  # the transaction's name
+            name = self.tokens[j].text  # the transaction's name
+            j += 1
         if j < stop and _word(self.tokens[j]) == "WITH":  # WITH MARK ['description']
             j += 2 + (j + 2 < stop and self.tokens[j + 2].token_type == TokenType.STRING)
-        return [Transaction(self.batch, token.line, _word(token).split()[0])], j
+        return [Transaction(self.batch, token.line, _word(token).split()[0], name)], j
 
     def _raise(self, i: int, stop: int) -> tuple[list[Node], int]:
         """``RAISERROR (...) [WITH option, ...]`` or ``THROW [number, message, state]``."""

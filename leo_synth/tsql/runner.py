@@ -44,8 +44,8 @@ from leo_synth.tsql.errors import (
     unknown_qualifier,
 )
 from leo_synth.tsql.target_dialects import target_sql
-from leo_synth.tsql.targets import ResultSet, Target
-from leo_synth.tsql.transactions import Transactions
+from leo_synth.tsql.targets import ResultSet, Target, quote
+from leo_synth.tsql.transactions import SessionCopies, Transactions
 from leo_synth.tsql.translate import (
     ERROR,
     FETCH_STATUS,
@@ -192,7 +192,8 @@ class Runner:
         """How many ``TRY`` blocks the statement running is in."""
         self.last_error = 0
         """``@@ERROR``: 0 after a statement that ran, else the number of its error."""
-        self.transactions = Transactions()
+        self.transactions = Transactions(SessionCopies(
+            target, lambda: self.translator.session, self._drop_made))
         self.merges = 0
         """MERGE statements run (each one's #temp tables are numbered by it)."""
         self.database: str | None = None
@@ -758,7 +759,7 @@ class Runner:
             self._raise(node)
         elif isinstance(node, blocks.Transaction):
             try:
-                self.transactions.step(node)
+                self.transactions.step(node, self._transaction_name(node))
             except ScriptError as exc:
                 if exc.runtime or self.caught is None:
                     raise
@@ -766,15 +767,31 @@ class Runner:
                                   f"{self.caught.line}: {self.caught.said}") from exc
             self.rowcount = self.last_error = 0
         else:
+            if isinstance(node.tree, (*WRITES, exp.Merge)) or node.tree.args.get("into"):
+                self.transactions.before_write(node.tree, node.line)
             shown = self.every or self.shown_exec or id(node) in self.shown
             result = self.statement(node, self.limit if shown else 0)
             self.last_error = 0
-            if isinstance(node.tree, (*WRITES, exp.Merge)) or node.tree.args.get("into"):
-                self.transactions.wrote()
             if result is not None and shown:
                 if self.exec_line is not None:
                     result = dataclasses.replace(result, line=self.exec_line)
                 self.results = [*self.results, result] if self.every else [result]
+
+    def _transaction_name(self, node: blocks.Transaction) -> str | None:
+        """A transaction's or savepoint's name, a variable's value when it names one."""
+        if node.name is None or not node.name.startswith("@"):
+            return node.name
+        value = self.variables.get(node.name[1:].lower())
+        if value is None:
+            raise ScriptError(node.line, f'Must declare the scalar variable "{node.name}".',
+                              runtime=True, number=137)
+        shown = self._value(value, node.line)
+        return None if shown is None else str(shown)
+
+    def _drop_made(self, key: str, parts: tuple[str, ...]) -> None:
+        """Drop a table the script made inside a transaction that is rolled back."""
+        self.target.run(f"DROP TABLE IF EXISTS {'.'.join(map(quote, parts))}", False, None)
+        self.translator.dropped(parts)
 
     def _all_rows(self, query: exp.Expression, line: int) -> list[tuple]:
         """Every row of a query (a cursor's, when it is opened)."""

@@ -236,7 +236,7 @@ def _case_only_rename(tree: exp.Expression) -> bool:
     return rename is not None and rename.this.name.lower() == rename.args["to"].name.lower()
 
 
-def _temporary(identifier: exp.Expression) -> str | None:
+def temporary_key(identifier: exp.Expression) -> str | None:
     """``#t`` or ``##t`` for a temp-table name, ``@t`` for a table variable's, else None."""
     if isinstance(identifier, exp.Parameter):
         return f"@{identifier.name.lower()}"
@@ -253,7 +253,7 @@ def _temporary_qualifiers(tree: exp.Expression) -> None:
     found)."""
     for column in tree.find_all(exp.Column):
         table = column.args.get("table")
-        key = _temporary(table) if isinstance(table, exp.Identifier) else None
+        key = temporary_key(table) if isinstance(table, exp.Identifier) else None
         if key is not None and not key.startswith("@"):
             column.set("table", exp.Identifier(this=key, quoted=True))
 
@@ -316,7 +316,7 @@ def written_key(tree: exp.Expression) -> str | None:
     table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     if not isinstance(table, exp.Table):
         return None
-    return _temporary(table.this) or table.name.lower()
+    return temporary_key(table.this) or table.name.lower()
 
 
 def _no_such_table(key: str, line: int) -> ScriptError:
@@ -469,7 +469,7 @@ def _named_table(name: str) -> tuple[exp.Table, str] | None:
         table = exp.to_table(names.TEMPDB.sub("", name), dialect="tsql")
     except Exception:  # (sqlglot's errors: not a table name at all)
         return None
-    return table, _temporary(table.this) or table.name.lower()
+    return table, temporary_key(table.this) or table.name.lower()
 
 
 class Translator:
@@ -849,7 +849,7 @@ class Translator:
         """The columns of the extract's relation ``table`` names, as the spec spells them
         (None for a table of the session or no relation of the extract); asks the target
         nothing, so it serves after a failed statement too."""
-        key = _temporary(table.this) or table.name.lower()
+        key = temporary_key(table.this) or table.name.lower()
         if key in self.session or key not in self.target.relations:
             return None
         return list(information_schema.column_spellings(key).values()) or None
@@ -911,7 +911,7 @@ class Translator:
         (``session_indexes``); on anything else (a relation of the extract) skipped, as an
         index changes no answer."""
         table = tree.this.args.get("table") if isinstance(tree.this, exp.Index) else None
-        key = (_temporary(table.this) or table.name.lower()) if isinstance(
+        key = (temporary_key(table.this) or table.name.lower()) if isinstance(
             table, exp.Table) else ""
         if key not in self.session:
             return Translation("", False, skip=True)
@@ -932,8 +932,8 @@ class Translator:
         if not isinstance(named, exp.Table) or not (isinstance(table, exp.Table) or (
                 named.args.get("db"))):
             raise ScriptError(line, "DROP INDEX needs the table: DROP INDEX ix ON #t")
-        key = (_temporary(table.this) or table.name.lower() if isinstance(table, exp.Table)
-               else _temporary(named.args["db"]) or named.db.lower())
+        key = (temporary_key(table.this) or table.name.lower() if isinstance(table, exp.Table)
+               else temporary_key(named.args["db"]) or named.db.lower())
         sql = self.indexes.drop(key, named.name, bool(tree.args.get("exists")), line)
         return Translation(sql, False) if sql else Translation("", False, skip=True)
 
@@ -1058,7 +1058,7 @@ class Translator:
         for table in list(tree.find_all(exp.Table)):
             if not table.name:
                 continue  # a table function or subquery source
-            key = _temporary(table.this) or table.name.lower()
+            key = temporary_key(table.this) or table.name.lower()
             if key in ctes and not table.db:
                 continue
             if isinstance(table.parent, exp.AlterRename):  # (the new name of a table)
@@ -1127,7 +1127,7 @@ class Translator:
         """``ALTER TABLE t RENAME TO u`` (``sp_rename 't', 'u'``): a table of the session's
         own, not a #temp table (SQL Server renames only their columns), to a free name."""
         old = _written(tree)[0]
-        if _temporary(old.this) or key.startswith(("#", "@")):
+        if temporary_key(old.this) or key.startswith(("#", "@")):
             raise ScriptError(line, "a #temp table cannot be renamed (sp_rename renames its "
                               "columns: '#t.col', 'new', 'COLUMN'); SELECT * INTO #u FROM #t")
         if key in self.session or key in self.target.relations:
@@ -1182,7 +1182,7 @@ class Translator:
                 elif isinstance(item, exp.Column):
                     made[item.name.lower()] = item.name
             table = _written(tree)[0]
-            self.made[_temporary(table.this) or table.name.lower()] = made
+            self.made[temporary_key(table.this) or table.name.lower()] = made
 
     def _selected_lengths(self, tree: exp.Expression) -> None:
         """Keep the text lengths SQL Server gives the columns a ``SELECT ... INTO`` makes,
