@@ -827,6 +827,25 @@ FROM [LEO_i2].[2002237].[leo_benefit] WHERE StartDate = '1992-04-06'""", "tsql",
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_star_shows_and_copies_columns_as_their_types(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SELECT * showed a DATETIME as the target holds it (2016-01-02 on DuckDB and
+    # PostgreSQL, no fraction on SQLite), and SQLite's SELECT * INTO copied a DECIMAL(6,2)
+    # as a plain number: 2.5, there and in every later table with a column m
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #a (id INT, m DECIMAL(6, 2), t DATETIME, b BIT)
+INSERT INTO #a VALUES (1, 2.5, '2016-01-02', 1)
+SELECT * FROM #a
+SELECT * INTO #copy FROM #a
+SELECT c.*, m * 2 AS doubled FROM #copy c
+SELECT id, m, t FROM #a""", "tsql", None, True)
+    shown = [[output.cell(value) for value in result.rows[0]] for result in results]
+    assert shown == [["1", "2.50", "2016-01-02 00:00:00.000", "1"],
+                     ["1", "2.50", "2016-01-02 00:00:00.000", "1", "5.00"],
+                     ["1", "2.50", "2016-01-02 00:00:00.000"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_temp_tables_datetime_columns_keep_their_times(
         backend: str, request: pytest.FixtureRequest) -> None:
     # DATEADD(day, 1, d) of a #temp DATETIME column lost its time on every target, and a

@@ -94,13 +94,34 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None
 
 
 def formats(tree: exp.Expression, datetimes: dict[str, bool]
-            ) -> list[Format | None] | None:
+            ) -> list[Format | None] | dict[str, Format] | None:
     """Per projection of a plain SELECT, its date-and-time type (None: not one for certain);
-    None when there is none, or the statement is not a plain SELECT or has a ``*``."""
-    if not isinstance(tree, exp.Select) or any(s.is_star for s in tree.selects):
+    None when there is none, or the statement is not a plain SELECT. With a ``*`` among
+    them, by result column name instead (lower case): the columns that hold a ``DATETIME``
+    wherever met and the projections' names (``SELECT * FROM #t`` showed a #temp table's
+    DATETIME as the target holds it: ``2016-01-02`` on DuckDB)."""
+    if not isinstance(tree, exp.Select):
         return None
+    if any(s.is_star for s in tree.selects):
+        named = {name: _TYPES[exp.DataType.Type.DATETIME]
+                 for name, held in datetimes.items() if held}
+        for projection in tree.selects:
+            shown = None if projection.is_star else format_of(projection, datetimes)
+            if shown is not None:
+                named[projection.alias_or_name.lower()] = shown
+            elif not projection.is_star:
+                named.pop(projection.alias_or_name.lower(), None)
+        return named or None
     found = [format_of(projection, datetimes) for projection in tree.selects]
     return found if any(f is not None for f in found) else None
+
+
+def by_column(found: list[Format | None] | dict[str, Format] | None, names: list[str]
+              ) -> list[Format | None] | None:
+    """:func:`formats`' types for the result columns ``names`` (None: they do not match)."""
+    if isinstance(found, dict):
+        return [found.get(name.lower()) for name in names]
+    return found if found and len(found) == len(names) else None
 
 
 def declared(tree: exp.Create, datetimes: dict[str, bool]) -> dict[str, str]:

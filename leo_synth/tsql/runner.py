@@ -513,8 +513,9 @@ class Runner:
             places = decimal_scales.by_column(translation.scales, result.columns)
             if places and any(p is not None for p in places):
                 rows = decimal_scales.shown(rows, places)
-            if translation.moments and len(translation.moments) == len(columns):
-                rows = datetime_display.shown(rows, translation.moments)
+            moments = datetime_display.by_column(translation.moments, result.columns)
+            if moments and any(m is not None for m in moments):
+                rows = datetime_display.shown(rows, moments)
             return Result(line, columns, rows, result.more)
         return None
 

@@ -164,7 +164,7 @@ class Translation:
     scales: list[int | None] | dict[str, int] | None = None
     """Per result column (or by its name, for a ``SELECT *``), the places of its decimal
     type (:mod:`decimal_scales`)."""
-    moments: list[tuple[str, int] | None] | None = None
+    moments: list[tuple[str, int] | None] | dict[str, tuple[str, int]] | None = None
     """Per result column, its date-and-time type when it is one (:mod:`datetime_display`)."""
     drops: list[tuple[str, ...]] = field(default_factory=list)
     setup: tuple[str, ...] = ()
@@ -526,6 +526,9 @@ class Translator:
         self.declared_required: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), the columns its ``CREATE TABLE`` declares
         ``NOT NULL`` or part of its primary key (``sys.columns.is_nullable`` 0)."""
+        self.star_made: set[str] = set()
+        """The #temp tables (names in lower case) a ``SELECT * INTO`` made: their columns
+        keep the types their names hold (:meth:`_inherit`)."""
         self.declared_datetimes: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its date-and-time columns, as the
         statement that makes it declares or computes them."""
@@ -605,6 +608,11 @@ class Translator:
         self.datetime2_columns |= {c for c, kind in moments.items() if kind == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.money_columns |= decimal_types.declared_money(tree, columns)
+        query = tree.expression
+        if isinstance(query, exp.Select) and any(s.is_star for s in query.selects):
+            self.star_made.add(name)
+        else:
+            self.star_made.discard(name)
 
     def learn(self, parts: tuple[str, ...]) -> None:
         """Record the physical spelling of a relation's or session table's columns."""
@@ -618,8 +626,23 @@ class Translator:
         for column, kind in self._session_kinds(parts):
             name = column.lower()
             self.spelling.setdefault(name, column)
+            if table in self.star_made:
+                self._inherit(table, name)
             self._met(name, kind, decimals.get(name), name in bits, lengths.get(name),
                       name in self.declared_datetimes.get(table, ()))
+
+    def _inherit(self, table: str, name: str) -> None:
+        """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT`` and ``DATETIME``
+        type its name holds wherever met, as SQL Server's copy keeps its source's type
+        (SQLite's copy declares a DECIMAL ``NUM`` and a DATETIME no type: met so, the name
+        lost its places and its time everywhere)."""
+        decimal = self.decimals.get(name)
+        if decimal is not None:
+            self.declared_decimals.setdefault(table, {}).setdefault(name, decimal)
+        if self.bits.get(name):
+            self.declared_bits.setdefault(table, set()).add(name)
+        if self.datetimes.get(name):
+            self.declared_datetimes.setdefault(table, set()).add(name)
 
     def _bits(self, table: str) -> set[str]:
         """The ``BIT`` columns of a table (lower-case names): a #temp table's, as its
