@@ -846,6 +846,45 @@ SELECT id, m, t FROM #a""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_for_json_writes_the_rows_as_sql_server_does(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # FOR JSON was dropped without a word: the rows came back as rows
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #a (id INT, m DECIMAL(6, 2), t DATETIME, d DATE,
+                 v VARCHAR(10), n INT)
+INSERT INTO #a VALUES (1, 2.5, '2016-01-02', '2016-01-02', 'a/b', NULL), (2, NULL, NULL, NULL,
+                       'c', 7)
+SELECT id, m, t, d, v AS [text.value], n AS [text.n] FROM #a ORDER BY id FOR JSON PATH
+SELECT id, n FROM #a ORDER BY id FOR JSON PATH, ROOT('pupils'), INCLUDE_NULL_VALUES
+SELECT TOP 1 id FROM #a ORDER BY id FOR JSON AUTO, WITHOUT_ARRAY_WRAPPER
+SELECT id FROM #a WHERE id > 5 FOR JSON PATH""", "tsql", None, True)
+    assert {tuple(r.columns) for r in results} == {("JSON_F52E2B61-18A1-11d1-B105-00805F49916B",)}
+    assert [r.rows for r in results] == [
+        [('[{"id":1,"m":2.50,"t":"2016-01-02T00:00:00","d":"2016-01-02",'
+          '"text":{"value":"a\\/b"}},{"id":2,"text":{"value":"c","n":7}}]',)],
+        [('{"pupils":[{"id":1,"n":null},{"id":2,"n":7}]}',)],
+        [('{"id":1}',)],
+        []]
+    for text, message in [
+            ("SELECT (SELECT 1 AS a FOR JSON PATH) AS j", "FOR JSON in a subquery cannot"),
+            ("SELECT 1 AS a FOR XML RAW", "FOR XML RAW cannot be translated"),
+            ("SELECT 1 FOR JSON PATH", "without names or aliases cannot be formatted")]:
+        with pytest.raises(ScriptError, match=message):
+            run_text(db, text, "tsql", None, False)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_group_by_all_keeps_the_groups_the_where_leaves_empty(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite stopped with a syntax error; DuckDB's GROUP BY ALL means another thing
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #s (g VARCHAR(5), n INT)
+INSERT INTO #s VALUES ('a', 1), ('a', 5), ('b', 2), ('c', NULL)
+SELECT g, COUNT(*), SUM(n), COUNT(DISTINCT n), MAX(n) FROM #s WHERE n > 1
+GROUP BY ALL g ORDER BY g""") == [("a", 1, 5, 1, 5), ("b", 1, 2, 1, 2), ("c", 0, None, 0, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_temp_tables_datetime_columns_keep_their_times(
         backend: str, request: pytest.FixtureRequest) -> None:
     # DATEADD(day, 1, d) of a #temp DATETIME column lost its time on every target, and a
@@ -3423,7 +3462,10 @@ def test_merge_updates_deletes_and_inserts_as_sql_server(backend: str,
     for text, kind, when in (
             ("INSERT INTO #t (id) OUTPUT inserted.id VALUES (1)", "INSERT", "after"),
             ("UPDATE #t SET id = 2 OUTPUT deleted.id, inserted.id", "UPDATE", "after"),
-            ("DELETE #t OUTPUT deleted.id", "DELETE", "before")):
+            ("DELETE #t OUTPUT deleted.id", "DELETE", "before"),
+            # (with a WHERE after the OUTPUT, which sqlglot could not parse at all)
+            ("DELETE FROM #t OUTPUT deleted.id WHERE id = 1", "DELETE", "before"),
+            ("UPDATE #t SET id = 2 OUTPUT inserted.id WHERE id = 1", "UPDATE", "after")):
         with pytest.raises(ScriptError, match=rf"line 2: {kind} \.\.\. OUTPUT cannot be "
                                               rf"translated: SELECT the rows from the table "
                                               rf"{when} the {kind}$"):

@@ -38,6 +38,43 @@ def old_forms(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def group_by_all(tree: exp.Expression) -> exp.Expression:
+    """SQL Server's old ``GROUP BY ALL a``: a group for every value of ``a`` in the rows
+    before the ``WHERE``, its aggregates over the rows the ``WHERE`` keeps (a group none of
+    whose rows it keeps counts 0, sums NULL). So the ``WHERE`` moves into each aggregate of
+    the query (``SUM(CASE WHEN w THEN x END)``, ``COUNT(CASE WHEN w THEN 1 END)`` for
+    ``COUNT(*)``) and goes; the targets have no ``GROUP BY ALL`` (DuckDB's means another
+    thing: group by every column not aggregated)."""
+    for group in list(tree.find_all(exp.Group)):
+        if not group.args.get("all"):
+            continue
+        group.set("all", None)
+        select = group.parent
+        where = select.args.get("where") if isinstance(select, exp.Select) else None
+        if where is None:
+            continue
+        for aggregate in list(select.find_all(exp.AggFunc)):
+            if aggregate.parent_select is not select or aggregate.find_ancestor(exp.Window):
+                continue
+            _kept_by(aggregate, where.this)
+        select.set("where", None)
+    return tree
+
+
+def _kept_by(aggregate: exp.AggFunc, condition: exp.Expression) -> None:
+    """An aggregate over only the rows ``condition`` keeps."""
+    def kept(value: exp.Expression) -> exp.Case:
+        return exp.Case(ifs=[exp.If(this=condition.copy(), true=value)])
+
+    argument = aggregate.this
+    if isinstance(argument, exp.Star) or argument is None:
+        aggregate.set("this", kept(exp.Literal.number(1)))
+    elif isinstance(argument, exp.Distinct):
+        argument.set("expressions", [kept(e.copy()) for e in argument.expressions])
+    else:
+        aggregate.set("this", kept(argument.copy()))
+
+
 def grouping_ids(tree: exp.Expression) -> exp.Expression:
     """``GROUPING_ID(a, b, ...)`` as the number its ``GROUPING`` bits make, the first column
     the highest (``GROUPING(a) * 2 + GROUPING(b)``): SQLite has neither, and each target's

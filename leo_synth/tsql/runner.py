@@ -28,6 +28,7 @@ from leo_synth.tsql import (
     decimal_scales,
     identity_reads,
     identity_values,
+    json_results,
     merges,
     missing_columns,
     names,
@@ -482,6 +483,13 @@ class Runner:
                 self.statement(script.Statement(statement.batch, line, step.tree), limit)
                 changed += self.rowcount if step.counted else 0
             self.rowcount = changed
+        elif (written := json_results.options(tree, line)) is not None:
+            rows = self.statement(script.Statement(statement.batch, line,
+                                                   json_results.without(tree)), None)
+            assert rows is not None
+            text = json_results.rendered(rows.columns, rows.rows, written, line)
+            return Result(line, [json_results.HEADING], [] if text is None else [(text,)],
+                          False)
         elif isinstance(tree, exp.Drop) and len(tree.args.get("tables") or []) > 1:
             for table in tree.args["tables"]:  # (DuckDB drops one table at a time)
                 one = tree.copy()

@@ -23,7 +23,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from leo_synth.tsql.dialect_habits import TOP_AND_OFFSET
-from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.errors import ScriptError, output_refused
 
 TSQL = Dialect.get_or_raise("tsql")
 GO_LINE = re.compile(r"^\s*GO(?:\s+(\d+))?\s*(?:--.*)?;?\s*$", re.IGNORECASE)
@@ -562,6 +562,11 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
     if _top_beside_fetch(chunk):
         raise ScriptError(chunk[0].line, TOP_AND_OFFSET)
+    if chunk and chunk[0].text.upper() in ("DELETE", "UPDATE", "INSERT") and any(
+            t.text.upper() == "OUTPUT" for t in chunk[1:]):
+        # (sqlglot reads no OUTPUT before a DELETE's WHERE: said as translate says the
+        # OUTPUT it reads)
+        raise output_refused(chunk[0].text.upper(), chunk[0].line)
     detail = str(error).splitlines()[0] if error else "cannot parse"
     raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
 

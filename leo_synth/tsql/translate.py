@@ -71,6 +71,7 @@ from leo_synth.tsql import (
     integer_overflow,
     integer_texts,
     isnull_lengths,
+    json_results,
     lateral_joins,
     lookup_indexes,
     master_views,
@@ -111,7 +112,7 @@ from leo_synth.tsql import (
     value_rewrites,
     window_rules,
 )
-from leo_synth.tsql.errors import ScriptError, is_database_error
+from leo_synth.tsql.errors import ScriptError, is_database_error, output_refused
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.update_from import update_from
@@ -190,17 +191,9 @@ def _headings(tree: exp.Expression) -> list[str] | None:
 
 
 def _no_output(tree: exp.Expression, line: int) -> None:
-    """``INSERT``, ``UPDATE`` or ``DELETE ... OUTPUT inserted.x`` stops the script with one
-    line saying what to do: the targets' ``RETURNING`` gives no ``deleted`` values of an
-    ``UPDATE`` nor an ``OUTPUT ... INTO`` (rejected: a part translated, which would answer
-    some of these scripts and not others). It stopped with "The multi-part identifier
-    "inserted.id" could not be bound.", which sent the researcher looking for a typing
-    error."""
+    """``INSERT``, ``UPDATE`` or ``DELETE ... OUTPUT`` stops the script (``output_refused``)."""
     if isinstance(tree, exp.Insert | exp.Update | exp.Delete) and tree.args.get("returning"):
-        kind = type(tree).__name__.upper()
-        when = "before" if kind == "DELETE" else "after"
-        raise ScriptError(line, f"{kind} ... OUTPUT cannot be translated: SELECT the rows "
-                          f"from the table {when} the {kind}")
+        raise output_refused(type(tree).__name__.upper(), line)
 
 
 def _required_columns(tree: exp.Create) -> set[str]:
@@ -1375,6 +1368,7 @@ class Translator:
                   line: int) -> Translation:
         tree = string_aggregates.read_back(rewrites.system_names(
             user_functions.inline(tree, self.functions, line)))
+        json_results.check(tree, line)
         nested_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
@@ -1402,7 +1396,8 @@ class Translator:
         tree = self._checked_lengths(self._identity_numbers(tree, line))
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
-        tree = grouping_sets.grouping_ids(grouping_sets.old_forms(tree))
+        tree = grouping_sets.grouping_ids(grouping_sets.group_by_all(
+            grouping_sets.old_forms(tree)))
         tree = date_truncation.for_targets(tree, line)
         tree = row_identity.for_target(tree, self.target.dialect, line, self.rowcount)
         tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
