@@ -868,6 +868,8 @@ SELECT id FROM #a WHERE id > 5 FOR JSON PATH""", "tsql", None, True)
     for text, message in [
             ("SELECT (SELECT 1 AS a FOR JSON PATH) AS j", "FOR JSON in a subquery cannot"),
             ("SELECT 1 AS a FOR XML RAW", "FOR XML RAW cannot be translated"),
+            ("SELECT 1 AS a, 2 AS b FOR XML PATH('row')", "FOR XML PATH cannot be"),
+            ("SELECT a, b FROM (VALUES (1, 2)) v(a, b) FOR XML PATH('')", "FOR XML PATH"),
             ("SELECT 1 FOR JSON PATH", "without names or aliases cannot be formatted")]:
         with pytest.raises(ScriptError, match=message):
             run_text(db, text, "tsql", None, False)

@@ -11,10 +11,10 @@ query with no rows gives no rows.
 
 Only a script's outermost ``SELECT`` is written so: ``FOR JSON`` in a subquery (a JSON value
 built inside a statement) stops the script, saying so, as does ``AUTO`` over a join (which
-nests each joined table's rows) and ``FOR XML RAW``, ``AUTO`` or ``EXPLICIT`` (``FOR XML
-PATH('')``, the idiom that joins text, is ``string_aggregates``'). Rejected: the targets' JSON
-functions, which differ in how they write decimals, dates and NULLs (SQLite's
-``json_object`` writes 2.50 as 2.5), so one query would give three texts.
+nests each joined table's rows) and any ``FOR XML`` but the idiom that joins text (``SELECT
+',' + x ... FOR XML PATH('')``, ``string_aggregates``'), which would make elements.
+Rejected: the targets' JSON functions, which differ in how they write decimals, dates and
+NULLs (SQLite's ``json_object`` writes 2.50 as 2.5), so one query would give three texts.
 
 SQL Server also hands a long JSON text to its client in pieces of 2,033 characters, which
 SSMS shows as rows; leo-synth gives the whole text in one row, as ``SELECT (... FOR JSON
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql import string_aggregates
 from leo_synth.tsql.errors import ScriptError
 
 HEADING = "JSON_F52E2B61-18A1-11d1-B105-00805F49916B"
@@ -51,18 +52,19 @@ def _for(tree: exp.Expression) -> exp.Expression | None:
 
 
 def check(tree: exp.Expression, line: int) -> None:
-    """Stop at a ``FOR JSON`` or ``FOR XML`` that is not written here: inside a subquery
-    (but ``FOR XML PATH``, which ``string_aggregates`` reads), or ``FOR XML`` outermost
-    other than ``PATH``."""
+    """Stop at a ``FOR JSON`` inside a subquery, and at a ``FOR XML`` other than the one
+    that joins text (``SELECT ',' + x ... FOR XML PATH('')``, ``string_aggregates``'): the
+    targets would drop the clause and give rows."""
     for select in tree.find_all(exp.Select):
         clause = _for(select)
         if clause is None:
             continue
         kind = str(clause.args.get("kind", "")).upper()
         mode = _mode(clause)
-        if kind == "XML" and mode != "PATH":
+        if kind == "XML" and not string_aggregates.joins_text(select):
             raise ScriptError(line, f"FOR XML {mode} cannot be translated: leo-synth writes "
-                              f"FOR JSON PATH and joins text with FOR XML PATH('')")
+                              f"FOR JSON PATH and joins text with FOR XML PATH(''), one "
+                              f"expression")
         if kind == "JSON" and select is not tree:
             raise ScriptError(line, "FOR JSON in a subquery cannot be translated: leo-synth "
                               "writes the rows of the script's outermost SELECT ... FOR JSON")

@@ -76,14 +76,14 @@ def _of_max_type(node: exp.GroupConcat) -> bool:
 
 
 def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
-    if isinstance(node, exp.Select) and _xml_path(node):
+    if isinstance(node, exp.Select) and joins_text(node):
         return _joined(node, dialect)
     if isinstance(node, exp.Stuff):
         return _stuff(node)
     return node
 
 
-def _xml_path(select: exp.Select) -> bool:
+def joins_text(select: exp.Select) -> bool:
     """``SELECT <one expression> ... FOR XML PATH('')``."""
     clause = select.args.get("for_")
     if not isinstance(clause, exp.ForClause) or str(clause.args.get("kind", "")).upper() != "XML":
