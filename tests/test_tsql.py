@@ -1065,6 +1065,28 @@ def test_identity_columns_number_the_rows_inserted_later(
         [(10, "x"), (8, "w"), (6, "w")]]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_identity_goes_on_after_a_delete_and_restarts_after_a_truncate(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server makes no value twice but after TRUNCATE TABLE: SQLite made 1 again after the
+    # DELETE (its INTEGER PRIMARY KEY), DuckDB and PostgreSQL went on after the TRUNCATE
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #a (id INT IDENTITY(1, 1), v VARCHAR(5))
+INSERT INTO #a (v) VALUES ('x'), ('y')
+DELETE FROM #a
+INSERT INTO #a (v) VALUES ('w')
+BEGIN TRAN
+INSERT INTO #a (v) VALUES ('r')
+ROLLBACK
+INSERT INTO #a (v) VALUES ('s')
+CREATE TABLE #seen (id INT, v VARCHAR(5))
+INSERT INTO #seen SELECT id, v FROM #a
+TRUNCATE TABLE #a
+INSERT INTO #a (v) VALUES ('t')
+INSERT INTO #seen SELECT id, v FROM #a
+SELECT id, v FROM #seen ORDER BY v""") == [(5, "s"), (1, "t"), (3, "w")]
+
+
 ADDED_IDENTITIES = """SELECT v INTO #p FROM (VALUES ('c'), ('a'), ('b')) s(v)
 ALTER TABLE #p ADD id INT IDENTITY(100, 10)
 INSERT INTO #p VALUES ('d')

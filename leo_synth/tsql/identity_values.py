@@ -160,6 +160,24 @@ def numbered_by_target(identity: Identity, dialect: str) -> bool:
     return dialect != "sqlite" or (identity.seed, identity.step) == (1, 1)
 
 
+def restarted(identity: Identity, parts: tuple[str, ...], dialect: str, sequence: str
+              ) -> list[str]:
+    """The statements that start a target-numbered identity column again from its seed:
+    SQLite's ``AUTOINCREMENT`` forgets the table's last value, PostgreSQL restarts its
+    ``IDENTITY``; a DuckDB sequence cannot be restarted nor dropped while a default uses it,
+    so the column takes a new one (``sequence``)."""
+    table = ".".join(exp.to_identifier(p, quoted=True).sql() for p in parts)
+    column = exp.to_identifier(identity.column, quoted=True).sql()
+    if dialect == "sqlite":
+        name = exp.Literal.string(parts[-1]).sql()
+        return [f"DELETE FROM {parts[0] if len(parts) > 1 else 'temp'}.sqlite_sequence "
+                f"WHERE name = {name}"]
+    if dialect == "postgres":
+        return [f"ALTER TABLE {table} ALTER COLUMN {column} RESTART WITH {identity.seed}"]
+    return [f"CREATE TEMP SEQUENCE {sequence} START {identity.seed} INCREMENT {identity.step}",
+            f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT nextval('{sequence}')"]
+
+
 def added(alter: exp.Alter, dialect: str) -> Identity | None:
     """``ALTER TABLE #t ADD id INT IDENTITY(seed, step)``: on a target that does not number
     the rows the table has (SQLite left them NULL, DuckDB refused the statement), the

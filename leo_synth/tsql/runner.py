@@ -57,6 +57,7 @@ from leo_synth.tsql.translate import (
     Translation,
     Translator,
     counter,
+    temporary_key,
     written_key,
 )
 
@@ -512,6 +513,10 @@ class Runner:
             if result is None:
                 self.rowcount = self._changed(tree, translation, line)
                 self._note_identity(tree, line)
+                if isinstance(tree, exp.TruncateTable) and tree.expressions:
+                    table = tree.expressions[0]
+                    self.translator.restart_identity(
+                        temporary_key(table.this) or table.name.lower())
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
             columns = [self.translator.heading(c) for c in result.columns]

@@ -1350,8 +1350,10 @@ class Translator:
                 if keyed or (made is not None and not identity_values.numbered_by_target(
                         made, "sqlite")):  # (keyed already; or each INSERT gives it)
                     holder.pop()
-                else:
+                else:  # (AUTOINCREMENT: no value made again after a DELETE, as in SQL Server)
                     holder.set("kind", exp.PrimaryKeyColumnConstraint())
+                    column.append("constraints", exp.ColumnConstraint(
+                        kind=exp.AutoIncrementColumnConstraint()))
                 column.set("kind", exp.DataType.build("INTEGER"))
                 continue
             self.identities += 1
@@ -1363,6 +1365,18 @@ class Translator:
             holder.set("kind", exp.DefaultColumnConstraint(
                 this=exp.func("nextval", exp.Literal.string(sequence))))
         return tuple(setup)
+
+    def restart_identity(self, key: str) -> None:
+        """After ``TRUNCATE TABLE``: the table's identity column starts again from its
+        seed, as SQL Server restarts it (a ``DELETE`` does not)."""
+        identity = self.identity_columns.get(key)
+        parts = self.session.get(key)
+        if identity is None or not identity.numbered or parts is None:
+            return  # (numbered by each INSERT from the rows there: from the seed again)
+        self.identities += 1
+        for sql in identity_values.restarted(identity, parts, self.target.dialect,
+                                             f"leo_identity_{self.identities}"):
+            self.target.run(sql, False, None)
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
