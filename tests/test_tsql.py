@@ -873,6 +873,11 @@ SELECT id FROM #a WHERE id > 5 FOR JSON PATH""", "tsql", None, True)
             ("SELECT 1 FOR JSON PATH", "without names or aliases cannot be formatted")]:
         with pytest.raises(ScriptError, match=message):
             run_text(db, text, "tsql", None, False)
+    # the text-joining FOR XML PATH(''), outermost, under SQL Server's heading for FOR XML
+    [joined] = run_text(db, "SELECT ',' + v FROM (VALUES ('a'), ('b')) t(v) ORDER BY v "
+                        "FOR XML PATH('')", "tsql", None, False)
+    assert (joined.columns, joined.rows) == (["XML_F52E2B61-18A1-11d1-B105-00805F49916B"],
+                                             [(",a,b",)])
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -83,6 +83,10 @@ def _rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     return node
 
 
+XML_HEADING = "XML_F52E2B61-18A1-11d1-B105-00805F49916B"
+"""The heading SQL Server gives the outermost ``SELECT ... FOR XML``'s one column."""
+
+
 def joins_text(select: exp.Select) -> bool:
     """``SELECT <one expression> ... FOR XML PATH('')``."""
     clause = select.args.get("for_")

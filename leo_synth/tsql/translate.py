@@ -184,6 +184,8 @@ def _headings(tree: exp.Expression) -> list[str] | None:
     """The result's column names as the script spells them (None when a * hides them)."""
     if not isinstance(tree, exp.Query):
         return None
+    if isinstance(tree, exp.Select) and string_aggregates.joins_text(tree):
+        return [string_aggregates.XML_HEADING]  # (the outermost SELECT ... FOR XML PATH(''))
     selects = tree.selects
     if any(s.is_star for s in selects):
         return None
