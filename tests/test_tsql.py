@@ -881,6 +881,18 @@ SELECT id FROM #a WHERE id > 5 FOR JSON PATH""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_insert_of_distinct_rows_sorted_by_what_it_selects_runs(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQLite and DuckDB stopped with error 145: the check of the VARCHAR(20)'s length had
+    # wrapped the selected column before the check of the ORDER BY read it
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #y (id INT IDENTITY(1, 1), pmr VARCHAR(20), n INT)
+INSERT INTO #y (pmr, n)
+SELECT DISTINCT v, n FROM (VALUES ('b', 1), ('a', 2), ('b', 1)) t(v, n) ORDER BY v
+SELECT id, pmr FROM #y ORDER BY id""") == [(1, "a"), (2, "b")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_group_by_all_keeps_the_groups_the_where_leaves_empty(
         backend: str, request: pytest.FixtureRequest) -> None:
     # SQLite stopped with a syntax error; DuckDB's GROUP BY ALL means another thing

@@ -1386,6 +1386,9 @@ class Translator:
             user_functions.inline(tree, self.functions, line)))
         json_results.check(tree, line)
         nested_order.check(tree, line)
+        # (on the statement as written: the checks of an INSERT's text lengths wrap what it
+        # selects, so SELECT DISTINCT x ... ORDER BY x no longer named x)
+        distinct_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
         dialect_habits.check(tree, line)
@@ -1435,7 +1438,6 @@ class Translator:
         duplicate_columns.check(tree, lambda table: self.extract_columns(table) or [
             self.heading(name) for name in self.table_columns(table) or []] or None, line)
         grouped_columns.check(tree, self.table_columns, line)
-        distinct_order.check(tree, line)
         derived_aliases.check(tree, line)
         order_names.check(tree, self.table_columns, line)
         select_predicates.check(tree, line)
