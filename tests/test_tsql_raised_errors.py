@@ -175,6 +175,27 @@ def test_a_rollback_puts_back_the_scripts_tables(backend: str,
                                  (7, 3, 0)]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_rollback_keeps_earlier_views_and_drops_those_made_since(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a view of the session was copied and "put back" as a table: SQLite stopped with
+    # "cannot modify v because it is a view"
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (n INT)
+INSERT INTO #t VALUES (1)
+GO
+CREATE VIEW dbo.v AS SELECT n FROM #t
+GO
+BEGIN TRAN
+INSERT INTO #t VALUES (2)
+GO
+CREATE VIEW dbo.w AS SELECT n FROM #t
+GO
+ROLLBACK
+SELECT (SELECT COUNT(*) FROM dbo.v), CASE WHEN OBJECT_ID('dbo.w') IS NULL THEN 0 ELSE 1 END,
+       CASE WHEN OBJECT_ID('dbo.v') IS NULL THEN 0 ELSE 1 END""") == [(1, 0, 1)]
+
+
 def test_the_handlers_rollback_undoes_the_try_blocks_changes(small_sqlite) -> None:
     db = str(small_sqlite[0])
     text = """CREATE TABLE #t (n INT)

@@ -195,7 +195,8 @@ class Runner:
         self.last_error = 0
         """``@@ERROR``: 0 after a statement that ran, else the number of its error."""
         self.transactions = Transactions(SessionCopies(
-            target, lambda: self.translator.session, self._drop_made))
+            target, lambda: self.translator.session, self._drop_made,
+            lambda: self.translator.views))
         self.merges = 0
         """MERGE statements run (each one's #temp tables are numbered by it)."""
         self.database: str | None = None
@@ -508,6 +509,8 @@ class Runner:
                 return None
             if translation.creates:
                 self.translator.created(translation.creates)
+                if isinstance(tree, exp.Create) and str(tree.args.get("kind")).upper() == "VIEW":
+                    self.translator.views.add(translation.creates[-1].lower())
             for parts in translation.drops:
                 self.translator.dropped(parts)
             if result is None:
@@ -803,8 +806,9 @@ class Runner:
         return None if shown is None else str(shown)
 
     def _drop_made(self, key: str, parts: tuple[str, ...]) -> None:
-        """Drop a table the script made inside a transaction that is rolled back."""
-        self.target.run(f"DROP TABLE IF EXISTS {'.'.join(map(quote, parts))}", False, None)
+        """Drop a table or view the script made inside a transaction that is rolled back."""
+        kind = "VIEW" if key in self.translator.views else "TABLE"
+        self.target.run(f"DROP {kind} IF EXISTS {'.'.join(map(quote, parts))}", False, None)
         self.translator.dropped(parts)
 
     def _all_rows(self, query: exp.Expression, line: int) -> list[tuple]:

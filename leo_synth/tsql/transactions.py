@@ -51,22 +51,29 @@ class SessionCopies:
     """Copies of the rows of the script's tables on the target, and their return."""
 
     def __init__(self, target: Target, session: Callable[[], dict[str, Parts]],
-                 drop: Callable[[str, Parts], None]):
+                 drop: Callable[[str, Parts], None], views: Callable[[], set[str]]):
         self.target = target
         self.session = session
-        """The session's tables now, by key (the translator's)."""
+        """The session's tables and views now, by key (the translator's)."""
         self.drop = drop
-        """Drop a session table the script made (and forget it)."""
+        """Drop a session table or view the script made (and forget it)."""
+        self.views = views
+        """The keys of the session's views (their rows are their tables')."""
         self.made = 0
 
     def tables(self) -> dict[str, Parts]:
-        """The session's tables a rollback restores, by key."""
+        """The session's tables and views a rollback drops when made since, by key."""
         return {key: parts for key, parts in self.session().items() if restored(key, parts)}
 
-    def copy_all(self) -> dict[str, tuple[Parts, str]]:
-        """Copy the rows of every table a rollback restores: key -> (its parts, the copy)."""
-        copies = {}
+    def copy_all(self) -> dict[str, tuple[Parts, str | None]]:
+        """Copy the rows of every table a rollback restores: key -> (its parts, the copy;
+        None for a view, which is kept as it is)."""
+        copies: dict[str, tuple[Parts, str | None]] = {}
+        views = self.views()
         for key, parts in self.tables().items():
+            if key in views:
+                copies[key] = (parts, None)
+                continue
             self.made += 1
             name = f"leo_undo_{self.made}"
             self.target.run(f"CREATE TEMP TABLE {name} AS SELECT * FROM {_qualified(parts)}",
@@ -95,7 +102,7 @@ class Snapshot:
 
     line: int
     name: str | None
-    copies: dict[str, tuple[Parts, str]] | None = None
+    copies: dict[str, tuple[Parts, str | None]] | None = None
     """The rows of the script's tables, copied before the first change after it (None: no
     change yet, so nothing to put back)."""
     redefined: dict[str, int] = field(default_factory=dict)
@@ -199,7 +206,8 @@ class Transactions:
             if key not in snapshot.copies:
                 self.copies.drop(key, parts)  # (made since)
         for parts, copy in snapshot.copies.values():
-            self.copies.put_back(parts, copy)
+            if copy is not None:
+                self.copies.put_back(parts, copy)
 
     def _keep(self, kept: int) -> None:
         """Forget the states from position ``kept`` on, dropping the copies only they held."""
@@ -207,4 +215,4 @@ class Transactions:
         held = {copy for s in self.snapshots if s.copies for _, copy in s.copies.values()}
         gone = {copy for s in dropped if s.copies for _, copy in s.copies.values()} - held
         if gone and self.copies is not None:
-            self.copies.discard(sorted(gone))
+            self.copies.discard(sorted(copy for copy in gone if copy is not None))

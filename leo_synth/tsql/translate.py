@@ -521,6 +521,8 @@ class Translator:
         self.declared_required: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), the columns its ``CREATE TABLE`` declares
         ``NOT NULL`` or part of its primary key (``sys.columns.is_nullable`` 0)."""
+        self.views: set[str] = set()
+        """The keys of the session's tables that are views the script made."""
         self.star_made: set[str] = set()
         """The #temp tables (names in lower case) a ``SELECT * INTO`` made: their columns
         keep the types their names hold (:meth:`_inherit`)."""
@@ -724,6 +726,7 @@ class Translator:
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
+        self.views.discard(parts[-1].lower())
         self.made.pop(parts[-1].lower(), None)
         self.indexes.forget(parts[-1].lower())
         self.defaults.pop(parts, None)
