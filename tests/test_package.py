@@ -47,6 +47,8 @@ def build_wheel(tmp: Path) -> Path:
                            str(dist), str(source)], capture_output=True, text=True,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    # (the licence as a TOML table made setuptools warn twice on every build and install)
+    assert "project.license" not in done.stdout + done.stderr
     wheels = list(dist.glob("leo_synth-*.whl"))
     assert len(wheels) == 1 and list(dist.glob("leo_synth-*.tar.gz")), list(dist.iterdir())
     return wheels[0]
@@ -75,6 +77,8 @@ def fresh_venv(tmp: Path, wheel: Path) -> Path:
 def test_wheel_installs_and_the_cli_works_from_any_folder(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("/METADATA")))
+    assert b"\nLicense-Expression: MIT\n" in metadata
     modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "leo_synth").rglob("*.py")}
     assert modules <= set(names), sorted(modules - set(names))  # no subpackage left out
     for name in DATA_FOLDERS:

@@ -116,14 +116,6 @@ def formats(tree: exp.Expression, datetimes: dict[str, bool]
     return found if any(f is not None for f in found) else None
 
 
-def by_column(found: list[Format | None] | dict[str, Format] | None, names: list[str]
-              ) -> list[Format | None] | None:
-    """:func:`formats`' types for the result columns ``names`` (None: they do not match)."""
-    if isinstance(found, dict):
-        return [found.get(name.lower()) for name in names]
-    return found if found and len(found) == len(names) else None
-
-
 def declared(tree: exp.Create, datetimes: dict[str, bool]) -> dict[str, str]:
     """The date-and-time columns (lower-case names) of the table a ``CREATE TABLE`` declares
     or a ``SELECT ... INTO`` computes (``CAST(d AS DATETIME) AS d``, ``GETDATE() AS at``),

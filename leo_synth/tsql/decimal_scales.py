@@ -50,14 +50,6 @@ def scales(tree: exp.Expression, columns: ColumnKinds
     return found if any(places is not None for places in found) else None
 
 
-def by_column(found: list[int | None] | dict[str, int] | None, names: list[str]
-              ) -> list[int | None] | None:
-    """:func:`scales`' places for the result columns ``names`` (None: they do not match)."""
-    if isinstance(found, dict):
-        return [found.get(name.lower()) for name in names]
-    return found if found and len(found) == len(names) else None
-
-
 def _scale(known: NumberType | None) -> int | None:
     return None if known is None or known.integer else known.scale
 

@@ -16,7 +16,7 @@ import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlglot import exp
 
@@ -57,9 +57,11 @@ from leo_synth.tsql.translate import (
     Translation,
     Translator,
     counter,
-    temporary_key,
+    session_key,
     written_key,
 )
+
+T = TypeVar("T")
 
 MAX_LOOPS = 10_000
 """Times a WHILE loop's body may run before the script is stopped (a condition that never
@@ -89,6 +91,16 @@ class Result:
     columns: list[str]
     rows: list[tuple]
     more: bool
+
+
+def _by_column(found: list[T | None] | dict[str, T] | None, names: list[str]
+               ) -> list[T | None] | None:
+    """A translation's types per result column (decimal places, date-and-time types), given
+    per projection or, for a ``SELECT *``, by column name in lower case; None when the
+    projections do not match the result's columns."""
+    if isinstance(found, dict):
+        return [found.get(name.lower()) for name in names]
+    return found if found and len(found) == len(names) else None
 
 
 def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bool) -> None:
@@ -517,19 +529,17 @@ class Runner:
                 self.rowcount = self._changed(tree, translation, line)
                 self._note_identity(tree, line)
                 if isinstance(tree, exp.TruncateTable) and tree.expressions:
-                    table = tree.expressions[0]
-                    self.translator.restart_identity(
-                        temporary_key(table.this) or table.name.lower())
+                    self.translator.restart_identity(session_key(tree.expressions[0]))
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
             columns = [self.translator.heading(c) for c in result.columns]
             if translation.headings:
                 columns = star_headings.filled(translation.headings, columns)
             rows = result.rows
-            places = decimal_scales.by_column(translation.scales, result.columns)
+            places = _by_column(translation.scales, result.columns)
             if places and any(p is not None for p in places):
                 rows = decimal_scales.shown(rows, places)
-            moments = datetime_display.by_column(translation.moments, result.columns)
+            moments = _by_column(translation.moments, result.columns)
             if moments and any(m is not None for m in moments):
                 rows = datetime_display.shown(rows, moments)
             return Result(line, columns, rows, result.more)

@@ -35,7 +35,7 @@ from sqlglot import exp
 from leo_synth.tsql.blocks import Transaction
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.targets import Target, quote
-from leo_synth.tsql.translate import temporary_key
+from leo_synth.tsql.translate import session_key
 
 Parts = tuple[str, ...]
 
@@ -118,8 +118,7 @@ def _redefined_keys(tree: exp.Expression) -> list[str]:
         tables = [tree.this]
     else:
         return []
-    return [temporary_key(table.this) or table.name.lower() for table in tables
-            if isinstance(table, exp.Table)]
+    return [session_key(table) for table in tables if isinstance(table, exp.Table)]
 
 
 class Transactions:

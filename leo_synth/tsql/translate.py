@@ -242,6 +242,12 @@ def temporary_key(identifier: exp.Expression) -> str | None:
     return None
 
 
+def session_key(table: exp.Table) -> str:
+    """The session's key of a table node: ``#t``, ``##t``, ``@t``, or its name in lower
+    case."""
+    return temporary_key(table.this) or table.name.lower()
+
+
 def _temporary_qualifiers(tree: exp.Expression) -> None:
     """A column qualified by a #temp table's name (``#q.id``, with no alias in the FROM) named
     as the table is on the target (``"#q".id``; sqlglot wrote ``q.id``, which no target
@@ -311,7 +317,7 @@ def written_key(tree: exp.Expression) -> str | None:
     table = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
     if not isinstance(table, exp.Table):
         return None
-    return temporary_key(table.this) or table.name.lower()
+    return session_key(table)
 
 
 def _no_such_table(key: str, line: int) -> ScriptError:
@@ -464,7 +470,7 @@ def _named_table(name: str) -> tuple[exp.Table, str] | None:
         table = exp.to_table(names.TEMPDB.sub("", name), dialect="tsql")
     except Exception:  # (sqlglot's errors: not a table name at all)
         return None
-    return table, temporary_key(table.this) or table.name.lower()
+    return table, session_key(table)
 
 
 class Translator:
@@ -870,7 +876,7 @@ class Translator:
         """The columns of the extract's relation ``table`` names, as the spec spells them
         (None for a table of the session or no relation of the extract); asks the target
         nothing, so it serves after a failed statement too."""
-        key = temporary_key(table.this) or table.name.lower()
+        key = session_key(table)
         if key in self.session or key not in self.target.relations:
             return None
         return list(information_schema.column_spellings(key).values()) or None
@@ -932,7 +938,7 @@ class Translator:
         (``session_indexes``); on anything else (a relation of the extract) skipped, as an
         index changes no answer."""
         table = tree.this.args.get("table") if isinstance(tree.this, exp.Index) else None
-        key = (temporary_key(table.this) or table.name.lower()) if isinstance(
+        key = session_key(table) if isinstance(
             table, exp.Table) else ""
         if key not in self.session:
             return Translation("", False, skip=True)
@@ -953,7 +959,7 @@ class Translator:
         if not isinstance(named, exp.Table) or not (isinstance(table, exp.Table) or (
                 named.args.get("db"))):
             raise ScriptError(line, "DROP INDEX needs the table: DROP INDEX ix ON #t")
-        key = (temporary_key(table.this) or table.name.lower() if isinstance(table, exp.Table)
+        key = (session_key(table) if isinstance(table, exp.Table)
                else temporary_key(named.args["db"]) or named.db.lower())
         sql = self.indexes.drop(key, named.name, bool(tree.args.get("exists")), line)
         return Translation(sql, False) if sql else Translation("", False, skip=True)
@@ -1079,7 +1085,7 @@ class Translator:
         for table in list(tree.find_all(exp.Table)):
             if not table.name:
                 continue  # a table function or subquery source
-            key = temporary_key(table.this) or table.name.lower()
+            key = session_key(table)
             if key in ctes and not table.db:
                 continue
             if isinstance(table.parent, exp.AlterRename):  # (the new name of a table)
@@ -1203,7 +1209,7 @@ class Translator:
                 elif isinstance(item, exp.Column):
                     made[item.name.lower()] = item.name
             table = _written(tree)[0]
-            self.made[temporary_key(table.this) or table.name.lower()] = made
+            self.made[session_key(table)] = made
 
     def _selected_lengths(self, tree: exp.Expression) -> None:
         """Keep the text lengths SQL Server gives the columns a ``SELECT ... INTO`` makes,
