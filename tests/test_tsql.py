@@ -3495,6 +3495,16 @@ def test_merge_updates_deletes_and_inserts_as_sql_server(backend: str,
     results = run_text(db, MERGED, "tsql", None, True)
     assert [r.rows for r in results] == [
         [(4,)], [(1, "A"), (3, "c"), (5, "E")], [(1, "A"), (3, "c"), (5, "E"), (12, None)]]
+    # a source of rows written out, its columns named by its alias (the alias's column list
+    # was dropped, so the MERGE stopped with "Invalid column name 'id'.")
+    [values] = run_text(db, """CREATE TABLE #v (id INT, v VARCHAR(5))
+INSERT INTO #v VALUES (1, 'a'), (2, 'b')
+MERGE INTO #v AS t USING (VALUES (2, 'B'), (3, 'c')) AS s (id, v) ON t.id = s.id
+WHEN MATCHED THEN UPDATE SET v = s.v
+WHEN NOT MATCHED BY TARGET THEN INSERT (id, v) VALUES (s.id, s.v)
+WHEN NOT MATCHED BY SOURCE THEN DELETE;
+SELECT id, v FROM #v ORDER BY id""", "tsql", None, False)
+    assert values.rows == [(2, "B"), (3, "c")]
     with pytest.raises(ScriptError, match=r"line 2: MERGE \.\.\. OUTPUT cannot be translated"):
         run_text(db, "CREATE TABLE #t (id INT)\nMERGE #t USING #t AS s ON #t.id = s.id "
                  "WHEN MATCHED THEN DELETE OUTPUT deleted.id;", "tsql", None, False)

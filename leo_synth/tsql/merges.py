@@ -80,12 +80,14 @@ def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
     plain.set("alias", None)
     using = tree.args["using"].copy()
     source = using.alias_or_name
-    using.set("alias", None)
+    alias = using.args.get("alias")
+    if not (isinstance(alias, exp.TableAlias) and alias.columns):
+        # (kept when it names the columns: USING (VALUES (2, 'B')) AS s (id, name))
+        using.set("alias", exp.TableAlias(this=exp.to_identifier(source)))
     on = _sql(tree.args["on"])
     staged, new = f"#leo_merge_source_{number}", f"#leo_merge_new_{number}"
     table = _sql(plain)
-    steps = [Step(_parse(f"SELECT {source}.* INTO {staged} FROM {_sql(using)} AS {source}"),
-                  False)]
+    steps = [Step(_parse(f"SELECT {source}.* INTO {staged} FROM {_sql(using)}"), False)]
     whens = tree.args["whens"].expressions
     inserts = [w for w in whens if not w.args.get("matched") and not w.args.get("source")]
     unmatched = [w for w in whens if not w.args.get("matched") and w.args.get("source")]
