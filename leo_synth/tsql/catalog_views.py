@@ -23,6 +23,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from leo_synth.spec.model import ColumnSpec
+from leo_synth.tsql import server_databases
 from leo_synth.tsql.information_schema import PROJECT, spec_relations
 
 COLLATION = "Latin1_General_CI_AS"
@@ -78,7 +79,11 @@ VIEWS: dict[str, tuple[str, ...]] = {
               "precision", "scale", "collation_name", "is_nullable", "is_user_defined"),
 }
 VIEWS["all_columns"] = VIEWS["columns"]
-_TEXT_COLUMNS = {"name", "type", "type_desc", "create_date", "modify_date", "collation_name"}
+VIEWS["databases"] = server_databases.COLUMNS
+SERVER_VIEWS = {"databases"}
+"""Views of the server, the same from every database (``master.sys.databases`` too)."""
+_TEXT_COLUMNS = {"name", "type", "type_desc", "create_date", "modify_date", "collation_name",
+                 *server_databases.TEXT_COLUMNS}
 
 
 def columns(view: str) -> list[tuple[str, bool]]:
@@ -105,6 +110,8 @@ def rows(view: str, held: list[str], database: str | None,
                 for name, system, user, length, precision, scale in TYPES]
     if view == "tables":
         return []  # (the extract is views)
+    if view == "databases":
+        return server_databases.rows(held, CREATED, COLLATION)
     found: list[tuple] = []
     for rel, srs_database in spec_relations(held, database):
         number = object_id(srs_database, rel.name)
@@ -171,17 +178,23 @@ def decimal_length(precision: int) -> int:
     return 5 if precision <= 9 else 9 if precision <= 19 else 13 if precision <= 28 else 17
 
 
-NAME_FUNCTIONS = {"OBJECT_NAME": ("objects", "object_id"), "SCHEMA_NAME": ("schemas", "schema_id"),
-                  "TYPE_NAME": ("types", "user_type_id")}
-"""Functions that name a catalog view's row by its number, and the view and column that do."""
+LOOKUP_FUNCTIONS = {"OBJECT_NAME": ("objects", "object_id", "name"),
+                    "SCHEMA_NAME": ("schemas", "schema_id", "name"),
+                    "TYPE_NAME": ("types", "user_type_id", "name"),
+                    "DB_NAME": ("databases", "database_id", "name"),
+                    "DB_ID": ("databases", "name", "database_id")}
+"""Functions that give a value of a catalog view's row found by another of its columns: the
+view, the column matched with the argument, the column given."""
 
 
 def name_lookups(tree: exp.Expression) -> exp.Expression:
-    """``OBJECT_NAME(x)``, ``SCHEMA_NAME(x)`` and ``TYPE_NAME(x)`` as the name their catalog
-    view holds for that number (a subquery of ``sys.objects``, ``sys.schemas``, ``sys.types``,
-    made when read, as any catalog view). ``SCHEMA_NAME()`` with no number is the caller's
-    default schema, dbo."""
-    for call in list(tree.find_all(exp.Anonymous, exp.CurrentSchema)):
+    """``OBJECT_NAME(x)``, ``SCHEMA_NAME(x)``, ``TYPE_NAME(x)`` and ``DB_NAME(x)`` as the name
+    their catalog view holds for that number, ``DB_ID('LEO_i2')`` as the number of that name
+    (a subquery of ``sys.objects``, ``sys.schemas``, ``sys.types``, ``sys.databases``, made
+    when read, as any catalog view; NULL where none matches, as in SQL Server).
+    ``SCHEMA_NAME()`` with no number is the caller's default schema, dbo."""
+    # the innermost first: a call's argument is copied into its lookup (DB_NAME(DB_ID(x)))
+    for call in reversed(list(tree.find_all(exp.Anonymous, exp.CurrentSchema))):
         if isinstance(call, exp.CurrentSchema):  # (sqlglot's reading of SCHEMA_NAME)
             if call.this is None:
                 call.replace(exp.Literal.string("dbo"))
@@ -191,15 +204,18 @@ def name_lookups(tree: exp.Expression) -> exp.Expression:
             name, argument = call.name.upper(), call.expressions[0]
         else:
             continue
-        found = NAME_FUNCTIONS.get(name)
+        found = LOOKUP_FUNCTIONS.get(name)
         if found is None:
             continue
-        view, key = found
+        view, key, value = found
         # a derived table whose columns no outer column shares: the argument's own unqualified
         # columns (OBJECT_NAME(object_id) FROM sys.columns) still read the outer query
-        rows = exp.select(exp.alias_(key, "leo_number"), exp.alias_("name", "leo_name")).from_(
+        rows = exp.select(exp.alias_(key, "leo_key"), exp.alias_(value, "leo_value")).from_(
             exp.Table(this=exp.to_identifier(view), db=exp.to_identifier("sys")))
-        lookup = exp.select("leo_name").from_(rows.subquery("leo_catalog")).where(
-            exp.EQ(this=exp.column("leo_number"), expression=argument))
+        matched: exp.Expression = exp.column("leo_key")
+        if key == "name":  # (a name is found whatever its case, as in the SRS)
+            matched, argument = exp.Upper(this=matched), exp.Upper(this=argument)
+        lookup = exp.select("leo_value").from_(rows.subquery("leo_catalog")).where(
+            exp.EQ(this=matched, expression=argument))
         call.replace(lookup.subquery())
     return tree

@@ -34,6 +34,7 @@ from leo_synth.tsql import (
     names,
     raised_errors,
     script,
+    server_databases,
     star_headings,
     variables,
 )
@@ -212,7 +213,7 @@ class Runner:
         self.merges = 0
         """MERGE statements run (each one's #temp tables are numbered by it)."""
         self.database: str | None = None
-        """The SRS database of the last ``USE`` (``DB_NAME()``)."""
+        """The database of the last ``USE`` (``DB_NAME()``; None: master's, the default)."""
         self.language = "us_english"
         """``@@LANGUAGE`` (``SET LANGUAGE``; the translator keeps its date settings)."""
         self.nesting = 0
@@ -244,8 +245,8 @@ class Runner:
                  ERROR: exp.Literal.number(self.last_error),
                  TRANCOUNT: exp.Literal.number(self.transactions.count),
                  "xact_state()": exp.Literal.number(1 if self.transactions.count else 0),
-                 "db_name()": (exp.Literal.string(self.database) if self.database
-                               else exp.Null()),
+                 "db_name()": exp.Literal.string(self.database or server_databases.DEFAULT),
+                 "db_id()": exp.Literal.number(server_databases.database_id(self.database)),
                  "@datefirst": exp.Literal.number(self.translator.datefirst),
                  "@language": exp.Literal.string(self.language),
                  identity_reads.SESSION_KEY: identity_reads.number(self.last_identity),
@@ -478,8 +479,10 @@ class Runner:
             self.rowcount = self._set(tree, line)
         elif isinstance(tree, exp.Use):
             # USE [NPD_i2]: the catalog views' database when they name none (tables are
-            # found by their names whatever the database)
-            self.translator.database = names.check_database(tree.this.name, line)
+            # found by their names whatever the database); USE master: back to none
+            system = server_databases.is_system(tree.this.name)
+            self.translator.database = (None if system
+                                        else names.check_database(tree.this.name, line))
             self.database = tree.this.name
             self.rowcount = 0
         elif isinstance(tree, exp.Command) and _ignored_setting(tree):

@@ -140,8 +140,8 @@ SERVER_PROPERTIES = {"servername": "leo-synth", "machinename": "leo-synth",
 NULL, as SQL Server answers a name it does not know); the collation is the one ``sys.columns``
 gives the extract's text."""
 SESSION_FUNCTIONS = ("ERROR_MESSAGE", "ERROR_LINE", "ERROR_NUMBER", "ERROR_SEVERITY",
-                     "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE", "DB_NAME", "USER_NAME",
-                     "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME", "SCOPE_IDENTITY")
+                     "ERROR_STATE", "ERROR_PROCEDURE", "XACT_STATE", "DB_NAME", "DB_ID",
+                     "USER_NAME", "ORIGINAL_LOGIN", "HOST_NAME", "APP_NAME", "SCOPE_IDENTITY")
 """What a ``CATCH`` block asks of the error it handles, ``XACT_STATE()`` and what a script's
 log header asks of its session: the values the runner holds (under the keys
 ``error_message()``, ``db_name()``, ...); one it does not hold (``ERROR_PROCEDURE()``: there
@@ -757,7 +757,6 @@ class Translator:
             raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: {shown} show "
                               "the extract; tempdb.sys.objects, .tables, .columns and "
                               "tempdb..sysobjects the #temp tables")
-        self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         database = (names.check_database(table.catalog, line)
                     if table.catalog and table.db.lower() == "sys" else self.database)
         return self._spec_view("catalog", catalog_views, view, database)
@@ -808,6 +807,8 @@ class Translator:
         """The session table holding a view the spec describes (``views``: a module with
         ``rows`` and ``columns``), of one SRS database or all, made the first time it is
         read; its text is compared with literals ignoring case, as in the SRS."""
+        if kind == "catalog":
+            self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         key = f"leo_{kind}_{database or 'all'}_{view}"
         if key not in self.session:
             found = views.rows(view, list(self.target.relations), database,
@@ -1090,6 +1091,12 @@ class Translator:
                 continue
             if isinstance(table.parent, exp.AlterRename):  # (the new name of a table)
                 self._renamed_to(tree, table, key, line)
+                resolved.add(id(table))
+                continue
+            if table.db.lower() == "sys" and (
+                    table.name.lower() in catalog_views.SERVER_VIEWS):  # (master.sys.databases)
+                self._place(table, self._spec_view("catalog", catalog_views,
+                                                   table.name.lower(), None))
                 resolved.add(id(table))
                 continue
             if table.catalog.lower() == "tempdb" and table.name.lower() in tempdb_views.VIEWS:
