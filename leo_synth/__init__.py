@@ -4,7 +4,9 @@ The Python API (see :mod:`leo_synth.api`):
 
 - :func:`generate` writes an extract to SQLite, Parquet or PostgreSQL and returns a summary;
 - :func:`extract` generates one into memory and returns its relations as Arrow tables, with
-  pandas and DuckDB access.
+  pandas and DuckDB access;
+- :func:`run_sql` runs a T-SQL script, as written for the SRS, on an output and returns its
+  result as a pandas DataFrame.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ except PackageNotFoundError:  # running from a checkout without installation
     __version__ = "0.0.0+local"
 
 if TYPE_CHECKING:
-    from leo_synth.api import Extract, GenerateSummary, extract, generate
+    from leo_synth.api import Extract, GenerateSummary, extract, generate, run_sql
     from leo_synth.errors import LeoSynthError
 
 _EXPORTS = {"Extract": "leo_synth.api", "GenerateSummary": "leo_synth.api",
-            "extract": "leo_synth.api", "generate": "leo_synth.api",
+            "extract": "leo_synth.api", "generate": "leo_synth.api", "run_sql": "leo_synth.api",
             "LeoSynthError": "leo_synth.errors"}
 
-__all__ = ["Extract", "GenerateSummary", "LeoSynthError", "__version__", "extract", "generate"]
+__all__ = ["Extract", "GenerateSummary", "LeoSynthError", "__version__", "extract", "generate",
+           "run_sql"]
 
 
 def __getattr__(name: str) -> Any:

@@ -206,3 +206,47 @@ def _relation_picker(catalog: Catalog, iteration: int, names: list[str]
         raise LeoSynthError(f"no relation or table {', '.join(unknown)} in iteration "
                             f"{iteration} (see 'leo-synth tables')")
     return lambda rel: rel.name in chosen_relations or rel.table.name in chosen_tables
+
+
+def run_sql(script: str | PathLike[str], db: str | PathLike[str], *, all_results: bool = False,
+            messages: Callable[[str], None] | None = None
+            ) -> pd.DataFrame | list[pd.DataFrame] | None:
+    """Run a T-SQL script, written as for the SRS, on a leo-synth output, as ``leo-synth sql``
+    does, and return its result as a pandas DataFrame.
+
+    ``script`` is the T-SQL itself, or a ``.sql`` file (a path object, or text naming a file
+    that ends in ``.sql``; read as the command reads it: UTF-8, UTF-16 or Windows-1252).
+    ``db`` is a SQLite file, a ``.duckdb`` file, a Parquet folder or a ``postgresql://`` URL;
+    it is not changed (the script's tables are temporary). The last result set is returned
+    (None for a script that gives none), or every one, in order, with ``all_results``; each
+    DataFrame's ``attrs["line"]`` is the line of the statement that gave it. Columns are
+    headed as SSMS heads them (a column without a name ``(No column name)``; a heading met
+    twice gets ``_2``). ``PRINT`` and ``RAISERROR`` messages go to ``messages`` (standard
+    error when None). A script that cannot be translated, or that stops, raises
+    :class:`leo_synth.errors.LeoSynthError` with the line the command prints.
+    """
+    from leo_synth.tsql.command import read_script, run_text
+    from leo_synth.tsql.output import arrow_table
+
+    text = read_script(Path(script)) if _names_a_file(script) else str(script)
+    results = run_text(str(db), text, "tsql", None, all_results, messages=messages)
+    frames = []
+    for result in results if all_results else results[-1:]:
+        frame = arrow_table(result).to_pandas()
+        frame.attrs["line"] = result.line
+        frames.append(frame)
+    if all_results:
+        return frames
+    return frames[0] if frames else None
+
+
+def _names_a_file(script: str | PathLike[str]) -> bool:
+    """Whether ``script`` names a script file rather than holding T-SQL (checked to exist)."""
+    if isinstance(script, str) and not (script.strip().lower().endswith(".sql")
+                                        and len(script.split()) == 1):
+        return False
+    path = Path(script)
+    if not path.is_file():
+        why = "no such file" if not path.exists() else "not a file"
+        raise LeoSynthError(f"cannot read the script {path}: {why}")
+    return True

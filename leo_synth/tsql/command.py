@@ -60,10 +60,12 @@ def _native(target: Target, text: str, limit: int | None) -> list[Result]:
 
 
 def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool,
-             before_error: Callable[[list[Result]], None] | None = None) -> list[Result]:
+             before_error: Callable[[list[Result]], None] | None = None,
+             messages: Callable[[str], None] | None = None) -> list[Result]:
     """Run ``text`` on ``db``: T-SQL is checked completely before the target is opened.
     A script that stops gives ``before_error`` the result sets it returned until then (the
-    last, or every one when ``every``), as SSMS shows them above the error."""
+    last, or every one when ``every``), as SSMS shows them above the error. ``PRINT`` and
+    ``RAISERROR`` messages go to ``messages`` (standard error when None)."""
     from leo_synth.tsql.runner import Runner, check
     from leo_synth.tsql.targets import open_target
 
@@ -72,7 +74,7 @@ def run_text(db: str, text: str, dialect: str, limit: int | None, every: bool,
     try:
         if dialect == "native":
             return _native(target, text, limit)
-        runner = Runner(target, lambda line: click.echo(line, err=True))
+        runner = Runner(target, messages or (lambda line: click.echo(line, err=True)))
         try:
             return runner.run(nodes, limit, every)
         except LeoSynthError:

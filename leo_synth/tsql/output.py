@@ -13,11 +13,15 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql.datetime_display import Shown
 from leo_synth.tsql.runner import Result
 from leo_synth.tsql.unnamed_columns import SHOWN_UNNAMED, UNNAMED
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -116,8 +120,15 @@ def write(result: Result, path: Path) -> None:
 
 
 def _write_parquet(result: Result, path: Path) -> None:
-    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    pq.write_table(arrow_table(result), path)
+
+
+def arrow_table(result: Result) -> pa.Table:
+    """A result set as an Arrow table: each column of the type of its values (a column of
+    mixed types as the text the table shows), headings made unique (``n``, ``n_2``)."""
+    import pyarrow as pa
 
     columns = list(zip(*result.rows, strict=True)) if result.rows else [
         () for _ in result.columns]
@@ -127,8 +138,7 @@ def _write_parquet(result: Result, path: Path) -> None:
             arrays.append(pa.array(list(values)))
         except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: keep them as text
             arrays.append(pa.array([None if v is None else cell(v) for v in values]))
-    names = _unique(_headings(result))
-    pq.write_table(pa.table(arrays, names=names), path)
+    return pa.table(arrays, names=_unique(_headings(result)))
 
 
 def _headings(result: Result) -> list[str]:
