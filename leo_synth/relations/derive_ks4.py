@@ -6,7 +6,9 @@ same grades the KS4 exam rows carry. The rules of ``schemas/rules/ks4_pupil.yaml
 derivations, so counts, thresholds, point scores, EBacc components and slot scores agree with
 the grades and with each other. Slots: ``eb1`` is double award science (the EBacc science
 pillar), ``eb2`` a humanity (geography), ``eb3`` a language (French); every simulated entry is
-a full GCSE.
+a full GCSE. A measure "including equivalents" (``equivalents: true`` in a rule) adds the
+pupil's vocational qualification as the year's rules count it (``equiv_counted_units``,
+``equiv_counted_ac``: simulation/attainment.py), as GCSEs of its points (``equiv_unit_points``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,12 @@ from leo_synth.relations.ks4_subjects import (
 )
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.attainment import LETTER_OF_POINTS, NEWSTYLE_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import (
+    LETTER_OF_POINTS,
+    MAX_EQUIVALENT_UNITS,
+    NEWSTYLE_OF_POINTS,
+    SLOTS,
+)
 from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -88,16 +95,29 @@ def _subject(frame: Frame, subject: str) -> np.ndarray:
                      for s in SUBJECT_SLOTS[subject.lower()]], axis=1)
 
 
+def _equivalent_passes(frame: Frame, band: str) -> np.ndarray:
+    """The GCSEs the pupil's vocational qualification counts as in ``band`` this year: its
+    units at A*-C for a band reaching C from above (``AC``), all its units for ``AG``, none
+    for a narrower band (its grades are not split by GCSE grade)."""
+    if band == "AC":
+        return np.asarray(frame["equiv_counted_ac"], dtype=np.int64)
+    if band == "AG":
+        return np.asarray(frame["equiv_counted_units"], dtype=np.int64)
+    return np.zeros(len(frame), dtype=np.int64)
+
+
 @derivation("ks4_grade_count")
 def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Number of the pupil's GCSEs with a grade in ``band`` (0 with ``zero``, for qualifications not
-    simulated, such as short courses); with ``if_em``, 0 unless English and maths are both in
-    the band."""
+    simulated, such as short courses), with ``equivalents`` their equivalents too; with
+    ``if_em``, 0 unless English and maths are both in the band."""
     if params.get("zero"):
         return np.zeros(len(frame), dtype=np.int64)
     band = str(params["band"])
     count = _slot_band(frame, band).sum(1)
+    if params.get("equivalents"):
+        count = count + _equivalent_passes(frame, band)
     if params.get("if_em"):
         count = np.where(band_mask(_subject(frame, "em"), band).all(1), count, 0)
     return count
@@ -106,17 +126,25 @@ def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
 @derivation("ks4_entries")
 def entries(frame: Frame, relation: Relation, column: RelationColumn,
             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Number of GCSE entries; with ``at_least`` a 0/1 flag for that many or more."""
-    return count_or_flag((slot_points(frame) > 0).sum(1), params)
+    """Number of GCSE entries (with ``equivalents``, and of the GCSEs the pupil's vocational
+    qualification counts as); with ``at_least`` a 0/1 flag for that many or more."""
+    count = (slot_points(frame) > 0).sum(1)
+    if params.get("equivalents"):
+        count = count + np.asarray(frame["equiv_counted_units"], dtype=np.int64)
+    return count_or_flag(count, params)
 
 
 @derivation("ks4_threshold")
 def threshold(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if the pupil has at least ``count`` GCSEs in ``band`` and, with ``including``, grades in
-    that band in those subjects (e.g. 5 A*-C including English and maths)."""
+    """1 if the pupil has at least ``count`` GCSEs in ``band`` (with ``equivalents``, counting
+    what the pupil's vocational qualification counts as) and, with ``including``, GCSE grades
+    in that band in those subjects (e.g. 5 A*-C including English and maths)."""
     band = str(params["band"])
-    ok = _slot_band(frame, band).sum(1) >= int(params.get("count", 1))
+    passes = _slot_band(frame, band).sum(1)
+    if params.get("equivalents"):
+        passes = passes + _equivalent_passes(frame, band)
+    ok = passes >= int(params.get("count", 1))
     if params.get("including"):
         ok &= band_mask(_subject(frame, str(params["including"])), band).all(1)
     return ok.astype(np.int64)
@@ -176,19 +204,30 @@ def ebacc(frame: Frame, relation: Relation, column: RelationColumn,
 def point_score(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Point scores over the pupil's GCSEs: ``scale`` newstyle (A* = 58), old (A* = 8) or
-    points (9-1); ``of`` total (uncapped; capped at the best 8 is the same with 8 slots),
-    per_entry (total / entries, 0 without entries) or mean; with ``plus_em``, the total plus the
-    English and maths bonuses (their points counted again, as value added scores them)."""
+    points (9-1); ``of`` total (uncapped), capped (the best 8), per_entry (total / entries, 0
+    without entries) or mean; with ``plus_em``, the total plus the English and maths bonuses
+    (their points counted again, as value added scores them). With ``equivalents`` (new-style
+    points only) the GCSEs the pupil's vocational qualification counts as are scored too, each
+    at its new-style points."""
     points = slot_points(frame)
     scale = str(params.get("scale", "newstyle"))
     scored = {"newstyle": NEWSTYLE_OF_POINTS, "old": OLD_POINTS_OF_POINTS,
               "points": np.arange(10)}[scale][points]
+    count = (points > 0).sum(1)
+    bonus = scored[:, 0] + scored[:, 1]  # (English and maths: the first two slots)
+    if params.get("equivalents"):
+        units = np.asarray(frame["equiv_counted_units"], dtype=np.int64)
+        unit_points = np.asarray(frame["equiv_unit_points"], dtype=np.int64)
+        scored = np.column_stack([scored, *(np.where(units > k, unit_points, 0)
+                                            for k in range(MAX_EQUIVALENT_UNITS))])
+        count = count + units
+    if params.get("of") == "capped":
+        scored = np.sort(scored, axis=1)[:, -len(SLOTS):]
     total = scored.sum(1)
     if params.get("plus_em"):  # the English and maths bonuses: their points counted again
-        total = total + scored[:, 0] + scored[:, 1]
-    if params.get("of", "total") == "total":
+        total = total + bonus
+    if params.get("of", "total") in ("total", "capped"):
         return total
-    count = (points > 0).sum(1)
     return np.where(count > 0, np.round(total / np.maximum(count, 1), 2), 0)
 
 
@@ -209,10 +248,11 @@ def ebacc_aps(frame: Frame, relation: Relation, column: RelationColumn,
 @derivation("ks4_exam_category")
 def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Highest examination category: 1 = 5+ A*-C with English and maths, 2 = 5+ A*-C,
-    3 = 5+ A*-G, 4 = 1+ A*-G, 6 = no passes (5, any other pass, cannot occur with GCSEs)."""
-    ac = _slot_band(frame, "AC").sum(1)
-    ag = _slot_band(frame, "AG").sum(1)
+    """Highest examination category, GCSEs and equivalents: 1 = 5+ A*-C with English and
+    maths, 2 = 5+ A*-C, 3 = 5+ A*-G, 4 = 1+ A*-G, 6 = no passes (5, any other pass, cannot
+    occur: an equivalent counts as GCSEs)."""
+    ac = _slot_band(frame, "AC").sum(1) + _equivalent_passes(frame, "AC")
+    ag = _slot_band(frame, "AG").sum(1) + _equivalent_passes(frame, "AG")
     em = band_mask(_subject(frame, "em"), "AC").all(1)
     return np.select([(ac >= 5) & em, ac >= 5, ag >= 5, ag >= 1], [1, 2, 3, 4], 6)
 

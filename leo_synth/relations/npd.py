@@ -172,7 +172,8 @@ HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "
 KS4_ATTRIBUTES = (
     YEAR_ATTRIBUTE, *PUPIL_ATTRIBUTES, "yeargrp", "entries", "att8", "level2_em", "level2",
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
-    "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points",
+    "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points", "equiv_counted_units",
+    "equiv_counted_ac", "equiv_unit_points", "btec", "vocqual",
     *(f"pts_{slot}" for slot in SLOTS), *(f"sub_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
     *PRIOR_ATTRIBUTES, *HISTORY_ATTRIBUTES,
 )
@@ -321,4 +322,10 @@ def _ks4_pupils(life: LifeCourse) -> Frame:
         "ebacc_e_ptq_ee": ks4["ebacc_entered"].astype(np.int64),
         "gcse_eng_points": ks4["pts_eng"],
         "gcse_mat_points": ks4["pts_mat"],
+        "equiv_counted_units": ks4["equiv_counted_units"],
+        "equiv_counted_ac": ks4["equiv_counted_ac"],
+        "equiv_unit_points": ks4["equiv_unit_points"],
+        # a BTEC achieved (at level 2, A*-C equivalent), a vocational qualification of any grade
+        "btec": (ks4["equiv_ac"] > 0).astype(np.int64),
+        "vocqual": (ks4["equiv_units"] > 0).astype(np.int64),
     })

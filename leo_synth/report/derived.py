@@ -332,6 +332,7 @@ def _t_ks4(ws: Workspace) -> list[str]:
         "ebacc94": "{KS4_EBACC_94}",
         "ebacc_entry": "{KS4_EBACC_E_PTQ_EE}",
         "level2em": "{KS4_LEVEL2_EM}",
+        "level2": "{KS4_LEVEL2}",
         "yob": "{KS4_YEAROFBIRTH}",
         "mob": "{KS4_MONTHOFBIRTH}",
     }

@@ -76,6 +76,12 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
     a_star_c = sum((points[s] >= 4).astype(np.int64) for s in SLOTS)
     a_star_g = sum((points[s] >= 1).astype(np.int64) for s in SLOTS)
     em_c = (points["eng"] >= 4) & (points["mat"] >= 4)
+    equiv = vocational_equivalents(ctx, year, latent, no_entries)
+    # the eight best new-style point scores of the GCSEs and of the GCSEs the equivalents
+    # count as (each a unit's points), together
+    best = np.sort(np.column_stack([*(newstyle[s] for s in SLOTS), *(
+        np.where(equiv["counted_units"] > k, equiv["unit_points"], 0)
+        for k in range(MAX_EQUIVALENT_UNITS))]), axis=1)[:, -len(SLOTS):]
     return Frame(
         person=person,
         year=year,
@@ -92,9 +98,54 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
         em_5=(points["eng"] >= 5) & (points["mat"] >= 5),
         ebacc_4=ebacc_entered & em_c & (points["eb1"] >= 4) & (points["eb2"] >= 4)
         & (points["eb3"] >= 4),
-        level2_em=(a_star_c >= 5) & em_c,
-        level2=a_star_c >= 5,
-        level1=a_star_g >= 5,
-        total_newstyle=sum(newstyle[s].astype(np.int64) for s in SLOTS),
-        capped_newstyle=sum(newstyle[s].astype(np.int64) for s in SLOTS),
+        level2_em=(a_star_c + equiv["counted_ac"] >= 5) & em_c,
+        level2=a_star_c + equiv["counted_ac"] >= 5,
+        # (GCSEs alone: what the labour market is modelled to reward, as the Wolf review
+        # found of the equivalents; summarise_education reads it)
+        level2_gcse=a_star_c >= 5,
+        level1=a_star_g + equiv["counted_units"] >= 5,
+        equiv_units=equiv["units"],
+        equiv_ac=equiv["ac"],
+        equiv_counted_units=equiv["counted_units"],
+        equiv_counted_ac=equiv["counted_ac"],
+        equiv_unit_points=equiv["unit_points"],
+        total_newstyle=sum(newstyle[s].astype(np.int64) for s in SLOTS)
+        + equiv["counted_units"] * equiv["unit_points"],
+        capped_newstyle=best.sum(axis=1, dtype=np.int64),
     )
+
+
+MAX_EQUIVALENT_UNITS = 4
+"""GCSEs a vocational qualification is worth at most (a BTEC First Diploma)."""
+LAST_EQUIVALENT_YEAR = 2013
+"""The last KS4 year with equivalents (from 2014/15 the measures count GCSEs, and the
+equivalents Attainment 8 admits are not simulated)."""
+WOLF_YEAR = 2013
+"""From 2013/14 a qualification counts as one GCSE (and at most two non-GCSEs count: a
+simulated pupil takes one)."""
+
+
+def vocational_equivalents(ctx: BlockContext, year: np.ndarray, latent: np.ndarray,
+                           no_entries: np.ndarray) -> dict[str, np.ndarray]:
+    """Each KS4 pupil's vocational qualification counted as GCSE equivalents (at most one):
+    its size in GCSEs (``units``: 0, 2 or 4), the units at A*-C (``ac``: all or none), the
+    new-style points of a unit (``unit_points``: 40 to 58 at A*-C, 34 below), and what the
+    year's rules count (``counted_units``, ``counted_ac``: each unit to 2012/13, one per
+    qualification from 2013/14). Drawn from a stream of its own: the GCSE grades do not
+    change with it."""
+    p = ctx.params["ks4.equivalents"]
+    rng = ctx.rng("ks4.equivalents")
+    n = len(year)
+    share = np.where(year <= LAST_EQUIVALENT_YEAR, interpolate(p["share"], year), 0.0)
+    takes = (rng.random(n) < share * logistic(p["a"] + p["b"] * latent)) & ~no_entries
+    diploma = rng.random(n) < interpolate(p["diploma"], year)
+    units = np.where(takes, np.where(diploma, MAX_EQUIVALENT_UNITS, 2), 0).astype(np.int64)
+    passed = rng.random(n) < logistic(p["pass_a"] + p["pass_b"] * latent)
+    # C, B, A or A* for a pass (pass, merit, distinction, distinction*), better with ability
+    grade = np.clip(np.rint(1.0 + 0.8 * latent + rng.normal(0, 0.8, n)), 0, 3)
+    unit_points = np.where(passed, 40 + 6 * grade, 34).astype(np.int64)
+    ac = np.where(passed, units, 0)
+    wolf = year >= WOLF_YEAR
+    return {"units": units, "ac": ac, "unit_points": np.where(takes, unit_points, 0),
+            "counted_units": np.where(wolf, np.minimum(units, 1), units),
+            "counted_ac": np.where(wolf, np.minimum(ac, 1), ac)}

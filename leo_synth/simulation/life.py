@@ -101,7 +101,7 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
     """Highest qualification, the date full-time education ended, and study years."""
     n = len(persons)
     qual = np.zeros(n, dtype=np.int64)
-    qual[ks4["person"][ks4["level2"]]] = 2
+    qual[ks4["person"][ks4["level2_gcse"]]] = 2
     # People without English school records bring qualifications gained elsewhere.
     rng = ctx.rng("education.prior_qualification")
     prior = ctx.params["earnings.prior_qualification"]

@@ -98,6 +98,8 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "ks4.subject_noise": ("non_negative",),
     "ks4.ebacc_slot_gap": ("probability",),
     "ks4.no_entries_share": ("probability",),
+    "ks4.equivalents.share": ("probability",),
+    "ks4.equivalents.diploma": ("probability",),
     "post16.sixth_form_dropout": ("probability",),
     "post16.college_withdrawal": ("probability",),
     "post16.neet_months": ("positive",),

@@ -1,5 +1,5 @@
 """KS4 (GCSE) targets: mean Attainment 8, grade 4+/5+ in English and maths, EBacc, cohort shares;
-5 or more A*-C including English and maths before Attainment 8.
+5 or more A*-C (with equivalents), and including English and maths, before Attainment 8.
 
 Population: every pupil of the year's KS4 view (``KS4Pupil_2015_to_2021`` from 2014/15), one
 record per pupil (duplicates: the record with most entries), pupils without entries included
@@ -19,14 +19,14 @@ COLUMNS = {
     "att8": "KS4_ATT8", "em94": "KS4_L2BASICS_94", "em95": "KS4_L2BASICS_95",
     "ebacc94": "KS4_EBACC_94", "ebacc_entry": "KS4_EBACC_E_PTQ_EE", "fsm6": "KS4_FSM6",
     "fsm": "KS4_FSM", "sen": "KS4_SENF", "sex": "KS4_GENDER",
-    "disadvantaged": "KS4_FSM6CLA1A", "level2em": "KS4_LEVEL2_EM",
+    "disadvantaged": "KS4_FSM6CLA1A", "level2em": "KS4_LEVEL2_EM", "level2": "KS4_LEVEL2",
 }
 """KS4 column behind each measure or filter of ``t_ks4``."""
 RATE_MEASURES = {
     "em94": "em94 = 1", "em95": "em95 = 1", "ebacc94": "ebacc94 = 1",
     "ebacc_entry": "ebacc_entry = 1", "fsm6": "fsm6 = 1", "fsm": "fsm = 1",
     "sen_ehc": "sen IN ('E', 'S')", "sen_support": "sen IN ('K', 'A', 'P')",
-    "level2em": "level2em = 1",
+    "level2em": "level2em = 1", "level2": "level2 = 1",
 }
 MEASURE_COLUMN = {"sen_ehc": "sen", "sen_support": "sen"}
 SEN_GROUPS = {"none": ("N",), "support": ("K", "A", "P"), "ehc": ("E", "S")}
@@ -90,8 +90,9 @@ def _requires(p: Params) -> list[str]:
 @definition("ks4_rate", requires=_requires, uses=("t_ks4",))
 def ks4_rate(ws: Workspace, p: Params) -> Estimate:
     """Share of the year's KS4 pupils meeting ``measure`` (em94, em95, ebacc94, ebacc_entry,
-    fsm6, fsm, sen_ehc, sen_support; level2em: 5 or more A*-C including English and maths, to
-    2012/13), optionally within filtered pupils."""
+    fsm6, fsm, sen_ehc, sen_support; level2em: 5 or more A*-C including English and maths,
+    level2: 5 or more A*-C with equivalents, both to 2012/13), optionally within filtered
+    pupils."""
     where, params, _ = ks4_filters(p)
     sql = KS4_RATE_SQL.format(measure=RATE_MEASURES[p["measure"]], where=where)
     num, den = ws.query(sql, {"year": p["year"], **params})[0]
