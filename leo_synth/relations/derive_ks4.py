@@ -43,9 +43,10 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import (
     LETTER_OF_POINTS,
-    MAX_EQUIVALENT_UNITS,
     NEWSTYLE_OF_POINTS,
     SLOTS,
+    best_eight,
+    with_equivalents,
 )
 from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
@@ -217,12 +218,11 @@ def point_score(frame: Frame, relation: Relation, column: RelationColumn,
     bonus = scored[:, 0] + scored[:, 1]  # (English and maths: the first two slots)
     if params.get("equivalents"):
         units = np.asarray(frame["equiv_counted_units"], dtype=np.int64)
-        unit_points = np.asarray(frame["equiv_unit_points"], dtype=np.int64)
-        scored = np.column_stack([scored, *(np.where(units > k, unit_points, 0)
-                                            for k in range(MAX_EQUIVALENT_UNITS))])
+        scored = with_equivalents(scored, units,
+                                  np.asarray(frame["equiv_unit_points"], dtype=np.int64))
         count = count + units
     if params.get("of") == "capped":
-        scored = np.sort(scored, axis=1)[:, -len(SLOTS):]
+        scored = best_eight(scored)
     total = scored.sum(1)
     if params.get("plus_em"):  # the English and maths bonuses: their points counted again
         total = total + bonus

@@ -77,11 +77,8 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
     a_star_g = sum((points[s] >= 1).astype(np.int64) for s in SLOTS)
     em_c = (points["eng"] >= 4) & (points["mat"] >= 4)
     equiv = vocational_equivalents(ctx, year, latent, no_entries)
-    # the eight best new-style point scores of the GCSEs and of the GCSEs the equivalents
-    # count as (each a unit's points), together
-    best = np.sort(np.column_stack([*(newstyle[s] for s in SLOTS), *(
-        np.where(equiv["counted_units"] > k, equiv["unit_points"], 0)
-        for k in range(MAX_EQUIVALENT_UNITS))]), axis=1)[:, -len(SLOTS):]
+    scored = with_equivalents(np.column_stack([newstyle[s] for s in SLOTS]),
+                              equiv["counted_units"], equiv["unit_points"])
     return Frame(
         person=person,
         year=year,
@@ -109,10 +106,23 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
         equiv_counted_units=equiv["counted_units"],
         equiv_counted_ac=equiv["counted_ac"],
         equiv_unit_points=equiv["unit_points"],
-        total_newstyle=sum(newstyle[s].astype(np.int64) for s in SLOTS)
-        + equiv["counted_units"] * equiv["unit_points"],
-        capped_newstyle=best.sum(axis=1, dtype=np.int64),
+        total_newstyle=scored.sum(axis=1, dtype=np.int64),
+        capped_newstyle=best_eight(scored).sum(axis=1, dtype=np.int64),
     )
+
+
+def with_equivalents(scored: np.ndarray, units: np.ndarray, unit_points: np.ndarray
+                     ) -> np.ndarray:
+    """(rows, k + MAX_EQUIVALENT_UNITS): the GCSE slots' scores ``scored``, then one column
+    per GCSE the pupil's vocational qualification counts as (``units``), at its new-style
+    points (0 beyond its units)."""
+    return np.column_stack([scored, *(np.where(units > k, unit_points, 0)
+                                      for k in range(MAX_EQUIVALENT_UNITS))])
+
+
+def best_eight(scored: np.ndarray) -> np.ndarray:
+    """Each row's eight best scores (the capped point score's), in ascending order."""
+    return np.sort(scored, axis=1)[:, -len(SLOTS):]
 
 
 MAX_EQUIVALENT_UNITS = 4
@@ -142,8 +152,10 @@ def vocational_equivalents(ctx: BlockContext, year: np.ndarray, latent: np.ndarr
     units = np.where(takes, np.where(diploma, MAX_EQUIVALENT_UNITS, 2), 0).astype(np.int64)
     passed = rng.random(n) < logistic(p["pass_a"] + p["pass_b"] * latent)
     # C, B, A or A* for a pass (pass, merit, distinction, distinction*), better with ability
-    grade = np.clip(np.rint(1.0 + 0.8 * latent + rng.normal(0, 0.8, n)), 0, 3)
-    unit_points = np.where(passed, 40 + 6 * grade, 34).astype(np.int64)
+    grade = np.clip(np.rint(p["grade_a"] + p["grade_b"] * latent
+                            + rng.normal(0, p["grade_noise"], n)), 0, 3).astype(np.int64)
+    unit_points = np.where(passed, NEWSTYLE_OF_POINTS[4] + 6 * grade,
+                           NEWSTYLE_OF_POINTS[3]).astype(np.int64)
     ac = np.where(passed, units, 0)
     wolf = year >= WOLF_YEAR
     return {"units": units, "ac": ac, "unit_points": np.where(takes, unit_points, 0),

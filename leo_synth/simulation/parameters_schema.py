@@ -100,6 +100,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "ks4.no_entries_share": ("probability",),
     "ks4.equivalents.share": ("probability",),
     "ks4.equivalents.diploma": ("probability",),
+    "ks4.equivalents.grade_noise": ("non_negative",),
     "post16.sixth_form_dropout": ("probability",),
     "post16.college_withdrawal": ("probability",),
     "post16.neet_months": ("positive",),

@@ -26,7 +26,7 @@ text (``OBJECT_ID('tempdb..#t')``, ``sp_rename 'tempdb..#t.col', ...``)."""
 
 
 @cache
-def _srs_names() -> dict[str, tuple[str, str]]:
+def srs_names() -> dict[str, tuple[str, str]]:
     """Every SRS database name (lower case) -> (its spelling, the extract's database), from
     the spec's ``databases.yaml``: ``npd`` and ``npd_i2`` are both ``npd_i2``."""
     return {srs.lower(): (srs, database)
@@ -36,7 +36,7 @@ def _srs_names() -> dict[str, tuple[str, str]]:
 
 def source_database(srs_name: str) -> str:
     """The extract's database (schema or folder) behind an SRS database name."""
-    return _srs_names()[srs_name.lower()][1]
+    return srs_names()[srs_name.lower()][1]
 
 
 def _spec_database(name: str) -> str | None:
@@ -47,7 +47,7 @@ def _spec_database(name: str) -> str | None:
 
 
 def check_database(part: str, line: int) -> str:
-    known = _srs_names()
+    known = srs_names()
     if part.lower() not in known:
         spellings = [srs for srs, _ in known.values()]
         raise ScriptError(line, f"unknown SRS database {part!r}{did_you_mean(part, spellings)}"
@@ -61,7 +61,7 @@ def _check_schema(part: str, name: str, line: int) -> str | None:
     Server's error 208: no such object in the database."""
     if part.isdigit() or part.lower() in ("dbo", "<p>"):
         return None
-    if part.lower() not in _srs_names():
+    if part.lower() not in srs_names():
         raise ScriptError(line, f"Invalid object name '{part}.{name}'. (no relation of the "
                           f"extract is in a schema {part!r}, and the script has not made it)")
     return check_database(part, line)
@@ -85,7 +85,7 @@ def resolve(table: exp.Table, relations: dict[str, tuple[str, ...]],
                           f"{did_you_mean(name, relations)} (not in this extract; "
                           f"`leo-synth tables` lists them)")
     if wanted is not None:
-        known = _srs_names()
+        known = srs_names()
         held = databases.get(name.lower())
         if held is None or held.lower() not in known:  # (e.g. PostgreSQL's project schema
             held = _spec_database(name)  # of views, "2002237")

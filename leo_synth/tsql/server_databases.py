@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from leo_synth.tsql import spec_lookup
+from leo_synth.tsql import names
 from leo_synth.tsql.information_schema import spec_relations
 
 SYSTEM_DATABASES = ("master", "tempdb", "model", "msdb")
@@ -37,8 +37,7 @@ TEXT_COLUMNS = {"name", "create_date", "collation_name", "state_desc", "user_acc
 @cache
 def numbers() -> dict[str, tuple[str, int]]:
     """Every database name a script may name (lower case) -> (its spelling, its number)."""
-    spellings = sorted({srs for names in spec_lookup.catalog().databases.values()
-                        for _, srs in names}, key=str.lower)
+    spellings = sorted((spelt for spelt, _ in names.srs_names().values()), key=str.lower)
     named = [*SYSTEM_DATABASES, *spellings]
     return {name.lower(): (name, number) for number, name in enumerate(named, start=1)}
 

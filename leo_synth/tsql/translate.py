@@ -752,13 +752,17 @@ class Translator:
         """The session table holding ``[database].sys.<view>`` (catalog_views.py), made the
         first time the view is read."""
         view = table.name.lower()
-        if table.catalog.lower() == "tempdb" or view not in catalog_views.VIEWS:
+        if view in catalog_views.SERVER_VIEWS:  # (the same from every database)
+            database = None
+        elif table.catalog.lower() == "tempdb" or view not in catalog_views.VIEWS:
             shown = ", ".join(f"sys.{name}" for name in catalog_views.VIEWS)
             raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: {shown} show "
                               "the extract; tempdb.sys.objects, .tables, .columns and "
                               "tempdb..sysobjects the #temp tables")
-        database = (names.check_database(table.catalog, line)
-                    if table.catalog and table.db.lower() == "sys" else self.database)
+        else:
+            database = (names.check_database(table.catalog, line)
+                        if table.catalog and table.db.lower() == "sys" else self.database)
+        self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         return self._spec_view("catalog", catalog_views, view, database)
 
     def _tempdb_view(self, view: str, line: int) -> tuple[str, ...]:
@@ -807,8 +811,6 @@ class Translator:
         """The session table holding a view the spec describes (``views``: a module with
         ``rows`` and ``columns``), of one SRS database or all, made the first time it is
         read; its text is compared with literals ignoring case, as in the SRS."""
-        if kind == "catalog":
-            self.reading.update({name: name for name, _ in catalog_views.columns(view)})
         key = f"leo_{kind}_{database or 'all'}_{view}"
         if key not in self.session:
             found = views.rows(view, list(self.target.relations), database,
@@ -1095,8 +1097,7 @@ class Translator:
                 continue
             if table.db.lower() == "sys" and (
                     table.name.lower() in catalog_views.SERVER_VIEWS):  # (master.sys.databases)
-                self._place(table, self._spec_view("catalog", catalog_views,
-                                                   table.name.lower(), None))
+                self._place(table, self._catalog_view(table, line))
                 resolved.add(id(table))
                 continue
             if table.catalog.lower() == "tempdb" and table.name.lower() in tempdb_views.VIEWS:
