@@ -18,7 +18,7 @@ from leo_synth.simulation.higher_education import (
 )
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
-from leo_synth.simulation.subjects import subject_catalogue
+from leo_synth.simulation.subjects import FPE, SubjectCatalogue, subject_catalogue
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
 
@@ -33,18 +33,21 @@ HESA_ATTRIBUTES = (
     "pupilmatchingrefanonymous", "instid_anon", "xinstid01__anon", "comdate", "enddate",
     "dateleft", "yearprg", "yearstu", "xmode01", "mode", "qualaim", "courseaim", "xlev301",
     "xlev501", "xlev601", "xqobtn01", "xqlev601", "xclass01", "sbjqa1", "xjacs01_1",
-    "xjacsa01_1", "gender", "sexid", "xagea01", "xagej01", "stuload", "notact", "fundcomp",
+    "xjacsa01_1", "xjacs201_1", "xfpe01_1", "gender", "sexid", "xagea01", "xagej01",
+    "stuload", "notact", "fundcomp",
     "rsnend", "rsnleave", "la_anon", "xpqual01", "xpsr01", "xfyear01", "typeyr", "xelsp01",
     "xinstg01", "xinstc01", "xdomuc01", "xhoos01", *(
         "xpses01", "xpdec01", "xfyrsr01", "xqmode01", "xqlev301", "xqlev501", "xqlev901",
-        "xqlev1003", "xjacs201_1", "xfpe01_1", "nation", "xnatgr01", "sec", "pared",
+        "xqlev1003", "nation", "xnatgr01", "sec", "pared",
         "xagrp601", "xagrpa01", "xagrpj01", "disable", "disall", "xstudis01", "ethnic",
         "xethnic01", "careleaver", "xdomgr01", "xdomreg01", "qualent2", "qualent3",
         "xhqual01", "xqualent01", "totalts", "xtariff01", "xtariff", "feeelig", "msfund",
         "xmsfund01", "mstufee", "xmstufee01", "specfee", "fundcode", "locsdy", "exchange",
         "ttaccom", "oa", "oa01", "oa11", "lsoa", "lsoa01", "lsoa11", "elq", "intercalate",
-        "xhecos_1", "xcah01_1", "xcah02_1", "xcah03_1", "xfpe01_5", "reducedi", "access",
-        "articln", "phdsub",
+        "xfpe01_5", "reducedi", "access", "articln", "phdsub", "sbjqa2", "sbjqa3",
+        *(f"{name}_{n}" for n in (1, 2, 3) for name in ("xhecos", "xcah01", "xcah02", "xcah03")),
+        *(f"{name}_{n}" for n in (2, 3) for name in ("xjacs01", "xjacsa01", "xjacs201",
+                                                      "xfpe01")),
     ),
 )
 # HESA ethnicity codes of the NPD minor ethnic codes, and the analytical grouping.
@@ -86,8 +89,6 @@ def _students(life: LifeCourse) -> ByYear:
     slot = np.maximum(link.pmr_count[person] - 1, 0)
     pmr = pmrs(life, person, slot).astype(str)
     catalogue = subject_catalogue(life.ctx.params)
-    jacs = catalogue.jacs[inst["subject"]]
-    area = catalogue.area[inst["subject"]]
     part_time = inst["part_time"]
     level = inst["level"]
     birth = life.persons["birth"][person]
@@ -108,7 +109,6 @@ def _students(life: LifeCourse) -> ByYear:
         "xqobtn01": Masked(_lookup(COURSE_AIM, level).astype(str), ~qualified_now),
         "xqlev601": Masked(level, ~qualified_now),
         "xclass01": class_code,
-        "sbjqa1": jacs, "xjacs01_1": jacs, "xjacsa01_1": area,
         "gender": np.where(female, 2, 1), "sexid": np.where(female, 2, 1),
         "xagea01": age_on(birth, ymd(year, 8, 31)),
         "xagej01": age_on(birth, ymd(year + 1, 7, 31)),
@@ -125,12 +125,41 @@ def _students(life: LifeCourse) -> ByYear:
         "xelsp01": inst["length"],
         "xinstg01": region, "xinstc01": np.full(n, "XF"),
         "xdomuc01": np.full(n, "XF"), "xhoos01": np.ones(n, dtype=np.int64),
-        **_student_details(life, person, inst, years, year, qualified_now, jacs, part_time),
+        **_student_details(life, person, inst, years, year, qualified_now, part_time),
+        **_subjects(catalogue, inst, year),
     }), year)
 
 
+def _subjects(catalogue: SubjectCatalogue, inst: Frame, year: np.ndarray) -> dict[str, object]:
+    """Subjects 1-3 of each instance with their share of its time (XFPE01_n, percent): JACS
+    (SBJQA before 2007/08), then HECOS and CAH from 2019/20; NULL past the course's subjects."""
+    before_hecos = year < 2019  # HECOS and CAH codes from 2019/20
+    fpe = FPE[inst["combination"]]
+    out: dict[str, object] = {}
+    for n, subject in enumerate((inst["subject"], inst["subject2"], inst["subject3"]), 1):
+        absent = subject < 0
+        subject = np.maximum(subject, 0)
+        jacs = Masked(catalogue.jacs[subject], absent)
+        cah2 = catalogue.cah2_code[catalogue.cah2[subject]]  # e.g. CAH15-02
+        hecos = np.char.add("100", zfill(subject % 900, 3))
+        share = fpe[:, n - 1]
+        out |= {
+            f"sbjqa{n}": jacs, f"xjacs01_{n}": jacs, f"xjacs201_{n}": jacs,
+            f"xjacsa01_{n}": Masked(catalogue.area[subject], absent),
+            # Subject 1's share is a float column; the later ones are text in the extract.
+            f"xfpe01_{n}": share if n == 1 else Masked(np.char.mod("%.1f", share), absent),
+            f"xhecos_{n}": Masked(hecos, absent | before_hecos),
+            f"xcah01_{n}": Masked(np.array([c[:5] for c in cah2], dtype=str),
+                                  absent | before_hecos),
+            f"xcah02_{n}": Masked(cah2, absent | before_hecos),
+            # CAH3 is not modelled: the first CAH3 subject of the CAH2 subject.
+            f"xcah03_{n}": Masked(np.char.add(cah2, "-01"), absent | before_hecos),
+        }
+    return out
+
+
 def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: Frame,
-                     year: np.ndarray, qualified: np.ndarray, jacs: np.ndarray,
+                     year: np.ndarray, qualified: np.ndarray,
                      part_time: np.ndarray) -> dict[str, object]:
     """Characteristics, entry qualifications, funding and geography of HESA students."""
     persons = life.persons
@@ -150,9 +179,6 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
     oa = persons["oa"][person]
     level = inst["level"]
     first_year = years["year_of_course"] == 1
-    before_hecos = year < 2019  # HECOS and CAH codes from 2019/20
-    catalogue = subject_catalogue(life.ctx.params)
-    cah2 = catalogue.cah2_code[catalogue.cah2[inst["subject"]]]  # e.g. CAH15-02
     return {
         "xpses01": np.ones(n, dtype=np.int64), "xpdec01": np.ones(n, dtype=np.int64),
         "xfyrsr01": first_year.astype(np.int64),
@@ -162,7 +188,6 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
                            ~qualified),
         "xqlev901": Masked(np.where(level == 4, 4, 5), ~qualified | (year > 2007)),
         "xqlev1003": Masked(np.where(level == 4, 4, 5), ~qualified | (year < 2008)),
-        "xjacs201_1": jacs, "xfpe01_1": np.full(n, 100.0),
         "nation": np.full(n, "GB"), "xnatgr01": np.full(n, "A"),
         "sec": nssec, **occupations(life, person, nssec),
         "msoa": msoa_codes(pools.output_areas["lsoa"][oa]),
@@ -191,11 +216,6 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
         "oa11": pools.output_areas["coa"][oa], "lsoa": pools.output_areas["lsoa"][oa],
         "lsoa01": pools.output_areas["lsoa"][oa], "lsoa11": pools.output_areas["lsoa"][oa],
         "elq": np.full(n, "03"), "intercalate": np.zeros(n, dtype=np.int64),
-        "xhecos_1": Masked(np.char.add("100", zfill(inst["subject"] % 900, 3)), before_hecos),
-        "xcah01_1": Masked(np.array([c[:5] for c in cah2], dtype=str), before_hecos),
-        "xcah02_1": Masked(cah2, before_hecos),
-        # CAH3 is not modelled: the first CAH3 subject of the CAH2 subject.
-        "xcah03_1": Masked(np.char.add(cah2, "-01"), before_hecos),
         "xfpe01_5": Masked(np.full(n, 100.0), np.ones(n, dtype=bool)),
         "reducedi": np.zeros(n, dtype=np.int64), "access": np.zeros(n, dtype=np.int64),
         "articln": np.zeros(n, dtype=np.int64),

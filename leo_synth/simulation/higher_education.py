@@ -17,7 +17,7 @@ from leo_synth.simulation.population import KIND_HE_ONLY, KIND_SCHOOL
 from leo_synth.simulation.post16 import Post16
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import logistic, norm_ppf
-from leo_synth.simulation.subjects import draw_subjects
+from leo_synth.simulation.subjects import SINGLE, draw_combinations, draw_subjects
 
 # HESA XLEV601 levels: 1 higher degree (research), 2 higher degree (taught), 4 first degree,
 # 5 other undergraduate.
@@ -109,6 +109,10 @@ def _first_courses(ctx: BlockContext, who: np.ndarray, entry_year: np.ndarray, z
     subject = draw_subjects(ctx.rng("he.subject").random(m),
                             ctx.rng("he.principal_subject").random(m), p,
                             persons["female"][who], z[who])
+    joint = ctx.rng("he.joint_honours")
+    combination, subject2, subject3 = draw_combinations(
+        joint.random(m), joint.random(m), joint.random(m), joint.random(m), subject,
+        first_degree, p)
     provider_rng = ctx.rng("he.provider")
     tg = p["he.tariff_group"]
     tariff_draw = np.clip(np.rint(tg["a"] + tg["b"] * z[who]
@@ -129,7 +133,8 @@ def _first_courses(ctx: BlockContext, who: np.ndarray, entry_year: np.ndarray, z
     dates = ctx.rng("he.dates")
     return Frame(
         person=who, start_year=start_year, end_year=end_year, level=level,
-        part_time=part_time, length=length, subject=subject, provider=provider,
+        part_time=part_time, length=length, subject=subject, combination=combination,
+        subject2=subject2, subject3=subject3, provider=provider,
         qualified=qualified, degree_class=degree_class,
         # Courses start in the last ten days of September; leavers go in January to June.
         start_date=ymd(start_year, 9, 20 + dates.integers(0, 10, m)),
@@ -186,7 +191,8 @@ def _postgraduate(ctx: BlockContext, rng: np.random.Generator, first: Frame) -> 
     return Frame(
         person=first["person"][idx], start_year=start_year, end_year=end_year,
         level=np.where(phd, LEVEL_PGR, LEVEL_PGT), part_time=rng.random(m) < p["part_time_share"],
-        length=length, subject=first["subject"][idx], provider=first["provider"][idx],
+        length=length, subject=first["subject"][idx], combination=np.full(m, SINGLE),
+        subject2=np.full(m, -1), subject3=np.full(m, -1), provider=first["provider"][idx],
         qualified=qualified, degree_class=np.zeros(m, dtype=np.int64),
         start_date=ymd(start_year, 9, 25), end_date=ymd(end_year + 1, 9, 30),
         age_start=first["age_start"][idx] + (start_year - first["start_year"][idx]),

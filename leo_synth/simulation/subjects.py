@@ -97,6 +97,65 @@ def draw_subjects(u_cah2: np.ndarray, u_jacs: np.ndarray, params: Parameters,
     return np.minimum(position, len(catalogue.jacs) - 1)
 
 
+SINGLE, BALANCED, MAJOR_MINOR, THREE = 0, 1, 2, 3
+"""Subject combinations of a course: one subject, two equally, a major and a minor, three."""
+FPE = np.array([[100.0, 0.0, 0.0], [50.0, 50.0, 0.0], [66.7, 33.3, 0.0], [33.4, 33.3, 33.3]])
+"""Per combination: the full-person equivalent (XFPE01_n, percent of time) of subjects 1-3."""
+
+
+def joint_rates(params: Parameters) -> np.ndarray:
+    """Per principal subject: the share of its first-degree students on joint honours."""
+    catalogue = subject_catalogue(params)
+    joint = params["he.joint_honours"]
+    codes = list(catalogue.cah2_code)
+    unknown = sorted(set(joint["by_subject"]) - set(codes))
+    if unknown:
+        raise LeoSynthError(f"he.joint_honours.by_subject: {unknown} are not CAH2 subjects of "
+                            "he.subjects; use their codes (e.g. CAH19-04)")
+    by_cah2 = np.array([float(joint["by_subject"].get(c, joint["default"])) for c in codes])
+    return by_cah2[catalogue.cah2]
+
+
+def draw_combinations(u_joint: np.ndarray, u_kind: np.ndarray, u_second: np.ndarray,
+                      u_third: np.ndarray, subject: np.ndarray, eligible: np.ndarray,
+                      params: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Joint honours of courses whose principal subject is ``subject`` (``eligible``: first
+    degrees): the combination (SINGLE ... THREE) and the second and third principal subjects
+    (-1 if none), each other than the courses' earlier subjects. A partner subject is drawn
+    in proportion to its share of students times its joint rate, so subjects often studied
+    jointly are often the partners; one uniform per course for each step."""
+    catalogue = subject_catalogue(params)
+    rates = joint_rates(params)
+    kinds = params["he.joint_honours"]["kinds"]
+    mix = np.cumsum([kinds["balanced"], kinds["major_minor"], kinds["three"]])
+    joint = eligible & (u_joint < rates[subject])
+    kind = np.where(joint, 1 + np.minimum((u_kind * mix[-1] >= mix[:, None]).sum(axis=0), 2),
+                    SINGLE)
+    share = np.array([s["share"] for s in params["he.subjects"]], dtype=float)
+    # Each principal subject's weight within its CAH2 subject, from the cumulative shares.
+    fraction = catalogue.cumulative - catalogue.cah2
+    starts = np.concatenate([[True], catalogue.cah2[1:] != catalogue.cah2[:-1]])
+    within = fraction - np.where(starts, 0.0, np.concatenate([[0.0], fraction[:-1]]))
+    weight = share[catalogue.cah2] * within * rates
+    second = _pick_other(u_second, weight, [subject], kind != SINGLE)
+    third = _pick_other(u_third, weight, [subject, second], kind == THREE)
+    return kind, second, third
+
+
+def _pick_other(u: np.ndarray, weight: np.ndarray, taken: list[np.ndarray],
+                wanted: np.ndarray) -> np.ndarray:
+    """Per row where ``wanted``: a principal subject by ``weight``, none of ``taken``; else -1."""
+    rows = np.flatnonzero(wanted)
+    w = np.broadcast_to(weight, (len(rows), len(weight))).copy()
+    for t in taken:
+        w[np.arange(len(rows)), t[rows]] = 0.0
+    cum = np.cumsum(w, axis=1)
+    pick = np.minimum((cum <= (u[rows] * cum[:, -1])[:, None]).sum(axis=1), len(weight) - 1)
+    out = np.full(len(u), -1, dtype=np.int64)
+    out[rows] = pick
+    return out
+
+
 def subject_pay(params: Parameters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per CAH2 subject: log pay level at 1 YAG, and extra log growth to 5 and from 5 to 10
     YAG, each relative to the share-weighted average subject (from the published medians)."""
