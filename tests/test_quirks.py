@@ -35,7 +35,7 @@ from leo_synth.engine.generate import LEDGER_RELATION, generate
 from leo_synth.errors import LeoSynthError
 from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
-from leo_synth.quirks.duplicates import MAIN_PHASES
+from leo_synth.quirks.duplicates import KS4_NOTHING_ATTAINED, MAIN_PHASES
 from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR, _sorted_codes
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
 from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, Target, nulls_at
@@ -505,3 +505,31 @@ def test_sorted_codes_are_np_uniques_of_the_text() -> None:
                                                    return_inverse=True)
         np.testing.assert_array_equal(names, expected_names)
         np.testing.assert_array_equal(codes, expected_codes)
+
+
+def test_a_ks4_duplicate_attains_nothing_in_any_measure(runs, catalog) -> None:
+    """The second record ks4_duplicate adds holds no attainment in any column derived from the
+    grades, not only in the attributes it zeroes: counts, thresholds and points 0, grades and
+    progress NULL (or the blank a later quirk makes of a NULL), "no passes" 1."""
+    copies = measured = 0
+    for rel in _quirk_relations(catalog, "ks4_duplicate"):
+        table = _read(runs["messy"], rel)
+        named = {col.spec.name: col.name for col in rel.columns}
+        keys = list(zip(*(table.column(named[n]).to_pylist() for n in (
+            "KS4_PupilMatchingRefAnonymous", "KS4_ACADYR")), strict=True))
+        last = {key: i for i, key in enumerate(keys)}  # the copy is appended after its record
+        seen = {key for i, key in enumerate(keys) if last[key] != i}
+        rows = sorted(last[key] for key in seen)
+        copies += len(rows)
+        for col in rel.columns:
+            fill = col.spec.fill
+            if fill.kind != "derive" or fill.derive not in KS4_NOTHING_ATTAINED:
+                continue
+            want = KS4_NOTHING_ATTAINED[fill.derive]
+            if fill.derive == "ks4_progress8" and dict(fill.params).get("what") == "included":
+                want = 0
+            got = [table.column(col.name)[i].as_py() for i in rows]
+            allowed = {None, ""} if want is None else {want, str(want), float(want)}
+            assert set(got) <= allowed, (rel.name, col.name, set(got) - allowed)
+            measured += 1
+    assert copies > 0 and measured > 100

@@ -23,6 +23,21 @@ KS4_ATTAINMENT = ("entries", "att8", "level2_em", "level2", "level1", "ptscnewe"
                   "l2basics_94", "l2basics_95", "ebacc", "ebacc_94", "ebacc_e", "ebacc_e_ptq_ee",
                   "gcse_eng_points", "gcse_mat_points")
 """Builder attributes of the KS4 measures that a record without attainment holds as 0."""
+KS4_NOTHING_ATTAINED = {
+    # counts, thresholds, point scores and entry flags of the pupil's GCSEs: 0
+    **dict.fromkeys(("ks4_a8_slot", "ks4_ebacc", "ks4_ebacc_aps", "ks4_ebacc_pillar",
+                     "ks4_entered_subject", "ks4_entries", "ks4_exam_category",
+                     "ks4_grade_count", "ks4_open_ranked", "ks4_pillars_entered",
+                     "ks4_point_score", "ks4_subject", "ks4_threshold",
+                     "ks4_expected_progress"), 0),
+    "ks4_no_passes": 1,
+    # grades, levels and the progress measures, which need a result: NULL
+    **dict.fromkeys(("ks4_subject_grade", "ks4_nc_level", "ks4_progress8", "ks4_value_added",
+                     "ks4_cva", "ks4_median_va"), None),
+}
+"""What a record without attainment holds in each KS4 column derived from the grades (by
+derivation): the measures follow the zeroed attributes, so the record does not count GCSEs it
+does not hold. Prior attainment (``ks4_prior``) is the pupil's and stays."""
 
 
 def _replace(table: pa.Table, name: str, value: object) -> pa.Table:
@@ -30,8 +45,9 @@ def _replace(table: pa.Table, name: str, value: object) -> pa.Table:
     of a numeric attribute, such as KS4_ACTYRGRP_GSIZE of ``entries``, takes "0")."""
     index = table.schema.get_field_index(name)
     field = table.schema.field(index)
-    return table.set_column(index, field,
-                            pa.array([value] * table.num_rows).cast(field.type))
+    column = (pa.nulls(table.num_rows, field.type) if value is None
+              else pa.array([value] * table.num_rows).cast(field.type))
+    return table.set_column(index, field, column)
 
 
 @quirk("census_duplicate", 3, "a pupil has a second census record (RecordStatus 101, not on "
@@ -127,7 +143,8 @@ def _second_schools(run: QuirkRun, rows: np.ndarray, phase: RelationColumn | Non
 
 
 @quirk("ks4_duplicate", 4, "a KS4 pupil has a second record of the same year without "
-       "attainment (entries and measures 0) beside the one with GCSEs attained", (KS4,),
+       "attainment (entries and measures 0, grades and progress NULL) beside the one with GCSEs "
+       "attained", (KS4,),
        adds_rows=True)
 def ks4_duplicate(run: QuirkRun) -> None:
     cols = [col for col in run.relation.columns if col.attribute in KS4_ATTAINMENT]
@@ -136,6 +153,13 @@ def ks4_duplicate(run: QuirkRun) -> None:
     copies = run.table.take(pa.array(run.pick(), pa.int64()))
     for col in cols:
         copies = _replace(copies, col.name, 0)
+    for col in run.relation.columns:
+        fill = col.spec.fill
+        if fill.kind == "derive" and fill.derive in KS4_NOTHING_ATTAINED:
+            value = KS4_NOTHING_ATTAINED[fill.derive]
+            if fill.derive == "ks4_progress8" and dict(fill.params).get("what") == "included":
+                value = 0  # the pupil is not in the measure
+            copies = _replace(copies, col.name, value)
     run.add_rows(copies, tuple(col.name for col in cols))
 
 
