@@ -41,13 +41,21 @@ does not hold. Prior attainment (``ks4_prior``) is the pupil's and stays."""
 
 
 def _replace(table: pa.Table, name: str, value: object) -> pa.Table:
-    """``name`` set to ``value`` in every row, converted to the column's type (a text column
-    of a numeric attribute, such as KS4_ACTYRGRP_GSIZE of ``entries``, takes "0")."""
-    index = table.schema.get_field_index(name)
-    field = table.schema.field(index)
-    column = (pa.nulls(table.num_rows, field.type) if value is None
-              else pa.array([value] * table.num_rows).cast(field.type))
-    return table.set_column(index, field, column)
+    """``name`` set to ``value`` in every row (see ``_replace_many``)."""
+    return _replace_many(table, {name: value})
+
+
+def _replace_many(table: pa.Table, values: dict[str, object]) -> pa.Table:
+    """Each column of ``values`` set to its value in every row (None: NULL), converted to the
+    column's type (a text column of a numeric attribute, such as KS4_ACTYRGRP_GSIZE of
+    ``entries``, takes "0"); the table is rebuilt once, however many columns change."""
+    columns = list(table.columns)
+    for name, value in values.items():
+        index = table.schema.get_field_index(name)
+        kind = table.schema.field(index).type
+        columns[index] = (pa.nulls(table.num_rows, kind) if value is None
+                          else pa.repeat(pa.scalar(value), table.num_rows).cast(kind))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 @quirk("census_duplicate", 3, "a pupil has a second census record (RecordStatus 101, not on "
@@ -150,16 +158,14 @@ def ks4_duplicate(run: QuirkRun) -> None:
     cols = [col for col in run.relation.columns if col.attribute in KS4_ATTAINMENT]
     if not cols:
         return
-    copies = run.table.take(pa.array(run.pick(), pa.int64()))
-    for col in cols:
-        copies = _replace(copies, col.name, 0)
+    values: dict[str, object] = dict.fromkeys((col.name for col in cols), 0)
     for col in run.relation.columns:
         fill = col.spec.fill
         if fill.kind == "derive" and fill.derive in KS4_NOTHING_ATTAINED:
-            value = KS4_NOTHING_ATTAINED[fill.derive]
+            values[col.name] = KS4_NOTHING_ATTAINED[fill.derive]
             if fill.derive == "ks4_progress8" and dict(fill.params).get("what") == "included":
-                value = 0  # the pupil is not in the measure
-            copies = _replace(copies, col.name, value)
+                values[col.name] = 0  # the pupil is not in the measure
+    copies = _replace_many(run.table.take(pa.array(run.pick(), pa.int64())), values)
     run.add_rows(copies, tuple(col.name for col in cols))
 
 
