@@ -127,8 +127,8 @@ def sql(script: Path, db: str, max_rows: int, out: Path | None, all_results: boo
     DECLARE/SET variables, @@ROWCOUNT, IF/WHILE, TRY/CATCH, RAISERROR, THROW, FORMATMESSAGE,
     transactions (ROLLBACK and savepoints), cursors, dynamic SQL (EXEC, sp_executesql), the
     script's own stored procedures and functions (DECLARE/SET then RETURN, or RETURNS
-    TABLE), sp_rename, PIVOT, ROLLUP, GROUP BY ALL, MERGE, FOR JSON, views of the session,
-    INFORMATION_SCHEMA, sys.views/sys.columns/sys.databases,
+    TABLE), sp_rename, PIVOT, STRING_SPLIT, GENERATE_SERIES, ROLLUP, GROUP BY ALL, MERGE,
+    FOR JSON, views of the session, INFORMATION_SCHEMA, sys.views/sys.columns/sys.databases,
     tempdb..sysobjects, sp_help/sp_columns/sp_tables, and SRS three-part names
     ([NPD_i2].[2002237].[spring_census_2011]) are translated; what cannot be (functions with
     IF or WHILE, return codes, GOTO) stops the script before it runs, naming the line. Errors

@@ -19,6 +19,13 @@ from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import list_stars
+from leo_synth.tsql.table_functions import (
+    TableFunction,
+    json_each,
+    place,
+    reading_query,
+    stand_for,
+)
 from leo_synth.tsql.target_dialects import target_sql
 
 NAME = "leo_split"
@@ -80,16 +87,15 @@ def _json_parts(function: exp.Anonymous, line: int) -> exp.Table:
     value = target_sql(text, "sqlite")
     array = (f"CASE WHEN {value} IS NULL THEN '[]' ELSE '[' || REPLACE(JSON_QUOTE(CAST("
              f"{value} AS TEXT)), {separator.sql(dialect='sqlite')}, '\",\"') || ']' END")
-    return sqlglot.parse_one(f"SELECT * FROM JSON_EACH({array})", read="sqlite").args[
-        "from_"].this
+    return json_each(array)
 
 
 def _json_columns(table: exp.Table, ordinals: bool) -> None:
     """The query reading a ``_json_parts`` table: its ``ordinal`` (when the split has one:
     ``ordinals``) the part's ``key`` + 1, and its ``*`` the split's own columns (``JSON_EACH``
     has eight)."""
-    query = table.parent.parent if table.parent is not None else None
-    if not isinstance(query, exp.Select):
+    query = reading_query(table)
+    if query is None:
         return
     alias = table.alias_or_name
 
@@ -97,10 +103,8 @@ def _json_columns(table: exp.Table, ordinals: bool) -> None:
         return exp.Paren(this=exp.Add(this=exp.column("key", table=alias),
                                       expression=exp.Literal.number(1)))
 
-    for column in list(query.find_all(exp.Column)) if ordinals else []:
-        if column.name.lower() == "ordinal" and column.table.lower() in ("", alias.lower()):
-            named = isinstance(column.parent, exp.Select) and column.arg_key == "expressions"
-            column.replace(exp.alias_(ordinal(), "ordinal") if named else ordinal())
+    if ordinals:
+        stand_for(query, alias, "ordinal", ordinal)
     list_stars(query, alias, [exp.column("value", table=alias)] + (
         [exp.alias_(ordinal(), "ordinal")] if ordinals else []))
 
@@ -113,14 +117,6 @@ def _reads_columns(function: exp.Anonymous) -> bool:
     return bool(function.expressions) and function.expressions[0].find(exp.Column) is not None
 
 
-def _on_sqlite(function: exp.Anonymous, alias: exp.TableAlias | None, line: int) -> exp.Table:
-    """SQLite's form of a split of a column (``_json_parts``), aliased as the script has it."""
-    table = _json_parts(function, line)
-    table.set("alias", alias.copy() if alias is not None else exp.TableAlias(
-        this=exp.to_identifier(NAME)))
-    return table
-
-
 def _ordinals(function: exp.Anonymous) -> bool:
     """Whether the split has the ``ordinal`` column (its third argument)."""
     return len(function.expressions) == 3
@@ -129,37 +125,12 @@ def _ordinals(function: exp.Anonymous) -> bool:
 def for_target(tree: exp.Expression, dialect: str, line: int) -> exp.Expression:
     """The tree with each ``STRING_SPLIT`` table (``FROM``, ``JOIN``, ``CROSS APPLY``) read
     from a subquery (on SQLite, one of a column from ``JSON_EACH``)."""
-    for table in list(tree.find_all(exp.Table)):
-        if not _is_split(table.this):
-            continue
-        alias = table.args.get("alias")
-        if dialect == "sqlite" and _reads_columns(table.this):
-            parts = _on_sqlite(table.this, alias, line)
-            table.replace(parts)
-            _json_columns(parts, _ordinals(table.this))
-            continue
-        table.replace(exp.Subquery(
-            this=_query(table.this, dialect, line),
-            alias=alias.copy() if alias is not None else exp.TableAlias(
-                this=exp.to_identifier(NAME + "_table"))))
-    for lateral in list(tree.find_all(exp.Lateral)):
-        if not _is_split(lateral.this):
-            continue
-        alias = lateral.args.get("alias") or exp.TableAlias(this=exp.to_identifier(NAME))
-        if dialect != "sqlite":
-            lateral.set("this", exp.Subquery(this=_query(lateral.this, dialect, line)))
-            lateral.set("alias", alias)  # (PostgreSQL's subqueries in FROM need one)
-            continue
-        # SQLite: a join (left for OUTER APPLY) of the parts, JSON_EACH's when they are of a
-        # column (it may read the tables before it), else a subquery that reads no table
-        join = lateral.parent
-        joined: exp.Expression = _on_sqlite(lateral.this, alias, line) if _reads_columns(
-            lateral.this) else exp.Subquery(this=_query(lateral.this, dialect, line),
-                                            alias=alias.copy())
-        if isinstance(join, exp.Join) and lateral.args.get("cross_apply") is False:
-            join.set("side", "LEFT")
-            join.set("on", exp.true())
-        lateral.replace(joined)
-        if isinstance(joined, exp.Table):
-            _json_columns(joined, _ordinals(lateral.this))
-    return tree
+
+    def sqlite_table(function: exp.Expression, alias: exp.TableAlias) -> exp.Table:
+        table = _json_parts(function, line)
+        table.set("alias", alias)
+        return table
+
+    return place(tree, dialect, TableFunction(
+        NAME, _is_split, lambda function: _query(function, dialect, line), _reads_columns,
+        sqlite_table, lambda table, function: _json_columns(table, _ordinals(function))))

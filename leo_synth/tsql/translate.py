@@ -78,6 +78,7 @@ from leo_synth.tsql import (
     names,
     nested_order,
     number_formats,
+    number_series,
     number_styles,
     order_names,
     padded_comparisons,
@@ -1444,6 +1445,7 @@ class Translator:
         tree = self._variables(tree, variables, line)
         tree = hash_bytes.for_target(tree, self.target.dialect, line)
         tree = string_splits.for_target(tree, self.target.dialect, line)
+        tree = number_series.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
