@@ -46,7 +46,9 @@ def _exam(view: str) -> str:
 def test_subject_grades_equal_the_exam_rows(db, catalog) -> None:
     """KS4_AP<subject> is the grade of the pupil's exam row in that subject (NULL without one),
     spelt as the column's code list has it (double award doubled, a letter for a 9-1 grade
-    where the list has letters); subjects no simulated pupil sits are NULL throughout."""
+    where the list has letters); subjects no simulated pupil sits are NULL throughout. A
+    duplicated pupil's second record attains nothing (the ks4_duplicate quirk: no grades
+    beside the same exam rows), so records without entries are left out."""
     checked = 0
     for view in VIEWS:
         for column in _columns(db, view):
@@ -72,7 +74,8 @@ def test_subject_grades_equal_the_exam_rows(db, catalog) -> None:
                   ON e.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
                  AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '{code}'
                 WHERE p.KS4_ACADYR IN (SELECT KS4_ACADYR FROM {view}
-                                       WHERE NULLIF({column}, '') IS NOT NULL)""").fetchone()
+                                       WHERE NULLIF({column}, '') IS NOT NULL)
+                  AND p.KS4_ENTRIES > 0""").fetchone()
             assert rows > 0 and bad == 0, (view, column, bad)
             checked += 1
     assert checked >= 10
