@@ -504,13 +504,23 @@ class _Reader:
         return [kind(self.batch, token.line, "DROP", name.lower(), name, exists=exists)], end
 
     def _object_name(self, at: int, stop: int, what: str) -> tuple[str, int]:
-        """A (possibly qualified) name's last part, and the token after it."""
+        """A (possibly qualified) name's last part, and the token after it; a temporary
+        procedure's (``#name``, ``##name``) with its hashes."""
+        hashes, at = self._hashes(at, stop)
         if at >= stop or self.tokens[at].token_type not in (TokenType.VAR,
                                                             TokenType.IDENTIFIER):
             raise ScriptError(self.tokens[min(at, stop - 1)].line, f"{what} needs a name")
         while at + 2 < stop and self.tokens[at + 1].token_type == TokenType.DOT:
             at += 2
-        return self.tokens[at].text, at + 1
+        return hashes + self.tokens[at].text, at + 1
+
+    def _hashes(self, at: int, stop: int) -> tuple[str, int]:
+        """The ``#`` or ``##`` that starts a temporary procedure's name at token ``at`` (the
+        tokenizer's own tokens), and the token after them."""
+        hashes = ""
+        while at < stop and self.tokens[at].token_type == TokenType.HASH:
+            hashes, at = hashes + "#", at + 1
+        return hashes, at
 
     def _try(self, i: int, stop: int) -> tuple[list[Node], int]:
         """``BEGIN TRY ... END TRY`` and the ``BEGIN CATCH ... END CATCH`` it needs."""
@@ -737,7 +747,7 @@ class _Reader:
             close = self._closing(i + 1, stop)
             sql = self._expression(i + 2, close, "the text EXEC runs")
             return Exec(self.batch, token.line, sql, into=into), close + 1
-        name = i if bare else i + 1
+        hashes, name = self._hashes(i if bare else i + 1, stop)  # (#procedure: a temporary one)
         # (a procedure's qualified name, sys.sp_executesql or tempdb..sp_rename: its last part)
         while name + 1 < stop and self.tokens[name + 1].token_type == TokenType.DOT:
             name += 1
@@ -747,7 +757,7 @@ class _Reader:
             end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
             sql = _rename_statement(self._arguments(name + 1, end), token.line)
             return Exec(self.batch, token.line, exp.Literal.string(sql)), end
-        shown = self.tokens[name].text if name < stop else ""
+        shown = hashes + self.tokens[name].text if name < stop else ""
         if shown.lower() in catalog_procedures.PARAMETERS:
             end = script.cuts(self.tokens[name:self._statement_stop(name, stop)])[0] + name
             sql = catalog_procedures.statement(

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from leo_synth.tsql.catalog_views import CREATED
+from leo_synth.tsql.catalog_views import CREATED, TYPES
 from leo_synth.tsql.catalog_views import VIEWS as CATALOG_VIEWS
+from leo_synth.tsql.information_schema import INTEGER_COLUMNS
+from leo_synth.tsql.information_schema import VIEWS as INFORMATION_SCHEMA_VIEWS
 
 _OBJECT = ("name", "object_id", "principal_id", "schema_id", "parent_object_id", "type",
            "type_desc", "create_date", "modify_date", "is_ms_shipped")
@@ -24,6 +26,10 @@ VIEWS: dict[str, tuple[str, ...]] = {
     "sysobjects": ("name", "id", "xtype", "uid", "parent_obj", "crdate", "type"),
     "columns": CATALOG_VIEWS["columns"],
 }
+SCHEMA_VIEWS = {f"information_schema.{view}": columns
+                for view, columns in INFORMATION_SCHEMA_VIEWS.items() if view != "views"}
+"""``tempdb.INFORMATION_SCHEMA.TABLES`` and ``.COLUMNS``: the #temp tables in the shapes
+``information_schema`` gives the extract's views."""
 _TEXT_COLUMNS = {"name", "type", "type_desc", "create_date", "modify_date", "xtype", "crdate",
                  "collation_name"}
 Described = Callable[[str], list[tuple[str, tuple]]]
@@ -35,7 +41,33 @@ PADDED = 116
 
 def columns(view: str) -> list[tuple[str, bool]]:
     """The view's columns, each with whether it holds integers."""
+    if view in SCHEMA_VIEWS:
+        return [(name, name in INTEGER_COLUMNS) for name in SCHEMA_VIEWS[view]]
     return [(name, name not in _TEXT_COLUMNS) for name in VIEWS[view]]
+
+
+def _schema_rows(view: str, tables: dict[str, int], described: Described) -> list[tuple]:
+    """``INFORMATION_SCHEMA.TABLES`` or ``.COLUMNS`` of tempdb: each #temp table a base table
+    of ``dbo``, its columns with their SQL Server types (from ``sys.columns``' values)."""
+    type_names = {row[2]: row[0] for row in TYPES}  # by user_type_id
+    found: list[tuple] = []
+    for name, number in sorted(tables.items()):
+        stored = stored_name(name, number)
+        if view == "information_schema.tables":
+            found.append(("tempdb", "dbo", stored, "BASE TABLE"))
+            continue
+        for position, (column, values) in enumerate(described(name), start=1):
+            _, user, length, precision, scale, collation, nullable = values[:7]
+            kind = type_names.get(user, "sql_variant")
+            text = collation is not None
+            wide = kind in ("nchar", "nvarchar")
+            found.append(("tempdb", "dbo", stored, column, position, None,
+                          "YES" if nullable else "NO", kind,
+                          (length // 2 if wide and length > 0 else length) if text else None,
+                          None if text or kind in ("date", "datetime", "datetime2", "time",
+                                                   "smalldatetime", "bit") else precision,
+                          None if text or kind in ("float", "real", "date", "bit") else scale))
+    return found
 
 
 def stored_name(name: str, number: int) -> str:
@@ -46,6 +78,8 @@ def stored_name(name: str, number: int) -> str:
 def rows(view: str, tables: dict[str, int], described: Described) -> list[tuple]:
     """The view's rows for the session's #temp tables (name: the number OBJECT_ID gives;
     ``described``: their columns, for ``tempdb.sys.columns``)."""
+    if view in SCHEMA_VIEWS:
+        return _schema_rows(view, tables, described)
     if view == "columns":
         return [(number, column, position, *values)
                 for name, number in sorted(tables.items())

@@ -269,6 +269,23 @@ def _table_key(tree: exp.Create) -> list[str]:
     return []
 
 
+def _autoincrement_key(tree: exp.Create, column: exp.ColumnDef) -> None:
+    """SQLite: the key column ``column`` as ``INTEGER PRIMARY KEY AUTOINCREMENT`` (which only a
+    key the column states itself may be: a key written apart is moved to the column)."""
+    constraints = column.args.get("constraints") or []
+    keys = [c for c in constraints if isinstance(c.args.get("kind"),
+                                                 exp.PrimaryKeyColumnConstraint)]
+    if not keys:
+        for key in list(tree.find_all(exp.PrimaryKey)):
+            holder = key.parent
+            (holder if isinstance(holder, exp.Constraint) else key).pop()
+        keys = [exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint())]
+        constraints = [*constraints, keys[0]]
+    at = constraints.index(keys[0]) + 1
+    constraints.insert(at, exp.ColumnConstraint(kind=exp.AutoIncrementColumnConstraint()))
+    column.set("constraints", constraints)
+
+
 def _column_default(tree: exp.Expression) -> exp.AlterColumn | None:
     """The action of ``ALTER TABLE t ALTER COLUMN c SET DEFAULT x`` (how ``script`` reads
     SQL Server's ``ALTER TABLE t ADD CONSTRAINT ... DEFAULT x FOR c``), else None."""
@@ -407,7 +424,8 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
     """What SQLite lacks, written out: APPLY as a join of a decorrelated subquery
     (``lateral_joins``), grouping sets as a UNION ALL (``grouping_sets``), ``x >= ALL (...)``
     and ``= ANY (...)`` as ``EXISTS`` (``quantified_comparisons``), ``TRUNCATE TABLE``
-    as ``DELETE FROM``, ``VALUES`` with column names as a subquery; on DuckDB, ``CROSS APPLY``
+    as ``DELETE FROM``, ``VALUES`` with column names as a subquery, a column's ``DEFAULT``
+    expression in brackets; on DuckDB, ``CROSS APPLY``
     is ``CROSS JOIN LATERAL`` and ``OUTER APPLY`` ``LEFT JOIN LATERAL ... ON TRUE`` (sqlglot
     writes an inner join without ``ON``, which DuckDB does not parse)."""
     if dialect == "sqlite":
@@ -428,6 +446,13 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
             return exp.Delete(this=tree.expressions[0])
         for values in list(tree.find_all(exp.Values)):
             _named_values(values)
+        for default in list(tree.find_all(exp.DefaultColumnConstraint)):
+            # (SQLite takes a constant or an expression in brackets: DEFAULT GETDATE() and
+            # DEFAULT CAST(GETDATE() AS DATE) were syntax errors)
+            value = default.this
+            if not isinstance(value, exp.Literal | exp.Null | exp.Paren | exp.Boolean) and not (
+                    isinstance(value, exp.Neg) and isinstance(value.this, exp.Literal)):
+                default.set("this", exp.Paren(this=value))
     if dialect == "duckdb":  # CROSS APPLY: CROSS JOIN LATERAL; OUTER APPLY: LEFT ... ON TRUE
         for lateral in list(tree.find_all(exp.Lateral)):
             join, cross = lateral.parent, lateral.args.get("cross_apply")
@@ -758,8 +783,9 @@ class Translator:
         elif table.catalog.lower() == "tempdb" or view not in catalog_views.VIEWS:
             shown = ", ".join(f"sys.{name}" for name in catalog_views.VIEWS)
             raise ScriptError(line, f"{table.sql('tsql')} cannot be translated: {shown} show "
-                              "the extract; tempdb.sys.objects, .tables, .columns and "
-                              "tempdb..sysobjects the #temp tables")
+                              "the extract; tempdb.sys.objects, .tables, .columns, "
+                              "tempdb..sysobjects and tempdb.INFORMATION_SCHEMA.TABLES and "
+                              ".COLUMNS the #temp tables")
         else:
             database = (names.check_database(table.catalog, line)
                         if table.catalog and table.db.lower() == "sys" else self.database)
@@ -769,7 +795,7 @@ class Translator:
     def _tempdb_view(self, view: str, line: int) -> tuple[str, ...]:
         """The session table holding ``tempdb.sys.<view>`` or ``tempdb..sysobjects``: the
         session's #temp tables now (tempdb_views.py), made anew for each statement."""
-        key = f"leo_tempdb_{view}"
+        key = f"leo_tempdb_{view.replace('.', '_')}"
         self.target.run_at(line, f"DROP TABLE IF EXISTS {key}", False, None)
         tables = {name: -catalog_views.object_id("tempdb", name)
                   for name in self.session if name.startswith("#")}
@@ -1101,6 +1127,11 @@ class Translator:
                 self._place(table, self._catalog_view(table, line))
                 resolved.add(id(table))
                 continue
+            schema_view = f"{table.db.lower()}.{table.name.lower()}"
+            if table.catalog.lower() == "tempdb" and schema_view in tempdb_views.SCHEMA_VIEWS:
+                self._place(table, self._tempdb_view(schema_view, line))
+                resolved.add(id(table))
+                continue
             if table.catalog.lower() == "tempdb" and table.name.lower() in tempdb_views.VIEWS:
                 self._place(table, self._tempdb_view(table.name.lower(), line))
                 resolved.add(id(table))
@@ -1367,8 +1398,13 @@ class Translator:
                             for c in column.args.get("constraints") or []) or (
                     _table_key(tree) == [column.name.lower()])  # (its own key: an alias too)
                 made = identity_values.of_constraint(column, constraint, ())
-                if keyed or (made is not None and not identity_values.numbered_by_target(
-                        made, "sqlite")):  # (keyed already; or each INSERT gives it)
+                by_target = made is None or identity_values.numbered_by_target(made, "sqlite")
+                if keyed and by_target:
+                    # (the key numbers it; AUTOINCREMENT: no value made again after a DELETE,
+                    # and TRUNCATE TABLE has a sequence to restart, as in SQL Server)
+                    holder.pop()
+                    _autoincrement_key(tree, column)
+                elif keyed or not by_target:  # (each INSERT gives it)
                     holder.pop()
                 else:  # (AUTOINCREMENT: no value made again after a DELETE, as in SQL Server)
                     holder.set("kind", exp.PrimaryKeyColumnConstraint())

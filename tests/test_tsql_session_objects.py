@@ -1,0 +1,83 @@
+"""`leo-synth sql`: the script's own tables, procedures and tempdb's catalog of them, as SQL
+Server keeps them, on every backend: a keyed identity column after DELETE and TRUNCATE, a
+column's DEFAULT expression, temporary procedures (#name), tempdb.INFORMATION_SCHEMA."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+LOG = "CREATE TABLE #log (id INT IDENTITY(1,1) PRIMARY KEY, step VARCHAR(20));\n"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_keyed_identity_goes_on_after_delete_and_starts_again_after_truncate(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (SQLite's key numbered from the rows left, 1 after the DELETE; its TRUNCATE stopped:
+    # "no such table: temp.sqlite_sequence")
+    assert _rows(db, LOG + """INSERT INTO #log (step) VALUES ('a'), ('b');
+DELETE FROM #log;
+INSERT INTO #log (step) VALUES ('c');
+SELECT id, step FROM #log""") == [(3, "c")]
+    assert _rows(db, LOG + """INSERT INTO #log (step) VALUES ('a'), ('b');
+TRUNCATE TABLE #log;
+INSERT INTO #log (step) VALUES ('d');
+SELECT id, step FROM #log""") == [(1, "d")]
+    # a key written apart from its column
+    assert _rows(db, """CREATE TABLE #k (id INT IDENTITY(1,1) NOT NULL, v INT,
+    CONSTRAINT pk_k PRIMARY KEY (id));
+INSERT INTO #k (v) VALUES (5), (6);
+DELETE FROM #k WHERE v = 6;
+INSERT INTO #k (v) VALUES (7);
+SELECT id, v FROM #k ORDER BY id""") == [(1, 5), (3, 7)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_default_may_be_an_expression(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (SQLite: 'near "(": syntax error' at DEFAULT GETDATE())
+    assert _rows(db, """CREATE TABLE #runs (id INT IDENTITY(1,1), step VARCHAR(20),
+    at_ DATETIME NOT NULL DEFAULT GETDATE(), day_ DATE DEFAULT CAST(GETDATE() AS DATE),
+    n INT DEFAULT -1, s VARCHAR(3) DEFAULT 'x');
+INSERT INTO #runs (step) VALUES ('load');
+SELECT step, CASE WHEN at_ > '2020-01-01' THEN 1 ELSE 0 END,
+       CASE WHEN day_ = CAST(GETDATE() AS DATE) THEN 1 ELSE 0 END, n, s FROM #runs""") == [
+        ("load", 1, 1, -1, "x")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temporary_procedure(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    benefit = "[LEO_i2].[2002237].[leo_benefit]"
+    [(people,)] = _rows(db, f"SELECT COUNT(DISTINCT EduKey) FROM {benefit} "
+                            "WHERE Benefit_type = 'JSA'")
+    # (both stopped: "the procedure needs a name")
+    assert _rows(db, f"""CREATE PROCEDURE #count_benefit @type VARCHAR(3), @n INT OUTPUT AS
+    SELECT @n = COUNT(DISTINCT EduKey) FROM {benefit} WHERE Benefit_type = @type;
+GO
+DECLARE @jsa INT;
+EXEC #count_benefit 'JSA', @jsa OUTPUT;
+SELECT @jsa""") == [(people,)]
+    assert _rows(db, """CREATE PROC ##twice @x INT AS SELECT @x * 2;
+GO
+EXEC ##twice 21""") == [(42,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tempdb_information_schema_lists_the_temp_tables(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    made = "CREATE TABLE #e2 (EduKey VARCHAR(14) NOT NULL, d DATE, n INT, x DECIMAL(9,2));\n"
+    # (it was tempdb.sys.columns under another name: "Invalid column name 'COLUMN_NAME'.")
+    assert _rows(db, made + """SELECT TABLE_CATALOG, COLUMN_NAME, ORDINAL_POSITION,
+    IS_NULLABLE, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE
+FROM tempdb.INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME LIKE '#e2[_]%'
+ORDER BY ORDINAL_POSITION""") == [
+        ("tempdb", "EduKey", 1, "NO", "varchar", 14, None, None),
+        ("tempdb", "d", 2, "YES", "date", None, None, None),
+        ("tempdb", "n", 3, "YES", "int", None, 10, 0),
+        ("tempdb", "x", 4, "YES", "decimal", None, 9, 2)]
+    assert _rows(db, made + "SELECT TABLE_SCHEMA, TABLE_TYPE FROM tempdb.INFORMATION_SCHEMA."
+                            "TABLES WHERE TABLE_NAME LIKE '#e2[_]%'") == [("dbo", "BASE TABLE")]
