@@ -33,10 +33,12 @@ STYLES = {"1": "%m/%d/%y", "2": "%y.%m.%d", "3": "%d/%m/%y", "4": "%d.%m.%y", "5
           "104": "%d.%m.%Y", "105": "%d-%m-%Y", "106": "%d %b %Y", "107": "%b %d, %Y",
           "108": "%H:%M:%S", "110": "%m-%d-%Y", "111": "%Y/%m/%d", "112": "%Y%m%d",
           "120": "%Y-%m-%d %H:%M:%S", "121": "%Y-%m-%d %H:%M:%S.%f",
-          "126": "%Y-%m-%dT%H:%M:%S.%f", "13": "%d %b %Y %H:%M:%S:%f",
+          "126": "%Y-%m-%dT%H:%M:%S.%f", "127": "%Y-%m-%dT%H:%M:%S.%f",
+          "21": "%Y-%m-%d %H:%M:%S.%f", "13": "%d %b %Y %H:%M:%S:%f",
           "113": "%d %b %Y %H:%M:%S:%f", "114": "%H:%M:%S:%f"}
 """``CONVERT``'s styles of a date as text, as strftime patterns (sqlglot's table has a few
-wrong: 10, 11 and 12 in SQL Server's own letters)."""
+wrong: 10, 11 and 12 in SQL Server's own letters; 21 and 127 it lacks). 127 is 126's
+pattern: a ``datetime`` has no time zone to write."""
 
 
 def _names(names: tuple[str, ...], number: str, length: int | None) -> str:
@@ -94,19 +96,30 @@ def sqlite_pattern(node: exp.TimeToStr) -> exp.Expression:
 
 def _unpadded(code: str, date: exp.Expression, dialect: str) -> str:
     """SQL for a number of a date without its leading zero (``%-d``, ``FORMAT``'s ``d``)."""
-    part = {"d": "DAY", "m": "MONTH", "H": "HOUR", "M": "MINUTE", "S": "SECOND"}.get(code[2:])
+    part = {"d": "DAY", "m": "MONTH", "H": "HOUR", "I": "HOUR", "M": "MINUTE",
+            "S": "SECOND"}.get(code[2:])
     if part is None:
         return "NULL"
     value = target_sql(date, dialect)
-    return f"CAST(CAST(FLOOR(EXTRACT({part} FROM {value})) AS INTEGER) AS VARCHAR)"
+    number = f"CAST(FLOOR(EXTRACT({part} FROM {value})) AS INTEGER)"
+    if code == "%-I":  # the 12-hour clock's hour
+        number = f"(({number} + 11) % 12 + 1)"
+    return f"CAST({number} AS VARCHAR)"
+
+
+def _meridiem(date: exp.Expression, dialect: str) -> str:
+    """SQL for ``%p``, ``AM`` or ``PM`` (``FORMAT``'s ``tt``), which ``TO_CHAR`` writes only
+    through a code of its own."""
+    return (f"(CASE WHEN EXTRACT(HOUR FROM {target_sql(date, dialect)}) < 12 THEN 'AM' "
+            "ELSE 'PM' END)")
 
 
 def postgres_pattern(node: exp.TimeToStr) -> exp.Expression:
     """``node`` with the letters of its pattern outside codes (``T``) joined in as text,
     since ``TO_CHAR`` would read them as codes, and numbers without their leading zero
-    (``%-d``) written out."""
+    (``%-d``) and ``AM``/``PM`` (``%p``) written out."""
     pattern = node.args["format"].name
-    if not re.search(r"%-|(?:^|[^%])[A-Za-z]", pattern.replace("%%", "")):
+    if not re.search(r"%-|%p|(?:^|[^%])[A-Za-z]", pattern.replace("%%", "")):
         return node
     parts: list[exp.Expression] = []
     native = ""
@@ -120,10 +133,11 @@ def postgres_pattern(node: exp.TimeToStr) -> exp.Expression:
             native = ""
 
     for part in PART.findall(pattern):
-        if part.startswith("%-"):
+        if part.startswith("%-") or part == "%p":
             flush()
-            parts.append(sqlglot.parse_one(_unpadded(part, node.this, "postgres"),
-                                           read="postgres"))
+            sql = (_meridiem(node.this, "postgres") if part == "%p"
+                   else _unpadded(part, node.this, "postgres"))
+            parts.append(sqlglot.parse_one(sql, read="postgres"))
         elif part.startswith("%"):
             native += part
         else:
@@ -154,12 +168,12 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
         # DuckDB could not tell which of their functions took it
         node = node.copy()
         node.set("expression", exp.cast(value.copy(), exp.DataType.build("TIMESTAMP")))
-        if dialect == "duckdb":
-            return node
-    if pattern is None or dialect not in ("sqlite", "postgres") or (
+    if pattern is None or (
             isinstance(node.expression, exp.Literal) and not node.expression.is_string):
         return None
     text = exp.TimeToStr(this=node.expression.copy(), format=exp.Literal.string(pattern))
+    if dialect == "duckdb":  # (STRFTIME has every code; sqlglot's styles 10-12 are wrong)
+        return exp.Cast(this=text, to=node.this.copy())
     written = sqlite_pattern(text) if dialect == "sqlite" else postgres_pattern(text)
     if written is text and dialect == "sqlite":
         return None  # (sqlglot's own STRFTIME is right)

@@ -1,0 +1,35 @@
+"""`leo-synth sql`: dates written as text as SQL Server writes them, on every backend:
+CONVERT's styles and FORMAT's standard formats in a culture (en-GB puts the day first)."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+MOMENT = "DECLARE @d DATETIME = '2019-03-05 14:07:09.123';\n"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_convert_styles(backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (127 was the text 'None'; 21 doubled the seconds on SQLite; 10, 11 and 12 were
+    # 'mm-dd-yy', 'yy/mm/dd' and 'yymmdd' on DuckDB)
+    assert _rows(db, MOMENT + """SELECT CONVERT(VARCHAR(30), @d, 127),
+    CONVERT(VARCHAR(30), @d, 21), CONVERT(VARCHAR(8), @d, 10), CONVERT(VARCHAR(8), @d, 11),
+    CONVERT(VARCHAR(6), @d, 12), CONVERT(VARCHAR(10), @d, 103)""") == [(
+        "2019-03-05T14:07:09.123", "2019-03-05 14:07:09.123", "03-05-19", "19/03/05",
+        "190305", "05/03/2019")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_format_writes_a_standard_date_format_in_its_culture(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (every culture's 'd' was en-US's 03/05/2019, 'D' was 'Tuesday,March,2019', and tt the
+    # letters tt)
+    assert _rows(db, MOMENT + """SELECT FORMAT(@d, 'd', 'en-GB'), FORMAT(@d, 'D', 'en-GB'),
+    FORMAT(@d, 'd'), FORMAT(@d, 'D', 'en-US'), FORMAT(@d, 'hh:mm tt'), FORMAT(@d, 't'),
+    FORMAT(@d, 'T', 'en-GB'), FORMAT(@d, 'M', 'en-GB'), FORMAT(@d, 'dd/MM/yyyy', 'en-GB')""") == [(
+        "05/03/2019", "05 March 2019", "3/5/2019", "Tuesday, March 5, 2019", "02:07 PM",
+        "2:07 PM", "14:07:09", "5 March", "05/03/2019")]
