@@ -660,3 +660,18 @@ UPDATE #y SET n = RIGHT(s, 2), d = '20160101' WHERE yr = 2014
     for value in ("VALUES ('ESA')", "SELECT LEFT(b, 3) FROM (VALUES ('ESA')) v(b)"):
         with pytest.raises(ScriptError, match="ESA"):
             _rows(db, f"CREATE TABLE #n (n INT)\nINSERT INTO #n {value}\nSELECT n FROM #n")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_defaults_of_a_float_are_numbers(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # ISNULL and COALESCE of a float take its type: '' is 0 and ' 1.5 ' is 1.5 (DuckDB and
+    # PostgreSQL stopped, SQLite gave the text), text that is no number stops as in SQL Server
+    db = _db(request, backend)
+    ks4 = "[NPD_i2].[2002237].[KS4Pupil_2015_to_2021]"
+    assert _rows(db, f"SELECT TOP 1 ISNULL(KS4_ATT8, ''), COALESCE(KS4_ATT8, ' 1.5 '), "
+                     f"ISNULL(KS4_ATT8, '-2') FROM {ks4} WHERE KS4_ATT8 IS NULL") == [
+        (0, 1.5, -2)]
+    with pytest.raises(ScriptError, match="line 2: Error converting data type varchar to "
+                                          "float"):
+        _rows(db, f"SELECT 1\nSELECT COALESCE(KS4_ATT8, 'n/a') FROM {ks4}")

@@ -16,8 +16,8 @@ number adds, as SQL Server converts the text to the number's type (``1 + '1'`` i
 that is no number stops the script there (``'Cohort ' + @year`` with an INT ``@year`` fails
 in the SRS, so it fails here, rather than joining the two as text). A string literal in
 ``ISNULL``, ``COALESCE`` or ``NULLIF`` with an integer is converted to an integer (``''`` is
-0), as SQL Server converts it. So is a binary literal compared with an integer (``ukprn_anon <>
-0x`` is ``<> 0``).
+0), as SQL Server converts it, and one with a float or decimal to a number. So is a binary
+literal compared with an integer (``ukprn_anon <> 0x`` is ``<> 0``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import re
 
 from sqlglot import exp
 
-from leo_synth.tsql.error_messages import conversion_failed
+from leo_synth.tsql.error_messages import conversion_failed, not_converted
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
@@ -106,6 +106,25 @@ def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
         if value.name.strip() and not INTEGER.fullmatch(value.name):
             raise _conversion_failed(line, value.name, "int")
         value.replace(exp.Literal.number(int(value.name.strip() or 0)))
+
+
+def _number_default(node: exp.Coalesce, kinds: ColumnKinds, line: int) -> None:
+    """``ISNULL(float, '')`` and ``COALESCE(float, 'n/a')``: the text is converted to the
+    number's type as SQL Server converts it (``''`` is 0; text that is no number stops the
+    statement with error 8114), where DuckDB and PostgreSQL stopped at any text and SQLite
+    gave the text (integers: ``_integer_default``)."""
+    first = node.this
+    if is_integer(first, kinds.integers) or not is_number(first, kinds) or (
+            isinstance(first, exp.Literal)):
+        return
+    decimal_column = isinstance(first, exp.Column) and kinds.decimals.get(first.name.lower())
+    for value in node.expressions:
+        if not (isinstance(value, exp.Literal) and value.is_string):
+            continue
+        if value.name.strip() and not NUMBER.fullmatch(value.name):
+            said = not_converted("numeric" if decimal_column else "float")
+            raise ScriptError(line, said, runtime=True, said=said)
+        value.replace(exp.Literal.number(value.name.strip() or 0))
 
 
 def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: int) -> None:
@@ -219,6 +238,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
         if isinstance(node, exp.Coalesce):
             _text_default(node, texts)
+            _number_default(node, kinds, line)
         _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         _binary_as_integer(node, integers)
