@@ -3,9 +3,13 @@ CONVERT's styles and FORMAT's standard formats in a culture (en-GB puts the day 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql.command import run_text
 
 MOMENT = "DECLARE @d DATETIME = '2019-03-05 14:07:09.123';\n"
 
@@ -33,3 +37,20 @@ def test_format_writes_a_standard_date_format_in_its_culture(
     FORMAT(@d, 'T', 'en-GB'), FORMAT(@d, 'M', 'en-GB'), FORMAT(@d, 'dd/MM/yyyy', 'en-GB')""") == [(
         "05/03/2019", "05 March 2019", "3/5/2019", "Tuesday, March 5, 2019", "02:07 PM",
         "2:07 PM", "14:07:09", "5 March", "05/03/2019")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_date_or_now_is_a_date_and_now_among_values_a_datetime(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    benefit = "[LEO_i2].[2002237].[leo_benefit]"
+    # ISNULL has its first argument's type: an open spell ends today, a DATE (the targets gave
+    # a date and time; DuckDB's with its time zone, +00:00)
+    [(ended, today)] = run_text(db, f"""SELECT TOP 1
+    ISNULL(NULLIF(EndDate, '9999-12-31'), GETDATE()), CAST(GETDATE() AS DATE)
+FROM {benefit} WHERE EndDate = '9999-12-31'""", "tsql", None, False)[-1].rows
+    assert str(ended) == str(today) and len(str(ended)) == 10
+    # COALESCE, IIF and CASE take the DATETIME's type: shown with its milliseconds
+    [row] = run_text(db, "SELECT COALESCE(NULL, GETDATE()), IIF(1 = 1, GETDATE(), NULL), "
+                         "CASE WHEN 1 = 1 THEN GETDATE() END", "tsql", None, False)[-1].rows
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}", str(v)) for v in row)

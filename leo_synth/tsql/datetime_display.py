@@ -8,7 +8,8 @@ PostgreSQL's and DuckDB's a timestamp, which the result table shows as a date at
 (``2015-01-01``, as it must for a date a target widened to a timestamp), so one script showed
 three ways. A projection that is a ``DATETIME`` for certain (a cast or ``CONVERT`` to one,
 ``GETDATE()``, ``DATEADD`` or ``MIN``/``MAX`` of one, ``DATEADD`` of a date written as text,
-which SQL Server makes a ``DATETIME``, a #temp table's ``DATETIME`` column) has its values
+which SQL Server makes a ``DATETIME``, a #temp table's ``DATETIME`` column, ``COALESCE``,
+``IIF`` or ``CASE`` with one among their values, ``ISNULL`` of one) has its values
 made :class:`Shown` values, which the table, a CSV and a Parquet file (a timestamp) take as
 SQL Server's. A ``*`` and a ``UNION`` keep the target's values.
 
@@ -90,6 +91,18 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None
         return left if right is None else None
     if isinstance(node, exp.Min | exp.Max):
         return format_of(node.this, datetimes)
+    if isinstance(node, exp.Coalesce) and node.args.get("is_null"):
+        return format_of(node.this, datetimes)  # (ISNULL: its first argument's type)
+    branches = (
+        [node.this, *node.expressions] if isinstance(node, exp.Coalesce)
+        else [node.args.get("true"), node.args.get("false")] if isinstance(node, exp.If)
+        else [*(arm.args.get("true") for arm in node.args.get("ifs") or []),
+              node.args.get("default")] if isinstance(node, exp.Case) else [])
+    # (COALESCE, IIF and CASE: the type of highest precedence, a date and time's over a date's)
+    for branch in branches:
+        found = format_of(branch, datetimes) if branch is not None else None
+        if found is not None:
+            return found
     return datetime_parts.shown_type(node)
 
 

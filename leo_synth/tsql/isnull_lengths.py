@@ -7,7 +7,9 @@
 ``COALESCE`` (the type of its widest argument) does not share; the targets gave the whole
 text, so groups and labels differed from the SRS's. A column's length is known by its name,
 as the translator knows its other kinds: the extract's columns from the spec, a #temp
-table's from its ``CREATE TABLE``.
+table's from its ``CREATE TABLE``. For the same reason ``ISNULL`` of a ``DATE`` column is a
+``DATE``: ``ISNULL(EndDate, GETDATE())``, an open spell ended today, is today's date in the
+SRS, where the targets gave a date and time (:func:`dates_kept`).
 """
 
 from __future__ import annotations
@@ -36,4 +38,17 @@ def for_target(tree: exp.Expression, lengths: dict[str, int | None],
         else:
             replacement.replace(exp.Left(this=replacement.copy(),
                                          expression=exp.Literal.number(length)))
+    return tree
+
+
+def dates_kept(tree: exp.Expression, dates: set[str]) -> exp.Expression:
+    """The tree with each ``ISNULL`` of a ``DATE`` column (``dates``: lower-case names of
+    columns that hold a ``DATE`` wherever met) cast to a ``DATE``."""
+    for node in list(tree.find_all(exp.Coalesce)):
+        first = node.this
+        while isinstance(first, exp.Nullif | exp.Paren):  # (NULLIF: its first argument's type)
+            first = first.this
+        if node.args.get("is_null") and isinstance(first, exp.Column) and (
+                first.name.lower() in dates) and not isinstance(node.parent, exp.Cast):
+            node.replace(exp.cast(node.copy(), exp.DataType.build("DATE")))
     return tree

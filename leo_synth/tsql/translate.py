@@ -1509,6 +1509,7 @@ class Translator:
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)
         plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
+        tree = isnull_lengths.dates_kept(tree, plain_dates)
         tree = datetime_numbers.for_target(tree, self.datetimes, line, plain_dates)
         tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
                                          plain_dates)
