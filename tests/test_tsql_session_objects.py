@@ -8,6 +8,9 @@ import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 from test_tsql import BACKENDS, _db, _rows
 
+from leo_synth.tsql.command import run_text
+from leo_synth.tsql.errors import ScriptError
+
 LOG = "CREATE TABLE #log (id INT IDENTITY(1,1) PRIMARY KEY, step VARCHAR(20));\n"
 
 
@@ -81,3 +84,13 @@ ORDER BY ORDINAL_POSITION""") == [
         ("tempdb", "x", 4, "YES", "decimal", None, 9, 2)]
     assert _rows(db, made + "SELECT TABLE_SCHEMA, TABLE_TYPE FROM tempdb.INFORMATION_SCHEMA."
                             "TABLES WHERE TABLE_NAME LIKE '#e2[_]%'") == [("dbo", "BASE TABLE")]
+
+
+def test_reseeding_an_identity_is_refused(small_sqlite) -> None:
+    # (it was dropped with the other DBCC commands, and the next row got 3 where SQL Server
+    # gives 101)
+    with pytest.raises(ScriptError, match=r"line 3: DBCC CHECKIDENT \.\.\. RESEED cannot be "
+                                          r"translated"):
+        run_text(str(small_sqlite[0]), LOG + "INSERT INTO #log (step) VALUES ('a');\n"
+                 "DBCC CHECKIDENT ('#log', RESEED, 100);\nSELECT 1", "tsql", None, False)
+    assert _rows(str(small_sqlite[0]), LOG + "DBCC CHECKIDENT ('#log');\nSELECT 1") == [(1,)]

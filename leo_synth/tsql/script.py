@@ -272,6 +272,11 @@ def _maintenance_end(found: list[Token], words: list[str], i: int) -> int | None
         return j + 1 if j < len(found) and found[j].token_type == TokenType.NUMBER else j
     if words[i] == "DBCC" and i + 1 < len(found):
         j = i + 2
+        if words[i + 1] == "CHECKIDENT" and "RESEED" in words[j:j + 8]:
+            # (it changes the numbers later rows get: dropped, it gave other answers)
+            raise ScriptError(found[i].line, "DBCC CHECKIDENT ... RESEED cannot be translated "
+                              "(TRUNCATE TABLE starts an identity again from its seed; SET "
+                              "IDENTITY_INSERT ... ON gives rows numbers of their own)")
     elif words[i] == "UPDATE STATISTICS" and i + 1 < len(found):  # (one token to sqlglot)
         j = i + 1  # the table's name (#t, dotted, bracketed), then an index's on its line
         while j < len(found) and (found[j].token_type in NAME_PARTS or words[j] == "#") and (
@@ -297,7 +302,8 @@ def _maintenance_end(found: list[Token], words: list[str], i: int) -> int | None
 def _without_maintenance(found: list[Token]) -> list[Token]:
     """The tokens without statements that look after the server (``CHECKPOINT``, ``DBCC``,
     ``UPDATE STATISTICS``), which scripts run against a full tempdb: they change no answer,
-    and sqlglot parses none of them."""
+    and sqlglot parses none of them (``DBCC CHECKIDENT`` with ``RESEED``, which changes
+    answers, stops the script)."""
     words = [t.text.upper() if is_word(t) else "" for t in found]
     kept: list[Token] = []
     i = 0
