@@ -796,3 +796,49 @@ def test_output_parameters_fail_as_in_sql_server(small_sqlite, text: str, words:
     with pytest.raises(ScriptError) as failure:
         run_text(str(small_sqlite[0]), text, "tsql", None, False)
     assert str(failure.value).startswith(words)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_list_built_row_by_row_with_a_test_of_itself(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a dynamic PIVOT's column list: the separator chosen by a test of the list so far (each
+    # kept only the last row's part: '[2017]', 'UDF')
+    db = _db(request, backend)
+    rows = "FROM (VALUES (2017), (2015), (2016)) AS d (yr) ORDER BY yr"
+    assert _rows(db, f"""DECLARE @cols VARCHAR(MAX) = ''
+SELECT @cols = @cols + CASE WHEN @cols = '' THEN '' ELSE ',' END
+    + '[' + CAST(yr AS VARCHAR(4)) + ']' {rows}
+DECLARE @c2 VARCHAR(MAX) = ''
+SELECT @c2 = @c2 + IIF(LEN(@c2) > 0, ',', '') + CAST(yr AS VARCHAR(4)) {rows}
+SELECT @cols, @c2""") == [("[2015],[2016],[2017]", "2015,2016,2017")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_common_table_expression_joined_in_update_delete_and_merge(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (each stopped: "Invalid object name 'c'.")
+    db = _db(request, backend)
+    made = """CREATE TABLE #t (b VARCHAR(3) PRIMARY KEY, n INT)
+INSERT INTO #t VALUES ('JSA', 0), ('ESA', 0), ('IB', 0)
+"""
+    counts = "SELECT 'JSA' AS b, 7 AS n UNION ALL SELECT 'ESA', 5 UNION ALL SELECT 'PIP', 2"
+    assert _rows(db, made + f""";WITH c AS ({counts})
+UPDATE t SET t.n = c.n FROM #t t JOIN c ON c.b = t.b
+SELECT b, n FROM #t ORDER BY b""") == [("ESA", 5), ("IB", 0), ("JSA", 7)]
+    assert _rows(db, made + f""";WITH small AS ({counts})
+DELETE t FROM #t t JOIN small s ON s.b = t.b WHERE s.n < 6
+SELECT b FROM #t ORDER BY b""") == [("IB",), ("JSA",)]
+    assert _rows(db, made + f""";WITH c AS ({counts})
+MERGE #t AS t USING c ON t.b = c.b
+WHEN MATCHED THEN UPDATE SET n = c.n
+WHEN NOT MATCHED THEN INSERT (b, n) VALUES (c.b, c.n);
+SELECT b, n FROM #t ORDER BY b""") == [("ESA", 5), ("IB", 0), ("JSA", 7), ("PIP", 2)]
+
+
+def test_an_update_that_sets_a_variable_is_refused(small_sqlite) -> None:
+    # (each target stopped with its own syntax error)
+    with pytest.raises(ScriptError, match=r"line 3: UPDATE \.\.\. SET @run = \.\.\. cannot be "
+                                          r"translated: .*SUM\(x\) OVER"):
+        _rows(str(small_sqlite[0]), """CREATE TABLE #q (id INT, x INT, run INT)
+DECLARE @run INT = 0
+UPDATE #q SET @run = run = @run + x""")

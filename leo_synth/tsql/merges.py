@@ -87,7 +87,10 @@ def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
     on = _sql(tree.args["on"])
     staged, new = f"#leo_merge_source_{number}", f"#leo_merge_new_{number}"
     table = _sql(plain)
-    steps = [Step(_parse(f"SELECT {source}.* INTO {staged} FROM {_sql(using)}"), False)]
+    staging = _parse(f"SELECT {source}.* INTO {staged} FROM {_sql(using)}")
+    if tree.args.get("with_") is not None:  # (;WITH c AS (...) MERGE ... USING c)
+        staging.set("with_", tree.args["with_"].copy())
+    steps = [Step(staging, False)]
     whens = tree.args["whens"].expressions
     inserts = [w for w in whens if not w.args.get("matched") and not w.args.get("source")]
     unmatched = [w for w in whens if not w.args.get("matched") and w.args.get("source")]

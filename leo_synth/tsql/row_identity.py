@@ -142,6 +142,15 @@ def _aliased(table: exp.Table) -> str:
     return table.alias
 
 
+def _keep_ctes(tree: exp.Delete | exp.Update, rows: exp.Select) -> None:
+    """The statement's common table expressions (``;WITH c AS (...) UPDATE t ... JOIN c``)
+    given to the query that picks its rows, which reads them (the statement made from it
+    would otherwise name a CTE it no longer has: "Invalid object name 'c'.")."""
+    ctes = tree.args.get("with_")
+    if ctes is not None:
+        rows.set("with_", ctes.copy())
+
+
 def _bare(table: exp.Table) -> exp.Table:
     plain = table.copy()
     for key in ("alias", "joins"):
@@ -160,6 +169,7 @@ def _through_alias(tree: exp.Delete, row_id: str, line: int) -> exp.Delete:
                           f"of the FROM")
     plain = _bare(target)
     chosen = exp.select(exp.column(row_id, table=_aliased(target))).from_(first.copy())
+    _keep_ctes(tree, chosen)
     where = tree.args.get("where")
     if where is not None:
         chosen.set("where", where.copy())
@@ -246,6 +256,7 @@ def update_through_rows(tree: exp.Update, name: str, row_id: str, line: int) -> 
     target.set("alias", exp.TableAlias(this=exp.to_identifier(f"{CARRIED}_target")))
     own_id = exp.column(row_id, table=_aliased(updated))
     rows = exp.select(exp.alias_(own_id.copy(), CARRIED)).from_(source)
+    _keep_ctes(tree, rows)
     assignments, order = [], []
     for position, assignment in enumerate(tree.expressions):
         if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
