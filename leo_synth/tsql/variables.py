@@ -104,9 +104,13 @@ class Accumulation:
     fold: exp.Expression
 
 
-FOLDABLE = (exp.Add, exp.Coalesce, exp.Paren)
-"""What ``f`` may do with ``@s``: add or join (``@s + ',' + x``), and take the first value
-that is not NULL (``COALESCE(@s + ', ', '') + x``, ``ISNULL(@s + ', ', '') + x``)."""
+FOLDABLE = (exp.Add, exp.Coalesce, exp.Paren, exp.Case, exp.If, exp.EQ, exp.NEQ, exp.GT,
+            exp.GTE, exp.LT, exp.LTE, exp.Is, exp.Not, exp.And, exp.Or, exp.Length, exp.Null,
+            exp.Cast)
+"""What ``f`` may do with ``@s``: add or join (``@s + ',' + x``), take the first value that
+is not NULL (``COALESCE(@s + ', ', '') + x``, ``ISNULL(@s + ', ', '') + x``), and choose by
+a test of it (``CASE WHEN @s = '' THEN '' ELSE ',' END``, ``IIF(LEN(@s) > 0, ',', '')``), as
+scripts build a dynamic PIVOT's column list."""
 
 
 def accumulation(item: exp.EQ) -> Accumulation | None:
@@ -125,16 +129,19 @@ def accumulation(item: exp.EQ) -> Accumulation | None:
             return exp.Placeholder(this=str(len(parts) - 1))
         if isinstance(node, exp.Parameter):
             return node.copy()
-        if not isinstance(node, FOLDABLE):
-            return None
-        operands = [skeleton(child) for child in _operands(node)]
-        if any(operand is None for operand in operands):
-            return None
-        if isinstance(node, exp.Paren):
-            return exp.Paren(this=operands[0])
-        if isinstance(node, exp.Coalesce):
-            return exp.Coalesce(this=operands[0], expressions=operands[1:])
-        return exp.Add(this=operands[0], expression=operands[1])
+        if not isinstance(node, FOLDABLE) or (
+                isinstance(node, exp.Cast) and not node.to.is_type(*exp.DataType.TEXT_TYPES)):
+            return None  # (a cast to text only: how sqlglot reads LEN(@s))
+        rebuilt = node.copy()
+        for key, value in node.args.items():
+            children = value if isinstance(value, list) else [value]
+            made = [skeleton(child) if isinstance(child, exp.Expression) and not isinstance(
+                child, exp.DataType) else child for child in children]
+            if any(m is None for m, c in zip(made, children, strict=True)
+                   if isinstance(c, exp.Expression)):
+                return None
+            rebuilt.set(key, made if isinstance(value, list) else made[0])
+        return rebuilt
 
     if not reads(item.expression):
         return None
@@ -143,28 +150,66 @@ def accumulation(item: exp.EQ) -> Accumulation | None:
         fold, exp.Parameter) else None
 
 
-def _operands(node: exp.Expression) -> list[exp.Expression]:
-    if isinstance(node, exp.Coalesce):
-        return [node.this, *node.expressions]
-    if isinstance(node, exp.Paren):
-        return [node.this]
-    return [node.this, node.expression]
-
-
 def folded(fold: exp.Expression, total: object, values: tuple) -> object:
     """``fold`` for one row: ``total`` the variable's value so far, ``values`` the row's
     parts. ``+`` joins text and adds numbers, NULL making NULL; ``COALESCE`` (and
-    ``ISNULL``) takes the first value that is not NULL."""
+    ``ISNULL``) takes the first value that is not NULL; ``CASE`` and ``IIF`` the value of
+    the first test that holds, a test of NULL holding not."""
     if isinstance(fold, exp.Parameter):
         return total
     if isinstance(fold, exp.Placeholder):
         return values[int(fold.name)]
+    if isinstance(fold, exp.Null):
+        return None
+    if isinstance(fold, exp.Paren):
+        return folded(fold.this, total, values)
+    if isinstance(fold, exp.Cast):  # (to text: accumulation folds no other)
+        value = folded(fold.this, total, values)
+        return value if value is None or isinstance(value, str) else str(value)
     if isinstance(fold, exp.Coalesce):
         return next((value for value in (folded(operand, total, values)
-                                         for operand in _operands(fold))
+                                         for operand in [fold.this, *fold.expressions])
                      if value is not None), None)
-    operands = [folded(operand, total, values) for operand in _operands(fold)]
-    return operands[0] if isinstance(fold, exp.Paren) else added(*operands)
+    if isinstance(fold, exp.Case):
+        for arm in fold.args.get("ifs") or []:
+            if folded(arm.this, total, values) is True:
+                return folded(arm.args["true"], total, values)
+        default = fold.args.get("default")
+        return folded(default, total, values) if default is not None else None
+    if isinstance(fold, exp.If):
+        chosen = fold.args["true"] if folded(fold.this, total, values) is True else (
+            fold.args.get("false"))
+        return folded(chosen, total, values) if chosen is not None else None
+    if isinstance(fold, exp.Length):
+        value = folded(fold.this, total, values)
+        return None if value is None else len(str(value).rstrip(" "))  # (LEN: no trailing)
+    if isinstance(fold, exp.Is):
+        return folded(fold.this, total, values) is None
+    if isinstance(fold, exp.Not):
+        held = folded(fold.this, total, values)
+        return None if held is None else not held
+    if isinstance(fold, exp.And | exp.Or):
+        left, right = folded(fold.this, total, values), folded(fold.expression, total, values)
+        if isinstance(fold, exp.And):
+            return False if False in (left, right) else None if None in (left, right) else True
+        return True if True in (left, right) else None if None in (left, right) else False
+    if isinstance(fold, exp.EQ | exp.NEQ | exp.GT | exp.GTE | exp.LT | exp.LTE):
+        return _compared(fold, folded(fold.this, total, values),
+                         folded(fold.expression, total, values))
+    return added(folded(fold.this, total, values), folded(fold.expression, total, values))
+
+
+def _compared(test: exp.Expression, left: object, right: object) -> bool | None:
+    """A comparison as the SRS's collation makes it: text ignoring case and trailing spaces;
+    NULL with NULL."""
+    if left is None or right is None:
+        return None
+    if isinstance(left, str) and isinstance(right, str):
+        left, right = left.rstrip(" ").lower(), right.rstrip(" ").lower()
+    elif isinstance(left, str) or isinstance(right, str):
+        left, right = decimal.Decimal(str(left).strip()), decimal.Decimal(str(right).strip())
+    return {exp.EQ: left == right, exp.NEQ: left != right, exp.GT: left > right,
+            exp.GTE: left >= right, exp.LT: left < right, exp.LTE: left <= right}[type(test)]
 
 
 def added(total: object, part: object) -> object:
