@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.row_identity import ROW_IDS, update_through_rows
 
 
@@ -28,6 +29,7 @@ def update_from(tree: exp.Expression, line: int, dialect: str) -> exp.Expression
     ``@@ROWCOUNT``.)"""
     if not isinstance(tree, exp.Update):
         return tree
+    _no_variables_set(tree, line)
     _unqualified_sets(tree)
     source = tree.args.get("from_")
     if source is None or not isinstance(source.this, exp.Table) or tree.this.args.get("db"):
@@ -41,3 +43,15 @@ def update_from(tree: exp.Expression, line: int, dialect: str) -> exp.Expression
     tree.set("this", first)  # (UPDATE t SET ... FROM #t t WHERE ...)
     tree.set("from_", None)
     return tree
+
+
+def _no_variables_set(tree: exp.Update, line: int) -> None:
+    """``UPDATE #t SET @v = x`` and the running total ``SET @run = run = @run + x``: no
+    target sets a variable row by row in an UPDATE (each stopped with its own syntax error),
+    so the script stops with one line that says what can."""
+    for assignment in tree.expressions:
+        if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Parameter):
+            raise ScriptError(line, f"UPDATE ... SET @{assignment.this.name} = ... cannot be "
+                              "translated: set the variable with SELECT @v = ... FROM ..., "
+                              "and a running total with SUM(x) OVER (ORDER BY ... ROWS "
+                              "UNBOUNDED PRECEDING)")
