@@ -94,3 +94,16 @@ def test_reseeding_an_identity_is_refused(small_sqlite) -> None:
         run_text(str(small_sqlite[0]), LOG + "INSERT INTO #log (step) VALUES ('a');\n"
                  "DBCC CHECKIDENT ('#log', RESEED, 100);\nSELECT 1", "tsql", None, False)
     assert _rows(str(small_sqlite[0]), LOG + "DBCC CHECKIDENT ('#log');\nSELECT 1") == [(1,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_columns_added_by_alter_table_keep_their_types(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (an added INT's average was 11.66666667, an added DECIMAL(10, 2) unrounded on SQLite)
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (id INT, a INT)
+INSERT INTO #t VALUES (1, 10), (2, 20), (3, 5)
+ALTER TABLE #t ADD d DECIMAL(10, 2) NULL, n INT NULL
+GO
+UPDATE #t SET d = a / 3.0, n = a
+SELECT AVG(n), SUM(d), MAX(d) FROM #t""") == [(11, 11.67, 6.67)]

@@ -533,6 +533,10 @@ class Runner:
                 self._note_identity(tree, line)
                 if isinstance(tree, exp.TruncateTable) and tree.expressions:
                     self.translator.restart_identity(session_key(tree.expressions[0]))
+                if isinstance(tree, exp.Alter) and isinstance(tree.this, exp.Table):
+                    parts = self.translator.session.get(session_key(tree.this))
+                    if parts is not None:  # (a #temp or own table: its columns changed)
+                        self.translator.altered(tree, parts)
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
             columns = [self.translator.heading(c) for c in result.columns]

@@ -756,6 +756,25 @@ class Translator:
         self.loaded.discard(parts)
         self.learn(parts)
 
+    def altered(self, tree: exp.Alter, parts: tuple[str, ...]) -> None:
+        """After ``ALTER TABLE #t ADD c INT`` or ``ALTER COLUMN c DECIMAL(8, 3)``: the table's
+        columns learnt again, with the decimal types the statement declares (an added
+        ``INT``'s average had been a decimal, an added ``DECIMAL(10, 2)`` unrounded)."""
+        table = parts[-1].lower()
+        for action in tree.args.get("actions") or []:
+            kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else (
+                action.args.get("dtype") if isinstance(action, exp.AlterColumn) else None)
+            if not isinstance(kind, exp.DataType):
+                continue
+            name = action.name.lower()
+            declared = self.declared_decimals.setdefault(table, {})
+            if kind.is_type(exp.DataType.Type.DECIMAL):
+                declared[name] = decimal_types.decimal_digits(kind)
+            else:
+                declared.pop(name, None)
+        self.loaded.discard(parts)
+        self.learn(parts)
+
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
         self.views.discard(parts[-1].lower())
