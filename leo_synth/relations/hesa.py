@@ -149,8 +149,7 @@ def _subjects(catalogue: SubjectCatalogue, inst: Frame, year: np.ndarray) -> dic
             # Subject 1's share is a float column; the later ones are text in the extract.
             f"xfpe01_{n}": share if n == 1 else Masked(np.char.mod("%.1f", share), absent),
             f"xhecos_{n}": Masked(hecos, absent | before_hecos),
-            f"xcah01_{n}": Masked(np.array([c[:5] for c in cah2], dtype=str),
-                                  absent | before_hecos),
+            f"xcah01_{n}": Masked(cah2.astype("<U5"), absent | before_hecos),  # CAH15
             f"xcah02_{n}": Masked(cah2, absent | before_hecos),
             # CAH3 is not modelled: the first CAH3 subject of the CAH2 subject.
             f"xcah03_{n}": Masked(np.char.add(cah2, "-01"), absent | before_hecos),

@@ -33,6 +33,7 @@ class SubjectCatalogue:
     cah2_code: np.ndarray  # per CAH2 subject, e.g. "CAH15-02"
     cah2_name: np.ndarray  # per CAH2 subject
     cumulative: np.ndarray  # per principal subject: CAH2 index + cumulative weight share
+    within: np.ndarray  # per principal subject: its weight's share of its CAH2 subject's
 
     @property
     def area(self) -> np.ndarray:
@@ -68,7 +69,7 @@ def subject_catalogue(params: Parameters) -> SubjectCatalogue:
         jacs=np.array([r[0] for r in rows]), jacs_name=np.array([r[1] for r in rows]),
         cah2=cah2, cah2_code=np.array(codes),
         cah2_name=np.array([s["name"] for s in subjects]),
-        cumulative=cah2 + within / totals[cah2])
+        cumulative=cah2 + within / totals[cah2], within=weight / totals[cah2])
 
 
 def draw_subjects(u_cah2: np.ndarray, u_jacs: np.ndarray, params: Parameters,
@@ -132,11 +133,7 @@ def draw_combinations(u_joint: np.ndarray, u_kind: np.ndarray, u_second: np.ndar
     kind = np.where(joint, 1 + np.minimum((u_kind * mix[-1] >= mix[:, None]).sum(axis=0), 2),
                     SINGLE)
     share = np.array([s["share"] for s in params["he.subjects"]], dtype=float)
-    # Each principal subject's weight within its CAH2 subject, from the cumulative shares.
-    fraction = catalogue.cumulative - catalogue.cah2
-    starts = np.concatenate([[True], catalogue.cah2[1:] != catalogue.cah2[:-1]])
-    within = fraction - np.where(starts, 0.0, np.concatenate([[0.0], fraction[:-1]]))
-    weight = share[catalogue.cah2] * within * rates
+    weight = share[catalogue.cah2] * catalogue.within * rates
     second = _pick_other(u_second, weight, [subject], kind != SINGLE)
     third = _pick_other(u_third, weight, [subject, second], kind == THREE)
     return kind, second, third

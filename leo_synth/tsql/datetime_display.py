@@ -93,17 +93,26 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None
         return format_of(node.this, datetimes)
     if isinstance(node, exp.Coalesce) and node.args.get("is_null"):
         return format_of(node.this, datetimes)  # (ISNULL: its first argument's type)
-    branches = (
-        [node.this, *node.expressions] if isinstance(node, exp.Coalesce)
-        else [node.args.get("true"), node.args.get("false")] if isinstance(node, exp.If)
-        else [*(arm.args.get("true") for arm in node.args.get("ifs") or []),
-              node.args.get("default")] if isinstance(node, exp.Case) else [])
     # (COALESCE, IIF and CASE: the type of highest precedence, a date and time's over a date's)
-    for branch in branches:
-        found = format_of(branch, datetimes) if branch is not None else None
+    for value in _values(node):
+        found = format_of(value, datetimes)
         if found is not None:
             return found
     return datetime_parts.shown_type(node)
+
+
+def _values(node: exp.Expression) -> list[exp.Expression]:
+    """The values a ``COALESCE``, ``IIF`` or ``CASE`` may give (none for anything else)."""
+    if isinstance(node, exp.Coalesce):
+        found = [node.this, *node.expressions]
+    elif isinstance(node, exp.If):
+        found = [node.args.get("true"), node.args.get("false")]
+    elif isinstance(node, exp.Case):
+        found = [*(arm.args.get("true") for arm in node.args.get("ifs") or []),
+                 node.args.get("default")]
+    else:
+        found = []
+    return [value for value in found if value is not None]
 
 
 def formats(tree: exp.Expression, datetimes: dict[str, bool]

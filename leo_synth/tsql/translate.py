@@ -116,6 +116,7 @@ from leo_synth.tsql import (
 from leo_synth.tsql.errors import ScriptError, is_database_error, output_refused
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
+from leo_synth.tsql.try_conversions import decimal_digits
 from leo_synth.tsql.update_from import update_from
 
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -757,21 +758,15 @@ class Translator:
         self.learn(parts)
 
     def altered(self, tree: exp.Alter, parts: tuple[str, ...]) -> None:
-        """After ``ALTER TABLE #t ADD c INT`` or ``ALTER COLUMN c DECIMAL(8, 3)``: the table's
-        columns learnt again, with the decimal types the statement declares (an added
-        ``INT``'s average had been a decimal, an added ``DECIMAL(10, 2)`` unrounded)."""
-        table = parts[-1].lower()
+        """After ``ALTER TABLE #t ADD c INT, d DECIMAL(10, 2)``: the table's columns learnt
+        again, with the decimal types the statement declares (an added ``INT``'s average had
+        been a decimal, an added ``DECIMAL(10, 2)`` unrounded). ``ALTER COLUMN`` to another
+        type is not learnt: a name keeps the kind it was met with (README)."""
+        declared = self.declared_decimals.setdefault(parts[-1].lower(), {})
         for action in tree.args.get("actions") or []:
-            kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else (
-                action.args.get("dtype") if isinstance(action, exp.AlterColumn) else None)
-            if not isinstance(kind, exp.DataType):
-                continue
-            name = action.name.lower()
-            declared = self.declared_decimals.setdefault(table, {})
-            if kind.is_type(exp.DataType.Type.DECIMAL):
-                declared[name] = decimal_types.decimal_digits(kind)
-            else:
-                declared.pop(name, None)
+            kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else None
+            if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
+                declared[action.name.lower()] = decimal_digits(kind)
         self.loaded.discard(parts)
         self.learn(parts)
 
@@ -1417,14 +1412,13 @@ class Translator:
                             for c in column.args.get("constraints") or []) or (
                     _table_key(tree) == [column.name.lower()])  # (its own key: an alias too)
                 made = identity_values.of_constraint(column, constraint, ())
-                by_target = made is None or identity_values.numbered_by_target(made, "sqlite")
-                if keyed and by_target:
+                if made is not None and not identity_values.numbered_by_target(made, "sqlite"):
+                    holder.pop()  # (each INSERT gives it)
+                elif keyed:
                     # (the key numbers it; AUTOINCREMENT: no value made again after a DELETE,
                     # and TRUNCATE TABLE has a sequence to restart, as in SQL Server)
                     holder.pop()
                     _autoincrement_key(tree, column)
-                elif keyed or not by_target:  # (each INSERT gives it)
-                    holder.pop()
                 else:  # (AUTOINCREMENT: no value made again after a DELETE, as in SQL Server)
                     holder.set("kind", exp.PrimaryKeyColumnConstraint())
                     column.append("constraints", exp.ColumnConstraint(
