@@ -54,3 +54,41 @@ FROM {benefit} WHERE EndDate = '9999-12-31'""", "tsql", None, False)[-1].rows
     [row] = run_text(db, "SELECT COALESCE(NULL, GETDATE()), IIF(1 = 1, GETDATE(), NULL), "
                          "CASE WHEN 1 = 1 THEN GETDATE() END", "tsql", None, False)[-1].rows
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}", str(v)) for v in row)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concat_writes_a_datetime_in_its_default_style(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (CONCAT gave the ISO text, 2019-03-05 14:07:09.123, where SQL Server converts the
+    # DATETIME as a CAST without a style does; a DATE keeps its ISO text)
+    assert _rows(db, MOMENT + """SELECT CONCAT('Run at ', @d),
+    CONCAT_WS(' | ', 'a', @d, CAST(@d AS DATE))""") == [(
+        "Run at Mar  5 2019  2:07PM", "a | Mar  5 2019  2:07PM | 2019-03-05")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_date_column_of_a_temp_table_keeps_no_time(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (SQLite stored the DATETIME whole, so the column read '2019-03-05 14:07:09.123' and
+    # never equalled a date; UPDATE ... SET a DATE column to GETDATE() was a syntax error)
+    assert _rows(db, MOMENT + """CREATE TABLE #t (id INT, day DATE, seen DATE);
+INSERT INTO #t (id, day) VALUES (1, @d);
+INSERT INTO #t (id, day) SELECT 2, DATEADD(day, 1, @d);
+INSERT INTO #t (id, day) VALUES (3, '2019-03-07 10:00');
+UPDATE #t SET seen = GETDATE();
+SELECT id, CAST(day AS VARCHAR(30)), IIF(seen = CAST(GETDATE() AS DATE), 1, 0) FROM #t
+ORDER BY id""") == [(1, "2019-03-05", 1), (2, "2019-03-06", 1), (3, "2019-03-07", 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_convert_styles_of_a_twelve_hour_clock(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (SQLite gave NULL; DuckDB 'Mar 05 2019 2:07:09:123000PM', a zero for the day's space)
+    assert _rows(db, MOMENT + """DECLARE @m DATETIME = '2019-11-25 00:07:09.003';
+SELECT CONVERT(VARCHAR(30), @d, 9), CONVERT(VARCHAR(30), @m, 109),
+    CONVERT(VARCHAR(30), @d, 22), CONVERT(VARCHAR(30), CAST(@m AS DATE), 22)""") == [(
+        "Mar  5 2019  2:07:09:123PM", "Nov 25 2019 12:07:09:003AM", "03/05/19  2:07:09 PM",
+        "11/25/19 12:00:00 AM")]

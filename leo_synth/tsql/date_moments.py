@@ -40,6 +40,13 @@ def _sides(node: exp.Expression) -> list[exp.Expression]:
     return [node.this, node.expression]
 
 
+def _assignment(node: exp.Expression) -> bool:
+    """Whether ``node`` is an ``UPDATE``'s ``SET c = value``, no comparison (its column
+    made a ``JULIANDAY`` was a syntax error)."""
+    return isinstance(node, exp.EQ) and isinstance(node.parent, exp.Update) and (
+        node.arg_key == "expressions")
+
+
 def mark(tree: exp.Expression, kinds: ColumnKinds, moments: set[str],
          datetimes: dict[str, bool]) -> None:
     """Mark each comparison of a ``DATE`` with a date and time (``moments``: the column
@@ -50,7 +57,7 @@ def mark(tree: exp.Expression, kinds: ColumnKinds, moments: set[str],
         sides = _sides(node)
         if isinstance(node, exp.In) and node.args.get("query") is not None:
             continue
-        if any(side is None for side in sides):
+        if any(side is None for side in sides) or _assignment(node):
             continue
         if any(date_for_certain(side, kinds, moments, made) for side in sides) and any(
                 format_of(side, datetimes) is not None for side in sides):

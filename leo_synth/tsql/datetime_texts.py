@@ -8,7 +8,9 @@ The targets wrote ISO text (DuckDB and PostgreSQL with microseconds and a time z
 style 100 itself gave NULL on SQLite, ``Jan 02 2020 1:04PM`` on DuckDB and ``1:04%p`` on
 PostgreSQL. So each such conversion is written as the text built from the date's parts, in
 T-SQL that the rest of the translation carries to each target. A ``DATE`` or ``DATETIME2``
-keeps its ISO text, as in SQL Server.
+keeps its ISO text, as in SQL Server. ``CONCAT`` and ``CONCAT_WS`` convert their arguments
+the same way (``CONCAT('Run at ', GETDATE())``), so a ``DATETIME`` among them is first made
+a conversion without a style.
 """
 
 from __future__ import annotations
@@ -21,17 +23,31 @@ from leo_synth.tsql.datetime_display import format_of
 from leo_synth.tsql.sql_templates import filled
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts
 
-DEFAULT_STYLES = {"0", "100"}
-"""The styles of ``mon dd yyyy hh:miAM``."""
 MOMENTS = ("datetime", "smalldatetime")
 """The types written in style 0 when converted without one."""
-_TEXT = ("SUBSTRING('JanFebMarAprMayJunJulAugSepOctNovDec', (DATEPART(month, leo_d) - 1) * 3 "
-         "+ 1, 3) + ' ' + RIGHT(' ' + CAST(DATEPART(day, leo_d) AS VARCHAR(2)), 2) + ' ' "
-         "+ CAST(DATEPART(year, leo_d) AS VARCHAR(4)) + ' ' "
-         "+ RIGHT(' ' + CAST((DATEPART(hour, leo_d) + 11) % 12 + 1 AS VARCHAR(2)), 2) + ':' "
-         "+ RIGHT('0' + CAST(DATEPART(minute, leo_d) AS VARCHAR(2)), 2) "
-         "+ CASE WHEN DATEPART(hour, leo_d) < 12 THEN 'AM' ELSE 'PM' END")
-"""Style 0 of the date and time ``leo_d``, in T-SQL."""
+_DAY = "RIGHT(' ' + CAST(DATEPART(day, leo_d) AS VARCHAR(2)), 2)"
+_MONTH_DAY_YEAR = ("SUBSTRING('JanFebMarAprMayJunJulAugSepOctNovDec', "
+                   "(DATEPART(month, leo_d) - 1) * 3 + 1, 3) + ' ' + " + _DAY
+                   + " + ' ' + CAST(DATEPART(year, leo_d) AS VARCHAR(4))")
+_HOUR = "RIGHT(' ' + CAST((DATEPART(hour, leo_d) + 11) % 12 + 1 AS VARCHAR(2)), 2)"
+_MINUTE = "RIGHT('0' + CAST(DATEPART(minute, leo_d) AS VARCHAR(2)), 2)"
+_SECOND = "RIGHT('0' + CAST(DATEPART(second, leo_d) AS VARCHAR(2)), 2)"
+_MILLISECOND = "RIGHT('00' + CAST(DATEPART(millisecond, leo_d) AS VARCHAR(3)), 3)"
+_NOON = "CASE WHEN DATEPART(hour, leo_d) < 12 THEN 'AM' ELSE 'PM' END"
+_TEXTS = {
+    "0": f"{_MONTH_DAY_YEAR} + ' ' + {_HOUR} + ':' + {_MINUTE} + {_NOON}",
+    "9": (f"{_MONTH_DAY_YEAR} + ' ' + {_HOUR} + ':' + {_MINUTE} + ':' + {_SECOND} + ':' "
+          f"+ {_MILLISECOND} + {_NOON}"),
+    "22": ("RIGHT('0' + CAST(DATEPART(month, leo_d) AS VARCHAR(2)), 2) + '/' "
+           "+ RIGHT('0' + CAST(DATEPART(day, leo_d) AS VARCHAR(2)), 2) + '/' "
+           "+ RIGHT(CAST(DATEPART(year, leo_d) AS VARCHAR(4)), 2) + ' ' "
+           f"+ {_HOUR} + ':' + {_MINUTE} + ':' + {_SECOND} + ' ' + {_NOON}"),
+}
+"""Styles 0 (``Jan  2 2020  1:04PM``), 9 (``Jan  2 2020  1:04:05:123PM``) and 22
+(``01/02/20  1:04:05 PM``) of the date and time ``leo_d``, in T-SQL: the hour of a 12-hour
+clock padded with a space, as the targets' patterns cannot write it."""
+_SAME = {"100": "0", "109": "9"}
+"""Styles written as another is."""
 
 
 def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
@@ -42,6 +58,15 @@ def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
     return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
 
 
+def _a_moment(value: exp.Expression, datetimes: dict[str, bool],
+              precise: Collection[str]) -> bool:
+    """Whether ``value`` is a ``DATETIME`` or ``SMALLDATETIME`` (not a #temp table's
+    ``DATETIME2`` column), written in style 0 when converted without one."""
+    shown = format_of(value, datetimes)
+    return shown is not None and shown[0] in MOMENTS and not (
+        isinstance(value, exp.Column) and value.name.lower() in precise)
+
+
 def _written(node: exp.Expression, datetimes: dict[str, bool], precise: Collection[str],
              dates: Collection[str]) -> exp.Expression | None:
     """The text ``node`` (a conversion) gives in style 0, or None for another conversion."""
@@ -49,16 +74,14 @@ def _written(node: exp.Expression, datetimes: dict[str, bool], precise: Collecti
     if parts is None or parts[1].this not in TEXT_TYPES:
         return None
     value, to, style = parts[0], parts[1], node.args.get("style")
-    shown = format_of(value, datetimes)
-    moment = shown is not None and shown[0] in MOMENTS and not (
-        isinstance(value, exp.Column) and value.name.lower() in precise)
+    moment = _a_moment(value, datetimes, precise)
     if style is None and not moment:
         return None
-    if style is not None and not (
-            isinstance(style, exp.Literal) and style.name in DEFAULT_STYLES and (
-                moment or _a_date(value, dates))):
+    named = "0" if style is None else _SAME.get(style.name, style.name) if isinstance(
+        style, exp.Literal) else None
+    if named not in _TEXTS or (style is not None and not (moment or _a_date(value, dates))):
         return None  # (another style; or a number's, text's or money's style 0)
-    text = filled(_TEXT, {"leo_d": value})
+    text = filled(_TEXTS[named], {"leo_d": value})
     return exp.cast(text, to.copy())  # (the type's length still cuts it, as there)
 
 
@@ -70,6 +93,10 @@ def for_target(tree: exp.Expression, datetimes: dict[str, bool],
     whether they hold a date and time wherever met; ``precise``: those of them that a #temp
     table holds as ``DATETIME2``, which keep their ISO text; ``dates``: those that hold a
     ``DATE``, whose style 100 is written so too)."""
+    for joined in list(tree.find_all(exp.Concat, exp.ConcatWs)):
+        for value in joined.expressions:
+            if _a_moment(value, datetimes, precise):
+                value.replace(exp.cast(value.copy(), exp.DataType.build("VARCHAR(30)")))
     for node in reversed(list(tree.find_all(exp.Convert, exp.Cast))):  # (inner ones first)
         new = _written(node, datetimes, precise, dates)
         if new is not None:

@@ -85,9 +85,12 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
                dialect: str, order: str, line: int, decimal: tuple[int, int] | None = None,
                bit: bool = False, moment: bool = False,
-               small: exp.DataType | None = None) -> None:
+               small: exp.DataType | None = None, day: bool = False) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
-    if small is not None and not isinstance(node, exp.Null):
+    if day and dialect == "sqlite" and not isinstance(node, exp.Null | exp.Literal):
+        # (SQLite's DATE column holds whatever it is given: a DATETIME kept its time)
+        node.replace(exp.cast(node.copy(), DATE_TYPE))
+    elif small is not None and not isinstance(node, exp.Null):
         node.replace(exp.cast(node.copy(), small))
     elif moment and kind == DATE and isinstance(node, exp.Literal) and node.is_string:
         _moment(node, dialect, order)
@@ -98,13 +101,13 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
         node.replace(exp.cast(node.copy(), exp.DataType.build(
             f"DECIMAL({decimal[0]}, {decimal[1]})", dialect="tsql")))
     elif kind == DATE and isinstance(node, exp.Literal) and node.is_string:
-        day = date_texts.iso(node.name, False, order)
+        day_column, day = day, date_texts.iso(node.name, False, order)
         if day is None and node.name.strip():  # ('' is 1900-01-01 to SQL Server)
             raise ScriptError(line, date_texts.DATE_FAILED, runtime=True,
                               said=date_texts.DATE_FAILED)
-        if day is None or len(day) > 10:
+        if day is None or (len(day) > 10 and not day_column):
             return  # (blank, or a date with a time: the column may be a DATETIME)
-        literal = exp.Literal.string(day)
+        literal = exp.Literal.string(day[:10])
         # (typed: a UNION's branches made it text on PostgreSQL; SQLite stores the text)
         node.replace(literal if dialect == "sqlite" else exp.cast(literal, DATE_TYPE))
     elif kind in (INTEGER, INT) and not isinstance(node, exp.Null) and not node.is_star and not (
@@ -139,16 +142,16 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
                decimals: dict[str, tuple[int, int]] | None = None,
                bits: set[str] | None = None,
                moments: set[str] | None = None,
-               smalls: dict[str, exp.DataType] | None = None, line: int = 0
-               ) -> exp.Expression:
+               smalls: dict[str, exp.DataType] | None = None, line: int = 0,
+               days: set[str] | None = None) -> exp.Expression:
     """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
     columns (``kinds``: the table's columns in order, from the target; ``decimals``: its
     ``DECIMAL`` columns' precision and scale, by lower-case name, to which SQLite's values
     are rounded as SQL Server rounds them; ``bits``: its ``BIT`` columns, which hold 1 for
     any other number; ``moments``: its ``DATETIME`` columns; ``smalls``: its ``TINYINT``
-    and ``SMALLINT`` columns' types; ``line``: the statement's); any other statement as it
-    is."""
-    decimals, bits, moments = decimals or {}, bits or set(), moments or set()
+    and ``SMALLINT`` columns' types; ``line``: the statement's; ``days``: its columns
+    declared ``DATE``, which keep no time); any other statement as it is."""
+    decimals, bits, moments, days = decimals or {}, bits or set(), moments or set(), days or set()
     smalls = smalls or {}
     if isinstance(tree, exp.Update):
         by_name = {name.lower(): kind for name, kind in kinds}
@@ -157,7 +160,7 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
                 name = assignment.this.name.lower()
                 _converted(assignment.expression, by_name.get(name), texts, dialect, order,
                            line, decimals.get(name), name in bits, name in moments,
-                           smalls.get(name))
+                           smalls.get(name), name in days)
         return tree
     if not isinstance(tree, exp.Insert):
         return tree
@@ -167,5 +170,5 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
     for row in map(_values, _holders(tree.expression)):
         for value, kind, name in zip(row, columns, names, strict=False):
             _converted(value, kind, texts, dialect, order, line, decimals.get(name),
-                       name in bits, name in moments, smalls.get(name))
+                       name in bits, name in moments, smalls.get(name), name in days)
     return tree

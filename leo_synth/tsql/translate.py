@@ -674,6 +674,15 @@ class Translator:
         if self.datetimes.get(name):
             self.declared_datetimes.setdefault(table, set()).add(name)
 
+    def _declared_days(self, table: str, kinds: list[tuple[str, str]]) -> set[str]:
+        """The columns of a table the script made that it declared ``DATE`` (lower case):
+        those the target holds as dates that are no ``DATETIME``; none for another table,
+        whose dates may hold times for all the translator knows."""
+        if table not in self.declared_datetimes:
+            return set()
+        moments = self.declared_datetimes[table]
+        return {name.lower() for name, kind in kinds if kind == DATE} - moments
+
     def _bits(self, table: str) -> set[str]:
         """The ``BIT`` columns of a table (lower-case names): a #temp table's, as its
         ``CREATE TABLE`` or ``SELECT ... INTO`` makes them, or the extract's, from the spec
@@ -1537,12 +1546,12 @@ class Translator:
             parts, kinds = self._written_kinds(tree, line)
             if isinstance(tree, exp.Insert):
                 tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
+            table = _written(tree)[0].name.lower()
             tree = inserted_values.for_target(
                 tree, kinds, self.texts, self.target.dialect, self.dateformat,
-                self.declared_decimals.get(_written(tree)[0].name.lower()),
-                self.declared_bits.get(_written(tree)[0].name.lower()),
-                self.declared_datetimes.get(_written(tree)[0].name.lower()),
-                self.declared_smalls.get(_written(tree)[0].name.lower()), line)
+                self.declared_decimals.get(table), self.declared_bits.get(table),
+                self.declared_datetimes.get(table), self.declared_smalls.get(table), line,
+                self._declared_days(table, kinds))
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
