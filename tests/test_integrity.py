@@ -364,6 +364,20 @@ def test_earnings_only_in_tax_years_with_employment(small_sqlite) -> None:
     assert total > 100 and orphan == 0
 
 
+def test_no_part_of_a_years_earnings_exceeds_its_total(small_sqlite) -> None:
+    db, _ = small_sqlite
+    # (a total set to 0 beside a main enterprise that earned 17,000 pounds: the zeroed rows
+    # kept their parts' positive pay; now their pay records are refunds, netting below 0)
+    zeroed, above, negative = _one(db, """
+        SELECT SUM(Earnings = 0),
+               SUM(enterprise_earnings > Earnings OR Section_Earnings > Earnings
+                   OR SIC_Earnings > Earnings),
+               SUM(Earnings = 0 AND enterprise_earnings < 0 AND Section_Earnings < 0
+                   AND SIC_Earnings < 0)
+        FROM leo_earnings""")
+    assert zeroed > 0 and above == 0 and negative == zeroed
+
+
 def test_out_of_work_benefits_are_mostly_not_during_employment(small_sqlite) -> None:
     db, _ = small_sqlite
     total, overlapping = _one(db, """

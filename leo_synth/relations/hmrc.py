@@ -84,6 +84,9 @@ def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return group, order[change]
 
 
+REFUND_RANGE = (5.0, 1500.0)
+"""Pounds refunded by one pay record of a person-year with a negative total (log-uniform):
+an assumption; the VRF says only that such totals are set to 0."""
 EARNINGS_ATTRIBUTES = (
     "edukey", "tax_year", "earnings", "main_enterprise", "enterprise_earnings",
     "tied_enterprise", "num_employments", "main_section", "section_earnings", "tied_section",
@@ -109,6 +112,12 @@ def earnings(life: LifeCourse, relation: Relation) -> Frame:
     slot = np.minimum(slot, life.linkage.edukey_count[pay["person"]] - 1)
     amount = np.rint(pay["amount"]).astype(np.int64)
     group, head = _groups(pay["person"], slot, pay["tax_year"])
+    # A small share of person-years net to a negative total (refunds of deductions beyond
+    # the year's pay): each of their pay records is a refund, so the main enterprise's,
+    # section's and SIC's earnings are negative where the total is set to 0, as in the VRF.
+    zero = life.ctx.rng("earnings_zero").random(len(head)) < life.ctx.params["earnings.zero_share"]
+    refund = np.exp(life.ctx.rng("earnings_refund").uniform(*np.log(REFUND_RANGE), len(amount)))
+    amount = np.where(zero[group], -np.rint(refund).astype(np.int64), amount)
     total = np.zeros(len(head), dtype=np.int64)
     np.add.at(total, group, amount)
     # The block's employers in the order of their keys (text: the order ties are broken in),
@@ -123,11 +132,10 @@ def earnings(life: LifeCourse, relation: Relation) -> Frame:
     sic = ent["sic"][employer]
     main = _main_by(group, code, amount)
     person = pay["person"][head]
-    zero = life.ctx.rng("earnings_zero").random(len(head)) < life.ctx.params["earnings.zero_share"]
     out = {
         "edukey": life.ctx.keys.make("edukey", life.persons["pid"][person], slot[head]),
         "tax_year": tax_year_code(pay["tax_year"][head]),
-        "earnings": np.where(zero, 0, np.maximum(total, 0)),
+        "earnings": np.maximum(total, 0),  # (negative totals set to 0)
         "main_enterprise": keys[main.main], "enterprise_earnings": main.amount,
         "tied_enterprise": main.tied.astype(np.int8), "num_employments": main.count,
         "main_enterprise_sic": sic[main.main], "main_enterprise_section": section[main.main],
