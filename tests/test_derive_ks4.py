@@ -180,6 +180,24 @@ def test_prior_attainment_equals_the_ks2_row(db) -> None:
     assert rows > 5 and bad == 0
 
 
+def test_prior_attainment_band_is_the_ks2_level(db) -> None:
+    """The band is 1 below level 4, 2 at level 4, 3 above (by the KS2 row's English and maths
+    fine levels from the 2015/16 cohort); cuts at fine level 3.5 and 4.5 put two pupils in
+    three in the top band, and its codes were words where the VRF lists 1-4."""
+    ks2 = "KS2Pupil_1996_to_2016"
+    rows = db.execute(f"""
+        SELECT p.KS4_PRIORBAND_PTQ_EE,
+               (k.KS2_ENGFINE + CAST(k.KS2_MATFINE AS REAL)) / 2 AS fine
+        FROM {NEW} p JOIN {ks2} k
+          ON k.KS2_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+        WHERE p.KS4_ACADYR >= '2015/2016' AND p.KS4_PRIORBAND_PTQ_EE IS NOT NULL
+          AND k.KS2_ENGFINE IS NOT NULL AND k.KS2_MATFINE IS NOT NULL""").fetchall()
+    found = {str(band) for band, _ in rows}
+    wrong = [(band, fine) for band, fine in rows if abs(fine - 4) > 0.01
+             and abs(fine - 5) > 0.01 and band != str(1 + (fine >= 4) + (fine >= 5))]
+    assert len(rows) > 20 and found == {"1", "2", "3"} and not wrong
+
+
 def test_expected_progress_flags(db) -> None:
     """Three levels of progress: the GCSE grade as an NC level is 3+ above the KS2 row's
     level."""

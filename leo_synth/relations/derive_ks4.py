@@ -415,7 +415,15 @@ def _prior_points(frame: Frame, stage: str, subject: str) -> tuple[np.ndarray, n
     return level.astype(float) * 6 + 3, null
 
 
-PRIOR_BANDS = np.array(["Low", "Middle", "High"])
+PRIOR_BANDS = np.array(["1", "2", "3"])
+"""The prior attainment bands' codes (the VRF's "1-4, NULL"): 1 low, 2 middle, 3 high."""
+BAND_CUTS = (27.0, 33.0)
+"""Where the middle and high bands start on these points: KS2 fine levels 4.0 and 5.0, so
+the bands are DfE's below level 4, level 4 and above level 4 (cuts at 24 and 30 points put
+two pupils in three in the high band, at fine level 4.5)."""
+BANDS_BY_ENGLISH_AND_MATHS_FROM = 2010
+"""The first KS2 year (tests in summer 2011, GCSEs in 2016) whose band comes from English
+and maths alone, as Progress 8's prior attainment does; science counted before."""
 
 
 @derivation("ks4_prior")
@@ -424,8 +432,8 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     """The pupil's KS2 (``stage`` ks2) or KS3 results carried into KS4, NULL without them.
     ``what``: ``level`` (of ``subject``), ``points`` (fine points of ``subject``), ``aps``
     (mean fine points of English, maths, science; ``power`` 2/3, times the EAL flag with
-    ``eal``), ``dev`` (the subject's points - aps), ``band`` (APS < 24 Low, < 30 Middle,
-    High), ``score`` (2015/16 scaled score of ``subject`` read/mat), ``emfg`` / ``emss``
+    ``eal``), ``dev`` (the subject's points - aps), ``band`` (``PRIOR_BANDS``: below fine level 4,
+    below 5, above), ``score`` (2015/16 scaled score of ``subject`` read/mat), ``emfg`` / ``emss``
     (the P8 prior score: English and maths fine level / reading and maths scaled score),
     ``group`` (P8 prior-attainment group), ``year`` (summer of the KS2 tests)."""
     stage = str(params.get("stage", "ks2"))
@@ -460,7 +468,9 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     if what == "dev":
         return Masked(np.round(points[subject][0] - aps, 2), null)
     if what == "band":
-        return take_codes(column, PRIOR_BANDS, np.searchsorted([24.0, 30.0], aps, side="right"),
+        english_and_maths = np.mean([points["eng"][0], points["mat"][0]], axis=0)
+        basis = np.where(ks2_year >= BANDS_BY_ENGLISH_AND_MATHS_FROM, english_and_maths, aps)
+        return take_codes(column, PRIOR_BANDS, np.searchsorted(BAND_CUTS, basis, side="right"),
                           null)
     value = np.round(aps ** int(params.get("power", 1)), 2)
     if params.get("eal"):
