@@ -210,3 +210,22 @@ def test_grammar_schools_take_few_disadvantaged_pupils(catalog) -> None:
     school_persons = life.persons.take(life.persons["kind"] == KIND_SCHOOL)
     score = eleven_plus_score(school_persons, tilt)
     assert abs(score.mean()) < 0.05 and abs(score.std() - 1) < 0.05
+
+
+def test_young_lone_parents_claim_income_support_before_universal_credit(catalog) -> None:
+    """Income Support is a lone parent's benefit: women only, and before Universal Credit
+    about a quarter as many claimants as JSA on a day in 2010 (about 690,000 against 1.4
+    million in 2010, fewer among the young); it was 3 against 463 when only the low
+    qualified could claim it."""
+    n = 10_000
+    params = load_parameters(None)
+    pools = build_pools(5, n, params)
+    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    benefits = life.benefits
+    kind = benefits["type"]
+    on_income_support = kind == "IS"
+    assert life.persons["female"][benefits["person"][on_income_support]].all()
+    day = np.datetime64("2010-12-01")
+    current = (benefits["start"] <= day) & (benefits["end"] >= day)
+    ratio = (current & on_income_support).sum() / (current & (kind == "JSA")).sum()
+    assert 0.12 < ratio < 0.5

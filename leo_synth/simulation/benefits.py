@@ -145,10 +145,17 @@ def _out_of_work(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     # Long gaps of people in poor health are spent on health-related benefits.
     sick = (((health > p["health_threshold"]) & (days > 180))
             | ((health > p["long_gap_health_threshold"]) & (days > 365)))
-    lone_parent = (persons["female"][person] & (age >= 18) & (age <= 40) & low_qual
-                   & (rng.random(m) < p["lone_parent_share"]))
+    # Lone parents: women 18-40. Before Universal Credit, Income Support took those with a
+    # child at home (any qualification, more often the low qualified); under UC only those
+    # with a child under three have no work search (the narrower ``lone_parent_share`` of the
+    # low qualified, the same draw, so the UC claims are unchanged by ``income_support``).
+    parent_age = persons["female"][person] & (age >= 18) & (age <= 40)
+    parent_draw = rng.random(m)
+    lone_parent = parent_age & low_qual & (parent_draw < p["lone_parent_share"])
+    on_income_support = parent_age & (parent_draw < np.where(
+        low_qual, p["income_support"]["low_qualification"], p["income_support"]["other"]))
     legacy = np.where(sick, np.where(start >= ESA_START, "ESA", "IB"),
-                      np.where(lone_parent, "IS", "JSA"))
+                      np.where(on_income_support, "IS", "JSA"))
     on_uc = start >= uc_date[persons["la"][person]]
     # UC conditionality regimes: no work requirements (UBC: limited capability for work, or
     # a child under one), planning (UCE) or preparing (UDF) for work, searching (UAA).

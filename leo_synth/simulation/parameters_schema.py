@@ -204,6 +204,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "benefits.min_gap_days": ("count",),
     "benefits.uc_regimes.*": ("shares",),
     "benefits.lone_parent_share": ("probability",),
+    "benefits.income_support.*": ("probability",),
     "benefits.disability_share": ("probability",),
     "benefits.pip_reassessment_years": ("year", "ordered"),
     "benefits.pip_award_rate": ("probability",),
