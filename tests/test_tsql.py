@@ -2810,6 +2810,12 @@ FROM #v ORDER BY g"""
     assert _rows(db, text) == [("a", 3, 7.6, 1.4, 2, 4, 2.25),
                                ("b", 5, 5, 5, 5, 5, 2.25),
                                ("c", None, None, None, None, None, 2.25)]
+    # a decimal's median is a float (DuckDB's kept the decimal's places: 100, not 100.5)
+    assert _rows(db, """CREATE TABLE #p (g INT, pay DECIMAL(10, 0))
+INSERT INTO #p VALUES (1, 100), (1, 101)
+SELECT DISTINCT g, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY pay) OVER (PARTITION BY g),
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY pay * 1.0) OVER (PARTITION BY g) FROM #p""") == [
+        (1, 100.5, 100.5)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -92,3 +92,20 @@ SELECT CONVERT(VARCHAR(30), @d, 9), CONVERT(VARCHAR(30), @m, 109),
     CONVERT(VARCHAR(30), @d, 22), CONVERT(VARCHAR(30), CAST(@m AS DATE), 22)""") == [(
         "Mar  5 2019  2:07:09:123PM", "Nov 25 2019 12:07:09:003AM", "03/05/19  2:07:09 PM",
         "11/25/19 12:00:00 AM")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_datename_of_a_number_and_weeks_by_datefirst(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # DATENAME of a number is DATEPART's, unpadded: it was '01', '032', Monday's week '04',
+    # dy the day of the month, and hour NULL on SQLite and the month's name on DuckDB
+    assert _rows(db, """DECLARE @d DATETIME = '2015-02-01 07:05:09.250';
+SELECT DATENAME(day, @d), DATENAME(week, @d), DATENAME(dayofyear, @d), DATENAME(dy, @d),
+    DATENAME(iso_week, @d), DATENAME(hour, @d), DATENAME(ms, @d), DATENAME(month, @d),
+    'Week ' + DATENAME(wk, @d)""") == [
+        ("1", "6", "32", "32", "5", "7", "250", "February", "Week 6")]
+    # a week starts on DATEFIRST's day (it started on Sunday whatever the setting)
+    assert _rows(db, """SET DATEFIRST 1
+SELECT DATEPART(week, '2016-01-03'), DATEPART(week, '2016-01-04'), DATEPART(wk, '2015-02-01'),
+    DATENAME(week, '2015-02-01')""") == [(1, 2, 5, "5")]

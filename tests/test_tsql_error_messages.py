@@ -24,6 +24,7 @@ FAULTS = [
     ("CAST('2015-02-30' AS DATE)", 241,
      "Conversion failed when converting date and/or time from character string."),
     ("n / (n - 1)", 8134, "Divide by zero error encountered."),
+    ("n % (n - 1)", 8134, "Divide by zero error encountered."),  # (SQLite gave NULL)
     ("CAST(n * 99999.5 AS DECIMAL(4, 1))", 8115,
      "Arithmetic overflow error converting numeric to data type numeric."),
     # an int times an int is an int (SQLite's eight-byte integers gave 4294967294)
@@ -56,6 +57,17 @@ def test_a_catch_block_reads_sql_servers_number_and_message(
     results = run_text(db, "\n".join(text), "tsql", None, True)
     caught = [tuple(_value(v) for v in result.rows[0]) for result in results]
     assert caught == [(number, message) for _expression, number, message in FAULTS]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_null_divided_by_zero_is_null(backend: str, request: pytest.FixtureRequest) -> None:
+    # a mean over no rows, SUM(x) / COUNT(*): NULL in SQL Server, where SQLite stopped with
+    # the divide-by-zero error
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #v (n INT)
+INSERT INTO #v VALUES (1)
+SELECT SUM(n) / COUNT(*), SUM(n) % COUNT(*), CAST(NULL AS INT) / 0 FROM #v WHERE n > 5""") == [
+        (None, None, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -79,6 +79,28 @@ def test_a_date_sql_server_cannot_read_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_british_datetimes_read_a_dashed_date_as_year_day_month(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server reads 'YYYY-MM-DD' as year, day, month for a DATETIME or SMALLDATETIME under
+    # DATEFORMAT dmy (SET LANGUAGE british): @d is 4 June. A DATE, a DATETIME2, 'YYYYMMDD' and
+    # the T form read the same whatever the order. leo-synth read 6 April everywhere.
+    db = _db(request, backend)
+    [row] = _rows(db, """SET LANGUAGE british
+DECLARE @d DATETIME = '2015-04-06'
+SELECT CONVERT(VARCHAR(10), @d, 23), CONVERT(VARCHAR(10), CAST('2015-04-08' AS SMALLDATETIME), 23),
+    CAST('2015-04-08' AS DATE), CONVERT(VARCHAR(10), CAST('2015-04-08' AS DATETIME2), 23),
+    CONVERT(VARCHAR(10), CAST('20150408' AS DATETIME), 23),
+    CONVERT(VARCHAR(10), CAST('2015-04-08T10:00:00' AS DATETIME), 23),
+    CONVERT(VARCHAR(10), DATEADD(day, 1, @d), 23)""")
+    assert row == ("2015-06-04", "2015-08-04", _value("2015-04-08"), "2015-04-08",
+                   "2015-04-08", "2015-04-08", "2015-06-05")
+    with pytest.raises(ScriptError, match=re.escape("'2015-04-13' under DATEFORMAT dmy")):
+        _rows(db, "SET DATEFORMAT dmy\nSELECT CAST('2015-04-13' AS DATETIME)")
+    assert _rows(db, "SELECT CONVERT(VARCHAR(10), CAST('2015-04-13' AS DATETIME), 23)") == [
+        ("2015-04-13",)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_values_cast_to_dates_convert_or_stop(backend: str,
                                               request: pytest.FixtureRequest) -> None:
     # SQLite's DATE() read all but ISO text as NULL: the integer 20160901 of KS4_ENTRYDAT, a

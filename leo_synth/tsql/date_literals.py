@@ -39,15 +39,20 @@ DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime
 ``EOMONTH``, ``DATENAME``, ``FORMAT``)."""
 DATE_TYPES = (exp.DataType.Type.DATE, *value_rewrites.DATETIME_TYPES)
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+NEUTRAL = "leo_iso"
+"""The ``meta`` key of a literal that holds a value already read (a variable's), in ISO
+form whatever the ``DATEFORMAT``."""
 
 
 def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int,
-             converted: bool = False, moment: bool = False) -> None:
+             converted: bool = False, moment: bool = False, old_type: bool = False) -> None:
     """``literal`` in ISO form where it is a string SQL Server reads as a date; one it cannot
     read stops the statement when it is shaped as a date, or whenever it is ``converted`` (a
-    cast's or a date function's value: ``CAST('n/a' AS DATE)``, which SQLite read as NULL)."""
+    cast's or a date function's value: ``CAST('n/a' AS DATE)``, which SQLite read as NULL).
+    ``old_type``: it becomes a ``DATETIME`` or ``SMALLDATETIME``, which read ``YYYY-MM-DD``
+    by the ``DATEFORMAT`` (``date_texts.iso``)."""
     if isinstance(literal, exp.Literal) and literal.is_string:
-        text = date_texts.iso(literal.name, date_only, order)
+        text = date_texts.iso(literal.name, date_only, order, old_type)
         shaped = date_texts.shaped_as_date(literal.name)
         if text is None and (shaped or (converted and literal.name.strip())) and not (
                 literal.parent is not None and value_rewrites.is_safe(literal.parent)):
@@ -125,11 +130,13 @@ def _dated_aliases(tree: exp.Expression, dates: set[str]) -> set[str]:
             if alias.alias and _is_date_column(alias.this, dates)}
 
 
-def _is_date_cast(node: exp.Expression) -> bool:
+def _is_date_cast(node: exp.Expression, types: tuple[exp.DataType.Type, ...] = DATE_TYPES
+                  ) -> bool:
+    """Whether ``node`` converts to one of the date ``types`` (without a style)."""
     to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else None
     if isinstance(node, exp.Convert) and not node.args.get("style"):
         to = node.this
-    return isinstance(to, exp.DataType) and to.is_type(*DATE_TYPES)
+    return isinstance(to, exp.DataType) and to.is_type(*types)
 
 
 def for_target(tree: exp.Expression, dates: set[str], order: str,
@@ -145,7 +152,9 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
         parent = node.parent
         if node.arg_key in ("this", "expression") and (
                 isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
-            _rewrite(node, False, order, line, converted=True)
+            _rewrite(node, False, order, line, converted=True,
+                     old_type=_is_date_cast(parent, value_rewrites.OLD_DATETIME_TYPES)
+                     and not node.meta.get(NEUTRAL))
     for add in list(tree.find_all(exp.DateAdd)):
         day = _day_number(add.this)
         unit = add.args.get("unit")

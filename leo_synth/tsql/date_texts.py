@@ -45,10 +45,14 @@ YEAR_ALONE = re.compile(r"\s*\d{4}\s*")
 """A year written alone (``'2015'``), which SQL Server reads as 1 January of it."""
 
 
-def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
+def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) -> str | None:
     """``text`` in ISO form (``YYYY-MM-DD[ hh:mm[:ss]]``) if SQL Server reads it as a date
     under ``DATEFORMAT order``, else None (also for a day that does not exist). Blank text
-    is 1900-01-01, SQL Server's day 0, as it converts it."""
+    is 1900-01-01, SQL Server's day 0, as it converts it. Read as a ``DATETIME`` or
+    ``SMALLDATETIME`` (``moment``), a separated ``YYYY-MM-DD`` is year, day, month under
+    ``dmy`` (``SET LANGUAGE british``), as SQL Server reads it for those two types alone:
+    ``'2015-04-06'`` is 4 June; unseparated and ``T`` forms are read the same whatever the
+    order."""
     if not text.strip():
         return "1900-01-01"
     if YEAR_ALONE.fullmatch(text):  # (four digits: 1 January of that year, as documented)
@@ -56,6 +60,8 @@ def iso(text: str, date_only: bool, order: str = "mdy") -> str | None:
     found = DATE_TEXT.fullmatch(text)
     if found is not None:
         year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+        if moment and order == "dmy" and found["sep"] and "T" not in text.upper():
+            month, day = day, month
     elif (found := named(text)) is not None:
         year, month, day = named_parts(found)
     else:

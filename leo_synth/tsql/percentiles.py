@@ -90,6 +90,8 @@ def _number(value: float) -> str:
 
 def _duckdb(cont: bool, p: float, value: str, over: str, descending: bool) -> str:
     name = "QUANTILE_CONT" if cont else "QUANTILE_DISC"
+    if cont:  # (a float, as SQL Server's: DuckDB's of a DECIMAL kept its places, 100 not 100.5)
+        value = f"CAST({value} AS DOUBLE)"
     if descending:
         return f"(-{name}(-({value}), {_number(p)}){over})"
     return f"{name}({value}, {_number(p)}){over}"

@@ -96,12 +96,13 @@ def _bare(node: exp.Expression) -> exp.Expression:
 
 
 
-def _part(node: exp.Expression, part: str, dialect: str) -> str:
+def _part(node: exp.Expression, part: str, dialect: str, datefirst: int = 7) -> str:
     """SQL for the integer year, quarter, month, day, week, hour, minute or second of a date
-    or time, in the dialect."""
-    if part == "WEEK":  # T-SQL's: week 1 holds 1 January, and a week starts on a Sunday
+    or time, in the dialect (``datefirst``: the session's first day of a week)."""
+    if part == "WEEK":  # T-SQL's: week 1 holds 1 January, and a week starts on DATEFIRST's day
         day = _part(node, "DAYOFYEAR", dialect)
-        return f"(({day} - 1 + ({_days(node, dialect)} - {day} + 1) % 7) / 7 + 1)"
+        return (f"(({day} - 1 + ({_days(node, dialect)} - {day} + {8 - datefirst}) % 7) / 7 "
+                f"+ 1)")
     if part == "WEEKISO":  # ISO 8601: the week of the year of the week's Thursday
         if dialect == "sqlite":
             thursday = f"DATE({target_sql(node, dialect)}, '-3 days', 'weekday 4')"
@@ -178,7 +179,7 @@ def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expres
         part, operand = node.this.name.upper(), node.expression
     if part is None:
         return node
-    return sqlglot.parse_one(_part(_bare(operand), part, dialect), read=dialect)
+    return sqlglot.parse_one(_part(_bare(operand), part, dialect, datefirst), read=dialect)
 
 
 def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:

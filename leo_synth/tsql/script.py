@@ -22,7 +22,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import culture_formats
+from leo_synth.tsql import culture_formats, date_names
 from leo_synth.tsql.dialect_habits import TOP_AND_OFFSET
 from leo_synth.tsql.errors import ScriptError, output_refused
 
@@ -128,7 +128,9 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
             this=exp.cast(args[0], exp.DataType.build("FLOAT", dialect="tsql")),
             expression=exp.Literal.number(2)),
         # a standard date format in the culture given (sqlglot's were en-US's)
-        "FORMAT": culture_formats.build_format}
+        "FORMAT": culture_formats.build_format,
+        # a number's DATENAME is its DATEPART's text (sqlglot's pattern padded it)
+        "DATENAME": date_names.build_datename}
 
     FUNCTION_PARSERS: ClassVar[dict[str, Any]] = {
         **TSQL.parser_class.FUNCTION_PARSERS,

@@ -59,6 +59,8 @@ DATE_READINGS = ("LEO_TO_DATE", "LEO_TRY_TO_DATE")
 that stops, the one that gives NULL."""
 DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.DATETIME2,
                   exp.DataType.Type.SMALLDATETIME, exp.DataType.Type.TIMESTAMP)
+OLD_DATETIME_TYPES = (exp.DataType.Type.DATETIME, exp.DataType.Type.SMALLDATETIME)
+"""The date-and-time types that read ``YYYY-MM-DD`` by the session's ``DATEFORMAT``."""
 TEXT_TYPES = {exp.DataType.Type.VARCHAR, exp.DataType.Type.NVARCHAR, exp.DataType.Type.CHAR,
               exp.DataType.Type.NCHAR, exp.DataType.Type.TEXT}
 RENAMED = {"VAR": "VAR_SAMP", "VARP": "VAR_POP", "STDEVP": "STDDEV_POP"}
@@ -238,14 +240,17 @@ def _patindex(node: exp.Anonymous, dialect: str) -> exp.Expression:
                              f"{_quoted(regex)}, 'i') THEN {found} ELSE 0 END", read="duckdb")
 
 
-def _checked_division(node: exp.Div) -> exp.Expression:
-    """``a / b`` on SQLite, where dividing by zero gives NULL: the query stops with SQL
-    Server's error instead, so a script that needs ``NULLIF(b, 0)`` in the SRS needs it here
-    (a divisor that is a number other than 0 is left alone)."""
+def _checked_division(node: exp.Div | exp.Mod) -> exp.Expression:
+    """``a / b`` and ``a % b`` on SQLite, where dividing by zero gives NULL: the query stops
+    with SQL Server's error instead, so a script that needs ``NULLIF(b, 0)`` in the SRS needs
+    it here (a divisor that is a number other than 0 is left alone). NULL divided by 0 is NULL, as
+    in SQL Server (``SUM(x) / COUNT(*)`` over no rows stopped the script)."""
     divisor = node.expression
     if isinstance(divisor, exp.Literal) and not divisor.is_string and float(divisor.this):
         return node
     zero = exp.EQ(this=divisor.copy(), expression=exp.Literal.number(0))
+    if not isinstance(node.this, exp.Literal):
+        zero = exp.and_(zero, exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())))
     node.set("expression", exp.Case(ifs=[exp.If(this=zero, true=exp.Anonymous(
         this="LEO_DIVIDE_BY_ZERO", expressions=[]))], default=divisor.copy()))
     return node
@@ -431,7 +436,7 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return exp.Count(this=exp.Distinct(expressions=[node.this.copy()]))
     if isinstance(node, exp.Rand):
         return value_hashes.rand(node, dialect)
-    if isinstance(node, exp.Div) and dialect == "sqlite":
+    if isinstance(node, exp.Div | exp.Mod) and dialect == "sqlite":
         return _checked_division(node)
     if isinstance(node, exp.Length):  # LEN leaves out trailing spaces (T-SQL has no LENGTH)
         return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[_as(node.this,

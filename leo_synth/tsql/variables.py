@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql.date_literals import NEUTRAL
 from leo_synth.tsql.text_lengths import length_of
 
 DATE_TYPES = {exp.DataType.Type.DATE}
@@ -77,9 +78,11 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if kind.this in DATE_TYPES:
             return exp.cast(exp.Literal.string(text[:10]), exp.DataType.build("DATE"))
-        # (a DATETIME, so that @t + 1 adds a day, as in SQL Server)
-        return exp.cast(exp.Literal.string(text.replace("T", " ")),
-                        exp.DataType.build("DATETIME"))
+        # (a DATETIME, so that @t + 1 adds a day, as in SQL Server; ISO already, not to be
+        # read again by the DATEFORMAT: date_literals.NEUTRAL)
+        held = exp.Literal.string(text.replace("T", " "))
+        held.meta[NEUTRAL] = True
+        return exp.cast(held, exp.DataType.build("DATETIME"))
     if kind is not None and kind.this in INTEGER_TYPES:
         return exp.Literal.number(int(value))
     if isinstance(value, bool):
