@@ -252,6 +252,21 @@ EXPRESSIONS = {
     "FORMAT(-7, 'D3')": "-007",
     "FORMAT(7, '00')": "07",
     "PATINDEX('%[0-9]%', 'AB12')": 3,
+    # a pattern joined from pieces (a variable's value by then): its classes were not read
+    "PATINDEX('%' + '[0-9]' + '%', 'ab1c')": 3,
+    "CASE WHEN 'ab1' LIKE '%' + '[0-9]' + '%' THEN 1 ELSE 0 END": 1,
+    # a start of 0 or less searches from the first character (it gave 1, 0 and -5)
+    "CHARINDEX('b', 'abcabc', 0)": 2,
+    "CHARINDEX('b', 'abcabc', -5)": 2,
+    # DATEADD truncates a number's fraction (SQLite added 1.9 months' days: 2015-03-27), and
+    # counts weekday and dayofyear in days (NULL on SQLite, a parser error on DuckDB)
+    "CONVERT(VARCHAR(10), DATEADD(month, 1.9, '2015-01-31'), 23)": "2015-02-28",
+    "CONVERT(VARCHAR(10), DATEADD(day, -1.5, '2015-01-31'), 23)": "2015-01-30",
+    "CONVERT(VARCHAR(10), DATEADD(weekday, 1, '2015-01-31'), 23)": "2015-02-01",
+    "CONVERT(VARCHAR(10), DATEADD(dy, 3, '2015-01-31'), 23)": "2015-02-03",
+    "DATEDIFF(dw, '2015-01-01', '2015-01-31')": 30,
+    "ISDATE('1752-12-31')": 0,  # (a DATETIME starts in 1753; it gave 1)
+    "ISDATE('1753-01-01')": 1,
     "PATINDEX('%b%', 'aBcb')": 2,
     "PATINDEX('ab%', 'abc')": 1,
     "PATINDEX('%bc', 'abcbc')": 4,

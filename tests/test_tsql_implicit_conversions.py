@@ -697,3 +697,21 @@ def test_text_defaults_of_a_float_are_numbers(backend: str,
     with pytest.raises(ScriptError, match="line 2: Error converting data type varchar to "
                                           "float"):
         _rows(db, f"SELECT 1\nSELECT COALESCE(KS4_ATT8, 'n/a') FROM {ks4}")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_numbers_put_in_text_are_written_as_sql_server_writes_them(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a results table of labels and values: SQLite stored every digit of the mean
+    # (21699.9955005624), DuckDB the float's sixteen, a FLOAT all its digits, a literal 1.50
+    # as 1.5; a VARCHAR variable held the float's digits
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #out (k INT, label VARCHAR(10), value VARCHAR(30))
+INSERT INTO #out VALUES (1, 'share', 2.0 / 3), (2, 'literal', 1.50), (3, 'count', 12)
+INSERT INTO #out SELECT 4, 'float', CAST(1.0 AS FLOAT) / 3
+INSERT INTO #out (k, label, value) SELECT 5, 'mean', AVG(x * 1.0) FROM (VALUES (1), (2)) v(x)
+UPDATE #out SET value = 7.25 * 2 WHERE label = 'count'
+DECLARE @s VARCHAR(20) = 2.0 / 3
+SELECT k, label, value FROM #out UNION ALL SELECT 6, 'variable', @s ORDER BY k""") == [
+        (1, "share", "0.666667"), (2, "literal", "1.50"), (3, "count", "14.50"),
+        (4, "float", "0.333333"), (5, "mean", "1.500000"), (6, "variable", "0.666667")]

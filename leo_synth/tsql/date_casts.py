@@ -78,7 +78,9 @@ def _is_date_test(value: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
     ``'31 Jan 2015'``; the targets' own reading found only ISO text), else 0: NULL, and
     blank text, which the cast reads as 1900-01-01."""
     tried = exp.TryCast(this=value.copy(), to=exp.DataType.build("DATETIME"))
-    tests = [exp.Is(this=tried, expression=exp.Null())]
+    # (a DATETIME starts in 1753: ISDATE('1752-12-31') is 0)
+    tests = [exp.Is(this=tried, expression=exp.Null()),
+             exp.LT(this=exp.Year(this=tried.copy()), expression=exp.Literal.number(1753))]
     if is_text(value, kinds.texts):
         tests.append(exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string("")))
     return exp.Case(ifs=[exp.If(this=test, true=exp.Literal.number(0)) for test in tests],

@@ -17,18 +17,19 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.text_lengths import value_length
 
 
 def for_target(tree: exp.Expression, lengths: dict[str, int | None],
                texts: dict[str, bool]) -> exp.Expression:
-    """The tree with each ``ISNULL`` of a column of a known text length given a value of
-    that length at most (``lengths``: by lower-case column name, None where unknown)."""
+    """The tree with each ``ISNULL`` of a column (or a cast) of a known text length given a
+    value of that length at most (``lengths``: by lower-case column name, None where unknown)."""
     for node in list(tree.find_all(exp.Coalesce)):
         column, values = node.this, node.expressions
-        if not node.args.get("is_null") or not isinstance(column, exp.Column) or (
-                len(values) != 1):
+        if not node.args.get("is_null") or not isinstance(
+                column, exp.Column | exp.Cast | exp.Convert) or len(values) != 1:
             continue
-        length = lengths.get(column.name.lower())
+        length = value_length(column, lengths)  # (a column's, or a cast's: VARCHAR(2))
         replacement = values[0]
         if length is None or not is_text(replacement, texts):
             continue

@@ -28,6 +28,7 @@ Each was checked against the engine (tests/test_tsql.py runs them on every backe
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 
@@ -485,4 +486,23 @@ def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7,
     ``DATEFIRST`` (the weekday ``DATEPART`` numbers 1); ``texts``: the columns that hold text
     (lower-case names)."""
     tree = joined_texts(tree, texts or {})
+    _whole_days(tree)
     return bottom_up(tree, lambda node: _rewrite(node, dialect, datefirst))
+
+
+DAYS_BY_OTHER_NAMES = {"WEEKDAY", "DW", "W", "DAYOFYEAR", "DY", "Y"}
+"""The parts ``DATEADD`` and ``DATEDIFF`` count as days (the targets knew them as no unit:
+NULL on SQLite, a parser error on DuckDB)."""
+
+
+def _whole_days(tree: exp.Expression) -> None:
+    """Each ``DATEADD`` and ``DATEDIFF`` in days by another name counted in days, and a
+    ``DATEADD`` of a number with a fraction by its whole part, as SQL Server truncates it
+    (``DATEADD(month, 1.9, d)`` adds one month; SQLite added 1.9 months' days)."""
+    for node in tree.find_all(exp.DateAdd, exp.DateDiff):
+        unit = node.args.get("unit")
+        if unit is not None and unit.name.upper() in DAYS_BY_OTHER_NAMES:
+            node.set("unit", exp.var("DAY"))
+        days = literal_days(node.expression) if isinstance(node, exp.DateAdd) else None
+        if days is not None and not days.is_integer():  # (a number written, -1.5 too)
+            node.set("expression", exp.Literal.number(math.trunc(days)))

@@ -26,6 +26,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.error_messages import TRUNCATED
+from leo_synth.tsql.rewrites import is_text
 
 TEXT_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.NCHAR,
               exp.DataType.Type.NVARCHAR)
@@ -136,6 +137,37 @@ def _rows(insert: exp.Insert) -> list[list[exp.Expression]]:
 def _cut(value: exp.Expression, length: int, dialect: str) -> exp.Expression:
     """``value`` cut to ``length`` characters, as ``ANSI_WARNINGS OFF`` stores it."""
     return exp.cast(value.copy(), exp.DataType.build(f"VARCHAR({length})", dialect="tsql"))
+
+
+NUMBER_AS_TEXT = exp.DataType.build(f"VARCHAR({LONGEST})", dialect="tsql")
+
+
+def numbers_as_text(tree: exp.Expression, lengths: dict[str, int], columns: list[str],
+                    texts: dict[str, bool]) -> exp.Expression:
+    """``tree`` with each value it puts in a text column of ``lengths`` that is not text for
+    certain (a number, a date) converted to text, as SQL Server converts it on the way in: a
+    decimal with its scale's places, a ``FLOAT`` in six digits, a ``DATETIME`` in style 0
+    (``INSERT INTO #out (label, value) SELECT 'mean', AVG(Earnings * 1.0)`` stored
+    21699.9955005624 on SQLite, where SQL Server stores 21699.995500)."""
+    def converted(value: exp.Expression) -> None:
+        item = value.this if isinstance(value, exp.Alias) else value
+        if not isinstance(item, exp.Null | exp.Placeholder | exp.National) and not (
+                item.is_star or is_text(item, texts)):  # (1.50 is '1.50'; SQLite held 1.5)
+            item.replace(exp.cast(item.copy(), NUMBER_AS_TEXT))
+
+    if isinstance(tree, exp.Insert):
+        target = tree.this
+        named = ([c.name.lower() for c in target.expressions]
+                 if isinstance(target, exp.Schema) else [c.lower() for c in columns])
+        for row in _rows(tree):
+            for name, value in zip(named, row, strict=False):
+                if name in lengths:
+                    converted(value)
+    elif isinstance(tree, exp.Update):
+        for assignment in tree.expressions:
+            if isinstance(assignment, exp.EQ) and assignment.this.name.lower() in lengths:
+                converted(assignment.expression)
+    return tree
 
 
 def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str],

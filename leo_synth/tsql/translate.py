@@ -1385,6 +1385,7 @@ class Translator:
                                       text_lengths.declared(tree))
         elif isinstance(tree, exp.Insert | exp.Update) and key in self.text_lengths:
             columns, lengths = self.text_lengths[key]
+            tree = text_lengths.numbers_as_text(tree, lengths, columns, self.texts)
             tree = text_lengths.for_target(tree, lengths, columns, self.target.dialect,
                                            self.ansi_warnings)
         return tree

@@ -192,10 +192,32 @@ def _decimal(node: exp.Expression, value: exp.Expression, to: exp.DataType,
     return node
 
 
+def _folded(pattern: exp.Expression) -> exp.Expression:
+    """A pattern joined from pieces of text written in the script (``'%' + @t + '%'``, the
+    variable's value by now) as one literal, whose character classes can then be read;
+    any other pattern as it is."""
+    def text(node: exp.Expression) -> str | None:
+        if isinstance(node, exp.Literal) and node.is_string:
+            return node.name
+        if isinstance(node, exp.Paren):
+            return text(node.this)
+        if isinstance(node, exp.Add | exp.DPipe):
+            left, right = text(node.this), text(node.expression)
+            return None if left is None or right is None else left + right
+        if isinstance(node, exp.Concat):
+            parts = [text(part) for part in node.expressions]
+            return None if any(part is None for part in parts) else "".join(
+                part for part in parts if part is not None)
+        return None
+
+    joined = None if isinstance(pattern, exp.Literal) else text(pattern)
+    return pattern if joined is None else exp.Literal.string(joined)
+
+
 def _like(node: exp.Like, dialect: str) -> exp.Expression:
     """``LIKE`` as the target needs it, ``NOT LIKE`` too (sqlglot marks it ``negate`` on the
     node itself, not as a ``NOT`` around it: a rewrite that drops the mark inverts it)."""
-    pattern, negate = node.expression, bool(node.args.get("negate"))
+    pattern, negate = _folded(node.expression), bool(node.args.get("negate"))
     this = node.this
     if dialect != "sqlite" and not (isinstance(this, exp.Literal) and this.is_string):
         # (SQL Server converts a number or date to text: NCCIS_Current_Activity_Code LIKE
@@ -223,6 +245,7 @@ def _patindex(node: exp.Anonymous, dialect: str) -> exp.Expression:
     pattern written in the script, ``REGEXP_INSTR`` and the length of the text before the
     match (a pattern computed by the query is left to fail there)."""
     pattern, value = node.expressions
+    pattern = _folded(pattern)
     if dialect == "sqlite":
         return exp.Anonymous(this="LEO_PATINDEX", expressions=[pattern, value])
     if not (isinstance(pattern, exp.Literal) and pattern.is_string):
@@ -299,6 +322,18 @@ def _as(node: exp.Expression, kind: str) -> exp.Expression:
     if isinstance(node, exp.Literal) and node.is_string == (kind == "TEXT"):
         return node
     return exp.cast(node.copy(), exp.DataType.build(kind))
+
+
+def _from_the_start(node: exp.StrPosition) -> None:
+    """``CHARINDEX(x, text, start)`` with a start of 0 or less searches from the first
+    character, as SQL Server does (the targets found nothing before it, or gave the start)."""
+    start = node.args["position"]
+    if isinstance(start, exp.Literal) and not start.is_string and start.is_int and int(
+            start.name) >= 1:
+        return
+    below = exp.LT(this=start.copy(), expression=exp.Literal.number(1))
+    node.set("position", exp.Case(ifs=[exp.If(this=below, true=exp.Literal.number(1))],
+                                  default=start.copy()))
 
 
 def _implicit_conversions(node: exp.Expression) -> exp.Expression:
@@ -419,6 +454,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         new = _as_float(node)
         if new is not node:
             return new
+    if isinstance(node, exp.StrPosition) and node.args.get("position") is not None:
+        _from_the_start(node)
     if dialect in ("postgres", "duckdb") and isinstance(
             node, exp.Substring | exp.StrPosition | exp.Replace | exp.DateFromParts):
         node = _implicit_conversions(node)
