@@ -149,12 +149,18 @@ def numbers_as_text(tree: exp.Expression, lengths: dict[str, int], columns: list
     decimal with its scale's places, a ``FLOAT`` in six digits, a ``DATETIME`` in style 0
     (``INSERT INTO #out (label, value) SELECT 'mean', AVG(Earnings * 1.0)`` stored
     21699.9955005624 on SQLite, where SQL Server stores 21699.995500)."""
-    def converted(value: exp.Expression) -> None:
-        item = value.this if isinstance(value, exp.Alias) else value
+    for item, _length in _placed(tree, lengths, columns):
         if not isinstance(item, exp.Null | exp.Placeholder | exp.National) and not (
                 item.is_star or is_text(item, texts)):  # (1.50 is '1.50'; SQLite held 1.5)
             item.replace(exp.cast(item.copy(), NUMBER_AS_TEXT))
+    return tree
 
+
+def _placed(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
+            ) -> list[tuple[exp.Expression, int]]:
+    """The values an ``INSERT`` or ``UPDATE`` puts in the text columns of ``lengths``, each
+    with its column's length (``columns``: the table's columns in order)."""
+    found: list[tuple[exp.Expression, int]] = []
     if isinstance(tree, exp.Insert):
         target = tree.this
         named = ([c.name.lower() for c in target.expressions]
@@ -162,12 +168,13 @@ def numbers_as_text(tree: exp.Expression, lengths: dict[str, int], columns: list
         for row in _rows(tree):
             for name, value in zip(named, row, strict=False):
                 if name in lengths:
-                    converted(value)
+                    found.append((value.this if isinstance(value, exp.Alias) else value,
+                                  lengths[name]))
     elif isinstance(tree, exp.Update):
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and assignment.this.name.lower() in lengths:
-                converted(assignment.expression)
-    return tree
+                found.append((assignment.expression, lengths[assignment.this.name.lower()]))
+    return found
 
 
 def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str],
@@ -178,18 +185,6 @@ def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
     if (dialect == "postgres" and warnings) or not lengths:
         return tree
     fitted = _checked if warnings else _cut
-    if isinstance(tree, exp.Insert):
-        target = tree.this
-        named = ([c.name.lower() for c in target.expressions]
-                 if isinstance(target, exp.Schema) else [c.lower() for c in columns])
-        for row in _rows(tree):
-            for name, value in zip(named, row, strict=False):
-                if name in lengths:
-                    item = value.this if isinstance(value, exp.Alias) else value
-                    item.replace(fitted(item, lengths[name], dialect))
-    elif isinstance(tree, exp.Update):
-        for assignment in tree.expressions:
-            if isinstance(assignment, exp.EQ) and assignment.this.name.lower() in lengths:
-                assignment.set("expression", fitted(
-                    assignment.expression, lengths[assignment.this.name.lower()], dialect))
+    for item, length in _placed(tree, lengths, columns):
+        item.replace(fitted(item, length, dialect))
     return tree
