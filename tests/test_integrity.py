@@ -378,6 +378,20 @@ def test_no_part_of_a_years_earnings_exceeds_its_total(small_sqlite) -> None:
     assert zeroed > 0 and above == 0 and negative == zeroed
 
 
+def test_seiss_holds_the_three_grants_paid_in_2020_21(small_sqlite) -> None:
+    db, _ = small_sqlite
+    # (grants 4 and 5 were claimed from April and July 2021; rows held five grants, claimed
+    # in February and March 2021, and totals up to 5 x 7,500 pounds)
+    rows, outside, over, weeks = _one(db, """
+        SELECT COUNT(*),
+               SUM(SUBSTR(SEISS_EOM_IND, 1, 1) || SUBSTR(SEISS_EOM_IND, 3, 2)
+                   || SUBSTR(SEISS_EOM_IND, 6, 2) || SUBSTR(SEISS_EOM_IND, 9) <> '000000000'),
+               SUM(SEISS_TOT_AMT > 7500 + 6570 + 7500),
+               SUM(SEISS_TOT_WKS NOT IN (12, 24, 36))
+        FROM leo_seiss""")
+    assert rows > 5 and outside == 0 and over == 0 and weeks == 0
+
+
 def test_out_of_work_benefits_are_mostly_not_during_employment(small_sqlite) -> None:
     db, _ = small_sqlite
     total, overlapping = _one(db, """

@@ -75,12 +75,12 @@ class Labour:
 
 COVID_TAX_YEAR = 2020
 WEEKS_PER_MONTH = 4.3
-# SEISS (the scheme's rules, not model choices): grant months in the tax year (0 = April),
-# weeks covered per grant, the share of profit it paid and the cap of one grant.
-SEISS_GRANT_MONTHS = (1, 4, 7, 10, 11)
+# SEISS (the scheme's rules, not model choices): the grants paid in tax year 2020/21, each
+# as (the month its claims opened, 0 = April; the share of three months' average profit it
+# paid; its cap). Grant 1 from 13 May 2020, grant 2 from 17 August (70%, at most 6,570
+# pounds), grant 3 from 30 November; grants 4 and 5 opened in April and July 2021, in 2021/22.
+SEISS_GRANTS = ((1, 0.8, 7500), (4, 0.7, 6570), (7, 0.8, 7500))
 SEISS_WEEKS_PER_GRANT = 12
-SEISS_SHARE = 0.8
-SEISS_GRANT_CAP = 7500
 
 
 def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour:
@@ -492,18 +492,22 @@ def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
 
 
 def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:
-    """SEISS grants in 2020/21 for people self-employed in 2019/20: up to five grants, each
-    covering three months at 80% of a quarter's profit, capped (the scheme's rules)."""
+    """SEISS grants in 2020/21 for people self-employed in 2019/20: up to the three grants
+    paid that year, each covering three months of profit at its share, capped
+    (``SEISS_GRANTS``)."""
     was = self_emp.take(self_emp["tax_year"] == COVID_TAX_YEAR - 1)
     took = was.take(rng.random(len(was)) < ctx.params["self_employment.seiss_take_up"])
     m = len(took)
-    grants = 1 + rng.binomial(len(SEISS_GRANT_MONTHS) - 1,
+    grants = 1 + rng.binomial(len(SEISS_GRANTS) - 1,
                               ctx.params["self_employment.seiss_further_grant_share"], m)
     weeks = grants * SEISS_WEEKS_PER_GRANT
-    amount = np.rint(np.minimum(SEISS_SHARE * (took["sole"] + took["partnership"]) / 4,
-                                SEISS_GRANT_CAP) * grants)
+    quarter = (took["sole"] + took["partnership"]) / 4
+    amount = np.zeros(m)
     months = np.zeros((m, 12), dtype=bool)
-    for g, month in enumerate(SEISS_GRANT_MONTHS):
-        months[:, month] |= grants > g
+    for g, (month, share, cap) in enumerate(SEISS_GRANTS):
+        paid = grants > g
+        amount += np.where(paid, np.minimum(share * quarter, cap), 0.0)
+        months[:, month] |= paid
+    amount = np.rint(amount)
     return Frame(person=took["person"], weeks=weeks.astype(np.int64),
                  amount=amount.astype(np.int64), months=months)
