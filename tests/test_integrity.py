@@ -378,6 +378,27 @@ def test_no_part_of_a_years_earnings_exceeds_its_total(small_sqlite) -> None:
     assert zeroed > 0 and above == 0 and negative == zeroed
 
 
+def test_full_time_students_do_not_claim_out_of_work_benefits(small_sqlite) -> None:
+    db, _ = small_sqlite
+    # (gaps between the jobs students hold during full-time HE were claims: 3% of full-time
+    # students were on an out-of-work benefit on 1 December, half of them on JSA)
+    students, claiming = 0, 0
+    for year in range(2010, 2020):
+        found = _one(db, f"""
+            WITH s AS (SELECT DISTINCT p.AE_ID FROM hesa_{year + 1} h
+                       JOIN learner_ae_id_to_pmr_lookup p
+                         ON p.PUPILMATCHINGREFANONYMOUS = h.HE_PUPILMATCHINGREFANONYMOUS
+                       WHERE h.HE_XMODE01 = 1)
+            SELECT COUNT(*), SUM(EXISTS (
+                SELECT 1 FROM leo_benefit b
+                JOIN learner_ae_id_to_edukey_lookup k ON k.EDUKEY = b.EduKey
+                WHERE k.AE_ID = s.AE_ID AND b.Out_of_work_benefit = 1
+                  AND b.StartDate <= '{year}-12-01' AND b.EndDate >= '{year}-12-01'))
+            FROM s""")
+        students, claiming = students + found[0], claiming + (found[1] or 0)
+    assert students > 100 and claiming <= students * 0.005
+
+
 def test_seiss_holds_the_three_grants_paid_in_2020_21(small_sqlite) -> None:
     db, _ = small_sqlite
     # (grants 4 and 5 were claimed from April and July 2021; rows held five grants, claimed

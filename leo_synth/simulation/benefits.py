@@ -117,6 +117,10 @@ def _gaps(persons: Frame, edu: Education, spells: Frame) -> Frame:
     never_gaps = Frame(person=never, start=edu.labour_start[never],
                        end=np.full(len(never), OPEN_END))
     out = Frame.concat([gaps, tail_gaps, never_gaps])
+    # No gap before working life begins: between or after the jobs held while at school or
+    # in full-time HE no one claims (full-time students were on JSA).
+    begins = edu.labour_start[out["person"]]
+    out["start"] = np.where(np.isnat(begins), out["start"], np.maximum(out["start"], begins))
     return out.take(out["end"] > out["start"])
 
 
