@@ -40,12 +40,13 @@ def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
                       labour: Labour) -> Frame:
     """Benefit spells of the block: person, start, end, type (VRF code)."""
     uc_date = _uc_dates(ctx)
-    # Self-employment is work too, and full-time students cannot claim: only periods with
-    # none of these are gaps.
+    # Self-employment is work too, and full-time students cannot claim (young ones too: the
+    # gaps between their student jobs were claims, JSA among them): only periods with none
+    # of these are gaps.
     episodes = labour.self_employment_episodes
     working = Frame.concat([labour.spells.select(("person", "start", "end")),
                             episodes.take(episodes["end"] > episodes["start"]),
-                            edu.study_breaks])
+                            edu.full_time_he])
     gaps = _gaps(persons, edu, working)
     frames = [
         _out_of_work(ctx, ctx.rng("benefits.out_of_work"), persons, edu, gaps, uc_date),
@@ -117,10 +118,6 @@ def _gaps(persons: Frame, edu: Education, spells: Frame) -> Frame:
     never_gaps = Frame(person=never, start=edu.labour_start[never],
                        end=np.full(len(never), OPEN_END))
     out = Frame.concat([gaps, tail_gaps, never_gaps])
-    # No gap before working life begins: between or after the jobs held while at school or
-    # in full-time HE no one claims (full-time students were on JSA).
-    begins = edu.labour_start[out["person"]]
-    out["start"] = np.where(np.isnat(begins), out["start"], np.maximum(out["start"], begins))
     return out.take(out["end"] > out["start"])
 
 

@@ -61,6 +61,7 @@ class Education:
     adult_learner: np.ndarray  # has ILR learning (not apprenticeships) as an adult
     gap_years: Frame  # person, start, end: jobs between school or college and HE
     study_breaks: Frame  # person, start, end: full-time HE of mature students (no main job)
+    full_time_he: Frame  # person, start, end: first to last day of full-time HE, any age
 
 
 @dataclass

@@ -167,6 +167,8 @@ def summarise_education(ctx: BlockContext, persons: Frame, ks4: Frame, post16: P
         adult_learner=adult_learner,
         gap_years=gap_years,
         study_breaks=study_breaks,
+        full_time_he=Frame(person=np.flatnonzero(in_ft_he), start=ft_start[in_ft_he],
+                           end=ft_end[in_ft_he]),
     )
 
 

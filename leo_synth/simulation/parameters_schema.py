@@ -108,6 +108,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "post16.neet_after_learning_months": ("positive",),
     "ks5.points_per_entry_spread": ("non_negative",),
     "ks5.a_levels": ("shares",),
+    "ks5.grade.noise_sd": ("non_negative",),
     # higher and further education
     "he.mature_entry_hazard": ("probability",),
     "he.mature_female_ratio": ("positive",),

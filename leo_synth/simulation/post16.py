@@ -127,8 +127,14 @@ def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np
     n_alevels = 1 + categorical(rng, np.array(p["ks5.a_levels"], dtype=float), m)
     vocational = route[who] == FE
     n_alevels = np.where(vocational, 0, n_alevels)
-    grades = np.clip(np.rint(3.2 + 1.45 * latent[who][:, None] + rng.normal(0, 0.8, (m, 4))),
-                     0, 6).astype(np.int8)
+    g = p["ks5.grade"]
+    # (the centre- and teacher-assessed years' grades stand higher: by_year's shift)
+    shift = np.zeros(m)
+    for year, step in g["by_year"].items():
+        shift = np.where(start[who] + 1 == int(year), float(step), shift)
+    grades = np.clip(np.rint(g["intercept"] + shift[:, None]
+                             + g["ability"] * latent[who][:, None]
+                             + rng.normal(0, g["noise_sd"], (m, 4))), 0, 6).astype(np.int8)
     grades = np.where(np.arange(4)[None, :] < n_alevels[:, None], grades, -1)
     points_per_entry = (p["ks5.points_per_entry_mean"]
                         + p["ks5.points_per_entry_spread"] * latent[who])
