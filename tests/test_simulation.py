@@ -246,3 +246,21 @@ def test_some_first_degree_students_enter_at_twenty(catalog) -> None:
     first[courses["person"]] = True
     share = (first_age[first] == 20).mean()
     assert 0.02 < share < 0.1
+
+
+def test_a_level_grades_follow_jcqs_shares(catalog) -> None:
+    """A*/A about a quarter of A level entries and A* about 8% (JCQ 2010-2019; they were 35-42%
+    and 14-21%), higher in the teacher-assessed year 2020/21."""
+    n = 20_000
+    params = load_parameters(None)
+    pools = build_pools(5, n, params)
+    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    ks5 = life.post16.ks5
+    grades = np.stack([ks5[f"al{i}"] for i in range(1, 5)], axis=1)
+    year = np.repeat(ks5["year"][:, None], 4, axis=1)
+    taken = grades >= 0
+    usual = taken & (year >= 2009) & (year <= 2018)
+    assessed = taken & (year == 2020)
+    assert 0.2 < (grades[usual] >= 5).mean() < 0.32
+    assert 0.04 < (grades[usual] == 6).mean() < 0.12
+    assert (grades[assessed] >= 5).mean() > (grades[usual] >= 5).mean() + 0.08
