@@ -213,6 +213,21 @@ def test_a_ucas_course_is_one_providers_course_in_one_subject(small_sqlite) -> N
                        FROM ucas_2007_to_2021""")[0] == 0
 
 
+def test_a_ucas_decision_and_its_code_agree(small_sqlite) -> None:
+    db, _ = small_sqlite
+    # (the label was drawn apart from the code: a third of the choices were "Unconditional
+    # offer" in every cycle, and "Rejected" sat beside the code C)
+    rows, disagree, early = _one(db, """
+        SELECT COUNT(*),
+               SUM(CASE june30_hep_decision_code WHEN 'C' THEN 'Conditional offer'
+                   WHEN 'U' THEN 'Unconditional offer' ELSE 'Rejected' END
+                   <> provider_decision_june30),
+               SUM(application_cycle < 2013
+                   AND provider_decision_june30 = 'Unconditional offer')
+        FROM ucas_2007_to_2021""")
+    assert rows > 100 and disagree == 0 and early == 0
+
+
 def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None:
     """The applicant's characteristics are the applicant's: one class (NS-SEC) and one centre
     type in every application and cycle, one date for the main scheme choices of a cycle; the

@@ -110,6 +110,11 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     provider = np.where(firm & (entered_at[idx] >= 0), entered_at[idx],
                         pick_provider(life.ctx, life.ctx.rng("ucas.provider"), reach))
     course = course_identifier(provider, subject[idx], len(jacs))
+    # The provider's decision: an offer for every firm choice and 70% of the others, made
+    # unconditional (from 2013, more from 2018) for some of them; the code and its label agree.
+    offered = firm | (rng.random(n) < 0.7)
+    unconditional = offered & (c >= 2013) & (
+        life.ctx.rng("ucas.unconditional").random(n) < np.where(c >= 2018, 0.12, 0.03))
     return Frame({
         YEAR_ATTRIBUTE: c - 1,
         "pupilmatchingrefanonymous": keys.make("pmr", pid, pmr_slot),
@@ -126,7 +131,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "unique_application_id_cycle": (pid * 100 + c % 100) * 10 + choice,
         "entry_year_code": c, "entry_year": c, "application_flag": np.ones(n, dtype=np.int64),
         "main_scheme_application_flag": np.ones(n, dtype=np.int64),
-        "june30_hep_decision_code": np.where(firm, "C", np.where(rng.random(n) < 0.7, "C", "R")),
+        "june30_hep_decision_code": np.where(offered, np.where(unconditional, "U", "C"), "R"),
         "june30_app_response_code": np.where(firm, "F", np.where(choice == 1, "I", "D")),
         "jacs3_sub_line_code": jacs[subject[idx]].astype("<U2"),  # the subject line, e.g. L1
         "course_identifier": course,
@@ -135,7 +140,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "grade": Masked(np.full(n, "B"), np.ones(n, dtype=bool)),
         "qualification_year": c,
         **_applicant_details(life, p, c, firm, accepted[idx], choice, subject[idx], provider,
-                             rng),
+                             rng, offered, unconditional),
         "course_identifier_june30_deadline": course,
     })
 
@@ -191,8 +196,10 @@ def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
 def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
                        firm: np.ndarray, accepted: np.ndarray, choice: np.ndarray,
                        subject: np.ndarray, provider: np.ndarray,
-                       rng: np.random.Generator) -> dict[str, object]:
-    """Applicant characteristics (coded and labelled) and offer outcomes per application."""
+                       rng: np.random.Generator, offered: np.ndarray,
+                       unconditional: np.ndarray) -> dict[str, object]:
+    """Applicant characteristics (coded and labelled) and offer outcomes per application
+    (``offered``, ``unconditional``: the provider's decision)."""
     persons = life.persons
     n = len(p)
     age = school_aligned_age(persons["birth"][p], cycle)
@@ -211,7 +218,6 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
     # Group names per principal subject (UCAS's columns hold 40 characters).
     subjects = catalogue.cah2_name[catalogue.cah2].astype("<U40")
     providers = life.ctx.pools.he_providers
-    unconditional = (cycle >= 2013) & (rng.random(n) < np.where(cycle >= 2018, 0.12, 0.03))
     return {
         "applicant_ethnic_group_code": ethnic, "ethnic_group_summary": summary,
         "ethnic_group_detailed": np.where(summary == "White", "White", summary),
@@ -248,8 +254,10 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "subject_group_name": subjects[subject],
         "he_provider_tariff_group": TARIFF[providers["tariff"][provider]],
         "he_provider_uk_region": regions[providers["region"][provider]],
-        "provider_decision_june30": np.where(firm, DECISIONS[0], DECISIONS[
-            rng.integers(0, 3, n)]),
+        # (it was drawn apart from the code: a third of the other choices "Unconditional
+        # offer", a third "Rejected" beside the code C)
+        "provider_decision_june30": np.where(offered, np.where(unconditional, DECISIONS[1],
+                                                               DECISIONS[0]), DECISIONS[2]),
         "app_response_june30": np.where(firm, "Firm", np.where(choice == 1, "Insurance",
                                                                "Declined")),
     }
