@@ -264,3 +264,19 @@ def test_a_level_grades_follow_jcqs_shares(catalog) -> None:
     assert 0.2 < (grades[usual] >= 5).mean() < 0.32
     assert 0.04 < (grades[usual] == 6).mean() < 0.12
     assert (grades[assessed] >= 5).mean() > (grades[usual] >= 5).mean() + 0.08
+
+
+def test_furlough_peaks_in_may_and_returns_in_winter(catalog) -> None:
+    """CJRS: most furloughed at the end of May 2020, fewest in the autumn, and a second wave
+    from the November and January lockdowns (HMRC: about half the peak in January 2021; it
+    peaked in June and held 8% of the peak in January)."""
+    n = 20_000
+    params = load_parameters(None)
+    pools = build_pools(5, n, params)
+    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    by_month = life.labour.cjrs["months"].sum(0)
+    assert by_month.argmax() == 1  # (May: month 0 is April)
+    assert by_month[6] < 0.35 * by_month[1]
+    assert 0.35 * by_month[1] < by_month[9] < 0.75 * by_month[1]
+    weeks = life.labour.cjrs["weeks"]
+    assert (weeks == np.rint(life.labour.cjrs["months"].sum(1) * 4.3)).all()

@@ -486,10 +486,17 @@ def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
     m = len(idx)
     months = np.clip(rng.poisson(p["months_mean"], m), 1, 12)
     begin = np.minimum(rng.integers(0, p["first_month_spread"], m), 12 - months)
-    pattern = (np.arange(12)[None, :] >= begin[:, None]) & (
-        np.arange(12)[None, :] < (begin + months)[:, None])
+    month = np.arange(12)[None, :]
+    pattern = (month >= begin[:, None]) & (month < (begin + months)[:, None])
+    # The second wave: some are furloughed again from the November or the January lockdown
+    # to the end of the tax year (HMRC: about 4m in November 2020 and 5m in January 2021,
+    # half the May peak; without it January held 8% of the peak).
+    again = ctx.rng("labour.cjrs_second_wave")
+    second = again.random(m) < p["second_wave_share"]
+    from_month = np.where(again.random(m) < p["second_wave_november"], 7, 9)
+    pattern |= second[:, None] & (month >= from_month[:, None])
     return Frame(person=spells["person"][idx], months=pattern,
-                 weeks=np.rint(months * WEEKS_PER_MONTH).astype(np.int64))
+                 weeks=np.rint(pattern.sum(1) * WEEKS_PER_MONTH).astype(np.int64))
 
 
 def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:

@@ -201,6 +201,8 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "self_employment.seiss_take_up": ("probability",),
     "cjrs.furlough_share": ("probability",),
     "cjrs.months_mean": ("positive",),
+    "cjrs.second_wave_share": ("probability",),
+    "cjrs.second_wave_november": ("probability",),
     # benefits
     "benefits.min_gap_days": ("count",),
     "benefits.uc_regimes.*": ("shares",),
