@@ -231,23 +231,6 @@ def test_young_lone_parents_claim_income_support_before_universal_credit(catalog
     assert 0.12 < ratio < 0.5
 
 
-def test_some_first_degree_students_enter_at_twenty(catalog) -> None:
-    """A second year out puts about one entrant in twenty at 20 (HESA: 4-6%); the ages went
-    from 19 straight to 21."""
-    n = 10_000
-    params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
-    courses = life.he.instances
-    age = courses["start_year"] - life.persons["cohort"][courses["person"]] - 1
-    first = np.zeros(n, dtype=bool)
-    first_age = np.full(n, 99)
-    np.minimum.at(first_age, courses["person"], age)
-    first[courses["person"]] = True
-    share = (first_age[first] == 20).mean()
-    assert 0.02 < share < 0.1
-
-
 def test_a_level_grades_follow_jcqs_shares(catalog) -> None:
     """A*/A about a quarter of A level entries and A* about 8% (JCQ 2010-2019; they were 35-42%
     and 14-21%), higher in the teacher-assessed year 2020/21."""

@@ -51,16 +51,13 @@ def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
     score = p["he.entry_score"]
     z = (score["ability"] * persons["ability"]
          + score["noise_sd"] * ctx.rng("he.entry_score").standard_normal(n))
-    # Entry at 18 (or 19 or 20 after a gap year or two) for level 3 achievers.
+    # Entry at 18 (or 19 after a gap year) for level 3 achievers.
     eligible = post16.level3_year >= 0
     trend = interpolate(p["he.young_entry_trend"], post16.level3_year + 1)
     p_entry = logistic(young["a"] + young["b"] * z + young["female"] * persons["female"]
                        + young["fsm6"] * disadvantaged + trend)
     enters_young = eligible & (ctx.rng("he.young_entry").random(n) < p_entry)
     gap = ctx.rng("he.gap_year").random(n) < young["gap_year"]
-    # (some take a second year out, to resit or to work: entrants aged 20 were none)
-    gap = gap.astype(np.int64) + (gap & (ctx.rng("he.second_gap_year").random(n)
-                                          < young["second_gap_year"]))
     entry_year = np.where(enters_young, post16.level3_year + 1 + gap, -1)
     # HE-only persons enter at 18 or 19; everybody else may enter as a mature student.
     he_only = persons["kind"] == KIND_HE_ONLY
