@@ -140,7 +140,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "grade": Masked(np.full(n, "B"), np.ones(n, dtype=bool)),
         "qualification_year": c,
         **_applicant_details(life, p, c, firm, accepted[idx], choice, subject[idx], provider,
-                             rng, offered, unconditional),
+                             offered, unconditional),
         "course_identifier_june30_deadline": course,
     })
 
@@ -195,8 +195,7 @@ def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
 
 def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
                        firm: np.ndarray, accepted: np.ndarray, choice: np.ndarray,
-                       subject: np.ndarray, provider: np.ndarray,
-                       rng: np.random.Generator, offered: np.ndarray,
+                       subject: np.ndarray, provider: np.ndarray, offered: np.ndarray,
                        unconditional: np.ndarray) -> dict[str, object]:
     """Applicant characteristics (coded and labelled) and offer outcomes per application
     (``offered``, ``unconditional``: the provider's decision)."""

@@ -25,22 +25,32 @@ from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts
 
 MOMENTS = ("datetime", "smalldatetime")
 """The types written in style 0 when converted without one."""
-_DAY = "RIGHT(' ' + CAST(DATEPART(day, leo_d) AS VARCHAR(2)), 2)"
-_MONTH_DAY_YEAR = ("SUBSTRING('JanFebMarAprMayJunJulAugSepOctNovDec', "
-                   "(DATEPART(month, leo_d) - 1) * 3 + 1, 3) + ' ' + " + _DAY
-                   + " + ' ' + CAST(DATEPART(year, leo_d) AS VARCHAR(4))")
-_HOUR = "RIGHT(' ' + CAST((DATEPART(hour, leo_d) + 11) % 12 + 1 AS VARCHAR(2)), 2)"
-_MINUTE = "RIGHT('0' + CAST(DATEPART(minute, leo_d) AS VARCHAR(2)), 2)"
-_SECOND = "RIGHT('0' + CAST(DATEPART(second, leo_d) AS VARCHAR(2)), 2)"
-_MILLISECOND = "RIGHT('00' + CAST(DATEPART(millisecond, leo_d) AS VARCHAR(3)), 3)"
-_NOON = "CASE WHEN DATEPART(hour, leo_d) < 12 THEN 'AM' ELSE 'PM' END"
+
+
+def _part(name: str) -> str:
+    """T-SQL for a part of the date and time ``leo_d``."""
+    return f"DATEPART({name}, leo_d)"
+
+
+def _padded(value: str, fill: str = "0", width: int = 2) -> str:
+    """T-SQL for a number (``value``, T-SQL) written in ``width`` characters, padded with
+    ``fill``."""
+    return f"RIGHT('{fill * (width - 1)}' + CAST({value} AS VARCHAR({width})), {width})"
+
+
+_MONTH_DAY_YEAR = (f"SUBSTRING('JanFebMarAprMayJunJulAugSepOctNovDec', ({_part('month')} - 1) "
+                   f"* 3 + 1, 3) + ' ' + {_padded(_part('day'), ' ')} + ' ' "
+                   f"+ CAST({_part('year')} AS VARCHAR(4))")
+_HOUR = _padded(f"({_part('hour')} + 11) % 12 + 1", " ")
+_MINUTE, _SECOND = _padded(_part("minute")), _padded(_part("second"))
+_MILLISECOND = _padded(_part("millisecond"), width=3)
+_NOON = f"CASE WHEN {_part('hour')} < 12 THEN 'AM' ELSE 'PM' END"
 _TEXTS = {
     "0": f"{_MONTH_DAY_YEAR} + ' ' + {_HOUR} + ':' + {_MINUTE} + {_NOON}",
     "9": (f"{_MONTH_DAY_YEAR} + ' ' + {_HOUR} + ':' + {_MINUTE} + ':' + {_SECOND} + ':' "
           f"+ {_MILLISECOND} + {_NOON}"),
-    "22": ("RIGHT('0' + CAST(DATEPART(month, leo_d) AS VARCHAR(2)), 2) + '/' "
-           "+ RIGHT('0' + CAST(DATEPART(day, leo_d) AS VARCHAR(2)), 2) + '/' "
-           "+ RIGHT(CAST(DATEPART(year, leo_d) AS VARCHAR(4)), 2) + ' ' "
+    "22": (f"{_padded(_part('month'))} + '/' + {_padded(_part('day'))} + '/' "
+           f"+ RIGHT(CAST({_part('year')} AS VARCHAR(4)), 2) + ' ' "
            f"+ {_HOUR} + ':' + {_MINUTE} + ':' + {_SECOND} + ' ' + {_NOON}"),
 }
 """Styles 0 (``Jan  2 2020  1:04PM``), 9 (``Jan  2 2020  1:04:05:123PM``) and 22

@@ -85,9 +85,9 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
                dialect: str, order: str, line: int, decimal: tuple[int, int] | None = None,
                bit: bool = False, moment: bool = False,
-               small: exp.DataType | None = None, day: bool = False) -> None:
+               small: exp.DataType | None = None, date_column: bool = False) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
-    if day and dialect == "sqlite" and not isinstance(node, exp.Null | exp.Literal):
+    if date_column and dialect == "sqlite" and not isinstance(node, exp.Null | exp.Literal):
         # (SQLite's DATE column holds whatever it is given: a DATETIME kept its time)
         node.replace(exp.cast(node.copy(), DATE_TYPE))
     elif small is not None and not isinstance(node, exp.Null):
@@ -101,11 +101,11 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
         node.replace(exp.cast(node.copy(), exp.DataType.build(
             f"DECIMAL({decimal[0]}, {decimal[1]})", dialect="tsql")))
     elif kind == DATE and isinstance(node, exp.Literal) and node.is_string:
-        day_column, day = day, date_texts.iso(node.name, False, order)
+        day = date_texts.iso(node.name, False, order)
         if day is None and node.name.strip():  # ('' is 1900-01-01 to SQL Server)
             raise ScriptError(line, date_texts.DATE_FAILED, runtime=True,
                               said=date_texts.DATE_FAILED)
-        if day is None or (len(day) > 10 and not day_column):
+        if day is None or (len(day) > 10 and not date_column):
             return  # (blank, or a date with a time: the column may be a DATETIME)
         literal = exp.Literal.string(day[:10])
         # (typed: a UNION's branches made it text on PostgreSQL; SQLite stores the text)

@@ -400,9 +400,6 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
     if isinstance(node, exp.Year | exp.Month | exp.Day | exp.Extract):
         return _date_part(node, dialect, datefirst)
     pattern = node.args.get("format") if isinstance(node, exp.TimeToStr) else None
-    if isinstance(pattern, exp.Literal) and pattern.name.upper() in QUARTER_UNITS | {"QUARTER"}:
-        quarter = _part(_bare(node.this), "QUARTER", dialect)  # DATENAME(quarter, d): '1'
-        return sqlglot.parse_one(f"CAST({quarter} AS VARCHAR)", read=dialect)
     if isinstance(pattern, exp.Literal) and dialect == "postgres":
         return date_formats.postgres_pattern(node)
     if dialect == "sqlite":

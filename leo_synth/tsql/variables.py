@@ -49,14 +49,12 @@ def converted(value: exp.Expression, kind: exp.DataType | None) -> exp.Expressio
     converts what a ``DECLARE``, ``SET`` or ``SELECT @x =`` assigns (``'abc'`` into an
     ``INT`` stops with error 245, 2 into a ``BIT`` is 1, 1.005 into a ``DECIMAL(5, 2)``
     1.01), so the target's cast says what it becomes."""
-    if length_of(kind) is not None and not isinstance(value, exp.Null) and not (
-            isinstance(value, exp.Literal) and value.is_string):
-        # (a number put in text is written as SQL Server writes it: DECLARE @s VARCHAR(20)
-        # = 2.0 / 3 holds '0.666667', where the target's float gave 0.6666666666666666)
-        return exp.Cast(this=value.copy(), to=kind.copy())
-    if not converts(kind):
+    # (a number put in text is written as SQL Server writes it: DECLARE @s VARCHAR(20) =
+    # 2.0 / 3 holds '0.666667', where the target's float gave 0.6666666666666666)
+    number_as_text = length_of(kind) is not None and not isinstance(value, exp.Null) and not (
+        isinstance(value, exp.Literal) and value.is_string)
+    if kind is None or not (converts(kind) or number_as_text):
         return value
-    assert kind is not None
     return exp.Cast(this=value.copy(), to=kind.copy())
 
 
