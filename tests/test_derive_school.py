@@ -40,7 +40,8 @@ def test_summer_sixth_half_term_adds_up(db) -> None:
     """The 6th half term's reasons add up to its totals, overall = authorised + unauthorised,
     the 5 and 6 half-term totals are the sums of the periods, annual = 6 half terms."""
     c = lambda p: _column(db, ABSENCE_2014, p)  # noqa: E731
-    auth = " + ".join(c(f"TermlyReason{code}_Summer6th_ab\\d\\d") for code in "IMRSTHEC")
+    # (2013/14 is code F's last year: agreed extended holidays are authorised absence)
+    auth = " + ".join(c(f"TermlyReason{code}_Summer6th_ab\\d\\d") for code in "IMRSTHFEC")
     unauth = " + ".join(c(f"TermlyReason{code}_Summer6th_ab\\d\\d") for code in "GUON")
     sums = []
     for measure in ("SessionsPossible", "AuthorisedAbsence", "UnauthorisedAbsence",

@@ -12,6 +12,7 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations import registry
 from leo_synth.relations.derive import date_in_year
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
+from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import (
     academic_year_end,
     academic_year_start,
@@ -263,3 +264,36 @@ def test_furlough_peaks_in_may_and_returns_in_winter(catalog) -> None:
     assert 0.35 * by_month[1] < by_month[9] < 0.75 * by_month[1]
     weeks = life.labour.cjrs["weeks"]
     assert (weeks == np.rint(life.labour.cjrs["months"].sum(1) * 4.3)).all()
+
+
+def test_absence_falls_as_published_and_persists(catalog) -> None:
+    """Overall absence follows DfE's series (6.5% of sessions in 2005/06, 4.7% in 2018/19; it
+    was 6.2-6.6% in every year), secondary above primary (5.5% against 4.0% in 2018/19; 6.6
+    against 5.8), about a tenth of pupils persistently absent at 10% (10.9% in 2018/19; it was
+    6.5%) and a pupil's absence carrying over from one year to the next."""
+    n = 20_000
+    params = load_parameters(None)
+    pools = build_pools(5, n, params)
+    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    rows = school_events.absence(life)
+    possible = rows["possible"].sum(1)
+    absent = (rows["authorised"] + rows["unauthorised"]).sum(1)
+
+    def rate(keep: np.ndarray) -> float:
+        return absent[keep].sum() / possible[keep].sum()
+
+    year = rows["year"]
+    assert 0.058 < rate(year == 2005) < 0.072
+    assert 0.042 < rate(year == 2018) < 0.052
+    recent = year == 2018
+    primary, secondary = recent & (rows["ncyear"] <= 6), recent & (rows["ncyear"] >= 7)
+    assert rate(secondary) > 1.25 * rate(primary)
+    assert 0.08 < (absent[year == 2018] >= 0.1 * possible[year == 2018]).mean() < 0.14
+    unauthorised = rows["unauthorised"].sum(1)
+    assert unauthorised[year == 2018].sum() / absent[year == 2018].sum() > 0.24
+    assert unauthorised[year == 2005].sum() / absent[year == 2005].sum() < 0.2
+    this, following = (Frame(person=rows["person"][year == y], share=(absent / possible)[year == y])
+                       for y in (2017, 2018))
+    both, here, there = np.intersect1d(this["person"], following["person"], return_indices=True)
+    assert len(both) > 1000
+    assert np.corrcoef(this["share"][here], following["share"][there])[0, 1] > 0.3

@@ -12,7 +12,8 @@ import numpy as np
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.per_block import per_block
-from leo_synth.simulation.stats import logistic
+from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.stats import logistic, logit
 
 # Sessions possible per term (two per day): autumn, spring, summer.
 TERM_SESSIONS = np.array([144, 120, 116])
@@ -26,21 +27,43 @@ def _pupil_years(life, first: int, last: int, min_nc: int = 1, max_nc: int = 11)
     return py.take(keep)
 
 
+ABSENCE_MODEL_RATE = 6.4
+"""The overall absence rate (% of sessions) the absence score gives with no year shift, over a
+run's pupils: each year's shift moves it to that year's published rate
+(``absence.overall_rate``) on the logit scale, which for rates this small scales them."""
+UNAUTHORISED_FSM = 0.5
+"""Logit step of the unauthorised share of a pupil's absence for FSM eligibility."""
+
+
 @per_block
 def absence(life) -> Frame:
-    """Sessions possible and absent (authorised, unauthorised) per term, per pupil-year."""
+    """Sessions possible and absent (authorised, unauthorised) per term, per pupil-year.
+
+    Each year's overall rate and unauthorised rate are DfE's (``absence.overall_rate``,
+    ``absence.unauthorised_rate``); within a year absence rises with disadvantage, SEN and
+    age (secondary pupils miss about 40% more sessions than primary pupils), and about a
+    tenth of pupils are persistently absent (10% of sessions or more)."""
     rows = _pupil_years(life, 2005, 2020)
     rows = rows.take(rows["year"] != 2019)  # 2019/20 absence is not shared
     rng = life.ctx.rng("absence")
+    params = life.ctx.params
     n = len(rows)
     persons = life.persons
-    score = (-3.05 + 0.45 * rows["fsm"] + 0.35 * (rows["sen"] > 0) + 0.6 * (rows["sen"] == 2)
-             + 0.04 * np.maximum(rows["ncyear"] - 6, 0)
-             - 0.15 * persons["ability"][rows["person"]] + 0.45 * rng.standard_normal(n))
+    overall = interpolate(params["absence.overall_rate"], rows["year"]) / 100
+    # A lasting propensity of the person's and a year's own: absence is skewed (a tenth of
+    # pupils miss 10% of sessions or more at a 4.7% mean) and persists from year to year.
+    lasting = life.ctx.rng("absence.person").standard_normal(len(persons["ability"]))
+    score = (-3.37 + logit(overall) - logit(ABSENCE_MODEL_RATE / 100)
+             + 0.45 * rows["fsm"] + 0.35 * (rows["sen"] > 0) + 0.6 * (rows["sen"] == 2)
+             + 0.11 * np.maximum(rows["ncyear"] - 6, 0)
+             - 0.15 * persons["ability"][rows["person"]] + 0.7 * lasting[rows["person"]]
+             + 0.5 * rng.standard_normal(n))
     rate = logistic(score)
     possible = TERM_SESSIONS[None, :] - rng.integers(0, 6, (n, 3))
     absent = rng.binomial(possible, rate[:, None])
-    unauthorised = rng.binomial(absent, logistic(-1.4 + 0.5 * rows["fsm"])[:, None])
+    share = interpolate(params["absence.unauthorised_rate"], rows["year"]) / 100 / overall
+    unauthorised = rng.binomial(absent, logistic(
+        logit(share) + UNAUTHORISED_FSM * (rows["fsm"] - 0.2))[:, None])
     return Frame(person=rows["person"], year=rows["year"], school=rows["school"],
                  ncyear=rows["ncyear"], fsm=rows["fsm"], sen=rows["sen"], possible=possible,
                  authorised=absent - unauthorised, unauthorised=unauthorised)
