@@ -78,6 +78,10 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     # schooling, FSM, SEN
     "schooling.*": ("probability",),
     "fsm.rate": ("percent",),
+    "fsm.by_ethnicity": ("percent",),
+    "absence.overall_rate": ("percent",),
+    "absence.unauthorised_rate": ("percent",),
+    "exclusions.*": ("percent",),
     "fsm.persistence": ("probability",),
     "fsm.year_to_year_correlation": ("probability",),
     "sen.any_rate": ("percent",),

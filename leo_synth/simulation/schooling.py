@@ -14,6 +14,7 @@ import numpy as np
 from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SECONDARY_PHASE
 from leo_synth.simulation.population import ABILITY_DISADVANTAGE, KIND_SCHOOL
 from leo_synth.simulation.series import interpolate
@@ -171,8 +172,20 @@ def _fsm(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
     # less often recorded eligible, primary pupils correspondingly more.
     shift = float(p["fsm.secondary_shift"])
     score = score + shift * ((nc > YEAR_6) - SECONDARY_SHARE)
+    score = score + ethnic_fsm_shifts(p)[persons["ethnicity"]][:, None]
     threshold = norm_ppf(1 - interpolate(p["fsm.rate"], YEARS) / 100.0)
     return on_roll & (score > threshold[None, :])
+
+
+def ethnic_fsm_shifts(p: Parameters) -> np.ndarray:
+    """Each ethnic group's step on the FSM score (in ``population.ethnicity``'s order), from
+    its published rate against the all-pupil rate they make together (``fsm.by_ethnicity``):
+    the groups keep their ratios in every year and the year's rate stays as published."""
+    shares = p["population.ethnicity"]
+    rates = np.array([float(p["fsm.by_ethnicity"][code]) for code in shares]) / 100
+    weights = np.array([float(shares[code]) for code in shares])
+    overall = (rates * weights).sum() / weights.sum()
+    return norm_ppf(1 - overall) - norm_ppf(1 - rates)
 
 
 def _sen(ctx: BlockContext, persons: Frame, nc: np.ndarray, on_roll: np.ndarray,
