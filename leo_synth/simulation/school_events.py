@@ -173,7 +173,9 @@ def alternative_provision(life, first: int, last: int, share: float,
         key, perm["person"] * 10_000 + perm["year"])
     need = life.persons["need"][rows["person"]]
     disadvantage = life.persons["disadvantage"][rows["person"]]
-    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need + 1.4 * disadvantage))
+    # (disadvantage's weight: about half of a pupil referral unit's pupils are eligible for
+    # FSM, DfE 2020/21)
+    chosen = after_perm | (rng.random(len(rows)) < share * np.exp(0.6 * need + 1.0 * disadvantage))
     return rows.take(chosen)
 
 
