@@ -52,6 +52,26 @@ def test_residence_countries_follow_their_shares(catalog) -> None:
     np.testing.assert_allclose(drawn / drawn.sum(), expected / expected.sum(), atol=0.04)
 
 
+def test_a_home_changes_only_when_its_person_moves(catalog) -> None:
+    """A person's output area stays from one tax year to the next unless they move: about 7%
+    of person-years change LA and as many again move within it (after a first move the area
+    was drawn again every year: 42% of person-years changed area against 7% changing LA)."""
+    n = 20_000
+    params = load_parameters(None)
+    pools = build_pools(3, n, params)
+    ctx = BlockContext(3, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 3))
+    la = np.zeros(n, dtype=np.int64)
+    oa = np.flatnonzero(pools.output_areas["la"] == 0)[np.zeros(n, dtype=np.int64)]
+    persons = Frame(cohort=np.full(n, 1990), la=la, oa=oa)
+    residence = simulate_residence(ctx, persons, np.full(n, -1))
+    same_person = residence["person"][1:] == residence["person"][:-1]
+    new_la = (residence["la"][1:] != residence["la"][:-1])[same_person]
+    new_area = (residence["oa"][1:] != residence["oa"][:-1])[same_person]
+    assert (new_area >= new_la).all()  # (a new LA is a new area)
+    assert 0.04 < new_la.mean() < 0.09
+    assert 0.09 < new_area.mean() < 0.18
+
+
 def test_date_in_year_stays_in_the_academic_year_in_leap_years() -> None:
     years = np.repeat([2011, 2012, 2015, 2016], 50_000)
     uniforms = np.random.default_rng(5).random((2, len(years)))

@@ -45,6 +45,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "geography.other_uk_share": ("probability",),
     "geography.unknown_share": ("probability",),
     "geography.move_probability": ("probability",),
+    "geography.local_move_probability": ("probability",),
     "geography.graduate_london_pull": ("probability",),
     # pools
     "pools.pupils_per_primary_cohort": ("positive",),

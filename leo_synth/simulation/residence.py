@@ -1,7 +1,8 @@
 """Where adults live, one address per tax year (the LEO geography table).
 
 Residence starts in the home local authority; each year some people move to another LA
-(graduates are pulled towards London), and a few spend years outside England.
+(graduates are pulled towards London), more move within their LA (a new output area), and a
+few spend years outside England.
 """
 
 from __future__ import annotations
@@ -45,7 +46,15 @@ def simulate_residence(ctx: BlockContext, persons: Frame, degree_year: np.ndarra
     has_moved = last_move_row >= person_first_row
     la = np.where(has_moved, new_la[np.maximum(last_move_row, 0)], persons["la"][person])
     oa_u = rng.random(m)
-    oa = np.where(has_moved, pick_member(pools.output_areas["la"], la, oa_u), persons["oa"][person])
+    # Moves within the LA change the output area only; the area is drawn at the latest move
+    # of either kind and kept until the next (it was drawn again every year after a first
+    # move, so 42% of person-years changed area against 7% changing LA).
+    local = ctx.rng("residence.local_moves").random(m) < p["local_move_probability"]
+    last_area_row = np.maximum.accumulate(np.where(moves | local, np.arange(m), -1))
+    area_moved = last_area_row >= person_first_row
+    oa = np.where(area_moved,
+                  pick_member(pools.output_areas["la"], la, oa_u[np.maximum(last_area_row, 0)]),
+                  persons["oa"][person])
     # Years outside England: a persistent state per person, entered at a random year.
     elsewhere = {"Abroad": p["abroad_share"], **p["other_uk_share"], "Unknown": p["unknown_share"]}
     shares = np.array([elsewhere[name] for name in COUNTRIES[1:]])  # in COUNTRIES' order
