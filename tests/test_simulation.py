@@ -31,8 +31,8 @@ from leo_synth.simulation.residence import COUNTRIES, simulate_residence
 from leo_synth.simulation.schooling import SEN_STATEMENT, eleven_plus_score
 
 
-def test_residence_countries_follow_their_shares(catalog) -> None:
-    """Each country outside England is drawn with its own parameter share (labels included)."""
+def _residence_of_20000(catalog) -> Frame:
+    """Residence of 20,000 persons born in 1990, all from the first LA's first output area."""
     n = 20_000
     params = load_parameters(None)
     pools = build_pools(3, n, params)
@@ -40,12 +40,17 @@ def test_residence_countries_follow_their_shares(catalog) -> None:
     la = np.zeros(n, dtype=np.int64)
     oa = np.flatnonzero(pools.output_areas["la"] == 0)[np.zeros(n, dtype=np.int64)]
     persons = Frame(cohort=np.full(n, 1990), la=la, oa=oa)
-    residence = simulate_residence(ctx, persons, np.full(n, -1))
+    return simulate_residence(ctx, persons, np.full(n, -1))
+
+
+def test_residence_countries_follow_their_shares(catalog) -> None:
+    """Each country outside England is drawn with its own parameter share (labels included)."""
+    residence = _residence_of_20000(catalog)
     away = residence["country"] > 0
     person_country = dict(zip(residence["person"][away], residence["country"][away],
                               strict=True))
     drawn = np.bincount(list(person_country.values()), minlength=len(COUNTRIES))[1:]
-    p = params["geography"]
+    p = load_parameters(None)["geography"]
     share = {"Abroad": p["abroad_share"], **p["other_uk_share"], "Unknown": p["unknown_share"]}
     expected = np.array([share[name] for name in COUNTRIES[1:]])
     assert drawn.sum() > 1000
@@ -56,14 +61,7 @@ def test_a_home_changes_only_when_its_person_moves(catalog) -> None:
     """A person's output area stays from one tax year to the next unless they move: about 7%
     of person-years change LA and as many again move within it (after a first move the area
     was drawn again every year: 42% of person-years changed area against 7% changing LA)."""
-    n = 20_000
-    params = load_parameters(None)
-    pools = build_pools(3, n, params)
-    ctx = BlockContext(3, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 3))
-    la = np.zeros(n, dtype=np.int64)
-    oa = np.flatnonzero(pools.output_areas["la"] == 0)[np.zeros(n, dtype=np.int64)]
-    persons = Frame(cohort=np.full(n, 1990), la=la, oa=oa)
-    residence = simulate_residence(ctx, persons, np.full(n, -1))
+    residence = _residence_of_20000(catalog)
     same_person = residence["person"][1:] == residence["person"][:-1]
     new_la = (residence["la"][1:] != residence["la"][:-1])[same_person]
     new_area = (residence["oa"][1:] != residence["oa"][:-1])[same_person]
