@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from leo_synth.engine.keys import KeyMaker
-from leo_synth.relations.young_people import ACTIVITY, _activity
+from leo_synth.relations.registry import BUILDERS
+from leo_synth.relations.young_people import ACTIVITY, NEET_CODES, WORK, _activity
 from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import LifeCourse, simulate_block
@@ -54,5 +55,24 @@ def test_nccis_shows_sixth_form_drop_outs_at_college_in_their_second_year(life) 
     person = np.flatnonzero(p16.sixth_form_dropout)
     year = p16.start_year[person] + 1
     no = np.zeros(len(person), dtype=bool)
-    activity = _activity(life, person, year, ymd(year, 11, 1), no, no)
+    activity = _activity(life, person, year, ymd(year, 11, 1), np.zeros(len(person), dtype=int),
+                         no, np.full(len(person), 330))
     assert (activity == ACTIVITY["fe"]).all()
+
+
+def test_nccis_records_neet_and_work_with_their_own_codes(life, catalog) -> None:
+    """NEET young people are 619 (seeking) or a 6xx reason (not seeking), never 540 (working
+    not for reward, which held every NEET spell); work outside an apprenticeship is employment
+    without training, with training or part-time (every job was 340, employment with
+    training)."""
+    relation = next(rel for rel in catalog.relations(2) if rel.name == "nccis_2011_to_2021")
+    frame = BUILDERS[relation.table.builder].build(life, relation)
+    code = np.asarray(frame["current_activity_code"])
+    assert not (code == 540).any()
+    neet = np.isin(code, NEET_CODES)
+    assert (code[neet] == ACTIVITY["neet"]).mean() > 0.6
+    assert len(np.unique(code[neet])) >= 5
+    work = np.isin(code, list(WORK))
+    assert work.sum() > 100
+    assert (code[work] == 340).mean() < 0.45
+    assert (frame["neet_start_date"].null == ~neet).all()

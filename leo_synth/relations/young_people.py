@@ -31,6 +31,7 @@ from leo_synth.simulation.post16 import (
     SFC,
     SIXTH_FORM,
 )
+from leo_synth.simulation.stats import categorical
 from leo_synth.spec.model import Relation
 
 PLAMS_MATCHED = (
@@ -123,8 +124,17 @@ def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
 
 # NCCIS current activity codes by simulated situation.
 ACTIVITY = {"school": 210, "sfc": 220, "fe": 230, "he": 240, "apprenticeship": 310,
-            "job_with_training": 340, "job": 330, "neet": 540, "neet_inactive": 619,
+            "job_with_training": 340, "job": 330, "neet": 619,
             "start_agreed": 616, "not_known": 810}
+WORK = {330: 0.55, 340: 0.3, 360: 0.15}
+"""A young person in work outside an apprenticeship, by the kind NCCIS records: employment
+without training, with (other) training, part-time (roughly NCCIS's shares at 16-18)."""
+INACTIVE = {610: 0.25, 620: 0.04, 630: 0.15, 640: 0.2, 650: 0.05, 670: 0.1, 680: 0.21}
+"""NEET and not seeking work, by the reason NCCIS records: not yet ready for work or learning,
+young carer, teenage parent, illness, pregnancy, unlikely to be economically active, other
+(roughly NCCIS's shares at 16-17). NEET and seeking is 619."""
+NEET_CODES = (ACTIVITY["neet"], *INACTIVE)
+"""The activities that are NEET."""
 
 
 # Year 11 intended destination and September Guarantee offer by the route taken after Year 11.
@@ -132,6 +142,12 @@ INTENDED_DESTINATION = {SIXTH_FORM: 110, SFC: 120, FE: 130, APPRENTICESHIP: 220,
                         EMPLOYMENT: 310, NEET: 410}
 YEAR_11_OFFER = {SIXTH_FORM: 110, SFC: 110, FE: 110, APPRENTICESHIP: 110, EMPLOYMENT: 120,
                  NEET: 151}
+
+
+def _drawn(rng: np.random.Generator, shares: dict[int, float], n: int) -> np.ndarray:
+    """``n`` codes drawn with their shares."""
+    codes = np.array(list(shares))
+    return codes[categorical(rng, np.array(list(shares.values())), n)]
 
 
 def _lookup(codes: dict[int, int], route: np.ndarray, default: int) -> np.ndarray:
@@ -142,10 +158,13 @@ def _lookup(codes: dict[int, int], route: np.ndarray, default: int) -> np.ndarra
 
 
 def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
-              inactive: np.ndarray, not_known: np.ndarray) -> np.ndarray:
+              inactive: np.ndarray, not_known: np.ndarray, work_code: np.ndarray
+              ) -> np.ndarray:
     """NCCIS activity code of each person on a date of an academic year after Year 11: the
     post-16 route until learning ends, NEET for the simulated spell after it, then HE or work
-    (as the ILR, school census and PAYE records of the same person show)."""
+    (as the ILR, school census and PAYE records of the same person show). ``inactive`` holds
+    the NEET reason of those not seeking work (0 for the others), ``work_code`` the kind of
+    work of those working."""
     p16 = life.post16
     route = p16.route[person]
     leave = p16.leave_date[person]
@@ -157,20 +176,20 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     learning = np.select(
         [at_college, route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
         [ACTIVITY["fe"], ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"],
-         ACTIVITY["apprenticeship"]], ACTIVITY["job_with_training"])
-    neet = np.where(inactive, ACTIVITY["neet_inactive"], ACTIVITY["neet"])
-    work = np.where(route == EMPLOYMENT, ACTIVITY["job"], ACTIVITY["job_with_training"])
+         ACTIVITY["apprenticeship"]], work_code)
+    neet = np.where(inactive > 0, inactive, ACTIVITY["neet"])
+    work = np.where(route == EMPLOYMENT, ACTIVITY["job"], work_code)
     code = np.select(
         [route == NO_ROUTE, in_he, date < leave, (date < neet_end) | (route == NEET)],
         [ACTIVITY["not_known"], ACTIVITY["he"], learning, neet], work)
-    code = np.where((route == NEET) & (date >= neet_end), ACTIVITY["job"], code)
+    code = np.where((route == NEET) & (date >= neet_end), work_code, code)
     # The apprenticeship as the ILR holds it: from its start to its end, whatever the route.
     app = life.fe.apprenticeships
     active = overlaps(person, date, date, app["person"], app["start_date"], app["end_date"])
     started = overlaps(person, ymd(1900, 1, 1), date, app["person"], app["start_date"],
                        app["end_date"])
     apprentice = code == ACTIVITY["apprenticeship"]
-    code = np.where(apprentice & ~active, np.where(started, ACTIVITY["job_with_training"],
+    code = np.where(apprentice & ~active, np.where(started, work_code,
                                                    ACTIVITY["start_agreed"]), code)
     code = np.where(active & (route != NO_ROUTE) & (code != ACTIVITY["he"]),
                     ACTIVITY["apprenticeship"], code)
@@ -205,12 +224,16 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     # Per person and year: NEET but inactive (not seeking work), or not known to the LA.
     inactive = (rng.random(len(rows_person)) < 0.2)[idx]
     not_known = (rng.random(len(rows_person)) < 0.03)[idx]
-    activity = _activity(life, person, year, ymd(calendar_year, month, 1), inactive, not_known)
+    codes = life.ctx.rng("nccis.codes")  # (the year's reason or kind of work, per person)
+    reason = _drawn(codes, INACTIVE, len(rows_person))[idx]
+    work_code = _drawn(codes, WORK, len(rows_person))[idx]
+    activity = _activity(life, person, year, ymd(calendar_year, month, 1),
+                         np.where(inactive, reason, 0), not_known, work_code)
     attrs = _repeated(pupil_attributes(life, rows_person, rows_year), idx)
     # NCCIS has no separate Irish Traveller code: it records Gypsy/Roma/Traveller as WROM.
     attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
     start = ymd(year, 9, 1)
-    neet = np.isin(activity, [ACTIVITY["neet"], ACTIVITY["neet_inactive"]])
+    neet = np.isin(activity, NEET_CODES)
     at_school = activity == ACTIVITY["school"]
     route = life.post16.route[person]
     first_year = year == life.post16.start_year[person]
