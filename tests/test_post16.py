@@ -76,3 +76,21 @@ def test_nccis_records_neet_and_work_with_their_own_codes(life, catalog) -> None
     assert work.sum() > 100
     assert (code[work] == 340).mean() < 0.45
     assert (frame["neet_start_date"].null == ~neet).all()
+
+
+def test_most_college_learners_below_level_3_stay_a_second_year(life) -> None:
+    """A college learner below level 3 mostly takes a second year at level 2 (every such
+    course was one year, so half of 17-year-olds were out of learning): their ILR holds the
+    second year, and their learning ends with it."""
+    p16 = life.post16
+    fe = p16.youth_fe.take(p16.youth_fe["kind"] == "fe")
+    first = fe.take(fe["year"] == p16.start_year[fe["person"]])
+    below = first["person"][(first["level"] < 3) & np.isnat(first["withdraw_date"])
+                            & (p16.route[first["person"]] != SIXTH_FORM)]
+    next_year = fe["year"] == p16.start_year[fe["person"]] + 1
+    second = fe.take(np.isin(fe["person"], below) & next_year)
+    assert len(below) > 100
+    assert 0.55 < len(second) / len(below) < 0.85
+    assert (second["level"] == 2).all()
+    np.testing.assert_array_equal(academic_year_of(p16.leave_date[second["person"]]),
+                                  second["year"])
