@@ -10,15 +10,22 @@ script found no row, without an error. So a string literal with trailing spaces 
 value built with trailing spaces (``CAST(x AS CHAR(10))``) matches as well. The rejected
 alternative, trimming every compared value, would cost the scans that the extract (which
 stores no trailing spaces) never needs. ``LIKE`` is left alone: trailing spaces of a pattern
-count in SQL Server too. Two columns compared, ``GROUP BY`` and ``DISTINCT`` are left as the
-targets compare them.
+count in SQL Server too.
+
+A script's own tables may hold text with trailing spaces (``INSERT INTO #t VALUES ('abc  ')``),
+which the same comparisons ignore in SQL Server, also between two columns (a ``JOIN`` on
+text): such a value (``padded_values``) compared with text loses its trailing spaces too
+(``RTRIM``; on SQLite, a temporary table's column joined so gets an index of its ``RTRIM``).
+``GROUP BY`` and ``DISTINCT`` are left as the targets compare them.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.padded_values import PaddedValues, Session
 from leo_synth.tsql.rewrites import is_assignment, is_text
+from leo_synth.tsql.targets import quote
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
@@ -34,52 +41,127 @@ def _trimmed(node: exp.Expression) -> exp.Expression:
     return exp.Literal.string(node.name.rstrip(" ")) if _padded(node) else node
 
 
+def _joined_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
+    """Text, or a ``+`` that joins text (``'ab' + SPACE(3)``)."""
+    return is_text(node, texts) or (isinstance(node, exp.Add) and (
+        is_text(node.this, texts) or is_text(node.expression, texts)))
+
+
 def _value(node: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The value compared with a padded literal: text loses its trailing spaces (``RTRIM``);
     a literal is trimmed; a number is left for the comparison to convert."""
     if isinstance(node, exp.Literal):
         return _trimmed(node)
-    if is_text(node, texts) or (isinstance(node, exp.Add) and (  # ('ab' + SPACE(3) joins)
-            is_text(node.this, texts) or is_text(node.expression, texts))):
+    if _joined_text(node, texts):
         return exp.Trim(this=node.copy(), position="TRAILING")
     return node
 
 
-def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
-    """The tree with trailing spaces dropped where SQL Server's comparisons ignore them."""
+INDEX_PREFIX = "leo_rtrim_"
+"""The start of the names of the indexes of trimmed columns made on SQLite."""
+
+
+class _Trimming:
+    """The rewrite of one statement's comparisons."""
+
+    def __init__(self, tree: exp.Expression, texts: dict[str, bool], session: Session,
+                 dialect: str, temporary: Session):
+        self.texts, self.dialect, self.temporary = texts, dialect, temporary
+        self.values = PaddedValues(tree, texts, session)
+        self.indexed: dict[str, tuple[str, str]] = {}
+        """SQLite's indexes of ``RTRIM(column)`` the comparisons want, by name: (table,
+        column)."""
+
+    def texts_only(self, nodes: list[exp.Expression | None]) -> bool:
+        """Whether every value compared is text (a number compares as a number)."""
+        present = [n for n in nodes if n is not None and not isinstance(n, exp.Null)]
+        return bool(present) and all(_joined_text(n, self.texts) for n in present)
+
+    def padded(self, nodes: list[exp.Expression | None]) -> bool:
+        """Whether any of ``nodes`` may end in spaces: a padded literal, or text of a table
+        of the session's compared with text."""
+        return any(_padded(n) for n in nodes) or (self.texts_only(nodes) and any(
+            n is not None and self.values.text(n) for n in nodes))
+
+    def trimmed(self, node: exp.Expression) -> exp.Expression:
+        """A compared value without its trailing spaces, when it may have them."""
+        if _padded(node):
+            return _trimmed(node)
+        if self.values.text(node):
+            return exp.Trim(this=node.copy(), position="TRAILING")
+        return node
+
+    def compared(self, node: exp.Expression) -> None:
+        """``a = b`` (or ``<>``, ``<`` ...) of two values: a padded literal trimmed and the
+        other value too; text of the session's tables trimmed (on SQLite, two columns of
+        its temporary tables so compared get indexes: :meth:`index`)."""
+        left, right = node.this, node.expression
+        if _padded(right):
+            node.set("expression", _trimmed(right))
+            node.set("this", _value(left, self.texts))
+        elif _padded(left):
+            node.set("this", _trimmed(left))
+            node.set("expression", _value(right, self.texts))
+        elif self.padded([left, right]):
+            node.set("this", self.trimmed(left))
+            node.set("expression", self.trimmed(right))
+            if self.dialect == "sqlite" and self.values.text(left) and self.values.text(right):
+                self.index(left)
+                self.index(right)
+
+    def index(self, node: exp.Expression) -> None:
+        """An index of ``RTRIM(column)`` on its table, for a column of the session's tables
+        compared with another (a join): SQLite cannot index the ``RTRIM`` of a join itself,
+        and compared every row with every other (30,000 rows joined to 30,000 took 190 s;
+        ``COLLATE RTRIM``, which it can, missed rows in SQLite 3.40's automatic indexes)."""
+        table = self.values.table(node) if isinstance(node, exp.Column) else None
+        if table is not None and self.temporary(table):
+            name = f"{INDEX_PREFIX}{table}_{node.name}"
+            self.indexed[name] = (table, node.name)
+
+    def statements(self) -> tuple[str, ...]:
+        """The ``CREATE INDEX`` statements to run first (SQLite's)."""
+        return tuple(f"CREATE INDEX IF NOT EXISTS temp.{quote(name)} ON {quote(table)} "
+                     f"(RTRIM({quote(column)}))"
+                     for name, (table, column) in self.indexed.items())
+
+
+def for_target(tree: exp.Expression, texts: dict[str, bool], session: Session | None = None,
+               dialect: str = "", temporary: Session | None = None
+               ) -> tuple[exp.Expression, tuple[str, ...]]:
+    """The tree with trailing spaces dropped where SQL Server's comparisons ignore them
+    (``session``: whether a table name is one of the session's tables), and the statements
+    that make the indexes its joins need on SQLite, to run first (``temporary``: whether a
+    name is a table of SQLite's temporary schema)."""
+    nowhere: Session = lambda name: False  # noqa: E731
+    trimming = _Trimming(tree, texts, session or nowhere, dialect, temporary or nowhere)
     for node in list(tree.find_all(*_COMPARISONS, exp.Between, exp.In, exp.Case,
                                    exp.Nullif)):
         if isinstance(node, exp.In):
             values = node.expressions
-            if node.args.get("query") is None and any(_padded(v) for v in values):
-                node.set("expressions", [_trimmed(v) for v in values])
+            if node.args.get("query") is None and trimming.padded([node.this, *values]):
+                node.set("expressions", [trimming.trimmed(v) for v in values])
                 node.set("this", _value(node.this, texts))
         elif isinstance(node, exp.Between):
-            bounds = (node.args.get("low"), node.args.get("high"))
-            if any(_padded(b) for b in bounds):
-                node.set("low", _trimmed(bounds[0]))
-                node.set("high", _trimmed(bounds[1]))
+            bounds = [node.args.get("low"), node.args.get("high")]
+            if trimming.padded([node.this, *bounds]):
+                node.set("low", trimming.trimmed(bounds[0]))
+                node.set("high", trimming.trimmed(bounds[1]))
                 node.set("this", _value(node.this, texts))
         elif isinstance(node, exp.Case):
             ifs = node.args.get("ifs") or []
-            if node.this is not None and any(_padded(i.this) for i in ifs):
+            if node.this is not None and trimming.padded([node.this, *(i.this for i in ifs)]):
                 for branch in ifs:
-                    branch.set("this", _trimmed(branch.this))
+                    branch.set("this", trimming.trimmed(branch.this))
                 node.set("this", _value(node.this, texts))
         elif isinstance(node, exp.Nullif):
-            if _padded(node.expression):
+            if trimming.padded([node.this, node.expression]):
                 # (NULLIF keeps its first argument's value when the two differ)
-                node.set("expression", _trimmed(node.expression))
+                node.set("expression", trimming.trimmed(node.expression))
                 if is_text(node.this, texts) and not isinstance(node.this, exp.Literal):
                     equal = exp.EQ(this=_value(node.this, texts), expression=node.expression)
                     node.replace(exp.Case(ifs=[exp.If(this=equal, true=exp.Null())],
                                           default=node.this.copy()))
         elif not is_assignment(node):
-            left, right = node.this, node.expression
-            if _padded(right):
-                node.set("expression", _trimmed(right))
-                node.set("this", _value(left, texts))
-            elif _padded(left):
-                node.set("this", _trimmed(left))
-                node.set("expression", _value(right, texts))
-    return tree
+            trimming.compared(node)
+    return tree, trimming.statements()

@@ -1562,7 +1562,10 @@ class Translator:
             return Translation("", False, skip=True)
         self._names(tree, resolved)
         # (first: the passes below read plain literals without their trailing spaces)
-        tree = padded_comparisons.for_target(rewrites.plain_strings(tree), self.texts)
+        tree, trimmed_setup = padded_comparisons.for_target(
+            rewrites.plain_strings(tree), self.texts,
+            lambda name: name.lower() in self.session, self.target.dialect,
+            self._temporary_table)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,
@@ -1620,7 +1623,7 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or leveled or joined or dated or logged)
-                 + identity_setup + index_setup)
+                 + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
             setup += (f"DROP VIEW IF EXISTS {name}",)
