@@ -1916,12 +1916,35 @@ SELECT CAST(x AS DATE) AS d, TRY_CAST(x AS DATE) AS t, YEAR('') AS y FROM #t ORD
     ("SELECT STRING_AGG(Edukey, ';') WITHIN GROUP (ORDER BY Edukey) OVER (PARTITION BY "
      "TaxYear) AS n FROM leo_earnings",
      "The function 'STRING_AGG' is not a valid windowing function, and cannot be used with "
-     "the OVER clause.")])
+     "the OVER clause."),
+    # the targets read a negative offset as the other direction (LAG(x, -1) was LEAD(x, 1))
+    ("SELECT LAG(Earnings, -1) OVER (ORDER BY TaxYear) AS n FROM leo_earnings",
+     "Offset parameter for Lag and Lead functions cannot be a negative value."),
+    ("SELECT LEAD(Earnings, -2, 0) OVER (ORDER BY TaxYear) AS n FROM leo_earnings",
+     "Offset parameter for Lag and Lead functions cannot be a negative value."),
+    # each target stopped in its own words ("misuse of window function ROW_NUMBER()")
+    ("SELECT Edukey FROM leo_earnings WHERE ROW_NUMBER() OVER (ORDER BY Edukey) = 1",
+     "Windowed functions can only appear in the SELECT or ORDER BY clauses."),
+    ("SELECT TaxYear FROM leo_earnings GROUP BY TaxYear HAVING SUM(COUNT(*)) OVER () > 1",
+     "Windowed functions can only appear in the SELECT or ORDER BY clauses."),
+    ("SELECT e.Edukey FROM leo_earnings e JOIN leo_earnings f "
+     "ON f.Edukey = e.Edukey AND RANK() OVER (ORDER BY f.TaxYear) = 1",
+     "Windowed functions can only appear in the SELECT or ORDER BY clauses.")])
 def test_windows_sql_server_refuses_stop_the_script(statement: str, said: str,
                                                     request: pytest.FixtureRequest) -> None:
     # every target ran them (SQLite and PostgreSQL refused the DISTINCT in their own words)
     with pytest.raises(ScriptError, match=re.escape(said)):
         _rows(_db(request, "small_sqlite"), statement)
+
+
+def test_windows_in_a_subquery_or_order_by_run(request: pytest.FixtureRequest) -> None:
+    # a window in a subquery of a WHERE, or in ORDER BY, is the SELECT's own: it runs
+    db = _db(request, "small_sqlite")
+    assert _rows(db, """SELECT TOP 1 LAG(Edukey, 0) OVER (ORDER BY Edukey) AS l FROM leo_earnings
+WHERE TaxYear IN (SELECT MAX(TaxYear) OVER () FROM leo_earnings)
+ORDER BY ROW_NUMBER() OVER (ORDER BY Edukey DESC)""") == _rows(
+        db, "SELECT MAX(Edukey) FROM leo_earnings WHERE TaxYear = (SELECT MAX(TaxYear) "
+            "FROM leo_earnings)")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

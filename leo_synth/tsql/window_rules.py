@@ -19,6 +19,13 @@ Mistakes that ran on a target and stopped the script in the SRS:
   (error 10756), and ``RANGE BETWEEN 1 PRECEDING AND CURRENT ROW`` an offset SQL Server's
   ``RANGE`` does not take (error 4194: ``ROWS`` does); every target ran them.
 
+- ``LAG(pay, -1) OVER (ORDER BY yr)``: a negative offset is error 8730 in SQL Server; SQLite,
+  DuckDB and PostgreSQL read it as the other direction, as ``LEAD(pay, 1)``.
+- ``WHERE ROW_NUMBER() OVER (...) = 1`` (or in ``HAVING``, ``GROUP BY``, a join's ``ON``):
+  error 4108, "Windowed functions can only appear in the SELECT or ORDER BY clauses.", where
+  each target stopped in its own words. The SRS's way is to number in a subquery or CTE and
+  filter outside it.
+
 Checked on the script's own statement, before leo-synth's rewrites add windows of their own.
 """
 
@@ -37,6 +44,11 @@ NOT_WINDOWED = ("The function '{}' is not a valid windowing function, and cannot
 """SQL Server's error 4113, for ``STRING_AGG(...) OVER (...)``."""
 WINDOW_ONLY = (*ORDERED, exp.PercentileCont, exp.PercentileDisc)
 """The functions SQL Server has only with an ``OVER`` clause."""
+NEGATIVE_OFFSET = "Offset parameter for Lag and Lead functions cannot be a negative value."
+"""SQL Server's error 8730."""
+WINDOW_PLACE = "Windowed functions can only appear in the SELECT or ORDER BY clauses."
+"""SQL Server's error 4108."""
+_REFUSED_PLACES = (exp.Where, exp.Having, exp.Group)
 
 
 def _name(function: exp.Expression) -> str:
@@ -62,6 +74,22 @@ def check(tree: exp.Expression, line: int) -> None:
             raise ScriptError(line, f"The function '{_name(function)}' must have an OVER "
                               f"clause with ORDER BY.")
         _frame_checked(window, line)
+        _placed(window, line)
+        offset = function.args.get("offset") if isinstance(function, exp.Lag | exp.Lead) else None
+        if isinstance(offset, exp.Neg) and isinstance(offset.this, exp.Literal) and (
+                offset.this.is_number and float(offset.this.name) != 0):
+            raise ScriptError(line, NEGATIVE_OFFSET)
+
+
+def _placed(window: exp.Window, line: int) -> None:
+    """A window in its own query's ``WHERE``, ``HAVING``, ``GROUP BY`` or join ``ON`` stops
+    (one in a subquery's ``SELECT`` there is that query's)."""
+    node: exp.Expression = window
+    while node.parent is not None and not isinstance(node.parent, exp.Query):
+        if isinstance(node.parent, _REFUSED_PLACES) or (
+                isinstance(node.parent, exp.Join) and node.arg_key == "on"):
+            raise ScriptError(line, WINDOW_PLACE)
+        node = node.parent
 
 
 FRAME_ORDER = "Window frame with ROWS or RANGE must have an ORDER BY clause."
