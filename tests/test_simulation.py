@@ -372,3 +372,23 @@ def test_free_school_meals_differ_by_ethnic_group_as_published(catalog) -> None:
     assert rate["AIND"] < 0.6 * rate["WBRI"]
     assert rate["BAFR"] > 1.3 * rate["WBRI"]
     assert abs(pupils["fsm"].mean() - params["fsm.rate"][2018] / 100) < 0.015
+
+
+def test_minority_ethnic_and_eal_pupils_grow_as_published(catalog) -> None:
+    """Pupils of minority ethnic origin and with English as an additional language grow from
+    cohort to cohort (EES: 19% and 11% of pupils in January 2006, 34% and 19.5% in 2021; both
+    were the 2021 shares in every year), and 2020/21's shares stay as published."""
+    n = 40_000
+    params = load_parameters(None)
+    pools = build_pools(5, n, params)
+    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    codes = list(params["population.ethnicity"])
+    pupils = life.schooling.pupil_years
+    white_british = np.array(codes)[life.persons["ethnicity"][pupils["person"]]] == "WBRI"
+    eal = life.persons["eal"][pupils["person"]]
+    at_school = pupils["ncyear"] <= 11
+    early, late = at_school & (pupils["year"] == 2005), at_school & (pupils["year"] == 2020)
+    assert 0.14 < 1 - white_british[early].mean() < 0.24
+    assert abs(white_british[late].mean() - params["population.ethnicity"]["WBRI"] / 100) < 0.02
+    assert 0.08 < eal[early].mean() < 0.14
+    assert 0.17 < eal[late].mean() < 0.22

@@ -34,6 +34,9 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "population.he_only_female_share": ("probability",),
     "population.ethnicity": ("weights",),
     "population.eal_by_ethnicity": ("probability",),
+    "population.minority_trend.per_cohort": ("non_negative",),
+    "population.minority_trend.centre": ("year",),
+    "population.minority_trend.range": ("non_negative", "ordered"),
     # geography
     "geography.regions": ("english_regions",),
     "geography.regions.*.las": ("count",),

@@ -14,6 +14,7 @@ import numpy as np
 from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import LSOA_IDACI_SPREAD, home_output_area, pick_member
 from leo_synth.simulation.stats import categorical, standard_normal_cdf
 
@@ -23,6 +24,23 @@ KINDS = ("school", "adult_learner", "he_only")
 ABILITY_DISADVANTAGE = -0.35
 """Correlation of the standard-normal latent traits ability and disadvantage (a calibration
 parameter held here, where scores built from both traits can read it)."""
+
+
+def ethnic_shares(p: Parameters, cohort: np.ndarray) -> np.ndarray:
+    """Each person's ethnic group shares (rows, in ``population.ethnicity``'s order) by their
+    academic year of birth: the minority groups' 2020/21 shares scaled by
+    ``population.minority_trend`` (fewer in older cohorts: 19% of pupils in 2006, 34% in
+    2021), White British the rest."""
+    shares = p["population.ethnicity"]
+    codes = list(shares)
+    base = np.array([float(shares[c]) for c in codes])
+    trend = p["population.minority_trend"]
+    low, high = trend["range"]
+    scale = np.clip(1 + trend["per_cohort"] * (cohort - trend["centre"]), low, high)
+    minority = np.array([code != "WBRI" for code in codes])
+    rows = np.where(minority[None, :], base[None, :] * scale[:, None], 0.0)
+    rows[:, ~minority] = base.sum() - rows[:, minority].sum(axis=1, keepdims=True)
+    return rows
 
 
 def simulate_persons(ctx: BlockContext) -> Frame:
@@ -50,9 +68,8 @@ def simulate_persons(ctx: BlockContext) -> Frame:
                             float(p["population.female_share"]))
     rng = ctx.rng("population.sex_ethnicity_language")
     female = rng.random(n) < female_share
-    ethnic_shares = p["population.ethnicity"]
-    ethnic_codes = list(ethnic_shares)
-    ethnicity = categorical(rng, np.array([ethnic_shares[c] for c in ethnic_codes]), n)
+    ethnic_codes = list(p["population.ethnicity"])
+    ethnicity = categorical(rng, ethnic_shares(p, cohort))
     eal_p = np.array([p["population.eal_by_ethnicity"][c] for c in ethnic_codes])
     eal = rng.random(n) < eal_p[ethnicity]
 
