@@ -23,12 +23,24 @@ from leo_synth.simulation.calendar import (
 )
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import ByYear, Frame, Masked
-from leo_synth.simulation.life import simulate_block
+from leo_synth.simulation.life import LifeCourse, simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, SPECIAL_PHASE, build_pools
 from leo_synth.simulation.population import KIND_SCHOOL
 from leo_synth.simulation.residence import COUNTRIES, simulate_residence
 from leo_synth.simulation.schooling import SEN_STATEMENT, eleven_plus_score
+
+_LIVES: dict[int, LifeCourse] = {}
+
+
+def _life_of(catalog, persons: int) -> LifeCourse:
+    """One block of ``persons`` simulated with seed 5, made once for the tests that read it."""
+    if persons not in _LIVES:
+        params = load_parameters(None)
+        pools = build_pools(5, persons, params)
+        _LIVES[persons] = simulate_block(BlockContext(5, 0, 0, persons, params, pools,
+                                                      KeyMaker(catalog.keyspaces, 5)))
+    return _LIVES[persons]
 
 
 def _residence_of_20000(catalog) -> Frame:
@@ -151,10 +163,8 @@ def test_a_years_slice_holds_its_rows_in_their_order() -> None:
 def test_vocational_graduates_work_in_their_sector(catalog) -> None:
     """Nursing, allied health and medicine graduates' jobs after the degree are mostly in
     health (SIC Q, ``labour.subject_sectors``), other graduates' much less often."""
-    n = 4_000
     params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 4_000)
     spells, edu = life.labour.spells, life.education
     person = spells["person"]
     graduated = ymd(np.maximum(edu.degree_year[person], 1900) + 1, 6, 1)  # final year ends
@@ -164,7 +174,7 @@ def test_vocational_graduates_work_in_their_sector(catalog) -> None:
     health = np.isin(edu.subject_cah2[person],
                      [codes.index(c) for c in ("CAH01-01", "CAH02-04", "CAH02-06")])
     letters = np.array([s[0] for s in SIC_SECTIONS])
-    in_q = letters[pools.enterprises["section"][spells["enterprise"]]] == "Q"
+    in_q = letters[life.ctx.pools.enterprises["section"][spells["enterprise"]]] == "Q"
     assert (after & health).sum() > 50
     assert in_q[after & health].mean() > 0.7
     assert in_q[after & ~health].mean() < 0.3
@@ -236,10 +246,7 @@ def test_young_lone_parents_claim_income_support_before_universal_credit(catalog
     about a quarter as many claimants as JSA on a day in 2010 (about 690,000 against 1.4
     million in 2010, fewer among the young); it was 3 against 463 when only the low
     qualified could claim it."""
-    n = 10_000
-    params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 10_000)
     benefits = life.benefits
     kind = benefits["type"]
     on_income_support = kind == "IS"
@@ -253,10 +260,7 @@ def test_young_lone_parents_claim_income_support_before_universal_credit(catalog
 def test_a_level_grades_follow_jcqs_shares(catalog) -> None:
     """A*/A about a quarter of A level entries and A* about 8% (JCQ 2010-2019; they were 35-42%
     and 14-21%), higher in the teacher-assessed year 2020/21."""
-    n = 20_000
-    params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 20_000)
     ks5 = life.post16.ks5
     grades = np.stack([ks5[f"al{i}"] for i in range(1, 5)], axis=1)
     year = np.repeat(ks5["year"][:, None], 4, axis=1)
@@ -272,10 +276,7 @@ def test_furlough_peaks_in_may_and_returns_in_winter(catalog) -> None:
     """CJRS: most furloughed at the end of May 2020, fewest in the autumn, and a second wave
     from the November and January lockdowns (HMRC: about half the peak in January 2021; it
     peaked in June and held 8% of the peak in January)."""
-    n = 20_000
-    params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 20_000)
     by_month = life.labour.cjrs["months"].sum(0)
     assert by_month.argmax() == 1  # (May: month 0 is April)
     assert by_month[6] < 0.35 * by_month[1]
@@ -289,10 +290,7 @@ def test_absence_falls_as_published_and_persists(catalog) -> None:
     was 6.2-6.6% in every year), secondary above primary (5.5% against 4.0% in 2018/19; 6.6
     against 5.8), about a tenth of pupils persistently absent at 10% (10.9% in 2018/19; it was
     6.5%) and a pupil's absence carrying over from one year to the next."""
-    n = 20_000
-    params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 20_000)
     rows = school_events.absence(life)
     possible = rows["possible"].sum(1)
     absent = (rows["authorised"] + rows["unauthorised"]).sum(1)
@@ -323,10 +321,7 @@ def test_exclusions_are_concentrated_as_published(catalog) -> None:
     2012/13 than in 2005/06 and 2018/19 (in secondary schools: 6.8% against 10.8% in 2018/19; it
     was 14-16% in every year), and permanent exclusions about a tenth of a percent of
     pupils (it was 0.2-0.3%)."""
-    n = 40_000
-    params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 40_000)
     rows = school_events.exclusions(life)
     pupils = life.schooling.pupil_years
     pupils = pupils.take((pupils["ncyear"] >= 1) & (pupils["ncyear"] <= 11))
@@ -360,10 +355,8 @@ def test_free_school_meals_differ_by_ethnic_group_as_published(catalog) -> None:
     """FSM eligibility by ethnic group keeps DfE's ratios (January 2019: Indian 5.4%, White
     British 14.4%, Black African 22.6%; it was the same for every group) while all pupils'
     rate stays the year's published one."""
-    n = 40_000
     params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 40_000)
     codes = list(params["population.ethnicity"])
     pupils = life.schooling.pupil_years
     pupils = pupils.take((pupils["year"] == 2018) & (pupils["ncyear"] <= 11))
@@ -378,10 +371,8 @@ def test_minority_ethnic_and_eal_pupils_grow_as_published(catalog) -> None:
     """Pupils of minority ethnic origin and with English as an additional language grow from
     cohort to cohort (EES: 19% and 11% of pupils in January 2006, 34% and 19.5% in 2021; both
     were the 2021 shares in every year), and 2020/21's shares stay as published."""
-    n = 40_000
     params = load_parameters(None)
-    pools = build_pools(5, n, params)
-    life = simulate_block(BlockContext(5, 0, 0, n, params, pools, KeyMaker(catalog.keyspaces, 5)))
+    life = _life_of(catalog, 40_000)
     codes = list(params["population.ethnicity"])
     pupils = life.schooling.pupil_years
     white_british = np.array(codes)[life.persons["ethnicity"][pupils["person"]]] == "WBRI"
