@@ -17,6 +17,11 @@ from leo_synth.simulation.pools import build_pools
 PARAMS = load_parameters()
 
 
+def db_rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchall()
+
+
 def _one(db: Path, sql: str) -> tuple:
     with sqlite3.connect(db) as conn:
         return conn.execute(sql).fetchone()
@@ -248,6 +253,30 @@ def test_a_ucas_decision_and_its_code_agree(small_sqlite) -> None:
                    AND provider_decision_june30 = 'Unconditional offer')
         FROM ucas_2007_to_2021""")
     assert rows > 100 and disagree == 0 and early == 0
+
+
+def test_a_placed_ucas_applicant_has_one_acceptance_by_its_route(small_sqlite) -> None:
+    """Each placed applicant's place is held by one application, whose route says how: mostly
+    the firm choice, also insurance, Clearing and others (every place was the firm choice);
+    an application made after June 30 has no decision at the deadline; mature applicants
+    apply too (every applicant was 18 or 19)."""
+    db, _ = small_sqlite
+    row = _one(db, """SELECT count(*), sum(places <> 1) FROM (
+                          SELECT sum(acceptance_route <> '') places FROM ucas_2007_to_2021
+                          WHERE accept_flag = 1 GROUP BY applicant_id, application_cycle)""")
+    assert row[0] > 50 and row[1] == 0, row
+    routes = dict(db_rows(db, """SELECT acceptance_route, count(*) FROM ucas_2007_to_2021
+                                 WHERE acceptance_route <> '' GROUP BY 1"""))
+    placed = sum(routes.values())
+    assert 0.6 < routes["Firm choice"] / placed < 0.9
+    assert {"Insurance choice", "Main Scheme Clearing"} <= set(routes)
+    row = _one(db, """SELECT count(*), sum(june30_hep_decision_code IS NOT NULL),
+                             sum(main_scheme_application_flag)
+                      FROM ucas_2007_to_2021
+                      WHERE application_route IN ('Clearing', 'Extra', 'Adjustment')
+                        AND acceptance_route <> ''""")
+    assert row[0] > 5 and row[1:] == (0, 0), row
+    assert _one(db, "SELECT count(*) FROM ucas_2007_to_2021 WHERE applicant_age > 20")[0] > 0
 
 
 def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None:

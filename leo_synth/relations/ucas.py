@@ -1,7 +1,8 @@
-"""UCAS applications (2007-2021 cycles): young applicants and their course choices.
+"""UCAS applications (2007-2021 cycles): applicants and their course choices.
 
-Applicants are the simulated young HE entrants (placed) and a share of level 3 achievers who
-applied without entering; each makes up to five applications in the cycle before entry.
+Applicants are the simulated full-time undergraduate entrants of any age (placed) and a share
+of level 3 achievers who applied without entering; each makes up to five applications in the
+cycle before entry, or one (direct to Clearing, or recorded by the provider: ``ucas_routes``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,13 @@ import numpy as np
 
 from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.ucas_routes import (
+    LATE,
+    SINGLE,
+    acceptance_routes,
+    placed_choice,
+    route_columns,
+)
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame
@@ -40,7 +48,6 @@ NSSEC = np.array(["Higher managerial and professional occupations",
 TARIFF = np.array(["Higher tariff", "Medium tariff", "Lower tariff"])
 COMPREHENSIVE_CENTRE, GRAMMAR_CENTRE, FE_CENTRE, INDEPENDENT_CENTRE, ACADEMY_CENTRE = (
     "State: Comprehensive", "State: Grammar", "FE college", "Independent", "Academy")
-DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
 
 
 def school_aligned_age(birth: np.ndarray, cycle: np.ndarray) -> np.ndarray:
@@ -77,8 +84,9 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     he = life.he
     inst = he.instances
     rng = life.ctx.rng("ucas")
-    young = inst.take((inst["age_start"] <= 20) & (inst["level"] >= 4))
-    entrants = young.take(np.unique(young["person"], return_index=True)[1])
+    # (full-time undergraduates apply through UCAS, at any age)
+    undergraduates = inst.take((inst["level"] >= 4) & ~inst["part_time"])
+    entrants = undergraduates.take(np.unique(undergraduates["person"], return_index=True)[1])
     applied_only = np.flatnonzero((life.post16.level3_year >= 0)
                                   & ~np.isin(np.arange(len(persons)), entrants["person"])
                                   & (rng.random(len(persons)) < 0.25))
@@ -94,7 +102,11 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     keep = (cycle >= FIRST_CYCLE) & (cycle <= LAST_CYCLE)
     person, cycle, accepted, subject = person[keep], cycle[keep], accepted[keep], subject[keep]
     entered_at = entered_at[keep]
-    choices = rng.integers(3, 6, len(person))
+    mature = school_aligned_age(persons["birth"][person], cycle) > 20
+    route = np.where(accepted, acceptance_routes(life.ctx.rng("ucas.acceptance_route"), mature),
+                     -1)
+    choices = np.where(np.isin(route, SINGLE), 1, rng.integers(3, 6, len(person)))
+    placed_at = np.where(accepted, placed_choice(route, choices), -1)
     idx = np.repeat(np.arange(len(person)), choices)
     choice = np.arange(len(idx)) - np.repeat(np.cumsum(choices) - choices, choices)
     n = len(idx)
@@ -103,16 +115,19 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     keys = life.ctx.keys
     pmr_slot = np.maximum(life.linkage.pmr_count[p] - 1, 0)
     jacs = catalogue.jacs
-    firm = accepted[idx] & (choice == 0)
-    # The provider of each choice: the firm choice of an entrant is the provider entered (HESA);
-    # the others, providers of the tariff group the applicant's attainment reaches.
+    placed = choice == placed_at[idx]
+    late = placed & np.isin(route[idx], LATE)
+    # The provider of each choice: the choice holding an entrant's place is the provider
+    # entered (HESA); the others, providers of the tariff group the applicant's attainment
+    # reaches.
     reach = np.clip(np.rint(1.1 - 0.9 * persons["ability"][p]), 0, 2).astype(np.int64)
-    provider = np.where(firm & (entered_at[idx] >= 0), entered_at[idx],
+    provider = np.where(placed & (entered_at[idx] >= 0), entered_at[idx],
                         pick_provider(life.ctx, life.ctx.rng("ucas.provider"), reach))
     course = course_identifier(provider, subject[idx], len(jacs))
-    # The provider's decision: an offer for every firm choice and 70% of the others, made
-    # unconditional (from 2013, more from 2018) for some of them; the code and its label agree.
-    offered = firm | (rng.random(n) < 0.7)
+    # The provider's decision: an offer for every choice holding a place and 70% of the
+    # others, made unconditional (from 2013, more from 2018) for some of them; the code and its
+    # label agree.
+    offered = placed | (rng.random(n) < 0.7)
     unconditional = offered & (c >= 2013) & (
         life.ctx.rng("ucas.unconditional").random(n) < np.where(c >= 2018, 0.12, 0.03))
     return Frame({
@@ -124,23 +139,19 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "gender": np.where(persons["female"][p], "Female", "Male"),
         "applicant_uk_region_code": REGIONS[persons["region"][p]],
         "applicant_domicile_code": np.full(n, "ENG"),
-        "application_date": _application_date(life, len(person), idx, c,
-                                              accepted[idx] & (choice > 3)),
+        "application_date": _application_date(life, len(person), idx, c, late),
         "applicant_flag": (choice == 0).astype(np.int64),
         "accept_flag": accepted[idx].astype(np.int64),
         "unique_application_id_cycle": (pid * 100 + c % 100) * 10 + choice,
         "entry_year_code": c, "entry_year": c, "application_flag": np.ones(n, dtype=np.int64),
-        "main_scheme_application_flag": np.ones(n, dtype=np.int64),
-        "june30_hep_decision_code": np.where(offered, np.where(unconditional, "U", "C"), "R"),
-        "june30_app_response_code": np.where(firm, "F", np.where(choice == 1, "I", "D")),
         "jacs3_sub_line_code": jacs[subject[idx]].astype("<U2"),  # the subject line, e.g. L1
         "course_identifier": course,
         "qualification_status": np.full(n, "Pending"),
         "qualification_description": np.full(n, "GCE Advanced Level"),
         "grade": Masked(np.full(n, "B"), np.ones(n, dtype=bool)),
         "qualification_year": c,
-        **_applicant_details(life, p, c, firm, accepted[idx], choice, subject[idx], provider,
-                             offered, unconditional),
+        **_applicant_details(life, p, c, subject[idx], provider),
+        **route_columns(route[idx], choice, placed, offered, unconditional),
         "course_identifier_june30_deadline": course,
     })
 
@@ -194,11 +205,9 @@ def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
 
 
 def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
-                       firm: np.ndarray, accepted: np.ndarray, choice: np.ndarray,
-                       subject: np.ndarray, provider: np.ndarray, offered: np.ndarray,
-                       unconditional: np.ndarray) -> dict[str, object]:
-    """Applicant characteristics (coded and labelled) and offer outcomes per application
-    (``offered``, ``unconditional``: the provider's decision)."""
+                       subject: np.ndarray, provider: np.ndarray) -> dict[str, object]:
+    """Applicant characteristics (coded and labelled) and the course applied to, per
+    application."""
     persons = life.persons
     n = len(p)
     age = school_aligned_age(persons["birth"][p], cycle)
@@ -239,24 +248,12 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "applicant_age": age,
         "grouped_school_aligned_age": np.clip(age, 17, 20).astype(str),
         "apply_centre_type": apply_centre_type(life, p),
-        "acceptance_route_code": np.where(firm, "1", ""),
-        "acceptance_route": np.where(firm, "Firm choice", ""),
-        "application_route_code": np.where(accepted & (choice > 3), "3", "1"),
-        "application_route": np.where(accepted & (choice > 3), "Clearing", "Main scheme"),
         "jacs3_sub_line_june30_code": catalogue.jacs[subject].astype("<U2"),
         "ucas_unconditional_offer_flag": (cycle >= 2013).astype(int),
-        "conditional_unconditional_offer_flag": unconditional.astype(int),
         "direct_unconditional_offer_flag": np.zeros(n, dtype=int),
         "other_unconditional_offer_flag": np.zeros(n, dtype=int),
-        "unconditional_component_flag": unconditional.astype(int),
         "detailed_subject_group_name": catalogue.jacs_name[subject].astype("<U40"),
         "subject_group_name": subjects[subject],
         "he_provider_tariff_group": TARIFF[providers["tariff"][provider]],
         "he_provider_uk_region": regions[providers["region"][provider]],
-        # (it was drawn apart from the code: a third of the other choices "Unconditional
-        # offer", a third "Rejected" beside the code C)
-        "provider_decision_june30": np.where(offered, np.where(unconditional, DECISIONS[1],
-                                                               DECISIONS[0]), DECISIONS[2]),
-        "app_response_june30": np.where(firm, "Firm", np.where(choice == 1, "Insurance",
-                                                               "Declined")),
     }

@@ -1,0 +1,84 @@
+"""How a placed UCAS applicant was accepted, and which of their applications holds the place.
+
+The VRF lists the acceptance routes (Firm choice, Insurance choice, Main Scheme Clearing,
+Direct Clearing, Adjustment, Extra, RPA, Other Main Scheme Choice) without codes; their
+one-digit codes here follow that order. Most young applicants are placed at their firm
+choice; mature applicants more often apply direct to Clearing or are recorded by their
+provider (RPA), with one application only (roughly UCAS's end-of-cycle shares by age). Every
+acceptance was the firm choice before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leo_synth.relations.values import Masked
+from leo_synth.simulation.stats import categorical
+
+ROUTES = ("Firm choice", "Insurance choice", "Main Scheme Clearing", "Direct Clearing",
+          "Adjustment", "Extra", "RPA", "Other Main Scheme Choice")
+"""Acceptance routes, in the VRF's order (code = position + 1)."""
+FIRM, INSURANCE, CLEARING, DIRECT, ADJUSTMENT, EXTRA, RPA, OTHER_MAIN = range(len(ROUTES))
+SHARES = {"young": (0.76, 0.09, 0.09, 0.02, 0.002, 0.013, 0.015, 0.01),
+          "mature": (0.55, 0.05, 0.10, 0.15, 0.0, 0.01, 0.12, 0.02)}
+"""Shares of the routes for applicants aged up to 20 and older."""
+APPLICATION_ROUTE = {CLEARING: ("3", "Clearing"), DIRECT: ("3", "Clearing"),
+                     ADJUSTMENT: ("2", "Adjustment"), EXTRA: ("4", "Extra"),
+                     RPA: ("5", "RPA")}
+"""The application route of the application holding the place (others: "1", Main scheme)."""
+LATE = (CLEARING, DIRECT, ADJUSTMENT, EXTRA)
+"""Routes whose application is made after the June 30 deadline (July or August)."""
+SINGLE = (DIRECT, RPA)
+"""Routes of applicants with that one application only."""
+
+
+def acceptance_routes(rng: np.random.Generator, mature: np.ndarray) -> np.ndarray:
+    """The acceptance route of each placed applicant (``mature``: aged over 20)."""
+    shares = np.where(mature[:, None], np.array(SHARES["mature"]), np.array(SHARES["young"]))
+    return categorical(rng, shares)
+
+
+def placed_choice(route: np.ndarray, choices: np.ndarray) -> np.ndarray:
+    """The position among an applicant's applications of the one that holds the place: the
+    firm choice first, the insurance second, an unanswered main scheme choice third, a later
+    route's application last."""
+    return np.select([route == INSURANCE, route == OTHER_MAIN, np.isin(route, LATE)],
+                     [np.ones_like(choices), np.full_like(choices, 2), choices - 1], 0)
+
+
+DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
+HELD_FIRM = (FIRM, INSURANCE, CLEARING, ADJUSTMENT)
+"""Routes of applicants who held a firm choice at the June 30 deadline."""
+
+
+def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
+                  offered: np.ndarray, unconditional: np.ndarray) -> dict[str, object]:
+    """Per application (``route``: its applicant's acceptance route, -1 if not placed;
+    ``placed``: the application holds the place): the routes, and the provider's decision and
+    the applicant's response at the June 30 deadline, NULL for an application made after it
+    (Clearing, Extra, Adjustment)."""
+    late = placed & np.isin(route, LATE)
+    firm = (choice == 0) & np.isin(route, HELD_FIRM)
+    application = [APPLICATION_ROUTE.get(r, ("1", "Main scheme")) for r in range(len(ROUTES))]
+    codes = np.array([code for code, _ in application])
+    names = np.array([name for _, name in application])
+    kind = np.maximum(route, 0)
+    return {
+        "acceptance_route_code": np.where(placed, (kind + 1).astype(str), ""),
+        "acceptance_route": np.where(placed, np.array(ROUTES)[kind], ""),
+        "application_route_code": np.where(placed, codes[kind], "1"),
+        "application_route": np.where(placed, names[kind], "Main scheme"),
+        "main_scheme_application_flag": (~late).astype(np.int64),
+        "conditional_unconditional_offer_flag": unconditional.astype(int),
+        "unconditional_component_flag": unconditional.astype(int),
+        "june30_hep_decision_code": Masked(
+            np.where(offered, np.where(unconditional, "U", "C"), "R"), late),
+        "june30_app_response_code": Masked(
+            np.where(firm, "F", np.where(choice == 1, "I", "D")), late),
+        # (it was drawn apart from the code: a third of the other choices "Unconditional
+        # offer", a third "Rejected" beside the code C)
+        "provider_decision_june30": Masked(np.where(
+            offered, np.where(unconditional, DECISIONS[1], DECISIONS[0]), DECISIONS[2]), late),
+        "app_response_june30": Masked(
+            np.where(firm, "Firm", np.where(choice == 1, "Insurance", "Declined")), late),
+    }
