@@ -3823,6 +3823,34 @@ BEGIN CATCH SELECT ERROR_NUMBER() AS n, CAST(999.94 AS DECIMAL(4, 1)) AS fits EN
     assert _rows(db, text) == [(8115, 999.9)]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_round_past_its_decimals_digits_is_an_overflow(backend: str,
+                                                         request: pytest.FixtureRequest) -> None:
+    # ROUND of a DECIMAL(p, s) is a DECIMAL(p, s) in SQL Server: 9.99, a DECIMAL(3, 2), rounds
+    # to 10.00, which needs a third digit, and stops with error 8115; every target gave 10.00
+    db = _db(request, backend)
+    text = """SELECT ROUND(CAST(1.2345 AS DECIMAL(10, 4)), 2),
+    ROUND(CAST(9.94 AS DECIMAL(3, 2)), 1), ROUND(748.58, -2), ROUND(748.58, -4), ROUND(9.99, 0, 1),
+    ROUND(-9.44, 0), ROUND(9.99, 2), CAST(ROUND(9.44, 0) AS VARCHAR(10))
+CREATE TABLE #t (id INT, m DECIMAL(3, 2))
+INSERT INTO #t VALUES (1, 1.25), (2, 9.49), (3, NULL)
+SELECT id, ROUND(m, 0), ROUND(m, 1) FROM #t ORDER BY id
+BEGIN TRY SELECT ROUND(CAST(9.99 AS DECIMAL(3, 2)), 0) END TRY
+BEGIN CATCH SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+INSERT INTO #t VALUES (4, -9.5)
+BEGIN TRY SELECT id, ROUND(m, 0) FROM #t END TRY
+BEGIN CATCH SELECT ERROR_NUMBER() END CATCH"""
+    fits, column, caught, negative = run_text(db, text, "tsql", None, True)
+    assert [[output.cell(v) for v in row] for row in fits.rows + column.rows] == [
+        ["1.2300", "9.90", "700.00", "0.00", "9.00", "-9.00", "9.99", "9.00"],
+        ["1", "1.00", "1.30"], ["2", "9.00", "9.50"], ["3", "NULL", "NULL"]]
+    assert caught.rows == [(8115, "Arithmetic overflow error converting expression to data "
+                                  "type numeric.")]
+    assert negative.rows == [(8115,)]
+    with pytest.raises(ScriptError, match="converting expression to data type numeric"):
+        run_text(db, "SELECT ROUND(748.58, -3)", "tsql", None, True)
+
+
 def test_a_decimal_is_shown_in_plain_digits() -> None:
     assert output.cell(decimal.Decimal("0E-20")) == "0.00000000000000000000"
     assert output.cell(decimal.Decimal("23.0")) == "23.0"

@@ -40,6 +40,12 @@ FAULTS = [
      "Arithmetic overflow error for data type smallint, value = 40000."),
     ("CAST(n * 300.5 AS TINYINT)", 8115,
      "Arithmetic overflow error converting numeric to data type tinyint."),
+    # ROUND of a DECIMAL(p, s) is one: 10.00 and 1000.00 need more digits than it has (every
+    # target gave the wider value)
+    ("ROUND(CAST(n * 9.99 AS DECIMAL(3, 2)), 0)", 8115,
+     "Arithmetic overflow error converting expression to data type numeric."),
+    ("ROUND(CAST(n * 748.58 AS DECIMAL(5, 2)), -3)", 8115,
+     "Arithmetic overflow error converting expression to data type numeric."),
 ]
 
 

@@ -19,7 +19,15 @@ from collections.abc import Callable
 from leo_synth.tsql.date_texts import DATE_FAILED
 
 DIVIDE_BY_ZERO = "Divide by zero error encountered."
-INT_OVERFLOW = "Arithmetic overflow error converting expression to data type int."
+
+
+def expression_overflow(kind: str) -> str:
+    """SQL Server's error 8115 for a computed value beyond its type ``kind`` (``int``, or
+    ``numeric``: the ``ROUND`` of a decimal that needs more digits than its type holds)."""
+    return f"Arithmetic overflow error converting expression to data type {kind}."
+
+
+INT_OVERFLOW = expression_overflow("int")
 NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
 TRUNCATED = "String or binary data would be truncated."
 NULL_REFUSED = "Cannot insert the value NULL into column '"

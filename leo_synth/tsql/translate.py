@@ -89,6 +89,7 @@ from leo_synth.tsql import (
     quoted_names,
     recursion_limits,
     rewrites,
+    round_overflows,
     row_identity,
     rowcount_limit,
     scalar_subqueries,
@@ -1572,6 +1573,8 @@ class Translator:
             self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
         tree = decimal_texts.for_target(tree, derived, self.target.dialect)
+        # (before SQLite reads the extract's decimals as floats, whose type is not known)
+        tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
             tree = extract_decimals.for_sqlite(tree, derived.decimals)
         # (averages first: they read the SUMs that the overflow check then wraps)
@@ -1622,7 +1625,7 @@ class Translator:
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
-                                   or leveled or joined or dated or logged)
+                                   or leveled or joined or dated or logged or rounded)
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
