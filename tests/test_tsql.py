@@ -1479,6 +1479,34 @@ FROM #m m CROSS JOIN #s s""") == [("23,122.00", "23122.00", "23,122.00")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_money_aggregates_are_money(backend: str, request: pytest.FixtureRequest) -> None:
+    # SUM and AVG of a MONEY are MONEY in SQL Server (3.7500, 1.8750): SQLite showed 3.75 and
+    # 1.875 (and its MONEY column 1.5), DuckDB 3.7500 and 1.875, PostgreSQL 1.8750000000000000
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #m (g INT, pay MONEY)
+INSERT INTO #m VALUES (1, 1.50), (1, 2.25), (2, 7)
+SELECT SUM(pay) AS s, AVG(pay) AS a, MIN(pay) AS lo, MAX(pay) AS hi FROM #m WHERE g = 1
+SELECT g, pay, SUM(pay) OVER (PARTITION BY g) AS s, AVG(pay) OVER (PARTITION BY g) AS a
+FROM #m ORDER BY pay
+SELECT g, SUM(pay) AS total, AVG(pay) AS mean INTO #s FROM #m GROUP BY g
+SELECT * FROM #s ORDER BY g
+WITH c AS (SELECT g, AVG(pay) AS mean FROM #m GROUP BY g) SELECT g, mean FROM c ORDER BY g
+SELECT AVG(CAST(x AS MONEY)) FROM (VALUES (1), (2)) v(x)
+SELECT CAST(SUM(pay) AS VARCHAR(20)), CAST(AVG(pay) AS VARCHAR(20)),
+       CONVERT(VARCHAR(20), AVG(pay), 1) FROM #m WHERE g = 1
+SELECT * INTO #copy FROM #m
+SELECT * FROM #copy WHERE g = 2""", "tsql", None, True)
+    shown = [[[output.cell(v) for v in row] for row in result.rows] for result in results]
+    assert shown == [[["3.7500", "1.8750", "1.5000", "2.2500"]],
+                     [["1", "1.5000", "3.7500", "1.8750"], ["1", "2.2500", "3.7500", "1.8750"],
+                      ["2", "7.0000", "7.0000", "7.0000"]],
+                     [["1", "3.7500", "1.8750"], ["2", "7.0000", "7.0000"]],
+                     [["1", "1.8750"], ["2", "7.0000"]],
+                     [["1.5000"]],
+                     [["3.75", "1.88", "1.88"]], [["2", "7.0000"]]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_numbers_converted_to_text_in_a_style(backend: str,
                                               request: pytest.FixtureRequest) -> None:
     """A style means nothing to an int or decimal (SQLite read it as a date's and wrote

@@ -20,7 +20,7 @@ import math
 
 from sqlglot import exp
 
-from leo_synth.tsql.decimal_types import NumberType, number_type, query_types
+from leo_synth.tsql.decimal_types import MONEY_SCALE, NumberType, number_type, query_types
 from leo_synth.tsql.integer_casts import ColumnKinds
 
 
@@ -39,6 +39,7 @@ def scales(tree: exp.Expression, columns: ColumnKinds
     if any(s.is_star for s in tree.selects):
         named = {name: declared[1] for name, declared in columns.decimals.items()
                  if declared is not None}
+        named.update(dict.fromkeys(columns.moneys, MONEY_SCALE))
         for projection in tree.selects:
             places = None if projection.is_star else _scale(
                 number_type(projection.unalias(), columns))

@@ -4,16 +4,17 @@ SQL Server works decimals out by fixed rules (its documentation's "Precision, sc
 length"): ``1.0`` is ``DECIMAL(2, 1)``, an ``int`` column ``DECIMAL(10, 0)`` beside a decimal,
 an integer literal as many digits as it has; ``e1 * e2`` has the scale ``s1 + s2``,
 ``e1 / e2`` at least six places (``max(6, s1 + p2 + 1)``), ``e1 + e2`` the larger scale;
-``AVG`` of a decimal at least six places, ``SUM`` its operand's; ``ROUND`` and ``ABS`` keep
-their operand's type; a precision above 38 is cut back as SQL Server cuts it. So
+``AVG`` of a decimal at least six places, ``SUM`` its operand's, ``SUM`` and ``AVG`` of a
+``MONEY`` a ``MONEY`` (four places); ``ROUND`` and ``ABS`` keep their operand's type; a
+precision above 38 is cut back as SQL Server cuts it. So
 ``AVG(Earnings * 1.0)`` shows ``15827.180000`` there, ``DATEDIFF(day, s, e) / 365.25``
 ``11.433265`` and ``CAST(pay AS DECIMAL(10, 2)) / 12`` ``1926.833333``, where SQLite's float
 showed ``15827.18`` and ``11.43326489`` and PostgreSQL's numeric sixteen to twenty places.
 
 Only what is known for certain is typed: numeric literals, integer columns (``int``, or
 ``bigint`` beyond four bytes), the decimal columns of the script's #temp tables (declared, or
-made by ``SELECT ... INTO`` of a decimal) and of the extract (the spec's, ``extract_decimals``),
-the columns a CTE or derived table computes
+made by ``SELECT ... INTO`` of a decimal), their ``MONEY`` columns, and the extract's
+decimal columns (the spec's, ``extract_decimals``), the columns a CTE or derived table computes
 (:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``), a
 scalar subquery's value, casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
 and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
@@ -38,7 +39,10 @@ MIN_DIVISION_SCALE = 6
 _INTEGER_TYPES = {exp.DataType.Type.TINYINT: 3, exp.DataType.Type.SMALLINT: 5,
                   exp.DataType.Type.INT: 10, exp.DataType.Type.BIGINT: 19}
 """SQL Server's integer types by the precision each has as a decimal."""
-_MONEY = {exp.DataType.Type.MONEY: (19, 4), exp.DataType.Type.SMALLMONEY: (10, 4)}
+MONEY_SCALE = 4
+"""The places of a ``MONEY`` (and a ``SMALLMONEY``)."""
+_MONEY = {exp.DataType.Type.MONEY: (19, MONEY_SCALE),
+          exp.DataType.Type.SMALLMONEY: (10, MONEY_SCALE)}
 _INTEGER_VALUED = (exp.Count, exp.DateDiff, exp.Length, exp.Year, exp.Month, exp.Day)
 """Functions whose value is an ``int``."""
 _SAME_TYPE = (exp.Round, exp.Abs, exp.Sign, exp.Min, exp.Max, exp.Nullif)
@@ -56,6 +60,10 @@ class NumberType:
     money: bool = False
     """A ``MONEY``: shown with four places, but computed by rules of its own (``money / 3``
     is money), so arithmetic with one is left untyped."""
+
+
+MONEY = NumberType(*_MONEY[exp.DataType.Type.MONEY], money=True)
+"""A ``MONEY``: a column so declared, a ``SUM`` or an ``AVG`` of money."""
 
 
 def _capped(precision: int, scale: int, product: bool) -> NumberType:
@@ -138,6 +146,8 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         declared = columns.decimals.get(name)
         if declared is not None:  # (a #temp table's DECIMAL column)
             return NumberType(*declared)
+        if name in columns.moneys:
+            return MONEY
         if not columns.integers.get(name, False):
             return None
         return NumberType(10 if columns.ints.get(name, False) else 19, 0, integer=True)
@@ -161,6 +171,10 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         operand = number_type(node.this, columns)
         if operand is None or operand.integer:
             return operand
+        if operand.money:  # (a SMALLMONEY's too: SUM(pay) is 3.7500, AVG(pay) 1.8750)
+            # (an average's fifth place is then rounded half up when shown, as a decimal
+            # average's is; SQL Server divides money by money, which may truncate instead)
+            return MONEY
         scale = operand.scale if isinstance(node, exp.Sum) else max(operand.scale,
                                                                     MIN_DIVISION_SCALE)
         return NumberType(MAX_PRECISION, scale)
@@ -239,9 +253,9 @@ def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
     what it was; one of unknown type makes its name unknown (rejected: keeping a table's type
     of the same name, which the derived column hides)."""
     integers, ints = dict(columns.integers), dict(columns.ints)
-    decimals = dict(columns.decimals)
+    decimals, moneys = dict(columns.decimals), set(columns.moneys)
     known = ColumnKinds(columns.texts, integers, ints, columns.dates, columns.undated,
-                        decimals)
+                        decimals, moneys)
     queries = [node for node in tree.find_all(exp.Select, exp.SetOperation)
                if isinstance(node.parent, exp.Subquery | exp.CTE)]
     for _ in range(DERIVED_PASSES if queries else 0):
@@ -251,6 +265,10 @@ def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
                 ints[name] = _an_int(typed)
                 decimals[name] = (None if typed is None or typed.integer or typed.money
                                   else (typed.precision, typed.scale))
+                if typed is not None and typed.money:
+                    moneys.add(name)
+                else:
+                    moneys.discard(name)
     return known
 
 

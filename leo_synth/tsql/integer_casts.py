@@ -40,12 +40,15 @@ class ColumnKinds:
 
     def __init__(self, texts: dict[str, bool], integers: dict[str, bool],
                  ints: dict[str, bool], dates: set[str], undated: set[str],
-                 decimals: dict[str, tuple[int, int] | None] | None = None):
+                 decimals: dict[str, tuple[int, int] | None] | None = None,
+                 moneys: set[str] | None = None):
         self.texts, self.integers, self.ints = texts, integers, ints
         self.dates, self.undated = dates, undated
         self.decimals = decimals if decimals is not None else {}
         """Columns of the script's own tables of a known decimal type (precision, scale),
         wherever met (None: a name also met with another type)."""
+        self.moneys = moneys if moneys is not None else set()
+        """Columns of the script's own tables that are ``MONEY`` wherever met."""
 
 
 def _column_kind_is_number(node: exp.Column, kinds: ColumnKinds) -> bool:

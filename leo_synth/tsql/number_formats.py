@@ -219,11 +219,22 @@ def _money_text(node: exp.Convert | exp.Cast, moneys: Collection[str]
     if not (isinstance(to, exp.DataType) and to.is_type(*exp.DataType.TEXT_TYPES)
             and name in MONEY_STYLES):
         return None
+    return (value, MONEY_STYLES[name]) if _is_money(value, moneys) else None
+
+
+_MONEY_KEEPING = (exp.Paren, exp.Window, exp.Sum, exp.Avg, exp.Min, exp.Max)
+"""What has its operand's ``MONEY`` type (``SUM`` and ``AVG`` of money are money)."""
+
+
+def _is_money(value: exp.Expression, moneys: Collection[str]) -> bool:
+    """Whether ``value`` is a ``MONEY`` for certain: a cast to one, a ``MONEY`` column of the
+    session's tables (by its name in ``moneys``), or an aggregate of one."""
+    if isinstance(value, _MONEY_KEEPING):
+        return _is_money(value.this, moneys)
     made = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
         value.this if isinstance(value, exp.Convert) else None)
-    money = (isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)) or (
+    return (isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)) or (
         isinstance(value, exp.Column) and value.name.lower() in moneys)
-    return (value, MONEY_STYLES[name]) if money else None
 
 
 def numbers_first(tree: exp.Expression, moneys: Collection[str] = frozenset()

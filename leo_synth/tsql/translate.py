@@ -569,6 +569,12 @@ class Translator:
         self.money_columns: set[str] = set()
         """Column names (lower case) of ``MONEY`` columns of the session's tables
         (``number_formats`` writes them as text in the money styles)."""
+        self.declared_moneys: dict[str, set[str]] = {}
+        """By #temp table (its name in lower case), its ``MONEY`` columns."""
+        self.moneys: dict[str, bool] = {}
+        """Column names (lower case) met, and whether every table met holds them as
+        ``MONEY`` (``decimal_types`` shows such a column, its ``SUM`` and ``AVG``, with
+        four places)."""
         self.declared_smalls: dict[str, dict[str, exp.DataType]] = {}
         """The ``TINYINT`` and ``SMALLINT`` columns of the session's tables, by table
         (``inserted_values`` casts the values put in them)."""
@@ -638,7 +644,8 @@ class Translator:
         self.declared_required[name] = _required_columns(tree)
         self.datetime2_columns |= {c for c, kind in moments.items() if kind == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
-        self.money_columns |= decimal_types.declared_money(tree, columns)
+        self.declared_moneys[name] = decimal_types.declared_money(tree, columns)
+        self.money_columns |= self.declared_moneys[name]
         query = tree.expression
         if isinstance(query, exp.Select) and any(s.is_star for s in query.selects):
             self.star_made.add(name)
@@ -660,11 +667,12 @@ class Translator:
             if table in self.star_made:
                 self._inherit(table, name)
             self._met(name, kind, decimals.get(name), name in bits, lengths.get(name),
-                      name in self.declared_datetimes.get(table, ()))
+                      name in self.declared_datetimes.get(table, ()),
+                      name in self.declared_moneys.get(table, ()))
 
     def _inherit(self, table: str, name: str) -> None:
-        """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT`` and ``DATETIME``
-        type its name holds wherever met, as SQL Server's copy keeps its source's type
+        """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT``, ``DATETIME`` and
+        ``MONEY`` type its name holds wherever met, as SQL Server's copy keeps its source's type
         (SQLite's copy declares a DECIMAL ``NUM`` and a DATETIME no type: met so, the name
         lost its places and its time everywhere)."""
         decimal = self.decimals.get(name)
@@ -674,6 +682,8 @@ class Translator:
             self.declared_bits.setdefault(table, set()).add(name)
         if self.datetimes.get(name):
             self.declared_datetimes.setdefault(table, set()).add(name)
+        if self.moneys.get(name):
+            self.declared_moneys.setdefault(table, set()).add(name)
 
     def _declared_days(self, table: str, kinds: list[tuple[str, str]]) -> set[str]:
         """The columns of a table the script made that it declared ``DATE`` (lower case):
@@ -706,10 +716,11 @@ class Translator:
                 if col.spec.type.kind == "string" and col.spec.type.length}
 
     def _met(self, name: str, kind: str, decimal: tuple[int, int] | None = None,
-             bit: bool = False, length: int | None = None, moment: bool = False) -> None:
+             bit: bool = False, length: int | None = None, moment: bool = False,
+             money: bool = False) -> None:
         """A column ``name`` (lower case) met holding ``kind`` (of a declared decimal type,
-        ``BIT``, text ``length`` or a ``DATETIME``): a name is read as integers (text, ...)
-        only if every table met so far holds it so."""
+        ``BIT``, text ``length``, a ``DATETIME`` or a ``MONEY``): a name is read as integers
+        (text, ...) only if every table met so far holds it so."""
         if self.lengths.get(name, length) != length:
             length = None
         self.lengths[name] = length
@@ -721,6 +732,7 @@ class Translator:
         self.floats[name] = self.floats.get(name, True) and kind == FLOAT and (
             name not in self.money_columns)
         self.bits[name] = self.bits.get(name, True) and bit
+        self.moneys[name] = self.moneys.get(name, True) and money
         self.datetimes[name] = self.datetimes.get(name, True) and moment
         if moment:
             self.moments.add(name)
@@ -1525,7 +1537,8 @@ class Translator:
         bit_columns.for_target(tree, self.bits)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
-                                            self.undated, self.decimals)
+                                            self.undated, self.decimals,
+                                            {name for name, held in self.moneys.items() if held})
         date_operands.check(tree, columns, self.moments, line)
         union_types.for_target(tree, self.integers, line)
         tree = argument_types.for_target(tree, columns)
