@@ -849,6 +849,33 @@ FROM [LEO_i2].[2002237].[leo_benefit] WHERE StartDate = '1992-04-06'""", "tsql",
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime2_column_is_shown_with_its_places(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a #temp table's DATETIME2 column was shown as a DATETIME (2015-04-06 00:00:00.000, and a
+    # DATETIME2(3)'s .345 as .347), and style 121 or a cast to text of any DATETIME2 wrote
+    # three places or none; SQL Server writes a DATETIME2(n) with n places, in style 121 (its
+    # default for the type) too
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #t (d DATETIME2, d3 DATETIME2(3), d0 DATETIME2(0),
+                 dt DATETIME, sd SMALLDATETIME)
+INSERT INTO #t VALUES ('2015-04-06', '2015-04-06 10:11:12.345', '2015-04-06 10:11:12',
+                      '2015-04-06 10:11:12.345', '2015-04-06 10:11')
+SELECT d, d3, d0, dt, sd FROM #t
+SELECT * FROM #t
+SELECT CONVERT(VARCHAR, d, 121), CONVERT(VARCHAR(30), d3, 21), CONVERT(VARCHAR, d0, 121),
+       CAST(d AS VARCHAR(30)), CONVERT(VARCHAR(23), d, 121), CONVERT(VARCHAR, d, 120),
+       CONVERT(VARCHAR, CAST('2015-04-06 10:11:12.5' AS DATETIME2(2)), 121) FROM #t""",
+                       "tsql", None, True)
+    shown = [[output.cell(v) for v in result.rows[0]] for result in results]
+    moments = ["2015-04-06 00:00:00.0000000", "2015-04-06 10:11:12.345", "2015-04-06 10:11:12",
+               "2015-04-06 10:11:12.347", "2015-04-06 10:11:00"]
+    assert shown == [moments, moments, [
+        "2015-04-06 00:00:00.0000000", "2015-04-06 10:11:12.345", "2015-04-06 10:11:12",
+        "2015-04-06 00:00:00.0000000", "2015-04-06 00:00:00.000", "2015-04-06 00:00:00",
+        "2015-04-06 10:11:12.50"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_star_shows_and_copies_columns_as_their_types(
         backend: str, request: pytest.FixtureRequest) -> None:
     # SELECT * showed a DATETIME as the target holds it (2016-01-02 on DuckDB and

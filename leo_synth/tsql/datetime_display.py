@@ -8,7 +8,9 @@ PostgreSQL's and DuckDB's a timestamp, which the result table shows as a date at
 (``2015-01-01``, as it must for a date a target widened to a timestamp), so one script showed
 three ways. A projection that is a ``DATETIME`` for certain (a cast or ``CONVERT`` to one,
 ``GETDATE()``, ``DATEADD`` or ``MIN``/``MAX`` of one, ``DATEADD`` of a date written as text,
-which SQL Server makes a ``DATETIME``, a #temp table's ``DATETIME`` column, ``COALESCE``,
+which SQL Server makes a ``DATETIME``, a #temp table's ``DATETIME`` column (a
+``DATETIME2(n)`` or ``SMALLDATETIME`` column as its type, when every table met with its name
+holds it so), ``COALESCE``,
 ``IIF`` or ``CASE`` with one among their values, ``ISNULL`` of one) has its values
 made :class:`Shown` values, which the table, a CSV and a Parquet file (a timestamp) take as
 SQL Server's. A ``*`` and a ``UNION`` keep the target's values.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 
 from sqlglot import exp
@@ -38,6 +41,10 @@ _TYPES = {exp.DataType.Type.DATETIME: ("datetime", 3),
           exp.DataType.Type.DATETIME2: ("datetime2", 7),
           exp.DataType.Type.TIMESTAMP: ("datetime2", 7),
           exp.DataType.Type.SMALLDATETIME: ("smalldatetime", 0)}
+DATETIME = _TYPES[exp.DataType.Type.DATETIME]
+Columns = Mapping[str, Format]
+"""The date-and-time type of columns (lower-case names) that hold one type wherever met; a
+column of ``datetimes`` not among them is shown as a ``DATETIME``."""
 _TICKS = {"datetime": 300, "smalldatetime": 1 / 60}
 """Steps per second each type holds (a DATETIME's 1/300 s; a SMALLDATETIME's minute); a
 DATETIME2 holds its places' steps."""
@@ -60,42 +67,56 @@ def _shown_class(places: int) -> type[Shown]:
     return type(f"Shown{places}", (Shown,), {"places": places, "__slots__": ()})
 
 
-def format_of(node: exp.Expression, datetimes: dict[str, bool]) -> Format | None:
+def type_format(to: exp.DataType) -> Format | None:
+    """SQL Server's date-and-time type ``to`` (``DATETIME2(3)``: 3 places), if it is one."""
+    if to.this not in _TYPES:
+        return None
+    kind, places = _TYPES[to.this]
+    given = to.expressions[0].this if kind == "datetime2" and to.expressions else None
+    if isinstance(given, exp.Literal) and given.is_int:
+        places = min(int(given.name), 7)
+    return kind, places
+
+
+def format_of(node: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None
+              ) -> Format | None:
     """SQL Server's date-and-time type of ``node`` when it is one for certain (``datetimes``:
-    column names and whether they hold one wherever met)."""
+    column names and whether they hold one wherever met; ``columns``: the type of those
+    whose type is known, a ``DATETIME`` for the others)."""
+    known = columns or {}
+
+    def inner(value: exp.Expression) -> Format | None:
+        return format_of(value, datetimes, known)
+
     if isinstance(node, exp.Paren | exp.Alias | exp.Window):
-        return format_of(node.this, datetimes)
+        return inner(node.this)
     if isinstance(node, exp.Column):
-        return _TYPES[exp.DataType.Type.DATETIME] if datetimes.get(node.name.lower()) else None
+        name = node.name.lower()
+        return known.get(name, DATETIME) if datetimes.get(name) else None
     if isinstance(node, exp.CurrentTimestamp) or (
             isinstance(node, exp.Anonymous) and not node.expressions
             and node.name.upper() in ("GETUTCDATE", "SYSUTCDATETIME")):
-        return _TYPES[exp.DataType.Type.DATETIME]
+        return DATETIME
     parts = cast_parts(node)
-    to = parts[1] if parts else None
-    if to is not None and to.this in _TYPES:
-        kind, places = _TYPES[to.this]
-        given = to.expressions[0].this if kind == "datetime2" and to.expressions else None
-        if isinstance(given, exp.Literal) and given.is_int:
-            places = min(int(given.name), 7)
-        return kind, places
+    if parts is not None and type_format(parts[1]) is not None:
+        return type_format(parts[1])
     if isinstance(node, exp.DateAdd):
         date = node.this
         if (isinstance(date, exp.Literal) and date.is_string) or literal_days(date) is not None:
-            return _TYPES[exp.DataType.Type.DATETIME]  # (a date written as text, or day n)
-        return format_of(date, datetimes)
+            return DATETIME  # (a date written as text, or day n)
+        return inner(date)
     if isinstance(node, exp.Add | exp.Sub):  # (a DATETIME and a number of days)
-        left, right = (format_of(side, datetimes) for side in (node.this, node.expression))
+        left, right = (inner(side) for side in (node.this, node.expression))
         if isinstance(node, exp.Add) and left is None:
             return right
         return left if right is None else None
     if isinstance(node, exp.Min | exp.Max):
-        return format_of(node.this, datetimes)
+        return inner(node.this)
     if isinstance(node, exp.Coalesce) and node.args.get("is_null"):
-        return format_of(node.this, datetimes)  # (ISNULL: its first argument's type)
+        return inner(node.this)  # (ISNULL: its first argument's type)
     # (COALESCE, IIF and CASE: the type of highest precedence, a date and time's over a date's)
     for value in _values(node):
-        found = format_of(value, datetimes)
+        found = inner(value)
         if found is not None:
             return found
     return datetime_parts.shown_type(node)
@@ -115,42 +136,44 @@ def _values(node: exp.Expression) -> list[exp.Expression]:
     return [value for value in found if value is not None]
 
 
-def formats(tree: exp.Expression, datetimes: dict[str, bool]
+def formats(tree: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None
             ) -> list[Format | None] | dict[str, Format] | None:
     """Per projection of a plain SELECT, its date-and-time type (None: not one for certain);
     None when there is none, or the statement is not a plain SELECT. With a ``*`` among
     them, by result column name instead (lower case): the columns that hold a ``DATETIME``
     wherever met and the projections' names (``SELECT * FROM #t`` showed a #temp table's
-    DATETIME as the target holds it: ``2016-01-02`` on DuckDB)."""
+    DATETIME as the target holds it: ``2016-01-02`` on DuckDB); ``columns`` as
+    :func:`format_of` reads them."""
     if not isinstance(tree, exp.Select):
         return None
     if any(s.is_star for s in tree.selects):
-        named = {name: _TYPES[exp.DataType.Type.DATETIME]
+        named = {name: (columns or {}).get(name, DATETIME)
                  for name, held in datetimes.items() if held}
         for projection in tree.selects:
-            shown = None if projection.is_star else format_of(projection, datetimes)
+            shown = None if projection.is_star else format_of(projection, datetimes, columns)
             if shown is not None:
                 named[projection.alias_or_name.lower()] = shown
             elif not projection.is_star:
                 named.pop(projection.alias_or_name.lower(), None)
         return named or None
-    found = [format_of(projection, datetimes) for projection in tree.selects]
+    found = [format_of(projection, datetimes, columns) for projection in tree.selects]
     return found if any(f is not None for f in found) else None
 
 
-def declared(tree: exp.Create, datetimes: dict[str, bool]) -> dict[str, str]:
+def declared(tree: exp.Create, datetimes: dict[str, bool], columns: Columns | None = None
+             ) -> dict[str, Format]:
     """The date-and-time columns (lower-case names) of the table a ``CREATE TABLE`` declares
     or a ``SELECT ... INTO`` computes (``CAST(d AS DATETIME) AS d``, ``GETDATE() AS at``),
-    each with SQL Server's name of its type (``datetime``, ``datetime2``, ...)."""
+    each with SQL Server's type (``("datetime2", 7)``, ...)."""
     if isinstance(tree.this, exp.Schema):
-        return {name: _TYPES[kind.this][0]
-                for name, kind in declared_types(tree).items() if kind.this in _TYPES}
+        typed = {name: type_format(kind) for name, kind in declared_types(tree).items()}
+        return {name: shown for name, shown in typed.items() if shown is not None}
     query = tree.expression
     if not isinstance(query, exp.Select):
         return {}
-    found = {projection.alias_or_name.lower(): format_of(projection, datetimes)
+    found = {projection.alias_or_name.lower(): format_of(projection, datetimes, columns)
              for projection in query.selects if not projection.is_star}
-    return {name: shown[0] for name, shown in found.items() if shown is not None}
+    return {name: shown for name, shown in found.items() if shown is not None}
 
 
 def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:

@@ -563,6 +563,11 @@ class Translator:
         self.declared_datetimes: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), its date-and-time columns, as the
         statement that makes it declares or computes them."""
+        self.declared_formats: dict[str, dict[str, datetime_display.Format]] = {}
+        """By #temp table (its name in lower case), its date-and-time columns' types."""
+        self.datetime_formats: dict[str, datetime_display.Format | None] = {}
+        """Column names (lower case) met, and the date-and-time type every table met holds
+        them as (None: another type somewhere): a ``DATETIME2(n)`` is shown with n places."""
         self.datetime2_columns: set[str] = set()
         """Column names (lower case) of ``DATETIME2`` columns of the session's tables
         (``datetime_texts`` leaves their text ISO)."""
@@ -639,10 +644,11 @@ class Translator:
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
-        moments = datetime_display.declared(tree, self.datetimes)
+        moments = datetime_display.declared(tree, self.datetimes, self._datetime_columns())
         self.declared_datetimes[name] = set(moments)
+        self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
-        self.datetime2_columns |= {c for c, kind in moments.items() if kind == "datetime2"}
+        self.datetime2_columns |= {c for c, kind in moments.items() if kind[0] == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.declared_moneys[name] = decimal_types.declared_money(tree, columns)
         self.money_columns |= self.declared_moneys[name]
@@ -669,6 +675,14 @@ class Translator:
             self._met(name, kind, decimals.get(name), name in bits, lengths.get(name),
                       name in self.declared_datetimes.get(table, ()),
                       name in self.declared_moneys.get(table, ()))
+            shown = self.declared_formats.get(table, {}).get(name)
+            if self.datetime_formats.get(name, shown) != shown:
+                shown = None  # (another type in another table: shown as a DATETIME)
+            self.datetime_formats[name] = shown
+
+    def _datetime_columns(self) -> datetime_display.Columns:
+        """The columns of one date-and-time type wherever met, and their types."""
+        return {name: shown for name, shown in self.datetime_formats.items() if shown}
 
     def _inherit(self, table: str, name: str) -> None:
         """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT``, ``DATETIME`` and
@@ -682,6 +696,8 @@ class Translator:
             self.declared_bits.setdefault(table, set()).add(name)
         if self.datetimes.get(name):
             self.declared_datetimes.setdefault(table, set()).add(name)
+            if self.datetime_formats.get(name):
+                self.declared_formats.setdefault(table, {})[name] = self.datetime_formats[name]
         if self.moneys.get(name):
             self.declared_moneys.setdefault(table, set()).add(name)
 
@@ -1549,8 +1565,8 @@ class Translator:
         tree = isnull_lengths.dates_kept(tree, plain_dates)
         tree = datetime_numbers.for_target(tree, self.datetimes, line, plain_dates)
         tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
-                                         plain_dates)
-        moments = datetime_display.formats(tree, self.datetimes)
+                                         plain_dates, self._datetime_columns())
+        moments = datetime_display.formats(tree, self.datetimes, self._datetime_columns())
         datetime_display.typed_dates(tree, self.datetimes)
         if self.target.dialect == "sqlite":
             date_moments.mark(tree, columns, self.moments, self.datetimes)
