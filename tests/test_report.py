@@ -20,7 +20,7 @@ from leo_synth.cli import LeoGroup
 from leo_synth.errors import LeoSynthError
 from leo_synth.report import stats
 from leo_synth.report.command import default_targets, report
-from leo_synth.report.evaluate import STAT_FACTOR, Report, _null_se, evaluate
+from leo_synth.report.evaluate import EARNINGS_SPREAD, STAT_FACTOR, Report, _null_se, evaluate
 from leo_synth.report.html import definition_html, render_html
 from leo_synth.report.registry import DEFINITIONS, load_all
 from leo_synth.report.render import render_text, to_json
@@ -355,3 +355,17 @@ def test_needs_status_activates_when_the_relation_exists(targets: TargetsFile,
         if t.status == "skip":
             assert t.id in skipped
     assert set(DEFINITIONS) >= REQUIRED_DEFINITIONS
+
+
+def test_a_median_of_a_few_alike_earnings_is_judged_by_earnings_spread(targets) -> None:
+    """A median of earnings' band uses its noise on target, from earnings' usual spread, when
+    its own sample's is narrower: 8 doctorates within about 4,500 pounds of each other had an
+    SE of 2,300 pounds and failed a 38,000 target at 48,500 (the published spread gives about
+    7,200 at 8 values); a combination (a gender difference) keeps its own SE."""
+    by_id = {t.id: t for t in targets.targets}
+    doctorates = by_id["pg_doctorate_median_5yag_2018"]
+    assert _null_se(doctorates, 8) == pytest.approx(
+        stats.MEDIAN_SE_FACTOR * EARNINGS_SPREAD * 38_000 / 8 ** 0.5)
+    assert 7_000 < _null_se(doctorates, 8) < 7_500
+    assert _null_se(doctorates, 800) < _null_se(doctorates, 8) / 9
+    assert _null_se(by_id["grad_gender_diff_3yag_2014"], 300) is None

@@ -10,7 +10,7 @@ from statistics import NormalDist
 from leo_synth.errors import LeoSynthError
 from leo_synth.report.registry import DEFINITIONS, run
 from leo_synth.report.source import Workspace
-from leo_synth.report.stats import Estimate, combine
+from leo_synth.report.stats import MEDIAN_SE_FACTOR, Estimate, combine
 from leo_synth.report.targets import UNITS, Metric, Relationship, Target, TargetsFile
 
 STAT_FACTOR = 2.5
@@ -161,18 +161,32 @@ def _judge(achieved: float, target: Target, band: float) -> bool:
     return abs(achieved - target.value) <= band
 
 
+EARNINGS_SPREAD = 0.43
+"""Graduates' earnings' standard deviation over their median, about: DfE's LEO graduate
+outcomes put the interquartile range at about 0.58 of the median (about 20,900 to 35,500
+pounds at 5 YAG), 0.58 / 1.349 as a normal spread."""
+
+
 def _null_se(target: Target, n: int) -> float | None:
-    """The standard error of a simple rate if it were exactly on target (shown in percent).
+    """The standard error of a simple rate (shown in percent) or median of earnings if it were
+    exactly on target.
 
     The statistical verdict asks whether a miss is bigger than the noise at this size; for a
     rate that is a test of "the rate is the target", whose noise is sqrt(t(1-t)/n) at the
     target t. Rejected: the estimate's own binomial SE, which shrinks towards 0 as the
     estimate does, so a small group that happens to fall well below its target (2 of 42
-    pupils against 13%) is judged by a band narrower than its real noise. None (use the
-    estimate's SE) for combinations, bounds and other units.
+    pupils against 13%) is judged by a band narrower than its real noise. A median of
+    earnings likewise: its noise on target is 1.2533 times earnings' spread at the target
+    (:data:`EARNINGS_SPREAD`) over sqrt(n); the spread of a handful of values can be far
+    narrower (8 doctorates within about 4,500 pounds of each other: an SE of 2,300 pounds
+    where earnings' spread gives 8,400). None (use the estimate's SE) for combinations,
+    bounds and other units.
     """
-    if (target.unit not in ("rate", "share") or target.metric is None or target.metric.op
-            or target.bound != "point" or n <= 0 or not 0 < target.value < 100):
+    if (target.metric is None or target.metric.op or target.bound != "point" or n <= 0):
+        return None
+    if target.unit == "pounds" and "median" in (target.metric.definition or ""):
+        return MEDIAN_SE_FACTOR * EARNINGS_SPREAD * target.value / math.sqrt(n)
+    if target.unit not in ("rate", "share") or not 0 < target.value < 100:
         return None
     t = target.value / 100
     return 100 * math.sqrt(t * (1 - t) / n)
@@ -186,8 +200,9 @@ def evaluate_target(ws: Workspace, target: Target, factor: float = STAT_FACTOR
     estimate = compute(ws, target.metric)
     value, se = _shown(estimate, target.unit)
     tol = target.tolerance.absolute(target.value)
-    # A simple rate's band uses the larger of its noise on target and its own SE: the former
-    # keeps a small group far below target from shrinking its own band; the latter covers
+    # A simple rate's (or earnings median's) band uses the larger of its noise on target and
+    # its own SE: the former keeps a small group far from target from shrinking its own band
+    # (or a handful of alike earnings); the latter covers
     # rates summed over ages (HEIPR) or weighted, whose noise is several times a single
     # rate's over the same n.
     null_se = _null_se(target, estimate.n)
