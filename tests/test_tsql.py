@@ -4077,3 +4077,14 @@ SELECT FORMATMESSAGE('Built %s: %d rows (%5d|%-6s|) %% done %s', @step, @n, 7, '
         (expected, 1, None)]
     with pytest.raises(ScriptError, match="the placeholder %x of values read from rows"):
         _rows(db, f"SELECT FORMATMESSAGE('%x', Earnings) FROM {earnings}")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_round_of_a_float_rounds_the_number_as_written(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # DuckDB rounded a DOUBLE in binary: a mean of 39.05 to one place was 39.0 and 2.675 to
+    # two places 2.67, where SQLite and PostgreSQL (and SQL Server) give 39.1 and 2.68
+    db = _db(request, backend)
+    assert _rows(db, "SELECT ROUND(CAST(39.05 AS FLOAT), 1) AS a, "
+                     "ROUND(CAST(2.675 AS FLOAT), 2) AS b, ROUND(CAST(-39.05 AS FLOAT), 1) AS c, "
+                     "ROUND(CAST(1234.5 AS FLOAT), -2) AS d") == [(39.1, 2.68, -39.1, 1200.0)]
