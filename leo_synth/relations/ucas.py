@@ -12,9 +12,9 @@ import numpy as np
 from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.ucas_routes import (
-    LATE,
     SINGLE,
     acceptance_routes,
+    made_late,
     placed_choice,
     route_columns,
 )
@@ -116,7 +116,6 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     pmr_slot = np.maximum(life.linkage.pmr_count[p] - 1, 0)
     jacs = catalogue.jacs
     placed = choice == placed_at[idx]
-    late = placed & np.isin(route[idx], LATE)
     # The provider of each choice: the choice holding an entrant's place is the provider
     # entered (HESA); the others, providers of the tariff group the applicant's attainment
     # reaches.
@@ -139,7 +138,8 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "gender": np.where(persons["female"][p], "Female", "Male"),
         "applicant_uk_region_code": REGIONS[persons["region"][p]],
         "applicant_domicile_code": np.full(n, "ENG"),
-        "application_date": _application_date(life, len(person), idx, c, late),
+        "application_date": _application_date(life, len(person), idx, c,
+                                              made_late(route[idx], placed)),
         "applicant_flag": (choice == 0).astype(np.int64),
         "accept_flag": accepted[idx].astype(np.int64),
         "unique_application_id_cycle": (pid * 100 + c % 100) * 10 + choice,

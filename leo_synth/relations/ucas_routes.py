@@ -30,12 +30,21 @@ LATE = (CLEARING, DIRECT, ADJUSTMENT, EXTRA)
 """Routes whose application is made after the June 30 deadline (July or August)."""
 SINGLE = (DIRECT, RPA)
 """Routes of applicants with that one application only."""
+DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
+HELD_FIRM = (FIRM, INSURANCE, CLEARING, ADJUSTMENT)
+"""Routes of applicants who held a firm choice at the June 30 deadline."""
 
 
 def acceptance_routes(rng: np.random.Generator, mature: np.ndarray) -> np.ndarray:
     """The acceptance route of each placed applicant (``mature``: aged over 20)."""
     shares = np.where(mature[:, None], np.array(SHARES["mature"]), np.array(SHARES["young"]))
     return categorical(rng, shares)
+
+
+def made_late(route: np.ndarray, placed: np.ndarray) -> np.ndarray:
+    """Whether each application (``route``: its applicant's; ``placed``: it holds the place)
+    was made after the June 30 deadline: Clearing, Extra, Adjustment."""
+    return placed & np.isin(route, LATE)
 
 
 def placed_choice(route: np.ndarray, choices: np.ndarray) -> np.ndarray:
@@ -46,18 +55,13 @@ def placed_choice(route: np.ndarray, choices: np.ndarray) -> np.ndarray:
                      [np.ones_like(choices), np.full_like(choices, 2), choices - 1], 0)
 
 
-DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
-HELD_FIRM = (FIRM, INSURANCE, CLEARING, ADJUSTMENT)
-"""Routes of applicants who held a firm choice at the June 30 deadline."""
-
-
 def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
                   offered: np.ndarray, unconditional: np.ndarray) -> dict[str, object]:
     """Per application (``route``: its applicant's acceptance route, -1 if not placed;
     ``placed``: the application holds the place): the routes, and the provider's decision and
     the applicant's response at the June 30 deadline, NULL for an application made after it
     (Clearing, Extra, Adjustment)."""
-    late = placed & np.isin(route, LATE)
+    late = made_late(route, placed)
     firm = (choice == 0) & np.isin(route, HELD_FIRM)
     application = [APPLICATION_ROUTE.get(r, ("1", "Main scheme")) for r in range(len(ROUTES))]
     codes = np.array([code for code, _ in application])

@@ -31,7 +31,7 @@ from leo_synth.simulation.post16 import (
     SFC,
     SIXTH_FORM,
 )
-from leo_synth.simulation.stats import categorical
+from leo_synth.simulation.stats import drawn_codes
 from leo_synth.spec.model import Relation
 
 PLAMS_MATCHED = (
@@ -124,7 +124,7 @@ def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
 
 # NCCIS current activity codes by simulated situation.
 ACTIVITY = {"school": 210, "sfc": 220, "fe": 230, "he": 240, "apprenticeship": 310,
-            "job_with_training": 340, "job": 330, "neet": 619,
+            "job": 330, "neet": 619,
             "start_agreed": 616, "not_known": 810}
 WORK = {330: 0.55, 340: 0.3, 360: 0.15}
 """A young person in work outside an apprenticeship, by the kind NCCIS records: employment
@@ -142,12 +142,6 @@ INTENDED_DESTINATION = {SIXTH_FORM: 110, SFC: 120, FE: 130, APPRENTICESHIP: 220,
                         EMPLOYMENT: 310, NEET: 410}
 YEAR_11_OFFER = {SIXTH_FORM: 110, SFC: 110, FE: 110, APPRENTICESHIP: 110, EMPLOYMENT: 120,
                  NEET: 151}
-
-
-def _drawn(rng: np.random.Generator, shares: dict[int, float], n: int) -> np.ndarray:
-    """``n`` codes drawn with their shares."""
-    codes = np.array(list(shares))
-    return codes[categorical(rng, np.array(list(shares.values())), n)]
 
 
 def _lookup(codes: dict[int, int], route: np.ndarray, default: int) -> np.ndarray:
@@ -225,8 +219,8 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     inactive = (rng.random(len(rows_person)) < 0.2)[idx]
     not_known = (rng.random(len(rows_person)) < 0.03)[idx]
     codes = life.ctx.rng("nccis.codes")  # (the year's reason or kind of work, per person)
-    reason = _drawn(codes, INACTIVE, len(rows_person))[idx]
-    work_code = _drawn(codes, WORK, len(rows_person))[idx]
+    reason = drawn_codes(codes, INACTIVE, len(rows_person))[idx]
+    work_code = drawn_codes(codes, WORK, len(rows_person))[idx]
     activity = _activity(life, person, year, ymd(calendar_year, month, 1),
                          np.where(inactive, reason, 0), not_known, work_code)
     attrs = _repeated(pupil_attributes(life, rows_person, rows_year), idx)

@@ -22,7 +22,7 @@ from leo_synth.simulation.calendar import (
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.labour import Education, Labour
-from leo_synth.simulation.stats import categorical, group_starts, logistic, norm_ppf
+from leo_synth.simulation.stats import drawn_codes, group_starts, logistic, norm_ppf
 
 FIRST_BENEFIT_DAY = np.datetime64("1999-04-06")
 ESA_START = np.datetime64("2008-10-27")
@@ -161,19 +161,12 @@ def _out_of_work(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     # UC conditionality regimes: no work requirements (UBC: limited capability for work, or
     # a child under one), planning (UCE) or preparing (UDF) for work, searching (UAA).
     regime = p["uc_regimes"]
-    uc_sick = _pick(rng, regime["sick"], m)
-    uc_parent = _pick(rng, regime["lone_parent"], m)
+    uc_sick = drawn_codes(rng, regime["sick"], m)
+    uc_parent = drawn_codes(rng, regime["lone_parent"], m)
     uc = np.where(sick, uc_sick, np.where(lone_parent, uc_parent, "UAA"))
     btype = np.where(on_uc, uc, legacy)
     keep = claims
     return Frame(person=person[keep], start=start[keep], end=end[keep], type=btype[keep])
-
-
-def _pick(rng: np.random.Generator, shares: dict[str, float], m: int) -> np.ndarray:
-    """Draw ``m`` codes with the given shares."""
-    codes = np.array(list(shares))
-    weights = np.array(list(shares.values()), dtype=float)
-    return codes[categorical(rng, weights, m)]
 
 
 def _disability(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:

@@ -52,7 +52,7 @@ def absence(life) -> Frame:
     overall = interpolate(params["absence.overall_rate"], rows["year"]) / 100
     # A lasting propensity of the person's and a year's own: absence is skewed (a tenth of
     # pupils miss 10% of sessions or more at a 4.7% mean) and persists from year to year.
-    lasting = life.ctx.rng("absence.person").standard_normal(len(persons["ability"]))
+    lasting = life.ctx.rng("absence.person").standard_normal(len(persons))
     score = (-3.37 + logit(overall) - logit(ABSENCE_MODEL_RATE / 100)
              + 0.45 * rows["fsm"] + 0.35 * (rows["sen"] > 0) + 0.6 * (rows["sen"] == 2)
              + 0.11 * np.maximum(rows["ncyear"] - 6, 0)
@@ -131,7 +131,7 @@ def exclusions(life) -> Frame:
                   - 0.3 * persons["ability"][rows["person"]])
     group = (rows["year"] - 2001) * 2 + secondary
     mean_risk = np.bincount(group, risk) / np.maximum(np.bincount(group), 1)
-    lasting = life.ctx.rng("exclusions.person").standard_normal(len(persons["female"]))
+    lasting = life.ctx.rng("exclusions.person").standard_normal(len(persons))
     spread = SPREAD[0] * lasting[rows["person"]] + SPREAD[1] * rng.standard_normal(n)
     spread -= (SPREAD[0] ** 2 + SPREAD[1] ** 2) / 2  # (a mean of 1 for exp(spread))
     rate = SATURATION * share * risk / mean_risk[group] * np.exp(spread)

@@ -82,6 +82,12 @@ def categorical(rng: np.random.Generator, probs: np.ndarray, size: int | None = 
     return np.minimum((cum <= u[:, None]).sum(axis=1), probs.shape[1] - 1)
 
 
+def drawn_codes(rng: np.random.Generator, shares: dict, n: int) -> np.ndarray:
+    """``n`` codes (the keys of ``shares``) drawn with their shares."""
+    codes = np.array(list(shares))
+    return codes[categorical(rng, np.array(list(shares.values()), dtype=float), n)]
+
+
 def softmax_rows(scores: np.ndarray) -> np.ndarray:
     scores = scores - scores.max(axis=1, keepdims=True)
     e = np.exp(scores)

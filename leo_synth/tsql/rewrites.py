@@ -409,10 +409,14 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
         return node
     if dialect == "duckdb" and isinstance(node, exp.Round) and node.args.get("decimals"):
         # DuckDB rounds a DOUBLE in binary (a mean of 39.05 to one place was 39.0, 2.675 to
-        # two 2.67); SQL Server, SQLite and PostgreSQL round the number as written (39.1,
-        # 2.68): so as a decimal of ten places, then a DOUBLE again
-        node.set("this", exp.cast(node.this, exp.DataType.build("DECIMAL(38, 10)")))
-        return exp.cast(node, exp.DataType.build("DOUBLE"))
+        # two 2.67); SQLite and PostgreSQL round the number as written (39.1, 2.68): so as a
+        # decimal of ten places, then a DOUBLE again; a value too large for that decimal
+        # (1E+30) is rounded as it is (the cast alone stopped the script with an overflow)
+        exact = node.copy()
+        exact.set("this", exp.TryCast(this=node.this.copy(),
+                                      to=exp.DataType.build("DECIMAL(38, 10)")))
+        return exp.Coalesce(this=exp.cast(exact, exp.DataType.build("DOUBLE")),
+                            expressions=[node.copy()])
     if (dialect in ("postgres", "duckdb") and isinstance(node, exp.DateAdd)
             and unit_of(node) in DAY_UNITS | WEEK_UNITS | MONTH_UNITS | QUARTER_UNITS | YEAR_UNITS
             and not _is_datetime(node.this)):  # (a date and time stays one)
