@@ -23,6 +23,7 @@ from leo_synth.simulation.calendar import (
 )
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import ByYear, Frame, Masked
+from leo_synth.simulation.higher_education import LEVEL_FIRST_DEGREE
 from leo_synth.simulation.life import LifeCourse, simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, SPECIAL_PHASE, build_pools
@@ -383,3 +384,17 @@ def test_minority_ethnic_and_eal_pupils_grow_as_published(catalog) -> None:
     assert abs(white_british[late].mean() - params["population.ethnicity"]["WBRI"] / 100) < 0.02
     assert 0.08 < eal[early].mean() < 0.14
     assert 0.17 < eal[late].mean() < 0.22
+
+
+def test_young_entrants_are_18_to_20_as_ucas_has_them(catalog) -> None:
+    """Full-time first-degree entrants under 21 start at 18, after a gap year at 19, or after
+    two at 20: about 66%, 26% and 7% of UCAS's UK-domiciled acceptances aged 18-20 in 2019."""
+    instances = _life_of(catalog, 40_000).he.instances
+    entrants = instances.take((instances["level"] == LEVEL_FIRST_DEGREE)
+                              & ~instances["part_time"])
+    young = entrants["age_start"][entrants["age_start"] <= 20]
+    shares = {age: float(np.mean(young == age)) for age in (18, 19, 20)}
+    assert young.min() >= 18
+    assert shares[18] == pytest.approx(0.68, abs=0.04), shares
+    assert shares[19] == pytest.approx(0.25, abs=0.04), shares
+    assert shares[20] == pytest.approx(0.07, abs=0.03), shares

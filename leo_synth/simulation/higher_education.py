@@ -51,15 +51,18 @@ def simulate_he(ctx: BlockContext, persons: Frame, post16: Post16,
     score = p["he.entry_score"]
     z = (score["ability"] * persons["ability"]
          + score["noise_sd"] * ctx.rng("he.entry_score").standard_normal(n))
-    # Entry at 18 (or 19 after a gap year) for level 3 achievers.
+    # Entry at 18, or at 19 after a gap year, or at 20 after two, for level 3 achievers.
     eligible = post16.level3_year >= 0
     trend = interpolate(p["he.young_entry_trend"], post16.level3_year + 1)
     p_entry = logistic(young["a"] + young["b"] * z + young["female"] * persons["female"]
                        + young["fsm6"] * disadvantaged + trend)
     enters_young = eligible & (ctx.rng("he.young_entry").random(n) < p_entry)
-    gap = ctx.rng("he.gap_year").random(n) < young["gap_year"]
+    # one draw: the second gap year is a share of the first's (the same persons take one)
+    drawn = ctx.rng("he.gap_year").random(n)
+    gap = (drawn < young["gap_year"]).astype(np.int64)
+    gap += drawn < young["gap_year"] * young["second_gap_year"]
     entry_year = np.where(enters_young, post16.level3_year + 1 + gap, -1)
-    # HE-only persons enter at 18 or 19; everybody else may enter as a mature student.
+    # HE-only persons enter at 18 to 20; everybody else may enter as a mature student.
     he_only = persons["kind"] == KIND_HE_ONLY
     entry_year = np.where(he_only, persons["cohort"] + 19 + gap, entry_year)
     hazard = float(p["he.mature_entry_hazard"]) * np.where(

@@ -119,6 +119,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "ks5.a_levels": ("shares",),
     "ks5.grade.noise_sd": ("non_negative",),
     # higher and further education
+    "he.young_entry.*gap_year": ("probability",),
     "he.mature_entry_hazard": ("probability",),
     "he.mature_female_ratio": ("positive",),
     "he.first_degree_share": ("probability",),
