@@ -398,3 +398,26 @@ def test_young_entrants_are_18_to_20_as_ucas_has_them(catalog) -> None:
     assert shares[18] == pytest.approx(0.68, abs=0.04), shares
     assert shares[19] == pytest.approx(0.25, abs=0.04), shares
     assert shares[20] == pytest.approx(0.07, abs=0.03), shares
+
+
+def test_a_permanently_excluded_pupil_leaves_the_excluding_school(catalog) -> None:
+    """After a permanent exclusion, no later year (sixth form included) is on the excluding
+    school's roll, and every exclusion is recorded at the school the pupil is on the roll of."""
+    life = _life_of(catalog, 40_000)
+    excluded = school_events.exclusions(life)
+    perm = excluded.take(excluded["category"] == "PERM")
+    perm = perm.take(np.r_[True, perm["person"][1:] != perm["person"][:-1]])
+    assert len(perm) > 100
+    py = life.schooling.pupil_years
+    left_in = dict(zip(perm["person"].tolist(), perm["year"].tolist(), strict=True))
+    left = dict(zip(perm["person"].tolist(), perm["school"].tolist(), strict=True))
+    later = [(p, s) for p, y, s in zip(py["person"].tolist(), py["year"].tolist(),
+                                       py["school"].tolist(), strict=True)
+             if p in left_in and y > left_in[p]]
+    assert len(later) > 200
+    assert not [row for row in later if row[1] == left[row[0]]]
+    keys = zip(py["person"].tolist(), py["year"].tolist(), strict=True)
+    on_roll = dict(zip(keys, py["school"].tolist(), strict=True))
+    recorded = zip(excluded["person"].tolist(), excluded["year"].tolist(),
+                   excluded["school"].tolist(), strict=True)
+    assert all(on_roll[(p, y)] == s for p, y, s in recorded)

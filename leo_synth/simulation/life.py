@@ -29,6 +29,7 @@ from leo_synth.simulation.population import (
 )
 from leo_synth.simulation.post16 import EMPLOYMENT, Post16, simulate_post16
 from leo_synth.simulation.residence import simulate_residence
+from leo_synth.simulation.school_events import moves_after_permanent_exclusion
 from leo_synth.simulation.schooling import Schooling, simulate_schooling
 from leo_synth.simulation.stats import categorical
 from leo_synth.simulation.subjects import subject_catalogue, subject_pay
@@ -60,8 +61,11 @@ def simulate_block(ctx: BlockContext) -> LifeCourse:
     """Simulate every person of a block."""
     persons = simulate_persons(ctx)
     schooling = simulate_schooling(ctx, persons)
+    moves = moves_after_permanent_exclusion(ctx, persons, schooling)
+    moves.apply(schooling.pupil_years)
     ks4 = simulate_ks4(ctx, persons, schooling)
     post16 = simulate_post16(ctx, persons, schooling, ks4)
+    moves.apply(post16.sixth_form_years)  # (a pupil excluded in Year 11 stays elsewhere)
     schooling.pupil_years = Frame.concat([schooling.pupil_years,
                                           post16.sixth_form_years]).sort("person", "year")
     fsm6 = np.zeros(len(persons), dtype=bool)

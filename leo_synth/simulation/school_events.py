@@ -1,19 +1,29 @@
 """Attendance, exclusions and alternative provision, per pupil and year.
 
 Absence rates and exclusion risks rise with disadvantage, SEN, age and (for exclusions) being a
-boy, as DfE's statistics show; pupils excluded permanently are placed in pupil referral units
-or alternative provision. Runs on demand from the relation builders (own streams).
+boy, as DfE's statistics show; pupils excluded permanently leave their school's roll and are
+placed in pupil referral units or alternative provision. Runs on demand from the relation
+builders (own streams), but for the moves after a permanent exclusion, which the block's
+schooling takes in before anything reads its schools (:func:`move_after_permanent_exclusion`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import logistic, logit
+
+if TYPE_CHECKING:
+    from leo_synth.simulation.schooling import Schooling
 
 # Sessions possible per term (two per day): autumn, spring, summer.
 TERM_SESSIONS = np.array([144, 120, 116])
@@ -158,6 +168,92 @@ def exclusions(life) -> Frame:
                 ncyear=rows["ncyear"][row], sen=rows["sen"][row], start=start,
                 sessions=sessions, category=category, reason=reason, term=term)
     return out.sort("person", "year", "start")
+
+
+@dataclass
+class _Pupils:
+    """What :func:`exclusions` reads of a block (its persons and schooling), before the
+    block's life course exists."""
+
+    ctx: BlockContext
+    persons: Frame
+    schooling: Schooling
+    results: dict[tuple[Callable[..., Any], tuple[Hashable, ...]], Any] = field(
+        default_factory=dict)
+
+
+@dataclass
+class SchoolMoves:
+    """Per person of a block: the academic year after which the pupil left a school, the school
+    left (-1: none) and the school joined instead."""
+
+    left_in: np.ndarray
+    left: np.ndarray
+    joined: np.ndarray
+
+    def apply(self, pupil_years: Frame) -> None:
+        """Put the pupil-years after a move at the school joined, in place (with the school
+        joined's entry at the start of the next academic year)."""
+        person = pupil_years["person"]
+        moved = ((pupil_years["year"] > self.left_in[person])
+                 & (pupil_years["school"] == self.left[person]))
+        pupil_years["school"] = np.where(moved, self.joined[person], pupil_years["school"])
+        pupil_years["entry_year"] = np.where(moved, self.left_in[person] + 1,
+                                             pupil_years["entry_year"])
+
+
+def moves_after_permanent_exclusion(ctx: BlockContext, persons: Frame,
+                                    schooling: Schooling) -> SchoolMoves:
+    """A permanently excluded pupil is taken off the excluding school's roll: the later years
+    the pupil would have spent there (sixth form included) are at another school of the same
+    LA and phase (the grammar school stepped over). The block applies the moves to its
+    pupil-years before anything reads their schools, so every relation reading a pupil's
+    school (census, key stages, exclusions) agrees.
+
+    The exclusions are drawn from the pupil-years' persons, years, NC years, FSM and SEN, not
+    their schools, so the block's :func:`exclusions`, computed again later from the moved
+    pupil-years, are the same ones, with the new school on the later years' rows. (Rejected:
+    dropping the excluded pupil's later census rows, which would lose the pupil from the
+    census and its key stage results.)"""
+    n = len(persons)
+    moves = SchoolMoves(np.full(n, np.iinfo(np.int64).max), np.full(n, -1, dtype=np.int64),
+                        np.full(n, -1, dtype=np.int64))
+    excluded = exclusions(_Pupils(ctx, persons, schooling))
+    perm = excluded.take(excluded["category"] == "PERM")
+    if not len(perm):
+        return moves
+    # each pupil's first permanent exclusion (the rows are sorted by person, year and date)
+    perm = perm.take(np.r_[True, perm["person"][1:] != perm["person"][:-1]])
+    pools = ctx.pools
+    school = perm["school"]
+    la, phase = pools.schools["la"][school], pools.schools["phase"][school]
+    first = pools.la_first_school[phase, la]
+    count = pools.la_school_count[phase, la]
+    draw = ctx.rng("schooling.after_exclusion").random(len(perm))
+    step = 1 + (draw * np.maximum(count - 1, 1)).astype(np.int64)
+    new = first + (school - first + step) % count
+    grammar = pools.la_grammar[la]
+    new = np.where(new == grammar, first + (new - first + 1) % count, new)
+    # an LA with no other school of the phase (a small run's pool has one or two): a school
+    # of the phase in another LA, as pupils placed out of their LA are
+    alone = (new == school) | (new == grammar)
+    elsewhere = _schools_of_phase(pools.schools)
+    for ph in np.unique(phase[alone]):
+        which = np.flatnonzero(alone & (phase == ph))
+        choices = elsewhere[ph]
+        pick = (draw[which] * (len(choices) - 1)).astype(np.int64)
+        pick += choices[pick] >= school[which]  # (step over the excluding school)
+        new[which] = choices[np.minimum(pick, len(choices) - 1)]
+    moves.left_in[perm["person"]] = perm["year"]
+    moves.left[perm["person"]] = school
+    moves.joined[perm["person"]] = new
+    return moves
+
+
+def _schools_of_phase(schools: Frame) -> dict[int, np.ndarray]:
+    """Per phase, its schools but grammar schools, in pool order."""
+    return {int(ph): np.flatnonzero(~schools["grammar"] & (schools["phase"] == ph))
+            for ph in np.unique(schools["phase"])}
 
 
 def alternative_provision(life, first: int, last: int, share: float,
