@@ -134,6 +134,30 @@ def test_sizes_points_and_routes_follow_the_exam_rows(db) -> None:
     assert bad_vocational in (0, None)
 
 
+def test_a_level_points_are_totals_on_dfes_scale(db) -> None:
+    """KS5_TOTPTSE_ALEV is the total of the student's A level points (the VRF: "Total point
+    score of candidate's entries"), the exam rows' KS5_POINTS summed, on DfE's 16-18 scale
+    from 2015/16 (A* = 60 ... E = 10): per entry (its sum over KS5_TOTENTS_ALEV's) between a C
+    and a B (DfE: 32.87 in 2018/19, a C+). It was an average per student, 12 per entry."""
+    exam = _exam_by_student("sum(KS5_POINTS) AS pts")
+    rows, bad = _one(db, f"""
+        {exam}
+        SELECT count(*), sum(s.KS5_TOTPTSE_ALEV <> e.pts)
+        FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                               AND e.yr = s.KS5_ACADYR
+        WHERE s.KS5_TOTPTSE_ALEV IS NOT NULL""")
+    assert rows > 10 and bad == 0
+    points = dict(db.execute(f"""
+        SELECT KS5_GRADE, min(KS5_POINTS) FROM {EXAM} WHERE KS5_ACADYR >= '2015/2016'
+        AND KS5_ACADYR < '2019/2020' GROUP BY 1""").fetchall())
+    assert {grade: points[grade] for grade in ("A*", "A", "C", "E")} == {
+        "A*": 60, "A": 50, "C": 30, "E": 10}
+    per_entry = _one(db, f"""
+        SELECT sum(KS5_TOTPTSE_ALEV) * 1.0 / sum(KS5_TOTENTS_ALEV) FROM {STUDENT}
+        WHERE KS5_ACADYR >= '2015/2016' AND KS5_ACADYR < '2019/2020'""")[0]
+    assert 30 <= per_entry <= 40
+
+
 def test_cohort_flags_follow_the_programme(db) -> None:
     """16-18 cohorts (2015/16 on): A level core aim iff A level exam rows, applied general iff
     the vocational programme; the two exclude each other and tech levels are absent."""

@@ -260,7 +260,8 @@ def test_young_lone_parents_claim_income_support_before_universal_credit(catalog
 
 def test_a_level_grades_follow_jcqs_shares(catalog) -> None:
     """A*/A about a quarter of A level entries and A* about 8% (JCQ 2010-2019; they were 35-42%
-    and 14-21%), higher in the teacher-assessed year 2020/21."""
+    and 14-21%), A*-C about 77% and A*-D about 91% (they were 85% and 97%), higher in the
+    teacher-assessed year 2020/21."""
     life = _life_of(catalog, 20_000)
     ks5 = life.post16.ks5
     grades = np.stack([ks5[f"al{i}"] for i in range(1, 5)], axis=1)
@@ -270,6 +271,8 @@ def test_a_level_grades_follow_jcqs_shares(catalog) -> None:
     assessed = taken & (year == 2020)
     assert 0.2 < (grades[usual] >= 5).mean() < 0.32
     assert 0.04 < (grades[usual] == 6).mean() < 0.12
+    assert 0.72 < (grades[usual] >= 3).mean() < 0.82
+    assert 0.87 < (grades[usual] >= 2).mean() < 0.95
     assert (grades[assessed] >= 5).mean() > (grades[usual] >= 5).mean() + 0.08
 
 

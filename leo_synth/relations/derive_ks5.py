@@ -31,7 +31,10 @@ from leo_synth.spec.model import Relation, RelationColumn
 
 GRADE_INDEX = {"U": 0, "E": 1, "D": 2, "C": 3, "B": 4, "A": 5, "A*": 6}
 GRADE_LETTERS = np.array(list(GRADE_INDEX))
-POINTS_2016 = np.array([0, 16, 24, 32, 40, 48, 56])  # 2015/16 on: A* = 56
+POINTS_2016 = np.array([0, 10, 20, 30, 40, 50, 60])
+"""A level points from 2015/16 (U, E ... A*): DfE's 16-18 performance points, A* = 60 (its
+average point score per entry, 32.87 in 2018/19, is a C+). Rejected: the UCAS tariff's
+A* = 56 ... E = 16, the universities' scale, which the KS5 tables do not use."""
 POINTS_QCA = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/15 (A* from 2010)
 ENTRIES = 4
 
@@ -111,16 +114,20 @@ def best_three(frame: Frame, relation: Relation, column: RelationColumn,
 
 
 def entry_points(frame: Frame, scale: str = "year") -> np.ndarray:
-    """(rows, 4) points of each A level: the year's scale (``year``: 2015/16 on A* = 56, else
+    """(rows, 4) points of each A level: the year's scale (``year``: 2015/16 on A* = 60, else
     QCA A* = 300) or the QCA scale (``qca``); 0 where there is no entry."""
     grades = alevel_grades(frame)
-    safe = np.maximum(grades, 0)
     if scale == "qca":
-        points = POINTS_QCA[safe]
-    else:
-        new = np.asarray(frame[YEAR_ATTRIBUTE])[:, None] >= 2015
-        points = np.where(new, POINTS_2016[safe], POINTS_QCA[safe])
-    return points * (grades >= 0)
+        return POINTS_QCA[np.maximum(grades, 0)] * (grades >= 0)
+    return grade_points(grades, np.asarray(frame[YEAR_ATTRIBUTE])[:, None])
+
+
+def grade_points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Points of A level grades (0 = U ... 6 = A*; -1, no entry, scores 0) in the scale of
+    academic years ``year`` (broadcast against ``grades``): :data:`POINTS_2016` from 2015/16,
+    else :data:`POINTS_QCA`."""
+    safe = np.maximum(grades, 0)
+    return np.where(year >= 2015, POINTS_2016[safe], POINTS_QCA[safe]) * (grades >= 0)
 
 
 @derivation("ks5_alevel_points")

@@ -434,8 +434,6 @@ def _slot_ranks(points: np.ndarray) -> dict[str, np.ndarray]:
 # -- KS5 -----------------------------------------------------------------------------------------
 
 A_LEVEL_GRADES = np.array(["U", "E", "D", "C", "B", "A", "A*"])
-A_LEVEL_POINTS_2016 = np.array([0, 16, 24, 32, 40, 48, 56])  # 2015/16 on: A* = 56
-A_LEVEL_POINTS_OLD = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/15
 A_LEVEL_SUBJECTS = np.array(["2210", "1010", "1110", "1210", "4850", "5110", "4010", "3910",
                              "4890", "3210", "3510", "2330"])
 """Common A level subjects (mapping codes) of school learning aims; the KS5 tables' subjects and

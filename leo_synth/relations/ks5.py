@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.derive_ks5 import A_STAR_FROM, ks4_average
+from leo_synth.relations.derive_ks5 import A_STAR_FROM, grade_points, ks4_average
 from leo_synth.relations.key_stages import (
     A_LEVEL_GRADES,
-    A_LEVEL_POINTS_2016,
-    A_LEVEL_POINTS_OLD,
     COMMON,
     _common,
 )
@@ -65,10 +63,9 @@ def _grades(life: LifeCourse) -> np.ndarray:
 
 
 def _points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """Points of A level grades in the year's scale (0 where no entry)."""
-    safe = np.maximum(grades, 0)
-    new_scale = np.asarray(year)[:, None] >= 2015 if grades.ndim == 2 else np.asarray(year) >= 2015
-    return np.where(new_scale, A_LEVEL_POINTS_2016[safe], A_LEVEL_POINTS_OLD[safe]) * (grades >= 0)
+    """Points of A level grades in the year's scale (0 where no entry): (students, 4) grades
+    with a year per student, or one grade per year."""
+    return grade_points(grades, np.asarray(year)[:, None] if grades.ndim == 2 else year)
 
 
 def establishment_number(life: LifeCourse, school: np.ndarray) -> np.ndarray:
@@ -108,7 +105,7 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
 
 @builder("npd.ks5_student", provides=(
     *COMMON, "totpts", "points_tot", "alev", "agrade", "aegrade", "gradea3", "gradeae3",
-    "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "totptse_alev", "entries",
+    "lev3thresh", "pass2lv3", "pass1l3", "totents", "totents_alev", "entries",
     "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype", "fetype",
     "urn_ac", "open_ac",
     *(f"al_{i}" for i in range(1, MAX_A_LEVELS + 1)),
@@ -145,8 +142,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "pass2lv3": ((grades >= 1).sum(1) >= 2).astype(int),
         "pass1l3": (((grades >= 1).sum(1) >= 1) | ks5["vocational"]).astype(int),
         "totents": np.maximum(entries, ks5["vocational"].astype(int)),
-        "totents_alev": entries, "totptse_alev": np.where(entries > 0, np.round(
-            points.sum(1) / np.maximum(entries, 1), 2), 0),
+        "totents_alev": entries,
         "entries": np.maximum(entries, 1), "b3ptse_b3": np.round(best3 / 3, 2),
         "include_b3": (entries >= 3).astype(int),
         "aab_fac": ((np.sort(np.where(taken, grades, -1), axis=1)[:, ::-1][:, :3]

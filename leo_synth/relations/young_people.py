@@ -7,6 +7,7 @@ import numpy as np
 
 from leo_synth.relations.common import in_year
 from leo_synth.relations.derive_ilr import overlaps
+from leo_synth.relations.derive_ks5 import POINTS_QCA
 from leo_synth.relations.derive_ypmad import (
     AT_15,
     SNAPSHOT_ATTRIBUTES,
@@ -15,7 +16,7 @@ from leo_synth.relations.derive_ypmad import (
     snapshot_sources,
     ypmad_sources,
 )
-from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_POINTS_OLD, A_LEVEL_SUBJECTS
+from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -116,7 +117,7 @@ def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
         "source_aat": Masked(np.full(n, 5), open_aim),
         "grade_description": Masked(np.char.add("Grade ", A_LEVEL_GRADES[grade]), open_aim),
         "grade_match_status": final.astype(np.int64),
-        "grade_qcda_points": Masked(A_LEVEL_POINTS_OLD[grade], open_aim),
+        "grade_qcda_points": Masked(POINTS_QCA[grade], open_aim),
         "aim_outcome": Masked(np.where(grade > 0, 1, 3), open_aim),
         "withdrawal_reason": Masked(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)),
     }
