@@ -289,7 +289,9 @@ def test_cin_episode_flags_follow_the_census_year(db) -> None:
 
 def test_child_protection_and_placement_codes_follow_the_episode(db) -> None:
     """The NI67 denominator holds plans of three months or more and the numerator is inside it;
-    a child is placed for adoption (A3-A6) exactly when the period of care ended in adoption."""
+    a child is placed for adoption (A3-A6) exactly when under a placement order (E1), and every
+    adoption (E11/E12) ends such a placement (a year's row of a child placed for adoption at 31
+    March holds no reason ceased yet: the adoption is in a later year's row)."""
     row = _one(db, """
         SELECT count(CIN_NI67DenominatorFlag),
                sum(CIN_NI67DenominatorFlag <> (julianday(CIN_CPPendDate)
@@ -299,10 +301,11 @@ def test_child_protection_and_placement_codes_follow_the_episode(db) -> None:
     assert row[0] > 0 and row[1:] == (0, 0), row
     row = _one(db, """
         SELECT count(*), sum((cla_PLACEMENT IN ('A3', 'A4', 'A5', 'A6'))
-                             <> coalesce(cla_REC IN ('E11', 'E12'), 0)),
+                             <> (cla_LEGAL_STATUS = 'E1')),
+               sum(cla_REC IN ('E11', 'E12') AND cla_PLACEMENT NOT IN ('A3', 'A4', 'A5', 'A6')),
                count(DISTINCT cla_PLACEMENT)
         FROM cla_2006_to_2021""")
-    assert row[0] > 5 and row[1] == 0 and row[2] > 2, row
+    assert row[0] > 5 and row[1:3] == (0, 0) and row[3] > 2, row
 
 
 def test_cin_service_type_follows_the_case(db) -> None:

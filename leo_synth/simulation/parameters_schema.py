@@ -226,6 +226,22 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "benefits.in_work_uc_share": ("probability",),
     "benefits.degenerate_share": ("probability",),
     "benefits.out_of_work.*": ("flag",),
+    # children's social care (simulation/social_care.py)
+    "social_care.*_share": ("probability",),
+    "social_care.care_share_by_age": ("probability",),
+    "social_care.voluntary_share": ("probability",),
+    "social_care.voluntary_from_16": ("probability",),
+    "social_care.primary_need": ("weights",),
+    "social_care.referral_source": ("weights",),
+    "social_care.reason_for_closure": ("weights",),
+    "social_care.category_of_abuse": ("weights",),
+    "social_care.care_routes.*": ("weights",),
+    "social_care.reasons_ceased.*": ("weights",),
+    "social_care.placement_by_age.*": ("weights",),
+    "social_care.foster_codes*": ("weights",),
+    "social_care.*_days": ("positive", "ordered"),
+    "social_care.care_days.*": ("positive",),
+    "social_care.disabled_n2_factor": ("positive",),
 }
 
 

@@ -1,91 +1,311 @@
-"""Children in need and children looked after, for the small shares who have them.
+"""Children in need and children looked after, as the DfE collections record them.
 
-Episodes start with a yearly hazard that rises steeply with disadvantage; some lead to child
-protection plans or periods of care. About 3% of children are in need at 31 March and under 1%
-are looked after, as in DfE's statistics. Runs on demand (own streams).
+A child is referred to children's social care with a yearly hazard that rises with
+disadvantage (and in the first year of life); an episode of need runs from the referral to its
+closure, a few days later for a referral with no further action, weeks after an assessment, or
+months to years for a child who is supported (disabled children's episodes last longest). Some
+episodes hold a child protection plan and some a period of care: a looked-after child is a child
+in need, so the episode stays open while the child is in care. A child's episodes do not
+overlap and none runs past the 18th birthday. The relations (leo_synth/relations/social_care.py)
+show an episode in every census year it is open in, as the CIN census and the SSDA903 return
+do. Parameters: ``social_care`` in config/parameters.yaml. Runs on demand (own streams).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.simulation.calendar import DAY, EXTRACT_END, add_days, ymd
+from leo_synth.simulation.calendar import (
+    DAY,
+    EXTRACT_END,
+    add_days,
+    age_on,
+    day_of,
+    month_of,
+    year_of,
+    ymd,
+)
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.population import KIND_SCHOOL
-from leo_synth.simulation.stats import logistic
+from leo_synth.simulation.stats import categorical, logistic, rank_within
 
 CIN_FIRST, CLA_FIRST, LAST = 2008, 2005, 2020
+HISTORY_FIRST = 1986
+"""First census year simulated: the first cohorts' childhood, so that the episodes and periods
+open when the CLA (2005/06) and CIN (2008/09) collections start are all there."""
+DISABLED_NEED = 1.5
+"""The latent need above which a child is disabled (CIN_Disability)."""
+ROUTES = ("adopted", "guardianship", "home", "until_adult", "other")
+E4_SPLIT_FROM = 2014
+"""Census year from which a return home is E4A/E4B (E4 up to processing year 2014)."""
+NEW_REASONS_FROM = 2016
+"""Census year from which E13-E16 are recorded (an assumption; E8 or E4/E4A before)."""
+ADOPTED = ("E11", "E12")
+REMAND = ("E9", "E14")
+_BIG = np.int64(10**7)  # more days than any date holds: separates persons in a running maximum
 
 
-def _child_years(life, first: int) -> Frame:
-    """(person, academic year) for school persons aged 0-17 in the collection years."""
-    persons = life.persons
+def census_year_of(dates: np.ndarray) -> np.ndarray:
+    """The census year (1 April to 31 March, by its start year) of each date."""
+    return year_of(dates) - (month_of(dates) < 4)
+
+
+def eighteenth_birthday(birth: np.ndarray) -> np.ndarray:
+    return ymd(year_of(birth) + 18, month_of(birth), day_of(birth))
+
+
+def expand_years(start: np.ndarray, end: np.ndarray, first: int,
+                 last: int) -> tuple[np.ndarray, np.ndarray]:
+    """(row, census year) for every census year from ``first`` to ``last`` in which the span
+    from ``start`` to ``end`` (NaT: still open) is open on some day."""
+    open_end = np.where(np.isnat(end), np.datetime64("9999-12-31"), end)
+    y0 = np.maximum(census_year_of(start), first)
+    y1 = np.minimum(census_year_of(open_end), last)
+    count = np.maximum(y1 - y0 + 1, 0)
+    row = np.repeat(np.arange(len(start)), count)
+    return row, y0[row] + rank_within(row)
+
+
+def _band(table: dict, age: np.ndarray) -> np.ndarray:
+    """Index of each age's band in a table keyed by the bands' first ages."""
+    return np.searchsorted(np.array(sorted(table)), age, side="right") - 1
+
+
+def _codes(rng: np.random.Generator, shares: dict, n: int,
+           scale: np.ndarray | None = None) -> np.ndarray:
+    """``n`` codes drawn with their shares, each row's shares times ``scale``'s row if given."""
+    codes = np.array(list(shares))
+    weights = np.array(list(shares.values()), dtype=float)
+    probs = weights if scale is None else weights * scale
+    return codes[categorical(rng, probs, n)]
+
+
+def _lognormal_days(rng: np.random.Generator, spec: dict, n: int) -> np.ndarray:
+    return rng.lognormal(np.log(spec["median"]), spec["sigma"], n)
+
+
+def _referrals(life) -> Frame:
+    """One potential referral per school person and census year of childhood, kept with the
+    referral hazard: person, referral date, age at referral, disabled."""
+    persons, p = life.persons, life.ctx.params["social_care"]
     who = np.flatnonzero(persons["kind"] == KIND_SCHOOL)
-    years = np.arange(first, LAST + 1)
+    years = np.arange(HISTORY_FIRST, LAST + 1)
     person = np.repeat(who, len(years))
     year = np.tile(years, len(who))
-    age = year - persons["cohort"][person]
-    keep = (age >= 0) & (age <= 17)
-    return Frame(person=person[keep], year=year[keep], age=age[keep])
+    rng = life.ctx.rng("cin.referral")
+    n = len(person)
+    referral = ymd(year, 4, 1) + rng.integers(0, 365, n).astype("timedelta64[D]")
+    birth = persons["birth"][person]
+    inside = (referral >= birth) & (referral < eighteenth_birthday(birth))
+    age = np.clip(age_on(birth, referral), 0, 17)
+    b = p["referral_logit"]
+    need = persons["need"][person]
+    hazard = logistic(b["intercept"] + np.asarray(p["referral_age_logit"])[age]
+                      + b["disadvantage"] * persons["disadvantage"][person] + b["need"] * need)
+    keep = inside & (rng.random(n) < hazard)
+    return Frame(person=person[keep], referral=referral[keep], age=age[keep],
+                 disabled=need[keep] > DISABLED_NEED,
+                 adult=eighteenth_birthday(birth[keep]))
+
+
+def _needs(life, ref: Frame) -> np.ndarray:
+    """Primary need at referral; disabled children far more often N2."""
+    p = life.ctx.params["social_care"]
+    shares = p["primary_need"]
+    scale = np.ones((len(ref), len(shares)))
+    scale[ref["disabled"], list(shares).index("N2")] = p["disabled_n2_factor"]
+    return _codes(life.ctx.rng("cin.need"), shares, len(ref), scale)
+
+
+def _referral_sources(life, ref: Frame) -> np.ndarray:
+    """Referral source: schools and school nurses for children of school age, health visitors
+    for the under-5s, the other sources at any age."""
+    shares = life.ctx.params["social_care.referral_source"]
+    codes = list(shares)
+    scale = np.ones((len(ref), len(codes)))
+    under_5 = ref["age"] < 5
+    for code in ("2A", "2B", "3C"):
+        scale[under_5, codes.index(code)] = 0.0
+    scale[~under_5, codes.index("3B")] = 0.0
+    return _codes(life.ctx.rng("cin.referral_source"), shares, len(ref), scale)
+
+
+def _care(life, ref: Frame, eligible: np.ndarray) -> dict[str, np.ndarray]:
+    """Periods of care started within episodes: whether, start, route, planned end."""
+    p = life.ctx.params["social_care"]
+    rng = life.ctx.rng("cin.care")
+    m = len(ref)
+    share = np.array([p["care_share_by_age"][k] for k in sorted(p["care_share_by_age"])])
+    care = eligible & (rng.random(m) < share[_band(p["care_share_by_age"], ref["age"])])
+    start = add_days(ref["referral"], rng.exponential(p["care_start_days"], m))
+    routes = p["care_routes"]
+    table = np.array([[routes[k][r] for r in ROUTES] for k in sorted(routes)], dtype=float)
+    route = categorical(rng, table[_band(routes, ref["age"])])
+    days = np.zeros(m)
+    for i, name in enumerate(ROUTES):
+        if name != "until_adult":
+            days = np.where(route == i, _lognormal_days(rng, p["care_days"][name], m), days)
+    early = rng.random(m) < p["early_leaving_share"]
+    # Looked after until 18, or until leaving for independent living in the two years before.
+    until_adult = add_days(ref["adult"], -(early * rng.integers(0, 730, m)))
+    end = np.where(route == ROUTES.index("until_adult"), until_adult, add_days(start, days))
+    end = np.maximum(np.minimum(end, ref["adult"]), start + DAY)
+    return {"care": care & (start < ref["adult"]), "care_start": start, "care_end": end,
+            "route": route, "early": early & (end < ref["adult"])}
+
+
+def _thin(person: np.ndarray, referral: np.ndarray, closure: np.ndarray) -> np.ndarray:
+    """Referrals kept: those after every earlier episode of the child has closed (a child has
+    one open episode at a time; rows sorted by person, then referral)."""
+    rank = np.cumsum(np.concatenate([[0], person[1:] != person[:-1]])).astype(np.int64)
+    end = closure.astype("datetime64[D]").astype(np.int64) + rank * _BIG
+    running = np.maximum.accumulate(end) - rank * _BIG
+    before = np.concatenate([[np.iinfo(np.int64).min], running[:-1]])
+    first = np.concatenate([[True], person[1:] != person[:-1]])
+    return first | (referral.astype("datetime64[D]").astype(np.int64) > before)
 
 
 @per_block
+def _simulate(life) -> tuple[Frame, Frame]:
+    """Episodes of need (one row each) and the periods of care they hold."""
+    p = life.ctx.params["social_care"]
+    ref = _referrals(life)
+    m = len(ref)
+    need = _needs(life, ref)
+    rng = life.ctx.rng("cin.episode")
+    u = rng.random(m)
+    nfa = u < p["nfa_share"]
+    assessed = ~nfa & (u < p["nfa_share"] + p["assessed_closed_share"] * (1 - p["nfa_share"]))
+    care = _care(life, ref, ~nfa)
+    assessed &= ~care["care"]  # a child taken into care was not closed after assessment
+    support = ~nfa & ~assessed
+    long_days = np.where(need == "N2", _lognormal_days(rng, p["disability_days"], m),
+                         _lognormal_days(rng, p["support_days"], m))
+    days = np.select([nfa, assessed], [rng.integers(0, 8, m), rng.integers(15, 61, m)],
+                     long_days)
+    closure = add_days(ref["referral"], days)
+    # Child protection plans, from an initial conference weeks after the referral.
+    plans = life.ctx.rng("cin.plan")
+    lo, hi = p["conference_days"]
+    plan_start = add_days(ref["referral"], plans.integers(lo, hi + 1, m))
+    plan_end = add_days(plan_start, _lognormal_days(plans, p["plan_days"], m) + 1)
+    # A plan protects a child from abuse or neglect (primary need N1).
+    plan = support & (need == "N1") & (plans.random(m) < p["plan_share"]) & (
+        plan_start < ref["adult"])
+    # The episode stays open through its plan and its period of care, and closes by 18.
+    closure = np.where(plan, np.maximum(closure, add_days(plan_end, plans.exponential(60, m))),
+                       closure)
+    closure = np.where(care["care"], np.maximum(closure, add_days(
+        care["care_end"], rng.integers(0, 60, m))), closure)
+    closure = np.minimum(closure, ref["adult"])
+    plan_end = np.maximum(np.minimum(plan_end, closure), plan_start + DAY)
+    keep = _thin(ref["person"], ref["referral"], closure)
+    episodes = Frame(person=ref["person"], referral=ref["referral"], closure=closure,
+                     age=ref["age"], need=need, nfa=nfa, plan=plan, plan_start=plan_start,
+                     plan_end=plan_end, disabled=ref["disabled"], adult=ref["adult"],
+                     source=_referral_sources(life, ref), reason=_closure_reasons(
+                         life, ref, need, nfa | assessed, closure, care), **care).take(keep)
+    episodes = _plan_history(life, episodes)
+    periods = _periods(life, episodes.take(episodes["care"]))
+    for name in ("closure", "plan_end"):
+        episodes[name] = _open_after_extract(episodes[name])
+    return episodes, periods
+
+
+def _open_after_extract(dates: np.ndarray) -> np.ndarray:
+    """NaT for dates after the extract's end: still open then."""
+    return np.where(dates > EXTRACT_END, np.datetime64("NaT"), dates)
+
+
+def _closure_reasons(life, ref: Frame, need: np.ndarray, no_action: np.ndarray,
+                     closure: np.ndarray, care: dict[str, np.ndarray]) -> np.ndarray:
+    """Why the episode closed: RC8 after no further action, RC6 (disabled) or RC7 at 18, RC1
+    after an adoption and RC3/RC4 after an order from care, else drawn."""
+    p = life.ctx.params["social_care"]
+    reason = _codes(life.ctx.rng("cin.closure_reason"), p["reason_for_closure"], len(ref))
+    at_18 = closure >= ref["adult"]
+    route = np.where(care["care"], care["route"], -1)
+    return np.select(
+        [no_action, at_18 & (ref["disabled"] | (need == "N2")), at_18,
+         route == ROUTES.index("adopted"), route == ROUTES.index("guardianship")],
+        ["RC8", "RC6", "RC7", "RC1", "RC4"], reason)
+
+
+def _plan_history(life, episodes: Frame) -> Frame:
+    """Plans' categories of abuse (initial and latest) and the child's earlier plans."""
+    p = life.ctx.params["social_care"]
+    rng = life.ctx.rng("cin.abuse")
+    n = len(episodes)
+    initial = _codes(rng, p["category_of_abuse"], n)
+    changed = rng.random(n) < p["category_change_share"]
+    episodes["abuse_initial"] = initial
+    episodes["abuse_latest"] = np.where(changed, _codes(rng, p["category_of_abuse"], n), initial)
+    previous = np.zeros(n, dtype=np.int64)
+    with_plan = np.flatnonzero(episodes["plan"])
+    previous[with_plan] = rank_within(episodes["person"][with_plan])
+    episodes["previous_plans"] = previous
+    return episodes
+
+
+def _periods(life, episodes: Frame) -> Frame:
+    """One row per period of care: person, start, end (NaT while open), planned end, route,
+    reason ceased, legal status timing, need and the placement draws."""
+    p = life.ctx.params["social_care"]
+    rng = life.ctx.rng("cla.period")
+    n = len(episodes)
+    start, end, route = episodes["care_start"], episodes["care_end"], episodes["route"]
+    reason = np.empty(n, dtype=object)
+    for i, name in enumerate(ROUTES):
+        reason = np.where(route == i, _codes(rng, p["reasons_ceased"][name], n), reason)
+    reason = np.where(episodes["early"], _codes(rng, p["reasons_ceased"]["until_adult_early"],
+                                                n), reason)
+    year = census_year_of(end)
+    new = np.isin(reason, ("E13", "E14", "E15", "E16")) & (year < NEW_REASONS_FROM)
+    reason = np.where(new, np.where(reason == "E13", "E4A", "E8"), reason)
+    reason = np.where(np.isin(reason, ("E4A", "E4B")) & (year < E4_SPLIT_FROM), "E4", reason)
+    age = age_on(life.persons["birth"][episodes["person"]], start)
+    share = np.array([p["voluntary_share"][r] for r in ROUTES])[route]
+    voluntary = rng.random(n) < np.where(age >= 16, p["voluntary_from_16"], share)
+    lo, hi = p["interim_days"]
+    po_lo, po_hi = p["placement_order_days"]
+    need = np.where(np.isin(episodes["need"], ("N0", "N9")), "N1", episodes["need"])
+    return Frame(person=episodes["person"], start=start, end=_open_after_extract(end),
+                 planned_end=end, route=route, reason_ceased=reason.astype(str),
+                 voluntary=voluntary & ~np.isin(reason, REMAND),
+                 remand=np.isin(reason, REMAND), interim_days=rng.integers(lo, hi + 1, n),
+                 placement_order_days=rng.integers(po_lo, po_hi + 1, n), need=need,
+                 placement_u=rng.random(n), foster_u=rng.random(n), age=age)
+
+
 def children_in_need(life) -> Frame:
-    """One row per CIN episode: person, year, referral and closure dates, plan, need code."""
-    rows = _child_years(life, CIN_FIRST)
-    rng = life.ctx.rng("cin")
-    n = len(rows)
-    disadvantage = life.persons["disadvantage"][rows["person"]]
-    hazard = logistic(-4.4 + 1.05 * disadvantage + 0.3 * life.persons["need"][rows["person"]])
-    start = rng.random(n) < hazard
-    ep = rows.take(start)
-    m = len(ep)
-    # Referred within the CIN census year of the row, 1 April to 31 March.
-    referral = ymd(ep["year"], 4, 1) + rng.integers(0, 365, m).astype("timedelta64[D]")
-    length = rng.exponential(220, m) + 20
-    closure = add_days(referral, length)
-    open_at_end = closure > EXTRACT_END
-    needs = np.array(["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"])
-    weights = np.array([52, 4, 3, 17, 15, 3, 1, 1, 4], dtype=float)
-    need = needs[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
-    plan = rng.random(m) < 0.12
-    # the plan starts within the episode (a short one closes before the usual 20-90 days)
-    plan_start = np.minimum(add_days(referral, rng.integers(20, 90, m)), closure)
-    plan_end = np.minimum(add_days(plan_start, rng.exponential(300, m) + 30), closure)
-    return Frame(person=ep["person"], year=ep["year"], age=ep["age"], referral=referral,
-                 closure=np.where(open_at_end, np.datetime64("NaT"), closure), need=need,
-                 plan=plan, plan_start=plan_start, plan_end=np.maximum(plan_end, plan_start + DAY))
+    """One row per CIN episode: person, referral and closure (NaT while open) dates, age at
+    referral, need, source, closure reason, plan, care."""
+    return _simulate(life)[0]
 
 
-@per_block
 def looked_after(life) -> Frame:
-    """One row per period of care: person, start, end (NaT while open), legal status."""
-    rows = _child_years(life, CLA_FIRST)
-    rng = life.ctx.rng("cla")
-    disadvantage = life.persons["disadvantage"][rows["person"]]
-    hazard = logistic(-6.6 + 1.2 * disadvantage)
-    ep = rows.take(rng.random(len(rows)) < hazard)
-    m = len(ep)
-    start = ymd(ep["year"], 9, 1) + rng.integers(0, 365, m).astype("timedelta64[D]")
-    end = add_days(start, rng.exponential(500, m) + 7)
-    open_at_end = end > EXTRACT_END
-    legal = np.array(["C1", "C2", "V2", "E1", "J2", "L1"])
-    weights = np.array([28, 45, 17, 3, 1, 6], dtype=float)
-    status = legal[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
-    placement = np.array(["U1", "U3", "U4", "U5", "R1", "K2", "P1"])[rng.integers(0, 7, m)]
-    # Why a period ended: about one in eight children leaving care is adopted (E11/E12, DfE
-    # "Children looked after in England" 2019); the others are recorded as returning home.
-    reason = REASONS_CEASED[np.searchsorted(np.cumsum(REASON_WEIGHTS) / REASON_WEIGHTS.sum(),
-                                            rng.random(m), side="right")]
-    return Frame(person=ep["person"], year=ep["year"], age=ep["age"], start=start,
-                 end=np.where(open_at_end, np.datetime64("NaT"), end), legal_status=status,
-                 placement=placement, reason_ceased=reason)
+    """One row per period of care: person, start, end (NaT while open), route, reason ceased."""
+    return _simulate(life)[1]
 
 
-REASONS_CEASED = np.array(["E11", "E12", "E13"])
-REASON_WEIGHTS = np.array([10.0, 3.0, 87.0])
-ADOPTED = ("E11", "E12")
+def legal_status_at(periods: Frame, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                   np.ndarray]:
+    """Legal status of each period's episode on each date, with the episode's start and index
+    in its period: V2 (section 20) or J1 (remand) throughout, else an interim care order (C1)
+    then a full care order (C2), and a placement order (E1) before an adoption."""
+    start = periods["start"]
+    since = (dates - start) // DAY
+    order_start = start + periods["interim_days"].astype("timedelta64[D]")
+    full = ~periods["voluntary"] & ~periods["remand"] & (since >= periods["interim_days"])
+    po_start = np.maximum(periods["planned_end"] - periods["placement_order_days"].astype(
+        "timedelta64[D]"), start)
+    placement_order = (periods["route"] == ROUTES.index("adopted")) & (dates >= po_start)
+    status = np.select([placement_order, periods["remand"], periods["voluntary"], full],
+                       ["E1", "J1", "V2", "C2"], "C1")
+    episode_start = np.select([placement_order, full], [po_start, order_start], start)
+    index = 1 + full.astype(np.int64) + placement_order
+    return status, episode_start, index
 
 
 def care_in_year(periods: Frame, person: np.ndarray, year: np.ndarray) -> dict[str, np.ndarray]:
@@ -111,7 +331,8 @@ def care_in_year(periods: Frame, person: np.ndarray, year: np.ndarray) -> dict[s
     april = ymd(y, 4, 1)
     inside = np.maximum(np.minimum(end_or_open, march) - np.maximum(start, april),
                         np.timedelta64(-1, "D")) // DAY + 1
-    in_care_march = (start <= march) & (end_or_open >= march)
+    # Looked after on 31 March: in care that day and not leaving care on it.
+    in_care_march = (start <= march) & (end_or_open > march)
     adopted = np.isin(periods["reason_ceased"][pair_period], ADOPTED) & ~np.isnat(end) & (
         end <= march)
 
