@@ -11,8 +11,9 @@ from leo_synth.engine.generate import BlockState, _init_worker, compute_block
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations import registry
 from leo_synth.relations.derive import date_in_year
+from leo_synth.relations.ks5 import ks5_school
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
-from leo_synth.simulation import school_events
+from leo_synth.simulation import key_stages, school_events
 from leo_synth.simulation.calendar import (
     academic_year_end,
     academic_year_start,
@@ -424,3 +425,24 @@ def test_a_permanently_excluded_pupil_leaves_the_excluding_school(catalog) -> No
     recorded = zip(excluded["person"].tolist(), excluded["year"].tolist(),
                    excluded["school"].tolist(), strict=True)
     assert all(on_roll[(p, y)] == s for p, y, s in recorded)
+
+
+def test_key_stage_schools_are_the_census_schools_of_their_years(catalog) -> None:
+    """A pupil's KS1, KS2, KS3 and KS5 school is the school the pupil is on the roll of in that
+    year (a mover's second school, a sixth-former's Year 13 school), not the first school of
+    the phase."""
+    life = _life_of(catalog, 20_000)
+    schooling = life.schooling
+    py = schooling.pupil_years
+    for stage in ("ks1", "ks2", "ks3"):
+        assessed = key_stages.assessed_pupils(life, stage)
+        pos, found = schooling.rows_in(assessed["person"], assessed["year"])
+        assert found.sum() > 1000
+        assert (py["school"][pos][found] == assessed["school"][found]).all(), stage
+    ks5 = life.post16.ks5
+    school = ks5_school(life, ks5["person"], ks5["year"])
+    pos, found = schooling.rows_in(ks5["person"], ks5["year"])
+    assert found.sum() > 500
+    assert (py["school"][pos][found] == school[found]).all()
+    moved = found & (schooling.secondary_school[ks5["person"]] != school)
+    assert moved.sum() > 5  # (movers and the permanently excluded: the case checked)

@@ -123,10 +123,8 @@ def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
     """Start year of the academic year the pupil joined the school they are on roll at in the
     row's year (from the census history: a move or a late entry is a later year)."""
     years = life.schooling.pupil_years
-    key = years["person"] * 10000 + years["year"]
-    want = rows["person"] * 10000 + rows["year"]
-    pos, found = sorted_lookup(key, want)
-    return np.where(found, years["entry_year"][pos] if len(key) else 0, rows["year"])
+    pos, found = life.schooling.rows_in(rows["person"], rows["year"])
+    return np.where(found, years["entry_year"][pos] if len(years) else 0, rows["year"])
 
 
 # -- KS1 -----------------------------------------------------------------------------------------

@@ -68,6 +68,15 @@ def _points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
     return grade_points(grades, np.asarray(year)[:, None] if grades.ndim == 2 else year)
 
 
+def ks5_school(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """A KS5 student's institution in KS5 year ``year``: a sixth-former's school of Year 13
+    (the census's), else the school of Year 11 (two years before)."""
+    schooling = life.schooling
+    year = np.asarray(year)
+    return schooling.school_in(person, year, schooling.school_in(
+        person, year - 2, schooling.secondary_school[person]))
+
+
 def establishment_number(life: LifeCourse, school: np.ndarray) -> np.ndarray:
     """The DfE establishment number (ESTAB) of schools: the phase's series, numbered within the
     school's LA (LAESTAB = LA code * 10000 + ESTAB)."""
@@ -119,7 +128,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     ks5 = life.post16.ks5
     grades = _grades(life)
     taken = grades >= 0
-    school = life.schooling.secondary_school[ks5["person"]]
+    school = ks5_school(life, ks5["person"], ks5["year"])
     rows = Frame(person=ks5["person"], year=ks5["year"], school=school)
     out = _common(life, rows, 13)
     n = len(ks5)
@@ -236,7 +245,7 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
         m = len(rows)
         year = ks5["year"][rows]
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
-        school = life.schooling.secondary_school[ks5["person"][rows]]
+        school = ks5_school(life, ks5["person"][rows], year)
         attrs = pupil_attributes(life, ks5["person"][rows], year, school)
         codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
         g = grades[rows, i]

@@ -96,6 +96,15 @@ def ncyear_code(ncyear: np.ndarray) -> np.ndarray:
     return labels_of(ncyear, lambda year: NCYEAR_BELOW_1.get(year, str(year)), dtype=str)
 
 
+def school_of(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Each person's school in academic year ``year``: the one whose roll the person is on
+    then, else the first school of the phase of the person's NC year then."""
+    schooling = life.schooling
+    first = np.where(year - life.persons["cohort"][person] - 5 > 6,
+                     schooling.secondary_school[person], schooling.primary_school[person])
+    return schooling.school_in(person, year, first)
+
+
 def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
                      school: np.ndarray | None = None) -> dict[str, object]:
     """Every attribute in ``PUPIL_ATTRIBUTES`` for (person, academic year[, school]) rows."""
@@ -105,9 +114,7 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     n = len(person)
     year = np.asarray(year, dtype=np.int64)
     if school is None:
-        school = np.where(year - persons["cohort"][person] - 5 > 6,
-                          life.schooling.secondary_school[person],
-                          life.schooling.primary_school[person])
+        school = school_of(life, person, year)
     own = {name: values[person] for name, values in _person_attributes(life).items()}
     schooling = life.schooling
     level = schooling.sen_level_in(person, year)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks5 import ks5_school
 from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.ucas_routes import (
@@ -193,7 +194,7 @@ def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
     pos, found = sorted_lookup(ks5["person"][order], person)
     row = order[pos] if len(order) else pos
     year = ks5["year"][row] if len(order) else np.zeros(len(person), dtype=np.int64)
-    school = life.schooling.secondary_school[person]
+    school = ks5_school(life, person, year)
     codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
     state = np.where(codes["admpol"] == SELECTIVE, GRAMMAR_CENTRE,
                      np.where(np.isin(codes["nftype"], ACADEMY_TYPES), ACADEMY_CENTRE,

@@ -17,7 +17,7 @@ from leo_synth.relations.derive_ypmad import (
     ypmad_sources,
 )
 from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
-from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
+from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes, school_of
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
@@ -302,7 +302,7 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
         "main_inst_region": Masked(np.where(
             sources["census_data"] == 1,
             life.ctx.pools.regions["code"][life.ctx.pools.las["region"][life.ctx.pools.schools[
-                "la"][life.schooling.secondary_school[person]]]],
+                "la"][school_of(life, person, year)]]],
             life.ctx.pools.regions["code"][persons["region"][person]]),
             sources["main_inst_type"].null),
         "main_inst_laestab_anon": Masked(attrs["laestab_anon"], sources["census_data"] == 0),

@@ -42,7 +42,8 @@ def assessed_pupils(life, stage: str) -> Frame:
     who = np.flatnonzero(schooling.on_roll_in(persons["kind"], ncyear)
                          & (year >= first) & (year <= last))
     person_year = year[who]
-    school = (schooling.primary_school if ncyear <= 6 else schooling.secondary_school)[who]
+    first_school = (schooling.primary_school if ncyear <= 6 else schooling.secondary_school)[who]
+    school = schooling.school_in(who, person_year, first_school)
     level = schooling.sen_level_in(who, person_year)
     eff = life.ctx.params["ks4.effects"]
     reading = life.ctx.params["key_stages.latent"]

@@ -60,6 +60,27 @@ class Schooling:
         total = cum[person, idx] - np.where(before >= 0, cum[person, np.maximum(before, 0)], 0)
         return inside & (total > 0)
 
+    def rows_in(self, person: np.ndarray, year: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Position in ``pupil_years`` (sorted by person and year) of each (person, academic
+        year), and whether the person is on a roll that year."""
+        py = self.pupil_years
+        want = np.asarray(person) * 10_000 + np.asarray(year)
+        if not len(py):
+            return np.zeros(len(want), dtype=np.int64), np.zeros(len(want), dtype=bool)
+        key = py["person"] * 10_000 + py["year"]
+        pos = np.minimum(np.searchsorted(key, want), len(key) - 1)
+        return pos, key[pos] == want
+
+    def school_in(self, person: np.ndarray, year: np.ndarray,
+                  otherwise: np.ndarray) -> np.ndarray:
+        """The school on whose roll each person is in academic year ``year`` (a mover's second
+        school, or the school joined after a permanent exclusion, from then on), or
+        ``otherwise`` where the person has no pupil-year then."""
+        pos, found = self.rows_in(person, year)
+        if not len(self.pupil_years):
+            return np.asarray(otherwise)
+        return np.where(found, self.pupil_years["school"][pos], otherwise)
+
     def on_roll_in(self, persons_kind: np.ndarray, ncyear: int) -> np.ndarray:
         """Per person: on a state-school roll in the given NC year (any calendar year)."""
         return ((persons_kind == KIND_SCHOOL) & (self.entry_nc <= ncyear)
