@@ -37,6 +37,29 @@ def test_aims_follow_their_lars_row(db) -> None:
     assert (orphans, titled_programmes) == (0, 0)
 
 
+def test_a_learners_difficulty_details_follow_the_lldd_flag(db) -> None:
+    """LLDD_Detail, Disability and LearnDiff agree with LLDD (none: -1, 98 and 98; not
+    provided: 99 in all three) and with each other (a primary disability is the learner's
+    Disability, a learning difficulty its LearnDiff, the other 98), and a learner has the same
+    category in every record (they were three independent draws per record)."""
+    rows, bad = _one(db, """
+        SELECT count(*), sum(CASE LLDD
+            WHEN 2 THEN NOT (LLDD_Detail = -1 AND Disability = 98 AND LearnDiff = 98)
+            WHEN 9 THEN NOT (LLDD_Detail = 99 AND Disability = 99 AND LearnDiff = 99)
+            ELSE LLDD_Detail < 0 OR (Disability = 98 AND LearnDiff = 98)
+                 OR (LLDD_Detail = 9 AND NOT (Disability = 7 AND LearnDiff = 98))
+                 OR (LLDD_Detail = 12 AND NOT (Disability = 98 AND LearnDiff = 10))
+                 OR ((LLDD_Detail = 0) <> (Disability = 90 AND LearnDiff = 90)) END)
+        FROM learners WHERE LLDD IN (1, 2, 9)""")
+    assert rows > 500 and bad == 0
+    with_one, kinds = _one(db, """
+        SELECT count(*), sum(n > 1) FROM (
+            SELECT r.AE_ID, count(DISTINCT l.LLDD_Detail) AS n FROM learners l
+            JOIN education_records_lookup r ON r.RECORDID = l.RECORDID
+            WHERE l.LLDD = 1 GROUP BY 1)""")
+    assert with_one > 20 and kinds == 0
+
+
 def test_an_aims_grade_follows_its_outcome(db) -> None:
     """OutGrade (outcome_grade) is PA for an achieved aim and FL for one completed without
     achievement; a continuing or withdrawn aim has none."""

@@ -23,6 +23,7 @@ from leo_synth.relations.derive_ilr import (
     level_of_learning,
     level_width,
 )
+from leo_synth.relations.ilr_lldd import lldd_details
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, ymd
@@ -56,7 +57,8 @@ def _learner_ids(life: LifeCourse, person: np.ndarray, provider: np.ndarray) -> 
 
 LEARNER_ATTRIBUTES = (
     YEAR_ATTRIBUTE, "external_id", "year_text", "academic_year", "dataset", "learner_id",
-    "upin_anon", "ukprn_anon", "sex", "ethnicity", "ac_age", "lldd", "recordid",
+    "upin_anon", "ukprn_anon", "sex", "ethnicity", "ac_age", "lldd", "lldd_detail",
+    "disability", "learn_diff", "recordid",
     "app_participant", "prior_attain", "full_level2", "full_level3", "full_level2_ach",
     "full_level3_ach",
 )
@@ -72,6 +74,7 @@ def learners(life: LifeCourse, relation: Relation) -> Frame:
     ilr_eth = np.array([ILR_ETHNICITY.get(c, 98) for c in ethnic_codes])
     level = rec["level"]
     need = life.persons["need"][person]
+    lldd = np.where(need > 1.4, 1, np.where(need > -2.5, 2, 9))
     return Frame({
         YEAR_ATTRIBUTE: rec["year"],
         "external_id": life.ctx.keys.make("external_id", pid, rec["slot"]),
@@ -84,7 +87,8 @@ def learners(life: LifeCourse, relation: Relation) -> Frame:
         "sex": np.where(life.persons["female"][person], "F", "M"),
         "ethnicity": ilr_eth[life.persons["ethnicity"][person]],
         "ac_age": rec["age"],
-        "lldd": np.where(need > 1.4, 1, np.where(need > -2.5, 2, 9)),
+        "lldd": lldd,
+        **lldd_details(life, person, lldd),
         "recordid": life.ctx.keys.make("recordid", pid, rec["slot"]),
         "app_participant": rec["apprenticeship"].astype(np.int64),
         "prior_attain": np.clip(level - 1, -1, 5),

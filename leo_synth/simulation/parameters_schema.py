@@ -152,6 +152,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "fe.adult_learning_hazard_school_persons": ("probability",),
     "fe.adult_levels": ("shares",),
     "fe.aims_per_learner": ("shares",),
+    "fe.lldd_primary": ("shares",),
     "fe.achievement_rate": ("probability",),
     "fe.withdrawal_rate": ("probability",),
     "fe.adult_apprenticeship_hazard": ("probability",),
