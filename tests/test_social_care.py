@@ -189,3 +189,15 @@ def test_looked_after_children_match_the_ssda903_return(life, cla_rows) -> None:
     spans = (cla_rows["poc_start"] < ymd(year, 4, 1)).mean()
     assert spans > 0.5
     assert (cla_rows["poc_length"] >= 0).all()
+
+
+def test_about_two_in_five_looked_after_children_are_placed_outside_their_la(cla_rows) -> None:
+    """cla_PLACE_LOCATION: OUT for about 41% of children (DfE, 31 March 2019), their placement
+    LA another LA then, their home LA when IN; the same for a child in every year."""
+    out = cla_rows["place_location"] == "OUT"
+    assert 0.33 < out.mean() < 0.5, out.mean()
+    home = cla_rows["la_placement_anon"] == cla_rows["cla_la_anon"]
+    assert (home == ~out).all()
+    pmr = cla_rows["pmr"].astype(str)
+    for child in np.unique(pmr[out])[:50]:
+        assert (out[pmr == child]).all()

@@ -222,6 +222,22 @@ CLA_ATTRIBUTES = (
     "la_placement_anon", "place_location", "cla_31_march", "cla_6_months", "cla_12_months",
     "cla_pp_6_months", "cla_pp_1_day", "reason_place_change", "placement", "oc3",
 )
+def _placement_la(life: LifeCourse, person: np.ndarray,
+                  home_la: np.ndarray) -> dict[str, np.ndarray]:
+    """Where a looked-after child is placed: inside the home LA (``IN``) or, for the share
+    ``social_care.outside_la_share`` of children, in another LA (``OUT``), the same for a
+    child in every year (one draw per person)."""
+    persons = life.persons
+    rng = life.ctx.rng("cla.place_location")
+    outside = rng.random(len(persons)) < life.ctx.params["social_care.outside_la_share"]
+    las = len(life.ctx.pools.las)
+    other = (persons["la"] + 1 + rng.integers(0, max(las - 1, 1), len(persons))) % las
+    away = outside[person] & (other[person] != persons["la"][person])
+    return {"la_placement_anon": np.where(away, life.ctx.keys.make("la", other[person], 0),
+                                          home_la),
+            "place_location": np.where(away, "OUT", "IN")}
+
+
 U_CODES_FROM = 2014
 """First census year of the U2-U6 foster placement codes (2014/15: Q1/Q2 up to processing year
 2014)."""
@@ -268,7 +284,7 @@ def cla(life: LifeCourse, relation: Relation) -> Frame:
         "date_epi_ceased": Masked(until, at_march), "legal_status": status,
         # -10: still looked after at 31 March (the VRF's code), else why the period ended
         "rec": np.where(at_march, "-10", period["reason_ceased"]),
-        "la_placement_anon": attrs["home_la_anon"], "place_location": np.full(n, "IN"),
+        **_placement_la(life, person, attrs["home_la_anon"]),
         "cla_31_march": at_march.astype(np.int64),
         "cla_6_months": np.maximum(care["cla_6_months"], 0).astype(np.int64),
         "cla_12_months": np.maximum(care["cla_12_months"], 0).astype(np.int64),
