@@ -4,7 +4,8 @@ Absence rates and exclusion risks rise with disadvantage, SEN, age and (for excl
 boy, as DfE's statistics show; pupils excluded permanently leave their school's roll and are
 placed in pupil referral units or alternative provision. Runs on demand from the relation
 builders (own streams), but for the moves after a permanent exclusion, which the block's
-schooling takes in before anything reads its schools (:func:`move_after_permanent_exclusion`).
+schooling takes in before anything reads its schools
+(:func:`moves_after_permanent_exclusion`).
 """
 
 from __future__ import annotations
