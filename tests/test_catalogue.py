@@ -176,6 +176,23 @@ def test_code_listed_columns_hold_only_listed_values(small_parquet, catalog) -> 
     assert checked > 500
 
 
+def test_text_fits_its_declared_length(small_parquet, catalog) -> None:
+    """Every text value, defects included, fits its column's declared length, as PostgreSQL
+    (and SQL Server) enforce it; SQLite and Parquet do not, so a code longer than its column
+    (cla_PLACE_LOCATION's OUT in a varchar(2)) showed only when loading PostgreSQL."""
+    checked = 0
+    for rel in catalog.relations(2):
+        table = read_parquet(small_parquet, rel)
+        for col in rel.columns:
+            length = col.spec.type.length
+            if col.spec.type.kind != "string" or length is None or table.num_rows == 0:
+                continue
+            longest = pc.max(pc.utf8_length(table.column(col.name))).as_py()
+            assert longest is None or longest <= length, (rel.name, col.name, longest, length)
+            checked += 1
+    assert checked > 1000
+
+
 def test_ranges_hold(small_parquet, catalog) -> None:
     checked = 0
     for rel in catalog.relations(2):
