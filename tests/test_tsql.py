@@ -873,6 +873,23 @@ SELECT CONVERT(VARCHAR, d, 121), CONVERT(VARCHAR(30), d3, 21), CONVERT(VARCHAR, 
         "2015-04-06 00:00:00.0000000", "2015-04-06 10:11:12.345", "2015-04-06 10:11:12",
         "2015-04-06 00:00:00.0000000", "2015-04-06 00:00:00.000", "2015-04-06 00:00:00",
         "2015-04-06 10:11:12.50"]]
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime2_variable_is_shown_with_its_places(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a DATETIME2 or SMALLDATETIME variable was held as a DATETIME: shown with three places
+    # (2019-03-31 00:00:00.000), a DATETIME2(3)'s .345 as .347, a SMALLDATETIME's seconds
+    # kept; SQL Server shows each as its type
+    db = _db(request, backend)
+    results = run_text(db, """DECLARE @d DATETIME2 = '2019-03-31', @d3 DATETIME2(3),
+        @s SMALLDATETIME = '2019-03-31 10:11:40', @t DATETIME = '2019-03-31 10:11:12.345'
+SET @d3 = '2019-03-31 10:11:12.345'
+SELECT @d, @d3, @s, @t, CONVERT(VARCHAR(30), @d3, 121)
+SELECT @d = MAX(x) FROM (SELECT CAST('2019-04-01 10:00' AS DATETIME2) AS x) q
+SELECT @d, DATEADD(day, 1, @d)""", "tsql", None, True)
+    assert [[output.cell(v) for v in result.rows[0]] for result in results] == [
+        ["2019-03-31 00:00:00.0000000", "2019-03-31 10:11:12.345", "2019-03-31 10:12:00",
+         "2019-03-31 10:11:12.347", "2019-03-31 10:11:12.345"],
+        ["2019-04-01 10:00:00.0000000", "2019-04-02 10:00:00.0000000"]]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

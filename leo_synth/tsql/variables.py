@@ -81,11 +81,13 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if kind.this in DATE_TYPES:
             return exp.cast(exp.Literal.string(text[:10]), exp.DataType.build("DATE"))
-        # (a DATETIME, so that @t + 1 adds a day, as in SQL Server; ISO already, not to be
-        # read again by the DATEFORMAT: date_literals.NEUTRAL)
+        # (its own type: a DATETIME2(n) is shown with n places, a DATETIME with three, and
+        # @t + 1 adds a day to a DATETIME, as in SQL Server; ISO already, not to be read
+        # again by the DATEFORMAT: date_literals.NEUTRAL)
         held = exp.Literal.string(text.replace("T", " "))
         held.meta[NEUTRAL] = True
-        return exp.cast(held, exp.DataType.build("DATETIME"))
+        own = kind.this in (exp.DataType.Type.DATETIME2, exp.DataType.Type.SMALLDATETIME)
+        return exp.cast(held, kind.copy() if own else exp.DataType.build("DATETIME"))
     if kind is not None and kind.this in INTEGER_TYPES:
         return exp.Literal.number(int(value))
     if isinstance(value, bool):
