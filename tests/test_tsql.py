@@ -3879,6 +3879,22 @@ SELECT DATEPART(ms, @t) AS a, DATEPART(millisecond, CAST('2015-03-01 13:45:30.25
                                 "13:45:30:123")]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_microseconds_and_nanoseconds_of_a_datetime2(backend: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    # DATEPART(microsecond | nanosecond) stopped SQLite with a syntax error and counted the
+    # second's too on DuckDB (12250000); SQL Server counts the fraction of the second alone
+    # (its documentation: DATEPART(microsecond, '00:00:01.1234567') is 123456)
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (d DATETIME2, d3 DATETIME2(3))
+INSERT INTO #t VALUES ('2019-01-01 10:11:12.25', '2019-01-01 10:11:59.125')
+DECLARE @d DATETIME2 = '2019-01-01 10:11:12.5'
+SELECT DATEPART(microsecond, d), DATEPART(nanosecond, d), DATEPART(mcs, d3), DATEPART(ns, d3),
+       DATEPART(microsecond, @d), DATEPART(nanosecond, CAST('2019-01-01 00:00:01.75' AS DATETIME2))
+FROM #t"""
+    assert _rows(db, text) == [(250000, 250000000, 125000, 125000000, 500000, 750000000)]
+
+
 def test_a_datetime_is_shown_to_the_millisecond() -> None:
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30, 123000)) == "2015-03-01 13:45:30.123"
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30)) == "2015-03-01 13:45:30"

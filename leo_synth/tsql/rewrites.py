@@ -54,6 +54,9 @@ TIME_UNITS = {"HOUR": "HOUR", "HH": "HOUR", "MINUTE": "MINUTE", "MI": "MINUTE", 
               "SECOND": "SECOND", "SS": "SECOND", "S": "SECOND", "MILLISECOND": "MILLISECOND",
               "MS": "MILLISECOND"}
 """T-SQL's names of the parts of a time, to the part (sqlglot keeps ``hh``, ``mi``, ``ss``)."""
+FINE_PARTS = {"MICROSECOND": 1, "NANOSECOND": 1000}
+"""``DATEPART``'s parts of a second finer than a millisecond, by nanoseconds per unit of the
+microseconds the targets hold (sqlglot reads ``mcs`` and ``ns`` as these names)."""
 SECONDS = {"HOUR": 3600, "MINUTE": 60, "SECOND": 1}
 SINCE_1900 = 2208988800
 """Seconds from 1900-01-01 to 1970-01-01: counting from 1900 keeps the extract's times
@@ -114,6 +117,13 @@ def _part(node: exp.Expression, part: str, dialect: str, datefirst: int = 7) -> 
             return f"CAST(SUBSTR(STRFTIME('%f', {target_sql(node, dialect)}), 4, 3) AS INTEGER)"
         return (f"(CAST(ROUND(EXTRACT(MILLISECOND FROM CAST({target_sql(node, dialect)} AS "
                 f"TIMESTAMP))) AS INTEGER) % 1000)")
+    if part in FINE_PARTS:  # (of its second too, as SQL Server counts them)
+        scale = FINE_PARTS[part]
+        if dialect == "sqlite":  # (SQLite's dates and times hold milliseconds)
+            return (f"(CAST(SUBSTR(STRFTIME('%f', {target_sql(node, dialect)}), 4, 3) AS "
+                    f"INTEGER) * {1000 * scale})")
+        return (f"(CAST(EXTRACT(MICROSECOND FROM CAST({target_sql(node, dialect)} AS "
+                f"TIMESTAMP)) AS INTEGER) % 1000000 * {scale})")
     if part in TIME_PARTS:
         if dialect == "sqlite":
             return f"CAST(STRFTIME('{TIME_PARTS[part]}', {target_sql(node, dialect)}) AS INTEGER)"
@@ -176,7 +186,8 @@ def _date_part(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expres
         text = f"(({_days(_bare(node.expression), dialect)} + {7 - datefirst}) % 7 + 1)"
         return sqlglot.parse_one(text, read=dialect)
     if isinstance(node, exp.Extract) and node.this.name.upper() in {
-            *PARTS, *TIME_PARTS, "QUARTER", "WEEK", "WEEKISO", "DAYOFYEAR", "MILLISECOND"}:
+            *PARTS, *TIME_PARTS, *FINE_PARTS, "QUARTER", "WEEK", "WEEKISO", "DAYOFYEAR",
+            "MILLISECOND"}:
         part, operand = node.this.name.upper(), node.expression
     if part is None:
         return node
