@@ -873,6 +873,8 @@ SELECT CONVERT(VARCHAR, d, 121), CONVERT(VARCHAR(30), d3, 21), CONVERT(VARCHAR, 
         "2015-04-06 00:00:00.0000000", "2015-04-06 10:11:12.345", "2015-04-06 10:11:12",
         "2015-04-06 00:00:00.0000000", "2015-04-06 00:00:00.000", "2015-04-06 00:00:00",
         "2015-04-06 10:11:12.50"]]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_datetime2_variable_is_shown_with_its_places(
         backend: str, request: pytest.FixtureRequest) -> None:
@@ -3893,6 +3895,25 @@ SELECT DATEPART(microsecond, d), DATEPART(nanosecond, d), DATEPART(mcs, d3), DAT
        DATEPART(microsecond, @d), DATEPART(nanosecond, CAST('2019-01-01 00:00:01.75' AS DATETIME2))
 FROM #t"""
     assert _rows(db, text) == [(250000, 250000000, 125000, 125000000, 500000, 750000000)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_round_to_a_computed_length(backend: str, request: pytest.FixtureRequest) -> None:
+    # ROUND(x, n) with n a column or an expression (0 - @n): SQLite's ROUND read a negative n
+    # as 0 (1234.56 to -2 was 1235.00), and DuckDB's takes no length but a constant (the
+    # script stopped); SQL Server rounds to hundreds, and ROUND(x, NULL) is NULL
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #r (id INT, x DECIMAL(10, 3), f FLOAT, i INT, n INT)
+INSERT INTO #r VALUES (1, 1234.56, 1234.56, 1234, -2), (2, 1255, 1256, 1255, -1),
+    (3, 2.675, 2.6771, 1250, 2), (4, 748.58, 748.58, 748, -4), (5, 3.5, 3.5, 3, NULL)
+SELECT id, ROUND(x, n), ROUND(f, n), ROUND(i, n), ROUND(f, n + 1) FROM #r ORDER BY id
+DECLARE @n INT = 2
+SELECT ROUND(1234.5, 0 - @n), ROUND(1250, -1 * @n), ROUND(2.675, 0 + @n)""",
+                       "tsql", None, True)
+    assert [[output.cell(v) for v in row] for result in results for row in result.rows] == [
+        ["1", "1200.000", "1200", "1200", "1230"], ["2", "1260.000", "1260", "1260", "1256"],
+        ["3", "2.680", "2.68", "1250", "2.677"], ["4", "0.000", "0", "0", "1000"],
+        ["5", "NULL", "NULL", "NULL", "NULL"], ["1200.0", "1300", "2.680"]]
 
 
 def test_a_datetime_is_shown_to_the_millisecond() -> None:

@@ -279,9 +279,39 @@ def _checked_division(node: exp.Div | exp.Mod) -> exp.Expression:
     return node
 
 
+def _written(length: exp.Expression) -> bool:
+    """Whether a ``ROUND``'s length is a number written in the script (``2``, ``-1``)."""
+    if isinstance(length, exp.Neg | exp.Paren):
+        return _written(length.this)
+    return isinstance(length, exp.Literal) and not length.is_string
+
+
+def _computed_length(node: exp.Round, dialect: str) -> exp.Expression:
+    """``ROUND(x, n)`` with n computed (a column, ``0 - @n``) on SQLite, whose ``ROUND``
+    reads a negative n as 0 (SQL Server rounds to tens, hundreds ...), and DuckDB, whose
+    ``ROUND`` takes no length but a constant (the script stopped): a negative n rounds x
+    over 10 to the -n; on DuckDB a positive one rounds x times 10 to the n as a decimal of
+    ten places, as its ``ROUND`` of a written length does (``rewrites``), and as a DOUBLE
+    when x is too large for that decimal."""
+    value = target_sql(node.this, dialect)
+    length = target_sql(node.args["decimals"], dialect)
+    power = f"POWER(10.0, -({length}))"
+    if dialect == "sqlite":
+        places = f"ROUND({value}, {length})"
+    else:
+        # (not LEAST, which DuckDB gives 10 for a NULL length: ROUND(x, NULL) is NULL)
+        scale = f"POWER(10, CASE WHEN ({length}) > 10 THEN 10 ELSE {length} END)"
+        places = (f"COALESCE(CAST(ROUND(TRY_CAST({value} AS DECIMAL(28, 10)) * CAST({scale} "
+                  f"AS DECIMAL(38, 0))) AS DOUBLE) / {scale}, "
+                  f"ROUND(({value}) * {scale}) / {scale})")
+    return sqlglot.parse_one(f"CASE WHEN ({length}) < 0 THEN ROUND(({value}) / {power}) * "
+                             f"{power} ELSE {places} END", read=dialect)
+
+
 def _round(node: exp.Round, dialect: str) -> exp.Expression:
     """``ROUND(x, n, f)``: rounding when f is 0, else truncation; on SQLite, whose ``ROUND``
-    reads a negative n as 0, ``ROUND(x, -n)`` to a multiple of 10 to the n."""
+    reads a negative n as 0, ``ROUND(x, -n)`` to a multiple of 10 to the n; a computed n:
+    :func:`_computed_length`."""
     truncate = node.args.get("truncate")
     digits = node.args.get("decimals")
     if truncate is None and dialect == "sqlite" and isinstance(digits, exp.Neg) and (
@@ -289,6 +319,9 @@ def _round(node: exp.Round, dialect: str) -> exp.Expression:
         scale = 10 ** int(digits.this.this)
         value = target_sql(node.this, dialect)
         return sqlglot.parse_one(f"(ROUND(({value}) / {scale}.0) * {scale})", read="sqlite")
+    if truncate is None and digits is not None and dialect in ("sqlite", "duckdb") and (
+            not _written(digits)):
+        return _computed_length(node, dialect)
     if truncate is None:
         return node
     node.set("truncate", None)
