@@ -892,6 +892,29 @@ SELECT @d, DATEADD(day, 1, @d)""", "tsql", None, True)
         ["2019-03-31 00:00:00.0000000", "2019-03-31 10:11:12.345", "2019-03-31 10:12:00",
          "2019-03-31 10:11:12.347", "2019-03-31 10:11:12.345"],
         ["2019-04-01 10:00:00.0000000", "2019-04-02 10:00:00.0000000"]]
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime2_column_named_as_an_extract_date_keeps_its_type(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a #temp table's DATETIME2 column named as a DATE column of the extract (StartDate),
+    # its MIN and MAX, and a scalar subquery's MAX of a DATETIME2, were shown as dates
+    # (2019-03-31, or 2019-03-31 00:00:00 on SQLite): the name's type was read from every
+    # table met; SQL Server shows the #temp table's type
+    db = _db(request, backend)
+    results = run_text(db, """SELECT TOP 1 CAST(StartDate AS DATETIME2) AS StartDate
+INTO #s FROM leo_employment
+UPDATE #s SET StartDate = '2019-03-31'
+CREATE TABLE #t (EndDate DATETIME2(3), k INT)
+INSERT INTO #t VALUES ('2019-04-01 10:11:12.345', 1)
+SELECT MIN(StartDate), MAX(s.StartDate), StartDate FROM #s s GROUP BY StartDate
+SELECT MIN(t.EndDate), MAX(e.StartDate) FROM #t t JOIN #s e ON 1 = 1
+SELECT (SELECT MAX(StartDate) FROM #s), (SELECT MIN(EndDate) FROM #t)
+SELECT MIN(StartDate) AS lo INTO #u FROM #s
+SELECT lo FROM #u""", "tsql", None, True)
+    assert [[output.cell(v) for v in result.rows[0]] for result in results] == [
+        ["2019-03-31 00:00:00.0000000"] * 3,
+        ["2019-04-01 10:11:12.345", "2019-03-31 00:00:00.0000000"],
+        ["2019-03-31 00:00:00.0000000", "2019-04-01 10:11:12.345"],
+        ["2019-03-31 00:00:00.0000000"]]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

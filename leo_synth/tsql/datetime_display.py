@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from sqlglot import exp
@@ -33,6 +33,7 @@ from sqlglot import exp
 from leo_synth.tsql import datetime_parts
 from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.declared_columns import declared_types
+from leo_synth.tsql.rewrites import from_sources
 from leo_synth.tsql.value_rewrites import cast_parts
 
 Format = tuple[str, int]
@@ -78,21 +79,32 @@ def type_format(to: exp.DataType) -> Format | None:
     return kind, places
 
 
-def format_of(node: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None
-              ) -> Format | None:
+Owned = Mapping[int, Format]
+"""The type of columns (by ``id`` of the node) read from a table of the session that declares
+it (:func:`table_formats`), whatever other tables hold under their names."""
+
+
+def format_of(node: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None,
+              owned: Owned | None = None) -> Format | None:
     """SQL Server's date-and-time type of ``node`` when it is one for certain (``datetimes``:
     column names and whether they hold one wherever met; ``columns``: the type of those
-    whose type is known, a ``DATETIME`` for the others)."""
-    known = columns or {}
+    whose type is known, a ``DATETIME`` for the others; ``owned``: columns whose table
+    declares their type)."""
+    known, own = columns or {}, owned or {}
 
     def inner(value: exp.Expression) -> Format | None:
-        return format_of(value, datetimes, known)
+        return format_of(value, datetimes, known, own)
 
     if isinstance(node, exp.Paren | exp.Alias | exp.Window):
         return inner(node.this)
     if isinstance(node, exp.Column):
         name = node.name.lower()
+        if id(node) in own:
+            return own[id(node)]
         return known.get(name, DATETIME) if datetimes.get(name) else None
+    if isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select) and len(
+            node.this.selects) == 1:  # (a scalar subquery: its one value's type)
+        return inner(node.this.selects[0])
     if isinstance(node, exp.CurrentTimestamp) or (
             isinstance(node, exp.Anonymous) and not node.expressions
             and node.name.upper() in ("GETUTCDATE", "SYSUTCDATETIME")):
@@ -136,32 +148,33 @@ def _values(node: exp.Expression) -> list[exp.Expression]:
     return [value for value in found if value is not None]
 
 
-def formats(tree: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None
-            ) -> list[Format | None] | dict[str, Format] | None:
+def formats(tree: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None,
+            owned: Owned | None = None) -> list[Format | None] | dict[str, Format] | None:
     """Per projection of a plain SELECT, its date-and-time type (None: not one for certain);
     None when there is none, or the statement is not a plain SELECT. With a ``*`` among
     them, by result column name instead (lower case): the columns that hold a ``DATETIME``
     wherever met and the projections' names (``SELECT * FROM #t`` showed a #temp table's
-    DATETIME as the target holds it: ``2016-01-02`` on DuckDB); ``columns`` as
-    :func:`format_of` reads them."""
+    DATETIME as the target holds it: ``2016-01-02`` on DuckDB); ``columns`` and ``owned``
+    as :func:`format_of` reads them."""
     if not isinstance(tree, exp.Select):
         return None
     if any(s.is_star for s in tree.selects):
         named = {name: (columns or {}).get(name, DATETIME)
                  for name, held in datetimes.items() if held}
         for projection in tree.selects:
-            shown = None if projection.is_star else format_of(projection, datetimes, columns)
+            shown = None if projection.is_star else format_of(projection, datetimes, columns,
+                                                              owned)
             if shown is not None:
                 named[projection.alias_or_name.lower()] = shown
             elif not projection.is_star:
                 named.pop(projection.alias_or_name.lower(), None)
         return named or None
-    found = [format_of(projection, datetimes, columns) for projection in tree.selects]
+    found = [format_of(projection, datetimes, columns, owned) for projection in tree.selects]
     return found if any(f is not None for f in found) else None
 
 
-def declared(tree: exp.Create, datetimes: dict[str, bool], columns: Columns | None = None
-             ) -> dict[str, Format]:
+def declared(tree: exp.Create, datetimes: dict[str, bool], columns: Columns | None = None,
+             owned: Owned | None = None) -> dict[str, Format]:
     """The date-and-time columns (lower-case names) of the table a ``CREATE TABLE`` declares
     or a ``SELECT ... INTO`` computes (``CAST(d AS DATETIME) AS d``, ``GETDATE() AS at``),
     each with SQL Server's type (``("datetime2", 7)``, ...)."""
@@ -171,9 +184,40 @@ def declared(tree: exp.Create, datetimes: dict[str, bool], columns: Columns | No
     query = tree.expression
     if not isinstance(query, exp.Select):
         return {}
-    found = {projection.alias_or_name.lower(): format_of(projection, datetimes, columns)
+    found = {projection.alias_or_name.lower(): format_of(projection, datetimes, columns, owned)
              for projection in query.selects if not projection.is_star}
     return {name: shown for name, shown in found.items() if shown is not None}
+
+
+def table_formats(tree: exp.Expression, declared: Callable[[str], Columns | None],
+                  columns_of: Callable[[exp.Table], list[str] | None]) -> dict[int, Format]:
+    """The columns of ``tree`` (by ``id``) read from a table of the session that declares
+    their date-and-time type (``declared``: a table's types by its lower-case name, None
+    for a table not the session's), with that type: qualified by the table's name or alias,
+    or unqualified where that table alone of the query's tables has the column
+    (``columns_of``). A #temp table's ``DATETIME2`` column named as a ``DATE`` column of the
+    extract (``CAST(StartDate AS DATETIME2) AS StartDate``) was shown as a date."""
+    found: dict[int, Format] = {}
+    ctes = {cte.alias.lower() for cte in tree.find_all(exp.CTE)}
+    for select in tree.find_all(exp.Select):
+        sources = from_sources(select)
+        tables = [s for s in sources if isinstance(s, exp.Table) and s.name.lower() not in ctes]
+        for column in select.find_all(exp.Column):
+            if column.find_ancestor(exp.Select) is not select or not column.name:
+                continue
+            name = column.name.lower()
+            if column.table:
+                held = [t for t in tables if t.alias_or_name.lower() == column.table.lower()]
+            elif len(tables) == len(sources) and any(
+                    name in (declared(t.name.lower()) or {}) for t in tables):
+                held = tables if len(tables) == 1 else [
+                    t for t in tables if name in {c.lower() for c in columns_of(t) or []}]
+            else:
+                continue  # (a derived table's or a CTE's columns: by their names)
+            shown = (declared(held[0].name.lower()) or {}).get(name) if len(held) == 1 else None
+            if shown is not None:
+                found[id(column)] = shown
+    return found
 
 
 def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:

@@ -644,7 +644,8 @@ class Translator:
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
-        moments = datetime_display.declared(tree, self.datetimes, self._datetime_columns())
+        moments = datetime_display.declared(tree, self.datetimes, self._datetime_columns(),
+                                            self._owned_formats(tree))
         self.declared_datetimes[name] = set(moments)
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
@@ -683,6 +684,12 @@ class Translator:
     def _datetime_columns(self) -> datetime_display.Columns:
         """The columns of one date-and-time type wherever met, and their types."""
         return {name: shown for name, shown in self.datetime_formats.items() if shown}
+
+    def _owned_formats(self, tree: exp.Expression) -> dict[int, datetime_display.Format]:
+        """The columns of ``tree`` whose #temp table declares their date-and-time type."""
+        return datetime_display.table_formats(
+            tree, lambda name: self.declared_formats.get(name) if name in self.session else None,
+            self.table_columns)
 
     def _inherit(self, table: str, name: str) -> None:
         """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT``, ``DATETIME`` and
@@ -1566,7 +1573,8 @@ class Translator:
         tree = datetime_numbers.for_target(tree, self.datetimes, line, plain_dates)
         tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
                                          plain_dates, self._datetime_columns())
-        moments = datetime_display.formats(tree, self.datetimes, self._datetime_columns())
+        moments = datetime_display.formats(tree, self.datetimes, self._datetime_columns(),
+                                           self._owned_formats(tree))
         datetime_display.typed_dates(tree, self.datetimes)
         if self.target.dialect == "sqlite":
             date_moments.mark(tree, columns, self.moments, self.datetimes)
