@@ -4098,6 +4098,25 @@ SELECT (SELECT COUNT(*) FROM #t WHERE a = 'abc'), (SELECT COUNT(*) FROM #t WHERE
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_in_a_subquery_ignores_trailing_spaces(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # x IN (SELECT c ...) is an = with each row's c in SQL Server, which ignores trailing
+    # spaces; the targets compared every character: 'abc' was not IN a #temp table's
+    # 'abc  ' (0 for 1), and NOT IN kept it (2 for 1)
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #s (v VARCHAR(10))
+INSERT INTO #s VALUES ('abc  '), ('xyz')
+CREATE TABLE #u (w VARCHAR(10))
+INSERT INTO #u VALUES ('abc'), ('def ')
+SELECT (SELECT COUNT(*) FROM #u WHERE w IN (SELECT v FROM #s)),
+  (SELECT COUNT(*) FROM #s WHERE v IN (SELECT w FROM #u)),
+  (SELECT COUNT(*) FROM #s WHERE v NOT IN (SELECT w FROM #u)),
+  (SELECT COUNT(*) FROM #u WHERE w IN (SELECT v FROM #s UNION ALL SELECT 'def')),
+  (SELECT COUNT(*) FROM #u WHERE w IN (SELECT 'abc   ')),
+  (SELECT COUNT(*) FROM #u u WHERE u.w IN (SELECT s.v AS z FROM #s s WHERE s.v <> 'q'))""") == [
+        (1, 1, 1, 2, 1, 1)]
+
+
 def test_a_join_of_temp_tables_on_text_ignores_trailing_spaces(
         backend: str, request: pytest.FixtureRequest) -> None:
     # every key of #b ends in a space: each still joins its key of #a, as in SQL Server

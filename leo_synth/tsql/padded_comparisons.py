@@ -5,9 +5,10 @@ SQL Server pads the shorter of two strings with spaces before it compares them (
 code copied from a fixed-width listing: ``WHERE KS4_ACADYR = '2018/2019 '``) finds the rows it
 names in the SRS. SQLite, DuckDB and PostgreSQL's text compare every character: the same
 script found no row, without an error. So a string literal with trailing spaces compared by
-``=``, ``<>``, ``<``, ``<=``, ``>``, ``>=``, ``BETWEEN``, ``IN``, a simple ``CASE x WHEN`` or
-``NULLIF`` loses them, and the text it is compared with loses its own (``RTRIM``), so that a
-value built with trailing spaces (``CAST(x AS CHAR(10))``) matches as well. The rejected
+``=``, ``<>``, ``<``, ``<=``, ``>``, ``>=``, ``BETWEEN``, ``IN`` (a list, or a subquery's
+rows), a simple ``CASE x WHEN`` or ``NULLIF`` loses them, and the text it is compared with
+loses its own (``RTRIM``), so that a value built with trailing spaces (``CAST(x AS
+CHAR(10))``) matches as well. The rejected
 alternative, trimming every compared value, would cost the scans that the extract (which
 stores no trailing spaces) never needs. ``LIKE`` is left alone: trailing spaces of a pattern
 count in SQL Server too.
@@ -55,6 +56,16 @@ def _value(node: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     if _joined_text(node, texts):
         return exp.Trim(this=node.copy(), position="TRAILING")
     return node
+
+
+def _branches(query: exp.Expression) -> list[exp.Select]:
+    """The ``SELECT``s whose rows a subquery gives (a ``UNION``'s each; none for another
+    form)."""
+    if isinstance(query, exp.Subquery):
+        return _branches(query.this)
+    if isinstance(query, exp.SetOperation):
+        return _branches(query.this) + _branches(query.expression)
+    return [query] if isinstance(query, exp.Select) else []
 
 
 INDEX_PREFIX = "leo_rtrim_"
@@ -109,6 +120,20 @@ class _Trimming:
                 self.index(left)
                 self.index(right)
 
+    def queried(self, node: exp.In) -> None:
+        """``x IN (SELECT c FROM ...)`` (and ``NOT IN``), an ``=`` with each row's ``c`` in
+        SQL Server: when x and c are text and either may end in spaces, both lose them (a
+        ``UNION``'s every ``SELECT`` too)."""
+        selects = _branches(node.args["query"])
+        if not selects or any(len(select.selects) != 1 for select in selects):
+            return
+        values = [select.selects[0].unalias() for select in selects]
+        if not self.padded([node.this, *values]):
+            return
+        for select, value in zip(selects, values, strict=True):
+            select.set("expressions", [self.trimmed(value)])  # (its name unused by IN)
+        node.set("this", _value(node.this, self.texts))
+
     def index(self, node: exp.Expression) -> None:
         """An index of ``RTRIM(column)`` on its table, for a column of the session's tables
         compared with another (a join): SQLite cannot index the ``RTRIM`` of a join itself,
@@ -139,7 +164,9 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], session: Session | 
                                    exp.Nullif)):
         if isinstance(node, exp.In):
             values = node.expressions
-            if node.args.get("query") is None and trimming.padded([node.this, *values]):
+            if node.args.get("query") is not None:
+                trimming.queried(node)
+            elif trimming.padded([node.this, *values]):
                 node.set("expressions", [trimming.trimmed(v) for v in values])
                 node.set("this", _value(node.this, texts))
         elif isinstance(node, exp.Between):
