@@ -892,6 +892,8 @@ SELECT @d, DATEADD(day, 1, @d)""", "tsql", None, True)
         ["2019-03-31 00:00:00.0000000", "2019-03-31 10:11:12.345", "2019-03-31 10:12:00",
          "2019-03-31 10:11:12.347", "2019-03-31 10:11:12.345"],
         ["2019-04-01 10:00:00.0000000", "2019-04-02 10:00:00.0000000"]]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_a_datetime2_column_named_as_an_extract_date_keeps_its_type(
         backend: str, request: pytest.FixtureRequest) -> None:
@@ -4117,6 +4119,27 @@ SELECT (SELECT COUNT(*) FROM #u WHERE w IN (SELECT v FROM #s)),
         (1, 1, 1, 2, 1, 1)]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_like_ignores_a_varchars_trailing_spaces(backend: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    # SQL Server's documentation: trailing blanks of the expression LIKE matches are ignored
+    # for CHAR and VARCHAR ('abc  ' LIKE 'abc' is true; its CHAR(30) 'Robert King' is LIKE
+    # '% King') and significant for NCHAR and NVARCHAR (and a pattern written N'...'), and a
+    # pattern's trailing blanks count ('abc' LIKE 'abc ' is false); the targets matched every
+    # character of a #temp table's 'abc  '
+    db = _db(request, backend)
+    results = run_text(db, """CREATE TABLE #s (id INT, v VARCHAR(10), n NVARCHAR(10))
+INSERT INTO #s VALUES (1, 'abc  ', 'abc  '), (2, 'abc', 'abc'), (3, 'xabc ', 'xabc ')
+SELECT id, CASE WHEN v LIKE 'abc' THEN 1 ELSE 0 END, CASE WHEN v LIKE '%c' THEN 1 ELSE 0 END,
+       CASE WHEN v NOT LIKE '%bc' THEN 1 ELSE 0 END, CASE WHEN v LIKE '[a-x]bc' THEN 1 ELSE 0 END,
+       CASE WHEN n LIKE 'abc' THEN 1 ELSE 0 END, CASE WHEN v LIKE N'abc' THEN 1 ELSE 0 END
+FROM #s ORDER BY id
+SELECT COUNT(*) FROM #s WHERE v LIKE 'abc ' AND id = 2""", "tsql", None, True)
+    assert [[_value(v) for v in row] for result in results for row in result.rows] == [
+        [1, 1, 1, 0, 1, 0, 0], [2, 1, 1, 0, 1, 1, 1], [3, 0, 1, 0, 0, 0, 0], [0]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_join_of_temp_tables_on_text_ignores_trailing_spaces(
         backend: str, request: pytest.FixtureRequest) -> None:
     # every key of #b ends in a space: each still joins its key of #a, as in SQL Server

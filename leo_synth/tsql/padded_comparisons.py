@@ -8,10 +8,10 @@ script found no row, without an error. So a string literal with trailing spaces 
 ``=``, ``<>``, ``<``, ``<=``, ``>``, ``>=``, ``BETWEEN``, ``IN`` (a list, or a subquery's
 rows), a simple ``CASE x WHEN`` or ``NULLIF`` loses them, and the text it is compared with
 loses its own (``RTRIM``), so that a value built with trailing spaces (``CAST(x AS
-CHAR(10))``) matches as well. The rejected
-alternative, trimming every compared value, would cost the scans that the extract (which
-stores no trailing spaces) never needs. ``LIKE`` is left alone: trailing spaces of a pattern
-count in SQL Server too.
+CHAR(10))``) matches as well. The rejected alternative, trimming every compared value,
+would cost the scans that the extract (which stores no trailing spaces) never needs. A
+pattern's trailing spaces count in SQL Server's ``LIKE`` too, so they are kept; those of a
+value matched are ignored for ``CHAR`` and ``VARCHAR`` (:func:`likes`).
 
 A script's own tables may hold text with trailing spaces (``INSERT INTO #t VALUES ('abc  ')``),
 which the same comparisons ignore in SQL Server, also between two columns (a ``JOIN`` on
@@ -22,10 +22,12 @@ text): such a value (``padded_values``) compared with text loses its trailing sp
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from leo_synth.tsql.padded_values import PaddedValues, Session
-from leo_synth.tsql.rewrites import is_assignment, is_text
+from leo_synth.tsql.rewrites import is_assignment, is_text, replaced
 from leo_synth.tsql.targets import quote
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -149,6 +151,44 @@ class _Trimming:
         return tuple(f"CREATE INDEX IF NOT EXISTS temp.{quote(name)} ON {quote(table)} "
                      f"(RTRIM({quote(column)}))"
                      for name, (table, column) in self.indexed.items())
+
+
+UNICODE = (exp.DataType.Type.NCHAR, exp.DataType.Type.NVARCHAR)
+
+
+def _unicode(node: exp.Expression, unicode: Callable[[str], bool]) -> bool:
+    """Whether ``node`` reads an ``NCHAR`` or ``NVARCHAR`` column (``unicode``: whether a
+    lower-case column name is declared one) or is cast to one."""
+    return any(unicode(column.name.lower()) for column in node.find_all(exp.Column)) or any(
+        cast.to.this in UNICODE for cast in node.find_all(exp.Cast))
+
+
+def likes(tree: exp.Expression, texts: dict[str, bool], session: Session,
+          unicode: Callable[[str], bool]) -> exp.Expression:
+    """``x LIKE p`` (and ``NOT LIKE``) where x is text of the session's tables that is not
+    Unicode, as SQL Server matches it: its documentation says trailing blanks in the
+    expression matched are ignored for ``CHAR`` and ``VARCHAR`` (``'abc  ' LIKE 'abc'`` is
+    true) and significant for ``NCHAR`` and ``NVARCHAR``, and a pattern's count in both. So
+    x matches as it is or without its trailing spaces: ``(x LIKE p OR RTRIM(x) LIKE p)``
+    (x as it is for ``'abc ' LIKE 'abc '``). A pattern written ``N'...'``, an
+    ``NVARCHAR`` column (declared so in any #temp table: ``unicode``, by lower-case name) and
+    a ``LIKE`` with ``ESCAPE`` are left as they are. Before ``N'...'`` is read as plain
+    text (``rewrites.plain_strings``)."""
+    if tree.find(exp.Like) is None:
+        return tree
+    values = PaddedValues(tree, texts, session)
+    for node in list(tree.find_all(exp.Like)):
+        value, pattern = node.this, node.expression
+        if isinstance(node.parent, exp.Escape) or isinstance(pattern, exp.National) or (
+                not values.text(value)) or _unicode(value, unicode):
+            continue
+        matched = node.copy()
+        matched.set("negate", None)  # (NOT LIKE: sqlglot's negated LIKE, the whole negated)
+        trimmed = exp.Like(this=exp.Trim(this=value.copy(), position="TRAILING"),
+                           expression=pattern.copy())
+        either = exp.Paren(this=exp.or_(matched, trimmed))
+        tree = replaced(tree, node, exp.Not(this=either) if node.args.get("negate") else either)
+    return tree
 
 
 def for_target(tree: exp.Expression, texts: dict[str, bool], session: Session | None = None,

@@ -114,6 +114,7 @@ from leo_synth.tsql import (
     value_rewrites,
     window_rules,
 )
+from leo_synth.tsql.declared_columns import declared_types
 from leo_synth.tsql.errors import ScriptError, is_database_error, output_refused
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
@@ -571,6 +572,9 @@ class Translator:
         self.datetime2_columns: set[str] = set()
         """Column names (lower case) of ``DATETIME2`` columns of the session's tables
         (``datetime_texts`` leaves their text ISO)."""
+        self.unicode_columns: set[str] = set()
+        """Column names (lower case) a #temp table declares ``NCHAR`` or ``NVARCHAR``
+        (``padded_comparisons.likes``: their trailing spaces count in ``LIKE``)."""
         self.money_columns: set[str] = set()
         """Column names (lower case) of ``MONEY`` columns of the session's tables
         (``number_formats`` writes them as text in the money styles)."""
@@ -651,6 +655,8 @@ class Translator:
         self.declared_required[name] = _required_columns(tree)
         self.datetime2_columns |= {c for c, kind in moments.items() if kind[0] == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
+        self.unicode_columns |= {column for column, kind in declared_types(tree).items()
+                                 if kind.this in padded_comparisons.UNICODE}
         self.declared_moneys[name] = decimal_types.declared_money(tree, columns)
         self.money_columns |= self.declared_moneys[name]
         query = tree.expression
@@ -1001,6 +1007,10 @@ class Translator:
                 raise
             return False
         return plan is not None and exists_lookups.plan_scans(str(row[-1]) for row in plan.rows)
+
+    def _session_table(self, name: str) -> bool:
+        """Whether a table name (as a statement writes it) is one of the session's tables."""
+        return name.lower() in self.session
 
     def _temporary_table(self, name: str) -> bool:
         """Whether ``name`` is a table in SQLite's temporary schema (``lookup_indexes``)."""
@@ -1600,10 +1610,11 @@ class Translator:
             return Translation("", False, skip=True)
         self._names(tree, resolved)
         # (first: the passes below read plain literals without their trailing spaces)
+        session = self._session_table
         tree, trimmed_setup = padded_comparisons.for_target(
-            rewrites.plain_strings(tree), self.texts,
-            lambda name: name.lower() in self.session, self.target.dialect,
-            self._temporary_table)
+            rewrites.plain_strings(padded_comparisons.likes(
+                tree, self.texts, session, self.unicode_columns.__contains__)), self.texts,
+            session, self.target.dialect, self._temporary_table)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,
