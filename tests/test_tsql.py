@@ -3941,6 +3941,22 @@ SELECT ROUND(1234.5, 0 - @n), ROUND(1250, -1 * @n), ROUND(2.675, 0 + @n)""",
         ["5", "NULL", "NULL", "NULL", "NULL"], ["1200.0", "1300", "2.680"]]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_style_126_writes_no_zero_fraction(backend: str, request: pytest.FixtureRequest) -> None:
+    # style 126 wrote a fraction of .000 (2019-03-31T00:00:00.000); SQL Server's
+    # documentation: "For a milliseconds (mmm) value of 0, the millisecond decimal fraction
+    # value won't display" (2022-11-07T18:26:20.000 is 2022-11-07T18:26:20)
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (id INT, d DATETIME)
+INSERT INTO #t VALUES (1, '2019-03-31'), (2, '2019-03-31 01:02:03.010'), (3, NULL)
+SELECT id, CONVERT(VARCHAR(30), d, 126), CONVERT(VARCHAR(30), d, 121),
+       CONVERT(VARCHAR(30), CAST('2019-03-31 10:11' AS SMALLDATETIME), 126) FROM #t ORDER BY id"""
+    assert _rows(db, text) == [
+        (1, "2019-03-31T00:00:00", "2019-03-31 00:00:00.000", "2019-03-31T10:11:00"),
+        (2, "2019-03-31T01:02:03.010", "2019-03-31 01:02:03.010", "2019-03-31T10:11:00"),
+        (3, None, None, "2019-03-31T10:11:00")]
+
+
 def test_a_datetime_is_shown_to_the_millisecond() -> None:
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30, 123000)) == "2015-03-01 13:45:30.123"
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30)) == "2015-03-01 13:45:30"

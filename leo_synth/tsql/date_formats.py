@@ -161,7 +161,7 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     pattern = STYLES.get(style.name) if isinstance(style, exp.Literal) else None
     value = node.expression
     if pattern is not None and pattern.endswith("%f"):
-        return _milliseconds(node, pattern, dialect)
+        return _milliseconds(node, pattern, dialect, style.name in ISO_STYLES)
     if pattern is not None and dialect in ("duckdb", "postgres") and isinstance(
             value, exp.Literal) and value.is_string:
         # a DATETIME variable's value (as text: a date in a date function); PostgreSQL and
@@ -180,9 +180,17 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     return exp.Cast(this=written, to=node.this.copy())
 
 
-def _milliseconds(node: exp.Convert, pattern: str, dialect: str) -> exp.Expression:
+ISO_STYLES = ("126",)
+"""The ISO 8601 styles that write no fraction of a second when it is 0: SQL Server's
+documentation gives ``2022-11-07T18:26:20.000`` as ``2022-11-07T18:26:20`` (127 is left as
+it was: not checked)."""
+
+
+def _milliseconds(node: exp.Convert, pattern: str, dialect: str, iso: bool
+                  ) -> exp.Expression:
     """A style ending in milliseconds (121, 126, 113, 114: ``13:45:30.123``), which every
-    target writes as microseconds (``%f``): the text without its last three digits."""
+    target writes as microseconds (``%f``): the text without its last three digits, and in
+    an ISO style (``iso``) without a fraction of ``.000`` (the targets wrote it)."""
     value = node.expression.copy()
     if isinstance(value, exp.Literal) and value.is_string and dialect != "sqlite":
         value = exp.cast(value, exp.DataType.build("TIMESTAMP"))
@@ -191,7 +199,17 @@ def _milliseconds(node: exp.Convert, pattern: str, dialect: str) -> exp.Expressi
         text = sqlite_pattern(text)
     elif dialect == "postgres":
         text = postgres_pattern(text)
-    cut = exp.Substring(this=text, start=exp.Literal.number(1),
-                        length=exp.Sub(this=exp.Length(this=text.copy()),
-                                       expression=exp.Literal.number(3)))
+    cut = _cut(text, 3)
+    if iso:
+        zero = exp.EQ(this=exp.Substring(this=cut.copy(), start=exp.Sub(
+            this=exp.Length(this=cut.copy()), expression=exp.Literal.number(3))),
+            expression=exp.Literal.string(".000"))
+        cut = exp.Case(ifs=[exp.If(this=zero, true=_cut(cut, 4))], default=cut.copy())
     return exp.Cast(this=cut, to=node.this.copy())
+
+
+def _cut(text: exp.Expression, last: int) -> exp.Expression:
+    """``text`` without its ``last`` characters."""
+    return exp.Substring(this=text.copy(), start=exp.Literal.number(1),
+                         length=exp.Sub(this=exp.Length(this=text.copy()),
+                                        expression=exp.Literal.number(last)))
