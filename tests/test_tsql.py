@@ -1689,6 +1689,14 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
                                                 "incompatible with numeric"),
     ("CREATE TABLE #d (d DATE)\nSELECT d * 2 FROM #d",
      "line 2: Operand data type date is invalid for multiply operator."),
+    # nor is a DATETIME2 (SQL Server's + and - take neither; the targets added days, a
+    # DATETIME2 variable's day too)
+    ("DECLARE @d DATETIME2 = '2019-03-31'\nSELECT @d + 1",
+     "line 2: Operand type clash: datetime2 is incompatible with int"),
+    ("SELECT CAST('2019-03-31' AS DATETIME2(3)) - 0.5",
+     "line 1: Operand type clash: datetime2 is incompatible with numeric"),
+    ("SELECT CAST('2019-03-31' AS DATETIME2) - CAST('2019-03-01' AS DATETIME2)",
+     "line 1: Operand data type datetime2 is invalid for subtract operator."),
     # counts that must agree (PostgreSQL filled a missing value with NULL and ran SELECT
     # FROM; each target said the others in its own words)
     ("CREATE TABLE #t (a INT, b INT)\nINSERT INTO #t VALUES (1)",

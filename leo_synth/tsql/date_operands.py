@@ -12,7 +12,9 @@ above 2015), DuckDB and PostgreSQL counted days. So the script stops here as in 
 
 Only a value that is a ``DATE`` for certain is checked: a column met only as a ``DATE``
 (never as a ``DATETIME``, which takes days added, nor as another type) that no derived table
-or CTE of the statement makes, and a cast to ``DATE``.
+or CTE of the statement makes, and a cast to ``DATE``. A ``DATETIME2`` is refused alike
+(``@d + 1`` of a ``DATETIME2`` variable: "Operand type clash: datetime2 is incompatible
+with int"; the targets added a day), where it is a cast.
 """
 
 from __future__ import annotations
@@ -69,20 +71,34 @@ def date_for_certain(node: exp.Expression, kinds: ColumnKinds, moments: set[str]
     return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
 
 
+def _datetime2(node: exp.Expression) -> bool:
+    """Whether ``node`` is a cast to ``DATETIME2`` (a ``DATETIME2`` variable is one)."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    parts = None if node.args.get("style") else cast_parts(node)
+    return parts is not None and parts[1].is_type(exp.DataType.Type.DATETIME2)
+
+
 def check(tree: exp.Expression, kinds: ColumnKinds, moments: set[str], line: int) -> None:
-    """Raise SQL Server's error for a ``DATE`` in arithmetic or compared with a number;
-    ``moments``: the column names ever met holding a date and time."""
+    """Raise SQL Server's error for a ``DATE`` or a ``DATETIME2`` in arithmetic or compared
+    with a number (SQL Server's ``+`` and ``-`` take neither, as its documentation says; a
+    ``DATETIME`` takes days); ``moments``: the column names ever met holding a date and
+    time. A ``DATETIME2`` is known for certain as a cast (so a variable) alone."""
     made = made_names(tree)
     for node in tree.find_all(*_OPERATORS, *_COMPARISONS):
         sides = (node.this, node.expression)
-        dated = [date_for_certain(side, kinds, moments, made) for side in sides]
-        if not any(dated):
+        typed = ["date" if date_for_certain(side, kinds, moments, made) else
+                 "datetime2" if _datetime2(side) else None for side in sides]
+        if not any(typed):
             continue
+        if all(typed) and typed[0] != typed[1]:
+            continue  # (a DATE with a DATETIME2: not checked)
+        kind = typed[0] or typed[1]
         operator = _OPERATORS.get(type(node))
-        if operator is not None and (all(dated) or not isinstance(node, exp.Add | exp.Sub)):
-            raise ScriptError(line, invalid_operand("date", operator))
-        if all(dated):
+        if operator is not None and (all(typed) or not isinstance(node, exp.Add | exp.Sub)):
+            raise ScriptError(line, invalid_operand(kind, operator))
+        if all(typed):
             continue  # (two dates compared)
-        kind = _number_kind(sides[1] if dated[0] else sides[0], kinds)
-        if kind is not None:
-            raise ScriptError(line, f"Operand type clash: date is incompatible with {kind}")
+        number = _number_kind(sides[1] if typed[0] else sides[0], kinds)
+        if number is not None:
+            raise ScriptError(line, f"Operand type clash: {kind} is incompatible with {number}")
