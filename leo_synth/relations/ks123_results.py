@@ -18,7 +18,7 @@ import numpy as np
 
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, sorted_lookup
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
@@ -109,14 +109,6 @@ def stage_rows(life: LifeCourse, stage: str) -> Frame:
 def earlier_row(life: LifeCourse, rows: Frame, stage: str) -> tuple[np.ndarray, np.ndarray]:
     """Index of each pupil's row at an earlier stage, and whether they have one."""
     return sorted_lookup(stage_rows(life, stage)["person"], rows["person"])
-
-
-def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Position of each wanted key in sorted ``keys``, and whether it is there."""
-    if not len(keys):
-        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
-    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-    return pos, keys[pos] == wanted
 
 
 def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:

@@ -17,7 +17,6 @@ from leo_synth.relations.ks4_progress import (
     va_estimates,
 )
 from leo_synth.relations.ks4_subjects import slot_subjects
-from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import (
     CENSUS_FIELD_ATTRIBUTES,
@@ -30,7 +29,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import ByYear, Frame
+from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
 from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block

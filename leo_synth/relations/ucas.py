@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.ks5 import ks5_school
-from leo_synth.relations.ks123_results import sorted_lookup
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.ucas_routes import (
     SINGLE,
@@ -21,7 +20,7 @@ from leo_synth.relations.ucas_routes import (
 )
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of, ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, sorted_lookup
 from leo_synth.simulation.higher_education import pick_provider
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.population import KIND_HE_ONLY

@@ -32,6 +32,14 @@ def split_nulls(values: Column) -> tuple[np.ndarray, np.ndarray]:
     return values, np.zeros(len(values), dtype=bool)
 
 
+def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position of each wanted key in sorted ``keys``, and whether it is there."""
+    if not len(keys):
+        return np.zeros(len(wanted), dtype=np.int64), np.zeros(len(wanted), dtype=bool)
+    pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    return pos, keys[pos] == wanted
+
+
 def _column(values: Column | object) -> Column:
     """A column as a frame holds it: a numpy array, or a Masked pair of arrays (bool mask)."""
     if type(values) is np.ndarray:

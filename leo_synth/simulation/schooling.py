@@ -13,7 +13,7 @@ import numpy as np
 
 from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
 from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, sorted_lookup
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SECONDARY_PHASE
 from leo_synth.simulation.population import ABILITY_DISADVANTAGE, KIND_SCHOOL
@@ -64,12 +64,8 @@ class Schooling:
         """Position in ``pupil_years`` (sorted by person and year) of each (person, academic
         year), and whether the person is on a roll that year."""
         py = self.pupil_years
-        want = np.asarray(person) * 10_000 + np.asarray(year)
-        if not len(py):
-            return np.zeros(len(want), dtype=np.int64), np.zeros(len(want), dtype=bool)
-        key = py["person"] * 10_000 + py["year"]
-        pos = np.minimum(np.searchsorted(key, want), len(key) - 1)
-        return pos, key[pos] == want
+        return sorted_lookup(py["person"] * 10_000 + py["year"],
+                             np.asarray(person) * 10_000 + np.asarray(year))
 
     def school_in(self, person: np.ndarray, year: np.ndarray,
                   otherwise: np.ndarray) -> np.ndarray:
