@@ -469,34 +469,89 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
 
 
 def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
-    """Furlough in 2020/21 for employees in post, more in hospitality and leisure."""
+    """Furlough in 2020/21 for employees in post, more in hospitality and leisure: a first wave
+    from April or May, part of it furloughed on through the autumn, some furloughed again (or
+    for the first time) from the November or the January lockdown to March; never in a month
+    after the job furloughed has ended (a claim is for an employment on the payroll)."""
     p = ctx.params["cjrs"]
     start_2020 = tax_year_start(COVID_TAX_YEAR)
     in_post = (spells["start"] <= start_2020 + np.timedelta64(p["in_post_days"], "D")) & (
-        spells["end"] >= start_2020) & (spells["kind"] != 1)
-    section_letters = np.array([s[0] for s in SIC_SECTIONS])
-    letter = section_letters[ctx.pools.enterprises["section"][spells["enterprise"]]]
-    share = np.array([p["furlough_share"].get(x, p["furlough_share"]["default"])
-                      for x in section_letters])
-    letter_index = np.searchsorted(section_letters, letter)
-    furloughed = in_post & (rng.random(len(spells)) < share[letter_index])
-    idx = np.flatnonzero(furloughed)
-    _, first = np.unique(spells["person"][idx], return_index=True)
-    idx = idx[first]
+        spells["end"] >= start_2020)
+    share = _furlough_share(ctx, spells)
+    furloughed = in_post & (rng.random(len(spells)) < share)
+    idx = _first_per_person(spells, np.flatnonzero(furloughed))
     m = len(idx)
     months = np.clip(rng.poisson(p["months_mean"], m), 1, 12)
-    begin = np.minimum(rng.integers(0, p["first_month_spread"], m), 12 - months)
+    begin = np.where(rng.random(m) < p["april_start_share"], 0, 1)
+    autumn = ctx.rng("labour.cjrs_autumn").random(m) < p["through_autumn_share"]
+    months = np.where(autumn, np.maximum(months, AUTUMN_END_MONTH + 1 - begin), months)
     month = np.arange(12)[None, :]
-    pattern = (month >= begin[:, None]) & (month < (begin + months)[:, None])
+    pattern = (month >= begin[:, None]) & (month < np.minimum(begin + months, 12)[:, None])
     # The second wave: some are furloughed again from the November or the January lockdown
     # to the end of the tax year (HMRC: about 4m in November 2020 and 5m in January 2021,
-    # half the May peak; without it January held 8% of the peak).
+    # half the May peak), and some for the first time (``new_in_second_wave``).
     again = ctx.rng("labour.cjrs_second_wave")
     second = again.random(m) < p["second_wave_share"]
     from_month = np.where(again.random(m) < p["second_wave_november"], 7, 9)
     pattern |= second[:, None] & (month >= from_month[:, None])
+    fresh_idx, fresh_pattern = _first_furloughed_in_winter(ctx, spells, share, idx)
+    idx = np.concatenate([idx, fresh_idx])
+    pattern = np.concatenate([pattern, fresh_pattern]) & _months_in_post(spells, idx)
+    keep = pattern.any(1)
+    idx, pattern = idx[keep], pattern[keep]
+    order = np.argsort(spells["person"][idx], kind="stable")
+    idx, pattern = idx[order], pattern[order]
     return Frame(person=spells["person"][idx], months=pattern,
                  weeks=np.rint(pattern.sum(1) * WEEKS_PER_MONTH).astype(np.int64))
+
+
+AUTUMN_END_MONTH = 6
+"""October (0 = April): the first wave's furloughs ``through_autumn_share`` last at least to
+its end (HMRC: about 2.5m jobs still furloughed in October 2020, before the second lockdown)."""
+WINTER_MONTHS = (7, 9)
+"""November and January: the months the second wave's furloughs begin in."""
+
+
+def _furlough_share(ctx: BlockContext, spells: Frame) -> np.ndarray:
+    """Each spell's chance of a first-wave furlough, by its employer's SIC section."""
+    p = ctx.params["cjrs"]
+    section_letters = np.array([s[0] for s in SIC_SECTIONS])
+    letter = section_letters[ctx.pools.enterprises["section"][spells["enterprise"]]]
+    share = np.array([p["furlough_share"].get(x, p["furlough_share"]["default"])
+                      for x in section_letters])
+    return share[np.searchsorted(section_letters, letter)]
+
+
+def _first_per_person(spells: Frame, idx: np.ndarray) -> np.ndarray:
+    """Of spells ``idx`` (ascending), each person's first."""
+    _, first = np.unique(spells["person"][idx], return_index=True)
+    return idx[first]
+
+
+def _first_furloughed_in_winter(ctx: BlockContext, spells: Frame, share: np.ndarray,
+                                first_wave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Employees furloughed for the first time from the November or the January lockdown to
+    the end of the tax year (HMRC: 11.7m jobs furloughed in all, 9.4m of them by the end of
+    June 2020): among those in post when their wave begins and not furloughed before, at
+    ``new_in_second_wave`` times their sector's first-wave chance. Their own stream."""
+    p = ctx.params["cjrs"]
+    rng = ctx.rng("labour.cjrs_new_furloughs")
+    n = len(spells)
+    from_month = np.where(rng.random(n) < p["second_wave_november"], *WINTER_MONTHS)
+    first_day = (np.datetime64("2020-04", "M") + from_month).astype("datetime64[D]")
+    eligible = (spells["start"] <= first_day) & (spells["end"] >= first_day)
+    eligible &= ~np.isin(spells["person"], spells["person"][first_wave])
+    chosen = eligible & (rng.random(n) < share * p["new_in_second_wave"])
+    idx = _first_per_person(spells, np.flatnonzero(chosen))
+    return idx, np.arange(12)[None, :] >= from_month[idx, None]
+
+
+def _months_in_post(spells: Frame, idx: np.ndarray) -> np.ndarray:
+    """Per spell of ``idx``, the months of 2020/21 (0 = April) it is open on any day of."""
+    first = (np.datetime64("2020-04", "M") + np.arange(12)).astype("datetime64[D]")
+    last = (np.datetime64("2020-05", "M") + np.arange(12)).astype("datetime64[D]") - 1
+    return (spells["start"][idx, None] <= last[None, :]) & (
+        spells["end"][idx, None] >= first[None, :])
 
 
 def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:

@@ -189,7 +189,6 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "self_employment.first_tax_year": ("year",),
     "self_employment.seiss_further_grant_share": ("probability",),
     "cjrs.in_post_days": ("count",),
-    "cjrs.first_month_spread": ("count",),
     "labour.student_job_share": ("probability",),
     "labour.gap_year_work_share": ("probability",),
     "labour.apprentice_retention": ("probability",),
@@ -214,6 +213,9 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "cjrs.months_mean": ("positive",),
     "cjrs.second_wave_share": ("probability",),
     "cjrs.second_wave_november": ("probability",),
+    "cjrs.april_start_share": ("probability",),
+    "cjrs.through_autumn_share": ("probability",),
+    "cjrs.new_in_second_wave": ("positive",),
     # benefits
     "benefits.min_gap_days": ("count",),
     "benefits.uc_regimes.*": ("shares",),

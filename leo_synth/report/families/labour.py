@@ -93,6 +93,15 @@ SELECT SUM(CASE WHEN f.ae_id IS NOT NULL THEN 1 ELSE 0 END), COUNT(*)
 FROM employees e LEFT JOIN furloughed f ON f.ae_id = e.ae_id
 """
 
+CJRS_BY_MONTH_SQL = """
+WITH employees AS (SELECT DISTINCT ae_id FROM t_emp WHERE s <= :date AND e >= :date),
+furloughed AS (
+  SELECT DISTINCT k.ae_id FROM leo_cjrs c JOIN t_edukey k ON k.edukey = c.EDUKEY
+  WHERE c.TAXYEAR = :tax_code AND INSTR(SUBSTR(c.CJRS_DTM_IND, 1, :months), '1') > 0)
+SELECT SUM(CASE WHEN f.ae_id IS NOT NULL THEN 1 ELSE 0 END), COUNT(*)
+FROM employees e LEFT JOIN furloughed f ON f.ae_id = e.ae_id
+"""
+
 
 def tax_year_bounds(tax_year: int) -> tuple[str, str]:
     """First and last day of a tax year (6 April to 5 April)."""
@@ -180,4 +189,16 @@ def cjrs_coverage(ws: Workspace, p: Params) -> Estimate:
     start, end = tax_year_bounds(p["tax_year"])
     code = p["tax_year"] * 100 + (p["tax_year"] + 1) % 100
     num, den = ws.query(CJRS_SQL, {"start": start, "end": end, "tax_code": code})[0]
+    return rate(num, den)
+
+
+@definition("cjrs_take_up", requires=("leo_employment", "leo_cjrs"),
+            uses=("t_emp", "t_edukey"))
+def cjrs_take_up(ws: Workspace, p: Params) -> Estimate:
+    """Share of the employees in post on the first day of ``tax_year`` furloughed in its first
+    ``months`` months (CJRS_DTM_IND: a month furloughed on any day of it is flagged)."""
+    start, _ = tax_year_bounds(p["tax_year"])
+    code = p["tax_year"] * 100 + (p["tax_year"] + 1) % 100
+    num, den = ws.query(CJRS_BY_MONTH_SQL, {"date": start, "tax_code": code,
+                                             "months": p["months"]})[0]
     return rate(num, den)
