@@ -210,14 +210,14 @@ def idbr(ctx: StaticContext, relation: Relation) -> Frame:
     birth = ymd(ent["birth_year"], rng.integers(1, 13, n), 1)
     dies = rng.random(n) < ctx.params["pools.enterprise_death_share"]
     death = ymd(2018 + rng.integers(0, 3, n), rng.integers(1, 13, n), 1)
+    status = legal_status(ctx, ent)
     frames = []
     for source_year in (2019, 2020):
         dead = dies & (death < ymd(source_year - 1, 1, 1))
         frames.append(Frame(
             entkey=ctx.keys.make("enterprise", np.arange(n)).astype(str), sic2007=ent["sic"],
             region=ctx.pools.regions["code"][ent["region"]],
-            legal_status=np.where(ent["employees_band"] > 3, "1", np.where(
-                rng.random(n) < 0.5, "2", "3")),
+            legal_status=status,
             employees=ent["employees_band"],
             birth_month=birth,
             death_month=Masked(death, ~dead),
@@ -226,3 +226,37 @@ def idbr(ctx: StaticContext, relation: Relation) -> Frame:
         ))
     return Frame.concat(frames)
 
+
+SMALL_BANDS = 2
+"""Employees bands up to this one (fewer than 20) draw from ``legal_status_small``."""
+PUBLIC_BAND = 6
+"""From this Employees band (250 or more), health and education employers are public."""
+CENTRAL_GOVERNMENT, LOCAL_AUTHORITY = "5", "6"
+
+
+def legal_status(ctx: StaticContext, ent: Frame) -> np.ndarray:
+    """Each enterprise's IDBR legal status, one for both source years: by size from the
+    published shares, public administration central or local government, and the largest
+    health and education employers public (``pools`` in config/parameters.yaml). Its own
+    stream (``idbr.legal_status``)."""
+    p = ctx.params["pools"]
+    rng = stream(ctx.seed, "idbr.legal_status", STATIC_BLOCK)
+    u = rng.random(len(ent))
+    small = ent["employees_band"] <= SMALL_BANDS
+    status = np.where(small, _by_shares(p["legal_status_small"], u),
+                      _by_shares(p["legal_status_large"], u))
+    letter = np.array([s[0] for s in SIC_SECTIONS])[ent["section"]]
+    central = rng.random(len(ent)) < p["central_government_share"]
+    status = np.where(letter == "O", np.where(central, CENTRAL_GOVERNMENT, LOCAL_AUTHORITY),
+                      status)
+    large = ent["employees_band"] >= PUBLIC_BAND
+    status = np.where(large & (letter == "Q"), CENTRAL_GOVERNMENT, status)
+    return np.where(large & (letter == "P"), LOCAL_AUTHORITY, status)
+
+
+def _by_shares(shares: dict[str, float], u: np.ndarray) -> np.ndarray:
+    """The code of ``shares`` whose cumulative share first exceeds each uniform ``u``."""
+    codes = np.array(list(shares), dtype=str)
+    cumulative = np.cumsum(list(shares.values()))
+    return codes[np.minimum(np.searchsorted(cumulative / cumulative[-1], u, side="right"),
+                            len(codes) - 1)]

@@ -63,6 +63,9 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "pools.enterprises.per_persons": ("positive",),
     "pools.enterprises.min": ("count",),
     "pools.enterprise_death_share": ("probability",),
+    "pools.legal_status_small": ("shares",),
+    "pools.legal_status_large": ("shares",),
+    "pools.central_government_share": ("probability",),
     "alternative_provision.*_share": ("probability",),
     # school types (simulation/school_types.py): a school converts once, so shares only rise
     "school_types.maintained_shares.*": ("shares",),
