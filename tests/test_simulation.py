@@ -287,8 +287,31 @@ def test_furlough_peaks_in_may_and_returns_in_winter(catalog) -> None:
     assert 0.15 * by_month[1] < by_month[6] < 0.35 * by_month[1]  # October
     assert 0.3 * by_month[1] < by_month[7] < 0.55 * by_month[1]  # November
     assert 0.45 * by_month[1] < by_month[9] < 0.7 * by_month[1]  # January
-    weeks = life.labour.cjrs["weeks"]
-    assert (weeks == np.rint(life.labour.cjrs["months"].sum(1) * 4.3)).all()
+    cjrs = life.labour.cjrs
+    ends = cjrs["month_ends"]
+    assert not (ends & ~cjrs["months"]).any()  # on furlough at a month's end: in the month
+    stopped_during = (cjrs["months"] & ~ends).sum(1)
+    assert 0.2 < (stopped_during > 0).mean() < 0.6
+    assert (cjrs["weeks"] == np.rint((cjrs["months"].sum(1) - 0.5 * stopped_during) * 4.3)).all()
+
+
+def test_furlough_from_march_2020(catalog) -> None:
+    """Most first furloughs began with the lockdown of 23 March 2020: the 2019/20 records
+    (the VRF's CJRS sheet covers 2019/20 and 2020/21; every record was of 2020/21), each of
+    an employee furloughed in April on the payroll by 19 March."""
+    life = _life_of(catalog, 20_000)
+    cjrs, spells = life.labour.cjrs, life.labour.spells
+    march = cjrs["march"]
+    assert 0.3 < march.mean() < 0.8
+    assert cjrs["months"][march, 0].all()
+    on_payroll = spells["person"][spells["start"] <= np.datetime64("2020-03-19")]
+    assert np.isin(cjrs["person"][march], on_payroll).all()
+    relation = next(rel for rel in catalog.relations(2) if rel.name == "leo_cjrs")
+    rows = registry.BUILDERS[relation.table.builder].build(life, relation)
+    year = np.asarray(rows["tax_year"])
+    assert set(np.unique(year)) == {201920, 202021}
+    assert (np.asarray(rows["dtm"])[year == 201920] == b"000000000001").all()
+    assert (np.asarray(rows["weeks"])[year == 201920] >= 1).all()
 
 
 def test_furlough_take_up_and_jobs_on_the_payroll(catalog) -> None:

@@ -173,16 +173,30 @@ def _month_string(months: np.ndarray) -> np.ndarray:
 
 @builder("hmrc.cjrs", provides=["edukey", "tax_year", "eom", "dtm", "weeks_capped", "weeks"])
 def cjrs(life: LifeCourse, relation: Relation) -> Frame:
-    """Furlough (CJRS) in 2020/21, one row per furloughed person."""
+    """Furlough (CJRS), one row per furloughed person and tax year: 2019/20 for a furlough
+    from March 2020 (its last month flagged), 2020/21 for one in that year."""
     cj = life.labour.cjrs
     cj = cj.take(in_labour_data(life)[cj["person"]])
-    months = _month_string(cj["months"])
+    march = cj.take(cj["march"])
+    in_march = np.zeros((len(march), 12), dtype=bool)
+    in_march[:, -1] = True
+    person = np.concatenate([march["person"], cj["person"]])
+    year = np.repeat([2019, 2020], [len(march), len(cj)])
+    weeks = np.concatenate([np.full(len(march), MARCH_WEEKS), cj["weeks"]])
+    order = np.lexsort((year, person))
+    person, year, weeks = person[order], year[order], weeks[order]
+    dtm = _month_string(np.concatenate([in_march, cj["months"]]))[order]
+    eom = _month_string(np.concatenate([in_march, cj["month_ends"]]))[order]
     return Frame(
-        edukey=edukeys_at(life, cj["person"], tax_year_start(np.full(len(cj), 2020))),
-        tax_year=np.full(len(cj), 202021), eom=months, dtm=months,
-        weeks_capped=(cj["weeks"] > life.ctx.params["cjrs.weeks_capped_above"]).astype(np.int64),
-        weeks=np.minimum(cj["weeks"], 52),
+        edukey=edukeys_at(life, person, tax_year_start(year)),
+        tax_year=year * 100 + (year + 1) % 100, eom=eom, dtm=dtm,
+        weeks_capped=(weeks > life.ctx.params["cjrs.weeks_capped_above"]).astype(np.int64),
+        weeks=np.minimum(weeks, 52),
     )
+
+
+MARCH_WEEKS = 1
+"""CJRS_TOT_WKS of a 2019/20 record: furloughed from the lockdown of 23 March 2020."""
 
 
 @builder("hmrc.seiss", provides=["edukey", "tax_year", "weeks", "amount", "eom", "dtm"])

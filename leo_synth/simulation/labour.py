@@ -70,7 +70,7 @@ class Labour:
     pay: Frame  # person, tax_year, enterprise, amount: pay per spell and tax year
     self_employment: Frame  # person, tax_year, sole, partnership
     self_employment_episodes: Frame  # person, start, end: working, though not in PAYE
-    cjrs: Frame  # person, months (12-char indicator strings), weeks
+    cjrs: Frame  # person, months, month_ends (by month of 2020/21), weeks, march
     seiss: Frame  # person, weeks, amount, months
 
 
@@ -501,8 +501,21 @@ def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
     idx, pattern = idx[keep], pattern[keep]
     order = np.argsort(spells["person"][idx], kind="stable")
     idx, pattern = idx[order], pattern[order]
+    ends = ctx.rng("labour.cjrs_month_ends")
+    # A furlough that stops before March 2021 stops during its last month or at its end.
+    last = pattern & ~np.concatenate([pattern[:, 1:], np.ones((len(idx), 1), bool)], axis=1)
+    stopped_during = last & (ends.random(pattern.shape) < p["ends_during_month_share"])
+    march = (pattern[:, 0] & (spells["start"][idx] <= MARCH_PAYROLL_DAY)
+             & (ends.random(len(idx)) < p["march_start_share"]))
+    weeks = np.rint((pattern.sum(1) - 0.5 * stopped_during.sum(1)) * WEEKS_PER_MONTH)
     return Frame(person=spells["person"][idx], months=pattern,
-                 weeks=np.rint(pattern.sum(1) * WEEKS_PER_MONTH).astype(np.int64))
+                 month_ends=pattern & ~stopped_during, weeks=weeks.astype(np.int64),
+                 march=march)
+
+
+MARCH_PAYROLL_DAY = np.datetime64("2020-03-19")
+"""Employees on a payroll by this day could be furloughed from March 2020 (the scheme's
+first cut-off date); a furlough of March 2020 is in the 2019/20 record."""
 
 
 AUTUMN_END_MONTH = 6

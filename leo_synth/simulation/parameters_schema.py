@@ -219,6 +219,8 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "cjrs.april_start_share": ("probability",),
     "cjrs.through_autumn_share": ("probability",),
     "cjrs.new_in_second_wave": ("positive",),
+    "cjrs.march_start_share": ("probability",),
+    "cjrs.ends_during_month_share": ("probability",),
     # benefits
     "benefits.min_gap_days": ("count",),
     "benefits.uc_regimes.*": ("shares",),
