@@ -507,10 +507,12 @@ def _cjrs(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
     stopped_during = last & (ends.random(pattern.shape) < p["ends_during_month_share"])
     march = (pattern[:, 0] & (spells["start"][idx] <= MARCH_PAYROLL_DAY)
              & (ends.random(len(idx)) < p["march_start_share"]))
-    weeks = np.rint((pattern.sum(1) - 0.5 * stopped_during.sum(1)) * WEEKS_PER_MONTH)
-    return Frame(person=spells["person"][idx], months=pattern,
-                 month_ends=pattern & ~stopped_during, weeks=weeks.astype(np.int64),
-                 march=march)
+    # (nor is anyone on furlough at the end of a month their job ended in); a month left
+    # during counts as half a month
+    month_ends = pattern & ~stopped_during & (spells["end"][idx, None] >= _month_last_days())
+    weeks = np.rint((pattern.sum(1) - 0.5 * (pattern & ~month_ends).sum(1)) * WEEKS_PER_MONTH)
+    return Frame(person=spells["person"][idx], months=pattern, month_ends=month_ends,
+                 weeks=weeks.astype(np.int64), march=march)
 
 
 MARCH_PAYROLL_DAY = np.datetime64("2020-03-19")
@@ -562,9 +564,13 @@ def _first_furloughed_in_winter(ctx: BlockContext, spells: Frame, share: np.ndar
 def _months_in_post(spells: Frame, idx: np.ndarray) -> np.ndarray:
     """Per spell of ``idx``, the months of 2020/21 (0 = April) it is open on any day of."""
     first = (np.datetime64("2020-04", "M") + np.arange(12)).astype("datetime64[D]")
-    last = (np.datetime64("2020-05", "M") + np.arange(12)).astype("datetime64[D]") - 1
-    return (spells["start"][idx, None] <= last[None, :]) & (
+    return (spells["start"][idx, None] <= _month_last_days()) & (
         spells["end"][idx, None] >= first[None, :])
+
+
+def _month_last_days() -> np.ndarray:
+    """The last day of each month of 2020/21 (April 2020 to March 2021), as a row."""
+    return ((np.datetime64("2020-05", "M") + np.arange(12)).astype("datetime64[D]") - 1)[None, :]
 
 
 def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:
