@@ -492,3 +492,15 @@ def test_key_stage_schools_are_the_census_schools_of_their_years(catalog) -> Non
     assert (py["school"][pos][found] == school[found]).all()
     moved = found & (schooling.secondary_school[ks5["person"]] != school)
     assert moved.sum() > 5  # (movers and the permanently excluded: the case checked)
+
+
+def test_a_pupil_joins_a_school_only_when_changing_school(catalog) -> None:
+    """A pupil's entry year changes from one year to the next exactly when the school does: a
+    mover (one school per LA and phase in a run this size) joins another school, not the one
+    left, so the census's EntryDate never moves while LAEstab stays."""
+    py = _life_of(catalog, 20_000).schooling.pupil_years
+    same_person = py["person"][1:] == py["person"][:-1]
+    new_school = same_person & (py["school"][1:] != py["school"][:-1])
+    new_entry = same_person & (py["entry_year"][1:] != py["entry_year"][:-1])
+    assert new_school.sum() > 1000
+    np.testing.assert_array_equal(new_entry, new_school)

@@ -19,6 +19,7 @@ import numpy as np
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.other_school import another_school
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import logistic, logit
@@ -206,8 +207,8 @@ class SchoolMoves:
 def moves_after_permanent_exclusion(ctx: BlockContext, persons: Frame,
                                     schooling: Schooling) -> SchoolMoves:
     """A permanently excluded pupil is taken off the excluding school's roll: the later years
-    the pupil would have spent there (sixth form included) are at another school of the same
-    LA and phase (the grammar school stepped over). The block applies the moves to its
+    the pupil would have spent there (sixth form included) are at another school of the phase
+    (:func:`~leo_synth.simulation.other_school.another_school`). The block applies the moves to its
     pupil-years before anything reads their schools, so every relation reading a pupil's
     school (census, key stages, exclusions) agrees.
 
@@ -225,36 +226,12 @@ def moves_after_permanent_exclusion(ctx: BlockContext, persons: Frame,
         return moves
     # each pupil's first permanent exclusion (the rows are sorted by person, year and date)
     perm = perm.take(np.r_[True, perm["person"][1:] != perm["person"][:-1]])
-    pools = ctx.pools
-    school = perm["school"]
-    la, phase = pools.schools["la"][school], pools.schools["phase"][school]
-    first = pools.la_first_school[phase, la]
-    count = pools.la_school_count[phase, la]
     draw = ctx.rng("schooling.after_exclusion").random(len(perm))
-    step = 1 + (draw * np.maximum(count - 1, 1)).astype(np.int64)
-    new = first + (school - first + step) % count
-    grammar = pools.la_grammar[la]
-    new = np.where(new == grammar, first + (new - first + 1) % count, new)
-    # an LA with no other school of the phase (a small run's pool has one or two): a school
-    # of the phase in another LA, as pupils placed out of their LA are
-    alone = (new == school) | (new == grammar)
-    elsewhere = _schools_of_phase(pools.schools)
-    for ph in np.unique(phase[alone]):
-        which = np.flatnonzero(alone & (phase == ph))
-        choices = elsewhere[ph]
-        pick = (draw[which] * (len(choices) - 1)).astype(np.int64)
-        pick += choices[pick] >= school[which]  # (step over the excluding school)
-        new[which] = choices[np.minimum(pick, len(choices) - 1)]
+    new = another_school(ctx.pools, perm["school"], draw)
     moves.left_in[perm["person"]] = perm["year"]
-    moves.left[perm["person"]] = school
+    moves.left[perm["person"]] = perm["school"]
     moves.joined[perm["person"]] = new
     return moves
-
-
-def _schools_of_phase(schools: Frame) -> dict[int, np.ndarray]:
-    """Per phase, its schools but grammar schools, in pool order."""
-    return {int(ph): np.flatnonzero(~schools["grammar"] & (schools["phase"] == ph))
-            for ph in np.unique(schools["phase"])}
 
 
 def alternative_provision(life, first: int, last: int, share: float,

@@ -14,6 +14,7 @@ import numpy as np
 from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame, sorted_lookup
+from leo_synth.simulation.other_school import another_school
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SECONDARY_PHASE
 from leo_synth.simulation.population import ABILITY_DISADVANTAGE, KIND_SCHOOL
@@ -131,8 +132,10 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     school2 = np.where(secondary_phase, secondary[person_idx, 1], primary[person_idx, 1])
     after_move = (moved >= 0) & (ncy >= moved)
     school = np.where(after_move, school2, school)
+    # (a special school takes its pupils through both phases: Year 7 is no new entry there)
+    joins_in_y7 = secondary_phase & ~special[person_idx]
     first_nc_here = np.where(after_move, moved,
-                             np.where(secondary_phase, 7, np.maximum(entry[person_idx], NURSERY)))
+                             np.where(joins_in_y7, 7, np.maximum(entry[person_idx], NURSERY)))
     first_nc_here = np.maximum(first_nc_here, entry[person_idx])
     pupil_years = Frame(
         person=person_idx.astype(np.int64),
@@ -275,6 +278,12 @@ def _schools(ctx: BlockContext, persons: Frame, sen: np.ndarray,
     special_school = pick(2, school_la)
     primary[special] = special_school[special, None]
     secondary[special] = special_school[special, None]
-    movers = rng.random((n, 2)) < p["schooling.mover_share"]
+    movers = (rng.random((n, 2)) < p["schooling.mover_share"]) & ~special[:, None]
     move_nc = np.stack([rng.integers(1, 7, n), rng.integers(8, 12, n)], axis=1)
-    return primary, secondary, np.where(movers & ~special[:, None], move_nc, -1), special
+    # A mover changes school: where the second draw is the first school (an LA's only school
+    # of the phase, or an able pupil's grammar school), another school of the phase.
+    draw = ctx.rng("schooling.second_school").random((n, 2))
+    for phase, schools in enumerate((primary, secondary)):
+        stays = np.flatnonzero(movers[:, phase] & (schools[:, 1] == schools[:, 0]))
+        schools[stays, 1] = another_school(pools, schools[stays, 0], draw[stays, phase])
+    return primary, secondary, np.where(movers, move_nc, -1), special
