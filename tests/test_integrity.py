@@ -279,6 +279,29 @@ def test_a_placed_ucas_applicant_has_one_acceptance_by_its_route(small_sqlite) -
     assert _one(db, "SELECT count(*) FROM ucas_2007_to_2021 WHERE applicant_age > 20")[0] > 0
 
 
+def test_a_ucas_applicant_accepts_only_offers(small_sqlite) -> None:
+    """At June 30 an applicant holds firm and insurance only offers, an insurance only beside
+    a firm choice, and makes no reply to a rejection (a twelfth of choices held a rejection
+    firm or as insurance, and unplaced applicants an insurance without a firm choice); the
+    application holding a place was not declined."""
+    db, _ = small_sqlite
+    row = _one(db, """SELECT count(*),
+                             sum(june30_app_response_code IS NOT NULL
+                                 AND june30_hep_decision_code = 'R'),
+                             sum(app_response_june30 IN ('Firm', 'Insurance')
+                                 AND provider_decision_june30 = 'Rejected'),
+                             sum(acceptance_route <> '' AND app_response_june30 = 'Declined'),
+                             sum(june30_app_response_code = 'F'),
+                             sum(june30_app_response_code = 'I')
+                      FROM ucas_2007_to_2021""")
+    assert row[0] > 500 and row[1:4] == (0, 0, 0) and row[4] > 50 and row[5] > 20, row
+    row = _one(db, """SELECT count(*), sum(f > 1 OR i > 1), sum(i = 1 AND f = 0) FROM (
+                          SELECT sum(june30_app_response_code = 'F') f,
+                                 sum(june30_app_response_code = 'I') i
+                          FROM ucas_2007_to_2021 GROUP BY applicant_id, application_cycle)""")
+    assert row[0] > 50 and row[1:] == (0, 0), row
+
+
 def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None:
     """The applicant's characteristics are the applicant's: one class (NS-SEC) and one centre
     type in every application and cycle, one date for the main scheme choices of a cycle; the

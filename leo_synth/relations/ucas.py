@@ -14,6 +14,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.ucas_routes import (
     SINGLE,
     acceptance_routes,
+    firm_offer,
     made_late,
     placed_choice,
     route_columns,
@@ -123,10 +124,10 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     provider = np.where(placed & (entered_at[idx] >= 0), entered_at[idx],
                         pick_provider(life.ctx, life.ctx.rng("ucas.provider"), reach))
     course = course_identifier(provider, subject[idx], len(jacs))
-    # The provider's decision: an offer for every choice holding a place and 70% of the
-    # others, made unconditional (from 2013, more from 2018) for some of them; the code and its
-    # label agree.
-    offered = placed | (rng.random(n) < 0.7)
+    # The provider's decision: an offer for every choice holding a place or held firm and
+    # 70% of the others, made unconditional (from 2013, more from 2018) for some of them;
+    # the code and its label agree.
+    offered = placed | (rng.random(n) < 0.7) | firm_offer(route[idx], choice)
     unconditional = offered & (c >= 2013) & (
         life.ctx.rng("ucas.unconditional").random(n) < np.where(c >= 2018, 0.12, 0.03))
     return Frame({

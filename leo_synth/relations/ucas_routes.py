@@ -32,7 +32,8 @@ SINGLE = (DIRECT, RPA)
 """Routes of applicants with that one application only."""
 DECISIONS = np.array(["Conditional offer", "Unconditional offer", "Rejected"])
 HELD_FIRM = (FIRM, INSURANCE, CLEARING, ADJUSTMENT)
-"""Routes of applicants who held a firm choice at the June 30 deadline."""
+"""Routes of applicants who held a firm choice at the June 30 deadline (their first choice,
+so it was an offer then)."""
 
 
 def acceptance_routes(rng: np.random.Generator, mature: np.ndarray) -> np.ndarray:
@@ -55,14 +56,36 @@ def placed_choice(route: np.ndarray, choices: np.ndarray) -> np.ndarray:
                      [np.ones_like(choices), np.full_like(choices, 2), choices - 1], 0)
 
 
+def firm_offer(route: np.ndarray, choice: np.ndarray) -> np.ndarray:
+    """Whether each application (``route``: its applicant's, -1 if not placed) was the offer the
+    applicant held firm at June 30: the first choice of one placed by a route that held it."""
+    return (choice == 0) & np.isin(route, HELD_FIRM)
+
+
+def responses(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
+              offered: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The applicant's reply to each application at June 30 (rows of an applicant in choice
+    order): firm and insurance, and whether they replied at all. Only an offer is accepted:
+    the firm choice is the first, if an offer, of an applicant who held one (or placed by RPA,
+    a place the provider accepted directly; or not placed, the offer missed); the insurance
+    the second, if an offer, beside a firm one; a rejection has no reply, nor the unanswered
+    choice placed by "Other Main Scheme Choice"."""
+    holds = np.isin(route, HELD_FIRM) | (route < 0) | (placed & (route == RPA))
+    firm = (choice == 0) & offered & holds
+    insurance = (choice == 1) & offered & np.r_[False, firm[:-1]]
+    replied = offered & ~(placed & (route == OTHER_MAIN))
+    return firm, insurance, replied
+
+
 def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
                   offered: np.ndarray, unconditional: np.ndarray) -> dict[str, object]:
     """Per application (``route``: its applicant's acceptance route, -1 if not placed;
-    ``placed``: the application holds the place): the routes, and the provider's decision and
-    the applicant's response at the June 30 deadline, NULL for an application made after it
-    (Clearing, Extra, Adjustment)."""
+    ``placed``: the application holds the place; rows of an applicant in choice order): the
+    routes, and the provider's decision and the applicant's response at the June 30 deadline,
+    NULL for an application made after it (Clearing, Extra, Adjustment) and the response NULL
+    where the applicant made none (:func:`responses`)."""
     late = made_late(route, placed)
-    firm = (choice == 0) & np.isin(route, HELD_FIRM)
+    firm, insurance, replied = responses(route, choice, placed, offered)
     application = [APPLICATION_ROUTE.get(r, ("1", "Main scheme")) for r in range(len(ROUTES))]
     codes = np.array([code for code, _ in application])
     names = np.array([name for _, name in application])
@@ -78,11 +101,12 @@ def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
         "june30_hep_decision_code": Masked(
             np.where(offered, np.where(unconditional, "U", "C"), "R"), late),
         "june30_app_response_code": Masked(
-            np.where(firm, "F", np.where(choice == 1, "I", "D")), late),
+            np.where(firm, "F", np.where(insurance, "I", "D")), late | ~replied),
         # (it was drawn apart from the code: a third of the other choices "Unconditional
         # offer", a third "Rejected" beside the code C)
         "provider_decision_june30": Masked(np.where(
             offered, np.where(unconditional, DECISIONS[1], DECISIONS[0]), DECISIONS[2]), late),
         "app_response_june30": Masked(
-            np.where(firm, "Firm", np.where(choice == 1, "Insurance", "Declined")), late),
+            np.where(firm, "Firm", np.where(insurance, "Insurance", "Declined")),
+            late | ~replied),
     }
