@@ -504,3 +504,38 @@ def test_a_pupil_joins_a_school_only_when_changing_school(catalog) -> None:
     new_entry = same_person & (py["entry_year"][1:] != py["entry_year"][:-1])
     assert new_school.sum() > 1000
     np.testing.assert_array_equal(new_entry, new_school)
+
+
+def test_a_pru_placement_starts_with_it_in_the_census(catalog) -> None:
+    """A census row at a pupil referral unit (units joined the census in 2013/14) has the
+    placement's entry date, not the day the pupil joined their school years before (Year 6
+    pupils had joined their unit at 3), and a pupil permanently excluded is at the unit only
+    in the censuses after the exclusion (the autumn census had most of them there first; a
+    later exclusion may find the pupil at the unit already)."""
+    life = _life_of(catalog, 40_000)
+    relations = {rel.name: rel for rel in catalog.relations(2)}
+    placed = before = 0
+    excluded_on: dict[str, np.datetime64] = {}  # (the first permanent exclusion's day)
+    for year in range(2014, 2020):
+        excluded = registry.BUILDERS["npd.exclusions"].build(
+            life, relations[f"exclusions_table_1_{year}"])
+        perm = np.asarray(excluded["category"]) == "PERM"
+        for p, d in zip(np.asarray(excluded["pmr"])[perm].tolist(),
+                        np.asarray(excluded["startdate"])[perm].astype("datetime64[D]"),
+                        strict=True):
+            excluded_on[p] = min(excluded_on.get(p, d), d)
+        for term in ("autumn", "spring", "summer"):
+            relation = relations[f"{term}_census_{year}"]
+            census = registry.BUILDERS[relation.table.builder].build(life, relation)
+            unit = np.asarray(census["phase"]) == "PR"
+            entry = np.asarray(census["entrydate"]).astype("datetime64[D]")[unit]
+            day = np.asarray(census["censusdate"]).astype("datetime64[D]")[unit]
+            assert (entry >= np.datetime64("2012-09-01")).all(), (relation.name, entry.min())
+            assert (entry <= day).all(), relation.name
+            placed += int(unit.sum())
+            pmr = np.asarray(census["pmr"])[unit].tolist()
+            year_later = day + np.timedelta64(366, "D")
+            before += sum(1 for p, d, later in zip(pmr, day, year_later, strict=True)
+                          if p in excluded_on and d < excluded_on[p] < later)
+    assert placed > 100
+    assert before == 0

@@ -17,6 +17,7 @@ from leo_synth.relations.ks4_progress import (
     va_estimates,
 )
 from leo_synth.relations.ks4_subjects import slot_subjects
+from leo_synth.relations.pru_placements import placements
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import (
     CENSUS_FIELD_ATTRIBUTES,
@@ -65,6 +66,8 @@ def _census_rows(life: LifeCourse) -> Frame:
         life, 2013, 2020, life.ctx.params["alternative_provision.pru_in_census_share"],
         "pru_in_census")
     rows["pru"] = in_year(rows["person"], rows["year"], pru["person"], pru["year"]) == 1
+    rows["pru_start"], placed_from = placements(life, rows)
+    rows["placing_school"] = rows["school"][placed_from]
     return rows
 
 
@@ -74,16 +77,25 @@ CENSUS_ATTRIBUTES = (
     "typeofclass", "parttime", "entrydate", "phase",
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
+AT_SCHOOL = ("laestab_anon", "urn_anon", "la_anon", "la_9code_anon", "phase", "entrydate")
+"""A PRU row's attributes that are the school's on a census day before the placement."""
 
 
 @builder("npd.census", provides=CENSUS_ATTRIBUTES)
 def census(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per pupil record on census day of the relation's collection."""
+    """One row per pupil record on census day of the relation's collection (a pupil placed
+    in a PRU later in the year at the school: :mod:`~leo_synth.relations.pru_placements`)."""
     year = relation.year
     attributes = _census_year(life, year)
     n = len(attributes)
-    return Frame({**{name: attributes[name] for name in attributes},
-                  "censusdate": np.full(n, census_date(year, relation.term)),
+    day = census_date(year, relation.term)
+    out = {name: attributes[name] for name in attributes}
+    # A pupil whose PRU placement starts after census day is still at the school.
+    not_yet = attributes["pru_start"] > day
+    if not_yet.any():
+        for name in AT_SCHOOL:
+            out[name] = np.where(not_yet, attributes[f"unplaced_{name}"], out[name])
+    return Frame({**out, "censusdate": np.full(n, day),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 
 
@@ -104,9 +116,12 @@ def _census_years(life: LifeCourse) -> ByYear:
     # The census records the pupil's own year group (sixth-formers included).
     attributes["ncyear_actual"] = ncyear_code(rows["ncyear"])
     attributes["fsm"] = rows["fsm"].astype(np.int64)
-    phase = np.where(rows["pru"], "PR", SCHOOL_PHASES[life.ctx.pools.schools["phase"][
-        rows["school"]]])
-    _on_pru_roll(life, attributes, rows["school"], rows["pru"])
+    school_phase = SCHOOL_PHASES[life.ctx.pools.schools["phase"][rows["school"]]]
+    phase = np.where(rows["pru"], "PR", school_phase)
+    school_entry = ymd(rows["entry_year"], 9, 1)
+    unplaced = {f"unplaced_{name}": attributes[name] for name in AT_SCHOOL[:4]}
+    unplaced.update(unplaced_phase=school_phase, unplaced_entrydate=school_entry)
+    _on_pru_roll(life, attributes, rows["placing_school"], rows["pru"])
     n = len(rows)
     return ByYear(Frame({
         **attributes,
@@ -119,23 +134,29 @@ def _census_years(life: LifeCourse) -> ByYear:
         "enrolstatus": np.full(n, "C"),
         "typeofclass": np.where(rows["ncyear"] < 0, "N", "O"),
         "parttime": (rows["ncyear"] < 0).astype(np.int64),
-        "entrydate": ymd(rows["entry_year"], 9, 1),
+        "entrydate": np.where(rows["pru"], rows["pru_start"], school_entry),
         "phase": phase,
+        "pru_start": rows["pru_start"],
+        **unplaced,
     }), year)
 
 
 def _on_pru_roll(life: LifeCourse, attributes: dict[str, object], school: np.ndarray,
                  pru: np.ndarray) -> None:
-    """A census record of a pupil placed in a pupil referral unit is the unit's: its LAESTAB
-    and URN are those of the PRU of the school's LA (one per LA, numbered after the pool's
-    schools in the school keyspace), so a URN has one PHASE, as an establishment has."""
+    """A census record of a pupil placed in a pupil referral unit is the unit's: its LAESTAB,
+    URN and LA are those of the PRU of the LA of the school that placed the pupil (one per LA,
+    numbered after the pool's schools in the school keyspace), so a URN has one PHASE and one
+    LA, as an establishment has, and a placement one unit in every year."""
     if not pru.any():
         return
     pools, keys = life.ctx.pools, life.ctx.keys
-    unit = len(pools.schools) + pools.schools["la"][school[pru]].astype(np.int64)
-    for name, slot in (("laestab_anon", 0), ("urn_anon", 1)):
+    la = pools.schools["la"][school[pru]].astype(np.int64)
+    unit = len(pools.schools) + la
+    for name, keyspace, key, slot in (("laestab_anon", "school", unit, 0),
+                                      ("urn_anon", "school", unit, 1),
+                                      ("la_anon", "la", la, 0), ("la_9code_anon", "la", la, 1)):
         values = np.array(attributes[name], copy=True)
-        values[pru] = keys.make("school", unit, slot)
+        values[pru] = keys.make(keyspace, key, slot)
         attributes[name] = values
 
 
