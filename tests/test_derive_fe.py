@@ -37,6 +37,34 @@ def test_aims_follow_their_lars_row(db) -> None:
     assert (orphans, titled_programmes) == (0, 0)
 
 
+def test_an_aims_start_age_is_the_learners_age_on_its_start_date(db) -> None:
+    """AgeAimStart is the age on the aim's start date (the census's month and year of birth
+    decide it outside the birth month), the same in every year a continuing aim is reported;
+    AgeProgStart is the age at the record's first start, never above AgeAimStart. (It was the
+    record's AcAge, age on 31 August: a continuing aim gained a year in each year reported.)"""
+    aims, ages = _one(db, """
+        SELECT count(*), sum(ages > 1) FROM (
+            SELECT count(DISTINCT a.AgeAimStart) ages FROM aims a
+            JOIN education_records_lookup e ON e.RECORDID = a.RECORDID
+            GROUP BY e.AE_ID, a.learning_aim_id, a.start_date HAVING count(*) > 1)""")
+    assert aims > 50 and ages == 0, (aims, ages)
+    rows, wrong, programme_after = _one(db, """
+        WITH birth AS (
+            SELECT p.AE_ID ae, max(c.YearOfBirth_spr10) yob, max(c.MonthOfBirth_spr10) mob
+            FROM spring_census_2010 c
+            JOIN learner_ae_id_to_pmr_lookup p
+              ON p.PUPILMATCHINGREFANONYMOUS = c.PupilMatchingRefAnonymous_spr10
+            GROUP BY p.AE_ID)
+        SELECT count(*),
+               sum(a.AgeAimStart <> CAST(strftime('%Y', a.start_date) AS INT) - b.yob
+                   - (CAST(strftime('%m', a.start_date) AS INT) < b.mob)),
+               sum(a.AgeProgStart > a.AgeAimStart)
+        FROM aims a JOIN education_records_lookup e ON e.RECORDID = a.RECORDID
+        JOIN birth b ON b.ae = e.AE_ID
+        WHERE CAST(strftime('%m', a.start_date) AS INT) <> b.mob""")
+    assert rows > 200 and wrong == 0 and programme_after == 0, (rows, wrong, programme_after)
+
+
 def test_a_learners_difficulty_details_follow_the_lldd_flag(db) -> None:
     """LLDD_Detail, Disability and LearnDiff agree with LLDD (none: -1, 98 and 98; not
     provided: 99 in all three) and with each other (a primary disability is the learner's

@@ -26,7 +26,7 @@ from leo_synth.relations.derive_ilr import (
 from leo_synth.relations.ilr_lldd import lldd_details
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.calendar import month_of, ymd
+from leo_synth.simulation.calendar import age_on, month_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP, KIND_FE, KIND_SFC
 from leo_synth.simulation.life import LifeCourse
@@ -108,7 +108,8 @@ AIM_ATTRIBUTES = (
     "aim_type", "fund_model", "start_date", "end_date_expected", "end_date", "compstatus",
     "outcome", "outcome_grade", "achievement_date", "notional_level", "notional_level_v2",
     "app", "active",
-    "start", "completion", "achievement", "enrolment", "age_aim_start", "ssa_tier1",
+    "start", "completion", "achievement", "enrolment", "age_aim_start", "age_prog_start",
+    "ssa_tier1",
     "ssa_tier1_desc", "ssa_tier2", "ssa_tier2_desc", "aim_title", "qualification_type",
     "eng_maths", "full_l2", "full_l3", "leave_month", "aim_rank", "funding_line", "fl2_width",
     "fl3_width",
@@ -117,6 +118,19 @@ AIM_ATTRIBUTES = (
     "sfl_type", "sfl_finetype",
     *(f"benefit_{group}_{when}" for group in BENEFIT_GROUPS for when in ("start", "prior")),
 )
+
+
+def start_ages(life: LifeCourse, person: np.ndarray, row: np.ndarray, start: np.ndarray,
+               records: int) -> dict[str, np.ndarray]:
+    """Per aim (of learner record ``row``), the learner's age on the aim's start date and on
+    its programme's (the record's first aim's): ages at a date, so an aim reported again in a
+    later year keeps them (the record's age at 31 August, ``AcAge``, gave the aim a year
+    more in each year it continued)."""
+    birth = life.persons["birth"][person]
+    first = np.full(records, np.iinfo(np.int64).max)
+    np.minimum.at(first, row, start.astype("datetime64[D]").astype(np.int64))
+    return {"age_aim_start": age_on(birth, start),
+            "age_prog_start": age_on(birth, first[row].astype("datetime64[D]"))}
 
 
 @builder("lilr.aims", provides=AIM_ATTRIBUTES)
@@ -197,7 +211,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "completion": (~continuing).astype(np.int64),
         "achievement": achieved.astype(np.int64),
         "enrolment": (aim_type != 3).astype(np.int64),
-        "age_aim_start": rec["age"][row],
+        **start_ages(life, person, row, aim["start_date"], len(rec)),
         "ssa_tier1": np.floor(ssa2).astype(np.int64),
         "ssa_tier1_desc": labels_of(np.floor(ssa2), lambda tier: SSA_TIER1[int(tier)]),
         "ssa_tier2": labels_of(ssa2, lambda tier: f"{tier:.1f}", dtype=str),
