@@ -539,3 +539,16 @@ def test_a_pru_placement_starts_with_it_in_the_census(catalog) -> None:
                           if p in excluded_on and d < excluded_on[p] < later)
     assert placed > 100
     assert before == 0
+
+
+def test_no_exclusion_follows_a_permanent_one_in_its_year(catalog) -> None:
+    """A permanent exclusion takes the pupil off the school's roll: it is the last of the
+    pupil's exclusions in the year, and the only permanent one (some pupils were excluded
+    again, or permanently twice, from the school that had excluded them)."""
+    rows = school_events.exclusions(_life_of(catalog, 40_000))
+    perm = rows["category"] == "PERM"
+    assert perm.sum() > 100
+    key = rows["person"] * 10_000 + rows["year"]  # (sorted by person, year and date)
+    last_of_year = np.r_[key[1:] != key[:-1], True]
+    assert not (perm & ~last_of_year).any()
+    assert len(np.unique(key[perm])) == perm.sum()

@@ -156,11 +156,14 @@ def exclusions(life) -> Frame:
     # a permanent exclusion among them at the published ratio of the year's two rates
     permanent_share = (interpolate(params["exclusions.permanent_rate"], rows["year"][row])
                        / fixed[row])
-    permanent = rng.random(m) < permanent_share
-    lunchtime = ~permanent & (rng.random(m) < 0.05)
-    category = np.where(permanent, "PERM", np.where(lunchtime, "LNCH", "FIXD"))
-    sessions = np.where(permanent, 0, np.where(lunchtime, 1, 1 + rng.geometric(0.4, m)))
+    drawn_permanent = rng.random(m) < permanent_share
+    lunch_draw = rng.random(m)
+    fixed_sessions = 1 + rng.geometric(0.4, m)
     day = rng.integers(0, 300, m)
+    permanent = last_of_year(row, day, drawn_permanent)
+    lunchtime = ~permanent & (lunch_draw < 0.05)
+    category = np.where(permanent, "PERM", np.where(lunchtime, "LNCH", "FIXD"))
+    sessions = np.where(permanent, 0, np.where(lunchtime, 1, fixed_sessions))
     start = ymd(rows["year"][row], 9, 5) + day.astype("timedelta64[D]")
     reasons = np.array(["PP", "PA", "VP", "VA", "BU", "RA", "SM", "DA", "DB", "TH", "DM", "OT"])
     weights = np.array([15, 4, 7, 11, 2, 2, 1, 4, 35, 2, 7, 10], dtype=float)
@@ -170,6 +173,22 @@ def exclusions(life) -> Frame:
                 ncyear=rows["ncyear"][row], sen=rows["sen"][row], start=start,
                 sessions=sessions, category=category, reason=reason, term=term)
     return out.sort("person", "year", "start")
+
+
+def last_of_year(row: np.ndarray, day: np.ndarray, permanent: np.ndarray) -> np.ndarray:
+    """The permanent exclusion of a pupil-year (``row``: its exclusions' pupil-year, grouped)
+    is the year's last exclusion (latest ``day``): it takes the pupil off the school's roll,
+    so none follows it there. One per pupil-year: a year that drew any has one."""
+    groups = int(row.max()) + 1 if len(row) else 0
+    latest = np.full(groups, -1, dtype=np.int64)
+    np.maximum.at(latest, row, day)
+    at_latest = np.flatnonzero(day == latest[row])
+    # (a tie: the last of them, which a stable sort by date keeps last)
+    last = np.full(groups, -1, dtype=np.int64)
+    np.maximum.at(last, row[at_latest], at_latest)
+    out = np.zeros(len(row), dtype=bool)
+    out[last[np.unique(row[permanent])]] = True
+    return out
 
 
 @dataclass
