@@ -92,5 +92,25 @@ def test_most_college_learners_below_level_3_stay_a_second_year(life) -> None:
     assert len(below) > 100
     assert 0.55 < len(second) / len(below) < 0.85
     assert (second["level"] == 2).all()
-    np.testing.assert_array_equal(academic_year_of(p16.leave_date[second["person"]]),
-                                  second["year"])
+    third = fe.take(fe["year"] == p16.start_year[fe["person"]] + 2)
+    two_years = second["person"][~np.isin(second["person"], third["person"])]
+    np.testing.assert_array_equal(academic_year_of(p16.leave_date[two_years]),
+                                  p16.start_year[two_years] + 1)
+
+
+def test_some_go_on_to_level_3_at_college_at_18(life) -> None:
+    """About half of those who complete a second college year at level 2 take a level 3
+    course at 18 (the ILR had almost no 18-year-olds: 48 against 4,140 aged 17 at 20,000
+    persons), and their learning ends with that year."""
+    p16 = life.post16
+    fe = p16.youth_fe.take((p16.youth_fe["kind"] == "fe") & np.isnat(p16.youth_fe["withdraw_date"]))
+    offset = fe["year"] - p16.start_year[fe["person"]]
+    second = fe["person"][(offset == 1) & (fe["level"] == 2)
+                          & (p16.route[fe["person"]] != SIXTH_FORM)]
+    third = fe.take(offset == 2)
+    assert len(second) > 100
+    assert 0.35 < len(third) / len(second) < 0.65
+    assert np.isin(third["person"], second).all()
+    assert (third["level"] == 3).all()
+    np.testing.assert_array_equal(academic_year_of(p16.leave_date[third["person"]]),
+                                  third["year"])

@@ -115,6 +115,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "post16.sixth_form_dropout": ("probability",),
     "post16.college_withdrawal": ("probability",),
     "post16.fe_second_year": ("probability",),
+    "post16.fe_third_year": ("probability",),
     "post16.neet_months": ("positive",),
     "post16.neet_after_learning": ("probability",),
     "post16.neet_after_learning_months": ("positive",),

@@ -96,13 +96,18 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     # or another level 2 course such as English and maths resits).
     second_year = ((route == FE) & (fe_level < 3) & ~withdraws
                    & (ctx.rng("post16.fe_second_year").random(n) < p["post16.fe_second_year"]))
+    # Some who completed that second year go on to a level 3 course at 18, the last year of
+    # 16-18 funding: the ILR's 18-year-olds (almost none were).
+    third_year = second_year & (ctx.rng("post16.fe_third_year").random(n)
+                                < p["post16.fe_third_year"])
     youth_fe = _youth_fe(ctx.rng("post16.youth_fe"), route, start, fe_level, dropout,
-                         level3_achieved, withdraw_date, second_year)
+                         level3_achieved, withdraw_date, second_year, third_year)
     # A school sixth-former who drops out after Year 12 spends the next year at an FE college
     # (the ILR year of ``_youth_fe``): learning ends after that year, not with Year 12.
     years_in_learning = np.select(
         [route == SIXTH_FORM, route == SFC, route == FE, route == APPRENTICESHIP],
-        [np.full(n, 2), np.where(dropout, 1, 2), np.where((fe_level == 3) | second_year, 2, 1),
+        [np.full(n, 2), np.where(dropout, 1, 2),
+         np.where((fe_level == 3) | second_year, 2 + third_year, 1),
          np.ones(n, dtype=np.int64)], 0)
     leave_date = np.where(has_ks4, ymd(start + years_in_learning, 7, 31), np.datetime64("NaT"))
     leave_date = np.where(withdraws, withdraw_date, leave_date)
@@ -151,33 +156,37 @@ def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np
 
 def _youth_fe(rng: np.random.Generator, route: np.ndarray, start: np.ndarray,
               fe_level: np.ndarray, dropout: np.ndarray, level3: np.ndarray,
-              withdraw_date: np.ndarray, second_year: np.ndarray) -> Frame:
+              withdraw_date: np.ndarray, second_year: np.ndarray,
+              third_year: np.ndarray) -> Frame:
     """ILR learning years at 16-18: colleges, apprenticeships, and sixth-form drop-outs;
     a course abandoned in Year 12 is its only year, with its withdrawal date; a college
-    learner below level 3 staying a ``second_year`` takes it at level 2."""
+    learner below level 3 staying a ``second_year`` takes it at level 2, and a ``third_year``
+    at level 3 (achieved as a level 2 year is: it does not count towards HE entry, which
+    reads ``level3_year``)."""
     frames = []
     n = len(route)
     withdrawn = ~np.isnat(withdraw_date)
     ones = np.ones(n, dtype=np.int64)
     apprenticeship_level = np.where(fe_level >= 3, 3, 2)
-    for kind, who, years, level, next_level in (
-        ("sfc", route == SFC, np.where(dropout, 1, 2), np.full(n, 3), np.full(n, 3)),
-        ("fe", route == FE, np.where((fe_level == 3) | second_year, 2, 1), fe_level,
-         np.where(second_year, 2, fe_level)),
+    college = np.where((fe_level == 3) | second_year, 2 + third_year, 1)
+    for kind, who, years, levels in (
+        ("sfc", route == SFC, np.where(dropout, 1, 2), (np.full(n, 3),) * 2),
+        ("fe", route == FE, college,
+         (fe_level, np.where(second_year, 2, fe_level), np.full(n, 3))),
         # one start: the ILR repeats the apprenticeship in the years it continues
-        ("app", route == APPRENTICESHIP, ones, apprenticeship_level, apprenticeship_level),
-        ("fe", (route == SIXTH_FORM) & dropout, ones, np.full(n, 2), np.full(n, 2)),
+        ("app", route == APPRENTICESHIP, ones, (apprenticeship_level,)),
+        ("fe", (route == SIXTH_FORM) & dropout, ones, (np.full(n, 2),)),
     ):
         people = np.flatnonzero(who)
         years = np.where(withdrawn, 1, years)
-        for offset, levels in enumerate((level, next_level)):
+        for offset, level in enumerate(levels):
             stay = people[years[people] > offset]
             year = start[stay] + offset + ((route[stay] == SIXTH_FORM) * 1)
             frames.append(Frame(
-                person=stay, year=year, level=levels[stay],
+                person=stay, year=year, level=level[stay],
                 kind=np.full(len(stay), kind), achieved=np.where(
-                    levels[stay] == 3, level3[stay], rng.random(len(stay)) < 0.8)
-                & ~withdrawn[stay],
+                    (level[stay] == 3) & (offset < 2), level3[stay],
+                    rng.random(len(stay)) < 0.8) & ~withdrawn[stay],
                 withdraw_date=withdraw_date[stay],
             ))
     return Frame.concat(frames).sort("person", "year")
