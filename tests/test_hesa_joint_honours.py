@@ -46,12 +46,15 @@ def test_subject_shares_sum_to_a_whole_and_name_distinct_subjects(db) -> None:
                sum(abs(f1 + coalesce(f2, 0) + coalesce(f3, 0) - 100) > 0.05
                    OR (s2 IS NULL) <> (f1 = 100) OR (s2 IS NULL) <> (f2 IS NULL)
                    OR (s3 IS NULL) <> (f3 IS NULL) OR (s3 IS NOT NULL AND s2 IS NULL)
-                   OR s2 = s1 OR s3 = s1 OR s3 = s2 OR s4 IS NOT NULL
-                   OR substr(s2, 1, 1) <> a2
+                   OR coalesce(s2 = s1 OR s3 = s1 OR s3 = s2, 0) OR s4 IS NOT NULL
+                   OR (s2 IS NULL) <> (a2 IS NULL) OR coalesce(substr(s2, 1, 1) <> a2, 0)
                    OR (f2 IS NOT NULL AND f2 NOT IN (50, 33.3))
                    OR (s2 IS NOT NULL AND lev <> 4))
         FROM ({_jacs_rows(db)}) WHERE f1 IS NOT NULL""").fetchone()
-    assert rows > 500 and joint > 10 and three > 0 and bad == 0
+    # (three-subject degrees, a tenth of joint ones, may be absent from a run this small:
+    # their frequency is asserted on the draw, below; each comparison with an absent subject
+    # is made false, or a NULL would leave the row out of the count)
+    assert rows > 500 and joint > 10 and three <= joint and bad == 0
     # About one first degree in twelve (8.3% by the parameters), far from none or most.
     first_degrees = db.execute(f"SELECT count(*) FROM ({_jacs_rows(db)}) WHERE lev = 4"
                                ).fetchone()[0]
@@ -94,5 +97,6 @@ def test_the_draw_gives_partners_by_joint_rate_and_never_repeats_a_subject() -> 
     assert (rates[second[joint]] > 0).all()  # never a clinical partner
     # The mix of combinations follows he.joint_honours.kinds (balanced 0.75).
     assert abs((kind[joint] == BALANCED).mean() - 0.75) < 0.03
+    assert abs((kind[joint] == THREE).mean() - 0.10) < 0.02
     expected = (rates[subject] * eligible).mean()
     assert abs(joint.mean() - expected) < 0.01
