@@ -895,6 +895,38 @@ SELECT @d, DATEADD(day, 1, @d)""", "tsql", None, True)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime_holds_its_time_in_steps_of_a_three_hundredth_of_a_second(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server rounds a DATETIME's time to 1/300 s when it makes it: 23:59:59.999 is the
+    # next day's midnight and .002 is .003, so a DATETIME variable set to DATEADD(ms, -1, ...)
+    # of a midnight is that midnight and a search up to 23:59:59.999 finds the next day's;
+    # the targets kept the milliseconds given (only the result table rounded them), and
+    # SQLite's variable lost them altogether
+    db = _db(request, backend)
+    results = run_text(db, """DECLARE @end DATETIME = DATEADD(ms, -1,
+                                     CAST('2019-04-01' AS DATETIME))
+SELECT DAY(@end), DATEPART(ms, @end), CONVERT(VARCHAR(23), @end, 121),
+       IIF(@end < '2019-04-01', 'before', 'not before')
+CREATE TABLE #t (d DATETIME, d2 DATETIME2(3))
+INSERT INTO #t VALUES ('2019-03-31 23:59:59.999', '2019-03-31 23:59:59.999'),
+                      ('2019-03-31 10:00:00.002', '2019-03-31 10:00:00.002'),
+                      ('2019-04-01', '2019-04-01')
+SELECT CONVERT(VARCHAR(23), d, 121), DATEPART(ms, d), CAST(d AS DATE),
+       CONVERT(VARCHAR(23), d2, 121) FROM #t ORDER BY d2
+SELECT COUNT(*) FROM #t WHERE d <= '2019-03-31 23:59:59.999'
+SELECT COUNT(*) FROM #t WHERE d2 <= '2019-03-31 23:59:59.999'
+SELECT CONVERT(VARCHAR(23), CAST('2019-03-31 10:15:30.345' AS DATETIME), 126),
+       DATEPART(ms, CAST('2019-03-31 10:15:30.995' AS DATETIME))""", "tsql", None, True)
+    assert [[output.cell(v) for v in result.rows[0]] for result in results] == [
+        ["1", "0", "2019-04-01 00:00:00.000", "not before"],
+        ["2019-03-31 10:00:00.003", "3", "2019-03-31", "2019-03-31 10:00:00.002"],
+        ["3"], ["2"], ["2019-03-31T10:15:30.347", "997"]]
+    assert [output.cell(v) for row in results[1].rows for v in row[:3]][3:] == [
+        "2019-04-01 00:00:00.000", "0", "2019-04-01",
+        "2019-04-01 00:00:00.000", "0", "2019-04-01"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_datetime2_column_named_as_an_extract_date_keeps_its_type(
         backend: str, request: pytest.FixtureRequest) -> None:
     # a #temp table's DATETIME2 column named as a DATE column of the extract (StartDate),

@@ -30,6 +30,7 @@ import datetime as dt
 from sqlglot import exp
 
 from leo_synth.tsql import date_texts, value_rewrites
+from leo_synth.tsql.datetime_ticks import ticked_text
 from leo_synth.tsql.errors import ScriptError
 
 DATE_FUNCTIONS = (exp.DateAdd, exp.DateDiff, exp.TsOrDsToDate, exp.TimeStrToTime, exp.Extract,
@@ -45,14 +46,18 @@ form whatever the ``DATEFORMAT``."""
 
 
 def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int,
-             converted: bool = False, moment: bool = False, old_type: bool = False) -> None:
+             converted: bool = False, moment: bool = False, old_type: bool = False,
+             ticks: bool = False) -> None:
     """``literal`` in ISO form where it is a string SQL Server reads as a date; one it cannot
     read stops the statement when it is shaped as a date, or whenever it is ``converted`` (a
     cast's or a date function's value: ``CAST('n/a' AS DATE)``, which SQLite read as NULL).
     ``old_type``: it becomes a ``DATETIME`` or ``SMALLDATETIME``, which read ``YYYY-MM-DD``
-    by the ``DATEFORMAT`` (``date_texts.iso``)."""
+    by the ``DATEFORMAT`` (``date_texts.iso``); ``ticks``: a ``DATETIME``, whose time is
+    rounded to its 1/300 s (``datetime_ticks``)."""
     if isinstance(literal, exp.Literal) and literal.is_string:
         text = date_texts.iso(literal.name, date_only, order, old_type)
+        if text is not None and ticks and not date_only:
+            text = ticked_text(text)
         shaped = date_texts.shaped_as_date(literal.name)
         if text is None and (shaped or (converted and literal.name.strip())) and not (
                 literal.parent is not None and value_rewrites.is_safe(literal.parent)):
@@ -140,10 +145,12 @@ def _is_date_cast(node: exp.Expression, types: tuple[exp.DataType.Type, ...] = D
 
 
 def for_target(tree: exp.Expression, dates: set[str], order: str,
-               line: int, moments: set[str] = frozenset()) -> exp.Expression:
+               line: int, moments: set[str] = frozenset(),
+               ticked: set[str] = frozenset()) -> exp.Expression:
     """The tree with each string literal read as a date in ISO form; ``dates``: the column
     names (lower case) that hold dates wherever the script met them (``moments``: those of
-    them that hold a date and time, ``DATETIME``, with which a literal keeps its time);
+    them that hold a date and time, ``DATETIME``, with which a literal keeps its time;
+    ``ticked``: those that hold a ``DATETIME`` itself, with which it is rounded to 1/300 s);
     ``order``: the session's ``DATEFORMAT``; ``line``: the statement's. A literal shaped as
     a date that SQL Server cannot read as one (``'31/12/2015'`` month first,
     ``'2015-02-30'``) stops it with SQL Server's error where a date is expected
@@ -154,7 +161,9 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
                 isinstance(parent, DATE_FUNCTIONS) or _is_date_cast(parent)):
             _rewrite(node, False, order, line, converted=True,
                      old_type=_is_date_cast(parent, value_rewrites.OLD_DATETIME_TYPES)
-                     and not node.meta.get(NEUTRAL))
+                     and not node.meta.get(NEUTRAL),
+                     ticks=_is_date_cast(parent, (exp.DataType.Type.DATETIME,))
+                     or isinstance(parent, exp.DateAdd))
     for add in list(tree.find_all(exp.DateAdd)):
         day = _day_number(add.this)
         unit = add.args.get("unit")
@@ -167,7 +176,8 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
     def compared(value: exp.Expression, column: exp.Expression) -> None:
         """A literal compared with a date (with a ``DATETIME`` column, a date and time)."""
         moment = isinstance(column, exp.Column) and column.name.lower() in moments
-        _rewrite(value, not moment, order, line, moment=moment)
+        _rewrite(value, not moment, order, line, moment=moment,
+                 ticks=moment and column.name.lower() in ticked)
 
     for comparison in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         if isinstance(comparison, exp.In):

@@ -25,6 +25,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql import date_texts, text_numbers
+from leo_synth.tsql.datetime_ticks import ticked_text
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.targets import DATE, INT, INTEGER
@@ -85,7 +86,8 @@ def with_defaults(tree: exp.Insert, defaults: dict[str, exp.Expression]) -> exp.
 def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
                dialect: str, order: str, line: int, decimal: tuple[int, int] | None = None,
                bit: bool = False, moment: bool = False,
-               small: exp.DataType | None = None, date_column: bool = False) -> None:
+               small: exp.DataType | None = None, date_column: bool = False,
+               ticks: bool = False) -> None:
     node = value.this if isinstance(value, exp.Alias) else value
     if date_column and dialect == "sqlite" and not isinstance(node, exp.Null | exp.Literal):
         # (SQLite's DATE column holds whatever it is given: a DATETIME kept its time)
@@ -93,7 +95,7 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
     elif small is not None and not isinstance(node, exp.Null):
         node.replace(exp.cast(node.copy(), small))
     elif moment and kind == DATE and isinstance(node, exp.Literal) and node.is_string:
-        _moment(node, dialect, order)
+        _moment(node, dialect, order, ticks)
     elif bit and not ((isinstance(node, exp.Literal) and node.name in ("0", "1"))
                     or isinstance(node, exp.Null)):  # (2 and 'true' are 1 in a BIT)
         node.replace(exp.cast(node.copy(), exp.DataType.build("BIT")))
@@ -119,14 +121,17 @@ def _converted(value: exp.Expression, kind: str | None, texts: dict[str, bool],
             node.replace(exp.cast(node.copy(), INTEGER_TYPE if kind == INT else BIGINT_TYPE))
 
 
-def _moment(node: exp.Literal, dialect: str, order: str) -> None:
+def _moment(node: exp.Literal, dialect: str, order: str, ticks: bool = False) -> None:
     """Text put in a ``DATETIME`` column, as the date and time it stands for: SQLite stores
     it in the one form its ``DATETIME()`` gives (``'2015-01-01'`` and ``'2015-01-01
     10:30'`` were stored as written, so compared as text they were out of order with the
-    times a cast gives); the others take it as a timestamp."""
+    times a cast gives); the others take it as a timestamp. ``ticks``: the column is a
+    ``DATETIME``, which holds the time rounded to its 1/300 s (``datetime_ticks``)."""
     moment = date_texts.iso(node.name, False, order)
     if moment is None:
         return
+    if ticks:
+        moment = ticked_text(moment)
     literal = exp.Literal.string(moment)
     if dialect != "sqlite":
         node.replace(exp.cast(literal, exp.DataType.build("TIMESTAMP")))
@@ -143,15 +148,18 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
                bits: set[str] | None = None,
                moments: set[str] | None = None,
                smalls: dict[str, exp.DataType] | None = None, line: int = 0,
-               days: set[str] | None = None) -> exp.Expression:
+               days: set[str] | None = None, ticked: set[str] | None = None
+               ) -> exp.Expression:
     """An ``INSERT``'s values, or an ``UPDATE``'s, converted to the kinds of its table's
     columns (``kinds``: the table's columns in order, from the target; ``decimals``: its
     ``DECIMAL`` columns' precision and scale, by lower-case name, to which SQLite's values
     are rounded as SQL Server rounds them; ``bits``: its ``BIT`` columns, which hold 1 for
     any other number; ``moments``: its ``DATETIME`` columns; ``smalls``: its ``TINYINT``
     and ``SMALLINT`` columns' types; ``line``: the statement's; ``days``: its columns
-    declared ``DATE``, which keep no time); any other statement as it is."""
+    declared ``DATE``, which keep no time; ``ticked``: its ``DATETIME`` columns that are
+    no other date-and-time type); any other statement as it is."""
     decimals, bits, moments, days = decimals or {}, bits or set(), moments or set(), days or set()
+    ticked = ticked or set()
     smalls = smalls or {}
     if isinstance(tree, exp.Update):
         by_name = {name.lower(): kind for name, kind in kinds}
@@ -160,7 +168,7 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
                 name = assignment.this.name.lower()
                 _converted(assignment.expression, by_name.get(name), texts, dialect, order,
                            line, decimals.get(name), name in bits, name in moments,
-                           smalls.get(name), name in days)
+                           smalls.get(name), name in days, name in ticked)
         return tree
     if not isinstance(tree, exp.Insert):
         return tree
@@ -170,5 +178,6 @@ def for_target(tree: exp.Expression, kinds: list[tuple[str, str]], texts: dict[s
     for row in map(_values, _holders(tree.expression)):
         for value, kind, name in zip(row, columns, names, strict=False):
             _converted(value, kind, texts, dialect, order, line, decimals.get(name),
-                       name in bits, name in moments, smalls.get(name), name in days)
+                       name in bits, name in moments, smalls.get(name), name in days,
+                       name in ticked)
     return tree

@@ -250,7 +250,7 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if (isinstance(value, exp.Literal) and value.is_string
             and FRACTION.search(value.name)):  # (SQLite's DATETIME() drops the fraction)
         return exp.TimeToStr(this=value, format=exp.Literal.string(PRECISE_DATETIME))
-    if isinstance(value, exp.TimeToStr) and _is_datetime(value):
+    if (isinstance(value, exp.TimeToStr) and _is_datetime(value)) or _moved_precisely(value):
         return value  # (a cast of one: DATETIME() again would drop its fraction)
     if isinstance(value, exp.Anonymous) and value.name.upper() in DATE_READINGS:
         # (text read as a date and time, its fraction kept)
@@ -359,6 +359,14 @@ def _texts_alone(values: list[exp.Expression | None], texts: dict[str, bool] | N
     the whole its type in SQL Server)."""
     present = [v for v in values if v is not None and not isinstance(v, exp.Null)]
     return bool(present) and all(is_text(v, texts) for v in present)
+
+
+def _moved_precisely(node: exp.Expression | None) -> bool:
+    """SQLite's ``DATEADD`` of a time with its fraction of a second (``STRFTIME`` with the
+    fraction's pattern and a modifier): a cast of it to a ``DATETIME`` (a variable's value,
+    ``DATEADD(ms, -3, @d)``) lost the milliseconds to ``DATETIME()``."""
+    return isinstance(node, exp.Anonymous) and node.name.upper() == "STRFTIME" and bool(
+        node.expressions) and node.expressions[0].name == PRECISE_DATETIME
 
 
 def _is_datetime(node: exp.Expression) -> bool:

@@ -691,6 +691,11 @@ class Translator:
         """The columns of one date-and-time type wherever met, and their types."""
         return {name: shown for name, shown in self.datetime_formats.items() if shown}
 
+    def _ticked_columns(self) -> set[str]:
+        """The columns that hold a ``DATETIME`` itself wherever met (``datetime_ticks``)."""
+        return {name for name, shown in self._datetime_columns().items()
+                if shown == datetime_display.DATETIME}
+
     def _owned_formats(self, tree: exp.Expression) -> dict[int, datetime_display.Format]:
         """The columns of ``tree`` whose #temp table declares their date-and-time type."""
         return datetime_display.table_formats(
@@ -1600,7 +1605,9 @@ class Translator:
                 tree, kinds, self.texts, self.target.dialect, self.dateformat,
                 self.declared_decimals.get(table), self.declared_bits.get(table),
                 self.declared_datetimes.get(table), self.declared_smalls.get(table), line,
-                self._declared_days(table, kinds))
+                self._declared_days(table, kinds),
+                {name for name, shown in self.declared_formats.get(table, {}).items()
+                 if shown == datetime_display.DATETIME})
         if _storage_only(tree):
             return Translation("", False, skip=True)
         _temporary_qualifiers(tree)
@@ -1637,8 +1644,9 @@ class Translator:
         tree = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line, columns)
-        tree = date_literals.for_target(tree, self.dates, self.dateformat, line,
-                                        {name for name, held in self.datetimes.items() if held})
+        tree = date_literals.for_target(
+            tree, self.dates, self.dateformat, line,
+            {name for name, held in self.datetimes.items() if held}, self._ticked_columns())
         tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
                                                  self.target.dialect, line)
         tree, styled = styled_dates.for_target(tree, columns, self.target.dialect)

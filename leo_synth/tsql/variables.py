@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlglot import exp
 
 from leo_synth.tsql.date_literals import NEUTRAL
+from leo_synth.tsql.datetime_ticks import ticked_text
 from leo_synth.tsql.text_lengths import length_of
 
 DATE_TYPES = {exp.DataType.Type.DATE}
@@ -84,9 +85,10 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         # (its own type: a DATETIME2(n) is shown with n places, a DATETIME with three, and
         # @t + 1 adds a day to a DATETIME, as in SQL Server; ISO already, not to be read
         # again by the DATEFORMAT: date_literals.NEUTRAL)
-        held = exp.Literal.string(text.replace("T", " "))
-        held.meta[NEUTRAL] = True
         own = kind.this in (exp.DataType.Type.DATETIME2, exp.DataType.Type.SMALLDATETIME)
+        text = text.replace("T", " ")
+        held = exp.Literal.string(text if own else ticked_text(text))  # (1/300 s: datetime_ticks)
+        held.meta[NEUTRAL] = True
         return exp.cast(held, kind.copy() if own else exp.DataType.build("DATETIME"))
     if kind is not None and kind.this in INTEGER_TYPES:
         return exp.Literal.number(int(value))
