@@ -3399,6 +3399,32 @@ END CATCH"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_recursive_part_of_another_type_than_its_anchor_stops(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server refuses a recursive CTE whose recursive part gives a column another type than
+    # its anchor (error 240): a path built from 'a' (a VARCHAR(1)) by s + 'b' (a VARCHAR(2)),
+    # a month series started from text and moved by DATEADD (a DATETIME); every target ran them
+    db = _db(request, backend)
+    said = ('Types don\'t match between the anchor and the recursive part in column "{}" of '
+            'recursive query "{}".')
+    path = """WITH path AS (SELECT 1 AS n, {} AS s
+    UNION ALL SELECT p.n + 1, {} FROM path p WHERE p.n < 3)
+SELECT MAX(s) FROM path"""
+    with pytest.raises(ScriptError, match=re.escape(said.format("s", "path"))) as stopped:
+        _rows(db, path.format("'a'", "p.s + 'b'"))
+    assert stopped.value.number == 240
+    with pytest.raises(ScriptError, match=re.escape(said.format("d", "m"))):
+        _rows(db, """WITH m (d, k) AS (SELECT '20150401', 1
+    UNION ALL SELECT DATEADD(month, 1, d), k + 1 FROM m WHERE k < 3) SELECT * FROM m""")
+    # (the anchor cast to the recursive part's type, as the SRS needs)
+    assert _rows(db, path.format("CAST('a' AS VARCHAR(10))", "CAST(p.s + 'b' AS VARCHAR(10))")
+                 ) == [("abb",)]
+    assert _rows(db, """WITH m (d, k) AS (SELECT CAST('20150401' AS DATE), 1
+    UNION ALL SELECT DATEADD(month, 1, d), k + 1 FROM m WHERE k < 3)
+SELECT MAX(d) FROM m""") == [("2015-06-01",)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_rand_is_a_fraction_and_a_seed_fixes_it(backend: str,
                                                request: pytest.FixtureRequest) -> None:
     # SQLite's RANDOM() is a 64-bit integer (RAND() < 0.1 held for half the rows); a seed

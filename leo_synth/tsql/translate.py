@@ -88,6 +88,7 @@ from leo_synth.tsql import (
     quantified_comparisons,
     quoted_names,
     recursion_limits,
+    recursive_types,
     rewrites,
     round_overflows,
     row_identity,
@@ -1522,6 +1523,7 @@ class Translator:
         dialect_habits.check(tree, line)
         statement_shapes.check(tree, line)
         aggregate_rules.check(tree, line)
+        recursive_types.check(tree, line)
         _no_output(tree, line)
         if isinstance(tree, exp.Create) and "INDEX" in str(tree.args.get("kind", "")).upper():
             return self._index(tree, line)

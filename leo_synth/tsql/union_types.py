@@ -21,12 +21,12 @@ from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.text_numbers import INTEGER
 
 
-def _branches(node: exp.Expression) -> list[exp.Select]:
+def branches(node: exp.Expression) -> list[exp.Select]:
     """The SELECTs a set operation joins, in order (nested ones flattened)."""
     if isinstance(node, exp.SetOperation):
-        return _branches(node.this) + _branches(node.expression)
+        return branches(node.this) + branches(node.expression)
     if isinstance(node, exp.Subquery):
-        return _branches(node.this)
+        return branches(node.this)
     return [node] if isinstance(node, exp.Select) else []
 
 
@@ -36,10 +36,10 @@ def for_target(tree: exp.Expression, integers: dict[str, bool], line: int) -> No
     for union in tree.find_all(exp.SetOperation):
         if isinstance(union.parent, exp.SetOperation):
             continue  # (read from the outermost)
-        branches = _branches(union)
-        if any(s.is_star for branch in branches for s in branch.selects):
+        selects = branches(union)
+        if any(s.is_star for branch in selects for s in branch.selects):
             continue
-        for position in zip(*(branch.selects for branch in branches), strict=False):
+        for position in zip(*(branch.selects for branch in selects), strict=False):
             values = [item.unalias() for item in position]
             if not any(is_integer(value, integers) for value in values):
                 continue
