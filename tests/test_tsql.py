@@ -2975,6 +2975,33 @@ UNPIVOT (v FOR k IN (a, b)) u ORDER BY id, k""") == [(1, "a", 10), (2, "b", 5)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_unpivot_of_columns_of_different_types_stops(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server refuses an UNPIVOT whose columns differ in type (error 8167): KS4_ATT8 is a
+    # float and KS4_ENTRIES an int, a TINYINT beside an INT, a VARCHAR(2) beside a
+    # VARCHAR(4); every target put them in one column
+    db = _db(request, backend)
+    said = ('The type of column "{}" conflicts with the type of other columns specified in '
+            'the UNPIVOT list.')
+    for text, column in (
+            ("SELECT TOP 1 measure, score FROM [NPD_i2].[2002237].[KS4Pupil_2015_to_2021] "
+             "UNPIVOT (score FOR measure IN (KS4_ATT8, KS4_ENTRIES)) u", "KS4_ENTRIES"),
+            ("CREATE TABLE #w (id INT, fsm_2012 TINYINT, fsm_2013 TINYINT, fsm_2014 INT)\n"
+             "SELECT id, yr, fsm FROM #w UNPIVOT (fsm FOR yr IN (fsm_2012, fsm_2013, "
+             "fsm_2014)) u", "fsm_2014"),
+            ("CREATE TABLE #c (id INT, a VARCHAR(2), b VARCHAR(4))\n"
+             "SELECT id, k, v FROM #c UNPIVOT (v FOR k IN (a, b)) u", "b")):
+        with pytest.raises(ScriptError, match=re.escape(said.format(column))) as stopped:
+            _rows(db, text)
+        assert stopped.value.number == 8167
+    # (columns of one type, and a derived table's, whose types are not certain, run)
+    assert _rows(db, """CREATE TABLE #s (id INT, a VARCHAR(4), b VARCHAR(4))
+INSERT INTO #s VALUES (1, 'x', 'y')
+SELECT id, k, v FROM #s UNPIVOT (v FOR k IN (a, b)) u ORDER BY k""") == [
+        (1, "a", "x"), (1, "b", "y")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_windowed_percentiles_are_sql_servers(backend: str,
                                               request: pytest.FixtureRequest) -> None:
     # the medians of LEO's published figures: SQLite has no percentiles, PostgreSQL none as

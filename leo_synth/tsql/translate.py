@@ -111,6 +111,7 @@ from leo_synth.tsql import (
     top_options,
     union_types,
     unnamed_columns,
+    unpivot_types,
     user_functions,
     value_rewrites,
     window_rules,
@@ -557,6 +558,9 @@ class Translator:
         self.declared_required: dict[str, set[str]] = {}
         """By #temp table (its name in lower case), the columns its ``CREATE TABLE`` declares
         ``NOT NULL`` or part of its primary key (``sys.columns.is_nullable`` 0)."""
+        self.declared_kinds: dict[str, dict[str, object]] = {}
+        """By #temp table (its name in lower case), its columns' types as its ``CREATE TABLE``
+        declares them (``unpivot_types``; forgotten when the table is altered)."""
         self.views: set[str] = set()
         """The keys of the session's tables that are views the script made."""
         self.star_made: set[str] = set()
@@ -654,6 +658,10 @@ class Translator:
         self.declared_datetimes[name] = set(moments)
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
+        self.declared_kinds.pop(name, None)
+        if isinstance(tree.this, exp.Schema):
+            self.declared_kinds[name] = {column: kind.sql(dialect="tsql").upper()
+                                         for column, kind in declared_types(tree).items()}
         self.datetime2_columns |= {c for c, kind in moments.items() if kind[0] == "datetime2"}
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.unicode_columns |= {column for column, kind in declared_types(tree).items()
@@ -820,6 +828,7 @@ class Translator:
         been a decimal, an added ``DECIMAL(10, 2)`` unrounded). ``ALTER COLUMN`` to another
         type is not learnt: a name keeps the kind it was met with (README)."""
         declared = self.declared_decimals.setdefault(parts[-1].lower(), {})
+        self.declared_kinds.pop(parts[-1].lower(), None)
         for action in tree.args.get("actions") or []:
             kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else None
             if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
@@ -981,6 +990,20 @@ class Translator:
         if key in self.session or key not in self.target.relations:
             return None
         return list(information_schema.column_spellings(key).values()) or None
+
+    def _column_types(self, table: exp.Table) -> dict[str, object] | None:
+        """SQL Server's types of the columns of ``table`` where certain (``unpivot_types``):
+        an extract relation's, as the spec gives them, or a #temp table's, as its ``CREATE
+        TABLE`` declares them; None for any other table."""
+        key = session_key(table)
+        if key in self.session:
+            return self.declared_kinds.get(key)
+        rel = spec_lookup.relation(key) if key in self.target.relations else None
+        if rel is None:
+            return None
+        return {col.name.lower(): (col.spec.type.base, col.spec.type.length,
+                                   col.spec.type.precision, col.spec.type.scale)
+                for col in rel.columns}
 
     def table_columns(self, table: exp.Table) -> list[str] | None:
         """The columns of a table the statement reads, as the target has them (None when it
@@ -1559,6 +1582,7 @@ class Translator:
         tree = string_splits.for_target(tree, self.target.dialect, line)
         tree = number_series.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
+            unpivot_types.check(tree, self._column_types, line)
             tree = pivots.for_target(
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
