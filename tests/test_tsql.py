@@ -4051,6 +4051,21 @@ SELECT id, CONVERT(VARCHAR(30), d, 126), CONVERT(VARCHAR(30), d, 121),
         (3, None, None, "2019-03-31T10:11:00")]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_style_127_writes_no_zero_fraction_either(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # style 127 (ISO 8601 with a time zone) wrote a fraction of .000; SQL Server's
+    # documentation gives styles 126 and 127 the same note ("For a milliseconds (mmm) value
+    # of 0, the millisecond decimal fraction value won't display"), and a DATETIME, which
+    # has no time zone, is written without a Z
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (id INT, d DATETIME)
+INSERT INTO #t VALUES (1, '2019-03-31'), (2, '2019-03-31 01:02:03.010')
+SELECT id, CONVERT(VARCHAR(30), d, 127), CONVERT(VARCHAR(30), d, 126) FROM #t ORDER BY id"""
+    assert _rows(db, text) == [(1, "2019-03-31T00:00:00", "2019-03-31T00:00:00"),
+                               (2, "2019-03-31T01:02:03.010", "2019-03-31T01:02:03.010")]
+
+
 def test_a_datetime_is_shown_to_the_millisecond() -> None:
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30, 123000)) == "2015-03-01 13:45:30.123"
     assert output.cell(dt.datetime(2015, 3, 1, 13, 45, 30)) == "2015-03-01 13:45:30"

@@ -180,10 +180,10 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     return exp.Cast(this=written, to=node.this.copy())
 
 
-ISO_STYLES = ("126",)
+ISO_STYLES = ("126", "127")
 """The ISO 8601 styles that write no fraction of a second when it is 0: SQL Server's
-documentation gives ``2022-11-07T18:26:20.000`` as ``2022-11-07T18:26:20`` (127 is left as
-it was: not checked)."""
+documentation gives ``2022-11-07T18:26:20.000`` as ``2022-11-07T18:26:20``, in a note it
+gives both styles."""
 
 
 def _milliseconds(node: exp.Convert, pattern: str, dialect: str, iso: bool
