@@ -298,6 +298,29 @@ def test_text_that_is_no_number_cast_to_a_float_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_is_ordered_ignoring_case(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server's Latin1_General_CI_AS orders 'White and Asian' before 'White British'; the
+    # targets ordered by bytes, every capital first, so a table of ethnic groups came out in
+    # another order, and TOP 1 and ROW_NUMBER() chose other rows
+    db = _db(request, backend)
+    setup = """CREATE TABLE #g (grp VARCHAR(30), n INT)
+INSERT INTO #g VALUES ('White British', 1), ('White and Asian', 2), ('White Irish', 3),
+                      ('any other', 4)
+"""
+    assert _rows(db, setup + "SELECT grp FROM #g ORDER BY grp") == [
+        ("any other",), ("White and Asian",), ("White British",), ("White Irish",)]
+    assert _rows(db, setup + "SELECT RTRIM(grp) AS label FROM #g ORDER BY label DESC") == [
+        ("White Irish",), ("White British",), ("White and Asian",), ("any other",)]
+    assert _rows(db, setup + """SELECT TOP 1 grp FROM #g ORDER BY grp""") == [("any other",)]
+    assert _rows(db, setup + """SELECT grp, ROW_NUMBER() OVER (ORDER BY grp) AS r FROM #g
+ORDER BY n""") == [("White British", 3), ("White and Asian", 2), ("White Irish", 4),
+                   ("any other", 1)]
+    # (a collation that keeps case keeps the bytes' order)
+    assert _rows(db, setup + "SELECT grp FROM #g ORDER BY grp COLLATE Latin1_General_BIN") == [
+        ("White British",), ("White Irish",), ("White and Asian",), ("any other",)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_case_of_numbers_and_text_gives_numbers(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     # SQL Server's CASE has its arms' type of highest precedence: text that is a number is

@@ -10,8 +10,8 @@ text searched for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATIN
 case already: ``like_patterns``), and replaced (``REPLACE(code, 'n/a', '')`` replaces ``N/A``
 too: SQLite by a function of its session, the others by a regular expression of the literal
 that ignores case). Left as the target compares them, and said in the README: a
-column compared with another column, ordering (``<``, ``ORDER BY``) and grouping (``GROUP
-BY``, ``DISTINCT``); the extract writes each code in one case. A case-sensitive or binary
+column compared with another column (``<`` too) and grouping (``GROUP BY``, ``DISTINCT``);
+the extract writes each code in one case (``ORDER BY``: ``text_order``). A case-sensitive or binary
 collation written in the script (``COLLATE Latin1_General_CS_AS``, ``_BIN``) keeps case.
 """
 
@@ -30,12 +30,12 @@ def _has_case(node: exp.Expression) -> bool:
             and node.name.lower() != node.name.upper())
 
 
-def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
+def ignores_case(node: exp.Expression, texts: dict[str, bool]) -> bool:
     """Text compared ignoring case: a text column or function, or either with a collation
     that ignores case (``x COLLATE Latin1_General_CI_AS``; a ``_CS_`` or binary one, as FFT
     put on every key, ``COLLATE Latin1_General_BIN``, keeps case)."""
     if isinstance(node, exp.Collate):
-        return not _keeps_case(node) and _is_text(node.this, texts)
+        return not _keeps_case(node) and ignores_case(node.this, texts)
     return is_text(node, texts)
 
 
@@ -94,25 +94,25 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
         if isinstance(node, exp.Nullif):
             # NULLIF(code, 'na') is NULL for 'NA' too: the value kept as it is otherwise
             value, literal = node.this, node.expression
-            if _has_case(literal) and _is_text(value, texts):
+            if _has_case(literal) and ignores_case(value, texts):
                 equal = exp.EQ(this=_lower(value), expression=_lower(literal))
                 tree = replaced(tree, node, exp.Case(
                     ifs=[exp.If(this=equal, true=exp.Null())], default=value.copy()))
         elif isinstance(node, exp.StrPosition):
             # CHARINDEX('x', code) finds 'X' (lower case keeps every position of ASCII text)
             needle = node.args.get("substr")
-            if _has_case(needle) and _is_text(node.this, texts):
+            if _has_case(needle) and ignores_case(node.this, texts):
                 node.set("substr", _lower(needle))
                 node.set("this", _lower(node.this))
         elif isinstance(node, exp.In):
-            if node.args.get("query") is None and _is_text(node.this, texts) and _literals(
+            if node.args.get("query") is None and ignores_case(node.this, texts) and _literals(
                     node.expressions):
                 node.set("this", _lower(node.this))
                 node.set("expressions", [_lower(v) for v in node.expressions])
         elif isinstance(node, exp.Case):
             subject = node.this
             ifs = node.args.get("ifs") or []
-            if subject is not None and _is_text(subject, texts) and _literals(
+            if subject is not None and ignores_case(subject, texts) and _literals(
                     [i.this for i in ifs]):
                 node.set("this", _lower(subject))
                 for branch in ifs:
@@ -120,7 +120,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
         else:
             for side, other in (("this", "expression"), ("expression", "this")):
                 literal, value = _uncollated(node.args.get(side)), node.args.get(other)
-                if _has_case(literal) and value is not None and _is_text(value, texts):
+                if _has_case(literal) and value is not None and ignores_case(value, texts):
                     node.set(side, _lower(literal))
                     node.set(other, _lower(value))
                     break

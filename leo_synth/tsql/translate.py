@@ -107,6 +107,7 @@ from leo_synth.tsql import (
     text_bounds,
     text_lengths,
     text_numbers,
+    text_order,
     text_sums,
     top_options,
     union_types,
@@ -1683,6 +1684,7 @@ class Translator:
                                                 self.target.dialect)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
+        tree = text_order.for_target(tree, self.texts)
         tree = quoted_names.for_target(tree, line)
         tree, joined = string_aggregates.for_target(tree, self.target.dialect)
         tree = checksum_aggregates.for_target(tree, self.target.dialect)

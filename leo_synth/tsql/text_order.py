@@ -1,0 +1,53 @@
+"""Text ordered as the SRS's collation orders it: ignoring case.
+
+The SRS's databases use SQL Server's case-insensitive collation (``Latin1_General_CI_AS``),
+which orders ``White and Asian`` before ``White British``, as a dictionary does. The targets
+order text by its bytes, every capital before every small letter, so ``SELECT
+EthnicGroup_spr08, COUNT(*) ... GROUP BY EthnicGroup_spr08 ORDER BY EthnicGroup_spr08`` gave
+its rows in another order than the SRS (``White British``, ``White Irish``, ``White and
+Asian``), and ``TOP 1 ... ORDER BY`` text, or ``ROW_NUMBER() OVER (ORDER BY`` text``)``, chose
+another row. So text ordered by a query's ``ORDER BY`` or a window's (a column that holds
+text wherever the script met it, a text function, or a select-list alias of either) is
+ordered in lower case; a collation written in the script that keeps case (``_CS_``,
+``_BIN``) keeps it. A ``SELECT DISTINCT`` and a ``UNION``'s ``ORDER BY`` are left as the
+target orders them (PostgreSQL orders those by the listed columns alone), and so is grouping.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from leo_synth.tsql.collation import ignores_case
+
+
+def _aliased(select: exp.Select, node: exp.Expression) -> exp.Expression | None:
+    """The select-list expression an ``ORDER BY`` name stands for (``ORDER BY kind`` of
+    ``CASE ... END AS kind``), None for any other item."""
+    if not isinstance(node, exp.Column) or node.table:
+        return None
+    return next((item.this for item in select.selects if isinstance(item, exp.Alias)
+                 and item.alias.lower() == node.name.lower()), None)
+
+
+def _lowered(order: exp.Order, texts: dict[str, bool], select: exp.Select | None) -> None:
+    for ordered in order.expressions:
+        node = ordered.this
+        value = (_aliased(select, node) if select is not None else None) or node
+        if isinstance(value, exp.Literal) or not ignores_case(value, texts):
+            continue
+        if isinstance(value, exp.Collate):
+            value = value.this
+        ordered.set("this", exp.Lower(this=value.copy()))
+
+
+def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
+    """The tree with the text its queries and windows order by ordered in lower case."""
+    for select in list(tree.find_all(exp.Select)):
+        order = select.args.get("order")
+        if isinstance(order, exp.Order) and not select.args.get("distinct"):
+            _lowered(order, texts, select)
+    for window in list(tree.find_all(exp.Window)):
+        order = window.args.get("order")
+        if isinstance(order, exp.Order):
+            _lowered(order, texts, None)
+    return tree
