@@ -4245,6 +4245,21 @@ SELECT (SELECT COUNT(*) FROM #u WHERE w IN (SELECT v FROM #s)),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_in_a_subquery_of_a_derived_tables_text_ignores_trailing_spaces(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a #temp table's 'abc  ' was not IN the rows of a derived table's or a CTE's literal
+    # 'abc' (the subquery's column was not known as text, so nothing was trimmed), and NOT IN
+    # kept it; SQL Server compares them as an = with each row, padding the shorter text
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #c (code VARCHAR(10))
+INSERT INTO #c VALUES ('abc  '), ('xyz')
+;WITH k AS (SELECT 'abc' AS w)
+SELECT (SELECT COUNT(*) FROM #c WHERE code IN (SELECT w FROM (SELECT 'abc' AS w) s)),
+  (SELECT COUNT(*) FROM #c WHERE code NOT IN (SELECT s.w FROM (SELECT 'abc' AS w) s)),
+  (SELECT COUNT(*) FROM #c WHERE code IN (SELECT w FROM k))""") == [(1, 1, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_like_ignores_a_varchars_trailing_spaces(backend: str,
                                                  request: pytest.FixtureRequest) -> None:
     # SQL Server's documentation: trailing blanks of the expression LIKE matches are ignored

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from leo_synth.tsql.padded_values import PaddedValues, Session
-from leo_synth.tsql.rewrites import is_assignment, is_text, replaced
+from leo_synth.tsql.rewrites import from_sources, is_assignment, is_text, replaced
 from leo_synth.tsql.targets import quote
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
@@ -68,6 +68,26 @@ def _branches(query: exp.Expression) -> list[exp.Select]:
     if isinstance(query, exp.SetOperation):
         return _branches(query.this) + _branches(query.expression)
     return [query] if isinstance(query, exp.Select) else []
+
+
+def _derived(select: exp.Select, value: exp.Expression) -> exp.Expression:
+    """What a column of a derived table or CTE that ``select`` reads stands for (``w`` of
+    ``(SELECT 'abc' AS w) s`` is ``'abc'``, text), so its type is known; ``value`` itself
+    otherwise."""
+    if not isinstance(value, exp.Column):
+        return value
+    sources = from_sources(select)
+    ctes = {cte.alias.lower(): cte.this for cte in select.root().find_all(exp.CTE)}
+    for source in sources:
+        named = not value.table or value.table.lower() == source.alias_or_name.lower()
+        query = source.this if isinstance(source, exp.Subquery) else ctes.get(
+            source.name.lower()) if isinstance(source, exp.Table) and not source.db else None
+        if isinstance(query, exp.Select) and named:
+            found = next((item.this for item in query.selects if isinstance(
+                item, exp.Alias) and item.alias.lower() == value.name.lower()), None)
+            if found is not None and (value.table or len(sources) == 1):
+                return found
+    return value
 
 
 INDEX_PREFIX = "leo_rtrim_"
@@ -130,7 +150,9 @@ class _Trimming:
         if not selects or any(len(select.selects) != 1 for select in selects):
             return
         values = [select.selects[0].unalias() for select in selects]
-        if not self.padded([node.this, *values]):
+        if not self.padded([node.this, *[_derived(select, value)
+                                         for select, value in zip(selects, values,
+                                                                  strict=True)]]):
             return
         for select, value in zip(selects, values, strict=True):
             select.set("expressions", [self.trimmed(value)])  # (its name unused by IN)
