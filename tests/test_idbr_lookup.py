@@ -4,6 +4,7 @@ bodies where the sector is public."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations.hmrc import idbr
@@ -12,27 +13,29 @@ from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, build_pools
 
 
-def _lookup(catalog, persons: int = 200_000):
+@pytest.fixture(scope="module")
+def lookup(catalog):
+    """The enterprises of a 200,000-person run's pools and their IDBR rows."""
     params = load_parameters(None)
-    pools = build_pools(9, persons, params)
+    pools = build_pools(9, 200_000, params)
     ctx = StaticContext(9, params, pools, KeyMaker(catalog.keyspaces, 9))
     return pools.enterprises, idbr(ctx, None)
 
 
-def test_legal_status_is_the_enterprises_in_both_source_years(catalog) -> None:
+def test_legal_status_is_the_enterprises_in_both_source_years(lookup) -> None:
     """An enterprise keeps its legal status from the 2019 to the 2020 load (half of them
     changed between sole proprietor and partnership)."""
-    _, rows = _lookup(catalog)
+    _, rows = lookup
     first = rows["source_year"] == "2019"
     assert (rows["entkey"][first] == rows["entkey"][~first]).all()
     assert (rows["legal_status"][first] == rows["legal_status"][~first]).all()
 
 
-def test_legal_status_mix_and_public_bodies(catalog) -> None:
+def test_legal_status_mix_and_public_bodies(lookup) -> None:
     """About three in four enterprises are companies and about one in seven sole proprietors
     (ONS 2019: 74% and 15%); sole proprietors are small; public administration is central or
     local government (it held companies and sole proprietors, and no enterprise was public)."""
-    ent, rows = _lookup(catalog)
+    ent, rows = lookup
     status = rows["legal_status"][rows["source_year"] == "2019"]
     private = ~np.isin(status, ["4", "5", "6"])
     assert 0.68 < (status[private] == "1").mean() < 0.8

@@ -14,6 +14,7 @@ from leo_synth.simulation.calendar import EXTRACT_END, tax_year_start, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.pools import SIC_SECTIONS
+from leo_synth.simulation.stats import drawn_codes
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import tax_year_code
 
@@ -189,7 +190,7 @@ def cjrs(life: LifeCourse, relation: Relation) -> Frame:
     eom = _month_string(np.concatenate([in_march, cj["month_ends"]]))[order]
     return Frame(
         edukey=edukeys_at(life, person, tax_year_start(year)),
-        tax_year=year * 100 + (year + 1) % 100, eom=eom, dtm=dtm,
+        tax_year=tax_year_code(year), eom=eom, dtm=dtm,
         weeks_capped=(weeks > life.ctx.params["cjrs.weeks_capped_above"]).astype(np.int64),
         weeks=np.minimum(weeks, 52),
     )
@@ -255,22 +256,14 @@ def legal_status(ctx: StaticContext, ent: Frame) -> np.ndarray:
     stream (``idbr.legal_status``)."""
     p = ctx.params["pools"]
     rng = stream(ctx.seed, "idbr.legal_status", STATIC_BLOCK)
-    u = rng.random(len(ent))
+    n = len(ent)
     small = ent["employees_band"] <= SMALL_BANDS
-    status = np.where(small, _by_shares(p["legal_status_small"], u),
-                      _by_shares(p["legal_status_large"], u))
+    status = np.where(small, drawn_codes(rng, p["legal_status_small"], n),
+                      drawn_codes(rng, p["legal_status_large"], n))
     letter = np.array([s[0] for s in SIC_SECTIONS])[ent["section"]]
-    central = rng.random(len(ent)) < p["central_government_share"]
+    central = rng.random(n) < p["central_government_share"]
     status = np.where(letter == "O", np.where(central, CENTRAL_GOVERNMENT, LOCAL_AUTHORITY),
                       status)
     large = ent["employees_band"] >= PUBLIC_BAND
     status = np.where(large & (letter == "Q"), CENTRAL_GOVERNMENT, status)
     return np.where(large & (letter == "P"), LOCAL_AUTHORITY, status)
-
-
-def _by_shares(shares: dict[str, float], u: np.ndarray) -> np.ndarray:
-    """The code of ``shares`` whose cumulative share first exceeds each uniform ``u``."""
-    codes = np.array(list(shares), dtype=str)
-    cumulative = np.cumsum(list(shares.values()))
-    return codes[np.minimum(np.searchsorted(cumulative / cumulative[-1], u, side="right"),
-                            len(codes) - 1)]

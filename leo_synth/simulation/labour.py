@@ -457,8 +457,7 @@ def _pay(ctx: BlockContext, rng: np.random.Generator, persons: Frame, edu: Educa
     # COVID-19 cut young workers' pay in 2020/21 by sector: most in hospitality and the
     # arts, not at all where staff kept working on full pay (health, education, public
     # administration).
-    by_section = e["covid_pay_shift_sections"]
-    factor = np.array([by_section.get(s[0], by_section["default"]) for s in SIC_SECTIONS])
+    factor = by_section(e["covid_pay_shift_sections"])
     section = ctx.pools.enterprises["section"][spells["enterprise"][row]]
     log_pay += np.where(ty == COVID_TAX_YEAR,
                         interpolate(e["covid_pay_shift"], age) * factor[section], 0.0)
@@ -529,12 +528,14 @@ WINTER_MONTHS = (7, 9)
 
 def _furlough_share(ctx: BlockContext, spells: Frame) -> np.ndarray:
     """Each spell's chance of a first-wave furlough, by its employer's SIC section."""
-    p = ctx.params["cjrs"]
-    section_letters = np.array([s[0] for s in SIC_SECTIONS])
-    letter = section_letters[ctx.pools.enterprises["section"][spells["enterprise"]]]
-    share = np.array([p["furlough_share"].get(x, p["furlough_share"]["default"])
-                      for x in section_letters])
-    return share[np.searchsorted(section_letters, letter)]
+    share = by_section(ctx.params["cjrs"]["furlough_share"])
+    return share[ctx.pools.enterprises["section"][spells["enterprise"]]]
+
+
+def by_section(values: dict) -> np.ndarray:
+    """A parameter given by SIC section letter (``default`` for the others), per section
+    index of ``SIC_SECTIONS``."""
+    return np.array([values.get(letter, values["default"]) for letter, *_ in SIC_SECTIONS])
 
 
 def _first_per_person(spells: Frame, idx: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from leo_synth.report.derived import age_on
 from leo_synth.report.registry import Params, definition
 from leo_synth.report.source import Workspace
 from leo_synth.report.stats import Estimate, rate, weighted_rates
+from leo_synth.spec.years import tax_year_code
 
 PERSON_REQUIRES = ("hesa_*", "spring_census_*", "learners")
 
@@ -88,20 +89,12 @@ CJRS_SQL = """
 WITH employees AS (SELECT DISTINCT ae_id FROM t_emp WHERE s <= :end AND e >= :start),
 furloughed AS (
   SELECT DISTINCT k.ae_id FROM leo_cjrs c JOIN t_edukey k ON k.edukey = c.EDUKEY
-  WHERE c.TAXYEAR = :tax_code AND COALESCE(c.CJRS_TOT_WKS, 1) > 0)
-SELECT SUM(CASE WHEN f.ae_id IS NOT NULL THEN 1 ELSE 0 END), COUNT(*)
-FROM employees e LEFT JOIN furloughed f ON f.ae_id = e.ae_id
-"""
-
-CJRS_BY_MONTH_SQL = """
-WITH employees AS (SELECT DISTINCT ae_id FROM t_emp WHERE s <= :date AND e >= :date),
-furloughed AS (
-  SELECT DISTINCT k.ae_id FROM leo_cjrs c JOIN t_edukey k ON k.edukey = c.EDUKEY
   WHERE c.TAXYEAR = :tax_code AND INSTR(SUBSTR(c.CJRS_DTM_IND, 1, :months), '1') > 0)
 SELECT SUM(CASE WHEN f.ae_id IS NOT NULL THEN 1 ELSE 0 END), COUNT(*)
 FROM employees e LEFT JOIN furloughed f ON f.ae_id = e.ae_id
 """
-
+"""Share of the employees of ``start`` to ``end`` with CJRS records of the tax year that flag
+one of its first ``months`` months (CJRS_DTM_IND: furloughed on any day of the month)."""
 
 def tax_year_bounds(tax_year: int) -> tuple[str, str]:
     """First and last day of a tax year (6 April to 5 April)."""
@@ -185,20 +178,21 @@ def multiple_jobs_in_year(ws: Workspace, p: Params) -> Estimate:
 @definition("cjrs_coverage", requires=("leo_employment", "leo_cjrs"),
             uses=("t_emp", "t_edukey"))
 def cjrs_coverage(ws: Workspace, p: Params) -> Estimate:
-    """Share of employees of ``tax_year`` with a CJRS (furlough) record for that year."""
+    """Share of employees of ``tax_year`` furloughed in it (a CJRS record flagging a month)."""
     start, end = tax_year_bounds(p["tax_year"])
-    code = p["tax_year"] * 100 + (p["tax_year"] + 1) % 100
-    num, den = ws.query(CJRS_SQL, {"start": start, "end": end, "tax_code": code})[0]
-    return rate(num, den)
+    return _furloughed(ws, p["tax_year"], start, end, 12)
 
 
 @definition("cjrs_take_up", requires=("leo_employment", "leo_cjrs"),
             uses=("t_emp", "t_edukey"))
 def cjrs_take_up(ws: Workspace, p: Params) -> Estimate:
     """Share of the employees in post on the first day of ``tax_year`` furloughed in its first
-    ``months`` months (CJRS_DTM_IND: a month furloughed on any day of it is flagged)."""
+    ``months`` months."""
     start, _ = tax_year_bounds(p["tax_year"])
-    code = p["tax_year"] * 100 + (p["tax_year"] + 1) % 100
-    num, den = ws.query(CJRS_BY_MONTH_SQL, {"date": start, "tax_code": code,
-                                             "months": p["months"]})[0]
+    return _furloughed(ws, p["tax_year"], start, start, p["months"])
+
+
+def _furloughed(ws: Workspace, tax_year: int, start: str, end: str, months: int) -> Estimate:
+    num, den = ws.query(CJRS_SQL, {"start": start, "end": end, "months": months,
+                                   "tax_code": tax_year_code(tax_year)})[0]
     return rate(num, den)
