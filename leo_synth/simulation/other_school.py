@@ -2,9 +2,9 @@
 
 A pupil who leaves a school (a move within the phase, or a permanent exclusion) joins another
 one: a school of the same LA and phase, the grammar school stepped over, or, in an LA with no
-other school of the phase (a small run's pool has one or two), a school of the phase in another
-LA, as pupils placed out of their LA are. Never the school left, so the census shows the move
-that the pupil's new entry date says happened.
+other school of the phase (special schools in a small run: one per LA), a school of the phase
+in another LA, as pupils placed out of their LA are. Never the school left, so the census shows
+the move that the pupil's new entry date says happened.
 """
 
 from __future__ import annotations

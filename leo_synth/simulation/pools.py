@@ -197,10 +197,18 @@ def _lsoa_idaci(seed: int, region_mean: np.ndarray) -> np.ndarray:
     return np.repeat(np.round(score, 3), OAS_PER_LSOA)
 
 
+MAINSTREAM_FLOOR = 2
+"""Primary and secondary schools per LA at least, however small the run: a pupil who changes
+school within a phase then finds another school in the home LA, as most movers do, instead of
+one in another LA (with one school per LA, about 11% of a 20,000-person run's pupil-years
+were outside the home LA against the 5% drawn at entry). Special schools: one per LA."""
+
+
 def _schools(seed: int, persons: int, params: Parameters, las: Frame,
              rng: np.random.Generator) -> tuple[Frame, np.ndarray, np.ndarray]:
-    """Primary, secondary and special schools, at least one of each phase per LA, and a
-    grammar school beside the others in each selective LA (``grammar``)."""
+    """Primary, secondary and special schools, at least :data:`MAINSTREAM_FLOOR` primary and
+    secondary schools and one special school per LA, and a grammar school beside the others
+    in each selective LA (``grammar``)."""
     n_la = len(las)
     kinds = params["population.kinds"]
     per_cohort = persons * kinds["school"] / len(params["population.cohort_births"])
@@ -211,8 +219,9 @@ def _schools(seed: int, persons: int, params: Parameters, las: Frame,
     n_special = round((n_primary + n_secondary) * params["pools.special_school_share"])
     frames = []
     for phase, n in enumerate((n_primary, n_secondary, n_special)):
-        extra = max(0, n - n_la)
-        la = np.concatenate([np.arange(n_la), rng.integers(0, n_la, extra)])
+        floor = MAINSTREAM_FLOOR if phase < SPECIAL_PHASE else 1
+        extra = max(0, n - floor * n_la)
+        la = np.concatenate([np.tile(np.arange(n_la), floor), rng.integers(0, n_la, extra)])
         la.sort()
         # Centred, so the national mean does not depend on the seed's few schools.
         effect = rng.normal(0, 0.25 if phase < 2 else 0.1, len(la))

@@ -214,10 +214,13 @@ class SchoolMoves:
 
     def apply(self, pupil_years: Frame) -> None:
         """Put the pupil-years after a move at the school joined, in place (with the school
-        joined's entry at the start of the next academic year)."""
+        joined's entry at the start of the next academic year). Later years already at the
+        school joined (a mover's second school, drawn before the exclusion was known) are the
+        same stay, so they take its entry too, not one of their own."""
         person = pupil_years["person"]
         moved = ((pupil_years["year"] > self.left_in[person])
-                 & (pupil_years["school"] == self.left[person]))
+                 & ((pupil_years["school"] == self.left[person])
+                    | (pupil_years["school"] == self.joined[person])))
         pupil_years["school"] = np.where(moved, self.joined[person], pupil_years["school"])
         pupil_years["entry_year"] = np.where(moved, self.left_in[person] + 1,
                                              pupil_years["entry_year"])
