@@ -554,3 +554,54 @@ def test_no_exclusion_follows_a_permanent_one_in_its_year(catalog) -> None:
     last_of_year = np.r_[key[1:] != key[:-1], True]
     assert not (perm & ~last_of_year).any()
     assert len(np.unique(key[perm])) == perm.sum()
+
+
+def test_self_employment_profits_persist_and_a_trader_keeps_its_kind(catalog) -> None:
+    """A trader's profit in one year predicts the next (a level of the person's; HMRC's SA
+    profits persist), where independent yearly draws had a correlation of 0; a year of a loss
+    is 0; partnership or sole trading is the person's for every year (21% of consecutive
+    years had flipped), and a few traders have both."""
+    se = _life_of(catalog, 20_000).labour.self_employment
+    profit = se["sole"] + se["partnership"]
+    same = se["person"][1:] == se["person"][:-1]  # (rows by person, then year)
+    assert (np.diff(se["tax_year"])[same] == 1).all()
+    positive = same & (profit[1:] > 0) & (profit[:-1] > 0)
+    logs = np.log(np.maximum(profit, 1))
+    assert np.corrcoef(logs[:-1][positive], logs[1:][positive])[0, 1] > 0.5
+    assert 0.05 < (profit == 0).mean() < 0.12
+    assert not (se["has_partnership"][1:] != se["has_partnership"][:-1])[same].any()
+    assert not (se["has_sole"][1:] != se["has_sole"][:-1])[same].any()
+    both = se["has_sole"] & se["has_partnership"]
+    assert 0.01 < both.mean() < 0.06
+    assert (se["sole"][~se["has_sole"]] == 0).all()
+    assert (se["partnership"][~se["has_partnership"]] == 0).all()
+
+
+def test_seiss_follows_the_schemes_rules(catalog) -> None:
+    """SEISS grants in 2020/21 go only to people self-employed in 2018/19 and 2019/20 whose
+    profits were at most 50,000 pounds and at least their PAYE pay, in 2018/19 or on average
+    over the years they traded from 2016/17 (new traders of 2019/20 were paid before); each
+    grant is its share of three months of the average profit, capped."""
+    labour = _life_of(catalog, 20_000).labour
+    se, pay, seiss = labour.self_employment, labour.pay, labour.seiss
+    assert len(seiss) > 200
+    profit = se["sole"] + se["partnership"]
+    rows = {(p, y): v for p, y, v in zip(se["person"].tolist(), se["tax_year"].tolist(),
+                                         profit.tolist(), strict=True)}
+    paye: dict[tuple[int, int], int] = {}
+    for p, y, v in zip(pay["person"].tolist(), pay["tax_year"].tolist(),
+                       pay["amount"].tolist(), strict=True):
+        paye[(p, y)] = paye.get((p, y), 0) + v
+    for person, amount, months in zip(seiss["person"].tolist(), seiss["amount"].tolist(),
+                                      seiss["months"], strict=True):
+        assert (person, 2018) in rows and (person, 2019) in rows
+        years = [y for y in (2016, 2017, 2018) if (person, y) in rows]
+        average = sum(rows[(person, y)] for y in years) / len(years)
+        other = sum(paye.get((person, y), 0) for y in years) / len(years)
+        alone = rows[(person, 2018)], paye.get((person, 2018), 0)
+        assert (average <= 50_000 and average >= other) or (alone[0] <= 50_000
+                                                             and alone[0] >= alone[1])
+        grants = [(1, 0.8, 7500), (4, 0.7, 6570), (7, 0.8, 7500)]
+        expected = sum(min(share * average / 4, cap) for month, share, cap in grants
+                       if months[month])
+        assert abs(amount - expected) <= 1

@@ -71,9 +71,17 @@ def test_an_extra_draw_in_pay_moves_only_pay(catalog, baseline) -> None:
     assert not np.array_equal(changed.labour.pay["amount"], baseline.labour.pay["amount"])
     _same_columns(changed.labour.pay, baseline.labour.pay, ("person", "tax_year", "enterprise"))
     _same_columns(changed.labour.spells, baseline.labour.spells, baseline.labour.spells.columns())
-    for part in ("self_employment", "cjrs", "seiss"):
+    for part in ("self_employment", "cjrs"):
         frame, base = getattr(changed.labour, part), getattr(baseline.labour, part)
         _same_columns(frame, base, base.columns())
+    # SEISS reads the pay (profits at least the PAYE pay of 2016/17 to 2018/19): the grants of
+    # traders without such pay stay as they were
+    base_pay = baseline.labour.pay
+    paid = base_pay["person"][(base_pay["tax_year"] >= 2016) & (base_pay["tax_year"] <= 2018)]
+    seiss, base = changed.labour.seiss, baseline.labour.seiss
+    unpaid, base_unpaid = ~np.isin(seiss["person"], paid), ~np.isin(base["person"], paid)
+    assert base_unpaid.sum() > 10
+    _same_columns(seiss.take(unpaid), base.take(base_unpaid), base.columns())
 
 
 def test_an_extra_draw_in_employers_leaves_spells_and_pay_alone(catalog, baseline) -> None:

@@ -82,6 +82,9 @@ WEEKS_PER_MONTH = 4.3
 # pounds), grant 3 from 30 November; grants 4 and 5 opened in April and July 2021, in 2021/22.
 SEISS_GRANTS = ((1, 0.8, 7500), (4, 0.7, 6570), (7, 0.8, 7500))
 SEISS_WEEKS_PER_GRANT = 12
+SEISS_BASE_YEAR = 2018
+"""The tax year whose return made a person eligible for the first three grants (2018/19)."""
+SEISS_PROFIT_LIMIT = 50_000
 
 
 def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour:
@@ -113,7 +116,7 @@ def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour
     spells = spells.sort("person", "start")
     pay = _pay(ctx, ctx.rng("labour.pay"), persons, edu, spells)
     cjrs = _cjrs(ctx, ctx.rng("labour.cjrs"), spells)
-    seiss = _seiss(ctx, ctx.rng("labour.seiss"), self_emp)
+    seiss = _seiss(ctx, ctx.rng("labour.seiss"), self_emp, pay)
     return Labour(spells, pay, self_emp, episodes, cjrs, seiss)
 
 
@@ -288,7 +291,13 @@ def _add_concurrent(ctx: BlockContext, rng: np.random.Generator, spells: Frame) 
 
 def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame,
                      spells: Frame) -> tuple[Frame, Frame, Frame]:
-    """Self-employment episodes (SA rows from 2013/14); some PAYE jobs stop meanwhile."""
+    """Self-employment episodes (SA rows from 2013/14); some PAYE jobs stop meanwhile.
+
+    A year's profit is the person's own level (``person_log_sd``, lower for women by
+    ``female_log_gap``) and a year's shock (``year_log_sd``), so that a trader's profits
+    persist from year to year as HMRC's do; a year of a loss or none is recorded as 0
+    (``loss_share``). Whether a person trades alone, in a partnership or both is the
+    person's, not the year's (``partnership_share``, ``both_share``)."""
     p = ctx.params["self_employment"]
     n = len(persons)
     share = np.where(persons["female"], p["ever_share"]["female"], p["ever_share"]["male"])
@@ -305,12 +314,23 @@ def _self_employment(ctx: BlockContext, rng: np.random.Generator, persons: Frame
     keep = (ty >= p["first_tax_year"]) & (ty <= LAST_TAX_YEAR)
     person, ty = person[keep], ty[keep]
     m = len(person)
-    amount = np.exp(p["log_earnings"] + p["log_earnings_sd"] * rng.standard_normal(m))
-    partnership = rng.random(m) < p["partnership_share"]
-    self_emp = Frame(person=person, tax_year=ty,
-                     sole=np.where(partnership, 0, np.rint(amount)).astype(np.int64),
-                     partnership=np.where(partnership, np.rint(amount), 0).astype(np.int64),
-                     has_sole=~partnership, has_partnership=partnership)
+    year_shock = rng.standard_normal(m)
+    rng.random(m)  # (a draw per row once made the partnership; kept, so the PAYE jobs
+    #              stopped below stay the same draws)
+    traders = ctx.rng("labour.self_employment.traders")
+    level = (traders.standard_normal(n) * p["person_log_sd"]
+             - p["female_log_gap"] * (persons["female"] - p["female_share"]))
+    kind = traders.random(n)
+    partnership = (kind < p["partnership_share"] + p["both_share"])[person]
+    sole = (kind >= p["partnership_share"])[person]
+    yearly = ctx.rng("labour.self_employment.years")
+    profit = np.exp(p["log_earnings"] + level[person] + p["year_log_sd"] * year_shock)
+    profit = np.where(yearly.random(m) < p["loss_share"], 0.0, profit)
+    sole_part = np.where(partnership & sole, yearly.uniform(0.2, 0.8, m), sole.astype(float))
+    sole_profit = np.rint(profit * sole_part).astype(np.int64)
+    self_emp = Frame(person=person, tax_year=ty, sole=sole_profit,
+                     partnership=np.rint(profit).astype(np.int64) - sole_profit,
+                     has_sole=sole, has_partnership=partnership)
     episode_start = start[spells["person"]]
     episode_end = add_days(episode_start, years[spells["person"]] * 365.25)
     overlaps = (ever[spells["person"]] & (spells["start"] < episode_end)
@@ -574,23 +594,42 @@ def _month_last_days() -> np.ndarray:
     return ((np.datetime64("2020-05", "M") + np.arange(12)).astype("datetime64[D]") - 1)[None, :]
 
 
-def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame) -> Frame:
-    """SEISS grants in 2020/21 for people self-employed in 2019/20: up to the three grants
-    paid that year, each covering three months of profit at its share, capped
-    (``SEISS_GRANTS``)."""
-    was = self_emp.take(self_emp["tax_year"] == COVID_TAX_YEAR - 1)
-    took = was.take(rng.random(len(was)) < ctx.params["self_employment.seiss_take_up"])
-    m = len(took)
-    grants = 1 + rng.binomial(len(SEISS_GRANTS) - 1,
-                              ctx.params["self_employment.seiss_further_grant_share"], m)
-    weeks = grants * SEISS_WEEKS_PER_GRANT
-    quarter = (took["sole"] + took["partnership"]) / 4
-    amount = np.zeros(m)
-    months = np.zeros((m, 12), dtype=bool)
+def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame,
+           pay: Frame) -> Frame:
+    """SEISS grants in 2020/21, by the scheme's rules for its first three grants: self-employed
+    in 2018/19 and still in 2019/20, with trading profits of at most 50,000 pounds and at
+    least the person's other income (PAYE pay), in 2018/19 or on average over the years
+    2016/17 to 2018/19 the person traded in. Each grant pays its share of three months of that
+    average profit, capped (``SEISS_GRANTS``). Claimed by ``seiss_take_up`` of those eligible,
+    and each further grant by ``seiss_further_grant_share`` of those who took the one before."""
+    p = ctx.params["self_employment"]
+    n = ctx.size
+    profit = self_emp["sole"] + self_emp["partnership"]
+    person, year = self_emp["person"], self_emp["tax_year"]
+    base = year == SEISS_BASE_YEAR
+    averaged = (year >= SEISS_BASE_YEAR - 2) & (year <= SEISS_BASE_YEAR)
+    traded = (np.isin(np.arange(n), person[base])
+              & np.isin(np.arange(n), person[year == SEISS_BASE_YEAR + 1]))
+    key = person * 10_000 + year
+    pay_key = pay["person"] * 10_000 + pay["tax_year"]
+    eligible = np.zeros(n, dtype=bool)
+    for rows in (base, averaged):  # (the last: the average the grants pay from)
+        count = np.maximum(np.bincount(person[rows], minlength=n), 1)
+        paid_rows = np.isin(pay_key, key[rows])
+        average = np.bincount(person[rows], profit[rows], minlength=n) / count
+        other = np.bincount(pay["person"][paid_rows], pay["amount"][paid_rows],
+                            minlength=n) / count
+        eligible |= (average <= SEISS_PROFIT_LIMIT) & (average >= other)
+    eligible &= traded
+    took = np.flatnonzero(eligible & (rng.random(n) < p["seiss_take_up"]))
+    further = rng.random((n, len(SEISS_GRANTS) - 1))[took] < p["seiss_further_grant_share"]
+    grants = 1 + np.cumprod(further, axis=1).sum(axis=1)
+    quarter = average[took] / 4
+    amount = np.zeros(len(took))
+    months = np.zeros((len(took), 12), dtype=bool)
     for g, (month, share, cap) in enumerate(SEISS_GRANTS):
         paid = grants > g
         amount += np.where(paid, np.minimum(share * quarter, cap), 0.0)
         months[:, month] |= paid
-    amount = np.rint(amount)
-    return Frame(person=took["person"], weeks=weeks.astype(np.int64),
-                 amount=amount.astype(np.int64), months=months)
+    return Frame(person=took, weeks=(grants * SEISS_WEEKS_PER_GRANT).astype(np.int64),
+                 amount=np.rint(amount).astype(np.int64), months=months)
