@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -605,3 +607,25 @@ def test_seiss_follows_the_schemes_rules(catalog) -> None:
         expected = sum(min(share * average / 4, cap) for month, share, cap in grants
                        if months[month])
         assert abs(amount - expected) <= 1
+
+
+def test_incapacity_benefit_claims_end_at_their_reassessment(catalog) -> None:
+    """No Incapacity Benefit claim runs past DWP's reassessment programme (April 2011 to spring
+    2014; 20 of 20,000 persons' claims had run open to the extract's end); one open at its
+    reassessment goes on the next day as ESA, or JSA for those found fit for work, about four
+    in five as ESA (none had been followed by either)."""
+    b = _life_of(catalog, 20_000).benefits
+    ib = b.take(b["type"] == "IB")
+    assert len(ib) > 100
+    assert (ib["end"] <= np.datetime64("2014-03-31")).all()
+    reassessed = ib.take(ib["end"] >= np.datetime64("2011-04-01"))
+    assert len(reassessed) > 20
+    following = {(p, s): t for p, s, t in zip(b["person"].tolist(), b["start"].tolist(),
+                                               b["type"].tolist(), strict=True)}
+    then = [following.get((p, e + datetime.timedelta(days=1))) for p, e in zip(
+        reassessed["person"].tolist(), reassessed["end"].tolist(), strict=True)]
+    # (a claim that ended before its reassessment day ended as claims do, followed by none)
+    followed = [t for t in then if t is not None]
+    assert len(followed) > len(then) / 2
+    assert 0.6 < followed.count("ESA") / len(followed) < 0.95
+    assert set(followed) == {"ESA", "JSA"}

@@ -48,8 +48,9 @@ def simulate_benefits(ctx: BlockContext, persons: Frame, edu: Education,
                             episodes.take(episodes["end"] > episodes["start"]),
                             edu.full_time_he])
     gaps = _gaps(persons, edu, working)
+    out_of_work = _out_of_work(ctx, ctx.rng("benefits.out_of_work"), persons, edu, gaps, uc_date)
     frames = [
-        _out_of_work(ctx, ctx.rng("benefits.out_of_work"), persons, edu, gaps, uc_date),
+        _ib_reassessed(ctx, ctx.rng("benefits.ib_reassessment"), out_of_work),
         _disability(ctx, ctx.rng("benefits.disability"), persons),
         _carers(ctx, ctx.rng("benefits.carers"), persons),
         _in_work_uc(ctx, ctx.rng("benefits.in_work_uc"), labour.spells, uc_date, persons),
@@ -167,6 +168,27 @@ def _out_of_work(ctx: BlockContext, rng: np.random.Generator, persons: Frame, ed
     btype = np.where(on_uc, uc, legacy)
     keep = claims
     return Frame(person=person[keep], start=start[keep], end=end[keep], type=btype[keep])
+
+
+def _ib_reassessed(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -> Frame:
+    """The out-of-work spells with each Incapacity Benefit claim open at its reassessment
+    (``benefits.ib_reassessment``: a day drawn in DWP's programme, April 2011 to spring 2014)
+    ended that day and followed the next by ESA (``esa_share``) or, for those found fit for
+    work, JSA, to the claim's end. (Rejected: ending IB when ESA began in October 2008: only
+    new claims went to ESA then; IB claims ran on until they were reassessed.)"""
+    p = ctx.params["benefits.ib_reassessment"]
+    first, last = (np.datetime64(d) for d in p["dates"])
+    m = len(spells)
+    day = first + (rng.random(m) * ((last - first) // DAY + 1)).astype("timedelta64[D]")
+    esa = rng.random(m) < p["esa_share"]
+    ib = spells["type"] == "IB"
+    reassessed = np.flatnonzero(ib & (spells["start"] < day) & (spells["end"] > day))
+    after = Frame(person=spells["person"][reassessed], start=day[reassessed] + DAY,
+                  end=spells["end"][reassessed],
+                  type=np.where(esa[reassessed], "ESA", "JSA").astype(spells["type"].dtype))
+    spells["end"] = spells["end"].copy()
+    spells["end"][reassessed] = day[reassessed]
+    return Frame.concat([spells, after])
 
 
 def _disability(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:

@@ -237,6 +237,8 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "benefits.pip_award_rate": ("probability",),
     "benefits.carer_share": ("probability",),
     "benefits.uc_rollout": ("ordered",),
+    "benefits.ib_reassessment.dates": ("ordered",),
+    "benefits.ib_reassessment.esa_share": ("probability",),
     "benefits.in_work_uc_share": ("probability",),
     "benefits.degenerate_share": ("probability",),
     "benefits.out_of_work.*": ("flag",),
