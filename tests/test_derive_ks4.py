@@ -212,10 +212,12 @@ def test_expected_progress_flags(db) -> None:
 
 
 def test_census_history(db) -> None:
-    """A pupil who did not join the school in Years 10-11 was at the same school last year, in
-    Year 10; the English-EBacc-open score is A8 without the maths slot."""
+    """A pupil who joined the school before Year 10 (KS4_ENTRYDAT) was at the same school last
+    year, in Year 10; the English-EBacc-open score is A8 without the maths slot."""
     rows, bad_school, bad_year, bad_score = db.execute(f"""
-        SELECT count(*), sum(KS4_NEWMOBILE = 0 AND KS4_PrevY10_LAESTAB_anon <> KS4_LAESTAB_anon),
+        SELECT count(*), sum(KS4_ENTRYDAT < (CAST(substr(KS4_ACADYR, 1, 4) AS INT) - 1) * 10000
+                                            + 901
+                             AND KS4_PrevY10_LAESTAB_anon <> KS4_LAESTAB_anon),
                sum(KS4_PrevY10 <> '1'),
                sum(KS4_CORESCIENGSCORE IS NOT NULL
                    AND KS4_CORESCIENGSCORE <> KS4_ATT8 - KS4_SLOT2MAT)
@@ -303,7 +305,9 @@ def test_school_type_roll_and_inclusion(db) -> None:
     and the MMSCH2/MSCH2 flags are its NFTYPE = ANY(...) definitions; the previous Year 10 school's
     NFTYPE is the school's own where the pupil stayed (or its maintained type before it opened
     as an academy); every row is included (P_INCL 401) and
-    of age 15 (AGEINYR); entry dates are 1 September, within two years for new arrivals."""
+    of age 15 (AGEINYR); entry dates are 1 September or, for an in-year move, a day up to the
+    January census day (21 January at the latest), and NEWMOBILE is an entry after 12 September
+    of Year 10."""
     rows, bad_type, bad_flags, bad_prev, prev, bad_incl, bad_entry = db.execute(f"""
         SELECT count(*),
                sum(KS4_NFTYPE NOT IN ('20', '21', '22', '23', '24', '26', '27', '51', '53')
@@ -316,10 +320,10 @@ def test_school_type_roll_and_inclusion(db) -> None:
                             AND KS4_NFTYPE IN ('20', '51', '53'))),
                count(KS4_PrevY10_LAESTAB_NFTYPE),
                sum(KS4_P_INCL <> '401' OR KS4_AGEINYR <> (KS4_AGE = 15) OR KS4_AGE <> 15),
-               sum(KS4_ENTRYDAT % 10000 <> 901
-                   OR KS4_NEWMOBILE <> (KS4_ENTRYDAT >=
+               sum(KS4_ENTRYDAT % 10000 BETWEEN 122 AND 831
+                   OR KS4_NEWMOBILE <> (KS4_ENTRYDAT >
                                         (CAST(substr(KS4_ACADYR, 1, 4) AS INT) - 1) * 10000
-                                        + 901))
+                                        + 912))
         FROM {NEW} WHERE KS4_NFTYPE <> ''""").fetchone()
     assert rows > 100 and prev > 20
     assert (bad_type, bad_flags, bad_prev, bad_incl, bad_entry) == (0, 0, 0, 0, 0)

@@ -512,3 +512,57 @@ def test_out_of_work_benefits_are_mostly_not_during_employment(small_sqlite) -> 
         FROM leo_benefit b WHERE b.Out_of_work_benefit = 1
           AND b.Benefit_type IN ('JSA', 'UAA')""")
     assert total > 20 and overlapping / total < 0.15
+
+
+def _with_census(stage: str, year: int, school: str = "LAESTAB_anon",
+                 pmr: str = "PupilMatchingRefAnonymous") -> str:
+    """A key stage table's rows of academic year ``year`` joined to the spring census of that
+    year by pupil and school (the census's main records with an entry date)."""
+    yy, end = f"{(year + 1) % 100:02d}", year + 1
+    tables = {"KS2": "KS2Pupil_1996_to_2016", "KS3": "KS3Pupil_1998_to_2013",
+              "KS4": "KS4Pupil_2002_to_2014" if year < 2014 else "KS4Pupil_2015_to_2021"}
+    return (f"{tables[stage]} k JOIN spring_census_{end} c "
+            f"ON c.PupilMatchingRefAnonymous_spr{yy} = k.{stage}_{pmr} "
+            f"AND c.LAEstab_anon_spr{yy} = k.{stage}_{school} "
+            f"AND c.RecordStatus_spr{yy} IS NOT 101 AND c.EntryDate_spr{yy} IS NOT NULL "
+            f"WHERE k.{stage}_ACADYR = '{year}/{end}'")
+
+
+def test_mobility_flags_read_the_census_entry_date(small_sqlite) -> None:
+    """The key stages' mobility flags and entry dates are the spring census's EntryDate of the
+    pupil at the same school, as the VRF defines them: KS4_MOB1 an entry in Year 10 or 11,
+    KS4_MOB2 one in a month other than July to September, KS4_NEWMOBILE and KS2_NEWMOBILE one
+    after 12 September of Year 10 (Year 5), KS3_MOB2 one in Year 7 or 8 outside July to
+    September; KS2_ENTRYDAT and KS4_ENTRYDAT the date itself."""
+    db, _ = small_sqlite
+    month = "CAST(substr(c.EntryDate_spr{yy}, 6, 2) AS INT) NOT IN (7, 8, 9)"
+    checks = []
+    for year in range(2006, 2013):
+        yy = f"{(year + 1) % 100:02d}"
+        entry = f"c.EntryDate_spr{yy}"
+        checks.append(("KS4", year, f"k.KS4_MOB2 <> ({month.format(yy=yy)}) "
+                                    f"OR k.KS4_MOB1 <> ({entry} >= '{year - 1}-09-01')"))
+        checks.append(("KS3", year, f"k.KS3_MOB2 <> ({entry} >= '{year - 2}-09-01' "
+                                    f"AND {entry} < '{year}-09-01' AND {month.format(yy=yy)})"))
+    for year in range(2011, 2015):
+        yy = f"{(year + 1) % 100:02d}"
+        checks.append(("KS2", year, f"k.KS2_NEWMOBILE <> (c.EntryDate_spr{yy} > "
+                                    f"'{year - 1}-09-12')"))
+    for year in (2014, 2015, 2016, 2017):
+        yy = f"{(year + 1) % 100:02d}"
+        date = f"CAST(replace(c.EntryDate_spr{yy}, '-', '') AS INT)"
+        checks.append(("KS4", year, f"k.KS4_ENTRYDAT <> {date} OR k.KS4_NEWMOBILE <> "
+                                    f"(c.EntryDate_spr{yy} > '{year - 1}-09-12')"))
+    checks.append(("KS2", 2014, "k.KS2_ENTRYDAT <> "
+                                "CAST(replace(c.EntryDate_spr15, '-', '') AS INT)"))
+    rows = in_year = 0
+    for stage, year, wrong in checks:
+        pmr = "PUPILMATCHINGREFANONYMOUS" if stage == "KS3" else "PupilMatchingRefAnonymous"
+        yy = f"{(year + 1) % 100:02d}"
+        n, bad, moved = _one(db, f"SELECT COUNT(*), SUM({wrong}), "
+                                 f"SUM(substr(c.EntryDate_spr{yy}, 6, 5) <> '09-01') "
+                                 f"FROM {_with_census(stage, year, pmr=pmr)}")
+        assert bad in (0, None), (stage, year)
+        rows += n
+        in_year += moved or 0
+    assert rows > 300 and in_year > 20

@@ -18,9 +18,11 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.simulation import key_stages, school_events
 from leo_synth.simulation.calendar import (
     academic_year_end,
+    academic_year_of,
     academic_year_start,
     day_of,
     month_of,
+    spring_census_day,
     year_of,
     ymd,
 )
@@ -508,6 +510,58 @@ def test_a_pupil_joins_a_school_only_when_changing_school(catalog) -> None:
     new_entry = same_person & (py["entry_year"][1:] != py["entry_year"][:-1])
     assert new_school.sum() > 1000
     np.testing.assert_array_equal(new_entry, new_school)
+
+
+def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
+    """A pupil who changes school within a phase (not at Reception or Year 7, nor a late
+    arrival) enters the new school on a school day of the academic year of its first census
+    there, on or before that year's spring census day, spread over the autumn and January
+    with more in the autumn; every other entry is on 1 September. The census shows the school
+    left in an autumn census taken before the move."""
+    life = _life_of(catalog, 20_000)
+    py = life.schooling.pupil_years
+    entry = py["entry_date"].astype("datetime64[D]")
+    # (the moves after a permanent exclusion start with the next year: left out here)
+    excluded = school_events.exclusions(life)
+    excluded = np.isin(py["person"], excluded["person"][excluded["category"] == "PERM"])
+    same = py["person"][1:] == py["person"][:-1]
+    new_school = np.r_[False, same & (py["school"][1:] != py["school"][:-1])]
+    # a move: at another school than the year before, in the same phase (not Year 7's start)
+    move = new_school & (py["ncyear"] != 7) & (py["ncyear"] <= 11) & ~excluded
+    assert move.sum() > 500
+    moved_on = entry[move]
+    year = py["entry_year"][move]
+    assert (academic_year_of(moved_on) == year).all()
+    assert (moved_on <= spring_census_day(year)).all()
+    assert ((moved_on.astype(np.int64) + 3) % 7 < 5).all()  # a school day
+    months = np.bincount(month_of(moved_on), minlength=13)
+    assert (months[[9, 10, 11, 12, 1]] > 0).all() and months[2:9].sum() == 0
+    assert months[9] + months[10] > months[12] + months[1]  # more in the autumn
+    assert (moved_on != ymd(year, 9, 1)).mean() > 0.8
+    # a stay at a school keeps the day it started with: a move's, else 1 September
+    start = np.r_[True, ~same] | new_school
+    run = np.cumsum(start) - 1
+    np.testing.assert_array_equal(entry, entry[start][run])
+    # (a stay that began in or before the extract's first year may be a move's: left out)
+    seen = ((py["entry_year"] == py["year"]) & (py["year"] > py["year"].min()))[start][run]
+    other = ~move[start][run] & seen & ~excluded
+    assert other.sum() > 10 * move.sum()
+    np.testing.assert_array_equal(entry[other], ymd(py["entry_year"][other], 9, 1))
+    relations = {rel.name: rel for rel in catalog.relations(2)}
+    after_autumn = 0
+    for year in (2012, 2015):
+        autumn = registry.BUILDERS["npd.census"].build(life, relations[f"autumn_census_{year + 1}"])
+        spring = registry.BUILDERS["npd.census"].build(life, relations[f"spring_census_{year + 1}"])
+        for census in (autumn, spring):
+            day = np.asarray(census["censusdate"]).astype("datetime64[D]")
+            assert (np.asarray(census["entrydate"]).astype("datetime64[D]") <= day).all()
+        moved_later = np.asarray(spring["entrydate"]).astype("datetime64[D]") > np.asarray(
+            autumn["censusdate"]).astype("datetime64[D]")
+        at_school = np.asarray(autumn["laestab_anon"]) == np.asarray(spring["laestab_anon"])
+        unit = np.asarray(spring["phase"]) == "PR"  # (a placement's own days: another test)
+        np.testing.assert_array_equal(at_school[~unit], ~moved_later[~unit])
+        after_autumn += int(moved_later.sum())
+    assert after_autumn > 20
 
 
 def test_a_pru_placement_starts_with_it_in_the_census(catalog) -> None:

@@ -18,6 +18,7 @@ from leo_synth.relations.derive import as_text, derivation, per_frame, take_code
 from leo_synth.relations.ks123_results import KS1_CODES, KS1_POINTS, KS1_WHOLE
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
+from leo_synth.simulation.calendar import yyyymmdd
 from leo_synth.simulation.frame import Frame, split_nulls
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -226,18 +227,30 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
 def ks_mobility(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the pupil joined their school (``entry_year``, from the census history) in one of the
-    NC years ``joined`` (e.g. [6]: in Year 6 at KS2), else 0."""
+    NC years ``joined`` (e.g. [6]: in Year 6 at KS2), else 0; with ``outside_months`` (e.g.
+    [7, 8, 9]) only a join on a day (``entry_date``) outside those months counts, with
+    ``after_day`` (e.g. 912) only a join after that day of the first of the years' September
+    (the NEWMOBILE cut-off, 12 September)."""
     year = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
     joined_nc = (np.asarray(frame["yeargrp"], dtype=np.int64)
                  - (year - np.asarray(frame["entry_year"], dtype=np.int64)))
-    return np.isin(joined_nc, [int(v) for v in params["joined"]]).astype(np.int64)
+    years = [int(v) for v in params["joined"]]
+    out = np.isin(joined_nc, years)
+    entry = yyyymmdd(frame["entry_date"])
+    if "outside_months" in params:
+        out &= ~np.isin(entry // 100 % 100, [int(v) for v in params["outside_months"]])
+    if "after_day" in params:
+        first_year = year - (np.asarray(frame["yeargrp"], dtype=np.int64) - min(years))
+        out &= entry > first_year * 10_000 + int(params["after_day"])
+    return out.astype(np.int64)
 
 
 @derivation("ks_entry_date")
 def ks_entry_date(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Date the pupil joined the school as yyyymmdd: 1 September of the entry year."""
-    return np.asarray(frame["entry_year"], dtype=np.int64) * 10000 + 901
+    """Date the pupil joined the school as yyyymmdd (the census ``EntryDate``: 1 September of
+    the entry year, a mover's day within it)."""
+    return yyyymmdd(frame["entry_date"])
 
 
 @derivation("ks_pscale")

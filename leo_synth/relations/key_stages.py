@@ -17,6 +17,7 @@ from leo_synth.relations.ks5_subjects import board_subject_number
 from leo_synth.relations.ks123_results import (
     KS1_CODES,
     KS1_POINTS,
+    entry_date,
     entry_year,
     ks1_english,
     ks1_results,
@@ -98,7 +99,8 @@ KS1_SUBJECTS = (("reading", "read"), ("writing", "writ"), ("maths", "mat"), ("sc
                               "writpoints", "matpoints", "scipoints", "aps", "read2plus",
                               "writ2plus", "maths2plus", "read2bplus", "writ2bplus",
                               "maths2bplus", "read3plus", "writ3plus", "maths3plus", "readidx",
-                              "writidx", "matidx", "sciidx", "spliidx", "engidx", "entry_year"))
+                              "writidx", "matidx", "sciidx", "spliidx", "engidx", "entry_year",
+                              "entry_date"))
 def ks1(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 2: levels W, 1, 2C/2B/2A, 3, 4 and points."""
     rows = _stage_rows(life, "ks1")
@@ -123,6 +125,7 @@ def ks1(life: LifeCourse, relation: Relation) -> Frame:
     out["engidx"] = ks1_english(results["reading"], results["writing"])
     out["aps"] = np.round(np.mean(aps, axis=0), 1)
     out["entry_year"] = entry_year(life, rows)
+    out["entry_date"] = entry_date(life, rows)
     return Frame(out)
 
 
@@ -135,7 +138,8 @@ KS2_RESULTS = (
     "mattestbmrk", "matarthmrk", "scitestamrk", "scitestbmrk", "gpsmrk", "gpspaper1mrk",
     "gpspaper2mrk", "mat16mrk", "matarithmrk", "matpaper2mrk", "matpaper3mrk", "engfine",
     "matfine", "scifine", "readfine", "gpsfine", "engtalev", "mattalev", "scitalev",
-    "readtalev", "writtalev", "ks1read", "ks1writ", "ks1mat", "ks1eng", "entry_year", "va_offset",
+    "readtalev", "writtalev", "ks1read", "ks1writ", "ks1mat", "ks1eng", "entry_year", "entry_date",
+    "va_offset",
     "read_progress_offset", "writ_progress_offset", "mat_progress_offset",
 )
 """Attributes of ``ks123_results.ks2_results`` the KS2 pupil table provides as they are."""
@@ -250,7 +254,7 @@ KS3_RESULTS = (
     "matpap1mrk", "matpap2mrk", "matarthmrk", "scipap1mrk", "scipap2mrk", "mattier", "scitier",
     "ks2englev", "ks2matlev", "ks2scilev", "ks2readlev", "ks2writlev", "ks2engtalev",
     "ks2mattalev", "ks2scitalev", "ks2engfine", "ks2matfine", "ks2scifine", "entry_year",
-    "va_offset",
+    "entry_date", "va_offset",
 )
 """Attributes of ``ks123_results.ks3_results`` the KS3 pupil table provides as they are."""
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
+from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame, sorted_lookup
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -117,6 +118,17 @@ def entry_year(life: LifeCourse, rows: Frame) -> np.ndarray:
     years = life.schooling.pupil_years
     pos, found = life.schooling.rows_in(rows["person"], rows["year"])
     return np.where(found, years["entry_year"][pos] if len(years) else 0, rows["year"])
+
+
+def entry_date(life: LifeCourse, rows: Frame) -> np.ndarray:
+    """The day the pupil joined the school they are on roll at in the row's year (the census's
+    ``EntryDate``: 1 September of the entry year, a mover's day within it), 1 September of the
+    row's year where the pupil has no census year then."""
+    years = life.schooling.pupil_years
+    pos, found = life.schooling.rows_in(rows["person"], rows["year"])
+    if not len(years):
+        return ymd(rows["year"], 9, 1)
+    return np.where(found, years["entry_date"][pos], ymd(rows["year"], 9, 1))
 
 
 # -- KS1 -----------------------------------------------------------------------------------------
@@ -272,6 +284,7 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["ks1eng"] = np.where(found, ks1_english(np.maximum(out["ks1read"], 0),
                                                 np.maximum(out["ks1writ"], 0)), -1)
     out["entry_year"] = entry_year(life, rows)
+    out["entry_date"] = entry_date(life, rows)
     out["va_offset"] = value_added_offset(life, rows, "ks2")
     # The 2016 progress lines' offsets per subject (``key_stages.ks2.progress_offset``): DfE's
     # estimates are the national means, so each subject's progress averages 0 nationally.
@@ -347,5 +360,6 @@ def ks3_results(life: LifeCourse) -> dict[str, np.ndarray]:
         values = ks2[name][pos] if len(ks2[name]) else np.zeros(len(rows))
         out[f"ks2{name}"] = np.where(found, values, -1)
     out["entry_year"] = entry_year(life, rows)
+    out["entry_date"] = entry_date(life, rows)
     out["va_offset"] = value_added_offset(life, rows, "ks3")
     return out

@@ -25,13 +25,13 @@ from leo_synth.relations.ks5_subjects import (
     choose_subjects,
     modular,
 )
-from leo_synth.relations.ks123_results import entry_year
+from leo_synth.relations.ks123_results import entry_date
 from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import ymd, yyyymmdd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -196,10 +196,9 @@ def _converter_academy(life: LifeCourse, school: np.ndarray, year: np.ndarray,
 def _entry_date(life: LifeCourse, person: np.ndarray, ks4_year: np.ndarray, year: np.ndarray,
                 vocational: np.ndarray) -> np.ndarray:
     """Date of entry (YYYYMMDD) to the KS5 institution: a sixth-former's school's census entry
-    year (the school of Year 11), a college student's start of Year 12; 1 September, as every
-    simulated entry."""
-    school_entry = entry_year(life, Frame(person=person, year=ks4_year))
-    return np.where(vocational, year - 1, school_entry) * 10_000 + 901
+    date (the school of Year 11), a college student's 1 September of Year 12."""
+    school_entry = yyyymmdd(entry_date(life, Frame(person=person, year=ks4_year)))
+    return np.where(vocational, (year - 1) * 10_000 + 901, school_entry)
 
 
 def value_added_predictions(params, record: dict[str, object], year: np.ndarray,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 
 from leo_synth.relations.common import in_year
@@ -29,7 +27,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import nth_thursday, yyyymmdd
 from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
 from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
@@ -45,13 +43,8 @@ def census_date(year: int, term: str) -> np.datetime64:
     """Census day: third Thursday of January/May (spring, PLASC; summer), first Thursday of
     October (autumn)."""
     if term == "aut":
-        day = dt.date(year, 10, 1)
-        nth = 1
-    else:
-        day = dt.date(year + 1, 5 if term == "sum" else 1, 1)
-        nth = 3
-    first_thursday = day + dt.timedelta(days=(3 - day.weekday()) % 7)
-    return np.datetime64(first_thursday + dt.timedelta(weeks=nth - 1), "D")
+        return nth_thursday(year, 10, 1)[()]
+    return nth_thursday(year + 1, 5 if term == "sum" else 1, 3)[()]
 
 
 @per_block
@@ -68,6 +61,13 @@ def _census_rows(life: LifeCourse) -> Frame:
     rows["pru"] = in_year(rows["person"], rows["year"], pru["person"], pru["year"]) == 1
     rows["pru_start"], placed_from = placements(life, rows)
     rows["placing_school"] = rows["school"][placed_from]
+    # the school of the year before (the same where none): a census taken before an in-year
+    # move's day finds the pupil still there
+    person, year = rows["person"], rows["year"]
+    before = np.maximum(np.arange(len(rows)) - 1, 0)
+    stayed = (person[before] != person) | (year[before] != year - 1)
+    rows["prior_school"] = np.where(stayed, rows["school"], rows["school"][before])
+    rows["prior_entry"] = np.where(stayed, rows["entry_date"], rows["entry_date"][before])
     return rows
 
 
@@ -78,7 +78,8 @@ CENSUS_ATTRIBUTES = (
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 AT_SCHOOL = ("laestab_anon", "urn_anon", "la_anon", "la_9code_anon", "phase", "entrydate")
-"""A PRU row's attributes that are the school's on a census day before the placement."""
+"""A PRU row's attributes that are the school's on a census day before the placement, and a
+mover's that are the school left on a census day before the move (``prior_*``)."""
 
 
 @builder("npd.census", provides=CENSUS_ATTRIBUTES)
@@ -90,11 +91,14 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     n = len(attributes)
     day = census_date(year, relation.term)
     out = {name: attributes[name] for name in attributes}
-    # A pupil whose PRU placement starts after census day is still at the school.
-    not_yet = attributes["pru_start"] > day
-    if not_yet.any():
-        for name in AT_SCHOOL:
-            out[name] = np.where(not_yet, attributes[f"unplaced_{name}"], out[name])
+    # A pupil whose PRU placement starts after census day is still at the school, and one
+    # who joins a school after census day (an in-year move after the autumn census) still at
+    # the school left.
+    for prefix in ("unplaced", "prior"):
+        before = (attributes["pru_start"] if prefix == "unplaced" else out["entrydate"]) > day
+        if before.any():
+            for name in AT_SCHOOL:
+                out[name] = np.where(before, attributes[f"{prefix}_{name}"], out[name])
     return Frame({**out, "censusdate": np.full(n, day),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 
@@ -118,9 +122,13 @@ def _census_years(life: LifeCourse) -> ByYear:
     attributes["fsm"] = rows["fsm"].astype(np.int64)
     school_phase = SCHOOL_PHASES[life.ctx.pools.schools["phase"][rows["school"]]]
     phase = np.where(rows["pru"], "PR", school_phase)
-    school_entry = ymd(rows["entry_year"], 9, 1)
+    school_entry = rows["entry_date"]
     unplaced = {f"unplaced_{name}": attributes[name] for name in AT_SCHOOL[:4]}
     unplaced.update(unplaced_phase=school_phase, unplaced_entrydate=school_entry)
+    prior = {f"prior_{name}": values
+             for name, values in school_ids(life, rows["prior_school"]).items()}
+    prior.update(prior_phase=SCHOOL_PHASES[life.ctx.pools.schools["phase"][rows["prior_school"]]],
+                 prior_entrydate=rows["prior_entry"])
     _on_pru_roll(life, attributes, rows["placing_school"], rows["pru"])
     n = len(rows)
     return ByYear(Frame({
@@ -138,7 +146,18 @@ def _census_years(life: LifeCourse) -> ByYear:
         "phase": phase,
         "pru_start": rows["pru_start"],
         **unplaced,
+        **prior,
     }), year)
+
+
+def school_ids(life: LifeCourse, school: np.ndarray) -> dict[str, np.ndarray]:
+    """A school's LAESTAB, URN, LA and LA 9-code keys (``AT_SCHOOL``'s first four), as
+    :func:`~leo_synth.relations.pupil.pupil_attributes` makes them."""
+    keys = life.ctx.keys
+    la = life.ctx.pools.schools["la"][school]
+    return {"laestab_anon": keys.make("school", school, 0),
+            "urn_anon": keys.make("school", school, 1),
+            "la_anon": keys.make("la", la, 0), "la_9code_anon": keys.make("la", la, 1)}
 
 
 def _on_pru_roll(life: LifeCourse, attributes: dict[str, object], school: np.ndarray,
@@ -186,6 +205,7 @@ PRIOR_ATTRIBUTES = (
     *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
+                      "new_mobile", "joined_off_season",
                       "mainstream", "nftype", "toe_code", "new_type", "newer_type", "admpol",
                       "prev_nftype", "norflag", "ks4_status", "y11year",
                       "entry_date", "service_child_flag", "excldate")
@@ -246,7 +266,9 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     """The KS4 pupils' census history: NC year one and two years earlier (``ncyear_1``,
     ``ncyear_2``), the school of the year before (``prev_laestab_anon``, ``prev_y10``: in
     Year 10 or below then; NULL where not on a state-school roll), whether they joined their
-    school in Year 10 or 11 (``joined_y10``) and its entry date (``entry_date``), whether it is
+    school in Year 10 or 11 (``joined_y10``), after 12 September of Year 10 (``new_mobile``)
+    or in a month other than July to September (``joined_off_season``) and its entry date
+    (``entry_date``, the census's), whether it is
     mainstream (``mainstream``: not a special school), its and the previous school's NFTYPE
     (``nftype``, ``prev_nftype``), whether the pupil has a census record this year
     (``ks4_status``), whether they were permanently excluded this year (``norflag``) and their
@@ -266,6 +288,10 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
                                         ~found)
     row, found = _census_row(life, 0)
     out["joined_y10"] = (ks4["year"] - py["entry_year"][row] <= 1).astype(np.int64)
+    entry = yyyymmdd(py["entry_date"][row])
+    # (0 without a census record, whose entry date is NULL)
+    out["new_mobile"] = (found & (entry > (ks4["year"] - 1) * 10_000 + 912)).astype(np.int64)
+    out["joined_off_season"] = (found & ~np.isin(entry // 100 % 100, (7, 8, 9))).astype(np.int64)
     out["mainstream"] = (life.ctx.pools.schools["phase"][ks4["school"]]
                          != SPECIAL_PHASE).astype(np.int64)
     codes = school_codes(life.ctx.pools.schools, life.ctx.params, ks4["school"], ks4["year"])
@@ -276,8 +302,7 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     # KS4_STATUS: 1 with a census record in the KS4 year, 3 (KS4 results, no census record) without
     out["ks4_status"] = np.where(found, 1, 3)
     out["y11year"] = ks4["year"] + 1  # the summer of the Year 11 academic year
-    # every simulated school entry is on 1 September of the entry year (KS4_MOB2)
-    out["entry_date"] = Masked(py["entry_year"][row] * 10_000 + 901, ~found)
+    out["entry_date"] = Masked(entry, ~found)
     out["excldate"] = _permanent_exclusion_date(life, ks4["person"], ks4["year"])
     out["norflag"] = (~out["excldate"].null).astype(np.int64)
     # the census record's service child indicator of the same pupil, year and school

@@ -3,7 +3,8 @@
 A placement after a permanent exclusion starts about a week after the exclusion (the LA must
 provide full-time education from the sixth school day: DfE exclusion guidance), so a census
 taken before it finds the pupil still at the school; any other placement starts on 1 September
-of the first of its consecutive years. The census row at the unit carries that day as its
+of the first of its consecutive years (or, for a pupil who moved school in-year, the day they
+joined: placed on arrival). The census row at the unit carries that day as its
 ``EntryDate`` (not the date the pupil joined their school years before).
 """
 
@@ -25,8 +26,9 @@ def placements(life: LifeCourse, rows: Frame) -> tuple[np.ndarray, np.ndarray]:
     placement started, NaT for rows not at a PRU, and the row whose school placed the pupil
     (the unit is its LA's, the same unit in every year of the placement). A permanent
     exclusion's placement (that year's or, for the year after, the last year's) starts
-    ``PLACED_AFTER`` the exclusion, from the excluding school; any other on 1 September, from
-    that year's school; a run of consecutive PRU years is one placement, its first year's."""
+    ``PLACED_AFTER`` the exclusion, from the excluding school; any other on 1 September (an
+    in-year mover's on the day of the move: ``entry_date``), from that year's school; a run of
+    consecutive PRU years is one placement, its first year's."""
     person, year, pru = rows["person"], rows["year"], rows["pru"]
     excluded = school_events.exclusions(life)
     perm = excluded.take(excluded["category"] == "PERM")
@@ -43,7 +45,8 @@ def placements(life: LifeCourse, rows: Frame) -> tuple[np.ndarray, np.ndarray]:
                       & pru[:-1]] & pru
     run_start = np.maximum.accumulate(np.where(continues, 0, np.arange(len(year))))
     start = np.where(in_this, day[this_year],
-                     np.where(in_last, day[last_year], ymd(year, 9, 1)))
+                     np.where(in_last, day[last_year],
+                              np.maximum(ymd(year, 9, 1), rows["entry_date"])))
     index = np.arange(len(year))
     last_row = np.maximum(index - 1, 0)
     after_last = in_last & (person[last_row] == person) & (year[last_row] == year - 1)

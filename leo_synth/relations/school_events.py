@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.ks123_results import entry_year
+from leo_synth.relations.ks123_results import entry_date
 from leo_synth.relations.npd import care_attributes
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import CHARACTERISTIC_ATTRIBUTES, characteristics
@@ -92,7 +92,7 @@ def _absence_years(life: LifeCourse) -> ByYear:
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
     attrs["adopted_from_care"] = care_attributes(life, rows["person"],
                                                  rows["year"])["adopted_from_care"]
-    attrs["entrydate"] = _entry_date(life, rows)
+    attrs["entrydate"] = entry_date(life, rows)
     return ByYear(Frame({
         **attrs, **{name: values[order] for name, values in periods.items()},
         "enrolstatus": np.full(n, "C"),
@@ -101,12 +101,6 @@ def _absence_years(life: LifeCourse) -> ByYear:
         **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
         **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
         "datacollection_1": np.full(n, "SC")}), rows["year"])
-
-
-def _entry_date(life: LifeCourse, rows: Frame) -> np.ndarray:
-    """The date the pupil joined the school, as the census has it (1 September of the year
-    they joined: ``EntryDate``)."""
-    return ymd(entry_year(life, rows), 9, 1)
 
 
 def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,
@@ -168,7 +162,7 @@ def _exclusion_years(life: LifeCourse) -> ByYear:
     rows, years = ByYear.of(school_events.exclusions(life))
     attrs = pupil_attributes(life, rows["person"], rows["year"], rows["school"])
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
-    attrs["entrydate"] = _entry_date(life, rows)
+    attrs["entrydate"] = entry_date(life, rows)
     return ByYear(Frame({**{name: rows[name] for name in rows}, **attrs}), years)
 
 

@@ -112,3 +112,21 @@ def age_on(birth: np.ndarray, dates: np.ndarray) -> np.ndarray:
 
 def add_days(dates: np.ndarray, days: np.ndarray) -> np.ndarray:
     return dates + np.asarray(np.round(days), dtype=np.int64).astype("timedelta64[D]")
+
+
+def nth_thursday(year: np.ndarray | int, month: int, nth: int) -> np.ndarray:
+    """The ``nth`` Thursday of a month of each year (census days are Thursdays)."""
+    first = ymd(year, month, 1)
+    weekday = (first.astype(np.int64) + 3) % 7  # Monday 0 (1 January 1970 was a Thursday)
+    return first + ((3 - weekday) % 7 + 7 * (nth - 1)).astype("timedelta64[D]")
+
+
+def spring_census_day(year: np.ndarray | int) -> np.ndarray:
+    """Spring School Census day of academic years: the third Thursday of January."""
+    return nth_thursday(np.asarray(year) + 1, 1, 3)
+
+
+def yyyymmdd(dates: object) -> np.ndarray:
+    """Days (datetime64[D]) as yyyymmdd integers (the key stage tables' date columns)."""
+    days = np.asarray(dates).astype("datetime64[D]")
+    return (year_of(days) * 10_000 + month_of(days) * 100 + day_of(days)).astype(np.int64)

@@ -84,6 +84,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "linkage.*_share": ("probability",),
     # schooling, FSM, SEN
     "schooling.*": ("probability",),
+    "schooling.move_month_shares": ("shares",),
     "fsm.rate": ("percent",),
     "fsm.by_ethnicity": ("percent",),
     "absence.overall_rate": ("percent",),

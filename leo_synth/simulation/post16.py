@@ -75,6 +75,7 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
         sixth.append(Frame(
             person=who, year=start[who] + offset, ncyear=np.full(len(who), ncyear),
             school=py["school"][rows], entry_year=py["entry_year"][rows],
+            entry_date=py["entry_date"][rows],
             fsm=np.zeros(len(who), dtype=bool), ever_fsm_6=py["ever_fsm_6"][rows],
             ever_fsm_all=py["ever_fsm_all"][rows], sen=py["sen"][rows],
         ))

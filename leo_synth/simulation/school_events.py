@@ -214,9 +214,10 @@ class SchoolMoves:
 
     def apply(self, pupil_years: Frame) -> None:
         """Put the pupil-years after a move at the school joined, in place (with the school
-        joined's entry at the start of the next academic year). Later years already at the
-        school joined (a mover's second school, drawn before the exclusion was known) are the
-        same stay, so they take its entry too, not one of their own."""
+        joined's entry on 1 September of the next academic year: the rest of the year of the
+        exclusion is spent out of school or in a pupil referral unit). Later years already at
+        the school joined (a mover's second school, drawn before the exclusion was known) are
+        the same stay, so they take its entry too, not one of their own."""
         person = pupil_years["person"]
         moved = ((pupil_years["year"] > self.left_in[person])
                  & ((pupil_years["school"] == self.left[person])
@@ -224,6 +225,8 @@ class SchoolMoves:
         pupil_years["school"] = np.where(moved, self.joined[person], pupil_years["school"])
         pupil_years["entry_year"] = np.where(moved, self.left_in[person] + 1,
                                              pupil_years["entry_year"])
+        pupil_years["entry_date"] = np.where(moved, ymd(pupil_years["entry_year"], 9, 1),
+                                             pupil_years["entry_date"])
 
 
 def moves_after_permanent_exclusion(ctx: BlockContext, persons: Frame,

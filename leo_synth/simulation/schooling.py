@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR
+from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame, sorted_lookup
+from leo_synth.simulation.move_dates import move_dates
 from leo_synth.simulation.other_school import another_school
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SECONDARY_PHASE
@@ -137,12 +138,16 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     first_nc_here = np.where(after_move, moved,
                              np.where(joins_in_y7, 7, np.maximum(entry[person_idx], NURSERY)))
     first_nc_here = np.maximum(first_nc_here, entry[person_idx])
+    entry_year = (cohort[person_idx] + 5 + first_nc_here).astype(np.int64)
+    # (a move: the pupil was on another school's roll the year before, not a late entrant)
+    mover = after_move & (moved > entry[person_idx])
     pupil_years = Frame(
         person=person_idx.astype(np.int64),
         year=year.astype(np.int64),
         ncyear=ncy.astype(np.int64),
         school=school.astype(np.int64),
-        entry_year=(cohort[person_idx] + 5 + first_nc_here).astype(np.int64),
+        entry_year=entry_year,
+        entry_date=_entry_dates(ctx, n, entry_year, mover, person_idx, secondary_phase),
         fsm=fsm[person_idx, year_idx],
         sen=sen[person_idx, year_idx],
     )
@@ -152,6 +157,21 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     pupil_years["ever_fsm_all"] = schooling.ever_fsm(pupil_years["person"], pupil_years["year"],
                                                      len(YEARS))
     return schooling
+
+
+def _entry_dates(ctx: BlockContext, n: int, entry_year: np.ndarray, mover: np.ndarray,
+                 person: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+    """Each pupil-year's school entry date: 1 September of the entry year, but a mover's
+    (``mover``: the school joined by a move within the phase) drawn within its year
+    (:func:`~leo_synth.simulation.move_dates.move_dates`; own stream, one draw per person and
+    phase of the block's ``n`` persons, so all of a move's years carry one date)."""
+    month_draw, day_draw = ctx.rng("schooling.move_date").random((2, n, 2))
+    out = ymd(entry_year, 9, 1)
+    at = np.flatnonzero(mover)
+    phase = secondary[at].astype(np.int64)
+    out[at] = move_dates(ctx.params["schooling.move_month_shares"], entry_year[at],
+                         month_draw[person[at], phase], day_draw[person[at], phase])
+    return out
 
 
 def eleven_plus_score(persons: Frame, tilt: float) -> np.ndarray:
