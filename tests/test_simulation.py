@@ -564,6 +564,19 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     assert after_autumn > 20
 
 
+def test_no_exclusion_starts_before_the_pupil_joined_the_school(catalog) -> None:
+    """A pupil who joined a school in-year is excluded from it only after joining: no
+    exclusion at a school starts before the pupil's entry date there (the census's)."""
+    life = _life_of(catalog, 20_000)
+    excluded = school_events.exclusions(life)
+    pos, found = life.schooling.rows_in(excluded["person"], excluded["year"])
+    assert found.all()
+    entry = life.schooling.pupil_years["entry_date"][pos]
+    in_year = entry > ymd(excluded["year"], 9, 5)
+    assert in_year.sum() > 10
+    assert (excluded["start"] >= entry).all()
+
+
 def test_a_pru_placement_starts_with_it_in_the_census(catalog) -> None:
     """A census row at a pupil referral unit (units joined the census in 2013/14) has the
     placement's entry date, not the day the pupil joined their school years before (Year 6

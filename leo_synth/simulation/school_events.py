@@ -119,6 +119,10 @@ the rate among the likeliest pupils (measured: the shares of 2001/02 to 2020/21 
 persons)."""
 
 
+EXCLUSION_DAYS = 300
+"""Exclusions fall on the days 0 .. 299 from 5 September (to the end of June)."""
+
+
 @per_block
 def exclusions(life) -> Frame:
     """One row per exclusion: person, year, school, start date, sessions, category, reason.
@@ -159,7 +163,8 @@ def exclusions(life) -> Frame:
     drawn_permanent = rng.random(m) < permanent_share
     lunch_draw = rng.random(m)
     fixed_sessions = 1 + rng.geometric(0.4, m)
-    day = rng.integers(0, 300, m)
+    day = after_entry(rng.integers(0, EXCLUSION_DAYS, m), rows["year"][row],
+                      rows["entry_date"][row])
     permanent = last_of_year(row, day, drawn_permanent)
     lunchtime = ~permanent & (lunch_draw < 0.05)
     category = np.where(permanent, "PERM", np.where(lunchtime, "LNCH", "FIXD"))
@@ -173,6 +178,14 @@ def exclusions(life) -> Frame:
                 ncyear=rows["ncyear"][row], sen=rows["sen"][row], start=start,
                 sessions=sessions, category=category, reason=reason, term=term)
     return out.sort("person", "year", "start")
+
+
+def after_entry(day: np.ndarray, year: np.ndarray, entry: np.ndarray) -> np.ndarray:
+    """Exclusion days (from 5 September of ``year``) moved into the time the pupil is at the
+    school: a pupil who joined in-year (``entry`` after 5 September) is excluded from there
+    only after joining, the days squeezed into what is left of the year in their order."""
+    earliest = np.clip((entry - ymd(year, 9, 5)).astype(np.int64), 0, EXCLUSION_DAYS - 1)
+    return earliest + day * (EXCLUSION_DAYS - earliest) // EXCLUSION_DAYS
 
 
 def last_of_year(row: np.ndarray, day: np.ndarray, permanent: np.ndarray) -> np.ndarray:
