@@ -371,11 +371,13 @@ def test_a_schools_type_and_admissions_codes_agree(db) -> None:
     """KS4 and KS5: the school type (NEW_TYPE, NEWER_TYPE), admissions policy (ADMPOL), ToE_CODE
     and NFTYPE of a row describe one school: a special school is other maintained (4), maintained
     special (5) and not applicable (0), a secondary school comprehensive, selective or modern in
-    all three; ToE_CODE is NFTYPE's Edubase type. A school has one NFTYPE in a year. KS5's
-    converter academy URN and open date are those of the student's school."""
+    all three; ToE_CODE is NFTYPE's Edubase type; a pupil referral unit (ToE_CODE 14) has no
+    NFTYPE, is other maintained (4), a hospital or PRU (6) and not applicable (0). A school has
+    one NFTYPE in a year. KS5's converter academy URN and open date are those of the student's
+    school."""
     toe = ("('21', '1'), ('22', '2'), ('23', '3'), ('24', '5'), ('26', '7'), ('27', '12'), "
            "('20', '28'), ('51', '34'), ('53', '33'), ('53', '44')")
-    rows, bad_special, bad_admissions, bad_toe, selective = _one(db, f"""
+    rows, bad_special, bad_admissions, bad_toe, selective, units, bad_unit = _one(db, f"""
         SELECT count(*),
                sum(KS4_NFTYPE IN ('26', '27', '53')
                    AND (KS4_NEW_TYPE <> 4 OR KS4_NEWER_TYPE <> 5 OR KS4_ADMPOL <> '0')),
@@ -383,10 +385,14 @@ def test_a_schools_type_and_admissions_codes_agree(db) -> None:
                    AND (KS4_NEW_TYPE NOT IN (1, 2, 3) OR KS4_NEWER_TYPE <> KS4_NEW_TYPE
                         OR KS4_ADMPOL <> CAST(KS4_NEW_TYPE AS TEXT)
                         OR coalesce(nullif(KS4_ADMPOL_PT, ''), KS4_ADMPOL) <> KS4_ADMPOL)),
-               sum((KS4_NFTYPE, KS4_ToE_CODE) NOT IN (VALUES {toe})),
-               sum(KS4_ADMPOL = '2')
+               sum(KS4_ToE_CODE <> '14' AND (KS4_NFTYPE, KS4_ToE_CODE) NOT IN (VALUES {toe})),
+               sum(KS4_ADMPOL = '2'),
+               sum(KS4_ToE_CODE = '14'),
+               sum(KS4_ToE_CODE = '14' AND (KS4_NFTYPE IS NOT NULL OR KS4_NEW_TYPE <> 4
+                                           OR KS4_NEWER_TYPE <> 6 OR KS4_ADMPOL <> '0'))
         FROM KS4Pupil_2015_to_2021""")
     assert rows > 100 and (bad_special, bad_admissions, bad_toe) == (0, 0, 0)
+    assert bad_unit in (0, None), units
     assert selective < rows * 0.3
     row = _one(db, """
         SELECT count(*), max(n) FROM (

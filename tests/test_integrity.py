@@ -566,3 +566,42 @@ def test_mobility_flags_read_the_census_entry_date(small_sqlite) -> None:
         rows += n
         in_year += moved or 0
     assert rows > 300 and in_year > 20
+
+
+def test_key_stage_4_and_absence_rows_carry_the_census_school(small_sqlite) -> None:
+    """A pupil's KS4 row and absence row of a year carry the school whose roll the spring
+    census of that year has the pupil on: LAESTAB, URN and LA (and the absence row's phase)
+    equal the census's, a pupil referral unit's for a pupil on a unit's roll (units joined the
+    census in 2013/14; the KS4 row then has the unit's ToE_CODE 14 and no NFTYPE)."""
+    db, _ = small_sqlite
+    checked = at_unit = 0
+    for year in range(2013, 2020):
+        yy, view = f"{(year + 1) % 100:02d}", ("KS4Pupil_2002_to_2014" if year < 2014
+                                               else "KS4Pupil_2015_to_2021")
+        census = (f"spring_census_{year + 1} c ON c.PupilMatchingRefAnonymous_spr{yy} = "
+                  "{pmr} AND c.RecordStatus_spr{yy} IS NOT 101")
+        n, bad, units, bad_unit = _one(db, f"""
+            SELECT COUNT(*), SUM(k.KS4_LAESTAB_anon <> c.LAEstab_anon_spr{yy}
+                                 OR k.KS4_URN_anon <> c.URN_spr{yy}_anon
+                                 OR k.KS4_LA_anon <> c.LA_spr{yy}_anon),
+                   SUM(c.PHASE_spr{yy} = 'PR'),
+                   SUM(c.PHASE_spr{yy} = 'PR' AND (k.KS4_ToE_CODE <> '14'
+                                                  OR k.KS4_NFTYPE IS NOT NULL))
+            FROM {view} k JOIN {census.format(pmr="k.KS4_PupilMatchingRefAnonymous", yy=yy)}
+            WHERE k.KS4_ACADYR = '{year}/{year + 1}'""")
+        assert (bad or 0, bad_unit or 0) == (0, 0), year
+        checked, at_unit = checked + n, at_unit + (units or 0)
+        if year == 2019:  # (2019/20 absence is not shared)
+            continue
+        m, wrong, unit_rows = _one(db, f"""
+            SELECT COUNT(*), SUM(a.LAEstab_ANON_ab{yy} <> c.LAEstab_anon_spr{yy}
+                                 OR a.URN_ab{yy}_anon <> c.URN_spr{yy}_anon
+                                 OR a.LA_ab{yy}_anon <> c.LA_spr{yy}_anon
+                                 OR a.Phase_ab{yy} <> c.PHASE_spr{yy}
+                                 OR a.EntryDate_ab{yy} <> c.EntryDate_spr{yy}),
+                   SUM(c.PHASE_spr{yy} = 'PR')
+            FROM Absence_{year + 1}_3term a
+            JOIN {census.format(pmr=f"a.PupilMatchingRefAnonymous_ab{yy}", yy=yy)}""")
+        assert (wrong or 0) == 0, year
+        checked, at_unit = checked + m, at_unit + (unit_rows or 0)
+    assert checked > 1000 and at_unit > 0, (checked, at_unit)

@@ -218,8 +218,10 @@ def equals(frame: Frame, relation: Relation, column: RelationColumn,
 @derivation("is_in")
 def is_in(frame: Frame, relation: Relation, column: RelationColumn,
           rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if attribute ``of`` is one of ``values`` (e.g. a programme type's flag), else 0."""
-    return np.isin(_text(frame, params["of"]), [str(v) for v in params["values"]]).astype(
+    """1 if attribute ``of`` is one of ``values`` (e.g. a programme type's flag), else 0 (a
+    NULL is none of them)."""
+    values, null = split_nulls(frame[params["of"]])
+    return (np.isin(as_text(values), [str(v) for v in params["values"]]) & ~null).astype(
         np.int64)
 
 

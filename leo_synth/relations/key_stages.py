@@ -25,7 +25,12 @@ from leo_synth.relations.ks123_results import (
     ks3_results,
     stage_rows,
 )
-from leo_synth.relations.npd import CARE_ATTRIBUTES, care_attributes
+from leo_synth.relations.npd import (
+    CARE_ATTRIBUTES,
+    care_attributes,
+    census_roll,
+    on_census_roll,
+)
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -372,6 +377,12 @@ def _ks4_exams(life: LifeCourse) -> Frame:
               "academic_year": academic_year_labels(ks4["year"]),
               "laestab_anon": life.ctx.keys.make("school", ks4["school"], 0),
               "urn_anon": life.ctx.keys.make("school", ks4["school"], 1)}
+    # (the pupil row's school: a pupil referral unit's where the census has the pupil there,
+    # numbered as the units are, after the pool's schools)
+    at_unit = on_census_roll(life, pupils, ks4["person"], ks4["year"])
+    placing = census_roll(life, ks4["person"], ks4["year"])[1]
+    schools = life.ctx.pools.schools
+    centre = np.where(at_unit, len(schools) + schools["la"][placing], ks4["school"])
     parts = []
     for slot in SLOTS:
         points = ks4[f"pts_{slot}"]
@@ -407,7 +418,7 @@ def _ks4_exams(life: LifeCourse) -> Frame:
                for name, rank in ranks.items()},
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
             "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
-            "ancn": centre_number(ks4["school"][rows]),
+            "ancn": centre_number(centre[rows]),
             # the pupil's only combined science qualification is the double award (slot eb1)
             "dsci_row": Masked(np.full(m, "1"), np.full(m, slot != "eb1")),
         }))
@@ -417,7 +428,8 @@ def _ks4_exams(life: LifeCourse) -> Frame:
 def centre_number(school: np.ndarray) -> np.ndarray:
     """The exam centre number (NCN, five digits) of schools: every simulated GCSE is entered at
     the pupil's school, one centre per school (10000 + the school's index: the pools hold at
-    most England's 24,000 or so schools, so five digits suffice)."""
+    most England's 24,000 or so schools and a pupil referral unit per LA, numbered after them,
+    so five digits suffice)."""
     return np.char.mod("%05d", 10_000 + np.asarray(school, dtype=np.int64))
 
 

@@ -27,7 +27,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
-from leo_synth.simulation.calendar import nth_thursday, yyyymmdd
+from leo_synth.simulation.calendar import nth_thursday, spring_census_day, yyyymmdd
 from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
 from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
@@ -150,11 +150,13 @@ def _census_years(life: LifeCourse) -> ByYear:
     }), year)
 
 
-def school_ids(life: LifeCourse, school: np.ndarray) -> dict[str, np.ndarray]:
+def school_ids(life: LifeCourse, school: np.ndarray,
+               la: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """A school's LAESTAB, URN, LA and LA 9-code keys (``AT_SCHOOL``'s first four), as
-    :func:`~leo_synth.relations.pupil.pupil_attributes` makes them."""
+    :func:`~leo_synth.relations.pupil.pupil_attributes` makes them (``la``: the school's LA,
+    read from the pool unless given)."""
     keys = life.ctx.keys
-    la = life.ctx.pools.schools["la"][school]
+    la = life.ctx.pools.schools["la"][school] if la is None else la
     return {"laestab_anon": keys.make("school", school, 0),
             "urn_anon": keys.make("school", school, 1),
             "la_anon": keys.make("la", la, 0), "la_9code_anon": keys.make("la", la, 1)}
@@ -165,18 +167,43 @@ def _on_pru_roll(life: LifeCourse, attributes: dict[str, object], school: np.nda
     """A census record of a pupil placed in a pupil referral unit is the unit's: its LAESTAB,
     URN and LA are those of the PRU of the LA of the school that placed the pupil (one per LA,
     numbered after the pool's schools in the school keyspace), so a URN has one PHASE and one
-    LA, as an establishment has, and a placement one unit in every year."""
+    LA, as an establishment has, and a placement one unit in every year (those of the four
+    that ``attributes`` has)."""
     if not pru.any():
         return
-    pools, keys = life.ctx.pools, life.ctx.keys
-    la = pools.schools["la"][school[pru]].astype(np.int64)
-    unit = len(pools.schools) + la
-    for name, keyspace, key, slot in (("laestab_anon", "school", unit, 0),
-                                      ("urn_anon", "school", unit, 1),
-                                      ("la_anon", "la", la, 0), ("la_9code_anon", "la", la, 1)):
+    la = life.ctx.pools.schools["la"][school[pru]].astype(np.int64)
+    unit = school_ids(life, len(life.ctx.pools.schools) + la, la)
+    for name, keys in unit.items():
+        if name not in attributes:  # (the caller's attributes only)
+            continue
         values = np.array(attributes[name], copy=True)
-        values[pru] = keys.make(keyspace, key, slot)
+        values[pru] = keys
         attributes[name] = values
+
+
+def census_roll(life: LifeCourse, person: np.ndarray, year: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per (person, academic year) row: whether the spring census finds the pupil on a pupil
+    referral unit's roll (2013/14 on), the school that placed them there and the placement's
+    start (the census row's entry date at the unit)."""
+    rows = _census_rows(life)
+    pos, found = sorted_lookup(rows["person"] * 10_000 + rows["year"],
+                               np.asarray(person) * 10_000 + np.asarray(year))
+    at = found & rows["pru"][pos] & (rows["pru_start"][pos] <= spring_census_day(year))
+    return at, rows["placing_school"][pos], rows["pru_start"][pos]
+
+
+def on_census_roll(life: LifeCourse, attributes: dict[str, object], person: np.ndarray,
+                   year: np.ndarray) -> np.ndarray:
+    """Rows of (person, academic year) whose pupil the spring census finds on a pupil referral
+    unit's roll (:func:`census_roll`) take the unit's LAESTAB, URN and LA in ``attributes``
+    (in place), and its ``entrydate`` if there is one (the placement's start), as the census
+    row has them: a unit's pupils' records are the unit's. Returns those rows."""
+    at, placing, start = census_roll(life, person, year)
+    _on_pru_roll(life, attributes, placing, at)
+    if "entrydate" in attributes:
+        attributes["entrydate"] = np.where(at, start, attributes["entrydate"])
+    return at
 
 
 CARE_ATTRIBUTES = ("cla_pp_1_day", "cla_pp_6_months", "cla_6_months", "cla_12_months",
@@ -205,7 +232,7 @@ PRIOR_ATTRIBUTES = (
     *(f"median_{stage}_{scale}" for stage in ("ks2", "ks3") for scale in MEDIAN_SCALES),
 )
 HISTORY_ATTRIBUTES = ("ncyear_1", "ncyear_2", "prev_laestab_anon", "prev_y10", "joined_y10",
-                      "new_mobile", "joined_off_season",
+                      "new_mobile", "joined_off_season", "maintained_school",
                       "mainstream", "nftype", "toe_code", "new_type", "newer_type", "admpol",
                       "prev_nftype", "norflag", "ks4_status", "y11year",
                       "entry_date", "service_child_flag", "excldate")
@@ -269,10 +296,12 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     school in Year 10 or 11 (``joined_y10``), after 12 September of Year 10 (``new_mobile``)
     or in a month other than July to September (``joined_off_season``) and its entry date
     (``entry_date``, the census's), whether it is
-    mainstream (``mainstream``: not a special school), its and the previous school's NFTYPE
-    (``nftype``, ``prev_nftype``), whether the pupil has a census record this year
-    (``ks4_status``), whether they were permanently excluded this year (``norflag``) and their
-    census service child indicator (``service_child_flag``)."""
+    mainstream (``mainstream``: not a special school) or maintained (``maintained_school``),
+    its and the previous school's NFTYPE and type codes (``nftype``, ``prev_nftype``, ...),
+    a pupil referral unit's where the spring census has the pupil on its roll, whether the
+    pupil has a census record this year (``ks4_status``), whether they were permanently
+    excluded this year (``norflag``) and their census service child indicator
+    (``service_child_flag``)."""
     ks4 = life.ks4
     py = life.schooling.pupil_years
     out: dict[str, object] = {}
@@ -280,25 +309,26 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
         row, found = _census_row(life, back)
         out[f"ncyear_{back}"] = Masked(py["ncyear"][row].astype(float), ~found)
         if back == 1:
-            out["prev_laestab_anon"] = Masked(
-                life.ctx.keys.make("school", py["school"][row], 0), ~found)
+            # (the census's school: a pupil referral unit's where the pupil was on its roll)
+            prev = {"laestab_anon": life.ctx.keys.make("school", py["school"][row], 0)}
+            at_unit = on_census_roll(life, prev, ks4["person"], ks4["year"] - 1)
+            out["prev_laestab_anon"] = Masked(prev["laestab_anon"], ~found)
             # KS4_PrevY10 is a text column: "1" or "0"
             out["prev_y10"] = Masked(np.where(py["ncyear"][row] <= 10, "1", "0"), ~found)
             out["prev_nftype"] = Masked(school_nftype(life, py["school"][row], py["year"][row]),
-                                        ~found)
+                                        ~found | at_unit)
     row, found = _census_row(life, 0)
-    out["joined_y10"] = (ks4["year"] - py["entry_year"][row] <= 1).astype(np.int64)
-    entry = yyyymmdd(py["entry_date"][row])
+    at_unit, _, placed = census_roll(life, ks4["person"], ks4["year"])
+    # the census's entry date: at a unit the placement's start
+    entry = yyyymmdd(np.where(at_unit, placed, py["entry_date"][row]))
+    out["joined_y10"] = (entry >= (ks4["year"] - 1) * 10_000 + 901).astype(np.int64)
     # (0 without a census record, whose entry date is NULL)
     out["new_mobile"] = (found & (entry > (ks4["year"] - 1) * 10_000 + 912)).astype(np.int64)
     out["joined_off_season"] = (found & ~np.isin(entry // 100 % 100, (7, 8, 9))).astype(np.int64)
-    out["mainstream"] = (life.ctx.pools.schools["phase"][ks4["school"]]
-                         != SPECIAL_PHASE).astype(np.int64)
-    codes = school_codes(life.ctx.pools.schools, life.ctx.params, ks4["school"], ks4["year"])
-    out["nftype"] = codes["nftype"].astype(str)  # KS4_NFTYPE, ToE_CODE, ADMPOL are text
-    out["toe_code"] = codes["toe_code"].astype(str)
-    out["admpol"] = codes["admpol"].astype(str)
-    out["new_type"], out["newer_type"] = codes["new_type"], codes["newer_type"]
+    out["mainstream"] = ((life.ctx.pools.schools["phase"][ks4["school"]] != SPECIAL_PHASE)
+                         & ~at_unit).astype(np.int64)
+    out["maintained_school"] = (~at_unit).astype(np.int64)
+    out.update(_type_codes(life, ks4["school"], ks4["year"], at_unit))
     # KS4_STATUS: 1 with a census record in the KS4 year, 3 (KS4 results, no census record) without
     out["ks4_status"] = np.where(found, 1, 3)
     out["y11year"] = ks4["year"] + 1  # the summer of the Year 11 academic year
@@ -308,6 +338,26 @@ def ks4_history(life: LifeCourse) -> dict[str, object]:
     # the census record's service child indicator of the same pupil, year and school
     out["service_child_flag"] = (characteristics(life, ks4["person"], ks4["year"], ks4["school"])[
         "service_child"] == "Y").astype(np.int64)
+    return out
+
+
+UNIT_CODES = {"toe_code": "14", "admpol": "0", "new_type": 4, "newer_type": 6}
+"""A pupil referral unit's codes: Edubase type of establishment 14 (pupil referral unit),
+admissions policy not applicable, NEW_TYPE 4 (other maintained), NEWER_TYPE 6 (hospitals and
+PRUs); its NFTYPE is NULL (none of the VRF's NFTYPE definitions names a unit's code)."""
+
+
+def _type_codes(life: LifeCourse, school: np.ndarray, year: np.ndarray,
+                at_unit: np.ndarray) -> dict[str, object]:
+    """The KS4 school's type codes (NFTYPE, ToE_CODE, ADMPOL as text; NEW_TYPE, NEWER_TYPE),
+    a pupil referral unit's (``UNIT_CODES``) for the rows at one."""
+    codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
+    out: dict[str, object] = {
+        "nftype": Masked(codes["nftype"].astype(str), at_unit),  # KS4_NFTYPE ... are text
+        "toe_code": codes["toe_code"].astype(str), "admpol": codes["admpol"].astype(str),
+        "new_type": codes["new_type"], "newer_type": codes["newer_type"]}
+    for name, code in UNIT_CODES.items():
+        out[name] = np.where(at_unit, code, out[name])
     return out
 
 
@@ -341,6 +391,7 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
 def _ks4_pupils(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     attributes = pupil_attributes(life, ks4["person"], ks4["year"], ks4["school"])
+    on_census_roll(life, attributes, ks4["person"], ks4["year"])  # (a unit's pupil: the unit's)
     attributes["fsm"] = ks4["fsm"].astype(np.int64)
     attributes["ever_fsm_6"] = ks4["fsm6"].astype(np.int64)
     return Frame({

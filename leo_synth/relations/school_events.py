@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.ks123_results import entry_date
-from leo_synth.relations.npd import care_attributes
+from leo_synth.relations.npd import SCHOOL_PHASES, care_attributes, on_census_roll
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, ncyear_code, pupil_attributes
 from leo_synth.relations.pupil_characteristics import CHARACTERISTIC_ATTRIBUTES, characteristics
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
@@ -93,11 +93,14 @@ def _absence_years(life: LifeCourse) -> ByYear:
     attrs["adopted_from_care"] = care_attributes(life, rows["person"],
                                                  rows["year"])["adopted_from_care"]
     attrs["entrydate"] = entry_date(life, rows)
+    # (a pupil on a pupil referral unit's roll on spring census day: the unit's enrolment)
+    at_unit = on_census_roll(life, attrs, rows["person"], rows["year"])
     return ByYear(Frame({
         **attrs, **{name: values[order] for name, values in periods.items()},
         "enrolstatus": np.full(n, "C"),
         "mainrecord": np.ones(n, dtype=np.int64),
-        "phase": np.where(rows["ncyear"] <= 6, "PS", "SS"),
+        "phase": np.where(at_unit, "PR",
+                          SCHOOL_PHASES[life.ctx.pools.schools["phase"][rows["school"]]]),
         **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
         **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
         "datacollection_1": np.full(n, "SC")}), rows["year"])
