@@ -17,6 +17,8 @@ from leo_synth.relations.ks5 import ks5_school
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.simulation import key_stages, school_events
 from leo_synth.simulation.calendar import (
+    EXTRACT_END,
+    OPEN_END,
     academic_year_end,
     academic_year_of,
     academic_year_start,
@@ -575,6 +577,24 @@ def test_no_exclusion_starts_before_the_pupil_joined_the_school(catalog) -> None
     in_year = entry > ymd(excluded["year"], 9, 5)
     assert in_year.sum() > 10
     assert (excluded["start"] >= entry).all()
+
+
+def test_pip_awards_end_at_a_review(catalog) -> None:
+    """PIP awards are fixed-term: an award ends on a review day a year or more after it began
+    (disallowed; ``benefits.pip_review_disallowed`` of reviews), before the extract ends, or
+    is still open then; older awards, with more reviews behind them, have ended more often."""
+    life = _life_of(catalog, 20_000)
+    pip = life.benefits.take(life.benefits["type"] == "PIP")
+    # (a degenerate record, ending as it starts, is a designed defect: benefits.degenerate_share)
+    ended = (pip["end"] != OPEN_END) & (pip["end"] > pip["start"])
+    assert len(pip) > 150
+    assert (pip["end"][ended] <= EXTRACT_END).all()
+    assert ((pip["end"] - pip["start"])[ended] >= np.timedelta64(365, "D")).all()
+    early = pip["start"] < np.datetime64("2016-04-06")
+    share_early, share_late = ended[early].mean(), ended[~early].mean()
+    # (about three reviews by 2021 at 0.25 each: 1 - 0.75 ** 3, about 0.58)
+    assert 0.35 < share_early < 0.8, share_early
+    assert share_late < share_early
 
 
 def test_a_pru_placement_starts_with_it_in_the_census(catalog) -> None:

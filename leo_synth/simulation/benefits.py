@@ -192,7 +192,8 @@ def _ib_reassessed(ctx: BlockContext, rng: np.random.Generator, spells: Frame) -
 
 
 def _disability(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:
-    """DLA from 16 for the least healthy; PIP replaces it (reassessment) or starts new claims."""
+    """DLA from 16 for the least healthy; PIP replaces it (reassessment) or starts new claims,
+    fixed-term awards reviewed until one is disallowed (:func:`pip_end`)."""
     p = ctx.params["benefits"]
     n = len(persons)
     disabled = persons["health"] > norm_ppf(1 - p["disability_share"])
@@ -208,9 +209,32 @@ def _disability(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> 
                 type=np.full(int(is_dla.sum()), "DLA"))
     pip_start = np.where(is_dla, reassess + DAY, start)
     get_pip = ~is_dla | awarded
-    pip = Frame(person=who[get_pip], start=pip_start[get_pip],
-                end=np.full(int(get_pip.sum()), OPEN_END), type=np.full(int(get_pip.sum()), "PIP"))
+    pip_start = pip_start[get_pip]
+    pip = Frame(person=who[get_pip], start=pip_start,
+                end=pip_end(ctx, ctx.rng("benefits.pip_reviews"), pip_start),
+                type=np.full(int(get_pip.sum()), "PIP"))
     return Frame.concat([dla, pip])
+
+
+MAX_REVIEWS = 9
+"""Reviews drawn per PIP award: awards start from April 2013 and run at least a year between
+reviews, so no award reaches a ninth review before the extract ends (April 2021)."""
+
+
+def pip_end(ctx: BlockContext, rng: np.random.Generator, start: np.ndarray) -> np.ndarray:
+    """When each PIP award (``start``) ends: awards are fixed-term, reviewed after a term drawn
+    uniformly in ``benefits.pip_review_years``, renewed at a review or ended by disallowance
+    (``benefits.pip_review_disallowed``) on the review day; an award still in payment when
+    the extract ends (5 April 2021) is open (OPEN_END)."""
+    p = ctx.params["benefits"]
+    n = len(start)
+    first, last = p["pip_review_years"]
+    reviews = np.cumsum(rng.uniform(first, last, (n, MAX_REVIEWS)) * 365.25, axis=1)
+    disallowed = rng.random((n, MAX_REVIEWS)) < p["pip_review_disallowed"]
+    at = np.argmax(disallowed, axis=1)
+    end = add_days(start, reviews[np.arange(n), at])
+    return np.where(disallowed.any(axis=1) & (end <= EXTRACT_END), end, OPEN_END).astype(
+        "datetime64[D]")
 
 
 def _carers(ctx: BlockContext, rng: np.random.Generator, persons: Frame) -> Frame:

@@ -236,6 +236,8 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "benefits.disability_share": ("probability",),
     "benefits.pip_reassessment_years": ("year", "ordered"),
     "benefits.pip_award_rate": ("probability",),
+    "benefits.pip_review_years": ("positive", "ordered"),
+    "benefits.pip_review_disallowed": ("probability",),
     "benefits.carer_share": ("probability",),
     "benefits.uc_rollout": ("ordered",),
     "benefits.ib_reassessment.dates": ("ordered",),
