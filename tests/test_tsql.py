@@ -4052,6 +4052,27 @@ SELECT id, CONVERT(VARCHAR(30), d, 126), CONVERT(VARCHAR(30), d, 121),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_date_in_a_style_with_a_time_writes_its_date_alone(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # style 121 is the "default for time, date, datetime2" (Microsoft's CAST and CONVERT
+    # docs): a DATE writes the parts it holds, 2015-04-06, in 120, 121, 126 and 127 alike;
+    # the targets wrote 2015-04-06 00:00:00.000 and 2015-04-06T00:00:00
+    db = _db(request, backend)
+    text = """CREATE TABLE #t (d DATE, dt DATETIME)
+INSERT INTO #t VALUES ('2015-04-06', '2015-04-06 10:11:12.123')
+DECLARE @d DATE = '2021-03-04'
+SELECT CONVERT(VARCHAR, d, 121), CONVERT(VARCHAR(30), d, 126), CONVERT(VARCHAR, d, 120),
+       CONVERT(VARCHAR(30), @d, 121), CONVERT(VARCHAR, CAST(dt AS DATE), 127),
+       CONVERT(VARCHAR(30), dt, 121), CONVERT(VARCHAR(30), dt, 126) FROM #t"""
+    assert _rows(db, text) == [("2015-04-06", "2015-04-06", "2015-04-06", "2021-03-04",
+                                "2015-04-06", "2015-04-06 10:11:12.123",
+                                "2015-04-06T10:11:12.123")]
+    extract = """SELECT TOP 1 CONVERT(VARCHAR(30), MIN(StartDate), 121)
+FROM [LEO_i2].[2002237].[leo_benefit]"""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", _rows(db, extract)[0][0])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_style_127_writes_no_zero_fraction_either(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     # style 127 (ISO 8601 with a time zone) wrote a fraction of .000; SQL Server's

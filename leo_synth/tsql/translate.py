@@ -38,6 +38,7 @@ from leo_synth.tsql import (
     date_casts,
     date_literals,
     date_moments,
+    date_only_styles,
     date_operands,
     date_overflows,
     date_truncation,
@@ -1613,6 +1614,7 @@ class Translator:
         plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
         tree = isnull_lengths.dates_kept(tree, plain_dates)
         tree = datetime_numbers.for_target(tree, self.datetimes, line, plain_dates)
+        tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
                                          plain_dates, self._datetime_columns())
         moments = datetime_display.formats(tree, self.datetimes, self._datetime_columns(),
