@@ -4052,6 +4052,33 @@ SELECT id, CONVERT(VARCHAR(30), d, 126), CONVERT(VARCHAR(30), d, 121),
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_is_grouped_ignoring_case_and_trailing_spaces(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server's Latin1_General_CI_AS makes 'abc', 'ABC' and 'abc ' one group (equal but
+    # for case, and a comparison pads with spaces); the targets made three, in GROUP BY,
+    # SELECT DISTINCT and COUNT(DISTINCT)
+    db = _db(request, backend)
+    setup = """CREATE TABLE #g (code VARCHAR(10), n INT)
+INSERT INTO #g VALUES ('abc', 1), ('ABC', 2), ('abc ', 3), ('xyz', 4), (NULL, 5)
+"""
+    assert _rows(db, setup + """SELECT code, COUNT(*), SUM(n) FROM #g GROUP BY code
+ORDER BY code""") == [(None, 1, 5), ("ABC", 3, 6), ("xyz", 1, 4)]
+    assert _rows(db, setup + """SELECT t.code, UPPER(code), COUNT(*) FROM #g t GROUP BY t.code
+HAVING COUNT(*) > 1""") == [("ABC", "ABC", 3)]
+    assert _rows(db, setup + """SELECT LEFT(code, 2) AS c2, COUNT(*) FROM #g
+GROUP BY LEFT(code, 2) ORDER BY c2""") == [(None, 1), ("AB", 3), ("xy", 1)]
+    assert _rows(db, setup + "SELECT DISTINCT code FROM #g ORDER BY code") == [
+        (None,), ("ABC",), ("xyz",)]
+    assert _rows(db, setup + "SELECT COUNT(DISTINCT code), COUNT(DISTINCT n) FROM #g") == [
+        (2, 5)]
+    assert _rows(db, setup + """SELECT DISTINCT code INTO #d FROM #g
+SELECT COUNT(*) FROM #d""") == [(3,)]
+    # (a case-sensitive collation written in the script keeps case)
+    assert _rows(db, setup + """SELECT COUNT(*) FROM (SELECT code COLLATE Latin1_General_CS_AS
+AS c FROM #g WHERE n <> 3 GROUP BY code COLLATE Latin1_General_CS_AS) s""") == [(4,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_date_in_a_style_with_a_time_writes_its_date_alone(
         backend: str, request: pytest.FixtureRequest) -> None:
     # style 121 is the "default for time, date, datetime2" (Microsoft's CAST and CONVERT

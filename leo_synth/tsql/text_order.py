@@ -10,7 +10,8 @@ another row. So text ordered by a query's ``ORDER BY`` or a window's (a column t
 text wherever the script met it, a text function, or a select-list alias of either) is
 ordered in lower case; a collation written in the script that keeps case (``_CS_``,
 ``_BIN``) keeps it. A ``SELECT DISTINCT`` and a ``UNION``'s ``ORDER BY`` are left as the
-target orders them (PostgreSQL orders those by the listed columns alone), and so is grouping.
+target orders them (PostgreSQL orders those by the listed columns alone; ``text_groups``
+makes a ``SELECT DISTINCT`` of text a grouping, ordered here). Grouping: ``text_groups``.
 """
 
 from __future__ import annotations

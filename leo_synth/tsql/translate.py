@@ -106,6 +106,7 @@ from leo_synth.tsql import (
     table_samples,
     tempdb_views,
     text_bounds,
+    text_groups,
     text_lengths,
     text_numbers,
     text_order,
@@ -1685,6 +1686,7 @@ class Translator:
         tree, dated = date_overflows.for_target(tree, plain_dates, self.datetime2_columns,
                                                 self.target.dialect)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
+        tree = text_groups.for_target(tree, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = text_order.for_target(tree, self.texts)
         tree = quoted_names.for_target(tree, line)
