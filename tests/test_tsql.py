@@ -4067,6 +4067,9 @@ ORDER BY code""") == [(None, 1, 5), ("ABC", 3, 6), ("xyz", 1, 4)]
 HAVING COUNT(*) > 1""") == [("ABC", "ABC", 3)]
     assert _rows(db, setup + """SELECT LEFT(code, 2) AS c2, COUNT(*) FROM #g
 GROUP BY LEFT(code, 2) ORDER BY c2""") == [(None, 1), ("AB", 3), ("xy", 1)]
+    assert _rows(db, setup + """;WITH c AS (SELECT code FROM #g WHERE n > 0)
+SELECT s.code, COUNT(*) FROM (SELECT code FROM c) s WHERE s.code IN (SELECT code FROM #g)
+GROUP BY s.code ORDER BY s.code""") == [("ABC", 3), ("xyz", 1)]
     assert _rows(db, setup + "SELECT DISTINCT code FROM #g ORDER BY code") == [
         (None,), ("ABC",), ("xyz",)]
     assert _rows(db, setup + "SELECT COUNT(DISTINCT code), COUNT(DISTINCT n) FROM #g") == [

@@ -19,8 +19,8 @@ a ``CHAR(10)`` beside a ``VARCHAR``) counted three groups where the SRS counts o
 A collation written in the script that keeps case (``_CS_``, ``_BIN``) keeps it (and its
 trailing spaces, which SQL Server ignores there too). Left as the target groups them (said
 in the README): a query ``FOR XML`` or ``FOR JSON`` and those within it, ``ROLLUP``,
-``CUBE`` and ``GROUPING SETS``, a group named inside a subquery of its query, and
-``UNION``'s distinct rows.
+``CUBE`` and ``GROUPING SETS``, a group that a subquery of the select list, ``HAVING``
+or ``ORDER BY`` reads, and ``UNION``'s distinct rows.
 """
 
 from __future__ import annotations
@@ -81,12 +81,14 @@ def _aggregated(node: exp.Expression, select: exp.Select) -> bool:
 
 
 def _in_subquery(select: exp.Select, names: set[str]) -> bool:
-    """Whether a subquery of ``select`` names a column of a group (``names``, lower case;
-    left as the target groups: the column would be no group there)."""
-    for inner in select.find_all(exp.Select):
-        if inner is not select and any(c.name.lower() in names
-                                       for c in inner.find_all(exp.Column)):
-            return True
+    """Whether a subquery in ``select``'s list, ``HAVING`` or ``ORDER BY`` (computed after
+    grouping) names a column of a group (``names``, lower case; left as the target groups:
+    the column would be no group there)."""
+    parts = [*select.expressions, select.args.get("having"), select.args.get("order")]
+    for part in [p for p in parts if p is not None]:
+        for inner in part.find_all(exp.Select):
+            if any(c.name.lower() in names for c in inner.find_all(exp.Column)):
+                return True
     return False
 
 
