@@ -716,3 +716,17 @@ def test_incapacity_benefit_claims_end_at_their_reassessment(catalog) -> None:
     assert len(followed) > len(then) / 2
     assert 0.6 < followed.count("ESA") / len(followed) < 0.95
     assert set(followed) == {"ESA", "JSA"}
+
+
+def test_pupils_who_change_school_stay_in_their_la(catalog) -> None:
+    """A run this size has two primary and two secondary schools in every LA, so a pupil who
+    changes school within a phase joins one in the home LA: about the 5% placed outside it at
+    entry are at a school of another LA (with one school per LA and phase, every mover went to
+    another LA: 10.6% of pupil-years)."""
+    life = _life_of(catalog, 20_000)
+    schools, count = life.ctx.pools.schools, life.ctx.pools.la_school_count
+    assert (count[:2] >= 2).all()
+    py = life.schooling.pupil_years
+    mainstream = schools["phase"][py["school"]] < SPECIAL_PHASE
+    away = life.persons["la"][py["person"]] != schools["la"][py["school"]]
+    assert 0.03 < away[mainstream].mean() < 0.07

@@ -82,6 +82,16 @@ AT_SCHOOL = ("laestab_anon", "urn_anon", "la_anon", "la_9code_anon", "phase", "e
 mover's that are the school left on a census day before the move (``prior_*``)."""
 
 
+def _still_at(out: dict[str, np.ndarray], attributes: Frame, prefix: str,
+              before: np.ndarray) -> None:
+    """The rows ``before`` their move on census day take the ``AT_SCHOOL`` attributes of the
+    school they were still at (``prefix``: ``unplaced``, the placing school; ``prior``, the
+    school left)."""
+    if before.any():
+        for name in AT_SCHOOL:
+            out[name] = np.where(before, attributes[f"{prefix}_{name}"], out[name])
+
+
 @builder("npd.census", provides=CENSUS_ATTRIBUTES)
 def census(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil record on census day of the relation's collection (a pupil placed
@@ -93,12 +103,9 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     out = {name: attributes[name] for name in attributes}
     # A pupil whose PRU placement starts after census day is still at the school, and one
     # who joins a school after census day (an in-year move after the autumn census) still at
-    # the school left.
-    for prefix in ("unplaced", "prior"):
-        before = (attributes["pru_start"] if prefix == "unplaced" else out["entrydate"]) > day
-        if before.any():
-            for name in AT_SCHOOL:
-                out[name] = np.where(before, attributes[f"{prefix}_{name}"], out[name])
+    # the school left (the entry date read after the first: a placing school's own).
+    _still_at(out, attributes, "unplaced", attributes["pru_start"] > day)
+    _still_at(out, attributes, "prior", out["entrydate"] > day)
     return Frame({**out, "censusdate": np.full(n, day),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 

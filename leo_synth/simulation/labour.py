@@ -85,6 +85,7 @@ SEISS_WEEKS_PER_GRANT = 12
 SEISS_BASE_YEAR = 2018
 """The tax year whose return made a person eligible for the first three grants (2018/19)."""
 SEISS_PROFIT_LIMIT = 50_000
+"""Trading profits above this (pounds, in 2018/19 or on average) made a trader ineligible."""
 
 
 def simulate_labour(ctx: BlockContext, persons: Frame, edu: Education) -> Labour:
@@ -608,8 +609,9 @@ def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame,
     person, year = self_emp["person"], self_emp["tax_year"]
     base = year == SEISS_BASE_YEAR
     averaged = (year >= SEISS_BASE_YEAR - 2) & (year <= SEISS_BASE_YEAR)
-    traded = (np.isin(np.arange(n), person[base])
-              & np.isin(np.arange(n), person[year == SEISS_BASE_YEAR + 1]))
+    traded = np.zeros((2, n), dtype=bool)  # in 2018/19, in 2019/20
+    traded[0, person[base]] = True
+    traded[1, person[year == SEISS_BASE_YEAR + 1]] = True
     key = person * 10_000 + year
     pay_key = pay["person"] * 10_000 + pay["tax_year"]
     eligible = np.zeros(n, dtype=bool)
@@ -620,7 +622,7 @@ def _seiss(ctx: BlockContext, rng: np.random.Generator, self_emp: Frame,
         other = np.bincount(pay["person"][paid_rows], pay["amount"][paid_rows],
                             minlength=n) / count
         eligible |= (average <= SEISS_PROFIT_LIMIT) & (average >= other)
-    eligible &= traded
+    eligible &= traded.all(axis=0)
     took = np.flatnonzero(eligible & (rng.random(n) < p["seiss_take_up"]))
     further = rng.random((n, len(SEISS_GRANTS) - 1))[took] < p["seiss_further_grant_share"]
     grants = 1 + np.cumprod(further, axis=1).sum(axis=1)

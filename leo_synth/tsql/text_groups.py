@@ -80,12 +80,17 @@ def _aggregated(node: exp.Expression, select: exp.Select) -> bool:
     return False
 
 
+def _after_grouping(select: exp.Select) -> list[exp.Expression]:
+    """The parts of ``select`` computed after its grouping: its list, ``HAVING``, ``ORDER BY``."""
+    parts = [*select.expressions, select.args.get("having"), select.args.get("order")]
+    return [part for part in parts if part is not None]
+
+
 def _in_subquery(select: exp.Select, names: set[str]) -> bool:
     """Whether a subquery in ``select``'s list, ``HAVING`` or ``ORDER BY`` (computed after
     grouping) names a column of a group (``names``, lower case; left as the target groups:
     the column would be no group there)."""
-    parts = [*select.expressions, select.args.get("having"), select.args.get("order")]
-    for part in [p for p in parts if p is not None]:
+    for part in _after_grouping(select):
         for inner in part.find_all(exp.Select):
             if any(c.name.lower() in names for c in inner.find_all(exp.Column)):
                 return True
@@ -115,8 +120,7 @@ def _shown_as_least(select: exp.Select, folded: list[exp.Expression]) -> None:
     name."""
     keys = {_key(e) for e in folded}
     columns = {c.name.lower() for e in folded for c in e.find_all(exp.Column)}
-    parts = [*select.expressions, select.args.get("having"), select.args.get("order")]
-    for part in [p for p in parts if p is not None]:
+    for part in _after_grouping(select):
         for node in _named(part, keys, columns, select):
             least = exp.Min(this=node.copy())
             if node is part and isinstance(node, exp.Column):  # (a bare item keeps its name)
