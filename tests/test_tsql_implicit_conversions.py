@@ -254,6 +254,21 @@ def test_integer_columns_compared_with_text(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_bigint_ids_kept_as_text_join_their_table(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # A #temp table holding AE_ID (BIGINT, 19 digits) as VARCHAR joins the lookup: SQL Server
+    # converts the text to BIGINT; the translation converted it to INT, and DuckDB and
+    # PostgreSQL stopped with "Conversion failed ... to data type int"
+    db = _db(request, backend)
+    lookup = "[LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup]"
+    [(joined,)] = _rows(db, f"""CREATE TABLE #k (AE_ID VARCHAR(20) NOT NULL PRIMARY KEY)
+INSERT INTO #k SELECT DISTINCT TOP 5 AE_ID FROM {lookup} WHERE AE_ID > 2147483647
+SELECT COUNT(DISTINCT k.AE_ID) FROM #k k JOIN {lookup} l ON l.AE_ID = k.AE_ID""")
+    assert joined == 5
+    with pytest.raises(ScriptError, match="varchar value 'x1' to data type bigint"):
+        _rows(db, f"SELECT COUNT(*) FROM {lookup} WHERE AE_ID = 'x1'")
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_that_is_no_integer_cast_to_an_integer_stops(backend: str,
                                                           request: pytest.FixtureRequest) -> None:
     # SQLite's CAST reads the leading digits: CAST(KS4_ACADYR AS INT) gave 2015 for

@@ -34,10 +34,10 @@ CHECK = "LEO_INT_SUM"
 """SQLite's function that stops a value beyond an ``int`` (``sqlite_functions.int_sum``)."""
 
 
-def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
+def int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     """Whether ``node``'s value is an ``int`` for certain (on SQLite, checked already)."""
     if isinstance(node, (exp.Paren, exp.Neg, *ARGUMENT_TYPED)):
-        return _int_valued(node.this, ints)
+        return int_valued(node.this, ints)
     if isinstance(node, exp.Column):
         return ints.get(node.name.lower(), False)
     if isinstance(node, exp.Literal):
@@ -48,13 +48,13 @@ def _int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     if parts is not None:  # (SUM(CAST(x AS INT)), and ROUND(n, -2), cast so: argument_types)
         return parts[1].is_type(exp.DataType.Type.INT)
     if isinstance(node, exp.Case | exp.If | exp.Coalesce):
-        return _branches_int_valued(node, ints)
+        return _branchesint_valued(node, ints)
     # (an int divided by an int, or its remainder, is an int too; neither can pass one)
-    return isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod) and _int_valued(
-        node.this, ints) and _int_valued(node.expression, ints)
+    return isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod) and int_valued(
+        node.this, ints) and int_valued(node.expression, ints)
 
 
-def _branches_int_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str, bool]
+def _branchesint_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str, bool]
                           ) -> bool:
     """Whether every value a ``CASE``, ``IIF`` or ``ISNULL``/``COALESCE`` can give is an
     ``int`` (or NULL), which makes it an ``int``; at least one must be."""
@@ -66,13 +66,13 @@ def _branches_int_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str,
     else:
         values = [node.this, *node.expressions]
     given = [value for value in values if value is not None and not isinstance(value, exp.Null)]
-    return bool(given) and all(_int_valued(value, ints) for value in given)
+    return bool(given) and all(int_valued(value, ints) for value in given)
 
 
 def _checked_arithmetic(tree: exp.Expression, ints: dict[str, bool]) -> exp.Expression:
     """On SQLite, each ``+``, ``-`` and ``*`` of ``int`` values checked (innermost first)."""
     for node in reversed(list(tree.find_all(exp.Add, exp.Sub, exp.Mul))):
-        if _int_valued(node, ints):
+        if int_valued(node, ints):
             node.replace(exp.Anonymous(this=CHECK, expressions=[node.copy()]))
     return tree
 
@@ -88,7 +88,7 @@ def for_target(tree: exp.Expression, ints: dict[str, bool], integers: dict[str, 
         tree = _checked_arithmetic(tree, ints)
     for total in list(tree.find_all(exp.Sum)):
         whole = total.parent if isinstance(total.parent, exp.Window) else total
-        if _int_valued(total.this, ints):
+        if int_valued(total.this, ints):
             checked = (exp.Anonymous(this=CHECK, expressions=[whole.copy()])
                        if dialect == "sqlite" else
                        exp.cast(whole.copy(), exp.DataType.build("INT")))

@@ -31,6 +31,7 @@ from leo_synth.tsql.error_messages import conversion_failed, not_converted
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
+from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_assignment, is_text
 from leo_synth.tsql.sqlite_functions import INTEGER
 
@@ -46,12 +47,15 @@ def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
     return not isinstance(node, exp.Literal) and is_text(node, texts)
 
 
-def _numeric_type(others: list[exp.Expression], integers: dict[str, bool]
-                  ) -> exp.DataType | None:
-    """INT when every one of ``others`` is an integer, FLOAT when each is a number literal
-    or an integer; None when any is not known to be a number."""
+def _numeric_type(others: list[exp.Expression], integers: dict[str, bool],
+                  ints: dict[str, bool]) -> exp.DataType | None:
+    """INT when every one of ``others`` is an ``int`` (BIGINT when an integer among them may
+    be wider: SQL Server converts the text to the wider type, so a ``BIGINT`` id compared
+    with the same id kept as text matches, where converting to INT overflowed), FLOAT when
+    each is a number literal or an integer; None when any is not known to be a number."""
     if all(is_integer(o, integers) for o in others):
-        return exp.DataType.build("INT")
+        return exp.DataType.build("INT" if all(int_valued(o, ints) for o in others)
+                                  else "BIGINT")
     if all(is_integer(o, integers) or (isinstance(o, exp.Literal) and not o.is_string)
            or (isinstance(o, exp.Neg) and isinstance(o.this, exp.Literal)) for o in others):
         return exp.DataType.build("FLOAT")
@@ -65,6 +69,9 @@ def as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expre
         blank = exp.EQ(this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
         return exp.Case(ifs=[exp.If(this=blank, true=exp.Literal.number(0))],
                         default=exp.cast(text.copy(), to))
+    if to.is_type(exp.DataType.Type.BIGINT):
+        return exp.Anonymous(this="LEO_TO_INTEGER",
+                             expressions=[text.copy(), exp.Literal.string("bigint")])
     function = "LEO_TO_INTEGER" if to.is_type(exp.DataType.Type.INT) else "LEO_TO_NUMBER"
     return exp.Anonymous(this=function, expressions=[text.copy()])
 
@@ -127,10 +134,12 @@ def _number_default(node: exp.Coalesce, kinds: ColumnKinds, line: int) -> None:
         value.replace(exp.Literal.number(value.name.strip() or 0))
 
 
-def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: int) -> None:
+def _check_integer_text(node: exp.Expression, integers: dict[str, bool], ints: dict[str, bool],
+                        line: int) -> None:
     """An integer column compared with a string literal that is no integer stops the
     statement, as SQL Server's conversion of the literal does (also a simple ``CASE``'s:
-    ``CASE FSMeligible_spr11 WHEN 'true' ...``, which SQLite took for no match)."""
+    ``CASE FSMeligible_spr11 WHEN 'true' ...``, which SQLite took for no match); the message
+    names ``bigint`` for a column wider than an ``int`` (``AE_ID``)."""
     if isinstance(node, exp.In):
         pairs = [(node.this, v) for v in node.expressions]
     elif isinstance(node, exp.Case):
@@ -143,7 +152,8 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], line: i
         if (isinstance(column, exp.Column) and integers.get(column.name.lower(), False)
                 and isinstance(value, exp.Literal) and value.is_string
                 and not INTEGER.fullmatch(value.name) and value.name.strip()):
-            raise _conversion_failed(line, value.name, "int", f"{column.name} holds integers")
+            kind = "int" if ints.get(column.name.lower(), False) else "bigint"
+            raise _conversion_failed(line, value.name, kind, f"{column.name} holds integers")
 
 
 def _text_with_number(node: exp.Expression, texts: dict[str, bool],
@@ -231,7 +241,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     numbers' type (``kinds``: what is known of the columns, for a CASE's numbers)."""
     for case in list(tree.find_all(exp.Case)):
         if case.this is not None:
-            _check_integer_text(case, integers, line)
+            _check_integer_text(case, integers, kinds.ints, line)
         _case_arms(case, texts, integers, dialect, kinds)
     for node in list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         _text_with_number(node, texts, integers, dialect, line)
@@ -242,7 +252,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
         _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         _binary_as_integer(node, integers)
-        _check_integer_text(node, integers, line)
+        _check_integer_text(node, integers, kinds.ints, line)
         if is_assignment(node):
             continue  # SET code = 11: SQL Server writes the number as text
         if isinstance(node, exp.In):
@@ -257,7 +267,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
             text = node.args.get(side)
             if text is None or not _is_text(text, texts):
                 continue
-            to = _numeric_type(others, integers)
+            to = _numeric_type(others, integers, kinds.ints)
             if to is not None:
                 node.set(side, as_number(text, to, dialect))
             break
