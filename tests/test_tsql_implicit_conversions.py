@@ -268,6 +268,22 @@ SELECT COUNT(DISTINCT k.AE_ID) FROM #k k JOIN {lookup} l ON l.AE_ID = k.AE_ID"""
     with pytest.raises(ScriptError, match="varchar value 'x1' to data type bigint"):
         _rows(db, f"SELECT COUNT(*) FROM {lookup} WHERE AE_ID = 'x1'")
 
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_union_of_text_and_integer_years_gives_integers(backend: str,
+                                                           request: pytest.FixtureRequest) -> None:
+    # ILR learners' Year is varchar(4), aims' an int: SQL Server's UNION converts the text,
+    # so each year comes once and in numeric order. SQLite kept '2016' and 2016 apart (and
+    # sorted integers before text); DuckDB and PostgreSQL refused to compare the two
+    db = _db(request, backend)
+    ilr = "[LILR_i2].[2002237]"
+    years = _rows(db, f"""SELECT Year, COUNT(*) FROM (
+  SELECT l.Year FROM {ilr}.[learners] l UNION ALL SELECT a.Year FROM {ilr}.[aims] a) u
+WHERE Year >= 2015 GROUP BY Year ORDER BY Year""")
+    assert [year for year, _ in years] == list(range(2015, 2021)), years
+    both = _rows(db, f"SELECT Year FROM {ilr}.[learners] WHERE Year = '2016' UNION "
+                     f"SELECT Year FROM {ilr}.[aims] WHERE Year = 2017 ORDER BY Year")
+    assert both == [(2016,), (2017,)]
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_text_that_is_no_integer_cast_to_an_integer_stops(backend: str,
                                                           request: pytest.FixtureRequest) -> None:

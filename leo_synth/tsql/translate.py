@@ -1607,7 +1607,8 @@ class Translator:
                                             self.undated, self.decimals,
                                             {name for name, held in self.moneys.items() if held})
         date_operands.check(tree, columns, self.moments, line)
-        union_types.for_target(tree, self.integers, line)
+        union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
+                               line)
         tree = argument_types.for_target(tree, columns)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)

@@ -7,8 +7,11 @@ varchar value 'All' to data type int." (``TaxYear`` is an ``int``, which outrank
 SQLite and DuckDB gave a column of both, so the script ran here and failed there. So where a
 branch's column is an integer for certain and another branch's is a string literal that is
 no integer, the statement stops with SQL Server's message; a literal that is an integer
-(``'0'``, or ``''``, which is 0) is that number. Text of other kinds (a column) is converted
-row by row in SQL Server, and is left as it is.
+(``'0'``, or ``''``, which is 0) is that number. A text column (or other text) beside an
+integer is converted row by row, as SQL Server converts it: ILR learners' ``Year`` is text,
+aims' an integer, and ``SELECT Year FROM learners UNION SELECT Year FROM aims`` gives each
+year once, in numeric order, where SQLite kept ``'2016'`` and ``2016`` apart and sorted
+integers before text (a row holding no number stops the query, as in SQL Server).
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from sqlglot import exp
 from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
-from leo_synth.tsql.text_numbers import INTEGER
+from leo_synth.tsql.integer_overflow import int_valued
+from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.text_numbers import INTEGER, as_number
 
 
 def branches(node: exp.Expression) -> list[exp.Select]:
@@ -30,9 +35,11 @@ def branches(node: exp.Expression) -> list[exp.Select]:
     return [node] if isinstance(node, exp.Select) else []
 
 
-def for_target(tree: exp.Expression, integers: dict[str, bool], line: int) -> None:
+def for_target(tree: exp.Expression, integers: dict[str, bool], ints: dict[str, bool],
+               texts: dict[str, bool], dialect: str, line: int) -> None:
     """A string literal a ``UNION`` puts beside an integer made that integer (``''`` is 0),
-    or the statement stopped where it is no integer (the tree changed in place)."""
+    or the statement stopped where it is no integer; other text there converted to the
+    integers' type (the tree changed in place)."""
     for union in tree.find_all(exp.SetOperation):
         if isinstance(union.parent, exp.SetOperation):
             continue  # (read from the outermost)
@@ -41,13 +48,29 @@ def for_target(tree: exp.Expression, integers: dict[str, bool], line: int) -> No
             continue
         for position in zip(*(branch.selects for branch in selects), strict=False):
             values = [item.unalias() for item in position]
-            if not any(is_integer(value, integers) for value in values):
+            numbers = [value for value in values if is_integer(value, integers)]
+            if not numbers:
                 continue
-            for value in values:
+            to = exp.DataType.build("INT" if all(int_valued(n, ints) for n in numbers)
+                                    else "BIGINT")
+            for item, value in zip(position, values, strict=True):
                 if not (isinstance(value, exp.Literal) and value.is_string):
+                    if is_text(value, texts):
+                        _converted(item, value, to, dialect)
                     continue
                 if value.name.strip() and not INTEGER.fullmatch(value.name):
                     said = conversion_failed(value.name, "int")
                     raise ScriptError(line, said, runtime=True, said=said)
                 # (SQLite and DuckDB kept the text: '0' sorted after 202021 there)
                 value.replace(exp.Literal.number(int(value.name.strip() or 0)))
+
+
+def _converted(item: exp.Expression, value: exp.Expression, to: exp.DataType,
+               dialect: str) -> None:
+    """A branch's text ``value`` (its select ``item``) converted to the integer type ``to``,
+    keeping the column's name (the first branch's names the result's columns)."""
+    number = as_number(value, to, dialect)
+    if item is value and isinstance(value, exp.Column):
+        value.replace(exp.alias_(number, value.output_name, quoted=value.this.quoted))
+    else:
+        value.replace(number)
