@@ -5,8 +5,9 @@ KS3_SC_KS2STDEV).
 DfE computed them over the school's whole cohort; a block holds a few of a school's pupils,
 and a block's rows may not depend on another block's persons, so they are drawn once per
 school and year (keyed by the school and the year, the same in every block) around the
-simulated pupils' national mean, with a between-school spread and a grammar school's abler
-intake (``key_stages.school_cohort`` in config/parameters.yaml).
+simulated pupils' national mean, with a between-school spread, a grammar school's abler
+intake and a special school's lower one (``key_stages.school_cohort`` in
+config/parameters.yaml).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 
 from leo_synth.engine.rng import stream_keys, value_uniforms
 from leo_synth.simulation.life import LifeCourse
+from leo_synth.simulation.pools import SPECIAL_PHASE
 from leo_synth.simulation.stats import norm_ppf
 
 COHORT_MEASURES = ("aps", "sd")
@@ -30,11 +32,13 @@ def school_cohort(life: LifeCourse, stage: str, prior: str, school: np.ndarray,
     p = life.ctx.params[f"key_stages.school_cohort.{prior}"]
     school = np.asarray(school, dtype=np.int64)
     grammar = life.ctx.pools.schools["grammar"][school]
+    special = life.ctx.pools.schools["phase"][school] == SPECIAL_PHASE
     names = [f"school_cohort.{stage}.{prior}.{measure}" for measure in COHORT_MEASURES]
     keys = stream_keys(life.ctx.seed, names)
     z = {measure: norm_ppf(value_uniforms(key, [school, np.asarray(year)]))
          for measure, key in zip(COHORT_MEASURES, keys, strict=True)}
-    aps = p["mean"] + p["grammar_shift"] * grammar + p["between_sd"] * z["aps"]
+    aps = (p["mean"] + p["grammar_shift"] * grammar + p["special_shift"] * special
+           + p["between_sd"] * z["aps"])
     sd = (p["sd_mean"] * np.where(grammar, p["grammar_sd_factor"], 1.0)
           + p["sd_spread"] * z["sd"])
     return {f"sc_{prior}_aps": np.round(aps, 2),
