@@ -399,7 +399,7 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
 def _ks4_pupils(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     attributes = pupil_attributes(life, ks4["person"], ks4["year"], ks4["school"])
-    on_census_roll(life, attributes, ks4["person"], ks4["year"])  # (a unit's pupil: the unit's)
+    at_unit = on_census_roll(life, attributes, ks4["person"], ks4["year"])  # (the unit's codes)
     attributes["fsm"] = ks4["fsm"].astype(np.int64)
     attributes["ever_fsm_6"] = ks4["fsm6"].astype(np.int64)
     return Frame({
@@ -408,8 +408,8 @@ def _ks4_pupils(life: LifeCourse) -> Frame:
         **{f"sub_{slot}": code for slot, code in slot_subjects(life).items()},
         **ks4_prior(life),
         **ks4_history(life),
-        **school_cohort(life, "ks4", "ks2", ks4["school"], ks4["year"]),
-        **school_cohort(life, "ks4", "ks3", ks4["school"], ks4["year"]),
+        **school_cohort(life, "ks4", "ks2", ks4["school"], ks4["year"], at_unit),
+        **school_cohort(life, "ks4", "ks3", ks4["school"], ks4["year"], at_unit),
         YEAR_ATTRIBUTE: ks4["year"],
         **attributes,
         "yeargrp": np.full(len(ks4), 11),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.engine.rng import stream_keys, value_uniforms
+from leo_synth.relations.values import Masked
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.pools import SPECIAL_PHASE
 from leo_synth.simulation.stats import norm_ppf
@@ -25,10 +26,11 @@ deviation."""
 
 
 def school_cohort(life: LifeCourse, stage: str, prior: str, school: np.ndarray,
-                  year: np.ndarray) -> dict[str, np.ndarray]:
+                  year: np.ndarray, at_unit: np.ndarray | None = None) -> dict[str, Masked]:
     """``sc_<prior>_aps`` and ``sc_<prior>_sd`` of the ``stage`` (ks3, ks4) rows' schools in
     their years, from a stream per stage, prior stage and measure: the rows of one school and
-    year share them in every block."""
+    year share them in every block. NULL for ``at_unit`` rows: a pupil on a pupil referral
+    unit's roll carries the unit's URN, and units had no school-level CVA."""
     p = life.ctx.params[f"key_stages.school_cohort.{prior}"]
     school = np.asarray(school, dtype=np.int64)
     grammar = life.ctx.pools.schools["grammar"][school]
@@ -41,5 +43,6 @@ def school_cohort(life: LifeCourse, stage: str, prior: str, school: np.ndarray,
            + p["between_sd"] * z["aps"])
     sd = (p["sd_mean"] * np.where(grammar, p["grammar_sd_factor"], 1.0)
           + p["sd_spread"] * z["sd"])
-    return {f"sc_{prior}_aps": np.round(aps, 2),
-            f"sc_{prior}_sd": np.round(np.maximum(sd, p["sd_floor"]), 2)}
+    null = np.zeros(len(school), dtype=bool) if at_unit is None else np.asarray(at_unit)
+    return {f"sc_{prior}_aps": Masked(np.round(aps, 2), null),
+            f"sc_{prior}_sd": Masked(np.round(np.maximum(sd, p["sd_floor"]), 2), null)}
