@@ -357,3 +357,72 @@ def test_school_type_is_the_schools_in_the_year(db) -> None:
                sum(KS2_NFTYPE IN (20, 51)) FROM {KS2}""")
     assert rows > 100 and (bad_flags, bad_toe, types, early) == (0, 0, 0, 0)
     assert special > 0 and late > 0
+
+
+def test_ks1_expected_levels_follow_the_ks1_row(db) -> None:
+    """KS2_KS1EXP (2010/11-2015/16) is 1 where the pupil's KS1 reading, writing and maths
+    reached level 2 (13 points, 2C, or more), 0 where one did not, NULL without a KS1 row."""
+    rows = db.execute("""
+        SELECT KS2_KS1EXP, KS2_KS1READPS, KS2_KS1WRITPS, KS2_KS1MATPS FROM KS2Pupil_1996_to_2016
+        WHERE KS2_ACADYR BETWEEN '2010/2011' AND '2015/2016'""").fetchall()
+    assert len(rows) > 100
+    for flag, *points in rows:
+        if None in points:
+            assert flag is None
+        else:
+            assert flag == int(min(points) >= 13)
+    flags = [flag for flag, *_ in rows if flag is not None]
+    assert 0.5 < np.mean(flags) < 0.95
+
+
+def test_extension_marks_only_beside_the_extension_level(db) -> None:
+    """The extension test marks are NULL unless the pupil reached the extension level: the KS2
+    level 6 test mark (KS2_EXTMARK, 2011/12-2015/16) lies in 25-50 exactly where KS2_EXTLEVEL
+    is 6 and rises with the main test mark; the pupil tables' extension marks of 1995/96-2001/02
+    only beside the extension level (KS2 level 6, none then; KS3 level 8, E), in the upper
+    half of their marks."""
+    rows = db.execute("""
+        SELECT KS2_EXTMARK, KS2_EXTLEVEL, KS2_TESTMARK FROM KS2Exam_1996_to_2016
+        WHERE KS2_ACADYR BETWEEN '2011/2012' AND '2015/2016'""").fetchall()
+    assert len(rows) > 100
+    assert all((mark is None) == (level is None) for mark, level, _ in rows)
+    marked = sorted((test, mark) for mark, level, test in rows if mark is not None)
+    assert marked and all(25 <= mark <= 50 for _, mark in marked)
+    assert [mark for _, mark in marked] == sorted(mark for _, mark in marked)
+    assert len(marked) < 0.1 * len(rows)
+    views = {"KS2": "KS2Pupil_1996_to_2016", "KS3": "KS3Pupil_1998_to_2013"}
+    for stage, subject, out_of in (("KS2", "ENG", 34), ("KS2", "MAT", 30), ("KS2", "SCI", 30),
+                                   ("KS3", "ENG", 36), ("KS3", "MAT", 42), ("KS3", "SCI", 58)):
+        view = views[stage]
+        stray, low = db.execute(f"""
+            SELECT sum({stage}_{subject}EXTLEV IS NULL),
+                   sum(CAST({stage}_{subject}EXTMRK AS INTEGER) < {out_of // 2})
+            FROM {view} WHERE {stage}_{subject}EXTMRK IS NOT NULL""").fetchone()
+        assert not stray and not low, (view, subject)
+
+
+def test_ks1_pscale_points_only_for_pupils_at_w_in_ks1_maths(db) -> None:
+    """KS2_KS1_PSNUMPS, KS2_KS1PSUSINGPS, KS2_KS1_PSSHAPEPS and their average KS2_KS1_PSMATHSAV
+    (2015/16) are NULL unless the pupil's KS1 maths was W (KS2_MATHLEVKS1 0); where given,
+    P4-P8 points (1.75-2.75) and the average is the mean of the three."""
+    rows = db.execute("""
+        SELECT KS2_MATHLEVKS1, KS2_KS1_PSNUMPS, KS2_KS1PSUSINGPS, KS2_KS1_PSSHAPEPS,
+               KS2_KS1_PSMATHSAV FROM KS2Pupil_1996_to_2016
+        WHERE KS2_ACADYR = '2015/2016'""").fetchall()
+    assert len(rows) >= 10
+    for level, *points in rows:
+        if level is None or float(level) != 0:
+            assert points == [None] * 4
+        else:
+            assert all(1.75 <= p <= 2.75 for p in points)
+            assert points[3] == pytest.approx(np.mean(points[:3]))
+
+
+def test_ks1_pscale_points_rise_with_the_later_maths_mark() -> None:
+    """The KS1 P-scale points carried into KS2: NULL unless KS1 maths was W (index 0) and
+    without a KS1 row (-1); P4 (1.75) to P8 (2.75), one P-scale per ``step`` KS2 marks."""
+    frame = Frame(ks1mat=np.array([0, 0, 0, 2, -1]), mat16mrk=np.array([0, 13, 60, 40, 0]))
+    points = _derive("ks_prior_pscale", frame, of="ks1mat", by="mat16mrk", step=6)
+    assert isinstance(points, Masked)
+    assert list(points.null) == [False, False, False, True, True]
+    assert list(points.values[:3]) == [1.75, 2.25, 2.75]

@@ -481,3 +481,83 @@ def test_ks3_based_estimates_move_by_their_own_offsets() -> None:
     assert np.allclose(med_after["ks3_new"] - med_before["ks3_new"],
                        8 * MEDIAN_SCALES["new"] * 0.25, atol=0.05)
     assert np.allclose(med_after["ks2_new"], med_before["ks2_new"])
+
+
+def test_english_and_maths_result_types_follow_the_gcse(db) -> None:
+    """KS4_ENGLISHTYPE / KS4_MATHSTYPE (2007/08) are 1 'GCSE Level 2' where the pupil's
+    English (maths) exam row has grade A*-C, 4 'GCSE Level 1' at D-G and 0 'No score'
+    without one; the functional and other codes never occur (every result is a GCSE)."""
+    old = "KS4Pupil_2002_to_2014"
+    for column, mapping in (("KS4_ENGLISHTYPE", "5030"), ("KS4_MATHSTYPE", "2210")):
+        rows = db.execute(f"""
+            SELECT p.{column}, (SELECT e.KS4_GRADE FROM {_exam(old)} e
+                                WHERE e.KS4_PupilMatchingRefAnonymous
+                                      = p.KS4_PupilMatchingRefAnonymous
+                                  AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '{mapping}')
+            FROM {old} p WHERE p.KS4_ACADYR = '2007/2008' AND p.KS4_ENTRIES > 0""").fetchall()
+        assert len(rows) >= 15
+        expected = [0 if grade is None else 1 if grade in ("*", "A*", "A", "B", "C") else 4
+                    for _, grade in rows]
+        assert [code for code, _ in rows] == expected, column
+        assert {code for code, _ in rows} >= {1}
+
+
+def test_functional_skills_points_are_null(db) -> None:
+    """No simulated pupil holds a functional skills qualification: KS4_HPFENG and KS4_HPFMATH
+    are NULL for every pupil of their years (2007/08-2009/10)."""
+    pupils, filled = db.execute("""
+        SELECT count(*), count(KS4_HPFENG) + count(KS4_HPFMATH) FROM KS4Pupil_2002_to_2014
+        WHERE KS4_ACADYR IN ('2007/2008', '2008/2009', '2009/2010')""").fetchone()
+    assert pupils > 0 and filled == 0
+
+
+def test_fine_level_is_the_ks2_english_and_maths_fine_level(db) -> None:
+    """KS4_FINELEVEL_PTQ_EE is the pupil's KS2 fine level (KS4_KS2EMFG, fractional, within
+    the KS2 levels), NULL exactly where KS4_KS2EMFG is NULL."""
+    rows = db.execute(f"""SELECT KS4_FINELEVEL_PTQ_EE, KS4_KS2EMFG FROM {NEW}
+                          WHERE KS4_ACADYR BETWEEN '2015/2016' AND '2019/2020'""").fetchall()
+    assert len(rows) > 100
+    assert all((fine is None) == (emfg is None) for fine, emfg in rows)
+    present = np.array([fine for fine, emfg in rows if fine is not None], dtype=float)
+    assert np.allclose(present, [emfg for _, emfg in rows if emfg is not None])
+    assert present.min() >= 2 and present.max() <= 7
+    assert (present != np.round(present)).mean() > 0.5  # fine levels, not whole numbers
+    old = db.execute("""SELECT count(*), count(KS4_FINELEVEL_PTQ), avg(KS4_FINELEVEL_PTQ)
+                        FROM KS4Pupil_2002_to_2014 WHERE KS4_ACADYR = '2013/2014'""").fetchone()
+    assert old[1] >= 0.9 * old[0] and 4.0 <= old[2] <= 5.5
+
+
+def test_school_cohort_statistics_are_one_per_school_year_on_the_pupils_scale(db) -> None:
+    """KS4_SC_P2APS / KS4_SC_KS2STDEV (2007/08-2009/10) and KS4_SC_P3APS / KS4_SC_KS3STDEV
+    (2007/08): one value per school and year, the cohort mean near the pupils' own mean fine
+    APS (KS4_CVAP2APS, KS4_CVAP3APS) with a modest spread between schools, the standard
+    deviation around 4 (KS2) or 5 (KS3) points."""
+    old = "KS4Pupil_2002_to_2014"
+    for aps, sd, pupil, years in (
+            ("KS4_SC_P2APS", "KS4_SC_KS2STDEV", "KS4_CVAP2APS",
+             "('2007/2008', '2008/2009', '2009/2010')"),
+            ("KS4_SC_P3APS", "KS4_SC_KS3STDEV", "KS4_CVAP3APS", "('2007/2008')")):
+        several = db.execute(f"""SELECT count(*) FROM (
+            SELECT KS4_URN_anon, KS4_ACADYR FROM {old} WHERE KS4_ACADYR IN {years}
+            GROUP BY KS4_URN_anon, KS4_ACADYR HAVING count(DISTINCT {aps}) > 1
+                                                OR count(DISTINCT {sd}) > 1)""").fetchone()[0]
+        assert several == 0
+        schools = np.array(db.execute(f"""SELECT DISTINCT KS4_URN_anon, KS4_ACADYR, {aps}, {sd}
+            FROM {old} WHERE KS4_ACADYR IN {years}""").fetchall())[:, 2:].astype(float)
+        assert len(schools) >= 5
+        pupils_mean = db.execute(f"SELECT avg({pupil}) FROM {old} "
+                                 f"WHERE KS4_ACADYR IN {years}").fetchone()[0]
+        assert abs(schools[:, 0].mean() - pupils_mean) < 2.5, aps
+        assert 0.3 < schools[:, 0].std() < 4.0, aps
+        assert 2.5 < schools[:, 1].mean() < 6.0 and schools[:, 1].min() >= 1.0, sd
+
+
+def test_exam_score_is_null_and_wolf_threshold_a_good_pass(db) -> None:
+    """KS4_SCORE (scaled score, 2019/20-) is NULL for every GCSE row; KS4_WOLF_GOOD_PASS_THRESHOLD
+    is 4, the points from which KS4_LEV2 is 1."""
+    rows, scores, off, wrong = db.execute("""
+        SELECT count(*), count(KS4_SCORE),
+               sum(KS4_WOLF_GOOD_PASS_THRESHOLD IS NOT 4),
+               sum(KS4_LEV2 != (KS4_POINTS >= KS4_WOLF_GOOD_PASS_THRESHOLD))
+        FROM KS4Exam_2015_to_2021 WHERE KS4_ACADYR IN ('2019/2020', '2020/2021')""").fetchone()
+    assert rows > 0 and scores == 0 and off == 0 and wrong == 0

@@ -370,3 +370,12 @@ def test_entry_date_follows_the_census_and_the_programme(db) -> None:
     assert pairs > 5 and differ == 0
     assert _one(db, f"""SELECT count(*) FROM {STUDENT}
                         WHERE KS5_SOURCECTY NOT IN ('E', '')""") == (0,)
+
+
+def test_threshold_contributions_follow_the_pass(db) -> None:
+    """KS5_LEV1 and KS5_LEV2 (2015/16-) are 1 for an A level passed at A*-E and 0 for a U
+    (KS5_POINTS 0), the KS4 exam table's 0/1 convention; never another value."""
+    rows, wrong = db.execute("""
+        SELECT count(*), sum(KS5_LEV1 IS NOT (KS5_POINTS > 0) OR KS5_LEV2 IS NOT (KS5_POINTS > 0))
+        FROM KS5Exam_2002_to_2021 WHERE KS5_ACADYR >= '2015/2016'""").fetchone()
+    assert rows > 50 and wrong == 0

@@ -488,3 +488,38 @@ def test_ncyear_codes_are_the_census_codes() -> None:
     years = np.array([3, -2, 0, 14, -1, 3, 11])
     assert ncyear_code(years).tolist() == ["3", "N1", "R", "14", "N2", "3", "11"]
     assert ncyear_code(years[:0]).shape == (0,)
+
+
+def test_further_exclusion_reasons_are_other_reasons_for_a_minority(db) -> None:
+    """Reason_B / Reason_C (2020/21): NULL for most exclusions; a second reason differs from
+    the first, a third from both and only beside a second."""
+    rows = db.execute("""SELECT Reason_A_ex21, Reason_B_ex21, Reason_C_ex21
+                         FROM exclusions_table_1_2021""").fetchall()
+    assert len(rows) >= 5
+    for first, second, third in rows:
+        assert second is None or second != first
+        assert third is None or (second is not None and third not in (first, second))
+    assert sum(second is not None for _, second, _ in rows) < 0.5 * len(rows)
+
+
+def test_sibling_groups_are_one_per_pupil(db) -> None:
+    """GroupID_SGA / GroupID_SGAS: siblings are not simulated, so each pupil of a census is a
+    group of its own (as many groups as pupils), the same number in both columns."""
+    for view, yy in (("spring_census_2008", "08"), ("spring_census_2013", "13"),
+                     ("spring_census_2016", "16")):
+        pupils, groups, same = db.execute(f"""
+            SELECT count(DISTINCT PupilMatchingRefAnonymous_spr{yy}),
+                   count(DISTINCT GroupID_SGA_spr{yy}),
+                   sum(GroupID_SGA_spr{yy} = GroupID_SGAS_spr{yy}) = count(*)
+            FROM {view}""").fetchone()
+        assert pupils > 20 and groups == pupils and same, view
+
+
+def test_service_provision_is_mostly_the_authority_s_own(db) -> None:
+    """ServiceProvision (2008/09): the local authority's own provision (PR1) is the most
+    common provider."""
+    counts = dict(db.execute("""SELECT ServiceProvision, count(*) FROM
+        cin_service_provision_2009_to_2021 WHERE ServiceProvision IS NOT NULL
+        GROUP BY 1""").fetchall())
+    assert sum(counts.values()) >= 20
+    assert counts.get("PR1", 0) > 0.4 * sum(counts.values())

@@ -87,7 +87,7 @@ def count_or_flag(count: np.ndarray, params: dict[str, Any]) -> np.ndarray:
     return count
 
 
-def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
+def row_years(frame: Frame, relation: Relation) -> np.ndarray:
     from leo_synth.relations.registry import YEAR_ATTRIBUTE
 
     if YEAR_ATTRIBUTE in frame:
@@ -100,7 +100,7 @@ def _row_years(frame: Frame, relation: Relation) -> np.ndarray:
 def date_in_year(frame: Frame, relation: Relation, columns: list[RelationColumn],
                  uniforms: np.ndarray) -> list[object]:
     """A date inside the row's academic year (1 September to 31 August)."""
-    years = _row_years(frame, relation)
+    years = row_years(frame, relation)
     first = int(years.min()) if len(years) else 0
     span = np.arange(first, int(years.max()) + 1 if len(years) else 0)  # date once per year
     span_start = academic_year_start(span)

@@ -273,3 +273,39 @@ def ks_flag_draw(frame: Frame, relation: Relation, column: RelationColumn,
     language)."""
     eligible = np.asarray(frame[str(params["of"])]) == 1
     return (eligible & (rng.random(len(frame)) < float(params["share"]))).astype(np.int64)
+
+
+@derivation("ks_extension_mark")
+def ks_extension_mark(frame: Frame, relation: Relation, column: RelationColumn,
+                      rng: np.random.Generator, params: dict[str, Any]) -> object:
+    """The extension (level 6 / exceptional performance) test's mark out of ``out_of`` (or
+    ``out_of[s]``): NULL
+    unless the level ``of`` reaches ``at_least`` (the extension level); then from half marks
+    (the pass) up to full marks as the main test's ``mark`` rises through ``band`` (its marks
+    at that level), so an abler pupil scores more."""
+    level, null = _values(frame, str(params["of"]))
+    mark, missing = _values(frame, str(params["mark"]))
+    low, high = (float(b) for b in params["band"])
+    out_of = params["out_of"]  # a number, or one per subject (the pattern's group ``s``)
+    out_of = float(out_of[str(params["s"]).lower()] if isinstance(out_of, dict) else out_of)
+    share = np.clip((mark - low) / (high - low), 0.0, 1.0)
+    value = np.rint(out_of / 2 + out_of / 2 * share).astype(np.int64)
+    return _out(value, null | missing | (level < float(params["at_least"])), column)
+
+
+PSCALE_POINTS = np.array([1.75, 2.0, 2.25, 2.5, 2.75])
+"""Points of the P-scales P4 ... P8 in KS2's record of KS1 prior attainment (the VRF's range
+1.75 to 3.00, in quarter steps)."""
+
+
+@derivation("ks_prior_pscale")
+def ks_prior_pscale(frame: Frame, relation: Relation, column: RelationColumn,
+                    rng: np.random.Generator, params: dict[str, Any]) -> object:
+    """Points of the P-scale (P4-P8) of a pupil who was working towards level 1 (W, outcome
+    index 0) at KS1 in the subject ``of``; NULL for everyone else and without a KS1 row. The
+    P-scale rises with the later mark ``by``, one P-scale per ``step`` marks, so the same
+    pupil has one P-scale in every strand and their average is it."""
+    index, null = _values(frame, str(params["of"]))
+    mark, missing = _values(frame, str(params["by"]))
+    scale = np.clip(mark // float(params["step"]), 0, len(PSCALE_POINTS) - 1).astype(np.int64)
+    return _out(PSCALE_POINTS[scale], null | missing | (index != 0), column)

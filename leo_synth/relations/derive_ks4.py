@@ -599,3 +599,19 @@ def median_va(frame: Frame, relation: Relation, column: RelationColumn,
         return Masked(np.rint(median.astype(float)).astype(np.int64), null)
     outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})
     return Masked(np.round(outcome[str(params["scale"]).lower()] - median, 1), null)
+
+
+RESULT_TYPE_CODES = np.array(["0", "1", "4"])
+"""KS4_ENGLISHTYPE / KS4_MATHSTYPE codes a GCSE can have: 0 no score, 1 GCSE level 2 (A*-C),
+4 GCSE level 1 (D-G); the functional, other and ELQ codes (2, 3, 5-7) need qualifications the
+simulation does not have."""
+
+
+@derivation("ks4_result_type")
+def result_type(frame: Frame, relation: Relation, column: RelationColumn,
+                rng: np.random.Generator, params: dict[str, Any]) -> object:
+    """The type of the ``subject`` (eng, mat) result behind the CVA English and maths bonus:
+    1 for a GCSE at A*-C (9-1 points 4 and up), 4 at D-G (1-3), 0 without a graded GCSE."""
+    best = _subject(frame, str(params["subject"])).max(1)
+    index = np.where(best >= 4, 1, np.where(best >= 1, 2, 0))
+    return take_codes(column, RESULT_TYPE_CODES, index)

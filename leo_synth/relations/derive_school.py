@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from leo_synth.relations.derive import derivation
+from leo_synth.engine.rng import stream_keys, value_uniforms
+from leo_synth.relations.derive import derivation, row_years
 from leo_synth.simulation.frame import Frame
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -56,3 +57,18 @@ def persistent_absence_sessions(frame: Frame, relation: Relation, column: Relati
     limit = np.where(age >= 15, float(params.get("above_at_15", params["above"])),
                      float(params["above"]))
     return (overall > limit).astype(np.int64)
+
+
+GROUP_IDS = 10**9
+"""Sibling group identifiers are numbers below this (nine digits)."""
+
+
+@derivation("group_of_one")
+def group_of_one(frame: Frame, relation: Relation, column: RelationColumn,
+                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """A sibling group identifier for a pupil with no simulated siblings: a number of its own
+    per pupil (``pmr``) and census year, the same in every term and column of the year (a
+    hash, so two pupils share one by a chance of about one in a hundred million)."""
+    key = stream_keys(0, ["sibling_group"])[0]
+    u = value_uniforms(key, [np.asarray(frame["pmr"]), row_years(frame, relation)])
+    return (u * GROUP_IDS).astype(np.int64) + 1

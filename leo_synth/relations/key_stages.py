@@ -33,6 +33,7 @@ from leo_synth.relations.npd import (
 )
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
 from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
@@ -266,7 +267,7 @@ KS3_RESULTS = (
 
 @builder("npd.ks3_pupil", provides=(
     *COMMON, *KS3_RESULTS, "engpoints", "matpoints", "scipoints", "totpts", "lev5eng",
-    "lev5mat", "lev5sci", "in_care_at_school",
+    "lev5mat", "lev5sci", "in_care_at_school", "sc_ks2_aps", "sc_ks2_sd",
 ))
 def ks3_pupil(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil at the end of Year 9: levels and points in English, maths, science."""
@@ -280,6 +281,7 @@ def ks3_pupil(life: LifeCourse, relation: Relation) -> Frame:
         out[f"lev5{short}"] = (level >= 5).astype(np.int64)
     out["totpts"] = out["engpoints"] + out["matpoints"] + out["scipoints"]
     out["in_care_at_school"] = in_care_at_school(life, rows)
+    out.update(school_cohort(life, "ks3", "ks2", rows["school"], rows["year"]))
     return Frame(out)
 
 

@@ -24,6 +24,7 @@ from leo_synth.relations.pupil_characteristics import (
     characteristics,
 )
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
@@ -249,7 +250,7 @@ KS4_ATTRIBUTES = (
     "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points", "equiv_counted_units",
     "equiv_counted_ac", "equiv_unit_points", "btec", "vocqual",
     *(f"pts_{slot}" for slot in SLOTS), *(f"sub_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
-    *PRIOR_ATTRIBUTES, *HISTORY_ATTRIBUTES,
+    *PRIOR_ATTRIBUTES, *HISTORY_ATTRIBUTES, "sc_ks2_aps", "sc_ks2_sd", "sc_ks3_aps", "sc_ks3_sd",
 )
 
 
@@ -398,7 +399,7 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
 def _ks4_pupils(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     attributes = pupil_attributes(life, ks4["person"], ks4["year"], ks4["school"])
-    on_census_roll(life, attributes, ks4["person"], ks4["year"])  # (a unit's pupil: the unit's)
+    at_unit = on_census_roll(life, attributes, ks4["person"], ks4["year"])  # (the unit's codes)
     attributes["fsm"] = ks4["fsm"].astype(np.int64)
     attributes["ever_fsm_6"] = ks4["fsm6"].astype(np.int64)
     return Frame({
@@ -407,6 +408,8 @@ def _ks4_pupils(life: LifeCourse) -> Frame:
         **{f"sub_{slot}": code for slot, code in slot_subjects(life).items()},
         **ks4_prior(life),
         **ks4_history(life),
+        **school_cohort(life, "ks4", "ks2", ks4["school"], ks4["year"], at_unit),
+        **school_cohort(life, "ks4", "ks3", ks4["school"], ks4["year"], at_unit),
         YEAR_ATTRIBUTE: ks4["year"],
         **attributes,
         "yeargrp": np.full(len(ks4), 11),

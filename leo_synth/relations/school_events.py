@@ -121,7 +121,7 @@ WIDE_SLOTS = 40
 EXCLUSION_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "entrydate", "censusdate", "startdate",
     "permanentexclusionind", "reason", "category", "sessions", "term", "reportingacademicyear",
-    "reportingterm", "ncyear", "enrolstatus",
+    "reportingterm", "ncyear", "enrolstatus", "reason_b", "reason_c",
     "perm_duplicate", "totalfixedexclusions", "totalfixedsessions",
     "permanentexclusionindicator", "permanentexclusioncount", "numberofenrolments",
     "latestla_anon", "la", "senstatus", "censussen", "latestsen", "source_characteristics",
@@ -151,11 +151,35 @@ def _exclusion_table(life: LifeCourse, table: str) -> ByYear:
     """One exclusions table's rows of every year (each year's view reads its slice)."""
     rows = _exclusion_years(life)
     if table == "exclusions_table_1":
-        return ByYear(_exclusion_rows(rows.frame), rows.years)
+        frame = _exclusion_rows(rows.frame)
+        return ByYear(Frame({**{name: frame[name] for name in frame},
+                             **further_reasons(life, rows.frame["reason"])}), rows.years)
     return _exclusions_wide(rows.frame, by_school=table == "exclusions_table_2")
 
 
 PUPIL_COLUMNS = (*PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "entrydate")
+
+
+def further_reasons(life: LifeCourse, reason: np.ndarray) -> dict[str, Masked]:
+    """The second and third reasons of each exclusion (``reason_b``, ``reason_c``): a share of
+    exclusions has a second (``exclusions.further_reasons``), a share of those a third, each a
+    reason other than the ones before, drawn by the reasons' frequencies; NULL otherwise.
+    From a stream of their own, so the exclusions and their first reasons do not move."""
+    p = life.ctx.params["exclusions.further_reasons"]
+    draws = life.ctx.rng("exclusions.further_reasons").random((4, len(reason)))
+    has_b = draws[0] < p["second_share"]
+    has_c = has_b & (draws[1] < p["third_share_of_second"])
+    codes = school_events.EXCLUSION_REASONS
+    weights = np.tile(school_events.EXCLUSION_REASON_WEIGHTS, (len(reason), 1))
+    out = {}
+    taken = reason
+    for name, present, u in (("reason_b", has_b, draws[2]), ("reason_c", has_c, draws[3])):
+        weights[codes[None, :] == np.asarray(taken)[:, None]] = 0.0  # not a reason given
+        cumulative = np.cumsum(weights, axis=1)
+        pick = (cumulative < (u * cumulative[:, -1])[:, None]).sum(1)
+        taken = codes[np.minimum(pick, len(codes) - 1)]
+        out[name] = Masked(taken, ~present)
+    return out
 
 
 @per_block

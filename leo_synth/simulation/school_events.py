@@ -123,6 +123,13 @@ EXCLUSION_DAYS = 300
 """Exclusions fall on the days 0 .. 299 from 5 September (to the end of June)."""
 
 
+EXCLUSION_REASONS = np.array(["PP", "PA", "VP", "VA", "BU", "RA", "SM", "DA", "DB", "TH", "DM",
+                              "OT"])
+EXCLUSION_REASON_WEIGHTS = np.array([15, 4, 7, 11, 2, 2, 1, 4, 35, 2, 7, 10], dtype=float)
+"""The exclusion reason codes and their relative frequencies (persistent disruptive behaviour
+the most common)."""
+
+
 @per_block
 def exclusions(life) -> Frame:
     """One row per exclusion: person, year, school, start date, sessions, category, reason.
@@ -170,9 +177,8 @@ def exclusions(life) -> Frame:
     category = np.where(permanent, "PERM", np.where(lunchtime, "LNCH", "FIXD"))
     sessions = np.where(permanent, 0, np.where(lunchtime, 1, fixed_sessions))
     start = ymd(rows["year"][row], 9, 5) + day.astype("timedelta64[D]")
-    reasons = np.array(["PP", "PA", "VP", "VA", "BU", "RA", "SM", "DA", "DB", "TH", "DM", "OT"])
-    weights = np.array([15, 4, 7, 11, 2, 2, 1, 4, 35, 2, 7, 10], dtype=float)
-    reason = reasons[np.searchsorted(np.cumsum(weights) / weights.sum(), rng.random(m))]
+    reason = EXCLUSION_REASONS[np.searchsorted(np.cumsum(EXCLUSION_REASON_WEIGHTS)
+                                               / EXCLUSION_REASON_WEIGHTS.sum(), rng.random(m))]
     term = np.array(TERMS)[np.searchsorted([97, 206], day, side="right")]
     out = Frame(person=rows["person"][row], year=rows["year"][row], school=rows["school"][row],
                 ncyear=rows["ncyear"][row], sen=rows["sen"][row], start=start,
