@@ -478,3 +478,89 @@ def test_in_year_finds_exactly_the_records_pairs(span: int) -> None:
     assert in_year(person, year, their_person, their_year).tolist() == expected
     assert any(expected) or span > 1000  # the narrow case has pairs in common
     assert in_year(person[:0], year[:0], their_person, their_year).tolist() == []
+
+
+_COF_SCOPE = """(YPMAD_Ac_Year >= 2015 AND YPMAD_AgeAtStartofAcadYear BETWEEN 16 AND 18
+                 AND CAST(YPMAD_{short}_L2_ACADEMIC AS INT) = 0
+                 AND (YPMAD_CENSUS_DATAONPUPIL = 1 OR YPMAD_ILR_FE_DATAONPUPIL = 1))"""
+_YEAR_AIMS = """(SELECT r.AE_ID, a.Year, max({code} * 10 + a.Compstatus) AS best
+                 FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+                 WHERE a.AimTitle LIKE '% in {title}' GROUP BY r.AE_ID, a.Year)"""
+_BY_LEVEL = "CASE WHEN a.Notional_Level <= 0 THEN {} WHEN a.Notional_Level = 1 THEN {} " \
+            "WHEN a.Notional_Level = 2 THEN {} ELSE {} END"
+
+
+@pytest.mark.parametrize("subject, short, title, cof, functional, gcse", [
+    ("English", "EN", "English", (3, 6, 9, 9), (2, 5, 9, 11), 10),
+    ("Maths", "MA", "Mathematics", (3, 7, 10, 12), (2, 7, 12, 13), 11)])
+def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
+        db, subject, short, title, cof, functional, gcse) -> None:
+    """The condition of funding (CoF) columns are 0 outside its scope (from 2014/15, ages
+    16-18, at school or on an FE record, without GCSE C / 4); in scope the qualification
+    studied and its completion are the highest of the year's English / maths ILR aims by level
+    and that aim's Compstatus (or a KS5 A level on the list), and the highest held the GCSE
+    once graded at KS4. FE_Study / FM_Study are the year's functional aims by level, at any
+    age. (All were uniform draws on every row: 1-13 / 1-16, whoever and whenever.)"""
+    scope = _COF_SCOPE.format(short=short)
+    fs = "E" if subject == "English" else "M"
+    grade = "ENG" if subject == "English" else "MATHS"
+    rows, in_scope, outside, bad_study, bad_completion, bad_highest, studied, bad_fs, fs_rows \
+        = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT count(*), sum({scope}),
+          sum(NOT {scope} AND (YPMAD_CoF_{subject}_study <> 0
+              OR YPMAD_CoF_{subject}_highest <> 0 OR YPMAD_CoF_{subject}_Completion <> 0)),
+          sum({scope} AND YPMAD_CoF_{subject}_study NOT IN (13, 16)
+              AND YPMAD_CoF_{subject}_study * 10 + YPMAD_CoF_{subject}_Completion
+                  <> coalesce(c.best, 0)),
+          sum((YPMAD_CoF_{subject}_study = 0) <> (YPMAD_CoF_{subject}_Completion = 0)),
+          sum({scope} AND YPMAD_GCSE_GRADE_{grade} >= 1
+              AND YPMAD_CoF_{subject}_highest < {gcse}),
+          sum(YPMAD_CoF_{subject}_study > 0),
+          sum(YPMAD_F{fs}_Study <> coalesce(f.best / 10, 0)), sum(YPMAD_F{fs}_Study > 0)
+        FROM y
+        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*cof), title=title)} c
+          ON c.AE_ID = y.AE_ID AND c.Year = y.YPMAD_Ac_Year - 1
+        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*functional), title=title)} f
+          ON f.AE_ID = y.AE_ID AND f.Year = y.YPMAD_Ac_Year - 1""")
+    assert rows > 1000 and in_scope > 20 and studied > 0 and fs_rows > 10, (in_scope, studied)
+    assert (outside, bad_study, bad_completion, bad_highest, bad_fs) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("subject, codes", [("EN", "'5010', '5030', '5110'"),
+                                            ("MA", "'2210', '2330'")])
+def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes) -> None:
+    """L2_EN / L2_MA_Academic_Study: 1 (GCSE) in the KS4 year, 3 (A level) in the KS5 year and
+    the year before when the KS5 exam rows hold an English / maths A level, else 0 (to
+    2019/20: a Year 12 of 2020/21 sits the A levels after the extract's last KS5 year)."""
+    rows, bad, a_levels = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT count(*),
+          sum(YPMAD_L2_{subject}_Academic_Study <> CASE
+              WHEN EXISTS (SELECT 1 FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
+                             ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+                           WHERE p.AE_ID = y.AE_ID AND x.KS5_MAPPING IN ({codes})
+                             AND CAST(substr(x.KS5_ACADYR, 1, 4) AS INT) + 1
+                                 IN (y.YPMAD_Ac_Year, y.YPMAD_Ac_Year + 1)) THEN 3
+              WHEN YPMAD_qual_type_KS45 = 'GCSE' THEN 1 ELSE 0 END),
+          sum(YPMAD_L2_{subject}_Academic_Study = 3)
+        FROM y WHERE YPMAD_L2_{subject}_Academic_Study IS NOT NULL AND YPMAD_Ac_Year <= 2020""")
+    assert rows > 50 and bad == 0, (rows, bad)
+    assert a_levels > 0 or subject == "EN"
+
+
+@pytest.mark.parametrize("span", [30, 8000])  # a person x year table, or beyond its span
+def test_max_in_year_is_the_largest_value_of_the_pair(span: int) -> None:
+    import numpy as np
+
+    from leo_synth.relations.common import max_in_year
+
+    rng = np.random.default_rng(span)
+    person, their_person = rng.integers(0, 40, 300), rng.integers(0, 40, 200)
+    year, their_year = 2000 + rng.integers(0, span, 300), 2000 + rng.integers(0, span, 200)
+    value = rng.integers(1, 50, 200)
+    best: dict[tuple[int, int], int] = {}
+    for key, v in zip(zip(their_person.tolist(), their_year.tolist(), strict=True),
+                      value.tolist(), strict=True):
+        best[key] = max(best.get(key, 0), v)
+    expected = [best.get(key, 0) for key in zip(person.tolist(), year.tolist(), strict=True)]
+    assert max_in_year(person, year, their_person, their_year, value).tolist() == expected
+    assert any(expected) or span > 1000
