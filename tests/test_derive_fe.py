@@ -547,6 +547,82 @@ def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes) -> None:
     assert a_levels > 0 or subject == "EN"
 
 
+def test_ilr_full_funding_follows_age_and_aim(db) -> None:
+    """FFI: 1 (fully funded) for a learner under 19 at the aim's start; for adults 1 for English
+    or maths up to level 2, a first full level 2, a first full level 3 under 24 (above the
+    learner's PriorAttain) or on benefits at the start, else 2, adult apprentices 2; none for
+    community learning and FundModel 81 (it was a uniform 0-9 on every aim)."""
+    rows, young_cofunded, bad_adult, bad_null, funded = _one(db, """
+        SELECT count(*), sum(AgeAimStart < 19 AND FFI = 2),
+          sum(AgeAimStart >= 19 AND FFI IN (1, 2) AND FFI <> CASE
+              WHEN WPL = 1 THEN 2
+              WHEN (EngMath = 1 AND Notional_Level <= 2)
+                   OR (FullL2 = 1 AND l.PriorAttain < 2)
+                   OR (FullL3 = 1 AND l.PriorAttain < 3 AND AgeAimStart < 24)
+                   OR OnBenefits_AtStart = 1 THEN 1
+              ELSE 2 END),
+          sum((FFI IN (1, 2)) = (FundModel IN (10, 81))),
+          sum(FFI = 1) * 1.0 / count(*)
+        FROM aims a JOIN learners l ON l.external_id = a.external_id
+        WHERE FundModel > 0 AND AgeAimStart > 0 AND WPL >= 0 AND l.PriorAttain >= -1""")
+    assert rows > 1000 and 0.4 < funded < 0.9, (rows, funded)
+    assert (young_cofunded, bad_adult, bad_null) == (0, 0, 0)
+
+
+def test_ilr_monitoring_codes_status_and_support_costs(db) -> None:
+    """LDM_1 .. LDM_4 are mostly NULL, 3-digit codes filled in order, different on one aim and
+    the same in every year of a continuing aim; A_Status is the apprenticeship aim's outcome
+    (-1 on others); ALSCost is NULL for most learners, set far more often with a learning
+    difficulty or disability, in pounds (they were uniform 0-9 on every row)."""
+    share, bad_code, out_of_order, repeated, second = _one(db, """
+        SELECT avg(coalesce(LDM_1 > 0, 0)), sum(LDM_1 > 0 AND LDM_1 NOT BETWEEN 100 AND 999),
+          sum((LDM_2 > 0 AND NOT LDM_1 > 0) OR (LDM_3 > 0 AND NOT LDM_2 > 0)
+              OR (LDM_4 > 0 AND NOT LDM_3 > 0)),
+          sum(LDM_2 > 0 AND LDM_2 IN (LDM_1, LDM_3, LDM_4)),
+          sum(LDM_2 > 0) * 1.0 / sum(LDM_1 > 0)
+        FROM aims""")
+    assert 0.06 < share < 0.2 and 0.1 < second < 0.45, (share, second)
+    assert (bad_code, out_of_order, repeated) == (0, 0, 0)
+    changed = _one(db, """SELECT count(*) FROM (
+        SELECT 1 FROM aims WHERE LDM_1 > 0
+        GROUP BY RECORDID, learning_aim_id, start_date HAVING count(DISTINCT LDM_1) > 1)""")[0]
+    assert changed == 0
+    apprentice, bad_status = _one(db, """
+        SELECT sum(WPL = 1), sum(A_Status >= 0 AND A_Status <> CASE WHEN WPL = 1 THEN outcome
+                                                                     ELSE -1 END)
+        FROM aims WHERE A_Status IS NOT NULL AND WPL >= 0 AND outcome > 0""")
+    assert apprentice > 0 and bad_status == 0
+    with_lldd, without, median_ok, tiny = _one(db, """
+        SELECT avg(CASE WHEN LLDD = 1 THEN ALSCost > 0 END),
+               avg(CASE WHEN LLDD = 2 THEN coalesce(ALSCost > 0, 0) END),
+               (SELECT ALSCost FROM learners WHERE ALSCost > 0 ORDER BY ALSCost
+                LIMIT 1 OFFSET (SELECT count(*) / 2 FROM learners WHERE ALSCost > 0))
+                 BETWEEN 400 AND 2500,
+               sum(ALSCost BETWEEN 0 AND 9)
+        FROM learners""")
+    assert with_lldd > 0.15 and without < 0.05 and median_ok and not tiny, (with_lldd, without)
+
+
+def test_lars_categories_follow_the_aim(db) -> None:
+    """LARS categories agree with the row's own columns and with the aims using it: full level
+    2 / 3 families where L2_percent / L3_percent count, QAA genre for Access certificates, the
+    basic skills types of English and maths aims (they were uniform draws from their lists)."""
+    rows, bad_cat, bad_genre, eqq = _one(db, """
+        SELECT count(*), sum((L2_Cat_id = 1) <> (L2_percent > 0) OR (L3_Cat_id = 1)
+                             <> (L3_percent > 0) OR L2_Cat_id NOT IN (1, -2)),
+               sum((Learning_delivery_Genre = 'EQQ') <> (QualType = '0004')),
+               sum(Learning_delivery_Genre = 'EQQ')
+        FROM lars WHERE L2_Cat_id <> -1 AND L3_Cat_id <> -1""")
+    assert rows > 1000 and eqq > 0 and (bad_cat, bad_genre) == (0, 0)
+    aims, bad_type = _one(db, """
+        SELECT count(*), sum(CAST(l.SFL_Finetype AS TEXT) <> a.SFL_finetype
+                             OR l.SFL_broad_type <> CASE WHEN a.SFL_Type = 9 THEN -2
+                                                         ELSE a.SFL_Type END)
+        FROM aims a JOIN lars l ON l.LearnAimRef = a.learning_aim_id AND l.Year = a.Year
+        WHERE a.SFL_Type > 0 AND a.SFL_finetype <> '-1' AND l.SFL_Finetype <> -1""")
+    assert aims > 500 and bad_type == 0, (aims, bad_type)
+
+
 @pytest.mark.parametrize("span", [30, 8000])  # a person x year table, or beyond its span
 def test_max_in_year_is_the_largest_value_of_the_pair(span: int) -> None:
     import numpy as np
