@@ -258,18 +258,18 @@ def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     subjects = ks5_subjects(life)
     age = year - life.persons["cohort"][person] - 1
     sixth_form = (src["census_data"] == 1) & (year > res["ks4_year"][person])
+
+    def a_level_years(codes: tuple[str, ...]) -> np.ndarray:
+        """1 in the KS5 year and the year before where the A levels include one of codes."""
+        has = np.isin(subjects, codes).any(1)
+        return in_year(person, year, np.tile(ks5["person"][has], 2),
+                       np.r_[ks5["year"][has] - 1, ks5["year"][has]])
+
     out = {}
     for i, (subject, key, short) in enumerate((("english", "en", "eng"),
                                                ("maths", "ma", "maths"))):
         mine = aims.take(aims["subject"] == i)
         cof = np.array(COF_STUDY[subject])[mine["band"]]
-
-        def a_level_years(codes: tuple[str, ...]) -> np.ndarray:
-            """1 in the KS5 year and the year before where the A levels include one of codes."""
-            has = np.isin(subjects, codes).any(1)
-            return in_year(person, year, np.tile(ks5["person"][has], 2),
-                           np.r_[ks5["year"][has] - 1, ks5["year"][has]])
-
         out[f"{key}_academic_study"] = np.select(
             [a_level_years(A_LEVEL_CODES[subject]) == 1, year == res["ks4_year"][person]],
             [3, 1], 0)
