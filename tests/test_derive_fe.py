@@ -478,3 +478,165 @@ def test_in_year_finds_exactly_the_records_pairs(span: int) -> None:
     assert in_year(person, year, their_person, their_year).tolist() == expected
     assert any(expected) or span > 1000  # the narrow case has pairs in common
     assert in_year(person[:0], year[:0], their_person, their_year).tolist() == []
+
+
+_COF_SCOPE = """(YPMAD_Ac_Year >= 2015 AND YPMAD_AgeAtStartofAcadYear BETWEEN 16 AND 18
+                 AND CAST(YPMAD_{short}_L2_ACADEMIC AS INT) = 0
+                 AND (YPMAD_CENSUS_DATAONPUPIL = 1 OR YPMAD_ILR_FE_DATAONPUPIL = 1))"""
+_YEAR_AIMS = """(SELECT r.AE_ID, a.Year, max({code} * 10 + a.Compstatus) AS best
+                 FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+                 WHERE a.AimTitle LIKE '% in {title}' GROUP BY r.AE_ID, a.Year)"""
+_BY_LEVEL = "CASE WHEN a.Notional_Level <= 0 THEN {} WHEN a.Notional_Level = 1 THEN {} " \
+            "WHEN a.Notional_Level = 2 THEN {} ELSE {} END"
+
+
+@pytest.mark.parametrize("subject, short, title, cof, functional, gcse", [
+    ("English", "EN", "English", (3, 6, 9, 9), (2, 5, 9, 11), 10),
+    ("Maths", "MA", "Mathematics", (3, 7, 10, 12), (2, 7, 12, 13), 11)])
+def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
+        db, subject, short, title, cof, functional, gcse) -> None:
+    """The condition of funding (CoF) columns are 0 outside its scope (from 2014/15, ages
+    16-18, at school or on an FE record, without GCSE C / 4); in scope the qualification
+    studied and its completion are the highest of the year's English / maths ILR aims by level
+    and that aim's Compstatus (or a KS5 A level on the list), and the highest held the GCSE
+    once graded at KS4. FE_Study / FM_Study are the year's functional aims by level, at any
+    age. (All were uniform draws on every row: 1-13 / 1-16, whoever and whenever.)"""
+    scope = _COF_SCOPE.format(short=short)
+    fs = "E" if subject == "English" else "M"
+    grade = "ENG" if subject == "English" else "MATHS"
+    rows, in_scope, outside, bad_study, bad_completion, bad_highest, studied, bad_fs, fs_rows \
+        = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT count(*), sum({scope}),
+          sum(NOT {scope} AND (YPMAD_CoF_{subject}_study <> 0
+              OR YPMAD_CoF_{subject}_highest <> 0 OR YPMAD_CoF_{subject}_Completion <> 0)),
+          sum({scope} AND YPMAD_CoF_{subject}_study NOT IN (13, 16)
+              AND YPMAD_CoF_{subject}_study * 10 + YPMAD_CoF_{subject}_Completion
+                  <> coalesce(c.best, 0)),
+          sum((YPMAD_CoF_{subject}_study = 0) <> (YPMAD_CoF_{subject}_Completion = 0)),
+          sum({scope} AND YPMAD_GCSE_GRADE_{grade} >= 1
+              AND YPMAD_CoF_{subject}_highest < {gcse}),
+          sum(YPMAD_CoF_{subject}_study > 0),
+          sum(YPMAD_F{fs}_Study <> coalesce(f.best / 10, 0)), sum(YPMAD_F{fs}_Study > 0)
+        FROM y
+        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*cof), title=title)} c
+          ON c.AE_ID = y.AE_ID AND c.Year = y.YPMAD_Ac_Year - 1
+        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*functional), title=title)} f
+          ON f.AE_ID = y.AE_ID AND f.Year = y.YPMAD_Ac_Year - 1""")
+    assert rows > 1000 and in_scope > 20 and studied > 0 and fs_rows > 10, (in_scope, studied)
+    assert (outside, bad_study, bad_completion, bad_highest, bad_fs) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("subject, codes", [("EN", "'5010', '5030', '5110'"),
+                                            ("MA", "'2210', '2330'")])
+def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes) -> None:
+    """L2_EN / L2_MA_Academic_Study: 1 (GCSE) in the KS4 year, 3 (A level) in the KS5 year and
+    the year before when the KS5 exam rows hold an English / maths A level, else 0 (to
+    2019/20: a Year 12 of 2020/21 sits the A levels after the extract's last KS5 year)."""
+    rows, bad, a_levels = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT count(*),
+          sum(YPMAD_L2_{subject}_Academic_Study <> CASE
+              WHEN EXISTS (SELECT 1 FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
+                             ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+                           WHERE p.AE_ID = y.AE_ID AND x.KS5_MAPPING IN ({codes})
+                             AND CAST(substr(x.KS5_ACADYR, 1, 4) AS INT) + 1
+                                 IN (y.YPMAD_Ac_Year, y.YPMAD_Ac_Year + 1)) THEN 3
+              WHEN YPMAD_qual_type_KS45 = 'GCSE' THEN 1 ELSE 0 END),
+          sum(YPMAD_L2_{subject}_Academic_Study = 3)
+        FROM y WHERE YPMAD_L2_{subject}_Academic_Study IS NOT NULL AND YPMAD_Ac_Year <= 2020""")
+    assert rows > 50 and bad == 0, (rows, bad)
+    assert a_levels > 0 or subject == "EN"
+
+
+def test_ilr_full_funding_follows_age_and_aim(db) -> None:
+    """FFI: 1 (fully funded) for a learner under 19 at the aim's start; for adults 1 for English
+    or maths up to level 2, a first full level 2, a first full level 3 under 24 (above the
+    learner's PriorAttain) or on benefits at the start, else 2, adult apprentices 2; none for
+    community learning and FundModel 81 (it was a uniform 0-9 on every aim)."""
+    rows, young_cofunded, bad_adult, bad_null, funded = _one(db, """
+        SELECT count(*), sum(AgeAimStart < 19 AND FFI = 2),
+          sum(AgeAimStart >= 19 AND FFI IN (1, 2) AND FFI <> CASE
+              WHEN WPL = 1 THEN 2
+              WHEN (EngMath = 1 AND Notional_Level <= 2)
+                   OR (FullL2 = 1 AND l.PriorAttain < 2)
+                   OR (FullL3 = 1 AND l.PriorAttain < 3 AND AgeAimStart < 24)
+                   OR OnBenefits_AtStart = 1 THEN 1
+              ELSE 2 END),
+          sum((FFI IN (1, 2)) = (FundModel IN (10, 81))),
+          sum(FFI = 1) * 1.0 / count(*)
+        FROM aims a JOIN learners l ON l.external_id = a.external_id
+        WHERE FundModel > 0 AND AgeAimStart > 0 AND WPL >= 0 AND l.PriorAttain >= -1""")
+    assert rows > 1000 and 0.4 < funded < 0.9, (rows, funded)
+    assert (young_cofunded, bad_adult, bad_null) == (0, 0, 0)
+
+
+def test_ilr_monitoring_codes_status_and_support_costs(db) -> None:
+    """LDM_1 .. LDM_4 are mostly NULL, 3-digit codes filled in order, different on one aim and
+    the same in every year of a continuing aim; A_Status is the apprenticeship aim's outcome
+    (-1 on others); ALSCost is NULL for most learners, set far more often with a learning
+    difficulty or disability, in pounds (they were uniform 0-9 on every row)."""
+    share, bad_code, out_of_order, repeated, second = _one(db, """
+        SELECT avg(coalesce(LDM_1 > 0, 0)), sum(LDM_1 > 0 AND LDM_1 NOT BETWEEN 100 AND 999),
+          sum((LDM_2 > 0 AND NOT LDM_1 > 0) OR (LDM_3 > 0 AND NOT LDM_2 > 0)
+              OR (LDM_4 > 0 AND NOT LDM_3 > 0)),
+          sum(LDM_2 > 0 AND LDM_2 IN (LDM_1, LDM_3, LDM_4)),
+          sum(LDM_2 > 0) * 1.0 / sum(LDM_1 > 0)
+        FROM aims""")
+    assert 0.06 < share < 0.2 and 0.1 < second < 0.45, (share, second)
+    assert (bad_code, out_of_order, repeated) == (0, 0, 0)
+    changed = _one(db, """SELECT count(*) FROM (
+        SELECT 1 FROM aims WHERE LDM_1 > 0
+        GROUP BY RECORDID, learning_aim_id, start_date HAVING count(DISTINCT LDM_1) > 1)""")[0]
+    assert changed == 0
+    apprentice, bad_status = _one(db, """
+        SELECT sum(WPL = 1), sum(A_Status >= 0 AND A_Status <> CASE WHEN WPL = 1 THEN outcome
+                                                                     ELSE -1 END)
+        FROM aims WHERE A_Status IS NOT NULL AND WPL >= 0 AND outcome > 0""")
+    assert apprentice > 0 and bad_status == 0
+    with_lldd, without, median_ok, tiny = _one(db, """
+        SELECT avg(CASE WHEN LLDD = 1 THEN ALSCost > 0 END),
+               avg(CASE WHEN LLDD = 2 THEN coalesce(ALSCost > 0, 0) END),
+               (SELECT ALSCost FROM learners WHERE ALSCost > 0 ORDER BY ALSCost
+                LIMIT 1 OFFSET (SELECT count(*) / 2 FROM learners WHERE ALSCost > 0))
+                 BETWEEN 400 AND 2500,
+               sum(ALSCost BETWEEN 0 AND 9)
+        FROM learners""")
+    assert with_lldd > 0.15 and without < 0.05 and median_ok and not tiny, (with_lldd, without)
+
+
+def test_lars_categories_follow_the_aim(db) -> None:
+    """LARS categories agree with the row's own columns and with the aims using it: full level
+    2 / 3 families where L2_percent / L3_percent count, QAA genre for Access certificates, the
+    basic skills types of English and maths aims (they were uniform draws from their lists)."""
+    rows, bad_cat, bad_genre, eqq = _one(db, """
+        SELECT count(*), sum((L2_Cat_id = 1) <> (L2_percent > 0) OR (L3_Cat_id = 1)
+                             <> (L3_percent > 0) OR L2_Cat_id NOT IN (1, -2)),
+               sum((Learning_delivery_Genre = 'EQQ') <> (QualType = '0004')),
+               sum(Learning_delivery_Genre = 'EQQ')
+        FROM lars WHERE L2_Cat_id <> -1 AND L3_Cat_id <> -1""")
+    assert rows > 1000 and eqq > 0 and (bad_cat, bad_genre) == (0, 0)
+    aims, bad_type = _one(db, """
+        SELECT count(*), sum(CAST(l.SFL_Finetype AS TEXT) <> a.SFL_finetype
+                             OR l.SFL_broad_type <> CASE WHEN a.SFL_Type = 9 THEN -2
+                                                         ELSE a.SFL_Type END)
+        FROM aims a JOIN lars l ON l.LearnAimRef = a.learning_aim_id AND l.Year = a.Year
+        WHERE a.SFL_Type > 0 AND a.SFL_finetype <> '-1' AND l.SFL_Finetype <> -1""")
+    assert aims > 500 and bad_type == 0, (aims, bad_type)
+
+
+@pytest.mark.parametrize("span", [30, 8000])  # a person x year table, or beyond its span
+def test_max_in_year_is_the_largest_value_of_the_pair(span: int) -> None:
+    import numpy as np
+
+    from leo_synth.relations.common import max_in_year
+
+    rng = np.random.default_rng(span)
+    person, their_person = rng.integers(0, 40, 300), rng.integers(0, 40, 200)
+    year, their_year = 2000 + rng.integers(0, span, 300), 2000 + rng.integers(0, span, 200)
+    value = rng.integers(1, 50, 200)
+    best: dict[tuple[int, int], int] = {}
+    for key, v in zip(zip(their_person.tolist(), their_year.tolist(), strict=True),
+                      value.tolist(), strict=True):
+        best[key] = max(best.get(key, 0), v)
+    expected = [best.get(key, 0) for key in zip(person.tolist(), year.tolist(), strict=True)]
+    assert max_in_year(person, year, their_person, their_year, value).tolist() == expected
+    assert any(expected) or span > 1000

@@ -155,3 +155,20 @@ def test_an_extra_draw_in_ks2_subject_noise_leaves_the_latent_reading(catalog,
         subject_levels(rows, "ks2").values(), subject_levels(base, "ks2").values(), strict=True))
     ks1, base_ks1 = assessed_pupils(changed, "ks1"), assessed_pupils(baseline, "ks1")
     _same_columns(ks1, base_ks1, ("latent", "noise"))
+
+
+def test_an_extra_draw_in_ilr_monitoring_codes_leaves_other_ilr_draws(catalog, baseline) -> None:
+    """LDM codes and ALS costs (relation-level draws) have streams of their own: more draws in
+    one leave the other, the aims' LARS references and the simulation unchanged."""
+    from leo_synth.relations.derive_ilr import aim_lars, monitoring_codes
+    from leo_synth.relations.lilr import als_cost
+
+    changed = _block(catalog, greedy="ilr.ldm")
+    assert not np.array_equal(monitoring_codes(changed), monitoring_codes(baseline))
+    np.testing.assert_array_equal(aim_lars(changed)["index"], aim_lars(baseline)["index"])
+    lldd = np.where(np.arange(len(baseline.fe.learners)) % 3 == 0, 1, 2)
+    for part in (als_cost(changed, lldd), als_cost(baseline, lldd)):
+        assert part.null.mean() > 0.7  # support for a minority only
+    np.testing.assert_array_equal(als_cost(changed, lldd).values, als_cost(baseline, lldd).values)
+    np.testing.assert_array_equal(als_cost(changed, lldd).null, als_cost(baseline, lldd).null)
+    _same_columns(changed.fe.aims, baseline.fe.aims, baseline.fe.aims.columns())

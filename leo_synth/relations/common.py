@@ -68,16 +68,29 @@ MAX_YEAR_SPAN = 200
 
 def in_year(person: np.ndarray, year: np.ndarray, their_person: np.ndarray,
             their_year: np.ndarray) -> np.ndarray:
-    """1 where the (person, year) pair appears among the records' pairs (persons are the
-    block's indexes: a person x year table of the records, not a sort of all the pairs)."""
+    """1 where the (person, year) pair appears among the records' pairs."""
+    return (max_in_year(person, year, their_person, their_year,
+                        np.ones(len(their_person), dtype=np.int64)) > 0).astype(np.int64)
+
+
+def max_in_year(person: np.ndarray, year: np.ndarray, their_person: np.ndarray,
+                their_year: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """The largest ``value`` (non-negative) of the records of each row's (person, year) pair,
+    0 where there is none (persons are the block's indexes: a person x year table of the
+    records, not a sort of all the pairs)."""
     if not len(person) or not len(their_person):
         return np.zeros(len(person), dtype=np.int64)
+    value = np.asarray(value, dtype=np.int64)
     first = min(int(year.min()), int(their_year.min()))
     last = max(int(year.max()), int(their_year.max()))
     if last - first > MAX_YEAR_SPAN:  # e.g. NEVER among the years: a table would be too wide
-        return np.isin(person * 10_000 + year, their_person * 10_000 + their_year).astype(
-            np.int64)
+        keys, at = np.unique(their_person * 10_000 + their_year, return_inverse=True)
+        best = np.zeros(len(keys), dtype=np.int64)
+        np.maximum.at(best, at, value)
+        want = person * 10_000 + year
+        at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
+        return np.where(keys[at] == want, best[at], 0)
     held = np.zeros((max(int(person.max()), int(their_person.max())) + 1, last - first + 1),
-                    dtype=bool)
-    held[their_person, their_year - first] = True
-    return held[person, year - first].astype(np.int64)
+                    dtype=np.int64)
+    np.maximum.at(held, (their_person, their_year - first), value)
+    return held[person, year - first]

@@ -61,6 +61,8 @@ LARS_TYPES = (("0016", "Certificate"), ("0006", "Diploma"), ("0036", "NVQ"),
               ("0029", "First Diploma"), ("0004", "Access Certificate"))
 """Qualification types of the LARS aims (VRF QualificationType codes)."""
 NVQ_TYPE = 2
+ACCESS_TYPE = 4
+"""The Access (to HE) certificates, regulated by the QAA (the others by Ofqual)."""
 FULL_TYPES = (1, 2, 3)
 """Types that make a full level 2/3 on their own (diplomas, NVQs); certificates are partial."""
 PARTIAL_WIDTH = 50.0
@@ -209,3 +211,51 @@ LEVEL_OF_LEARNING_DESC = {
     5.0: "Level 2 English & Maths", 7.2: "Partial level 2 (towards full)", 7.3: "Full level 2",
     7.5: "Level 2 Apprenticeship", 9.0: "Partial level 3 (towards full)", 9.1: "Full level 3",
     9.5: "Level 3 Apprenticeship", 10.1: "Level 4", 10.2: "Level 5", 10.3: "Level 6+"}
+
+
+# -- funding and monitoring --------------------------------------------------------------------
+FULLY_FUNDED, CO_FUNDED = 1, 2
+NO_FFI_MODELS = (10, 81)
+"""Funding models whose aims carry no full funding indicator: community learning (10) and
+apprenticeships funded through the levy era's model (81)."""
+
+
+def full_funding(fund_model: np.ndarray, age: np.ndarray, level: np.ndarray,
+                 first_full: np.ndarray, eng_maths: np.ndarray, on_benefit: np.ndarray,
+                 apprenticeship: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The full funding indicator (FFI: 1 fully funded, 2 co-funded) of aims and where it is
+    not recorded. Learners under 19 at the aim's start are fully funded; adults are for English
+    or maths up to level 2, a first full level 2 (``first_full``: a full aim above the learner
+    record's prior attainment), a first full level 3 under 24, or when on benefits at the
+    start; other adult aims and adult apprenticeships (the employer's contribution) are
+    co-funded."""
+    level = np.asarray(level)
+    adult_entitled = ((eng_maths & (level <= 2)) | (first_full & (level == 2))
+                      | (first_full & (level == 3) & (age < 24)) | on_benefit)
+    fully = (age < 19) | (~apprenticeship & adult_entitled)
+    return np.where(fully, FULLY_FUNDED, CO_FUNDED), np.isin(fund_model, NO_FFI_MODELS)
+
+
+LDM_FIELDS = 4
+
+
+@per_block
+def monitoring_codes(life: LifeCourse) -> np.ndarray:
+    """(aims, 4) learning delivery monitoring codes of each ILR aim row (-1 where none): a
+    first code for ``fe.ldm_first_share`` of the simulated aims, each further one for
+    ``fe.ldm_next_share`` of those with the one before, different codes drawn by their shares
+    (``fe.ldm_codes``); drawn once per simulated aim, so a continuing aim keeps its codes."""
+    aims = life.fe.aims
+    params = life.ctx.params
+    rng = life.ctx.rng("ilr.ldm")
+    n_aims = int(aims["aim"].max()) + 1 if len(aims) else 0
+    shares = params["fe.ldm_codes"]
+    codes = np.array([int(code) for code in shares])
+    weights = np.array(list(shares.values()), dtype=float)
+    # Weighted sampling without replacement: the largest log(u) / weight keys.
+    keys = np.log(rng.random((n_aims, len(codes)))) / weights
+    chosen = codes[np.argsort(-keys, axis=1)[:, :LDM_FIELDS]]
+    u_count = rng.random((n_aims, LDM_FIELDS))
+    has = np.cumprod(u_count < np.r_[params["fe.ldm_first_share"],
+                                     [params["fe.ldm_next_share"]] * (LDM_FIELDS - 1)], axis=1)
+    return np.where(has.astype(bool), chosen, -1)[aims["aim"]]

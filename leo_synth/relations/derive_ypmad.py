@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.common import ilr_record_matched, in_year
+from leo_synth.relations.common import ilr_record_matched, in_year, max_in_year
 from leo_synth.relations.derive_ilr import (
     ENGLISH_MATHS,
     NVQ_TYPE,
@@ -20,6 +20,7 @@ from leo_synth.relations.derive_ilr import (
     lars_subject,
     lars_type,
 )
+from leo_synth.relations.ks5 import ks5_subjects
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
@@ -46,6 +47,9 @@ SOURCE_ATTRIBUTES = (
     "func_english_l2", "func_maths_l2", "eng_l2", "maths_l2", "ilr_fe_data", "ilr_wbl_data",
     "census_data", "ks45_data", "fe_mode", "main_inst_type", "main_mode", "on_apprenticeship",
     "main_qual_type", "main_qual_source", "qual_type_ks45", "qual_type_plasc", "ilr_lldd",
+    "fe_study", "fm_study", "en_academic_study", "ma_academic_study",
+    *(f"cof_{subject}_{what}" for subject in ("english", "maths")
+      for what in ("study", "highest", "completion")),
 )
 """Attributes of ``ypmad_sources`` (for the builders' ``provides``)."""
 AT_15 = ("ethnicity", "fsm", "ethnic_group_major", "idaci_score", "idaci_rank", "sen_provision",
@@ -90,7 +94,8 @@ def cumulative_count(person: np.ndarray, year: np.ndarray, events: Frame,
 @per_block
 def person_results(life: LifeCourse) -> dict[str, np.ndarray]:
     """Per person: KS4 and KS5 years (``NEVER`` if none), GCSE counts A*-C / A*-G (the KS4
-    slots' grades), English and maths at grade 4 / C or above, A level passes (E or above)."""
+    slots' grades), English and maths at grade 4 / C or above and graded at all (G / 1 or
+    above), A level passes (E or above)."""
     n = len(life.persons)
     ks4 = life.ks4
     ks5 = life.post16.ks5
@@ -105,6 +110,10 @@ def person_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["gcse_ag"][person] = sum((ks4[s] >= 1).astype(np.int64) for s in slots)
     out["eng_l2"][person] = ks4["pts_eng"] >= 4
     out["maths_l2"][person] = ks4["pts_mat"] >= 4
+    out["eng_graded"] = np.zeros(n, dtype=bool)
+    out["maths_graded"] = np.zeros(n, dtype=bool)
+    out["eng_graded"][person] = ks4["pts_eng"] >= 1
+    out["maths_graded"][person] = ks4["pts_mat"] >= 1
     out["ks5_year"][ks5["person"]] = ks5["year"]
     out["a_pass"][ks5["person"]] = sum((ks5[f"al{i}"] >= 1).astype(np.int64)
                                        for i in range(1, 5))
@@ -192,6 +201,101 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
     need = life.persons["need"][person]
     has_ilr = np.isin(person, rec["person"])
     out["ilr_lldd"] = Masked(np.where(need > 1.4, 1, np.where(need > -2.5, 2, 9)), ~has_ilr)
+    out.update(english_maths_study(life, person, year, res, out))
+    return out
+
+
+# -- English and maths studied in a year ------------------------------------------------------
+FUNCTIONAL_STUDY = {"english": (2, 5, 9, 11), "maths": (2, 7, 12, 13)}
+"""FE_Study / FM_Study code of an English / maths ILR aim at entry level, level 1, level 2 and
+level 3+: Functional Skills entry, L1 and L2 (the aims' SFL_finetype), Key Skills L3 (English)
+and Free Standing Maths L3."""
+COF_STUDY = {"english": (3, 6, 9, 9), "maths": (3, 7, 10, 12)}
+"""CoF_English / CoF_Maths code of an English / maths ILR aim at entry level, level 1, level 2
+and level 3+: Entry / Level 1 / Level 2 Functional Skills (maths level 3+: Level 3 Certificate;
+the English list has no level 3 code but AS and A levels)."""
+COF_GCSE = {"english": 10, "maths": 11}
+COF_A_LEVEL = {"english": 13, "maths": 16}
+A_LEVEL_CODES = {"english": ("5010", "5030", "5110"), "maths": ("2210", "2330")}
+"""KS5 mapping codes of A levels in English (English, language, literature) and maths (maths,
+further maths)."""
+COF_A_LEVEL_CODES = {"english": ("5030",), "maths": ("2210", "2330")}
+"""The A levels on the condition of funding lists: English Language, maths."""
+COF_FROM = 2014
+"""The 16-19 condition of funding on English and maths applies from 2014/15."""
+CONTINUING, COMPLETE, WITHDRAWN = 1, 2, 3
+
+
+@per_block
+def english_maths_aims(life: LifeCourse) -> Frame:
+    """One row per English or maths ILR aim (not a programme aim) of a learner record matched
+    to the person, in each year it is returned: person, year, subject (0 English, 1 maths),
+    band (0 entry ... 3 level 3+), achieved (in the year it ends) and completion status in the
+    year (1 continuing, 2 complete, 3 withdrawn), as the aims table has them."""
+    aims = life.fe.aims
+    rec = life.fe.learners
+    subject = lars_subject(aim_lars(life)["index"])
+    year = rec["year"][aims["learner"]]
+    keep = (np.isin(subject, ENGLISH_MATHS) & ~aims["programme_aim"]
+            & ilr_record_matched(life)[aims["learner"]])
+    continuing = aims["end_date"] > ymd(year + 1, 7, 31)
+    status = np.select([continuing, aims["withdrawn"]], [CONTINUING, WITHDRAWN], COMPLETE)
+    return Frame(person=rec["person"][aims["learner"]][keep], year=year[keep],
+                 subject=(subject == ENGLISH_MATHS[1]).astype(np.int64)[keep],
+                 band=np.clip(aims["level"], 0, 3)[keep], status=status[keep],
+                 achieved=(aims["achieved"] & ~continuing)[keep])
+
+
+def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
+                        res: dict[str, np.ndarray], src: dict[str, object]
+                        ) -> dict[str, np.ndarray]:
+    """Per (person, year) row: the highest functional (FE/FM_Study) and academic (L2_EN/MA
+    _Academic_Study) English and maths studied in the year, and the 16-19 condition of funding
+    (CoF) qualification studied, its completion and the highest held, from the ILR aims, the
+    KS4 year and the KS5 A levels."""
+    aims = english_maths_aims(life)
+    ks5 = life.post16.ks5
+    subjects = ks5_subjects(life)
+    age = year - life.persons["cohort"][person] - 1
+    sixth_form = (src["census_data"] == 1) & (year > res["ks4_year"][person])
+
+    def a_level_years(codes: tuple[str, ...]) -> np.ndarray:
+        """1 in the KS5 year and the year before where the A levels include one of codes."""
+        has = np.isin(subjects, codes).any(1)
+        return in_year(person, year, np.tile(ks5["person"][has], 2),
+                       np.r_[ks5["year"][has] - 1, ks5["year"][has]])
+
+    out = {}
+    for i, (subject, key, short) in enumerate((("english", "en", "eng"),
+                                               ("maths", "ma", "maths"))):
+        mine = aims.take(aims["subject"] == i)
+        cof = np.array(COF_STUDY[subject])[mine["band"]]
+        out[f"{key}_academic_study"] = np.select(
+            [a_level_years(A_LEVEL_CODES[subject]) == 1, year == res["ks4_year"][person]],
+            [3, 1], 0)
+        out[f"f{subject[0]}_study"] = max_in_year(
+            person, year, mine["person"], mine["year"],
+            np.array(FUNCTIONAL_STUDY[subject])[mine["band"]])
+        # The aim studied: the highest code's, with its completion status (code * 10 + status,
+        # the largest of the year's); an A level on the CoF list before it.
+        studied = max_in_year(person, year, mine["person"], mine["year"],
+                              cof * 10 + mine["status"])
+        cof_a = a_level_years(COF_A_LEVEL_CODES[subject]) == 1
+        code = np.where(cof_a, COF_A_LEVEL[subject], studied // 10)
+        status = np.where(cof_a, np.where(year == res["ks5_year"][person], COMPLETE,
+                                          CONTINUING), studied % 10)
+        held = np.where(res[f"{short}_graded"][person] & (year >= res["ks4_year"][person]),
+                        COF_GCSE[subject], 0)
+        for value in np.unique(cof):
+            done = mine["achieved"] & (cof == value)
+            held = np.maximum(held, value * (cumulative_count(person, year, mine, done) > 0))
+        # The condition applies from 2014/15 to 16-18 year olds in a school sixth form or a
+        # 16-19 college programme (not apprenticeships) without GCSE grade C / 4.
+        applies = ((year >= COF_FROM) & (age >= 16) & (age <= 18) & (src[f"{short}_ac"] == 0)
+                   & (sixth_form | (src["ilr_fe_data"] == 1)))
+        out[f"cof_{subject}_study"] = np.where(applies, code, 0)
+        out[f"cof_{subject}_completion"] = np.where(applies & (code > 0), status, 0)
+        out[f"cof_{subject}_highest"] = np.where(applies, held, 0)
     return out
 
 

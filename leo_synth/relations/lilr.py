@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.derive_ilr import (
+    ACCESS_TYPE,
     BENEFIT_GROUPS,
     ENGLISH_MATHS,
     LARS_AIMS_PER_LEVEL,
@@ -17,11 +18,13 @@ from leo_synth.relations.derive_ilr import (
     SUBJECT_SSA,
     aim_lars,
     benefit_attributes,
+    full_funding,
     lars_subject,
     lars_type,
     learning_aim_refs,
     level_of_learning,
     level_width,
+    monitoring_codes,
 )
 from leo_synth.relations.ilr_lldd import lldd_details
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
@@ -55,12 +58,17 @@ def _learner_ids(life: LifeCourse, person: np.ndarray, provider: np.ndarray) -> 
     return np.char.add("LR", zfill(mixed.astype(str), 10))
 
 
+def prior_attainment(level: np.ndarray) -> np.ndarray:
+    """The learner record's prior attainment (PriorAttain): the level below its learning."""
+    return np.clip(np.asarray(level) - 1, -1, 5)
+
+
 LEARNER_ATTRIBUTES = (
     YEAR_ATTRIBUTE, "external_id", "year_text", "academic_year", "dataset", "learner_id",
     "upin_anon", "ukprn_anon", "sex", "ethnicity", "ac_age", "lldd", "lldd_detail",
     "disability", "learn_diff", "recordid",
     "app_participant", "prior_attain", "full_level2", "full_level3", "full_level2_ach",
-    "full_level3_ach",
+    "full_level3_ach", "als_cost",
 )
 
 
@@ -91,7 +99,7 @@ def learners(life: LifeCourse, relation: Relation) -> Frame:
         **lldd_details(life, person, lldd),
         "recordid": life.ctx.keys.make("recordid", pid, rec["slot"]),
         "app_participant": rec["apprenticeship"].astype(np.int64),
-        "prior_attain": np.clip(level - 1, -1, 5),
+        "prior_attain": prior_attainment(level),
         # 1 = full level 2/3 participation or achievement; NULL otherwise (no other code).
         "full_level2": Masked(np.ones(len(rec), dtype=np.int64), level != 2),
         "full_level3": Masked(np.ones(len(rec), dtype=np.int64), level != 3),
@@ -99,7 +107,20 @@ def learners(life: LifeCourse, relation: Relation) -> Frame:
                                   ~((level == 2) & rec["achieved"])),
         "full_level3_ach": Masked(np.ones(len(rec), dtype=np.int64),
                                   ~((level == 3) & rec["achieved"])),
+        "als_cost": als_cost(life, lldd),
     })
+
+
+def als_cost(life: LifeCourse, lldd: np.ndarray) -> Masked:
+    """Additional learning support cost (pounds) of learner records: for the share of learners
+    with a learning difficulty or disability (LLDD 1), and the few others, who receive support
+    (``fe.als_share_*``), a log-normal cost around ``fe.als_cost_median``; NULL otherwise."""
+    params = life.ctx.params
+    rng = life.ctx.rng("ilr.als_cost")
+    u_support, z = rng.random(len(lldd)), rng.standard_normal(len(lldd))
+    share = np.where(lldd == 1, params["fe.als_share_lldd"], params["fe.als_share_other"])
+    cost = np.rint(params["fe.als_cost_median"] * np.exp(params["fe.als_cost_sigma"] * z))
+    return Masked(np.maximum(cost, 1).astype(np.int64), u_support >= share)
 
 
 AIM_ATTRIBUTES = (
@@ -115,7 +136,7 @@ AIM_ATTRIBUTES = (
     "fl3_width",
     "fl2_ach_width", "fl3_ach_width", "level_of_learning", "level_of_learning_desc", "wpl",
     "cbl", "levy_supported", "framework_id", "standard_id", "pathway_id", "sof", "asl",
-    "sfl_type", "sfl_finetype",
+    "sfl_type", "sfl_finetype", "ffi", "a_status", *(f"ldm_{i}" for i in range(1, 5)),
     *(f"benefit_{group}_{when}" for group in BENEFIT_GROUPS for when in ("start", "prior")),
 )
 
@@ -178,6 +199,12 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     lol_desc = np.where(aim["apprenticeship"] & (lol >= 10), np.char.add(
         lol_desc.astype(str), " Apprenticeship"), lol_desc)
     framework = aim["apprenticeship"] & ~standard
+    ages = start_ages(life, person, row, aim["start_date"], len(rec))
+    benefits = benefit_attributes(life, person, aim["start_date"], aim["apprenticeship"])
+    first_full = ((fl2 == 100) | (fl3 == 100)) & (prior_attainment(rec["level"][row]) < level)
+    ffi, no_ffi = full_funding(fund_model, ages["age_aim_start"], level, first_full, eng_maths,
+                               benefits["benefit_any_start"] == 1, aim["apprenticeship"])
+    ldm = monitoring_codes(life)
     return Frame({
         YEAR_ATTRIBUTE: year,
         "year": year,
@@ -211,7 +238,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "completion": (~continuing).astype(np.int64),
         "achievement": achieved.astype(np.int64),
         "enrolment": (aim_type != 3).astype(np.int64),
-        **start_ages(life, person, row, aim["start_date"], len(rec)),
+        **ages,
         "ssa_tier1": np.floor(ssa2).astype(np.int64),
         "ssa_tier1_desc": labels_of(np.floor(ssa2), lambda tier: SSA_TIER1[int(tier)]),
         "ssa_tier2": labels_of(ssa2, lambda tier: f"{tier:.1f}", dtype=str),
@@ -245,7 +272,12 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "framework_id": Masked(framework_codes(level, subject), ~framework),
         "pathway_id": Masked(1 + subject % 3, ~framework),
         "standard_id": Masked(standard_codes(level, subject), ~standard),
-        **benefit_attributes(life, person, aim["start_date"], aim["apprenticeship"]),
+        **benefits,
+        "ffi": Masked(ffi, no_ffi),
+        # The old (to 2007/08) apprenticeship status: the aim's outcome (1 achieved, 3 not
+        # achieved, 9 continuing) on apprenticeship aims, -1 on the others.
+        "a_status": np.where(aim["apprenticeship"], outcome, -1),
+        **{f"ldm_{i + 1}": Masked(ldm[:, i], ldm[:, i] < 0) for i in range(ldm.shape[1])},
     })
 
 
@@ -309,7 +341,8 @@ def lars_titles(level: np.ndarray, index: np.ndarray) -> np.ndarray:
 @builder("lilr.lars", static=True, provides=(
     YEAR_ATTRIBUTE, "year", "academicyear", "learnaimref", "aimtitle", "qualtype",
     "notional_level", "notional_level_v2", "sectorsubjectareat1", "sectorsubjectareat2",
-    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon", "sfl",
+    "l2_percent", "l3_percent", "fe_he", "awarding_organisation_anon", "sfl", "sfl_finetype",
+    "sfl_broad_type", "l2_cat_id", "l3_cat_id", "learning_delivery_genre",
 ))
 def lars(ctx: StaticContext, relation: Relation) -> Frame:
     """One row per learning aim reference and year (the aims the ILR records use)."""
@@ -336,5 +369,13 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
         "l3_percent": level_width(level, index, 3)[tile],
         "fe_he": np.where(level >= 4, "H", "F")[tile],
         "sfl": np.isin(subject, ENGLISH_MATHS).astype(np.int64)[tile],
+        "sfl_finetype": np.select([subject == ENGLISH_MATHS[0], subject == ENGLISH_MATHS[1]],
+                                  [20, 19], -2)[tile],
+        "sfl_broad_type": np.select([subject == ENGLISH_MATHS[0], subject == ENGLISH_MATHS[1]],
+                                    [1, 2], -2)[tile],
+        "l2_cat_id": np.where(level_width(level, index, 2) > 0, 1, -2)[tile],
+        "l3_cat_id": np.where(level_width(level, index, 3) > 0, 1, -2)[tile],
+        # Access to HE diplomas are regulated by the QAA, the other aims by Ofqual.
+        "learning_delivery_genre": np.where(kind == ACCESS_TYPE, "EQQ", "EOQ")[tile],
         "awarding_organisation_anon": ctx.keys.make("provider", 900_000 + kind)[tile].astype(str),
     })

@@ -164,6 +164,13 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "fe.apprenticeship_levels.*": ("shares",),
     "fe.apprenticeship_achievement": ("probability",),
     "fe.adult_year_course_share": ("probability",),
+    "fe.ldm_first_share": ("probability",),
+    "fe.ldm_next_share": ("probability",),
+    "fe.ldm_codes": ("shares",),
+    "fe.als_share_lldd": ("probability",),
+    "fe.als_share_other": ("probability",),
+    "fe.als_cost_median": ("positive",),
+    "fe.als_cost_sigma": ("non_negative",),
     # labour and earnings
     "labour.spell_years_by_age": ("positive",),
     "labour.graduate_spell_factor": ("positive",),
