@@ -21,7 +21,7 @@ from leo_synth.simulation.series import interpolate
 from leo_synth.spec.fills import independent_share, looks_derived
 
 KS4 = "KS4Pupil_2015_to_2021"
-INDEPENDENT_SHARE = 0.022
+INDEPENDENT_SHARE = 0.016
 """Share of spec columns drawn independently (leo-synth tables --fills); lower it as rules
 land, never raise it."""
 
