@@ -284,6 +284,10 @@ WHERE Year >= 2015 GROUP BY Year ORDER BY Year""")
     both = _rows(db, f"SELECT Year FROM {ilr}.[learners] WHERE Year = '2016' UNION "
                      f"SELECT Year FROM {ilr}.[aims] WHERE Year = 2017 ORDER BY Year")
     assert both == [(2016,), (2017,)]
+    # a total row's label beside a BIGINT stops with the BIGINT's name, as in SQL Server
+    lookup = "[LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup]"
+    with pytest.raises(ScriptError, match="varchar value 'All' to data type bigint"):
+        _rows(db, f"SELECT TOP 1 AE_ID FROM {lookup} UNION ALL SELECT 'All'")
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_text_that_is_no_integer_cast_to_an_integer_stops(backend: str,
                                                           request: pytest.FixtureRequest) -> None:

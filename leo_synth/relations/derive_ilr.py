@@ -213,6 +213,16 @@ LEVEL_OF_LEARNING_DESC = {
     9.5: "Level 3 Apprenticeship", 10.1: "Level 4", 10.2: "Level 5", 10.3: "Level 6+"}
 
 
+
+def english_maths_code(subject: np.ndarray, english: object, maths: object, other: object,
+                       where: np.ndarray | None = None) -> np.ndarray:
+    """``english`` for an English subject, ``maths`` for a maths one, ``other`` for the rest
+    (and outside ``where``): the basic skills (SFL) codes of the aims table and of LARS."""
+    subject = np.asarray(subject)
+    inside = np.ones(len(subject), dtype=bool) if where is None else where
+    english_aim, maths_aim = (inside & (subject == code) for code in ENGLISH_MATHS)
+    return np.select([english_aim, maths_aim], [english, maths], other)
+
 # -- funding and monitoring --------------------------------------------------------------------
 FULLY_FUNDED, CO_FUNDED = 1, 2
 NO_FFI_MODELS = (10, 81)

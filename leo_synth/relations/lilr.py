@@ -18,6 +18,7 @@ from leo_synth.relations.derive_ilr import (
     SUBJECT_SSA,
     aim_lars,
     benefit_attributes,
+    english_maths_code,
     full_funding,
     lars_subject,
     lars_type,
@@ -259,10 +260,8 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         # the Skills Funding Agency for adult learning and apprenticeships.
         "sof": np.select([np.isin(fund_model, (21, 25)), fund_model == 10], [107, 108], 105),
         "asl": np.where(fund_model == 10, 1 + life.ctx.rng("ilr.asl").integers(0, 4, m), -1),
-        "sfl_type": np.select([eng_maths & (subject == ENGLISH_MATHS[0]), eng_maths], [1, 2],
-                              9),
-        "sfl_finetype": np.select([eng_maths & (subject == ENGLISH_MATHS[0]), eng_maths],
-                                  ["20", "19"], "-2"),
+        "sfl_type": english_maths_code(subject, 1, 2, 9, where=eng_maths),
+        "sfl_finetype": english_maths_code(subject, "20", "19", "-2", where=eng_maths),
         "wpl": aim["apprenticeship"].astype(np.int64),
         "cbl": (~aim["apprenticeship"]).astype(np.int64),
         # The apprenticeship levy funds starts from May 2017 (FundModel 36 / 81 era).
@@ -358,6 +357,7 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
     m = len(refs)
     year = np.repeat(years, m)
     tile = np.tile(np.arange(m), len(years))
+    l2_width, l3_width = level_width(level, index, 2), level_width(level, index, 3)
     return Frame({
         YEAR_ATTRIBUTE: year, "year": year, "academicyear": academic_year_labels(year),
         "learnaimref": refs[tile], "aimtitle": titles[tile], "qualtype": qual_type[tile],
@@ -365,16 +365,14 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
         "notional_level_v2": np.maximum(level, 1)[tile],
         "sectorsubjectareat1": np.floor(ssa2).astype(np.int64)[tile],
         "sectorsubjectareat2": np.char.mod("%.1f", ssa2)[tile],
-        "l2_percent": level_width(level, index, 2)[tile],
-        "l3_percent": level_width(level, index, 3)[tile],
+        "l2_percent": l2_width[tile],
+        "l3_percent": l3_width[tile],
         "fe_he": np.where(level >= 4, "H", "F")[tile],
         "sfl": np.isin(subject, ENGLISH_MATHS).astype(np.int64)[tile],
-        "sfl_finetype": np.select([subject == ENGLISH_MATHS[0], subject == ENGLISH_MATHS[1]],
-                                  [20, 19], -2)[tile],
-        "sfl_broad_type": np.select([subject == ENGLISH_MATHS[0], subject == ENGLISH_MATHS[1]],
-                                    [1, 2], -2)[tile],
-        "l2_cat_id": np.where(level_width(level, index, 2) > 0, 1, -2)[tile],
-        "l3_cat_id": np.where(level_width(level, index, 3) > 0, 1, -2)[tile],
+        "sfl_finetype": english_maths_code(subject, 20, 19, -2)[tile],
+        "sfl_broad_type": english_maths_code(subject, 1, 2, -2)[tile],
+        "l2_cat_id": np.where(l2_width > 0, 1, -2)[tile],
+        "l3_cat_id": np.where(l3_width > 0, 1, -2)[tile],
         # Access to HE diplomas are regulated by the QAA, the other aims by Ofqual.
         "learning_delivery_genre": np.where(kind == ACCESS_TYPE, "EQQ", "EOQ")[tile],
         "awarding_organisation_anon": ctx.keys.make("provider", 900_000 + kind)[tile].astype(str),

@@ -48,13 +48,13 @@ def int_valued(node: exp.Expression, ints: dict[str, bool]) -> bool:
     if parts is not None:  # (SUM(CAST(x AS INT)), and ROUND(n, -2), cast so: argument_types)
         return parts[1].is_type(exp.DataType.Type.INT)
     if isinstance(node, exp.Case | exp.If | exp.Coalesce):
-        return _branchesint_valued(node, ints)
+        return _branches_int_valued(node, ints)
     # (an int divided by an int, or its remainder, is an int too; neither can pass one)
     return isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod) and int_valued(
         node.this, ints) and int_valued(node.expression, ints)
 
 
-def _branchesint_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str, bool]
+def _branches_int_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str, bool]
                           ) -> bool:
     """Whether every value a ``CASE``, ``IIF`` or ``ISNULL``/``COALESCE`` can give is an
     ``int`` (or NULL), which makes it an ``int``; at least one must be."""

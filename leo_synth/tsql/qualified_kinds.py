@@ -55,9 +55,12 @@ def typed(tree: exp.Expression, names: set[str], tables: list[exp.Table],
         kind = _kind(column, statement)
         if kind in _CASTS:
             column.replace(_cast(column, kind))
+    per_branch: dict[int, dict[str, dict[str, str] | None]] = {}
     for branch, item, column in _union_items(tree, names):
-        inside = {id(table) for table in branch.find_all(exp.Table)}
-        kind = _kind(column, _kinds([t for t in tables if id(t) in inside], columns))
+        if id(branch) not in per_branch:
+            inside = {id(table) for table in branch.find_all(exp.Table)}
+            per_branch[id(branch)] = _kinds([t for t in tables if id(t) in inside], columns)
+        kind = _kind(column, per_branch[id(branch)])
         if kind in _CASTS:  # (the first branch's names are the result's)
             cast = _cast(column, kind)
             column.replace(cast if item is not column else exp.alias_(

@@ -47,15 +47,19 @@ def _is_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
     return not isinstance(node, exp.Literal) and is_text(node, texts)
 
 
+def integer_type(numbers: list[exp.Expression], ints: dict[str, bool]) -> exp.DataType:
+    """The type SQL Server converts text to beside the integers ``numbers``: INT when every
+    one is an ``int``, else BIGINT (a ``BIGINT`` id compared with the same id kept as text
+    matches, where converting the text to INT overflowed)."""
+    return exp.DataType.build("INT" if all(int_valued(n, ints) for n in numbers) else "BIGINT")
+
+
 def _numeric_type(others: list[exp.Expression], integers: dict[str, bool],
                   ints: dict[str, bool]) -> exp.DataType | None:
-    """INT when every one of ``others`` is an ``int`` (BIGINT when an integer among them may
-    be wider: SQL Server converts the text to the wider type, so a ``BIGINT`` id compared
-    with the same id kept as text matches, where converting to INT overflowed), FLOAT when
-    each is a number literal or an integer; None when any is not known to be a number."""
+    """:func:`integer_type` when every one of ``others`` is an integer, FLOAT when each is a
+    number literal or an integer; None when any is not known to be a number."""
     if all(is_integer(o, integers) for o in others):
-        return exp.DataType.build("INT" if all(int_valued(o, ints) for o in others)
-                                  else "BIGINT")
+        return integer_type(others, ints)
     if all(is_integer(o, integers) or (isinstance(o, exp.Literal) and not o.is_string)
            or (isinstance(o, exp.Neg) and isinstance(o.this, exp.Literal)) for o in others):
         return exp.DataType.build("FLOAT")
@@ -69,11 +73,10 @@ def as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expre
         blank = exp.EQ(this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
         return exp.Case(ifs=[exp.If(this=blank, true=exp.Literal.number(0))],
                         default=exp.cast(text.copy(), to))
-    if to.is_type(exp.DataType.Type.BIGINT):
-        return exp.Anonymous(this="LEO_TO_INTEGER",
-                             expressions=[text.copy(), exp.Literal.string("bigint")])
-    function = "LEO_TO_INTEGER" if to.is_type(exp.DataType.Type.INT) else "LEO_TO_NUMBER"
-    return exp.Anonymous(this=function, expressions=[text.copy()])
+    if to.is_type(exp.DataType.Type.INT, exp.DataType.Type.BIGINT):  # (the message names it)
+        return exp.Anonymous(this="LEO_TO_INTEGER", expressions=[
+            text.copy(), exp.Literal.string(to.this.value.lower())])
+    return exp.Anonymous(this="LEO_TO_NUMBER", expressions=[text.copy()])
 
 
 def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:

@@ -21,9 +21,8 @@ from sqlglot import exp
 from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
-from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_text
-from leo_synth.tsql.text_numbers import INTEGER, as_number
+from leo_synth.tsql.text_numbers import INTEGER, as_number, integer_type
 
 
 def branches(node: exp.Expression) -> list[exp.Select]:
@@ -51,15 +50,14 @@ def for_target(tree: exp.Expression, integers: dict[str, bool], ints: dict[str, 
             numbers = [value for value in values if is_integer(value, integers)]
             if not numbers:
                 continue
-            to = exp.DataType.build("INT" if all(int_valued(n, ints) for n in numbers)
-                                    else "BIGINT")
+            to = integer_type(numbers, ints)
             for item, value in zip(position, values, strict=True):
                 if not (isinstance(value, exp.Literal) and value.is_string):
                     if is_text(value, texts):
                         _converted(item, value, to, dialect)
                     continue
                 if value.name.strip() and not INTEGER.fullmatch(value.name):
-                    said = conversion_failed(value.name, "int")
+                    said = conversion_failed(value.name, to.this.value.lower())
                     raise ScriptError(line, said, runtime=True, said=said)
                 # (SQLite and DuckDB kept the text: '0' sorted after 202021 there)
                 value.replace(exp.Literal.number(int(value.name.strip() or 0)))
