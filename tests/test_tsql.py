@@ -1717,6 +1717,9 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: Operand type clash: date is incompatible with int"),
     ("SELECT TOP 2 EndDate - StartDate FROM leo_employment",
      "line 1: Operand data type date is invalid for subtract operator."),
+    # ... nor a derived table's column that is a DATE wherever made (the targets answered)
+    ("SELECT TOP 2 s.StartDate + 1 FROM (SELECT StartDate FROM leo_employment) s",
+     "line 1: Operand type clash: date is incompatible with int"),
     ("SELECT CAST('2015-01-01' AS DATE) - 0.5", "line 1: Operand type clash: date is "
                                                 "incompatible with numeric"),
     ("CREATE TABLE #d (d DATE)\nSELECT d * 2 FROM #d",
@@ -4099,6 +4102,25 @@ SELECT CONVERT(VARCHAR, d, 121), CONVERT(VARCHAR(30), d, 126), CONVERT(VARCHAR, 
                                 "2015-04-06T10:11:12.123")]
     extract = """SELECT TOP 1 CONVERT(VARCHAR(30), MIN(StartDate), 121)
 FROM [LEO_i2].[2002237].[leo_benefit]"""
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", _rows(db, extract)[0][0])
+    # a derived table's or CTE's column that is a DATE wherever made is one too (it wrote
+    # 2015-04-06 00:00:00.000); one made as a DATETIME keeps its time
+    made = """WITH c AS (SELECT d, MIN(d) AS first_d, dt AS moment FROM #t
+GROUP BY d, dt)
+SELECT CONVERT(VARCHAR(30), x.d, 121), CONVERT(VARCHAR, x.first_d, 120),
+       CONVERT(VARCHAR(30), x.moment, 121), CONVERT(VARCHAR(30), x.late, 121)
+FROM (SELECT d, first_d, moment, DATEADD(day, 1, d) AS late FROM c) x"""
+    assert _rows(db, text + "\n" + made) == [("2015-04-06", "2015-04-06",
+                                              "2015-04-06 10:11:12.123",
+                                              "2015-04-07 00:00:00.000")]
+    # a UNION's column is named by its first branch and typed by all: a DATETIME branch
+    # makes it a DATETIME, as SQL Server's type precedence does
+    union = """SELECT CONVERT(VARCHAR(30), u.d, 121) FROM (SELECT d FROM #t UNION ALL
+SELECT dt AS other FROM #t) u ORDER BY 1"""
+    assert _rows(db, text + "\n" + union) == [("2015-04-06 00:00:00.000",),
+                                               ("2015-04-06 10:11:12.123",)]
+    extract = """SELECT TOP 1 CONVERT(VARCHAR(30), b.StartDate, 121)
+FROM (SELECT StartDate FROM [LEO_i2].[2002237].[leo_benefit]) b"""
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", _rows(db, extract)[0][0])
 
 

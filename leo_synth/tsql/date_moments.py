@@ -52,7 +52,7 @@ def mark(tree: exp.Expression, kinds: ColumnKinds, moments: set[str],
     """Mark each comparison of a ``DATE`` with a date and time (``moments``: the column
     names ever met holding a date and time; ``datetimes``: as ``datetime_display`` reads
     them)."""
-    made = made_names(tree)
+    made = made_names(tree, kinds, moments)
     for node in tree.find_all(*_COMPARED):
         sides = _sides(node)
         if isinstance(node, exp.In) and node.args.get("query") is not None:

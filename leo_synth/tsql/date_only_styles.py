@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql.date_operands import date_for_certain, made_names
+from leo_synth.tsql.date_operands import MadeNames, date_for_certain, made_names
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.value_rewrites import TEXT_TYPES
 
@@ -25,7 +25,7 @@ DATE_STYLE = "23"
 
 
 def _a_date(node: exp.Expression, kinds: ColumnKinds, moments: set[str],
-            made: set[str]) -> bool:
+            made: MadeNames) -> bool:
     """A ``DATE`` for certain (:func:`date_for_certain`), or the ``MIN`` or ``MAX`` of one."""
     while isinstance(node, exp.Paren | exp.Min | exp.Max):
         node = node.this
@@ -36,7 +36,7 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, moments: set[str]
                ) -> exp.Expression:
     """``tree`` with each ``DATE`` converted to text in a style with a time written in style
     23 (``moments``: the column names ever met holding a date and time)."""
-    made = made_names(tree)
+    made = made_names(tree, kinds, moments)
     for node in tree.find_all(exp.Convert):
         style, to = node.args.get("style"), node.this
         if (isinstance(style, exp.Literal) and style.name in TIMED_ISO_STYLES

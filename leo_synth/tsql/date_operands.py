@@ -11,13 +11,17 @@ above 2015), DuckDB and PostgreSQL counted days. So the script stops here as in 
 (``DATEDIFF(day, StartDate, EndDate)`` and ``DATEADD(day, 1, StartDate)`` are the T-SQL).
 
 Only a value that is a ``DATE`` for certain is checked: a column met only as a ``DATE``
-(never as a ``DATETIME``, which takes days added, nor as another type) that no derived table
-or CTE of the statement makes, and a cast to ``DATE``. A ``DATETIME2`` is refused alike
+(never as a ``DATETIME``, which takes days added, nor as another type), a cast to ``DATE``,
+and a column of the statement's derived tables and CTEs that is one of those (or the ``MIN``
+or ``MAX`` of one) wherever they make it (:func:`made_names`). A ``DATETIME2`` is refused alike
 (``@d + 1`` of a ``DATETIME2`` variable: "Operand type clash: datetime2 is incompatible
 with int"; the targets added a day), where it is a cast.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from sqlglot import exp
 
@@ -32,17 +36,93 @@ _OPERATORS = {exp.Add: "add", exp.Sub: "subtract", exp.Mul: "multiply", exp.Div:
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 
-def made_names(tree: exp.Expression) -> set[str]:
-    """The column names the statement's derived tables and CTEs make (lower case)."""
-    names: set[str] = set()
+@dataclass(frozen=True)
+class MadeNames:
+    """The column names (lower case) a statement's derived tables and CTEs make, and those of
+    them that are a ``DATE`` for certain wherever made."""
+
+    names: frozenset[str]
+    dates: frozenset[str]
+
+
+def made_names(tree: exp.Expression, kinds: ColumnKinds, moments: set[str]) -> MadeNames:
+    """The column names the statement's derived tables and CTEs make, and which are dates.
+
+    A made name is a ``DATE`` for certain when every select item making it (in any derived
+    table, CTE or ``UNION`` branch of the statement) is one: a cast to ``DATE``, the ``MIN``
+    or ``MAX`` of one, or a column that is (a table's column met only as a ``DATE``, or a
+    made date). Found as the largest set that holds (a name passed through unchanged,
+    ``SELECT StartDate FROM t``, must be a table's date). Names are not scoped: a name made
+    as a date in one derived table and as text in another is no date anywhere."""
+    made: dict[str, list[exp.Expression]] = {}
     for named in tree.find_all(exp.Subquery, exp.CTE):
         query = named.this
-        if isinstance(query, exp.Query):
-            names.update(s.alias_or_name.lower() for s in query.selects if not s.is_star)
+        if not isinstance(query, exp.Query):
+            continue
         alias = named.args.get("alias")
-        if isinstance(alias, exp.TableAlias):
-            names.update(c.name.lower() for c in alias.columns)
-    return names
+        renamed = [c.name.lower() for c in alias.columns] if isinstance(
+            alias, exp.TableAlias) else []
+        branches = _branches(query)  # (a UNION's columns are named by its first branch)
+        names = [renamed[i] if i < len(renamed) else None if item.is_star
+                 else item.alias_or_name.lower() for i, item in enumerate(branches[0].selects)]
+        for branch in branches:
+            for name, item in zip(names, branch.selects, strict=False):
+                if name is not None and not item.is_star:
+                    made.setdefault(name, []).append(item.unalias())
+    dates = set(made)
+    while True:
+        lost = {name for name in dates
+                if not all(_made_date(name, item, kinds, moments, made, dates)
+                           for item in made[name])}
+        if not lost:
+            return MadeNames(frozenset(made), frozenset(dates))
+        dates -= lost
+
+
+def _branches(query: exp.Query) -> list[exp.Query]:
+    """A query's ``SELECT``s: itself, or each branch of a ``UNION`` (``EXCEPT``, ...)."""
+    if isinstance(query, exp.SetOperation):
+        return [*_branches(query.this), *_branches(query.expression)]
+    return [query]
+
+
+def _made_date(name: str, item: exp.Expression, kinds: ColumnKinds, moments: set[str],
+               made: dict[str, list[exp.Expression]], dates: set[str]) -> bool:
+    """Whether a select item making ``name`` is a ``DATE`` for certain, given the made names
+    that are taken to be (``dates``). An item of the same name (``SELECT d FROM ...``) is
+    one when it may only come from a table's column met only as a ``DATE`` or from another
+    item making the name that is not the name itself (not a function's column that no
+    derived table makes, ``GENERATE_SERIES``'s ``value``)."""
+    while isinstance(item, exp.Paren | exp.Min | exp.Max):
+        item = item.this
+    if isinstance(item, exp.Column):
+        column = item.name.lower()
+        if column != name:
+            return _date_column(column, kinds, moments, made.keys(), dates)
+        if column in kinds.texts:  # (met in a table: it may be the table's)
+            return _date_column(column, kinds, moments, (), ())
+        return name in dates and any(_unaliased_name(other) != name for other in made[name])
+    parts = None if item.args.get("style") else cast_parts(item)
+    return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
+
+
+def _unaliased_name(item: exp.Expression) -> str | None:
+    """The column an item is, by name (lower case), or None for another expression."""
+    while isinstance(item, exp.Paren):
+        item = item.this
+    return item.name.lower() if isinstance(item, exp.Column) else None
+
+
+def _date_column(name: str, kinds: ColumnKinds, moments: set[str],
+                 made: Collection[str], dates: Collection[str]) -> bool:
+    """Whether a column of this name is a ``DATE`` for certain: a made name must be a made
+    date, and a name ever met in a table (``kinds.texts`` holds every name met) must be met
+    only as a ``DATE`` too, since the column may be the table's."""
+    if name in made and name not in dates:
+        return False
+    if name in kinds.texts or name not in made:
+        return name in kinds.dates and name not in kinds.undated and name not in moments
+    return True
 
 
 def _number_kind(node: exp.Expression, kinds: ColumnKinds) -> str | None:
@@ -58,15 +138,13 @@ def _number_kind(node: exp.Expression, kinds: ColumnKinds) -> str | None:
 
 
 def date_for_certain(node: exp.Expression, kinds: ColumnKinds, moments: set[str],
-                     made: set[str]) -> bool:
+                     made: MadeNames) -> bool:
     """Whether ``node`` is a ``DATE`` for certain (see the module; ``made``: the statement's
     derived tables' and CTEs' column names, :func:`made_names`)."""
     while isinstance(node, exp.Paren):
         node = node.this
     if isinstance(node, exp.Column):
-        name = node.name.lower()
-        return (name in kinds.dates and name not in kinds.undated
-                and name not in moments and name not in made)
+        return _date_column(node.name.lower(), kinds, moments, made.names, made.dates)
     parts = None if node.args.get("style") else cast_parts(node)
     return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
 
@@ -84,7 +162,7 @@ def check(tree: exp.Expression, kinds: ColumnKinds, moments: set[str], line: int
     with a number (SQL Server's ``+`` and ``-`` take neither, as its documentation says; a
     ``DATETIME`` takes days); ``moments``: the column names ever met holding a date and
     time. A ``DATETIME2`` is known for certain as a cast (so a variable) alone."""
-    made = made_names(tree)
+    made = made_names(tree, kinds, moments)
     for node in tree.find_all(*_OPERATORS, *_COMPARISONS):
         sides = (node.this, node.expression)
         typed = ["date" if date_for_certain(side, kinds, moments, made) else
