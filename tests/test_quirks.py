@@ -514,6 +514,31 @@ def test_copies_equal_the_taken_rows_with_columns_replaced() -> None:
         assert copies.equals(expected)
 
 
+def test_keyed_rows_and_lazy_candidates() -> None:
+    """(A row is keyed when its key holds a value that is not ''; candidates given as a
+    function pick the rows the mask would, from the same draw, and are not made when the draw
+    chose no row.)"""
+    key = SimpleNamespace(name="id", spec=SimpleNamespace(name="id"))
+    rel = SimpleNamespace(columns=[key, SimpleNamespace(name="n", spec=SimpleNamespace(
+        name="n"))])
+    quirk = QUIRKS["blank_string"]
+    ids = pa.chunked_array([pa.array(["a", None, "", "b"]), pa.array(["", "c", None])])
+    table = pa.table({"id": ids, "n": pa.array([1, None, 3, 4, None, 6, 7])})
+
+    def run(rate: float, target: tuple[str, ...] = ("id",)) -> QuirkRun:
+        return QuirkRun(quirk, rel, Target("t", target), table, rate,
+                        np.random.default_rng(4), Defects())
+
+    assert run(1.0).keyed().tolist() == [True, False, False, True, False, True, False]
+    assert run(1.0, ("n",)).keyed().tolist() == [True, False, True, True, False, True, True]
+    mask = np.array([True, False, True, True, False, True, True])
+    for rate in (0.0, 0.5, 1.0):
+        made: list[bool] = []
+        lazy = run(rate).pick(lambda made=made: made.append(True) or mask)
+        assert lazy.tolist() == run(rate).pick(mask).tolist()
+        assert made == ([True] if run(rate).pick().size else [])
+
+
 def test_sorted_codes_are_np_uniques_of_the_text() -> None:
     """(geography_reassigned encodes text columns by Arrow and sorts only their distinct
     values: the same sorted values and codes as np.unique of every row's text, NULL as '',

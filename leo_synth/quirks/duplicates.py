@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leo_synth.memo import by_identity
-from leo_synth.quirks.model import QuirkRun, Target, quirk
+from leo_synth.quirks.model import FEW_COLUMNS, QuirkRun, Target, quirk
 from leo_synth.relations.fill import storable_codes
 from leo_synth.spec.model import Relation, RelationColumn
 
@@ -43,12 +43,6 @@ derivation): the measures follow the zeroed attributes, so the record does not c
 does not hold. Prior attainment (``ks4_prior``) is the pupil's and stays."""
 
 
-FEW_REPLACED = 8
-"""Up to this many replaced columns, copies get them one ``add_column`` each (~8 us); more
-(a KS4 record's hundreds of measures) and the table is built once from all its arrays (~1 us
-a column, whatever is replaced)."""
-
-
 def _copies(table: pa.Table, rows: np.ndarray, replaced: dict[str, object]) -> pa.Table:
     """Rows ``rows`` of ``table`` with the columns of ``replaced`` set to its values: an array
     (one value per row) or a constant for every row (None: NULL) converted to the column's
@@ -72,7 +66,7 @@ def _copies(table: pa.Table, rows: np.ndarray, replaced: dict[str, object]) -> p
         if key not in same:
             same[key] = _constant(value, kind, len(rows))
         arrays[index] = same[key]
-    if len(at) <= FEW_REPLACED:
+    if len(at) <= FEW_COLUMNS:
         for index in sorted(at):  # ascending: the columns before ``index`` are in place
             kept = kept.add_column(index, schema.field(index), arrays[index])
         return kept
@@ -160,9 +154,11 @@ def census_dual_registration(run: QuirkRun) -> None:
     # Rows another quirk made a main or duplicate record of are left alone; where the census
     # records the phase, the main record is a secondary school's (MAIN_PHASES).
     phase = run.column("PHASE_[term][yy]")
-    candidates = run.is_null(status.name)
-    if phase is not None:
-        candidates &= run.among(phase.name, list(MAIN_PHASES))
+
+    def candidates() -> np.ndarray:
+        unmarked = run.is_null(status.name)
+        return unmarked if phase is None else unmarked & run.among(phase.name, list(MAIN_PHASES))
+
     rows = run.pick(candidates)
     if not len(rows):  # (what is drawn after the pick is of no other quirk's stream)
         return
