@@ -23,7 +23,9 @@ PLACEHOLDER_END = dt.date(1900, 1, 1)
 def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
     """In rows chosen at the rate, every NULL non-key cell of the given SQL kinds becomes
     ``value``."""
-    rows = run.pick(run.keyed())
+    rows = run.pick(run.keyed)
+    if not len(rows):
+        return
     keys = set(run.target.key)
     run.fill_nulls(rows, [col.name for col in run.relation.columns
                           if col.spec.type.kind in kinds and col.spec.name not in keys], value)
@@ -47,7 +49,7 @@ def ilr_end_1900(run: QuirkRun) -> None:
     col = run.column("end_date")
     if col is None:
         return
-    rows = run.pick(run.is_null(col.name))
+    rows = run.pick(lambda: run.is_null(col.name))
     run.set_values(col.name, rows, pa.array([PLACEHOLDER_END] * len(rows), pa.date32()))
 
 
@@ -56,7 +58,7 @@ def census_no_entry_date(run: QuirkRun) -> None:
     col = run.column("EntryDate_[term][yy]")
     if col is None:
         return
-    rows = run.pick(~run.is_null(col.name))
+    rows = run.pick(lambda: ~run.is_null(col.name))
     run.set_values(col.name, rows, pa.nulls(len(rows), pa.date32()))
 
 
@@ -66,6 +68,6 @@ def census_before_birth(run: QuirkRun) -> None:
     col = run.column("YearOfBirth_[term][yy]")
     if col is None or run.relation.year is None:
         return
-    rows = run.pick(~run.is_null(col.name))
+    rows = run.pick(lambda: ~run.is_null(col.name))
     # The census is taken in the academic year starting ``year``: a birth year after its end.
     run.set_values(col.name, rows, pa.array(np.full(len(rows), run.relation.year + 2)))
