@@ -179,7 +179,8 @@ class QuirkRun:
         clean = as_text(current.take(at))
         self.defects.add(self.quirk.code, CHANGED_VALUE, self.keys(at), name, clean)
         values = values.cast(current.type)
-        if np.any(rows[1:] <= rows[:-1]):  # (picked rows ascend: no need to sort their values)
+        listed = rows.tolist()
+        if listed != sorted(listed):  # (picked rows ascend: their values need no sorting)
             values = values.take(pa.array(np.argsort(rows, kind="stable")))
         mask = np.zeros(len(current), dtype=bool)
         mask[rows] = True

@@ -9,9 +9,11 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
+from leo_synth.memo import by_identity
 from leo_synth.quirks.codes import HESA
 from leo_synth.quirks.duplicates import CENSUS, KS4, NCCIS
 from leo_synth.quirks.model import QuirkRun, Target, quirk
+from leo_synth.spec.model import Relation
 
 PLAMS = Target("plams", ("pl_PupilMatchingRefAnonymous", "pl_ACADYR", "pl_QAN", "pl_QN",
                          "pl_LearningStartDate"))
@@ -24,11 +26,26 @@ def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
     """In rows chosen at the rate, every NULL non-key cell of the given SQL kinds becomes
     ``value``."""
     rows = run.pick(run.keyed)
-    if not len(rows):
-        return
-    keys = set(run.target.key)
-    run.fill_nulls(rows, [col.name for col in run.relation.columns
-                          if col.spec.type.kind in kinds and col.spec.name not in keys], value)
+    if rows.size:
+        run.fill_nulls(rows, _unkeyed_columns(run.relation, kinds, run.target.key), value)
+
+
+def _unkeyed_columns(relation: Relation, kinds: tuple[str, ...], key: tuple[str, ...]
+                     ) -> list[str]:
+    """The relation's columns of the given SQL kinds that are not made from a ``key``
+    template column, worked out once per relation, kinds and key and process."""
+    known = _unkeyed_by_relation(relation)
+    if (kinds, key) not in known:
+        known[kinds, key] = [col.name for col in relation.columns
+                             if col.spec.type.kind in kinds and col.spec.name not in key]
+    return known[kinds, key]
+
+
+@by_identity
+def _unkeyed_by_relation(relation: Relation) -> dict[tuple[tuple[str, ...], tuple[str, ...]],
+                                                      list[str]]:
+    """:func:`_unkeyed_columns` of a relation, by kinds and key, as they are asked for."""
+    return {}
 
 
 @quirk("blank_string", 17, "blank strings '' instead of NULL in every empty text column of "
