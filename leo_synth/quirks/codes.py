@@ -40,7 +40,7 @@ def census_legacy_sen(run: QuirkRun) -> None:
         return
     late = [code for code, last in LAST_LEGACY_YEAR.items() if run.relation.year > last]
     rows = run.pick(lambda: run.among(col.name, late))
-    if not len(rows):  # (nothing else is drawn: the quirk's stream is its own)
+    if not len(rows):  # (the draw skipped is the last of this quirk's own stream)
         return
     support = np.array(LEGACY_SEN["K"])[run.rng.integers(0, 2, len(rows))]
     picked = np.array(run.values_at(col.name, rows), dtype=object)

@@ -97,7 +97,7 @@ def census_duplicate(run: QuirkRun) -> None:
     if status is None:
         return
     rows = run.pick()
-    if not len(rows):  # (nothing else is drawn: the quirk's stream is its own)
+    if not len(rows):  # no copy to make (and nothing else to draw)
         return
     replaced: dict[str, object] = {status.name: DUPLICATE_STATUS}
     for template, value in (("OnRoll_[term][yy]", 0),
@@ -160,7 +160,7 @@ def census_dual_registration(run: QuirkRun) -> None:
         return unmarked if phase is None else unmarked & run.among(phase.name, list(MAIN_PHASES))
 
     rows = run.pick(candidates)
-    if not len(rows):  # (what is drawn after the pick is of no other quirk's stream)
+    if not len(rows):  # (the donors' draw skipped is the last of this quirk's own stream)
         return
     donors = _second_schools(run, rows, phase)
     school = [col.name for col in map(run.column, SCHOOL_COLUMNS) if col is not None]

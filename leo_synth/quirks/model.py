@@ -142,7 +142,7 @@ class QuirkRun:
         ok = np.ones(self.table.num_rows, dtype=bool)
         for name in self.key_columns():
             column = self.table.column(name)
-            if pa.types.is_string(column.type):  # a length of NULL reads as NaN, not > 0
+            if pa.types.is_string(column.type):  # (NULL's length is NULL: NaN, not > 0)
                 ok &= pc.binary_length(column).to_numpy(zero_copy_only=False) > 0
             else:
                 ok &= ~self.is_null(name)
