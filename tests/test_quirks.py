@@ -35,7 +35,7 @@ from leo_synth.engine.generate import LEDGER_RELATION, generate
 from leo_synth.errors import LeoSynthError
 from leo_synth.quirks.apply import profile_rates, quirks_for
 from leo_synth.quirks.codes import LAST_LEGACY_YEAR, LAST_TEXT_YEARPRG_YEAR
-from leo_synth.quirks.duplicates import KS4_NOTHING_ATTAINED, MAIN_PHASES
+from leo_synth.quirks.duplicates import KS4_NOTHING_ATTAINED, MAIN_PHASES, _copies
 from leo_synth.quirks.geography import LAST_UNTRACKED_TAX_YEAR, _sorted_codes
 from leo_synth.quirks.labour_records import LEL_WEEKLY, P14_TAXABLE_BENEFITS, P14_YEARS
 from leo_synth.quirks.model import ADDED_ROW, QUIRKS, Defects, QuirkRun, Target, nulls_at
@@ -486,6 +486,57 @@ def test_fill_nulls_blanks_text_whatever_its_layout() -> None:
         assert after.to_pylist() == ["" if v is None and i in chosen else v
                                      for i, v in enumerate(before)]
         assert len(run.defects) == sum(before[i] is None for i in rows)
+
+
+def test_copies_equal_the_taken_rows_with_columns_replaced() -> None:
+    """(The duplicating quirks' copies take only the columns they keep: the same table as
+    taking every column and then setting the replaced ones, a constant cast to the column's
+    type, None as NULL, an array as it is; with few columns replaced and with many.)"""
+    rng = np.random.default_rng(2)
+    columns = {f"i{k}": pa.array(rng.integers(0, 9, 40), pa.int16()) for k in range(12)}
+    columns |= {f"t{k}": pa.array([None if m else "x" for m in rng.random(40) < 0.3])
+                for k in range(12)}
+    table = pa.table(columns).replace_schema_metadata({"relation": "r"})
+    rows = np.array([3, 0, 17, 17, 39])
+    array = pa.array(["a", "b", None, "d", "e"])
+    for replaced in ({"i1": 101, "t2": "S", "t3": array},
+                     {**dict.fromkeys(columns, 0), "i4": None, "t5": None, "t6": array}):
+        expected = table.take(pa.array(rows))
+        for name, value in replaced.items():
+            index = expected.schema.get_field_index(name)
+            kind = expected.schema.field(index).type
+            new = value if isinstance(value, pa.Array) else (
+                pa.nulls(len(rows), kind) if value is None
+                else pa.repeat(pa.scalar(value), len(rows)).cast(kind))
+            expected = expected.set_column(index, expected.schema.field(index), new)
+        copies = _copies(table, rows, replaced)
+        assert copies.schema.equals(table.schema, check_metadata=True)
+        assert copies.equals(expected)
+
+
+def test_keyed_rows_and_lazy_candidates() -> None:
+    """(A row is keyed when its key holds a value that is not ''; candidates given as a
+    function pick the rows the mask would, from the same draw, and are not made when the draw
+    chose no row.)"""
+    key = SimpleNamespace(name="id", spec=SimpleNamespace(name="id"))
+    rel = SimpleNamespace(columns=[key, SimpleNamespace(name="n", spec=SimpleNamespace(
+        name="n"))])
+    quirk = QUIRKS["blank_string"]
+    ids = pa.chunked_array([pa.array(["a", None, "", "b"]), pa.array(["", "c", None])])
+    table = pa.table({"id": ids, "n": pa.array([1, None, 3, 4, None, 6, 7])})
+
+    def run(rate: float, target: tuple[str, ...] = ("id",)) -> QuirkRun:
+        return QuirkRun(quirk, rel, Target("t", target), table, rate,
+                        np.random.default_rng(4), Defects())
+
+    assert run(1.0).keyed().tolist() == [True, False, False, True, False, True, False]
+    assert run(1.0, ("n",)).keyed().tolist() == [True, False, True, True, False, True, True]
+    mask = np.array([True, False, True, True, False, True, True])
+    for rate in (0.0, 0.5, 1.0):
+        made: list[bool] = []
+        lazy = run(rate).pick(lambda made=made: made.append(True) or mask)
+        assert lazy.tolist() == run(rate).pick(mask).tolist()
+        assert made == ([True] if run(rate).pick().size else [])
 
 
 def test_sorted_codes_are_np_uniques_of_the_text() -> None:

@@ -18,7 +18,9 @@ def census_legacy_gender(run: QuirkRun) -> None:
     col = run.column("Gender_[term][yy]")
     if col is None:
         return
-    rows = run.pick(run.among(col.name, list(LEGACY_GENDER)))
+    rows = run.pick(lambda: run.among(col.name, list(LEGACY_GENDER)))
+    if not len(rows):
+        return
     run.set_values(col.name, rows, pa.array([LEGACY_GENDER[v]
                                              for v in run.values_at(col.name, rows)]))
 
@@ -37,7 +39,9 @@ def census_legacy_sen(run: QuirkRun) -> None:
     if col is None or run.relation.year is None:
         return
     late = [code for code, last in LAST_LEGACY_YEAR.items() if run.relation.year > last]
-    rows = run.pick(run.among(col.name, late))
+    rows = run.pick(lambda: run.among(col.name, late))
+    if not len(rows):  # (the draw skipped is the last of this quirk's own stream)
+        return
     support = np.array(LEGACY_SEN["K"])[run.rng.integers(0, 2, len(rows))]
     picked = np.array(run.values_at(col.name, rows), dtype=object)
     legacy = np.where(picked == "E", LEGACY_SEN["E"][0], support)
@@ -51,10 +55,14 @@ def census_invalid_ethnicity(run: QuirkRun) -> None:
         "EthnicGroupMinor_[term][yy]")
     if major is None or minor is None:
         return
-    majors = run.values(major.name, "")
-    minors = run.values(minor.name, "")
-    rows = run.pick((majors != "") & (minors != "") & (majors != minors))
-    run.set_values(major.name, rows, pa.array(minors[rows].tolist(), pa.string()))
+
+    def miskeyable() -> np.ndarray:
+        """Rows with both groups, the minor's code not the major's."""
+        majors, minors = run.values(major.name, ""), run.values(minor.name, "")
+        return (majors != "") & (minors != "") & (majors != minors)
+
+    rows = run.pick(miskeyable)
+    run.set_values(major.name, rows, pa.array(run.values_at(minor.name, rows), pa.string()))
 
 
 HESA = Target("hesa", ("HE_PUPILMATCHINGREFANONYMOUS", "HE_INSTID_ANON", "HE_XINSTID01__ANON",
@@ -72,6 +80,8 @@ def hesa_yearprg_text(run: QuirkRun) -> None:
     col = run.column("HE_YEARPRG")
     if col is None or run.relation.year is None or run.relation.year > LAST_TEXT_YEARPRG_YEAR:
         return
-    rows = run.pick(~run.is_null(col.name) & run.keyed())
+    rows = run.pick(lambda: ~run.is_null(col.name) & run.keyed())
+    if not len(rows):
+        return
     text = np.array(YEARPRG_TEXT)[run.rng.integers(0, len(YEARPRG_TEXT), len(rows))]
     run.set_values(col.name, rows, pa.array(text.tolist(), pa.string()))

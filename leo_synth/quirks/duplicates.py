@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leo_synth.quirks.model import QuirkRun, Target, quirk
+from leo_synth.memo import by_identity
+from leo_synth.quirks.model import FEW_COLUMNS, QuirkRun, Target, quirk
 from leo_synth.relations.fill import storable_codes
-from leo_synth.spec.model import RelationColumn
+from leo_synth.spec.model import Relation, RelationColumn
 
 CENSUS = Target("school_census", ("PupilMatchingRefAnonymous_[term][yy]",))
 KS4 = Target("ks4_pupil", ("KS4_PupilMatchingRefAnonymous", "KS4_ACADYR"))
@@ -40,22 +43,51 @@ derivation): the measures follow the zeroed attributes, so the record does not c
 does not hold. Prior attainment (``ks4_prior``) is the pupil's and stays."""
 
 
-def _replace(table: pa.Table, name: str, value: object) -> pa.Table:
-    """``name`` set to ``value`` in every row (see ``_replace_many``)."""
-    return _replace_many(table, {name: value})
+def _copies(table: pa.Table, rows: np.ndarray, replaced: dict[str, object]) -> pa.Table:
+    """Rows ``rows`` of ``table`` with the columns of ``replaced`` set to its values: an array
+    (one value per row) or a constant for every row (None: NULL) converted to the column's
+    type (a text column of a numeric attribute, such as KS4_ACTYRGRP_GSIZE of ``entries``,
+    takes "0"). Only the other columns are taken: a take costs ~4 us a column however few the
+    rows, and a copy's replaced columns are most of a KS4 record's. Rejected: taking every
+    column and then replacing some (the earlier code), and copying rows by slices (a slice per
+    row and table costs more than the take)."""
+    schema = table.schema
+    at = {schema.get_field_index(name): value for name, value in replaced.items()}
+    kept = table.select([i for i in range(len(schema)) if i not in at]).take(
+        pa.array(rows, pa.int64()))
+    arrays: dict[int, pa.Array | pa.ChunkedArray] = {}
+    same: dict[tuple[type, object, pa.DataType], pa.Array] = {}  # one array per constant
+    for index, value in at.items():
+        if isinstance(value, pa.Array | pa.ChunkedArray):
+            arrays[index] = value
+            continue
+        kind = schema.field(index).type
+        key = (type(value), value, kind)
+        if key not in same:
+            same[key] = _constant(value, kind, len(rows))
+        arrays[index] = same[key]
+    if len(at) <= FEW_COLUMNS:
+        for index in sorted(at):  # ascending: the columns before ``index`` are in place
+            kept = kept.add_column(index, schema.field(index), arrays[index])
+        return kept
+    columns = iter(kept.columns)
+    return pa.Table.from_arrays([arrays[i] if i in at else next(columns)
+                                 for i in range(len(schema))], schema=schema)
 
 
-def _replace_many(table: pa.Table, values: dict[str, object]) -> pa.Table:
-    """Each column of ``values`` set to its value in every row (None: NULL), converted to the
-    column's type (a text column of a numeric attribute, such as KS4_ACTYRGRP_GSIZE of
-    ``entries``, takes "0"); the table is rebuilt once, however many columns change."""
-    columns = list(table.columns)
-    for name, value in values.items():
-        index = table.schema.get_field_index(name)
-        kind = table.schema.field(index).type
-        columns[index] = (pa.nulls(table.num_rows, kind) if value is None
-                          else pa.repeat(pa.scalar(value), table.num_rows).cast(kind))
-    return pa.Table.from_arrays(columns, schema=table.schema)
+def _constant(value: object, kind: pa.DataType, length: int) -> pa.Array:
+    """``length`` times ``value`` as ``kind`` (None: NULL), the values
+    ``pa.repeat(pa.scalar(value), length).cast(kind)`` holds; the scalar is cast once per
+    process (a cast costs ~20 us, the repeat ~3)."""
+    if value is None:
+        return pa.nulls(length, kind)
+    return pa.repeat(_typed(value, kind), length)
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def _typed(value: object, kind: pa.DataType) -> pa.Scalar:
+    """``value`` as a scalar of ``kind`` (``typed``: 0 and False are told apart)."""
+    return pa.scalar(value).cast(kind)
 
 
 @quirk("census_duplicate", 3, "a pupil has a second census record (RecordStatus 101, not on "
@@ -65,30 +97,34 @@ def census_duplicate(run: QuirkRun) -> None:
     if status is None:
         return
     rows = run.pick()
-    copies = run.table.take(pa.array(rows, pa.int64()))
-    run.set_values(status.name, rows, pa.array(np.full(len(rows), MAIN_STATUS)))
-    copies = _replace(copies, status.name, DUPLICATE_STATUS)
+    if not len(rows):  # no copy to make (and nothing else to draw)
+        return
+    replaced: dict[str, object] = {status.name: DUPLICATE_STATUS}
     for template, value in (("OnRoll_[term][yy]", 0),
                             ("SourceTable_[term][yy]", "PupilsNoLongerOnRoll")):
         col = run.column(template)
         if col is not None:
-            copies = _replace(copies, col.name, value)
-    run.add_rows(_left_before_census(run, copies), (status.name,))
+            replaced[col.name] = value
+    replaced.update(_left_before_census(run, rows))
+    copies = _copies(run.table, rows, replaced)
+    run.set_values(status.name, rows, pa.array(np.full(len(rows), MAIN_STATUS)))
+    run.add_rows(copies, (status.name,))
 
 
-def _left_before_census(run: QuirkRun, copies: pa.Table) -> pa.Table:
+def _left_before_census(run: QuirkRun, rows: np.ndarray) -> dict[str, pa.Array]:
     """A record no longer on roll has the date its pupil left: halfway from their entry to
     census day (no draw: the census records only that they left before it). The builder's
-    records, all on roll, have none."""
+    records, all on roll, have none. The leaving date of copies of ``rows``, by column (none
+    when the census lacks one of the dates)."""
     leaving, entry, census = (run.column(f"{name}_[term][yy]")
                               for name in ("LeavingDate", "EntryDate", "CensusDate"))
-    if leaving is None or entry is None or census is None or not copies.num_rows:
-        return copies
-    start = copies.column(entry.name).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    day = copies.column(census.name).to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    index = copies.schema.get_field_index(leaving.name)
-    field = copies.schema.field(index)
-    return copies.set_column(index, field, pa.array(start + (day - start) // 2, field.type))
+    if leaving is None or entry is None or census is None:
+        return {}
+    start, day = (run.table.column(col.name).take(pa.array(rows, pa.int64()))
+                  .to_numpy(zero_copy_only=False).astype("datetime64[D]")
+                  for col in (entry, census))
+    kind = run.table.schema.field(leaving.name).type
+    return {leaving.name: pa.array(start + (day - start) // 2, kind)}
 
 
 DUAL_MAIN_STATUS = 3
@@ -118,22 +154,22 @@ def census_dual_registration(run: QuirkRun) -> None:
     # Rows another quirk made a main or duplicate record of are left alone; where the census
     # records the phase, the main record is a secondary school's (MAIN_PHASES).
     phase = run.column("PHASE_[term][yy]")
-    candidates = run.is_null(status.name)
-    if phase is not None:
-        candidates &= run.among(phase.name, list(MAIN_PHASES))
+
+    def candidates() -> np.ndarray:
+        unmarked = run.is_null(status.name)
+        return unmarked if phase is None else unmarked & run.among(phase.name, list(MAIN_PHASES))
+
     rows = run.pick(candidates)
+    if not len(rows):  # (the donors' draw skipped is the last of this quirk's own stream)
+        return
     donors = _second_schools(run, rows, phase)
-    copies = run.table.take(pa.array(rows, pa.int64()))
-    donated = run.table.take(pa.array(donors, pa.int64()))
-    for template in SCHOOL_COLUMNS:
-        col = run.column(template)
-        if col is not None:
-            index = copies.schema.get_field_index(col.name)
-            copies = copies.set_column(index, copies.schema.field(index),
-                                       donated.column(col.name))
+    school = [col.name for col in map(run.column, SCHOOL_COLUMNS) if col is not None]
+    donated = run.table.select(school).take(pa.array(donors, pa.int64()))
+    replaced: dict[str, object] = {name: donated.column(name) for name in school}
+    replaced.update({status.name: DUAL_OTHER_STATUS, enrol.name: "S"})
+    copies = _copies(run.table, rows, replaced)
     run.set_values(status.name, rows, pa.array(np.full(len(rows), DUAL_MAIN_STATUS)))
     run.set_values(enrol.name, rows, pa.array(["M"] * len(rows)))
-    copies = _replace(_replace(copies, status.name, DUAL_OTHER_STATUS), enrol.name, "S")
     run.add_rows(copies, (status.name,))
 
 
@@ -155,18 +191,26 @@ def _second_schools(run: QuirkRun, rows: np.ndarray, phase: RelationColumn | Non
        "attained", (KS4,),
        adds_rows=True)
 def ks4_duplicate(run: QuirkRun) -> None:
-    cols = [col for col in run.relation.columns if col.attribute in KS4_ATTAINMENT]
-    if not cols:
+    distinguishing, values = _nothing_attained(run.relation)
+    if not distinguishing:
         return
+    run.add_rows(_copies(run.table, run.pick(), values), distinguishing)
+
+
+@by_identity
+def _nothing_attained(relation: Relation) -> tuple[tuple[str, ...], dict[str, object]]:
+    """A KS4 relation's columns of attainment attributes (which tell a record without
+    attainment from the pupil's other), and what each column holds in such a record
+    (KS4_NOTHING_ATTAINED), worked out once per relation and process."""
+    cols = [col for col in relation.columns if col.attribute in KS4_ATTAINMENT]
     values: dict[str, object] = dict.fromkeys((col.name for col in cols), 0)
-    for col in run.relation.columns:
+    for col in relation.columns:
         fill = col.spec.fill
         if fill.kind == "derive" and fill.derive in KS4_NOTHING_ATTAINED:
             values[col.name] = KS4_NOTHING_ATTAINED[fill.derive]
             if fill.derive == "ks4_progress8" and dict(fill.params).get("what") == "included":
                 values[col.name] = 0  # the pupil is not in the measure
-    copies = _replace_many(run.table.take(pa.array(run.pick(), pa.int64())), values)
-    run.add_rows(copies, tuple(col.name for col in cols))
+    return tuple(col.name for col in cols), values
 
 
 @quirk("nccis_conflict", 5, "a young person has a second NCCIS activity in the same month, "

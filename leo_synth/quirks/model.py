@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,11 +125,12 @@ class QuirkRun:
         return pc.fill_null(self.table.column(name), missing).to_numpy()
 
     def among(self, name: str, codes: list[str]) -> np.ndarray:
-        """Which rows hold one of ``codes`` in text column ``name`` (NULL never does), found
-        by Arrow (no Python string made per row)."""
+        """Which rows hold one of ``codes`` in text column ``name`` (NULL never does: ``is_in``
+        matches NULL only to a NULL of the codes, so its answer holds no NULL), found by
+        Arrow (no Python string made per row)."""
         column = self.table.column(name)
-        found = pc.is_in(column, value_set=pa.array(codes, column.type))
-        return pc.fill_null(found, False).to_numpy(zero_copy_only=False)
+        found = pc.is_in(column, value_set=_value_set(tuple(codes), column.type))
+        return found.to_numpy(zero_copy_only=False)
 
     def values_at(self, name: str, rows: np.ndarray) -> list:
         """Column ``name``'s values at ``rows``, as Python values (NULL as None)."""
@@ -140,22 +142,29 @@ class QuirkRun:
         ok = np.ones(self.table.num_rows, dtype=bool)
         for name in self.key_columns():
             column = self.table.column(name)
-            ok &= ~self.is_null(name)
-            if pa.types.is_string(column.type):
-                ok &= np.asarray(pc.fill_null(pc.not_equal(column, ""), False))
+            if pa.types.is_string(column.type):  # (NULL's length is NULL: NaN, not > 0)
+                ok &= pc.binary_length(column).to_numpy(zero_copy_only=False) > 0
+            else:
+                ok &= ~self.is_null(name)
         return ok
 
-    def pick(self, candidates: np.ndarray | None = None) -> np.ndarray:
-        """Row indices chosen at the quirk's rate (among ``candidates``, a boolean mask)."""
+    def pick(self, candidates: np.ndarray | Callable[[], np.ndarray] | None = None
+             ) -> np.ndarray:
+        """Row indices chosen at the quirk's rate (among ``candidates``: a boolean mask, or
+        a function making it, called only when the draw chose a row: the draw is the same
+        whatever the candidates, and a small block's often chooses none)."""
         chosen = self.rng.random(self.table.num_rows) < self.rate
-        if candidates is not None:
-            chosen &= candidates
+        if candidates is not None and chosen.any():
+            chosen &= candidates() if callable(candidates) else candidates
         return np.flatnonzero(chosen)
 
-    def keys(self, rows: np.ndarray, extra: tuple[str, ...] = ()) -> list[str]:
-        """The ledger's ``row_key`` of rows: ``column=value`` pairs joined by ``;``."""
-        columns = self.key_columns() + list(extra)
-        return row_keys(self.table.select(columns).take(pa.array(rows, pa.int64())), columns)
+    def keys(self, rows: np.ndarray | pa.Array, extra: tuple[str, ...] = ()) -> list[str]:
+        """The ledger's ``row_key`` of rows (positions, or an Arrow array of them):
+        ``column=value`` pairs joined by ``;``. Each key column is taken on its own (a
+        table's take costs more than its columns')."""
+        at = rows if isinstance(rows, pa.Array) else pa.array(rows, pa.int64())
+        return key_texts([(name, self.table.column(name).take(at))
+                          for name in self.key_columns() + list(extra)], len(at))
 
     def key_columns(self) -> list[str]:
         cols = [self.column(name) for name in self.target.key]
@@ -165,36 +174,40 @@ class QuirkRun:
         """Replace cells of column ``name`` at ``rows``, recording their clean values."""
         if not len(rows):
             return
+        at = pa.array(rows, pa.int64())
         current = self.table.column(name).combine_chunks()
-        clean = as_text(current.take(pa.array(rows, pa.int64())))
-        self.defects.add(self.quirk.code, CHANGED_VALUE, self.keys(rows), name, clean)
-        order = np.argsort(rows, kind="stable")
+        clean = as_text(current.take(at))
+        self.defects.add(self.quirk.code, CHANGED_VALUE, self.keys(at), name, clean)
+        values = values.cast(current.type)
+        listed = rows.tolist()
+        if listed != sorted(listed):  # (picked rows ascend: their values need no sorting)
+            values = values.take(pa.array(np.argsort(rows, kind="stable")))
         mask = np.zeros(len(current), dtype=bool)
         mask[rows] = True
-        replaced = pc.replace_with_mask(current, pa.array(mask),
-                                        values.cast(current.type).take(pa.array(order)))
+        replaced = pc.replace_with_mask(current, pa.array(mask), values)
         index = self.table.schema.get_field_index(name)
         self.table = self.table.set_column(index, self.table.schema.field(index), replaced)
 
     def fill_nulls(self, rows: np.ndarray, names: list[str], value: object) -> None:
         """In ``rows`` (ascending), the NULL cells of columns ``names`` become ``value``,
         recorded as ``set_values`` records them; one pass over the relation (the rows' keys
-        made once, the table rebuilt once), not one per column. Each column is coalesced with
-        one array per type holding ``value`` at ``rows`` and NULL elsewhere (made once)."""
+        made once, the table rebuilt once), not one per column. Only columns holding a NULL
+        are looked at (most of a record's hold none) and only those changed are replaced.
+        Each column is coalesced with one array per type holding ``value`` at ``rows`` and
+        NULL elsewhere (made once)."""
         if not len(rows) or not names:
             return
-        columns = self.table.columns
-        position = {name: index for index, name in enumerate(self.table.schema.names)}
+        schema = self.table.schema
+        nullable = {name: column for name, column in (
+            (name, self.table.column(schema.get_field_index(name))) for name in names)
+            if column.null_count}
         keys: np.ndarray | None = None
         fills: dict[pa.DataType, pa.Array] = {}
-        blanks = _blanks(columns, position, names, rows) if value == "" else {}
-        for name in names:
-            index = position[name]
-            column = columns[index]
+        changed: dict[int, pa.Array | pa.ChunkedArray] = {}
+        blanks = _blanks(nullable, rows) if value == "" else {}
+        for name, column in nullable.items():
             if name in blanks:
                 hit, blanked = blanks[name]
-            elif not column.null_count:
-                continue
             else:
                 hit = np.flatnonzero(nulls_at(column, rows))
                 blanked = None
@@ -205,14 +218,14 @@ class QuirkRun:
             self.defects.add(self.quirk.code, CHANGED_VALUE, keys[hit].tolist(), name)
             if blanked is None and value == "" and name not in blanks:
                 blanked = _blanked(column, rows[hit])
+            index = schema.get_field_index(name)
             if blanked is not None:
-                columns[index] = blanked
+                changed[index] = blanked
                 continue
             if column.type not in fills:
                 fills[column.type] = _at_rows(self.table.num_rows, rows, value, column.type)
-            columns[index] = pc.coalesce(column, fills[column.type])
-        if keys is not None:
-            self.table = pa.Table.from_arrays(columns, schema=self.table.schema)
+            changed[index] = pc.coalesce(column, fills[column.type])
+        self.table = with_columns(self.table, changed)
 
     def delete_rows(self, rows: np.ndarray) -> None:
         """Remove rows, recording each whole row (as JSON) so that the key can put it back."""
@@ -239,6 +252,26 @@ class QuirkRun:
         self.table = pa.concat_tables([self.table, rows])
 
 
+NO_ROWS = np.zeros(0, dtype=np.int64)
+FEW_COLUMNS = 16
+"""Up to this many columns of a table are replaced one ``set_column`` (or ``add_column``) each,
+~8 us; more and the table is built once from all its columns, ~2 us a column (measured on the
+census's 65 columns and KS4's 724: a ``set_column`` costs about an eighteenth of a rebuild)."""
+
+
+def with_columns(table: pa.Table, changed: dict[int, pa.Array | pa.ChunkedArray]) -> pa.Table:
+    """``table`` with its columns at the indices of ``changed`` replaced (itself when none
+    is: a quirk that changed nothing leaves the table as it was)."""
+    if len(changed) <= FEW_COLUMNS:
+        for index, array in changed.items():
+            table = table.set_column(index, table.schema.field(index), array)
+        return table
+    columns = table.columns
+    for index, array in changed.items():
+        columns[index] = array
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
 @by_identity
 def columns_by_template(relation: Relation) -> dict[str, RelationColumn]:
     """The relation's columns by the name of the template column each is made from (the
@@ -249,6 +282,12 @@ def columns_by_template(relation: Relation) -> dict[str, RelationColumn]:
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _value_set(codes: tuple[str, ...], kind: pa.DataType) -> pa.Array:
+    """``codes`` as an Arrow array of ``kind``, made once per process (~14 us each time)."""
+    return pa.array(codes, kind)
+
+
 def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -> pa.Array:
     """An array of ``length`` holding ``value`` at ``rows`` and NULL elsewhere."""
     mask = np.ones(length, dtype=bool)
@@ -256,15 +295,14 @@ def _at_rows(length: int, rows: np.ndarray, value: object, type_: pa.DataType) -
     return pc.if_else(pa.array(mask), pa.scalar(None, type_), pa.scalar(value).cast(type_))
 
 
-def _blanks(columns: list[pa.ChunkedArray], position: dict[str, int], names: list[str],
-            rows: np.ndarray) -> dict[str, tuple[np.ndarray, pa.Array | None]]:
-    """:func:`_blanked` of the text columns among ``names`` that are one array each, at no
-    offset and with NULLs (most of them), worked out for all of them at once: per column,
-    which of ``rows`` (ascending) hold NULL and the column with those set to '' (None when a
-    NULL slot spans bytes: then the column is rebuilt)."""
+def _blanks(columns: dict[str, pa.ChunkedArray], rows: np.ndarray
+            ) -> dict[str, tuple[np.ndarray, pa.Array | None]]:
+    """:func:`_blanked` of the text columns among ``columns`` (by name) that are one array
+    each, at no offset and with NULLs (most of them), worked out for all of them at once: per
+    column, which of ``rows`` (ascending) hold NULL and the column with those set to '' (None
+    when a NULL slot spans bytes, then the column is rebuilt, or when no row holds NULL)."""
     found = []
-    for name in names:
-        column = columns[position[name]]
+    for name, column in columns.items():
         if column.num_chunks == 1 and pa.types.is_string(column.type) and column.null_count:
             array = column.chunk(0)
             if array.offset == 0:
@@ -278,14 +316,15 @@ def _blanks(columns: list[pa.ChunkedArray], position: dict[str, int], names: lis
     ends = np.stack([np.frombuffer(offsets, dtype=np.int32, count=length + 1)
                      for _, _, _, offsets, _ in found])
     null = (bits[:, rows >> 3] >> (rows & 7) & 1) == 0
-    spans = (ends[:, rows + 1] != ends[:, rows]) & null
+    spanning = ((ends[:, rows + 1] != ends[:, rows]) & null).any(axis=1).tolist()
+    hits = null.any(axis=1).tolist()
     picked = np.zeros(size * 8, dtype=bool)
     picked[rows] = True
     blanked = bits | np.packbits(picked, bitorder="little")  # (valid rows' bits are set)
     out = {}
     for k, (name, array, _, offsets, data) in enumerate(found):
-        hit = np.flatnonzero(null[k])
-        out[name] = hit, None if spans[k].any() else pa.Array.from_buffers(
+        hit = np.flatnonzero(null[k]) if hits[k] else NO_ROWS
+        out[name] = hit, None if spanning[k] or not hits[k] else pa.Array.from_buffers(
             array.type, length, [pa.py_buffer(blanked[k]), offsets, data],
             null_count=array.null_count - len(hit))
     return out
@@ -322,12 +361,20 @@ def nulls_at(column: pa.ChunkedArray, rows: np.ndarray) -> np.ndarray:
     return column.is_null().to_numpy(zero_copy_only=False)[rows]
 
 
-def as_text(values: pa.Array) -> list[str | None]:
+def as_text(values: pa.Array | pa.ChunkedArray) -> list[str | None]:
     """Values as the ledger's text (ISO dates, plain numbers), NULL kept as None."""
     return pc.cast(values, pa.string()).to_pylist()
 
 
 def row_keys(table: pa.Table, columns: list[str]) -> list[str]:
-    parts = [[f"{name}={'NULL' if v is None else v}" for v in as_text(
-        table.column(name).combine_chunks())] for name in columns]
-    return [";".join(items) for items in zip(*parts, strict=True)] if parts else [""] * len(table)
+    """The ledger's ``row_key`` of every row of ``table`` (:meth:`QuirkRun.keys`)."""
+    return key_texts([(name, table.column(name)) for name in columns], table.num_rows)
+
+
+def key_texts(columns: list[tuple[str, pa.Array | pa.ChunkedArray]], length: int) -> list[str]:
+    """``length`` rows' ``row_key`` from their key columns' values (by column name)."""
+    parts = [[f"{name}={'NULL' if v is None else v}" for v in as_text(values)]
+             for name, values in columns]
+    if len(parts) == 1:
+        return parts[0]  # (the usual single key column: nothing to join)
+    return [";".join(items) for items in zip(*parts, strict=True)] if parts else [""] * length

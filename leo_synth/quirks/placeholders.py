@@ -9,9 +9,11 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
+from leo_synth.memo import by_identity
 from leo_synth.quirks.codes import HESA
 from leo_synth.quirks.duplicates import CENSUS, KS4, NCCIS
 from leo_synth.quirks.model import QuirkRun, Target, quirk
+from leo_synth.spec.model import Relation
 
 PLAMS = Target("plams", ("pl_PupilMatchingRefAnonymous", "pl_ACADYR", "pl_QAN", "pl_QN",
                          "pl_LearningStartDate"))
@@ -23,10 +25,27 @@ PLACEHOLDER_END = dt.date(1900, 1, 1)
 def _fill_nulls(run: QuirkRun, kinds: tuple[str, ...], value: object) -> None:
     """In rows chosen at the rate, every NULL non-key cell of the given SQL kinds becomes
     ``value``."""
-    rows = run.pick(run.keyed())
-    keys = set(run.target.key)
-    run.fill_nulls(rows, [col.name for col in run.relation.columns
-                          if col.spec.type.kind in kinds and col.spec.name not in keys], value)
+    rows = run.pick(run.keyed)
+    if rows.size:
+        run.fill_nulls(rows, _unkeyed_columns(run.relation, kinds, run.target.key), value)
+
+
+def _unkeyed_columns(relation: Relation, kinds: tuple[str, ...], key: tuple[str, ...]
+                     ) -> list[str]:
+    """The relation's columns of the given SQL kinds that are not made from a ``key``
+    template column, worked out once per relation, kinds and key and process."""
+    known = _unkeyed_by_relation(relation)
+    if (kinds, key) not in known:
+        known[kinds, key] = [col.name for col in relation.columns
+                             if col.spec.type.kind in kinds and col.spec.name not in key]
+    return known[kinds, key]
+
+
+@by_identity
+def _unkeyed_by_relation(relation: Relation) -> dict[tuple[tuple[str, ...], tuple[str, ...]],
+                                                      list[str]]:
+    """:func:`_unkeyed_columns` of a relation, by kinds and key, as they are asked for."""
+    return {}
 
 
 @quirk("blank_string", 17, "blank strings '' instead of NULL in every empty text column of "
@@ -47,7 +66,7 @@ def ilr_end_1900(run: QuirkRun) -> None:
     col = run.column("end_date")
     if col is None:
         return
-    rows = run.pick(run.is_null(col.name))
+    rows = run.pick(lambda: run.is_null(col.name))
     run.set_values(col.name, rows, pa.array([PLACEHOLDER_END] * len(rows), pa.date32()))
 
 
@@ -56,7 +75,7 @@ def census_no_entry_date(run: QuirkRun) -> None:
     col = run.column("EntryDate_[term][yy]")
     if col is None:
         return
-    rows = run.pick(~run.is_null(col.name))
+    rows = run.pick(lambda: ~run.is_null(col.name))
     run.set_values(col.name, rows, pa.nulls(len(rows), pa.date32()))
 
 
@@ -66,6 +85,6 @@ def census_before_birth(run: QuirkRun) -> None:
     col = run.column("YearOfBirth_[term][yy]")
     if col is None or run.relation.year is None:
         return
-    rows = run.pick(~run.is_null(col.name))
+    rows = run.pick(lambda: ~run.is_null(col.name))
     # The census is taken in the academic year starting ``year``: a birth year after its end.
     run.set_values(col.name, rows, pa.array(np.full(len(rows), run.relation.year + 2)))
