@@ -75,7 +75,9 @@ class FillPlan:
     batched: dict[str, list[int]]
     """Columns per batched derivation."""
     single: list[int]
-    """Columns filled one by one (constants, NULLs, other derivations)."""
+    """Columns filled one by one (constants, other derivations)."""
+    empty: list[int]
+    """Columns NULL in every row (``fill: none``)."""
     attributes: list[tuple[int, str, SqlType]]
     """(column, builder attribute, type) of the columns holding an attribute as it is."""
     partial_years: list[frozenset[int] | None] = field(default_factory=list)
@@ -85,6 +87,14 @@ class FillPlan:
     """Random columns whose draw is keyed by builder attributes (``Fill.per``), not by row, and
     their stream keys: named by the column alone, not the relation, so a school draws alike in
     every view and table with the column (KS5_ADMPOL in the student and the exam tables)."""
+    groups: list[tuple[int, str, bool] | None] = field(default_factory=list)
+    """Per column whose values may be converted in a group (:func:`_column_arrays`): its
+    group's number in ``group_types``, the numpy kinds of values grouped and whether a group
+    holds one numpy type; None for the others. (Worked out here, not per block: hashing an
+    Arrow type for a group's key costs about half a microsecond, and a block has 19,000
+    columns.)"""
+    group_types: list[tuple[str, pa.DataType]] = field(default_factory=list)
+    """The SQL kind and Arrow type of each group."""
 
 
 _PLANS: dict[int, tuple[Relation, int, FillPlan]] = {}
@@ -107,6 +117,7 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
     ranges: list[tuple[int, float, float]] = []
     batched: dict[str, list[int]] = {}
     single: list[int] = []
+    empty: list[int] = []
     attributes: list[tuple[int, str, SqlType]] = []
     for index, col in enumerate(relation.columns):
         fill = col.spec.fill
@@ -133,6 +144,8 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
             batched.setdefault(fill.derive, []).append(index)
         elif fill.kind == "attr":
             attributes.append((index, col.attribute, col.spec.type))
+        elif fill.kind == "none":
+            empty.append(index)
         else:
             single.append(index)
     names = [f"fill:{relation.name}:{relation.columns[i].vrf_name}" for i in random]
@@ -140,13 +153,30 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         schema=arrow_schema(relation), random=random, keys=stream_keys(seed, names),
         text_codes=text_codes, numeric_codes=numeric_codes,
         numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
-        batched=batched, single=single, attributes=attributes,
+        batched=batched, single=single, empty=empty, attributes=attributes,
         partial_years=[col.active_years if relation.year is None
                        and col.active_years != relation.years else None
                        for col in relation.columns],
         text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None,
         per=[(i, stream_keys(seed, [f"per:{relation.columns[i].vrf_name}"])[0])
-             for i in random if relation.columns[i].spec.fill.per])
+             for i in random if relation.columns[i].spec.fill.per],
+        **_group_plan(relation))
+
+
+def _group_plan(relation: Relation) -> dict[str, list]:
+    """``FillPlan.groups`` and ``group_types`` of the relation's columns."""
+    groups: list[tuple[int, str, bool] | None] = []
+    group_types: list[tuple[str, pa.DataType]] = []
+    for col in relation.columns:
+        kind = col.spec.type.kind
+        if kind not in _GROUPED:
+            groups.append(None)
+            continue
+        key = (kind, col.spec.type.arrow_type())
+        if key not in group_types:
+            group_types.append(key)
+        groups.append((group_types.index(key), _GROUPED[kind], kind != "string"))
+    return {"groups": groups, "group_types": group_types}
 
 
 def _check_integers(relation: Relation, col: RelationColumn, values: list[float]) -> None:
@@ -203,17 +233,30 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
                    for index, name, _ in plan.attributes)
     columns.extend((index, _values(relation, relation.columns[index], frame, rows, seed, block))
                    for index in plan.single)
-    for index, array in _column_arrays(relation, columns, rows, nulls):
+    for index, array in _column_arrays(relation, plan, columns, rows, nulls):
         arrays[index] = array
+    empty: dict[pa.DataType, pa.Array] = {}
+    for index in plan.empty:
+        arrays[index] = _shared_nulls(empty, rows, relation.columns[index].spec.type)
     return pa.RecordBatch.from_arrays(arrays, schema=plan.schema)
+
+
+def _shared_nulls(shared: dict[pa.DataType, pa.Array], rows: int,
+                  sql_type: SqlType) -> pa.Array:
+    """``rows`` NULLs of the type, one array per type shared by the columns of a batch (what
+    :func:`to_arrow` makes of a column NULL in every row)."""
+    target = sql_type.arrow_type()
+    if target not in shared:
+        shared[target] = pa.nulls(rows, target)
+    return shared[target]
 
 
 _GROUPED = {"integer": "iuf", "float": "iufb", "date": "M", "datetime": "M", "string": "US"}
 """Per SQL kind, the numpy kinds of values converted in groups (:func:`_column_arrays`)."""
 
 
-def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: int,
-                   nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+def _column_arrays(relation: Relation, plan: FillPlan, columns: list[tuple[int, object]],
+                   rows: int, nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
     """Arrow arrays of columns from their values (attributes, constants, derivations). The
     numpy values of integer, float, date and text columns (nearly all of a relation's
     columns) are converted in groups of one Arrow type and numpy type (text: of any
@@ -226,25 +269,21 @@ def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: 
     partial = nulls.partial_years if nulls.years is not None else None  # (most: no view)
     for index, values in columns:
         null = nulls(index) if partial is not None and partial[index] is not None else None
-        sql_type = relation.columns[index].spec.type
-        kind = sql_type.kind
-        member = _group_member(values, rows, null, _GROUPED[kind]) if kind in _GROUPED else None
+        grouped = plan.groups[index]
+        member = _group_member(values, rows, null, grouped[1]) if grouped is not None else None
         if member is not None:  # (a group tells the columns all NULL by its masks)
-            key = (kind, sql_type.arrow_type(), None if kind == "string" else member[0].dtype)
+            key = (grouped[0], member[0].dtype if grouped[2] else None)
             groups.setdefault(key, []).append((index, *member))
         # A mask NULL in every row, e.g. the unused slots of a wide table (its first value
         # read first: most masks are not, and all() costs more than the call of item()).
         elif (null is None and type(values) is Masked and rows and len(values.values) == rows
                 and type(values.null) is np.ndarray and values.null.item(0)
                 and values.null.all()):
-            target = sql_type.arrow_type()
-            if target not in empty:
-                empty[target] = pa.nulls(rows, target)
-            out.append((index, empty[target]))
+            out.append((index, _shared_nulls(empty, rows, relation.columns[index].spec.type)))
         else:
             out.append((index, _convert(relation, index, values, rows, null)))
-    for (kind, _, _), members in groups.items():
-        out.extend(_GROUP_CONVERSIONS[kind](relation, members, rows))
+    for (group, _), members in groups.items():
+        out.extend(_GROUP_CONVERSIONS[plan.group_types[group][0]](relation, members, rows))
     return out
 
 
@@ -643,13 +682,10 @@ class _LazyStream:
 
 def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, seed: int,
             block: int) -> object:
+    """The values of a constant or derived column (``FillPlan.single``)."""
     fill = col.spec.fill
-    if fill.kind == "attr":
-        return frame[col.attribute] if rows else np.zeros(0)
     if fill.kind == "const":
         return np.full(rows, fill.value)
-    if fill.kind == "none":
-        return pa.nulls(rows, col.spec.type.arrow_type())
     rng = _LazyStream(seed, f"fill:{relation.name}:{col.vrf_name}", block)
     return DERIVATIONS[fill.derive](frame, relation, col, rng, dict(fill.params))
 
