@@ -249,7 +249,8 @@ _GROUP_SAMPLES = {
     "string": [np.array(["Y", "N"]), np.array(["AB12", "CD", "", "EEEE"]),
                np.array([b"ABC", b"A", b""]), np.array(["é", "a"]), np.array(["a\x00b", "c"]),
                np.array(["x" * 40, "y"]), np.array(["", ""]), np.array(["AB", "C"], dtype=">U2"),
-               np.array([b"\xc3\xa9", b"a"]), np.array(["ABCDEFGHIJ"])],
+               np.array([b"\xc3\xa9", b"a"]), np.array(["ABCDEFGHIJ"]),
+               np.array([3, -20, 0, 123456789]), np.array([7, 8], dtype=np.int16)],
     "float": [np.array([0.5, -0.0, np.nan, 1e20]), np.array([3, -2, 0]),
               np.array([True, False]), np.array([1.5, 2.25], dtype=np.float32)],
     "date": [np.array(["2001-02-03", "1999-12-31"], dtype="datetime64[D]"),
@@ -263,8 +264,8 @@ def test_columns_of_a_kind_convert_alike_one_by_one_or_together(catalog: Catalog
                                                                kind: str) -> None:
     """(Text, float and date columns are converted in groups: each column the array
     to_arrow makes of it alone, text with the same buffers, whatever its values (ASCII or
-    not, a NUL inside, wider than the text converted together, other byte order), masked or
-    not, all NULL or none.)"""
+    not, a NUL inside, wider than the text converted together, other byte order, integers),
+    masked or not, all NULL or none.)"""
     def attributes(rel):
         return [col for col in rel.columns if col.spec.fill.kind == "attr"]
 

@@ -251,7 +251,7 @@ def _shared_nulls(shared: dict[pa.DataType, pa.Array], rows: int,
     return shared[target]
 
 
-_GROUPED = {"integer": "iuf", "float": "iufb", "date": "M", "datetime": "M", "string": "US"}
+_GROUPED = {"integer": "iuf", "float": "iufb", "date": "M", "datetime": "M", "string": "USiu"}
 """Per SQL kind, the numpy kinds of values converted in groups (:func:`_column_arrays`)."""
 
 
@@ -272,7 +272,8 @@ def _column_arrays(relation: Relation, plan: FillPlan, columns: list[tuple[int, 
         grouped = plan.groups[index]
         member = _group_member(values, rows, null, grouped[1]) if grouped is not None else None
         if member is not None:  # (a group tells the columns all NULL by its masks)
-            key = (grouped[0], member[0].dtype if grouped[2] else None)
+            dtype = member[0].dtype  # (text of any width together; integers as text apart)
+            key = (grouped[0], dtype if grouped[2] or dtype.kind in "iu" else None)
             groups.setdefault(key, []).append((index, *member))
         # A mask NULL in every row, e.g. the unused slots of a wide table (its first value
         # read first: most masks are not, and all() costs more than the call of item()).
@@ -282,8 +283,11 @@ def _column_arrays(relation: Relation, plan: FillPlan, columns: list[tuple[int, 
             out.append((index, _shared_nulls(empty, rows, relation.columns[index].spec.type)))
         else:
             out.append((index, _convert(relation, index, values, rows, null)))
-    for (group, _), members in groups.items():
-        out.extend(_GROUP_CONVERSIONS[plan.group_types[group][0]](relation, members, rows))
+    for (group, dtype), members in groups.items():
+        kind = plan.group_types[group][0]
+        convert = (_integer_text_group if kind == "string" and dtype is not None
+                   else _GROUP_CONVERSIONS[kind])
+        out.extend(convert(relation, members, rows))
     return out
 
 
@@ -504,23 +508,66 @@ def _trimmed_columns(columns: list[tuple[np.ndarray, np.ndarray | None, pa.Buffe
     starts = np.cumsum(widths * rows, dtype=np.int32) - widths * rows
     np.add(np.arange(1, rows + 1, dtype=np.int32) * widths[:, None], starts[:, None],
            out=offsets[1:].reshape(len(columns), rows))
-    masks = [mask for _, mask, _ in columns]
-    null = (None if all(mask is None for mask in masks) else np.concatenate(
-        [np.zeros(rows, dtype=bool) if mask is None else mask for mask in masks]))
+    null = _joined_mask([mask for _, mask, _ in columns], rows)
     padded = pa.StringArray.from_buffers(
         count, pa.py_buffer(offsets), pa.py_buffer(np.concatenate([d for d, _, _ in columns])),
         *_validity(null))
-    _, offset_buffer, data = _rtrim_nuls(padded).buffers()
+    text = _rtrim_nuls(padded)
+    bad = _columns_with_nul(text.buffers()[2], _column_bounds(text, rows))
+    arrays = _split_text(text, [valid for _, _, valid in columns], rows)
+    return [None if k in bad else array for k, array in enumerate(arrays)]
+
+
+def _integer_text_group(relation: Relation, members: list[_Member],
+                        rows: int) -> list[tuple[int, pa.Array]]:
+    """Text columns from integers of one numpy type, NULL where their masks say: the arrays
+    :func:`to_arrow` makes of each (Arrow writes an integer as str() does), from one Arrow
+    cast of all of them (a cast costs about 15 us a call in Python)."""
+    validities = _validities([mask for _, _, mask in members], rows)
+    kept = [k for k, valid in enumerate(validities) if valid is not False]
+    nulls = pa.nulls(rows, pa.string())  # (one for the columns all NULL)
+    out: list[tuple[int, pa.Array]] = [(members[k][0], nulls)
+                                       for k, valid in enumerate(validities) if valid is False]
+    if kept:
+        null = _joined_mask([members[k][2] for k in kept], rows)
+        numbers = _stacked([members[k][1] for k in kept], rows).ravel()
+        text = pa.array(numbers, mask=null).cast(pa.string())
+        out.extend(zip([members[k][0] for k in kept],
+                       _split_text(text, [validities[k] for k in kept], rows), strict=True))
+    return out
+
+
+def _joined_mask(masks: list[np.ndarray | None], rows: int) -> np.ndarray | None:
+    """The NULL masks of columns of ``rows`` values one after another (None: none NULL)."""
+    if all(mask is None for mask in masks):
+        return None
+    return np.concatenate([np.zeros(rows, dtype=bool) if mask is None else mask
+                           for mask in masks])
+
+
+def _column_bounds(text: pa.StringArray, rows: int) -> list[int]:
+    """Where the bytes of each column of ``rows`` values start in text of several columns
+    one after another, and where the last ends."""
+    return np.frombuffer(text.buffers()[1], dtype=np.int32,
+                         count=len(text) + 1)[::rows].tolist()
+
+
+def _split_text(text: pa.StringArray, validities: list[pa.Buffer | None],
+                rows: int) -> list[pa.StringArray]:
+    """Text of several columns of ``rows`` values one after another (at offset 0), as an array
+    per column with the column's validity bits: its bytes a slice of the text's, its offsets
+    its own, from 0 (a column at offset 0, as the quirks' fast path wants)."""
+    count = len(text)
+    _, offset_buffer, data = text.buffers()
     ends = np.frombuffer(offset_buffer, dtype=np.int32, count=count + 1)
     bounds = ends[::rows].tolist()  # each column's first byte, and the end
-    bad = _columns_with_nul(data, bounds)
     at = np.arange(rows + 1) + np.arange(0, count, rows)[:, None]
-    own = pa.py_buffer(ends[at] - ends[at[:, 0]][:, None])  # each column's offsets, from 0
+    own = pa.py_buffer(ends[at] - ends[at[:, 0]][:, None])
     data = data if data is not None else pa.py_buffer(b"")
     size = (rows + 1) * 4
-    return [None if k in bad else pa.StringArray.from_buffers(
-        rows, own.slice(k * size, size), data.slice(bounds[k], bounds[k + 1] - bounds[k]),
-        valid) for k, (_, _, valid) in enumerate(columns)]
+    return [pa.StringArray.from_buffers(rows, own.slice(k * size, size),
+                                        data.slice(bounds[k], bounds[k + 1] - bounds[k]), valid)
+            for k, valid in enumerate(validities)]
 
 
 _GROUP_CONVERSIONS = {"integer": _integer_group, "float": _float_group,
