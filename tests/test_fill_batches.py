@@ -245,6 +245,57 @@ def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalo
             build_batch(subset, Frame(values), 1, 0)
 
 
+_GROUP_SAMPLES = {
+    "string": [np.array(["Y", "N"]), np.array(["AB12", "CD", "", "EEEE"]),
+               np.array([b"ABC", b"A", b""]), np.array(["é", "a"]), np.array(["a\x00b", "c"]),
+               np.array(["x" * 40, "y"]), np.array(["", ""]), np.array(["AB", "C"], dtype=">U2"),
+               np.array([b"\xc3\xa9", b"a"]), np.array(["ABCDEFGHIJ"]),
+               np.array([3, -20, 0, 123456789]), np.array([7, 8], dtype=np.int16)],
+    "float": [np.array([0.5, -0.0, np.nan, 1e20]), np.array([3, -2, 0]),
+              np.array([True, False]), np.array([1.5, 2.25], dtype=np.float32)],
+    "date": [np.array(["2001-02-03", "1999-12-31"], dtype="datetime64[D]"),
+             np.array(["2001-02-03T23:59:59"], dtype="datetime64[s]"),
+             np.array(["2001-02-03", "NaT"], dtype="datetime64[D]")],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_GROUP_SAMPLES))
+def test_columns_of_a_kind_convert_alike_one_by_one_or_together(catalog: Catalog,
+                                                               kind: str) -> None:
+    """(Text, float and date columns are converted in groups: each column the array
+    to_arrow makes of it alone, text with the same buffers, whatever its values (ASCII or
+    not, a NUL inside, wider than the text converted together, other byte order, integers),
+    masked or not, all NULL or none.)"""
+    def attributes(rel):
+        return [col for col in rel.columns if col.spec.fill.kind == "attr"]
+
+    relation = max((rel for rel in catalog.relations(2) if rel.year is not None),
+                   key=lambda rel: len(attributes(rel)))
+    sql_type = parse_sql_type({"string": "varchar(40)", "float": "float", "date": "date"}[kind])
+    columns = tuple(dataclasses.replace(col, spec=dataclasses.replace(col.spec, type=sql_type))
+                    for col in attributes(relation)[:40])  # (the attributes, of this type)
+    samples = _GROUP_SAMPLES[kind]
+    assert len(columns) >= 2 * len(samples)
+    rng = np.random.default_rng(8)
+    for rows in (50, 1100):  # (text: below and above the rows to_arrow leaves to pyarrow)
+        values = {}
+        for k, col in enumerate(columns):
+            sample = samples[k % len(samples)]
+            picked = sample[rng.integers(0, len(sample), rows)]
+            mask = (None, rng.random(rows) < 0.3, np.ones(rows, dtype=bool),
+                    np.zeros(rows, dtype=bool), None)[k % 5]
+            values[col.attribute] = picked if mask is None else Masked(picked, mask)
+        batch = build_batch(dataclasses.replace(relation, columns=columns), Frame(values), 1, 0)
+        for col in columns:
+            alone = to_arrow(values[col.attribute], col.spec.type, rows)
+            got = batch.column(col.name)
+            got.validate(full=True)
+            assert got.equals(alone) and got.null_count == alone.null_count, (col.name, rows)
+            if kind == "string" and alone.null_count < rows:
+                assert [bytes(b) for b in got.buffers()[1:]] == [
+                    bytes(b) for b in alone.buffers()[1:]], (col.name, rows)
+
+
 def test_float_text_is_what_astype_str_writes() -> None:
     """(Floats in a text column are formatted once per distinct value: the text astype(str)
     gives every row, -0.0 and NaN included, NULL where masked.)"""

@@ -75,7 +75,9 @@ class FillPlan:
     batched: dict[str, list[int]]
     """Columns per batched derivation."""
     single: list[int]
-    """Columns filled one by one (constants, NULLs, other derivations)."""
+    """Columns filled one by one (constants, other derivations)."""
+    empty: list[int]
+    """Columns NULL in every row (``fill: none``)."""
     attributes: list[tuple[int, str, SqlType]]
     """(column, builder attribute, type) of the columns holding an attribute as it is."""
     partial_years: list[frozenset[int] | None] = field(default_factory=list)
@@ -85,6 +87,14 @@ class FillPlan:
     """Random columns whose draw is keyed by builder attributes (``Fill.per``), not by row, and
     their stream keys: named by the column alone, not the relation, so a school draws alike in
     every view and table with the column (KS5_ADMPOL in the student and the exam tables)."""
+    groups: list[tuple[int, str, bool] | None] = field(default_factory=list)
+    """Per column whose values may be converted in a group (:func:`_column_arrays`): its
+    group's number in ``group_types``, the numpy kinds of values grouped and whether a group
+    holds one numpy type; None for the others. (Worked out here, not per block: hashing an
+    Arrow type for a group's key costs about half a microsecond, and a block has 19,000
+    columns.)"""
+    group_types: list[tuple[str, pa.DataType]] = field(default_factory=list)
+    """The SQL kind and Arrow type of each group."""
 
 
 _PLANS: dict[int, tuple[Relation, int, FillPlan]] = {}
@@ -107,6 +117,7 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
     ranges: list[tuple[int, float, float]] = []
     batched: dict[str, list[int]] = {}
     single: list[int] = []
+    empty: list[int] = []
     attributes: list[tuple[int, str, SqlType]] = []
     for index, col in enumerate(relation.columns):
         fill = col.spec.fill
@@ -133,6 +144,8 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
             batched.setdefault(fill.derive, []).append(index)
         elif fill.kind == "attr":
             attributes.append((index, col.attribute, col.spec.type))
+        elif fill.kind == "none":
+            empty.append(index)
         else:
             single.append(index)
     names = [f"fill:{relation.name}:{relation.columns[i].vrf_name}" for i in random]
@@ -140,13 +153,30 @@ def _make_plan(relation: Relation, seed: int) -> FillPlan:
         schema=arrow_schema(relation), random=random, keys=stream_keys(seed, names),
         text_codes=text_codes, numeric_codes=numeric_codes,
         numeric_pool=np.asarray(numeric_codes.values, dtype=float), ranges=ranges,
-        batched=batched, single=single, attributes=attributes,
+        batched=batched, single=single, empty=empty, attributes=attributes,
         partial_years=[col.active_years if relation.year is None
                        and col.active_years != relation.years else None
                        for col in relation.columns],
         text_pool=pa.array(text_codes.values, type=pa.string()) if text_codes.values else None,
         per=[(i, stream_keys(seed, [f"per:{relation.columns[i].vrf_name}"])[0])
-             for i in random if relation.columns[i].spec.fill.per])
+             for i in random if relation.columns[i].spec.fill.per],
+        **_group_plan(relation))
+
+
+def _group_plan(relation: Relation) -> dict[str, list]:
+    """``FillPlan.groups`` and ``group_types`` of the relation's columns."""
+    groups: list[tuple[int, str, bool] | None] = []
+    group_types: list[tuple[str, pa.DataType]] = []
+    for col in relation.columns:
+        kind = col.spec.type.kind
+        if kind not in _GROUPED:
+            groups.append(None)
+            continue
+        key = (kind, col.spec.type.arrow_type())
+        if key not in group_types:
+            group_types.append(key)
+        groups.append((group_types.index(key), _GROUPED[kind], kind != "string"))
+    return {"groups": groups, "group_types": group_types}
 
 
 def _check_integers(relation: Relation, col: RelationColumn, values: list[float]) -> None:
@@ -193,60 +223,79 @@ def build_batch(relation: Relation, frame: Frame, seed: int, block: int) -> pa.R
                                          low, high)))
     for index, array in _numeric_arrays(relation, numeric, nulls):
         arrays[index] = array
+    columns: list[tuple[int, object]] = []  # (column, values) converted below
     for name, indices in plan.batched.items():
-        columns = [relation.columns[i] for i in indices]
-        results = BATCHED_DERIVATIONS[name](frame, relation, columns,
+        results = BATCHED_DERIVATIONS[name](frame, relation,
+                                            [relation.columns[i] for i in indices],
                                             uniforms[[row_of[i] for i in indices]])
-        for index, values in zip(indices, results, strict=True):
-            arrays[index] = _convert(relation, index, values, rows, nulls(index))
-    columns = [(index, frame[name] if rows else np.zeros(0))
-               for index, name, _ in plan.attributes]
+        columns.extend(zip(indices, results, strict=True))
+    columns.extend((index, frame[name] if rows else np.zeros(0))
+                   for index, name, _ in plan.attributes)
     columns.extend((index, _values(relation, relation.columns[index], frame, rows, seed, block))
                    for index in plan.single)
-    for index, array in _column_arrays(relation, columns, rows, nulls):
+    for index, array in _column_arrays(relation, plan, columns, rows, nulls):
         arrays[index] = array
+    empty: dict[pa.DataType, pa.Array] = {}
+    for index in plan.empty:
+        arrays[index] = _shared_nulls(empty, rows, relation.columns[index].spec.type)
     return pa.RecordBatch.from_arrays(arrays, schema=plan.schema)
 
 
-def _column_arrays(relation: Relation, columns: list[tuple[int, object]], rows: int,
-                   nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
+def _shared_nulls(shared: dict[pa.DataType, pa.Array], rows: int,
+                  sql_type: SqlType) -> pa.Array:
+    """``rows`` NULLs of the type, one array per type shared by the columns of a batch (what
+    :func:`to_arrow` makes of a column NULL in every row)."""
+    target = sql_type.arrow_type()
+    if target not in shared:
+        shared[target] = pa.nulls(rows, target)
+    return shared[target]
+
+
+_GROUPED = {"integer": "iuf", "float": "iufb", "date": "M", "datetime": "M", "string": "USiu"}
+"""Per SQL kind, the numpy kinds of values converted in groups (:func:`_column_arrays`)."""
+
+
+def _column_arrays(relation: Relation, plan: FillPlan, columns: list[tuple[int, object]],
+                   rows: int, nulls: _OutsideYears) -> list[tuple[int, pa.Array]]:
     """Arrow arrays of columns from their values (attributes, constants, derivations). The
-    numeric values of integer columns (most of a relation's columns) are converted per width
-    and numpy type for all columns at once (:func:`_integer_group`); the others one by one
-    (:func:`to_arrow`)."""
+    numpy values of integer, float, date and text columns (nearly all of a relation's
+    columns) are converted in groups of one Arrow type and numpy type (text: of any
+    width), each group at once (:data:`_GROUP_CONVERSIONS`); the others one by one
+    (:func:`to_arrow`). Either way a column's array is the one to_arrow makes of it: a
+    conversion costs some microseconds a column in Python, and a block has 19,000."""
     out: list[tuple[int, pa.Array]] = []
-    groups: dict[tuple[int, np.dtype], list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
+    groups: dict[tuple, list[tuple[int, np.ndarray, np.ndarray | None]]] = {}
     empty: dict[pa.DataType, pa.Array] = {}  # (one all-NULL array per type, shared)
     partial = nulls.partial_years if nulls.years is not None else None  # (most: no view)
     for index, values in columns:
         null = nulls(index) if partial is not None and partial[index] is not None else None
-        sql_type = relation.columns[index].spec.type
+        grouped = plan.groups[index]
+        member = _group_member(values, rows, null, grouped[1]) if grouped is not None else None
+        if member is not None:  # (a group tells the columns all NULL by its masks)
+            dtype = member[0].dtype  # (text of any width together; integers as text apart)
+            key = (grouped[0], dtype if grouped[2] or dtype.kind in "iu" else None)
+            groups.setdefault(key, []).append((index, *member))
         # A mask NULL in every row, e.g. the unused slots of a wide table (its first value
         # read first: most masks are not, and all() costs more than the call of item()).
-        if (null is None and type(values) is Masked and rows and len(values.values) == rows
+        elif (null is None and type(values) is Masked and rows and len(values.values) == rows
                 and type(values.null) is np.ndarray and values.null.item(0)
                 and values.null.all()):
-            target = sql_type.arrow_type()
-            if target not in empty:
-                empty[target] = pa.nulls(rows, target)
-            out.append((index, empty[target]))
-            continue
-        member = _integer_member(values, rows, null) if sql_type.kind == "integer" else None
-        if member is None:
-            out.append((index, _convert(relation, index, values, rows, null)))
+            out.append((index, _shared_nulls(empty, rows, relation.columns[index].spec.type)))
         else:
-            groups.setdefault((sql_type.integer_bits, member[0].dtype), []).append(
-                (index, *member))
-    for (bits, _), members in groups.items():
-        out.extend(_integer_group(relation, bits, members, rows))
+            out.append((index, _convert(relation, index, values, rows, null)))
+    for (group, dtype), members in groups.items():
+        kind = plan.group_types[group][0]
+        convert = (_integer_text_group if kind == "string" and dtype is not None
+                   else _GROUP_CONVERSIONS[kind])
+        out.extend(convert(relation, members, rows))
     return out
 
 
-def _integer_member(values: object, rows: int,
-                    null: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None] | None:
-    """An integer column's numeric values (plain numpy or Masked, integers or floats, one per
-    row) and its NULL mask (theirs and ``null``) as :func:`to_arrow` reads them; None for
-    other values (left to :func:`to_arrow`)."""
+def _group_member(values: object, rows: int, null: np.ndarray | None,
+                  dtype_kinds: str) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """A column's numpy values (plain or Masked, of one of ``dtype_kinds``, one per row) and
+    its NULL mask (theirs and ``null``) as :func:`to_arrow` reads them; None for other values
+    (left to :func:`to_arrow`)."""
     if type(values) is Masked:
         data, mask = values
         if type(mask) is not np.ndarray or mask.dtype != bool or len(mask) != rows:
@@ -254,28 +303,27 @@ def _integer_member(values: object, rows: int,
         mask = mask if null is None else (null | mask)
     else:
         data, mask = values, null
-    if (type(data) is not np.ndarray or data.dtype.kind not in "iuf" or data.ndim != 1
+    if (type(data) is not np.ndarray or data.dtype.kind not in dtype_kinds or data.ndim != 1
             or len(data) != rows or not rows):
         return None
     return data, mask
 
 
-def _integer_group(relation: Relation, bits: int,
-                   members: list[tuple[int, np.ndarray, np.ndarray | None]],
+_Member = tuple[int, np.ndarray, np.ndarray | None]
+"""A column of a group: its index, numpy values and NULL mask (None: none NULL)."""
+
+
+def _integer_group(relation: Relation, members: list[_Member],
                    rows: int) -> list[tuple[int, pa.Array]]:
     """Integer columns of one width from numbers of one numpy type, NULL where their masks
     say: the arrays :func:`to_arrow` makes of each (NaN is NULL, floats rounded), made from one
     range check and one conversion of all of them (a column out of range raises its own
     error; a column all NULL is checked for nothing, as there)."""
-    matrix = np.stack([values for _, values, _ in members])
-    masks = [mask for _, _, mask in members]
+    sql_type = relation.columns[members[0][0]].spec.type
+    bits = sql_type.integer_bits
+    matrix, masks = _without_nan(_stacked([values for _, values, _ in members], rows),
+                                 [mask for _, _, mask in members])
     if matrix.dtype.kind == "f":
-        matrix = matrix.astype(float, copy=False)
-        nan = np.isnan(matrix)
-        if nan.any():
-            masks = [row if mask is None else (mask | row) if row.any() else mask
-                     for mask, row in zip(masks, nan, strict=True)]
-            matrix = np.where(nan, 0, matrix)
         matrix = np.rint(matrix)
     if bits < 64:
         limit = 2 ** (bits - 1)
@@ -283,32 +331,293 @@ def _integer_group(relation: Relation, bits: int,
         for (index, values, mask), wrong in zip(members, bad, strict=True):
             if wrong and not (mask is not None and mask.all()):
                 _convert(relation, index, values, rows, None)  # raises the column's error
+    arrays = _fixed_width_arrays(sql_type.arrow_type(), matrix.astype(_INT_DTYPES[bits]),
+                                 masks, rows)
+    return [(index, array) for (index, _, _), array in zip(members, arrays, strict=True)]
+
+
+def _float_group(relation: Relation, members: list[_Member],
+                 rows: int) -> list[tuple[int, pa.Array]]:
+    """Float columns from numbers of one numpy type, NULL where their masks say: the arrays
+    :func:`to_arrow` makes of each (NaN is NULL, -0.0 is 0.0), from one conversion."""
+    matrix, masks = _without_nan(
+        _stacked([values for _, values, _ in members], rows).astype(float),
+        [mask for _, _, mask in members])
+    arrays = _fixed_width_arrays(pa.float64(), matrix + 0.0, masks, rows)
+    return [(index, array) for (index, _, _), array in zip(members, arrays, strict=True)]
+
+
+def _without_nan(matrix: np.ndarray,
+                 masks: list[np.ndarray | None]) -> tuple[np.ndarray, list[np.ndarray | None]]:
+    """Rows of numbers with NaN made 0 and NULL in their masks, as :func:`to_arrow` reads NaN
+    (integers: unchanged)."""
+    if matrix.dtype.kind != "f":
+        return matrix, masks
+    matrix = matrix.astype(float, copy=False)
+    nan = np.isnan(matrix)
+    if nan.any():
+        masks = [row if mask is None else (mask | row) if row.any() else mask
+                 for mask, row in zip(masks, nan, strict=True)]
+        matrix = np.where(nan, 0, matrix)
+    return matrix, masks
+
+
+def _temporal_group(relation: Relation, members: list[_Member],
+                    rows: int) -> list[tuple[int, pa.Array]]:
+    """Date or timestamp columns from numpy datetimes of one unit, NULL where their masks
+    say: the arrays :func:`to_arrow` makes of each (:func:`_temporal`), from one conversion
+    of their integers; a column holding NaT is converted alone (pyarrow reads NaT itself)."""
     target = relation.columns[members[0][0]].spec.type.arrow_type()
-    converted = matrix.astype(_INT_DTYPES[bits])
-    validity = _validities(masks, rows)
+    unit = "datetime64[D]" if target == pa.date32() else "datetime64[s]"
+    matrix = _stacked([values for _, values, _ in members], rows).astype(unit, copy=False)
+    nat = np.isnat(matrix).any(axis=1).tolist()
+    if any(nat):
+        kept = [k for k, found in enumerate(nat) if not found]
+        return [*((index, _convert(relation, index, values, rows, mask))
+                  for (index, values, mask), found in zip(members, nat, strict=True) if found),
+                *(_temporal_group(relation, [members[k] for k in kept], rows) if kept else [])]
+    ints = matrix.view(np.int64).astype(np.int32 if target == pa.date32() else np.int64)
+    arrays = _fixed_width_arrays(target, ints, [mask for _, _, mask in members], rows)
+    return [(index, array) for (index, _, _), array in zip(members, arrays, strict=True)]
+
+
+def _fixed_width_arrays(target: pa.DataType, matrix: np.ndarray,
+                        masks: list[np.ndarray | None], rows: int) -> list[pa.Array]:
+    """Per row of ``matrix`` (its values as Arrow holds them, C order), the array of
+    ``target``, NULL where its mask says: its values a slice of one buffer for all (a
+    buffer of each row's own costs a microsecond more); a column all NULL is NULLs."""
+    data, size = pa.py_buffer(matrix), matrix.shape[1] * matrix.itemsize
+    nulls: pa.Array | None = None  # (one for all, as pa.nulls would be)
     out = []
-    for (index, _, _), valid, row in zip(members, validity, converted, strict=True):
+    for k, valid in enumerate(_validities(masks, rows)):
         if valid is False:  # e.g. the unused slots of a wide table
-            out.append((index, pa.nulls(rows, target)))
+            nulls = nulls or pa.nulls(rows, target)
+            out.append(nulls)
         else:
-            out.append((index, pa.Array.from_buffers(target, rows, [valid, pa.py_buffer(row)])))
+            out.append(pa.Array.from_buffers(target, rows, [valid, data.slice(k * size, size)]))
     return out
+
+
+_TEXT_GROUP_CHARS = 2**22
+"""Characters converted at most in one pass of :func:`_ascii_columns` (bounds its copies of
+them; a larger pass would save nothing more per column)."""
+
+_TextMember = tuple[int, np.ndarray, np.ndarray | None, pa.Buffer | None]
+"""A text column of a group: its index, fixed-width numpy text, NULL mask and validity bits."""
+
+
+def _text_group(relation: Relation, members: list[_Member],
+                rows: int) -> list[tuple[int, pa.Array]]:
+    """Text columns from fixed-width numpy text ('U' or 'S'), NULL where their masks say:
+    the arrays :func:`to_arrow` makes of each. A column all NULL is NULLs of its type (its
+    values unread, as there); the ASCII columns up to :data:`_ASCII_WIDTH` characters wide
+    are converted in passes over many at once (:func:`_ascii_columns`: the work of
+    :func:`_ascii_strings` without most of its cost per column); any other column, or one
+    holding a NUL inside a value, is converted alone (:func:`to_arrow`)."""
+    out: list[tuple[int, pa.Array]] = []
+    nulls: pa.Array | None = None  # (one all-NULL array for all, as pa.nulls would be)
+    batch: list[_TextMember] = []
+    size = 0
+    validities = _validities([mask for _, _, mask in members], rows)
+    for (index, values, mask), valid in zip(members, validities, strict=True):
+        width = _text_width(values)
+        if valid is False:
+            nulls = nulls or pa.nulls(rows, pa.string())
+            out.append((index, nulls))
+        elif not width or width > _ASCII_WIDTH or not values.dtype.isnative:
+            out.append((index, _convert(relation, index, values, rows, mask)))
+        else:
+            if batch and size + width * rows > _TEXT_GROUP_CHARS:
+                out.extend(_ascii_or_alone(relation, batch, rows))
+                batch, size = [], 0
+            batch.append((index, values, mask, valid))
+            size += width * rows
+    if batch:
+        out.extend(_ascii_or_alone(relation, batch, rows))
+    return out
+
+
+def _text_width(values: np.ndarray) -> int:
+    """Characters per value of fixed-width numpy text."""
+    return values.dtype.itemsize // 4 if values.dtype.kind == "U" else values.dtype.itemsize
+
+
+def _ascii_or_alone(relation: Relation, batch: list[_TextMember],
+                    rows: int) -> list[tuple[int, pa.Array]]:
+    """:func:`_ascii_columns` of the columns, those it cannot convert converted alone."""
+    arrays = _ascii_columns(batch, rows)
+    return [(index, array if array is not None
+             else _convert(relation, index, values, rows, mask))
+            for (index, values, mask, _), array in zip(batch, arrays, strict=True)]
+
+
+def _ascii_columns(columns: list[_TextMember], rows: int) -> list[pa.StringArray | None]:
+    """Fixed-width numpy text columns (``rows`` values each, native, 1 to :data:`_ASCII_WIDTH`
+    characters wide) as Arrow text: per column the array :func:`_ascii_strings` makes of it,
+    or None when a value is not ASCII or holds a NUL before its end (pyarrow ends it there).
+
+    The characters of all the columns are checked and narrowed to bytes at once. A column
+    with neither NULL nor NUL (most: codes fill their width) is then its slice of those
+    bytes, at offsets shared by the columns of its width; the others are cut in one pass
+    (:func:`_trimmed_columns`). Each column has buffers of its own, at offset 0
+    (``Array.slice`` of one array for all would keep the quirks off their fast path)."""
+    chars = [np.ascontiguousarray(values).view(np.uint32 if values.dtype.kind == "U"
+                                               else np.uint8) for _, values, _, _ in columns]
+    bounds = np.cumsum([0, *(len(c) for c in chars)])
+    joined = np.concatenate(chars)
+    ascii_ = np.maximum.reduceat(joined, bounds[:-1]) < 128
+    out: list[pa.StringArray | None] = [None] * len(columns)
+    if not ascii_.all():  # (rare: the ASCII ones alone)
+        kept = np.flatnonzero(ascii_).tolist()
+        for k, array in zip(kept, _ascii_columns([columns[k] for k in kept], rows) if kept
+                            else [], strict=True):
+            out[k] = array
+        return out
+    data = joined.astype(np.uint8, copy=False)
+    full = (np.minimum.reduceat(data, bounds[:-1]) > 0).tolist()  # (no NUL: full width)
+    buffer = pa.py_buffer(data)
+    offsets: dict[int, pa.Buffer] = {}  # per width
+    rest = []
+    for k, (_, values, _, valid) in enumerate(columns):
+        if full[k] and valid is None:
+            width = _text_width(values)
+            if width not in offsets:
+                offsets[width] = pa.py_buffer(np.arange(0, (rows + 1) * width, width,
+                                                        dtype=np.int32))
+            out[k] = pa.StringArray.from_buffers(
+                rows, offsets[width], buffer.slice(int(bounds[k]), rows * width))
+        else:
+            rest.append(k)
+    if rest:
+        for k, array in zip(rest, _trimmed_columns(
+                [(data[bounds[k]:bounds[k + 1]], columns[k][2], columns[k][3]) for k in rest],
+                rows), strict=True):
+            out[k] = array
+    return out
+
+
+def _trimmed_columns(columns: list[tuple[np.ndarray, np.ndarray | None, pa.Buffer | None]],
+                     rows: int) -> list[pa.StringArray | None]:
+    """:func:`_trimmed_text` of several columns (their fixed-width ASCII bytes, NULL masks and
+    validity bits) in one pass: their values laid end to end, each cut by Arrow, and each
+    column's bytes and offsets (from 0) then taken out; None for a column holding a NUL
+    inside a value."""
+    count = len(columns) * rows
+    widths = np.array([len(data) // rows for data, _, _ in columns], dtype=np.int32)
+    offsets = np.zeros(count + 1, dtype=np.int32)  # value j of column k: k's start + j * width
+    starts = np.cumsum(widths * rows, dtype=np.int32) - widths * rows
+    np.add(np.arange(1, rows + 1, dtype=np.int32) * widths[:, None], starts[:, None],
+           out=offsets[1:].reshape(len(columns), rows))
+    null = _joined_mask([mask for _, mask, _ in columns], rows)
+    padded = pa.StringArray.from_buffers(
+        count, pa.py_buffer(offsets), pa.py_buffer(np.concatenate([d for d, _, _ in columns])),
+        *_validity(null))
+    text = _rtrim_nuls(padded)
+    bad = _columns_with_nul(text.buffers()[2], _column_bounds(text, rows))
+    arrays = _split_text(text, [valid for _, _, valid in columns], rows)
+    return [None if k in bad else array for k, array in enumerate(arrays)]
+
+
+def _integer_text_group(relation: Relation, members: list[_Member],
+                        rows: int) -> list[tuple[int, pa.Array]]:
+    """Text columns from integers of one numpy type, NULL where their masks say: the arrays
+    :func:`to_arrow` makes of each (Arrow writes an integer as str() does), from one Arrow
+    cast of all of them (a cast costs about 15 us a call in Python)."""
+    validities = _validities([mask for _, _, mask in members], rows)
+    kept = [k for k, valid in enumerate(validities) if valid is not False]
+    nulls = pa.nulls(rows, pa.string())  # (one for the columns all NULL)
+    out: list[tuple[int, pa.Array]] = [(members[k][0], nulls)
+                                       for k, valid in enumerate(validities) if valid is False]
+    if kept:
+        null = _joined_mask([members[k][2] for k in kept], rows)
+        numbers = _stacked([members[k][1] for k in kept], rows).ravel()
+        text = pa.array(numbers, mask=null).cast(pa.string())
+        out.extend(zip([members[k][0] for k in kept],
+                       _split_text(text, [validities[k] for k in kept], rows), strict=True))
+    return out
+
+
+def _joined_mask(masks: list[np.ndarray | None], rows: int) -> np.ndarray | None:
+    """The NULL masks of columns of ``rows`` values one after another (None: none NULL)."""
+    if all(mask is None for mask in masks):
+        return None
+    return np.concatenate([np.zeros(rows, dtype=bool) if mask is None else mask
+                           for mask in masks])
+
+
+def _column_bounds(text: pa.StringArray, rows: int) -> list[int]:
+    """Where the bytes of each column of ``rows`` values start in text of several columns
+    one after another, and where the last ends."""
+    return np.frombuffer(text.buffers()[1], dtype=np.int32,
+                         count=len(text) + 1)[::rows].tolist()
+
+
+def _split_text(text: pa.StringArray, validities: list[pa.Buffer | None],
+                rows: int) -> list[pa.StringArray]:
+    """Text of several columns of ``rows`` values one after another (at offset 0), as an array
+    per column with the column's validity bits: its bytes a slice of the text's, its offsets
+    its own, from 0 (a column at offset 0, as the quirks' fast path wants)."""
+    count = len(text)
+    _, offset_buffer, data = text.buffers()
+    ends = np.frombuffer(offset_buffer, dtype=np.int32, count=count + 1)
+    bounds = ends[::rows].tolist()  # each column's first byte, and the end
+    at = np.arange(rows + 1) + np.arange(0, count, rows)[:, None]
+    own = pa.py_buffer(ends[at] - ends[at[:, 0]][:, None])
+    data = data if data is not None else pa.py_buffer(b"")
+    size = (rows + 1) * 4
+    return [pa.StringArray.from_buffers(rows, own.slice(k * size, size),
+                                        data.slice(bounds[k], bounds[k + 1] - bounds[k]), valid)
+            for k, valid in enumerate(validities)]
+
+
+_GROUP_CONVERSIONS = {"integer": _integer_group, "float": _float_group,
+                      "date": _temporal_group, "datetime": _temporal_group, "string": _text_group}
+"""Per SQL kind of :data:`_GROUPED`, the conversion of a group of its columns."""
+
+
+def _rtrim_nuls(padded: pa.StringArray) -> pa.StringArray:
+    """Fixed-width text cut before each value's trailing NULs (as numpy reads it), NULL slots
+    empty (as pyarrow makes them), by Arrow in C."""
+    import pyarrow.compute as pc
+
+    return pc.ascii_rtrim(padded, characters="\x00")
+
+
+def _columns_with_nul(data: pa.Buffer | None, bounds: list[int]) -> set[int]:
+    """The columns (their bytes from ``bounds[k]`` to ``bounds[k + 1]``) holding a NUL: in
+    a value, as trimmed text holds NUL only there (the bytes counted first: most hold none)."""
+    end = bounds[-1]
+    if not end:
+        return set()
+    chars = np.frombuffer(data, dtype=np.uint8, count=end)
+    if np.count_nonzero(chars) == end:
+        return set()
+    found = np.searchsorted(bounds, np.flatnonzero(chars == 0), side="right") - 1
+    return set(found.tolist())
 
 
 def _validities(masks: list[np.ndarray | None], rows: int) -> list[pa.Buffer | bool | None]:
     """Per NULL mask (True = NULL) of ``rows`` values: None when none is NULL, False when all
     are, else the validity bits; counted and packed for all masks at once (a column's own
-    bits are those of its row: rows pack to whole bytes each)."""
+    bits are those of its row: rows pack to whole bytes each), in one buffer sliced per
+    column (a buffer of each row's own costs a microsecond more)."""
     out: list[pa.Buffer | bool | None] = [None] * len(masks)
     masked = [k for k, mask in enumerate(masks) if mask is not None]
     if not masked:
         return out
-    stacked = np.stack([masks[k] for k in masked])
-    counts = np.count_nonzero(stacked, axis=1)
+    stacked = _stacked([masks[k] for k in masked], rows)
+    counts = np.add.reduce(stacked.view(np.uint8), axis=1, dtype=np.int64)
     packed = np.packbits(~stacked, axis=1, bitorder="little")
-    for k, count, bits in zip(masked, counts.tolist(), packed, strict=True):
-        out[k] = None if not count else False if count == rows else pa.py_buffer(bits)
+    bits, size = pa.py_buffer(packed), packed.shape[1]
+    for j, (k, count) in enumerate(zip(masked, counts.tolist(), strict=True)):
+        out[k] = None if not count else False if count == rows else bits.slice(j * size, size)
     return out
+
+
+def _stacked(arrays: list[np.ndarray], rows: int) -> np.ndarray:
+    """``np.stack`` of 1-d arrays of ``rows`` values, by one concatenation (np.stack costs
+    about 0.7 us an array in Python, a quarter of a column's conversion)."""
+    return np.concatenate(arrays).reshape(len(arrays), rows)
 
 
 class _OutsideYears:
@@ -368,7 +677,7 @@ def _numeric_arrays(relation: Relation, drawn: list[tuple[int, np.ndarray]],
     out = []
     for target, members in by_type.items():
         if pa.types.is_integer(target) or pa.types.is_floating(target):
-            matrix = np.stack([values for _, values in members])
+            matrix = _stacked([values for _, values in members], len(members[0][1]))
             if pa.types.is_integer(target):
                 matrix = np.rint(matrix).astype(target.to_pandas_dtype())
             else:
@@ -420,13 +729,10 @@ class _LazyStream:
 
 def _values(relation: Relation, col: RelationColumn, frame: Frame, rows: int, seed: int,
             block: int) -> object:
+    """The values of a constant or derived column (``FillPlan.single``)."""
     fill = col.spec.fill
-    if fill.kind == "attr":
-        return frame[col.attribute] if rows else np.zeros(0)
     if fill.kind == "const":
         return np.full(rows, fill.value)
-    if fill.kind == "none":
-        return pa.nulls(rows, col.spec.type.arrow_type())
     rng = _LazyStream(seed, f"fill:{relation.name}:{col.vrf_name}", block)
     return DERIVATIONS[fill.derive](frame, relation, col, rng, dict(fill.params))
 
@@ -641,18 +947,14 @@ def _trimmed_text(data: np.ndarray, width: int, null: np.ndarray | None) -> pa.S
     buffer read in place as text of the full width, cut by Arrow in C (a numpy gather of the
     bytes kept cost about three times as much); None when a value holds a NUL before its end
     (pyarrow would end it there)."""
-    import pyarrow.compute as pc
-
     count = len(data) // width
     offsets = np.arange(0, (count + 1) * width, width, dtype=np.int32)
     padded = pa.StringArray.from_buffers(count, pa.py_buffer(offsets), pa.py_buffer(data),
                                          *_validity(null))
-    text = pc.ascii_rtrim(padded, characters="\x00")
+    text = _rtrim_nuls(padded)
     _, offsets, chars = text.buffers()
     end = int(np.frombuffer(offsets, dtype=np.int32)[len(text)])
-    if end and np.count_nonzero(np.frombuffer(chars, dtype=np.uint8, count=end)) != end:
-        return None  # a NUL inside a non-NULL value
-    return text
+    return None if _columns_with_nul(chars, [0, end]) else text
 
 
 def _null_where(array: pa.Array, mask: np.ndarray) -> pa.Array:
