@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql.derived_columns import branch_selects, names
 from leo_synth.tsql.error_messages import invalid_operand
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
@@ -56,18 +57,12 @@ def made_names(tree: exp.Expression, kinds: ColumnKinds, moments: set[str]) -> M
     as a date in one derived table and as text in another is no date anywhere."""
     made: dict[str, list[exp.Expression]] = {}
     for named in tree.find_all(exp.Subquery, exp.CTE):
-        query = named.this
-        if not isinstance(query, exp.Query):
+        if not isinstance(named.this, exp.Query):
             continue
-        alias = named.args.get("alias")
-        renamed = [c.name.lower() for c in alias.columns] if isinstance(
-            alias, exp.TableAlias) else []
-        branches = _branches(query)  # (a UNION's columns are named by its first branch)
-        names = [renamed[i] if i < len(renamed) else None if item.is_star
-                 else item.alias_or_name.lower() for i, item in enumerate(branches[0].selects)]
-        for branch in branches:
-            for name, item in zip(names, branch.selects, strict=False):
-                if name is not None and not item.is_star:
+        spelt = [name.lower() for name in names(named)]  # (a UNION's, by its first branch)
+        for branch in branch_selects(named.this):
+            for name, item in zip(spelt, branch.selects, strict=False):
+                if name and not item.is_star:
                     made.setdefault(name, []).append(item.unalias())
     dates = set(made)
     while True:
@@ -77,13 +72,6 @@ def made_names(tree: exp.Expression, kinds: ColumnKinds, moments: set[str]) -> M
         if not lost:
             return MadeNames(frozenset(made), frozenset(dates))
         dates -= lost
-
-
-def _branches(query: exp.Query) -> list[exp.Query]:
-    """A query's ``SELECT``s: itself, or each branch of a ``UNION`` (``EXCEPT``, ...)."""
-    if isinstance(query, exp.SetOperation):
-        return [*_branches(query.this), *_branches(query.expression)]
-    return [query]
 
 
 def _made_date(name: str, item: exp.Expression, kinds: ColumnKinds, moments: set[str],

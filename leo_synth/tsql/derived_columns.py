@@ -21,6 +21,16 @@ def first_query(query: exp.Expression) -> exp.Expression:
     return query
 
 
+def branch_selects(query: exp.Expression) -> list[exp.Select]:
+    """The ``SELECT``s whose rows a query (or subquery) gives: a ``UNION``'s (``INTERSECT``'s,
+    ``EXCEPT``'s) each, in order; none for another form."""
+    if isinstance(query, exp.Subquery):
+        return branch_selects(query.this)
+    if isinstance(query, exp.SetOperation):
+        return branch_selects(query.this) + branch_selects(query.expression)
+    return [query] if isinstance(query, exp.Select) else []
+
+
 def names(source: exp.Subquery | exp.Lateral | exp.CTE) -> list[str]:
     """A derived table's (CTE's, APPLY's) column names as the script spells them: its alias's
     column list, or its first query's names ('' for an item it does not name, or a

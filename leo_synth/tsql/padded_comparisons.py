@@ -26,6 +26,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from leo_synth.tsql.derived_columns import branch_selects
 from leo_synth.tsql.padded_values import PaddedValues, Session
 from leo_synth.tsql.rewrites import from_sources, is_assignment, is_text, replaced
 from leo_synth.tsql.targets import quote
@@ -58,16 +59,6 @@ def _value(node: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     if _joined_text(node, texts):
         return exp.Trim(this=node.copy(), position="TRAILING")
     return node
-
-
-def _branches(query: exp.Expression) -> list[exp.Select]:
-    """The ``SELECT``s whose rows a subquery gives (a ``UNION``'s each; none for another
-    form)."""
-    if isinstance(query, exp.Subquery):
-        return _branches(query.this)
-    if isinstance(query, exp.SetOperation):
-        return _branches(query.this) + _branches(query.expression)
-    return [query] if isinstance(query, exp.Select) else []
 
 
 def _derived(select: exp.Select, value: exp.Expression) -> exp.Expression:
@@ -146,7 +137,7 @@ class _Trimming:
         """``x IN (SELECT c FROM ...)`` (and ``NOT IN``), an ``=`` with each row's ``c`` in
         SQL Server: when x and c are text and either may end in spaces, both lose them (a
         ``UNION``'s every ``SELECT`` too)."""
-        selects = _branches(node.args["query"])
+        selects = branch_selects(node.args["query"])
         if not selects or any(len(select.selects) != 1 for select in selects):
             return
         values = [select.selects[0].unalias() for select in selects]
