@@ -109,3 +109,36 @@ SELECT DATENAME(day, @d), DATENAME(week, @d), DATENAME(dayofyear, @d), DATENAME(
     assert _rows(db, """SET DATEFIRST 1
 SELECT DATEPART(week, '2016-01-03'), DATEPART(week, '2016-01-04'), DATEPART(wk, '2015-02-01'),
     DATENAME(week, '2015-02-01')""") == [(1, 2, 5, "5")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_datetime_made_by_a_cte_or_derived_table_is_one(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    # (its text was ISO, ``dt + 1`` stopped DuckDB, and ``dt`` showed as 2016-04-06 there and
+    # without milliseconds on SQLite)
+    made = """WITH d AS (SELECT CAST('2016-04-06 14:07' AS DATETIME) AS dt
+                UNION ALL SELECT CONVERT(DATETIME, '2016-04-07'))
+SELECT CAST(dt AS VARCHAR(30)), CONVERT(VARCHAR(30), dt), dt, dt + 1,
+       CONVERT(VARCHAR(30), x.late, 121), x.late
+FROM d CROSS JOIN (SELECT MAX(dt) AS late FROM d) x ORDER BY dt"""
+    assert [tuple(map(str, row)) for row in run_text(db, made, "tsql", None, False)[-1].rows] \
+        == [("Apr  6 2016  2:07PM", "Apr  6 2016  2:07PM", "2016-04-06 14:07:00.000",
+             "2016-04-07 14:07:00.000", "2016-04-07 00:00:00.000", "2016-04-07 00:00:00.000"),
+            ("Apr  7 2016 12:00AM", "Apr  7 2016 12:00AM", "2016-04-07 00:00:00.000",
+             "2016-04-08 00:00:00.000", "2016-04-07 00:00:00.000", "2016-04-07 00:00:00.000")]
+
+
+def test_made_datetimes_are_those_made_so_wherever_made() -> None:
+    import sqlglot
+
+    from leo_synth.tsql.made_datetimes import made_datetimes
+
+    tree = sqlglot.parse_one("""WITH d AS (SELECT CAST(a AS DATETIME) AS dt,
+        CAST(a AS DATETIME2(3)) AS precise, CAST(a AS DATETIME) AS mixed, b AS held,
+        CAST(a AS DATETIME) AS StartDate FROM t),
+      e AS (SELECT dt AS again, 'x' AS mixed, value FROM d CROSS JOIN GENERATE_SERIES(1, 2))
+    SELECT * FROM (SELECT again AS dt FROM e) x""", read="tsql")
+    assert made_datetimes(tree, {"b": True, "startdate": False}, {}) == {
+        "dt": ("datetime", 3), "precise": ("datetime2", 3), "again": ("datetime", 3),
+        "held": ("datetime", 3)}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from leo_synth.tsql.derived_columns import branch_selects, names
+from leo_synth.tsql.derived_columns import made_items, passed_name
 from leo_synth.tsql.error_messages import invalid_operand
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
@@ -55,15 +55,7 @@ def made_names(tree: exp.Expression, kinds: ColumnKinds, moments: set[str]) -> M
     made date). Found as the largest set that holds (a name passed through unchanged,
     ``SELECT StartDate FROM t``, must be a table's date). Names are not scoped: a name made
     as a date in one derived table and as text in another is no date anywhere."""
-    made: dict[str, list[exp.Expression]] = {}
-    for named in tree.find_all(exp.Subquery, exp.CTE):
-        if not isinstance(named.this, exp.Query):
-            continue
-        spelt = [name.lower() for name in names(named)]  # (a UNION's, by its first branch)
-        for branch in branch_selects(named.this):
-            for name, item in zip(spelt, branch.selects, strict=False):
-                if name and not item.is_star:
-                    made.setdefault(name, []).append(item.unalias())
+    made = made_items(tree)
     dates = set(made)
     while True:
         lost = {name for name in dates
@@ -89,16 +81,9 @@ def _made_date(name: str, item: exp.Expression, kinds: ColumnKinds, moments: set
             return _date_column(column, kinds, moments, made.keys(), dates)
         if column in kinds.texts:  # (met in a table: it may be the table's)
             return _date_column(column, kinds, moments, (), ())
-        return name in dates and any(_unaliased_name(other) != name for other in made[name])
+        return name in dates and any(passed_name(other) != name for other in made[name])
     parts = None if item.args.get("style") else cast_parts(item)
     return parts is not None and parts[1].is_type(exp.DataType.Type.DATE)
-
-
-def _unaliased_name(item: exp.Expression) -> str | None:
-    """The column an item is, by name (lower case), or None for another expression."""
-    while isinstance(item, exp.Paren):
-        item = item.this
-    return item.name.lower() if isinstance(item, exp.Column) else None
 
 
 def _date_column(name: str, kinds: ColumnKinds, moments: set[str],

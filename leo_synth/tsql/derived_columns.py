@@ -52,6 +52,28 @@ def item_name(item: exp.Expression) -> str:
     return ""
 
 
+def made_items(tree: exp.Expression) -> dict[str, list[exp.Expression]]:
+    """Per column name (lower case) the statement's derived tables and CTEs make, the select
+    items making it, unaliased, in every ``UNION`` branch (named by the first branch)."""
+    made: dict[str, list[exp.Expression]] = {}
+    for named in tree.find_all(exp.Subquery, exp.CTE):
+        if not isinstance(named.this, exp.Query):
+            continue
+        spelt = [name.lower() for name in names(named)]
+        for branch in branch_selects(named.this):
+            for name, item in zip(spelt, branch.selects, strict=False):
+                if name and not item.is_star:
+                    made.setdefault(name, []).append(item.unalias())
+    return made
+
+
+def passed_name(item: exp.Expression) -> str | None:
+    """The column a select item is, by name (lower case), or None for another expression."""
+    while isinstance(item, exp.Paren):
+        item = item.this
+    return item.name.lower() if isinstance(item, exp.Column) else None
+
+
 def for_target(tree: exp.Expression, dialect: str) -> exp.Expression:
     """``tree`` with each derived table's column list given to its select items (SQLite;
     other targets keep the list)."""

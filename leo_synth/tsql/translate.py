@@ -121,6 +121,7 @@ from leo_synth.tsql import (
 )
 from leo_synth.tsql.declared_columns import declared_types
 from leo_synth.tsql.errors import ScriptError, is_database_error, output_refused
+from leo_synth.tsql.made_datetimes import made_datetimes
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import DATE, FLOAT, INT, INTEGER, OTHER, TEXT, Target
 from leo_synth.tsql.try_conversions import decimal_digits
@@ -1615,15 +1616,18 @@ class Translator:
         scales = decimal_scales.scales(tree, derived)
         plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
         tree = isnull_lengths.dates_kept(tree, plain_dates)
-        tree = datetime_numbers.for_target(tree, self.datetimes, line, plain_dates)
+        # (the date-and-time columns of the statement's derived tables and CTEs known too)
+        made = made_datetimes(tree, self.datetimes, self._datetime_columns())
+        datetimes = {**self.datetimes, **dict.fromkeys(made, True)}
+        shown = {**self._datetime_columns(), **made}
+        tree = datetime_numbers.for_target(tree, datetimes, line, plain_dates)
         tree = date_only_styles.for_target(tree, columns, self.moments)
-        tree = datetime_texts.for_target(tree, self.datetimes, self.datetime2_columns,
-                                         plain_dates, self._datetime_columns())
-        moments = datetime_display.formats(tree, self.datetimes, self._datetime_columns(),
-                                           self._owned_formats(tree))
-        datetime_display.typed_dates(tree, self.datetimes)
+        tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
+                                         plain_dates, shown)
+        moments = datetime_display.formats(tree, datetimes, shown, self._owned_formats(tree))
+        datetime_display.typed_dates(tree, datetimes)
         if self.target.dialect == "sqlite":
-            date_moments.mark(tree, columns, self.moments, self.datetimes)
+            date_moments.mark(tree, columns, self.moments, datetimes)
         if _column_default(tree) is not None:
             self._note_default(tree, line)
             return Translation("", False, skip=True)
