@@ -197,6 +197,23 @@ FROM {CENSUS} WHERE LeavingDate_spr11 IS NULL""")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_unseparated_dates_beside_a_dates_nullif_lag_or_lead(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # NULLIF compares its values (SQLite compared '9999-12-31' with the text '99991231': no
+    # match, so the open end stayed), LAG's default and a choice with NULLIF(d, ...) among
+    # its values are dates (SQLite gave the text, DuckDB stopped)
+    db = _db(request, backend)
+    rows = _rows(db, """SELECT TOP 1 ISNULL(NULLIF(EndDate, '99991231'), '20991231'),
+    COALESCE(NULLIF(EndDate, '9999-12-31'), '20991231'),
+    LAG(EndDate, 1, '19000101') OVER (PARTITION BY EduKey ORDER BY StartDate),
+    LEAD(StartDate, 1000, '20991231') OVER (PARTITION BY EduKey ORDER BY StartDate),
+    ISNULL(MAX(EndDate) OVER (PARTITION BY EduKey), '20000101'),
+    DATEDIFF(day, StartDate, NULLIF(EndDate, '99991231'))
+FROM [LEO_i2].[2002237].[leo_benefit] WHERE EndDate = '99991231' ORDER BY EduKey, StartDate""")
+    assert rows == [("2099-12-31", "2099-12-31", "1900-01-01", "2099-12-31", "9999-12-31", None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_compared_with_literals_ignores_case(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     # 'f' found no pupil coded 'F' on any target, where the SRS finds them all

@@ -11,9 +11,11 @@ compared with a date column (or a date the statement computes and names: ``DATEA
 FirstMonth``), a literal with a time (``'2012-02-29 00:00:00'``) is cut to its
 date, as SQL Server converts it to the column's type (SQLite compared the longer text as
 greater). A literal given as the other choice of a date (``ISNULL(d, '20210331')``,
-``COALESCE``, ``IIF``, ``CASE``'s results) is rewritten too, since SQL Server converts it to
-a date (SQLite gave the text, DuckDB stopped). A form whose reading depends on the session's
-``DATEFORMAT`` (``'01/02/2015'``) is read as SQL Server reads it: month first as
+``COALESCE``, ``IIF``, ``CASE``'s results; a value of a date's among them, as
+``NULLIF(d, '99991231')``), ``LAG``'s or ``LEAD``'s default for a date, or the other value
+``NULLIF`` compares with a date, is rewritten too, since SQL Server converts it to a date
+(SQLite gave the text, or found no match, DuckDB stopped). A form whose reading depends on
+the session's ``DATEFORMAT`` (``'01/02/2015'``) is read as SQL Server reads it: month first as
 ``us_english`` has it, day first after ``SET DATEFORMAT dmy`` or ``SET LANGUAGE british``
 (PostgreSQL read it month first whatever the script said, SQLite and DuckDB not at all).
 
@@ -116,10 +118,23 @@ def _day_number(node: exp.Expression) -> exp.Expression | None:
 
 
 def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
-    """A column holding dates (``dates``), or an expression whose value is a date."""
+    """A column holding dates (``dates``), or an expression whose value is a date: a date
+    function's or a cast's, or one of a date's (``NULLIF(d, ...)``, ``LAG(d) OVER (...)``,
+    ``MAX(d)``, a choice with a date among its values, :func:`_dated_choices`)."""
+    while isinstance(node, exp.Paren | exp.Window):
+        node = node.this
     if isinstance(node, exp.Column):
         return node.name.lower() in dates
+    if isinstance(node, _OF_ITS_VALUE):
+        return _is_date_column(node.this, dates)
+    if isinstance(node, exp.Coalesce | exp.Case | exp.If):
+        return bool(_dated_choices(node, dates))
     return isinstance(node, DATE_VALUES) or _is_date_cast(node)
+
+
+_OF_ITS_VALUE = (exp.Nullif, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue,
+                 exp.Min, exp.Max)
+"""Functions whose value has their first argument's type."""
 
 
 DATE_VALUES = (exp.DateAdd, exp.LastDay, exp.DateFromParts, exp.CurrentTimestamp)
@@ -192,6 +207,18 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
             compared(comparison.expression, comparison.this)
         elif _is_date_column(comparison.expression, dates):
             compared(comparison.this, comparison.expression)
+    for nullif in list(tree.find_all(exp.Nullif)):  # (NULLIF compares its values)
+        if _is_date_column(nullif.this, dates):
+            compared(nullif.expression, nullif.this)
+        elif _is_date_column(nullif.expression, dates):
+            compared(nullif.this, nullif.expression)
+    for shifted in list(tree.find_all(exp.Lag, exp.Lead)):
+        # the default of LAG(d, 1, '19000101') is converted to the date's type (SQLite gave
+        # the text, DuckDB stopped)
+        default = shifted.args.get("default")
+        if default is not None and _is_date_column(shifted.this, dates):
+            moment = isinstance(shifted.this, exp.Column) and shifted.this.name.lower() in moments
+            _rewrite(default, not moment, order, line, converted=True, moment=moment)
     for choice in list(tree.find_all(exp.Coalesce, exp.Case, exp.If)):
         for value in _dated_choices(choice, dates):
             # (converted: ISNULL(d, 'none') stops, as on DuckDB and PostgreSQL; SQLite gave
