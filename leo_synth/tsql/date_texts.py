@@ -11,10 +11,13 @@ import datetime as dt
 import re
 
 DATE_TEXT = re.compile(
-    r"\s*(?P<y>[0-9]{4})(?P<sep>[-/.]?)(?P<m>[0-9]{2})(?P=sep)(?P<d>[0-9]{2})"
+    r"\s*(?P<y>[0-9]{4})(?:(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+    r"|(?P<mm>[0-9]{2})(?P<dd>[0-9]{2}))"
     r"(?:[ T](?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
 """``YYYYMMDD``, ``YYYY-MM-DD``, ``YYYY/MM/DD`` or ``YYYY.MM.DD``, with or without a time:
-the forms SQL Server reads as year, month, day whatever its language."""
+the forms SQL Server reads as year, month, day whatever its language. Separated, the month
+and day may have one digit (``'2000-9-1'``, as ``CONCAT(year, '-', month, '-1')`` writes
+them), as SQL Server reads them; unseparated, each has two."""
 NUMBERED = re.compile(
     r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
     r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
@@ -59,7 +62,8 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
         return f"{text.strip()}-01-01" if text.strip() >= "0001" else None
     found = DATE_TEXT.fullmatch(text)
     if found is not None:
-        year, month, day = (int(found[k]) for k in ("y", "m", "d"))
+        year, month, day = (int(found[k] or found[alone]) for k, alone in (
+            ("y", "y"), ("m", "mm"), ("d", "dd")))
         if moment and order == "dmy" and found["sep"] and "T" not in text.upper():
             month, day = day, month
     elif (found := named(text)) is not None:

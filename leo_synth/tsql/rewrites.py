@@ -336,6 +336,8 @@ def is_text(node: exp.Expression, texts: dict[str, bool] | None = None) -> bool:
         return is_text(node.this, texts)  # (NULLIF has its first argument's type)
     if isinstance(node, exp.Coalesce | exp.Case | exp.If):
         return _texts_alone(_results(node), texts)
+    if isinstance(node, exp.Add):  # (T-SQL's + of two texts joins them)
+        return is_text(node.this, texts) and is_text(node.expression, texts)
     if isinstance(node, exp.Anonymous):
         return node.name.upper() in TEXT_NAMES
     return (isinstance(node, exp.Literal) and node.is_string) or isinstance(
