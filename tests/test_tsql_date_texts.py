@@ -142,3 +142,18 @@ def test_made_datetimes_are_those_made_so_wherever_made() -> None:
     assert made_datetimes(tree, {"b": True, "startdate": False}, {}) == {
         "dt": ("datetime", 3), "precise": ("datetime2", 3), "again": ("datetime", 3),
         "held": ("datetime", 3)}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_convert_reads_a_months_name_whatever_its_style(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (style 100's 'Dec 31 2019' was NULL on SQLite and stopped DuckDB, whose pattern wanted
+    # its time; a full month's name stopped them in style 106)
+    db = _db(request, backend)
+    assert [tuple(map(str, row)) for row in run_text(db, """SELECT
+    CONVERT(DATE, 'Dec 31 2019', 100), CONVERT(DATETIME, 'Dec 31 2019 10:15PM', 100),
+    CONVERT(DATETIME, 'Dec 31 2019 10:15:30:123AM', 109), CONVERT(DATE, '31 December 2019', 106),
+    CONVERT(DATE, 'Dec 31, 2019', 107), TRY_CONVERT(DATE, 'nonsense', 100)""", "tsql", None,
+                                                     False)[-1].rows] == [(
+        "2019-12-31", "2019-12-31 22:15:00.000", "2019-12-31 10:15:30.123", "2019-12-31",
+        "2019-12-31", "None")]

@@ -39,6 +39,10 @@ def test_the_date_forms_sql_server_reads_whatever_its_language() -> None:
                  "Jan 2015"):
         assert iso(text, True, "dmy") == "2015-01-01", text
     assert iso("1 Jan 2015 10:30", False) == "2015-01-01 10:30"
+    # styles 0 and 9 as SQL Server writes them: a 12-hour clock, milliseconds after a colon
+    assert iso("Jan  1 2015 12:05AM", False) == "2015-01-01 00:05"
+    assert iso("Jan  1 2015  1:04:05:123PM", False) == "2015-01-01 13:04:05.123"
+    assert iso("1 Jan 2015 9:30", False) == "2015-01-01 09:30"
     assert iso("01-Jan-50", True) == "1950-01-01"
     assert iso("31 Feb 2015", True) is None
     assert iso("1 Foo 2015", True) is None

@@ -27,7 +27,8 @@ MONTHS = {name: number for number, month in enumerate(
      "october", "november", "december"), start=1) for name in (month, month[:3])}
 """The month names ``us_english`` reads in a date (whole or their first three letters)."""
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
-_TIME = r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*"
+_TIME = (r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.:][0-9]+)?)?)"
+         r"\s*(?P<noon>[AaPp][Mm])?)?\s*")
 _SEP = r"[\s,/.-]+"
 NAMED = [re.compile(r"\s*" + form + _TIME) for form in (
     rf"(?P<d>[0-9]{{1,2}}){_SEP}{_MONTH}{_SEP}(?P<y>[0-9]{{4}}|[0-9]{{2}})",
@@ -35,7 +36,9 @@ NAMED = [re.compile(r"\s*" + form + _TIME) for form in (
     rf"(?P<y>[0-9]{{4}}){_SEP}{_MONTH}(?:{_SEP}(?P<d>[0-9]{{1,2}}))?",
     rf"{_MONTH}{_SEP}(?P<y>[0-9]{{4}})")]
 """SQL Server's alphabetic forms: ``'1 Jan 2015'``, ``'01-JAN-15'``, ``'January 1, 2015'``,
-``'2015 Jan 1'``, ``'Jan 2015'`` (the first), read the same whatever the ``DATEFORMAT``."""
+``'2015 Jan 1'``, ``'Jan 2015'`` (the first), read the same whatever the ``DATEFORMAT``; a
+time after them as ``CONVERT``'s styles 0 and 9 write it too (``'Jan  1 2015 10:15AM'``,
+``'Jan  1 2015 10:15:30:123PM'``: a 12-hour clock, milliseconds after a colon)."""
 DAY_ZERO = dt.date(1900, 1, 1)
 """The date SQL Server reads the number 0 as (``CAST(0 AS DATETIME)``)."""
 TWO_DIGIT_CUTOFF = 2049
@@ -61,6 +64,7 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
     if YEAR_ALONE.fullmatch(text):  # (four digits: 1 January of that year, as documented)
         return f"{text.strip()}-01-01" if text.strip() >= "0001" else None
     found = DATE_TEXT.fullmatch(text)
+    time = found["time"] if found is not None else None
     if found is not None:
         year, month, day = (int(found[k] or found[alone]) for k, alone in (
             ("y", "y"), ("m", "mm"), ("d", "dd")))
@@ -68,18 +72,33 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
             month, day = day, month
     elif (found := named(text)) is not None:
         year, month, day = named_parts(found)
+        time = _clock(found["time"], found["noon"])
     else:
         found = NUMBERED.fullmatch(text)
         if found is None or order not in ("mdy", "dmy"):
             return None
-        first, second = int(found["a"]), int(found["b"])
+        first, second, time = int(found["a"]), int(found["b"]), found["time"]
         year = int(found["y"])
         month, day = (first, second) if order == "mdy" else (second, first)
     try:
         date = dt.date(year, month, day).isoformat()
     except ValueError:
         return None
-    return date if date_only or not found["time"] else f"{date} {found['time']}"
+    return date if date_only or not time else f"{date} {time}"
+
+
+def _clock(time: str | None, noon: str | None) -> str | None:
+    """The time of an alphabetic form as ISO text has it: its milliseconds after a point (not
+    style 9's colon), its hour of a 24-hour clock in two digits (a 12-hour clock's AM and
+    PM read)."""
+    if time is None:
+        return None
+    parts = time.split(":")
+    hour = int(parts[0])
+    if noon is not None:
+        hour = hour % 12 + (12 if noon.upper() == "PM" else 0)
+    clock = ":".join([f"{hour:02d}", *parts[1:3]])
+    return clock + "." + parts[3] if len(parts) == 4 else clock
 
 
 def named(text: str) -> re.Match[str] | None:

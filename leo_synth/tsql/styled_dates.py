@@ -23,19 +23,25 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql import date_casts, date_formats, try_conversions
+from leo_synth.tsql import date_casts, date_formats, date_texts, try_conversions
 from leo_synth.tsql.date_literals import DATE_TYPES, DATE_VALUES
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
 
 ISO_TIME_STYLES = ("20", "120", "21", "121", "126", "127")
 """``CONVERT``'s styles of ISO text with a time (``yyyy-mm-dd hh:mi:ss``, ``...T...``)."""
+NAMED_MONTH_STYLES = ("0", "100", "9", "109", "6", "106", "7", "107", "13", "113")
+"""``CONVERT``'s styles that write a month's name (``Dec 31 2019 10:15AM``, ``31 Dec 2019``),
+whose text SQL Server reads as a cast reads it (``date_texts``' alphabetic forms, a full
+month's name too); the targets read the style's own pattern alone (style 100's ``Dec 31
+2019`` without its time was NULL on SQLite and stopped DuckDB)."""
 
 
-def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
+def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str, order: str = "mdy"
                ) -> tuple[exp.Expression, bool]:
-    """The tree with each such ``CONVERT`` read so, and whether one calls PostgreSQL's
-    session function (``date_casts.POSTGRES_SETUP``)."""
+    """The tree with each such ``CONVERT`` read so (``order``: the session's
+    ``DATEFORMAT``), and whether one calls PostgreSQL's session function
+    (``date_casts.POSTGRES_SETUP``)."""
     postgres_function = False
     for node in list(tree.find_all(exp.Convert)):
         style, to, value = node.args.get("style"), node.this, node.expression
@@ -47,8 +53,16 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             continue
         if not is_text(value, kinds.texts):
             continue
-        if style.name in ISO_TIME_STYLES:  # (SQL Server reads ISO text whatever the style)
-            read = date_casts.reading(value, "ymd", to.is_type(exp.DataType.Type.DATE),
+        if style.name in ISO_TIME_STYLES + NAMED_MONTH_STYLES:
+            # (SQL Server reads ISO text and a month's name whatever the style; a literal is
+            # read here, as PostgreSQL's own reading knows no 12-hour clock's milliseconds)
+            text = date_texts.iso(value.name, to.is_type(exp.DataType.Type.DATE), order) if (
+                isinstance(value, exp.Literal) and value.is_string) else None
+            if text is not None:
+                node.replace(exp.cast(exp.Literal.string(text), to.copy()))
+                continue
+            read = date_casts.reading(value, "ymd" if style.name in ISO_TIME_STYLES else order,
+                                      to.is_type(exp.DataType.Type.DATE),
                                       bool(node.args.get("safe")), dialect)
             postgres_function = postgres_function or dialect == "postgres"
             node.replace(exp.cast(read, to.copy()))

@@ -1684,7 +1684,8 @@ class Translator:
             {name for name, held in self.datetimes.items() if held}, self._ticked_columns())
         tree, tried_date = date_casts.for_target(tree, columns, self.dateformat,
                                                  self.target.dialect, line)
-        tree, styled = styled_dates.for_target(tree, columns, self.target.dialect)
+        tree, styled = styled_dates.for_target(tree, columns, self.target.dialect,
+                                               self.dateformat)
         tree, bounded = text_bounds.for_target(tree, self.target.dialect, line)
         tree, logged = float_domains.for_target(tree, self.target.dialect)
         tree, built = datetime_parts.for_target(tree, self.target.dialect, line)
