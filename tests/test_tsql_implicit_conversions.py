@@ -236,6 +236,18 @@ FROM [LEO_i2].[2002237].[leo_benefit] WHERE EndDate = '99991231' ORDER BY EduKey
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_unseparated_dates_among_greatest_and_least_of_a_date(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (SQL Server 2022: a spell's days within a tax year; SQLite gave NULL, as it compared the
+    # text '20180406' with ISO dates, and DuckDB stopped)
+    db = _db(request, backend)
+    assert _rows(db, """SELECT TOP 1 GREATEST(StartDate, '20180406'), LEAST(EndDate, '20190405'),
+    DATEDIFF(day, GREATEST(StartDate, '20180406'), LEAST(EndDate, '20190405')) + 1
+FROM [LEO_i2].[2002237].[leo_employment]
+WHERE StartDate < '20180406' AND EndDate > '20190405'""") == [("2018-04-06", "2019-04-05", 365)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_compared_with_literals_ignores_case(backend: str,
                                                   request: pytest.FixtureRequest) -> None:
     # 'f' found no pupil coded 'F' on any target, where the SRS finds them all

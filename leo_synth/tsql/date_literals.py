@@ -127,11 +127,14 @@ def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
         return node.name.lower() in dates
     if isinstance(node, _OF_ITS_VALUE):
         return _is_date_column(node.this, dates)
-    if isinstance(node, exp.Coalesce | exp.Case | exp.If):
+    if isinstance(node, _CHOICES):
         return bool(_dated_choices(node, dates))
     return isinstance(node, DATE_VALUES) or _is_date_cast(node)
 
 
+_CHOICES = (exp.Coalesce, exp.Case, exp.If, exp.Greatest, exp.Least)
+"""Functions whose value is one of their values (``GREATEST`` and ``LEAST``: SQL Server
+2022's)."""
 _OF_ITS_VALUE = (exp.Nullif, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.NthValue,
                  exp.Min, exp.Max)
 """Functions whose value has their first argument's type."""
@@ -219,7 +222,7 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
         if default is not None and _is_date_column(shifted.this, dates):
             moment = isinstance(shifted.this, exp.Column) and shifted.this.name.lower() in moments
             _rewrite(default, not moment, order, line, converted=True, moment=moment)
-    for choice in list(tree.find_all(exp.Coalesce, exp.Case, exp.If)):
+    for choice in list(tree.find_all(*_CHOICES)):
         for value in _dated_choices(choice, dates):
             # (converted: ISNULL(d, 'none') stops, as on DuckDB and PostgreSQL; SQLite gave
             # the text)
@@ -230,7 +233,8 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
 def _dated_choices(choice: exp.Expression, dates: set[str]) -> list[exp.Expression]:
     """The other values of a choice between values one of which is a date, which SQL Server
     converts to a date (a date outranks text): ``ISNULL(d, '20210331')`` (whose type is its
-    first argument's), ``COALESCE``, ``IIF`` and ``CASE``'s results. SQLite gave the text
+    first argument's), ``COALESCE``, ``IIF`` and ``CASE``'s results, ``GREATEST`` and
+    ``LEAST``'s values. SQLite gave the text
     as it was, DuckDB stopped at it."""
     if isinstance(choice, exp.Coalesce):
         values = [choice.this, *choice.expressions]
@@ -239,6 +243,8 @@ def _dated_choices(choice: exp.Expression, dates: set[str]) -> list[exp.Expressi
     elif isinstance(choice, exp.Case):
         values = [branch.args.get("true") for branch in choice.args.get("ifs") or []]
         values.append(choice.args.get("default"))
+    elif isinstance(choice, exp.Greatest | exp.Least):
+        values = [choice.this, *choice.expressions]
     elif choice.arg_key != "ifs":  # IIF (a CASE's branches are read with their CASE)
         values = [choice.args.get("true"), choice.args.get("false")]
     else:
