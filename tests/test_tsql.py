@@ -1747,6 +1747,10 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: All queries combined using a UNION, INTERSECT or EXCEPT operator must have an "
      "equal number of expressions in their target lists."),
     ("SELECT FROM leo_earnings", "line 1: Incorrect syntax near the keyword 'FROM'."),
+    # a statement cut short: sqlglot closed the bracket and the targets ran it
+    ("SELECT TOP 3 EduKey, CONVERT(VARCHAR(30), StartDate\nFROM leo_benefit",
+     "line 1: Incorrect syntax near 'leo_benefit'."),
+    ("SELECT CONVERT(VARCHAR(30), 1", "line 1: Incorrect syntax near '1'."),
     # aggregates where SQL Server allows none, a UNION sorted by what it does not select and
     # a subquery of IN with two columns (each target refused them in its own words)
     ("SELECT EduKey FROM leo_benefit WHERE COUNT(*) > 1 GROUP BY EduKey",

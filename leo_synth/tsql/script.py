@@ -570,6 +570,9 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
             continue
         if incomplete(tree) and end != ends[-1]:
             continue
+        if end == len(chunk) and _unbalanced(chunk):
+            # (sqlglot closes what the script left open: SELECT CONVERT(VARCHAR(30), 1 ran)
+            raise ScriptError(chunk[0].line, f"Incorrect syntax near '{chunk[-1].text}'.")
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
     if _top_beside_fetch(chunk):
         raise ScriptError(chunk[0].line, TOP_AND_OFFSET)
@@ -580,6 +583,17 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         raise output_refused(chunk[0].text.upper(), chunk[0].line)
     detail = str(error).splitlines()[0] if error else "cannot parse"
     raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
+
+
+def _unbalanced(chunk: list[Token]) -> bool:
+    """Whether the brackets of ``chunk`` do not pair up (one left open, as in a statement
+    cut short, or one closed that was not opened): SQL Server's error 102 at its end."""
+    depth = 0
+    for token in chunk:
+        depth += (token.token_type in OPENERS) - (token.token_type in CLOSERS)
+        if depth < 0:
+            return True
+    return depth != 0
 
 
 def _top_beside_fetch(chunk: list[Token]) -> bool:
