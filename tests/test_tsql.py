@@ -1751,6 +1751,11 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
     ("SELECT TOP 3 EduKey, CONVERT(VARCHAR(30), StartDate\nFROM leo_benefit",
      "line 1: Incorrect syntax near 'leo_benefit'."),
     ("SELECT CONVERT(VARCHAR(30), 1", "line 1: Incorrect syntax near '1'."),
+    # a comma with no item after it (the targets ran the statement without it)
+    ("SELECT TOP 2 EduKey, TaxYear, FROM leo_earnings",
+     "line 1: Incorrect syntax near the keyword 'FROM'."),
+    ("SELECT EduKey FROM leo_earnings WHERE TaxYear IN (201819, )",
+     "line 1: Incorrect syntax near ')'."),
     # aggregates where SQL Server allows none, a UNION sorted by what it does not select and
     # a subquery of IN with two columns (each target refused them in its own words)
     ("SELECT EduKey FROM leo_benefit WHERE COUNT(*) > 1 GROUP BY EduKey",

@@ -573,6 +573,9 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         if end == len(chunk) and _unbalanced(chunk):
             # (sqlglot closes what the script left open: SELECT CONVERT(VARCHAR(30), 1 ran)
             raise ScriptError(chunk[0].line, f"Incorrect syntax near '{chunk[-1].text}'.")
+        dangling = _dangling_comma(chunk[:end])
+        if dangling is not None:
+            raise ScriptError(chunk[0].line, dangling)
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
     if _top_beside_fetch(chunk):
         raise ScriptError(chunk[0].line, TOP_AND_OFFSET)
@@ -583,6 +586,31 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         raise output_refused(chunk[0].text.upper(), chunk[0].line)
     detail = str(error).splitlines()[0] if error else "cannot parse"
     raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
+
+
+CLAUSE_WORDS = frozenset({"FROM", "WHERE", "GROUP", "ORDER", "HAVING", "UNION", "EXCEPT",
+                          "INTERSECT", "INTO", "OPTION"})
+"""Keywords that start a clause, which no list item can be (``SELECT a, FROM t``)."""
+
+
+def _dangling_comma(chunk: list[Token]) -> str | None:
+    """SQL Server's error 102 for a comma with no item after it in a statement (``SELECT a,
+    b, FROM t``, a list's last ``,`` before ``)`` or the statement's end), which sqlglot
+    read as if the comma were not there: the targets ran a statement the SRS refuses. A
+    table's definition may end its columns with one (``CREATE TABLE #t (a INT, )``,
+    ``DECLARE @t TABLE (...)``), as SQL Server allows: those statements are not checked."""
+    if chunk and chunk[0].text.upper() in ("CREATE", "ALTER", "DECLARE"):
+        return None
+    for token, after in zip(chunk, [*chunk[1:], None], strict=True):
+        if token.token_type != TokenType.COMMA:
+            continue
+        if after is None:
+            return "Incorrect syntax near ','."
+        if after.token_type in CLOSERS | {TokenType.SEMICOLON}:
+            return f"Incorrect syntax near '{after.text}'."
+        if is_word(after) and after.text.upper() in CLAUSE_WORDS:
+            return f"Incorrect syntax near the keyword '{after.text}'."
+    return None
 
 
 def _unbalanced(chunk: list[Token]) -> bool:
