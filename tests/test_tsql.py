@@ -3117,6 +3117,8 @@ def test_a_relation_named_in_another_database_stops_on_every_target(
     ("SELECT COUNT(*) FILTER (WHERE Earnings > 0) FROM leo_earnings",
      "line 1: Incorrect syntax near 'FILTER'."),
     ("SELECT 1\nSELECT CURRENT_DATE", "line 2: Invalid column name 'CURRENT_DATE'"),
+    ("SELECT EduKey FROM leo_benefit WHERE StartDate >= DATE '2015-04-06'",
+     "line 1: Incorrect syntax near '2015-04-06': T-SQL has no typed literals"),
     ("SELECT EduKey AS string, TRY_CAST(EduKey AS STRING) FROM leo_benefit",
      "line 1: Type STRING is not a defined system type."),
     ("SELECT NTH_VALUE(Benefit_type, 2) OVER (ORDER BY StartDate) FROM leo_benefit",

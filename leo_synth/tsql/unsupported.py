@@ -6,11 +6,12 @@ procedures and functions it walks itself: ``blocks``), so session counters other
 the runner keeps (``COUNTERS``) and a few constructs none of the targets share (triggers,
 ``GOTO``) are refused with one line naming the construct and its line; so is other dialects'
 SQL that the targets would run and SQL Server would not (``LIMIT``, ``||``, ``::``,
-``ILIKE``, ``TRUE``, ``CURRENT_DATE``, ``NULLS LAST``: ``NOT_TSQL``; ``CAST(x AS STRING)``;
-``NOW()``, ``SUBSTR()``, ``IFNULL()``: ``NOT_TSQL_FUNCTIONS``; ``DATEDIFF('day', a, b)``,
-``ISNULL(a, b, c)``, ``COUNT(DISTINCT a, b)``, ``INTERVAL '1 day'``, ``CREATE TEMP TABLE``; the
-forms a statement's tree shows are ``dialect_habits``'). Strings, bracketed names and comments
-never match (the tokenizer has already told them apart).
+``ILIKE``, ``TRUE``, ``CURRENT_DATE``, ``NULLS LAST``: ``NOT_TSQL``; ``DATE '2015-04-06'``;
+``CAST(x AS STRING)``; ``NOW()``, ``SUBSTR()``, ``IFNULL()``: ``NOT_TSQL_FUNCTIONS``;
+``DATEDIFF('day', a, b)``, ``ISNULL(a, b, c)``, ``COUNT(DISTINCT a, b)``, ``INTERVAL '1
+day'``, ``CREATE TEMP TABLE``; the forms a statement's tree shows are ``dialect_habits``').
+Strings, bracketed names and comments never match (the tokenizer has already told them
+apart).
 """
 
 from __future__ import annotations
@@ -87,6 +88,11 @@ NOT_TSQL_FUNCTIONS = {
 }
 """Other dialects' functions SQL Server does not know, and what T-SQL writes instead (a
 function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
+
+TYPED_LITERALS = {"DATE", "TIMESTAMP", "TIME", "DATETIME"}
+"""Types other dialects write before a literal (``DATE '2015-04-06'``), which SQL Server
+reads as a column's name and an alias, or refuses: sqlglot read a typed literal, and every
+target ran it."""
 
 DATE_PART_FUNCTIONS = {"DATEADD", "DATEDIFF", "DATEDIFF_BIG", "DATEPART", "DATENAME",
                        "DATETRUNC"}
@@ -194,6 +200,11 @@ def check(found: list[Token]) -> None:
         if token.token_type == TokenType.TEXT and word == "STRING" and _cast_type(found, i):
             raise ScriptError(token.line, "Type STRING is not a defined system type. (T-SQL's "
                               "text is VARCHAR(n))")
+        if word in TYPED_LITERALS and _is_word(token) and i + 1 < len(found) and (
+                found[i + 1].token_type == TokenType.STRING):  # (DATE '2015-04-06')
+            value = found[i + 1].text
+            raise ScriptError(token.line, f"Incorrect syntax near '{value}': T-SQL has no "
+                              f"typed literals (write '{value}', or CAST('{value}' AS {word}))")
         if _is_word(token) and word == "NULLS" and i + 1 < len(found) and (
                 found[i + 1].text.upper() in ("FIRST", "LAST")):
             raise ScriptError(token.line, "Incorrect syntax near 'NULLS': T-SQL sorts NULLs "
