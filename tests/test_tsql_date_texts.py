@@ -157,3 +157,19 @@ def test_convert_reads_a_months_name_whatever_its_style(
                                                      False)[-1].rows] == [(
         "2019-12-31", "2019-12-31 22:15:00.000", "2019-12-31 10:15:30.123", "2019-12-31",
         "2019-12-31", "None")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_nullif_lag_and_isnull_of_a_datetime_are_datetimes(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # (they showed without milliseconds on SQLite, NULLIF(at, ...) as a date on DuckDB, and
+    # ISNULL's literal lost its time)
+    db = _db(request, backend)
+    rows = run_text(db, """CREATE TABLE #e (k INT, at DATETIME);
+INSERT INTO #e VALUES (1, '2021-01-03 10:15:00'), (2, '2021-02-01 00:00:00');
+SELECT k, LAG(at, 1, '20210101 09:30') OVER (PARTITION BY k ORDER BY at),
+  NULLIF(at, '20210203'), ISNULL(NULLIF(at, '2021-02-01'), '20991231 23:00')
+FROM #e ORDER BY k""", "tsql", None, False)[-1].rows
+    assert [tuple(map(str, row)) for row in rows] == [
+        ("1", "2021-01-01 09:30:00.000", "2021-01-03 10:15:00.000", "2021-01-03 10:15:00.000"),
+        ("2", "2021-01-01 09:30:00.000", "2021-02-01 00:00:00.000", "2099-12-31 23:00:00.000")]

@@ -132,6 +132,16 @@ def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
     return isinstance(node, DATE_VALUES) or _is_date_cast(node)
 
 
+def _is_moment(node: exp.Expression, moments: set[str]) -> bool:
+    """A column holding a date and time (``moments``), or a value of one's (``NULLIF(d,
+    ...)``, ``LAG(d) OVER (...)``), or a cast to one."""
+    while isinstance(node, (exp.Paren, exp.Window, *_OF_ITS_VALUE)):
+        node = node.this
+    if isinstance(node, exp.Column):
+        return node.name.lower() in moments
+    return _is_date_cast(node, value_rewrites.DATETIME_TYPES)
+
+
 _CHOICES = (exp.Coalesce, exp.Case, exp.If, exp.Greatest, exp.Least)
 """Functions whose value is one of their values (``GREATEST`` and ``LEAST``: SQL Server
 2022's)."""
@@ -223,10 +233,13 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
             moment = isinstance(shifted.this, exp.Column) and shifted.this.name.lower() in moments
             _rewrite(default, not moment, order, line, converted=True, moment=moment)
     for choice in list(tree.find_all(*_CHOICES)):
-        for value in _dated_choices(choice, dates):
+        values = _dated_choices(choice, dates)
+        # (beside a date and time, a literal keeps its time: ISNULL(d, '20991231 23:00'))
+        moment = any(_is_moment(value, moments) for value in _choice_values(choice))
+        for value in values:
             # (converted: ISNULL(d, 'none') stops, as on DuckDB and PostgreSQL; SQLite gave
             # the text)
-            _rewrite(value, True, order, line, converted=True)
+            _rewrite(value, not moment, order, line, converted=True, moment=moment)
     return tree
 
 
@@ -234,22 +247,27 @@ def _dated_choices(choice: exp.Expression, dates: set[str]) -> list[exp.Expressi
     """The other values of a choice between values one of which is a date, which SQL Server
     converts to a date (a date outranks text): ``ISNULL(d, '20210331')`` (whose type is its
     first argument's), ``COALESCE``, ``IIF`` and ``CASE``'s results, ``GREATEST`` and
-    ``LEAST``'s values. SQLite gave the text
-    as it was, DuckDB stopped at it."""
-    if isinstance(choice, exp.Coalesce):
-        values = [choice.this, *choice.expressions]
-        if choice.args.get("is_null"):  # ISNULL: the first argument's type
-            return values[1:] if _is_date_column(values[0], dates) else []
-    elif isinstance(choice, exp.Case):
-        values = [branch.args.get("true") for branch in choice.args.get("ifs") or []]
-        values.append(choice.args.get("default"))
-    elif isinstance(choice, exp.Greatest | exp.Least):
-        values = [choice.this, *choice.expressions]
-    elif choice.arg_key != "ifs":  # IIF (a CASE's branches are read with their CASE)
-        values = [choice.args.get("true"), choice.args.get("false")]
-    else:
-        return []
-    values = [value for value in values if value is not None]
+    ``LEAST``'s values. SQLite gave the text as it was, DuckDB stopped at it."""
+    values = _choice_values(choice)
+    if isinstance(choice, exp.Coalesce) and choice.args.get("is_null"):
+        # ISNULL: the first argument's type
+        return values[1:] if values and _is_date_column(values[0], dates) else []
     if not any(_is_date_column(value, dates) for value in values):
         return []
     return values
+
+
+def _choice_values(choice: exp.Expression) -> list[exp.Expression]:
+    """The values a choice (``_CHOICES``) may give: ``ISNULL``'s and ``COALESCE``'s
+    arguments, ``IIF``'s and ``CASE``'s results, ``GREATEST``'s and ``LEAST``'s values (none
+    for a CASE's branch, read with its CASE)."""
+    if isinstance(choice, exp.Coalesce | exp.Greatest | exp.Least):
+        values = [choice.this, *choice.expressions]
+    elif isinstance(choice, exp.Case):
+        values = [branch.args.get("true") for branch in choice.args.get("ifs") or []]
+        values.append(choice.args.get("default"))
+    elif choice.arg_key != "ifs":  # IIF
+        values = [choice.args.get("true"), choice.args.get("false")]
+    else:
+        return []
+    return [value for value in values if value is not None]

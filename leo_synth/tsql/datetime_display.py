@@ -7,10 +7,10 @@ common: SQLite's ``CAST(d AS DATETIME)`` is text without a fraction (``2015-01-0
 PostgreSQL's and DuckDB's a timestamp, which the result table shows as a date at midnight
 (``2015-01-01``, as it must for a date a target widened to a timestamp), so one script showed
 three ways. A projection that is a ``DATETIME`` for certain (a cast or ``CONVERT`` to one,
-``GETDATE()``, ``DATEADD`` or ``MIN``/``MAX`` of one, ``DATEADD`` of a date written as text,
-which SQL Server makes a ``DATETIME``, a #temp table's ``DATETIME`` column (a
-``DATETIME2(n)`` or ``SMALLDATETIME`` column as its type, when every table met with its name
-holds it so), ``COALESCE``,
+``GETDATE()``, ``DATEADD``, ``MIN``/``MAX``, ``NULLIF`` or ``LAG``/``LEAD`` of one,
+``DATEADD`` of a date written as text, which SQL Server makes a ``DATETIME``, a #temp
+table's ``DATETIME`` column (a ``DATETIME2(n)`` or ``SMALLDATETIME`` column as its type, when
+every table met with its name holds it so), ``COALESCE``,
 ``IIF`` or ``CASE`` with one among their values, ``ISNULL`` of one) has its values
 made :class:`Shown` values, which the table, a CSV and a Parquet file (a timestamp) take as
 SQL Server's. A ``*`` and a ``UNION`` keep the target's values.
@@ -122,7 +122,8 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool], columns: Columns
         if isinstance(node, exp.Add) and left is None:
             return right
         return left if right is None else None
-    if isinstance(node, exp.Min | exp.Max):
+    if isinstance(node, exp.Min | exp.Max | exp.Nullif | exp.Lag | exp.Lead | exp.FirstValue
+                  | exp.LastValue):  # (their first argument's type)
         return inner(node.this)
     if isinstance(node, exp.Coalesce) and node.args.get("is_null"):
         return inner(node.this)  # (ISNULL: its first argument's type)
