@@ -256,6 +256,26 @@ FROM {CENSUS}""") == [(boys, "- and -", "\\1&b.A", "axa", None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_ordered_against_lettered_literals_ignores_case(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server's CI collation orders letters whatever their case: 'Construction' < 'd'
+    # and BETWEEN 'a' AND 'c' holds 'Arts...'; every target put each capital before 'c'
+    # (and 'abc' < 'ABD' was false)
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    want = _rows(db, f"""SELECT COUNT(CASE WHEN LEFT(LOWER(Main_Section), 1) IN ('a', 'b', 'c')
+    THEN 1 END), COUNT(CASE WHEN Main_Section IS NOT NULL THEN 1 END) FROM {earnings}""")[0]
+    assert 0 < want[0] < want[1]
+    assert _rows(db, f"""SELECT COUNT(CASE WHEN Main_Section < 'd' THEN 1 END),
+    COUNT(CASE WHEN 'd' > Main_Section THEN 1 END),
+    COUNT(CASE WHEN Main_Section BETWEEN 'a' AND 'czz' THEN 1 END),
+    COUNT(CASE WHEN Main_Section >= 'd' THEN 1 END),
+    COUNT(CASE WHEN Main_Section < 'd' COLLATE Latin1_General_BIN THEN 1 END),
+    MAX(CASE WHEN 'abc' < 'ABD' THEN 1 ELSE 0 END) FROM {earnings}""") == [
+        (want[0], want[0], want[0], want[1] - want[0], want[1], 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_integer_columns_compared_with_text(backend: str,
                                             request: pytest.FixtureRequest) -> None:
     # SQLite found no row for '2017-18' where SQL Server stops: the script is wrong there too
