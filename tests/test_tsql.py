@@ -476,6 +476,21 @@ END CATCH"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_space_and_replicate_of_a_negative_count_are_null(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server: SPACE and REPLICATE of a negative count are NULL, and so are ASCII and
+    # UNICODE of empty text; DuckDB and PostgreSQL gave '' and 0, so a code padded to 3
+    # (REPLICATE('0', 3 - LEN(x)) + x) kept '1234' where SQL Server gives NULL
+    db = _db(request, backend)
+    assert _rows(db, """SELECT x, REPLICATE('0', 3 - LEN(x)) + x AS padded,
+    '[' + SPACE(2 - LEN(x)) + ']' AS spaced, ASCII(LEFT(x, 0)) AS a, UNICODE(LEFT(x, 0)) AS u,
+    ASCII(x) AS first, SPACE(-1) AS none, REPLICATE('ab', -2) AS neither, ASCII('') AS empty
+FROM (VALUES ('1'), ('1234')) t(x) ORDER BY x""") == [
+        ("1", "001", "[ ]", None, None, 49, None, None, None),
+        ("1234", None, None, None, None, 49, None, None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_variables_hold_their_declared_types_values(backend: str,
                                                     request: pytest.FixtureRequest) -> None:
     # a variable took the value as computed: DECLARE @n INT = 'abc' (or SET, or SELECT @n =)

@@ -7,6 +7,9 @@
 - ``SUBSTRING`` from a start below 1 keeps the characters from position 1 to ``start +
   length - 1`` (``SUBSTRING('abcdef', -1, 3)`` is ``'a'``); SQLite and DuckDB counted a
   negative start from the end (``'f'``).
+- ``SPACE`` and ``REPLICATE`` of a negative count are NULL, and so are ``ASCII`` and
+  ``UNICODE`` of empty text; DuckDB and PostgreSQL gave ``''`` and 0 (DuckDB's ``UNICODE``
+  -1).
 
 Only a length or start that is not a literal is rewritten (a literal one is checked by the
 translation itself), so the usual ``LEFT(x, 4)`` and ``SUBSTRING(x, 5, 2)`` are left alone.
@@ -71,6 +74,27 @@ def _from_one(node: exp.Substring) -> None:
     node.set("length", exp.Greatest(this=kept, expressions=[exp.Literal.number(0)]))
 
 
+def _nulls(tree: exp.Expression) -> exp.Expression:
+    """The tree with ``SPACE`` and ``REPLICATE`` NULL for a negative count, and
+    ``ASCII``/``UNICODE`` NULL for empty text."""
+    for node in list(tree.find_all(exp.Repeat, exp.Space)):
+        count = node.args.get("times") if isinstance(node, exp.Repeat) else node.this
+        given = literal_number(count)
+        if count is None or (given is not None and given >= 0):
+            continue  # the usual REPLICATE('0', 3)
+        negative = exp.LT(this=count.copy(), expression=exp.Literal.number(0))
+        case = exp.Case(ifs=[exp.If(this=negative, true=exp.Null())], default=node.copy())
+        if node is tree:
+            return case
+        node.replace(case)
+    for node in list(tree.find_all(exp.Ascii, exp.Unicode)):
+        text = node.this
+        if isinstance(text, exp.Literal) and text.is_string and text.name:
+            continue
+        node.set("this", exp.Nullif(this=text.copy(), expression=exp.Literal.string("")))
+    return tree
+
+
 def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expression, bool]:
     """The tree with each computed length checked and each computed start of a
     ``SUBSTRING`` read as SQL Server reads it; and whether PostgreSQL's session function is
@@ -91,4 +115,4 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
             start = literal_number(node.args.get("start"))
             if node.args.get("length") is not None and (start is None or start < 1):
                 _from_one(node)
-    return tree, raising
+    return _nulls(tree), raising
