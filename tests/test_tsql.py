@@ -2622,6 +2622,28 @@ FROM (VALUES (201415, -5, 'abc'), (2015, 7, NULL)) v(ty, n, t) ORDER BY n""") ==
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_integer_in_too_short_a_unicode_text_stops(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQL Server: an int cast to NVARCHAR(n) or NCHAR(n) too short for it is error 8115
+    # (not '*', as VARCHAR's); every target gave the first n digits ('2014')
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    assert _rows(db, f"""SELECT TOP 1 CAST(TaxYear AS NVARCHAR(6)) + N'x',
+    CONVERT(NCHAR(6), TaxYear), CAST(12345 AS NVARCHAR(5)) FROM {earnings} ORDER BY TaxYear""") == [
+        ("200304x", "200304", "12345")]
+    results = run_text(db, f"""BEGIN TRY
+  SELECT TOP 1 CAST(TaxYear AS NVARCHAR(4)) AS y FROM {earnings}
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m
+END CATCH""", "tsql", None, True)
+    assert [tuple(row) for row in results[-1].rows] == [
+        (8115, "Arithmetic overflow error converting expression to data type nvarchar.")]
+    with pytest.raises(ScriptError, match="converting expression to data type nchar"):
+        _rows(db, "SELECT CONVERT(NCHAR(2), 12345)")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_datetrunc_as_sql_server(backend: str, request: pytest.FixtureRequest) -> None:
     # read as a column named MONTH ("Invalid column name") on every target before
     db = _db(request, backend)

@@ -1671,7 +1671,8 @@ class Translator:
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, integer_average.with_computed(
             tree, self.integers), self.target.dialect)
-        tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
+        tree, unicode_overflow = integer_texts.for_target(
+            tree, integer_average.with_computed(tree, self.integers), self.target.dialect)
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
@@ -1718,7 +1719,8 @@ class Translator:
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
-                                   or leveled or joined or dated or logged or rounded)
+                                   or unicode_overflow or leveled or joined or dated or logged
+                                   or rounded)
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
