@@ -545,6 +545,18 @@ FROM (VALUES (1, 'a', 0.25), (2, 'b', 0.5), (2, NULL, NULL)) t(x, w, f)"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_values_lists_decimal_columns_average_as_decimals(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server: a VALUES list's column of 1.0, 2.0 and 2.0 is a DECIMAL(2, 1), so its AVG
+    # has six places (1.666667) and its SUM one (5.0); every target averaged a float
+    # (1.6666666666666667, and 1.75 for a column of 1.5 and 2)
+    db = _db(request, backend)
+    rows = run_text(db, """SELECT AVG(x) AS a, SUM(x) AS s, AVG(w) AS b, SUM(w) AS t
+FROM (VALUES (1.0, 1.5), (2.0, 2), (2.0, NULL)) v(x, w)""", "tsql", None, False)[-1].rows
+    assert [[str(v) for v in row] for row in rows] == [["1.666667", "5.0", "1.750000", "3.5"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_isnull_cuts_its_value_to_the_columns_length(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # ISNULL has its first argument's type: 'Unknown' in a VARCHAR(2) column's place is 'Un'
