@@ -258,6 +258,10 @@ EXPRESSIONS = {
     "FORMAT(1234.5, 'F1')": "1234.5",
     "FORMAT(-7, 'D3')": "-007",
     "FORMAT(7, '00')": "07",
+    # a negative number that rounds to zero has no sign (SQLite wrote '-0.00' and '-0')
+    "FORMAT(-0.001, 'N2')": "0.00",
+    "FORMAT(CAST(-0.4 AS FLOAT), '0')": "0",
+    "FORMAT(-0.004, 'P1')": "-0.4%",
     "PATINDEX('%[0-9]%', 'AB12')": 3,
     # a pattern joined from pieces (a variable's value by then): its classes were not read
     "PATINDEX('%' + '[0-9]' + '%', 'ab1c')": 3,
