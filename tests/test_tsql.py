@@ -480,6 +480,26 @@ END CATCH"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_translate_of_unequal_characters_stops(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # SQL Server: error 9828 when TRANSLATE's second and third arguments differ in length;
+    # DuckDB and PostgreSQL dropped the unmatched characters ('xc'), SQLite stopped in its
+    # own words
+    db = _db(request, backend)
+    results = run_text(db, """SELECT TRANSLATE(x, '()', '[]') AS t FROM (VALUES ('(a)')) v(x)
+BEGIN TRY
+  SELECT TRANSLATE(x, 'ab', 'x') AS t FROM (VALUES ('abc')) v(x)
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m
+END CATCH""", "tsql", None, True)
+    assert [tuple(row) for row in results[0].rows] == [("[a]",)]
+    assert [tuple(row) for row in results[-1].rows] == [(9828, (
+        "The second and third arguments of the TRANSLATE built-in function must contain an "
+        "equal number of characters."))]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_space_and_replicate_of_a_negative_count_are_null(
         backend: str, request: pytest.FixtureRequest) -> None:
     # SQL Server: SPACE and REPLICATE of a negative count are NULL, and so are ASCII and

@@ -7,6 +7,9 @@
 - ``SUBSTRING`` from a start below 1 keeps the characters from position 1 to ``start +
   length - 1`` (``SUBSTRING('abcdef', -1, 3)`` is ``'a'``); SQLite and DuckDB counted a
   negative start from the end (``'f'``).
+- ``TRANSLATE`` whose characters to replace and replacements differ in number (as written)
+  stops with error 9828; DuckDB and PostgreSQL dropped the characters without a
+  replacement, SQLite stopped in its own words.
 - ``SPACE`` and ``REPLICATE`` of a negative count are NULL, and so are ``ASCII`` and
   ``UNICODE`` of empty text; DuckDB and PostgreSQL gave ``''`` and 0 (DuckDB's ``UNICODE``
   -1).
@@ -30,6 +33,11 @@ POSTGRES_SETUP = (
 """``pg_temp.leo_raise(message)``: stops the query with ``message`` (an integer's type, to
 stand where a length does)."""
 _NAMES = {exp.Left: "left", exp.Right: "right", exp.Substring: "substring"}
+
+
+UNEQUAL_TRANSLATE = ("The second and third arguments of the TRANSLATE built-in function must "
+                     "contain an equal number of characters.")
+"""SQL Server's error 9828."""
 
 
 def invalid_length(function: str) -> str:
@@ -100,6 +108,11 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
     ``SUBSTRING`` read as SQL Server reads it; and whether PostgreSQL's session function is
     called (:data:`POSTGRES_SETUP`). A literal negative length stops at once."""
     raising = False
+    for node in tree.find_all(exp.Translate):
+        found, put = node.args.get("from_"), node.args.get("to")
+        if all(isinstance(v, exp.Literal) and v.is_string for v in (found, put)) and len(
+                found.name) != len(put.name):
+            raise ScriptError(line, UNEQUAL_TRANSLATE, runtime=True)
     for node in list(tree.find_all(exp.Left, exp.Right, exp.Substring)):
         slot = "length" if isinstance(node, exp.Substring) else "expression"
         length = node.args.get(slot)
