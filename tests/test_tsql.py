@@ -258,6 +258,12 @@ EXPRESSIONS = {
     "FORMAT(1234.5, 'F1')": "1234.5",
     "FORMAT(-7, 'D3')": "-007",
     "FORMAT(7, '00')": "07",
+    # a decimal's remainder keeps its fraction, with the dividend's sign (SQLite's % took
+    # both as integers: -1, 1 and 1)
+    "-7.5 % 2": -1.5,
+    "CAST(7.5 AS DECIMAL(5, 2)) % 2": 1.5,
+    "7 % -2.5": 2,
+    "-7 % 2": -1,
     # a negative number that rounds to zero has no sign (SQLite wrote '-0.00' and '-0')
     "FORMAT(-0.001, 'N2')": "0.00",
     "FORMAT(CAST(-0.4 AS FLOAT), '0')": "0",
