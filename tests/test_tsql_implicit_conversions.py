@@ -370,6 +370,18 @@ def test_text_that_is_no_number_cast_to_a_float_stops(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_string_agg_within_group_orders_ignoring_case(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQL Server's CI collation joins 'a; b; C' (and 'C,b,a' descending); every target put
+    # the capital first ('C; a; b', 'b,a,C')
+    db = _db(request, backend)
+    assert _rows(db, """SELECT g, STRING_AGG(x, '; ') WITHIN GROUP (ORDER BY x) AS up,
+    STRING_AGG(x, ',') WITHIN GROUP (ORDER BY x DESC) AS down
+FROM (VALUES (1, 'b'), (1, 'a'), (1, 'C'), (1, NULL), (2, 'Z'), (2, 'y')) v(g, x)
+GROUP BY g ORDER BY g""") == [(1, "a; b; C", "C,b,a"), (2, "y; Z", "Z,y")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_is_ordered_ignoring_case(backend: str, request: pytest.FixtureRequest) -> None:
     # SQL Server's Latin1_General_CI_AS orders 'White and Asian' before 'White British'; the
     # targets ordered by bytes, every capital first, so a table of ethnic groups came out in
