@@ -4164,6 +4164,19 @@ AS c FROM #g WHERE n <> 3 GROUP BY code COLLATE Latin1_General_CS_AS) s""") == [
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_a_windows_partition_of_text_ignores_case_and_trailing_spaces(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server partitions 'abc', 'ABC' and 'abc ' together (COUNT(*) OVER 3, ROW_NUMBER
+    # 1 to 3); every target made three partitions of one row each
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #g (code VARCHAR(10), n INT)
+INSERT INTO #g VALUES ('abc', 1), ('ABC', 2), ('abc ', 3), ('xyz', 4)
+SELECT n, COUNT(*) OVER (PARTITION BY code) AS c,
+    ROW_NUMBER() OVER (PARTITION BY code ORDER BY n DESC) AS r
+FROM #g ORDER BY n""") == [(1, 3, 3), (2, 3, 2), (3, 3, 1), (4, 1, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_date_in_a_style_with_a_time_writes_its_date_alone(
         backend: str, request: pytest.FixtureRequest) -> None:
     # style 121 is the "default for time, date, datetime2" (Microsoft's CAST and CONVERT
