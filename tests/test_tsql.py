@@ -587,6 +587,16 @@ FROM (VALUES (1.0, 1.5), (2.0, 2), (2.0, NULL)) v(x, w)""", "tsql", None, False)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_isnull_of_an_integer_is_an_integer(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server: ISNULL(x, y) has x's type, so a NULL int's 0.5 is 0 (and -1.5 is -1);
+    # every target gave 0.5 and -1.5 (COALESCE takes the wider type: 0.5 there too)
+    db = _db(request, backend)
+    assert _rows(db, """SELECT x, ISNULL(x, 0.5), ISNULL(x, -1.5) + 0, COALESCE(x, 0.5)
+FROM (VALUES (1), (NULL)) t(x) ORDER BY x""") == [(None, 0, -1, 0.5), (1, 1, 1, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_isnull_cuts_its_value_to_the_columns_length(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # ISNULL has its first argument's type: 'Unknown' in a VARCHAR(2) column's place is 'Un'

@@ -1611,6 +1611,7 @@ class Translator:
         union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
                                line)
         tree = argument_types.for_target(tree, columns)
+        tree = isnull_lengths.integers_kept(tree, self.integers)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)
