@@ -258,6 +258,16 @@ EXPRESSIONS = {
     "FORMAT(1234.5, 'F1')": "1234.5",
     "FORMAT(-7, 'D3')": "-007",
     "FORMAT(7, '00')": "07",
+    # a decimal's remainder keeps its fraction, with the dividend's sign (SQLite's % took
+    # both as integers: -1, 1 and 1)
+    "-7.5 % 2": -1.5,
+    "CAST(7.5 AS DECIMAL(5, 2)) % 2": 1.5,
+    "7 % -2.5": 2,
+    "-7 % 2": -1,
+    # a negative number that rounds to zero has no sign (SQLite wrote '-0.00' and '-0')
+    "FORMAT(-0.001, 'N2')": "0.00",
+    "FORMAT(CAST(-0.4 AS FLOAT), '0')": "0",
+    "FORMAT(-0.004, 'P1')": "-0.4%",
     "PATINDEX('%[0-9]%', 'AB12')": 3,
     # a pattern joined from pieces (a variable's value by then): its classes were not read
     "PATINDEX('%' + '[0-9]' + '%', 'ab1c')": 3,
@@ -476,6 +486,41 @@ END CATCH"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_translate_of_unequal_characters_stops(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # SQL Server: error 9828 when TRANSLATE's second and third arguments differ in length;
+    # DuckDB and PostgreSQL dropped the unmatched characters ('xc'), SQLite stopped in its
+    # own words
+    db = _db(request, backend)
+    results = run_text(db, """SELECT TRANSLATE(x, '()', '[]') AS t FROM (VALUES ('(a)')) v(x)
+BEGIN TRY
+  SELECT TRANSLATE(x, 'ab', 'x') AS t FROM (VALUES ('abc')) v(x)
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m
+END CATCH""", "tsql", None, True)
+    assert [tuple(row) for row in results[0].rows] == [("[a]",)]
+    assert [tuple(row) for row in results[-1].rows] == [(9828, (
+        "The second and third arguments of the TRANSLATE built-in function must contain an "
+        "equal number of characters."))]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_space_and_replicate_of_a_negative_count_are_null(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server: SPACE and REPLICATE of a negative count are NULL, and so are ASCII and
+    # UNICODE of empty text; DuckDB and PostgreSQL gave '' and 0, so a code padded to 3
+    # (REPLICATE('0', 3 - LEN(x)) + x) kept '1234' where SQL Server gives NULL
+    db = _db(request, backend)
+    assert _rows(db, """SELECT x, REPLICATE('0', 3 - LEN(x)) + x AS padded,
+    '[' + SPACE(2 - LEN(x)) + ']' AS spaced, ASCII(LEFT(x, 0)) AS a, UNICODE(LEFT(x, 0)) AS u,
+    ASCII(x) AS first, SPACE(-1) AS none, REPLICATE('ab', -2) AS neither, ASCII('') AS empty
+FROM (VALUES ('1'), ('1234')) t(x) ORDER BY x""") == [
+        ("1", "001", "[ ]", None, None, 49, None, None, None),
+        ("1234", None, None, None, None, 49, None, None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_variables_hold_their_declared_types_values(backend: str,
                                                     request: pytest.FixtureRequest) -> None:
     # a variable took the value as computed: DECLARE @n INT = 'abc' (or SET, or SELECT @n =)
@@ -527,6 +572,28 @@ FROM (VALUES (1, 'a', 0.25), (2, 'b', 0.5), (2, NULL, NULL)) t(x, w, f)"""
     assert _rows(db, text) == [(1.66667, 1, "b", 1.5)]
     shown = run_text(db, text, "tsql", None, False)[-1].rows[0][0]
     assert str(shown) == "1.666667"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_values_lists_decimal_columns_average_as_decimals(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server: a VALUES list's column of 1.0, 2.0 and 2.0 is a DECIMAL(2, 1), so its AVG
+    # has six places (1.666667) and its SUM one (5.0); every target averaged a float
+    # (1.6666666666666667, and 1.75 for a column of 1.5 and 2)
+    db = _db(request, backend)
+    rows = run_text(db, """SELECT AVG(x) AS a, SUM(x) AS s, AVG(w) AS b, SUM(w) AS t
+FROM (VALUES (1.0, 1.5), (2.0, 2), (2.0, NULL)) v(x, w)""", "tsql", None, False)[-1].rows
+    assert [[str(v) for v in row] for row in rows] == [["1.666667", "5.0", "1.750000", "3.5"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_isnull_of_an_integer_is_an_integer(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server: ISNULL(x, y) has x's type, so a NULL int's 0.5 is 0 (and -1.5 is -1);
+    # every target gave 0.5 and -1.5 (COALESCE takes the wider type: 0.5 there too)
+    db = _db(request, backend)
+    assert _rows(db, """SELECT x, ISNULL(x, 0.5), ISNULL(x, -1.5) + 0, COALESCE(x, 0.5)
+FROM (VALUES (1), (NULL)) t(x) ORDER BY x""") == [(None, 0, -1, 0.5), (1, 1, 1, 1)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -2616,6 +2683,28 @@ FROM (VALUES (201415, -5, 'abc'), (2015, 7, NULL)) v(ty, n, t) ORDER BY n""") ==
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_integer_in_too_short_a_unicode_text_stops(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQL Server: an int cast to NVARCHAR(n) or NCHAR(n) too short for it is error 8115
+    # (not '*', as VARCHAR's); every target gave the first n digits ('2014')
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    assert _rows(db, f"""SELECT TOP 1 CAST(TaxYear AS NVARCHAR(6)) + N'x',
+    CONVERT(NCHAR(6), TaxYear), CAST(12345 AS NVARCHAR(5)) FROM {earnings} ORDER BY TaxYear""") == [
+        ("200304x", "200304", "12345")]
+    results = run_text(db, f"""BEGIN TRY
+  SELECT TOP 1 CAST(TaxYear AS NVARCHAR(4)) AS y FROM {earnings}
+END TRY
+BEGIN CATCH
+  SELECT ERROR_NUMBER() AS n, ERROR_MESSAGE() AS m
+END CATCH""", "tsql", None, True)
+    assert [tuple(row) for row in results[-1].rows] == [
+        (8115, "Arithmetic overflow error converting expression to data type nvarchar.")]
+    with pytest.raises(ScriptError, match="converting expression to data type nchar"):
+        _rows(db, "SELECT CONVERT(NCHAR(2), 12345)")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_datetrunc_as_sql_server(backend: str, request: pytest.FixtureRequest) -> None:
     # read as a column named MONTH ("Invalid column name") on every target before
     db = _db(request, backend)
@@ -4093,6 +4182,19 @@ SELECT COUNT(*) FROM #d""") == [(3,)]
     # (a case-sensitive collation written in the script keeps case)
     assert _rows(db, setup + """SELECT COUNT(*) FROM (SELECT code COLLATE Latin1_General_CS_AS
 AS c FROM #g WHERE n <> 3 GROUP BY code COLLATE Latin1_General_CS_AS) s""") == [(4,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_windows_partition_of_text_ignores_case_and_trailing_spaces(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server partitions 'abc', 'ABC' and 'abc ' together (COUNT(*) OVER 3, ROW_NUMBER
+    # 1 to 3); every target made three partitions of one row each
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #g (code VARCHAR(10), n INT)
+INSERT INTO #g VALUES ('abc', 1), ('ABC', 2), ('abc ', 3), ('xyz', 4)
+SELECT n, COUNT(*) OVER (PARTITION BY code) AS c,
+    ROW_NUMBER() OVER (PARTITION BY code ORDER BY n DESC) AS r
+FROM #g ORDER BY n""") == [(1, 3, 3), (2, 3, 2), (3, 3, 1), (4, 1, 1)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -290,6 +290,26 @@ FROM {CENSUS}""") == [(boys, "- and -", "\\1&b.A", "axa", None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_text_ordered_against_lettered_literals_ignores_case(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server's CI collation orders letters whatever their case: 'Construction' < 'd'
+    # and BETWEEN 'a' AND 'c' holds 'Arts...'; every target put each capital before 'c'
+    # (and 'abc' < 'ABD' was false)
+    db = _db(request, backend)
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    want = _rows(db, f"""SELECT COUNT(CASE WHEN LEFT(LOWER(Main_Section), 1) IN ('a', 'b', 'c')
+    THEN 1 END), COUNT(CASE WHEN Main_Section IS NOT NULL THEN 1 END) FROM {earnings}""")[0]
+    assert 0 < want[0] < want[1]
+    assert _rows(db, f"""SELECT COUNT(CASE WHEN Main_Section < 'd' THEN 1 END),
+    COUNT(CASE WHEN 'd' > Main_Section THEN 1 END),
+    COUNT(CASE WHEN Main_Section BETWEEN 'a' AND 'czz' THEN 1 END),
+    COUNT(CASE WHEN Main_Section >= 'd' THEN 1 END),
+    COUNT(CASE WHEN Main_Section < 'd' COLLATE Latin1_General_BIN THEN 1 END),
+    MAX(CASE WHEN 'abc' < 'ABD' THEN 1 ELSE 0 END) FROM {earnings}""") == [
+        (want[0], want[0], want[0], want[1] - want[0], want[1], 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_integer_columns_compared_with_text(backend: str,
                                             request: pytest.FixtureRequest) -> None:
     # SQLite found no row for '2017-18' where SQL Server stops: the script is wrong there too
@@ -381,6 +401,18 @@ def test_text_that_is_no_number_cast_to_a_float_stops(backend: str,
                            "Error converting data type varchar to numeric.")):
         with pytest.raises(ScriptError, match=f"line 1: .* said: {re.escape(said)}$"):
             _rows(db, f"SELECT {convert} FROM (SELECT 'R' AS x) t")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_string_agg_within_group_orders_ignoring_case(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # SQL Server's CI collation joins 'a; b; C' (and 'C,b,a' descending); every target put
+    # the capital first ('C; a; b', 'b,a,C')
+    db = _db(request, backend)
+    assert _rows(db, """SELECT g, STRING_AGG(x, '; ') WITHIN GROUP (ORDER BY x) AS up,
+    STRING_AGG(x, ',') WITHIN GROUP (ORDER BY x DESC) AS down
+FROM (VALUES (1, 'b'), (1, 'a'), (1, 'C'), (1, NULL), (2, 'Z'), (2, 'y')) v(g, x)
+GROUP BY g ORDER BY g""") == [(1, "a; b; C", "C,b,a"), (2, "y; Z", "Z,y")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

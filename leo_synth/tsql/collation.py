@@ -5,7 +5,10 @@ The SRS's databases use SQL Server's default, case-insensitive collation (``..._
 PostgreSQL compare text case by case: the same script found no pupil, without an error. So a
 text value (a column that holds text wherever the script met it, or a text function's
 result) compared by ``=``, ``<>``, ``IN``, a simple ``CASE x WHEN 'a' ...`` or ``NULLIF``
-with string literals that have letters is compared in lower case on both sides, and so is
+with string literals that have letters is compared in lower case on both sides (so is an
+order, ``<``, ``>=``, ``BETWEEN``: ``Main_Section < 'c'`` keeps ``'B...'`` and not ``'D...'``, as
+the collation orders letters whatever their case; the targets put every capital before
+``'c'``), and so is
 text searched for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATINDEX`` ignore
 case already: ``like_patterns``), and replaced (``REPLACE(code, 'n/a', '')`` replaces ``N/A``
 too: SQLite by a function of its session, the others by a regular expression of the literal
@@ -88,7 +91,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
         if _has_case(node.expression) and node.args.get("replacement") is not None and (
                 not _keeps_case(node.this)):
             tree = replaced(tree, node, _replaced_ignoring_case(node, dialect))
-    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.In, exp.Case, exp.StrPosition,
+    for node in list(tree.find_all(exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE,
+                                   exp.Between, exp.In, exp.Case, exp.StrPosition,
                                    exp.Nullif)):
         if is_assignment(node):
             continue  # UPDATE ... SET code = 'X': an assignment, not a comparison
@@ -105,6 +109,13 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
             if _has_case(needle) and ignores_case(node.this, texts):
                 node.set("substr", _lower(needle))
                 node.set("this", _lower(node.this))
+        elif isinstance(node, exp.Between):
+            # code BETWEEN 'a' AND 'm': every side lower case, when a bound has letters
+            low, high = _uncollated(node.args.get("low")), _uncollated(node.args.get("high"))
+            if _literals([low, high]) and ignores_case(node.this, texts):
+                node.set("this", _lower(node.this))
+                node.set("low", _lower(low))
+                node.set("high", _lower(high))
         elif isinstance(node, exp.In):
             if node.args.get("query") is None and ignores_case(node.this, texts) and _literals(
                     node.expressions):

@@ -15,7 +15,8 @@ Only what is known for certain is typed: numeric literals, integer columns (``in
 ``bigint`` beyond four bytes), the decimal columns of the script's #temp tables (declared, or
 made by ``SELECT ... INTO`` of a decimal), their ``MONEY`` columns, and the extract's
 decimal columns (the spec's, ``extract_decimals``), the columns a CTE or derived table computes
-(:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``), a
+(:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``; ``w`` of
+``(VALUES (1.5), (2.0)) t(w)`` a ``DECIMAL(2, 1)``), a
 scalar subquery's value, casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
 and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
 anywhere in the expression leaves it untyped (None), shown as the target gives it.
@@ -256,8 +257,9 @@ def with_derived(tree: exp.Expression, columns: ColumnKinds) -> ColumnKinds:
     decimals, moneys = dict(columns.decimals), set(columns.moneys)
     known = ColumnKinds(columns.texts, integers, ints, columns.dates, columns.undated,
                         decimals, moneys)
-    queries = [node for node in tree.find_all(exp.Select, exp.SetOperation)
-               if isinstance(node.parent, exp.Subquery | exp.CTE)]
+    queries = [node for node in tree.find_all(exp.Select, exp.SetOperation, exp.Values)
+               if _named_values(node) or (not isinstance(node, exp.Values) and isinstance(
+                   node.parent, exp.Subquery | exp.CTE))]
     for _ in range(DERIVED_PASSES if queries else 0):
         for node in reversed(queries):  # (innermost first)
             for name, typed in _derived_types(node, known):
@@ -324,11 +326,37 @@ def _union_branches(types: tuple[NumberType | None, ...]) -> NumberType | None:
     return _union(typed) if typed else _NULL
 
 
+def _named_values(node: exp.Expression) -> bool:
+    """A ``VALUES`` list as a table with its columns named: ``(VALUES (1.5), (2.0)) t(w)``."""
+    alias = node.args.get("alias")
+    return isinstance(node, exp.Values) and isinstance(alias, exp.TableAlias) and bool(
+        alias.args.get("columns"))
+
+
+def _values_types(values: exp.Values, columns: ColumnKinds
+                  ) -> list[tuple[str, NumberType | None]]:
+    """A named ``VALUES`` list's columns (lower-case name, type), each typed by every row as
+    a ``UNION``'s column is by its branches: ``(VALUES (1.0), (2.5)) t(w)``'s ``w`` is a
+    ``DECIMAL(2, 1)``, so ``AVG(w)`` has six places, as SQL Server gives it (the targets' was
+    a float: ``1.6666666666666667``)."""
+    names = [column.name.lower() for column in values.args["alias"].args["columns"]]
+    rows = [[_NULL if _is_null(value) else _column_type(number_type(value, columns))
+             for value in (row.expressions if isinstance(row, exp.Tuple) else [row])]
+            for row in values.expressions]
+    if any(len(row) != len(names) for row in rows):
+        return [(name, None) for name in names]
+    types = [_union_branches(tuple(row[i] for row in rows)) for i in range(len(names))]
+    return [(name, None if typed is _NULL else typed) for name, typed in zip(
+        names, types, strict=True)]
+
+
 def _derived_types(query: exp.Expression, columns: ColumnKinds
                    ) -> list[tuple[str, NumberType | None]]:
     """The columns a CTE's or derived table's query computes (lower-case name, type), named
     as ``derived_columns.names`` reads them; of a ``SELECT``, not those passed on under their
-    own name (nor those it does not name)."""
+    own name (nor those it does not name); of a named ``VALUES`` list, each of its columns."""
+    if isinstance(query, exp.Values):
+        return _values_types(query, columns)
     names = [name.lower() for name in derived_columns.names(query.parent)]
     if isinstance(query, exp.SetOperation):
         types = query_types(query, columns) or [None] * len(names)

@@ -9,13 +9,18 @@ text, so groups and labels differed from the SRS's. A column's length is known b
 as the translator knows its other kinds: the extract's columns from the spec, a #temp
 table's from its ``CREATE TABLE``. For the same reason ``ISNULL`` of a ``DATE`` column is a
 ``DATE``: ``ISNULL(EndDate, GETDATE())``, an open spell ended today, is today's date in the
-SRS, where the targets gave a date and time (:func:`dates_kept`).
+SRS, where the targets gave a date and time (:func:`dates_kept`), and ``ISNULL`` of an
+integer is an integer: ``ISNULL(n, 0.5)`` is 0 where ``n`` is NULL (the decimal cut to its
+whole part), where the targets gave 0.5 (:func:`integers_kept`).
 """
 
 from __future__ import annotations
 
+import decimal
+
 from sqlglot import exp
 
+from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.text_lengths import value_length
 
@@ -52,4 +57,28 @@ def dates_kept(tree: exp.Expression, dates: set[str]) -> exp.Expression:
         if node.args.get("is_null") and isinstance(first, exp.Column) and (
                 first.name.lower() in dates) and not isinstance(node.parent, exp.Cast):
             node.replace(exp.cast(node.copy(), exp.DataType.build("DATE")))
+    return tree
+
+
+def _decimal_literal(node: exp.Expression) -> decimal.Decimal | None:
+    """The number a decimal literal (``0.5``, ``-1.5``) is, else None."""
+    value = node.this if isinstance(node, exp.Neg) else node
+    if not isinstance(value, exp.Literal) or value.is_string or "." not in value.name or (
+            "e" in value.name.lower()):
+        return None
+    return decimal.Decimal(value.name) * (-1 if isinstance(node, exp.Neg) else 1)
+
+
+def integers_kept(tree: exp.Expression, integers: dict[str, bool]) -> exp.Expression:
+    """The tree with each ``ISNULL`` of an integer whose replacement is a decimal literal
+    given that literal's whole part (``CAST(0.5 AS INT)``, 0), as SQL Server converts it."""
+    for node in list(tree.find_all(exp.Coalesce)):
+        if not node.args.get("is_null") or len(node.expressions) != 1 or not is_integer(
+                node.this, integers):
+            continue
+        number = _decimal_literal(node.expressions[0])
+        if number is not None:
+            whole = int(number)  # (toward zero, as a cast to INT cuts)
+            node.expressions[0].replace(exp.Literal.number(whole) if whole >= 0 else exp.Neg(
+                this=exp.Literal.number(-whole)))
     return tree

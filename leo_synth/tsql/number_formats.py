@@ -96,6 +96,8 @@ def formatted(value: object, decimals: int, grouped: int, percent: int, width: i
         number *= 100
     rounded = number.quantize(decimal.Decimal(1).scaleb(-decimals),
                               rounding=decimal.ROUND_HALF_UP)
+    if not rounded:  # (-0.001 rounded is -0.00, which .NET Framework writes 0.00)
+        rounded = rounded.copy_abs()
     if width:
         digits = f"{abs(int(rounded)):0{width}d}"
         return f"-{digits}" if rounded < 0 else digits

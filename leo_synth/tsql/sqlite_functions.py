@@ -148,6 +148,17 @@ def divide_by_zero() -> NoReturn:
     raise_error(DIVIDE_BY_ZERO)
 
 
+def remainder(dividend: Any, divisor: Any) -> Any:
+    """``a % b`` of a decimal, as SQL Server gives it: the fraction kept, the sign the
+    dividend's (``-7.5 % 2`` is ``-1.5``; SQLite's ``%`` took both as integers, ``-1``)."""
+    if dividend is None or divisor is None:
+        return None
+    if isinstance(dividend, int) and isinstance(divisor, int):
+        whole = abs(dividend) % abs(divisor)
+        return -whole if dividend < 0 else whole
+    return math.fmod(float(dividend), float(divisor))
+
+
 def to_integer(value: Any, kind: str = "int") -> Any:
     """Text compared with or cast to an integer (of SQL Server's type ``kind``), converted as
     T-SQL does (or the query stops)."""
@@ -417,6 +428,7 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_TRY_DECIMAL": (3, try_decimal),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
+               "LEO_MOD": (2, remainder),
                "LEO_FITS": (2, fits), "LEO_HASH32": (1, value_hashes.hash32),
                "LEO_HASHBYTES": (2, hash_bytes.hashbytes),
                "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),

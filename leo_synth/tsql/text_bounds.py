@@ -7,6 +7,12 @@
 - ``SUBSTRING`` from a start below 1 keeps the characters from position 1 to ``start +
   length - 1`` (``SUBSTRING('abcdef', -1, 3)`` is ``'a'``); SQLite and DuckDB counted a
   negative start from the end (``'f'``).
+- ``TRANSLATE`` whose characters to replace and replacements differ in number (as written)
+  stops with error 9828; DuckDB and PostgreSQL dropped the characters without a
+  replacement, SQLite stopped in its own words.
+- ``SPACE`` and ``REPLICATE`` of a negative count are NULL, and so are ``ASCII`` and
+  ``UNICODE`` of empty text; DuckDB and PostgreSQL gave ``''`` and 0 (DuckDB's ``UNICODE``
+  -1).
 
 Only a length or start that is not a literal is rewritten (a literal one is checked by the
 translation itself), so the usual ``LEFT(x, 4)`` and ``SUBSTRING(x, 5, 2)`` are left alone.
@@ -27,6 +33,11 @@ POSTGRES_SETUP = (
 """``pg_temp.leo_raise(message)``: stops the query with ``message`` (an integer's type, to
 stand where a length does)."""
 _NAMES = {exp.Left: "left", exp.Right: "right", exp.Substring: "substring"}
+
+
+UNEQUAL_TRANSLATE = ("The second and third arguments of the TRANSLATE built-in function must "
+                     "contain an equal number of characters.")
+"""SQL Server's error 9828."""
 
 
 def invalid_length(function: str) -> str:
@@ -71,11 +82,37 @@ def _from_one(node: exp.Substring) -> None:
     node.set("length", exp.Greatest(this=kept, expressions=[exp.Literal.number(0)]))
 
 
+def _nulls(tree: exp.Expression) -> exp.Expression:
+    """The tree with ``SPACE`` and ``REPLICATE`` NULL for a negative count, and
+    ``ASCII``/``UNICODE`` NULL for empty text."""
+    for node in list(tree.find_all(exp.Repeat, exp.Space)):
+        count = node.args.get("times") if isinstance(node, exp.Repeat) else node.this
+        given = literal_number(count)
+        if count is None or (given is not None and given >= 0):
+            continue  # the usual REPLICATE('0', 3)
+        negative = exp.LT(this=count.copy(), expression=exp.Literal.number(0))
+        case = exp.Case(ifs=[exp.If(this=negative, true=exp.Null())], default=node.copy())
+        if node is tree:
+            return case
+        node.replace(case)
+    for node in list(tree.find_all(exp.Ascii, exp.Unicode)):
+        text = node.this
+        if isinstance(text, exp.Literal) and text.is_string and text.name:
+            continue
+        node.set("this", exp.Nullif(this=text.copy(), expression=exp.Literal.string("")))
+    return tree
+
+
 def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expression, bool]:
     """The tree with each computed length checked and each computed start of a
     ``SUBSTRING`` read as SQL Server reads it; and whether PostgreSQL's session function is
     called (:data:`POSTGRES_SETUP`). A literal negative length stops at once."""
     raising = False
+    for node in tree.find_all(exp.Translate):
+        found, put = node.args.get("from_"), node.args.get("to")
+        if all(isinstance(v, exp.Literal) and v.is_string for v in (found, put)) and len(
+                found.name) != len(put.name):
+            raise ScriptError(line, UNEQUAL_TRANSLATE, runtime=True)
     for node in list(tree.find_all(exp.Left, exp.Right, exp.Substring)):
         slot = "length" if isinstance(node, exp.Substring) else "expression"
         length = node.args.get(slot)
@@ -91,4 +128,4 @@ def for_target(tree: exp.Expression, dialect: str, line: int) -> tuple[exp.Expre
             start = literal_number(node.args.get("start"))
             if node.args.get("length") is not None and (start is None or start < 1):
                 _from_one(node)
-    return tree, raising
+    return _nulls(tree), raising

@@ -14,7 +14,9 @@ a ``CHAR(10)`` beside a ``VARCHAR``) counted three groups where the SRS counts o
   outside an aggregate, as its ``MIN`` (which of the group's spellings SQL Server shows is
   not defined; the targets' least, ``'ABC'`` before ``'abc'``, here);
 - a ``SELECT DISTINCT`` of such text, without aggregates or windows, is that grouping;
-- ``COUNT(DISTINCT x)`` of text counts the lower-case text without trailing spaces.
+- ``COUNT(DISTINCT x)`` of text counts the lower-case text without trailing spaces;
+- a window's ``PARTITION BY`` of such text, in a query that does not group, partitions by
+  it too (``COUNT(*) OVER (PARTITION BY x)`` counts ``'a'`` and ``'A'`` together).
 
 A collation written in the script that keeps case (``_CS_``, ``_BIN``) keeps it (and its
 trailing spaces, which SQL Server ignores there too). Left as the target groups them (said
@@ -181,4 +183,10 @@ def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
             continue
         _distinct(select, texts)
         _grouped(select, texts)
+    for window in list(tree.find_all(exp.Window)):
+        select = window.find_ancestor(exp.Select)
+        if select is None or select.args.get("group") or _joined_or_written(select):
+            continue  # (a grouped query's windows partition its groups, shown already)
+        window.set("partition_by", [_folded(key) if _grouped_text(key, texts) else key
+                                    for key in window.args.get("partition_by") or []])
     return tree

@@ -6,7 +6,9 @@ order text by its bytes, every capital before every small letter, so ``SELECT
 EthnicGroup_spr08, COUNT(*) ... GROUP BY EthnicGroup_spr08 ORDER BY EthnicGroup_spr08`` gave
 its rows in another order than the SRS (``White British``, ``White Irish``, ``White and
 Asian``), and ``TOP 1 ... ORDER BY`` text, or ``ROW_NUMBER() OVER (ORDER BY`` text``)``, chose
-another row. So text ordered by a query's ``ORDER BY`` or a window's (a column that holds
+another row, and ``STRING_AGG(x, ',') WITHIN GROUP (ORDER BY x)`` joined ``C,a,b`` where the
+SRS joins ``a,b,C``. So text ordered by a query's ``ORDER BY``, a window's or a
+``STRING_AGG``'s ``WITHIN GROUP`` (a column that holds
 text wherever the script met it, a text function, or a select-list alias of either) is
 ordered in lower case; a collation written in the script that keeps case (``_CS_``,
 ``_BIN``) keeps it. A ``SELECT DISTINCT`` and a ``UNION``'s ``ORDER BY`` are left as the
@@ -51,4 +53,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
         order = window.args.get("order")
         if isinstance(order, exp.Order):
             _lowered(order, texts, None)
+    for joined in list(tree.find_all(exp.GroupConcat)):
+        if isinstance(joined.this, exp.Order):  # STRING_AGG ... WITHIN GROUP (ORDER BY x)
+            _lowered(joined.this, texts, None)
     return tree

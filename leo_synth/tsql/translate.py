@@ -1611,6 +1611,7 @@ class Translator:
         union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
                                line)
         tree = argument_types.for_target(tree, columns)
+        tree = isnull_lengths.integers_kept(tree, self.integers)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
         self._note_declared(tree, derived)
         scales = decimal_scales.scales(tree, derived)
@@ -1671,7 +1672,8 @@ class Translator:
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
         tree = integer_overflow.for_target(tree, self.ints, integer_average.with_computed(
             tree, self.integers), self.target.dialect)
-        tree = integer_texts.for_target(tree, integer_average.with_computed(tree, self.integers))
+        tree, unicode_overflow = integer_texts.for_target(
+            tree, integer_average.with_computed(tree, self.integers), self.target.dialect)
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
@@ -1719,7 +1721,8 @@ class Translator:
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
-                                   or leveled or joined or dated or logged or rounded)
+                                   or unicode_overflow or leveled or joined or dated or logged
+                                   or rounded)
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)

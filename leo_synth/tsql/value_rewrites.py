@@ -26,6 +26,7 @@ tests/test_tsql.py):
   % 100 < 10``); ``NCHAR(n)`` the character n; ``SYSUTCDATETIME()`` and ``GETUTCDATE()`` the
   time now in UTC, without a zone.
 - Dividing by zero stops the query on SQLite too, as in SQL Server (SQLite gives NULL).
+  SQLite's ``%`` takes both operands as integers: a decimal's remainder is ``LEO_MOD``'s.
 - ``PATINDEX`` (``like_patterns``), ``DATALENGTH`` (the bytes of the text) and
   ``PARSENAME`` (a dotted name's parts from the right), which no target has; ``LEN`` leaves
   out trailing spaces (``LEN('ab  ')`` is 2), the targets' ``LENGTH`` counts them.
@@ -279,6 +280,37 @@ def _checked_division(node: exp.Div | exp.Mod) -> exp.Expression:
     return node
 
 
+_FRACTIONAL = (exp.DataType.Type.DECIMAL, exp.DataType.Type.MONEY,
+               exp.DataType.Type.SMALLMONEY)
+
+
+def _fractional(node: exp.Expression) -> bool:
+    """Whether ``node`` is a decimal for certain: a literal with a point, a cast to one, or
+    arithmetic with one (``-7.5``, ``CAST(x AS DECIMAL(5, 2))``, ``x * 1.0``)."""
+    if isinstance(node, exp.Paren | exp.Neg):
+        return _fractional(node.this)
+    if isinstance(node, exp.Literal):
+        return not node.is_string and "." in node.name and "e" not in node.name.lower()
+    if isinstance(node, exp.Anonymous):  # (a cast to a decimal, rewritten already)
+        return node.name.upper() in ("LEO_DECIMAL", "LEO_TRY_DECIMAL")
+    parts = cast_parts(node)
+    if parts is not None:
+        return parts[1].this in _FRACTIONAL
+    return isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div) and (
+        _fractional(node.this) or _fractional(node.expression))
+
+
+def _remainder(node: exp.Mod) -> exp.Expression:
+    """``a % b`` on SQLite, whose ``%`` takes both as integers: of a decimal, the run
+    function ``LEO_MOD`` (``-7.5 % 2`` is ``-1.5`` in SQL Server; SQLite gave ``-1``)."""
+    fractional = _fractional(node.this) or _fractional(node.expression)
+    checked = _checked_division(node)
+    if not fractional:
+        return checked
+    return exp.Anonymous(this="LEO_MOD", expressions=[checked.this.copy(),
+                                                      checked.expression.copy()])
+
+
 def _written(length: exp.Expression) -> bool:
     """Whether a ``ROUND``'s length is a number written in the script (``2``, ``-1``)."""
     if isinstance(length, exp.Neg | exp.Paren):
@@ -506,7 +538,9 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         return exp.Count(this=exp.Distinct(expressions=[node.this.copy()]))
     if isinstance(node, exp.Rand):
         return value_hashes.rand(node, dialect)
-    if isinstance(node, exp.Div | exp.Mod) and dialect == "sqlite":
+    if isinstance(node, exp.Mod) and dialect == "sqlite":
+        return _remainder(node)
+    if isinstance(node, exp.Div) and dialect == "sqlite":
         return _checked_division(node)
     if isinstance(node, exp.Length):  # LEN leaves out trailing spaces (T-SQL has no LENGTH)
         return exp.Length(this=exp.Anonymous(this="RTRIM", expressions=[_as(node.this,
