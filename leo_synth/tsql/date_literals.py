@@ -235,7 +235,8 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
     for choice in list(tree.find_all(*_CHOICES)):
         values = _dated_choices(choice, dates)
         # (beside a date and time, a literal keeps its time: ISNULL(d, '20991231 23:00'))
-        moment = any(_is_moment(value, moments) for value in _choice_values(choice))
+        moment = any(_is_moment(value, moments)
+                     for value in value_rewrites.choice_values(choice))
         for value in values:
             # (converted: ISNULL(d, 'none') stops, as on DuckDB and PostgreSQL; SQLite gave
             # the text)
@@ -248,26 +249,10 @@ def _dated_choices(choice: exp.Expression, dates: set[str]) -> list[exp.Expressi
     converts to a date (a date outranks text): ``ISNULL(d, '20210331')`` (whose type is its
     first argument's), ``COALESCE``, ``IIF`` and ``CASE``'s results, ``GREATEST`` and
     ``LEAST``'s values. SQLite gave the text as it was, DuckDB stopped at it."""
-    values = _choice_values(choice)
+    values = value_rewrites.choice_values(choice)
     if isinstance(choice, exp.Coalesce) and choice.args.get("is_null"):
         # ISNULL: the first argument's type
         return values[1:] if values and _is_date_column(values[0], dates) else []
     if not any(_is_date_column(value, dates) for value in values):
         return []
     return values
-
-
-def _choice_values(choice: exp.Expression) -> list[exp.Expression]:
-    """The values a choice (``_CHOICES``) may give: ``ISNULL``'s and ``COALESCE``'s
-    arguments, ``IIF``'s and ``CASE``'s results, ``GREATEST``'s and ``LEAST``'s values (none
-    for a CASE's branch, read with its CASE)."""
-    if isinstance(choice, exp.Coalesce | exp.Greatest | exp.Least):
-        values = [choice.this, *choice.expressions]
-    elif isinstance(choice, exp.Case):
-        values = [branch.args.get("true") for branch in choice.args.get("ifs") or []]
-        values.append(choice.args.get("default"))
-    elif choice.arg_key != "ifs":  # IIF
-        values = [choice.args.get("true"), choice.args.get("false")]
-    else:
-        return []
-    return [value for value in values if value is not None]

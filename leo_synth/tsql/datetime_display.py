@@ -34,7 +34,7 @@ from leo_synth.tsql import datetime_parts
 from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.declared_columns import declared_types
 from leo_synth.tsql.rewrites import from_sources
-from leo_synth.tsql.value_rewrites import cast_parts
+from leo_synth.tsql.value_rewrites import cast_parts, choice_values
 
 Format = tuple[str, int]
 """(SQL Server's type, places of a second) of a projection."""
@@ -128,25 +128,11 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool], columns: Columns
     if isinstance(node, exp.Coalesce) and node.args.get("is_null"):
         return inner(node.this)  # (ISNULL: its first argument's type)
     # (COALESCE, IIF and CASE: the type of highest precedence, a date and time's over a date's)
-    for value in _values(node):
+    for value in choice_values(node):
         found = inner(value)
         if found is not None:
             return found
     return datetime_parts.shown_type(node)
-
-
-def _values(node: exp.Expression) -> list[exp.Expression]:
-    """The values a ``COALESCE``, ``IIF`` or ``CASE`` may give (none for anything else)."""
-    if isinstance(node, exp.Coalesce):
-        found = [node.this, *node.expressions]
-    elif isinstance(node, exp.If):
-        found = [node.args.get("true"), node.args.get("false")]
-    elif isinstance(node, exp.Case):
-        found = [*(arm.args.get("true") for arm in node.args.get("ifs") or []),
-                 node.args.get("default")]
-    else:
-        found = []
-    return [value for value in found if value is not None]
 
 
 def formats(tree: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None,

@@ -347,13 +347,10 @@ def is_text(node: exp.Expression, texts: dict[str, bool] | None = None) -> bool:
 def _results(node: exp.Coalesce | exp.Case | exp.If) -> list[exp.Expression]:
     """The values that ``node`` may take: ISNULL's first (its type is the first argument's,
     unless that is a bare NULL), COALESCE's every argument, a CASE's or IIF's every result."""
-    if isinstance(node, exp.Coalesce):
-        values = [node.this, *node.expressions]
-        return values[:1] if node.args.get("is_null") and not isinstance(
-            node.this, exp.Null) else values
-    if isinstance(node, exp.If):
-        return [node.args["true"], node.args.get("false")]
-    return [case.args["true"] for case in node.args["ifs"]] + [node.args.get("default")]
+    if isinstance(node, exp.Coalesce) and node.args.get("is_null") and not isinstance(
+            node.this, exp.Null):
+        return [node.this]
+    return value_rewrites.choice_values(node)
 
 
 def _texts_alone(values: list[exp.Expression | None], texts: dict[str, bool] | None) -> bool:

@@ -1618,9 +1618,10 @@ class Translator:
         plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
         tree = isnull_lengths.dates_kept(tree, plain_dates)
         # (the date-and-time columns of the statement's derived tables and CTEs known too)
-        made = made_datetimes(tree, self.datetimes, self._datetime_columns())
+        known = self._datetime_columns()
+        made = made_datetimes(tree, self.datetimes, known)
         datetimes = {**self.datetimes, **dict.fromkeys(made, True)}
-        shown = {**self._datetime_columns(), **made}
+        shown = {**known, **made}
         tree = datetime_numbers.for_target(tree, datetimes, line, plain_dates)
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,

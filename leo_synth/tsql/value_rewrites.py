@@ -76,6 +76,22 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def choice_values(node: exp.Expression) -> list[exp.Expression]:
+    """The values a choice may give: ``COALESCE``'s and ``ISNULL``'s arguments, ``IIF``'s and
+    ``CASE``'s results, ``GREATEST``'s and ``LEAST``'s values; none for anything else (a
+    ``CASE``'s branch among them: its results are its ``CASE``'s)."""
+    if isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):
+        found = [node.this, *node.expressions]
+    elif isinstance(node, exp.Case):
+        found = [*(arm.args.get("true") for arm in node.args.get("ifs") or []),
+                 node.args.get("default")]
+    elif isinstance(node, exp.If) and node.arg_key != "ifs":  # IIF
+        found = [node.args.get("true"), node.args.get("false")]
+    else:
+        found = []
+    return [value for value in found if value is not None]
+
+
 def cast_parts(node: exp.Expression) -> tuple[exp.Expression, exp.DataType] | None:
     """(value, type) of a CAST, TRY_CAST, CONVERT or TRY_CONVERT."""
     if isinstance(node, exp.Cast | exp.TryCast) and isinstance(node.args.get("to"),
