@@ -79,3 +79,24 @@ FROM {CENSUS} WHERE Gender_spr11 IN ('M', 'F')
 GROUP BY GROUPING SETS ((Gender_spr11), ()) ORDER BY g, sex""")
     assert [(r[0], r[2]) for r in rows] == [("F", 0), ("M", 0), (None, 1)]
     assert rows[2][1] == rows[0][1] + rows[1][1]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_window_function_reads_the_totals_rows_too(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server computes a window over the grouped rows, totals rows included: a's subtotal
+    # row counts in a's partition (4, not 2). SQLite computed it within each grouping set.
+    db = _db(request, backend)
+    rows = _rows(db, """SELECT g, x, COUNT(*) AS n, SUM(COUNT(*)) OVER (PARTITION BY g) AS tot,
+    CAST(100.0 * COUNT(*) / SUM(COUNT(*)) OVER (PARTITION BY g) AS DECIMAL(5, 1)) AS pct,
+    RANK() OVER (ORDER BY COUNT(*) DESC, GROUPING(x)) AS r
+FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x)
+GROUP BY ROLLUP (g, x) ORDER BY g, x""")
+    assert [(r[0], r[1], r[2], r[3], str(r[4]), r[5]) for r in rows] == [
+        (None, None, 3, 3, "100.0", 1), ("a", None, 2, 4, "50.0", 2), ("a", 1, 1, 4, "25.0", 3),
+        ("a", 2, 1, 4, "25.0", 3), ("b", None, 1, 2, "50.0", 6), ("b", 3, 1, 2, "50.0", 3)]
+    # ordered by a window's alias, and by a window not in the select list
+    ordered = _rows(db, """SELECT g, COUNT(*) AS n, SUM(COUNT(*)) OVER () AS everything
+FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x)
+GROUP BY ROLLUP (g) ORDER BY everything, ROW_NUMBER() OVER (ORDER BY g DESC)""")
+    assert ordered == [("b", 1, 6), ("a", 2, 6), (None, 3, 6)]

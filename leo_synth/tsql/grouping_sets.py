@@ -7,7 +7,10 @@ query per grouping set, joined by ``UNION ALL``: in each, a grouping column the 
 is NULL and ``GROUPING(col)`` is 1 (0 for a column it keeps), as SQL Server's totals rows
 show; aggregates still read the rows' own values. The ``ORDER BY`` and ``TOP`` apply to the
 whole, over the columns each branch carries (hidden ones for an order by an expression such
-as ``GROUPING(region)``, which SQLite could not name after a ``UNION``).
+as ``GROUPING(region)``, which SQLite could not name after a ``UNION``). A window function
+(``SUM(COUNT(*)) OVER (PARTITION BY region)``) runs over the whole too, totals rows included,
+as SQL Server's does: each branch carries what it reads (the aggregates, grouping columns and
+``GROUPING`` calls inside it) and the outer query computes it (:func:`_lifted`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlglot import exp
 
 HIDDEN = "leo_order_"
 SHOWN = "leo_column_"
+WINDOWED = "leo_window_"
 
 
 def old_forms(tree: exp.Expression) -> exp.Expression:
@@ -167,6 +171,27 @@ def _order_column(ordered: exp.Ordered, outputs: list[str], count: int) -> int |
     return None
 
 
+def _lifted(node: exp.Expression, hide) -> exp.Expression:  # type: ignore[no-untyped-def]
+    """``node``, an expression with a window function, as the outer query of the union computes
+    it: what a branch must compute (an aggregate, a column, a ``GROUPING`` call; not the
+    window's own function) replaced by ``hide(part)``, a column of the union."""
+    if isinstance(node, exp.Window):
+        for child in list(node.iter_expressions()):
+            inner = child.iter_expressions() if child is node.this else [child]
+            for part in list(inner):
+                replaced = _lifted(part, hide)
+                if replaced is not part:
+                    part.replace(replaced)
+        return node
+    if isinstance(node, (exp.AggFunc, exp.Column, exp.Grouping)):
+        return hide(node)
+    for child in list(node.iter_expressions()):
+        replaced = _lifted(child, hide)
+        if replaced is not child:
+            child.replace(replaced)
+    return node
+
+
 def for_sqlite(tree: exp.Expression) -> exp.Expression:
     """The tree with each query of grouping sets as a UNION ALL of grouped queries."""
     for select in reversed(list(tree.find_all(exp.Select))):
@@ -188,6 +213,18 @@ def _union_of_sets(select: exp.Select, sets: list[list[exp.Expression]]) -> exp.
     ordered = list(order.expressions) if order is not None else []
     hidden: list[tuple[exp.Ordered, int | None]] = [
         (o, _order_column(o, outputs, len(outputs))) for o in ordered]
+    read: list[exp.Expression] = []
+    """What the window functions read, computed by every branch (:func:`_lifted`)."""
+
+    def hide(part: exp.Expression) -> exp.Column:
+        read.append(part)
+        return exp.column(f"{WINDOWED}{len(read) - 1}")
+
+    def lifted(node: exp.Expression) -> exp.Expression | None:
+        return _lifted(node.copy(), hide) if node.find(exp.Window) else None
+
+    windowed = [lifted(s.unalias() if isinstance(s, exp.Alias) else s) for s in select.selects]
+    ordered_windows = [lifted(o.this) if named is None else None for o, named in hidden]
     body = select.copy()
     ctes = body.args.get("with_")
     for key in ("with_", "order", "limit"):
@@ -200,22 +237,36 @@ def _union_of_sets(select: exp.Select, sets: list[list[exp.Expression]]) -> exp.
                    if grouping else None)
         columns = [exp.alias_(_blanked(s.unalias() if isinstance(s, exp.Alias) else s,
                                        grouped, kept), f"{SHOWN}{i}")
-                   for i, s in enumerate(select.selects)]
+                   for i, s in enumerate(select.selects) if windowed[i] is None]
         columns += [exp.alias_(_blanked(o.this, grouped, kept), f"{HIDDEN}{j}")
-                    for j, (o, named) in enumerate(hidden) if named is None]
+                    for j, (o, named) in enumerate(hidden)
+                    if named is None and ordered_windows[j] is None]
+        columns += [exp.alias_(_blanked(part, grouped, kept), f"{WINDOWED}{k}")
+                    for k, part in enumerate(read)]
         branch.set("expressions", columns)
         having = branch.args.get("having")
         if having is not None:
             branch.set("having", exp.Having(this=_blanked(having.this, grouped, kept)))
         branches.append(branch)
     union = reduce(lambda a, b: exp.union(a, b, distinct=False), branches)
-    outer = exp.select(*[exp.alias_(exp.column(f"{SHOWN}{i}"), name or f"{SHOWN}{i}")
+
+    def shown(i: int) -> exp.Expression:
+        window = windowed[i]
+        return exp.column(f"{SHOWN}{i}") if window is None else window.copy()
+
+    def order_value(j: int, named: int | None) -> exp.Expression:
+        if named is not None:
+            return shown(named)
+        window = ordered_windows[j]
+        return exp.column(f"{HIDDEN}{j}") if window is None else window.copy()
+
+    outer = exp.select(*[exp.alias_(shown(i), name or f"{SHOWN}{i}")
                          for i, name in enumerate(outputs)]
                        ).from_(exp.Subquery(this=union, alias=exp.TableAlias(
                            this=exp.to_identifier("leo_sets"))))
     if ordered:
         outer.set("order", exp.Order(expressions=[
-            exp.Ordered(this=exp.column(f"{HIDDEN}{j}" if named is None else f"{SHOWN}{named}"),
+            exp.Ordered(this=order_value(j, named),
                         desc=o.args.get("desc"), nulls_first=o.args.get("nulls_first"))
             for j, (o, named) in enumerate(hidden)]))
     if select.args.get("limit") is not None:
