@@ -100,3 +100,22 @@ GROUP BY ROLLUP (g, x) ORDER BY g, x""")
 FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x)
 GROUP BY ROLLUP (g) ORDER BY everything, ROW_NUMBER() OVER (ORDER BY g DESC)""")
     assert ordered == [("b", 1, 6), ("a", 2, 6), (None, 3, 6)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_distinct_and_subqueries_beside_totals(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # DISTINCT is over the whole result: the totals rows of two sets that look alike are one
+    # row (SQLite kept both); a subquery in a window's expression reads the grouped row
+    db = _db(request, backend)
+    assert _rows(db, """SELECT DISTINCT g FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x)
+GROUP BY CUBE (g, x) ORDER BY g""") == [(None,), ("a",), ("b",)]
+    assert _rows(db, """SELECT DISTINCT g, SUM(COUNT(*)) OVER () AS t
+FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x) GROUP BY CUBE (g, x) ORDER BY g""") == [
+        (None, 12), ("a", 12), ("b", 12)]
+    assert _rows(db, """SELECT g,
+    SUM(COUNT(*)) OVER () + (SELECT MAX(y) FROM (VALUES (10), (20)) w(y)),
+    SUM(COUNT(*)) OVER (PARTITION BY g)
+        * (SELECT COUNT(*) FROM (VALUES ('a'), ('a'), ('b')) u(h) WHERE u.h = v.g)
+FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x) GROUP BY ROLLUP (g) ORDER BY g""") == [
+        (None, 26, 0), ("a", 26, 4), ("b", 26, 1)]

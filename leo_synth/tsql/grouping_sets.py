@@ -10,7 +10,8 @@ whole, over the columns each branch carries (hidden ones for an order by an expr
 as ``GROUPING(region)``, which SQLite could not name after a ``UNION``). A window function
 (``SUM(COUNT(*)) OVER (PARTITION BY region)``) runs over the whole too, totals rows included,
 as SQL Server's does: each branch carries what it reads (the aggregates, grouping columns and
-``GROUPING`` calls inside it) and the outer query computes it (:func:`_lifted`).
+``GROUPING`` calls inside it) and the outer query computes it (:func:`_lifted`). So does
+``DISTINCT``: a totals row equal to another set's is one row.
 """
 
 from __future__ import annotations
@@ -173,8 +174,9 @@ def _order_column(ordered: exp.Ordered, outputs: list[str], count: int) -> int |
 
 def _lifted(node: exp.Expression, hide) -> exp.Expression:  # type: ignore[no-untyped-def]
     """``node``, an expression with a window function, as the outer query of the union computes
-    it: what a branch must compute (an aggregate, a column, a ``GROUPING`` call; not the
-    window's own function) replaced by ``hide(part)``, a column of the union."""
+    it: what a branch must compute (an aggregate, a column, a ``GROUPING`` call, a subquery,
+    which may read the grouped row's columns; not the window's own function) replaced by
+    ``hide(part)``, a column of the union."""
     if isinstance(node, exp.Window):
         for child in list(node.iter_expressions()):
             inner = child.iter_expressions() if child is node.this else [child]
@@ -183,7 +185,7 @@ def _lifted(node: exp.Expression, hide) -> exp.Expression:  # type: ignore[no-un
                 if replaced is not part:
                     part.replace(replaced)
         return node
-    if isinstance(node, (exp.AggFunc, exp.Column, exp.Grouping)):
+    if isinstance(node, (exp.AggFunc, exp.Column, exp.Grouping, exp.Subquery)):
         return hide(node)
     for child in list(node.iter_expressions()):
         replaced = _lifted(child, hide)
@@ -227,7 +229,8 @@ def _union_of_sets(select: exp.Select, sets: list[list[exp.Expression]]) -> exp.
     ordered_windows = [lifted(o.this) if named is None else None for o, named in hidden]
     body = select.copy()
     ctes = body.args.get("with_")
-    for key in ("with_", "order", "limit"):
+    distinct = body.args.get("distinct")  # (over the whole, totals rows too, after windows)
+    for key in ("with_", "order", "limit", "distinct"):
         body.set(key, None)
     branches = []
     for grouping in sets:
@@ -269,6 +272,8 @@ def _union_of_sets(select: exp.Select, sets: list[list[exp.Expression]]) -> exp.
             exp.Ordered(this=order_value(j, named),
                         desc=o.args.get("desc"), nulls_first=o.args.get("nulls_first"))
             for j, (o, named) in enumerate(hidden)]))
+    if distinct is not None:
+        outer.set("distinct", distinct)
     if select.args.get("limit") is not None:
         outer.set("limit", select.args["limit"].copy())
     if ctes is not None:
