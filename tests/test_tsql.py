@@ -2543,6 +2543,24 @@ SELECT k.a, x.n, total FROM #k k {apply} (SELECT COUNT(*) AS n, SUM(e.s) AS tota
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_apply_groups_and_windows_per_outer_row(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # an applied subquery's GROUP BY and window functions are over one outer row's rows: on
+    # SQLite its groups were over every key's rows (a's 1 counted b's, b had no row), and a
+    # window made it one row per outer row (TOP 2 gave one)
+    db = _db(request, backend)
+    rows = """(VALUES ('a', 1), ('a', 1), ('a', 2), ('b', 1)) q(g, x)"""
+    assert _rows(db, f"""SELECT p.g, y.x, y.n, y.t FROM (VALUES ('a'), ('b')) p(g)
+CROSS APPLY (SELECT q.x, COUNT(*) AS n, SUM(COUNT(*)) OVER () AS t FROM {rows}
+    WHERE q.g = p.g GROUP BY q.x) y ORDER BY p.g, y.x""") == [
+        ("a", 1, 2, 3), ("a", 2, 1, 3), ("b", 1, 1, 1)]
+    assert _rows(db, f"""SELECT p.g, y.x, y.n FROM (VALUES ('a'), ('b'), ('c')) p(g)
+OUTER APPLY (SELECT TOP 2 q.x, COUNT(*) OVER () AS n FROM {rows} WHERE q.g = p.g
+    ORDER BY q.x DESC) y ORDER BY p.g, y.x""") == [
+        ("a", 1, 3), ("a", 2, 3), ("b", 1, 1), ("c", None, None)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_apply_of_values_turns_columns_into_rows(backend: str,
                                                 request: pytest.FixtureRequest) -> None:
     """The unpivot idiom: SQLite has no lateral join, so there the VALUES' columns become a

@@ -6,6 +6,8 @@ SQLite the subquery is decorrelated: its equalities with the outer query's colum
 join's keys, each key's rows are numbered in the subquery's order (``ROW_NUMBER() OVER
 (PARTITION BY c.pmr ORDER BY c.yr DESC)``) and the first n kept, so ``TOP n`` means the same
 per row of the outer query; ``CROSS APPLY`` is an inner join, ``OUTER APPLY`` a left join.
+The subquery's groups (``GROUP BY``) and window functions (``COUNT(*) OVER ()``) are also
+taken per key, as they are per outer row.
 A subquery that aggregates without ``GROUP BY`` (``OUTER APPLY (SELECT SUM(e.pay) AS total
 FROM e WHERE e.pmr = p.pmr) x``) gives one row per outer row, even with no match (its
 ``COUNT`` 0): each of its columns the query reads (``x.total``) becomes that aggregate as a
@@ -79,8 +81,7 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     if not isinstance(body, exp.Select) or not lateral.alias:
         _refuse(line, "the applied subquery must be a SELECT with an alias")
     inner = _inner_names(body)
-    if body.args.get("group") is None and any(
-            s.find(exp.AggFunc) for s in body.selects):
+    if body.args.get("group") is None and any(_aggregates(s) for s in body.selects):
         _as_scalars(join, lateral.alias, body, line)
         return
     try:
@@ -103,6 +104,10 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
                             partition_by=[inside.copy() for inside, _ in keys] or None,
                             order=order.copy() if order is not None else None)
         columns.append(exp.alias_(number, ROW))
+    _windows_per_key(decorrelated, [inside for inside, _ in keys])
+    group = decorrelated.args.get("group")
+    if group is not None and keys:  # (one outer row's groups: its key is one value)
+        group.set("expressions", [*group.expressions, *(inside.copy() for inside, _ in keys)])
     decorrelated.set("expressions", [*decorrelated.expressions, *columns])
     alias = lateral.alias
     conditions: list[exp.Expression] = [
@@ -117,6 +122,26 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     join.set("side", None if lateral.args["cross_apply"] else "LEFT")
     join.set("kind", None)
     _stars_without_helpers(join.parent, alias, body)
+
+
+def _aggregates(item: exp.Expression) -> bool:
+    """Whether a select item aggregates its query's rows (``SUM(x)``; not ``SUM(x) OVER
+    (...)``, a window, which keeps them)."""
+    return any(not aggregate.find_ancestor(exp.Window)
+               for aggregate in item.find_all(exp.AggFunc))
+
+
+def _windows_per_key(select: exp.Select, keys: list[exp.Expression]) -> None:
+    """The select list's window functions (``COUNT(*) OVER ()``) over the rows of one outer
+    row, as in the lateral subquery: partitioned by the join's keys first."""
+    if not keys:
+        return
+    for item in select.expressions:
+        for window in item.find_all(exp.Window):
+            if window.find_ancestor(exp.Select) is not select:
+                continue  # (a nested query's own)
+            window.set("partition_by", [k.copy() for k in keys]
+                       + list(window.args.get("partition_by") or []))
 
 
 def _stars_without_helpers(query: exp.Expression, alias: str, body: exp.Select) -> None:
