@@ -305,9 +305,9 @@ def test_school_type_roll_and_inclusion(db) -> None:
     and the MMSCH2/MSCH2 flags are its NFTYPE = ANY(...) definitions; the previous Year 10 school's
     NFTYPE is the school's own where the pupil stayed (or its maintained type before it opened
     as an academy); every row is included (P_INCL 401) and
-    of age 15 (AGEINYR); entry dates are 1 September or, for an in-year move, a day up to the
-    January census day (21 January at the latest), and NEWMOBILE is an entry after 12 September
-    of Year 10."""
+    of age 15 (AGEINYR); entry dates are 1 September or, for an in-year move, a school day
+    from September to July (none in August), and NEWMOBILE is an entry after 12 September of
+    Year 10."""
     rows, bad_type, bad_flags, bad_prev, prev, bad_incl, bad_entry = db.execute(f"""
         SELECT count(*),
                sum(KS4_NFTYPE NOT IN ('20', '21', '22', '23', '24', '26', '27', '51', '53')
@@ -320,7 +320,7 @@ def test_school_type_roll_and_inclusion(db) -> None:
                             AND KS4_NFTYPE IN ('20', '51', '53'))),
                count(KS4_PrevY10_LAESTAB_NFTYPE),
                sum(KS4_P_INCL <> '401' OR KS4_AGEINYR <> (KS4_AGE = 15) OR KS4_AGE <> 15),
-               sum(KS4_ENTRYDAT % 10000 BETWEEN 122 AND 831
+               sum(KS4_ENTRYDAT % 10000 BETWEEN 801 AND 831
                    OR KS4_NEWMOBILE <> (KS4_ENTRYDAT >
                                         (CAST(substr(KS4_ACADYR, 1, 4) AS INT) - 1) * 10000
                                         + 912))

@@ -354,9 +354,10 @@ def test_modular_flag_follows_the_reform_waves(db) -> None:
 def test_entry_date_follows_the_census_and_the_programme(db) -> None:
     """KS5_ENTRYDAT (2014/15) is a sixth-former's census entry date at the school (the Year 11
     school's, by the Year 11 spring census of January 2013; 1 September or the day of an in-year
-    move, as the census of that January has it), 1 September of Year 12 for a college student."""
+    move, never in August, as the census of that January has it), 1 September of Year 12 for a
+    college student."""
     rows, bad_day, bad_college, bad_school = _one(db, f"""
-        SELECT count(*), sum(s.KS5_ENTRYDAT % 10000 BETWEEN 122 AND 831),
+        SELECT count(*), sum(s.KS5_ENTRYDAT % 10000 BETWEEN 801 AND 831),
                sum(s.KS5_FESITYPE = 'FE' AND s.KS5_ENTRYDAT <> 20130901),
                sum(s.KS5_FESITYPE = 'SCH' AND s.KS5_ENTRYDAT > 20130117)
         FROM {STUDENT} s WHERE s.KS5_ENTRYDAT IS NOT NULL""")

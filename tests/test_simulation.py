@@ -14,6 +14,7 @@ from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations import registry
 from leo_synth.relations.derive import date_in_year
 from leo_synth.relations.ks5 import ks5_school
+from leo_synth.relations.npd import _census_rows
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.simulation import key_stages, school_events
 from leo_synth.simulation.calendar import (
@@ -516,10 +517,12 @@ def test_a_pupil_joins_a_school_only_when_changing_school(catalog) -> None:
 
 def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     """A pupil who changes school within a phase (not at Reception or Year 7, nor a late
-    arrival) enters the new school on a school day of the academic year of its first census
-    there, on or before that year's spring census day, spread over the autumn and January
-    with more in the autumn; every other entry is on 1 September. The census shows the school
-    left in an autumn census taken before the move."""
+    arrival) enters the new school on a school day from September to the spring census day of
+    the academic year of its first spring census there, or from February to July of the year
+    before, with more in the autumn; every other entry is on 1 September. The census shows
+    the school left in a census taken before the move (an autumn census; a summer census
+    before a summer move), and the new school in one taken after (a summer census after a
+    move between February and census day)."""
     life = _life_of(catalog, 20_000)
     py = life.schooling.pupil_years
     entry = py["entry_date"].astype("datetime64[D]")
@@ -533,12 +536,16 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     assert move.sum() > 500
     moved_on = entry[move]
     year = py["entry_year"][move]
-    assert (academic_year_of(moved_on) == year).all()
-    assert (moved_on <= spring_census_day(year)).all()
-    assert ((moved_on.astype(np.int64) + 3) % 7 < 5).all()  # a school day
     months = np.bincount(month_of(moved_on), minlength=13)
-    assert (months[[9, 10, 11, 12, 1]] > 0).all() and months[2:9].sum() == 0
+    summer = (months_of := month_of(moved_on)) >= 2
+    summer &= months_of <= 7
+    assert (academic_year_of(moved_on) == np.where(summer, year - 1, year)).all()
+    assert (moved_on <= spring_census_day(year)).all()
+    assert (moved_on[summer] > spring_census_day(year - 1)[summer]).all()
+    assert ((moved_on.astype(np.int64) + 3) % 7 < 5).all()  # a school day
+    assert (months[[9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7]] > 0).all() and months[8] == 0
     assert months[9] + months[10] > months[12] + months[1]  # more in the autumn
+    assert months[9] + months[10] > months[6] + months[7]  # than in the summer
     assert (moved_on != ymd(year, 9, 1)).mean() > 0.8
     # a stay at a school keeps the day it started with: a move's, else 1 September
     start = np.r_[True, ~same] | new_school
@@ -550,20 +557,44 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     assert other.sum() > 10 * move.sum()
     np.testing.assert_array_equal(entry[other], ymd(py["entry_year"][other], 9, 1))
     relations = {rel.name: rel for rel in catalog.relations(2)}
-    after_autumn = 0
+
+    def census(term: str, year: int) -> Frame:
+        return registry.BUILDERS["npd.census"].build(life, relations[f"{term}_census_{year + 1}"])
+
+    rows = _census_rows(life)
+    after_autumn = before_summer = 0
     for year in (2012, 2015):
-        autumn = registry.BUILDERS["npd.census"].build(life, relations[f"autumn_census_{year + 1}"])
-        spring = registry.BUILDERS["npd.census"].build(life, relations[f"spring_census_{year + 1}"])
-        for census in (autumn, spring):
-            day = np.asarray(census["censusdate"]).astype("datetime64[D]")
-            assert (np.asarray(census["entrydate"]).astype("datetime64[D]") <= day).all()
+        autumn, spring, summer = census("autumn", year), census("spring", year), census(
+            "summer", year)
+        for one in (autumn, spring, summer):
+            day = np.asarray(one["censusdate"]).astype("datetime64[D]")
+            assert (np.asarray(one["entrydate"]).astype("datetime64[D]") <= day).all()
         moved_later = np.asarray(spring["entrydate"]).astype("datetime64[D]") > np.asarray(
             autumn["censusdate"]).astype("datetime64[D]")
         at_school = np.asarray(autumn["laestab_anon"]) == np.asarray(spring["laestab_anon"])
         unit = np.asarray(spring["phase"]) == "PR"  # (a placement's own days: another test)
         np.testing.assert_array_equal(at_school[~unit], ~moved_later[~unit])
         after_autumn += int(moved_later.sum())
-    assert after_autumn > 20
+        # the summer census: the spring's school, but the next year's where the pupil joined
+        # it by summer census day (a year's census rows are its pupil-years, in their order)
+        following = census("spring", year + 1)
+        person = rows["person"][rows["year"] == year]
+        following_person = rows["person"][rows["year"] == year + 1]
+        nxt = np.searchsorted(following_person, person)
+        nxt = np.minimum(nxt, len(following_person) - 1)
+        there = following_person[nxt] == person
+        school_next = np.where(there, np.asarray(following["laestab_anon"]).astype(str)[nxt], "")
+        entered = np.asarray(following["entrydate"]).astype("datetime64[D]")[nxt]
+        day = np.asarray(summer["censusdate"]).astype("datetime64[D]")
+        left = np.asarray(spring["laestab_anon"]).astype(str)
+        joined = (there & (school_next != left)
+                  & (entered >= ymd(year, 9, 1)) & (entered <= day))
+        unit = (np.asarray(summer["phase"]) == "PR") | (np.asarray(spring["phase"]) == "PR")
+        shown = np.asarray(summer["laestab_anon"]).astype(str)
+        np.testing.assert_array_equal(shown[joined & ~unit], school_next[joined & ~unit])
+        np.testing.assert_array_equal(shown[~joined & ~unit], left[~joined & ~unit])
+        before_summer += int(joined.sum())
+    assert after_autumn > 20 and before_summer > 20
 
 
 def test_no_exclusion_starts_before_the_pupil_joined_the_school(catalog) -> None:

@@ -223,20 +223,27 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
     return _out(np.round(actual - pred + float(params.get("centre", 0)), 2), null, column)
 
 
+SUMMER_MONTHS = (2, 3, 4, 5, 6, 7)
+"""Months of a move dated after the spring census (``simulation/move_dates.py``)."""
+
+
 @derivation("ks_mobility")
 def ks_mobility(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if the pupil joined their school (``entry_year``, from the census history) in one of the
-    NC years ``joined`` (e.g. [6]: in Year 6 at KS2), else 0; with ``outside_months`` (e.g.
-    [7, 8, 9]) only a join on a day (``entry_date``) outside those months counts, with
-    ``after_day`` (e.g. 912) only a join after that day of the first of the years' September
-    (the NEWMOBILE cut-off, 12 September)."""
+    """1 if the pupil joined their school (``entry_year``, from the census history, or the year
+    before for a move between February and July) in one of the NC years ``joined`` (e.g. [6]:
+    in Year 6 at KS2), else 0; with ``outside_months`` (e.g. [7, 8, 9]) only a join on a day
+    (``entry_date``) outside those months counts, with ``after_day`` (e.g. 912) only a join
+    after that day of the first of the years' September (the NEWMOBILE cut-off, 12
+    September)."""
     year = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
+    entry = yyyymmdd(frame["entry_date"])
+    # a move between February and July is in the year before its first spring census there
+    summer_move = np.isin(entry // 100 % 100, SUMMER_MONTHS)
     joined_nc = (np.asarray(frame["yeargrp"], dtype=np.int64)
-                 - (year - np.asarray(frame["entry_year"], dtype=np.int64)))
+                 - (year - np.asarray(frame["entry_year"], dtype=np.int64)) - summer_move)
     years = [int(v) for v in params["joined"]]
     out = np.isin(joined_nc, years)
-    entry = yyyymmdd(frame["entry_date"])
     if "outside_months" in params:
         out &= ~np.isin(entry // 100 % 100, [int(v) for v in params["outside_months"]])
     if "after_day" in params:

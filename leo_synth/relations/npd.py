@@ -28,7 +28,7 @@ from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
-from leo_synth.simulation.calendar import nth_thursday, spring_census_day, yyyymmdd
+from leo_synth.simulation.calendar import nth_thursday, spring_census_day, ymd, yyyymmdd
 from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
 from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
@@ -69,6 +69,14 @@ def _census_rows(life: LifeCourse) -> Frame:
     stayed = (person[before] != person) | (year[before] != year - 1)
     rows["prior_school"] = np.where(stayed, rows["school"], rows["school"][before])
     rows["prior_entry"] = np.where(stayed, rows["entry_date"], rows["entry_date"][before])
+    # the school of the year after where the pupil joins it after this year's spring census (a
+    # move between February and July): a census taken on or after the day finds the pupil there
+    after = np.minimum(np.arange(len(rows)) + 1, max(len(rows) - 1, 0))
+    joined = rows["entry_date"][after]
+    joins = ((person[after] == person) & (year[after] == year + 1)
+             & (joined > spring_census_day(year)) & (joined < ymd(year + 1, 9, 1)))
+    rows["next_school"] = np.where(joins, rows["school"][after], rows["school"])
+    rows["next_entry"] = np.where(joins, joined, NEVER)
     return rows
 
 
@@ -79,18 +87,21 @@ CENSUS_ATTRIBUTES = (
 )
 SCHOOL_PHASES = np.array(["PS", "SS", "SP"])  # PHASE of primary, secondary, special schools
 AT_SCHOOL = ("laestab_anon", "urn_anon", "la_anon", "la_9code_anon", "phase", "entrydate")
-"""A PRU row's attributes that are the school's on a census day before the placement, and a
-mover's that are the school left on a census day before the move (``prior_*``)."""
+"""A PRU row's attributes that are the school's on a census day before the placement, a
+mover's that are the school left on a census day before the move (``prior_*``), and those of
+the school joined on a census day after a move between February and July (``next_*``)."""
+NEVER = np.datetime64("9999-12-31", "D")
+"""The ``next_entry`` of a row whose pupil joins no school within the year."""
 
 
-def _still_at(out: dict[str, np.ndarray], attributes: Frame, prefix: str,
-              before: np.ndarray) -> None:
-    """The rows ``before`` their move on census day take the ``AT_SCHOOL`` attributes of the
-    school they were still at (``prefix``: ``unplaced``, the placing school; ``prior``, the
-    school left)."""
-    if before.any():
+def _at_other_school(out: dict[str, np.ndarray], attributes: Frame, prefix: str,
+                     there: np.ndarray) -> None:
+    """The rows ``there`` on census day take the ``AT_SCHOOL`` attributes of the school the
+    pupil is on the roll of that day (``prefix``: ``unplaced``, the placing school; ``prior``,
+    the school not yet left; ``next``, the school already joined)."""
+    if there.any():
         for name in AT_SCHOOL:
-            out[name] = np.where(before, attributes[f"{prefix}_{name}"], out[name])
+            out[name] = np.where(there, attributes[f"{prefix}_{name}"], out[name])
 
 
 @builder("npd.census", provides=CENSUS_ATTRIBUTES)
@@ -105,8 +116,10 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     # A pupil whose PRU placement starts after census day is still at the school, and one
     # who joins a school after census day (an in-year move after the autumn census) still at
     # the school left (the entry date read after the first: a placing school's own).
-    _still_at(out, attributes, "unplaced", attributes["pru_start"] > day)
-    _still_at(out, attributes, "prior", out["entrydate"] > day)
+    _at_other_school(out, attributes, "unplaced", attributes["pru_start"] > day)
+    _at_other_school(out, attributes, "prior", out["entrydate"] > day)
+    # and one who moves between February and July is at the new school from the day
+    _at_other_school(out, attributes, "next", attributes["next_entrydate"] <= day)
     return Frame({**out, "censusdate": np.full(n, day),
                   "censusterm": np.full(n, TERM_CODES[relation.term])})
 
@@ -116,6 +129,15 @@ def _census_year(life: LifeCourse, year: int) -> Frame:
     """A year's census attributes: PLASC and the three termly views of a year share everything
     but the census day (their frame taken once: a slice of hundreds of columns)."""
     return _census_years(life).year(year)
+
+
+def _other_school(life: LifeCourse, prefix: str, school: np.ndarray,
+                  entry: np.ndarray) -> dict[str, np.ndarray]:
+    """The ``AT_SCHOOL`` attributes of another school than the year's (``prefix_name``)."""
+    out = {f"{prefix}_{name}": values for name, values in school_ids(life, school).items()}
+    out[f"{prefix}_phase"] = SCHOOL_PHASES[life.ctx.pools.schools["phase"][school]]
+    out[f"{prefix}_entrydate"] = entry
+    return out
 
 
 @per_block
@@ -133,10 +155,8 @@ def _census_years(life: LifeCourse) -> ByYear:
     school_entry = rows["entry_date"]
     unplaced = {f"unplaced_{name}": attributes[name] for name in AT_SCHOOL[:4]}
     unplaced.update(unplaced_phase=school_phase, unplaced_entrydate=school_entry)
-    prior = {f"prior_{name}": values
-             for name, values in school_ids(life, rows["prior_school"]).items()}
-    prior.update(prior_phase=SCHOOL_PHASES[life.ctx.pools.schools["phase"][rows["prior_school"]]],
-                 prior_entrydate=rows["prior_entry"])
+    prior = _other_school(life, "prior", rows["prior_school"], rows["prior_entry"])
+    following = _other_school(life, "next", rows["next_school"], rows["next_entry"])
     _on_pru_roll(life, attributes, rows["placing_school"], rows["pru"])
     n = len(rows)
     return ByYear(Frame({
@@ -155,6 +175,7 @@ def _census_years(life: LifeCourse) -> ByYear:
         "pru_start": rows["pru_start"],
         **unplaced,
         **prior,
+        **following,
     }), year)
 
 
