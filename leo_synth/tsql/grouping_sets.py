@@ -17,6 +17,7 @@ as SQL Server's does: each branch carries what it reads (the aggregates, groupin
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from functools import reduce
 
 from sqlglot import exp
@@ -172,7 +173,8 @@ def _order_column(ordered: exp.Ordered, outputs: list[str], count: int) -> int |
     return None
 
 
-def _lifted(node: exp.Expression, hide) -> exp.Expression:  # type: ignore[no-untyped-def]
+def _lifted(node: exp.Expression,
+            hide: Callable[[exp.Expression], exp.Expression]) -> exp.Expression:
     """``node``, an expression with a window function, as the outer query of the union computes
     it: what a branch must compute (an aggregate, a column, a ``GROUPING`` call, a subquery,
     which may read the grouped row's columns; not the window's own function) replaced by
