@@ -119,3 +119,17 @@ FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x) GROUP BY CUBE (g, x) ORDER BY
         * (SELECT COUNT(*) FROM (VALUES ('a'), ('a'), ('b')) u(h) WHERE u.h = v.g)
 FROM (VALUES ('a', 1), ('a', 2), ('b', 3)) v(g, x) GROUP BY ROLLUP (g) ORDER BY g""") == [
         (None, 26, 0), ("a", 26, 4), ("b", 26, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_grouping_of_a_column_every_set_keeps_is_zero(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # GROUP BY g, ROLLUP(h): g is in every grouping set, so GROUPING(g) is 0 on every row
+    # (SQLite gave 1; DuckDB stopped: "GROUPING child must be a grouping column")
+    db = _db(request, backend)
+    assert _rows(db, """SELECT g, h, COUNT(*) AS n, GROUPING(g) AS gg, GROUPING(h) AS gh,
+    GROUPING_ID(g, h) AS gid
+FROM (VALUES ('a', 'x'), ('a', 'y'), ('b', 'x')) t(g, h)
+GROUP BY g, ROLLUP (h) ORDER BY g, h""") == [
+        ("a", None, 2, 0, 1, 1), ("a", "x", 1, 0, 0, 0), ("a", "y", 1, 0, 0, 0),
+        ("b", None, 1, 0, 1, 1), ("b", "x", 1, 0, 0, 0)]

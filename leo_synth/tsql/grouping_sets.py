@@ -99,6 +99,22 @@ def grouping_ids(tree: exp.Expression) -> exp.Expression:
     return tree
 
 
+def plain_groupings(tree: exp.Expression) -> exp.Expression:
+    """``GROUPING(g)`` of a column every grouping set keeps (``GROUP BY g, ROLLUP(h)``) as 0,
+    as SQL Server gives it: DuckDB refuses it ("GROUPING child must be a grouping column")."""
+    for select in tree.find_all(exp.Select):
+        group = select.args.get("group")
+        if not isinstance(group, exp.Group) or grouping_sets(group) is None:
+            continue
+        plain = {_key(e) for e in group.expressions
+                 if not isinstance(e, exp.Rollup | exp.Cube | exp.GroupingSets)}
+        for node in list(select.find_all(exp.Grouping)):
+            if node.parent_select is select and node.expressions and all(
+                    _key(e) in plain for e in node.expressions):
+                node.replace(exp.Literal.number(0))
+    return tree
+
+
 def _key(node: exp.Expression) -> str:
     """How a grouping expression is recognised in the select list: a column by its name
     (``t.region`` and ``region`` are one), anything else by its SQL."""

@@ -134,7 +134,8 @@ def _shown_as_least(select: exp.Select, folded: list[exp.Expression]) -> None:
 def _grouped(select: exp.Select, texts: dict[str, bool]) -> None:
     group = select.args.get("group")
     if not isinstance(group, exp.Group) or any(group.args.get(kind) for kind in (
-            "rollup", "cube", "grouping_sets")):
+            "rollup", "cube", "grouping_sets")) or any(
+            isinstance(e, exp.Rollup | exp.Cube | exp.GroupingSets) for e in group.expressions):
         return
     folded = [e for e in group.expressions if _grouped_text(e, texts)]
     if not folded or _in_subquery(select, {c.name.lower() for e in folded

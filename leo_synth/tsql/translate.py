@@ -1572,8 +1572,8 @@ class Translator:
         tree = self._checked_lengths(self._identity_numbers(tree, line))
         tree = top_options.for_target(tree, line)
         tree = table_samples.for_target(tree, line)
-        tree = grouping_sets.grouping_ids(grouping_sets.group_by_all(
-            grouping_sets.old_forms(tree)))
+        tree = grouping_sets.plain_groupings(grouping_sets.grouping_ids(
+            grouping_sets.group_by_all(grouping_sets.old_forms(tree))))
         tree = date_truncation.for_targets(tree, line)
         tree = row_identity.for_target(tree, self.target.dialect, line, self.rowcount)
         tree = self._schema_ids(self._object_ids(catalog_views.name_lookups(tree),
