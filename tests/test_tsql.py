@@ -2558,6 +2558,10 @@ CROSS APPLY (SELECT q.x, COUNT(*) AS n, SUM(COUNT(*)) OVER () AS t FROM {rows}
 OUTER APPLY (SELECT TOP 2 q.x, COUNT(*) OVER () AS n FROM {rows} WHERE q.g = p.g
     ORDER BY q.x DESC) y ORDER BY p.g, y.x""") == [
         ("a", 1, 3), ("a", 2, 3), ("b", 1, 1), ("c", None, None)]
+    # x.* of a subquery that aggregates is its columns (SQLite: "no such table: y")
+    assert _rows(db, f"""SELECT p.g, y.* FROM (VALUES ('a'), ('c')) p(g)
+OUTER APPLY (SELECT COUNT(*) AS n, SUM(q.x) AS total FROM {rows} WHERE q.g = p.g) y
+ORDER BY p.g""") == [("a", 3, 4), ("c", 0, None)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

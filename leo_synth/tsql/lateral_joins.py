@@ -200,12 +200,6 @@ def _as_first_row(join: exp.Join, lateral: exp.Lateral, body: exp.Select, line: 
     own key.)"""
     query = join.parent
     alias = lateral.alias
-    _stars_without_helpers(query, alias, body)  # (x.* as x's columns, each read below)
-    if isinstance(query, exp.Select) and any(
-            isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
-                s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
-            for s in query.expressions):
-        _refuse(line, "list the columns of an applied subquery rather than *")
     _as_scalars(join, alias, body, line)
     if lateral.args["cross_apply"]:
         exists = body.copy()
@@ -222,6 +216,11 @@ def _as_scalars(join: exp.Join, alias: str, body: exp.Select, line: int) -> None
     named = {s.alias_or_name.lower(): s for s in body.selects}
     if not isinstance(query, exp.Select) or "" in named:
         _refuse(line, "name each column of an applied subquery that aggregates")
+    _stars_without_helpers(query, alias, body)  # (x.* as x's columns, each read below)
+    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
+            s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
+           for s in query.expressions):
+        _refuse(line, "list the columns of an applied subquery rather than *")
     join.pop()
 
     def scalar(name: str) -> exp.Expression:
