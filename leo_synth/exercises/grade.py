@@ -106,16 +106,29 @@ def grade_one(entry: dict[str, Any], path: Path) -> Verdict:
         return Verdict(entry["id"], "wrong", "some rows do not have one value per column")
     numeric = [any(isinstance(r[i], int | float) for r in expected) for i in range(len(columns))]
     got = [[_parse(v, numeric[i]) for i, v in enumerate(r)] for r in body]
-    want = [list(r) for r in expected]
-    if not entry.get("ordered"):
-        got, want = sorted(got, key=_sort_key), sorted(want, key=_sort_key)
-    for n, (w, g) in enumerate(zip(want, got, strict=True), start=1):
-        for i, (wv, gv) in enumerate(zip(w, g, strict=True)):
-            if not _same(wv, gv, entry.get("tolerance")):
-                where = "row" if entry.get("ordered") else "sorted row"
-                return Verdict(entry["id"], "wrong", f"{where} {n}, column {columns[i]}: "
-                               f"expected {wv}, got {gv}")
+    difference = first_difference(columns, expected, got, entry.get("tolerance"),
+                                  bool(entry.get("ordered")))
+    if difference:
+        return Verdict(entry["id"], "wrong", difference)
     return Verdict(entry["id"], "correct")
+
+
+def first_difference(columns: list[str] | tuple[str, ...], expected: list | tuple,
+                     got: list | tuple, tolerance: float | None, ordered: bool) -> str | None:
+    """Where ``got`` first differs from the ``expected`` rows (None when it matches): rows as
+    a multiset unless ``ordered``, numbers within ``tolerance`` (see :func:`_same`). Both
+    have one value per column in every row."""
+    want, have = [list(r) for r in expected], [list(r) for r in got]
+    if len(have) != len(want):
+        return f"{len(have)} rows, expected {len(want)}"
+    if not ordered:
+        have, want = sorted(have, key=_sort_key), sorted(want, key=_sort_key)
+    for n, (w, g) in enumerate(zip(want, have, strict=True), start=1):
+        for i, (wv, gv) in enumerate(zip(w, g, strict=True)):
+            if not _same(wv, gv, tolerance):
+                where = "row" if ordered else "sorted row"
+                return f"{where} {n}, column {columns[i]}: expected {wv}, got {gv}"
+    return None
 
 
 def grade(key_path: Path, submission: Path) -> list[Verdict]:

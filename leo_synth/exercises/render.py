@@ -1,16 +1,22 @@
 """The three files handed out: questions.md (participants), answers.md and answers.json (the
-key: model SQL and the expected result on this extract)."""
+key: model SQL, in T-SQL as run in the SRS and in plain SQL, and the expected result on this
+extract)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from leo_synth.exercises.catalogue import LEVELS
+from leo_synth.exercises.catalogue import LEVELS, Exercise
 from leo_synth.exercises.key import KeyEntry
 
 KEY_FORMAT = 1
 """Version of answers.json's layout (read back by the grader)."""
+
+TSQL_INTRO = ("T-SQL, as run in the SRS: save it as a .sql file and run "
+              "`leo-synth sql FILE --db EXTRACT`.")
+PLAIN_INTRO = ("Plain SQL over the relation names alone, from which the expected result is "
+               "computed (SQLite-flavoured: it runs in the sqlite3 shell on a SQLite extract).")
 
 
 def _cell(value: Any) -> str:
@@ -75,15 +81,27 @@ def answers_md(entries: list[KeyEntry], source: dict[str, Any]) -> str:
         "",
         f"Computed by running each model answer on {_describe(source)}. A different seed or "
         "size gives different figures: regenerate the key with `leo-synth exercises` for the "
-        "extract the participants use.",
+        "extract the participants use. An exercise's model answer in T-SQL, with the SRS "
+        "names, comes first; the expected result is computed from the plain SQL one, which "
+        "the T-SQL one matches.",
         "",
     ]
     for entry in entries:
         ex = entry.exercise
-        out += [f"## {ex.id}: {ex.title}", "", ex.question, "", "```sql", ex.answer, "```", "",
+        out += [f"## {ex.id}: {ex.title}", "", ex.question, "", *model_answers(ex),
                 f"Expected result ({len(entry.rows)} rows):", "",
                 markdown_table(entry.columns, entry.rows), "", f"Graded: {ex.graded}", ""]
     return "\n".join(out)
+
+
+def model_answers(exercise: Exercise) -> list[str]:
+    """The lines of an exercise's model answers in answers.md: the T-SQL one first (when the
+    exercise has it), then the plain SQL one."""
+    plain = ["```sql", exercise.answer, "```", ""]
+    if exercise.answer_tsql is None:
+        return plain
+    return [TSQL_INTRO, "", "```tsql", exercise.answer_tsql, "```", "", PLAIN_INTRO, "",
+            *plain]
 
 
 def answers_json(entries: list[KeyEntry], source: dict[str, Any]) -> str:
