@@ -4207,6 +4207,26 @@ AS c FROM #g WHERE n <> 3 GROUP BY code COLLATE Latin1_General_CS_AS) s""") == [
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_grouped_text_named_as_itself_and_recast_text(backend: str,
+                                                      request: pytest.FixtureRequest) -> None:
+    # a text column named by its own name in another case (code AS CODE) was a syntax error
+    # on SQLite and DuckDB once grouped (the name itself was taken for the group's value);
+    # a CTE's cast of a VALUES list's text to a date, under the same name, stopped DuckDB in
+    # COUNT(DISTINCT ...) (RTRIM of a date)
+    db = _db(request, backend)
+    setup = """CREATE TABLE #g (code VARCHAR(10), n INT)
+INSERT INTO #g VALUES ('abc', 1), ('ABC', 2), ('xyz', 4)
+"""
+    assert _rows(db, setup + """SELECT code AS CODE, COUNT(*) AS n FROM #g GROUP BY code
+ORDER BY CODE""") == [("ABC", 2), ("xyz", 1)]
+    assert _rows(db, setup + "SELECT DISTINCT code AS Code FROM #g ORDER BY Code") == [
+        ("ABC",), ("xyz",)]
+    assert _rows(db, """WITH months AS (SELECT CAST(first_day AS DATE) AS first_day
+    FROM (VALUES ('2018-10-01'), ('2018-11-01'), ('2018-11-01')) AS m (first_day))
+SELECT COUNT(DISTINCT first_day) AS n FROM months""") == [(2,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_windows_partition_of_text_ignores_case_and_trailing_spaces(
         backend: str, request: pytest.FixtureRequest) -> None:
     # SQL Server partitions 'abc', 'ABC' and 'abc ' together (COUNT(*) OVER 3, ROW_NUMBER

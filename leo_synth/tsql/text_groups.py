@@ -104,6 +104,8 @@ def _named(node: exp.Expression, keys: set[str], columns: set[str], select: exp.
     """The outermost expressions of ``keys`` within ``node`` outside an aggregate, and the
     columns (of ``columns``) of a group there outside them (``ORDER BY v`` of a ``SELECT
     DISTINCT`` whose ``v`` the translation cast: grouped in the SRS, a column of the group)."""
+    if isinstance(node, exp.Identifier):
+        return []  # (a name, as an alias's: ``code AS Code`` is no value of the group)
     if isinstance(node, exp.Alias | exp.Ordered | exp.Order | exp.Having) or (
             _aggregated(node, select)):
         named = False

@@ -476,6 +476,13 @@ def _within_target(tree: exp.Expression, dialect: str, line: int) -> exp.Express
     return tree
 
 
+CAST_KINDS = {exp.DataType.Type.INT: INT, exp.DataType.Type.SMALLINT: INT,
+              exp.DataType.Type.TINYINT: INT, exp.DataType.Type.BIGINT: INTEGER,
+              exp.DataType.Type.DATE: DATE, exp.DataType.Type.FLOAT: FLOAT,
+              exp.DataType.Type.DOUBLE: FLOAT}
+"""What a cast's value holds, by its type (the others: OTHER)."""
+
+
 def _literals_kind(cells: list[exp.Expression]) -> str | None:
     """The kind of a ``VALUES`` column's cells when all are literals (NULLs aside) of one:
     ``INT`` (integers within an ``int``), ``INTEGER``, ``TEXT``, or ``OTHER`` (numbers with
@@ -820,6 +827,14 @@ class Translator:
                 kind = _literals_kind([row[position] for row in rows if position < len(row)])
                 if kind is not None:
                     self._met(column.name.lower(), kind)
+        # a text name a CTE or derived table gives a cast to a date or number (``CAST(
+        # first_day AS DATE) AS first_day``, of a VALUES list's text) holds that there: no
+        # longer read as text wherever met (DuckDB stopped at RTRIM of a date)
+        for name, items in derived_columns.made_items(tree).items():
+            for item in items:
+                if self.texts.get(name) and isinstance(item, exp.Cast) and (
+                        item.to.this not in exp.DataType.TEXT_TYPES):
+                    self._met(name, CAST_KINDS.get(item.to.this, OTHER))
 
     def created(self, parts: tuple[str, ...]) -> None:
         self.session[parts[-1].lower()] = parts
