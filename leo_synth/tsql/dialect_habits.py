@@ -13,7 +13,8 @@ found in the statement's tree (the tokens' own habits, ``LIMIT`` or ``||``, are
 - ``BOOLEAN``: T-SQL's type is ``BIT`` (error 243);
 - ``TOP`` beside ``OFFSET`` (error 10741), and ``OFFSET`` without ``ORDER BY``;
 - ``QUALIFY`` (T-SQL filters on a window in an outer query) and an aggregate's ``FILTER
-  (WHERE ...)`` (T-SQL sums a ``CASE``).
+  (WHERE ...)`` (T-SQL sums a ``CASE``);
+- ``ROUND(x)`` without its length (error 174).
 """
 
 from __future__ import annotations
@@ -62,10 +63,18 @@ def _queries(tree: exp.Expression, line: int) -> None:
                                   "... FETCH follows an ORDER BY)")
 
 
+ROUND_ARGUMENTS = "The round function requires 2 to 3 arguments."
+"""SQL Server's error 174 for ROUND."""
+
+
 def check(tree: exp.Expression, line: int) -> None:
     """Raise SQL Server's error for another dialect's form (see the module)."""
     _joins(tree, line)
     _queries(tree, line)
+    for node in tree.find_all(exp.Round):
+        if node.args.get("decimals") is None:
+            raise ScriptError(line, f"{ROUND_ARGUMENTS} (ROUND(x, 0) rounds to a whole "
+                              "number)")
     if isinstance(tree, exp.Create) and tree.args.get("exists"):
         raise ScriptError(line, "Incorrect syntax near the keyword 'IF'. (T-SQL's CREATE "
                           "TABLE has no IF NOT EXISTS: IF OBJECT_ID('tempdb..#t') IS NULL "
