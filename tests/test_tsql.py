@@ -275,6 +275,10 @@ EXPRESSIONS = {
     # a start of 0 or less searches from the first character (it gave 1, 0 and -5)
     "CHARINDEX('b', 'abcabc', 0)": 2,
     "CHARINDEX('b', 'abcabc', -5)": 2,
+    # an empty search text is found nowhere (every target found it at 1, or at the start)
+    "CHARINDEX('', 'abc')": 0,
+    "CHARINDEX('', 'abc', 2)": 0,
+    "CHARINDEX(' ', 'a b')": 2,
     # DATEADD truncates a number's fraction (SQLite added 1.9 months' days: 2015-03-27), and
     # counts weekday and dayofyear in days (NULL on SQLite, a parser error on DuckDB)
     "CONVERT(VARCHAR(10), DATEADD(month, 1.9, '2015-01-31'), 23)": "2015-02-28",

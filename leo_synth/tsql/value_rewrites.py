@@ -417,6 +417,17 @@ def _from_the_start(node: exp.StrPosition) -> None:
                                   default=start.copy()))
 
 
+def _empty_search(node: exp.StrPosition) -> exp.Expression:
+    """``CHARINDEX('', text)`` is 0 in SQL Server (NULL for a NULL text); the targets found
+    the empty text at 1. A search for a non-empty literal is left as it is."""
+    find = node.args.get("substr")
+    if find is None or (isinstance(find, exp.Literal) and find.is_string and find.name):
+        return node
+    empty = exp.and_(exp.EQ(this=exp.Length(this=find.copy()), expression=exp.Literal.number(0)),
+                     exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())))
+    return exp.Case(ifs=[exp.If(this=empty, true=exp.Literal.number(0))], default=node.copy())
+
+
 def _implicit_conversions(node: exp.Expression) -> exp.Expression:
     """The conversions T-SQL makes on its own, written out (PostgreSQL, DuckDB)."""
     if isinstance(node, exp.Substring | exp.StrPosition | exp.Replace) and not _is_texty(
@@ -540,6 +551,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
     if dialect in ("postgres", "duckdb") and isinstance(
             node, exp.Substring | exp.StrPosition | exp.Replace | exp.DateFromParts):
         node = _implicit_conversions(node)
+    if isinstance(node, exp.StrPosition):
+        return _empty_search(node)
     if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
         return _cast(node, dialect)
     if dialect == "postgres" and isinstance(node, exp.Literal) and not node.is_string and (
