@@ -1899,6 +1899,14 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: Operand data type varchar is invalid for avg operator."),
     ("SELECT CAST(StartDate AS INT) FROM leo_benefit",
      "line 1: Explicit conversion from data type date to int is not allowed."),
+    # % takes no FLOAT (SQLite gave the remainder of integers, DuckDB the float's,
+    # PostgreSQL stopped in its own words)
+    ("SELECT TOP 2 CAST(Earnings AS FLOAT) % 1000 FROM leo_earnings",
+     "line 1: The data types float and int are incompatible in the modulo operator."),
+    ("DECLARE @weeks FLOAT = 52.0\nSELECT TOP 2 Earnings % @weeks FROM leo_earnings",
+     "line 2: The data types int and float are incompatible in the modulo operator."),
+    ("SELECT 7.5 % SQRT(4)",
+     "line 1: The data types numeric and float are incompatible in the modulo operator."),
     ("SELECT x.TaxYear FROM (SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear\n"
      "OFFSET 5 ROWS FETCH NEXT 2 ROWS ONLY) x",
      "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),

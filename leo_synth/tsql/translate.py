@@ -58,6 +58,7 @@ from leo_synth.tsql import (
     extract_decimals,
     float_casts,
     float_domains,
+    float_remainders,
     float_texts,
     format_messages,
     grouped_columns,
@@ -1608,6 +1609,7 @@ class Translator:
                                             self.undated, self.decimals,
                                             {name for name, held in self.moneys.items() if held})
         date_operands.check(tree, columns, self.moments, line)
+        float_remainders.check(tree, columns, self.floats, line)
         union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
                                line)
         tree = argument_types.for_target(tree, columns)
