@@ -601,6 +601,23 @@ FROM (VALUES (1), (NULL)) t(x) ORDER BY x""") == [(None, 0, -1, 0.5), (1, 1, 1, 
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_upper_and_lower_change_every_letter(backend: str,
+                                             request: pytest.FixtureRequest) -> None:
+    # SQL Server's UPPER and LOWER change accented letters too; SQLite's changed ASCII ones
+    # alone ('éLèVE', and 'ÀÉÎ' kept), so its comparison with N'ÉLÈVE' found nothing
+    db = _db(request, backend)
+    text = """CREATE TABLE #n (id INT, name NVARCHAR(20))
+INSERT INTO #n VALUES (1, N'élève'), (2, N'ÀÉÎ Noël'), (3, NULL)
+SELECT id, UPPER(name), LOWER(name), UPPER(LEFT(name, 1)) + LOWER(SUBSTRING(name, 2, 20)),
+       CASE WHEN UPPER(name) = N'ÉLÈVE' THEN 1 ELSE 0 END,
+       (SELECT COUNT(*) FROM #n WHERE name IN (N'ÉLÈVE', N'x') OR name = N'àéî NOËL')
+FROM #n ORDER BY id"""
+    assert _rows(db, text) == [(1, "ÉLÈVE", "élève", "Élève", 1, 2),
+                               (2, "ÀÉÎ NOËL", "àéî noël", "Àéî noël", 0, 2),
+                               (3, None, None, None, 0, 2)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_isnull_cuts_its_value_to_the_columns_length(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # ISNULL has its first argument's type: 'Unknown' in a VARCHAR(2) column's place is 'Un'

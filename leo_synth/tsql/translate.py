@@ -107,6 +107,7 @@ from leo_synth.tsql import (
     table_samples,
     tempdb_views,
     text_bounds,
+    text_cases,
     text_groups,
     text_lengths,
     text_numbers,
@@ -1562,7 +1563,7 @@ class Translator:
             self._schema(tree, line)
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
-            _iif_as_case(constant_orders.for_target(tree.copy())))))
+            _iif_as_case(constant_orders.for_target(text_cases.mark(tree.copy()))))))
         headings = _headings(tree) or star_headings.headings(
             tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)

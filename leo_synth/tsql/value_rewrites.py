@@ -47,6 +47,7 @@ from leo_synth.tsql import (
     identity_values,
     like_patterns,
     sqlite_functions,
+    text_cases,
     try_conversions,
     value_hashes,
 )
@@ -553,6 +554,8 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
         node = _implicit_conversions(node)
     if isinstance(node, exp.StrPosition):
         return _empty_search(node)
+    if isinstance(node, exp.Upper | exp.Lower) and dialect == "sqlite":
+        return text_cases.for_sqlite(node)
     if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
         return _cast(node, dialect)
     if dialect == "postgres" and isinstance(node, exp.Literal) and not node.is_string and (
