@@ -8,28 +8,41 @@ for it: SQL Server keeps ``ß`` in ``UPPER`` (Python's ``'ß'.upper()`` is ``SS`
 translation's own ``LOWER`` (``collation``, ``text_groups``, ``text_order``: comparing and
 grouping text regardless of case) is left to SQLite's, as before: the script's calls are
 marked when the statement is read (:func:`mark`), before those are added.
+
+The mark also tells ``value_rewrites`` which of ``UPPER``, ``LOWER``, ``LTRIM``, ``RTRIM``,
+``TRIM``, ``REVERSE`` and ``REPLICATE`` the script wrote
+(:func:`written`): SQL Server converts a number given to one to text (``UPPER(12)`` is
+``'12'``, ``REPLICATE(0, 3)`` ``'000'``), which PostgreSQL and DuckDB need written; the
+translation's own ``TRIM`` and ``LOWER`` of text are left as they are.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-WRITTEN = "leo_written_case"
-"""The ``meta`` key marking an ``UPPER`` or ``LOWER`` the script wrote."""
+WRITTEN = "leo_written_text_function"
+"""The ``meta`` key marking a text function the script wrote."""
+TEXT_FUNCTIONS = (exp.Upper, exp.Lower, exp.Trim, exp.Reverse, exp.Repeat)
+"""The text functions marked: those whose first argument SQL Server converts to text."""
 SQLITE_NAMES = {exp.Upper: "LEO_UPPER", exp.Lower: "LEO_LOWER"}
 """The run's SQLite functions by the node each replaces."""
 
 
 def mark(tree: exp.Expression) -> exp.Expression:
-    """``tree`` with each ``UPPER`` and ``LOWER`` in it marked as the script's."""
-    for node in tree.find_all(exp.Upper, exp.Lower):
+    """``tree`` with each of :data:`TEXT_FUNCTIONS` in it marked as the script's."""
+    for node in tree.find_all(*TEXT_FUNCTIONS):
         node.meta[WRITTEN] = True
     return tree
 
 
+def written(node: exp.Expression) -> bool:
+    """Whether ``node`` is one of :data:`TEXT_FUNCTIONS` that the script wrote."""
+    return isinstance(node, TEXT_FUNCTIONS) and bool(node.meta.get(WRITTEN))
+
+
 def for_sqlite(node: exp.Upper | exp.Lower) -> exp.Expression:
     """A marked ``UPPER`` or ``LOWER`` as the run's SQLite function (others unchanged)."""
-    if not node.meta.get(WRITTEN):
+    if not written(node):
         return node
     return exp.Anonymous(this=SQLITE_NAMES[type(node)], expressions=[node.this.copy()])
 
