@@ -624,6 +624,22 @@ FROM #n ORDER BY id"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_money_added_or_multiplied_is_money(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server: money +, - or * money or an int is money (four places; two as text), with a
+    # decimal a decimal; SQLite showed floats (3703.5, 15.0), and every target wrote
+    # CAST(pay * 2 AS VARCHAR) with one or four places
+    db = _db(request, backend)
+    text = """CREATE TABLE #p (id INT, pay MONEY)
+INSERT INTO #p VALUES (1, 1234.5)
+SELECT pay * 3, pay + 1, 2 * pay - pay, CAST(5 AS MONEY) * 3, pay * 1.5,
+       CAST(pay * 2 AS VARCHAR(20)) FROM #p"""
+    [row] = run_text(db, text, "tsql", None, False)[-1].rows
+    assert [str(v) for v in row] == ["3703.5000", "1235.5000", "1234.5000", "15.0000",
+                                     "1851.75000", "2469.00"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_isnull_cuts_its_value_to_the_columns_length(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # ISNULL has its first argument's type: 'Unknown' in a VARCHAR(2) column's place is 'Un'

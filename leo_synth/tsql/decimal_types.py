@@ -59,8 +59,8 @@ class NumberType:
     scale: int
     integer: bool = False
     money: bool = False
-    """A ``MONEY``: shown with four places, but computed by rules of its own (``money / 3``
-    is money), so arithmetic with one is left untyped."""
+    """A ``MONEY``: shown with four places, and computed by rules of its own
+    (:func:`_money_arithmetic`)."""
 
 
 MONEY = NumberType(*_MONEY[exp.DataType.Type.MONEY], money=True)
@@ -102,10 +102,24 @@ def _cast(to: exp.DataType) -> NumberType | None:
     return None
 
 
+def _money_arithmetic(node: exp.Binary, left: NumberType, right: NumberType
+                      ) -> NumberType | None:
+    """Arithmetic with a ``MONEY``: ``+``, ``-`` and ``*`` of money and money or an integer
+    are money (``CAST(5 AS MONEY) * 3`` is ``15.0000``); with a decimal, which outranks
+    money, a decimal, the money counted as a ``DECIMAL(19, 4)`` (``* 1.5`` has five places).
+    A quotient is left untyped (SQL Server divides money by rules of its own)."""
+    if isinstance(node, exp.Div):
+        return None
+    if (left.money or left.integer) and (right.money or right.integer):
+        return MONEY
+    return _arithmetic(node, NumberType(left.precision, left.scale),
+                       NumberType(right.precision, right.scale))
+
+
 def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> NumberType | None:
     (p1, s1), (p2, s2) = (left.precision, left.scale), (right.precision, right.scale)
     if left.money or right.money:
-        return None
+        return _money_arithmetic(node, left, right)
     if left.integer and right.integer:
         return NumberType(max(p1, p2), 0, integer=True)
     if isinstance(node, exp.Add | exp.Sub):

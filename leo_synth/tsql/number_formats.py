@@ -228,11 +228,21 @@ _MONEY_KEEPING = (exp.Paren, exp.Window, exp.Sum, exp.Avg, exp.Min, exp.Max)
 """What has its operand's ``MONEY`` type (``SUM`` and ``AVG`` of money are money)."""
 
 
+def _whole_literal(value: exp.Expression) -> bool:
+    """A whole number written in the script (``2``), an ``int`` beside a ``MONEY``."""
+    return isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit()
+
+
 def _is_money(value: exp.Expression, moneys: Collection[str]) -> bool:
     """Whether ``value`` is a ``MONEY`` for certain: a cast to one, a ``MONEY`` column of the
-    session's tables (by its name in ``moneys``), or an aggregate of one."""
+    session's tables (by its name in ``moneys``), an aggregate of one, or a sum, difference
+    or product of one and another or a whole number (``pay * 2``: ``decimal_types``)."""
     if isinstance(value, _MONEY_KEEPING):
         return _is_money(value.this, moneys)
+    if isinstance(value, exp.Add | exp.Sub | exp.Mul):
+        sides = (value.this, value.expression)
+        return any(_is_money(side, moneys) for side in sides) and all(
+            _is_money(side, moneys) or _whole_literal(side) for side in sides)
     made = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
         value.this if isinstance(value, exp.Convert) else None)
     return (isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)) or (
