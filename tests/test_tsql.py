@@ -2099,6 +2099,16 @@ def test_iif_has_its_results_type_as_case_does(backend: str,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_choose_has_its_values_type(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server: CHOOSE gives the type of highest precedence among its values, so its int 1
+    # beside 2.5 is 1.0 (a CASE's rule); SQLite and PostgreSQL showed 1
+    db = _db(request, backend)
+    [row] = run_text(db, "SELECT CHOOSE(1, 1, 2.5), CHOOSE(x, 10, 2.55), CHOOSE(x, 10, 20) "
+                         "FROM (VALUES (2)) t(x)", "tsql", None, False)[-1].rows
+    assert [str(v) for v in row] == ["1.0", "2.55", "20"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_simple_case_of_an_integer_column_converts_its_text(
         backend: str, request: pytest.FixtureRequest) -> None:
     # CASE FSMeligible_spr11 WHEN 'true' ...: SQLite took the text for no match (a sum of 0),

@@ -208,7 +208,16 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         arms.append(node.args.get("default"))
         return _union([number_type(arm, columns) for arm in arms
                        if arm is not None and not _is_null(arm)])
+    if _is_choose(node):  # CHOOSE(i, 1, 2.5): its values' type, as a CASE's (1.0)
+        return _union([number_type(value, columns) for value in node.expressions[1:]
+                       if not _is_null(value)])
     return None
+
+
+def _is_choose(node: exp.Expression) -> bool:
+    """Whether ``node`` is ``CHOOSE(index, value, ...)`` with at least one value."""
+    return isinstance(node, exp.Anonymous) and node.name.upper() == "CHOOSE" and len(
+        node.expressions) > 1
 
 
 def _made(tree: exp.Create, columns: ColumnKinds) -> list[tuple[str, NumberType]]:
