@@ -2109,6 +2109,17 @@ def test_choose_has_its_values_type(backend: str, request: pytest.FixtureRequest
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_greatest_and_least_have_their_values_type(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # SQL Server 2022: GREATEST and LEAST give the type of highest precedence among their
+    # values (LEAST(1, 2.55) is 1.00); SQLite showed the float 2.5 and 1, PostgreSQL 1
+    db = _db(request, backend)
+    [row] = run_text(db, "SELECT GREATEST(1, 2.5), LEAST(1, 2.55), LEAST(NULL, 2.5, 1), "
+                         "GREATEST(3, 2)", "tsql", None, False)[-1].rows
+    assert [str(v) for v in row] == ["2.5", "1.00", "1.0", "3"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_a_simple_case_of_an_integer_column_converts_its_text(
         backend: str, request: pytest.FixtureRequest) -> None:
     # CASE FSMeligible_spr11 WHEN 'true' ...: SQLite took the text for no match (a sum of 0),

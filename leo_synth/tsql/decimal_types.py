@@ -196,7 +196,7 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
     if isinstance(node, exp.Ceil | exp.Floor):
         operand = number_type(node.this, columns)
         return None if operand is None else NumberType(operand.precision, 0, operand.integer)
-    if isinstance(node, exp.Coalesce):
+    if isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):  # (their values' type)
         if node.args.get("is_null"):  # ISNULL: its first argument's type (NULL has none)
             first = node.expressions[0] if _is_null(node.this) and node.expressions else (
                 node.this)
