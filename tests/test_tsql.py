@@ -285,6 +285,14 @@ EXPRESSIONS = {
     "REPLICATE(0, 3)": "000",
     "LTRIM(12) + RTRIM(4) + TRIM(5)": "1245",
     "REVERSE(123)": "321",
+    # STUFF is NULL for a start outside the text or a negative length, and a NULL insert
+    # inserts nothing (the targets inserted at either end, and gave NULL)
+    "STUFF('abc', 4, 1, 'Z')": None,
+    "STUFF('abc', 0, 1, 'Z')": None,
+    "STUFF('abc', 2, -1, 'Z')": None,
+    "STUFF('abc', 2, 1, NULL)": "ac",
+    "STUFF('ab  ', 4, 1, 'Z')": "ab Z",
+    "STUFF('abc', 3, 5, 'Z')": "abZ",
     # DATEADD truncates a number's fraction (SQLite added 1.9 months' days: 2015-03-27), and
     # counts weekday and dayofyear in days (NULL on SQLite, a parser error on DuckDB)
     "CONVERT(VARCHAR(10), DATEADD(month, 1.9, '2015-01-31'), 23)": "2015-02-28",
