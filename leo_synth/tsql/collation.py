@@ -69,14 +69,17 @@ def _lower(node: exp.Expression, wide: bool = False) -> exp.Expression:
     literal beyond ASCII needs (SQLite's own ``LOWER`` changes ASCII letters alone)."""
     if isinstance(node, exp.Literal):
         return exp.Literal.string(node.name.lower())
+    if isinstance(node, exp.Null):
+        return node.copy()
     lowered = exp.Lower(this=node.copy())
     return text_cases.mark(lowered) if wide else lowered
 
 
 def _literals(values: list[exp.Expression]) -> bool:
-    """Whether ``values`` are all string literals and one has letters."""
-    return all(isinstance(v, exp.Literal) and v.is_string for v in values) and any(
-        _has_case(v) for v in values)
+    """Whether ``values`` are all string literals (or NULL, which matches nothing: ``IN
+    ('X', NULL)``) and one has letters."""
+    return all((isinstance(v, exp.Literal) and v.is_string) or isinstance(v, exp.Null)
+               for v in values) and any(_has_case(v) for v in values)
 
 
 def _replaced_ignoring_case(node: exp.Replace, dialect: str) -> exp.Expression:
