@@ -648,6 +648,18 @@ SELECT pay * 3, pay + 1, 2 * pay - pay, CAST(5 AS MONEY) * 3, pay * 1.5,
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_concat_writes_money_as_a_cast_does(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server converts a MONEY that CONCAT joins as CAST(... AS VARCHAR) does: two places;
+    # SQLite wrote 2.5, the others 2.5000
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #p (pay MONEY)
+INSERT INTO #p VALUES (2.5), (NULL)
+SELECT CONCAT('£', pay), CONCAT_WS('-', pay * 3, 'z'), CONCAT(CAST(5 AS MONEY), '')
+FROM #p ORDER BY pay""") == [("£", "z", "5.00"), ("£2.50", "7.50-z", "5.00")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_isnull_cuts_its_value_to_the_columns_length(backend: str,
                                                      request: pytest.FixtureRequest) -> None:
     # ISNULL has its first argument's type: 'Unknown' in a VARCHAR(2) column's place is 'Un'

@@ -255,7 +255,13 @@ def numbers_first(tree: exp.Expression, moneys: Collection[str] = frozenset()
     out), and ``CONVERT(VARCHAR, CAST(x AS MONEY), 1)`` as ``FORMAT(x, 'N2')`` (read as a
     style of a date, SQLite wrote a date and the others stopped; a ``MONEY`` cast to text
     showed one place, or four); so is a ``MONEY`` column of the session's tables, by its
-    name in ``moneys``."""
+    name in ``moneys``; so is a ``MONEY`` that ``CONCAT`` or ``CONCAT_WS`` joins, which SQL
+    Server writes as a ``CAST`` does (``CONCAT(pay, '')`` is ``2.50``)."""
+    for joined in tree.find_all(exp.Concat, exp.ConcatWs):
+        for value in joined.expressions:
+            if _is_money(value, moneys):
+                value.replace(exp.NumberToStr(this=value.copy(),
+                                              format=exp.Literal.string(MONEY_STYLES["0"])))
     for node in list(tree.find_all(exp.TimeToStr, exp.Convert, exp.Cast)):
         pattern = node.args.get("format")
         if isinstance(node, exp.Convert | exp.Cast):
