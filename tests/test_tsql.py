@@ -268,6 +268,10 @@ EXPRESSIONS = {
     "FORMAT(-0.001, 'N2')": "0.00",
     "FORMAT(CAST(-0.4 AS FLOAT), '0')": "0",
     "FORMAT(-0.004, 'P1')": "-0.4%",
+    # '#' writes no digit that is not significant: zero is '' (every target wrote '0')
+    "FORMAT(0, '#')": "",
+    "FORMAT(0.4, '#')": "",
+    "FORMAT(12.5, '#')": "13",
     "PATINDEX('%[0-9]%', 'AB12')": 3,
     # a pattern joined from pieces (a variable's value by then): its classes were not read
     "PATINDEX('%' + '[0-9]' + '%', 'ab1c')": 3,

@@ -147,7 +147,14 @@ def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
                           f"('C': {', '.join(sorted(CURRENCIES))})")
     if wanted.currency:
         return _signed(node, wanted, dialect)
-    return _written(node.this, wanted, dialect)
+    written = _written(node.this, wanted, dialect)
+    if pattern.name != "#":
+        return written
+    # .NET's '#' writes no digit that is not significant: a value that rounds to 0 is ''
+    rounds_to_zero = exp.LT(this=exp.Abs(this=node.this.copy()),
+                            expression=exp.Literal.number(0.5))
+    return exp.Case(ifs=[exp.If(this=rounds_to_zero, true=exp.Literal.string(""))],
+                    default=written)
 
 
 def _written(number_node: exp.Expression, wanted: NumberFormat, dialect: str
