@@ -268,6 +268,10 @@ EXPRESSIONS = {
     "FORMAT(-0.001, 'N2')": "0.00",
     "FORMAT(CAST(-0.4 AS FLOAT), '0')": "0",
     "FORMAT(-0.004, 'P1')": "-0.4%",
+    # '#' writes no digit that is not significant: zero is '' (every target wrote '0')
+    "FORMAT(0, '#')": "",
+    "FORMAT(0.4, '#')": "",
+    "FORMAT(12.5, '#')": "13",
     "PATINDEX('%[0-9]%', 'AB12')": 3,
     # a pattern joined from pieces (a variable's value by then): its classes were not read
     "PATINDEX('%' + '[0-9]' + '%', 'ab1c')": 3,
@@ -275,6 +279,24 @@ EXPRESSIONS = {
     # a start of 0 or less searches from the first character (it gave 1, 0 and -5)
     "CHARINDEX('b', 'abcabc', 0)": 2,
     "CHARINDEX('b', 'abcabc', -5)": 2,
+    # an empty search text is found nowhere (every target found it at 1, or at the start)
+    "CHARINDEX('', 'abc')": 0,
+    "CHARINDEX('', 'abc', 2)": 0,
+    "CHARINDEX(' ', 'a b')": 2,
+    # a number given to a text function is converted to text (DuckDB and PostgreSQL had no
+    # such function for an integer)
+    "UPPER(12) + LOWER(3)": "123",
+    "REPLICATE(0, 3)": "000",
+    "LTRIM(12) + RTRIM(4) + TRIM(5)": "1245",
+    "REVERSE(123)": "321",
+    # STUFF is NULL for a start outside the text or a negative length, and a NULL insert
+    # inserts nothing (the targets inserted at either end, and gave NULL)
+    "STUFF('abc', 4, 1, 'Z')": None,
+    "STUFF('abc', 0, 1, 'Z')": None,
+    "STUFF('abc', 2, -1, 'Z')": None,
+    "STUFF('abc', 2, 1, NULL)": "ac",
+    "STUFF('ab  ', 4, 1, 'Z')": "ab Z",
+    "STUFF('abc', 3, 5, 'Z')": "abZ",
     # DATEADD truncates a number's fraction (SQLite added 1.9 months' days: 2015-03-27), and
     # counts weekday and dayofyear in days (NULL on SQLite, a parser error on DuckDB)
     "CONVERT(VARCHAR(10), DATEADD(month, 1.9, '2015-01-31'), 23)": "2015-02-28",
@@ -594,6 +616,51 @@ def test_isnull_of_an_integer_is_an_integer(backend: str,
     db = _db(request, backend)
     assert _rows(db, """SELECT x, ISNULL(x, 0.5), ISNULL(x, -1.5) + 0, COALESCE(x, 0.5)
 FROM (VALUES (1), (NULL)) t(x) ORDER BY x""") == [(None, 0, -1, 0.5), (1, 1, 1, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upper_and_lower_change_every_letter(backend: str,
+                                             request: pytest.FixtureRequest) -> None:
+    # SQL Server's UPPER and LOWER change accented letters too; SQLite's changed ASCII ones
+    # alone ('éLèVE', and 'ÀÉÎ' kept), so its comparison with N'ÉLÈVE' found nothing
+    db = _db(request, backend)
+    text = """CREATE TABLE #n (id INT, name NVARCHAR(20))
+INSERT INTO #n VALUES (1, N'élève'), (2, N'ÀÉÎ Noël'), (3, NULL)
+SELECT id, UPPER(name), LOWER(name), UPPER(LEFT(name, 1)) + LOWER(SUBSTRING(name, 2, 20)),
+       CASE WHEN UPPER(name) = N'ÉLÈVE' THEN 1 ELSE 0 END,
+       (SELECT COUNT(*) FROM #n WHERE name IN (N'ÉLÈVE', N'x') OR name = N'àéî NOËL')
+FROM #n ORDER BY id"""
+    assert _rows(db, text) == [(1, "ÉLÈVE", "élève", "Élève", 1, 2),
+                               (2, "ÀÉÎ NOËL", "àéî noël", "Àéî noël", 0, 2),
+                               (3, None, None, None, 0, 2)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_money_added_or_multiplied_is_money(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server: money +, - or * money or an int is money (four places; two as text), with a
+    # decimal a decimal; SQLite showed floats (3703.5, 15.0), and every target wrote
+    # CAST(pay * 2 AS VARCHAR) with one or four places
+    db = _db(request, backend)
+    text = """CREATE TABLE #p (id INT, pay MONEY)
+INSERT INTO #p VALUES (1, 1234.5)
+SELECT pay * 3, pay + 1, 2 * pay - pay, CAST(5 AS MONEY) * 3, pay * 1.5,
+       CAST(pay * 2 AS VARCHAR(20)) FROM #p"""
+    [row] = run_text(db, text, "tsql", None, False)[-1].rows
+    assert [str(v) for v in row] == ["3703.5000", "1235.5000", "1234.5000", "15.0000",
+                                     "1851.75000", "2469.00"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concat_writes_money_as_a_cast_does(backend: str,
+                                            request: pytest.FixtureRequest) -> None:
+    # SQL Server converts a MONEY that CONCAT joins as CAST(... AS VARCHAR) does: two places;
+    # SQLite wrote 2.5, the others 2.5000
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #p (pay MONEY)
+INSERT INTO #p VALUES (2.5), (NULL)
+SELECT CONCAT('£', pay), CONCAT_WS('-', pay * 3, 'z'), CONCAT(CAST(5 AS MONEY), '')
+FROM #p ORDER BY pay""") == [("£", "z", "5.00"), ("£2.50", "7.50-z", "5.00")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -1895,6 +1962,14 @@ def test_a_table_made_twice_or_with_a_name_twice_stops_as_in_sql_server(
      "line 1: Operand data type varchar is invalid for avg operator."),
     ("SELECT CAST(StartDate AS INT) FROM leo_benefit",
      "line 1: Explicit conversion from data type date to int is not allowed."),
+    # % takes no FLOAT (SQLite gave the remainder of integers, DuckDB the float's,
+    # PostgreSQL stopped in its own words)
+    ("SELECT TOP 2 CAST(Earnings AS FLOAT) % 1000 FROM leo_earnings",
+     "line 1: The data types float and int are incompatible in the modulo operator."),
+    ("DECLARE @weeks FLOAT = 52.0\nSELECT TOP 2 Earnings % @weeks FROM leo_earnings",
+     "line 2: The data types int and float are incompatible in the modulo operator."),
+    ("SELECT 7.5 % SQRT(4)",
+     "line 1: The data types numeric and float are incompatible in the modulo operator."),
     ("SELECT x.TaxYear FROM (SELECT TOP 5 TaxYear FROM leo_earnings ORDER BY TaxYear\n"
      "OFFSET 5 ROWS FETCH NEXT 2 ROWS ONLY) x",
      "line 1: A TOP can not be used in the same query or sub-query as a OFFSET."),
@@ -2045,6 +2120,27 @@ def test_iif_has_its_results_type_as_case_does(backend: str,
                      "ORDER BY c") == [(1, 0), (2, 2)]
     with pytest.raises(ScriptError, match="converting the varchar value 'none' to data type int"):
         _rows(db, "SELECT x, IIF(x > 1, x, 'none') AS c FROM (VALUES (1), (2)) t(x)")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_choose_has_its_values_type(backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server: CHOOSE gives the type of highest precedence among its values, so its int 1
+    # beside 2.5 is 1.0 (a CASE's rule); SQLite and PostgreSQL showed 1
+    db = _db(request, backend)
+    [row] = run_text(db, "SELECT CHOOSE(1, 1, 2.5), CHOOSE(x, 10, 2.55), CHOOSE(x, 10, 20) "
+                         "FROM (VALUES (2)) t(x)", "tsql", None, False)[-1].rows
+    assert [str(v) for v in row] == ["1.0", "2.55", "20"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_greatest_and_least_have_their_values_type(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # SQL Server 2022: GREATEST and LEAST give the type of highest precedence among their
+    # values (LEAST(1, 2.55) is 1.00); SQLite showed the float 2.5 and 1, PostgreSQL 1
+    db = _db(request, backend)
+    [row] = run_text(db, "SELECT GREATEST(1, 2.5), LEAST(1, 2.55), LEAST(NULL, 2.5, 1), "
+                         "GREATEST(3, 2)", "tsql", None, False)[-1].rows
+    assert [str(v) for v in row] == ["2.5", "1.00", "1.0", "3"]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

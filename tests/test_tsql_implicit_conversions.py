@@ -281,6 +281,12 @@ FROM #n"""
     assert _rows(db, """CREATE TABLE #m (name VARCHAR(10))
 INSERT INTO #m VALUES ('Carol'), ('CAROL'), ('Bob')
 SELECT COUNT(NULLIF(name, 'carol')), MAX(NULLIF(name, 'carol')) FROM #m""") == [(1, "Bob")]
+    # a NULL among IN's literals (which matches nothing) kept the others' case: 'CAROL' IN
+    # ('carol', NULL) was false on every target
+    assert _rows(db, """CREATE TABLE #m (name VARCHAR(10))
+INSERT INTO #m VALUES ('Carol'), ('CAROL'), ('Bob')
+SELECT COUNT(CASE WHEN name IN ('carol', NULL) THEN 1 END),
+    COUNT(CASE name WHEN NULL THEN 0 WHEN 'bob' THEN 1 END) FROM #m""") == [(2, 1)]
     # REPLACE finds its literal in any case (every target replaced 'm' alone, so no boy's
     # code became 'X'); a collation that keeps case keeps it; the others are themselves
     assert _rows(db, f"""SELECT SUM(CASE WHEN REPLACE(Gender_spr11, 'm', 'X') = 'X' THEN 1 END),

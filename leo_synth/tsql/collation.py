@@ -25,6 +25,7 @@ import re
 
 from sqlglot import exp
 
+from leo_synth.tsql import text_cases
 from leo_synth.tsql.rewrites import is_assignment, is_text, replaced
 
 
@@ -57,16 +58,28 @@ def _uncollated(node: exp.Expression | None) -> exp.Expression | None:
     return node
 
 
-def _lower(node: exp.Expression) -> exp.Expression:
+def _wide(literals: list[exp.Expression | None]) -> bool:
+    """Whether a string literal among ``literals`` has letters beyond ASCII (``'élève'``)."""
+    return any(isinstance(v, exp.Literal) and not v.name.isascii() for v in literals)
+
+
+def _lower(node: exp.Expression, wide: bool = False) -> exp.Expression:
+    """``node`` in lower case: a literal's text lowered here, a value by ``LOWER``, which
+    lowers every letter on SQLite too (``text_cases``) when ``wide``, as a comparison with a
+    literal beyond ASCII needs (SQLite's own ``LOWER`` changes ASCII letters alone)."""
     if isinstance(node, exp.Literal):
         return exp.Literal.string(node.name.lower())
-    return exp.Lower(this=node.copy())
+    if isinstance(node, exp.Null):
+        return node.copy()
+    lowered = exp.Lower(this=node.copy())
+    return text_cases.mark(lowered) if wide else lowered
 
 
 def _literals(values: list[exp.Expression]) -> bool:
-    """Whether ``values`` are all string literals and one has letters."""
-    return all(isinstance(v, exp.Literal) and v.is_string for v in values) and any(
-        _has_case(v) for v in values)
+    """Whether ``values`` are all string literals (or NULL, which matches nothing: ``IN
+    ('X', NULL)``) and one has letters."""
+    return all((isinstance(v, exp.Literal) and v.is_string) or isinstance(v, exp.Null)
+               for v in values) and any(_has_case(v) for v in values)
 
 
 def _replaced_ignoring_case(node: exp.Replace, dialect: str) -> exp.Expression:
@@ -100,7 +113,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
             # NULLIF(code, 'na') is NULL for 'NA' too: the value kept as it is otherwise
             value, literal = node.this, node.expression
             if _has_case(literal) and ignores_case(value, texts):
-                equal = exp.EQ(this=_lower(value), expression=_lower(literal))
+                equal = exp.EQ(this=_lower(value, _wide([literal])),
+                               expression=_lower(literal))
                 tree = replaced(tree, node, exp.Case(
                     ifs=[exp.If(this=equal, true=exp.Null())], default=value.copy()))
         elif isinstance(node, exp.StrPosition):
@@ -108,25 +122,25 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
             needle = node.args.get("substr")
             if _has_case(needle) and ignores_case(node.this, texts):
                 node.set("substr", _lower(needle))
-                node.set("this", _lower(node.this))
+                node.set("this", _lower(node.this, _wide([needle])))
         elif isinstance(node, exp.Between):
             # code BETWEEN 'a' AND 'm': every side lower case, when a bound has letters
             low, high = _uncollated(node.args.get("low")), _uncollated(node.args.get("high"))
             if _literals([low, high]) and ignores_case(node.this, texts):
-                node.set("this", _lower(node.this))
+                node.set("this", _lower(node.this, _wide([low, high])))
                 node.set("low", _lower(low))
                 node.set("high", _lower(high))
         elif isinstance(node, exp.In):
             if node.args.get("query") is None and ignores_case(node.this, texts) and _literals(
                     node.expressions):
-                node.set("this", _lower(node.this))
+                node.set("this", _lower(node.this, _wide(node.expressions)))
                 node.set("expressions", [_lower(v) for v in node.expressions])
         elif isinstance(node, exp.Case):
             subject = node.this
             ifs = node.args.get("ifs") or []
             if subject is not None and ignores_case(subject, texts) and _literals(
                     [i.this for i in ifs]):
-                node.set("this", _lower(subject))
+                node.set("this", _lower(subject, _wide([i.this for i in ifs])))
                 for branch in ifs:
                     branch.set("this", _lower(branch.this))
         else:
@@ -134,6 +148,6 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], dialect: str) -> ex
                 literal, value = _uncollated(node.args.get(side)), node.args.get(other)
                 if _has_case(literal) and value is not None and ignores_case(value, texts):
                     node.set(side, _lower(literal))
-                    node.set(other, _lower(value))
+                    node.set(other, _lower(value, _wide([literal])))
                     break
     return tree

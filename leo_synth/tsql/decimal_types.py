@@ -59,8 +59,8 @@ class NumberType:
     scale: int
     integer: bool = False
     money: bool = False
-    """A ``MONEY``: shown with four places, but computed by rules of its own (``money / 3``
-    is money), so arithmetic with one is left untyped."""
+    """A ``MONEY``: shown with four places, and computed by rules of its own
+    (:func:`_money_arithmetic`)."""
 
 
 MONEY = NumberType(*_MONEY[exp.DataType.Type.MONEY], money=True)
@@ -102,10 +102,24 @@ def _cast(to: exp.DataType) -> NumberType | None:
     return None
 
 
+def _money_arithmetic(node: exp.Binary, left: NumberType, right: NumberType
+                      ) -> NumberType | None:
+    """Arithmetic with a ``MONEY``: ``+``, ``-`` and ``*`` of money and money or an integer
+    are money (``CAST(5 AS MONEY) * 3`` is ``15.0000``); with a decimal, which outranks
+    money, a decimal, the money counted as a ``DECIMAL(19, 4)`` (``* 1.5`` has five places).
+    A quotient is left untyped (SQL Server divides money by rules of its own)."""
+    if isinstance(node, exp.Div):
+        return None
+    if (left.money or left.integer) and (right.money or right.integer):
+        return MONEY
+    return _arithmetic(node, NumberType(left.precision, left.scale),
+                       NumberType(right.precision, right.scale))
+
+
 def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> NumberType | None:
     (p1, s1), (p2, s2) = (left.precision, left.scale), (right.precision, right.scale)
     if left.money or right.money:
-        return None
+        return _money_arithmetic(node, left, right)
     if left.integer and right.integer:
         return NumberType(max(p1, p2), 0, integer=True)
     if isinstance(node, exp.Add | exp.Sub):
@@ -182,7 +196,7 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
     if isinstance(node, exp.Ceil | exp.Floor):
         operand = number_type(node.this, columns)
         return None if operand is None else NumberType(operand.precision, 0, operand.integer)
-    if isinstance(node, exp.Coalesce):
+    if isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):  # (their values' type)
         if node.args.get("is_null"):  # ISNULL: its first argument's type (NULL has none)
             first = node.expressions[0] if _is_null(node.this) and node.expressions else (
                 node.this)
@@ -194,7 +208,16 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         arms.append(node.args.get("default"))
         return _union([number_type(arm, columns) for arm in arms
                        if arm is not None and not _is_null(arm)])
+    if _is_choose(node):  # CHOOSE(i, 1, 2.5): its values' type, as a CASE's (1.0)
+        return _union([number_type(value, columns) for value in node.expressions[1:]
+                       if not _is_null(value)])
     return None
+
+
+def _is_choose(node: exp.Expression) -> bool:
+    """Whether ``node`` is ``CHOOSE(index, value, ...)`` with at least one value."""
+    return isinstance(node, exp.Anonymous) and node.name.upper() == "CHOOSE" and len(
+        node.expressions) > 1
 
 
 def _made(tree: exp.Create, columns: ColumnKinds) -> list[tuple[str, NumberType]]:

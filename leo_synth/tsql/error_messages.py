@@ -100,7 +100,8 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "string_agg aggregation result exceeded": 9829,
            "adding a value to a": 517,
            "the datediff function resulted in an overflow": 535,
-           "an invalid floating point operation occurred": 3623}
+           "an invalid floating point operation occurred": 3623,
+           "are incompatible in the modulo operator": 402}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which
 :func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
 
@@ -151,6 +152,9 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
                 r"|Overflow in (?:addition|subtraction|multiplication|ROUND) of (?:INT32"
                 r"|integer)"),
      lambda _found: INT_OVERFLOW),
+    (re.compile(r"Overflow on abs\(-9223372036854775808\)|^integer overflow$|^bigint out of "
+                r"range$"), lambda _found: expression_overflow("bigint")),
+    (re.compile(r"Overflow on abs\(-2147483648\)"), lambda _found: INT_OVERFLOW),
     (re.compile(r"numeric field overflow|to type DECIMAL\(\d+,\d+\) failed: value is out of "
                 r"range|Could not cast value -?[\d.]+ to DECIMAL\(\d+,\d+\)"),
      lambda _found: NUMERIC_OVERFLOW),

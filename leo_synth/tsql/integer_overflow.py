@@ -17,8 +17,9 @@ THEN Earnings ELSE 0 END)``, ``SUM(ISNULL(Earnings, 0))``, ``SUM(IIF(...))`` and
 Arithmetic of ``int`` values is an ``int`` too: ``SUM(Earnings * Earnings)``, a variance
 worked by hand, stops in the SRS once a year's pay passes 46,341 pounds. PostgreSQL and
 DuckDB stop there as well; SQLite's integers are eight bytes, so on SQLite a ``+``, ``-``
-or ``*`` of two ``int`` values (columns, literals in range, or such arithmetic) is checked by
-the same function.
+or ``*`` of two ``int`` values (columns, literals in range, or such arithmetic), and an ``ABS``
+of one, is checked by the same function (DuckDB's words for ``ABS`` past an ``int`` or a
+``bigint`` are put into SQL Server's: ``error_messages``).
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ def _branches_int_valued(node: exp.Case | exp.If | exp.Coalesce, ints: dict[str,
 
 
 def _checked_arithmetic(tree: exp.Expression, ints: dict[str, bool]) -> exp.Expression:
-    """On SQLite, each ``+``, ``-`` and ``*`` of ``int`` values checked (innermost first)."""
-    for node in reversed(list(tree.find_all(exp.Add, exp.Sub, exp.Mul))):
+    """On SQLite, each ``+``, ``-`` and ``*`` of ``int`` values checked (innermost first), and
+    each ``ABS`` of one (``ABS`` of -2,147,483,648 is past an ``int``)."""
+    for node in reversed(list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Abs))):
         if int_valued(node, ints):
             node.replace(exp.Anonymous(this=CHECK, expressions=[node.copy()]))
     return tree

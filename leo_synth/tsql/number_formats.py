@@ -147,7 +147,14 @@ def _rewrite(node: exp.NumberToStr, dialect: str, line: int) -> exp.Expression:
                           f"('C': {', '.join(sorted(CURRENCIES))})")
     if wanted.currency:
         return _signed(node, wanted, dialect)
-    return _written(node.this, wanted, dialect)
+    written = _written(node.this, wanted, dialect)
+    if pattern.name != "#":
+        return written
+    # .NET's '#' writes no digit that is not significant: a value that rounds to 0 is ''
+    rounds_to_zero = exp.LT(this=exp.Abs(this=node.this.copy()),
+                            expression=exp.Literal.number(0.5))
+    return exp.Case(ifs=[exp.If(this=rounds_to_zero, true=exp.Literal.string(""))],
+                    default=written)
 
 
 def _written(number_node: exp.Expression, wanted: NumberFormat, dialect: str
@@ -228,11 +235,21 @@ _MONEY_KEEPING = (exp.Paren, exp.Window, exp.Sum, exp.Avg, exp.Min, exp.Max)
 """What has its operand's ``MONEY`` type (``SUM`` and ``AVG`` of money are money)."""
 
 
+def _whole_literal(value: exp.Expression) -> bool:
+    """A whole number written in the script (``2``), an ``int`` beside a ``MONEY``."""
+    return isinstance(value, exp.Literal) and not value.is_string and value.name.isdigit()
+
+
 def _is_money(value: exp.Expression, moneys: Collection[str]) -> bool:
     """Whether ``value`` is a ``MONEY`` for certain: a cast to one, a ``MONEY`` column of the
-    session's tables (by its name in ``moneys``), or an aggregate of one."""
+    session's tables (by its name in ``moneys``), an aggregate of one, or a sum, difference
+    or product of one and another or a whole number (``pay * 2``: ``decimal_types``)."""
     if isinstance(value, _MONEY_KEEPING):
         return _is_money(value.this, moneys)
+    if isinstance(value, exp.Add | exp.Sub | exp.Mul):
+        sides = (value.this, value.expression)
+        return any(_is_money(side, moneys) for side in sides) and all(
+            _is_money(side, moneys) or _whole_literal(side) for side in sides)
     made = value.args.get("to") if isinstance(value, exp.Cast | exp.TryCast) else (
         value.this if isinstance(value, exp.Convert) else None)
     return (isinstance(made, exp.DataType) and made.is_type(*_MONEY_TYPES)) or (
@@ -245,7 +262,13 @@ def numbers_first(tree: exp.Expression, moneys: Collection[str] = frozenset()
     out), and ``CONVERT(VARCHAR, CAST(x AS MONEY), 1)`` as ``FORMAT(x, 'N2')`` (read as a
     style of a date, SQLite wrote a date and the others stopped; a ``MONEY`` cast to text
     showed one place, or four); so is a ``MONEY`` column of the session's tables, by its
-    name in ``moneys``."""
+    name in ``moneys``; so is a ``MONEY`` that ``CONCAT`` or ``CONCAT_WS`` joins, which SQL
+    Server writes as a ``CAST`` does (``CONCAT(pay, '')`` is ``2.50``)."""
+    for joined in tree.find_all(exp.Concat, exp.ConcatWs):
+        for value in joined.expressions:
+            if _is_money(value, moneys):
+                value.replace(exp.NumberToStr(this=value.copy(),
+                                              format=exp.Literal.string(MONEY_STYLES["0"])))
     for node in list(tree.find_all(exp.TimeToStr, exp.Convert, exp.Cast)):
         pattern = node.args.get("format")
         if isinstance(node, exp.Convert | exp.Cast):

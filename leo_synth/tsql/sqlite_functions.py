@@ -28,6 +28,7 @@ from leo_synth.tsql import (
     like_patterns,
     number_formats,
     percentiles,
+    text_cases,
     value_hashes,
 )
 from leo_synth.tsql.error_messages import (
@@ -434,7 +435,8 @@ def register(connection: sqlite3.Connection) -> None:
                "LOG": (2, logarithm), "LOG10": (1, lambda value: logarithm(10, value)),
                "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text),
                "LEO_FLOAT_SCIENTIFIC": (2, float_scientific),
-               "LEO_REPLACE_CI": (3, replace_ignoring_case)}
+               "LEO_REPLACE_CI": (3, replace_ignoring_case),
+               "LEO_UPPER": (1, text_cases.upper), "LEO_LOWER": (1, text_cases.lower)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

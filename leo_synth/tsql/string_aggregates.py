@@ -6,7 +6,10 @@
   would also escape ``&``, ``<`` and ``>`` as XML; the extract's codes have none.) With
   ``FOR XML PATH(''), TYPE).value('.', 'NVARCHAR(MAX)')``, the XML read back as text, the
   same.
-- ``STUFF(text, start, length, insert)`` itself, which SQLite and PostgreSQL lack.
+- ``STUFF(text, start, length, insert)`` itself, which SQLite and PostgreSQL lack; NULL
+  for a start before the first character or past the last, or a negative length, and a
+  NULL ``insert`` inserting nothing, as SQL Server's documentation says (the targets
+  inserted at the start or the end, or gave NULL).
 - ``STRING_AGG(x, ',') WITHIN GROUP (ORDER BY k)``: SQLite before 3.44 takes no ORDER BY in
   an aggregate, so there it is ``LEO_STRING_AGG(x, ',', k, descending, ...)``, an aggregate in
   Python that sorts what it gathered (``sqlite_functions``). PostgreSQL joins only text:
@@ -24,7 +27,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql import rewrites
-from leo_synth.tsql.text_bounds import raised
+from leo_synth.tsql.text_bounds import literal_number, raised
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts, is_max
 
 TEXT = exp.DataType.build("VARCHAR")
@@ -149,15 +152,43 @@ def _joined(select: exp.Select, dialect: str) -> exp.Select:
 
 
 def _stuff(node: exp.Stuff) -> exp.Expression:
-    """``STUFF(s, start, n, insert)``: s with n characters from ``start`` replaced."""
+    """``STUFF(s, start, n, insert)``: s with n characters from ``start`` replaced (NULL
+    where SQL Server gives NULL: :func:`_stuff_refusals`)."""
     text, start = node.this, node.args["start"]
     length, insert = node.args["length"], node.expression
+    if not (isinstance(insert, exp.Literal) and insert.is_string):  # (NULL inserts nothing)
+        insert = exp.Coalesce(this=insert.copy(), expressions=[exp.Literal.string("")])
     head = exp.Substring(this=text.copy(), start=exp.Literal.number(1),
                          length=exp.Sub(this=start.copy(), expression=exp.Literal.number(1)))
     tail = exp.Substring(this=text.copy(), start=exp.Add(this=start.copy(),
                                                           expression=length.copy()))
-    return exp.DPipe(this=exp.DPipe(this=head, expression=insert.copy(), safe=True),
-                     expression=tail, safe=True)
+    stuffed = exp.DPipe(this=exp.DPipe(this=head, expression=insert.copy(), safe=True),
+                        expression=tail, safe=True)
+    refused = _stuff_refusals(text, start, length)
+    if not refused:
+        return stuffed
+    return exp.Case(ifs=[exp.If(this=exp.or_(*refused), true=exp.Null())], default=stuffed)
+
+
+def _stuff_refusals(text: exp.Expression, start: exp.Expression, length: exp.Expression
+                    ) -> list[exp.Expression]:
+    """When ``STUFF`` gives NULL: a start below 1 or past the text's last character (its
+    length with trailing spaces: ``LENGTH``, not ``LEN``), a negative length; each left out
+    where literals settle it. The idiom's ``STUFF((SELECT ... FOR XML PATH('')), 1, ...)``
+    is not checked for empty text: its text is NULL or starts with the separator."""
+    first = literal_number(start)
+    refused: list[exp.Expression] = []
+    if first is None or first < 1:
+        refused.append(exp.LT(this=start.copy(), expression=exp.Literal.number(1)))
+    if not (first == 1 and isinstance(text, exp.Subquery)):
+        written = text.copy() if isinstance(text, exp.Literal) and text.is_string else (
+            exp.cast(text.copy(), TEXT))  # (a number's text: STUFF(12345, 2, 1, 'x'))
+        refused.append(exp.GT(this=start.copy(), expression=exp.Anonymous(
+            this="LENGTH", expressions=[written])))
+    count = literal_number(length)
+    if count is None or count < 0:
+        refused.append(exp.LT(this=length.copy(), expression=exp.Literal.number(0)))
+    return refused
 
 
 def _string_agg(node: exp.GroupConcat, dialect: str) -> exp.Expression:

@@ -58,6 +58,7 @@ from leo_synth.tsql import (
     extract_decimals,
     float_casts,
     float_domains,
+    float_remainders,
     float_texts,
     format_messages,
     grouped_columns,
@@ -106,6 +107,7 @@ from leo_synth.tsql import (
     table_samples,
     tempdb_views,
     text_bounds,
+    text_cases,
     text_groups,
     text_lengths,
     text_numbers,
@@ -1576,7 +1578,7 @@ class Translator:
             self._schema(tree, line)
             return Translation("", False, skip=True)
         tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
-            _iif_as_case(constant_orders.for_target(tree.copy())))))
+            _iif_as_case(constant_orders.for_target(text_cases.mark(tree.copy()))))))
         headings = _headings(tree) or star_headings.headings(
             tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)
@@ -1623,6 +1625,7 @@ class Translator:
                                             self.undated, self.decimals,
                                             {name for name, held in self.moneys.items() if held})
         date_operands.check(tree, columns, self.moments, line)
+        float_remainders.check(tree, columns, self.floats, line)
         union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
                                line)
         tree = argument_types.for_target(tree, columns)

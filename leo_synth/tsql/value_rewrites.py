@@ -31,7 +31,8 @@ tests/test_tsql.py):
   ``PARSENAME`` (a dotted name's parts from the right), which no target has; ``LEN`` leaves
   out trailing spaces (``LEN('ab  ')`` is 2), the targets' ``LENGTH`` counts them.
 - T-SQL converts a number to text for a text function (``SUBSTRING(TaxYear, 1, 4)``,
-  ``CHARINDEX``, ``REPLACE``) and text to a number for ``DATEFROMPARTS(LEFT(TaxYear, 4), 4,
+  ``CHARINDEX``, ``REPLACE``, and ``UPPER(12)``, ``REPLICATE(0, 3)`` ... as the script
+  writes them: ``text_cases``) and text to a number for ``DATEFROMPARTS(LEFT(TaxYear, 4), 4,
   6)``; PostgreSQL and DuckDB need the cast written (sqlglot writes it for ``LEFT``/``RIGHT``).
 - ``COLLATE`` (``x COLLATE DATABASE_DEFAULT``, against tempdb's collation; a column of a
   #temp table declared ``COLLATE Latin1_General_BIN``) is dropped: the targets have one
@@ -47,6 +48,7 @@ from leo_synth.tsql import (
     identity_values,
     like_patterns,
     sqlite_functions,
+    text_cases,
     try_conversions,
     value_hashes,
 )
@@ -417,10 +419,21 @@ def _from_the_start(node: exp.StrPosition) -> None:
                                   default=start.copy()))
 
 
+def _empty_search(node: exp.StrPosition) -> exp.Expression:
+    """``CHARINDEX('', text)`` is 0 in SQL Server (NULL for a NULL text); the targets found
+    the empty text at 1. A search for a non-empty literal is left as it is."""
+    find = node.args.get("substr")
+    if find is None or (isinstance(find, exp.Literal) and find.is_string and find.name):
+        return node
+    empty = exp.and_(exp.EQ(this=exp.Length(this=find.copy()), expression=exp.Literal.number(0)),
+                     exp.Not(this=exp.Is(this=node.this.copy(), expression=exp.Null())))
+    return exp.Case(ifs=[exp.If(this=empty, true=exp.Literal.number(0))], default=node.copy())
+
+
 def _implicit_conversions(node: exp.Expression) -> exp.Expression:
     """The conversions T-SQL makes on its own, written out (PostgreSQL, DuckDB)."""
-    if isinstance(node, exp.Substring | exp.StrPosition | exp.Replace) and not _is_texty(
-            node.this):
+    if (isinstance(node, exp.Substring | exp.StrPosition | exp.Replace) or text_cases.written(
+            node)) and not _is_texty(node.this):
         node.set("this", _as(node.this, "TEXT"))
     elif isinstance(node, exp.DateFromParts):
         for key in ("year", "month", "day"):
@@ -537,9 +550,14 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
             return new
     if isinstance(node, exp.StrPosition) and node.args.get("position") is not None:
         _from_the_start(node)
-    if dialect in ("postgres", "duckdb") and isinstance(
-            node, exp.Substring | exp.StrPosition | exp.Replace | exp.DateFromParts):
+    if dialect in ("postgres", "duckdb") and isinstance(node, (
+            exp.Substring, exp.StrPosition, exp.Replace, exp.DateFromParts,
+            *text_cases.TEXT_FUNCTIONS)):
         node = _implicit_conversions(node)
+    if isinstance(node, exp.StrPosition):
+        return _empty_search(node)
+    if isinstance(node, exp.Upper | exp.Lower) and dialect == "sqlite":
+        return text_cases.for_sqlite(node)
     if isinstance(node, exp.Cast | exp.TryCast | exp.Convert):
         return _cast(node, dialect)
     if dialect == "postgres" and isinstance(node, exp.Literal) and not node.is_string and (
