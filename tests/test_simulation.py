@@ -536,9 +536,9 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     assert move.sum() > 500
     moved_on = entry[move]
     year = py["entry_year"][move]
-    months = np.bincount(month_of(moved_on), minlength=13)
-    summer = (months_of := month_of(moved_on)) >= 2
-    summer &= months_of <= 7
+    month = month_of(moved_on)
+    months = np.bincount(month, minlength=13)
+    summer = (month >= 2) & (month <= 7)
     assert (academic_year_of(moved_on) == np.where(summer, year - 1, year)).all()
     assert (moved_on <= spring_census_day(year)).all()
     assert (moved_on[summer] > spring_census_day(year - 1)[summer]).all()

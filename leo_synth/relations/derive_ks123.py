@@ -20,6 +20,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import yyyymmdd
 from leo_synth.simulation.frame import Frame, split_nulls
+from leo_synth.simulation.move_dates import YEAR_BEFORE_MONTHS
 from leo_synth.spec.model import Relation, RelationColumn
 
 
@@ -223,10 +224,6 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
     return _out(np.round(actual - pred + float(params.get("centre", 0)), 2), null, column)
 
 
-SUMMER_MONTHS = (2, 3, 4, 5, 6, 7)
-"""Months of a move dated after the spring census (``simulation/move_dates.py``)."""
-
-
 @derivation("ks_mobility")
 def ks_mobility(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
@@ -239,7 +236,7 @@ def ks_mobility(frame: Frame, relation: Relation, column: RelationColumn,
     year = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
     entry = yyyymmdd(frame["entry_date"])
     # a move between February and July is in the year before its first spring census there
-    summer_move = np.isin(entry // 100 % 100, SUMMER_MONTHS)
+    summer_move = np.isin(entry // 100 % 100, YEAR_BEFORE_MONTHS)
     joined_nc = (np.asarray(frame["yeargrp"], dtype=np.int64)
                  - (year - np.asarray(frame["entry_year"], dtype=np.int64)) - summer_move)
     years = [int(v) for v in params["joined"]]

@@ -20,6 +20,9 @@ MONTH_WINDOWS = ((9, 1, 30), (10, 1, 31), (11, 1, 30), (12, 1, 19), (1, 4, 31), 
 """(month, first day, last day) of the term days each share of ``move_month_shares`` covers,
 September to July; January's window ends on spring census day (February's is after the
 year before's)."""
+YEAR_BEFORE_MONTHS = (2, 3, 4, 5, 6, 7)
+"""The months of a move in the academic year before its first spring census at the new
+school (after that year's spring census day)."""
 
 
 def move_dates(shares: list[float], year: np.ndarray, month_draw: np.ndarray,
@@ -33,7 +36,7 @@ def move_dates(shares: list[float], year: np.ndarray, month_draw: np.ndarray,
                        len(MONTH_WINDOWS) - 1)
     month, first, last = (np.array(column)[which] for column in zip(*MONTH_WINDOWS, strict=True))
     # September to December of ``year``, January of the next calendar year, February to July
-    # of the calendar year ``year`` itself: the academic year before
+    # (YEAR_BEFORE_MONTHS) of the calendar year ``year`` itself: the academic year before
     calendar_year = np.where(month == 1, year + 1, year)
     start = ymd(calendar_year, month, first)
     end = np.where(month == 1, spring_census_day(year), ymd(calendar_year, month, last))

@@ -30,6 +30,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.collation import ignores_case
+from leo_synth.tsql.grouping_sets import grouping_sets
 
 
 def _folded(node: exp.Expression) -> exp.Expression:
@@ -135,9 +136,7 @@ def _shown_as_least(select: exp.Select, folded: list[exp.Expression]) -> None:
 
 def _grouped(select: exp.Select, texts: dict[str, bool]) -> None:
     group = select.args.get("group")
-    if not isinstance(group, exp.Group) or any(group.args.get(kind) for kind in (
-            "rollup", "cube", "grouping_sets")) or any(
-            isinstance(e, exp.Rollup | exp.Cube | exp.GroupingSets) for e in group.expressions):
+    if not isinstance(group, exp.Group) or grouping_sets(group) is not None:
         return
     folded = [e for e in group.expressions if _grouped_text(e, texts)]
     if not folded or _in_subquery(select, {c.name.lower() for e in folded
