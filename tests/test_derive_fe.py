@@ -90,15 +90,24 @@ def test_a_learners_difficulty_details_follow_the_lldd_flag(db) -> None:
 
 def test_an_aims_grade_follows_its_outcome(db) -> None:
     """OutGrade (outcome_grade) is PA for an achieved aim and FL for one completed without
-    achievement; a continuing or withdrawn aim has none."""
-    rows, bad, passed, failed = _one(db, """
+    achievement; a continuing or withdrawn aim has none. An achieved GCSE (a condition of
+    funding resit) has its grade: 9-1 from 2016/17, A*-G (A* as *) before."""
+    rows, bad, passed, failed, gcse = _one(db, """
         SELECT count(*),
                sum(coalesce(outcome_grade, '-') <> CASE
+                   WHEN outcome = 1 AND QualificationType = '0003' THEN
+                       CASE WHEN (Year >= 2016 AND outcome_grade IN ('1', '2', '3', '4', '5',
+                                                                     '6', '7', '8', '9'))
+                              OR (Year < 2016 AND outcome_grade IN ('*', 'A', 'B', 'C', 'D',
+                                                                    'E', 'F', 'G'))
+                            THEN outcome_grade ELSE 'not a grade' END
                    WHEN outcome = 1 THEN 'PA' WHEN outcome = 3 AND Compstatus = 2 THEN 'FL'
                    ELSE '-' END),
-               sum(outcome_grade = 'PA'), sum(outcome_grade = 'FL')
+               sum(outcome_grade = 'PA'), sum(outcome_grade = 'FL'),
+               sum(QualificationType = '0003' AND outcome = 1)
         FROM aims""")
-    assert rows > 500 and bad == 0 and passed > 100 and failed > 5, (rows, bad, passed, failed)
+    assert rows > 500 and bad == 0 and passed > 100 and failed > 5 and gcse > 5, (
+        rows, bad, passed, failed, gcse)
 
 
 def test_aim_levels_and_flags(db) -> None:
@@ -107,6 +116,9 @@ def test_aim_levels_and_flags(db) -> None:
     is the ILR's stand-in for a missing value, the lilr_minus_one quirk: not compared)."""
     bad = _one(db, """
         SELECT sum(FullL2 <> (FL2Width = 100)), sum(FullL3 <> (FL3Width = 100)),
+               sum(PartialL2 <> (FL2Width > 0 AND FL2Width < 100)),
+               sum(PartialL3 <> (FL3Width > 0 AND FL3Width < 100)),
+               sum(QualificationType = '0003' AND (FL2Width <> 20 OR PartialL2 <> 1)),
                sum(nullif(FL2AchWidth, -1) <> CASE WHEN outcome = 1 THEN FL2Width ELSE 0 END),
                sum(programme_type > 0 AND NotionalNVQLev = 3 AND LevelOfLearning <> 9.5),
                sum(programme_type < 0 AND FL3Width = 100 AND NotionalNVQLev = 3
@@ -169,9 +181,13 @@ _YPMAD_PERSONS = f"""WITH y AS (SELECT y.*, p.AE_ID FROM {YPMAD} y
 
 
 def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
-    """GCSE counts are the person's KS4 exam rows at A*-C / 9-4 and A*-G / 9-1; A level passes
-    the KS5 exam rows at A*-E of earlier or the same academic year; the academic widths and
-    thresholds follow from the counts (20 per GCSE, 50 per A level, 100 = the level)."""
+    """GCSE counts are the person's KS4 exam rows at A*-C / 9-4 and A*-G / 9-1, and A*-C /
+    9-4 counts the GCSE resits (ILR aims) at those grades by the year; A level passes the KS5
+    exam rows at A*-E of earlier or the same academic year; the academic widths and thresholds
+    follow from the counts (20 per GCSE, 50 per A level, 100 = the level)."""
+    resits = """(SELECT r.AE_ID, a.Year, a.outcome_grade AS grade FROM aims a
+                 JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+                 WHERE a.QualificationType = '0003' AND a.outcome = 1)"""
     exams = """(SELECT p.AE_ID, x.KS4_GRADE AS grade FROM (
                   SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_GRADE FROM KS4Exam_2015_to_2021
                   UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_GRADE
@@ -184,7 +200,10 @@ def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
     rows, bad_ac, bad_ag, bad_a, passes = _one(db, f"""{_YPMAD_PERSONS}
         SELECT count(*),
           sum(YPMAD_L2_GCSEFull <> (SELECT count(*) FROM {exams} e WHERE e.AE_ID = y.AE_ID
-              AND e.grade IN ('*', 'A*', 'A', 'B', 'C', '9', '8', '7', '6', '5', '4'))),
+              AND e.grade IN ('*', 'A*', 'A', 'B', 'C', '9', '8', '7', '6', '5', '4'))
+              + (SELECT count(*) FROM {resits} e WHERE e.AE_ID = y.AE_ID
+                 AND e.Year < y.YPMAD_Ac_Year
+                 AND e.grade IN ('*', 'A', 'B', 'C', '9', '8', '7', '6', '5', '4'))),
           sum(YPMAD_L1_GCSEFULL <> (SELECT count(*) FROM {exams} e WHERE e.AE_ID = y.AE_ID
               AND e.grade NOT IN ('U', 'X', 'Q', ''))),
           sum(YPMAD_L3_A_PASS <> (SELECT count(*) FROM {a_levels} e WHERE e.AE_ID = y.AE_ID
@@ -210,14 +229,16 @@ def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
 def test_ypmad_ilr_counts_follow_achieved_aims(db, route) -> None:
     """The NVQ, VRQ and total counts of a route and level are the person's ILR aims achieved
     (Outcome 1) by the year, of that level (3 = 3 and above) and route (apprenticeship aims are
-    work-based learning), NVQs being LARS type 0036; the route's level flag is 1 once a total
+    work-based learning), NVQs being LARS type 0036, GCSE resits (0003) not counted; the
+    route's level flag is 1 once a total
     at that level or above is; the WBL totals add the achieved apprenticeship programmes."""
     wbl = "a.programme_type > 0" if route == "WBL" else "a.programme_type < 0"
     achieved = f"""(SELECT r.AE_ID, a.Year, min(a.Notional_Level, 3) AS band,
                            a.QualificationType = '0036' AS nvq,
                            a.learning_aim_id = 'ZPROG001' AS programme
                     FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
-                    WHERE a.outcome = 1 AND {wbl})"""
+                    WHERE a.outcome = 1 AND {wbl}
+                      AND coalesce(a.QualificationType, '') <> '0003')"""
     checks = []
     for level in (1, 2, 3):
         base = f"""SELECT count(*) FROM {achieved} d WHERE d.AE_ID = y.AE_ID
@@ -480,12 +501,17 @@ def test_in_year_finds_exactly_the_records_pairs(span: int) -> None:
     assert in_year(person[:0], year[:0], their_person, their_year).tolist() == []
 
 
-_COF_SCOPE = """(YPMAD_Ac_Year >= 2015 AND YPMAD_AgeAtStartofAcadYear BETWEEN 16 AND 18
-                 AND CAST(YPMAD_{short}_L2_ACADEMIC AS INT) = 0
-                 AND (YPMAD_CENSUS_DATAONPUPIL = 1 OR YPMAD_ILR_FE_DATAONPUPIL = 1))"""
+_COF_SCOPE = """(y.YPMAD_Ac_Year >= 2015 AND y.YPMAD_AgeAtStartofAcadYear BETWEEN 16 AND 18
+                 AND CAST(coalesce(prev.YPMAD_{short}_L2_ACADEMIC, y.YPMAD_{short}_L2_ACADEMIC)
+                          AS INT) = 0
+                 AND (y.YPMAD_CENSUS_DATAONPUPIL = 1 OR y.YPMAD_ILR_FE_DATAONPUPIL = 1))"""
+_PREVIOUS_YEAR = """LEFT JOIN y AS prev ON prev.AE_ID = y.AE_ID
+                      AND prev.YPMAD_Ac_Year = y.YPMAD_Ac_Year - 1"""
+"""The condition of funding applies by the attainment at the end of the year before."""
 _YEAR_AIMS = """(SELECT r.AE_ID, a.Year, max({code} * 10 + a.Compstatus) AS best
                  FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
-                 WHERE a.AimTitle LIKE '% in {title}' GROUP BY r.AE_ID, a.Year)"""
+                 WHERE a.AimTitle LIKE '% in {title}' {where} GROUP BY r.AE_ID, a.Year)"""
+_GCSE = "a.QualificationType = '0003'"
 _BY_LEVEL = "CASE WHEN a.Notional_Level <= 0 THEN {} WHEN a.Notional_Level = 1 THEN {} " \
             "WHEN a.Notional_Level = 2 THEN {} ELSE {} END"
 
@@ -497,41 +523,53 @@ def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
         db, subject, short, title, cof, functional, gcse) -> None:
     """The condition of funding (CoF) columns are 0 outside its scope (from 2014/15, ages
     16-18, at school or on an FE record, without GCSE C / 4); in scope the qualification
-    studied and its completion are the highest of the year's English / maths ILR aims by level
-    and that aim's Compstatus (or a KS5 A level on the list), and the highest held the GCSE
-    once graded at KS4. FE_Study / FM_Study are the year's functional aims by level, at any
-    age. (All were uniform draws on every row: 1-13 / 1-16, whoever and whenever.)"""
+    studied and its completion are the highest of the year's English / maths ILR aims (a GCSE
+    resit, else by level) and that aim's Compstatus (or a KS5 A level on the list), and the
+    highest held the GCSE once graded at KS4. FE_Study / FM_Study are the year's functional
+    aims by level, at any age (not the GCSEs). (All were uniform draws on every row: 1-13 /
+    1-16, whoever and whenever.)"""
     scope = _COF_SCOPE.format(short=short)
     fs = "E" if subject == "English" else "M"
     grade = "ENG" if subject == "English" else "MATHS"
     rows, in_scope, outside, bad_study, bad_completion, bad_highest, studied, bad_fs, fs_rows \
         = _one(db, f"""{_YPMAD_PERSONS}
         SELECT count(*), sum({scope}),
-          sum(NOT {scope} AND (YPMAD_CoF_{subject}_study <> 0
-              OR YPMAD_CoF_{subject}_highest <> 0 OR YPMAD_CoF_{subject}_Completion <> 0)),
-          sum({scope} AND YPMAD_CoF_{subject}_study NOT IN (13, 16)
-              AND YPMAD_CoF_{subject}_study * 10 + YPMAD_CoF_{subject}_Completion
+          sum(NOT {scope} AND (y.YPMAD_CoF_{subject}_study <> 0
+              OR y.YPMAD_CoF_{subject}_highest <> 0 OR y.YPMAD_CoF_{subject}_Completion <> 0)),
+          sum({scope} AND y.YPMAD_CoF_{subject}_study NOT IN (13, 16)
+              AND y.YPMAD_CoF_{subject}_study * 10 + y.YPMAD_CoF_{subject}_Completion
                   <> coalesce(c.best, 0)),
-          sum((YPMAD_CoF_{subject}_study = 0) <> (YPMAD_CoF_{subject}_Completion = 0)),
-          sum({scope} AND YPMAD_GCSE_GRADE_{grade} >= 1
-              AND YPMAD_CoF_{subject}_highest < {gcse}),
-          sum(YPMAD_CoF_{subject}_study > 0),
-          sum(YPMAD_F{fs}_Study <> coalesce(f.best / 10, 0)), sum(YPMAD_F{fs}_Study > 0)
-        FROM y
-        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*cof), title=title)} c
+          sum((y.YPMAD_CoF_{subject}_study = 0) <> (y.YPMAD_CoF_{subject}_Completion = 0)),
+          sum({scope} AND y.YPMAD_GCSE_GRADE_{grade} >= 1
+              AND y.YPMAD_CoF_{subject}_highest < {gcse}),
+          sum(y.YPMAD_CoF_{subject}_study > 0),
+          sum(y.YPMAD_F{fs}_Study <> coalesce(f.best / 10, 0)), sum(y.YPMAD_F{fs}_Study > 0)
+        FROM y {_PREVIOUS_YEAR}
+        LEFT JOIN {_YEAR_AIMS.format(code=f"CASE WHEN {_GCSE} THEN {gcse} ELSE "
+                                      f"{_BY_LEVEL.format(*cof)} END", title=title, where="")} c
           ON c.AE_ID = y.AE_ID AND c.Year = y.YPMAD_Ac_Year - 1
-        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*functional), title=title)} f
+        LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*functional), title=title,
+                                     where=f"AND NOT {_GCSE}")} f
           ON f.AE_ID = y.AE_ID AND f.Year = y.YPMAD_Ac_Year - 1""")
-    assert rows > 1000 and in_scope > 20 and studied > 0 and fs_rows > 10, (in_scope, studied)
+    assert rows > 1000 and in_scope > 20 and fs_rows > 10, (in_scope, studied)
     assert (outside, bad_study, bad_completion, bad_highest, bad_fs) == (0, 0, 0, 0, 0)
+    # Learners on a college programme in scope study the subject (a GCSE resit or
+    # Functional Skills) in most years: it was one in ten, with no resits simulated.
+    college, studying, resits = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT sum({scope} AND y.YPMAD_ILR_FE_DATAONPUPIL = 1),
+               sum({scope} AND y.YPMAD_ILR_FE_DATAONPUPIL = 1 AND y.YPMAD_CoF_{subject}_study > 0),
+               sum(y.YPMAD_CoF_{subject}_study = {gcse}) FROM y {_PREVIOUS_YEAR}""")
+    assert college > 20 and studying > 0.8 * college and resits > 0.2 * studying, (
+        college, studying, resits)
 
 
-@pytest.mark.parametrize("subject, codes", [("EN", "'5010', '5030', '5110'"),
-                                            ("MA", "'2210', '2330'")])
-def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes) -> None:
-    """L2_EN / L2_MA_Academic_Study: 1 (GCSE) in the KS4 year, 3 (A level) in the KS5 year and
-    the year before when the KS5 exam rows hold an English / maths A level, else 0 (to
-    2019/20: a Year 12 of 2020/21 sits the A levels after the extract's last KS5 year)."""
+@pytest.mark.parametrize("subject, codes, title", [
+    ("EN", "'5010', '5030', '5110'", "English"), ("MA", "'2210', '2330'", "Mathematics")])
+def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes, title) -> None:
+    """L2_EN / L2_MA_Academic_Study: 1 (GCSE) in the KS4 year and a year with a GCSE resit (an
+    ILR aim), 3 (A level) in the KS5 year and the year before when the KS5 exam rows hold an
+    English / maths A level, else 0 (to 2019/20: a Year 12 of 2020/21 sits the A levels after
+    the extract's last KS5 year)."""
     rows, bad, a_levels = _one(db, f"""{_YPMAD_PERSONS}
         SELECT count(*),
           sum(YPMAD_L2_{subject}_Academic_Study <> CASE
@@ -540,7 +578,12 @@ def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes) -> None:
                            WHERE p.AE_ID = y.AE_ID AND x.KS5_MAPPING IN ({codes})
                              AND CAST(substr(x.KS5_ACADYR, 1, 4) AS INT) + 1
                                  IN (y.YPMAD_Ac_Year, y.YPMAD_Ac_Year + 1)) THEN 3
-              WHEN YPMAD_qual_type_KS45 = 'GCSE' THEN 1 ELSE 0 END),
+              WHEN YPMAD_qual_type_KS45 = 'GCSE' THEN 1
+              WHEN EXISTS (SELECT 1 FROM aims a JOIN education_records_lookup r
+                             ON r.RECORDID = a.RECORDID
+                           WHERE r.AE_ID = y.AE_ID AND a.Year = y.YPMAD_Ac_Year - 1
+                             AND a.QualificationType = '0003'
+                             AND a.AimTitle LIKE '% in {title}') THEN 1 ELSE 0 END),
           sum(YPMAD_L2_{subject}_Academic_Study = 3)
         FROM y WHERE YPMAD_L2_{subject}_Academic_Study IS NOT NULL AND YPMAD_Ac_Year <= 2020""")
     assert rows > 50 and bad == 0, (rows, bad)

@@ -17,6 +17,7 @@ import numpy as np
 from leo_synth.relations.common import in_labour_data
 from leo_synth.relations.derive import derivation
 from leo_synth.simulation.calendar import academic_year_of, add_days
+from leo_synth.simulation.condition_of_funding import NO_SUBJECT
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP
 from leo_synth.simulation.life import LifeCourse
@@ -30,7 +31,8 @@ PROGRAMME_LEVELS = {2: 3, 3: 2, 20: 4, 21: 5, 22: 6, 23: 6}
 intermediate (3) level 2, higher (20-23) levels 4 to 7 (7 is coded 6, 'Higher Level')."""
 
 # -- the LARS reference rows ------------------------------------------------------------------
-LARS_AIMS_PER_LEVEL = 100
+LARS_AIMS_PER_LEVEL = 140
+"""Aim indexes per level: each type of ``LARS_TYPES`` in each subject."""
 LARS_SUBJECTS = (
     "Health and Social Care", "Business Administration", "Hairdressing", "Construction",
     "Engineering", "Information Technology", "Accounting", "Childcare", "Retail", "Catering",
@@ -58,15 +60,23 @@ SSA_TIER2 = {1.1: "Medicine and Dentistry", 1.5: "Child Development and Well Bei
              "the British Isles", 15.1: "Accounting and Finance",
              15.3: "Business Management"}
 LARS_TYPES = (("0016", "Certificate"), ("0006", "Diploma"), ("0036", "NVQ"),
-              ("0029", "First Diploma"), ("0004", "Access Certificate"))
-"""Qualification types of the LARS aims (VRF QualificationType codes)."""
+              ("0029", "First Diploma"), ("0004", "Access Certificate"),
+              ("1439", "Functional Skills"), ("0003", "GCSE"))
+"""Qualification types of the LARS aims (VRF QualificationType codes). The last two are the
+condition of funding's English and maths aims only (``condition_of_funding``); the others are
+drawn for every aim by ``TYPE_SHARES``."""
 NVQ_TYPE = 2
 ACCESS_TYPE = 4
+FUNCTIONAL_TYPE, GCSE_TYPE = 5, 6
+DRAWN_TYPES = 5
+"""Types drawn by ``TYPE_SHARES`` (the first five)."""
 """The Access (to HE) certificates, regulated by the QAA (the others by Ofqual)."""
 FULL_TYPES = (1, 2, 3)
 """Types that make a full level 2/3 on their own (diplomas, NVQs); certificates are partial."""
 PARTIAL_WIDTH = 50.0
 """Contribution of a partial aim (a certificate) to a full level, in percent."""
+GCSE_WIDTH = 20.0
+"""A GCSE's contribution to a full level 2: five GCSEs at 9-4 / A*-C make one."""
 TYPE_SHARES = {"apprenticeship": (0.2, 0.15, 0.6, 0.05, 0.0),
                "adult": (0.45, 0.15, 0.2, 0.05, 0.15), "college": (0.35, 0.4, 0.1, 0.15, 0.0)}
 """Qualification type shares of an aim by where it is taken (NVQs are work-based)."""
@@ -76,7 +86,7 @@ STANDARD_SHARE = {2013: 0.0, 2014: 0.02, 2016: 0.1, 2017: 0.3, 2018: 0.6, 2019: 
 
 
 def lars_type(index: np.ndarray) -> np.ndarray:
-    """Qualification type (index of ``LARS_TYPES``) of LARS aim ``index`` (0..99)."""
+    """Qualification type (index of ``LARS_TYPES``) of LARS aim ``index`` (0..139)."""
     return (np.asarray(index) // len(LARS_SUBJECTS)) % len(LARS_TYPES)
 
 
@@ -85,17 +95,33 @@ def lars_subject(index: np.ndarray) -> np.ndarray:
     return np.asarray(index) % len(LARS_SUBJECTS)
 
 
+def lars_reference_exists(level: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Whether LARS holds aim ``index`` at a notional level: every drawn type in every subject
+    and level; Functional Skills in English and maths at entry level to level 2; the GCSEs in
+    English and maths at level 2 (the aims of the condition of funding)."""
+    kind, subject = lars_type(index), lars_subject(index)
+    english_maths = np.isin(subject, ENGLISH_MATHS)
+    return np.select([kind == FUNCTIONAL_TYPE, kind == GCSE_TYPE],
+                     [english_maths & (np.asarray(level) <= 2),
+                      english_maths & (np.asarray(level) == 2)], True)
+
+
 def learning_aim_refs(level: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The LARS reference of aim ``index`` (0..99) at a notional level (0..4): SYN + 5 digits."""
+    """The LARS reference of aim ``index`` (0..139) at a notional level (0..4): SYN + 5
+    digits."""
     return np.char.add(np.char.add("SYN", np.asarray(level).astype(str)),
                        zfill(np.asarray(index).astype(str), 4))
 
 
 def level_width(level: np.ndarray, index: np.ndarray, full_level: int) -> np.ndarray:
     """Percentage contribution of LARS aim ``index`` at ``level`` to a full level 2 or 3: 100
-    for a full aim (diploma, NVQ), ``PARTIAL_WIDTH`` for a certificate, 0 at other levels."""
-    full = np.isin(lars_type(index), FULL_TYPES)
-    return np.where(np.asarray(level) == full_level, np.where(full, 100.0, PARTIAL_WIDTH), 0.0)
+    for a full aim (diploma, NVQ), ``GCSE_WIDTH`` for a GCSE, none for Functional Skills (they
+    do not count towards a full level), ``PARTIAL_WIDTH`` for a certificate, 0 at other
+    levels."""
+    kind = lars_type(index)
+    width = np.select([np.isin(kind, FULL_TYPES), kind == GCSE_TYPE, kind == FUNCTIONAL_TYPE],
+                      [100.0, GCSE_WIDTH, 0.0], PARTIAL_WIDTH)
+    return np.where(np.asarray(level) == full_level, width, 0.0)
 
 
 @per_block
@@ -111,9 +137,15 @@ def aim_lars(life: LifeCourse) -> Frame:
                       [0, 1], 2)
     shares = np.array([TYPE_SHARES[k] for k in ("apprenticeship", "adult", "college")])
     cumulative = np.cumsum(shares / shares.sum(1, keepdims=True), axis=1)
-    qual_type = (u_type[ident][:, None] > cumulative[where]).sum(1)
+    qual_type = np.minimum((u_type[ident][:, None] > cumulative[where]).sum(1), DRAWN_TYPES - 1)
     subject = np.minimum((u_subject[ident] * len(LARS_SUBJECTS)).astype(np.int64),
                          len(LARS_SUBJECTS) - 1)
+    # The condition of funding's aims are the GCSE or Functional Skills in their subject.
+    cof = aims["cof_subject"] != NO_SUBJECT
+    qual_type = np.where(cof, np.where(aims["gcse"], GCSE_TYPE, FUNCTIONAL_TYPE),
+                         qual_type)
+    subject = np.where(cof, np.array(ENGLISH_MATHS)[np.maximum(aims["cof_subject"], 0)],
+                       subject)
     start_year = academic_year_of(aims["start_date"])
     standard = u_standard[ident] < interpolate(STANDARD_SHARE, start_year) * (start_year >= 2014)
     return Frame(level=np.clip(aims["level"], 0, 4),

@@ -15,6 +15,7 @@ import numpy as np
 from leo_synth.relations.common import ilr_record_matched, in_year, max_in_year
 from leo_synth.relations.derive_ilr import (
     ENGLISH_MATHS,
+    GCSE_TYPE,
     NVQ_TYPE,
     aim_lars,
     lars_subject,
@@ -24,6 +25,7 @@ from leo_synth.relations.ks5 import ks5_subjects
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.condition_of_funding import GRADE_4
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT
 from leo_synth.simulation.life import LifeCourse
@@ -80,7 +82,9 @@ def ilr_achievements(life: LifeCourse) -> Frame:
                  band=band(aims["level"][done]), wbl=aims["apprenticeship"][done],
                  nvq=lars_type(index) == NVQ_TYPE, programme=aims["programme_aim"][done],
                  english=lars_subject(index) == ENGLISH_MATHS[0],
-                 maths=lars_subject(index) == ENGLISH_MATHS[1])
+                 maths=lars_subject(index) == ENGLISH_MATHS[1],
+                 gcse=lars_type(index) == GCSE_TYPE,
+                 grade_4=aims["gcse_grade"][done] >= GRADE_4)
 
 
 def cumulative_count(person: np.ndarray, year: np.ndarray, events: Frame,
@@ -130,14 +134,20 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
         "gcse_ac": np.where(after_ks4, res["gcse_ac"][person], 0),
         "gcse_ag": np.where(after_ks4, res["gcse_ag"][person], 0),
         "a_pass": np.where(after_ks5, res["a_pass"][person], 0),
-        "eng_ac": (after_ks4 & (res["eng_l2"][person] == 1)).astype(np.int64),
-        "maths_ac": (after_ks4 & (res["maths_l2"][person] == 1)).astype(np.int64),
     }
+    done = ilr_achievements(life)
+    # A GCSE English or maths resit (ILR) at grade 4 / C adds a GCSE at A*-C and the subject
+    # at level 2 from its year; resits are not NVQs, VRQs or functional qualifications.
+    for subject, short in (("english", "eng"), ("maths", "maths")):
+        resit = cumulative_count(person, year, done, done["gcse"] & done["grade_4"]
+                                 & done[subject])
+        out["gcse_ac"] = out["gcse_ac"] + resit
+        out[f"{short}_ac"] = (after_ks4 & ((res[f"{short}_l2"][person] == 1) | (resit > 0))
+                              ).astype(np.int64)
     out["gcse_ac_width"] = GCSE_WIDTH * out["gcse_ac"]
     out["gcse_ag_width"] = GCSE_WIDTH * out["gcse_ag"]
     out["a_width"] = A_LEVEL_WIDTH * out["a_pass"]
-    done = ilr_achievements(life)
-    qualification = ~done["programme"]
+    qualification = ~done["programme"] & ~done["gcse"]
     for route, is_route in (("fe", ~done["wbl"]), ("wbl", done["wbl"])):
         for lv in (1, 2, 3):
             at = is_route & qualification & (done["band"] == lv)
@@ -230,8 +240,9 @@ CONTINUING, COMPLETE, WITHDRAWN = 1, 2, 3
 def english_maths_aims(life: LifeCourse) -> Frame:
     """One row per English or maths ILR aim (not a programme aim) of a learner record matched
     to the person, in each year it is returned: person, year, subject (0 English, 1 maths),
-    band (0 entry ... 3 level 3+), achieved (in the year it ends) and completion status in the
-    year (1 continuing, 2 complete, 3 withdrawn), as the aims table has them."""
+    band (0 entry ... 3 level 3+), achieved (in the year it ends), completion status in the
+    year (1 continuing, 2 complete, 3 withdrawn), as the aims table has them, and whether it
+    is a GCSE (a resit) and reached grade 4 / C."""
     aims = life.fe.aims
     rec = life.fe.learners
     subject = lars_subject(aim_lars(life)["index"])
@@ -243,7 +254,9 @@ def english_maths_aims(life: LifeCourse) -> Frame:
     return Frame(person=rec["person"][aims["learner"]][keep], year=year[keep],
                  subject=(subject == ENGLISH_MATHS[1]).astype(np.int64)[keep],
                  band=np.clip(aims["level"], 0, 3)[keep], status=status[keep],
-                 achieved=(aims["achieved"] & ~continuing)[keep])
+                 achieved=(aims["achieved"] & ~continuing)[keep],
+                 gcse=(lars_type(aim_lars(life)["index"]) == GCSE_TYPE)[keep],
+                 grade_4=(aims["gcse_grade"] >= GRADE_4)[keep])
 
 
 def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
@@ -269,13 +282,17 @@ def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     for i, (subject, key, short) in enumerate((("english", "en", "eng"),
                                                ("maths", "ma", "maths"))):
         mine = aims.take(aims["subject"] == i)
-        cof = np.array(COF_STUDY[subject])[mine["band"]]
+        cof = np.where(mine["gcse"], COF_GCSE[subject],
+                       np.array(COF_STUDY[subject])[mine["band"]])
+        resit_year = in_year(person, year, mine["person"][mine["gcse"]],
+                             mine["year"][mine["gcse"]]) == 1
         out[f"{key}_academic_study"] = np.select(
-            [a_level_years(A_LEVEL_CODES[subject]) == 1, year == res["ks4_year"][person]],
-            [3, 1], 0)
+            [a_level_years(A_LEVEL_CODES[subject]) == 1,
+             (year == res["ks4_year"][person]) | resit_year], [3, 1], 0)
+        functional = ~mine["gcse"]
         out[f"f{subject[0]}_study"] = max_in_year(
-            person, year, mine["person"], mine["year"],
-            np.array(FUNCTIONAL_STUDY[subject])[mine["band"]])
+            person, year, mine["person"][functional], mine["year"][functional],
+            np.array(FUNCTIONAL_STUDY[subject])[mine["band"][functional]])
         # The aim studied: the highest code's, with its completion status (code * 10 + status,
         # the largest of the year's); an A level on the CoF list before it.
         studied = max_in_year(person, year, mine["person"], mine["year"],
@@ -290,8 +307,12 @@ def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
             done = mine["achieved"] & (cof == value)
             held = np.maximum(held, value * (cumulative_count(person, year, mine, done) > 0))
         # The condition applies from 2014/15 to 16-18 year olds in a school sixth form or a
-        # 16-19 college programme (not apprenticeships) without GCSE grade C / 4.
-        applies = ((year >= COF_FROM) & (age >= 16) & (age <= 18) & (src[f"{short}_ac"] == 0)
+        # 16-19 college programme (not apprenticeships) without GCSE grade C / 4 at the start
+        # of the year: a resit passed in the year ends it from the next.
+        passed_before = cumulative_count(person, year - 1, mine, mine["gcse"]
+                                         & mine["achieved"] & mine["grade_4"]) > 0
+        applies = ((year >= COF_FROM) & (age >= 16) & (age <= 18)
+                   & (res[f"{short}_l2"][person] == 0) & ~passed_before
                    & (sixth_form | (src["ilr_fe_data"] == 1)))
         out[f"cof_{subject}_study"] = np.where(applies, code, 0)
         out[f"cof_{subject}_completion"] = np.where(applies & (code > 0), status, 0)

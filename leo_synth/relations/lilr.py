@@ -20,6 +20,7 @@ from leo_synth.relations.derive_ilr import (
     benefit_attributes,
     english_maths_code,
     full_funding,
+    lars_reference_exists,
     lars_subject,
     lars_type,
     learning_aim_refs,
@@ -28,6 +29,7 @@ from leo_synth.relations.derive_ilr import (
     monitoring_codes,
 )
 from leo_synth.relations.ilr_lldd import lldd_details
+from leo_synth.relations.ks4_subjects import exam_grade
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, month_of, ymd
@@ -133,13 +135,22 @@ AIM_ATTRIBUTES = (
     "start", "completion", "achievement", "enrolment", "age_aim_start", "age_prog_start",
     "ssa_tier1",
     "ssa_tier1_desc", "ssa_tier2", "ssa_tier2_desc", "aim_title", "qualification_type",
-    "eng_maths", "full_l2", "full_l3", "leave_month", "aim_rank", "funding_line", "fl2_width",
+    "eng_maths", "full_l2", "full_l3", "partial_l2", "partial_l3", "leave_month", "aim_rank",
+    "funding_line", "fl2_width",
     "fl3_width",
     "fl2_ach_width", "fl3_ach_width", "level_of_learning", "level_of_learning_desc", "wpl",
     "cbl", "levy_supported", "framework_id", "standard_id", "pathway_id", "sof", "asl",
     "sfl_type", "sfl_finetype", "ffi", "a_status", *(f"ldm_{i}" for i in range(1, 5)),
     *(f"benefit_{group}_{when}" for group in BENEFIT_GROUPS for when in ("start", "prior")),
 )
+
+
+def resit_grades(aim: Frame, year: np.ndarray) -> np.ndarray:
+    """Per aim: the grade of a GCSE English or maths resit as the ILR's OutGrade (9-1 from
+    2016/17, the letter before; ``*`` for A*), as the KS4 exam rows grade them."""
+    english = aim["cof_subject"] == 0
+    return np.where(english, exam_grade("eng", aim["gcse_grade"], year),
+                    exam_grade("mat", aim["gcse_grade"], year))
 
 
 def start_ages(life: LifeCourse, person: np.ndarray, row: np.ndarray, start: np.ndarray,
@@ -227,8 +238,9 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "compstatus": compstatus,
         "outcome": outcome,
         # the ILR's OutGrade: PA (pass) for an achieved aim, FL (fail) for one completed without
-        # achievement; none while continuing or after a withdrawal
-        "outcome_grade": Masked(np.where(achieved, "PA", "FL"),
+        # achievement, a GCSE's grade; none while continuing or after a withdrawal
+        "outcome_grade": Masked(np.where(aim["gcse"], resit_grades(aim, year),
+                                         np.where(achieved, "PA", "FL")),
                                 ~achieved & ~((outcome == 3) & (compstatus == 2))),
         "achievement_date": Masked(aim["end_date"], ~achieved),
         "notional_level": level,
@@ -248,6 +260,8 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "qualification_type": Masked(np.array([t[0] for t in LARS_TYPES])[qual], programme),
         "eng_maths": eng_maths.astype(np.int64),
         "full_l2": (fl2 == 100).astype(np.int64), "full_l3": (fl3 == 100).astype(np.int64),
+        "partial_l2": ((fl2 > 0) & (fl2 < 100)).astype(np.int64),
+        "partial_l3": ((fl3 > 0) & (fl3 < 100)).astype(np.int64),
         "fl2_width": fl2, "fl3_width": fl3,
         "fl2_ach_width": np.where(achieved, fl2, 0.0),
         "fl3_ach_width": np.where(achieved, fl3, 0.0),
@@ -348,9 +362,11 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
     years = np.array(sorted(relation.years))
     level = np.repeat(np.arange(5), LARS_AIMS_PER_LEVEL)
     index = np.tile(np.arange(LARS_AIMS_PER_LEVEL), 5)
+    exists = lars_reference_exists(level, index)
+    level, index = level[exists], index[exists]
     subject = lars_subject(index)
     kind = lars_type(index)
-    titles = lars_titles(level, index).astype(str)  # 500 titles
+    titles = lars_titles(level, index).astype(str)  # 508 titles
     ssa2 = np.array(SUBJECT_SSA)[subject]
     qual_type = np.array([t[0] for t in LARS_TYPES])[kind]
     refs = learning_aim_refs(level, index)

@@ -13,6 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from leo_synth.simulation.calendar import academic_year_of, ymd
+from leo_synth.simulation.condition_of_funding import (
+    NO_SUBJECT,
+    condition_of_funding_aims,
+    ks4_grades,
+)
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_ADULT_LEARNER, KIND_SCHOOL
@@ -37,7 +42,8 @@ class FurtherEducation:
     apprenticeships: Frame  # person, start_date, end_date, level: employment while training
 
 
-def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16) -> FurtherEducation:
+def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16,
+                ks4: Frame) -> FurtherEducation:
     """Learner records and aims for the block."""
     p = ctx.params
     youth = post16.youth_fe
@@ -61,6 +67,10 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16) -> FurtherEdu
     records["level"] = np.where(records["apprenticeship"],
                                 np.maximum(records["level"], app_level), records["level"])
     aims = _aims(ctx, ctx.rng("fe.aims"), records)
+    college = (records["kind"] == KIND_FE) | (records["kind"] == KIND_SFC)
+    aims = Frame.concat([aims, condition_of_funding_aims(
+        ctx, ctx.rng("fe.condition_of_funding"), records, college, ks4_grades(persons, ks4),
+        first_aim=len(aims))])
     programmes = aims.take(aims["programme_aim"])
     apprenticeships = Frame(person=records["person"][programmes["learner"]],
                             start_date=programmes["start_date"],
@@ -195,4 +205,6 @@ def _aims(ctx: BlockContext, rng: np.random.Generator, records: Frame) -> Frame:
         programme_aim=programme_aim,
         apprenticeship=apprenticeship, kind=kind, start_date=start, planned_end=planned_end,
         end_date=end, achieved=achieved_record & ~withdrawn, withdrawn=withdrawn,
+        cof_subject=np.full(k, NO_SUBJECT), gcse=np.zeros(k, dtype=bool),
+        gcse_grade=np.zeros(k, dtype=np.int64),
     )

@@ -71,7 +71,7 @@ def simulate_block(ctx: BlockContext) -> LifeCourse:
     fsm6 = np.zeros(len(persons), dtype=bool)
     fsm6[ks4["person"]] = ks4["fsm6"]
     he = simulate_he(ctx, persons, post16, fsm6)
-    fe = simulate_fe(ctx, persons, post16)
+    fe = simulate_fe(ctx, persons, post16, ks4)
     education = summarise_education(ctx, persons, ks4, post16, he, fe)
     labour = simulate_labour(ctx, persons, education)
     benefits = simulate_benefits(ctx, persons, education, labour)

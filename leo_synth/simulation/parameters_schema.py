@@ -171,6 +171,12 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "fe.als_share_other": ("probability",),
     "fe.als_cost_median": ("positive",),
     "fe.als_cost_sigma": ("non_negative",),
+    "fe.condition_of_funding.from_year": ("year",),
+    "fe.condition_of_funding.enrolled": ("probability",),
+    "fe.condition_of_funding.gcse_share": ("probability",),
+    "fe.condition_of_funding.gcse_share_2014": ("probability",),
+    "fe.condition_of_funding.gcse_grade_4": ("probability",),
+    "fe.condition_of_funding.functional_achieved": ("probability",),
     # labour and earnings
     "labour.spell_years_by_age": ("positive",),
     "labour.graduate_spell_factor": ("positive",),

@@ -51,7 +51,11 @@ def norm_cdf(x: np.ndarray | float) -> np.ndarray:
 
 
 def logistic(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+    """1 / (1 + e^-x). Far below zero e^-x overflows to infinity and the result is 0, its
+    limit: the overflow is expected, not a bad value (a stable form would change the bits of
+    ordinary values, and so the data)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
 def standard_normal_cdf(z: np.ndarray) -> np.ndarray:
