@@ -32,6 +32,9 @@ GCSE_LEVEL = 2
 """Notional level of a GCSE aim (GCSEs at 9-4 / A*-C make level 2)."""
 GCSE_ONLY_FROM = 2015
 """From 2015/16 a learner with grade D / 3 must take the GCSE (``gcse_share``'s last entry)."""
+UNACHIEVED_WITHDRAWN = 0.7
+"""Share of the aims of a learner year not achieved that are withdrawn before their end (the
+rest are completed without achievement): the programme's aims and these alike."""
 
 
 def ks4_grades(persons: Frame, ks4: Frame) -> np.ndarray:
@@ -60,13 +63,15 @@ def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, recor
     for subject_index, subject in enumerate(SUBJECTS):
         prior = grades[subject_index][person]
         # Every draw is made once for all rows, so a row's draws do not depend on the others.
-        u_enrol, u_gcse, u_pass, u_higher, u_achieved, u_day = rng.random((6, len(rows)))
+        u_enrol, u_gcse, u_pass, u_higher, u_achieved, u_day, u_withdraw, u_end = rng.random(
+            (8, len(rows)))
         gcse_share = np.array(p["gcse_share"], dtype=float)[np.clip(prior, 0, GRADE_4 - 1)]
         gcse_share = np.where((prior == GRADE_4 - 1) & (year[rows] < GCSE_ONLY_FROM),
                               p["gcse_share_2014"], gcse_share)
         gcse = u_gcse < gcse_share
         pass_rate = float(p["gcse_grade_4"][subject]) * np.where(prior == GRADE_4 - 1, 1, 1 / 3)
-        withdrawn = ~np.isnat(records["withdraw_date"][rows])
+        withdrawn = ~np.isnat(records["withdraw_date"][rows]) | (
+            ~records["achieved"][rows] & (u_withdraw < UNACHIEVED_WITHDRAWN))
         studies = np.zeros(len(rows), dtype=bool)
         passed_at = np.zeros(len(rows), dtype=bool)
         for k in range(int(step.max()) + 1 if len(rows) else 0):
@@ -79,7 +84,7 @@ def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, recor
         frames.append(_aims_of(records, rows[studies], subject_index, gcse[studies],
                                prior[studies], passed_at[studies], u_higher[studies],
                                u_achieved[studies] < p["functional_achieved"],
-                               u_day[studies]))
+                               u_day[studies], withdrawn[studies], u_end[studies]))
     aims = Frame.concat(frames)
     aims["aim"] = first_aim + np.arange(len(aims))
     return aims
@@ -87,19 +92,21 @@ def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, recor
 
 def _aims_of(records: Frame, rows: np.ndarray, subject: int, gcse: np.ndarray,
              prior: np.ndarray, passed: np.ndarray, u_higher: np.ndarray,
-             functional_achieved: np.ndarray, u_day: np.ndarray) -> Frame:
-    """The aim rows of learner records ``rows``: September to June, withdrawn with an abandoned
-    programme; a GCSE achieved with a grade (4, or 5 for one in seven passes; else the KS4
-    grade, at least 1), Functional Skills at level 2 from grade 3, level 1 from grade 1, else
-    entry level."""
+             functional_achieved: np.ndarray, u_day: np.ndarray, withdrawn: np.ndarray,
+             u_end: np.ndarray) -> Frame:
+    """The aim rows of learner records ``rows``: September to June; withdrawn on the day an
+    abandoned programme was, else (``withdrawn``) on a day before the planned end; a GCSE
+    achieved with a grade (4, or 5 for one in seven passes; else the KS4 grade, at least 1),
+    Functional Skills at level 2 from grade 3, level 1 from grade 1, else entry level."""
     m = len(rows)
     year = records["year"][rows]
     start = ymd(year, 9, 1 + (u_day * 28).astype(np.int64))
     planned_end = ymd(year + 1, 6, 1 + (u_day * 28).astype(np.int64))
     withdraw_date = records["withdraw_date"][rows]
-    withdrawn = ~np.isnat(withdraw_date)
-    end = np.where(withdrawn, np.maximum(withdraw_date, start + np.timedelta64(1, "D")),
+    early = start + ((planned_end - start) * u_end).astype("timedelta64[D]")
+    end = np.where(withdrawn, np.where(np.isnat(withdraw_date), early, withdraw_date),
                    planned_end)
+    end = np.maximum(end, start + np.timedelta64(1, "D"))
     grade = np.where(passed, GRADE_4 + (u_higher < 1 / 7), np.maximum(prior, 1))
     level = np.where(gcse, GCSE_LEVEL, np.select([prior >= GRADE_4 - 1, prior >= 1], [2, 1], 0))
     achieved = ~withdrawn & (gcse | functional_achieved)

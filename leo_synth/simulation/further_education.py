@@ -15,6 +15,7 @@ import numpy as np
 from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.condition_of_funding import (
     NO_SUBJECT,
+    UNACHIEVED_WITHDRAWN,
     condition_of_funding_aims,
     ks4_grades,
 )
@@ -195,7 +196,7 @@ def _aims(ctx: BlockContext, rng: np.random.Generator, records: Frame) -> Frame:
     achieved_record = records["achieved"][learner]
     withdraw_date = records["withdraw_date"][learner]
     abandoned = ~np.isnat(withdraw_date)
-    withdrawn = abandoned | (~achieved_record & (rng.random(k) < 0.7))
+    withdrawn = abandoned | (~achieved_record & (rng.random(k) < UNACHIEVED_WITHDRAWN))
     end = np.where(withdrawn, start + ((planned_end - start) * rng.random(k)).astype(
         "timedelta64[D]"), planned_end + rng.integers(-10, 30, k).astype("timedelta64[D]"))
     end = np.where(abandoned, np.maximum(withdraw_date, start + np.timedelta64(1, "D")), end)
