@@ -519,7 +519,9 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     """A pupil who changes school within a phase (not at Reception or Year 7, nor a late
     arrival) enters the new school on a school day from September to the spring census day of
     the academic year of its first spring census there, or from February to July of the year
-    before, with more in the autumn; every other entry is on 1 September. The census shows
+    before, with more in the autumn; a late arrival joins its first school from September to
+    the spring census day (an autumn census before the day does not have the pupil); every
+    other entry is on 1 September. The census shows
     the school left in a census taken before the move (an autumn census; a summer census
     before a summer move), and the new school in one taken after (a summer census after a
     move between February and census day)."""
@@ -555,7 +557,16 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
     seen = ((py["entry_year"] == py["year"]) & (py["year"] > py["year"].min()))[start][run]
     other = ~move[start][run] & seen & ~excluded
     assert other.sum() > 10 * move.sum()
-    np.testing.assert_array_equal(entry[other], ymd(py["entry_year"][other], 9, 1))
+    # a late arrival's first school (its first row after Reception) is dated from September
+    # to the spring census day of its year; every other stay starts on 1 September
+    arrival = (np.r_[True, ~same] & (py["ncyear"] > 0))[start][run] & other
+    arrived = entry[arrival]
+    assert arrival.sum() > 100
+    assert (arrived >= ymd(py["entry_year"][arrival], 9, 1)).all()
+    assert (arrived <= spring_census_day(py["entry_year"][arrival])).all()
+    assert (arrived != ymd(py["entry_year"][arrival], 9, 1)).mean() > 0.4
+    np.testing.assert_array_equal(entry[other & ~arrival],
+                                  ymd(py["entry_year"][other & ~arrival], 9, 1))
     relations = {rel.name: rel for rel in catalog.relations(2)}
 
     def census(term: str, year: int) -> Frame:
@@ -570,9 +581,15 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
             day = np.asarray(one["censusdate"]).astype("datetime64[D]")
             assert (np.asarray(one["entrydate"]).astype("datetime64[D]") <= day).all()
         moved_later = np.asarray(spring["entrydate"]).astype("datetime64[D]") > np.asarray(
-            autumn["censusdate"]).astype("datetime64[D]")
-        at_school = np.asarray(autumn["laestab_anon"]) == np.asarray(spring["laestab_anon"])
-        unit = np.asarray(spring["phase"]) == "PR"  # (a placement's own days: another test)
+            autumn["censusdate"])[0].astype("datetime64[D]")
+        # a late arrival after autumn census day is not in that census (the others are, in
+        # the same order)
+        arrived_later = moved_later & np.asarray(spring["new_to_census"])
+        assert len(autumn) == (~arrived_later).sum() and arrived_later.any()
+        in_autumn = spring.take(~arrived_later)
+        moved_later = moved_later[~arrived_later]
+        at_school = np.asarray(autumn["laestab_anon"]) == np.asarray(in_autumn["laestab_anon"])
+        unit = np.asarray(in_autumn["phase"]) == "PR"  # (a placement's own days: another test)
         np.testing.assert_array_equal(at_school[~unit], ~moved_later[~unit])
         after_autumn += int(moved_later.sum())
         # the summer census: the spring's school, but the next year's where the pupil joined

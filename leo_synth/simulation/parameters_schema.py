@@ -85,6 +85,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     # schooling, FSM, SEN
     "schooling.*": ("probability",),
     "schooling.move_month_shares": ("shares",),
+    "schooling.arrival_month_shares": ("shares",),
     "fsm.rate": ("percent",),
     "fsm.by_ethnicity": ("percent",),
     "absence.overall_rate": ("percent",),

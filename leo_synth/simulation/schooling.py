@@ -14,7 +14,7 @@ import numpy as np
 from leo_synth.simulation.calendar import FIRST_ACADEMIC_YEAR, LAST_ACADEMIC_YEAR, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame, sorted_lookup
-from leo_synth.simulation.move_dates import move_dates
+from leo_synth.simulation.move_dates import MONTH_WINDOWS, move_dates
 from leo_synth.simulation.other_school import another_school
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.pools import SECONDARY_PHASE
@@ -141,13 +141,17 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
     entry_year = (cohort[person_idx] + 5 + first_nc_here).astype(np.int64)
     # (a move: the pupil was on another school's roll the year before, not a late entrant)
     mover = after_move & (moved > entry[person_idx])
+    # a late entrant's first school: joined in the year of arrival
+    arrival = ((entry[person_idx] > RECEPTION) & ~after_move
+               & (first_nc_here == entry[person_idx]))
     pupil_years = Frame(
         person=person_idx.astype(np.int64),
         year=year.astype(np.int64),
         ncyear=ncy.astype(np.int64),
         school=school.astype(np.int64),
         entry_year=entry_year,
-        entry_date=_entry_dates(ctx, n, entry_year, mover, person_idx, secondary_phase),
+        entry_date=_entry_dates(ctx, n, entry_year, mover, arrival, person_idx,
+                                secondary_phase),
         fsm=fsm[person_idx, year_idx],
         sen=sen[person_idx, year_idx],
     )
@@ -160,17 +164,27 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
 
 
 def _entry_dates(ctx: BlockContext, n: int, entry_year: np.ndarray, mover: np.ndarray,
-                 person: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+                 arrival: np.ndarray, person: np.ndarray, secondary: np.ndarray) -> np.ndarray:
     """Each pupil-year's school entry date: 1 September of the entry year, but a mover's
-    (``mover``: the school joined by a move within the phase) drawn within its year
-    (:func:`~leo_synth.simulation.move_dates.move_dates`; own stream, one draw per person and
-    phase of the block's ``n`` persons, so all of a move's years carry one date)."""
-    month_draw, day_draw = ctx.rng("schooling.move_date").random((2, n, 2))
+    (``mover``: the school joined by a move within the phase) and a late arrival's
+    (``arrival``: the first school of a pupil who joins after Reception) drawn within its year
+    (:func:`~leo_synth.simulation.move_dates.move_dates`; own streams, one draw per person and
+    phase of the block's ``n`` persons, so all of a school's years carry one date). Arrivals
+    join from September to spring census day (``arrival_month_shares``)."""
+    p = ctx.params
     out = ymd(entry_year, 9, 1)
-    at = np.flatnonzero(mover)
-    phase = secondary[at].astype(np.int64)
-    out[at] = move_dates(ctx.params["schooling.move_month_shares"], entry_year[at],
-                         month_draw[person[at], phase], day_draw[person[at], phase])
+    arrival_shares = list(p["schooling.arrival_month_shares"])
+    # A move's draw is its phase's; a pupil arrives once (a special school's arrival keeps its
+    # day through both phases).
+    for which, stream, shares, by_phase in (
+            (mover, "schooling.move_date", p["schooling.move_month_shares"], True),
+            (arrival, "schooling.arrival_date",
+             arrival_shares + [0.0] * (len(MONTH_WINDOWS) - len(arrival_shares)), False)):
+        month_draw, day_draw = ctx.rng(stream).random((2, n, 2))
+        at = np.flatnonzero(which)
+        phase = secondary[at].astype(np.int64) * by_phase
+        out[at] = move_dates(shares, entry_year[at], month_draw[person[at], phase],
+                             day_draw[person[at], phase])
     return out
 
 
