@@ -260,6 +260,7 @@ def test_integer_attributes_convert_alike_one_by_one_or_together(catalog: Catalo
 _GROUP_SAMPLES = {
     "string": [np.array(["Y", "N"]), np.array(["AB12", "CD", "", "EEEE"]),
                np.array([b"ABC", b"A", b""]), np.array(["é", "a"]), np.array(["a\x00b", "c"]),
+               np.array(["\u0141b", "a"]),  # (not ASCII, though its low byte is "A")
                np.array(["x" * 40, "y"]), np.array(["", ""]), np.array(["AB", "C"], dtype=">U2"),
                np.array([b"\xc3\xa9", b"a"]), np.array(["ABCDEFGHIJ"]),
                np.array([3, -20, 0, 123456789]), np.array([7, 8], dtype=np.int16)],

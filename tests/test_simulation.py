@@ -209,6 +209,34 @@ def test_year_month_and_day_of_dates_are_numpys() -> None:
     assert int(year_of(np.datetime64("2005-06-07"))) == 2005
 
 
+def test_dates_within_the_day_tables_read_as_numpy_reads_them() -> None:
+    """(Days of 1900 to 2099, and the first days of months, are read from tables,
+    ``simulation/day_tables.py``: the values numpy's calendar gives; an array reaching beyond
+    the tables by a day is computed as before, the same.)"""
+    days = np.arange(np.datetime64("1900-01-01"), np.datetime64("2100-01-01"))
+    months = days.astype("datetime64[M]")
+    expected = (days.astype("datetime64[Y]").astype(np.int64) + 1970,
+                months.astype(np.int64) % 12 + 1,
+                (days - months.astype("datetime64[D]")).astype(np.int64) + 1)
+    beyond = np.concatenate([days, [np.datetime64("2100-01-01")]])
+    for split, want in zip((year_of, month_of, day_of), expected, strict=True):
+        assert split(days).dtype == want.dtype
+        np.testing.assert_array_equal(split(days), want)
+        np.testing.assert_array_equal(split(beyond)[:-1], want)
+        np.testing.assert_array_equal(split(days[:12].reshape(3, 4)), want[:12].reshape(3, 4))
+    year = np.arange(1890, 2110).repeat(15)
+    month, day = np.tile(np.arange(0, 15), 220), np.tile(np.arange(-2, 33, 7)[:3], 1100)
+    want = ((year - 1970) * 12 + month - 1).astype("datetime64[M]").astype(
+        "datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    inside = (year >= 1901) & (year <= 2098)
+    for rows in (inside, slice(None)):  # (from the table; beyond it, as before)
+        got = ymd(year[rows], month[rows], day[rows])
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want[rows])
+    scalar = ymd(2001, 2, 31)  # (a scalar stays one)
+    assert type(scalar) is np.datetime64 and scalar == np.datetime64("2001-03-03")
+
+
 def test_special_school_pupils_hold_a_plan_and_some_sit_gcses(catalog) -> None:
     """A special school's pupils hold a statement or EHC plan in every year on its roll (not
     only when their need crosses the bar, which left a third of them without one), and, as

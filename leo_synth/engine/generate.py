@@ -44,6 +44,7 @@ from leo_synth.relations.ledger import ledger_frame
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import Parameters, load_parameters
+from leo_synth.simulation.per_block import release, release_points
 from leo_synth.simulation.pools import Pools, build_pools
 from leo_synth.spec.loader import (
     SpecError,
@@ -146,17 +147,22 @@ def _built(state: BlockState, block: int, indices: list[int],
            ledger: list[tuple[str, Defects]]) -> Iterator[RelationResult]:
     """Simulate the block and build the relations ``indices``, in their order, noting each
     one's defects in ``ledger``. (Simulating a block is a small share of building its
-    relations: the processes sharing a block's relations each simulate it.)"""
+    relations: the processes sharing a block's relations each simulate it.) Results only
+    some builders read are dropped after their last relation (``simulation/per_block.py``)."""
     first = block * state.block_size
     size = min(state.block_size, state.persons - first)
     ctx = BlockContext(state.seed, block, first, size, state.params, state.pools, state.keys)
     life = simulate_block(ctx)
-    for index in indices:
+    releases = release_points([state.relations[index].table.builder for index in indices])
+    for position, index in enumerate(indices):
         rel = state.relations[index]
         frame = registry.BUILDERS[rel.table.builder].build(life, rel)
         batch = build_batch(rel, frame, state.seed, block)
         batch, defects = apply_quirks(rel, batch, state.quirk_rates, state.seed, block, life)
         ledger.append((rel.name, defects))
+        del frame  # (before the release: a view's frame holds slices of the rows released)
+        if position in releases:
+            release(life, releases[position])
         yield _finished(state, index, batch)
 
 

@@ -17,7 +17,7 @@ from leo_synth.simulation.higher_education import (
     LEVEL_PGT,
 )
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.per_block import per_block, read_only_by
 from leo_synth.simulation.subjects import FPE, SubjectCatalogue, subject_catalogue
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
@@ -73,6 +73,7 @@ def student(life: LifeCourse, relation: Relation) -> Frame:
     return _students(life).year(relation.year)
 
 
+@read_only_by("hesa.student")
 @per_block
 def _students(life: LifeCourse) -> ByYear:
     """Every reporting year's student rows (each year's view reads its slice)."""

@@ -39,7 +39,7 @@ from leo_synth.simulation import key_stages
 from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.per_block import per_block, read_only_by
 from leo_synth.simulation.school_types import school_codes
 from leo_synth.spec.model import Relation
 from leo_synth.spec.years import academic_year_labels
@@ -369,6 +369,7 @@ def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     return _ks4_exams(life)  # every era's view: build_batch keeps the view's years
 
 
+@read_only_by("npd.ks4_exam")
 @per_block
 def _ks4_exams(life: LifeCourse) -> Frame:
     ks4 = life.ks4

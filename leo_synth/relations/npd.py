@@ -32,7 +32,7 @@ from leo_synth.simulation.calendar import nth_thursday, spring_census_day, ymd, 
 from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
 from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.per_block import per_block, read_only_by
 from leo_synth.simulation.pools import SPECIAL_PHASE
 from leo_synth.simulation.school_types import school_codes
 from leo_synth.spec.model import Relation
@@ -130,6 +130,7 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
                   "censusterm": np.full(n, TERM_CODES[relation.term])}).take(on_roll)
 
 
+@read_only_by("npd.census")
 @per_block
 def _census_year(life: LifeCourse, year: int) -> Frame:
     """A year's census attributes: PLASC and the three termly views of a year share everything
@@ -146,6 +147,7 @@ def _other_school(life: LifeCourse, prefix: str, school: np.ndarray,
     return out
 
 
+@read_only_by("npd.census")
 @per_block
 def _census_years(life: LifeCourse) -> ByYear:
     """The census attributes of every year's pupil records that do not depend on the term,
@@ -423,6 +425,7 @@ def ks4_pupil(life: LifeCourse, relation: Relation) -> Frame:
     return _ks4_pupils(life)  # every era's view: build_batch keeps the view's years
 
 
+@read_only_by("npd.ks4_pupil")
 @per_block
 def _ks4_pupils(life: LifeCourse) -> Frame:
     ks4 = life.ks4

@@ -19,7 +19,7 @@ from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
-from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.per_block import per_block, read_only_by
 from leo_synth.spec.model import Relation
 
 TERMS = ("autumn", "spring", "summer", "summer6th")
@@ -77,6 +77,7 @@ PERIODS = ("possible", "authorised", "unauthorised", "reasons", "attendance")
 """The absence rows' sessions by collection period (:func:`_absence_periods`)."""
 
 
+@read_only_by("npd.absence")
 @per_block
 def _absence_years(life: LifeCourse) -> ByYear:
     """Every year's absence rows: the pupil's characteristics, the columns that do not vary
@@ -146,6 +147,7 @@ def exclusions(life: LifeCourse, relation: Relation) -> Frame:
     return _exclusion_table(life, relation.table.name).year(relation.year)
 
 
+@read_only_by("npd.exclusions")
 @per_block
 def _exclusion_table(life: LifeCourse, table: str) -> ByYear:
     """One exclusions table's rows of every year (each year's view reads its slice)."""
@@ -182,6 +184,7 @@ def further_reasons(life: LifeCourse, reason: np.ndarray) -> dict[str, Masked]:
     return out
 
 
+@read_only_by("npd.exclusions_old", "npd.exclusions")
 @per_block
 def _exclusion_years(life: LifeCourse) -> ByYear:
     """Every year's exclusions (``school_events.exclusions``) with their pupil's attributes

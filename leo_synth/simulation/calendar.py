@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.simulation.day_tables import day_positions, day_tables, month_positions
+
 DAY = np.timedelta64(1, "D")
 OPEN_END = np.datetime64("9999-12-31")
 """End date of spells still open at the extract date, as the real tables carry them."""
@@ -24,11 +26,17 @@ def ymd(year: np.ndarray | int, month: np.ndarray | int, day: np.ndarray | int) 
     year = np.asarray(year, dtype=np.int64)
     month = np.asarray(month, dtype=np.int64)
     day = np.asarray(day, dtype=np.int64)
-    months = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
-    return months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+    months = (year - 1970) * 12 + (month - 1)
+    at = month_positions(months)
+    if at is not None:  # (the month's first day from the table; scalars as below)
+        return (day_tables().month_start.take(at) + (day - 1)).view(_DAYS)
+    return months.astype("datetime64[M]").astype(_DAYS) + (day - 1).astype("timedelta64[D]")
 
 
 def year_of(dates: np.ndarray) -> np.ndarray:
+    at = day_positions(dates)
+    if at is not None:
+        return day_tables().year.take(at)
     civil = _civil(dates)
     if civil is None:
         return dates.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -37,6 +45,9 @@ def year_of(dates: np.ndarray) -> np.ndarray:
 
 
 def month_of(dates: np.ndarray) -> np.ndarray:
+    at = day_positions(dates)
+    if at is not None:
+        return day_tables().month.take(at)
     civil = _civil(dates)
     if civil is None:
         return dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
@@ -45,6 +56,9 @@ def month_of(dates: np.ndarray) -> np.ndarray:
 
 
 def day_of(dates: np.ndarray) -> np.ndarray:
+    at = day_positions(dates)
+    if at is not None:
+        return day_tables().day.take(at)
     civil = _civil(dates)
     if civil is None:
         return (dates - dates.astype("datetime64[M]").astype("datetime64[D]")).astype(
@@ -54,7 +68,8 @@ def day_of(dates: np.ndarray) -> np.ndarray:
 
 
 def _civil(dates: object) -> tuple[np.ndarray, np.ndarray] | None:
-    """For an array of days (``datetime64[D]``): the year starting on 1 March that holds each,
+    """For an array of days (``datetime64[D]``) beyond the day tables' years
+    (``simulation/day_tables.py``): the year starting on 1 March that holds each,
     and the day of that year (0 .. 365), by integer arithmetic (H. Hinnant's
     ``civil_from_days``; numpy's conversion to years or months goes through its calendar date
     by date, twice as slow). None for anything else (other units, NaT, scalars), which numpy's
