@@ -371,6 +371,32 @@ def test_furlough_take_up_and_jobs_on_the_payroll(catalog) -> None:
     assert (latest_end[cjrs["person"]] >= first_day[last_month]).all()
 
 
+def test_a_late_arrival_has_the_sessions_from_the_day_it_joins(catalog) -> None:
+    """A pupil's first year on roll that starts after 1 September (a late arrival) has the
+    autumn and spring sessions possible from the day of joining (none in the autumn for a
+    January arrival), and the full summer term; every other year all of each term (less the
+    few sessions a school is closed)."""
+    life = _life_of(catalog, 20_000)
+    rows = school_events.absence(life)
+    py = life.schooling.pupil_years
+    at = np.searchsorted(py["person"] * 10_000 + py["year"], rows["person"] * 10_000
+                         + rows["year"])
+    joined = py["entry_date"][at].astype("datetime64[D]")
+    first = np.r_[True, py["person"][1:] != py["person"][:-1]][at]
+    arrived = first & (joined > ymd(rows["year"], 9, 1))
+    possible = rows["possible"]
+    assert arrived.sum() > 50
+    sessions = school_events.TERM_SESSIONS
+    assert (possible[~arrived] >= sessions - 5).all()
+    january = arrived & (month_of(joined) == 1)
+    autumn = arrived & (month_of(joined) >= 10)
+    assert january.any() and autumn.any()
+    assert (possible[january, 0] == 0).all()
+    assert (possible[autumn, 0] < sessions[0] - 5).all()
+    assert (possible[arrived, 2] >= sessions[2] - 5).all()
+    assert (possible[arrived].sum(1) < sessions.sum() - 5).mean() > 0.3
+
+
 def test_absence_falls_as_published_and_persists(catalog) -> None:
     """Overall absence follows DfE's series (6.5% of sessions in 2005/06, 4.7% in 2018/19; it
     was 6.2-6.6% in every year), secondary above primary (5.5% against 4.0% in 2018/19; 6.6

@@ -33,10 +33,39 @@ TERMS = ("Autumn", "Spring", "Summer")
 
 
 def _pupil_years(life, first: int, last: int, min_nc: int = 1, max_nc: int = 11) -> Frame:
+    return life.schooling.pupil_years.take(_in_years(life, first, last, min_nc, max_nc))
+
+
+def _in_years(life, first: int, last: int, min_nc: int = 1, max_nc: int = 11) -> np.ndarray:
+    """Which pupil-years are in academic years ``first`` .. ``last`` and NC years ``min_nc``
+    .. ``max_nc``."""
     py = life.schooling.pupil_years
-    keep = ((py["year"] >= first) & (py["year"] <= last) & (py["ncyear"] >= min_nc)
+    return ((py["year"] >= first) & (py["year"] <= last) & (py["ncyear"] >= min_nc)
             & (py["ncyear"] <= max_nc))
-    return py.take(keep)
+
+
+TERM_SPANS = ((9, 1, 12, 20), (1, 4, 3, 31))
+"""(first month, day, last month, day) of the autumn and spring terms (the summer term starts
+after the spring census: every pupil on a year's roll is there for it)."""
+
+
+def arrival_share_of_terms(life) -> np.ndarray:
+    """Per pupil-year, the share of each term's days (autumn, spring, summer) the pupil is on
+    the roll: 1, but in the first year of a late arrival (a first year on roll that starts
+    after 1 September), from the day of joining."""
+    py = life.schooling.pupil_years
+    person, year = py["person"], py["year"]
+    first = np.r_[True, person[1:] != person[:-1]] if len(py) else np.zeros(0, dtype=bool)
+    joined = py["entry_date"].astype("datetime64[D]")
+    arrived = first & (joined > ymd(year, 9, 1)) & (joined < ymd(year + 1, 9, 1))
+    out = np.ones((len(py), len(TERMS)))
+    for term, (m0, d0, m1, d1) in enumerate(TERM_SPANS):
+        start = ymd(year + (m0 < 9), m0, d0)
+        end = ymd(year + (m1 < 9), m1, d1)
+        on_roll = (end - np.maximum(joined, start)).astype(np.int64) / (end - start).astype(
+            np.int64)
+        out[:, term] = np.where(arrived, np.clip(on_roll, 0.0, 1.0), 1.0)
+    return out
 
 
 ABSENCE_MODEL_RATE = 6.4
@@ -54,9 +83,12 @@ def absence(life) -> Frame:
     Each year's overall rate and unauthorised rate are DfE's (``absence.overall_rate``,
     ``absence.unauthorised_rate``); within a year absence rises with disadvantage, SEN and
     age (secondary pupils miss about 40% more sessions than primary pupils), and about a
-    tenth of pupils are persistently absent (10% of sessions or more)."""
-    rows = _pupil_years(life, 2005, 2020)
-    rows = rows.take(rows["year"] != 2019)  # 2019/20 absence is not shared
+    tenth of pupils are persistently absent (10% of sessions or more). A late arrival's first
+    year has the sessions possible from the day of joining (:func:`arrival_share_of_terms`)."""
+    py = life.schooling.pupil_years
+    keep = _in_years(life, 2005, 2020) & (py["year"] != 2019)  # 2019/20 absence is not shared
+    rows = py.take(keep)
+    on_roll = arrival_share_of_terms(life)[keep]
     rng = life.ctx.rng("absence")
     params = life.ctx.params
     n = len(rows)
@@ -71,7 +103,9 @@ def absence(life) -> Frame:
              - 0.15 * persons["ability"][rows["person"]] + 0.7 * lasting[rows["person"]]
              + 0.5 * rng.standard_normal(n))
     rate = logistic(score)
-    possible = TERM_SESSIONS[None, :] - rng.integers(0, 6, (n, 3))
+    # (a late arrival's first year: the sessions from the day of joining)
+    possible = np.rint((TERM_SESSIONS[None, :] - rng.integers(0, 6, (n, 3))) * on_roll
+                       ).astype(np.int64)
     absent = rng.binomial(possible, rate[:, None])
     share = interpolate(params["absence.unauthorised_rate"], rows["year"]) / 100 / overall
     unauthorised = rng.binomial(absent, logistic(
