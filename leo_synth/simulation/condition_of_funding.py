@@ -62,7 +62,8 @@ def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, recor
     frames = []
     for subject_index, subject in enumerate(SUBJECTS):
         prior = grades[subject_index][person]
-        # Every draw is made once for all rows, so a row's draws do not depend on the others.
+        # Each draw is made once for all rows before the walk over the years, so no outcome
+        # depends on the walk's order.
         u_enrol, u_gcse, u_pass, u_higher, u_achieved, u_day, u_withdraw, u_end = rng.random(
             (8, len(rows)))
         gcse_share = np.array(p["gcse_share"], dtype=float)[np.clip(prior, 0, GRADE_4 - 1)]
