@@ -457,11 +457,19 @@ FROM {ks4} ORDER BY KS4_PupilMatchingRefAnonymous""")
     assert [row[:2] for row in rows] == [(row[2], 2 * row[2]) for row in rows]
     unchosen = f"""SELECT TOP 5 CASE WHEN KS4_ATT8 > 1000 THEN 'never' ELSE KS4_ATT8 END,
     KS4_ATT8 FROM {ks4} WHERE KS4_ATT8 IS NOT NULL ORDER BY KS4_PupilMatchingRefAnonymous"""
-    if backend == "srs_postgres":  # (PostgreSQL converts the literal before any row: a limit)
-        with pytest.raises(ScriptError, match="Error converting data type varchar to float"):
-            _rows(db, unchosen)
-    else:
-        assert all(value == att8 for value, att8 in _rows(db, unchosen))
+    # (PostgreSQL converted the literal as it planned the query, so stopped though no row
+    # chose it, and DuckDB refused text beside a decimal)
+    assert all(value == att8 for value, att8 in _rows(db, unchosen))
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    [(total, positive, half)] = _rows(db, f"""SELECT COUNT(*),
+    SUM(CASE WHEN Earnings >= 0 THEN 1 ELSE 'none' END),
+    MAX(CASE WHEN Earnings < 0 THEN 'n/a' WHEN TaxYear > 0 THEN 1.5 END) FROM {earnings}""")
+    assert total > 0 and positive == total and half == 1.5
+    assert _rows(db, "SELECT CASE WHEN 1 = 1 THEN 1 ELSE 'x' END") == [(1,)]
+    with pytest.raises(ScriptError, match=re.escape(
+            "said: Conversion failed when converting the varchar value 'none' to data type "
+            "int.")):
+        _rows(db, f"SELECT CASE WHEN Earnings >= 0 THEN 'none' ELSE 1 END FROM {earnings}")
     chosen = (f"SELECT CASE WHEN KS4_ATT8 >= 0 THEN 'high' ELSE KS4_ATT8 END FROM {ks4} "
               "WHERE KS4_ATT8 IS NOT NULL")
     with pytest.raises(ScriptError, match=re.escape("said: Error converting data type "

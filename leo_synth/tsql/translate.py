@@ -1697,7 +1697,7 @@ class Translator:
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
-        tree = text_numbers.for_target(
+        tree, cased = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line, columns)
         tree = date_literals.for_target(
@@ -1741,7 +1741,7 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
-                                   or rounded)
+                                   or rounded or cased)
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
