@@ -762,6 +762,29 @@ SELECT id, code, d, n FROM #t ORDER BY id"""
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_an_update_through_a_join_or_a_cte_converts_its_constants(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a SET value of an UPDATE through a join or a CTE was computed beside each row's id:
+    # SQLite stored '20000101' as text (no row matched the date), DuckDB and PostgreSQL
+    # stopped at text going into a date or an int column
+    db = _db(request, backend)
+    text = """SELECT TOP 20 EDUKEY, StartDate, EndDate, 0 AS n INTO #emp
+FROM [LEO_i2].[2002237].[leo_employment] ORDER BY EDUKEY, StartDate
+SELECT TOP 5 EDUKEY INTO #k FROM #emp ORDER BY EDUKEY
+SELECT COUNT(*) FROM #emp WHERE EDUKEY NOT IN (SELECT EDUKEY FROM #k)
+UPDATE e SET EndDate = '20000101', n = '7'
+FROM #emp e LEFT JOIN #k k ON k.EDUKEY = e.EDUKEY WHERE k.EDUKEY IS NULL
+SELECT COUNT(*), SUM(n) FROM #emp WHERE EndDate = '2000-01-01'
+;WITH f AS (SELECT TOP 4 * FROM #emp ORDER BY StartDate, EDUKEY)
+UPDATE f SET EndDate = '2001/02/03', n = '-2'
+SELECT COUNT(*), SUM(n) FROM #emp WHERE EndDate = '2001-02-03'"""
+    [[(unmatched,)], [(joined, seven)], [(first, minus)]] = [
+        r.rows for r in run_text(db, text, "tsql", None, True)]
+    assert unmatched > 0 and (joined, seven) == (unmatched, 7 * unmatched)
+    assert (first, minus) == (4, -8)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_text_defaults_of_integers_are_integers(backend: str,
                                                 request: pytest.FixtureRequest) -> None:
     # ISNULL(n, '') is 0 in SQL Server: PostgreSQL and DuckDB stopped, SQLite gave ''
