@@ -107,3 +107,21 @@ ALTER TABLE #t ADD d DECIMAL(10, 2) NULL, n INT NULL
 GO
 UPDATE #t SET d = a / 3.0, n = a
 SELECT AVG(n), SUM(d), MAX(d) FROM #t""") == [(11, 11.67, 6.67)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_null_column_select_into_makes_is_an_int(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # SELECT ..., NULL AS band INTO #t makes an int column in SQL Server: DuckDB's column took
+    # no value at all, PostgreSQL's was text (it held 'high', and 2 as text)
+    db = _db(request, backend)
+    setup = """SELECT TOP 5 EDUKEY, TaxYear, NULL AS band INTO #t
+FROM [LEO_i2].[2002237].[leo_earnings] ORDER BY EDUKEY, TaxYear
+UPDATE #t SET band = TaxYear % 7
+"""
+    rows = _rows(db, setup + "SELECT band, TaxYear, band / 2 FROM #t ORDER BY TaxYear")
+    assert len(rows) == 5 and all(band == year % 7 and half == band // 2
+                                  for band, year, half in rows), rows
+    with pytest.raises(ScriptError, match="converting the varchar value 'high' to data type "
+                                          "int"):
+        _rows(db, setup + "UPDATE #t SET band = 'high'")

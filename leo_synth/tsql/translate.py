@@ -79,6 +79,7 @@ from leo_synth.tsql import (
     master_views,
     names,
     nested_order,
+    null_columns,
     number_formats,
     number_series,
     number_styles,
@@ -1583,7 +1584,7 @@ class Translator:
             tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
-        tree = _recursive(update_from(_with_into_as_create(tree), line,
+        tree = _recursive(update_from(null_columns.typed(_with_into_as_create(tree)), line,
                                       self.target.dialect))
         tree, leveled = recursion_limits.for_target(tree, self.target.dialect, line)
         tree = self._checked_lengths(self._identity_numbers(tree, line))
