@@ -125,3 +125,20 @@ UPDATE #t SET band = TaxYear % 7
     with pytest.raises(ScriptError, match="converting the varchar value 'high' to data type "
                                           "int"):
         _rows(db, setup + "UPDATE #t SET band = 'high'")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_bit_column_alter_table_adds_is_a_bit(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # ALTER TABLE #t ADD flag BIT: SQL Server keeps 1 for the 5 set in it and refuses SUM of
+    # it (error 8117); leo-synth knew only a CREATE TABLE's bits, and kept 5 and summed
+    db = _db(request, backend)
+    setup = """SELECT TOP 6 EDUKEY, TaxYear, Earnings INTO #t
+FROM [LEO_i2].[2002237].[leo_earnings] ORDER BY EDUKEY, TaxYear
+ALTER TABLE #t ADD flag BIT
+UPDATE #t SET flag = CASE WHEN Earnings > 10000 THEN 5 ELSE 0 END
+"""
+    rows = _rows(db, setup + "SELECT flag, Earnings FROM #t")
+    assert len(rows) == 6 and all(flag == (earnings > 10000) for flag, earnings in rows), rows
+    with pytest.raises(ScriptError, match="Operand data type bit is invalid for sum operator"):
+        _rows(db, setup + "SELECT SUM(flag) FROM #t")

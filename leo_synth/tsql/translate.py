@@ -847,14 +847,18 @@ class Translator:
     def altered(self, tree: exp.Alter, parts: tuple[str, ...]) -> None:
         """After ``ALTER TABLE #t ADD c INT, d DECIMAL(10, 2)``: the table's columns learnt
         again, with the decimal types the statement declares (an added ``INT``'s average had
-        been a decimal, an added ``DECIMAL(10, 2)`` unrounded). ``ALTER COLUMN`` to another
-        type is not learnt: a name keeps the kind it was met with (README)."""
+        been a decimal, an added ``DECIMAL(10, 2)`` unrounded), and the ``BIT`` columns it
+        adds (``ADD flag BIT``: 5 set in one was kept as 5, where SQL Server keeps 1).
+        ``ALTER COLUMN`` to another type is not learnt: a name keeps the kind it was met with
+        (README)."""
         declared = self.declared_decimals.setdefault(parts[-1].lower(), {})
         self.declared_kinds.pop(parts[-1].lower(), None)
         for action in tree.args.get("actions") or []:
             kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else None
             if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
                 declared[action.name.lower()] = decimal_digits(kind)
+            if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.BIT):
+                self.declared_bits.setdefault(parts[-1].lower(), set()).add(action.name.lower())
         self.loaded.discard(parts)
         self.learn(parts)
 
