@@ -1382,16 +1382,16 @@ class Translator:
         them, which it then holds the columns to. (After the statement's tables are learnt:
         a copied column's length is theirs.)"""
         query, key = tree.expression if isinstance(tree, exp.Create) else None, written_key(tree)
-        if not isinstance(query, exp.Select) or key is None or any(
-                item.is_star for item in query.selects):
+        branches = derived_columns.branch_selects(query) if query is not None else []
+        if not branches or key is None or any(
+                item.is_star for branch in branches for item in branch.selects):
             return
-        found = {item.alias_or_name.lower(): text_lengths.value_length(
-            item.unalias(), self.lengths) for item in query.selects}
-        self.text_lengths[key] = (
-            [item.alias_or_name for item in query.selects],
-            {name: length for name, length in found.items() if length is not None})
+        found = text_lengths.selected_lengths(branches, self.lengths)
+        names = [item.alias_or_name for item in branches[0].selects]
+        self.text_lengths[key] = (names, {name.lower(): length for name, length in zip(
+            names, found, strict=False) if length is not None})
         if self.target.dialect == "postgres":
-            text_lengths.held_to_lengths(query, found)
+            text_lengths.held_to_lengths(branches, found)
 
     def _made_once(self, statements: tuple[str, ...], needed: bool) -> tuple[str, ...]:
         """PostgreSQL's session function ``statements`` make, when a statement first needs
