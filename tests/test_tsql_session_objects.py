@@ -142,3 +142,25 @@ UPDATE #t SET flag = CASE WHEN Earnings > 10000 THEN 5 ELSE 0 END
     assert len(rows) == 6 and all(flag == (earnings > 10000) for flag, earnings in rows), rows
     with pytest.raises(ScriptError, match="Operand data type bit is invalid for sum operator"):
         _rows(db, setup + "SELECT SUM(flag) FROM #t")
+
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_columns_alter_table_adds_keep_their_types(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # an added DATETIME lost its time and refused d + 1 as a date's (error 206), an added
+    # MONEY showed as the target held it (2.5 on SQLite, 2.5000 elsewhere), an added TINYINT
+    # took 300
+    db = _db(request, backend)
+    setup = """SELECT TOP 2 EDUKEY, TaxYear INTO #t
+FROM [LEO_i2].[2002237].[leo_earnings] ORDER BY EDUKEY, TaxYear
+ALTER TABLE #t ADD d DATETIME, s TINYINT, m MONEY
+UPDATE #t SET d = '20150101 10:30', s = 7, m = 2.5
+"""
+    rows = run_text(db, setup + "SELECT d + 1, CAST(d AS VARCHAR(30)), s, m * 3 FROM #t",
+                    "tsql", None, False)[-1].rows
+    assert [(str(d), text, s, str(m)) for d, text, s, m in rows] == [
+        ("2015-01-02 10:30:00.000", "Jan  1 2015 10:30AM", 7, "7.5000")] * 2
+    with pytest.raises(ScriptError, match="Arithmetic overflow error for data type tinyint, "
+                                          "value = 300"):
+        _rows(db, setup + "UPDATE #t SET s = 300")

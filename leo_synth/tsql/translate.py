@@ -847,20 +847,42 @@ class Translator:
     def altered(self, tree: exp.Alter, parts: tuple[str, ...]) -> None:
         """After ``ALTER TABLE #t ADD c INT, d DECIMAL(10, 2)``: the table's columns learnt
         again, with the decimal types the statement declares (an added ``INT``'s average had
-        been a decimal, an added ``DECIMAL(10, 2)`` unrounded), and the ``BIT`` columns it
-        adds (``ADD flag BIT``: 5 set in one was kept as 5, where SQL Server keeps 1).
+        been a decimal, an added ``DECIMAL(10, 2)`` unrounded), and the ``BIT``, date-and-time,
+        ``TINYINT``/``SMALLINT`` and ``MONEY`` columns it adds, as a ``CREATE TABLE`` declaring
+        them is noted (``ADD flag BIT``: 5 set in one was kept as 5, where SQL Server keeps 1;
+        ``ADD d DATETIME``: ``d + 1`` was refused as a date's, and its time dropped).
         ``ALTER COLUMN`` to another type is not learnt: a name keeps the kind it was met with
         (README)."""
-        declared = self.declared_decimals.setdefault(parts[-1].lower(), {})
-        self.declared_kinds.pop(parts[-1].lower(), None)
-        for action in tree.args.get("actions") or []:
-            kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else None
+        name = parts[-1].lower()
+        declared = self.declared_decimals.setdefault(name, {})
+        self.declared_kinds.pop(name, None)
+        added = [action for action in tree.args.get("actions") or []
+                 if isinstance(action, exp.ColumnDef)]
+        for action in added:
+            kind = action.args.get("kind")
             if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
                 declared[action.name.lower()] = decimal_digits(kind)
-            if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.BIT):
-                self.declared_bits.setdefault(parts[-1].lower(), set()).add(action.name.lower())
+        if added:
+            self._note_added(name, exp.Create(kind="TABLE", this=exp.Schema(
+                this=exp.to_table(name), expressions=[a.copy() for a in added])))
         self.loaded.discard(parts)
         self.learn(parts)
+
+    def _note_added(self, name: str, table: exp.Create) -> None:
+        """The ``BIT``, date-and-time, small integer and ``MONEY`` columns of ``table`` (a
+        ``CREATE TABLE`` of the columns an ``ALTER TABLE ... ADD`` adds) noted among table
+        ``name``'s, as :meth:`_note_declared` notes a new table's."""
+        self.declared_bits.setdefault(name, set()).update(
+            bit_columns.declared(table, self.bits))
+        moments = datetime_display.declared(table, self.datetimes)
+        self.declared_datetimes.setdefault(name, set()).update(moments)
+        self.declared_formats.setdefault(name, {}).update(moments)
+        self.datetime2_columns |= {c for c, kind in moments.items() if kind[0] == "datetime2"}
+        self.declared_smalls.setdefault(name, {}).update(integer_casts.small_columns(table))
+        moneys = {column for column, kind in declared_types(table).items() if kind.is_type(
+            exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)}
+        self.declared_moneys.setdefault(name, set()).update(moneys)
+        self.money_columns |= moneys
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
