@@ -164,3 +164,10 @@ UPDATE #t SET d = '20150101 10:30', s = 7, m = 2.5
     with pytest.raises(ScriptError, match="Arithmetic overflow error for data type tinyint, "
                                           "value = 300"):
         _rows(db, setup + "UPDATE #t SET s = 300")
+    # and an added VARCHAR(3) took 'abcd' on SQLite and DuckDB (PostgreSQL stopped)
+    text = setup + """ALTER TABLE #t ADD grp VARCHAR(3)
+INSERT INTO #t VALUES ('k', 1, '20160101', 1, 1, 'abc')
+SELECT COUNT(*), MAX(grp) FROM #t"""
+    assert _rows(db, text) == [(3, "abc")]
+    with pytest.raises(ScriptError, match="String or binary data would be truncated"):
+        _rows(db, setup + "ALTER TABLE #t ADD grp VARCHAR(3)\nUPDATE #t SET grp = 'abcd'")

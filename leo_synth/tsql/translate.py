@@ -850,7 +850,8 @@ class Translator:
         been a decimal, an added ``DECIMAL(10, 2)`` unrounded), and the ``BIT``, date-and-time,
         ``TINYINT``/``SMALLINT`` and ``MONEY`` columns it adds, as a ``CREATE TABLE`` declaring
         them is noted (``ADD flag BIT``: 5 set in one was kept as 5, where SQL Server keeps 1;
-        ``ADD d DATETIME``: ``d + 1`` was refused as a date's, and its time dropped).
+        ``ADD d DATETIME``: ``d + 1`` was refused as a date's, and its time dropped), and
+        the lengths of its text columns (``ADD grp VARCHAR(3)`` took ``'abcd'``).
         ``ALTER COLUMN`` to another type is not learnt: a name keeps the kind it was met with
         (README)."""
         name = parts[-1].lower()
@@ -869,9 +870,10 @@ class Translator:
         self.learn(parts)
 
     def _note_added(self, name: str, table: exp.Create) -> None:
-        """The ``BIT``, date-and-time, small integer and ``MONEY`` columns of ``table`` (a
-        ``CREATE TABLE`` of the columns an ``ALTER TABLE ... ADD`` adds) noted among table
-        ``name``'s, as :meth:`_note_declared` notes a new table's."""
+        """The ``BIT``, date-and-time, small integer, ``MONEY`` and text columns of ``table``
+        (a ``CREATE TABLE`` of the columns an ``ALTER TABLE ... ADD`` adds) noted among table
+        ``name``'s, as :meth:`_note_declared` and :meth:`_checked_lengths` note a new
+        table's."""
         self.declared_bits.setdefault(name, set()).update(
             bit_columns.declared(table, self.bits))
         moments = datetime_display.declared(table, self.datetimes)
@@ -883,6 +885,11 @@ class Translator:
             exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)}
         self.declared_moneys.setdefault(name, set()).update(moneys)
         self.money_columns |= moneys
+        if name in self.text_lengths:  # (added last, as SQL Server adds them)
+            columns, lengths = self.text_lengths[name]
+            self.text_lengths[name] = (
+                columns + [c.name for c in table.this.expressions],
+                {**lengths, **text_lengths.declared(table)})
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
