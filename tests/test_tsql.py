@@ -3514,6 +3514,16 @@ SELECT COUNT(*) FROM #m""") == [(2,)]
     with pytest.raises(ScriptError, match="String or binary data would be truncated"):
         _rows(db, made + "INSERT INTO #m SELECT TOP 1 EduKey, 'HESA', 'c', 'Other', 'x', 1 "
                          "FROM leo_benefit")
+    # a UNION's column is as long as its longest branch's ('KS4' beside 'HESA': 4; no length
+    # was known, so a longer value went in on every target)
+    unioned = """SELECT TOP 1 EduKey, 'KS4' AS source INTO #u FROM leo_benefit
+UNION ALL SELECT TOP 1 EduKey, 'HESA' FROM leo_benefit
+INSERT INTO #u SELECT TOP 1 EduKey, 'UCAS' FROM leo_benefit
+"""
+    assert _rows(db, unioned + "SELECT COL_LENGTH('#u', 'source'), COUNT(*) FROM #u") == [
+        (4, 3)]
+    with pytest.raises(ScriptError, match="String or binary data would be truncated"):
+        _rows(db, unioned + "INSERT INTO #u SELECT TOP 1 EduKey, 'NCCIS' FROM leo_benefit")
 
 
 def test_tables_a_script_creates_live_only_in_its_session(small_sqlite, tmp_path: Path) -> None:

@@ -457,11 +457,19 @@ FROM {ks4} ORDER BY KS4_PupilMatchingRefAnonymous""")
     assert [row[:2] for row in rows] == [(row[2], 2 * row[2]) for row in rows]
     unchosen = f"""SELECT TOP 5 CASE WHEN KS4_ATT8 > 1000 THEN 'never' ELSE KS4_ATT8 END,
     KS4_ATT8 FROM {ks4} WHERE KS4_ATT8 IS NOT NULL ORDER BY KS4_PupilMatchingRefAnonymous"""
-    if backend == "srs_postgres":  # (PostgreSQL converts the literal before any row: a limit)
-        with pytest.raises(ScriptError, match="Error converting data type varchar to float"):
-            _rows(db, unchosen)
-    else:
-        assert all(value == att8 for value, att8 in _rows(db, unchosen))
+    # (PostgreSQL converted the literal as it planned the query, so stopped though no row
+    # chose it, and DuckDB refused text beside a decimal)
+    assert all(value == att8 for value, att8 in _rows(db, unchosen))
+    earnings = "[LEO_i2].[2002237].[leo_earnings]"
+    [(total, positive, half)] = _rows(db, f"""SELECT COUNT(*),
+    SUM(CASE WHEN Earnings >= 0 THEN 1 ELSE 'none' END),
+    MAX(CASE WHEN Earnings < 0 THEN 'n/a' WHEN TaxYear > 0 THEN 1.5 END) FROM {earnings}""")
+    assert total > 0 and positive == total and half == 1.5
+    assert _rows(db, "SELECT CASE WHEN 1 = 1 THEN 1 ELSE 'x' END") == [(1,)]
+    with pytest.raises(ScriptError, match=re.escape(
+            "said: Conversion failed when converting the varchar value 'none' to data type "
+            "int.")):
+        _rows(db, f"SELECT CASE WHEN Earnings >= 0 THEN 'none' ELSE 1 END FROM {earnings}")
     chosen = (f"SELECT CASE WHEN KS4_ATT8 >= 0 THEN 'high' ELSE KS4_ATT8 END FROM {ks4} "
               "WHERE KS4_ATT8 IS NOT NULL")
     with pytest.raises(ScriptError, match=re.escape("said: Error converting data type "
@@ -751,6 +759,29 @@ UPDATE #t SET d = @d WHERE n = 2
 SELECT id, code, d, n FROM #t ORDER BY id"""
     assert [tuple(_value(v) for v in row) for row in run_text(db, text, "tsql", None, False)[
         -1].rows] == [(1, "11", "2018-04-04", 2), (2, "Bee", "2017-03-03", 8)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_update_through_a_join_or_a_cte_converts_its_constants(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a SET value of an UPDATE through a join or a CTE was computed beside each row's id:
+    # SQLite stored '20000101' as text (no row matched the date), DuckDB and PostgreSQL
+    # stopped at text going into a date or an int column
+    db = _db(request, backend)
+    text = """SELECT TOP 20 EDUKEY, StartDate, EndDate, 0 AS n INTO #emp
+FROM [LEO_i2].[2002237].[leo_employment] ORDER BY EDUKEY, StartDate
+SELECT TOP 5 EDUKEY INTO #k FROM #emp ORDER BY EDUKEY
+SELECT COUNT(*) FROM #emp WHERE EDUKEY NOT IN (SELECT EDUKEY FROM #k)
+UPDATE e SET EndDate = '20000101', n = '7'
+FROM #emp e LEFT JOIN #k k ON k.EDUKEY = e.EDUKEY WHERE k.EDUKEY IS NULL
+SELECT COUNT(*), SUM(n) FROM #emp WHERE EndDate = '2000-01-01'
+;WITH f AS (SELECT TOP 4 * FROM #emp ORDER BY StartDate, EDUKEY)
+UPDATE f SET EndDate = '2001/02/03', n = '-2'
+SELECT COUNT(*), SUM(n) FROM #emp WHERE EndDate = '2001-02-03'"""
+    [[(unmatched,)], [(joined, seven)], [(first, minus)]] = [
+        r.rows for r in run_text(db, text, "tsql", None, True)]
+    assert unmatched > 0 and (joined, seven) == (unmatched, 7 * unmatched)
+    assert (first, minus) == (4, -8)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

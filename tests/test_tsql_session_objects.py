@@ -107,3 +107,67 @@ ALTER TABLE #t ADD d DECIMAL(10, 2) NULL, n INT NULL
 GO
 UPDATE #t SET d = a / 3.0, n = a
 SELECT AVG(n), SUM(d), MAX(d) FROM #t""") == [(11, 11.67, 6.67)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_null_column_select_into_makes_is_an_int(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    # SELECT ..., NULL AS band INTO #t makes an int column in SQL Server: DuckDB's column took
+    # no value at all, PostgreSQL's was text (it held 'high', and 2 as text)
+    db = _db(request, backend)
+    setup = """SELECT TOP 5 EDUKEY, TaxYear, NULL AS band INTO #t
+FROM [LEO_i2].[2002237].[leo_earnings] ORDER BY EDUKEY, TaxYear
+UPDATE #t SET band = TaxYear % 7
+"""
+    rows = _rows(db, setup + "SELECT band, TaxYear, band / 2 FROM #t ORDER BY TaxYear")
+    assert len(rows) == 5 and all(band == year % 7 and half == band // 2
+                                  for band, year, half in rows), rows
+    with pytest.raises(ScriptError, match="converting the varchar value 'high' to data type "
+                                          "int"):
+        _rows(db, setup + "UPDATE #t SET band = 'high'")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_bit_column_alter_table_adds_is_a_bit(backend: str,
+                                                request: pytest.FixtureRequest) -> None:
+    # ALTER TABLE #t ADD flag BIT: SQL Server keeps 1 for the 5 set in it and refuses SUM of
+    # it (error 8117); leo-synth knew only a CREATE TABLE's bits, and kept 5 and summed
+    db = _db(request, backend)
+    setup = """SELECT TOP 6 EDUKEY, TaxYear, Earnings INTO #t
+FROM [LEO_i2].[2002237].[leo_earnings] ORDER BY EDUKEY, TaxYear
+ALTER TABLE #t ADD flag BIT
+UPDATE #t SET flag = CASE WHEN Earnings > 10000 THEN 5 ELSE 0 END
+"""
+    rows = _rows(db, setup + "SELECT flag, Earnings FROM #t")
+    assert len(rows) == 6 and all(flag == (earnings > 10000) for flag, earnings in rows), rows
+    with pytest.raises(ScriptError, match="Operand data type bit is invalid for sum operator"):
+        _rows(db, setup + "SELECT SUM(flag) FROM #t")
+
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_columns_alter_table_adds_keep_their_types(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # an added DATETIME lost its time and refused d + 1 as a date's (error 206), an added
+    # MONEY showed as the target held it (2.5 on SQLite, 2.5000 elsewhere), an added TINYINT
+    # took 300
+    db = _db(request, backend)
+    setup = """SELECT TOP 2 EDUKEY, TaxYear INTO #t
+FROM [LEO_i2].[2002237].[leo_earnings] ORDER BY EDUKEY, TaxYear
+ALTER TABLE #t ADD d DATETIME, s TINYINT, m MONEY
+UPDATE #t SET d = '20150101 10:30', s = 7, m = 2.5
+"""
+    rows = run_text(db, setup + "SELECT d + 1, CAST(d AS VARCHAR(30)), s, m * 3 FROM #t",
+                    "tsql", None, False)[-1].rows
+    assert [(str(d), text, s, str(m)) for d, text, s, m in rows] == [
+        ("2015-01-02 10:30:00.000", "Jan  1 2015 10:30AM", 7, "7.5000")] * 2
+    with pytest.raises(ScriptError, match="Arithmetic overflow error for data type tinyint, "
+                                          "value = 300"):
+        _rows(db, setup + "UPDATE #t SET s = 300")
+    # and an added VARCHAR(3) took 'abcd' on SQLite and DuckDB (PostgreSQL stopped)
+    text = setup + """ALTER TABLE #t ADD grp VARCHAR(3)
+INSERT INTO #t VALUES ('k', 1, '20160101', 1, 1, 'abc')
+SELECT COUNT(*), MAX(grp) FROM #t"""
+    assert _rows(db, text) == [(3, "abc")]
+    with pytest.raises(ScriptError, match="String or binary data would be truncated"):
+        _rows(db, setup + "ALTER TABLE #t ADD grp VARCHAR(3)\nUPDATE #t SET grp = 'abcd'")

@@ -228,13 +228,26 @@ def _update_through_cte(tree: exp.Update, cte: exp.CTE, row_id: str, line: int
         if not isinstance(assignment, exp.EQ):
             raise ScriptError(line, "UPDATE through a common table expression: only "
                               "SET column = value can be translated")
-        value = exp.select(assignment.expression.copy()).from_(exp.to_table(cte.alias)).where(
-            same_row.copy())
         column = assignment.this.copy()
         column.set("table", None)
+        if constant(assignment.expression):
+            assignments.append(exp.EQ(this=column, expression=assignment.expression.copy()))
+            continue
+        value = exp.select(assignment.expression.copy()).from_(exp.to_table(cte.alias)).where(
+            same_row.copy())
         assignments.append(exp.EQ(this=column, expression=exp.Subquery(this=value)))
     return exp.Update(this=plain, expressions=assignments, with_=tree.args["with_"].copy(),
                       where=_chosen(tree, cte, row_id))
+
+
+def constant(value: exp.Expression) -> bool:
+    """Whether a ``SET`` value is the same for every row (no column, subquery, aggregate
+    or window in it: ``SET EndDate = '20000101'``, ``SET flag = 1``). Such a value is set as
+    it is, not computed in the rows the statement picks, so that it is converted to its
+    column's type as a plain ``SET``'s is (``date_literals``, ``inserted_values``): from the
+    picked rows, SQLite stored ``'20000101'`` as text, and DuckDB and PostgreSQL stopped at
+    text going into a date or an integer column."""
+    return value.find(exp.Column, exp.Subquery, exp.Select, exp.AggFunc, exp.Window) is None
 
 
 ROWS = f"{CARRIED}_rows"
@@ -262,15 +275,19 @@ def update_through_rows(tree: exp.Update, name: str, row_id: str, line: int) -> 
         if not isinstance(assignment, exp.EQ) or not isinstance(assignment.this, exp.Column):
             raise ScriptError(line, "UPDATE ... FROM: only SET column = value can be "
                               "translated")
+        column = assignment.this.copy()
+        column.set("table", None)
+        if constant(assignment.expression):
+            assignments.append(exp.EQ(this=column, expression=assignment.expression.copy()))
+            continue
         value = f"leo_value_{position}"
         rows.select(exp.alias_(assignment.expression.copy(), value), copy=False)
         order.append(exp.Ordered(this=assignment.expression.copy()))
-        column = assignment.this.copy()
-        column.set("table", None)
         assignments.append(exp.EQ(this=column, expression=exp.column(value, table=ROWS)))
     # (the match with the least values: SQL Server's is any, and the targets then agree)
     rows.select(exp.alias_(exp.Window(this=exp.RowNumber(), partition_by=[own_id],
-                                      order=exp.Order(expressions=order)), PICK), copy=False)
+                                      order=exp.Order(expressions=order) if order else None),
+                           PICK), copy=False)
     where = tree.args.get("where")
     if where is not None:
         rows.set("where", where.copy())

@@ -80,15 +80,31 @@ def value_length(node: exp.Expression, lengths: dict[str, int | None]) -> int | 
     return None
 
 
-def held_to_lengths(query: exp.Select, lengths: dict[str, int | None]) -> None:
+def selected_lengths(branches: list[exp.Select], lengths: dict[str, int | None]
+                     ) -> list[int | None]:
+    """The length SQL Server gives each column of a query (its ``UNION``'s ``branches``, or
+    the one ``SELECT``), where certain (:func:`value_length`): a ``UNION``'s is the longest
+    of its branches' values at that place (``SELECT 'ab' AS x INTO #t UNION ALL SELECT
+    'abcd'`` makes a ``VARCHAR(4)``), None where any branch's is not known."""
+    found: list[int | None] = []
+    for items in zip(*(branch.selects for branch in branches), strict=False):
+        each = [value_length(item.unalias(), lengths) for item in items
+                if not isinstance(item.unalias(), exp.Null)]
+        found.append(max(each) if each and None not in each else None)  # type: ignore[type-var]
+    return found
+
+
+def held_to_lengths(branches: list[exp.Select], lengths: list[int | None]) -> None:
     """A ``SELECT ... INTO``'s computed text values (not a column's copy) cast to the lengths
-    SQL Server gives them (``lengths``: by lower-case name), for PostgreSQL, whose
-    ``CREATE TABLE AS`` makes a literal's column ``text``: it then holds later values to
-    them itself, as it holds a declared column. The values fit by their lengths' making."""
-    for item in query.selects:
-        length, value = lengths.get(item.alias_or_name.lower()), item.unalias()
-        if length is not None and not isinstance(value, exp.Column):
-            value.replace(exp.cast(value.copy(), exp.DataType.build(f"VARCHAR({length})")))
+    SQL Server gives them (``lengths``: by place, in every branch of a ``UNION``), for
+    PostgreSQL, whose ``CREATE TABLE AS`` makes a literal's column ``text``: it then holds
+    later values to them itself, as it holds a declared column. The values fit by their
+    lengths' making."""
+    for branch in branches:
+        for item, length in zip(branch.selects, lengths, strict=False):
+            value = item.unalias()
+            if length is not None and not isinstance(value, exp.Column | exp.Null):
+                value.replace(exp.cast(value.copy(), exp.DataType.build(f"VARCHAR({length})")))
 
 
 def length_of(kind: object) -> int | None:

@@ -34,6 +34,7 @@ from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_assignment, is_text
 from leo_synth.tsql.sqlite_functions import INTEGER
+from leo_synth.tsql.text_bounds import raised
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*")
@@ -210,22 +211,27 @@ def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
 
 
 def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool],
-               dialect: str, kinds: ColumnKinds) -> None:
+               dialect: str, kinds: ColumnKinds) -> bool:
     """A CASE whose results mix numbers and text gives the numbers' type, as SQL Server's
     CASE gives its arms' type of highest precedence: a text arm is converted when it is
     chosen (``CASE WHEN KS4_ATT8 IS NULL THEN 'missing' ELSE KS4_ATT8 END`` stops at the
-    first row it is chosen for; ``ELSE ''`` is 0). SQLite gave the text as it is
-    (PostgreSQL and DuckDB stop already, at a literal even when no row chooses it)."""
+    first row it is chosen for; ``ELSE ''`` is 0). SQLite gave the text as it is;
+    PostgreSQL, which reads a literal beside an integer as one when it plans the query,
+    stopped even when no row chose it, and DuckDB refused text beside a decimal. So a
+    literal that is no number stops the query by the target's own means when it is chosen
+    (SQLite's conversion function). Returns whether PostgreSQL's session function is called
+    (``text_bounds.POSTGRES_SETUP``)."""
     slots = [(arm, "true") for arm in node.args.get("ifs") or []]
     if node.args.get("default") is not None:
         slots.append((node, "default"))
     results = [holder.args[key] for holder, key in slots]
     numbers = [r for r in results if not _is_text(r, texts) and is_number(r, kinds)]
     if not numbers:
-        return
+        return False
     to = exp.DataType.build("INT" if all(is_integer(r, integers) for r in numbers)
                             else "FLOAT")
     pattern = INTEGER if to.is_type(exp.DataType.Type.INT) else NUMBER
+    raising = False
     for holder, key in slots:
         result = holder.args[key]
         if isinstance(result, exp.Literal) and result.is_string:
@@ -233,19 +239,28 @@ def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool]
                 holder.set(key, exp.Literal.number(result.name.strip() or "0"))
             elif dialect == "sqlite":  # (converted, so stopped, only when it is chosen)
                 holder.set(key, as_number(result, to, dialect))
+            else:
+                said = (conversion_failed(result.name, "int") if pattern is INTEGER
+                        else not_converted("float"))
+                holder.set(key, raised(said, dialect))
+                raising = dialect == "postgres"
         elif _is_text(result, texts):
             holder.set(key, as_number(result, to, dialect))
+    return raising
 
 
 def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
-               dialect: str, line: int, kinds: ColumnKinds) -> exp.Expression:
+               dialect: str, line: int, kinds: ColumnKinds) -> tuple[exp.Expression, bool]:
     """The tree with each text column compared with numbers cast to their type, each
     string literal added to a number made a number, and a CASE's text results made its
-    numbers' type (``kinds``: what is known of the columns, for a CASE's numbers)."""
+    numbers' type (``kinds``: what is known of the columns, for a CASE's numbers); and
+    whether PostgreSQL's session function that raises is called
+    (``text_bounds.POSTGRES_SETUP``)."""
+    raising = False
     for case in list(tree.find_all(exp.Case)):
         if case.this is not None:
             _check_integer_text(case, integers, kinds.ints, line)
-        _case_arms(case, texts, integers, dialect, kinds)
+        raising = _case_arms(case, texts, integers, dialect, kinds) or raising
     for node in list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         _text_with_number(node, texts, integers, dialect, line)
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
@@ -274,4 +289,4 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
             if to is not None:
                 node.set(side, as_number(text, to, dialect))
             break
-    return tree
+    return tree, raising

@@ -79,6 +79,7 @@ from leo_synth.tsql import (
     master_views,
     names,
     nested_order,
+    null_columns,
     number_formats,
     number_series,
     number_styles,
@@ -846,16 +847,49 @@ class Translator:
     def altered(self, tree: exp.Alter, parts: tuple[str, ...]) -> None:
         """After ``ALTER TABLE #t ADD c INT, d DECIMAL(10, 2)``: the table's columns learnt
         again, with the decimal types the statement declares (an added ``INT``'s average had
-        been a decimal, an added ``DECIMAL(10, 2)`` unrounded). ``ALTER COLUMN`` to another
-        type is not learnt: a name keeps the kind it was met with (README)."""
-        declared = self.declared_decimals.setdefault(parts[-1].lower(), {})
-        self.declared_kinds.pop(parts[-1].lower(), None)
-        for action in tree.args.get("actions") or []:
-            kind = action.args.get("kind") if isinstance(action, exp.ColumnDef) else None
+        been a decimal, an added ``DECIMAL(10, 2)`` unrounded), and the ``BIT``, date-and-time,
+        ``TINYINT``/``SMALLINT`` and ``MONEY`` columns it adds, as a ``CREATE TABLE`` declaring
+        them is noted (``ADD flag BIT``: 5 set in one was kept as 5, where SQL Server keeps 1;
+        ``ADD d DATETIME``: ``d + 1`` was refused as a date's, and its time dropped), and
+        the lengths of its text columns (``ADD grp VARCHAR(3)`` took ``'abcd'``).
+        ``ALTER COLUMN`` to another type is not learnt: a name keeps the kind it was met with
+        (README)."""
+        name = parts[-1].lower()
+        declared = self.declared_decimals.setdefault(name, {})
+        self.declared_kinds.pop(name, None)
+        added = [action for action in tree.args.get("actions") or []
+                 if isinstance(action, exp.ColumnDef)]
+        for action in added:
+            kind = action.args.get("kind")
             if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
                 declared[action.name.lower()] = decimal_digits(kind)
+        if added:
+            self._note_added(name, exp.Create(kind="TABLE", this=exp.Schema(
+                this=exp.to_table(name), expressions=[a.copy() for a in added])))
         self.loaded.discard(parts)
         self.learn(parts)
+
+    def _note_added(self, name: str, table: exp.Create) -> None:
+        """The ``BIT``, date-and-time, small integer, ``MONEY`` and text columns of ``table``
+        (a ``CREATE TABLE`` of the columns an ``ALTER TABLE ... ADD`` adds) noted among table
+        ``name``'s, as :meth:`_note_declared` and :meth:`_checked_lengths` note a new
+        table's."""
+        self.declared_bits.setdefault(name, set()).update(
+            bit_columns.declared(table, self.bits))
+        moments = datetime_display.declared(table, self.datetimes)
+        self.declared_datetimes.setdefault(name, set()).update(moments)
+        self.declared_formats.setdefault(name, {}).update(moments)
+        self.datetime2_columns |= {c for c, kind in moments.items() if kind[0] == "datetime2"}
+        self.declared_smalls.setdefault(name, {}).update(integer_casts.small_columns(table))
+        moneys = {column for column, kind in declared_types(table).items() if kind.is_type(
+            exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)}
+        self.declared_moneys.setdefault(name, set()).update(moneys)
+        self.money_columns |= moneys
+        if name in self.text_lengths:  # (added last, as SQL Server adds them)
+            columns, lengths = self.text_lengths[name]
+            self.text_lengths[name] = (
+                columns + [c.name for c in table.this.expressions],
+                {**lengths, **text_lengths.declared(table)})
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
@@ -1377,16 +1411,16 @@ class Translator:
         them, which it then holds the columns to. (After the statement's tables are learnt:
         a copied column's length is theirs.)"""
         query, key = tree.expression if isinstance(tree, exp.Create) else None, written_key(tree)
-        if not isinstance(query, exp.Select) or key is None or any(
-                item.is_star for item in query.selects):
+        branches = derived_columns.branch_selects(query) if query is not None else []
+        if not branches or key is None or any(
+                item.is_star for branch in branches for item in branch.selects):
             return
-        found = {item.alias_or_name.lower(): text_lengths.value_length(
-            item.unalias(), self.lengths) for item in query.selects}
-        self.text_lengths[key] = (
-            [item.alias_or_name for item in query.selects],
-            {name: length for name, length in found.items() if length is not None})
+        found = text_lengths.selected_lengths(branches, self.lengths)
+        names = [item.alias_or_name for item in branches[0].selects]
+        self.text_lengths[key] = (names, {name.lower(): length for name, length in zip(
+            names, found, strict=False) if length is not None})
         if self.target.dialect == "postgres":
-            text_lengths.held_to_lengths(query, found)
+            text_lengths.held_to_lengths(branches, found)
 
     def _made_once(self, statements: tuple[str, ...], needed: bool) -> tuple[str, ...]:
         """PostgreSQL's session function ``statements`` make, when a statement first needs
@@ -1583,7 +1617,7 @@ class Translator:
             tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
-        tree = _recursive(update_from(_with_into_as_create(tree), line,
+        tree = _recursive(update_from(null_columns.typed(_with_into_as_create(tree)), line,
                                       self.target.dialect))
         tree, leveled = recursion_limits.for_target(tree, self.target.dialect, line)
         tree = self._checked_lengths(self._identity_numbers(tree, line))
@@ -1697,7 +1731,7 @@ class Translator:
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
-        tree = text_numbers.for_target(
+        tree, cased = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
             self.target.dialect, line, columns)
         tree = date_literals.for_target(
@@ -1741,7 +1775,7 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
-                                   or rounded)
+                                   or rounded or cased)
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
