@@ -638,7 +638,7 @@ def test_a_mover_joins_the_new_school_within_the_year(catalog) -> None:
             autumn["censusdate"])[0].astype("datetime64[D]")
         # a late arrival after autumn census day is not in that census (the others are, in
         # the same order)
-        arrived_later = moved_later & np.asarray(spring["new_to_census"])
+        arrived_later = moved_later & np.asarray(spring["arrived"])
         assert len(autumn) == (~arrived_later).sum() and arrived_later.any()
         in_autumn = spring.take(~arrived_later)
         moved_later = moved_later[~arrived_later]

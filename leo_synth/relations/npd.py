@@ -67,9 +67,6 @@ def _census_rows(life: LifeCourse) -> Frame:
     person, year = rows["person"], rows["year"]
     before = np.maximum(np.arange(len(rows)) - 1, 0)
     stayed = (person[before] != person) | (year[before] != year - 1)
-    # the pupil's first year in the census (no row the year before): a late arrival's, who is
-    # not on roll on a census day before the entry date
-    rows["new_to_census"] = stayed & ((person[before] != person) | (np.arange(len(rows)) == 0))
     rows["prior_school"] = np.where(stayed, rows["school"], rows["school"][before])
     rows["prior_entry"] = np.where(stayed, rows["entry_date"], rows["entry_date"][before])
     # the school of the year after where the pupil joins it after this year's spring census (a
@@ -125,7 +122,7 @@ def census(life: LifeCourse, relation: Relation) -> Frame:
     _at_other_school(out, attributes, "next", attributes["next_entrydate"] <= day)
     # A late arrival is on no school's roll before the day of joining (an autumn census
     # taken before it does not have the pupil).
-    on_roll = ~(attributes["new_to_census"] & (attributes["unplaced_entrydate"] > day))
+    on_roll = ~(attributes["arrived"] & (attributes["unplaced_entrydate"] > day))
     return Frame({**out, "censusdate": np.full(n, day),
                   "censusterm": np.full(n, TERM_CODES[relation.term])}).take(on_roll)
 
@@ -181,7 +178,7 @@ def _census_years(life: LifeCourse) -> ByYear:
         "entrydate": np.where(rows["pru"], rows["pru_start"], school_entry),
         "phase": phase,
         "pru_start": rows["pru_start"],
-        "new_to_census": rows["new_to_census"],
+        "arrived": rows["arrived"],
         **unplaced,
         **prior,
         **following,

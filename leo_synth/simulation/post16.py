@@ -78,6 +78,7 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
             entry_date=py["entry_date"][rows],
             fsm=np.zeros(len(who), dtype=bool), ever_fsm_6=py["ever_fsm_6"][rows],
             ever_fsm_all=py["ever_fsm_all"][rows], sen=py["sen"][rows],
+            arrived=np.zeros(len(who), dtype=bool),
         ))
     sixth_form_years = Frame.concat(sixth)
 

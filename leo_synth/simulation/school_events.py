@@ -51,13 +51,11 @@ after the spring census: every pupil on a year's roll is there for it)."""
 
 def arrival_share_of_terms(life) -> np.ndarray:
     """Per pupil-year, the share of each term's days (autumn, spring, summer) the pupil is on
-    the roll: 1, but in the first year of a late arrival (a first year on roll that starts
-    after 1 September), from the day of joining."""
+    the roll: 1, but in the year a late entrant arrives (``arrived``), from the day of
+    joining."""
     py = life.schooling.pupil_years
-    person, year = py["person"], py["year"]
-    first = np.r_[True, person[1:] != person[:-1]] if len(py) else np.zeros(0, dtype=bool)
+    year, arrived = py["year"], py["arrived"]
     joined = py["entry_date"].astype("datetime64[D]")
-    arrived = first & (joined > ymd(year, 9, 1)) & (joined < ymd(year + 1, 9, 1))
     out = np.ones((len(py), len(TERMS)))
     for term, (m0, d0, m1, d1) in enumerate(TERM_SPANS):
         start = ymd(year + (m0 < 9), m0, d0)

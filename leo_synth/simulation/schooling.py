@@ -154,6 +154,8 @@ def simulate_schooling(ctx: BlockContext, persons: Frame) -> Schooling:
                                 secondary_phase),
         fsm=fsm[person_idx, year_idx],
         sen=sen[person_idx, year_idx],
+        # the year a late entrant joins (a census or register before the day has no row)
+        arrived=arrival & (year == entry_year),
     )
     schooling = Schooling(pupil_years, fsm, sen, sen_need, primary[:, 0], secondary[:, 0], entry,
                           exit_after)
