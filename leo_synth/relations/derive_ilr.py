@@ -67,19 +67,20 @@ condition of funding's English and maths aims only (``condition_of_funding``); t
 drawn for every aim by ``TYPE_SHARES``."""
 NVQ_TYPE = 2
 ACCESS_TYPE = 4
-FUNCTIONAL_TYPE, GCSE_TYPE = 5, 6
-DRAWN_TYPES = 5
-"""Types drawn by ``TYPE_SHARES`` (the first five)."""
 """The Access (to HE) certificates, regulated by the QAA (the others by Ofqual)."""
+FUNCTIONAL_TYPE, GCSE_TYPE = 5, 6
 FULL_TYPES = (1, 2, 3)
 """Types that make a full level 2/3 on their own (diplomas, NVQs); certificates are partial."""
 PARTIAL_WIDTH = 50.0
 """Contribution of a partial aim (a certificate) to a full level, in percent."""
 GCSE_WIDTH = 20.0
-"""A GCSE's contribution to a full level 2: five GCSEs at 9-4 / A*-C make one."""
+"""A GCSE's width: five GCSEs make a full level (1 at A*-G / 9-1, 2 at A*-C / 9-4), in LARS
+(a resit's, to level 2) and YPMAD (KS4 GCSEs) alike."""
 TYPE_SHARES = {"apprenticeship": (0.2, 0.15, 0.6, 0.05, 0.0),
                "adult": (0.45, 0.15, 0.2, 0.05, 0.15), "college": (0.35, 0.4, 0.1, 0.15, 0.0)}
 """Qualification type shares of an aim by where it is taken (NVQs are work-based)."""
+DRAWN_TYPES = len(TYPE_SHARES["college"])
+"""Types drawn by ``TYPE_SHARES`` (the first ones of ``LARS_TYPES``)."""
 LEVEL_NAMES = ("Entry Level", "Level 1", "Level 2", "Level 3", "Level 4")
 STANDARD_SHARE = {2013: 0.0, 2014: 0.02, 2016: 0.1, 2017: 0.3, 2018: 0.6, 2019: 0.85, 2020: 0.95}
 """Share of apprenticeship starts on standards (not frameworks), by academic year."""

@@ -16,6 +16,7 @@ from leo_synth.relations.common import ilr_record_matched, in_year, max_in_year
 from leo_synth.relations.derive_ilr import (
     ENGLISH_MATHS,
     GCSE_TYPE,
+    GCSE_WIDTH,
     NVQ_TYPE,
     aim_lars,
     lars_subject,
@@ -35,8 +36,6 @@ NEVER = 9999
 FIRST_CENSUS_YEAR = 2001
 """First academic year of the school census (PLASC) in the extract."""
 """Year of something that never happened (compares after every real year)."""
-GCSE_WIDTH = 20.0
-"""A GCSE's width: five GCSEs make a full level (1 at A*-G / 9-1, 2 at A*-C / 9-4)."""
 A_LEVEL_WIDTH = 50.0
 """An A level's width: two A level passes make a full level 3."""
 
@@ -245,7 +244,8 @@ def english_maths_aims(life: LifeCourse) -> Frame:
     is a GCSE (a resit) and reached grade 4 / C."""
     aims = life.fe.aims
     rec = life.fe.learners
-    subject = lars_subject(aim_lars(life)["index"])
+    index = aim_lars(life)["index"]
+    subject = lars_subject(index)
     year = rec["year"][aims["learner"]]
     keep = (np.isin(subject, ENGLISH_MATHS) & ~aims["programme_aim"]
             & ilr_record_matched(life)[aims["learner"]])
@@ -255,7 +255,7 @@ def english_maths_aims(life: LifeCourse) -> Frame:
                  subject=(subject == ENGLISH_MATHS[1]).astype(np.int64)[keep],
                  band=np.clip(aims["level"], 0, 3)[keep], status=status[keep],
                  achieved=(aims["achieved"] & ~continuing)[keep],
-                 gcse=(lars_type(aim_lars(life)["index"]) == GCSE_TYPE)[keep],
+                 gcse=(lars_type(index) == GCSE_TYPE)[keep],
                  grade_4=(aims["gcse_grade"] >= GRADE_4)[keep])
 
 

@@ -242,8 +242,12 @@ def declared_money(tree: exp.Create, columns: ColumnKinds) -> set[str]:
     """The ``MONEY`` columns (lower case) of the table ``tree`` makes: those its column list
     declares, or those of a ``SELECT ... INTO`` of a money value (``CAST(SUM(x) AS MONEY)``),
     which ``number_formats`` writes as text in the money styles."""
-    found = {name for name, kind in declared_types(tree).items() if kind.this in _MONEY}
-    return found | {name for name, typed in _made(tree, columns) if typed.money}
+    return listed_money(tree) | {name for name, typed in _made(tree, columns) if typed.money}
+
+
+def listed_money(tree: exp.Create) -> set[str]:
+    """The ``MONEY`` and ``SMALLMONEY`` columns (lower case) ``tree``'s column list declares."""
+    return {name for name, kind in declared_types(tree).items() if kind.this in _MONEY}
 
 
 def declared(tree: exp.Create, columns: ColumnKinds) -> dict[str, tuple[int, int]]:

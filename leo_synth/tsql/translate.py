@@ -881,8 +881,7 @@ class Translator:
         self.declared_formats.setdefault(name, {}).update(moments)
         self.datetime2_columns |= {c for c, kind in moments.items() if kind[0] == "datetime2"}
         self.declared_smalls.setdefault(name, {}).update(integer_casts.small_columns(table))
-        moneys = {column for column, kind in declared_types(table).items() if kind.is_type(
-            exp.DataType.Type.MONEY, exp.DataType.Type.SMALLMONEY)}
+        moneys = decimal_types.listed_money(table)
         self.declared_moneys.setdefault(name, set()).update(moneys)
         self.money_columns |= moneys
         if name in self.text_lengths:  # (added last, as SQL Server adds them)
