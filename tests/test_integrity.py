@@ -372,15 +372,79 @@ def test_nccis_dates_follow_the_activity(small_sqlite) -> None:
     assert wrong[0] <= conflicts and wrong[1:] == (0, 0)
 
 
+def test_a_move_within_the_year_makes_an_absence_record_at_each_school(small_sqlite) -> None:
+    """A pupil who changes school within a year has two absence records that year, one at each
+    school: the school left (on roll up to the day of the move) and the school joined (its
+    EntryDate the day of the move). Their sessions possible add up to about a whole year's
+    (380 less the days a school is closed); exactly one record of every pupil-year is the main
+    record, the one with more sessions possible; and exactly one of a mover's records is on
+    roll on spring census day (OnRoll_1 = 1): the other had left before it (0, the autumn term
+    at the school left) or joined after it (NULL: the spring census did not return it)."""
+    db, _ = small_sqlite
+    movers = 0
+    for year in range(2008, 2019):
+        yy = f"{(year + 1) % 100:02d}"
+        # (the summer term's second half has a column of its own from 2012/13)
+        sessions = " + ".join(f"a.SessionsPossible_{term}_ab{yy}" for term in (
+            "Autumn", "Spring", "Summer", *(("Summer6th",) if year >= 2012 else ())))
+        pupils = f"""SELECT PupilMatchingRefAnonymous_ab{yy} AS pmr, COUNT(*) AS records,
+                            SUM(MainRecord_ab{yy}) AS main,
+                            COUNT(DISTINCT LAEstab_ANON_ab{yy}) AS schools,
+                            SUM({sessions}) AS possible,
+                            SUM(OnRoll_1_ab{yy} = 1) AS on_census_day,
+                            MAX({sessions}) AS most, MAX(EntryDate_ab{yy}) AS joined
+                     FROM Absence_{year + 1}_3term a GROUP BY 1"""
+        n, two, bad_main, bad_pair = _one(db, f"""
+            SELECT COUNT(*), SUM(records = 2), SUM(main <> 1),
+                   SUM(records = 2 AND (schools <> 2 OR possible NOT BETWEEN 360 AND 382
+                                        OR on_census_day <> 1))
+            FROM ({pupils})""")
+        assert n > 0 and (bad_main, bad_pair) == (0, 0), year
+        # the main record has the most sessions possible; the record left before census day
+        # has no sessions after it; the school joined's entry date is within the year
+        wrong = _one(db, f"""
+            SELECT SUM(a.MainRecord_ab{yy} = 1 AND {sessions} < p.most),
+                   SUM(a.OnRoll_1_ab{yy} = 0 AND a.SessionsPossible_Summer_ab{yy} > 0),
+                   SUM(a.EntryDate_ab{yy} = p.joined
+                       AND a.EntryDate_ab{yy} NOT BETWEEN '{year}-09-02' AND '{year + 1}-07-31')
+            FROM Absence_{year + 1}_3term a
+            JOIN ({pupils}) p ON p.pmr = a.PupilMatchingRefAnonymous_ab{yy} AND p.records = 2""")
+        assert all(value in (0, None) for value in wrong), (year, wrong)
+        movers += two
+    assert movers > 15
+
+
+def test_the_autumn_census_returns_a_leavers_summer_term_as_no_longer_on_roll(
+        small_sqlite) -> None:
+    """The summer term's absence is collected by the next autumn census: a primary school's
+    Year 6 pupils, who have gone on to secondary school, are in its "no longer on roll" table
+    (OnRoll_3 = 0), and nearly all Year 1 to 5 pupils are still on roll (1)."""
+    db, _ = small_sqlite
+    year_6 = 0
+    for year in range(2013, 2019):
+        yy = f"{(year + 1) % 100:02d}"
+        leavers, left, younger, staying = _one(db, f"""
+            SELECT SUM(NCyearActual_ab{yy} = '6'),
+                   SUM(NCyearActual_ab{yy} = '6' AND OnRoll_3_ab{yy} = 0),
+                   SUM(NCyearActual_ab{yy} IN ('1', '2', '3', '4', '5')),
+                   SUM(NCyearActual_ab{yy} IN ('1', '2', '3', '4', '5') AND OnRoll_3_ab{yy} = 1)
+            FROM Absence_{year + 1}_3term WHERE Phase_ab{yy} = 'PS'""")
+        assert left == leavers and staying > 0.9 * younger, year
+        year_6 += leavers
+    assert year_6 > 50
+
+
 def test_absence_and_exclusions_have_the_census_entry_date(small_sqlite) -> None:
     db, _ = small_sqlite
     for table, column, pmr in (("Absence_2015_3term", "EntryDate_ab15",
                                 "PupilMatchingRefAnonymous_ab15"),
                                ("exclusions_table_2_2015", "EntryDate_ex15",
                                 "PupilMatchingRefAnonymous_ex15")):
+        # (an absence record per enrolment: the one on roll on spring census day)
+        on_roll = " AND t.OnRoll_1_ab15 = 1" if table.startswith("Absence") else ""
         differ = _one(db, f"SELECT COUNT(*), SUM(t.{column} <> c.EntryDate_spr15) FROM {table} t "
                           f"JOIN spring_census_2015 c ON c.PupilMatchingRefAnonymous_spr15 = "
-                          f"t.{pmr} AND c.RecordStatus_spr15 IS NOT 101")
+                          f"t.{pmr} AND c.RecordStatus_spr15 IS NOT 101{on_roll}")
         assert differ[0] > 0 and differ[1] == 0, table
 
 
@@ -569,10 +633,11 @@ def test_mobility_flags_read_the_census_entry_date(small_sqlite) -> None:
 
 
 def test_key_stage_4_and_absence_rows_carry_the_census_school(small_sqlite) -> None:
-    """A pupil's KS4 row and absence row of a year carry the school whose roll the spring
-    census of that year has the pupil on: LAESTAB, URN and LA (and the absence row's phase)
-    equal the census's, a pupil referral unit's for a pupil on a unit's roll (units joined the
-    census in 2013/14; the KS4 row then has the unit's ToE_CODE 14 and no NFTYPE)."""
+    """A pupil's KS4 row and absence record of a year (the enrolment on roll on spring census
+    day) carry the school whose roll the spring census of that year has the pupil on: LAESTAB,
+    URN and LA (and the absence record's phase) equal the census's, a pupil referral unit's for
+    a pupil on a unit's roll (units joined the census in 2013/14; the KS4 row then has the
+    unit's ToE_CODE 14 and no NFTYPE)."""
     db, _ = small_sqlite
     checked = at_unit = 0
     for year in range(2013, 2020):
@@ -601,7 +666,8 @@ def test_key_stage_4_and_absence_rows_carry_the_census_school(small_sqlite) -> N
                                  OR a.EntryDate_ab{yy} <> c.EntryDate_spr{yy}),
                    SUM(c.PHASE_spr{yy} = 'PR')
             FROM Absence_{year + 1}_3term a
-            JOIN {census.format(pmr=f"a.PupilMatchingRefAnonymous_ab{yy}", yy=yy)}""")
+            JOIN {census.format(pmr=f"a.PupilMatchingRefAnonymous_ab{yy}", yy=yy)}
+            WHERE a.OnRoll_1_ab{yy} = 1""")
         assert (wrong or 0) == 0, year
         checked, at_unit = checked + m, at_unit + (unit_rows or 0)
     assert checked > 1000 and at_unit > 0, (checked, at_unit)

@@ -371,23 +371,28 @@ def test_furlough_take_up_and_jobs_on_the_payroll(catalog) -> None:
     assert (latest_end[cjrs["person"]] >= first_day[last_month]).all()
 
 
-def test_a_late_arrival_has_the_sessions_from_the_day_it_joins(catalog) -> None:
-    """A pupil's first year on roll that starts after 1 September (a late arrival) has the
-    autumn and spring sessions possible from the day of joining (none in the autumn for a
-    January arrival), and the full summer term; every other year all of each term (less the
-    few sessions a school is closed)."""
+def test_sessions_possible_are_those_of_the_days_on_roll(catalog) -> None:
+    """An enrolment's sessions possible are those of its days on roll: all of each term (less
+    the few sessions a school is closed) for a pupil there all year; from the day of joining
+    for a late arrival (none in the autumn for a January arrival) and for the school a mover
+    joins; up to the day of the move at the school left. A mover's two enrolments of the year
+    add up to about a whole year's sessions, term by term."""
     life = _life_of(catalog, 20_000)
     rows = school_events.absence(life)
     py = life.schooling.pupil_years
-    at = np.searchsorted(py["person"] * 10_000 + py["year"], rows["person"] * 10_000
-                         + rows["year"])
-    joined = py["entry_date"][at].astype("datetime64[D]")
-    first = np.r_[True, py["person"][1:] != py["person"][:-1]][at]
-    arrived = first & (joined > ymd(rows["year"], 9, 1))
+    key = rows["person"] * 10_000 + rows["year"]
+    paired = np.zeros(len(rows), dtype=bool)
+    paired[:-1] |= key[:-1] == key[1:]
+    paired[1:] |= key[1:] == key[:-1]
+    at = np.searchsorted(py["person"] * 10_000 + py["year"], key)
+    joined = rows["entry_date"].astype("datetime64[D]")
+    september = ymd(rows["year"], 9, 1)
+    arrived = py["arrived"][at] & ~paired
+    whole = ~paired & ~arrived
     possible = rows["possible"]
-    assert arrived.sum() > 50
     sessions = school_events.TERM_SESSIONS
-    assert (possible[~arrived] >= sessions - 5).all()
+    assert arrived.sum() > 50 and paired.sum() > 100
+    assert (possible[whole] >= sessions - 5).all()
     january = arrived & (month_of(joined) == 1)
     autumn = arrived & (month_of(joined) >= 10)
     assert january.any() and autumn.any()
@@ -395,6 +400,18 @@ def test_a_late_arrival_has_the_sessions_from_the_day_it_joins(catalog) -> None:
     assert (possible[autumn, 0] < sessions[0] - 5).all()
     assert (possible[arrived, 2] >= sessions[2] - 5).all()
     assert (possible[arrived].sum(1) < sessions.sum() - 5).mean() > 0.3
+    # a mover's pair: the school left from 1 September, the school joined from the move's day
+    left = np.flatnonzero(key[:-1] == key[1:])
+    joins = left + 1
+    assert (joined[joins] > september[joins]).all()
+    # (but a pupil who arrived at the school left that year, after 1 September)
+    all_year = joined[left] <= september[left]
+    together = possible[left[all_year]] + possible[joins[all_year]]
+    assert all_year.mean() > 0.9
+    assert ((together >= sessions - 6) & (together <= sessions + 1)).all()
+    before_spring = month_of(joined[joins]) >= 9  # a move in the autumn term
+    assert (possible[left[before_spring], 1:] == 0).all()
+    assert (possible[joins[~before_spring], 0] == 0).all()
 
 
 def test_absence_falls_as_published_and_persists(catalog) -> None:

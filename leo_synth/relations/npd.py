@@ -28,7 +28,8 @@ from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
 from leo_synth.simulation.attainment import SLOTS
-from leo_synth.simulation.calendar import nth_thursday, spring_census_day, ymd, yyyymmdd
+from leo_synth.simulation.calendar import nth_thursday, spring_census_day, yyyymmdd
+from leo_synth.simulation.enrolments import neighbour_schools
 from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
 from leo_synth.simulation.key_stages import SCALED_SCORES_FROM
 from leo_synth.simulation.life import LifeCourse
@@ -62,21 +63,11 @@ def _census_rows(life: LifeCourse) -> Frame:
     rows["pru"] = in_year(rows["person"], rows["year"], pru["person"], pru["year"]) == 1
     rows["pru_start"], placed_from = placements(life, rows)
     rows["placing_school"] = rows["school"][placed_from]
-    # the school of the year before (the same where none): a census taken before an in-year
-    # move's day finds the pupil still there
-    person, year = rows["person"], rows["year"]
-    before = np.maximum(np.arange(len(rows)) - 1, 0)
-    stayed = (person[before] != person) | (year[before] != year - 1)
-    rows["prior_school"] = np.where(stayed, rows["school"], rows["school"][before])
-    rows["prior_entry"] = np.where(stayed, rows["entry_date"], rows["entry_date"][before])
-    # the school of the year after where the pupil joins it after this year's spring census (a
-    # move between February and July): a census taken on or after the day finds the pupil there
-    after = np.minimum(np.arange(len(rows)) + 1, max(len(rows) - 1, 0))
-    joined = rows["entry_date"][after]
-    joins = ((person[after] == person) & (year[after] == year + 1)
-             & (joined > spring_census_day(year)) & (joined < ymd(year + 1, 9, 1)))
-    rows["next_school"] = np.where(joins, rows["school"][after], rows["school"])
-    rows["next_entry"] = np.where(joins, joined, NEVER)
+    # the school of the year before, and the school joined by a move between February and
+    # July: a census taken before a move's day finds the pupil at the school left, one taken
+    # on or after it at the school joined
+    for name, values in neighbour_schools(rows).items():
+        rows[name] = values
     return rows
 
 
@@ -90,8 +81,6 @@ AT_SCHOOL = ("laestab_anon", "urn_anon", "la_anon", "la_9code_anon", "phase", "e
 """A PRU row's attributes that are the school's on a census day before the placement, a
 mover's that are the school left on a census day before the move (``prior_*``), and those of
 the school joined on a census day after a move between February and July (``next_*``)."""
-NEVER = np.datetime64("9999-12-31", "D")
-"""The ``next_entry`` of a row whose pupil joins no school within the year."""
 
 
 def _at_other_school(out: dict[str, np.ndarray], attributes: Frame, prefix: str,
@@ -229,12 +218,16 @@ def census_roll(life: LifeCourse, person: np.ndarray, year: np.ndarray
 
 
 def on_census_roll(life: LifeCourse, attributes: dict[str, object], person: np.ndarray,
-                   year: np.ndarray) -> np.ndarray:
+                   year: np.ndarray, on_census_day: np.ndarray | None = None) -> np.ndarray:
     """Rows of (person, academic year) whose pupil the spring census finds on a pupil referral
     unit's roll (:func:`census_roll`) take the unit's LAESTAB, URN and LA in ``attributes``
     (in place), and its ``entrydate`` if there is one (the placement's start), as the census
-    row has them: a unit's pupils' records are the unit's. Returns those rows."""
+    row has them: a unit's pupils' records are the unit's. Where a pupil-year has several rows
+    (an absence record per enrolment), ``on_census_day`` marks the one on roll on census day.
+    Returns the rows changed."""
     at, placing, start = census_roll(life, person, year)
+    if on_census_day is not None:
+        at = at & on_census_day
     _on_pru_roll(life, attributes, placing, at)
     if "entrydate" in attributes:
         attributes["entrydate"] = np.where(at, start, attributes["entrydate"])

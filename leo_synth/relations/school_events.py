@@ -17,6 +17,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.enrolments import LEFT, NOT_RETURNED, ON_ROLL
 from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block, read_only_by
@@ -93,18 +94,27 @@ def _absence_years(life: LifeCourse) -> ByYear:
     attrs.update(characteristics(life, rows["person"], rows["year"], rows["school"]))
     attrs["adopted_from_care"] = care_attributes(life, rows["person"],
                                                  rows["year"])["adopted_from_care"]
-    attrs["entrydate"] = entry_date(life, rows)
+    attrs["entrydate"] = rows["entry_date"]
+    census = rows["census"]
     # (a pupil on a pupil referral unit's roll on spring census day: the unit's enrolment)
-    at_unit = on_census_roll(life, attrs, rows["person"], rows["year"])
+    at_unit = on_census_roll(life, attrs, rows["person"], rows["year"],
+                             census[:, 0] == ON_ROLL)
     return ByYear(Frame({
         **attrs, **{name: values[order] for name, values in periods.items()},
         "enrolstatus": np.full(n, "C"),
-        "mainrecord": np.ones(n, dtype=np.int64),
+        "mainrecord": rows["main"].astype(np.int64),
         "phase": np.where(at_unit, "PR",
                           SCHOOL_PHASES[life.ctx.pools.schools["phase"][rows["school"]]]),
-        **{f"onroll_{i}": np.ones(n, dtype=np.int64) for i in (1, 2, 3)},
-        **{f"sourcetable_{i}": np.full(n, "PupilsOnRoll") for i in (1, 2, 3)},
+        **{f"onroll_{k + 1}": Masked(np.maximum(census[:, k], LEFT), census[:, k] == NOT_RETURNED)
+           for k in range(3)},
+        **{f"sourcetable_{k + 1}": Masked(SOURCE_TABLES[np.maximum(census[:, k], LEFT)],
+                                          census[:, k] == NOT_RETURNED) for k in range(3)},
         "datacollection_1": np.full(n, "SC")}), rows["year"])
+
+
+SOURCE_TABLES = np.array(["PupilsNoLongerOnRoll", "PupilsOnRoll"])
+"""``SourceTable_*`` (to 2007/08) by census code (``LEFT``, ``ON_ROLL``): the census table
+that returned the enrolment's term."""
 
 
 def _absence_measures(out: dict[str, object], term: str, possible: np.ndarray,

@@ -18,6 +18,7 @@ import numpy as np
 
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.enrolments import TERM_SESSIONS, year_enrolments
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.other_school import another_school
 from leo_synth.simulation.per_block import per_block
@@ -27,8 +28,6 @@ from leo_synth.simulation.stats import logistic, logit
 if TYPE_CHECKING:
     from leo_synth.simulation.schooling import Schooling
 
-# Sessions possible per term (two per day): autumn, spring, summer.
-TERM_SESSIONS = np.array([144, 120, 116])
 TERMS = ("Autumn", "Spring", "Summer")
 
 
@@ -42,28 +41,6 @@ def _in_years(life, first: int, last: int, min_nc: int = 1, max_nc: int = 11) ->
     py = life.schooling.pupil_years
     return ((py["year"] >= first) & (py["year"] <= last) & (py["ncyear"] >= min_nc)
             & (py["ncyear"] <= max_nc))
-
-
-TERM_SPANS = ((9, 1, 12, 20), (1, 4, 3, 31))
-"""(first month, day, last month, day) of the autumn and spring terms (the summer term starts
-after the spring census: every pupil on a year's roll is there for it)."""
-
-
-def arrival_share_of_terms(life) -> np.ndarray:
-    """Per pupil-year, the share of each term's days (autumn, spring, summer) the pupil is on
-    the roll: 1, but in the year a late entrant arrives (``arrived``), from the day of
-    joining."""
-    py = life.schooling.pupil_years
-    year, arrived = py["year"], py["arrived"]
-    joined = py["entry_date"].astype("datetime64[D]")
-    out = np.ones((len(py), len(TERMS)))
-    for term, (m0, d0, m1, d1) in enumerate(TERM_SPANS):
-        start = ymd(year + (m0 < 9), m0, d0)
-        end = ymd(year + (m1 < 9), m1, d1)
-        on_roll = (end - np.maximum(joined, start)).astype(np.int64) / (end - start).astype(
-            np.int64)
-        out[:, term] = np.where(arrived, np.clip(on_roll, 0.0, 1.0), 1.0)
-    return out
 
 
 ABSENCE_MODEL_RATE = 6.4
@@ -81,12 +58,17 @@ def absence(life) -> Frame:
     Each year's overall rate and unauthorised rate are DfE's (``absence.overall_rate``,
     ``absence.unauthorised_rate``); within a year absence rises with disadvantage, SEN and
     age (secondary pupils miss about 40% more sessions than primary pupils), and about a
-    tenth of pupils are persistently absent (10% of sessions or more). A late arrival's first
-    year has the sessions possible from the day of joining (:func:`arrival_share_of_terms`)."""
+    tenth of pupils are persistently absent (10% of sessions or more). One row per enrolment
+    (:func:`~leo_synth.simulation.enrolments.year_enrolments`): a term's sessions possible are
+    those of the days on roll (a late arrival's from the day of joining, a mover's at each
+    school), and an enrolment's columns ``entry_date``, ``census``, ``sixth_share`` and
+    ``main`` come with it."""
+    enrol = year_enrolments(life)
     py = life.schooling.pupil_years
     keep = _in_years(life, 2005, 2020) & (py["year"] != 2019)  # 2019/20 absence is not shared
-    rows = py.take(keep)
-    on_roll = arrival_share_of_terms(life)[keep]
+    enrol = enrol.take(keep[enrol["pupil_year"]])
+    rows = py.take(enrol["pupil_year"])
+    on_roll = enrol["on_roll"]
     rng = life.ctx.rng("absence")
     params = life.ctx.params
     n = len(rows)
@@ -108,9 +90,11 @@ def absence(life) -> Frame:
     share = interpolate(params["absence.unauthorised_rate"], rows["year"]) / 100 / overall
     unauthorised = rng.binomial(absent, logistic(
         logit(share) + UNAUTHORISED_FSM * (rows["fsm"] - 0.2))[:, None])
-    return Frame(person=rows["person"], year=rows["year"], school=rows["school"],
+    return Frame(person=rows["person"], year=rows["year"], school=enrol["school"],
                  ncyear=rows["ncyear"], fsm=rows["fsm"], sen=rows["sen"], possible=possible,
-                 authorised=absent - unauthorised, unauthorised=unauthorised)
+                 authorised=absent - unauthorised, unauthorised=unauthorised,
+                 **{name: enrol[name] for name in ("entry_date", "census", "sixth_share",
+                                                    "main")})
 
 
 def absence_reasons(life, rows: Frame) -> dict[str, np.ndarray]:
@@ -352,7 +336,10 @@ def summer_halves(life, rows: Frame, reasons: dict[str, np.ndarray]
     n = len(rows)
     split = rows["year"] >= SUMMER6TH_FROM
     possible = rows["possible"][:, 2]
-    sixth = np.where(split, np.rint(possible * rng.uniform(0.44, 0.52, n)), 0).astype(np.int64)
+    # (an enrolment on roll for part of the summer term: the share of its days in the second
+    # half)
+    share = np.where(rows["sixth_share"] >= 0, rows["sixth_share"], rng.uniform(0.44, 0.52, n))
+    sixth = np.where(split, np.rint(possible * share), 0).astype(np.int64)
     codes = list(reasons)
     summer = {code: reasons[code][:, 2] for code in codes}
     absent = sum(summer.values())
