@@ -182,12 +182,18 @@ _YPMAD_PERSONS = f"""WITH y AS (SELECT y.*, p.AE_ID FROM {YPMAD} y
 
 def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
     """GCSE counts are the person's KS4 exam rows at A*-C / 9-4 and A*-G / 9-1, and A*-C /
-    9-4 counts the GCSE resits (ILR aims) at those grades by the year; A level passes the KS5
-    exam rows at A*-E of earlier or the same academic year; the academic widths and thresholds
-    follow from the counts (20 per GCSE, 50 per A level, 100 = the level)."""
+    9-4 counts the GCSE resits (ILR aims, and a school sixth former's KS5 exam rows) at those
+    grades by the year; A level passes the KS5 exam rows of A levels at A*-E of earlier or the
+    same academic year; the academic widths and thresholds follow from the counts (20 per
+    GCSE, 50 per A level, 100 = the level)."""
     resits = """(SELECT r.AE_ID, a.Year, a.outcome_grade AS grade FROM aims a
                  JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
-                 WHERE a.QualificationType = '0003' AND a.outcome = 1)"""
+                 WHERE a.QualificationType = '0003' AND a.outcome = 1
+                 UNION ALL
+                 SELECT p.AE_ID, x.KS5_EXAMYEAR - 1, x.KS5_GRADE
+                 FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
+                   ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+                 WHERE x.KS5_SUBLEVNO IN (310, 391))"""
     exams = """(SELECT p.AE_ID, x.KS4_GRADE AS grade FROM (
                   SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_GRADE FROM KS4Exam_2015_to_2021
                   UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_GRADE
@@ -196,7 +202,8 @@ def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
     a_levels = """(SELECT p.AE_ID, x.KS5_GRADE AS grade,
                           cast(substr(x.KS5_ACADYR, 1, 4) AS int) AS year
                    FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
-                     ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous)"""
+                     ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+                   WHERE x.KS5_SUBLEVNO = 111)"""
     rows, bad_ac, bad_ag, bad_a, passes = _one(db, f"""{_YPMAD_PERSONS}
         SELECT count(*),
           sum(YPMAD_L2_GCSEFull <> (SELECT count(*) FROM {exams} e WHERE e.AE_ID = y.AE_ID
@@ -512,6 +519,23 @@ _YEAR_AIMS = """(SELECT r.AE_ID, a.Year, max({code} * 10 + a.Compstatus) AS best
                  FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
                  WHERE a.AimTitle LIKE '% in {title}' {where} GROUP BY r.AE_ID, a.Year)"""
 _GCSE = "a.QualificationType = '0003'"
+_SCHOOL_RESITS = """(SELECT p.AE_ID, x.KS5_EXAMYEAR - 1 AS Year, {code} * 10 + 2 AS best
+                     FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
+                       ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+                     WHERE x.KS5_SUBLEVNO IN (310, 391) AND x.KS5_MAPPING = '{mapping}'
+                     GROUP BY p.AE_ID, x.KS5_EXAMYEAR)"""
+"""A school sixth former's GCSE resits (the KS5 exam rows): sat, so complete (2), in the year
+before the exam's summer."""
+_LEFT_SIXTH_FORM = """y.YPMAD_CoF_{subject}_study * 10 + y.YPMAD_CoF_{subject}_Completion
+                          = {code} * 10 + 3
+                      AND y.YPMAD_CENSUS_DATAONPUPIL = 1
+                      AND NOT EXISTS (SELECT 1 FROM KS5Student_2002_to_2021 k
+                                      JOIN learner_ae_id_to_pmr_lookup p
+                                        ON p.PUPILMATCHINGREFANONYMOUS
+                                           = k.KS5_PupilMatchingRefAnonymous
+                                      WHERE p.AE_ID = y.AE_ID)"""
+"""A sixth former who left during Year 12 (no KS5 record): a GCSE resit studied, withdrawn
+before the exam."""
 _BY_LEVEL = "CASE WHEN a.Notional_Level <= 0 THEN {} WHEN a.Notional_Level = 1 THEN {} " \
             "WHEN a.Notional_Level = 2 THEN {} ELSE {} END"
 
@@ -529,6 +553,7 @@ def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
     aims by level, at any age (not the GCSEs). (All were uniform draws on every row: 1-13 /
     1-16, whoever and whenever.)"""
     scope = _COF_SCOPE.format(short=short)
+    mapping = "5030" if subject == "English" else "2210"
     fs = "E" if subject == "English" else "M"
     grade = "ENG" if subject == "English" else "MATHS"
     rows, in_scope, outside, bad_study, bad_completion, bad_highest, studied, bad_fs, fs_rows \
@@ -538,7 +563,8 @@ def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
               OR y.YPMAD_CoF_{subject}_highest <> 0 OR y.YPMAD_CoF_{subject}_Completion <> 0)),
           sum({scope} AND y.YPMAD_CoF_{subject}_study NOT IN (13, 16)
               AND y.YPMAD_CoF_{subject}_study * 10 + y.YPMAD_CoF_{subject}_Completion
-                  <> coalesce(c.best, 0)),
+                  <> max(coalesce(c.best, 0), coalesce(s.best, 0))
+              AND NOT ({_LEFT_SIXTH_FORM.format(code=gcse, subject=subject)})),
           sum((y.YPMAD_CoF_{subject}_study = 0) <> (y.YPMAD_CoF_{subject}_Completion = 0)),
           sum({scope} AND y.YPMAD_GCSE_GRADE_{grade} >= 1
               AND y.YPMAD_CoF_{subject}_highest < {gcse}),
@@ -548,6 +574,8 @@ def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
         LEFT JOIN {_YEAR_AIMS.format(code=f"CASE WHEN {_GCSE} THEN {gcse} ELSE "
                                       f"{_BY_LEVEL.format(*cof)} END", title=title, where="")} c
           ON c.AE_ID = y.AE_ID AND c.Year = y.YPMAD_Ac_Year - 1
+        LEFT JOIN {_SCHOOL_RESITS.format(code=gcse, mapping=mapping)} s
+          ON s.AE_ID = y.AE_ID AND s.Year = y.YPMAD_Ac_Year - 1
         LEFT JOIN {_YEAR_AIMS.format(code=_BY_LEVEL.format(*functional), title=title,
                                      where=f"AND NOT {_GCSE}")} f
           ON f.AE_ID = y.AE_ID AND f.Year = y.YPMAD_Ac_Year - 1""")
@@ -561,24 +589,44 @@ def test_ypmad_condition_of_funding_follows_gcse_and_ilr_aims(
                sum(y.YPMAD_CoF_{subject}_study = {gcse}) FROM y {_PREVIOUS_YEAR}""")
     assert college > 20 and studying > 0.8 * college and resits > 0.2 * studying, (
         college, studying, resits)
+    # ... and so do school sixth formers: it was one in ten in English, a third in maths, and
+    # only through an A level
+    school, studying, gcses = _one(db, f"""{_YPMAD_PERSONS}
+        SELECT sum({scope} AND y.YPMAD_CENSUS_DATAONPUPIL = 1),
+               sum({scope} AND y.YPMAD_CENSUS_DATAONPUPIL = 1 AND y.YPMAD_CoF_{subject}_study > 0),
+               sum({scope} AND y.YPMAD_CENSUS_DATAONPUPIL = 1
+                   AND y.YPMAD_CoF_{subject}_study = {gcse}) FROM y {_PREVIOUS_YEAR}""")
+    # (GCSE resits: an A level on the condition's list takes precedence, mostly maths)
+    assert school > 5 and studying > 0.8 * school and gcses > 0.4 * studying, (
+        school, studying, gcses)
 
 
 @pytest.mark.parametrize("subject, codes, title", [
     ("EN", "'5010', '5030', '5110'", "English"), ("MA", "'2210', '2330'", "Mathematics")])
 def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes, title) -> None:
     """L2_EN / L2_MA_Academic_Study: 1 (GCSE) in the KS4 year and a year with a GCSE resit (an
-    ILR aim), 3 (A level) in the KS5 year and the year before when the KS5 exam rows hold an
-    English / maths A level, else 0 (to 2019/20: a Year 12 of 2020/21 sits the A levels after
-    the extract's last KS5 year)."""
+    ILR aim, a school sixth former's KS5 exam row, or a resit withdrawn by a student who left
+    the sixth form in Year 12), 3 (A level) in the KS5 year and the year before when the KS5
+    exam rows hold an English / maths A level, else 0 (to 2019/20: a Year 12 of 2020/21 sits
+    the A levels after the extract's last KS5 year)."""
+    cof = "English" if subject == "EN" else "Maths"
     rows, bad, a_levels = _one(db, f"""{_YPMAD_PERSONS}
         SELECT count(*),
           sum(YPMAD_L2_{subject}_Academic_Study <> CASE
               WHEN EXISTS (SELECT 1 FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
                              ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
                            WHERE p.AE_ID = y.AE_ID AND x.KS5_MAPPING IN ({codes})
+                             AND x.KS5_SUBLEVNO = 111
                              AND CAST(substr(x.KS5_ACADYR, 1, 4) AS INT) + 1
                                  IN (y.YPMAD_Ac_Year, y.YPMAD_Ac_Year + 1)) THEN 3
               WHEN YPMAD_qual_type_KS45 = 'GCSE' THEN 1
+              WHEN EXISTS (SELECT 1 FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
+                             ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+                           WHERE p.AE_ID = y.AE_ID AND x.KS5_MAPPING IN ({codes})
+                             AND x.KS5_SUBLEVNO IN (310, 391)
+                             AND x.KS5_EXAMYEAR = y.YPMAD_Ac_Year) THEN 1
+              WHEN {_LEFT_SIXTH_FORM.format(subject=cof, code=10 if subject == "EN" else 11)}
+                THEN 1
               WHEN EXISTS (SELECT 1 FROM aims a JOIN education_records_lookup r
                              ON r.RECORDID = a.RECORDID
                            WHERE r.AE_ID = y.AE_ID AND a.Year = y.YPMAD_Ac_Year - 1

@@ -33,8 +33,10 @@ def db(small_sqlite_connection: sqlite3.Connection) -> sqlite3.Connection:
 
 
 def _exam_by_student(select: str) -> str:
+    """The student's A level rows (SUBLEVNO 111; a school sixth former's GCSE English and
+    maths resits are in the exam table too), grouped by student and KS5 year."""
     return f"""WITH e AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr, KS5_ACADYR AS yr, {select}
-                         FROM {EXAM} GROUP BY 1, 2)"""
+                         FROM {EXAM} WHERE KS5_SUBLEVNO = 111 GROUP BY 1, 2)"""
 
 
 def test_subject_grades_are_the_exam_rows_grades(db) -> None:
@@ -221,8 +223,8 @@ def test_ks5_student_independent_share_is_bounded(catalog) -> None:
 
 
 def test_exam_rows_flags_sizes_and_board_numbers(db) -> None:
-    """One board subject number per board and subject; no discounted result without a better
-    one in the same subject; General Studies sizes and points split the row's."""
+    """One board subject number per board and subject; no discounted A level (each subject is
+    sat once); General Studies sizes and points split the A level row's."""
     distinct, bad_board = _one(db, f"""
         SELECT count(DISTINCT KS5_BRDSUBNO),
                sum(KS5_BRDSUBNO <> CAST(KS5_BOARDNO AS TEXT) || KS5_MAPPING)
@@ -232,13 +234,13 @@ def test_exam_rows_flags_sizes_and_board_numbers(db) -> None:
         SELECT count(*), sum(CAST(coalesce(KS5_DISC_ALL, KS5_DISC1) AS INT) <> 0
                              OR coalesce(KS5_GNUMBER, KS5_QAN) <> KS5_QAN
                              OR KS5_GORIGIN <> KS5_GRADE)
-        FROM {EXAM}""")
+        FROM {EXAM} WHERE KS5_SUBLEVNO = 111""")
     assert rows > 100 and bad == 0
-    assert _one(db, f"""SELECT count(*) FROM (SELECT 1 FROM {EXAM}
+    assert _one(db, f"""SELECT count(*) FROM (SELECT 1 FROM {EXAM} WHERE KS5_SUBLEVNO = 111
                         GROUP BY KS5_PupilMatchingRefAnonymous, KS5_ACADYR, KS5_MAPPING
                         HAVING count(*) > 1)""") == (0,)
     split, bad_split = _one(db, f"""
-        SELECT count(*), sum(KS5_ASIZEGS + KS5_ASIZEGSO <> 1
+        SELECT count(*), sum(KS5_ASIZEGS + KS5_ASIZEGSO <> (KS5_SUBLEVNO = 111)
                              OR KS5_APTSGS + KS5_APTSGSO <> KS5_POINTS
                              OR KS5_ASIZEGSO <> (KS5_MAPPING = '7810'))
         FROM {EXAM} WHERE KS5_ASIZEGS IS NOT NULL""")
@@ -259,11 +261,14 @@ def test_discount_keeps_the_best_result_of_a_subject() -> None:
     from leo_synth.relations.derive import DERIVATIONS
     from leo_synth.simulation.frame import Frame
 
-    frame = Frame(student=np.array([0, 0, 1, 0, 0]),
-                  mapping=np.array(["2210", "2210", "2210", "1010", "1010"]),
-                  points=np.array([40.0, 48.0, 40.0, 32.0, 32.0]))
+    # (the last three: GCSE maths resits, graded 3 then 4, beside the A level in maths: a
+    # GCSE is discounted only by a better GCSE)
+    frame = Frame(student=np.array([0, 0, 1, 0, 0, 0, 0]),
+                  mapping=np.array(["2210", "2210", "2210", "1010", "1010", "2210", "2210"]),
+                  lev3=np.array([1, 1, 1, 1, 1, 0, 0]),
+                  discount_points=np.array([40.0, 48.0, 40.0, 32.0, 32.0, 3.0, 4.0]))
     flags = DERIVATIONS["ks5_discounted"](frame, None, None, None, {})
-    assert flags.tolist() == [1, 0, 0, 0, 1]
+    assert flags.tolist() == [1, 0, 0, 0, 1, 1, 0]
 
 
 GRADE_INDEX_SQL = ("CASE KS5_GRADE WHEN 'A*' THEN 6 WHEN 'A' THEN 5 WHEN 'B' THEN 4 "
@@ -345,10 +350,10 @@ def test_modular_flag_follows_the_reform_waves(db) -> None:
         SELECT count(*), sum(KS5_MODAFLAG <> (CAST(substr(KS5_ACADYR, 6, 4) AS INT)
                                              < CASE KS5_MAPPING {firsts} ELSE 10000 END)),
                sum(KS5_MODAFLAG = '0')
-        FROM {EXAM} WHERE KS5_MODAFLAG <> ''""")
+        FROM {EXAM} WHERE KS5_MODAFLAG <> '' AND KS5_SUBLEVNO = 111""")
     assert rows > 100 and bad == 0 and linear > 10
     assert _one(db, f"""SELECT count(*) FROM {EXAM} WHERE KS5_ACADYR < '2016'
-                        AND KS5_MODAFLAG = '0'""") == (0,)
+                        AND KS5_MODAFLAG = '0' AND KS5_SUBLEVNO = 111""") == (0,)
 
 
 def test_entry_date_follows_the_census_and_the_programme(db) -> None:
@@ -375,8 +380,87 @@ def test_entry_date_follows_the_census_and_the_programme(db) -> None:
 
 def test_threshold_contributions_follow_the_pass(db) -> None:
     """KS5_LEV1 and KS5_LEV2 (2015/16-) are 1 for an A level passed at A*-E and 0 for a U
-    (KS5_POINTS 0), the KS4 exam table's 0/1 convention; never another value."""
+    (KS5_POINTS 0), the KS4 exam table's 0/1 convention; a GCSE resit's are 1 at G / 1 and at
+    C / 4 or above; never another value."""
     rows, wrong = db.execute("""
         SELECT count(*), sum(KS5_LEV1 IS NOT (KS5_POINTS > 0) OR KS5_LEV2 IS NOT (KS5_POINTS > 0))
-        FROM KS5Exam_2002_to_2021 WHERE KS5_ACADYR >= '2015/2016'""").fetchone()
+        FROM KS5Exam_2002_to_2021 WHERE KS5_ACADYR >= '2015/2016'
+          AND KS5_SUBLEVNO = 111""").fetchone()
     assert rows > 50 and wrong == 0
+    gcses, wrong = db.execute(f"""
+        SELECT count(*), sum(KS5_LEV1 IS NOT 1 OR KS5_LEV2 IS NOT ({GCSE_PASS}))
+        FROM KS5Exam_2002_to_2021 WHERE KS5_ACADYR >= '2015/2016'
+          AND KS5_SUBLEVNO IN (310, 391)""").fetchone()
+    assert gcses > 10 and wrong == 0
+
+
+GCSE_PASS = "KS5_GRADE IN ('*', 'A', 'B', 'C', '9', '8', '7', '6', '5', '4')"
+"""A GCSE graded C / 4 or above, as the exam rows write the grades (A* as ``*``)."""
+
+
+def test_school_sixth_formers_resit_gcse_english_and_maths(db) -> None:
+    """A school sixth former without GCSE English / maths at C / 4 from KS4 resits it in Years
+    12 and 13 from 2014/15 (the 16-19 condition of funding): the KS5 exam table has the resit
+    (SUBLEVNO 310, 391 for the 9-1 GCSE of 2016/17 on), sat in the summer of Year 12 or 13, as
+    a level 2 result with no A level points, after a KS4 grade below C / 4 in the subject and
+    never after a resit at C / 4; of two resits the better is kept (KS5_DISC_ALL). Some
+    pass."""
+    resits = f"""SELECT e.*, CASE e.KS5_MAPPING WHEN '5030' THEN '5030' ELSE '2210' END AS subj
+                 FROM {EXAM} e WHERE e.KS5_SUBLEVNO IN (310, 391)"""
+    ks4 = """SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_MAPPING AS subj, KS4_GRADE AS grade
+             FROM KS4Exam_2015_to_2021 UNION ALL
+             SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING, KS4_GRADE
+             FROM KS4Exam_2002_to_2014"""
+    n, bad_kind, bad_year, bad_ks4, passes = _one(db, f"""
+        SELECT count(*),
+               sum(r.KS5_MAPPING NOT IN ('5030', '2210') OR r.KS5_POINTS <> 0 OR r.KS5_LEV3 <> 0
+                   OR (r.KS5_SUBLEVNO = 391) <> (r.KS5_EXAMYEAR >= 2017)
+                   OR (r.KS5_ACADYR >= '2015' AND r.KS5_PTQ_INCLUDE <> '0')),
+               sum(r.KS5_EXAMYEAR - CAST(substr(r.KS5_ACADYR, 1, 4) AS INT) NOT IN (0, 1)
+                   OR r.KS5_EXAMYEAR < 2015),
+               sum(EXISTS (SELECT 1 FROM ({ks4}) k WHERE k.pmr = r.KS5_PupilMatchingRefAnonymous
+                           AND k.subj = r.subj AND k.grade IN ('*', 'A*', 'A', 'B', 'C', '9',
+                                                              '8', '7', '6', '5', '4'))),
+               sum({GCSE_PASS.replace("KS5_GRADE", "r.KS5_GRADE")})
+        FROM ({resits}) r""")
+    assert n > 10 and passes > 0 and (bad_kind, bad_year, bad_ks4) == (0, 0, 0), (
+        n, bad_kind, bad_year, bad_ks4)
+    after_pass, bad_discount = _one(db, f"""
+        SELECT sum(a.KS5_EXAMYEAR > b.KS5_EXAMYEAR
+                   AND {GCSE_PASS.replace("KS5_GRADE", "b.KS5_GRADE")}),
+               sum(a.KS5_EXAMYEAR > b.KS5_EXAMYEAR
+                   AND a.KS5_DISC_ALL + b.KS5_DISC_ALL <> 1)
+        FROM ({resits}) a JOIN ({resits}) b
+          ON b.KS5_PupilMatchingRefAnonymous = a.KS5_PupilMatchingRefAnonymous
+         AND b.KS5_ACADYR = a.KS5_ACADYR AND b.subj = a.subj""")
+    assert (after_pass or 0, bad_discount or 0) == (0, 0)
+
+
+def test_english_maths_entries_are_the_resits(db) -> None:
+    """KS5_NO_ENTRIES_* (2017/18-) is 1 only for a student in scope of the English / maths
+    progress measure (KS5_SCOPE_*: below grade 4 at KS4) without an entry: never with a GCSE
+    resit of the subject in the KS5 exam table (a school sixth former's; a college student's
+    are ILR aims), and most in scope have one. KS5_GCSE3_1_* (2019/20-) is 1 when a resit in
+    RY-1 was graded 3 / D. (They were constants: 1 for everyone in scope, and 0.)"""
+    in_scope = with_entries = graded_3 = 0
+    for subject, mapping in (("E", "5030"), ("M", "2210")):
+        resit = f"""SELECT 1 FROM {EXAM} x
+                    WHERE x.KS5_PupilMatchingRefAnonymous = s.KS5_PupilMatchingRefAnonymous
+                      AND x.KS5_ACADYR = s.KS5_ACADYR AND x.KS5_SUBLEVNO IN (310, 391)
+                      AND x.KS5_MAPPING = '{mapping}'"""
+        grade_3 = f"""{resit} AND x.KS5_GRADE IN ('3', 'D')
+                      AND x.KS5_EXAMYEAR = CAST(substr(s.KS5_ACADYR, 1, 4) AS INT)"""
+        scope, entered, bad, threes, bad_grade_3 = _one(db, f"""
+            SELECT sum(s.KS5_SCOPE_{subject} = 1),
+                   sum(s.KS5_SCOPE_{subject} = 1 AND s.KS5_NO_ENTRIES_{subject} = 0),
+                   sum(s.KS5_NO_ENTRIES_{subject} = 1 AND (s.KS5_SCOPE_{subject} = 0
+                                                          OR EXISTS ({resit}))),
+                   sum(s.KS5_ACADYR >= '2019' AND EXISTS ({grade_3})),
+                   sum(s.KS5_ACADYR >= '2019' AND EXISTS ({grade_3})
+                       AND s.KS5_GCSE3_1_{subject} <> 1)
+            FROM {STUDENT} s WHERE s.KS5_NO_ENTRIES_{subject} IS NOT NULL""")
+        assert (bad, bad_grade_3) == (0, 0), subject
+        in_scope, with_entries = in_scope + scope, with_entries + entered
+        graded_3 += threes
+    assert in_scope >= 3 and with_entries > 0.5 * in_scope and graded_3 > 0, (
+        in_scope, with_entries, graded_3)

@@ -276,16 +276,18 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
 @derivation("ks5_discounted")
 def discounted(frame: Frame, relation: Relation, column: RelationColumn,
                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if the result is discounted: the student (``student``) has another result in the same
-    subject (``mapping``) with more points, or as many and listed earlier; else 0."""
+    """1 if the result is discounted: the student (``student``) has another result of the same
+    kind (an A level, ``lev3`` 1, or a GCSE) in the same subject (``mapping``) with more points
+    (``discount_points``: a GCSE's grade), or as many and listed earlier; else 0."""
     return _discounted(frame).copy()  # every such column of the frame alike
 
 
 @per_frame
 def _discounted(frame: Frame) -> np.ndarray:
     student = np.asarray(frame["student"], dtype=np.int64)
-    mapping = np.asarray(frame["mapping"]).astype(str)
-    points = np.asarray(frame["points"], dtype=float)
+    mapping = np.char.add(np.asarray(frame["lev3"]).astype(str),
+                          np.asarray(frame["mapping"]).astype(str))
+    points = np.asarray(frame["discount_points"], dtype=float)
     order = np.lexsort((np.arange(len(frame)), -points, mapping, student))
     same = np.zeros(len(frame), dtype=bool)
     if len(frame) > 1:
@@ -299,10 +301,10 @@ def _discounted(frame: Frame) -> np.ndarray:
 @derivation("ks5_exam_points")
 def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """The result's points (``of``: ``points``) or size (``size``, 1 for an A level), counting
-    only General Studies (``general_studies: only``) or all but it (``false``)."""
-    values = (np.asarray(frame["points"], dtype=float) if params.get("of", "points") == "points"
-              else np.ones(len(frame)))
+    """The result's points (``of``: ``points``) or size (``size``: ``asize``, 1 for an A level),
+    counting only General Studies (``general_studies: only``) or all but it (``false``)."""
+    values = np.asarray(frame["points" if params.get("of", "points") == "points" else "asize"],
+                        dtype=float)
     general = np.asarray(frame["general_studies"]) == 1
     keep = general if params.get("general_studies") == "only" else ~general
     return np.where(keep, values, 0).astype(np.int64)

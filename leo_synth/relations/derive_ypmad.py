@@ -26,7 +26,7 @@ from leo_synth.relations.ks5 import ks5_subjects
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.condition_of_funding import GRADE_4
+from leo_synth.simulation.condition_of_funding import GCSE_LEVEL, GRADE_4, school_resits
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.further_education import KIND_ADULT
 from leo_synth.simulation.life import LifeCourse
@@ -135,11 +135,15 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
         "a_pass": np.where(after_ks5, res["a_pass"][person], 0),
     }
     done = ilr_achievements(life)
-    # A GCSE English or maths resit (ILR) at grade 4 / C adds a GCSE at A*-C and the subject
-    # at level 2 from its year; resits are not NVQs, VRQs or functional qualifications.
-    for subject, short in (("english", "eng"), ("maths", "maths")):
-        resit = cumulative_count(person, year, done, done["gcse"] & done["grade_4"]
-                                 & done[subject])
+    school = school_resits(life)
+    # A GCSE English or maths resit (ILR, or a school sixth former's) at grade 4 / C adds a
+    # GCSE at A*-C and the subject at level 2 from its year; resits are not NVQs, VRQs or
+    # functional qualifications.
+    for i, (subject, short) in enumerate((("english", "eng"), ("maths", "maths"))):
+        resit = (cumulative_count(person, year, done, done["gcse"] & done["grade_4"]
+                                  & done[subject])
+                 + cumulative_count(person, year, school, (school["subject"] == i)
+                                    & (school["grade"] >= GRADE_4)))
         out["gcse_ac"] = out["gcse_ac"] + resit
         out[f"{short}_ac"] = (after_ks4 & ((res[f"{short}_l2"][person] == 1) | (resit > 0))
                               ).astype(np.int64)
@@ -238,7 +242,9 @@ CONTINUING, COMPLETE, WITHDRAWN = 1, 2, 3
 @per_block
 def english_maths_aims(life: LifeCourse) -> Frame:
     """One row per English or maths ILR aim (not a programme aim) of a learner record matched
-    to the person, in each year it is returned: person, year, subject (0 English, 1 maths),
+    to the person, in each year it is returned, and per school sixth former's GCSE resit
+    (:func:`~leo_synth.simulation.condition_of_funding.school_resits`): person, year, subject
+    (0 English, 1 maths),
     band (0 entry ... 3 level 3+), achieved (in the year it ends), completion status in the
     year (1 continuing, 2 complete, 3 withdrawn), as the aims table has them, and whether it
     is a GCSE (a resit) and reached grade 4 / C."""
@@ -251,12 +257,21 @@ def english_maths_aims(life: LifeCourse) -> Frame:
             & ilr_record_matched(life)[aims["learner"]])
     continuing = aims["end_date"] > ymd(year + 1, 7, 31)
     status = np.select([continuing, aims["withdrawn"]], [CONTINUING, WITHDRAWN], COMPLETE)
-    return Frame(person=rec["person"][aims["learner"]][keep], year=year[keep],
-                 subject=(subject == ENGLISH_MATHS[1]).astype(np.int64)[keep],
-                 band=np.clip(aims["level"], 0, 3)[keep], status=status[keep],
-                 achieved=(aims["achieved"] & ~continuing)[keep],
-                 gcse=(lars_type(index) == GCSE_TYPE)[keep],
-                 grade_4=(aims["gcse_grade"] >= GRADE_4)[keep])
+    ilr = Frame(person=rec["person"][aims["learner"]][keep], year=year[keep],
+                subject=(subject == ENGLISH_MATHS[1]).astype(np.int64)[keep],
+                band=np.clip(aims["level"], 0, 3)[keep], status=status[keep],
+                achieved=(aims["achieved"] & ~continuing)[keep],
+                gcse=(lars_type(index) == GCSE_TYPE)[keep],
+                grade_4=(aims["gcse_grade"] >= GRADE_4)[keep])
+    # a school sixth former's GCSE resit: taken in the summer of the year it is studied (not by
+    # a student who left during Year 12)
+    school = school_resits(life)
+    sat = school["sat"]
+    return Frame.concat([ilr, Frame(
+        person=school["person"], year=school["year"], subject=school["subject"],
+        band=np.full(len(school), GCSE_LEVEL), status=np.where(sat, COMPLETE, WITHDRAWN),
+        achieved=sat, gcse=np.ones(len(school), dtype=bool),
+        grade_4=school["grade"] >= GRADE_4)])
 
 
 def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,

@@ -16,8 +16,12 @@ from leo_synth.relations.derive_ks5 import A_STAR_FROM, grade_points, ks4_averag
 from leo_synth.relations.key_stages import (
     A_LEVEL_GRADES,
     COMMON,
+    GCSE91_SUBLEVNO,
+    GCSE_SUBLEVNO,
     _common,
 )
+from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade, reformed
+from leo_synth.relations.ks5_english_maths import ENTRY_ATTRIBUTES, english_maths_entries
 from leo_synth.relations.ks5_subjects import (
     GENERAL_STUDIES,
     board_subject_number,
@@ -32,6 +36,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd, yyyymmdd
+from leo_synth.simulation.condition_of_funding import GRADE_4, school_resits
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -122,6 +127,7 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
     "vocational", "vocational_points", "alevel_points", "years_allocated",
     "alloc_0", "alloc_1", "alloc_2", "inst_0", "inst_1", "inst_2", "la_0", "la_1", "la_2",
     "consortium", "estab", "va_pred_rs", "va_pred_grade", "entry_date", *KS4_RECORD,
+    *ENTRY_ATTRIBUTES,
 ))
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
@@ -179,6 +185,8 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     out.update(value_added_predictions(life.ctx.params, out, ks5["year"], taken.any(1)))
     out["entry_date"] = _entry_date(life, ks5["person"], np.asarray(out["ks4_year"]),
                                     ks5["year"], ks5["vocational"])
+    out.update(english_maths_entries(life, ks5["person"], ks5["year"],
+                                     (out["ks4_pts_eng"], out["ks4_pts_mat"])))
     return Frame(out)
 
 
@@ -230,10 +238,12 @@ def value_added_predictions(params, record: dict[str, object], year: np.ndarray,
     "examyear", "season", "sublevno", "mapping", "qan", "grade", "gfinal", "points",
     "points_1618", "gsize", "asize", "lev3", "include", "version", "covid_impacted_flag",
     "centre_assessed_flag", "regdate", "student", "general_studies", "boardno", "brdsubno",
-    "nftype", "admpol", "fesitype", "modaflag",
+    "nftype", "admpol", "fesitype", "modaflag", "ptq_include", "lev1", "lev2",
+    "discount_points",
 ))
 def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per student and A level result (the grades behind the student table)."""
+    """One row per student and A level result (the grades behind the student table), and per
+    GCSE English or maths resit of a school sixth former (:func:`_resit_rows`)."""
     ks5 = life.post16.ks5
     grades = _grades(life)
     subjects = ks5_subjects(life)
@@ -269,5 +279,57 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
             "nftype": codes["nftype"], "admpol": codes["admpol"].astype(str),
             "fesitype": np.full(m, "SCH"),
             "modaflag": np.where(modular(subject, year + 1), "1", "0"),
+            "ptq_include": np.full(m, "1"), "lev1": (g >= 1).astype(int),
+            "lev2": (g >= 1).astype(int), "discount_points": points,
         }))
+    parts.append(_resit_rows(life))
     return Frame.concat(parts)
+
+
+def _resit_rows(life: LifeCourse) -> Frame:
+    """The GCSE English and maths resits of the KS5 students who were school sixth formers
+    (:func:`~leo_synth.simulation.condition_of_funding.school_resits`), in the exam table of
+    the student's KS5 year: sat in the summer of the year studied (Year 12 or 13), graded as
+    the KS4 exam rows grade the subject's GCSE (9-1 from 2016/17; SUBLEVNO 391, else 310),
+    with no A level points or size (KS5_POINTS 0, KS5_LEV3 0: a level 2 qualification), a
+    GCSE's size (KS5_GSIZE 1) and the level 1 and 2 thresholds a GCSE reaches at grade G / 1
+    and C / 4. (A college learner's resits are ILR aims.)"""
+    ks5 = life.post16.ks5
+    resits = school_resits(life)
+    student = np.full(len(life.persons), -1, dtype=np.int64)
+    student[ks5["person"]] = np.arange(len(ks5))
+    rows = student[resits["person"]]
+    keep = rows >= 0
+    resits, rows = resits.take(keep), rows[keep]
+    m = len(rows)
+    year = ks5["year"][rows]  # the student's KS5 year: the table's year of the row
+    sat_in = resits["year"]
+    school = ks5_school(life, ks5["person"][rows], year)
+    attrs = pupil_attributes(life, ks5["person"][rows], year, school)
+    codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
+    english = resits["subject"] == 0
+    grade = np.where(english, exam_grade("eng", resits["grade"], sat_in),
+                     exam_grade("mat", resits["grade"], sat_in))
+    nine_to_one = np.where(english, reformed("eng", sat_in), reformed("mat", sat_in))
+    subject = np.where(english, SLOT_SUBJECTS["eng"], SLOT_SUBJECTS["mat"])
+    boards = choose_boards(life.ctx.rng("ks5.resit_boards"), subject)
+    covid = (sat_in >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
+    zeros = np.zeros(m, dtype=int)
+    return Frame({
+        YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
+        "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
+        "urn_anon": attrs["urn_anon"], "examyear": sat_in + 1, "season": np.full(m, "S"),
+        "sublevno": np.where(nine_to_one, GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
+        "mapping": subject, "qan": np.char.add("SYN", subject),
+        "grade": grade, "gfinal": grade, "points": np.zeros(m), "points_1618": np.zeros(m),
+        "gsize": np.ones(m), "asize": np.zeros(m), "lev3": zeros, "include": np.ones(m, dtype=int),
+        "version": np.full(m, "F"), "covid_impacted_flag": covid, "centre_assessed_flag": covid,
+        "regdate": ymd(sat_in, 10, 1), "student": rows, "general_studies": zeros,
+        "boardno": boards, "brdsubno": board_subject_number(boards, subject),
+        "nftype": codes["nftype"], "admpol": codes["admpol"].astype(str),
+        "fesitype": np.full(m, "SCH"), "modaflag": np.full(m, "0"),
+        "ptq_include": np.full(m, "0"), "lev1": (resits["grade"] >= 1).astype(int),
+        "lev2": (resits["grade"] >= GRADE_4).astype(int),
+        # (discounting keeps a student's best resit of a subject)
+        "discount_points": resits["grade"].astype(float),
+    })

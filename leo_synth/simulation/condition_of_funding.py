@@ -19,6 +19,7 @@ import numpy as np
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.stats import rank_within
 
 NO_SUBJECT = -1
@@ -70,18 +71,10 @@ def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, recor
         gcse_share = np.where((prior == GRADE_4 - 1) & (year[rows] < GCSE_ONLY_FROM),
                               p["gcse_share_2014"], gcse_share)
         gcse = u_gcse < gcse_share
-        pass_rate = float(p["gcse_grade_4"][subject]) * np.where(prior == GRADE_4 - 1, 1, 1 / 3)
         withdrawn = ~np.isnat(records["withdraw_date"][rows]) | (
             ~records["achieved"][rows] & (u_withdraw < UNACHIEVED_WITHDRAWN))
-        studies = np.zeros(len(rows), dtype=bool)
-        passed_at = np.zeros(len(rows), dtype=bool)
-        for k in range(int(step.max()) + 1 if len(rows) else 0):
-            now = step == k
-            # A resit passed in an earlier year ends the condition: ``passed_at`` holds the
-            # learner's rows at steps below k.
-            passed_before = np.isin(person, person[passed_at])
-            studies |= now & (prior < GRADE_4) & ~passed_before & (u_enrol < p["enrolled"])
-            passed_at |= now & studies & gcse & ~withdrawn & (u_pass < pass_rate)
+        studies, passed_at = _walk(person, step, (prior < GRADE_4) & (u_enrol < p["enrolled"]),
+                                   gcse & ~withdrawn & (u_pass < _pass_rate(p, subject, prior)))
         frames.append(_aims_of(records, rows[studies], subject_index, gcse[studies],
                                prior[studies], passed_at[studies], u_higher[studies],
                                u_achieved[studies] < p["functional_achieved"],
@@ -89,6 +82,62 @@ def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, recor
     aims = Frame.concat(frames)
     aims["aim"] = first_aim + np.arange(len(aims))
     return aims
+
+
+def _pass_rate(p: dict, subject: str, prior: np.ndarray) -> np.ndarray:
+    """Chance that a GCSE resit reaches grade 4 / C: ``gcse_grade_4`` from KS4 grade 3 / D, a
+    third of it from lower grades."""
+    return float(p["gcse_grade_4"][subject]) * np.where(prior == GRADE_4 - 1, 1, 1 / 3)
+
+
+def _walk(person: np.ndarray, step: np.ndarray, would_study: np.ndarray,
+          would_pass: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of a learner's rows (``step``: 0, 1, 2 ... within the person, in year order) study
+    the subject (``would_study``, unless a resit was passed in an earlier year) and pass a
+    resit (``would_pass``, where studied): the years walked in order, each vectorised over
+    learners."""
+    studies = np.zeros(len(person), dtype=bool)
+    passed_at = np.zeros(len(person), dtype=bool)
+    for k in range(int(step.max()) + 1 if len(person) else 0):
+        now = step == k
+        # A resit passed in an earlier year ends the condition: ``passed_at`` holds the
+        # learner's rows at steps below k.
+        passed_before = np.isin(person, person[passed_at])
+        studies |= now & would_study & ~passed_before
+        passed_at |= now & studies & would_pass
+    return studies, passed_at
+
+
+@per_block
+def school_resits(life) -> Frame:
+    """GCSE English and maths resits of school sixth formers in scope of the condition of
+    funding: from ``from_year``, a Year 12 or 13 pupil without the subject at grade 4 / C by
+    KS4 (or a resit passed in an earlier year) takes the GCSE again in the year
+    (``enrolled``), passing at the colleges' rates (``gcse_grade_4``). Schools enter their
+    students for the GCSE, not Functional Skills (an assumption). A sixth former who leaves
+    during Year 12 (not a KS5 student) studies the subject but sits no exam. One row per resit
+    studied: person, year, ``subject`` (0 English, 1 maths), ``sat`` and ``grade`` (points on
+    the KS4 slots' 9-1 scale: 4, or 5 for one in seven passes, else the KS4 grade, at least 1;
+    0 where not sat); own stream."""
+    p = life.ctx.params["fe.condition_of_funding"]
+    py = life.schooling.pupil_years
+    rows = np.flatnonzero((py["ncyear"] >= 12) & (py["year"] >= p["from_year"]))
+    person, year = py["person"][rows], py["year"][rows]
+    sat = np.isin(person, life.post16.ks5["person"])
+    step = rank_within(person)
+    grades = ks4_grades(life.persons, life.ks4)
+    rng = life.ctx.rng("fe.condition_of_funding.school")
+    frames = []
+    for subject_index, subject in enumerate(SUBJECTS):
+        prior = grades[subject_index][person]
+        u_enrol, u_pass, u_higher = rng.random((3, len(rows)))
+        studies, passed = _walk(person, step, (prior < GRADE_4) & (u_enrol < p["enrolled"]),
+                                sat & (u_pass < _pass_rate(p, subject, prior)))
+        grade = np.where(passed, GRADE_4 + (u_higher < 1 / 7), np.maximum(prior, 1) * sat)
+        frames.append(Frame(person=person[studies], year=year[studies],
+                            subject=np.full(int(studies.sum()), subject_index, dtype=np.int64),
+                            sat=sat[studies], grade=grade[studies]))
+    return Frame.concat(frames).sort("person", "year")
 
 
 def _aims_of(records: Frame, rows: np.ndarray, subject: int, gcse: np.ndarray,
