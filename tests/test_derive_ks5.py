@@ -464,3 +464,30 @@ def test_english_maths_entries_are_the_resits(db) -> None:
         graded_3 += threes
     assert in_scope >= 3 and with_entries > 0.5 * in_scope and graded_3 > 0, (
         in_scope, with_entries, graded_3)
+
+
+def test_a_level_choice_meets_the_gcse_entry_requirements(db) -> None:
+    """A student takes A level maths or physics only with GCSE maths at 5 (a C before the 9-1
+    grades), further maths with A / 7, an English A level with GCSE English at 5 / C: no
+    student below C / 4 in a subject studies it at A level (a third of the school sixth
+    formers without GCSE maths at C / 4 held A level maths). Maths stays the most taken."""
+    ks4 = """SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_MAPPING AS subject,
+                    KS4_GRADE AS grade FROM KS4Exam_2015_to_2021
+             UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING, KS4_GRADE
+             FROM KS4Exam_2002_to_2014"""
+    passes = "('*', 'A', 'B', 'C', '9', '8', '7', '6', '5')"
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(NOT EXISTS (
+            SELECT 1 FROM ({ks4}) k WHERE k.pmr = x.KS5_PupilMatchingRefAnonymous
+              AND k.subject = CASE WHEN x.KS5_MAPPING IN ('5110', '5030', '5010') THEN '5030'
+                                   ELSE '2210' END
+              AND k.grade IN {passes}
+              AND (x.KS5_MAPPING <> '2330' OR k.grade IN ('*', 'A', '9', '8', '7'))))
+        FROM {EXAM} x WHERE x.KS5_SUBLEVNO = 111
+          AND x.KS5_MAPPING IN ('2210', '2330', '1210', '5110', '5030', '5010')
+          -- (a student whose KS4 rows carry another PMR: not found)
+          AND EXISTS (SELECT 1 FROM ({ks4}) k WHERE k.pmr = x.KS5_PupilMatchingRefAnonymous)""")
+    assert rows > 50 and bad == 0, (rows, bad)
+    top = _one(db, f"""SELECT KS5_MAPPING FROM {EXAM} WHERE KS5_SUBLEVNO = 111
+                       GROUP BY KS5_MAPPING ORDER BY count(*) DESC LIMIT 1""")
+    assert top == ("2210",)

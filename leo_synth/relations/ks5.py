@@ -27,6 +27,7 @@ from leo_synth.relations.ks5_subjects import (
     board_subject_number,
     choose_boards,
     choose_subjects,
+    eligible_subjects,
     modular,
 )
 from leo_synth.relations.ks123_results import entry_date
@@ -36,7 +37,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd, yyyymmdd
-from leo_synth.simulation.condition_of_funding import GRADE_4, school_resits
+from leo_synth.simulation.condition_of_funding import GRADE_4, ks4_grades, school_resits
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -52,10 +53,14 @@ A_LEVEL_SUBLEVNO = 111  # plams.sublevno: GCE A level
 @per_block
 def ks5_subjects(life: LifeCourse) -> np.ndarray:
     """(students, 4) mapping codes of each KS5 student's A levels ('' where no entry): different
-    subjects, chosen by the student's sex in the published entry shares."""
+    subjects, chosen by the student's sex in the published entry shares, among those whose
+    entry requirements the student's KS4 English and maths grades meet."""
     ks5 = life.post16.ks5
     female = life.persons["female"][ks5["person"]]
-    subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS)
+    grades = ks4_grades(life.persons, life.ks4)
+    eligible = eligible_subjects({"eng": grades[0][ks5["person"]],
+                                  "mat": grades[1][ks5["person"]]})
+    subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible)
     return np.where(_grades(life) >= 0, subjects, "")
 
 
