@@ -10,11 +10,12 @@ first block faults its pages in either way). The worker's peak memory is the sam
 block needs), and stays flat from block to block. Arrow allocates from glibc in a worker too,
 so its buffers are kept alike: with its own allocator (mimalloc, in pyarrow's wheels) the
 workers faulted far more pages in (the kernel clearing each, 2 MiB at a time with transparent
-huge pages). Parquet, 50,000 persons, 2 workers, two runs each: the workers' page faults
-140,000 and 150,000 with mimalloc, 86,000 from glibc; their system CPU 1.5 and 1.8 s, 0.7 and
-1.0 s from glibc; their CPU in all 20.5 and 21.7 s, 19.2 and 19.6 s; their peak RSS 297 MB,
-253 MB from glibc. (The mechanism was not pinned down: a lone process freeing 128 MB of
-Arrow buffers, of 1 MB or 32 MB each, keeps them with either allocator.)
+huge pages). Parquet, 50,000 persons, 2 workers, four runs each on a busy machine: the
+workers' page faults 140,000-153,000 with mimalloc, 85,000-86,000 from glibc; their system
+CPU 1.3-1.8 s, 0.5-1.0 s from glibc; their peak RSS 295-299 MB, 252-255 MB from glibc (their
+user CPU varied more from run to run than it differed). (The mechanism was not pinned down: a
+lone process freeing 128 MB of Arrow buffers, of 1 MB or 32 MB each, keeps them with either
+allocator.)
 
 **The writing process gives big freed buffers back at once** (:func:`release_big_buffers`).
 It receives thousands of buffers (a relation's rows from a worker, in a run whose workers do
