@@ -78,11 +78,19 @@ def test_big_buffers_get_their_own_mapping_once_tuned() -> None:
     assert tuned["mapped"] >= 4 << 20 and tuned["heap"] < 2 << 20
 
 
-def test_arrow_allocates_from_the_c_library_once_tuned() -> None:
-    code = ("import pyarrow as pa; from leo_synth.engine.heap import release_big_buffers; "
-            "print(pa.default_memory_pool().backend_name, release_big_buffers(), "
-            "pa.default_memory_pool().backend_name)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out[1:] == ["True", "system"] and out[0] != "system"
+def _arrow_pools(tuning: str) -> list[str]:
+    """Arrow's allocator in a fresh interpreter, whether ``tuning`` (a function of
+    engine/heap.py) says it tuned, and Arrow's allocator after it."""
+    code = (f"import pyarrow as pa; from leo_synth.engine.heap import {tuning}; "
+            f"print(pa.default_memory_pool().backend_name, {tuning}(), "
+            f"pa.default_memory_pool().backend_name)")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.split()
 
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
+@pytest.mark.parametrize("tuning", ["release_big_buffers", "keep_freed_memory"])
+def test_arrow_allocates_from_the_c_library_once_tuned(tuning: str) -> None:
+    """The writing process (``release_big_buffers``) and a worker (``keep_freed_memory``)."""
+    before, tuned, after = _arrow_pools(tuning)
+    assert (tuned, after) == ("True", "system") and before != "system"
