@@ -434,6 +434,27 @@ def test_the_autumn_census_returns_a_leavers_summer_term_as_no_longer_on_roll(
     assert year_6 > 50
 
 
+def test_sixth_formers_keep_free_school_meals_from_year_11(small_sqlite) -> None:
+    """A sixth former (Year 12 or 13 in the spring census) is eligible for free school meals
+    only if eligible in the year before (Year 11 or 12), and some are: sixth formers were all
+    recorded ineligible."""
+    db, _ = small_sqlite
+    eligible = pupils = 0
+    for year in range(2012, 2020):
+        yy, prev = f"{(year + 1) % 100:02d}", f"{year % 100:02d}"
+        n, fsm, newly = _one(db, f"""
+            SELECT count(*), sum(c.FSMeligible_spr{yy} = 1),
+                   sum(c.FSMeligible_spr{yy} = 1 AND p.FSMeligible_spr{prev} = 0)
+            FROM spring_census_{year + 1} c
+            JOIN spring_census_{year} p
+              ON p.PupilMatchingRefAnonymous_spr{prev} = c.PupilMatchingRefAnonymous_spr{yy}
+             AND p.RecordStatus_spr{prev} IS NOT 101
+            WHERE c.NCyearActual_spr{yy} IN ('12', '13') AND c.RecordStatus_spr{yy} IS NOT 101""")
+        assert newly in (0, None), year
+        eligible, pupils = eligible + (fsm or 0), pupils + n
+    assert pupils > 100 and eligible > 5
+
+
 def test_absence_and_exclusions_have_the_census_entry_date(small_sqlite) -> None:
     db, _ = small_sqlite
     for table, column, pmr in (("Absence_2015_3term", "EntryDate_ab15",

@@ -66,6 +66,7 @@ def simulate_block(ctx: BlockContext) -> LifeCourse:
     ks4 = simulate_ks4(ctx, persons, schooling)
     post16 = simulate_post16(ctx, persons, schooling, ks4)
     moves.apply(post16.sixth_form_years)  # (a pupil excluded in Year 11 stays elsewhere)
+    schooling.take_in_fsm(post16.sixth_form_years)
     schooling.pupil_years = Frame.concat([schooling.pupil_years,
                                           post16.sixth_form_years]).sort("person", "year")
     fsm6 = np.zeros(len(persons), dtype=bool)

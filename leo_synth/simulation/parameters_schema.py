@@ -115,6 +115,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "ks4.equivalents.diploma": ("probability",),
     "ks4.equivalents.grade_noise": ("non_negative",),
     "post16.sixth_form_dropout": ("probability",),
+    "post16.sixth_form_fsm_kept": ("probability",),
     "post16.college_withdrawal": ("probability",),
     "post16.fe_second_year": ("probability",),
     "post16.fe_third_year": ("probability",),

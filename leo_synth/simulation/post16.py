@@ -68,15 +68,24 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     in_sixth = route == SIXTH_FORM
     py = schooling.pupil_years
     last_row = _last_row_per_person(py["person"], n)
+    # A sixth former eligible for free school meals stays eligible from one year to the next
+    # with this chance (one draw per person and year of the sixth form; per person: Year 11's
+    # eligibility, then each sixth-form year's)
+    fsm_draw = ctx.rng("post16.sixth_form_fsm").random((2, n))
+    eligible = np.zeros(n, dtype=bool)
+    has_row = last_row >= 0
+    eligible[has_row] = py["fsm"][last_row[has_row]]
     sixth = []
     for offset, ncyear in ((0, 12), (1, 13)):
         who = np.flatnonzero(in_sixth & ((offset == 0) | ~dropout))
         rows = last_row[who]
+        eligible &= fsm_draw[offset] < p["post16.sixth_form_fsm_kept"]
+        fsm = eligible[who]
         sixth.append(Frame(
             person=who, year=start[who] + offset, ncyear=np.full(len(who), ncyear),
             school=py["school"][rows], entry_year=py["entry_year"][rows],
             entry_date=py["entry_date"][rows],
-            fsm=np.zeros(len(who), dtype=bool), ever_fsm_6=py["ever_fsm_6"][rows],
+            fsm=fsm, ever_fsm_6=py["ever_fsm_6"][rows],
             ever_fsm_all=py["ever_fsm_all"][rows], sen=py["sen"][rows],
             arrived=np.zeros(len(who), dtype=bool),
         ))

@@ -44,6 +44,13 @@ class Schooling:
     def __post_init__(self) -> None:
         self.fsm_to_date = np.cumsum(self.fsm, axis=1)
 
+    def take_in_fsm(self, rows: Frame) -> None:
+        """Record the FSM eligibility of pupil-years added after schooling (the sixth form's)
+        in the history, so :meth:`fsm_in` and :meth:`ever_fsm` read them too."""
+        idx, inside = year_index(rows["year"])
+        self.fsm[rows["person"][inside], idx[inside]] = rows["fsm"][inside]
+        self.fsm_to_date = np.cumsum(self.fsm, axis=1)
+
     def sen_level_in(self, person: np.ndarray, year: np.ndarray) -> np.ndarray:
         """SEN level (0 none, 1 support, 2 statement/EHC plan) in academic years."""
         idx, inside = year_index(year)
