@@ -99,6 +99,7 @@ from leo_synth.tsql import (
     scalar_subqueries,
     select_predicates,
     session_indexes,
+    shadowing_columns,
     spec_lookup,
     star_headings,
     statement_shapes,
@@ -1653,6 +1654,8 @@ class Translator:
         bit_columns.check(tree, self.bits, line)
         text_sums.check(tree, self.texts, line)
         bit_columns.for_target(tree, self.bits)
+        # (after the checks above, whose messages name the columns as the script does)
+        tree = shadowing_columns.renamed(tree, self.met_kinds.keys(), self.table_columns)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated, self.decimals,

@@ -1,0 +1,36 @@
+"""`leo-synth sql`: a column a derived table or CTE makes is of the type of what makes it, on
+every backend, though a table of the extract has a column of its name of another type."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import _value, duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+BENEFIT = "[LEO_i2].[2002237].[leo_benefit]"
+EMPLOYMENT = "[LEO_i2].[2002237].[leo_employment]"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_derived_column_named_as_an_extract_column_has_its_own_type(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # leo_benefit's StartDate is a DATE and Benefit_type text: a derived table's StartDate
+    # cast to DATETIME takes a day added (SQLite added 1 to the year, DuckDB and PostgreSQL
+    # stopped), and its Benefit_type made of an int adds as one (DuckDB and PostgreSQL stopped)
+    db = _db(request, backend)
+    [(added, next_day)] = _rows(db, f"""
+        SELECT TOP 1 CONVERT(VARCHAR(23), x.StartDate + 1, 121),
+               CONVERT(VARCHAR(23), DATEADD(day, 1, x.StartDate), 121)
+        FROM (SELECT CAST(StartDate AS DATETIME) AS StartDate FROM {BENEFIT}) x
+        ORDER BY x.StartDate""")
+    assert added == next_day and added.endswith(" 00:00:00.000")
+    assert _rows(db, f"SELECT MAX(x.Benefit_type + 1) FROM (SELECT Out_of_work_benefit AS "
+                     f"Benefit_type FROM {BENEFIT}) x") == [(2,)]
+    # through a CTE, a second derived table and a correlated subquery, unqualified
+    [(half,)] = _rows(db, f"""
+        WITH c AS (SELECT EduKey, CAST(StartDate AS DATETIME) AS StartDate FROM {BENEFIT})
+        SELECT TOP 1 CONVERT(VARCHAR(23), y.StartDate + 0.5, 121)
+        FROM (SELECT EduKey, StartDate FROM c WHERE EXISTS (SELECT 1 FROM {EMPLOYMENT} e
+              WHERE e.EduKey = c.EduKey AND e.StartDate <= c.StartDate)) y
+        ORDER BY StartDate""")
+    assert half.endswith(" 12:00:00.000")
