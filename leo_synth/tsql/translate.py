@@ -1777,7 +1777,7 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
-                                   or rounded or cased)
+                                   or rounded or cased or text_bounds.raises(tree))
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
