@@ -46,6 +46,7 @@ from leo_synth.tsql import (
     datetime_numbers,
     datetime_parts,
     datetime_texts,
+    decimal_overflows,
     decimal_scales,
     decimal_texts,
     decimal_types,
@@ -1732,6 +1733,7 @@ class Translator:
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
+        tree = decimal_overflows.for_target(tree, columns, self.floats, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
         tree, cased = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
