@@ -13,8 +13,8 @@ function, or a select-list alias of either) is ordered in lower case; a binary c
 written in the script (``_BIN``) keeps the target's order, and a case-sensitive one (``COLLATE
 Latin1_General_CS_AS``) orders as SQL Server's does, by the letters first and then each small
 letter before its capital (``a``, ``A``, ``b``, ``B``; the targets gave ``A``, ``B``, ``a``,
-``b``): in lower case, then by the bytes from the last (a small letter's are above its
-capital's). A ``SELECT DISTINCT`` and a ``UNION``'s ``ORDER BY`` are left as the target orders
+``b``): in lower case, then by the bytes in descending order (a small letter's are above
+its capital's). A ``SELECT DISTINCT`` and a ``UNION``'s ``ORDER BY`` are left as the target orders
 them (PostgreSQL orders those by the listed columns alone; ``text_groups`` makes a ``SELECT
 DISTINCT`` of text a grouping, ordered here). Grouping: ``text_groups``.
 """
