@@ -34,3 +34,17 @@ def test_a_derived_column_named_as_an_extract_column_has_its_own_type(
               WHERE e.EduKey = c.EduKey AND e.StartDate <= c.StartDate)) y
         ORDER BY StartDate""")
     assert half.endswith(" 12:00:00.000")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cte_column_named_as_a_date_column_but_holding_text_or_days(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # the CTE's EndDate (days) made EndDate an integer everywhere: the extract's EndDate
+    # compared with '9999-01-01' stopped with a conversion error on every target
+    db = _db(request, backend)
+    assert _rows(db, f"""
+        WITH x AS (SELECT TOP 5 EduKey, CONVERT(VARCHAR(10), StartDate, 103) AS StartDate,
+                          DATEDIFF(day, StartDate, EndDate) AS EndDate
+                   FROM {BENEFIT} WHERE EndDate < '9999-01-01' ORDER BY EduKey, StartDate)
+        SELECT COUNT(*), MAX(LEN(StartDate)), MIN(EndDate + 1) FROM x
+        WHERE EndDate >= 0 AND StartDate LIKE '__/__/____'""")[0][:2] == (5, 10)
