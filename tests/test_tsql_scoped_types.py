@@ -48,3 +48,17 @@ def test_a_cte_column_named_as_a_date_column_but_holding_text_or_days(
                    FROM {BENEFIT} WHERE EndDate < '9999-01-01' ORDER BY EduKey, StartDate)
         SELECT COUNT(*), MAX(LEN(StartDate)), MIN(EndDate + 1) FROM x
         WHERE EndDate >= 0 AND StartDate LIKE '__/__/____'""")[0][:2] == (5, 10)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_datetime_named_as_an_extract_date_takes_days(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # #t's StartDate is a DATETIME, the extract's a DATE: SQLite added 1 to the year,
+    # DuckDB and PostgreSQL stopped
+    db = _db(request, backend)
+    [(added, next_day)] = _rows(db, f"""
+        SELECT CAST(StartDate AS DATETIME) AS StartDate INTO #t FROM {BENEFIT}
+        SELECT TOP 1 CONVERT(VARCHAR(23), StartDate + 1, 121),
+               CONVERT(VARCHAR(23), DATEADD(day, 1, StartDate), 121)
+        FROM #t ORDER BY StartDate""")
+    assert added == next_day and added.endswith(" 00:00:00.000")

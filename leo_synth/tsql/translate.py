@@ -1681,8 +1681,9 @@ class Translator:
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
                                          plain_dates, shown)
-        moments = datetime_display.formats(tree, datetimes, shown, self._owned_formats(tree))
-        datetime_display.typed_dates(tree, datetimes)
+        owned = self._owned_formats(tree)
+        moments = datetime_display.formats(tree, datetimes, shown, owned)
+        datetime_display.typed_dates(tree, datetimes, owned)
         if self.target.dialect == "sqlite":
             date_moments.mark(tree, columns, self.moments, datetimes)
         if _column_default(tree) is not None:
