@@ -161,6 +161,9 @@ def _round(query: exp.Query, known: Collection[str], fresh: Iterator[int], colum
         return False
     scopes = traverse_scope(query)
     references: list[tuple[exp.Column, int]] = []
+    # (a scope's columns may include its nested scopes': each column is judged in the
+    # innermost scope listing it, the first met, as scopes come innermost first)
+    judged: set[int] = set()
     for scope in scopes:
         for _, source in scope.selected_sources.values():
             if isinstance(source, Scope) and id(source.expression) in renames and (
@@ -168,17 +171,16 @@ def _round(query: exp.Query, known: Collection[str], fresh: Iterator[int], colum
                         s.is_star for s in scope.expression.selects)):
                 renames.pop(id(source.expression))  # (read by a *: its headings kept)
         for column in scope.columns:
-            if _output_alias(scope, column):
+            if id(column) in judged or _output_alias(scope, column):
                 continue
+            judged.add(id(column))
             certain, key = _owner(scope, column, renames, columns)
             if not certain:
                 for drop in [k for k, r in renames.items() if column.name.lower() in r]:
                     renames.pop(drop)
             elif key is not None:
                 references.append((column, key))
-    # (a correlated reference is among its own scope's columns and its outer scope's)
-    references = list({id(column): (column, key) for column, key in references
-                       if key in renames}.values())
+    references = [(column, key) for column, key in references if key in renames]
     if not renames:
         return False
     for key, renamed in renames.items():
