@@ -62,3 +62,20 @@ def test_a_temp_tables_datetime_named_as_an_extract_date_takes_days(
                CONVERT(VARCHAR(23), DATEADD(day, 1, StartDate), 121)
         FROM #t ORDER BY StartDate""")
     assert added == next_day and added.endswith(" 00:00:00.000")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_datetime_named_as_an_extract_date_converts_in_style_0(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a DATETIME converted to text without a style is 'Jan 24 2013  6:00AM' in SQL Server;
+    # #o's StartDate, named as the extract's DATE, was written as ISO text (SQLite wrote
+    # '1992.25' once a derived table took its text)
+    db = _db(request, backend)
+    [(plain, converted, derived)] = _rows(db, f"""
+        CREATE TABLE #o (EduKey VARCHAR(14), StartDate DATETIME)
+        INSERT INTO #o VALUES ('a', '2013-01-24 06:00')
+        SELECT CAST(StartDate AS VARCHAR(30)), CONVERT(VARCHAR(20), o.StartDate),
+               (SELECT StartDate FROM (SELECT CAST(StartDate AS VARCHAR(30)) AS StartDate
+                                       FROM #o) z)
+        FROM #o o WHERE EXISTS (SELECT 1 FROM {BENEFIT})""")
+    assert plain == converted == derived == "Jan 24 2013  6:00AM"

@@ -1680,7 +1680,7 @@ class Translator:
         tree = datetime_numbers.for_target(tree, datetimes, line, plain_dates)
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
-                                         plain_dates, shown)
+                                         plain_dates, shown, self._owned_formats(tree))
         owned = self._owned_formats(tree)
         moments = datetime_display.formats(tree, datetimes, shown, owned)
         datetime_display.typed_dates(tree, datetimes, owned)
