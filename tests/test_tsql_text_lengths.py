@@ -26,3 +26,18 @@ def test_too_long_a_constant_for_no_row_is_no_error(backend: str,
         BEGIN CATCH
             SELECT ERROR_NUMBER(), c, COUNT(*) FROM #t GROUP BY c
         END CATCH""") == [(8152, "abc", 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_trailing_spaces_beyond_the_length_are_dropped(backend: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    # SQL Server stores 'ab  ' in a VARCHAR(3) as 'ab ' without a word; SQLite and DuckDB
+    # kept the four characters (DATALENGTH 4, and 'ab  |' joined)
+    db = _db(request, backend)
+    assert _rows(db, """
+        CREATE TABLE #t (c VARCHAR(3), n INT)
+        INSERT INTO #t (c, n) VALUES ('ab  ', 1)
+        INSERT INTO #t SELECT 'x    ', 2
+        UPDATE #t SET c = 'xyz ' WHERE n = 2
+        SELECT n, DATALENGTH(c), c + '|' FROM #t ORDER BY n""") == [(1, 3, "ab |"),
+                                                                  (2, 3, "xyz|")]

@@ -142,7 +142,11 @@ def _checked(value: exp.Expression, length: int, dialect: str) -> exp.Expression
     failure = raised(TRUNCATED, dialect)
     if dialect == "postgres":
         failure = exp.cast(failure, "TEXT")
-    return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=value.copy())
+    # (DuckDB keeps trailing spaces beyond the length, which SQL Server drops; PostgreSQL's
+    # conversion to the column's type drops them)
+    kept = exp.Left(this=value.copy(), expression=exp.Literal.number(length)) if (
+        dialect == "duckdb") else value.copy()
+    return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=kept)
 
 
 def _rows(insert: exp.Insert) -> list[list[exp.Expression]]:
