@@ -207,10 +207,12 @@ def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
                dialect: str, warnings: bool = True) -> exp.Expression:
     """``tree`` with the values it puts in text columns of ``lengths`` checked, or cut to the
     lengths without ``warnings`` (``SET ANSI_WARNINGS OFF``); ``columns``: the table's columns
-    in order."""
+    in order. PostgreSQL checks a value read from a table itself, row by row: only a
+    constant (a literal, a variable), which it would check once for all, is checked here."""
     if not lengths:
         return tree
     fitted = _checked if warnings else _cut
     for item, length in _placed(tree, lengths, columns):
-        item.replace(fitted(item, length, dialect))
+        if dialect != "postgres" or not warnings or not item.find(exp.Column, exp.Query):
+            item.replace(fitted(item, length, dialect))
     return tree
