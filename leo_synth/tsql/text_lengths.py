@@ -11,11 +11,12 @@ lengths of the ``CHAR``, ``VARCHAR``, ``NCHAR`` and ``NVARCHAR`` columns a scrip
 TABLE`` declares are kept, and each value an ``INSERT`` (``VALUES`` or a plain ``SELECT``, by
 position or by the columns it names) or an ``UPDATE ... SET`` puts in such a column is checked:
 its length without trailing spaces (which SQL Server drops without complaint), by a function on
-SQLite, ``error()`` on DuckDB and a session function on PostgreSQL, called only for a row that
-is changed. A column a ``SELECT ... INTO`` makes has the length SQL Server gives it where it is
-certain (:func:`value_length`): ``SELECT pmr, 'KS4' AS source INTO #t`` makes ``source`` a
-``VARCHAR(3)``, so a later ``INSERT INTO #t SELECT pmr, 'HESA' ...`` stops in the SRS (the
-targets took it). An ``INSERT`` whose ``SELECT`` is a ``UNION`` or ``*`` is not checked.
+SQLite, ``error()`` on DuckDB and, for a constant, a session function on PostgreSQL, called
+only for a row that is changed (PostgreSQL checks a table's values itself). A column a ``SELECT
+... INTO`` makes has the length SQL Server gives it where it is certain (:func:`value_length`):
+``SELECT pmr, 'KS4' AS source INTO #t`` makes ``source`` a ``VARCHAR(3)``, so a later ``INSERT
+INTO #t SELECT pmr, 'HESA' ...`` stops in the SRS (the targets took it). An ``INSERT`` whose
+``SELECT`` is a ``UNION`` or ``*`` is not checked.
 
 After ``SET ANSI_WARNINGS OFF`` (a common first line of a research script, written to quiet
 "Null value is eliminated by an aggregate"), SQL Server cuts such a value to the column's
