@@ -144,9 +144,10 @@ def _checked(value: exp.Expression, length: int, dialect: str) -> exp.Expression
     if dialect == "postgres":
         failure = exp.cast(failure, "TEXT")
     # (DuckDB keeps trailing spaces beyond the length, which SQL Server drops; PostgreSQL's
-    # conversion to the column's type drops them)
-    kept = exp.Left(this=value.copy(), expression=exp.Literal.number(length)) if (
-        dialect == "duckdb") else value.copy()
+    # conversion to the column's type drops them; a column held as a number is made text)
+    kept = exp.Left(this=exp.cast(value.copy(), "VARCHAR"),
+                    expression=exp.Literal.number(length)) if dialect == "duckdb" else (
+        value.copy())
     return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=kept)
 
 
