@@ -207,14 +207,18 @@ def table_formats(tree: exp.Expression, declared: Callable[[str], Columns | None
     return found
 
 
-def typed_dates(tree: exp.Expression, datetimes: dict[str, bool]) -> None:
+def typed_dates(tree: exp.Expression, datetimes: dict[str, bool],
+                owned: Owned | None = None) -> None:
     """A ``DATETIME`` column that ``DATEADD`` moves, or that a number of days is added to or
     taken from (``d + 1``, ``d - 0.5``), cast to one: the targets' ``DATEADD`` of a column of
     unknown type was cast back to a date (``rewrites``) and SQLite's dropped the time, and a
-    number added to the column was added to its text (SQLite: 2016) or refused."""
+    number added to the column was added to its text (SQLite: 2016) or refused. So is a
+    #temp table's ``DATETIME`` or ``SMALLDATETIME`` column named as a ``DATE`` column of the
+    extract (``owned``: :func:`table_formats`; ``CAST(StartDate AS DATETIME) AS StartDate``)."""
 
     def held(node: exp.Expression) -> bool:
-        return isinstance(node, exp.Column) and bool(datetimes.get(node.name.lower()))
+        return isinstance(node, exp.Column) and (bool(datetimes.get(node.name.lower())) or (
+            (owned or {}).get(id(node), ("",))[0] in ("datetime", "smalldatetime")))
 
     def typed(node: exp.Expression) -> exp.Expression:
         return exp.cast(node.copy(), exp.DataType.build("DATETIME"))

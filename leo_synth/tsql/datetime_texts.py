@@ -22,7 +22,7 @@ from collections.abc import Collection
 
 from sqlglot import exp
 
-from leo_synth.tsql.datetime_display import Columns, format_of
+from leo_synth.tsql.datetime_display import Columns, Owned, format_of
 from leo_synth.tsql.sql_templates import filled
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts
 
@@ -79,18 +79,20 @@ def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
 
 
 def _a_moment(value: exp.Expression, datetimes: dict[str, bool],
-              precise: Collection[str], columns: Columns) -> bool:
+              precise: Collection[str], columns: Columns, owned: Owned) -> bool:
     """Whether ``value`` is a ``DATETIME`` or ``SMALLDATETIME`` (not a #temp table's
     ``DATETIME2`` column), written in style 0 when converted without one."""
-    shown = format_of(value, datetimes, columns)
+    shown = format_of(value, datetimes, columns, owned)
+    if isinstance(value, exp.Column) and id(value) in owned:
+        return shown is not None and shown[0] in MOMENTS
     return shown is not None and shown[0] in MOMENTS and not (
         isinstance(value, exp.Column) and value.name.lower() in precise)
 
 
-def _places(value: exp.Expression, datetimes: dict[str, bool], columns: Columns
-            ) -> int | None:
+def _places(value: exp.Expression, datetimes: dict[str, bool], columns: Columns,
+            owned: Owned) -> int | None:
     """The places of a second of ``value`` when it is a ``DATETIME2`` for certain."""
-    shown = format_of(value, datetimes, columns)
+    shown = format_of(value, datetimes, columns, owned)
     return shown[1] if shown is not None and shown[0] == "datetime2" else None
 
 
@@ -109,18 +111,19 @@ def _odbc(value: exp.Expression, places: int, to: exp.DataType) -> exp.Expressio
 
 
 def _written(node: exp.Expression, datetimes: dict[str, bool], precise: Collection[str],
-             dates: Collection[str], columns: Columns) -> exp.Expression | None:
+             dates: Collection[str], columns: Columns, owned: Owned
+             ) -> exp.Expression | None:
     """The text ``node`` (a conversion) gives in style 0, or a ``DATETIME2``'s in style 121;
     None for another conversion."""
     parts = cast_parts(node)
     if parts is None or parts[1].this not in TEXT_TYPES:
         return None
     value, to, style = parts[0], parts[1], node.args.get("style")
-    places = _places(value, datetimes, columns)
+    places = _places(value, datetimes, columns, owned)
     if places is not None and (style is None or (
             isinstance(style, exp.Literal) and style.name in ODBC_STYLES)):
         return _odbc(value, places, to)
-    moment = _a_moment(value, datetimes, precise, columns)
+    moment = _a_moment(value, datetimes, precise, columns, owned)
     if style is None and not moment:
         return None
     named = "0" if style is None else _SAME.get(style.name, style.name) if isinstance(
@@ -133,20 +136,23 @@ def _written(node: exp.Expression, datetimes: dict[str, bool], precise: Collecti
 
 def for_target(tree: exp.Expression, datetimes: dict[str, bool],
                precise: Collection[str] = frozenset(), dates: Collection[str] = frozenset(),
-               columns: Columns | None = None) -> exp.Expression:
+               columns: Columns | None = None, owned: Owned | None = None
+               ) -> exp.Expression:
     """``tree`` with each ``DATETIME`` converted to text in the default style, or any date in
     style 0 or 100, written out from its parts (``datetimes``: column names, lower case, and
     whether they hold a date and time wherever met; ``precise``: those of them that a #temp
     table holds as ``DATETIME2``, which keep their ISO text; ``dates``: those that hold a
     ``DATE``, whose style 100 is written so too; ``columns``: the date-and-time type of
-    those whose type is known)."""
-    known = columns or {}
+    those whose type is known; ``owned``: the columns whose #temp table declares their type,
+    ``datetime_display.table_formats``: a ``DATETIME`` column named as a ``DATE`` column of
+    the extract is written in style 0 too)."""
+    known, own = columns or {}, owned or {}
     for joined in list(tree.find_all(exp.Concat, exp.ConcatWs)):
         for value in joined.expressions:
-            if _a_moment(value, datetimes, precise, known):
+            if _a_moment(value, datetimes, precise, known, own):
                 value.replace(exp.cast(value.copy(), exp.DataType.build("VARCHAR(30)")))
     for node in reversed(list(tree.find_all(exp.Convert, exp.Cast))):  # (inner ones first)
-        new = _written(node, datetimes, precise, dates, known)
+        new = _written(node, datetimes, precise, dates, known, own)
         if new is not None:
             if node is tree:
                 return new

@@ -65,9 +65,10 @@ def invalid_operand(kind: str, operator: str) -> str:
     return f"Operand data type {kind} is invalid for {operator} operator."
 
 
-def numeric_overflow(kind: str) -> str:
-    """SQL Server's error 8115 for a decimal beyond the integer type ``kind``."""
-    return f"Arithmetic overflow error converting numeric to data type {kind}."
+def numeric_overflow(kind: str, source: str = "numeric") -> str:
+    """SQL Server's error 8115 for a value of type ``source`` (a decimal, ``int``,
+    ``float``) beyond the type ``kind`` (an integer type, or ``numeric``)."""
+    return f"Arithmetic overflow error converting {source} to data type {kind}."
 
 
 def not_converted(kind: str) -> str:

@@ -7,7 +7,9 @@ here and failed in the SRS. A comparison, ``LIKE``, ``IN``, ``BETWEEN``, ``IS [N
 ``EXISTS``, ``AND``, ``OR`` or ``NOT`` stops the script where it stands as a value:
 
 - a projection of the select list (``=`` is not one there: ``SELECT @n = COUNT(*)`` assigns a
-  variable and ``SELECT pupils = COUNT(*)`` names a column);
+  variable and ``SELECT pupils = COUNT(*)`` names a column; but one named twice, ``SELECT
+  recent = 1 AS flag``, is "Incorrect syntax near the keyword 'AS'.", where the targets gave
+  a comparison of a column ``recent`` with 1);
 - an aggregate's or a cast's argument (``SUM(TaxYear = 201920)``, the other dialects' count
   of rows that meet a condition; ``CAST(x > 1 AS INT)``);
 - an operand of arithmetic (``(x IN (1, 2)) * 1``);
@@ -37,11 +39,12 @@ def _as_value(node: exp.Expression) -> bool:
     parent, key = node.parent, node.arg_key
     while isinstance(parent, exp.Paren):
         parent, key = parent.parent, parent.arg_key
-    if isinstance(parent, exp.Alias):
+    aliased = isinstance(parent, exp.Alias)
+    if aliased:
         parent, key = parent.parent, parent.arg_key
     if isinstance(parent, exp.Select):
-        # (a projection; T-SQL's = there assigns or names)
-        return key == "expressions" and not isinstance(node, exp.EQ)
+        # (a projection; T-SQL's = there assigns or names, but not beside AS)
+        return key == "expressions" and (aliased or not isinstance(node, exp.EQ))
     if isinstance(parent, exp.AggFunc | exp.Cast):
         return key == "this"
     if isinstance(parent, exp.If):
@@ -55,6 +58,9 @@ def check(tree: exp.Expression, line: int) -> None:
     for node in tree.find_all(*OPERATORS):
         if isinstance(node.parent, tuple(OPERATORS)) or not _as_value(node):
             continue  # (a part of a larger condition: that one is judged)
+        if isinstance(node, exp.EQ) and isinstance(node.parent, exp.Alias):
+            raise ScriptError(line, "Incorrect syntax near the keyword 'AS'. (a column is named "
+                              "once: name = value, or value AS name)")
         word = OPERATORS[type(node)]
         near = f"the keyword '{word}'" if word.isalpha() else f"'{word}'"
         raise ScriptError(line, f"Incorrect syntax near {near}. (T-SQL has no true or false "

@@ -138,10 +138,11 @@ def int_sum(value: Any) -> Any:
 
 def fits(value: Any, length: int) -> Any:
     """A value put in a ``VARCHAR(length)`` column: too long (trailing spaces aside), it stops
-    the statement, as in SQL Server."""
+    the statement, as in SQL Server; trailing spaces beyond the length are dropped, as SQL
+    Server stores it (``'abc '`` in a ``VARCHAR(3)`` is ``'abc'``)."""
     if value is not None and len(str(value).rstrip(" ")) > length:
         raise_error(TRUNCATED)
-    return value
+    return value[:length] if isinstance(value, str) else value
 
 
 def divide_by_zero() -> NoReturn:

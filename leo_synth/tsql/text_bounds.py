@@ -56,6 +56,11 @@ def literal_number(node: exp.Expression | None) -> float | None:
         return None
 
 
+def raises(tree: exp.Expression) -> bool:
+    """Whether ``tree`` calls PostgreSQL's :data:`POSTGRES_SETUP` function."""
+    return any(call.name == "pg_temp.leo_raise" for call in tree.find_all(exp.Anonymous))
+
+
 def raised(message: str | exp.Expression, dialect: str) -> exp.Expression:
     """A call that stops the query with ``message`` (text, or an expression giving it) by
     the target's own means (PostgreSQL's needs :data:`POSTGRES_SETUP`)."""

@@ -1,19 +1,22 @@
 """Text too long for a #temp table's ``VARCHAR(n)`` column stops the statement, as in SQL
 Server.
 
-``CREATE TABLE #t (code VARCHAR(2))`` and then ``INSERT INTO #t SELECT NCyearActual_spr11
-...`` fails in the SRS with "String or binary data would be truncated." once a value is
-longer than two characters. SQLite and DuckDB keep the whole text (neither enforces a
-length), so such a script ran here and failed there; PostgreSQL enforces it with a message
-of its own, which is given as SQL Server's. The lengths of the ``CHAR``, ``VARCHAR``,
-``NCHAR`` and ``NVARCHAR`` columns a script's ``CREATE TABLE`` declares are kept, and each
-value an ``INSERT`` (``VALUES`` or a plain ``SELECT``, by position or by the columns it names)
-or an ``UPDATE ... SET`` puts in such a column is checked: its length without trailing spaces
-(which SQL Server drops without complaint), by a function on SQLite and ``error()`` on
-DuckDB. A column a ``SELECT ... INTO`` makes has the length SQL Server gives it where it is
-certain (:func:`value_length`): ``SELECT pmr, 'KS4' AS source INTO #t`` makes ``source`` a
-``VARCHAR(3)``, so a later ``INSERT INTO #t SELECT pmr, 'HESA' ...`` stops in the SRS (the
-targets took it). An ``INSERT`` whose ``SELECT`` is a ``UNION`` or ``*`` is not checked.
+``CREATE TABLE #t (code VARCHAR(2))`` and then ``INSERT INTO #t SELECT NCyearActual_spr11 ...``
+fails in the SRS with "String or binary data would be truncated." once a value is longer than
+two characters. SQLite and DuckDB keep the whole text (neither enforces a length), so such a
+script ran here and failed there; PostgreSQL enforces it itself, but also where no row is
+changed: it converts a constant to the column's type when it plans the statement (``UPDATE #t
+SET code = 'abc' WHERE 1 = 0`` stopped, where SQL Server changes no row and says nothing). The
+lengths of the ``CHAR``, ``VARCHAR``, ``NCHAR`` and ``NVARCHAR`` columns a script's ``CREATE
+TABLE`` declares are kept, and each value an ``INSERT`` (``VALUES`` or a plain ``SELECT``, by
+position or by the columns it names) or an ``UPDATE ... SET`` puts in such a column is checked:
+its length without trailing spaces (which SQL Server drops without complaint), by a function on
+SQLite, ``error()`` on DuckDB and, for a constant, a session function on PostgreSQL, called
+only for a row that is changed (PostgreSQL checks a table's values itself). A column a ``SELECT
+... INTO`` makes has the length SQL Server gives it where it is certain (:func:`value_length`):
+``SELECT pmr, 'KS4' AS source INTO #t`` makes ``source`` a ``VARCHAR(3)``, so a later ``INSERT
+INTO #t SELECT pmr, 'HESA' ...`` stops in the SRS (the targets took it). An ``INSERT`` whose
+``SELECT`` is a ``UNION`` or ``*`` is not checked.
 
 After ``SET ANSI_WARNINGS OFF`` (a common first line of a research script, written to quiet
 "Null value is eliminated by an aggregate"), SQL Server cuts such a value to the column's
@@ -27,6 +30,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.error_messages import TRUNCATED
 from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.text_bounds import raised
 
 TEXT_TYPES = (exp.DataType.Type.CHAR, exp.DataType.Type.VARCHAR, exp.DataType.Type.NCHAR,
               exp.DataType.Type.NVARCHAR)
@@ -134,9 +138,17 @@ def _checked(value: exp.Expression, length: int, dialect: str) -> exp.Expression
     text = exp.Anonymous(this="RTRIM", expressions=[exp.cast(value.copy(), "VARCHAR")])
     too_long = exp.GT(this=exp.Anonymous(this="LENGTH", expressions=[text]),
                       expression=exp.Literal.number(length))
-    # (ERROR's type is NULL, which takes the value's type: text, or a number written as text)
-    failure = exp.Anonymous(this="ERROR", expressions=[exp.Literal.string(TRUNCATED)])
-    return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=value.copy())
+    # (ERROR's type is NULL, which takes the value's type: text, or a number written as text;
+    # PostgreSQL's function, an integer, is made text)
+    failure = raised(TRUNCATED, dialect)
+    if dialect == "postgres":
+        failure = exp.cast(failure, "TEXT")
+    # (DuckDB keeps trailing spaces beyond the length, which SQL Server drops; PostgreSQL's
+    # conversion to the column's type drops them; a column held as a number is made text)
+    kept = exp.Left(this=exp.cast(value.copy(), "VARCHAR"),
+                    expression=exp.Literal.number(length)) if dialect == "duckdb" else (
+        value.copy())
+    return exp.Case(ifs=[exp.If(this=too_long, true=failure)], default=kept)
 
 
 def _rows(insert: exp.Insert) -> list[list[exp.Expression]]:
@@ -195,12 +207,14 @@ def _placed(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
 
 def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str],
                dialect: str, warnings: bool = True) -> exp.Expression:
-    """``tree`` with the values it puts in text columns of ``lengths`` checked (SQLite and
-    DuckDB; PostgreSQL checks them itself), or cut to the lengths without ``warnings``
-    (``SET ANSI_WARNINGS OFF``); ``columns``: the table's columns in order."""
-    if (dialect == "postgres" and warnings) or not lengths:
+    """``tree`` with the values it puts in text columns of ``lengths`` checked, or cut to the
+    lengths without ``warnings`` (``SET ANSI_WARNINGS OFF``); ``columns``: the table's columns
+    in order. PostgreSQL checks a value read from a table itself, row by row: only a
+    constant (a literal, a variable), which it would check once for all, is checked here."""
+    if not lengths:
         return tree
     fitted = _checked if warnings else _cut
     for item, length in _placed(tree, lengths, columns):
-        item.replace(fitted(item, length, dialect))
+        if dialect != "postgres" or not warnings or not item.find(exp.Column, exp.Query):
+            item.replace(fitted(item, length, dialect))
     return tree

@@ -46,6 +46,7 @@ from leo_synth.tsql import (
     datetime_numbers,
     datetime_parts,
     datetime_texts,
+    decimal_overflows,
     decimal_scales,
     decimal_texts,
     decimal_types,
@@ -99,6 +100,7 @@ from leo_synth.tsql import (
     scalar_subqueries,
     select_predicates,
     session_indexes,
+    shadowing_columns,
     spec_lookup,
     star_headings,
     statement_shapes,
@@ -1653,6 +1655,8 @@ class Translator:
         bit_columns.check(tree, self.bits, line)
         text_sums.check(tree, self.texts, line)
         bit_columns.for_target(tree, self.bits)
+        # (after the checks above, whose messages name the columns as the script does)
+        tree = shadowing_columns.renamed(tree, self.met_kinds.keys(), self.table_columns)
         # (the statement's tables learnt: the types of their columns are known)
         columns = integer_casts.ColumnKinds(self.texts, self.integers, self.ints, self.dates,
                                             self.undated, self.decimals,
@@ -1676,9 +1680,10 @@ class Translator:
         tree = datetime_numbers.for_target(tree, datetimes, line, plain_dates)
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
-                                         plain_dates, shown)
-        moments = datetime_display.formats(tree, datetimes, shown, self._owned_formats(tree))
-        datetime_display.typed_dates(tree, datetimes)
+                                         plain_dates, shown, self._owned_formats(tree))
+        owned = self._owned_formats(tree)
+        moments = datetime_display.formats(tree, datetimes, shown, owned)
+        datetime_display.typed_dates(tree, datetimes, owned)
         if self.target.dialect == "sqlite":
             date_moments.mark(tree, columns, self.moments, datetimes)
         if _column_default(tree) is not None:
@@ -1729,6 +1734,7 @@ class Translator:
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
+        tree = decimal_overflows.for_target(tree, columns, self.floats, self.target.dialect)
         # (the statement's own integer columns too: c.yr = LEFT(TaxYear, 4), yr a VALUES')
         tree, cased = text_numbers.for_target(
             tree, self.texts, integer_average.with_computed(tree, self.integers),
@@ -1774,7 +1780,7 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
-                                   or rounded or cased)
+                                   or rounded or cased or text_bounds.raises(tree))
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
