@@ -82,8 +82,7 @@ def ilr_achievements(life: LifeCourse) -> Frame:
                  nvq=lars_type(index) == NVQ_TYPE, programme=aims["programme_aim"][done],
                  english=lars_subject(index) == ENGLISH_MATHS[0],
                  maths=lars_subject(index) == ENGLISH_MATHS[1],
-                 gcse=lars_type(index) == GCSE_TYPE,
-                 grade_4=aims["gcse_grade"][done] >= GRADE_4)
+                 gcse=lars_type(index) == GCSE_TYPE)
 
 
 def cumulative_count(person: np.ndarray, year: np.ndarray, events: Frame,
@@ -135,15 +134,13 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
         "a_pass": np.where(after_ks5, res["a_pass"][person], 0),
     }
     done = ilr_achievements(life)
-    school = school_resits(life)
-    # A GCSE English or maths resit (ILR, or a school sixth former's) at grade 4 / C adds a
-    # GCSE at A*-C and the subject at level 2 from its year; resits are not NVQs, VRQs or
-    # functional qualifications.
-    for i, (subject, short) in enumerate((("english", "eng"), ("maths", "maths"))):
-        resit = (cumulative_count(person, year, done, done["gcse"] & done["grade_4"]
-                                  & done[subject])
-                 + cumulative_count(person, year, school, (school["subject"] == i)
-                                    & (school["grade"] >= GRADE_4)))
+    studied = english_maths_aims(life)
+    # A GCSE English or maths resit (an ILR aim, or a school sixth former's) at grade 4 / C
+    # adds a GCSE at A*-C and the subject at level 2 from its year; resits are not NVQs, VRQs
+    # or functional qualifications.
+    for i, short in enumerate(("eng", "maths")):
+        resit = cumulative_count(person, year, studied,
+                                 studied["passed"] & (studied["subject"] == i))
         out["gcse_ac"] = out["gcse_ac"] + resit
         out[f"{short}_ac"] = (after_ks4 & ((res[f"{short}_l2"][person] == 1) | (resit > 0))
                               ).astype(np.int64)
@@ -244,10 +241,10 @@ def english_maths_aims(life: LifeCourse) -> Frame:
     """One row per English or maths ILR aim (not a programme aim) of a learner record matched
     to the person, in each year it is returned, and per school sixth former's GCSE resit
     (:func:`~leo_synth.simulation.condition_of_funding.school_resits`): person, year, subject
-    (0 English, 1 maths),
-    band (0 entry ... 3 level 3+), achieved (in the year it ends), completion status in the
-    year (1 continuing, 2 complete, 3 withdrawn), as the aims table has them, and whether it
-    is a GCSE (a resit) and reached grade 4 / C."""
+    (0 English, 1 maths), band (0 entry ... 3 level 3+), achieved (in the year it ends),
+    completion status in the year (1 continuing, 2 complete, 3 withdrawn), as the aims table
+    has them, whether it is a GCSE (a resit) and whether it was ``passed`` (a GCSE achieved
+    at grade 4 / C)."""
     aims = life.fe.aims
     rec = life.fe.learners
     index = aim_lars(life)["index"]
@@ -257,12 +254,13 @@ def english_maths_aims(life: LifeCourse) -> Frame:
             & ilr_record_matched(life)[aims["learner"]])
     continuing = aims["end_date"] > ymd(year + 1, 7, 31)
     status = np.select([continuing, aims["withdrawn"]], [CONTINUING, WITHDRAWN], COMPLETE)
+    achieved = aims["achieved"] & ~continuing
+    gcse = lars_type(index) == GCSE_TYPE
     ilr = Frame(person=rec["person"][aims["learner"]][keep], year=year[keep],
                 subject=(subject == ENGLISH_MATHS[1]).astype(np.int64)[keep],
                 band=np.clip(aims["level"], 0, 3)[keep], status=status[keep],
-                achieved=(aims["achieved"] & ~continuing)[keep],
-                gcse=(lars_type(index) == GCSE_TYPE)[keep],
-                grade_4=(aims["gcse_grade"] >= GRADE_4)[keep])
+                achieved=achieved[keep], gcse=gcse[keep],
+                passed=(gcse & achieved & (aims["gcse_grade"] >= GRADE_4))[keep])
     # a school sixth former's GCSE resit: taken in the summer of the year it is studied (not by
     # a student who left during Year 12)
     school = school_resits(life)
@@ -271,7 +269,7 @@ def english_maths_aims(life: LifeCourse) -> Frame:
         person=school["person"], year=school["year"], subject=school["subject"],
         band=np.full(len(school), GCSE_LEVEL), status=np.where(sat, COMPLETE, WITHDRAWN),
         achieved=sat, gcse=np.ones(len(school), dtype=bool),
-        grade_4=school["grade"] >= GRADE_4)])
+        passed=school["grade"] >= GRADE_4)])
 
 
 def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
@@ -324,8 +322,7 @@ def english_maths_study(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         # The condition applies from 2014/15 to 16-18 year olds in a school sixth form or a
         # 16-19 college programme (not apprenticeships) without GCSE grade C / 4 at the start
         # of the year: a resit passed in the year ends it from the next.
-        passed_before = cumulative_count(person, year - 1, mine, mine["gcse"]
-                                         & mine["achieved"] & mine["grade_4"]) > 0
+        passed_before = cumulative_count(person, year - 1, mine, mine["passed"]) > 0
         applies = ((year >= COF_FROM) & (age >= 16) & (age <= 18)
                    & (res[f"{short}_l2"][person] == 0) & ~passed_before
                    & (sixth_form | (src["ilr_fe_data"] == 1)))

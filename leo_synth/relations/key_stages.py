@@ -37,7 +37,7 @@ from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
 from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block, read_only_by
 from leo_synth.simulation.school_types import school_codes
@@ -331,9 +331,7 @@ def ks4_prior_attainment(life: LifeCourse) -> Frame:
     for stage in ("ks2", "ks3"):
         rows = _stage_rows(life, stage)
         results = ks2_results(life) if stage == "ks2" else ks3_results(life)
-        where = np.full(len(life.persons), -1)
-        where[rows["person"]] = np.arange(len(rows))
-        at = where[ks4["person"]]
+        at = last_row_of(rows["person"], len(life.persons))[ks4["person"]]
         has = at >= 0
         at = np.maximum(at, 0)
         out[f"has_{stage}"] = has

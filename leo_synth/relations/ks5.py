@@ -38,7 +38,7 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd, yyyymmdd
 from leo_synth.simulation.condition_of_funding import GRADE_4, ks4_grades, school_resits
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.school_types import academy_year, school_codes
@@ -100,9 +100,7 @@ def _ks4_record(life: LifeCourse, person: np.ndarray) -> dict[str, object]:
     """The KS4 pupil row's values of each person (every KS5 student has a KS4 row): the values
     the KS4 pupil table shows, so ``KS5_KS4_*`` equal ``KS4_*`` of the same pupil."""
     ks4 = life.ks4
-    row = np.full(len(life.persons), -1, dtype=np.int64)
-    row[ks4["person"]] = np.arange(len(ks4))
-    r = row[person]
+    r = last_row_of(ks4["person"], len(life.persons))[person]
     year, school = ks4["year"][r], ks4["school"][r]
     attrs = pupil_attributes(life, person, year, school)
     care = care_attributes(life, person, year)
@@ -301,9 +299,7 @@ def _resit_rows(life: LifeCourse) -> Frame:
     and C / 4. (A college learner's resits are ILR aims.)"""
     ks5 = life.post16.ks5
     resits = school_resits(life)
-    student = np.full(len(life.persons), -1, dtype=np.int64)
-    student[ks5["person"]] = np.arange(len(ks5))
-    rows = student[resits["person"]]
+    rows = last_row_of(ks5["person"], len(life.persons))[resits["person"]]
     keep = rows >= 0
     resits, rows = resits.take(keep), rows[keep]
     m = len(rows)

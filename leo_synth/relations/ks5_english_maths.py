@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.simulation.condition_of_funding import GRADE_4, NO_SUBJECT, school_resits
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.life import LifeCourse
 
 SUBJECT_SUFFIX = ("e", "m")
@@ -52,9 +52,7 @@ def english_maths_entries(life: LifeCourse, person: np.ndarray, year: np.ndarray
     3 in RY-1 / RY-2 (``gcse3_1_e`` ... ``gcse3_2_m``), 0/1."""
     entries = post16_entries(life)
     # (a person has one KS5 row: index the entries' persons by it)
-    student = np.full(len(life.persons), -1, dtype=np.int64)
-    student[person] = np.arange(len(person))
-    row = student[entries["person"]]
+    row = last_row_of(person, len(life.persons))[entries["person"]]
     entries, row = entries.take(row >= 0), row[row >= 0]
     back = year[row] - entries["year"]  # 0 in RY, 1 in RY-1, 2 in RY-2
     out: dict[str, np.ndarray] = {}

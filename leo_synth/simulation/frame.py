@@ -32,6 +32,14 @@ def split_nulls(values: Column) -> tuple[np.ndarray, np.ndarray]:
     return values, np.zeros(len(values), dtype=bool)
 
 
+def last_row_of(person: np.ndarray, n: int) -> np.ndarray:
+    """Per person 0 .. n-1, the index of the last row whose ``person`` it is (-1 where none):
+    a table with a row per person (or ordered by person) looked up by person."""
+    last = np.full(n, -1, dtype=np.int64)
+    last[np.asarray(person)] = np.arange(len(person))
+    return last
+
+
 def sorted_lookup(keys: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Position of each wanted key in sorted ``keys``, and whether it is there."""
     if not len(keys):

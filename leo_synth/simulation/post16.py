@@ -13,7 +13,7 @@ import numpy as np
 
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.schooling import Schooling
 from leo_synth.simulation.stats import categorical, softmax_rows
 
@@ -67,7 +67,7 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
         20, 270, n).astype("timedelta64[D]"), np.datetime64("NaT")).astype("datetime64[D]")
     in_sixth = route == SIXTH_FORM
     py = schooling.pupil_years
-    last_row = _last_row_per_person(py["person"], n)
+    last_row = last_row_of(py["person"], n)
     # A sixth former eligible for free school meals stays eligible from one year to the next
     # with this chance (one draw per person and year of the sixth form; per person: Year 11's
     # eligibility, then each sixth-form year's)
@@ -130,13 +130,6 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
                     rng.exponential(p["post16.neet_after_learning_months"], n), neet)
     return Post16(route, start, sixth_form_years, ks5, youth_fe, level3_year,
                   leave_date.astype("datetime64[D]"), neet, (route == SIXTH_FORM) & dropout)
-
-
-def _last_row_per_person(person: np.ndarray, n: int) -> np.ndarray:
-    """Index of each person's last pupil-year row (rows are ordered by person, then year)."""
-    last = np.full(n, -1, dtype=np.int64)
-    last[person] = np.arange(len(person))
-    return last
 
 
 def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np.ndarray,
