@@ -496,10 +496,12 @@ def tables(name: str | None, config_path: Path | None, iteration: str | None,
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(path_type=Path, dir_okay=False, exists=True))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check run configs, parameter files or spec files and report every problem.
+    """Check run configs, parameter files, variable requests or spec files and report every
+    problem.
 
     A spec file is checked together with the other specs in schemas/ (so references to their
-    tables resolve); a run config is checked with the parameters file it names.
+    tables resolve); a run config is checked with the parameters file it names; a variable
+    request (a mapping under 'tables:') against the extract's tables, variables and years.
     """
     from leo_synth.validate import validate_file
 

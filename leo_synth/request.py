@@ -10,9 +10,15 @@ then receives only those tables and variables. A request file says the same in Y
 
 Per table, the value is ``default`` (columns whose spec ``request`` is ``default`` or unset;
 an empty value or ``[]`` means the same), ``all`` (every column) or a list of variables (the
-default items plus those listed). Key columns (``key:`` set), primary-key columns and columns
-that reference another table are always kept, so every relation stays joinable, and the three
-linkage lookups (builder ``linkage.*``) are always included. See :func:`resolve_table` and
+default items plus those listed). A table with a view per year may instead take a mapping
+that also names the years, as the VRF asks "which variables and years are required"::
+
+      school_census: {variables: [Gender], years: 2010/11 to 2015/16}
+
+and keeps only those years' views (:mod:`leo_synth.request_years` reads the years). Key
+columns (``key:`` set), primary-key columns and columns that reference another table are
+always kept, so every relation stays joinable, and the three linkage lookups (builder
+``linkage.*``) are always included. See :func:`resolve_table` and
 :func:`variable_names` for how table and variable names are matched.
 
 :func:`load_request` validates a file against the catalog, reporting every problem at once;
@@ -32,11 +38,14 @@ from pathlib import Path
 from typing import Any
 
 from leo_synth.errors import LeoSynthError, did_you_mean
+from leo_synth.request_years import describe, parse_years
 from leo_synth.spec.loader import read_yaml
 from leo_synth.spec.model import Catalog, ColumnSpec, Relation, TableSpec, expand_table, substitute
 
 REQUEST_KEYS = ("tables",)
 """Top-level keys of a request file."""
+TABLE_KEYS = ("variables", "years")
+"""Keys of a table's entry written as a mapping."""
 MODES = ("default", "all")
 LINKAGE_PREFIX = "linkage."
 """Tables whose builder starts with this are the linkage lookups, always included."""
@@ -66,6 +75,8 @@ class TableSelection:
     """Spec names of the variables listed in the file, in file order."""
     listed: bool = True
     """False for a linkage lookup included although the file does not name it."""
+    years: frozenset[int] | None = None
+    """Start years of the per-year views kept (``years:`` in the file); None keeps all."""
 
 
 @dataclass(frozen=True)
@@ -88,16 +99,19 @@ class Request:
     def select(self, relations: list[Relation]) -> list[Relation]:
         """The requested relations, each with only its requested columns (order kept).
 
-        Relations of tables the request does not name are dropped; so is a per-year view left
-        without any column (none of its columns was requested or collected that year).
+        Relations of tables the request does not name are dropped, and so are per-year views of
+        years it does not ask for and a per-year view left without any column (none of its
+        columns was requested or collected that year).
         """
-        wanted = {sel.table: sel.columns for sel in self.tables}
+        wanted = {sel.table: sel for sel in self.tables}
         out = []
         for rel in relations:
-            keep = wanted.get(rel.table.name)
-            if keep is None:
+            sel = wanted.get(rel.table.name)
+            if sel is None:
                 continue
-            columns = tuple(col for col in rel.columns if col.spec.name in keep)
+            if sel.years is not None and rel.year is not None and rel.year not in sel.years:
+                continue
+            columns = tuple(col for col in rel.columns if col.spec.name in sel.columns)
             if not columns:
                 continue
             out.append(rel if len(columns) == len(rel.columns) else
@@ -325,7 +339,7 @@ def parse_request(doc: Any, catalog: Catalog, source: str = "<request>") -> Requ
                 hint = index.suggest(name)
                 problems.append(f"{where}: unknown table {name!r}"
                                 + (f" (did you mean {hint!r}?)" if hint else ""))
-            _check_value(value, where, problems)  # still report a malformed value
+            _check_value(_split_entry(value, where, problems)[0], where, problems)
             continue
         if found in named_as:
             problems.append(f"{where}: table {found!r} is already requested as "
@@ -394,23 +408,63 @@ def _check_value(value: Any, where: str, problems: list[str]) -> str | list[str]
             problems.append(f"{where}: variables must be names, got "
                             f"{', '.join(repr(b) for b in bad)}")
         return [item for item in value if item not in bad]
-    problems.append(f"{where}: expected default, all or a list of variables, got "
-                    f"{type(value).__name__} {value!r}")
+    problems.append(f"{where}: expected default, all, a list of variables or a mapping with "
+                    f"variables and years, got {type(value).__name__} {value!r}")
     return None
 
 
-def _selection(table: TableSpec, value: Any, where: str, catalog: Catalog,
+def _split_entry(entry: Any, where: str, problems: list[str]) -> tuple[Any, Any]:
+    """A table's entry as (variables, years): a mapping's two keys, else (entry, None)."""
+    if not isinstance(entry, dict):
+        return entry, None
+    for key in entry:
+        if key not in TABLE_KEYS:
+            problems.append(f"{where}: unknown key {key!r}" + (
+                did_you_mean(str(key), TABLE_KEYS) or f"; known: {', '.join(TABLE_KEYS)}"))
+    return entry.get("variables"), entry.get("years")
+
+
+def _table_years(table: TableSpec, value: Any, where: str, catalog: Catalog,
+                 problems: list[str]) -> frozenset[int] | None:
+    """The start years a table's ``years:`` keeps, or None (all) after a problem or none."""
+    if value is None:
+        return None
+    if not table.per_year:
+        per_year = ", ".join(t.name for t in catalog.tables if t.per_year)
+        problems.append(f"{where}.years: {table.name} is one view over all its years; 'years' "
+                        f"selects the views of a table with a view per year ({per_year})")
+        return None
+    years, found = parse_years(value)
+    problems.extend(f"{where}.years: {problem}" for problem in found)
+    covered = {year for variant in table.variants for year in variant.years}
+    outside = {y for y in years if not min(covered) <= y <= max(covered)}
+    if outside:
+        problems.append(f"{where}.years: {table.name} has views for {describe(covered)}, not "
+                        f"{describe(outside)}")
+    elif years and not years & covered:
+        problems.append(f"{where}.years: {table.name} has no view in {describe(years)} (its "
+                        f"views: {describe(covered)})")
+    return years if years & covered and not found and not outside else None
+
+
+def _selection(table: TableSpec, entry: Any, where: str, catalog: Catalog,
                problems: list[str]) -> TableSelection | None:
+    before = len(problems)
+    value, years_value = _split_entry(entry, where, problems)
+    years = _table_years(table, years_value, where, catalog, problems)
+    entry_ok = len(problems) == before  # the variables are still checked after a problem
     checked = _check_value(value, where, problems)
     if checked is None:
         return None
-    if checked == "all":
-        return TableSelection(table.name, "all", frozenset(c.name for c in table.columns))
-    if checked == "default" or not value:
-        return TableSelection(table.name, "default", default_columns(table))
+    if checked == "all" and entry_ok:
+        return TableSelection(table.name, "all", frozenset(c.name for c in table.columns),
+                              years=years)
+    if checked in ("all", "default") or not value:
+        return TableSelection(table.name, "default", default_columns(table), years=years
+                              ) if entry_ok else None
     index = _ColumnIndex.of(table)
     requested: list[str] = []
-    ok = len(checked) == len(value)  # False when non-names were reported
+    ok = entry_ok and len(checked) == len(value)  # False when non-names were reported
     for item in checked:
         found, ambiguous = index.find(item)
         if found is not None:
@@ -427,7 +481,7 @@ def _selection(table: TableSpec, value: Any, where: str, catalog: Catalog,
     if not ok:
         return None
     return TableSelection(table.name, "list", default_columns(table) | set(requested),
-                          tuple(requested))
+                          tuple(requested), years=years)
 
 
 def _variable_hint(item: str, table: TableSpec, index: _ColumnIndex, catalog: Catalog) -> str:
@@ -498,6 +552,8 @@ HEADER = """\
 #             all            every variable
 #             - VARIABLE     the default items plus the by-request items listed
 # Delete a table's entry to leave the table out, or a by-request line to leave that item out.
+# A table with a view per year also takes the years wanted (its other views are left out):
+#   school_census: {{variables: [Gender], years: 2010/11 to 2015/16}}  (or default, all)
 # Key, primary-key and reference columns are always kept, and the linkage lookups are always
 # included. Names are case-insensitive; a placeholder part may be left out (Gender for
 # Gender_[term][yy]); a variable may be named by a spelling it has in some years (SENstatus

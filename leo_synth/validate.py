@@ -1,5 +1,5 @@
-"""``leo-synth validate``: check run configs, parameter files and spec files, collecting every
-problem."""
+"""``leo-synth validate``: check run configs, parameter files, variable requests and spec files,
+collecting every problem."""
 
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ SPEC_KEYS = {"tables", "keyspaces", "codelists", "family", "databases"}
 
 
 def validate_file(path: Path, schema_dir: Path | None = None) -> list[str]:
-    """Problems found in a run config or spec file (empty when it is valid)."""
+    """Problems found in a run config, parameters, request or spec file (empty when valid)."""
     try:
         doc = read_yaml(path)
     except LeoSynthError as exc:
         return [str(exc)]
+    if isinstance(doc, dict) and isinstance(doc.get("tables"), dict):  # a spec's is a list
+        return _validate_request(path)
     if isinstance(doc, dict) and SPEC_KEYS & set(doc):
         return _validate_spec(path, schema_dir or default_schema_dir())
     if isinstance(doc, dict) and doc and set(doc) <= _parameter_sections():
@@ -45,6 +47,20 @@ def _validate_parameters(path: Path) -> list[str]:
         load_parameters(path)
     except LeoSynthError as exc:
         return str(exc).splitlines()
+    return []
+
+
+def _validate_request(path: Path) -> list[str]:
+    """A variable request, checked against the generator's own catalog."""
+    from leo_synth.engine.generate import load_checked_catalog
+    from leo_synth.request import RequestError, load_request
+
+    try:
+        load_request(path, load_checked_catalog())
+    except RequestError as exc:
+        return exc.problems
+    except LeoSynthError as exc:
+        return [str(exc)]
     return []
 
 

@@ -12,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 from conftest import ROOT
 
+from leo_synth.cli import main
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import generate
 from leo_synth.errors import LeoSynthError
@@ -155,6 +156,7 @@ def test_load_request_file_and_example(tmp_path: Path, marked: Catalog) -> None:
     example = load_request(ROOT / "examples" / "request.yaml", marked)
     assert {"school_census", "ks4_pupil", "hesa", "leo_employment"} <= set(example.table_names)
     assert example.table("ks4_pupil").requested == ("KS4_FSM6", "KS4_GENDER")
+    assert example.table("absence").years == {2013, 2014, 2015}
     assert example.table("school_census").requested == (
         "Gender_[term][yy]", "FSMeligible_[term][yy]", "EthnicGroupMajor_[term][yy]")
     assert request_selector(None, marked) is None
@@ -311,7 +313,7 @@ def test_every_problem_is_reported_at_once(catalog: Catalog) -> None:
                      "'KS4_ATT9' (did you mean 'KS4_ATT8'?)",
                      "'KS4_SENFF' (did you mean 'KS4_SENF'?)",
                      "expected default, all or a list of variables, got 'everything'",
-                     "expected default, all or a list of variables, got dict",
+                     "unknown key 'all'; known: variables, years",
                      "'HE_XCLASS02' (did you mean 'HE_XCLASS01'?)",
                      "'HE_GENDERR' (did you mean 'HE_GENDER'?)",
                      "table 'school_census' is already requested as 'spring_census_2011'"):
@@ -337,7 +339,8 @@ def test_unknown_variables_all_reported_for_a_list(catalog: Catalog) -> None:
     ({"tables": ["school_census", "hesa"]}, "'tables' must be a mapping"),
     ({"tables": {}}, "'tables' must be a non-empty mapping"),
     ({"tables": "all"}, "'tables' must be a non-empty mapping"),
-    ({"tables": {"hesa": 3}}, "expected default, all or a list of variables, got int 3"),
+    ({"tables": {"hesa": 3}}, "expected default, all, a list of variables or a mapping with "
+                              "variables and years, got int 3"),
     ({"tables": {"hesa": "HE_XCLASS01"}}, "write [HE_XCLASS01] to request one variable"),
 ])
 def test_bad_shapes(catalog: Catalog, doc: object, fragment: str) -> None:
@@ -392,6 +395,90 @@ def test_select_drops_views_left_without_columns(catalog: Catalog) -> None:
     assert {rel.table.name for rel in request.select(catalog.relations(2))} == {"hesa"}
     empty = Request((replace(request.table("hesa"), columns=frozenset()),))
     assert empty.select(catalog.relations(2)) == []
+
+
+def test_years_keep_only_those_views(catalog: Catalog) -> None:
+    request = parse_request({"tables": {
+        "school_census": {"variables": ["Gender"], "years": "2010/11 to 2012/13"},
+        "hesa": {"years": ["2015/16", "2017/2018"]},
+        "absence": {"variables": "all", "years": ["2018/19-2020/21"]},
+        "leo_employment": "all"}}, catalog)
+    selected = request.select(catalog.relations(2))
+    by_table: dict[str, list[str]] = {}
+    for rel in selected:
+        by_table.setdefault(rel.table.name, []).append(rel.name)
+    assert sorted(by_table["school_census"]) == sorted(
+        f"{term}_census_{year}" for term in ("spring", "summer", "autumn")
+        for year in (2011, 2012, 2013))
+    assert by_table["hesa"] == ["hesa_2016", "hesa_2018"]
+    assert by_table["absence"] == ["Absence_2019_3term", "Absence_2021_3term"]  # 2019/20 withheld
+    assert by_table["leo_employment"] == ["leo_employment"]
+    assert set(by_table) == {"school_census", "hesa", "absence", "leo_employment"} | LOOKUPS
+    census = next(rel for rel in selected if rel.name == "spring_census_2012")
+    assert "Gender_spr12" in {c.name for c in census.columns}
+    assert request.table("leo_employment").years is None
+
+
+@pytest.mark.parametrize("entry, fragment", [
+    ({"hesa": {"years": 2016}}, "2016 is ambiguous: write the academic year, 2015/16 or 2016/17"),
+    ({"hesa": {"years": "2015/17"}}, "'2015/17' is not an academic year"),
+    ({"hesa": {"years": "2016/17 to 2015/16"}}, "the range runs backwards"),
+    ({"hesa": {"years": []}}, "'years' is empty"),
+    ({"hesa": {"years": "2020/21"}}, "hesa has views for 2004/05 to 2019/20, not 2020/21"),
+    ({"absence": {"years": "2019/20"}},
+     "absence has no view in 2019/20 (its views: 2005/06 to 2018/19, 2020/21)"),
+    ({"leo_employment": {"years": "2015/16"}}, "leo_employment is one view over all its years"),
+    ({"hesa": {"yeers": "2015/16"}}, "unknown key 'yeers' (did you mean 'years'?)"),
+    ({"hesa": {"variables": "HE_XCLASS01", "years": "2015/16"}},
+     "write [HE_XCLASS01] to request one variable"),
+])
+def test_bad_years(catalog: Catalog, entry: dict[str, object], fragment: str) -> None:
+    problems = problems_of({"tables": entry}, catalog)
+    assert len(problems) == 1 and fragment in problems[0], problems
+    assert problems[0].startswith(f"tables.{next(iter(entry))}")
+
+
+def test_years_message_names_the_per_year_tables(catalog: Catalog) -> None:
+    problem = problems_of({"tables": {"aims": {"years": "2015/16"}}}, catalog)[0]
+    per_year = [t.name for t in catalog.tables if t.per_year]
+    assert per_year and all(name in problem for name in per_year), problem
+
+
+def test_years_leave_the_kept_views_as_in_the_whole_run(tmp_path: Path,
+                                                        catalog: Catalog) -> None:
+    request = parse_request({"tables": {
+        "hesa": {"years": "2014/15 to 2015/16"},
+        "school_census": {"variables": "all", "years": "2012/13"}}}, catalog)
+    narrow, whole = tmp_path / "narrow.sqlite", tmp_path / "whole.sqlite"
+    for out, select in ((narrow, request.select), (whole, None)):
+        generate(RunConfig(persons=400, block_size=400, out=str(out), if_exists="replace"),
+                 catalog, select=select)
+    with sqlite3.connect(narrow) as db:
+        tables = {row[0] for row in db.execute(
+            "select name from sqlite_master where type = 'table'")} - {MANIFEST_TABLE}
+        assert tables == {"hesa_2015", "hesa_2016", "spring_census_2013", "summer_census_2013",
+                          "autumn_census_2013"} | LOOKUPS
+        db.execute("attach ? as whole", (str(whole),))
+        for name in sorted(tables):
+            rows = db.execute(f'select count(*) from "{name}"').fetchone()[0]
+            assert rows > 0, name
+            differ = db.execute(f'select count(*) from (select * from "{name}" except '
+                                f'select * from whole."{name}")').fetchone()[0]
+            assert differ == 0, name
+
+
+def test_validate_checks_request_files(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tables:\n  hesa: {years: 2020/21}\n  ks4_pupil: [KS4_ATT9]\n",
+                   encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(ROOT / "examples/request.yaml"),
+                                       str(bad)])
+    assert result.exit_code == 2, result.output
+    assert "examples/request.yaml: ok" in result.output
+    problems = [line for line in result.output.splitlines() if line.startswith(str(bad))]
+    assert len(problems) == 2, result.output
+    assert "tables.hesa.years: hesa has views for 2004/05 to 2019/20, not 2020/21" in problems[0]
+    assert "unknown variable 'KS4_ATT9' (did you mean 'KS4_ATT8'?)" in problems[1]
 
 
 # -- template -------------------------------------------------------------------------------------
