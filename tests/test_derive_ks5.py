@@ -180,15 +180,49 @@ def test_english_and_maths_scope_follow_the_ks4_grade(db) -> None:
     exam = _exam_by_student("max(KS5_MAPPING IN ('2210', '2330') AND KS5_GRADE <> 'U') AS l3m")
     rows, bad = _one(db, f"""
         {exam}
-        SELECT count(*), sum(s.KS5_NAT_SCOPE_M <> (s.KS5_NAT_BASE_PTS_M < 4)
-                             OR s.KS5_NAT_SCOPE_E <> (s.KS5_NAT_BASE_PTS_E < 4)
-                             OR s.KS5_KS4_GCSE3_M <> (s.KS5_NAT_BASE_PTS_M = 3)
+        SELECT count(*), sum(s.KS5_NAT_SCOPE_M <> (s.KS5_NAT_BASE_PTS_M < 5)
+                             OR s.KS5_NAT_SCOPE_E <> (s.KS5_NAT_BASE_PTS_E < 5)
+                             OR s.KS5_KS4_GCSE3_M <> (s.KS5_NAT_BASE_PTS_M = 4)
                              OR s.KS5_SCOPE_L3M <> 1 - s.KS5_NAT_SCOPE_M
                              OR s.KS5_ACH_L3M <> (s.KS5_SCOPE_L3M AND coalesce(e.l3m, 0))
                              OR s.KS5_NAT_BEST_M_0 IS NOT NULL)
         FROM {STUDENT} s LEFT JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
                                     AND e.yr = s.KS5_ACADYR
         WHERE s.KS5_NAT_SCOPE_M IS NOT NULL AND s.KS5_ACH_L3M IS NOT NULL""")
+    assert rows > 20 and bad == 0
+
+
+def test_english_and_maths_baseline_is_the_ks4_grade_on_the_0_to_8_scale(db) -> None:
+    """NAT_BASE_PTS / PRIOR_PTS hold the KS4 GCSE's points on the measure's 0-8 scale (A* 8 ...
+    G 1, a 9-1 grade its aligned letter's), the VRF's values; BASE_PTS (0-4) only students in
+    scope have. They held the 9-1 grade (up to 9) for every student."""
+    points = """CASE KS4_GRADE WHEN '*' THEN 8 WHEN 'A' THEN 7 WHEN 'B' THEN 6 WHEN 'C' THEN 5
+        WHEN 'D' THEN 4 WHEN 'E' THEN 3 WHEN 'F' THEN 2 WHEN 'G' THEN 1 WHEN '9' THEN 8
+        WHEN '8' THEN 8 WHEN '7' THEN 7 WHEN '6' THEN 6 WHEN '5' THEN 5 WHEN '4' THEN 5
+        WHEN '3' THEN 4 WHEN '2' THEN 3 WHEN '1' THEN 1 ELSE 0 END"""
+    rows, bad = _one(db, f"""
+        WITH k AS (
+          SELECT pmr, max(CASE WHEN map = '5030' THEN pts END) AS e,
+                 max(CASE WHEN map = '2210' THEN pts END) AS m FROM (
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_MAPPING AS map, {points} AS pts
+              FROM KS4Exam_2002_to_2014
+            UNION ALL
+            SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING, {points} FROM KS4Exam_2015_to_2021)
+          GROUP BY pmr)
+        SELECT count(*), sum(s.KS5_NAT_BASE_PTS_E <> coalesce(k.e, 0)
+                             OR s.KS5_NAT_BASE_PTS_M <> coalesce(k.m, 0)
+                             OR s.KS5_PRIOR_PTS_E <> s.KS5_NAT_BASE_PTS_E
+                             OR s.KS5_PRIOR_PTS_M <> s.KS5_NAT_BASE_PTS_M
+                             OR coalesce(CAST(s.KS5_BASE_PTS_E AS REAL), -1)
+                                <> CASE WHEN s.KS5_NAT_SCOPE_E = 1 THEN s.KS5_NAT_BASE_PTS_E
+                                        ELSE -1 END
+                             OR coalesce(CAST(s.KS5_BASE_PTS_M AS REAL), -1)
+                                <> CASE WHEN s.KS5_NAT_SCOPE_M = 1 THEN s.KS5_NAT_BASE_PTS_M
+                                        ELSE -1 END
+                             OR s.KS5_NAT_BASE_PTS_E NOT BETWEEN 0 AND 8
+                             OR CAST(s.KS5_BASE_PTS_E AS REAL) NOT BETWEEN 0 AND 4)
+        FROM {STUDENT} s JOIN k ON k.pmr = s.KS5_PupilMatchingRefAnonymous
+        WHERE s.KS5_NAT_BASE_PTS_E IS NOT NULL""")
     assert rows > 20 and bad == 0
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from leo_synth.relations.derive import count_or_flag, derivation, per_frame
 from leo_synth.relations.ks4_progress import ceiling_floor
+from leo_synth.relations.ks4_subjects import OLD_POINTS_OF_POINTS
 from leo_synth.relations.ks5_subjects import (
     FACILITATING_MAPPINGS,
     GENERAL_STUDIES,
@@ -227,6 +228,9 @@ def ks4_average(raw: np.ndarray) -> np.ndarray:
     return np.round(qca.sum(1) / np.maximum((raw > 0).sum(1), 1), 2)
 
 
+SCOPE_GRADE = 4
+"""The 9-1 grade (C) that takes a student out of scope of the English and maths measure."""
+
 PRIOR_MEASURES = {"TOTKS4": "total", "VOLKS4": "volume", "GVOL": "volume", "AVGKS4": "average",
                   "GRADEAKS4": "top", "ENGKS4": "eng", "MATKS4": "mat", "EDFKS4": "eng_diff",
                   "MDFKS4": "mat_diff"}
@@ -243,7 +247,9 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     A/A*), ``eng`` / ``mat`` (the English / maths GCSE's QCA points, 0 if not taken),
     ``eng_diff`` / ``mat_diff`` (those points minus the average), ``grade_e`` / ``grade_m``
     (the English / maths GCSE's 9-1 grade; with ``below`` / ``at_least`` a 0/1 flag of a
-    lower / that or a higher grade, with ``equal`` of that grade)."""
+    lower / that or a higher grade, with ``equal`` of that grade; with ``points`` the grade's
+    points on the 16-18 English and maths measure's 0-8 scale, A* 8 ... G 1, U 0, a 9-1 grade
+    taking its aligned letter's, and with ``in_scope`` too NULL from grade 4 / C up)."""
     raw = ks4_slot_points(frame)
     qca = NEWSTYLE_OF_POINTS[raw] * (raw > 0)
     measure = PRIOR_MEASURES.get(str(params["measure"]), str(params["measure"]))
@@ -255,7 +261,12 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
             return (grade < int(params["below"])).astype(np.int64)
         if "equal" in params:
             return (grade == int(params["equal"])).astype(np.int64)
-        return grade
+        if not params.get("points"):
+            return grade
+        points = OLD_POINTS_OF_POINTS[grade]  # the progress measure's 0-8 scale
+        if params.get("in_scope"):  # the revised baseline: only students below C / 4 have one
+            return Masked(points, grade >= SCOPE_GRADE)
+        return points
     volume = (raw > 0).sum(1)
     average = ks4_average(raw)
     if measure == "total":
