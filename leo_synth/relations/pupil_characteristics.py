@@ -328,7 +328,11 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
     count[ks5["person"]] = ks5["n_alevels"]
     alevels = count[person]
     below_c = (maths < 4).astype(np.int64) + (english < 4).astype(np.int64)
-    funded = np.where((year >= 2017) & (uniform(keys, 30, year) < 0.25), 30.0, 15.0)
+    # FundedHours is the universal 15 hours; the 30-hour extended entitlement (2017/18 on, a
+    # quarter of nursery pupils) has a census item of its own, not in the VRF, so it shows only
+    # in the hours attended (the VRF's FundedHours runs 0-25).
+    universal = np.full(len(person), 15.0)
+    extended = np.where((year >= 2017) & (uniform(keys, 30, year) < 0.25), 15.0, 0.0)
     return {
         "maths_gcse_grade": only(has_ks4, gcse_grade(maths, ks4_year)),
         "english_gcse_grade": only(has_ks4, gcse_grade(english, ks4_year)),
@@ -344,8 +348,9 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
         "gcse_count": only(sixth, np.where(has_ks4, below_c, 0)),
         "post16_zero": only(sixth, np.zeros(len(person), dtype=np.int64)),
         "post16_other": only(sixth, np.full(len(person), "N")),
-        "funded_hours": only(nursery, funded),
-        "hours_at_setting": only(nursery, funded + np.floor(uniform(keys, 33, year) * 3) * 2.5),
+        "funded_hours": only(nursery, universal),
+        "hours_at_setting": only(nursery, universal + extended
+                                 + np.floor(uniform(keys, 33, year) * 3) * 2.5),
         "unit_contact_time": only(school_phase == "PR", hours((10, 25), 34, year)),
         "school_lunch": only((ncyear >= 0) & (ncyear <= 2) & (year >= 2014),
                              (uniform(keys, 35, year) < 0.87).astype(np.int64)),
