@@ -179,11 +179,62 @@ def test_value_added_lines_move_by_the_years_offset(db) -> None:
 
 def test_ks2_value_added_is_actual_minus_predicted(db) -> None:
     rows, bad = _one(db, f"""
-        SELECT count(*), sum(abs(KS2_VAREADSCORE - ((6 * KS2_READFINE + 3) - KS2_VAREADPRED))
+        SELECT count(*), sum(abs(KS2_VAREADSCORE - (min(6 * KS2_READFINE + 3, 39)
+                                                     - KS2_VAREADPRED))
                              > 0.011 OR abs(KS2_READPROGSCORE - (KS2_READSCORE
                                             - KS2_KS2READPRED)) > 0.011)
         FROM {KS2} WHERE KS2_VAREADSCORE IS NOT NULL OR KS2_READPROGSCORE IS NOT NULL""")
     assert rows > 20 and bad == 0
+
+
+def test_ks2_fine_graded_points_stop_at_level_6(db) -> None:
+    """Fine-graded points (KS2_KS2<s>FG, KS2_KS2APSFG and the VA scores' actual points) stop at
+    level 6's 39, the VRF's 3.00-39.00, though a level 6 pupil's fine level runs past 6 (up to
+    44 points before)."""
+    rows, bad, level_6 = _one(db, f"""
+        SELECT count(*), sum(abs(KS2_KS2MATFG - min(6 * KS2_MATFINE + 3, 39)) > 0.005
+                             OR abs(KS2_VAMATSCORE - (KS2_KS2MATFG - KS2_VAMATPRED)) > 0.011),
+               sum(KS2_MATFINE > 6)
+        FROM {KS2} WHERE KS2_KS2MATFG IS NOT NULL AND KS2_VAMATSCORE IS NOT NULL""")
+    assert rows > 20 and bad == 0 and level_6 > 0
+    over, = _one(db, f"SELECT count(*) FROM {KS2} WHERE KS2_KS2APSFG > 39")
+    assert over == 0
+
+
+LEVEL_POINTS_SQL = "(6 * CAST({c} AS INT) + 3)"
+
+
+def test_median_value_added_is_on_level_points(db) -> None:
+    """The 2002/03-2005/06 value added of KS2 and KS3 works on points by level, as the VRF's
+    legends say (KS2 5 = 33 ... 2 and below = 15; KS3 up to 8 = 51): VAINPUT is the prior
+    stage's APS, VAOUTPUT the stage's, MEDIAN an APS three levels can make (within the VRF's
+    0-33 at KS2) and VASCOREP the distance between them, not centred on 100. They held fine
+    grades (KS2 VAOUTPUT up to 38.9, MEDIAN up to 40.8), VAINPUT a level code and VASCOREP
+    100 plus the distance."""
+    ks2_aps = " + ".join(LEVEL_POINTS_SQL.format(c=f"KS2_{s}LEV") for s in ("ENG", "MAT", "SCI"))
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(abs(KS2_VAOUTPUT - ({ks2_aps}) / 3.0) > 0.01
+                             OR abs(KS2_VAINPUT - KS2_KS1APS) > 0.01 AND KS2_KS1APS IS NOT NULL
+                             OR KS2_VAINPUT NOT BETWEEN 0 AND 27
+                             OR KS2_MEDIAN NOT BETWEEN 15 AND 33
+                             OR CAST(KS2_MEDIAN AS INT) % 2 = 0
+                             OR abs(KS2_VASCOREP - (KS2_VAOUTPUT - KS2_MEDIAN)) > 0.01)
+        FROM {KS2} WHERE KS2_MEDIAN IS NOT NULL""")
+    assert rows > 20 and bad == 0
+    ks3_aps = " + ".join(LEVEL_POINTS_SQL.format(c=f"k3.KS3_{s}LEV")
+                         for s in ("ENG", "MAT", "SCI"))
+    prior = " + ".join(LEVEL_POINTS_SQL.format(c=f"k2.KS2_{s}LEV") for s in ("ENG", "MAT", "SCI"))
+    rows, bad, above, below = _one(db, f"""
+        SELECT count(*), sum(abs(k3.KS3_VAOUTPUT - ({ks3_aps}) / 3.0) > 0.01
+                             OR abs(k3.KS3_VAINPUT - ({prior}) / 3.0) > 0.01
+                             OR CAST(k3.KS3_MEDIAN AS INT) % 2 = 0
+                             OR abs(k3.KS3_VASCOREP - (k3.KS3_VAOUTPUT - k3.KS3_MEDIAN)) > 0.01),
+               sum(k3.KS3_VASCOREP > 0), sum(k3.KS3_VASCOREP < 0)
+        FROM {KS3} k3 JOIN {KS2} k2
+          ON k2.KS2_PupilMatchingRefAnonymous = k3.KS3_PupilMatchingRefAnonymous
+        WHERE k3.KS3_MEDIAN IS NOT NULL""")
+    assert rows > 20 and bad == 0
+    assert 0.6 < above / below < 1.6  # the median line splits pupils about evenly
 
 
 # -- KS1 -----------------------------------------------------------------------------------------

@@ -83,6 +83,12 @@ def ks_flag(frame: Frame, relation: Relation, column: RelationColumn, rng: np.ra
     return _out(ok.astype(np.int64), null, column)
 
 
+def _capped_points(points: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """Level points held at ``points_cap`` if given: DfE's fine-graded KS2 points stop at level
+    6's 39 (the VRF's ranges), though a level 6 pupil's fine level runs past 6."""
+    return np.minimum(points, float(params["points_cap"])) if "points_cap" in params else points
+
+
 @derivation("ks_points")
 def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.random.Generator,
               params: dict[str, Any]) -> object:
@@ -102,7 +108,7 @@ def ks_points(frame: Frame, relation: Relation, column: RelationColumn, rng: np.
                 return _coded(KS1_CODES, index, missing, column)
             values = (KS1_WHOLE if scale == "ks1_whole" else KS1_POINTS)[index].astype(float)
         elif scale == "level":
-            values = 6 * values + 3
+            values = _capped_points(6 * values + 3, params)
         if params.get("prior"):
             missing = missing | (values < 0)
         null |= missing
@@ -200,8 +206,10 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
                    rng: np.random.Generator, params: dict[str, Any]) -> object:
     """Value added: the prediction ``intercept + slope x prior APS`` plus the attribute
     ``offset`` if given (the year's national line, see ``ks123_results.value_added_offset``;
-    ``what: pred``, capped at ``cap``), the attainment (``actual``: the mean of 6 x level + 3 of
-    the attributes ``of``, or with ``raw`` their mean as they are) or actual minus predicted
+    ``what: pred``, capped at ``cap``; with ``grid: [low, high, step]`` held within low and
+    high on the values low + k x step, as a median of level points is), the attainment
+    (``actual``: the mean of 6 x level + 3 of the attributes ``of``, each at most
+    ``points_cap`` if given, or with ``raw`` their mean as they are) or actual minus predicted
     plus ``centre`` (``score``). NULL without prior attainment."""
     aps, null = prior_aps(frame, params)
     pred = float(params["intercept"]) + float(params["slope"]) * aps
@@ -209,6 +217,9 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
         pred = pred + np.asarray(frame[str(params["offset"])], dtype=float)
     if "cap" in params:
         pred = np.minimum(pred, float(params["cap"]))
+    if "grid" in params:  # a median of level points: one of the APS a pupil can have
+        low, high, step = (float(v) for v in params["grid"])
+        pred = low + step * np.round((np.clip(pred, low, high) - low) / step)
     pred = np.round(pred, 2)
     what = str(params.get("what", "score"))
     if what == "pred":
@@ -217,7 +228,7 @@ def ks_value_added(frame: Frame, relation: Relation, column: RelationColumn,
     for name in _names(params["of"]):
         values, missing = _values(frame, name)
         null = null | missing
-        parts.append(values if params.get("raw") else 6 * values + 3)
+        parts.append(values if params.get("raw") else _capped_points(6 * values + 3, params))
     actual = np.round(np.mean(parts, axis=0), 2)
     if what == "actual":
         return _out(actual, null, column)
