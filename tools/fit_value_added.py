@@ -2,8 +2,10 @@
 (``key_stages.ks2.va_offset``, ``key_stages.ks3.va_offset``), and the 2016 progress lines'
 offsets by subject (``key_stages.ks2.progress_offset``): each year's mean value added
 residual over the pupils with prior attainment, added to the offset the data was made with, so
-that the year's value added is centred (VA 0, VASCOREP 100, CVA 1000), as DfE's lines, fitted
-on each year's own pupils, make it. Run after changing the KS1, KS2 or KS3 model:
+that the year's value added is centred (VA 0, CVA 1000), as DfE's lines, fitted on each
+year's own pupils, make it. The median method's VASCOREP (2002/03-2005/06, points by level on
+a grid of medians) is not a mean residual; it follows the same offsets. Run after changing
+the KS1, KS2 or KS3 model:
 
     leo-synth generate --persons 200000 --request tools/value_added_request.yaml \\
         --workers 2 --if-exists replace --out /tmp/va.sqlite
@@ -26,10 +28,10 @@ from leo_synth.simulation.series import interpolate
 
 SCORES = {
     "ks2": ("KS2Pupil_1996_to_2016", "KS2_ACADYR",
-            {"KS2_VASCOREP": 100, "KS2_CVASCORE": 1000, "KS2_VAAPSSCORE": 0,
+            {"KS2_CVASCORE": 1000, "KS2_VAAPSSCORE": 0,
              "KS2_VAENGSCORE": 0, "KS2_VAMATSCORE": 0, "KS2_VAREADSCORE": 0,
              "KS2_VAOSCORE": 0}),
-    "ks3": ("KS3Pupil_1998_to_2013", "KS3_ACADYR", {"KS3_VASCOREP": 100, "KS3_CVASCORE": 1000}),
+    "ks3": ("KS3Pupil_1998_to_2013", "KS3_ACADYR", {"KS3_CVASCORE": 1000}),
 }
 """Per stage: the pupil table, its year column and the value added scores with their centres."""
 
