@@ -19,6 +19,7 @@ from leo_synth.relations.ks123_results import (
     KS1_CODES,
     KS2_BANDS,
     READ_BANDS,
+    SCIENCE_BANDS,
     _writing_2016,
     fine_level,
     ks1_indices,
@@ -72,6 +73,10 @@ def test_ks2_papers_add_up_and_levels_are_the_marks(db) -> None:
         "+ CAST(KS2_MATARTHMRK AS INT) <> CAST(KS2_MATTOTMRK AS INT)": "KS2_MATARTHMRK",
         "CAST(KS2_SCITESTAMRK AS INT) + CAST(KS2_SCITESTBMRK AS INT) <> KS2_SCITOTMRK":
             "KS2_SCITESTAMRK",
+        # science is scored out of 80, two papers of 40 (the VRF's ranges), its level the band
+        f"KS2_SCITOTMRK > 80 OR CAST(KS2_SCITESTAMRK AS INT) > 40 "
+        f"OR CAST(KS2_SCITESTBMRK AS INT) > 40 OR KS2_SCILEV <> "
+        f"{_band('KS2_SCITOTMRK', tuple(SCIENCE_BANDS[1:4]), 2)}": "KS2_SCITOTMRK",
         # (reading: level 5 at most; others' level 6 only from 2011/12, when its tests began)
         f"KS2_READLEV <> min(5, {_band('CAST(KS2_READMRK AS INT)', tuple(READ_BANDS[1:5]), 2)})":
             "KS2_READLEV",

@@ -33,7 +33,11 @@ KS1_WHOLE = np.array([0, 1, 2, 2, 2, 3, 4])
 
 KS2_BANDS = np.array([0, 19, 46, 79, 95, 101])
 """Lowest mark (out of 100) of KS2 levels 2 to 6, and one past the top: the level thresholds of
-the 2000s English, maths and science tests (every test is scored out of 100 here)."""
+the 2000s English and maths tests (both scored out of 100 here)."""
+SCIENCE_BANDS = np.array([0, 15, 37, 63, 76, 81])
+"""The same for the KS2 science test, scored out of 80 (papers A and B of 40, the VRF's
+KS2_SCITOTMRK 0-80): KS2_BANDS' thresholds at four fifths."""
+KS2_SUBJECT_BANDS = {"eng": KS2_BANDS, "mat": KS2_BANDS, "sci": SCIENCE_BANDS}
 KS3_BANDS = np.array([0, 14, 31, 51, 71, 91, 101])
 """Lowest mark (out of 100) of KS3 levels 3 to 8, and one past the top."""
 KS3_BANDS_TO_7 = np.array([0, 14, 31, 51, 71, 101])
@@ -235,10 +239,11 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     scores, papers, ta = _tested(life, rows, "ks2")
     out: dict[str, np.ndarray] = {}
     for short, score in scores.items():
-        mark = marks_in_bands(score, KS2_BANDS, 2)
+        bands = KS2_SUBJECT_BANDS[short]
+        mark = marks_in_bands(score, bands, 2)
         out[f"{short}totmrk"] = mark
-        out[f"{short}lev"] = level_of_mark(mark, KS2_BANDS, 2)
-        out[f"{short}fine"] = fine_level(mark, KS2_BANDS, 2)
+        out[f"{short}lev"] = level_of_mark(mark, bands, 2)
+        out[f"{short}fine"] = fine_level(mark, bands, 2)
     # English: reading (50) and writing (50, of which spelling 7 and handwriting 3), a pupil's
     # two skills apart by more than a paper's chance (READ_WRITE_SPLIT).
     out["readmrk"], out["writmrk"] = split_mark(out["engtotmrk"], (50, 50), papers,
@@ -251,7 +256,7 @@ def ks2_results(life: LifeCourse) -> dict[str, np.ndarray]:
     # Maths: papers A and B (40 each) and mental arithmetic (20); science: papers A and B.
     out["mattestamrk"], out["mattestbmrk"], out["matarthmrk"] = split_mark(out["mattotmrk"],
                                                                    (40, 40, 20), papers)
-    out["scitestamrk"], out["scitestbmrk"] = split_mark(out["scitotmrk"], (50, 50), papers)
+    out["scitestamrk"], out["scitestbmrk"] = split_mark(out["scitotmrk"], (40, 40), papers)
     # Grammar, punctuation and spelling (from 2012/13): a reading of the English attainment.
     gps_score = scores["eng"] + 0.35 * papers.standard_normal(n)
     out["gpsmrk"] = marks_in_bands(gps_score, GPS_BANDS, 2)
