@@ -322,8 +322,8 @@ class Progress:
               show_default=_config_default("iteration"),
               help="Extract layout: Iteration 2 or the older Iteration 1 names.")
 @click.option("--request", "request_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="A variable request (YAML): produce only the tables and variables it asks "
-                   "for, like an approved SRS project (see request-template).")
+              help="A variable request (YAML): produce only the tables, variables and years "
+                   "it asks for, like an approved SRS project (see request-template).")
 @click.option("--for-report", is_flag=True,
               help="Only the relations the calibration report reads (a quicker run for "
                    "`leo-synth report`).")
