@@ -456,12 +456,13 @@ def _selection(table: TableSpec, entry: Any, where: str, catalog: Catalog,
     checked = _check_value(value, where, problems)
     if checked is None:
         return None
-    if checked == "all" and entry_ok:
-        return TableSelection(table.name, "all", frozenset(c.name for c in table.columns),
-                              years=years)
-    if checked in ("all", "default") or not value:
-        return TableSelection(table.name, "default", default_columns(table), years=years
-                              ) if entry_ok else None
+    if checked in MODES or not value:  # (an empty list is the default)
+        if not entry_ok:
+            return None
+        if checked == "all":
+            return TableSelection(table.name, "all", frozenset(c.name for c in table.columns),
+                                  years=years)
+        return TableSelection(table.name, "default", default_columns(table), years=years)
     index = _ColumnIndex.of(table)
     requested: list[str] = []
     ok = entry_ok and len(checked) == len(value)  # False when non-names were reported
