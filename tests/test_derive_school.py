@@ -251,18 +251,21 @@ def test_sixth_form_census_fields_follow_the_ks4_grades(db) -> None:
 
 
 def test_funded_hours_are_the_universal_entitlement(db) -> None:
-    """FundedHours is the universal 15 hours (the VRF's range 0-25); the extended entitlement
-    from 2017/18 shows in the hours attended. It read 30 for a quarter of nursery pupils."""
+    """FundedHours is the universal entitlement (the VRF's range 0-25), 12.5 hours to 2009/10
+    and 15 after; the extended entitlement from 2017/18 shows in the hours attended. It read 30
+    for a quarter of nursery pupils, and 15 before 2010/11."""
     counts = []
-    for rel in ("spring_census_2016", "spring_census_2019"):  # before and after 2017/18
+    # 12.5 hours to 2009/10, 15 after; the extended entitlement from 2017/18
+    for rel, hours in (("spring_census_2010", 12.5), ("spring_census_2016", 15),
+                       ("spring_census_2019", 15)):
         funded, at_setting = _column(db, rel, "FundedHours_spr.."), _column(
             db, rel, "HoursAtSetting_spr..")
         rows, bad, long_days = _one(db, f"""
-            SELECT count({funded}), sum({funded} <> 15 OR {at_setting} < {funded}),
+            SELECT count({funded}), sum({funded} <> {hours} OR {at_setting} < {funded}),
                    sum({at_setting} >= 30) FROM {rel}""")
         assert rows > 5 and bad == 0, (rel, rows, bad)
         counts.append(long_days)
-    assert counts[0] == 0 and counts[1] > 0, counts
+    assert counts[:2] == [0, 0] and counts[2] > 0, counts
 
 
 def test_gcse_grade_is_9_to_1_from_2016_and_letters_before() -> None:

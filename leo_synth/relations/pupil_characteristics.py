@@ -328,10 +328,11 @@ def census_fields(life: LifeCourse, person: np.ndarray, year: np.ndarray, ncyear
     count[ks5["person"]] = ks5["n_alevels"]
     alevels = count[person]
     below_c = (maths < 4).astype(np.int64) + (english < 4).astype(np.int64)
-    # FundedHours is the universal 15 hours; the 30-hour extended entitlement (2017/18 on, a
-    # quarter of nursery pupils) has a census item of its own, not in the VRF, so it shows only
-    # in the hours attended (the VRF's FundedHours runs 0-25).
-    universal = np.full(len(person), 15.0)
+    # FundedHours is the universal entitlement: 12.5 hours a week, 15 from September 2010; the
+    # 30-hour extended entitlement (2017/18 on, a quarter of nursery pupils) has a census item
+    # of its own, not in the VRF, so it shows only in the hours attended (the VRF's FundedHours
+    # runs 0-25).
+    universal = np.where(year >= 2010, 15.0, 12.5)
     extended = np.where((year >= 2017) & (uniform(keys, 30, year) < 0.25), 15.0, 0.0)
     return {
         "maths_gcse_grade": only(has_ks4, gcse_grade(maths, ks4_year)),
