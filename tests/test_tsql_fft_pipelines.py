@@ -1,0 +1,87 @@
+"""`leo-synth sql`: what FFT-style pipelines (employment spells merged per person, earnings
+summed per person and tax year) meet, as SQL Server gives it, on every backend."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+from leo_synth.tsql import output
+from leo_synth.tsql.command import run_text
+from leo_synth.tsql.errors import ScriptError
+
+
+def _shown(db: str, text: str) -> list[list[str]]:
+    """The last result set's rows as SSMS shows them, split into values."""
+    return [line.split() for line in output.table(run_text(db, text, "tsql", None, False)[-1])[2:]]
+
+
+EARNINGS = """CREATE TABLE #earn (person INT, tax_year_end INT, earnings DECIMAL(12, 2))
+INSERT INTO #earn (person, tax_year_end, earnings)
+SELECT 1, LEFT(TaxYear, 4) + 1, SUM(CASE WHEN Earnings > 0 THEN Earnings ELSE 0 END)
+FROM leo_earnings WHERE TaxYear = 201516 GROUP BY LEFT(TaxYear, 4)
+INSERT INTO #earn VALUES (1, 2017, 5), (1, 2018, 7.5)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_decimal_named_as_an_extract_integer_keeps_its_places(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a #temp table's earnings DECIMAL(12, 2) is also leo_earnings' Earnings, an int: its
+    # values, sums and averages were shown as integers on SQLite (30851020 for 30851020.00)
+    db = _db(request, backend)
+    [[shown_total]] = _shown(db, "SELECT SUM(Earnings) FROM leo_earnings "
+                                 "WHERE TaxYear = 201516 AND Earnings > 0")
+    total = int(shown_total)
+    rows = _shown(db, EARNINGS + """SELECT tax_year_end, earnings, SUM(earnings) OVER () AS s,
+       AVG(earnings) OVER (ORDER BY tax_year_end ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a
+FROM #earn ORDER BY tax_year_end""")
+    whole = f"{int(total)}.00"
+    assert [r[:2] for r in rows] == [["2016", whole], ["2017", "5.00"], ["2018", "7.50"]]
+    assert rows[0][2] == f"{int(total) + 12}.50" and rows[0][3] == f"{int(total)}.000000"
+    assert rows[2][3] == "6.250000"
+    assert _shown(db, EARNINGS + "SELECT AVG(earnings), MAX(earnings) FROM #earn "
+                                 "WHERE tax_year_end > 2016") == [["6.250000", "7.50"]]
+    # the extract's Earnings in the same statement: an int there, as before
+    assert _shown(db, EARNINGS + """SELECT MAX(e.Earnings) FROM leo_earnings e
+WHERE e.TaxYear = 201516""")[0][0].isdigit()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_previous_row_of_a_decimal_is_that_decimal(backend: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    # earnings - LAG(earnings) OVER (...): SQLite showed -2.5 for SQL Server's -2.50
+    db = _db(request, backend)
+    assert _shown(db, """CREATE TABLE #e (y INT, pay DECIMAL(10, 2))
+INSERT INTO #e VALUES (1, 10), (2, 7.5), (3, 9)
+SELECT y, pay - LAG(pay) OVER (ORDER BY y), LEAD(pay, 1, 0) OVER (ORDER BY y),
+       FIRST_VALUE(pay) OVER (ORDER BY y) FROM #e ORDER BY y""") == [
+        ["1", "NULL", "7.50", "10.00"], ["2", "-2.50", "9.00", "10.00"],
+        ["3", "1.50", "0.00", "10.00"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_open_spells_next_day_names_the_date_type_through_a_cte(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # DATEADD(day, 1, prev_end) of a CTE's MAX(end_date) OVER (...), a DATE: SQL Server's
+    # error 517 names a 'date' column; leo-synth said 'datetime'
+    db = _db(request, backend)
+    added = "Adding a value to a 'date' column caused an overflow."
+    setup = """SELECT CAST(EndDate AS DATE) AS end_date, CAST(StartDate AS DATE) AS start_date
+INTO #s FROM leo_employment WHERE EndDate = '9999-12-31'
+"""
+    for query in (
+            """;WITH o AS (SELECT start_date, MAX(end_date) OVER (ORDER BY start_date
+    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS prev_end FROM #s)
+SELECT COUNT(*) FROM o WHERE start_date > DATEADD(DAY, 1, prev_end)""",
+            "SELECT DATEADD(DAY, 1, m) FROM (SELECT MAX(end_date) AS m FROM #s) x",
+            ";WITH o AS (SELECT end_date AS e FROM #s) SELECT DATEADD(DAY, 1, e) FROM o"):
+        with pytest.raises(ScriptError, match=re.escape(added)):
+            _rows(db, setup + query)
+    # a CTE's DATETIME stays one
+    with pytest.raises(ScriptError, match=re.escape(added.replace("'date'", "'datetime'"))):
+        _rows(db, setup + """;WITH o AS (SELECT CAST(end_date AS DATETIME) AS e FROM #s)
+SELECT DATEADD(DAY, 1, e) FROM o""")
