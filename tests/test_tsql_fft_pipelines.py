@@ -85,3 +85,43 @@ SELECT COUNT(*) FROM o WHERE start_date > DATEADD(DAY, 1, prev_end)""",
     with pytest.raises(ScriptError, match=re.escape(added.replace("'date'", "'datetime'"))):
         _rows(db, setup + """;WITH o AS (SELECT CAST(end_date AS DATETIME) AS e FROM #s)
 SELECT DATEADD(DAY, 1, e) FROM o""")
+
+
+SPELLS = """CREATE TABLE #b (k INT, s DATE, e DATE)
+INSERT INTO #b VALUES (1, '2015-01-01', '2015-01-10'), (2, '2015-03-01', '2016-06-30'),
+    (3, '2016-05-01', NULL)
+DECLARE @years TABLE (y INT, ys DATE, ye DATE)
+INSERT INTO @years VALUES (2014, '2014-04-06', '2015-04-05'), (2015, '2015-04-06', '2016-04-05'),
+    (2016, '2016-04-06', '2017-04-05'), (2013, '2013-04-06', '2014-04-05')
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_applied_select_without_from_names_its_expressions(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # CROSS APPLY (SELECT DATEDIFF(...) + 1 AS days) d, naming an expression of the outer row
+    # once: SQLite stopped ("the subquery may read the outer query only in its WHERE")
+    db = _db(request, backend)
+    text = SPELLS + """SELECT b.k, d.days, d.half FROM #b b
+{apply} (SELECT DATEDIFF(DAY, b.s, ISNULL(b.e, '2016-12-31')) + 1 AS days, 0.5 AS half) d
+WHERE d.days > 10 ORDER BY d.days"""
+    for apply in ("CROSS APPLY", "OUTER APPLY"):
+        assert _rows(db, text.format(apply=apply)) == [(3, 245, 0.5), (2, 488, 0.5)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_applied_subquery_reading_the_outer_query_by_ranges(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # the spells overlapping each tax year, by a range of the outer row's dates: SQLite
+    # stopped ("the subquery may read the outer query only by equalities")
+    db = _db(request, backend)
+    text = SPELLS + """SELECT y.y, COUNT(x.k) AS spells, SUM(DATEDIFF(DAY,
+    IIF(x.s > y.ys, x.s, y.ys), IIF(x.e < y.ye, x.e, y.ye)) + 1) AS days
+FROM @years y
+{apply} (SELECT bb.k, bb.s, ISNULL(bb.e, '9999-12-31') AS e FROM #b bb
+             WHERE bb.s <= y.ye AND ISNULL(bb.e, '9999-12-31') >= y.ys AND bb.k > 0) x
+GROUP BY y.y ORDER BY y.y"""
+    assert _rows(db, text.format(apply="CROSS APPLY")) == [
+        (2014, 2, 10 + 36), (2015, 1, 366), (2016, 2, 86 + 340)]
+    # a year without a spell: its row, x's columns NULL (so each IIF takes the year's date)
+    assert _rows(db, text.format(apply="OUTER APPLY"))[0] == (2013, 0, 365)
