@@ -125,3 +125,19 @@ GROUP BY y.y ORDER BY y.y"""
         (2014, 2, 10 + 36), (2015, 1, 366), (2016, 2, 86 + 340)]
     # a year without a spell: its row, x's columns NULL (so each IIF takes the year's date)
     assert _rows(db, text.format(apply="OUTER APPLY"))[0] == (2013, 0, 365)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_truncated_tables_current_identity_is_its_seed(backend: str,
+                                                         request: pytest.FixtureRequest) -> None:
+    # a step table emptied with TRUNCATE before each year's rows: SQL Server's IDENT_CURRENT
+    # is the seed again ("has been truncated": the seed value); leo-synth gave the last made
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #step (id INT IDENTITY(10, 5), y INT)
+INSERT INTO #step (y) VALUES (2015), (2016), (2017)
+DECLARE @before INT = IDENT_CURRENT('tempdb..#step')
+TRUNCATE TABLE #step
+DECLARE @after INT = IDENT_CURRENT('tempdb..#step')
+INSERT INTO #step (y) VALUES (2018)
+SELECT @before, @after, MIN(id), IDENT_CURRENT('tempdb..#step') FROM #step""") == [
+        (20, 10, 10, 10)]
