@@ -141,3 +141,27 @@ DECLARE @after INT = IDENT_CURRENT('tempdb..#step')
 INSERT INTO #step (y) VALUES (2018)
 SELECT @before, @after, MIN(id), IDENT_CURRENT('tempdb..#step') FROM #step""") == [
         (20, 10, 10, 10)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_update_from_an_applied_subquery(backend: str, request: pytest.FixtureRequest) -> None:
+    # UPDATE t SET ... FROM #t t CROSS APPLY (SELECT SUM(...) ... WHERE i.k = t.k) x: SQLite
+    # stopped ("name each column of an applied subquery that aggregates")
+    db = _db(request, backend)
+    setup = """CREATE TABLE #t (id INT IDENTITY(1, 1), k VARCHAR(10), v INT, d DATE)
+INSERT INTO #t (k, v, d) VALUES ('a', 1, '2015-01-01'), ('a', 2, '2015-03-01'),
+    ('b', 5, '2016-01-01'), ('b', NULL, '2016-06-30'), ('c', 3, NULL)
+"""
+    after = "\nSELECT v FROM #t ORDER BY id"
+    for applied, values in (
+            ("CROSS APPLY (SELECT SUM(v) AS total FROM #t i WHERE i.k = t.k) x",
+             [3, 3, 5, 5, 3]),
+            ("OUTER APPLY (SELECT SUM(i.v) AS total FROM #t i WHERE i.k = t.k AND i.id < t.id) x",
+             [None, 1, None, 5, None]),
+            ("CROSS APPLY (SELECT COUNT(*) AS total FROM #t i WHERE i.d <= t.d) x",
+             [1, 2, 3, 4, 0])):
+        assert [r[0] for r in _rows(db, setup + "UPDATE t SET v = x.total FROM #t t "
+                                    + applied + after)] == values
+    assert [r[0] for r in _rows(db, setup + """UPDATE t SET v = n.days FROM #t t
+CROSS APPLY (SELECT DATEDIFF(DAY, '2015-01-01', t.d) AS days) n WHERE t.d IS NOT NULL""" + after)
+            ] == [0, 59, 365, 546, 3]

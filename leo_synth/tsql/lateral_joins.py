@@ -126,7 +126,7 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     join.set("on", exp.and_(*conditions) if conditions else exp.true())
     join.set("side", None if lateral.args["cross_apply"] else "LEFT")
     join.set("kind", None)
-    _stars_without_helpers(join.parent, alias, body)
+    _stars_without_helpers(_query_of(join), alias, body)
 
 
 def _aggregates(item: exp.Expression) -> bool:
@@ -226,7 +226,7 @@ def _as_expressions(join: exp.Join, alias: str, body: exp.Select, line: int) -> 
     """``CROSS APPLY (SELECT DATEDIFF(day, b.start, b.end) + 1 AS days) d``, the idiom that
     names an expression of the outer row once: one row for each outer row (``OUTER APPLY``
     too), so each of its columns the query reads becomes its expression, and the join goes."""
-    query = join.parent
+    query = _query_of(join)
     named = {s.alias_or_name.lower(): s.unalias() for s in body.selects}
     if not isinstance(query, exp.Select) or "" in named or body.args.get("where"):
         _refuse(line, "name each column of an applied SELECT without FROM, and filter in "
@@ -253,7 +253,7 @@ def _as_first_row(join: exp.Join, lateral: exp.Lateral, body: exp.Select, line: 
     subquery's own order; a ``CROSS APPLY`` also keeps only the outer rows that have a
     first row (``EXISTS``). (Rejected: a join on a row number, which needs the outer rows'
     own key.)"""
-    query = join.parent
+    query = _query_of(join)
     alias = lateral.alias
     _as_scalars(join, alias, body, line)
     if lateral.args["cross_apply"]:
@@ -267,7 +267,7 @@ def _as_scalars(join: exp.Join, alias: str, body: exp.Select, line: int) -> None
     query reads, by the subquery's alias or by its bare name (which T-SQL would find
     ambiguous were it another table's too), becomes a scalar subquery of that column alone;
     the join is dropped."""
-    query = join.parent
+    query = _query_of(join)
     named = {s.alias_or_name.lower(): s for s in body.selects}
     if not isinstance(query, exp.Select) or "" in named:
         _refuse(line, "name each column of an applied subquery that aggregates")
@@ -288,7 +288,7 @@ def _values_as_cases(join: exp.Join, lateral: exp.Lateral, body: exp.Values,
     """``APPLY (VALUES (a1, b1), (a2, b2)) v(a, b)``: a join with the row numbers 1 and 2
     (every outer row has them all, so CROSS and OUTER APPLY are the same), each of ``v``'s
     columns read by the query ``CASE v.row WHEN 1 THEN a1 WHEN 2 THEN a2 END``."""
-    query = join.parent
+    query = _query_of(join)
     alias = lateral.alias
     names = [c.name.lower() for c in lateral.args["alias"].columns]
     rows = [t.expressions if isinstance(t, exp.Tuple) else [t] for t in body.expressions]
@@ -314,6 +314,14 @@ def _values_as_cases(join: exp.Join, lateral: exp.Lateral, body: exp.Values,
         return exp.Paren(this=exp.Case(ifs=ifs))
 
     _replace_columns(query, alias, set(names), case)
+
+
+def _query_of(join: exp.Join) -> exp.Expression | None:
+    """The query whose join ``join`` is: its parent, or the query of the table the join
+    hangs on (``UPDATE t SET v = x.total FROM #t t CROSS APPLY (...) x``, whose rows
+    ``update_from`` selects from that table with its joins)."""
+    parent = join.parent
+    return parent.find_ancestor(exp.Select) if isinstance(parent, exp.Table) else parent
 
 
 def _no_star(query: exp.Select, alias: str, what: str, line: int) -> None:
