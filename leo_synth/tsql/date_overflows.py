@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql.derived_columns import made_items
 from leo_synth.tsql.rewrites import WEEK_UNITS, unit_of
 from leo_synth.tsql.sqlite_functions import INT_RANGE
 from leo_synth.tsql.text_bounds import raised
@@ -43,10 +44,18 @@ def added_overflow(type_name: str) -> str:
     return f"Adding a value to a '{type_name}' column caused an overflow."
 
 
-def _type_name(date: exp.Expression, plain_dates: set[str], datetime2s: set[str]) -> str:
+PASSED_ON = (exp.Max, exp.Min, exp.Lag, exp.Lead, exp.FirstValue, exp.LastValue, exp.Coalesce)
+"""Expressions whose value is their first argument's, of its type: a CTE's ``MAX(EndDate)
+OVER (...) AS prev_end`` is a date as ``EndDate`` is."""
+
+
+def _type_name(date: exp.Expression, plain_dates: set[str], datetime2s: set[str],
+               made: dict[str, list[exp.Expression]], seen: frozenset[str] = frozenset()) -> str:
     """The name of the date's type as SQL Server's message gives it (``datetime`` when
-    unknown: SQL Server reads text as one)."""
-    while isinstance(date, exp.Paren | exp.TimeStrToTime | exp.TsOrDsToDate):
+    unknown: SQL Server reads text as one). A name a CTE or derived table makes has the type
+    of what makes it (``MAX(end_date) OVER (...) AS prev_max_end``: 'date', not 'datetime')."""
+    while isinstance(date, (exp.Paren, exp.TimeStrToTime, exp.TsOrDsToDate, exp.Window,
+                            *PASSED_ON)):
         date = date.this
     if isinstance(date, exp.Cast | exp.TryCast):
         return date.to.this.value.lower()
@@ -56,6 +65,11 @@ def _type_name(date: exp.Expression, plain_dates: set[str], datetime2s: set[str]
             return "datetime2"
         if name in plain_dates:
             return "date"
+        if name in made and name not in seen:
+            kinds = {_type_name(item, plain_dates, datetime2s, made, seen | {name})
+                     for item in made[name]}
+            if len(kinds) == 1:  # (every UNION branch, every CTE of the name, agreeing)
+                return kinds.pop()
     return "datetime"
 
 
@@ -98,10 +112,11 @@ def for_target(tree: exp.Expression, plain_dates: set[str], datetime2s: set[str]
         if not diff.args.get("big_int") and unit_of(diff) in FINE_UNITS and _read(diff):
             diff.replace(_checked_count(diff, dialect))  # (never the whole statement)
             checked = True
+    made = made_items(tree)
     for add in list(tree.find_all(exp.DateAdd)):
         if not _read(add.this) or add.args.get("unit") is None:
             continue
         add.set("expression", _checked_amount(
-            add, _type_name(add.this, plain_dates, datetime2s), dialect))
+            add, _type_name(add.this, plain_dates, datetime2s, made), dialect))
         checked = True
     return tree, checked

@@ -46,8 +46,11 @@ _MONEY = {exp.DataType.Type.MONEY: (19, MONEY_SCALE),
           exp.DataType.Type.SMALLMONEY: (10, MONEY_SCALE)}
 _INTEGER_VALUED = (exp.Count, exp.DateDiff, exp.Length, exp.Year, exp.Month, exp.Day)
 """Functions whose value is an ``int``."""
-_SAME_TYPE = (exp.Round, exp.Abs, exp.Sign, exp.Min, exp.Max, exp.Nullif)
-"""Functions whose value has their (first) operand's type (``NULLIF(COUNT(*), 0)`` an int)."""
+_SAME_TYPE = (exp.Round, exp.Abs, exp.Sign, exp.Min, exp.Max, exp.Nullif, exp.Lag, exp.Lead,
+              exp.FirstValue, exp.LastValue)
+"""Functions whose value has their (first) operand's type (``NULLIF(COUNT(*), 0)`` an int,
+``LAG(earnings) OVER (...)`` a decimal's: ``earnings - LAG(earnings)`` was shown without
+its places on SQLite)."""
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from leo_synth.tsql.rewrites import from_sources, list_stars
 
 ROW = "leo_apply_row"
 KEY = "leo_apply_key_"
+READ = "leo_apply_read_"
 ADVICE = ("number the rows with ROW_NUMBER() OVER (PARTITION BY ...) and join on the first, "
           "or use a DuckDB, Parquet or PostgreSQL output")
 
@@ -80,12 +81,15 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
         return
     if not isinstance(body, exp.Select) or not lateral.alias:
         _refuse(line, "the applied subquery must be a SELECT with an alias")
+    if body.args.get("from_") is None:
+        _as_expressions(join, lateral.alias, body, line)
+        return
     inner = _inner_names(body)
     if body.args.get("group") is None and any(_aggregates(s) for s in body.selects):
         _as_scalars(join, lateral.alias, body, line)
         return
     try:
-        keys, kept = _keys(body, inner, line)
+        keys, kept, joined = _keys(body, inner, line)
     except ScriptError:
         if not _first_row_only(body):
             raise
@@ -108,11 +112,12 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     group = decorrelated.args.get("group")
     if group is not None and keys:  # (one outer row's groups: its key is one value)
         group.set("expressions", [*group.expressions, *(inside.copy() for inside, _ in keys)])
-    decorrelated.set("expressions", [*decorrelated.expressions, *columns])
     alias = lateral.alias
     conditions: list[exp.Expression] = [
         exp.EQ(this=exp.column(f"{KEY}{i}", table=alias), expression=outside.copy())
         for i, (_, outside) in enumerate(keys)]
+    conditions += _read_inside(joined, inner, alias, columns)
+    decorrelated.set("expressions", [*decorrelated.expressions, *columns])
     if limit is not None:
         conditions.append(exp.LTE(this=exp.column(ROW, table=alias),
                                   expression=limit.expression.copy()))
@@ -121,7 +126,7 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     join.set("on", exp.and_(*conditions) if conditions else exp.true())
     join.set("side", None if lateral.args["cross_apply"] else "LEFT")
     join.set("kind", None)
-    _stars_without_helpers(join.parent, alias, body)
+    _stars_without_helpers(_query_of(join), alias, body)
 
 
 def _aggregates(item: exp.Expression) -> bool:
@@ -155,11 +160,15 @@ def _stars_without_helpers(query: exp.Expression, alias: str, body: exp.Select) 
 
 
 def _keys(body: exp.Select, inner: set[str], line: int
-          ) -> tuple[list[tuple[exp.Expression, exp.Expression]], list[exp.Expression]]:
+          ) -> tuple[list[tuple[exp.Expression, exp.Expression]], list[exp.Expression],
+                     list[exp.Expression]]:
     """The subquery's equalities with the outer query's columns (its column, the outer one),
-    and its other conditions; refused when it reads the outer query otherwise."""
+    its conditions of its own rows, and its other conditions reading the outer query (those
+    of a subquery whose rows are each a row of its tables, :func:`_row_per_row`: the join's
+    then); refused when it reads the outer query otherwise."""
     keys: list[tuple[exp.Expression, exp.Expression]] = []
     kept: list[exp.Expression] = []
+    joined: list[exp.Expression] = []
     for condition in _conjuncts(body.args.get("where") and body.args["where"].this):
         if not _outer(condition, inner):
             kept.append(condition)
@@ -167,6 +176,9 @@ def _keys(body: exp.Select, inner: set[str], line: int
         sides = (condition.this, condition.expression) if isinstance(condition, exp.EQ) else ()
         pair = [s for s in sides if isinstance(s, exp.Column)]
         if len(pair) != 2 or sum(bool(_outer(s, inner)) for s in pair) != 1:
+            if _row_per_row(body) and not condition.find(exp.Subquery, exp.Exists):
+                joined.append(condition)
+                continue
             _refuse(line, "the subquery may read the outer query only by equalities "
                     "(c.pmr = p.pmr), or take its TOP 1 row")
         inside, outside = (pair[0], pair[1]) if not _outer(pair[0], inner) else (pair[1],
@@ -178,7 +190,50 @@ def _keys(body: exp.Select, inner: set[str], line: int
         if any(_outer(v, inner) for v in values):
             _refuse(line, "the subquery may read the outer query only in its WHERE, or take "
                     "its TOP 1 row")
-    return keys, kept
+    return keys, kept, joined
+
+
+def _row_per_row(body: exp.Select) -> bool:
+    """Whether each row of the subquery is one row of its tables, whatever the outer row:
+    no ``TOP``, ``DISTINCT``, groups, aggregates or windows, which count rows per outer row
+    (a condition on the outer query may then be the join's)."""
+    return not any(body.args.get(part) for part in ("limit", "distinct", "group", "having")) \
+        and not any(item.find(exp.AggFunc, exp.Window) for item in body.selects)
+
+
+def _read_inside(conditions: list[exp.Expression], inner: set[str], alias: str,
+                 columns: list[exp.Expression]) -> list[exp.Expression]:
+    """The subquery's conditions on the outer query (``bb.start <= y.ty_end``) as the join's:
+    each of its own columns they read passed on (added to ``columns``) and read as the
+    decorrelated subquery's."""
+    passed: dict[str, str] = {}
+    moved = []
+    for condition in conditions:
+        condition = condition.copy()
+        for column in list(condition.find_all(exp.Column)):
+            if _outer(column, inner):
+                continue
+            key = column.sql()
+            if key not in passed:
+                passed[key] = f"{READ}{len(passed)}"
+                columns.append(exp.alias_(column.copy(), passed[key]))
+            column.replace(exp.column(passed[key], table=alias))
+        moved.append(condition)
+    return moved
+
+
+def _as_expressions(join: exp.Join, alias: str, body: exp.Select, line: int) -> None:
+    """``CROSS APPLY (SELECT DATEDIFF(day, b.start, b.end) + 1 AS days) d``, the idiom that
+    names an expression of the outer row once: one row for each outer row (``OUTER APPLY``
+    too), so each of its columns the query reads becomes its expression, and the join goes."""
+    query = _query_of(join)
+    named = {s.alias_or_name.lower(): s.unalias() for s in body.selects}
+    if not isinstance(query, exp.Select) or "" in named or body.args.get("where"):
+        _refuse(line, "name each column of an applied SELECT without FROM, and filter in "
+                "the outer query")
+    _no_star(query, alias, "SELECT", line)
+    join.pop()
+    _replace_columns(query, alias, set(named), lambda name: exp.Paren(this=named[name].copy()))
 
 
 def _first_row_only(body: exp.Select) -> bool:
@@ -198,7 +253,7 @@ def _as_first_row(join: exp.Join, lateral: exp.Lateral, body: exp.Select, line: 
     subquery's own order; a ``CROSS APPLY`` also keeps only the outer rows that have a
     first row (``EXISTS``). (Rejected: a join on a row number, which needs the outer rows'
     own key.)"""
-    query = join.parent
+    query = _query_of(join)
     alias = lateral.alias
     _as_scalars(join, alias, body, line)
     if lateral.args["cross_apply"]:
@@ -212,15 +267,12 @@ def _as_scalars(join: exp.Join, alias: str, body: exp.Select, line: int) -> None
     query reads, by the subquery's alias or by its bare name (which T-SQL would find
     ambiguous were it another table's too), becomes a scalar subquery of that column alone;
     the join is dropped."""
-    query = join.parent
+    query = _query_of(join)
     named = {s.alias_or_name.lower(): s for s in body.selects}
     if not isinstance(query, exp.Select) or "" in named:
         _refuse(line, "name each column of an applied subquery that aggregates")
     _stars_without_helpers(query, alias, body)  # (x.* as x's columns, each read below)
-    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
-            s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
-           for s in query.expressions):
-        _refuse(line, "list the columns of an applied subquery rather than *")
+    _no_star(query, alias, "subquery", line)
     join.pop()
 
     def scalar(name: str) -> exp.Expression:
@@ -236,7 +288,7 @@ def _values_as_cases(join: exp.Join, lateral: exp.Lateral, body: exp.Values,
     """``APPLY (VALUES (a1, b1), (a2, b2)) v(a, b)``: a join with the row numbers 1 and 2
     (every outer row has them all, so CROSS and OUTER APPLY are the same), each of ``v``'s
     columns read by the query ``CASE v.row WHEN 1 THEN a1 WHEN 2 THEN a2 END``."""
-    query = join.parent
+    query = _query_of(join)
     alias = lateral.alias
     names = [c.name.lower() for c in lateral.args["alias"].columns]
     rows = [t.expressions if isinstance(t, exp.Tuple) else [t] for t in body.expressions]
@@ -244,10 +296,7 @@ def _values_as_cases(join: exp.Join, lateral: exp.Lateral, body: exp.Values,
                                                              for r in rows):
         _refuse(line, "name each column of the applied VALUES, one value per column in "
                 "every row")
-    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
-            s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
-           for s in query.expressions):
-        _refuse(line, "list the columns of an applied VALUES rather than *")
+    _no_star(query, alias, "VALUES", line)
     numbers = exp.union(*[exp.select(exp.alias_(exp.Literal.number(i + 1), ROW))
                           for i in range(len(rows))], distinct=False) if len(rows) > 1 else \
         exp.select(exp.alias_(exp.Literal.number(1), ROW))
@@ -265,6 +314,23 @@ def _values_as_cases(join: exp.Join, lateral: exp.Lateral, body: exp.Values,
         return exp.Paren(this=exp.Case(ifs=ifs))
 
     _replace_columns(query, alias, set(names), case)
+
+
+def _query_of(join: exp.Join) -> exp.Expression | None:
+    """The query whose join ``join`` is: its parent, or the query of the table the join
+    hangs on (``UPDATE t SET v = x.total FROM #t t CROSS APPLY (...) x``, whose rows
+    ``update_from`` selects from that table with its joins)."""
+    parent = join.parent
+    return parent.find_ancestor(exp.Select) if isinstance(parent, exp.Table) else parent
+
+
+def _no_star(query: exp.Select, alias: str, what: str, line: int) -> None:
+    """Refused: a ``*`` (or ``x.*``) over an applied ``what`` whose columns become
+    expressions, where there is no table left to stand for."""
+    if any(isinstance(s, exp.Star) or (isinstance(s, exp.Column) and isinstance(
+            s.this, exp.Star) and s.table.lower() in ("", alias.lower()))
+           for s in query.expressions):
+        _refuse(line, f"list the columns of an applied {what} rather than *")
 
 
 def _replace_columns(query: exp.Select, alias: str, names: set[str],

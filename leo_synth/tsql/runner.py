@@ -532,7 +532,10 @@ class Runner:
                 self.rowcount = self._changed(tree, translation, line)
                 self._note_identity(tree, line)
                 if isinstance(tree, exp.TruncateTable) and tree.expressions:
-                    self.translator.restart_identity(session_key(tree.expressions[0]))
+                    key = session_key(tree.expressions[0])
+                    self.translator.restart_identity(key)
+                    # (IDENT_CURRENT of a truncated table is its seed again, as in SQL Server)
+                    self.table_identities.pop(key, None)
                 if isinstance(tree, exp.Alter) and isinstance(tree.this, exp.Table):
                     parts = self.translator.session.get(session_key(tree.this))
                     if parts is not None:  # (a #temp or own table: its columns changed)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
@@ -103,6 +104,7 @@ from leo_synth.tsql import (
     shadowing_columns,
     spec_lookup,
     star_headings,
+    statement_decimals,
     statement_shapes,
     string_aggregates,
     string_splits,
@@ -655,6 +657,9 @@ class Translator:
         self.rowcount = 0
         """The session's ``SET ROWCOUNT`` (0: none; ``rowcount_limit``)."""
         self.ansi_warnings = True
+        self._scopes: list[ExitStack] = []
+        """The statements being translated (nested: a probe's within its statement's), each
+        with what it changed of the translator's knowledge for its own time."""
         """The session's ``SET ANSI_WARNINGS``: OFF cuts text too long for a #temp table's
         column to its length without a word (``text_lengths``)."""
 
@@ -941,6 +946,14 @@ class Translator:
         self.loaded.discard((key,))
         self.learn((key,))
         return (key,)
+
+    def _decimals_of(self, table: exp.Table) -> dict[str, tuple[int, int]]:
+        """The decimal columns of a table a statement reads: a #temp table's as declared,
+        the extract's from the spec."""
+        name = table.name.lower()
+        if name in self.session:
+            return self.declared_decimals.get(name, {})
+        return extract_decimals.declared(name)
 
     def _session_kinds(self, parts: tuple[str, ...]) -> list[tuple[str, str]]:
         """A table's columns in order, each with its kind: an ``int`` where the script's
@@ -1590,6 +1603,17 @@ class Translator:
 
     def translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
                   line: int) -> Translation:
+        """``tree`` as the target runs it (the names it alone holds as decimals, decimals for
+        it: ``statement_decimals``)."""
+        with ExitStack() as scope:
+            self._scopes.append(scope)
+            try:
+                return self._translate(tree, variables, line)
+            finally:
+                self._scopes.pop()
+
+    def _translate(self, tree: exp.Expression, variables: dict[str, exp.Expression],
+                   line: int) -> Translation:
         tree = string_aggregates.read_back(rewrites.system_names(
             user_functions.inline(tree, self.functions, line)))
         json_results.check(tree, line)
@@ -1643,6 +1667,9 @@ class Translator:
                 tree, lambda source: self._source_columns(tree, source, line), line)
         resolved, missing_drop = self._tables(tree, line)
         self._learn_values(tree)
+        self._scopes[-1].enter_context(statement_decimals.scoped(
+            statement_decimals.statement_decimals(tree, self.table_columns, self._decimals_of),
+            self.decimals, self.integers, self.ints))
         tree = self._qualified_kinds(tree, resolved)
         alias_scope.check(tree, self.table_columns, line)
         statement_shapes.check_table(tree, self.table_columns, line)
