@@ -658,10 +658,12 @@ class Translator:
         """The session's ``SET ANSI_WARNINGS``: OFF cuts text too long for a #temp table's
         column to its length without a word (``text_lengths``)."""
 
-    def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
-                       ) -> None:
+    def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds,
+                       made: datetime_display.Columns) -> None:
         """The decimal and ``BIT`` columns of the table a ``CREATE TABLE`` or ``SELECT ...
-        INTO`` makes, for :meth:`learn` to record once it is made."""
+        INTO`` makes, for :meth:`learn` to record once it is made (``made``: the date-and-time
+        columns the statement's derived tables and CTEs make, which a column passing one
+        through holds too)."""
         if not isinstance(tree, exp.Create) or str(tree.args.get("kind", "")).upper() != (
                 "TABLE") or not _written(tree):
             return
@@ -669,8 +671,9 @@ class Translator:
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
-        moments = datetime_display.declared(tree, self.datetimes, self._datetime_columns(),
-                                            self._owned_formats(tree))
+        moments = datetime_display.declared(
+            tree, {**self.datetimes, **dict.fromkeys(made, True)},
+            {**self._datetime_columns(), **made}, self._owned_formats(tree))
         self.declared_datetimes[name] = set(moments)
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
@@ -1668,13 +1671,13 @@ class Translator:
         tree = argument_types.for_target(tree, columns)
         tree = isnull_lengths.integers_kept(tree, self.integers)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
-        self._note_declared(tree, derived)
-        scales = decimal_scales.scales(tree, derived)
-        plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
-        tree = isnull_lengths.dates_kept(tree, plain_dates)
         # (the date-and-time columns of the statement's derived tables and CTEs known too)
         known = self._datetime_columns()
         made = made_datetimes(tree, self.datetimes, known)
+        self._note_declared(tree, derived, made)
+        scales = decimal_scales.scales(tree, derived)
+        plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
+        tree = isnull_lengths.dates_kept(tree, plain_dates)
         datetimes = {**self.datetimes, **dict.fromkeys(made, True)}
         shown = {**known, **made}
         tree = datetime_numbers.for_target(tree, datetimes, line, plain_dates)
