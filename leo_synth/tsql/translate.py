@@ -116,6 +116,7 @@ from leo_synth.tsql import (
     text_numbers,
     text_order,
     text_sums,
+    time_texts,
     top_options,
     union_types,
     unnamed_columns,
@@ -1684,6 +1685,7 @@ class Translator:
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
                                          plain_dates, shown, self._owned_formats(tree))
+        tree = time_texts.for_target(tree)
         owned = self._owned_formats(tree)
         moments = datetime_display.formats(tree, datetimes, shown, owned)
         datetime_display.typed_dates(tree, datetimes, owned)

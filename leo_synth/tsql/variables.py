@@ -90,6 +90,10 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         held = exp.Literal.string(text if own else ticked_text(text))  # (1/300 s: datetime_ticks)
         held.meta[NEUTRAL] = True
         return exp.cast(held, kind.copy() if own else exp.DataType.build("DATETIME"))
+    if kind is not None and kind.this == exp.DataType.Type.TIME:
+        # (a TIME, written as text with its places as SQL Server writes it: time_texts)
+        text = value.isoformat() if isinstance(value, dt.time) else str(value)
+        return exp.cast(exp.Literal.string(text), kind.copy())
     if kind is not None and kind.this in INTEGER_TYPES:
         return exp.Literal.number(int(value))
     if isinstance(value, bool):
