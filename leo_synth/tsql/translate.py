@@ -78,6 +78,7 @@ from leo_synth.tsql import (
     lateral_joins,
     lookup_indexes,
     master_views,
+    money_texts,
     names,
     nested_order,
     null_columns,
@@ -1720,6 +1721,7 @@ class Translator:
             rewrites.plain_strings(padded_comparisons.likes(
                 tree, self.texts, session, self.unicode_columns.__contains__)), self.texts,
             session, self.target.dialect, self._temporary_table)
+        tree = money_texts.for_target(tree, self.texts, self.target.dialect)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,
