@@ -13,7 +13,8 @@ table's ``DATETIME`` column (a ``DATETIME2(n)`` or ``SMALLDATETIME`` column as i
 every table met with its name holds it so), ``COALESCE``,
 ``IIF`` or ``CASE`` with one among their values, ``ISNULL`` of one) has its values
 made :class:`Shown` values, which the table, a CSV and a Parquet file (a timestamp) take as
-SQL Server's. A ``*`` and a ``UNION`` keep the target's values.
+SQL Server's. A ``*`` keeps the target's values; a ``UNION``'s column is shown by its
+branches' types (``union_dates``).
 
 A #temp table's ``DATETIME`` columns are noted when it is made (:func:`declared`), so that
 ``DATEADD`` of one keeps its time (:func:`typed_dates`; ``rewrites`` casts ``DATEADD`` of a

@@ -119,6 +119,7 @@ from leo_synth.tsql import (
     text_sums,
     time_texts,
     top_options,
+    union_dates,
     union_types,
     unnamed_columns,
     unpivot_types,
@@ -1673,8 +1674,11 @@ class Translator:
         tree = argument_types.for_target(tree, columns)
         tree = isnull_lengths.integers_kept(tree, self.integers)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
-        # (the date-and-time columns of the statement's derived tables and CTEs known too)
+        # (the date-and-time columns of the statement's derived tables and CTEs known too,
+        # once a UNION's dates beside dates and times are made those)
         known = self._datetime_columns()
+        tree = union_dates.for_target(tree, self.datetimes, known, self._owned_formats(tree),
+                                      self.dates - self.moments)
         made = made_datetimes(tree, self.datetimes, known)
         self._note_declared(tree, derived, made)
         scales = decimal_scales.scales(tree, derived)
@@ -1688,7 +1692,8 @@ class Translator:
                                          plain_dates, shown, self._owned_formats(tree))
         tree = time_texts.for_target(tree)
         owned = self._owned_formats(tree)
-        moments = datetime_display.formats(tree, datetimes, shown, owned)
+        moments = datetime_display.formats(tree, datetimes, shown, owned) or (
+            union_dates.formats(tree, datetimes, shown, owned))
         datetime_display.typed_dates(tree, datetimes, owned)
         if self.target.dialect == "sqlite":
             date_moments.mark(tree, columns, self.moments, datetimes)
