@@ -35,6 +35,7 @@ from leo_synth.tsql import (
     column_lengths,
     computed_columns,
     constant_orders,
+    data_lengths,
     date_casts,
     date_literals,
     date_moments,
@@ -1692,6 +1693,8 @@ class Translator:
                                          plain_dates, shown, self._owned_formats(tree))
         tree = time_texts.for_target(tree)
         owned = self._owned_formats(tree)
+        tree = data_lengths.for_target(tree, self.unicode_columns.__contains__, datetimes,
+                                       shown, owned, plain_dates)
         moments = datetime_display.formats(tree, datetimes, shown, owned) or (
             union_dates.formats(tree, datetimes, shown, owned))
         datetime_display.typed_dates(tree, datetimes, owned)

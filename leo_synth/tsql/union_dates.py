@@ -28,7 +28,7 @@ _RANKS = {"smalldatetime": 1, "datetime": 2, "datetime2": 3}
 _TYPES = {"smalldatetime": "SMALLDATETIME", "datetime": "DATETIME", "datetime2": "DATETIME2"}
 
 
-def _a_date(value: exp.Expression, dates: Collection[str]) -> bool:
+def is_date(value: exp.Expression, dates: Collection[str]) -> bool:
     """Whether ``value`` is a ``DATE`` for certain: a column that holds one wherever met
     (``dates``), or a cast to one."""
     if isinstance(value, exp.Column):
@@ -47,7 +47,7 @@ def column_format(items: list[exp.Expression], datetimes: dict[str, bool], colum
         shown = format_of(item, datetimes, columns, owned)
         if shown is not None:
             found.append(shown)
-        elif not (isinstance(item, exp.Null) or _a_date(item, dates)):
+        elif not (isinstance(item, exp.Null) or is_date(item, dates)):
             return None
     return max(found, key=lambda f: (_RANKS[f[0]], f[1])) if found else None
 
