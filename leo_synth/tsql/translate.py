@@ -1560,7 +1560,8 @@ class Translator:
                             for c in column.args.get("constraints") or []) or (
                     _table_key(tree) == [column.name.lower()])  # (its own key: an alias too)
                 made = identity_values.of_constraint(column, constraint, ())
-                if made is not None and not identity_values.numbered_by_target(made, "sqlite"):
+                if made is not None and not identity_values.numbered_by_target(
+                        made, "sqlite", identity_values.keyed_elsewhere(tree.this, column.name)):
                     holder.pop()  # (each INSERT gives it)
                 elif keyed:
                     # (the key numbers it; AUTOINCREMENT: no value made again after a DELETE,
