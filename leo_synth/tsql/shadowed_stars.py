@@ -18,13 +18,6 @@ Source = tuple[str, list[str] | None]
 script spells them (None: not known)."""
 
 
-def sources_in_order(select: exp.Select) -> list[exp.Expression]:
-    """The sources of ``select``'s ``FROM`` and joins, in the order a ``*`` lists them."""
-    found = select.args.get("from_")
-    first = [found.this] if isinstance(found, exp.From) else []
-    return first + [join.this for join in select.args.get("joins") or []]
-
-
 def listable(select: exp.Select, sources: list[Source]) -> bool:
     """Whether each ``*`` of ``select`` stands for columns all known."""
     known = {name.lower(): listed is not None for name, listed in sources}

@@ -31,7 +31,8 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from leo_synth.tsql.alias_scope import Columns
 from leo_synth.tsql.derived_columns import branch_selects, names, passed_name
-from leo_synth.tsql.shadowed_stars import Source, listable, sources_in_order, written_out
+from leo_synth.tsql.rewrites import from_sources
+from leo_synth.tsql.shadowed_stars import Source, listable, written_out
 
 _ROUNDS = 8
 """Nested derived tables passing a renamed column up are renamed round by round."""
@@ -218,7 +219,7 @@ def _listed_sources(scope: Scope, definitions: dict[int, exp.Subquery | exp.CTE]
     script spells them (None where not known: a table's not listed, a derived table's
     own ``*``)."""
     found: list[Source] = []
-    for node in sources_in_order(scope.expression):
+    for node in from_sources(scope.expression):
         name = node.alias_or_name
         held = scope.selected_sources.get(name)
         source = held[1] if held is not None else None
