@@ -104,6 +104,7 @@ from leo_synth.tsql import (
     session_indexes,
     shadowing_columns,
     spec_lookup,
+    star_datetimes,
     star_headings,
     statement_shapes,
     string_aggregates,
@@ -675,9 +676,10 @@ class Translator:
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
-        moments = datetime_display.declared(
+        moments = star_datetimes.star_formats(tree.expression, self._session_formats, made)
+        moments.update(datetime_display.declared(
             tree, {**self.datetimes, **dict.fromkeys(made, True)},
-            {**self._datetime_columns(), **made}, self._owned_formats(tree))
+            {**self._datetime_columns(), **made}, self._owned_formats(tree)))
         self.declared_datetimes[name] = set(moments)
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
@@ -728,11 +730,14 @@ class Translator:
         return {name for name, shown in self._datetime_columns().items()
                 if shown == datetime_display.DATETIME}
 
+    def _session_formats(self, name: str) -> dict[str, datetime_display.Format] | None:
+        """The date-and-time types a table of the session declares (``name`` lower case);
+        None for another table."""
+        return self.declared_formats.get(name) if name in self.session else None
+
     def _owned_formats(self, tree: exp.Expression) -> dict[int, datetime_display.Format]:
         """The columns of ``tree`` whose #temp table declares their date-and-time type."""
-        return datetime_display.table_formats(
-            tree, lambda name: self.declared_formats.get(name) if name in self.session else None,
-            self.table_columns)
+        return datetime_display.table_formats(tree, self._session_formats, self.table_columns)
 
     def _inherit(self, table: str, name: str) -> None:
         """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT``, ``DATETIME`` and
@@ -1696,7 +1701,9 @@ class Translator:
         owned = self._owned_formats(tree)
         tree = data_lengths.for_target(tree, self.unicode_columns.__contains__, datetimes,
                                        shown, owned, plain_dates)
-        moments = datetime_display.formats(tree, datetimes, shown, owned) or (
+        moments = datetime_display.formats(
+            tree, datetimes, shown, owned,
+            star_datetimes.star_formats(tree, self._session_formats, made)) or (
             union_dates.formats(tree, datetimes, shown, owned))
         datetime_display.typed_dates(tree, datetimes, owned)
         if self.target.dialect == "sqlite":
