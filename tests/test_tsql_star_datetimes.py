@@ -6,17 +6,9 @@ from __future__ import annotations
 
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
-from test_tsql import BACKENDS, _db
-
-from leo_synth.tsql.command import run_text
+from test_tsql import BACKENDS, _db, _texts
 
 BENEFIT = "[LEO_i2].[2002237].[leo_benefit]"
-
-
-def _texts(db: str, text: str) -> list[tuple[str, ...]]:
-    """The rows as the result table writes them."""
-    return [tuple(str(v) for v in row)
-            for row in run_text(db, text, "tsql", None, False)[-1].rows]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

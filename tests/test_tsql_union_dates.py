@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
-from test_tsql import BACKENDS, _db
-
-from leo_synth.tsql.command import run_text
+from test_tsql import BACKENDS, _db, _texts
 
 BOTH = ("(SELECT 1 AS k, CAST('2020-01-02' AS DATE) AS d UNION ALL "
         "SELECT 2, CAST('2020-01-02 10:00' AS DATETIME)) u")
-
-
-def _texts(db: str, text: str) -> list[tuple[str, ...]]:
-    """The rows as the result table writes them (a DATETIME with its milliseconds)."""
-    return [tuple(str(v) for v in row)
-            for row in run_text(db, text, "tsql", None, False)[-1].rows]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

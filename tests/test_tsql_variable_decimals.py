@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
-from test_tsql import BACKENDS, _db
-
-from leo_synth.tsql.command import run_text
+from test_tsql import BACKENDS, _db, _texts
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -17,8 +15,7 @@ def test_an_integer_variable_divides_as_its_type(backend: str,
     # (the variable was read as the literal 3, one digit: 6 places, and 8 for the second
     # division); a literal 3 keeps its one digit
     db = _db(request, backend)
-    rows = run_text(db, """DECLARE @n INT = 3;
+    assert _texts(db, """DECLARE @n INT = 3;
 DECLARE @s SMALLINT = 3;
-SELECT 1.0 / @n, 1.0 / @n / 3, 1.0 / @s, @n * 1.5, 1.0 / 3""", "tsql", None, False)[-1].rows
-    assert [tuple(str(v) for v in row) for row in rows] == [(
+SELECT 1.0 / @n, 1.0 / @n / 3, 1.0 / @s, @n * 1.5, 1.0 / 3""") == [(
         "0.333333333333", "0.11111111111111", "0.3333333", "4.5", "0.333333")]
