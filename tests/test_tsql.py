@@ -55,6 +55,13 @@ def _rows(db: str, text: str) -> list[tuple]:
     return [tuple(_value(v) for v in row) for row in result.rows]
 
 
+def _texts(db: str, text: str) -> list[tuple[str, ...]]:
+    """The last result's rows as the result table writes them (a ``DATETIME`` with its
+    milliseconds, a decimal with its places)."""
+    return [tuple(str(v) for v in row)
+            for row in run_text(db, text, "tsql", None, False)[-1].rows]
+
+
 # --- reading a script -------------------------------------------------------------------------
 
 def test_statements_need_no_semicolons_and_keep_their_lines() -> None:

@@ -30,7 +30,13 @@ from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
-from leo_synth.tsql.value_rewrites import DATE_READINGS, cast_parts, is_safe, value_slot
+from leo_synth.tsql.value_rewrites import (
+    DATE_READINGS,
+    OLD_DATETIME_TYPES,
+    cast_parts,
+    is_safe,
+    value_slot,
+)
 
 _NO_INTEGERS = {exp.DataType.Type.DATE: "date", exp.DataType.Type.DATETIME2: "datetime2"}
 """The date types SQL Server will not convert an integer to, by its name for them."""
@@ -113,7 +119,8 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: st
             node.set(value_slot(node), exp.Literal.string(date_texts.day_number(days)))
         elif isinstance(value, exp.Literal) and value.is_string and is_safe(node):
             # TRY_CAST('20150131' AS DATE), '1 Jan 2015': read here (the targets read ISO)
-            text = date_texts.iso(value.name, bool(date_only), order)
+            text = date_texts.iso(value.name, bool(date_only), order,
+                                  to.this in OLD_DATETIME_TYPES)
             node.set(value_slot(node), exp.Literal.string(text) if text else exp.Null())
         elif not _is_date(value, kinds) if dialect == "sqlite" else is_text(value, kinds.texts):
             postgres_function = postgres_function or dialect == "postgres"

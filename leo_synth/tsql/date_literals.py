@@ -68,6 +68,9 @@ def _rewrite(literal: exp.Expression, date_only: bool, order: str, line: int,
             hint = (f" ('{literal.name}' under DATEFORMAT {order}; "
                     f"'{_unseparated_hint(literal.name)}' is read the same whatever the "
                     f"DATEFORMAT)") if shaped else ""
+            if old_type and date_texts.too_precise(literal.name):
+                hint = (" (a DATETIME reads three places of a second at most: cast to "
+                        "DATETIME2, or cut the text)")
             raise ScriptError(line, date_texts.DATE_FAILED + hint, runtime=True,
                               said=date_texts.DATE_FAILED)
         if text is not None and not date_only and (len(text) > 10 or moment):

@@ -130,14 +130,26 @@ def _datetime2(node: exp.Expression) -> bool:
     return parts is not None and parts[1].is_type(exp.DataType.Type.DATETIME2)
 
 
+def _qualifiers(tree: exp.Expression) -> set[str]:
+    """The names (lower case, without ``#``) that may qualify a column of ``tree``: its
+    tables', derived tables' and CTEs' names and aliases."""
+    named = tree.find_all(exp.Table, exp.Subquery, exp.CTE, exp.Lateral)
+    return {node.alias_or_name.lower().lstrip("#") for node in named} | {
+        table.name.lower().lstrip("#") for table in tree.find_all(exp.Table)}
+
+
 def check(tree: exp.Expression, kinds: ColumnKinds, moments: set[str], line: int) -> None:
     """Raise SQL Server's error for a ``DATE`` or a ``DATETIME2`` in arithmetic or compared
     with a number (SQL Server's ``+`` and ``-`` take neither, as its documentation says; a
     ``DATETIME`` takes days); ``moments``: the column names ever met holding a date and
     time. A ``DATETIME2`` is known for certain as a cast (so a variable) alone."""
     made = made_names(tree, kinds, moments)
+    bound = _qualifiers(tree)
     for node in tree.find_all(*_OPERATORS, *_COMPARISONS):
         sides = (node.this, node.expression)
+        if any(isinstance(side, exp.Column) and side.table and side.table.lower().lstrip("#")
+               not in bound for side in sides):
+            continue  # (a qualifier naming no table: SQL Server's error 4104 comes first)
         typed = ["date" if date_for_certain(side, kinds, moments, made) else
                  "datetime2" if _datetime2(side) else None for side in sides]
         if not any(typed):

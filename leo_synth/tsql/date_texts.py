@@ -44,6 +44,8 @@ DAY_ZERO = dt.date(1900, 1, 1)
 TWO_DIGIT_CUTOFF = 2049
 """SQL Server's default two-digit year cutoff: ``'15'`` is 2015, ``'50'`` 1950."""
 DATE_FAILED = "Conversion failed when converting date and/or time from character string."
+MOMENT_PLACES = 3
+"""The places of a second a ``DATETIME`` or ``SMALLDATETIME`` reads in text."""
 """SQL Server's error 241: text it does not read as a date."""
 
 
@@ -58,7 +60,8 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
     ``SMALLDATETIME`` (``moment``), a separated ``YYYY-MM-DD`` is year, day, month under
     ``dmy`` (``SET LANGUAGE british``), as SQL Server reads it for those two types alone:
     ``'2015-04-06'`` is 4 June; unseparated and ``T`` forms are read the same whatever the
-    order."""
+    order. Those two types read no more than three places of a second (``'10:00:00.1234'``
+    is no ``DATETIME``: SYSDATETIME()'s text put in one)."""
     if not text.strip():
         return "1900-01-01"
     if YEAR_ALONE.fullmatch(text):  # (four digits: 1 January of that year, as documented)
@@ -80,11 +83,24 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
         first, second, time = int(found["a"]), int(found["b"]), found["time"]
         year = int(found["y"])
         month, day = (first, second) if order == "mdy" else (second, first)
+    if moment and time and _places(time) > MOMENT_PLACES:
+        return None
     try:
         date = dt.date(year, month, day).isoformat()
     except ValueError:
         return None
     return date if date_only or not time else f"{date} {time}"
+
+
+def _places(time: str) -> int:
+    return len(time.partition(".")[2])
+
+
+def too_precise(text: str) -> bool:
+    """Whether ISO text holds more places of a second than a ``DATETIME`` reads."""
+    found = DATE_TEXT.fullmatch(text)
+    return found is not None and bool(found["time"]) and _places(found["time"]) > (
+        MOMENT_PLACES)
 
 
 def _clock(time: str | None, noon: str | None) -> str | None:

@@ -13,7 +13,8 @@ table's ``DATETIME`` column (a ``DATETIME2(n)`` or ``SMALLDATETIME`` column as i
 every table met with its name holds it so), ``COALESCE``,
 ``IIF`` or ``CASE`` with one among their values, ``ISNULL`` of one) has its values
 made :class:`Shown` values, which the table, a CSV and a Parquet file (a timestamp) take as
-SQL Server's. A ``*`` and a ``UNION`` keep the target's values.
+SQL Server's. A ``*`` keeps the target's values; a ``UNION``'s column is shown by its
+branches' types (``union_dates``).
 
 A #temp table's ``DATETIME`` columns are noted when it is made (:func:`declared`), so that
 ``DATEADD`` of one keeps its time (:func:`typed_dates`; ``rewrites`` casts ``DATEADD`` of a
@@ -136,18 +137,21 @@ def format_of(node: exp.Expression, datetimes: dict[str, bool], columns: Columns
 
 
 def formats(tree: exp.Expression, datetimes: dict[str, bool], columns: Columns | None = None,
-            owned: Owned | None = None) -> list[Format | None] | dict[str, Format] | None:
+            owned: Owned | None = None, starred: Columns | None = None
+            ) -> list[Format | None] | dict[str, Format] | None:
     """Per projection of a plain SELECT, its date-and-time type (None: not one for certain);
     None when there is none, or the statement is not a plain SELECT. With a ``*`` among
     them, by result column name instead (lower case): the columns that hold a ``DATETIME``
     wherever met and the projections' names (``SELECT * FROM #t`` showed a #temp table's
     DATETIME as the target holds it: ``2016-01-02`` on DuckDB); ``columns`` and ``owned``
-    as :func:`format_of` reads them."""
+    as :func:`format_of` reads them; ``starred``: the types of the columns the ``*`` reads
+    from its one source (``star_datetimes``), whatever other tables hold under their names."""
     if not isinstance(tree, exp.Select):
         return None
     if any(s.is_star for s in tree.selects):
         named = {name: (columns or {}).get(name, DATETIME)
                  for name, held in datetimes.items() if held}
+        named.update(starred or {})
         for projection in tree.selects:
             shown = None if projection.is_star else format_of(projection, datetimes, columns,
                                                               owned)

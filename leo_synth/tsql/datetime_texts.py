@@ -150,7 +150,11 @@ def for_target(tree: exp.Expression, datetimes: dict[str, bool],
     for joined in list(tree.find_all(exp.Concat, exp.ConcatWs)):
         for value in joined.expressions:
             if _a_moment(value, datetimes, precise, known, own):
-                value.replace(exp.cast(value.copy(), exp.DataType.build("VARCHAR(30)")))
+                # (the value itself moved into the cast, not a copy: ``owned`` knows a #temp
+                # table's column by its id)
+                converted = exp.Cast(to=exp.DataType.build("VARCHAR(30)"))
+                value.replace(converted)
+                converted.set("this", value)
     for node in reversed(list(tree.find_all(exp.Convert, exp.Cast))):  # (inner ones first)
         new = _written(node, datetimes, precise, dates, known, own)
         if new is not None:

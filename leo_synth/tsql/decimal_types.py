@@ -40,6 +40,10 @@ MIN_DIVISION_SCALE = 6
 _INTEGER_TYPES = {exp.DataType.Type.TINYINT: 3, exp.DataType.Type.SMALLINT: 5,
                   exp.DataType.Type.INT: 10, exp.DataType.Type.BIGINT: 19}
 """SQL Server's integer types by the precision each has as a decimal."""
+DECLARED_INTEGER = "leo_declared_integer"
+"""The meta key of an integer literal that stands for a variable, holding the variable's
+type: ``DECLARE @n INT`` is a ``DECIMAL(10, 0)`` in decimal arithmetic whatever its digits
+(``1.0 / @n`` has 12 places; as the literal 3 it had 6)."""
 MONEY_SCALE = 4
 """The places of a ``MONEY`` (and a ``SMALLMONEY``)."""
 _MONEY = {exp.DataType.Type.MONEY: (19, MONEY_SCALE),
@@ -86,7 +90,11 @@ def _capped(precision: int, scale: int, product: bool) -> NumberType:
 
 
 def _literal(node: exp.Literal) -> NumberType | None:
-    """``12`` is an integer of two digits, ``365.25`` a ``DECIMAL(5, 2)``; ``1e3`` a float."""
+    """``12`` is an integer of two digits, ``365.25`` a ``DECIMAL(5, 2)``; ``1e3`` a float; a
+    variable's integer is of its type (:data:`DECLARED_INTEGER`)."""
+    declared = node.meta.get(DECLARED_INTEGER)
+    if declared in _INTEGER_TYPES:
+        return NumberType(_INTEGER_TYPES[declared], 0, integer=True)
     text = node.this.lstrip("+-")
     if "e" in text.lower():
         return None

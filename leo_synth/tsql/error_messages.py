@@ -84,6 +84,7 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "conversion failed when converting date and/or time": 241,
            "cannot construct data type": 289,
            "conversion failed when converting": 245,
+           "cannot convert a char value to money": 235,
            "error converting data type varchar to": 8114,
            "arithmetic overflow error converting": 8115,
            "arithmetic overflow error for data type": 220,
@@ -126,7 +127,8 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^Invalid Input Error: (?P<own>(?:Conversion failed|Error converting|"
                 r"Arithmetic overflow|String or binary|Invalid length parameter|"
                 r"Cannot construct|The statement terminated\.|STRING_AGG aggregation|"
-                r"Adding a value|The datediff function|An invalid floating point) .*)$"),
+                r"Adding a value|The datediff function|An invalid floating point|"
+                r"Cannot convert a char value) .*)$"),
      lambda found: found["own"]),
     # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),

@@ -148,16 +148,30 @@ def of_create(schema: exp.Schema, dialect: str) -> Identity | None:
         made = of_constraint(column, constraint, columns) if isinstance(
             column, exp.ColumnDef) else None
         if made is not None:
-            return Identity(made.column, made.seed, made.step, columns,
-                            numbered_by_target(made, dialect))
+            return Identity(made.column, made.seed, made.step, columns, numbered_by_target(
+                made, dialect, keyed_elsewhere(schema, made.column)))
     return None
 
 
-def numbered_by_target(identity: Identity, dialect: str) -> bool:
+def keyed_elsewhere(schema: exp.Schema, column: str) -> bool:
+    """Whether a ``CREATE TABLE``'s primary key is another than its column ``column`` alone
+    (``pmr VARCHAR(18) PRIMARY KEY, n INT IDENTITY``)."""
+    for definition in schema.expressions:
+        if isinstance(definition, exp.ColumnDef) and definition.name.lower() != column.lower(
+                ) and any(isinstance(c.args.get("kind"), exp.PrimaryKeyColumnConstraint)
+                          for c in definition.args.get("constraints") or []):
+            return True
+    return any([(c.this if isinstance(c, exp.Ordered) else c).name.lower()
+                for c in key.expressions] != [column.lower()]
+               for key in schema.find_all(exp.PrimaryKey))
+
+
+def numbered_by_target(identity: Identity, dialect: str, elsewhere: bool = False) -> bool:
     """Whether ``dialect`` numbers a ``CREATE TABLE``'s identity column itself: SQLite only
-    from 1 by 1, as its ``INTEGER PRIMARY KEY``; DuckDB by a sequence, PostgreSQL by its own
-    ``IDENTITY``."""
-    return dialect != "sqlite" or (identity.seed, identity.step) == (1, 1)
+    from 1 by 1, as its ``INTEGER PRIMARY KEY``, so not when the table's key is another
+    (``elsewhere``: SQLite stopped, "table has more than one primary key"); DuckDB by a
+    sequence, PostgreSQL by its own ``IDENTITY``."""
+    return dialect != "sqlite" or ((identity.seed, identity.step) == (1, 1) and not elsewhere)
 
 
 def restarted(identity: Identity, parts: tuple[str, ...], dialect: str, sequence: str

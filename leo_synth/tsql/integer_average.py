@@ -87,15 +87,16 @@ def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, 
     """``integers`` with the columns the statement computes and names (innermost first): the
     named expressions of a CTE or a subquery (a column passed on under its own name keeps what
     it was), and the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value
-    is)."""
+    is, or NULL)."""
     known = dict(integers)
     for node in reversed(list(tree.find_all(exp.Select, exp.Values))):
         if isinstance(node, exp.Values):
             alias = node.args.get("alias")
             rows = [row.expressions for row in node.expressions if isinstance(row, exp.Tuple)]
             for i, column in enumerate(alias.columns if alias is not None else []):
-                known[column.name.lower()] = bool(rows) and all(
-                    i < len(row) and is_integer(row[i], known) for row in rows)
+                # (a NULL among the integers is an int too, as SQL Server types a bare NULL)
+                known[column.name.lower()] = bool(rows) and all(i < len(row) and (
+                    isinstance(row[i], exp.Null) or is_integer(row[i], known)) for row in rows)
             continue
         if not isinstance(node.parent, exp.Subquery | exp.CTE):
             continue  # (a query's own names are not columns of its FROM)

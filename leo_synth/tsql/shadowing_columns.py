@@ -31,6 +31,8 @@ from sqlglot.optimizer.scope import Scope, traverse_scope
 
 from leo_synth.tsql.alias_scope import Columns
 from leo_synth.tsql.derived_columns import branch_selects, names, passed_name
+from leo_synth.tsql.rewrites import from_sources
+from leo_synth.tsql.shadowed_stars import Source, listable, written_out
 
 _ROUNDS = 8
 """Nested derived tables passing a renamed column up are renamed round by round."""
@@ -164,12 +166,16 @@ def _round(query: exp.Query, known: Collection[str], fresh: Iterator[int], colum
     # (a scope's columns may include its nested scopes': each column is judged in the
     # innermost scope listing it, the first met, as scopes come innermost first)
     judged: set[int] = set()
+    starred: list[tuple[exp.Select, list[Source], dict[str, int]]] = []
     for scope in scopes:
-        for _, source in scope.selected_sources.values():
-            if isinstance(source, Scope) and id(source.expression) in renames and (
-                    isinstance(scope.expression, exp.Select) and any(
-                        s.is_star for s in scope.expression.selects)):
-                renames.pop(id(source.expression))  # (read by a *: its headings kept)
+        read = _read_by_star(scope, renames)
+        if read:
+            sources = _listed_sources(scope, definitions, columns)
+            if listable(scope.expression, sources):  # (written out once renamed)
+                starred.append((scope.expression, sources, read))
+            else:  # (a * over columns not known: its headings kept as they are)
+                for key in read.values():
+                    renames.pop(key, None)
         for column in scope.columns:
             if id(column) in judged or _output_alias(scope, column):
                 continue
@@ -190,7 +196,41 @@ def _round(query: exp.Query, known: Collection[str], fresh: Iterator[int], colum
         column.set("this", exp.to_identifier(renames[key][spelt.lower()]))
         if isinstance(column.parent, exp.Select) and column in column.parent.selects:
             column.replace(exp.alias_(column.copy(), spelt))
+    for select, sources, read in starred:
+        written_out(select, sources, {qualifier: renames[key] for qualifier, key in read.items()
+                                      if key in renames})
     return True
+
+
+def _read_by_star(scope: Scope, renames: dict[int, dict[str, str]]) -> dict[str, int]:
+    """The renamed sources a ``*`` of ``scope``'s select reads: by lower-case qualifier, the
+    id of the source's query."""
+    select = scope.expression
+    if not isinstance(select, exp.Select) or not any(s.is_star for s in select.selects):
+        return {}
+    return {name.lower(): id(source.expression)
+            for name, (_, source) in scope.selected_sources.items()
+            if isinstance(source, Scope) and id(source.expression) in renames}
+
+
+def _listed_sources(scope: Scope, definitions: dict[int, exp.Subquery | exp.CTE],
+                    columns: Columns) -> list[Source]:
+    """The sources of ``scope``'s select in ``FROM`` order, each with its columns as the
+    script spells them (None where not known: a table's not listed, a derived table's
+    own ``*``)."""
+    found: list[Source] = []
+    for node in from_sources(scope.expression):
+        name = node.alias_or_name
+        held = scope.selected_sources.get(name)
+        source = held[1] if held is not None else None
+        listed: list[str] | None = None
+        if isinstance(source, Scope) and id(source.expression) in definitions:
+            listed = names(definitions[id(source.expression)])
+            listed = None if "" in listed else listed
+        elif isinstance(source, exp.Table):
+            listed = columns(source)
+        found.append((name, listed))
+    return found
 
 
 def renamed(tree: exp.Expression, known: Collection[str], columns: Columns

@@ -26,6 +26,7 @@ from leo_synth.tsql import (
     date_texts,
     hash_bytes,
     like_patterns,
+    money_forms,
     number_formats,
     percentiles,
     text_cases,
@@ -112,6 +113,14 @@ def raise_error(message: str) -> NoReturn:
     global sql_server_error
     sql_server_error = message
     raise ConversionFailed(sql_server_error)
+
+
+def money_checked(value: Any) -> Any:
+    """``CAST(value AS MONEY)``'s number text (``money_forms.money_digits``); text in no form
+    of money stops the query with SQL Server's error 235."""
+    if isinstance(value, str) and not money_forms.is_money(value):
+        raise_error(money_forms.MONEY_FAILED)
+    return money_forms.money_digits(value)
 
 
 def _converted(value: Any, kind: str, convert: Any) -> Any:
@@ -428,6 +437,8 @@ def register(connection: sqlite3.Connection) -> None:
                "LEO_RAISE": (1, raise_error),
                "LEO_TO_NUMBER": (1, to_number), "LEO_DECIMAL": (3, decimal_value),
                "LEO_TRY_DECIMAL": (3, try_decimal),
+               "LEO_MONEY_DIGITS": (1, money_forms.money_digits),
+               "LEO_MONEY_CHECKED": (1, money_checked),
                "LEO_FORMAT_NUMBER": (5, number_formats.formatted),
                "LEO_DIVIDE_BY_ZERO": (0, divide_by_zero), "LEO_INT_SUM": (1, int_sum),
                "LEO_MOD": (2, remainder),

@@ -234,7 +234,8 @@ def _sqlite_kind(declared: str) -> str:
         return TEXT
     if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
         return FLOAT
-    return DATE if "DATE" in upper or "TIME" in upper else OTHER
+    time_of_day = upper == "TIME" or upper.startswith("TIME(")  # (a TIME holds no date)
+    return DATE if ("DATE" in upper or "TIME" in upper) and not time_of_day else OTHER
 
 
 def _duckdb_kind(declared: str) -> str:

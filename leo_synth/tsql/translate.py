@@ -36,6 +36,7 @@ from leo_synth.tsql import (
     column_lengths,
     computed_columns,
     constant_orders,
+    data_lengths,
     date_casts,
     date_literals,
     date_moments,
@@ -79,6 +80,7 @@ from leo_synth.tsql import (
     lateral_joins,
     lookup_indexes,
     master_views,
+    money_texts,
     names,
     nested_order,
     null_columns,
@@ -103,6 +105,7 @@ from leo_synth.tsql import (
     session_indexes,
     shadowing_columns,
     spec_lookup,
+    star_datetimes,
     star_headings,
     statement_decimals,
     statement_shapes,
@@ -118,7 +121,9 @@ from leo_synth.tsql import (
     text_numbers,
     text_order,
     text_sums,
+    time_texts,
     top_options,
+    union_dates,
     union_types,
     unnamed_columns,
     unpivot_types,
@@ -663,10 +668,12 @@ class Translator:
         """The session's ``SET ANSI_WARNINGS``: OFF cuts text too long for a #temp table's
         column to its length without a word (``text_lengths``)."""
 
-    def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds
-                       ) -> None:
+    def _note_declared(self, tree: exp.Expression, columns: integer_casts.ColumnKinds,
+                       made: datetime_display.Columns) -> None:
         """The decimal and ``BIT`` columns of the table a ``CREATE TABLE`` or ``SELECT ...
-        INTO`` makes, for :meth:`learn` to record once it is made."""
+        INTO`` makes, for :meth:`learn` to record once it is made (``made``: the date-and-time
+        columns the statement's derived tables and CTEs make, which a column passing one
+        through holds too)."""
         if not isinstance(tree, exp.Create) or str(tree.args.get("kind", "")).upper() != (
                 "TABLE") or not _written(tree):
             return
@@ -674,8 +681,10 @@ class Translator:
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
-        moments = datetime_display.declared(tree, self.datetimes, self._datetime_columns(),
-                                            self._owned_formats(tree))
+        moments = star_datetimes.star_formats(tree.expression, self._session_formats, made)
+        moments.update(datetime_display.declared(
+            tree, {**self.datetimes, **dict.fromkeys(made, True)},
+            {**self._datetime_columns(), **made}, self._owned_formats(tree)))
         self.declared_datetimes[name] = set(moments)
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
@@ -726,11 +735,14 @@ class Translator:
         return {name for name, shown in self._datetime_columns().items()
                 if shown == datetime_display.DATETIME}
 
+    def _session_formats(self, name: str) -> dict[str, datetime_display.Format] | None:
+        """The date-and-time types a table of the session declares (``name`` lower case);
+        None for another table."""
+        return self.declared_formats.get(name) if name in self.session else None
+
     def _owned_formats(self, tree: exp.Expression) -> dict[int, datetime_display.Format]:
         """The columns of ``tree`` whose #temp table declares their date-and-time type."""
-        return datetime_display.table_formats(
-            tree, lambda name: self.declared_formats.get(name) if name in self.session else None,
-            self.table_columns)
+        return datetime_display.table_formats(tree, self._session_formats, self.table_columns)
 
     def _inherit(self, table: str, name: str) -> None:
         """A column a ``SELECT * INTO`` copied keeps the decimal, ``BIT``, ``DATETIME`` and
@@ -1566,7 +1578,8 @@ class Translator:
                             for c in column.args.get("constraints") or []) or (
                     _table_key(tree) == [column.name.lower()])  # (its own key: an alias too)
                 made = identity_values.of_constraint(column, constraint, ())
-                if made is not None and not identity_values.numbered_by_target(made, "sqlite"):
+                if made is not None and not identity_values.numbered_by_target(
+                        made, "sqlite", identity_values.keyed_elsewhere(tree.this, column.name)):
                     holder.pop()  # (each INSERT gives it)
                 elif keyed:
                     # (the key numbers it; AUTOINCREMENT: no value made again after a DELETE,
@@ -1695,21 +1708,30 @@ class Translator:
         tree = argument_types.for_target(tree, columns)
         tree = isnull_lengths.integers_kept(tree, self.integers)
         derived = decimal_types.with_derived(tree, columns)  # (its CTEs' columns typed too)
-        self._note_declared(tree, derived)
+        # (the date-and-time columns of the statement's derived tables and CTEs known too,
+        # once a UNION's dates beside dates and times are made those)
+        known = self._datetime_columns()
+        tree = union_dates.for_target(tree, self.datetimes, known, self._owned_formats(tree),
+                                      self.dates - self.moments)
+        made = made_datetimes(tree, self.datetimes, known)
+        self._note_declared(tree, derived, made)
         scales = decimal_scales.scales(tree, derived)
         plain_dates = self.dates - self.moments  # (a DATE wherever met, never a DATETIME)
         tree = isnull_lengths.dates_kept(tree, plain_dates)
-        # (the date-and-time columns of the statement's derived tables and CTEs known too)
-        known = self._datetime_columns()
-        made = made_datetimes(tree, self.datetimes, known)
         datetimes = {**self.datetimes, **dict.fromkeys(made, True)}
         shown = {**known, **made}
         tree = datetime_numbers.for_target(tree, datetimes, line, plain_dates)
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
                                          plain_dates, shown, self._owned_formats(tree))
+        tree = time_texts.for_target(tree)
         owned = self._owned_formats(tree)
-        moments = datetime_display.formats(tree, datetimes, shown, owned)
+        tree = data_lengths.for_target(tree, self.unicode_columns.__contains__, datetimes,
+                                       shown, owned, plain_dates)
+        moments = datetime_display.formats(
+            tree, datetimes, shown, owned,
+            star_datetimes.star_formats(tree, self._session_formats, made)) or (
+            union_dates.formats(tree, datetimes, shown, owned))
         datetime_display.typed_dates(tree, datetimes, owned)
         if self.target.dialect == "sqlite":
             date_moments.mark(tree, columns, self.moments, datetimes)
@@ -1742,6 +1764,7 @@ class Translator:
             rewrites.plain_strings(padded_comparisons.likes(
                 tree, self.texts, session, self.unicode_columns.__contains__)), self.texts,
             session, self.target.dialect, self._temporary_table)
+        tree = money_texts.for_target(tree, self.texts, self.target.dialect)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,

@@ -17,6 +17,7 @@ from sqlglot import exp
 
 from leo_synth.tsql.date_literals import NEUTRAL
 from leo_synth.tsql.datetime_ticks import ticked_text
+from leo_synth.tsql.decimal_types import DECLARED_INTEGER
 from leo_synth.tsql.text_lengths import length_of
 
 DATE_TYPES = {exp.DataType.Type.DATE}
@@ -90,8 +91,14 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         held = exp.Literal.string(text if own else ticked_text(text))  # (1/300 s: datetime_ticks)
         held.meta[NEUTRAL] = True
         return exp.cast(held, kind.copy() if own else exp.DataType.build("DATETIME"))
+    if kind is not None and kind.this == exp.DataType.Type.TIME:
+        # (a TIME, written as text with its places as SQL Server writes it: time_texts)
+        text = value.isoformat() if isinstance(value, dt.time) else str(value)
+        return exp.cast(exp.Literal.string(text), kind.copy())
     if kind is not None and kind.this in INTEGER_TYPES:
-        return exp.Literal.number(int(value))
+        number = exp.Literal.number(int(value))
+        number.meta[DECLARED_INTEGER] = kind.this  # (its type's digits: decimal_types)
+        return number
     if isinstance(value, bool):
         return exp.Literal.number(int(value))
     if isinstance(value, int | float | decimal.Decimal) and (
