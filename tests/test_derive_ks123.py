@@ -217,15 +217,17 @@ def test_median_value_added_is_on_level_points(db) -> None:
     grades (KS2 VAOUTPUT up to 38.9, MEDIAN up to 40.8), VAINPUT a level code and VASCOREP
     100 plus the distance."""
     ks2_aps = " + ".join(LEVEL_POINTS_SQL.format(c=f"KS2_{s}LEV") for s in ("ENG", "MAT", "SCI"))
-    rows, bad = _one(db, f"""
+    rows, bad, above, below = _one(db, f"""
         SELECT count(*), sum(abs(KS2_VAOUTPUT - ({ks2_aps}) / 3.0) > 0.01
                              OR abs(KS2_VAINPUT - KS2_KS1APS) > 0.01 AND KS2_KS1APS IS NOT NULL
                              OR KS2_VAINPUT NOT BETWEEN 0 AND 27
                              OR KS2_MEDIAN NOT BETWEEN 15 AND 33
                              OR CAST(KS2_MEDIAN AS INT) % 2 = 0
-                             OR abs(KS2_VASCOREP - (KS2_VAOUTPUT - KS2_MEDIAN)) > 0.01)
+                             OR abs(KS2_VASCOREP - (KS2_VAOUTPUT - KS2_MEDIAN)) > 0.01),
+               sum(KS2_VASCOREP > 0), sum(KS2_VASCOREP < 0)
         FROM {KS2} WHERE KS2_MEDIAN IS NOT NULL""")
     assert rows > 20 and bad == 0
+    assert 0.6 < above / below < 1.6  # the median line splits pupils about evenly
     ks3_aps = " + ".join(LEVEL_POINTS_SQL.format(c=f"k3.KS3_{s}LEV")
                          for s in ("ENG", "MAT", "SCI"))
     prior = " + ".join(LEVEL_POINTS_SQL.format(c=f"k2.KS2_{s}LEV") for s in ("ENG", "MAT", "SCI"))

@@ -4,7 +4,8 @@ offsets by subject (``key_stages.ks2.progress_offset``): each year's mean value 
 residual over the pupils with prior attainment, added to the offset the data was made with, so
 that the year's value added is centred (VA 0, CVA 1000), as DfE's lines, fitted on each
 year's own pupils, make it. The median method's VASCOREP (2002/03-2005/06, points by level on
-a grid of medians) is not a mean residual; it follows the same offsets. Run after changing
+a grid of medians) is not a mean residual; it follows the same offsets, and a year with no
+other score keeps the offset it has. Run after changing
 the KS1, KS2 or KS3 model:
 
     leo-synth generate --persons 200000 --request tools/value_added_request.yaml \\
@@ -60,6 +61,9 @@ def main(paths: list[str]) -> None:
         now = interpolate(params[f"key_stages.{stage}.va_offset"], np.array(list(mean)))
         fitted = {year: round(float(base + m), 2) for (year, m), base in zip(mean.items(), now,
                                                                                strict=True)}
+        # years without a residual (the median method's, 2002/03-2004/05) keep their offsets
+        kept = {int(y): v for y, v in params[f"key_stages.{stage}.va_offset"].items()}
+        fitted = dict(sorted({**kept, **fitted}.items()))
         print(f"{stage}.va_offset: {{" + ", ".join(f"{y}: {v}" for y, v in fitted.items()) + "}")
     now_progress = params["key_stages.ks2.progress_offset"]
     progress = {short: round(float(now_progress[short]) + float(np.mean([

@@ -228,9 +228,6 @@ def ks4_average(raw: np.ndarray) -> np.ndarray:
     return np.round(qca.sum(1) / np.maximum((raw > 0).sum(1), 1), 2)
 
 
-SCOPE_GRADE = 4
-"""The 9-1 grade (C) that takes a student out of scope of the English and maths measure."""
-
 PRIOR_MEASURES = {"TOTKS4": "total", "VOLKS4": "volume", "GVOL": "volume", "AVGKS4": "average",
                   "GRADEAKS4": "top", "ENGKS4": "eng", "MATKS4": "mat", "EDFKS4": "eng_diff",
                   "MDFKS4": "mat_diff"}
@@ -249,7 +246,7 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     (the English / maths GCSE's 9-1 grade; with ``below`` / ``at_least`` a 0/1 flag of a
     lower / that or a higher grade, with ``equal`` of that grade; with ``points`` the grade's
     points on the 16-18 English and maths measure's 0-8 scale, A* 8 ... G 1, U 0, a 9-1 grade
-    taking its aligned letter's, and with ``in_scope`` too NULL from grade 4 / C up)."""
+    taking its aligned letter's, and with ``null_from`` too NULL from that grade up)."""
     raw = ks4_slot_points(frame)
     qca = NEWSTYLE_OF_POINTS[raw] * (raw > 0)
     measure = PRIOR_MEASURES.get(str(params["measure"]), str(params["measure"]))
@@ -264,8 +261,8 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
         if not params.get("points"):
             return grade
         points = OLD_POINTS_OF_POINTS[grade]  # the progress measure's 0-8 scale
-        if params.get("in_scope"):  # the revised baseline: only students below C / 4 have one
-            return Masked(points, grade >= SCOPE_GRADE)
+        if "null_from" in params:  # the revised baseline: only students in scope have one
+            return Masked(points, grade >= int(params["null_from"]))
         return points
     volume = (raw > 0).sum(1)
     average = ks4_average(raw)
