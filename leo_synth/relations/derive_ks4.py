@@ -5,7 +5,8 @@ point scale (``pts_eng``, ``pts_mat``, ``pts_eb1..3``, ``pts_op1..3``; 0 = not e
 same grades the KS4 exam rows carry. The rules of ``schemas/rules/ks4_pupil.yaml`` name these
 derivations, so counts, thresholds, point scores, EBacc components and slot scores agree with
 the grades and with each other. Slots: ``eb1`` is double award science (the EBacc science
-pillar), ``eb2`` a humanity (geography), ``eb3`` a language (French); every simulated entry is
+pillar), ``eb2`` a humanity (history or geography), ``eb3`` a language (``ks4_subjects``: the
+subjects of the slots, ``sub_<slot>``); every simulated entry is
 a full GCSE. A measure "including equivalents" (``equivalents: true`` in a rule) adds the
 pupil's vocational qualification as the year's rules count it (``equiv_counted_units``,
 ``equiv_counted_ac``: simulation/attainment.py), as GCSEs of its points (``equiv_unit_points``).
@@ -290,10 +291,16 @@ def exam_pass(frame: Frame, relation: Relation, column: RelationColumn,
 
 
 AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "MAT": "2210", "DSCI": "1370", "GEO": "3910",
-               "FRE": "5650", "BUS": "3210", "ART": "3510", "RS": "4610", "DRA": "5210",
-               "MUS": "7010", "PE": "7210"}
+               "HIS": "4010", "FRE": "5650", "GER": "5670", "SPAN": "5750", "ITA": "5690",
+               "MGRK": "5710", "POR": "5730", "ARA": "5910", "CHI": "5950", "JAP": "6010",
+               "MHEB": "6030", "PAN": "6050", "POL": "6070", "RUS": "6090", "TUR": "6110",
+               "URD": "6130", "PER": "6150", "LAT": "6610", "CGRK": "6550", "BUS": "3210",
+               "ART": "3510", "RS": "4610", "DRA": "5210", "MUS": "7010", "PE": "7210",
+               "IT": "2650", "FOOD": "9020", "DTT": "9050", "MFT": "5350", "STAT": "2510"}
 """plams.mapping code of the subjects of the ``KS4_AP<subject>`` columns the simulated GCSEs
-cover (``ks4_subjects``); every other subject's column is NULL, as no simulated pupil sits it."""
+cover (``ks4_subjects``; ``DTT`` is D&T textiles, ``MFT`` media, film and TV); every other
+subject's column is NULL, as no simulated pupil sits it (separate sciences, English literature,
+short courses, vocational GCSEs, D&T options without a column of their own)."""
 
 
 @per_frame
@@ -345,9 +352,10 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
     if null.all():
         return nothing
     last = graded.shape[1] - 1 - np.argmax(graded[:, ::-1], axis=1)  # the last slot sitting it
-    grade = np.where(null, "", _slot_grades(frame)[np.arange(n), last])
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
-        return Masked(np.where(null, 0, grade).astype(float), null)
+        return Masked(np.where(null, 0, slot_points(frame)[np.arange(n), last]).astype(float),
+                      null)
+    grade = np.where(null, "", _slot_grades(frame)[np.arange(n), last])
     return Masked(*_as_listed(grade, null, slot_points(frame), hits, column))
 
 

@@ -1,25 +1,51 @@
 """The subjects and grades of a KS4 pupil's GCSEs, shared by the pupil and exam tables.
 
 Each Attainment 8 slot holds one full GCSE: English language, maths, double award science,
-geography, French, and three open-slot subjects that differ by pupil. The open subjects are
-drawn once per block (their own stream), so the KS4 exam rows and the pupil table's
-per-subject grades (``KS4_AP<subject>``) name the same subjects.
+a humanity (history or geography), a language (French, German, Spanish or one of fifteen
+others, in each year's shares), and three different open-slot subjects. The subjects are drawn
+once per block (streams of their own), so the KS4 exam rows and the pupil table's per-subject
+grades (``KS4_AP<subject>``) name the same subjects. Subjects label the slots' grades, which
+the life course simulates per slot (simulation/attainment.py): a pupil's grade does not depend
+on which humanity or language it is in.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import LETTER_OF_POINTS
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.series import interpolate
 
-SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370", "eb2": "3910", "eb3": "5650"}
-"""English language, maths, double award science, geography, French (plams.mapping codes)."""
-OPEN_SUBJECTS = np.array(["3210", "3510", "4610", "5210", "4850", "7010", "7210"])
-"""Open-slot subjects: business studies, art and design, religious studies, drama,
-psychology, music, physical education. None counts towards the EBacc, so the EBacc slots
-hold exactly the science, humanity and language GCSEs, as the A8 slot-filling rules need."""
+SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370"}
+"""English language, maths and double award science (plams.mapping codes): every pupil's."""
+HUMANITIES = {"4010": 0.52, "3910": 0.48}
+"""The EBacc humanity, history or geography, in the shares of their GCSE entries in England
+(JCQ: about even since 2002, history a little ahead; rounded)."""
+LANGUAGE_SHARES = {2001: {"5650": 0.59, "5670": 0.23, "5750": 0.11, "other": 0.07},
+                   2009: {"5650": 0.50, "5670": 0.19, "5750": 0.18, "other": 0.13},
+                   2018: {"5650": 0.41, "5670": 0.14, "5750": 0.33, "other": 0.12}}
+"""The EBacc language by academic year (its start; interpolated between, flat beyond): French,
+German, Spanish and the others' shares of GCSE language entries in England (JCQ, rounded:
+French about 330,000 entries in 2002 and 120,000 in 2019, Spanish rising past German)."""
+OTHER_LANGUAGES = {"6130": 0.15, "5950": 0.12, "5690": 0.10, "5910": 0.10, "6070": 0.12,
+                   "5730": 0.07, "6110": 0.05, "6090": 0.06, "6050": 0.05, "6010": 0.04,
+                   "5710": 0.03, "6030": 0.02, "6150": 0.03, "6610": 0.05, "6550": 0.01}
+"""Within the other languages: Urdu, Chinese, Italian, Arabic, Polish, Portuguese, Turkish,
+Russian, Panjabi, Japanese, Modern Greek, Modern Hebrew, Persian, Latin, Classical Greek
+(community languages and classics; weights approximate, all EBacc languages)."""
+OPEN_SUBJECTS = {"4610": (3.0, None), "3510": (2.4, None), "7210": (1.4, None),
+                 "3210": (1.4, None), "2650": (1.4, 2016), "5210": (1.1, None),
+                 "9080": (1.0, None), "9020": (0.9, None), "5350": (0.7, None),
+                 "7010": (0.6, None), "4890": (0.5, None), "2510": (0.5, None),
+                 "9050": (0.3, None), "4850": (0.2, None)}
+"""Open-slot subjects, by weight (roughly their GCSE entries, JCQ, in hundred thousands) and
+the last academic year they are sat (None: every year): religious studies, art and design,
+PE, business studies, ICT (withdrawn after summer 2017), drama, D&T product design, D&T food
+technology, media studies, music, sociology, statistics, D&T textiles, psychology. None
+counts towards the EBacc, so the EBacc slots hold exactly the science, humanity and language
+GCSEs, as the A8 slot-filling rules need."""
 REFORMED_FROM = {"eng": 2016, "mat": 2016}
 """First academic year graded 9-1: English and maths from 2016/17, the rest from 2017/18."""
 REFORMED_OTHERS = 2017
@@ -29,19 +55,53 @@ OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POIN
 
 
 @per_block
-def open_subjects(life: LifeCourse) -> np.ndarray:
-    """(KS4 pupils, 3) plams.mapping codes of the open slots: three different subjects each."""
-    rng = life.ctx.rng("ks4.open_subjects")
-    keys = rng.random((len(life.ks4), len(OPEN_SUBJECTS)))
-    return OPEN_SUBJECTS[np.argsort(keys, axis=1)[:, :3]]
-
-
 def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
-    """plams.mapping code of each slot's GCSE, one per KS4 pupil."""
+    """plams.mapping code of each slot's GCSE, one per KS4 pupil (meaningless where the slot
+    has no entry): the humanity, the language and three different open subjects drawn per
+    pupil, each from a stream of its own."""
     n = len(life.ks4)
-    chosen = open_subjects(life)
-    return {slot: (np.full(n, SLOT_SUBJECTS[slot]) if slot in SLOT_SUBJECTS
-                   else chosen[:, int(slot[-1]) - 1]) for slot in SLOTS}
+    year = np.asarray(life.ks4["year"], dtype=np.int64)
+    subjects = {slot: np.full(n, code) for slot, code in SLOT_SUBJECTS.items()}
+    subjects["eb2"] = _drawn(life.ctx.rng("ks4.humanity").random(n), HUMANITIES)
+    subjects["eb3"] = _languages(life, year)
+    chosen = _open_subjects(life.ctx.rng("ks4.open_subjects"), year)
+    for k, slot in enumerate(("op1", "op2", "op3")):
+        subjects[slot] = chosen[:, k]
+    return subjects
+
+
+def _drawn(uniform: np.ndarray, shares: dict[str, float]) -> np.ndarray:
+    """One code per uniform draw, in the codes' shares (normalised)."""
+    codes = np.array(list(shares))
+    cumulative = np.cumsum(list(shares.values()))
+    return codes[np.minimum(np.searchsorted(cumulative / cumulative[-1], uniform, side="right"),
+                            len(codes) - 1)]
+
+
+def _languages(life: LifeCourse, year: np.ndarray) -> np.ndarray:
+    """Each pupil's EBacc language: French, German, Spanish or another, in the year's shares."""
+    rng = life.ctx.rng("ks4.language")
+    uniform, other = rng.random(len(year)), rng.random(len(year))
+    names = list(LANGUAGE_SHARES[min(LANGUAGE_SHARES)])
+    shares = np.stack([interpolate({y: s[name] for y, s in LANGUAGE_SHARES.items()}, year)
+                       for name in names], axis=1)
+    cumulative = np.cumsum(shares, axis=1)
+    pick = np.minimum((uniform[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1),
+                      len(names) - 1)
+    main = np.array(names)[pick]
+    return np.where(main == "other", _drawn(other, OTHER_LANGUAGES), main)
+
+
+def _open_subjects(rng: np.random.Generator, year: np.ndarray) -> np.ndarray:
+    """(pupils, 3) three different open subjects, drawn without replacement in proportion to
+    their weights among those sat in the pupil's year (the exponential-keys method: the three
+    smallest of -log(u) / weight)."""
+    codes = np.array(list(OPEN_SUBJECTS))
+    weights = np.array([w for w, _ in OPEN_SUBJECTS.values()])
+    last = np.array([9999 if y is None else y for _, y in OPEN_SUBJECTS.values()])
+    keys = -np.log1p(-rng.random((len(year), len(codes)))) / weights
+    keys[year[:, None] > last[None, :]] = np.inf
+    return codes[np.argsort(keys, axis=1)[:, :3]]
 
 
 def reformed(slot: str, year: np.ndarray) -> np.ndarray:
