@@ -66,6 +66,14 @@ def test_subject_grades_equal_the_exam_rows(db, catalog) -> None:
                 assert db.execute(f"SELECT count(NULLIF({column}, '')) FROM {view}"
                                   ).fetchone()[0] == 0
                 continue
+            mapping = f"'{code}'"
+            if found.group(1) == "ENG":  # the English of the threshold measures: language
+                # before 2013/14, the better of language and literature after (language if even)
+                mapping = f"""CASE WHEN p.KS4_ACADYR < '2013/2014' THEN '5030' ELSE (
+                    SELECT b.KS4_MAPPING FROM {_exam(view)} b
+                    WHERE b.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+                      AND b.KS4_ACADYR = p.KS4_ACADYR AND b.KS4_MAPPING IN ('5030', '5110')
+                    ORDER BY b.KS4_POINTS DESC, b.KS4_MAPPING LIMIT 1) END"""
             rows, bad = db.execute(f"""
                 SELECT count(*), sum(NULLIF(p.{column}, '') IS NOT e.KS4_GRADE
                                      AND p.{column} IS NOT ''
@@ -74,7 +82,7 @@ def test_subject_grades_equal_the_exam_rows(db, catalog) -> None:
                                               AND p.{column} IS NOT NULL) {unlisted})
                 FROM {view} p LEFT JOIN {_exam(view)} e
                   ON e.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
-                 AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '{code}'
+                 AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = {mapping}
                 WHERE p.KS4_ACADYR IN (SELECT KS4_ACADYR FROM {view}
                                        WHERE NULLIF({column}, '') IS NOT NULL)
                   AND p.KS4_ENTRIES > 0""").fetchone()
@@ -127,14 +135,14 @@ def test_ebacc_pillar_counts_partition_the_pupils(db) -> None:
 
 
 def test_level2_passes_with_english_and_maths(db) -> None:
-    """KS4_PASS_LEV2EM counts the pupil's level 2 exam rows when English and maths are among
-    them, else 0."""
+    """KS4_PASS_LEV2EM counts the pupil's level 2 exam rows when English (the English slot's:
+    the better of language and literature) and maths are among them, else 0."""
     exam = _exam(NEW)
     rows, bad = db.execute(f"""
         SELECT count(*), sum(p.KS4_PASS_LEV2EM_PTQ_EE <> CASE WHEN e.em = 2 THEN e.l2 ELSE 0 END)
         FROM {NEW} p JOIN (
             SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr, sum(KS4_LEV2) AS l2,
-                   sum(KS4_LEV2 * (KS4_MAPPING IN ('5030', '2210'))) AS em
+                   sum(KS4_LEV2 * (KS4_A8ENG = 1 OR KS4_MAPPING = '2210')) AS em
             FROM {exam} GROUP BY 1, 2) e
           ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
         WHERE p.KS4_PASS_LEV2EM_PTQ_EE IS NOT NULL""").fetchone()
@@ -605,3 +613,36 @@ def test_humanity_and_language_vary_by_pupil_and_year(db) -> None:
                               WHERE KS4_MAPPING = '2650' AND KS4_ACADYR >= '2017/18'"""
                           ).fetchone()[0]
     assert late_ict == 0
+
+
+def test_english_literature_and_the_residual_english(db) -> None:
+    """Most pupils also sit English literature. From 2013/14 the English slot (KS4_A8ENG)
+    holds the better English, literature or language, and the other one is the residual
+    English in an open slot: KS4_ENGRESID is its grade, the lower of the two, and the exam
+    rows' KS4_A8ELIT, KS4_ENGRESIDLANG and KS4_ENGRESIDLIT carry the grades they name."""
+    exam = _exam(NEW)
+    pupils, sitting, literature_first, worse, bad_residual, bad_flag = db.execute(f"""
+        SELECT count(*), sum(lit IS NOT NULL), sum(eng_code = '5110'), sum(other > eng),
+               sum(KS4_ENGRESID <> coalesce(other, 0)),
+               sum(KS4_ENGRESID_G <> (other IS NOT NULL))
+        FROM {NEW} p JOIN (
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                   max(CASE WHEN KS4_A8ENG = 1 THEN KS4_POINTS END) AS eng,
+                   max(CASE WHEN KS4_A8ENG = 1 THEN KS4_MAPPING END) AS eng_code,
+                   max(CASE WHEN KS4_A8OTH = 1 AND KS4_MAPPING IN ('5030', '5110')
+                            THEN KS4_POINTS END) AS other,
+                   max(CASE WHEN KS4_MAPPING = '5110' THEN KS4_POINTS END) AS lit
+            FROM {exam} GROUP BY 1, 2) e
+          ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+        WHERE p.KS4_ENGRESID IS NOT NULL AND e.eng IS NOT NULL""").fetchone()
+    assert pupils > 100
+    assert 0.45 < sitting / pupils < 0.9 and literature_first > 0
+    assert (worse, bad_residual, bad_flag) == (0, 0, 0)
+    bad_rows = db.execute(f"""
+        SELECT sum(KS4_A8ELIT <> CASE WHEN KS4_MAPPING = '5110' THEN KS4_POINTS ELSE 0 END
+                   OR KS4_ENGRESIDLANG <> CASE WHEN KS4_MAPPING = '5030' AND KS4_A8OTH = 1
+                                               THEN KS4_POINTS ELSE 0 END
+                   OR KS4_ENGRESIDLIT <> CASE WHEN KS4_MAPPING = '5110' AND KS4_A8OTH = 1
+                                              THEN KS4_POINTS ELSE 0 END)
+        FROM {exam} WHERE KS4_A8ELIT IS NOT NULL""").fetchone()[0]
+    assert bad_rows == 0

@@ -195,19 +195,23 @@ def test_english_and_maths_scope_follow_the_ks4_grade(db) -> None:
 def test_english_and_maths_baseline_is_the_ks4_grade_on_the_0_to_8_scale(db) -> None:
     """NAT_BASE_PTS / PRIOR_PTS hold the KS4 GCSE's points on the measure's 0-8 scale (A* 8 ...
     G 1, a 9-1 grade its aligned letter's), the VRF's values; BASE_PTS (0-4) only students in
-    scope have. They held the 9-1 grade (up to 9) for every student."""
+    scope have. They held the 9-1 grade (up to 9) for every student. English is the KS4
+    English slot's: language, or from 2013/14 the better of language and literature."""
     points = """CASE KS4_GRADE WHEN '*' THEN 8 WHEN 'A' THEN 7 WHEN 'B' THEN 6 WHEN 'C' THEN 5
         WHEN 'D' THEN 4 WHEN 'E' THEN 3 WHEN 'F' THEN 2 WHEN 'G' THEN 1 WHEN '9' THEN 8
         WHEN '8' THEN 8 WHEN '7' THEN 7 WHEN '6' THEN 6 WHEN '5' THEN 5 WHEN '4' THEN 5
         WHEN '3' THEN 4 WHEN '2' THEN 3 WHEN '1' THEN 1 ELSE 0 END"""
     rows, bad = _one(db, f"""
         WITH k AS (
-          SELECT pmr, max(CASE WHEN map = '5030' THEN pts END) AS e,
+          SELECT pmr, max(CASE WHEN map = '5030' OR (map = '5110' AND yr >= '2013/2014')
+                               THEN pts END) AS e,
                  max(CASE WHEN map = '2210' THEN pts END) AS m FROM (
-            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_MAPPING AS map, {points} AS pts
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_MAPPING AS map, {points} AS pts,
+                   KS4_ACADYR AS yr
               FROM KS4Exam_2002_to_2014
             UNION ALL
-            SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING, {points} FROM KS4Exam_2015_to_2021)
+            SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING, {points}, KS4_ACADYR
+              FROM KS4Exam_2015_to_2021)
           GROUP BY pmr)
         SELECT count(*), sum(s.KS5_NAT_BASE_PTS_E <> coalesce(k.e, 0)
                              OR s.KS5_NAT_BASE_PTS_M <> coalesce(k.m, 0)

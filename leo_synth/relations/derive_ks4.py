@@ -35,6 +35,8 @@ from leo_synth.relations.ks4_progress import (
     va_outcomes,
 )
 from leo_synth.relations.ks4_subjects import (
+    ENGLISH_LANGUAGE,
+    ENGLISH_LITERATURE,
     OLD_POINTS,
     OLD_POINTS_OF_POINTS,
     exam_grade,
@@ -290,7 +292,8 @@ def exam_pass(frame: Frame, relation: Relation, column: RelationColumn,
     return (subject & band_mask(points, band)).astype(np.int64)
 
 
-AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "MAT": "2210", "DSCI": "1370", "GEO": "3910",
+AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "ELIT": "5110", "MAT": "2210", "DSCI": "1370",
+               "GEO": "3910",
                "HIS": "4010", "FRE": "5650", "GER": "5670", "SPAN": "5750", "ITA": "5690",
                "MGRK": "5710", "POR": "5730", "ARA": "5910", "CHI": "5950", "JAP": "6010",
                "MHEB": "6030", "PAN": "6050", "POL": "6070", "RUS": "6090", "TUR": "6110",
@@ -305,12 +308,30 @@ short courses, vocational GCSEs, D&T options without a column of their own)."""
 
 @per_frame
 def _subject_hits(frame: Frame, subject: str) -> np.ndarray:
-    """(rows, 8) True where the slot holds an entered GCSE in the subject (AP name)."""
+    """(rows, 8) True where the slot holds an entered GCSE in the subject (AP name; ``ENG``,
+    the English of the threshold measures: the English slot's, the better English)."""
     code = AP_SUBJECTS.get(subject.upper())
     points = slot_points(frame)
     if code is None:
         return np.zeros(points.shape, dtype=bool)
+    if subject.upper() == "ENG":
+        return (np.arange(len(SLOTS)) == SLOTS.index("eng")) & (points > 0)
     return (_slot_subjects(frame) == code) & (points > 0)
+
+
+@derivation("ks4_english_residual")
+def english_residual(frame: Frame, relation: Relation, column: RelationColumn,
+                     rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """The lower of a pupil's English language and literature grades (9-1 points, the open
+    slot's English: ``ks4_subjects`` puts the better one in the English slot); 0 for a pupil
+    without both. With ``gcse``, 1 if there is such a residual English (a GCSE), else 0."""
+    points = slot_points(frame)
+    open_english = (np.isin(_slot_subjects(frame), [ENGLISH_LANGUAGE, ENGLISH_LITERATURE])
+                    & (np.arange(len(SLOTS)) >= SLOTS.index("op1")) & (points > 0))
+    residual = (points * open_english).max(axis=1)
+    if params.get("gcse"):
+        return (residual > 0).astype(np.int64)
+    return residual.astype(float)
 
 
 @per_frame
@@ -325,15 +346,16 @@ def _slot_grades(frame: Frame) -> np.ndarray:
     the slot has no entry)."""
     years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
     points = slot_points(frame)
-    return np.stack([exam_grade(slot, points[:, index], years)
-                     for index, slot in enumerate(SLOTS)], axis=1)
+    subjects = _slot_subjects(frame)
+    return np.stack([exam_grade(subjects[:, index], points[:, index], years)
+                     for index in range(len(SLOTS))], axis=1)
 
 
 @per_frame
 def _slot_reformed(frame: Frame) -> np.ndarray:
     """(rows, 8) True where the slot's GCSE is graded 9-1 in the row's year."""
     years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
-    return np.stack([reformed(slot, years) for slot in SLOTS], axis=1)
+    return reformed(_slot_subjects(frame), years[:, None])
 
 
 @derivation("ks4_subject_grade")

@@ -12,7 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import pmrs_in_year
-from leo_synth.relations.ks4_subjects import exam_grade, reformed, slot_subjects
+from leo_synth.relations.ks4_subjects import (
+    ENGLISH_LANGUAGE,
+    ENGLISH_LITERATURE,
+    exam_grade,
+    reformed,
+    slot_subjects,
+)
 from leo_synth.relations.ks5_subjects import board_subject_number
 from leo_synth.relations.ks123_results import (
     KS1_CODES,
@@ -360,7 +366,7 @@ GCSE91_SUBLEVNO = 391
     "gsize", "lev1", "lev2", "include", "a8included", "a8points", "a8eng", "a8mat", "a8ebac",
     "a8oth", "version", "teacher_assessed_flag", "covid_impacted_flag", "resultid",
     "ebacc_rank", "open_rank", "eligible_rank", "newstyle_points", "ebacc_not_science", "ancn",
-    "brdsubno", "dsci_row",
+    "brdsubno", "dsci_row", "elit_points", "resid_lang_points", "resid_lit_points",
 ))
 def ks4_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and GCSE result, the grades behind the pupil table's measures."""
@@ -393,15 +399,15 @@ def _ks4_exams(life: LifeCourse) -> Frame:
         year = ks4["year"][rows]
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
         pts = points[rows]
-        grade = exam_grade(slot, pts, year)
         subject = subjects[slot][rows]
+        grade = exam_grade(subject, pts, year)
         attrs = {name: values[rows] for name, values in pupils.items()}
         board = rng.integers(1, 5, m)
         parts.append(Frame({
             YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
             "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
             "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
-            "sublevno": np.where(reformed(slot, year), GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
+            "sublevno": np.where(reformed(subject, year), GCSE91_SUBLEVNO, GCSE_SUBLEVNO),
             "mapping": subject, "qan": np.char.add("SYN", subject),
             "boardno": board, "brdsubno": board_subject_number(board, subject),
             "grade": grade, "gfinal": grade,
@@ -422,6 +428,11 @@ def _ks4_exams(life: LifeCourse) -> Frame:
             "ancn": centre_number(centre[rows]),
             # the pupil's only combined science qualification is the double award (slot eb1)
             "dsci_row": Masked(np.full(m, "1"), np.full(m, slot != "eb1")),
+            "elit_points": np.where(subject == ENGLISH_LITERATURE, pts, 0).astype(np.int64),
+            # (an English in an open slot is the residual one: ks4_subjects)
+            **{name: np.where(slot.startswith("op") & (subject == code), pts, 0).astype(np.int64)
+               for name, code in (("resid_lang_points", ENGLISH_LANGUAGE),
+                                  ("resid_lit_points", ENGLISH_LITERATURE))},
         }))
     return Frame.concat(parts).sort("resultid")
 

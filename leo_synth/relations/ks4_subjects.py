@@ -2,7 +2,8 @@
 
 Each Attainment 8 slot holds one full GCSE: English language, maths, double award science,
 a humanity (history or geography), a language (French, German, Spanish or one of fifteen
-others, in each year's shares), and three different open-slot subjects. The subjects are drawn
+others, in each year's shares), and three different open-slot subjects, the first of them
+English literature for most pupils. The subjects are drawn
 once per block (streams of their own), so the KS4 exam rows and the pupil table's per-subject
 grades (``KS4_AP<subject>``) name the same subjects. Subjects label the slots' grades, which
 the life course simulates per slot (simulation/attainment.py): a pupil's grade does not depend
@@ -19,7 +20,8 @@ from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
 
 SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370"}
-"""English language, maths and double award science (plams.mapping codes): every pupil's."""
+"""English language, maths and double award science (plams.mapping codes): every pupil's
+(the English slot English literature where that is the better English, from 2013/14)."""
 HUMANITIES = {"4010": 0.52, "3910": 0.48}
 """The EBacc humanity, history or geography, in the shares of their GCSE entries in England
 (JCQ: about even since 2002, history a little ahead; rounded)."""
@@ -46,8 +48,26 @@ PE, business studies, ICT (withdrawn after summer 2017), drama, D&T product desi
 technology, media studies, music, sociology, statistics, D&T textiles, psychology. None
 counts towards the EBacc, so the EBacc slots hold exactly the science, humanity and language
 GCSEs, as the A8 slot-filling rules need."""
-REFORMED_FROM = {"eng": 2016, "mat": 2016}
-"""First academic year graded 9-1: English and maths from 2016/17, the rest from 2017/18."""
+ENGLISH_LANGUAGE, ENGLISH_LITERATURE = "5030", "5110"
+LITERATURE_SHARE = {2001: 0.55, 2012: 0.55, 2013: 0.75, 2016: 0.75, 2017: 0.95}
+"""Share of pupils not entered for the EBacc who sit English literature, by academic year
+(interpolated, flat beyond), among those who can (``_add_literature``: from 2013/14 a pupil
+whose open-slot grades all beat the English slot's cannot, about three in ten). Pupils entered
+for the EBacc all sit it where they can. About three quarters of pupils sit it before 2013/14,
+three fifths to two thirds after (JCQ's entries are higher after 2016/17, when literature
+became part of the double-weighted English element for most). An assumption, not fitted."""
+OPEN_SLOTS = ("op1", "op2", "op3")
+LITERATURE_BETTER = 0.4
+"""Share of the pupils sitting both English GCSEs whose literature grade is the better one
+(from 2013/14, when it then fills the English slot; an assumption: the two grades are close)."""
+BEST_ENGLISH_FROM = 2013
+"""From 2013/14 the English measures take the better of a pupil's English language and
+literature GCSEs: the English slot holds the better, the other one is an open-slot GCSE (the
+residual English of Attainment 8). Before, the English measures read English language, and
+literature is an open subject like any other."""
+REFORMED_FROM = {ENGLISH_LANGUAGE: 2016, ENGLISH_LITERATURE: 2016, "2210": 2016}
+"""First academic year graded 9-1, by subject: English language, English literature and maths
+from 2016/17, the rest from 2017/18."""
 REFORMED_OTHERS = 2017
 OLD_POINTS = {"A*": 8, "A": 7, "B": 6, "C": 5, "D": 4, "E": 3, "F": 2, "G": 1, "U": 0}
 OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POINTS])
@@ -65,9 +85,35 @@ def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
     subjects["eb2"] = _drawn(life.ctx.rng("ks4.humanity").random(n), HUMANITIES)
     subjects["eb3"] = _languages(life, year)
     chosen = _open_subjects(life.ctx.rng("ks4.open_subjects"), year)
-    for k, slot in enumerate(("op1", "op2", "op3")):
+    for k, slot in enumerate(OPEN_SLOTS):
         subjects[slot] = chosen[:, k]
+    _add_literature(life, year, subjects)
     return subjects
+
+
+def _add_literature(life: LifeCourse, year: np.ndarray, subjects: dict[str, np.ndarray]) -> None:
+    """English literature in place of an open subject for the pupils who sit it. From 2013/14
+    the English slot holds the better English: literature goes to the first open slot whose
+    grade is at most the English slot's (a pupil with none sits no literature), and either
+    English may be the better one (the English slot then literature, the open slot language).
+    The grades stay as simulated: only labels change, so every measure is unchanged."""
+    ks4 = life.ks4
+    rng = life.ctx.rng("ks4.literature")
+    n = len(year)
+    sits, better = rng.random(n), rng.random(n)
+    english = np.asarray(ks4["pts_eng"], dtype=np.int64)
+    open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
+                           axis=1)
+    best_rule = year >= BEST_ENGLISH_FROM
+    allowed = (open_points > 0) & ((open_points <= english[:, None]) | ~best_rule[:, None])
+    sits = (((sits < interpolate(LITERATURE_SHARE, year))
+             | np.asarray(ks4["ebacc_entered"], dtype=bool)) & (english > 0) & allowed.any(axis=1))
+    which = np.argmax(allowed, axis=1)
+    literature_first = sits & best_rule & (better < LITERATURE_BETTER)
+    subjects["eng"] = np.where(literature_first, ENGLISH_LITERATURE, subjects["eng"])
+    for k, slot in enumerate(OPEN_SLOTS):
+        subjects[slot] = np.where(sits & (which == k), np.where(
+            literature_first, ENGLISH_LANGUAGE, ENGLISH_LITERATURE), subjects[slot])
 
 
 def _drawn(uniform: np.ndarray, shares: dict[str, float]) -> np.ndarray:
@@ -104,16 +150,20 @@ def _open_subjects(rng: np.random.Generator, year: np.ndarray) -> np.ndarray:
     return codes[np.argsort(keys, axis=1)[:, :3]]
 
 
-def reformed(slot: str, year: np.ndarray) -> np.ndarray:
-    """True where the slot's GCSE is a reformed (9-1 graded) one in that academic year."""
-    return np.asarray(year) >= REFORMED_FROM.get(slot, REFORMED_OTHERS)
+def reformed(subject: str | np.ndarray, year: np.ndarray) -> np.ndarray:
+    """True where a GCSE in ``subject`` (a plams.mapping code, or one per row) is a reformed
+    (9-1 graded) one in that academic year."""
+    first = np.full(np.broadcast(np.asarray(subject), np.asarray(year)).shape, REFORMED_OTHERS)
+    for code, year_from in REFORMED_FROM.items():
+        first = np.where(np.asarray(subject) == code, year_from, first)
+    return np.asarray(year) >= first
 
 
-def exam_grade(slot: str, points: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """The grade as the exam row records it: 9-1 for reformed GCSEs, else the letter of the
-    grade (A* coded ``*``)."""
+def exam_grade(subject: str | np.ndarray, points: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The grade of a GCSE in ``subject`` as the exam row records it: 9-1 for reformed GCSEs,
+    else the letter of the grade (A* coded ``*``)."""
     points = np.asarray(points, dtype=np.int64)
-    return np.where(reformed(slot, year), _DIGITS[points], _LETTERS[points])
+    return np.where(reformed(subject, year), _DIGITS[points], _LETTERS[points])
 
 
 _DIGITS = np.arange(len(LETTER_OF_POINTS)).astype(str)

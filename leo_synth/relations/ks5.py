@@ -309,10 +309,9 @@ def _resit_rows(life: LifeCourse) -> Frame:
     attrs = pupil_attributes(life, ks5["person"][rows], year, school)
     codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
     english = resits["subject"] == 0
-    grade = np.where(english, exam_grade("eng", resits["grade"], sat_in),
-                     exam_grade("mat", resits["grade"], sat_in))
-    nine_to_one = np.where(english, reformed("eng", sat_in), reformed("mat", sat_in))
     subject = np.where(english, SLOT_SUBJECTS["eng"], SLOT_SUBJECTS["mat"])
+    grade = exam_grade(subject, resits["grade"], sat_in)
+    nine_to_one = reformed(subject, sat_in)
     boards = choose_boards(life.ctx.rng("ks5.resit_boards"), subject)
     covid = (sat_in >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
     zeros = np.zeros(m, dtype=int)

@@ -29,7 +29,7 @@ from leo_synth.relations.derive_ilr import (
     monitoring_codes,
 )
 from leo_synth.relations.ilr_lldd import lldd_details
-from leo_synth.relations.ks4_subjects import exam_grade
+from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, month_of, ymd
@@ -149,8 +149,8 @@ def resit_grades(aim: Frame, year: np.ndarray) -> np.ndarray:
     """Per aim: the grade of a GCSE English or maths resit as the ILR's OutGrade (9-1 from
     2016/17, the letter before; ``*`` for A*), as the KS4 exam rows grade them."""
     english = aim["cof_subject"] == 0
-    return np.where(english, exam_grade("eng", aim["gcse_grade"], year),
-                    exam_grade("mat", aim["gcse_grade"], year))
+    subject = np.where(english, SLOT_SUBJECTS["eng"], SLOT_SUBJECTS["mat"])
+    return exam_grade(subject, aim["gcse_grade"], year)
 
 
 def start_ages(life: LifeCourse, person: np.ndarray, row: np.ndarray, start: np.ndarray,
