@@ -692,3 +692,41 @@ def test_key_stage_4_and_absence_rows_carry_the_census_school(small_sqlite) -> N
         assert (wrong or 0) == 0, year
         checked, at_unit = checked + m, at_unit + (unit_rows or 0)
     assert checked > 1000 and at_unit > 0, (checked, at_unit)
+
+
+def test_a_ucas_row_declares_one_of_the_applicants_a_levels(small_sqlite) -> None:
+    """Each application row declares one of the applicant's level 3s: an A level of their KS5
+    record by its title (the applicant's rows list different A levels in turn), ``Pending``
+    without a grade when sat in the summer of the cycle, ``Gained`` with the KS5 exam row's
+    grade when sat before; a BTEC or an Access to HE Diploma otherwise, without a subject.
+    (Every row was a pending A level with a random code for its subject.)"""
+    db, _ = small_sqlite
+    rows, a_levels, gained, bad_status, bad_grade, unmatched = _one(db, """
+        SELECT count(*), sum(qualification_description = 'GCE Advanced Level'),
+               sum(qualification_status = 'Gained'),
+               sum((qualification_status = 'Gained') <> (qualification_year < application_cycle)
+                   OR (qualification_status = 'Pending' AND grade IS NOT NULL)
+                   OR (qualification_status = 'Gained' AND grade IS NULL
+                       AND qualification_description = 'GCE Advanced Level')),
+               sum(qualification_description <> 'GCE Advanced Level'
+                   AND (subject_title IS NOT NULL OR grade IS NOT NULL)),
+               sum(qualification_description = 'GCE Advanced Level' AND NOT EXISTS (
+                   SELECT 1 FROM KS5Exam_2002_to_2021 e
+                   WHERE e.KS5_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous
+                     AND e.KS5_EXAMYEAR = u.qualification_year
+                     AND (u.grade IS NULL OR e.KS5_GRADE = u.grade)
+                     AND e.KS5_MAPPING = CASE u.subject_title WHEN 'Mathematics' THEN '2210'
+                         WHEN 'Biology' THEN '1010' WHEN 'Chemistry' THEN '1110'
+                         WHEN 'Physics' THEN '1210' WHEN 'History' THEN '4010'
+                         WHEN 'Psychology' THEN '4850' WHEN 'English Literature' THEN '5110'
+                         ELSE e.KS5_MAPPING END))
+        FROM ucas_2007_to_2021 u""")
+    assert rows > 100 and a_levels > rows / 3 and gained > 0
+    assert (bad_status, bad_grade, unmatched) == (0, 0, 0)
+    uneven = _one(db, """
+        SELECT count(*) FROM (
+            SELECT applicant_id, application_cycle FROM (
+                SELECT applicant_id, application_cycle, subject_title, count(*) AS k
+                FROM ucas_2007_to_2021 WHERE subject_title IS NOT NULL GROUP BY 1, 2, 3)
+            GROUP BY 1, 2 HAVING max(k) - min(k) > 1)""")[0]
+    assert uneven == 0  # (the A levels in turn: none declared twice before each once)

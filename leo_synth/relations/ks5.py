@@ -61,10 +61,10 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
     eligible = eligible_subjects({"eng": grades[0][ks5["person"]],
                                   "mat": grades[1][ks5["person"]]})
     subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible)
-    return np.where(_grades(life) >= 0, subjects, "")
+    return np.where(a_level_grades(life) >= 0, subjects, "")
 
 
-def _grades(life: LifeCourse) -> np.ndarray:
+def a_level_grades(life: LifeCourse) -> np.ndarray:
     """(students, 4) A level grades (0 = U ... 6 = A*, -1 = no entry), an A* before it was
     awarded (:data:`A_STAR_FROM`) recorded as the A it was then."""
     ks5 = life.post16.ks5
@@ -135,7 +135,7 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
 def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     """One row per KS5 student: A level entries, grades and points in each era's scale."""
     ks5 = life.post16.ks5
-    grades = _grades(life)
+    grades = a_level_grades(life)
     taken = grades >= 0
     school = ks5_school(life, ks5["person"], ks5["year"])
     rows = Frame(person=ks5["person"], year=ks5["year"], school=school)
@@ -248,7 +248,7 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per student and A level result (the grades behind the student table), and per
     GCSE English or maths resit of a school sixth former (:func:`_resit_rows`)."""
     ks5 = life.post16.ks5
-    grades = _grades(life)
+    grades = a_level_grades(life)
     subjects = ks5_subjects(life)
     boards = choose_boards(life.ctx.rng("ks5.boards"), subjects.ravel()).reshape(subjects.shape)
     parts = []

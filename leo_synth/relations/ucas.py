@@ -11,6 +11,7 @@ import numpy as np
 
 from leo_synth.relations.ks5 import ks5_school
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.ucas_qualifications import declared_qualifications
 from leo_synth.relations.ucas_routes import (
     SINGLE,
     acceptance_routes,
@@ -19,7 +20,6 @@ from leo_synth.relations.ucas_routes import (
     placed_choice,
     route_columns,
 )
-from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame, sorted_lookup
 from leo_synth.simulation.higher_education import pick_provider
@@ -64,7 +64,8 @@ def school_aligned_age(birth: np.ndarray, cycle: np.ndarray) -> np.ndarray:
     "accept_flag", "unique_application_id_cycle", "entry_year_code", "entry_year",
     "application_flag", "main_scheme_application_flag", "june30_hep_decision_code",
     "june30_app_response_code", "jacs3_sub_line_code", "course_identifier",
-    "qualification_status", "qualification_description", "grade", "qualification_year",
+    "qualification_status", "qualification_description", "subject_title", "grade",
+    "qualification_year",
     "applicant_ethnic_group_code", "applicant_socioecon2000_code", "applicant_socioecon2010_code",
     "applicant_polar3_code", "applicant_polar4_code", "applicant_imd_code",
     "applicant_disability_code", "acceptance_route_code", "applicant_domicile_named_country",
@@ -147,10 +148,8 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         "entry_year_code": c, "entry_year": c, "application_flag": np.ones(n, dtype=np.int64),
         "jacs3_sub_line_code": jacs[subject[idx]].astype("<U2"),  # the subject line, e.g. L1
         "course_identifier": course,
-        "qualification_status": np.full(n, "Pending"),
-        "qualification_description": np.full(n, "GCE Advanced Level"),
-        "grade": Masked(np.full(n, "B"), np.ones(n, dtype=bool)),
-        "qualification_year": c,
+        **declared_qualifications(life, p, c, choice,
+                                  school_aligned_age(persons["birth"][p], c)),
         **_applicant_details(life, p, c, subject[idx], provider),
         **route_columns(route[idx], choice, placed, offered, unconditional),
         "course_identifier_june30_deadline": course,
