@@ -547,3 +547,28 @@ def test_service_provision_is_mostly_the_authority_s_own(db) -> None:
         GROUP BY 1""").fetchall())
     assert sum(counts.values()) >= 20
     assert counts.get("PR1", 0) > 0.4 * sum(counts.values())
+
+
+def test_secondary_need_of_some_pupils_with_sen(db) -> None:
+    """A share of the pupils with SEN have a secondary need (the census's "if appropriate"):
+    never the primary one, never without SEN, the same in the spring census and the absence
+    record of the year. (It was NULL for everyone.)"""
+    census, absence = "spring_census_2014", ABSENCE_2014
+    sc = lambda p: _column(db, census, p)  # noqa: E731
+    ab = lambda p: _column(db, absence, p)  # noqa: E731
+    primary, secondary = sc("PrimarySENtype_spr.."), sc("SecondarySENtype_spr..")
+    with_sen, recorded, same, without_sen = _one(db, f"""
+        SELECT sum(NULLIF({primary}, '') IS NOT NULL), sum(NULLIF({secondary}, '') IS NOT NULL),
+               sum(NULLIF({secondary}, '') = {primary}),
+               sum(NULLIF({secondary}, '') IS NOT NULL AND NULLIF({primary}, '') IS NULL)
+        FROM {census}""")
+    assert with_sen > 20 and 0.1 < recorded / with_sen < 0.5
+    assert (same, without_sen) == (0, 0)
+    rows, disagree = _one(db, f"""
+        SELECT count(*),
+               sum(NULLIF(c.{secondary}, '') IS NOT NULLIF(a.{ab('SecondarySENtype_ab..')}, ''))
+        FROM {census} c JOIN {absence} a
+          ON c.{sc('PupilMatchingRefAnonymous_spr..')} = a.{ab('PupilMatchingRefAnonymous_ab..')}
+         AND c.{sc('NCyearActual_spr..')} = a.{ab('NCyearActual_ab..')}
+        WHERE NULLIF(c.{primary}, '') IS NOT NULL""")
+    assert rows > 10 and disagree == 0

@@ -81,10 +81,49 @@ def sen_need_code(life: LifeCourse, person: np.ndarray, level: np.ndarray,
     need = life.schooling.sen_need[person]
     code = np.where(need >= 100, ehc_codes[np.clip(need - 100, 0, len(ehc_codes) - 1)],
                     support_codes[np.clip(need, 0, len(support_codes) - 1)])
+    return Masked(_need_of_year(code, year), level <= 0)
+
+
+def _need_of_year(code: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """A need code as the year's census codes it: BESD before 2014/15 where SEMH later, OTH
+    where NSA (no specialist assessment) later."""
     early = year < 2014
     code = np.where(early & (code == "SEMH"), "BESD", code)
-    code = np.where(early & (code == "NSA"), "OTH", code)
-    return Masked(code, level <= 0)
+    return np.where(early & (code == "NSA"), "OTH", code)
+
+
+SECONDARY_NEED_SHARE = {SEN_STATEMENT: 0.35, SEN_SUPPORT: 0.2}
+"""Share of pupils with a statement or EHC plan, and with SEN support, who have a secondary
+need recorded (the census asks for one "if appropriate"). An assumption: no reference gives
+the share."""
+
+
+@per_block
+def _secondary_need_draws(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
+    """Per person of the block: a uniform deciding whether a secondary need is recorded and
+    one choosing it (the person's own, so every record and year agree)."""
+    rng = life.ctx.rng("pupil.secondary_sen")
+    n = len(life.persons)
+    return rng.random(n), rng.random(n)
+
+
+def secondary_sen_code(life: LifeCourse, person: np.ndarray, level: np.ndarray,
+                       year: np.ndarray, primary: np.ndarray) -> Masked:
+    """Secondary SEN type code of pupils with SEN, for a share of them
+    (:data:`SECONDARY_NEED_SHARE`): a need of the SEN support mix other than the primary one
+    (the next code of the list where the draw gives the primary's), coded as the year's
+    census codes it; NULL for the others."""
+    recorded, choice = (draws[person] for draws in _secondary_need_draws(life))
+    share = np.select([level == SEN_STATEMENT, level == SEN_SUPPORT],
+                      [SECONDARY_NEED_SHARE[SEN_STATEMENT], SECONDARY_NEED_SHARE[SEN_SUPPORT]], 0)
+    mix = life.ctx.params["sen.need_support"]
+    codes = np.array(list(mix))
+    cumulative = np.cumsum(list(mix.values()))
+    pick = np.minimum(np.searchsorted(cumulative / cumulative[-1], choice, side="right"),
+                      len(codes) - 1)
+    code = _need_of_year(codes[pick], year)
+    code = np.where(code == primary, _need_of_year(codes[(pick + 1) % len(codes)], year), code)
+    return Masked(code, (level <= 0) | (recorded >= share))
 
 
 NCYEAR_BELOW_1 = {0: "R", -1: "N2", -2: "N1"}
@@ -111,7 +150,6 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     persons = life.persons
     pools = life.ctx.pools
     keys = life.ctx.keys
-    n = len(person)
     year = np.asarray(year, dtype=np.int64)
     if school is None:
         school = school_of(life, person, year)
@@ -119,6 +157,7 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
     schooling = life.schooling
     level = schooling.sen_level_in(person, year)
     sen_code = sen_provision_code(life, level, year, person)
+    primary = sen_need_code(life, person, level, year)
     la = pools.schools["la"][school]
     return {
         "pmr": pmrs_in_year(life, person, year),
@@ -133,8 +172,8 @@ def pupil_attributes(life: LifeCourse, person: np.ndarray, year: np.ndarray,
         "sen_provision": sen_code,
         "sen_provision_major": np.select([level == SEN_STATEMENT, level == SEN_SUPPORT],
                                          ["3_SS", "2_SNS"], "1_NON"),
-        "primary_sen_type": sen_need_code(life, person, level, year),
-        "secondary_sen_type": Masked(np.full(n, "OTH"), np.ones(n, dtype=bool)),
+        "primary_sen_type": primary,
+        "secondary_sen_type": secondary_sen_code(life, person, level, year, primary.values),
         "sen_support_flag": (sen_code == "K").astype(np.int64),
         "sen_ehc_flag": (sen_code == "E").astype(np.int64),
         "sen_statement_or_ehc_flag": (level == SEN_STATEMENT).astype(np.int64),
