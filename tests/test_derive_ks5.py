@@ -529,3 +529,19 @@ def test_a_level_choice_meets_the_gcse_entry_requirements(db) -> None:
     top = _one(db, f"""SELECT KS5_MAPPING FROM {EXAM} WHERE KS5_SUBLEVNO = 111
                        GROUP BY KS5_MAPPING ORDER BY count(*) DESC LIMIT 1""")
     assert top == ("2210",)
+
+
+def test_prior_buckets_are_the_baselines_grades(db) -> None:
+    """KS5_NAT_PRIOR_BUCKET_E / _M name the baseline's grade as the VRF's bucket list spells it
+    (maths' F "F and below F"; 0 points "no passes"), NULL with the baseline. They were random
+    reference codes."""
+    letters = "CASE {p} WHEN 8 THEN 'A*' WHEN 7 THEN 'A' WHEN 6 THEN 'B' WHEN 5 THEN 'C' " \
+              "WHEN 4 THEN 'D' WHEN 3 THEN 'E' WHEN 2 THEN {f} WHEN 1 THEN 'G' " \
+              "WHEN 0 THEN 'no passes' END"
+    rows, bad = _one(db, f"""
+        SELECT count(*),
+               sum(KS5_NAT_PRIOR_BUCKET_E IS NOT {letters.format(p='KS5_NAT_BASE_PTS_E', f="'F'")}
+                   OR KS5_NAT_PRIOR_BUCKET_M
+                      IS NOT {letters.format(p='KS5_NAT_BASE_PTS_M', f="'F and below F'")})
+        FROM {STUDENT} WHERE KS5_NAT_BASE_PTS_E IS NOT NULL""")
+    assert rows > 20 and bad == 0

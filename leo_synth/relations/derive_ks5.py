@@ -279,6 +279,24 @@ def prior(frame: Frame, relation: Relation, column: RelationColumn,
     return np.round(points - average) if diff else points
 
 
+PRIOR_BUCKETS = {"e": ("no passes", "G", "F", "E", "D", "C", "B", "A", "A*"),
+                 "m": ("no passes", "G", "F and below F", "E", "D", "C", "B", "A", "A*")}
+"""The attainment bucket of each whole grade's points on the 0-8 scale (U or no GCSE 0 ... A*
+8), spelt as the VRF lists the buckets of English and of maths (its maths list has "F and below
+F" where English has "F")."""
+
+
+@derivation("ks5_prior_bucket")
+def prior_bucket(frame: Frame, relation: Relation, column: RelationColumn,
+                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """KS5_NAT_BASE_PTS_E / _M grouped into the VRF's attainment buckets (``subject`` E or M):
+    a grade's points are its letter's bucket, 0 is "no passes". The buckets between two grades
+    hold averaged baselines, which a simulated student's single GCSE grade never is."""
+    subject = str(params["subject"]).lower()
+    points = prior(frame, relation, column, rng, {"measure": f"grade_{subject}", "points": True})
+    return np.array(PRIOR_BUCKETS[subject])[points]
+
+
 # -- KS5 exam rows -----------------------------------------------------------------------------
 
 @derivation("ks5_discounted")
