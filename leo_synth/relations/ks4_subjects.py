@@ -2,12 +2,12 @@
 
 Each Attainment 8 slot holds one full GCSE: English language, maths, double award science,
 a humanity (history or geography), a language (French, German, Spanish or one of fifteen
-others, in each year's shares), and three different open-slot subjects, the first of them
-English literature for most pupils. The subjects are drawn
-once per block (streams of their own), so the KS4 exam rows and the pupil table's per-subject
-grades (``KS4_AP<subject>``) name the same subjects. Subjects label the slots' grades, which
-the life course simulates per slot (simulation/attainment.py): a pupil's grade does not depend
-on which humanity or language it is in.
+others, in each year's shares), and three different open-slot subjects, one of them English
+literature for most pupils. The subjects are drawn once per block (streams of their own), so
+the KS4 exam rows and the pupil table's per-subject grades (``KS4_AP<subject>``) name the
+same subjects. Subjects label the slots' grades, which the life course simulates per slot
+(simulation/attainment.py): a pupil's grade does not depend on which humanity or language it
+is in.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ LANGUAGE_SHARES = {2001: {"5650": 0.59, "5670": 0.23, "5750": 0.11, "other": 0.0
                    2009: {"5650": 0.50, "5670": 0.19, "5750": 0.18, "other": 0.13},
                    2018: {"5650": 0.41, "5670": 0.14, "5750": 0.33, "other": 0.12}}
 """The EBacc language by academic year (its start; interpolated between, flat beyond): French,
-German, Spanish and the others' shares of GCSE language entries in England (JCQ, rounded:
-French about 330,000 entries in 2002 and 120,000 in 2019, Spanish rising past German)."""
+German, Spanish and the others' shares of GCSE language entries (approximately, from JCQ's
+entries: French fell by more than half from 2002 to 2019, Spanish rose past German)."""
 OTHER_LANGUAGES = {"6130": 0.15, "5950": 0.12, "5690": 0.10, "5910": 0.10, "6070": 0.12,
                    "5730": 0.07, "6110": 0.05, "6090": 0.06, "6050": 0.05, "6010": 0.04,
                    "5710": 0.03, "6030": 0.02, "6150": 0.03, "6610": 0.05, "6550": 0.01}
@@ -42,8 +42,8 @@ OPEN_SUBJECTS = {"4610": (3.0, None), "3510": (2.4, None), "7210": (1.4, None),
                  "9080": (1.0, None), "9020": (0.9, None), "5350": (0.7, None),
                  "7010": (0.6, None), "4890": (0.5, None), "2510": (0.5, None),
                  "9050": (0.3, None), "4850": (0.2, None)}
-"""Open-slot subjects, by weight (roughly their GCSE entries, JCQ, in hundred thousands) and
-the last academic year they are sat (None: every year): religious studies, art and design,
+"""Open-slot subjects, by weight (roughly in proportion to their GCSE entries, JCQ) and the
+last academic year they are sat (None: every year): religious studies, art and design,
 PE, business studies, ICT (withdrawn after summer 2017), drama, D&T product design, D&T food
 technology, media studies, music, sociology, statistics, D&T textiles, psychology. None
 counts towards the EBacc, so the EBacc slots hold exactly the science, humanity and language
