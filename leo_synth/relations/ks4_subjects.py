@@ -53,9 +53,10 @@ LITERATURE_SHARE = {2001: 0.55, 2012: 0.55, 2013: 0.75, 2016: 0.75, 2017: 0.95}
 """Share of pupils not entered for the EBacc who sit English literature, by academic year
 (interpolated, flat beyond), among those who can (``_add_literature``: from 2013/14 a pupil
 whose open-slot grades all beat the English slot's cannot, about three in ten). Pupils entered
-for the EBacc all sit it where they can. About three quarters of pupils sit it before 2013/14,
-three fifths to two thirds after (JCQ's entries are higher after 2016/17, when literature
-became part of the double-weighted English element for most). An assumption, not fitted."""
+for the EBacc all sit it where they can: about three quarters of pupils sit it before 2013/14,
+three fifths to seven tenths after (100,000 persons, seed 42). An assumption, not fitted (JCQ's
+entries are higher after 2016/17, when literature joined the double-weighted English element
+for most)."""
 OPEN_SLOTS = ("op1", "op2", "op3")
 LITERATURE_BETTER = 0.4
 """Share of the pupils sitting both English GCSEs whose literature grade is the better one
