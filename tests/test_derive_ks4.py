@@ -22,7 +22,7 @@ from leo_synth.relations.ks4_progress import (
     median_estimates,
     va_estimates,
 )
-from leo_synth.relations.ks4_subjects import HUMANITIES, OTHER_LANGUAGES
+from leo_synth.relations.ks4_subjects import HUMANITIES, LANGUAGES
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters, load_parameters
 from leo_synth.simulation.series import interpolate
@@ -118,7 +118,7 @@ def test_ebacc_pillar_counts_partition_the_pupils(db) -> None:
     entered the EBacc; a pupil with exam rows in all five pillars' subjects entered it."""
     exam = _exam(NEW)
     pillars = ", ".join(f"'{code}'" for code in ["5030", "2210", "1370", *HUMANITIES,
-                                                  *OTHER_LANGUAGES, "5650", "5670", "5750"])
+                                                  *sorted(LANGUAGES)])
     rows, bad, unexplained, some = db.execute(f"""
         SELECT count(*), sum(n > 1),
                sum((n = 0) <> (KS4_EBACC_E_PTQ_EE = 1) OR (pillars = 5 AND n > 0)),
@@ -244,7 +244,7 @@ def test_value_added_is_outcome_less_prediction(db) -> None:
     """Best 8 VA score = capped points plus English and maths bonuses - the prediction; the
     bonuses are the English and maths new-style points; a subject's VA needs an entry."""
     view = "KS4Pupil_2002_to_2014"
-    languages = ", ".join(f"'{code}'" for code in [*OTHER_LANGUAGES, "5650", "5670", "5750"])
+    languages = ", ".join(f"'{code}'" for code in sorted(LANGUAGES))
     rows, bad_b8, bad_bonus, bad_lan = db.execute(f"""
         SELECT count(*), sum(abs(KS4_B8VASCR - (KS4_B8SCRPLUSBONUS - KS4_B8VAPRED)) > 0.51),
                sum(CAST(KS4_B8SCRPLUSBONUS AS REAL) <> KS4_VAPTSC + KS4_GENGBONUS + KS4_GMATBONUS),
@@ -584,7 +584,9 @@ def test_exam_score_is_null_and_wolf_threshold_a_good_pass(db) -> None:
 def test_humanity_and_language_vary_by_pupil_and_year(db) -> None:
     """Pupils sit history or geography, in about even shares, and KS4_ENTERED_HISTORY /
     _GEOGRAPHY say which; the language is one of several, French giving way to Spanish over
-    the years as in JCQ's entries; ICT is not sat after 2016/17."""
+    the years as in JCQ's entries, and a community language is its speakers' (Urdu of
+    Pakistani, Indian and other Asian pupils, Polish of white other pupils); ICT is not sat
+    after 2016/17."""
     exam = _exam(NEW)
     history, geography = db.execute(f"""
         SELECT sum(KS4_MAPPING = '4010'), sum(KS4_MAPPING = '3910') FROM {exam}""").fetchone()
@@ -598,7 +600,7 @@ def test_humanity_and_language_vary_by_pupil_and_year(db) -> None:
                      AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '3910'))
         FROM {NEW} p WHERE KS4_ENTERED_HISTORY IS NOT NULL""").fetchone()
     assert rows > 5 and bad == 0  # (the columns are 2020/21's only)
-    languages = ", ".join(f"'{code}'" for code in [*OTHER_LANGUAGES, "5650", "5670", "5750"])
+    languages = ", ".join(f"'{code}'" for code in sorted(LANGUAGES))
     shares = {}
     for view in VIEWS:
         shares[view] = db.execute(f"""
@@ -609,6 +611,17 @@ def test_humanity_and_language_vary_by_pupil_and_year(db) -> None:
         shares[view] for view in VIEWS)
     assert old_french > new_french + 0.05 and new_spanish > old_spanish + 0.05
     assert min(old_kinds, new_kinds) >= 5
+    # community languages are their speakers': Urdu, Panjabi and Polish of their ethnic groups
+    outside = db.execute(f"""
+        SELECT count(*), sum(CASE e.KS4_MAPPING WHEN '6130' THEN p.KS4_ETHNIC NOT IN
+                                 ('APKN', 'AIND', 'AOTH')
+                             WHEN '6050' THEN p.KS4_ETHNIC NOT IN ('APKN', 'AIND')
+                             ELSE p.KS4_ETHNIC <> 'WOTH' END)
+        FROM {exam} e JOIN {NEW} p
+          ON p.KS4_PupilMatchingRefAnonymous = e.KS4_PupilMatchingRefAnonymous
+         AND p.KS4_ACADYR = e.KS4_ACADYR
+        WHERE e.KS4_MAPPING IN ('6130', '6050', '6070')""").fetchone()
+    assert outside[0] == 0 or outside[1] == 0, outside
     late_ict = db.execute(f"""SELECT count(*) FROM {exam}
                               WHERE KS4_MAPPING = '2650' AND KS4_ACADYR >= '2017/18'"""
                           ).fetchone()[0]

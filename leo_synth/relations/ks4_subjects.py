@@ -2,12 +2,12 @@
 
 Each Attainment 8 slot holds one full GCSE: English language, maths, double award science,
 a humanity (history or geography), a language (French, German, Spanish or one of fifteen
-others, in each year's shares), and three different open-slot subjects, one of them English
-literature for most pupils. The subjects are drawn once per block (streams of their own), so
-the KS4 exam rows and the pupil table's per-subject grades (``KS4_AP<subject>``) name the
-same subjects. Subjects label the slots' grades, which the life course simulates per slot
-(simulation/attainment.py): a pupil's grade does not depend on which humanity or language it
-is in.
+others, in each year's shares; a community language mostly for its speakers), and three
+different open-slot subjects, one of them English literature for most pupils. The subjects
+are drawn once per block (streams of their own), so the KS4 exam rows and the pupil table's
+per-subject grades (``KS4_AP<subject>``) name the same subjects. Subjects label the slots'
+grades, which the life course simulates per slot (simulation/attainment.py): a pupil's grade
+does not depend on which humanity or language it is in.
 """
 
 from __future__ import annotations
@@ -31,12 +31,29 @@ LANGUAGE_SHARES = {2001: {"5650": 0.59, "5670": 0.23, "5750": 0.11, "other": 0.0
 """The EBacc language by academic year (its start; interpolated between, flat beyond): French,
 German, Spanish and the others' shares of GCSE language entries (approximately, from JCQ's
 entries: French fell by more than half from 2002 to 2019, Spanish rose past German)."""
-OTHER_LANGUAGES = {"6130": 0.15, "5950": 0.12, "5690": 0.10, "5910": 0.10, "6070": 0.12,
-                   "5730": 0.07, "6110": 0.05, "6090": 0.06, "6050": 0.05, "6010": 0.04,
-                   "5710": 0.03, "6030": 0.02, "6150": 0.03, "6610": 0.05, "6550": 0.01}
-"""Within the other languages: Urdu, Chinese, Italian, Arabic, Polish, Portuguese, Turkish,
-Russian, Panjabi, Japanese, Modern Greek, Modern Hebrew, Persian, Latin, Classical Greek
-(community languages and classics; weights approximate, all EBacc languages)."""
+OTHER_LANGUAGES = {"6610": 0.30, "5690": 0.25, "5950": 0.15, "6010": 0.10, "6090": 0.10,
+                   "6550": 0.05, "5710": 0.05}
+"""Within the other languages, for a pupil without a heritage language: Latin, Italian,
+Chinese, Japanese, Russian, Classical Greek, Modern Greek (weights approximate)."""
+HERITAGE_LANGUAGES = {"APKN": {"6130": 0.65, "6050": 0.25, "5910": 0.10},
+                      "AIND": {"6050": 0.60, "6130": 0.25, "5910": 0.15},
+                      "CHNE": {"5950": 1.0},
+                      "WOTH": {"6070": 0.45, "5730": 0.15, "6090": 0.10, "6110": 0.10,
+                               "5690": 0.10, "5710": 0.05, "6030": 0.05},
+                      "OOTH": {"5910": 0.50, "6150": 0.25, "6110": 0.25},
+                      "AOTH": {"5910": 0.40, "6150": 0.40, "6130": 0.20},
+                      "BAFR": {"5910": 0.50, "5730": 0.50}}
+"""The languages a pupil with English as an additional language may take a GCSE in as their
+heritage language, by ethnic group (Urdu, Panjabi, Arabic, Chinese, Polish, Portuguese,
+Russian, Turkish, Italian, Modern Greek, Modern Hebrew, Persian; Bengali and Gujarati have no
+code of their own in the list): GCSEs in community languages are taken mostly by their
+speakers. Weights approximate."""
+LANGUAGES = frozenset({*LANGUAGE_SHARES[2001], *OTHER_LANGUAGES,
+                       *(code for choices in HERITAGE_LANGUAGES.values() for code in choices)}
+                      - {"other"})
+"""Every language a simulated pupil may sit a GCSE in (the EBacc language slot's subjects)."""
+HERITAGE_SHARE = 0.35
+"""Share of the pupils with a heritage language whose EBacc language is it (an assumption)."""
 OPEN_SUBJECTS = {"4610": (3.0, None), "3510": (2.4, None), "7210": (1.4, None),
                  "3210": (1.4, None), "2650": (1.4, 2016), "5210": (1.1, None),
                  "9080": (1.0, None), "9020": (0.9, None), "5350": (0.7, None),
@@ -126,9 +143,12 @@ def _drawn(uniform: np.ndarray, shares: dict[str, float]) -> np.ndarray:
 
 
 def _languages(life: LifeCourse, year: np.ndarray) -> np.ndarray:
-    """Each pupil's EBacc language: French, German, Spanish or another, in the year's shares."""
+    """Each pupil's EBacc language: for :data:`HERITAGE_SHARE` of the pupils with English as
+    an additional language and a heritage language (:data:`HERITAGE_LANGUAGES`), that one;
+    else French, German, Spanish or another in the year's shares."""
     rng = life.ctx.rng("ks4.language")
-    uniform, other = rng.random(len(year)), rng.random(len(year))
+    n = len(year)
+    uniform, other, heritage, which = (rng.random(n) for _ in range(4))
     names = list(LANGUAGE_SHARES[min(LANGUAGE_SHARES)])
     shares = np.stack([interpolate({y: s[name] for y, s in LANGUAGE_SHARES.items()}, year)
                        for name in names], axis=1)
@@ -136,7 +156,15 @@ def _languages(life: LifeCourse, year: np.ndarray) -> np.ndarray:
     pick = np.minimum((uniform[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1),
                       len(names) - 1)
     main = np.array(names)[pick]
-    return np.where(main == "other", _drawn(other, OTHER_LANGUAGES), main)
+    language = np.where(main == "other", _drawn(other, OTHER_LANGUAGES), main)
+    person = life.ks4["person"]
+    groups = np.array(list(life.ctx.params["population.ethnicity"]))[
+        life.persons["ethnicity"][person]]
+    speaks = np.asarray(life.persons["eal"][person], dtype=bool) & (heritage < HERITAGE_SHARE)
+    for group, choices in HERITAGE_LANGUAGES.items():
+        mine = speaks & (groups == group)
+        language = np.where(mine, _drawn(which, choices), language)
+    return language
 
 
 def _open_subjects(rng: np.random.Generator, year: np.ndarray) -> np.ndarray:
