@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from conftest import one as _one
 
+from leo_synth.relations.ks4_subjects import LANGUAGES
 from leo_synth.relations.ks5_subjects import (
     A_LEVEL_SUBJECT_TABLE,
     FACILITATING_MAPPINGS,
@@ -545,3 +546,22 @@ def test_prior_buckets_are_the_baselines_grades(db) -> None:
                       IS NOT {letters.format(p='KS5_NAT_BASE_PTS_M', f="'F and below F'")})
         FROM {STUDENT} WHERE KS5_NAT_BASE_PTS_E IS NOT NULL""")
     assert rows > 20 and bad == 0
+
+
+def test_a_language_a_level_follows_the_languages_gcse(db) -> None:
+    """A student's A level in a language follows a GCSE in it at a strong pass (5 or a C and
+    above; a few students hold their KS4 record under another PMR). Language A levels were
+    drawn apart from the GCSE, which was French for everyone who sat a language."""
+    languages = ", ".join(f"'{code}'" for code in sorted(LANGUAGES))
+    rows, with_gcse, weak = _one(db, f"""
+        WITH gcse AS (
+          SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_MAPPING AS mapping, KS4_GRADE AS grade
+            FROM KS4Exam_2002_to_2014
+          UNION ALL
+          SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING, KS4_GRADE FROM KS4Exam_2015_to_2021)
+        SELECT count(*), sum(g.pmr IS NOT NULL),
+               sum(g.grade IN ('D', 'E', 'F', 'G', 'U', '1', '2', '3', '4'))
+        FROM KS5Exam_2002_to_2021 e LEFT JOIN gcse g
+          ON g.pmr = e.KS5_PupilMatchingRefAnonymous AND g.mapping = e.KS5_MAPPING
+        WHERE e.KS5_SUBLEVNO = 111 AND e.KS5_MAPPING IN ({languages})""")
+    assert rows > 5 and with_gcse >= 0.9 * rows and weak == 0

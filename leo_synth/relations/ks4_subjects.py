@@ -109,6 +109,18 @@ def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
     return subjects
 
 
+def ks4_language(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
+    """Per person of the block: the mapping code ('' without) and the grade (9-1 points, 0
+    without) of the person's KS4 language GCSE, the EBacc language slot's."""
+    n = len(life.persons)
+    code, points = np.full(n, "", dtype="<U4"), np.zeros(n, dtype=np.int64)
+    entered = np.asarray(life.ks4["pts_eb3"]) > 0
+    person = np.asarray(life.ks4["person"])[entered]
+    code[person] = slot_subjects(life)["eb3"][entered]
+    points[person] = np.asarray(life.ks4["pts_eb3"])[entered]
+    return code, points
+
+
 def _add_literature(life: LifeCourse, year: np.ndarray, subjects: dict[str, np.ndarray]) -> None:
     """English literature in place of an open subject for the pupils who sit it. From 2013/14
     the English slot holds the better English: literature goes to the first open slot whose

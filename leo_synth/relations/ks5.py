@@ -20,7 +20,7 @@ from leo_synth.relations.key_stages import (
     GCSE_SUBLEVNO,
     _common,
 )
-from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade, reformed
+from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade, ks4_language, reformed
 from leo_synth.relations.ks5_english_maths import ENTRY_ATTRIBUTES, english_maths_entries
 from leo_synth.relations.ks5_subjects import (
     GENERAL_STUDIES,
@@ -58,8 +58,10 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
     ks5 = life.post16.ks5
     female = life.persons["female"][ks5["person"]]
     grades = ks4_grades(life.persons, life.ks4)
+    language, language_points = ks4_language(life)
     eligible = eligible_subjects({"eng": grades[0][ks5["person"]],
-                                  "mat": grades[1][ks5["person"]]})
+                                  "mat": grades[1][ks5["person"]]},
+                                 (language[ks5["person"]], language_points[ks5["person"]]))
     subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible)
     return np.where(a_level_grades(life) >= 0, subjects, "")
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ks4_subjects import LANGUAGES
+
 # column suffix: (mapping code, % of entries, share of entries by boys, facilitating subject)
 A_LEVEL_SUBJECT_TABLE: dict[str, tuple[str, float, float, bool]] = {
     "MATH": ("2210", 11.5, 0.61, True),
@@ -117,13 +119,27 @@ further maths. (Many sixth forms ask B / 6 for maths; with it, too few simulated
 could take maths to keep its share of the entries.)"""
 
 
-def eligible_subjects(grades: dict[str, np.ndarray]) -> np.ndarray:
+LANGUAGE_GRADE = 5
+"""The GCSE grade (9-1 points) a sixth form asks of a language's A level students, in that
+language: a strong pass (an assumption near typical entry requirements, often a B)."""
+
+
+def eligible_subjects(grades: dict[str, np.ndarray],
+                      language: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """(students, subjects) whether each student's KS4 English and maths grades (``grades``:
-    slot -> points) meet each subject's :data:`PREREQUISITES`."""
+    slot -> points) meet each subject's :data:`PREREQUISITES`, and, with ``language`` (each
+    student's KS4 language GCSE: its mapping code and grade points), whether the student
+    holds the GCSE in a language A level's language at :data:`LANGUAGE_GRADE` or above
+    (language A levels are taken by those who took the language at GCSE)."""
     n = len(next(iter(grades.values())))
     out = np.ones((n, len(A_LEVEL_NAMES)), dtype=bool)
     for name, (slot, points) in PREREQUISITES.items():
         out[:, list(A_LEVEL_NAMES).index(name)] = np.asarray(grades[slot]) >= points
+    if language is not None:
+        code, points = (np.asarray(values) for values in language)
+        for index, mapping in enumerate(A_LEVEL_MAPPINGS):
+            if mapping in LANGUAGES:
+                out[:, index] &= (code == mapping) & (points >= LANGUAGE_GRADE)
     return out
 
 
