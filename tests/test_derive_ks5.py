@@ -16,11 +16,13 @@ from conftest import one as _one
 from leo_synth.relations.ks4_subjects import LANGUAGES
 from leo_synth.relations.ks5_subjects import (
     A_LEVEL_SUBJECT_TABLE,
+    DEGREE_A_LEVELS,
     FACILITATING_MAPPINGS,
     LINEAR_FROM,
     choose_subjects,
 )
 from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import fill_class
 
 STUDENT = "KS5Student_2002_to_2021"
@@ -565,3 +567,28 @@ def test_a_language_a_level_follows_the_languages_gcse(db) -> None:
           ON g.pmr = e.KS5_PupilMatchingRefAnonymous AND g.mapping = e.KS5_MAPPING
         WHERE e.KS5_SUBLEVNO = 111 AND e.KS5_MAPPING IN ({languages})""")
     assert rows > 5 and with_gcse >= 0.9 * rows and weak == 0
+
+
+def test_degree_entrants_took_the_a_levels_their_subject_asks(db) -> None:
+    """Students who go on to a degree whose subject asks for A levels (medicine chemistry and
+    biology, maths maths, English English literature: DEGREE_A_LEVELS) mostly took them; the
+    rest lacked the GCSE grades or came to the degree years later. A levels were drawn apart
+    from the degree: about a quarter of them had the required ones."""
+    catalogue = subject_catalogue(load_parameters(None))
+    cah2 = dict(zip(catalogue.jacs, catalogue.cah2_code[catalogue.cah2], strict=True))
+    first: dict[str, str | None] = {}
+    for (view,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                              "AND name LIKE 'hesa_20%' ORDER BY name"):
+        if any(c[1] == "HE_XJACS01_1" for c in db.execute(f"PRAGMA table_info({view})")):
+            for pmr, jacs in db.execute(
+                    f"SELECT HE_PUPILMATCHINGREFANONYMOUS, HE_XJACS01_1 FROM {view}"):
+                first.setdefault(pmr, cah2.get(jacs))  # (the first year's subject)
+    a_levels: dict[str, set[str]] = {}
+    for pmr, mapping in db.execute(f"SELECT KS5_PupilMatchingRefAnonymous, KS5_MAPPING FROM "
+                                   f"{EXAM} "
+                                   "WHERE KS5_SUBLEVNO = 111"):
+        a_levels.setdefault(pmr, set()).add(mapping)
+    asked = [(set(DEGREE_A_LEVELS[subject][0]), a_levels[pmr]) for pmr, subject in first.items()
+             if subject in DEGREE_A_LEVELS and DEGREE_A_LEVELS[subject][0] and pmr in a_levels]
+    assert len(asked) >= 10
+    assert sum(required <= taken for required, taken in asked) >= 0.6 * len(asked)

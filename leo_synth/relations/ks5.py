@@ -27,6 +27,7 @@ from leo_synth.relations.ks5_subjects import (
     board_subject_number,
     choose_boards,
     choose_subjects,
+    degree_weights,
     eligible_subjects,
     modular,
 )
@@ -38,10 +39,12 @@ from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd, yyyymmdd
 from leo_synth.simulation.condition_of_funding import GRADE_4, ks4_grades, school_resits
-from leo_synth.simulation.frame import Frame, last_row_of
+from leo_synth.simulation.frame import Frame, last_row_of, sorted_lookup
+from leo_synth.simulation.higher_education import LEVEL_FIRST_DEGREE
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.school_types import academy_year, school_codes
+from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import Relation
 
 MAX_A_LEVELS = 4
@@ -62,8 +65,31 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
     eligible = eligible_subjects({"eng": grades[0][ks5["person"]],
                                   "mat": grades[1][ks5["person"]]},
                                  (language[ks5["person"]], language_points[ks5["person"]]))
-    subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible)
+    factors = degree_weights(degree_after(life, ks5["person"], ks5["year"]))
+    subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible,
+                               factors)
     return np.where(a_level_grades(life) >= 0, subjects, "")
+
+
+DEGREE_WITHIN = 3
+"""Years after the KS5 year within which a first degree's start follows on from the A levels
+(a gap year or two, or a year retaken)."""
+
+
+def degree_after(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """CAH2 code of the first degree each KS5 student (``person`` in KS5 year ``year``) starts
+    within :data:`DEGREE_WITHIN` years of it; '' for none."""
+    instances = life.he.instances  # (sorted by person and start year)
+    first = instances.take(instances["level"] == LEVEL_FIRST_DEGREE)
+    people, at = np.unique(first["person"], return_index=True)
+    pos, found = sorted_lookup(people, np.asarray(person))
+    row = at[pos] if len(at) else pos
+    start = first["start_year"][row] if len(at) else np.zeros(len(person), dtype=np.int64)
+    follows = found & (start > year) & (start <= np.asarray(year) + DEGREE_WITHIN)
+    catalogue = subject_catalogue(life.ctx.params)
+    code = (catalogue.cah2_code[catalogue.cah2[first["subject"][row]]] if len(at)
+            else np.full(len(person), ""))
+    return np.where(follows, code, "")
 
 
 def a_level_grades(life: LifeCourse) -> np.ndarray:

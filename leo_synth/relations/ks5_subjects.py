@@ -143,8 +143,54 @@ def eligible_subjects(grades: dict[str, np.ndarray],
     return out
 
 
+DEGREE_A_LEVELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "CAH01-01": (("1110", "1010"), ()),  # medicine and dentistry: chemistry and biology
+    "CAH02-02": (("1110",), ("1010",)),  # pharmacy: chemistry; biology
+    "CAH02-05": (("1010",), ("1110",)),  # medical sciences: biology; chemistry
+    "CAH03-01": (("1010",), ("1110",)),  # biosciences: biology; chemistry
+    "CAH05-01": (("1110", "1010"), ()),  # veterinary sciences
+    "CAH07-01": (("2210", "1210"), ("2330",)),  # physics: maths, physics; further maths
+    "CAH07-02": (("1110",), ("2210",)),  # chemistry: chemistry; maths
+    "CAH09-01": (("2210",), ("2330",)),  # mathematical sciences: maths; further maths
+    "CAH10-01": (("2210",), ("1210",)),  # engineering: maths; physics
+    "CAH11-01": ((), ("2210", "2610")),  # computing: maths, computing
+    "CAH15-02": (("2210",), ("4410",)),  # economics: maths; economics
+    "CAH19-01": (("5110",), ()),  # English studies: English literature
+    "CAH04-01": ((), ("4850",)),  # psychology
+    "CAH15-01": ((), ("4890",)),  # sociology
+    "CAH15-03": ((), ("4830",)),  # politics: government and politics
+    "CAH20-01": ((), ("4010",)),  # history
+    "CAH20-02": ((), ("4610",)),  # philosophy and religious studies
+    "CAH21-01": ((), ("3510",)),  # creative arts: art and design
+    "CAH26-01": ((), ("3910",)),  # geography
+}
+"""The A levels (mapping codes) a degree subject (CAH2) asks of its entrants, and those its
+entrants often take, as universities' entry requirements state them (medicine chemistry and
+biology, physics maths and physics, English English literature): an A level student who
+enters the subject straight after KS5 takes the required ones (where their GCSEs allow it)
+and is :data:`PREFERRED_WEIGHT` times as likely to take the others."""
+REQUIRED_WEIGHT = 1e6
+PREFERRED_WEIGHT = 4.0
+
+
+def degree_weights(degree: np.ndarray) -> np.ndarray:
+    """(students, subjects) factors on each student's subject weights from the CAH2 subject
+    of the degree the student enters after KS5 (``degree``: CAH2 codes, '' for none):
+    :data:`REQUIRED_WEIGHT` for the subject's required A levels, :data:`PREFERRED_WEIGHT` for
+    its preferred ones, else 1."""
+    out = np.ones((len(degree), len(A_LEVEL_MAPPINGS)))
+    column = {mapping: index for index, mapping in enumerate(A_LEVEL_MAPPINGS)}
+    for cah2, (required, preferred) in DEGREE_A_LEVELS.items():
+        rows = np.flatnonzero(np.asarray(degree) == cah2)
+        for codes, factor in ((required, REQUIRED_WEIGHT), (preferred, PREFERRED_WEIGHT)):
+            for code in codes:
+                out[rows, column[code]] = factor
+    return out
+
+
 def choose_subjects(rng: np.random.Generator, female: np.ndarray, k: int,
-                    eligible: np.ndarray | None = None) -> np.ndarray:
+                    eligible: np.ndarray | None = None,
+                    factors: np.ndarray | None = None) -> np.ndarray:
     """(students, k) mapping codes of k different subjects per student, drawn in proportion to
     the weights without replacement (the Gumbel top-k draw).
 
@@ -153,19 +199,23 @@ def choose_subjects(rng: np.random.Generator, female: np.ndarray, k: int,
     meet them until each is taken about as often as without requirements (a few rounds on
     the same draws: :data:`SHARE_ROUNDS`): requirements change who takes a subject, not how
     many. (Rejected: the weight over the share eligible, which left maths at two thirds of its
-    entries: a popular subject's chance of being among a student's four saturates.)"""
+    entries: a popular subject's chance of being among a student's four saturates.) With
+    ``factors`` (students, subjects: :func:`degree_weights`) a student's weights are
+    multiplied by them, and the subjects they change are re-weighted in the same rounds, so
+    their shares of the entries stay as without."""
     weights = subject_weights(female)
     gumbel = rng.gumbel(size=weights.shape)
     picks = _top(weights, gumbel, k)
     if eligible is not None and len(eligible):
+        own = weights if factors is None else weights * factors
         wanted = np.bincount(picks.ravel(), minlength=weights.shape[1])
-        limited = ~eligible.all(0)
+        limited = ~eligible.all(0) if factors is None else ~eligible.all(0) | (factors != 1).any(0)
         factor = np.ones(weights.shape[1])
         for _ in range(SHARE_ROUNDS):
-            picks = _top(np.where(eligible, weights * factor, 0.0), gumbel, k)
+            picks = _top(np.where(eligible, own * factor, 0.0), gumbel, k)
             taken = np.bincount(picks.ravel(), minlength=weights.shape[1])
             factor = np.where(limited, factor * wanted / np.maximum(taken, 1), factor)
-        picks = _top(np.where(eligible, weights * factor, 0.0), gumbel, k)
+        picks = _top(np.where(eligible, own * factor, 0.0), gumbel, k)
     return A_LEVEL_MAPPINGS[picks]
 
 
