@@ -3,7 +3,8 @@
 SQL Server works decimals out by fixed rules (its documentation's "Precision, scale, and
 length"): ``1.0`` is ``DECIMAL(2, 1)``, an ``int`` column ``DECIMAL(10, 0)`` beside a decimal,
 an integer literal as many digits as it has; ``e1 * e2`` has the scale ``s1 + s2``,
-``e1 / e2`` at least six places (``max(6, s1 + p2 + 1)``), ``e1 + e2`` the larger scale;
+``e1 / e2`` at least six places (``max(6, s1 + p2 + 1)``), ``e1 + e2`` and ``e1 % e2`` the
+larger scale (``pay % 100`` of a ``DECIMAL(10, 2)`` is ``34.50``);
 ``AVG`` of a decimal at least six places, ``SUM`` its operand's, ``SUM`` and ``AVG`` of a
 ``MONEY`` a ``MONEY`` (four places); ``ROUND`` and ``ABS`` keep their operand's type; a
 precision above 38 is cut back as SQL Server cuts it. So
@@ -119,7 +120,7 @@ def _money_arithmetic(node: exp.Binary, left: NumberType, right: NumberType
     are money (``CAST(5 AS MONEY) * 3`` is ``15.0000``); with a decimal, which outranks
     money, a decimal, the money counted as a ``DECIMAL(19, 4)`` (``* 1.5`` has five places).
     A quotient is left untyped (SQL Server divides money by rules of its own)."""
-    if isinstance(node, exp.Div):
+    if isinstance(node, exp.Div | exp.Mod):
         return None
     if (left.money or left.integer) and (right.money or right.integer):
         return MONEY
@@ -141,6 +142,9 @@ def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> Number
     if isinstance(node, exp.Div):
         scale = max(MIN_DIVISION_SCALE, s1 + p2 + 1)
         return _capped(p1 - s1 + s2 + scale, scale, product=True)
+    if isinstance(node, exp.Mod):  # (the larger scale; the smaller integral part)
+        scale = max(s1, s2)
+        return _capped(min(p1 - s1, p2 - s2) + scale, scale, product=False)
     return None
 
 
@@ -188,7 +192,7 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
             query, exp.Select) and len(query.selects) == 1 else None
     if isinstance(node, _INTEGER_VALUED):
         return NumberType(10, 0, integer=True)
-    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod):
         left, right = number_type(node.this, columns), number_type(node.expression, columns)
         return None if left is None or right is None else _arithmetic(node, left, right)
     if isinstance(node, _SAME_TYPE):

@@ -804,9 +804,9 @@ class Translator:
         self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
         self.ints[name] = self.ints.get(name, True) and kind == INT
         self.texts[name] = self.texts.get(name, True) and kind == TEXT
-        # (SQLite holds a MONEY as REAL: written as money, not as a FLOAT)
+        # (SQLite holds a MONEY, and a #temp table's DECIMAL, as REAL: neither is a FLOAT)
         self.floats[name] = self.floats.get(name, True) and kind == FLOAT and (
-            name not in self.money_columns)
+            name not in self.money_columns) and decimal is None
         self.bits[name] = self.bits.get(name, True) and bit
         self.moneys[name] = self.moneys.get(name, True) and money
         self.datetimes[name] = self.datetimes.get(name, True) and moment
