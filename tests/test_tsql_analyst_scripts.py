@@ -33,3 +33,28 @@ SELECT pmr, pay % 100, pay % 7.5, n % 2.5, n % 2, pay % n, 10 % 3.5 FROM #p ORDE
     [[whole, part]] = _shown(db, """SELECT TOP 1 CAST(FLOOR(FL2Width) AS INT), FL2Width % 1
 FROM [LILR_i2].[2002237].[aims] WHERE FL2Width IS NOT NULL ORDER BY FL2Width DESC""")
     assert whole.isdigit() and part.startswith("0.") and len(part) == 4
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_discrete_percentile_has_its_values_type(backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    # PERCENTILE_DISC is one of the values it orders: of a DECIMAL(10, 2), 5.00 (SQLite showed
+    # 5), of a MONEY 4.0000 (SQLite showed 4); PERCENTILE_CONT's is a FLOAT (6.375)
+    db = _db(request, backend)
+    assert _shown(db, """CREATE TABLE #d (g INT, pay DECIMAL(10, 2), n INT, m MONEY)
+INSERT INTO #d VALUES (1, 10.50, 1, 3.5), (1, 20.25, 2, 4), (1, 30, 2, 10), (2, 5, 7, 1),
+    (2, 7.75, 8, 2)
+SELECT DISTINCT g,
+  PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY pay) OVER (PARTITION BY g) AS pc,
+  PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY pay) OVER (PARTITION BY g) AS pd,
+  PERCENTILE_DISC(0.9) WITHIN GROUP (ORDER BY n) OVER (PARTITION BY g) AS pn,
+  PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY m DESC) OVER (PARTITION BY g) AS pm
+FROM #d ORDER BY g""") == [["1", "20.25", "20.25", "2", "4.0000"],
+                            ["2", "6.375", "5.00", "8", "2.0000"]]
+    # the extract's decimals (FL2Width, a numeric(12, 2)) and a CTE's cast
+    rows = _shown(db, """;WITH a AS (SELECT Year, FL2Width, CAST(FL2Width AS DECIMAL(8, 3)) AS w
+    FROM [LILR_i2].[2002237].[aims] WHERE FL2Width IS NOT NULL)
+SELECT DISTINCT Year, PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY FL2Width) OVER (PARTITION BY Year),
+    PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY w) OVER (PARTITION BY Year) FROM a""")
+    assert rows and all(len(r[1].split(".")[1]) == 2 and len(r[2].split(".")[1]) == 3
+                        for r in rows)

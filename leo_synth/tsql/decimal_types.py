@@ -18,7 +18,8 @@ made by ``SELECT ... INTO`` of a decimal), their ``MONEY`` columns, and the extr
 decimal columns (the spec's, ``extract_decimals``), the columns a CTE or derived table computes
 (:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``; ``w`` of
 ``(VALUES (1.5), (2.0)) t(w)`` a ``DECIMAL(2, 1)``), a
-scalar subquery's value, casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
+scalar subquery's value, ``PERCENTILE_DISC`` (its ordered values'), casts, ``COUNT``,
+``DATEDIFF``, ``LEN``, ``YEAR``,
 and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
 anywhere in the expression leaves it untyped (None), shown as the target gives it.
 """
@@ -186,6 +187,10 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         return _cast(parts[1])
     if isinstance(node, exp.Window):
         return number_type(node.this, columns)
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileDisc):
+        keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
+        # (one of the values ordered: their type; PERCENTILE_CONT's is a FLOAT)
+        return number_type(keys[0].this, columns) if len(keys) == 1 else None
     if isinstance(node, exp.Subquery):  # a scalar subquery: its one value's type
         query = node.this
         return number_type(query.selects[0].unalias(), columns) if isinstance(
