@@ -54,7 +54,8 @@ FROM #d ORDER BY g""") == [["1", "20.25", "20.25", "2", "4.0000"],
     # the extract's decimals (FL2Width, a numeric(12, 2)) and a CTE's cast
     rows = _shown(db, """;WITH a AS (SELECT Year, FL2Width, CAST(FL2Width AS DECIMAL(8, 3)) AS w
     FROM [LILR_i2].[2002237].[aims] WHERE FL2Width IS NOT NULL)
-SELECT DISTINCT Year, PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY FL2Width) OVER (PARTITION BY Year),
+SELECT DISTINCT Year,
+    PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY FL2Width) OVER (PARTITION BY Year),
     PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY w) OVER (PARTITION BY Year) FROM a""")
     assert rows and all(len(r[1].split(".")[1]) == 2 and len(r[2].split(".")[1]) == 3
                         for r in rows)
