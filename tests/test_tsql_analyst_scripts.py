@@ -59,3 +59,23 @@ SELECT DISTINCT Year,
     PERCENTILE_DISC(0.5) WITHIN GROUP (ORDER BY w) OVER (PARTITION BY Year) FROM a""")
     assert rows and all(len(r[1].split(".")[1]) == 2 and len(r[2].split(".")[1]) == 3
                         for r in rows)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_difference_of_decimal_sums_keeps_its_places(backend: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    # SUM of a DECIMAL(10, 2) is a DECIMAL(38, 2); SQL Server's difference of two keeps the
+    # 2 places (its integral part needs 36 digits of the 38): leo-synth cut it to one,
+    # rounding, so the change in pay between two pivoted tax years was 0.3 for 0.25
+    db = _db(request, backend)
+    setup = """CREATE TABLE #s (k VARCHAR(5), ty INT, pay DECIMAL(10, 2))
+INSERT INTO #s VALUES ('a', 2016, 10.5), ('a', 2017, 12), ('b', 2016, 3), ('b', 2017, 3.25)
+"""
+    assert _shown(db, setup + """SELECT k, [2016], [2017], [2017] - [2016] AS change
+FROM #s PIVOT (SUM(pay) FOR ty IN ([2016], [2017])) p ORDER BY k""") == [
+        ["a", "10.50", "12.00", "1.50"], ["b", "3.00", "3.25", "0.25"]]
+    assert _shown(db, setup + """SELECT k,
+    SUM(CASE WHEN ty = 2017 THEN pay END) - SUM(CASE WHEN ty = 2016 THEN pay END),
+    SUM(pay) + SUM(pay * 1.0)
+FROM #s GROUP BY k ORDER BY k""") == [["a", "1.50", "45.00"], ["b", "0.25", "12.50"]]
+    # (a DECIMAL(38, 2) beside a DECIMAL(38, 3): 36 integral digits leave two places)

@@ -79,7 +79,7 @@ MONEY = NumberType(*_MONEY[exp.DataType.Type.MONEY], money=True)
 def _capped(precision: int, scale: int, product: bool) -> NumberType:
     """A decimal whose precision exceeds 38 cut back as SQL Server does: for ``*`` and ``/``
     the scale kept while the integral part fits 32 digits, else at most six places; for
-    ``+`` and ``-`` the integral part kept whole."""
+    a ``CASE``'s or ``COALESCE``'s values (and ``%``) the integral part kept whole."""
     if precision <= MAX_PRECISION:
         return NumberType(precision, scale)
     integral = precision - scale
@@ -136,8 +136,12 @@ def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> Number
     if left.integer and right.integer:
         return NumberType(max(p1, p2), 0, integer=True)
     if isinstance(node, exp.Add | exp.Sub):
-        scale = max(s1, s2)
-        return _capped(scale + max(p1 - s1, p2 - s2) + 1, scale, product=False)
+        scale, integral = max(s1, s2), max(p1 - s1, p2 - s2)
+        if scale + integral + 1 <= MAX_PRECISION:
+            return NumberType(scale + integral + 1, scale)
+        # (cut back to the places the operands' integral parts leave, not counting the
+        # digit a carry may take: SUM(a) - SUM(b) of DECIMAL(38, 2)s keeps its 2 places)
+        return NumberType(MAX_PRECISION, max(0, min(scale, MAX_PRECISION - integral)))
     if isinstance(node, exp.Mul):
         return _capped(p1 + p2 + 1, s1 + s2, product=True)
     if isinstance(node, exp.Div):
