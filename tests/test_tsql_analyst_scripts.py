@@ -79,3 +79,25 @@ FROM #s PIVOT (SUM(pay) FOR ty IN ([2016], [2017])) p ORDER BY k""") == [
     SUM(pay) + SUM(pay * 1.0)
 FROM #s GROUP BY k ORDER BY k""") == [["a", "1.50", "45.00"], ["b", "0.25", "12.50"]]
     # (a DECIMAL(38, 2) beside a DECIMAL(38, 3): 36 integral digits leave two places)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_integer_expression_compared_with_quoted_digits_compares_numbers(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # HAVING COUNT(*) > '17' (duplicates found the quick way), LEN(EduKey) = '14': SQL Server
+    # converts the text to an int; SQLite ranked every number below every text and found none
+    db = _db(request, backend)
+    [[expected]] = _shown(db, """SELECT COUNT(*) FROM (SELECT Edukey FROM
+    [LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey HAVING COUNT(*) > 17) d""")
+    assert int(expected) > 0
+    assert _shown(db, """SELECT COUNT(*) FROM (SELECT Edukey FROM
+    [LEO_i2].[2002237].[leo_earnings] GROUP BY Edukey HAVING COUNT(*) > '17') d""") == [
+        [expected]]
+    [[n, *counts]] = _shown(db, """DECLARE @n INT = 10
+SELECT COUNT(*), SUM(CASE WHEN LEN(e.EduKey) = '14' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN YEAR(e.StartDate) - 1900 >= ' 0 ' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN @n > '9' THEN 1 ELSE 0 END),
+  SUM(CASE WHEN LEN(e.EduKey) IN ('14', '15') THEN 1 END),
+  SUM(CASE LEN(e.EduKey) WHEN '14' THEN 1 ELSE 0 END), SUM(IIF('10' > '9', 1, 0))
+FROM [LEO_i2].[2002237].[leo_employment] e""")
+    assert counts == [n] * 5 + ["0"]  # (two texts compare as text: '10' < '9')
