@@ -101,3 +101,16 @@ SELECT COUNT(*), SUM(CASE WHEN LEN(e.EduKey) = '14' THEN 1 ELSE 0 END),
   SUM(CASE LEN(e.EduKey) WHEN '14' THEN 1 ELSE 0 END), SUM(IIF('10' > '9', 1, 0))
 FROM [LEO_i2].[2002237].[leo_employment] e""")
     assert counts == [n] * 5 + ["0"]  # (two texts compare as text: '10' < '9')
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_decimal_rounded_to_zero_has_no_sign(backend: str,
+                                               request: pytest.FixtureRequest) -> None:
+    # a change of -0.04 percentage points rounded to one place is 0.0 in SQL Server, whose
+    # decimals have no negative zero: SQLite showed -0.0 (and CEILING(-0.5) as -0)
+    db = _db(request, backend)
+    assert _shown(db, """CREATE TABLE #r (y INT, pct DECIMAL(6, 2))
+INSERT INTO #r VALUES (2016, 12.50), (2017, 12.46)
+SELECT y, CAST(pct - LAG(pct) OVER (ORDER BY y) AS DECIMAL(5, 1)), CEILING(-0.5),
+    ROUND(-0.0001, 2), ROUND(pct - 12.5, 1) FROM #r ORDER BY y""") == [
+        ["2016", "NULL", "0", "0.0000", "0.00"], ["2017", "0.0", "0", "0.0000", "0.00"]]
