@@ -114,3 +114,19 @@ INSERT INTO #r VALUES (2016, 12.50), (2017, 12.46)
 SELECT y, CAST(pct - LAG(pct) OVER (ORDER BY y) AS DECIMAL(5, 1)), CEILING(-0.5),
     ROUND(-0.0001, 2), ROUND(pct - 12.5, 1) FROM #r ORDER BY y""") == [
         ["2016", "NULL", "0", "0.0000", "0.00"], ["2017", "0.0", "0", "0.0000", "0.00"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_days_short_name_in_a_format(backend: str, request: pytest.FixtureRequest) -> None:
+    # FORMAT(d, 'ddd') is the day's name in three letters (.NET's custom format): it was the
+    # letters 'ddd', and 'ddd d MMM' was '055 5 Apr'
+    db = _db(request, backend)
+    assert _shown(db, """DECLARE @d DATETIME = '2019-04-05 14:07:09'
+SELECT FORMAT(@d, 'ddd'), FORMAT(@d, 'ddd d MMM'), FORMAT(@d, 'dddd dd/MM'),
+    FORMAT(@d, 'ddd hh:mm tt')""") == [["Fri", "Fri", "5", "Apr", "Friday", "05/04",
+                                        "Fri", "02:07", "PM"]]
+    rows = _shown(db, """SELECT FORMAT(StartDate, 'ddd') AS wd,
+    LEFT(DATENAME(WEEKDAY, StartDate), 3) AS named, COUNT(*) AS spells
+FROM [LEO_i2].[2002237].[leo_employment]
+GROUP BY FORMAT(StartDate, 'ddd'), LEFT(DATENAME(WEEKDAY, StartDate), 3) ORDER BY wd""")
+    assert len(rows) == 7 and all(r[0] == r[1] for r in rows)
