@@ -10,6 +10,7 @@ from test_tsql import BACKENDS, _db
 
 from leo_synth.tsql import output
 from leo_synth.tsql.command import run_text
+from leo_synth.tsql.errors import ScriptError
 
 
 def _shown(db: str, text: str) -> list[list[str]]:
@@ -130,3 +131,40 @@ SELECT FORMAT(@d, 'ddd'), FORMAT(@d, 'ddd d MMM'), FORMAT(@d, 'dddd dd/MM'),
 FROM [LEO_i2].[2002237].[leo_employment]
 GROUP BY FORMAT(StartDate, 'ddd'), LEFT(DATENAME(WEEKDAY, StartDate), 3) ORDER BY wd""")
     assert len(rows) == 7 and all(r[0] == r[1] for r in rows)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_text_column_widened_by_alter_column_takes_longer_text(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # a benefit type copied into #b by SELECT ... INTO is a VARCHAR(3); widened to VARCHAR(10),
+    # it takes 'JSA_spell' in SQL Server: the ALTER was skipped, so the UPDATE stopped with
+    # "String or binary data would be truncated." on every target
+    db = _db(request, backend)
+    setup = """SELECT TOP 3 EduKey, Benefit_type, StartDate INTO #b
+FROM [LEO_i2].[2002237].[leo_benefit] WHERE Benefit_type = 'JSA' ORDER BY EduKey, StartDate
+ALTER TABLE #b ALTER COLUMN Benefit_type VARCHAR(10) NOT NULL
+UPDATE #b SET Benefit_type = Benefit_type + '_spell'
+"""
+    assert _shown(db, setup + """SELECT DISTINCT Benefit_type,
+    COL_LENGTH('tempdb..#b', 'Benefit_type') FROM #b""") == [["JSA_spell", "10"]]
+    with pytest.raises(ScriptError, match="would be truncated"):
+        _shown(db, setup + "INSERT INTO #b (EduKey, Benefit_type) VALUES ('k', 'JSA_spell_2')")
+    assert _shown(db, """CREATE TABLE #t (c VARCHAR(3), n INT)
+ALTER TABLE #t ALTER COLUMN c NVARCHAR(MAX)
+INSERT INTO #t VALUES ('abcdefghijk', 1)
+SELECT c, LEN(c) FROM #t""") == [["abcdefghijk", "11"]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_distinct_cohort_with_a_literal_year(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    # SELECT DISTINCT pmr, 2015 AS cohort: the DISTINCT of text was made a GROUP BY of every
+    # item, the literal too, which each target read as a position ("GROUP BY term out of range")
+    db = _db(request, backend)
+    [[pupils]] = _shown(db, """SELECT COUNT(DISTINCT PupilMatchingRefAnonymous_spr15)
+FROM [NPD_i2].[2002237].[spring_census_2015]""")
+    assert _shown(db, """SELECT DISTINCT PupilMatchingRefAnonymous_spr15 AS pmr, 2015 AS cohort,
+    -1 AS flag, 'spring' AS term, NULL AS note
+INTO #cohort FROM [NPD_i2].[2002237].[spring_census_2015]
+SELECT cohort, flag, term, note, COUNT(*) FROM #cohort GROUP BY cohort, flag, term, note""") == [
+        ["2015", "-1", "spring", "NULL", pupils]]
