@@ -168,3 +168,20 @@ FROM [NPD_i2].[2002237].[spring_census_2015]""")
 INTO #cohort FROM [NPD_i2].[2002237].[spring_census_2015]
 SELECT cohort, flag, term, note, COUNT(*) FROM #cohort GROUP BY cohort, flag, term, note""") == [
         ["2015", "-1", "spring", "NULL", pupils]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_coalesce_of_text_and_an_integer_is_an_integer(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # COALESCE takes the type of highest precedence, an int beside text: the text is converted
+    # (PostgreSQL and DuckDB stopped, "cannot mix VARCHAR and INTEGER"; SQLite gave the text,
+    # so COALESCE(t, n, 0) + 1 joined rather than added on no target as in SQL Server)
+    db = _db(request, backend)
+    setup = """CREATE TABLE #q (id INT, n INT, t VARCHAR(10))
+INSERT INTO #q VALUES (1, 3, ' 12'), (2, 5, NULL), (3, NULL, NULL)
+"""
+    assert _shown(db, setup + """SELECT id, COALESCE(t, n), COALESCE(t, n, 0) + 1,
+    COALESCE(n, t), COALESCE(t, 0) FROM #q ORDER BY id""") == [
+        ["1", "12", "13", "3", "12"], ["2", "5", "6", "5", "0"], ["3", "NULL", "1", "NULL", "0"]]
+    with pytest.raises(ScriptError, match="converting the varchar value 'R' to data type int"):
+        _shown(db, setup + "UPDATE #q SET t = 'R' WHERE id = 2 SELECT COALESCE(t, n) FROM #q")

@@ -92,6 +92,24 @@ def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
             value.replace(exp.Literal.string(value.this))
 
 
+def _text_beside_integers(node: exp.Coalesce, texts: dict[str, bool],
+                          integers: dict[str, bool], ints: dict[str, bool],
+                          dialect: str) -> None:
+    """``COALESCE(code, n)`` of a text column (or function) and an integer one: the
+    integer's type, of higher precedence, so the text is converted to it, as SQL Server
+    converts it (PostgreSQL and DuckDB would not mix them; SQLite gave the text)."""
+    if node.args.get("is_null"):
+        return
+    values = [node.this, *node.expressions]
+    numbers = [v for v in values if is_integer(v, integers)]
+    if not numbers:
+        return
+    to = integer_type(numbers, ints)
+    for value in values:
+        if _is_text(value, texts):
+            value.replace(as_number(value.copy(), to, dialect))
+
+
 def _conversion_failed(line: int, text: str, kind: str, why: str = "") -> ScriptError:
     """SQL Server's error for text that does not convert to a number of type ``kind``."""
     said = conversion_failed(text, kind)
@@ -283,6 +301,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
         if isinstance(node, exp.Coalesce):
             _text_default(node, texts)
+            _text_beside_integers(node, texts, integers, kinds.ints, dialect)
             _number_default(node, kinds, line)
         _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
