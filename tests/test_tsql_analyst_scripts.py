@@ -498,3 +498,21 @@ INSERT INTO #q VALUES (1, 3, ' 12'), (2, 5, NULL), (3, NULL, NULL)
         ["1", "12", "13", "3", "12"], ["2", "5", "6", "5", "0"], ["3", "NULL", "1", "NULL", "0"]]
     with pytest.raises(ScriptError, match="converting the varchar value 'R' to data type int"):
         _shown(db, setup + "UPDATE #q SET t = 'R' WHERE id = 2 SELECT COALESCE(t, n) FROM #q")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_string_agg_of_numbers_joins_sql_servers_text_of_them(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # STRING_AGG of a non-text value joins it as an NVARCHAR: a decimal with its places, a
+    # float in six digits (SQLite joined 889 and 1918.42857142857, PostgreSQL
+    # 889.0000000000000000, DuckDB 889.0)
+    db = _db(request, backend)
+    assert _shown(db, """CREATE TABLE #e (k VARCHAR(2), y INT, pay INT, d DECIMAL(8, 2))
+INSERT INTO #e VALUES ('a', 1, 10668, 10.5), ('a', 2, 13429, 3), ('b', 1, 7, NULL)
+SELECT k, STRING_AGG(pay / 12.0, ';') WITHIN GROUP (ORDER BY y),
+    STRING_AGG(d, ';') WITHIN GROUP (ORDER BY y),
+    STRING_AGG(CAST(pay AS FLOAT) / 7, ';') WITHIN GROUP (ORDER BY y),
+    STRING_AGG(y, ',') WITHIN GROUP (ORDER BY y DESC)
+FROM #e GROUP BY k ORDER BY k""") == [["a", "889.000000;1119.083333", "10.50;3.00",
+                                       "1524;1918.43", "2,1"],
+                                      ["b", "0.583333", "NULL", "1", "1"]]

@@ -1792,7 +1792,8 @@ class Translator:
             tree, integer_average.with_computed(tree, self.integers), self.floats,
             self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
-        tree = decimal_texts.for_target(tree, derived, self.target.dialect)
+        tree = decimal_texts.for_target(string_aggregates.numbers_as_text(tree, derived),
+                                        derived, self.target.dialect)
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
