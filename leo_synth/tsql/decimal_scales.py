@@ -57,7 +57,8 @@ def _scale(known: NumberType | None) -> int | None:
 
 def shown(rows: list[tuple], places: list[int | None]) -> list[tuple]:
     """``rows`` with each number of a column of ``places`` as a decimal of that many places
-    (a float by its shortest text: SQLite's float of a cast is already rounded to them)."""
+    (a float by its shortest text: SQLite's float of a cast is already rounded to them), a
+    zero without a sign."""
     columns = [(i, decimal.Decimal(1).scaleb(-p)) for i, p in enumerate(places)
                if p is not None]
     digits = decimal.Context(prec=80)  # (a DECIMAL has at most 38 digits)
@@ -71,8 +72,9 @@ def shown(rows: list[tuple], places: list[int | None]) -> list[tuple]:
             elif isinstance(value, float) and math.isfinite(value):
                 value = decimal.Decimal(repr(value))
             if isinstance(value, decimal.Decimal) and value.is_finite():
-                values[i] = value.quantize(unit, rounding=decimal.ROUND_HALF_UP,
-                                           context=digits)
+                value = value.quantize(unit, rounding=decimal.ROUND_HALF_UP, context=digits)
+                # (a decimal has no negative zero: SQLite's float of CEILING(-0.5) was -0)
+                values[i] = abs(value) if value.is_zero() else value
         return tuple(values)
 
     return [row_shown(row) for row in rows]

@@ -3,7 +3,8 @@
 SQL Server works decimals out by fixed rules (its documentation's "Precision, scale, and
 length"): ``1.0`` is ``DECIMAL(2, 1)``, an ``int`` column ``DECIMAL(10, 0)`` beside a decimal,
 an integer literal as many digits as it has; ``e1 * e2`` has the scale ``s1 + s2``,
-``e1 / e2`` at least six places (``max(6, s1 + p2 + 1)``), ``e1 + e2`` the larger scale;
+``e1 / e2`` at least six places (``max(6, s1 + p2 + 1)``), ``e1 + e2`` and ``e1 % e2`` the
+larger scale (``pay % 100`` of a ``DECIMAL(10, 2)`` is ``34.50``);
 ``AVG`` of a decimal at least six places, ``SUM`` its operand's, ``SUM`` and ``AVG`` of a
 ``MONEY`` a ``MONEY`` (four places); ``ROUND`` and ``ABS`` keep their operand's type; a
 precision above 38 is cut back as SQL Server cuts it. So
@@ -17,7 +18,8 @@ made by ``SELECT ... INTO`` of a decimal), their ``MONEY`` columns, and the extr
 decimal columns (the spec's, ``extract_decimals``), the columns a CTE or derived table computes
 (:func:`with_derived`: ``t.n`` of ``(SELECT COUNT(*) AS n ...) t`` is an ``int``; ``w`` of
 ``(VALUES (1.5), (2.0)) t(w)`` a ``DECIMAL(2, 1)``), a
-scalar subquery's value, casts, ``COUNT``, ``DATEDIFF``, ``LEN``, ``YEAR``,
+scalar subquery's value, ``PERCENTILE_DISC`` (its ordered values'), casts, ``COUNT``,
+``DATEDIFF``, ``LEN``, ``YEAR``,
 and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
 anywhere in the expression leaves it untyped (None), shown as the target gives it.
 """
@@ -77,7 +79,7 @@ MONEY = NumberType(*_MONEY[exp.DataType.Type.MONEY], money=True)
 def _capped(precision: int, scale: int, product: bool) -> NumberType:
     """A decimal whose precision exceeds 38 cut back as SQL Server does: for ``*`` and ``/``
     the scale kept while the integral part fits 32 digits, else at most six places; for
-    ``+`` and ``-`` the integral part kept whole."""
+    a ``CASE``'s or ``COALESCE``'s values (and ``%``) the integral part kept whole."""
     if precision <= MAX_PRECISION:
         return NumberType(precision, scale)
     integral = precision - scale
@@ -119,7 +121,7 @@ def _money_arithmetic(node: exp.Binary, left: NumberType, right: NumberType
     are money (``CAST(5 AS MONEY) * 3`` is ``15.0000``); with a decimal, which outranks
     money, a decimal, the money counted as a ``DECIMAL(19, 4)`` (``* 1.5`` has five places).
     A quotient is left untyped (SQL Server divides money by rules of its own)."""
-    if isinstance(node, exp.Div):
+    if isinstance(node, exp.Div | exp.Mod):
         return None
     if (left.money or left.integer) and (right.money or right.integer):
         return MONEY
@@ -134,13 +136,20 @@ def _arithmetic(node: exp.Binary, left: NumberType, right: NumberType) -> Number
     if left.integer and right.integer:
         return NumberType(max(p1, p2), 0, integer=True)
     if isinstance(node, exp.Add | exp.Sub):
-        scale = max(s1, s2)
-        return _capped(scale + max(p1 - s1, p2 - s2) + 1, scale, product=False)
+        scale, integral = max(s1, s2), max(p1 - s1, p2 - s2)
+        if scale + integral + 1 <= MAX_PRECISION:
+            return NumberType(scale + integral + 1, scale)
+        # (cut back to the places the operands' integral parts leave, not counting the
+        # digit a carry may take: SUM(a) - SUM(b) of DECIMAL(38, 2)s keeps its 2 places)
+        return NumberType(MAX_PRECISION, max(0, min(scale, MAX_PRECISION - integral)))
     if isinstance(node, exp.Mul):
         return _capped(p1 + p2 + 1, s1 + s2, product=True)
     if isinstance(node, exp.Div):
         scale = max(MIN_DIVISION_SCALE, s1 + p2 + 1)
         return _capped(p1 - s1 + s2 + scale, scale, product=True)
+    if isinstance(node, exp.Mod):  # (the larger scale; the smaller integral part)
+        scale = max(s1, s2)
+        return _capped(min(p1 - s1, p2 - s2) + scale, scale, product=False)
     return None
 
 
@@ -182,13 +191,17 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         return _cast(parts[1])
     if isinstance(node, exp.Window):
         return number_type(node.this, columns)
+    if isinstance(node, exp.WithinGroup) and isinstance(node.this, exp.PercentileDisc):
+        keys = node.expression.expressions if isinstance(node.expression, exp.Order) else []
+        # (one of the values ordered: their type; PERCENTILE_CONT's is a FLOAT)
+        return number_type(keys[0].this, columns) if len(keys) == 1 else None
     if isinstance(node, exp.Subquery):  # a scalar subquery: its one value's type
         query = node.this
         return number_type(query.selects[0].unalias(), columns) if isinstance(
             query, exp.Select) and len(query.selects) == 1 else None
     if isinstance(node, _INTEGER_VALUED):
         return NumberType(10, 0, integer=True)
-    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div):
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod):
         left, right = number_type(node.this, columns), number_type(node.expression, columns)
         return None if left is None or right is None else _arithmetic(node, left, right)
     if isinstance(node, _SAME_TYPE):

@@ -24,6 +24,9 @@ from leo_synth.tsql import spec_lookup
 
 _READERS = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod, exp.Sum, exp.Avg)
 """What reads a column as a number whose kind (integer or not) changes the value."""
+DECIMAL_READ = "leo_decimal_read"
+"""The meta key of a decimal column's cast to ``REAL`` (:func:`for_sqlite`): a decimal, not a
+float, to ``%`` (SQLite's ``%`` took ``pay % 100`` of ``1234.50`` as 34)."""
 
 
 def declared(table: str) -> dict[str, tuple[int, int]]:
@@ -44,5 +47,7 @@ def for_sqlite(tree: exp.Expression, decimals: dict[str, tuple[int, int] | None]
     for column in list(tree.find_all(exp.Column)):
         if decimals.get(column.name.lower()) is not None and isinstance(
                 column.parent, _READERS):
-            column.replace(exp.cast(column.copy(), exp.DataType.build("REAL")))
+            real = exp.cast(column.copy(), exp.DataType.build("REAL"))
+            real.meta[DECIMAL_READ] = True  # (a decimal's remainder is then LEO_MOD's)
+            column.replace(real)
     return tree

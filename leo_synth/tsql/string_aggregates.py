@@ -14,6 +14,10 @@
   an aggregate, so there it is ``LEO_STRING_AGG(x, ',', k, descending, ...)``, an aggregate in
   Python that sorts what it gathered (``sqlite_functions``). PostgreSQL joins only text:
   numbers are cast to it, as SQL Server converts them.
+- ``STRING_AGG(Earnings / 12.0, '; ')`` of a number joins its text as SQL Server writes it, an
+  ``NVARCHAR(4000)`` (:func:`numbers_as_text`): a decimal with its places (``889.000000``), a
+  float in six digits (``1918.43``); SQLite joined ``889`` and ``1918.42857142857``,
+  PostgreSQL ``889.0000000000000000``, DuckDB ``889.0``.
 - ``STRING_AGG`` of a value that is not of a ``MAX`` type stops past 8,000 characters, as SQL
   Server stops it (error 9829, "STRING_AGG aggregation result exceeded the limit of 8000
   bytes. Use LOB types to avoid result truncation."): a list of every key of a relation ran
@@ -27,6 +31,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql import rewrites
+from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.text_bounds import literal_number, raised
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts, is_max
 
@@ -63,6 +68,19 @@ def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool
         return _rewrite(node, dialect)
 
     return rewrites.bottom_up(tree, rewrite), bool(limited)
+
+
+def numbers_as_text(tree: exp.Expression, kinds: ColumnKinds) -> exp.Expression:
+    """The tree with each ``STRING_AGG`` of a number for certain (``kinds``: what is known of
+    the columns) joining the number cast to ``NVARCHAR(4000)``, SQL Server's type of such a
+    ``STRING_AGG``, which the passes for decimals' and floats' text then write as it does."""
+    for node in list(tree.find_all(exp.GroupConcat)):
+        holder = node.this if isinstance(node.this, exp.Order) else node
+        value = holder.this
+        if isinstance(value, exp.Expression) and is_number(value, kinds):
+            holder.set("this", exp.cast(value.copy(), exp.DataType.build(
+                "NVARCHAR(4000)", dialect="tsql")))
+    return tree
 
 
 def read_back(tree: exp.Expression) -> exp.Expression:

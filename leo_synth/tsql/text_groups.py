@@ -147,8 +147,8 @@ def _grouped(select: exp.Select, texts: dict[str, bool]) -> None:
 
 
 def _distinct(select: exp.Select, texts: dict[str, bool]) -> None:
-    """``SELECT DISTINCT`` of text as a ``GROUP BY`` of its items (not with aggregates or
-    windows, which the grouping would change, nor ``DISTINCT ON``)."""
+    """``SELECT DISTINCT`` of text as a ``GROUP BY`` of its items but literals (not with
+    aggregates or windows, which the grouping would change, nor ``DISTINCT ON``)."""
     distinct = select.args.get("distinct")
     if not isinstance(distinct, exp.Distinct) or distinct.args.get("on") or select.args.get(
             "group") or select.is_star:
@@ -158,7 +158,17 @@ def _distinct(select: exp.Select, texts: dict[str, bool]) -> None:
             _grouped_text(item, texts) for item in items):
         return
     select.set("distinct", None)
-    select.set("group", exp.Group(expressions=[item.copy() for item in items]))
+    # (a literal is one value in every row: left out, as a target reads a number there as a
+    # position, `SELECT DISTINCT pmr, 2015 AS cohort` stopping with "GROUP BY term out of range")
+    select.set("group", exp.Group(expressions=[item.copy() for item in items
+                                               if not _literal(item)]))
+
+
+def _literal(node: exp.Expression) -> bool:
+    """Whether ``node`` is a literal (``2015``, ``-1``, ``'KS4'``, ``NULL``)."""
+    while isinstance(node, exp.Paren | exp.Neg):
+        node = node.this
+    return isinstance(node, exp.Literal | exp.Null)
 
 
 def _joined_or_written(select: exp.Select) -> bool:

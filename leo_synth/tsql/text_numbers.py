@@ -17,7 +17,8 @@ that is no number stops the script there (``'Cohort ' + @year`` with an INT ``@y
 in the SRS, so it fails here, rather than joining the two as text). A string literal in
 ``ISNULL``, ``COALESCE`` or ``NULLIF`` with an integer is converted to an integer (``''`` is
 0), as SQL Server converts it, and one with a float or decimal to a number. So is a binary
-literal compared with an integer (``ukprn_anon <> 0x`` is ``<> 0``).
+literal compared with an integer (``ukprn_anon <> 0x`` is ``<> 0``), and a string literal
+holding an integer compared with an integer expression (``HAVING COUNT(*) > '1'``).
 """
 
 from __future__ import annotations
@@ -91,6 +92,24 @@ def _text_default(node: exp.Coalesce, texts: dict[str, bool]) -> None:
             value.replace(exp.Literal.string(value.this))
 
 
+def _text_beside_integers(node: exp.Coalesce, texts: dict[str, bool],
+                          integers: dict[str, bool], ints: dict[str, bool],
+                          dialect: str) -> None:
+    """``COALESCE(code, n)`` of a text column (or function) and an integer one: the
+    integer's type, of higher precedence, so the text is converted to it, as SQL Server
+    converts it (PostgreSQL and DuckDB would not mix them; SQLite gave the text)."""
+    if node.args.get("is_null"):
+        return
+    values = [node.this, *node.expressions]
+    numbers = [v for v in values if is_integer(v, integers)]
+    if not numbers:
+        return
+    to = integer_type(numbers, ints)
+    for value in values:
+        if _is_text(value, texts):
+            value.replace(as_number(value.copy(), to, dialect))
+
+
 def _conversion_failed(line: int, text: str, kind: str, why: str = "") -> ScriptError:
     """SQL Server's error for text that does not convert to a number of type ``kind``."""
     said = conversion_failed(text, kind)
@@ -144,15 +163,7 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], ints: d
     statement, as SQL Server's conversion of the literal does (also a simple ``CASE``'s:
     ``CASE FSMeligible_spr11 WHEN 'true' ...``, which SQLite took for no match); the message
     names ``bigint`` for a column wider than an ``int`` (``AE_ID``)."""
-    if isinstance(node, exp.In):
-        pairs = [(node.this, v) for v in node.expressions]
-    elif isinstance(node, exp.Case):
-        pairs = [(node.this, arm.this) for arm in node.args.get("ifs") or []]
-    elif isinstance(node, exp.Between):
-        pairs = [(node.this, node.args["low"]), (node.this, node.args["high"])]
-    else:
-        pairs = [(node.this, node.expression), (node.expression, node.this)]
-    for column, value in pairs:
+    for column, value in _compared_pairs(node):
         if (isinstance(column, exp.Column) and integers.get(column.name.lower(), False)
                 and isinstance(value, exp.Literal) and value.is_string
                 and not INTEGER.fullmatch(value.name) and value.name.strip()):
@@ -192,6 +203,29 @@ def _text_with_number(node: exp.Expression, texts: dict[str, bool],
                 "to join them") if isinstance(node, exp.Add) else "")
         node.set(text_side, exp.Literal.number(text.name.strip()))
         return
+
+
+def _compared_pairs(node: exp.Expression) -> list[tuple[exp.Expression, exp.Expression]]:
+    """The (subject, value) pairs a comparison, ``IN``, ``BETWEEN`` or simple ``CASE``
+    compares, each way round for a comparison."""
+    if isinstance(node, exp.In):
+        return [(node.this, v) for v in node.expressions]
+    if isinstance(node, exp.Case):
+        return [(node.this, arm.this) for arm in node.args.get("ifs") or []]
+    if isinstance(node, exp.Between):
+        return [(node.this, node.args["low"]), (node.this, node.args["high"])]
+    return [(node.this, node.expression), (node.expression, node.this)]
+
+
+def _integer_texts(node: exp.Expression, integers: dict[str, bool]) -> None:
+    """A string literal holding an integer compared with an integer expression is that
+    integer, as SQL Server converts it: ``HAVING COUNT(*) > '1'``, ``LEN(pmr) = '18'``,
+    ``YEAR(d) - 2000 > '15'`` (SQLite, which ranks every number below every text unless a
+    column's type converts it, found no row)."""
+    for subject, value in _compared_pairs(node):
+        if (isinstance(value, exp.Literal) and value.is_string and INTEGER.fullmatch(value.name)
+                and is_integer(subject, integers)):
+            value.replace(exp.Literal.number(int(value.name.strip())))
 
 
 def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
@@ -260,12 +294,14 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     for case in list(tree.find_all(exp.Case)):
         if case.this is not None:
             _check_integer_text(case, integers, kinds.ints, line)
+            _integer_texts(case, integers)
         raising = _case_arms(case, texts, integers, dialect, kinds) or raising
     for node in list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
         _text_with_number(node, texts, integers, dialect, line)
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
         if isinstance(node, exp.Coalesce):
             _text_default(node, texts)
+            _text_beside_integers(node, texts, integers, kinds.ints, dialect)
             _number_default(node, kinds, line)
         _integer_default(node, integers, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
@@ -273,6 +309,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
         _check_integer_text(node, integers, kinds.ints, line)
         if is_assignment(node):
             continue  # SET code = 11: SQL Server writes the number as text
+        _integer_texts(node, integers)
         if isinstance(node, exp.In):
             if node.args.get("query") is not None:
                 continue

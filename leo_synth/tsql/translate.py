@@ -28,6 +28,7 @@ from sqlglot import exp
 from leo_synth.tsql import (
     aggregate_rules,
     alias_scope,
+    altered_columns,
     argument_types,
     bit_columns,
     catalog_views,
@@ -804,9 +805,9 @@ class Translator:
         self.integers[name] = self.integers.get(name, True) and kind in (INTEGER, INT)
         self.ints[name] = self.ints.get(name, True) and kind == INT
         self.texts[name] = self.texts.get(name, True) and kind == TEXT
-        # (SQLite holds a MONEY as REAL: written as money, not as a FLOAT)
+        # (SQLite holds a MONEY, and a #temp table's DECIMAL, as REAL: neither is a FLOAT)
         self.floats[name] = self.floats.get(name, True) and kind == FLOAT and (
-            name not in self.money_columns)
+            name not in self.money_columns) and decimal is None
         self.bits[name] = self.bits.get(name, True) and bit
         self.moneys[name] = self.moneys.get(name, True) and money
         self.datetimes[name] = self.datetimes.get(name, True) and moment
@@ -887,6 +888,25 @@ class Translator:
                 this=exp.to_table(name), expressions=[a.copy() for a in added])))
         self.loaded.discard(parts)
         self.learn(parts)
+
+    def _altered_texts(self, tree: exp.Expression) -> bool:
+        """After ``ALTER TABLE #t ALTER COLUMN c VARCHAR(10)``: the new lengths of the text
+        columns noted for the checks of later writes (``altered_columns``); whether the
+        target must change the columns too (PostgreSQL, which holds their lengths)."""
+        lengths, key = altered_columns.text_lengths(tree), written_key(tree)
+        parts = self.session.get(key) if key is not None else None
+        if not lengths or parts is None:
+            return False
+        if key in self.text_lengths:
+            columns, held = self.text_lengths[key]
+            held = {c: n for c, n in held.items() if c not in lengths}
+            self.text_lengths[key] = (columns, {**held, **{c: n for c, n in lengths.items()
+                                                           if n is not None}})
+        if self.target.dialect == "postgres":
+            return True  # (learnt again once the target has changed them)
+        self.loaded.discard(parts)
+        self.learn(parts)
+        return False
 
     def _note_added(self, name: str, table: exp.Create) -> None:
         """The ``BIT``, date-and-time, small integer, ``MONEY`` and text columns of ``table``
@@ -1751,7 +1771,9 @@ class Translator:
                 {name for name, shown in self.declared_formats.get(table, {}).items()
                  if shown == datetime_display.DATETIME})
         if _storage_only(tree):
-            return Translation("", False, skip=True)
+            if not self._altered_texts(tree):
+                return Translation("", False, skip=True)
+            tree = altered_columns.for_postgres(tree)  # (which holds a VARCHAR's length)
         _temporary_qualifiers(tree)
         self._note_written(tree)
         self._selected_lengths(tree)
@@ -1770,7 +1792,8 @@ class Translator:
             tree, integer_average.with_computed(tree, self.integers), self.floats,
             self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
-        tree = decimal_texts.for_target(tree, derived, self.target.dialect)
+        tree = decimal_texts.for_target(string_aggregates.numbers_as_text(tree, derived),
+                                        derived, self.target.dialect)
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":

@@ -45,6 +45,7 @@ import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import (
+    extract_decimals,
     identity_values,
     like_patterns,
     sqlite_functions,
@@ -303,14 +304,17 @@ _FRACTIONAL = (exp.DataType.Type.DECIMAL, exp.DataType.Type.MONEY,
 
 
 def _fractional(node: exp.Expression) -> bool:
-    """Whether ``node`` is a decimal for certain: a literal with a point, a cast to one, or
-    arithmetic with one (``-7.5``, ``CAST(x AS DECIMAL(5, 2))``, ``x * 1.0``)."""
+    """Whether ``node`` is a decimal for certain: a literal with a point, a cast to one, a
+    decimal column (a #temp table's, the extract's), or arithmetic with one (``-7.5``,
+    ``CAST(x AS DECIMAL(5, 2))``, ``x * 1.0``)."""
     if isinstance(node, exp.Paren | exp.Neg):
         return _fractional(node.this)
     if isinstance(node, exp.Literal):
         return not node.is_string and "." in node.name and "e" not in node.name.lower()
     if isinstance(node, exp.Anonymous):  # (a cast to a decimal, rewritten already)
         return node.name.upper() in ("LEO_DECIMAL", "LEO_TRY_DECIMAL")
+    if node.meta.get(extract_decimals.DECIMAL_READ):  # (a decimal column, read as a REAL)
+        return True
     parts = cast_parts(node)
     if parts is not None:
         return parts[1].this in _FRACTIONAL
