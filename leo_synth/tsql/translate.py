@@ -114,6 +114,7 @@ from leo_synth.tsql import (
     styled_dates,
     table_samples,
     tempdb_views,
+    text_arithmetic,
     text_bounds,
     text_cases,
     text_groups,
@@ -1703,6 +1704,7 @@ class Translator:
                                             {name for name, held in self.moneys.items() if held})
         date_operands.check(tree, columns, self.moments, line)
         float_remainders.check(tree, columns, self.floats, line)
+        text_arithmetic.check(tree, self.texts, self.unicode_columns.__contains__, line)
         union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
                                line)
         tree = argument_types.for_target(tree, columns)
