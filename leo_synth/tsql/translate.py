@@ -57,6 +57,7 @@ from leo_synth.tsql import (
     dialect_habits,
     distinct_order,
     duplicate_columns,
+    exact_decimals,
     exists_lookups,
     extract_decimals,
     float_casts,
@@ -1776,6 +1777,7 @@ class Translator:
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
+            tree = exact_decimals.for_sqlite(tree, derived)
             tree = extract_decimals.for_sqlite(tree, derived.decimals)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
