@@ -105,6 +105,7 @@ from leo_synth.tsql import (
     select_predicates,
     session_indexes,
     shadowing_columns,
+    soundex_codes,
     spec_lookup,
     star_datetimes,
     star_headings,
@@ -1829,8 +1830,10 @@ class Translator:
         index_setup = lookup_indexes.statements(
             tree, self.target.dialect, self.table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
+        tree, sounded = soundex_codes.for_target(tree, self.target.dialect)
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
+                 + self._made_once(soundex_codes.POSTGRES_SETUP, sounded)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
