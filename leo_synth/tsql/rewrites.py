@@ -250,7 +250,8 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if (isinstance(value, exp.Literal) and value.is_string
             and FRACTION.search(value.name)):  # (SQLite's DATETIME() drops the fraction)
         return exp.TimeToStr(this=value, format=exp.Literal.string(PRECISE_DATETIME))
-    if (isinstance(value, exp.TimeToStr) and _is_datetime(value)) or _moved_precisely(value):
+    if (isinstance(value, exp.TimeToStr) and _is_datetime(value)) or _moved_precisely(value) or (
+            isinstance(value, exp.CurrentTimestamp)):  # (GETDATE(), SYSDATETIME(): see below)
         return value  # (a cast of one: DATETIME() again would drop its fraction)
     if isinstance(value, exp.Anonymous) and value.name.upper() in DATE_READINGS:
         # (text read as a date and time, its fraction kept)
