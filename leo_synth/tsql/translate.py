@@ -105,6 +105,7 @@ from leo_synth.tsql import (
     select_predicates,
     session_indexes,
     shadowing_columns,
+    smalldatetime_values,
     soundex_codes,
     spec_lookup,
     star_datetimes,
@@ -1817,9 +1818,10 @@ class Translator:
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         if self.target.dialect == "sqlite":
             tree = date_moments.for_sqlite(tree)
-        tree = rewrites.for_target(number_formats.numbers_first(tree, self.money_columns),
-                                   self.target.dialect,
+        tree = rewrites.for_target(number_formats.numbers_first(
+            smalldatetime_values.marked(tree), self.money_columns), self.target.dialect,
                                    self.datefirst, self.texts)
+        tree = smalldatetime_values.for_target(tree, self.target.dialect)
         tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = exists_lookups.for_target(tree, self.target.dialect, self.table_columns,
                                          self._scans)
