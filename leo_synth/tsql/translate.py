@@ -108,6 +108,7 @@ from leo_synth.tsql import (
     smalldatetime_values,
     soundex_codes,
     spec_lookup,
+    sqlite_times,
     star_datetimes,
     star_headings,
     statement_decimals,
@@ -1818,10 +1819,14 @@ class Translator:
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         if self.target.dialect == "sqlite":
             tree = date_moments.for_sqlite(tree)
+        if self.target.dialect == "sqlite":
+            tree = sqlite_times.marked(tree)
         tree = rewrites.for_target(number_formats.numbers_first(
             smalldatetime_values.marked(tree), self.money_columns), self.target.dialect,
                                    self.datefirst, self.texts)
         tree = smalldatetime_values.for_target(tree, self.target.dialect)
+        if self.target.dialect == "sqlite":
+            tree = sqlite_times.for_sqlite(tree)
         tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = exists_lookups.for_target(tree, self.target.dialect, self.table_columns,
                                          self._scans)
