@@ -205,10 +205,16 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
             add.set("this", day)
     dates = dates | _dated_aliases(tree, dates)
     def compared(value: exp.Expression, column: exp.Expression) -> None:
-        """A literal compared with a date (with a ``DATETIME`` column, a date and time)."""
-        moment = isinstance(column, exp.Column) and column.name.lower() in moments
+        """A literal compared with a date (with a ``DATETIME`` column or a cast to a date
+        and time, a date and time: ``CAST(x AS SMALLDATETIME) = '2020-01-01 10:16'`` was
+        compared with the date alone)."""
+        while isinstance(column, exp.Paren):
+            column = column.this
+        named = isinstance(column, exp.Column) and column.name.lower() in moments
+        moment = named or _is_date_cast(column, value_rewrites.DATETIME_TYPES)
         _rewrite(value, not moment, order, line, moment=moment,
-                 ticks=moment and column.name.lower() in ticked)
+                 ticks=(named and column.name.lower() in ticked) or _is_date_cast(
+                     column, (exp.DataType.Type.DATETIME,)))
 
     for comparison in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         if isinstance(comparison, exp.In):

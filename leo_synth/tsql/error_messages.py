@@ -103,7 +103,7 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "adding a value to a": 517,
            "the datediff function resulted in an overflow": 535,
            "an invalid floating point operation occurred": 3623,
-           "are incompatible in the modulo operator": 402}
+           "are incompatible in the": 402}
 """SQL Server's numbers of the errors by their words (SQL Server's own, which
 :func:`in_sql_servers_words` gives every target's; the first that a message holds)."""
 

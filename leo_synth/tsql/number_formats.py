@@ -231,8 +231,9 @@ def _money_text(node: exp.Convert | exp.Cast, moneys: Collection[str]
     return (value, MONEY_STYLES[name]) if _is_money(value, moneys) else None
 
 
-_MONEY_KEEPING = (exp.Paren, exp.Window, exp.Sum, exp.Avg, exp.Min, exp.Max)
-"""What has its operand's ``MONEY`` type (``SUM`` and ``AVG`` of money are money)."""
+_MONEY_KEEPING = (exp.Paren, exp.Window, exp.Sum, exp.Avg, exp.Min, exp.Max, exp.Round)
+"""What has its operand's ``MONEY`` type (``SUM`` and ``AVG`` of money are money, and so is
+``ROUND`` of money)."""
 
 
 def _whole_literal(value: exp.Expression) -> bool:

@@ -35,7 +35,7 @@ from collections.abc import Callable
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import date_formats, error_messages, value_rewrites
+from leo_synth.tsql import date_formats, error_messages, sqlite_times, value_rewrites
 from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.value_rewrites import DATE_READINGS, PRECISE_DATETIME, cast_parts
@@ -198,7 +198,8 @@ def _sqlite_dateadd(node: exp.DateAdd) -> exp.Expression:
     unit, date = unit_of(node), target_sql(_bare(node.this), "sqlite")
     amount = target_sql(node.expression, "sqlite")
     day = "DATETIME" if _is_datetime(_bare(node.this)) else "DATE"  # (a time is kept)
-    precise = isinstance(_bare(node.this), exp.TimeToStr | exp.CurrentTimestamp) and (
+    precise = isinstance(_bare(node.this), exp.TimeToStr | exp.CurrentTimestamp
+                         | exp.Anonymous) and (
         _is_datetime(_bare(node.this)))  # (GETDATE(): milliseconds, translate's _within_target)
 
     def moved(function: str, modifier: str) -> str:
@@ -250,7 +251,8 @@ def _sqlite_function(node: exp.Expression) -> exp.Expression:
     if (isinstance(value, exp.Literal) and value.is_string
             and FRACTION.search(value.name)):  # (SQLite's DATETIME() drops the fraction)
         return exp.TimeToStr(this=value, format=exp.Literal.string(PRECISE_DATETIME))
-    if (isinstance(value, exp.TimeToStr) and _is_datetime(value)) or _moved_precisely(value):
+    if (isinstance(value, exp.TimeToStr) and _is_datetime(value)) or _moved_precisely(value) or (
+            isinstance(value, exp.CurrentTimestamp)):  # (GETDATE(), SYSDATETIME(): see below)
         return value  # (a cast of one: DATETIME() again would drop its fraction)
     if isinstance(value, exp.Anonymous) and value.name.upper() in DATE_READINGS:
         # (text read as a date and time, its fraction kept)
@@ -371,8 +373,9 @@ def _moved_precisely(node: exp.Expression | None) -> bool:
 def _is_datetime(node: exp.Expression) -> bool:
     """A DATETIME for certain (``GETDATE()``, a cast or CONVERT to DATETIME), to which T-SQL
     adds a number as days (``GETDATE() - 30``)."""
-    if isinstance(node, exp.CurrentTimestamp):
-        return True
+    if isinstance(node, exp.CurrentTimestamp) or (
+            isinstance(node, exp.Anonymous) and node.name.upper() == sqlite_times.MARK):
+        return True  # (GETDATE(); a TIME on SQLite, which keeps its fraction)
     if isinstance(node, exp.TimeToStr) and node.args["format"].name == PRECISE_DATETIME:
         return True  # (a DATETIME with a fraction, on SQLite)
     to = node.args.get("to") if isinstance(node, exp.Cast | exp.TryCast) else (

@@ -116,6 +116,11 @@ CULTURE_STYLES = {"en-us": 101, "en-gb": 103, "en-ie": 103, "en-au": 103, "en-nz
 (``en-GB``: day first, 103; ``en-US``: month first, 101; ``ja-JP``: year first, 111)."""
 
 
+def _precise(moment: exp.Expression) -> exp.Expression:
+    """``moment`` as ``SYSDATETIME()`` and ``SYSUTCDATETIME()`` give it: a ``DATETIME2(7)``."""
+    return exp.cast(moment, exp.DataType.build("DATETIME2(7)", dialect="tsql"))
+
+
 class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
     """T-SQL's parser, reading a variable's name that :func:`tokens` marked as a name (so
     that ``@end`` is no keyword to the statement splitting) as sqlglot reads any other."""
@@ -130,7 +135,11 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
         # a standard date format in the culture given (sqlglot's were en-US's)
         "FORMAT": culture_formats.build_format,
         # a number's DATENAME is its DATEPART's text (sqlglot's pattern padded it)
-        "DATENAME": date_names.build_datename}
+        "DATENAME": date_names.build_datename,
+        # the moment in a DATETIME2(7), GETDATE()'s and GETUTCDATE()'s in a DATETIME (sqlglot
+        # read SYSDATETIME() as GETDATE(): converted to text, it had three places, not seven)
+        "SYSDATETIME": lambda args: _precise(exp.CurrentTimestamp()),
+        "SYSUTCDATETIME": lambda args: _precise(exp.Anonymous(this="SYSUTCDATETIME"))}
 
     FUNCTION_PARSERS: ClassVar[dict[str, Any]] = {
         **TSQL.parser_class.FUNCTION_PARSERS,

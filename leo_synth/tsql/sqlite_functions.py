@@ -2,8 +2,8 @@
 
 SQLite (3.40 in Python's builds) has no ``CONCAT``, ``CONCAT_WS``, ``TRANSLATE``, ``REPEAT``
 (``REPLICATE``), sample or population ``STDEV``/``VAR``, ``ISNUMERIC``, ``REVERSE``, ``ASCII``,
-``NEWID``, ``TRY_CAST``, ``CONVERT`` of text in a style to a date, ordered ``STRING_AGG`` or LIKE
-character classes; its
+``NEWID``, ``TRY_CAST``, ``CONVERT`` of text in a style to a date, ordered ``STRING_AGG``, LIKE
+character classes, ``DIFFERENCE`` or SQL Server's ``SOUNDEX`` (``soundex_codes``); its
 ``CAST`` reads the leading number of any text (``CAST(' 12a' AS INTEGER)`` is 12, where
 ``TRY_CAST`` gives NULL). The translation (``value_rewrites``) names these functions; each
 means what its T-SQL namesake does. Python is called per row, which is slow for SQL but
@@ -29,6 +29,7 @@ from leo_synth.tsql import (
     money_forms,
     number_formats,
     percentiles,
+    soundex_codes,
     text_cases,
     value_hashes,
 )
@@ -416,10 +417,14 @@ DUCKDB_DATES = {"LEO_TO_DATE": to_date, "LEO_TRY_TO_DATE": try_to_date}
 
 def register_duckdb(connection: Any) -> None:
     """Add :data:`DUCKDB_DATES` to a script's DuckDB connection (text, the ``DATEFORMAT``
-    and whether a date alone, to ISO text or NULL)."""
+    and whether a date alone, to ISO text or NULL), and SQL Server's ``SOUNDEX`` and
+    ``DIFFERENCE`` (``soundex_codes``)."""
     for name, function in DUCKDB_DATES.items():
         connection.create_function(name, function, ["VARCHAR", "VARCHAR", "INTEGER"],
                                    "VARCHAR", null_handling="special")
+    connection.create_function("LEO_SOUNDEX", soundex_codes.soundex, ["VARCHAR"], "VARCHAR")
+    connection.create_function("LEO_DIFFERENCE", soundex_codes.difference,
+                               ["VARCHAR", "VARCHAR"], "INTEGER")
 
 
 def register(connection: sqlite3.Connection) -> None:
@@ -448,7 +453,9 @@ def register(connection: sqlite3.Connection) -> None:
                "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text),
                "LEO_FLOAT_SCIENTIFIC": (2, float_scientific),
                "LEO_REPLACE_CI": (3, replace_ignoring_case),
-               "LEO_UPPER": (1, text_cases.upper), "LEO_LOWER": (1, text_cases.lower)}
+               "LEO_UPPER": (1, text_cases.upper), "LEO_LOWER": (1, text_cases.lower),
+               "LEO_SOUNDEX": (1, soundex_codes.soundex),
+               "LEO_DIFFERENCE": (2, soundex_codes.difference)}
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample

@@ -5,8 +5,9 @@ with n above 0, a point and n places (``TIME`` alone is ``TIME(7)``).
 ``CONCAT('', CAST('10:15' AS TIME))``; ``TIME(3)`` gives ``10:15:00.000`` and ``TIME(0)``
 ``10:15:00``. Every target wrote ``10:15:00`` (DuckDB and PostgreSQL ``10:15:01.5`` for a
 fraction). So the target's text, whose fraction has at most six places and drops trailing
-zeros, is padded with zeros to n places. Known for certain: a cast to ``TIME`` and a ``TIME``
-variable (which is substituted as one).
+zeros, is padded with zeros to n places (SQLite's too: ``sqlite_times``). Known for certain:
+a cast to ``TIME``, a ``TIME`` variable (which is substituted as one) and ``DATEADD`` of
+either.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ with zeros and cut to ``hh:mm:ss.`` and the places."""
 
 
 def places(value: exp.Expression) -> int | None:
-    """The places of a second of ``value`` when it is a ``TIME`` for certain (a cast to one)."""
+    """The places of a second of ``value`` when it is a ``TIME`` for certain (a cast to one,
+    or ``DATEADD`` of one, which keeps its type)."""
     while isinstance(value, exp.Paren):
         value = value.this
+    if isinstance(value, exp.DateAdd):
+        return places(value.this)
     parts = cast_parts(value)
     if parts is None or not parts[1].is_type(exp.DataType.Type.TIME):
         return None

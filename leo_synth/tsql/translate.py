@@ -58,6 +58,7 @@ from leo_synth.tsql import (
     dialect_habits,
     distinct_order,
     duplicate_columns,
+    exact_decimals,
     exists_lookups,
     extract_decimals,
     float_casts,
@@ -105,7 +106,10 @@ from leo_synth.tsql import (
     select_predicates,
     session_indexes,
     shadowing_columns,
+    smalldatetime_values,
+    soundex_codes,
     spec_lookup,
+    sqlite_times,
     star_datetimes,
     star_headings,
     statement_decimals,
@@ -115,6 +119,7 @@ from leo_synth.tsql import (
     styled_dates,
     table_samples,
     tempdb_views,
+    text_arithmetic,
     text_bounds,
     text_cases,
     text_groups,
@@ -1723,6 +1728,7 @@ class Translator:
                                             {name for name, held in self.moneys.items() if held})
         date_operands.check(tree, columns, self.moments, line)
         float_remainders.check(tree, columns, self.floats, line)
+        text_arithmetic.check(tree, self.texts, self.unicode_columns.__contains__, line)
         union_types.for_target(tree, self.integers, self.ints, self.texts, self.target.dialect,
                                line)
         tree = argument_types.for_target(tree, columns)
@@ -1797,6 +1803,7 @@ class Translator:
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
+            tree = exact_decimals.for_sqlite(tree, derived)
             tree = extract_decimals.for_sqlite(tree, derived.decimals)
         # (averages first: they read the SUMs that the overflow check then wraps)
         tree = integer_average.for_target(tree, self.integers, self.target.dialect)
@@ -1835,9 +1842,14 @@ class Translator:
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
         if self.target.dialect == "sqlite":
             tree = date_moments.for_sqlite(tree)
-        tree = rewrites.for_target(number_formats.numbers_first(tree, self.money_columns),
-                                   self.target.dialect,
+        if self.target.dialect == "sqlite":
+            tree = sqlite_times.marked(tree)
+        tree = rewrites.for_target(number_formats.numbers_first(
+            smalldatetime_values.marked(tree), self.money_columns), self.target.dialect,
                                    self.datefirst, self.texts)
+        tree = smalldatetime_values.for_target(tree, self.target.dialect)
+        if self.target.dialect == "sqlite":
+            tree = sqlite_times.for_sqlite(tree)
         tree = number_formats.for_target(tree, self.target.dialect, line)
         tree = exists_lookups.for_target(tree, self.target.dialect, self.table_columns,
                                          self._scans)
@@ -1848,8 +1860,10 @@ class Translator:
         index_setup = lookup_indexes.statements(
             tree, self.target.dialect, self.table_columns, self._temporary_table, self._scans)
         tree, percentile = percentiles.for_target(tree, self.target.dialect, line)
+        tree, sounded = soundex_codes.for_target(tree, self.target.dialect)
         setup = (self._made_once(percentiles.POSTGRES_SETUP, percentile)
                  + self._made_once(float_texts.POSTGRES_SETUP, float_text)
+                 + self._made_once(soundex_codes.POSTGRES_SETUP, sounded)
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
