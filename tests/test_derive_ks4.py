@@ -22,7 +22,12 @@ from leo_synth.relations.ks4_progress import (
     median_estimates,
     va_estimates,
 )
-from leo_synth.relations.ks4_subjects import HUMANITIES, LANGUAGES
+from leo_synth.relations.ks4_subjects import (
+    HERITAGE_LANGUAGES,
+    HUMANITIES,
+    LANGUAGES,
+    OTHER_LANGUAGES,
+)
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters, load_parameters
 from leo_synth.simulation.series import interpolate
@@ -585,8 +590,8 @@ def test_humanity_and_language_vary_by_pupil_and_year(db) -> None:
     """Pupils sit history or geography, in about even shares, and KS4_ENTERED_HISTORY /
     _GEOGRAPHY say which; the language is one of several, French giving way to Spanish over
     the years as in JCQ's entries, and a community language is its speakers' (Urdu of
-    Pakistani, Indian and other Asian pupils, Polish of white other pupils); ICT is not sat
-    after 2016/17."""
+    Pakistani, Indian and other Asian pupils, Polish of white other pupils: HERITAGE_LANGUAGES);
+    ICT is not sat after 2016/17."""
     exam = _exam(NEW)
     history, geography = db.execute(f"""
         SELECT sum(KS4_MAPPING = '4010'), sum(KS4_MAPPING = '3910') FROM {exam}""").fetchone()
@@ -611,17 +616,18 @@ def test_humanity_and_language_vary_by_pupil_and_year(db) -> None:
         shares[view] for view in VIEWS)
     assert old_french > new_french + 0.05 and new_spanish > old_spanish + 0.05
     assert min(old_kinds, new_kinds) >= 5
-    # community languages are their speakers': Urdu, Panjabi and Polish of their ethnic groups
-    outside = db.execute(f"""
-        SELECT count(*), sum(CASE e.KS4_MAPPING WHEN '6130' THEN p.KS4_ETHNIC NOT IN
-                                 ('APKN', 'AIND', 'AOTH')
-                             WHEN '6050' THEN p.KS4_ETHNIC NOT IN ('APKN', 'AIND')
-                             ELSE p.KS4_ETHNIC <> 'WOTH' END)
-        FROM {exam} e JOIN {NEW} p
+    # a community language (one only heritage speakers are given) is its speakers': each such
+    # GCSE is a pupil's of an ethnic group that speaks it
+    speakers: dict[str, set[str]] = {}
+    for group, choices in HERITAGE_LANGUAGES.items():
+        for code in set(choices) - set(OTHER_LANGUAGES):
+            speakers.setdefault(code, set()).add(group)
+    rows = db.execute(f"""
+        SELECT e.KS4_MAPPING, p.KS4_ETHNIC FROM {exam} e JOIN {NEW} p
           ON p.KS4_PupilMatchingRefAnonymous = e.KS4_PupilMatchingRefAnonymous
          AND p.KS4_ACADYR = e.KS4_ACADYR
-        WHERE e.KS4_MAPPING IN ('6130', '6050', '6070')""").fetchone()
-    assert outside[0] == 0 or outside[1] == 0, outside
+        WHERE e.KS4_MAPPING IN ({", ".join(f"'{code}'" for code in speakers)})""").fetchall()
+    assert rows and all(group in speakers[code] for code, group in rows), rows
     late_ict = db.execute(f"""SELECT count(*) FROM {exam}
                               WHERE KS4_MAPPING = '2650' AND KS4_ACADYR >= '2017/18'"""
                           ).fetchone()[0]

@@ -18,6 +18,7 @@ from leo_synth.simulation.attainment import LETTER_OF_POINTS
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.stats import categorical, codes_of_uniforms
 
 SLOT_SUBJECTS = {"eng": "5030", "mat": "2210", "eb1": "1370"}
 """English language, maths and double award science (plams.mapping codes): every pupil's
@@ -100,7 +101,7 @@ def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
     n = len(life.ks4)
     year = np.asarray(life.ks4["year"], dtype=np.int64)
     subjects = {slot: np.full(n, code) for slot, code in SLOT_SUBJECTS.items()}
-    subjects["eb2"] = _drawn(life.ctx.rng("ks4.humanity").random(n), HUMANITIES)
+    subjects["eb2"] = codes_of_uniforms(HUMANITIES, life.ctx.rng("ks4.humanity").random(n))
     subjects["eb3"] = _languages(life, year)
     chosen = _open_subjects(life.ctx.rng("ks4.open_subjects"), year)
     for k, slot in enumerate(OPEN_SLOTS):
@@ -146,36 +147,25 @@ def _add_literature(life: LifeCourse, year: np.ndarray, subjects: dict[str, np.n
             literature_first, ENGLISH_LANGUAGE, ENGLISH_LITERATURE), subjects[slot])
 
 
-def _drawn(uniform: np.ndarray, shares: dict[str, float]) -> np.ndarray:
-    """One code per uniform draw, in the codes' shares (normalised)."""
-    codes = np.array(list(shares))
-    cumulative = np.cumsum(list(shares.values()))
-    return codes[np.minimum(np.searchsorted(cumulative / cumulative[-1], uniform, side="right"),
-                            len(codes) - 1)]
-
-
 def _languages(life: LifeCourse, year: np.ndarray) -> np.ndarray:
     """Each pupil's EBacc language: for :data:`HERITAGE_SHARE` of the pupils with English as
     an additional language and a heritage language (:data:`HERITAGE_LANGUAGES`), that one;
     else French, German, Spanish or another in the year's shares."""
     rng = life.ctx.rng("ks4.language")
     n = len(year)
-    uniform, other, heritage, which = (rng.random(n) for _ in range(4))
     names = list(LANGUAGE_SHARES[min(LANGUAGE_SHARES)])
     shares = np.stack([interpolate({y: s[name] for y, s in LANGUAGE_SHARES.items()}, year)
                        for name in names], axis=1)
-    cumulative = np.cumsum(shares, axis=1)
-    pick = np.minimum((uniform[:, None] * cumulative[:, -1:] >= cumulative).sum(axis=1),
-                      len(names) - 1)
-    main = np.array(names)[pick]
-    language = np.where(main == "other", _drawn(other, OTHER_LANGUAGES), main)
+    main = np.array(names)[categorical(rng, shares)]  # (the stream's first n draws)
+    other, heritage, which = (rng.random(n) for _ in range(3))
+    language = np.where(main == "other", codes_of_uniforms(OTHER_LANGUAGES, other), main)
     person = life.ks4["person"]
     groups = np.array(list(life.ctx.params["population.ethnicity"]))[
         life.persons["ethnicity"][person]]
     speaks = np.asarray(life.persons["eal"][person], dtype=bool) & (heritage < HERITAGE_SHARE)
     for group, choices in HERITAGE_LANGUAGES.items():
         mine = speaks & (groups == group)
-        language = np.where(mine, _drawn(which, choices), language)
+        language = np.where(mine, codes_of_uniforms(choices, which), language)
     return language
 
 

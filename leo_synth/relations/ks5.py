@@ -81,15 +81,14 @@ def degree_after(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.n
     within :data:`DEGREE_WITHIN` years of it; '' for none."""
     instances = life.he.instances  # (sorted by person and start year)
     first = instances.take(instances["level"] == LEVEL_FIRST_DEGREE)
+    if not len(first):
+        return np.full(len(person), "")
     people, at = np.unique(first["person"], return_index=True)
     pos, found = sorted_lookup(people, np.asarray(person))
-    row = at[pos] if len(at) else pos
-    start = first["start_year"][row] if len(at) else np.zeros(len(person), dtype=np.int64)
+    start = first["start_year"][at[pos]]
     follows = found & (start > year) & (start <= np.asarray(year) + DEGREE_WITHIN)
     catalogue = subject_catalogue(life.ctx.params)
-    code = (catalogue.cah2_code[catalogue.cah2[first["subject"][row]]] if len(at)
-            else np.full(len(person), ""))
-    return np.where(follows, code, "")
+    return np.where(follows, catalogue.cah2_code[catalogue.cah2[first["subject"][at[pos]]]], "")
 
 
 def a_level_grades(life: LifeCourse) -> np.ndarray:

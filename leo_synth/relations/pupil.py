@@ -19,6 +19,7 @@ from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.schooling import SEN_STATEMENT, SEN_SUPPORT, YEARS
 from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.stats import codes_of_uniforms
 from leo_synth.simulation.text import labels_of
 from leo_synth.spec.years import academic_year_labels
 
@@ -118,9 +119,7 @@ def secondary_sen_code(life: LifeCourse, person: np.ndarray, level: np.ndarray,
                       [SECONDARY_NEED_SHARE[SEN_STATEMENT], SECONDARY_NEED_SHARE[SEN_SUPPORT]], 0)
     mix = life.ctx.params["sen.need_support"]
     codes = np.array(list(mix))
-    cumulative = np.cumsum(list(mix.values()))
-    pick = np.minimum(np.searchsorted(cumulative / cumulative[-1], choice, side="right"),
-                      len(codes) - 1)
+    pick = codes_of_uniforms(dict(enumerate(mix.values())), choice)  # (positions in the mix)
     code = _need_of_year(codes[pick], year)
     code = np.where(code == primary, _need_of_year(codes[(pick + 1) % len(codes)], year), code)
     return Masked(code, (level <= 0) | (recorded >= share))

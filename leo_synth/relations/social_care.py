@@ -13,6 +13,7 @@ from leo_synth.simulation.calendar import DAY, EXTRACT_END, age_on, month_of, ye
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.stats import codes_of_uniforms
 from leo_synth.spec.model import Relation
 
 CIN_ATTRIBUTES = (
@@ -313,14 +314,8 @@ def _placements(life: LifeCourse, period: Frame, year: np.ndarray, age: np.ndarr
     chosen = np.minimum((cum[band] <= period["placement_u"][:, None]).sum(axis=1),
                         len(codes) - 1)
     code = np.array(codes)[chosen]
-    foster = np.where(year < U_CODES_FROM, _drawn(p["foster_codes_to_2013"], period["foster_u"]),
-                      _drawn(p["foster_codes"], period["foster_u"]))
+    foster = np.where(year < U_CODES_FROM,
+                      codes_of_uniforms(p["foster_codes_to_2013"], period["foster_u"]),
+                      codes_of_uniforms(p["foster_codes"], period["foster_u"]))
     adoption = np.array(["A3", "A4", "A5", "A6"])[(period["foster_u"] * 4).astype(int)]
     return np.select([status == "E1", code == "foster"], [adoption, foster], code)
-
-
-def _drawn(shares: dict, u: np.ndarray) -> np.ndarray:
-    """The code of each uniform draw ``u`` by cumulative shares."""
-    weights = np.array(list(shares.values()), dtype=float)
-    index = np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right")
-    return np.array(list(shares))[np.minimum(index, len(shares) - 1)]

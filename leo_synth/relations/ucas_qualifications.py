@@ -23,7 +23,7 @@ from functools import cache
 import numpy as np
 
 from leo_synth.relations.key_stages import A_LEVEL_GRADES
-from leo_synth.relations.ks5 import MAX_A_LEVELS, a_level_grades, ks5_subjects
+from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
 from leo_synth.relations.values import Masked
 from leo_synth.resources import data_dir
 from leo_synth.simulation.life import LifeCourse
@@ -49,32 +49,13 @@ def declared_qualifications(life: LifeCourse, person: np.ndarray, cycle: np.ndar
     """Per application row (applicant ``person``, ``cycle``, ``choice`` 0-4, ``age`` at the
     start of the course): ``qualification_status``, ``qualification_description``,
     ``subject_title``, ``grade`` and ``qualification_year``."""
-    ks5 = life.post16.ks5
-    n = len(person)
-    grades = a_level_grades(life)
-    # the applicant's last KS5 record sat by the cycle: KS5 rows ordered by person and exam year
-    exam_year = np.asarray(ks5["year"], dtype=np.int64) + 1
-    key = np.asarray(ks5["person"], dtype=np.int64) * 10_000 + exam_year
-    order = np.argsort(key, kind="stable")
-    at = np.searchsorted(key[order], np.asarray(person, dtype=np.int64) * 10_000 + cycle,
-                         side="right") - 1
-    row = order[np.maximum(at, 0)] if len(order) else np.zeros(n, dtype=np.int64)
-    found = (at >= 0) & (np.asarray(ks5["person"])[row] == person) if len(order) else at >= 0
-    entered = grades[row] >= 0 if len(order) else np.zeros((n, MAX_A_LEVELS), dtype=bool)
-    count = entered.sum(axis=1)
-    a_level = found & (count > 0)
-    # the k-th entered A level (entries packed to the left first)
-    packed = np.argsort(~entered, axis=1, kind="stable")
-    slot = packed[np.arange(n), np.asarray(choice) % np.maximum(count, 1)]
-    code = ks5_subjects(life)[row, slot] if len(order) else np.full(n, "")
-    grade = grades[row, slot] if len(order) else np.zeros(n, dtype=np.int64)
+    a_level, code, grade, exam_year = _declared_a_level(life, person, cycle, choice)
     level3 = np.asarray(life.post16.level3_year)[person]
-    year = np.where(a_level, exam_year[row] if len(order) else cycle,
-                    np.where(level3 >= 0, level3 + 1, cycle))
+    year = np.where(a_level, exam_year, np.where(level3 >= 0, level3 + 1, cycle))
     gained = year < cycle
     titles = subject_titles()
-    title = np.array([titles.get(c, "") for c in np.unique(code)])[
-        np.unique(code, return_inverse=True)[1]] if n else np.zeros(0, dtype="<U1")
+    distinct, inverse = np.unique(code, return_inverse=True)
+    title = np.array([titles.get(c, "") for c in distinct], dtype=str)[inverse]
     return {
         "qualification_status": np.where(gained, "Gained", "Pending"),
         "qualification_description": np.where(a_level, A_LEVEL,
@@ -84,3 +65,30 @@ def declared_qualifications(life: LifeCourse, person: np.ndarray, cycle: np.ndar
                         ~(a_level & gained)),
         "qualification_year": year,
     }
+
+
+def _declared_a_level(life: LifeCourse, person: np.ndarray, cycle: np.ndarray,
+                      choice: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per application row: whether it declares an A level, and that A level's mapping code,
+    grade (0 = U ... 6 = A*) and exam year: the ``choice``-th (round again) of the A levels of
+    the applicant's last KS5 record sat by the cycle."""
+    ks5 = life.post16.ks5
+    n = len(person)
+    if not len(ks5):
+        return (np.zeros(n, dtype=bool), np.full(n, ""), np.zeros(n, dtype=np.int64),
+                np.zeros(n, dtype=np.int64))
+    grades = a_level_grades(life)
+    # KS5 rows ordered by person and exam year: the last one sat by the cycle
+    exam_year = np.asarray(ks5["year"], dtype=np.int64) + 1
+    key = np.asarray(ks5["person"], dtype=np.int64) * 10_000 + exam_year
+    order = np.argsort(key, kind="stable")
+    at = np.searchsorted(key[order], np.asarray(person, dtype=np.int64) * 10_000 + cycle,
+                         side="right") - 1
+    row = order[np.maximum(at, 0)]
+    entered = grades[row] >= 0
+    count = entered.sum(axis=1)
+    a_level = (at >= 0) & (np.asarray(ks5["person"])[row] == person) & (count > 0)
+    # the k-th entered A level (entries packed to the left first)
+    packed = np.argsort(~entered, axis=1, kind="stable")
+    slot = packed[np.arange(n), np.asarray(choice) % np.maximum(count, 1)]
+    return a_level, ks5_subjects(life)[row, slot], grades[row, slot], exam_year[row]

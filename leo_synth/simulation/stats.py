@@ -92,6 +92,15 @@ def drawn_codes(rng: np.random.Generator, shares: dict, n: int) -> np.ndarray:
     return codes[categorical(rng, np.array(list(shares.values()), dtype=float), n)]
 
 
+def codes_of_uniforms(shares: dict, u: np.ndarray) -> np.ndarray:
+    """The code (a key of ``shares``) each uniform draw ``u`` falls on by the codes' cumulative
+    shares: for draws taken from a stream beforehand (one uniform serving several choices, or
+    a person's draw reused by each of their records), where :func:`drawn_codes` draws its own."""
+    weights = np.array(list(shares.values()), dtype=float)
+    index = np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right")
+    return np.array(list(shares))[np.minimum(index, len(shares) - 1)]
+
+
 def softmax_rows(scores: np.ndarray) -> np.ndarray:
     scores = scores - scores.max(axis=1, keepdims=True)
     e = np.exp(scores)
