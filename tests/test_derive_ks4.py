@@ -665,3 +665,32 @@ def test_english_literature_and_the_residual_english(db) -> None:
                                               THEN KS4_POINTS ELSE 0 END)
         FROM {exam} WHERE KS4_A8ELIT IS NOT NULL""").fetchone()[0]
     assert bad_rows == 0
+
+
+def test_reformed_grades_are_the_exam_rows_9_to_1_grades(db, catalog) -> None:
+    """KS4_AP<subject>_91 holds the pupil's reformed (9-1) GCSE grade in the subject as the
+    exam row records it ('1' to '9', the VRF's range beside its codes Null and U), for every
+    pupil with such a row in the column's years, and is NULL for a pupil without one."""
+    checked = 0
+    for column in _columns(db, NEW):
+        found = re.fullmatch(r"KS4_AP([A-Z]+?)_91", column)
+        code = AP_SUBJECTS.get(found.group(1)) if found else None
+        if code is None or found.group(1) == "ENG":
+            continue
+        years = ", ".join(f"'{year}'" for year in catalog.table("ks4_pupil").column(column).years)
+        rows, missing, wrong, extra = db.execute(f"""
+            SELECT count(*), sum(p.{column} IS NULL AND e.KS4_GRADE IS NOT NULL),
+                   sum(p.{column} IS NOT e.KS4_GRADE AND e.KS4_GRADE IS NOT NULL),
+                   sum(NULLIF(p.{column}, '') IS NOT NULL AND e.KS4_GRADE IS NULL)
+            FROM {NEW} p LEFT JOIN {_exam(NEW)} e
+              ON e.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+             AND e.KS4_ACADYR = p.KS4_ACADYR AND e.KS4_MAPPING = '{code}'
+             AND e.KS4_GRADE GLOB '[1-9]'
+            WHERE p.KS4_ENTRIES > 0 AND substr(p.KS4_ACADYR, 1, 4) IN ({years})""").fetchone()
+        graded = db.execute(f"""SELECT count(*) FROM {_exam(NEW)} WHERE KS4_MAPPING = '{code}'
+            AND KS4_GRADE GLOB '[1-9]' AND KS4_ACADYR >= '2017/2018'""").fetchone()[0]
+        if graded == 0:  # a rare subject no reformed pupil of the small run sits
+            continue
+        assert (missing, wrong, extra) == (0, 0, 0), (column, rows, missing, wrong, extra)
+        checked += 1
+    assert checked >= 15
