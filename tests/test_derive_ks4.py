@@ -304,22 +304,34 @@ def test_median_line_value_added(db) -> None:
 
 
 def test_ebacc_aps_is_the_pillar_points_over_six(db) -> None:
-    """KS4_EBACCAPS_PUPIL = (English + maths + 2 x science + humanities + languages) / 6 from
-    the exam rows' points (the double award science row in both science slots)."""
+    """KS4_EBACCAPS_PUPIL = (English + maths + two science grades + humanities + languages) / 6
+    from the exam rows' points: the double award science row in both science slots, else the
+    two best separate sciences; the best humanity and the best language."""
     exam = _exam(NEW)
-    rows, bad, top = db.execute(f"""
-        WITH e AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
-                          sum(CASE WHEN KS4_A8ENG = 1 OR KS4_A8MAT = 1 THEN KS4_POINTS
-                                   WHEN KS4_A8EBAC = 1 AND KS4_EBACCNOTSCI = 0
-                                   THEN 2 * KS4_POINTS
-                                   WHEN KS4_A8EBAC = 1 THEN KS4_POINTS ELSE 0 END) AS pillars
-                   FROM {exam} GROUP BY 1, 2)
+    rows, bad, top, separate = db.execute(f"""
+        WITH r AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr, KS4_POINTS AS pts,
+                          KS4_A8ENG AS eng, KS4_A8MAT AS mat, KS4_MAPPING AS code,
+                          KS4_EBACCNOTSCI AS notsci,
+                          row_number() OVER (PARTITION BY KS4_PupilMatchingRefAnonymous, KS4_ACADYR,
+                              KS4_MAPPING IN ('1010', '1110', '1210')
+                              ORDER BY KS4_POINTS DESC) AS science_rank
+                   FROM {exam}),
+             e AS (SELECT pmr, yr,
+                          sum(CASE WHEN eng = 1 OR mat = 1 THEN pts ELSE 0 END)
+                          + sum(CASE WHEN code = '1370' THEN 2 * pts
+                                     WHEN code IN ('1010', '1110', '1210') AND science_rank <= 2
+                                     THEN pts ELSE 0 END)
+                          + coalesce(max(CASE WHEN code IN ('3910', '4010') THEN pts END), 0)
+                          + coalesce(max(CASE WHEN notsci = 1 AND code NOT IN ('3910', '4010')
+                                              THEN pts END), 0) AS pillars,
+                          max(code = '1010') AS separate
+                   FROM r GROUP BY 1, 2)
         SELECT count(*), sum(abs(p.KS4_EBACCAPS_PUPIL - coalesce(e.pillars, 0) / 6.0) > 0.006),
-               max(p.KS4_EBACCAPS_PUPIL)
+               max(p.KS4_EBACCAPS_PUPIL), sum(e.separate)
         FROM {NEW} p LEFT JOIN e ON e.pmr = p.KS4_PupilMatchingRefAnonymous
                                AND e.yr = p.KS4_ACADYR
         WHERE p.KS4_EBACCAPS_PUPIL IS NOT NULL""").fetchone()
-    assert rows > 50 and bad == 0
+    assert rows > 50 and bad == 0 and separate > 5
     assert 4 < top <= 9
 
 
@@ -694,3 +706,77 @@ def test_reformed_grades_are_the_exam_rows_9_to_1_grades(db, catalog) -> None:
         assert (missing, wrong, extra) == (0, 0, 0), (column, rows, missing, wrong, extra)
         checked += 1
     assert checked >= 15
+
+
+SEPARATE = "('1010', '1110', '1210')"
+"""Biology, chemistry and physics (plams.mapping)."""
+
+
+def test_separate_sciences_replace_double_award(db) -> None:
+    """A pupil sits double award science or all three separate sciences (biology, chemistry,
+    physics), never both and never one or two of them; KS4_ALLSCI (to 2012/13) and
+    KS4_TRIPLESCI_E (from 2015/16) flag the second, a fifth of pupils or so from the 2010s, and
+    KS4_APBIO / _APCHE / _APPHY hold their grades."""
+    for view, flag in (("KS4Pupil_2002_to_2014", "KS4_ALLSCI"), (NEW, "KS4_TRIPLESCI_E")):
+        pupils, mixed, partial, wrong, triple, biology = db.execute(f"""
+            WITH s AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                              sum(KS4_MAPPING IN {SEPARATE}) AS separate,
+                              sum(KS4_MAPPING = '1370') AS double,
+                              max(CASE WHEN KS4_MAPPING = '1010' THEN KS4_GRADE END) AS bio
+                       FROM {_exam(view)} GROUP BY 1, 2)
+            SELECT count(*), sum(s.separate > 0 AND s.double > 0),
+                   sum(s.separate NOT IN (0, 3)), sum(p.{flag} IS NOT (s.separate = 3)),
+                   sum(s.separate = 3), sum(p.KS4_APBIO{'' if view != NEW else '_PTQ_EE'}
+                                            IS NOT s.bio AND s.bio GLOB '[A-Z*]')
+            FROM {view} p JOIN s ON s.pmr = p.KS4_PupilMatchingRefAnonymous AND s.yr = p.KS4_ACADYR
+            WHERE p.{flag} IS NOT NULL AND p.KS4_ENTRIES > 0""").fetchone()
+        assert pupils > 100 and (mixed, partial, wrong, biology) == (0, 0, 0, 0), view
+        assert 0.05 < triple / pupils < 0.4, (view, triple, pupils)
+
+
+def test_attainment_8_slots_hold_the_best_ebacc_gcses(db) -> None:
+    """The EBacc slots (KS4_A8EBAC rows) hold the pupil's three best EBacc GCSEs (sciences,
+    humanities, languages), so no EBacc GCSE left to an open slot beats one in an EBacc slot;
+    KS4_EBACSCR is their points and Attainment 8 counts every GCSE (a pupil sits at most
+    eight). With separate sciences a science fills an EBacc slot beyond the first."""
+    exam = _exam(NEW)
+    pupils, beaten, bad_score, bad_a8, moved = db.execute(f"""
+        WITH e AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                          min(CASE WHEN KS4_A8EBAC = 1 THEN KS4_POINTS END) AS worst_ebacc,
+                          max(CASE WHEN KS4_A8OTH = 1 AND (KS4_MAPPING IN {SEPARATE}
+                                   OR KS4_EBACCNOTSCI = 1) THEN KS4_POINTS END) AS best_left,
+                          sum(KS4_A8EBAC * KS4_POINTS) AS ebacc,
+                          sum(KS4_A8POINTS) AS a8,
+                          sum(KS4_A8EBAC = 1 AND KS4_MAPPING IN {SEPARATE}) AS sciences
+                   FROM {exam} GROUP BY 1, 2)
+        SELECT count(*), sum(e.best_left > e.worst_ebacc),
+               sum(abs(p.KS4_EBACSCR - e.ebacc) > 0.001), sum(abs(p.KS4_ATT8 - e.a8) > 0.001),
+               sum(e.sciences > 1)
+        FROM {NEW} p JOIN e ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
+        WHERE p.KS4_ENTRIES > 0""").fetchone()
+    assert pupils > 100 and (beaten, bad_score, bad_a8) == (0, 0, 0)
+    assert moved > 5
+
+
+def test_science_pillar_is_two_good_sciences(db) -> None:
+    """The EBacc science pillar (KS4_EBAC2SCI to 2012/13, _94 from 2017/18) and two good
+    science GCSEs (KS4_LEV2SCI2) mean double award science at the grade, or two of the three
+    separate sciences; KS4_LEV2SCIA (double award) is 0 for separate scientists, and
+    KS4_PASS2SCIA (two good of three) 0 for double award pupils."""
+    for view, pillar, good, year in (("KS4Pupil_2002_to_2014", "KS4_EBAC2SCI", 4, "2009"),
+                                     (NEW, "KS4_EBAC2SCI_94", 4, "2017")):
+        extra = "" if view == NEW else ", sum(p.KS4_LEV2SCI2 IS NOT s.two), " \
+            "sum(p.KS4_LEV2SCIA IS NOT (s.dbl >= 4)), sum(p.KS4_PASS2SCIA IS NOT (s.sep >= 2))"
+        found = db.execute(f"""
+            WITH s AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
+                              max(KS4_MAPPING = '1370' AND KS4_POINTS >= {good}) AS dbl_ok,
+                              max(CASE WHEN KS4_MAPPING = '1370' THEN KS4_POINTS ELSE 0 END) AS dbl,
+                              sum(KS4_MAPPING IN {SEPARATE} AND KS4_POINTS >= {good}) AS sep
+                       FROM {_exam(view)} GROUP BY 1, 2),
+                 t AS (SELECT *, (dbl_ok = 1 OR sep >= 2) AS two FROM s)
+            SELECT count(*), sum(s.sep >= 2), sum(p.{pillar} IS NOT s.two){extra}
+            FROM {view} p JOIN t s ON s.pmr = p.KS4_PupilMatchingRefAnonymous
+                                  AND s.yr = p.KS4_ACADYR
+            WHERE p.KS4_ACADYR >= '{year}' AND p.{pillar} IS NOT NULL
+              AND p.KS4_ENTRIES > 0""").fetchone()
+        assert found[0] > 50 and found[1] > 5 and set(found[2:]) == {0}, (view, found)

@@ -31,7 +31,7 @@ KS4_NOTHING_ATTAINED = {
     **dict.fromkeys(("ks4_a8_slot", "ks4_ebacc", "ks4_ebacc_aps", "ks4_ebacc_pillar",
                      "ks4_entered_subject", "ks4_entries", "ks4_exam_category",
                      "ks4_grade_count", "ks4_open_ranked", "ks4_pillars_entered",
-                     "ks4_point_score", "ks4_subject", "ks4_threshold",
+                     "ks4_point_score", "ks4_sciences", "ks4_subject", "ks4_threshold",
                      "ks4_expected_progress"), 0),
     "ks4_no_passes": 1,
     # grades, levels and the progress measures, which need a result: NULL

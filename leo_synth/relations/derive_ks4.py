@@ -4,8 +4,9 @@ The KS4 pupil builder provides the grade of each of the eight Attainment 8 slots
 point scale (``pts_eng``, ``pts_mat``, ``pts_eb1..3``, ``pts_op1..3``; 0 = not entered), the
 same grades the KS4 exam rows carry. The rules of ``schemas/rules/ks4_pupil.yaml`` name these
 derivations, so counts, thresholds, point scores, EBacc components and slot scores agree with
-the grades and with each other. Slots: ``eb1`` is double award science (the EBacc science
-pillar), ``eb2`` a humanity (history or geography), ``eb3`` a language (``ks4_subjects``: the
+the grades and with each other. Slots: ``eb1`` is double award science or the best of the
+separate sciences (the EBacc science pillar, which the other two sciences, in open slots, pass
+where it does), ``eb2`` a humanity (history or geography), ``eb3`` a language (``ks4_subjects``: the
 subjects of the slots, ``sub_<slot>``); every simulated entry is
 a full GCSE. A measure "including equivalents" (``equivalents: true`` in a rule) adds the
 pupil's vocational qualification as the year's rules count it (``equiv_counted_units``,
@@ -35,11 +36,15 @@ from leo_synth.relations.ks4_progress import (
     va_outcomes,
 )
 from leo_synth.relations.ks4_subjects import (
+    DOUBLE_SCIENCE,
     ENGLISH_LANGUAGE,
     ENGLISH_LITERATURE,
     OLD_POINTS,
     OLD_POINTS_OF_POINTS,
+    SEPARATE_SCIENCES,
+    a8_positions,
     exam_grade,
+    filled_grades,
     reformed,
 )
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
@@ -83,6 +88,16 @@ def band_mask(points: np.ndarray, band: str) -> np.ndarray:
     if len(band) == 2:  # 95, 94, 91: from the first digit down to the second
         return entered & (points >= int(band[1])) & (points <= int(band[0]))
     return entered & (points == int(band))
+
+
+@per_frame
+def filled_points(frame: Frame) -> np.ndarray:
+    """(rows, 8) grades of the GCSEs filling the Attainment 8 slots (``a8_positions``: the
+    positions' own unless separate sciences move to EBacc slots), 0 where a slot is empty.
+    Slot scores and elements read these; pillar measures read the positions (``pts_eb1`` the
+    science, ``pts_eb2`` the humanity, ``pts_eb3`` the language)."""
+    points = slot_points(frame)
+    return filled_grades(points, a8_positions(points, _slot_subjects(frame)))
 
 
 @per_frame
@@ -234,18 +249,23 @@ def point_score(frame: Frame, relation: Relation, column: RelationColumn,
     return np.where(count > 0, np.round(total / np.maximum(count, 1), 2), 0)
 
 
-EBACC_APS_WEIGHTS = np.array([1, 1, 2, 1, 1, 0, 0, 0])
-"""Weights of the slots in the EBacc average point score: English, maths, science (double
-award fills both science slots), humanities, languages; the open slots do not count."""
+EBACC_APS_WEIGHTS = np.array([1, 1, 1, 1, 1, 0, 0, 0])
+"""Weights of the positions in the EBacc average point score: English, maths, the (best)
+science, humanities, languages; the second science slot is added apart (``ebacc_aps``)."""
 
 
 @derivation("ks4_ebacc_aps")
 def ebacc_aps(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """EBacc average point score (DfE's method from 2017/18): the 9-1 points of English, maths,
-    the two science slots (a double award science grade counted in both), humanities and
-    languages, summed and divided by 6; a pillar without an entry scores 0."""
-    return np.round(slot_points(frame) @ EBACC_APS_WEIGHTS / EBACC_APS_WEIGHTS.sum(), 2)
+    the two science slots (a double award science grade counted in both, else the two best of
+    the separate sciences), humanities and languages, summed and divided by 6; a pillar
+    without an entry scores 0."""
+    points = slot_points(frame)
+    separate = np.isin(_slot_subjects(frame), SEPARATE_SCIENCES) & (points > 0)
+    # (the science position holds the best science: the second is an open position's)
+    second = np.where(separate[:, 2], (points * separate)[:, 5:].max(1), points[:, 2])
+    return np.round((points @ EBACC_APS_WEIGHTS + second) / 6, 2)
 
 
 @derivation("ks4_exam_category")
@@ -266,7 +286,7 @@ def a8_slot(frame: Frame, relation: Relation, column: RelationColumn,
     """Attainment 8 slot scores: ``slot`` n (1 English and 2 maths, double weighted; 3-5 EBacc;
     6-8 open), ``group`` ebacc/open/not_maths (sum of the group's slots), ``filled`` open
     slots, or with ``gcse`` 1 if the slot holds a GCSE (every simulated entry is one)."""
-    points = slot_points(frame).astype(float)
+    points = filled_points(frame).astype(float)
     weights = np.array([2, 2, 1, 1, 1, 1, 1, 1], dtype=float)
     scores = points * weights
     if "slot" in params:
@@ -293,7 +313,7 @@ def exam_pass(frame: Frame, relation: Relation, column: RelationColumn,
 
 
 AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "ELIT": "5110", "MAT": "2210", "DSCI": "1370",
-               "GEO": "3910",
+               "BIO": "1010", "CHE": "1110", "PHY": "1210", "GEO": "3910",
                "HIS": "4010", "FRE": "5650", "GER": "5670", "SPAN": "5750", "ITA": "5690",
                "MGRK": "5710", "POR": "5730", "ARA": "5910", "CHI": "5950", "JAP": "6010",
                "MHEB": "6030", "PAN": "6050", "POL": "6070", "RUS": "6090", "TUR": "6110",
@@ -302,8 +322,8 @@ AP_SUBJECTS = {"ENG": "5030", "ELANG": "5030", "ELIT": "5110", "MAT": "2210", "D
                "IT": "2650", "FOOD": "9020", "DTT": "9050", "MFT": "5350", "STAT": "2510"}
 """plams.mapping code of the subjects of the ``KS4_AP<subject>`` columns the simulated GCSEs
 cover (``ks4_subjects``; ``DTT`` is D&T textiles, ``MFT`` media, film and TV); every other
-subject's column is NULL, as no simulated pupil sits it (separate sciences, English literature,
-short courses, vocational GCSEs, D&T options without a column of their own)."""
+subject's column is NULL, as no simulated pupil sits it (short courses, vocational GCSEs, D&T
+options without a column of their own)."""
 
 
 @per_frame
@@ -317,6 +337,40 @@ def _subject_hits(frame: Frame, subject: str) -> np.ndarray:
     if subject.upper() == "ENG":
         return (np.arange(len(SLOTS)) == SLOTS.index("eng")) & (points > 0)
     return (_slot_subjects(frame) == code) & (points > 0)
+
+
+@derivation("ks4_sciences")
+def sciences(frame: Frame, relation: Relation, column: RelationColumn,
+             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Science measures, 0/1, over double award science or the three separate sciences (a
+    pupil sits one or the other: ``ks4_subjects``). ``what``: ``entered`` all three separate
+    sciences; ``double`` award science in ``band``; ``two`` science GCSEs in ``band`` (double
+    award counts as two); with the three separate sciences entered, ``two_separate`` of them,
+    ``biology`` and physics or chemistry, or ``physical``: physics and chemistry in ``band``."""
+    points = slot_points(frame)
+    held = _slot_subjects(frame)
+    grade = {code: (points * ((held == code) & (points > 0))).max(1)
+             for code in (*SEPARATE_SCIENCES, DOUBLE_SCIENCE)}
+    biology, chemistry, physics = (grade[code] for code in SEPARATE_SCIENCES)
+    separate = (biology > 0) & (chemistry > 0) & (physics > 0)
+    what = str(params["what"])
+    if what == "entered":
+        return separate.astype(np.int64)
+    band = str(params["band"])
+    passed = {code: band_mask(grade[code], band) for code in grade}
+    two_separate = separate & (sum(passed[code].astype(np.int64)
+                                   for code in SEPARATE_SCIENCES) >= 2)
+    if what == "double":
+        out = passed[DOUBLE_SCIENCE]
+    elif what == "two":
+        out = passed[DOUBLE_SCIENCE] | two_separate
+    elif what == "two_separate":
+        out = two_separate
+    else:
+        biology_pass, chemistry_pass, physics_pass = (passed[code] for code in SEPARATE_SCIENCES)
+        out = separate & physics_pass & chemistry_pass if what == "physical" else (
+            separate & biology_pass & (physics_pass | chemistry_pass))
+    return out.astype(np.int64)
 
 
 @derivation("ks4_english_residual")
@@ -420,7 +474,7 @@ def open_ranked(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """The ``rank``-th best non-EBacc qualification's score (the open-slot GCSEs ranked by
     grade; 0 without one), or with ``gcse`` 1 if that qualification exists (all are GCSEs)."""
-    ranked = -np.sort(-slot_points(frame)[:, 5:8], axis=1)[:, int(params["rank"]) - 1]
+    ranked = -np.sort(-filled_points(frame)[:, 5:8], axis=1)[:, int(params["rank"]) - 1]
     if params.get("gcse"):
         return (ranked > 0).astype(np.int64)
     return ranked.astype(float)
@@ -539,8 +593,8 @@ def progress8(frame: Frame, relation: Relation, column: RelationColumn,
         if params.get("subject"):
             included &= (_subject(frame, str(params["subject"])) > 0).all(1)
         return Masked(included.astype(np.int64), np.zeros(len(null), dtype=bool))
-    points = {f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS}
-    scores = element_scores(points)
+    filled = filled_points(frame)
+    scores = element_scores({f"pts_{s}": filled[:, k] for k, s in enumerate(SLOTS)})
     if element == "a8":
         pred = sum(p[0] for p in preds.values())
         score, divisor = sum(scores.values()), 10

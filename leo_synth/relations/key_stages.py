@@ -13,9 +13,12 @@ import numpy as np
 
 from leo_synth.relations.common import pmrs_in_year
 from leo_synth.relations.ks4_subjects import (
+    DOUBLE_SCIENCE,
     ENGLISH_LANGUAGE,
     ENGLISH_LITERATURE,
+    a8_positions,
     exam_grade,
+    filled_grades,
     reformed,
     slot_subjects,
 )
@@ -379,7 +382,11 @@ def _ks4_exams(life: LifeCourse) -> Frame:
     ks4 = life.ks4
     rng = life.ctx.rng("ks4_exam")
     subjects = slot_subjects(life)
-    ranks = _slot_ranks(np.stack([ks4[f"pts_{slot}"] for slot in SLOTS], axis=1))
+    points = np.stack([ks4[f"pts_{slot}"] for slot in SLOTS], axis=1)
+    # (the Attainment 8 slot each GCSE fills: its own position unless separate sciences move)
+    positions = a8_positions(points, np.stack([subjects[slot] for slot in SLOTS], axis=1))
+    a8_slot = _slot_of_position(positions)
+    ranks = _slot_ranks(filled_grades(points, positions))
     pupils = {"pmr": pmrs_in_year(life, ks4["person"], ks4["year"]),
               "academic_year": academic_year_labels(ks4["year"]),
               "laestab_anon": life.ctx.keys.make("school", ks4["school"], 0),
@@ -400,6 +407,7 @@ def _ks4_exams(life: LifeCourse) -> Frame:
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
         pts = points[rows]
         subject = subjects[slot][rows]
+        filled_slot = a8_slot[rows, SLOTS.index(slot)]
         grade = exam_grade(subject, pts, year)
         attrs = {name: values[rows] for name, values in pupils.items()}
         board = rng.integers(1, 5, m)
@@ -416,18 +424,18 @@ def _ks4_exams(life: LifeCourse) -> Frame:
             "a8included": np.ones(m, dtype=int),
             "a8points": pts * (2.0 if slot in ("eng", "mat") else 1.0),
             "a8eng": np.full(m, int(slot == "eng")), "a8mat": np.full(m, int(slot == "mat")),
-            "a8ebac": np.full(m, int(slot.startswith("eb"))),
-            "a8oth": np.full(m, int(slot.startswith("op"))), "version": np.full(m, "F"),
+            "a8ebac": ((filled_slot >= 2) & (filled_slot <= 4)).astype(int),
+            "a8oth": (filled_slot >= 5).astype(int), "version": np.full(m, "F"),
             "teacher_assessed_flag": covid,
             "covid_impacted_flag": covid,
             "resultid": life.persons["pid"][ks4["person"][rows]] * 10 + SLOTS.index(slot),
-            **{name: Masked(rank[rows, SLOTS.index(slot)], rank[rows, SLOTS.index(slot)] == 0)
+            **{name: Masked(rank[rows, filled_slot], rank[rows, filled_slot] == 0)
                for name, rank in ranks.items()},
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
             "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
             "ancn": centre_number(centre[rows]),
             # the pupil's only combined science qualification is the double award (slot eb1)
-            "dsci_row": Masked(np.full(m, "1"), np.full(m, slot != "eb1")),
+            "dsci_row": Masked(np.full(m, "1"), subject != DOUBLE_SCIENCE),
             "elit_points": np.where(subject == ENGLISH_LITERATURE, pts, 0).astype(np.int64),
             # (an English in an open slot is the residual one: ks4_subjects)
             **{name: np.where(slot.startswith("op") & (subject == code), pts, 0).astype(np.int64)
@@ -443,6 +451,15 @@ def centre_number(school: np.ndarray) -> np.ndarray:
     most England's 24,000 or so schools and a pupil referral unit per LA, numbered after them,
     so five digits suffice)."""
     return np.char.mod("%05d", 10_000 + np.asarray(school, dtype=np.int64))
+
+
+def _slot_of_position(positions: np.ndarray) -> np.ndarray:
+    """(pupils, 8) the Attainment 8 slot the GCSE at each position fills, -1 for an empty
+    position (``a8_positions`` inverted)."""
+    slot_of = np.full(positions.shape, -1)
+    rows, slots = np.nonzero(positions >= 0)
+    slot_of[rows, positions[rows, slots]] = slots
+    return slot_of
 
 
 def _slot_ranks(points: np.ndarray) -> dict[str, np.ndarray]:

@@ -1,9 +1,10 @@
 """The subjects and grades of a KS4 pupil's GCSEs, shared by the pupil and exam tables.
 
-Each Attainment 8 slot holds one full GCSE: English language, maths, double award science,
-a humanity (history or geography), a language (French, German, Spanish or one of fifteen
-others, in each year's shares; a community language mostly for its speakers), and three
-different open-slot subjects, one of them English literature for most pupils. The subjects
+Each Attainment 8 slot holds one full GCSE: English language, maths, double award science
+(or, for a fifth of pupils or so, the best of biology, chemistry and physics, the other two in
+open slots), a humanity (history or geography), a language (French, German, Spanish or one of
+fifteen others, in each year's shares; a community language mostly for its speakers), and
+three different open-slot subjects, one of them English literature for most pupils. The subjects
 are drawn once per block (streams of their own), so the KS4 exam rows and the pupil table's
 per-subject grades (``KS4_AP<subject>``) name the same subjects. Subjects label the slots'
 grades, which the life course simulates per slot (simulation/attainment.py): a pupil's grade
@@ -12,9 +13,11 @@ does not depend on which humanity or language it is in.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
-from leo_synth.simulation.attainment import LETTER_OF_POINTS
+from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
@@ -53,6 +56,9 @@ LANGUAGES = frozenset({*LANGUAGE_SHARES[2001], *OTHER_LANGUAGES,
                        *(code for choices in HERITAGE_LANGUAGES.values() for code in choices)}
                       - {"other"})
 """Every language a simulated pupil may sit a GCSE in (the EBacc language slot's subjects)."""
+EBACC_SUBJECTS = frozenset({*SLOT_SUBJECTS.values(), *HUMANITIES, *LANGUAGES,
+                            "1010", "1110", "1210"}) - {"5030", "2210"}
+"""Every simulated GCSE that counts for the EBacc (sciences, humanities, languages)."""
 HERITAGE_SHARE = 0.35
 """Share of the pupils with a heritage language whose EBacc language is it (an assumption)."""
 OPEN_SUBJECTS = {"4610": (3.0, None), "3510": (2.4, None), "7210": (1.4, None),
@@ -76,6 +82,22 @@ three fifths to seven tenths after (100,000 persons, seed 42). An assumption, no
 entries are higher after 2016/17, when literature joined the double-weighted English element
 for most)."""
 OPEN_SLOTS = ("op1", "op2", "op3")
+DOUBLE_SCIENCE = SLOT_SUBJECTS["eb1"]
+SEPARATE_SCIENCES = ("1010", "1110", "1210")
+"""Biology, chemistry and physics (plams.mapping codes): the separate ("triple") sciences."""
+TRIPLE_SCIENCE_SHARE = {2001: 0.07, 2006: 0.08, 2009: 0.17, 2012: 0.21, 2015: 0.19,
+                        2018: 0.22}
+"""Share of KS4 pupils who sit the three separate sciences instead of double award science,
+by academic year (its start; interpolated, flat beyond): approximately GCSE physics entries
+per pupil in the cohort (JCQ), which rose after the 2006 entitlement to triple science and dipped
+with the 2014 science reform. The realised share is lower where pupils' grades cannot take
+three sciences (``_add_separate_sciences``)."""
+TRIPLE_SCIENCE_ODDS, TRIPLE_SCIENCE_CENTRE = 0.7, 5.4
+"""Log-odds per grade of a pupil's science (9-1 points, less the year's national grade shift)
+of sitting separate sciences, and the grade at which the odds are the year's share's: they are
+mostly the higher attainers' (an assumption). The centre is set so that the realised share is
+about the year's :data:`TRIPLE_SCIENCE_SHARE` (``_add_separate_sciences`` turns some pupils
+away)."""
 LITERATURE_BETTER = 0.4
 """Share of the pupils sitting both English GCSEs whose literature grade is the better one
 (from 2013/14, when it then fills the English slot; an assumption: the two grades are close)."""
@@ -107,6 +129,7 @@ def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
     for k, slot in enumerate(OPEN_SLOTS):
         subjects[slot] = chosen[:, k]
     _add_literature(life, year, subjects)
+    _add_separate_sciences(life, year, subjects)
     return subjects
 
 
@@ -145,6 +168,92 @@ def _add_literature(life: LifeCourse, year: np.ndarray, subjects: dict[str, np.n
     for k, slot in enumerate(OPEN_SLOTS):
         subjects[slot] = np.where(sits & (which == k), np.where(
             literature_first, ENGLISH_LANGUAGE, ENGLISH_LITERATURE), subjects[slot])
+
+
+def _add_separate_sciences(life: LifeCourse, year: np.ndarray,
+                           subjects: dict[str, np.ndarray]) -> None:
+    """Biology, chemistry and physics in place of double award science and two open subjects
+    for the pupils who sit them; the science slot holds the best of the three. The grades stay
+    with their slots, so a pupil can only where they allow it: two open slots other than an
+    English GCSE's (literature, or the residual English) graded at most the science slot's,
+    and, since the EBacc's science pillar asks for two of the three sciences at 4 (5), the
+    better of the two at 4 (5) or above where the science slot is. Every count and total is
+    unchanged, Attainment 8's and the EBacc's too; which GCSEs fill the EBacc and open slots
+    follows (:func:`a8_positions`)."""
+    ks4 = life.ks4
+    rng = life.ctx.rng("ks4.separate_sciences")
+    n = len(year)
+    sits, order = rng.random(n), rng.integers(0, 6, n)
+    science = np.asarray(ks4["pts_eb1"], dtype=np.int64)
+    open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
+                           axis=1)
+    english = np.stack([np.isin(subjects[slot], (ENGLISH_LANGUAGE, ENGLISH_LITERATURE))
+                        for slot in OPEN_SLOTS], axis=1)  # (literature, or the residual English)
+    usable = (open_points > 0) & (open_points <= science[:, None]) & ~english
+    # the two best usable open slots (a slot that cannot be used ranks last)
+    ranked = np.argsort(np.where(usable, -open_points, 1), axis=1, kind="stable")[:, :2]
+    rows = np.arange(n)
+    both = usable[rows, ranked[:, 0]] & usable[rows, ranked[:, 1]]
+    second_best = open_points[rows, ranked[:, 0]]
+    pillar = (science < 4) | (second_best >= np.minimum(science, 5))
+    share = interpolate(TRIPLE_SCIENCE_SHARE, year)
+    # (grades relative to the year's: the national grade shift moves every grade alike)
+    shift = interpolate(life.ctx.params["ks4.year_shift"], year)
+    relative = science - TRIPLE_SCIENCE_CENTRE - shift
+    odds = share / (1 - share) * np.exp(TRIPLE_SCIENCE_ODDS * relative)
+    takes = (sits < odds / (1 + odds)) & both & pillar
+    labels = np.array(list(itertools.permutations(SEPARATE_SCIENCES)))[order]
+    subjects["eb1"] = np.where(takes, labels[:, 0], subjects["eb1"])
+    for k in (0, 1):
+        for index, slot in enumerate(OPEN_SLOTS):
+            subjects[slot] = np.where(takes & (ranked[:, k] == index), labels[:, k + 1],
+                                      subjects[slot])
+
+
+def a8_positions(points: np.ndarray, subjects: np.ndarray) -> np.ndarray:
+    """(pupils, 8) for each Attainment 8 slot (English, maths, three EBacc, three open: the
+    order of ``SLOTS``), the position in ``SLOTS`` of the GCSE filling it, -1 if none.
+
+    The EBacc slots take the three best EBacc GCSEs (ties: the earlier position), the open
+    slots the rest. The slots are the positions themselves unless a pupil's separate sciences
+    change that: an open-position science among the three best takes the place of an EBacc
+    position's GCSE that is not (or of an empty one), which moves to the open slot the science
+    left. Every entered GCSE fills a slot (a pupil sits at most eight), so the scores of the
+    slots sum to the same Attainment 8 whichever fill; only the elements' shares differ."""
+    points = np.asarray(points, dtype=np.int64)
+    n = len(points)
+    rows = np.arange(n)[:, None]
+    positions = np.arange(len(SLOTS))
+    eligible = np.isin(subjects, list(EBACC_SUBJECTS)) & (points > 0) & (positions >= 2)
+    best = np.argsort(np.where(eligible, -points * 16 + positions, 999), axis=1,
+                      kind="stable")[:, :3]
+    ebacc = np.zeros(points.shape, dtype=bool)
+    ebacc[rows, best] = np.take_along_axis(eligible, best, axis=1)
+    promoted, stays = ebacc[:, 5:], ebacc[:, 2:5]
+    demoted = ~stays & (points[:, 2:5] > 0)
+    out = np.tile(positions, (n, 1))
+    into = _in_order(~stays)  # EBacc slots free for a promoted science, in order
+    promoted_order, demoted_order = _in_order(promoted), _in_order(demoted)
+    for k in range(3):
+        moves = k < promoted.sum(1)
+        out[moves, 2 + into[moves, k]] = 5 + promoted_order[moves, k]
+        # (a demoted GCSE, if any, takes the open slot the science left: demoted <= promoted)
+        out[moves, 5 + promoted_order[moves, k]] = np.where(
+            k < demoted.sum(1), 2 + demoted_order[:, k], -1)[moves]
+    return out
+
+
+def filled_grades(points: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(pupils, 8) the grade in each Attainment 8 slot (``positions`` from :func:`a8_positions`),
+    0 where the slot is empty."""
+    points = np.asarray(points, dtype=np.int64)
+    return np.where(positions >= 0,
+                    np.take_along_axis(points, np.maximum(positions, 0), axis=1), 0)
+
+
+def _in_order(mask: np.ndarray) -> np.ndarray:
+    """(rows, k) the column indices where ``mask`` is True first, in order, then the others."""
+    return np.argsort(~mask, axis=1, kind="stable")
 
 
 def _languages(life: LifeCourse, year: np.ndarray) -> np.ndarray:
