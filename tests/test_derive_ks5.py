@@ -592,3 +592,23 @@ def test_degree_entrants_took_the_a_levels_their_subject_asks(db) -> None:
              if subject in DEGREE_A_LEVELS and DEGREE_A_LEVELS[subject][0] and pmr in a_levels]
     assert len(asked) >= 10
     assert sum(required <= taken for required, taken in asked) >= 0.6 * len(asked)
+
+
+def test_separate_scientists_take_science_a_levels_more(db) -> None:
+    """A level students who sat biology, chemistry and physics at GCSE take a science A level
+    more often than those who sat double award science (SEPARATE_SCIENCE_WEIGHT; with the A
+    levels drawn apart from the GCSEs the two shares are within a few points)."""
+    shares = dict(db.execute(f"""
+        WITH gcse AS (
+          SELECT KS4_PupilMatchingRefAnonymous AS pmr, max(KS4_MAPPING = '1010') AS separate
+          FROM (SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING FROM KS4Exam_2002_to_2014
+                UNION ALL
+                SELECT KS4_PupilMatchingRefAnonymous, KS4_MAPPING FROM KS4Exam_2015_to_2021)
+          GROUP BY 1),
+        a AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr,
+                     max(KS5_MAPPING IN ('1010', '1110', '1210')) AS science
+              FROM {EXAM} WHERE KS5_SUBLEVNO = 111 GROUP BY 1)
+        SELECT g.separate, avg(a.science) FROM a JOIN gcse g ON g.pmr = a.pmr
+        GROUP BY 1 HAVING count(*) >= 30""").fetchall())
+    assert set(shares) == {0, 1}, shares
+    assert shares[1] > 1.3 * shares[0], shares

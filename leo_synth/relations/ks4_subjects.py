@@ -145,6 +145,16 @@ def ks4_language(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
     return code, points
 
 
+def ks4_separate_sciences(life: LifeCourse) -> np.ndarray:
+    """Per person of the block: True if the person's KS4 science was biology, chemistry and
+    physics (the science slot holds one of them), else False."""
+    out = np.zeros(len(life.persons), dtype=bool)
+    separate = (np.isin(slot_subjects(life)["eb1"], SEPARATE_SCIENCES)
+                & (np.asarray(life.ks4["pts_eb1"]) > 0))
+    out[np.asarray(life.ks4["person"])[separate]] = True
+    return out
+
+
 def _add_literature(life: LifeCourse, year: np.ndarray, subjects: dict[str, np.ndarray]) -> None:
     """English literature in place of an open subject for the pupils who sit it. From 2013/14
     the English slot holds the better English: literature goes to the first open slot whose

@@ -20,7 +20,13 @@ from leo_synth.relations.key_stages import (
     GCSE_SUBLEVNO,
     _common,
 )
-from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade, ks4_language, reformed
+from leo_synth.relations.ks4_subjects import (
+    SLOT_SUBJECTS,
+    exam_grade,
+    ks4_language,
+    ks4_separate_sciences,
+    reformed,
+)
 from leo_synth.relations.ks5_english_maths import ENTRY_ATTRIBUTES, english_maths_entries
 from leo_synth.relations.ks5_subjects import (
     GENERAL_STUDIES,
@@ -30,6 +36,7 @@ from leo_synth.relations.ks5_subjects import (
     degree_weights,
     eligible_subjects,
     modular,
+    science_weights,
 )
 from leo_synth.relations.ks123_results import entry_date
 from leo_synth.relations.npd import care_attributes
@@ -65,7 +72,8 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
     eligible = eligible_subjects({"eng": grades[0][ks5["person"]],
                                   "mat": grades[1][ks5["person"]]},
                                  (language[ks5["person"]], language_points[ks5["person"]]))
-    factors = degree_weights(degree_after(life, ks5["person"], ks5["year"]))
+    factors = (degree_weights(degree_after(life, ks5["person"], ks5["year"]))
+               * science_weights(ks4_separate_sciences(life)[ks5["person"]]))
     subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible,
                                factors)
     return np.where(a_level_grades(life) >= 0, subjects, "")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.ks4_subjects import LANGUAGES
+from leo_synth.relations.ks4_subjects import LANGUAGES, SEPARATE_SCIENCES
 
 # column suffix: (mapping code, % of entries, share of entries by boys, facilitating subject)
 A_LEVEL_SUBJECT_TABLE: dict[str, tuple[str, float, float, bool]] = {
@@ -185,6 +185,22 @@ def degree_weights(degree: np.ndarray) -> np.ndarray:
         for codes, factor in ((required, REQUIRED_WEIGHT), (preferred, PREFERRED_WEIGHT)):
             for code in codes:
                 out[rows, column[code]] = factor
+    return out
+
+
+SEPARATE_SCIENCE_WEIGHT = 3.0
+"""Factor on the biology, chemistry and physics A levels of a student who sat the three
+separate sciences at GCSE (an assumption: most A level scientists took them, though double
+award science qualifies a student for them too)."""
+
+
+def science_weights(separate: np.ndarray) -> np.ndarray:
+    """(students, subjects) factors on each student's subject weights: on the science A levels
+    :data:`SEPARATE_SCIENCE_WEIGHT` for the students who sat the separate sciences
+    (``separate``), else 1."""
+    out = np.ones((len(separate), len(A_LEVEL_MAPPINGS)))
+    out[np.ix_(np.asarray(separate, dtype=bool),
+               np.isin(A_LEVEL_MAPPINGS, SEPARATE_SCIENCES))] = SEPARATE_SCIENCE_WEIGHT
     return out
 
 
