@@ -584,3 +584,12 @@ def test_a_ks4_duplicate_attains_nothing_in_any_measure(runs, catalog) -> None:
             assert set(got) <= allowed, (rel.name, col.name, set(got) - allowed)
             measured += 1
     assert copies > 0 and measured > 100
+
+
+def test_every_ks4_measure_of_the_grades_is_zeroed_for_a_duplicate(catalog) -> None:
+    """Every KS4 pupil column derived from the pupil's grades (a ``ks4_`` derivation other
+    than the KS2 and KS3 prior attainment) has its value for a record without attainment in
+    KS4_NOTHING_ATTAINED, so a new measure cannot leak a duplicate's grades unchecked."""
+    derivations = {col.fill.derive for col in catalog.table("ks4_pupil").columns
+                   if col.fill.kind == "derive" and col.fill.derive.startswith("ks4_")}
+    assert derivations - {"ks4_prior"} - set(KS4_NOTHING_ATTAINED) == set()

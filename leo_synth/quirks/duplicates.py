@@ -29,9 +29,10 @@ KS4_ATTAINMENT = ("entries", "att8", "level2_em", "level2", "level1", "ptscnewe"
 KS4_NOTHING_ATTAINED = {
     # counts, thresholds, point scores and entry flags of the pupil's GCSEs: 0
     **dict.fromkeys(("ks4_a8_slot", "ks4_ebacc", "ks4_ebacc_aps", "ks4_ebacc_pillar",
-                     "ks4_entered_subject", "ks4_entries", "ks4_exam_category",
-                     "ks4_grade_count", "ks4_open_ranked", "ks4_pillars_entered",
-                     "ks4_point_score", "ks4_sciences", "ks4_subject", "ks4_threshold",
+                     "ks4_english_residual", "ks4_entered_subject", "ks4_entries",
+                     "ks4_exam_category", "ks4_grade_count", "ks4_open_ranked",
+                     "ks4_pillars_entered", "ks4_point_score", "ks4_result_type",
+                     "ks4_sciences", "ks4_subject", "ks4_threshold",
                      "ks4_expected_progress"), 0),
     "ks4_no_passes": 1,
     # grades, levels and the progress measures, which need a result: NULL
