@@ -780,3 +780,18 @@ def test_science_pillar_is_two_good_sciences(db) -> None:
             WHERE p.KS4_ACADYR >= '{year}' AND p.{pillar} IS NOT NULL
               AND p.KS4_ENTRIES > 0""").fetchone()
         assert found[0] > 50 and found[1] > 5 and set(found[2:]) == {0}, (view, found)
+
+
+def test_ebacc_qualifications_are_flagged_whichever_slot_they_fill(db) -> None:
+    """KS4_QEBACC_PTQ_EE (qualification included in the EBacc) is 1 on English and maths slot
+    rows and on every science, humanity and language row, also a humanity or language left to
+    an open slot by separate sciences, and 0 on the other open subjects."""
+    exam = _exam(NEW)
+    rows, wrong, demoted = db.execute(f"""
+        SELECT count(*),
+               sum(KS4_QEBACC_PTQ_EE IS NOT (KS4_A8ENG = 1 OR KS4_A8MAT = 1
+                   OR KS4_MAPPING IN {SEPARATE} OR KS4_MAPPING = '1370'
+                   OR KS4_EBACCNOTSCI = 1)),
+               sum(KS4_A8OTH = 1 AND KS4_EBACCNOTSCI = 1)
+        FROM {exam} WHERE KS4_QEBACC_PTQ_EE IS NOT NULL""").fetchone()
+    assert rows > 500 and wrong == 0 and demoted > 0, (rows, wrong, demoted)

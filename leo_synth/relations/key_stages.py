@@ -14,6 +14,7 @@ import numpy as np
 from leo_synth.relations.common import pmrs_in_year
 from leo_synth.relations.ks4_subjects import (
     DOUBLE_SCIENCE,
+    EBACC_SUBJECTS,
     ENGLISH_LANGUAGE,
     ENGLISH_LITERATURE,
     a8_positions,
@@ -433,6 +434,7 @@ def _ks4_exams(life: LifeCourse) -> Frame:
                for name, rank in ranks.items()},
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
             "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
+            "ebacc_subject": np.isin(subject, list(EBACC_SUBJECTS)).astype(int),
             "ancn": centre_number(centre[rows]),
             # the pupil's only combined science qualification is the double award (slot eb1)
             "dsci_row": Masked(np.full(m, "1"), subject != DOUBLE_SCIENCE),
