@@ -612,3 +612,21 @@ def test_separate_scientists_take_science_a_levels_more(db) -> None:
         GROUP BY 1 HAVING count(*) >= 30""").fetchall())
     assert set(shares) == {0, 1}, shares
     assert shares[1] > 1.3 * shares[0], shares
+
+
+def test_science_a_levels_follow_a_strong_science_gcse(db) -> None:
+    """A student takes A level biology, chemistry or physics only with a science GCSE (double
+    award, or a separate science) at 5 or above (a C before the 9-1 grades: PREREQUISITES);
+    drawn apart from the GCSEs, about one in seven had less."""
+    rows, weak = _one(db, f"""
+        WITH gcse AS (
+          SELECT pmr, max(points) AS best FROM (
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_POINTS AS points,
+                   KS4_MAPPING AS mapping FROM KS4Exam_2002_to_2014
+            UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_POINTS, KS4_MAPPING
+            FROM KS4Exam_2015_to_2021)
+          WHERE mapping IN ('1370', '1010', '1110', '1210') GROUP BY 1)
+        SELECT count(*), sum(g.best < 5)
+        FROM {EXAM} x JOIN gcse g ON g.pmr = x.KS5_PupilMatchingRefAnonymous
+        WHERE x.KS5_SUBLEVNO = 111 AND x.KS5_MAPPING IN ('1010', '1110', '1210')""")
+    assert rows > 50 and weak == 0, (rows, weak)

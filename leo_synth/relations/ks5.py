@@ -64,13 +64,16 @@ A_LEVEL_SUBLEVNO = 111  # plams.sublevno: GCE A level
 def ks5_subjects(life: LifeCourse) -> np.ndarray:
     """(students, 4) mapping codes of each KS5 student's A levels ('' where no entry): different
     subjects, chosen by the student's sex in the published entry shares, among those whose
-    entry requirements the student's KS4 English and maths grades meet."""
+    entry requirements the student's KS4 English, maths, science and language grades meet."""
     ks5 = life.post16.ks5
     female = life.persons["female"][ks5["person"]]
     grades = ks4_grades(life.persons, life.ks4)
     language, language_points = ks4_language(life)
+    science = np.zeros(len(life.persons), dtype=np.int64)
+    science[life.ks4["person"]] = life.ks4["pts_eb1"]  # (the best science GCSE)
     eligible = eligible_subjects({"eng": grades[0][ks5["person"]],
-                                  "mat": grades[1][ks5["person"]]},
+                                  "mat": grades[1][ks5["person"]],
+                                  "sci": science[ks5["person"]]},
                                  (language[ks5["person"]], language_points[ks5["person"]]))
     factors = (degree_weights(degree_after(life, ks5["person"], ks5["year"]))
                * science_weights(ks4_separate_sciences(life)[ks5["person"]]))

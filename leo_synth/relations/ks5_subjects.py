@@ -107,16 +107,18 @@ def subject_weights(female: np.ndarray) -> np.ndarray:
                     share * boys * 2)
 
 
-PREREQUISITES: dict[str, tuple[str, int]] = {
-    "MATH": ("mat", 5), "MATH_STAT": ("mat", 5), "MATH_ADDI": ("mat", 5),
-    "MATH_FURT": ("mat", 7), "PHYSICS": ("mat", 5),
-    "ENG_LIT": ("eng", 5), "ENG_LANG": ("eng", 5), "ENG": ("eng", 5),
+PREREQUISITES: dict[str, tuple[tuple[str, int], ...]] = {
+    "MATH": (("mat", 5),), "MATH_STAT": (("mat", 5),), "MATH_ADDI": (("mat", 5),),
+    "MATH_FURT": (("mat", 7),), "PHYSICS": (("mat", 5), ("sci", 5)),
+    "BIOLOGY": (("sci", 5),), "CHEMISTRY": (("sci", 5),),
+    "ENG_LIT": (("eng", 5),), "ENG_LANG": (("eng", 5),), "ENG": (("eng", 5),),
 }
-"""The GCSE (KS4 slot, points on the 9-1 scale) a sixth form asks of a subject's A level
-students, an assumption near typical entry requirements: 5 (a strong pass; the upper C of
-the letter grades) in maths for maths and physics and in English for English, A / 7 for
-further maths. (Many sixth forms ask B / 6 for maths; with it, too few simulated students
-could take maths to keep its share of the entries.)"""
+"""The GCSEs (KS4 slot: ``eng``, ``mat`` or ``sci``, the science slot's double award or best
+separate science; points on the 9-1 scale) a sixth form asks of a subject's A level students,
+an assumption near typical entry requirements: 5 (a strong pass; the upper C of the letter
+grades) in maths for maths and physics, in science for the sciences and in English for
+English, A / 7 for further maths. (Many sixth forms ask B / 6 for maths or a science; with
+it, too few simulated students could take maths to keep its share of the entries.)"""
 
 
 LANGUAGE_GRADE = 5
@@ -126,15 +128,17 @@ language: a strong pass (an assumption near typical entry requirements, often a 
 
 def eligible_subjects(grades: dict[str, np.ndarray],
                       language: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """(students, subjects) whether each student's KS4 English and maths grades (``grades``:
-    slot -> points) meet each subject's :data:`PREREQUISITES`, and, with ``language`` (each
-    student's KS4 language GCSE: its mapping code and grade points), whether the student
+    """(students, subjects) whether each student's KS4 English, maths and science grades
+    (``grades``: slot -> points) meet each subject's :data:`PREREQUISITES`, and, with
+    ``language`` (each student's KS4 language GCSE: its mapping code and grade points),
+    whether the student
     holds the GCSE in a language A level's language at :data:`LANGUAGE_GRADE` or above
     (language A levels are taken by those who took the language at GCSE)."""
     n = len(next(iter(grades.values())))
     out = np.ones((n, len(A_LEVEL_NAMES)), dtype=bool)
-    for name, (slot, points) in PREREQUISITES.items():
-        out[:, list(A_LEVEL_NAMES).index(name)] = np.asarray(grades[slot]) >= points
+    for name, required in PREREQUISITES.items():
+        for slot, points in required:
+            out[:, list(A_LEVEL_NAMES).index(name)] &= np.asarray(grades[slot]) >= points
     if language is not None:
         code, points = (np.asarray(values) for values in language)
         for index, mapping in enumerate(A_LEVEL_MAPPINGS):
