@@ -432,8 +432,6 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
         return Masked(np.where(null, 0, slot_points(frame)[np.arange(n), last]).astype(float),
                       null)
     grade = np.where(null, "", _slot_grades(frame)[np.arange(n), last])
-    if params.get("scale") == "_91":  # (the VRF lists 9-1 grades as a range beside its codes)
-        return Masked(grade, null)
     return Masked(*_as_listed(grade, null, slot_points(frame), hits, column))
 
 
