@@ -795,3 +795,31 @@ def test_ebacc_qualifications_are_flagged_whichever_slot_they_fill(db) -> None:
                sum(KS4_A8OTH = 1 AND KS4_EBACCNOTSCI = 1)
         FROM {exam} WHERE KS4_QEBACC_PTQ_EE IS NOT NULL""").fetchone()
     assert rows > 500 and wrong == 0 and demoted > 0, (rows, wrong, demoted)
+
+
+def test_listed_grade_columns_hold_every_grade(db, catalog) -> None:
+    """A KS4_AP<subject> column with a code list holds the grade of every pupil with a GCSE in
+    the subject in its years, spelt as the list has it: the VRF lists some grades bare (`A, B,
+    C`, `AA, AB, ...` beside `* = A*`), which the code lists take too (code_list_amendments.csv;
+    English literature's and double award science's letter grades were NULL but for A*)."""
+    checked = 0
+    for view in VIEWS:
+        for column in _columns(db, view):
+            found = re.fullmatch(r"KS4_AP([A-Z]+?)(_PTQ|_PTQ_EE)?", column)
+            if not found or found.group(1) in ("KN", "ENG") or found.group(1) not in AP_SUBJECTS:
+                continue
+            spec = catalog.table("ks4_pupil").column(column)
+            if not spec.codes:
+                continue
+            years = ", ".join(f"'{year}'" for year in spec.years)
+            rows, missing = db.execute(f"""
+                SELECT count(*), sum(p.{column} IS NULL)
+                FROM {view} p JOIN {_exam(view)} e
+                  ON e.KS4_PupilMatchingRefAnonymous = p.KS4_PupilMatchingRefAnonymous
+                 AND e.KS4_ACADYR = p.KS4_ACADYR
+                 AND e.KS4_MAPPING = '{AP_SUBJECTS[found.group(1)]}'
+                WHERE p.KS4_ENTRIES > 0 AND substr(p.KS4_ACADYR, 1, 4) IN ({years})""").fetchone()
+            if rows:
+                assert missing == 0, (view, column, rows, missing)
+                checked += 1
+    assert checked >= 3
