@@ -35,10 +35,12 @@ STYLES = {"1": "%m/%d/%y", "2": "%y.%m.%d", "3": "%d/%m/%y", "4": "%d.%m.%y", "5
           "120": "%Y-%m-%d %H:%M:%S", "121": "%Y-%m-%d %H:%M:%S.%f",
           "126": "%Y-%m-%dT%H:%M:%S.%f", "127": "%Y-%m-%dT%H:%M:%S.%f",
           "21": "%Y-%m-%d %H:%M:%S.%f", "13": "%d %b %Y %H:%M:%S:%f",
-          "113": "%d %b %Y %H:%M:%S:%f", "114": "%H:%M:%S:%f"}
+          "113": "%d %b %Y %H:%M:%S:%f", "14": "%H:%M:%S:%f", "114": "%H:%M:%S:%f"}
 """``CONVERT``'s styles of a date as text, as strftime patterns (sqlglot's table has a few
-wrong: 10, 11 and 12 in SQL Server's own letters; 21 and 127 it lacks). 127 is 126's
-pattern: a ``datetime`` has no time zone to write."""
+wrong: 10, 11 and 12 in SQL Server's own letters, 14 with six places; 21 and 127 it lacks).
+127 is 126's pattern: a ``datetime`` has no time zone to write."""
+DATE_CODES = re.compile(r"%-?[dmyYbBaAjwW]")
+"""The strftime codes of a pattern that write a part of a date."""
 
 
 def _names(names: tuple[str, ...], number: str, length: int | None) -> str:
@@ -159,7 +161,18 @@ def styled(node: exp.Convert, dialect: str) -> exp.Expression | None:
     target whose own pattern falls short (None: nothing to do)."""
     style = node.args.get("style")
     pattern = STYLES.get(style.name) if isinstance(style, exp.Literal) else None
+    from leo_synth.tsql import time_texts  # (here: it reads value_rewrites, which reads this)
+
     value = node.expression
+    if dialect == "duckdb" and pattern is not None and not DATE_CODES.search(pattern) and (
+            time_texts.places(value) is not None):
+        # a TIME in a style of the time alone (114: DuckDB's STRFTIME takes no TIME): the
+        # time on 1900-01-01, as SQL Server converts it to a date and time
+        node = node.copy()
+        node.set("expression", exp.Add(this=exp.cast(exp.Literal.string("1900-01-01"),
+                                                     exp.DataType.build("DATE")),
+                                       expression=value.copy()))
+        value = node.expression
     if pattern is not None and pattern.endswith("%f"):
         return _milliseconds(node, pattern, dialect, style.name in ISO_STYLES)
     if pattern is not None and dialect in ("duckdb", "postgres") and isinstance(

@@ -35,7 +35,7 @@ from collections.abc import Callable
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql import date_formats, error_messages, sqlite_times, value_rewrites
+from leo_synth.tsql import date_formats, error_messages, sqlite_times, time_texts, value_rewrites
 from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.value_rewrites import DATE_READINGS, PRECISE_DATETIME, cast_parts
@@ -76,21 +76,35 @@ def unit_of(node: exp.Expression) -> str:
 
 def _seconds(node: exp.Expression, dialect: str) -> str:
     """SQL for the whole seconds from 1900-01-01 to a date or time."""
-    value = target_sql(node, dialect)
+    value = _timestamp(node, dialect)
     if dialect == "sqlite":
         return f"(CAST(STRFTIME('%s', {value}) AS INTEGER) + {SINCE_1900})"
-    epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
-             else f"EPOCH(CAST({value} AS TIMESTAMP))")
+    epoch = f"EXTRACT(EPOCH FROM {value})" if dialect == "postgres" else f"EPOCH({value})"
     return f"(CAST(FLOOR({epoch}) AS BIGINT) + {SINCE_1900})"
+
+
+def _timestamp(node: exp.Expression, dialect: str) -> str:
+    """SQL for a date or time as a timestamp (SQLite's: text). A ``TIME`` for
+    certain (a cast to one, a ``TIME`` variable: :func:`time_texts.places`, on SQLite
+    ``sqlite_times``' mark) is on 1900-01-01,
+    as SQL Server converts it (neither target casts a ``TIME`` to a ``TIMESTAMP``), so
+    ``DATEDIFF(minute, CAST('10:15' AS TIME), CAST('12:00' AS TIME))`` is 105 and
+    ``DATEPART(hour, CAST('10:15' AS TIME))`` 10. A #temp table's ``TIME`` column is not
+    known so, and stops on DuckDB and PostgreSQL (README)."""
+    value = target_sql(node, dialect)
+    if time_texts.places(node) is None and not (
+            isinstance(node, exp.Anonymous) and node.name.upper() == sqlite_times.MARK):
+        return value if dialect == "sqlite" else f"CAST({value} AS TIMESTAMP)"
+    return (f"('1900-01-01 ' || {value})" if dialect == "sqlite"  # (SQLite's: 2000-01-01)
+            else f"(DATE '1900-01-01' + {value})")
 
 
 def _milliseconds(node: exp.Expression, dialect: str) -> str:
     """SQL for the whole milliseconds from 1900-01-01 to a date or time."""
-    value = target_sql(node, dialect)
+    value = _timestamp(node, dialect)
     if dialect == "sqlite":  # (days as a float: exact to well under a millisecond)
         return f"CAST(ROUND((JULIANDAY({value}) - JULIANDAY('1900-01-01')) * 86400000) AS INTEGER)"
-    epoch = (f"EXTRACT(EPOCH FROM CAST({value} AS TIMESTAMP))" if dialect == "postgres"
-             else f"EPOCH(CAST({value} AS TIMESTAMP))")
+    epoch = f"EXTRACT(EPOCH FROM {value})" if dialect == "postgres" else f"EPOCH({value})"
     return f"CAST(ROUND(({epoch} + {SINCE_1900}) * 1000) AS BIGINT)"
 
 
@@ -115,20 +129,19 @@ def _part(node: exp.Expression, part: str, dialect: str, datefirst: int = 7) -> 
     if part == "MILLISECOND":  # (of its second: the targets' count the second's too)
         if dialect == "sqlite":
             return f"CAST(SUBSTR(STRFTIME('%f', {target_sql(node, dialect)}), 4, 3) AS INTEGER)"
-        return (f"(CAST(ROUND(EXTRACT(MILLISECOND FROM CAST({target_sql(node, dialect)} AS "
-                f"TIMESTAMP))) AS INTEGER) % 1000)")
+        return (f"(CAST(ROUND(EXTRACT(MILLISECOND FROM {_timestamp(node, dialect)})) AS "
+                f"INTEGER) % 1000)")
     if part in FINE_PARTS:  # (of its second too, as SQL Server counts them)
         scale = FINE_PARTS[part]
         if dialect == "sqlite":  # (SQLite's dates and times hold milliseconds)
             return (f"(CAST(SUBSTR(STRFTIME('%f', {target_sql(node, dialect)}), 4, 3) AS "
                     f"INTEGER) * {1000 * scale})")
-        return (f"(CAST(EXTRACT(MICROSECOND FROM CAST({target_sql(node, dialect)} AS "
-                f"TIMESTAMP)) AS INTEGER) % 1000000 * {scale})")
+        return (f"(CAST(EXTRACT(MICROSECOND FROM {_timestamp(node, dialect)}) AS INTEGER) "
+                f"% 1000000 * {scale})")
     if part in TIME_PARTS:
         if dialect == "sqlite":
             return f"CAST(STRFTIME('{TIME_PARTS[part]}', {target_sql(node, dialect)}) AS INTEGER)"
-        return (f"CAST(FLOOR(EXTRACT({part} FROM CAST({target_sql(node, dialect)} AS TIMESTAMP))) "
-                f"AS INTEGER)")
+        return (f"CAST(FLOOR(EXTRACT({part} FROM {_timestamp(node, dialect)})) AS INTEGER)")
     if part == "DAYOFYEAR":
         value = target_sql(node, dialect)
         return (f"CAST(STRFTIME('%j', {value}) AS INTEGER)" if dialect == "sqlite"

@@ -277,7 +277,8 @@ MAINTENANCE_OPTIONS = {"FULLSCAN", "SAMPLE", "RESAMPLE", "NORECOMPUTE", "NO_INFO
 def _maintenance_end(found: list[Token], words: list[str], i: int) -> int | None:
     """Where a statement that looks after the server ends, if one starts at ``i``:
     ``CHECKPOINT``, ``DBCC FREEPROCCACHE``, ``DBCC SHRINKFILE (tempdev, 1024) WITH
-    NO_INFOMSGS``, ``UPDATE STATISTICS #t [ix] WITH FULLSCAN``."""
+    NO_INFOMSGS``, ``UPDATE STATISTICS #t [ix] WITH FULLSCAN``, ``CREATE STATISTICS st ON #t
+    (a, b) WITH FULLSCAN``, and those of :func:`_upkeep_end`."""
     if words[i] == "CHECKPOINT":
         j = i + 1
         return j + 1 if j < len(found) and found[j].token_type == TokenType.NUMBER else j
@@ -288,26 +289,76 @@ def _maintenance_end(found: list[Token], words: list[str], i: int) -> int | None
             raise ScriptError(found[i].line, "DBCC CHECKIDENT ... RESEED cannot be translated "
                               "(TRUNCATE TABLE starts an identity again from its seed; SET "
                               "IDENTITY_INSERT ... ON gives rows numbers of their own)")
+    elif words[i:i + 2] == ["CREATE", "STATISTICS"] and words[i + 3:i + 4] == ["ON"]:
+        j = _name_end(found, words, i + 4)  # then its columns, then its options
+    elif words[i] in ("ALTER", "DROP") and i + 1 < len(found):
+        return _upkeep_end(found, words, i)
     elif words[i] == "UPDATE STATISTICS" and i + 1 < len(found):  # (one token to sqlglot)
-        j = i + 1  # the table's name (#t, dotted, bracketed), then an index's on its line
-        while j < len(found) and (found[j].token_type in NAME_PARTS or words[j] == "#") and (
-                words[j] not in ("WITH", *STARTERS)) and found[j].line == found[i].line:
-            j += 1
+        j = _name_end(found, words, i + 1)  # the table's name, then an index's on its line
     else:
         return None
-    if j < len(found) and found[j].token_type == TokenType.L_PAREN:
-        depth = 0
-        while j < len(found):
-            depth += depth_change(found[j])
-            j += 1
-            if depth == 0:
-                break
+    j = _balanced_end(found, j)
     if j + 1 < len(found) and words[j] == "WITH" and words[j + 1] in MAINTENANCE_OPTIONS:
         j += 1
         while j < len(found) and (words[j] in MAINTENANCE_OPTIONS or found[j].token_type in (
                 TokenType.COMMA, TokenType.NUMBER, TokenType.EQ)):
             j += 1
     return j
+
+
+INDEX_UPKEEP = {"REBUILD", "REORGANIZE"}
+"""What ``ALTER INDEX`` does that leaves an index as it was, only better kept: no answer
+changes (``DISABLE``, which makes a table unreadable, is not among them)."""
+
+
+def _balanced_end(found: list[Token], j: int) -> int:
+    """Where the brackets opening at ``j`` close (just after), or ``j`` if none open there."""
+    if j >= len(found) or found[j].token_type != TokenType.L_PAREN:
+        return j
+    depth = 0
+    while j < len(found):
+        depth += depth_change(found[j])
+        j += 1
+        if depth == 0:
+            break
+    return j
+
+
+def _name_end(found: list[Token], words: list[str], j: int) -> int:
+    """Where a table's name (``#t``, ``[NPD_i2].dbo.t``, ``#t.st``) that starts at ``j``
+    ends, on the line it starts on."""
+    start = j
+    while j < len(found) and (found[j].token_type in NAME_PARTS or words[j] == "#") and (
+            words[j] not in ("WITH", "ON", *INDEX_UPKEEP, *STARTERS) or j == start) and (
+            found[j].line == found[start].line):
+        j += 1
+    return j
+
+
+def _upkeep_end(found: list[Token], words: list[str], i: int) -> int | None:
+    """Where a statement that keeps an index or statistics ends, if one starts at ``i``:
+    ``ALTER INDEX ix ON #t REBUILD``, ``ALTER INDEX ALL ON #t REORGANIZE`` (with
+    ``PARTITION = ALL`` and ``WITH (...)`` options), ``DROP STATISTICS #t.st`` (``CREATE
+    STATISTICS`` is read as ``UPDATE STATISTICS`` is). SQL Server keeps its indexes and plans
+    by them; the rows and so the answers stay as they were. Any other form is left to sqlglot
+    (``ALTER INDEX ... DISABLE``: not translated)."""
+    j = i + 2
+    if words[i:i + 2] == ["ALTER", "INDEX"] and j + 1 < len(found) and words[j + 1] == "ON":
+        j = _name_end(found, words, j + 2)
+        if j >= len(found) or words[j] not in INDEX_UPKEEP:
+            return None
+        j += 1
+        if words[j:j + 2] == ["PARTITION", "="]:
+            j += 3
+        if words[j:j + 1] == ["WITH"]:
+            j = _balanced_end(found, j + 1)
+        return j
+    if words[i:i + 2] == ["DROP", "STATISTICS"]:
+        j = _name_end(found, words, j)
+        while j + 1 < len(found) and found[j].token_type == TokenType.COMMA:
+            j = _name_end(found, words, j + 1)
+        return j
+    return None
 
 
 def _without_maintenance(found: list[Token]) -> list[Token]:

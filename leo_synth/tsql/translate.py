@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any
 
+import sqlglot
 from sqlglot import exp
 
 from leo_synth.tsql import (
@@ -913,6 +914,70 @@ class Translator:
         self.learn(parts)
         return False
 
+    def _retyped(self, tree: exp.Expression, line: int) -> Translation | None:
+        """``ALTER TABLE #t ALTER COLUMN v INT`` of a text column: the target's column
+        changed, its values converted as ``CAST(v AS INT)`` converts them (error 245 for text
+        that is no number; ``altered_columns``); None for another statement."""
+        integers, key = altered_columns.integer_columns(tree), written_key(tree)
+        parts = self.session.get(key) if key is not None else None
+        if not integers or parts is None or not isinstance(tree.this, exp.Table):
+            return None
+        held = self.target.columns(parts)
+        physical = {column.lower(): column for column, kind in held if kind == TEXT}
+        changed: dict[str, tuple[exp.DataType, str]] = {}
+        setup: list[str] = []
+        for action in tree.args["actions"]:
+            name = action.name.lower()
+            if name not in integers or name not in physical:
+                continue
+            value = exp.cast(exp.column(action.this.copy()), integers[name].copy())
+            cast = exp.select(value).from_(tree.this.copy())
+            converted = self.translate(cast, {}, line)
+            setup.extend(converted.setup)
+            got = sqlglot.parse_one(converted.sql, read=self.target.dialect)
+            kind = exp.DataType.build("INTEGER") if (
+                self.target.dialect == "sqlite") else integers[name]
+            changed[physical[name]] = (kind, got.selects[0].unalias().sql(self.target.dialect))
+        if not changed:
+            return None
+        schema = None
+        if self.target.dialect == "sqlite":
+            rows = self.target.connection.execute(
+                "SELECT type, sql FROM sqlite_temp_master WHERE (tbl_name = ? OR name = "
+                "'sqlite_sequence') AND sql IS NOT NULL", (parts[-1],)).fetchall()
+            after = [sql for what, sql in rows if what == "index"]
+            if any(sql.startswith("CREATE TABLE sqlite_sequence") for _, sql in rows):
+                after += [f"UPDATE temp.sqlite_sequence SET seq = {seq} WHERE name = "
+                          f"'{parts[-1]}'" for seq, in self.target.connection.execute(
+                              "SELECT seq FROM temp.sqlite_sequence WHERE name = ?",
+                              (parts[-1],))]  # (an identity gives no number twice)
+            schema = (next(sql for what, sql in rows if what == "table" and "sqlite_sequence"
+                           not in sql), after)
+        statements = altered_columns.retyping(self.target.dialect, parts,
+                                              [column for column, _ in held], changed, schema)
+        if key in self.text_lengths:  # (no longer text: no length to check)
+            columns, lengths = self.text_lengths[key]
+            self.text_lengths[key] = (columns, {c: n for c, n in lengths.items()
+                                                if c not in integers})
+        self._forget({name for name in integers if name in physical}, parts)
+        return Translation(statements[-1], False, setup=(*setup, *statements[:-1]))
+
+    def _forget(self, names: set[str], parts: tuple[str, ...]) -> None:
+        """What the columns ``names`` (lower case) were met holding, forgotten, when table
+        ``parts`` changes their type: learnt again from every other table met so far, and
+        from ``parts`` once the target has changed it (a name is read as integers only where
+        every table holds it so: ``v`` met as text, and as an ``INT`` after, was neither)."""
+        for kinds in (self.lengths, self.met_kinds, self.integers, self.ints, self.texts,
+                      self.floats, self.bits, self.moneys, self.datetimes, self.decimals):
+            for name in names:
+                kinds.pop(name, None)
+        self.dates -= names
+        self.undated -= names
+        others = [held for held in self.loaded if held != parts]
+        self.loaded.clear()
+        for held in others:
+            self.learn(held)
+
     def _note_added(self, name: str, table: exp.Create) -> None:
         """The ``BIT``, date-and-time, small integer, ``MONEY`` and text columns of ``table``
         (a ``CREATE TABLE`` of the columns an ``ALTER TABLE ... ADD`` adds) noted among table
@@ -1777,6 +1842,9 @@ class Translator:
                 {name for name, shown in self.declared_formats.get(table, {}).items()
                  if shown == datetime_display.DATETIME})
         if _storage_only(tree):
+            retyped = self._retyped(tree, line)
+            if retyped is not None:
+                return retyped
             if not self._altered_texts(tree):
                 return Translation("", False, skip=True)
             tree = altered_columns.for_postgres(tree)  # (which holds a VARCHAR's length)
