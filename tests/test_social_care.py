@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from leo_synth.engine.keys import KeyMaker
+from leo_synth.relations import hesa
 from leo_synth.relations import social_care as relations
 from leo_synth.simulation import social_care
 from leo_synth.simulation.calendar import age_on, ymd
@@ -201,3 +202,28 @@ def test_about_two_in_five_looked_after_children_are_placed_outside_their_la(cla
     pmr = cla_rows["pmr"].astype(str)
     for child in np.unique(pmr[out])[:50]:
         assert (out[pmr == child]).all()
+
+
+
+def test_care_leavers_were_looked_after_three_months_from_14_and_at_16(life, catalog) -> None:
+    """A care leaver (care_leavers) was looked after for 91 days or more after the 14th
+    birthday in a period of care lasting to the 16th (checked period by period here), and
+    HESA's care leaver marker is 1 for exactly the care leavers among the students, 3 for the
+    others."""
+    periods = social_care.looked_after(life)
+    expected = np.zeros(len(life.persons), dtype=bool)
+    for person, start, end in zip(periods["person"], periods["start"], periods["end"],
+                                  strict=True):
+        birth = life.persons["birth"][person]
+        fourteen, sixteen = (social_care.birthday(np.array([birth]), age)[0] for age in (14, 16))
+        last = np.datetime64("9999-12-31") if np.isnat(end) else end
+        if last >= sixteen and (last - max(start, fourteen)) // np.timedelta64(1, "D") >= 91:
+            expected[person] = True
+    leavers = social_care.care_leavers(life)
+    assert leavers.sum() > 50 and (leavers == expected).all()
+    view = _relation(catalog, "hesa_2016")  # (2015/16)
+    marker = np.asarray(hesa.student(life, view)["careleaver"])
+    years = life.he.years  # (the view's rows: the year's, in order)
+    person = years["person"][years["year"] == view.year]
+    assert (marker == np.where(leavers[person], "1", "3")).all()
+    assert (marker == "1").sum() > 0

@@ -18,6 +18,7 @@ from leo_synth.simulation.higher_education import (
 )
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block, read_only_by
+from leo_synth.simulation.social_care import care_leavers
 from leo_synth.simulation.subjects import FPE, SubjectCatalogue, subject_catalogue
 from leo_synth.simulation.text import zfill
 from leo_synth.spec.model import Relation
@@ -199,7 +200,8 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
         "xstudis01": disabled.astype(np.int64) + 1,
         "ethnic": ethnic, "xethnic01": np.array(["1", "2", "3", "4", "5"])[
             np.searchsorted([20, 30, 40, 50], ethnic.astype(int), side="right")],
-        "careleaver": np.full(n, "3"),
+        # (HESA's care leaver marker: 1 a care leaver, 3 not one)
+        "careleaver": np.where(care_leavers(life)[person], "1", "3"),
         "xdomgr01": life.ctx.pools.regions["code"][persons["region"][person]],
         "xdomreg01": np.full(n, "XF"),
         "qualent2": np.where(level3, "P50", "P80"), "qualent3": np.where(level3, "P50", "P80"),

@@ -51,8 +51,13 @@ def census_year_of(dates: np.ndarray) -> np.ndarray:
     return year_of(dates) - (month_of(dates) < 4)
 
 
+def birthday(birth: np.ndarray, age: int) -> np.ndarray:
+    """The date of each ``age``-th birthday."""
+    return ymd(year_of(birth) + age, month_of(birth), day_of(birth))
+
+
 def eighteenth_birthday(birth: np.ndarray) -> np.ndarray:
-    return ymd(year_of(birth) + 18, month_of(birth), day_of(birth))
+    return birthday(birth, 18)
 
 
 def expand_years(start: np.ndarray, end: np.ndarray, first: int,
@@ -287,6 +292,27 @@ def children_in_need(life) -> Frame:
 def looked_after(life) -> Frame:
     """One row per period of care: person, start, end (NaT while open), route, reason ceased."""
     return _simulate(life)[1]
+
+
+CARE_LEAVER_DAYS = 91
+"""Days in care after the 14th birthday that make a care leaver, if the care lasted to the 16th
+birthday or beyond (the Children (Leaving Care) Act's eligible child: 13 weeks since 14, in
+care at 16; UCAS and HESA ask students about care of three months or more)."""
+
+
+def care_leavers(life) -> np.ndarray:
+    """Per person of the block: True for a care leaver, looked after for
+    :data:`CARE_LEAVER_DAYS` or more after the 14th birthday in a period of care that lasted
+    to the 16th birthday or beyond."""
+    periods = looked_after(life)
+    birth = life.persons["birth"][periods["person"]]
+    fourteen, sixteen = birthday(birth, 14), birthday(birth, 16)
+    end = np.where(np.isnat(periods["end"]), np.datetime64("9999-12-31"), periods["end"])
+    since_fourteen = (end - np.maximum(periods["start"], fourteen)) // DAY
+    leaver = (end >= sixteen) & (since_fourteen >= CARE_LEAVER_DAYS)
+    out = np.zeros(len(life.persons), dtype=bool)
+    out[periods["person"][leaver]] = True
+    return out
 
 
 def legal_status_at(periods: Frame, dates: np.ndarray) -> tuple[np.ndarray, np.ndarray,
