@@ -453,8 +453,11 @@ def _as_listed(grade: np.ndarray, null: np.ndarray, points: np.ndarray, hits: np
 @derivation("ks4_entered_subject")
 def entered_subject(frame: Frame, relation: Relation, column: RelationColumn,
                     rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """1 if the pupil has a GCSE entry in ``subject`` (an AP name), else 0."""
-    return _subject_hits(frame, str(params["subject"])).any(1).astype(np.int64)
+    """1 if the pupil has a GCSE entry in ``subject`` (an AP name), or in each of
+    ``subjects``, else 0."""
+    names = params.get("subjects") or [params["subject"]]
+    return np.all([_subject_hits(frame, str(name)).any(1) for name in names],
+                  axis=0).astype(np.int64)
 
 
 @derivation("ks4_pillars_entered")

@@ -17,6 +17,8 @@ from leo_synth.relations.ks4_subjects import (
     EBACC_SUBJECTS,
     ENGLISH_LANGUAGE,
     ENGLISH_LITERATURE,
+    HUMANITIES,
+    LANGUAGES,
     a8_positions,
     exam_grade,
     filled_grades,
@@ -433,7 +435,7 @@ def _ks4_exams(life: LifeCourse) -> Frame:
             **{name: Masked(rank[rows, filled_slot], rank[rows, filled_slot] == 0)
                for name, rank in ranks.items()},
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
-            "ebacc_not_science": np.full(m, int(slot in ("eb2", "eb3"))),
+            "ebacc_not_science": np.isin(subject, HUMANITIES_AND_LANGUAGES).astype(int),
             "ebacc_subject": np.isin(subject, list(EBACC_SUBJECTS)).astype(int),
             "ancn": centre_number(centre[rows]),
             # the pupil's only combined science qualification is the double award (slot eb1)
@@ -453,6 +455,10 @@ def centre_number(school: np.ndarray) -> np.ndarray:
     most England's 24,000 or so schools and a pupil referral unit per LA, numbered after them,
     so five digits suffice)."""
     return np.char.mod("%05d", 10_000 + np.asarray(school, dtype=np.int64))
+
+
+HUMANITIES_AND_LANGUAGES = [*HUMANITIES, *LANGUAGES]
+"""The GCSEs that count in an EBacc slot outside the science pathway (``KS4_EBACCNOTSCI``)."""
 
 
 def _slot_of_position(positions: np.ndarray) -> np.ndarray:

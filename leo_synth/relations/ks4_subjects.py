@@ -75,6 +75,7 @@ technology, media studies, music, sociology, statistics, D&T textiles, psycholog
 counts towards the EBacc, so the EBacc slots hold exactly the science, humanity and language
 GCSEs, as the A8 slot-filling rules need."""
 ENGLISH_LANGUAGE, ENGLISH_LITERATURE = "5030", "5110"
+ENGLISH = (ENGLISH_LANGUAGE, ENGLISH_LITERATURE)
 LITERATURE_SHARE = {2001: 0.55, 2012: 0.55, 2013: 0.75, 2016: 0.75, 2017: 0.95}
 """Share of pupils not entered for the EBacc who sit English literature, by academic year
 (interpolated, flat beyond), among those who can (``_add_literature``: from 2013/14 a pupil
@@ -93,6 +94,11 @@ dipped with the 2014 science reform. Pupils whose grades cannot take three scien
 (``_add_separate_sciences``) are made up for by :data:`TRIPLE_SCIENCE_CENTRE`: at 20,000
 persons the realised shares of pupils with entries are 9% and 13% in 2006/07 and 2007/08,
 15-19% to 2012/13 and 15-21% from 2015/16."""
+SECOND_HUMANITY_SHARE = 0.2
+"""Share of the pupils with a humanity who may sit both history and geography: JCQ's history
+and geography entries together exceed the pupils entered for a humanity by about a tenth of
+the cohort (an assumption from rounded figures). Only pupils whose grades allow it can
+(``_add_second_humanity``), about half: 8-13% of pupils sit both (20,000 persons)."""
 TRIPLE_SCIENCE_ODDS, TRIPLE_SCIENCE_CENTRE = 0.7, 5.4
 """Log-odds per grade of a pupil's science (9-1 points, less the year's national grade shift)
 of sitting separate sciences, and the grade at which the odds are the year's share's: they are
@@ -131,6 +137,7 @@ def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
         subjects[slot] = chosen[:, k]
     _add_literature(life, year, subjects)
     _add_separate_sciences(life, year, subjects)
+    _add_second_humanity(life, subjects)
     return subjects
 
 
@@ -198,7 +205,7 @@ def _add_separate_sciences(life: LifeCourse, year: np.ndarray,
     science = np.asarray(ks4["pts_eb1"], dtype=np.int64)
     open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
                            axis=1)
-    english = np.stack([np.isin(subjects[slot], (ENGLISH_LANGUAGE, ENGLISH_LITERATURE))
+    english = np.stack([np.isin(subjects[slot], ENGLISH)
                         for slot in OPEN_SLOTS], axis=1)  # (literature, or the residual English)
     usable = (open_points > 0) & (open_points <= science[:, None]) & ~english
     # the two best usable open slots (a slot that cannot be used ranks last)
@@ -219,6 +226,29 @@ def _add_separate_sciences(life: LifeCourse, year: np.ndarray,
         for index, slot in enumerate(OPEN_SLOTS):
             subjects[slot] = np.where(takes & (ranked[:, k] == index), labels[:, k + 1],
                                       subjects[slot])
+
+
+def _add_second_humanity(life: LifeCourse, subjects: dict[str, np.ndarray]) -> None:
+    """The other humanity (geography beside history, history beside geography) in place of an
+    open subject for :data:`SECOND_HUMANITY_SHARE` of the pupils with a humanity, in their
+    best open slot graded at most the humanity's (so the humanity slot holds the better of
+    the two, as the EBacc's humanity pillar reads it) that holds neither English nor a
+    science. The grades stay with their slots; Attainment 8's fill follows
+    (:func:`a8_positions`)."""
+    ks4 = life.ks4
+    n = len(subjects["eb2"])
+    sits = life.ctx.rng("ks4.second_humanity").random(n)
+    humanity = np.asarray(ks4["pts_eb2"], dtype=np.int64)
+    open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
+                           axis=1)
+    taken = np.stack([np.isin(subjects[slot], list(EBACC_SUBJECTS | set(ENGLISH)))
+                      for slot in OPEN_SLOTS], axis=1)
+    usable = (open_points > 0) & (open_points <= humanity[:, None]) & ~taken
+    best = np.argmax(np.where(usable, open_points, -1), axis=1)
+    takes = (sits < SECOND_HUMANITY_SHARE) & usable.any(axis=1)
+    other = np.where(subjects["eb2"] == "4010", "3910", "4010")
+    for index, slot in enumerate(OPEN_SLOTS):
+        subjects[slot] = np.where(takes & (best == index), other, subjects[slot])
 
 
 def a8_positions(points: np.ndarray, subjects: np.ndarray) -> np.ndarray:
