@@ -829,21 +829,30 @@ def test_listed_grade_columns_hold_every_grade(db, catalog) -> None:
     assert checked >= 3
 
 
-def test_some_pupils_sit_history_and_geography(db) -> None:
-    """About a tenth of pupils sit both history and geography (SECOND_HUMANITY_SHARE of those
-    with a humanity, as their grades allow); KS4_ENTERED_HIST_GEOG flags them, and the
-    EBacc humanity pillar (KS4_EBACHUM_94) reads the better of the two."""
+def test_some_pupils_sit_two_humanities_or_two_languages(db) -> None:
+    """About a tenth of pupils sit both history and geography and a few two languages
+    (SECOND_SUBJECT_SHARES of those with one, as their grades allow); KS4_ENTERED_HIST_GEOG
+    flags the first, and the EBacc humanity and language pillars (KS4_EBACHUM_94,
+    KS4_EBACLAN_94) read the better of the two."""
     exam = _exam(NEW)
-    pupils, both, bad_flag, bad_pillar = db.execute(f"""
+    languages = ", ".join(f"'{code}'" for code in sorted(LANGUAGES))
+    pupils, both, two_languages, bad_flag, bad_pillars = db.execute(f"""
         WITH h AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
                           max(KS4_MAPPING = '4010') AND max(KS4_MAPPING = '3910') AS both_,
+                          sum(KS4_MAPPING IN ({languages})) AS languages,
                           max(CASE WHEN KS4_MAPPING IN ('4010', '3910') THEN KS4_POINTS END)
-                            AS best
+                            AS humanity,
+                          max(CASE WHEN KS4_MAPPING IN ({languages}) THEN KS4_POINTS END)
+                            AS language
                    FROM {exam} GROUP BY 1, 2)
-        SELECT count(*), sum(h.both_),
+        SELECT count(*), sum(h.both_), sum(h.languages = 2),
                sum(p.KS4_ENTERED_HIST_GEOG IS NOT NULL AND p.KS4_ENTERED_HIST_GEOG <> h.both_),
-               sum(p.KS4_EBACHUM_94 IS NOT NULL AND p.KS4_EBACHUM_94 <> (coalesce(h.best, 0) >= 4))
+               sum(p.KS4_EBACHUM_94 IS NOT NULL
+                   AND p.KS4_EBACHUM_94 <> (coalesce(h.humanity, 0) >= 4))
+               + sum(p.KS4_EBACLAN_94 IS NOT NULL
+                     AND p.KS4_EBACLAN_94 <> (coalesce(h.language, 0) >= 4))
         FROM {NEW} p JOIN h ON h.pmr = p.KS4_PupilMatchingRefAnonymous AND h.yr = p.KS4_ACADYR
         WHERE p.KS4_ENTRIES > 0""").fetchone()
     assert pupils > 100 and 0.04 < both / pupils < 0.2, (pupils, both)
-    assert (bad_flag, bad_pillar) == (0, 0)
+    assert 0 < two_languages < 0.12 * pupils, (pupils, two_languages)
+    assert (bad_flag, bad_pillars) == (0, 0)

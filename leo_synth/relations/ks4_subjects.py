@@ -94,11 +94,13 @@ dipped with the 2014 science reform. Pupils whose grades cannot take three scien
 (``_add_separate_sciences``) are made up for by :data:`TRIPLE_SCIENCE_CENTRE`: at 20,000
 persons the realised shares of pupils with entries are 9% and 13% in 2006/07 and 2007/08,
 15-19% to 2012/13 and 15-21% from 2015/16."""
-SECOND_HUMANITY_SHARE = 0.2
-"""Share of the pupils with a humanity who may sit both history and geography: JCQ's history
-and geography entries together exceed the pupils entered for a humanity by about a tenth of
-the cohort (an assumption from rounded figures). Only pupils whose grades allow it can
-(``_add_second_humanity``), about half: 8-13% of pupils sit both (20,000 persons)."""
+SECOND_SUBJECT_SHARES = {"eb2": 0.2, "eb3": 0.4}
+"""Share of the pupils with a humanity (``eb2``) or a language (``eb3``) who may sit a second:
+JCQ's history and geography entries together exceed the pupils entered for a humanity by about
+a tenth of the cohort, and language entries the pupils entered for a language by about a
+twentieth (assumptions from rounded figures). Only pupils whose grades allow it can
+(``_add_second_subjects``): at 20,000 persons 8-11% of pupils sit history and geography from
+2014/15, 2-7% two languages."""
 TRIPLE_SCIENCE_ODDS, TRIPLE_SCIENCE_CENTRE = 0.7, 5.4
 """Log-odds per grade of a pupil's science (9-1 points, less the year's national grade shift)
 of sitting separate sciences, and the grade at which the odds are the year's share's: they are
@@ -137,7 +139,7 @@ def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
         subjects[slot] = chosen[:, k]
     _add_literature(life, year, subjects)
     _add_separate_sciences(life, year, subjects)
-    _add_second_humanity(life, subjects)
+    _add_second_subjects(life, subjects)
     return subjects
 
 
@@ -228,27 +230,36 @@ def _add_separate_sciences(life: LifeCourse, year: np.ndarray,
                                       subjects[slot])
 
 
-def _add_second_humanity(life: LifeCourse, subjects: dict[str, np.ndarray]) -> None:
-    """The other humanity (geography beside history, history beside geography) in place of an
-    open subject for :data:`SECOND_HUMANITY_SHARE` of the pupils with a humanity, in their
-    best open slot graded at most the humanity's (so the humanity slot holds the better of
-    the two, as the EBacc's humanity pillar reads it) that holds neither English nor a
-    science. The grades stay with their slots; Attainment 8's fill follows
-    (:func:`a8_positions`)."""
+def _add_second_subjects(life: LifeCourse, subjects: dict[str, np.ndarray]) -> None:
+    """A second humanity (geography beside history, history beside geography) and a second
+    language (French, or Spanish beside French) in place of an open subject, for
+    :data:`SECOND_SUBJECT_SHARES` of the pupils with a humanity or language: in their best
+    open slot graded at most the EBacc slot's (so that slot holds the better of the two, as
+    the EBacc pillar reads it) that holds neither English nor another EBacc subject. The
+    grades stay with their slots; Attainment 8's fill follows (:func:`a8_positions`)."""
     ks4 = life.ks4
-    n = len(subjects["eb2"])
-    sits = life.ctx.rng("ks4.second_humanity").random(n)
-    humanity = np.asarray(ks4["pts_eb2"], dtype=np.int64)
     open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
                            axis=1)
-    taken = np.stack([np.isin(subjects[slot], list(EBACC_SUBJECTS | set(ENGLISH)))
-                      for slot in OPEN_SLOTS], axis=1)
-    usable = (open_points > 0) & (open_points <= humanity[:, None]) & ~taken
-    best = np.argmax(np.where(usable, open_points, -1), axis=1)
-    takes = (sits < SECOND_HUMANITY_SHARE) & usable.any(axis=1)
-    other = np.where(subjects["eb2"] == "4010", "3910", "4010")
-    for index, slot in enumerate(OPEN_SLOTS):
-        subjects[slot] = np.where(takes & (best == index), other, subjects[slot])
+    for slot, share in SECOND_SUBJECT_SHARES.items():
+        first = subjects[slot]
+        sits = life.ctx.rng(f"ks4.second_{slot}").random(len(first))
+        taken = np.stack([np.isin(subjects[other], list(EBACC_SUBJECTS | set(ENGLISH)))
+                          for other in OPEN_SLOTS], axis=1)
+        grade = np.asarray(ks4[f"pts_{slot}"], dtype=np.int64)
+        usable = (open_points > 0) & (open_points <= grade[:, None]) & ~taken
+        best = np.argmax(np.where(usable, open_points, -1), axis=1)
+        takes = (sits < share) & usable.any(axis=1)
+        second = SECOND_SUBJECT[slot](first)
+        for index, other in enumerate(OPEN_SLOTS):
+            subjects[other] = np.where(takes & (best == index), second, subjects[other])
+
+
+SECOND_SUBJECT = {
+    "eb2": lambda first: np.where(first == "4010", "3910", "4010"),
+    "eb3": lambda first: np.where(first == "5650", "5750", "5650"),
+}
+"""The second GCSE of a pupil's humanity (the other one) or language (French, or Spanish
+beside French: the two most entered)."""
 
 
 def a8_positions(points: np.ndarray, subjects: np.ndarray) -> np.ndarray:
