@@ -201,6 +201,10 @@ SELECT CAST('x' AS CHAR(3)) + '|', DATALENGTH(CAST('x' AS CHAR(3))), LEN(CAST('x
   CASE WHEN CAST('ab' AS CHAR(4)) LIKE 'ab' THEN 1 ELSE 0 END,
   CASE WHEN CAST('ab' AS CHAR(4)) IN ('ab', 'x') THEN 1 ELSE 0 END,
   CASE WHEN 'ab' + CAST('c' AS CHAR(3)) = 'abc' THEN 1 ELSE 0 END""") == [(1, 1, 1, 1)]
+    # ISNULL has its first argument's type: a CHAR(3)'s 'mis', a CHAR(5)'s 'x    '
+    assert _values(db, """SELECT ISNULL(CAST(NULL AS CHAR(3)), 'missing') + '|',
+  ISNULL(CAST(NULL AS CHAR(5)), 'x') + '|', ISNULL(CAST('q' AS CHAR(3)), 'x') + '|',
+  ISNULL(CAST(NULL AS VARCHAR(2)), 'missing')""") == [("mis|", "x    |", "q  |", "mi")]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
