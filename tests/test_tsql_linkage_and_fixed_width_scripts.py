@@ -260,3 +260,11 @@ INSERT INTO @t VALUES ('2015', 1)
 INSERT INTO @t SELECT CAST(2016 AS VARCHAR(4)), 2
 SELECT yr + '|', DATALENGTH(yr) FROM @t WHERE yr IN ('2015', '2016') ORDER BY n""") == [
         ("2015   |", 7), ("2016   |", 7)]
+    # a column ALTER TABLE ... ADD makes CHAR(n) too
+    assert _values(db, """CREATE TABLE #t (id INT, v VARCHAR(5))
+INSERT INTO #t VALUES (1, 'a')
+ALTER TABLE #t ADD code CHAR(4) NULL, n INT NULL
+UPDATE #t SET code = 'UC', n = 2
+INSERT INTO #t (id, v, code) VALUES (2, 'b', 'JSA')
+SELECT id, code + '|', DATALENGTH(code), CASE WHEN code = 'UC' THEN 1 ELSE 0 END
+FROM #t ORDER BY id""") == [(1, "UC  |", 4, 1), (2, "JSA |", 4, 0)]

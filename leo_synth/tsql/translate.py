@@ -937,6 +937,8 @@ class Translator:
             self.text_lengths[name] = (
                 columns + [c.name for c in table.this.expressions],
                 {**lengths, **text_lengths.declared(table)})
+            self.fixed_columns[name] = self.fixed_columns.get(name, frozenset()) | (
+                char_padding.fixed(table))
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
@@ -1564,6 +1566,8 @@ class Translator:
         key = written_key(tree)
         if key is None:
             return tree
+        if isinstance(tree, exp.Alter) and self.target.dialect == "postgres":
+            tree = char_padding.as_varying(tree)  # (ADD c CHAR(n): padded as it is written)
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             self.text_lengths[key] = ([c.name for c in tree.this.expressions
                                        if isinstance(c, exp.ColumnDef)],
