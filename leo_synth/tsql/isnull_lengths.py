@@ -20,6 +20,7 @@ import decimal
 
 from sqlglot import exp
 
+from leo_synth.tsql import char_padding
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.text_lengths import value_length
@@ -28,17 +29,21 @@ from leo_synth.tsql.text_lengths import value_length
 def for_target(tree: exp.Expression, lengths: dict[str, int | None],
                texts: dict[str, bool]) -> exp.Expression:
     """The tree with each ``ISNULL`` of a column (or a cast) of a known text length given a
-    value of that length at most (``lengths``: by lower-case column name, None where unknown)."""
+    value of that length at most (``lengths``: by lower-case column name, None where unknown);
+    of a ``CHAR(n)``, one of n characters, padded (``char_padding``)."""
     for node in list(tree.find_all(exp.Coalesce)):
         column, values = node.this, node.expressions
-        if not node.args.get("is_null") or not isinstance(
-                column, exp.Column | exp.Cast | exp.Convert) or len(values) != 1:
+        fixed = char_padding.length(column)  # (a CHAR(n)'s, padded: char_padding)
+        if not node.args.get("is_null") or not (fixed is not None or isinstance(
+                column, exp.Column | exp.Cast | exp.Convert)) or len(values) != 1:
             continue
         length = value_length(column, lengths)  # (a column's, or a cast's: VARCHAR(2))
         replacement = values[0]
         if length is None or not is_text(replacement, texts):
             continue
-        if isinstance(replacement, exp.Literal):
+        if fixed is not None:
+            replacement.replace(char_padding.pad(replacement.copy(), fixed))
+        elif isinstance(replacement, exp.Literal):
             if len(replacement.name) > length:
                 replacement.replace(exp.Literal.string(replacement.name[:length]))
         else:

@@ -5,7 +5,8 @@ The extract stores no trailing spaces, but a script's own tables may hold them (
 Server's ``=`` ignores them (``padded_comparisons``). A column counts when the table, derived
 table or common table expression it is read from is, or reads, one of the session's tables
 (``#t``, ``@t``, a table the script made); an expression when it is text and reads such a
-column. The extract's columns are not counted, so their comparisons keep their indexes.
+column; a value cast to ``CHAR(n)``, which SQL Server pads (``char_padding``). The
+extract's columns are not counted, so their comparisons keep their indexes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from leo_synth.tsql import char_padding
 from leo_synth.tsql.alias_scope import common_tables
 from leo_synth.tsql.rewrites import is_text
 
@@ -67,5 +69,7 @@ class PaddedValues:
             is_text(node.this, self.texts) or is_text(node.expression, self.texts))
         if not (joined or is_text(node, self.texts)) or isinstance(node, exp.Literal):
             return False
+        if char_padding.padded(node):
+            return True
         columns = [node] if isinstance(node, exp.Column) else node.find_all(exp.Column)
         return any(self._column(column) for column in columns)

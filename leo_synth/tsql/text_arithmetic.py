@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from sqlglot import exp
 
+from leo_synth.tsql import char_padding
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.value_rewrites import cast_parts
 
@@ -42,6 +43,8 @@ def text_type(node: exp.Expression, texts: dict[str, bool],
         node = node.this
     if isinstance(node, exp.National):
         return "nvarchar"
+    if char_padding.type_name(node) is not None:
+        return char_padding.type_name(node)
     if isinstance(node, exp.Literal):
         return "varchar" if node.is_string else None
     parts = cast_parts(node)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from leo_synth.tsql import char_padding
 from leo_synth.tsql.error_messages import TRUNCATED
 from leo_synth.tsql.rewrites import is_text
 from leo_synth.tsql.text_bounds import raised
@@ -63,6 +64,8 @@ def value_length(node: exp.Expression, lengths: dict[str, int | None]) -> int | 
     the sum of text joined by ``+``; else None."""
     if isinstance(node, exp.Paren):
         return value_length(node.this, lengths)
+    if char_padding.length(node) is not None:
+        return char_padding.length(node)
     if isinstance(node, exp.National) or (isinstance(node, exp.Literal) and node.is_string):
         return max(len(node.name), 1)  # ('' is a VARCHAR(1))
     if isinstance(node, exp.Column):
@@ -177,7 +180,7 @@ def numbers_as_text(tree: exp.Expression, lengths: dict[str, int], columns: list
     decimal with its scale's places, a ``FLOAT`` in six digits, a ``DATETIME`` in style 0
     (``INSERT INTO #out (label, value) SELECT 'mean', AVG(Earnings * 1.0)`` stored
     21699.9955005624 on SQLite, where SQL Server stores 21699.995500)."""
-    for item, _length in _placed(tree, lengths, columns):
+    for item, _length, _name in _placed(tree, lengths, columns):
         if not isinstance(item, exp.Null | exp.Placeholder | exp.National) and not (
                 item.is_star or is_text(item, texts)):  # (1.50 is '1.50'; SQLite held 1.5)
             item.replace(exp.cast(item.copy(), NUMBER_AS_TEXT))
@@ -185,10 +188,11 @@ def numbers_as_text(tree: exp.Expression, lengths: dict[str, int], columns: list
 
 
 def _placed(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
-            ) -> list[tuple[exp.Expression, int]]:
+            ) -> list[tuple[exp.Expression, int, str]]:
     """The values an ``INSERT`` or ``UPDATE`` puts in the text columns of ``lengths``, each
-    with its column's length (``columns``: the table's columns in order)."""
-    found: list[tuple[exp.Expression, int]] = []
+    with its column's length and lower-case name (``columns``: the table's columns in
+    order)."""
+    found: list[tuple[exp.Expression, int, str]] = []
     if isinstance(tree, exp.Insert):
         target = tree.this
         named = ([c.name.lower() for c in target.expressions]
@@ -197,24 +201,33 @@ def _placed(tree: exp.Expression, lengths: dict[str, int], columns: list[str]
             for name, value in zip(named, row, strict=False):
                 if name in lengths:
                     found.append((value.this if isinstance(value, exp.Alias) else value,
-                                  lengths[name]))
+                                  lengths[name], name))
     elif isinstance(tree, exp.Update):
         for assignment in tree.expressions:
             if isinstance(assignment, exp.EQ) and assignment.this.name.lower() in lengths:
-                found.append((assignment.expression, lengths[assignment.this.name.lower()]))
+                name = assignment.this.name.lower()
+                found.append((assignment.expression, lengths[name], name))
     return found
 
 
 def for_target(tree: exp.Expression, lengths: dict[str, int], columns: list[str],
-               dialect: str, warnings: bool = True) -> exp.Expression:
+               dialect: str, warnings: bool = True, fixed: frozenset[str] = frozenset()
+               ) -> exp.Expression:
     """``tree`` with the values it puts in text columns of ``lengths`` checked, or cut to the
     lengths without ``warnings`` (``SET ANSI_WARNINGS OFF``); ``columns``: the table's columns
     in order. PostgreSQL checks a value read from a table itself, row by row: only a
-    constant (a literal, a variable), which it would check once for all, is checked here."""
+    constant (a literal, a variable), which it would check once for all, is checked here.
+    A value put in a ``CHAR(n)`` column (``fixed``, lower case) is padded with spaces to n
+    characters, as SQL Server stores it (``char_padding``)."""
     if not lengths:
         return tree
     fitted = _checked if warnings else _cut
-    for item, length in _placed(tree, lengths, columns):
+    for item, length, name in _placed(tree, lengths, columns):
+        value = item
         if dialect != "postgres" or not warnings or not item.find(exp.Column, exp.Query):
-            item.replace(fitted(item, length, dialect))
+            value = fitted(item, length, dialect)
+        if name in fixed and not isinstance(item, exp.Null):
+            value = char_padding.pad(value.copy() if value is item else value, length)
+        if value is not item:
+            item.replace(value)
     return tree

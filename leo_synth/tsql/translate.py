@@ -33,6 +33,7 @@ from leo_synth.tsql import (
     argument_types,
     bit_columns,
     catalog_views,
+    char_padding,
     checksum_aggregates,
     collation,
     column_lengths,
@@ -662,6 +663,9 @@ class Translator:
         self.text_lengths: dict[str, tuple[list[str], dict[str, int]]] = {}
         """The tables (by key) a script's ``CREATE TABLE`` or ``SELECT ... INTO`` made: their
         columns in order, and the lengths of their text columns (``text_lengths``)."""
+        self.fixed_columns: dict[str, frozenset[str]] = {}
+        """The ``CHAR(n)`` columns (lower case) of each table a ``CREATE TABLE`` made (by
+        key), whose values are padded (``char_padding``)."""
         self.dateformat = "mdy"
         """The session's ``DATEFORMAT`` (us_english's until the script sets another)."""
         self.datefirst = 7
@@ -998,6 +1002,8 @@ class Translator:
             self.text_lengths[name] = (
                 columns + [c.name for c in table.this.expressions],
                 {**lengths, **text_lengths.declared(table)})
+            self.fixed_columns[name] = self.fixed_columns.get(name, frozenset()) | (
+                char_padding.fixed(table))
 
     def dropped(self, parts: tuple[str, ...]) -> None:
         self.session.pop(parts[-1].lower(), None)
@@ -1625,15 +1631,21 @@ class Translator:
         key = written_key(tree)
         if key is None:
             return tree
+        if isinstance(tree, exp.Alter) and self.target.dialect == "postgres":
+            tree = char_padding.as_varying(tree)  # (ADD c CHAR(n): padded as it is written)
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
             self.text_lengths[key] = ([c.name for c in tree.this.expressions
                                        if isinstance(c, exp.ColumnDef)],
                                       text_lengths.declared(tree))
+            self.fixed_columns[key] = frozenset(char_padding.fixed(tree))
+            if self.target.dialect == "postgres":
+                tree = char_padding.as_varying(tree)
         elif isinstance(tree, exp.Insert | exp.Update) and key in self.text_lengths:
             columns, lengths = self.text_lengths[key]
             tree = text_lengths.numbers_as_text(tree, lengths, columns, self.texts)
             tree = text_lengths.for_target(tree, lengths, columns, self.target.dialect,
-                                           self.ansi_warnings)
+                                           self.ansi_warnings,
+                                           self.fixed_columns.get(key, frozenset()))
         return tree
 
     def _one_value(self, sql: str, line: int) -> str:
@@ -1739,8 +1751,9 @@ class Translator:
                 "SCHEMA"):
             self._schema(tree, line)
             return Translation("", False, skip=True)
-        tree, replaced = _view_replaced(_string_aliases(text_lengths.cast_lengths(
-            _iif_as_case(constant_orders.for_target(text_cases.mark(tree.copy()))))))
+        tree, replaced = _view_replaced(_string_aliases(char_padding.for_target(
+            text_lengths.cast_lengths(_iif_as_case(constant_orders.for_target(
+                text_cases.mark(tree.copy())))))))
         headings = _headings(tree) or star_headings.headings(
             tree, self._own(tree)) or star_headings.around_star(tree)
         tree = rowcount_limit.limited(tree, self.rowcount, line)

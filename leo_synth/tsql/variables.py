@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
+from leo_synth.tsql import char_padding
 from leo_synth.tsql.date_literals import NEUTRAL
 from leo_synth.tsql.datetime_ticks import ticked_text
 from leo_synth.tsql.decimal_types import DECLARED_INTEGER
@@ -60,16 +61,17 @@ def converted(value: exp.Expression, kind: exp.DataType | None) -> exp.Expressio
     return exp.Cast(this=value.copy(), to=kind.copy())
 
 
-def _text(value: object, length: int) -> exp.Expression:
+def _text(value: object, length: int, fixed: bool = False) -> exp.Expression:
     """``value`` put in text of ``length`` characters, as SQL Server does without a word: cut
     to its length (``DECLARE @t VARCHAR(4) = 'abcdef'`` holds ``'abcd'``), and an integer too
     long for it ``*`` (SQL Server's rule for ``VARCHAR``; for ``NVARCHAR`` it stops with
-    error 8115 instead)."""
+    error 8115 instead); a ``CHAR(n)``'s (``fixed``) padded with spaces to its length
+    (``DECLARE @c CHAR(5) = 'ab'`` holds ``'ab   '``, so ``@c + '|'`` is ``'ab   |'``)."""
     text = value.isoformat() if isinstance(value, dt.date) else str(
         int(value) if isinstance(value, bool) else value)
     if isinstance(value, int) and len(text) > length:
-        return exp.Literal.string("*")
-    return exp.Literal.string(text[:length])
+        text = "*"
+    return exp.Literal.string(text[:length].ljust(length) if fixed else text[:length])
 
 
 def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
@@ -78,7 +80,7 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         return exp.Null()
     length = length_of(kind)  # (DECLARE @s VARCHAR holds one character, a cast's 30)
     if length is not None:
-        return _text(value, length)
+        return _text(value, length, kind.this in char_padding.PADDED)  # type: ignore[union-attr]
     if kind is not None and kind.this in DATE_TYPES | TIME_TYPES:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if kind.this in DATE_TYPES:
