@@ -4,7 +4,9 @@ Each Attainment 8 slot holds one full GCSE: English language, maths, double awar
 (or, for a fifth of pupils or so, the best of biology, chemistry and physics, the other two in
 open slots), a humanity (history or geography), a language (French, German, Spanish or one of
 fifteen others, in each year's shares; a community language mostly for its speakers), and
-three different open-slot subjects, one of them English literature for most pupils. The subjects
+three different open-slot subjects, one of them English literature for most pupils and, for
+some, the other humanity or a second language. Attainment 8 takes the three best EBacc GCSEs
+into its EBacc slots wherever they sit (:func:`a8_positions`). The subjects
 are drawn once per block (streams of their own), so the KS4 exam rows and the pupil table's
 per-subject grades (``KS4_AP<subject>``) name the same subjects. Subjects label the slots'
 grades, which the life course simulates per slot (simulation/attainment.py): a pupil's grade
@@ -18,6 +20,7 @@ import itertools
 import numpy as np
 
 from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
+from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
 from leo_synth.simulation.series import interpolate
@@ -176,8 +179,7 @@ def _add_literature(life: LifeCourse, year: np.ndarray, subjects: dict[str, np.n
     n = len(year)
     sits, better = rng.random(n), rng.random(n)
     english = np.asarray(ks4["pts_eng"], dtype=np.int64)
-    open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
-                           axis=1)
+    open_points = _open_points(ks4)
     best_rule = year >= BEST_ENGLISH_FROM
     allowed = (open_points > 0) & ((open_points <= english[:, None]) | ~best_rule[:, None])
     sits = (((sits < interpolate(LITERATURE_SHARE, year))
@@ -205,8 +207,7 @@ def _add_separate_sciences(life: LifeCourse, year: np.ndarray,
     n = len(year)
     sits, order = rng.random(n), rng.integers(0, 6, n)
     science = np.asarray(ks4["pts_eb1"], dtype=np.int64)
-    open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
-                           axis=1)
+    open_points = _open_points(ks4)
     english = np.stack([np.isin(subjects[slot], ENGLISH)
                         for slot in OPEN_SLOTS], axis=1)  # (literature, or the residual English)
     usable = (open_points > 0) & (open_points <= science[:, None]) & ~english
@@ -238,8 +239,7 @@ def _add_second_subjects(life: LifeCourse, subjects: dict[str, np.ndarray]) -> N
     the EBacc pillar reads it) that holds neither English nor another EBacc subject. The
     grades stay with their slots; Attainment 8's fill follows (:func:`a8_positions`)."""
     ks4 = life.ks4
-    open_points = np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
-                           axis=1)
+    open_points = _open_points(ks4)
     for slot, share in SECOND_SUBJECT_SHARES.items():
         first = subjects[slot]
         sits = life.ctx.rng(f"ks4.second_{slot}").random(len(first))
@@ -267,11 +267,12 @@ def a8_positions(points: np.ndarray, subjects: np.ndarray) -> np.ndarray:
     order of ``SLOTS``), the position in ``SLOTS`` of the GCSE filling it, -1 if none.
 
     The EBacc slots take the three best EBacc GCSEs (ties: the earlier position), the open
-    slots the rest. The slots are the positions themselves unless a pupil's separate sciences
-    change that: an open-position science among the three best takes the place of an EBacc
-    position's GCSE that is not (or of an empty one), which moves to the open slot the science
-    left. Every entered GCSE fills a slot (a pupil sits at most eight), so the scores of the
-    slots sum to the same Attainment 8 whichever fill; only the elements' shares differ."""
+    slots the rest. The slots are the positions themselves unless an EBacc GCSE in an open
+    position (a separate science, a second humanity or language) is among the three best: it
+    takes the place of an EBacc position's GCSE that is not (or of an empty one), which moves
+    to the open slot it left. Every entered GCSE fills a slot (a pupil sits at most eight),
+    so the scores of the slots sum to the same Attainment 8 whichever fill; only the elements'
+    shares differ."""
     points = np.asarray(points, dtype=np.int64)
     n = len(points)
     rows = np.arange(n)[:, None]
@@ -284,14 +285,16 @@ def a8_positions(points: np.ndarray, subjects: np.ndarray) -> np.ndarray:
     promoted, stays = ebacc[:, 5:], ebacc[:, 2:5]
     demoted = ~stays & (points[:, 2:5] > 0)
     out = np.tile(positions, (n, 1))
-    into = _in_order(~stays)  # EBacc slots free for a promoted science, in order
+    into = _in_order(~stays)  # EBacc slots free for a promoted GCSE, in order
     promoted_order, demoted_order = _in_order(promoted), _in_order(demoted)
+    promotions, demotions = promoted.sum(1), demoted.sum(1)
     for k in range(3):
-        moves = k < promoted.sum(1)
+        moves = k < promotions
         out[moves, 2 + into[moves, k]] = 5 + promoted_order[moves, k]
-        # (a demoted GCSE, if any, takes the open slot the science left: demoted <= promoted)
+        # (a demoted GCSE, if any, takes the open slot the promoted one left: demoted <=
+        # promoted)
         out[moves, 5 + promoted_order[moves, k]] = np.where(
-            k < demoted.sum(1), 2 + demoted_order[:, k], -1)[moves]
+            k < demotions, 2 + demoted_order[:, k], -1)[moves]
     return out
 
 
@@ -301,6 +304,12 @@ def filled_grades(points: np.ndarray, positions: np.ndarray) -> np.ndarray:
     points = np.asarray(points, dtype=np.int64)
     return np.where(positions >= 0,
                     np.take_along_axis(points, np.maximum(positions, 0), axis=1), 0)
+
+
+def _open_points(ks4: Frame) -> np.ndarray:
+    """(pupils, 3) the open slots' grades (9-1 points, 0 without an entry)."""
+    return np.stack([np.asarray(ks4[f"pts_{slot}"], dtype=np.int64) for slot in OPEN_SLOTS],
+                    axis=1)
 
 
 def _in_order(mask: np.ndarray) -> np.ndarray:
