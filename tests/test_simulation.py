@@ -849,3 +849,22 @@ def test_pupils_who_change_school_stay_in_their_la(catalog) -> None:
     mainstream = schools["phase"][py["school"]] < SPECIAL_PHASE
     away = life.persons["la"][py["person"]] != schools["la"][py["school"]]
     assert 0.03 < away[mainstream].mean() < 0.07
+
+
+def test_ebacc_entry_and_its_pillars_follow_the_years(catalog) -> None:
+    """Entry to all five EBacc pillars was about 22% when the EBacc began (2009/10 to
+    2011/12) and about 40% from 2014/15; languages fell once optional after 2004 and
+    humanities rose with the EBacc (``ks4.ebacc_entry_shift``, ``ks4.ebacc_slot_gap``). A
+    single entry rate and an even gap gave every year the same shares (about 40%, 65%, 68%)."""
+    ks4 = _life_of(catalog, 40_000).ks4
+    year = ks4["year"]
+
+    def share(column: str, first: int, last: int) -> float:
+        within = (year >= first) & (year <= last)
+        return float((np.asarray(ks4[column])[within] > 0).mean())
+
+    assert 0.19 < share("ebacc_entered", 2009, 2011) < 0.27
+    assert 0.36 < share("ebacc_entered", 2015, 2018) < 0.44
+    assert share("pts_eb3", 2001, 2002) > share("pts_eb3", 2007, 2011) + 0.12
+    assert share("pts_eb2", 2015, 2018) > share("pts_eb2", 2001, 2003) + 0.2
+    assert share("pts_eb2", 2015, 2018) > share("pts_eb3", 2015, 2018) + 0.2

@@ -56,13 +56,14 @@ def simulate_ks4(ctx: BlockContext, persons: Frame, schooling: Schooling) -> Fra
         raw = (centre + shift + float(p["ks4.spread"]) * latent
                + rng.normal(0, p["ks4.subject_noise"], n))
         points[slot] = np.clip(np.rint(raw), 0, 9).astype(np.int8)
-    ebacc_p = logistic(p["ks4.ebacc_entry.a"] + p["ks4.ebacc_entry.b"] * latent)
+    ebacc_p = logistic(p["ks4.ebacc_entry.a"] + interpolate(p["ks4.ebacc_entry_shift"], year)
+                       + p["ks4.ebacc_entry.b"] * latent)
     rng = ctx.rng("ks4.ebacc_entry")
     ebacc_entered = rng.random(n) < ebacc_p
     # Pupils not entered for the EBacc leave one of its last two slots (humanity, language)
     # empty, so entering all five pillars is entering the EBacc; the weakest sit nothing at all.
     no_entries = latent < norm_ppf(float(p["ks4.no_entries_share"])) * 1.15
-    humanity_missing = rng.random(n) < p["ks4.ebacc_slot_gap"]
+    humanity_missing = rng.random(n) < interpolate(p["ks4.ebacc_slot_gap"], year)
     for slot, missing in (("eb2", humanity_missing), ("eb3", ~humanity_missing)):
         points[slot] = np.where(~ebacc_entered & missing, 0, points[slot]).astype(np.int8)
     for slot in SLOTS:
