@@ -83,10 +83,10 @@ LITERATURE_SHARE = {2001: 0.55, 2012: 0.55, 2013: 0.75, 2016: 0.75, 2017: 0.95}
 """Share of pupils not entered for the EBacc who sit English literature, by academic year
 (interpolated, flat beyond), among those who can (``_add_literature``: from 2013/14 a pupil
 whose open-slot grades all beat the English slot's cannot, about three in ten). Pupils entered
-for the EBacc all sit it where they can: about three quarters of pupils sit it before 2013/14,
-three fifths to seven tenths after (100,000 persons, seed 42). An assumption, not fitted (JCQ's
-entries are higher after 2016/17, when literature joined the double-weighted English element
-for most)."""
+for the EBacc all sit it where they can: 63-73% of pupils sit it before 2013/14 (fewer while
+fewer were entered for the EBacc), three fifths to seven tenths after (100,000 persons, seed
+42). An assumption, not fitted (JCQ's entries are higher after 2016/17, when literature joined
+the double-weighted English element for most)."""
 OPEN_SLOTS = ("op1", "op2", "op3")
 TRIPLE_SCIENCE_SHARE = {2001: 0.07, 2006: 0.08, 2009: 0.17, 2012: 0.21, 2015: 0.19,
                         2018: 0.22}
