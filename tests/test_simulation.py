@@ -38,6 +38,7 @@ from leo_synth.simulation.pools import SIC_SECTIONS, SPECIAL_PHASE, build_pools
 from leo_synth.simulation.population import KIND_SCHOOL
 from leo_synth.simulation.residence import COUNTRIES, simulate_residence
 from leo_synth.simulation.schooling import SEN_STATEMENT, eleven_plus_score
+from leo_synth.simulation.series import interpolate
 
 _LIVES: dict[int, LifeCourse] = {}
 
@@ -868,3 +869,21 @@ def test_ebacc_entry_and_its_pillars_follow_the_years(catalog) -> None:
     assert share("pts_eb3", 2001, 2002) > share("pts_eb3", 2007, 2011) + 0.12
     assert share("pts_eb2", 2015, 2018) > share("pts_eb2", 2001, 2003) + 0.2
     assert share("pts_eb2", 2015, 2018) > share("pts_eb3", 2015, 2018) + 0.2
+
+
+@pytest.mark.parametrize("first, last", [(2007, 2009), (2019, 2021)])
+def test_first_class_shares_follow_the_parameter_every_year(catalog, first: int, last: int
+                                                            ) -> None:
+    """The year's first-class share among first-degree graduates is ``he.first_class_share``
+    (grade inflation, 12-14% to 30-36%), however the graduates' entry scores drift as
+    participation widens: the score is standardised by the year's graduates
+    (``he.degree_class_score``). Standardised by one mean for every year, 2019-2021's
+    graduates had firsts about five points below the parameter."""
+    life = _life_of(catalog, 40_000)
+    he = life.he
+    year = np.asarray(he.degree_year)
+    graduated = (np.asarray(he.degree_class) > 0) & (year >= first) & (year <= last)
+    assert graduated.sum() > 800
+    expected = interpolate(life.ctx.params["he.first_class_share"], year[graduated]).mean()
+    realised = (np.asarray(he.degree_class)[graduated] == 1).mean()
+    assert abs(realised - expected) < 0.025, (realised, expected)

@@ -160,7 +160,8 @@ def _degree_class(ctx: BlockContext, rng: np.random.Generator, z: np.ndarray,
     """Class by a latent score against year-specific thresholds (grade inflation)."""
     p = ctx.params
     c = p["he.degree_class_score"]
-    score = (c["weight"] * (z - c["entrant_mean"]) / c["entrant_sd"]
+    score = (c["weight"] * (z - interpolate(c["graduate_mean"], end_year))
+             / interpolate(c["graduate_sd"], end_year)
              + c["noise_sd"] * rng.standard_normal(len(z)))
     first_share = interpolate(p["he.first_class_share"], end_year)
     upper = float(p["he.upper_second_share"])
