@@ -31,7 +31,7 @@ from leo_synth.simulation.calendar import (
 )
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import ByYear, Frame, Masked
-from leo_synth.simulation.higher_education import LEVEL_FIRST_DEGREE
+from leo_synth.simulation.higher_education import FIRST, LEVEL_FIRST_DEGREE, THIRD
 from leo_synth.simulation.life import LifeCourse, simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, SPECIAL_PHASE, build_pools
@@ -872,18 +872,20 @@ def test_ebacc_entry_and_its_pillars_follow_the_years(catalog) -> None:
 
 
 @pytest.mark.parametrize("first, last", [(2007, 2009), (2019, 2021)])
-def test_first_class_shares_follow_the_parameter_every_year(catalog, first: int, last: int
+def test_degree_class_shares_follow_the_parameters_every_year(catalog, first: int, last: int
                                                             ) -> None:
-    """The year's first-class share among first-degree graduates is ``he.first_class_share``
-    (grade inflation, 12-14% to 30-36%), however the graduates' entry scores drift as
-    participation widens: the score is standardised by the year's graduates
-    (``he.degree_class_score``). Standardised by one mean for every year, 2019-2021's
-    graduates had firsts about five points below the parameter."""
+    """The year's first-class and third-class shares among first-degree graduates are
+    ``he.first_class_share`` and ``he.third_share`` (grade inflation: firsts 12-14% to
+    30-36%, thirds 7-8% to 3%), however the graduates' entry scores drift as participation
+    widens: the score is standardised by the year's graduates (``he.degree_class_score``).
+    Standardised by one mean for every year, 2019-2021's graduates had firsts about five
+    points below the parameter."""
     life = _life_of(catalog, 40_000)
     he = life.he
     year = np.asarray(he.degree_year)
     graduated = (np.asarray(he.degree_class) > 0) & (year >= first) & (year <= last)
     assert graduated.sum() > 800
-    expected = interpolate(life.ctx.params["he.first_class_share"], year[graduated]).mean()
-    realised = (np.asarray(he.degree_class)[graduated] == 1).mean()
-    assert abs(realised - expected) < 0.025, (realised, expected)
+    for cls, share in ((FIRST, "he.first_class_share"), (THIRD, "he.third_share")):
+        expected = interpolate(life.ctx.params[share], year[graduated]).mean()
+        realised = (np.asarray(he.degree_class)[graduated] == cls).mean()
+        assert abs(realised - expected) < 0.025, (share, realised, expected)

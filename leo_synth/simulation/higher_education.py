@@ -165,7 +165,7 @@ def _degree_class(ctx: BlockContext, rng: np.random.Generator, z: np.ndarray,
              + c["noise_sd"] * rng.standard_normal(len(z)))
     first_share = interpolate(p["he.first_class_share"], end_year)
     upper = float(p["he.upper_second_share"])
-    third = float(p["he.third_share"])
+    third = interpolate(p["he.third_share"], end_year)
     t_first = norm_ppf(1 - first_share)
     t_upper = norm_ppf(1 - first_share - upper)
     t_third = norm_ppf(third)
