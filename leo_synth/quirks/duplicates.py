@@ -195,7 +195,27 @@ def ks4_duplicate(run: QuirkRun) -> None:
     distinguishing, values = _nothing_attained(run.relation)
     if not distinguishing:
         return
-    run.add_rows(_copies(run.table, run.pick(), values), distinguishing)
+    rows = run.pick()
+    run.add_rows(_copies(run.table, rows, _where_held(run.table, rows, values)), distinguishing)
+
+
+def _where_held(table: pa.Table, rows: np.ndarray, values: dict[str, object]
+                ) -> dict[str, object]:
+    """``values`` for copies of ``rows``, NULL in a copy whose row holds NULL: a multi-year
+    table's column that the row's year does not have (``KS4_EBACC_E`` before 2010/11) stays
+    NULL rather than becoming a 0 no record of that year holds. A column every row holds
+    keeps its constant (the cheap path of :func:`_copies`)."""
+    taken = pa.array(rows, pa.int64())
+    held: dict[str, object] = {}
+    for name, value in values.items():
+        original = table.column(name).take(taken) if value is not None else None
+        if original is None or not original.null_count:
+            held[name] = value
+            continue
+        kind = table.schema.field(name).type
+        held[name] = pc.if_else(pc.is_valid(original), _typed(value, kind),
+                                pa.scalar(None, kind))
+    return held
 
 
 @by_identity
