@@ -241,3 +241,19 @@ def test_nonsense_parameters_named_by_their_path(tmp_path, text, shown) -> None:
     with pytest.raises(LeoSynthError) as refused:
         load_parameters(path)
     assert shown in str(refused.value)
+
+
+@pytest.mark.parametrize("code", ["", "CAH99-99", "twice"])
+def test_degree_subjects_must_be_the_jacs_mappings(tmp_path, code: str) -> None:
+    """A degree subject's CAH2 code the JACS mapping lacks (or one listed twice) is refused
+    when the parameters are read, not midway through a run (hypothesis found a blank code
+    that passed the check and stopped the simulation)."""
+    subjects = copy.deepcopy(DEFAULTS["he"]["subjects"])
+    first = subjects[0]["cah2"]
+    subjects[0]["cah2"] = subjects[1]["cah2"] if code == "twice" else code
+    path = _write(tmp_path / "p.yaml", {"he": {"subjects": subjects}})
+    with pytest.raises(LeoSynthError) as refused:
+        load_parameters(path)
+    message = str(refused.value)
+    assert "he.subjects: CAH2 subjects of jacs_cah2.csv" in message
+    assert f"not in he.subjects ['{first}']" in message

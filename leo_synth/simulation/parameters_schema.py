@@ -150,7 +150,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "he.entry_score.noise_sd": ("non_negative",),
     "he.tariff_group.noise_sd": ("non_negative",),
     "he.degree_class_score.*_sd": ("positive",),
-    "he.subjects": ("non_empty",),
+    "he.subjects": ("non_empty", "jacs_mapped"),
     "he.subjects.*.share": ("non_negative",),
     "he.subjects.*.median": ("positive",),
     "he.subject_tilt.variance": ("non_negative",),
@@ -335,6 +335,16 @@ def _sic_section(node: Any) -> str | None:
     return None
 
 
+def _jacs_mapped(node: Any) -> str | None:
+    """The degree subjects' CAH2 codes are the JACS mapping's, each once (the simulation draws
+    principal subjects within them)."""
+    from leo_synth.simulation.subjects import mapping_mismatch  # the subjects read parameters
+
+    if not isinstance(node, list) or not all(isinstance(s, dict) for s in node):
+        return None  # the shape check reports it
+    return mapping_mismatch([str(s.get("cah2")) for s in node])
+
+
 def _non_empty(node: Any) -> str | None:
     return "must not be empty" if isinstance(node, list | dict) and not node else None
 
@@ -358,6 +368,7 @@ _WHOLE: dict[str, Callable[[Any], str | None]] = {
     "ordered": _ordered,
     "rising": _rising,
     "non_empty": _non_empty,
+    "jacs_mapped": _jacs_mapped,
     "english_regions": _english_regions,
     "sic_section": _sic_section,
 }

@@ -48,18 +48,30 @@ def _read_map(path: Path) -> tuple[tuple[str, str, str, str, float], ...]:
                      for r in csv.DictReader(f))
 
 
+def mapping_mismatch(codes: list[str]) -> str | None:
+    """What keeps ``he.subjects``' CAH2 ``codes`` from matching the JACS mapping's, one to one
+    (None when they do): the parameters check reports it before a run, and
+    :func:`subject_catalogue` refuses to build on it."""
+    rows = _read_map(SUBJECT_MAP)
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    unknown = sorted({r[2] for r in rows} - set(codes))
+    unmapped = sorted(set(codes) - {r[2] for r in rows})
+    if not (twice or unknown or unmapped):
+        return None
+    return (f"CAH2 subjects of {SUBJECT_MAP.name} not in he.subjects {unknown}, he.subjects "
+            f"without a JACS principal subject {unmapped}, listed twice {twice}; make the two "
+            "lists agree")
+
+
 def subject_catalogue(params: Parameters) -> SubjectCatalogue:
     """The principal subjects of the mapping, checked against ``he.subjects``."""
     subjects = params["he.subjects"]
     codes = [s["cah2"] for s in subjects]
     index = {c: i for i, c in enumerate(codes)}
     rows = _read_map(SUBJECT_MAP)
-    unknown = sorted({r[2] for r in rows} - set(index))
-    unmapped = sorted(set(index) - {r[2] for r in rows})
-    if unknown or unmapped:
-        raise LeoSynthError(f"{SUBJECT_MAP}: CAH2 subjects not in he.subjects {unknown}, "
-                            f"he.subjects without a JACS principal subject {unmapped}; "
-                            "make the two lists agree")
+    problem = mapping_mismatch(codes)
+    if problem:
+        raise LeoSynthError(f"{SUBJECT_MAP}: {problem}")
     rows = sorted(rows, key=lambda r: index[r[2]])  # stable: file order within a subject
     cah2 = np.array([index[r[2]] for r in rows], dtype=np.int64)
     weight = np.array([r[4] for r in rows])
