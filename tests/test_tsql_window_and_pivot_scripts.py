@@ -247,3 +247,22 @@ BEGIN CATCH
     ERROR_MESSAGE() AS msg
 END CATCH""")
     assert rows == [(1, None, 214, EXPECTS_UNICODE.format("@statement"))]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_table_variable_declared_in_a_loop_keeps_its_rows(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server makes a batch's variables before it runs it: the DECLARE in the loop makes
+    # no new table, so the rows of every round are there (each round had emptied it)
+    rows = _values(_db(request, backend), """DECLARE @y INT = 201516
+CREATE TABLE #seen (y INT, n INT)
+WHILE @y <= 201819
+BEGIN
+  DECLARE @years TABLE (y INT)
+  INSERT INTO @years VALUES (@y)
+  INSERT INTO #seen SELECT @y, COUNT(*) FROM @years
+  SET @y += 101
+END
+SELECT (SELECT STRING_AGG(CAST(n AS VARCHAR(2)), ',') WITHIN GROUP (ORDER BY y) FROM #seen)
+  AS counts, COUNT(*) AS n, MAX(y) AS last_year FROM @years""")
+    assert rows == [("1,2,3,4", 4, 201819)]

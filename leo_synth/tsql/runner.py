@@ -398,8 +398,12 @@ class Runner:
 
     def _table_variable(self, parameter: exp.Expression, columns: exp.Schema,
                         line: int) -> None:
-        """``DECLARE @t TABLE (...)``: a temporary table of the session named ``@t`` (made
-        afresh when declared again in a later batch)."""
+        """``DECLARE @t TABLE (...)``: a temporary table of the session named ``@t``, made
+        once in its batch or scope: SQL Server makes a batch's variables before it runs, so
+        a ``DECLARE`` in a loop keeps the rows the earlier rounds inserted (they were dropped
+        at each round); the batch's end drops it (``_end_table_variables``)."""
+        if f"@{parameter.name.lower()}" in self.translator.session:
+            return
         if f"@{parameter.name.lower()}" in self.hidden:
             raise ScriptError(line, f"@{parameter.name} names a table variable of the batch "
                               "that runs this dynamic SQL or procedure too, which leo-synth "
