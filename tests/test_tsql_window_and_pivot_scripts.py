@@ -266,3 +266,18 @@ END
 SELECT (SELECT STRING_AGG(CAST(n AS VARCHAR(2)), ',') WITHIN GROUP (ORDER BY y) FROM #seen)
   AS counts, COUNT(*) AS n, MAX(y) AS last_year FROM @years""")
     assert rows == [("1,2,3,4", 4, 201819)]
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT TOP 3 TaxYear INTO @t FROM leo_earnings",
+    "DECLARE @t TABLE (x INT)\nTRUNCATE TABLE @t",
+    "DECLARE @t TABLE (x INT)\nDROP TABLE IF EXISTS #a, @t",
+    "DECLARE @t TABLE (x INT)\nALTER TABLE @t ADD y INT",
+])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_what_t_sql_does_not_do_to_a_table_variable_stops_the_script(
+        backend: str, statement: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server's syntax error, raised before the batch runs: every target made, emptied,
+    # dropped or altered the session's table
+    with pytest.raises(ScriptError, match=re.escape("Incorrect syntax near '@t'.")):
+        _values(_db(request, backend), f"SELECT 1 AS first\n{statement}\nSELECT 2 AS second")

@@ -37,6 +37,7 @@ from leo_synth.tsql import (
     script,
     server_databases,
     star_headings,
+    table_variable_forms,
     variables,
 )
 from leo_synth.tsql.errors import (
@@ -107,7 +108,8 @@ def _by_column(found: list[T | None] | dict[str, T] | None, names: list[str]
 
 def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bool) -> None:
     """Refuse what no target can run: commands other than PRINT, a SELECT that both assigns
-    variables and returns rows, BREAK and CONTINUE outside a WHILE."""
+    variables and returns rows, BREAK and CONTINUE outside a WHILE; and what T-SQL does not
+    do to a table variable (``table_variable_forms``)."""
     for node in nodes:
         if isinstance(node, blocks.If):
             _check_nodes(node.then, in_loop)
@@ -128,6 +130,7 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
                     _ignored_setting(tree)) and identity_values.identity_insert(tree) is None:
                 words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
                 raise ScriptError(node.line, f"cannot translate {words[:40]!r}")
+            table_variable_forms.check(tree, node.line)
             assigned = variables.assignments(tree)
             if assigned and len(assigned) != len(tree.selects):
                 raise ScriptError(node.line, "a SELECT that assigns variables cannot also "
