@@ -100,6 +100,9 @@ class Exec(_Placed):
     outputs: tuple[int, ...] = ()
     """The positions in ``arguments`` of those marked ``OUTPUT`` (a variable each, given the
     parameter's value when the procedure or dynamic SQL ends)."""
+    executesql: bool = False
+    """Whether ``sp_executesql`` runs ``sql`` (which takes its text and parameters' only as
+    Unicode: ``executesql_types``), not ``EXEC (...)``."""
 
 
 @dataclass(frozen=True)
@@ -790,8 +793,8 @@ class _Reader:
             raise ScriptError(token.line, "sp_executesql's parameter declarations must be "
                               "a string here (N'@y INT, ...')")
         return Exec(self.batch, token.line, arguments[0][1], definitions,
-                    tuple(arguments[2:]), into, outputs=tuple(k - 2 for k in marked if k >= 2)
-                    ), end
+                    tuple(arguments[2:]), into, outputs=tuple(k - 2 for k in marked if k >= 2),
+                    executesql=True), end
 
     def _calls_system_procedure(self, stop: int) -> bool:
         """Whether the batch starts by naming one of SQL Server's procedures without ``EXEC``

@@ -26,6 +26,7 @@ from leo_synth.tsql import (
     cursors,
     datetime_display,
     decimal_scales,
+    executesql_types,
     identity_reads,
     identity_values,
     json_results,
@@ -36,6 +37,7 @@ from leo_synth.tsql import (
     script,
     server_databases,
     star_headings,
+    table_variable_forms,
     variables,
 )
 from leo_synth.tsql.errors import (
@@ -106,7 +108,8 @@ def _by_column(found: list[T | None] | dict[str, T] | None, names: list[str]
 
 def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bool) -> None:
     """Refuse what no target can run: commands other than PRINT, a SELECT that both assigns
-    variables and returns rows, BREAK and CONTINUE outside a WHILE."""
+    variables and returns rows, BREAK and CONTINUE outside a WHILE; and what T-SQL does not
+    do to a table variable (``table_variable_forms``)."""
     for node in nodes:
         if isinstance(node, blocks.If):
             _check_nodes(node.then, in_loop)
@@ -127,6 +130,7 @@ def _check_nodes(nodes: tuple[blocks.Node, ...] | list[blocks.Node], in_loop: bo
                     _ignored_setting(tree)) and identity_values.identity_insert(tree) is None:
                 words = f"{tree.name} {tree.expression}".strip() if tree.expression else tree.name
                 raise ScriptError(node.line, f"cannot translate {words[:40]!r}")
+            table_variable_forms.check(tree, node.line)
             assigned = variables.assignments(tree)
             if assigned and len(assigned) != len(tree.selects):
                 raise ScriptError(node.line, "a SELECT that assigns variables cannot also "
@@ -228,6 +232,9 @@ class Runner:
         """``@@IDENTITY``: the last identity value the session made (``identity_reads``)."""
         self.scope_identity: int | None = None
         """``SCOPE_IDENTITY()``: the last identity value the running scope made."""
+        self.hidden: set[str] = set()
+        """The keys of the table variables of the batches running dynamic SQL or a procedure
+        now, unseen there (``_hide_table_variables``)."""
         self.table_identities: dict[str, int] = {}
         """``IDENT_CURRENT``: the last identity value made in each table, by its key."""
         self.identifying = False
@@ -394,8 +401,16 @@ class Runner:
 
     def _table_variable(self, parameter: exp.Expression, columns: exp.Schema,
                         line: int) -> None:
-        """``DECLARE @t TABLE (...)``: a temporary table of the session named ``@t`` (made
-        afresh when declared again in a later batch)."""
+        """``DECLARE @t TABLE (...)``: a temporary table of the session named ``@t``, made
+        once in its batch or scope: SQL Server makes a batch's variables before it runs, so
+        a ``DECLARE`` in a loop keeps the rows the earlier rounds inserted (they were dropped
+        at each round); the batch's end drops it (``_end_table_variables``)."""
+        if f"@{parameter.name.lower()}" in self.translator.session:
+            return
+        if f"@{parameter.name.lower()}" in self.hidden:
+            raise ScriptError(line, f"@{parameter.name} names a table variable of the batch "
+                              "that runs this dynamic SQL or procedure too, which leo-synth "
+                              "cannot hold twice: give this one another name")
         table = exp.Table(this=parameter.copy())
         self._drop(table.copy(), line)
         schema = exp.Schema(this=table, expressions=[c.copy() for c in columns.expressions])
@@ -608,6 +623,8 @@ class Runner:
             self._returned(returned, scope[0], node.line)
             return
         assert node.sql is not None
+        if node.executesql:
+            executesql_types.check(node.sql, node.definitions, self.kinds, node.line)
         text = self._value(node.sql, node.line)
         if text is None:
             return  # (EXEC of NULL runs nothing, as in SQL Server)
@@ -670,7 +687,8 @@ class Runner:
         self.variables, self.kinds = scope
         self.shown_exec = self.shown_exec or self.every or id(node) in self.shown
         self.exec_line = self.exec_line or node.line
-        before = set(self.translator.session)
+        hidden = self._hide_table_variables(node)
+        before = set(self.translator.session) | set(hidden)
         try:
             self.block(inner)
         except _Jumped:
@@ -683,11 +701,32 @@ class Runner:
             (self.variables, self.kinds, self.shown_exec, self.exec_line,
              self.scope_identity) = saved
             self.nesting -= 1
+            self.translator.session.update(hidden)
+            self.hidden -= set(hidden)
         rowcount = self.rowcount  # (the dynamic SQL's last statement's, not the drops')
         for key in set(self.translator.session) - before:
             if key.startswith("@") or (key.startswith("#") and not key.startswith("##")):
                 self._drop(_session_table(key), node.line)
         self.rowcount = rowcount
+
+    def _hide_table_variables(self, node: blocks.Exec) -> dict[str, tuple[str, ...]]:
+        """The caller's table variables, taken from the session while dynamic SQL or a
+        procedure runs: SQL Server's ``@t`` is seen only in the batch that declares it, so
+        ``EXEC sp_executesql N'SELECT ... FROM @t'`` fails there with error 1087 ("Must
+        declare the table variable "@t"."), where #temp tables are seen. ``INSERT INTO @t
+        EXEC ...`` fills its own, seen. Put back when the scope ends."""
+        into = written_key(node.into) if node.into is not None else None
+        hidden = {key: parts for key, parts in self.translator.session.items()
+                  if key.startswith("@") and key != into}
+        for key in hidden:
+            del self.translator.session[key]
+        self.hidden |= set(hidden)
+        return hidden
+
+    def _end_table_variables(self, line: int) -> None:
+        """``GO``: the batch's table variables end with it, as its variables do."""
+        for key in [k for k in self.translator.session if k.startswith("@")]:
+            self._drop(_session_table(key), line)
 
     def _procedure(self, node: blocks.Procedure | blocks.Function) -> None:
         """``CREATE``/``ALTER PROCEDURE`` (or ``FUNCTION``) keeps the procedure (read with
@@ -922,6 +961,8 @@ class Runner:
         batch = -1
         for node in nodes:
             if node.batch != batch:
+                if batch != -1:
+                    self._end_table_variables(node.line)
                 batch, returned = node.batch, False
                 self.variables.clear()
                 self.kinds.clear()

@@ -17,6 +17,10 @@
 - ``ORDER BY 99`` of a query of fewer columns (or ``ORDER BY 0``) is error 108 ("The ORDER BY
   position number 99 is out of range of the number of items in the select list."); each
   target said so in its own words.
+- ``ORDER BY 'x'`` (a text literal, which names no column in T-SQL: ``ORDER BY [x]`` does) is
+  error 408 ("A constant expression was encountered in the ORDER BY list, position 1."):
+  SQLite sorted by the constant, in no order, where DuckDB and PostgreSQL stopped in their
+  own words.
 
 A list with a ``*`` is not counted (its columns are the target's to know).
 """
@@ -95,9 +99,17 @@ def check(tree: exp.Expression, line: int) -> None:
 
 
 def _positions(order: exp.Order, line: int, width: int | None = None) -> None:
-    """Error 108 for a query's ``ORDER BY`` position outside its select list (a window's
-    ``ORDER BY`` has none); ``width``: the list's, where a ``*`` hides it."""
+    """Error 108 for a query's ``ORDER BY`` position outside its select list, error 408 for
+    a text literal among its items (a window's ``ORDER BY`` has neither); ``width``: the
+    list's, where a ``*`` hides it."""
     query = order.parent
+    for place, item in enumerate(order.expressions, 1):
+        value = item.this if isinstance(item, exp.Ordered) else item
+        if isinstance(query, exp.Select | exp.SetOperation) and (
+                isinstance(value, exp.National) or (
+                    isinstance(value, exp.Literal) and value.is_string)):
+            raise ScriptError(line, "A constant expression was encountered in the ORDER BY "
+                              f"list, position {place}.")
     if width is None:
         width = _width(query) if isinstance(query, exp.Select | exp.SetOperation) else None
     for item in order.expressions if width is not None else []:

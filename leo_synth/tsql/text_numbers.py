@@ -18,7 +18,8 @@ in the SRS, so it fails here, rather than joining the two as text). A string lit
 ``ISNULL``, ``COALESCE`` or ``NULLIF`` with an integer is converted to an integer (``''`` is
 0), as SQL Server converts it, and one with a float or decimal to a number. So is a binary
 literal compared with an integer (``ukprn_anon <> 0x`` is ``<> 0``), and a string literal
-holding an integer compared with an integer expression (``HAVING COUNT(*) > '1'``).
+holding an integer compared with an integer expression (``HAVING COUNT(*) > '1'``), and
+``LAG``'s and ``LEAD``'s default, converted to their value's type.
 """
 
 from __future__ import annotations
@@ -155,6 +156,22 @@ def _number_default(node: exp.Coalesce, kinds: ColumnKinds, line: int) -> None:
             said = not_converted("numeric" if decimal_column else "float")
             raise ScriptError(line, said, runtime=True, said=said)
         value.replace(exp.Literal.number(value.name.strip() or 0))
+
+
+def _offset_default(node: exp.Lag | exp.Lead, integers: dict[str, bool], kinds: ColumnKinds,
+                    line: int) -> None:
+    """``LAG(Earnings, 1, 'none')``, ``LEAD(Earnings, 1, 0.5)``: the default has the value's
+    type, as SQL Server gives ``LAG`` and ``LEAD`` their value's type, converted as
+    ``ISNULL``'s second argument is (text that is no number stops the query, a decimal is cut
+    to an integer: 0), where SQLite gave ``'none'`` and ``0.5``, PostgreSQL ``0.5`` and DuckDB
+    rounded to 1."""
+    default = node.args.get("default")
+    if default is None:
+        return
+    held = exp.Coalesce(this=node.this.copy(), expressions=[default.copy()], is_null=True)
+    _integer_default(held, integers, line)
+    _number_default(held, kinds, line)
+    node.set("default", held.expressions[0])
 
 
 def _check_integer_text(node: exp.Expression, integers: dict[str, bool], ints: dict[str, bool],
@@ -304,6 +321,8 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
             _text_beside_integers(node, texts, integers, kinds.ints, dialect)
             _number_default(node, kinds, line)
         _integer_default(node, integers, line)
+    for node in list(tree.find_all(exp.Lag, exp.Lead)):
+        _offset_default(node, integers, kinds, line)
     for node in list(tree.find_all(*COMPARISONS, exp.In, exp.Between)):
         _binary_as_integer(node, integers)
         _check_integer_text(node, integers, kinds.ints, line)

@@ -25,6 +25,10 @@ Mistakes that ran on a target and stopped the script in the SRS:
   error 4108, "Windowed functions can only appear in the SELECT or ORDER BY clauses.", where
   each target stopped in its own words. The SRS's way is to number in a subquery or CTE and
   filter outside it.
+- ``ROW_NUMBER() OVER (ORDER BY 1)`` or ``OVER (ORDER BY 'x')`` (likewise a ``WITHIN GROUP``'s
+  order): SQL Server takes no position and no constant there (errors 5308 and 5309), the
+  reason scripts write ``ORDER BY (SELECT NULL)``; every target ran it, the rows numbered in
+  no order (``SUM(x) OVER (ORDER BY 1)`` the whole partition's total on every row).
 
 Checked on the script's own statement, before leo-synth's rewrites add windows of their own.
 """
@@ -57,12 +61,14 @@ def _name(function: exp.Expression) -> str:
 
 def check(tree: exp.Expression, line: int) -> None:
     """Stop, in SQL Server's words, at a windowed ``DISTINCT`` aggregate, a ranking or
-    offset function without ``ORDER BY``, or a window function without ``OVER``."""
+    offset function without ``ORDER BY``, a window function without ``OVER``, or a window
+    ordered by a position or a constant."""
     for function in tree.find_all(*WINDOW_ONLY):
         held = function.parent if isinstance(function.parent, exp.WithinGroup) else function
         if not isinstance(held.parent, exp.Window):
             raise ScriptError(line, f"The function '{_name(function)}' must have an OVER "
                               f"clause.")
+    _ordered_by_constants(tree, line)
     for window in tree.find_all(exp.Window):
         function = window.this
         if isinstance(function, exp.GroupConcat) and window.args.get("over"):
@@ -79,6 +85,30 @@ def check(tree: exp.Expression, line: int) -> None:
         if isinstance(offset, exp.Neg) and isinstance(offset.this, exp.Literal) and (
                 offset.this.is_number and float(offset.this.name) != 0):
             raise ScriptError(line, NEGATIVE_OFFSET)
+
+
+INTEGER_INDEX = ("Windowed functions, aggregates and NEXT VALUE FOR functions do not support "
+                 "integer indices as ORDER BY clause expressions.")
+"""SQL Server's error 5308."""
+CONSTANT_ORDER = ("Windowed functions, aggregates and NEXT VALUE FOR functions do not support "
+                  "constants as ORDER BY clause expressions.")
+"""SQL Server's error 5309."""
+
+
+def _ordered_by_constants(tree: exp.Expression, line: int) -> None:
+    """A window's or ``WITHIN GROUP``'s (``STRING_AGG``'s) ``ORDER BY`` item that is a
+    number written as digits (error 5308), another literal or ``NULL`` (5309); a subquery
+    of one, ``(SELECT NULL)``, is taken, as SQL Server takes it."""
+    for holder in tree.find_all(exp.Window, exp.WithinGroup, exp.GroupConcat):
+        order = holder.args.get("order") if isinstance(holder, exp.Window) else (
+            holder.expression if isinstance(holder, exp.WithinGroup) else holder.this)
+        for item in order.expressions if isinstance(order, exp.Order) else []:
+            value = item.this if isinstance(item, exp.Ordered) else item
+            if isinstance(value, exp.Literal) and not value.is_string and (
+                    value.name.isdigit()):
+                raise ScriptError(line, INTEGER_INDEX)
+            if isinstance(value, exp.Literal | exp.Null | exp.National):
+                raise ScriptError(line, CONSTANT_ORDER)
 
 
 def _placed(window: exp.Window, line: int) -> None:
