@@ -399,6 +399,10 @@ def _is_datetime(node: exp.Expression) -> bool:
 def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expression:
     if isinstance(node, exp.DateAdd | exp.DateDiff) and node.args.get("unit") is not None:
         node.set("unit", exp.var(unit_of(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
+    if isinstance(node, exp.DateAdd) and isinstance(node.expression, exp.Binary):
+        # (the number in brackets: sqlglot wrote PostgreSQL's INTERVAL '1 DAY' * n / 7 * 7,
+        # dividing the interval, so DATEADD(day, n / 7 * 7, 0) fell a day short)
+        node.set("expression", exp.Paren(this=node.expression))
     if isinstance(node, exp.Add) and _is_datetime(node.expression) and not _is_datetime(
             node.this):  # (days + a DATETIME: the DATETIME first)
         node = exp.Add(this=node.expression, expression=node.this)

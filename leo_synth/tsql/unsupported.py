@@ -85,9 +85,13 @@ NOT_TSQL_FUNCTIONS = {
     "ADD_MONTHS": "DATEADD(month, n, d)", "DATE_ADD": "DATEADD(day, n, d)",
     "DATE_SUB": "DATEADD(day, -n, d)", "DATE_DIFF": "DATEDIFF(day, a, b)",
     "TIMESTAMPDIFF": "DATEDIFF(day, a, b)", "AGE": "DATEDIFF(year, a, b)",
+    "DATE_BUCKET": "DATEADD(day, DATEDIFF(day, 0, d) / 7 * 7, 0) for its weeks (DATE_BUCKET "
+                   "came with SQL Server 2022; the SRS runs 2019)",
 }
 """Other dialects' functions SQL Server does not know, and what T-SQL writes instead (a
-function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
+function the script defines is named with its schema, ``dbo.length(x)``, and not refused);
+also SQL Server 2022's ``DATE_BUCKET``, which the SRS's SQL Server 2019 does not know (DuckDB
+ran it)."""
 
 TYPED_LITERALS = {"DATE", "TIMESTAMP", "TIME", "DATETIME"}
 """Types other dialects write before a literal (``DATE '2015-04-06'``), which SQL Server
