@@ -129,6 +129,7 @@ from leo_synth.tsql import (
     text_numbers,
     text_order,
     text_sums,
+    time_columns,
     time_texts,
     top_options,
     union_dates,
@@ -750,6 +751,13 @@ class Translator:
         """The date-and-time types a table of the session declares (``name`` lower case);
         None for another table."""
         return self.declared_formats.get(name) if name in self.session else None
+
+    def _session_times(self, name: str) -> dict[str, tuple[str, int]] | None:
+        """The ``TIME`` columns a table of the session declares (``name`` lower case), with
+        their places (``time_columns``); None for another table."""
+        if name not in self.session:
+            return None
+        return time_columns.declared_times(self.declared_kinds.get(name, {}))
 
     def _owned_formats(self, tree: exp.Expression) -> dict[int, datetime_display.Format]:
         """The columns of ``tree`` whose #temp table declares their date-and-time type."""
@@ -1828,6 +1836,8 @@ class Translator:
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
                                          plain_dates, shown, self._owned_formats(tree))
+        tree = time_columns.typed(tree, datetime_display.table_formats(
+            tree, self._session_times, self.table_columns))
         tree = time_texts.for_target(tree)
         owned = self._owned_formats(tree)
         tree = data_lengths.for_target(tree, self.unicode_columns.__contains__, datetimes,
