@@ -15,8 +15,15 @@ Each value is converted as ``CAST(v AS INT)`` converts it, so text that is no nu
 the statement with error 245 ("Conversion failed when converting the varchar value 'x' to data
 type int."). leo-synth skipped the statement, so the column stayed text: its ``SUM`` stopped
 with error 8117 and its ``MAX`` compared text. Now each target's column is changed
-(:func:`retyping`), its values converted by the translation of that ``CAST``. Another change
-of type (to a ``DECIMAL``, from a number) is still not learnt (README).
+(:func:`retyping`), its values converted by the translation of that ``CAST``.
+
+A text or number column given a ``DECIMAL(p, s)`` (``NUMERIC``) holds decimals after, each
+value converted as ``CAST(v AS DECIMAL(p, s))`` converts it (rounded to s places; text that is
+no number stops the statement with error 8114, "Error converting data type varchar to
+numeric."), and its sums and averages follow the decimal's rules (``AVG`` of a ``DECIMAL(10,
+2)`` has six places). The statement had been skipped: the text's ``SUM`` stopped with error
+8117, an ``INT``'s ``AVG`` was an integer's. Another change of type (to a ``FLOAT``, a date)
+is still not learnt (README).
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ from leo_synth.tsql.text_lengths import TEXT_TYPES, length_of
 
 INTEGER_TYPES = (exp.DataType.Type.INT, exp.DataType.Type.BIGINT)
 """The types a text column is given whose values :func:`retyping` converts."""
+DECIMAL_TYPES = (exp.DataType.Type.DECIMAL,)
+"""The types (``NUMERIC`` is read as ``DECIMAL``) a text or number column is given whose
+values :func:`retyping` converts."""
 HELD = "leo_retyped"
 """The name of the table SQLite's column is made again in."""
 
@@ -56,14 +66,14 @@ def for_postgres(tree: exp.Alter) -> exp.Alter:
     return tree
 
 
-def integer_columns(tree: exp.Expression) -> dict[str, exp.DataType]:
+def retyped_columns(tree: exp.Expression) -> dict[str, exp.DataType]:
     """The columns (lower case) an ``ALTER TABLE ... ALTER COLUMN`` gives an integer type
-    (``INT``, ``BIGINT``), with it; none for another statement."""
+    (``INT``, ``BIGINT``) or a ``DECIMAL``, with it; none for another statement."""
     actions = tree.args.get("actions") if isinstance(tree, exp.Alter) else None
     return {action.name.lower(): action.args["dtype"]
             for action in actions or [] if isinstance(action, exp.AlterColumn)
             and isinstance(action.args.get("dtype"), exp.DataType)
-            and action.args["dtype"].is_type(*INTEGER_TYPES)}
+            and action.args["dtype"].is_type(*INTEGER_TYPES, *DECIMAL_TYPES)}
 
 
 def retyping(dialect: str, table: tuple[str, ...], columns: list[str],

@@ -51,6 +51,11 @@ MOMENT_PLACES = 3
 
 YEAR_ALONE = re.compile(r"\s*\d{4}\s*")
 """A year written alone (``'2015'``), which SQL Server reads as 1 January of it."""
+TIME_ALONE = re.compile(r"\s*(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)"
+                        r"\s*(?P<noon>[AaPp][Mm])?\s*")
+"""A time written alone (``'23:59:59'``, ``'10:15'``, ``'2:30PM'``), which SQL Server reads
+as that time on 1900-01-01, its day 0, where it wants a date and time
+(``DATEDIFF(minute, t, '23:59:59')``), and as that day where it wants a date."""
 
 
 def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) -> str | None:
@@ -66,6 +71,8 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
         return "1900-01-01"
     if YEAR_ALONE.fullmatch(text):  # (four digits: 1 January of that year, as documented)
         return f"{text.strip()}-01-01" if text.strip() >= "0001" else None
+    if (alone := TIME_ALONE.fullmatch(text)) is not None:
+        return _time_alone(alone, date_only, moment)
     found = DATE_TEXT.fullmatch(text)
     time = found["time"] if found is not None else None
     if found is not None:
@@ -90,6 +97,21 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
     except ValueError:
         return None
     return date if date_only or not time else f"{date} {time}"
+
+
+def _time_alone(found: re.Match[str], date_only: bool, moment: bool) -> str | None:
+    """Day 0 with the time ``found`` (:data:`TIME_ALONE`), or day 0 alone (``date_only``);
+    None for a time that is no time of day (``'25:00'``, ``'13:00PM'``)."""
+    hour, minute, *rest = found["time"].split(":")
+    second = float(rest[0]) if rest else 0.0
+    noon = found["noon"]
+    if not (int(minute) < 60 and second < 60 and (
+            int(hour) < 24 if noon is None else 0 < int(hour) <= 12)):
+        return None
+    if moment and _places(found["time"]) > MOMENT_PLACES:
+        return None
+    day = DAY_ZERO.isoformat()
+    return day if date_only else f"{day} {_clock(found['time'], noon)}"
 
 
 def _places(time: str) -> int:

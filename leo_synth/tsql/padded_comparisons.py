@@ -236,10 +236,13 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], session: Session | 
                 node.set("this", _value(node.this, texts))
         elif isinstance(node, exp.Nullif):
             if trimming.padded([node.this, node.expression]):
-                # (NULLIF keeps its first argument's value when the two differ)
+                # (NULLIF keeps its first argument's value when the two differ: a padded
+                # literal too, NULLIF(' ', '') being NULL and NULLIF(' ', 'x') ' ')
                 node.set("expression", trimming.trimmed(node.expression))
-                if is_text(node.this, texts) and not isinstance(node.this, exp.Literal):
-                    equal = exp.EQ(this=_value(node.this, texts), expression=node.expression)
+                first = node.this
+                if _padded(first) or (is_text(first, texts)
+                                      and not isinstance(first, exp.Literal)):
+                    equal = exp.EQ(this=_value(first, texts), expression=node.expression)
                     node.replace(exp.Case(ifs=[exp.If(this=equal, true=exp.Null())],
                                           default=node.this.copy()))
         elif not is_assignment(node):

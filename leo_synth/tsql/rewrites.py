@@ -38,7 +38,12 @@ from sqlglot import exp
 from leo_synth.tsql import date_formats, error_messages, sqlite_times, time_texts, value_rewrites
 from leo_synth.tsql.date_literals import literal_days
 from leo_synth.tsql.target_dialects import target_sql
-from leo_synth.tsql.value_rewrites import DATE_READINGS, PRECISE_DATETIME, cast_parts
+from leo_synth.tsql.value_rewrites import (
+    DATE_READINGS,
+    PRECISE_DATETIME,
+    cast_parts,
+    value_slot,
+)
 
 DAY_UNITS = {"DAY", "DD", "D", "DAYOFYEAR", "DY", "Y"}
 WEEK_UNITS = {"WEEK", "WK", "WW"}
@@ -89,8 +94,8 @@ def _timestamp(node: exp.Expression, dialect: str) -> str:
     ``sqlite_times``' mark) is on 1900-01-01,
     as SQL Server converts it (neither target casts a ``TIME`` to a ``TIMESTAMP``), so
     ``DATEDIFF(minute, CAST('10:15' AS TIME), CAST('12:00' AS TIME))`` is 105 and
-    ``DATEPART(hour, CAST('10:15' AS TIME))`` 10. A #temp table's ``TIME`` column is not
-    known so, and stops on DuckDB and PostgreSQL (README)."""
+    ``DATEPART(hour, CAST('10:15' AS TIME))`` 10. A #temp table's ``TIME`` column is cast
+    to its type first (``time_columns``)."""
     value = target_sql(node, dialect)
     if time_texts.places(node) is None and not (
             isinstance(node, exp.Anonymous) and node.name.upper() == sqlite_times.MARK):
@@ -399,6 +404,18 @@ def _is_datetime(node: exp.Expression) -> bool:
 def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expression:
     if isinstance(node, exp.DateAdd | exp.DateDiff) and node.args.get("unit") is not None:
         node.set("unit", exp.var(unit_of(node)))  # (DATEADD(hh, ...): INTERVAL '1 HH' otherwise)
+    parts = cast_parts(node)
+    if dialect in ("duckdb", "postgres") and parts is not None and parts[1].this in (
+            value_rewrites.DATETIME_TYPES) and time_texts.places(parts[0]) is not None:
+        # a TIME as a date and time: on 1900-01-01, as SQL Server converts it (neither target
+        # casts a TIME to a TIMESTAMP; SQLite's cast is sqlite_times')
+        node.set(value_slot(node), exp.Add(this=exp.cast(exp.Literal.string("1900-01-01"),
+                                                          exp.DataType.build("DATE")),
+                                           expression=parts[0].copy()))
+    if isinstance(node, exp.DateAdd) and isinstance(node.expression, exp.Binary):
+        # (the number in brackets: sqlglot wrote PostgreSQL's INTERVAL '1 DAY' * n / 7 * 7,
+        # dividing the interval, so DATEADD(day, n / 7 * 7, 0) fell a day short)
+        node.set("expression", exp.Paren(this=node.expression))
     if isinstance(node, exp.Add) and _is_datetime(node.expression) and not _is_datetime(
             node.this):  # (days + a DATETIME: the DATETIME first)
         node = exp.Add(this=node.expression, expression=node.this)

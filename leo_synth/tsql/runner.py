@@ -269,6 +269,9 @@ class Runner:
                 return None, translation
             return self._run(translation, line, limit), translation
         except ScriptError as exc:
+            if isinstance(tree, exp.Alter) and (self.target.dialect != "postgres"
+                                                or self.target.guarded):
+                self.translator.alter_failed(tree)  # (its columns as they still are)
             named = (self._unknown_name(tree, exc, line) or _ambiguous(tree, exc, line)
                      ) if exc.runtime else None
             if named is not None:

@@ -129,6 +129,7 @@ from leo_synth.tsql import (
     text_numbers,
     text_order,
     text_sums,
+    time_columns,
     time_texts,
     top_options,
     union_dates,
@@ -751,6 +752,13 @@ class Translator:
         None for another table."""
         return self.declared_formats.get(name) if name in self.session else None
 
+    def _session_times(self, name: str) -> dict[str, tuple[str, int]] | None:
+        """The ``TIME`` columns a table of the session declares (``name`` lower case), with
+        their places (``time_columns``); None for another table."""
+        if name not in self.session:
+            return None
+        return time_columns.declared_times(self.declared_kinds.get(name, {}))
+
     def _owned_formats(self, tree: exp.Expression) -> dict[int, datetime_display.Format]:
         """The columns of ``tree`` whose #temp table declares their date-and-time type."""
         return datetime_display.table_formats(tree, self._session_formats, self.table_columns)
@@ -881,9 +889,9 @@ class Translator:
         ``TINYINT``/``SMALLINT`` and ``MONEY`` columns it adds, as a ``CREATE TABLE`` declaring
         them is noted (``ADD flag BIT``: 5 set in one was kept as 5, where SQL Server keeps 1;
         ``ADD d DATETIME``: ``d + 1`` was refused as a date's, and its time dropped), and
-        the lengths of its text columns (``ADD grp VARCHAR(3)`` took ``'abcd'``).
-        ``ALTER COLUMN`` to another type is not learnt: a name keeps the kind it was met with
-        (README)."""
+        the lengths of its text columns (``ADD grp VARCHAR(3)`` took ``'abcd'``), and
+        the decimal types ``ALTER COLUMN`` gives (:meth:`_retyped`). ``ALTER COLUMN`` to
+        another type is not learnt: a name keeps the kind it was met with (README)."""
         name = parts[-1].lower()
         declared = self.declared_decimals.setdefault(name, {})
         self.declared_kinds.pop(name, None)
@@ -893,11 +901,28 @@ class Translator:
             kind = action.args.get("kind")
             if isinstance(kind, exp.DataType) and kind.is_type(exp.DataType.Type.DECIMAL):
                 declared[action.name.lower()] = decimal_digits(kind)
+        for column, kind in altered_columns.retyped_columns(tree).items():
+            # (ALTER COLUMN v DECIMAL(10, 2), once the target's column is changed: _retyped)
+            if kind.is_type(*altered_columns.DECIMAL_TYPES):
+                declared[column] = decimal_digits(kind)
+            else:
+                declared.pop(column, None)
         if added:
             self._note_added(name, exp.Create(kind="TABLE", this=exp.Schema(
                 this=exp.to_table(name), expressions=[a.copy() for a in added])))
         self.loaded.discard(parts)
         self.learn(parts)
+
+    def alter_failed(self, tree: exp.Alter) -> None:
+        """After an ``ALTER TABLE`` of a table of the session that failed (``ALTER COLUMN v
+        INT`` of text that is no number): its columns learnt again as the target still holds
+        them (:meth:`_retyped` forgot what they held), so ``SUM(v)`` of the text is still
+        error 8117."""
+        key = written_key(tree)
+        parts = self.session.get(key) if key is not None else None
+        if parts is not None:
+            self.loaded.discard(parts)
+            self.learn(parts)
 
     def _altered_texts(self, tree: exp.Expression) -> bool:
         """After ``ALTER TABLE #t ALTER COLUMN c VARCHAR(10)``: the new lengths of the text
@@ -919,29 +944,35 @@ class Translator:
         return False
 
     def _retyped(self, tree: exp.Expression, line: int) -> Translation | None:
-        """``ALTER TABLE #t ALTER COLUMN v INT`` of a text column: the target's column
-        changed, its values converted as ``CAST(v AS INT)`` converts them (error 245 for text
-        that is no number; ``altered_columns``); None for another statement."""
-        integers, key = altered_columns.integer_columns(tree), written_key(tree)
+        """``ALTER TABLE #t ALTER COLUMN v INT`` of a text column, or ``v DECIMAL(10, 2)`` of
+        a text or number column: the target's column changed, its values converted as
+        ``CAST(v AS INT)`` converts them (error 245 for text that is no number, 8114 for a
+        decimal; ``altered_columns``); None for another statement."""
+        retyped, key = altered_columns.retyped_columns(tree), written_key(tree)
         parts = self.session.get(key) if key is not None else None
-        if not integers or parts is None or not isinstance(tree.this, exp.Table):
+        if not retyped or parts is None or not isinstance(tree.this, exp.Table):
             return None
         held = self.target.columns(parts)
-        physical = {column.lower(): column for column, kind in held if kind == TEXT}
+        decimals = self.declared_decimals.get(parts[-1].lower(), {})
         changed: dict[str, tuple[exp.DataType, str]] = {}
         setup: list[str] = []
         for action in tree.args["actions"]:
             name = action.name.lower()
-            if name not in integers or name not in physical:
+            to = retyped.get(name)
+            decimal = to is not None and to.is_type(*altered_columns.DECIMAL_TYPES)
+            numbers = decimal and name in decimals  # (a decimal: the target's own type)
+            physical = next((column for column, kind in held if column.lower() == name and (
+                kind == TEXT or (decimal and kind in (INT, INTEGER, FLOAT)) or numbers)), None)
+            if to is None or physical is None:
                 continue
-            value = exp.cast(exp.column(action.this.copy()), integers[name].copy())
+            value = exp.cast(exp.column(action.this.copy()), to.copy())
             cast = exp.select(value).from_(tree.this.copy())
             converted = self.translate(cast, {}, line)
             setup.extend(converted.setup)
             got = sqlglot.parse_one(converted.sql, read=self.target.dialect)
             kind = exp.DataType.build("INTEGER") if (
-                self.target.dialect == "sqlite") else integers[name]
-            changed[physical[name]] = (kind, got.selects[0].unalias().sql(self.target.dialect))
+                self.target.dialect == "sqlite" and not decimal) else to
+            changed[physical] = (kind, got.selects[0].unalias().sql(self.target.dialect))
         if not changed:
             return None
         schema = None
@@ -959,11 +990,12 @@ class Translator:
                            not in sql), after)
         statements = altered_columns.retyping(self.target.dialect, parts,
                                               [column for column, _ in held], changed, schema)
+        names = {column.lower() for column in changed}
         if key in self.text_lengths:  # (no longer text: no length to check)
             columns, lengths = self.text_lengths[key]
             self.text_lengths[key] = (columns, {c: n for c, n in lengths.items()
-                                                if c not in integers})
-        self._forget({name for name in integers if name in physical}, parts)
+                                                if c not in names})
+        self._forget(names, parts)
         return Translation(statements[-1], False, setup=(*setup, *statements[:-1]))
 
     def _forget(self, names: set[str], parts: tuple[str, ...]) -> None:
@@ -1828,6 +1860,8 @@ class Translator:
         tree = date_only_styles.for_target(tree, columns, self.moments)
         tree = datetime_texts.for_target(tree, datetimes, self.datetime2_columns,
                                          plain_dates, shown, self._owned_formats(tree))
+        tree = time_columns.typed(tree, datetime_display.table_formats(
+            tree, self._session_times, self.table_columns))
         tree = time_texts.for_target(tree)
         owned = self._owned_formats(tree)
         tree = data_lengths.for_target(tree, self.unicode_columns.__contains__, datetimes,

@@ -27,6 +27,12 @@ REFUSED = {
     "OPENQUERY": "OPENQUERY cannot be translated",
     "BULK": "BULK INSERT cannot be translated",
     "WAITFOR": "WAITFOR cannot be translated",
+    **{word: f"{word} cannot be translated: {what}" for word, what in {
+        "DATETIMEOFFSET": "no target holds a date and time with its offset from UTC",
+        "SWITCHOFFSET": "no target holds a DATETIMEOFFSET",
+        "TODATETIMEOFFSET": "no target holds a DATETIMEOFFSET",
+        "SYSDATETIMEOFFSET": "no target holds a DATETIMEOFFSET (GETDATE() is the time)",
+    }.items()},
 }
 
 NOT_TSQL = {
@@ -85,9 +91,13 @@ NOT_TSQL_FUNCTIONS = {
     "ADD_MONTHS": "DATEADD(month, n, d)", "DATE_ADD": "DATEADD(day, n, d)",
     "DATE_SUB": "DATEADD(day, -n, d)", "DATE_DIFF": "DATEDIFF(day, a, b)",
     "TIMESTAMPDIFF": "DATEDIFF(day, a, b)", "AGE": "DATEDIFF(year, a, b)",
+    "DATE_BUCKET": "DATEADD(day, DATEDIFF(day, 0, d) / 7 * 7, 0) for its weeks (DATE_BUCKET "
+                   "came with SQL Server 2022; the SRS runs 2019)",
 }
 """Other dialects' functions SQL Server does not know, and what T-SQL writes instead (a
-function the script defines is named with its schema, ``dbo.length(x)``, and not refused)."""
+function the script defines is named with its schema, ``dbo.length(x)``, and not refused);
+also SQL Server 2022's ``DATE_BUCKET``, which the SRS's SQL Server 2019 does not know (DuckDB
+ran it)."""
 
 TYPED_LITERALS = {"DATE", "TIMESTAMP", "TIME", "DATETIME"}
 """Types other dialects write before a literal (``DATE '2015-04-06'``), which SQL Server
@@ -101,6 +111,13 @@ a, b)``, as other dialects write it) it is SQL Server's error 1023, where every 
 it as the keyword."""
 TWO_ARGUMENTS = "The isnull function requires 2 argument(s)."
 """SQL Server's error 174 for ``ISNULL(a, b, c)`` (the targets took it for ``COALESCE``)."""
+
+TIME_ZONES = ("AT TIME ZONE cannot be translated: the targets know no Windows time zones "
+              "('GMT Standard Time', UK time with BST) and hold no DATETIMEOFFSET")
+"""``d AT TIME ZONE 'GMT Standard Time'``: SQL Server's Windows names of time zones, which no
+target knows, give a ``DATETIMEOFFSET``, which no target holds as SQL Server does (SQLite
+kept the year alone, PostgreSQL showed UTC, DuckDB stopped), so it and the functions of that
+type (:data:`REFUSED`) stop the script before it runs."""
 
 COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
             "VERSION", "SERVERNAME", "SPID", "IDENTITY"}
@@ -189,6 +206,9 @@ def check(found: list[Token]) -> None:
                               "T-SQL's temporary tables are named #t (CREATE TABLE #t ...)")
         if _is_word(token) and word in REFUSED:
             raise ScriptError(token.line, REFUSED[word])
+        if word == "AT" and _is_word(token) and [t.text.upper() for t in found[i + 1:i + 3]] == [
+                "TIME", "ZONE"]:
+            raise ScriptError(token.line, TIME_ZONES)
         if token.token_type in NOT_TSQL:
             raise ScriptError(token.line, NOT_TSQL[token.token_type])
         if _is_word(token) and word in NOT_TSQL_FUNCTIONS and i + 1 < len(found) and (
