@@ -234,3 +234,49 @@ def test_cleaning_scripts_agree_with_sqlite(backend: str, name: str,
     # every result set, shown as SSMS shows it, the same on each backend as on SQLite
     expected = _shown(_db(request, "small_sqlite"), SCRIPTS[name])
     assert expected and _shown(_db(request, backend), SCRIPTS[name]) == expected
+
+
+KEYS = """CREATE TABLE #a (k VARCHAR(20), v INT)
+CREATE TABLE #b (k CHAR(18), w INT)
+INSERT INTO #a VALUES ('SYNabc', 1), ('synabc', 2), ('SYNxyz ', 3), ('SYNq', 4)
+INSERT INTO #b VALUES ('SYNabc', 10), ('SYNxyz', 30), ('synq', 40)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keys_compared_under_a_binary_collation_ignore_trailing_spaces(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # FFT's joins, every key under COLLATE Latin1_General_BIN: a binary collation keeps case,
+    # and trailing spaces still do not count (a CHAR(18) key is padded). The collation hid
+    # the padded key from the trimming: no row joined, none matched IN, EXISTS or a literal
+    db = _db(request, backend)
+    assert _rows(db, KEYS + """SELECT a.v, b.w FROM #a a LEFT JOIN #b b
+    ON b.k COLLATE Latin1_General_BIN = a.k COLLATE Latin1_General_BIN ORDER BY a.v""") == [
+        (1, 10), (2, None), (3, 30), (4, None)]
+    for where in (
+            "a.k COLLATE Latin1_General_BIN IN (SELECT b.k COLLATE Latin1_General_BIN FROM #b b)",
+            "a.k COLLATE Latin1_General_BIN = 'SYNxyz  ' OR a.k COLLATE Latin1_General_BIN "
+            "= 'SYNabc'",
+            "EXISTS (SELECT 1 FROM #b b WHERE CAST(b.k AS VARCHAR(50)) COLLATE "
+            "Latin1_General_BIN = a.k)"):
+        assert _rows(db, KEYS + f"SELECT a.v FROM #a a WHERE {where} ORDER BY a.v") == [
+            (1,), (3,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_cohort_keyed_by_a_binary_char_column_joins_the_lookup(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    setup = """CREATE TABLE #cohort (pmr CHAR(20) COLLATE Latin1_General_BIN NOT NULL PRIMARY KEY,
+    fsm INT)
+INSERT INTO #cohort (pmr, fsm)
+SELECT DISTINCT KS4_PupilMatchingRefAnonymous, KS4_FSM
+FROM [NPD_i2].[2002237].[KS4Pupil_2015_to_2021] WHERE KS4_ACADYR = '2017/2018'
+"""
+    lookup = "[LEO_i2].[2002237].[learner_ae_id_to_pmr_lookup]"
+    [(plain,)] = _rows(db, setup + f"""SELECT COUNT(*) FROM #cohort c
+JOIN {lookup} p ON p.PUPILMATCHINGREFANONYMOUS = c.pmr""")
+    assert plain > 0
+    assert _rows(db, setup + f"""SELECT COUNT(*) FROM #cohort c JOIN {lookup} p
+    ON p.PUPILMATCHINGREFANONYMOUS COLLATE Latin1_General_BIN = c.pmr COLLATE Latin1_General_BIN
+""") == [(plain,)]
