@@ -280,3 +280,22 @@ JOIN {lookup} p ON p.PUPILMATCHINGREFANONYMOUS = c.pmr""")
     assert _rows(db, setup + f"""SELECT COUNT(*) FROM #cohort c JOIN {lookup} p
     ON p.PUPILMATCHINGREFANONYMOUS COLLATE Latin1_General_BIN = c.pmr COLLATE Latin1_General_BIN
 """) == [(plain,)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_like_under_a_binary_collation_keeps_case(backend: str,
+                                                  request: pytest.FixtureRequest) -> None:
+    # k COLLATE Latin1_General_BIN LIKE 'syn%' finds the lower-case key alone, as SQL Server
+    # matches it (every target ignored case), a padded CHAR key's spaces aside; without the
+    # collation, or under one that ignores case, case is ignored as before
+    db = _db(request, backend)
+    assert _rows(db, KEYS + """DECLARE @p VARCHAR(10) = 'syn%'
+SELECT w, CASE WHEN k COLLATE Latin1_General_BIN LIKE 'syn%' THEN 1 ELSE 0 END,
+  CASE WHEN k COLLATE Latin1_General_BIN NOT LIKE '%c' THEN 1 ELSE 0 END,
+  CASE WHEN k LIKE 'syn%' THEN 1 ELSE 0 END,
+  CASE WHEN k COLLATE Latin1_General_CS_AS LIKE 'syn%' THEN 1 ELSE 0 END,
+  CASE WHEN k COLLATE Latin1_General_BIN LIKE 'SYN[a-z]%' THEN 1 ELSE 0 END,
+  CASE WHEN k COLLATE Latin1_General_CI_AS LIKE 'SYN[A-Z]%' THEN 1 ELSE 0 END,
+  CASE WHEN k COLLATE Latin1_General_BIN LIKE @p THEN 1 ELSE 0 END
+FROM #b ORDER BY w""") == [(10, 0, 0, 1, 0, 1, 1, 0), (30, 0, 1, 1, 0, 1, 1, 0),
+                           (40, 1, 1, 1, 1, 0, 1, 1)]

@@ -211,7 +211,8 @@ def likes(tree: exp.Expression, texts: dict[str, bool], session: Session,
     x matches as it is or without its trailing spaces: ``(x LIKE p OR RTRIM(x) LIKE p)``
     (x as it is for ``'abc ' LIKE 'abc '``). A pattern written ``N'...'``, an
     ``NVARCHAR`` column (declared so in any #temp table: ``unicode``, by lower-case name) and
-    a ``LIKE`` with ``ESCAPE`` are left as they are. Before ``N'...'`` is read as plain
+    a ``LIKE`` with ``ESCAPE`` are left as they are; x under a collation (``k COLLATE
+    Latin1_General_BIN LIKE 'SYN%'``) is matched so too. Before ``N'...'`` is read as plain
     text (``rewrites.plain_strings``)."""
     if tree.find(exp.Like) is None:
         return tree
@@ -219,12 +220,12 @@ def likes(tree: exp.Expression, texts: dict[str, bool], session: Session,
     for node in list(tree.find_all(exp.Like)):
         value, pattern = node.this, node.expression
         if isinstance(node.parent, exp.Escape) or isinstance(pattern, exp.National) or (
-                not values.text(value)) or _unicode(value, unicode):
+                not values.text(_collated(value))) or _unicode(value, unicode):
             continue
         matched = node.copy()
         matched.set("negate", None)  # (NOT LIKE: sqlglot's negated LIKE, the whole negated)
-        trimmed = exp.Like(this=exp.Trim(this=value.copy(), position="TRAILING"),
-                           expression=pattern.copy())
+        trimmed = exp.Like(this=_recollated(value, lambda inner: exp.Trim(
+            this=inner.copy(), position="TRAILING")), expression=pattern.copy())
         either = exp.Paren(this=exp.or_(matched, trimmed))
         tree = replaced(tree, node, exp.Not(this=either) if node.args.get("negate") else either)
     return tree
