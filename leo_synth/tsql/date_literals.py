@@ -89,7 +89,8 @@ def _unseparated_hint(text: str) -> str:
     found = date_texts.NUMBERED.fullmatch(text)
     if found is not None:
         try:
-            return dt.date(int(found["y"]), int(found["b"]), int(found["a"])).strftime("%Y%m%d")
+            return dt.date(date_texts.full_year(found["y"]), int(found["b"]),
+                           int(found["a"])).strftime("%Y%m%d")
         except ValueError:
             pass
     return "YYYYMMDD"
@@ -132,7 +133,7 @@ def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
         return _is_date_column(node.this, dates)
     if isinstance(node, _CHOICES):
         return bool(_dated_choices(node, dates))
-    return isinstance(node, DATE_VALUES) or _is_date_cast(node)
+    return isinstance(node, DATE_VALUES) or _is_date_cast(node) or _styled_conversion(node)
 
 
 def _is_moment(node: exp.Expression, moments: set[str]) -> bool:
@@ -142,7 +143,8 @@ def _is_moment(node: exp.Expression, moments: set[str]) -> bool:
         node = node.this
     if isinstance(node, exp.Column):
         return node.name.lower() in moments
-    return _is_date_cast(node, value_rewrites.DATETIME_TYPES)
+    return _is_date_cast(node, value_rewrites.DATETIME_TYPES) or _styled_conversion(
+        node, value_rewrites.DATETIME_TYPES)
 
 
 _CHOICES = (exp.Coalesce, exp.Case, exp.If, exp.Greatest, exp.Least)
@@ -173,6 +175,17 @@ def _is_date_cast(node: exp.Expression, types: tuple[exp.DataType.Type, ...] = D
     if isinstance(node, exp.Convert) and not node.args.get("style"):
         to = node.this
     return isinstance(to, exp.DataType) and to.is_type(*types)
+
+
+def _styled_conversion(node: exp.Expression, types: tuple[exp.DataType.Type, ...] = DATE_TYPES
+                       ) -> bool:
+    """Whether ``node`` converts text in a style to one of the date ``types``
+    (``TRY_CONVERT(DATE, x, 103)``): its value is a date whatever the style, so a literal
+    compared with it is read as one (``NULLIF(TRY_CONVERT(DATE, x, 103), '19000101')``:
+    SQLite compared the text and kept the placeholder, DuckDB stopped). Its own text is read
+    in its style (``styled_dates``), not as :func:`_is_date_cast`'s are."""
+    return (isinstance(node, exp.Convert) and node.args.get("style") is not None
+            and isinstance(node.this, exp.DataType) and node.this.is_type(*types))
 
 
 def for_target(tree: exp.Expression, dates: set[str], order: str,

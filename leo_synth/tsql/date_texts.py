@@ -19,9 +19,11 @@ the forms SQL Server reads as year, month, day whatever its language. Separated,
 and day may have one digit (``'2000-9-1'``, as ``CONCAT(year, '-', month, '-1')`` writes
 them), as SQL Server reads them; unseparated, each has two."""
 NUMBERED = re.compile(
-    r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4})"
+    r"\s*(?P<a>[0-9]{1,2})(?P<sep>[-/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<y>[0-9]{4}|[0-9]{2})"
     r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
-"""``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says."""
+"""``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says; the
+year in two digits too (``'1/2/15'``, SQL Server's documented ``[m]m/dd/[yy]yy``), read by
+its cutoff (:func:`full_year`)."""
 MONTHS = {name: number for number, month in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), start=1) for name in (month, month[:3])}
@@ -88,7 +90,7 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
         if found is None or order not in ("mdy", "dmy"):
             return None
         first, second, time = int(found["a"]), int(found["b"]), found["time"]
-        year = int(found["y"])
+        year = full_year(found["y"])
         month, day = (first, second) if order == "mdy" else (second, first)
     if moment and time and _places(time) > MOMENT_PLACES:
         return None
@@ -139,6 +141,15 @@ def _clock(time: str | None, noon: str | None) -> str | None:
     return clock + "." + parts[3] if len(parts) == 4 else clock
 
 
+def full_year(digits: str) -> int:
+    """The year ``digits`` write: two of them by SQL Server's cutoff (``'15'`` is 2015,
+    ``'50'`` 1950)."""
+    year = int(digits)
+    if len(digits) == 2:
+        year += 2000 if 2000 + year <= TWO_DIGIT_CUTOFF else 1900
+    return year
+
+
 def named(text: str) -> re.Match[str] | None:
     """The match of ``text`` by one of the alphabetic forms, its month a month's name."""
     for form in NAMED:
@@ -151,11 +162,8 @@ def named(text: str) -> re.Match[str] | None:
 def named_parts(found: re.Match[str]) -> tuple[int, int, int]:
     """(year, month, day) of an alphabetic date: a two-digit year by SQL Server's cutoff, the
     first of the month when no day is given."""
-    year = int(found["y"])
-    if len(found["y"]) == 2:
-        year += 2000 if 2000 + year <= TWO_DIGIT_CUTOFF else 1900
     day = found.groupdict().get("d")
-    return year, MONTHS[found["mon"].lower()], int(day) if day else 1
+    return full_year(found["y"]), MONTHS[found["mon"].lower()], int(day) if day else 1
 
 
 def shaped_as_date(text: str) -> bool:

@@ -73,6 +73,14 @@ def like(value: object, pattern: object) -> int | None:
     return int(_compiled(str(pattern)).match(str(value)) is not None)
 
 
+def like_cased(value: object, pattern: object) -> int | None:
+    """T-SQL's ``value LIKE pattern`` under a collation that keeps case (``_CS``, binary),
+    for SQLite: 1, 0, or NULL."""
+    if value is None or pattern is None:
+        return None
+    return int(_compiled(str(pattern), cased=True).match(str(value)) is not None)
+
+
 @functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(like_regex(pattern), re.IGNORECASE | re.DOTALL)
+def _compiled(pattern: str, cased: bool = False) -> re.Pattern[str]:
+    return re.compile(like_regex(pattern), re.DOTALL if cased else re.IGNORECASE | re.DOTALL)

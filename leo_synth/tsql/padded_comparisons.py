@@ -51,9 +51,30 @@ def _joined_text(node: exp.Expression, texts: dict[str, bool]) -> bool:
         is_text(node.this, texts) or is_text(node.expression, texts)))
 
 
+def _collated(node: exp.Expression | None) -> exp.Expression | None:
+    """The value under a collation written after it (``CAST(pmr AS CHAR(18)) COLLATE
+    Latin1_General_BIN``, as FFT write every key they join on): no collation keeps trailing
+    spaces in SQL Server's comparisons, a binary one neither."""
+    while isinstance(node, exp.Collate):
+        node = node.this
+    return node
+
+
+def _recollated(node: exp.Expression, trim: Callable[[exp.Expression], exp.Expression]
+                ) -> exp.Expression:
+    """``node`` with ``trim`` applied to the value under its collations, which it keeps."""
+    if not isinstance(node, exp.Collate):
+        return trim(node)
+    collated = node.copy()
+    collated.set("this", _recollated(node.this, trim))
+    return collated
+
+
 def _value(node: exp.Expression, texts: dict[str, bool]) -> exp.Expression:
     """The value compared with a padded literal: text loses its trailing spaces (``RTRIM``);
     a literal is trimmed; a number is left for the comparison to convert."""
+    if isinstance(node, exp.Collate):
+        return _recollated(node, lambda inner: _value(inner, texts))
     if isinstance(node, exp.Literal):
         return _trimmed(node)
     if _joined_text(node, texts):
@@ -98,17 +119,21 @@ class _Trimming:
 
     def texts_only(self, nodes: list[exp.Expression | None]) -> bool:
         """Whether every value compared is text (a number compares as a number)."""
-        present = [n for n in nodes if n is not None and not isinstance(n, exp.Null)]
+        present = [_collated(n) for n in nodes if n is not None and not isinstance(
+            _collated(n), exp.Null)]
         return bool(present) and all(_joined_text(n, self.texts) for n in present)
 
     def padded(self, nodes: list[exp.Expression | None]) -> bool:
         """Whether any of ``nodes`` may end in spaces: a padded literal, or text of a table
         of the session's compared with text."""
+        nodes = [_collated(n) for n in nodes]
         return any(_padded(n) for n in nodes) or (self.texts_only(nodes) and any(
             n is not None and self.values.text(n) for n in nodes))
 
     def trimmed(self, node: exp.Expression) -> exp.Expression:
         """A compared value without its trailing spaces, when it may have them."""
+        if isinstance(node, exp.Collate):
+            return _recollated(node, self.trimmed)
         if _padded(node):
             return _trimmed(node)
         if self.values.text(node):
@@ -129,6 +154,7 @@ class _Trimming:
         elif self.padded([left, right]):
             node.set("this", self.trimmed(left))
             node.set("expression", self.trimmed(right))
+            left, right = _collated(left), _collated(right)
             if self.dialect == "sqlite" and self.values.text(left) and self.values.text(right):
                 self.index(left)
                 self.index(right)
@@ -185,7 +211,8 @@ def likes(tree: exp.Expression, texts: dict[str, bool], session: Session,
     x matches as it is or without its trailing spaces: ``(x LIKE p OR RTRIM(x) LIKE p)``
     (x as it is for ``'abc ' LIKE 'abc '``). A pattern written ``N'...'``, an
     ``NVARCHAR`` column (declared so in any #temp table: ``unicode``, by lower-case name) and
-    a ``LIKE`` with ``ESCAPE`` are left as they are. Before ``N'...'`` is read as plain
+    a ``LIKE`` with ``ESCAPE`` are left as they are; x under a collation (``k COLLATE
+    Latin1_General_BIN LIKE 'SYN%'``) is matched so too. Before ``N'...'`` is read as plain
     text (``rewrites.plain_strings``)."""
     if tree.find(exp.Like) is None:
         return tree
@@ -193,12 +220,12 @@ def likes(tree: exp.Expression, texts: dict[str, bool], session: Session,
     for node in list(tree.find_all(exp.Like)):
         value, pattern = node.this, node.expression
         if isinstance(node.parent, exp.Escape) or isinstance(pattern, exp.National) or (
-                not values.text(value)) or _unicode(value, unicode):
+                not values.text(_collated(value))) or _unicode(value, unicode):
             continue
         matched = node.copy()
         matched.set("negate", None)  # (NOT LIKE: sqlglot's negated LIKE, the whole negated)
-        trimmed = exp.Like(this=exp.Trim(this=value.copy(), position="TRAILING"),
-                           expression=pattern.copy())
+        trimmed = exp.Like(this=_recollated(value, lambda inner: exp.Trim(
+            this=inner.copy(), position="TRAILING")), expression=pattern.copy())
         either = exp.Paren(this=exp.or_(matched, trimmed))
         tree = replaced(tree, node, exp.Not(this=either) if node.args.get("negate") else either)
     return tree

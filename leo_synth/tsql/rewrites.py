@@ -545,6 +545,7 @@ def for_target(tree: exp.Expression, dialect: str, datefirst: int = 7,
     (lower-case names)."""
     tree = joined_texts(tree, texts or {})
     _whole_days(tree)
+    value_rewrites.mark_cased_likes(tree)  # (before the collations go)
     return bottom_up(tree, lambda node: _rewrite(node, dialect, datefirst))
 
 

@@ -107,11 +107,12 @@ def _styled_date(value: exp.Expression, style: str, dialect: str) -> exp.Express
     text = f"TRIM(CAST({target_sql(value, dialect)} AS VARCHAR))"
     if dialect == "sqlite":  # (STR_TO_DATE, of the run's own functions, gives NULL)
         return sqlglot.parse_one(f"STR_TO_DATE({text}, {_quoted(pattern)})", read="sqlite")
-    if dialect == "duckdb":
-        return sqlglot.parse_one(f"CAST(TRY_STRPTIME({text}, {_quoted(pattern)}) AS DATE)",
-                                 read="duckdb")
     regex = "^" + "".join(_STYLE_PARTS.get(p, re.escape(p)) for p in re.findall(r"%.|[^%]+",
                                                                            pattern)) + "$"
+    if dialect == "duckdb":  # (its %Y read '1/2/15' as the year 15: four digits first)
+        return sqlglot.parse_one(
+            f"CASE WHEN REGEXP_FULL_MATCH({text}, {_quoted(regex)}) THEN "
+            f"CAST(TRY_STRPTIME({text}, {_quoted(pattern)}) AS DATE) END", read="duckdb")
     match = f"REGEXP_MATCH({text}, {_quoted(regex)})"
     part = {code: f"LPAD(({match})[{codes.index(code) + 1}], {width}, '0')"
             for code, width in (("%Y", 4), ("%m", 2), ("%d", 2))}

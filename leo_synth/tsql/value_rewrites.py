@@ -234,29 +234,59 @@ def _folded(pattern: exp.Expression) -> exp.Expression:
     return pattern if joined is None else exp.Literal.string(joined)
 
 
+def keeps_case(node: exp.Expression) -> str:
+    """How text under a collation written in the script keeps case: ``'binary'`` (``pmr
+    COLLATE Latin1_General_BIN``: by the characters' codes), ``'cs'`` (``_CS_AS``: in the
+    collation's order of letters, ``a A b B``), else ``''``."""
+    name = node.expression.name.upper() if isinstance(node, exp.Collate) else ""
+    return "binary" if "BIN" in name else "cs" if "_CS" in name else ""
+
+
+CASED = "leo_like_cased"
+"""The ``meta`` key of a ``LIKE`` whose text is under a collation that keeps case."""
+
+
+def mark_cased_likes(tree: exp.Expression) -> None:
+    """Mark each ``LIKE`` whose text is under a collation that keeps case (:data:`CASED`):
+    the collation itself is dropped (below the ``LIKE``) before :func:`_like` reads it."""
+    for node in tree.find_all(exp.Like):
+        if keeps_case(node.this):
+            node.meta[CASED] = keeps_case(node.this)
+
+
 def _like(node: exp.Like, dialect: str) -> exp.Expression:
     """``LIKE`` as the target needs it, ``NOT LIKE`` too (sqlglot marks it ``negate`` on the
-    node itself, not as a ``NOT`` around it: a rewrite that drops the mark inverts it)."""
+    node itself, not as a ``NOT`` around it: a rewrite that drops the mark inverts it). Text
+    under a collation that keeps case (``k COLLATE Latin1_General_BIN LIKE 'syn%'``) is
+    matched case by case, as SQL Server matches it (every target ignored case there); a
+    class (``[a-z]``) under a case-sensitive collation that is not binary follows its order of
+    letters (``'S'`` is within ``[a-z]`` there), which is not known here: ignoring case, as
+    before."""
     pattern, negate = _folded(node.expression), bool(node.args.get("negate"))
-    this = node.this
+    this, keeping = node.this, keeps_case(node.this) or node.meta.get(CASED, "")
     if dialect != "sqlite" and not (isinstance(this, exp.Literal) and this.is_string):
         # (SQL Server converts a number or date to text: NCCIS_Current_Activity_Code LIKE
         # '5%'; PostgreSQL and DuckDB refused LIKE of an integer)
         this = exp.cast(this.copy(), exp.DataType.build("VARCHAR"))
-    if not (isinstance(pattern, exp.Literal) and pattern.is_string
-            and like_patterns.has_class(pattern.name)):  # (SQLite's LIKE ignores case)
+    classes = isinstance(pattern, exp.Literal) and pattern.is_string and (
+        like_patterns.has_class(pattern.name))
+    cased = keeping == "binary" or (keeping == "cs" and not classes)
+    if not classes and not (cased and dialect == "sqlite"):  # (SQLite's LIKE ignores case)
         if dialect == "sqlite":
             return node
-        return exp.ILike(this=this, expression=pattern, negate=negate or None)
+        made = exp.Like if cased else exp.ILike
+        return made(this=this, expression=pattern, negate=negate or None)
     value = target_sql(this, dialect)
     if dialect == "sqlite":
-        match = sqlglot.parse_one(f"LEO_LIKE({value}, {_quoted(pattern.name)}) = 1",
+        function = "LEO_LIKE_CASED" if cased else "LEO_LIKE"
+        match = sqlglot.parse_one(f"{function}({value}, {target_sql(pattern, dialect)}) = 1",
                                   read="sqlite")
     else:
         regex = _quoted(like_patterns.like_regex(pattern.name))
-        match = (sqlglot.parse_one(f"REGEXP_FULL_MATCH({value}, {regex}, 'i')", read="duckdb")
-                 if dialect == "duckdb"
-                 else sqlglot.parse_one(f"({value} ~* {regex})", read="postgres"))
+        flags = "" if cased else ", 'i'"
+        match = (sqlglot.parse_one(f"REGEXP_FULL_MATCH({value}, {regex}{flags})", read="duckdb")
+                 if dialect == "duckdb" else sqlglot.parse_one(
+                     f"({value} {'~' if cased else '~*'} {regex})", read="postgres"))
     return exp.Not(this=exp.Paren(this=match)) if negate else match
 
 
