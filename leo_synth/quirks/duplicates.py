@@ -205,13 +205,14 @@ def _where_held(table: pa.Table, rows: np.ndarray, values: dict[str, object]
     table's column that the row's year does not have (``KS4_EBACC_E`` before 2010/11) stays
     NULL rather than becoming a 0 no record of that year holds. A column every row holds
     keeps its constant (the cheap path of :func:`_copies`)."""
-    taken = pa.array(rows, pa.int64())
-    held: dict[str, object] = {}
-    for name, value in values.items():
-        original = table.column(name).take(taken) if value is not None else None
-        if original is None or not original.null_count:
-            held[name] = value
+    constants = [name for name, value in values.items() if value is not None]
+    originals = table.select(constants).take(pa.array(rows, pa.int64()))  # (one take)
+    held: dict[str, object] = dict(values)
+    for name in constants:
+        original = originals.column(name)
+        if not original.null_count:
             continue
+        value = values[name]
         kind = table.schema.field(name).type
         held[name] = pc.if_else(pc.is_valid(original), _typed(value, kind),
                                 pa.scalar(None, kind))

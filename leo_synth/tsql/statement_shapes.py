@@ -103,15 +103,15 @@ def _positions(order: exp.Order, line: int, width: int | None = None) -> None:
     a text literal among its items (a window's ``ORDER BY`` has neither); ``width``: the
     list's, where a ``*`` hides it."""
     query = order.parent
-    for place, item in enumerate(order.expressions, 1):
+    queried = isinstance(query, exp.Select | exp.SetOperation)
+    for place, item in enumerate(order.expressions if queried else [], 1):
         value = item.this if isinstance(item, exp.Ordered) else item
-        if isinstance(query, exp.Select | exp.SetOperation) and (
-                isinstance(value, exp.National) or (
-                    isinstance(value, exp.Literal) and value.is_string)):
+        if isinstance(value, exp.National) or (isinstance(value, exp.Literal)
+                                                and value.is_string):
             raise ScriptError(line, "A constant expression was encountered in the ORDER BY "
                               f"list, position {place}.")
     if width is None:
-        width = _width(query) if isinstance(query, exp.Select | exp.SetOperation) else None
+        width = _width(query) if queried else None
     for item in order.expressions if width is not None else []:
         position = _position(item)
         if position is not None and not 1 <= position <= width:

@@ -250,8 +250,8 @@ def mark_cased_likes(tree: exp.Expression) -> None:
     """Mark each ``LIKE`` whose text is under a collation that keeps case (:data:`CASED`):
     the collation itself is dropped (below the ``LIKE``) before :func:`_like` reads it."""
     for node in tree.find_all(exp.Like):
-        if keeps_case(node.this):
-            node.meta[CASED] = keeps_case(node.this)
+        if kept := keeps_case(node.this):
+            node.meta[CASED] = kept
 
 
 def _like(node: exp.Like, dialect: str) -> exp.Expression:
