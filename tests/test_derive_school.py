@@ -296,6 +296,46 @@ def test_plams_matched_result_repeats_the_completed_aim(db) -> None:
     assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
 
 
+def _plams_aims(db: sqlite3.Connection, table: str, ncyear: int) -> list[tuple]:
+    """(pupil, subject, grade) of a PLAMS table's aims in one year group, sorted: the aim's
+    subject (``pl_SCC`` from 2015/16, ``pl_Disc_Code`` or the QAN's code before) and the
+    matched result's grade (``pl_Grade_ATT`` / ``_AAT``; NULL for a blank)."""
+    columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+    subject = next((c for c in ("pl_SCC", "pl_Disc_Code") if c in columns), "substr(pl_QAN, 4)")
+    grade = next(c for c in ("pl_Grade_ATT", "pl_Grade_AAT") if c in columns)
+    return sorted(db.execute(f"""SELECT pl_PupilMatchingRefAnonymous, {subject},
+                                        nullif({grade}, '')
+                                 FROM {table} WHERE pl_NCYear = {ncyear}""").fetchall(),
+                  key=str)
+
+
+def test_plams_aims_are_the_ks5_a_levels(db) -> None:
+    """A sixth-former's learning aims are the A levels of the KS5 exam table: in Year 13 the
+    same subjects with the same grades as the KS5 year's exam rows, in Year 12 the subjects
+    the student takes in the next year's (no result yet)."""
+    checked = 0
+    for year in range(2008, 2021):
+        for ncyear, ks5_year in ((13, year), (12, year + 1)):
+            aims = _plams_aims(db, f"PLAMS_Amended_{year + 1}", ncyear)
+            pupils = sorted({aim[0] for aim in aims})
+            if not pupils:
+                continue
+            exams = db.execute(f"""
+                SELECT KS5_PupilMatchingRefAnonymous, KS5_MAPPING,
+                       CASE WHEN {ncyear} = 13 THEN KS5_GRADE END
+                FROM KS5Exam_2002_to_2021
+                WHERE KS5_ACADYR = '{ks5_year}/{ks5_year + 1}' AND KS5_SUBLEVNO = 111
+                  AND KS5_PupilMatchingRefAnonymous IN ({", ".join("?" * len(pupils))})""",
+                               pupils).fetchall()
+            held = {exam[0] for exam in exams}
+            own = [aim for aim in aims if aim[0] in held]
+            assert own == sorted(exams, key=str), (year, ncyear)
+            # (a Year 12 pupil without next year's results left the sixth form)
+            assert ncyear == 12 or len(own) == len(aims), year
+            checked += len(own)
+    assert checked > 100, checked
+
+
 def test_cin_episode_flags_follow_the_census_year(db) -> None:
     """CIN_Started / CIN_Ended / CIN_AnyPoint are the referral and closure dates against the
     episode's census year (1 April to 31 March of CIN_ACADYR)."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from leo_synth.relations.common import in_year
 from leo_synth.relations.derive_ilr import overlaps
-from leo_synth.relations.derive_ks5 import POINTS_QCA
+from leo_synth.relations.derive_ks5 import A_STAR_FROM, POINTS_QCA
 from leo_synth.relations.derive_ypmad import (
     AT_15,
     SNAPSHOT_ATTRIBUTES,
@@ -17,11 +17,12 @@ from leo_synth.relations.derive_ypmad import (
     ypmad_sources,
 )
 from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
+from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes, school_of
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.post16 import (
     APPRENTICESHIP,
@@ -53,20 +54,30 @@ completed aim (the final year's) has a result to match."""
     "traineeship", "mapping", *PLAMS_MATCHED,
 ))
 def plams(life: LifeCourse, relation: Relation) -> Frame:
-    """Post-16 learning aims of school sixth-formers: three A level aims a year."""
+    """Post-16 learning aims of school sixth-formers: a KS5 student's A levels (the subjects
+    and, in Year 13, the grades of the KS5 exam rows: :func:`_a_level_aims`), in both years
+    of the sixth form; three A level aims a year for a sixth-former without KS5 results (one
+    who leaves after Year 12)."""
     py = life.schooling.pupil_years
     rows = py.take((py["year"] == relation.year) & (py["ncyear"] >= 12))
     rng = life.ctx.rng(f"plams:{relation.year}")
-    aims = 3
-    idx = np.repeat(np.arange(len(rows)), aims)
+    ks5_row, count = _a_level_aims(life, rows["person"], rows["year"])
+    matched = ks5_row >= 0
+    count = np.where(matched, count, UNMATCHED_AIMS)
+    idx = np.repeat(np.arange(len(rows)), count)
     n = len(idx)
+    aim = np.arange(n) - np.repeat(np.cumsum(count) - count, count)  # 0, 1, .. per pupil
     person, year = rows["person"][idx], rows["year"][idx]
     attrs = _repeated(pupil_attributes(life, rows["person"], rows["year"], rows["school"]), idx)
-    subject = A_LEVEL_SUBJECTS[(life.persons["pid"][person] * 7 + np.tile(np.arange(aims),
-                                                                        len(rows))) % 12]
     final = rows["ncyear"][idx] == 13
     latent = life.persons["ability"][person]
     grade = np.clip(np.rint(3.2 + 1.45 * latent + rng.normal(0, 0.8, n)), 0, 6).astype(int)
+    grade = np.where((grade == 6) & (year < A_STAR_FROM), 5, grade)  # (no A* before 2009/10)
+    subject = A_LEVEL_SUBJECTS[(life.persons["pid"][person] * 7 + aim) % len(A_LEVEL_SUBJECTS)]
+    own = np.flatnonzero(matched[idx])
+    student = ks5_row[idx][own]
+    grade[own] = a_level_grades(life)[student, aim[own]]
+    subject[own] = ks5_subjects(life)[student, aim[own]]
     code = np.char.add("SYN", subject)
     return Frame({
         **attrs, "acadyr": attrs["academic_year"], "pupilmatchingrefanonymous": attrs["pmr"],
@@ -82,7 +93,7 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
         "learningactualenddate": Masked(ymd(year + 1, 6, 30), ~final),
         "learningcompletionstatus": np.where(final, 2, 1), "learningaimstatus": np.where(final, 2,
                                                                                         1),
-        "coreaim": (np.arange(n) % aims == 0).astype(np.int64),
+        "coreaim": (aim == 0).astype(np.int64),
         "grade_att": Masked(A_LEVEL_GRADES[grade], ~final),
         "grade_aat": Masked(A_LEVEL_GRADES[grade], ~final),
         "grade_source": np.full(n, "5"), "gradepassfail": Masked(np.where(grade > 0, "P", "F"),
@@ -91,6 +102,27 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
         "traineeship": np.zeros(n, dtype=np.int64),
         **_plams_matched(attrs["laestab_anon"], code, subject, grade, final),
     })
+
+
+UNMATCHED_AIMS = 3
+"""A level aims a year of a sixth-former without KS5 results."""
+
+
+def _a_level_aims(life: LifeCourse, person: np.ndarray, year: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per pupil-year of the sixth form (``person`` in academic year ``year``), the person's
+    KS5 student row when its A levels were studied that year (the KS5 year, Year 13, or the
+    year before), else -1; and the number of those A levels. Rejected: aims drawn apart from
+    the KS5 results, which gave a student different subjects and grades in PLAMS and in the
+    KS5 exam table."""
+    ks5 = life.post16.ks5
+    row = last_row_of(ks5["person"], len(life.persons))[person]
+    has = row >= 0
+    ks5_year = np.where(has, ks5["year"][np.maximum(row, 0)], -1)
+    count = np.zeros(len(person), dtype=np.int64)
+    count[has] = (a_level_grades(life) >= 0).sum(1)[row[has]]
+    studied = has & ((ks5_year == year) | (ks5_year == year + 1)) & (count > 0)
+    return np.where(studied, row, -1), np.where(studied, count, 0)
 
 
 def _repeated(attributes: dict[str, object], rows: np.ndarray) -> dict[str, object]:
