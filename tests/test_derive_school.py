@@ -467,11 +467,13 @@ def test_a_schools_type_and_admissions_codes_agree(db) -> None:
             WHERE u IS NOT NULL AND u <> '' GROUP BY u, y)""")
     assert row[0] > 50 and row[1] == 1, row
     row = _one(db, """
-        SELECT count(*), sum(CASE WHEN KS5_FESITYPE = 'FE' THEN KS5_NEW_TYPE <> 7
+        SELECT count(*), sum(CASE WHEN KS5_FESITYPE = 'FE' THEN KS5_NEW_TYPE NOT IN (6, 7)
                                   ELSE KS5_NEW_TYPE NOT IN (1, 2, 3, 4) END
-                             OR KS5_FETYPE <> CASE WHEN KS5_FESITYPE = 'FE' THEN 3 ELSE 0 END)
+                             OR KS5_FETYPE <> CASE KS5_NEW_TYPE WHEN 7 THEN 3 WHEN 6 THEN 5
+                                                                ELSE 0 END),
+               sum(KS5_NEW_TYPE = 6), sum(KS5_NEW_TYPE = 7)
         FROM KS5Student_2002_to_2021 WHERE KS5_FESITYPE IS NOT NULL AND KS5_FETYPE IS NOT NULL""")
-    assert row[0] > 5 and row[1] == 0, row
+    assert row[0] > 5 and row[1] == 0 and min(row[2:]) > 0, row
     # A converter academy's URN is its own and it opened by the year; no one else has one.
     row = _one(db, """
         SELECT count(KS5_URN_AC), sum(KS5_URN_AC <> KS5_URN_anon),

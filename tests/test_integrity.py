@@ -306,8 +306,8 @@ def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None
     """The applicant's characteristics are the applicant's: one class (NS-SEC) and one centre
     type in every application and cycle, one date for the main scheme choices of a cycle; the
     centre is the KS5 school (an academy in its KS5 year is "Academy" unless selective; a
-    vocational student's is an FE college), and a person the NPD never held applied from an
-    independent school."""
+    vocational student's is an FE college, an A level student's of a sixth-form college that
+    college), and a person the NPD never held applied from an independent school."""
     db, _ = small_sqlite
     row = _one(db, """SELECT count(*), max(classes), max(centres) FROM (
                           SELECT count(DISTINCT applicant_socioecon2010_code) classes,
@@ -330,9 +330,19 @@ def test_a_ucas_applicant_sends_one_form_from_their_school(small_sqlite) -> None
               FROM ucas_2007_to_2021) u
         JOIN KS5Student_2002_to_2021 k
           ON k.KS5_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous
-        WHERE u.apply_centre_type <> 'FE college' AND k.KS5_NFTYPE IS NOT NULL
+        WHERE u.apply_centre_type NOT IN ('FE college', 'Sixth form college')
+          AND k.KS5_NFTYPE IS NOT NULL
           AND coalesce(nullif(k.KS5_ADMPOL, ''), k.KS5_NEW_TYPE) IS NOT NULL""")
     assert row[0] > 20 and row[1] == 0, row
+    row = _one(db, """
+        SELECT sum(k.KS5_NEW_TYPE = 6),
+               sum((k.KS5_NEW_TYPE = 6) <> (u.apply_centre_type = 'Sixth form college'))
+        FROM (SELECT DISTINCT PupilMatchingRefAnonymous, apply_centre_type
+              FROM ucas_2007_to_2021) u
+        JOIN KS5Student_2002_to_2021 k
+          ON k.KS5_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous
+        WHERE k.KS5_NEW_TYPE IS NOT NULL""")
+    assert row[0] > 5 and row[1] == 0, row
     row = _one(db, """
         SELECT count(*), sum(u.apply_centre_type <> 'Independent')
         FROM (SELECT DISTINCT PupilMatchingRefAnonymous, apply_centre_type

@@ -50,6 +50,7 @@ from leo_synth.simulation.frame import Frame, last_row_of, sorted_lookup
 from leo_synth.simulation.higher_education import LEVEL_FIRST_DEGREE
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
+from leo_synth.simulation.post16 import SFC
 from leo_synth.simulation.school_types import academy_year, school_codes
 from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import Relation
@@ -189,6 +190,8 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     # RY-1) at one state-funded institution; none is allocated in RY-2 or to a consortium.
     ones, zeros = np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     la = life.ctx.pools.schools["la"][school]
+    sixth_form_college = at_sixth_form_college(life)
+    college = ks5["vocational"] | sixth_form_college
     out.update({
         "totpts": total, "points_tot": total, "alev": (entries > 0).astype(int),
         "agrade": (grades >= 5).sum(1), "aegrade": (grades >= 1).sum(1),
@@ -204,11 +207,12 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "aab_fac": ((np.sort(np.where(taken, grades, -1), axis=1)[:, ::-1][:, :3]
                      >= [5, 5, 4]).all(1)).astype(int),
         "nat1618": ones, "la1618": ones, "mtd": ones,
-        "fesitype": np.where(ks5["vocational"], "FE", "SCH"),
+        "fesitype": np.where(college, "FE", "SCH"),
         # a student of the vocational programme is at a general FE college (FESITYPE FE):
-        # NEW_TYPE 7 (other FE college), FETYPE 3; a sixth-former has the school's type
-        "new_type": np.where(ks5["vocational"], 7, out["new_type"]),
-        "fetype": np.where(ks5["vocational"], 3, 0),
+        # NEW_TYPE 7 (other FE college), FETYPE 3; one of a sixth-form college (an FE-sector
+        # institution) NEW_TYPE 6, FETYPE 5; a sixth-former has the school's type
+        "new_type": np.select([ks5["vocational"], sixth_form_college], [7, 6], out["new_type"]),
+        "fetype": np.select([ks5["vocational"], sixth_form_college], [3, 5], 0),
         # The A level grades and subjects behind the measures (0 = U ... 6 = A*, -1 = none;
         # mapping codes, '' = none), for the rules of schemas/rules/ks5_student.yaml.
         **{f"al_{i}": grades[:, i - 1] for i in range(1, MAX_A_LEVELS + 1)},
@@ -225,7 +229,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     out.update(_converter_academy(life, school, ks5["year"], out["urn_anon"]))
     out.update(value_added_predictions(life.ctx.params, out, ks5["year"], taken.any(1)))
     out["entry_date"] = _entry_date(life, ks5["person"], np.asarray(out["ks4_year"]),
-                                    ks5["year"], ks5["vocational"])
+                                    ks5["year"], college)
     out.update(english_maths_entries(life, ks5["person"], ks5["year"],
                                      (out["ks4_pts_eng"], out["ks4_pts_mat"])))
     return Frame(out)
@@ -243,11 +247,18 @@ def _converter_academy(life: LifeCourse, school: np.ndarray, year: np.ndarray,
 
 
 def _entry_date(life: LifeCourse, person: np.ndarray, ks4_year: np.ndarray, year: np.ndarray,
-                vocational: np.ndarray) -> np.ndarray:
+                college: np.ndarray) -> np.ndarray:
     """Date of entry (YYYYMMDD) to the KS5 institution: a sixth-former's school's census entry
     date (the school of Year 11), a college student's 1 September of Year 12."""
     school_entry = yyyymmdd(entry_date(life, Frame(person=person, year=ks4_year)))
-    return np.where(vocational, (year - 1) * 10_000 + 901, school_entry)
+    return np.where(college, (year - 1) * 10_000 + 901, school_entry)
+
+
+def at_sixth_form_college(life: LifeCourse) -> np.ndarray:
+    """Per KS5 student, whether the A levels were studied at a sixth-form college (the
+    post-16 route), not a school sixth form."""
+    ks5 = life.post16.ks5
+    return (life.post16.route[ks5["person"]] == SFC) & ~ks5["vocational"]
 
 
 def value_added_predictions(params, record: dict[str, object], year: np.ndarray,
@@ -289,6 +300,7 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
     grades = a_level_grades(life)
     subjects = ks5_subjects(life)
     boards = choose_boards(life.ctx.rng("ks5.boards"), subjects.ravel()).reshape(subjects.shape)
+    fesitype = np.where(at_sixth_form_college(life), "FE", "SCH")
     parts = []
     for i in range(MAX_A_LEVELS):
         rows = np.flatnonzero(grades[:, i] >= 0)
@@ -315,10 +327,10 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
             "regdate": ymd(year, 10, 1),
             "student": rows, "general_studies": (subject == GENERAL_STUDIES).astype(np.int64),
             "boardno": boards[rows, i], "brdsubno": board_subject_number(boards[rows, i], subject),
-            # the student row's institution type: a school (key_stages._common); FE students
-            # of the vocational programme have no A level rows
+            # the student row's institution type (key_stages._common; a sixth-form college
+            # is FE); FE students of the vocational programme have no A level rows
             "nftype": codes["nftype"], "admpol": codes["admpol"].astype(str),
-            "fesitype": np.full(m, "SCH"),
+            "fesitype": fesitype[rows],
             "modaflag": np.where(modular(subject, year + 1), "1", "0"),
             "ptq_include": np.full(m, "1"), "lev1": (g >= 1).astype(int),
             "lev2": (g >= 1).astype(int), "discount_points": points,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.ks5 import ks5_school
+from leo_synth.relations.ks5 import at_sixth_form_college, ks5_school
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.ucas_qualifications import declared_qualifications
 from leo_synth.relations.ucas_routes import (
@@ -49,6 +49,7 @@ NSSEC = np.array(["Higher managerial and professional occupations",
 TARIFF = np.array(["Higher tariff", "Medium tariff", "Lower tariff"])
 COMPREHENSIVE_CENTRE, GRAMMAR_CENTRE, FE_CENTRE, INDEPENDENT_CENTRE, ACADEMY_CENTRE = (
     "State: Comprehensive", "State: Grammar", "FE college", "Independent", "Academy")
+SIXTH_FORM_COLLEGE_CENTRE = "Sixth form college"
 
 
 def school_aligned_age(birth: np.ndarray, cycle: np.ndarray) -> np.ndarray:
@@ -186,8 +187,9 @@ def _application_date(life: LifeCourse, applicants: int, idx: np.ndarray, cycle:
 def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
     """The type of the centre that sent the application: the applicant's KS5 institution in
     its type of the KS5 year (a grammar school, an academy, another state school; an FE college
-    for the vocational programme), an FE college for a pupil without a KS5 record (level 3 in
-    the ILR), an independent school for a person the state-school records never held."""
+    for the vocational programme, a sixth-form college for A levels there), an FE college for a
+    pupil without a KS5 record (level 3 in the ILR), an independent school for a person the
+    state-school records never held."""
     ks5 = life.post16.ks5
     order = np.argsort(ks5["person"], kind="stable")
     pos, found = sorted_lookup(ks5["person"][order], person)
@@ -199,6 +201,8 @@ def apply_centre_type(life: LifeCourse, person: np.ndarray) -> np.ndarray:
                      np.where(np.isin(codes["nftype"], ACADEMY_TYPES), ACADEMY_CENTRE,
                               COMPREHENSIVE_CENTRE))
     vocational = found & ks5["vocational"][row].astype(bool) if len(order) else found
+    college = found & at_sixth_form_college(life)[row] if len(order) else found
+    state = np.where(college, SIXTH_FORM_COLLEGE_CENTRE, state)
     outside = life.persons["kind"][person] == KIND_HE_ONLY
     return np.where(found & ~vocational, state,
                     np.where(outside, INDEPENDENT_CENTRE, FE_CENTRE)).astype("<U20")
