@@ -7,9 +7,12 @@ the same month."""
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter, defaultdict
 
 import pytest
 from conftest import one as _one
+
+from leo_synth.relations.ks5_subjects import subject_titles
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +94,16 @@ def test_a_learners_difficulty_details_follow_the_lldd_flag(db) -> None:
 def test_an_aims_grade_follows_its_outcome(db) -> None:
     """OutGrade (outcome_grade) is PA for an achieved aim and FL for one completed without
     achievement; a continuing or withdrawn aim has none. An achieved GCSE (a condition of
-    funding resit) has its grade: 9-1 from 2016/17, A*-G (A* as *) before."""
-    rows, bad, passed, failed, gcse = _one(db, """
+    funding resit) has its grade: 9-1 from 2016/17, A*-G (A* as *) before; a completed A level
+    (a sixth-form college student's) its grade, A*-E when achieved, U when not."""
+    rows, bad, passed, failed, gcse, a_levels = _one(db, """
         SELECT count(*),
                sum(coalesce(outcome_grade, '-') <> CASE
+                   WHEN QualificationType = '0002' AND Compstatus = 2 THEN
+                       CASE WHEN (outcome = 1 AND outcome_grade IN ('A*', 'A', 'B', 'C', 'D',
+                                                                    'E'))
+                              OR (outcome = 3 AND outcome_grade = 'U')
+                            THEN outcome_grade ELSE 'not a grade' END
                    WHEN outcome = 1 AND QualificationType = '0003' THEN
                        CASE WHEN (Year >= 2016 AND outcome_grade IN ('1', '2', '3', '4', '5',
                                                                      '6', '7', '8', '9'))
@@ -104,10 +113,63 @@ def test_an_aims_grade_follows_its_outcome(db) -> None:
                    WHEN outcome = 1 THEN 'PA' WHEN outcome = 3 AND Compstatus = 2 THEN 'FL'
                    ELSE '-' END),
                sum(outcome_grade = 'PA'), sum(outcome_grade = 'FL'),
-               sum(QualificationType = '0003' AND outcome = 1)
+               sum(QualificationType = '0003' AND outcome = 1),
+               sum(QualificationType = '0002' AND outcome = 1)
         FROM aims""")
     assert rows > 500 and bad == 0 and passed > 100 and failed > 5 and gcse > 5, (
         rows, bad, passed, failed, gcse)
+    assert a_levels > 20, a_levels
+
+
+def test_a_sixth_form_colleges_a_levels_are_the_ks5_a_levels(db) -> None:
+    """A KS5 student of a sixth-form college (KS5_NEW_TYPE 6) has ILR aims that are the KS5
+    exam table's A levels: "GCE A level in <subject>" (QualificationType 0002), one per KS5
+    A level with its grade as OutGrade in the KS5 year, returned in both years at one
+    provider; no one else has an A level aim (but a Year 12 student of the last ILR year)."""
+    titles = subject_titles()
+    ks5: dict[str, Counter] = defaultdict(Counter)
+    for person, year, mapping, grade in db.execute("""
+            SELECT p.AE_ID, substr(KS5_ACADYR, 1, 4), KS5_MAPPING, KS5_GRADE
+            FROM KS5Exam_2002_to_2021 JOIN learner_ae_id_to_pmr_lookup p
+              ON p.PUPILMATCHINGREFANONYMOUS = KS5_PupilMatchingRefAnonymous
+            WHERE KS5_SUBLEVNO = 111"""):
+        ks5[person][(int(year), f"GCE A level in {titles[mapping]}", grade)] += 1
+    college = {row[0] for row in db.execute("""
+        SELECT p.AE_ID FROM KS5Student_2002_to_2021 JOIN learner_ae_id_to_pmr_lookup p
+          ON p.PUPILMATCHINGREFANONYMOUS = KS5_PupilMatchingRefAnonymous
+        WHERE KS5_NEW_TYPE = 6""")}
+    ilr: dict[str, Counter] = defaultdict(Counter)
+    providers: dict[str, set] = defaultdict(set)
+    years: dict[str, set] = defaultdict(set)
+    for person, year, title, grade, status, provider in db.execute("""
+            SELECT r.AE_ID, a.Year, a.AimTitle, a.outcome_grade, a.Compstatus, a.ukprn_anon
+            FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+            WHERE a.QualificationType = '0002'"""):
+        providers[person].add(provider)
+        years[person].add(year)
+        if status == 2:
+            ilr[person][(year, title, grade)] += 1
+    assert len(ilr) > 10 and len(college & set(ilr)) > 10, (len(ilr), len(college))
+    # (a student in Year 12 in 2020/21, the last ILR year, has no KS5 year in the extract)
+    assert all(person in ks5 for person in providers if years[person] != {2020})
+    assert all(ilr[person] == ks5[person] for person in ilr), next(
+        (person, ilr[person], ks5[person]) for person in ilr if ilr[person] != ks5[person])
+    assert all(len(providers[person]) == 1 for person in providers)
+    assert sum(len(years[person]) == 2 for person in years) > 0.9 * len(years)
+
+
+def test_a_16_to_18_learner_stays_at_one_provider(db) -> None:
+    """A college learner of 16-18 (not an apprentice) returned in more than one year is at
+    one provider in all of them: the years of one course or programme."""
+    learners, movers = _one(db, """
+        SELECT count(*), sum(providers > 1) FROM (
+            SELECT r.AE_ID, count(DISTINCT l.ukprn_anon) AS providers,
+                   count(DISTINCT l.Year) AS years
+            FROM learners l JOIN education_records_lookup r ON r.RECORDID = l.RECORDID
+            WHERE l.AcAge BETWEEN 16 AND 18
+              AND l.RECORDID NOT IN (SELECT RECORDID FROM aims WHERE programme_type > 0)
+            GROUP BY r.AE_ID HAVING years > 1)""")
+    assert learners > 50 and movers == 0, (learners, movers)
 
 
 def test_aim_levels_and_flags(db) -> None:
@@ -125,7 +187,8 @@ def test_aim_levels_and_flags(db) -> None:
                    AND LevelOfLearning <> 9.1),
                sum(nullif(WPL, -1) <> (programme_type > 0)),
                sum(nullif(CBL, -1) + nullif(WPL, -1) <> 1),
-               sum(EngMath <> (AimTitle LIKE '%in English' OR AimTitle LIKE '%in Mathematics')),
+               sum(EngMath <> ((AimTitle LIKE '%in English' OR AimTitle LIKE '%in Mathematics')
+                                  AND QualificationType <> '0002')),
                sum(nullif(framework_id, -1) IS NOT NULL
                    AND programme_type NOT IN (2, 3, 20, 21, 22, 23)),
                sum(nullif(Standard_id, -1) IS NOT NULL AND programme_type <> 25)
@@ -138,8 +201,10 @@ def test_aim_levels_and_flags(db) -> None:
                sum(nullif(ASL, -1) IS NOT NULL AND FundModel <> 10)
         FROM aims""")
     assert all(not b for b in bad), bad
-    assert not _one(db, """SELECT sum(SFL <> (AimTitle LIKE '%in English'
-                                          OR AimTitle LIKE '%in Mathematics')) FROM lars""")[0]
+    # (an A level in English or mathematics is not a basic skill)
+    assert not _one(db, """SELECT sum(SFL <> ((AimTitle LIKE '%in English'
+                                           OR AimTitle LIKE '%in Mathematics')
+                                          AND QualType <> '0002')) FROM lars""")[0]
     levels = dict(db.execute("SELECT LevelOfLearning, count(*) FROM aims GROUP BY 1"))
     assert {7.5, 7.3, 9.1, 1.0} <= set(levels)
 
@@ -517,7 +582,10 @@ _PREVIOUS_YEAR = """LEFT JOIN y AS prev ON prev.AE_ID = y.AE_ID
 """The condition of funding applies by the attainment at the end of the year before."""
 _YEAR_AIMS = """(SELECT r.AE_ID, a.Year, max({code} * 10 + a.Compstatus) AS best
                  FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
-                 WHERE a.AimTitle LIKE '% in {title}' {where} GROUP BY r.AE_ID, a.Year)"""
+                 WHERE a.AimTitle LIKE '% in {title}' AND a.QualificationType <> '0002' {where}
+                 GROUP BY r.AE_ID, a.Year)"""
+"""A person's English or maths aims of a year (an A level in the subject is not one: the KS5
+record's A levels count for the condition of funding)."""
 _GCSE = "a.QualificationType = '0003'"
 _SCHOOL_RESITS = """(SELECT p.AE_ID, x.KS5_EXAMYEAR - 1 AS Year, {code} * 10 + 2 AS best
                      FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p

@@ -3,22 +3,31 @@ learner's benefit spells.
 
 Each simulated aim gets one LARS reference (``learning_aim_refs``): its qualification type is a
 conditional draw (competence-based NVQs mostly inside apprenticeships, certificates and diplomas
-in colleges), its subject uniform; the aim keeps it in every year the ILR returns it. Title,
-qualification type, sector subject areas, full/partial level widths and the level-of-learning
-group then follow from that reference row, as they do from LARS in the real extract.
+in colleges), its subject uniform; a sixth-form college student's aims are the KS5 A levels
+(GCE A level in the KS5 exam row's subject); the aim keeps it in every year the ILR returns it.
+Title, qualification type, sector subject areas, full/partial level widths and the
+level-of-learning group then follow from that reference row, as they do from LARS in the real
+extract.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
 
 from leo_synth.relations.common import in_labour_data
 from leo_synth.relations.derive import derivation
+from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
+from leo_synth.relations.ks5_subjects import (
+    A_LEVEL_MAPPINGS,
+    A_LEVEL_NAMES,
+    subject_titles,
+)
 from leo_synth.simulation.calendar import academic_year_of, add_days
 from leo_synth.simulation.condition_of_funding import NO_SUBJECT
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -31,25 +40,43 @@ PROGRAMME_LEVELS = {2: 3, 3: 2, 20: 4, 21: 5, 22: 6, 23: 6}
 intermediate (3) level 2, higher (20-23) levels 4 to 7 (7 is coded 6, 'Higher Level')."""
 
 # -- the LARS reference rows ------------------------------------------------------------------
-LARS_AIMS_PER_LEVEL = 140
-"""Aim indexes per level: each type of ``LARS_TYPES`` in each subject."""
 LARS_SUBJECTS = (
     "Health and Social Care", "Business Administration", "Hairdressing", "Construction",
     "Engineering", "Information Technology", "Accounting", "Childcare", "Retail", "Catering",
     "Motor Vehicle Maintenance", "Customer Service", "English", "Mathematics", "Art and Design",
     "Sport", "Warehousing", "Electrical Installation", "Beauty Therapy", "Plumbing",
 )
+"""The vocational subjects of the drawn aims; the A level subjects (``A_LEVEL_MAPPINGS``)
+follow them in the subject index (:func:`subject_names`)."""
+A_LEVEL_SUBJECT_BASE = len(LARS_SUBJECTS)
+SUBJECTS_PER_TYPE = len(LARS_SUBJECTS) + len(A_LEVEL_MAPPINGS)
 ENGLISH_MATHS = (12, 13)
 """Subjects (indexes of ``LARS_SUBJECTS``) that make an aim an English or maths aim."""
 SUBJECT_SSA = (1.1, 15.1, 7.3, 5.2, 4.1, 6.1, 15.1, 1.5, 7.1, 7.4, 4.3, 15.3, 12.1, 2.2, 9.2,
                8.1, 7.2, 5.2, 7.3, 5.2)
-"""Sector subject area (tier 2) of each subject, e.g. 1.1 Medicine and Dentistry ... 15.3."""
+"""Sector subject area (tier 2) of each vocational subject, e.g. 1.1 Medicine and Dentistry."""
+A_LEVEL_SSA = {
+    "MATH": 2.2, "MATH_FURT": 2.2, "MATH_STAT": 2.2, "MATH_ADDI": 2.2, "COMP_STU": 6.1,
+    "IT": 6.2, "ELECTRONICS": 4.1, "DT_SYSTEMS": 4.1, "DT_FOOD": 7.4, "HIST": 10.1,
+    "ANC_HIST": 10.1, "CLASS_CIV": 10.1, "HIST_ART": 10.1, "LOGIC_PHIL": 10.3, "RE": 10.4,
+    "GEOG": 11.1, "SOC": 11.2, "SCO_SCI_CIT": 11.2, "GOV_POLITICS": 11.3, "ECON": 11.4,
+    "ENG": 12.1, "ENG_LIT": 12.1, "ENG_LANG": 12.1, "DRAMA": 9.1, "MUSIC": 9.1,
+    "MUSIC_TECH": 9.1, "DANCE": 9.1, "MEDIA_FILM_TV": 9.3, "FILM": 9.3, "PE": 8.1,
+    "BUS": 15.3, "ACCOUNTING": 15.1, "LAW": 15.5, "GEN_STUD": 14.1, "PSYCH_SOC": 2.1,
+    "AD": 9.2, "AD_PHOTO": 9.2, "AD_GRAPH": 9.2, "AD_TEXTI": 9.2, "AD_THREE": 9.2,
+    "AD_CRITI": 9.2, "FINE_ART": 9.2, "DT_PRODUCTION": 9.2,
+}
+"""Sector subject area (tier 2) of the A level subjects (by KS5 column suffix) but the
+sciences (mapping codes 1xxx: 2.1 Science) and the languages (5600-6699: 12.2); an assumption
+from the SSA names, as LARS's own rows are not in the reference material."""
 SSA_TIER1 = {1: "Health, Public Services and Care", 2: "Science and Mathematics",
              4: "Engineering and Manufacturing Technologies",
              5: "Construction, Planning and the Built Environment",
              6: "Information and Communication Technology", 7: "Retail and Commercial Enterprise",
              8: "Leisure, Travel and Tourism", 9: "Arts, Media and Publishing",
-             12: "Languages, Literature and Culture", 15: "Business, Administration and Law"}
+             10: "History, Philosophy and Theology", 11: "Social Sciences",
+             12: "Languages, Literature and Culture", 14: "Preparation for Life and Work",
+             15: "Business, Administration and Law"}
 SSA_TIER2 = {1.1: "Medicine and Dentistry", 1.5: "Child Development and Well Being",
              2.2: "Mathematics and Statistics", 4.1: "Engineering",
              4.3: "Transportation Operations and Maintenance", 5.2: "Building and Construction",
@@ -58,17 +85,25 @@ SSA_TIER2 = {1.1: "Medicine and Dentistry", 1.5: "Child Development and Well Bei
              7.4: "Hospitality and Catering", 8.1: "Sport, Leisure and Recreation",
              9.2: "Crafts, Creative Arts and Design", 12.1: "Languages, Literature and Culture of "
              "the British Isles", 15.1: "Accounting and Finance",
-             15.3: "Business Management"}
+             15.3: "Business Management", 2.1: "Science", 6.2: "ICT for Users",
+             9.1: "Performing Arts", 9.3: "Media and Communication", 10.1: "History",
+             10.3: "Philosophy", 10.4: "Theology and Religious Studies", 11.1: "Geography",
+             11.2: "Sociology and Social Policy", 11.3: "Politics", 11.4: "Economics",
+             12.2: "Other Languages, Literature and Culture",
+             14.1: "Foundations for Learning and Life", 15.5: "Law and Legal Services"}
 LARS_TYPES = (("0016", "Certificate"), ("0006", "Diploma"), ("0036", "NVQ"),
               ("0029", "First Diploma"), ("0004", "Access Certificate"),
-              ("1439", "Functional Skills"), ("0003", "GCSE"))
-"""Qualification types of the LARS aims (VRF QualificationType codes). The last two are the
-condition of funding's English and maths aims only (``condition_of_funding``); the others are
-drawn for every aim by ``TYPE_SHARES``."""
+              ("1439", "Functional Skills"), ("0003", "GCSE"), ("0002", "GCE A level"))
+"""Qualification types of the LARS aims (VRF QualificationType codes). Functional Skills and
+GCSEs are the condition of funding's English and maths aims only (``condition_of_funding``),
+GCE A levels a sixth-form college student's KS5 A levels; the others are drawn for every aim
+by ``TYPE_SHARES``."""
+LARS_AIMS_PER_LEVEL = len(LARS_TYPES) * SUBJECTS_PER_TYPE
+"""Aim indexes per level: each type of ``LARS_TYPES`` in each subject."""
 NVQ_TYPE = 2
 ACCESS_TYPE = 4
 """The Access (to HE) certificates, regulated by the QAA (the others by Ofqual)."""
-FUNCTIONAL_TYPE, GCSE_TYPE = 5, 6
+FUNCTIONAL_TYPE, GCSE_TYPE, A_LEVEL_TYPE = 5, 6, 7
 FULL_TYPES = (1, 2, 3)
 """Types that make a full level 2/3 on their own (diplomas, NVQs); certificates are partial."""
 PARTIAL_WIDTH = 50.0
@@ -87,13 +122,36 @@ STANDARD_SHARE = {2013: 0.0, 2014: 0.02, 2016: 0.1, 2017: 0.3, 2018: 0.6, 2019: 
 
 
 def lars_type(index: np.ndarray) -> np.ndarray:
-    """Qualification type (index of ``LARS_TYPES``) of LARS aim ``index`` (0..139)."""
-    return (np.asarray(index) // len(LARS_SUBJECTS)) % len(LARS_TYPES)
+    """Qualification type (index of ``LARS_TYPES``) of LARS aim ``index``."""
+    return (np.asarray(index) // SUBJECTS_PER_TYPE) % len(LARS_TYPES)
 
 
 def lars_subject(index: np.ndarray) -> np.ndarray:
-    """Subject (index of ``LARS_SUBJECTS``) of LARS aim ``index``."""
-    return np.asarray(index) % len(LARS_SUBJECTS)
+    """Subject (index of :func:`subject_names`) of LARS aim ``index``."""
+    return np.asarray(index) % SUBJECTS_PER_TYPE
+
+
+def lars_index(kind: np.ndarray | int, subject: np.ndarray | int) -> np.ndarray:
+    """The LARS aim index of a qualification type and a subject."""
+    return np.asarray(kind) * SUBJECTS_PER_TYPE + np.asarray(subject)
+
+
+@cache
+def subject_names() -> tuple[str, ...]:
+    """Every LARS subject's name: the vocational subjects, then the A level subjects' titles
+    (the FFT code list's labels of their mapping codes)."""
+    titles = subject_titles()
+    return LARS_SUBJECTS + tuple(titles.get(code, name.title()) for name, code
+                                 in zip(A_LEVEL_NAMES, A_LEVEL_MAPPINGS, strict=True))
+
+
+@cache
+def subject_ssa() -> np.ndarray:
+    """Every LARS subject's sector subject area (tier 2), in :func:`subject_names`' order."""
+    a_level = [A_LEVEL_SSA[str(name)] if str(name) in A_LEVEL_SSA
+               else 2.1 if code.startswith("1") else 12.2
+               for name, code in zip(A_LEVEL_NAMES, A_LEVEL_MAPPINGS, strict=True)]
+    return np.array(SUBJECT_SSA + tuple(a_level))
 
 
 def lars_reference_exists(level: np.ndarray, index: np.ndarray) -> np.ndarray:
@@ -102,14 +160,16 @@ def lars_reference_exists(level: np.ndarray, index: np.ndarray) -> np.ndarray:
     English and maths at level 2 (the aims of the condition of funding)."""
     kind, subject = lars_type(index), lars_subject(index)
     english_maths = np.isin(subject, ENGLISH_MATHS)
-    return np.select([kind == FUNCTIONAL_TYPE, kind == GCSE_TYPE],
+    a_level = subject >= A_LEVEL_SUBJECT_BASE
+    return np.select([kind == FUNCTIONAL_TYPE, kind == GCSE_TYPE, kind == A_LEVEL_TYPE],
                      [english_maths & (np.asarray(level) <= 2),
-                      english_maths & (np.asarray(level) == 2)], True)
+                      english_maths & (np.asarray(level) == 2),
+                      a_level & (np.asarray(level) == 3)], ~a_level)
 
 
 def learning_aim_refs(level: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The LARS reference of aim ``index`` (0..139) at a notional level (0..4): SYN + 5
-    digits."""
+    """The LARS reference of aim ``index`` (below ``LARS_AIMS_PER_LEVEL``) at a notional level
+    (0..4): SYN + 5 digits."""
     return np.char.add(np.char.add("SYN", np.asarray(level).astype(str)),
                        zfill(np.asarray(index).astype(str), 4))
 
@@ -147,11 +207,38 @@ def aim_lars(life: LifeCourse) -> Frame:
                          qual_type)
     subject = np.where(cof, np.array(ENGLISH_MATHS)[np.maximum(aims["cof_subject"], 0)],
                        subject)
+    # A sixth-form college student's A levels are the KS5 exam rows' subjects.
+    mapping, _grade = aim_a_levels(life)
+    a_level = mapping != ""
+    qual_type = np.where(a_level, A_LEVEL_TYPE, qual_type)
+    subject[a_level] = A_LEVEL_SUBJECT_BASE + MAPPING_ORDER[np.searchsorted(
+        A_LEVEL_MAPPINGS, mapping[a_level], sorter=MAPPING_ORDER)]
     start_year = academic_year_of(aims["start_date"])
     standard = u_standard[ident] < interpolate(STANDARD_SHARE, start_year) * (start_year >= 2014)
-    return Frame(level=np.clip(aims["level"], 0, 4),
-                 index=qual_type * len(LARS_SUBJECTS) + subject,
+    return Frame(level=np.clip(aims["level"], 0, 4), index=lars_index(qual_type, subject),
                  standard=standard & (aims["kind"] == KIND_APP))
+
+
+MAPPING_ORDER = np.argsort(A_LEVEL_MAPPINGS)
+"""Positions of ``A_LEVEL_MAPPINGS`` in code order (to look a code's position up)."""
+
+
+@per_block
+def aim_a_levels(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
+    """Per ILR aim row: the KS5 A level it is (``a_level`` slot of the person's KS5 record):
+    its mapping code ('' for another aim) and grade (0 = U ... 6 = A*, as the KS5 exam row's;
+    -1 for another aim)."""
+    aims = life.fe.aims
+    slot = aims["a_level"]
+    mapping = np.full(len(aims), "", dtype="<U8")
+    grade = np.full(len(aims), -1, dtype=np.int64)
+    own = np.flatnonzero(slot >= 0)
+    if len(own):
+        person = life.fe.learners["person"][aims["learner"][own]]
+        row = last_row_of(life.post16.ks5["person"], len(life.persons))[person]
+        mapping[own] = ks5_subjects(life)[row, slot[own]]
+        grade[own] = a_level_grades(life)[row, slot[own]]
+    return mapping, grade
 
 
 # -- benefits around the start of an aim ------------------------------------------------------

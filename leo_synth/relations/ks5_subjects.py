@@ -12,9 +12,13 @@ simulated: their grade columns are NULL.
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+
 import numpy as np
 
 from leo_synth.relations.ks4_subjects import LANGUAGES, SEPARATE_SCIENCES
+from leo_synth.resources import data_dir
 
 # column suffix: (mapping code, % of entries, share of entries by boys, facilitating subject)
 A_LEVEL_SUBJECT_TABLE: dict[str, tuple[str, float, float, bool]] = {
@@ -96,6 +100,15 @@ FACILITATING_MAPPINGS = np.array([v[0] for v in A_LEVEL_SUBJECT_TABLE.values() i
 English literature, physics, biology, chemistry, geography, history, classical and modern
 languages."""
 GENERAL_STUDIES = MAPPING_OF_SUBJECT["GEN_STUD"]
+
+
+@cache
+def subject_titles() -> dict[str, str]:
+    """The title of each plams.mapping code (its label in the FFT code lists: "Mathematics",
+    "English Literature", "Art & Design (Photography)"), as an applicant would name it."""
+    with open(data_dir("schemas") / "vrf" / "fft_codelists.csv", encoding="utf-8") as handle:
+        return {row["code"]: row["label"] for row in csv.DictReader(handle)
+                if row["list"] == "plams.mapping"}
 
 
 def subject_weights(female: np.ndarray) -> np.ndarray:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.derive_ilr import (
+    A_LEVEL_TYPE,
     ACCESS_TYPE,
     BENEFIT_GROUPS,
     ENGLISH_MATHS,
     LARS_AIMS_PER_LEVEL,
-    LARS_SUBJECTS,
     LARS_TYPES,
     LEVEL_NAMES,
     LEVEL_OF_LEARNING_DESC,
     SSA_TIER1,
     SSA_TIER2,
-    SUBJECT_SSA,
+    aim_a_levels,
     aim_lars,
     benefit_attributes,
     english_maths_code,
@@ -27,8 +27,11 @@ from leo_synth.relations.derive_ilr import (
     level_of_learning,
     level_width,
     monitoring_codes,
+    subject_names,
+    subject_ssa,
 )
 from leo_synth.relations.ilr_lldd import lldd_details
+from leo_synth.relations.key_stages import A_LEVEL_GRADES
 from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
 from leo_synth.relations.values import Masked
@@ -180,6 +183,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     m = len(aim)
     refs = aim_lars(life)
     standard = refs["standard"]
+    _mapping, a_level_grade = aim_a_levels(life)
     framework_type = np.select([level <= 2, level == 3], [3, 2], np.clip(level + 16, 20, 23))
     programme_type = np.where(aim["apprenticeship"], np.where(standard, 25, framework_type), -1)
     aim_type = np.select([aim["programme_aim"], aim["apprenticeship"],
@@ -200,7 +204,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     index = refs["index"]
     learning_aim_id = np.where(programme, "ZPROG001", learning_aim_refs(refs["level"], index))
     subject = lars_subject(index)
-    ssa2 = np.array(SUBJECT_SSA)[subject]
+    ssa2 = subject_ssa()[subject]
     qual = lars_type(index)
     titles = lars_titles(refs["level"], index)
     eng_maths = np.isin(subject, ENGLISH_MATHS) & ~programme
@@ -238,10 +242,13 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
         "compstatus": compstatus,
         "outcome": outcome,
         # the ILR's OutGrade: PA (pass) for an achieved aim, FL (fail) for one completed without
-        # achievement, a GCSE's grade; none while continuing or after a withdrawal
-        "outcome_grade": Masked(np.where(aim["gcse"], resit_grades(aim, year),
-                                         np.where(achieved, "PA", "FL")),
-                                ~achieved & ~((outcome == 3) & (compstatus == 2))),
+        # achievement, a GCSE's grade, an A level's (the KS5 exam row's: A* ... E, U); none
+        # while continuing or after a withdrawal
+        "outcome_grade": Masked(np.select(
+            [aim["gcse"], a_level_grade >= 0],
+            [resit_grades(aim, year), A_LEVEL_GRADES[np.maximum(a_level_grade, 0)]],
+            np.where(achieved, "PA", "FL")),
+            ~achieved & ~((outcome == 3) & (compstatus == 2))),
         "achievement_date": Masked(aim["end_date"], ~achieved),
         "notional_level": level,
         "notional_level_v2": level,
@@ -342,13 +349,15 @@ def standard_codes(level: np.ndarray, subject: np.ndarray) -> np.ndarray:
 
 
 def lars_titles(level: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """The LARS title of aim ``index`` at a level: level, qualification type and subject."""
-    names = np.array([f"{LEVEL_NAMES[lv]} {LARS_TYPES[t][1]} in {LARS_SUBJECTS[s]}"
+    """The LARS title of aim ``index`` at a level: level, qualification type and subject
+    ("Level 3 Diploma in Engineering"); an A level's type and subject ("GCE A level in
+    Physics")."""
+    subjects = subject_names()
+    names = np.array([f"{LARS_TYPES[t][1]} in {subjects[s]}" if t == A_LEVEL_TYPE
+                      else f"{LEVEL_NAMES[lv]} {LARS_TYPES[t][1]} in {subjects[s]}"
                       for lv in range(5) for t in range(len(LARS_TYPES))
-                      for s in range(len(LARS_SUBJECTS))], dtype=object)
-    width = len(LARS_TYPES) * len(LARS_SUBJECTS)
-    return names[np.asarray(level) * width + lars_type(index) * len(LARS_SUBJECTS)
-                 + lars_subject(index)]
+                      for s in range(len(subjects))], dtype=object)
+    return names[np.asarray(level) * LARS_AIMS_PER_LEVEL + np.asarray(index)]
 
 
 @builder("lilr.lars", static=True, provides=(
@@ -366,8 +375,8 @@ def lars(ctx: StaticContext, relation: Relation) -> Frame:
     level, index = level[exists], index[exists]
     subject = lars_subject(index)
     kind = lars_type(index)
-    titles = lars_titles(level, index).astype(str)  # 508 titles
-    ssa2 = np.array(SUBJECT_SSA)[subject]
+    titles = lars_titles(level, index).astype(str)
+    ssa2 = subject_ssa()[subject]
     qual_type = np.array([t[0] for t in LARS_TYPES])[kind]
     refs = learning_aim_refs(level, index)
     m = len(refs)

@@ -17,15 +17,12 @@ columns (offers, decisions, routes) describe.
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-
 import numpy as np
 
 from leo_synth.relations.key_stages import A_LEVEL_GRADES
 from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
+from leo_synth.relations.ks5_subjects import subject_titles
 from leo_synth.relations.values import Masked
-from leo_synth.resources import data_dir
 from leo_synth.simulation.life import LifeCourse
 
 A_LEVEL = "GCE Advanced Level"
@@ -33,15 +30,6 @@ BTEC = "BTEC Extended Diploma"
 ACCESS = "Access to HE Diploma"
 MATURE_AGE = 21
 """UCAS's mature applicants: 21 or over when their course starts."""
-
-
-@cache
-def subject_titles() -> dict[str, str]:
-    """The title of each plams.mapping code (its label in the FFT code lists: "Mathematics",
-    "English Literature", "Art & Design (Photography)"), as an applicant would name it."""
-    with open(data_dir("schemas") / "vrf" / "fft_codelists.csv", encoding="utf-8") as handle:
-        return {row["code"]: row["label"] for row in csv.DictReader(handle)
-                if row["list"] == "plams.mapping"}
 
 
 def declared_qualifications(life: LifeCourse, person: np.ndarray, cycle: np.ndarray,

@@ -47,6 +47,10 @@ def ks4_grades(persons: Frame, ks4: Frame) -> np.ndarray:
     return grades
 
 
+NO_A_LEVEL = -1
+"""An ILR aim's ``a_level`` when it is not one of the student's KS5 A levels."""
+
+
 def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, records: Frame,
                               college: np.ndarray, grades: np.ndarray,
                               first_aim: int) -> Frame:
@@ -169,4 +173,5 @@ def _aims_of(records: Frame, rows: np.ndarray, subject: int, gcse: np.ndarray,
         achieved=achieved, withdrawn=withdrawn,
         cof_subject=np.full(m, subject, dtype=np.int64), gcse=gcse,
         gcse_grade=np.where(gcse & achieved, grade, NO_GRADE),
+        a_level=np.full(m, NO_A_LEVEL, dtype=np.int64),
     )

@@ -14,13 +14,14 @@ import numpy as np
 
 from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.condition_of_funding import (
+    NO_A_LEVEL,
     NO_SUBJECT,
     UNACHIEVED_WITHDRAWN,
     condition_of_funding_aims,
     ks4_grades,
 )
 from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.frame import Frame
+from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.population import KIND_ADULT_LEARNER, KIND_SCHOOL
 from leo_synth.simulation.post16 import Post16
 from leo_synth.simulation.series import interpolate
@@ -53,14 +54,17 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16,
         person=youth["person"], year=youth["year"], level=youth["level"],
         kind=np.array([kind_code[k] for k in youth["kind"]], dtype=np.int64),
         achieved=youth["achieved"].astype(bool), withdraw_date=youth["withdraw_date"],
+        youth=np.ones(len(youth), dtype=bool),
     )
     adult = _adult_years(ctx, ctx.rng("fe.adult_years"), persons)
     adult["withdraw_date"] = np.full(len(adult), np.datetime64("NaT"), dtype="datetime64[D]")
+    adult["youth"] = np.zeros(len(adult), dtype=bool)
     records = Frame.concat([youth_records, adult])
     records = records.take((records["year"] >= FIRST_ILR_YEAR) & (records["year"] <= LAST_ILR_YEAR))
     records = records.sort("person", "year")
     m = len(records)
-    records["provider"] = ctx.rng("fe.provider").integers(0, len(ctx.pools.fe_providers), m)
+    records["provider"] = _one_provider_at_16_to_18(
+        records, ctx.rng("fe.provider").integers(0, len(ctx.pools.fe_providers), m))
     records["age"] = records["year"] - persons["cohort"][records["person"]] - 1
     records["apprenticeship"] = records["kind"] == KIND_APP
     app_levels = year_series_rows(p["fe.apprenticeship_levels"], records["year"])
@@ -68,16 +72,81 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16,
     records["level"] = np.where(records["apprenticeship"],
                                 np.maximum(records["level"], app_level), records["level"])
     aims = _aims(ctx, ctx.rng("fe.aims"), records)
+    # A sixth-form college's A level students take their KS5 A levels instead (drawn on their
+    # own, so the other aims keep their draws and ids)
+    ks5_row, first_year = _a_level_years(records, post16, len(persons))
+    a_levels = _a_level_aims(ctx.rng("fe.a_level_aims"), records, ks5_row, first_year, post16,
+                             first_aim=len(aims))
+    next_aim = len(aims) + len(a_levels)
+    aims = Frame.concat([aims.take(ks5_row[aims["learner"]] < 0), a_levels])
     college = (records["kind"] == KIND_FE) | (records["kind"] == KIND_SFC)
     aims = Frame.concat([aims, condition_of_funding_aims(
         ctx, ctx.rng("fe.condition_of_funding"), records, college, ks4_grades(persons, ks4),
-        first_aim=len(aims))])
+        first_aim=next_aim)])
     programmes = aims.take(aims["programme_aim"])
     apprenticeships = Frame(person=records["person"][programmes["learner"]],
                             start_date=programmes["start_date"],
                             end_date=programmes["end_date"], level=programmes["level"])
     records, aims = _continue_across_years(records, aims, persons)
     return FurtherEducation(records, aims, apprenticeships)
+
+
+def _one_provider_at_16_to_18(records: Frame, drawn: np.ndarray) -> np.ndarray:
+    """Providers of the learner records: a 16-18 learner stays at the provider of the first
+    year of the route (a college's two years, an A level course's), an adult's each year is
+    drawn (``drawn``, one per record)."""
+    youth = np.flatnonzero(records["youth"])
+    key = records["person"][youth] * 4 + records["kind"][youth]
+    _keys, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    provider = drawn.copy()
+    provider[youth] = drawn[youth][first][inverse]
+    return provider
+
+
+def _a_level_years(records: Frame, post16: Post16, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per learner record: the person's KS5 row where the record is a year of a sixth-form
+    college student's A levels (the KS5 year, Year 13, or the year before), else -1; and
+    whether it is the first of the two (Year 12)."""
+    ks5 = post16.ks5
+    row = last_row_of(ks5["person"], n)[records["person"]]
+    row = np.where(records["kind"] == KIND_SFC, row, -1)
+    held = np.flatnonzero(row >= 0)
+    ks5_year = np.full(len(records), -1)
+    ks5_year[held] = np.where(ks5["vocational"][row[held]], -1, ks5["year"][row[held]])
+    first = (ks5_year >= 0) & (records["year"] == ks5_year - 1)
+    either = first | ((ks5_year >= 0) & (records["year"] == ks5_year))
+    return np.where(either, row, -1), first
+
+
+def _a_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
+                  first_year: np.ndarray, post16: Post16, first_aim: int) -> Frame:
+    """One aim per KS5 A level of each sixth-form college student, on the record of Year 12
+    (``first_year``; ``ks5_row`` the student's KS5 row): started in early September of Year 12,
+    planned to end on 30 June of Year 13 (so the ILR returns it in both years), ending with
+    the exams; achieved at grade E or above. ``a_level`` is the A level's slot in the KS5
+    record, whose subject and grade are the KS5 exam row's; aim ids from ``first_aim``."""
+    ks5 = post16.ks5
+    rows = np.flatnonzero(first_year)
+    student = ks5_row[rows]
+    count = ks5["n_alevels"][student]
+    learner = np.repeat(rows, count)
+    slot = np.arange(len(learner)) - np.repeat(np.cumsum(count) - count, count)
+    grades = np.stack([ks5[f"al{i + 1}"] for i in range(4)], axis=1)
+    grade = grades[np.repeat(student, count), slot]
+    k = len(learner)
+    year = records["year"][learner]
+    start = ymd(year, 9, 1 + rng.integers(0, 10, k))
+    planned_end = ymd(year + 2, 6, 30)
+    end = planned_end - rng.integers(0, 21, k).astype("timedelta64[D]")
+    return Frame(
+        aim=first_aim + np.arange(k), learner=learner, sequence=slot + 1,
+        level=np.full(k, 3, dtype=np.int64), programme_aim=np.zeros(k, dtype=bool),
+        apprenticeship=np.zeros(k, dtype=bool), kind=np.full(k, KIND_SFC, dtype=np.int64),
+        start_date=start, planned_end=planned_end, end_date=end, achieved=grade >= 1,
+        withdrawn=np.zeros(k, dtype=bool), cof_subject=np.full(k, NO_SUBJECT),
+        gcse=np.zeros(k, dtype=bool), gcse_grade=np.zeros(k, dtype=np.int64),
+        a_level=slot.astype(np.int64),
+    )
 
 
 def _continue_across_years(records: Frame, aims: Frame,
@@ -207,5 +276,5 @@ def _aims(ctx: BlockContext, rng: np.random.Generator, records: Frame) -> Frame:
         apprenticeship=apprenticeship, kind=kind, start_date=start, planned_end=planned_end,
         end_date=end, achieved=achieved_record & ~withdrawn, withdrawn=withdrawn,
         cof_subject=np.full(k, NO_SUBJECT), gcse=np.zeros(k, dtype=bool),
-        gcse_grade=np.zeros(k, dtype=np.int64),
+        gcse_grade=np.zeros(k, dtype=np.int64), a_level=np.full(k, NO_A_LEVEL, dtype=np.int64),
     )
