@@ -452,6 +452,25 @@ def test_hesa_geography_loads_and_tariffs(db) -> None:
     assert checked > 100 and tariffs and itt
 
 
+def test_hesa_tariff_is_the_ks5_a_levels_tariff(db) -> None:
+    """An A level student's entry tariff (HE_XTARIFF, 2011/12 to 2016/17) is the UCAS tariff
+    of the KS5 exam rows' A levels (A* 140, A 120, B 100, C 80, D 60, E 40): it was drawn
+    apart from the grades."""
+    checked = 0
+    for view in _hesa_tables(db, "HE_XTARIFF"):
+        pairs, bad = _one(db, f"""
+            WITH t AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr,
+                              sum(CASE KS5_GRADE WHEN 'A*' THEN 140 WHEN 'A' THEN 120
+                                  WHEN 'B' THEN 100 WHEN 'C' THEN 80 WHEN 'D' THEN 60
+                                  WHEN 'E' THEN 40 ELSE 0 END) AS points
+                       FROM KS5Exam_2002_to_2021 WHERE KS5_SUBLEVNO = 111 GROUP BY 1)
+            SELECT count(*), sum(h.HE_XTARIFF <> t.points)
+            FROM {view} h JOIN t ON t.pmr = h.HE_PUPILMATCHINGREFANONYMOUS""")
+        checked += pairs
+        assert not bad, view
+    assert checked > 50, checked
+
+
 _NCCIS_MONTHS = """
     WITH n AS (SELECT p.AE_ID, cast(substr(n.NCCIS_ACADYR, 1, 4) AS int) AS year,
                       date(n.NCCIS_Current_Activity_Verification_Date) AS day,
