@@ -233,6 +233,8 @@ def test_the_defaults_pass_their_own_schema() -> None:
     ("pools: {fe_providers: {per_persons: 300, min: 0.5, max: 1500}}",
      "pools.fe_providers.min: must be a whole number between 1 and 10,000,000, got 0.5"),
     ("he: {subjects: []}", "he.subjects: must not be empty"),
+    ("post16: {route_shift: {neet: {2001: 12}}}",
+     "post16.route_shift.neet[2001]: must be a shift of log odds between -10 and 10, got 12"),
     ("sen: {bogus: 1}", "unknown parameter 'sen.bogus'"),
 ])
 def test_nonsense_parameters_named_by_their_path(tmp_path, text, shown) -> None:

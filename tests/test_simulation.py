@@ -36,9 +36,11 @@ from leo_synth.simulation.life import LifeCourse, simulate_block
 from leo_synth.simulation.parameters import load_parameters
 from leo_synth.simulation.pools import SIC_SECTIONS, SPECIAL_PHASE, build_pools
 from leo_synth.simulation.population import KIND_SCHOOL
+from leo_synth.simulation.post16 import APPRENTICESHIP, FE, ROUTES, SFC, SIXTH_FORM
 from leo_synth.simulation.residence import COUNTRIES, simulate_residence
 from leo_synth.simulation.schooling import SEN_STATEMENT, eleven_plus_score
 from leo_synth.simulation.series import interpolate
+from leo_synth.simulation.stats import softmax_rows
 
 _LIVES: dict[int, LifeCourse] = {}
 
@@ -869,6 +871,40 @@ def test_ebacc_entry_and_its_pillars_follow_the_years(catalog) -> None:
     assert share("pts_eb3", 2001, 2002) > share("pts_eb3", 2007, 2011) + 0.12
     assert share("pts_eb2", 2015, 2018) > share("pts_eb2", 2001, 2003) + 0.2
     assert share("pts_eb2", 2015, 2018) > share("pts_eb3", 2015, 2018) + 0.2
+
+
+def test_full_time_education_at_16_rises_with_the_years(catalog) -> None:
+    """Full-time education at 16 rose from about 72% (end 2002, KS4 2001/02) to 87% (end
+    2013) and stayed; apprenticeships at 16 fell from about 7% to 4% (DfE participation at
+    16-18; ``post16.route_shift``, 0 from KS4 2013/14 so the calibrated destinations stand).
+    One route model for every year gave every KS4 year about 92.5% in sixth forms and
+    colleges and 3.5% in apprenticeships."""
+    life = _life_of(catalog, 40_000)
+    ks4 = life.ks4
+    year = np.asarray(ks4["year"])
+    route = life.post16.route[ks4["person"]]
+    full_time = np.isin(route, (SIXTH_FORM, SFC, FE))
+
+    def share(flags: np.ndarray, first: int, last: int) -> float:
+        return float(flags[(year >= first) & (year <= last)].mean())
+
+    early, late = share(full_time, 2001, 2003), share(full_time, 2013, 2018)
+    assert 0.86 < late < 0.96
+    assert early < late - 0.09, (early, late)
+    assert share(full_time, 2001, 2003) < share(full_time, 2006, 2008) < late
+    apprentices = route == APPRENTICESHIP
+    assert share(apprentices, 2001, 2003) > share(apprentices, 2013, 2018) + 0.02
+    # each year's shares are the parameters' (the logit with the year's shifts)
+    p = life.ctx.params
+    a = np.array([p["post16.routes"][r]["a"] for r in ROUTES])
+    b = np.array([p["post16.routes"][r]["b"] for r in ROUTES])
+    shift = np.column_stack([interpolate(p["post16.route_shift"][r], year) for r in ROUTES])
+    expected = softmax_rows(a + shift + b * np.asarray(ks4["latent"])[:, None])
+    for first, last in ((2001, 2004), (2005, 2008), (2009, 2012), (2013, 2020)):
+        within = (year >= first) & (year <= last)
+        for r, flags in ((list(ROUTES[:3]), full_time), (["apprenticeship"], apprentices)):
+            wanted = expected[within][:, [ROUTES.index(x) for x in r]].sum(axis=1).mean()
+            assert abs(flags[within].mean() - wanted) < 0.02, (first, r, wanted)
 
 
 @pytest.mark.parametrize("first, last", [(2007, 2009), (2019, 2021)])

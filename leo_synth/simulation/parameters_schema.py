@@ -114,6 +114,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "ks4.equivalents.share": ("probability",),
     "ks4.equivalents.diploma": ("probability",),
     "ks4.equivalents.grade_noise": ("non_negative",),
+    "post16.route_shift.*": ("logit_shift",),
     "post16.sixth_form_dropout": ("probability",),
     "post16.sixth_form_fsm_kept": ("probability",),
     "post16.college_withdrawal": ("probability",),
@@ -359,6 +360,7 @@ _EACH: dict[str, tuple[Callable[[float], bool], str]] = {
     "year": (lambda v: v == int(v) and 1900 <= v <= 2100, "a year between 1900 and 2100"),
     "flag": (lambda v: v in (0, 1), "0 or 1"),
     "exponent": (lambda v: 0 < v <= 5, "an exponent above 0 and at most 5"),
+    "logit_shift": (lambda v: -10 <= v <= 10, "a shift of log odds between -10 and 10"),
 }
 """Constraints on every number of the node, each reported at its own path."""
 

@@ -1,8 +1,9 @@
 """After Year 11: the route taken at 16, sixth-form years, KS5 results and youth FE years.
 
-The route is a multinomial logit on the KS4 latent score. School sixth-formers stay on the school
-census (Years 12 and 13); sixth-form and FE colleges are recorded in the ILR; everyone who
-completes a level 3 programme gets a KS5 record.
+The route is a multinomial logit on the KS4 latent score, its intercepts shifted by the KS4
+year (``post16.route_shift``: fewer stayed in full-time education before the participation age
+rose). School sixth-formers stay on the school census (Years 12 and 13); sixth-form and FE
+colleges are recorded in the ILR; everyone who completes a level 3 programme gets a KS5 record.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.schooling import Schooling
+from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, softmax_rows
 
 ROUTES = ("school_sixth_form", "sixth_form_college", "fe_college", "apprenticeship",
@@ -54,7 +56,11 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     a = np.array([coeffs[r]["a"] for r in ROUTES])
     b = np.array([coeffs[r]["b"] for r in ROUTES])
     z = np.nan_to_num(latent[has_ks4])
-    probs = softmax_rows(a[None, :] + b[None, :] * z[:, None])
+    ks4_year = np.zeros(n, dtype=np.int64)
+    ks4_year[ks4["person"]] = ks4["year"]
+    shift = np.column_stack([interpolate(p["post16.route_shift"][r], ks4_year[has_ks4])
+                             for r in ROUTES])
+    probs = softmax_rows(a[None, :] + shift + b[None, :] * z[:, None])
     route[has_ks4] = categorical(ctx.rng("post16.route"), probs)
 
     dropout = ctx.rng("post16.sixth_form_dropout").random(n) < p["post16.sixth_form_dropout"]
