@@ -106,14 +106,15 @@ def _one_provider_at_16_to_18(records: Frame, drawn: np.ndarray) -> np.ndarray:
 def _a_level_years(records: Frame, post16: Post16, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per learner record: the person's KS5 row where the record is a year of a sixth-form
     college student's A levels (the KS5 year, Year 13, or the year before), else -1; and
-    whether it is the first of the two (Year 12)."""
+    whether it is the first of the two in the ILR (Year 12, or Year 13 when Year 12 came
+    before the first ILR year)."""
     ks5 = post16.ks5
     row = last_row_of(ks5["person"], n)[records["person"]]
     row = np.where(records["kind"] == KIND_SFC, row, -1)
     held = np.flatnonzero(row >= 0)
     ks5_year = np.full(len(records), -1)
     ks5_year[held] = np.where(ks5["vocational"][row[held]], -1, ks5["year"][row[held]])
-    first = (ks5_year >= 0) & (records["year"] == ks5_year - 1)
+    first = (ks5_year >= 0) & (records["year"] == np.maximum(ks5_year - 1, FIRST_ILR_YEAR))
     either = first | ((ks5_year >= 0) & (records["year"] == ks5_year))
     return np.where(either, row, -1), first
 
@@ -121,10 +122,11 @@ def _a_level_years(records: Frame, post16: Post16, n: int) -> tuple[np.ndarray, 
 def _a_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
                   first_year: np.ndarray, post16: Post16, first_aim: int) -> Frame:
     """One aim per KS5 A level of each sixth-form college student, on the record of Year 12
-    (``first_year``; ``ks5_row`` the student's KS5 row): started in early September of Year 12,
-    planned to end on 30 June of Year 13 (so the ILR returns it in both years), ending with
-    the exams; achieved at grade E or above. ``a_level`` is the A level's slot in the KS5
-    record, whose subject and grade are the KS5 exam row's; aim ids from ``first_aim``."""
+    (``first_year``, see :func:`_a_level_years`; ``ks5_row`` the student's KS5 row): started
+    in early September of Year 12, planned to end on 30 June of Year 13 (so the ILR returns it
+    in both years), ending with the exams; achieved at grade E or above. ``a_level`` is the A
+    level's slot in the KS5 record, whose subject and grade are the KS5 exam row's; aim ids
+    from ``first_aim``."""
     ks5 = post16.ks5
     rows = np.flatnonzero(first_year)
     student = ks5_row[rows]
@@ -134,7 +136,7 @@ def _a_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
     grades = np.stack([ks5[f"al{i + 1}"] for i in range(4)], axis=1)
     grade = grades[np.repeat(student, count), slot]
     k = len(learner)
-    year = records["year"][learner]
+    year = ks5["year"][np.repeat(student, count)] - 1  # (Year 12)
     start = ymd(year, 9, 1 + rng.integers(0, 10, k))
     planned_end = ymd(year + 2, 6, 30)
     end = planned_end - rng.integers(0, 21, k).astype("timedelta64[D]")
