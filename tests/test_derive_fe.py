@@ -728,15 +728,17 @@ def test_ypmad_academic_study_follows_ks4_and_ks5(db, subject, codes, title) -> 
 def test_ilr_full_funding_follows_age_and_aim(db) -> None:
     """FFI: 1 (fully funded) for a learner under 19 at the aim's start; for adults 1 for English
     or maths up to level 2, a first full level 2, a first full level 3 under 24 (above the
-    learner's PriorAttain) or on benefits at the start, else 2, adult apprentices 2; none for
-    community learning and FundModel 81 (it was a uniform 0-9 on every aim)."""
-    rows, young_cofunded, bad_adult, bad_null, funded = _one(db, """
+    learner's PriorAttain, whose codes 7, 9 and 99 are below level 1) or on benefits at the
+    start, else 2, adult apprentices 2; none for community learning and FundModel 81 (it was a
+    uniform 0-9 on every aim)."""
+    prior = "CASE WHEN l.PriorAttain IN (7, 9, 99) THEN 0 ELSE l.PriorAttain END"
+    rows, young_cofunded, bad_adult, bad_null, funded = _one(db, f"""
         SELECT count(*), sum(AgeAimStart < 19 AND FFI = 2),
           sum(AgeAimStart >= 19 AND FFI IN (1, 2) AND FFI <> CASE
               WHEN WPL = 1 THEN 2
               WHEN (EngMath = 1 AND Notional_Level <= 2)
-                   OR (FullL2 = 1 AND l.PriorAttain < 2)
-                   OR (FullL3 = 1 AND l.PriorAttain < 3 AND AgeAimStart < 24)
+                   OR (FullL2 = 1 AND {prior} < 2)
+                   OR (FullL3 = 1 AND {prior} < 3 AND AgeAimStart < 24)
                    OR OnBenefits_AtStart = 1 THEN 1
               ELSE 2 END),
           sum((FFI IN (1, 2)) = (FundModel IN (10, 81))),
@@ -745,6 +747,29 @@ def test_ilr_full_funding_follows_age_and_aim(db) -> None:
         WHERE FundModel > 0 AND AgeAimStart > 0 AND WPL >= 0 AND l.PriorAttain >= -1""")
     assert rows > 1000 and 0.4 < funded < 0.9, (rows, funded)
     assert (young_cofunded, bad_adult, bad_null) == (0, 0, 0)
+
+
+def test_a_young_learners_prior_attainment_is_the_ks4_results(db) -> None:
+    """PriorAttain of a learner in the ILR the year after KS4 (academic age 16) is the KS4
+    results' level: 2 (full level 2) with KS4_LEVEL2, 1 with KS4_LEVEL1 alone, 7 (below level
+    1) with entries short of level 1, 99 (no qualifications) without entries; every code is in
+    the VRF's list (it was the level below the course: a pupil with five good GCSEs on a level
+    2 course had 1, and level 1 courses 0, no code)."""
+    rows, bad = _one(db, """
+        WITH k AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr,
+                          CAST(substr(KS4_ACADYR, 1, 4) AS int) AS year,
+                          CASE WHEN KS4_LEVEL2 = 1 THEN 2 WHEN KS4_LEVEL1 = 1 THEN 1
+                               WHEN KS4_ENTRIES > 0 THEN 7 ELSE 99 END AS code
+                   FROM KS4Pupil_2002_to_2014
+                   WHERE KS4_LEVEL2 IS NOT NULL AND KS4_LEVEL1 IS NOT NULL)
+        SELECT count(*), sum(l.PriorAttain <> k.code)
+        FROM learners l JOIN education_records_lookup r ON r.RECORDID = l.RECORDID
+        JOIN learner_ae_id_to_pmr_lookup p ON p.AE_ID = r.AE_ID
+        JOIN k ON k.pmr = p.PUPILMATCHINGREFANONYMOUS AND l.Year = k.year + 1
+        WHERE l.AcAge = 16 AND l.PriorAttain >= -1""")
+    assert rows > 50 and bad == 0, (rows, bad)
+    codes = {row[0] for row in db.execute("SELECT DISTINCT PriorAttain FROM learners")}
+    assert codes <= {-1, 1, 2, 3, 4, 5, 7, 9, 99} and {2, 99} <= codes, codes
 
 
 def test_ilr_monitoring_codes_status_and_support_costs(db) -> None:

@@ -31,6 +31,7 @@ from leo_synth.relations.derive_ilr import (
     subject_ssa,
 )
 from leo_synth.relations.ilr_lldd import lldd_details
+from leo_synth.relations.ilr_prior_attainment import prior_attainment_codes, prior_levels
 from leo_synth.relations.key_stages import A_LEVEL_GRADES
 from leo_synth.relations.ks4_subjects import SLOT_SUBJECTS, exam_grade
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, StaticContext, builder
@@ -62,11 +63,6 @@ def _learner_ids(life: LifeCourse, person: np.ndarray, provider: np.ndarray) -> 
     mixed = (life.persons["pid"][person].astype(np.uint64) * np.uint64(2654435761)
              + provider.astype(np.uint64) * np.uint64(40503)) % np.uint64(10**10)
     return np.char.add("LR", zfill(mixed.astype(str), 10))
-
-
-def prior_attainment(level: np.ndarray) -> np.ndarray:
-    """The learner record's prior attainment (PriorAttain): the level below its learning."""
-    return np.clip(np.asarray(level) - 1, -1, 5)
 
 
 LEARNER_ATTRIBUTES = (
@@ -105,7 +101,7 @@ def learners(life: LifeCourse, relation: Relation) -> Frame:
         **lldd_details(life, person, lldd),
         "recordid": life.ctx.keys.make("recordid", pid, rec["slot"]),
         "app_participant": rec["apprenticeship"].astype(np.int64),
-        "prior_attain": prior_attainment(level),
+        "prior_attain": prior_attainment_codes(life),
         # 1 = full level 2/3 participation or achievement; NULL otherwise (no other code).
         "full_level2": Masked(np.ones(len(rec), dtype=np.int64), level != 2),
         "full_level3": Masked(np.ones(len(rec), dtype=np.int64), level != 3),
@@ -217,7 +213,7 @@ def aims(life: LifeCourse, relation: Relation) -> Frame:
     framework = aim["apprenticeship"] & ~standard
     ages = start_ages(life, person, row, aim["start_date"], len(rec))
     benefits = benefit_attributes(life, person, aim["start_date"], aim["apprenticeship"])
-    first_full = ((fl2 == 100) | (fl3 == 100)) & (prior_attainment(rec["level"][row]) < level)
+    first_full = ((fl2 == 100) | (fl3 == 100)) & (prior_levels(life)[row] < level)
     ffi, no_ffi = full_funding(fund_model, ages["age_aim_start"], level, first_full, eng_maths,
                                benefits["benefit_any_start"] == 1, aim["apprenticeship"])
     ldm = monitoring_codes(life)
