@@ -11,7 +11,9 @@ text codes converted to its small integer types that the targets did not:
 - ``TRY_CAST`` or ``TRY_CONVERT`` of text holding an integer beyond ``tinyint`` or
   ``smallint`` is NULL (the targets gave the number, or PostgreSQL stopped);
 - ``CAST`` of such text stops with error 244 (``tinyint``, ``smallint``: the targets gave the
-  number) or, beyond ``int``, 248 (the targets stopped in other words).
+  number) or, beyond ``int``, 248 (the targets stopped in other words);
+- ``ALTER TABLE #t ADD c INT DEFAULT 0`` leaves the rows already there NULL in a column that
+  allows NULL (unless ``WITH VALUES``, which was not read): the targets gave them the default.
 """
 
 from __future__ import annotations
@@ -207,6 +209,30 @@ SELECT label, n_self, n_paye, n_both, mean_se, median_se,
   '[' + label + ']' AS bracketed, LEN(label) AS l, DATALENGTH(label) AS dl
 FROM #se ORDER BY TaxYear
 """,
+    "fe_learners_flagged_on_benefit_by_alter_table_add_default": """
+SET NOCOUNT ON
+IF OBJECT_ID('tempdb..#fe') IS NOT NULL DROP TABLE #fe
+SELECT DISTINCT k.EDUKEY, l.Sex,
+  CASE WHEN l.AcAge < 19 THEN '16-18' WHEN l.AcAge < 25 THEN '19-24' ELSE '25+' END AS age_band
+INTO #fe
+FROM [LILR_i2].[2002237].[learners] l
+JOIN [LEO_i2].[2002237].[education_records_lookup] e ON e.RECORDID = l.RECORDID
+JOIN [LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup] k ON k.AE_ID = e.AE_ID
+WHERE l.Year = '2014'
+ALTER TABLE #fe ADD on_benefit INT DEFAULT 0, employed INT DEFAULT 0
+UPDATE f SET on_benefit = 1
+FROM #fe f JOIN [LEO_i2].[2002237].[leo_benefit] b ON b.EduKey = f.EDUKEY
+WHERE b.Out_of_work_benefit = 1 AND b.StartDate <= '2017-03-31' AND b.EndDate >= '2016-04-01'
+UPDATE f SET employed = 1
+FROM #fe f WHERE EXISTS (SELECT 1 FROM [LEO_i2].[2002237].[leo_earnings] e
+                         WHERE e.Edukey = f.EDUKEY AND e.TaxYear = 201617 AND e.Earnings > 0)
+SELECT age_band, COUNT(*) AS learners, SUM(on_benefit) AS on_benefit,
+  SUM(CASE WHEN on_benefit = 0 THEN 1 ELSE 0 END) AS flagged_off_benefit,
+  COUNT(on_benefit) AS flagged, AVG(on_benefit * 1.0) AS share_flagged,
+  SUM(CASE WHEN employed = 0 AND on_benefit = 0 THEN 1 ELSE 0 END) AS neither,
+  SUM(ISNULL(employed, 0)) AS employed
+FROM #fe GROUP BY age_band ORDER BY age_band
+""",
 }
 """Scripts as analysts write them, each ending in a result set that ``ORDER BY`` fixes."""
 
@@ -291,3 +317,23 @@ def test_cast_of_text_within_the_small_integer_types_still_runs(
   CAST(code AS SMALLINT) AS s, CONVERT(INT, code) AS i, CAST('255' AS TINYINT) AS top
 FROM #c WHERE code IN ('12', ' 255 ', '') ORDER BY t""")
     assert rows == [(0, 0, 0, 255), (12, 12, 12, 255), (255, 255, 255, 255)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_column_added_with_a_default_is_null_in_the_rows_already_there(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # SQL Server stores the default in existing rows only for a NOT NULL column or WITH
+    # VALUES; every target stored it in them all (1 and 2 held 1, 3 and 5 below)
+    db = _db(request, backend)
+    rows = _values(db, """CREATE TABLE #b (k INT)
+INSERT INTO #b VALUES (1), (2)
+ALTER TABLE #b ADD a INT NULL DEFAULT 1
+ALTER TABLE #b ADD b INT DEFAULT 3, c INT NOT NULL DEFAULT 4
+ALTER TABLE #b ADD d INT CONSTRAINT df_d DEFAULT 5
+ALTER TABLE #b ADD e INT NULL DEFAULT 6 WITH VALUES
+ALTER TABLE #b ADD f VARCHAR(3) DEFAULT 'x';
+SELECT @@ROWCOUNT AS rc INTO #rc
+INSERT INTO #b (k) VALUES (3)
+SELECT b.*, rc FROM #b b CROSS JOIN #rc ORDER BY k""")
+    assert rows == [(1, None, None, 4, None, 6, None, 0), (2, None, None, 4, None, 6, None, 0),
+                    (3, 1, 3, 4, 5, 6, "x", 0)]
