@@ -1,12 +1,14 @@
 """`leo-synth sql`: scripts as LEO analysts in the SRS write them over the further-education
 (ILR), benefit (DWP) and HMRC employment, earnings and self-assessment views, run on every
-backend, their answers the same on each: benefit spells joined into islands by ``LAG`` and a
-running ``SUM``; employment spells merged and their days clipped to each tax year in a
-``WHILE`` loop; a learner's highest aim by ``CROSS APPLY (SELECT TOP 1 ...)`` with aim
+backend, their answers the same on each (out-of-work benefit spells joined into islands by
+``LAG`` and a running ``SUM``, and further-education learners flagged by ``ALTER TABLE ... ADD
+... DEFAULT 0`` and ``UPDATE ... FROM``, are ``examples/srs/63`` and ``64``, which
+``test_srs_corpus`` runs so): employment spells merged and their days clipped to each tax
+year in a ``WHILE`` loop; a learner's highest aim by ``CROSS APPLY (SELECT TOP 1 ...)`` with aim
 references taken apart; PAYE pay joined to self-assessment by ``UPDATE ... FROM`` with
 ``ALTER TABLE``, ``DELETE ... FROM``, ``sp_rename`` and ``TRY ... CATCH``; self-employment
-per tax year by ``WHILE 1 = 1`` with ``BREAK`` and ``CONTINUE``. And what SQL Server does with
-text codes converted to its small integer types that the targets did not:
+per tax year by ``WHILE 1 = 1`` with ``BREAK`` and ``CONTINUE``. And what SQL Server does that
+the targets did not:
 
 - ``TRY_CAST`` or ``TRY_CONVERT`` of text holding an integer beyond ``tinyint`` or
   ``smallint`` is NULL (the targets gave the number, or PostgreSQL stopped);
@@ -30,31 +32,6 @@ from test_tsql_linkage_and_fixed_width_scripts import _values
 from leo_synth.tsql.errors import ScriptError
 
 SCRIPTS = {
-    "out_of_work_benefit_islands_by_lag_and_a_running_sum": """
-SET NOCOUNT ON
-IF OBJECT_ID('tempdb..#sp') IS NOT NULL DROP TABLE #sp
-SELECT EduKey, StartDate, Benefit_type,
-  CASE WHEN EndDate = '9999-12-31' THEN CAST('2021-03-31' AS DATE) ELSE EndDate END AS EndDate
-INTO #sp FROM [LEO_i2].[2002237].[leo_benefit] WHERE Out_of_work_benefit = 1
-CREATE CLUSTERED INDEX ix_sp ON #sp (EduKey, StartDate)
-;WITH o AS (
-  SELECT EduKey, StartDate, EndDate, Benefit_type,
-    DATEDIFF(day, LAG(EndDate) OVER (PARTITION BY EduKey ORDER BY StartDate, EndDate),
-             StartDate) AS gap
-  FROM #sp
-), f AS (
-  SELECT *, CASE WHEN gap IS NULL OR gap > 28 THEN 1 ELSE 0 END AS new_island FROM o
-), i AS (
-  SELECT *, SUM(new_island) OVER (PARTITION BY EduKey ORDER BY StartDate, EndDate
-                                  ROWS UNBOUNDED PRECEDING) AS island
-  FROM f
-)
-SELECT TOP 25 EduKey, island, MIN(StartDate) AS island_start, MAX(EndDate) AS island_end,
-  COUNT(*) AS spells, DATEDIFF(day, MIN(StartDate), MAX(EndDate)) + 1 AS days,
-  AVG(gap) AS mean_gap, STRING_AGG(Benefit_type, '>') WITHIN GROUP (ORDER BY StartDate) AS path
-FROM i GROUP BY EduKey, island
-ORDER BY spells DESC, days DESC, EduKey, island
-""",
     "days_employed_per_tax_year_clipped_in_a_while_loop": """
 SET NOCOUNT ON
 DECLARE @ty INT = 201415, @start DATE, @end DATE
@@ -208,30 +185,6 @@ SELECT label, n_self, n_paye, n_both, mean_se, median_se,
   CAST(n_both * 100.0 / NULLIF(n_self, 0) AS DECIMAL(4, 1)) AS pct_both,
   '[' + label + ']' AS bracketed, LEN(label) AS l, DATALENGTH(label) AS dl
 FROM #se ORDER BY TaxYear
-""",
-    "fe_learners_flagged_on_benefit_by_alter_table_add_default": """
-SET NOCOUNT ON
-IF OBJECT_ID('tempdb..#fe') IS NOT NULL DROP TABLE #fe
-SELECT DISTINCT k.EDUKEY, l.Sex,
-  CASE WHEN l.AcAge < 19 THEN '16-18' WHEN l.AcAge < 25 THEN '19-24' ELSE '25+' END AS age_band
-INTO #fe
-FROM [LILR_i2].[2002237].[learners] l
-JOIN [LEO_i2].[2002237].[education_records_lookup] e ON e.RECORDID = l.RECORDID
-JOIN [LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup] k ON k.AE_ID = e.AE_ID
-WHERE l.Year = '2014'
-ALTER TABLE #fe ADD on_benefit INT DEFAULT 0, employed INT DEFAULT 0
-UPDATE f SET on_benefit = 1
-FROM #fe f JOIN [LEO_i2].[2002237].[leo_benefit] b ON b.EduKey = f.EDUKEY
-WHERE b.Out_of_work_benefit = 1 AND b.StartDate <= '2017-03-31' AND b.EndDate >= '2016-04-01'
-UPDATE f SET employed = 1
-FROM #fe f WHERE EXISTS (SELECT 1 FROM [LEO_i2].[2002237].[leo_earnings] e
-                         WHERE e.Edukey = f.EDUKEY AND e.TaxYear = 201617 AND e.Earnings > 0)
-SELECT age_band, COUNT(*) AS learners, SUM(on_benefit) AS on_benefit,
-  SUM(CASE WHEN on_benefit = 0 THEN 1 ELSE 0 END) AS flagged_off_benefit,
-  COUNT(on_benefit) AS flagged, AVG(on_benefit * 1.0) AS share_flagged,
-  SUM(CASE WHEN employed = 0 AND on_benefit = 0 THEN 1 ELSE 0 END) AS neither,
-  SUM(ISNULL(employed, 0)) AS employed
-FROM #fe GROUP BY age_band ORDER BY age_band
 """,
 }
 """Scripts as analysts write them, each ending in a result set that ``ORDER BY`` fixes."""
