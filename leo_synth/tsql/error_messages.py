@@ -53,6 +53,19 @@ def conversion_failed(text: str, kind: str) -> str:
     return f"Conversion failed when converting the varchar value '{text}' to data type {kind}."
 
 
+TEXT_OVERFLOWS = {"tinyint": "an INT1 column. Use a larger integer column.",
+                  "smallint": "an INT2 column. Use a larger integer column.",
+                  "int": "an int column."}
+"""How SQL Server's errors 244 (``tinyint``, ``smallint``) and 248 (``int``) end: text holding
+an integer beyond the type it is converted to."""
+
+
+def text_overflow(text: str, kind: str) -> str:
+    """SQL Server's error 244 or 248: text holding an integer beyond the integer type ``kind``
+    (``CAST('300' AS TINYINT)``, ``CAST('3000000000' AS INT)``)."""
+    return f"The conversion of the varchar value '{text}' overflowed {TEXT_OVERFLOWS[kind]}"
+
+
 def small_overflow(kind: str) -> tuple[str, str]:
     """SQL Server's error 220, an integer beyond ``tinyint`` or ``smallint`` (``kind``): its
     words before the value and after it."""
@@ -84,6 +97,8 @@ NUMBERS = {"violation of primary key constraint": 2627,
            "conversion failed when converting date and/or time": 241,
            "cannot construct data type": 289,
            "conversion failed when converting": 245,
+           "overflowed an int column": 248,
+           "column. use a larger integer column": 244,
            "cannot convert a char value to money": 235,
            "error converting data type varchar to": 8114,
            "arithmetic overflow error converting": 8115,
@@ -128,7 +143,7 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
                 r"Arithmetic overflow|String or binary|Invalid length parameter|"
                 r"Cannot construct|The statement terminated\.|STRING_AGG aggregation|"
                 r"Adding a value|The datediff function|An invalid floating point|"
-                r"Cannot convert a char value) .*)$"),
+                r"Cannot convert a char value|The conversion of the varchar value) .*)$"),
      lambda found: found["own"]),
     # ... or by the run's Python function (sqlite_functions.DUCKDB_DATES)
     (re.compile(r"Python exception occurred while executing the UDF: \w+: (?P<own>.*)$"),

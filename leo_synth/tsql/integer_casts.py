@@ -12,6 +12,10 @@ point fails to convert in SQL Server as it does there (``CAST('12.7' AS INT)``).
 where PostgreSQL and DuckDB stop the query. On SQLite, whose ``CAST`` reads text's leading
 digits (``CAST('2015/2016' AS INT)`` was 2015, ``'R'`` 0), text is converted by the run's
 function, which stops the query with SQL Server's message where SQL Server's cast fails.
+Text holding an integer beyond the type (``CAST('300' AS TINYINT)``, ``CONVERT(SMALLINT,
+'40000')``, ``CAST('3000000000' AS INT)``) stops with SQL Server's error 244 or 248, where the
+targets gave the number (``tinyint`` is a ``SMALLINT`` on PostgreSQL and DuckDB, SQLite's
+integers are eight bytes) or stopped in their own words.
 """
 
 from __future__ import annotations
@@ -19,12 +23,18 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.declared_columns import declared_types
-from leo_synth.tsql.error_messages import conversion_failed, numeric_overflow, small_overflow
+from leo_synth.tsql.error_messages import (
+    conversion_failed,
+    numeric_overflow,
+    small_overflow,
+    text_overflow,
+)
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.integer_overflow import CHECK
 from leo_synth.tsql.rewrites import is_text, replaced
-from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER
+from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER, INTEGER_RANGES
 from leo_synth.tsql.text_bounds import raised
+from leo_synth.tsql.try_conversions import INTEGER_TEXT, TINYINT
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
@@ -133,12 +143,56 @@ def _not_whole(node: exp.Expression, value: exp.Expression) -> exp.If:
                   true=exp.Anonymous(this="ERROR", expressions=[message]))
 
 
+def _text_beyond(node: exp.Expression, value: exp.Expression, dialect: str) -> exp.If | None:
+    """The arm (PostgreSQL, DuckDB) for text holding an integer beyond the type a ``CAST``
+    converts it to: SQL Server's error 244 (``CAST('300' AS TINYINT)``, where the targets
+    gave 300, ``tinyint`` being a ``SMALLINT`` there) or 248 (``CAST('3000000000' AS INT)``,
+    where they stopped in other words). None for ``bigint``, whose range is the targets'."""
+    to = _integer_type(node)
+    kind = "tinyint" if to.meta.get(TINYINT) else SQL_SERVER_NAMES.get(to.this)
+    if kind not in INTEGER_RANGES:
+        return None
+    low, high = INTEGER_RANGES[kind]
+    trimmed = exp.Trim(this=exp.cast(value.copy(), exp.DataType.build("TEXT")))
+    if dialect == "duckdb":  # (TRY_CAST: text that is no integer is the other arms')
+        number: exp.Expression = exp.TryCast(this=trimmed, to=exp.DataType.build("HUGEINT"))
+    else:  # (PostgreSQL may test an AND's sides in any order: the pattern guards the cast)
+        number = exp.Case(ifs=[exp.If(
+            this=exp.RegexpLike(this=trimmed.copy(), expression=exp.Literal.string(
+                INTEGER_TEXT)),
+            true=exp.cast(trimmed, exp.DataType.build("DECIMAL")))])
+    words = text_overflow("\x00", kind).split("\x00")
+    message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(words[0]), expression=value.copy()),
+                        expression=exp.Literal.string(words[1]))
+    outside = exp.Not(this=exp.Between(this=number, low=exp.Literal.number(low),
+                                       high=exp.Literal.number(high)))
+    return exp.If(this=outside, true=raised(message, dialect))
+
+
+def _literal_beyond(node: exp.Expression, value: exp.Expression, dialect: str
+                    ) -> exp.Expression | None:
+    """The call that stops a ``CAST`` of a text literal holding an integer beyond its type
+    (``CONVERT(SMALLINT, '40000')``) with SQL Server's error, or None."""
+    if not (isinstance(value, exp.Literal) and value.is_string) or is_safe(node) or not (
+            INTEGER.fullmatch(value.name)):
+        return None
+    to = _integer_type(node)
+    kind = "tinyint" if to.meta.get(TINYINT) else SQL_SERVER_NAMES.get(to.this)
+    if kind not in INTEGER_RANGES:
+        return None
+    low, high = INTEGER_RANGES[kind]
+    if low <= int(value.name) <= high:
+        return None
+    return raised(text_overflow(value.name, kind), dialect)
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
                ) -> tuple[exp.Expression, bool]:
     """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
     SQLite truncates), blank text cast to an integer 0, and each number cast to ``TINYINT``
     or ``SMALLINT`` checked (``_small_ranges``); and whether PostgreSQL's session function
     that raises is called (``text_bounds.POSTGRES_SETUP``)."""
+    raising = False
     for node in list(tree.find_all(exp.Cast, exp.TryCast, exp.Convert)):
         slot = _value_slot(node)
         value = node.args.get(slot) if slot else None
@@ -146,12 +200,19 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             continue
         if isinstance(value, exp.Literal) and value.is_string and not value.name.strip():
             tree = replaced(tree, node, exp.Literal.number(0))  # (PostgreSQL folds the CAST)
+        elif (beyond := _literal_beyond(node, value, dialect)) is not None:
+            tree = replaced(tree, node, beyond)  # (PostgreSQL reads the literal as the type)
+            raising = True
         elif is_text(value, kinds.texts) and (dialect != "sqlite" or is_safe(node)):
             # CAST('' AS INT) is 0 in SQL Server; PostgreSQL and DuckDB fail, TRY_CAST is NULL
             blank = exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string(""))
             arms = [exp.If(this=blank, true=exp.Literal.number(0))]
             if dialect == "duckdb" and not _to_bit(node):
                 arms.append(_not_whole(node, value))
+            beyond = None if is_safe(node) else _text_beyond(node, value, dialect)
+            if beyond is not None:
+                arms.append(beyond)
+                raising = True
             tree = replaced(tree, node, exp.Case(ifs=arms, default=node.copy()))
         elif dialect == "sqlite" and not is_number(value, kinds) and not _to_bit(node) and (
                 not is_safe(node)):  # (TRY_CAST: try_conversions' function, which gives NULL)
@@ -164,7 +225,8 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
     if dialect == "sqlite":
         tree = _int_ranges(tree, kinds)
-    return _small_ranges(tree, kinds, dialect)
+    tree, small = _small_ranges(tree, kinds, dialect)
+    return tree, raising or small
 
 
 SMALL_RANGES = {exp.DataType.Type.UTINYINT: (0, 255), exp.DataType.Type.TINYINT: (0, 255),

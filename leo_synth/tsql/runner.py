@@ -22,6 +22,7 @@ from sqlglot import exp
 
 from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import (
+    added_defaults,
     blocks,
     cursors,
     datetime_display,
@@ -558,6 +559,11 @@ class Runner:
                     parts = self.translator.session.get(session_key(tree.this))
                     if parts is not None:  # (a #temp or own table: its columns changed)
                         self.translator.altered(tree, parts)
+                    if (emptied := added_defaults.nulled(tree)) is not None:
+                        # (the rows already there hold NULL, not the default)
+                        count = self.rowcount
+                        self.statement(script.Statement(statement.batch, line, emptied), None)
+                        self.rowcount = count
                 return None
             self.rowcount = result.count if result.count is not None else len(result.rows)
             columns = [self.translator.heading(c) for c in result.columns]

@@ -22,7 +22,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import culture_formats, date_names
+from leo_synth.tsql import added_defaults, culture_formats, date_names
 from leo_synth.tsql.dialect_habits import TOP_AND_OFFSET
 from leo_synth.tsql.errors import ScriptError, output_refused
 
@@ -537,6 +537,17 @@ def _setting_list(chunk: list[Token], words: list[str]) -> exp.Set | None:
         this=exp.column(name.text), expression=exp.var(words[-1]))) for name in names])
 
 
+def _with_values(tree: exp.Expression | None, after: list[Token]) -> int:
+    """How many tokens ``WITH VALUES`` after an ``ALTER TABLE t ADD c INT DEFAULT 0`` takes
+    (2, the statement marked for ``added_defaults``; sqlglot read them as the start of a
+    common table expression), else 0."""
+    if not isinstance(tree, exp.Alter) or [t.text.upper() for t in after[:2]] != [
+            "WITH", "VALUES"]:
+        return 0
+    tree.meta[added_defaults.WITH_VALUES] = True
+    return 2
+
+
 def _column_default(chunk: list[Token], words: list[str], text: str) -> exp.Alter | None:
     """``ALTER TABLE t ADD [CONSTRAINT DF_t_c] DEFAULT (0) FOR c``, as SSMS scripts a table
     (sqlglot does not parse it), as the ``ALTER TABLE t ALTER COLUMN c SET DEFAULT (0)`` it
@@ -636,6 +647,7 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         dangling = _dangling_comma(chunk[:end])
         if dangling is not None:
             raise ScriptError(chunk[0].line, dangling)
+        end += _with_values(tree, chunk[end:])
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
     if _top_beside_fetch(chunk):
         raise ScriptError(chunk[0].line, TOP_AND_OFFSET)

@@ -40,6 +40,7 @@ from leo_synth.tsql.error_messages import (
     TRUNCATED,
     conversion_failed,
     not_converted,
+    text_overflow,
 )
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
@@ -136,6 +137,8 @@ def _converted(value: Any, kind: str, convert: Any) -> Any:
 
 
 INT_RANGE = (-2**31, 2**31 - 1)
+INTEGER_RANGES = {"tinyint": (0, 255), "smallint": (-32768, 32767), "int": INT_RANGE}
+"""SQL Server's ranges of its integer types by their names (``bigint``'s is SQLite's own)."""
 
 
 def int_sum(value: Any) -> Any:
@@ -173,8 +176,13 @@ def remainder(dividend: Any, divisor: Any) -> Any:
 
 def to_integer(value: Any, kind: str = "int") -> Any:
     """Text compared with or cast to an integer (of SQL Server's type ``kind``), converted as
-    T-SQL does (or the query stops)."""
-    return _converted(value, kind, try_integer)
+    T-SQL does (or the query stops: text that is no integer, or one beyond ``kind``'s range,
+    ``CAST('300' AS TINYINT)``, which SQLite kept)."""
+    result = _converted(value, kind, try_integer)
+    low, high = INTEGER_RANGES.get(kind, (result, result))
+    if isinstance(value, str) and result is not None and not low <= result <= high:
+        raise_error(text_overflow(value, kind))
+    return result
 
 
 def to_number(value: Any) -> Any:

@@ -23,6 +23,14 @@ from leo_synth.tsql.target_dialects import target_sql
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+INTEGER_RANGES = {exp.DataType.Type.INT: sqlite_functions.INT_RANGE,
+                  exp.DataType.Type.SMALLINT: (-32768, 32767),
+                  exp.DataType.Type.TINYINT: (0, 255), exp.DataType.Type.UTINYINT: (0, 255)}
+"""SQL Server's ranges of the integer types text is tried as (``tinyint`` has no negative
+values; sqlglot reads T-SQL's ``TINYINT`` as ``UTINYINT``); a ``bigint`` is the targets' own."""
+TINYINT = "tinyint"
+"""The mark (in its ``meta``) of a ``SMALLINT`` that stands for T-SQL's ``TINYINT`` on
+PostgreSQL and DuckDB (``value_rewrites``)."""
 _STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
 """How a date style's parts are read (SQL Server reads a month or day of one digit too)."""
 
@@ -53,10 +61,11 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
     else:
         return None
     text = target_sql(value, dialect)
-    # (an INT's range: beyond it TRY_CAST is NULL, where SQLite kept the number and
-    # PostgreSQL stopped; DuckDB's own TRY_CAST gives NULL)
-    within = (f" BETWEEN {sqlite_functions.INT_RANGE[0]} AND {sqlite_functions.INT_RANGE[1]}"
-              if to.is_type(exp.DataType.Type.INT) else "")
+    # (the type's range: beyond it TRY_CAST is NULL, where SQLite kept the number and
+    # PostgreSQL stopped; DuckDB's own TRY_CAST gave NULL beyond an INT's range, but kept
+    # TRY_CAST('300' AS TINYINT), whose type is a SMALLINT there)
+    bounds = INTEGER_RANGES.get(exp.DataType.Type.TINYINT if to.meta.get(TINYINT) else to.this)
+    within = f" BETWEEN {bounds[0]} AND {bounds[1]}" if bounds else ""
     if dialect == "sqlite":
         tried = f"{function}({text})"
         return sqlglot.parse_one(f"CASE WHEN {tried}{within} THEN {tried} END" if within
@@ -69,6 +78,8 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
     else:  # DuckDB's own TRY_CAST read the text '1.5' and '1e3' as the integers 2 and 1000;
         # a number is left to it (its text, '1.0', is no integer)
         matches, cast = f"REGEXP_FULL_MATCH({as_text}, {_quoted(pattern)})", "TRY_CAST"
+        if within:
+            matches += f" AND TRY_CAST(TRIM({as_text}) AS HUGEINT){within}"
         first = f"WHEN TYPEOF({text}) <> 'VARCHAR' THEN TRY_CAST({text} AS {type_sql}) "
     # (blank text is 0, of an integer or a float, as in SQL Server)
     return sqlglot.parse_one(f"CASE {first}WHEN TRIM({as_text}) = '' THEN 0 WHEN {matches} "

@@ -504,7 +504,9 @@ def _data_type(node: exp.DataType, dialect: str) -> exp.Expression:
             "duckdb", "postgres"):
         node.set("expressions", [])  # (BINARY(16): their BLOB and BYTEA take no length)
     if node.is_type(exp.DataType.Type.UTINYINT) and dialect in ("duckdb", "postgres"):
-        return exp.DataType.build("SMALLINT")
+        small = exp.DataType.build("SMALLINT")
+        small.meta[try_conversions.TINYINT] = True  # (its range is still tinyint's)
+        return small
     if node.is_type(exp.DataType.Type.BIT) and dialect in ("duckdb", "postgres") and (
             isinstance(node.parent, exp.ColumnDef)):
         return exp.DataType.build("SMALLINT")
