@@ -23,6 +23,8 @@ from leo_synth.tsql.target_dialects import target_sql
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+DECIMAL_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*$"
+"""Text a ``numeric`` reads: a number without an exponent (``'1e5'`` is a float's alone)."""
 _STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
 """How a date style's parts are read (SQL Server reads a month or day of one digit too)."""
 
@@ -137,6 +139,6 @@ def _decimal(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expre
     as_text = f"CAST({text} AS TEXT)"
     number = f"ROUND(CAST(TRIM({as_text}) AS NUMERIC), {scale})"
     return sqlglot.parse_one(
-        f"CASE WHEN {as_text} ~ {_quoted(NUMBER_TEXT)} THEN CASE WHEN ABS({number}) < "
+        f"CASE WHEN {as_text} ~ {_quoted(DECIMAL_TEXT)} THEN CASE WHEN ABS({number}) < "
         f"1e{precision - scale} THEN CAST({number} AS DECIMAL({precision}, {scale})) END END",
         read="postgres")
