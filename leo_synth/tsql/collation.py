@@ -13,7 +13,8 @@ text searched for such a literal (``CHARINDEX('x', code)``; ``LIKE`` and ``PATIN
 case already: ``like_patterns``), and replaced (``REPLACE(code, 'n/a', '')`` replaces ``N/A``
 too: SQLite by a function of its session, the others by a regular expression of the literal
 that ignores case). Left as the target compares them, and said in the README: a
-column compared with another column (``<`` too); the extract writes each code in one case
+column compared with another column (``<`` too), unless both are text of the session's tables
+(``padded_comparisons`` compares those ignoring case); the extract writes each code in one case
 (``ORDER BY``: ``text_order``; ``GROUP BY``, ``DISTINCT``: ``text_groups``). A
 case-sensitive or binary collation written in the script (``COLLATE Latin1_General_CS_AS``,
 ``_BIN``) keeps case.

@@ -17,7 +17,13 @@ A script's own tables may hold text with trailing spaces (``INSERT INTO #t VALUE
 which the same comparisons ignore in SQL Server, also between two columns (a ``JOIN`` on
 text): such a value (``padded_values``) compared with text loses its trailing spaces too
 (``RTRIM``; on SQLite, a temporary table's column joined so gets an index of its ``RTRIM``).
-``GROUP BY`` and ``DISTINCT`` are left as the targets compare them.
+Two such values compared with each other (``#a.k = #b.k``, ``k IN (SELECT k FROM #b)``) are
+compared ignoring case as well (``LOWER``), as the SRS's collation, ``Latin1_General_CI_AS``,
+compares them (a literal's case is ``collation``'s): ``'abc'`` joins ``'ABC'``, unless a
+collation written on either side keeps case (``_CS_``, ``_BIN``). A session's text compared
+with the extract's keeps the target's case, so that the extract's indexes serve the join. A
+scalar subquery of text (``k = (SELECT TOP 1 k2 FROM #b)``) is compared as its value.
+``GROUP BY`` and ``DISTINCT`` are left as the targets compare them (``text_groups``).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from leo_synth.tsql.derived_columns import branch_selects
 from leo_synth.tsql.padded_values import PaddedValues, Session
 from leo_synth.tsql.rewrites import from_sources, is_assignment, is_text, replaced
 from leo_synth.tsql.targets import quote
+from leo_synth.tsql.value_rewrites import keeps_case
 
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
@@ -104,6 +111,17 @@ def _derived(select: exp.Select, value: exp.Expression) -> exp.Expression:
 
 INDEX_PREFIX = "leo_rtrim_"
 """The start of the names of the indexes of trimmed columns made on SQLite."""
+FOLDED_PREFIX = "leo_lower_"
+"""The start of the names of the indexes of trimmed lower-case columns made on SQLite."""
+
+
+def _scalar(node: exp.Expression | None) -> exp.Expression | None:
+    """The value a scalar subquery of one column gives (``(SELECT TOP 1 k2 FROM #b)``: its
+    ``k2``, or what a derived table's column stands for); any other node itself."""
+    if not (isinstance(node, exp.Subquery) and isinstance(node.this, exp.Select)
+            and len(node.this.selects) == 1):
+        return node
+    return _derived(node.this, node.this.selects[0].unalias())
 
 
 class _Trimming:
@@ -113,31 +131,46 @@ class _Trimming:
                  dialect: str, temporary: Session):
         self.texts, self.dialect, self.temporary = texts, dialect, temporary
         self.values = PaddedValues(tree, texts, session)
-        self.indexed: dict[str, tuple[str, str]] = {}
-        """SQLite's indexes of ``RTRIM(column)`` the comparisons want, by name: (table,
-        column)."""
+        self.indexed: dict[str, tuple[str, str, bool]] = {}
+        """SQLite's indexes of ``RTRIM(column)`` (or its ``LOWER``) the comparisons want, by
+        name: (table, column, whether lower case)."""
 
     def texts_only(self, nodes: list[exp.Expression | None]) -> bool:
         """Whether every value compared is text (a number compares as a number)."""
-        present = [_collated(n) for n in nodes if n is not None and not isinstance(
+        present = [_scalar(_collated(n)) for n in nodes if n is not None and not isinstance(
             _collated(n), exp.Null)]
-        return bool(present) and all(_joined_text(n, self.texts) for n in present)
+        return bool(present) and all(
+            n is not None and _joined_text(n, self.texts) for n in present)
 
     def padded(self, nodes: list[exp.Expression | None]) -> bool:
         """Whether any of ``nodes`` may end in spaces: a padded literal, or text of a table
         of the session's compared with text."""
         nodes = [_collated(n) for n in nodes]
         return any(_padded(n) for n in nodes) or (self.texts_only(nodes) and any(
-            n is not None and self.values.text(n) for n in nodes))
+            n is not None and self.session_text(n) for n in nodes))
 
-    def trimmed(self, node: exp.Expression) -> exp.Expression:
-        """A compared value without its trailing spaces, when it may have them."""
+    def session_text(self, node: exp.Expression | None) -> bool:
+        """Text of the session's tables, or a scalar subquery that gives such text."""
+        value = _scalar(_collated(node))
+        return value is not None and self.values.text(value)
+
+    def folded(self, nodes: list[exp.Expression | None]) -> bool:
+        """Whether values compared with each other are all text of the session's tables
+        under no collation that keeps case: compared ignoring case, as the SRS's
+        collation compares them."""
+        return all(n is not None and self.session_text(n) and not keeps_case(n)
+                   for n in nodes)
+
+    def trimmed(self, node: exp.Expression, fold: bool = False) -> exp.Expression:
+        """A compared value without its trailing spaces, when it may have them (and in lower
+        case, when ``fold``)."""
         if isinstance(node, exp.Collate):
-            return _recollated(node, self.trimmed)
+            return _recollated(node, lambda inner: self.trimmed(inner, fold))
         if _padded(node):
             return _trimmed(node)
-        if self.values.text(node):
-            return exp.Trim(this=node.copy(), position="TRAILING")
+        if self.session_text(node):
+            trimmed = exp.Trim(this=node.copy(), position="TRAILING")
+            return exp.Lower(this=trimmed) if fold else trimmed
         return node
 
     def compared(self, node: exp.Expression) -> None:
@@ -152,44 +185,48 @@ class _Trimming:
             node.set("this", _trimmed(left))
             node.set("expression", _value(right, self.texts))
         elif self.padded([left, right]):
-            node.set("this", self.trimmed(left))
-            node.set("expression", self.trimmed(right))
+            fold = self.folded([left, right])
+            node.set("this", self.trimmed(left, fold))
+            node.set("expression", self.trimmed(right, fold))
             left, right = _collated(left), _collated(right)
             if self.dialect == "sqlite" and self.values.text(left) and self.values.text(right):
-                self.index(left)
-                self.index(right)
+                self.index(left, fold)
+                self.index(right, fold)
 
     def queried(self, node: exp.In) -> None:
         """``x IN (SELECT c FROM ...)`` (and ``NOT IN``), an ``=`` with each row's ``c`` in
         SQL Server: when x and c are text and either may end in spaces, both lose them (a
-        ``UNION``'s every ``SELECT`` too)."""
+        ``UNION``'s every ``SELECT`` too); when both are the session's text, case too."""
         selects = branch_selects(node.args["query"])
         if not selects or any(len(select.selects) != 1 for select in selects):
             return
         values = [select.selects[0].unalias() for select in selects]
-        if not self.padded([node.this, *[_derived(select, value)
-                                         for select, value in zip(selects, values,
-                                                                  strict=True)]]):
+        meant = [_derived(select, value) for select, value in zip(selects, values, strict=True)]
+        if not self.padded([node.this, *meant]):
             return
+        fold = self.folded([node.this, *meant])
         for select, value in zip(selects, values, strict=True):
-            select.set("expressions", [self.trimmed(value)])  # (its name unused by IN)
-        node.set("this", _value(node.this, self.texts))
+            # (its name unused by IN)
+            select.set("expressions", [self.trimmed(value, fold)])
+        this = _value(node.this, self.texts)
+        node.set("this", exp.Lower(this=this) if fold else this)
 
-    def index(self, node: exp.Expression) -> None:
+    def index(self, node: exp.Expression, fold: bool = False) -> None:
         """An index of ``RTRIM(column)`` on its table, for a column of the session's tables
         compared with another (a join): SQLite cannot index the ``RTRIM`` of a join itself,
         and compared every row with every other (30,000 rows joined to 30,000 took 190 s;
-        ``COLLATE RTRIM``, which it can, missed rows in SQLite 3.40's automatic indexes)."""
+        ``COLLATE RTRIM``, which it can, missed rows in SQLite 3.40's automatic indexes); of
+        ``LOWER(RTRIM(column))`` when ``fold``."""
         table = self.values.table(node) if isinstance(node, exp.Column) else None
         if table is not None and self.temporary(table):
-            name = f"{INDEX_PREFIX}{table}_{node.name}"
-            self.indexed[name] = (table, node.name)
+            name = f"{FOLDED_PREFIX if fold else INDEX_PREFIX}{table}_{node.name}"
+            self.indexed[name] = (table, node.name, fold)
 
     def statements(self) -> tuple[str, ...]:
         """The ``CREATE INDEX`` statements to run first (SQLite's)."""
         return tuple(f"CREATE INDEX IF NOT EXISTS temp.{quote(name)} ON {quote(table)} "
-                     f"(RTRIM({quote(column)}))"
-                     for name, (table, column) in self.indexed.items())
+                     f"({'LOWER(RTRIM({}))' if fold else 'RTRIM({})'})".format(quote(column))
+                     for name, (table, column, fold) in self.indexed.items())
 
 
 UNICODE = (exp.DataType.Type.NCHAR, exp.DataType.Type.NVARCHAR)

@@ -40,11 +40,14 @@ from leo_synth.tsql.error_messages import (
     TRUNCATED,
     conversion_failed,
     not_converted,
+    numeric_overflow,
     text_overflow,
 )
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+DECIMAL = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)\s*")
+"""Text a ``numeric`` reads: a number without an exponent."""
 NUMERIC_TEXT = (r"^\s*([-+]?\s*[$£€¥]?\s*[-+]?[0-9,]*\.?[0-9]*"
                 r"|[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)[eEdD][-+]?[0-9]+)\s*$")
 """Text ``ISNUMERIC`` calls a number (with :func:`is_numeric`'s test that it is not blank): one
@@ -190,6 +193,14 @@ def to_number(value: Any) -> Any:
     return _converted(value, "float", try_number)
 
 
+def _decimal_number(value: Any) -> float | None:
+    """Text read as a ``numeric`` reads it: as a number, but without an exponent (``'1e5'``
+    is no decimal in SQL Server, though it is a float); None for text in no such form."""
+    if isinstance(value, str) and DECIMAL.fullmatch(value) is None:
+        return None
+    return try_number(value)
+
+
 def _fitted(number: float, precision: int, scale: int) -> float | None:
     """``number`` rounded half away from zero to ``scale`` places, as SQL Server rounds a
     ``DECIMAL(precision, scale)``; None when its digits do not fit."""
@@ -203,12 +214,13 @@ def _fitted(number: float, precision: int, scale: int) -> float | None:
 def decimal_value(value: Any, precision: int, scale: int) -> Any:
     """``CAST(value AS DECIMAL(precision, scale))``: rounded to ``scale`` places; a number whose
     digits do not fit stops the query (SQLite kept every digit)."""
-    number = _converted(value, "numeric", try_number)
+    number = _converted(value, "numeric", _decimal_number)
     if number is None:
         return None
     fitted = _fitted(number, precision, scale)
-    if fitted is None:
-        raise_error(NUMERIC_OVERFLOW)
+    if fitted is None:  # (text's overflow is worded as varchar's: decimal_text_casts)
+        raise_error(numeric_overflow("numeric", "varchar") if isinstance(value, str)
+                    else NUMERIC_OVERFLOW)
     return fitted
 
 
@@ -217,7 +229,7 @@ def try_decimal(value: Any, precision: int, scale: int) -> float | None:
     that stops."""
     if isinstance(value, str) and not value.strip():
         return None  # (blank text is no DECIMAL, though it is the integer or float 0)
-    number = try_number(value)
+    number = _decimal_number(value)
     return None if number is None else _fitted(number, precision, scale)
 
 

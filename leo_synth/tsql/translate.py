@@ -53,6 +53,7 @@ from leo_synth.tsql import (
     datetime_texts,
     decimal_overflows,
     decimal_scales,
+    decimal_text_casts,
     decimal_texts,
     decimal_types,
     derived_aliases,
@@ -1908,6 +1909,7 @@ class Translator:
                 tree, self.texts, session, self.unicode_columns.__contains__)), self.texts,
             session, self.target.dialect, self._temporary_table)
         tree = money_texts.for_target(tree, self.texts, self.target.dialect)
+        tree = decimal_text_casts.for_target(tree, self.texts, self.target.dialect)
         # (styles first: a number's style dropped, its text is then written as without one)
         tree = number_styles.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.floats,

@@ -31,6 +31,8 @@ values; sqlglot reads T-SQL's ``TINYINT`` as ``UTINYINT``); a ``bigint`` is the 
 TINYINT = "tinyint"
 """The mark (in its ``meta``) of a ``SMALLINT`` that stands for T-SQL's ``TINYINT`` on
 PostgreSQL and DuckDB (``value_rewrites``)."""
+DECIMAL_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*$"
+"""Text a ``numeric`` reads: a number without an exponent (``'1e5'`` is a float's alone)."""
 _STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
 """How a date style's parts are read (SQL Server reads a month or day of one digit too)."""
 
@@ -148,6 +150,6 @@ def _decimal(value: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expre
     as_text = f"CAST({text} AS TEXT)"
     number = f"ROUND(CAST(TRIM({as_text}) AS NUMERIC), {scale})"
     return sqlglot.parse_one(
-        f"CASE WHEN {as_text} ~ {_quoted(NUMBER_TEXT)} THEN CASE WHEN ABS({number}) < "
+        f"CASE WHEN {as_text} ~ {_quoted(DECIMAL_TEXT)} THEN CASE WHEN ABS({number}) < "
         f"1e{precision - scale} THEN CAST({number} AS DECIMAL({precision}, {scale})) END END",
         read="postgres")
