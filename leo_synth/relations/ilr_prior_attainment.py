@@ -38,12 +38,12 @@ def prior_levels(life: LifeCourse) -> np.ndarray:
     ``DEGREE``, see the module), ordered so that a level compares with a course's."""
     rec = life.fe.learners
     person, year = rec["person"], rec["year"]
-    known = np.maximum.reduce([_ks4_levels(life, person, year), _ilr_levels(rec),
+    ks4_row = last_row_of(life.ks4["person"], len(life.persons))[person]
+    known = np.maximum.reduce([_ks4_levels(life.ks4, ks4_row, year), _ilr_levels(rec),
                                np.where(_before(life.post16.level3_year[person], year), 3, NONE),
                                np.where(_before(life.he.degree_year[person], year), DEGREE,
                                         NONE)])
     below_course = np.clip(rec["level"] - 1, UNKNOWN, DEGREE)
-    ks4_row = last_row_of(life.ks4["person"], len(life.persons))[person]
     return np.where((rec["age"] < YOUNG) & (ks4_row >= 0), known,
                     np.maximum(known, below_course))
 
@@ -62,16 +62,15 @@ def _before(achieved: np.ndarray, year: np.ndarray) -> np.ndarray:
     return (achieved >= 0) & (achieved < year)
 
 
-def _ks4_levels(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
-    """The level of each person's KS4 results once taken (``NONE`` before or without them)."""
-    ks4 = life.ks4
-    row = last_row_of(ks4["person"], len(life.persons))[person]
+def _ks4_levels(ks4: Frame, row: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The level of the KS4 results (``ks4`` rows ``row``, -1 for none) once taken by academic
+    ``year`` (``NONE`` before or without them)."""
     held = np.flatnonzero(row >= 0)
     at = row[held]
-    level = np.full(len(person), NONE)
+    level = np.full(len(row), NONE)
     level[held] = np.select([ks4["level2"][at], ks4["level1"][at], ks4["entries"][at] > 0],
                             [2, 1, BELOW_LEVEL_1], NONE)
-    taken = np.full(len(person), -1)
+    taken = np.full(len(row), -1)
     taken[held] = ks4["year"][at]
     return np.where(_before(taken, year), level, NONE)
 

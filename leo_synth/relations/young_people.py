@@ -22,7 +22,7 @@ from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes, school
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.frame import Frame, last_row_of
+from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.post16 import (
     APPRENTICESHIP,
@@ -32,8 +32,9 @@ from leo_synth.simulation.post16 import (
     NO_ROUTE,
     SFC,
     SIXTH_FORM,
+    a_level_row,
 )
-from leo_synth.simulation.stats import drawn_codes
+from leo_synth.simulation.stats import drawn_codes, rank_within
 from leo_synth.spec.model import Relation
 
 PLAMS_MATCHED = (
@@ -55,18 +56,20 @@ completed aim (the final year's) has a result to match."""
 ))
 def plams(life: LifeCourse, relation: Relation) -> Frame:
     """Post-16 learning aims of school sixth-formers: a KS5 student's A levels (the subjects
-    and, in Year 13, the grades of the KS5 exam rows: :func:`_a_level_aims`), in both years
+    and, in Year 13, the grades of the KS5 exam rows: ``post16.a_level_row``), in both years
     of the sixth form; three A level aims a year for a sixth-former without KS5 results (one
     who leaves after Year 12)."""
     py = life.schooling.pupil_years
     rows = py.take((py["year"] == relation.year) & (py["ncyear"] >= 12))
     rng = life.ctx.rng(f"plams:{relation.year}")
-    ks5_row, count = _a_level_aims(life, rows["person"], rows["year"])
+    ks5 = life.post16.ks5
+    ks5_row = a_level_row(ks5, rows["person"], rows["year"], len(life.persons))
     matched = ks5_row >= 0
-    count = np.where(matched, count, UNMATCHED_AIMS)
+    count = np.full(len(rows), UNMATCHED_AIMS)
+    count[matched] = ks5["n_alevels"][ks5_row[matched]]
     idx = np.repeat(np.arange(len(rows)), count)
     n = len(idx)
-    aim = np.arange(n) - np.repeat(np.cumsum(count) - count, count)  # 0, 1, .. per pupil
+    aim = rank_within(idx)  # 0, 1, .. per pupil
     person, year = rows["person"][idx], rows["year"][idx]
     attrs = _repeated(pupil_attributes(life, rows["person"], rows["year"], rows["school"]), idx)
     final = rows["ncyear"][idx] == 13
@@ -105,24 +108,9 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
 
 
 UNMATCHED_AIMS = 3
-"""A level aims a year of a sixth-former without KS5 results."""
-
-
-def _a_level_aims(life: LifeCourse, person: np.ndarray, year: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Per pupil-year of the sixth form (``person`` in academic year ``year``), the person's
-    KS5 student row when its A levels were studied that year (the KS5 year, Year 13, or the
-    year before), else -1; and the number of those A levels. Rejected: aims drawn apart from
-    the KS5 results, which gave a student different subjects and grades in PLAMS and in the
-    KS5 exam table."""
-    ks5 = life.post16.ks5
-    row = last_row_of(ks5["person"], len(life.persons))[person]
-    has = row >= 0
-    ks5_year = np.where(has, ks5["year"][np.maximum(row, 0)], -1)
-    count = np.zeros(len(person), dtype=np.int64)
-    count[has] = (a_level_grades(life) >= 0).sum(1)[row[has]]
-    studied = has & ((ks5_year == year) | (ks5_year == year + 1)) & (count > 0)
-    return np.where(studied, row, -1), np.where(studied, count, 0)
+"""A level aims a year of a sixth-former without KS5 results. (Rejected: every sixth-former's
+aims drawn apart from the KS5 results, which gave a student different subjects and grades in
+PLAMS and in the KS5 exam table.)"""
 
 
 def _repeated(attributes: dict[str, object], rows: np.ndarray) -> dict[str, object]:

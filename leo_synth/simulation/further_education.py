@@ -21,9 +21,9 @@ from leo_synth.simulation.condition_of_funding import (
     ks4_grades,
 )
 from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.frame import Frame, last_row_of
+from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.population import KIND_ADULT_LEARNER, KIND_SCHOOL
-from leo_synth.simulation.post16 import Post16
+from leo_synth.simulation.post16 import Post16, a_level_row
 from leo_synth.simulation.series import interpolate
 from leo_synth.simulation.stats import categorical, rank_within
 
@@ -105,18 +105,16 @@ def _one_provider_at_16_to_18(records: Frame, drawn: np.ndarray) -> np.ndarray:
 
 def _a_level_years(records: Frame, post16: Post16, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per learner record: the person's KS5 row where the record is a year of a sixth-form
-    college student's A levels (the KS5 year, Year 13, or the year before), else -1; and
-    whether it is the first of the two in the ILR (Year 12, or Year 13 when Year 12 came
+    college student's A levels (:func:`~leo_synth.simulation.post16.a_level_row`), else -1;
+    and whether it is the first of the two in the ILR (Year 12, or Year 13 when Year 12 came
     before the first ILR year)."""
-    ks5 = post16.ks5
-    row = last_row_of(ks5["person"], n)[records["person"]]
-    row = np.where(records["kind"] == KIND_SFC, row, -1)
-    held = np.flatnonzero(row >= 0)
+    row = np.where(records["kind"] == KIND_SFC,
+                   a_level_row(post16.ks5, records["person"], records["year"], n), -1)
+    held = row >= 0
     ks5_year = np.full(len(records), -1)
-    ks5_year[held] = np.where(ks5["vocational"][row[held]], -1, ks5["year"][row[held]])
-    first = (ks5_year >= 0) & (records["year"] == np.maximum(ks5_year - 1, FIRST_ILR_YEAR))
-    either = first | ((ks5_year >= 0) & (records["year"] == ks5_year))
-    return np.where(either, row, -1), first
+    ks5_year[held] = post16.ks5["year"][row[held]]
+    first = held & (records["year"] == np.maximum(ks5_year - 1, FIRST_ILR_YEAR))
+    return row, first
 
 
 def _a_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
@@ -132,7 +130,7 @@ def _a_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
     student = ks5_row[rows]
     count = ks5["n_alevels"][student]
     learner = np.repeat(rows, count)
-    slot = np.arange(len(learner)) - np.repeat(np.cumsum(count) - count, count)
+    slot = rank_within(learner)
     grades = np.stack([ks5[f"al{i + 1}"] for i in range(4)], axis=1)
     grade = grades[np.repeat(student, count), slot]
     k = len(learner)

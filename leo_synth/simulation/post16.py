@@ -164,6 +164,20 @@ def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np
     )
 
 
+def a_level_row(ks5: Frame, person: np.ndarray, year: np.ndarray, n: int) -> np.ndarray:
+    """Per (``person``, academic ``year``): the person's KS5 row (``ks5`` of a block of ``n``
+    persons) when its A levels were studied that year (the KS5 year, Year 13, or the year
+    before), else -1; -1 for the vocational programme, which has none."""
+    row = last_row_of(ks5["person"], n)[person]
+    held = np.flatnonzero(row >= 0)
+    at = row[held]
+    studied = (ks5["n_alevels"][at] > 0) & (
+        (ks5["year"][at] == year[held]) | (ks5["year"][at] == year[held] + 1))
+    out = np.full(len(person), -1)
+    out[held[studied]] = at[studied]
+    return out
+
+
 def _youth_fe(rng: np.random.Generator, route: np.ndarray, start: np.ndarray,
               fe_level: np.ndarray, dropout: np.ndarray, level3: np.ndarray,
               withdraw_date: np.ndarray, second_year: np.ndarray,

@@ -34,6 +34,7 @@ from leo_synth.tsql.integer_overflow import CHECK
 from leo_synth.tsql.rewrites import is_text, replaced
 from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER, INTEGER_RANGES
 from leo_synth.tsql.text_bounds import raised
+from leo_synth.tsql.try_conversions import INTEGER_RANGES as INTEGER_TYPE_RANGES
 from leo_synth.tsql.try_conversions import INTEGER_TEXT, TINYINT
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
@@ -229,8 +230,8 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
     return tree, raising or small
 
 
-SMALL_RANGES = {exp.DataType.Type.UTINYINT: (0, 255), exp.DataType.Type.TINYINT: (0, 255),
-                exp.DataType.Type.SMALLINT: (-32768, 32767)}
+SMALL_RANGES = {kind: bounds for kind, bounds in INTEGER_TYPE_RANGES.items()
+                if kind != exp.DataType.Type.INT}
 """SQL Server's ranges of its small integer types (``tinyint`` has no negative values)."""
 
 

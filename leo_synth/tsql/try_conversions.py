@@ -23,11 +23,12 @@ from leo_synth.tsql.target_dialects import target_sql
 
 INTEGER_TEXT = r"^\s*[-+]?[0-9]+\s*$"
 NUMBER_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
-INTEGER_RANGES = {exp.DataType.Type.INT: sqlite_functions.INT_RANGE,
-                  exp.DataType.Type.SMALLINT: (-32768, 32767),
-                  exp.DataType.Type.TINYINT: (0, 255), exp.DataType.Type.UTINYINT: (0, 255)}
-"""SQL Server's ranges of the integer types text is tried as (``tinyint`` has no negative
-values; sqlglot reads T-SQL's ``TINYINT`` as ``UTINYINT``); a ``bigint`` is the targets' own."""
+INTEGER_RANGES = {kind: sqlite_functions.INTEGER_RANGES[name] for kind, name in (
+    (exp.DataType.Type.INT, "int"), (exp.DataType.Type.SMALLINT, "smallint"),
+    (exp.DataType.Type.TINYINT, "tinyint"), (exp.DataType.Type.UTINYINT, "tinyint"))}
+"""SQL Server's ranges of the integer types text is tried as, by sqlglot's type (``tinyint``
+has no negative values; sqlglot reads T-SQL's ``TINYINT`` as ``UTINYINT``); a ``bigint`` is
+the targets' own."""
 TINYINT = "tinyint"
 """The mark (in its ``meta``) of a ``SMALLINT`` that stands for T-SQL's ``TINYINT`` on
 PostgreSQL and DuckDB (``value_rewrites``)."""
