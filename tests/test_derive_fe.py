@@ -249,8 +249,9 @@ def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
     """GCSE counts are the person's KS4 exam rows at A*-C / 9-4 and A*-G / 9-1, and A*-C /
     9-4 counts the GCSE resits (ILR aims, and a school sixth former's KS5 exam rows) at those
     grades by the year; A level passes the KS5 exam rows of A levels at A*-E of earlier or the
-    same academic year; the academic widths and thresholds follow from the counts (20 per
-    GCSE, 50 per A level, 100 = the level)."""
+    same academic year, AS level passes likewise (they were all 0); the academic widths and
+    thresholds follow from the counts (20 per GCSE, 50 per A level, 25 per AS level, 100 =
+    the level)."""
     resits = """(SELECT r.AE_ID, a.Year, a.outcome_grade AS grade FROM aims a
                  JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
                  WHERE a.QualificationType = '0003' AND a.outcome = 1
@@ -269,7 +270,8 @@ def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
                    FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p
                      ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
                    WHERE x.KS5_SUBLEVNO = 111)"""
-    rows, bad_ac, bad_ag, bad_a, passes = _one(db, f"""{_YPMAD_PERSONS}
+    as_levels = a_levels.replace("x.KS5_SUBLEVNO = 111", "x.KS5_SUBLEVNO = 121")
+    rows, bad_ac, bad_ag, bad_a, passes, bad_as, as_passes = _one(db, f"""{_YPMAD_PERSONS}
         SELECT count(*),
           sum(YPMAD_L2_GCSEFull <> (SELECT count(*) FROM {exams} e WHERE e.AE_ID = y.AE_ID
               AND e.grade IN ('*', 'A*', 'A', 'B', 'C', '9', '8', '7', '6', '5', '4'))
@@ -281,13 +283,18 @@ def test_ypmad_gcse_and_a_level_counts_follow_exam_rows(db) -> None:
           sum(YPMAD_L3_A_PASS <> (SELECT count(*) FROM {a_levels} e WHERE e.AE_ID = y.AE_ID
               AND e.grade IN ('A*', '*', 'A', 'B', 'C', 'D', 'E')
               AND e.year < y.YPMAD_Ac_Year)),
-          sum(YPMAD_L3_A_PASS)
+          sum(YPMAD_L3_A_PASS),
+          sum(YPMAD_L3_AS_PASS <> (SELECT count(*) FROM {as_levels} e WHERE e.AE_ID = y.AE_ID
+              AND e.grade IN ('A', 'B', 'C', 'D', 'E') AND e.year < y.YPMAD_Ac_Year)),
+          sum(YPMAD_L3_AS_PASS)
         FROM y""")
-    assert rows > 500 and passes > 0
-    assert (bad_ac, bad_ag, bad_a) == (0, 0, 0)
+    assert rows > 500 and passes > 0 and as_passes > 0
+    assert (bad_ac, bad_ag, bad_a, bad_as) == (0, 0, 0, 0)
     bad = _one(db, f"""
         SELECT sum(YPMAD_L2_ACADEMIC_WIDTH <> 20 * YPMAD_L2_GCSEFull),
-               sum(YPMAD_L3_ACADEMIC_WIDTH <> 50 * YPMAD_L3_A_PASS),
+               sum(YPMAD_L3_ACADEMIC_WIDTH <> 50 * YPMAD_L3_A_PASS + 25 * YPMAD_L3_AS_PASS
+                   OR YPMAD_L3_TOTAL_PASS <> YPMAD_L3_A_PASS + YPMAD_L3_AS_PASS
+                   OR YPMAD_L3_GAS <> YPMAD_L3_AS_PASS),
                sum(YPMAD_L2_ACADEMIC <> (YPMAD_L2_ACADEMIC_WIDTH >= 100)),
                sum(YPMAD_L3_ACADEMIC <> (YPMAD_L3_ACADEMIC_WIDTH >= 100)),
                sum(YPMAD_L2_OVERALL < YPMAD_L2_ACADEMIC), sum(YPMAD_L1_OVERALL < YPMAD_L2_OVERALL),
@@ -454,21 +461,24 @@ def test_hesa_geography_loads_and_tariffs(db) -> None:
 
 def test_hesa_tariff_is_the_ks5_a_levels_tariff(db) -> None:
     """An A level student's entry tariff (HE_XTARIFF, 2011/12 to 2016/17) is the UCAS tariff
-    of the KS5 exam rows' A levels (A* 140, A 120, B 100, C 80, D 60, E 40): it was drawn
-    apart from the grades."""
-    checked = 0
+    of the KS5 exam rows' A levels (A* 140, A 120, B 100, C 80, D 60, E 40) and AS levels
+    (half: A 60 ... E 20): it was drawn apart from the grades, then left out the AS levels."""
+    checked = with_as = 0
     for view in _hesa_tables(db, "HE_XTARIFF"):
-        pairs, bad = _one(db, f"""
+        pairs, bad, has_as = _one(db, f"""
             WITH t AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr,
                               sum(CASE KS5_GRADE WHEN 'A*' THEN 140 WHEN 'A' THEN 120
                                   WHEN 'B' THEN 100 WHEN 'C' THEN 80 WHEN 'D' THEN 60
-                                  WHEN 'E' THEN 40 ELSE 0 END) AS points
-                       FROM KS5Exam_2002_to_2021 WHERE KS5_SUBLEVNO = 111 GROUP BY 1)
-            SELECT count(*), sum(h.HE_XTARIFF <> t.points)
+                                  WHEN 'E' THEN 40 ELSE 0 END
+                                  / CASE KS5_SUBLEVNO WHEN 121 THEN 2 ELSE 1 END) AS points,
+                              max(KS5_SUBLEVNO = 121) AS has_as
+                       FROM KS5Exam_2002_to_2021 WHERE KS5_SUBLEVNO IN (111, 121) GROUP BY 1)
+            SELECT count(*), sum(h.HE_XTARIFF <> t.points), sum(t.has_as)
             FROM {view} h JOIN t ON t.pmr = h.HE_PUPILMATCHINGREFANONYMOUS""")
         checked += pairs
+        with_as += has_as or 0
         assert not bad, view
-    assert checked > 50, checked
+    assert checked > 50 and with_as > 10, (checked, with_as)
 
 
 _NCCIS_MONTHS = """

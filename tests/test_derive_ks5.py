@@ -43,8 +43,9 @@ def _exam_by_student(select: str) -> str:
 
 
 def test_subject_grades_are_the_exam_rows_grades(db) -> None:
-    """KS5_GA_<subject> is the grade of the student's exam row with that mapping code, NULL
-    without one; AS grades are NULL (no AS entries)."""
+    """KS5_GA_<subject> is the grade of the student's A level exam row with that mapping code,
+    KS5_GAS_<subject> of the AS level row (SUBLEVNO 121), NULL without one; applied A levels
+    are NULL (none are simulated)."""
     checked = 0
     for name in ("MATH", "BIOLOGY", "PSYCH_SOC", "HIST", "ENG_LIT", "FRENCH"):
         mapping = A_LEVEL_SUBJECT_TABLE[name][0]
@@ -56,7 +57,79 @@ def test_subject_grades_are_the_exam_rows_grades(db) -> None:
         assert rows > 50 and bad == 0
         checked += graded
     assert checked > 30
-    assert _one(db, f"SELECT count(KS5_GAS_MATH) + count(KS5_VA_BUS) FROM {STUDENT}") == (0,)
+    as_graded = 0
+    for name in ("MATH", "BIOLOGY", "PSYCH_SOC", "HIST", "ENG_LIT", "CHEMISTRY", "PHYSICS"):
+        mapping = A_LEVEL_SUBJECT_TABLE[name][0]
+        rows, bad, graded = _one(db, f"""
+            WITH e AS (SELECT KS5_PupilMatchingRefAnonymous AS pmr, KS5_ACADYR AS yr,
+                              max(CASE WHEN KS5_MAPPING = '{mapping}' THEN KS5_GRADE END) AS g
+                       FROM {EXAM} WHERE KS5_SUBLEVNO = 121 GROUP BY 1, 2)
+            SELECT count(*), sum(s.KS5_GAS_{name} IS NOT e.g), count(s.KS5_GAS_{name})
+            FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                                   AND e.yr = s.KS5_ACADYR""")
+        assert bad == 0, name
+        as_graded += graded
+    assert as_graded > 5
+    assert _one(db, f"SELECT count(KS5_VA_BUS) FROM {STUDENT}") == (0,)
+
+
+def test_as_levels_follow_their_exam_rows(db) -> None:
+    """A student's cashed-in AS level (an exam row of SUBLEVNO 121, sat in the summer of Year
+    12, graded A-E or U, of size 0.5) is counted in the student row: entries, passes, points
+    (the year's scale) and QCA points and sizes, alone and in the totals with the A levels.
+    Every AS column was 0 and no exam row was an AS level."""
+    exam = _exam_by_student("count(*) AS n, sum(KS5_POINTS) AS pts").replace(
+        "WHERE KS5_SUBLEVNO = 111", "WHERE KS5_SUBLEVNO IN (111, 121)")
+    as_rows = f"""SELECT KS5_PupilMatchingRefAnonymous AS pmr, KS5_ACADYR AS yr,
+                         count(*) AS n, sum(KS5_GRADE <> 'U') AS passed,
+                         sum(KS5_POINTS) AS pts,
+                         sum(CASE KS5_GRADE WHEN 'A' THEN 135 WHEN 'B' THEN 120 WHEN 'C' THEN 105
+                             WHEN 'D' THEN 90 WHEN 'E' THEN 75 ELSE 0 END) AS qca
+                  FROM {EXAM} WHERE KS5_SUBLEVNO = 121 GROUP BY 1, 2"""
+    rows, with_as, bad_counts, bad_points, bad_qca, bad_totals = _one(db, f"""
+        {exam}, a AS ({as_rows})
+        SELECT count(*), sum(s.KS5_ENTRY_GAS),
+               sum(s.KS5_ENTRY_GAS <> coalesce(a.n, 0)
+                   OR s.KS5_PASSES_GAS <> coalesce(a.passed, 0)
+                   OR s.KS5_ENTRY_TOT <> e.n OR s.KS5_TGASE <> 0.5 * coalesce(a.n, 0)),
+               sum(s.KS5_POINTS_GAS <> CASE WHEN a.n IS NULL THEN 0 ELSE a.pts END
+                   OR s.KS5_TOTPTSE_ACAD <> e.pts),
+               sum(s.KS5_TGASS <> coalesce(a.qca, 0)
+                   OR s.KS5_NTPTSG <> s.KS5_TGAS + coalesce(a.qca, 0)
+                   OR s.KS5_NTSIZEG <> s.KS5_TGAE + 0.5 * coalesce(a.n, 0)),
+               sum(s.KS5_TOTPTS <> s.KS5_POINTS_GA + s.KS5_POINTS_GAS + s.KS5_TOTPTSE_VQ
+                   OR s.KS5_PASSES_TOT <> s.KS5_PASSES_GA + s.KS5_PASSES_GAS)
+        FROM {STUDENT} s JOIN e ON e.pmr = s.KS5_PupilMatchingRefAnonymous
+                               AND e.yr = s.KS5_ACADYR
+        LEFT JOIN a ON a.pmr = e.pmr AND a.yr = e.yr""")
+    assert rows > 100 and with_as > 20, (rows, with_as)
+    assert (bad_counts, bad_points, bad_qca, bad_totals) == (0, 0, 0, 0)
+    rows, bad = _one(db, f"""
+        SELECT count(*), sum(KS5_GRADE NOT IN ('A', 'B', 'C', 'D', 'E', 'U') OR KS5_ASIZE <> 0.5
+                             OR KS5_EXAMYEAR <> cast(substr(KS5_ACADYR, 1, 4) AS int)
+                             OR KS5_MAXPTGSE <> 135)
+        FROM {EXAM} WHERE KS5_SUBLEVNO = 121""")
+    assert rows > 20 and bad == 0
+    # an AS level is the subject not carried on: never one of the student's A levels, and
+    # taken only beside one to three A levels
+    clash, beside_four = _one(db, f"""
+        SELECT (SELECT count(*) FROM {EXAM} x JOIN {EXAM} y
+                  ON y.KS5_PupilMatchingRefAnonymous = x.KS5_PupilMatchingRefAnonymous
+                 AND y.KS5_ACADYR = x.KS5_ACADYR AND y.KS5_MAPPING = x.KS5_MAPPING
+                WHERE x.KS5_SUBLEVNO = 121 AND y.KS5_SUBLEVNO = 111),
+               (SELECT count(*) FROM {STUDENT} WHERE KS5_ENTRY_GAS > 0 AND KS5_ENTRY_GA > 3)""")
+    assert (clash, beside_four) == (0, 0)
+
+
+def test_as_levels_fall_after_they_were_decoupled(db) -> None:
+    """Students of one to three A levels cashed in an AS level about two times in three
+    until 2014/15; few did by 2018/19, after AS levels were decoupled from A levels."""
+    def share(years: str) -> float:
+        return _one(db, f"""SELECT avg(KS5_ENTRY_GAS) FROM {STUDENT}
+                            WHERE KS5_ENTRY_GA BETWEEN 1 AND 3 AND {years}""")[0]
+    early = share("KS5_ACADYR < '2015/2016'")
+    late = share("KS5_ACADYR >= '2018/2019'")
+    assert 0.5 <= early <= 0.8 and late < 0.25, (early, late)
 
 
 def test_facilitating_counts_and_aab_follow_grades_and_subjects(db) -> None:
@@ -154,7 +227,7 @@ def test_a_level_points_are_totals_on_dfes_scale(db) -> None:
     assert rows > 10 and bad == 0
     points = dict(db.execute(f"""
         SELECT KS5_GRADE, min(KS5_POINTS) FROM {EXAM} WHERE KS5_ACADYR >= '2015/2016'
-        AND KS5_ACADYR < '2019/2020' GROUP BY 1""").fetchall())
+        AND KS5_ACADYR < '2019/2020' AND KS5_SUBLEVNO = 111 GROUP BY 1""").fetchall())
     assert {grade: points[grade] for grade in ("A*", "A", "C", "E")} == {
         "A*": 60, "A": 50, "C": 30, "E": 10}
     per_entry = _one(db, f"""
@@ -165,9 +238,12 @@ def test_a_level_points_are_totals_on_dfes_scale(db) -> None:
 
 def test_cohort_flags_follow_the_programme(db) -> None:
     """16-18 cohorts (2015/16 on): A level core aim iff A level exam rows, applied general iff
-    the vocational programme; the two exclude each other and tech levels are absent."""
+    the vocational programme; the two exclude each other and tech levels are absent; the
+    aims are the A and AS levels."""
+    exam = _exam_by_student("count(*) AS n").replace("WHERE KS5_SUBLEVNO = 111",
+                                                     "WHERE KS5_SUBLEVNO IN (111, 121)")
     rows, bad = _one(db, f"""
-        {_exam_by_student("count(*) AS n")}
+        {exam}
         SELECT count(*), sum(s.KS5_INSCOPE_ALEV_RET <> (e.n IS NOT NULL)
                              OR s.KS5_RETAINED_ALEV_RET <> s.KS5_INSCOPE_ALEV_RET
                              OR s.KS5_AGEN + s.KS5_INSCOPE_ALEV_RET <> 1 OR s.KS5_TLEV <> 0
@@ -265,7 +341,8 @@ def test_ks5_student_independent_share_is_bounded(catalog) -> None:
 
 def test_exam_rows_flags_sizes_and_board_numbers(db) -> None:
     """One board subject number per board and subject; no discounted A level (each subject is
-    sat once); General Studies sizes and points split the A level row's."""
+    sat once); General Studies sizes and points split the A and AS level rows' (an A level's
+    size 1, an AS level's 0.5)."""
     distinct, bad_board = _one(db, f"""
         SELECT count(DISTINCT KS5_BRDSUBNO),
                sum(KS5_BRDSUBNO <> CAST(KS5_BOARDNO AS TEXT) || KS5_MAPPING)
@@ -281,9 +358,11 @@ def test_exam_rows_flags_sizes_and_board_numbers(db) -> None:
                         GROUP BY KS5_PupilMatchingRefAnonymous, KS5_ACADYR, KS5_MAPPING
                         HAVING count(*) > 1)""") == (0,)
     split, bad_split = _one(db, f"""
-        SELECT count(*), sum(KS5_ASIZEGS + KS5_ASIZEGSO <> (KS5_SUBLEVNO = 111)
+        SELECT count(*), sum(KS5_ASIZEGS + KS5_ASIZEGSO
+                             <> CASE KS5_SUBLEVNO WHEN 111 THEN 1 WHEN 121 THEN 0.5 ELSE 0 END
                              OR KS5_APTSGS + KS5_APTSGSO <> KS5_POINTS
-                             OR KS5_ASIZEGSO <> (KS5_MAPPING = '7810'))
+                             OR KS5_ASIZEGSO <> (KS5_MAPPING = '7810')
+                                 * (KS5_ASIZEGS + KS5_ASIZEGSO))
         FROM {EXAM} WHERE KS5_ASIZEGS IS NOT NULL""")
     assert split > 50 and bad_split == 0
 

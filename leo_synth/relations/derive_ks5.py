@@ -37,6 +37,15 @@ POINTS_2016 = np.array([0, 10, 20, 30, 40, 50, 60])
 average point score per entry, 32.87 in 2018/19, is a C+). Rejected: the UCAS tariff's
 A* = 56 ... E = 16, the universities' scale, which the KS5 tables do not use."""
 POINTS_QCA = np.array([0, 150, 180, 210, 240, 270, 300])  # QCA points to 2014/15 (A* from 2010)
+AS_POINTS_QCA = np.array([0, 75, 90, 105, 120, 135])
+"""GCE AS level points to 2014/15 (U, E ... A): half an A level's QCA points."""
+AS_POINTS_2016 = np.array([0, 7, 10, 13, 17, 20])
+"""GCE AS level points from 2015/16 (U, E ... A): DfE's 6.67, 10, 13.33, 16.67 and 20, to
+the whole point the integer points columns hold."""
+AS_LEVEL_SUBLEVNO = 121
+"""KS5_SUBLEVNO of a GCE AS level (an A level is 111)."""
+AS_SIZE = 0.5
+"""An AS level's size in A levels (the KS5 sizes and entry totals count A level equivalents)."""
 ENTRIES = 4
 
 
@@ -54,13 +63,26 @@ def alevel_subjects(frame: Frame) -> np.ndarray:
                      for i in range(1, ENTRIES + 1)], axis=1)
 
 
-def _selected(frame: Frame, params: dict[str, Any]) -> np.ndarray:
-    """(rows, 4) entries counted by a rule: with ``facilitating`` only facilitating subjects,
-    with ``mapping`` only those subjects (mapping codes);
-    ``general_studies``: ``false`` without General Studies, ``only`` General Studies alone."""
-    grades = alevel_grades(frame)
+@per_frame
+def as_grades(frame: Frame) -> np.ndarray:
+    """(rows, 1) grade index of the student's AS level (0 = U ... 5 = A), -1 without one."""
+    return np.asarray(frame["as_grade"], dtype=np.int64)[:, None]
+
+
+@per_frame
+def as_subjects(frame: Frame) -> np.ndarray:
+    """(rows, 1) mapping code of the student's AS level, '' without one."""
+    return np.asarray(frame["as_sub"]).astype(str)[:, None]
+
+
+def _selected(frame: Frame, params: dict[str, Any], as_level: bool = False) -> np.ndarray:
+    """(rows, 4) entries counted by a rule (with ``as_level`` the (rows, 1) AS entry instead):
+    with ``facilitating`` only facilitating subjects, with ``mapping`` only those subjects
+    (mapping codes); ``general_studies``: ``false`` without General Studies, ``only`` General
+    Studies alone."""
+    grades = as_grades(frame) if as_level else alevel_grades(frame)
     keep = grades >= 0
-    subjects = alevel_subjects(frame)
+    subjects = as_subjects(frame) if as_level else alevel_subjects(frame)
     if params.get("facilitating"):
         keep &= np.isin(subjects, FACILITATING_MAPPINGS)
     if "mapping" in params:
@@ -93,8 +115,27 @@ def alevel_count(frame: Frame, relation: Relation, column: RelationColumn,
     or more; with ``ks4_maths_from`` 0 for students below that KS4 maths grade (9-1)."""
     counted = _in_band(alevel_grades(frame), params) & _selected(frame, params)
     count = counted.sum(1) + _vocational(frame, params, "vocational")
+    if "as_levels" in params:  # each AS entry in the band counts this much (1, or its size)
+        count = count + as_count(frame, params) * params["as_levels"]
     if "ks4_maths_from" in params:  # only students with that KS4 maths grade (9-1) or better
         count = count * (np.asarray(frame["ks4_pts_mat"]) >= int(params["ks4_maths_from"]))
+    return count_or_flag(count, params)
+
+
+def as_count(frame: Frame, params: dict[str, Any]) -> np.ndarray:
+    """Number of AS levels (0 or 1) with a grade ``from`` .. ``to`` (default: any), selected
+    as :func:`_selected`."""
+    return (_in_band(as_grades(frame), params) & _selected(frame, params, True)).sum(1)
+
+
+@derivation("ks5_as_count")
+def as_level_count(frame: Frame, relation: Relation, column: RelationColumn,
+                   rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Number of AS levels as :func:`as_count`, times ``size`` (default 1: entries; an AS's
+    size in A levels for the size columns); with ``at_least`` a 0/1 flag."""
+    count = as_count(frame, params)
+    if "size" in params:
+        return count * float(params["size"])
     return count_or_flag(count, params)
 
 
@@ -123,6 +164,31 @@ def entry_points(frame: Frame, scale: str = "year") -> np.ndarray:
     return grade_points(grades, np.asarray(frame[YEAR_ATTRIBUTE])[:, None])
 
 
+def as_points(frame: Frame, params: dict[str, Any]) -> np.ndarray:
+    """Points of the student's AS level (``scale`` as :func:`entry_points`; selected as
+    :func:`_selected`), 0 without one."""
+    grades = as_grades(frame)[:, 0]
+    if str(params.get("scale", "year")) == "qca":
+        points = AS_POINTS_QCA[np.maximum(grades, 0)] * (grades >= 0)
+    else:
+        points = as_grade_points(grades, np.asarray(frame[YEAR_ATTRIBUTE]))
+    return points * _selected(frame, params, True)[:, 0]
+
+
+def as_grade_points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Points of AS grades (0 = U ... 5 = A; -1, none, scores 0) in the scale of academic
+    years ``year``: :data:`AS_POINTS_2016` from 2015/16, else :data:`AS_POINTS_QCA`."""
+    safe = np.maximum(grades, 0)
+    return np.where(year >= 2015, AS_POINTS_2016[safe], AS_POINTS_QCA[safe]) * (grades >= 0)
+
+
+@derivation("ks5_as_points")
+def as_level_points(frame: Frame, relation: Relation, column: RelationColumn,
+                    rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
+    """Points of the student's AS level (:func:`as_points`)."""
+    return as_points(frame, params)
+
+
 def grade_points(grades: np.ndarray, year: np.ndarray) -> np.ndarray:
     """Points of A level grades (0 = U ... 6 = A*; -1, no entry, scores 0) in the scale of
     academic years ``year`` (broadcast against ``grades``): :data:`POINTS_2016` from 2015/16,
@@ -142,6 +208,8 @@ def alevel_points(frame: Frame, relation: Relation, column: RelationColumn,
     if "best" in params:
         points = np.sort(points, axis=1)[:, ::-1][:, :int(params["best"])]
     total = points.sum(1)
+    if params.get("as_levels"):
+        total = total + as_points(frame, params)
     if params.get("vocational"):
         total = total + np.asarray(frame["vocational_points"], dtype=np.int64)
     if "per" in params:
@@ -153,14 +221,18 @@ def alevel_points(frame: Frame, relation: Relation, column: RelationColumn,
 def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
                   rng: np.random.Generator, params: dict[str, Any]) -> Masked:
     """The grade of the student's ``qualification`` entry in ``subject`` (a ``KS5_GA_<subject>``
-    suffix), NULL without one. Every simulated entry is a GCE A level (``GA``), so other
-    qualifications (AS, VCE, applied) and subjects outside the simulated list are NULL."""
+    suffix), NULL without one. The simulated entries are GCE A levels (``GA``) and AS levels
+    (``GAS``), so other qualifications (VCE, applied, double awards) and subjects outside
+    the simulated list are NULL."""
     n = len(frame)
     mapping = MAPPING_OF_SUBJECT.get(str(params["subject"]).upper())
-    if str(params.get("qualification", "GA")).upper() != "GA" or mapping is None:
+    qualification = str(params.get("qualification", "GA")).upper()
+    if qualification not in ("GA", "GAS") or mapping is None:
         return Masked(np.full(n, ""), np.ones(n, dtype=bool))
-    grades = alevel_grades(frame)
-    hit = (alevel_subjects(frame) == mapping) & (grades >= 0)
+    as_level = qualification == "GAS"
+    grades = as_grades(frame) if as_level else alevel_grades(frame)
+    subjects = as_subjects(frame) if as_level else alevel_subjects(frame)
+    hit = (subjects == mapping) & (grades >= 0)
     grade = np.where(hit, grades, -1).max(1)
     return Masked(GRADE_LETTERS[np.maximum(grade, 0)], grade < 0)
 
@@ -327,21 +399,24 @@ def _discounted(frame: Frame) -> np.ndarray:
 @derivation("ks5_exam_points")
 def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """The result's points (``of``: ``points``) or size (``size``: ``asize``, 1 for an A level),
-    counting only General Studies (``general_studies: only``) or all but it (``false``)."""
-    values = np.asarray(frame["points" if params.get("of", "points") == "points" else "asize"],
-                        dtype=float)
+    """The result's points (``of``: ``points``) or size (``size``: ``asize``, 1 for an A level,
+    0.5 for an AS level), counting only General Studies (``general_studies: only``) or all but
+    it (``false``)."""
+    size = params.get("of", "points") != "points"
+    values = np.asarray(frame["asize" if size else "points"], dtype=float)
     general = np.asarray(frame["general_studies"]) == 1
     keep = general if params.get("general_studies") == "only" else ~general
-    return np.where(keep, values, 0).astype(np.int64)
+    kept = np.where(keep, values, 0)
+    return kept if size else kept.astype(np.int64)
 
 
 @derivation("ks5_max_points")
 def max_points(frame: Frame, relation: Relation, column: RelationColumn,
                rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
-    """Maximum QCA points of an A level: A* = 300 from 2009/10 (the first A* grades), before
-    that A = 270."""
-    return top_qca_points(frame[YEAR_ATTRIBUTE])
+    """Maximum QCA points of the result's qualification: an A level's A* = 300 from 2009/10
+    (the first A* grades), before that A = 270; an AS level's A = 135 (AS has no A*)."""
+    as_level = np.asarray(frame["sublevno"]) == AS_LEVEL_SUBLEVNO
+    return np.where(as_level, AS_POINTS_QCA[5], top_qca_points(frame[YEAR_ATTRIBUTE]))
 
 
 A_STAR_FROM = 2009

@@ -38,12 +38,15 @@ FIRST_CENSUS_YEAR = 2001
 """Year of something that never happened (compares after every real year)."""
 A_LEVEL_WIDTH = 50.0
 """An A level's width: two A level passes make a full level 3."""
+AS_LEVEL_WIDTH = 25.0
+"""An AS level's width: half an A level's."""
 
 
 SOURCE_ATTRIBUTES = (
-    "gcse_ac", "gcse_ag", "a_pass", "eng_ac", "maths_ac", "gcse_ac_width", "gcse_ag_width",
-    "a_width", *(f"{kind}_{route}_l{lv}" for kind in ("nvq", "vrq", "total", "reached")
-                 for route in ("fe", "wbl") for lv in (1, 2, 3)),
+    "gcse_ac", "gcse_ag", "a_pass", "as_pass", "l3_pass", "eng_ac", "maths_ac",
+    "gcse_ac_width", "gcse_ag_width", "a_width", "as_width", "l3_width",
+    *(f"{kind}_{route}_l{lv}" for kind in ("nvq", "vrq", "total", "reached")
+      for route in ("fe", "wbl") for lv in (1, 2, 3)),
     "foundation_wbl_l2", "apprenticeship_wbl_l3", "func_english", "func_maths",
     "func_english_l2", "func_maths_l2", "eng_l2", "maths_l2", "ilr_fe_data", "ilr_wbl_data",
     "census_data", "ks45_data", "fe_mode", "main_inst_type", "main_mode", "on_apprenticeship",
@@ -102,7 +105,8 @@ def person_results(life: LifeCourse) -> dict[str, np.ndarray]:
     ks4 = life.ks4
     ks5 = life.post16.ks5
     out = {name: np.zeros(n, dtype=np.int64) for name in ("gcse_ac", "gcse_ag", "eng_l2",
-                                                             "maths_l2", "a_pass")}
+                                                             "maths_l2", "a_pass",
+                                                             "as_pass")}
     out["ks4_year"] = np.full(n, NEVER, dtype=np.int64)
     out["ks5_year"] = np.full(n, NEVER, dtype=np.int64)
     slots = [f"pts_{slot}" for slot in SLOTS]
@@ -119,6 +123,7 @@ def person_results(life: LifeCourse) -> dict[str, np.ndarray]:
     out["ks5_year"][ks5["person"]] = ks5["year"]
     out["a_pass"][ks5["person"]] = sum((ks5[f"al{i}"] >= 1).astype(np.int64)
                                        for i in range(1, 5))
+    out["as_pass"][ks5["person"]] = ks5["as_level"] >= 1
     return out
 
 
@@ -132,7 +137,9 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
         "gcse_ac": np.where(after_ks4, res["gcse_ac"][person], 0),
         "gcse_ag": np.where(after_ks4, res["gcse_ag"][person], 0),
         "a_pass": np.where(after_ks5, res["a_pass"][person], 0),
+        "as_pass": np.where(after_ks5, res["as_pass"][person], 0),
     }
+    out["l3_pass"] = out["a_pass"] + out["as_pass"]
     done = ilr_achievements(life)
     studied = english_maths_aims(life)
     # A GCSE English or maths resit (an ILR aim, or a school sixth former's) at grade 4 / C
@@ -147,6 +154,8 @@ def ypmad_sources(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> dic
     out["gcse_ac_width"] = GCSE_WIDTH * out["gcse_ac"]
     out["gcse_ag_width"] = GCSE_WIDTH * out["gcse_ag"]
     out["a_width"] = A_LEVEL_WIDTH * out["a_pass"]
+    out["as_width"] = AS_LEVEL_WIDTH * out["as_pass"]
+    out["l3_width"] = out["a_width"] + out["as_width"]
     qualification = ~done["programme"] & ~done["gcse"]
     for route, is_route in (("fe", ~done["wbl"]), ("wbl", done["wbl"])):
         for lv in (1, 2, 3):

@@ -6,7 +6,7 @@ import numpy as np
 
 from leo_synth.relations.common import pmrs
 from leo_synth.relations.derive_hesa import msoa_codes, occupations
-from leo_synth.relations.ks5 import a_level_grades
+from leo_synth.relations.ks5 import a_level_grades, as_level_grades
 from leo_synth.relations.registry import builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, ymd
@@ -163,16 +163,20 @@ def _subjects(catalogue: SubjectCatalogue, inst: Frame, year: np.ndarray) -> dic
 UCAS_TARIFF = np.array([0, 40, 60, 80, 100, 120, 140])
 """UCAS tariff points of an A level grade (U, E ... A*) in the tariff of entry to 2016: the
 scale of every HESA year with a tariff column (to 2016/17)."""
+AS_UCAS_TARIFF = np.array([0, 20, 30, 40, 50, 60])
+"""UCAS tariff points of an AS level grade (U, E ... A) in the same tariff: half an A level's."""
 
 
 @per_block
 def entry_tariff(life: LifeCourse) -> np.ndarray:
-    """Per person, the UCAS tariff of the KS5 results: the A levels' points by grade (the KS5
-    exam rows'), or for the vocational programme (a BTEC National) its points per entry times
-    three on the tariff's scale; 0 without a KS5 record."""
+    """Per person, the UCAS tariff of the KS5 results: the A and AS levels' points by grade
+    (the KS5 exam rows'), or for the vocational programme (a BTEC National) its points per
+    entry times three on the tariff's scale; 0 without a KS5 record."""
     ks5 = life.post16.ks5
     grades = a_level_grades(life)
-    a_levels = (UCAS_TARIFF[np.maximum(grades, 0)] * (grades >= 0)).sum(1)
+    as_grade = as_level_grades(life)
+    a_levels = ((UCAS_TARIFF[np.maximum(grades, 0)] * (grades >= 0)).sum(1)
+                + AS_UCAS_TARIFF[np.maximum(as_grade, 0)] * (as_grade >= 0))
     tariff = np.zeros(len(life.persons))
     tariff[ks5["person"]] = np.where(ks5["vocational"],
                                      np.clip(ks5["points_per_entry"] * 3 * 2.4, 0, 600), a_levels)

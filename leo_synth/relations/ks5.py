@@ -12,7 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from leo_synth.relations.derive_ks5 import A_STAR_FROM, grade_points, ks4_average
+from leo_synth.relations.derive_ks5 import (
+    A_STAR_FROM,
+    AS_LEVEL_SUBLEVNO,
+    AS_SIZE,
+    as_grade_points,
+    grade_points,
+    ks4_average,
+)
 from leo_synth.relations.key_stages import (
     A_LEVEL_GRADES,
     COMMON,
@@ -66,6 +73,29 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
     """(students, 4) mapping codes of each KS5 student's A levels ('' where no entry): different
     subjects, chosen by the student's sex in the published entry shares, among those whose
     entry requirements the student's KS4 English, maths, science and language grades meet."""
+    return np.where(a_level_grades(life) >= 0, _subject_picks(life), "")
+
+
+@per_block
+def as_level_subjects(life: LifeCourse) -> np.ndarray:
+    """Per KS5 student, the mapping code of the cashed-in AS level ('' for none): the next of
+    the student's subject picks after the A levels (so a subject the student does not take
+    at A level, chosen as they are)."""
+    ks5 = life.post16.ks5
+    picks = _subject_picks(life)
+    rows = np.arange(len(ks5))
+    column = np.minimum(ks5["n_alevels"], MAX_A_LEVELS - 1)
+    return np.where(as_level_grades(life) >= 0, picks[rows, column], "")
+
+
+def as_level_grades(life: LifeCourse) -> np.ndarray:
+    """Per KS5 student, the AS level's grade (0 = U ... 5 = A; -1 = none)."""
+    return np.asarray(life.post16.ks5["as_level"], dtype=np.int64)
+
+
+@per_block
+def _subject_picks(life: LifeCourse) -> np.ndarray:
+    """(students, 4) the subjects of :func:`ks5_subjects` before the unused ones are blanked."""
     ks5 = life.post16.ks5
     female = life.persons["female"][ks5["person"]]
     grades = ks4_grades(life.persons, life.ks4)
@@ -78,9 +108,7 @@ def ks5_subjects(life: LifeCourse) -> np.ndarray:
                                  (language[ks5["person"]], language_points[ks5["person"]]))
     factors = (degree_weights(degree_after(life, ks5["person"], ks5["year"]))
                * science_weights(ks4_separate_sciences(life)[ks5["person"]]))
-    subjects = choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible,
-                               factors)
-    return np.where(a_level_grades(life) >= 0, subjects, "")
+    return choose_subjects(life.ctx.rng("ks5.subjects"), female, MAX_A_LEVELS, eligible, factors)
 
 
 DEGREE_WITHIN = 3
@@ -165,7 +193,7 @@ KS4_RECORD = ("ks4_year", "ks4_exam_year", "ks4_fsm", "ks4_disadvantage", "ks4_e
     "b3ptse_b3", "include_b3", "aab_fac", "nat1618", "la1618", "mtd", "fesitype", "fetype",
     "urn_ac", "open_ac",
     *(f"al_{i}" for i in range(1, MAX_A_LEVELS + 1)),
-    *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)),
+    *(f"sub_{i}" for i in range(1, MAX_A_LEVELS + 1)), "as_grade", "as_sub",
     "vocational", "vocational_points", "alevel_points", "years_allocated",
     "alloc_0", "alloc_1", "alloc_2", "inst_0", "inst_1", "inst_2", "la_0", "la_1", "la_2",
     "consortium", "estab", "va_pred_rs", "va_pred_grade", "entry_date", *KS4_RECORD,
@@ -184,7 +212,8 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
     entries = taken.sum(1)
     vocational_points = np.where(ks5["vocational"],
                                  np.rint(ks5["points_per_entry"] * 3), 0).astype(np.int64)
-    total = points.sum(1) + vocational_points
+    as_grade = as_level_grades(life)
+    total = points.sum(1) + vocational_points + as_grade_points(as_grade, ks5["year"])
     best3 = np.sort(np.where(taken, points, 0), axis=1)[:, ::-1][:, :3].sum(1)
     # Every simulated student spends two years (Years 12 and 13: the reporting year RY and
     # RY-1) at one state-funded institution; none is allocated in RY-2 or to a consortium.
@@ -200,9 +229,10 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         "lev3thresh": ((grades >= 1).sum(1) >= 2).astype(int) | ks5["vocational"].astype(int),
         "pass2lv3": ((grades >= 1).sum(1) >= 2).astype(int),
         "pass1l3": (((grades >= 1).sum(1) >= 1) | ks5["vocational"]).astype(int),
-        "totents": np.maximum(entries, ks5["vocational"].astype(int)),
+        # (entry totals in A level equivalents count an AS level as its size)
+        "totents": np.maximum(entries, ks5["vocational"].astype(int)) + AS_SIZE * (as_grade >= 0),
         "totents_alev": entries,
-        "entries": np.maximum(entries, 1), "b3ptse_b3": np.round(best3 / 3, 2),
+        "entries": np.maximum(entries + (as_grade >= 0), 1), "b3ptse_b3": np.round(best3 / 3, 2),
         "include_b3": (entries >= 3).astype(int),
         "aab_fac": ((np.sort(np.where(taken, grades, -1), axis=1)[:, ::-1][:, :3]
                      >= [5, 5, 4]).all(1)).astype(int),
@@ -217,6 +247,7 @@ def ks5_student(life: LifeCourse, relation: Relation) -> Frame:
         # mapping codes, '' = none), for the rules of schemas/rules/ks5_student.yaml.
         **{f"al_{i}": grades[:, i - 1] for i in range(1, MAX_A_LEVELS + 1)},
         **{f"sub_{i}": ks5_subjects(life)[:, i - 1] for i in range(1, MAX_A_LEVELS + 1)},
+        "as_grade": as_grade, "as_sub": as_level_subjects(life),
         "vocational": ks5["vocational"].astype(np.int64),
         "vocational_points": vocational_points,
         "alevel_points": points.sum(1),
@@ -294,8 +325,8 @@ def value_added_predictions(params, record: dict[str, object], year: np.ndarray,
     "discount_points",
 ))
 def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
-    """One row per student and A level result (the grades behind the student table), and per
-    GCSE English or maths resit of a school sixth former (:func:`_resit_rows`)."""
+    """One row per student and A level or AS level result (the grades behind the student
+    table), and per GCSE English or maths resit of a school sixth former (:func:`_resit_rows`)."""
     ks5 = life.post16.ks5
     grades = a_level_grades(life)
     subjects = ks5_subjects(life)
@@ -304,39 +335,61 @@ def ks5_exam(life: LifeCourse, relation: Relation) -> Frame:
     parts = []
     for i in range(MAX_A_LEVELS):
         rows = np.flatnonzero(grades[:, i] >= 0)
-        m = len(rows)
-        year = ks5["year"][rows]
-        covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
-        school = ks5_school(life, ks5["person"][rows], year)
-        attrs = pupil_attributes(life, ks5["person"][rows], year, school)
-        codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
         g = grades[rows, i]
-        points = _points(g, year)
-        subject = subjects[rows, i]
-        parts.append(Frame({
-            YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
-            "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
-            "urn_anon": attrs["urn_anon"], "examyear": year + 1, "season": np.full(m, "S"),
-            "sublevno": np.full(m, A_LEVEL_SUBLEVNO), "mapping": subject,
-            "qan": np.char.add("SYN", subject),
-            "grade": A_LEVEL_GRADES[g], "gfinal": A_LEVEL_GRADES[g], "points": points,
-            "points_1618": points, "gsize": np.ones(m), "asize": np.ones(m),
-            "lev3": np.ones(m, dtype=int), "include": np.ones(m, dtype=int),
-            "version": np.full(m, "F"), "covid_impacted_flag": covid,
-            "centre_assessed_flag": covid,
-            "regdate": ymd(year, 10, 1),
-            "student": rows, "general_studies": (subject == GENERAL_STUDIES).astype(np.int64),
-            "boardno": boards[rows, i], "brdsubno": board_subject_number(boards[rows, i], subject),
-            # the student row's institution type (key_stages._common; a sixth-form college
-            # is FE); FE students of the vocational programme have no A level rows
-            "nftype": codes["nftype"], "admpol": codes["admpol"].astype(str),
-            "fesitype": fesitype[rows],
-            "modaflag": np.where(modular(subject, year + 1), "1", "0"),
-            "ptq_include": np.full(m, "1"), "lev1": (g >= 1).astype(int),
-            "lev2": (g >= 1).astype(int), "discount_points": points,
-        }))
+        year = ks5["year"][rows]
+        parts.append(_entry_rows(life, rows, g, subjects[rows, i], boards[rows, i],
+                                 fesitype[rows], A_LEVEL_SUBLEVNO, _points(g, year), 1.0,
+                                 year + 1))
+    as_grade = as_level_grades(life)
+    rows = np.flatnonzero(as_grade >= 0)
+    subject = as_level_subjects(life)[rows]
+    year = ks5["year"][rows]
+    # an AS level is sat in the summer of Year 12 (the year before the KS5 year's exams)
+    parts.append(_entry_rows(life, rows, as_grade[rows], subject,
+                             choose_boards(life.ctx.rng("ks5.as_level_boards"), subject),
+                             fesitype[rows], AS_LEVEL_SUBLEVNO,
+                             as_grade_points(as_grade[rows], year), AS_SIZE, year))
     parts.append(_resit_rows(life))
     return Frame.concat(parts)
+
+
+def _entry_rows(life: LifeCourse, rows: np.ndarray, g: np.ndarray, subject: np.ndarray,
+                boards: np.ndarray, fesitype: np.ndarray, sublevno: int, points: np.ndarray,
+                size: float, exam_year: np.ndarray) -> Frame:
+    """Exam rows of KS5 students ``rows`` (indexes of the KS5 frame): one GCE entry each, of
+    grade ``g`` (0 = U ... 6 = A*) in ``subject`` with ``boards``, at ``sublevno``, scoring
+    ``points``, of ``size`` A levels, sat in the summer of ``exam_year`` (the academic year
+    before it; registered the October before). The row's year is the student's KS5 year."""
+    ks5 = life.post16.ks5
+    m = len(rows)
+    year = ks5["year"][rows]
+    sat = np.asarray(exam_year) - 1
+    covid = (sat >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
+    school = ks5_school(life, ks5["person"][rows], year)
+    attrs = pupil_attributes(life, ks5["person"][rows], year, school)
+    codes = school_codes(life.ctx.pools.schools, life.ctx.params, school, year)
+    return Frame({
+        YEAR_ATTRIBUTE: year, "pupilmatchingrefanonymous": attrs["pmr"],
+        "acadyr": attrs["academic_year"], "laestab_anon": attrs["laestab_anon"],
+        "urn_anon": attrs["urn_anon"], "examyear": exam_year, "season": np.full(m, "S"),
+        "sublevno": np.full(m, sublevno), "mapping": subject,
+        "qan": np.char.add("SYN", subject),
+        "grade": A_LEVEL_GRADES[g], "gfinal": A_LEVEL_GRADES[g], "points": points,
+        "points_1618": points, "gsize": np.full(m, size), "asize": np.full(m, size),
+        "lev3": np.ones(m, dtype=int), "include": np.ones(m, dtype=int),
+        "version": np.full(m, "F"), "covid_impacted_flag": covid,
+        "centre_assessed_flag": covid,
+        "regdate": ymd(sat, 10, 1),
+        "student": rows, "general_studies": (subject == GENERAL_STUDIES).astype(np.int64),
+        "boardno": boards, "brdsubno": board_subject_number(boards, subject),
+        # the student row's institution type (key_stages._common; a sixth-form college
+        # is FE); FE students of the vocational programme have no A level rows
+        "nftype": codes["nftype"], "admpol": codes["admpol"].astype(str),
+        "fesitype": fesitype,
+        "modaflag": np.where(modular(subject, exam_year), "1", "0"),
+        "ptq_include": np.full(m, "1"), "lev1": (g >= 1).astype(int),
+        "lev2": (g >= 1).astype(int), "discount_points": points,
+    })
 
 
 def _resit_rows(life: LifeCourse) -> Frame:

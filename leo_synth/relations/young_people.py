@@ -333,7 +333,7 @@ def ypmad(life: LifeCourse, relation: Relation) -> Frame:
         "l3_overall": (l3[person] <= year).astype(np.int64),
         "l1_academic": (sources["gcse_ag_width"] >= 100).astype(np.int64),
         "l2_academic": (sources["gcse_ac_width"] >= 100).astype(np.int64),
-        "l3_academic": (sources["a_width"] >= 100).astype(np.int64),
+        "l3_academic": (sources["l3_width"] >= 100).astype(np.int64),
         "gcse_grade_eng": eng[person], "gcse_grade_maths": mat[person],
         "ageatstartofacadyear": attrs["age_start"],
         "no_quals_achieved": (l1[person] > year).astype(np.int64),

@@ -126,6 +126,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "ks5.points_per_entry_spread": ("non_negative",),
     "ks5.a_levels": ("shares",),
     "ks5.grade.noise_sd": ("non_negative",),
+    "ks5.as_level.share.*": ("probability",),
     # higher and further education
     "he.young_entry.*gap_year": ("probability",),
     "he.mature_entry_hazard": ("probability",),

@@ -108,6 +108,7 @@ def simulate_post16(ctx: BlockContext, persons: Frame, schooling: Schooling,
     level3_year = np.where(level3_achieved, start + 1, -1)
     ks5 = _ks5(ctx, ctx.rng("post16.ks5"), np.flatnonzero(level3_programme), start, ks5_latent,
                route)
+    ks5["as_level"] = _as_level(ctx, ks5)
 
     # College learners below level 3 mostly stay a second year, at level 2 (the next level,
     # or another level 2 course such as English and maths resits).
@@ -162,6 +163,28 @@ def _ks5(ctx: BlockContext, rng: np.random.Generator, who: np.ndarray, start: np
         n_alevels=n_alevels, **{f"al{i + 1}": grades[:, i] for i in range(4)},
         points_per_entry=np.clip(points_per_entry, 0, 60),
     )
+
+
+def _as_level(ctx: BlockContext, ks5: Frame) -> np.ndarray:
+    """Per KS5 student, the grade (0 = U ... 5 = A; -1 = none) of a GCE AS level cashed in
+    after Year 12 in a subject not carried on to A level (the fourth subject a student drops).
+
+    Only students of one to three A levels take one (four subjects were the usual Year 12
+    load), at the share of the KS5 year (``ks5.as_level.share``, falling after AS levels were
+    decoupled from A levels from 2015); the grade is the A level grade's line shifted by
+    ``ks5.as_level.grade_shift`` (the subject dropped is the weaker one), at most an A (AS
+    levels have no A*). Its own stream: the A level draws stay as they were."""
+    p = ctx.params
+    rng = ctx.rng("post16.ks5_as_level")
+    m = len(ks5)
+    year = np.asarray(ks5["year"])
+    takes = ((ks5["n_alevels"] >= 1) & (ks5["n_alevels"] < 4)
+             & (rng.random(m) < interpolate(p["ks5.as_level.share"], year)))
+    g = p["ks5.grade"]
+    grade = np.clip(np.rint(g["intercept"] + p["ks5.as_level.grade_shift"]
+                            + g["ability"] * ks5["latent"] + rng.normal(0, g["noise_sd"], m)),
+                    0, 5).astype(np.int8)
+    return np.where(takes, grade, -1).astype(np.int8)
 
 
 def a_level_row(ks5: Frame, person: np.ndarray, year: np.ndarray, n: int) -> np.ndarray:
