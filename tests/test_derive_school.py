@@ -279,21 +279,47 @@ def test_gcse_grade_is_9_to_1_from_2016_and_letters_before() -> None:
 
 
 def test_plams_matched_result_repeats_the_completed_aim(db) -> None:
-    """A completed (Year 13) aim is matched to its result: the attainment side repeats the
-    aim's QAN and school, the QCDA points are the grade's; a continuing aim is unmatched."""
-    row = _one(db, """
-        SELECT sum(pl_NCYear = 13), sum(pl_NCYear = 12),
-               sum(pl_NCYear = 13 AND (pl_QAN_ATT <> pl_QAN OR pl_Source_ATT <> '5'
-                                       OR pl_LAEstab_ATT_anon <> pl_LAEstab_anon
-                                       OR pl_Grade_Match_Status <> 1)),
-               sum(pl_NCYear = 13 AND pl_GradeQCDAPoints <> CASE pl_Grade_ATT
+    """A completed aim (an A level in Year 13, an AS level in Year 12) is matched to its
+    result: the attainment side repeats the aim's QAN, school and qualification, the QCDA
+    points are the grade's (an AS level's half an A level's); a continuing aim (an A level in
+    Year 12) is unmatched."""
+    completed = "(pl_NCYear = 13 OR pl_Qual_Type_Ref = 'GCE AS level')"
+    row = _one(db, f"""
+        SELECT sum(pl_NCYear = 13), sum(pl_NCYear = 12), sum(pl_Qual_Type_Ref = 'GCE AS level'),
+               sum({completed} AND (pl_QAN_ATT <> pl_QAN OR pl_Source_ATT <> '5'
+                                    OR pl_LAEstab_ATT_anon <> pl_LAEstab_anon
+                                    OR pl_Grade_Match_Status <> 1
+                                    OR pl_Sublevno_ATT <> CASE pl_Qual_Type_Ref WHEN 'GCE AS level'
+                                                             THEN '121' ELSE '111' END)),
+               sum({completed} AND pl_GradeQCDAPoints <> CASE pl_Grade_ATT
                    WHEN 'A*' THEN 300 WHEN 'A' THEN 270 WHEN 'B' THEN 240 WHEN 'C' THEN 210
-                   WHEN 'D' THEN 180 WHEN 'E' THEN 150 ELSE 0 END),
-               sum(pl_NCYear = 12 AND (nullif(pl_QAN_ATT, '') IS NOT NULL
-                                       OR pl_GradeQCDAPoints IS NOT NULL
-                                       OR pl_Source_ATT <> 'N' OR pl_Grade_Match_Status <> 0))
+                   WHEN 'D' THEN 180 WHEN 'E' THEN 150 ELSE 0 END
+                   / CASE pl_Qual_Type_Ref WHEN 'GCE AS level' THEN 2 ELSE 1 END),
+               sum(NOT {completed} AND (nullif(pl_QAN_ATT, '') IS NOT NULL
+                                        OR pl_GradeQCDAPoints IS NOT NULL
+                                        OR pl_Source_ATT <> 'N' OR pl_Grade_Match_Status <> 0)),
+               sum(pl_Qual_Type_Ref = 'GCE AS level'
+                   AND (pl_NCYear <> 12 OR pl_Title_Ref <> 'GCE AS level'))
         FROM PLAMS_Amended_2012""")
-    assert row[0] > 5 and row[1] > 5 and row[2:] == (0, 0, 0), row
+    assert row[0] > 5 and row[1] > 5 and row[2] > 0 and row[3:] == (0, 0, 0, 0), row
+
+
+def test_plams_aims_run_from_year_12(db) -> None:
+    """An A level aim starts in September of Year 12 and is planned to end in Year 13's
+    summer, whichever year's PLAMS shows it; an AS level aim runs through Year 12. The A
+    level aims' start dates were a year early in Year 12 and a year late in Year 13."""
+    checked = 0
+    for year in range(2010, 2016):
+        rows, bad = _one(db, f"""
+            SELECT count(*), sum(pl_LearningStartDate <> (substr(pl_ACADYR, 1, 4)
+                                     - (pl_NCYear = 13)) || '-09-05'
+                                 OR pl_LearningPlannedEndDate <> (substr(pl_ACADYR, 1, 4) + 1
+                                     + (pl_NCYear = 12 AND pl_Qual_Type_Ref = 'GCE A level'))
+                                     || '-06-30')
+            FROM PLAMS_Amended_{year}""")
+        assert bad == 0, year
+        checked += rows
+    assert checked > 100
 
 
 def _plams_aims(db: sqlite3.Connection, table: str, ncyear: int) -> list[tuple]:
@@ -312,7 +338,8 @@ def _plams_aims(db: sqlite3.Connection, table: str, ncyear: int) -> list[tuple]:
 def test_plams_aims_are_the_ks5_a_levels(db) -> None:
     """A sixth-former's learning aims are the A levels of the KS5 exam table: in Year 13 the
     same subjects with the same grades as the KS5 year's exam rows, in Year 12 the subjects
-    the student takes in the next year's (no result yet)."""
+    the student takes in the next year's (no result yet) and the AS level of the next year's
+    (sat in Year 12, with its grade)."""
     checked = 0
     for year in range(2008, 2021):
         for ncyear, ks5_year in ((13, year), (12, year + 1)):
@@ -322,9 +349,10 @@ def test_plams_aims_are_the_ks5_a_levels(db) -> None:
                 continue
             exams = db.execute(f"""
                 SELECT KS5_PupilMatchingRefAnonymous, KS5_MAPPING,
-                       CASE WHEN {ncyear} = 13 THEN KS5_GRADE END
+                       CASE WHEN {ncyear} = 13 OR KS5_SUBLEVNO = 121 THEN KS5_GRADE END
                 FROM KS5Exam_2002_to_2021
-                WHERE KS5_ACADYR = '{ks5_year}/{ks5_year + 1}' AND KS5_SUBLEVNO = 111
+                WHERE KS5_ACADYR = '{ks5_year}/{ks5_year + 1}'
+                  AND KS5_SUBLEVNO IN (111, {121 if ncyear == 12 else 111})
                   AND KS5_PupilMatchingRefAnonymous IN ({", ".join("?" * len(pupils))})""",
                                pupils).fetchall()
             held = {exam[0] for exam in exams}

@@ -7,7 +7,12 @@ import numpy as np
 
 from leo_synth.relations.common import in_year
 from leo_synth.relations.derive_ilr import overlaps
-from leo_synth.relations.derive_ks5 import A_STAR_FROM, POINTS_QCA
+from leo_synth.relations.derive_ks5 import (
+    A_STAR_FROM,
+    AS_LEVEL_SUBLEVNO,
+    AS_POINTS_QCA,
+    POINTS_QCA,
+)
 from leo_synth.relations.derive_ypmad import (
     AT_15,
     SNAPSHOT_ATTRIBUTES,
@@ -17,7 +22,12 @@ from leo_synth.relations.derive_ypmad import (
     ypmad_sources,
 )
 from leo_synth.relations.key_stages import A_LEVEL_GRADES, A_LEVEL_SUBJECTS
-from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
+from leo_synth.relations.ks5 import (
+    A_LEVEL_SUBLEVNO,
+    a_level_grades,
+    as_level_subjects,
+    ks5_subjects,
+)
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes, school_of
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
@@ -57,8 +67,9 @@ completed aim (the final year's) has a result to match."""
 def plams(life: LifeCourse, relation: Relation) -> Frame:
     """Post-16 learning aims of school sixth-formers: a KS5 student's A levels (the subjects
     and, in Year 13, the grades of the KS5 exam rows: ``post16.a_level_row``), in both years
-    of the sixth form; three A level aims a year for a sixth-former without KS5 results (one
-    who leaves after Year 12)."""
+    of the sixth form, and in Year 12 the AS level the student cashes in then (completed,
+    with its KS5 grade); three A level aims a year for a sixth-former without KS5 results
+    (one who leaves after Year 12)."""
     py = life.schooling.pupil_years
     rows = py.take((py["year"] == relation.year) & (py["ncyear"] >= 12))
     rng = life.ctx.rng(f"plams:{relation.year}")
@@ -67,12 +78,18 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
     matched = ks5_row >= 0
     count = np.full(len(rows), UNMATCHED_AIMS)
     count[matched] = ks5["n_alevels"][ks5_row[matched]]
+    # the AS level is the last of a Year 12 pupil's aims
+    has_as = np.zeros(len(rows), dtype=bool)
+    has_as[matched] = (ks5["as_level"][ks5_row[matched]] >= 0) & (rows["ncyear"][matched] == 12)
+    count += has_as
     idx = np.repeat(np.arange(len(rows)), count)
     n = len(idx)
     aim = rank_within(idx)  # 0, 1, .. per pupil
+    is_as = has_as[idx] & (aim == count[idx] - 1)
     person, year = rows["person"][idx], rows["year"][idx]
     attrs = _repeated(pupil_attributes(life, rows["person"], rows["year"], rows["school"]), idx)
-    final = rows["ncyear"][idx] == 13
+    second_year = rows["ncyear"][idx] == 13
+    final = second_year | is_as  # the aim is completed this year
     latent = life.persons["ability"][person]
     grade = np.clip(np.rint(3.2 + 1.45 * latent + rng.normal(0, 0.8, n)), 0, 6).astype(int)
     grade = np.where((grade == 6) & (year < A_STAR_FROM), 5, grade)  # (no A* before 2009/10)
@@ -81,7 +98,11 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
     student = ks5_row[idx][own]
     grade[own] = a_level_grades(life)[student, aim[own]]
     subject[own] = ks5_subjects(life)[student, aim[own]]
+    as_aim = np.flatnonzero(is_as)
+    grade[as_aim] = ks5["as_level"][ks5_row[idx][as_aim]]
+    subject[as_aim] = as_level_subjects(life)[ks5_row[idx][as_aim]]
     code = np.char.add("SYN", subject)
+    qualification = np.where(is_as, "GCE AS level", "GCE A level")
     return Frame({
         **attrs, "acadyr": attrs["academic_year"], "pupilmatchingrefanonymous": attrs["pmr"],
         "recordsource": np.full(n, f"SC_{relation.year % 100:02d}{(relation.year + 1) % 100:02d}"
@@ -89,9 +110,11 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
         "recordstatus": Masked(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
         "ncyear": rows["ncyear"][idx], "ncyearid": rows["ncyear"][idx],
         "qan": code, "qn": code, "disc_code": subject, "scc": subject, "mapping": subject,
-        "sublevno_ref": np.full(n, 111), "qual_lev_ref": np.full(n, 3),
-        "title_ref": np.full(n, "GCE A level"), "qual_type_ref": np.full(n, "GCE A level"),
-        "learningstartdate": ymd(year - (~final), 9, 5),
+        "sublevno_ref": np.where(is_as, AS_LEVEL_SUBLEVNO, A_LEVEL_SUBLEVNO),
+        "qual_lev_ref": np.full(n, 3),
+        "title_ref": qualification, "qual_type_ref": qualification,
+        # an A level started in Year 12 and ends with Year 13; an AS level is Year 12's
+        "learningstartdate": ymd(year - second_year, 9, 5),
         "learningplannedenddate": ymd(year + 1 + (~final), 6, 30),
         "learningactualenddate": Masked(ymd(year + 1, 6, 30), ~final),
         "learningcompletionstatus": np.where(final, 2, 1), "learningaimstatus": np.where(final, 2,
@@ -103,7 +126,7 @@ def plams(life: LifeCourse, relation: Relation) -> Frame:
                                                                  ~final),
         "version": np.full(n, "A"), "progtype": np.full(n, "01"),
         "traineeship": np.zeros(n, dtype=np.int64),
-        **_plams_matched(attrs["laestab_anon"], code, subject, grade, final),
+        **_plams_matched(attrs["laestab_anon"], code, subject, grade, final, is_as),
     })
 
 
@@ -121,23 +144,26 @@ def _repeated(attributes: dict[str, object], rows: np.ndarray) -> dict[str, obje
 
 
 def _plams_matched(laestab: np.ndarray, qan: np.ndarray, subject: np.ndarray,
-                   grade: np.ndarray, final: np.ndarray) -> dict[str, object]:
+                   grade: np.ndarray, final: np.ndarray, as_level: np.ndarray
+                   ) -> dict[str, object]:
     """``PLAMS_MATCHED`` of aims: a completed (final-year) aim is matched to the pupil's KS5
     result at the same school, so the attainment side repeats the aim's QAN, discount code,
-    type, level and school and carries the grade; a continuing aim is unmatched (NULL)."""
+    type, level and school and carries the grade (an AS level's QCA points are half an A
+    level's); a continuing aim is unmatched (NULL)."""
     n = len(final)
     open_aim = ~final
+    points = np.where(as_level, AS_POINTS_QCA[np.minimum(grade, 5)], POINTS_QCA[grade])
     return {
         "laestab_att": Masked(laestab, open_aim), "qan_att": Masked(qan, open_aim),
         "disc_code_att": Masked(subject, open_aim),
-        "qual_type_att": Masked(np.full(n, "GCE A level"), open_aim),
-        "sublevno_att": Masked(np.full(n, "111"), open_aim),
+        "qual_type_att": Masked(np.where(as_level, "GCE AS level", "GCE A level"), open_aim),
+        "sublevno_att": Masked(np.where(as_level, "121", "111"), open_aim),
         "qual_lev_att": Masked(np.full(n, "3"), open_aim),
         "source_att": np.where(final, "5", "N"),
         "source_aat": Masked(np.full(n, 5), open_aim),
         "grade_description": Masked(np.char.add("Grade ", A_LEVEL_GRADES[grade]), open_aim),
         "grade_match_status": final.astype(np.int64),
-        "grade_qcda_points": Masked(POINTS_QCA[grade], open_aim),
+        "grade_qcda_points": Masked(points, open_aim),
         "aim_outcome": Masked(np.where(grade > 0, 1, 3), open_aim),
         "withdrawal_reason": Masked(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)),
     }
