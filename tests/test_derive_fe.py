@@ -13,6 +13,7 @@ import pytest
 from conftest import one as _one
 
 from leo_synth.relations.ks5_subjects import subject_titles
+from leo_synth.simulation.further_education import FIRST_ILR_YEAR, LAST_ILR_YEAR
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +96,15 @@ def test_an_aims_grade_follows_its_outcome(db) -> None:
     """OutGrade (outcome_grade) is PA for an achieved aim and FL for one completed without
     achievement; a continuing or withdrawn aim has none. An achieved GCSE (a condition of
     funding resit) has its grade: 9-1 from 2016/17, A*-G (A* as *) before; a completed A level
-    (a sixth-form college student's) its grade, A*-E when achieved, U when not."""
+    (a sixth-form college student's) its grade, A*-E when achieved, U when not; an AS level
+    likewise, with no A*."""
     rows, bad, passed, failed, gcse, a_levels = _one(db, """
         SELECT count(*),
                sum(coalesce(outcome_grade, '-') <> CASE
-                   WHEN QualificationType = '0002' AND Compstatus = 2 THEN
+                   WHEN QualificationType IN ('0001', '0002') AND Compstatus = 2 THEN
                        CASE WHEN (outcome = 1 AND outcome_grade IN ('A*', 'A', 'B', 'C', 'D',
-                                                                    'E'))
+                                                                    'E')
+                                  AND NOT (QualificationType = '0001' AND outcome_grade = 'A*'))
                               OR (outcome = 3 AND outcome_grade = 'U')
                             THEN outcome_grade ELSE 'not a grade' END
                    WHEN outcome = 1 AND QualificationType = '0003' THEN
@@ -158,6 +161,39 @@ def test_a_sixth_form_colleges_a_levels_are_the_ks5_a_levels(db) -> None:
     assert sum(len(years[person]) == 2 for person in years) > 0.9 * len(years)
 
 
+def test_a_sixth_form_colleges_as_level_is_an_ilr_aim(db) -> None:
+    """A sixth-form college student's KS5 AS level is an ILR aim of Year 12: "GCE AS level in
+    <subject>" (QualificationType 0001), completed that year with the KS5 grade as OutGrade,
+    on the record of the student's A levels, half an A level's width to level 3 (25); no one
+    else has an AS level aim. (The college
+    students are those with GCE A level aims: KS5_NEW_TYPE is not held every year.)"""
+    titles = subject_titles()
+    ks5 = {(person, int(year) - 1, f"GCE AS level in {titles[mapping]}", grade)
+           for person, year, mapping, grade in db.execute("""
+               SELECT p.AE_ID, substr(x.KS5_ACADYR, 1, 4), x.KS5_MAPPING, x.KS5_GRADE
+               FROM KS5Exam_2002_to_2021 x
+               JOIN learner_ae_id_to_pmr_lookup p
+                 ON p.PUPILMATCHINGREFANONYMOUS = x.KS5_PupilMatchingRefAnonymous
+               WHERE x.KS5_SUBLEVNO = 121 AND p.AE_ID IN (
+                   SELECT r.AE_ID FROM aims a
+                   JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+                   WHERE a.QualificationType = '0002')""")}
+    ilr = set(db.execute("""
+        SELECT r.AE_ID, a.Year, a.AimTitle, a.outcome_grade
+        FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+        WHERE a.QualificationType = '0001' AND a.Year < ?""", (LAST_ILR_YEAR,)).fetchall())
+    # (Year 12 in 2020/21, the last ILR year, is a KS5 year after the extract's last)
+    in_ilr_years = {row for row in ks5 if FIRST_ILR_YEAR <= row[1] < LAST_ILR_YEAR}
+    assert len(ilr) >= 3 and ilr == in_ilr_years, (len(ilr), ilr ^ in_ilr_years)
+    bad = _one(db, """
+        SELECT count(*) FROM aims a
+        WHERE a.QualificationType = '0001'
+          AND (a.Compstatus <> 2 OR coalesce(a.FL3Width, 25) <> 25 OR NOT EXISTS (
+                SELECT 1 FROM aims b WHERE b.RECORDID = a.RECORDID
+                AND b.QualificationType = '0002'))""")
+    assert bad == (0,)
+
+
 def test_a_16_to_18_learner_stays_at_one_provider(db) -> None:
     """A college learner of 16-18 (not an apprentice) returned in more than one year is at
     one provider in all of them: the years of one course or programme."""
@@ -188,7 +224,7 @@ def test_aim_levels_and_flags(db) -> None:
                sum(nullif(WPL, -1) <> (programme_type > 0)),
                sum(nullif(CBL, -1) + nullif(WPL, -1) <> 1),
                sum(EngMath <> ((AimTitle LIKE '%in English' OR AimTitle LIKE '%in Mathematics')
-                                  AND QualificationType <> '0002')),
+                                  AND QualificationType NOT IN ('0001', '0002'))),
                sum(nullif(framework_id, -1) IS NOT NULL
                    AND programme_type NOT IN (2, 3, 20, 21, 22, 23)),
                sum(nullif(Standard_id, -1) IS NOT NULL AND programme_type <> 25)
@@ -201,10 +237,10 @@ def test_aim_levels_and_flags(db) -> None:
                sum(nullif(ASL, -1) IS NOT NULL AND FundModel <> 10)
         FROM aims""")
     assert all(not b for b in bad), bad
-    # (an A level in English or mathematics is not a basic skill)
+    # (an A or AS level in English or mathematics is not a basic skill)
     assert not _one(db, """SELECT sum(SFL <> ((AimTitle LIKE '%in English'
                                            OR AimTitle LIKE '%in Mathematics')
-                                          AND QualType <> '0002')) FROM lars""")[0]
+                                          AND QualType NOT IN ('0001', '0002'))) FROM lars""")[0]
     levels = dict(db.execute("SELECT LevelOfLearning, count(*) FROM aims GROUP BY 1"))
     assert {7.5, 7.3, 9.1, 1.0} <= set(levels)
 
@@ -611,10 +647,11 @@ _PREVIOUS_YEAR = """LEFT JOIN y AS prev ON prev.AE_ID = y.AE_ID
 """The condition of funding applies by the attainment at the end of the year before."""
 _YEAR_AIMS = """(SELECT r.AE_ID, a.Year, max({code} * 10 + a.Compstatus) AS best
                  FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
-                 WHERE a.AimTitle LIKE '% in {title}' AND a.QualificationType <> '0002' {where}
+                 WHERE a.AimTitle LIKE '% in {title}'
+                   AND a.QualificationType NOT IN ('0001', '0002') {where}
                  GROUP BY r.AE_ID, a.Year)"""
-"""A person's English or maths aims of a year (an A level in the subject is not one: the KS5
-record's A levels count for the condition of funding)."""
+"""A person's English or maths aims of a year (an A or AS level in the subject is not one: the
+KS5 record's A levels count for the condition of funding)."""
 _GCSE = "a.QualificationType = '0003'"
 _SCHOOL_RESITS = """(SELECT p.AE_ID, x.KS5_EXAMYEAR - 1 AS Year, {code} * 10 + 2 AS best
                      FROM KS5Exam_2002_to_2021 x JOIN learner_ae_id_to_pmr_lookup p

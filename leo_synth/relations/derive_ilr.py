@@ -19,14 +19,19 @@ import numpy as np
 
 from leo_synth.relations.common import in_labour_data
 from leo_synth.relations.derive import derivation
-from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
+from leo_synth.relations.ks5 import (
+    a_level_grades,
+    as_level_grades,
+    as_level_subjects,
+    ks5_subjects,
+)
 from leo_synth.relations.ks5_subjects import (
     A_LEVEL_MAPPINGS,
     A_LEVEL_NAMES,
     subject_titles,
 )
 from leo_synth.simulation.calendar import academic_year_of, add_days
-from leo_synth.simulation.condition_of_funding import NO_SUBJECT
+from leo_synth.simulation.condition_of_funding import AS_LEVEL_SLOT, NO_SUBJECT
 from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.further_education import KIND_ADULT, KIND_APP
 from leo_synth.simulation.life import LifeCourse
@@ -93,21 +98,26 @@ SSA_TIER2 = {1.1: "Medicine and Dentistry", 1.5: "Child Development and Well Bei
              14.1: "Foundations for Learning and Life", 15.5: "Law and Legal Services"}
 LARS_TYPES = (("0016", "Certificate"), ("0006", "Diploma"), ("0036", "NVQ"),
               ("0029", "First Diploma"), ("0004", "Access Certificate"),
-              ("1439", "Functional Skills"), ("0003", "GCSE"), ("0002", "GCE A level"))
+              ("1439", "Functional Skills"), ("0003", "GCSE"), ("0002", "GCE A level"),
+              ("0001", "GCE AS level"))
 """Qualification types of the LARS aims (VRF QualificationType codes). Functional Skills and
 GCSEs are the condition of funding's English and maths aims only (``condition_of_funding``),
-GCE A levels a sixth-form college student's KS5 A levels; the others are drawn for every aim
-by ``TYPE_SHARES``."""
+GCE A and AS levels a sixth-form college student's KS5 A and AS levels; the others are drawn
+for every aim by ``TYPE_SHARES``."""
 LARS_AIMS_PER_LEVEL = len(LARS_TYPES) * SUBJECTS_PER_TYPE
 """Aim indexes per level: each type of ``LARS_TYPES`` in each subject."""
 NVQ_TYPE = 2
 ACCESS_TYPE = 4
 """The Access (to HE) certificates, regulated by the QAA (the others by Ofqual)."""
-FUNCTIONAL_TYPE, GCSE_TYPE, A_LEVEL_TYPE = 5, 6, 7
+FUNCTIONAL_TYPE, GCSE_TYPE, A_LEVEL_TYPE, AS_LEVEL_TYPE = 5, 6, 7, 8
+KS5_TYPES = (A_LEVEL_TYPE, AS_LEVEL_TYPE)
+"""The types of a KS5 student's qualifications, held in the A level subjects at level 3."""
 FULL_TYPES = (1, 2, 3)
 """Types that make a full level 2/3 on their own (diplomas, NVQs); certificates are partial."""
 PARTIAL_WIDTH = 50.0
 """Contribution of a partial aim (a certificate) to a full level, in percent."""
+AS_LEVEL_WIDTH = 25.0
+"""An AS level's width: half an A level's (a partial aim's)."""
 GCSE_WIDTH = 20.0
 """A GCSE's width: five GCSEs make a full level (1 at A*-G / 9-1, 2 at A*-C / 9-4), in LARS
 (a resit's, to level 2) and YPMAD (KS4 GCSEs) alike."""
@@ -161,7 +171,7 @@ def lars_reference_exists(level: np.ndarray, index: np.ndarray) -> np.ndarray:
     kind, subject = lars_type(index), lars_subject(index)
     english_maths = np.isin(subject, ENGLISH_MATHS)
     a_level = subject >= A_LEVEL_SUBJECT_BASE
-    return np.select([kind == FUNCTIONAL_TYPE, kind == GCSE_TYPE, kind == A_LEVEL_TYPE],
+    return np.select([kind == FUNCTIONAL_TYPE, kind == GCSE_TYPE, np.isin(kind, KS5_TYPES)],
                      [english_maths & (np.asarray(level) <= 2),
                       english_maths & (np.asarray(level) == 2),
                       a_level & (np.asarray(level) == 3)], ~a_level)
@@ -177,11 +187,12 @@ def learning_aim_refs(level: np.ndarray, index: np.ndarray) -> np.ndarray:
 def level_width(level: np.ndarray, index: np.ndarray, full_level: int) -> np.ndarray:
     """Percentage contribution of LARS aim ``index`` at ``level`` to a full level 2 or 3: 100
     for a full aim (diploma, NVQ), ``GCSE_WIDTH`` for a GCSE, none for Functional Skills (they
-    do not count towards a full level), ``PARTIAL_WIDTH`` for a certificate, 0 at other
-    levels."""
+    do not count towards a full level), ``AS_LEVEL_WIDTH`` for an AS level,
+    ``PARTIAL_WIDTH`` for a certificate or an A level, 0 at other levels."""
     kind = lars_type(index)
-    width = np.select([np.isin(kind, FULL_TYPES), kind == GCSE_TYPE, kind == FUNCTIONAL_TYPE],
-                      [100.0, GCSE_WIDTH, 0.0], PARTIAL_WIDTH)
+    width = np.select([np.isin(kind, FULL_TYPES), kind == GCSE_TYPE, kind == FUNCTIONAL_TYPE,
+                       kind == AS_LEVEL_TYPE],
+                      [100.0, GCSE_WIDTH, 0.0, AS_LEVEL_WIDTH], PARTIAL_WIDTH)
     return np.where(np.asarray(level) == full_level, width, 0.0)
 
 
@@ -207,10 +218,11 @@ def aim_lars(life: LifeCourse) -> Frame:
                          qual_type)
     subject = np.where(cof, np.array(ENGLISH_MATHS)[np.maximum(aims["cof_subject"], 0)],
                        subject)
-    # A sixth-form college student's A levels are the KS5 exam rows' subjects.
+    # A sixth-form college student's A and AS levels are the KS5 exam rows' subjects.
     mapping, _grade = aim_a_levels(life)
     a_level = mapping != ""
-    qual_type = np.where(a_level, A_LEVEL_TYPE, qual_type)
+    qual_type = np.where(a_level, np.where(aims["a_level"] == AS_LEVEL_SLOT, AS_LEVEL_TYPE,
+                                           A_LEVEL_TYPE), qual_type)
     subject[a_level] = A_LEVEL_SUBJECT_BASE + MAPPING_ORDER[np.searchsorted(
         A_LEVEL_MAPPINGS, mapping[a_level], sorter=MAPPING_ORDER)]
     start_year = academic_year_of(aims["start_date"])
@@ -225,9 +237,9 @@ MAPPING_ORDER = np.argsort(A_LEVEL_MAPPINGS)
 
 @per_block
 def aim_a_levels(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
-    """Per ILR aim row: the KS5 A level it is (``a_level`` slot of the person's KS5 record):
-    its mapping code ('' for another aim) and grade (0 = U ... 6 = A*, as the KS5 exam row's;
-    -1 for another aim)."""
+    """Per ILR aim row: the KS5 A or AS level it is (``a_level`` slot of the person's KS5
+    record, :data:`AS_LEVEL_SLOT` for the AS level): its mapping code ('' for another aim)
+    and grade (0 = U ... 6 = A*, as the KS5 exam row's; -1 for another aim)."""
     aims = life.fe.aims
     slot = aims["a_level"]
     mapping = np.full(len(aims), "", dtype="<U8")
@@ -236,8 +248,12 @@ def aim_a_levels(life: LifeCourse) -> tuple[np.ndarray, np.ndarray]:
     if len(own):
         person = life.fe.learners["person"][aims["learner"][own]]
         row = last_row_of(life.post16.ks5["person"], len(life.persons))[person]
-        mapping[own] = ks5_subjects(life)[row, slot[own]]
-        grade[own] = a_level_grades(life)[row, slot[own]]
+        as_level = slot[own] == AS_LEVEL_SLOT
+        column = np.minimum(slot[own], AS_LEVEL_SLOT - 1)
+        mapping[own] = np.where(as_level, as_level_subjects(life)[row],
+                                ks5_subjects(life)[row, column])
+        grade[own] = np.where(as_level, as_level_grades(life)[row],
+                              a_level_grades(life)[row, column])
     return mapping, grade
 
 

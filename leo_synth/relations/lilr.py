@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.derive_ilr import (
-    A_LEVEL_TYPE,
     ACCESS_TYPE,
     BENEFIT_GROUPS,
     ENGLISH_MATHS,
+    KS5_TYPES,
     LARS_AIMS_PER_LEVEL,
     LARS_TYPES,
     LEVEL_NAMES,
@@ -346,10 +346,10 @@ def standard_codes(level: np.ndarray, subject: np.ndarray) -> np.ndarray:
 
 def lars_titles(level: np.ndarray, index: np.ndarray) -> np.ndarray:
     """The LARS title of aim ``index`` at a level: level, qualification type and subject
-    ("Level 3 Diploma in Engineering"); an A level's type and subject ("GCE A level in
-    Physics")."""
+    ("Level 3 Diploma in Engineering"); an A or AS level's type and subject ("GCE A level in
+    Physics", "GCE AS level in Physics")."""
     subjects = subject_names()
-    names = np.array([f"{LARS_TYPES[t][1]} in {subjects[s]}" if t == A_LEVEL_TYPE
+    names = np.array([f"{LARS_TYPES[t][1]} in {subjects[s]}" if t in KS5_TYPES
                       else f"{LEVEL_NAMES[lv]} {LARS_TYPES[t][1]} in {subjects[s]}"
                       for lv in range(5) for t in range(len(LARS_TYPES))
                       for s in range(len(subjects))], dtype=object)

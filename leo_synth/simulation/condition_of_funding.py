@@ -49,6 +49,8 @@ def ks4_grades(persons: Frame, ks4: Frame) -> np.ndarray:
 
 NO_A_LEVEL = -1
 """An ILR aim's ``a_level`` when it is not one of the student's KS5 A levels."""
+AS_LEVEL_SLOT = 4
+"""An ILR aim's ``a_level`` when it is the student's KS5 AS level (A levels are slots 0-3)."""
 
 
 def condition_of_funding_aims(ctx: BlockContext, rng: np.random.Generator, records: Frame,

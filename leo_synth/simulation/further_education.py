@@ -14,6 +14,7 @@ import numpy as np
 
 from leo_synth.simulation.calendar import academic_year_of, ymd
 from leo_synth.simulation.condition_of_funding import (
+    AS_LEVEL_SLOT,
     NO_A_LEVEL,
     NO_SUBJECT,
     UNACHIEVED_WITHDRAWN,
@@ -80,9 +81,13 @@ def simulate_fe(ctx: BlockContext, persons: Frame, post16: Post16,
     next_aim = len(aims) + len(a_levels)
     aims = Frame.concat([aims.take(ks5_row[aims["learner"]] < 0), a_levels])
     college = (records["kind"] == KIND_FE) | (records["kind"] == KIND_SFC)
-    aims = Frame.concat([aims, condition_of_funding_aims(
+    funding = condition_of_funding_aims(
         ctx, ctx.rng("fe.condition_of_funding"), records, college, ks4_grades(persons, ks4),
-        first_aim=next_aim)])
+        first_aim=next_aim)
+    # (the AS levels' ids come last, so every other aim keeps its id and the draws keyed by it)
+    as_levels = _as_level_aims(ctx.rng("fe.as_level_aims"), records, ks5_row, first_year,
+                               post16, first_aim=next_aim + len(funding))
+    aims = Frame.concat([aims, funding, as_levels])
     programmes = aims.take(aims["programme_aim"])
     apprenticeships = Frame(person=records["person"][programmes["learner"]],
                             start_date=programmes["start_date"],
@@ -138,14 +143,44 @@ def _a_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
     start = ymd(year, 9, 1 + rng.integers(0, 10, k))
     planned_end = ymd(year + 2, 6, 30)
     end = planned_end - rng.integers(0, 21, k).astype("timedelta64[D]")
+    return _ks5_aims(first_aim, learner, slot + 1, start, planned_end, end, grade >= 1, slot)
+
+
+def _as_level_aims(rng: np.random.Generator, records: Frame, ks5_row: np.ndarray,
+                   first_year: np.ndarray, post16: Post16, first_aim: int) -> Frame:
+    """The AS level of each sixth-form college student who cashed one in, on the record of
+    Year 12 (none when Year 12 came before the first ILR year), after the A levels: started
+    with them, planned to end on 30 June of Year 12 and ending with that summer's exams;
+    achieved at grade E or above; ``a_level`` :data:`AS_LEVEL_SLOT`."""
+    ks5 = post16.ks5
+    rows = np.flatnonzero(first_year)
+    student = ks5_row[rows]
+    year = ks5["year"][student] - 1  # (Year 12)
+    keep = (ks5["as_level"][student] >= 0) & (records["year"][rows] == year)
+    rows, student, year = rows[keep], student[keep], year[keep]
+    k = len(rows)
+    start = ymd(year, 9, 1 + rng.integers(0, 10, k))
+    planned_end = ymd(year + 1, 6, 30)
+    end = planned_end - rng.integers(0, 21, k).astype("timedelta64[D]")
+    return _ks5_aims(first_aim, rows, ks5["n_alevels"][student] + 1, start, planned_end, end,
+                     ks5["as_level"][student] >= 1, np.full(k, AS_LEVEL_SLOT))
+
+
+def _ks5_aims(first_aim: int, learner: np.ndarray, sequence: np.ndarray, start: np.ndarray,
+              planned_end: np.ndarray, end: np.ndarray, achieved: np.ndarray,
+              slot: np.ndarray) -> Frame:
+    """Aims of a sixth-form college student's KS5 qualifications (level 3, not a programme or
+    an apprenticeship): learner records ``learner``, ids from ``first_aim``, ``a_level`` the
+    qualification's ``slot`` in the KS5 record."""
+    k = len(learner)
     return Frame(
-        aim=first_aim + np.arange(k), learner=learner, sequence=slot + 1,
+        aim=first_aim + np.arange(k), learner=learner, sequence=sequence,
         level=np.full(k, 3, dtype=np.int64), programme_aim=np.zeros(k, dtype=bool),
         apprenticeship=np.zeros(k, dtype=bool), kind=np.full(k, KIND_SFC, dtype=np.int64),
-        start_date=start, planned_end=planned_end, end_date=end, achieved=grade >= 1,
+        start_date=start, planned_end=planned_end, end_date=end, achieved=achieved,
         withdrawn=np.zeros(k, dtype=bool), cof_subject=np.full(k, NO_SUBJECT),
         gcse=np.zeros(k, dtype=bool), gcse_grade=np.zeros(k, dtype=np.int64),
-        a_level=slot.astype(np.int64),
+        a_level=np.asarray(slot, dtype=np.int64),
     )
 
 
