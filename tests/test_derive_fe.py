@@ -517,6 +517,39 @@ def test_hesa_tariff_is_the_ks5_a_levels_tariff(db) -> None:
     assert checked > 50 and with_as > 10, (checked, with_as)
 
 
+def test_hesa_entry_qualification_follows_ks5(db) -> None:
+    """A student's highest qualification on entry (HE_QUALENT3) is what the person's other
+    records show: a postgraduate's first degree (H00); else the KS5 record's A levels (P50,
+    A/AS level) or its vocational programme (P41, a diploma at level 3); no one else has
+    either (a row without a PMR cannot be followed). It was P50 for every level 3, so a BTEC
+    student had A levels."""
+    ks5 = """(SELECT p.AE_ID AS ae,
+                     max(EXISTS (SELECT 1 FROM KS5Exam_2002_to_2021 x
+                                 WHERE x.KS5_PupilMatchingRefAnonymous
+                                       = s.KS5_PupilMatchingRefAnonymous
+                                   AND x.KS5_SUBLEVNO = 111)) AS a_levels
+              FROM KS5Student_2002_to_2021 s JOIN learner_ae_id_to_pmr_lookup p
+                ON p.PUPILMATCHINGREFANONYMOUS = s.KS5_PupilMatchingRefAnonymous
+              GROUP BY 1)"""
+    codes = Counter()
+    for view in _hesa_tables(db, "HE_QUALENT3", "HE_XLEV501"):
+        # (followed to the person's other records through the lookup, as a PMR may be one of
+        # several; a row whose PMR is blank or unmatched cannot be followed)
+        bad = _one(db, f"""
+            SELECT sum(h.HE_QUALENT3 <> CASE WHEN h.HE_XLEV501 IN (1, 2) THEN 'H00'
+                                            WHEN k.a_levels = 1 THEN 'P50'
+                                            WHEN k.a_levels = 0 THEN 'P41'
+                                            ELSE h.HE_QUALENT3 END
+                       OR (k.ae IS NULL AND h.HE_XLEV501 NOT IN (1, 2)
+                           AND h.HE_QUALENT3 IN ('P50', 'P41')))
+            FROM {view} h JOIN learner_ae_id_to_pmr_lookup p
+              ON p.PUPILMATCHINGREFANONYMOUS = h.HE_PUPILMATCHINGREFANONYMOUS
+            LEFT JOIN {ks5} k ON k.ae = p.AE_ID""")[0]
+        assert not bad, view
+        codes.update(dict(db.execute(f"SELECT HE_QUALENT3, count(*) FROM {view} GROUP BY 1")))
+    assert all(codes[c] > 5 for c in ("H00", "P50", "P41", "X00")), codes
+
+
 _NCCIS_MONTHS = """
     WITH n AS (SELECT p.AE_ID, cast(substr(n.NCCIS_ACADYR, 1, 4) AS int) AS year,
                       date(n.NCCIS_Current_Activity_Verification_Date) AS day,

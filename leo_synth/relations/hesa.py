@@ -8,9 +8,10 @@ from leo_synth.relations.common import pmrs
 from leo_synth.relations.derive_hesa import msoa_codes, occupations
 from leo_synth.relations.ks5 import a_level_grades, as_level_grades
 from leo_synth.relations.registry import builder
+from leo_synth.relations.ucas_qualifications import MATURE_AGE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.calendar import age_on, ymd
-from leo_synth.simulation.frame import ByYear, Frame
+from leo_synth.simulation.frame import ByYear, Frame, last_row_of
 from leo_synth.simulation.higher_education import (
     LEVEL_FIRST_DEGREE,
     LEVEL_OTHER_UG,
@@ -183,6 +184,34 @@ def entry_tariff(life: LifeCourse) -> np.ndarray:
     return tariff
 
 
+ENTRY_QUALIFICATIONS = {"degree": "H00", "a_level": "P50", "diploma": "P41", "access": "X00",
+                        "other": "P80"}
+"""HESA's codes (hesa.xqobtn) of a student's highest qualification on entry: a first degree
+with honours, A/AS levels, a diploma at level 3 (a BTEC National), a QAA-recognised access
+course, another qualification at level 3."""
+
+
+def entry_qualification(life: LifeCourse, person: np.ndarray, level: np.ndarray,
+                        age_start: np.ndarray) -> np.ndarray:
+    """Per HESA row, the student's highest qualification on entry (``QUALENT3`` and its
+    derived variants), as the person's other records show it: a postgraduate's first degree;
+    the A levels of a KS5 record, or its vocational programme; at 21 or over without either,
+    an Access to HE course (as UCAS's declared qualification); else another level 3.
+    (Rejected: P50, A/AS level, for every level 3, which gave BTEC students A levels.)"""
+    ks5 = life.post16.ks5
+    row = last_row_of(ks5["person"], len(life.persons))[person]
+    held = np.flatnonzero(row >= 0)
+    a_levels = np.zeros(len(person), dtype=bool)
+    a_levels[held] = ks5["n_alevels"][row[held]] > 0
+    vocational = np.zeros(len(person), dtype=bool)
+    vocational[held] = ks5["vocational"][row[held]]
+    code = ENTRY_QUALIFICATIONS
+    return np.select(
+        [np.isin(level, (LEVEL_PGR, LEVEL_PGT)), a_levels, vocational,
+         np.asarray(age_start) >= MATURE_AGE],
+        [code["degree"], code["a_level"], code["diploma"], code["access"]], code["other"])
+
+
 def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: Frame,
                      year: np.ndarray, qualified: np.ndarray,
                      part_time: np.ndarray) -> dict[str, object]:
@@ -197,8 +226,8 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
     disabled = persons["need"][person] > 1.4
     nssec = np.clip(np.rint(3 + 1.6 * persons["disadvantage"][person]
                             - 0.6 * persons["ability"][person]), 1, 8).astype(np.int64)
-    level3 = life.post16.level3_year[person] >= 0
     tariff = entry_tariff(life)
+    entry = entry_qualification(life, person, inst["level"], inst["age_start"])
     oa = persons["oa"][person]
     level = inst["level"]
     first_year = years["year_of_course"] == 1
@@ -226,8 +255,7 @@ def _student_details(life: LifeCourse, person: np.ndarray, inst: Frame, years: F
         "careleaver": np.where(care_leavers(life)[person], "1", "3"),
         "xdomgr01": life.ctx.pools.regions["code"][persons["region"][person]],
         "xdomreg01": np.full(n, "XF"),
-        "qualent2": np.where(level3, "P50", "P80"), "qualent3": np.where(level3, "P50", "P80"),
-        "xhqual01": np.where(level3, "P50", "P80"), "xqualent01": np.where(level3, "P50", "P80"),
+        "qualent2": entry, "qualent3": entry, "xhqual01": entry, "xqualent01": entry,
         "totalts": np.rint(tariff[person]).astype(np.int64),
         "xtariff01": np.rint(tariff[person]).astype(np.int64),
         "xtariff": np.rint(tariff[person]).astype(np.int64),
