@@ -706,31 +706,35 @@ def test_key_stage_4_and_absence_rows_carry_the_census_school(small_sqlite) -> N
 
 def test_a_ucas_row_declares_one_of_the_applicants_a_levels(small_sqlite) -> None:
     """Each application row declares one of the applicant's level 3s: an A level of their KS5
-    record by its title (the applicant's rows list different A levels in turn), ``Pending``
-    without a grade when sat in the summer of the cycle, ``Gained`` with the KS5 exam row's
-    grade when sat before; a BTEC or an Access to HE Diploma otherwise, without a subject.
-    (Every row was a pending A level with a random code for its subject.)"""
+    record by its title (the applicant's rows list different A levels in turn, then the AS
+    level cashed in after Year 12), ``Pending`` without a grade when sat in the summer of the
+    cycle, ``Gained`` with the KS5 exam row's grade when sat before (an AS level always); a
+    BTEC or an Access to HE Diploma otherwise, without a subject. (Every row was a pending A
+    level with a random code for its subject.)"""
     db, _ = small_sqlite
-    rows, a_levels, gained, bad_status, bad_grade, unmatched = _one(db, """
+    gce = "qualification_description IN ('GCE Advanced Level', 'GCE Advanced Subsidiary')"
+    rows, a_levels, gained, bad_status, bad_grade, unmatched, as_levels = _one(db, f"""
         SELECT count(*), sum(qualification_description = 'GCE Advanced Level'),
                sum(qualification_status = 'Gained'),
                sum((qualification_status = 'Gained') <> (qualification_year < application_cycle)
                    OR (qualification_status = 'Pending' AND grade IS NOT NULL)
-                   OR (qualification_status = 'Gained' AND grade IS NULL
-                       AND qualification_description = 'GCE Advanced Level')),
-               sum(qualification_description <> 'GCE Advanced Level'
-                   AND (subject_title IS NOT NULL OR grade IS NOT NULL)),
-               sum(qualification_description = 'GCE Advanced Level' AND NOT EXISTS (
+                   OR (qualification_status = 'Gained' AND grade IS NULL AND {gce})),
+               sum(NOT {gce} AND (subject_title IS NOT NULL OR grade IS NOT NULL)),
+               sum({gce} AND NOT EXISTS (
                    SELECT 1 FROM KS5Exam_2002_to_2021 e
                    WHERE e.KS5_PupilMatchingRefAnonymous = u.PupilMatchingRefAnonymous
                      AND e.KS5_EXAMYEAR = u.qualification_year
+                     AND e.KS5_SUBLEVNO = CASE u.qualification_description
+                         WHEN 'GCE Advanced Subsidiary' THEN 121 ELSE 111 END
                      AND (u.grade IS NULL OR e.KS5_GRADE = u.grade)
                      AND e.KS5_MAPPING = CASE u.subject_title WHEN 'Mathematics' THEN '2210'
                          WHEN 'Biology' THEN '1010' WHEN 'Chemistry' THEN '1110'
                          WHEN 'Physics' THEN '1210' WHEN 'History' THEN '4010'
                          WHEN 'Psychology' THEN '4850' WHEN 'English Literature' THEN '5110'
-                         ELSE e.KS5_MAPPING END))
+                         ELSE e.KS5_MAPPING END)),
+               sum(qualification_description = 'GCE Advanced Subsidiary')
         FROM ucas_2007_to_2021 u""")
+    assert as_levels > 0
     assert rows > 100 and a_levels > rows / 3 and gained > 0
     assert (bad_status, bad_grade, unmatched) == (0, 0, 0)
     uneven = _one(db, """

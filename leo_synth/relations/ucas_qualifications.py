@@ -2,11 +2,12 @@
 
 The table's rows are applications, and each carries one qualification the applicant declared
 (the extract mixes the grains: see the spec's description). An applicant's rows declare their
-A levels in turn (the k-th choice the k-th A level, round again from the first), so the rows of
-a cycle together list them. A levels sat after the application (exams in the summer of the
-cycle) are ``Pending`` without a grade; sat before (a gap year, a later cycle), ``Gained`` with
-the grade the KS5 exam row records. The A levels are those of the applicant's last KS5 record
-whose exams are not after the cycle; an applicant without one declares a BTEC (a vocational
+A levels in turn (the k-th choice the k-th A level, round again from the first), then the AS
+level cashed in after Year 12 if any, so the rows of a cycle together list them. A levels sat
+after the application (exams in the summer of the cycle) are ``Pending`` without a grade; sat
+before (a gap year, a later cycle), and every AS level, ``Gained`` with the grade the KS5 exam
+row records. The A levels are those of the applicant's last KS5 record whose exams are not
+after the cycle; an applicant without one declares a BTEC (a vocational
 level 3, at school or college) or, from 21 (UCAS's mature applicants), an Access to HE Diploma,
 with no subject title.
 
@@ -20,12 +21,19 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.key_stages import A_LEVEL_GRADES
-from leo_synth.relations.ks5 import a_level_grades, ks5_subjects
+from leo_synth.relations.ks5 import (
+    MAX_A_LEVELS,
+    a_level_grades,
+    as_level_grades,
+    as_level_subjects,
+    ks5_subjects,
+)
 from leo_synth.relations.ks5_subjects import subject_titles
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.life import LifeCourse
 
 A_LEVEL = "GCE Advanced Level"
+AS_LEVEL = "GCE Advanced Subsidiary"
 BTEC = "BTEC Extended Diploma"
 ACCESS = "Access to HE Diploma"
 MATURE_AGE = 21
@@ -37,7 +45,7 @@ def declared_qualifications(life: LifeCourse, person: np.ndarray, cycle: np.ndar
     """Per application row (applicant ``person``, ``cycle``, ``choice`` 0-4, ``age`` at the
     start of the course): ``qualification_status``, ``qualification_description``,
     ``subject_title``, ``grade`` and ``qualification_year``."""
-    a_level, code, grade, exam_year = _declared_a_level(life, person, cycle, choice)
+    a_level, code, grade, exam_year, as_level = _declared_a_level(life, person, cycle, choice)
     level3 = np.asarray(life.post16.level3_year)[person]
     year = np.where(a_level, exam_year, np.where(level3 >= 0, level3 + 1, cycle))
     gained = year < cycle
@@ -46,8 +54,9 @@ def declared_qualifications(life: LifeCourse, person: np.ndarray, cycle: np.ndar
     title = np.array([titles.get(c, "") for c in distinct], dtype=str)[inverse]
     return {
         "qualification_status": np.where(gained, "Gained", "Pending"),
-        "qualification_description": np.where(a_level, A_LEVEL,
-                                              np.where(age >= MATURE_AGE, ACCESS, BTEC)),
+        "qualification_description": np.where(
+            a_level, np.where(as_level, AS_LEVEL, A_LEVEL),
+            np.where(age >= MATURE_AGE, ACCESS, BTEC)),
         "subject_title": Masked(np.where(a_level, title, ""), ~a_level | (title == "")),
         "grade": Masked(np.where(a_level & gained, A_LEVEL_GRADES[np.maximum(grade, 0)], ""),
                         ~(a_level & gained)),
@@ -57,15 +66,18 @@ def declared_qualifications(life: LifeCourse, person: np.ndarray, cycle: np.ndar
 
 def _declared_a_level(life: LifeCourse, person: np.ndarray, cycle: np.ndarray,
                       choice: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Per application row: whether it declares an A level, and that A level's mapping code,
-    grade (0 = U ... 6 = A*) and exam year: the ``choice``-th (round again) of the A levels of
-    the applicant's last KS5 record sat by the cycle."""
+    """Per application row: whether it declares an A or AS level, and its mapping code, grade
+    (0 = U ... 6 = A*), exam year and whether it is the AS level: the ``choice``-th (round
+    again) of the A levels, then the AS level (sat the summer before), of the applicant's last
+    KS5 record sat by the cycle."""
     ks5 = life.post16.ks5
     n = len(person)
     if not len(ks5):
         return (np.zeros(n, dtype=bool), np.full(n, ""), np.zeros(n, dtype=np.int64),
-                np.zeros(n, dtype=np.int64))
-    grades = a_level_grades(life)
+                np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool))
+    # (students, 5): the A levels, then the AS level
+    grades = np.column_stack([a_level_grades(life), as_level_grades(life)])
+    subjects = np.column_stack([ks5_subjects(life), as_level_subjects(life)])
     # KS5 rows ordered by person and exam year: the last one sat by the cycle
     exam_year = np.asarray(ks5["year"], dtype=np.int64) + 1
     key = np.asarray(ks5["person"], dtype=np.int64) * 10_000 + exam_year
@@ -79,4 +91,6 @@ def _declared_a_level(life: LifeCourse, person: np.ndarray, cycle: np.ndarray,
     # the k-th entered A level (entries packed to the left first)
     packed = np.argsort(~entered, axis=1, kind="stable")
     slot = packed[np.arange(n), np.asarray(choice) % np.maximum(count, 1)]
-    return a_level, ks5_subjects(life)[row, slot], grades[row, slot], exam_year[row]
+    as_level = slot == MAX_A_LEVELS
+    return (a_level, subjects[row, slot], grades[row, slot], exam_year[row] - as_level,
+            as_level)
