@@ -20,6 +20,14 @@ any activity or an out-of-work benefit claim appears in the destination academic
 to July), and *activity not captured* (unknown) when nothing does. Leavers whose PMR is not
 in the lookup can only be found in the census. ``school_sixth_form`` is the share on roll in
 both censuses of the destination year.
+
+The institution of a leaver in sustained education who is not in a school sixth form, as the
+extract shows it (DfE's measure reads the provider's type; the ILR here has no provider type):
+``sixth_form_college`` when, under any of the person's PMRs, a KS5 record of the two-year
+programme begun in the destination year (KS5 year Y+1 or Y+2) is of a sixth-form college
+(``KS5_NEW_TYPE`` 6 or ``KS5_FETYPE`` 5), or NCCIS records activity 220 (sixth-form college) in
+a month October to March of the destination year; ``fe_college`` otherwise (FE and other
+colleges, learning recorded in the ILR).
 """
 
 from __future__ import annotations
@@ -34,6 +42,14 @@ from leo_synth.report.stats import Estimate, rate
 
 SUSTAINED = ("apprenticeship", "education", "employment", "combination")
 CATEGORIES = (*SUSTAINED, "not_sustained", "unknown")
+COLLEGES = ("sixth_form_college", "fe_college")
+"""Institution categories of leavers in sustained education outside a school sixth form."""
+KS5 = "KS5Student_2002_to_2021"
+NCCIS = "nccis_2011_to_2021"
+SFC_TYPE = {"KS5_NEW_TYPE": 6, "KS5_FETYPE": 5}
+"""The KS5 school type codes of a sixth-form college."""
+SFC_ACTIVITY = 220
+"""NCCIS current activity code of a sixth-form college student."""
 
 DESTINATIONS_SQL = """
 CREATE TEMP TABLE {name} AS
@@ -88,6 +104,28 @@ LEFT JOIN per ON per.id = c.pmr
 LEFT JOIN seen ON seen.id = c.pmr
 """
 
+INSTITUTION_SQL = """
+CREATE TEMP TABLE {name} AS
+WITH cohort AS (
+  SELECT d.pmr, p.ae_id FROM {dest} d LEFT JOIN t_pmr p ON p.pmr = d.pmr
+  WHERE d.category = 'education' AND d.school_sixth_form = 0),
+keys AS (
+  SELECT c.pmr AS id, c.pmr AS pmr FROM cohort c
+  UNION SELECT c.pmr, o.pmr FROM cohort c JOIN t_pmr o ON o.ae_id = c.ae_id),
+sfc AS (
+  SELECT k.id FROM keys k JOIN "{ks5}" s ON s.KS5_PupilMatchingRefAnonymous = k.pmr
+  WHERE s.KS5_ACADYR IN ('{ks5_years}')
+    AND (CAST(s.KS5_NEW_TYPE AS INTEGER) = {new_type} OR CAST(s.KS5_FETYPE AS INTEGER) = {fetype})
+  UNION
+  SELECT k.id FROM keys k JOIN "{nccis}" n ON n.NCCIS_PupilMatchingRefAnonymous = k.pmr
+  WHERE n.NCCIS_ACADYR = '{dest_year}' AND CAST(n.NCCIS_MonthNo AS INTEGER) IN (10, 11, 12, 1, 2, 3)
+    AND CAST(n.NCCIS_Current_Activity_Code AS INTEGER) = {activity})
+SELECT c.pmr,
+       CASE WHEN c.pmr IN (SELECT id FROM sfc) THEN 'sixth_form_college'
+            ELSE 'fe_college' END AS institution
+FROM cohort c
+"""
+
 SHARE_SQL = """
 SELECT SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), COUNT(*)
 FROM {name} d
@@ -102,7 +140,27 @@ def _census(year: int) -> tuple[str, str]:
 
 def _requires(p: Params) -> list[str]:
     autumn, spring = _census(p["year"])
-    return [autumn, spring, ks4_table(p["year"]), *ks4_filters(p)[2]]
+    colleges = []
+    if p.get("category") in COLLEGES:
+        colleges = [*(f"{KS5}.{c}" for c in ("KS5_PupilMatchingRefAnonymous", "KS5_ACADYR",
+                                             *SFC_TYPE)),
+                    *(f"{NCCIS}.{c}" for c in ("NCCIS_PupilMatchingRefAnonymous", "NCCIS_ACADYR",
+                                               "NCCIS_MonthNo", "NCCIS_Current_Activity_Code"))]
+    return [autumn, spring, ks4_table(p["year"]), *ks4_filters(p)[2], *colleges]
+
+
+def _academic_year(year: int) -> str:
+    return f"{year}/{year + 1}"
+
+
+def _per_leaver(ws: Workspace, name: str, sql: str) -> str:
+    """Create a per-leaver table (one row per PMR) from its SQL, indexed and recorded."""
+    index = f"CREATE UNIQUE INDEX temp.ix_{name} ON {name}(pmr)"
+    ws.conn.execute(sql)
+    ws.conn.execute(index)
+    ws.derived_sql[name] = [textwrap.dedent(sql).strip(), index]
+    ws.cache[name] = True
+    return name
 
 
 def destinations_table(ws: Workspace, year: int) -> str:
@@ -119,23 +177,38 @@ def destinations_table(ws: Workspace, year: int) -> str:
         spr_pmr=suffixed(ws, spring, "PupilMatchingRefAnonymous"),
         spr_onroll=suffixed(ws, spring, "OnRoll"),
         year_start=f"{year + 1}-08-01", year_end=f"{year + 2}-07-31")
-    index = f"CREATE UNIQUE INDEX temp.ix_{name} ON {name}(pmr)"
-    ws.conn.execute(sql)
-    ws.conn.execute(index)
-    ws.derived_sql[name] = [textwrap.dedent(sql).strip(), index]
-    ws.cache[name] = True
-    return name
+    return _per_leaver(ws, name, sql)
+
+
+def institutions_table(ws: Workspace, year: int) -> str:
+    """Build (once) the institution (``COLLEGES``) of each leaver of a KS4 cohort in sustained
+    education outside a school sixth form; returns its name."""
+    name = f"t_dest_college_{year}"
+    if name in ws.cache:
+        return name
+    dest = destinations_table(ws, year)
+    sql = INSTITUTION_SQL.format(
+        name=name, dest=dest, ks5=KS5, nccis=NCCIS,
+        ks5_years="', '".join(_academic_year(y) for y in (year + 1, year + 2)),
+        new_type=SFC_TYPE["KS5_NEW_TYPE"], fetype=SFC_TYPE["KS5_FETYPE"],
+        dest_year=_academic_year(year + 1), activity=SFC_ACTIVITY)
+    return _per_leaver(ws, name, sql)
 
 
 @definition("ks4_destination_share", requires=_requires,
             uses=("t_ks4", "t_pmr", "t_months", "t_aims", "t_emp", "t_ben"))
 def ks4_destination_share(ws: Workspace, p: Params) -> Estimate:
     """Share of KS4 leavers of year ``year`` in destination ``category``: sustained,
-    apprenticeship, education, employment, combination, not_sustained, unknown or
-    school_sixth_form; optional KS4 filters (em95, fsm6, sex, ...)."""
+    apprenticeship, education, employment, combination, not_sustained, unknown,
+    school_sixth_form, sixth_form_college or fe_college; optional KS4 filters (em95, fsm6,
+    sex, ...)."""
     name = destinations_table(ws, p["year"])
     category = p["category"]
-    if category == "sustained":
+    if category in COLLEGES:
+        colleges = institutions_table(ws, p["year"])
+        condition = (f"d.pmr IN (SELECT pmr FROM {colleges} "
+                     f"WHERE institution = '{category}')")
+    elif category == "sustained":
         condition = "d.category IN (" + ", ".join(f"'{c}'" for c in SUSTAINED) + ")"
     elif category == "school_sixth_form":
         condition = "d.school_sixth_form = 1"
