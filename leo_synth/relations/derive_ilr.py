@@ -117,7 +117,7 @@ FULL_TYPES = (1, 2, 3)
 PARTIAL_WIDTH = 50.0
 """Contribution of a partial aim (a certificate) to a full level, in percent."""
 AS_LEVEL_WIDTH = 25.0
-"""An AS level's width: half an A level's (a partial aim's)."""
+"""An AS level's width: half an A level's (a partial aim's), in LARS and YPMAD alike."""
 GCSE_WIDTH = 20.0
 """A GCSE's width: five GCSEs make a full level (1 at A*-G / 9-1, 2 at A*-C / 9-4), in LARS
 (a resit's, to level 2) and YPMAD (KS4 GCSEs) alike."""

@@ -14,6 +14,7 @@ import numpy as np
 
 from leo_synth.relations.common import ilr_record_matched, in_year, max_in_year
 from leo_synth.relations.derive_ilr import (
+    AS_LEVEL_WIDTH,
     ENGLISH_MATHS,
     GCSE_TYPE,
     GCSE_WIDTH,
@@ -38,8 +39,6 @@ FIRST_CENSUS_YEAR = 2001
 """Year of something that never happened (compares after every real year)."""
 A_LEVEL_WIDTH = 50.0
 """An A level's width: two A level passes make a full level 3."""
-AS_LEVEL_WIDTH = 25.0
-"""An AS level's width: half an A level's."""
 
 
 SOURCE_ATTRIBUTES = (
