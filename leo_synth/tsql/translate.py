@@ -1904,6 +1904,8 @@ class Translator:
         self._names(tree, resolved)
         # (first: the passes below read plain literals without their trailing spaces)
         session = self._session_table
+        integer_casts.mark_unicode(tree, lambda node: text_arithmetic.text_type(
+            node, self.texts, self.unicode_columns.__contains__) == "nvarchar")
         tree, trimmed_setup = padded_comparisons.for_target(
             rewrites.plain_strings(padded_comparisons.likes(
                 tree, self.texts, session, self.unicode_columns.__contains__)), self.texts,
