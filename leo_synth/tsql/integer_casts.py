@@ -228,6 +228,20 @@ def _unicode_literal(node: exp.Expression, value: exp.Expression, dialect: str
     return raised(conversion_failed(value.name, kind, "nvarchar"), dialect)
 
 
+def choose_index(tree: exp.Expression, integers: dict[str, bool]) -> None:
+    """``CHOOSE``'s index converted to an ``int`` as SQL Server converts it, before the casts
+    below are written for the target: ``CHOOSE(2.9, 'a', 'b', 'c')`` and ``CHOOSE('2', 'a',
+    'b')`` are ``'b'`` (a float or decimal cut, text read as an integer), where SQLite gave
+    NULL for both, DuckDB NULL for the first and PostgreSQL stopped at the second (a decile
+    named by ``CHOOSE(FLOOR(att8 / 10) + 1, ...)`` was NULL)."""
+    for node in list(tree.find_all(exp.Anonymous)):
+        if node.name.upper() != "CHOOSE" or len(node.expressions) < 2:
+            continue
+        index = node.expressions[0]
+        if not is_integer(index, integers):  # (NULL too: PostgreSQL read it as text)
+            index.replace(exp.cast(index.copy(), exp.DataType.build("INT")))
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
                ) -> tuple[exp.Expression, bool]:
     """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
