@@ -8,7 +8,9 @@ SQL, age at 31 August by ``DATEFROMPARTS``); and what SQL Server converts there 
 targets did not:
 
 - ``CHOOSE``'s index, converted to an ``int`` (``CHOOSE(FLOOR(att8 / 20) + 1, ...)`` of a
-  float, ``CHOOSE('2', ...)``).
+  float, ``CHOOSE('2', ...)``), and every other argument SQL Server declares ``int`` given a
+  float, a decimal or text (``DATEADD(month, 2.7, d)``, ``DATEFROMPARTS(y, 2.7, 1)``,
+  ``LEFT(x, f)``).
 """
 
 from __future__ import annotations
@@ -165,3 +167,21 @@ def test_choose_of_text_that_is_no_integer_stops(backend: str,
     with pytest.raises(ScriptError, match=re.escape(
             "Conversion failed when converting the varchar value 'x' to data type int.")):
         _rows(_db(request, backend), "SELECT CHOOSE('x', 'a', 'b')")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_int_arguments_given_floats_decimals_or_text_are_cut(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # DATEADD(MONTH, 2.7, d) added 2.7 months' days on SQLite and PostgreSQL, DuckDB and
+    # PostgreSQL rounded DATEFROMPARTS' 2.7 to March, SQLite's CHARINDEX started at 2.7 (3.7),
+    # and DuckDB and PostgreSQL stopped at LEFT, RIGHT, SUBSTRING, REPLICATE, SPACE, STUFF,
+    # CHARINDEX and ROUND of a float or decimal and at DATEADD and SUBSTRING of text
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #f (f FLOAT, t VARCHAR(5), d DATE, m DECIMAL(3, 1))
+INSERT INTO #f VALUES (2.7, '3', '2015-08-31', 2.7)
+SELECT LEFT('abcdef', f), RIGHT('abcdef', m), SUBSTRING('abcdef', f, t), REPLICATE('0', f),
+    DATEADD(MONTH, f, d), DATEFROMPARTS(2015, f, 1), SPACE(m) + '|', STUFF('abcdef', f, 1, 'X'),
+    CHARINDEX('c', 'abcabc', f), EOMONTH(d, m), ROUND(2.567, f), DATEADD(DAY, t, d),
+    DATEADD(YEAR, 16, DATEFROMPARTS(1999, 9, 1))
+FROM #f""") == [("ab", "ef", "bcd", "00", "2015-10-31", "2015-02-01", "  |", "aXcdef", 3,
+                 "2015-10-31", 2.57, "2015-09-03", "2015-09-01")]

@@ -228,18 +228,41 @@ def _unicode_literal(node: exp.Expression, value: exp.Expression, dialect: str
     return raised(conversion_failed(value.name, kind, "nvarchar"), dialect)
 
 
-def choose_index(tree: exp.Expression, integers: dict[str, bool]) -> None:
-    """``CHOOSE``'s index converted to an ``int`` as SQL Server converts it, before the casts
-    below are written for the target: ``CHOOSE(2.9, 'a', 'b', 'c')`` and ``CHOOSE('2', 'a',
-    'b')`` are ``'b'`` (a float or decimal cut, text read as an integer), where SQLite gave
-    NULL for both, DuckDB NULL for the first and PostgreSQL stopped at the second (a decile
-    named by ``CHOOSE(FLOOR(att8 / 10) + 1, ...)`` was NULL)."""
-    for node in list(tree.find_all(exp.Anonymous)):
-        if node.name.upper() != "CHOOSE" or len(node.expressions) < 2:
-            continue
-        index = node.expressions[0]
-        if not is_integer(index, integers):  # (NULL too: PostgreSQL read it as text)
-            index.replace(exp.cast(index.copy(), exp.DataType.build("INT")))
+INTEGER_ARGUMENTS: dict[type[exp.Expression], tuple[str, ...]] = {
+    exp.Left: ("expression",), exp.Right: ("expression",), exp.Substring: ("start", "length"),
+    exp.Repeat: ("times",), exp.Space: ("this",), exp.Stuff: ("start", "length"),
+    exp.StrPosition: ("position",), exp.DateAdd: ("expression",),
+    exp.DateFromParts: ("year", "month", "day"), exp.Round: ("decimals",)}
+"""The arguments SQL Server declares ``int`` (lengths, positions, counts, ``DATEADD``'s
+number and ``EOMONTH``'s months, read as ``DATEADD``, ``DATEFROMPARTS``' parts, ``ROUND``'s
+places), by sqlglot's function and argument names."""
+
+
+def integer_arguments(tree: exp.Expression, kinds: ColumnKinds,
+                      integers: dict[str, bool]) -> None:
+    """Each argument SQL Server declares ``int`` (:data:`INTEGER_ARGUMENTS`, and ``CHOOSE``'s
+    index) given a float, a decimal or text, converted to an ``int`` as SQL Server converts
+    it, before the casts below are written for the target: ``DATEADD(month, 2.7, d)`` adds 2
+    months (SQLite and PostgreSQL added 2.7 months' days, DuckDB rounded
+    ``DATEFROMPARTS(2015, 2.7, 1)`` to March), ``LEFT(x, f)``, ``SUBSTRING(x, 2, '3')`` and
+    ``REPLICATE('0', f)`` of a float or text cut it (DuckDB and PostgreSQL stopped),
+    ``CHOOSE(2.9, 'a', 'b', 'c')`` and ``CHOOSE('2', 'a', 'b')`` are ``'b'`` (SQLite gave NULL
+    for both; a decile named by ``CHOOSE(FLOOR(att8 / 20) + 1, ...)`` of a float), and text
+    that is no integer stops with error 245. Integers, and values of unknown type, are left
+    alone."""
+    for node in list(tree.find_all(exp.Anonymous, *INTEGER_ARGUMENTS)):
+        if isinstance(node, exp.Anonymous):
+            if node.name.upper() != "CHOOSE" or len(node.expressions) < 2:
+                continue
+            values = [node.expressions[0]]
+        else:
+            values = [node.args.get(key) for key in INTEGER_ARGUMENTS[type(node)]]
+        for value in values:
+            if value is None or is_integer(value, integers) or not (
+                    is_number(value, kinds) or is_text(value, kinds.texts)
+                    or isinstance(value, exp.Null)):  # (PostgreSQL read CHOOSE(NULL) as text)
+                continue
+            value.replace(exp.cast(value.copy(), exp.DataType.build("INT")))
 
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str

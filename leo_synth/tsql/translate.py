@@ -1931,7 +1931,8 @@ class Translator:
         tree, unicode_overflow = integer_texts.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.target.dialect)
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
-        integer_casts.choose_index(tree, integer_average.with_computed(tree, self.integers))
+        integer_casts.integer_arguments(tree, columns,
+                                        integer_average.with_computed(tree, self.integers))
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
         tree = decimal_overflows.for_target(tree, columns, self.floats, self.target.dialect)
