@@ -3,9 +3,9 @@ run on every backend, their answers the same on each: KS4 2016/17 Attainment 8 b
 disadvantage from the spring census (``GROUPING SETS`` with ``GROUPING_ID``, ``CHOOSE``,
 ``IIF`` with NULLs), deciles and ranks (``NTILE``, ``PERCENT_RANK``, ``CUME_DIST``, ``TOP (n)
 WITH TIES``), and pupils moving school between censuses (``LAG`` over census years,
-``FIRST_VALUE``/``LAST_VALUE`` with explicit frames, the censuses read by a loop of dynamic
-SQL, age at 31 August by ``DATEFROMPARTS``); and what SQL Server converts there that the
-targets did not:
+``FIRST_VALUE``/``LAST_VALUE`` with explicit frames, the censuses read by a cursor over
+years and dynamic SQL, age at 31 August by ``DATEFROMPARTS``); and what SQL Server converts
+there that the targets did not:
 
 - ``CHOOSE``'s index, converted to an ``int`` (``CHOOSE(FLOOR(att8 / 20) + 1, ...)`` of a
   float, ``CHOOSE('2', ...)``), and every other argument SQL Server declares ``int`` given a
@@ -83,17 +83,23 @@ SET NOCOUNT ON;
 IF OBJECT_ID('tempdb..#spells') IS NOT NULL DROP TABLE #spells;
 CREATE TABLE #spells (pmr VARCHAR(18) NOT NULL, census_year SMALLINT NOT NULL, urn VARCHAR(20) NULL,
     ncyear VARCHAR(2) NULL, yob INT NULL, mob INT NULL, fsm TINYINT NULL);
-DECLARE @y INT = 2014, @s CHAR(2), @sql NVARCHAR(MAX);
-WHILE @y <= 2017
+DECLARE @year INT, @sfx VARCHAR(2), @q NVARCHAR(MAX);
+DECLARE census_years CURSOR LOCAL FAST_FORWARD FOR
+    SELECT yr FROM (VALUES (2014), (2015), (2016), (2017)) AS v(yr) ORDER BY yr;
+OPEN census_years;
+FETCH NEXT FROM census_years INTO @year;
+WHILE @@FETCH_STATUS = 0
 BEGIN
-    SET @s = RIGHT(CAST(@y AS VARCHAR(4)), 2);
-    SET @sql = N'INSERT INTO #spells SELECT PupilMatchingRefAnonymous_spr' + @s + N', '
-        + CAST(@y AS NVARCHAR(4)) + N', URN_spr' + @s + N'_anon, NCyearActual_spr' + @s
-        + N', YearOfBirth_spr' + @s + N', MonthOfBirth_spr' + @s + N', FSMeligible_spr' + @s
-        + N' FROM [NPD_i2].[2002237].' + QUOTENAME('spring_census_' + CAST(@y AS VARCHAR(4)));
-    EXEC (@sql);
-    SET @y += 1;
+    SELECT @sfx = RIGHT(CONVERT(VARCHAR(4), @year), 2);
+    SELECT @q = CONCAT(N'SELECT PupilMatchingRefAnonymous_spr', @sfx, N', ', @year,
+        N', URN_spr', @sfx, N'_anon, NCyearActual_spr', @sfx, N', YearOfBirth_spr', @sfx,
+        N', MonthOfBirth_spr', @sfx, N', FSMeligible_spr', @sfx,
+        N' FROM NPD_i2.[2002237].spring_census_', @year);
+    INSERT INTO #spells EXEC sp_executesql @q;
+    FETCH NEXT FROM census_years INTO @year;
 END
+CLOSE census_years;
+DEALLOCATE census_years;
 
 ;WITH ordered AS (
     SELECT pmr, census_year, urn, ncyear, yob, mob, fsm,
