@@ -47,10 +47,12 @@ SUBQUERY_ROWS = ("Subquery returned more than 1 value. This is not permitted whe
                  "follows =, !=, <, <= , >, >= or when the subquery is used as an expression.")
 
 
-def conversion_failed(text: str, kind: str) -> str:
+def conversion_failed(text: str, kind: str, source: str = "varchar") -> str:
     """SQL Server's error 245: text that is no integer converted to the integer type
-    ``kind`` (``int``, ``bigint``, ``smallint``, ``tinyint``)."""
-    return f"Conversion failed when converting the varchar value '{text}' to data type {kind}."
+    ``kind`` (``int``, ``bigint``, ``smallint``, ``tinyint``) from the text type ``source``
+    (``nvarchar`` for an ``N'...'`` literal or an ``NVARCHAR`` column)."""
+    return (f"Conversion failed when converting the {source} value '{text}' to data type "
+            f"{kind}.")
 
 
 TEXT_OVERFLOWS = {"tinyint": "an INT1 column. Use a larger integer column.",

@@ -8,7 +8,8 @@ is a number for certain (a decimal literal, arithmetic, an aggregate or mathemat
 a cast to a non-integer number, a column holding neither text, integers nor dates) and
 otherwise left alone: ``TRUNC`` of text fails on PostgreSQL, and text that holds a decimal
 point fails to convert in SQL Server as it does there (``CAST('12.7' AS INT)``). Blank text
-(``''``, as the extract holds for some missing codes) cast to an integer is 0 in SQL Server,
+(``''``, as the extract holds for some missing codes) or a sign alone (``'-'``, a placeholder
+some codes hold) cast to an integer is 0 in SQL Server,
 where PostgreSQL and DuckDB stop the query. On SQLite, whose ``CAST`` reads text's leading
 digits (``CAST('2015/2016' AS INT)`` was 2015, ``'R'`` 0), text is converted by the run's
 function, which stops the query with SQL Server's message where SQL Server's cast fails.
@@ -19,6 +20,8 @@ integers are eight bytes) or stopped in their own words.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from sqlglot import exp
 
@@ -32,10 +35,10 @@ from leo_synth.tsql.error_messages import (
 from leo_synth.tsql.integer_average import ARITHMETIC, is_integer
 from leo_synth.tsql.integer_overflow import CHECK
 from leo_synth.tsql.rewrites import is_text, replaced
-from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER, INTEGER_RANGES
+from leo_synth.tsql.sqlite_functions import INT_RANGE, INTEGER, INTEGER_RANGES, zero_integer
 from leo_synth.tsql.text_bounds import raised
 from leo_synth.tsql.try_conversions import INTEGER_RANGES as INTEGER_TYPE_RANGES
-from leo_synth.tsql.try_conversions import INTEGER_TEXT, TINYINT
+from leo_synth.tsql.try_conversions import INTEGER_TEXT, TINYINT, no_digits
 from leo_synth.tsql.value_rewrites import RENAMED, cast_parts, is_safe
 
 NUMBER_FUNCTIONS = (exp.Avg, exp.Sum, exp.Round, exp.Abs, exp.Pow, exp.Sqrt, exp.Ln, exp.Log,
@@ -127,21 +130,46 @@ def _integer_type(node: exp.Expression) -> exp.DataType:
     return node.args["to"] if isinstance(node, exp.Cast | exp.TryCast) else node.this
 
 
-def _not_whole(node: exp.Expression, value: exp.Expression) -> exp.If:
-    """DuckDB's arm for text that is no whole number (``'1.5'``, ``'1e3'``, ``'0x1F'``,
-    which DuckDB's cast read as 2, 1000 and 31): NULL for a ``TRY_CAST``, else SQL Server's
-    error 245, where its ``CAST`` stops."""
-    matches = exp.Anonymous(this="REGEXP_FULL_MATCH",
-                            expressions=[value.copy(), exp.Literal.string(INTEGER.pattern)])
+UNICODE_SOURCE = "nvarchar_source"
+"""The mark (in its ``meta``) of a cast to an integer type of ``NVARCHAR`` text, whose error
+245 names ``nvarchar`` (:func:`mark_unicode`)."""
+
+
+def mark_unicode(tree: exp.Expression, unicode: Callable[[exp.Expression], bool]) -> None:
+    """Mark each cast to an integer type of text that ``unicode`` finds ``NVARCHAR`` (an
+    ``N'...'`` literal, a column a #temp table declares ``NVARCHAR``), before the literals
+    lose their ``N`` (``rewrites.plain_strings``): SQL Server's error 245 then says "the
+    nvarchar value 'abc'", where every target said "varchar"."""
+    for node in tree.find_all(exp.Cast, exp.Convert):
+        slot = _value_slot(node)
+        if slot is not None and unicode(node.args[slot]):
+            node.meta[UNICODE_SOURCE] = True
+
+
+def _source(node: exp.Expression) -> str:
+    """The text type a cast to an integer type converts from, as error 245 names it."""
+    return "nvarchar" if node.meta.get(UNICODE_SOURCE) else "varchar"
+
+
+def _not_whole(node: exp.Expression, value: exp.Expression, dialect: str) -> exp.If:
+    """The arm for text that is no whole number: DuckDB's (``'1.5'``, ``'1e3'``, ``'0x1F'``,
+    which DuckDB's cast read as 2, 1000 and 31), PostgreSQL's for ``NVARCHAR`` text (whose
+    own error is read as a ``varchar``'s): NULL for a ``TRY_CAST``, else SQL Server's error
+    245, where its ``CAST`` stops."""
+    if dialect == "duckdb":
+        matches: exp.Expression = exp.Anonymous(this="REGEXP_FULL_MATCH", expressions=[
+            value.copy(), exp.Literal.string(INTEGER.pattern)])
+    else:
+        matches = exp.RegexpLike(this=exp.cast(value.copy(), exp.DataType.build("TEXT")),
+                                 expression=exp.Literal.string(INTEGER_TEXT))
     if is_safe(node):
         return exp.If(this=exp.Not(this=matches), true=exp.Null())
     kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
     # (SQL Server's words written once: cut where the value goes)
-    words = conversion_failed("\x00", kind).split("\x00")
+    words = conversion_failed("\x00", kind, _source(node)).split("\x00")
     message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(words[0]), expression=value.copy()),
                         expression=exp.Literal.string(words[1]))
-    return exp.If(this=exp.Not(this=matches),
-                  true=exp.Anonymous(this="ERROR", expressions=[message]))
+    return exp.If(this=exp.Not(this=matches), true=raised(message, dialect))
 
 
 def _text_beyond(node: exp.Expression, value: exp.Expression, dialect: str) -> exp.If | None:
@@ -187,29 +215,84 @@ def _literal_beyond(node: exp.Expression, value: exp.Expression, dialect: str
     return raised(text_overflow(value.name, kind), dialect)
 
 
+def _unicode_literal(node: exp.Expression, value: exp.Expression, dialect: str
+                     ) -> exp.Expression | None:
+    """The call that stops a ``CAST`` of an ``N'...'`` literal that is no integer
+    (``CAST(N'abc' AS INT)``) with SQL Server's error 245, which names ``nvarchar``, or None
+    (the targets' own errors are read as a ``varchar``'s)."""
+    if not (isinstance(value, exp.Literal) and value.is_string) or is_safe(node) or (
+            _source(node) != "nvarchar" or INTEGER.fullmatch(value.name)
+            or zero_integer(value.name)):
+        return None
+    kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
+    return raised(conversion_failed(value.name, kind, "nvarchar"), dialect)
+
+
+INTEGER_ARGUMENTS: dict[type[exp.Expression], tuple[str, ...]] = {
+    exp.Left: ("expression",), exp.Right: ("expression",), exp.Substring: ("start", "length"),
+    exp.Repeat: ("times",), exp.Space: ("this",), exp.Stuff: ("start", "length"),
+    exp.StrPosition: ("position",), exp.DateAdd: ("expression",),
+    exp.DateFromParts: ("year", "month", "day"), exp.Round: ("decimals",)}
+"""The arguments SQL Server declares ``int`` (lengths, positions, counts, ``DATEADD``'s
+number and ``EOMONTH``'s months, read as ``DATEADD``, ``DATEFROMPARTS``' parts, ``ROUND``'s
+places), by sqlglot's function and argument names."""
+
+
+def integer_arguments(tree: exp.Expression, kinds: ColumnKinds,
+                      integers: dict[str, bool]) -> None:
+    """Each argument SQL Server declares ``int`` (:data:`INTEGER_ARGUMENTS`, and ``CHOOSE``'s
+    index) given a float, a decimal or text, converted to an ``int`` as SQL Server converts
+    it, before the casts below are written for the target: ``DATEADD(month, 2.7, d)`` adds 2
+    months (SQLite and PostgreSQL added 2.7 months' days, DuckDB rounded
+    ``DATEFROMPARTS(2015, 2.7, 1)`` to March), ``LEFT(x, f)``, ``SUBSTRING(x, 2, '3')`` and
+    ``REPLICATE('0', f)`` of a float or text cut it (DuckDB and PostgreSQL stopped),
+    ``CHOOSE(2.9, 'a', 'b', 'c')`` and ``CHOOSE('2', 'a', 'b')`` are ``'b'`` (SQLite gave NULL
+    for both; a decile named by ``CHOOSE(FLOOR(att8 / 20) + 1, ...)`` of a float), and text
+    that is no integer stops with error 245. Integers, and values of unknown type, are left
+    alone."""
+    for node in list(tree.find_all(exp.Anonymous, *INTEGER_ARGUMENTS)):
+        if isinstance(node, exp.Anonymous):
+            if node.name.upper() != "CHOOSE" or len(node.expressions) < 2:
+                continue
+            values = [node.expressions[0]]
+        else:
+            values = [node.args.get(key) for key in INTEGER_ARGUMENTS[type(node)]]
+        for value in values:
+            if value is None or is_integer(value, integers) or not (
+                    is_number(value, kinds) or is_text(value, kinds.texts)
+                    or isinstance(value, exp.Null)):  # (PostgreSQL read CHOOSE(NULL) as text)
+                continue
+            value.replace(exp.cast(value.copy(), exp.DataType.build("INT")))
+
+
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
                ) -> tuple[exp.Expression, bool]:
     """The tree with each number cast to an integer truncated first (PostgreSQL, DuckDB;
-    SQLite truncates), blank text cast to an integer 0, and each number cast to ``TINYINT``
-    or ``SMALLINT`` checked (``_small_ranges``); and whether PostgreSQL's session function
-    that raises is called (``text_bounds.POSTGRES_SETUP``)."""
+    SQLite truncates), blank text or a sign alone cast to an integer 0, and each number cast
+    to ``TINYINT`` or ``SMALLINT`` checked (``_small_ranges``); and whether PostgreSQL's
+    session function that raises is called (``text_bounds.POSTGRES_SETUP``)."""
     raising = False
     for node in list(tree.find_all(exp.Cast, exp.TryCast, exp.Convert)):
         slot = _value_slot(node)
         value = node.args.get(slot) if slot else None
         if value is None or is_integer(value, kinds.integers):
             continue
-        if isinstance(value, exp.Literal) and value.is_string and not value.name.strip():
+        if isinstance(value, exp.Literal) and value.is_string and zero_integer(value.name):
             tree = replaced(tree, node, exp.Literal.number(0))  # (PostgreSQL folds the CAST)
+        elif (unicode := _unicode_literal(node, value, dialect)) is not None:
+            tree = replaced(tree, node, unicode)  # (PostgreSQL reads the literal as the type)
+            raising = True
         elif (beyond := _literal_beyond(node, value, dialect)) is not None:
             tree = replaced(tree, node, beyond)  # (PostgreSQL reads the literal as the type)
             raising = True
         elif is_text(value, kinds.texts) and (dialect != "sqlite" or is_safe(node)):
-            # CAST('' AS INT) is 0 in SQL Server; PostgreSQL and DuckDB fail, TRY_CAST is NULL
-            blank = exp.EQ(this=exp.Trim(this=value.copy()), expression=exp.Literal.string(""))
-            arms = [exp.If(this=blank, true=exp.Literal.number(0))]
-            if dialect == "duckdb" and not _to_bit(node):
-                arms.append(_not_whole(node, value))
+            # CAST('' AS INT) and CAST('-' AS INT) are 0 in SQL Server; PostgreSQL and DuckDB
+            # fail, TRY_CAST is NULL
+            arms = [exp.If(this=no_digits(value), true=exp.Literal.number(0))]
+            if not _to_bit(node) and (dialect == "duckdb" or (
+                    _source(node) == "nvarchar" and not is_safe(node))):
+                arms.append(_not_whole(node, value, dialect))
+                raising = raising or dialect == "postgres"
             beyond = None if is_safe(node) else _text_beyond(node, value, dialect)
             if beyond is not None:
                 arms.append(beyond)
@@ -221,7 +304,7 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             # function passes numbers by, so a value that may be text goes through it too)
             kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
             node.set(slot, exp.Anonymous(this="LEO_TO_INTEGER", expressions=[
-                value.copy(), exp.Literal.string(kind)]))
+                value.copy(), exp.Literal.string(kind), exp.Literal.string(_source(node))]))
         elif is_number(value, kinds) and dialect != "sqlite":
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
     if dialect == "sqlite":

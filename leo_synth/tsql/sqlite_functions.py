@@ -45,6 +45,10 @@ from leo_synth.tsql.error_messages import (
 )
 
 INTEGER = re.compile(r"\s*[-+]?\d+\s*")
+NO_DIGITS = ("", "-", "+")
+"""Text (trimmed) SQL Server converts to the integer 0 though it holds no digit: blank text, or
+a sign alone (``CAST('-' AS INT)`` and ``CAST('+' AS BIGINT)`` are 0, where every target
+stopped; a ``DECIMAL`` reads none of them, a ``FLOAT`` only blank text)."""
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 DECIMAL = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)\s*")
 """Text a ``numeric`` reads: a number without an exponent."""
@@ -78,16 +82,22 @@ def repeat(text: Any, times: Any) -> str | None:
     return str(text) * int(times)
 
 
+def zero_integer(text: str) -> bool:
+    """Whether SQL Server converts ``text`` to the integer 0 though it holds no digit
+    (:data:`NO_DIGITS`)."""
+    return text.strip() in NO_DIGITS
+
+
 def try_integer(value: Any) -> int | None:
-    """``TRY_CAST(value AS INT)``: NULL unless the whole text is an integer (blank text is
-    0, as in SQL Server)."""
+    """``TRY_CAST(value AS INT)``: NULL unless the whole text is an integer (blank text, or a
+    sign alone, is 0, as in SQL Server)."""
     if value is None or isinstance(value, bytes):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         return int(value)  # (T-SQL truncates a float cast to an integer)
-    if not value.strip():
+    if zero_integer(value):
         return 0
     return int(value) if INTEGER.fullmatch(value) else None
 
@@ -128,14 +138,14 @@ def money_checked(value: Any) -> Any:
     return money_forms.money_digits(value)
 
 
-def _converted(value: Any, kind: str, convert: Any) -> Any:
+def _converted(value: Any, kind: str, convert: Any, source: str = "varchar") -> Any:
     if value is None or not isinstance(value, str):
         return value
     # (blank text is 0 of an integer or a float, which ``convert`` gives, and no DECIMAL)
     result = None if kind == "numeric" and not value.strip() else convert(value)
     if result is None:  # (SQL Server words its error 8114, of a float, without the value)
         raise_error(not_converted(kind) if kind in ("float", "numeric")
-                    else conversion_failed(value, kind))
+                    else conversion_failed(value, kind, source))
     return result
 
 
@@ -177,11 +187,12 @@ def remainder(dividend: Any, divisor: Any) -> Any:
     return math.fmod(float(dividend), float(divisor))
 
 
-def to_integer(value: Any, kind: str = "int") -> Any:
+def to_integer(value: Any, kind: str = "int", source: str = "varchar") -> Any:
     """Text compared with or cast to an integer (of SQL Server's type ``kind``), converted as
     T-SQL does (or the query stops: text that is no integer, or one beyond ``kind``'s range,
-    ``CAST('300' AS TINYINT)``, which SQLite kept)."""
-    result = _converted(value, kind, try_integer)
+    ``CAST('300' AS TINYINT)``, which SQLite kept; ``source``: the text's type, which the
+    message names)."""
+    result = _converted(value, kind, try_integer, source)
     low, high = INTEGER_RANGES.get(kind, (result, result))
     if isinstance(value, str) and result is not None and not low <= result <= high:
         raise_error(text_overflow(value, kind))

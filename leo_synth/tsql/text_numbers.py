@@ -35,8 +35,9 @@ from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_assignment, is_text
-from leo_synth.tsql.sqlite_functions import INTEGER
+from leo_synth.tsql.sqlite_functions import INTEGER, zero_integer
 from leo_synth.tsql.text_bounds import raised
+from leo_synth.tsql.try_conversions import no_digits
 
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 NUMBER = re.compile(r"\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*")
@@ -72,8 +73,9 @@ def _numeric_type(others: list[exp.Expression], integers: dict[str, bool],
 def as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
     """``text`` converted to the number type ``to`` as SQL Server converts it (blank text is
     0; on SQLite, text that is no number stops the query with SQL Server's message)."""
-    if dialect != "sqlite":  # ('' is 0 in T-SQL; PostgreSQL would stop at it)
-        blank = exp.EQ(this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
+    if dialect != "sqlite":  # ('' is 0 in T-SQL, '-' an integer's 0; PostgreSQL would stop)
+        blank = no_digits(text) if to.is_type(*exp.DataType.INTEGER_TYPES) else exp.EQ(
+            this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
         return exp.Case(ifs=[exp.If(this=blank, true=exp.Literal.number(0))],
                         default=exp.cast(text.copy(), to))
     if to.is_type(exp.DataType.Type.INT, exp.DataType.Type.BIGINT):  # (the message names it)
@@ -134,9 +136,12 @@ def _integer_default(node: exp.Coalesce | exp.Nullif, integers: dict[str, bool],
             continue
         if not (isinstance(value, exp.Literal) and value.is_string):
             continue
-        if value.name.strip() and not INTEGER.fullmatch(value.name):
+        if zero_integer(value.name):
+            value.replace(exp.Literal.number(0))
+            continue
+        if not INTEGER.fullmatch(value.name):
             raise _conversion_failed(line, value.name, "int")
-        value.replace(exp.Literal.number(int(value.name.strip() or 0)))
+        value.replace(exp.Literal.number(int(value.name.strip())))
 
 
 def _number_default(node: exp.Coalesce, kinds: ColumnKinds, line: int) -> None:
@@ -183,7 +188,7 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], ints: d
     for column, value in _compared_pairs(node):
         if (isinstance(column, exp.Column) and integers.get(column.name.lower(), False)
                 and isinstance(value, exp.Literal) and value.is_string
-                and not INTEGER.fullmatch(value.name) and value.name.strip()):
+                and not INTEGER.fullmatch(value.name) and not zero_integer(value.name)):
             kind = "int" if ints.get(column.name.lower(), False) else "bigint"
             raise _conversion_failed(line, value.name, kind, f"{column.name} holds integers")
 
@@ -211,8 +216,8 @@ def _text_with_number(node: exp.Expression, texts: dict[str, bool],
                 node.set(text_side, as_number(text, to, dialect))
                 return
             continue
-        if kind == "int" and not text.name.strip():
-            node.set(text_side, exp.Literal.number(0))  # (blank text is 0 as an int)
+        if kind == "int" and zero_integer(text.name):
+            node.set(text_side, exp.Literal.number(0))  # (blank text, or '-', is 0 as an int)
             return
         if not pattern.fullmatch(text.name):
             raise _conversion_failed(line, text.name, kind, (

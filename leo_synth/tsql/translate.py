@@ -1904,6 +1904,8 @@ class Translator:
         self._names(tree, resolved)
         # (first: the passes below read plain literals without their trailing spaces)
         session = self._session_table
+        integer_casts.mark_unicode(tree, lambda node: text_arithmetic.text_type(
+            node, self.texts, self.unicode_columns.__contains__) == "nvarchar")
         tree, trimmed_setup = padded_comparisons.for_target(
             rewrites.plain_strings(padded_comparisons.likes(
                 tree, self.texts, session, self.unicode_columns.__contains__)), self.texts,
@@ -1929,6 +1931,8 @@ class Translator:
         tree, unicode_overflow = integer_texts.for_target(
             tree, integer_average.with_computed(tree, self.integers), self.target.dialect)
         tree, float_text = float_texts.for_target(tree, self.floats, self.target.dialect)
+        integer_casts.integer_arguments(tree, columns,
+                                        integer_average.with_computed(tree, self.integers))
         tree, small_cast = integer_casts.for_target(tree, columns, self.target.dialect)
         tree = float_casts.for_target(tree, columns, self.target.dialect)
         tree = decimal_overflows.for_target(tree, columns, self.floats, self.target.dialect)

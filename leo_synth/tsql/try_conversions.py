@@ -39,6 +39,13 @@ _STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
 
 
 
+def no_digits(text: exp.Expression) -> exp.Expression:
+    """The test that ``text`` holds no digit yet converts to the integer 0 in SQL Server:
+    blank, or a sign alone (``sqlite_functions.NO_DIGITS``)."""
+    return exp.In(this=exp.Trim(this=text.copy()),
+                  expressions=[exp.Literal.string(t) for t in sqlite_functions.NO_DIGITS])
+
+
 def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -84,8 +91,10 @@ def try_cast(value: exp.Expression, to: exp.DataType, dialect: str,
         if within:
             matches += f" AND TRY_CAST(TRIM({as_text}) AS HUGEINT){within}"
         first = f"WHEN TYPEOF({text}) <> 'VARCHAR' THEN TRY_CAST({text} AS {type_sql}) "
-    # (blank text is 0, of an integer or a float, as in SQL Server)
-    return sqlglot.parse_one(f"CASE {first}WHEN TRIM({as_text}) = '' THEN 0 WHEN {matches} "
+    # (blank text is 0, of an integer or a float, as in SQL Server; a sign alone an integer's)
+    zero = (target_sql(no_digits(exp.cast(value.copy(), exp.DataType.build("TEXT"))), dialect)
+            if function == "LEO_TRY_INTEGER" else f"TRIM({as_text}) = ''")
+    return sqlglot.parse_one(f"CASE {first}WHEN {zero} THEN 0 WHEN {matches} "
                              f"THEN {cast}(TRIM({as_text}) AS {type_sql}) END", read=dialect)
 
 

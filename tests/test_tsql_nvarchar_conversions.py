@@ -1,0 +1,39 @@
+"""`leo-synth sql`: SQL Server's error 245 names the text's type: "the nvarchar value 'abc'"
+for an ``N'...'`` literal or a column a #temp table declares ``NVARCHAR``, "the varchar value"
+otherwise (every target said "varchar" for both)."""
+
+from __future__ import annotations
+
+import pytest
+from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
+from test_tsql import BACKENDS, _db, _rows
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_conversion_errors_name_nvarchar_text(backend: str,
+                                              request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (k INT, v NVARCHAR(10), w VARCHAR(10))
+INSERT INTO #t VALUES (1, N'abc', 'abc'), (2, N'7', '8')
+DECLARE @log TABLE (n INT, m NVARCHAR(200))
+BEGIN TRY SELECT CAST(N'abc' AS INT) END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CAST(v AS SMALLINT) FROM #t END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT k, CONVERT(BIGINT, v) FROM #t END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CAST(w AS INT) FROM #t END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CAST('x' AS INT) END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+INSERT @log SELECT SUM(TRY_CAST(v AS INT)), CAST(SUM(CAST(CASE WHEN k = 2 THEN v END AS INT))
+    + CAST(N'-' AS INT) + CAST(N' 5' AS INT) AS VARCHAR) FROM #t
+SELECT * FROM @log""") == [
+        (245, "Conversion failed when converting the nvarchar value 'abc' to data type int."),
+        (245, "Conversion failed when converting the nvarchar value 'abc' to data type "
+              "smallint."),
+        (245, "Conversion failed when converting the nvarchar value 'abc' to data type "
+              "bigint."),
+        (245, "Conversion failed when converting the varchar value 'abc' to data type int."),
+        (245, "Conversion failed when converting the varchar value 'x' to data type int."),
+        (7, "12")]
