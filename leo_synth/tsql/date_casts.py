@@ -3,8 +3,10 @@
 SQL Server reads text cast to a ``DATE`` or ``DATETIME`` in the forms ``date_texts`` knows
 (``'20150131'``, ``'2015-01-31'``, ``'1 Mar 2015'``, ``'03/04/2015'`` by the session's
 ``DATEFORMAT``) and stops at any other text with error 241; an integer cast to a ``DATE``
-stops with error 529 ("Explicit conversion from data type int to date is not allowed."), and
-one cast to a ``DATETIME`` is that many days from 1900-01-01. SQLite's ``DATE()`` read
+stops with error 529 ("Explicit conversion from data type int to date is not allowed."), with
+a style too (``CONVERT(DATE, 20150406, 112)`` of a date kept as an integer: SQLite read it as
+the day, DuckDB stopped in its own words), and one cast to a ``DATETIME`` is that many days
+from 1900-01-01. SQLite's ``DATE()`` read
 anything but ISO text as NULL, without an error: ``CAST(KS4_ENTRYDAT AS DATE)`` of the
 integer 20160901 was NULL on every row, and so was a #temp table's ``'20150131'``. So on
 SQLite a cast to a date or a date and time of a value that may not be a date already goes
@@ -104,15 +106,17 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: st
             node.replace(_is_date_test(node.expressions[0], kinds))
     for node in list(tree.find_all(exp.Cast, exp.Convert)):
         parts = cast_parts(node)
-        if parts is None or node.args.get("style"):
+        if parts is None:
             continue
         value, to = parts
         if not to.is_type(*DATE_TYPES):
             continue
         refused = _NO_INTEGERS.get(to.this)
         if refused and is_integer(value, kinds.integers):  # (TRY_CAST too: SQL Server
-            # refuses the conversion itself)
+            # refuses the conversion itself, whatever its style: CONVERT(DATE, 20150406, 112))
             raise ScriptError(line, date_texts.not_allowed("int", refused))
+        if node.args.get("style"):
+            continue
         date_only = int(to.is_type(exp.DataType.Type.DATE))
         days = literal_days(value)
         if days is not None:  # CAST(0 AS DATETIME) (PostgreSQL and DuckDB refused the number)

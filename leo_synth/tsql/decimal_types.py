@@ -377,11 +377,24 @@ def _union_branches(types: tuple[NumberType | None, ...]) -> NumberType | None:
     return _union(typed) if typed else _NULL
 
 
-def _named_values(node: exp.Expression) -> bool:
-    """A ``VALUES`` list as a table with its columns named: ``(VALUES (1.5), (2.0)) t(w)``."""
+def _values_alias(node: exp.Expression) -> exp.Expression | None:
+    """A ``VALUES`` list's alias: its own (``(VALUES (1.5), (2.0)) t(w)``), or that of the
+    APPLY it is the body of (``CROSS APPLY (VALUES ('Autumn', a.au), ('Spring', a.sp)) v(term,
+    n)``, which sqlglot hangs on the APPLY)."""
     alias = node.args.get("alias")
-    return isinstance(node, exp.Values) and isinstance(alias, exp.TableAlias) and bool(
-        alias.args.get("columns"))
+    if alias is None and isinstance(node.parent, exp.Subquery) and isinstance(
+            node.parent.parent, exp.Lateral):
+        alias = node.parent.parent.args.get("alias")
+    return alias
+
+
+def _named_values(node: exp.Expression) -> bool:
+    """A ``VALUES`` list as a table with its columns named: ``(VALUES (1.5), (2.0)) t(w)``,
+    or the body of an APPLY so named (:func:`_values_alias`)."""
+    if not isinstance(node, exp.Values):
+        return False
+    alias = _values_alias(node)
+    return isinstance(alias, exp.TableAlias) and bool(alias.args.get("columns"))
 
 
 def _values_types(values: exp.Values, columns: ColumnKinds
@@ -390,7 +403,7 @@ def _values_types(values: exp.Values, columns: ColumnKinds
     a ``UNION``'s column is by its branches: ``(VALUES (1.0), (2.5)) t(w)``'s ``w`` is a
     ``DECIMAL(2, 1)``, so ``AVG(w)`` has six places, as SQL Server gives it (the targets' was
     a float: ``1.6666666666666667``)."""
-    names = [column.name.lower() for column in values.args["alias"].args["columns"]]
+    names = [column.name.lower() for column in _values_alias(values).args["columns"]]
     rows = [[_NULL if _is_null(value) else _column_type(number_type(value, columns))
              for value in (row.expressions if isinstance(row, exp.Tuple) else [row])]
             for row in values.expressions]

@@ -16,6 +16,8 @@ integers before text (a row holding no number stops the query, as in SQL Server)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlglot import exp
 
 from leo_synth.tsql.error_messages import conversion_failed
@@ -45,22 +47,40 @@ def for_target(tree: exp.Expression, integers: dict[str, bool], ints: dict[str, 
         selects = branches(union)
         if any(s.is_star for branch in selects for s in branch.selects):
             continue
-        for position in zip(*(branch.selects for branch in selects), strict=False):
-            values = [item.unalias() for item in position]
-            numbers = [value for value in values if is_integer(value, integers)]
-            if not numbers:
+        _typed(zip(*(branch.selects for branch in selects), strict=False), integers, ints,
+               texts, dialect, line)
+    for values in tree.find_all(exp.Values):
+        if values.args.get("alias") is None and not isinstance(values.parent.parent,
+                                                                exp.Lateral):
+            continue  # (a derived table or an APPLY's: (VALUES (a.au), (a.reason)) v(n);
+            # not an INSERT's rows)
+        rows = [row.expressions if isinstance(row, exp.Tuple) else [row]
+                for row in values.expressions]
+        if len({len(row) for row in rows}) == 1:
+            _typed(zip(*rows, strict=True), integers, ints, texts, dialect, line)
+
+
+def _typed(positions: Iterable[tuple[exp.Expression, ...]], integers: dict[str, bool],
+           ints: dict[str, bool], texts: dict[str, bool], dialect: str, line: int) -> None:
+    """Each column (``positions``: its value in each branch or row) where one value is an
+    integer for certain: its string literals made that integer, or the statement stopped,
+    its other text converted (the tree changed in place)."""
+    for position in positions:
+        values = [item.unalias() for item in position]
+        numbers = [value for value in values if is_integer(value, integers)]
+        if not numbers:
+            continue
+        to = integer_type(numbers, ints)
+        for item, value in zip(position, values, strict=True):
+            if not (isinstance(value, exp.Literal) and value.is_string):
+                if is_text(value, texts):
+                    _converted(item, value, to, dialect)
                 continue
-            to = integer_type(numbers, ints)
-            for item, value in zip(position, values, strict=True):
-                if not (isinstance(value, exp.Literal) and value.is_string):
-                    if is_text(value, texts):
-                        _converted(item, value, to, dialect)
-                    continue
-                if value.name.strip() and not INTEGER.fullmatch(value.name):
-                    said = conversion_failed(value.name, to.this.value.lower())
-                    raise ScriptError(line, said, runtime=True, said=said)
-                # (SQLite and DuckDB kept the text: '0' sorted after 202021 there)
-                value.replace(exp.Literal.number(int(value.name.strip() or 0)))
+            if value.name.strip() and not INTEGER.fullmatch(value.name):
+                said = conversion_failed(value.name, to.this.value.lower())
+                raise ScriptError(line, said, runtime=True, said=said)
+            # (SQLite and DuckDB kept the text: '0' sorted after 202021 there)
+            value.replace(exp.Literal.number(int(value.name.strip() or 0)))
 
 
 def _converted(item: exp.Expression, value: exp.Expression, to: exp.DataType,
@@ -68,7 +88,8 @@ def _converted(item: exp.Expression, value: exp.Expression, to: exp.DataType,
     """A branch's text ``value`` (its select ``item``) converted to the integer type ``to``,
     keeping the column's name (the first branch's names the result's columns)."""
     number = as_number(value, to, dialect)
-    if item is value and isinstance(value, exp.Column):
+    if item is value and isinstance(value, exp.Column) and not isinstance(
+            value.parent, exp.Tuple | exp.Values):  # (a VALUES row's value has no name)
         value.replace(exp.alias_(number, value.output_name, quoted=value.this.quoted))
     else:
         value.replace(number)

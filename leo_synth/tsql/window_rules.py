@@ -25,6 +25,10 @@ Mistakes that ran on a target and stopped the script in the SRS:
   error 4108, "Windowed functions can only appear in the SELECT or ORDER BY clauses.", where
   each target stopped in its own words. The SRS's way is to number in a subquery or CTE and
   filter outside it.
+- ``MAX(LEAD(n, 1, 0) OVER (...))`` or ``SUM(ROW_NUMBER() OVER (...)) OVER ()``: a window
+  inside an aggregate or another window, error 4109 ("Windowed functions cannot be used in
+  the context of another windowed function or aggregate."), where each target stopped in its
+  own words. Compute the window in a subquery or CTE and aggregate outside it.
 - ``ROW_NUMBER() OVER (ORDER BY 1)`` or ``OVER (ORDER BY 'x')`` (likewise a ``WITHIN GROUP``'s
   order): SQL Server takes no position and no constant there (errors 5308 and 5309), the
   reason scripts write ``ORDER BY (SELECT NULL)``; every target ran it, the rows numbered in
@@ -52,6 +56,9 @@ NEGATIVE_OFFSET = "Offset parameter for Lag and Lead functions cannot be a negat
 """SQL Server's error 8730."""
 WINDOW_PLACE = "Windowed functions can only appear in the SELECT or ORDER BY clauses."
 """SQL Server's error 4108."""
+WINDOW_NESTED = ("Windowed functions cannot be used in the context of another windowed "
+                 "function or aggregate.")
+"""SQL Server's error 4109."""
 _REFUSED_PLACES = (exp.Where, exp.Having, exp.Group)
 
 
@@ -113,12 +120,15 @@ def _ordered_by_constants(tree: exp.Expression, line: int) -> None:
 
 def _placed(window: exp.Window, line: int) -> None:
     """A window in its own query's ``WHERE``, ``HAVING``, ``GROUP BY`` or join ``ON`` stops
-    (one in a subquery's ``SELECT`` there is that query's)."""
+    (one in a subquery's ``SELECT`` there is that query's), and so does one inside an
+    aggregate or another window (``MAX(LEAD(n, 1, 0) OVER (...))``)."""
     node: exp.Expression = window
     while node.parent is not None and not isinstance(node.parent, exp.Query):
         if isinstance(node.parent, _REFUSED_PLACES) or (
                 isinstance(node.parent, exp.Join) and node.arg_key == "on"):
             raise ScriptError(line, WINDOW_PLACE)
+        if isinstance(node.parent, exp.AggFunc | exp.Window):
+            raise ScriptError(line, WINDOW_NESTED)
         node = node.parent
 
 
