@@ -13,6 +13,10 @@ targets did not:
   Server's cutoff (``'50'`` is 1950): SQLite stopped, DuckDB stopped or gave NULL, PostgreSQL
   gave NULL (and 2050 for ``'50'`` in style 103); a two-digit year first (``'15/07/31'``,
   styles 2, 11, 111) stopped SQLite and DuckDB;
+- a table's indexes declared with its columns (``DECLARE @t TABLE (..., INDEX ix_yr (yr))``,
+  ``yr INT INDEX ix_yr``, the only indexes a table variable takes) are no columns: every
+  target stopped ("near "B": syntax error", "type "ix_yr" does not exist"), or the script
+  could not be parsed; a ``UNIQUE`` one still refuses a key twice;
 - six digits (``'150731'``) are ``yymmdd`` (SQL Server's unseparated ``[yy]yymmdd``): a cast
   stopped, and style 112 read them as 1507-03-01 on SQLite and PostgreSQL.
 """
@@ -26,6 +30,8 @@ from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fix
 from test_tsql import BACKENDS, _db
 from test_tsql_fe_and_benefit_spell_scripts import printed_as_on_sqlite
 from test_tsql_linkage_and_fixed_width_scripts import _values
+
+from leo_synth.tsql.errors import ScriptError
 
 SCRIPTS = {
     "real_graduate_earnings_by_subject_and_sex_in_grouping_sets": """
@@ -121,6 +127,45 @@ SELECT area, yr, pay, RANK() OVER (PARTITION BY yr ORDER BY pay DESC) AS rk
 FROM #wide UNPIVOT (pay FOR yr IN (y1, y2, y3, y4, y5, y6)) u
 ORDER BY yr, rk, area
 """,
+    "qualifiers_in_an_indexed_table_variable_read_by_a_scroll_cursor": """
+SET NOCOUNT ON
+DECLARE @cohort TABLE (pmr VARCHAR(30) NOT NULL, yr INT NOT NULL, lev INT, earnings INT NULL,
+  UNIQUE (pmr, yr), INDEX ix_yr (yr))
+DECLARE @out TABLE (lev INT INDEX ix_lev, students INT, earners INT, pct DECIMAL(5, 1),
+  label VARCHAR(40))
+INSERT INTO @cohort (pmr, yr, lev)
+SELECT DISTINCT HE_PUPILMATCHINGREFANONYMOUS, y.yr, HE_XQLEV501
+FROM [HESA_i2].[2002237].[hesa_2016] CROSS JOIN (VALUES (2016), (2017)) y(yr)
+WHERE HE_XQOBTN01 IS NOT NULL
+UPDATE c SET earnings = x.pay
+FROM @cohort c
+JOIN (SELECT p.PUPILMATCHINGREFANONYMOUS AS pmr, e.TaxYear / 100 AS yr, SUM(e.Earnings) AS pay
+      FROM [LEO_i2].[2002237].[learner_ae_id_to_pmr_lookup] p
+      JOIN [LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup] k ON k.AE_ID = p.AE_ID
+      JOIN [LEO_i2].[2002237].[leo_earnings] e ON e.Edukey = k.EDUKEY
+      WHERE e.TaxYear IN (201617, 201718)
+      GROUP BY p.PUPILMATCHINGREFANONYMOUS, e.TaxYear / 100) x ON x.pmr = c.pmr AND x.yr = c.yr
+DECLARE @rows INT = @@ROWCOUNT
+DELETE c FROM @cohort c WHERE c.lev IS NULL
+DECLARE @lev INT, @yr INT, @n INT, @with INT, @last VARCHAR(40)
+DECLARE c CURSOR LOCAL SCROLL FOR
+  SELECT lev, yr, COUNT(*), COUNT(earnings) FROM @cohort GROUP BY lev, yr ORDER BY lev, yr
+OPEN c
+FETCH LAST FROM c INTO @lev, @yr, @n, @with
+SET @last = 'last: level ' + CAST(@lev AS VARCHAR(3)) + ' in ' + CAST(@yr AS CHAR(4))
+FETCH FIRST FROM c INTO @lev, @yr, @n, @with
+WHILE @@FETCH_STATUS = 0
+BEGIN
+  INSERT INTO @out VALUES (@lev, @n, @with, 100.0 * @with / @n,
+    CAST(@yr AS CHAR(4)) + '/' + RIGHT(CAST(@yr + 1 AS VARCHAR(4)), 2) + ' level '
+    + CAST(@lev AS VARCHAR(3)))
+  FETCH NEXT FROM c INTO @lev, @yr, @n, @with
+END
+CLOSE c
+DEALLOCATE c
+SELECT o.label, o.students, o.earners, o.pct, @last AS last_fetched, @rows AS updated
+FROM @out o ORDER BY o.lev, o.label
+""",
 }
 """Scripts as analysts write them, each ending in a result set that ``ORDER BY`` fixes."""
 
@@ -182,3 +227,22 @@ FROM #d ORDER BY raw""")
         ("20150731", "2015-07-31", "2015-07-31", 1, "2015-07-31"),
         ("2015731", None, None, 0, "2015-07-31"),
         ("500731", "1950-07-31", "1950-07-31", 1, "2015-07-31")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_indexes_declared_with_a_tables_columns_change_no_answer(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    db = _db(request, backend)
+    rows = _values(db, """DECLARE @q TABLE (pmr VARCHAR(30) NOT NULL, yr INT INDEX ix_yr,
+  cls VARCHAR(2), INDEX ix_pmr NONCLUSTERED (pmr, yr DESC))
+CREATE TABLE #q (pmr VARCHAR(30), yr INT, PRIMARY KEY CLUSTERED (pmr),
+  INDEX ix_cls (yr) INCLUDE (pmr) WHERE yr > 2000 WITH (FILLFACTOR = 80))
+INSERT INTO @q VALUES ('a', 2015, '01'), ('b', 2016, NULL), ('a', 2016, '02')
+INSERT INTO #q SELECT pmr, MAX(yr) FROM @q GROUP BY pmr
+SELECT q.pmr, q.yr, t.yr AS latest FROM @q q JOIN #q t ON t.pmr = q.pmr ORDER BY q.pmr, q.yr""")
+    assert rows == [("a", 2015, 2016), ("a", 2016, 2016), ("b", 2016, 2016)]
+    with pytest.raises(ScriptError, match="Cannot insert duplicate key"):
+        _values(db, """DECLARE @k TABLE (pmr VARCHAR(30), yr INT,
+  INDEX ux UNIQUE CLUSTERED (pmr, yr DESC))
+INSERT INTO @k VALUES ('a', 2015), ('a', 2016)
+INSERT INTO @k VALUES ('a', 2015)""")
