@@ -17,6 +17,8 @@ targets did not:
   ``yr INT INDEX ix_yr``, the only indexes a table variable takes) are no columns: every
   target stopped ("near "B": syntax error", "type "ix_yr" does not exist"), or the script
   could not be parsed; a ``UNIQUE`` one still refuses a key twice;
+- ``MERGE ... OUTPUT $action, ... INTO @log (...)`` stopped with "cannot parse the
+  statement", where ``MERGE ... OUTPUT deleted.x`` says what to write instead; it says so too;
 - six digits (``'150731'``) are ``yymmdd`` (SQL Server's unseparated ``[yy]yymmdd``): a cast
   stopped, and style 112 read them as 1507-03-01 on SQLite and PostgreSQL.
 """
@@ -246,3 +248,19 @@ SELECT q.pmr, q.yr, t.yr AS latest FROM @q q JOIN #q t ON t.pmr = q.pmr ORDER BY
   INDEX ux UNIQUE CLUSTERED (pmr, yr DESC))
 INSERT INTO @k VALUES ('a', 2015), ('a', 2016)
 INSERT INTO @k VALUES ('a', 2015)""")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_merge_logging_its_actions_into_a_table_variable_says_what_to_write(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # the log analysts keep of what a MERGE did; sqlglot could not parse $action INTO
+    with pytest.raises(ScriptError, match=r"line 4: MERGE \.\.\. OUTPUT cannot be translated: "
+                                          r"run the clauses as UPDATE, DELETE and INSERT"):
+        _values(_db(request, backend), """CREATE TABLE #q (pmr VARCHAR(30), cls VARCHAR(2))
+DECLARE @log TABLE (act NVARCHAR(10), pmr VARCHAR(30))
+INSERT INTO #q VALUES ('a', '01')
+MERGE INTO #q AS t USING (VALUES ('a', '02'), ('b', '01')) AS s (pmr, cls) ON s.pmr = t.pmr
+WHEN MATCHED THEN UPDATE SET cls = s.cls
+WHEN NOT MATCHED THEN INSERT (pmr, cls) VALUES (s.pmr, s.cls)
+OUTPUT $action, ISNULL(inserted.pmr, deleted.pmr) INTO @log (act, pmr);
+SELECT act, COUNT(*) AS n FROM @log GROUP BY act""")

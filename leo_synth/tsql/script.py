@@ -651,10 +651,10 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
     if _top_beside_fetch(chunk):
         raise ScriptError(chunk[0].line, TOP_AND_OFFSET)
-    if chunk and chunk[0].text.upper() in ("DELETE", "UPDATE", "INSERT") and any(
+    if chunk and chunk[0].text.upper() in ("DELETE", "UPDATE", "INSERT", "MERGE") and any(
             t.text.upper() == "OUTPUT" for t in chunk[1:]):
-        # (sqlglot reads no OUTPUT before a DELETE's WHERE: said as translate says the
-        # OUTPUT it reads)
+        # (sqlglot reads no OUTPUT before a DELETE's WHERE, nor a MERGE's OUTPUT $action
+        # INTO @log (...): said as translate says the OUTPUT it reads)
         raise output_refused(chunk[0].text.upper(), chunk[0].line)
     detail = str(error).splitlines()[0] if error else "cannot parse"
     raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
