@@ -13,6 +13,9 @@ targets did not:
   Server's cutoff (``'50'`` is 1950): SQLite stopped, DuckDB stopped or gave NULL, PostgreSQL
   gave NULL (and 2050 for ``'50'`` in style 103); a two-digit year first (``'15/07/31'``,
   styles 2, 11, 111) stopped SQLite and DuckDB;
+- text in a column whose name another table holds as a date (a staging ``VALUES`` list's
+  ``year_end`` put in a table's ``year_end DATE``) is read in the style too: ``'05/04/15'``
+  in style 103 or 3 was NULL on every target;
 - a table's indexes declared with its columns (``DECLARE @t TABLE (..., INDEX ix_yr (yr))``,
   ``yr INT INDEX ix_yr``, the only indexes a table variable takes) are no columns: every
   target stopped ("near "B": syntax error", "type "ix_yr" does not exist"), or the script
@@ -264,3 +267,16 @@ WHEN MATCHED THEN UPDATE SET cls = s.cls
 WHEN NOT MATCHED THEN INSERT (pmr, cls) VALUES (s.pmr, s.cls)
 OUTPUT $action, ISNULL(inserted.pmr, deleted.pmr) INTO @log (act, pmr);
 SELECT act, COUNT(*) AS n FROM @log GROUP BY act""")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_named_as_a_date_column_is_read_in_its_style(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    rows = _values(_db(request, backend), """DECLARE @cpi TABLE (tax_year INT, year_end DATE,
+  cpi DECIMAL(6, 1))
+INSERT INTO @cpi (tax_year, year_end, cpi)
+SELECT YEAR(TRY_CONVERT(DATE, v.year_end, 3)), TRY_CONVERT(DATE, v.year_end, 103), v.cpi
+FROM (VALUES ('05/04/15', 100.0), ('05/04/2016', 100.4), ('31/02/17', 101.1)) v(year_end, cpi)
+SELECT tax_year, year_end, cpi FROM @cpi ORDER BY cpi""")
+    assert [(y, _day(d), float(c)) for y, d, c in rows] == [
+        (2015, "2015-04-05", 100.0), (2016, "2016-04-05", 100.4), (None, None, 101.1)]

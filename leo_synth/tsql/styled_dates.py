@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql import date_casts, date_formats, date_texts, try_conversions
+from leo_synth.tsql import date_casts, date_formats, date_texts, integer_casts, try_conversions
 from leo_synth.tsql.date_literals import DATE_TYPES, DATE_VALUES
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
@@ -63,8 +63,9 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str, order: st
         if _dated(value, kinds):  # (the targets read the date as text in the style: NULL)
             node.set("style", None)
             continue
-        if not is_text(value, kinds.texts):
-            continue
+        if not is_text(value, kinds.texts) and (
+                not isinstance(value, exp.Column) or integer_casts.is_number(value, kinds)):
+            continue  # (a column met as text and as a date, its kind here unknown, is read so)
         if style.name in ISO_TIME_STYLES + NAMED_MONTH_STYLES:
             # (SQL Server reads ISO text and a month's name whatever the style; a literal is
             # read here, as PostgreSQL's own reading knows no 12-hour clock's milliseconds)
