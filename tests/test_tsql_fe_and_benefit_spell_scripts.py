@@ -191,6 +191,13 @@ FROM #se ORDER BY TaxYear
 
 
 _on_sqlite = functools.cache(lambda db, text: tuple(_table(db, text)))
+
+
+def printed_as_on_sqlite(request: pytest.FixtureRequest, backend: str, small_sqlite,
+                         text: str) -> None:
+    """Script ``text`` prints SQLite's table on ``backend``, and gives rows."""
+    expected = _on_sqlite(str(small_sqlite[0]), text)
+    assert len(expected) > 4 and tuple(_table(_db(request, backend), text)) == expected
 """The table ``leo-synth sql`` prints for a script on the SQLite file ``db``, made once."""
 
 
@@ -198,9 +205,7 @@ _on_sqlite = functools.cache(lambda db, text: tuple(_table(db, text)))
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_fe_benefit_and_hmrc_scripts_print_the_same_table_on_every_backend(
         backend: str, name: str, request: pytest.FixtureRequest, small_sqlite) -> None:
-    # each backend prints SQLite's table, and the script gives rows
-    expected = _on_sqlite(str(small_sqlite[0]), SCRIPTS[name])
-    assert len(expected) > 4 and tuple(_table(_db(request, backend), SCRIPTS[name])) == expected
+    printed_as_on_sqlite(request, backend, small_sqlite, SCRIPTS[name])
 
 
 CODES = """CREATE TABLE #c (code VARCHAR(10))

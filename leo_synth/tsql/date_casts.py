@@ -61,10 +61,22 @@ def _is_date(value: exp.Expression, kinds: ColumnKinds) -> bool:
 POSTGRES_SETUP = (
     "CREATE FUNCTION pg_temp.leo_read_date(x text, date_order text, date_only integer, "
     "safe integer) RETURNS text LANGUAGE plpgsql AS $$ "
-    "DECLARE before text := current_setting('datestyle'); result text; BEGIN "
+    "DECLARE before text := current_setting('datestyle'); result text; two text[]; BEGIN "
     # (blank text is SQL Server's day 0)
     "IF btrim(x) = '' THEN RETURN CASE WHEN date_only = 1 THEN '1900-01-01' "
     "ELSE '1900-01-01 00:00:00' END; END IF; "
+    # (a year in two digits, after the day and month or as yymmdd, by SQL Server's cutoff,
+    # 2049: '50' is 1950, where PostgreSQL's own reading gave 2050)
+    "IF left(date_order, 1) <> 'y' THEN two := regexp_match(x, "
+    "'^(\\s*[0-9]{1,2}([-/.])[0-9]{1,2}\\2)([0-9]{2})(\\s.*)?$'); "
+    "IF two IS NOT NULL THEN x := two[1] || CASE WHEN two[3]::int <= 49 THEN '20' ELSE '19' "
+    "END || two[3] || coalesce(two[4], ''); END IF; "
+    "ELSE two := regexp_match(x, '^\\s*([0-9]{2})([-/.][0-9]{1,2}[-/.][0-9]{1,2}(\\s.*)?)$'); "
+    "IF two IS NOT NULL THEN x := CASE WHEN two[1]::int <= 49 THEN '20' ELSE '19' END "
+    "|| two[1] || two[2]; END IF; END IF; "
+    "two := regexp_match(x, '^\\s*([0-9]{2})([0-9]{4})\\s*$'); "
+    "IF two IS NOT NULL THEN x := CASE WHEN two[1]::int <= 49 THEN '20' ELSE '19' END "
+    "|| two[1] || two[2]; END IF; "
     "PERFORM set_config('datestyle', CASE left(date_order, 1) WHEN 'd' THEN 'ISO, DMY' "
     "WHEN 'y' THEN 'ISO, YMD' ELSE 'ISO, MDY' END, true); "
     "BEGIN result := CASE WHEN date_only = 1 THEN x::date::text ELSE x::timestamp::text END; "
@@ -76,7 +88,8 @@ POSTGRES_SETUP = (
 """``pg_temp.leo_read_date(x, date_order, date_only, safe)``: text read as a date (or a date
 and time) by PostgreSQL's own reading (``'20150131'``, ``'1 Jan 2015'``), its day, month and
 year in the order of the session's ``DATEFORMAT`` (PostgreSQL's ``DateStyle`` for the
-call), in ISO form (blank text 1900-01-01, SQL Server's day 0); where that fails NULL
+call, a two-digit year after them by SQL Server's cutoff), in ISO form (blank text
+1900-01-01, SQL Server's day 0); where that fails NULL
 (``safe``: a ``TRY_CAST``), or SQL Server's error 241."""
 
 

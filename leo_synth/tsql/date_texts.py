@@ -24,6 +24,12 @@ NUMBERED = re.compile(
 """``01/02/2015`` (``-`` or ``.`` too): day and month in the order ``DATEFORMAT`` says; the
 year in two digits too (``'1/2/15'``, SQL Server's documented ``[m]m/dd/[yy]yy``), read by
 its cutoff (:func:`full_year`)."""
+YEAR_FIRST = re.compile(
+    r"\s*(?P<y>[0-9]{2})(?P<sep>[-/.])(?P<m>[0-9]{1,2})(?P=sep)(?P<d>[0-9]{1,2})"
+    r"(?:\s+(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?\s*")
+"""``15/07/31``: a two-digit year first, then the month and day, as SQL Server reads it under
+``DATEFORMAT ymd`` (``CONVERT``'s styles 2, 11, 102 and 111); four digits are
+:data:`DATE_TEXT`'s."""
 MONTHS = {name: number for number, month in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december"), start=1) for name in (month, month[:3])}
@@ -51,6 +57,10 @@ MOMENT_PLACES = 3
 """SQL Server's error 241: text it does not read as a date."""
 
 
+SIX_DIGITS = re.compile(r"\s*(?P<y>[0-9]{2})(?P<m>[0-9]{2})(?P<d>[0-9]{2})\s*")
+"""``yymmdd`` (``'150731'``): six digits, which SQL Server reads as year, month and day
+whatever the ``DATEFORMAT`` (its documented unseparated ``[yy]yymmdd``), the year by its
+cutoff."""
 YEAR_ALONE = re.compile(r"\s*\d{4}\s*")
 """A year written alone (``'2015'``), which SQL Server reads as 1 January of it."""
 TIME_ALONE = re.compile(r"\s*(?P<time>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)"
@@ -77,7 +87,9 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
         return _time_alone(alone, date_only, moment)
     found = DATE_TEXT.fullmatch(text)
     time = found["time"] if found is not None else None
-    if found is not None:
+    if (six := SIX_DIGITS.fullmatch(text)) is not None:
+        year, month, day = full_year(six["y"]), int(six["m"]), int(six["d"])
+    elif found is not None:
         year, month, day = (int(found[k] or found[alone]) for k, alone in (
             ("y", "y"), ("m", "mm"), ("d", "dd")))
         if moment and order == "dmy" and found["sep"] and "T" not in text.upper():
@@ -85,6 +97,9 @@ def iso(text: str, date_only: bool, order: str = "mdy", moment: bool = False) ->
     elif (found := named(text)) is not None:
         year, month, day = named_parts(found)
         time = _clock(found["time"], found["noon"])
+    elif order == "ymd" and (first := YEAR_FIRST.fullmatch(text)) is not None:
+        year, month, day = full_year(first["y"]), int(first["m"]), int(first["d"])
+        time = first["time"]
     else:
         found = NUMBERED.fullmatch(text)
         if found is None or order not in ("mdy", "dmy"):

@@ -153,12 +153,15 @@ def null_refused(said: str, sql: str) -> str | None:
 
 
 def output_refused(kind: str, line: int) -> ScriptError:
-    """``INSERT``, ``UPDATE`` or ``DELETE ... OUTPUT inserted.x`` (``kind``), refused in one
-    line that says what to do: the targets' ``RETURNING`` gives no ``deleted`` values of an
-    ``UPDATE`` nor an ``OUTPUT ... INTO`` (rejected: a part translated, which would answer
-    some of these scripts and not others). It stopped with "The multi-part identifier
-    "inserted.id" could not be bound.", which sent the researcher looking for a typing
-    error."""
+    """``INSERT``, ``UPDATE``, ``DELETE`` or ``MERGE ... OUTPUT inserted.x`` (``kind``),
+    refused in one line that says what to do: the targets' ``RETURNING`` gives no
+    ``deleted`` values of an ``UPDATE`` nor an ``OUTPUT ... INTO`` (rejected: a part
+    translated, which would answer some of these scripts and not others). It stopped with
+    "The multi-part identifier "inserted.id" could not be bound.", which sent the researcher
+    looking for a typing error."""
+    if kind == "MERGE":  # (its clauses are statements of their own: merges)
+        return ScriptError(line, "MERGE ... OUTPUT cannot be translated: run the clauses as "
+                           "UPDATE, DELETE and INSERT statements")
     when = "before" if kind == "DELETE" else "after"
     return ScriptError(line, f"{kind} ... OUTPUT cannot be translated: SELECT the rows from "
                        f"the table {when} the {kind}")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import sqlglot
 from sqlglot import exp
 
-from leo_synth.tsql.errors import ScriptError
+from leo_synth.tsql.errors import ScriptError, output_refused
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,7 @@ def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
     """The statements ``tree`` stands for; ``number`` keeps this MERGE's #temp tables apart
     from another's."""
     if tree.args.get("returning") or tree.find(exp.Returning):
-        raise ScriptError(line, "MERGE ... OUTPUT cannot be translated: run the clauses as "
-                          "UPDATE, DELETE and INSERT statements")
+        raise output_refused("MERGE", line)
     tree = tree.copy()
     for column in tree.find_all(exp.Column):  # #t.id: the table's name is its alias here
         qualifier = column.args.get("table")

@@ -22,7 +22,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import added_defaults, culture_formats, date_names
+from leo_synth.tsql import added_defaults, culture_formats, date_names, inline_indexes
 from leo_synth.tsql.dialect_habits import TOP_AND_OFFSET
 from leo_synth.tsql.errors import ScriptError, output_refused
 
@@ -651,10 +651,10 @@ def parse_statement(chunk: list[Token], text: str, batch: int) -> tuple[Statemen
         return (Statement(batch, chunk[0].line, tree) if tree is not None else None), end
     if _top_beside_fetch(chunk):
         raise ScriptError(chunk[0].line, TOP_AND_OFFSET)
-    if chunk and chunk[0].text.upper() in ("DELETE", "UPDATE", "INSERT") and any(
+    if chunk and chunk[0].text.upper() in ("DELETE", "UPDATE", "INSERT", "MERGE") and any(
             t.text.upper() == "OUTPUT" for t in chunk[1:]):
-        # (sqlglot reads no OUTPUT before a DELETE's WHERE: said as translate says the
-        # OUTPUT it reads)
+        # (sqlglot reads no OUTPUT before a DELETE's WHERE, nor a MERGE's OUTPUT $action
+        # INTO @log (...): said as translate says the OUTPUT it reads)
         raise output_refused(chunk[0].text.upper(), chunk[0].line)
     detail = str(error).splitlines()[0] if error else "cannot parse"
     raise ScriptError(chunk[0].line, f"cannot parse the statement: {detail}")
@@ -711,7 +711,7 @@ def _top_beside_fetch(chunk: list[Token]) -> bool:
 def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
-    return [(number, body, _transaction_begins(_without_index_kinds(_without_filegroups(
-        _without_hints(_without_maintenance(_without_isolation_levels(
-            tokens(body, first_line))))))))
+    return [(number, body, _transaction_begins(_without_index_kinds(inline_indexes.without(
+        _without_filegroups(_without_hints(_without_maintenance(_without_isolation_levels(
+            tokens(body, first_line)))))))))
             for number, (first_line, body) in enumerate(batches(text))]

@@ -17,13 +17,19 @@ The same goes for text converted to a ``DATETIME``, ``DATETIME2`` or ``SMALLDATE
 ISO text with a time in styles 120, 121 and 126 is read as a cast reads it. SQLite had stopped
 there ("no such function: STR_TO_TIME"), DuckDB and PostgreSQL gave a date, and PostgreSQL
 read style 126's minutes as its month.
+
+A style without the century (1 to 5, 10 to 12: ``'31/07/15'`` in style 3) reads text as its
+century's style does (103): SQL Server reads the year in two digits or four in either, a
+two-digit one by its cutoff (``'49'`` 2049, ``'50'`` 1950). SQLite had stopped ("no such
+function: STR_TO_TIME"), DuckDB stopped at four digits and read two in no other way, and
+PostgreSQL gave NULL.
 """
 
 from __future__ import annotations
 
 from sqlglot import exp
 
-from leo_synth.tsql import date_casts, date_formats, date_texts, try_conversions
+from leo_synth.tsql import date_casts, date_formats, date_texts, integer_casts, try_conversions
 from leo_synth.tsql.date_literals import DATE_TYPES, DATE_VALUES
 from leo_synth.tsql.integer_casts import ColumnKinds
 from leo_synth.tsql.rewrites import is_text
@@ -35,6 +41,9 @@ NAMED_MONTH_STYLES = ("0", "100", "9", "109", "6", "106", "7", "107", "13", "113
 whose text SQL Server reads as a cast reads it (``date_texts``' alphabetic forms, a full
 month's name too); the targets read the style's own pattern alone (style 100's ``Dec 31
 2019`` without its time was NULL on SQLite and stopped DuckDB)."""
+TWO_DIGIT_YEAR_STYLES = ("1", "2", "3", "4", "5", "10", "11", "12")
+"""``CONVERT``'s styles of a date in numbers with the year in two digits, each read as the
+style 100 above it (3 as 103)."""
 
 
 def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str, order: str = "mdy"
@@ -48,11 +57,15 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str, order: st
         if not (isinstance(style, exp.Literal) and isinstance(to, exp.DataType)
                 and to.is_type(*DATE_TYPES)):
             continue
+        if style.name in TWO_DIGIT_YEAR_STYLES:
+            style = exp.Literal.number(int(style.name) + 100)
+            node.set("style", style)
         if _dated(value, kinds):  # (the targets read the date as text in the style: NULL)
             node.set("style", None)
             continue
-        if not is_text(value, kinds.texts):
-            continue
+        if not is_text(value, kinds.texts) and (
+                not isinstance(value, exp.Column) or integer_casts.is_number(value, kinds)):
+            continue  # (a column met as text and as a date, its kind here unknown, is read so)
         if style.name in ISO_TIME_STYLES + NAMED_MONTH_STYLES:
             # (SQL Server reads ISO text and a month's name whatever the style; a literal is
             # read here, as PostgreSQL's own reading knows no 12-hour clock's milliseconds)

@@ -36,6 +36,9 @@ DECIMAL_TEXT = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)\s*$"
 """Text a ``numeric`` reads: a number without an exponent (``'1e5'`` is a float's alone)."""
 _STYLE_PARTS = {"%Y": "([0-9]{4})", "%m": "([0-9]{1,2})", "%d": "([0-9]{1,2})"}
 """How a date style's parts are read (SQL Server reads a month or day of one digit too)."""
+_UNSEPARATED_PARTS = {**_STYLE_PARTS, "%m": "([0-9]{2})", "%d": "([0-9]{2})"}
+"""How the parts of a style without separators (112: ``yyyymmdd``) are read: two digits of
+the month and of the day, eight in all."""
 
 
 
@@ -128,10 +131,14 @@ def _styled_date(value: exp.Expression, style: str, dialect: str) -> exp.Express
     pattern = date_formats.STYLES[style]
     codes = re.findall(r"%.", pattern)
     text = f"TRIM(CAST({target_sql(value, dialect)} AS VARCHAR))"
+    # (unseparated, 112's month and day have two digits each: '150731' is no 1507-03-01)
+    parts = _STYLE_PARTS if re.search(r"[^%A-Za-z]", pattern) else _UNSEPARATED_PARTS
     if dialect == "sqlite":  # (STR_TO_DATE, of the run's own functions, gives NULL)
-        return sqlglot.parse_one(f"STR_TO_DATE({text}, {_quoted(pattern)})", read="sqlite")
-    regex = "^" + "".join(_STYLE_PARTS.get(p, re.escape(p)) for p in re.findall(r"%.|[^%]+",
-                                                                           pattern)) + "$"
+        tried = f"STR_TO_DATE({text}, {_quoted(pattern)})"
+        return sqlglot.parse_one(tried if parts is _STYLE_PARTS else
+                                 f"CASE WHEN LENGTH({text}) = 8 THEN {tried} END", read="sqlite")
+    regex = "^" + "".join(parts.get(p, re.escape(p)) for p in re.findall(r"%.|[^%]+",
+                                                                        pattern)) + "$"
     if dialect == "duckdb":  # (its %Y read '1/2/15' as the year 15: four digits first)
         return sqlglot.parse_one(
             f"CASE WHEN REGEXP_FULL_MATCH({text}, {_quoted(regex)}) THEN "
