@@ -50,3 +50,14 @@ def test_what_no_integer_reads_still_stops(backend: str, cast: str, message: str
     db = _db(request, backend)
     with pytest.raises(ScriptError, match=message.replace(".", r"\.")):
         _rows(db, f"SELECT {cast}")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_sign_alone_beside_integers_in_a_union_or_values_is_zero(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A UNION's or a VALUES list's column holding an integer converts its text to one, a sign
+    alone to 0 as blank text (it stopped with error 245 there, though a CAST gave 0)."""
+    db = _db(request, backend)
+    assert _rows(db, """SELECT x FROM (SELECT 1 AS x UNION ALL SELECT '-' UNION ALL SELECT '+'
+    UNION ALL SELECT '') u ORDER BY x""") == [(0,), (0,), (0,), (1,)]
+    assert _rows(db, "SELECT SUM(n) FROM (VALUES (2), ('-'), ('5')) v(n)") == [(7,)]

@@ -24,6 +24,7 @@ from leo_synth.tsql.error_messages import conversion_failed
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.rewrites import is_text
+from leo_synth.tsql.sqlite_functions import zero_integer
 from leo_synth.tsql.text_numbers import INTEGER, as_number, integer_type
 
 
@@ -76,11 +77,14 @@ def _typed(positions: Iterable[tuple[exp.Expression, ...]], integers: dict[str, 
                 if is_text(value, texts):
                     _converted(item, value, to, dialect)
                 continue
-            if value.name.strip() and not INTEGER.fullmatch(value.name):
+            if zero_integer(value.name):  # (blank text, or a sign alone, is 0)
+                value.replace(exp.Literal.number(0))
+                continue
+            if not INTEGER.fullmatch(value.name):
                 said = conversion_failed(value.name, to.this.value.lower())
                 raise ScriptError(line, said, runtime=True, said=said)
             # (SQLite and DuckDB kept the text: '0' sorted after 202021 there)
-            value.replace(exp.Literal.number(int(value.name.strip() or 0)))
+            value.replace(exp.Literal.number(int(value.name.strip())))
 
 
 def _converted(item: exp.Expression, value: exp.Expression, to: exp.DataType,

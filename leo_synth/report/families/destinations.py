@@ -257,6 +257,6 @@ def nccis_neet_share(ws: Workspace, p: Params) -> Estimate:
     ages = p.get("ages", [16, 17])
     year = p["year"]
     sql = NCCIS_NEET_SQL.format(codes=", ".join(str(c) for c in NEET_CODES))
-    num, den = ws.query(sql, {"acadyr": f"{year}/{year + 1}", "year": year,
+    num, den = ws.query(sql, {"acadyr": _academic_year(year), "year": year,
                               "age_from": ages[0], "age_to": ages[1]})[0]
     return rate(num, den)
