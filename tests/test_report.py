@@ -272,6 +272,32 @@ def test_html_draws_bands_and_shows_each_targets_sql(sqlite_ws: Workspace,
     assert "\n    " not in definitions
 
 
+def _bar_parts(page: str, key: str) -> list[str]:
+    """The titles of the bar parts in figure ``key``: "name: 12.3%"."""
+    root = ET.fromstring(page.split("\n", 1)[1])
+    figure = root.find(f".//*[@id='figure-{key}']")
+    assert figure is not None, key
+    return [t.text or "" for t in figure.iter(SVG.replace("}svg", "}title"))]
+
+
+def test_html_destination_charts_plot_the_targets(sqlite_ws: Workspace,
+                                                  sqlite_report: Report) -> None:
+    """Both destination charts take the published shares from the targets file (not a copy
+    in the code) and the institutions chart shows each institution target's achieved share."""
+    page = render_html(sqlite_ws, sqlite_report, "small.sqlite")
+    by_id = {r.target.id: r for r in sqlite_report.targets}
+    parts = _bar_parts(page, "destinations")
+    education = by_id["ks4_dest_education_2018"].target.value
+    assert f"education: {education:.1f}%" in parts
+    parts = _bar_parts(page, "institutions")
+    for category in ("school_sixth_form", "sixth_form_college", "fe_college"):
+        r = by_id[f"ks4_dest_{category}_2014"]
+        assert r.achieved is not None
+        assert f"{category}: {r.achieved:.1f}%" in parts
+        assert f"{category}: {r.target.value:.1f}%" in parts
+    assert sum(p.startswith("elsewhere: ") for p in parts) == 2
+
+
 def test_definition_html_dedents_and_lists() -> None:
     html = definition_html("""First line
         goes on with ``code``.

@@ -39,6 +39,8 @@ code { background: #f3f4f6; padding: 0 .2em; border-radius: 3px; }
 CATEGORY_COLORS = {"education": "#1f77b4", "apprenticeship": "#2ca02c",
                    "employment": "#ff7f0e", "combination": "#9467bd",
                    "not_sustained": "#d62728", "unknown": "#7f7f7f"}
+INSTITUTION_COLORS = {"school_sixth_form": "#17becf", "sixth_form_college": "#8c564b",
+                      "fe_college": "#e377c2"}
 
 
 def _verdict(passed: bool | None, achieved: float | None) -> tuple[str, str]:
@@ -191,16 +193,44 @@ def _a8_chart(ws: Workspace) -> str:
                          "% of group", y_fmt=lambda v: f"{v:g}%")
 
 
-def _destinations_chart(ws: Workspace) -> str:
+def _destination_targets(report: Report, year: int) -> dict[str, TargetResult]:
+    """The report's KS4 destination targets of leavers of ``year``, by category (filtered
+    variants, as the relationships use, left out)."""
+    return {r.target.metric.params["category"]: r for r in report.targets
+            if r.target.metric is not None
+            and r.target.metric.definition == "ks4_destination_share"
+            and r.target.metric.params.keys() == {"year", "category"}
+            and r.target.metric.params["year"] == year}
+
+
+def _destinations_chart(ws: Workspace, report: Report) -> str:
     from leo_synth.report.families.destinations import destination_breakdown
 
     shares = destination_breakdown(ws, 2018)
     achieved = [(c, 100 * shares[c]) for c in CATEGORY_COLORS]
-    published = [("education", 87.0), ("apprenticeship", 4.0), ("employment", 3.0),
-                 ("combination", 0.0), ("not_sustained", 5.0), ("unknown", 1.0)]
+    targets = _destination_targets(report, 2018)
+    published = [(c, targets[c].target.value) for c in CATEGORY_COLORS if c in targets]
     return svg.stacked_bars([("achieved", achieved), ("published", published)],
                             CATEGORY_COLORS, "Destinations of KS4 leavers 2018/19 "
                             "(October 2019 - March 2020)")
+
+
+def _institutions_chart(report: Report) -> str:
+    """Where 2014/15 KS4 leavers studied: the three institution targets' achieved and
+    published shares, the rest of the leavers as one part."""
+    targets = _destination_targets(report, 2014)
+    rows = []
+    for label, value in (("achieved", lambda r: r.achieved),
+                         ("published", lambda r: r.target.value)):
+        parts = [(c, value(targets[c])) for c in INSTITUTION_COLORS
+                 if c in targets and value(targets[c]) is not None]
+        if not parts:
+            continue
+        rows.append((label, [*parts, ("elsewhere", 100 - sum(v for _, v in parts))]))
+    if not rows:
+        raise LeoSynthError("the report has no KS4 institution targets of 2014/15 leavers")
+    return svg.stacked_bars(rows, {**INSTITUTION_COLORS, "elsewhere": "#c7c7c7"},
+                            "Where KS4 leavers 2014/15 studied (October 2015 - March 2016)")
 
 
 FIGURES: list[tuple[str, str]] = [
@@ -210,6 +240,9 @@ FIGURES: list[tuple[str, str]] = [
     ("a8", "Distribution of Attainment 8 (5-point bins) for disadvantaged and other pupils."),
     ("destinations", "Sustained destinations of KS4 leavers; the published split is "
                      "DfE's (education 86-89%)."),
+    ("institutions", "KS4 leavers in sustained education by institution: a school sixth "
+                     "form, a sixth-form college or an FE college; the rest are elsewhere "
+                     "(apprenticeships, employment, not sustained or not captured)."),
     ("age", "Graduates' and non-graduates' median earnings by age."),
 ]
 
@@ -300,13 +333,17 @@ def render_html(ws: Workspace, report: Report, source: str) -> str:
         "fsm": lambda: _fsm_chart(report),
         "earnings": lambda: _earnings_chart(ws, report),
         "a8": lambda: _a8_chart(ws),
-        "destinations": lambda: _destinations_chart(ws),
+        "destinations": lambda: _destinations_chart(ws, report),
+        "institutions": lambda: _institutions_chart(report),
         "age": lambda: _age_chart(ws),
     }
     fsm_sql = [q for r in report.targets if r.target.metric is not None
                and r.target.metric.definition == "census_fsm_rate"
                for q in target_sql(ws, r)][:2]
-    figures = "\n".join(_figure(ws, key, makers[key], caption, fsm_sql if key == "fsm" else [])
+    institution_sql = [q for r in _destination_targets(report, 2014).values()
+                       for q in target_sql(ws, r)]
+    extra_sql = {"fsm": fsm_sql, "institutions": list(dict.fromkeys(institution_sql))}
+    figures = "\n".join(_figure(ws, key, makers[key], caption, extra_sql.get(key, []))
                         for key, caption in FIGURES)
     modules = [("shared conventions", "leo_synth.report.derived"),
                *((f, f"leo_synth.report.families.{f}") for f in FAMILIES)]

@@ -216,7 +216,8 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, float]]]],
         out.append(_text(left - 8, y + 15, label, anchor="end"))
         x = float(left)
         for name, value in parts:
-            w = max(value, 0.0) / 100 * pw
+            # parts that overrun 100% (published shares rounded up) are cut at the frame
+            w = min(max(value, 0.0) / 100 * pw, left + pw - x)
             out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="22" '
                        f'fill="{colors.get(name, "#bbb")}"><title>{escape(name)}: '
                        f"{value:.1f}%</title></rect>")
