@@ -119,6 +119,14 @@ def test_as_levels_follow_their_exam_rows(db) -> None:
                 WHERE x.KS5_SUBLEVNO = 121 AND y.KS5_SUBLEVNO = 111),
                (SELECT count(*) FROM {STUDENT} WHERE KS5_ENTRY_GAS > 0 AND KS5_ENTRY_GA > 3)""")
     assert (clash, beside_four) == (0, 0)
+    # the academic entries' total size (text in the extract) counts an AS as half an A level,
+    # written as SQL Server writes a float: '3', '3.5'
+    rows, halves, bad = _one(db, f"""
+        SELECT count(*), sum(KS5_TOTENTS_ACAD LIKE '%.5'),
+               sum(KS5_TOTENTS_ACAD <> CASE WHEN KS5_ENTRY_GAS = 0 THEN CAST(KS5_ENTRY_GA AS TEXT)
+                                            ELSE KS5_ENTRY_GA || '.5' END)
+        FROM {STUDENT} WHERE KS5_TOTENTS_ACAD IS NOT NULL""")
+    assert rows > 100 and halves > 20 and bad == 0, (rows, halves, bad)
 
 
 def test_as_levels_fall_after_they_were_decoupled(db) -> None:

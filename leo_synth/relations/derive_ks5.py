@@ -119,7 +119,12 @@ def alevel_count(frame: Frame, relation: Relation, column: RelationColumn,
         count = count + as_count(frame, params) * params["as_levels"]
     if "ks4_maths_from" in params:  # only students with that KS4 maths grade (9-1) or better
         count = count * (np.asarray(frame["ks4_pts_mat"]) >= int(params["ks4_maths_from"]))
-    return count_or_flag(count, params)
+    count = count_or_flag(count, params)
+    if column.spec.type.kind == "string":  # a text column holds a size as SQL Server writes
+        # a float (3, 3.5), not as Python does (3.0): formatted once per distinct value
+        sizes, inverse = np.unique(count, return_inverse=True)
+        return np.array([f"{size:g}" for size in sizes])[inverse]
+    return count
 
 
 def as_count(frame: Frame, params: dict[str, Any]) -> np.ndarray:
