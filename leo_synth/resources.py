@@ -70,12 +70,25 @@ def cache_dir() -> Path | None:
     return None if root == "off" else Path(root)
 
 
+PREBUILT_DIR = Path(__file__).parent / "_prebuilt"
+"""Caches an installed wheel ships (``setup.py`` builds them with the wheel: a default run's
+parsed specs, DDL and parameters), so the first run after ``pip install`` needs no cache of its
+own. Their names are digests of what they were built from, as in the cache directory, so a
+different dependency version or spec file simply misses and the cache is built as usual. A
+source checkout has none."""
+
+
 def read_cached(path: Path | None) -> Any | None:
-    """The object pickled at ``path`` by :func:`write_cached`, or None (no cache, no file, or a
-    file this version cannot read). The collector is paused while loading: a catalog is
-    hundreds of thousands of new objects, a collection every 700 of them."""
-    if path is None or not path.exists():
+    """The object pickled at ``path`` by :func:`write_cached` (or shipped under the same name
+    in :data:`PREBUILT_DIR`), or None (no cache, no file, or a file this version cannot read).
+    The collector is paused while loading: a catalog is hundreds of thousands of new objects,
+    a collection every 700 of them."""
+    if path is None:
         return None
+    if not path.exists():
+        path = PREBUILT_DIR / path.name
+        if not path.exists():
+            return None
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -107,7 +107,13 @@ def test_wheel_installs_and_the_cli_works_from_any_folder(tmp_path: Path) -> Non
     assert module.startswith(str(venv)) and schemas.startswith(str(venv)), where.stdout
     assert version == __version__
 
+    # the wheel ships the caches a default run builds, so the first run builds none of its own
+    # but the place names of its seed (drawn per seed; the default seed's are shipped)
+    shipped = {Path(n).name.split("-")[0] for n in names if n.startswith("leo_synth/_prebuilt/")}
+    assert {"catalog", "ddl", "yaml", "place"} <= shipped, shipped
     leo("generate", "--persons", "50", "--seed", "3", "--out", "small.sqlite", "--quiet")
+    built = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.pickle"))
+    assert built == ["place"], built
     with sqlite3.connect(work / "small.sqlite") as con:
         manifest = json.loads(con.execute("select * from _leo_synth_manifest").fetchone()[-1])
     settings = manifest["leo_synth"]

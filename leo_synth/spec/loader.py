@@ -182,7 +182,7 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     rules_path = schema_dir / NAME_RULES
     rules = [rules_path] if rules_path.is_file() else []
     vrf = vrf_paths(schema_dir / VRF_DIR)
-    cache = _cache_path(paths + catalog_csv_files(schema_dir))
+    cache = _cache_path(paths + catalog_csv_files(schema_dir), schema_dir)
     cached = _read_cache(cache)
     if cached is not None:
         return cached
@@ -199,16 +199,25 @@ def load_catalog(schema_dir: Path | None = None, files: Iterable[Path] | None = 
     return catalog
 
 
-def _cache_path(paths: list[Path]) -> Path | None:
+def _cache_path(paths: list[Path], schema_dir: Path) -> Path | None:
     """Where the catalog parsed from these exact files, by this exact spec code, is cached
     (None if no cache dir). The spec package's own sources are part of the key, so a change to
-    a validation rule or a model field can never be answered from a stale pickle."""
+    a validation rule or a model field can never be answered from a stale pickle. Files are
+    named relative to ``schema_dir`` (the spec sources by file name): the key does not depend
+    on where leo-synth is installed, so a wheel can ship the catalog it was built with
+    (:data:`leo_synth.resources.PREBUILT_DIR`)."""
     root = cache_dir()
     if root is None:
         return None
     digest = hashlib.sha256()
-    for path in [*sorted(Path(__file__).parent.glob("*.py")), *paths]:
-        digest.update(str(path.resolve()).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    for path in paths:
+        resolved = path.resolve()
+        name = (resolved.relative_to(schema_dir.resolve())
+                if resolved.is_relative_to(schema_dir.resolve()) else resolved)
+        digest.update(name.as_posix().encode())
         digest.update(path.read_bytes())
     return root / f"catalog-{digest.hexdigest()[:32]}.pickle"
 
