@@ -92,6 +92,7 @@ from leo_synth.tsql import (
     number_formats,
     number_series,
     number_styles,
+    object_kinds,
     order_names,
     padded_comparisons,
     percentiles,
@@ -1138,26 +1139,34 @@ class Translator:
         self.learn(self.session[key])
         return self.session[key]
 
-    def _object_number(self, name: str, line: int) -> int | None:
-        """What ``OBJECT_ID(name)`` gives: a relation of the extract named as in the SRS, its
-        number in ``sys.views``; a session table (``tempdb..#t``), a negative number, as
-        SQL Server numbers #temp tables; None when there is no such table."""
+    def _object_number(self, name: str, line: int, kind: str | None = None) -> int | None:
+        """What ``OBJECT_ID(name[, kind])`` gives: a relation of the extract named as in the
+        SRS, its number in ``sys.views``; a session table (``tempdb..#t``), a negative number,
+        as SQL Server numbers #temp tables; None when there is no such object, or it is not
+        of the ``sys.objects.type`` ``kind`` asks for (``object_kinds``)."""
         named = _named_table(name)
         if named is None:
             return None
         table, key = named
+        number: int | None
         if key in self.session:
-            return -catalog_views.object_id("tempdb", key)
-        if key in self.procedures or key in self.functions:
-            return catalog_views.object_id("procedure", key)
-        parts = self._extract_parts(table, key, line)
-        if parts is None:
-            return None
-        found = information_schema.spec_relations([parts[-1].lower()], None)
-        if not found:  # (a table of the session's own schema, made by the script)
-            return -catalog_views.object_id("tempdb", key)
-        rel, database = found[0]
-        return catalog_views.object_id(database, rel.name)
+            number = -catalog_views.object_id("tempdb", key)
+            found_kind = object_kinds.VIEW if key in self.views else object_kinds.TABLE
+        elif key in self.procedures or key in self.functions:
+            number = catalog_views.object_id("procedure", key)
+            found_kind = object_kinds.routine(self.functions.get(key))
+        else:
+            parts = self._extract_parts(table, key, line)
+            if parts is None:
+                return None
+            found = information_schema.spec_relations([parts[-1].lower()], None)
+            if not found:  # (a table of the session's own schema, made by the script)
+                number, found_kind = -catalog_views.object_id("tempdb", key), object_kinds.TABLE
+            else:
+                rel, database = found[0]
+                number = catalog_views.object_id(database, rel.name)
+                found_kind = object_kinds.VIEW
+        return number if object_kinds.matches(found_kind, kind) else None
 
     def _column_length(self, table_name: str, column: str, line: int) -> int | None:
         """What ``COL_LENGTH(table_name, column)`` gives (column_lengths.py): the bytes of a
@@ -1367,7 +1376,17 @@ class Translator:
                 text = self._constant_text(name, variables, line)
             else:
                 continue  # (a name read from a table: left to the target, which has none)
-            number = None if text is None else self._object_number(text, line)
+            kind = call.expression
+            if kind is None:
+                asked: str | None = None
+            elif isinstance(kind, exp.National) or (isinstance(kind, exp.Literal)
+                                                     and kind.is_string):
+                asked = kind.name
+            elif kind.find(exp.Column, exp.Select) is None:
+                asked = self._constant_text(kind, variables, line)
+            else:
+                continue
+            number = None if text is None else self._object_number(text, line, asked)
             call.replace(exp.Null() if number is None else exp.Literal.number(number))
         return tree
 
