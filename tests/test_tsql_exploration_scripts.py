@@ -254,3 +254,49 @@ FROM tempdb.INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME LIKE '#t[_]%'
 ORDER BY ORDINAL_POSITION""") == [("n", 10, 10, 0, None, None), ("x", 9, 10, 2, None, None),
                                   ("f", 53, 2, None, None, None),
                                   ("code", None, None, None, 5, "Latin1_General_CI_AS")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_temp_tables_catalog_shows_the_types_its_create_table_declares(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # an NVARCHAR(10) was a varchar of 10 bytes, a DATETIME2(3), a TIME(0) and a MONEY a
+    # datetime (a MONEY a float on SQLite), a TINYINT a bigint and a VARCHAR(MAX) 8000 bytes
+    db = _db(request, backend)
+    made = """CREATE TABLE #t (a NVARCHAR(10) NOT NULL, b DATETIME2(3), j TIME(0),
+  f MONEY, l TINYINT, h VARCHAR(MAX), q DATETIME2, u UNIQUEIDENTIFIER, m CHAR(4))
+"""
+    assert _values(db, made + """SELECT name, TYPE_NAME(user_type_id), max_length, precision,
+  scale, is_nullable
+FROM tempdb.sys.columns WHERE object_id = OBJECT_ID('tempdb..#t') ORDER BY column_id""") == [
+        ("a", "nvarchar", 20, 0, 0, 0), ("b", "datetime2", 7, 23, 3, 1),
+        ("j", "time", 3, 8, 0, 1), ("f", "money", 8, 19, 4, 1), ("l", "tinyint", 1, 3, 0, 1),
+        ("h", "varchar", -1, 0, 0, 1), ("q", "datetime2", 8, 27, 7, 1),
+        ("u", "uniqueidentifier", 16, 0, 0, 1), ("m", "char", 4, 0, 0, 1)]
+    assert _values(db, made + """SELECT COLUMN_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH,
+  CHARACTER_OCTET_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION
+FROM tempdb.INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME LIKE '#t[_]%'
+  AND COLUMN_NAME IN ('a', 'b', 'f', 'h') ORDER BY ORDINAL_POSITION""") == [
+        ("a", "nvarchar", 10, 20, None, None, None), ("b", "datetime2", None, None, None, None, 3),
+        ("f", "money", None, None, 19, 4, None), ("h", "varchar", -1, -1, None, None, None)]
+    assert _values(db, made + "SELECT COL_LENGTH('tempdb..#t', 'a'), "
+                              "COL_LENGTH('tempdb..#t', 'h')") == [(20, -1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_select_into_copies_a_views_column_types(backend: str,
+                                                 request: pytest.FixtureRequest) -> None:
+    # SQLite's copy showed datetime and bigint columns, every target's a varchar of 8000
+    # bytes, all nullable
+    db = _db(request, backend)
+    shape = """SELECT TOP 0 * INTO #shape FROM [LEO_i2].[2002237].[leo_benefit];
+SELECT EduKey AS k, main_enterprise INTO #e FROM [LEO_i2].[2002237].[leo_earnings] WHERE 1 = 0;
+"""
+    assert _values(db, shape + """SELECT name, TYPE_NAME(user_type_id), max_length, precision,
+  is_nullable FROM tempdb.sys.columns
+WHERE object_id IN (OBJECT_ID('tempdb..#shape'), OBJECT_ID('tempdb..#e'))
+ORDER BY CASE WHEN object_id = OBJECT_ID('tempdb..#shape') THEN 0 ELSE 1 END, column_id""") == [
+        ("EduKey", "varchar", 14, 0, 0), ("StartDate", "date", 3, 10, 0),
+        ("EndDate", "date", 3, 10, 0), ("Benefit_type", "varchar", 3, 0, 0),
+        ("Out_of_work_benefit", "int", 4, 10, 0),
+        ("k", "varchar", 14, 0, 0), ("main_enterprise", "varchar", 12, 0, 1)]
+    assert _values(db, shape + "SELECT COL_LENGTH('tempdb..#shape', 'EduKey')") == [(14,)]

@@ -26,6 +26,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from leo_synth.spec.model import ColumnSpec
 from leo_synth.tsql import (
     aggregate_rules,
     alias_scope,
@@ -39,6 +40,7 @@ from leo_synth.tsql import (
     column_lengths,
     computed_columns,
     constant_orders,
+    copied_types,
     data_lengths,
     date_casts,
     date_literals,
@@ -56,6 +58,7 @@ from leo_synth.tsql import (
     decimal_text_casts,
     decimal_texts,
     decimal_types,
+    declared_catalog,
     derived_aliases,
     derived_columns,
     dialect_habits,
@@ -597,6 +600,10 @@ class Translator:
         declares them (``unpivot_types``; forgotten when the table is altered)."""
         self.views: set[str] = set()
         """The keys of the session's tables that are views the script made."""
+        self.copied_specs: dict[str, dict[str, ColumnSpec]] = {}
+        """By #temp table (its name in lower case), the columns its ``SELECT ... INTO``
+        copied as they are from one view of the extract, with the spec's types of their
+        sources (``copied_types``; forgotten when the table is altered)."""
         self.star_made: set[str] = set()
         """The #temp tables (names in lower case) a ``SELECT * INTO`` made: their columns
         keep the types their names hold (:meth:`_inherit`)."""
@@ -703,6 +710,8 @@ class Translator:
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
         self.declared_kinds.pop(name, None)
+        self.copied_specs[name] = copied_types.copied(
+            tree.expression, {parts[-1].lower() for parts in self.session.values()})
         if isinstance(tree.this, exp.Schema):
             self.declared_kinds[name] = {column: kind.sql(dialect="tsql").upper()
                                          for column, kind in declared_types(tree).items()}
@@ -897,6 +906,7 @@ class Translator:
         name = parts[-1].lower()
         declared = self.declared_decimals.setdefault(name, {})
         self.declared_kinds.pop(name, None)
+        self.copied_specs.pop(name, None)
         added = [action for action in tree.args.get("actions") or []
                  if isinstance(action, exp.ColumnDef)]
         for action in added:
@@ -1119,9 +1129,17 @@ class Translator:
                 held)
             type_name = column_lengths.session_type(kind, decimal, moment, bit)
             spelt = self.made.get(name, {}).get(wanted) or self.written.get(wanted)
-            found.append((spelt or self.spelling.get(wanted, column), catalog_views.session_column(
-                type_name, self._text_lengths(held).get(wanted), decimal,
-                wanted not in self.declared_required.get(held, ()))))
+            nullable = wanted not in self.declared_required.get(held, ())
+            declared = self.declared_kinds.get(held, {}).get(wanted)
+            values = None if declared is None else declared_catalog.declared_column(
+                str(declared), nullable, wanted in self.fixed_columns.get(name, ()))
+            copied = self.copied_specs.get(held, {}).get(wanted)
+            if values is None and copied is not None:
+                values = catalog_views.column_type(copied)
+            found.append((spelt or self.spelling.get(wanted, column),
+                          values or catalog_views.session_column(
+                              type_name, self._text_lengths(held).get(wanted), decimal,
+                              nullable)))
         return found
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
