@@ -25,6 +25,8 @@ from test_tsql import BACKENDS, _db
 from test_tsql_analyst_scripts import _table
 from test_tsql_linkage_and_fixed_width_scripts import _values
 
+from leo_synth.tsql.errors import ScriptError
+
 SCRIPTS = {
     "views_and_columns_of_the_hmrc_and_dwp_database": """
 USE [LEO_i2]
@@ -300,3 +302,17 @@ ORDER BY CASE WHEN object_id = OBJECT_ID('tempdb..#shape') THEN 0 ELSE 1 END, co
         ("Out_of_work_benefit", "int", 4, 10, 0),
         ("k", "varchar", 14, 0, 0), ("main_enterprise", "varchar", 12, 0, 1)]
     assert _values(db, shape + "SELECT COL_LENGTH('tempdb..#shape', 'EduKey')") == [(14,)]
+
+
+@pytest.mark.parametrize("text", [
+    "CREATE SEQUENCE dbo.run_id AS INT START WITH 1 INCREMENT BY 1;",
+    "SELECT NEXT VALUE FOR dbo.run_id AS id, EduKey FROM [LEO_i2].[2002237].[leo_benefit]",
+    "DROP SEQUENCE IF EXISTS dbo.run_id"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_sequences_stop_the_script_with_one_line_naming_what_to_write(
+        backend: str, text: str, request: pytest.FixtureRequest) -> None:
+    # CREATE SEQUENCE stopped with sqlglot's "Expected CTE to have alias"
+    with pytest.raises(ScriptError, match=r"^line 2: sequences \(CREATE SEQUENCE, NEXT VALUE "
+                                          r"FOR\) cannot be translated: number rows with "
+                                          r"ROW_NUMBER\(\) OVER"):
+        _values(_db(request, backend), "SELECT 1 AS next, 2 AS value\n" + text)
