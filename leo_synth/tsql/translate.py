@@ -1701,6 +1701,8 @@ class Translator:
         key = written_key(tree)
         if key is None:
             return tree
+        if isinstance(tree, exp.Alter) and key in self.session:  # (its columns change)
+            self.copied_specs.pop(self.session[key][-1].lower(), None)
         if isinstance(tree, exp.Alter) and self.target.dialect == "postgres":
             tree = char_padding.as_varying(tree)  # (ADD c CHAR(n): padded as it is written)
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):
