@@ -24,10 +24,8 @@ from sqlglot import exp
 
 from leo_synth.spec.model import ColumnSpec
 from leo_synth.tsql import server_databases
-from leo_synth.tsql.information_schema import PROJECT, spec_relations
+from leo_synth.tsql.information_schema import COLLATION, PROJECT, spec_relations
 
-COLLATION = "Latin1_General_CI_AS"
-"""The SRS databases' collation: SQL Server's default for an English (UK) install."""
 CREATED = "2024-05-20 00:00:00.000"
 """When the views were made, as shown (the date of the VRF the extract follows)."""
 SCHEMAS = (("dbo", 1), ("guest", 2), ("INFORMATION_SCHEMA", 3), ("sys", 4), (PROJECT, 5))

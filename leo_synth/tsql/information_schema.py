@@ -20,17 +20,63 @@ from functools import cache
 from leo_synth.spec.model import Relation
 from leo_synth.tsql import spec_lookup
 
+COLLATION = "Latin1_General_CI_AS"
+"""The SRS databases' collation: SQL Server's default for an English (UK) install."""
 PROJECT = "2002237"
 """The project schema the extract's views are shown in (the examples' placeholder)."""
+COLUMN_TYPE_VALUES = ("data_type", "character_maximum_length", "character_octet_length",
+                      "numeric_precision", "numeric_precision_radix", "numeric_scale",
+                      "datetime_precision", "character_set_catalog", "character_set_schema",
+                      "character_set_name", "collation_catalog", "collation_schema",
+                      "collation_name", "domain_catalog", "domain_schema", "domain_name")
+"""The columns of ``INFORMATION_SCHEMA.COLUMNS`` that describe a column's type (after
+``IS_NULLABLE``), in SQL Server's order."""
 VIEWS = {
     "tables": ("table_catalog", "table_schema", "table_name", "table_type"),
     "views": ("table_catalog", "table_schema", "table_name"),
     "columns": ("table_catalog", "table_schema", "table_name", "column_name",
-                "ordinal_position", "column_default", "is_nullable", "data_type",
-                "character_maximum_length", "numeric_precision", "numeric_scale"),
+                "ordinal_position", "column_default", "is_nullable", *COLUMN_TYPE_VALUES),
 }
-INTEGER_COLUMNS = {"ordinal_position", "character_maximum_length", "numeric_precision",
-                   "numeric_scale"}
+INTEGER_COLUMNS = {"ordinal_position", "character_maximum_length", "character_octet_length",
+                   "numeric_precision", "numeric_precision_radix", "numeric_scale",
+                   "datetime_precision"}
+_EXACT = {"tinyint": 3, "smallint": 5, "int": 10, "bigint": 19, "money": 19, "smallmoney": 10}
+"""The precision of SQL Server's integer and money types (``sys.types``)."""
+_MONEY_SCALE = 4
+_APPROXIMATE = {"real": 24, "float": 53}
+_MOMENTS = {"date": 0, "time": 7, "datetime2": 7, "datetime": 3, "smalldatetime": 0,
+            "datetimeoffset": 7}
+"""The places of a second each date and time type keeps (its default ``DATETIME_PRECISION``)."""
+_TEXT_SETS = {"char": "iso_1", "varchar": "iso_1", "nchar": "UNICODE", "nvarchar": "UNICODE"}
+"""``CHARACTER_SET_NAME`` of the text types under the SRS's ``Latin1_General_CI_AS``."""
+
+
+def type_values(data_type: str, length: int | None, precision: int | None,
+                scale: int | None, collation: str | None) -> tuple:
+    """The values :data:`COLUMN_TYPE_VALUES` names for a column of SQL Server's type
+    ``data_type``, as SQL Server's ``INFORMATION_SCHEMA.COLUMNS`` computes them: a text
+    column's length in characters (``length``; -1 for ``MAX``) and in bytes (twice that for
+    ``NCHAR``/``NVARCHAR``), its character set and collation; a number's precision and radix
+    (10, or 2 for ``FLOAT`` and ``REAL``) and its scale (0 for an integer; a decimal's
+    ``precision`` and ``scale``; none for ``FLOAT``, ``REAL`` and ``BIT``); a date or time's
+    places of a second (a ``DATETIME2``'s, ``TIME``'s ``scale`` where declared)."""
+    text = data_type in _TEXT_SETS
+    octets = None if not text or length is None else (
+        length * 2 if data_type.startswith("n") and length > 0 else length)
+    numeric_precision = radix = numeric_scale = moment = None
+    if data_type in _EXACT:
+        numeric_precision, radix = _EXACT[data_type], 10
+        numeric_scale = _MONEY_SCALE if "money" in data_type else 0
+    elif data_type in ("decimal", "numeric"):
+        numeric_precision, radix, numeric_scale = precision or 18, 10, scale or 0
+    elif data_type in _APPROXIMATE:
+        numeric_precision, radix = _APPROXIMATE[data_type], 2
+    elif data_type in _MOMENTS:
+        moment = _MOMENTS[data_type] if scale is None or data_type in (
+            "date", "datetime", "smalldatetime") else scale
+    return (data_type, length if text else None, octets, numeric_precision, radix,
+            numeric_scale, moment, None, None, _TEXT_SETS.get(data_type), None, None,
+            collation if text else None, None, None, None)
 
 
 @cache
@@ -81,12 +127,11 @@ def rows(view: str, held: list[str], database: str | None,
             kept = [col for col in rel.columns if col.name.lower() in present]
             for position, col in enumerate(kept, start=1):
                 kind = col.spec.type
-                text = kind.kind == "string"
                 found.append((catalog, PROJECT, rel.name, col.name, position, None,
-                              "YES" if col.spec.nullable else "NO", kind.base,
-                              (kind.length or -1) if text else None,
-                              kind.precision if kind.kind == "decimal" else None,
-                              kind.scale if kind.kind == "decimal" else None))
+                              "YES" if col.spec.nullable else "NO", *type_values(
+                                  kind.base, kind.length or -1, kind.precision,
+                                  kind.scale if kind.kind == "decimal" else None,
+                                  COLLATION)))
     return found
 
 

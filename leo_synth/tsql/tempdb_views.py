@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from leo_synth.tsql.catalog_views import CREATED, TYPES
 from leo_synth.tsql.catalog_views import VIEWS as CATALOG_VIEWS
-from leo_synth.tsql.information_schema import INTEGER_COLUMNS
+from leo_synth.tsql.information_schema import INTEGER_COLUMNS, type_values
 from leo_synth.tsql.information_schema import VIEWS as INFORMATION_SCHEMA_VIEWS
 
 _OBJECT = ("name", "object_id", "principal_id", "schema_id", "parent_object_id", "type",
@@ -59,14 +59,11 @@ def _schema_rows(view: str, tables: dict[str, int], described: Described) -> lis
         for position, (column, values) in enumerate(described(name), start=1):
             _, user, length, precision, scale, collation, nullable = values[:7]
             kind = type_names.get(user, "sql_variant")
-            text = collation is not None
             wide = kind in ("nchar", "nvarchar")
             found.append(("tempdb", "dbo", stored, column, position, None,
-                          "YES" if nullable else "NO", kind,
-                          (length // 2 if wide and length > 0 else length) if text else None,
-                          None if text or kind in ("date", "datetime", "datetime2", "time",
-                                                   "smalldatetime", "bit") else precision,
-                          None if text or kind in ("float", "real", "date", "bit") else scale))
+                          "YES" if nullable else "NO", *type_values(
+                              kind, length // 2 if wide and length > 0 else length,
+                              precision, scale, collation)))
     return found
 
 

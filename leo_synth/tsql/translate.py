@@ -26,6 +26,7 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from leo_synth.spec.model import ColumnSpec
 from leo_synth.tsql import (
     aggregate_rules,
     alias_scope,
@@ -39,6 +40,7 @@ from leo_synth.tsql import (
     column_lengths,
     computed_columns,
     constant_orders,
+    copied_types,
     data_lengths,
     date_casts,
     date_literals,
@@ -56,6 +58,7 @@ from leo_synth.tsql import (
     decimal_text_casts,
     decimal_texts,
     decimal_types,
+    declared_catalog,
     derived_aliases,
     derived_columns,
     dialect_habits,
@@ -92,6 +95,7 @@ from leo_synth.tsql import (
     number_formats,
     number_series,
     number_styles,
+    object_kinds,
     order_names,
     padded_comparisons,
     percentiles,
@@ -596,6 +600,10 @@ class Translator:
         declares them (``unpivot_types``; forgotten when the table is altered)."""
         self.views: set[str] = set()
         """The keys of the session's tables that are views the script made."""
+        self.copied_specs: dict[str, dict[str, ColumnSpec]] = {}
+        """By #temp table (its name in lower case), the columns its ``SELECT ... INTO``
+        copied as they are from one view of the extract, with the spec's types of their
+        sources (``copied_types``; forgotten when the table is altered)."""
         self.star_made: set[str] = set()
         """The #temp tables (names in lower case) a ``SELECT * INTO`` made: their columns
         keep the types their names hold (:meth:`_inherit`)."""
@@ -702,6 +710,8 @@ class Translator:
         self.declared_formats[name] = moments
         self.declared_required[name] = _required_columns(tree)
         self.declared_kinds.pop(name, None)
+        self.copied_specs[name] = copied_types.copied(
+            tree.expression, {parts[-1].lower() for parts in self.session.values()})
         if isinstance(tree.this, exp.Schema):
             self.declared_kinds[name] = {column: kind.sql(dialect="tsql").upper()
                                          for column, kind in declared_types(tree).items()}
@@ -896,6 +906,7 @@ class Translator:
         name = parts[-1].lower()
         declared = self.declared_decimals.setdefault(name, {})
         self.declared_kinds.pop(name, None)
+        self.copied_specs.pop(name, None)
         added = [action for action in tree.args.get("actions") or []
                  if isinstance(action, exp.ColumnDef)]
         for action in added:
@@ -1118,9 +1129,17 @@ class Translator:
                 held)
             type_name = column_lengths.session_type(kind, decimal, moment, bit)
             spelt = self.made.get(name, {}).get(wanted) or self.written.get(wanted)
-            found.append((spelt or self.spelling.get(wanted, column), catalog_views.session_column(
-                type_name, self._text_lengths(held).get(wanted), decimal,
-                wanted not in self.declared_required.get(held, ()))))
+            nullable = wanted not in self.declared_required.get(held, ())
+            declared = self.declared_kinds.get(held, {}).get(wanted)
+            values = None if declared is None else declared_catalog.declared_column(
+                str(declared), nullable, wanted in self.fixed_columns.get(name, ()))
+            copied = self.copied_specs.get(held, {}).get(wanted)
+            if values is None and copied is not None:
+                values = catalog_views.column_type(copied)
+            found.append((spelt or self.spelling.get(wanted, column),
+                          values or catalog_views.session_column(
+                              type_name, self._text_lengths(held).get(wanted), decimal,
+                              nullable)))
         return found
 
     def _spec_view(self, kind: str, views: ModuleType, view: str,
@@ -1138,26 +1157,34 @@ class Translator:
         self.learn(self.session[key])
         return self.session[key]
 
-    def _object_number(self, name: str, line: int) -> int | None:
-        """What ``OBJECT_ID(name)`` gives: a relation of the extract named as in the SRS, its
-        number in ``sys.views``; a session table (``tempdb..#t``), a negative number, as
-        SQL Server numbers #temp tables; None when there is no such table."""
+    def _object_number(self, name: str, line: int, kind: str | None = None) -> int | None:
+        """What ``OBJECT_ID(name[, kind])`` gives: a relation of the extract named as in the
+        SRS, its number in ``sys.views``; a session table (``tempdb..#t``), a negative number,
+        as SQL Server numbers #temp tables; None when there is no such object, or it is not
+        of the ``sys.objects.type`` ``kind`` asks for (``object_kinds``)."""
         named = _named_table(name)
         if named is None:
             return None
         table, key = named
+        number: int | None
         if key in self.session:
-            return -catalog_views.object_id("tempdb", key)
-        if key in self.procedures or key in self.functions:
-            return catalog_views.object_id("procedure", key)
-        parts = self._extract_parts(table, key, line)
-        if parts is None:
-            return None
-        found = information_schema.spec_relations([parts[-1].lower()], None)
-        if not found:  # (a table of the session's own schema, made by the script)
-            return -catalog_views.object_id("tempdb", key)
-        rel, database = found[0]
-        return catalog_views.object_id(database, rel.name)
+            number = -catalog_views.object_id("tempdb", key)
+            found_kind = object_kinds.VIEW if key in self.views else object_kinds.TABLE
+        elif key in self.procedures or key in self.functions:
+            number = catalog_views.object_id("procedure", key)
+            found_kind = object_kinds.routine(self.functions.get(key))
+        else:
+            parts = self._extract_parts(table, key, line)
+            if parts is None:
+                return None
+            found = information_schema.spec_relations([parts[-1].lower()], None)
+            if not found:  # (a table of the session's own schema, made by the script)
+                number, found_kind = -catalog_views.object_id("tempdb", key), object_kinds.TABLE
+            else:
+                rel, database = found[0]
+                number = catalog_views.object_id(database, rel.name)
+                found_kind = object_kinds.VIEW
+        return number if object_kinds.matches(found_kind, kind) else None
 
     def _column_length(self, table_name: str, column: str, line: int) -> int | None:
         """What ``COL_LENGTH(table_name, column)`` gives (column_lengths.py): the bytes of a
@@ -1367,7 +1394,17 @@ class Translator:
                 text = self._constant_text(name, variables, line)
             else:
                 continue  # (a name read from a table: left to the target, which has none)
-            number = None if text is None else self._object_number(text, line)
+            kind = call.expression
+            if kind is None:
+                asked: str | None = None
+            elif isinstance(kind, exp.National) or (isinstance(kind, exp.Literal)
+                                                     and kind.is_string):
+                asked = kind.name
+            elif kind.find(exp.Column, exp.Select) is None:
+                asked = self._constant_text(kind, variables, line)
+            else:
+                continue
+            number = None if text is None else self._object_number(text, line, asked)
             call.replace(exp.Null() if number is None else exp.Literal.number(number))
         return tree
 
@@ -1664,6 +1701,8 @@ class Translator:
         key = written_key(tree)
         if key is None:
             return tree
+        if isinstance(tree, exp.Alter) and key in self.session:  # (its columns change)
+            self.copied_specs.pop(self.session[key][-1].lower(), None)
         if isinstance(tree, exp.Alter) and self.target.dialect == "postgres":
             tree = char_padding.as_varying(tree)  # (ADD c CHAR(n): padded as it is written)
         if isinstance(tree, exp.Create) and isinstance(tree.this, exp.Schema):

@@ -112,6 +112,11 @@ it as the keyword."""
 TWO_ARGUMENTS = "The isnull function requires 2 argument(s)."
 """SQL Server's error 174 for ``ISNULL(a, b, c)`` (the targets took it for ``COALESCE``)."""
 
+SEQUENCES = ("sequences (CREATE SEQUENCE, NEXT VALUE FOR) cannot be translated: number rows "
+             "with ROW_NUMBER() OVER (ORDER BY ...), or give a #temp table an IDENTITY column")
+"""``CREATE SEQUENCE s`` and ``NEXT VALUE FOR s``: sqlglot could not read the first ("Expected
+CTE to have alias"), and the targets number a sequence each their own way; the two T-SQL
+ways of numbering rows that every target runs are named instead."""
 TIME_ZONES = ("AT TIME ZONE cannot be translated: the targets know no Windows time zones "
               "('GMT Standard Time', UK time with BST) and hold no DATETIMEOFFSET")
 """``d AT TIME ZONE 'GMT Standard Time'``: SQL Server's Windows names of time zones, which no
@@ -206,6 +211,10 @@ def check(found: list[Token]) -> None:
                               "T-SQL's temporary tables are named #t (CREATE TABLE #t ...)")
         if _is_word(token) and word in REFUSED:
             raise ScriptError(token.line, REFUSED[word])
+        if _is_word(token) and ((word in ("CREATE", "ALTER", "DROP") and [
+                t.text.upper() for t in found[i + 1:i + 2]] == ["SEQUENCE"]) or (word == (
+                "NEXT") and [t.text.upper() for t in found[i + 1:i + 3]] == ["VALUE", "FOR"])):
+            raise ScriptError(token.line, SEQUENCES)
         if word == "AT" and _is_word(token) and [t.text.upper() for t in found[i + 1:i + 3]] == [
                 "TIME", "ZONE"]:
             raise ScriptError(token.line, TIME_ZONES)
