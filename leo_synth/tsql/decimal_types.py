@@ -20,8 +20,9 @@ decimal columns (the spec's, ``extract_decimals``), the columns a CTE or derived
 ``(VALUES (1.5), (2.0)) t(w)`` a ``DECIMAL(2, 1)``), a
 scalar subquery's value, ``PERCENTILE_DISC`` (its ordered values'), casts, ``COUNT``,
 ``DATEDIFF``, ``LEN``, ``YEAR``,
-and the arithmetic, aggregates and ``CASE`` over them. A float, text, or a column of unknown type
-anywhere in the expression leaves it untyped (None), shown as the target gives it.
+and the arithmetic (``&``, ``|``, ``^`` and ``~`` of integers an integer), aggregates and
+``CASE`` over them. A float, text, or a column of unknown type anywhere in the expression
+leaves it untyped (None), shown as the target gives it.
 """
 
 from __future__ import annotations
@@ -204,6 +205,13 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
     if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Div | exp.Mod):
         left, right = number_type(node.this, columns), number_type(node.expression, columns)
         return None if left is None or right is None else _arithmetic(node, left, right)
+    if isinstance(node, exp.BitwiseAnd | exp.BitwiseOr | exp.BitwiseXor):
+        left, right = number_type(node.this, columns), number_type(node.expression, columns)
+        return NumberType(max(left.precision, right.precision), 0, integer=True) if (
+            left is not None and right is not None and left.integer and right.integer) else None
+    if isinstance(node, exp.BitwiseNot):
+        operand = number_type(node.this, columns)
+        return operand if operand is not None and operand.integer else None
     if isinstance(node, _SAME_TYPE):
         return number_type(node.this, columns)
     if isinstance(node, exp.Sum | exp.Avg):

@@ -5,7 +5,8 @@ PostgreSQL give 21796.43, and ``AVG(CASE WHEN ... THEN 1 ELSE 0 END)``, a share,
 mistake a script should show here before it shows in the SRS (write ``AVG(x * 1.0)``). So an
 ``AVG`` whose operand is integer (a column that holds integers in every table met, an integer
 literal, a cast to an integer type, a ``CASE`` of integers, integer arithmetic, ``COUNT``,
-``DATEDIFF`` and the other functions T-SQL types ``int``) is truncated to a whole number.
+``DATEDIFF`` and the other functions T-SQL types ``int``, ``&``, ``|``, ``^`` and ``~`` of
+integers) is truncated to a whole number.
 Anything else is left alone, as in SQL Server. A column the statement itself computes, in a
 CTE, a subquery or ``VALUES`` (``WITH t AS (SELECT pmr, SUM(Earnings) AS total ...) SELECT
 AVG(total) FROM t``), is an integer when what it is computed from is.
@@ -19,6 +20,8 @@ from leo_synth.tsql.rewrites import replaced
 
 INTEGER_TYPES = exp.DataType.INTEGER_TYPES
 ARITHMETIC = (exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)
+BITWISE = (exp.BitwiseAnd, exp.BitwiseOr, exp.BitwiseXor)
+"""``&``, ``|`` and ``^``: of two integers an integer (``bitwise_operators``)."""
 INTEGER_FUNCTIONS = (exp.DateDiff, exp.Extract, exp.Year, exp.Month, exp.Day, exp.Length,
                      exp.StrPosition, exp.Ascii, exp.Unicode, exp.RowNumber, exp.Rank,
                      exp.DenseRank, exp.Ntile)
@@ -57,8 +60,10 @@ def is_integer(node: exp.Expression, integers: dict[str, bool]) -> bool:
     if isinstance(node, exp.If):  # IIF
         return all(isinstance(b, exp.Null) or is_integer(b, integers)
                    for b in (node.args.get("true"), node.args.get("false")) if b is not None)
-    if isinstance(node, ARITHMETIC):
+    if isinstance(node, (*ARITHMETIC, *BITWISE)):
         return is_integer(node.this, integers) and is_integer(node.expression, integers)
+    if isinstance(node, exp.BitwiseNot):
+        return is_integer(node.this, integers)
     if isinstance(node, (exp.Count, *INTEGER_FUNCTIONS)):
         return True
     if isinstance(node, exp.Anonymous):

@@ -24,6 +24,15 @@ collation written on either side keeps case (``_CS_``, ``_BIN``). A session's te
 with the extract's keeps the target's case, so that the extract's indexes serve the join. A
 scalar subquery of text (``k = (SELECT TOP 1 k2 FROM #b)``) is compared as its value.
 ``GROUP BY`` and ``DISTINCT`` are left as the targets compare them (``text_groups``).
+
+``INTERSECT``, ``EXCEPT`` and ``UNION`` compare their rows as ``=`` does, so a #temp table's
+``CHAR(20)`` PMR (stored with two trailing spaces, as SQL Server stores it) ``INTERSECT`` the
+PMR lookup's keeps every pupil the lookup holds; the targets compared every character and kept
+none (``EXCEPT`` kept all, ``UNION`` doubled them). A column of such a query whose values are
+all text, one of which may end in spaces, loses its trailing spaces in every ``SELECT`` of it
+(``RTRIM``, the column's name kept): its rows are then as SQL Server's, but for the trailing
+spaces (of which SQL Server shows some of the rows alike but for them, which it does not
+define). Case is kept, as in a ``UNION`` (``text_groups``).
 """
 
 from __future__ import annotations
@@ -211,6 +220,37 @@ class _Trimming:
         this = _value(node.this, self.texts)
         node.set("this", exp.Lower(this=this) if fold else this)
 
+    def rows(self, node: exp.SetOperation) -> None:
+        """A ``UNION``, ``INTERSECT`` or ``EXCEPT`` (the outermost of a chain) that compares
+        rows (not ``UNION ALL`` alone): each text column that may end in spaces loses them
+        in every ``SELECT``, under its name."""
+        chain = [node, *(n for n in node.find_all(exp.SetOperation)
+                         if all(isinstance(p, exp.SetOperation | exp.Subquery)
+                                for p in _ancestors(n, node)))]
+        if not any(not isinstance(n, exp.Union) or n.args.get("distinct") for n in chain):
+            return
+        selects = branch_selects(node)
+        widths = {len(select.selects) for select in selects}
+        if len(widths) != 1 or any(isinstance(item.unalias(), exp.Star) or (
+                isinstance(item, exp.Column) and isinstance(item.this, exp.Star))
+                for select in selects for item in select.selects):
+            return
+        for position in range(widths.pop()):
+            values = [select.selects[position].unalias() for select in selects]
+            meant = [_derived(select, value) for select, value in zip(selects, values,
+                                                                        strict=True)]
+            if not self.padded(meant):
+                continue
+            for select in selects:
+                item = select.selects[position]
+                trimmed = exp.Trim(this=item.unalias().copy(), position="TRAILING")
+                if isinstance(item, exp.Alias):
+                    item.set("this", trimmed)
+                elif isinstance(item, exp.Column):
+                    item.replace(exp.Alias(this=trimmed, alias=item.this.copy()))
+                else:
+                    item.replace(trimmed)
+
     def index(self, node: exp.Expression, fold: bool = False) -> None:
         """An index of ``RTRIM(column)`` on its table, for a column of the session's tables
         compared with another (a join): SQLite cannot index the ``RTRIM`` of a join itself,
@@ -227,6 +267,15 @@ class _Trimming:
         return tuple(f"CREATE INDEX IF NOT EXISTS temp.{quote(name)} ON {quote(table)} "
                      f"({'LOWER(RTRIM({}))' if fold else 'RTRIM({})'})".format(quote(column))
                      for name, (table, column, fold) in self.indexed.items())
+
+
+def _ancestors(node: exp.Expression, top: exp.Expression) -> list[exp.Expression]:
+    """The nodes between ``node`` and ``top`` (neither)."""
+    found, parent = [], node.parent
+    while parent is not None and parent is not top:
+        found.append(parent)
+        parent = parent.parent
+    return found
 
 
 UNICODE = (exp.DataType.Type.NCHAR, exp.DataType.Type.NVARCHAR)
@@ -278,8 +327,14 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], session: Session | 
     nowhere: Session = lambda name: False  # noqa: E731
     trimming = _Trimming(tree, texts, session or nowhere, dialect, temporary or nowhere)
     for node in list(tree.find_all(*_COMPARISONS, exp.Between, exp.In, exp.Case,
-                                   exp.Nullif)):
-        if isinstance(node, exp.In):
+                                   exp.Nullif, exp.SetOperation)):
+        if isinstance(node, exp.SetOperation):
+            parent = node.parent
+            if isinstance(parent, exp.Subquery):
+                parent = parent.parent
+            if not isinstance(parent, exp.SetOperation):
+                trimming.rows(node)
+        elif isinstance(node, exp.In):
             values = node.expressions
             if node.args.get("query") is not None:
                 trimming.queried(node)

@@ -141,6 +141,10 @@ class _Parser(TSQL.parser_class):  # type: ignore[name-defined,misc]
         "SYSDATETIME": lambda args: _precise(exp.CurrentTimestamp()),
         "SYSUTCDATETIME": lambda args: _precise(exp.Anonymous(this="SYSUTCDATETIME"))}
 
+    # &, ^ and | rank with + and - in T-SQL, read left to right: a & b + c is (a & b) + c
+    # (sqlglot ranked them below, reading a & (b + c)); bitwise_operators writes them so
+    TERM: ClassVar[dict[Any, Any]] = {**TSQL.parser_class.TERM, **TSQL.parser_class.BITWISE}
+
     FUNCTION_PARSERS: ClassVar[dict[str, Any]] = {
         **TSQL.parser_class.FUNCTION_PARSERS,
         "PARSE": lambda self: self._parse_culture(safe=False),

@@ -33,6 +33,7 @@ from leo_synth.tsql import (
     altered_columns,
     argument_types,
     bit_columns,
+    bitwise_operators,
     catalog_views,
     char_padding,
     checksum_aggregates,
@@ -2000,7 +2001,9 @@ class Translator:
         tree = checksum_aggregates.for_target(tree, self.target.dialect)
         tree = format_messages.for_target(tree, self.target.dialect, line)
         tree = scalar_subqueries.for_target(tree, self.target.dialect)
+        tree = bitwise_operators.for_target(tree)
         if self.target.dialect == "sqlite":
+            tree = bitwise_operators.for_sqlite(tree)
             tree = date_moments.for_sqlite(tree)
         if self.target.dialect == "sqlite":
             tree = sqlite_times.marked(tree)
