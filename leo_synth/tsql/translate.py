@@ -153,9 +153,10 @@ from leo_synth.tsql.update_from import update_from
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
+ROWCOUNT, FETCH_STATUS, CURSOR_ROWS = "@rowcount", "@fetch_status", "@cursor_rows"
 ERROR, TRANCOUNT = "@error", "@trancount"
-"""The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
+"""The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@CURSOR_ROWS``', ``@@ERROR``'s and
+``@@TRANCOUNT``'s
 values among the variables given to :meth:`Translator.translate` (no variable's name starts
 with ``@``)."""
 SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a synthetic LEO "
