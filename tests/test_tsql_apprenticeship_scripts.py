@@ -8,7 +8,8 @@ of a year by ``ROW_NUMBER`` over a level ranking with the year's aims listed by 
 level 3 by ``LEAD`` and a self-join, level 3 learners' latest pay by ``CROSS APPLY (SELECT TOP
 (1) ...)`` and benefit claims by ``OUTER APPLY``, LARS references taken apart
 (``PATINDEX('%[^0-9]%', ...)``) with ``UPDATE ... FROM``, ``DELETE`` with a join and ``MERGE``.
-And what SQL Server does that a target did not:
+(``examples/srs/74``, which ``test_srs_corpus`` runs so, keeps a row per learner by a key
+``WITH (IGNORE_DUP_KEY = ON)``.) And what SQL Server does that a target did not:
 
 - an applied subquery (``CROSS APPLY``, ``OUTER APPLY``) whose one row aggregates by
   ``STRING_AGG ... WITHIN GROUP (ORDER BY ...)`` (or ``CHECKSUM_AGG``) gives its row for each
@@ -186,6 +187,48 @@ SELECT s.prefix, LEFT(r.digits, 1) AS d1, s.aims, s.refs, MIN(r.digits) AS lo,
            SUM(CASE WHEN ISNUMERIC(r.digits) = 1 THEN 1 ELSE 0 END) AS numeric_refs
 FROM #summary s JOIN #aimref r ON r.prefix = s.prefix
 GROUP BY s.prefix, LEFT(r.digits, 1), s.aims, s.refs ORDER BY s.prefix, d1
+""",
+    "apprenticeship_programmes_keyed_updated_from_learners_and_pruned_by_a_join": """
+CREATE TABLE #appr (external_id BIGINT NOT NULL, RECORDID INT, start_date DATE, planned DATE,
+    actual DATE,
+  ptype INT, std INT, fwk INT, route VARCHAR(20) NULL, age_band VARCHAR(10) NULL,
+      achieved BIT DEFAULT 0,
+  PRIMARY KEY CLUSTERED (external_id, start_date))
+INSERT INTO #appr (external_id, RECORDID, start_date, planned, actual, ptype, std, fwk)
+SELECT external_id, RECORDID, MIN(start_date), MAX(end_date_expected), MAX(end_date),
+    MAX(programme_type), MAX(Standard_id), MAX(framework_id)
+FROM LILR_i2."2002237".aims
+WHERE AimType = 1 AND programme_type IN (2, 3, 20, 21, 22, 23, 25)
+GROUP BY external_id, RECORDID
+UPDATE a SET a.age_band = CASE WHEN l.AcAge <= 18 THEN '16-18' WHEN l.AcAge <= 24 THEN '19-24' ELSE
+    '25+' END,
+             a.route = CASE WHEN a.ptype = 25 THEN 'Standard ' + CAST(a.std AS VARCHAR(10)) ELSE
+                 'Framework ' + CONVERT(VARCHAR(10), a.fwk) END
+FROM #appr a INNER JOIN LILR_i2."2002237".learners l ON l.external_id = a.external_id
+UPDATE #appr SET achieved = 1 WHERE EXISTS (SELECT 1 FROM LILR_i2."2002237".aims x WHERE
+    x.external_id = #appr.external_id AND x.AimType = 1 AND x.outcome = 1)
+DELETE a FROM #appr a LEFT JOIN LILR_i2."2002237".learners l ON l.external_id = a.external_id WHERE
+    l.external_id IS NULL OR l.AcAge < 16
+SELECT age_band, LEFT(route, CHARINDEX(' ', route) - 1) AS kind, COUNT(*) AS starts,
+    SUM(CAST(achieved AS INT)) AS ach,
+       AVG(DATEDIFF(MONTH, start_date, planned) * 1.0) AS avg_planned_months,
+       SUM(CASE WHEN actual > planned THEN 1 ELSE 0 END) AS late,
+       STRING_AGG(CAST(ptype AS VARCHAR(3)), ',') WITHIN GROUP (ORDER BY ptype) AS types_seen_first
+FROM #appr
+GROUP BY age_band, LEFT(route, CHARINDEX(' ', route) - 1)
+ORDER BY age_band, kind
+""",
+    "achievement_share_by_level_pivoted_by_year": """
+;WITH lv AS (
+  SELECT a.[Year], a.Notional_Level_v2 AS lvl, a.outcome,
+         DATEADD(DAY, -1, DATEFROMPARTS(a.[Year] + 1, 8, 1)) AS year_end
+  FROM LILR_i2."2002237".aims a
+  WHERE a.AimType <> 3 AND a.[Year] BETWEEN 2015 AND 2019
+)
+SELECT lvl, [2015], [2016], [2017], [2018], [2019]
+FROM (SELECT lvl, [Year], CASE WHEN outcome = 1 THEN 1.0 ELSE 0 END AS ach FROM lv) s
+PIVOT (AVG(ach) FOR [Year] IN ([2015], [2016], [2017], [2018], [2019])) p
+ORDER BY lvl
 """,
 }
 
