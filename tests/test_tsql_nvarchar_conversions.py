@@ -1,6 +1,6 @@
 """`leo-synth sql`: SQL Server's error 245 names the text's type: "the nvarchar value 'abc'"
-for an ``N'...'`` literal or a column a #temp table declares ``NVARCHAR``, "the varchar value"
-otherwise (every target said "varchar" for both)."""
+for an ``N'...'`` literal, a column a #temp table declares ``NVARCHAR`` or an ``NVARCHAR``
+variable, "the varchar value" otherwise (every target said "varchar" for both)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,29 @@ SELECT * FROM @log""") == [
         (245, "Conversion failed when converting the varchar value 'abc' to data type int."),
         (245, "Conversion failed when converting the varchar value 'x' to data type int."),
         (7, "12")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_nvarchar_variables_conversion_error_names_nvarchar(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A variable declared ``NVARCHAR`` holds its value as an ``N'...'`` literal does (every
+    target said "the varchar value 'abc'"); a ``VARCHAR`` one's still says varchar."""
+    db = _db(request, backend)
+    assert _rows(db, """DECLARE @s NVARCHAR(10) = N'abc', @v VARCHAR(10) = 'abc', @n NVARCHAR(5)
+DECLARE @log TABLE (n INT, m NVARCHAR(200))
+SET @n = N'x1'
+BEGIN TRY SELECT CAST(@s AS INT) END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CONVERT(BIGINT, @n) END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CAST(@v AS SMALLINT) END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+SET @s = N'12'
+INSERT @log SELECT CAST(@s AS INT) + 1, @s + N'x'
+SELECT * FROM @log""") == [
+        (245, "Conversion failed when converting the nvarchar value 'abc' to data type int."),
+        (245, "Conversion failed when converting the nvarchar value 'x1' to data type "
+              "bigint."),
+        (245, "Conversion failed when converting the varchar value 'abc' to data type "
+              "smallint."),
+        (13, "12x")]

@@ -115,6 +115,9 @@ class CursorStep(_Placed):
     query: exp.Expression | None = None
     direction: str = "NEXT"
     into: tuple[str, ...] = ()
+    static: bool = False
+    """Whether a ``DECLARE`` says ``STATIC``, ``INSENSITIVE`` or ``KEYSET`` (whose rows SQL
+    Server counts when it opens it: ``@@CURSOR_ROWS``)."""
 
 
 @dataclass(frozen=True)
@@ -365,8 +368,10 @@ class _Reader:
         if word == "DROP" and i + 1 < stop and _word(self.tokens[i + 1]) in (
                 PROCEDURE_WORDS | FUNCTION_WORDS):
             return self._drop_procedure(i, stop)
-        if word in CURSOR_ACTIONS or (word == "DECLARE" and i + 2 < stop
-                                      and _word(self.tokens[i + 2]) == "CURSOR"):
+        if word in CURSOR_ACTIONS or (word == "DECLARE" and i + 2 < stop and (
+                _word(self.tokens[i + 2]) == "CURSOR" or (  # (ISO: c INSENSITIVE SCROLL CURSOR)
+                    _word(self.tokens[i + 2]) in ("INSENSITIVE", "SCROLL") and "CURSOR" in [
+                        _word(t) for t in self.tokens[i + 3:min(i + 5, stop)]]))):
             step, end = self._cursor(i, stop)
             return [step], end
         end_of_statement = self._statement_stop(i, stop)
@@ -605,8 +610,9 @@ class _Reader:
                                                       self.batch)
             if statement is None or not isinstance(statement.tree, exp.Query):
                 raise ScriptError(token.line, "a cursor's FOR must be followed by a query")
+            static = bool({"STATIC", "INSENSITIVE", "KEYSET"} & set(words[:start - i]))
             return CursorStep(self.batch, token.line, "DECLARE", self.tokens[i + 1].text.lower(),
-                              statement.tree), start + taken
+                              statement.tree, static=static), start + taken
         if word != "FETCH":
             if end != i + 2 or _word(self.tokens[i + 1]) in ("GLOBAL", ""):
                 raise ScriptError(token.line, f"{word} needs the name of a cursor (alone)")

@@ -20,7 +20,8 @@ PADDED = (exp.DataType.Type.CHAR, exp.DataType.Type.NCHAR)
 MARK = "leo_char_padded"
 """The key of a padded value's ``meta``: its length."""
 KIND = "leo_char_kind"
-"""The key of a padded cast's ``meta``: SQL Server's name of its type."""
+"""The key of a padded cast's ``meta``: SQL Server's name of its type (also of an ``NVARCHAR``
+variable's value: ``variables.literal``)."""
 
 
 def _length(to: object) -> int | None:

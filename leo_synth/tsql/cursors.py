@@ -9,7 +9,11 @@ the runner keeps them: ``OPEN`` runs the query on the target and holds its rows 
 while it is open is not seen), ``FETCH`` assigns the next (prior, first, last) row to the
 variables and sets ``@@FETCH_STATUS`` to 0, or to -1 past either end. Cursors live for the
 session, as SQL Server's default ``GLOBAL`` ones do. Misuse fails as in SQL Server (opening a
-cursor twice, fetching from a closed one), which a ``TRY`` block catches.
+cursor twice, fetching from a closed one), which a ``TRY`` block catches. ``@@CURSOR_ROWS``
+is the number of rows of the cursor opened last when it was declared ``STATIC``,
+``INSENSITIVE`` or ``KEYSET`` (SQL Server fills those when it opens them), -1 for any other
+(a dynamic cursor's rows are not known ahead), 0 before any is opened or once the last opened
+is closed.
 """
 
 from __future__ import annotations
@@ -36,7 +40,12 @@ class Cursors:
 
     def __init__(self) -> None:
         self.declared: dict[str, exp.Expression] = {}
+        self.static: set[str] = set()
+        """The cursors declared ``STATIC``, ``INSENSITIVE`` or ``KEYSET``."""
         self.opened: dict[str, _Opened] = {}
+        self.last_opened: str | None = None
+        self.rows_count = 0
+        """``@@CURSOR_ROWS``."""
         self.status = -1
         """``@@FETCH_STATUS``: 0 after a row was fetched, -1 after a fetch past the end."""
 
@@ -50,6 +59,8 @@ class Cursors:
                 _fail(line, f"A cursor with the name '{name}' already exists")
             assert step.query is not None
             self.declared[name] = step.query
+            if step.static:
+                self.static.add(name)
             return
         if name not in self.declared:
             _fail(line, f"A cursor with the name '{name}' does not exist")
@@ -57,14 +68,23 @@ class Cursors:
             if name in self.opened:
                 _fail(line, f"The cursor '{name}' is already open")
             self.opened[name] = _Opened(rows(self.declared[name], line))
+            self.last_opened = name
+            self.rows_count = len(self.opened[name].rows) if name in self.static else -1
         elif step.action == "FETCH":
             self._fetch(step, assign)
         elif step.action == "CLOSE":
             if self.opened.pop(name, None) is None:
                 _fail(line, f"The cursor '{name}' is not open")
+            self._closed(name)
         else:  # DEALLOCATE
             self.opened.pop(name, None)
             del self.declared[name]
+            self.static.discard(name)
+            self._closed(name)
+
+    def _closed(self, name: str) -> None:
+        if name == self.last_opened:
+            self.rows_count = 0
 
     def _fetch(self, step: CursorStep, assign: Callable[[str, object, int], None]) -> None:
         opened = self.opened.get(step.name)

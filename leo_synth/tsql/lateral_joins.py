@@ -28,8 +28,10 @@ from typing import NoReturn
 from sqlglot import exp
 
 from leo_synth.tsql import derived_columns
+from leo_synth.tsql.checksum_aggregates import SQLITE_NAME as CHECKSUM_AGG
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import from_sources, list_stars
+from leo_synth.tsql.string_aggregates import SQLITE_NAME as ORDERED_STRING_AGG
 
 ROW = "leo_apply_row"
 KEY = "leo_apply_key_"
@@ -129,11 +131,19 @@ def _decorrelate(join: exp.Join, lateral: exp.Lateral, line: int) -> None:
     _stars_without_helpers(_query_of(join), alias, body)
 
 
+SESSION_AGGREGATES = frozenset({ORDERED_STRING_AGG, CHECKSUM_AGG})
+"""The aggregates SQLite's session adds, written as calls of a function (``STRING_AGG(x, ';')
+WITHIN GROUP (ORDER BY x)`` is one by then: an applied subquery of it was joined as one of
+no aggregate, its rows' keys unchecked, and the join lost every row)."""
+
+
 def _aggregates(item: exp.Expression) -> bool:
     """Whether a select item aggregates its query's rows (``SUM(x)``; not ``SUM(x) OVER
     (...)``, a window, which keeps them)."""
     return any(not aggregate.find_ancestor(exp.Window)
-               for aggregate in item.find_all(exp.AggFunc))
+               for aggregate in item.find_all(exp.AggFunc, exp.Anonymous)
+               if not isinstance(aggregate, exp.Anonymous)
+               or aggregate.name.upper() in SESSION_AGGREGATES)
 
 
 def _windows_per_key(select: exp.Select, keys: list[exp.Expression]) -> None:

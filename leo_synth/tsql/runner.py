@@ -52,6 +52,7 @@ from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import ResultSet, Target, quote
 from leo_synth.tsql.transactions import SessionCopies, Transactions
 from leo_synth.tsql.translate import (
+    CURSOR_ROWS,
     ERROR,
     FETCH_STATUS,
     ROWCOUNT,
@@ -250,6 +251,7 @@ class Runner:
         known = {**self.variables, **_error_values(self.caught),
                  ROWCOUNT: exp.Literal.number(self.rowcount),
                  FETCH_STATUS: exp.Literal.number(self.cursors.status),
+                 CURSOR_ROWS: exp.Literal.number(self.cursors.rows_count),
                  ERROR: exp.Literal.number(self.last_error),
                  TRANCOUNT: exp.Literal.number(self.transactions.count),
                  "xact_state()": exp.Literal.number(1 if self.transactions.count else 0),

@@ -226,24 +226,39 @@ def _without_hints(found: list[Token]) -> list[Token]:
     """The tokens without table hints, ``WITH (NOLOCK)``, ``INSERT INTO #t WITH (TABLOCK)``:
     they steer SQL Server's locks and plans and mean nothing to the read-only targets, and
     sqlglot parses them only after a table of a FROM clause. Every ``WITH (`` is one (a common
-    table expression is ``WITH name AS``); the hint runs to its closing bracket."""
+    table expression is ``WITH name AS``); the hint runs to its closing bracket. A key's
+    ``WITH (IGNORE_DUP_KEY = ON)`` is kept (alone of its options): it changes what an INSERT
+    puts in the table (``ignored_duplicates``)."""
     kept: list[Token] = []
     i = 0
     while i < len(found):
         token = found[i]
         if (token.text.upper() == "WITH" and token.token_type not in NAMES
                 and i + 1 < len(found) and found[i + 1].token_type == TokenType.L_PAREN):
-            depth, i = 0, i + 1
+            depth, start, i = 0, i, i + 1
             while i < len(found):
                 depth += {TokenType.L_PAREN: 1, TokenType.R_PAREN: -1}.get(
                     found[i].token_type, 0)
                 i += 1
                 if depth == 0:
                     break
+            kept += _ignored_duplicates(found[start:i])
             continue
         kept.append(token)
         i += 1
     return kept
+
+
+def _ignored_duplicates(hint: list[Token]) -> list[Token]:
+    """Of a ``WITH (...)`` group, ``WITH (IGNORE_DUP_KEY = ON)`` when it sets that option (its
+    tokens), else nothing."""
+    words = [t.text.upper() for t in hint]
+    if "IGNORE_DUP_KEY" not in words:
+        return []
+    at = words.index("IGNORE_DUP_KEY")
+    if words[at + 1:at + 2] != ["="] or at + 2 >= len(hint):
+        return []
+    return [*hint[:2], *hint[at:at + 3], hint[-1]]
 
 
 ISOLATION_LEVELS = (("READ", "UNCOMMITTED"), ("READ", "COMMITTED"), ("REPEATABLE", "READ"),
@@ -487,9 +502,11 @@ def _offset_fetch(chunk: list[Token], i: int) -> bool:
 
 def _totals(chunk: list[Token], i: int) -> bool:
     """``WITH ROLLUP`` or ``WITH CUBE`` at ``i``: the end of a GROUP BY, and ``WITH TIES``
-    after ``TOP n``: not a statement's common table expressions."""
+    after ``TOP n``: not a statement's common table expressions; nor is ``WITH (`` (an
+    index's ``WITH (IGNORE_DUP_KEY = ON)``, the one such group kept: ``_without_hints``)."""
     return (chunk[i].text.upper() == "WITH" and i + 1 < len(chunk)
-            and chunk[i + 1].text.upper() in ("ROLLUP", "CUBE", "TIES"))
+            and (chunk[i + 1].text.upper() in ("ROLLUP", "CUBE", "TIES")
+                 or chunk[i + 1].token_type == TokenType.L_PAREN))
 
 
 def _parse(chunk: list[Token], text: str) -> exp.Expression | None:

@@ -286,13 +286,14 @@ def try_to_date(value: Any, order: str, date_only: int) -> Any:
 
 def is_numeric(value: Any) -> int:
     """T-SQL ``ISNUMERIC``: 1 when the text is :data:`NUMERIC_TEXT` and not blank, else 0
-    (NULL too)."""
+    (NULL too). Blank is empty or spaces only: a tab, a line feed or a carriage return alone
+    is 1 in SQL Server, as the other targets' ``TRIM`` (of spaces) leaves it."""
     if value is None:
         return 0
     if isinstance(value, int | float):
         return 1
     text = str(value)
-    return int(bool(text.strip()) and NUMERIC.fullmatch(text) is not None)
+    return int(bool(text.strip(" ")) and NUMERIC.fullmatch(text) is not None)
 
 
 class _Spread:

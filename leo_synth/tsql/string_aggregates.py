@@ -46,6 +46,9 @@ EXCEEDED = (f"STRING_AGG aggregation result exceeded the limit of {LIMIT} bytes.
             f"types to avoid result truncation.")
 """SQL Server's error 9829."""
 
+SQLITE_NAME = "LEO_STRING_AGG"
+"""SQLite's session aggregate for a ``STRING_AGG ... WITHIN GROUP (ORDER BY ...)``."""
+
 
 def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool]:
     """The tree with the idioms above written for ``dialect`` (innermost first); whether a
@@ -225,5 +228,5 @@ def _string_agg(node: exp.GroupConcat, dialect: str) -> exp.Expression:
     keys: list[exp.Expression] = []
     for ordered in order.expressions:
         keys += [ordered.this.copy(), exp.Literal.number(int(bool(ordered.args.get("desc"))))]
-    return exp.Anonymous(this="LEO_STRING_AGG",
+    return exp.Anonymous(this=SQLITE_NAME,
                          expressions=[value.copy(), separator.copy(), *keys])

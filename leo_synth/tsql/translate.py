@@ -78,6 +78,7 @@ from leo_synth.tsql import (
     hash_bytes,
     identity_reads,
     identity_values,
+    ignored_duplicates,
     information_schema,
     inserted_values,
     integer_average,
@@ -157,9 +158,10 @@ from leo_synth.tsql.update_from import update_from
 PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-ROWCOUNT, FETCH_STATUS = "@rowcount", "@fetch_status"
+ROWCOUNT, FETCH_STATUS, CURSOR_ROWS = "@rowcount", "@fetch_status", "@cursor_rows"
 ERROR, TRANCOUNT = "@error", "@trancount"
-"""The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@ERROR``'s and ``@@TRANCOUNT``'s
+"""The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@CURSOR_ROWS``', ``@@ERROR``'s and
+``@@TRANCOUNT``'s
 values among the variables given to :meth:`Translator.translate` (no variable's name starts
 with ``@``)."""
 SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a synthetic LEO "
@@ -649,6 +651,9 @@ class Translator:
         self.defaults: dict[tuple[str, ...], dict[str, exp.Expression]] = {}
         """Per session table, its columns' defaults set after it was made (``ALTER TABLE t
         ADD CONSTRAINT ... DEFAULT (0) FOR c``), by column (lower case)."""
+        self.ignored_keys: dict[str, list[str]] = {}
+        """The key columns of each table (its name, lower case) declared ``WITH
+        (IGNORE_DUP_KEY = ON)``, whose INSERTs leave duplicates out (``ignored_duplicates``)."""
         self.identity_columns: dict[str, identity_values.Identity] = {}
         """The session's tables' ``IDENTITY`` columns (by key: ``#t``, or the name)."""
         self.numbering: identity_values.Identity | None = None
@@ -701,6 +706,11 @@ class Translator:
             return
         name = _written(tree)[0].name.lower()
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
+        ignoring = ignored_duplicates.declared(tree)
+        if ignoring is None:
+            self.ignored_keys.pop(name, None)
+        else:
+            self.ignored_keys[name] = ignoring
         self.declared_ints[name] = decimal_types.declared_ints(tree, columns)
         self.declared_bits[name] = bit_columns.declared(tree, self.bits)
         moments = star_datetimes.star_formats(tree.expression, self._session_formats, made)
@@ -1056,6 +1066,7 @@ class Translator:
         self.made.pop(parts[-1].lower(), None)
         self.indexes.forget(parts[-1].lower())
         self.defaults.pop(parts, None)
+        self.ignored_keys.pop(parts[-1].lower(), None)
         self.text_lengths.pop(parts[-1].lower(), None)
         self.identity_columns.pop(parts[-1].lower(), None)
         self.identity_inserts.discard(parts[-1].lower())
@@ -1314,6 +1325,9 @@ class Translator:
             found = self.target.run_at(line, duplicates, True, 1)
             if found is not None and found.rows:
                 raise session_indexes.duplicate_error(tree, key, found.rows[0], line)
+        ignoring = ignored_duplicates.indexed(tree)
+        if ignoring is not None:
+            self.ignored_keys[key] = ignoring
         sql = self.indexes.create(tree, key, self.session[key], line)
         return Translation(sql, False) if sql else Translation("", False, skip=True)
 
@@ -1921,6 +1935,10 @@ class Translator:
             parts, kinds = self._written_kinds(tree, line)
             if isinstance(tree, exp.Insert):
                 tree = inserted_values.with_defaults(tree, self.defaults.get(parts, {}))
+                ignoring = self.ignored_keys.get(_written(tree)[0].name.lower())
+                if ignoring is not None:
+                    tree = ignored_duplicates.deduplicated(tree, ignoring,
+                                                           [name for name, _ in kinds])
             table = _written(tree)[0].name.lower()
             tree = inserted_values.for_target(
                 tree, kinds, self.texts, self.target.dialect, self.dateformat,

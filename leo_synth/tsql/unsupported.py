@@ -124,8 +124,8 @@ target knows, give a ``DATETIMEOFFSET``, which no target holds as SQL Server doe
 kept the year alone, PostgreSQL showed UTC, DuckDB stopped), so it and the functions of that
 type (:data:`REFUSED`) stop the script before it runs."""
 
-COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "ERROR", "TRANCOUNT", "DATEFIRST", "LANGUAGE",
-            "VERSION", "SERVERNAME", "SPID", "IDENTITY"}
+COUNTERS = {"ROWCOUNT", "FETCH_STATUS", "CURSOR_ROWS", "ERROR", "TRANCOUNT", "DATEFIRST",
+            "LANGUAGE", "VERSION", "SERVERNAME", "SPID", "IDENTITY"}
 """The session counters a script may read (``runner``)."""
 
 

@@ -80,7 +80,11 @@ def literal(value: object, kind: exp.DataType | None) -> exp.Expression:
         return exp.Null()
     length = length_of(kind)  # (DECLARE @s VARCHAR holds one character, a cast's 30)
     if length is not None:
-        return _text(value, length, kind.this in char_padding.PADDED)  # type: ignore[union-attr]
+        text = _text(value, length, kind.this in char_padding.PADDED)  # type: ignore[union-attr]
+        if kind.this == exp.DataType.Type.NVARCHAR:  # type: ignore[union-attr]
+            # (its error 245 says "the nvarchar value 'abc'", as an N'...' literal's)
+            text.meta[char_padding.KIND] = "nvarchar"
+        return text
     if kind is not None and kind.this in DATE_TYPES | TIME_TYPES:
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
         if kind.this in DATE_TYPES:
