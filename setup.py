@@ -38,12 +38,13 @@ class BuildWithCaches(build_py):
     package (``_prebuilt/``): the caches are named by digests of the built files and of the
     dependency versions, so an installation with the same versions reads them and any other
     builds its own. A build without the dependencies (an isolated build from the sdist) ships
-    none and says so; nothing else changes."""
+    none and says so; an editable install (``pip install -e``) builds none; nothing else
+    changes."""
 
     def run(self) -> None:
         super().run()
-        if self.dry_run:
-            return
+        if self.dry_run or self.editable_mode:  # an editable install reads the checkout's
+            return  # files, not a built package, so there is nothing to ship caches in
         build_lib = Path(self.build_lib).resolve()
         target = build_lib / "leo_synth" / "_prebuilt"
         env = {**os.environ, "LEO_SYNTH_CACHE": str(target), "PYTHONPATH": str(build_lib),
