@@ -213,10 +213,10 @@ def _cache_path(paths: list[Path], schema_dir: Path) -> Path | None:
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    folder = schema_dir.resolve()
     for path in paths:
         resolved = path.resolve()
-        name = (resolved.relative_to(schema_dir.resolve())
-                if resolved.is_relative_to(schema_dir.resolve()) else resolved)
+        name = resolved.relative_to(folder) if resolved.is_relative_to(folder) else resolved
         digest.update(name.as_posix().encode())
         digest.update(path.read_bytes())
     return root / f"catalog-{digest.hexdigest()[:32]}.pickle"

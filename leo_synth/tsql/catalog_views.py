@@ -24,7 +24,7 @@ from sqlglot import exp
 
 from leo_synth.spec.model import ColumnSpec
 from leo_synth.tsql import server_databases
-from leo_synth.tsql.information_schema import COLLATION, PROJECT, spec_relations
+from leo_synth.tsql.information_schema import COLLATION, PROJECT, spec_relations, text_bytes
 
 CREATED = "2024-05-20 00:00:00.000"
 """When the views were made, as shown (the date of the VRF the extract follows)."""
@@ -146,7 +146,7 @@ def column_type(spec: ColumnSpec) -> tuple:
     collation = None
     if kind.base in _TEXT_TYPES:
         size = kind.length
-        length = -1 if size is None else size * (2 if kind.base.startswith("n") else 1)
+        length = -1 if size is None else text_bytes(kind.base, size)
         collation = COLLATION
     elif kind.base in ("decimal", "numeric"):
         precision, scale = kind.precision or 18, kind.scale or 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.catalog_views import session_column
+from leo_synth.tsql.information_schema import text_bytes
 
 DType = exp.DataType.Type
 _NAMES = {DType.TINYINT: "tinyint", DType.UTINYINT: "tinyint", DType.SMALLINT: "smallint",
@@ -27,7 +28,6 @@ _NAMES = {DType.TINYINT: "tinyint", DType.UTINYINT: "tinyint", DType.SMALLINT: "
           DType.NVARCHAR: "nvarchar"}
 _PLACES = {DType.DATETIME2: "datetime2", DType.TIME: "time"}
 """Types of a number of places of a second (7 unless declared)."""
-_WIDE = {DType.NCHAR, DType.NVARCHAR}
 _VARYING = {DType.VARCHAR: DType.CHAR, DType.NVARCHAR: DType.NCHAR}
 _TEXT = {DType.CHAR, DType.VARCHAR, DType.NCHAR, DType.NVARCHAR}
 
@@ -65,5 +65,5 @@ def declared_column(declared: str, nullable: bool, fixed: bool = False) -> tuple
     if kind.this in _TEXT:
         given = _parameter(kind)
         characters = -1 if given == "MAX" else int(given) if given and given.isdigit() else 1
-        values[2] = characters * 2 if kind.this in _WIDE and characters > 0 else characters
+        values[2] = text_bytes(name, characters)
     return tuple(values)

@@ -51,6 +51,13 @@ _TEXT_SETS = {"char": "iso_1", "varchar": "iso_1", "nchar": "UNICODE", "nvarchar
 """``CHARACTER_SET_NAME`` of the text types under the SRS's ``Latin1_General_CI_AS``."""
 
 
+def text_bytes(data_type: str, characters: int) -> int:
+    """The bytes of a text column of ``characters`` (-1 for ``MAX``, kept): twice the
+    characters of an ``NCHAR`` or ``NVARCHAR``, as ``sys.columns.max_length`` and
+    ``CHARACTER_OCTET_LENGTH`` count them."""
+    return characters * 2 if data_type.startswith("n") and characters > 0 else characters
+
+
 def type_values(data_type: str, length: int | None, precision: int | None,
                 scale: int | None, collation: str | None) -> tuple:
     """The values :data:`COLUMN_TYPE_VALUES` names for a column of SQL Server's type
@@ -61,8 +68,7 @@ def type_values(data_type: str, length: int | None, precision: int | None,
     ``precision`` and ``scale``; none for ``FLOAT``, ``REAL`` and ``BIT``); a date or time's
     places of a second (a ``DATETIME2``'s, ``TIME``'s ``scale`` where declared)."""
     text = data_type in _TEXT_SETS
-    octets = None if not text or length is None else (
-        length * 2 if data_type.startswith("n") and length > 0 else length)
+    octets = None if not text or length is None else text_bytes(data_type, length)
     numeric_precision = radix = numeric_scale = moment = None
     if data_type in _EXACT:
         numeric_precision, radix = _EXACT[data_type], 10

@@ -31,7 +31,7 @@ from leo_synth.tsql import derived_columns
 from leo_synth.tsql.checksum_aggregates import SQLITE_NAME as CHECKSUM_AGG
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import from_sources, list_stars
-from leo_synth.tsql.string_aggregates import SQLITE_NAME as ORDERED_STRING_AGG
+from leo_synth.tsql.sqlite_functions import ORDERED_STRING_AGG
 
 ROW = "leo_apply_row"
 KEY = "leo_apply_key_"

@@ -339,6 +339,11 @@ class _PopulationDeviation(_Spread):
     population = root = True
 
 
+ORDERED_STRING_AGG = "LEO_STRING_AGG"
+"""The session aggregate a ``STRING_AGG ... WITHIN GROUP (ORDER BY ...)`` is written as
+(``string_aggregates``)."""
+
+
 class _OrderedStringAgg:
     """``STRING_AGG(x, sep) WITHIN GROUP (ORDER BY k1 [DESC], ...)`` as
     ``LEO_STRING_AGG(x, sep, k1, desc1, ...)``: SQLite 3.40 takes no ORDER BY in an aggregate,
@@ -499,7 +504,7 @@ def register(connection: sqlite3.Connection) -> None:
                "STDDEV_POP": _PopulationDeviation}
     for name, aggregate in spreads.items():
         connection.create_window_function(name, 1, aggregate)
-    connection.create_aggregate("LEO_STRING_AGG", -1, _OrderedStringAgg)
+    connection.create_aggregate(ORDERED_STRING_AGG, -1, _OrderedStringAgg)
     connection.create_aggregate(checksum_aggregates.SQLITE_NAME, 1,
                                 checksum_aggregates.ExclusiveOr)
     percentiles.register_sqlite(connection)

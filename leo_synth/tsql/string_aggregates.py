@@ -32,6 +32,7 @@ from sqlglot import exp
 
 from leo_synth.tsql import rewrites
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
+from leo_synth.tsql.sqlite_functions import ORDERED_STRING_AGG
 from leo_synth.tsql.text_bounds import literal_number, raised
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, cast_parts, is_max
 
@@ -45,9 +46,6 @@ LIMIT = 8000
 EXCEEDED = (f"STRING_AGG aggregation result exceeded the limit of {LIMIT} bytes. Use LOB "
             f"types to avoid result truncation.")
 """SQL Server's error 9829."""
-
-SQLITE_NAME = "LEO_STRING_AGG"
-"""SQLite's session aggregate for a ``STRING_AGG ... WITHIN GROUP (ORDER BY ...)``."""
 
 
 def for_target(tree: exp.Expression, dialect: str) -> tuple[exp.Expression, bool]:
@@ -228,5 +226,5 @@ def _string_agg(node: exp.GroupConcat, dialect: str) -> exp.Expression:
     keys: list[exp.Expression] = []
     for ordered in order.expressions:
         keys += [ordered.this.copy(), exp.Literal.number(int(bool(ordered.args.get("desc"))))]
-    return exp.Anonymous(this=SQLITE_NAME,
+    return exp.Anonymous(this=ORDERED_STRING_AGG,
                          expressions=[value.copy(), separator.copy(), *keys])

@@ -161,9 +161,8 @@ PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 ROWCOUNT, FETCH_STATUS, CURSOR_ROWS = "@rowcount", "@fetch_status", "@cursor_rows"
 ERROR, TRANCOUNT = "@error", "@trancount"
 """The keys of ``@@ROWCOUNT``'s, ``@@FETCH_STATUS``'s, ``@@CURSOR_ROWS``', ``@@ERROR``'s and
-``@@TRANCOUNT``'s
-values among the variables given to :meth:`Translator.translate` (no variable's name starts
-with ``@``)."""
+``@@TRANCOUNT``'s values among the variables given to :meth:`Translator.translate` (no
+variable's name starts with ``@``)."""
 SESSION = {"@version": exp.Literal.string("leo-synth: T-SQL translated for a synthetic LEO "
                                           "extract (not SQL Server)"),
            "@servername": exp.Literal.string("leo-synth"), "@spid": exp.Literal.number(51),
@@ -917,7 +916,6 @@ class Translator:
         name = parts[-1].lower()
         declared = self.declared_decimals.setdefault(name, {})
         self.declared_kinds.pop(name, None)
-        self.copied_specs.pop(name, None)
         added = [action for action in tree.args.get("actions") or []
                  if isinstance(action, exp.ColumnDef)]
         for action in added:
@@ -2023,7 +2021,6 @@ class Translator:
         if self.target.dialect == "sqlite":
             tree = bitwise_operators.for_sqlite(tree)
             tree = date_moments.for_sqlite(tree)
-        if self.target.dialect == "sqlite":
             tree = sqlite_times.marked(tree)
         tree = rewrites.for_target(number_formats.numbers_first(
             smalldatetime_values.marked(tree), self.money_columns), self.target.dialect,
