@@ -95,6 +95,18 @@ def test_most_corpus_queries_answer_on_the_small_extract(small_sqlite) -> None:
     assert len(empty) <= len(CORPUS) // 10, f"empty results: {empty}"
 
 
+def test_no_corpus_answer_has_a_column_of_nulls(small_sqlite) -> None:
+    """A column NULL in every row of an example's answer reads a column the extract leaves
+    empty in the years asked for (2013/14's KS4 measures are the `_PTQ` columns, not the
+    legacy ones): a practice script would teach the wrong column."""
+    empty = []
+    for path in CORPUS:
+        columns, rows = _sqlite_answer(path, small_sqlite)
+        empty += [f"{path.name}: {name}" for i, name in enumerate(columns)
+                  if rows and all(row[i] is None for row in rows)]
+    assert not empty, f"columns NULL in every row: {empty}"
+
+
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
 @pytest.mark.parametrize("target", TARGETS)
 def test_every_backend_gives_the_sqlite_answer(path: Path, target: str, small_sqlite,
