@@ -106,8 +106,14 @@ def _referrals(life) -> Frame:
     age = np.clip(age_on(birth, referral), 0, 17)
     b = p["referral_logit"]
     need = persons["need"][person]
+    # A family's circumstances persist: a child's own term, drawn once, makes referrals
+    # recur for the same children, so that about 1 in 10 are in need over six years (DfE)
+    # while a year's referrals stay 5.5% of children. Rejected: yearly draws alone, which
+    # put three in ten children in need over six years.
+    frailty = life.ctx.rng("cin.frailty").normal(0.0, b["frailty"], len(persons))[person]
     hazard = logistic(b["intercept"] + np.asarray(p["referral_age_logit"])[age]
-                      + b["disadvantage"] * persons["disadvantage"][person] + b["need"] * need)
+                      + b["disadvantage"] * persons["disadvantage"][person] + b["need"] * need
+                      + frailty)
     keep = inside & (rng.random(n) < hazard)
     return Frame(person=person[keep], referral=referral[keep], age=age[keep],
                  disabled=need[keep] > DISABLED_NEED,
