@@ -44,3 +44,12 @@ def test_academy_shares_must_not_fall() -> None:
     tree["school_types"]["maintained_shares"]["primary"] = [0.5, 0.2, 0.2, 0.2]
     (problem,) = parameter_problems(tree, DEFAULTS)
     assert "sum to 1" in problem
+
+
+def test_a_negative_referral_frailty_is_refused() -> None:
+    """The frailty is a standard deviation (simulation/social_care.py): a negative one would
+    stop the run inside numpy instead of in one line before it."""
+    tree = copy.deepcopy(DEFAULTS)
+    tree["social_care"]["referral_logit"]["frailty"] = -1
+    (problem,) = parameter_problems(tree, DEFAULTS)
+    assert problem.startswith("social_care.referral_logit.frailty:") and "0 or more" in problem

@@ -264,6 +264,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "benefits.out_of_work.*": ("flag",),
     # children's social care (simulation/social_care.py)
     "social_care.*_share": ("probability",),
+    "social_care.referral_logit.frailty": ("non_negative",),
     "social_care.care_share_by_age": ("probability",),
     "social_care.voluntary_share": ("probability",),
     "social_care.voluntary_from_16": ("probability",),
