@@ -114,6 +114,8 @@ PUBLISHED_GRADUATE_FIGURES = [
     # the women's 5 YAG gap in each year published.
     (25600, [(3, 2020, "CAH17-01")]), (19700, [(3, 2020, "CAH21-01")]),
     (27400, [(3, 2020, "CAH02-06")]),
+    (67.6, [(10, POOLED, "CAH13-01"), (1, POOLED, "CAH13-01")]),
+    (12.9, [(5, POOLED, "CAH13-01"), (5, POOLED, "CAH17-01")]),
     (-1.0, [(5, POOLED, "CAH02-06"), (5, POOLED, "CAH17-01")]),
     (-22.3, [(5, POOLED, "CAH21-01"), (5, POOLED, "CAH17-01")]),
     (28.9, [(10, POOLED, "CAH22-01"), (1, POOLED, "CAH22-01")]),
