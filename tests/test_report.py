@@ -142,6 +142,13 @@ def test_published_graduate_figures_are_targets(targets: TargetsFile) -> None:
     assert not missing, missing
 
 
+def test_apprenticeship_level_shift_is_a_relationship(targets: TargetsFile) -> None:
+    """calibration_targets.md: earlier years had far more intermediate (L2) starts."""
+    assert any(leaf.definition == "apprenticeship_start_share"
+               and leaf.params.get("measure") == "level2"
+               for r in targets.relationships for leaf in r.metric.leaves())
+
+
 def test_every_definition_is_documented() -> None:
     for key, spec in load_all().items():
         assert spec.doc, key
