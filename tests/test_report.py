@@ -25,7 +25,7 @@ from leo_synth.report.html import definition_html, render_html
 from leo_synth.report.registry import DEFINITIONS, load_all
 from leo_synth.report.render import render_text, to_json
 from leo_synth.report.source import Workspace, open_duckdb, open_parquet, open_sqlite
-from leo_synth.report.targets import TargetsFile, load_targets
+from leo_synth.report.targets import Metric, TargetsFile, load_targets
 
 SVG = "{http://www.w3.org/2000/svg}svg"
 REQUIRED_DEFINITIONS = {
@@ -104,6 +104,49 @@ def test_targets_file_is_well_formed(targets: TargetsFile) -> None:
     for r in targets.relationships:
         assert r.min is not None or r.max is not None, r.id
         assert all(leaf.definition in definitions for leaf in r.metric.leaves()), r.id
+
+
+POOLED = (2016, 2017, 2018, 2019, 2020)
+"""The tax years the subject shapes are pooled over."""
+PUBLISHED_GRADUATE_FIGURES = [
+    # (value, leaves as (yag, tax year(s), cah2 or sex)): subject_earnings.md's figures the
+    # extract can compute at a usable sample size (Table B levels, Table A and B shapes) and
+    # the women's 5 YAG gap in each year published.
+    (25600, [(3, 2020, "CAH17-01")]), (19700, [(3, 2020, "CAH21-01")]),
+    (27400, [(3, 2020, "CAH02-06")]),
+    (67.6, [(10, POOLED, "CAH13-01"), (1, POOLED, "CAH13-01")]),
+    (12.9, [(5, POOLED, "CAH13-01"), (5, POOLED, "CAH17-01")]),
+    (-1.0, [(5, POOLED, "CAH02-06"), (5, POOLED, "CAH17-01")]),
+    (-22.3, [(5, POOLED, "CAH21-01"), (5, POOLED, "CAH17-01")]),
+    (28.9, [(10, POOLED, "CAH22-01"), (1, POOLED, "CAH22-01")]),
+    (67.0, [(10, POOLED, "CAH19-01"), (1, POOLED, "CAH19-01")]),
+    (-11.7, [(5, POOLED, "CAH22-01"), (5, POOLED, "CAH17-01")]),
+    (-13.1, [(5, POOLED, "CAH19-01"), (5, POOLED, "CAH17-01")]),
+    (-13.4, [(5, 2018, "F"), (5, 2018, "M")]), (-11.8, [(5, 2020, "F"), (5, 2020, "M")]),
+    (-10.7, [(5, 2014, "F"), (5, 2014, "M")]),
+]
+
+
+def test_published_graduate_figures_are_targets(targets: TargetsFile) -> None:
+    """Each published graduate figure above is checked, with its years and subjects."""
+    def leaf(m: Metric) -> tuple:
+        p = m.params
+        years = tuple(p["tax_year"]) if isinstance(p["tax_year"], list) else p["tax_year"]
+        return (p["yag"], years, p.get("cah2") or p.get("sex"))
+
+    found = {(t.value, tuple(leaf(m) for m in t.metric.leaves())) for t in targets.targets
+             if t.metric and all(m.definition == "graduate_median_earnings"
+                                 and m.params.get("level") == "first_degree"
+                                 for m in t.metric.leaves())}
+    missing = [(v, ls) for v, ls in PUBLISHED_GRADUATE_FIGURES if (v, tuple(ls)) not in found]
+    assert not missing, missing
+
+
+def test_apprenticeship_level_shift_is_a_relationship(targets: TargetsFile) -> None:
+    """calibration_targets.md: earlier years had far more intermediate (L2) starts."""
+    assert any(leaf.definition == "apprenticeship_start_share"
+               and leaf.params.get("measure") == "level2"
+               for r in targets.relationships for leaf in r.metric.leaves())
 
 
 def test_every_definition_is_documented() -> None:
