@@ -60,6 +60,7 @@ from leo_synth.tsql import (
     decimal_texts,
     decimal_types,
     declared_catalog,
+    declared_collations,
     derived_aliases,
     derived_columns,
     dialect_habits,
@@ -623,6 +624,9 @@ class Translator:
         self.unicode_columns: set[str] = set()
         """Column names (lower case) a #temp table declares ``NCHAR`` or ``NVARCHAR``
         (``padded_comparisons.likes``: their trailing spaces count in ``LIKE``)."""
+        self.cased_columns: dict[str, str] = {}
+        """Column names (lower case) a #temp table declares under a collation that keeps
+        case, and its name (``declared_collations``)."""
         self.money_columns: set[str] = set()
         """Column names (lower case) of ``MONEY`` columns of the session's tables
         (``number_formats`` writes them as text in the money styles)."""
@@ -653,6 +657,9 @@ class Translator:
         self.ignored_keys: dict[str, list[str]] = {}
         """The key columns of each table (its name, lower case) declared ``WITH
         (IGNORE_DUP_KEY = ON)``, whose INSERTs leave duplicates out (``ignored_duplicates``)."""
+        self.unique_keyed: set[str] = set()
+        """The #temp tables (names in lower case) whose ``CREATE TABLE`` declares ``UNIQUE``
+        keys and no primary key: a duplicate there violates a ``UNIQUE KEY`` constraint."""
         self.identity_columns: dict[str, identity_values.Identity] = {}
         """The session's tables' ``IDENTITY`` columns (by key: ``#t``, or the name)."""
         self.numbering: identity_values.Identity | None = None
@@ -706,6 +713,12 @@ class Translator:
         name = _written(tree)[0].name.lower()
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         ignoring = ignored_duplicates.declared(tree)
+        schema = tree.this
+        if isinstance(schema, exp.Schema) and schema.find(exp.UniqueColumnConstraint) and (
+                not schema.find(exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
+            self.unique_keyed.add(name)
+        else:
+            self.unique_keyed.discard(name)
         if ignoring is None:
             self.ignored_keys.pop(name, None)
         else:
@@ -729,6 +742,7 @@ class Translator:
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.unicode_columns |= {column for column, kind in declared_types(tree).items()
                                  if kind.this in padded_comparisons.UNICODE}
+        self.cased_columns.update(declared_collations.declared(tree))
         self.declared_moneys[name] = decimal_types.declared_money(tree, columns)
         self.money_columns |= self.declared_moneys[name]
         query = tree.expression
@@ -1635,6 +1649,13 @@ class Translator:
         self.setups_made.add(statements)
         return statements
 
+    def keyed_by_unique(self, tree: exp.Expression) -> bool:
+        """Whether ``tree`` writes a table keyed by ``UNIQUE`` keys alone (``unique_keyed``;
+        the tree translated, its #temp table's name has lost its ``#``)."""
+        keyed = {name.lstrip("#") for name in self.unique_keyed}
+        return isinstance(tree, exp.Insert | exp.Update | exp.Merge) and any(
+            table.name.lower().lstrip("#") in keyed for table in _written(tree))
+
     def heading(self, column: str) -> str:
         """A result's column as SQL Server would head it: a column of a relation the
         statement reads as the SRS spells it, a name the script made as the script spelt it
@@ -1960,6 +1981,7 @@ class Translator:
         self._names(tree, resolved)
         # (first: the passes below read plain literals without their trailing spaces)
         session = self._session_table
+        tree = declared_collations.collated(tree, self.cased_columns)
         integer_casts.mark_unicode(tree, lambda node: text_arithmetic.text_type(
             node, self.texts, self.unicode_columns.__contains__) == "nvarchar")
         tree, trimmed_setup = padded_comparisons.for_target(
