@@ -125,6 +125,7 @@ from leo_synth.tsql import (
     statement_decimals,
     statement_shapes,
     string_aggregates,
+    string_escapes,
     string_splits,
     styled_dates,
     table_samples,
@@ -1631,6 +1632,16 @@ class Translator:
         a copied column's length is theirs.)"""
         query, key = tree.expression if isinstance(tree, exp.Create) else None, written_key(tree)
         branches = derived_columns.branch_selects(query) if query is not None else []
+        if key is not None and isinstance(query, exp.Select) and [
+                item.is_star for item in query.selects] == [True]:
+            # (SELECT * INTO #t FROM view: its columns, of the spec's lengths)
+            rel = spec_lookup.relation(query.args["from_"].this.name.lower()) if (
+                copied_types.copied(query, {})) else None
+            if rel is not None:
+                self.text_lengths[key] = ([col.name for col in rel.columns], {
+                    col.name.lower(): col.spec.type.length for col in rel.columns
+                    if col.spec.type.kind == "string" and col.spec.type.length})
+            return
         if not branches or key is None or any(
                 item.is_star for branch in branches for item in branch.selects):
             return
@@ -2034,6 +2045,7 @@ class Translator:
         tree = text_groups.for_target(tree, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = text_order.for_target(tree, self.texts)
+        tree = string_escapes.for_target(tree, self.target.dialect)
         tree = quoted_names.for_target(tree, line)
         tree, joined = string_aggregates.for_target(tree, self.target.dialect)
         tree = checksum_aggregates.for_target(tree, self.target.dialect)
