@@ -2006,8 +2006,8 @@ class Translator:
             tree, integer_average.with_computed(tree, self.integers), self.floats,
             self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
-        tree = decimal_texts.for_target(string_aggregates.numbers_as_text(tree, derived),
-                                        derived, self.target.dialect)
+        tree, decimal_stop = decimal_texts.for_target(
+            string_aggregates.numbers_as_text(tree, derived), derived, self.target.dialect)
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
@@ -2079,7 +2079,8 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
-                                   or rounded or cased or text_bounds.raises(tree))
+                                   or rounded or cased or decimal_stop
+                                   or text_bounds.raises(tree))
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
