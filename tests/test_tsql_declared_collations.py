@@ -46,3 +46,23 @@ SELECT a, COUNT(*) AS n, SUM(n) AS s FROM #t GROUP BY a ORDER BY s""") == [
     c VARCHAR(10))
 {ROWS}SELECT a, n, COUNT(*) OVER (PARTITION BY a) FROM #t ORDER BY a, n""") == [
         ("abc", 1, 2), ("abc", 4, 2), ("Abc", 3, 1), ("ABC", 2, 1)]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_keys_indexes_and_changes_of_a_case_sensitive_column(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """Its keys and indexes are made as declared, and ``UPDATE``, ``DELETE`` and ``MERGE``
+    find its rows keeping case ('abc' and 'ABC' are two keys)."""
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (a VARCHAR(10) COLLATE Latin1_General_CS_AS NOT NULL,
+    n INT, PRIMARY KEY (a), UNIQUE (n, a))
+CREATE INDEX ix ON #t (a DESC, n)
+CREATE TABLE #u (a VARCHAR(10) COLLATE Latin1_General_BIN PRIMARY KEY CLUSTERED)
+INSERT INTO #t VALUES ('abc', 1), ('ABC', 2)
+INSERT INTO #u VALUES ('abc'), ('ABC')
+MERGE #u AS d USING (SELECT 'Abc' AS a) s ON d.a = s.a
+WHEN NOT MATCHED THEN INSERT (a) VALUES (s.a);
+UPDATE #t SET n = n + 10 WHERE a = 'abc'
+DELETE FROM #u WHERE a = 'ABC'
+SELECT (SELECT SUM(n) FROM #t), (SELECT COUNT(*) FROM #u),
+    (SELECT MIN(a) FROM #t WHERE a IN (SELECT a FROM #u))""") == [(13, 2, "abc")]
