@@ -54,3 +54,31 @@ INSERT INTO #u VALUES (2, ' 12.5 '), (5, NULL), (6, '-.5'), (7, '999.994')
 SELECT n, CAST(v AS DECIMAL(5, 2)), CONVERT(DECIMAL(5, 2), v) FROM #u ORDER BY n""") == [
         ("2", "12.50", "12.50"), ("5", "None", "None"), ("6", "-0.50", "-0.50"),
         ("7", "999.99", "999.99")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_decimal_too_long_for_its_text_type_stops(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A decimal cast to a ``VARCHAR(n)`` or ``NVARCHAR(n)`` shorter than its text is SQL
+    Server's error 8115 (an integer is ``*``); the targets cut the text. The percentage
+    written as ``CAST(ROUND(100.0 * n / total, 1) AS VARCHAR(5))`` keeps the quotient's
+    twelve places, so it stops in the SRS too."""
+    db = _db(request, backend)
+    assert _texts(db, """CREATE TABLE #d (x DECIMAL(6, 2), n INT)
+INSERT INTO #d VALUES (1.5, 45), (1234.5, 100)
+DECLARE @log TABLE (k INT, n INT, m NVARCHAR(200))
+BEGIN TRY SELECT CAST(CAST(123.45 AS DECIMAL(5, 2)) AS VARCHAR(4)) END TRY
+BEGIN CATCH INSERT @log SELECT 1, ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CAST(x AS NVARCHAR(5)) FROM #d END TRY
+BEGIN CATCH INSERT @log SELECT 2, ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT CAST(ROUND(100.0 * n / 98, 1) AS VARCHAR(5)) + '%' FROM #d END TRY
+BEGIN CATCH INSERT @log SELECT 3, ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+INSERT @log SELECT 4, NULL, CAST(CAST(x AS VARCHAR(7)) AS NVARCHAR(10)) + '|'
+    + CONVERT(VARCHAR(5), CAST(-1.5 AS DECIMAL(3, 1))) + '|' + CAST(1.0 / 3 AS VARCHAR(8))
+    + '|' + CAST(CAST(100.0 * n / 98 AS DECIMAL(4, 1)) AS VARCHAR(5)) + '%' FROM #d
+SELECT k, n, m FROM @log ORDER BY k, m""") == [
+        ("1", "8115", "Arithmetic overflow error converting numeric to data type varchar."),
+        ("2", "8115", "Arithmetic overflow error converting numeric to data type nvarchar."),
+        ("3", "8115", "Arithmetic overflow error converting numeric to data type varchar."),
+        ("4", "None", "1.50|-1.5|0.333333|45.9%"),
+        ("4", "None", "1234.50|-1.5|0.333333|102.0%")]

@@ -63,3 +63,34 @@ SELECT l.learner, l.n, (SELECT COUNT(*) FROM #strict), @said FROM #learners l
 ORDER BY l.learner""") == [(1, 2, 0, "Violation of PRIMARY KEY constraint"),
                            (2, 1, 0, "Violation of PRIMARY KEY constraint"),
                            (3, 2, 0, "Violation of PRIMARY KEY constraint")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_tables_unique_constraint_ignoring_duplicates(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    """A table's ``UNIQUE (a, b) WITH (IGNORE_DUP_KEY = ON)``, named or not (sqlglot parsed
+    the unnamed one not at all); without the option a duplicate is SQL Server's 2627 for a
+    ``UNIQUE KEY`` (the targets' words named a primary key)."""
+    db = _db(request, backend)
+    inserts = """INSERT INTO #t VALUES (1, 'x', 1), (1, 'x', 2), (2, 'x', 3)
+INSERT INTO #t VALUES (2, 'x', 4), (2, 'y', 5)
+SELECT a, b, v FROM #t ORDER BY v"""
+    kept = [(1, "x", 1), (2, "x", 3), (2, "y", 5)]
+    for key in ("CONSTRAINT uq UNIQUE (a, b) WITH (IGNORE_DUP_KEY = ON)",
+                "UNIQUE NONCLUSTERED (a, b) WITH (IGNORE_DUP_KEY = ON)",
+                "CONSTRAINT uq_k UNIQUE CLUSTERED (b, a) WITH (FILLFACTOR = 90,"
+                " IGNORE_DUP_KEY = ON)"):
+        assert _rows(db, f"CREATE TABLE #t (a INT, b VARCHAR(5), v INT, {key})\n{inserts}"
+                     ) == kept, key
+    assert _rows(db, """CREATE TABLE #t (a INT, b VARCHAR(5), v INT, CONSTRAINT uq UNIQUE (a, b))
+INSERT INTO #t VALUES (2, 'x', 3)
+DECLARE @m NVARCHAR(300), @n INT, @m2 NVARCHAR(300), @m3 NVARCHAR(300)
+BEGIN TRY INSERT INTO #t VALUES (1, 'x', 1), (1, 'x', 2) END TRY
+BEGIN CATCH SELECT @m = ERROR_MESSAGE(), @n = ERROR_NUMBER() END CATCH
+BEGIN TRY INSERT INTO #t VALUES (2, 'x', 9) END TRY BEGIN CATCH SET @m2 = ERROR_MESSAGE() END CATCH
+CREATE TABLE #p (a INT PRIMARY KEY, b INT UNIQUE)
+BEGIN TRY INSERT INTO #p VALUES (1, 1), (1, 2) END TRY
+BEGIN CATCH SET @m3 = ERROR_MESSAGE() END CATCH
+SELECT @n, LEFT(@m, 34), LEFT(@m2, 34), LEFT(@m3, 35), (SELECT COUNT(*) FROM #t)""") == [
+        (2627, "Violation of UNIQUE KEY constraint", "Violation of UNIQUE KEY constraint",
+         "Violation of PRIMARY KEY constraint", 1)]

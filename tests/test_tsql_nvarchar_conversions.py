@@ -63,3 +63,32 @@ SELECT * FROM @log""") == [
         (245, "Conversion failed when converting the varchar value 'abc' to data type "
               "smallint."),
         (13, "12x")]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_arithmetic_on_nvarchar_text_names_nvarchar(backend: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    """``@s + 1`` of an ``NVARCHAR`` variable or column converts the text to ``int``: error
+    245 names ``nvarchar`` (every target said "varchar"); numbers in it still add."""
+    db = _db(request, backend)
+    assert _rows(db, """CREATE TABLE #t (v NVARCHAR(10), w VARCHAR(10))
+INSERT INTO #t VALUES (N'abc', 'abc')
+CREATE TABLE #n (v NVARCHAR(10))
+INSERT INTO #n VALUES (N'12'), (N''), (N' 3 ')
+DECLARE @s NVARCHAR(10) = N'abc', @w VARCHAR(10) = 'abc'
+DECLARE @log TABLE (n INT, m NVARCHAR(200))
+BEGIN TRY SELECT @s + 1 END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT 2 * @w END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT v + 1 FROM #t END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+BEGIN TRY SELECT w - 1 FROM #t END TRY
+BEGIN CATCH INSERT @log SELECT ERROR_NUMBER(), ERROR_MESSAGE() END CATCH
+INSERT @log SELECT SUM(v + 1), NULL FROM #n
+SELECT * FROM @log""") == [
+        (245, "Conversion failed when converting the nvarchar value 'abc' to data type int."),
+        (245, "Conversion failed when converting the varchar value 'abc' to data type int."),
+        (245, "Conversion failed when converting the nvarchar value 'abc' to data type int."),
+        (245, "Conversion failed when converting the varchar value 'abc' to data type int."),
+        (18, None)]

@@ -10,6 +10,12 @@ without a style, or an argument of ``CONCAT``, is the number rounded to its scal
 with that many places (PostgreSQL: its numeric rounded, whose text keeps the places; SQLite
 and DuckDB: ``printf``). An expression whose type is not known for certain is left as it was
 (``float_texts`` writes a FLOAT's).
+
+A decimal cast to a ``VARCHAR(n)`` or ``NVARCHAR(n)`` too short for its text stops with SQL
+Server's error 8115 ("Arithmetic overflow error converting numeric to data type varchar.":
+its table of conversions gives an error for a decimal too long for the text, where an
+integer is ``*``, ``integer_texts``); the targets cut the text (``CAST(123.45 AS VARCHAR(4))``
+was ``123.``).
 """
 
 from __future__ import annotations
@@ -17,8 +23,14 @@ from __future__ import annotations
 from sqlglot import exp
 
 from leo_synth.tsql.decimal_types import MAX_PRECISION, number_type
+from leo_synth.tsql.error_messages import numeric_text_overflow
 from leo_synth.tsql.float_texts import converted_to_text
 from leo_synth.tsql.integer_casts import ColumnKinds
+from leo_synth.tsql.integer_texts import short_length
+from leo_synth.tsql.text_bounds import raised
+
+_KINDS = {exp.DataType.Type.VARCHAR: "varchar", exp.DataType.Type.NVARCHAR: "nvarchar"}
+"""The text types a decimal too long for stops in, by SQL Server's names in error 8115."""
 
 
 def _fixed(value: exp.Expression, scale: int, dialect: str) -> exp.Expression:
@@ -37,10 +49,38 @@ def _fixed(value: exp.Expression, scale: int, dialect: str) -> exp.Expression:
                                 true=exp.Null())], default=written)
 
 
-def for_target(tree: exp.Expression, columns: ColumnKinds, dialect: str) -> exp.Expression:
-    """The tree with each decimal of known type converted to text written with its places."""
+def _bounded(text: exp.Expression, node: exp.Expression | None, widest: int, dialect: str
+             ) -> tuple[exp.Expression, bool]:
+    """``text`` (a decimal's, of at most ``widest`` characters), stopping with error 8115
+    where longer than the ``VARCHAR(n)`` or ``NVARCHAR(n)`` that ``node`` casts it to; and
+    whether it can stop."""
+    found = short_length(node) if node is not None else None
+    if found is not None and found[1] >= widest:
+        return text, False
+    to = (node.args.get("to") if isinstance(node, exp.Cast) else node.this) if (
+        found is not None and node is not None) else None
+    kind = _KINDS.get(to.this) if isinstance(to, exp.DataType) else None
+    if found is None or kind is None:
+        return text, False
+    stop = exp.cast(raised(numeric_text_overflow(kind), dialect), exp.DataType.build("TEXT"))
+    return exp.Case(ifs=[exp.If(this=exp.GT(this=exp.Length(this=text.copy()),
+                                            expression=exp.Literal.number(found[1])),
+                                true=stop)], default=text), True
+
+
+def for_target(tree: exp.Expression, columns: ColumnKinds, dialect: str
+               ) -> tuple[exp.Expression, bool]:
+    """The tree with each decimal of known type converted to text written with its places;
+    and whether it can stop (PostgreSQL's ``text_bounds.POSTGRES_SETUP``)."""
+    raising = False
     for value, put in converted_to_text(tree):
         known = number_type(value, columns)
         if known is not None and not known.integer and not known.money:
-            put(_fixed(value.copy(), known.scale, dialect))
-    return tree
+            node = value.parent if value.parent is not None and not isinstance(
+                value.parent, exp.Concat) else None
+            widest = known.precision + 1 + (known.scale > 0)  # (a sign, a point)
+            text, stops = _bounded(_fixed(value.copy(), known.scale, dialect), node, widest,
+                                   dialect)
+            put(text)
+            raising = raising or stops
+    return tree, raising

@@ -27,6 +27,12 @@ def expression_overflow(kind: str) -> str:
     return f"Arithmetic overflow error converting expression to data type {kind}."
 
 
+def numeric_text_overflow(kind: str) -> str:
+    """SQL Server's error 8115 for a decimal whose text is longer than the ``VARCHAR(n)`` or
+    ``NVARCHAR(n)`` (``kind``) it is converted to."""
+    return f"Arithmetic overflow error converting numeric to data type {kind}."
+
+
 INT_OVERFLOW = expression_overflow("int")
 NUMERIC_OVERFLOW = "Arithmetic overflow error converting numeric to data type numeric."
 TRUNCATED = "String or binary data would be truncated."

@@ -108,7 +108,7 @@ def duplicate_key(said: str) -> str | None:
     table, pairs, duckdb_kind, constraint, pkey, repeated = found.groups()
     unique = duckdb_kind == "unique" or (constraint is not None and pkey is None)
     table = table or (constraint if pkey else None)
-    message = f"Violation of {'UNIQUE KEY' if unique else 'PRIMARY KEY'} constraint. "
+    message = f"{'Violation of UNIQUE KEY constraint' if unique else PRIMARY_KEY_VIOLATION}. "
     message += (f"Cannot insert duplicate key in object 'dbo.{table}'." if table
                 else "Cannot insert duplicate key.")
     if pairs is not None:  # DuckDB's "column: value, column: value"
@@ -124,6 +124,20 @@ TARGETS_NULL_REFUSED = re.compile(
     r'|null value in column "(?P<pg_column>[^"]+)" of relation "(?P<pg_table>[^"]+)" '
     r'violates not-null constraint')  # PostgreSQL
 """The targets' words for a NULL put in a column declared ``NOT NULL``."""
+
+
+PRIMARY_KEY_VIOLATION = "Violation of PRIMARY KEY constraint"
+
+
+def as_unique_key(exc: ScriptError) -> ScriptError:
+    """Error 2627 (:func:`duplicate_key`) told of a table whose keys are ``UNIQUE`` ones and
+    no primary key, as SQL Server words it ("Violation of UNIQUE KEY constraint"): SQLite's
+    words, and DuckDB's for a key twice in one statement, do not tell the two apart."""
+    if not exc.said.startswith(PRIMARY_KEY_VIOLATION):
+        return exc
+    said = exc.said.replace(PRIMARY_KEY_VIOLATION, "Violation of UNIQUE KEY constraint", 1)
+    return ScriptError(exc.line, exc.message.replace(exc.said, said), runtime=exc.runtime,
+                       number=exc.number, severity=exc.severity, state=exc.state, said=said)
 
 
 def respelt_null_column(exc: ScriptError, spell: Callable[[str], str]) -> ScriptError:

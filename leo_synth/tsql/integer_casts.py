@@ -139,14 +139,27 @@ def mark_unicode(tree: exp.Expression, unicode: Callable[[exp.Expression], bool]
     """Mark each cast to an integer type of text that ``unicode`` finds ``NVARCHAR`` (an
     ``N'...'`` literal, a column a #temp table declares ``NVARCHAR``), before the literals
     lose their ``N`` (``rewrites.plain_strings``): SQL Server's error 245 then says "the
-    nvarchar value 'abc'", where every target said "varchar"."""
+    nvarchar value 'abc'", where every target said "varchar". So is each ``+``, ``-``, ``*``,
+    ``/`` and ``%`` with such text on a side (``@s + 1``: ``text_numbers`` converts it)."""
     for node in tree.find_all(exp.Cast, exp.Convert):
         slot = _value_slot(node)
         if slot is not None and unicode(node.args[slot]):
             node.meta[UNICODE_SOURCE] = True
+    for node in tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod):
+        if unicode(node.this) or unicode(node.expression):
+            node.meta[UNICODE_SOURCE] = True
 
 
-def _source(node: exp.Expression) -> str:
+def unicode_integer(text: exp.Expression, dialect: str) -> exp.Expression:
+    """``CAST(text AS INT)`` of ``NVARCHAR`` text (SQLite aside), stopping as SQL Server does
+    at text that is no whole number with error 245 naming ``nvarchar`` (PostgreSQL: with
+    ``text_bounds.POSTGRES_SETUP``'s function)."""
+    cast = exp.cast(text.copy(), exp.DataType.build("INT"))
+    cast.meta[UNICODE_SOURCE] = True
+    return exp.Case(ifs=[_not_whole(cast, text, dialect)], default=cast)
+
+
+def source(node: exp.Expression) -> str:
     """The text type a cast to an integer type converts from, as error 245 names it."""
     return "nvarchar" if node.meta.get(UNICODE_SOURCE) else "varchar"
 
@@ -166,7 +179,7 @@ def _not_whole(node: exp.Expression, value: exp.Expression, dialect: str) -> exp
         return exp.If(this=exp.Not(this=matches), true=exp.Null())
     kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
     # (SQL Server's words written once: cut where the value goes)
-    words = conversion_failed("\x00", kind, _source(node)).split("\x00")
+    words = conversion_failed("\x00", kind, source(node)).split("\x00")
     message = exp.DPipe(this=exp.DPipe(this=exp.Literal.string(words[0]), expression=value.copy()),
                         expression=exp.Literal.string(words[1]))
     return exp.If(this=exp.Not(this=matches), true=raised(message, dialect))
@@ -221,7 +234,7 @@ def _unicode_literal(node: exp.Expression, value: exp.Expression, dialect: str
     (``CAST(N'abc' AS INT)``) with SQL Server's error 245, which names ``nvarchar``, or None
     (the targets' own errors are read as a ``varchar``'s)."""
     if not (isinstance(value, exp.Literal) and value.is_string) or is_safe(node) or (
-            _source(node) != "nvarchar" or INTEGER.fullmatch(value.name)
+            source(node) != "nvarchar" or INTEGER.fullmatch(value.name)
             or zero_integer(value.name)):
         return None
     kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
@@ -290,7 +303,7 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             # fail, TRY_CAST is NULL
             arms = [exp.If(this=no_digits(value), true=exp.Literal.number(0))]
             if not _to_bit(node) and (dialect == "duckdb" or (
-                    _source(node) == "nvarchar" and not is_safe(node))):
+                    source(node) == "nvarchar" and not is_safe(node))):
                 arms.append(_not_whole(node, value, dialect))
                 raising = raising or dialect == "postgres"
             beyond = None if is_safe(node) else _text_beyond(node, value, dialect)
@@ -304,7 +317,7 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, dialect: str
             # function passes numbers by, so a value that may be text goes through it too)
             kind = SQL_SERVER_NAMES.get(_integer_type(node).this, "int")
             node.set(slot, exp.Anonymous(this="LEO_TO_INTEGER", expressions=[
-                value.copy(), exp.Literal.string(kind), exp.Literal.string(_source(node))]))
+                value.copy(), exp.Literal.string(kind), exp.Literal.string(source(node))]))
         elif is_number(value, kinds) and dialect != "sqlite":
             node.set(slot, exp.Anonymous(this="TRUNC", expressions=[value.copy()]))
     if dialect == "sqlite":

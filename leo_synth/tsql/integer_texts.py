@@ -25,7 +25,7 @@ UNICODE_TEXTS = {exp.DataType.Type.NVARCHAR: "nvarchar", exp.DataType.Type.NCHAR
 """The text types too short for an integer raise an error in (by their names in it)."""
 
 
-def _short_length(node: exp.Expression) -> tuple[exp.Expression, int] | None:
+def short_length(node: exp.Expression) -> tuple[exp.Expression, int] | None:
     """The value and the length of a cast to ``VARCHAR(n)``, ``CHAR(n)``, ``NVARCHAR(n)``
     or ``NCHAR(n)``, or None."""
     if isinstance(node, exp.Cast) and not isinstance(node, exp.TryCast):
@@ -51,7 +51,7 @@ def for_target(tree: exp.Expression, integers: dict[str, bool], dialect: str
     it as text: ``CAST(2011 AS VARCHAR(4)) + '/'`` joins)."""
     raising = False
     for node in list(tree.find_all(exp.Cast, exp.Convert)):
-        found = _short_length(node)
+        found = short_length(node)
         if found is None or not is_integer(found[0], integers) or found[1] >= 20:
             continue  # (twenty characters hold any BIGINT)
         value, length = found

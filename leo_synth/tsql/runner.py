@@ -44,6 +44,7 @@ from leo_synth.tsql import (
 from leo_synth.tsql.errors import (
     ScriptError,
     ambiguous_column,
+    as_unique_key,
     respelt_null_column,
     unknown_column,
     unknown_qualifier,
@@ -279,7 +280,8 @@ class Runner:
                      ) if exc.runtime else None
             if named is not None:
                 raise named from exc
-            respelt = respelt_null_column(exc, self.translator.heading)
+            respelt = respelt_null_column(as_unique_key(exc) if (
+                self.translator.keyed_by_unique(tree)) else exc, self.translator.heading)
             if respelt is not exc:
                 raise respelt from exc
             raise

@@ -22,7 +22,13 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from leo_synth.tsql import added_defaults, culture_formats, date_names, inline_indexes
+from leo_synth.tsql import (
+    added_defaults,
+    culture_formats,
+    date_names,
+    ignored_duplicates,
+    inline_indexes,
+)
 from leo_synth.tsql.dialect_habits import TOP_AND_OFFSET
 from leo_synth.tsql.errors import ScriptError, output_refused
 
@@ -732,7 +738,7 @@ def _top_beside_fetch(chunk: list[Token]) -> bool:
 def batch_tokens(text: str) -> list[tuple[int, str, list[Token]]]:
     """Each batch's number, text and tokens (lines counted from the script's; table hints
     dropped)."""
-    return [(number, body, _transaction_begins(_without_index_kinds(inline_indexes.without(
-        _without_filegroups(_without_hints(_without_maintenance(_without_isolation_levels(
-            tokens(body, first_line)))))))))
+    return [(number, body, _transaction_begins(ignored_duplicates.named_uniques(
+        _without_index_kinds(inline_indexes.without(_without_filegroups(_without_hints(
+            _without_maintenance(_without_isolation_levels(tokens(body, first_line))))))))))
             for number, (first_line, body) in enumerate(batches(text))]

@@ -30,6 +30,7 @@ from leo_synth.tsql import (
     number_formats,
     percentiles,
     soundex_codes,
+    string_escapes,
     text_cases,
     value_hashes,
 )
@@ -492,6 +493,7 @@ def register(connection: sqlite3.Connection) -> None:
                "PARSENAME": (2, parsename), "LEO_FLOAT_TEXT": (1, float_text),
                "LEO_FLOAT_SCIENTIFIC": (2, float_scientific),
                "LEO_REPLACE_CI": (3, replace_ignoring_case),
+               string_escapes.SQLITE: (1, string_escapes.escaped),
                "LEO_UPPER": (1, text_cases.upper), "LEO_LOWER": (1, text_cases.lower),
                "LEO_SOUNDEX": (1, soundex_codes.soundex),
                "LEO_DIFFERENCE": (2, soundex_codes.difference)}

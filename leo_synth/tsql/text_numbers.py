@@ -32,7 +32,7 @@ from sqlglot import exp
 from leo_synth.tsql.error_messages import conversion_failed, not_converted
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.integer_average import is_integer
-from leo_synth.tsql.integer_casts import ColumnKinds, is_number
+from leo_synth.tsql.integer_casts import ColumnKinds, is_number, source, unicode_integer
 from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_assignment, is_text
 from leo_synth.tsql.sqlite_functions import INTEGER, zero_integer
@@ -70,17 +70,22 @@ def _numeric_type(others: list[exp.Expression], integers: dict[str, bool],
     return None
 
 
-def as_number(text: exp.Expression, to: exp.DataType, dialect: str) -> exp.Expression:
+def as_number(text: exp.Expression, to: exp.DataType, dialect: str,
+              unicode: bool = False) -> exp.Expression:
     """``text`` converted to the number type ``to`` as SQL Server converts it (blank text is
-    0; on SQLite, text that is no number stops the query with SQL Server's message)."""
+    0; on SQLite, text that is no number stops the query with SQL Server's message, which
+    names ``nvarchar`` for ``unicode`` text converted to ``INT``, as on the others)."""
     if dialect != "sqlite":  # ('' is 0 in T-SQL, '-' an integer's 0; PostgreSQL would stop)
         blank = no_digits(text) if to.is_type(*exp.DataType.INTEGER_TYPES) else exp.EQ(
             this=exp.Trim(this=text.copy()), expression=exp.Literal.string(""))
+        converted = unicode_integer(text, dialect) if unicode and to.is_type(
+            exp.DataType.Type.INT) else exp.cast(text.copy(), to)
         return exp.Case(ifs=[exp.If(this=blank, true=exp.Literal.number(0))],
-                        default=exp.cast(text.copy(), to))
+                        default=converted)
     if to.is_type(exp.DataType.Type.INT, exp.DataType.Type.BIGINT):  # (the message names it)
         return exp.Anonymous(this="LEO_TO_INTEGER", expressions=[
-            text.copy(), exp.Literal.string(to.this.value.lower())])
+            text.copy(), exp.Literal.string(to.this.value.lower()),
+            exp.Literal.string("nvarchar" if unicode else "varchar")])
     return exp.Anonymous(this="LEO_TO_NUMBER", expressions=[text.copy()])
 
 
@@ -113,9 +118,11 @@ def _text_beside_integers(node: exp.Coalesce, texts: dict[str, bool],
             value.replace(as_number(value.copy(), to, dialect))
 
 
-def _conversion_failed(line: int, text: str, kind: str, why: str = "") -> ScriptError:
-    """SQL Server's error for text that does not convert to a number of type ``kind``."""
-    said = conversion_failed(text, kind)
+def _conversion_failed(line: int, text: str, kind: str, why: str = "",
+                       text_type: str = "varchar") -> ScriptError:
+    """SQL Server's error for text (of ``text_type``) that does not convert to a number of
+    type ``kind``."""
+    said = conversion_failed(text, kind, text_type)
     return ScriptError(line, f"{said} ({why})" if why else said, runtime=True, said=said)
 
 
@@ -194,12 +201,15 @@ def _check_integer_text(node: exp.Expression, integers: dict[str, bool], ints: d
 
 
 def _text_with_number(node: exp.Expression, texts: dict[str, bool],
-                      integers: dict[str, bool], dialect: str, line: int) -> None:
+                      integers: dict[str, bool], dialect: str, line: int) -> bool:
     """``'1' + 1`` as an addition (the literal made a number); ``'a' + 1`` stops; a text
     column or function added to a number converted to the number's type
     (``LEFT(KS4_ACADYR, 4) + 1`` is the next year, not ``'20151'``); the same for ``-``,
     ``*``, ``/`` and ``%`` (``2020 - Year`` of ILR's text ``Year``), which PostgreSQL and
-    DuckDB refused between text and a number."""
+    DuckDB refused between text and a number. ``NVARCHAR`` text (``integer_casts.mark_unicode``)
+    that is no number stops with error 245 naming ``nvarchar``. Whether PostgreSQL's session
+    function that raises is called."""
+    unicode = source(node) == "nvarchar"
     for text_side, number_side in (("this", "expression"), ("expression", "this")):
         text, number = node.args.get(text_side), node.args.get(number_side)
         if text is None or number is None:
@@ -213,18 +223,20 @@ def _text_with_number(node: exp.Expression, texts: dict[str, bool],
         if not (isinstance(text, exp.Literal) and text.is_string):
             if is_text(text, texts):
                 to = exp.DataType.build("INT" if kind == "int" else "FLOAT")
-                node.set(text_side, as_number(text, to, dialect))
-                return
+                node.set(text_side, as_number(text, to, dialect, unicode))
+                return unicode and kind == "int" and dialect == "postgres"
             continue
         if kind == "int" and zero_integer(text.name):
             node.set(text_side, exp.Literal.number(0))  # (blank text, or '-', is 0 as an int)
-            return
+            return False
         if not pattern.fullmatch(text.name):
             raise _conversion_failed(line, text.name, kind, (
                 "+ between text and a number adds in SQL Server: CAST the number AS VARCHAR "
-                "to join them") if isinstance(node, exp.Add) else "")
+                "to join them") if isinstance(node, exp.Add) else "",
+                "nvarchar" if unicode else "varchar")
         node.set(text_side, exp.Literal.number(text.name.strip()))
-        return
+        return False
+    return False
 
 
 def _compared_pairs(node: exp.Expression) -> list[tuple[exp.Expression, exp.Expression]]:
@@ -319,7 +331,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
             _integer_texts(case, integers)
         raising = _case_arms(case, texts, integers, dialect, kinds) or raising
     for node in list(tree.find_all(exp.Add, exp.Sub, exp.Mul, exp.Div, exp.Mod)):
-        _text_with_number(node, texts, integers, dialect, line)
+        raising = _text_with_number(node, texts, integers, dialect, line) or raising
     for node in list(tree.find_all(exp.Coalesce, exp.Nullif)):
         if isinstance(node, exp.Coalesce):
             _text_default(node, texts)

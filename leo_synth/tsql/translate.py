@@ -60,6 +60,7 @@ from leo_synth.tsql import (
     decimal_texts,
     decimal_types,
     declared_catalog,
+    declared_collations,
     derived_aliases,
     derived_columns,
     dialect_habits,
@@ -124,6 +125,7 @@ from leo_synth.tsql import (
     statement_decimals,
     statement_shapes,
     string_aggregates,
+    string_escapes,
     string_splits,
     styled_dates,
     table_samples,
@@ -623,6 +625,9 @@ class Translator:
         self.unicode_columns: set[str] = set()
         """Column names (lower case) a #temp table declares ``NCHAR`` or ``NVARCHAR``
         (``padded_comparisons.likes``: their trailing spaces count in ``LIKE``)."""
+        self.cased_columns: dict[str, str] = {}
+        """Column names (lower case) a #temp table declares under a collation that keeps
+        case, and its name (``declared_collations``)."""
         self.money_columns: set[str] = set()
         """Column names (lower case) of ``MONEY`` columns of the session's tables
         (``number_formats`` writes them as text in the money styles)."""
@@ -653,6 +658,9 @@ class Translator:
         self.ignored_keys: dict[str, list[str]] = {}
         """The key columns of each table (its name, lower case) declared ``WITH
         (IGNORE_DUP_KEY = ON)``, whose INSERTs leave duplicates out (``ignored_duplicates``)."""
+        self.unique_keyed: set[str] = set()
+        """The #temp tables (names in lower case) whose ``CREATE TABLE`` declares ``UNIQUE``
+        keys and no primary key: a duplicate there violates a ``UNIQUE KEY`` constraint."""
         self.identity_columns: dict[str, identity_values.Identity] = {}
         """The session's tables' ``IDENTITY`` columns (by key: ``#t``, or the name)."""
         self.numbering: identity_values.Identity | None = None
@@ -706,6 +714,12 @@ class Translator:
         name = _written(tree)[0].name.lower()
         self.declared_decimals[name] = decimal_types.declared(tree, columns)
         ignoring = ignored_duplicates.declared(tree)
+        schema = tree.this
+        if isinstance(schema, exp.Schema) and schema.find(exp.UniqueColumnConstraint) and (
+                not schema.find(exp.PrimaryKey, exp.PrimaryKeyColumnConstraint)):
+            self.unique_keyed.add(name)
+        else:
+            self.unique_keyed.discard(name)
         if ignoring is None:
             self.ignored_keys.pop(name, None)
         else:
@@ -729,6 +743,7 @@ class Translator:
         self.declared_smalls[name] = integer_casts.small_columns(tree)
         self.unicode_columns |= {column for column, kind in declared_types(tree).items()
                                  if kind.this in padded_comparisons.UNICODE}
+        self.cased_columns.update(declared_collations.declared(tree))
         self.declared_moneys[name] = decimal_types.declared_money(tree, columns)
         self.money_columns |= self.declared_moneys[name]
         query = tree.expression
@@ -1617,6 +1632,16 @@ class Translator:
         a copied column's length is theirs.)"""
         query, key = tree.expression if isinstance(tree, exp.Create) else None, written_key(tree)
         branches = derived_columns.branch_selects(query) if query is not None else []
+        if key is not None and isinstance(query, exp.Select) and [
+                item.is_star for item in query.selects] == [True]:
+            # (SELECT * INTO #t FROM view: its columns, of the spec's lengths)
+            rel = spec_lookup.relation(query.args["from_"].this.name.lower()) if (
+                copied_types.copied(query, {})) else None
+            if rel is not None:
+                self.text_lengths[key] = ([col.name for col in rel.columns], {
+                    col.name.lower(): col.spec.type.length for col in rel.columns
+                    if col.spec.type.kind == "string" and col.spec.type.length})
+            return
         if not branches or key is None or any(
                 item.is_star for branch in branches for item in branch.selects):
             return
@@ -1634,6 +1659,13 @@ class Translator:
             return ()
         self.setups_made.add(statements)
         return statements
+
+    def keyed_by_unique(self, tree: exp.Expression) -> bool:
+        """Whether ``tree`` writes a table keyed by ``UNIQUE`` keys alone (``unique_keyed``;
+        the tree translated, its #temp table's name has lost its ``#``)."""
+        keyed = {name.lstrip("#") for name in self.unique_keyed}
+        return isinstance(tree, exp.Insert | exp.Update | exp.Merge) and any(
+            table.name.lower().lstrip("#") in keyed for table in _written(tree))
 
     def heading(self, column: str) -> str:
         """A result's column as SQL Server would head it: a column of a relation the
@@ -1960,6 +1992,7 @@ class Translator:
         self._names(tree, resolved)
         # (first: the passes below read plain literals without their trailing spaces)
         session = self._session_table
+        tree = declared_collations.collated(tree, self.cased_columns)
         integer_casts.mark_unicode(tree, lambda node: text_arithmetic.text_type(
             node, self.texts, self.unicode_columns.__contains__) == "nvarchar")
         tree, trimmed_setup = padded_comparisons.for_target(
@@ -1973,8 +2006,8 @@ class Translator:
             tree, integer_average.with_computed(tree, self.integers), self.floats,
             self.target.dialect, line, self.texts)
         # (decimals' text first: it reads the arithmetic that the overflow check wraps)
-        tree = decimal_texts.for_target(string_aggregates.numbers_as_text(tree, derived),
-                                        derived, self.target.dialect)
+        tree, decimal_stop = decimal_texts.for_target(
+            string_aggregates.numbers_as_text(tree, derived), derived, self.target.dialect)
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
@@ -2012,6 +2045,7 @@ class Translator:
         tree = text_groups.for_target(tree, self.texts)
         tree = collation.for_target(tree, self.texts, self.target.dialect)
         tree = text_order.for_target(tree, self.texts)
+        tree = string_escapes.for_target(tree, self.target.dialect)
         tree = quoted_names.for_target(tree, line)
         tree, joined = string_aggregates.for_target(tree, self.target.dialect)
         tree = checksum_aggregates.for_target(tree, self.target.dialect)
@@ -2045,7 +2079,8 @@ class Translator:
                  + self._made_once(date_casts.POSTGRES_SETUP, tried_date or styled)
                  + self._made_once(text_bounds.POSTGRES_SETUP, bounded or small_cast or built
                                    or unicode_overflow or leveled or joined or dated or logged
-                                   or rounded or cased or text_bounds.raises(tree))
+                                   or rounded or cased or decimal_stop
+                                   or text_bounds.raises(tree))
                  + identity_setup + index_setup + trimmed_setup)
         if replaced:  # (the view of the same name dropped first, when the session has one)
             name = target_sql(_written(tree)[0], self.target.dialect)
