@@ -1,8 +1,9 @@
 """`leo-synth sql`: scripts as LEO analysts in the SRS write them over the HMRC and DWP views
-beyond the basics, run on every backend, their answers the same on each: PAYE earnings by
-SIC 2007 section (the division cut from ``Main_SIC2007`` and matched to a ``VALUES`` lookup by
-``BETWEEN`` on text, means as ``MONEY``), PAYE beside self-assessment per tax year (``both``,
-``PAYE only``, ``SA only``, ``neither``), furlough months taken from the CJRS indicators and
+beyond the basics, run on every backend, their answers the same on each (PAYE beside
+self-assessment per tax year, ``both``, ``PAYE only``, ``SA only`` or ``neither``, is
+``examples/srs/86``, which ``test_srs_corpus`` runs so): PAYE earnings by SIC 2007 section
+(the division cut from ``Main_SIC2007`` and matched to a ``VALUES`` lookup by ``BETWEEN`` on
+text, means as ``MONEY``), furlough months taken from the CJRS indicators and
 unpivoted (``EOMONTH``, ``DATENAME``, ``DATEPART(quarter, ...)``, ``CONVERT(VARCHAR(7), d,
 126)``, running totals), benefit spells by groups of codes split from a list
 (``STRING_SPLIT``), regional movers by ``LAG`` and gaps and islands, and the first sustained
@@ -26,6 +27,7 @@ employment after gaps of more than a day. And what SQL Server does that the targ
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
@@ -64,35 +66,6 @@ SELECT s.label AS industry, e.TaxYear, COUNT(*) AS earners,
 FROM e JOIN sections s ON e.division BETWEEN s.lo AND s.hi
 GROUP BY s.label, e.TaxYear
 ORDER BY industry, e.TaxYear
-""",
-    "paye_beside_self_assessment_per_tax_year": """
-SET NOCOUNT ON
-;WITH paye AS (
-  SELECT Edukey, TaxYear, SUM(Earnings) AS pay FROM [LEO_i2].[2002237].[leo_earnings]
-  WHERE TaxYear BETWEEN 201415 AND 202021 AND Earnings > 0 GROUP BY Edukey, TaxYear
-), sa AS (
-  SELECT Edukey, TaxYear, SUM(EARNINGS_SELF_EMPLOYMENT) AS se
-  FROM [LEO_i2].[2002237].[leo_self_assessment] WHERE Self_Employed = 1 GROUP BY Edukey, TaxYear
-), people AS (
-  SELECT DISTINCT l.EDUKEY, y.TaxYear
-  FROM [LEO_i2].[2002237].[learner_ae_id_to_edukey_lookup] l
-  CROSS JOIN (VALUES (201415), (201617), (201819), (202021)) y(TaxYear)
-), status AS (
-  SELECT p.TaxYear,
-    CASE WHEN pa.pay IS NOT NULL AND s.se IS NOT NULL THEN 'both'
-         WHEN pa.pay IS NOT NULL THEN 'PAYE only'
-         WHEN s.se IS NOT NULL THEN 'SA only' ELSE 'neither' END AS income,
-    ISNULL(pa.pay, 0) + ISNULL(s.se, 0) AS total
-  FROM people p
-  LEFT JOIN paye pa ON pa.Edukey = p.EDUKEY AND pa.TaxYear = p.TaxYear
-  LEFT JOIN sa s ON s.Edukey = p.EDUKEY AND s.TaxYear = p.TaxYear
-)
-SELECT LEFT(CAST(TaxYear AS CHAR(6)), 4) + '-' + RIGHT(TaxYear, 2) AS tax_year, income,
-  COUNT(*) AS people,
-  CAST(100.0 * COUNT(*) / SUM(COUNT(*)) OVER (PARTITION BY TaxYear) AS DECIMAL(5, 1)) AS pct,
-  AVG(total) AS mean_total,
-  SUM(COUNT(*)) OVER (PARTITION BY TaxYear ORDER BY income ROWS UNBOUNDED PRECEDING) AS running
-FROM status GROUP BY TaxYear, income ORDER BY tax_year, income
 """,
     "furlough_months_from_the_cjrs_indicators_unpivoted": """
 SET NOCOUNT ON
@@ -192,6 +165,9 @@ GROUP BY YEAR(s), DATEPART(quarter, s) ORDER BY start_year, q
 """,
 }
 """Scripts as analysts write them, each ending in a result set that ``ORDER BY`` fixes."""
+PAYE_AND_SELF_EMPLOYMENT = (Path(__file__).parent.parent / "examples" / "srs"
+                            / "86_paye_and_self_employment_by_tax_year.sql")
+"""PAYE beside self-assessment per tax year (run on every backend by ``test_srs_corpus``)."""
 
 
 @pytest.mark.parametrize("name", sorted(SCRIPTS))
@@ -205,8 +181,7 @@ def test_hmrc_and_dwp_scripts_print_the_same_table_on_every_backend(
 def test_income_labels_of_a_cte_are_in_the_collations_order(
         backend: str, request: pytest.FixtureRequest) -> None:
     # the targets ordered every capital first: PAYE only, SA only, both, neither
-    rows = _values(_db(request, backend),
-                   SCRIPTS["paye_beside_self_assessment_per_tax_year"])
+    rows = _values(_db(request, backend), PAYE_AND_SELF_EMPLOYMENT.read_text(encoding="utf-8"))
     years = sorted({row[0] for row in rows})
     assert [row[1] for row in rows] == ["both", "neither", "PAYE only", "SA only"] * len(years)
 
