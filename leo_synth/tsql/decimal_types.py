@@ -118,11 +118,13 @@ def _cast(to: exp.DataType) -> NumberType | None:
 
 def _money_arithmetic(node: exp.Binary, left: NumberType, right: NumberType
                       ) -> NumberType | None:
-    """Arithmetic with a ``MONEY``: ``+``, ``-`` and ``*`` of money and money or an integer
-    are money (``CAST(5 AS MONEY) * 3`` is ``15.0000``); with a decimal, which outranks
-    money, a decimal, the money counted as a ``DECIMAL(19, 4)`` (``* 1.5`` has five places).
-    A quotient is left untyped (SQL Server divides money by rules of its own)."""
-    if isinstance(node, exp.Div | exp.Mod):
+    """Arithmetic with a ``MONEY``: ``+``, ``-``, ``*`` and ``/`` of money and money or an
+    integer are money (``CAST(5 AS MONEY) * 3`` is ``15.0000``, ``CAST(10 AS MONEY) / 3``
+    ``3.3333``: the integer is converted to money, which outranks it; the quotient cut off
+    at four places, ``money_quotients``); with a decimal, which outranks money, a decimal,
+    the money counted as a ``DECIMAL(19, 4)`` (``* 1.5`` has five places, ``/ 2.5`` seven).
+    A remainder is left untyped."""
+    if isinstance(node, exp.Mod):
         return None
     if (left.money or left.integer) and (right.money or right.integer):
         return MONEY
@@ -227,6 +229,8 @@ def number_type(node: exp.Expression, columns: ColumnKinds) -> NumberType | None
         return NumberType(MAX_PRECISION, scale)
     if isinstance(node, exp.Ceil | exp.Floor):
         operand = number_type(node.this, columns)
+        if operand is not None and operand.money:  # (CEILING of a MONEY is one: -2.0000)
+            return operand
         return None if operand is None else NumberType(operand.precision, 0, operand.integer)
     if isinstance(node, exp.Coalesce | exp.Greatest | exp.Least):  # (their values' type)
         if node.args.get("is_null"):  # ISNULL: its first argument's type (NULL has none)

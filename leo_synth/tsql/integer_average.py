@@ -92,9 +92,23 @@ def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, 
     """``integers`` with the columns the statement computes and names (innermost first): the
     named expressions of a CTE or a subquery (a column passed on under its own name keeps what
     it was), and the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value
-    is, or NULL)."""
+    is, or NULL). A CTE read by a later one is learnt first, however the tree lists them
+    (``WITH p AS (SELECT SUM(Earnings) AS pay ...), s AS (SELECT pay + 0 AS total FROM p)``:
+    read innermost first, ``s`` came before ``p``, and ``AVG(total)`` was not truncated):
+    the names are learnt again until they hold."""
     known = dict(integers)
-    for node in reversed(list(tree.find_all(exp.Select, exp.Values))):
+    nodes = list(reversed(list(tree.find_all(exp.Select, exp.Values))))
+    for _ in range(len(nodes)):
+        before = dict(known)
+        _learn_computed(nodes, known)
+        if known == before:
+            break
+    return known
+
+
+def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool]) -> None:
+    """One round of :func:`with_computed` over the queries and ``VALUES`` lists ``nodes``."""
+    for node in nodes:
         if isinstance(node, exp.Values):
             alias = node.args.get("alias")
             rows = [row.expressions for row in node.expressions if isinstance(row, exp.Tuple)]
@@ -112,7 +126,6 @@ def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, 
             if isinstance(value, exp.Column) and value.name.lower() == name:
                 continue
             known[name] = is_integer(value, known)
-    return known
 
 
 def for_target(tree: exp.Expression, integers: dict[str, bool],

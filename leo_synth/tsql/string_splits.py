@@ -113,6 +113,13 @@ def _is_split(node: exp.Expression | None) -> bool:
     return isinstance(node, exp.Anonymous) and node.name.upper() == "STRING_SPLIT"
 
 
+def splits(tree: exp.Expression) -> bool:
+    """Whether the statement reads a ``STRING_SPLIT`` table, whose ``value`` column is text
+    under the SRS's collation (``GROUP BY value`` of ``'a,A'`` is one group: DuckDB and
+    PostgreSQL made two)."""
+    return any(_is_split(node) for node in tree.find_all(exp.Anonymous))
+
+
 def _reads_columns(function: exp.Anonymous) -> bool:
     return bool(function.expressions) and function.expressions[0].find(exp.Column) is not None
 

@@ -63,6 +63,7 @@ from leo_synth.tsql import (
     declared_collations,
     derived_aliases,
     derived_columns,
+    derived_texts,
     dialect_habits,
     distinct_order,
     duplicate_columns,
@@ -91,6 +92,7 @@ from leo_synth.tsql import (
     lateral_joins,
     lookup_indexes,
     master_views,
+    money_quotients,
     money_texts,
     names,
     nested_order,
@@ -1892,6 +1894,8 @@ class Translator:
             lambda node: self._constant_text(node, variables, line))
         tree = self._variables(tree, variables, line)
         tree = hash_bytes.for_target(tree, self.target.dialect, line)
+        if string_splits.splits(tree):
+            self._met("value", TEXT)
         tree = string_splits.for_target(tree, self.target.dialect, line)
         tree = number_series.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
@@ -2010,6 +2014,7 @@ class Translator:
             string_aggregates.numbers_as_text(tree, derived), derived, self.target.dialect)
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
+        tree = money_quotients.for_target(tree, derived, self.target.dialect)
         if self.target.dialect == "sqlite":
             tree = exact_decimals.for_sqlite(tree, derived)
             tree = extract_decimals.for_sqlite(tree, derived.decimals)
@@ -2042,9 +2047,10 @@ class Translator:
         tree, dated = date_overflows.for_target(tree, plain_dates, self.datetime2_columns,
                                                 self.target.dialect)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
-        tree = text_groups.for_target(tree, self.texts)
-        tree = collation.for_target(tree, self.texts, self.target.dialect)
-        tree = text_order.for_target(tree, self.texts)
+        texts = derived_texts.with_derived(tree, self.texts)
+        tree = text_groups.for_target(tree, texts)
+        tree = collation.for_target(tree, texts, self.target.dialect)
+        tree = text_order.for_target(tree, texts)
         tree = string_escapes.for_target(tree, self.target.dialect)
         tree = quoted_names.for_target(tree, line)
         tree, joined = string_aggregates.for_target(tree, self.target.dialect)
