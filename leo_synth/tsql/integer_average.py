@@ -14,6 +14,8 @@ AVG(total) FROM t``), is an integer when what it is computed from is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from leo_synth.tsql.rewrites import replaced
@@ -88,12 +90,27 @@ def _truncated(node: exp.Expression, dialect: str) -> exp.Expression:
                     exp.DataType.build("BIGINT"))
 
 
-def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, bool]:
+def with_computed(tree: exp.Expression, integers: dict[str, bool],
+                  holds: Callable[[exp.Expression, dict[str, bool]], bool] | None = None
+                  ) -> dict[str, bool]:
     """``integers`` with the columns the statement computes and names (innermost first): the
     named expressions of a CTE or a subquery (a column passed on under its own name keeps what
     it was), and the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value
-    is, or NULL)."""
+    is, or NULL). ``holds`` tells another kind the same way (``float_texts.is_float``, with
+    the FLOAT columns for ``integers``)."""
+    holds = holds or is_integer
     known = dict(integers)
+    for _ in range(8):  # (again till nothing changes: a CTE reads the one before it)
+        before = dict(known)
+        _computed(tree, known, holds)
+        if known == before:
+            break
+    return known
+
+
+def _computed(tree: exp.Expression, known: dict[str, bool],
+              holds: Callable[[exp.Expression, dict[str, bool]], bool]) -> None:
+    """:func:`with_computed`'s one pass over the statement, innermost first."""
     for node in reversed(list(tree.find_all(exp.Select, exp.Values))):
         if isinstance(node, exp.Values):
             alias = node.args.get("alias")
@@ -101,7 +118,7 @@ def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, 
             for i, column in enumerate(alias.columns if alias is not None else []):
                 # (a NULL among the integers is an int too, as SQL Server types a bare NULL)
                 known[column.name.lower()] = bool(rows) and all(i < len(row) and (
-                    isinstance(row[i], exp.Null) or is_integer(row[i], known)) for row in rows)
+                    isinstance(row[i], exp.Null) or holds(row[i], known)) for row in rows)
             continue
         if not isinstance(node.parent, exp.Subquery | exp.CTE):
             continue  # (a query's own names are not columns of its FROM)
@@ -111,8 +128,7 @@ def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, 
             value, name = projection.this, projection.alias.lower()
             if isinstance(value, exp.Column) and value.name.lower() == name:
                 continue
-            known[name] = is_integer(value, known)
-    return known
+            known[name] = holds(value, known)
 
 
 def for_target(tree: exp.Expression, integers: dict[str, bool],
