@@ -28,6 +28,8 @@ did not:
 - a ``CASE`` or ``IIF`` whose every result is the NULL constant (``CASE WHEN 1 = 1 THEN NULL
   END``, a placeholder for a column a year lacks) stops with error 8133, and ``COALESCE(NULL,
   NULL)`` with 4127, where every target gave NULL (``CAST(NULL AS VARCHAR(4))`` runs).
+- text beside decimals in a ``CASE`` is converted to ``numeric``: blank text stops it
+  ("Error converting data type varchar to numeric."), where every target gave 0.0.
 """
 
 from __future__ import annotations
@@ -370,3 +372,22 @@ def test_typed_nulls_and_isnull_of_nulls_still_run(
   CASE WHEN x = 1 THEN NULL ELSE CAST(NULL AS VARCHAR(4)) END AS b,
   COALESCE(NULL, CAST(NULL AS INT)) AS c, CASE x WHEN 1 THEN NULL ELSE 2 END AS d
 FROM (VALUES (1)) v (x)""") == [["NULL", "NULL", "NULL", "NULL"]]
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT x, CASE WHEN x = 1 THEN '' ELSE 2.5 END AS a FROM (VALUES (1), (2)) v (x)",
+    """CREATE TABLE #t (x INT, m DECIMAL(5, 2))
+INSERT INTO #t VALUES (1, 2.5), (2, NULL)
+SELECT x, CASE WHEN m IS NULL THEN 'n/a' ELSE m END AS a FROM #t""",
+])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_beside_decimals_in_a_case_is_converted_to_numeric(
+        backend: str, text: str, request: pytest.FixtureRequest) -> None:
+    # blank text is no numeric (every target gave 0.0), and the message names numeric, not
+    # float
+    with pytest.raises(ScriptError, match=r"^line \d: (\w+ said: )?" + re.escape(
+            "Error converting data type varchar to numeric.") + "$"):
+        _tables(_db(request, backend), text)
+    assert _rows(_db(request, backend), """SELECT x, CASE WHEN x = 1 THEN '0.5' ELSE 2.5 END AS a,
+  CASE WHEN x = 1 THEN '' ELSE 2 END AS b, CASE WHEN x = 1 THEN '' ELSE CAST(2 AS FLOAT) END AS c
+FROM (VALUES (1), (2)) v (x) ORDER BY x""") == [["1", "0.5", "0", "0"], ["2", "2.5", "2", "2"]]

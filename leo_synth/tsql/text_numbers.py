@@ -35,7 +35,7 @@ from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number
 from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_assignment, is_text
-from leo_synth.tsql.sqlite_functions import INTEGER, zero_integer
+from leo_synth.tsql.sqlite_functions import DECIMAL, INTEGER, zero_integer
 from leo_synth.tsql.text_bounds import raised
 from leo_synth.tsql.try_conversions import no_digits
 
@@ -269,6 +269,16 @@ def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
                     value.replace(exp.Literal.number(int(value.name or "0", 16)))
 
 
+def _is_decimal(node: exp.Expression, kinds: ColumnKinds) -> bool:
+    """Whether ``node`` is a decimal for certain: a literal with a point and no exponent, a
+    cast to ``DECIMAL``/``NUMERIC`` or a column of the script's tables declared one."""
+    if isinstance(node, exp.Literal):
+        return not node.is_string and DECIMAL_LITERAL.fullmatch(node.name) is not None
+    if isinstance(node, exp.Cast | exp.TryCast):
+        return node.to.is_type(exp.DataType.Type.DECIMAL)
+    return isinstance(node, exp.Column) and kinds.decimals.get(node.name.lower()) is not None
+
+
 def _case_arms(node: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
                dialect: str, kinds: ColumnKinds) -> bool:
     """A CASE whose results mix numbers and text gives the numbers' type, as SQL Server's
@@ -293,9 +303,16 @@ def _case_arms(node: exp.Expression, texts: dict[str, bool], integers: dict[str,
     to = exp.DataType.build("INT" if all(is_integer(r, integers) for r in numbers)
                             else "FLOAT")
     pattern = INTEGER if to.is_type(exp.DataType.Type.INT) else NUMBER
+    decimal = pattern is NUMBER and all(
+        is_integer(r, integers) or _is_decimal(r, kinds) for r in numbers)
     raising = False
     for result in results:
-        if isinstance(result, exp.Literal) and result.is_string:
+        if decimal and isinstance(result, exp.Literal) and result.is_string and not (
+                result.name.strip() and DECIMAL.fullmatch(result.name)):
+            # ('' and '1e3' are no numeric: CASE WHEN ... THEN '' ELSE 2.5 END stops)
+            result.replace(raised(not_converted("numeric"), dialect))
+            raising = raising or dialect == "postgres"
+        elif isinstance(result, exp.Literal) and result.is_string:
             if not result.name.strip() or pattern.fullmatch(result.name):
                 result.replace(exp.Literal.number(result.name.strip() or "0"))
             elif dialect == "sqlite":  # (converted, so stopped, only when it is chosen)
