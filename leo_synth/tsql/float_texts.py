@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 
 from sqlglot import exp
 
-from leo_synth.tsql.integer_average import ARITHMETIC
+from leo_synth.tsql.integer_average import ARITHMETIC, with_computed
 from leo_synth.tsql.sqlite_functions import EXPONENT
 from leo_synth.tsql.value_rewrites import TEXT_TYPES, is_float_function
 
@@ -118,7 +118,8 @@ def converted_to_text(tree: exp.Expression) -> Iterator[tuple[exp.Expression,
 def _rounded_floats(tree: exp.Expression, floats: dict[str, bool]) -> None:
     """``ROUND`` of a FLOAT stays a FLOAT on PostgreSQL, as in SQL Server: its ``round(x,
     n)`` exists only for ``numeric`` (``rewrites`` casts x), so ``ROUND(AVG(CAST(pay AS
-    FLOAT)), 2)`` showed ``17330.70`` where SQL Server shows ``17330.7``."""
+    FLOAT)), 2)`` showed ``17330.70`` where SQL Server shows ``17330.7``, and
+    ``ROUND(AVG(att8), 1)`` of a CTE's ``KS4_ATT8 AS att8`` ``21.0`` where it shows ``21``."""
     for node in list(tree.find_all(exp.Round)):
         if node.args.get("decimals") is not None and is_float(node.this, floats):
             node.replace(exp.Cast(this=node.copy(), to=exp.DataType.build(
@@ -129,6 +130,7 @@ def for_target(tree: exp.Expression, floats: dict[str, bool],
                dialect: str) -> tuple[exp.Expression, bool]:
     """The tree with each FLOAT converted to text written as SQL Server writes it, and
     whether it has any (PostgreSQL's function is then made first)."""
+    floats = with_computed(tree, floats, is_float)  # (a CTE's AVG(KS4_ATT8) AS att8 too)
     if dialect == "postgres":
         _rounded_floats(tree, floats)
     found = False

@@ -14,6 +14,8 @@ AVG(total) FROM t``), is an integer when what it is computed from is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from leo_synth.tsql.rewrites import replaced
@@ -88,25 +90,30 @@ def _truncated(node: exp.Expression, dialect: str) -> exp.Expression:
                     exp.DataType.build("BIGINT"))
 
 
-def with_computed(tree: exp.Expression, integers: dict[str, bool]) -> dict[str, bool]:
+def with_computed(tree: exp.Expression, integers: dict[str, bool],
+                  holds: Callable[[exp.Expression, dict[str, bool]], bool] | None = None
+                  ) -> dict[str, bool]:
     """``integers`` with the columns the statement computes and names (innermost first): the
     named expressions of a CTE or a subquery (a column passed on under its own name keeps what
     it was), and the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value
     is, or NULL). A CTE read by a later one is learnt first, however the tree lists them
     (``WITH p AS (SELECT SUM(Earnings) AS pay ...), s AS (SELECT pay + 0 AS total FROM p)``:
     read innermost first, ``s`` came before ``p``, and ``AVG(total)`` was not truncated):
-    the names are learnt again until they hold."""
+    the names are learnt again until they hold. ``holds`` tells another kind the same way
+    (``float_texts.is_float``, with the FLOAT columns for ``integers``)."""
+    holds = holds or is_integer
     known = dict(integers)
     nodes = list(reversed(list(tree.find_all(exp.Select, exp.Values))))
     for _ in range(len(nodes)):
         before = dict(known)
-        _learn_computed(nodes, known)
+        _learn_computed(nodes, known, holds)
         if known == before:
             break
     return known
 
 
-def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool]) -> None:
+def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool],
+                    holds: Callable[[exp.Expression, dict[str, bool]], bool]) -> None:
     """One round of :func:`with_computed` over the queries and ``VALUES`` lists ``nodes``."""
     for node in nodes:
         if isinstance(node, exp.Values):
@@ -115,7 +122,7 @@ def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool]) -> None
             for i, column in enumerate(alias.columns if alias is not None else []):
                 # (a NULL among the integers is an int too, as SQL Server types a bare NULL)
                 known[column.name.lower()] = bool(rows) and all(i < len(row) and (
-                    isinstance(row[i], exp.Null) or is_integer(row[i], known)) for row in rows)
+                    isinstance(row[i], exp.Null) or holds(row[i], known)) for row in rows)
             continue
         if not isinstance(node.parent, exp.Subquery | exp.CTE):
             continue  # (a query's own names are not columns of its FROM)
@@ -125,7 +132,7 @@ def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool]) -> None
             value, name = projection.this, projection.alias.lower()
             if isinstance(value, exp.Column) and value.name.lower() == name:
                 continue
-            known[name] = is_integer(value, known)
+            known[name] = holds(value, known)
 
 
 def for_target(tree: exp.Expression, integers: dict[str, bool],

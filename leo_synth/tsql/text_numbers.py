@@ -35,7 +35,7 @@ from leo_synth.tsql.integer_average import is_integer
 from leo_synth.tsql.integer_casts import ColumnKinds, is_number, source, unicode_integer
 from leo_synth.tsql.integer_overflow import int_valued
 from leo_synth.tsql.rewrites import is_assignment, is_text
-from leo_synth.tsql.sqlite_functions import INTEGER, zero_integer
+from leo_synth.tsql.sqlite_functions import DECIMAL, INTEGER, zero_integer
 from leo_synth.tsql.text_bounds import raised
 from leo_synth.tsql.try_conversions import no_digits
 
@@ -255,11 +255,14 @@ def _integer_texts(node: exp.Expression, integers: dict[str, bool]) -> None:
     """A string literal holding an integer compared with an integer expression is that
     integer, as SQL Server converts it: ``HAVING COUNT(*) > '1'``, ``LEN(pmr) = '18'``,
     ``YEAR(d) - 2000 > '15'`` (SQLite, which ranks every number below every text unless a
-    column's type converts it, found no row)."""
+    column's type converts it, found no row); blank text is 0 (``WHERE FSMeligible_spr14 =
+    ''`` finds the pupils not eligible, where SQLite found none and DuckDB stopped)."""
     for subject, value in _compared_pairs(node):
-        if (isinstance(value, exp.Literal) and value.is_string and INTEGER.fullmatch(value.name)
+        if (isinstance(value, exp.Literal) and value.is_string
+                and (INTEGER.fullmatch(value.name) or zero_integer(value.name))
                 and is_integer(subject, integers)):
-            value.replace(exp.Literal.number(int(value.name.strip())))
+            value.replace(exp.Literal.number(int(value.name.strip() or 0)
+                                             if INTEGER.fullmatch(value.name) else 0))
 
 
 def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
@@ -278,7 +281,17 @@ def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:
                     value.replace(exp.Literal.number(int(value.name or "0", 16)))
 
 
-def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool],
+def _is_decimal(node: exp.Expression, kinds: ColumnKinds) -> bool:
+    """Whether ``node`` is a decimal for certain: a literal with a point and no exponent, a
+    cast to ``DECIMAL``/``NUMERIC`` or a column of the script's tables declared one."""
+    if isinstance(node, exp.Literal):
+        return not node.is_string and DECIMAL_LITERAL.fullmatch(node.name) is not None
+    if isinstance(node, exp.Cast | exp.TryCast):
+        return node.to.is_type(exp.DataType.Type.DECIMAL)
+    return isinstance(node, exp.Column) and kinds.decimals.get(node.name.lower()) is not None
+
+
+def _case_arms(node: exp.Expression, texts: dict[str, bool], integers: dict[str, bool],
                dialect: str, kinds: ColumnKinds) -> bool:
     """A CASE whose results mix numbers and text gives the numbers' type, as SQL Server's
     CASE gives its arms' type of highest precedence: a text arm is converted when it is
@@ -287,33 +300,42 @@ def _case_arms(node: exp.Case, texts: dict[str, bool], integers: dict[str, bool]
     PostgreSQL, which reads a literal beside an integer as one when it plans the query,
     stopped even when no row chose it, and DuckDB refused text beside a decimal. So a
     literal that is no number stops the query by the target's own means when it is chosen
-    (SQLite's conversion function). Returns whether PostgreSQL's session function is called
-    (``text_bounds.POSTGRES_SETUP``)."""
-    slots = [(arm, "true") for arm in node.args.get("ifs") or []]
-    if node.args.get("default") is not None:
-        slots.append((node, "default"))
-    results = [holder.args[key] for holder, key in slots]
+    (SQLite's conversion function). ``CHOOSE(i, 'None', 1, 2)`` is typed as its values are
+    (SQLite gave ``'None'`` and DuckDB refused to mix them). Returns whether PostgreSQL's
+    session function is called (``text_bounds.POSTGRES_SETUP``)."""
+    if isinstance(node, exp.Case):
+        results = [arm.args["true"] for arm in node.args.get("ifs") or []]
+        if node.args.get("default") is not None:
+            results.append(node.args["default"])
+    else:  # CHOOSE(index, value, ...)
+        results = list(node.expressions[1:])
     numbers = [r for r in results if not _is_text(r, texts) and is_number(r, kinds)]
     if not numbers:
         return False
     to = exp.DataType.build("INT" if all(is_integer(r, integers) for r in numbers)
                             else "FLOAT")
     pattern = INTEGER if to.is_type(exp.DataType.Type.INT) else NUMBER
+    decimal = pattern is NUMBER and all(
+        is_integer(r, integers) or _is_decimal(r, kinds) for r in numbers)
     raising = False
-    for holder, key in slots:
-        result = holder.args[key]
-        if isinstance(result, exp.Literal) and result.is_string:
+    for result in results:
+        if decimal and isinstance(result, exp.Literal) and result.is_string and not (
+                result.name.strip() and DECIMAL.fullmatch(result.name)):
+            # ('' and '1e3' are no numeric: CASE WHEN ... THEN '' ELSE 2.5 END stops)
+            result.replace(raised(not_converted("numeric"), dialect))
+            raising = raising or dialect == "postgres"
+        elif isinstance(result, exp.Literal) and result.is_string:
             if not result.name.strip() or pattern.fullmatch(result.name):
-                holder.set(key, exp.Literal.number(result.name.strip() or "0"))
+                result.replace(exp.Literal.number(result.name.strip() or "0"))
             elif dialect == "sqlite":  # (converted, so stopped, only when it is chosen)
-                holder.set(key, as_number(result, to, dialect))
+                result.replace(as_number(result.copy(), to, dialect))
             else:
                 said = (conversion_failed(result.name, "int") if pattern is INTEGER
                         else not_converted("float"))
-                holder.set(key, raised(said, dialect))
+                result.replace(raised(said, dialect))
                 raising = dialect == "postgres"
         elif _is_text(result, texts):
-            holder.set(key, as_number(result, to, dialect))
+            result.replace(as_number(result.copy(), to, dialect))
     return raising
 
 
@@ -325,7 +347,11 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
     whether PostgreSQL's session function that raises is called
     (``text_bounds.POSTGRES_SETUP``)."""
     raising = False
-    for case in list(tree.find_all(exp.Case)):
+    for case in list(tree.find_all(exp.Case, exp.Anonymous)):
+        if isinstance(case, exp.Anonymous):
+            if case.name.upper() == "CHOOSE" and len(case.expressions) > 1:
+                raising = _case_arms(case, texts, integers, dialect, kinds) or raising
+            continue
         if case.this is not None:
             _check_integer_text(case, integers, kinds.ints, line)
             _integer_texts(case, integers)

@@ -97,6 +97,7 @@ from leo_synth.tsql import (
     names,
     nested_order,
     null_columns,
+    null_results,
     number_formats,
     number_series,
     number_styles,
@@ -1857,6 +1858,7 @@ class Translator:
         distinct_order.check(tree, line)
         unnamed_columns.check(tree, line)
         window_rules.check(tree, line)
+        null_results.check(tree, line)
         dialect_habits.check(tree, line)
         statement_shapes.check(tree, line)
         aggregate_rules.check(tree, line)

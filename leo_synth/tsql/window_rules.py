@@ -34,6 +34,12 @@ Mistakes that ran on a target and stopped the script in the SRS:
   reason scripts write ``ORDER BY (SELECT NULL)``; every target ran it, the rows numbered in
   no order (``SUM(x) OVER (ORDER BY 1)`` the whole partition's total on every row).
 
+- ``LAST_VALUE(la) IGNORE NULLS OVER (PARTITION BY pmr ORDER BY yr ...)`` (SQL Server 2022's
+  way to carry a pupil's last known LA forward): SQLite and PostgreSQL have no ``IGNORE
+  NULLS`` (sqlglot dropped it, so the nulls were kept and the answer was another), so it
+  stops the script with one line naming the way every version writes it; ``RESPECT
+  NULLS``, the default, is dropped (every target stopped with "must have an OVER clause").
+
 Checked on the script's own statement, before leo-synth's rewrites add windows of their own.
 """
 
@@ -66,10 +72,27 @@ def _name(function: exp.Expression) -> str:
     return function.sql(dialect="tsql").split("(", 1)[0]
 
 
+IGNORE_NULLS = ("{} ... IGNORE NULLS cannot be translated: carry the last value forward with "
+                "MAX(x) OVER (PARTITION BY p, n) where n is COUNT(x) OVER (PARTITION BY p "
+                "ORDER BY o ROWS UNBOUNDED PRECEDING), computed in a derived table")
+"""What a window function's ``IGNORE NULLS`` stops with, and the way to write it."""
+
+
+def _null_treatment(tree: exp.Expression, line: int) -> None:
+    """``RESPECT NULLS`` dropped (it is the default); ``IGNORE NULLS`` refused
+    (:data:`IGNORE_NULLS`)."""
+    for node in list(tree.find_all(exp.IgnoreNulls, exp.RespectNulls)):
+        if isinstance(node, exp.IgnoreNulls):
+            raise ScriptError(line, IGNORE_NULLS.format(_name(node.this)))
+        node.replace(node.this)
+
+
 def check(tree: exp.Expression, line: int) -> None:
     """Stop, in SQL Server's words, at a windowed ``DISTINCT`` aggregate, a ranking or
     offset function without ``ORDER BY``, a window function without ``OVER``, or a window
-    ordered by a position or a constant."""
+    ordered by a position or a constant; and at ``IGNORE NULLS``, which is not
+    translated."""
+    _null_treatment(tree, line)
     for function in tree.find_all(*WINDOW_ONLY):
         held = function.parent if isinstance(function.parent, exp.WithinGroup) else function
         if not isinstance(held.parent, exp.Window):
