@@ -13,8 +13,9 @@ no table holds, and that every item making it makes of text (``rewrites.is_text`
 literal, a text function, a ``CASE`` of text, another such column; a ``NULL`` beside text, or
 the column passed through, changes nothing) is text for the passes that order, group and
 compare text ignoring case (``text_order``, ``text_groups``, ``collation``), for that statement.
-So is the ``value`` of a ``STRING_SPLIT`` as DuckDB reads it, the parts of a text split
-(``UNNEST(STRING_SPLIT(codes, ','))``).
+So is the ``value`` of a statement that reads a ``STRING_SPLIT`` (``string_splits.splits``,
+asked before the split is translated): the parts of a text. Rejected: marking ``value`` as
+text for the session, which made a later table's integer ``value`` column text too.
 """
 
 from __future__ import annotations
@@ -25,22 +26,21 @@ from leo_synth.tsql.derived_columns import made_items, passed_name
 from leo_synth.tsql.rewrites import is_text
 
 
-def with_derived(tree: exp.Expression, texts: dict[str, bool]) -> dict[str, bool]:
+def with_derived(tree: exp.Expression, texts: dict[str, bool],
+                 split: bool = False) -> dict[str, bool]:
     """``texts`` with the names (lower case) ``tree``'s derived tables and CTEs make of
-    text and no table holds (see the module's docstring)."""
+    text and no table holds, and ``value`` when the statement reads a ``STRING_SPLIT``
+    (``split``; see the module's docstring)."""
+    known = dict(texts)
+    if split:
+        known["value"] = True
     made = {name: [item for item in items
                    if not isinstance(item, exp.Null) and passed_name(item) != name]
-            for name, items in made_items(tree).items() if texts.get(name) is None}
-    known = dict(texts)
-
-    def text(item: exp.Expression) -> bool:
-        return is_text(item, known) or (isinstance(item, exp.Explode)
-                                        and isinstance(item.this, exp.Split))
-
+            for name, items in made_items(tree).items() if known.get(name) is None}
     found = True
     while found:  # (a column made of another such column: learnt round by round)
         found = False
         for name, items in made.items():
-            if name not in known and items and all(text(item) for item in items):
+            if name not in known and items and all(is_text(item, known) for item in items):
                 known[name] = found = True
     return known

@@ -261,8 +261,8 @@ def _integer_texts(node: exp.Expression, integers: dict[str, bool]) -> None:
         if (isinstance(value, exp.Literal) and value.is_string
                 and (INTEGER.fullmatch(value.name) or zero_integer(value.name))
                 and is_integer(subject, integers)):
-            value.replace(exp.Literal.number(int(value.name.strip() or 0)
-                                             if INTEGER.fullmatch(value.name) else 0))
+            value.replace(exp.Literal.number(
+                int(value.name) if INTEGER.fullmatch(value.name) else 0))
 
 
 def _binary_as_integer(node: exp.Expression, integers: dict[str, bool]) -> None:

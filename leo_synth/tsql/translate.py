@@ -1896,8 +1896,7 @@ class Translator:
             lambda node: self._constant_text(node, variables, line))
         tree = self._variables(tree, variables, line)
         tree = hash_bytes.for_target(tree, self.target.dialect, line)
-        if string_splits.splits(tree):
-            self._met("value", TEXT)
+        split = string_splits.splits(tree)  # (its value is text for this statement alone)
         tree = string_splits.for_target(tree, self.target.dialect, line)
         tree = number_series.for_target(tree, self.target.dialect, line)
         if tree.find(exp.Pivot):
@@ -2049,7 +2048,7 @@ class Translator:
         tree, dated = date_overflows.for_target(tree, plain_dates, self.datetime2_columns,
                                                 self.target.dialect)
         tree = isnull_lengths.for_target(tree, self.lengths, self.texts)
-        texts = derived_texts.with_derived(tree, self.texts)
+        texts = derived_texts.with_derived(tree, self.texts, split)
         tree = text_groups.for_target(tree, texts)
         tree = collation.for_target(tree, texts, self.target.dialect)
         tree = text_order.for_target(tree, texts)
