@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from leo_synth.config import RunConfig
+from leo_synth.config import RunConfig, format_of_out
 from leo_synth.errors import LeoSynthError, did_you_mean
 from leo_synth.spec.model import Catalog, Relation
 
@@ -99,7 +99,7 @@ class Extract:
 
 
 def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = None,
-             format: str = "sqlite", out: str | PathLike[str] = "out/leo.sqlite",
+             format: str | None = None, out: str | PathLike[str] = "out/leo.sqlite",
              if_exists: str = "fail", workers: int | str = 1, iteration: int = 2,
              block_size: int = 5_000, parameters: str | PathLike[str] | None = None,
              progress: Callable[[int, int, int], None] | None = None,
@@ -108,8 +108,10 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
              space_check: bool = True) -> GenerateSummary:
     """Generate the extract and write it, like ``leo-synth generate``.
 
-    ``format`` is ``sqlite`` (``out`` a file), ``parquet`` (a folder) or ``postgres`` (a
-    ``postgresql://`` URL); an existing output is replaced only with ``if_exists="replace"``.
+    ``format`` is ``sqlite`` (``out`` a file), ``parquet``, ``duckdb`` or ``csv`` (a folder)
+    or ``postgres`` (a ``postgresql://`` URL); when None, the one ``out`` names (a URL,
+    ``.sqlite``, ``.parquet``, ``.duckdb``, ``.csv``), else ``sqlite``. An existing output is
+    replaced only with ``if_exists="replace"``.
     ``request`` narrows the run to a variable request's tables and variables. The output is
     the same for any ``workers`` (a number, or ``"auto"``: one per core, as the command line's
     default). ``progress(blocks_done, blocks_total, rows)`` is called
@@ -127,7 +129,8 @@ def generate(persons: int = 10_000, seed: int = 42, *, request: RequestLike = No
     from leo_synth.secrets import redact
 
     config = RunConfig().with_overrides(
-        persons=persons, seed=seed, format=format, out=str(out), if_exists=if_exists,
+        persons=persons, seed=seed, format=format or format_of_out(str(out)) or "sqlite",
+        out=str(out), if_exists=if_exists,
         workers=workers, iteration=iteration, block_size=block_size,
         parameters=str(parameters) if parameters is not None else None, engine=engine,
         scheduler=scheduler)

@@ -28,7 +28,7 @@ from leo_synth.config import (
     FORMATS,
     IF_EXISTS,
     RunConfig,
-    is_postgres_url,
+    format_of_out,
     load_config,
 )
 from leo_synth.engine.heap import release_big_buffers
@@ -304,7 +304,9 @@ class Progress:
 @click.option("--seed", type=int, show_default=_config_default("seed"),
               help="Seed: the same seed gives the same data.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              show_default=_config_default("format"), help="Output format.")
+              show_default=_config_default("format"),
+              help="Output format; left out, the one --out names (a postgresql:// URL; "
+                   "a name ending .sqlite, .db, .parquet, .duckdb or .csv).")
 @click.option("--out", show_default=_config_default("out"),
               help="Output file (sqlite), folder (parquet, duckdb, csv) or "
                    "postgresql:// URL; with --engine dask a folder or an fsspec URL "
@@ -370,8 +372,13 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         leo-synth generate --engine dask --out out/leo_dataset --persons 1000000
     """
     base = _config(config_path)
-    if fmt is None and out is not None and is_postgres_url(out):
-        fmt = "postgres"  # a URL can only mean PostgreSQL; never a local file "postgresql:/db"
+    if fmt is None and out is not None:
+        # a URL can only mean PostgreSQL (never a local file "postgresql:/db"), and
+        # `--out leo.parquet` Parquet (not a SQLite file so named)
+        fmt = format_of_out(out)
+    if fmt and not out and fmt != base.format:
+        raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
+                            f"{base.format})")
     if engine == "dask" and fmt is None and base.format != "parquet":
         if not out:
             raise LeoSynthError("--engine dask writes a partitioned Parquet dataset: give "
@@ -382,9 +389,6 @@ def generate(config_path: Path | None, persons: int | None, seed: int | None, fm
         block_size=block_size, iteration=int(iteration) if iteration else None,
         srs_project=srs_project, part=part, profile=profile,
         ledger=False if no_ledger else None, engine=engine, scheduler=scheduler)
-    if fmt and not out and config.format != base.format:
-        raise LeoSynthError(f"--format {fmt} needs --out (the config's out is for "
-                            f"{base.format})")
     # Only in leo-synth's own process (a test session or a program calling main() goes on
     # after the command) and not for Dask (its scheduler may use pandas and cleans up at exit):
     # a run converts numpy arrays only, so pyarrow need not import pandas (a quarter of a

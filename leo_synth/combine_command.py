@@ -12,7 +12,13 @@ from typing import Any
 import click
 
 from leo_synth.cli import Progress, RowProgress, main
-from leo_synth.config import FORMATS, IF_EXISTS, is_postgres_url
+from leo_synth.config import (
+    FORMATS,
+    IF_EXISTS,
+    format_of_out,
+    is_postgres_url,
+    out_format_problem,
+)
 from leo_synth.errors import LeoSynthError
 from leo_synth.output_reading import open_output
 from leo_synth.secrets import redact
@@ -24,8 +30,9 @@ from leo_synth.secrets import redact
               help="The combined output: a SQLite file, a Parquet, DuckDB or CSV folder, or a "
                    "postgresql:// URL.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS),
-              help="Output format. Default: postgres for a postgresql:// URL, sqlite for a "
-                   ".sqlite, .sqlite3 or .db file, else the parts' own.")
+              help="Output format. Default: the one --out names (postgres for a postgresql:// "
+                   "URL; sqlite for .sqlite, .sqlite3 or .db; parquet, duckdb or csv for "
+                   ".parquet, .duckdb or .csv), else the parts' own.")
 @click.option("--if-exists", type=click.Choice(IF_EXISTS), default="fail", show_default=True,
               help="What to do when the output exists (replace: only leo-synth's own).")
 @click.option("--no-space-check", is_flag=True,
@@ -62,6 +69,9 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
     if is_postgres_url(out) != (fmt == "postgres"):
         raise LeoSynthError("--format postgres takes a postgresql:// URL as --out, and a "
                             "postgresql:// URL needs --format postgres")
+    mismatch = out_format_problem(out, fmt)
+    if mismatch:
+        raise LeoSynthError(mismatch)
     specs = spec_digest(default_schema_dir())
     whole = whole_run(opened, specs)  # (checked before anything is opened for writing)
     total = sum(int(entry["rows"]) for entry in whole["relations"].values())
@@ -88,15 +98,12 @@ def combine(parts: tuple[str, ...], out: str, fmt: str | None, if_exists: str,
                f"({fmt}) in {time.perf_counter() - started:.1f} s")
 
 
-SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
-
-
 def _default_format(out: str, opened: list[Any]) -> str:
-    """PostgreSQL for a URL, SQLite for a file named so, else the parts' own format."""
-    if is_postgres_url(out):
-        return "postgres"
-    if out.lower().endswith(SQLITE_SUFFIXES):
-        return "sqlite"
+    """The format ``out`` names (a URL, a suffix: :func:`format_of_out`), else the parts' own
+    format."""
+    named = format_of_out(out)
+    if named is not None:
+        return named
     kinds = {output.kind for output in opened}
     return kinds.pop() if len(kinds) == 1 else "parquet"
 

@@ -127,10 +127,10 @@ def validate(config: RunConfig) -> RunConfig:
         project = check_project(project)
     except LeoSynthError as exc:
         problems.append(f"srs_project: {exc}")
-    if (isinstance(config.out, str) and is_postgres_url(config.out)
-            and config.format != "postgres"):
-        problems.append(f"out is a PostgreSQL URL but format is {config.format}: use "
-                        f"--format postgres (or leave --format out), or give a file path")
+    if isinstance(config.out, str) and isinstance(config.format, str):
+        mismatch = out_format_problem(config.out, config.format)
+        if mismatch:
+            problems.append(mismatch)
     problems.extend(_engine_problems(config))
     if not isinstance(config.ledger, bool):
         problems.append(f"ledger must be true or false, got {config.ledger!r}")
@@ -160,6 +160,37 @@ def _engine_problems(config: RunConfig) -> list[str]:
 def is_postgres_url(out: str) -> bool:
     """Whether an output names a PostgreSQL database (rather than a file or folder)."""
     return out.strip().lower().startswith(POSTGRES_URL_SCHEMES)
+
+
+SUFFIX_FORMATS = {".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite",
+                  ".parquet": "parquet", ".duckdb": "duckdb", ".csv": "csv"}
+"""The format an output's name gives away (a folder named ``leo.parquet`` or ``leo.duckdb``,
+as Spark and DuckDB users name theirs, is that format's folder)."""
+
+
+def format_of_out(out: str) -> str | None:
+    """The format ``out`` names: postgres for a ``postgresql://`` URL, else by its suffix
+    (:data:`SUFFIX_FORMATS`); None when its name does not say (``out/leo_parquet``)."""
+    if is_postgres_url(out):
+        return "postgres"
+    name = out.strip().rstrip("/\\").lower()
+    return next((fmt for suffix, fmt in SUFFIX_FORMATS.items() if name.endswith(suffix)), None)
+
+
+def out_format_problem(out: str, fmt: str) -> str | None:
+    """Why ``out`` cannot take output of format ``fmt`` (None when it can): a PostgreSQL URL
+    takes PostgreSQL alone, and a name with another format's suffix is a mistake (a SQLite
+    file named ``leo.parquet`` that no Parquet reader opens)."""
+    named = format_of_out(out)
+    if named == "postgres" and fmt != "postgres":
+        return (f"out is a PostgreSQL URL but format is {fmt}: use --format postgres (or "
+                f"leave --format out), or give a file path")
+    if fmt == "postgres" and named != "postgres":
+        return None  # (the PostgreSQL writer says what a URL must look like)
+    if named is not None and named != fmt:
+        return (f"out {out} names a {named} output but format is {fmt}: use --format "
+                f"{named} (or leave --format out), or name the output for {fmt}")
+    return None
 
 
 def load_config(path: Path | None, defaults: RunConfig | None = None) -> RunConfig:

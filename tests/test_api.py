@@ -92,6 +92,15 @@ def test_generate_writes_and_summarises(tmp_path: Path) -> None:
         leo_synth.generate(persons=120, format="excel", out=tmp_path / "x")
 
 
+def test_generate_writes_the_format_its_out_names(tmp_path: Path) -> None:
+    summary = leo_synth.generate(persons=100, out=tmp_path / "api.parquet",
+                                 request=ROOT / "examples" / "request.yaml")
+    assert summary.format == "parquet"
+    assert (tmp_path / "api.parquet" / "_manifest.json").is_file()
+    assert leo_synth.generate(persons=100, out=tmp_path / "api.db",
+                              request=ROOT / "examples" / "request.yaml").format == "sqlite"
+
+
 def test_example_script_runs(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "api_quickstart.py"), "300",
                            "2"], capture_output=True, text=True, cwd=tmp_path, timeout=300,

@@ -142,6 +142,25 @@ def test_bad_options_give_one_line(tmp_path: Path, args: list[str], fragments: l
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("name,fmt,made", [("leo.parquet", "parquet", "_manifest.json"),
+                                            ("leo.duckdb", "duckdb", "NPD_i2.duckdb")])
+def test_an_out_named_for_a_format_is_written_in_it(tmp_path: Path, name: str, fmt: str,
+                                                    made: str) -> None:
+    """`--out leo.parquet` with no --format wrote a SQLite file so named (the default
+    format), which no Parquet reader opens; a --format against the name is refused."""
+    request = str(ROOT / "examples" / "request.yaml")
+    result = run("generate", "--persons", "100", "--request", request,
+                 "--out", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    assert f"({fmt})" in result.stdout.splitlines()[-1]
+    assert (tmp_path / name / made).is_file()
+    refused = run("generate", "--persons", "100", "--request", request, "--format", "sqlite",
+                  "--out", str(tmp_path / f"other{Path(name).suffix}"))
+    assert_one_line_error(refused, f"names a {fmt} output but format is sqlite",
+                          f"use --format {fmt}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
 def test_bad_config_value_and_unknown_setting(tmp_path: Path) -> None:
     config = tmp_path / "bad.yaml"
     config.write_text("persons: lots\nout: x.sqlite\n")
