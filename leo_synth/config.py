@@ -208,6 +208,8 @@ def load_config(path: Path | None, defaults: RunConfig | None = None) -> RunConf
         hints = [f"{key!r}{did_you_mean(key, known)}" for key in unknown]
         raise LeoSynthError(f"{path}: unknown setting {', '.join(hints)}; known settings: "
                             f"{', '.join(sorted(known))}")
+    if "format" not in doc and isinstance(doc.get("out"), str) and format_of_out(doc["out"]):
+        doc = {**doc, "format": format_of_out(doc["out"])}  # (as --out alone says it)
     try:
         config = replace(defaults, **doc, base_dir=str(path.parent))
     except TypeError as exc:  # pragma: no cover - guarded by the unknown-key check

@@ -19,6 +19,7 @@ import pytest
 from conftest import ROOT
 
 from leo_synth.cli import main
+from leo_synth.errors import LeoSynthError
 
 LEO = str(Path(sys.executable).with_name("leo-synth"))
 
@@ -159,6 +160,19 @@ def test_an_out_named_for_a_format_is_written_in_it(tmp_path: Path, name: str, f
     assert_one_line_error(refused, f"names a {fmt} output but format is sqlite",
                           f"use --format {fmt}")
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_a_config_files_out_names_its_format_unless_it_says_one(tmp_path: Path) -> None:
+    from leo_synth.config import load_config
+
+    config = tmp_path / "run.yaml"
+    config.write_text("out: leo.duckdb\n")
+    assert load_config(config).format == "duckdb"
+    config.write_text("out: leo_files\nformat: csv\n")
+    assert load_config(config).format == "csv"
+    config.write_text("out: leo.duckdb\nformat: parquet\n")
+    with pytest.raises(LeoSynthError, match="names a duckdb output but format is parquet"):
+        load_config(config)
 
 
 def test_bad_config_value_and_unknown_setting(tmp_path: Path) -> None:
