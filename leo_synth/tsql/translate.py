@@ -346,15 +346,24 @@ def _storage_only(tree: exp.Expression) -> bool:
                                  for a in actions)
 
 
-def _recursive(tree: exp.Expression) -> exp.Expression:
+def _recursive(tree: exp.Expression, line: int) -> exp.Expression:
     """A common table expression that reads itself (T-SQL writes no ``RECURSIVE``: a number
     or calendar table, ``WITH n AS (SELECT 1 AS i UNION ALL SELECT i + 1 FROM n ...)``) marked
-    recursive, as PostgreSQL and DuckDB need."""
+    recursive, as PostgreSQL and DuckDB need. One whose body is not members joined by
+    ``UNION ALL`` is SQL Server's error 252, as ``WITH spring_census_2015 AS (SELECT ...
+    FROM spring_census_2015)`` is there (the name reads the CTE itself, not the extract's
+    relation: a qualified name would), where PostgreSQL and DuckDB read the relation."""
     for ctes in tree.find_all(exp.With):
         for cte in ctes.expressions:
             name = cte.alias.lower()
-            if any(t.name.lower() == name and not t.args.get("db")
+            # (as written: a #temp table of the CTE's name, `#d` beside `d`, is another)
+            if any(names.as_written(t).lower() == name and not t.args.get("db")
                    for t in cte.this.find_all(exp.Table)):
+                body = cte.this
+                if not (isinstance(body, exp.Union) and not body.args.get("distinct")):
+                    message = (f"Recursive common table expression '{cte.alias}' does not "
+                               "contain a top-level UNION ALL operator.")
+                    raise ScriptError(line, message, runtime=True, number=252, said=message)
                 ctes.set("recursive", True)
     return tree
 
@@ -1557,6 +1566,10 @@ class Translator:
                 parts, missing_drop = (key,), True
             else:
                 parts = names.resolve(table, self.target.relations, self.target.databases, line)
+                if len(parts) == 1 and parts[0].lower() in ctes:
+                    # a qualified name reads the extract in SQL Server; SQLite's and the
+                    # Parquet views' one-part name would read the CTE of the same name
+                    parts = ("main", parts[0])
                 if id(table) in written:
                     raise ScriptError(line, f"{table.name} belongs to the extract, which is "
                                       f"read-only here: write to a #temp table instead")
@@ -1880,7 +1893,7 @@ class Translator:
         tree = rowcount_limit.limited(tree, self.rowcount, line)
         # (after update_from, an UPDATE names its table, not the alias its FROM gives it)
         tree = _recursive(update_from(null_columns.typed(_with_into_as_create(tree)), line,
-                                      self.target.dialect))
+                                      self.target.dialect), line)
         tree, leveled = recursion_limits.for_target(tree, self.target.dialect, line)
         tree = self._checked_lengths(self._identity_numbers(tree, line))
         tree = top_options.for_target(tree, line)
