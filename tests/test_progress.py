@@ -4,6 +4,7 @@ the writer, and the terminal's bar moves with them."""
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,40 @@ def test_the_bar_moves_within_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [line.split("]")[1].split()[0] for line in drawn] == ["25%", "50%", "75%", "100%"]
     assert "0/1 blocks" in drawn[0] and "1/1 blocks" in drawn[-1]
     assert "committing: all 1 block(s) written" in terminal.getvalue()
+
+
+def test_the_eta_is_the_pace_since_the_first_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 20 s of start-up and simulation before the first of 100 results, then one every 0.2 s:
+    # at 10% 18 s are left; counted from the start, the ETA said 196 s
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    log = io.StringIO()
+    monkeypatch.setattr("sys.stderr", log)
+    progress = Progress()
+    progress.phase("start", fmt="parquet", target="out", relations=25, persons=20_000,
+                   blocks=4, results=100)
+    clock[0] = 20.0
+    for done in range(1, 101):
+        progress.relation(done, 100, done)
+        clock[0] += 0.2
+    lines = log.getvalue().splitlines()
+    assert lines[1] == "leo-synth: 0/4 blocks (10%), 10 rows, 22 s, about 18 s to go"
+    assert lines[5].endswith("(50%), 50 rows, 30 s, about 10 s to go")
+    assert lines[-1].endswith("(100%), 100 rows, 40 s, about 0 s to go")
+
+
+def test_the_bar_says_what_is_left_as_people_say_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [0.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    progress = Progress()
+    progress.phase("start", fmt="sqlite", target="out.sqlite", relations=4, persons=100,
+                   blocks=1, results=1000)
+    drawn = []
+    for done in range(1, 12):
+        progress.relation(done, 1000, done)
+        drawn.append(terminal.getvalue().rsplit("\r", 1)[-1])
+        clock[0] += 1.0
+    assert "to go" not in drawn[0]  # (one result: no pace yet)
+    assert "0/1 blocks, about 16 min 30 s to go" in drawn[-1]  # 989 left at 1 a second
