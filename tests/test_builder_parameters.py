@@ -22,6 +22,7 @@ DEFAULTS = yaml.safe_load((ROOT / "config" / "parameters.yaml").read_text())
     ("cjrs", "weeks_capped_above", -3, "whole number"),
     ("school_types", "selective_la_share", 1.2, "probability"),
     ("school_types", "sponsored_until", 20100, "year"),
+    ("social_care", "frailty_ability", -1.5, "correlation"),
 ])
 def test_builder_rates_are_checked(section: str, key: str, bad: float, shown: str) -> None:
     assert parameter_problems(DEFAULTS, DEFAULTS) == []

@@ -9,7 +9,7 @@ import pytest
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations import hesa
 from leo_synth.relations import social_care as relations
-from leo_synth.simulation import social_care
+from leo_synth.simulation import key_stages, social_care
 from leo_synth.simulation.calendar import age_on, ymd
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.frame import Frame, Masked
@@ -251,3 +251,43 @@ def test_children_in_need_over_six_years_are_about_twice_those_of_one_year(life)
     children = disadvantage[life.persons["kind"] == KIND_SCHOOL]
     top_fifth = disadvantage[six] > np.quantile(children, 0.8)
     assert 0.4 < top_fifth.mean() < 0.65, top_fifth.mean()
+
+
+def _in_need_on_31_march(life: LifeCourse, person: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """For (person, academic year) rows: in need on 31 March of the year (an episode open then,
+    as DfE's outcomes of children in need count them)."""
+    episodes = social_care.children_in_need(life)
+    closure = np.where(np.isnat(episodes["closure"]), np.datetime64("2100-01-01"),
+                       episodes["closure"])
+    out = np.zeros(len(person), dtype=bool)
+    for y in np.unique(year):
+        march = ymd(y + 1, 3, 31)
+        open_ = (episodes["referral"] <= march) & (closure > march)
+        out |= (year == y) & np.isin(person, episodes["person"][open_])
+    return out
+
+
+def test_children_in_need_do_far_worse_at_school(life) -> None:
+    """DfE's outcomes of children in need (2018/19): pupils in need on 31 March of their KS4
+    year average Attainment 8 of about 21 (looked after 19, on a protection plan 20, other
+    children in need 22) against 45-47 for others, and at KS2 (2019) about a quarter of them
+    reach the expected standard in reading, writing and maths against two thirds of pupils.
+    The family circumstances behind a child's referrals (the child's own term in the hazard)
+    go with lower latent ability (``social_care.frailty_ability``); before, the gap came from
+    disadvantage and the need trait alone: 10.6 A8 points and 18 pp at KS2 (level 4 in
+    English and maths) on this block, 20.5 and 37 pp now."""
+    ks4 = life.ks4
+    keep = (ks4["year"] >= 2010) & (ks4["year"] <= 2018)
+    in_need = _in_need_on_31_march(life, ks4["person"][keep], ks4["year"][keep])
+    att8 = ks4["att8"][keep]
+    gap = att8[~in_need].mean() - att8[in_need].mean()
+    assert in_need.sum() > 300, in_need.sum()
+    assert 15 < gap < 32, gap
+    em95 = ks4["em_5"][keep]
+    assert em95[in_need].mean() < 0.5 * em95[~in_need].mean()
+    ks2 = key_stages.assessed_pupils(life, "ks2")
+    levels = key_stages.subject_levels(ks2, "ks2")
+    years = (ks2["year"] >= 2009) & (ks2["year"] <= 2014)
+    level4 = ((levels["english"] >= 4) & (levels["maths"] >= 4))[years]
+    in_need = _in_need_on_31_march(life, ks2["person"][years], ks2["year"][years])
+    assert 0.22 < level4[~in_need].mean() - level4[in_need].mean() < 0.5

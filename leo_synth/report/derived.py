@@ -361,6 +361,29 @@ def _t_ks4(ws: Workspace) -> list[str]:
     ]
 
 
+CIN_CHILD = "cin_child_2009_to_2021"
+
+
+@derived("t_cin", requires=tuple(f"{CIN_CHILD}.{column}" for column in (
+    "CIN_PupilMatchingRefAnonymous", "CIN_ACADYR", "CIN_AnyCasesOpen31March")))
+def _t_cin(ws: Workspace) -> list[str]:
+    """Children in the CIN census: one row per PMR and census year (``year``, the start year of
+    ``CIN_ACADYR``: 1 April to 31 March, so 31 March of a KS4 year is in the census year of the
+    same start year), ``at31`` 1 when one of the child's episodes was open on 31 March
+    (``CIN_AnyCasesOpen31March``, collected from 2009/10; NULL in 2008/09)."""
+    return [
+        f"""CREATE TEMP TABLE t_cin AS
+            SELECT CIN_PupilMatchingRefAnonymous AS pmr,
+                   CAST(substr(CIN_ACADYR, 1, 4) AS INTEGER) AS year,
+                   MAX(CIN_AnyCasesOpen31March) AS at31
+            FROM "{CIN_CHILD}"
+            WHERE CIN_PupilMatchingRefAnonymous IS NOT NULL
+              AND CIN_PupilMatchingRefAnonymous <> '' AND CIN_ACADYR IS NOT NULL
+            GROUP BY 1, 2""",
+        "CREATE UNIQUE INDEX temp.ix_t_cin ON t_cin(pmr, year)",
+    ]
+
+
 # -- HESA ----------------------------------------------------------------------------------
 
 @derived("t_hesa", requires=("hesa_*",), deps=("t_pmr",))

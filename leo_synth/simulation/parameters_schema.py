@@ -265,6 +265,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     # children's social care (simulation/social_care.py)
     "social_care.*_share": ("probability",),
     "social_care.referral_logit.frailty": ("non_negative",),
+    "social_care.frailty_ability": ("correlation",),
     "social_care.care_share_by_age": ("probability",),
     "social_care.voluntary_share": ("probability",),
     "social_care.voluntary_from_16": ("probability",),
@@ -354,6 +355,7 @@ def _non_empty(node: Any) -> str | None:
 
 _EACH: dict[str, tuple[Callable[[float], bool], str]] = {
     "probability": (lambda v: 0 <= v <= 1, "a probability between 0 and 1"),
+    "correlation": (lambda v: -1 <= v <= 1, "a correlation between -1 and 1"),
     "percent": (lambda v: 0 <= v <= 100, "a percentage between 0 and 100"),
     "positive": (lambda v: v > 0, "greater than 0"),
     "non_negative": (lambda v: v >= 0, "0 or more"),

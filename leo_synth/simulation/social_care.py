@@ -1,14 +1,16 @@
 """Children in need and children looked after, as the DfE collections record them.
 
 A child is referred to children's social care with a yearly hazard that rises with
-disadvantage (and in the first year of life); an episode of need runs from the referral to its
-closure, a few days later for a referral with no further action, weeks after an assessment, or
-months to years for a child who is supported (disabled children's episodes last longest). Some
-episodes hold a child protection plan and some a period of care: a looked-after child is a child
-in need, so the episode stays open while the child is in care. A child's episodes do not
-overlap and none runs past the 18th birthday. The relations (leo_synth/relations/social_care.py)
-show an episode in every census year it is open in, as the CIN census and the SSDA903 return
-do. Parameters: ``social_care`` in config/parameters.yaml. Runs on demand (own streams).
+disadvantage (and in the first year of life) and with the child's own term (the family's
+circumstances, which go with lower attainment: children in need do far worse at school); an
+episode of need runs from the referral to its closure, a few days later for a referral with no
+further action, weeks after an assessment, or months to years for a child who is supported
+(disabled children's episodes last longest). Some episodes hold a child protection plan and some
+a period of care: a looked-after child is a child in need, so the episode stays open while the
+child is in care. A child's episodes do not overlap and none runs past the 18th birthday. The
+relations (leo_synth/relations/social_care.py) show an episode in every census year it is open
+in, as the CIN census and the SSDA903 return do. Parameters: ``social_care`` in
+config/parameters.yaml. Runs on demand (own streams).
 """
 
 from __future__ import annotations
@@ -90,6 +92,15 @@ def _lognormal_days(rng: np.random.Generator, spec: dict, n: int) -> np.ndarray:
     return rng.lognormal(np.log(spec["median"]), spec["sigma"], n)
 
 
+def _frailty(rng: np.random.Generator, ability: np.ndarray, correlation: float) -> np.ndarray:
+    """Each person's own term in the referral hazard, standard normal and correlated
+    ``correlation`` with the person's latent ability. Drawn given ability, so that ability and
+    everything it drives (every assessment, from the EYFSP to GCSEs, and what follows them) is
+    the same whatever the correlation."""
+    return (correlation * ability
+            + np.sqrt(1 - correlation**2) * rng.standard_normal(len(ability)))
+
+
 def _referrals(life) -> Frame:
     """One potential referral per school person and census year of childhood, kept with the
     referral hazard: person, referral date, age at referral, disabled."""
@@ -109,8 +120,14 @@ def _referrals(life) -> Frame:
     # A family's circumstances persist: a child's own term, drawn once, makes referrals
     # recur for the same children, so that about 1 in 10 are in need over six years (DfE)
     # while a year's referrals stay 5.5% of children. Rejected: yearly draws alone, which
-    # put three in ten children in need over six years.
-    frailty = life.ctx.rng("cin.frailty").normal(0.0, b["frailty"], len(persons))[person]
+    # put three in ten children in need over six years. The same circumstances hold back the
+    # child's schooling: the term goes with lower latent ability (`frailty_ability`), so that
+    # children in need average about 20 Attainment 8 points below other pupils, as DfE's
+    # outcomes of children in need find (disadvantage and need alone left 10). Drawn given
+    # ability, so every attainment target stays as it was; the term lowering attainment
+    # directly would add to every assessment's spread.
+    frailty = b["frailty"] * _frailty(life.ctx.rng("cin.frailty"), persons["ability"],
+                                      p["frailty_ability"])[person]
     hazard = logistic(b["intercept"] + np.asarray(p["referral_age_logit"])[age]
                       + b["disadvantage"] * persons["disadvantage"][person] + b["need"] * need
                       + frailty)

@@ -108,6 +108,27 @@ def ks4_mean(ws: Workspace, p: Params) -> Estimate:
     return mean(n, total, total_sq)
 
 
+KS4_MEAN_IN_NEED_SQL = """
+SELECT COUNT(k.{measure}), SUM(k.{measure}), SUM(k.{measure} * k.{measure})
+FROM t_ks4 k
+LEFT JOIN t_cin c ON c.pmr = k.pmr AND c.year = k.year AND c.at31 = 1
+WHERE k.year = :year AND c.pmr IS {negation}NULL {where}
+"""
+
+
+@definition("ks4_mean_in_need", requires=_requires, uses=("t_ks4", "t_cin"))
+def ks4_mean_in_need(ws: Workspace, p: Params) -> Estimate:
+    """Mean of ``measure`` (att8) over the year's KS4 pupils in need on 31 March of their KS4
+    year (``in_need: 1``: a CIN census record of that year, joined on the pupil's PMR, with an
+    episode open then, as DfE's outcomes of children in need count them) or not (``in_need:
+    0``), optionally filtered as ``ks4_mean``."""
+    where, params, _ = ks4_filters(p, "k")
+    sql = KS4_MEAN_IN_NEED_SQL.format(measure=p["measure"], where=where,
+                                      negation="NOT " if p["in_need"] else "")
+    n, total, total_sq = ws.query(sql, {"year": p["year"], **params})[0]
+    return mean(n, total, total_sq)
+
+
 A8_HISTOGRAM_SQL = """
 SELECT COALESCE(fsm6, 0) AS fsm6, CAST(att8 / 5 AS INTEGER) * 5 AS bin, COUNT(*)
 FROM t_ks4
