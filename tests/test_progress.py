@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +40,25 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_the_bar_moves_within_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
+def _drawn(monkeypatch: pytest.MonkeyPatch, results: int, done: int,
+           tick: Callable[[], None] = lambda: None) -> tuple[list[str], Progress, _Terminal]:
+    """The bar as drawn after each of the first ``done`` of ``results`` results of a run of
+    one block on a terminal (``tick`` after each)."""
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
     progress = Progress()
     progress.phase("start", fmt="sqlite", target="out.sqlite", relations=4, persons=100,
-                   blocks=1, results=4)
+                   blocks=1, results=results)
     drawn = []
-    for done in range(1, 5):
-        progress.relation(done, 4, 10 * done)
+    for n in range(1, done + 1):
+        progress.relation(n, results, 10 * n)
         drawn.append(terminal.getvalue().rsplit("\r", 1)[-1])
+        tick()
+    return drawn, progress, terminal
+
+
+def test_the_bar_moves_within_a_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn, progress, terminal = _drawn(monkeypatch, 4, 4)
     progress.phase("commit")
     assert [line.split("]")[1].split()[0] for line in drawn] == ["25%", "50%", "75%", "100%"]
     assert "0/1 blocks" in drawn[0] and "1/1 blocks" in drawn[-1]
@@ -78,15 +88,6 @@ def test_the_eta_is_the_pace_since_the_first_result(monkeypatch: pytest.MonkeyPa
 def test_the_bar_says_what_is_left_as_people_say_it(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [0.0]
     monkeypatch.setattr(time, "perf_counter", lambda: clock[0])
-    terminal = _Terminal()
-    monkeypatch.setattr("sys.stderr", terminal)
-    progress = Progress()
-    progress.phase("start", fmt="sqlite", target="out.sqlite", relations=4, persons=100,
-                   blocks=1, results=1000)
-    drawn = []
-    for done in range(1, 12):
-        progress.relation(done, 1000, done)
-        drawn.append(terminal.getvalue().rsplit("\r", 1)[-1])
-        clock[0] += 1.0
+    drawn, _, _ = _drawn(monkeypatch, 1000, 11, lambda: clock.__setitem__(0, clock[0] + 1.0))
     assert "to go" not in drawn[0]  # (one result: no pace yet)
     assert "0/1 blocks, about 16 min 30 s to go" in drawn[-1]  # 989 left at 1 a second
