@@ -19,16 +19,25 @@ SQL Server does there that leo-synth did not:
   among its queries' values: ``AVG`` of one that is an ``int`` in each (``WITH w AS (SELECT
   KS2_MATLEV AS lev FROM ... UNION ALL SELECT KS3_MATLEV FROM ...)``) is an ``int``, where
   every target (only the first query's names being read) gave 4.4 and PostgreSQL sixteen
-  places; one that is a ``float`` in any query is written as a float (``2``, not ``2.0``).
+  places; one that is a ``float`` in any query is written as a float (``2``, not ``2.0``);
+- an ``UNPIVOT`` of a derived table's or a CTE's columns that are an extract relation's
+  passed on (``FROM (SELECT pmr, KS1_READING, KS1_SCIENCE FROM ...) s UNPIVOT (lev FOR subject
+  IN (KS1_READING, KS1_SCIENCE))``) stops with SQL Server's error 8167 where their types differ
+  (``KS1_SCIENCE`` is a ``varchar(1)``, the others ``varchar(2)``), as it did for the relation
+  itself: every target ran it.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from test_srs_corpus import duckdb_from_parquet, srs_postgres  # noqa: F401 (fixtures)
 from test_tsql import BACKENDS, _db
 from test_tsql_care_and_absence_scripts import _on_sqlite, _tables
 from test_tsql_census_characteristics_scripts import _rows
+
+from leo_synth.tsql.errors import ScriptError
 
 _KS1_POINTS = """CASE {c} WHEN 'W' THEN 3 WHEN '1' THEN 9 WHEN '2C' THEN 13 WHEN '2B' THEN 15
        WHEN '2A' THEN 17 WHEN '3' THEN 21 WHEN '4' THEN 27 END"""
@@ -311,3 +320,47 @@ def test_a_union_with_a_float_in_any_query_is_a_float(
     UNION ALL SELECT 2, 1.5E0)
 SELECT k, CAST(f AS VARCHAR(20)) AS t, CONCAT('v', f) AS c FROM w ORDER BY k""") == [
         ["1", "2", "v2"], ["2", "1.5", "v1.5"]]
+
+
+_KS1 = "[NPD_i2].[2002237].[KS1_1998_to_2012]"
+
+
+@pytest.mark.parametrize("text", [
+    f"""SELECT subject, lev, COUNT(*) AS n
+FROM (SELECT KS1_PupilMatchingRefAnonymous AS pmr, KS1_READING, KS1_WRITING, KS1_SCIENCE
+      FROM {_KS1}) s
+UNPIVOT (lev FOR subject IN (KS1_READING, KS1_WRITING, KS1_SCIENCE)) u
+GROUP BY subject, lev""",
+    f""";WITH k AS (SELECT k1.KS1_PupilMatchingRefAnonymous AS pmr, k1.KS1_MATHS AS maths,
+    k1.KS1_SCIENCE AS science FROM {_KS1} k1),
+s AS (SELECT * FROM k)
+SELECT subject, lev FROM s UNPIVOT (lev FOR subject IN (maths, science)) u""",
+], ids=["derived-table", "cte-of-a-cte"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_unpivot_of_extract_columns_passed_on_checks_their_types(
+        backend: str, text: str, request: pytest.FixtureRequest) -> None:
+    # KS1_SCIENCE is a varchar(1), the other levels varchar(2): every target ran it
+    said = ('The type of column "{}" conflicts with the type of other columns specified in '
+            'the UNPIVOT list.')
+    column = "science" if "science)" in text else "KS1_SCIENCE"
+    with pytest.raises(ScriptError, match=re.escape(said.format(column))) as stopped:
+        _tables(_db(request, backend), text)
+    assert stopped.value.number == 8167
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_unpivot_of_columns_cast_to_one_type_runs(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # the way SQL Server's error points to, and columns of one type passed on, run
+    db = _db(request, backend)
+    assert _rows(db, f"""SELECT subject, COUNT(*) AS n
+FROM (SELECT KS1_PupilMatchingRefAnonymous AS pmr, KS1_READING,
+             CAST(KS1_SCIENCE AS VARCHAR(2)) AS KS1_SCIENCE FROM {_KS1}) s
+UNPIVOT (lev FOR subject IN (KS1_READING, KS1_SCIENCE)) u
+GROUP BY subject ORDER BY subject""") == _rows(db, f"""SELECT s, COUNT(*) AS n FROM (
+  SELECT 'KS1_READING' AS s FROM {_KS1} WHERE KS1_READING IS NOT NULL
+  UNION ALL SELECT 'KS1_SCIENCE' FROM {_KS1} WHERE KS1_SCIENCE IS NOT NULL) t
+GROUP BY s ORDER BY s""")
+    assert len(_rows(db, f""";WITH k AS (SELECT KS1_PupilMatchingRefAnonymous AS pmr,
+    KS1_READING AS r, KS1_WRITING AS w FROM {_KS1})
+SELECT pmr, subject, lev FROM k UNPIVOT (lev FOR subject IN (r, w)) u""")) > 100
