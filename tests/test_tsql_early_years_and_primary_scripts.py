@@ -24,7 +24,12 @@ SQL Server does there that leo-synth did not:
   passed on (``FROM (SELECT pmr, KS1_READING, KS1_SCIENCE FROM ...) s UNPIVOT (lev FOR subject
   IN (KS1_READING, KS1_SCIENCE))``) stops with SQL Server's error 8167 where their types differ
   (``KS1_SCIENCE`` is a ``varchar(1)``, the others ``varchar(2)``), as it did for the relation
-  itself: every target ran it.
+  itself: every target ran it;
+- ``ISNULL`` of an integer and a text column has its first argument's type, as SQL Server
+  gives it: ``ISNULL(KS2_READLEV, KS1_READING)`` converts the text to an ``int`` (``'3'`` is
+  3, ``'2A'`` stops the query with error 245) and ``ISNULL(KS1_READING, KS2_READLEV)`` writes
+  the integer as text, where PostgreSQL and DuckDB stopped ("COALESCE types integer and
+  character varying cannot be matched") and SQLite gave the text.
 """
 
 from __future__ import annotations
@@ -364,3 +369,23 @@ GROUP BY s ORDER BY s""")
     assert len(_rows(db, f""";WITH k AS (SELECT KS1_PupilMatchingRefAnonymous AS pmr,
     KS1_READING AS r, KS1_WRITING AS w FROM {_KS1})
 SELECT pmr, subject, lev FROM k UNPIVOT (lev FOR subject IN (r, w)) u""")) > 100
+
+
+_MIXED = """CREATE TABLE #m (pmr VARCHAR(2), ks2 INT, ks1 VARCHAR(2))
+INSERT INTO #m VALUES ('a', NULL, '3'), ('b', 5, '2A'), ('c', NULL, NULL), ('d', 4, NULL)
+"""
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_isnull_of_an_integer_and_text_has_its_first_arguments_type(
+        backend: str, request: pytest.FixtureRequest) -> None:
+    # PostgreSQL and DuckDB stopped: they would not mix an integer and text
+    db = _db(request, backend)
+    assert _rows(db, _MIXED + """SELECT pmr, ISNULL(ks1, ks2) AS t, ISNULL(ks2, ks1) + 1 AS n
+FROM #m WHERE pmr <> 'b' ORDER BY pmr""") == [
+        ["a", "3", "4"], ["c", "NULL", "NULL"], ["d", "4", "5"]]
+    assert _rows(db, _MIXED + """SELECT pmr, ISNULL(ks1, ks2) + 'x' AS t FROM #m
+ORDER BY pmr""") == [["a", "3x"], ["b", "2Ax"], ["c", "NULL"], ["d", "4x"]]
+    with pytest.raises(ScriptError, match=r"^line 3: (\w+ said: )?" + re.escape(
+            "Conversion failed when converting the varchar value '2A' to data type int.")):
+        _tables(db, _MIXED + "SELECT ISNULL(NULLIF(ks2, 5), ks1) AS n FROM #m")
