@@ -130,7 +130,7 @@ def for_target(tree: exp.Expression, floats: dict[str, bool],
                dialect: str) -> tuple[exp.Expression, bool]:
     """The tree with each FLOAT converted to text written as SQL Server writes it, and
     whether it has any (PostgreSQL's function is then made first)."""
-    floats = with_computed(tree, floats, is_float)  # (a CTE's AVG(KS4_ATT8) AS att8 too)
+    floats = with_computed(tree, floats, is_float, any)  # (a CTE's AVG(KS4_ATT8) AS att8 too)
     if dialect == "postgres":
         _rounded_floats(tree, floats)
     found = False

@@ -14,7 +14,7 @@ AVG(total) FROM t``), is an integer when what it is computed from is.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sqlglot import exp
 
@@ -91,8 +91,8 @@ def _truncated(node: exp.Expression, dialect: str) -> exp.Expression:
 
 
 def with_computed(tree: exp.Expression, integers: dict[str, bool],
-                  holds: Callable[[exp.Expression, dict[str, bool]], bool] | None = None
-                  ) -> dict[str, bool]:
+                  holds: Callable[[exp.Expression, dict[str, bool]], bool] | None = None,
+                  among: Callable[[Iterable[bool]], bool] = all) -> dict[str, bool]:
     """``integers`` with the columns the statement computes and names (innermost first): the
     named expressions of a CTE or a subquery (a column passed on under its own name keeps what
     it was), and the columns of ``VALUES ... AS v(a, b)`` (integers when every row's value
@@ -100,20 +100,23 @@ def with_computed(tree: exp.Expression, integers: dict[str, bool],
     (``WITH p AS (SELECT SUM(Earnings) AS pay ...), s AS (SELECT pay + 0 AS total FROM p)``:
     read innermost first, ``s`` came before ``p``, and ``AVG(total)`` was not truncated):
     the names are learnt again until they hold. ``holds`` tells another kind the same way
-    (``float_texts.is_float``, with the FLOAT columns for ``integers``)."""
+    (``float_texts.is_float``, with the FLOAT columns for ``integers``). A column of a
+    ``UNION`` is of the kind when ``among`` its queries' values are (an ``int`` when all are,
+    a ``float``, of highest precedence, when any is)."""
     holds = holds or is_integer
     known = dict(integers)
     nodes = list(reversed(list(tree.find_all(exp.Select, exp.Values))))
     for _ in range(len(nodes)):
         before = dict(known)
-        _learn_computed(nodes, known, holds)
+        _learn_computed(nodes, known, holds, among)
         if known == before:
             break
     return known
 
 
 def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool],
-                    holds: Callable[[exp.Expression, dict[str, bool]], bool]) -> None:
+                    holds: Callable[[exp.Expression, dict[str, bool]], bool],
+                    among: Callable[[Iterable[bool]], bool]) -> None:
     """One round of :func:`with_computed` over the queries and ``VALUES`` lists ``nodes``."""
     for node in nodes:
         if isinstance(node, exp.Values):
@@ -124,15 +127,44 @@ def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool],
                 known[column.name.lower()] = bool(rows) and all(i < len(row) and (
                     isinstance(row[i], exp.Null) or holds(row[i], known)) for row in rows)
             continue
-        if not isinstance(node.parent, exp.Subquery | exp.CTE):
+        branches = _branches(node)
+        if branches is None:
             continue  # (a query's own names are not columns of its FROM)
-        for projection in node.selects:
+        for i, projection in enumerate(node.selects):
             if not isinstance(projection, exp.Alias):
                 continue  # (a column passed on, or an expression with no name to read)
             value, name = projection.this, projection.alias.lower()
             if isinstance(value, exp.Column) and value.name.lower() == name:
                 continue
-            known[name] = holds(value, known)
+            values = [v for v in [value] + [b.selects[i].unalias() for b in branches[1:]
+                                            if i < len(b.selects)]
+                      if not isinstance(v, exp.Null)]  # (a NULL takes the others' type)
+            known[name] = among(holds(v, known) for v in values) if values else holds(
+                value, known)
+
+
+def _branches(node: exp.Select) -> list[exp.Select] | None:
+    """The queries whose rows make the columns ``node`` names for a CTE or a subquery:
+    ``node`` alone, or, when it is the first query of a ``UNION [ALL]`` (``INTERSECT``,
+    ``EXCEPT``), every one of them, as a column of a union takes the type of highest
+    precedence among its queries' and its name from the first (``WITH c AS (SELECT 2010 AS
+    yr, COUNT(*) AS n FROM a UNION ALL SELECT 2011, COUNT(*) FROM b)``: ``n`` is an ``int``,
+    and ``AVG(n)`` one; the names of a later query are no columns). None for a query that
+    names no columns of a CTE or subquery."""
+    top: exp.Expression = node
+    while isinstance(top.parent, exp.SetOperation):
+        top = top.parent
+    if not isinstance(top.parent, exp.Subquery | exp.CTE):
+        return None
+    branches = _queries(top)
+    return branches if branches and branches[0] is node else None
+
+
+def _queries(node: exp.Expression) -> list[exp.Select]:
+    """The queries of a chain of set operations, first to last."""
+    if isinstance(node, exp.SetOperation):
+        return _queries(node.this) + _queries(node.expression)
+    return [node] if isinstance(node, exp.Select) else []
 
 
 def for_target(tree: exp.Expression, integers: dict[str, bool],

@@ -18,9 +18,9 @@ from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 
-Columns = Callable[[exp.Expression], list[str]]
-"""The column names of a FROM source (a table or a subquery, with its alias), from the
-target."""
+Columns = Callable[[exp.Expression, exp.Expression], list[str]]
+"""The column names of a FROM source (a table or a subquery, with its alias, without its
+PIVOT), from the target, given where in the statement the source stands."""
 
 
 def for_target(tree: exp.Expression, columns: Columns, line: int) -> exp.Expression:
@@ -35,7 +35,7 @@ def for_target(tree: exp.Expression, columns: Columns, line: int) -> exp.Express
         plain = source.copy()
         plain.set("pivots", None)
         alias = pivot.args.get("alias") or exp.TableAlias(this=exp.to_identifier("p"))
-        names = columns(plain)
+        names = columns(plain, source)
         select = _unpivoted(plain, pivot, names, line) if pivot.args.get("unpivot") else (
             _pivoted(plain, pivot, names, line))
         source.replace(exp.Subquery(this=select, alias=alias.copy()))

@@ -118,6 +118,25 @@ def _text_beside_integers(node: exp.Coalesce, texts: dict[str, bool],
             value.replace(as_number(value.copy(), to, dialect))
 
 
+def _isnull_beside_integers(node: exp.Coalesce, texts: dict[str, bool],
+                           integers: dict[str, bool], ints: dict[str, bool],
+                           dialect: str) -> None:
+    """``ISNULL(KS2_READLEV, KS1_READING)`` of an integer and a text column (or function): the
+    first argument's type, as ``ISNULL`` takes it, so the text is converted to the integer
+    (``'3'`` is 3; ``'2A'`` stops the query with SQL Server's message), and ``ISNULL(
+    KS1_READING, KS2_READLEV)`` the other way, the integer written as text; PostgreSQL and
+    DuckDB would not mix them, SQLite gave either value as it was."""
+    if not node.args.get("is_null") or len(node.expressions) != 1:
+        return
+    first, second = node.this, node.expressions[0]
+    if isinstance(first, exp.Literal) or isinstance(second, exp.Literal):
+        return  # (literals: _text_default, _integer_default)
+    if is_integer(first, integers) and _is_text(second, texts):
+        second.replace(as_number(second.copy(), integer_type([first], ints), dialect))
+    elif _is_text(first, texts) and is_integer(second, integers):
+        second.replace(exp.cast(second.copy(), exp.DataType.build("VARCHAR")))
+
+
 def _conversion_failed(line: int, text: str, kind: str, why: str = "",
                        text_type: str = "varchar") -> ScriptError:
     """SQL Server's error for text (of ``text_type``) that does not convert to a number of
@@ -362,6 +381,7 @@ def for_target(tree: exp.Expression, texts: dict[str, bool], integers: dict[str,
         if isinstance(node, exp.Coalesce):
             _text_default(node, texts)
             _text_beside_integers(node, texts, integers, kinds.ints, dialect)
+            _isnull_beside_integers(node, texts, integers, kinds.ints, dialect)
             _number_default(node, kinds, line)
         _integer_default(node, integers, line)
     for node in list(tree.find_all(exp.Lag, exp.Lead)):

@@ -1456,14 +1456,22 @@ class Translator:
         value = result.rows[0][0] if result is not None and result.rows else None
         return None if value is None else str(value)
 
-    def _source_columns(self, tree: exp.Expression, source: exp.Expression, line: int
-                        ) -> list[str]:
-        """The column names of a FROM source of ``tree`` (a PIVOT's), as the target gives
-        them for a query of no rows (the statement's CTEs with it)."""
+    def _source_columns(self, tree: exp.Expression, source: exp.Expression,
+                        where: exp.Expression, line: int) -> list[str]:
+        """The column names of a FROM source of ``tree`` (a PIVOT's, standing at ``where``),
+        as the target gives them for a query of no rows (the statement's CTEs with it: those
+        before the CTE the source is in, which alone it may read, so a PIVOT in a CTE is not
+        probed again, and again)."""
         probe = exp.select("*").from_(source.copy()).where(exp.false())
         ctes = tree.args.get("with_")
         if ctes is not None:
-            probe.set("with_", ctes.copy())
+            ctes = ctes.copy()
+            within = where.find_ancestor(exp.CTE)
+            if within is not None and within.parent is tree.args.get("with_"):
+                ctes.set("expressions", ctes.expressions[:within.parent.expressions.index(
+                    within)])
+            if ctes.expressions:
+                probe.set("with_", ctes)
         translation = self.translate(probe, {}, line)
         for sql in translation.setup:
             self.target.run_at(line, sql, False, None)
@@ -1915,7 +1923,8 @@ class Translator:
         if tree.find(exp.Pivot):
             unpivot_types.check(tree, self._column_types, line)
             tree = pivots.for_target(
-                tree, lambda source: self._source_columns(tree, source, line), line)
+                tree, lambda source, where: self._source_columns(tree, source, where, line),
+                line)
         resolved, missing_drop = self._tables(tree, line)
         self._learn_values(tree)
         self._scopes[-1].enter_context(statement_decimals.scoped(
