@@ -225,6 +225,18 @@ def test_an_ilr_aim_continuing_at_the_years_end_is_returned_the_next_year(small_
     assert lost == 0 and 0 < july < 20 * august
 
 
+def test_no_one_is_paid_by_an_enterprise_before_it_commenced(small_sqlite) -> None:
+    # employers were drawn from the whole IDBR pool whatever the year, their birth months
+    # from today's ages: most 2003/04 earnings were paid by an enterprise born years later
+    db, _ = small_sqlite
+    early, rows = _one(db, """SELECT SUM(i.Birth_month > (CAST(substr(e.TaxYear, 1, 4) AS INT)
+                                                          + 1) || '-04-05'), COUNT(*)
+                              FROM leo_earnings e JOIN idbr_lookup i
+                                ON i.ENTKEY = e.main_enterprise AND i.SourceYear = '2020'""")
+    years = _one(db, "SELECT COUNT(DISTINCT substr(Birth_month, 1, 4)) FROM idbr_lookup")[0]
+    assert rows > 0 and early == 0 and years > 10
+
+
 def test_ucas_applicants_are_of_their_school_aligned_age(small_sqlite) -> None:
     # every applicant was 18, gap-year applicants too
     db, _ = small_sqlite
