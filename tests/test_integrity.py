@@ -208,6 +208,35 @@ def test_ilr_aims_start_by_the_end_of_their_academic_year(small_sqlite) -> None:
     assert late == 0 and september > 2 * october
 
 
+def test_an_ilr_aim_continuing_at_the_years_end_is_returned_the_next_year(small_sqlite) -> None:
+    # an aim ending in August was continuing at 31 July (the ILR's year end) but was repeated
+    # only into the school year's years (September to August), so it had no row in the next
+    # year: continuing for ever, its completion and outcome never returned (no aim ended in
+    # an August)
+    db, _ = small_sqlite
+    lost = _one(db, """SELECT COUNT(*) FROM aims a WHERE a.Compstatus = 1 AND a.Year < 2020
+                         AND NOT EXISTS (SELECT 1 FROM aims b WHERE b.learner_id = a.learner_id
+                                         AND b.learning_aim_id = a.learning_aim_id
+                                         AND b.start_date = a.start_date
+                                         AND b.Year = a.Year + 1)""")[0]
+    august, july = _one(db, """SELECT SUM(strftime('%m', end_date) = '08'),
+                                      SUM(strftime('%m', end_date) = '07')
+                               FROM aims WHERE end_date > '1901-01-01'""")
+    assert lost == 0 and 0 < july < 20 * august
+
+
+def test_no_one_is_paid_by_an_enterprise_before_it_commenced(small_sqlite) -> None:
+    # employers were drawn from the whole IDBR pool whatever the year, their birth months
+    # from today's ages: most 2003/04 earnings were paid by an enterprise born years later
+    db, _ = small_sqlite
+    early, rows = _one(db, """SELECT SUM(i.Birth_month > (CAST(substr(e.TaxYear, 1, 4) AS INT)
+                                                          + 1) || '-04-05'), COUNT(*)
+                              FROM leo_earnings e JOIN idbr_lookup i
+                                ON i.ENTKEY = e.main_enterprise AND i.SourceYear = '2020'""")
+    years = _one(db, "SELECT COUNT(DISTINCT substr(Birth_month, 1, 4)) FROM idbr_lookup")[0]
+    assert rows > 0 and early == 0 and years > 10
+
+
 def test_ucas_applicants_are_of_their_school_aligned_age(small_sqlite) -> None:
     # every applicant was 18, gap-year applicants too
     db, _ = small_sqlite

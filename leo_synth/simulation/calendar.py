@@ -92,6 +92,13 @@ def academic_year_of(dates: np.ndarray) -> np.ndarray:
     return year_of(dates) - (month_of(dates) < 9)
 
 
+def ilr_year_of(dates: np.ndarray) -> np.ndarray:
+    """Start year of the ILR's academic year (1 Aug - 31 Jul: its ``Year``) containing each
+    date: an aim ending in August ends in the next ILR year (the school year's August is
+    the previous one's)."""
+    return year_of(dates) - (month_of(dates) < 8)
+
+
 def tax_year_of(dates: np.ndarray) -> np.ndarray:
     """Start year of the tax year (6 Apr - 5 Apr) containing each date."""
     month, day = month_of(dates), day_of(dates)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leo_synth.simulation.calendar import academic_year_of, ymd
+from leo_synth.simulation.calendar import ilr_year_of, ymd
 from leo_synth.simulation.condition_of_funding import (
     AS_LEVEL_SLOT,
     NO_A_LEVEL,
@@ -189,7 +189,7 @@ def _continue_across_years(records: Frame, aims: Frame,
     """Repeat aims in every academic year they are active, as the ILR returns them each year
     (so an apprenticeship started in one year is completed and achieved in a later year's
     records), and give each (person, provider, year) its learner record."""
-    end_year = academic_year_of(np.minimum(aims["end_date"], np.datetime64("2021-07-31")))
+    end_year = ilr_year_of(np.minimum(aims["end_date"], np.datetime64("2021-07-31")))
     start_year = records["year"][aims["learner"]]
     span = np.clip(end_year - start_year + 1, 1, LAST_ILR_YEAR - start_year + 1)
     row = np.repeat(np.arange(len(aims)), span)

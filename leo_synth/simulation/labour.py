@@ -350,7 +350,8 @@ def _assign_employers(ctx: BlockContext, rng: np.random.Generator, edu: Educatio
     section_mix = ctx.params["labour.section_mix"]
     mix = np.array([section_mix[g] for g in ("low", "mid", "high")], dtype=float)
     section = categorical(rng, mix[group])
-    spells["enterprise"] = sample_enterprises(ctx.pools, section, rng.random(len(spells)))
+    spells["enterprise"] = sample_enterprises(ctx.pools, section, rng.random(len(spells)),
+                                              year_of(spells["start"]))
     return spells
 
 
@@ -380,7 +381,8 @@ def _subject_sectors(ctx: BlockContext, rng: np.random.Generator, edu: Education
     moved = after_degree & (u_move < share_of[subject])
     if moved.any():
         spells["enterprise"] = np.where(moved, sample_enterprises(
-            ctx.pools, np.maximum(section_of[subject], 0), u_employer), spells["enterprise"])
+            ctx.pools, np.maximum(section_of[subject], 0), u_employer,
+            year_of(spells["start"])), spells["enterprise"])
     return spells
 
 

@@ -72,7 +72,6 @@ class Pools:
     fe_providers: Frame  # region, college (bool), effect
     he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect, region
     enterprises: Frame  # section, sic, region, weight, employees_band, birth_year
-    enterprise_section_cum: np.ndarray  # section + cumulative weight share, for sampling
     la_first_school: np.ndarray  # [phase, la] -> first school index
     la_school_count: np.ndarray  # [phase, la] -> number of schools
     la_grammar: np.ndarray  # [la] -> the LA's grammar school, -1 where it has none
@@ -116,9 +115,9 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
     he_providers = Frame(tariff=tariff, effect=np.choose(tariff, [0.10, 0.0, -0.07])
                          + rng.normal(0, 0.03, n_he))
     he_providers["region"] = _provider_regions(seed, n_he, las["region"])
-    enterprises, section_cum = _enterprises(persons, params, len(regions), rng)
+    enterprises = _enterprises(persons, params, len(regions), rng)
     return Pools(region_frame, las, constituencies, output_areas, schools, fe_providers,
-                 he_providers, enterprises, section_cum, first, count, la_grammar)
+                 he_providers, enterprises, first, count, la_grammar)
 
 
 def _provider_regions(seed: int, n: int, la_region: np.ndarray) -> np.ndarray:
@@ -257,7 +256,7 @@ def _with_grammar_schools(seed: int, secondary: Frame, n_la: int, params: Parame
 
 
 def _enterprises(persons: int, params: Parameters, n_regions: int,
-                 rng: np.random.Generator) -> tuple[Frame, np.ndarray]:
+                 rng: np.random.Generator) -> Frame:
     """Employers (IDBR enterprises) with Zipf-like sizes, sorted by SIC section."""
     cfg = params["pools.enterprises"]
     n = _count(persons, cfg["per_persons"], cfg["min"], cfg["max"])
@@ -268,27 +267,39 @@ def _enterprises(persons: int, params: Parameters, n_regions: int,
     lengths = np.array([len(classes) for _, _, classes in SIC_SECTIONS])
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     sic = codes[starts[section] + rng.integers(0, 1 << 20, n) % lengths[section]]
-    # Within each section, cumulative size share; offset by the section number so one
-    # searchsorted over the whole pool samples "an employer of section s, by size".
-    cum = np.empty(n)
-    for s in range(len(SIC_SECTIONS)):
-        members = section == s
-        if members.any():
-            weights = size[members]
-            cum[members] = s + np.cumsum(weights) / weights.sum()
     band = np.digitize(size / size.max() * 5000, [5, 10, 20, 50, 100, 250, 500, 1000])
     birth_year = 2018 - np.minimum(rng.exponential(12, n).astype(int), 70)
+    # each section's largest employer is among the oldest, so every spell, however early,
+    # has an employer of its section already commenced (sample_enterprises)
+    by_size = np.lexsort((-size, section))
+    largest = by_size[np.r_[True, section[by_size][1:] != section[by_size][:-1]]]
+    birth_year[largest] = 2018 - 70
     return Frame(section=section, sic=sic, region=rng.integers(0, n_regions, n), weight=size,
-                 employees_band=band, birth_year=birth_year), cum
+                 employees_band=band, birth_year=birth_year)
 
 
-def sample_enterprises(pools: Pools, section: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Pick an employer of each requested section, with probability proportional to its size.
+def sample_enterprises(pools: Pools, section: np.ndarray, u: np.ndarray,
+                       start_year: np.ndarray) -> np.ndarray:
+    """Pick an employer of each requested section, with probability proportional to its size,
+    among the section's enterprises born (IDBR ``Birth_month``) before the year the spell
+    starts (``start_year``), so no one is paid by an enterprise not yet commenced; a spell
+    older than every enterprise of its section goes to the section's oldest.
 
     Sections without any employer in a small pool fall back to the nearest section present.
     """
-    present = np.unique(pools.enterprises["section"])
+    ent = pools.enterprises
+    present = np.unique(ent["section"])
     pos = np.clip(np.searchsorted(present, section), 0, len(present) - 1)
     section = present[pos]
-    idx = np.searchsorted(pools.enterprise_section_cum, section + np.clip(u, 1e-9, 1 - 1e-9))
-    return np.minimum(idx, len(pools.enterprise_section_cum) - 1)
+    # the enterprises by section, then birth year: those alive in a year are a prefix of the
+    # section's run, and a size-weighted draw is a search in the cumulative sizes
+    order = np.lexsort((ent["birth_year"], ent["section"]))
+    key = ent["section"][order] * 10_000 + ent["birth_year"][order]
+    cum = np.concatenate([[0.0], np.cumsum(ent["weight"][order])])
+    first = np.searchsorted(key, section * 10_000, side="left")
+    last = np.searchsorted(key, section * 10_000 + 9_999, side="right")
+    born = np.searchsorted(key, section * 10_000 + np.asarray(start_year) - 1, side="right")
+    end = np.clip(born, first + 1, last)
+    target = cum[first] + np.clip(u, 1e-9, 1 - 1e-9) * (cum[end] - cum[first])
+    at = np.clip(np.searchsorted(cum, target, side="left") - 1, first, end - 1)
+    return order[at]
