@@ -13,9 +13,10 @@ def test_an_integer_variable_divides_as_its_type(backend: str,
                                                  request: pytest.FixtureRequest) -> None:
     # 1.0 / @n: DECIMAL(2, 1) / DECIMAL(10, 0), 12 places; a SMALLINT's 5 digits give 7 places
     # (the variable was read as the literal 3, one digit: 6 places, and 8 for the second
-    # division); a literal 3 keeps its one digit
+    # division, of the first quotient's twelve places: 0.11111111111100); a literal 3 keeps its
+    # one digit
     db = _db(request, backend)
     assert _texts(db, """DECLARE @n INT = 3;
 DECLARE @s SMALLINT = 3;
 SELECT 1.0 / @n, 1.0 / @n / 3, 1.0 / @s, @n * 1.5, 1.0 / 3""") == [(
-        "0.333333333333", "0.11111111111111", "0.3333333", "4.5", "0.333333")]
+        "0.333333333333", "0.11111111111100", "0.3333333", "4.5", "0.333333")]

@@ -462,10 +462,14 @@ def _rewrite(node: exp.Expression, dialect: str, datefirst: int) -> exp.Expressi
         # DuckDB rounds a DOUBLE in binary (a mean of 39.05 to one place was 39.0, 2.675 to
         # two 2.67); SQLite and PostgreSQL round the number as written (39.1, 2.68): so as a
         # decimal of ten places, then a DOUBLE again; a value too large for that decimal
-        # (1E+30) is rounded as it is (the cast alone stopped the script with an overflow)
+        # (1E+30) is rounded as it is (the cast alone stopped the script with an overflow);
+        # more places than ten are kept to the last (ROUND(x, 12): ten had been)
+        places = node.args["decimals"]
+        scale = max(10, min(int(places.name), 38)) if isinstance(
+            places, exp.Literal) and places.name.isdigit() else 10
         exact = node.copy()
         exact.set("this", exp.TryCast(this=node.this.copy(),
-                                      to=exp.DataType.build("DECIMAL(38, 10)")))
+                                      to=exp.DataType.build(f"DECIMAL(38, {scale})")))
         return exp.Coalesce(this=exp.cast(exact, exp.DataType.build("DOUBLE")),
                             expressions=[node.copy()])
     if (dialect in ("postgres", "duckdb") and isinstance(node, exp.DateAdd)

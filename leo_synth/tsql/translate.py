@@ -55,6 +55,7 @@ from leo_synth.tsql import (
     datetime_parts,
     datetime_texts,
     decimal_overflows,
+    decimal_quotients,
     decimal_scales,
     decimal_text_casts,
     decimal_texts,
@@ -2038,6 +2039,7 @@ class Translator:
         # (before SQLite reads the extract's decimals as floats, whose type is not known)
         tree, rounded = round_overflows.for_target(tree, derived, self.target.dialect)
         tree = money_quotients.for_target(tree, derived, self.target.dialect)
+        tree = decimal_quotients.for_target(tree, derived)
         if self.target.dialect == "sqlite":
             tree = exact_decimals.for_sqlite(tree, derived)
             tree = extract_decimals.for_sqlite(tree, derived.decimals)
