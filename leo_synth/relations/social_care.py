@@ -96,9 +96,11 @@ def _cin_frame(life: LifeCourse, ep: Frame, year: np.ndarray) -> Frame:
         np.isnat(plan_end) | (plan_end >= ymd(year, 4, 1)))
     child = _child_year(person, year, open_march, plan_open_march)
     attrs["gender"] = np.where(attrs["gender"] == "F", 2, 1)  # the CIN census codes sex 1/2
-    attrs["ethnicity"] = np.array([CIN_ETHNICITY[c] for c in
-                                   life.ctx.params["population.ethnicity"]])[
-        life.persons["ethnicity"][person]]
+    # the 2008/09 collection coded ethnicity A1..E3, later ones as the school census (WBRI...)
+    minor = np.array(list(life.ctx.params["population.ethnicity"]))
+    attrs["ethnicity"] = np.where(
+        year == social_care.CIN_FIRST, np.array([CIN_ETHNICITY[c] for c in minor])[
+            life.persons["ethnicity"][person]], minor[life.persons["ethnicity"][person]])
     # Row ids: a child's row per year, and an episode's or plan's row per year and child.
     child_id = pid * 100 + year % 100
     row_id = pid * 1000 + (year - social_care.CIN_FIRST) * 60 + np.minimum(child["rank"], 59)

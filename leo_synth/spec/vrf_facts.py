@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from leo_synth.spec.years import format_years, parse_years
+
 VRF_FILES = ("vrf_fields.csv", "field_name_fixes.csv", "code_list_amendments.csv")
 """The files of ``schemas/vrf/`` whose content a loaded catalog depends on."""
 VRF_KEYS = ("description", "codes", "years", "terms", "request")
@@ -33,19 +35,31 @@ def vrf_paths(vrf_dir: Path) -> list[Path]:
 
 
 def read_vrf_fields(vrf_dir: Path) -> dict[str, list[Row]]:
-    """VRF fields by table key, name fixes applied, case-insensitive duplicates dropped."""
+    """VRF fields by table key, name fixes applied. A field the VRF lists twice (or more,
+    case-insensitively) is one field held in the years of every row, described (codes
+    included) by the row of the most years: ``CIN_Ethnicity`` is listed for 2008/09 (codes
+    ``A1``...) and again for 2009/10 to 2020/21 (``WBRI``...), and the second row's years had
+    been dropped with it (the column NULL after 2008/09; rejected: a code list per year, which
+    the spec does not hold, for one year of the field's thirteen)."""
     fixes: dict[tuple[str, str], list[str]] = {}
     if (vrf_dir / "field_name_fixes.csv").is_file():
         for row in _rows(vrf_dir / "field_name_fixes.csv"):
             fixes[(row["table"], row["vrf_field"])] = row["spec_fields"].split(";")
     tables: dict[str, list[Row]] = {}
-    seen: dict[str, set[str]] = {}
+    seen: dict[str, dict[str, Row]] = {}
     for row in _rows(vrf_dir / "vrf_fields.csv"):
         for name in fixes.get((row["table"], row["field"]), [row["field"]]):
-            if name.lower() in seen.setdefault(row["table"], set()):
+            first = seen.setdefault(row["table"], {}).get(name.lower())
+            if first is not None:
+                if first["years"] and row["years"]:
+                    held, more = parse_years(first["years"]), parse_years(row["years"])
+                    if len(more) > len(held):
+                        first.update({**row, "field": first["field"]})
+                    first["years"] = format_years(held | more)
                 continue
-            seen[row["table"]].add(name.lower())
-            tables.setdefault(row["table"], []).append({**row, "field": name})
+            kept = {**row, "field": name}
+            seen[row["table"]][name.lower()] = kept
+            tables.setdefault(row["table"], []).append(kept)
     return tables
 
 
