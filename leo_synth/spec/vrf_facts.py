@@ -36,11 +36,11 @@ def vrf_paths(vrf_dir: Path) -> list[Path]:
 
 def read_vrf_fields(vrf_dir: Path) -> dict[str, list[Row]]:
     """VRF fields by table key, name fixes applied. A field the VRF lists twice (or more,
-    case-insensitively) is one field held in the years of every row, described (codes
-    included) by the row of the most years: ``CIN_Ethnicity`` is listed for 2008/09 (codes
-    ``A1``...) and again for 2009/10 to 2020/21 (``WBRI``...), and the second row's years had
-    been dropped with it (the column NULL after 2008/09; rejected: a code list per year, which
-    the spec does not hold, for one year of the field's thirteen)."""
+    case-insensitively) is one field held in the years of every row, with the codes of every
+    row (:func:`_merge`): ``CIN_Ethnicity`` is listed for 2008/09 (codes ``A1``...) and again
+    for 2009/10 to 2020/21 (``WBRI``...), and the second row's years had been dropped with it
+    (the column NULL after 2008/09). Rejected: a code list per year, which the spec does not
+    hold."""
     fixes: dict[tuple[str, str], list[str]] = {}
     if (vrf_dir / "field_name_fixes.csv").is_file():
         for row in _rows(vrf_dir / "field_name_fixes.csv"):
@@ -52,15 +52,24 @@ def read_vrf_fields(vrf_dir: Path) -> dict[str, list[Row]]:
             first = seen.setdefault(row["table"], {}).get(name.lower())
             if first is not None:
                 if first["years"] and row["years"]:
-                    held, more = parse_years(first["years"]), parse_years(row["years"])
-                    if len(more) > len(held):
-                        first.update({**row, "field": first["field"]})
-                    first["years"] = format_years(held | more)
+                    _merge(first, row)
                 continue
             kept = {**row, "field": name}
             seen[row["table"]][name.lower()] = kept
             tables.setdefault(row["table"], []).append(kept)
     return tables
+
+
+def _merge(first: Row, row: Row) -> None:
+    """Fold a second VRF row of a field into its first, in place: the years of both, the row
+    of the most years for the description, and the codes of both (those of that row first)."""
+    held, more = parse_years(first["years"]), parse_years(row["years"])
+    base, other = (row, first) if len(more) > len(held) else (first, row)
+    codes = json.loads(base["codes"] or "[]")
+    known = {code for code, _ in codes}
+    codes += [pair for pair in json.loads(other["codes"] or "[]") if pair[0] not in known]
+    first.update({**base, "field": first["field"], "years": format_years(held | more),
+                  "codes": json.dumps(codes) if codes else base["codes"]})
 
 
 Amendments = dict[tuple[str, str], tuple[str, list[tuple[str, str]]]]
