@@ -697,8 +697,11 @@ def test_values_a_table_cannot_hold_stop_as_in_sql_server(backend: str,
     db = _db(request, backend)
     steps = ["INSERT INTO #t (small) VALUES (300)", "INSERT INTO #t (mid) SELECT 40000",
              "UPDATE #t SET small = small - 2", "INSERT INTO #t (d) VALUES ('2019-02-30')",
-             "UPDATE #t SET d = 'n/a'", "INSERT INTO #t (small, nosuch) VALUES (1, 2)",
-             "UPDATE #t SET nosuch = 1", "INSERT INTO #t (dec) VALUES (12345)"]
+             "UPDATE #t SET d = 'n/a'",
+             # (in dynamic SQL: a column the table lacks is found as SQL Server compiles the
+             # statement, which a CATCH block beside it does not catch; compile_errors.py)
+             "EXEC ('INSERT INTO #t (small, nosuch) VALUES (1, 2)')",
+             "EXEC ('UPDATE #t SET nosuch = 1')", "INSERT INTO #t (dec) VALUES (12345)"]
     text = """CREATE TABLE #t (small TINYINT, mid SMALLINT, d DATE, dec DECIMAL(4, 1))
 INSERT INTO #t VALUES (255, -32768, '', 123.4), (1, '2016', '20190228', NULL)
 """ + "\n".join(f"""BEGIN TRY

@@ -31,6 +31,9 @@ class ScriptError(LeoSynthError):
         """SQL Server's number for the error (``ERROR_NUMBER()``), None when unknown."""
         self.severity = severity
         self.state = state
+        self.nested = False
+        """Whether it arose a level below the statement that ran (in the dynamic SQL or the
+        procedure an ``EXEC`` ran), where SQL Server compiles statements apart."""
 
 
 def is_database_error(exc: Exception) -> bool:

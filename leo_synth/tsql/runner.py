@@ -24,6 +24,7 @@ from leo_synth.errors import LeoSynthError
 from leo_synth.tsql import (
     added_defaults,
     blocks,
+    compile_errors,
     cursors,
     datetime_display,
     decimal_scales,
@@ -708,8 +709,10 @@ class Runner:
             pass  # (RETURN: BREAK and CONTINUE outside a loop were refused)
         except ScriptError as exc:
             told = exc.said if exc.number == 217 else f"{where}{exc}"  # (said once, not 32 times)
-            raise ScriptError(node.line, told, runtime=exc.runtime, number=exc.number,
-                              said=exc.said) from exc
+            raised = ScriptError(node.line, told, runtime=exc.runtime, number=exc.number,
+                                 said=exc.said)
+            raised.nested = True
+            raise raised from exc
         finally:
             (self.variables, self.kinds, self.shown_exec, self.exec_line,
              self.scope_identity) = saved
@@ -902,7 +905,8 @@ class Runner:
     def _try(self, node: blocks.Try) -> None:
         """``BEGIN TRY``: a statement that fails as it runs (the target's error, dropping a
         table that does not exist) runs the ``CATCH`` block, with ``ERROR_MESSAGE()`` and
-        ``ERROR_LINE()``; what cannot be translated still stops the script."""
+        ``ERROR_LINE()``; what cannot be translated still stops the script, and so does an
+        error SQL Server finds when it compiles the statement (``compile_errors``)."""
         guarded = self.target.guarded
         self.target.guarded = True
         self.trying += 1
@@ -912,6 +916,11 @@ class Runner:
         except ScriptError as exc:
             if not exc.runtime:
                 raise
+            stopped = compile_errors.uncaught(exc)
+            if stopped is exc:  # (a TRY block's inside this one said so already)
+                raise
+            if stopped is not None:
+                raise stopped from exc
             failed = exc
         finally:  # (BREAK or RETURN inside the block leaves it too)
             self.target.guarded = guarded
