@@ -286,8 +286,8 @@ class Progress:
         relation results (blocks times person-driven relations)."""
         blocks = done * self._blocks // total  # (whole blocks' worth of results)
         to_go = self._to_go(done, total)
+        said = f", about {_duration(to_go)} to go" if to_go is not None else ""
         if self.bar is not None:
-            said = f", about {_duration(to_go)} to go" if to_go is not None else ""
             self.bar.update(1, f"{blocks}/{self._blocks} blocks{said}")
             return
         fraction = done / total
@@ -295,7 +295,6 @@ class Progress:
         if decile > self.last_decile:
             self.last_decile = decile
             elapsed = time.perf_counter() - self.started
-            said = f", about {_duration(to_go)} to go" if to_go is not None else ""
             click.echo(f"leo-synth: {blocks}/{self._blocks} blocks ({fraction:.0%}), "
                        f"{rows:,} rows, {elapsed:.0f} s{said}", err=True)
 

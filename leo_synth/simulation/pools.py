@@ -59,6 +59,28 @@ SECTION_JOB_SHARES = np.array([0.4, 0.2, 8.0, 0.5, 0.7, 4.8, 15.0, 5.0, 7.5, 4.3
                                8.8, 4.8, 9.0, 13.5, 2.4, 1.9, 0.1, 0.05])
 
 
+@dataclass(frozen=True)
+class EnterpriseIndex:
+    """The enterprises sorted by section, then birth year (``order``), with ``key`` (section *
+    10,000 + birth year) and the cumulative sizes ``cum`` in that order, and the sections
+    ``present``: made once per pool, as a block's two draws of employers search them (sorting a
+    pool of up to 2.5 million enterprises per block made each block's work grow with the
+    run's persons)."""
+
+    order: np.ndarray
+    key: np.ndarray
+    cum: np.ndarray
+    present: np.ndarray
+
+    @classmethod
+    def of(cls, enterprises: Frame) -> EnterpriseIndex:
+        order = np.lexsort((enterprises["birth_year"], enterprises["section"]))
+        return cls(order=order,
+                   key=enterprises["section"][order] * 10_000 + enterprises["birth_year"][order],
+                   cum=np.concatenate([[0.0], np.cumsum(enterprises["weight"][order])]),
+                   present=np.unique(enterprises["section"]))
+
+
 @dataclass
 class Pools:
     """Everything that is shared between persons."""
@@ -72,6 +94,7 @@ class Pools:
     fe_providers: Frame  # region, college (bool), effect
     he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect, region
     enterprises: Frame  # section, sic, region, weight, employees_band, birth_year
+    enterprise_index: EnterpriseIndex  # the enterprises as sample_enterprises searches them
     la_first_school: np.ndarray  # [phase, la] -> first school index
     la_school_count: np.ndarray  # [phase, la] -> number of schools
     la_grammar: np.ndarray  # [la] -> the LA's grammar school, -1 where it has none
@@ -117,7 +140,8 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
     he_providers["region"] = _provider_regions(seed, n_he, las["region"])
     enterprises = _enterprises(persons, params, len(regions), rng)
     return Pools(region_frame, las, constituencies, output_areas, schools, fe_providers,
-                 he_providers, enterprises, first, count, la_grammar)
+                 he_providers, enterprises, EnterpriseIndex.of(enterprises), first, count,
+                 la_grammar)
 
 
 def _provider_regions(seed: int, n: int, la_region: np.ndarray) -> np.ndarray:
@@ -287,15 +311,12 @@ def sample_enterprises(pools: Pools, section: np.ndarray, u: np.ndarray,
 
     Sections without any employer in a small pool fall back to the nearest section present.
     """
-    ent = pools.enterprises
-    present = np.unique(ent["section"])
+    index = pools.enterprise_index
+    present, order, key, cum = index.present, index.order, index.key, index.cum
     pos = np.clip(np.searchsorted(present, section), 0, len(present) - 1)
     section = present[pos]
     # the enterprises by section, then birth year: those alive in a year are a prefix of the
     # section's run, and a size-weighted draw is a search in the cumulative sizes
-    order = np.lexsort((ent["birth_year"], ent["section"]))
-    key = ent["section"][order] * 10_000 + ent["birth_year"][order]
-    cum = np.concatenate([[0.0], np.cumsum(ent["weight"][order])])
     first = np.searchsorted(key, section * 10_000, side="left")
     last = np.searchsorted(key, section * 10_000 + 9_999, side="right")
     born = np.searchsorted(key, section * 10_000 + np.asarray(start_year) - 1, side="right")
