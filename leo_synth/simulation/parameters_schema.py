@@ -267,6 +267,7 @@ CONSTRAINTS: dict[str, tuple[str, ...]] = {
     "social_care.referral_logit.frailty": ("non_negative",),
     "social_care.frailty_ability": ("correlation",),
     "social_care.care_share_by_age": ("probability",),
+    "social_care.care_family.slope": ("non_negative",),
     "social_care.voluntary_share": ("probability",),
     "social_care.voluntary_from_16": ("probability",),
     "social_care.primary_need": ("weights",),

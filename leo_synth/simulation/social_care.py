@@ -126,15 +126,16 @@ def _referrals(life) -> Frame:
     # outcomes of children in need find (disadvantage and need alone left 10). Drawn given
     # ability, so every attainment target stays as it was; the term lowering attainment
     # directly would add to every assessment's spread.
-    frailty = b["frailty"] * _frailty(life.ctx.rng("cin.frailty"), persons["ability"],
-                                      p["frailty_ability"])[person]
+    term = _frailty(life.ctx.rng("cin.frailty"), persons["ability"],
+                    p["frailty_ability"])[person]
+    # The family's part of the hazard: the circumstances that bring a child to social care.
+    family = b["disadvantage"] * persons["disadvantage"][person] + b["frailty"] * term
     hazard = logistic(b["intercept"] + np.asarray(p["referral_age_logit"])[age]
-                      + b["disadvantage"] * persons["disadvantage"][person] + b["need"] * need
-                      + frailty)
+                      + b["need"] * need + family)
     keep = inside & (rng.random(n) < hazard)
     return Frame(person=person[keep], referral=referral[keep], age=age[keep],
                  disabled=need[keep] > DISABLED_NEED,
-                 adult=eighteenth_birthday(birth[keep]))
+                 adult=eighteenth_birthday(birth[keep]), family=family[keep])
 
 
 def _needs(life, ref: Frame) -> np.ndarray:
@@ -165,7 +166,17 @@ def _care(life, ref: Frame, eligible: np.ndarray) -> dict[str, np.ndarray]:
     rng = life.ctx.rng("cin.care")
     m = len(ref)
     share = np.array([p["care_share_by_age"][k] for k in sorted(p["care_share_by_age"])])
-    care = eligible & (rng.random(m) < share[_band(p["care_share_by_age"], ref["age"])])
+    # The circumstances that bring a child to social care (the family's part of the referral
+    # hazard) also lead to care: looked-after children do worse at school than other children
+    # in need (DfE: Attainment 8 about 19 against 22). The odds of care move with that part
+    # around its typical value among referrals (`care_family`), so the shares by age hold on
+    # average. Rejected: care by age alone, which left looked-after pupils level with other
+    # children in need; the child's own term alone, which among referred children picks the
+    # less disadvantaged (the two are what got them referred) and left the gap at 1-2 points.
+    slope, centre = p["care_family"]["slope"], p["care_family"]["centre"]
+    base = share[_band(p["care_share_by_age"], ref["age"])]
+    chance = logistic(np.log(base / (1 - base)) + slope * (ref["family"] - centre))
+    care = eligible & (rng.random(m) < chance)
     start = add_days(ref["referral"], rng.exponential(p["care_start_days"], m))
     routes = p["care_routes"]
     table = np.array([[routes[k][r] for r in ROUTES] for k in sorted(routes)], dtype=float)
