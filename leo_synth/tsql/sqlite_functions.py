@@ -53,12 +53,13 @@ stopped; a ``DECIMAL`` reads none of them, a ``FLOAT`` only blank text)."""
 NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
 DECIMAL = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)\s*")
 """Text a ``numeric`` reads: a number without an exponent."""
-NUMERIC_TEXT = (r"^\s*([-+]?\s*[$£€¥]?\s*[-+]?[0-9,]*\.?[0-9]*"
+NUMERIC_TEXT = (r"^\s*([-+]?\s*[$£€¥\\]?\s*[-+]?[0-9,]*\.?[0-9]*"
                 r"|[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)[eEdD][-+]?[0-9]+)\s*$")
 """Text ``ISNUMERIC`` calls a number (with :func:`is_numeric`'s test that it is not blank): one
 SQL Server converts to any number type, ``money``'s included, so a currency sign, commas, a
 sign or a point alone count (``'$'``, ``'1,000'``, ``'-'``, ``'.'``), and a float's exponent
-written ``e`` or ``d`` (``'1d5'``)."""
+written ``e`` or ``d`` (``'1d5'``). A backslash is a currency sign to ``ISNUMERIC`` (the yen's
+place in Japanese code pages: ``ISNUMERIC('\\')`` is 1), though not to a ``CAST``."""
 NUMERIC = re.compile(NUMERIC_TEXT)
 DATE_TEXT = r"^\s*[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(\s*$|[ T][0-9]{2}:[0-9]{2})"
 """Text T-SQL reads as a date: ISO, alone or before a time (the day checked against its
@@ -500,7 +501,8 @@ def register(connection: sqlite3.Connection) -> None:
     for name, (arguments, function) in scalars.items():
         connection.create_function(name, arguments, function, deterministic=True)
     # NEWID(): ORDER BY NEWID() draws a random sample
-    connection.create_function("UUID", 0, lambda: str(uuid.uuid4()))
+    # (upper case, as SQL Server writes a uniqueidentifier as text)
+    connection.create_function("UUID", 0, lambda: str(uuid.uuid4()).upper())
     spreads = {"STDDEV": _SampleDeviation, "STDDEV_SAMP": _SampleDeviation,
                "VAR_SAMP": _Spread, "VAR_POP": _PopulationVariance,
                "STDDEV_POP": _PopulationDeviation}

@@ -52,31 +52,44 @@ def _derived_columns(source: exp.Lateral | exp.Subquery) -> list[str] | None:
     return named if named and all(named) else None
 
 
+def star_columns(select: exp.Select, own: Callable[[str], bool]
+                 ) -> list[exp.Expression] | None:
+    """``select``'s select list with each ``*`` (or ``x.*``) replaced by the columns it stands
+    for, each qualified by its source's alias or name, when every source a star stands for is
+    a relation of the extract or a derived table (their columns are known before the query
+    runs), else None; ``own(name)``: whether a (lower-case) name is one the script made (a
+    common table expression, a table of its session)."""
+    found = select.args.get("from_")
+    sources = [found.this] if found is not None else []
+    sources += [join.this for join in select.args.get("joins") or []]
+    named = [(source.alias_or_name, _columns(source, own)) for source in sources]
+    result: list[exp.Expression] = []
+    for item in select.selects:
+        if isinstance(item, exp.Star):
+            chosen = named
+        elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
+            chosen = [(key, columns) for key, columns in named
+                      if key.lower() == item.table.lower()]
+            if len(chosen) != 1:
+                return None
+        else:
+            result.append(item)
+            continue
+        if any(columns is None for _, columns in chosen):
+            return None
+        result += [exp.column(name, table=key, quoted=True)
+                   for key, columns in chosen for name in columns or []]
+    return result
+
+
 def headings(tree: exp.Expression, own: Callable[[str], bool]) -> list[str] | None:
     """The headings of ``tree``'s result when it is a ``SELECT`` with a ``*`` (or ``x.*``) over
-    relations of the extract or derived tables alone (the sources the stars stand for), else
-    None; ``own(name)``: whether a (lower-case) name is one the
-    script made (a common table expression, a table of its session)."""
+    relations of the extract or derived tables alone (the sources the stars stand for, see
+    :func:`star_columns`), else None."""
     if not isinstance(tree, exp.Select) or not any(s.is_star for s in tree.selects):
         return None
-    found = tree.args.get("from_")
-    sources = [found.this] if found is not None else []
-    sources += [join.this for join in tree.args.get("joins") or []]
-    named = [(source.alias_or_name.lower(), _columns(source, own)) for source in sources]
-    result: list[str] = []
-    for item in tree.selects:
-        if isinstance(item, exp.Star):
-            if any(columns is None for _, columns in named):
-                return None
-            result += [name for _, columns in named for name in columns or []]
-        elif isinstance(item, exp.Column) and isinstance(item.this, exp.Star):
-            chosen = [columns for key, columns in named if key == item.table.lower()]
-            if len(chosen) != 1 or chosen[0] is None:
-                return None
-            result += chosen[0]
-        else:
-            result.append(unnamed_columns.name_of(item))
-    return result
+    columns = star_columns(tree, own)
+    return None if columns is None else [unnamed_columns.name_of(c) for c in columns]
 
 
 def around_star(tree: exp.Expression) -> list[str | None] | None:

@@ -9,7 +9,10 @@ percentage), and the outer query keeps the rows within the cut, in that order, u
 the script gave. The keys are computed first because a key may itself be a window: ``TOP 1
 WITH TIES ... ORDER BY ROW_NUMBER() OVER (PARTITION BY pmr ORDER BY d DESC)``, the idiom for
 each person's latest row, which no target can rank over directly. An ``ORDER BY`` that names
-a select list's alias or position is read as that expression.
+a select list's alias or position is read as that expression. A ``*`` (``SELECT TOP 1 WITH TIES
+* FROM ...``, ``TOP 10 PERCENT * ... ORDER BY NEWID()``) stands for the columns of its sources
+when they are known before the query runs (relations of the extract, derived tables:
+``star_headings.star_columns``); over a table of the session it is refused, naming the columns.
 
 Rejected: the targets' own ``FETCH FIRST ... WITH TIES`` (PostgreSQL has it, SQLite and
 DuckDB do not, and none has a percentage); one form for every target is checked once.
@@ -17,10 +20,13 @@ DuckDB do not, and none has a percentage); one form for every target is checked 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlglot import exp
 
 from leo_synth.tsql.errors import ScriptError
 from leo_synth.tsql.rewrites import replaced
+from leo_synth.tsql.star_headings import star_columns
 
 RANK, ROWS, RELATION, KEYED = "leo_rank", "leo_rows", "leo_top", "leo_keyed"
 
@@ -50,12 +56,15 @@ def _key(ordered: exp.Ordered, selects: list[exp.Expression]) -> exp.Ordered:
     return key
 
 
-def _ranked(select: exp.Select, line: int) -> exp.Select:
+def _ranked(select: exp.Select, line: int, own: Callable[[str], bool]) -> exp.Select:
     percent, ties = _options(select)
     selects = select.expressions
     if any(s.is_star for s in selects):
-        raise ScriptError(line, "TOP ... PERCENT or WITH TIES with SELECT * cannot be "
-                          "translated: name the columns")
+        expanded = star_columns(select, own)
+        if expanded is None:
+            raise ScriptError(line, "TOP ... PERCENT or WITH TIES with SELECT * over a table "
+                              "of the session cannot be translated: name the columns")
+        selects = expanded
     if select.args.get("distinct"):
         raise ScriptError(line, "SELECT DISTINCT TOP ... PERCENT or WITH TIES cannot be "
                           "translated: take the DISTINCT rows in a subquery first")
@@ -97,11 +106,13 @@ def _ranked(select: exp.Select, line: int) -> exp.Select:
     return outer.order_by(rank.copy())
 
 
-def for_target(tree: exp.Expression, line: int) -> exp.Expression:
+def for_target(tree: exp.Expression, line: int,
+               own: Callable[[str], bool]) -> exp.Expression:
     """The tree with each ``TOP ... PERCENT`` or ``TOP ... WITH TIES`` query ranked (inner
-    queries first, so that an outer one's copy holds them ranked)."""
+    queries first, so that an outer one's copy holds them ranked); ``own(name)``: whether a
+    (lower-case) name is one the script made (``star_headings.star_columns``)."""
     for select in reversed(list(tree.find_all(exp.Select))):
         if not any(_options(select)):
             continue
-        tree = replaced(tree, select, _ranked(select, line))
+        tree = replaced(tree, select, _ranked(select, line, own))
     return tree

@@ -1905,7 +1905,7 @@ class Translator:
                                       self.target.dialect), line)
         tree, leveled = recursion_limits.for_target(tree, self.target.dialect, line)
         tree = self._checked_lengths(self._identity_numbers(tree, line))
-        tree = top_options.for_target(tree, line)
+        tree = top_options.for_target(tree, line, self._own(tree))
         tree = table_samples.for_target(tree, line)
         tree = grouping_sets.plain_groupings(grouping_sets.grouping_ids(
             grouping_sets.group_by_all(grouping_sets.old_forms(tree))))

@@ -19,11 +19,12 @@ tests/test_tsql.py):
   documents SQL Server's estimate as within 2% of it with 97% probability; DuckDB's own
   estimate would differ from the other targets' answer).
 - ``ISNUMERIC(x)``: 1 when SQL Server would convert x to any number type, ``money``'s too
-  (``'$'``, ``'1,000'``, ``'-'`` and ``'.'`` count; ``sqlite_functions.NUMERIC_TEXT``).
+  (``'$'``, ``'\\'``, ``'1,000'``, ``'-'`` and ``'.'`` count; ``sqlite_functions.NUMERIC_TEXT``).
 - ``LIKE`` ignores case and has character classes (``like_patterns``).
 - ``CHOOSE(i, a, b, ...)``: the i-th of its values, a ``CASE``.
 - ``CHECKSUM(NEWID())``: a random 32-bit integer (the sampling idiom ``ABS(CHECKSUM(NEWID()))
-  % 100 < 10``); ``NCHAR(n)`` the character n; ``SYSUTCDATETIME()`` and ``GETUTCDATE()`` the
+  % 100 < 10``); ``NEWID()`` elsewhere is upper-case text, as SQL Server writes a
+  ``uniqueidentifier``; ``NCHAR(n)`` the character n; ``SYSUTCDATETIME()`` and ``GETUTCDATE()`` the
   time now in UTC, without a zone.
 - Dividing by zero stops the query on SQLite too, as in SQL Server (SQLite gives NULL).
   SQLite's ``%`` takes both operands as integers: a decimal's remainder is ``LEO_MOD``'s.
@@ -553,6 +554,12 @@ def _parsename(node: exp.Anonymous) -> exp.Expression:
         this=found, expression=exp.Literal.string("")))
 
 
+def _checksummed(node: exp.Expression) -> bool:
+    """Whether ``node`` is the argument of ``CHECKSUM`` (a random integer, whatever its case)."""
+    parent = node.parent
+    return isinstance(parent, exp.Anonymous) and parent.name.upper() == "CHECKSUM"
+
+
 def _random_integer(dialect: str) -> exp.Expression:
     """A random 32-bit integer, as ``CHECKSUM(NEWID())`` gives one."""
     text = ("(RANDOM() % 2147483648)" if dialect == "sqlite" else
@@ -617,6 +624,10 @@ def rewrite(node: exp.Expression, dialect: str) -> exp.Expression:
                                                                             "TEXT")]))
     if isinstance(node, exp.SplitPart):
         node = _parsename_written(node)
+    if isinstance(node, exp.Uuid) and dialect != "sqlite" and not _checksummed(node):
+        # NEWID() as text is upper case in SQL Server; the targets' UUIDs are lower case
+        # (SQLite's UUID() is leo-synth's own: sqlite_functions)
+        return exp.Upper(this=exp.cast(node.copy(), "TEXT"))
     if isinstance(node, exp.Anonymous):
         name = node.name.upper()
         if name in RENAMED:
