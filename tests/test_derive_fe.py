@@ -624,6 +624,81 @@ def test_nccis_school_and_guarantee_fields(db) -> None:
     assert rows > 1000 and (bad_la, bad_offer) == (0, 0)
 
 
+_NCCIS_SINGLE = """
+    WITH n AS (SELECT p.AE_ID, n.NCCIS_Current_Activity_Code AS code,
+                      date(n.NCCIS_Current_Activity_Verification_Date) AS day,
+                      n.NCCIS_Current_Activity_Start_Date AS started,
+                      n.NCCIS_NEET_Start_Date AS neet_start, n.NCCIS_ACADYR AS acadyr,
+                      count(*) OVER (PARTITION BY p.AE_ID,
+                                     n.NCCIS_Current_Activity_Verification_Date) AS rows
+               FROM nccis_2011_to_2021 n JOIN learner_ae_id_to_pmr_lookup p
+                 ON p.PUPILMATCHINGREFANONYMOUS = n.NCCIS_PupilMatchingRefAnonymous)"""
+"""NCCIS months with the young person's AE_ID; ``rows`` > 1 where the nccis_conflict quirk put
+a second activity beside the month's own (such months are left out)."""
+
+
+def test_nccis_activity_start_is_when_the_activity_began(db) -> None:
+    """The current activity's start date is when that activity began, not 1 September of every
+    row's year (which held every row, learning, work, NEET and apprenticeship alike): the dates
+    vary within a year, none is after its month's snapshot, a NEET month's NEET start is its
+    activity start, and a NEET spell that follows a learning month began after that month's
+    snapshot (the day learning ended)."""
+    years, spread, late, neet_apart = _one(db, """
+        SELECT count(DISTINCT NCCIS_ACADYR), min(dates), sum(late), sum(neet_apart) FROM (
+          SELECT NCCIS_ACADYR, count(DISTINCT NCCIS_Current_Activity_Start_Date) AS dates,
+                 sum(NCCIS_Current_Activity_Start_Date
+                     > NCCIS_Current_Activity_Verification_Date) AS late,
+                 sum(NCCIS_NEET_Start_Date <> NCCIS_Current_Activity_Start_Date) AS neet_apart
+          FROM nccis_2011_to_2021 GROUP BY NCCIS_ACADYR)""")
+    assert years >= 10 and spread >= 20 and (late, neet_apart) == (0, 0)
+    spells, inside = _one(db, _NCCIS_SINGLE + """,
+        m AS (SELECT *, lag(code) OVER w AS before, lag(day) OVER w AS before_day,
+                     lag(rows) OVER w AS before_rows
+              FROM n WINDOW w AS (PARTITION BY AE_ID ORDER BY day))
+        SELECT count(*), sum(neet_start > before_day AND neet_start <= day) FROM m
+        WHERE rows = 1 AND before_rows = 1 AND code BETWEEN 610 AND 680
+          AND before IN (210, 220, 230)""")
+    assert spells >= 10 and inside == spells
+
+
+def test_nccis_apprenticeship_starts_on_its_ilr_start(db) -> None:
+    """A month recorded as an apprenticeship (310) has the ILR apprenticeship programme's start
+    date (AimType 1) as its activity start."""
+    months, matched = _one(db, _NCCIS_SINGLE + """
+        SELECT count(*), sum(EXISTS (
+            SELECT 1 FROM aims a JOIN education_records_lookup r ON r.RECORDID = a.RECORDID
+            WHERE r.AE_ID = n.AE_ID AND a.AimType = 1 AND a.start_date = n.started))
+        FROM n WHERE rows = 1 AND code = 310""")
+    assert months > 20 and matched >= 0.95 * months
+
+
+def test_nccis_send_flag_is_the_year_11_sen(db) -> None:
+    """NCCIS's LDD flag (to 2015/16) and SEND flag (from 2016/17) are Y for a young person with
+    special educational needs in Year 11 (their KS4 row's SEN: School Action, Action Plus or a
+    statement to 2013/14, KS4_SENF not N from 2014/15), N otherwise: both were
+    N in every row, the flag read from a school census that no longer holds the young person."""
+    persons, flagged, sen, disagree = _one(db, """
+        WITH k AS (SELECT p.AE_ID, max(k.sen) AS sen
+                   FROM (SELECT KS4_PupilMatchingRefAnonymous AS pmr,
+                                max(KS4_SENPS, KS4_SENA) AS sen
+                         FROM KS4Pupil_2002_to_2014
+                         UNION ALL SELECT KS4_PupilMatchingRefAnonymous,
+                                          nullif(KS4_SENF, '') <> 'N'
+                         FROM KS4Pupil_2015_to_2021) k
+                   JOIN learner_ae_id_to_pmr_lookup p ON p.PUPILMATCHINGREFANONYMOUS = k.pmr
+                   WHERE k.sen IS NOT NULL GROUP BY p.AE_ID),
+             n AS (SELECT p.AE_ID,
+                          max(coalesce(n.NCCIS_LDD_Flag, n.NCCIS_SEND_flag) = 'Y') AS flag,
+                          max(coalesce(n.NCCIS_LDD_Flag, n.NCCIS_SEND_flag) = '') AS blank
+                   FROM nccis_2011_to_2021 n JOIN learner_ae_id_to_pmr_lookup p
+                     ON p.PUPILMATCHINGREFANONYMOUS = n.NCCIS_PupilMatchingRefAnonymous
+                   GROUP BY p.AE_ID)
+        SELECT count(*), sum(n.flag), sum(k.sen), sum(n.flag <> k.sen AND NOT n.blank)
+        FROM n JOIN k ON k.AE_ID = n.AE_ID""")
+    assert persons > 100 and flagged > 10 and 0.05 < flagged / persons < 0.4
+    assert disagree <= 0.01 * persons, (disagree, persons, flagged, sen)
+
+
 def test_ypmad_participation_fields_agree(db) -> None:
     """The year's participation fields agree with the sources holding data on the person:
     the apprenticeship type with WBL data, the main institution and its mode and source with

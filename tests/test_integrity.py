@@ -182,7 +182,11 @@ def test_only_pupils_no_longer_on_roll_have_left(small_sqlite) -> None:
         assert (on_roll, left) == (0, 0), table
         assert _one(db, f"SELECT COUNT(*) FROM {table} WHERE LeavingDate_{y} >= CensusDate_{y} "
                         f"OR LeavingDate_{y} < EntryDate_{y}")[0] == 0
-    assert _one(db, "SELECT COUNT(LeavingDate_ab15) FROM Absence_2015_3term")[0] == 0
+    # an absence record has a leaving date only where a move within the year ended it
+    # (test_a_move_within_the_year_ends_the_record_of_the_school_left)
+    assert _one(db, "SELECT COUNT(*) FROM Absence_2015_3term WHERE LeavingDate_ab15 IS NOT NULL "
+                    "AND (LeavingDate_ab15 < EntryDate_ab15 OR LeavingDate_ab15 > '2015-08-31' "
+                    "OR OnRoll_3_ab15 = 1)")[0] == 0
 
 
 def test_child_protection_conferences_and_services_fall_in_their_episode(small_sqlite) -> None:
@@ -451,6 +455,35 @@ def test_a_move_within_the_year_makes_an_absence_record_at_each_school(small_sql
         assert all(value in (0, None) for value in wrong), (year, wrong)
         movers += two
     assert movers > 15
+
+
+def test_a_move_within_the_year_ends_the_record_of_the_school_left(small_sqlite) -> None:
+    """The absence record of the school a pupil left within the year has its leaving date,
+    the day before the pupil's entry date at the school joined (the year's other record);
+    every other record's is NULL (an enrolment that goes on after the year or ends with it).
+    Every record's was NULL, for a reason that was not so (no move within the year)."""
+    db, _ = small_sqlite
+    moves = 0
+    for year in range(2005, 2021):
+        if year == 2019:  # 2019/20 absence is not shared
+            continue
+        yy = f"{(year + 1) % 100:02d}"
+        view = f"Absence_{year + 1}_3term"
+        pupils = f"""SELECT PupilMatchingRefAnonymous_ab{yy} AS pmr, COUNT(*) AS records,
+                            COUNT(LeavingDate_ab{yy}) AS left_dated
+                     FROM {view} GROUP BY 1"""
+        pairs, dated, single_dated = _one(db, f"""
+            SELECT SUM(records = 2), SUM(records = 2 AND left_dated = 1),
+                   SUM(records = 1 AND left_dated > 0) FROM ({pupils})""")
+        apart = _one(db, f"""
+            SELECT COUNT(*) FROM {view} l JOIN {view} j
+              ON j.PupilMatchingRefAnonymous_ab{yy} = l.PupilMatchingRefAnonymous_ab{yy}
+             AND j.LeavingDate_ab{yy} IS NULL
+            WHERE l.LeavingDate_ab{yy} IS NOT NULL
+              AND l.LeavingDate_ab{yy} <> date(j.EntryDate_ab{yy}, '-1 day')""")[0]
+        assert (dated, single_dated, apart) == (pairs, 0, 0), year
+        moves += pairs or 0
+    assert moves > 15
 
 
 def test_the_autumn_census_returns_a_leavers_summer_term_as_no_longer_on_roll(

@@ -31,7 +31,7 @@ REASON_CODES = ("I", "M", "R", "S", "T", "H", "F", "E", "C", "G", "U", "O", "N")
 ABSENCE_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "enrolstatus", "onroll_1", "onroll_2",
     "onroll_3", "sourcetable_1", "sourcetable_2", "sourcetable_3", "datacollection_1",
-    "mainrecord", "phase", "adopted_from_care", "entrydate",
+    "mainrecord", "phase", "adopted_from_care", "entrydate", "leavingdate",
     *(f"{measure}_{term}" for term in (*TERMS, "3term", "annual") for measure in
       ("sessionspossible", "authorisedabsence", "unauthorisedabsence", "overallabsence")),
     *(f"{measure}flag_{term}" for term in (*TERMS, "annual") for measure in
@@ -95,6 +95,11 @@ def _absence_years(life: LifeCourse) -> ByYear:
     attrs["adopted_from_care"] = care_attributes(life, rows["person"],
                                                  rows["year"])["adopted_from_care"]
     attrs["entrydate"] = rows["entry_date"]
+    # A move within the year ends the enrolment at the school left: its last day on roll is
+    # the day before the pupil joins the next school (NULL for an enrolment that goes on,
+    # or ends with the year).
+    moved = rows["leave"] <= ymd(rows["year"] + 1, 8, 31)
+    attrs["leavingdate"] = Masked(rows["leave"] - np.timedelta64(1, "D"), ~moved)
     census = rows["census"]
     # (a pupil on a pupil referral unit's roll on spring census day: the unit's enrolment)
     at_unit = on_census_roll(life, attrs, rows["person"], rows["year"],

@@ -198,6 +198,13 @@ def _lookup(codes: dict[int, int], route: np.ndarray, default: int) -> np.ndarra
     return out
 
 
+def _neet_end(life: LifeCourse, person: np.ndarray) -> np.ndarray:
+    """The day each person's NEET spell after post-16 learning ends (the leaving day if none)."""
+    p16 = life.post16
+    return (p16.leave_date[person].astype("datetime64[D]")
+            + (p16.neet_months[person] * 30.4).astype("timedelta64[D]"))
+
+
 def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
               inactive: np.ndarray, not_known: np.ndarray, work_code: np.ndarray
               ) -> np.ndarray:
@@ -209,7 +216,7 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     p16 = life.post16
     route = p16.route[person]
     leave = p16.leave_date[person]
-    neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
+    neet_end = _neet_end(life, person)
     he_years = life.he.years
     in_he = in_year(person, year, he_years["person"], he_years["year"]) == 1
     # A sixth-form drop-out is at an FE college in the year after Year 12.
@@ -235,6 +242,69 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     code = np.where(active & (route != NO_ROUTE) & (code != ACTIVITY["he"]),
                     ACTIVITY["apprenticeship"], code)
     return np.where(not_known, ACTIVITY["not_known"], code)
+
+
+def _latest_spell(person: np.ndarray, date: np.ndarray, their_person: np.ndarray,
+                  start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each person's latest spell starting on or before ``date`` (NaT where
+    there is none): one search in the spells sorted by person and start."""
+    none = np.full(len(person), np.datetime64("NaT"), dtype="datetime64[D]")
+    if not len(their_person) or not len(person):
+        return none, none
+    span, offset = 1 << 20, 1 << 19  # a person's key spans 2**20 days around 1970
+
+    def key(who: np.ndarray, day: np.ndarray) -> np.ndarray:
+        return who.astype(np.int64) * span + day.astype("datetime64[D]").astype(np.int64) + offset
+
+    order = np.lexsort((start, their_person))
+    keys = key(their_person[order], start[order])
+    at = np.searchsorted(keys, key(person, date), side="right") - 1
+    found = (at >= 0) & (their_person[order][np.maximum(at, 0)] == person)
+    pick = order[np.maximum(at, 0)]
+    return (np.where(found, start[pick].astype("datetime64[D]"), none),
+            np.where(found, end[pick].astype("datetime64[D]"), none))
+
+
+def _activity_start(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
+                    code: np.ndarray) -> np.ndarray:
+    """The date each row's current activity began (``code`` on ``date`` of academic year
+    ``year``), from the same timeline as the code: post-16 learning its September (a sixth-form
+    drop-out's college the next one), a NEET spell the day learning ended, work the end of the
+    NEET spell (or of the apprenticeship before it), an apprenticeship its ILR start, HE the
+    September of the first year of the run of HE years; 1 September of the year when the
+    activity is not known (the LA's record lapsed) or a start is only agreed."""
+    p16 = life.post16
+    september = ymd(year, 9, 1)
+    leave = p16.leave_date[person].astype("datetime64[D]")
+    neet_end = _neet_end(life, person)
+    he_years = life.he.years
+    before = in_year(person, year - 1, he_years["person"], he_years["year"]) == 1
+    two_before = in_year(person, year - 2, he_years["person"], he_years["year"]) == 1
+    he_from = year - before - (before & two_before)
+    college = p16.sixth_form_dropout[person] & (year > p16.start_year[person])
+    learning = ymd(p16.start_year[person] + college, 9, 1)
+    app = life.fe.apprenticeships
+    app_start, app_end = _latest_spell(person, date, app["person"], app["start_date"],
+                                       app["end_date"])
+    after_app = np.where(np.isnat(app_end) | (app_end >= date), neet_end,
+                         np.maximum(neet_end, app_end + np.timedelta64(1, "D")))
+    start = np.select(
+        [code == ACTIVITY["not_known"], code == ACTIVITY["start_agreed"],
+         code == ACTIVITY["he"], code == ACTIVITY["apprenticeship"], np.isin(code, NEET_CODES),
+         np.isin(code, [ACTIVITY["school"], ACTIVITY["sfc"], ACTIVITY["fe"]])],
+        [september, september, ymd(he_from, 9, 1), app_start, leave, learning], after_app)
+    # (a start the timeline cannot give, or one after the snapshot: the year's September)
+    start = np.where(np.isnat(start) | (start > date), np.minimum(september, date), start)
+    return start.astype("datetime64[D]")
+
+
+def _send_at_year_11(life: LifeCourse, person: np.ndarray) -> np.ndarray:
+    """Whether each young person had special educational needs (SEN support, a statement or
+    an EHC plan) in their last year of compulsory school: what the LA's tracking (NCCIS's LDD
+    and SEND flags) holds after 16, when no school census records the need."""
+    schooling = life.schooling
+    last = life.persons["cohort"][person] + 5 + schooling.exit_nc[person]
+    return schooling.sen_level_in(person, last) > 0
 
 
 @builder("npd.nccis", provides=(
@@ -270,6 +340,8 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
     work_code = drawn_codes(codes, WORK, len(rows_person))[idx]
     activity = _activity(life, person, year, ymd(calendar_year, month, 1),
                          np.where(inactive, reason, 0), not_known, work_code)
+    started = _activity_start(life, person, year, ymd(calendar_year, month, 1), activity)
+    send = np.where(_send_at_year_11(life, rows_person), "Y", "N")[idx]
     attrs = _repeated(pupil_attributes(life, rows_person, rows_year), idx)
     # NCCIS has no separate Irish Traveller code: it records Gypsy/Roma/Traveller as WROM.
     attrs["ethnicity"] = np.where(attrs["ethnicity"] == "WIRT", "WROM", attrs["ethnicity"])
@@ -291,11 +363,11 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
         "youth_contract": np.where(neet & first_year, "Y", "N"),
         YEAR_ATTRIBUTE: year, **attrs, "acadyr": attrs["academic_year"],
         "pupilmatchingrefanonymous": attrs["pmr"], "monthno": month,
-        "current_activity_code": activity, "current_activity_start_date": start,
-        "current_activity_recorded": start, "current_activity_verification_date":
+        "current_activity_code": activity, "current_activity_start_date": started,
+        "current_activity_recorded": started, "current_activity_verification_date":
             ymd(calendar_year, month, 1), "current_activity_review_date": ymd(calendar_year,
                                                                                month, 15),
-        "neet_start_date": Masked(start, ~neet),
+        "neet_start_date": Masked(started, ~neet),
         # dates that follow the activity: the Youth Contract's start for those on it, the
         # quarter after which a NEET status must be checked again (a year for learners and
         # workers), and the course's end for those in education or training (200-399)
@@ -305,9 +377,8 @@ def nccis(life: LifeCourse, relation: Relation) -> Frame:
             ymd(calendar_year + 1, month, 1)),
         "expected_course_end_date": Masked(ymd(year + 1, 7, 31),
                                            ~((activity >= 200) & (activity < 400))),
-        "cohort_status": np.full(n, "A"), "send_flag": np.where(
-            attrs["sen_any_flag"] > 0, "Y", "N"), "ldd_flag": np.where(
-            attrs["sen_any_flag"] > 0, "Y", "N"), "ethnic_code": attrs["ethnicity"],
+        "cohort_status": np.full(n, "A"), "send_flag": send, "ldd_flag": send,
+        "ethnic_code": attrs["ethnicity"],
         "lead_lea_code_anon": attrs["home_la_anon"],
         "lea_code_at_year_11_anon": attrs["home_la_anon"],
     })

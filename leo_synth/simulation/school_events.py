@@ -61,8 +61,8 @@ def absence(life) -> Frame:
     tenth of pupils are persistently absent (10% of sessions or more). One row per enrolment
     (:func:`~leo_synth.simulation.enrolments.year_enrolments`): a term's sessions possible are
     those of the days on roll (a late arrival's from the day of joining, a mover's at each
-    school), and an enrolment's columns ``entry_date``, ``census``, ``sixth_share`` and
-    ``main`` come with it."""
+    school), and an enrolment's columns ``entry_date``, ``leave``, ``census``,
+    ``sixth_share`` and ``main`` come with it."""
     enrol = year_enrolments(life)
     py = life.schooling.pupil_years
     keep = _in_years(life, 2005, 2020) & (py["year"] != 2019)  # 2019/20 absence is not shared
@@ -93,8 +93,8 @@ def absence(life) -> Frame:
     return Frame(person=rows["person"], year=rows["year"], school=enrol["school"],
                  ncyear=rows["ncyear"], fsm=rows["fsm"], sen=rows["sen"], possible=possible,
                  authorised=absent - unauthorised, unauthorised=unauthorised,
-                 **{name: enrol[name] for name in ("entry_date", "census", "sixth_share",
-                                                    "main")})
+                 **{name: enrol[name] for name in ("entry_date", "leave", "census",
+                                                    "sixth_share", "main")})
 
 
 def absence_reasons(life, rows: Frame) -> dict[str, np.ndarray]:
