@@ -31,7 +31,7 @@ from leo_synth.relations.ks5 import (
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes, school_of
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import year_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.post16 import (
@@ -182,6 +182,8 @@ young carer, teenage parent, illness, pregnancy, unlikely to be economically act
 (roughly NCCIS's shares at 16-17). NEET and seeking is 619."""
 NEET_CODES = (ACTIVITY["neet"], *INACTIVE)
 """The activities that are NEET."""
+SUMMER = np.timedelta64(31, "D")
+"""August: the summer after a course completed on 31 July, recorded as the course."""
 
 
 # Year 11 intended destination and September Guarantee offer by the route taken after Year 11.
@@ -210,6 +212,10 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     route = p16.route[person]
     leave = p16.leave_date[person]
     neet_end = leave + (p16.neet_months[person] * 30.4).astype("timedelta64[D]")
+    # A course completed at the end of the academic year (31 July) stays the recorded
+    # activity through the summer, until the LA confirms the autumn's: the August after
+    # exams is not NEET (it made 41% of 16-17 year olds ever NEET, against 15-20%).
+    leave = np.where(leave == ymd(year_of(leave), 7, 31), leave + SUMMER, leave)
     he_years = life.he.years
     in_he = in_year(person, year, he_years["person"], he_years["year"]) == 1
     # A sixth-form drop-out is at an FE college in the year after Year 12.
