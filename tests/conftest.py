@@ -19,7 +19,12 @@ from postgres_server import create_database, drop_database, ensure_server
 
 from leo_synth.config import RunConfig
 from leo_synth.engine.generate import RunSummary, generate, load_checked_catalog
+from leo_synth.engine.keys import KeyMaker
 from leo_synth.readers import postgres_manifest, read_manifest
+from leo_synth.simulation.context import BlockContext
+from leo_synth.simulation.life import LifeCourse, simulate_block
+from leo_synth.simulation.parameters import load_parameters
+from leo_synth.simulation.pools import build_pools
 from leo_synth.spec.model import Catalog, Relation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +32,14 @@ pytest_plugins = ["pytester"]  # tests/test_pytest_plugin.py runs pytest session
 
 SMALL = RunConfig(persons=1000, seed=7, block_size=500, workers=1, if_exists="replace")
 """Small run used across the suite: two blocks, so block boundaries are exercised."""
+
+
+def simulated_block(catalog: Catalog, seed: int, persons: int) -> LifeCourse:
+    """The life courses of a run of ``persons`` persons in one block, default parameters."""
+    params = load_parameters(None)
+    return simulate_block(BlockContext(seed, 0, 0, persons, params,
+                                       build_pools(seed, persons, params),
+                                       KeyMaker(catalog.keyspaces, seed)))
 
 
 def one_per_builder(relations: list[Relation]) -> list[Relation]:

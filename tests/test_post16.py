@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import simulated_block
 
-from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations.registry import BUILDERS
 from leo_synth.relations.young_people import ACTIVITY, NEET_CODES, WORK, _activity
 from leo_synth.simulation.calendar import academic_year_of, ymd
-from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.life import LifeCourse, simulate_block
-from leo_synth.simulation.parameters import load_parameters
-from leo_synth.simulation.pools import build_pools
+from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.post16 import SIXTH_FORM
 
 N = 3_000
@@ -20,9 +17,7 @@ N = 3_000
 
 @pytest.fixture(scope="module")
 def life(catalog) -> LifeCourse:
-    params = load_parameters(None)
-    return simulate_block(BlockContext(5, 0, 0, N, params, build_pools(5, N, params),
-                                       KeyMaker(catalog.keyspaces, 5)))
+    return simulated_block(catalog, 5, N)
 
 
 def test_sixth_form_drop_outs_leave_learning_after_their_college_year(life) -> None:

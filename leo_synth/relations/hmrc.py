@@ -221,20 +221,17 @@ def idbr(ctx: StaticContext, relation: Relation) -> Frame:
     """One row per enterprise and IDBR source year (2019: January 2018 ingest; 2020)."""
     ent = ctx.pools.enterprises
     n = len(ent)
-    rng = stream(ctx.seed, "idbr", STATIC_BLOCK)
-    birth = ymd(ent["birth_year"], rng.integers(1, 13, n), 1)
-    dies = rng.random(n) < ctx.params["pools.enterprise_death_share"]
-    death = ymd(2018 + rng.integers(0, 3, n), rng.integers(1, 13, n), 1)
+    death = ent["death"]  # (drawn with the pool: no one is paid by a closed enterprise)
     status = legal_status(ctx, ent)
     frames = []
     for source_year in (2019, 2020):
-        dead = dies & (death < ymd(source_year - 1, 1, 1))
+        dead = death < ymd(source_year - 1, 1, 1)  # (NaT, never closing, compares False)
         frames.append(Frame(
             entkey=ctx.keys.make("enterprise", np.arange(n)).astype(str), sic2007=ent["sic"],
             region=ctx.pools.regions["code"][ent["region"]],
             legal_status=status,
             employees=ent["employees_band"],
-            birth_month=birth,
+            birth_month=ent["birth"],
             death_month=Masked(death, ~dead),
             section_name=np.array([s[1] for s in SIC_SECTIONS])[ent["section"]],
             source_year=np.full(n, str(source_year)),

@@ -1,7 +1,7 @@
 """UCAS applications (2007-2021 cycles): applicants and their course choices.
 
-Applicants are the simulated full-time undergraduate entrants of any age (placed) and a share
-of level 3 achievers who applied without entering; each makes up to five applications in the
+Applicants are the simulated full-time undergraduate entrants of any age (placed) and those
+who applied without a place (``ucas_applicants``); each makes up to five applications in the
 cycle before entry, or one (direct to Clearing, or recorded by the provider: ``ucas_routes``).
 """
 
@@ -11,6 +11,7 @@ import numpy as np
 
 from leo_synth.relations.ks5 import at_sixth_form_college, ks5_school
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
+from leo_synth.relations.ucas_applicants import FIRST_CYCLE, applicants
 from leo_synth.relations.ucas_qualifications import declared_qualifications
 from leo_synth.relations.ucas_routes import (
     SINGLE,
@@ -29,7 +30,6 @@ from leo_synth.simulation.school_types import ACADEMY_TYPES, SELECTIVE, school_c
 from leo_synth.simulation.subjects import subject_catalogue
 from leo_synth.spec.model import Relation
 
-FIRST_CYCLE, LAST_CYCLE = 2007, 2021
 REGIONS = np.array(["A", "B", "C", "D", "E", "F", "G", "H", "J"])  # UCAS English regions
 # UCAS ethnic origin: code and summary group of each NPD minor ethnicity (parameter order).
 UCAS_ETHNICITY = {
@@ -84,27 +84,11 @@ def school_aligned_age(birth: np.ndarray, cycle: np.ndarray) -> np.ndarray:
 def applications(life: LifeCourse, relation: Relation) -> Frame:
     """One row per application (up to five per applicant and cycle)."""
     persons = life.persons
-    he = life.he
-    inst = he.instances
     rng = life.ctx.rng("ucas")
-    # (full-time undergraduates apply through UCAS, at any age)
-    undergraduates = inst.take((inst["level"] >= 4) & ~inst["part_time"])
-    entrants = undergraduates.take(np.unique(undergraduates["person"], return_index=True)[1])
-    applied_only = np.flatnonzero((life.post16.level3_year >= 0)
-                                  & ~np.isin(np.arange(len(persons)), entrants["person"])
-                                  & (rng.random(len(persons)) < 0.25))
-    person = np.concatenate([entrants["person"], applied_only])
-    cycle = np.concatenate([entrants["start_year"],
-                            life.post16.level3_year[applied_only] + 1])
-    accepted = np.concatenate([np.ones(len(entrants), dtype=bool),
-                               np.zeros(len(applied_only), dtype=bool)])
+    person, cycle, accepted, entered_at, subject = applicants(life)
     catalogue = subject_catalogue(life.ctx.params)
-    subject = np.concatenate([entrants["subject"],
-                              rng.integers(0, len(catalogue.jacs), len(applied_only))])
-    entered_at = np.concatenate([entrants["provider"], np.full(len(applied_only), -1)])
-    keep = (cycle >= FIRST_CYCLE) & (cycle <= LAST_CYCLE)
-    person, cycle, accepted, subject = person[keep], cycle[keep], accepted[keep], subject[keep]
-    entered_at = entered_at[keep]
+    # (the unplaced applied to a subject of their own)
+    subject = np.where(accepted, subject, rng.integers(0, len(catalogue.jacs), len(person)))
     mature = school_aligned_age(persons["birth"][person], cycle) > 20
     route = np.where(accepted, acceptance_routes(life.ctx.rng("ucas.acceptance_route"), mature),
                      -1)
@@ -133,7 +117,10 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     unconditional = offered & (c >= 2013) & (
         life.ctx.rng("ucas.unconditional").random(n) < np.where(c >= 2018, 0.12, 0.03))
     return Frame({
-        YEAR_ATTRIBUTE: c - 1,
+        # the academic year the cycle's applications are made in (2007/08 for cycle 2008); the
+        # VRF's years, 2007/08 to 2020/21, hold the 2007 to 2021 cycles, so cycle 2007
+        # (applied for in 2006/07, its Clearing and entry in 2007/08) counts in the first
+        YEAR_ATTRIBUTE: np.maximum(c - 1, FIRST_CYCLE),
         "pupilmatchingrefanonymous": keys.make("pmr", pid, pmr_slot),
         "unique_id_cycle": pid * 100 + c % 100, "applicant_id": pid,
         "application_cycle": c, "applicant_gender_code": np.where(persons["female"][p], "F",

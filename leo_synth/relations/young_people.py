@@ -31,7 +31,7 @@ from leo_synth.relations.ks5 import (
 from leo_synth.relations.pupil import PUPIL_ATTRIBUTES, pupil_attributes, school_of
 from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.calendar import ymd
+from leo_synth.simulation.calendar import year_of, ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.post16 import (
@@ -182,6 +182,8 @@ young carer, teenage parent, illness, pregnancy, unlikely to be economically act
 (roughly NCCIS's shares at 16-17). NEET and seeking is 619."""
 NEET_CODES = (ACTIVITY["neet"], *INACTIVE)
 """The activities that are NEET."""
+SUMMER = np.timedelta64(31, "D")
+"""August: the summer after a course completed on 31 July, recorded as the course."""
 
 
 # Year 11 intended destination and September Guarantee offer by the route taken after Year 11.
@@ -205,6 +207,14 @@ def _neet_end(life: LifeCourse, person: np.ndarray) -> np.ndarray:
             + (p16.neet_months[person] * 30.4).astype("timedelta64[D]"))
 
 
+def _recorded_leave(leave: np.ndarray) -> np.ndarray:
+    """The day the recorded post-16 learning ends: a course completed at the end of the
+    academic year (31 July) stays the recorded activity through the summer, until the LA
+    confirms the autumn's (the August after exams as NEET made 41% of 16-17 year olds ever
+    NEET, against 15-20%)."""
+    return np.where(leave == ymd(year_of(leave), 7, 31), leave + SUMMER, leave)
+
+
 def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.ndarray,
               inactive: np.ndarray, not_known: np.ndarray, work_code: np.ndarray
               ) -> np.ndarray:
@@ -217,6 +227,7 @@ def _activity(life: LifeCourse, person: np.ndarray, year: np.ndarray, date: np.n
     route = p16.route[person]
     leave = p16.leave_date[person]
     neet_end = _neet_end(life, person)
+    leave = _recorded_leave(leave)
     he_years = life.he.years
     in_he = in_year(person, year, he_years["person"], he_years["year"]) == 1
     # A sixth-form drop-out is at an FE college in the year after Year 12.
@@ -269,13 +280,14 @@ def _activity_start(life: LifeCourse, person: np.ndarray, year: np.ndarray, date
                     code: np.ndarray) -> np.ndarray:
     """The date each row's current activity began (``code`` on ``date`` of academic year
     ``year``), from the same timeline as the code: post-16 learning its September (a sixth-form
-    drop-out's college the next one), a NEET spell the day learning ended, work the end of the
-    NEET spell (or of the apprenticeship before it), an apprenticeship its ILR start, HE the
-    September of the first year of the run of HE years; 1 September of the year when the
+    drop-out's college the next one), a NEET spell the day recorded learning ended
+    (``_recorded_leave``), work the end of the NEET spell (or of the apprenticeship before
+    it), an apprenticeship its ILR start, HE the September of the first year of the run of HE
+    years; 1 September of the year when the
     activity is not known (the LA's record lapsed) or a start is only agreed."""
     p16 = life.post16
     september = ymd(year, 9, 1)
-    leave = p16.leave_date[person].astype("datetime64[D]")
+    leave = _recorded_leave(p16.leave_date[person].astype("datetime64[D]"))
     neet_end = _neet_end(life, person)
     he_years = life.he.years
     before = in_year(person, year - 1, he_years["person"], he_years["year"]) == 1

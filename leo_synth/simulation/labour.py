@@ -351,7 +351,8 @@ def _assign_employers(ctx: BlockContext, rng: np.random.Generator, edu: Educatio
     mix = np.array([section_mix[g] for g in ("low", "mid", "high")], dtype=float)
     section = categorical(rng, mix[group])
     spells["enterprise"] = sample_enterprises(ctx.pools, section, rng.random(len(spells)),
-                                              year_of(spells["start"]))
+                                              year_of(spells["start"]), spells["end"],
+                                              ctx.rng("labour.employers.closed"))
     return spells
 
 
@@ -382,7 +383,8 @@ def _subject_sectors(ctx: BlockContext, rng: np.random.Generator, edu: Education
     if moved.any():
         spells["enterprise"] = np.where(moved, sample_enterprises(
             ctx.pools, np.maximum(section_of[subject], 0), u_employer,
-            year_of(spells["start"])), spells["enterprise"])
+            year_of(spells["start"]), spells["end"], ctx.rng("labour.subject_sectors.closed")),
+            spells["enterprise"])
     return spells
 
 

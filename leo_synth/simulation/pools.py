@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from leo_synth.engine.rng import STATIC_BLOCK, stream
+from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.parameters import Parameters
 from leo_synth.simulation.place_names import place_names
@@ -62,23 +63,26 @@ SECTION_JOB_SHARES = np.array([0.4, 0.2, 8.0, 0.5, 0.7, 4.8, 15.0, 5.0, 7.5, 4.3
 @dataclass(frozen=True)
 class EnterpriseIndex:
     """The enterprises sorted by section, then birth year (``order``), with ``key`` (section *
-    10,000 + birth year) and the cumulative sizes ``cum`` in that order, and the sections
-    ``present``: made once per pool, as a block's two draws of employers search them (sorting a
-    pool of up to 2.5 million enterprises per block made each block's work grow with the
-    run's persons)."""
+    10,000 + birth year) and the cumulative sizes ``cum`` in that order, the sections
+    ``present`` and each one's ``largest`` enterprise: made once per pool, as a block's two
+    draws of employers search them (sorting a pool of up to 2.5 million enterprises per block
+    made each block's work grow with the run's persons)."""
 
     order: np.ndarray
     key: np.ndarray
     cum: np.ndarray
     present: np.ndarray
+    largest: np.ndarray  # per section present, its largest enterprise (which never closes)
 
     @classmethod
     def of(cls, enterprises: Frame) -> EnterpriseIndex:
         order = np.lexsort((enterprises["birth_year"], enterprises["section"]))
+        largest = np.flatnonzero(enterprises["largest"])
         return cls(order=order,
                    key=enterprises["section"][order] * 10_000 + enterprises["birth_year"][order],
                    cum=np.concatenate([[0.0], np.cumsum(enterprises["weight"][order])]),
-                   present=np.unique(enterprises["section"]))
+                   present=np.unique(enterprises["section"]),
+                   largest=largest[np.argsort(enterprises["section"][largest])])
 
 
 @dataclass
@@ -93,7 +97,8 @@ class Pools:
     # (maintained, academy_rank, sponsored, admissions: simulation/school_types.py)
     fe_providers: Frame  # region, college (bool), effect
     he_providers: Frame  # tariff (0 high, 1 medium, 2 low), effect, region
-    enterprises: Frame  # section, sic, region, weight, employees_band, birth_year
+    enterprises: Frame  # section, sic, region, weight, employees_band, birth_year, birth
+    # (IDBR Birth_month), death (IDBR Death_month; NaT for an enterprise that does not close)
     enterprise_index: EnterpriseIndex  # the enterprises as sample_enterprises searches them
     la_first_school: np.ndarray  # [phase, la] -> first school index
     la_school_count: np.ndarray  # [phase, la] -> number of schools
@@ -139,6 +144,7 @@ def build_pools(seed: int, persons: int, params: Parameters) -> Pools:
                          + rng.normal(0, 0.03, n_he))
     he_providers["region"] = _provider_regions(seed, n_he, las["region"])
     enterprises = _enterprises(persons, params, len(regions), rng)
+    enterprises["birth"], enterprises["death"] = _enterprise_dates(seed, enterprises, params)
     return Pools(region_frame, las, constituencies, output_areas, schools, fe_providers,
                  he_providers, enterprises, EnterpriseIndex.of(enterprises), first, count,
                  la_grammar)
@@ -299,16 +305,37 @@ def _enterprises(persons: int, params: Parameters, n_regions: int,
     largest = by_size[np.r_[True, section[by_size][1:] != section[by_size][:-1]]]
     birth_year[largest] = 2018 - 70
     return Frame(section=section, sic=sic, region=rng.integers(0, n_regions, n), weight=size,
-                 employees_band=band, birth_year=birth_year)
+                 employees_band=band, birth_year=birth_year,
+                 largest=np.isin(np.arange(n), largest))
+
+
+def _enterprise_dates(seed: int, enterprises: Frame,
+                      params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """Each enterprise's IDBR birth month (in its birth year) and death month: a share of
+    them (``pools.enterprise_death_share``) closes between January 2018 and December 2020,
+    never a section's largest, to which an employer draw falls back (sample_enterprises).
+    Drawn with the pool, so the employer draws know the closures (the stream, ``idbr``, is
+    the one the IDBR relation drew them from before)."""
+    n = len(enterprises)
+    rng = stream(seed, "idbr", STATIC_BLOCK)
+    birth = ymd(enterprises["birth_year"], rng.integers(1, 13, n), 1)
+    dies = rng.random(n) < params["pools.enterprise_death_share"]
+    death = ymd(2018 + rng.integers(0, 3, n), rng.integers(1, 13, n), 1)
+    return birth, np.where(dies & ~enterprises["largest"], death, np.datetime64("NaT"))
 
 
 def sample_enterprises(pools: Pools, section: np.ndarray, u: np.ndarray,
-                       start_year: np.ndarray) -> np.ndarray:
+                       start_year: np.ndarray, end: np.ndarray,
+                       redraw: np.random.Generator) -> np.ndarray:
     """Pick an employer of each requested section, with probability proportional to its size,
     among the section's enterprises born (IDBR ``Birth_month``) before the year the spell
-    starts (``start_year``), so no one is paid by an enterprise not yet commenced; a spell
-    older than every enterprise of its section goes to the section's oldest.
+    starts (``start_year``) and not closed (IDBR ``Death_month``) by the day it ends
+    (``end``), so no one is paid by an enterprise not yet commenced or already closed; a
+    spell older than every enterprise of its section goes to the section's oldest.
 
+    The first pick reads ``u``; a pick closed before the spell's end is drawn again from
+    ``redraw`` (the closures are few, so a few rounds settle almost all), and the rare spell
+    still unsettled goes to its section's largest enterprise, which never closes.
     Sections without any employer in a small pool fall back to the nearest section present.
     """
     index = pools.enterprise_index
@@ -320,7 +347,25 @@ def sample_enterprises(pools: Pools, section: np.ndarray, u: np.ndarray,
     first = np.searchsorted(key, section * 10_000, side="left")
     last = np.searchsorted(key, section * 10_000 + 9_999, side="right")
     born = np.searchsorted(key, section * 10_000 + np.asarray(start_year) - 1, side="right")
-    end = np.clip(born, first + 1, last)
-    target = cum[first] + np.clip(u, 1e-9, 1 - 1e-9) * (cum[end] - cum[first])
-    at = np.clip(np.searchsorted(cum, target, side="left") - 1, first, end - 1)
-    return order[at]
+    stop = np.clip(born, first + 1, last)
+
+    def pick(at: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+        target = cum[first[at]] + np.clip(uniform, 1e-9, 1 - 1e-9) * (cum[stop[at]]
+                                                                      - cum[first[at]])
+        found = np.searchsorted(cum, target, side="left") - 1
+        return order[np.clip(found, first[at], stop[at] - 1)]
+
+    chosen = pick(np.arange(len(section)), np.asarray(u))
+    death = pools.enterprises["death"]
+    for _ in range(CLOSED_REDRAWS):  # rounds of redraws, each vectorised over the spells
+        closed = np.flatnonzero(death[chosen] <= end)  # (NaT, never closing, compares False)
+        if len(closed) == 0:
+            return chosen
+        chosen[closed] = pick(closed, redraw.random(len(closed)))
+    closed = np.flatnonzero(death[chosen] <= end)
+    chosen[closed] = index.largest[pos[closed]]
+    return chosen
+
+
+CLOSED_REDRAWS = 8
+"""Rounds of redrawing an employer closed before the spell's end (``sample_enterprises``)."""
