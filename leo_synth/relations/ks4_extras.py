@@ -46,8 +46,9 @@ def entry_points(life: LifeCourse) -> np.ndarray:
 
 def _extra_points(life: LifeCourse, points: np.ndarray) -> np.ndarray:
     """(pupils, len(EXTRA_SLOTS)) the extras' grades: how many (up to four) rises with
-    attainment and follows the year (``ks4.extra_entries``: the logit of a j-th extra is
-    a + b x latent - step x (j - 1)); the grades are drawn as the slots' are, then capped
+    attainment, follows the year and is higher for a pupil without an EBacc humanity or
+    language (``ks4.extra_entries``: the logit of a j-th extra is a + b x latent + gap x
+    [an EBacc slot empty] - step x (j - 1)); the grades are drawn as the slots' are, then capped
     (module docstring). A stream of its own: no other value changes."""
     ks4, params = life.ks4, life.ctx.params
     p = params["ks4.extra_entries"]
@@ -65,7 +66,8 @@ def _extra_points(life: LifeCourse, points: np.ndarray) -> np.ndarray:
     allowed = np.where(with_equivalents_passes < 5, 4 - with_equivalents_passes,
                        np.where(passes < 5, 4 - passes, k))
     sits = (lowest_open > 0) & ((points > 0).sum(axis=1) >= 5)
-    level = interpolate(p["a"], year) + float(p["b"]) * latent
+    gap = (points[:, SLOTS.index("eb2")] == 0) | (points[:, SLOTS.index("eb3")] == 0)
+    level = interpolate(p["a"], year) + float(p["b"]) * latent + float(p["gap"]) * gap
     count = (rng.random(n)[:, None] < logistic(
         level[:, None] - float(p["step"]) * np.arange(k)[None, :])).sum(axis=1)
     count = np.where(sits, count, 0)
