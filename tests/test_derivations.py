@@ -83,12 +83,14 @@ def test_attainment8_is_the_sum_of_its_slots(db) -> None:
 
 
 def test_pupil_row_agrees_with_exam_rows(db) -> None:
-    """Grade counts, entries and A8 of the pupil row add up from the pupil's exam rows."""
+    """Grade counts, entries and A8 of the pupil row add up from the pupil's exam rows (A8
+    from the rows filling a slot: KS4_A8ENG, KS4_A8MAT, KS4_A8EBAC or KS4_A8OTH)."""
     exam = "KS4Exam_2015_to_2021"
     rows, bad_a8, counted, bad_counts = _one(db, f"""
         WITH e AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
                           sum(KS4_GRADE IN ('9', '8', '7', '6', '5', '4', '3', '2', '1')) AS g91,
-                          sum(KS4_A8POINTS) AS a8,
+                          sum(KS4_A8POINTS * (KS4_A8ENG + KS4_A8MAT + KS4_A8EBAC
+                                              + KS4_A8OTH)) AS a8,
                           sum(KS4_GRADE IN ('9', '8', '7', '6', '5', '4')) AS g94
                    FROM {exam} GROUP BY 1, 2)
         SELECT count(*), sum(abs(p.KS4_ATT8 - e.a8) > 1e-9), count(p.KS4_GCSE_94),

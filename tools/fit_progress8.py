@@ -16,6 +16,7 @@ import numpy as np
 from leo_synth.engine.generate import load_checked_catalog
 from leo_synth.engine.keys import KeyMaker
 from leo_synth.relations.key_stages import ks4_prior_attainment
+from leo_synth.relations.ks4_extras import entry_points
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     KS3_GROUPS,
@@ -30,7 +31,7 @@ from leo_synth.relations.ks4_progress import (
     va_group,
     va_outcomes,
 )
-from leo_synth.simulation.attainment import SLOTS
+from leo_synth.simulation.attainment import ENTRY_SLOTS, SLOTS
 from leo_synth.simulation.context import BlockContext
 from leo_synth.simulation.life import simulate_block
 from leo_synth.simulation.parameters import load_parameters
@@ -75,7 +76,9 @@ def main(persons: int) -> None:
         sigma = np.where(np.isnan(sigma), np.nanmean(sigma), sigma)
         print(f"      sigma: [{', '.join(f'{m:.2f}' for m in sigma)}]")
     print("  value_added:")
-    outcomes = va_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    # (best 8 outcomes over all the pupil's GCSEs, the extras beyond the slots too)
+    grades = dict(zip((f"pts_{s}" for s in ENTRY_SLOTS), entry_points(life).T, strict=True))
+    outcomes = va_outcomes(grades)
     group = va_group(prior)
     for measure, slots in VA_MEASURES.items():
         values = outcomes[measure] - NEWSTYLE_PER_POINT * slots * shift
@@ -97,7 +100,7 @@ def main(persons: int) -> None:
                                prior["has_ks3"])
 
     print("  median_line:")
-    outcomes = median_outcomes({f"pts_{s}": ks4[f"pts_{s}"] for s in SLOTS})
+    outcomes = median_outcomes(grades)
     for stage, group, groups in (("ks2", va_group(prior), 20),
                                  ("ks3", ks3_group(prior), KS3_GROUPS)):
         has = prior[f"has_{stage}"] & era["median_line"]

@@ -2,15 +2,17 @@
 
 The KS4 pupil builder provides the grade of each of the eight Attainment 8 slots on the 9-1
 point scale (``pts_eng``, ``pts_mat``, ``pts_eb1..3``, ``pts_op1..3``; 0 = not entered), the
-same grades the KS4 exam rows carry. The rules of ``schemas/rules/ks4_pupil.yaml`` name these
-derivations, so counts, thresholds, point scores, EBacc components and slot scores agree with
-the grades and with each other. Slots: ``eb1`` is double award science or the best of the
-separate sciences (the EBacc science pillar, which the other two sciences, in open slots, pass
-where it does), ``eb2`` a humanity (history or geography), ``eb3`` a language (``ks4_subjects``: the
-subjects of the slots, ``sub_<slot>``); every simulated entry is
-a full GCSE. A measure "including equivalents" (``equivalents: true`` in a rule) adds the
-pupil's vocational qualification as the year's rules count it (``equiv_counted_units``,
-``equiv_counted_ac``: simulation/attainment.py), as GCSEs of its points (``equiv_unit_points``).
+same grades the KS4 exam rows carry, and of the pupil's extra GCSEs beyond the eight
+(``pts_x1..x4``, ``ks4_extras``), which counts, thresholds and point scores read too. The rules
+of ``schemas/rules/ks4_pupil.yaml`` name these derivations, so counts, thresholds, point
+scores, EBacc components and slot scores agree with the grades and with each other. Slots:
+``eb1`` is double award science or the best of the separate sciences (the EBacc science pillar,
+which the other two sciences, in open slots, pass where it does), ``eb2`` a humanity (history
+or geography), ``eb3`` a language (``ks4_subjects``: the subjects of the slots,
+``sub_<slot>``); every simulated entry is a full GCSE. A measure "including equivalents"
+(``equivalents: true`` in a rule) adds the pupil's vocational qualification as the year's rules
+count it (``equiv_counted_units``, ``equiv_counted_ac``: simulation/attainment.py), as GCSEs of
+its points (``equiv_unit_points``).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from leo_synth.relations.ks4_subjects import (
 from leo_synth.relations.registry import YEAR_ATTRIBUTE
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.attainment import (
+    ENTRY_SLOTS,
     LETTER_OF_POINTS,
     NEWSTYLE_OF_POINTS,
     SLOTS,
@@ -74,7 +77,16 @@ SUBJECT_SLOTS = {"eng": ("eng",), "mat": ("mat",), "math": ("mat",), "sci": ("eb
 @per_frame
 def slot_points(frame: Frame) -> np.ndarray:
     """(rows, 8) grades on the 9-1 scale, 0 where the slot has no entry."""
-    return np.stack([np.asarray(frame[f"pts_{s}"], dtype=np.int64) for s in SLOTS], axis=1)
+    return entry_points(frame)[:, :len(SLOTS)]
+
+
+@per_frame
+def entry_points(frame: Frame) -> np.ndarray:
+    """(rows, 12) grades of every GCSE of the pupil (the exam rows): the eight slots', then
+    the extra entries' (``pts_x1..x4``, filling no slot), 0 where there is none. Counts,
+    thresholds and point scores read these; Attainment 8 and the pillars the slots."""
+    return np.stack([np.asarray(frame[f"pts_{s}"], dtype=np.int64) for s in ENTRY_SLOTS],
+                    axis=1)
 
 
 def band_mask(points: np.ndarray, band: str) -> np.ndarray:
@@ -101,9 +113,9 @@ def filled_points(frame: Frame) -> np.ndarray:
 
 
 @per_frame
-def _slot_band(frame: Frame, band: str) -> np.ndarray:
-    """(rows, 8) True where the slot's grade is in the band (:func:`band_mask`)."""
-    return band_mask(slot_points(frame), band)
+def _entry_band(frame: Frame, band: str) -> np.ndarray:
+    """(rows, 12) True where the GCSE's grade is in the band (:func:`band_mask`)."""
+    return band_mask(entry_points(frame), band)
 
 
 @per_frame
@@ -134,7 +146,7 @@ def grade_count(frame: Frame, relation: Relation, column: RelationColumn,
     if params.get("zero"):
         return np.zeros(len(frame), dtype=np.int64)
     band = str(params["band"])
-    count = _slot_band(frame, band).sum(1)
+    count = _entry_band(frame, band).sum(1)
     if params.get("equivalents"):
         count = count + _equivalent_passes(frame, band)
     if params.get("if_em"):
@@ -147,7 +159,7 @@ def entries(frame: Frame, relation: Relation, column: RelationColumn,
             rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """Number of GCSE entries (with ``equivalents``, and of the GCSEs the pupil's vocational
     qualification counts as); with ``at_least`` a 0/1 flag for that many or more."""
-    count = (slot_points(frame) > 0).sum(1)
+    count = (entry_points(frame) > 0).sum(1)
     if params.get("equivalents"):
         count = count + np.asarray(frame["equiv_counted_units"], dtype=np.int64)
     return count_or_flag(count, params)
@@ -160,7 +172,7 @@ def threshold(frame: Frame, relation: Relation, column: RelationColumn,
     what the pupil's vocational qualification counts as) and, with ``including``, GCSE grades
     in that band in those subjects (e.g. 5 A*-C including English and maths)."""
     band = str(params["band"])
-    passes = _slot_band(frame, band).sum(1)
+    passes = _entry_band(frame, band).sum(1)
     if params.get("equivalents"):
         passes = passes + _equivalent_passes(frame, band)
     ok = passes >= int(params.get("count", 1))
@@ -173,7 +185,7 @@ def threshold(frame: Frame, relation: Relation, column: RelationColumn,
 def no_passes(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """1 if the pupil passed nothing (no GCSE at G/1 or above)."""
-    return (~_slot_band(frame, "AG").any(1)).astype(np.int64)
+    return (~_entry_band(frame, "AG").any(1)).astype(np.int64)
 
 
 @derivation("ks4_subject")
@@ -228,7 +240,7 @@ def point_score(frame: Frame, relation: Relation, column: RelationColumn,
     (their points counted again, as value added scores them). With ``equivalents`` (new-style
     points only) the GCSEs the pupil's vocational qualification counts as are scored too, each
     at its new-style points."""
-    points = slot_points(frame)
+    points = entry_points(frame)
     scale = str(params.get("scale", "newstyle"))
     scored = {"newstyle": NEWSTYLE_OF_POINTS, "old": OLD_POINTS_OF_POINTS,
               "points": np.arange(10)}[scale][points]
@@ -274,8 +286,8 @@ def exam_category(frame: Frame, relation: Relation, column: RelationColumn,
     """Highest examination category, GCSEs and equivalents: 1 = 5+ A*-C with English and
     maths, 2 = 5+ A*-C, 3 = 5+ A*-G, 4 = 1+ A*-G, 6 = no passes (5, any other pass, cannot
     occur: an equivalent counts as GCSEs)."""
-    ac = _slot_band(frame, "AC").sum(1) + _equivalent_passes(frame, "AC")
-    ag = _slot_band(frame, "AG").sum(1) + _equivalent_passes(frame, "AG")
+    ac = _entry_band(frame, "AC").sum(1) + _equivalent_passes(frame, "AC")
+    ag = _entry_band(frame, "AG").sum(1) + _equivalent_passes(frame, "AG")
     em = band_mask(_subject(frame, "em"), "AC").all(1)
     return np.select([(ac >= 5) & em, ac >= 5, ag >= 5, ag >= 1], [1, 2, 3, 4], 6)
 
@@ -328,15 +340,16 @@ options without a column of their own)."""
 
 @per_frame
 def _subject_hits(frame: Frame, subject: str) -> np.ndarray:
-    """(rows, 8) True where the slot holds an entered GCSE in the subject (AP name; ``ENG``,
-    the English of the threshold measures: the English slot's, the better English)."""
+    """(rows, 12) True where the slot or extra entry holds an entered GCSE in the subject (AP
+    name; ``ENG``, the English of the threshold measures: the English slot's, the better
+    English)."""
     code = AP_SUBJECTS.get(subject.upper())
-    points = slot_points(frame)
+    points = entry_points(frame)
     if code is None:
         return np.zeros(points.shape, dtype=bool)
     if subject.upper() == "ENG":
-        return (np.arange(len(SLOTS)) == SLOTS.index("eng")) & (points > 0)
-    return (_slot_subjects(frame) == code) & (points > 0)
+        return (np.arange(len(ENTRY_SLOTS)) == SLOTS.index("eng")) & (points > 0)
+    return (_entry_subjects(frame) == code) & (points > 0)
 
 
 @derivation("ks4_sciences")
@@ -391,25 +404,31 @@ def english_residual(frame: Frame, relation: Relation, column: RelationColumn,
 @per_frame
 def _slot_subjects(frame: Frame) -> np.ndarray:
     """(rows, 8) subject codes of the slots."""
-    return np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in SLOTS], axis=1)
+    return _entry_subjects(frame)[:, :len(SLOTS)]
 
 
 @per_frame
-def _slot_grades(frame: Frame) -> np.ndarray:
-    """(rows, 8) grade each slot's exam row would record (``exam_grade``; meaningless where
-    the slot has no entry)."""
+def _entry_subjects(frame: Frame) -> np.ndarray:
+    """(rows, 12) subject codes of the slots, then of the extra entries."""
+    return np.stack([np.asarray(frame[f"sub_{s}"]).astype(str) for s in ENTRY_SLOTS], axis=1)
+
+
+@per_frame
+def _entry_grades(frame: Frame) -> np.ndarray:
+    """(rows, 12) grade each GCSE's exam row would record (``exam_grade``; meaningless where
+    there is no entry)."""
     years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
-    points = slot_points(frame)
-    subjects = _slot_subjects(frame)
+    points = entry_points(frame)
+    subjects = _entry_subjects(frame)
     return np.stack([exam_grade(subjects[:, index], points[:, index], years)
-                     for index in range(len(SLOTS))], axis=1)
+                     for index in range(len(ENTRY_SLOTS))], axis=1)
 
 
 @per_frame
-def _slot_reformed(frame: Frame) -> np.ndarray:
-    """(rows, 8) True where the slot's GCSE is graded 9-1 in the row's year."""
+def _entry_reformed(frame: Frame) -> np.ndarray:
+    """(rows, 12) True where the GCSE is graded 9-1 in the row's year."""
     years = np.asarray(frame[YEAR_ATTRIBUTE], dtype=np.int64)
-    return reformed(_slot_subjects(frame), years[:, None])
+    return reformed(_entry_subjects(frame), years[:, None])
 
 
 @derivation("ks4_subject_grade")
@@ -423,16 +442,16 @@ def subject_grade(frame: Frame, relation: Relation, column: RelationColumn,
     if str(params["subject"]).upper() not in AP_SUBJECTS:  # most: no simulated pupil sits them
         return nothing
     hits = _subject_hits(frame, str(params["subject"]))
-    graded = hits & _slot_reformed(frame) if params.get("scale") == "_91" else hits
+    graded = hits & _entry_reformed(frame) if params.get("scale") == "_91" else hits
     null = ~graded.any(1)
     if null.all():
         return nothing
     last = graded.shape[1] - 1 - np.argmax(graded[:, ::-1], axis=1)  # the last slot sitting it
     if column.spec.type.kind != "string":  # a numeric column holds the 9-1 grade
-        return Masked(np.where(null, 0, slot_points(frame)[np.arange(n), last]).astype(float),
+        return Masked(np.where(null, 0, entry_points(frame)[np.arange(n), last]).astype(float),
                       null)
-    grade = np.where(null, "", _slot_grades(frame)[np.arange(n), last])
-    return Masked(*_as_listed(grade, null, slot_points(frame), hits, column))
+    grade = np.where(null, "", _entry_grades(frame)[np.arange(n), last])
+    return Masked(*_as_listed(grade, null, entry_points(frame), hits, column))
 
 
 def _as_listed(grade: np.ndarray, null: np.ndarray, points: np.ndarray, hits: np.ndarray,
@@ -634,7 +653,7 @@ def value_added(frame: Frame, relation: Relation, column: RelationColumn,
     measure = str(params["measure"]).lower()
     measure = "b8" if measure in ("b8", "g8") else measure
     pred, null = split_nulls(frame[f"va_pred_{measure}"])
-    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})[measure]
+    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in ENTRY_SLOTS})[measure]
     if measure in VA_SLOTS:
         null = null | (np.asarray(frame[VA_SLOTS[measure]]) == 0)
     value = np.round(pred.astype(float) if params["what"] == "pred" else outcome - pred, 2)
@@ -659,7 +678,7 @@ def contextual_value_added(frame: Frame, relation: Relation, column: RelationCol
     interim, null = split_nulls(frame[name])
     interim = interim.astype(float)
     pred = ceiling_floor(interim, VA_MEASURES["b8"] * NEWSTYLE_OF_POINTS.max(), CVA_KNOT)
-    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})["b8"]
+    outcome = va_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in ENTRY_SLOTS})["b8"]
     value = {"interim": interim, "pred": pred, "score": 1000 + outcome - pred,
              "raw": outcome - pred}[str(params["what"])]
     return Masked(np.round(value, 2), null)
@@ -684,7 +703,7 @@ def median_va(frame: Frame, relation: Relation, column: RelationColumn,
     median, null = split_nulls(frame[name])
     if params["what"] == "median":
         return Masked(np.rint(median.astype(float)).astype(np.int64), null)
-    outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in SLOTS})
+    outcome = median_outcomes({f"pts_{s}": frame[f"pts_{s}"] for s in ENTRY_SLOTS})
     return Masked(np.round(outcome[str(params["scale"]).lower()] - median, 1), null)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import pmrs_in_year
+from leo_synth.relations.ks4_extras import entry_points
 from leo_synth.relations.ks4_subjects import (
     DOUBLE_SCIENCE,
     EBACC_SUBJECTS,
@@ -48,7 +49,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import key_stages
-from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import ENTRY_SLOTS, EXTRA_SLOTS, NEWSTYLE_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame, last_row_of
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block, read_only_by
@@ -388,8 +389,12 @@ def _ks4_exams(life: LifeCourse) -> Frame:
     points = np.stack([ks4[f"pts_{slot}"] for slot in SLOTS], axis=1)
     # (the Attainment 8 slot each GCSE fills: its own position unless separate sciences move)
     positions = a8_positions(points, np.stack([subjects[slot] for slot in SLOTS], axis=1))
-    a8_slot = _slot_of_position(positions)
-    ranks = _slot_ranks(filled_grades(points, positions))
+    # (the slot each GCSE fills; the extra entries fill none and rank after the slots' GCSEs)
+    a8_slot = np.column_stack([_slot_of_position(positions),
+                               np.full((len(ks4), len(EXTRA_SLOTS)), -1)])
+    grades = entry_points(life)
+    ranks = _slot_ranks(np.column_stack([filled_grades(points, positions),
+                                         grades[:, len(SLOTS):]]))
     pupils = {"pmr": pmrs_in_year(life, ks4["person"], ks4["year"]),
               "academic_year": academic_year_labels(ks4["year"]),
               "laestab_anon": life.ctx.keys.make("school", ks4["school"], 0),
@@ -401,8 +406,8 @@ def _ks4_exams(life: LifeCourse) -> Frame:
     schools = life.ctx.pools.schools
     centre = np.where(at_unit, len(schools) + schools["la"][placing], ks4["school"])
     parts = []
-    for slot in SLOTS:
-        points = ks4[f"pts_{slot}"]
+    for index, slot in enumerate(ENTRY_SLOTS):
+        points = grades[:, index]
         entered = points > 0
         rows = np.flatnonzero(entered)
         m = len(rows)
@@ -410,7 +415,8 @@ def _ks4_exams(life: LifeCourse) -> Frame:
         covid = (year >= life.ctx.params["exams.teacher_assessed_from"]).astype(int)
         pts = points[rows]
         subject = subjects[slot][rows]
-        filled_slot = a8_slot[rows, SLOTS.index(slot)]
+        filled_slot = a8_slot[rows, index]
+        ranked = np.where(filled_slot >= 0, filled_slot, index)  # (an extra's own column)
         grade = exam_grade(subject, pts, year)
         attrs = {name: values[rows] for name, values in pupils.items()}
         board = rng.integers(1, 5, m)
@@ -431,8 +437,8 @@ def _ks4_exams(life: LifeCourse) -> Frame:
             "a8oth": (filled_slot >= 5).astype(int), "version": np.full(m, "F"),
             "teacher_assessed_flag": covid,
             "covid_impacted_flag": covid,
-            "resultid": life.persons["pid"][ks4["person"][rows]] * 10 + SLOTS.index(slot),
-            **{name: Masked(rank[rows, filled_slot], rank[rows, filled_slot] == 0)
+            "resultid": life.persons["pid"][ks4["person"][rows]] * len(ENTRY_SLOTS) + index,
+            **{name: Masked(rank[rows, ranked], rank[rows, ranked] == 0)
                for name, rank in ranks.items()},
             "newstyle_points": NEWSTYLE_OF_POINTS[pts],
             "ebacc_not_science": np.isin(subject, HUMANITIES_AND_LANGUAGES).astype(int),
@@ -471,12 +477,13 @@ def _slot_of_position(positions: np.ndarray) -> np.ndarray:
 
 
 def _slot_ranks(points: np.ndarray) -> dict[str, np.ndarray]:
-    """(pupils, 8) rank of each slot's GCSE by grade (1 = best, ties in slot order; 0 outside
-    the group) among the EBacc slots, the open slots, and the slots eligible for the EBacc and
-    open elements (all but English and maths)."""
+    """(pupils, 8 + extras) rank of each slot's GCSE, then of each extra entry (a non-EBacc
+    GCSE), by grade (1 = best, ties in slot order; 0 outside the group) among the EBacc slots,
+    the open slots and extras, and the GCSEs eligible for the EBacc and open elements (all but
+    English and maths)."""
     out = {}
-    for name, group in (("ebacc_rank", slice(2, 5)), ("open_rank", slice(5, 8)),
-                        ("eligible_rank", slice(2, 8))):
+    for name, group in (("ebacc_rank", slice(2, 5)), ("open_rank", slice(5, None)),
+                        ("eligible_rank", slice(2, None))):
         rank = np.zeros(points.shape, dtype=np.int64)
         order = np.argsort(-points[:, group].astype(np.int64), axis=1, kind="stable")
         rank[:, group] = np.argsort(order, axis=1) + 1

@@ -99,13 +99,15 @@ VA_SLOTS = {"eng": "pts_eng", "mat": "pts_mat", "sci": "pts_eb1", "hum": "pts_eb
 
 
 def va_outcomes(points: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Each VA outcome in new-style points from the slot grades (``pts_<slot>``)."""
-    from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS
+    """Each VA outcome in new-style points from the grades of the pupil's GCSEs
+    (``pts_<slot>``, the extra entries' too): the subjects' and the best eight's (``b8``)."""
+    from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, best_eight
 
     news = {k: NEWSTYLE_OF_POINTS[np.asarray(v, dtype=np.int64)].astype(float)
             for k, v in points.items()}
     out = {m: news[slot] for m, slot in VA_SLOTS.items()}
-    out["b8"] = sum(news.values()) + news["pts_eng"] + news["pts_mat"]
+    out["b8"] = (best_eight(np.column_stack(list(news.values()))).sum(axis=1)
+                 + news["pts_eng"] + news["pts_mat"])
     return out
 
 
@@ -156,13 +158,14 @@ KS3_GROUPS = 16
 
 
 def median_outcomes(points: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Capped (at most 8 GCSEs, so all) new- and old-style point scores from the slot grades."""
+    """Capped (the best eight GCSEs) new- and old-style point scores from the grades of the
+    pupil's GCSEs (``pts_<slot>``, the extra entries' too)."""
     from leo_synth.relations.ks4_subjects import OLD_POINTS_OF_POINTS
-    from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS
+    from leo_synth.simulation.attainment import NEWSTYLE_OF_POINTS, best_eight
 
-    pts = [np.asarray(v, dtype=np.int64) for v in points.values()]
-    return {"new": sum(NEWSTYLE_OF_POINTS[p] for p in pts).astype(float),
-            "old": sum(OLD_POINTS_OF_POINTS[p] for p in pts).astype(float)}
+    pts = np.column_stack([np.asarray(v, dtype=np.int64) for v in points.values()])
+    return {"new": best_eight(NEWSTYLE_OF_POINTS[pts]).sum(axis=1).astype(float),
+            "old": best_eight(OLD_POINTS_OF_POINTS[pts]).sum(axis=1).astype(float)}
 
 
 def ks3_group(prior: Frame) -> np.ndarray:

@@ -19,7 +19,7 @@ import itertools
 
 import numpy as np
 
-from leo_synth.simulation.attainment import LETTER_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import EXTRA_SLOTS, LETTER_OF_POINTS, SLOTS
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -131,14 +131,15 @@ OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POIN
 def slot_subjects(life: LifeCourse) -> dict[str, np.ndarray]:
     """plams.mapping code of each slot's GCSE, one per KS4 pupil (meaningless where the slot
     has no entry): the humanity, the language and three different open subjects drawn per
-    pupil, each from a stream of its own."""
+    pupil, each from a stream of its own; the extra entries (``EXTRA_SLOTS``) are open
+    subjects beside those, so a pupil never sits a subject twice."""
     n = len(life.ks4)
     year = np.asarray(life.ks4["year"], dtype=np.int64)
     subjects = {slot: np.full(n, code) for slot, code in SLOT_SUBJECTS.items()}
     subjects["eb2"] = codes_of_uniforms(HUMANITIES, life.ctx.rng("ks4.humanity").random(n))
     subjects["eb3"] = _languages(life, year)
     chosen = _open_subjects(life.ctx.rng("ks4.open_subjects"), year)
-    for k, slot in enumerate(OPEN_SLOTS):
+    for k, slot in enumerate(OPEN_SLOTS + EXTRA_SLOTS):
         subjects[slot] = chosen[:, k]
     _add_literature(life, year, subjects)
     _add_separate_sciences(life, year, subjects)
@@ -270,9 +271,9 @@ def a8_positions(points: np.ndarray, subjects: np.ndarray) -> np.ndarray:
     slots the rest. The slots are the positions themselves unless an EBacc GCSE in an open
     position (a separate science, a second humanity or language) is among the three best: it
     takes the place of an EBacc position's GCSE that is not (or of an empty one), which moves
-    to the open slot it left. Every entered GCSE fills a slot (a pupil sits at most eight),
-    so the scores of the slots sum to the same Attainment 8 whichever fill; only the elements'
-    shares differ."""
+    to the open slot it left. Every GCSE of the eight positions fills a slot (the pupil's
+    extra GCSEs, ``ks4_extras``, are graded so that they fill none), so the scores of the
+    slots sum to the same Attainment 8 whichever fill; only the elements' shares differ."""
     points = np.asarray(points, dtype=np.int64)
     n = len(points)
     rows = np.arange(n)[:, None]
@@ -340,15 +341,15 @@ def _languages(life: LifeCourse, year: np.ndarray) -> np.ndarray:
 
 
 def _open_subjects(rng: np.random.Generator, year: np.ndarray) -> np.ndarray:
-    """(pupils, 3) three different open subjects, drawn without replacement in proportion to
-    their weights among those sat in the pupil's year (the exponential-keys method: the three
-    smallest of -log(u) / weight)."""
+    """(pupils, 3 + extras) different open subjects, drawn without replacement in proportion
+    to their weights among those sat in the pupil's year (the exponential-keys method: the
+    smallest of -log(u) / weight), for the open slots then the extra entries."""
     codes = np.array(list(OPEN_SUBJECTS))
     weights = np.array([w for w, _ in OPEN_SUBJECTS.values()])
     last = np.array([9999 if y is None else y for _, y in OPEN_SUBJECTS.values()])
     keys = -np.log1p(-rng.random((len(year), len(codes)))) / weights
     keys[year[:, None] > last[None, :]] = np.inf
-    return codes[np.argsort(keys, axis=1)[:, :3]]
+    return codes[np.argsort(keys, axis=1)[:, :len(OPEN_SLOTS) + len(EXTRA_SLOTS)]]
 
 
 def reformed(subject: str | np.ndarray, year: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from leo_synth.relations.common import in_year
+from leo_synth.relations.ks4_extras import entry_measures, entry_points
 from leo_synth.relations.ks4_progress import (
     ELEMENT_WEIGHTS,
     MEDIAN_SCALES,
@@ -27,7 +28,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.school_cohort import school_cohort
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events, social_care
-from leo_synth.simulation.attainment import SLOTS
+from leo_synth.simulation.attainment import ENTRY_SLOTS
 from leo_synth.simulation.calendar import nth_thursday, spring_census_day, yyyymmdd
 from leo_synth.simulation.enrolments import neighbour_schools
 from leo_synth.simulation.frame import ByYear, Frame, sorted_lookup
@@ -269,7 +270,8 @@ KS4_ATTRIBUTES = (
     "level1", "ptscnewe", "ptstnewe", "l2basics_94", "l2basics_95", "ebacc", "ebacc_94",
     "ebacc_e", "ebacc_e_ptq_ee", "gcse_eng_points", "gcse_mat_points", "equiv_counted_units",
     "equiv_counted_ac", "equiv_unit_points", "btec", "vocqual",
-    *(f"pts_{slot}" for slot in SLOTS), *(f"sub_{slot}" for slot in SLOTS), *CARE_ATTRIBUTES,
+    *(f"pts_{slot}" for slot in ENTRY_SLOTS), *(f"sub_{slot}" for slot in ENTRY_SLOTS),
+    *CARE_ATTRIBUTES,
     *PRIOR_ATTRIBUTES, *HISTORY_ATTRIBUTES, "sc_ks2_aps", "sc_ks2_sd", "sc_ks3_aps", "sc_ks3_sd",
 )
 
@@ -425,7 +427,8 @@ def _ks4_pupils(life: LifeCourse) -> Frame:
     attributes["ever_fsm_6"] = ks4["fsm6"].astype(np.int64)
     return Frame({
         **care_attributes(life, ks4["person"], ks4["year"]),
-        **{f"pts_{slot}": ks4[f"pts_{slot}"].astype(np.int64) for slot in SLOTS},
+        **{f"pts_{slot}": points
+           for slot, points in zip(ENTRY_SLOTS, entry_points(life).T, strict=True)},
         **{f"sub_{slot}": code for slot, code in slot_subjects(life).items()},
         **ks4_prior(life),
         **ks4_history(life),
@@ -434,13 +437,11 @@ def _ks4_pupils(life: LifeCourse) -> Frame:
         YEAR_ATTRIBUTE: ks4["year"],
         **attributes,
         "yeargrp": np.full(len(ks4), 11),
-        "entries": ks4["entries"],
+        **entry_measures(life),  # (entries, ptstnewe, ptscnewe: extra entries too)
         "att8": ks4["att8"],
         "level2_em": ks4["level2_em"].astype(np.int64),
         "level2": ks4["level2"].astype(np.int64),
         "level1": ks4["level1"].astype(np.int64),
-        "ptscnewe": ks4["capped_newstyle"],
-        "ptstnewe": ks4["total_newstyle"],
         "l2basics_94": ks4["em_4"].astype(np.int64),
         "l2basics_95": ks4["em_5"].astype(np.int64),
         "ebacc": ks4["ebacc_4"].astype(np.int64),

@@ -18,6 +18,11 @@ from leo_synth.simulation.stats import logistic, norm_ppf
 
 SLOTS = ("eng", "mat", "eb1", "eb2", "eb3", "op1", "op2", "op3")
 """Attainment 8 slots: English and maths (double-weighted), three EBacc, three open."""
+EXTRA_SLOTS = ("x1", "x2", "x3", "x4")
+"""A pupil's GCSEs beyond the eight filling Attainment 8 slots, best first (drawn with the
+slots' subjects: relations/ks4_extras.py)."""
+ENTRY_SLOTS = SLOTS + EXTRA_SLOTS
+"""Every GCSE position of a pupil: the Attainment 8 slots, then the extra entries."""
 
 # Old letter grade for a 9-1 grade (9/8 -> A*, 7 -> A, 6 -> B, 5 and 4 -> C ... 1 -> G, 0 -> U),
 # and the new-style points of each letter (A* 58, A 52 ... G 16, U 0).
