@@ -46,27 +46,32 @@ def month_index(column: str) -> str:
 
 @dataclass(frozen=True)
 class Derived:
-    """A derived table: the relations it reads, the derived tables it needs, its SQL."""
+    """A derived table: the relations it requires, the derived tables it needs, its SQL, and
+    the relations it also reads when the extract has them (``reads``)."""
 
     requires: tuple[str, ...]
     deps: tuple[str, ...]
     build: Callable[[Workspace], list[str]]
+    reads: tuple[str, ...] = ()
 
 
 DERIVED: dict[str, Derived] = {}
 
 
-def derived(name: str, requires: tuple[str, ...] = (), deps: tuple[str, ...] = ()
+def derived(name: str, requires: tuple[str, ...] = (), deps: tuple[str, ...] = (),
+            reads: tuple[str, ...] = ()
             ) -> Callable[[Callable[[Workspace], list[str]]], Callable[[Workspace], list[str]]]:
-    """Register the SQL builder of a derived table."""
+    """Register the SQL builder of a derived table (``reads``: relations or patterns it also
+    reads when the extract has them, which ``generate --for-report`` must write too)."""
     def register(fn: Callable[[Workspace], list[str]]) -> Callable[[Workspace], list[str]]:
-        DERIVED[name] = Derived(requires, deps, fn)
+        DERIVED[name] = Derived(requires, deps, fn, reads)
         return fn
     return register
 
 
-def requirements(names: tuple[str, ...] | list[str]) -> list[str]:
-    """Every extract requirement of the derived tables named (with their dependencies)."""
+def requirements(names: tuple[str, ...] | list[str], optional: bool = False) -> list[str]:
+    """Every extract requirement of the derived tables named (with their dependencies), and
+    with ``optional`` the relations they read when present too."""
     out: list[str] = []
     seen: set[str] = set()
 
@@ -76,6 +81,8 @@ def requirements(names: tuple[str, ...] | list[str]) -> list[str]:
         seen.add(n)
         spec = DERIVED[n]
         out.extend(spec.requires)
+        if optional:
+            out.extend(spec.reads)
         for d in spec.deps:
             walk(d)
 
@@ -137,7 +144,7 @@ def _t_months(ws: Workspace) -> list[str]:
 
 # -- HMRC ----------------------------------------------------------------------------------
 
-@derived("t_emp", requires=("leo_employment",), deps=("t_edukey",))
+@derived("t_emp", requires=("leo_employment",), deps=("t_edukey",), reads=("leo_benefit",))
 def _t_emp(ws: Workspace) -> list[str]:
     """PAYE spells per person: identical spells of a person's several EDUKEYs counted once, and
     (when the extract has the benefit spells) a spell whose dates are those of the person's
@@ -280,7 +287,7 @@ def census_tables(ws: Workspace) -> list[str]:
     return ws.relations("plasc_*") + ws.relations("spring_census_*")
 
 
-@derived("t_npd_pupil", requires=("spring_census_*", "KS4Pupil_*"))
+@derived("t_npd_pupil", requires=("spring_census_*", "KS4Pupil_*"), reads=("plasc_*",))
 def _t_npd_pupil(ws: Workspace) -> list[str]:
     """One row per PMR seen in PLASC/spring censuses or KS4: sex (the legacy census code G
     counts as F), year and month of birth (the earliest: a few census records give a birth

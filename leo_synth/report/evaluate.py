@@ -98,12 +98,14 @@ def compute(ws: Workspace, metric: Metric) -> Estimate:
     return combine(metric.op, compute(ws, metric.left), compute(ws, metric.right), metric.years)
 
 
-def metric_needs(metric: Metric) -> list[str]:
-    """Every extract requirement of a metric."""
+def metric_needs(metric: Metric, optional: bool = False) -> list[str]:
+    """Every extract requirement of a metric (with ``optional``, every relation it reads when
+    the extract has it too)."""
     out: list[str] = []
     for leaf in metric.leaves():
         assert leaf.definition is not None
-        out.extend(DEFINITIONS[leaf.definition].needs(leaf.params))
+        definition = DEFINITIONS[leaf.definition]
+        out.extend(definition.reads(leaf.params) if optional else definition.needs(leaf.params))
     return out
 
 

@@ -34,6 +34,12 @@ class Definition:
         """Every extract requirement for these parameters (derived tables included)."""
         return list(self.requires(params)) + derived_requirements(list(self.uses))
 
+    def reads(self, params: Params) -> list[str]:
+        """Every relation the computation reads: its requirements and the relations its
+        derived tables read when the extract has them (what a calibration run must write)."""
+        return list(self.requires(params)) + derived_requirements(list(self.uses),
+                                                                  optional=True)
+
 
 DEFINITIONS: dict[str, Definition] = {}
 

@@ -19,14 +19,17 @@ from leo_synth.spec.model import Relation
 
 
 def relation_patterns(targets: TargetsFile) -> set[str]:
-    """Lower-case relation names or shell patterns (``hesa_*``) the report reads."""
+    """Lower-case relation names or shell patterns (``hesa_*``) the report reads: those it
+    requires and those it reads when the extract has them (PLASC for pupils' sex and birth,
+    the benefit spells a P14 return repeats), without which its figures would differ from a
+    whole extract's."""
     needs: set[str] = set()
     for target in targets.targets:
         if target.metric is not None:
-            needs.update(metric_needs(target.metric))
+            needs.update(metric_needs(target.metric, optional=True))
         needs.update(target.needs or [])
     for relationship in targets.relationships:
-        needs.update(metric_needs(relationship.metric))
+        needs.update(metric_needs(relationship.metric, optional=True))
     return {need.partition(".")[0].lower() for need in needs}
 
 
