@@ -18,6 +18,8 @@ targets did not:
   gave a moment);
 - a ranking or offset function (``LAG``, ``ROW_NUMBER``, ...) takes no window frame (error
   10752): every target ran it.
+- ``AVG`` of integer columns unpivoted by ``CROSS APPLY (VALUES ('PTR', s.EARNINGS_PTR), ...)
+  v(kind, amount)`` is an integer: every target gave the fraction.
 """
 
 from __future__ import annotations
@@ -281,3 +283,23 @@ def test_first_and_last_value_still_take_a_frame(backend: str,
   LAG(v, 1, 0) OVER (ORDER BY k) AS p
 FROM (VALUES (1, 10), (2, 20), (3, 30)) t(k, v) ORDER BY k""")
     assert rows == [(1, 10, 30, 0), (2, 10, 30, 10), (3, 20, 30, 20)]
+
+
+@pytest.mark.parametrize("apply", ["CROSS APPLY", "OUTER APPLY"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_avg_of_integers_unpivoted_by_apply_values_is_an_integer(
+        backend: str, apply: str, request: pytest.FixtureRequest) -> None:
+    # the unpivot idiom's VALUES columns were not known as integers (sqlglot holds their names
+    # on the APPLY): SQLite and DuckDB gave 10.5, PostgreSQL 10.5000000000000000
+    db = _db(request, backend)
+    rows = _values(db, f"""CREATE TABLE #sa (k INT, ptr INT, sole INT)
+INSERT INTO #sa VALUES (1, 10, 3), (2, 11, NULL), (3, NULL, 4)
+SELECT v.kind, AVG(v.amount) AS mean, SUM(v.amount) AS total, COUNT(v.amount) AS n
+FROM #sa s {apply} (VALUES ('ptr', s.ptr), ('sole', s.sole)) AS v(kind, amount)
+GROUP BY v.kind ORDER BY v.kind""")
+    assert rows == [("ptr", 10, 21, 2), ("sole", 3, 7, 2)]
+    [(unpivoted, plain)] = _values(db, f"""SELECT
+  (SELECT AVG(v.amount) FROM [LEO_i2].[2002237].[leo_self_assessment] s
+   {apply} (VALUES (s.EARNINGS_SOLE)) v(amount)) AS unpivoted,
+  (SELECT AVG(EARNINGS_SOLE) FROM [LEO_i2].[2002237].[leo_self_assessment]) AS plain""")
+    assert unpivoted == plain and isinstance(plain, int) and plain > 1000
