@@ -16,6 +16,12 @@ and a column of the statement's derived tables and CTEs that is one of those (or
 or ``MAX`` of one) wherever they make it (:func:`made_names`). A ``DATETIME2`` is refused alike
 (``@d + 1`` of a ``DATETIME2`` variable: "Operand type clash: datetime2 is incompatible
 with int"; the targets added a day), where it is a cast.
+
+``AVG(StartDate)`` (a cohort's mean start date) and ``SUM`` of a ``DATE`` are error 8117 too
+("Operand data type date is invalid for avg operator."): SQLite averaged the dates' years
+(2012.248731 for the benefit spells of a small run), DuckDB gave a moment and PostgreSQL
+stopped in its own words. The SRS's way is ``DATEADD(day, AVG(DATEDIFF(day, '19000101',
+StartDate)), '19000101')``.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from leo_synth.tsql.value_rewrites import cast_parts
 _OPERATORS = {exp.Add: "add", exp.Sub: "subtract", exp.Mul: "multiply", exp.Div: "divide",
               exp.Mod: "modulo"}
 _COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
+_AGGREGATES = {exp.Sum: "sum", exp.Avg: "avg"}
+"""The aggregates SQL Server refuses a ``DATE`` (by the name its message gives)."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,12 @@ def check(tree: exp.Expression, kinds: ColumnKinds, moments: set[str], line: int
     time. A ``DATETIME2`` is known for certain as a cast (so a variable) alone."""
     made = made_names(tree, kinds, moments)
     bound = _qualifiers(tree)
+    for aggregate in tree.find_all(*_AGGREGATES):
+        value = aggregate.this
+        if isinstance(value, exp.Distinct) and len(value.expressions) == 1:
+            value = value.expressions[0]
+        if date_for_certain(value, kinds, moments, made):
+            raise ScriptError(line, invalid_operand("date", _AGGREGATES[type(aggregate)]))
     for node in tree.find_all(*_OPERATORS, *_COMPARISONS):
         sides = (node.this, node.expression)
         if any(isinstance(side, exp.Column) and side.table and side.table.lower().lstrip("#")

@@ -120,7 +120,7 @@ def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool],
     """One round of :func:`with_computed` over the queries and ``VALUES`` lists ``nodes``."""
     for node in nodes:
         if isinstance(node, exp.Values):
-            alias = node.args.get("alias")
+            alias = values_alias(node)
             rows = [row.expressions for row in node.expressions if isinstance(row, exp.Tuple)]
             for i, column in enumerate(alias.columns if alias is not None else []):
                 # (a NULL among the integers is an int too, as SQL Server types a bare NULL)
@@ -141,6 +141,18 @@ def _learn_computed(nodes: list[exp.Expression], known: dict[str, bool],
                       if not isinstance(v, exp.Null)]  # (a NULL takes the others' type)
             known[name] = among(holds(v, known) for v in values) if values else holds(
                 value, known)
+
+
+def values_alias(values: exp.Values) -> exp.TableAlias | None:
+    """The alias naming a ``VALUES`` list's columns: its own (``FROM (VALUES ...) AS v(a,
+    b)``) or, in ``CROSS APPLY (VALUES (s.EARNINGS_PTR), ...) v(amount)`` (the unpivot idiom),
+    the ``APPLY``'s, which sqlglot holds there (so ``AVG(v.amount)`` of integer columns was
+    not truncated)."""
+    alias = values.args.get("alias")
+    if alias is None and isinstance(values.parent, exp.Subquery) and isinstance(
+            values.parent.parent, exp.Lateral):
+        alias = values.parent.parent.args.get("alias")
+    return alias if isinstance(alias, exp.TableAlias) else None
 
 
 def _branches(node: exp.Select) -> list[exp.Select] | None:

@@ -7,17 +7,18 @@ that the translator already runs on every target:
 
 1. the source's rows copied to a #temp table (it is read once, as in SQL Server);
 2. the source rows no target row matches, staged for ``WHEN NOT MATCHED [BY TARGET]``;
-3. ``WHEN NOT MATCHED BY SOURCE``: the target rows no source row matches, deleted or updated;
-4. ``WHEN MATCHED`` deletes, then updates (``UPDATE t SET ... FROM #t t JOIN source s ON
-   ...``);
-5. the staged rows inserted.
+3. with more than one ``UPDATE`` or ``DELETE`` clause, the clause each target row takes,
+   stored by the row's identity on the target (``row_identity.ROW_IDS``);
+4. ``WHEN NOT MATCHED BY SOURCE``: the target rows no source row matches, deleted or updated;
+5. ``WHEN MATCHED`` deletes and updates (``UPDATE t SET ... FROM #t t JOIN source s ON ...``);
+6. the staged rows inserted.
 
-The clauses' conditions are made exclusive in their written order (a row takes the first
-clause whose condition holds), and steps 2 to 4 see the target as it was, except that an
-update is seen by the conditions of the updates after it: two ``WHEN MATCHED ... UPDATE``
-clauses whose conditions read a column the first one sets may differ from SQL Server, as may
-a clause that sets the columns of the ``ON`` condition. ``@@ROWCOUNT`` is the rows inserted,
-updated and deleted. ``OUTPUT`` is refused (there is nothing to return it to).
+A row takes the first clause of its kind whose condition holds, chosen on the target as it
+was before any clause acts (step 3), as SQL Server chooses: chosen as each clause ran, a
+second ``WHEN MATCHED THEN UPDATE`` took the rows the first (``WHEN MATCHED AND t.status IS
+NULL THEN UPDATE SET status = 'new'``) had just updated, and ``@@ROWCOUNT`` counted them twice.
+``@@ROWCOUNT`` is the rows inserted, updated and deleted. ``OUTPUT`` is refused (there is
+nothing to return it to).
 
 Rejected: PostgreSQL's own ``MERGE`` (15 has no ``BY SOURCE`` clauses) and SQLite's upsert
 (``ON CONFLICT`` needs a unique index on the ``ON`` condition's columns).
@@ -63,9 +64,9 @@ def _where(own: exp.Expression | None, before: list[exp.Expression | None]) -> s
     return " AND ".join(parts) or "1 = 1"
 
 
-def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
+def expand(tree: exp.Merge, number: int, line: int, row_id: str) -> list[Step]:
     """The statements ``tree`` stands for; ``number`` keeps this MERGE's #temp tables apart
-    from another's."""
+    from another's; ``row_id``: the target's name of a row's identity (``row_identity``)."""
     if tree.args.get("returning") or tree.find(exp.Returning):
         raise output_refused("MERGE", line)
     tree = tree.copy()
@@ -106,19 +107,22 @@ def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
                 f"INSERT INTO {new} SELECT {source}.*, {i} FROM {staged} AS {source} "
                 f"WHERE {missing} AND {condition}"), False))
     alone = f"NOT EXISTS (SELECT 1 FROM {staged} AS {source} WHERE {on})"
-    for i, when in enumerate(unmatched):
-        condition = _where(when.args.get("condition"),
-                           [w.args.get("condition") for w in unmatched[:i]])
-        steps.append(Step(_action(when, f"FROM {table} AS {name}",
-                                  f"{alone} AND {condition}", name, line), True))
     joined = f"FROM {table} AS {name} JOIN {staged} AS {source} ON {on}"
-    order = [w for w in matched if isinstance(w.args["then"], exp.Var)] + [
-        w for w in matched if not isinstance(w.args["then"], exp.Var)]
-    for when in order:  # deletes first: their conditions read the rows as they were
-        i = matched.index(when)
-        condition = _where(when.args.get("condition"),
-                           [w.args.get("condition") for w in matched[:i]])
-        steps.append(Step(_action(when, joined, condition, name, line), True))
+    actions = [(when, unmatched, f"FROM {table} AS {name}", alone) for when in unmatched] + [
+        (when, matched, joined, None) for when in matched]
+    decided = f"#leo_merge_clauses_{number}"
+    if len(actions) > 1:  # (one clause alone reads nothing another has changed)
+        steps.append(Step(_parse(_chosen_clauses(
+            decided, table, name, staged, source, on, unmatched, matched, row_id)), False))
+    for when, kind, rows, scope in actions:
+        if len(actions) > 1:
+            position = kind.index(when) + (0 if kind is matched else len(matched))
+            condition = (f"{name}.{row_id} IN (SELECT leo_merge_row FROM {decided} "
+                         f"WHERE leo_merge_clause = {position})")
+        else:
+            condition = _where(when.args.get("condition"), [])
+            condition = condition if scope is None else f"{scope} AND {condition}"
+        steps.append(Step(_action(when, rows, condition, name, line), True))
     for i, when in enumerate(inserts):
         insert = when.args["then"]
         columns = insert.this
@@ -129,9 +133,25 @@ def expand(tree: exp.Merge, number: int, line: int) -> list[Step]:
                   if isinstance(values, exp.Tuple) else f"{source}.*")
         steps.append(Step(_parse(f"INSERT INTO {table}{listed} SELECT {chosen} FROM {new} "
                                  f"AS {source} WHERE leo_merge_clause = {i}"), True))
-    steps += [Step(_parse(f"DROP TABLE {t}"), False) for t in (staged, new)
-              if t == staged or inserts]
+    steps += [Step(_parse(f"DROP TABLE {t}"), False) for t in (staged, new, decided)
+              if t == staged or (t == new and inserts) or (t == decided and len(actions) > 1)]
     return steps
+
+
+def _chosen_clauses(decided: str, table: str, name: str, staged: str, source: str, on: str,
+                    unmatched: list[exp.When], matched: list[exp.When], row_id: str) -> str:
+    """T-SQL that stores, for each target row an UPDATE or DELETE clause takes, the clause it
+    takes (its place among the ``WHEN MATCHED`` clauses, then among the ``BY SOURCE`` ones),
+    chosen on the rows as they were before any clause acts, as SQL Server chooses them."""
+    def first(clauses: list[exp.When], start: int) -> str:
+        cases = " ".join(f"WHEN {_sql(w.args['condition']) if w.args.get('condition') else '1 = 1'}"
+                         f" THEN {start + i}" for i, w in enumerate(clauses))
+        return f"CASE {cases} END" if cases else "NULL"
+    found = f"EXISTS (SELECT 1 FROM {staged} AS {source} WHERE {on})"
+    return (f"SELECT {name}.{row_id} AS leo_merge_row, CASE WHEN {found} THEN "
+            f"{first(matched, 0)} ELSE {first(unmatched, len(matched))} END "
+            f"AS leo_merge_clause INTO {decided} FROM {table} AS {name} "
+            f"LEFT JOIN {staged} AS {source} ON {on}")
 
 
 def _action(when: exp.When, source: str, condition: str, name: str, line: int

@@ -50,6 +50,7 @@ from leo_synth.tsql.errors import (
     unknown_column,
     unknown_qualifier,
 )
+from leo_synth.tsql.row_identity import ROW_IDS
 from leo_synth.tsql.target_dialects import target_sql
 from leo_synth.tsql.targets import ResultSet, Target, quote
 from leo_synth.tsql.transactions import SessionCopies, Transactions
@@ -520,7 +521,8 @@ class Runner:
         elif isinstance(tree, exp.Merge):
             self.merges += 1
             changed = 0
-            for step in merges.expand(tree, self.merges, line):
+            for step in merges.expand(tree, self.merges, line,
+                                     ROW_IDS[self.target.dialect]):
                 self.statement(script.Statement(statement.batch, line, step.tree), limit)
                 changed += self.rowcount if step.counted else 0
             self.rowcount = changed

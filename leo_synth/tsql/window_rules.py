@@ -19,6 +19,10 @@ Mistakes that ran on a target and stopped the script in the SRS:
   (error 10756), and ``RANGE BETWEEN 1 PRECEDING AND CURRENT ROW`` an offset SQL Server's
   ``RANGE`` does not take (error 4194: ``ROWS`` does); every target ran them.
 
+- ``LAG(EndDate) OVER (PARTITION BY pmr ORDER BY StartDate ROWS BETWEEN 1 PRECEDING AND
+  CURRENT ROW)``, a frame copied from the running total beside it onto a ranking or offset
+  function: error 10752 ("The function 'LAG' may not have a window frame."); every target
+  ran it, ignoring the frame (SQLite, DuckDB) or reading it.
 - ``LAG(pay, -1) OVER (ORDER BY yr)``: a negative offset is error 8730 in SQL Server; SQLite,
   DuckDB and PostgreSQL read it as the other direction, as ``LEAD(pay, 1)``.
 - ``WHERE ROW_NUMBER() OVER (...) = 1`` (or in ``HAVING``, ``GROUP BY``, a join's ``ON``):
@@ -52,6 +56,11 @@ from leo_synth.tsql.errors import ScriptError
 ORDERED = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Ntile, exp.Lag, exp.Lead,
            exp.FirstValue, exp.LastValue, exp.PercentRank, exp.CumeDist)
 """The functions SQL Server gives a value only in an order."""
+FRAMELESS = tuple(f for f in ORDERED if f not in (exp.FirstValue, exp.LastValue))
+"""The ranking and offset functions, which take no frame (``FIRST_VALUE`` and ``LAST_VALUE``
+do)."""
+FRAMED = "The function '{}' may not have a window frame."
+"""SQL Server's error 10752."""
 DISTINCT_OVER = "Use of DISTINCT is not allowed with the OVER clause."
 NOT_WINDOWED = ("The function '{}' is not a valid windowing function, and cannot be used with "
                 "the OVER clause.")
@@ -109,6 +118,9 @@ def check(tree: exp.Expression, line: int) -> None:
                 window.args.get("alias")):  # (OVER w names a WINDOW clause's)
             raise ScriptError(line, f"The function '{_name(function)}' must have an OVER "
                               f"clause with ORDER BY.")
+        if isinstance(function, FRAMELESS) and isinstance(window.args.get("spec"),
+                                                           exp.WindowSpec):
+            raise ScriptError(line, FRAMED.format(_name(function)))
         _frame_checked(window, line)
         _placed(window, line)
         offset = function.args.get("offset") if isinstance(function, exp.Lag | exp.Lead) else None
