@@ -133,7 +133,12 @@ def for_target(tree: exp.Expression, kinds: ColumnKinds, order: str, dialect: st
         date_only = int(to.is_type(exp.DataType.Type.DATE))
         days = literal_days(value)
         if days is not None:  # CAST(0 AS DATETIME) (PostgreSQL and DuckDB refused the number)
-            node.set(value_slot(node), exp.Literal.string(date_texts.day_number(days)))
+            try:
+                node.set(value_slot(node), exp.Literal.string(date_texts.day_number(days)))
+            except date_texts.DayNumberOverflow as overflow:
+                if not is_safe(node):
+                    raise ScriptError(line, str(overflow)) from None
+                node.replace(exp.Null())  # (TRY_CAST: NULL)
         elif isinstance(value, exp.Literal) and value.is_string and is_safe(node):
             # TRY_CAST('20150131' AS DATE), '1 Jan 2015': read here (the targets read ISO)
             text = date_texts.iso(value.name, bool(date_only), order,

@@ -113,12 +113,16 @@ def literal_days(node: exp.Expression) -> float | None:
         return None
 
 
-def _day_number(node: exp.Expression) -> exp.Expression | None:
-    """The ISO date literal a whole number (``0``, ``-1``) stands for as a date, or None."""
+def _day_number(node: exp.Expression, line: int) -> exp.Expression | None:
+    """The ISO date literal a whole number (``0``, ``-1``) stands for as a date, or None;
+    a number of days outside a DATETIME stops with SQL Server's error 8115."""
     days = literal_days(node)
     if days is None or not days.is_integer():
         return None
-    return exp.Literal.string(date_texts.day_number(days)[:10])
+    try:
+        return exp.Literal.string(date_texts.day_number(days)[:10])
+    except date_texts.DayNumberOverflow as overflow:
+        raise ScriptError(line, str(overflow)) from None
 
 
 def _is_date_column(node: exp.Expression, dates: set[str]) -> bool:
@@ -209,7 +213,7 @@ def for_target(tree: exp.Expression, dates: set[str], order: str,
                      ticks=_is_date_cast(parent, (exp.DataType.Type.DATETIME,))
                      or isinstance(parent, exp.DateAdd))
     for add in list(tree.find_all(exp.DateAdd)):
-        day = _day_number(add.this)
+        day = _day_number(add.this, line)
         unit = add.args.get("unit")
         if day is not None and unit is not None and unit.name.upper() not in _WHOLE_DAYS:
             # (hours from day 0: PostgreSQL read the bare text as an interval)

@@ -193,7 +193,21 @@ def not_allowed(kind: str, to: str) -> str:
     return f"Explicit conversion from data type {kind} to {to} is not allowed."
 
 
+DATETIME_OVERFLOW = "Arithmetic overflow error converting expression to data type datetime."
+"""SQL Server's error 8115 for a number of days outside a DATETIME's years (1753-9999)."""
+DATETIME_DAYS = (-53690, 2958464)
+"""The days from 1900-01-01 a DATETIME holds: from 1753-01-01 to the end of 9999-12-31."""
+
+
+class DayNumberOverflow(ValueError):
+    """A number read as days from 1900-01-01 outside a DATETIME (:data:`DATETIME_OVERFLOW`)."""
+
+
 def day_number(days: float) -> str:
     """The DATETIME SQL Server reads a number as: that many days (and fractions of a day)
-    from 1900-01-01, in ISO form."""
+    from 1900-01-01, in ISO form; :class:`DayNumberOverflow` outside a DATETIME's years
+    (``DATEADD(DAY, 1, 20190101)``: 20 million days; Python's dates stopped at year 9999 with
+    an error leo-synth reported as its own fault)."""
+    if not DATETIME_DAYS[0] <= days < DATETIME_DAYS[1]:
+        raise DayNumberOverflow(DATETIME_OVERFLOW)
     return (dt.datetime.combine(DAY_ZERO, dt.time()) + dt.timedelta(days=days)).isoformat(" ")

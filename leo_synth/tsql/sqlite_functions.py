@@ -268,7 +268,10 @@ def to_date(value: Any, order: str, date_only: int) -> Any:
         if date_only:
             raise_error(date_texts.not_allowed(
                 "int" if isinstance(value, int) else "float", "date"))
-        return date_texts.day_number(value)
+        try:
+            return date_texts.day_number(value)
+        except date_texts.DayNumberOverflow:
+            raise_error(date_texts.DATETIME_OVERFLOW)
     text = date_texts.iso(str(value), bool(date_only), order)
     if text is None:
         raise_error(date_texts.DATE_FAILED)
