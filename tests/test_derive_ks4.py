@@ -287,10 +287,44 @@ def test_exam_row_ranks_and_points(db) -> None:
        AND b.KS4_POINTS < a.KS4_POINTS""").fetchone()[0]
     assert bad_open == 0
     bad_eng, bad_centre = db.execute(f"""
-        SELECT sum(KS4_A8ENGLANG <> CASE WHEN KS4_A8ENG = 1 THEN KS4_POINTS ELSE 0 END),
+        SELECT sum(KS4_A8ENGLANG <> CASE WHEN KS4_A8ENG = 1 THEN KS4_A8POINTS / 2 ELSE 0 END),
                sum(KS4_ADFECN <> KS4_LAESTAB_anon) FROM {exam}
         WHERE KS4_A8ENGLANG IS NOT NULL AND KS4_ADFECN <> ''""").fetchone()
     assert (bad_eng, bad_centre) == (0, 0)
+
+
+GRADE_91 = "(KS4_A8POINTS / (1 + KS4_A8ENG + KS4_A8MAT))"
+"""A 2014/15-2020/21 exam row's 9-1 grade (Attainment 8 doubles English and maths), which
+KS4_POINTS holds only for reformed GCSEs."""
+LETTER_SCALES = {  # (first academic year, DfE's points of *, A ... G, U on the exam rows)
+    "2002/2003": (58, 52, 46, 40, 34, 28, 22, 16, 0),  # new-style points
+    "2014/2015": (8, 7, 6, 5, 4, 3, 2, 1, 0),  # old-style points
+    "2016/2017": (8.5, 7, 5.5, 4, 3, 2, 1.5, 1, 0),  # Attainment 8's legacy letters
+}
+
+
+def test_exam_points_are_the_year_scale(db) -> None:
+    """KS4_POINTS is a letter grade's points on the year's DfE scale (new-style to 2013/14,
+    old-style in 2014/15 and 2015/16, Attainment 8's legacy points after) and a reformed
+    GCSE's 9-1 grade, so a C row holds 40, 5 or 4 and never its 9-1 grade's other value
+    (NULL before 2003/04, as the VRF's years say)."""
+    firsts = sorted(LETTER_SCALES)
+    scale = " ".join(
+        f"WHEN KS4_ACADYR >= '{first}' THEN CASE KS4_GRADE "
+        + " ".join(f"WHEN '{letter}' THEN {points}"
+                   for letter, points in zip("*ABCDEFGU", LETTER_SCALES[first], strict=True))
+        + " END" for first in reversed(firsts))
+    checked = {}
+    for view in VIEWS:
+        for era, rows, bad in db.execute(f"""
+            SELECT CASE WHEN KS4_ACADYR >= '{firsts[2]}' THEN 2
+                        WHEN KS4_ACADYR >= '{firsts[1]}' THEN 1 ELSE 0 END AS era,
+                   count(*), sum(KS4_POINTS IS NOT (CASE WHEN KS4_GRADE GLOB '[0-9]'
+                       THEN CAST(KS4_GRADE AS REAL) {scale} END))
+            FROM {_exam(view)} WHERE KS4_POINTS IS NOT NULL GROUP BY 1"""):
+            checked[era] = checked.get(era, 0) + rows
+            assert bad == 0, (view, era, rows, bad)
+    assert sorted(checked) == [0, 1, 2] and min(checked.values()) > 100, checked
 
 
 def test_median_line_value_added(db) -> None:
@@ -313,12 +347,12 @@ def test_ebacc_aps_is_the_pillar_points_over_six(db) -> None:
     two best separate sciences; the best humanity and the best language."""
     exam = _exam(NEW)
     rows, bad, top, separate = db.execute(f"""
-        WITH r AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr, KS4_POINTS AS pts,
+        WITH r AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr, {GRADE_91} AS pts,
                           KS4_A8ENG AS eng, KS4_A8MAT AS mat, KS4_MAPPING AS code,
                           KS4_EBACCNOTSCI AS notsci,
                           row_number() OVER (PARTITION BY KS4_PupilMatchingRefAnonymous, KS4_ACADYR,
                               KS4_MAPPING IN ('1010', '1110', '1210')
-                              ORDER BY KS4_POINTS DESC) AS science_rank
+                              ORDER BY {GRADE_91} DESC) AS science_rank
                    FROM {exam}),
              e AS (SELECT pmr, yr,
                           sum(CASE WHEN eng = 1 OR mat = 1 THEN pts ELSE 0 END)
@@ -667,11 +701,11 @@ def test_english_literature_and_the_residual_english(db) -> None:
                sum(KS4_ENGRESID_G <> (other IS NOT NULL))
         FROM {NEW} p JOIN (
             SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
-                   max(CASE WHEN KS4_A8ENG = 1 THEN KS4_POINTS END) AS eng,
+                   max(CASE WHEN KS4_A8ENG = 1 THEN {GRADE_91} END) AS eng,
                    max(CASE WHEN KS4_A8ENG = 1 THEN KS4_MAPPING END) AS eng_code,
                    max(CASE WHEN KS4_A8OTH = 1 AND KS4_MAPPING IN ('5030', '5110')
-                            THEN KS4_POINTS END) AS other,
-                   max(CASE WHEN KS4_MAPPING = '5110' THEN KS4_POINTS END) AS lit
+                            THEN {GRADE_91} END) AS other,
+                   max(CASE WHEN KS4_MAPPING = '5110' THEN {GRADE_91} END) AS lit
             FROM {exam} GROUP BY 1, 2) e
           ON e.pmr = p.KS4_PupilMatchingRefAnonymous AND e.yr = p.KS4_ACADYR
         WHERE p.KS4_ENGRESID IS NOT NULL AND e.eng IS NOT NULL""").fetchone()
@@ -679,11 +713,11 @@ def test_english_literature_and_the_residual_english(db) -> None:
     assert 0.45 < sitting / pupils < 0.9 and literature_first > 0
     assert (worse, bad_residual, bad_flag) == (0, 0, 0)
     bad_rows = db.execute(f"""
-        SELECT sum(KS4_A8ELIT <> CASE WHEN KS4_MAPPING = '5110' THEN KS4_POINTS ELSE 0 END
+        SELECT sum(KS4_A8ELIT <> CASE WHEN KS4_MAPPING = '5110' THEN {GRADE_91} ELSE 0 END
                    OR KS4_ENGRESIDLANG <> CASE WHEN KS4_MAPPING = '5030' AND KS4_A8OTH = 1
-                                               THEN KS4_POINTS ELSE 0 END
+                                               THEN {GRADE_91} ELSE 0 END
                    OR KS4_ENGRESIDLIT <> CASE WHEN KS4_MAPPING = '5110' AND KS4_A8OTH = 1
-                                              THEN KS4_POINTS ELSE 0 END)
+                                              THEN {GRADE_91} ELSE 0 END)
         FROM {exam} WHERE KS4_A8ELIT IS NOT NULL""").fetchone()[0]
     assert bad_rows == 0
 
@@ -752,10 +786,10 @@ def test_attainment_8_slots_hold_the_best_ebacc_gcses(db) -> None:
     exam = _exam(NEW)
     pupils, beaten, bad_score, bad_a8, moved = db.execute(f"""
         WITH e AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
-                          min(CASE WHEN KS4_A8EBAC = 1 THEN KS4_POINTS END) AS worst_ebacc,
+                          min(CASE WHEN KS4_A8EBAC = 1 THEN {GRADE_91} END) AS worst_ebacc,
                           max(CASE WHEN KS4_A8OTH = 1 AND (KS4_MAPPING IN {SEPARATE}
-                                   OR KS4_EBACCNOTSCI = 1) THEN KS4_POINTS END) AS best_left,
-                          sum(KS4_A8EBAC * KS4_POINTS) AS ebacc,
+                                   OR KS4_EBACCNOTSCI = 1) THEN {GRADE_91} END) AS best_left,
+                          sum(KS4_A8EBAC * {GRADE_91}) AS ebacc,
                           sum(KS4_A8POINTS * (KS4_A8ENG + KS4_A8MAT + KS4_A8EBAC + KS4_A8OTH))
                               AS a8,
                           sum(KS4_A8EBAC = 1 AND KS4_MAPPING IN {SEPARATE}) AS sciences
@@ -774,15 +808,15 @@ def test_science_pillar_is_two_good_sciences(db) -> None:
     science GCSEs (KS4_LEV2SCI2) mean double award science at the grade, or two of the three
     separate sciences; KS4_LEV2SCIA (double award) is 0 for separate scientists, and
     KS4_PASS2SCIA (two good of three) 0 for double award pupils."""
-    for view, pillar, good, year in (("KS4Pupil_2002_to_2014", "KS4_EBAC2SCI", 4, "2009"),
-                                     (NEW, "KS4_EBAC2SCI_94", 4, "2017")):
+    # (the grade: a 4 or a C, KS4_LEV2, in both views; KS4_POINTS is on each year's scale)
+    for view, pillar, year in (("KS4Pupil_2002_to_2014", "KS4_EBAC2SCI", "2009"),
+                               (NEW, "KS4_EBAC2SCI_94", "2017")):
         extra = "" if view == NEW else ", sum(p.KS4_LEV2SCI2 IS NOT s.two), " \
-            "sum(p.KS4_LEV2SCIA IS NOT (s.dbl >= 4)), sum(p.KS4_PASS2SCIA IS NOT (s.sep >= 2))"
+            "sum(p.KS4_LEV2SCIA IS NOT s.dbl_ok), sum(p.KS4_PASS2SCIA IS NOT (s.sep >= 2))"
         found = db.execute(f"""
             WITH s AS (SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_ACADYR AS yr,
-                              max(KS4_MAPPING = '1370' AND KS4_POINTS >= {good}) AS dbl_ok,
-                              max(CASE WHEN KS4_MAPPING = '1370' THEN KS4_POINTS ELSE 0 END) AS dbl,
-                              sum(KS4_MAPPING IN {SEPARATE} AND KS4_POINTS >= {good}) AS sep
+                              max(KS4_MAPPING = '1370' AND KS4_LEV2 = 1) AS dbl_ok,
+                              sum(KS4_MAPPING IN {SEPARATE} AND KS4_LEV2 = 1) AS sep
                        FROM {_exam(view)} GROUP BY 1, 2),
                  t AS (SELECT *, (dbl_ok = 1 OR sep >= 2) AS two FROM s)
             SELECT count(*), sum(s.sep >= 2), sum(p.{pillar} IS NOT s.two){extra}

@@ -704,16 +704,18 @@ def test_separate_scientists_take_science_a_levels_more(db) -> None:
 def test_science_a_levels_follow_a_strong_science_gcse(db) -> None:
     """A student takes A level biology, chemistry or physics only with a science GCSE (double
     award, or a separate science) at 5 or above (a C before the 9-1 grades: PREREQUISITES);
-    drawn apart from the GCSEs, about one in seven had less."""
+    drawn apart from the GCSEs, about one in seven had less. (The 9-1 grade of a science row
+    is its KS4_A8POINTS from 2014/15; before, only the letter shows: C or above.)"""
     rows, weak = _one(db, f"""
         WITH gcse AS (
-          SELECT pmr, max(points) AS best FROM (
-            SELECT KS4_PupilMatchingRefAnonymous AS pmr, KS4_POINTS AS points,
+          SELECT pmr, max(strong) AS best FROM (
+            SELECT KS4_PupilMatchingRefAnonymous AS pmr,
+                   KS4_GRADE IN ('*', 'A', 'B', 'C') AS strong,
                    KS4_MAPPING AS mapping FROM KS4Exam_2002_to_2014
-            UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_POINTS, KS4_MAPPING
+            UNION ALL SELECT KS4_PupilMatchingRefAnonymous, KS4_A8POINTS >= 5, KS4_MAPPING
             FROM KS4Exam_2015_to_2021)
           WHERE mapping IN ('1370', '1010', '1110', '1210') GROUP BY 1)
-        SELECT count(*), sum(g.best < 5)
+        SELECT count(*), sum(g.best = 0)
         FROM {EXAM} x JOIN gcse g ON g.pmr = x.KS5_PupilMatchingRefAnonymous
         WHERE x.KS5_SUBLEVNO = 111 AND x.KS5_MAPPING IN ('1010', '1110', '1210')""")
     assert rows > 50 and weak == 0, (rows, weak)

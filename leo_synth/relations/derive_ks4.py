@@ -318,7 +318,7 @@ def exam_pass(frame: Frame, relation: Relation, column: RelationColumn,
               rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """For a KS4 exam row: 1 if the row is the subject's (``subject``: the 0/1 attribute
     ``a8eng`` or ``a8mat``) and its grade is in ``band``, else 0."""
-    points = np.asarray(frame["points"], dtype=float).astype(np.int64)
+    points = np.asarray(frame["grade_points"], dtype=np.int64)  # (9-1, any year)
     subject = np.asarray(frame[params["subject"]]) == 1
     band = str(params.get("band") or params["band2"])
     return (subject & band_mask(points, band)).astype(np.int64)
@@ -689,7 +689,7 @@ def exam_points(frame: Frame, relation: Relation, column: RelationColumn,
                 rng: np.random.Generator, params: dict[str, Any]) -> np.ndarray:
     """For a KS4 exam row: its grade points (9-1) if the row is the subject's (``subject``: the
     0/1 attribute ``a8eng`` or ``a8mat``), else 0."""
-    points = np.asarray(frame["points"], dtype=float).astype(np.int64)
+    points = np.asarray(frame["grade_points"], dtype=np.int64)  # (9-1, any year)
     return np.where(np.asarray(frame[params["subject"]]) == 1, points, 0)
 
 

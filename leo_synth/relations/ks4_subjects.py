@@ -19,7 +19,12 @@ import itertools
 
 import numpy as np
 
-from leo_synth.simulation.attainment import EXTRA_SLOTS, LETTER_OF_POINTS, SLOTS
+from leo_synth.simulation.attainment import (
+    EXTRA_SLOTS,
+    LETTER_OF_POINTS,
+    NEWSTYLE_OF_POINTS,
+    SLOTS,
+)
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block
@@ -125,6 +130,17 @@ REFORMED_OTHERS = 2017
 OLD_POINTS = {"A*": 8, "A": 7, "B": 6, "C": 5, "D": 4, "E": 3, "F": 2, "G": 1, "U": 0}
 OLD_POINTS_OF_POINTS = np.array([OLD_POINTS[letter] for letter in LETTER_OF_POINTS])
 """Old-style GCSE points (A* = 8 ... G = 1) of each 9-1 grade."""
+LEGACY_A8_POINTS = {"A*": 8.5, "A": 7, "B": 5.5, "C": 4, "D": 3, "E": 2, "F": 1.5, "G": 1,
+                    "U": 0}
+"""Attainment 8 points of a legacy letter grade from 2016/17 (DfE's transitional scale)."""
+OLD_SCALE_FROM, LEGACY_A8_FROM = 2014, 2016
+"""First academic years whose exam rows give a letter grade its old-style points (A* = 8 ...
+G = 1: 2014/15 and 2015/16) and its Attainment 8 points (:data:`LEGACY_A8_POINTS`); before
+2014/15 the new-style points (A* = 58 ... G = 16)."""
+_POINTS_BY_SCALE = np.stack([NEWSTYLE_OF_POINTS, OLD_POINTS_OF_POINTS,
+                             [LEGACY_A8_POINTS[letter] for letter in LETTER_OF_POINTS]]
+                            ).astype(float)
+"""(scale, 9-1 grade) the points of the grade's letter on each era's scale, in that order."""
 
 
 @per_block
@@ -366,6 +382,16 @@ def exam_grade(subject: str | np.ndarray, points: np.ndarray, year: np.ndarray) 
     else the letter of the grade (A* coded ``*``)."""
     points = np.asarray(points, dtype=np.int64)
     return np.where(reformed(subject, year), _DIGITS[points], _LETTERS[points])
+
+
+def exam_row_points(subject: str | np.ndarray, points: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The points of a GCSE in ``subject`` as the exam row records them (``KS4_POINTS``): the
+    9-1 grade for reformed GCSEs, else its letter's points on the year's scale (new-style to
+    2013/14, old-style in 2014/15 and 2015/16, Attainment 8's legacy points after)."""
+    points, year = np.asarray(points, dtype=np.int64), np.asarray(year)
+    scale = (year >= OLD_SCALE_FROM).astype(np.int64) + (year >= LEGACY_A8_FROM)
+    return np.where(reformed(subject, year), points.astype(float),
+                    _POINTS_BY_SCALE[scale, points])
 
 
 _DIGITS = np.arange(len(LETTER_OF_POINTS)).astype(str)
