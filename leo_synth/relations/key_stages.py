@@ -210,7 +210,7 @@ EXAM_ATTRIBUTES = ("examno", "subject_code", "sublevno", "grade", "testlev", "ta
                    "score", "teststat")
 
 
-@builder("npd.ks2_exam", provides=(*COMMON, *EXAM_ATTRIBUTES))
+@builder("npd.ks2_exam", provides=(*COMMON, *EXAM_ATTRIBUTES, "level6_testlev"))
 def ks2_exam(life: LifeCourse, relation: Relation) -> Frame:
     """One row per pupil and KS2 subject (English, mathematics, science): the pupil row's
     levels, marks and papers (the 2016 maths papers in 2015/16)."""
@@ -222,7 +222,7 @@ def ks2_exam(life: LifeCourse, relation: Relation) -> Frame:
              "t2mark": np.where(y2016, r["matpaper2mrk"], r["mattestbmrk"]),
              "t3mark": np.where(y2016, r["matpaper3mrk"], r["matarthmrk"]),
              "score": Masked(r["matscore"], ~y2016)}
-    return _per_subject(life, rows, 6, {"eng": 1, "mat": 2, "sci": 3}, {
+    frame = _per_subject(life, rows, 6, {"eng": 1, "mat": 2, "sci": 3}, {
         "eng": {"testlev": r["englev"], "talevel": r["engtalev"], "testmark": r["engtotmrk"],
                 "fine": r["engfine"], "t1mark": r["readmrk"], "t2mark": r["writothmrk"],
                 "t3mark": r["spellmrk"], "t4mark": r["hndwrmrk"], "readmark": r["readmrk"],
@@ -235,6 +235,10 @@ def ks2_exam(life: LifeCourse, relation: Relation) -> Frame:
                 "fine": r["scifine"], "t1mark": r["scitestamrk"], "t2mark": r["scitestbmrk"],
                 "ta1": r["scitalev"]},
     }, teststat="35")
+    # The level 6 tests' years end with 2014/15: the 2015/16 rows (scaled scores) have no
+    # extension test level or mark (the rows of the three subjects, in that order).
+    frame["level6_testlev"] = Masked(np.asarray(frame["testlev"]), np.tile(y2016, 3))
+    return frame
 
 
 def _per_subject(life: LifeCourse, rows: Frame, yeargroup: int, subject_numbers: dict[str, int],

@@ -17,7 +17,7 @@ from leo_synth.relations.registry import YEAR_ATTRIBUTE, builder
 from leo_synth.relations.values import Masked
 from leo_synth.simulation import school_events
 from leo_synth.simulation.calendar import ymd
-from leo_synth.simulation.enrolments import LEFT, NOT_RETURNED, ON_ROLL
+from leo_synth.simulation.enrolments import LEFT, NEVER, NOT_RETURNED, ON_ROLL
 from leo_synth.simulation.frame import ByYear, Frame
 from leo_synth.simulation.life import LifeCourse
 from leo_synth.simulation.per_block import per_block, read_only_by
@@ -136,7 +136,8 @@ WIDE_SLOTS = 40
 """The numbered ``_1`` .. ``_40`` exclusion columns of tables 2 and 3."""
 EXCLUSION_ATTRIBUTES = (
     *PUPIL_ATTRIBUTES, *CHARACTERISTIC_ATTRIBUTES, "entrydate", "censusdate", "startdate",
-    "permanentexclusionind", "reason", "category", "sessions", "term", "reportingacademicyear",
+    "leavingdate", "permanentexclusionind", "reason", "category", "sessions", "term",
+    "reportingacademicyear",
     "reportingterm", "ncyear", "enrolstatus", "reason_b", "reason_c",
     "perm_duplicate", "totalfixedexclusions", "totalfixedsessions",
     "permanentexclusionindicator", "permanentexclusioncount", "numberofenrolments",
@@ -260,6 +261,9 @@ def _exclusions_wide(rows: Frame, by_school: bool) -> ByYear:
         "permanentexclusioncount": np.bincount(group, weights=rows["category"] == "PERM",
                                                minlength=g).astype(np.int64),
         "numberofenrolments": np.ones(g, dtype=np.int64),
+        # the last day on roll of an enrolment a move within the year ended (the day before
+        # the pupil joined the next school), as the absence record of the enrolment has it
+        "leavingdate": Masked(heads["leave"] - np.timedelta64(1, "D"), heads["leave"] == NEVER),
         "latestla_anon": attrs["la_anon"],
         "la": attrs["la_anon"],
         "censussen": attrs["sen_provision"],

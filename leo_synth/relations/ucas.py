@@ -21,6 +21,7 @@ from leo_synth.relations.ucas_routes import (
     placed_choice,
     route_columns,
 )
+from leo_synth.relations.ucas_unconditional import ANALYSIS_FIRST_CYCLE, offer_kinds
 from leo_synth.simulation.calendar import month_of, year_of, ymd
 from leo_synth.simulation.frame import Frame, sorted_lookup
 from leo_synth.simulation.higher_education import pick_provider
@@ -116,6 +117,12 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
     offered = placed | (rng.random(n) < 0.7) | firm_offer(route[idx], choice)
     unconditional = offered & (c >= 2013) & (
         life.ctx.rng("ucas.unconditional").random(n) < np.where(c >= 2018, 0.12, 0.03))
+    # the kinds of unconditional offer of the applications UCAS's analysis considered (main
+    # scheme, 18-year-olds, from 2013), from a stream of their own
+    analysed = ((c >= ANALYSIS_FIRST_CYCLE) & (school_aligned_age(persons["birth"][p], c) == 18)
+                & ~made_late(route[idx], placed))
+    kind = offer_kinds(life.ctx.rng("ucas.unconditional_kind").random(n),
+                       life.ctx.params["ucas.unconditional_offers"], c, idx, offered, analysed)
     return Frame({
         # the academic year the cycle's applications are made in (2007/08 for cycle 2008); the
         # VRF's years, 2007/08 to 2020/21, hold the 2007 to 2021 cycles, so cycle 2007
@@ -139,7 +146,7 @@ def applications(life: LifeCourse, relation: Relation) -> Frame:
         **declared_qualifications(life, p, c, choice,
                                   school_aligned_age(persons["birth"][p], c)),
         **_applicant_details(life, p, c, subject[idx], provider),
-        **route_columns(route[idx], choice, placed, offered, unconditional),
+        **route_columns(route[idx], choice, placed, offered, unconditional, kind),
         "course_identifier_june30_deadline": course,
     })
 
@@ -240,9 +247,6 @@ def _applicant_details(life: LifeCourse, p: np.ndarray, cycle: np.ndarray,
         "grouped_school_aligned_age": np.clip(age, 17, 20).astype(str),
         "apply_centre_type": apply_centre_type(life, p),
         "jacs3_sub_line_june30_code": catalogue.jacs[subject].astype("<U2"),
-        "ucas_unconditional_offer_flag": (cycle >= 2013).astype(int),
-        "direct_unconditional_offer_flag": np.zeros(n, dtype=int),
-        "other_unconditional_offer_flag": np.zeros(n, dtype=int),
         "detailed_subject_group_name": catalogue.jacs_name[subject].astype("<U40"),
         "subject_group_name": subjects[subject],
         "he_provider_tariff_group": TARIFF[providers["tariff"][provider]],

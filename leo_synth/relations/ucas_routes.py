@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from leo_synth.relations.ucas_unconditional import offer_columns
 from leo_synth.relations.values import Masked
 from leo_synth.simulation.stats import categorical
 
@@ -78,14 +79,18 @@ def responses(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
 
 
 def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
-                  offered: np.ndarray, unconditional: np.ndarray) -> dict[str, object]:
+                  offered: np.ndarray, unconditional: np.ndarray,
+                  kind: np.ndarray) -> dict[str, object]:
     """Per application (``route``: its applicant's acceptance route, -1 if not placed;
     ``placed``: the application holds the place; rows of an applicant in choice order): the
     routes, and the provider's decision and the applicant's response at the June 30 deadline,
     NULL for an application made after it (Clearing, Extra, Adjustment) and the response NULL
-    where the applicant made none (:func:`responses`)."""
+    where the applicant made none (:func:`responses`); the unconditional offers' flags of
+    the applications UCAS analysed (``kind``, :mod:`~leo_synth.relations.ucas_unconditional`).
+    """
     late = made_late(route, placed)
     firm, insurance, replied = responses(route, choice, placed, offered)
+    unconditional, flags = offer_columns(kind, firm, unconditional)
     application = [APPLICATION_ROUTE.get(r, ("1", "Main scheme")) for r in range(len(ROUTES))]
     codes = np.array([code for code, _ in application])
     names = np.array([name for _, name in application])
@@ -96,8 +101,7 @@ def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
         "application_route_code": np.where(placed, codes[kind], "1"),
         "application_route": np.where(placed, names[kind], "Main scheme"),
         "main_scheme_application_flag": (~late).astype(np.int64),
-        "conditional_unconditional_offer_flag": unconditional.astype(int),
-        "unconditional_component_flag": unconditional.astype(int),
+        **flags,
         "june30_hep_decision_code": Masked(
             np.where(offered, np.where(unconditional, "U", "C"), "R"), late),
         "june30_app_response_code": Masked(

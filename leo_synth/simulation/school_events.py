@@ -18,7 +18,12 @@ import numpy as np
 
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.context import BlockContext
-from leo_synth.simulation.enrolments import TERM_SESSIONS, year_enrolments
+from leo_synth.simulation.enrolments import (
+    NEVER,
+    TERM_SESSIONS,
+    neighbour_schools,
+    year_enrolments,
+)
 from leo_synth.simulation.frame import Frame
 from leo_synth.simulation.other_school import another_school
 from leo_synth.simulation.per_block import per_block
@@ -148,7 +153,9 @@ the most common)."""
 
 @per_block
 def exclusions(life) -> Frame:
-    """One row per exclusion: person, year, school, start date, sessions, category, reason.
+    """One row per exclusion: person, year, school, start date, sessions, category, reason,
+    and ``leave``, the day a move within the year took the pupil to the next school (``NEVER``
+    if none; every exclusion at the school falls before it).
 
     Each year's fixed-period and permanent rates are DfE's (``exclusions``), for primary and
     secondary pupils at their published ratio. Within a year and phase, boys, disadvantaged
@@ -157,7 +164,11 @@ def exclusions(life) -> Frame:
     concentrated, as published: about 2.3% of pupils are excluded in a year, 2.3 times each on
     average, and a pupil excluded one year is likely to be again (a lasting propensity of the
     person's)."""
-    rows = _pupil_years(life, 2001, 2020)
+    in_years = _in_years(life, 2001, 2020)
+    rows = life.schooling.pupil_years.take(in_years)
+    # the day a move between February and July takes the pupil to the next school (NEVER if
+    # none): the year's exclusions at this school fall before it
+    move_out = neighbour_schools(life.schooling.pupil_years)["next_entry"][in_years]
     rng = life.ctx.rng("exclusions")
     params = life.ctx.params
     persons = life.persons
@@ -186,8 +197,8 @@ def exclusions(life) -> Frame:
     drawn_permanent = rng.random(m) < permanent_share
     lunch_draw = rng.random(m)
     fixed_sessions = 1 + rng.geometric(0.4, m)
-    day = after_entry(rng.integers(0, EXCLUSION_DAYS, m), rows["year"][row],
-                      rows["entry_date"][row])
+    day = on_roll_days(rng.integers(0, EXCLUSION_DAYS, m), rows["year"][row],
+                       rows["entry_date"][row], move_out[row])
     permanent = last_of_year(row, day, drawn_permanent)
     lunchtime = ~permanent & (lunch_draw < 0.05)
     category = np.where(permanent, "PERM", np.where(lunchtime, "LNCH", "FIXD"))
@@ -197,17 +208,25 @@ def exclusions(life) -> Frame:
                                                / EXCLUSION_REASON_WEIGHTS.sum(), rng.random(m))]
     term = np.array(TERMS)[np.searchsorted([97, 206], day, side="right")]
     out = Frame(person=rows["person"][row], year=rows["year"][row], school=rows["school"][row],
-                ncyear=rows["ncyear"][row], sen=rows["sen"][row], start=start,
+                leave=move_out[row], ncyear=rows["ncyear"][row], sen=rows["sen"][row],
+                start=start,
                 sessions=sessions, category=category, reason=reason, term=term)
     return out.sort("person", "year", "start")
 
 
-def after_entry(day: np.ndarray, year: np.ndarray, entry: np.ndarray) -> np.ndarray:
-    """Exclusion days (from 5 September of ``year``) moved into the time the pupil is at the
-    school: a pupil who joined in-year (``entry`` after 5 September) is excluded from there
-    only after joining, the days squeezed into what is left of the year in their order."""
-    earliest = np.clip((entry - ymd(year, 9, 5)).astype(np.int64), 0, EXCLUSION_DAYS - 1)
-    return earliest + day * (EXCLUSION_DAYS - earliest) // EXCLUSION_DAYS
+def on_roll_days(day: np.ndarray, year: np.ndarray, entry: np.ndarray,
+                 leave: np.ndarray) -> np.ndarray:
+    """Exclusion days (from 5 September of ``year``) moved into the time the pupil is on the
+    school's roll: a pupil who joined in-year (``entry`` after 5 September) is excluded from
+    there only after joining, and one who moves on within the year (``leave``, the day the
+    next school's roll starts; ``NEVER`` for none) only before leaving, the days squeezed into
+    that span in their order (so the year's last exclusion stays the last)."""
+    start = ymd(year, 9, 5)
+    earliest = np.clip((entry - start).astype(np.int64), 0, EXCLUSION_DAYS - 1)
+    before_leave = np.where(leave == NEVER, EXCLUSION_DAYS,
+                            (np.minimum(leave, start + EXCLUSION_DAYS) - start).astype(np.int64))
+    latest = np.clip(before_leave, earliest + 1, EXCLUSION_DAYS)
+    return earliest + day * (latest - earliest) // EXCLUSION_DAYS
 
 
 def last_of_year(row: np.ndarray, day: np.ndarray, permanent: np.ndarray) -> np.ndarray:
