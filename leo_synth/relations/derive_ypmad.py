@@ -23,9 +23,9 @@ from leo_synth.relations.derive_ilr import (
     lars_subject,
     lars_type,
 )
+from leo_synth.relations.ks4_extras import entry_points
 from leo_synth.relations.ks5 import ks5_subjects
 from leo_synth.relations.values import Masked
-from leo_synth.simulation.attainment import SLOTS
 from leo_synth.simulation.calendar import ymd
 from leo_synth.simulation.condition_of_funding import GCSE_LEVEL, GRADE_4, school_resits
 from leo_synth.simulation.frame import Frame
@@ -97,9 +97,10 @@ def cumulative_count(person: np.ndarray, year: np.ndarray, events: Frame,
 
 @per_block
 def person_results(life: LifeCourse) -> dict[str, np.ndarray]:
-    """Per person: KS4 and KS5 years (``NEVER`` if none), GCSE counts A*-C / A*-G (the KS4
-    slots' grades), English and maths at grade 4 / C or above and graded at all (G / 1 or
-    above), A level passes (E or above)."""
+    """Per person: KS4 and KS5 years (``NEVER`` if none), GCSE counts A*-C / A*-G (every GCSE
+    of the KS4 exam rows: the Attainment 8 slots' and the extras', ``ks4_extras``), English
+    and maths at grade 4 / C or above and graded at all (G / 1 or above), A level passes (E
+    or above)."""
     n = len(life.persons)
     ks4 = life.ks4
     ks5 = life.post16.ks5
@@ -108,11 +109,11 @@ def person_results(life: LifeCourse) -> dict[str, np.ndarray]:
                                                              "as_pass")}
     out["ks4_year"] = np.full(n, NEVER, dtype=np.int64)
     out["ks5_year"] = np.full(n, NEVER, dtype=np.int64)
-    slots = [f"pts_{slot}" for slot in SLOTS]
     person = ks4["person"]
     out["ks4_year"][person] = ks4["year"]
-    out["gcse_ac"][person] = sum((ks4[s] >= 4).astype(np.int64) for s in slots)
-    out["gcse_ag"][person] = sum((ks4[s] >= 1).astype(np.int64) for s in slots)
+    grades = entry_points(life)  # (every GCSE the pupil sat: the slots' and the extras')
+    out["gcse_ac"][person] = (grades >= 4).sum(axis=1)
+    out["gcse_ag"][person] = (grades >= 1).sum(axis=1)
     out["eng_l2"][person] = ks4["pts_eng"] >= 4
     out["maths_l2"][person] = ks4["pts_mat"] >= 4
     out["eng_graded"] = np.zeros(n, dtype=bool)
