@@ -80,17 +80,17 @@ def responses(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
 
 def route_columns(route: np.ndarray, choice: np.ndarray, placed: np.ndarray,
                   offered: np.ndarray, unconditional: np.ndarray,
-                  kind: np.ndarray) -> dict[str, object]:
+                  offer_kind: np.ndarray) -> dict[str, object]:
     """Per application (``route``: its applicant's acceptance route, -1 if not placed;
     ``placed``: the application holds the place; rows of an applicant in choice order): the
     routes, and the provider's decision and the applicant's response at the June 30 deadline,
     NULL for an application made after it (Clearing, Extra, Adjustment) and the response NULL
     where the applicant made none (:func:`responses`); the unconditional offers' flags of
-    the applications UCAS analysed (``kind``, :mod:`~leo_synth.relations.ucas_unconditional`).
+    the applications UCAS analysed (``offer_kind``, :mod:`~leo_synth.relations.ucas_unconditional`).
     """
     late = made_late(route, placed)
     firm, insurance, replied = responses(route, choice, placed, offered)
-    unconditional, flags = offer_columns(kind, firm, unconditional)
+    unconditional, flags = offer_columns(offer_kind, firm, unconditional)
     application = [APPLICATION_ROUTE.get(r, ("1", "Main scheme")) for r in range(len(ROUTES))]
     codes = np.array([code for code, _ in application])
     names = np.array([name for _, name in application])

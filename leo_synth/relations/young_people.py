@@ -283,8 +283,8 @@ def _activity_start(life: LifeCourse, person: np.ndarray, year: np.ndarray, date
     drop-out's college the next one), a NEET spell the day recorded learning ended
     (``_recorded_leave``), work the end of the NEET spell (or of the apprenticeship before
     it), an apprenticeship its ILR start, HE the September of the first year of the run of HE
-    years; 1 September of the year when the
-    activity is not known (the LA's record lapsed) or a start is only agreed."""
+    years; 1 September of the year when the activity is not known (the LA's record lapsed) or
+    a start is only agreed."""
     p16 = life.post16
     september = ymd(year, 9, 1)
     leave = _recorded_leave(p16.leave_date[person].astype("datetime64[D]"))
